@@ -1,0 +1,66 @@
+"""Thin click commands: wire the stages together and map errors to exit codes (0 ok, 1 drift, 2 error)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+import click
+
+from .errors import SchemacError
+
+SCHEMA_HELP = "Schema file to read."
+OUT_HELP = "Output directory: migrations go to OUT/migrations, the recorded state to OUT/state.json."
+
+
+class _Group(click.Group):
+    """Turns every SchemacError into one line on stderr and exit 2; never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SchemacError as e:
+            click.echo(f"schemac: error: {e}", err=True)
+            sys.exit(e.exit_code)
+        except RecursionError:
+            click.echo("schemac: error: input is nested too deeply", err=True)
+            sys.exit(2)
+        except KeyboardInterrupt:
+            click.echo("schemac: interrupted", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="schemac")
+def main() -> None:
+    """schemac: PostgreSQL schema as code.
+
+    Describe tables in schema.yaml, let `schemac generate` write sqlx migrations for every change,
+    and let `schemac diff` tell CI whether a live database has drifted from it.
+
+    Exit status: 0 success (no drift), 1 drift or pending changes, 2 error.
+    """
+
+
+@main.command()
+@click.option("--schema", "schema_path", default="schema.yaml", show_default=True, help=SCHEMA_HELP)
+@click.option("--out", "out_dir", default="generated", show_default=True, help=OUT_HELP)
+@click.option("--name", help="Migration description for the file name (lower case, digits, _). "
+                             "Default: create_<table> or update_schema.")
+@click.option("--message", "-m", help="Comment written at the top of the migration (e.g. a story reference).")
+@click.option("--dry-run", is_flag=True, help="Print the SQL that would be written; write nothing.")
+def generate(schema_path: str, out_dir: str, name: Optional[str], message: Optional[str], dry_run: bool) -> None:
+    """Write a migration for what changed in schema.yaml since the last one.
+
+    The migration is generated/migrations/<UTC YYYYMMDDHHMMSS>_<name>.sql, ready for
+    `sqlx migrate run --source generated/migrations`. Existing migrations are never modified; when
+    schema.yaml has not changed, nothing is written and the exit status is 0.
+    """
+    from .generate import generate as run
+
+    result = run(schema_path, out_dir, name=name, message=message, dry_run=dry_run)
+    if result.status == "dry-run":
+        click.echo(result.message)
+        click.echo(result.sql, nl=False)
+    else:
+        click.echo(result.message)

@@ -1,0 +1,193 @@
+"""diff(current, desired) -> ordered list of Changes: a pure function of two models.
+
+The same list serves `generate` (it becomes DDL) and `diff` (it becomes a drift report): a change
+that would *add* something is, seen from a live database, something *missing*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Union
+
+from .model import Check, Column, Index, IndexElement, PrimaryKey, Schema, Source, Table, Unique
+from .normalize import normal_form, same_expression
+
+Constraint = Union[PrimaryKey, Unique, Check]
+
+# Kinds, in the order their statements must run (see plan order in ddl planning).
+KINDS = (
+    "add_schema",
+    "drop_index", "drop_constraint", "drop_column", "drop_table",
+    "add_table", "add_column",
+    "alter_column_type", "drop_not_null", "set_not_null", "drop_default", "set_default",
+    "add_constraint", "add_index",
+    "set_table_comment", "set_column_comment",
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference. `old` is the object in the current model, `new` the one in the desired model."""
+
+    kind: str
+    schema: str
+    table: str
+    name: Optional[str] = None  # column, constraint or index name
+    old: object = None
+    new: object = None
+    table_def: Optional[Table] = None  # desired table (or current, for drops): what the DDL needs
+
+    @property
+    def path(self) -> str:
+        base = f"{self.schema}.{self.table}"
+        return f"{base}.{self.name}" if self.name else base
+
+    @property
+    def object_kind(self) -> str:
+        obj = self.new if self.new is not None else self.old
+        if isinstance(obj, Table) or self.kind in ("add_table", "drop_table", "set_table_comment"):
+            return "table"
+        if isinstance(obj, Index):
+            return "index"
+        if isinstance(obj, PrimaryKey):
+            return "primary key"
+        if isinstance(obj, Unique):
+            return "unique constraint"
+        if isinstance(obj, Check):
+            return "check constraint"
+        if self.kind == "add_schema":
+            return "schema"
+        return "column"
+
+    @property
+    def source(self) -> Optional[Source]:
+        for obj in (self.new, self.table_def):
+            src = getattr(obj, "source", None)
+            if src is not None:
+                return src
+        return None
+
+
+def _constraint_key(c: Constraint) -> tuple:
+    if isinstance(c, PrimaryKey):
+        return ("p", c.columns)
+    if isinstance(c, Unique):
+        return ("u", c.columns)
+    return ("c", normal_form(c.expression))
+
+
+def _same_constraint(a: Constraint, b: Constraint) -> bool:
+    """Same definition; names only count when the desired side names the constraint."""
+    return _constraint_key(a) == _constraint_key(b) and (b.name is None or a.name is None or a.name == b.name)
+
+
+def _element_key(e: IndexElement) -> tuple:
+    return (e.column, normal_form(e.expression), e.order, e.effective_nulls)
+
+
+def index_signature(i: Index) -> tuple:
+    return (tuple(_element_key(e) for e in i.elements), i.unique, i.method, normal_form(i.where), i.include)
+
+
+def _constraints(t: Table) -> list[Constraint]:
+    out: list[Constraint] = [t.primary_key] if t.primary_key else []
+    return out + list(t.uniques) + list(t.checks)
+
+
+def _match_constraints(current: list[Constraint], desired: list[Constraint]):
+    """Pair constraints: named desired ones by name, unnamed ones by definition."""
+    unmatched_current = list(current)
+    pairs: list[tuple[Optional[Constraint], Optional[Constraint]]] = []
+    for d in desired:
+        match = None
+        if d.name is not None:
+            match = next((c for c in unmatched_current if c.name == d.name), None)
+        else:
+            match = next((c for c in unmatched_current if type(c) is type(d) and _constraint_key(c) == _constraint_key(d)), None)
+        if match is not None:
+            unmatched_current.remove(match)
+        pairs.append((match, d))
+    pairs.extend((c, None) for c in unmatched_current)
+    return pairs
+
+
+def diff_table(cur: Table, des: Table) -> list[Change]:
+    changes: list[Change] = []
+
+    def ch(kind: str, name: Optional[str] = None, old: object = None, new: object = None) -> None:
+        changes.append(Change(kind, des.schema, des.name, name, old, new, des))
+
+    cur_cols = {c.name: c for c in cur.columns}
+    des_cols = {c.name: c for c in des.columns}
+    for name, col in des_cols.items():
+        old = cur_cols.get(name)
+        if old is None:
+            ch("add_column", name, None, col)
+            continue
+        if old.type != col.type:
+            ch("alter_column_type", name, old, col)
+        if old.nullable != col.nullable:
+            ch("drop_not_null" if col.nullable else "set_not_null", name, old, col)
+        if not same_expression(old.default, col.default):
+            ch("drop_default" if col.default is None else "set_default", name, old, col)
+        if (old.comment or None) != (col.comment or None):
+            ch("set_column_comment", name, old, col)
+    for name, col in cur_cols.items():
+        if name not in des_cols:
+            ch("drop_column", name, col, None)
+
+    for old_c, new_c in _match_constraints(_constraints(cur), _constraints(des)):
+        if old_c is None:
+            ch("add_constraint", new_c.name, None, new_c)  # type: ignore[union-attr]
+        elif new_c is None:
+            ch("drop_constraint", old_c.name, old_c, None)
+        elif not _same_constraint(old_c, new_c) or type(old_c) is not type(new_c):
+            ch("drop_constraint", old_c.name, old_c, new_c)
+            ch("add_constraint", new_c.name, old_c, new_c)
+
+    cur_idx = {i.name: i for i in cur.indexes}
+    des_idx = {i.name: i for i in des.indexes}
+    for name, idx in des_idx.items():
+        old_i = cur_idx.get(name)
+        if old_i is None:
+            ch("add_index", name, None, idx)
+        elif index_signature(old_i) != index_signature(idx):
+            ch("drop_index", name, old_i, idx)
+            ch("add_index", name, old_i, idx)
+    for name, idx in cur_idx.items():
+        if name not in des_idx:
+            ch("drop_index", name, idx, None)
+
+    if (cur.comment or None) != (des.comment or None):
+        ch("set_table_comment", None, cur, des)
+    return changes
+
+
+def diff(current: Schema, desired: Schema) -> list[Change]:
+    """Changes that turn `current` into `desired`, in the order their DDL must run."""
+    changes: list[Change] = []
+    cur_tables = {t.key: t for t in current.tables}
+    des_tables = {t.key: t for t in desired.tables}
+    cur_ns = {t.schema for t in current.tables} | {"public"}
+    for ns in sorted({t.schema for t in desired.tables} - cur_ns):
+        changes.append(Change("add_schema", ns, "", None, None, ns))
+    for key, t in des_tables.items():
+        old = cur_tables.get(key)
+        if old is None:
+            changes.append(Change("add_table", t.schema, t.name, None, None, t, t))
+            changes.extend(Change("add_index", t.schema, t.name, i.name, None, i, t) for i in t.indexes)
+            if t.comment:
+                changes.append(Change("set_table_comment", t.schema, t.name, None, None, t, t))
+            changes.extend(Change("set_column_comment", t.schema, t.name, c.name, None, c, t)
+                           for c in t.columns if c.comment)
+        else:
+            changes.extend(diff_table(old, t))
+    for key, t in cur_tables.items():
+        if key not in des_tables:
+            changes.append(Change("drop_table", t.schema, t.name, None, t, None, t))
+    order = {k: n for n, k in enumerate(KINDS)}
+    # Stable sort by kind keeps the declaration order of schema.yaml inside each kind; drops of
+    # tables run in reverse declaration order.
+    drops = [c for c in changes if c.kind == "drop_table"][::-1]
+    rest = [c for c in changes if c.kind != "drop_table"]
+    return sorted(rest + drops, key=lambda c: order[c.kind])

@@ -1,0 +1,58 @@
+"""SQL expressions from schema.yaml (defaults, checks, index keys and predicates), parsed by sqlglot.
+
+An expression is parsed when the file is loaded, so a typo fails in review, not in production, and
+anything that is not exactly one expression (``1; DROP TABLE x``) never reaches a migration.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+
+from .dialect import DIALECT
+
+# Top-level nodes that are statements, not expressions.
+_STATEMENTS = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Transaction, exp.Commit, exp.Rollback,
+               exp.Set, exp.Use, exp.Describe, exp.Pragma, exp.Drop, exp.Create, exp.Alter)
+
+
+class ExpressionError(ValueError):
+    pass
+
+
+@lru_cache(maxsize=8192)
+def _parse(text: str) -> exp.Expression:
+    if not text.strip():
+        raise ExpressionError("is empty")
+    try:
+        parsed = sqlglot.parse(text, dialect=DIALECT)
+    except (ParseError, TokenError) as e:
+        detail = str(e).splitlines()[0] if str(e) else "syntax error"
+        raise ExpressionError(f"is not valid SQL ({detail})") from None
+    parsed = [p for p in parsed if p is not None]
+    if len(parsed) != 1:
+        raise ExpressionError(f"must be exactly one SQL expression, found {len(parsed)} statements")
+    node = parsed[0]
+    if not isinstance(node, (exp.Condition, exp.Interval)) or isinstance(node, _STATEMENTS)  or any(isinstance(n, _STATEMENTS) for n in node.walk()):
+        raise ExpressionError("must be an expression, not a statement or subquery")
+    for n in node.walk():
+        n.comments = None  # SQL comments never travel into generated DDL
+    return node
+
+
+def parse_expression(text: str) -> exp.Expression:
+    """A fresh copy of the parsed expression (callers may embed it in a larger tree)."""
+    return _parse(text).copy()
+
+
+def referenced_columns(text: str) -> set[str]:
+    """Column names an expression uses, as Postgres resolves them (unquoted names fold to lower case)."""
+    out = set()
+    for c in _parse(text).find_all(exp.Column):
+        ident = c.this
+        if isinstance(ident, exp.Identifier):
+            out.add(ident.name if ident.quoted else ident.name.lower())
+    return out
