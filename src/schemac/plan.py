@@ -71,6 +71,11 @@ def render_sql(statements: list[exp.Expression]) -> str:
     """Statements as a reviewable script: one per paragraph, CREATE TABLE laid out one column a line."""
     parts = []
     for s in statements:
-        pretty = isinstance(s, exp.Create) and s.args.get("kind") == "TABLE"
-        parts.append(s.sql(dialect=ddl.DIALECT, pretty=pretty) + ";")
+        if isinstance(s, exp.Create) and s.args.get("kind") == "TABLE" and isinstance(s.this, exp.Schema):
+            head = s.copy()
+            head.this.set("expressions", None)
+            items = ",\n  ".join(item.sql(dialect=ddl.DIALECT) for item in s.this.expressions)
+            parts.append(f"{head.sql(dialect=ddl.DIALECT)} (\n  {items}\n);")
+        else:
+            parts.append(s.sql(dialect=ddl.DIALECT) + ";")
     return "\n\n".join(parts) + ("\n" if parts else "")

