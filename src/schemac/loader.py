@@ -183,11 +183,14 @@ class _Loader:
             for i_name, i_key, i_node in self.w.mapping(f["indexes"][1], f"indexes of {what}"):
                 indexes.append(self.index(i_key, i_node, what, known))
 
-        constraint_names = [n for n in [primary_key.name if primary_key else None]
-                            + [u.name for u in uniques] + [c.name for c in checks] if n]
-        dupes = {n for n in constraint_names if constraint_names.count(n) > 1}
-        if dupes:
-            raise self.fail(node, f"{what} uses the constraint name '{sorted(dupes)[0]}' twice")
+        named: dict[str, Source] = {}
+        for c in [primary_key] + uniques + checks:
+            if c is None or c.name is None:
+                continue
+            if c.name in named:
+                raise SchemaFileError(f"{what} uses the constraint name '{c.name}' twice "
+                                      f"(first at line {named[c.name].line})", c.source)
+            named[c.name] = c.source  # type: ignore[assignment]
         return Table(name=name, schema=schema, columns=tuple(columns), primary_key=primary_key,
                      uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=comment,
                      source=self.w.src(key_node))

@@ -131,9 +131,9 @@ class Walker:
             raise self.fail(node, f"{what} must be a mapping, not {self.describe(node)}")
         seen: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            self._visit(key_node)
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise self.fail(key_node, "merge keys (<<) are not supported: write the keys out")
+            self._visit(key_node)
             if not isinstance(key_node, ScalarNode) or key_node.tag != STR:
                 shown = key_node.value if isinstance(key_node, ScalarNode) else self.describe(key_node)
                 hint = f"; quote it: '{shown}'" if isinstance(key_node, ScalarNode) else ""

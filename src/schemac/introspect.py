@@ -1,0 +1,284 @@
+"""Live database (pg_catalog) -> the same :class:`schemac.model.Schema` the YAML loader builds.
+
+Everything is read in one ``REPEATABLE READ READ ONLY`` transaction, so the queries see one snapshot
+(a migration committing halfway through cannot give us half a table) and cannot change anything even
+if pointed at production. The number of queries is fixed (one per kind of object, covering all
+requested schemas), so introspecting 5 000 tables costs the same round trips as 5.
+
+Only pg_catalog is read, which every role that may CONNECT can see: no table privileges needed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable, Optional
+from urllib.parse import unquote
+
+import psycopg
+from psycopg import errors as pgerrors
+from psycopg import sql
+from psycopg.pq import TransactionStatus
+from psycopg.rows import dict_row
+
+from .errors import SchemacError
+from .model import Check, Column, Index, IndexElement, Nulls, PrimaryKey, Schema, Table, Unique
+from .sqltypes import TypeSyntaxError, canonical_type
+
+__all__ = ["IntrospectResult", "connect", "introspect", "redact_url"]
+
+APPLICATION_NAME = "schemac"
+_QUERY_FILES = ("tables", "columns", "constraints", "indexes")
+
+# indoption bits (src/include/catalog/pg_index.h)
+_INDOPTION_DESC = 0x0001
+_INDOPTION_NULLS_FIRST = 0x0002
+
+
+@dataclass(frozen=True)
+class IntrospectResult:
+    """The model plus what a caller needs to judge it: cost (queries) and server major."""
+
+    schema: Schema
+    queries: int
+    server_version: int
+
+
+# -- connecting ---------------------------------------------------------------------------------
+
+_URI_PASSWORD = re.compile(r"^(?P<head>[a-zA-Z][a-zA-Z0-9+.-]*://[^:/?#@]*:)(?P<pw>[^@/?#]*)(?P<tail>@)")
+_PARAM_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<pw>'(?:[^'\\]|\\.)*'|[^\s&]*)", re.I)
+
+
+def redact_url(url: str) -> str:
+    """The connection string with any password replaced by ``***``: safe for messages and logs."""
+    out = _URI_PASSWORD.sub(lambda m: m.group("head") + "***" + m.group("tail"), url)
+    return _PARAM_PASSWORD.sub(lambda m: m.group("head") + "***", out)
+
+
+def _passwords(url: Optional[str]) -> set[str]:
+    """Every spelling of a password that could appear in a driver message, to scrub it."""
+    found: set[str] = set()
+    if url:
+        m = _URI_PASSWORD.match(url)
+        if m and m.group("pw"):
+            found |= {m.group("pw"), unquote(m.group("pw"))}
+        for m in _PARAM_PASSWORD.finditer(url):
+            pw = m.group("pw")
+            if pw:
+                found |= {pw, unquote(pw), pw.strip("'")}
+    env_pw = os.environ.get("PGPASSWORD")
+    if env_pw:
+        found.add(env_pw)
+    return {p for p in found if p}
+
+
+def _one_line(message: str, secrets: Iterable[str] = ()) -> str:
+    """Driver messages span lines (one per host tried, plus hints): fold them, minus any password."""
+    text = " ".join(line.strip() for line in message.splitlines() if line.strip())
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text or "unknown error"
+
+
+def _target(url: Optional[str]) -> str:
+    """How to name the database in a message when we could not reach it."""
+    if url:
+        return redact_url(url)
+    parts = [f"{k.lower()}={os.environ[k]}" for k in ("PGHOST", "PGPORT", "PGDATABASE", "PGUSER") if os.environ.get(k)]
+    return "the server given by PG* environment variables" + (f" ({' '.join(parts)})" if parts else "")
+
+
+def connect(url: Optional[str], connect_timeout: int = 10) -> psycopg.Connection:
+    """Open an autocommit connection; ``url`` None means ``DATABASE_URL``, else libpq's PG* variables.
+
+    Autocommit, because :func:`introspect` opens its own READ ONLY transaction explicitly.
+    """
+    if not url:
+        url = os.environ.get("DATABASE_URL") or None
+    try:
+        return psycopg.connect(url or "", connect_timeout=connect_timeout,
+                               application_name=APPLICATION_NAME, autocommit=True)
+    except psycopg.Error as e:
+        message = _one_line(str(e), _passwords(url))
+        raise SchemacError(f"cannot connect to {_target(url)}: {message}") from None
+
+
+# -- reading the catalog ------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _query(name: str) -> str:
+    """The text of ``sql/<name>.sql``, shipped as package data."""
+    return resources.files("schemac").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _database_label(conn: psycopg.Connection) -> str:
+    """'database app on db.internal:5432' (never the password): computed up front, while conn is alive."""
+    try:
+        info = conn.info
+        return f"database {info.dbname} on {info.host}:{info.port}"
+    except Exception:  # a closed connection cannot tell us
+        return "the database"
+
+
+def _error_message(e: psycopg.Error, label: str, statement_timeout_ms: int, lock_timeout_ms: int,
+                   secrets: Iterable[str]) -> str:
+    """One line saying what went wrong, in terms of the setting the user can change."""
+    detail = _one_line(getattr(getattr(e, "diag", None), "message_primary", None) or str(e), secrets)
+    if isinstance(e, pgerrors.QueryCanceled):
+        return f"introspecting {label}: a catalog query was cancelled ({detail}; statement timeout " \
+               f"{statement_timeout_ms} ms)"
+    if isinstance(e, pgerrors.LockNotAvailable):
+        return f"introspecting {label}: could not get a catalog lock within {lock_timeout_ms} ms ({detail})"
+    if isinstance(e, pgerrors.InsufficientPrivilege):
+        return f"introspecting {label}: permission denied ({detail})"
+    if isinstance(e, psycopg.OperationalError):
+        return f"introspecting {label}: lost the connection ({detail})"
+    return f"introspecting {label} failed: {detail}"
+
+
+class _Session:
+    """Runs the catalog queries of one introspection and counts them."""
+
+    def __init__(self, conn: psycopg.Connection, schemas: tuple[str, ...]):
+        self.conn = conn
+        self.params = {"schemas": list(schemas)}
+        self.queries = 0
+
+    def fetch(self, name: str) -> list[dict[str, Any]]:
+        self.queries += 1
+        # prepare=False: no server-side prepared statements, so poolers in transaction mode are fine.
+        with self.conn.cursor(row_factory=dict_row) as cur:
+            cur.execute(_query(name), self.params, prepare=False)
+            return cur.fetchall()
+
+
+def _begin(conn: psycopg.Connection, statement_timeout_ms: int, lock_timeout_ms: int) -> None:
+    """Open the READ ONLY snapshot transaction; the timeouts end with it (SET LOCAL)."""
+    conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", prepare=False)
+    # SET takes no bind parameters: the values are ints, rendered as literals by psycopg.
+    for setting, value in (("statement_timeout", statement_timeout_ms), ("lock_timeout", lock_timeout_ms)):
+        conn.execute(sql.SQL("SET LOCAL {} = {}").format(sql.Identifier(setting), sql.Literal(int(value))),
+                     prepare=False)
+
+
+def _rollback_quietly(conn: psycopg.Connection) -> None:
+    """End the transaction; if the connection is already gone the original error is what matters."""
+    try:
+        if not conn.closed and conn.info.transaction_status != TransactionStatus.IDLE:
+            conn.execute("ROLLBACK", prepare=False)
+    except psycopg.Error:
+        pass
+
+
+def introspect(conn: psycopg.Connection, schemas: tuple[str, ...], statement_timeout_ms: int = 30000,
+               lock_timeout_ms: int = 5000) -> IntrospectResult:
+    """Read the tables of ``schemas`` into a model, in one READ ONLY transaction that is rolled back."""
+    label = _database_label(conn)
+    if conn.closed:
+        raise SchemacError(f"introspecting {label}: the connection is closed")
+    if conn.info.transaction_status != TransactionStatus.IDLE:
+        raise SchemacError(f"introspecting {label}: the connection is already inside a transaction; "
+                           "introspection needs its own READ ONLY snapshot")
+    secrets = _passwords(None) | ({conn.info.password} if conn.info.password else set())
+    was_autocommit = conn.autocommit
+    conn.autocommit = True  # so BEGIN below is ours, not psycopg's implicit one
+    session = _Session(conn, tuple(schemas))
+    try:
+        _begin(conn, statement_timeout_ms, lock_timeout_ms)
+        rows = {name: session.fetch(name) for name in _QUERY_FILES}
+        server_version = conn.info.server_version
+    except psycopg.Error as e:
+        raise SchemacError(_error_message(e, label, statement_timeout_ms, lock_timeout_ms, secrets)) from None
+    finally:
+        _rollback_quietly(conn)
+        if not conn.closed:
+            conn.autocommit = was_autocommit
+    schema = _build_schema(rows["tables"], rows["columns"], rows["constraints"], rows["indexes"])
+    return IntrospectResult(schema=schema, queries=session.queries, server_version=server_version)
+
+
+# -- catalog rows -> model ----------------------------------------------------------------------
+
+def _column(row: dict[str, Any]) -> Column:
+    """A pg_attribute row as a Column, with the type in the same canonical spelling as the loader's."""
+    type_text = row["type_text"]
+    try:
+        type_ = canonical_type(type_text)
+    except TypeSyntaxError:
+        type_ = type_text  # a type sqlglot cannot read: format_type() already is the canonical spelling
+    return Column(name=row["column_name"], type=type_, nullable=not row["not_null"],
+                  default=row["default_expr"], comment=row["comment"])
+
+
+def _nulls(option: int, order: str) -> Optional[Nulls]:
+    """None when the nulls order is Postgres's default for the sort order, as the loader leaves it."""
+    nulls_first = bool(option & _INDOPTION_NULLS_FIRST)
+    if nulls_first == (order == "desc"):
+        return None
+    return "first" if nulls_first else "last"
+
+
+def _index(row: dict[str, Any]) -> Index:
+    """A pg_index row as an Index: key elements in order, then the INCLUDE columns."""
+    key_count = row["key_count"]
+    attnames, expressions, options = row["attnames"], row["expressions"], row["options"] or []
+    elements = []
+    for pos in range(key_count):
+        option = options[pos] if pos < len(options) else 0
+        order = "desc" if option & _INDOPTION_DESC else "asc"
+        column = attnames[pos]
+        expression = expressions[pos] if column is None else None
+        elements.append(IndexElement(column=column, expression=expression, order=order,  # type: ignore[arg-type]
+                                     nulls=_nulls(option, order)))
+    include = tuple(name for name in attnames[key_count:] if name is not None)
+    return Index(name=row["index_name"], elements=tuple(elements), unique=row["is_unique"], method=row["method"],
+                 where=row["predicate"], include=include)
+
+
+def _group(rows: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    """Rows by table oid: the queries cover the whole database, tables are assembled afterwards."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        out.setdefault(row["table_oid"], []).append(row)
+    return out
+
+
+def _table(row: dict[str, Any], columns: list[dict[str, Any]], constraints: list[dict[str, Any]],
+           indexes: list[dict[str, Any]]) -> Table:
+    primary_key: Optional[PrimaryKey] = None
+    uniques: list[Unique] = []
+    checks: list[Check] = []
+    for con in constraints:
+        if con["kind"] == "p":
+            primary_key = PrimaryKey(columns=tuple(con["column_names"]), name=con["constraint_name"])
+        elif con["kind"] == "u":
+            uniques.append(Unique(columns=tuple(con["column_names"]), name=con["constraint_name"]))
+        elif con["kind"] == "c":
+            checks.append(Check(name=con["constraint_name"], expression=con["expression"]))
+    return Table(
+        name=row["table_name"],
+        schema=row["schema_name"],
+        columns=tuple(_column(c) for c in sorted(columns, key=lambda c: c["position"])),
+        primary_key=primary_key,
+        uniques=tuple(sorted(uniques, key=lambda u: u.name or "")),
+        checks=tuple(sorted(checks, key=lambda c: c.name)),
+        indexes=tuple(sorted((_index(i) for i in indexes), key=lambda i: i.name)),
+        comment=row["comment"],
+    )
+
+
+def _build_schema(tables: list[dict[str, Any]], columns: list[dict[str, Any]], constraints: list[dict[str, Any]],
+                  indexes: list[dict[str, Any]]) -> Schema:
+    """Assemble tables from whole-database row sets; rows of tables not in ``tables`` are dropped."""
+    by_columns, by_constraints, by_indexes = _group(columns), _group(constraints), _group(indexes)
+    built = [
+        _table(row, by_columns.get(row["table_oid"], []), by_constraints.get(row["table_oid"], []),
+               by_indexes.get(row["table_oid"], []))
+        for row in tables
+    ]
+    built.sort(key=lambda t: (t.schema, t.name))
+    return Schema(tables=tuple(built), source_file=None)

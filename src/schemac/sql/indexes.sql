@@ -1,0 +1,40 @@
+-- Indexes of every table of the requested schemas, except those that back a PRIMARY KEY,
+-- UNIQUE or EXCLUDE constraint: such an index is part of its constraint, not a separate index.
+-- (Foreign keys also set conindid, to the referenced table's index: hence the contype filter.)
+-- Per index, three arrays with one entry per indkey position (key columns, then INCLUDE columns):
+--   attnames:    the column name, or NULL where the entry is an expression (indkey = 0);
+--   expressions: the deparsed expression, or NULL where the entry is a plain column;
+--   options:     indoption bits, key columns only (1 = DESC, 2 = NULLS FIRST).
+-- Rows for tables tables.sql left out are dropped by the caller.
+-- Parameter: schemas, an array of schema names. One row per index.
+SELECT i.indrelid AS table_oid,
+       ic.relname::text AS index_name,
+       i.indisunique AS is_unique,
+       am.amname::text AS method,
+       i.indnkeyatts AS key_count,
+       ARRAY(
+         SELECT a.attname::text
+         FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+         LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum <> 0
+         ORDER BY k.ord
+       ) AS attnames,
+       ARRAY(
+         SELECT CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, true) END
+         FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+         ORDER BY k.ord
+       ) AS expressions,
+       i.indoption::int2[] AS options,
+       pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate
+FROM pg_catalog.pg_index i
+JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND c.relkind IN ('r', 'p')
+  AND NOT EXISTS (
+        SELECT 1
+        FROM pg_catalog.pg_constraint con
+        WHERE con.conindid = i.indexrelid
+          AND con.contype IN ('p', 'u', 'x'))
+ORDER BY i.indrelid, ic.relname COLLATE "C";

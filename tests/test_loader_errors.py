@@ -1,0 +1,154 @@
+"""Every input the loader rejects: exit status 2, one line `schema.yaml:LINE:COL: ...`, no traceback."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from schemac.errors import SchemaFileError
+from schemac.loader import load_text
+
+GOOD_COLUMNS = """\
+tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+      name: {type: text}
+"""
+
+# (id, yaml text, expected line, fragment of the message)
+CASES = [
+    ("syntax", "tables:\n  t:\n    columns: [a\n", 4, "YAML syntax error"),
+    ("tab-indent", "tables:\n\tt: {}\n", 2, "YAML syntax error"),
+    ("duplicate-table", "tables:\n  t:\n    columns: {a: text}\n  t:\n    columns: {b: text}\n", 4,
+     "duplicate key 't'"),
+    ("duplicate-column", "tables:\n  t:\n    columns:\n      a: text\n      a: integer\n", 5, "duplicate key 'a'"),
+    ("boolean-key-on", "tables:\n  t:\n    columns:\n      on: text\n", 4, "read by YAML as a boolean"),
+    ("boolean-key-no", "tables:\n  t:\n    columns:\n      id: text\n      no: integer\n", 5, "quote it"),
+    ("integer-key", "tables:\n  t:\n    columns:\n      1: text\n", 4, "an integer"),
+    ("unknown-key-colums", "tables:\n  t:\n    colums:\n      a: text\n", 3, "unknown key 'colums'"),
+    ("unknown-top-key", "table:\n  t: {}\n", 1, "unknown key 'table'"),
+    ("unknown-column-key", "tables:\n  t:\n    columns:\n      a: {type: text, nulable: false}\n", 4,
+     "unknown key 'nulable'"),
+    ("bad-type", "tables:\n  t:\n    columns:\n      a: {type: 'varchar(('}\n", 4, "type of column 'a'"),
+    ("not-a-type", "tables:\n  t:\n    columns:\n      a: {type: 'int; drop table x'}\n", 4, "is not a type"),
+    ("serial", "tables:\n  t:\n    columns:\n      a: {type: serial}\n", 4, "not a type"),
+    ("default-two-statements", "tables:\n  t:\n    columns:\n      a:\n        type: integer\n"
+     "        default: '1; DROP TABLE x'\n", 6, "exactly one SQL expression"),
+    ("default-statement", "tables:\n  t:\n    columns:\n      a: {type: integer, default: 'DROP TABLE x'}\n", 4,
+     "not a statement"),
+    ("default-subquery", "tables:\n  t:\n    columns:\n      a: {type: integer, default: '(SELECT 1)'}\n", 4,
+     "subquery"),
+    ("default-column-ref", "tables:\n  t:\n    columns:\n      a: {type: text, default: hello}\n", 4,
+     "cannot refer to columns"),
+    ("check-two-statements", "tables:\n  t:\n    columns:\n      a: integer\n    checks:\n"
+     "      c: 'a > 0; DROP TABLE t'\n", 6, "exactly one SQL expression"),
+    ("check-bad-sql", "tables:\n  t:\n    columns:\n      a: integer\n    checks:\n      c: 'a >'\n", 6,
+     "not valid SQL"),
+    ("check-unknown-column", "tables:\n  t:\n    columns:\n      a: integer\n    checks:\n      c: b > 0\n", 6,
+     "names column 'b'"),
+    ("index-unknown-column", "tables:\n  t:\n    columns:\n      a: integer\n    indexes:\n"
+     "      i: {columns: [a, b]}\n", 6, "names column 'b'"),
+    ("unique-unknown-column", "tables:\n  t:\n    columns:\n      a: integer\n    unique:\n"
+     "      - columns: [a, zz]\n", 6, "names column 'zz'"),
+    ("pk-unknown-column", "tables:\n  t:\n    columns:\n      a: integer\n    primary_key: {columns: [b]}\n", 5,
+     "names column 'b'"),
+    ("long-table-name", "tables:\n  " + "t" * 64 + ":\n    columns: {a: integer}\n", 2, "at most 63 bytes"),
+    ("long-column-name", "tables:\n  t:\n    columns:\n      " + "é" * 32 + ": integer\n", 4, "64 bytes"),
+    ("long-index-name", "tables:\n  t:\n    columns: {a: integer}\n    indexes:\n      " + "i" * 70
+     + ": {columns: [a]}\n", 5, "at most 63 bytes"),
+    ("python-tag", "tables:\n  t: !!python/object/apply:os.system ['echo pwned']\n", 2, "is not allowed"),
+    ("custom-tag", "tables:\n  t:\n    columns:\n      a: !foo text\n", 4, "is not allowed"),
+    ("nullable-not-bool", "tables:\n  t:\n    columns:\n      a: {type: text, nullable: yes}\n", 4,
+     "true or false"),
+    ("order-invalid", "tables:\n  t:\n    columns: {a: integer}\n    indexes:\n"
+     "      i: {columns: [{name: a, order: down}]}\n", 5, "must be one of asc, desc"),
+    ("method-invalid", "tables:\n  t:\n    columns: {a: integer}\n    indexes:\n      i: {columns: [a], method: foo}\n",
+     5, "must be one of btree"),
+    ("flow-comma", "tables:\n  t:\n    columns:\n      a: {type: decimal(3,2)}\n", 4, "quote values that contain commas"),
+    ("merge-key", "base: &b {type: text}\ntables:\n  t:\n    columns:\n      a: {<<: *b}\n", 1, "unknown key 'base'"),
+    ("merge-key-inside", "tables:\n  t:\n    columns:\n      a: {<<: {type: text}}\n", 4, "merge keys"),
+    ("tables-not-mapping", "tables: [a, b]\n", 1, "must be a mapping"),
+    ("no-columns", "tables:\n  t:\n    columns: {}\n", 3, "has no columns"),
+    ("deep-nesting", "tables: " + "[" * 5000 + "]" * 5000 + "\n", 1, "nesting deeper than"),
+    ("deep-block-nesting", "tables:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 100)), 65,
+     "nesting deeper than"),
+    ("anchor-bomb", "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+     "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+     "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+     "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
+     "tables:\n  t: {columns: {a: text}}\n", 1, "unknown key 'a'"),
+    ("alias-flood", "x: &x a\n" + "tables:\n  t:\n    columns:\n      a: {type: text, comment: [" + ", ".join(["*x"] * 10_001)
+     + "]}\n", 5, "aliases"),
+    ("invalid-utf8", None, 2, "not valid UTF-8"),
+    ("pk-nullable", "tables:\n  t:\n    columns:\n      a: {type: integer, primary_key: true, nullable: true}\n", 4,
+     "cannot be nullable"),
+    ("duplicate-constraint-name", "tables:\n  t:\n    columns: {a: integer}\n    unique:\n      - {columns: [a], name: c}\n"
+     "    checks:\n      c: a > 0\n", 7, "constraint name 'c' twice"),
+    ("index-named-like-table", "tables:\n  t:\n    columns: {a: integer}\n  u:\n    columns: {a: integer}\n"
+     "    indexes:\n      t: {columns: [a]}\n", 7, "already used"),
+]
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "schema.yaml"
+    if text is None:
+        path.write_bytes(b"tables:\n  t\xff: {}\n")
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("case_id,text,line,fragment", CASES, ids=[c[0] for c in CASES])
+def test_rejected_with_line_and_exit_2(schemac, tmp_path, case_id, text, line, fragment):
+    _write(tmp_path, text)
+    r = schemac("generate", "--dry-run")
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    m = re.match(r"^schemac: error: schema\.yaml:(\d+):(\d+): (.+)$", lines[0])
+    assert m, lines[0]
+    assert int(m.group(1)) == line, lines[0]
+    assert fragment in m.group(3), lines[0]
+    assert not (tmp_path / "generated" / "migrations").exists() or not list((tmp_path / "generated" / "migrations").iterdir())
+
+
+def test_missing_file_is_a_clear_error(schemac, tmp_path):
+    r = schemac("generate", "--schema", "nope.yaml")
+    assert r.returncode == 2
+    assert r.stderr.strip() == "schemac: error: nope.yaml: no such file (pass --schema to use another file)"
+
+
+def test_valid_schema_loads():
+    schema = load_text(GOOD_COLUMNS)
+    (t,) = schema.tables
+    assert [c.name for c in t.columns] == ["id", "name"]
+    assert t.primary_key.columns == ("id",)
+    assert t.column("id").nullable is False
+
+
+def test_scalars_keep_their_exact_text():
+    schema = load_text("tables:\n  t:\n    columns:\n      a: {type: 'numeric(4,2)', default: 0.10}\n"
+                       "      'on': {type: boolean, default: true}\n")
+    (t,) = schema.tables
+    assert t.column("a").default == "0.10"
+    assert t.column("on").default == "true"
+
+
+def test_crlf_is_accepted():
+    schema = load_text(GOOD_COLUMNS.replace("\n", "\r\n"))
+    assert schema.tables[0].column("name").type == "text"
+
+
+def test_sources_point_at_declarations():
+    schema = load_text(GOOD_COLUMNS, "schema.yaml")
+    t = schema.tables[0]
+    assert (t.source.line, t.column("name").source.line) == (2, 5)
+
+
+def test_error_carries_location():
+    with pytest.raises(SchemaFileError) as e:
+        load_text("tables:\n  t:\n    columns:\n      a: {type: text, x: 1}\n", "s.yaml")
+    assert str(e.value).startswith("s.yaml:4:")
