@@ -1,0 +1,145 @@
+"""`schemac generate`: files, versions, immutability, dry runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+
+import pytest
+
+from schemac.errors import SchemacError
+from schemac.migrations import Layout, MigrationFile, next_version, write_new
+
+SCHEMA = """\
+tables:
+  accounts:
+    columns:
+      id: {type: bigint, primary_key: true}
+      email: {type: 'varchar(200)', nullable: false}
+    indexes:
+      accounts_email: {columns: [email], unique: true}
+"""
+
+
+def migrations(tmp_path):
+    d = tmp_path / "generated" / "migrations"
+    return sorted(p.name for p in d.iterdir()) if d.exists() else []
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_generate_twice_writes_one_file(schemac, tmp_path):
+    (tmp_path / "schema.yaml").write_text(SCHEMA)
+    r1 = schemac("generate", "-m", "first")
+    assert r1.returncode == 0, r1.stderr
+    assert r1.stdout.startswith("Wrote generated/migrations/")
+    (name,) = migrations(tmp_path)
+    assert name.endswith("_create_accounts.sql") and len(name.split("_")[0]) == 14
+    r2 = schemac("generate")
+    assert r2.returncode == 0
+    assert "No changes" in r2.stdout and "nothing written" in r2.stdout
+    assert migrations(tmp_path) == [name]
+    text = (tmp_path / "generated" / "migrations" / name).read_text()
+    assert text.startswith("-- schemac migration: create_accounts\n-- first\n")
+    assert hashlib.sha256(SCHEMA.encode()).hexdigest() in text
+    assert (tmp_path / "generated" / "state.json").exists()
+
+
+def test_comment_only_edit_of_schema_writes_nothing(schemac, tmp_path):
+    (tmp_path / "schema.yaml").write_text(SCHEMA)
+    assert schemac("generate").returncode == 0
+    (tmp_path / "schema.yaml").write_text("# reviewed\n" + SCHEMA)
+    r = schemac("generate")
+    assert r.returncode == 0 and "describes the recorded schema" in r.stdout
+    assert len(migrations(tmp_path)) == 1
+
+
+def test_new_version_is_greater_than_existing_even_with_clock_behind(schemac, tmp_path):
+    (tmp_path / "schema.yaml").write_text(SCHEMA)
+    d = tmp_path / "generated" / "migrations"
+    d.mkdir(parents=True)
+    future = d / "29991231235959_from_the_future.sql"
+    future.write_text("SELECT 1;\n")
+    before = digest(future)
+    r = schemac("generate", "--name", "create_accounts")
+    assert r.returncode == 0, r.stderr
+    assert migrations(tmp_path) == ["29991231235959_from_the_future.sql", "30000101000000_create_accounts.sql"]
+    assert digest(future) == before
+
+
+def test_next_version_rules():
+    now = dt.datetime(2026, 11, 25, 12, 0, 0, tzinfo=dt.timezone.utc)
+    assert next_version([], now) == 20261125120000
+    same = [MigrationFile(20261125120000, "x", "x")]
+    assert next_version(same, now) == 20261125120001
+    odd = [MigrationFile(7, "x", "x"), MigrationFile(99999999999999999, "y", "y")]
+    assert next_version(odd, now) == 100000000000000000
+
+
+def test_never_overwrites(tmp_path):
+    path = tmp_path / "20260101000000_x.sql"
+    path.write_text("original\n")
+    with pytest.raises(SchemacError, match="refusing to overwrite"):
+        write_new(str(path), "new\n")
+    assert path.read_text() == "original\n"
+    assert os.listdir(tmp_path) == ["20260101000000_x.sql"]  # no temp file left behind
+
+
+def test_dry_run_prints_sql_and_writes_nothing(schemac, tmp_path):
+    (tmp_path / "schema.yaml").write_text(SCHEMA)
+    r = schemac("generate", "--dry-run")
+    assert r.returncode == 0
+    assert "CREATE TABLE IF NOT EXISTS accounts (" in r.stdout
+    assert "CREATE UNIQUE INDEX IF NOT EXISTS accounts_email ON accounts(email);" in r.stdout
+    assert not (tmp_path / "generated").exists()
+
+
+def test_bad_name_is_rejected(schemac, tmp_path):
+    (tmp_path / "schema.yaml").write_text(SCHEMA)
+    r = schemac("generate", "--name", "Bad Name!")
+    assert r.returncode == 2 and "migration name" in r.stderr
+    assert migrations(tmp_path) == []
+
+
+def test_generated_files_use_lf_even_for_crlf_schema(schemac, tmp_path):
+    (tmp_path / "schema.yaml").write_bytes(SCHEMA.replace("\n", "\r\n").encode())
+    r = schemac("generate", "-m", "line one\r\nline two")
+    assert r.returncode == 0, r.stderr
+    (name,) = migrations(tmp_path)
+    data = (tmp_path / "generated" / "migrations" / name).read_bytes()
+    assert b"\r" not in data and b"-- line one\n-- line two\n" in data
+
+
+def test_second_change_writes_second_migration(schemac, tmp_path):
+    (tmp_path / "schema.yaml").write_text(SCHEMA)
+    assert schemac("generate").returncode == 0
+    first = migrations(tmp_path)[0]
+    before = digest(tmp_path / "generated" / "migrations" / first)
+    (tmp_path / "schema.yaml").write_text(SCHEMA + "  notes:\n    columns:\n      body: text\n")
+    r = schemac("generate", "--name", "add_notes")
+    assert r.returncode == 0, r.stderr
+    names = migrations(tmp_path)
+    assert len(names) == 2 and names[1].endswith("_add_notes.sql") and names[0] < names[1]
+    body = (tmp_path / "generated" / "migrations" / names[1]).read_text()
+    assert "CREATE TABLE IF NOT EXISTS notes" in body and "accounts" not in body.split("\n\n", 1)[1]
+    assert digest(tmp_path / "generated" / "migrations" / first) == before
+
+
+def test_unwritable_output_directory_fails_cleanly(schemac, tmp_path):
+    (tmp_path / "schema.yaml").write_text(SCHEMA)
+    (tmp_path / "generated").write_text("a file, not a directory")
+    r = schemac("generate")
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "generated" in r.stderr
+
+
+def test_layout_lists_only_sqlx_files(tmp_path):
+    d = tmp_path / "migrations"
+    d.mkdir()
+    for n in ["20260101000000_a.sql", "20260101000001_b.up.sql", "20260101000001_b.down.sql", "README.md",
+              ".20260101000002_c.sql.123.tmp"]:
+        (d / n).write_text("")
+    assert [m.filename for m in Layout(str(tmp_path)).migrations()] == [
+        "20260101000000_a.sql", "20260101000001_b.down.sql", "20260101000001_b.up.sql"]
