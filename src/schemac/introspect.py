@@ -19,6 +19,7 @@ from typing import Any, Iterable, Optional
 from urllib.parse import unquote
 
 import psycopg
+import psycopg.conninfo
 from psycopg import errors as pgerrors
 from psycopg import sql
 from psycopg.pq import TransactionStatus
@@ -49,7 +50,10 @@ class IntrospectResult:
 
 # -- connecting ---------------------------------------------------------------------------------
 
-_URI_PASSWORD = re.compile(r"^(?P<head>[a-zA-Z][a-zA-Z0-9+.-]*://[^:/?#@]*:)(?P<pw>[^@/?#]*)(?P<tail>@)")
+# The password of a URI is what lies between the user's ':' and the LAST '@': users paste passwords with
+# an unencoded '@' or '/', which libpq then reads as part of the host, port or database name. The scheme
+# is not required ('postgres//u:pw@h' is a typo libpq echoes back whole).
+_URI_PASSWORD = re.compile(r"^(?P<head>[^\s=@]*//[^:/?#@\s]*:)(?P<pw>[^\s]*)(?P<tail>@[^@\s]*)$")
 _PARAM_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<pw>'(?:[^'\\]|\\.)*'|[^\s&]*)", re.I)
 
 
@@ -60,16 +64,25 @@ def redact_url(url: str) -> str:
 
 
 def _passwords(url: Optional[str]) -> set[str]:
-    """Every spelling of a password that could appear in a driver message, to scrub it."""
+    """Every spelling of a password (or of its pieces) that a driver message could echo, to scrub it."""
     found: set[str] = set()
     if url:
         m = _URI_PASSWORD.match(url)
         if m and m.group("pw"):
-            found |= {m.group("pw"), unquote(m.group("pw"))}
+            pw = m.group("pw")
+            found |= {pw, unquote(pw)}
+            # libpq splits a malformed password at '@', '/', ':' into host, port, dbname: scrub the pieces.
+            found |= {piece for piece in re.split(r"[@/:?]", pw) if len(piece) >= 2}
         for m in _PARAM_PASSWORD.finditer(url):
             pw = m.group("pw")
             if pw:
                 found |= {pw, unquote(pw), pw.strip("'")}
+        try:
+            parsed = psycopg.conninfo.conninfo_to_dict(url).get("password")
+        except psycopg.Error:
+            parsed = None
+        if parsed:
+            found.add(str(parsed))
     env_pw = os.environ.get("PGPASSWORD")
     if env_pw:
         found.add(env_pw)
@@ -103,8 +116,9 @@ def connect(url: Optional[str], connect_timeout: int = 10) -> psycopg.Connection
         return psycopg.connect(url or "", connect_timeout=connect_timeout,
                                application_name=APPLICATION_NAME, autocommit=True)
     except psycopg.Error as e:
-        message = _one_line(str(e), _passwords(url))
-        raise SchemacError(f"cannot connect to {_target(url)}: {message}") from None
+        text = str(e).replace(url, redact_url(url)) if url else str(e)  # libpq echoes strings it cannot parse
+        target = _one_line(_target(url), _passwords(url))
+        raise SchemacError(f"cannot connect to {target}: {_one_line(text, _passwords(url))}") from None
 
 
 # -- reading the catalog ------------------------------------------------------------------------

@@ -1,0 +1,207 @@
+"""Drift reports: Changes (database -> schema.yaml) rendered as text, JSON or GitHub annotations.
+
+A change that would *add* something means the database is *missing* it; one that would *drop*
+something means the database has it *unexpectedly*. The JSON document is versioned (``format``)
+and documented in docs/drift-report.md; kinds and fields only ever get added.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Optional
+
+import click
+
+from . import __version__
+from .diff import Change
+from .model import Check, Column, Index, PrimaryKey, Table, Unique
+
+JSON_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Difference:
+    kind: str
+    object_type: str
+    schema: str
+    table: str
+    name: Optional[str]
+    expected: Optional[str]
+    actual: Optional[str]
+    message: str
+    file: Optional[str]
+    line: Optional[int]
+
+    @property
+    def path(self) -> str:
+        base = f"{self.schema}.{self.table}" if self.table else self.schema
+        return f"{base}.{self.name}" if self.name else base
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "object": {"type": self.object_type, "schema": self.schema, "table": self.table or None,
+                       "name": self.name, "path": self.path},
+            "expected": self.expected,
+            "actual": self.actual,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+        }
+
+
+def describe(obj: object) -> Optional[str]:
+    """A one-line SQL-ish description of a model object, for expected/actual."""
+    if obj is None:
+        return None
+    if isinstance(obj, Column):
+        parts = [obj.type, "NULL" if obj.nullable else "NOT NULL"]
+        if obj.default is not None:
+            parts.append(f"DEFAULT {obj.default}")
+        return " ".join(parts)
+    if isinstance(obj, PrimaryKey):
+        return f"PRIMARY KEY ({', '.join(obj.columns)})"
+    if isinstance(obj, Unique):
+        return f"UNIQUE ({', '.join(obj.columns)})"
+    if isinstance(obj, Check):
+        return f"CHECK ({obj.expression})"
+    if isinstance(obj, Index):
+        keys = []
+        for e in obj.elements:
+            k = e.column if e.column is not None else f"({e.expression})"
+            if e.order == "desc":
+                k += " DESC"
+            if e.nulls:
+                k += f" NULLS {e.nulls.upper()}"
+            keys.append(k)
+        s = f"{'UNIQUE ' if obj.unique else ''}INDEX USING {obj.method} ({', '.join(keys)})"
+        if obj.include:
+            s += f" INCLUDE ({', '.join(obj.include)})"
+        if obj.where:
+            s += f" WHERE {obj.where}"
+        return s
+    if isinstance(obj, Table):
+        return f"TABLE {obj.qualified_name}"
+    return str(obj)
+
+
+def _difference(c: Change) -> Optional[Difference]:
+    src = c.source
+    file, line = (src.file, src.line) if src else (None, None)
+    kind_of = c.object_kind
+    exp_, act = c.new, c.old
+    k = c.kind
+    name = c.name
+    if k == "add_schema":
+        return Difference("missing_schema", "schema", c.schema, "", None, c.schema, None,
+                          f"schema {c.schema} is missing", file, line)
+    if k in ("add_table", "drop_table"):
+        missing = k == "add_table"
+        t = exp_ if missing else act
+        return Difference("missing_table" if missing else "unexpected_table", "table", c.schema, c.table, None,
+                          describe(t) if missing else None, None if missing else describe(t),
+                          f"table {c.schema}.{c.table} is {'missing' if missing else 'not in schema.yaml'}", file, line)
+    if k == "add_column":
+        return Difference("missing_column", "column", c.schema, c.table, name, describe(exp_), None,
+                          f"column {name} is missing (expected {describe(exp_)})", file, line)
+    if k == "drop_column":
+        return Difference("unexpected_column", "column", c.schema, c.table, name, None, describe(act),
+                          f"column {name} ({describe(act)}) is not in schema.yaml", file, line)
+    if k == "alter_column_type":
+        return Difference("column_type_changed", "column", c.schema, c.table, name, exp_.type, act.type,  # type: ignore
+                          f"column {name}: type is {act.type}, expected {exp_.type}", file, line)  # type: ignore
+    if k in ("set_not_null", "drop_not_null"):
+        e, a = ("NOT NULL", "NULL") if k == "set_not_null" else ("NULL", "NOT NULL")
+        return Difference("column_nullability_changed", "column", c.schema, c.table, name, e, a,
+                          f"column {name}: is {a}, expected {e}", file, line)
+    if k in ("set_default", "drop_default"):
+        e, a = exp_.default, act.default  # type: ignore[union-attr]
+        msg = (f"column {name}: default is {a or 'none'}, expected {e or 'none'}")
+        return Difference("column_default_changed", "column", c.schema, c.table, name, e, a, msg, file, line)
+    if k in ("set_table_comment", "set_column_comment"):
+        e = getattr(exp_, "comment", None)
+        a = getattr(act, "comment", None)
+        what = "table" if k == "set_table_comment" else f"column {name}"
+        return Difference("comment_changed", "table" if k == "set_table_comment" else "column", c.schema, c.table,
+                          name, e, a, f"{what}: comment is {_q(a)}, expected {_q(e)}", file, line)
+    if k in ("add_constraint", "add_index"):
+        label = "index" if k == "add_index" else kind_of
+        shown = name or describe(exp_)
+        if act is None:
+            return Difference(f"missing_{'index' if k == 'add_index' else 'constraint'}", label, c.schema, c.table,
+                              name, describe(exp_), None, f"{label} {shown} is missing", file, line)
+        return Difference(f"{'index' if k == 'add_index' else 'constraint'}_changed", label, c.schema, c.table,
+                          name or getattr(act, "name", None), describe(exp_), describe(act),
+                          f"{label} {shown} is {describe(act)}, expected {describe(exp_)}", file, line)
+    if k in ("drop_constraint", "drop_index"):
+        if exp_ is not None:
+            return None  # the paired add_* reports the replacement as one "changed" difference
+        label = "index" if k == "drop_index" else kind_of
+        return Difference(f"unexpected_{'index' if k == 'drop_index' else 'constraint'}", label, c.schema, c.table,
+                          name, None, describe(act), f"{label} {name or describe(act)} is not in schema.yaml",
+                          file, line)
+    raise ValueError(f"unknown change kind {k}")
+
+
+def _q(s: Optional[str]) -> str:
+    return "none" if s is None else repr(s)
+
+
+def differences(changes: list[Change]) -> list[Difference]:
+    out = [d for d in (_difference(c) for c in changes) if d is not None]
+    return sorted(out, key=lambda d: (d.schema, d.table, d.line or 0))
+
+
+def render_json(diffs: list[Difference], target: dict, schema_file: str) -> str:
+    doc = {
+        "schemac": __version__,
+        "format": JSON_FORMAT,
+        "schema_file": schema_file,
+        "target": target,
+        "in_sync": not diffs,
+        "summary": {"differences": len(diffs), "tables": len({(d.schema, d.table) for d in diffs if d.table})},
+        "differences": [d.to_json() for d in diffs],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def render_github(diffs: list[Difference], schema_file: str) -> str:
+    lines = []
+    for d in diffs:
+        props = [f"file={_gh_escape(d.file or schema_file, True)}"]
+        if d.line:
+            props.append(f"line={d.line}")
+        props.append(f"title={_gh_escape('schemac drift: ' + d.kind, True)}")
+        lines.append(f"::error {','.join(props)}::{_gh_escape(d.path + ': ' + d.message)}")
+    summary = f"{len(diffs)} difference(s) between the database and {schema_file}" if diffs else \
+        f"database matches {schema_file}"
+    lines.append(("::notice::" if not diffs else "::error::") + _gh_escape("schemac: " + summary))
+    return "\n".join(lines) + "\n"
+
+
+def render_text(diffs: list[Difference], target_label: str, schema_file: str) -> str:
+    out: list[str] = []
+    current = None
+    for d in diffs:
+        group = f"{d.schema}.{d.table}" if d.table else d.schema
+        if group != current:
+            current = group
+            out.append(click.style(group, bold=True))
+        where = f"  [{d.file}:{d.line}]" if d.line else ""
+        mark = click.style("✗", fg="red")
+        out.append(f"  {mark} {d.message}{click.style(where, dim=True)}")
+    tables = len({(d.schema, d.table) for d in diffs})
+    if diffs:
+        out.append(click.style(f"Drift: {len(diffs)} difference(s) in {tables} table(s) between {target_label} "
+                               f"and {schema_file}.", fg="red", bold=True))
+    else:
+        out.append(click.style(f"In sync: {target_label} matches {schema_file}.", fg="green"))
+    return "\n".join(out) + "\n"
