@@ -54,7 +54,7 @@ class IntrospectResult:
 # an unencoded '@' or '/', which libpq then reads as part of the host, port or database name. The scheme
 # is not required ('postgres//u:pw@h' is a typo libpq echoes back whole).
 _URI_PASSWORD = re.compile(r"^(?P<head>[^\s=@]*//[^:/?#@\s]*:)(?P<pw>[^\s]*)(?P<tail>@[^@\s]*)$")
-_PARAM_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<pw>'(?:[^'\\]|\\.)*'|[^\s&]*)", re.I)
+_PARAM_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<pw>'(?:[^'\\]|\\.)*'|(?:[^\s&\\]|\\.)*)", re.I)
 
 
 def redact_url(url: str) -> str:
@@ -77,12 +77,13 @@ def _passwords(url: Optional[str]) -> set[str]:
             pw = m.group("pw")
             if pw:
                 found |= {pw, unquote(pw), pw.strip("'")}
-        try:
-            parsed = psycopg.conninfo.conninfo_to_dict(url).get("password")
-        except psycopg.Error:
-            parsed = None
-        if parsed:
-            found.add(str(parsed))
+        if not m:  # key=value form: libpq's own parse is exact (for a URI, m.group("pw") is the password)
+            try:
+                parsed = psycopg.conninfo.conninfo_to_dict(url).get("password")
+            except psycopg.Error:
+                parsed = None
+            if parsed:
+                found.add(str(parsed))
     env_pw = os.environ.get("PGPASSWORD")
     if env_pw:
         found.add(env_pw)
@@ -117,8 +118,7 @@ def connect(url: Optional[str], connect_timeout: int = 10) -> psycopg.Connection
                                application_name=APPLICATION_NAME, autocommit=True)
     except psycopg.Error as e:
         text = str(e).replace(url, redact_url(url)) if url else str(e)  # libpq echoes strings it cannot parse
-        target = _one_line(_target(url), _passwords(url))
-        raise SchemacError(f"cannot connect to {target}: {_one_line(text, _passwords(url))}") from None
+        raise SchemacError(f"cannot connect to {_target(url)}: {_one_line(text, _passwords(url))}") from None
 
 
 # -- reading the catalog ------------------------------------------------------------------------
