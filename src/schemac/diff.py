@@ -6,17 +6,18 @@ that would *add* something is, seen from a live database, something *missing*.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional, Union
 
 from .model import Check, Column, Index, IndexElement, PrimaryKey, Schema, Source, Table, Unique
-from .normalize import normal_form, same_expression
+from .normalize import normal_form, rename_column_in_expression, same_expression
 
 Constraint = Union[PrimaryKey, Unique, Check]
 
 # Kinds, in the order their statements must run (see plan order in ddl planning).
 KINDS = (
     "add_schema",
+    "rename_table", "rename_column", "rename_index",
     "drop_index", "drop_constraint", "drop_column", "drop_table",
     "add_table", "add_column",
     "alter_column_type", "drop_not_null", "set_not_null", "drop_default", "set_default",
@@ -45,7 +46,7 @@ class Change:
     @property
     def object_kind(self) -> str:
         obj = self.new if self.new is not None else self.old
-        if isinstance(obj, Table) or self.kind in ("add_table", "drop_table", "set_table_comment"):
+        if isinstance(obj, Table) or self.kind in ("add_table", "drop_table", "set_table_comment", "rename_table"):
             return "table"
         if isinstance(obj, Index):
             return "index"
@@ -117,6 +118,7 @@ def diff_table(cur: Table, des: Table) -> list[Change]:
     def ch(kind: str, name: Optional[str] = None, old: object = None, new: object = None) -> None:
         changes.append(Change(kind, des.schema, des.name, name, old, new, des))
 
+    cur = _apply_column_renames(cur, des, ch)
     cur_cols = {c.name: c for c in cur.columns}
     des_cols = {c.name: c for c in des.columns}
     for name, col in des_cols.items():
@@ -148,6 +150,11 @@ def diff_table(cur: Table, des: Table) -> list[Change]:
     cur_idx = {i.name: i for i in cur.indexes}
     des_idx = {i.name: i for i in des.indexes}
     for name, idx in des_idx.items():
+        old_name = idx.renamed_from
+        if old_name and old_name in cur_idx and name not in cur_idx:
+            ch("rename_index", name, cur_idx[old_name], idx)
+            cur_idx[name] = replace(cur_idx.pop(old_name), name=name)
+    for name, idx in des_idx.items():
         old_i = cur_idx.get(name)
         if old_i is None:
             ch("add_index", name, None, idx)
@@ -163,11 +170,64 @@ def diff_table(cur: Table, des: Table) -> list[Change]:
     return changes
 
 
+def _rename_in_table(t: Table, old: str, new: str) -> Table:
+    """The table as Postgres sees it after RENAME COLUMN old TO new: every reference follows."""
+    col = lambda c: new if c == old else c  # noqa: E731
+    expr = lambda e: rename_column_in_expression(e, old, new) if e is not None else None  # noqa: E731
+    return replace(
+        t,
+        columns=tuple(replace(c, name=new) if c.name == old else c for c in t.columns),
+        primary_key=replace(t.primary_key, columns=tuple(map(col, t.primary_key.columns))) if t.primary_key else None,
+        uniques=tuple(replace(u, columns=tuple(map(col, u.columns))) for u in t.uniques),
+        checks=tuple(replace(c, expression=expr(c.expression)) for c in t.checks),
+        indexes=tuple(replace(i, elements=tuple(replace(e, column=col(e.column) if e.column else None,
+                                                        expression=expr(e.expression)) for e in i.elements),
+                              where=expr(i.where), include=tuple(map(col, i.include))) for i in t.indexes),
+    )
+
+
+def _apply_column_renames(cur: Table, des: Table, ch) -> Table:
+    names = {c.name for c in cur.columns}
+    for col in des.columns:
+        old = col.renamed_from
+        if old and old in names and col.name not in names:
+            ch("rename_column", col.name, cur.column(old), col)
+            cur = _rename_in_table(cur, old, col.name)
+            names = {c.name for c in cur.columns}
+    return cur
+
+
+def ignored_renames(current: Schema, desired: Schema) -> list[str]:
+    """`renamed_from` hints that name nothing in the current schema: said, then ignored."""
+    notes = []
+    for t in desired.tables:
+        old_t = current.table(t.schema, t.renamed_from) if t.renamed_from else None
+        if t.renamed_from and old_t is None:
+            notes.append(f"{t.source or t.qualified_name}: renamed_from '{t.renamed_from}' ignored: no such table "
+                         f"in the recorded schema")
+        cur = old_t or current.table(t.schema, t.name)
+        for c in t.columns:
+            if c.renamed_from and (cur is None or cur.column(c.renamed_from) is None):
+                notes.append(f"{c.source or c.name}: renamed_from '{c.renamed_from}' ignored: no such column in the "
+                             f"recorded table")
+        for i in t.indexes:
+            if i.renamed_from and (cur is None or all(x.name != i.renamed_from for x in cur.indexes)):
+                notes.append(f"{i.source or i.name}: renamed_from '{i.renamed_from}' ignored: no such index in the "
+                             f"recorded table")
+    return notes
+
+
 def diff(current: Schema, desired: Schema) -> list[Change]:
     """Changes that turn `current` into `desired`, in the order their DDL must run."""
     changes: list[Change] = []
     cur_tables = {t.key: t for t in current.tables}
     des_tables = {t.key: t for t in desired.tables}
+    for key, t in des_tables.items():
+        old_key = (t.schema, t.renamed_from)
+        if t.renamed_from and old_key in cur_tables and key not in cur_tables and old_key not in des_tables:
+            old = cur_tables.pop(old_key)
+            changes.append(Change("rename_table", t.schema, t.name, None, old, t, t))
+            cur_tables[key] = replace(old, name=t.name)
     cur_ns = {t.schema for t in current.tables} | {"public"}
     for ns in sorted({t.schema for t in desired.tables} - cur_ns):
         changes.append(Change("add_schema", ns, "", None, None, ns))

@@ -188,6 +188,15 @@ def _rollback_quietly(conn: psycopg.Connection) -> None:
         pass
 
 
+def _restore_autocommit(conn: psycopg.Connection, value: bool) -> None:
+    """Hand the caller's connection back as it came; a dead one has nothing left to restore."""
+    try:
+        if not conn.closed:
+            conn.autocommit = value
+    except psycopg.Error:
+        pass
+
+
 def introspect(conn: psycopg.Connection, schemas: tuple[str, ...], statement_timeout_ms: int = 30000,
                lock_timeout_ms: int = 5000) -> IntrospectResult:
     """Read the tables of ``schemas`` into a model, in one READ ONLY transaction that is rolled back."""
@@ -200,6 +209,8 @@ def introspect(conn: psycopg.Connection, schemas: tuple[str, ...], statement_tim
     secrets = _passwords(None) | ({conn.info.password} if conn.info.password else set())
     was_autocommit = conn.autocommit
     conn.autocommit = True  # so BEGIN below is ours, not psycopg's implicit one
+    if isinstance(schemas, str):  # introspect(conn, "public") means one schema, not six letters
+        schemas = (schemas,)
     session = _Session(conn, tuple(schemas))
     try:
         _begin(conn, statement_timeout_ms, lock_timeout_ms)
@@ -209,8 +220,7 @@ def introspect(conn: psycopg.Connection, schemas: tuple[str, ...], statement_tim
         raise SchemacError(_error_message(e, label, statement_timeout_ms, lock_timeout_ms, secrets)) from None
     finally:
         _rollback_quietly(conn)
-        if not conn.closed:
-            conn.autocommit = was_autocommit
+        _restore_autocommit(conn, was_autocommit)
     schema = _build_schema(rows["tables"], rows["columns"], rows["constraints"], rows["indexes"])
     return IntrospectResult(schema=schema, queries=session.queries, server_version=server_version)
 

@@ -22,13 +22,13 @@ MAX_IDENTIFIER_BYTES = 63
 INDEX_METHODS = ("btree", "hash", "gin", "gist", "spgist", "brin")
 
 TOP_KEYS = {"tables": False}
-TABLE_KEYS = {"schema": False, "comment": False, "columns": True, "primary_key": False, "unique": False,
+TABLE_KEYS = {"schema": False, "renamed_from": False, "comment": False, "columns": True, "primary_key": False, "unique": False,
               "checks": False, "indexes": False}
-COLUMN_KEYS = {"type": True, "nullable": False, "default": False, "primary_key": False, "unique": False,
+COLUMN_KEYS = {"type": True, "renamed_from": False, "nullable": False, "default": False, "primary_key": False, "unique": False,
                "comment": False}
 PK_KEYS = {"columns": True, "name": False}
 UNIQUE_KEYS = {"columns": True, "name": False}
-INDEX_KEYS = {"columns": True, "unique": False, "method": False, "where": False, "include": False}
+INDEX_KEYS = {"columns": True, "renamed_from": False, "unique": False, "method": False, "where": False, "include": False}
 INDEX_COLUMN_KEYS = {"name": False, "expression": False, "order": False, "nulls": False}
 
 
@@ -193,7 +193,7 @@ class _Loader:
             named[c.name] = c.source  # type: ignore[assignment]
         return Table(name=name, schema=schema, columns=tuple(columns), primary_key=primary_key,
                      uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=comment,
-                     source=self.w.src(key_node))
+                     source=self.w.src(key_node), renamed_from=self.renamed_from(f, what, name))
 
     def column(self, name: str, key_node: Node, node: Node, table_what: str) -> tuple[Column, bool, bool]:
         name = self.identifier(key_node, "column name")
@@ -224,7 +224,9 @@ class _Loader:
         if is_pk and "nullable" in fields and nullable:
             raise self.fail(fields["nullable"][0], f"{what} is in the primary key, so it cannot be nullable")
         comment = self.w.string(fields["comment"][1], f"comment of {what}") if "comment" in fields else None
-        return (Column(name, type_, nullable and not is_pk, default, comment, self.w.src(key_node)), is_pk, is_unique)
+        renamed_from = self.renamed_from(fields, what, name)
+        return (Column(name, type_, nullable and not is_pk, default, comment, self.w.src(key_node), renamed_from),
+                is_pk, is_unique)
 
     def column_list(self, node: Node, what: str, known) -> tuple[str, ...]:
         items = self.w.sequence(node, f"columns of {what}")
@@ -277,7 +279,16 @@ class _Loader:
         include: tuple[str, ...] = ()
         if "include" in f:
             include = self.column_list(f["include"][1], f"include of {what}", known)
-        return Index(name, tuple(elements), unique, method, where, include, self.w.src(key_node))
+        return Index(name, tuple(elements), unique, method, where, include, self.w.src(key_node),
+                     self.renamed_from(f, what, name))
+
+    def renamed_from(self, f: dict, what: str, name: str) -> Optional[str]:
+        if "renamed_from" not in f:
+            return None
+        old = self.identifier(f["renamed_from"][1], f"renamed_from of {what}")
+        if old == name:
+            raise self.fail(f["renamed_from"][1], f"renamed_from of {what} is its own name")
+        return old
 
     def choice(self, f: dict, key: str, allowed: tuple[str, ...], what: str) -> Optional[str]:
         if key not in f:

@@ -33,6 +33,11 @@ def _src() -> Optional[Source]:
     return field(default=None, compare=False, repr=False)  # type: ignore[return-value]
 
 
+def _hint() -> Optional[str]:
+    """`renamed_from`: a hint for the next migration, not part of what the object is."""
+    return field(default=None, compare=False)  # type: ignore[return-value]
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -41,6 +46,7 @@ class Column:
     default: Optional[str] = None
     comment: Optional[str] = None
     source: Optional[Source] = _src()
+    renamed_from: Optional[str] = _hint()
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,7 @@ class Index:
     where: Optional[str] = None
     include: tuple[str, ...] = ()
     source: Optional[Source] = _src()
+    renamed_from: Optional[str] = _hint()
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,7 @@ class Table:
     indexes: tuple[Index, ...] = ()
     comment: Optional[str] = None
     source: Optional[Source] = _src()
+    renamed_from: Optional[str] = _hint()
 
     @property
     def key(self) -> tuple[str, str]:

@@ -152,3 +152,15 @@ def normal_form(text: Optional[str]) -> Optional[str]:
 
 def same_expression(a: Optional[str], b: Optional[str]) -> bool:
     return normal_form(a) == normal_form(b)
+
+
+def rename_column_in_expression(text: str, old: str, new: str) -> str:
+    """The expression with every reference to column `old` now naming `new` (as Postgres does on RENAME)."""
+    from .ddl import ident
+
+    tree = parse_expression(text)
+    for col in tree.find_all(exp.Column):
+        i = col.this
+        if isinstance(i, exp.Identifier) and (i.name if i.quoted else i.name.lower()) == old:
+            col.set("this", ident(new))
+    return tree.sql(dialect=DIALECT)

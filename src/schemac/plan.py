@@ -25,6 +25,15 @@ def statements_for(change: Change) -> list[exp.Expression]:
     k = change.kind
     if k == "add_schema":
         return [ddl.create_schema(change.schema)]
+    if k == "rename_table":
+        return [exp.Alter(this=ddl.table_ref(change.old), kind="TABLE",  # type: ignore[arg-type]
+                          actions=[exp.AlterRename(this=exp.Table(this=ddl.ident(t.name)))])]  # type: ignore
+    if k == "rename_column":
+        return [_alter(t, exp.RenameColumn(this=exp.Column(this=ddl.ident(change.old.name)),  # type: ignore
+                                           to=exp.Column(this=ddl.ident(change.name))))]  # type: ignore[arg-type]
+    if k == "rename_index":
+        return [exp.Alter(this=_index_ref(t, change.old.name), kind="INDEX",  # type: ignore
+                          actions=[exp.AlterRename(this=exp.Table(this=ddl.ident(change.name)))])]  # type: ignore
     if k == "add_table":
         return [ddl.create_table(t)]  # type: ignore[arg-type]
     if k == "drop_table":

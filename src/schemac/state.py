@@ -27,7 +27,7 @@ def _encode(obj: Any) -> Any:
         out = {}
         for f in fields(obj):
             value = getattr(obj, f.name)
-            if value is None or value == () or (f.name == "source_file"):
+            if value is None or value == () or f.name in ("source_file", "renamed_from"):
                 continue
             out[f.name] = _encode(value)
         return out
