@@ -64,3 +64,40 @@ def generate(schema_path: str, out_dir: str, name: Optional[str], message: Optio
         click.echo(result.sql, nl=False)
     else:
         click.echo(result.message)
+
+
+@main.command()
+@click.option("--schema", "schema_path", default="schema.yaml", show_default=True, help=SCHEMA_HELP)
+@click.option("--database-url", envvar="DATABASE_URL", show_envvar=True,
+              help="Database to check (postgresql://user:pass@host:port/db). Default: $DATABASE_URL, "
+                   "else libpq's PG* variables (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="text: for people (colored on a terminal); json: the stable document of docs/drift-report.md; "
+                   "github: workflow-command annotations at schema.yaml lines.")
+@click.option("--sql", "show_sql", is_flag=True,
+              help="Also print the DDL that would bring the database to schema.yaml (never run).")
+@click.option("--connect-timeout", default=10, show_default=True, type=click.IntRange(1, 3600),
+              help="Seconds to wait for the connection.")
+@click.option("--statement-timeout", default=30, show_default=True, type=click.IntRange(1, 86400),
+              help="Seconds any catalog query may run.")
+@click.option("--lock-timeout", default=5, show_default=True, type=click.IntRange(1, 86400),
+              help="Seconds to wait for a catalog lock.")
+def diff(schema_path: str, database_url: Optional[str], fmt: str, show_sql: bool, connect_timeout: int,
+         statement_timeout: int, lock_timeout: int) -> None:
+    """Report drift between a live database and schema.yaml.
+
+    Reads pg_catalog only, in one READ ONLY transaction with statement and lock timeouts; a role that
+    can connect is enough (no table privileges needed). Covers the schemas schema.yaml uses.
+
+    Exit status: 0 in sync, 1 drift found, 2 error (bad schema.yaml, cannot connect, timeout).
+    """
+    from .drift import check_drift
+
+    result = check_drift(schema_path, database_url, connect_timeout=connect_timeout,
+                         statement_timeout_ms=statement_timeout * 1000, lock_timeout_ms=lock_timeout * 1000)
+    click.echo(result.render(fmt), nl=False, color=None if fmt == "text" else False)
+    if show_sql and result.sql:
+        if fmt == "text":
+            click.echo("\n-- SQL that would bring the database to schema.yaml (not run):")
+        click.echo(result.sql, nl=False, err=fmt != "text")
+    sys.exit(1 if result.differences else 0)

@@ -129,7 +129,7 @@ def _query(name: str) -> str:
     return resources.files("schemac").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
 
 
-def _database_label(conn: psycopg.Connection) -> str:
+def database_label(conn: psycopg.Connection) -> str:
     """'database app on db.internal:5432' (never the password): computed up front, while conn is alive."""
     try:
         info = conn.info
@@ -200,7 +200,7 @@ def _restore_autocommit(conn: psycopg.Connection, value: bool) -> None:
 def introspect(conn: psycopg.Connection, schemas: tuple[str, ...], statement_timeout_ms: int = 30000,
                lock_timeout_ms: int = 5000) -> IntrospectResult:
     """Read the tables of ``schemas`` into a model, in one READ ONLY transaction that is rolled back."""
-    label = _database_label(conn)
+    label = database_label(conn)
     if conn.closed:
         raise SchemacError(f"introspecting {label}: the connection is closed")
     if conn.info.transaction_status != TransactionStatus.IDLE:
