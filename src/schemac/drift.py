@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from .diff import diff
@@ -10,6 +10,9 @@ from .introspect import connect, database_label, introspect
 from .loader import load_file
 from .plan import plan, render_sql
 from .report import Difference, differences, render_github, render_json, render_text
+
+
+IGNORED_TABLES = {"_sqlx_migrations"}
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
     with connect(database_url, connect_timeout=connect_timeout) as conn:
         label = database_label(conn)
         result = introspect(conn, desired.namespaces, statement_timeout_ms, lock_timeout_ms)
-    changes = diff(result.schema, desired)
+    # sqlx's bookkeeping table is not part of anyone's schema.
+    actual = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in IGNORED_TABLES))
+    changes = diff(actual, desired)
     return DriftResult(schema_path, label, result.server_version, result.queries, tuple(differences(changes)),
                        render_sql(plan(changes)))

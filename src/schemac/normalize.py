@@ -11,6 +11,7 @@ The round-trip tests (generate -> apply -> introspect -> diff) keep this honest 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Optional
@@ -22,7 +23,64 @@ from .expressions import parse_expression
 
 _TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR,
                exp.DataType.Type.BPCHAR, exp.DataType.Type.NAME}
-_NUMERIC_TYPES = exp.DataType.NUMERIC_TYPES if hasattr(exp.DataType, "NUMERIC_TYPES") else set()
+T = exp.DataType.Type
+_NUMERIC_TYPES = {T.SMALLINT, T.INT, T.BIGINT, T.DECIMAL, T.FLOAT, T.DOUBLE, T.MONEY}
+
+_INTERVAL_UNITS = {
+    "microsecond": (0, 0, 1), "millisecond": (0, 0, 1000), "second": (0, 0, 1_000_000),
+    "minute": (0, 0, 60_000_000), "hour": (0, 0, 3_600_000_000), "day": (0, 1, 0), "week": (0, 7, 0),
+    "month": (1, 0, 0), "year": (12, 0, 0), "decade": (120, 0, 0), "century": (1200, 0, 0),
+    "millennium": (12000, 0, 0),
+}
+_UNIT_ALIASES = {"us": "microsecond", "usec": "microsecond", "usecs": "microsecond", "ms": "millisecond",
+                 "msec": "millisecond", "msecs": "millisecond", "s": "second", "sec": "second", "secs": "second",
+                 "m": "minute", "min": "minute", "mins": "minute", "h": "hour", "hr": "hour", "hrs": "hour",
+                 "d": "day", "w": "week", "mon": "month", "mons": "month", "y": "year", "yr": "year",
+                 "yrs": "year", "centuries": "century", "millennia": "millennium"}
+_CLOCK = re.compile(r"^([+-]?)(\d+):(\d+)(?::(\d+(?:\.\d+)?))?$")
+
+
+def interval_value(text: str) -> Optional[tuple[int, int, int]]:
+    """(months, days, microseconds) of a Postgres interval literal, or None if we cannot be sure.
+
+    Postgres prints intervals in its own style ('0 seconds' comes back as '00:00:00'), so two
+    spellings are compared by value.
+    """
+    words = text.strip().lower().replace(",", " ").split()
+    if not words:
+        return None
+    months = days = micros = 0
+    i = 0
+    while i < len(words):
+        m = _CLOCK.match(words[i])
+        if m:
+            sign = -1 if m.group(1) == "-" else 1
+            secs = Decimal(m.group(4) or 0)
+            micros += sign * (int(m.group(2)) * 3_600_000_000 + int(m.group(3)) * 60_000_000 + int(secs * 1_000_000))
+            i += 1
+            continue
+        try:
+            qty = Decimal(words[i])
+        except InvalidOperation:
+            return None
+        if i + 1 >= len(words):
+            return None
+        unit = words[i + 1]
+        unit = _UNIT_ALIASES.get(unit, unit)
+        unit = unit[:-1] if unit.endswith("s") and unit[:-1] in _INTERVAL_UNITS else unit
+        if unit not in _INTERVAL_UNITS or qty != qty.to_integral_value():
+            return None
+        mo, d, us = _INTERVAL_UNITS[unit]
+        months, days, micros = months + int(qty) * mo, days + int(qty) * d, micros + int(qty) * us
+        i += 2
+    return months, days, micros
+
+
+def _interval_literal(text: str) -> exp.Expression:
+    value = interval_value(text)
+    if value is None:
+        return exp.Literal.string(text)
+    return exp.Literal.string("interval:%d:%d:%d" % value)
 
 
 def _unparen(node: exp.Expression) -> exp.Expression:
@@ -33,7 +91,7 @@ def _unparen(node: exp.Expression) -> exp.Expression:
 
 def _is_constant(node: exp.Expression) -> bool:
     node = _unparen(node)
-    if isinstance(node, (exp.Literal, exp.Null, exp.Boolean)):
+    if isinstance(node, (exp.Literal, exp.Null, exp.Boolean, exp.BitString)):
         return True
     if isinstance(node, exp.Neg):
         return _is_constant(node.this)
@@ -72,6 +130,8 @@ def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
     if _is_constant(inner):
         if isinstance(inner, exp.Literal) and inner.is_string and kind in _NUMERIC_TYPES:
             return _number(inner.this) or inner
+        if isinstance(inner, exp.Literal) and inner.is_string and kind == T.INTERVAL:
+            return _interval_literal(inner.this)
         return inner
     if isinstance(inner, (exp.Column, exp.Array, exp.Cast)) and kind in _TEXT_TYPES:
         return inner
@@ -123,7 +183,9 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Interval) and isinstance(node.this, exp.Literal):
         unit = node.args.get("unit")
         text = node.this.this + (f" {unit.sql(dialect=DIALECT).lower()}" if unit is not None else "")
-        return exp.Literal.string(text)
+        return _interval_literal(text)
+    if isinstance(node, exp.BitString):
+        return exp.Literal.string(node.this)
     if isinstance(node, exp.Identifier):
         return exp.Identifier(this=node.this if node.quoted else node.this.lower(), quoted=True)
     return node
