@@ -1,0 +1,172 @@
+"""`schemac diff` against a migrated database with one drift at a time (real servers 18, 16, 15)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+
+import psycopg
+import pytest
+from psycopg import conninfo, sql
+
+from schemac.apply import apply_files
+from schemac.migrations import Layout
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCHEMA = os.path.join(ROOT, "schema.yaml")
+T = "test_integration_correlations"
+P = f"public.{T}"
+
+
+def migrated(url: str) -> str:
+    with psycopg.connect(url, autocommit=True) as conn:
+        apply_files(conn, Layout(os.path.join(ROOT, "generated")).migrations())
+    return url
+
+
+def yaml_line(text: str) -> int:
+    for n, line in enumerate(open(SCHEMA, encoding="utf-8"), 1):
+        if text in line:
+            return n
+    raise AssertionError(text)
+
+
+# (id, ALTER, kind, path, expected, actual, schema.yaml line marker or None)
+DRIFTS = [
+    ("type", f"ALTER TABLE {T} ALTER COLUMN pattern TYPE varchar(80)", "column_type_changed", f"{P}.pattern",
+     "character varying(50)", "character varying(80)", "pattern:"),
+    ("nullability", f"ALTER TABLE {T} ALTER COLUMN confidence DROP NOT NULL", "column_nullability_changed",
+     f"{P}.confidence", "NOT NULL", "NULL", "confidence:"),
+    ("default-dropped", f"ALTER TABLE {T} ALTER COLUMN created_at DROP DEFAULT", "column_default_changed",
+     f"{P}.created_at", "now()", None, "created_at:"),
+    ("default-changed", f"ALTER TABLE {T} ALTER COLUMN updated_at SET DEFAULT '2020-01-01'", "column_default_changed",
+     f"{P}.updated_at", "now()", "'2020-01-01 00:00:00+00'::timestamp with time zone", "updated_at:"),
+    ("default-added", f"ALTER TABLE {T} ALTER COLUMN pattern SET DEFAULT 'x'", "column_default_changed",
+     f"{P}.pattern", None, "'x'::character varying", "pattern:"),
+    ("column-added", f"ALTER TABLE {T} ADD COLUMN notes text", "unexpected_column", f"{P}.notes", None,
+     "text NULL", f"{T}:"),
+    ("column-dropped", f"ALTER TABLE {T} DROP COLUMN pattern", "missing_column", f"{P}.pattern",
+     "character varying(50) NOT NULL", None, "pattern:"),
+    ("index-dropped", "DROP INDEX idx_correlation_integration", "missing_index", f"{P}.idx_correlation_integration",
+     "INDEX USING btree (integration_id)", None, "idx_correlation_integration:"),
+    ("index-added", f"CREATE INDEX extra_idx ON {T} (pattern)", "unexpected_index", f"{P}.extra_idx", None,
+     "INDEX USING btree (pattern)", f"{T}:"),
+    ("index-desc-to-asc", f"DROP INDEX idx_correlation_score; CREATE INDEX idx_correlation_score ON {T} "
+     "(correlation_score)", "index_changed", f"{P}.idx_correlation_score", "INDEX USING btree (correlation_score DESC)",
+     "INDEX USING btree (correlation_score)", "idx_correlation_score:"),
+    ("index-columns-changed", f"DROP INDEX idx_correlation_test_case; CREATE INDEX idx_correlation_test_case ON {T} "
+     "(test_case_id, pattern)", "index_changed", f"{P}.idx_correlation_test_case",
+     "INDEX USING btree (test_case_id)", "INDEX USING btree (test_case_id, pattern)", "idx_correlation_test_case:"),
+    ("unique-dropped", f"ALTER TABLE {T} DROP CONSTRAINT {T}_test_case_id_integration_id_key", "missing_constraint",
+     P, "UNIQUE (test_case_id, integration_id)", None, "- columns: [test_case_id, integration_id]"),
+    ("check-changed", f"ALTER TABLE {T} DROP CONSTRAINT {T}_score_range, ADD CONSTRAINT {T}_score_range "
+     "CHECK (correlation_score BETWEEN 0 AND 0.5)", "constraint_changed", f"{P}.{T}_score_range",
+     "CHECK (correlation_score BETWEEN 0.00 AND 1.00)",
+     "CHECK (((correlation_score >= (0)::numeric) AND (correlation_score <= 0.5)))", "_score_range:"),
+    ("table-dropped", f"DROP TABLE {T}", "missing_table", P, f"TABLE {P}", None, f"{T}:"),
+    ("extra-table", "CREATE TABLE audit_log (id bigint PRIMARY KEY, body text)", "unexpected_table",
+     "public.audit_log", None, "TABLE public.audit_log", None),
+]
+
+
+@pytest.mark.parametrize("case", DRIFTS, ids=[d[0] for d in DRIFTS])
+def test_single_drift_is_reported_exactly(any_db_url, schemac, case):
+    _, alter, kind, path, expected, actual, marker = case
+    url = migrated(any_db_url)
+    assert schemac("diff", "--schema", SCHEMA, "--database-url", url).returncode == 0
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(alter)
+    r = schemac("diff", "--schema", SCHEMA, "--database-url", url, "--format", "json")
+    assert r.returncode == 1, r.stdout + r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["in_sync"] is False
+    (item,) = doc["differences"]
+    assert (item["kind"], item["object"]["path"], item["expected"], item["actual"]) == (kind, path, expected, actual)
+    assert item["line"] == (yaml_line(marker) if marker else None)
+    # the same item as a GitHub annotation at that line, and as text
+    gh = schemac("diff", "--schema", SCHEMA, "--database-url", url, "--format", "github")
+    assert gh.returncode == 1
+    first = gh.stdout.splitlines()[0]
+    assert first.startswith("::error file=" + SCHEMA.replace(":", "%3A") + ",")
+    if marker:
+        assert f",line={item['line']}," in first
+    text = schemac("diff", "--schema", SCHEMA, "--database-url", url)
+    assert text.returncode == 1 and item["message"] in text.stdout and "Drift: 1 difference(s)" in text.stdout
+    assert "\x1b[" not in text.stdout  # no color when not a terminal
+
+
+def test_sql_option_prints_the_fix_without_running_it(db_url, schemac):
+    url = migrated(db_url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"ALTER TABLE {T} ALTER COLUMN confidence DROP NOT NULL")
+    r = schemac("diff", "--schema", SCHEMA, "--database-url", url, "--sql")
+    assert r.returncode == 1
+    assert f"ALTER TABLE {T} ALTER COLUMN confidence SET NOT NULL;" in r.stdout
+    r2 = schemac("diff", "--schema", SCHEMA, "--database-url", url, "--format", "json")
+    assert r2.returncode == 1  # still drifted: --sql never runs anything
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_unreachable_server_exits_2_without_password(schemac):
+    url = f"postgresql://admin:s3cr3t-pw@127.0.0.1:{_free_port()}/app"
+    start = time.monotonic()
+    r = schemac("diff", "--schema", SCHEMA, "--database-url", url, "--connect-timeout", "3")
+    assert r.returncode == 2
+    assert time.monotonic() - start < 30
+    out = r.stdout + r.stderr
+    assert "s3cr3t-pw" not in out and "Traceback" not in out
+    assert out.startswith("schemac: error: cannot connect") and len(out.strip().splitlines()) == 1
+
+
+def test_database_url_env_and_wrong_password(server, schemac, db_url):
+    role = "schemac_pw_role"
+    with server.admin() as conn:
+        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD 'right-one'").format(sql.Identifier(role)))
+    try:
+        params = conninfo.conninfo_to_dict(db_url)
+        host = params.get("host")
+        url = f"postgresql://{role}:wr0ng-pa55@/{params['dbname']}?host={host}"
+        r = schemac("diff", "--schema", SCHEMA, env={"DATABASE_URL": url})
+        # local socket auth may be trust; either it connects (and reports drift) or fails cleanly
+        assert r.returncode in (1, 2)
+        assert "wr0ng-pa55" not in r.stdout + r.stderr and "Traceback" not in r.stderr
+    finally:
+        with server.admin() as conn:
+            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+
+
+def test_role_without_table_privileges_can_diff(server, db_url, schemac):
+    url = migrated(db_url)
+    role = "schemac_reader"
+    dbname = conninfo.conninfo_to_dict(url)["dbname"]
+    with server.admin() as conn:
+        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC"))
+            conn.execute(sql.SQL("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
+        reader = conninfo.make_conninfo(url, user=role)
+        with psycopg.connect(reader) as conn:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(f"SELECT count(*) FROM {T}")
+        r = schemac("diff", "--schema", SCHEMA, "--database-url", reader)
+        assert r.returncode == 0, r.stdout + r.stderr
+    finally:
+        with server.admin() as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
+            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+
+
+def test_bad_schema_file_is_exit_2_before_connecting(schemac, tmp_path):
+    (tmp_path / "schema.yaml").write_text("tables:\n  t:\n    colums: {}\n")
+    r = schemac("diff", "--database-url", "postgresql://u:pw@127.0.0.1:1/x")
+    assert r.returncode == 2 and r.stderr.startswith("schemac: error: schema.yaml:3:5: unknown key 'colums'")
