@@ -9,7 +9,7 @@ import os
 import pytest
 
 from schemac.errors import SchemacError
-from schemac.migrations import Layout, MigrationFile, next_version, write_new
+from schemac.migrations import Layout, next_version, write_new
 
 SCHEMA = """\
 tables:
@@ -73,10 +73,9 @@ def test_new_version_is_greater_than_existing_even_with_clock_behind(schemac, tm
 def test_next_version_rules():
     now = dt.datetime(2026, 11, 25, 12, 0, 0, tzinfo=dt.timezone.utc)
     assert next_version([], now) == 20261125120000
-    same = [MigrationFile(20261125120000, "x", "x")]
-    assert next_version(same, now) == 20261125120001
-    odd = [MigrationFile(7, "x", "x"), MigrationFile(99999999999999999, "y", "y")]
-    assert next_version(odd, now) == 100000000000000000
+    assert next_version([20261125120000], now) == 20261125120001
+    assert next_version([20261125235959], now) == 20261126000000  # a real timestamp, not ...235960
+    assert next_version([7, 99999999999999999], now) == 100000000000000000
 
 
 def test_never_overwrites(tmp_path):

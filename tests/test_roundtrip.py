@@ -55,3 +55,24 @@ def test_second_generate_after_apply_writes_nothing(db_url, tmp_path):
     shutil.copy(FIXTURES[0], tmp_path / "schema.yaml")
     migrate(str(tmp_path / "schema.yaml"), out, db_url)
     assert generate(str(tmp_path / "schema.yaml"), out).status == "unchanged"
+
+
+@pytest.mark.parametrize("table,cols", [
+    ("t" * 60, ["a", "b"]),
+    ("é" * 31, ["ü" * 20, "x"]),
+    ("short", ["c" * 63, "d"]),
+])
+def test_default_constraint_names_match_postgres(db_url, table, cols):
+    from schemac.ddl import constraint_name, quote_ident
+    from schemac.model import Column, PrimaryKey, Table, Unique
+
+    t = Table(table, columns=tuple(Column(c, "integer") for c in cols))
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        coldefs = ", ".join(f"{quote_ident(c)} integer" for c in cols)
+        conn.execute(f"CREATE TABLE {quote_ident(table)} ({coldefs}, PRIMARY KEY ({quote_ident(cols[0])}), "
+                     f"UNIQUE ({', '.join(quote_ident(c) for c in cols)}))")
+        names = {r[0]: r[1] for r in conn.execute(
+            "SELECT contype::text, conname::text FROM pg_constraint WHERE conrelid = %s::regclass",
+            (quote_ident(table),))}
+    assert names["p"] == constraint_name(t, PrimaryKey((cols[0],)))
+    assert names["u"] == constraint_name(t, Unique(tuple(cols)))

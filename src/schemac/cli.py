@@ -49,21 +49,40 @@ def main() -> None:
                              "Default: create_<table> or update_schema.")
 @click.option("--message", "-m", help="Comment written at the top of the migration (e.g. a story reference).")
 @click.option("--dry-run", is_flag=True, help="Print the SQL that would be written; write nothing.")
-def generate(schema_path: str, out_dir: str, name: Optional[str], message: Optional[str], dry_run: bool) -> None:
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 if schema.yaml has changes not yet in a migration, else 0 "
+                   "(for pre-commit hooks and CI).")
+@click.option("--allow-destructive", is_flag=True,
+              help="Also write changes that can destroy data (drop table, drop column, narrowing type change); "
+                   "without it they are refused with exit 1.")
+@click.option("--concurrently", is_flag=True,
+              help="Online-safe: new indexes on existing tables get CREATE INDEX CONCURRENTLY, each in its own "
+                   "`-- no-transaction` migration; new CHECKs on existing tables are added NOT VALID, then "
+                   "validated in a later migration.")
+def generate(schema_path: str, out_dir: str, name: Optional[str], message: Optional[str], dry_run: bool,
+             check: bool, allow_destructive: bool, concurrently: bool) -> None:
     """Write a migration for what changed in schema.yaml since the last one.
 
-    The migration is generated/migrations/<UTC YYYYMMDDHHMMSS>_<name>.sql, ready for
+    schema.yaml is compared with the state recorded by the previous run (OUT/state.json), and only the
+    difference is written, as OUT/migrations/<UTC YYYYMMDDHHMMSS>_<name>.sql, ready for
     `sqlx migrate run --source generated/migrations`. Existing migrations are never modified; when
-    schema.yaml has not changed, nothing is written and the exit status is 0.
+    nothing changed, nothing is written and the exit status is 0.
+
+    Exit status: 0 written or nothing to do; 1 refused (destructive without --allow-destructive) or,
+    with --check, changes pending; 2 error.
     """
     from .generate import generate as run
 
-    result = run(schema_path, out_dir, name=name, message=message, dry_run=dry_run)
+    result = run(schema_path, out_dir, name=name, message=message, dry_run=dry_run, check=check,
+                 allow_destructive=allow_destructive, concurrently=concurrently)
+    for notice in result.notices:
+        click.echo(f"schemac: notice: {notice}", err=True)
+    if result.status in ("refused", "pending"):
+        click.echo(result.message, err=result.status == "refused")
+        sys.exit(1)
+    click.echo(result.message)
     if result.status == "dry-run":
-        click.echo(result.message)
         click.echo(result.sql, nl=False)
-    else:
-        click.echo(result.message)
 
 
 @main.command()

@@ -152,6 +152,39 @@ def comment_on_column(table: Table, column: str, comment: Optional[str]) -> exp.
     return exp.Comment(this=col, kind="COLUMN", expression=_string(comment) if comment is not None else exp.Null())
 
 
+NAMEDATALEN = 64
+
+
+def _clip(name: str, nbytes: int) -> str:
+    """The longest prefix of `name` within `nbytes` UTF-8 bytes, never splitting a character."""
+    data = name.encode("utf-8")[:nbytes]
+    return data.decode("utf-8", errors="ignore")
+
+
+def make_object_name(name1: str, name2: Optional[str], label: str) -> str:
+    """Postgres's makeObjectName(): how it names unnamed constraints (t_pkey, t_a_b_key, t_a_check)."""
+    b1, b2 = len(name1.encode()), len(name2.encode()) if name2 else 0
+    avail = NAMEDATALEN - 1 - (len(label) + 1 if label else 0) - (1 if name2 else 0)
+    while b1 + b2 > avail:
+        if b1 > b2:
+            b1 -= 1
+        else:
+            b2 -= 1
+    parts = [_clip(name1, b1)] + ([_clip(name2, b2)] if name2 else []) + ([label] if label else [])
+    return "_".join(parts)
+
+
+def constraint_name(table: Table, c: PrimaryKey | Unique | Check) -> str:
+    """The name Postgres gave (or will give) a constraint declared without one."""
+    if c.name:
+        return c.name
+    if isinstance(c, PrimaryKey):
+        return make_object_name(table.name, None, "pkey")
+    if isinstance(c, Unique):
+        return make_object_name(table.name, "_".join(c.columns), "key")
+    raise ValueError("check constraints always carry a name")
+
+
 def render(statement: exp.Expression) -> str:
     """One statement as Postgres SQL, terminated."""
     return statement.sql(dialect=DIALECT) + ";"

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Optional, Union
 
 from .model import Check, Column, Index, IndexElement, PrimaryKey, Schema, Source, Table, Unique
+from .expressions import referenced_columns
 from .normalize import normal_form, rename_column_in_expression, same_expression
 
 Constraint = Union[PrimaryKey, Unique, Check]
@@ -20,7 +21,7 @@ KINDS = (
     "rename_table", "rename_column", "rename_index",
     "drop_index", "drop_constraint", "drop_column", "drop_table",
     "add_table", "add_column",
-    "alter_column_type", "drop_not_null", "set_not_null", "drop_default", "set_default",
+    "drop_default", "alter_column_type", "drop_not_null", "set_not_null", "set_default",
     "add_constraint", "add_index",
     "set_table_comment", "set_column_comment",
 )
@@ -37,6 +38,9 @@ class Change:
     old: object = None
     new: object = None
     table_def: Optional[Table] = None  # desired table (or current, for drops): what the DDL needs
+    # Set on changes that only exist to make another change possible (e.g. a CHECK re-created around
+    # a column type change): they are DDL, not differences, and reports leave them out.
+    cause: Optional[str] = None
 
     @property
     def path(self) -> str:
@@ -115,8 +119,9 @@ def _match_constraints(current: list[Constraint], desired: list[Constraint]):
 def diff_table(cur: Table, des: Table) -> list[Change]:
     changes: list[Change] = []
 
-    def ch(kind: str, name: Optional[str] = None, old: object = None, new: object = None) -> None:
-        changes.append(Change(kind, des.schema, des.name, name, old, new, des))
+    def ch(kind: str, name: Optional[str] = None, old: object = None, new: object = None,
+           cause: Optional[str] = None) -> None:
+        changes.append(Change(kind, des.schema, des.name, name, old, new, des, cause))
 
     cur = _apply_column_renames(cur, des, ch)
     cur_cols = {c.name: c for c in cur.columns}
@@ -126,17 +131,33 @@ def diff_table(cur: Table, des: Table) -> list[Change]:
         if old is None:
             ch("add_column", name, None, col)
             continue
-        if old.type != col.type:
+        retyped = old.type != col.type
+        if retyped:
             ch("alter_column_type", name, old, col)
         if old.nullable != col.nullable:
             ch("drop_not_null" if col.nullable else "set_not_null", name, old, col)
-        if not same_expression(old.default, col.default):
+        default_changed = not same_expression(old.default, col.default)
+        if retyped and old.default is not None:
+            # The old default would be cast to the new type during ALTER TYPE (and may not cast):
+            # drop it first, set the desired one after.
+            real_drop = default_changed and col.default is None
+            ch("drop_default", name, old, replace(col, default=None), None if real_drop else "retype")
+            if col.default is not None:
+                ch("set_default", name, old, col, None if default_changed else "retype")
+        elif default_changed:
             ch("drop_default" if col.default is None else "set_default", name, old, col)
         if (old.comment or None) != (col.comment or None):
             ch("set_column_comment", name, old, col)
     for name, col in cur_cols.items():
         if name not in des_cols:
             ch("drop_column", name, col, None)
+
+    # Checks and expression indexes over a retyped column may not make sense for the new type while
+    # ALTER TYPE rebuilds them: replace them around the type change.
+    retyped = {n for n, c in des_cols.items() if n in cur_cols and cur_cols[n].type != c.type}
+
+    def over_retyped(*exprs: Optional[str]) -> bool:
+        return bool(retyped) and any(e and referenced_columns(e) & retyped for e in exprs)
 
     for old_c, new_c in _match_constraints(_constraints(cur), _constraints(des)):
         if old_c is None:
@@ -146,6 +167,9 @@ def diff_table(cur: Table, des: Table) -> list[Change]:
         elif not _same_constraint(old_c, new_c) or type(old_c) is not type(new_c):
             ch("drop_constraint", old_c.name, old_c, new_c)
             ch("add_constraint", new_c.name, old_c, new_c)
+        elif isinstance(old_c, Check) and over_retyped(old_c.expression):
+            ch("drop_constraint", old_c.name, old_c, new_c, "retype")
+            ch("add_constraint", new_c.name, old_c, new_c, "retype")
 
     cur_idx = {i.name: i for i in cur.indexes}
     des_idx = {i.name: i for i in des.indexes}
@@ -161,6 +185,9 @@ def diff_table(cur: Table, des: Table) -> list[Change]:
         elif index_signature(old_i) != index_signature(idx):
             ch("drop_index", name, old_i, idx)
             ch("add_index", name, old_i, idx)
+        elif over_retyped(old_i.where, *(e.expression for e in old_i.elements)):
+            ch("drop_index", name, old_i, idx, "retype")
+            ch("add_index", name, old_i, idx, "retype")
     for name, idx in cur_idx.items():
         if name not in des_idx:
             ch("drop_index", name, idx, None)

@@ -1,4 +1,4 @@
-"""`schemac generate`: schema.yaml + recorded state -> one new migration file."""
+"""`schemac generate`: schema.yaml + recorded state -> new migration file(s)."""
 
 from __future__ import annotations
 
@@ -7,37 +7,52 @@ from dataclasses import dataclass
 from typing import Optional
 
 from . import __version__
-from .diff import Change, diff
+from .diff import Change, diff, ignored_renames
 from .errors import SchemacError
 from .loader import load_text, read_schema_text, schema_hash
 from .migrations import Layout, locked, next_version, validate_name, write_new
 from .model import Schema
-from .plan import plan, render_sql
+from .plan import plan, plan_online, render_sql
+from .safety import destructive_reason
 from .state import State, read_state, write_atomic
 
 
 @dataclass(frozen=True)
+class Unit:
+    """One migration file to write: its description and SQL body (without header)."""
+
+    name: str
+    sql: str
+    no_transaction: bool = False
+
+
+@dataclass(frozen=True)
 class Result:
-    status: str  # "unchanged" | "written" | "dry-run"
+    status: str  # "unchanged" | "written" | "dry-run" | "pending" | "refused"
     message: str
     sql: str = ""
-    path: Optional[str] = None
+    paths: tuple[str, ...] = ()
     changes: tuple[Change, ...] = ()
+    notices: tuple[str, ...] = ()
+
+    @property
+    def path(self) -> Optional[str]:
+        return self.paths[0] if self.paths else None
 
 
 def default_name(changes: list[Change]) -> str:
     created = {c.table for c in changes if c.kind == "add_table"}
-    if created and all(c.table in created or c.kind == "add_schema" for c in changes) and len(created) == 1:
-        return validate_name(f"create_{next(iter(created))}".lower()[:100]) if _plain(next(iter(created))) else "create_table"
+    if len(created) == 1 and all(c.table in created or c.kind == "add_schema" for c in changes):
+        table = next(iter(created))
+        if table.isascii() and table.replace("_", "").isalnum():
+            return validate_name(f"create_{table}".lower()[:100])
     return "update_schema"
 
 
-def _plain(name: str) -> bool:
-    return name.replace("_", "").isalnum() and name.isascii()
-
-
-def header(name: str, message: Optional[str], digest: str, schema_label: str) -> str:
-    lines = [f"-- schemac migration: {name}"]
+def header(name: str, message: Optional[str], digest: str, schema_label: str, no_transaction: bool = False) -> str:
+    # sqlx reads `-- no-transaction` only as the very first line; nothing else may ever start a file that way.
+    lines = ["-- no-transaction"] if no_transaction else []
+    lines.append(f"-- schemac migration: {name}")
     if message:
         lines += [f"-- {line}".rstrip() for line in message.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     lines += [
@@ -48,50 +63,92 @@ def header(name: str, message: Optional[str], digest: str, schema_label: str) ->
     return "\n".join(lines) + "\n\n"
 
 
+def _units(changes: list[Change], current: Schema, name: str, concurrently: bool) -> list[Unit]:
+    if not concurrently:
+        return [Unit(name, render_sql(plan(changes)))]
+    online = plan_online(changes, {t.key for t in current.tables})
+    units = [Unit(name, render_sql(online.main))] if online.main else []
+    for n, (_, stmt) in enumerate(online.concurrent, 1):
+        units.append(Unit(f"{name}_index_{n}", render_sql([stmt]), no_transaction=True))
+    if online.validate:
+        units.append(Unit(f"{name}_validate", render_sql(online.validate)))
+    return units
+
+
 def generate(schema_path: str, out_dir: str, name: Optional[str] = None, message: Optional[str] = None,
-             dry_run: bool = False) -> Result:
+             dry_run: bool = False, check: bool = False, allow_destructive: bool = False,
+             concurrently: bool = False) -> Result:
     text = read_schema_text(schema_path)
     desired = load_text(text, schema_path)
     digest = schema_hash(text)
     if name is not None:
         validate_name(name)
     layout = Layout(out_dir)
-    if dry_run:
-        return _compose(layout, desired, digest, name, message, schema_path, write=False)
+    if dry_run or check:
+        return _compose(layout, desired, digest, name, message, schema_path, "check" if check else "dry-run",
+                        allow_destructive, concurrently)
     with locked(layout):
-        return _compose(layout, desired, digest, name, message, schema_path, write=True)
+        return _compose(layout, desired, digest, name, message, schema_path, "write", allow_destructive, concurrently)
 
 
 def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], message: Optional[str],
-             schema_path: str, write: bool) -> Result:
+             schema_path: str, mode: str, allow_destructive: bool, concurrently: bool) -> Result:
     state = read_state(layout.state_path)
     current = state.schema if state else Schema()
+    notices = tuple(ignored_renames(current, desired))
     changes = diff(current, desired)
     if not changes:
         last = f" (last migration: {state.migration})" if state else ""
-        why = "schema.yaml has not changed" if state and state.schema_sha256 == digest else "schema.yaml describes the recorded schema"
-        return Result("unchanged", f"No changes: {why}{last}; nothing written.")
+        why = "schema.yaml has not changed" if state and state.schema_sha256 == digest else \
+            "schema.yaml describes the recorded schema"
+        return Result("unchanged", f"No changes: {why}{last}; nothing written.", notices=notices)
+    if mode == "check":
+        lines = [f"schema.yaml has {len(changes)} change(s) not yet in a migration (run `schemac generate`):"]
+        lines += [f"  {c.kind.replace('_', ' ')} {c.path}" + (f"  [{c.source}]" if c.source else "") for c in changes]
+        return Result("pending", "\n".join(lines), changes=tuple(changes), notices=notices)
+    refused = [(c, r) for c in changes if (r := destructive_reason(c))]
+    if refused and not allow_destructive:
+        lines = ["Refusing to write a migration that can destroy data (nothing written):"]
+        for c, reason in refused:
+            where = c.source or (c.table_def.source if c.table_def else None)
+            lines.append(f"  {where or layout.state_path}: {reason}")
+        lines.append("Rerun with --allow-destructive to write it anyway, or use renamed_from: for a rename.")
+        return Result("refused", "\n".join(lines), changes=tuple(changes), notices=notices)
     name = name or default_name(changes)
-    sql = render_sql(plan(changes))
-    existing = layout.migrations()
-    version = next_version(existing)
-    filename = f"{version}_{name}.sql"
-    body = header(name, message, digest, os.path.basename(schema_path)) + sql
-    if not write:
-        return Result("dry-run", f"-- would write {os.path.join(layout.migrations_dir, filename)}", body, None, tuple(changes))
-    path = os.path.join(layout.migrations_dir, filename)
-    write_new(path, body)
+    units = _units(changes, current, name, concurrently)
+    versions = [m.version for m in layout.migrations()]
+    files = []
+    for unit in units:
+        v = next_version(versions)
+        versions.append(v)
+        body = header(unit.name, message, digest, os.path.basename(schema_path), unit.no_transaction) + unit.sql
+        files.append((v, f"{v}_{unit.name}.sql", body))
+    if mode == "dry-run":
+        shown = "\n".join(f"-- ===== {os.path.join(layout.migrations_dir, f)} =====\n{body}" for _, f, body in files)
+        return Result("dry-run", f"-- would write {len(files)} file(s) to {layout.migrations_dir}", shown,
+                      changes=tuple(changes), notices=notices)
+    paths = []
     try:
-        write_atomic(layout.state_path, State(digest, filename, desired).dumps())
-    except OSError as e:
-        os.unlink(path)  # keep migration and state consistent: the migration we just made is not applied anywhere
+        for _, filename, body in files:
+            path = os.path.join(layout.migrations_dir, filename)
+            write_new(path, body)
+            paths.append(path)
+        write_atomic(layout.state_path, State(digest, files[-1][1], desired).dumps())
+    except (SchemacError, OSError) as e:
+        for p in paths:  # all or nothing: these files are new, not applied anywhere yet
+            os.unlink(p)
+        if isinstance(e, SchemacError):
+            raise
         raise SchemacError(f"{layout.state_path}: cannot record the state ({e.strerror}); no migration written") from None
     summary = ", ".join(f"{n} {k}" for k, n in _count(changes))
-    return Result("written", f"Wrote {path} ({summary}).", body, path, tuple(changes))
+    written = ", ".join(paths)
+    return Result("written", f"Wrote {written} ({summary}).", "".join(b for _, _, b in files), tuple(paths),
+                  tuple(changes), notices)
 
 
 def _count(changes: list[Change]) -> list[tuple[str, int]]:
     counts: dict[str, int] = {}
     for c in changes:
-        counts[c.kind.replace("_", " ")] = counts.get(c.kind.replace("_", " "), 0) + 1
+        key = c.kind.replace("_", " ")
+        counts[key] = counts.get(key, 0) + 1
     return list(counts.items())

@@ -169,6 +169,15 @@ class _Loader:
                 u_name = self.identifier(uf["name"][1], "constraint name") if "name" in uf else None
                 uniques.append(Unique(cols, u_name, self.w.src(item)))
 
+        seen_keys: dict[tuple[str, ...], str] = {primary_key.columns: "the primary key"} if primary_key else {}
+        for u in uniques:
+            # CREATE TABLE silently merges a UNIQUE identical to the primary key or to another UNIQUE:
+            # declaring it would be drift forever.
+            if u.columns in seen_keys:
+                raise SchemaFileError(f"unique ({', '.join(u.columns)}) of {what} repeats {seen_keys[u.columns]}; "
+                                      "remove it", u.source)
+            seen_keys[u.columns] = f"the unique constraint at line {u.source.line}" if u.source else "another unique"
+
         checks: list[Check] = []
         if "checks" in f:
             for c_name, c_key, c_node in self.w.mapping(f["checks"][1], f"checks of {what}"):

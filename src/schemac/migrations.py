@@ -15,7 +15,7 @@ import fcntl
 import os
 import re
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 from .errors import SchemacError
 
@@ -67,11 +67,11 @@ class Layout:
         return sorted(out, key=lambda f: (f.version, f.filename))
 
 
-def next_version(existing: list[MigrationFile], now: Optional[dt.datetime] = None) -> int:
+def next_version(existing: Iterable[int], now: Optional[dt.datetime] = None) -> int:
     """UTC YYYYMMDDHHMMSS, bumped past the newest existing version if the clock is behind."""
     now = now or dt.datetime.now(dt.timezone.utc)
     version = int(now.strftime(VERSION_FORMAT))
-    newest = max((m.version for m in existing), default=0)
+    newest = max(existing, default=0)
     if version > newest:
         return version
     try:

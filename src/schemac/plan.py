@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlglot import exp
 
 from . import ddl
@@ -61,7 +63,8 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if k == "add_constraint":
         return [_alter(t, exp.AddConstraint(expressions=[ddl.constraint_node(change.new)]))]  # type: ignore
     if k == "drop_constraint":
-        return [_alter(t, exp.Drop(tables=[exp.Table(this=ddl.ident(change.old.name))], kind="CONSTRAINT"))]  # type: ignore
+        name = ddl.constraint_name(t, change.old)  # type: ignore[arg-type]
+        return [_alter(t, exp.Drop(tables=[exp.Table(this=ddl.ident(name))], kind="CONSTRAINT"))]
     if k == "set_table_comment":
         return [ddl.comment_on_table(t, change.new.comment)]  # type: ignore
     if k == "set_column_comment":
@@ -74,6 +77,44 @@ def plan(changes: list[Change]) -> list[exp.Expression]:
     for c in changes:
         out.extend(statements_for(c))
     return out
+
+
+def validate_constraint(table: Table, name: str) -> exp.Command:
+    """sqlglot has no node for VALIDATE CONSTRAINT: a Command from parts sqlglot rendered."""
+    return exp.Command(this="ALTER", expression=f"TABLE {ddl.table_ref(table).sql(dialect=ddl.DIALECT)} "
+                                                 f"VALIDATE CONSTRAINT {ddl.quote_ident(name)}")
+
+
+@dataclass(frozen=True)
+class OnlinePlan:
+    """`--concurrently`: what runs in the main migration, and what must run outside a transaction.
+
+    Each CREATE INDEX CONCURRENTLY needs a file of its own: Postgres runs a multi-statement file as one
+    implicit transaction, where CONCURRENTLY is refused. CHECK constraints on existing tables are added
+    NOT VALID in the main file (a brief lock) and validated in a later file (no exclusive lock).
+    """
+
+    main: list[exp.Expression]
+    concurrent: list[tuple[str, exp.Expression]]  # (index name, statement)
+    validate: list[exp.Expression]
+
+
+def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> OnlinePlan:
+    main: list[exp.Expression] = []
+    concurrent: list[tuple[str, exp.Expression]] = []
+    validate: list[exp.Expression] = []
+    for c in changes:
+        on_existing = (c.schema, c.table) in existing
+        if c.kind == "add_index" and on_existing:
+            concurrent.append((c.name, ddl.create_index(c.table_def, c.new, concurrently=True)))  # type: ignore
+        elif c.kind == "add_constraint" and on_existing and isinstance(c.new, Check):
+            stmt = _alter(c.table_def, exp.AddConstraint(expressions=[ddl.constraint_node(c.new)]))  # type: ignore
+            stmt.set("not_valid", True)
+            main.append(stmt)
+            validate.append(validate_constraint(c.table_def, c.new.name))  # type: ignore[arg-type]
+        else:
+            main.extend(statements_for(c))
+    return OnlinePlan(main, concurrent, validate)
 
 
 def render_sql(statements: list[exp.Expression]) -> str:

@@ -151,7 +151,7 @@ def _q(s: Optional[str]) -> str:
 def differences(changes: list[Change]) -> list[Difference]:
     # A missing table is one difference, not one more per index and comment it would bring along.
     added = {(c.schema, c.table) for c in changes if c.kind == "add_table"}
-    changes = [c for c in changes if c.kind == "add_table" or (c.schema, c.table) not in added]
+    changes = [c for c in changes if c.cause is None and (c.kind == "add_table" or (c.schema, c.table) not in added)]
     out = [d for d in (_difference(c) for c in changes) if d is not None]
     return sorted(out, key=lambda d: (d.schema, d.table, d.line or 0))
 

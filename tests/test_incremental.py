@@ -1,0 +1,230 @@
+"""Incremental migrations: schema.yaml edits become ALTERs that keep the rows and leave no drift."""
+
+from __future__ import annotations
+
+import os
+
+import psycopg
+import pytest
+
+from schemac.apply import apply_files
+from schemac.drift import check_drift
+from schemac.generate import generate
+from schemac.migrations import Layout
+
+BASE = """\
+tables:
+  customers:
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(80), nullable: false}
+      name: {type: text}
+      score: {type: "numeric(4,2)", default: 0}
+      status: {type: varchar(20), default: "'new'"}
+    unique:
+      - columns: [email]
+    checks:
+      score_range: score BETWEEN 0 AND 10
+    indexes:
+      customers_name: {columns: [name]}
+      customers_score: {columns: [{name: score, order: desc}]}
+  orders:
+    columns:
+      id: {type: bigint, primary_key: true}
+      customer_id: {type: integer, nullable: false}
+      total: {type: "numeric(10,2)", nullable: false}
+    indexes:
+      orders_customer: {columns: [customer_id]}
+"""
+
+ROWS = [
+    "INSERT INTO customers (id, email, name, score) VALUES (1, 'a@x.org', 'Ann', 1.5), (2, 'b@x.org', NULL, 9.25)",
+    "INSERT INTO orders (id, customer_id, total) VALUES (10, 1, 12.50), (11, 2, 99.99), (12, 2, 0)",
+]
+
+
+def edit(text: str, old: str, new: str) -> str:
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+# (id, edit function, needs --allow-destructive, rows expected in customers after)
+CASES = [
+    ("add-table", lambda s: s + "  notes:\n    columns:\n      id: {type: integer, primary_key: true}\n      body: text\n",
+     False),
+    ("add-column-nullable", lambda s: edit(s, "      name: {type: text}\n", "      name: {type: text}\n      city: text\n"),
+     False),
+    ("add-column-not-null-default", lambda s: edit(s, "      name: {type: text}\n",
+                                                   "      name: {type: text}\n"
+                                                   "      active: {type: boolean, nullable: false, default: 'true'}\n"),
+     False),
+    ("drop-column", lambda s: edit(s, "      status: {type: varchar(20), default: \"'new'\"}\n", ""), True),
+    ("drop-table", lambda s: s.split("  orders:")[0], True),
+    ("widen-varchar", lambda s: edit(s, "email: {type: varchar(80)", "email: {type: varchar(200)"), False),
+    ("varchar-to-text", lambda s: edit(s, "status: {type: varchar(20)", "status: {type: text"), False),
+    ("int-to-bigint", lambda s: edit(s, "customer_id: {type: integer", "customer_id: {type: bigint"), False),
+    ("narrow-varchar", lambda s: edit(s, "email: {type: varchar(80)", "email: {type: varchar(20)"), True),
+    ("narrow-numeric", lambda s: edit(s, 'score: {type: "numeric(4,2)"', 'score: {type: "numeric(3,2)"')
+     .replace("BETWEEN 0 AND 10", "BETWEEN 0 AND 9.99"), True),
+    ("numeric-to-text-with-check", lambda s: edit(s, 'score: {type: "numeric(4,2)", default: 0}',
+                                                  "score: {type: text, default: \"'0'\"}")
+     .replace("score BETWEEN 0 AND 10", "length(score) < 10"), True),
+    ("set-not-null", lambda s: edit(s, "total: {type: \"numeric(10,2)\", nullable: false}",
+                                    "total: {type: \"numeric(10,2)\", nullable: false, default: 0}"), False),
+    ("drop-not-null", lambda s: edit(s, "email: {type: varchar(80), nullable: false}", "email: {type: varchar(80)}"),
+     False),
+    ("set-default", lambda s: edit(s, "name: {type: text}", "name: {type: text, default: \"'anon'\"}"), False),
+    ("drop-default", lambda s: edit(s, 'score: {type: "numeric(4,2)", default: 0}', 'score: {type: "numeric(4,2)"}'),
+     False),
+    ("change-default", lambda s: edit(s, "default: \"'new'\"", "default: \"'fresh'\""), False),
+    ("drop-unique", lambda s: edit(s, "    unique:\n      - columns: [email]\n", ""), False),
+    ("add-named-unique", lambda s: edit(s, "      - columns: [email]\n",
+                                        "      - columns: [email]\n      - {columns: [name, email], name: cust_ne}\n"),
+     False),
+    ("replace-check", lambda s: edit(s, "score BETWEEN 0 AND 10", "score BETWEEN 0 AND 20"), False),
+    ("drop-check", lambda s: edit(s, "    checks:\n      score_range: score BETWEEN 0 AND 10\n", ""), False),
+    ("add-check", lambda s: edit(s, "      score_range:", "      email_has_at: email LIKE '%@%'\n      score_range:"),
+     False),
+    ("replace-pk", lambda s: edit(s, "      id: {type: bigint, primary_key: true}\n      customer_id: {type: integer, "
+                                     "nullable: false}\n",
+                                  "      id: {type: bigint, nullable: false}\n      customer_id: {type: integer, "
+                                  "nullable: false}\n").replace("    indexes:\n      orders_customer",
+                                                               "    primary_key: {columns: [id, customer_id]}\n"
+                                                               "    indexes:\n      orders_customer"), False),
+    ("add-index", lambda s: edit(s, "      customers_name: {columns: [name]}\n",
+                                 "      customers_name: {columns: [name]}\n"
+                                 "      customers_lower: {columns: [{expression: lower(email)}], where: name IS NOT NULL}\n"),
+     False),
+    ("drop-index", lambda s: edit(s, "      customers_name: {columns: [name]}\n", ""), False),
+    ("replace-index", lambda s: edit(s, "customers_score: {columns: [{name: score, order: desc}]}",
+                                     "customers_score: {columns: [{name: score}, name], unique: false}"), False),
+    ("rename-table", lambda s: edit(s, "  orders:\n", "  purchases:\n    renamed_from: orders\n"), False),
+    ("rename-column", lambda s: edit(s, "      name: {type: text}", "      full_name: {type: text, renamed_from: name}")
+     .replace("columns: [name]", "columns: [full_name]"), False),
+    ("rename-index", lambda s: edit(s, "      customers_name: {columns: [name]}",
+                                    "      customers_by_name: {columns: [name], renamed_from: customers_name}"), False),
+    ("comments", lambda s: edit(s, "  customers:\n", "  customers:\n    comment: people who buy\n")
+     .replace("name: {type: text}", "name: {type: text, comment: \"display name, it's optional\"}"), False),
+]
+
+
+def _apply(url: str, out: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+
+
+def _counts(url: str) -> dict[str, int]:
+    with psycopg.connect(url) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace "
+            "AND relname <> '_sqlx_migrations'")]
+        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_change_applies_over_rows_without_drift(any_db_url, tmp_path, case):
+    case_id, change, destructive = case
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(BASE)
+    assert generate(str(schema), out).status == "written"
+    _apply(any_db_url, out)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        for stmt in ROWS:
+            conn.execute(stmt)
+    before = _counts(any_db_url)
+    schema.write_text(change(BASE))
+    if destructive:
+        refused = generate(str(schema), out)
+        assert refused.status == "refused", refused.message
+        assert len(Layout(out).migrations()) == 1
+        result = generate(str(schema), out, allow_destructive=True)
+    else:
+        result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    _apply(any_db_url, out)
+    drift = check_drift(str(schema), any_db_url)
+    assert drift.differences == (), drift.render("text") + result.sql
+    after = _counts(any_db_url)
+    renamed = {"orders": "purchases"} if case_id == "rename-table" else {}
+    for table, n in before.items():
+        if case_id == "drop-table" and table == "orders":
+            assert table not in after
+            continue
+        assert after[renamed.get(table, table)] == n
+    assert generate(str(schema), out).status == "unchanged"
+
+
+def test_destructive_refusal_lists_each_change_with_its_line(schemac, tmp_path):
+    (tmp_path / "schema.yaml").write_text(BASE)
+    assert schemac("generate").returncode == 0
+    (tmp_path / "schema.yaml").write_text(
+        BASE.replace("      status: {type: varchar(20), default: \"'new'\"}\n", "")
+        .replace("email: {type: varchar(80)", "email: {type: varchar(20)"))
+    r = schemac("generate")
+    assert r.returncode == 1
+    assert "Refusing to write a migration that can destroy data (nothing written)" in r.stderr
+    assert "schema.yaml:2:3: drop column status of public.customers" in r.stderr
+    assert "schema.yaml:5:7: change type of column email of public.customers from character varying(80) to " \
+           "character varying(20)" in r.stderr
+    assert len(os.listdir(tmp_path / "generated" / "migrations")) == 1
+    r = schemac("generate", "--allow-destructive")
+    assert r.returncode == 0 and len(os.listdir(tmp_path / "generated" / "migrations")) == 2
+
+
+def test_check_flag_is_the_ci_guard(schemac, tmp_path):
+    (tmp_path / "schema.yaml").write_text(BASE)
+    r = schemac("generate", "--check")
+    assert r.returncode == 1 and "not yet in a migration" in r.stdout
+    assert not (tmp_path / "generated" / "migrations").exists()
+    assert schemac("generate").returncode == 0
+    assert schemac("generate", "--check").returncode == 0
+    (tmp_path / "schema.yaml").write_text(BASE + "  extra:\n    columns: {a: text}\n")
+    r = schemac("generate", "--check")
+    assert r.returncode == 1 and "add table public.extra" in r.stdout
+
+
+def test_renamed_from_is_ignored_with_notice_once_applied(schemac, tmp_path):
+    (tmp_path / "schema.yaml").write_text(BASE)
+    assert schemac("generate").returncode == 0
+    (tmp_path / "schema.yaml").write_text(edit(BASE, "  orders:\n", "  purchases:\n    renamed_from: orders\n"))
+    r = schemac("generate")
+    assert r.returncode == 0, r.stderr
+    body = open(os.path.join(tmp_path, "generated", "migrations", sorted(os.listdir(
+        tmp_path / "generated" / "migrations"))[-1])).read()
+    assert "ALTER TABLE orders RENAME TO purchases;" in body and "DROP TABLE" not in body
+    r = schemac("generate")
+    assert r.returncode == 0 and "No changes" in r.stdout
+    assert "renamed_from 'orders' ignored" in r.stderr
+
+
+def test_concurrently_splits_index_builds_into_no_transaction_files(db_url, tmp_path):
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(BASE)
+    generate(str(schema), out)
+    _apply(db_url, out)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        for stmt in ROWS:
+            conn.execute(stmt)
+    new = edit(BASE, "      customers_name: {columns: [name]}\n",
+               "      customers_name: {columns: [name]}\n      customers_email_lower: {columns: [{expression: lower(email)}]}\n"
+               "      customers_status: {columns: [status]}\n")
+    new = edit(new, "      score_range:", "      email_has_at: email LIKE '%@%'\n      score_range:")
+    new += "  notes:\n    columns:\n      id: {type: integer, primary_key: true}\n    indexes:\n      notes_id: {columns: [id]}\n"
+    schema.write_text(new)
+    result = generate(str(schema), out, concurrently=True, name="add_lookups")
+    assert result.status == "written"
+    names = [os.path.basename(p) for p in result.paths]
+    assert [n.split("_", 1)[1] for n in names] == ["add_lookups.sql", "add_lookups_index_1.sql",
+                                                   "add_lookups_index_2.sql", "add_lookups_validate.sql"]
+    assert names == sorted(names) and len({n[:14] for n in names}) == 4
+    bodies = [open(p).read() for p in result.paths]
+    assert "NOT VALID" in bodies[0] and "CREATE INDEX IF NOT EXISTS notes_id" in bodies[0]  # new table: plain index
+    for b in bodies[1:3]:
+        assert b.startswith("-- no-transaction\n") and b.count("CREATE INDEX CONCURRENTLY IF NOT EXISTS") == 1
+    assert "VALIDATE CONSTRAINT email_has_at" in bodies[3] and not bodies[0].startswith("-- no-transaction")
+    _apply(db_url, out)
+    assert check_drift(str(schema), db_url).differences == ()
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT bool_and(convalidated) FROM pg_constraint WHERE conname = 'email_has_at'"
+                            ).fetchone()[0] is True
+        assert conn.execute("SELECT count(*) FROM customers").fetchone()[0] == 2
