@@ -17,7 +17,8 @@ from schemac.migrations import Layout
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-FIXTURES = [os.path.join(HERE, "fixtures", "everything.yaml"), os.path.join(ROOT, "schema.yaml")]
+FIXTURES = [os.path.join(HERE, "fixtures", "everything.yaml"), os.path.join(HERE, "fixtures", "objects.yaml"),
+            os.path.join(ROOT, "schema.yaml")]
 
 
 def migrate(schema_path: str, out: str, url: str) -> None:

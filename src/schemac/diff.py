@@ -9,21 +9,28 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Optional, Union
 
-from .model import Check, Column, Index, IndexElement, PrimaryKey, Schema, Source, Table, Unique
-from .expressions import referenced_columns
+from .model import (Check, Column, Domain, Enum, Extension, ForeignKey, Index, IndexElement, PrimaryKey, Schema,
+                    Sequence, Source, Table, Unique)
+from .expressions import parse_partition_bound, referenced_columns
 from .normalize import normal_form, rename_column_in_expression, same_expression
 
-Constraint = Union[PrimaryKey, Unique, Check]
+Constraint = Union[PrimaryKey, Unique, Check, ForeignKey]
 
-# Kinds, in the order their statements must run (see plan order in ddl planning).
+# Kinds, in the order their statements must run: namespaces and types before the tables that use
+# them, drops (foreign keys first, then what depends on columns) before adds, foreign keys after
+# every table exists, comments last.
 KINDS = (
-    "add_schema",
+    "add_extension", "add_schema", "add_enum", "add_enum_value", "alter_enum", "add_domain", "alter_domain",
+    "add_sequence", "alter_sequence",
     "rename_table", "rename_column", "rename_index",
-    "drop_index", "drop_constraint", "drop_column", "drop_table",
-    "add_table", "add_column",
+    "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_column", "drop_table",
+    "drop_sequence", "drop_domain", "drop_enum",
+    "add_table", "alter_partitioning", "attach_partition", "add_column",
     "drop_default", "alter_column_type", "drop_not_null", "set_not_null", "set_default",
-    "add_constraint", "add_index",
-    "set_table_comment", "set_column_comment",
+    "alter_identity", "alter_generated",
+    "add_constraint", "validate_constraint", "add_index", "add_foreign_key", "set_sequence_owner",
+    "set_table_comment", "set_column_comment", "set_index_comment", "set_constraint_comment",
+    "set_type_comment", "drop_extension",
 )
 
 
@@ -60,6 +67,16 @@ class Change:
             return "unique constraint"
         if isinstance(obj, Check):
             return "check constraint"
+        if isinstance(obj, ForeignKey):
+            return "foreign key"
+        if isinstance(obj, Enum):
+            return "enum"
+        if isinstance(obj, Domain):
+            return "domain"
+        if isinstance(obj, Sequence):
+            return "sequence"
+        if isinstance(obj, Extension):
+            return "extension"
         if self.kind == "add_schema":
             return "schema"
         return "column"
@@ -77,7 +94,10 @@ def _constraint_key(c: Constraint) -> tuple:
     if isinstance(c, PrimaryKey):
         return ("p", c.columns)
     if isinstance(c, Unique):
-        return ("u", c.columns)
+        return ("u", c.columns, c.nulls_not_distinct)
+    if isinstance(c, ForeignKey):
+        return ("f", c.columns, c.ref_schema, c.ref_table, c.ref_columns, c.on_delete, c.on_update, c.match_full,
+                c.deferrable, c.initially_deferred)
     return ("c", normal_form(c.expression))
 
 
@@ -87,16 +107,38 @@ def _same_constraint(a: Constraint, b: Constraint) -> bool:
 
 
 def _element_key(e: IndexElement) -> tuple:
-    return (e.column, normal_form(e.expression), e.order, e.effective_nulls)
+    return (e.column, normal_form(e.expression), e.order, e.effective_nulls, e.opclass)
 
 
 def index_signature(i: Index) -> tuple:
-    return (tuple(_element_key(e) for e in i.elements), i.unique, i.method, normal_form(i.where), i.include)
+    return (tuple(_element_key(e) for e in i.elements), i.unique, i.method, normal_form(i.where), i.include,
+            i.nulls_not_distinct)
 
 
 def _constraints(t: Table) -> list[Constraint]:
     out: list[Constraint] = [t.primary_key] if t.primary_key else []
-    return out + list(t.uniques) + list(t.checks)
+    return out + list(t.uniques) + list(t.checks) + list(t.foreign_keys)
+
+
+def _partition_of_key(t: Table) -> Optional[tuple]:
+    p = t.partition_of
+    if p is None:
+        return None
+    try:
+        bound = parse_partition_bound(p.bound)
+    except ValueError:
+        bound = p.bound
+    return (p.parent_schema, p.parent, bound)
+
+
+def created_by_create_table(t: Table) -> Table:
+    """What CREATE TABLE alone makes of `t`: the rest (foreign keys, NOT VALID checks, indexes, comments,
+    the partition attachment) follows as changes, computed by diffing this skeleton against `t`."""
+    return replace(t, columns=tuple(replace(c, comment=None) for c in t.columns),
+                   primary_key=replace(t.primary_key, comment=None) if t.primary_key else None,
+                   uniques=tuple(replace(u, comment=None) for u in t.uniques),
+                   checks=tuple(replace(c, comment=None) for c in t.checks if not c.not_valid),
+                   foreign_keys=(), indexes=(), comment=None, partition_of=None)
 
 
 def _match_constraints(current: list[Constraint], desired: list[Constraint]):
@@ -148,6 +190,10 @@ def diff_table(cur: Table, des: Table) -> list[Change]:
             ch("drop_default" if col.default is None else "set_default", name, old, col)
         if (old.comment or None) != (col.comment or None):
             ch("set_column_comment", name, old, col)
+        if old.identity != col.identity:
+            ch("alter_identity", name, old, col)
+        if not same_expression(old.generated, col.generated):
+            ch("alter_generated", name, old, col)
     for name, col in cur_cols.items():
         if name not in des_cols:
             ch("drop_column", name, col, None)
@@ -160,16 +206,25 @@ def diff_table(cur: Table, des: Table) -> list[Change]:
         return bool(retyped) and any(e and referenced_columns(e) & retyped for e in exprs)
 
     for old_c, new_c in _match_constraints(_constraints(cur), _constraints(des)):
+        fk = isinstance(new_c if new_c is not None else old_c, ForeignKey)
+        add = "add_foreign_key" if fk else "add_constraint"
         if old_c is None:
-            ch("add_constraint", new_c.name, None, new_c)  # type: ignore[union-attr]
+            ch(add, new_c.name, None, new_c)  # type: ignore[union-attr]
+            if new_c.comment:  # type: ignore[union-attr]
+                ch("set_constraint_comment", new_c.name, None, new_c, "comment of a new constraint")  # type: ignore
         elif new_c is None:
-            ch("drop_constraint", old_c.name, old_c, None)
+            ch("drop_foreign_key" if isinstance(old_c, ForeignKey) else "drop_constraint", old_c.name, old_c, None)
         elif not _same_constraint(old_c, new_c) or type(old_c) is not type(new_c):
-            ch("drop_constraint", old_c.name, old_c, new_c)
-            ch("add_constraint", new_c.name, old_c, new_c)
+            ch("drop_foreign_key" if isinstance(old_c, ForeignKey) else "drop_constraint", old_c.name, old_c, new_c)
+            ch(add, new_c.name, old_c, new_c)
         elif isinstance(old_c, Check) and over_retyped(old_c.expression):
             ch("drop_constraint", old_c.name, old_c, new_c, "retype")
             ch("add_constraint", new_c.name, old_c, new_c, "retype")
+        else:
+            if getattr(old_c, "not_valid", False) and not getattr(new_c, "not_valid", False):
+                ch("validate_constraint", old_c.name, old_c, new_c)
+            if (old_c.comment or None) != (new_c.comment or None):
+                ch("set_constraint_comment", old_c.name, old_c, new_c)
 
     cur_idx = {i.name: i for i in cur.indexes}
     des_idx = {i.name: i for i in des.indexes}
@@ -182,15 +237,27 @@ def diff_table(cur: Table, des: Table) -> list[Change]:
         old_i = cur_idx.get(name)
         if old_i is None:
             ch("add_index", name, None, idx)
+            if idx.comment:
+                ch("set_index_comment", name, None, idx, "comment of a new index")
         elif index_signature(old_i) != index_signature(idx):
             ch("drop_index", name, old_i, idx)
             ch("add_index", name, old_i, idx)
         elif over_retyped(old_i.where, *(e.expression for e in old_i.elements)):
             ch("drop_index", name, old_i, idx, "retype")
             ch("add_index", name, old_i, idx, "retype")
+        if old_i is not None and (old_i.comment or None) != (idx.comment or None):
+            ch("set_index_comment", name, old_i, idx)
     for name, idx in cur_idx.items():
         if name not in des_idx:
             ch("drop_index", name, idx, None)
+
+    if cur.partition_by != des.partition_by:
+        ch("alter_partitioning", None, cur, des)
+    if _partition_of_key(cur) != _partition_of_key(des):
+        if cur.partition_of is not None:
+            ch("detach_partition", None, cur, des)
+        if des.partition_of is not None:
+            ch("attach_partition", None, cur, des)
 
     if (cur.comment or None) != (des.comment or None):
         ch("set_table_comment", None, cur, des)
@@ -255,26 +322,109 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             old = cur_tables.pop(old_key)
             changes.append(Change("rename_table", t.schema, t.name, None, old, t, t))
             cur_tables[key] = replace(old, name=t.name)
-    cur_ns = {t.schema for t in current.tables} | {"public"}
-    for ns in sorted({t.schema for t in desired.tables} - cur_ns):
+    cur_ns = set(current.namespaces) | {"public"}
+    for ns in sorted(set(desired.namespaces) - cur_ns):
         changes.append(Change("add_schema", ns, "", None, None, ns))
     for key, t in des_tables.items():
         old = cur_tables.get(key)
         if old is None:
             changes.append(Change("add_table", t.schema, t.name, None, None, t, t))
-            changes.extend(Change("add_index", t.schema, t.name, i.name, None, i, t) for i in t.indexes)
-            if t.comment:
-                changes.append(Change("set_table_comment", t.schema, t.name, None, None, t, t))
-            changes.extend(Change("set_column_comment", t.schema, t.name, c.name, None, c, t)
-                           for c in t.columns if c.comment)
+            changes.extend(replace(c, cause="new table") for c in diff_table(created_by_create_table(t), t))
         else:
             changes.extend(diff_table(old, t))
     for key, t in cur_tables.items():
         if key not in des_tables:
             changes.append(Change("drop_table", t.schema, t.name, None, t, None, t))
+            # Foreign keys from a dropped table go first, so drop order never matters.
+            changes.extend(Change("drop_foreign_key", t.schema, t.name, fk.name, fk, None, t) for fk in t.foreign_keys)
+    changes.extend(diff_objects(current, desired))
     order = {k: n for n, k in enumerate(KINDS)}
     # Stable sort by kind keeps the declaration order of schema.yaml inside each kind; drops of
     # tables run in reverse declaration order.
     drops = [c for c in changes if c.kind == "drop_table"][::-1]
     rest = [c for c in changes if c.kind != "drop_table"]
     return sorted(rest + drops, key=lambda c: order[c.kind])
+
+
+def _keyed(objs) -> dict:
+    return {(getattr(o, "schema", None), o.name): o for o in objs}
+
+
+def diff_objects(current: Schema, desired: Schema) -> list[Change]:
+    """Extensions, enums, domains and sequences: the schema-level objects tables depend on."""
+    out: list[Change] = []
+
+    def ch(kind: str, obj, old=None, new=None) -> None:
+        out.append(Change(kind, getattr(obj, "schema", None) or "", "", obj.name, old, new))
+
+    cur_ext = {e.name: e for e in current.extensions}
+    des_ext = {e.name: e for e in desired.extensions}
+    for name, e in des_ext.items():
+        if name not in cur_ext:
+            ch("add_extension", e, None, e)
+        elif e.schema is not None and cur_ext[name].schema != e.schema:
+            ch("add_extension", e, cur_ext[name], e)  # reported as changed; CREATE IF NOT EXISTS cannot move it
+    for name, e in cur_ext.items():
+        if name not in des_ext:
+            ch("drop_extension", e, e, None)
+
+    cur, des = _keyed(current.enums), _keyed(desired.enums)
+    for key, e in des.items():
+        old = cur.get(key)
+        if old is None:
+            ch("add_enum", e, None, e)
+            if e.comment:
+                ch("set_type_comment", e, None, e)
+        elif old.values != e.values:
+            if [v for v in old.values] == [v for v in e.values if v in old.values]:
+                for i, v in enumerate(e.values):
+                    if v not in old.values:
+                        ch("add_enum_value", e, old, e)
+                        break
+            else:
+                ch("alter_enum", e, old, e)  # a value removed or reordered: Postgres cannot do that in place
+        if old is not None and (old.comment or None) != (e.comment or None):
+            ch("set_type_comment", e, old, e)
+    for key, e in cur.items():
+        if key not in des:
+            ch("drop_enum", e, e, None)
+
+    cur, des = _keyed(current.domains), _keyed(desired.domains)
+    for key, d in des.items():
+        old = cur.get(key)
+        if old is None:
+            ch("add_domain", d, None, d)
+            if d.comment:
+                ch("set_type_comment", d, None, d)
+            continue
+        same_checks = {c.name: normal_form(c.expression) for c in old.checks} == \
+            {c.name: normal_form(c.expression) for c in d.checks}
+        if (old.type != d.type or not same_expression(old.default, d.default) or old.not_null != d.not_null
+                or not same_checks):
+            ch("alter_domain", d, old, d)
+        if (old.comment or None) != (d.comment or None):
+            ch("set_type_comment", d, old, d)
+    for key, d in cur.items():
+        if key not in des:
+            ch("drop_domain", d, d, None)
+
+    cur, des = _keyed(current.sequences), _keyed(desired.sequences)
+    for key, q in des.items():
+        old = cur.get(key)
+        if old is None:
+            ch("add_sequence", q, None, q)
+            if q.owned_by:
+                ch("set_sequence_owner", q, None, q)
+            if q.comment:
+                ch("set_type_comment", q, None, q)
+            continue
+        if old.options != q.options:
+            ch("alter_sequence", q, old, q)
+        if old.owned_by != q.owned_by:
+            ch("set_sequence_owner", q, old, q)
+        if (old.comment or None) != (q.comment or None):
+            ch("set_type_comment", q, old, q)
+    for key, q in cur.items():
+        if key not in des:
+            ch("drop_sequence", q, q, None)
+    return out

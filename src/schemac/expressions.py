@@ -32,6 +32,8 @@ def _parse(text: str) -> exp.Expression:
     except (ParseError, TokenError) as e:
         detail = str(e).splitlines()[0] if str(e) else "syntax error"
         raise ExpressionError(f"is not valid SQL ({detail})") from None
+    except RecursionError:
+        raise ExpressionError("is nested too deeply to parse") from None
     parsed = [p for p in parsed if p is not None]
     if len(parsed) != 1:
         raise ExpressionError(f"must be exactly one SQL expression, found {len(parsed)} statements")
@@ -56,3 +58,46 @@ def referenced_columns(text: str) -> set[str]:
         if isinstance(ident, exp.Identifier):
             out.add(ident.name if ident.quoted else ident.name.lower())
     return out
+
+
+def _parse_statement(sql: str, what: str) -> exp.Expression:
+    try:
+        parsed = [p for p in sqlglot.parse(sql, dialect=DIALECT) if p is not None]
+    except (ParseError, TokenError) as e:
+        raise ExpressionError(f"is not valid SQL ({str(e).splitlines()[0] if str(e) else 'syntax error'})") from None
+    except RecursionError:
+        raise ExpressionError("is nested too deeply to parse") from None
+    if len(parsed) != 1 or not isinstance(parsed[0], exp.Create):
+        raise ExpressionError(f"is not a valid {what}")
+    return parsed[0]
+
+
+@lru_cache(maxsize=1024)
+def parse_partition_key(text: str) -> tuple[str, ...]:
+    """The parts of a partition key (``"a"``, ``"lower(b), c"``), each validated as one expression."""
+    if ";" in text or not text.strip():
+        raise ExpressionError("is not a valid partition key")
+    tree = _parse_statement(f"CREATE TABLE _k (_x INT) PARTITION BY RANGE ({text})", "partition key")
+    prop = tree.find(exp.PartitionedByProperty)
+    if prop is None or not isinstance(prop.this, exp.Anonymous):
+        raise ExpressionError("is not a valid partition key")
+    parts = tuple(e.sql(dialect=DIALECT) for e in prop.this.expressions)
+    for part in parts:
+        _parse(part)
+    return parts
+
+
+@lru_cache(maxsize=1024)
+def parse_partition_bound(text: str) -> str:
+    """A partition bound (``FOR VALUES FROM (...) TO (...)``, ``FOR VALUES IN (...)``, ``... WITH (...)``,
+    ``DEFAULT``), validated by sqlglot and rendered back."""
+    if ";" in text or not text.strip():
+        raise ExpressionError("is not a valid partition bound")
+    tree = _parse_statement(f"CREATE TABLE _p PARTITION OF _t {text}", "partition bound")
+    spec = tree.find(exp.PartitionBoundSpec)
+    if text.strip().upper() == "DEFAULT":
+        return "DEFAULT"
+    if spec is None:
+        raise ExpressionError("is not a valid partition bound (FOR VALUES FROM (...) TO (...), FOR VALUES IN (...), "
+                              "FOR VALUES WITH (MODULUS m, REMAINDER r) or DEFAULT)")
+    return "FOR VALUES " + spec.sql(dialect=DIALECT)

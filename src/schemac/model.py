@@ -39,6 +39,27 @@ def _hint() -> Optional[str]:
 
 
 @dataclass(frozen=True)
+class SequenceOptions:
+    """Options of a sequence; None means Postgres's default for the sequence's type."""
+
+    type: Optional[str] = None  # smallint | integer | bigint (standalone sequences default to bigint)
+    start: Optional[int] = None
+    increment: Optional[int] = None
+    min_value: Optional[int] = None
+    max_value: Optional[int] = None
+    cache: Optional[int] = None
+    cycle: bool = False
+
+
+@dataclass(frozen=True)
+class Identity:
+    """GENERATED ALWAYS | BY DEFAULT AS IDENTITY, with its sequence's options."""
+
+    always: bool = False
+    options: SequenceOptions = SequenceOptions()
+
+
+@dataclass(frozen=True)
 class Column:
     name: str
     type: str
@@ -47,6 +68,8 @@ class Column:
     comment: Optional[str] = None
     source: Optional[Source] = _src()
     renamed_from: Optional[str] = _hint()
+    identity: Optional[Identity] = None
+    generated: Optional[str] = None  # GENERATED ALWAYS AS (expr) STORED
 
 
 @dataclass(frozen=True)
@@ -54,6 +77,7 @@ class PrimaryKey:
     columns: tuple[str, ...]
     name: Optional[str] = None
     source: Optional[Source] = _src()
+    comment: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -61,12 +85,36 @@ class Unique:
     columns: tuple[str, ...]
     name: Optional[str] = None
     source: Optional[Source] = _src()
+    comment: Optional[str] = None
+    nulls_not_distinct: bool = False
 
 
 @dataclass(frozen=True)
 class Check:
     name: str
     expression: str
+    source: Optional[Source] = _src()
+    comment: Optional[str] = None
+    not_valid: bool = False
+
+
+FK_ACTIONS = ("no action", "restrict", "cascade", "set null", "set default")
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    ref_schema: str = "public"
+    name: Optional[str] = None
+    on_delete: str = "no action"
+    on_update: str = "no action"
+    match_full: bool = False
+    deferrable: bool = False
+    initially_deferred: bool = False
+    not_valid: bool = False
+    comment: Optional[str] = None
     source: Optional[Source] = _src()
 
 
@@ -82,6 +130,7 @@ class IndexElement:
     expression: Optional[str] = None
     order: Order = "asc"
     nulls: Optional[Nulls] = None  # None = Postgres's default for the order (LAST for ASC, FIRST for DESC)
+    opclass: Optional[str] = None  # None = the type's default operator class
 
     @property
     def effective_nulls(self) -> Nulls:
@@ -100,6 +149,25 @@ class Index:
     include: tuple[str, ...] = ()
     source: Optional[Source] = _src()
     renamed_from: Optional[str] = _hint()
+    comment: Optional[str] = None
+    nulls_not_distinct: bool = False
+
+
+@dataclass(frozen=True)
+class Partitioning:
+    """PARTITION BY <strategy> (<key>) of a partitioned table."""
+
+    strategy: Literal["range", "list", "hash"]
+    key: str  # the key as Postgres prints it: "payment_date", "lower(name), id"
+
+
+@dataclass(frozen=True)
+class PartitionOf:
+    """A partition: attached to `parent` with `bound` (e.g. "FOR VALUES FROM ('a') TO ('b')", "DEFAULT")."""
+
+    parent: str
+    bound: str
+    parent_schema: str = "public"
 
 
 @dataclass(frozen=True)
@@ -114,6 +182,9 @@ class Table:
     comment: Optional[str] = None
     source: Optional[Source] = _src()
     renamed_from: Optional[str] = _hint()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    partition_by: Optional[Partitioning] = None
+    partition_of: Optional[PartitionOf] = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -131,11 +202,64 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Enum:
+    name: str
+    values: tuple[str, ...]
+    schema: str = "public"
+    comment: Optional[str] = None
+    source: Optional[Source] = _src()
+
+
+@dataclass(frozen=True)
+class Domain:
+    name: str
+    type: str
+    schema: str = "public"
+    default: Optional[str] = None
+    not_null: bool = False
+    checks: tuple[Check, ...] = ()  # expressions use VALUE
+    comment: Optional[str] = None
+    source: Optional[Source] = _src()
+
+
+@dataclass(frozen=True)
+class Sequence:
+    name: str
+    schema: str = "public"
+    options: SequenceOptions = SequenceOptions()
+    owned_by: Optional[str] = None  # "table.column" in the same schema
+    comment: Optional[str] = None
+    source: Optional[Source] = _src()
+
+
+@dataclass(frozen=True)
+class Extension:
+    name: str
+    schema: Optional[str] = None  # None: wherever Postgres puts it
+    source: Optional[Source] = _src()
+
+
+@dataclass(frozen=True)
+class Unmanaged:
+    """An object schemac reads but does not manage (views, functions, triggers...): listed, never diffed."""
+
+    kind: str
+    schema: str
+    name: str
+
+
+@dataclass(frozen=True)
 class Schema:
-    """A whole desired (or actual) database: the tables schemac manages."""
+    """A whole desired (or actual) database: the objects schemac manages."""
 
     tables: tuple[Table, ...] = ()
     source_file: Optional[str] = field(default=None, compare=False)
+    enums: tuple[Enum, ...] = ()
+    domains: tuple[Domain, ...] = ()
+    sequences: tuple[Sequence, ...] = ()
+    extensions: tuple[Extension, ...] = ()
+    schemas: tuple[str, ...] = ()  # namespaces declared explicitly (besides those tables use)
+    unmanaged: tuple[Unmanaged, ...] = field(default=(), compare=False)
 
     def table(self, schema: str, name: str) -> Optional[Table]:
         for t in self.tables:
@@ -145,5 +269,7 @@ class Schema:
 
     @property
     def namespaces(self) -> tuple[str, ...]:
-        """The Postgres schemas (namespaces) the tables live in, sorted."""
-        return tuple(sorted({t.schema for t in self.tables})) or ("public",)
+        """The Postgres schemas (namespaces) the managed objects live in, sorted."""
+        used = {t.schema for t in self.tables} | {e.schema for e in self.enums} | {d.schema for d in self.domains}
+        used |= {s.schema for s in self.sequences} | set(self.schemas)
+        return tuple(sorted(used)) or ("public",)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dataclasses import replace
+from typing import Optional
+
 from sqlglot import exp
 
 from . import ddl
 from .diff import Change
+from .errors import SchemacError
 from .expressions import parse_expression
-from .model import Check, Column, Index, PrimaryKey, Table, Unique
+from .model import Check, Column, Domain, Index, PrimaryKey, Table, Unique
+from .normalize import same_expression
 from .sqltypes import build_type
 
 
@@ -21,7 +26,85 @@ def _index_ref(table: Table, name: str) -> exp.Table:
     return exp.Table(this=ddl.ident(name), db=ddl.ident(table.schema) if table.schema != "public" else None)
 
 
+class PlanError(SchemacError):
+    """A change Postgres cannot make in place (e.g. removing an enum value)."""
+
+
+def _object_statements(change: Change) -> Optional[list[exp.Expression]]:
+    """Statements for schema-level objects (extensions, enums, domains, sequences), else None."""
+    k, old, new = change.kind, change.old, change.new
+    if k == "add_extension":
+        if old is not None:
+            raise PlanError(f"extension {new.name} is installed in schema {old.schema}, schema.yaml wants "  # type: ignore
+                            f"{new.schema}: move it by hand (ALTER EXTENSION ... SET SCHEMA)")  # type: ignore
+        return [ddl.create_extension(new)]  # type: ignore[arg-type]
+    if k == "drop_extension":
+        return [ddl.command("DROP", "EXTENSION IF EXISTS", ddl.quote_ident(old.name))]  # type: ignore
+    if k == "add_enum":
+        return [ddl.create_enum(new)]  # type: ignore[arg-type]
+    if k == "add_enum_value":
+        out: list[exp.Expression] = []
+        values = list(old.values)  # type: ignore[union-attr]
+        for i, v in enumerate(new.values):  # type: ignore[union-attr]
+            if v in values:
+                continue
+            after = new.values[i - 1] if i > 0 else None  # type: ignore[union-attr]
+            before = None if after is not None else values[0]
+            out.append(ddl.add_enum_value(new, v, before, after))  # type: ignore[arg-type]
+            values.insert(values.index(after) + 1 if after is not None else 0, v)
+        return out
+    if k == "alter_enum":
+        raise PlanError(f"enum {new.schema}.{new.name}: values can only be added, not removed or reordered "  # type: ignore
+                        f"({', '.join(old.values)} -> {', '.join(new.values)}); create a new type instead")  # type: ignore
+    if k == "drop_enum":
+        return [ddl.command("DROP", "TYPE IF EXISTS", ddl.qualified(old.schema, old.name))]  # type: ignore
+    if k == "add_domain":
+        return [ddl.create_domain(new)]  # type: ignore[arg-type]
+    if k == "drop_domain":
+        return [ddl.command("DROP", "DOMAIN IF EXISTS", ddl.qualified(old.schema, old.name))]  # type: ignore
+    if k == "alter_domain":
+        return _alter_domain(old, new)  # type: ignore[arg-type]
+    if k == "add_sequence":
+        return [ddl.create_sequence(new)]  # type: ignore[arg-type]
+    if k == "drop_sequence":
+        return [ddl.command("DROP", "SEQUENCE IF EXISTS", ddl.qualified(old.schema, old.name))]  # type: ignore
+    if k == "alter_sequence":
+        return [ddl.alter_sequence(new)]  # type: ignore[arg-type]
+    if k == "set_sequence_owner":
+        return [ddl.sequence_owned_by(new)]  # type: ignore[arg-type]
+    if k == "set_type_comment":
+        what = {"Enum": "TYPE", "Domain": "DOMAIN", "Sequence": "SEQUENCE"}[type(new).__name__]
+        value = ddl.literal(new.comment) if new.comment is not None else "NULL"  # type: ignore[union-attr]
+        return [ddl.command("COMMENT", "ON", what, ddl.qualified(new.schema, new.name), "IS", value)]  # type: ignore
+    return None
+
+
+def _alter_domain(old: Domain, new: Domain) -> list[exp.Expression]:
+    if old.type != new.type:
+        raise PlanError(f"domain {new.schema}.{new.name}: its base type cannot change ({old.type} -> {new.type}); "
+                        "create a new domain instead")
+    out: list[exp.Expression] = []
+    if not same_expression(old.default, new.default):
+        out.append(ddl.alter_domain(new, "DROP DEFAULT") if new.default is None else
+                   ddl.alter_domain(new, "SET DEFAULT", parse_expression(new.default).sql(dialect=ddl.DIALECT)))
+    if old.not_null != new.not_null:
+        out.append(ddl.alter_domain(new, "SET NOT NULL" if new.not_null else "DROP NOT NULL"))
+    old_checks = {c.name: c for c in old.checks}
+    new_checks = {c.name: c for c in new.checks}
+    for name, c in old_checks.items():
+        if name not in new_checks or not same_expression(c.expression, new_checks[name].expression):
+            out.append(ddl.alter_domain(new, "DROP CONSTRAINT", ddl.quote_ident(name)))
+    for name, c in new_checks.items():
+        if name not in old_checks or not same_expression(old_checks[name].expression, c.expression):
+            out.append(ddl.alter_domain(new, "ADD CONSTRAINT", ddl.quote_ident(name),
+                                        ddl.check_body(c).sql(dialect=ddl.DIALECT)))
+    return out
+
+
 def statements_for(change: Change) -> list[exp.Expression]:
+    objects = _object_statements(change)
+    if objects is not None:
+        return objects
     t = change.table_def
     assert t is not None or change.kind == "add_schema"
     k = change.kind
@@ -37,7 +120,34 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [exp.Alter(this=_index_ref(t, change.old.name), kind="INDEX",  # type: ignore
                           actions=[exp.AlterRename(this=exp.Table(this=ddl.ident(change.name)))])]  # type: ignore
     if k == "add_table":
-        return [ddl.create_table(t)]  # type: ignore[arg-type]
+        caches = [ddl.identity_cache(t, c) for c in t.columns]  # type: ignore[union-attr]
+        return [ddl.create_table(t)] + [c for c in caches if c is not None]  # type: ignore[arg-type]
+    if k == "attach_partition":
+        return [ddl.attach_partition(change.new)]  # type: ignore[arg-type]
+    if k == "detach_partition":
+        return [ddl.detach_partition(change.old)]  # type: ignore[arg-type]
+    if k == "alter_partitioning":
+        raise PlanError(f"table {t.qualified_name}: its partitioning cannot change in place; "  # type: ignore
+                        "create a new table and move the rows")
+    if k in ("add_foreign_key",):
+        return [ddl.add_constraint(t, change.new)]  # type: ignore[arg-type]
+    if k == "drop_foreign_key":
+        name = ddl.constraint_name(t, change.old)  # type: ignore[arg-type]
+        return [_alter(t, exp.Drop(tables=[exp.Table(this=ddl.ident(name))], kind="CONSTRAINT", exists=True))]
+    if k == "validate_constraint":
+        return [validate_constraint(t, ddl.constraint_name(t, change.old))]  # type: ignore[arg-type]
+    if k == "set_index_comment":
+        return [ddl.comment_on_index(t, change.name, change.new.comment)]  # type: ignore
+    if k == "set_constraint_comment":
+        name = ddl.constraint_name(t, change.new)  # type: ignore[arg-type]
+        return [ddl.comment_on_constraint(t, name, change.new.comment)]  # type: ignore
+    if k == "alter_identity":
+        return _alter_identity(t, change.old, change.new)  # type: ignore[arg-type]
+    if k == "alter_generated":
+        # Before PostgreSQL 17 a generation expression cannot change in place; its values are derived
+        # data, so recreating the column loses nothing.
+        return [_alter(t, exp.Drop(tables=[exp.Column(this=ddl.ident(col_name(change)))], kind="COLUMN")),
+                _alter(t, ddl.column_def(change.new))]  # type: ignore[arg-type]
     if k == "drop_table":
         return [exp.Drop(tables=[ddl.table_ref(t)], kind="TABLE")]  # type: ignore[arg-type]
     if k == "add_index":
@@ -61,7 +171,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if k == "drop_default":
         return [_alter(t, exp.AlterColumn(this=ddl.ident(col.name), drop=True))]
     if k == "add_constraint":
-        return [_alter(t, exp.AddConstraint(expressions=[ddl.constraint_node(change.new)]))]  # type: ignore
+        return [ddl.add_constraint(t, change.new)]  # type: ignore[arg-type]
     if k == "drop_constraint":
         name = ddl.constraint_name(t, change.old)  # type: ignore[arg-type]
         return [_alter(t, exp.Drop(tables=[exp.Table(this=ddl.ident(name))], kind="CONSTRAINT"))]
@@ -70,6 +180,34 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if k == "set_column_comment":
         return [ddl.comment_on_column(t, change.name, change.new.comment)]  # type: ignore
     raise ValueError(f"no DDL for change kind {k}")
+
+
+def col_name(change: Change) -> str:
+    return change.name  # type: ignore[return-value]
+
+
+def _alter_identity(t: Table, old: Column, new: Column) -> list[exp.Expression]:
+    table, col = ddl.qualified(t.schema, t.name), ddl.quote_ident(new.name)
+    out: list[exp.Expression] = []
+    if old.identity is not None and (new.identity is None or old.identity.always != new.identity.always):
+        out.append(ddl.command("ALTER", "TABLE", table, "ALTER COLUMN", col, "DROP IDENTITY IF EXISTS"))
+        old = replace(old, identity=None)
+    if new.identity is None:
+        return out
+    clause = ddl.identity_constraint(new.identity).sql(dialect=ddl.DIALECT)
+    if old.identity is None:
+        out.append(ddl.command("ALTER", "TABLE", table, "ALTER COLUMN", col, "ADD", clause))
+    else:
+        # Same kind, other options: SET them (RESTART is never implied).
+        o = new.identity.options
+        sets = [f"SET {k} {v}" for k, v in (("START WITH", o.start), ("INCREMENT BY", o.increment),
+                                              ("MINVALUE", o.min_value), ("MAXVALUE", o.max_value)) if v is not None]
+        sets.append("SET CYCLE" if o.cycle else "SET NO CYCLE")
+        out.append(ddl.command("ALTER", "TABLE", table, "ALTER COLUMN", col, *sets))
+    cache = ddl.identity_cache(t, new)
+    if cache is not None:
+        out.append(cache)
+    return out
 
 
 def plan(changes: list[Change]) -> list[exp.Expression]:
@@ -117,6 +255,14 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> Online
     return OnlinePlan(main, concurrent, validate)
 
 
+def _after_columns(create: exp.Create) -> str:
+    """The text sqlglot prints after a CREATE TABLE's column list (its properties), or ''."""
+    without = create.copy()
+    without.set("properties", None)
+    whole, bare = create.sql(dialect=ddl.DIALECT), without.sql(dialect=ddl.DIALECT)
+    return whole[len(bare):] if whole.startswith(bare) else ""
+
+
 def render_sql(statements: list[exp.Expression]) -> str:
     """Statements as a reviewable script: one per paragraph, CREATE TABLE laid out one column a line."""
     parts = []
@@ -124,8 +270,10 @@ def render_sql(statements: list[exp.Expression]) -> str:
         if isinstance(s, exp.Create) and s.args.get("kind") == "TABLE" and isinstance(s.this, exp.Schema):
             head = s.copy()
             head.this.set("expressions", None)
+            head.set("properties", None)
             items = ",\n  ".join(item.sql(dialect=ddl.DIALECT) for item in s.this.expressions)
-            parts.append(f"{head.sql(dialect=ddl.DIALECT)} (\n  {items}\n);")
+            tail = _after_columns(s)  # PARTITION BY ..., exactly as sqlglot places it
+            parts.append(f"{head.sql(dialect=ddl.DIALECT)} (\n  {items}\n){tail};")
         else:
             parts.append(s.sql(dialect=ddl.DIALECT) + ";")
     return "\n\n".join(parts) + ("\n" if parts else "")

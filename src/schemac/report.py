@@ -15,7 +15,8 @@ import click
 
 from . import __version__
 from .diff import Change
-from .model import Check, Column, Index, PrimaryKey, Table, Unique
+from .model import (Check, Column, Domain, Enum, Extension, ForeignKey, Identity, Index, PartitionOf, Partitioning,
+                    PrimaryKey, Sequence, Table, Unique)
 
 JSON_FORMAT = 1
 
@@ -83,6 +84,43 @@ def describe(obj: object) -> Optional[str]:
         return s
     if isinstance(obj, Table):
         return f"TABLE {obj.qualified_name}"
+    if isinstance(obj, ForeignKey):
+        s = f"FOREIGN KEY ({', '.join(obj.columns)}) REFERENCES {obj.ref_schema}.{obj.ref_table} " \
+            f"({', '.join(obj.ref_columns)})"
+        for label, value in (("ON DELETE", obj.on_delete), ("ON UPDATE", obj.on_update)):
+            if value != "no action":
+                s += f" {label} {value.upper()}"
+        if obj.match_full:
+            s += " MATCH FULL"
+        if obj.deferrable:
+            s += " DEFERRABLE" + (" INITIALLY DEFERRED" if obj.initially_deferred else "")
+        return s
+    if isinstance(obj, Enum):
+        return f"ENUM ({', '.join(repr(v) for v in obj.values)})"
+    if isinstance(obj, Domain):
+        s = f"DOMAIN AS {obj.type}" + (f" DEFAULT {obj.default}" if obj.default else "") + \
+            (" NOT NULL" if obj.not_null else "")
+        return s + "".join(f" CONSTRAINT {c.name} CHECK ({c.expression})" for c in obj.checks)
+    if isinstance(obj, Sequence):
+        o = obj.options
+        opts = [f"{k.upper().replace('_', ' ')} {v}" for k, v in (("as", o.type), ("start", o.start),
+                ("increment", o.increment), ("min_value", o.min_value), ("max_value", o.max_value),
+                ("cache", o.cache)) if v is not None]
+        return " ".join(["SEQUENCE"] + opts + (["CYCLE"] if o.cycle else []) +
+                        ([f"OWNED BY {obj.owned_by}"] if obj.owned_by else []))
+    if isinstance(obj, Extension):
+        return f"EXTENSION {obj.name}" + (f" SCHEMA {obj.schema}" if obj.schema else "")
+    if isinstance(obj, Identity):
+        o = obj.options
+        opts = [f"{k} {v}" for k, v in (("START WITH", o.start), ("INCREMENT BY", o.increment),
+                                          ("MINVALUE", o.min_value), ("MAXVALUE", o.max_value), ("CACHE", o.cache))
+                if v is not None] + (["CYCLE"] if o.cycle else [])
+        return f"GENERATED {'ALWAYS' if obj.always else 'BY DEFAULT'} AS IDENTITY" + \
+            (f" ({' '.join(opts)})" if opts else "")
+    if isinstance(obj, Partitioning):
+        return f"PARTITION BY {obj.strategy.upper()} ({obj.key})"
+    if isinstance(obj, PartitionOf):
+        return f"PARTITION OF {obj.parent_schema}.{obj.parent} {obj.bound}"
     return str(obj)
 
 
@@ -125,7 +163,42 @@ def _difference(c: Change) -> Optional[Difference]:
         what = "table" if k == "set_table_comment" else f"column {name}"
         return Difference("comment_changed", "table" if k == "set_table_comment" else "column", c.schema, c.table,
                           name, e, a, f"{what}: comment is {_q(a)}, expected {_q(e)}", file, line)
-    if k in ("add_constraint", "add_index"):
+    if k in ("set_index_comment", "set_constraint_comment", "set_type_comment"):
+        e, a = getattr(exp_, "comment", None), getattr(act, "comment", None)
+        return Difference("comment_changed", kind_of, c.schema, c.table, name, e, a,
+                          f"{kind_of} {name}: comment is {_q(a)}, expected {_q(e)}", file, line)
+    if k in ("alter_identity", "alter_generated"):
+        attr = "identity" if k == "alter_identity" else "generated"
+        e, a = describe(getattr(exp_, attr)), describe(getattr(act, attr))
+        return Difference(f"column_{attr}_changed", "column", c.schema, c.table, name, e, a,
+                          f"column {name}: {attr} is {a or 'none'}, expected {e or 'none'}", file, line)
+    if k == "validate_constraint":
+        return Difference("constraint_not_valid", kind_of, c.schema, c.table, name, "VALID", "NOT VALID",
+                          f"{kind_of} {name} is NOT VALID (existing rows were never checked)", file, line)
+    if k in ("attach_partition", "detach_partition", "alter_partitioning"):
+        if k == "detach_partition" and exp_ is not None and exp_.partition_of is not None:  # type: ignore
+            return None  # reported once, by the paired attach
+        attr = "partition_by" if k == "alter_partitioning" else "partition_of"
+        e, a = describe(getattr(exp_, attr)), describe(getattr(act, attr))
+        return Difference("partitioning_changed", "table", c.schema, c.table, None, e, a,
+                          f"table {c.schema}.{c.table}: {attr.replace('_', ' ')} is {a or 'none'}, expected "
+                          f"{e or 'none'}", file, line)
+    if k in ("add_extension", "add_enum", "add_domain", "add_sequence", "drop_extension", "drop_enum", "drop_domain",
+             "drop_sequence", "add_enum_value", "alter_enum", "alter_domain", "alter_sequence", "set_sequence_owner"):
+        verb, _, kind = k.partition("_")
+        kind = {"enum_value": "enum"}.get(kind, kind)
+        if verb == "add" and act is None:
+            return Difference(f"missing_{kind}", kind, c.schema, "", name, describe(exp_), None,
+                              f"{kind} {c.path} is missing", file, line)
+        if verb == "drop":
+            return Difference(f"unexpected_{kind}", kind, c.schema, "", name, None, describe(act),
+                              f"{kind} {c.path} is not in schema.yaml", file, line)
+        if k == "set_sequence_owner" and act is None:
+            return None  # part of the missing sequence
+        return Difference(f"{kind if kind != 'sequence_owner' else 'sequence'}_changed", kind_of, c.schema, "",
+                          name, describe(exp_), describe(act), f"{kind_of} {c.path} is {describe(act)}, expected "
+                          f"{describe(exp_)}", file, line)
+    if k in ("add_constraint", "add_index", "add_foreign_key"):
         label = "index" if k == "add_index" else kind_of
         shown = name or describe(exp_)
         if act is None:
@@ -134,7 +207,7 @@ def _difference(c: Change) -> Optional[Difference]:
         return Difference(f"{'index' if k == 'add_index' else 'constraint'}_changed", label, c.schema, c.table,
                           name or getattr(act, "name", None), describe(exp_), describe(act),
                           f"{label} {shown} is {describe(act)}, expected {describe(exp_)}", file, line)
-    if k in ("drop_constraint", "drop_index"):
+    if k in ("drop_constraint", "drop_index", "drop_foreign_key"):
         if exp_ is not None:
             return None  # the paired add_* reports the replacement as one "changed" difference
         label = "index" if k == "drop_index" else kind_of
