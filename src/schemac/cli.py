@@ -101,8 +101,11 @@ def generate(schema_path: str, out_dir: str, name: Optional[str], message: Optio
               help="Seconds any catalog query may run.")
 @click.option("--lock-timeout", default=5, show_default=True, type=click.IntRange(1, 86400),
               help="Seconds to wait for a catalog lock.")
+@click.option("--out", "out_dir", default="generated", show_default=True,
+              help="`schemac generate`'s output directory: when OUT/state.json was recorded from this very "
+                   "schema.yaml (same SHA-256), its compiled model is used instead of parsing the YAML again.")
 def diff(schema_path: str, database_url: Optional[str], fmt: str, show_sql: bool, connect_timeout: int,
-         statement_timeout: int, lock_timeout: int) -> None:
+         statement_timeout: int, lock_timeout: int, out_dir: str) -> None:
     """Report drift between a live database and schema.yaml.
 
     Reads pg_catalog only, in one READ ONLY transaction with statement and lock timeouts; a role that
@@ -113,10 +116,49 @@ def diff(schema_path: str, database_url: Optional[str], fmt: str, show_sql: bool
     from .drift import check_drift
 
     result = check_drift(schema_path, database_url, connect_timeout=connect_timeout,
-                         statement_timeout_ms=statement_timeout * 1000, lock_timeout_ms=lock_timeout * 1000)
+                         statement_timeout_ms=statement_timeout * 1000, lock_timeout_ms=lock_timeout * 1000,
+                         out_dir=out_dir)
     click.echo(result.render(fmt), nl=False, color=None if fmt == "text" else False)
     if show_sql and result.sql:
         if fmt == "text":
             click.echo("\n-- SQL that would bring the database to schema.yaml (not run):")
         click.echo(result.sql, nl=False, err=fmt != "text")
     sys.exit(1 if result.differences else 0)
+
+
+@main.command()
+@click.option("--database-url", envvar="DATABASE_URL", show_envvar=True,
+              help="Database to read (postgresql://user:pass@host:port/db). Default: $DATABASE_URL, else libpq's "
+                   "PG* variables.")
+@click.option("--schema", "schemas", multiple=True,
+              help="Postgres schema (namespace) to read; repeat for several. Default: every user schema.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the YAML to this file instead of stdout.")
+@click.option("--force", is_flag=True, help="With --output: replace the file if it exists.")
+@click.option("--connect-timeout", default=10, show_default=True, type=click.IntRange(1, 3600),
+              help="Seconds to wait for the connection.")
+@click.option("--statement-timeout", default=30, show_default=True, type=click.IntRange(1, 86400),
+              help="Seconds any catalog query may run.")
+@click.option("--lock-timeout", default=5, show_default=True, type=click.IntRange(1, 86400),
+              help="Seconds to wait for a catalog lock.")
+def inspect(database_url: Optional[str], schemas: tuple[str, ...], output: Optional[str], force: bool,
+            connect_timeout: int, statement_timeout: int, lock_timeout: int) -> None:
+    """Write a schema.yaml describing an existing database.
+
+    Reads pg_catalog only, in one READ ONLY transaction (like `schemac diff`). Tables, columns,
+    constraints, indexes, sequences, enums, domains, extensions and partitions become schema.yaml;
+    views, functions, triggers, policies and other objects schemac does not manage are listed in a
+    comment at the end. The same database always gives byte-identical output.
+    """
+    from .inspect import inspect_database, write_output
+
+    result = inspect_database(database_url, schemas, connect_timeout, statement_timeout * 1000, lock_timeout * 1000)
+    if output:
+        write_output(output, result.yaml, force)
+    else:
+        click.echo(result.yaml, nl=False)
+    s = result.schema
+    counts = [f"{len(s.tables)} tables", f"{len(s.sequences)} sequences", f"{len(s.enums)} enums",
+              f"{len(s.domains)} domains", f"{len(s.extensions)} extensions"]
+    click.echo(f"schemac: read {', '.join(counts)} from {result.label}"
+               + (f"; {len(s.unmanaged)} objects not managed (listed at the end)" if s.unmanaged else "")
+               + (f"; wrote {output}" if output else ""), err=True)

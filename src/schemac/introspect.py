@@ -26,13 +26,17 @@ from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
 from .errors import SchemacError
-from .model import Check, Column, Index, IndexElement, Nulls, PrimaryKey, Schema, Table, Unique
+from .model import (Check, Column, Domain, Enum, Extension, ForeignKey, Identity, Index, IndexElement, Nulls,
+                    PartitionOf, Partitioning, PrimaryKey, Schema, Sequence, SequenceOptions, Table, Unique,
+                    Unmanaged)
 from .sqltypes import TypeSyntaxError, canonical_type
 
 __all__ = ["IntrospectResult", "connect", "introspect", "redact_url"]
 
 APPLICATION_NAME = "schemac"
-_QUERY_FILES = ("tables", "columns", "constraints", "indexes")
+# One whole-database query per kind of object: the count does not grow with the database.
+_QUERY_FILES = ("tables", "columns", "constraints", "indexes", "enums", "domains", "sequences", "extensions",
+                "unmanaged")
 
 # indoption bits (src/include/catalog/pg_index.h)
 _INDOPTION_DESC = 0x0001
@@ -177,6 +181,12 @@ def _begin(conn: psycopg.Connection, statement_timeout_ms: int, lock_timeout_ms:
     for setting, value in (("statement_timeout", statement_timeout_ms), ("lock_timeout", lock_timeout_ms)):
         conn.execute(sql.SQL("SET LOCAL {} = {}").format(sql.Identifier(setting), sql.Literal(int(value))),
                      prepare=False)
+    # Deparsed constants depend on these settings: a partition bound or default of type timestamptz
+    # prints in the session's TimeZone ('2022-04-01 01:00:00+01' or '... 00:00:00+00'), dates and
+    # intervals in its DateStyle / IntervalStyle. Pin them, so the model does not depend on PGTZ or on
+    # the server's defaults. One round trip for the three (no parameters: simple query protocol).
+    conn.execute("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, MDY'; SET LOCAL IntervalStyle = 'postgres'",
+                 prepare=False)
 
 
 def _rollback_quietly(conn: psycopg.Connection) -> None:
@@ -199,7 +209,10 @@ def _restore_autocommit(conn: psycopg.Connection, value: bool) -> None:
 
 def introspect(conn: psycopg.Connection, schemas: tuple[str, ...], statement_timeout_ms: int = 30000,
                lock_timeout_ms: int = 5000) -> IntrospectResult:
-    """Read the tables of ``schemas`` into a model, in one READ ONLY transaction that is rolled back."""
+    """Read the objects of ``schemas`` into a model, in one READ ONLY transaction that is rolled back.
+
+    Extensions belong to the database, not to a schema: all of them are read whatever ``schemas`` says.
+    """
     label = database_label(conn)
     if conn.closed:
         raise SchemacError(f"introspecting {label}: the connection is closed")
@@ -221,21 +234,71 @@ def introspect(conn: psycopg.Connection, schemas: tuple[str, ...], statement_tim
     finally:
         _rollback_quietly(conn)
         _restore_autocommit(conn, was_autocommit)
-    schema = _build_schema(rows["tables"], rows["columns"], rows["constraints"], rows["indexes"])
+    schema = _build_schema(rows)
     return IntrospectResult(schema=schema, queries=session.queries, server_version=server_version)
 
 
 # -- catalog rows -> model ----------------------------------------------------------------------
 
-def _column(row: dict[str, Any]) -> Column:
-    """A pg_attribute row as a Column, with the type in the same canonical spelling as the loader's."""
-    type_text = row["type_text"]
+def _canonical(type_text: str) -> str:
+    """format_type() text in the same canonical spelling as the loader's."""
     try:
-        type_ = canonical_type(type_text)
+        return canonical_type(type_text)
     except TypeSyntaxError:
-        type_ = type_text  # a type sqlglot cannot read: format_type() already is the canonical spelling
+        return type_text  # a type sqlglot cannot read: format_type() already is the canonical spelling
+
+
+# Value ranges of the types a sequence may have (format_type() spelling).
+_SEQUENCE_RANGES = {
+    "smallint": (-(2 ** 15), 2 ** 15 - 1),
+    "integer": (-(2 ** 31), 2 ** 31 - 1),
+    "bigint": (-(2 ** 63), 2 ** 63 - 1),
+}
+
+
+def _sequence_options(row: dict[str, Any], default_type: str) -> SequenceOptions:
+    """pg_sequence columns (seq_*) as options, each None where it is Postgres's default.
+
+    The defaults are those of CREATE SEQUENCE for the sequence's type and the sign of its increment:
+    increment 1; ascending: min 1, max the type's maximum, start = min; descending: min the type's
+    minimum, max -1, start = max; cache 1; no cycle. ``default_type`` is the type Postgres picks when
+    none is given: bigint for a standalone sequence, the column's type for an identity.
+    """
+    type_ = row["seq_type"]
+    increment = row["seq_increment"]
+    low, high = _SEQUENCE_RANGES.get(type_, _SEQUENCE_RANGES["bigint"])
+    ascending = increment > 0
+    default_min, default_max = (1, high) if ascending else (low, -1)
+    min_value, max_value, start = row["seq_min"], row["seq_max"], row["seq_start"]
+    return SequenceOptions(
+        type=None if type_ == default_type else type_,
+        start=None if start == (min_value if ascending else max_value) else start,
+        increment=None if increment == 1 else increment,
+        min_value=None if min_value == default_min else min_value,
+        max_value=None if max_value == default_max else max_value,
+        cache=None if row["seq_cache"] == 1 else row["seq_cache"],
+        cycle=bool(row["seq_cycle"]),
+    )
+
+
+def _column(row: dict[str, Any]) -> Column:
+    """A pg_attribute row as a Column, with the type in the same canonical spelling as the loader's.
+
+    An identity column carries its sequence's options (None where default for the column's type);
+    a generated column (STORED, or PostgreSQL 18's VIRTUAL) carries its expression in ``generated``
+    and no default.
+    """
+    type_ = _canonical(row["type_text"])
+    identity: Optional[Identity] = None
+    if row["identity"] in ("a", "d"):
+        options = SequenceOptions()
+        if row["seq_type"] is not None:
+            options = _sequence_options(row, default_type=row["type_text"])
+        identity = Identity(always=row["identity"] == "a", options=options)
+    generated = row["generated_expr"] if row["generated_kind"] else None
     return Column(name=row["column_name"], type=type_, nullable=not row["not_null"],
-                  default=row["default_expr"], comment=row["comment"])
+                  default=None if identity or generated else row["default_expr"], comment=row["comment"],
+                  identity=identity, generated=generated)
 
 
 def _nulls(option: int, order: str) -> Optional[Nulls]:
@@ -250,17 +313,28 @@ def _index(row: dict[str, Any]) -> Index:
     """A pg_index row as an Index: key elements in order, then the INCLUDE columns."""
     key_count = row["key_count"]
     attnames, expressions, options = row["attnames"], row["expressions"], row["options"] or []
+    opclasses = row["opclasses"] or []
     elements = []
     for pos in range(key_count):
         option = options[pos] if pos < len(options) else 0
         order = "desc" if option & _INDOPTION_DESC else "asc"
         column = attnames[pos]
         expression = expressions[pos] if column is None else None
+        opclass = opclasses[pos] if pos < len(opclasses) else None
         elements.append(IndexElement(column=column, expression=expression, order=order,  # type: ignore[arg-type]
-                                     nulls=_nulls(option, order)))
+                                     nulls=_nulls(option, order), opclass=opclass))
     include = tuple(name for name in attnames[key_count:] if name is not None)
     return Index(name=row["index_name"], elements=tuple(elements), unique=row["is_unique"], method=row["method"],
-                 where=row["predicate"], include=include)
+                 where=row["predicate"], include=include, comment=row["comment"],
+                 nulls_not_distinct=bool(row["nulls_not_distinct"]))
+
+
+def _foreign_key(con: dict[str, Any]) -> ForeignKey:
+    return ForeignKey(
+        columns=tuple(con["column_names"]), ref_table=con["ref_table"], ref_columns=tuple(con["ref_column_names"]),
+        ref_schema=con["ref_schema"], name=con["constraint_name"], on_delete=con["on_delete"],
+        on_update=con["on_update"], match_full=con["match_type"] == "f", deferrable=con["deferrable"],
+        initially_deferred=con["initially_deferred"], not_valid=con["not_valid"], comment=con["comment"])
 
 
 def _group(rows: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
@@ -276,13 +350,26 @@ def _table(row: dict[str, Any], columns: list[dict[str, Any]], constraints: list
     primary_key: Optional[PrimaryKey] = None
     uniques: list[Unique] = []
     checks: list[Check] = []
+    foreign_keys: list[ForeignKey] = []
     for con in constraints:
         if con["kind"] == "p":
-            primary_key = PrimaryKey(columns=tuple(con["column_names"]), name=con["constraint_name"])
+            primary_key = PrimaryKey(columns=tuple(con["column_names"]), name=con["constraint_name"],
+                                     comment=con["comment"])
         elif con["kind"] == "u":
-            uniques.append(Unique(columns=tuple(con["column_names"]), name=con["constraint_name"]))
+            uniques.append(Unique(columns=tuple(con["column_names"]), name=con["constraint_name"],
+                                  comment=con["comment"], nulls_not_distinct=con["nulls_not_distinct"]))
         elif con["kind"] == "c":
-            checks.append(Check(name=con["constraint_name"], expression=con["expression"]))
+            checks.append(Check(name=con["constraint_name"], expression=con["expression"], comment=con["comment"],
+                                not_valid=con["not_valid"]))
+        elif con["kind"] == "f":
+            foreign_keys.append(_foreign_key(con))
+    partition_by: Optional[Partitioning] = None
+    if row["partition_strategy"]:
+        partition_by = Partitioning(strategy=row["partition_strategy"], key=row["partition_key"])
+    partition_of: Optional[PartitionOf] = None
+    if row["partition_parent"]:
+        partition_of = PartitionOf(parent=row["partition_parent"], bound=row["partition_bound"],
+                                   parent_schema=row["partition_parent_schema"])
     return Table(
         name=row["table_name"],
         schema=row["schema_name"],
@@ -292,17 +379,53 @@ def _table(row: dict[str, Any], columns: list[dict[str, Any]], constraints: list
         checks=tuple(sorted(checks, key=lambda c: c.name)),
         indexes=tuple(sorted((_index(i) for i in indexes), key=lambda i: i.name)),
         comment=row["comment"],
+        foreign_keys=tuple(sorted(foreign_keys, key=lambda f: f.name or "")),
+        partition_by=partition_by,
+        partition_of=partition_of,
     )
 
 
-def _build_schema(tables: list[dict[str, Any]], columns: list[dict[str, Any]], constraints: list[dict[str, Any]],
-                  indexes: list[dict[str, Any]]) -> Schema:
-    """Assemble tables from whole-database row sets; rows of tables not in ``tables`` are dropped."""
-    by_columns, by_constraints, by_indexes = _group(columns), _group(constraints), _group(indexes)
+def _enum(row: dict[str, Any]) -> Enum:
+    return Enum(name=row["type_name"], values=tuple(row["labels"]), schema=row["schema_name"], comment=row["comment"])
+
+
+def _domain(row: dict[str, Any]) -> Domain:
+    checks = tuple(Check(name=c["name"], expression=c["expression"], comment=c["comment"], not_valid=c["not_valid"])
+                   for c in row["checks"])
+    return Domain(name=row["type_name"], type=_canonical(row["type_text"]), schema=row["schema_name"],
+                  default=row["default_expr"], not_null=row["not_null"],
+                  checks=tuple(sorted(checks, key=lambda c: c.name)), comment=row["comment"])
+
+
+def _sequence(row: dict[str, Any]) -> Sequence:
+    owned_by: Optional[str] = None
+    if row["owned_table"] is not None:  # Postgres requires the table to be in the sequence's schema
+        owned_by = f"{row['owned_table']}.{row['owned_column']}"
+    return Sequence(name=row["sequence_name"], schema=row["schema_name"],
+                    options=_sequence_options(row, default_type="bigint"), owned_by=owned_by,
+                    comment=row["comment"])
+
+
+def _build_schema(rows: dict[str, list[dict[str, Any]]]) -> Schema:
+    """Assemble the model from whole-database row sets; rows of tables not in ``tables`` are dropped.
+
+    Everything is sorted here, with Python's code-point order, so the model does not depend on the
+    server's collation.
+    """
+    by_columns, by_constraints, by_indexes = _group(rows["columns"]), _group(rows["constraints"]), \
+        _group(rows["indexes"])
     built = [
         _table(row, by_columns.get(row["table_oid"], []), by_constraints.get(row["table_oid"], []),
                by_indexes.get(row["table_oid"], []))
-        for row in tables
+        for row in rows["tables"]
     ]
     built.sort(key=lambda t: (t.schema, t.name))
-    return Schema(tables=tuple(built), source_file=None)
+    enums = sorted((_enum(r) for r in rows["enums"]), key=lambda e: (e.schema, e.name))
+    domains = sorted((_domain(r) for r in rows["domains"]), key=lambda d: (d.schema, d.name))
+    sequences = sorted((_sequence(r) for r in rows["sequences"]), key=lambda s: (s.schema, s.name))
+    extensions = sorted((Extension(name=r["extension_name"], schema=r["schema_name"]) for r in rows["extensions"]),
+                        key=lambda e: e.name)
+    unmanaged = sorted((Unmanaged(kind=r["kind"], schema=r["schema_name"], name=r["object_name"])
+                        for r in rows["unmanaged"]), key=lambda u: (u.kind, u.schema, u.name))
+    return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
+                  sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged))

@@ -38,7 +38,7 @@ INDEX_METHODS = ("btree", "hash", "gin", "gist", "spgist", "brin")
 
 TOP_KEYS = {"extensions": False, "schemas": False, "enums": False, "domains": False, "sequences": False,
             "tables": False}
-TABLE_KEYS = {"schema": False, "renamed_from": False, "comment": False, "columns": False, "foreign_keys": False,
+TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": False, "columns": False, "foreign_keys": False,
               "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
               "checks": False, "indexes": False}
 COLUMN_KEYS = {"type": True, "renamed_from": False, "identity": False, "generated": False, "check": False, "nullable": False, "default": False, "primary_key": False, "unique": False,
@@ -280,9 +280,11 @@ class _Loader:
         return out
 
     def table(self, name: str, key_node: Node, node: Node) -> Table:
-        name = self.identifier(key_node, "table name")
+        name = self.w.string(key_node, "table name")
+        f = self.w.fields(node, f"table '{name}'", TABLE_KEYS)
+        # The key names the table, unless a name: key does (two schemas may hold tables of one name).
+        name = self.identifier(f["name"][1] if "name" in f else key_node, "table name")
         what = f"table '{name}'"
-        f = self.w.fields(node, what, TABLE_KEYS)
         schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
         comment = self.w.string(f["comment"][1], f"comment of {what}") if "comment" in f else None
 

@@ -1,8 +1,12 @@
 -- User columns of every table of the requested schemas, in declaration order.
 -- System columns (attnum <= 0) and dropped ones (attisdropped) are catalog noise.
--- A generated column's expression lives in pg_attrdef too, but it is not a default:
--- default_expr is NULL for those.
--- Rows for tables tables.sql left out (extension-owned, partitions) are dropped by the caller.
+-- default_expr: the column default, NULL for generated columns (their expression lives in
+-- pg_attrdef too, but it is not a default: it comes back as generated_expr, for STORED 's' and,
+-- on PostgreSQL 18, VIRTUAL 'v' columns). Identity columns have no pg_attrdef row.
+-- identity: attidentity ('a' ALWAYS, 'd' BY DEFAULT, '' none); seq_*: the options of the identity
+-- column's sequence (pg_sequence), found through its internal ('i') pg_depend row on the column;
+-- NULL for a column that is not an identity.
+-- Rows for tables tables.sql left out (extension-owned) are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per column.
 SELECT a.attrelid AS table_oid,
        a.attnum AS position,
@@ -10,11 +14,36 @@ SELECT a.attrelid AS table_oid,
        pg_catalog.format_type(a.atttypid, a.atttypmod) AS type_text,
        a.attnotnull AS not_null,
        CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END AS default_expr,
+       CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END AS generated_expr,
+       a.attgenerated::text AS generated_kind,
+       a.attidentity::text AS identity,
+       pg_catalog.format_type(seq.seqtypid, NULL) AS seq_type,
+       seq.seqstart AS seq_start,
+       seq.seqincrement AS seq_increment,
+       seq.seqmin AS seq_min,
+       seq.seqmax AS seq_max,
+       seq.seqcache AS seq_cache,
+       seq.seqcycle AS seq_cycle,
        pg_catalog.col_description(a.attrelid, a.attnum) AS comment
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+LEFT JOIN LATERAL (
+        -- The identity sequence depends ('i') on its column; a partition's identity column (PG 17+)
+        -- uses the sequence of the same-named column of the partition tree's root.
+        SELECT s.seqtypid, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle
+        FROM pg_catalog.pg_depend dep
+        JOIN pg_catalog.pg_sequence s ON s.seqrelid = dep.objid
+        JOIN pg_catalog.pg_attribute ra ON ra.attrelid = dep.refobjid AND ra.attnum = dep.refobjsubid
+        WHERE a.attidentity <> ''
+          AND dep.classid = 'pg_catalog.pg_class'::regclass
+          AND dep.refclassid = 'pg_catalog.pg_class'::regclass
+          AND dep.deptype = 'i'
+          AND dep.refobjid = COALESCE(pg_catalog.pg_partition_root(a.attrelid), a.attrelid)
+          AND ra.attname = a.attname
+        LIMIT 1
+     ) seq ON a.attidentity <> ''
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind IN ('r', 'p')
   AND a.attnum > 0

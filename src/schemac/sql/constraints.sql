@@ -1,8 +1,17 @@
--- Primary keys, unique and check constraints of every table of the requested schemas.
+-- Primary keys, unique, check and foreign key constraints of every table of the requested schemas.
 -- NOT NULL is not read here: PostgreSQL 18 also stores it as contype 'n' rows, but nullability
--- comes from pg_attribute.attnotnull on every version.
--- Key columns keep their conkey order (a key on (a, b) is not a key on (b, a)).
+-- comes from pg_attribute.attnotnull on every version. EXCLUDE ('x') is listed by unmanaged.sql.
+-- Left out, because Postgres makes them itself:
+--   * constraints cloned from a partitioned parent (conparentid <> 0): a partition's copy of the
+--     parent's PK/UNIQUE/FK, and the extra FK rows Postgres adds for each partition of a
+--     referenced partitioned table;
+--   * constraints inherited and not also declared locally (coninhcount > 0 AND NOT conislocal):
+--     a partition's (or an inheritance child's) copy of the parent's CHECKs.
+-- Key columns keep their conkey order (a key on (a, b) is not a key on (b, a)); a foreign key's
+-- ref_columns keep confkey order, pairwise with column_names.
 -- A check's expression is returned without the outer CHECK (...).
+-- nulls_not_distinct: from the index backing a UNIQUE constraint (pg_index.indnullsnotdistinct,
+-- PostgreSQL 15+).
 -- Rows for tables tables.sql left out are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per constraint.
 SELECT con.conrelid AS table_oid,
@@ -14,11 +23,34 @@ SELECT con.conrelid AS table_oid,
          FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
          JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
          ORDER BY k.ord
-       ) AS column_names
+       ) AS column_names,
+       NOT con.convalidated AS not_valid,
+       con.condeferrable AS deferrable,
+       con.condeferred AS initially_deferred,
+       COALESCE(ix.indnullsnotdistinct, false) AS nulls_not_distinct,
+       rn.nspname::text AS ref_schema,
+       rc.relname::text AS ref_table,
+       ARRAY(
+         SELECT a.attname::text
+         FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
+         JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
+         ORDER BY k.ord
+       ) AS ref_column_names,
+       CASE con.confdeltype WHEN 'a' THEN 'no action' WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade'
+                            WHEN 'n' THEN 'set null' WHEN 'd' THEN 'set default' END AS on_delete,
+       CASE con.confupdtype WHEN 'a' THEN 'no action' WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade'
+                            WHEN 'n' THEN 'set null' WHEN 'd' THEN 'set default' END AS on_update,
+       con.confmatchtype::text AS match_type,
+       pg_catalog.obj_description(con.oid, 'pg_constraint') AS comment
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_index ix ON con.contype = 'u' AND ix.indexrelid = con.conindid
+LEFT JOIN pg_catalog.pg_class rc ON con.contype = 'f' AND rc.oid = con.confrelid
+LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind IN ('r', 'p')
-  AND con.contype IN ('p', 'u', 'c')
+  AND con.contype IN ('p', 'u', 'c', 'f')
+  AND con.conparentid = 0
+  AND NOT (con.coninhcount > 0 AND NOT con.conislocal)
 ORDER BY con.conrelid, con.conname COLLATE "C";

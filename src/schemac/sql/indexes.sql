@@ -1,10 +1,17 @@
--- Indexes of every table of the requested schemas, except those that back a PRIMARY KEY,
--- UNIQUE or EXCLUDE constraint: such an index is part of its constraint, not a separate index.
--- (Foreign keys also set conindid, to the referenced table's index: hence the contype filter.)
+-- Indexes of every table of the requested schemas, except
+--   * those that back a PRIMARY KEY, UNIQUE or EXCLUDE constraint: such an index is part of its
+--     constraint, not a separate index (foreign keys also set conindid, to the referenced table's
+--     index: hence the contype filter);
+--   * those that are partitions of a partitioned index (a pg_inherits row with inhrelid = the
+--     index): Postgres creates them when the partition is created or attached. An index declared
+--     directly on a partition has no such row and is kept.
 -- Per index, three arrays with one entry per indkey position (key columns, then INCLUDE columns):
 --   attnames:    the column name, or NULL where the entry is an expression (indkey = 0);
 --   expressions: the deparsed expression, or NULL where the entry is a plain column;
---   options:     indoption bits, key columns only (1 = DESC, 2 = NULLS FIRST).
+--   options:     indoption bits, key columns only (1 = DESC, 2 = NULLS FIRST);
+-- and opclasses, one entry per key column: the operator class name when it is not the default one
+-- for its type (pg_opclass.opcdefault), qualified with its schema unless that is pg_catalog; else NULL.
+-- nulls_not_distinct: pg_index.indnullsnotdistinct (PostgreSQL 15+).
 -- Rows for tables tables.sql left out are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per index.
 SELECT i.indrelid AS table_oid,
@@ -24,7 +31,18 @@ SELECT i.indrelid AS table_oid,
          ORDER BY k.ord
        ) AS expressions,
        i.indoption::int2[] AS options,
-       pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate
+       ARRAY(
+         SELECT CASE WHEN opc.opcdefault THEN NULL
+                     WHEN opn.nspname = 'pg_catalog' THEN opc.opcname::text
+                     ELSE opn.nspname::text || '.' || opc.opcname::text END
+         FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS k(opcoid, ord)
+         JOIN pg_catalog.pg_opclass opc ON opc.oid = k.opcoid
+         JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
+         ORDER BY k.ord
+       ) AS opclasses,
+       i.indnullsnotdistinct AS nulls_not_distinct,
+       pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate,
+       pg_catalog.obj_description(i.indexrelid, 'pg_class') AS comment
 FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_catalog.pg_am am ON am.oid = ic.relam
@@ -37,4 +55,8 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
         FROM pg_catalog.pg_constraint con
         WHERE con.conindid = i.indexrelid
           AND con.contype IN ('p', 'u', 'x'))
+  AND NOT EXISTS (
+        SELECT 1
+        FROM pg_catalog.pg_inherits inh
+        WHERE inh.inhrelid = i.indexrelid)
 ORDER BY i.indrelid, ic.relname COLLATE "C";

@@ -1,16 +1,31 @@
--- Tables schemac manages: ordinary and partitioned tables of the requested schemas.
--- Partitions are left out (their columns and indexes belong to the parent), and so is every
--- table owned by an extension: CREATE EXTENSION made it, schema.yaml must not declare it.
+-- Tables schemac manages: ordinary and partitioned tables of the requested schemas, partitions
+-- included (a partition is a table with its own columns, indexes and constraints; partition_parent
+-- and partition_bound say where it is attached). Every table owned by an extension is left out:
+-- CREATE EXTENSION made it, schema.yaml must not declare it.
+-- partition_strategy / partition_key: set on a partitioned table (relkind 'p'). The key is the text
+-- inside the parentheses of pg_get_partkeydef(): 'RANGE (payment_date)' -> 'payment_date'.
+-- partition_parent_schema / partition_parent / partition_bound: set on a partition (a partition has
+-- exactly one pg_inherits row: its parent); the bound as pg_get_expr() prints it,
+-- e.g. FOR VALUES FROM (...) TO (...), FOR VALUES IN (...), DEFAULT.
 -- Parameter: schemas, an array of schema names. One row per table.
 SELECT c.oid AS table_oid,
        n.nspname::text AS schema_name,
        c.relname::text AS table_name,
-       pg_catalog.obj_description(c.oid, 'pg_class') AS comment
+       pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
+       CASE pt.partstrat WHEN 'r' THEN 'range' WHEN 'l' THEN 'list' WHEN 'h' THEN 'hash' END AS partition_strategy,
+       CASE WHEN c.relkind = 'p'
+            THEN substring(pg_catalog.pg_get_partkeydef(c.oid) FROM '^[A-Za-z]+ \((.*)\)$') END AS partition_key,
+       pn.nspname::text AS partition_parent_schema,
+       pc.relname::text AS partition_parent,
+       CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partition_bound
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_partitioned_table pt ON pt.partrelid = c.oid
+LEFT JOIN pg_catalog.pg_inherits inh ON c.relispartition AND inh.inhrelid = c.oid
+LEFT JOIN pg_catalog.pg_class pc ON pc.oid = inh.inhparent
+LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind IN ('r', 'p')
-  AND NOT c.relispartition
   AND NOT EXISTS (
         SELECT 1
         FROM pg_catalog.pg_depend dep

@@ -1,0 +1,36 @@
+-- Domains of the requested schemas: base type (format_type of typbasetype/typtypmod), default (typdefault,
+-- the deparsed text Postgres stores), NOT NULL (typnotnull), and CHECK constraints as a JSON array
+-- of {name, expression, not_valid, comment} ordered by name; the expression is the deparsed check
+-- without the outer CHECK (...), written with VALUE. (PostgreSQL 17+ also stores a domain's NOT NULL
+-- as a contype 'n' row: nullability comes from typnotnull on every version.)
+-- Types owned by an extension are left out.
+-- Parameter: schemas, an array of schema names. One row per domain.
+SELECT t.oid AS type_oid,
+       n.nspname::text AS schema_name,
+       t.typname::text AS type_name,
+       pg_catalog.format_type(t.typbasetype, t.typtypmod) AS type_text,
+       t.typdefault AS default_expr,
+       t.typnotnull AS not_null,
+       COALESCE((
+         SELECT json_agg(json_build_object(
+                  'name', con.conname::text,
+                  'expression', pg_catalog.pg_get_expr(con.conbin, 0),
+                  'not_valid', NOT con.convalidated,
+                  'comment', pg_catalog.obj_description(con.oid, 'pg_constraint'))
+                ORDER BY con.conname COLLATE "C")
+         FROM pg_catalog.pg_constraint con
+         WHERE con.contypid = t.oid
+           AND con.contype = 'c'
+       ), '[]'::json) AS checks,
+       pg_catalog.obj_description(t.oid, 'pg_type') AS comment
+FROM pg_catalog.pg_type t
+JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND t.typtype = 'd'
+  AND NOT EXISTS (
+        SELECT 1
+        FROM pg_catalog.pg_depend dep
+        WHERE dep.classid = 'pg_catalog.pg_type'::regclass
+          AND dep.objid = t.oid
+          AND dep.deptype = 'e')
+ORDER BY n.nspname COLLATE "C", t.typname COLLATE "C";

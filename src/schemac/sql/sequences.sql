@@ -1,0 +1,46 @@
+-- Standalone sequences of the requested schemas, with their options (pg_sequence). Left out:
+-- identity sequences (an internal 'i' pg_depend row on their column: they are part of the column)
+-- and sequences owned by an extension.
+-- owned_table / owned_column: the column of an OWNED BY (an automatic 'a' pg_depend
+-- row from the sequence to a table column, as serial and ALTER SEQUENCE ... OWNED BY make); NULL
+-- when the sequence is OWNED BY NONE. (The table is always in the sequence's schema: Postgres
+-- requires it.)
+-- Parameter: schemas, an array of schema names. One row per sequence.
+SELECT c.oid AS sequence_oid,
+       n.nspname::text AS schema_name,
+       c.relname::text AS sequence_name,
+       pg_catalog.format_type(s.seqtypid, NULL) AS seq_type,
+       s.seqstart AS seq_start,
+       s.seqincrement AS seq_increment,
+       s.seqmin AS seq_min,
+       s.seqmax AS seq_max,
+       s.seqcache AS seq_cache,
+       s.seqcycle AS seq_cycle,
+       owner.table_name AS owned_table,
+       owner.column_name AS owned_column,
+       pg_catalog.obj_description(c.oid, 'pg_class') AS comment
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid
+LEFT JOIN LATERAL (
+        SELECT tc.relname::text AS table_name, ta.attname::text AS column_name
+        FROM pg_catalog.pg_depend dep
+        JOIN pg_catalog.pg_class tc ON tc.oid = dep.refobjid
+        JOIN pg_catalog.pg_attribute ta ON ta.attrelid = dep.refobjid AND ta.attnum = dep.refobjsubid
+        WHERE dep.classid = 'pg_catalog.pg_class'::regclass
+          AND dep.objid = c.oid
+          AND dep.objsubid = 0
+          AND dep.refclassid = 'pg_catalog.pg_class'::regclass
+          AND dep.refobjsubid > 0
+          AND dep.deptype = 'a'
+        LIMIT 1
+     ) owner ON true
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND c.relkind = 'S'
+  AND NOT EXISTS (
+        SELECT 1
+        FROM pg_catalog.pg_depend dep
+        WHERE dep.classid = 'pg_catalog.pg_class'::regclass
+          AND dep.objid = c.oid
+          AND dep.deptype IN ('i', 'e'))
+ORDER BY n.nspname COLLATE "C", c.relname COLLATE "C";
