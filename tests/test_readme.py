@@ -19,6 +19,14 @@ def test_reference_example_loads():
     assert [i.name for i in t.indexes] == ["idx_correlation_score"]
 
 
+def test_every_reference_example_loads():
+    section = README.split("## schema.yaml reference", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```yaml\n(.+?)```", section, re.S)
+    assert len(blocks) >= 2
+    for block in blocks:
+        assert load_text(block, "README.md").tables
+
+
 def test_ci_runs_the_readme_test_command():
     ci = open(os.path.join(ROOT, ".ci", "run"), encoding="utf-8").read()
     commands = re.findall(r"```sh\n(.+?)\n```", README)
