@@ -162,3 +162,15 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], output: Optio
     click.echo(f"schemac: read {', '.join(counts)} from {result.label}"
                + (f"; {len(s.unmanaged)} objects not managed (listed at the end)" if s.unmanaged else "")
                + (f"; wrote {output}" if output else ""), err=True)
+
+
+@main.command("schema-json")
+def schema_json() -> None:
+    """Print the JSON Schema of schema.yaml.
+
+    Editors using yaml-language-server validate and complete schema.yaml with it: save it
+    (`schemac schema-json > schema.json`) and see docs/editor.md.
+    """
+    from .jsonschema_cmd import schema_json_text
+
+    click.echo(schema_json_text(), nl=False)

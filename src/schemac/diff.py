@@ -51,8 +51,8 @@ class Change:
 
     @property
     def path(self) -> str:
-        base = f"{self.schema}.{self.table}"
-        return f"{base}.{self.name}" if self.name else base
+        base = ".".join(p for p in (self.schema, self.table) if p)
+        return f"{base}.{self.name}" if self.name and base else self.name or base
 
     @property
     def object_kind(self) -> str:

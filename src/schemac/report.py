@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
 import click
 
 from . import __version__
 from .diff import Change
 from .model import (Check, Column, Domain, Enum, Extension, ForeignKey, Identity, Index, PartitionOf, Partitioning,
-                    PrimaryKey, Sequence, Table, Unique)
+                    PrimaryKey, Table, Unique, Unmanaged)
+from .model import Sequence as SequenceObject
 
 JSON_FORMAT = 1
 
@@ -36,8 +37,8 @@ class Difference:
 
     @property
     def path(self) -> str:
-        base = f"{self.schema}.{self.table}" if self.table else self.schema
-        return f"{base}.{self.name}" if self.name else base
+        base = ".".join(p for p in (self.schema, self.table) if p)
+        return f"{base}.{self.name}" if self.name and base else self.name or base
 
     def to_json(self) -> dict:
         return {
@@ -101,7 +102,7 @@ def describe(obj: object) -> Optional[str]:
         s = f"DOMAIN AS {obj.type}" + (f" DEFAULT {obj.default}" if obj.default else "") + \
             (" NOT NULL" if obj.not_null else "")
         return s + "".join(f" CONSTRAINT {c.name} CHECK ({c.expression})" for c in obj.checks)
-    if isinstance(obj, Sequence):
+    if isinstance(obj, SequenceObject):
         o = obj.options
         opts = [f"{k.upper().replace('_', ' ')} {v}" for k, v in (("as", o.type), ("start", o.start),
                 ("increment", o.increment), ("min_value", o.min_value), ("max_value", o.max_value),
@@ -229,15 +230,33 @@ def differences(changes: list[Change]) -> list[Difference]:
     return sorted(out, key=lambda d: (d.schema, d.table, d.line or 0))
 
 
-def render_json(diffs: list[Difference], target: dict, schema_file: str) -> str:
+def unmanaged_differences(unmanaged: Sequence[Unmanaged]) -> list[Difference]:
+    """With --strict, every object schemac does not manage is a difference of its own."""
+    return [Difference("unmanaged_object", u.kind, u.schema, "", u.name, None, u.kind,
+                       f"{u.kind} {u.schema}.{u.name} is not managed by schemac", None, None) for u in unmanaged]
+
+
+def unmanaged_summary(unmanaged: Sequence[Unmanaged]) -> str:
+    """'Not managed (33): 1 aggregate (public.group_concat); 9 functions (...); ...'."""
+    by_kind: dict[str, list[str]] = {}
+    for u in unmanaged:
+        by_kind.setdefault(u.kind, []).append(f"{u.schema}.{u.name}")
+    parts = [f"{len(v)} {k}: {', '.join(v)}" for k, v in sorted(by_kind.items())]
+    return f"Not managed by schemac ({len(unmanaged)}): " + "; ".join(parts)
+
+
+def render_json(diffs: list[Difference], target: dict, schema_file: str,
+                unmanaged: Sequence[Unmanaged] = ()) -> str:
     doc = {
         "schemac": __version__,
         "format": JSON_FORMAT,
         "schema_file": schema_file,
         "target": target,
         "in_sync": not diffs,
-        "summary": {"differences": len(diffs), "tables": len({(d.schema, d.table) for d in diffs if d.table})},
+        "summary": {"differences": len(diffs), "tables": len({(d.schema, d.table) for d in diffs if d.table}),
+                    "not_managed": len(unmanaged)},
         "differences": [d.to_json() for d in diffs],
+        "not_managed": [{"kind": u.kind, "schema": u.schema, "name": u.name} for u in unmanaged],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
@@ -249,7 +268,7 @@ def _gh_escape(text: str, prop: bool = False) -> str:
     return text
 
 
-def render_github(diffs: list[Difference], schema_file: str) -> str:
+def render_github(diffs: list[Difference], schema_file: str, unmanaged: Sequence[Unmanaged] = ()) -> str:
     lines = []
     for d in diffs:
         props = [f"file={_gh_escape(d.file or schema_file, True)}"]
@@ -260,10 +279,13 @@ def render_github(diffs: list[Difference], schema_file: str) -> str:
     summary = f"{len(diffs)} difference(s) between the database and {schema_file}" if diffs else \
         f"database matches {schema_file}"
     lines.append(("::notice::" if not diffs else "::error::") + _gh_escape("schemac: " + summary))
+    if unmanaged:
+        lines.append("::notice::" + _gh_escape("schemac: " + unmanaged_summary(unmanaged)))
     return "\n".join(lines) + "\n"
 
 
-def render_text(diffs: list[Difference], target_label: str, schema_file: str) -> str:
+def render_text(diffs: list[Difference], target_label: str, schema_file: str,
+                unmanaged: Sequence[Unmanaged] = ()) -> str:
     out: list[str] = []
     current = None
     for d in diffs:
@@ -280,4 +302,6 @@ def render_text(diffs: list[Difference], target_label: str, schema_file: str) ->
                                f"and {schema_file}.", fg="red", bold=True))
     else:
         out.append(click.style(f"In sync: {target_label} matches {schema_file}.", fg="green"))
+    if unmanaged:
+        out.append(click.style(unmanaged_summary(unmanaged) + " (--strict counts them as drift)", dim=True))
     return "\n".join(out) + "\n"

@@ -1,0 +1,416 @@
+"""The JSON Schema of schema.yaml (src/schemac/schema.json) agrees with the loader.
+
+- Every schema.yaml this repository has (the project's, the README's examples, the test fixtures) is valid.
+- For each structural mistake (unknown keys, wrong types, missing keys, bad choices, rules between keys of one
+  object) the JSON Schema and the loader give the same verdict: both reject. For each valid edge case, both
+  accept. The schema must never reject what the loader accepts (an editor would underline a good file).
+- The keys the schema allows are exactly the loader's key tables, with the same required keys.
+- Verdicts are the same under draft 2020-12 and draft-07 rules (yaml-language-server validates with draft-07).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from schemac import loader
+from schemac.errors import SchemaFileError
+from schemac.jsonschema_cmd import schema_json, schema_json_text
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = schema_json()
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+VALIDATOR_07 = jsonschema.Draft7Validator(SCHEMA)
+DEFS = SCHEMA["$defs"]
+
+
+def schema_errors(text: str) -> list[str]:
+    data = yaml.safe_load(text)
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in VALIDATOR.iter_errors(data)]
+    errors_07 = list(VALIDATOR_07.iter_errors(data))
+    assert bool(errors) == bool(errors_07), f"draft 2020-12 and draft-07 disagree: {errors} / {errors_07}"
+    return errors
+
+
+def loader_error(text: str):
+    try:
+        loader.load_text(text, "schema.yaml")
+    except SchemaFileError as e:
+        return str(e)
+    return None
+
+
+# -- files that exist ---------------------------------------------------------------------------------
+
+def _readme_blocks() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## schema.yaml reference", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```yaml\n(.+?)```", section, re.S)
+
+
+REPO_DOCUMENTS = (
+    [("schema.yaml", (ROOT / "schema.yaml").read_text(encoding="utf-8"))]
+    + [(f"README.md#{i}", block) for i, block in enumerate(_readme_blocks())]
+    + [(f"tests/fixtures/{p.name}", p.read_text(encoding="utf-8"))
+       for p in sorted((ROOT / "tests" / "fixtures").glob("*.yaml"))]
+)
+
+
+def test_readme_reference_example_is_covered():
+    # The first ```yaml block after "## schema.yaml reference" is the complete table example.
+    assert "test_integration_correlations" in _readme_blocks()[0]
+    assert len(REPO_DOCUMENTS) >= 4
+
+
+@pytest.mark.parametrize("name,text", REPO_DOCUMENTS, ids=[n for n, _ in REPO_DOCUMENTS])
+def test_repository_documents_are_valid(name, text):
+    assert loader_error(text) is None
+    assert schema_errors(text) == []
+
+
+# -- same verdict both ways -----------------------------------------------------------------------------
+
+T = "tables:\n  t:\n    columns:\n      a: integer\n      b: {type: text}\n"  # a valid table to build on
+
+# (id, yaml text, fragment of the loader's message): both the JSON Schema and the loader must reject.
+REJECTED = [
+    # unknown keys, at every level
+    ("unknown-top-key", "table:\n  t: {columns: {a: integer}}\n", "unknown key 'table'"),
+    ("unknown-table-key-colums", "tables:\n  t:\n    colums:\n      a: integer\n", "unknown key 'colums'"),
+    ("unknown-column-key-nulable", "tables:\n  t:\n    columns:\n      a: {type: text, nulable: false}\n",
+     "unknown key 'nulable'"),
+    ("unknown-index-key", T + "    indexes:\n      i: {columns: [a], uniq: true}\n", "unknown key 'uniq'"),
+    ("unknown-index-column-key", T + "    indexes:\n      i: {columns: [{name: a, direction: desc}]}\n",
+     "unknown key 'direction'"),
+    ("unknown-pk-key", T + "    primary_key: {columns: [a], cols: [a]}\n", "unknown key 'cols'"),
+    ("unknown-unique-key", T + "    unique:\n      - {columns: [a], nulls_distinct: true}\n",
+     "unknown key 'nulls_distinct'"),
+    ("unknown-check-key", T + "    checks:\n      c: {expression: a > 0, valid: true}\n", "unknown key 'valid'"),
+    ("unknown-fk-key", T + "    foreign_keys:\n      - {columns: [a], references: {table: t, columns: [a]}, "
+                           "ondelete: cascade}\n", "unknown key 'ondelete'"),
+    ("unknown-fk-references-key", T + "    foreign_keys:\n      - {columns: [a], references: {table: t, "
+                                      "column: [a]}}\n", "unknown key 'column'"),
+    ("unknown-partition-by-key", T + "    partition_by: {strategy: range, key: a, kind: x}\n",
+     "unknown key 'kind'"),
+    ("unknown-partition-of-key", T + "  p:\n    partition_of: {parent: t, bound: DEFAULT, of: t}\n",
+     "unknown key 'of'"),
+    ("unknown-enum-key", "enums:\n  e: {values: [a], labels: [a]}\n", "unknown key 'labels'"),
+    ("unknown-domain-key", "domains:\n  d: {type: integer, nullable: false}\n", "unknown key 'nullable'"),
+    ("unknown-sequence-key", "sequences:\n  s: {step: 2}\n", "unknown key 'step'"),
+    ("unknown-extension-key", "extensions: [{name: pgcrypto, version: '1.3'}]\n", "unknown key 'version'"),
+    ("unknown-identity-key", "tables:\n  t:\n    columns:\n      a: {type: bigint, identity: {generated: always, "
+                             "every: 2}}\n", "unknown key 'every'"),
+    # wrong types
+    ("nullable-string-yes", "tables:\n  t:\n    columns:\n      a: {type: text, nullable: \"yes\"}\n",
+     "must be true or false"),
+    ("columns-as-list", "tables:\n  t:\n    columns: [a, b]\n", "must be a mapping"),
+    ("unique-as-mapping", T + "    unique: {columns: [a]}\n", "must be a list"),
+    ("tables-as-list", "tables: [a, b]\n", "must be a mapping"),
+    ("indexes-as-list", T + "    indexes: [a]\n", "must be a mapping"),
+    ("checks-as-list", T + "    checks: [a > 0]\n", "must be a mapping"),
+    ("index-columns-as-string", T + "    indexes:\n      i: {columns: a}\n", "must be a list"),
+    ("comment-number", T + "    comment: 5\n", "must be a string"),
+    ("type-number", "tables:\n  t:\n    columns:\n      a: {type: 5}\n", "must be a string"),
+    ("type-number-in-mapping", "tables:\n  t:\n    columns:\n      a: {type: 5, nullable: true}\n",
+     "must be a string"),
+    ("sequence-start-string", "sequences:\n  s: {start: '1'}\n", "must be an integer"),
+    ("sequence-start-float", "sequences:\n  s: {start: 1.5}\n", "must be an integer"),
+    ("sequence-cycle-string", "sequences:\n  s: {cycle: 'true'}\n", "must be true or false"),
+    ("fk-references-list", T + "    foreign_keys:\n      - {columns: [a], references: [t]}\n", "must be a mapping"),
+    ("schemas-mapping", "schemas: {audit: true}\n", "must be a list"),
+    ("extensions-string", "extensions: pgcrypto\n", "must be a list"),
+    ("enum-values-string", "enums:\n  e: {values: a}\n", "must be a list"),
+    ("pk-columns-string", T + "    primary_key: {columns: a}\n", "must be a list"),
+    ("column-null", "tables:\n  t:\n    columns:\n      a:\n", "must be a mapping"),
+    ("default-null", "tables:\n  t:\n    columns:\n      a: {type: text, default: null}\n", "is empty (null)"),
+    ("default-list", "tables:\n  t:\n    columns:\n      a: {type: text, default: [1]}\n", "single value"),
+    ("bound-number", T + "    partition_by: {strategy: list, key: a}\n  p:\n    partition_of: {parent: t, bound: 5}\n",
+     "must be a string"),
+    # missing keys
+    ("column-missing-type", "tables:\n  t:\n    columns:\n      a: {nullable: false}\n", "needs the key 'type'"),
+    ("table-missing-columns", "tables:\n  t:\n    comment: x\n", "needs the key 'columns'"),
+    ("index-missing-columns", T + "    indexes:\n      i: {unique: true}\n", "needs the key 'columns'"),
+    ("pk-missing-columns", T + "    primary_key: {name: pk}\n", "needs the key 'columns'"),
+    ("unique-missing-columns", T + "    unique:\n      - {name: u}\n", "needs the key 'columns'"),
+    ("check-missing-expression", T + "    checks:\n      c: {not_valid: true}\n", "needs the key 'expression'"),
+    ("fk-missing-references", T + "    foreign_keys:\n      - {columns: [a]}\n", "needs the key 'references'"),
+    ("fk-references-missing-table", T + "    foreign_keys:\n      - {columns: [a], references: {columns: [a]}}\n",
+     "needs the key 'table'"),
+    ("partition-by-missing-key", T + "    partition_by: {strategy: range}\n", "needs the key 'key'"),
+    ("partition-of-missing-bound", T + "  p:\n    partition_of: {parent: t}\n", "needs the key 'bound'"),
+    ("enum-missing-values", "enums:\n  e: {comment: x}\n", "needs the key 'values'"),
+    ("domain-missing-type", "domains:\n  d: {not_null: true}\n", "needs the key 'type'"),
+    ("identity-missing-generated", "tables:\n  t:\n    columns:\n      a: {type: bigint, identity: {start: 1}}\n",
+     "needs the key 'generated'"),
+    ("extension-missing-name", "extensions: [{schema: public}]\n", "needs the key 'name'"),
+    # bad choices
+    ("order-down", T + "    indexes:\n      i: {columns: [{name: a, order: down}]}\n", "must be one of asc, desc"),
+    ("method-foo", T + "    indexes:\n      i: {columns: [a], method: foo}\n", "must be one of btree"),
+    ("nulls-middle", T + "    indexes:\n      i: {columns: [{name: a, nulls: middle}]}\n", "must be one of first"),
+    ("on-delete-with-space", T + "    foreign_keys:\n      - {columns: [a], references: {table: t, columns: [a]}, "
+                                 "on_delete: set null}\n", "must be one of no_action"),
+    ("on-update-bad", T + "    foreign_keys:\n      - {columns: [a], references: {table: t, columns: [a]}, "
+                          "on_update: nothing}\n", "must be one of no_action"),
+    ("match-partial", T + "    foreign_keys:\n      - {columns: [a], references: {table: t, columns: [a]}, "
+                          "match: partial}\n", "must be one of simple, full"),
+    ("strategy-interval", T + "    partition_by: {strategy: interval, key: a}\n", "must be one of range"),
+    ("identity-sometimes", "tables:\n  t:\n    columns:\n      a: {type: bigint, identity: sometimes}\n",
+     "must be always or by_default"),
+    ("identity-upper-case", "tables:\n  t:\n    columns:\n      a: {type: bigint, identity: ALWAYS}\n",
+     "must be always or by_default"),
+    ("identity-generated-bad", "tables:\n  t:\n    columns:\n      a: {type: bigint, identity: {generated: yes}}\n",
+     "must be a string"),
+    ("sequence-type-numeric", "sequences:\n  s: {type: numeric}\n", "must be one of smallint"),
+    # rules between keys of one object
+    ("index-column-name-and-expression", T + "    indexes:\n      i: {columns: [{name: a, expression: lower(b)}]}\n",
+     "exactly one of 'name' or 'expression'"),
+    ("index-column-neither", T + "    indexes:\n      i: {columns: [{order: desc}]}\n",
+     "exactly one of 'name' or 'expression'"),
+    ("default-and-identity", "tables:\n  t:\n    columns:\n      a: {type: bigint, default: 1, identity: always}\n",
+     "exclude each other"),
+    ("identity-and-generated", "tables:\n  t:\n    columns:\n      a: {type: bigint, identity: always, "
+                               "generated: '1'}\n", "exclude each other"),
+    ("pk-nullable", "tables:\n  t:\n    columns:\n      a: {type: integer, primary_key: true, nullable: true}\n",
+     "cannot be nullable"),
+    ("nulls-not-distinct-not-unique", T + "    indexes:\n      i: {columns: [a], nulls_not_distinct: true}\n",
+     "unique indexes only"),
+    ("unique-hash-index", T + "    indexes:\n      i: {columns: [a], unique: true, method: hash}\n",
+     "only btree indexes can be unique"),
+    ("hash-index-desc", T + "    indexes:\n      i: {columns: [{name: a, order: desc}], method: hash}\n",
+     "apply only to btree"),
+    ("gin-index-nulls", T + "    indexes:\n      i: {columns: [{name: a, nulls: first}], method: GIN}\n",
+     "apply only to btree"),
+    ("initially-deferred-alone", T + "    foreign_keys:\n      - {columns: [a], references: {table: t, columns: [a]}, "
+                                     "initially_deferred: true}\n", "needs deferrable: true"),
+    ("pk-twice", "tables:\n  t:\n    columns:\n      a: {type: integer, primary_key: true}\n"
+                 "    primary_key: {columns: [a]}\n", "declares its primary key twice"),
+    ("no-columns", "tables:\n  t:\n    columns: {}\n", "has no columns"),
+    # values the schema bounds
+    ("identifier-64-bytes", "tables:\n  t:\n    columns:\n      " + "a" * 64 + ": integer\n", "at most 63 bytes"),
+    ("identifier-empty", "tables:\n  t:\n    columns:\n      '': integer\n", "is empty"),
+    ("identifier-control", "tables:\n  t:\n    columns:\n      \"a\\tb\": integer\n", "control character"),
+    ("identifier-bidi", "tables:\n  t:\n    columns:\n      \"a\\u202eb\": integer\n", "control character"),
+    ("table-key-too-long", "tables:\n  " + "t" * 64 + ":\n    columns: {a: integer}\n", "at most 63 bytes"),
+    ("table-key-control", "tables:\n  \"t\\x7f\":\n    columns: {a: integer}\n", "control character"),
+    ("table-key-empty", "tables:\n  '':\n    columns: {a: integer}\n", "table name is empty"),
+    ("type-nul", "tables:\n  t:\n    columns:\n      a: {type: \"int\\0\"}\n", "NUL"),
+    ("table-name-too-long", "tables:\n  t:\n    name: " + "n" * 64 + "\n    columns: {a: integer}\n",
+     "at most 63 bytes"),
+    ("column-list-empty", T + "    primary_key: {columns: []}\n", "is empty"),
+    ("column-list-twice", T + "    unique:\n      - {columns: [a, a]}\n", "lists column 'a' twice"),
+    ("index-33-columns", "tables:\n  t:\n    columns: {" + ", ".join(f"c{i}: integer" for i in range(33))
+     + "}\n    indexes:\n      i: {columns: [" + ", ".join(f"c{i}" for i in range(33)) + "]}\n", "at most 32"),
+    ("table-1601-columns", "tables:\n  t:\n    columns: {" + ", ".join(f"c{i}: integer" for i in range(1601))
+     + "}\n", "at most 1600"),
+    ("index-columns-empty", T + "    indexes:\n      i: {columns: []}\n", "is empty"),
+    ("enum-no-values", "enums:\n  e: []\n", "has no values"),
+    ("enum-value-twice", "enums:\n  e: [a, b, a]\n", "twice"),
+    ("enum-value-too-long", "enums:\n  e: [" + "v" * 64 + "]\n", "longer than 63 bytes"),
+    ("increment-zero", "sequences:\n  s: {increment: 0}\n", "cannot be 0"),
+    ("start-beyond-bigint", "sequences:\n  s: {start: 9223372036854775808}\n", "bigint range"),
+    ("type-empty", "tables:\n  t:\n    columns:\n      a: {type: ''}\n", "type is empty"),
+    ("type-shorthand-blank", "tables:\n  t:\n    columns:\n      a: ' '\n", "type is empty"),
+    ("default-empty", "tables:\n  t:\n    columns:\n      a: {type: text, default: ''}\n", "is empty"),
+    ("check-blank", T + "    checks:\n      c: '  '\n", "is empty"),
+    ("bound-empty", T + "    partition_by: {strategy: list, key: a}\n  p:\n    partition_of: {parent: t, bound: ''}\n",
+     "not a valid partition bound"),
+    ("opclass-underscore", T + "    indexes:\n      i: {columns: [{name: b, opclass: _}]}\n", "operator class name"),
+    ("opclass-space", T + "    indexes:\n      i: {columns: [{name: b, opclass: 'text ops'}]}\n", "operator class"),
+    ("owned-by-no-dot", "sequences:\n  s: {owned_by: t}\n" + T, "must be table.column"),
+    ("extension-twice", "extensions: [pgcrypto, pgcrypto]\n", "listed twice"),
+    ("comment-nul", T + "    comment: \"a\\0b\"\n", "NUL"),
+]
+
+
+def test_rejected_cases_are_unique():
+    ids = [c[0] for c in REJECTED]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("case_id,text,fragment", REJECTED, ids=[c[0] for c in REJECTED])
+def test_both_reject(case_id, text, fragment):
+    message = loader_error(text)
+    assert message is not None, "the loader accepts it"
+    assert fragment in message, message
+    assert schema_errors(text), "the JSON Schema accepts it"
+
+
+# Valid documents at the edges: both must accept.
+ACCEPTED = [
+    ("empty-document", ""),
+    ("comment-only", "# nothing yet\n"),
+    ("no-tables", "tables: {}\n"),
+    ("choices-any-case", T + "    indexes:\n      i: {columns: [{name: a, order: DESC, nulls: First}], method: BTree}\n"
+                             "    foreign_keys:\n      - {columns: [a], references: {table: t, columns: [a]}, "
+                             "on_delete: SET_NULL, on_update: Cascade, match: FULL}\n"
+                             "    partition_by: {strategy: RANGE, key: a}\n"),
+    ("sequence-type-any-case", "sequences:\n  s: {type: BigInt}\n"),
+    ("hash-index-asc", T + "    indexes:\n      i: {columns: [{name: a, order: asc}], method: hash}\n"),
+    ("sequence-without-options", "sequences:\n  s:\n"),
+    ("sequence-empty-mapping", "sequences:\n  s: {}\n"),
+    ("sequence-all-options", "sequences:\n  s: {type: smallint, start: 0x10, increment: -1, min_value: -9223372036854775808,"
+                             " max_value: 9223372036854775807, cache: 1_000, cycle: true, schema: public, comment: c}\n"),
+    ("expressions-as-numbers-and-booleans", "tables:\n  t:\n    columns:\n      a: {type: integer, default: 0, "
+                                            "check: true}\n      b: {type: numeric, generated: 1.5}\n"
+                                            "    indexes:\n      i: {columns: [a], where: true}\n"
+                                            "    checks:\n      c: false\n"),
+    ("partition-with-empty-columns", T + "    partition_by: {strategy: list, key: a}\n"
+                                         "  p:\n    columns: {}\n    partition_of: {parent: t, bound: DEFAULT}\n"),
+    ("identity-mapping", "tables:\n  t:\n    columns:\n      a: {type: bigint, identity: {generated: by_default, "
+                         "start: 1, increment: 2, min_value: 1, max_value: 100, cache: 1, cycle: true, "
+                         "type: integer}, nullable: true}\n"),
+    ("pk-column-nullable-false", "tables:\n  t:\n    columns:\n      a: {type: integer, primary_key: true, "
+                                 "nullable: false}\n"),
+    ("pk-table-and-column-false", "tables:\n  t:\n    columns:\n      a: {type: integer, primary_key: false}\n"
+                                  "    primary_key: {columns: [a]}\n"),
+    ("deferrable-initially-deferred", T + "    foreign_keys:\n      - {columns: [a], references: {table: t, "
+                                          "columns: [a]}, deferrable: true, initially_deferred: true}\n"),
+    ("unique-btree-nnd", T + "    indexes:\n      i: {columns: [{expression: lower(b)}], unique: true, "
+                             "nulls_not_distinct: true, method: btree}\n"),
+    ("opclass-non-ascii", T + "    indexes:\n      i: {columns: [{name: b, opclass: pg_catalog.ä_ops}]}\n"),
+    ("identifier-63-bytes", "tables:\n  t:\n    columns:\n      " + "a" * 63 + ": integer\n"),
+    ("table-label-with-name", "tables:\n  " + "label_" * 12 + ":\n    name: t\n    columns: {a: integer}\n"),
+    ("table-label-control-with-name", "tables:\n  \"label\\tone\":\n    name: t\n    columns: {a: integer}\n"),
+    ("enum-list-and-mapping", "enums:\n  e: ['', b]\n  f: {values: [x], schema: s, comment: c}\n"),
+    ("domain-checks", "domains:\n  d:\n    type: integer\n    not_null: true\n    default: 1\n"
+                      "    checks: {pos: VALUE > 0, small: {expression: VALUE < 10, not_valid: true}}\n"),
+    ("extensions-both-forms", "extensions: [pgcrypto, {name: citext, schema: public}]\n"),
+    ("schemas-list", "schemas: [audit, 'Sales Data']\n"),
+    ("index-32-columns", "tables:\n  t:\n    columns: {" + ", ".join(f"c{i}: integer" for i in range(32))
+     + "}\n    indexes:\n      i: {columns: [" + ", ".join(f"c{i}" for i in range(32)) + "]}\n"),
+    ("unicode-names", "tables:\n  \"naïve\":\n    columns:\n      \"naïve col\": text\n"),
+]
+
+
+@pytest.mark.parametrize("case_id,text", ACCEPTED, ids=[c[0] for c in ACCEPTED])
+def test_both_accept(case_id, text):
+    assert loader_error(text) is None
+    assert schema_errors(text) == []
+
+
+# -- the schema's keys are the loader's keys --------------------------------------------------------------
+
+def _object(schema: dict):
+    """The object alternative of a schema (following $ref and anyOf), or None."""
+    if "$ref" in schema:
+        return _object(DEFS[schema["$ref"].rsplit("/", 1)[1]])
+    if "properties" in schema:
+        return schema
+    objects = [o for o in (_object(s) for s in schema.get("anyOf", [])) if o is not None]
+    assert len(objects) <= 1
+    return objects[0] if objects else None
+
+
+def _keys(schema: dict) -> dict[str, bool]:
+    obj = _object(schema)
+    assert obj.get("additionalProperties") is False
+    return {k: k in obj.get("required", []) for k in obj["properties"]}
+
+
+SEQUENCE_EXTRA = {"schema": False, "owned_by": False, "comment": False}
+
+
+@pytest.mark.parametrize("where,expected", [
+    ("top", loader.TOP_KEYS),
+    ("table", {**loader.TABLE_KEYS, "columns": False}),  # required unless partition_of: an if/else
+    ("columnDefinition", loader.COLUMN_KEYS),
+    ("primaryKey", loader.PK_KEYS),
+    ("unique", loader.UNIQUE_KEYS),
+    ("index", loader.INDEX_KEYS),
+    ("indexColumn", loader.INDEX_COLUMN_KEYS),  # exactly one of name/expression: a oneOf
+    ("check", loader.CHECK_KEYS),
+    ("foreignKey", loader.FK_KEYS),
+    ("references", loader.FK_REF_KEYS),
+    ("partitionBy", loader.PARTITION_BY_KEYS),
+    ("partitionOf", loader.PARTITION_OF_KEYS),
+    ("sequence", {**loader.SEQUENCE_OPTION_KEYS, **SEQUENCE_EXTRA}),
+    ("identity", {"generated": True, **loader.SEQUENCE_OPTION_KEYS}),
+    # the loader spells these out inline
+    ("enum", {"values": True, "schema": False, "comment": False}),
+    ("domain", {"type": True, "schema": False, "default": False, "not_null": False, "checks": False,
+                "comment": False}),
+    ("extension", {"name": True, "schema": False}),
+])
+def test_keys_match_the_loader(where, expected):
+    if where == "top":
+        schema = SCHEMA
+    elif where == "references":
+        schema = DEFS["foreignKey"]["properties"]["references"]
+    else:
+        schema = DEFS[where]
+    assert _keys(schema) == dict(expected)
+
+
+def test_choices_match_the_loader():
+    assert DEFS["index"]["properties"]["method"]["anyOf"][0]["enum"] == list(loader.INDEX_METHODS)
+    fk = DEFS["foreignKey"]["properties"]
+    from schemac.model import FK_ACTIONS
+    assert fk["on_delete"]["anyOf"][0]["enum"] == [a.replace(" ", "_") for a in FK_ACTIONS]
+    assert fk["on_update"]["anyOf"][0]["enum"] == [a.replace(" ", "_") for a in FK_ACTIONS]
+    assert DEFS["identifier"]["maxLength"] == loader.MAX_IDENTIFIER_BYTES
+    assert DEFS["columnList"]["maxItems"] == loader.MAX_INDEX_COLUMNS
+    assert DEFS["table"]["properties"]["columns"]["maxProperties"] == loader.MAX_TABLE_COLUMNS
+
+
+# -- the schema itself ------------------------------------------------------------------------------------
+
+def test_schema_is_valid_draft_2020_12_and_draft_07():
+    assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    jsonschema.Draft7Validator.check_schema(SCHEMA)
+
+
+DRAFT_2019_PLUS = {"$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor", "$vocabulary",
+                   "prefixItems", "unevaluatedItems", "unevaluatedProperties", "dependentRequired",
+                   "dependentSchemas", "minContains", "maxContains"}
+
+
+def _walk(node, path=""):
+    if isinstance(node, dict):
+        yield path, node
+        for k, v in node.items():
+            yield from _walk(v, f"{path}/{k}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _walk(v, f"{path}/{i}")
+
+
+def test_only_draft_07_keywords_and_no_ref_siblings():
+    for path, node in _walk(SCHEMA):
+        if path.endswith("/properties") or path.endswith("/$defs"):
+            continue  # names, not keywords
+        assert not DRAFT_2019_PLUS & set(node), path
+        if "$ref" in node:
+            # draft-07 ignores everything beside $ref: only annotations may stand there
+            assert set(node) <= {"$ref", "description", "$comment"}, path
+
+
+CONDITIONS = re.compile(r"/(if|then|else|not)(/|$)")
+
+
+def test_every_property_has_a_description():
+    for path, node in _walk(SCHEMA):
+        # properties inside if/then/else/not only restate conditions on keys described elsewhere
+        if path.endswith("/properties") and not CONDITIONS.search(path):
+            for key, sub in node.items():
+                assert sub is False or sub.get("description"), f"{path}/{key}"
+    for name, d in DEFS.items():
+        assert d.get("description"), name
+
+
+def test_objects_reject_unknown_keys():
+    for path, node in _walk(SCHEMA):
+        if "properties" in node and not path.endswith("/properties") and not CONDITIONS.search(path):
+            assert node.get("additionalProperties") is False, path
+
+
+def test_schema_json_text_is_the_packaged_file_and_stable():
+    text = schema_json_text()
+    assert text == (ROOT / "src" / "schemac" / "schema.json").read_text(encoding="utf-8")
+    assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+    assert schema_json_text() == text
