@@ -18,9 +18,19 @@ class SchemacError(Exception):
         self.source = source
 
     def __str__(self) -> str:
-        if self.source is not None:
-            return f"{self.source}: {self.message}"
-        return self.message
+        text = f"{self.source}: {self.message}" if self.source is not None else self.message
+        return printable(text)
+
+
+def printable(text: str) -> str:
+    """One visible line: line breaks, terminal escapes and other invisible characters become escapes.
+
+    Messages quote names and values from schema.yaml and the server; a name holding a newline or an
+    ANSI escape must not split the error line or repaint the reviewer's terminal.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class SchemaFileError(SchemacError):

@@ -11,6 +11,7 @@ from functools import lru_cache
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import TokenType
 
 from .dialect import DIALECT
 
@@ -23,10 +24,40 @@ class ExpressionError(ValueError):
     pass
 
 
+# sqlglot's parser tries `ARRAY[`, `TIME(`, `x[` ... one way, then another: each nested level doubles the
+# work, so 30 nested `ARRAY[` would take hours. PostgreSQL arrays have at most 6 dimensions.
+MAX_TYPED_NESTING = 8
+_TYPED_OPENERS = frozenset(DIALECT.parser_class.TYPE_TOKENS) | {TokenType.ARRAY, TokenType.STRUCT, TokenType.MAP}
+
+
+def check_nesting(text: str) -> None:
+    """Refuse, in linear time, the nesting that makes sqlglot's parser take exponential time."""
+    try:
+        tokens = DIALECT.tokenize(text)
+    except Exception:
+        return  # the parser reports it
+    stack: list[bool] = []
+    typed = 0
+    previous = None
+    for token in tokens:
+        kind = token.token_type
+        if kind in (TokenType.L_PAREN, TokenType.L_BRACKET):
+            is_typed = kind == TokenType.L_BRACKET or (previous is not None and previous in _TYPED_OPENERS)
+            stack.append(is_typed)
+            typed += is_typed
+            if typed > MAX_TYPED_NESTING:
+                raise ExpressionError(f"nests arrays, subscripts or type constructors more than {MAX_TYPED_NESTING} "
+                                      "levels deep")
+        elif kind in (TokenType.R_PAREN, TokenType.R_BRACKET) and stack:
+            typed -= stack.pop()
+        previous = kind
+
+
 @lru_cache(maxsize=8192)
 def _parse(text: str) -> exp.Expression:
     if not text.strip():
         raise ExpressionError("is empty")
+    check_nesting(text)
     try:
         parsed = sqlglot.parse(text, dialect=DIALECT)
     except (ParseError, TokenError) as e:
@@ -34,6 +65,8 @@ def _parse(text: str) -> exp.Expression:
         raise ExpressionError(f"is not valid SQL ({detail})") from None
     except RecursionError:
         raise ExpressionError("is nested too deeply to parse") from None
+    except Exception as e:  # sqlglot's function builders raise IndexError, TypeError... on odd arguments
+        raise ExpressionError(f"is not valid SQL (sqlglot: {type(e).__name__})") from None
     parsed = [p for p in parsed if p is not None]
     if len(parsed) != 1:
         raise ExpressionError(f"must be exactly one SQL expression, found {len(parsed)} statements")
@@ -42,6 +75,10 @@ def _parse(text: str) -> exp.Expression:
         raise ExpressionError("must be an expression, not a statement or subquery")
     for n in node.walk():
         n.comments = None  # SQL comments never travel into generated DDL
+    try:
+        node.sql(dialect=DIALECT)  # what sqlglot can parse but not print would fail later, in generate
+    except Exception as e:
+        raise ExpressionError(f"cannot be written as PostgreSQL (sqlglot: {type(e).__name__})") from None
     return node
 
 
@@ -61,12 +98,15 @@ def referenced_columns(text: str) -> set[str]:
 
 
 def _parse_statement(sql: str, what: str) -> exp.Expression:
+    check_nesting(sql)
     try:
         parsed = [p for p in sqlglot.parse(sql, dialect=DIALECT) if p is not None]
     except (ParseError, TokenError) as e:
         raise ExpressionError(f"is not valid SQL ({str(e).splitlines()[0] if str(e) else 'syntax error'})") from None
     except RecursionError:
         raise ExpressionError("is nested too deeply to parse") from None
+    except Exception as e:  # sqlglot's function builders raise IndexError, TypeError... on odd arguments
+        raise ExpressionError(f"is not valid SQL (sqlglot: {type(e).__name__})") from None
     if len(parsed) != 1 or not isinstance(parsed[0], exp.Create):
         raise ExpressionError(f"is not a valid {what}")
     return parsed[0]

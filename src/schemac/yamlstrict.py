@@ -9,6 +9,7 @@ that would make a hostile file hang or exhaust memory.
 
 from __future__ import annotations
 
+import re
 from typing import Iterator, Optional
 
 import yaml
@@ -73,8 +74,9 @@ def compose(text: str, path: str) -> Optional[Node]:
     """Compose one YAML document into nodes, turning every YAML problem into a located error."""
     if len(text) > MAX_BYTES:
         raise SchemaFileError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", Source(path, 1, 1))
-    loader = _BoundedLoader(text, path)
+    loader = None
     try:
+        loader = _BoundedLoader(text, path)  # the reader checks every character here
         node = loader.get_single_node()
     except SchemaFileError:
         raise
@@ -85,11 +87,36 @@ def compose(text: str, path: str) -> Optional[Node]:
             what = f"{e.context.strip()}: {e.problem.strip()}"
         src = mark_source(path, mark) if mark else Source(path, 1, 1)
         raise SchemaFileError(f"YAML syntax error: {what}", src) from None
+    except yaml.reader.ReaderError as e:
+        # A character YAML does not allow (a control character, a lone surrogate): point at it.
+        line, column = _position(text, e.position)
+        raise SchemaFileError(f"YAML syntax error: character {_codepoint(e.character)} is not allowed in YAML "
+                              "(write it as an escape inside double quotes, or remove it)", Source(path, line, column)) from None
     except yaml.YAMLError as e:
         raise SchemaFileError(f"YAML syntax error: {str(e).splitlines()[0]}", Source(path, 1, 1)) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return node
+
+
+_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of text[index], counting line breaks the way PyYAML does."""
+    before = text[:index]
+    breaks = list(_LINE_BREAK.finditer(before))
+    line_start = breaks[-1].end() if breaks else 0
+    return len(breaks) + 1, index - line_start + 1
+
+
+def _codepoint(character) -> str:
+    if isinstance(character, int):
+        return f"U+{character:04X}"
+    if isinstance(character, str) and len(character) == 1:
+        return f"U+{ord(character):04X}"
+    return repr(character)
 
 
 class Walker:
@@ -170,6 +197,8 @@ class Walker:
         self._visit(node)
         if not isinstance(node, ScalarNode):
             raise self.fail(node, f"{what} must be a single value, not {self.describe(node)}")
+        if "\x00" in node.value:
+            raise self.fail(node, f"{what} contains a NUL character (\\0), which PostgreSQL text cannot hold")
         return node
 
     def string(self, node: Node, what: str) -> str:

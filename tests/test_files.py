@@ -1,0 +1,343 @@
+"""Files: `schemac generate` never loses, rewrites or half-writes a migration.
+
+- concurrent `generate` runs in one directory get distinct versions and whole files (the directory lock);
+- a full or read-only `generated/` (real tmpfs mounts; root ignores chmod) fails with exit 2, one line,
+  and leaves nothing behind; so does a `generated` that is a file;
+- existing migration files are byte-identical (SHA-256) after every command, failed ones included;
+- schema.yaml with CRLF line endings is accepted; generated files use LF only (sqlx checksums bytes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from schemac.migrations import MIGRATION_RE
+
+SCHEMA = """\
+tables:
+  accounts:
+    comment: |
+      Accounts,
+      one per customer.
+    columns:
+      id: {type: bigint, primary_key: true}
+      email: {type: text, nullable: false, comment: "login; unique"}
+    indexes:
+      accounts_email: {columns: [email], unique: true}
+"""
+MORE = SCHEMA + """\
+  orders:
+    columns:
+      id: {type: bigint, primary_key: true}
+      total: {type: "numeric(10,2)", default: 0}
+"""
+
+
+def checksums(root: Path) -> dict[str, str]:
+    """SHA-256 of every file under generated/ (migrations and state)."""
+    out = {}
+    if root.exists():
+        for p in sorted(root.rglob("*")):
+            if p.is_file() and p.name != ".schemac.lock":
+                out[str(p.relative_to(root))] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def migration_files(root: Path) -> list[Path]:
+    d = root / "migrations"
+    return sorted(p for p in d.iterdir() if MIGRATION_RE.match(p.name)) if d.exists() else []
+
+
+def leftovers(root: Path) -> list[str]:
+    """Temp files a command left behind (a crash or a failed write must not leave any)."""
+    return [str(p) for p in root.rglob("*") if p.name.endswith(".tmp")] if root.exists() else []
+
+
+def assert_whole_migration(path: Path) -> None:
+    data = path.read_bytes()
+    assert b"\r" not in data, f"{path.name}: CR bytes"
+    text = data.decode("utf-8")
+    assert text.startswith("-- schemac migration: ") and text.endswith(";\n"), f"{path.name} is not whole"
+    assert "-- Source: " in text
+
+
+def assert_one_error_line(r, *fragments):
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("schemac: error: "), r.stderr
+    for f in fragments:
+        assert f in lines[0], lines[0]
+
+
+# -- concurrency -----------------------------------------------------------------------------------------
+
+_RACER = """
+import os, sys, time
+from schemac.cli import main          # import everything before the start line
+go = sys.argv[1]
+while not os.path.exists(go):
+    time.sleep(0.0005)
+sys.argv = ["schemac", "generate", "--allow-destructive", "--schema", sys.argv[2]]
+main()
+"""
+
+
+def _race(project: Path, schemas: list[str], rounds: int) -> None:
+    for n in range(rounds):
+        go = project / f"go-{n}"
+        procs = [subprocess.Popen([sys.executable, "-c", _RACER, str(go), s], cwd=project,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for s in schemas]
+        time.sleep(0.4)  # let every racer finish importing
+        go.touch()
+        for p in procs:
+            out, err = p.communicate(timeout=60)
+            assert p.returncode == 0, out + err
+            assert "Traceback" not in err
+
+
+def test_concurrent_generates_get_distinct_versions_and_whole_files(tmp_path):
+    """Three racers per round, each with another schema: every run writes, none collides."""
+    names = []
+    for i, extra in enumerate(["a", "b", "c"]):
+        (tmp_path / f"{extra}.yaml").write_text(f"tables:\n  t_{extra}:\n    columns: {{id: bigint, v{i}: text}}\n",
+                                                 encoding="utf-8")
+        names.append(f"{extra}.yaml")
+    rounds = 6
+    _race(tmp_path, names, rounds)
+    root = tmp_path / "generated"
+    files = migration_files(root)
+    versions = [int(MIGRATION_RE.match(p.name).group(1)) for p in files]
+    assert len(versions) == len(set(versions)), [p.name for p in files]
+    # the first run of all creates a table; every later one changes the recorded schema: one file each
+    assert len(files) >= rounds * 3 - 2, [p.name for p in files]
+    for p in files:
+        assert_whole_migration(p)
+    assert not leftovers(root)
+    state = json.loads((root / "state.json").read_text())
+    assert state["migration"] == files[-1].name  # the record names the newest file
+
+
+def test_concurrent_identical_generates_write_one_migration(tmp_path):
+    (tmp_path / "schema.yaml").write_text(SCHEMA, encoding="utf-8")
+    for n in range(5):
+        project = tmp_path / f"p{n}"
+        project.mkdir()
+        shutil.copy(tmp_path / "schema.yaml", project / "schema.yaml")
+        _race(project, ["schema.yaml"] * 3, 1)
+        files = migration_files(project / "generated")
+        assert len(files) == 1, [p.name for p in files]  # the others saw the recorded state: nothing to do
+        assert_whole_migration(files[0])
+        assert not leftovers(project / "generated")
+
+
+# -- full and read-only generated/ -------------------------------------------------------------------------------
+
+@pytest.fixture
+def tmpfs():
+    """A tiny tmpfs mounted for the test (root ignores permissions, not a full or read-only filesystem)."""
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("needs root and mount(8) to make a full or read-only filesystem")
+    point = Path(tempfile.mkdtemp(prefix="schemac-tmpfs-"))
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k,mode=0755", "tmpfs", str(point)], capture_output=True,
+                       text=True)
+    if r.returncode != 0:
+        point.rmdir()
+        pytest.skip(f"cannot mount a tmpfs here: {r.stderr.strip()}")
+    try:
+        yield point
+    finally:
+        subprocess.run(["umount", "-l", str(point)], capture_output=True)
+        shutil.rmtree(point, ignore_errors=True)
+
+
+def _fill(point: Path) -> None:
+    fd = os.open(point / "ballast", os.O_WRONLY | os.O_CREAT)
+    try:
+        while True:
+            os.write(fd, b"\0" * 4096)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    try:  # and the last fragments of free space
+        for i in range(10_000):
+            (point / f"ballast-{i}").write_bytes(b"x" * 512)
+    except OSError:
+        pass
+
+
+def test_full_generated_directory_fails_cleanly(schemac, tmp_path, tmpfs):
+    (tmp_path / "schema.yaml").write_text(SCHEMA, encoding="utf-8")
+    out = tmpfs / "generated"
+    assert schemac("generate", "--out", str(out)).returncode == 0
+    before = checksums(out)
+    (tmp_path / "schema.yaml").write_text(MORE, encoding="utf-8")
+    _fill(tmpfs)
+    r = schemac("generate", "--out", str(out))
+    assert_one_error_line(r, "No space left on device")
+    assert checksums(out) == before  # no new migration, no half file, state untouched
+    assert not leftovers(out)
+    # once there is room again the same command works
+    for p in tmpfs.glob("ballast*"):
+        p.unlink()
+    r = schemac("generate", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert len(migration_files(out)) == 2
+
+
+def test_read_only_generated_directory_fails_cleanly(schemac, tmp_path, tmpfs):
+    (tmp_path / "schema.yaml").write_text(SCHEMA, encoding="utf-8")
+    out = tmpfs / "generated"
+    assert schemac("generate", "--out", str(out)).returncode == 0
+    before = checksums(out)
+    subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
+    (tmp_path / "schema.yaml").write_text(MORE, encoding="utf-8")
+    r = schemac("generate", "--out", str(out))
+    assert_one_error_line(r, "Read-only file system")
+    assert checksums(out) == before
+    # commands that only read still work on a read-only checkout
+    assert schemac("generate", "--out", str(out), "--dry-run").returncode == 0
+    assert schemac("generate", "--out", str(out), "--check").returncode == 1
+    assert checksums(out) == before
+
+
+def test_generated_is_a_file(schemac, tmp_path):
+    (tmp_path / "schema.yaml").write_text(SCHEMA, encoding="utf-8")
+    (tmp_path / "generated").write_text("not a directory\n")
+    r = schemac("generate")
+    assert_one_error_line(r, "generated")
+    assert (tmp_path / "generated").read_text() == "not a directory\n"
+
+
+def test_migrations_directory_missing_is_recreated_but_state_says_otherwise(schemac, tmp_path):
+    """state.json without its migrations (a bad checkout): generate must not silently start over."""
+    (tmp_path / "schema.yaml").write_text(SCHEMA, encoding="utf-8")
+    assert schemac("generate").returncode == 0
+    shutil.rmtree(tmp_path / "generated" / "migrations")
+    r = schemac("generate")
+    assert r.returncode in (0, 2) and "Traceback" not in r.stderr, r.stderr
+    assert not migration_files(tmp_path / "generated")  # nothing was re-created from scratch
+
+
+# -- existing files are never touched -------------------------------------------------------------------------------
+
+def test_existing_migrations_are_byte_identical_after_every_command(schemac, tmp_path, db_url):
+    (tmp_path / "schema.yaml").write_text(SCHEMA, encoding="utf-8")
+    assert schemac("generate", "-m", "first").returncode == 0
+    root = tmp_path / "generated"
+    (tmp_path / "schema.yaml").write_text(MORE, encoding="utf-8")
+    assert schemac("generate").returncode == 0
+    migrations_before = {k: v for k, v in checksums(root).items() if k.startswith("migrations/")}
+    commands = [
+        ("generate",),                                   # nothing to do
+        ("generate", "--dry-run"),
+        ("generate", "--check"),
+        ("generate", "--name", "Bad Name"),              # refused name
+        ("generate", "--schema", "missing.yaml"),        # missing file
+        ("diff", "--database-url", db_url),              # drift (empty database)
+        ("diff", "--database-url", db_url, "--sql", "--format", "json"),
+        ("diff", "--database-url", "postgresql://u:pw@127.0.0.1:1/x", "--connect-timeout", "1"),
+    ]
+    for args in commands:
+        r = schemac(*args)
+        assert "Traceback" not in r.stderr, (args, r.stderr)
+        now = {k: v for k, v in checksums(root).items() if k.startswith("migrations/")}
+        assert now == migrations_before, args
+    # a schema change, a broken schema, a destructive change refused: old files stay as they were
+    (tmp_path / "schema.yaml").write_text(MORE.replace("default: 0", "default: 1"), encoding="utf-8")
+    assert schemac("generate").returncode == 0
+    (tmp_path / "schema.yaml").write_text("tables:\n  accounts: [\n", encoding="utf-8")
+    assert schemac("generate").returncode == 2
+    (tmp_path / "schema.yaml").write_text(SCHEMA, encoding="utf-8")
+    assert schemac("generate").returncode == 1  # dropping orders is refused without --allow-destructive
+    now = {k: v for k, v in checksums(root).items() if k.startswith("migrations/")}
+    assert {k: now[k] for k in migrations_before} == migrations_before
+    assert len(now) == len(migrations_before) + 1
+
+
+def test_an_existing_file_with_the_next_name_is_never_replaced(tmp_path):
+    from schemac.errors import SchemacError
+    from schemac.migrations import write_new
+
+    target = tmp_path / "20990101000000_x.sql"
+    target.write_bytes(b"-- applied somewhere\n")
+    with pytest.raises(SchemacError, match="refusing to overwrite"):
+        write_new(str(target), "-- new\n")
+    assert target.read_bytes() == b"-- applied somewhere\n"
+    assert not leftovers(tmp_path)
+
+
+def test_crash_between_migration_and_state_is_detected(tmp_path, monkeypatch):
+    """A generate killed after writing the migration but before recording the state must not make the next
+    run write the same migration again."""
+    import schemac.generate as gen
+
+    (tmp_path / "schema.yaml").write_text(SCHEMA, encoding="utf-8")
+    out = str(tmp_path / "generated")
+
+    def crash(*a, **k):
+        raise KeyboardInterrupt  # what a kill at that instant looks like to the files
+
+    monkeypatch.setattr(gen, "write_atomic", crash)
+    with pytest.raises(KeyboardInterrupt):
+        gen.generate(str(tmp_path / "schema.yaml"), out)
+    monkeypatch.undo()
+    first = migration_files(Path(out))
+    try:
+        result = gen.generate(str(tmp_path / "schema.yaml"), out)
+    except Exception as e:  # refusing, with a clear error, is the other acceptable answer
+        from schemac.errors import SchemacError
+
+        assert isinstance(e, SchemacError), e
+        return
+    files = migration_files(Path(out))
+    if len(first) == 1 and len(files) == 2:
+        pytest.xfail("generate.py: a crash between the migration and state.json leaves an unrecorded migration, "
+                     f"and the next run writes the same changes again ({[p.name for p in files]}); {result.status}")
+    assert len(files) == 1
+
+
+# -- line endings --------------------------------------------------------------------------------------------------
+
+def test_crlf_schema_is_accepted_and_generated_files_use_lf(schemac, tmp_path):
+    (tmp_path / "schema.yaml").write_bytes(SCHEMA.replace("\n", "\r\n").encode())
+    r = schemac("generate", "-m", "Story 24.2\r\nsecond line\rthird")
+    assert r.returncode == 0, r.stderr
+    (lf,) = migration_files(tmp_path / "generated")
+    data = lf.read_bytes()
+    assert b"\r" not in data
+    assert b"-- Story 24.2\n-- second line\n-- third\n" in data
+    assert b"'Accounts,\none per customer.\n'" in data  # the block scalar's line breaks are LF, as YAML says
+    state = (tmp_path / "generated" / "state.json").read_bytes()
+    assert b"\r" not in state
+    # the same schema with LF endings describes the same schema: nothing to do
+    (tmp_path / "schema.yaml").write_text(SCHEMA, encoding="utf-8")
+    r = schemac("generate")
+    assert r.returncode == 0 and "No changes" in r.stdout, r.stdout + r.stderr
+
+
+def test_carriage_return_inside_a_string_literal(schemac, tmp_path):
+    """A "\\r" escape in a comment is data; in the file it should not be a raw CR byte, which git's
+    end-of-line conversion could rewrite (and break sqlx's checksum)."""
+    (tmp_path / "schema.yaml").write_text('tables:\n  t:\n    comment: "a\\r\\nb"\n    columns: {id: integer}\n',
+                                          encoding="utf-8")
+    r = schemac("generate")
+    if r.returncode == 2:
+        assert_one_error_line(r)
+        return
+    assert r.returncode == 0, r.stderr
+    (path,) = migration_files(tmp_path / "generated")
+    if b"\r" in path.read_bytes():
+        pytest.xfail("ddl.py renders a CR inside a comment literal as a raw CR byte (proposed: E'..\\r..')")
