@@ -51,8 +51,24 @@ def table_ref(table: Table) -> exp.Table:
     return exp.Table(this=ident(table.name), db=db)
 
 
-def _string(text: str) -> exp.Literal:
-    return exp.Literal.string(text)
+def _string(text: str) -> exp.Expression:
+    """A string literal; one holding control characters (CR, TAB...) is written E'...' with escapes, so
+    the migration file never carries a raw CR that git's end-of-line conversion could rewrite."""
+    if text.isprintable() or all(c.isprintable() or c == "\n" for c in text):
+        return exp.Literal.string(text)
+    return exp.Var(this="E'" + "".join(_escape(c) for c in text) + "'")
+
+
+def _escape(c: str) -> str:
+    if c == "\\":
+        return "\\\\"
+    if c == "'":
+        return "\\'"
+    if c == "\n":
+        return "\\n"
+    if c.isprintable():
+        return c
+    return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
 
 
 def _num(n: Optional[int]) -> Optional[exp.Expression]:
@@ -94,7 +110,7 @@ def qualified(schema: str, name: str) -> str:
 
 
 def literal(text: str) -> str:
-    return exp.Literal.string(text).sql(dialect=DIALECT)
+    return _string(text).sql(dialect=DIALECT)
 
 
 def _named(name: Optional[str], body: exp.Expression) -> exp.Expression:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from typing import Optional
@@ -94,6 +95,10 @@ def generate(schema_path: str, out_dir: str, name: Optional[str] = None, message
 def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], message: Optional[str],
              schema_path: str, mode: str, allow_destructive: bool, concurrently: bool) -> Result:
     state = read_state(layout.state_path)
+    if mode == "write":
+        recovered = _recover_interrupted(layout, state, desired, digest)
+        if recovered is not None:
+            return recovered
     current = state.schema if state else Schema()
     notices = tuple(ignored_renames(current, desired))
     changes = diff(current, desired)
@@ -134,16 +139,37 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
             write_new(path, body)
             paths.append(path)
         write_atomic(layout.state_path, State(digest, files[-1][1], desired).dumps())
-    except (SchemacError, OSError) as e:
+    except BaseException as e:
         for p in paths:  # all or nothing: these files are new, not applied anywhere yet
-            os.unlink(p)
-        if isinstance(e, SchemacError):
-            raise
-        raise SchemacError(f"{layout.state_path}: cannot record the state ({e.strerror}); no migration written") from None
+            with contextlib.suppress(OSError):
+                os.unlink(p)
+        if isinstance(e, OSError):
+            raise SchemacError(f"{layout.state_path}: cannot record the state ({e.strerror}); "
+                               "no migration written") from None
+        raise
     summary = ", ".join(f"{n} {k}" for k, n in _count(changes))
     written = ", ".join(paths)
     return Result("written", f"Wrote {written} ({summary}).", "".join(b for _, _, b in files), tuple(paths),
                   tuple(changes), notices)
+
+
+def _recover_interrupted(layout: Layout, state: Optional[State], desired: Schema, digest: str) -> Optional[Result]:
+    """A run killed between writing its migration and recording the state leaves a newest migration
+    the state does not know. If that file was generated from this very schema.yaml (its header holds
+    the hash), record the state now instead of writing the same changes a second time."""
+    files = layout.migrations()
+    if not files or (state is not None and files[-1].filename == state.migration):
+        return None
+    try:
+        with open(files[-1].path, encoding="utf-8") as f:
+            head = f.read(4096)
+    except OSError:
+        return None
+    if f"(sha256 {digest})" not in head or (state is not None and state.schema_sha256 == digest):
+        return None
+    write_atomic(layout.state_path, State(digest, files[-1].filename, desired).dumps())
+    return Result("unchanged", f"No changes: {files[-1].filename} already holds this schema.yaml (an earlier run "
+                               "stopped before recording it); recorded the state, nothing new written.")
 
 
 def _count(changes: list[Change]) -> list[tuple[str, int]]:

@@ -57,7 +57,7 @@ class IntrospectResult:
 # The password of a URI is what lies between the user's ':' and the LAST '@': users paste passwords with
 # an unencoded '@' or '/', which libpq then reads as part of the host, port or database name. The scheme
 # is not required ('postgres//u:pw@h' is a typo libpq echoes back whole).
-_URI_PASSWORD = re.compile(r"^(?P<head>[^\s=@]*//[^:/?#@\s]*:)(?P<pw>[^\s]*)(?P<tail>@[^@\s]*)$")
+_URI_PASSWORD = re.compile(r"^(?P<head>[^\s=@]*//[^:/?#@\s]*:)(?P<pw>.*)(?P<tail>@[^@]*)$", re.S)
 _PARAM_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<pw>'(?:[^'\\]|\\.)*'|(?:[^\s&\\]|\\.)*)", re.I)
 
 
@@ -76,7 +76,7 @@ def _passwords(url: Optional[str]) -> set[str]:
             pw = m.group("pw")
             found |= {pw, unquote(pw)}
             # libpq splits a malformed password at '@', '/', ':' into host, port, dbname: scrub the pieces.
-            found |= {piece for piece in re.split(r"[@/:?]", pw) if len(piece) >= 2}
+            found |= {piece for piece in re.split(r"[@/:?\s]", pw) if len(piece) >= 2}
         for m in _PARAM_PASSWORD.finditer(url):
             pw = m.group("pw")
             if pw:

@@ -37,6 +37,7 @@ _UNIT_ALIASES = {"us": "microsecond", "usec": "microsecond", "usecs": "microseco
                  "m": "minute", "min": "minute", "mins": "minute", "h": "hour", "hr": "hour", "hrs": "hour",
                  "d": "day", "w": "week", "mon": "month", "mons": "month", "y": "year", "yr": "year",
                  "yrs": "year", "centuries": "century", "millennia": "millennium"}
+_UNICODE_ESCAPE = re.compile(r"\\(?:\+([0-9A-Fa-f]{6})|([0-9A-Fa-f]{4}))")
 _CLOCK = re.compile(r"^([+-]?)(\d+):(\d+)(?::(\d+(?:\.\d+)?))?$")
 
 
@@ -91,7 +92,7 @@ def _unparen(node: exp.Expression) -> exp.Expression:
 
 def _is_constant(node: exp.Expression) -> bool:
     node = _unparen(node)
-    if isinstance(node, (exp.Literal, exp.Null, exp.Boolean, exp.BitString)):
+    if isinstance(node, (exp.Literal, exp.Null, exp.Boolean, exp.BitString, exp.ByteString, exp.UnicodeString)):
         return True
     if isinstance(node, exp.Neg):
         return _is_constant(node.this)
@@ -186,6 +187,10 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         return _interval_literal(text)
     if isinstance(node, exp.BitString):
         return exp.Literal.string(node.this)
+    if isinstance(node, exp.ByteString):  # E'...': sqlglot has already decoded the escapes
+        return exp.Literal.string(node.this)
+    if isinstance(node, exp.UnicodeString) and not node.args.get("escape"):
+        return exp.Literal.string(_UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), node.this))
     if isinstance(node, exp.Identifier):
         return exp.Identifier(this=node.this if node.quoted else node.this.lower(), quoted=True)
     return node

@@ -14,6 +14,7 @@ from typing import Optional, Sequence
 import click
 
 from . import __version__
+from .errors import printable
 from .diff import Change
 from .model import (Check, Column, Domain, Enum, Extension, ForeignKey, Identity, Index, PartitionOf, Partitioning,
                     PrimaryKey, Table, Unique, Unmanaged)
@@ -292,10 +293,10 @@ def render_text(diffs: list[Difference], target_label: str, schema_file: str,
         group = f"{d.schema}.{d.table}" if d.table else d.schema
         if group != current:
             current = group
-            out.append(click.style(group, bold=True))
+            out.append(click.style(printable(group), bold=True))
         where = f"  [{d.file}:{d.line}]" if d.line else ""
         mark = click.style("✗", fg="red")
-        out.append(f"  {mark} {d.message}{click.style(where, dim=True)}")
+        out.append(f"  {mark} {printable(d.message)}{click.style(printable(where), dim=True)}")
     tables = len({(d.schema, d.table) for d in diffs})
     if diffs:
         out.append(click.style(f"Drift: {len(diffs)} difference(s) in {tables} table(s) between {target_label} "

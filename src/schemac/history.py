@@ -1,0 +1,67 @@
+"""Migration history drift: generated/migrations against the `_sqlx_migrations` table of a database.
+
+sqlx records every applied file with the SHA-384 of its bytes. A file applied but since edited, a
+file not applied yet, a recorded migration whose file is gone, and a failed migration all mean the
+database and the repository disagree, so each is a difference (exit 1), next to the schema drift.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Optional
+
+import psycopg
+
+from .apply import checksum
+from .migrations import Layout
+from .report import Difference
+
+
+def _query() -> str:
+    return resources.files("schemac").joinpath("sql", "sqlx_history.sql").read_text(encoding="utf-8")
+
+
+def read_history(conn: psycopg.Connection) -> Optional[list[tuple]]:
+    """Rows of `_sqlx_migrations` (version, description, success, checksum), or None when the database
+    has no such table or this role may not read it. Runs in its own READ ONLY transaction."""
+    with conn.transaction():
+        conn.execute("SET TRANSACTION READ ONLY")
+        exists = conn.execute("SELECT to_regclass('_sqlx_migrations') IS NOT NULL").fetchone()
+        if not exists or not exists[0]:
+            return None
+        readable = conn.execute("SELECT has_table_privilege('_sqlx_migrations', 'SELECT')").fetchone()
+        if not readable or not readable[0]:
+            return None
+        return [tuple(r) for r in conn.execute(_query())]  # type: ignore[arg-type]
+
+
+def history_differences(rows: list[tuple], layout: Layout) -> list[Difference]:
+    files = {m.version: m for m in layout.migrations() if not m.filename.endswith(".down.sql")}
+    applied = {int(r[0]): r for r in rows}
+    out: list[Difference] = []
+
+    def diff(kind: str, name: str, expected: Optional[str], actual: Optional[str], message: str,
+             file: Optional[str]) -> None:
+        out.append(Difference(kind, "migration", "", "", name, expected, actual, message, file, None))
+
+    for version, m in sorted(files.items()):
+        row = applied.get(version)
+        if row is None:
+            diff("migration_pending", m.filename, "applied", "not applied",
+                 f"migration {m.filename} has not been applied", m.path)
+            continue
+        with open(m.path, "rb") as f:
+            expected = checksum(f.read())
+        if not row[2]:
+            diff("migration_failed", m.filename, "success", "failed",
+                 f"migration {m.filename} failed when it was applied (success = false in _sqlx_migrations)", m.path)
+        elif bytes(row[3]) != expected:
+            diff("migration_modified", m.filename, expected.hex()[:16], bytes(row[3]).hex()[:16],
+                 f"migration {m.filename} was edited after it was applied (SHA-384 differs from _sqlx_migrations)",
+                 m.path)
+    for version, row in sorted(applied.items()):
+        if version not in files:
+            name = f"{version}_{str(row[1]).replace(' ', '_')}.sql"
+            diff("migration_missing", name, None, "applied",
+                 f"migration {version} ({row[1]}) is applied but missing from {layout.migrations_dir}", None)
+    return out
