@@ -123,6 +123,11 @@ def diff(schema_path: str, database_url: Optional[str], fmt: str, show_sql: bool
         if fmt == "text":
             click.echo("\n-- SQL that would bring the database to schema.yaml (not run):")
         click.echo(result.sql, nl=False, err=fmt != "text")
+    import gc
+
+    # The process ends here: spare the interpreter's final full collection of a heap it is about to
+    # drop anyway (~50 ms at 1,000 tables; docs/benchmarks-catalog.md).
+    gc.freeze()
     sys.exit(1 if result.differences else 0)
 
 

@@ -1,15 +1,32 @@
-"""`schemac diff`: introspect a live database and compare it with schema.yaml."""
+"""`schemac diff`: introspect a live database and compare it with schema.yaml.
+
+What makes this fast on a large schema (numbers in docs/benchmarks-catalog.md):
+
+- The desired model comes from ``<out>/state.json`` instead of schema.yaml when the record was made
+  from schema.yaml's exact text (same SHA-256) by this schemac version: `generate` records the
+  compiled model with every source line there, and reading it is ~35x faster than parsing the YAML.
+  Otherwise (no record, schema.yaml edited since, another version, a damaged file) schema.yaml is
+  parsed as ever; both ways give the same model, so the same report and the same errors.
+- The catalog is read on a worker thread, started first: the server answers the catalog queries
+  while this process decodes the model, instead of one after the other.
+- No cyclic garbage collection while modules load and the models are built; nothing is imported
+  that the run does not use (no YAML on the fast path, no DDL when there is nothing to fix).
+"""
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import os
+import sys
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
 
-from .diff import diff
-from .introspect import connect, database_label, introspect
-from .loader import load_file
-from .plan import plan, render_sql
-from .report import Difference, differences, render_github, render_json, render_text
+if TYPE_CHECKING:  # imported lazily: `schemac diff` loads only what it uses, in the order it needs it
+    from .model import Schema
+    from .report import Difference
 
 
 IGNORED_TABLES = {"_sqlx_migrations"}
@@ -23,8 +40,11 @@ class DriftResult:
     queries: int
     differences: tuple[Difference, ...]
     sql: str
+    desired_from: str = "schema.yaml"  # or "state.json": where the desired model came from (never rendered)
 
     def render(self, fmt: str) -> str:
+        from .report import render_github, render_json, render_text
+
         diffs = list(self.differences)
         if fmt == "json":
             target = {"database": self.target_label, "server_version": self.server_version,
@@ -35,14 +55,178 @@ class DriftResult:
         return render_text(diffs, self.target_label, self.schema_file)
 
 
+class _CatalogRead:
+    """Connect at once, introspect once told which namespaces, on a worker thread.
+
+    Errors are kept for :meth:`result`, so that a broken schema.yaml is still reported before an
+    unreachable database, exactly as when the two happened one after the other.
+    """
+
+    def __init__(self, url: Optional[str], connect_timeout: int, statement_timeout_ms: int, lock_timeout_ms: int):
+        self._args = (url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
+        self._namespaces: Optional[tuple[str, ...]] = None
+        self._go = threading.Event()
+        self._abandoned = False
+        self._outcome: Any = None
+        self._error: Optional[BaseException] = None
+        self._thread = threading.Thread(target=self._run, name="schemac-catalog", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        # The caller imported schemac.introspect (psycopg, sqlglot) before starting us: no two
+        # threads ever import the same modules at once.
+        from .introspect import connect, database_label, introspect
+
+        url, connect_timeout, statement_timeout_ms, lock_timeout_ms = self._args
+        try:
+            with connect(url, connect_timeout=connect_timeout) as conn:
+                label = database_label(conn)
+                self._go.wait()
+                if self._abandoned:
+                    return
+                assert self._namespaces is not None
+                result = introspect(conn, self._namespaces, statement_timeout_ms, lock_timeout_ms)
+            self._outcome = (label, result)
+        except BaseException as e:  # re-raised in the caller's thread by result()
+            self._error = e
+
+    def start(self, namespaces: tuple[str, ...]) -> None:
+        if not self._go.is_set():
+            self._namespaces = namespaces
+            self._go.set()
+
+    def abandon(self) -> None:
+        """The caller failed first: close the connection (if any) and report nothing."""
+        self._abandoned = True
+        self._go.set()
+
+    def result(self, namespaces: tuple[str, ...]) -> Any:
+        self.start(namespaces)
+        self._thread.join()
+        if self._namespaces != namespaces:
+            # Started on a guess from state.json, and schema.yaml names other schemas: whatever came
+            # of it (an error too), read again, here, for the right ones. A wrong guess costs time only.
+            self._namespaces, self._outcome, self._error = namespaces, None, None
+            self._run()
+        if self._error is not None:
+            raise self._error
+        return self._outcome
+
+
+def _schema_sha256(path: str) -> Optional[str]:
+    """loader.schema_hash(loader.read_schema_text(path)) without importing the YAML loader; None on
+    any problem reading the file (the slow path then reports it, in the loader's own words)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+        return hashlib.sha256(data.decode("utf-8-sig").encode("utf-8")).hexdigest()
+    except (OSError, ValueError):
+        return None
+
+
+def _from_state(schema_path: str, out_dir: Optional[str], start: Callable[[tuple[str, ...]], None]) -> Optional[Schema]:
+    """The model recorded in <out_dir>/state.json, if it was compiled from this very schema.yaml."""
+    if out_dir is None:
+        return None
+    from .state import compiled_model, namespaces_hint, namespaces_of, read_record, schema_from_json
+
+    data = read_record(os.path.join(out_dir, "state.json"))
+    if data is None:
+        return None
+    # Put the catalog queries in flight first: the server answers them while we decode the model
+    # (or parse schema.yaml). The namespaces are a guess: check_drift reads again if the model it
+    # ends up with lives in other schemas.
+    hint = namespaces_hint(data)
+    if hint is not None:
+        start(hint)
+    digest = _schema_sha256(schema_path)
+    doc = compiled_model(data, digest) if digest is not None else None
+    if doc is None:
+        return None
+    try:
+        start(namespaces_of(doc))  # a record without the hint
+        return schema_from_json(doc, os.fspath(schema_path), rebase_sources=True)
+    except (KeyError, TypeError, IndexError, AttributeError, ValueError):
+        return None
+
+
 def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: int = 10,
-                statement_timeout_ms: int = 30000, lock_timeout_ms: int = 5000) -> DriftResult:
-    desired = load_file(schema_path)
-    with connect(database_url, connect_timeout=connect_timeout) as conn:
-        label = database_label(conn)
-        result = introspect(conn, desired.namespaces, statement_timeout_ms, lock_timeout_ms)
+                statement_timeout_ms: int = 30000, lock_timeout_ms: int = 5000,
+                out_dir: Optional[str] = None) -> DriftResult:
+    """Compare the database with schema.yaml. With `out_dir` (`generate`'s output directory), the model
+    recorded in out_dir/state.json stands in for schema.yaml when it was compiled from the same text."""
+    # No cyclic GC while modules load and the two models are built (~10^5 small acyclic objects each:
+    # a collection every 700 allocations would walk the growing heap again and again, ~15% of the
+    # CPU of a 1,000-table diff), except around the YAML loader and the differ: they parse SQL, and
+    # sqlglot trees are cyclic garbage that must be collected.
+    with _GCPause() as gc_pause:
+        from . import introspect as _  # noqa: F401  (psycopg, sqlglot) before the worker starts, see _CatalogRead
+
+        with _quick_handoff():
+            catalog = _CatalogRead(database_url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
+            try:
+                desired = _from_state(schema_path, out_dir, catalog.start)
+                desired_from = "state.json"
+                if desired is None:
+                    from .loader import load_file
+
+                    with gc_pause.resumed():
+                        desired = load_file(schema_path)
+                    desired_from = "schema.yaml"
+            except BaseException:
+                catalog.abandon()
+                raise
+            from .diff import diff
+            from .report import differences
+
+            label, result = catalog.result(desired.namespaces)
     # sqlx's bookkeeping table is not part of anyone's schema.
     actual = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in IGNORED_TABLES))
     changes = diff(actual, desired)
+    sql = ""
+    if changes:
+        from .plan import plan, render_sql
+
+        sql = render_sql(plan(changes))
     return DriftResult(schema_path, label, result.server_version, result.queries, tuple(differences(changes)),
-                       render_sql(plan(changes)))
+                       sql, desired_from)
+
+
+class _GCPause:
+    """Cyclic garbage collection off for a while (and back on only if it was on), with a way to
+    resume it inside."""
+
+    def __enter__(self) -> "_GCPause":
+        self.was = gc.isenabled()
+        gc.disable()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.was:
+            if gc.get_freeze_count() == 0:
+                # What was built meanwhile goes straight to the oldest generation: otherwise the
+                # first young collection after enable() walks all of it (~30 ms at 1,000 tables).
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
+
+    @contextmanager
+    def resumed(self) -> Iterator[None]:
+        if self.was:
+            gc.enable()
+        try:
+            yield
+        finally:
+            gc.disable()
+
+
+@contextmanager
+def _quick_handoff() -> Iterator[None]:
+    """Let the catalog worker take the GIL soon after each server reply (default: up to 5 ms later,
+    once per round trip), while this thread is busy decoding the model."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, 0.0005))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)

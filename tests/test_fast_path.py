@@ -1,0 +1,325 @@
+"""`schemac diff`'s fast path: the compiled model in generated/state.json stands in for schema.yaml.
+
+When state.json was recorded from schema.yaml's exact text (same SHA-256, same schemac), `diff`
+decodes it instead of parsing YAML (docs/benchmarks-catalog.md). It is only a cache: every report,
+exit status and error must be byte for byte what parsing schema.yaml gives (`--out` pointing at a
+directory without a record forces that slow path). Real server, through the `db_url` fixture.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import fields, is_dataclass, replace
+
+import psycopg
+import pytest
+
+from schemac import __version__
+from schemac.apply import apply_files
+from schemac.drift import check_drift
+from schemac.loader import load_file
+from schemac.migrations import Layout
+from schemac import model as model_module
+from schemac.state import State, _Decoder, compiled_model, read_record, schema_from_json
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+SCHEMA = """\
+# fast path fixture: a bit of everything diff compares
+tables:
+  orders:
+    comment: Customer orders
+    columns:
+      id: {type: bigint, primary_key: true}
+      customer_id: {type: bigint, nullable: false}
+      status: {type: varchar(20), nullable: false, default: "'pending'"}
+      amount: {type: "numeric(12,2)", nullable: false, default: "0"}
+      email: {type: varchar(255), comment: contact address}
+      placed_at: {type: timestamptz, nullable: false, default: now()}
+      deleted_at: timestamptz
+      tags: "text[]"
+    unique:
+      - columns: [customer_id, placed_at]
+      - columns: [email]
+        name: orders_email_key
+    checks:
+      orders_amount_check: amount >= 0 AND amount <= 1000000
+      orders_status_check: status IN ('pending', 'active', 'closed')
+    indexes:
+      idx_orders_placed: {columns: [{name: placed_at, order: desc}]}
+      idx_orders_open: {columns: [status], where: "status <> 'closed'"}
+      idx_orders_email: {columns: [{expression: lower(email)}], unique: true}
+      idx_orders_customer: {columns: [customer_id, {name: amount, order: desc, nulls: last}], include: [status]}
+  order_lines:
+    columns:
+      id: {type: uuid, primary_key: true, default: gen_random_uuid()}
+      order_id: {type: bigint, nullable: false}
+      quantity: {type: integer, nullable: false, default: "1"}
+      note: {type: text, renamed_from: remark}
+    checks:
+      order_lines_quantity_check: quantity BETWEEN 1 AND 999
+    indexes:
+      idx_order_lines_order: {columns: [order_id]}
+  ledger:
+    schema: Sales Data
+    columns:
+      entry: {type: bigint, primary_key: true}
+      amount: {type: "numeric(10,2)", nullable: false}
+"""
+
+
+def run_both(schemac, project, *args: str):
+    """The same `schemac diff` with the record (fast) and with an empty --out (slow)."""
+    fast = schemac("diff", *args, cwd=project)
+    slow = schemac("diff", *args, "--out", "no-record-here", cwd=project)
+    return fast, slow
+
+
+def assert_same(fast, slow) -> None:
+    assert (fast.returncode, fast.stdout, fast.stderr) == (slow.returncode, slow.stdout, slow.stderr)
+
+
+@pytest.fixture
+def project(tmp_path, schemac, db_url):
+    """A project whose schema.yaml was generated and applied to db_url: (dir, url)."""
+    (tmp_path / "schema.yaml").write_text(SCHEMA, encoding="utf-8")
+    r = schemac("generate", "--name", "init", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+    return tmp_path, db_url
+
+
+def paths(project_dir):
+    schema = str(project_dir / "schema.yaml")
+    return schema, str(project_dir / "generated")
+
+
+def test_in_sync_same_output_every_format(project, schemac):
+    project_dir, url = project
+    schema, out = paths(project_dir)
+    assert check_drift(schema, url, out_dir=out).desired_from == "state.json"  # the record is used...
+    assert check_drift(schema, url).desired_from == "schema.yaml"
+    for fmt in ("json", "text", "github"):
+        fast, slow = run_both(schemac, project_dir, "--database-url", url, "--format", fmt, "--sql")
+        assert fast.returncode == 0, fast.stdout + fast.stderr
+        assert_same(fast, slow)
+    doc = json.loads(schemac("diff", "--database-url", url, "--format", "json", cwd=project_dir).stdout)
+    assert doc["in_sync"] is True
+
+
+def test_drifted_database_same_report(project, schemac):
+    project_dir, url = project
+    with psycopg.connect(url, autocommit=True) as conn:
+        for stmt in ("DROP INDEX idx_orders_open",
+                     "CREATE INDEX idx_orders_open ON orders (status) WHERE status <> 'active'",
+                     "ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'new'",
+                     "ALTER TABLE orders ADD COLUMN extra int",
+                     "ALTER TABLE orders DROP CONSTRAINT orders_amount_check",
+                     "ALTER TABLE order_lines ALTER COLUMN quantity DROP NOT NULL",
+                     "COMMENT ON TABLE orders IS 'changed'",
+                     'DROP TABLE "Sales Data".ledger',
+                     "CREATE TABLE stray (id int)"):
+            conn.execute(stmt)
+    schema, out = paths(project_dir)
+    fast_result = check_drift(schema, url, out_dir=out)
+    assert fast_result.desired_from == "state.json"
+    assert fast_result == replace(check_drift(schema, url), desired_from="state.json")
+    for fmt in ("json", "text", "github"):
+        fast, slow = run_both(schemac, project_dir, "--database-url", url, "--format", fmt, "--sql")
+        assert fast.returncode == 1, fast.stdout + fast.stderr
+        assert_same(fast, slow)
+    doc = json.loads(schemac("diff", "--database-url", url, "--format", "json", cwd=project_dir).stdout)
+    found = {(d["kind"], d["object"]["path"]) for d in doc["differences"]}
+    assert found >= {("index_changed", "public.orders.idx_orders_open"),
+                     ("column_default_changed", "public.orders.status"),
+                     ("unexpected_column", "public.orders.extra"),
+                     ("missing_constraint", "public.orders.orders_amount_check"),
+                     ("column_nullability_changed", "public.order_lines.quantity"),
+                     ("comment_changed", "public.orders"),
+                     ("missing_table", "Sales Data.ledger"),
+                     ("unexpected_table", "public.stray")}, found
+    # differences point at their line of schema.yaml (as the slow path's identical output says too)
+    assert {d["file"] for d in doc["differences"]} <= {"schema.yaml", None}
+    status_line = SCHEMA.splitlines().index("""      status: {type: varchar(20), nullable: false, default: "'pending'"}""") + 1
+    assert [d["line"] for d in doc["differences"] if d["object"]["path"] == "public.orders.status"] == [status_line]
+
+
+def test_schema_yaml_edited_after_generate_takes_the_yaml_path(project, schemac):
+    project_dir, url = project
+    text = "# edited\n" + SCHEMA.replace("      deleted_at: timestamptz\n",
+                                         "      deleted_at: timestamptz\n      shipped_at: timestamptz\n")
+    text = text.replace("  ledger:\n    schema: Sales Data\n", "  ledger:\n    schema: archive\n")  # other namespaces
+    (project_dir / "schema.yaml").write_text(text, encoding="utf-8")
+    shipped_line = text.splitlines().index("      shipped_at: timestamptz") + 1
+    schema, out = paths(project_dir)
+    result = check_drift(schema, url, out_dir=out)
+    assert result.desired_from == "schema.yaml"
+    fast, slow = run_both(schemac, project_dir, "--database-url", url, "--format", "json")
+    assert fast.returncode == 1
+    assert_same(fast, slow)
+    doc = json.loads(fast.stdout)
+    missing = [d for d in doc["differences"] if d["kind"] == "missing_column"]
+    assert [(d["object"]["name"], d["line"]) for d in missing] == [("shipped_at", shipped_line)]
+    assert {d["object"]["path"] for d in doc["differences"] if d["kind"] == "missing_table"} == {"archive.ledger"}
+    # the catalog read started on state.json's namespaces was redone for schema.yaml's: the same queries
+    assert doc["target"]["catalog_queries"] == json.loads(slow.stdout)["target"]["catalog_queries"]
+
+
+def test_error_in_schema_yaml_same_message_both_ways(project, schemac):
+    project_dir, url = project
+    (project_dir / "schema.yaml").write_text(SCHEMA.replace("nullable: false, default: \"1\"",
+                                                            "nullable: flase, default: \"1\""), encoding="utf-8")
+    fast, slow = run_both(schemac, project_dir, "--database-url", url)
+    assert fast.returncode == 2 and fast.stderr.startswith("schemac: error: schema.yaml:")
+    assert_same(fast, slow)
+    # A broken schema.yaml is still reported before an unreachable database (the catalog read now
+    # starts first, on a worker thread)...
+    fast, slow = run_both(schemac, project_dir, "--database-url", "postgresql://u:pw@127.0.0.1:1/x")
+    assert fast.returncode == 2 and "nullable" in fast.stderr and "127.0.0.1" not in fast.stderr
+    assert_same(fast, slow)
+    # ...and with a good schema.yaml, the database's error is the same both ways too.
+    (project_dir / "schema.yaml").write_text(SCHEMA, encoding="utf-8")
+    fast, slow = run_both(schemac, project_dir, "--database-url", "postgresql://u:pw@127.0.0.1:1/x",
+                          "--connect-timeout", "3")
+    assert fast.returncode == 2 and "cannot connect" in fast.stderr and "pw" not in fast.stderr
+    assert_same(fast, slow)
+    # ...and a missing schema.yaml, whatever the record says.
+    os.unlink(project_dir / "schema.yaml")
+    fast, slow = run_both(schemac, project_dir, "--database-url", url)
+    assert fast.returncode == 2 and "no such file" in fast.stderr
+    assert_same(fast, slow)
+
+
+def test_schema_path_spelled_differently_reports_that_path(project, schemac):
+    """Sources in the record name schema.yaml as generate was given it; diff reports the path it was given."""
+    project_dir, url = project
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP INDEX idx_orders_placed")
+    for spelling in ("./schema.yaml", str(project_dir / "schema.yaml")):
+        fast, slow = run_both(schemac, project_dir, "--database-url", url, "--schema", spelling, "--format", "github")
+        assert fast.returncode == 1 and f"file={spelling.replace(':', '%3A')},line=" in fast.stdout
+        assert_same(fast, slow)
+
+
+def test_unusable_records_fall_back_silently(project, schemac):
+    project_dir, url = project
+    state_path = project_dir / "generated" / "state.json"
+    good = state_path.read_text(encoding="utf-8")
+    expected = schemac("diff", "--database-url", url, "--format", "json", "--out", "none", cwd=project_dir)
+    doc = json.loads(good)
+    variants = {
+        "other version": json.dumps({**doc, "schemac": "0.0.0-other"}),
+        "no version (older schemac)": json.dumps({k: v for k, v in doc.items() if k != "schemac"}),
+        "other format": json.dumps({**doc, "format": 99}),
+        "truncated": good[: len(good) // 2],
+        "not json": "\x00\xff garbage",
+        "unknown field": json.dumps({**doc, "tables": [{**doc["tables"][0], "bogus": 1}] + doc["tables"][1:]}),
+        "wrong shape": json.dumps({**doc, "tables": [{"columns": 3}]}),
+        "wrong namespaces hint": json.dumps({**doc, "namespaces": ["nowhere"]}, indent=2),
+    }
+    for label, text in variants.items():
+        state_path.write_text(text, encoding="utf-8")
+        r = schemac("diff", "--database-url", url, "--format", "json", cwd=project_dir)
+        assert (r.returncode, r.stdout, r.stderr) == (0, expected.stdout, ""), label
+    state_path.unlink()
+    state_path.mkdir()  # not even a file
+    r = schemac("diff", "--database-url", url, "--format", "json", cwd=project_dir)
+    assert (r.returncode, r.stdout) == (0, expected.stdout)
+
+
+def test_the_record_is_trusted_when_the_hash_matches(project, schemac):
+    """Proof that the CLI really reads the record: one edited by hand (which state.json says not to
+    do) with schema.yaml's hash is believed. Any edit of schema.yaml itself changes the hash."""
+    project_dir, url = project
+    state_path = project_dir / "generated" / "state.json"
+    doc = json.loads(state_path.read_text(encoding="utf-8"))
+    doc["tables"] = [t for t in doc["tables"] if t["name"] != "order_lines"]
+    state_path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    r = schemac("diff", "--database-url", url, "--format", "json", cwd=project_dir)
+    assert r.returncode == 1 and [d["kind"] for d in json.loads(r.stdout)["differences"]] == ["unexpected_table"]
+
+
+# -- the record holds the whole compiled model ---------------------------------------------------
+
+def deep_equal(a, b, path="schema") -> None:
+    """Equality including what == ignores (sources, renamed_from, source_file), and exact types."""
+    assert type(a) is type(b), (path, type(a), type(b))
+    if is_dataclass(a):
+        for f in fields(a):
+            deep_equal(getattr(a, f.name), getattr(b, f.name), f"{path}.{f.name}")
+    elif isinstance(a, tuple):
+        assert len(a) == len(b), path
+        for n, (x, y) in enumerate(zip(a, b)):
+            deep_equal(x, y, f"{path}[{n}]")
+    else:
+        assert a == b, (path, a, b)
+
+
+def test_every_model_class_can_be_recorded():
+    """The record is decoded generically from the model's type hints: a field of a type the decoder
+    cannot rebuild (say a dict) must fail here, not silently in someone's CI."""
+    decoder = _Decoder()
+    classes = [c for c in vars(model_module).values() if isinstance(c, type) and is_dataclass(c)]
+    assert model_module.Schema in classes and model_module.Table in classes
+    for cls in classes:
+        plan = decoder.plan(cls)
+        assert set(plan.converters) == {f.name for f in fields(cls)} - {"source_file"}
+
+
+def sources(obj):
+    """Every Source in a model."""
+    if is_dataclass(obj):
+        for f in fields(obj):
+            value = getattr(obj, f.name)
+            if f.name == "source" and value is not None:
+                yield value
+            else:
+                yield from sources(value)
+    elif isinstance(obj, tuple):
+        for x in obj:
+            yield from sources(x)
+
+
+def bench_schema(tmp_path) -> str:
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    try:
+        import catalog_scale
+    finally:
+        sys.path.pop(0)
+    path = tmp_path / "bench.yaml"
+    path.write_text(catalog_scale.synthetic_schema(60, seed=7, distinct=True), encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("which", ["fixture", "everything", "repo", "bench"])
+def test_record_decodes_to_exactly_the_yaml_model(tmp_path, which):
+    if which == "fixture":
+        path = tmp_path / "schema.yaml"
+        path.write_text(SCHEMA, encoding="utf-8")
+        schema_path = str(path)
+    elif which == "bench":
+        schema_path = bench_schema(tmp_path)
+    else:
+        schema_path = os.path.join(HERE, "fixtures", "everything.yaml") if which == "everything" else \
+            os.path.join(ROOT, "schema.yaml")
+    model = load_file(schema_path)
+    text = State("a" * 64, "1_x.sql", model).dumps()
+    doc = compiled_model(text.encode("utf-8"), "a" * 64)
+    assert doc is not None and doc["schemac"] == __version__
+    assert doc["namespaces"] == list(model.namespaces)
+    # Sources rebased to the path diff was given; everything else exactly as loaded.
+    deep_equal(schema_from_json(doc, schema_path, rebase_sources=True), model)
+    back = schema_from_json(doc, "elsewhere/schema.yaml", rebase_sources=True)
+    assert back == model and back.source_file == "elsewhere/schema.yaml"
+    assert {s.file for s in sources(back)} <= {"elsewhere/schema.yaml"}
+    # generate's own reading of the record (read_state) keeps the recorded file names.
+    p = tmp_path / "state.json"
+    p.write_text(text, encoding="utf-8")
+    assert read_record(str(p)) == text.encode("utf-8")
+    if which == "fixture":
+        renamed = [c for t in back.tables for c in t.columns if c.renamed_from]
+        assert [(c.name, c.renamed_from) for c in renamed] == [("note", "remark")]
