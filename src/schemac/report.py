@@ -165,6 +165,12 @@ def _difference(c: Change) -> Optional[Difference]:
         what = "table" if k == "set_table_comment" else f"column {name}"
         return Difference("comment_changed", "table" if k == "set_table_comment" else "column", c.schema, c.table,
                           name, e, a, f"{what}: comment is {_q(a)}, expected {_q(e)}", file, line)
+    if k in ("rename_table", "rename_column", "rename_index"):
+        what = k.split("_", 1)[1]
+        old_name = getattr(act, "name", None)
+        return Difference("pending_rename", what, c.schema, c.table, name, name or c.table, old_name,
+                          f"{what} {old_name} is still named {old_name}, expected {name or c.table} "
+                          f"(renamed_from in schema.yaml)", file, line)
     if k in ("set_index_comment", "set_constraint_comment", "set_type_comment"):
         e, a = getattr(exp_, "comment", None), getattr(act, "comment", None)
         return Difference("comment_changed", kind_of, c.schema, c.table, name, e, a,

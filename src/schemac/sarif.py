@@ -48,6 +48,18 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "constraint_not_valid": ("Constraint is NOT VALID",
                              "The constraint exists but is NOT VALID in the database: existing rows were never "
                              "checked against it."),
+    "pending_rename": ("Rename not applied",
+                       "schema.yaml renames the object (renamed_from) and the database still has the old name."),
+    "unmanaged_object": ("Object not managed by schemac",
+                         "With --strict: a view, function, trigger or other object schemac does not manage."),
+    "migration_pending": ("Migration not applied",
+                          "A file in generated/migrations is not recorded in the database's _sqlx_migrations."),
+    "migration_missing": ("Applied migration missing",
+                          "_sqlx_migrations records a migration whose file is not in generated/migrations."),
+    "migration_modified": ("Migration edited after it was applied",
+                           "The file's SHA-384 differs from the checksum sqlx recorded when it applied it."),
+    "migration_failed": ("Migration failed",
+                         "_sqlx_migrations records the migration with success = false."),
     "partitioning_changed": ("Partitioning differs",
                              "The table's PARTITION BY, or the partition's parent or bound, differs from "
                              "schema.yaml."),

@@ -1,0 +1,118 @@
+"""Offline `schemac diff` (replay into a throwaway server) and migration-history drift (_sqlx_migrations)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import psycopg
+
+from schemac.apply import apply_files
+from schemac.migrations import Layout
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NO_DB = {k: None for k in ("DATABASE_URL", "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE")}
+
+
+def project(tmp_path) -> None:
+    shutil.copy(os.path.join(ROOT, "schema.yaml"), tmp_path / "schema.yaml")
+    shutil.copytree(os.path.join(ROOT, "generated"), tmp_path / "generated")
+
+
+def test_offline_replay_in_sync(schemac, tmp_path):
+    project(tmp_path)
+    r = schemac("diff", env=NO_DB)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "offline replay of 1 migration(s)" in r.stdout and "embedded PostgreSQL 18" in r.stdout
+
+
+def test_offline_catches_schema_edited_without_migration(schemac, tmp_path):
+    project(tmp_path)
+    text = (tmp_path / "schema.yaml").read_text()
+    (tmp_path / "schema.yaml").write_text(text.replace("pattern:           {type: varchar(50)",
+                                                       "pattern:           {type: varchar(80)"))
+    r = schemac("diff", "--format", "json", env=NO_DB)
+    assert r.returncode == 1, r.stdout + r.stderr
+    doc = json.loads(r.stdout)
+    assert [d["kind"] for d in doc["differences"]] == ["column_type_changed"]
+    assert doc["target"]["database"].startswith("offline replay")
+
+
+def test_offline_catches_hand_edited_migration(schemac, tmp_path):
+    project(tmp_path)
+    (mig,) = (tmp_path / "generated" / "migrations").iterdir()
+    mig.write_text(mig.read_text().replace("CREATE INDEX IF NOT EXISTS idx_correlation_score", "-- removed:"))
+    r = schemac("diff", "--format", "json", env=NO_DB)
+    assert r.returncode == 1
+    doc = json.loads(r.stdout)
+    assert [(d["kind"], d["object"]["name"]) for d in doc["differences"]] == [("missing_index", "idx_correlation_score")]
+
+
+def test_offline_with_dev_url(schemac, tmp_path, server):
+    project(tmp_path)
+    r = schemac("diff", "--dev-url", server.url, env=NO_DB)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "scratch database" in r.stdout
+    with server.admin() as conn:
+        left = conn.execute("SELECT count(*) FROM pg_database WHERE datname LIKE 'schemac_replay_%'").fetchone()[0]
+    assert left == 0
+
+
+def test_offline_broken_migration_is_exit_2(schemac, tmp_path):
+    project(tmp_path)
+    (mig,) = (tmp_path / "generated" / "migrations").iterdir()
+    mig.write_text(mig.read_text() + "\nSELEKT oops;\n")
+    r = schemac("diff", env=NO_DB)
+    assert r.returncode == 2 and "replaying" in r.stderr and "Traceback" not in r.stderr
+
+
+def _migrated(url: str, tmp_path) -> Layout:
+    project(tmp_path)
+    layout = Layout(str(tmp_path / "generated"))
+    with psycopg.connect(url, autocommit=True) as conn:
+        apply_files(conn, layout.migrations())  # records _sqlx_migrations exactly as sqlx does
+    return layout
+
+
+def _history(schemac, url):
+    r = schemac("diff", "--database-url", url, "--format", "json")
+    doc = json.loads(r.stdout)
+    return r.returncode, [(d["kind"], d["object"]["name"]) for d in doc["differences"]]
+
+
+def test_history_in_sync(db_url, schemac, tmp_path):
+    _migrated(db_url, tmp_path)
+    assert _history(schemac, db_url) == (0, [])
+
+
+def test_history_pending(db_url, schemac, tmp_path):
+    layout = _migrated(db_url, tmp_path)
+    new = os.path.join(layout.migrations_dir, "29990101000000_later.sql")
+    with open(new, "w") as f:
+        f.write("SELECT 1;\n")
+    assert _history(schemac, db_url) == (1, [("migration_pending", "29990101000000_later.sql")])
+
+
+def test_history_modified_after_apply(db_url, schemac, tmp_path):
+    layout = _migrated(db_url, tmp_path)
+    m = layout.migrations()[0]
+    with open(m.path, "a") as f:
+        f.write("-- an innocent comment changes the checksum\n")
+    assert _history(schemac, db_url) == (1, [("migration_modified", m.filename)])
+
+
+def test_history_applied_but_missing(db_url, schemac, tmp_path):
+    layout = _migrated(db_url, tmp_path)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) "
+                     "VALUES (20200101000000, 'old thing', true, '\\x00', 1)")
+    assert _history(schemac, db_url) == (1, [("migration_missing", "20200101000000_old_thing.sql")])
+    assert layout.migrations()
+
+
+def test_history_failed(db_url, schemac, tmp_path):
+    layout = _migrated(db_url, tmp_path)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("UPDATE _sqlx_migrations SET success = false")
+    assert _history(schemac, db_url) == (1, [("migration_failed", layout.migrations()[0].filename)])
