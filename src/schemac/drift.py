@@ -197,7 +197,8 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
 
         with _quick_handoff():
             catalog = _CatalogRead(database_url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
-            catalog.with_history = history and out_dir is not None
+            # History drift needs the migrations to compare with: none here (diff run elsewhere), no check.
+            catalog.with_history = history and out_dir is not None and os.path.isdir(os.path.join(out_dir, "migrations"))
             try:
                 desired = _from_state(schema_path, out_dir, catalog.start)
                 desired_from = "state.json"

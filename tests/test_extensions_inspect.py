@@ -1,0 +1,80 @@
+"""Extensions and their types round-trip; `inspect` needs no table privileges and writes nothing."""
+
+from __future__ import annotations
+
+import os
+
+import psycopg
+import pytest
+from psycopg import conninfo, sql
+
+from schemac.apply import apply_files
+from schemac.drift import check_drift
+from schemac.generate import generate
+from schemac.migrations import Layout
+
+# An extension with a type of its own, per what each server ships (PG16 from pgserver has only vector).
+CANDIDATES = [("citext", "citext", "'x'::citext"), ("vector", "vector(3)", None), ("hstore", "hstore", None)]
+
+
+def _available(url: str) -> set[str]:
+    with psycopg.connect(url) as conn:
+        return {r[0] for r in conn.execute("SELECT name FROM pg_available_extensions")}
+
+
+def test_extension_and_its_type_round_trip(any_db_url, tmp_path):
+    available = _available(any_db_url)
+    choice = next((c for c in CANDIDATES if c[0] in available), None)
+    if choice is None:
+        pytest.skip(f"none of {[c[0] for c in CANDIDATES]} is available on this server")
+    name, type_, default = choice
+    default_line = f", default: \"{default}\"" if default else ""
+    (tmp_path / "schema.yaml").write_text(
+        f"extensions: [{name}]\ntables:\n  things:\n    columns:\n      id: {{type: integer, primary_key: true}}\n"
+        f"      value: {{type: \"{type_}\"{default_line}}}\n")
+    out = str(tmp_path / "generated")
+    result = generate(str(tmp_path / "schema.yaml"), out)
+    assert f"CREATE EXTENSION IF NOT EXISTS {name}" in result.sql.replace('"', "")
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        assert conn.execute("SELECT count(*) FROM pg_extension WHERE extname = %s", (name,)).fetchone()[0] == 1
+    drift = check_drift(str(tmp_path / "schema.yaml"), any_db_url)
+    assert drift.differences == (), drift.render("text")
+    # and the extension's own functions and types are not listed as "not managed"
+    assert not [u for u in drift.unmanaged if name in u.name]
+
+
+def test_inspect_with_connect_only_role_in_read_only_session(server, db_url, schemac, tmp_path):
+    role = "schemac_inspect_reader"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE secret (id integer PRIMARY KEY, body text NOT NULL DEFAULT 'x')")
+        conn.execute("CREATE VIEW secret_view AS SELECT id FROM secret")
+        conn.execute("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC")
+    with server.admin() as conn:
+        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+        conn.execute(sql.SQL("ALTER ROLE {} SET default_transaction_read_only = on").format(sql.Identifier(role)))
+    reader = conninfo.make_conninfo(db_url, user=role)
+    try:
+        with psycopg.connect(reader) as conn:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("SELECT * FROM secret")
+        r = schemac("inspect", "--database-url", reader)
+        assert r.returncode == 0, r.stderr
+        assert "secret:" in r.stdout and "body: {type: text, nullable: false, default: \"'x'::text\"}" in r.stdout
+        assert "view (1): public.secret_view" in r.stdout
+        (tmp_path / "schema.yaml").write_text(r.stdout)
+        assert schemac("diff", "--database-url", reader).returncode == 0
+        r = schemac("inspect", "--database-url", reader, "--output", "schema.yaml")
+        assert r.returncode == 2 and "already exists" in r.stderr  # never overwrites without --force
+    finally:
+        with server.admin() as conn:
+            dbname = conninfo.conninfo_to_dict(db_url)["dbname"]
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
+            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+
+
+def test_inspect_unreachable_is_exit_2_without_password(schemac):
+    r = schemac("inspect", "--database-url", "postgresql://u:hunter2-secret@127.0.0.1:1/x", "--connect-timeout", "2")
+    assert r.returncode == 2 and "hunter2" not in r.stdout + r.stderr and "Traceback" not in r.stderr
+    assert os.path.basename("x")
