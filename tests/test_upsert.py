@@ -108,10 +108,21 @@ def test_check_on_another_column_and_type(conn):
 
 def test_bad_value_while_staging_names_row_and_column(conn):
     with pytest.raises(SchemacError, match=r"row 2, column test_case_id: value too long"):
-        upsert(conn, [row("C1", "vrbo", "0.5"), row("C" * 101, "vrbo", "0.5")], format="text")
+        upsert(conn, [row("C1", "vrbo", "0.5"), row("C" * 101, "vrbo", "0.5")])
     with pytest.raises(SchemacError, match=r"row 1 has 2 values, expected 6"):
         upsert(conn, [("C1", "vrbo")])
     assert snapshot(conn) == {}
+
+
+def test_other_bad_rows_are_named(conn):
+    with pytest.raises(SchemacError, match=r"row 2 \(test_case_id='C2', integration_id='vrbo'\) violates NOT NULL: "
+                                           r"pattern=NULL"):
+        upsert(conn, [row("C1", "vrbo", "0.5"), ("C2", "vrbo", Decimal("0.5"), "high", None, Decimal("0.5"))])
+    # binary COPY needs the Python type psycopg maps to the column's type (Decimal for numeric)
+    with pytest.raises(SchemacError, match=r"row 1: .*cannot dump float \(format='text' accepts"):
+        upsert(conn, [("C1", "vrbo", 0.5, "high", PATTERN, 0.5)], format="binary")
+    assert upsert(conn, [("C1", "vrbo", 0.5, "high", PATTERN, 0.5)]).inserted == 1  # text, the default
+    assert upsert(conn, []).rows == 0
 
 
 def test_duplicate_key_in_one_batch(conn):
@@ -134,6 +145,13 @@ def test_last_correlated_supplied_by_the_engine(conn):
     result = bulk_upsert(conn, TABLE, KEY, cols, [row("C1", "hmbn", "0.3", "low") + (when,)], touch=("updated_at",))
     assert result.inserted == 1
     assert snapshot(conn)[("C1", "hmbn")][6] == when
+
+
+def test_database_without_the_table(db_url):
+    with psycopg.connect(db_url, autocommit=True) as c:
+        with pytest.raises(SchemacError, match=r'relation "test_integration_correlations" does not exist: the '
+                                               r"database does not match schema.yaml"):
+            upsert(c, [row("C1", "vrbo", "0.5")])
 
 
 # -- rejected before any SQL: no connection is needed, so None stands in for one ----------------
@@ -182,7 +200,7 @@ tables:
     assert p.create_stage == 'CREATE TEMPORARY TABLE pg_temp.stage ("user" TEXT, id BIGINT, n INT)'
     assert p.upsert == (
         'WITH written AS (INSERT INTO qa."Odd Table" ("user", id, n, "seen at") '
-        'SELECT "user", id, n, NOW() FROM pg_temp.stage ON CONFLICT("user") DO UPDATE SET n = excluded.n, '
+        'SELECT "user", id, n, NOW() FROM pg_temp.stage ORDER BY "user" ON CONFLICT("user") DO UPDATE SET n = excluded.n, '
         '"seen at" = NOW() RETURNING (xmax = 0) AS inserted) SELECT COUNT(*) FILTER(WHERE inserted), COUNT(*) '
         'FROM written'
     )
@@ -217,7 +235,7 @@ tables:
         assert (r.inserted, r.updated) == (2, 0)
         r = bulk_upsert(c, t, ["user"], ["user", "id"], [("ann", 1), ("cy", 3)])  # nothing to update
         assert (r.inserted, r.updated, r.unchanged) == (1, 0, 1)
-        r = bulk_upsert(c, t, ("id",), ("id", "user", "n"), [(1, "ann", 5)], format="text")
+        r = bulk_upsert(c, t, ("id",), ("id", "user", "n"), [(1, "ann", 5)], format="binary")
         assert (r.inserted, r.updated) == (0, 1)
         assert c.execute('SELECT id, "user", n FROM qa."Odd Table" ORDER BY id').fetchall() == [
             (1, "ann", 5), (2, "bob", 2), (3, "cy", 0)]

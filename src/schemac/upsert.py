@@ -76,7 +76,7 @@ from .sqltypes import build_type
 
 CopyFormat = Literal["binary", "text"]
 _TOUCH_TYPES = ("timestamp", "date")
-_COPY_CONTEXT = re.compile(r"\bCOPY \S+, line (\d+)(?:, column ([^:]+))?")
+_COPY_CONTEXT = re.compile(r"\bCOPY \S+, line (\d+)(?:, column ([^:]+)(?::\s*(.+))?)?")
 _ROW_NUMBER = "schemac_row"  # alias of row_number() in diagnostic queries only
 
 
@@ -318,7 +318,8 @@ def _copy_error(plan: UpsertPlan, e: Exception, n: int) -> SchemacError:
         where = f"row {m.group(1)}"
         if m.group(2):
             where += f", column {m.group(2).strip()}"
-        return SchemacError(f"{name}: {where}: {message}")
+        value = f" (value {m.group(3).strip()})" if m.group(3) else ""
+        return SchemacError(f"{name}: {where}: {message}{value}")
     if (diag is None or getattr(e, "sqlstate", None) is None) and n:
         # Raised by psycopg while dumping a Python value (binary COPY needs the matching Python types).
         return SchemacError(f"{name}: row {n}: {message} (format='text' accepts any value whose text "
