@@ -350,6 +350,21 @@ def _keyed(objs) -> dict:
     return {(getattr(o, "schema", None), o.name): o for o in objs}
 
 
+def _diff_types(ch, kind: str, current, desired, changes, on_add=lambda obj: []) -> None:
+    """add_/drop_<kind>, what `changes(old, new)` finds, and comments, for enums, domains or sequences."""
+    cur, des = _keyed(current), _keyed(desired)
+    for key, obj in des.items():
+        old = cur.get(key)
+        found = [f"add_{kind}", *on_add(obj)] if old is None else changes(old, obj)
+        for k in found:
+            ch(k, obj, old, obj)
+        if (getattr(old, "comment", None) or None) != (obj.comment or None):
+            ch("set_type_comment", obj, old, obj)
+    for key, obj in cur.items():
+        if key not in des:
+            ch(f"drop_{kind}", obj, obj, None)
+
+
 def diff_objects(current: Schema, desired: Schema) -> list[Change]:
     """Extensions, enums, domains and sequences: the schema-level objects tables depend on."""
     out: list[Change] = []
@@ -368,63 +383,26 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
         if name not in des_ext:
             ch("drop_extension", e, e, None)
 
-    cur, des = _keyed(current.enums), _keyed(desired.enums)
-    for key, e in des.items():
-        old = cur.get(key)
-        if old is None:
-            ch("add_enum", e, None, e)
-            if e.comment:
-                ch("set_type_comment", e, None, e)
-        elif old.values != e.values:
-            if [v for v in old.values] == [v for v in e.values if v in old.values]:
-                for i, v in enumerate(e.values):
-                    if v not in old.values:
-                        ch("add_enum_value", e, old, e)
-                        break
-            else:
-                ch("alter_enum", e, old, e)  # a value removed or reordered: Postgres cannot do that in place
-        if old is not None and (old.comment or None) != (e.comment or None):
-            ch("set_type_comment", e, old, e)
-    for key, e in cur.items():
-        if key not in des:
-            ch("drop_enum", e, e, None)
+    def enum_changes(old: Enum, new: Enum) -> list[str]:
+        if old.values == new.values:
+            return []
+        if list(old.values) == [v for v in new.values if v in old.values]:
+            return ["add_enum_value"]  # only additions, each at its place
+        return ["alter_enum"]  # a value removed or reordered: Postgres cannot do that in place
 
-    cur, des = _keyed(current.domains), _keyed(desired.domains)
-    for key, d in des.items():
-        old = cur.get(key)
-        if old is None:
-            ch("add_domain", d, None, d)
-            if d.comment:
-                ch("set_type_comment", d, None, d)
-            continue
+    def domain_changes(old: Domain, new: Domain) -> list[str]:
         same_checks = {c.name: normal_form(c.expression) for c in old.checks} == \
-            {c.name: normal_form(c.expression) for c in d.checks}
-        if (old.type != d.type or not same_expression(old.default, d.default) or old.not_null != d.not_null
-                or not same_checks):
-            ch("alter_domain", d, old, d)
-        if (old.comment or None) != (d.comment or None):
-            ch("set_type_comment", d, old, d)
-    for key, d in cur.items():
-        if key not in des:
-            ch("drop_domain", d, d, None)
+            {c.name: normal_form(c.expression) for c in new.checks}
+        same = (old.type == new.type and same_expression(old.default, new.default) and old.not_null == new.not_null
+                and same_checks)
+        return [] if same else ["alter_domain"]
 
-    cur, des = _keyed(current.sequences), _keyed(desired.sequences)
-    for key, q in des.items():
-        old = cur.get(key)
-        if old is None:
-            ch("add_sequence", q, None, q)
-            if q.owned_by:
-                ch("set_sequence_owner", q, None, q)
-            if q.comment:
-                ch("set_type_comment", q, None, q)
-            continue
-        if old.options != q.options:
-            ch("alter_sequence", q, old, q)
-        if old.owned_by != q.owned_by:
-            ch("set_sequence_owner", q, old, q)
-        if (old.comment or None) != (q.comment or None):
-            ch("set_type_comment", q, old, q)
-    for key, q in cur.items():
-        if key not in des:
-            ch("drop_sequence", q, q, None)
+    def sequence_changes(old: Sequence, new: Sequence) -> list[str]:
+        return (["alter_sequence"] if old.options != new.options else []) + \
+            (["set_sequence_owner"] if old.owned_by != new.owned_by else [])
+
+    _diff_types(ch, "enum", current.enums, desired.enums, enum_changes)
+    _diff_types(ch, "domain", current.domains, desired.domains, domain_changes)
+    _diff_types(ch, "sequence", current.sequences, desired.sequences, sequence_changes,
+                on_add=lambda q: ["set_sequence_owner"] if q.owned_by else [])
     return out
