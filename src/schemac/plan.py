@@ -146,7 +146,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if k == "alter_generated":
         # Before PostgreSQL 17 a generation expression cannot change in place; its values are derived
         # data, so recreating the column loses nothing.
-        return [_alter(t, exp.Drop(tables=[exp.Column(this=ddl.ident(col_name(change)))], kind="COLUMN")),
+        return [_alter(t, exp.Drop(tables=[exp.Column(this=ddl.ident(change.name))], kind="COLUMN")),  # type: ignore
                 _alter(t, ddl.column_def(change.new))]  # type: ignore[arg-type]
     if k == "drop_table":
         return [exp.Drop(tables=[ddl.table_ref(t)], kind="TABLE")]  # type: ignore[arg-type]
@@ -180,10 +180,6 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if k == "set_column_comment":
         return [ddl.comment_on_column(t, change.name, change.new.comment)]  # type: ignore
     raise ValueError(f"no DDL for change kind {k}")
-
-
-def col_name(change: Change) -> str:
-    return change.name  # type: ignore[return-value]
 
 
 def _alter_identity(t: Table, old: Column, new: Column) -> list[exp.Expression]:
