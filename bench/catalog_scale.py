@@ -14,8 +14,8 @@ For each kind of check bounds (--expressions) and each N:
    DESC, NULLS LAST, partial WHERE, expression, INCLUDE, unique, gin), comments on some tables and
    columns. The bounds in checks are the same in every table ("shared": most checks of a real schema
    repeat, `quantity > 0`) or drawn per table ("distinct": every table brings expressions of its own,
-   which the differ must normalize one by one, on both sides). No foreign keys: the comparison of
-   foreign keys is another issue's work, so this benchmark leaves them out.
+   which the differ must normalize one by one, on both sides). About a third of the tables have a
+   foreign key (parent_id) to an earlier table with a bigint key or to themselves, ON DELETE varied.
 2. `schemac generate` runs from scratch (empty output directory): wall time and peak RSS.
 3. The migration is applied to a fresh database (as sqlx would, schemac.apply), then
    `schemac diff --format json` runs --repeat times against it with the generate's state.json
@@ -98,8 +98,11 @@ CHECKS = {
 SHARED_BOUND = 1000000
 
 
-def synthetic_table(i: int, rng: random.Random, distinct: bool = False) -> str:
-    """One table of schema.yaml: ~12 columns, PK, unique, checks, 1-3 indexes, some comments."""
+def synthetic_table(i: int, rng: random.Random, distinct: bool = False, parents: Optional[list] = None) -> str:
+    """One table of schema.yaml: ~12 columns, PK, unique, checks, 1-3 indexes, some comments, and a
+    foreign key in about a third of the tables (to an earlier table with a bigint key, or to itself).
+    `parents` collects the names of tables with a bigint key, for the tables after this one."""
+    parents = [] if parents is None else parents
     name = f"{ENTITIES[i % len(ENTITIES)]}_{i:05d}"
     n_extra = rng.randint(6, 13)  # + id + created_at = 8..15 columns
     extra = sorted(rng.sample(range(len(COLUMN_POOL)), n_extra))
@@ -117,6 +120,19 @@ def synthetic_table(i: int, rng: random.Random, distinct: bool = False) -> str:
     for col, body, _ in cols:
         lines.append(f"      {col}: {body}")
     lines.append("      created_at: {type: timestamptz, nullable: false, default: now()}")
+    fk = None
+    if rng.random() < 0.35 and (parents or not uuid_pk):
+        self_ref = not uuid_pk and (not parents or rng.random() < 0.15)
+        target = name if self_ref else rng.choice(parents[-200:])
+        action = rng.choice(("cascade", "set_null", "restrict", None))
+        fk = f"      - {{columns: [parent_id], references: {{table: {target}, columns: [id]}}"
+        fk += f", on_delete: {action}}}" if action else "}"
+        lines.append("      parent_id: bigint")
+    if not uuid_pk:
+        parents.append(name)
+    if fk:
+        lines.append("    foreign_keys:")
+        lines.append(fk)
 
     uniques = []
     if "key" in kinds and "ref" in kinds:
@@ -161,9 +177,10 @@ def synthetic_table(i: int, rng: random.Random, distinct: bool = False) -> str:
 
 def synthetic_schema(n: int, seed: int, distinct: bool = False) -> str:
     rng = random.Random(seed)
+    parents: list = []
     head = (f"# Synthetic schema for bench/catalog_scale.py: {n} tables (seed {seed}, "
             f"{'distinct' if distinct else 'shared'} check bounds).\ntables:\n")
-    return head + "\n".join(synthetic_table(i, rng, distinct) for i in range(1, n + 1)) + "\n"
+    return head + "\n".join(synthetic_table(i, rng, distinct, parents) for i in range(1, n + 1)) + "\n"
 
 
 # -- measuring ----------------------------------------------------------------------------------
@@ -249,7 +266,8 @@ def shape(state_path: str) -> dict:
     return {"columns": sum(len(t.get("columns", ())) for t in tables),
             "indexes": sum(len(t.get("indexes", ())) for t in tables),
             "constraints": sum(len(t.get("checks", ())) + len(t.get("uniques", ())) + ("primary_key" in t)
-                               for t in tables),
+                               + len(t.get("foreign_keys", ())) for t in tables),
+            "foreign_keys": sum(len(t.get("foreign_keys", ())) for t in tables),
             "expressions": len(exprs)}
 
 
@@ -334,7 +352,7 @@ def markdown(rows: list[dict], where: str, repeat: int, command: str) -> str:
         "database migrated to schema.yaml (in sync); `generate`: one run into an empty output directory. "
         "Peak RSS is the child's own ru_maxrss. Load: 1-minute load average after the row.",
         "",
-        "| N tables | check bounds | schema.yaml | columns | indexes | constraints | distinct expressions "
+        "| N tables | check bounds | schema.yaml | columns | indexes | constraints (FKs) | distinct expressions "
         "| `diff`, state.json matches: wall | CPU | peak RSS "
         "| `diff`, no state (parse YAML): wall | CPU | peak RSS "
         "| `generate` from scratch: wall | peak RSS | catalog queries | load |",
@@ -345,7 +363,7 @@ def markdown(rows: list[dict], where: str, repeat: int, command: str) -> str:
         q = sorted(set(f["seen"]) | set(s["seen"]))
         out.append(
             f"| {r['n']:,} | {r['mode']} | {r['bytes'] / 1e6:.2f} MB | {r['columns']:,} | {r['indexes']:,} "
-            f"| {r['constraints']:,} | {r['expressions']:,} "
+            f"| {r['constraints']:,} ({r['foreign_keys']:,}) | {r['expressions']:,} "
             f"| **{f['median']:.3f} s** ({f['min']:.3f}-{f['max']:.3f}) | {f['cpu']:.3f} s | {mib(f['rss'])} "
             f"| {s['median']:.2f} s ({s['min']:.2f}-{s['max']:.2f}) | {s['cpu']:.2f} s | {mib(s['rss'])} "
             f"| {g['median']:.2f} s | {mib(g['rss'])} | {', '.join(map(str, q))} | {r['load']:.1f} |")

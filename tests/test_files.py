@@ -349,3 +349,36 @@ def test_carriage_return_inside_a_string_literal(schemac, tmp_path):
     (path,) = migration_files(tmp_path / "generated")
     if b"\r" in path.read_bytes():
         pytest.xfail("ddl.py renders a CR inside a comment literal as a raw CR byte (proposed: E'..\\r..')")
+
+
+# -- stdout that cannot be written ------------------------------------------------------------------------
+
+def _run_to(stdout, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    exe = shutil.which("schemac", path=os.path.dirname(sys.executable)) or shutil.which("schemac")
+    return subprocess.run([exe, *args], cwd=cwd, stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("command", [("schema-json",), ("generate", "--dry-run"), ("diff",)])
+def test_a_full_disk_on_stdout_is_one_line_and_exit_2(tmp_path, db_url, command):
+    """`schemac ... > file` on a full disk: the report is incomplete, so exit 2 with one line, never a
+    traceback. `diff` also ends the process its own way (cli._end_process): same outcome."""
+    (tmp_path / "schema.yaml").write_text(SCHEMA, encoding="utf-8")
+    args = [*command, "--database-url", db_url] if command == ("diff",) else list(command)
+    with open("/dev/full", "w") as full:
+        r = _run_to(full, *args, cwd=tmp_path)
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines()[-1] == "schemac: error: No space left on device", r.stderr
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
+    """`schemac schema-json | true`: the pipe is closed before anything is read. No traceback, no
+    message for a reader that is gone; exit 2 says the output is incomplete."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        r = _run_to(write_end, "schema-json", cwd=tmp_path)
+    finally:
+        os.close(write_end)
+    assert r.returncode == 2
+    assert r.stderr == ""

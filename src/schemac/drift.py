@@ -7,8 +7,9 @@ What makes this fast on a large schema (numbers in docs/benchmarks-catalog.md):
   compiled model with every source line there, and reading it is ~35x faster than parsing the YAML.
   Otherwise (no record, schema.yaml edited since, another version, a damaged file) schema.yaml is
   parsed as ever; both ways give the same model, so the same report and the same errors.
-- The catalog is read on a worker thread, started first: the server answers the catalog queries
-  while this process decodes the model, instead of one after the other.
+- The catalog is read on a worker thread, started as soon as psycopg is imported: the server answers
+  the catalog queries while this process imports sqlglot and decodes the model, instead of one after
+  the other. The worker only fetches rows; the model is built from them here, once they are in.
 - No cyclic garbage collection while modules load and the models are built; nothing is imported
   that the run does not use (no YAML on the fast path, no DDL when there is nothing to fix).
 """
@@ -18,10 +19,11 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import queue
 import sys
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
 
 if TYPE_CHECKING:  # imported lazily: `schemac diff` loads only what it uses, in the order it needs it
@@ -42,6 +44,9 @@ class DriftResult:
     sql: str
     desired_from: str = "schema.yaml"  # or "state.json": where the desired model came from (never rendered)
     unmanaged: tuple = ()  # objects schemac does not manage, listed (differences too, with strict)
+    # (actual, desired): the two models compared, for a caller that wants to look further; `schemac
+    # diff` also keeps them alive to the end of the process, which it ends without freeing them.
+    compared: Optional[tuple[Schema, Schema]] = field(default=None, repr=False, compare=False)
 
     def render(self, fmt: str) -> str:
         from .report import render_github, render_json, render_text
@@ -71,6 +76,7 @@ class _CatalogRead:
     def __init__(self, url: Optional[str], connect_timeout: int, statement_timeout_ms: int, lock_timeout_ms: int):
         self._args = (url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
         self.with_history = True
+        self._rows: queue.SimpleQueue = queue.SimpleQueue()  # (query name, rows) as they come; None: no more
         self._namespaces: Optional[tuple[str, ...]] = None
         self._go = threading.Event()
         self._abandoned = False
@@ -80,10 +86,10 @@ class _CatalogRead:
         self._thread.start()
 
     def _run(self) -> None:
-        # The caller imported schemac.introspect (psycopg, sqlglot) before starting us: no two
-        # threads ever import the same modules at once.
+        # The caller imported schemac.introspect and schemac.history (psycopg, no sqlglot) before
+        # starting us, and we import nothing else: no two threads ever import the same module at once.
         from .history import read_history
-        from .introspect import connect, database_label, introspect
+        from .introspect import connect, database_label, read_catalog
 
         url, connect_timeout, statement_timeout_ms, lock_timeout_ms = self._args
         try:
@@ -93,11 +99,14 @@ class _CatalogRead:
                 if self._abandoned:
                     return
                 assert self._namespaces is not None
-                result = introspect(conn, self._namespaces, statement_timeout_ms, lock_timeout_ms)
+                result = read_catalog(conn, self._namespaces, statement_timeout_ms, lock_timeout_ms,
+                                      on_rows=lambda name, rows: self._rows.put((name, rows)))
                 history = read_history(conn) if self.with_history else None
             self._outcome = (label, result, history)
         except BaseException as e:  # re-raised in the caller's thread by result()
             self._error = e
+        finally:
+            self._rows.put(None)
 
     def start(self, namespaces: tuple[str, ...]) -> None:
         if not self._go.is_set():
@@ -109,14 +118,22 @@ class _CatalogRead:
         self._abandoned = True
         self._go.set()
 
-    def result(self, namespaces: tuple[str, ...]) -> Any:
+    def result(self, namespaces: tuple[str, ...], on_rows: Callable[[str, list], None]) -> Any:
+        """(label, CatalogRows, history rows); on_rows(name, rows) is called here, in the caller's
+        thread, for each query's rows as the worker gets them."""
         self.start(namespaces)
+        if self._namespaces == namespaces:
+            while (item := self._rows.get()) is not None:
+                on_rows(*item)
         self._thread.join()
         if self._namespaces != namespaces:
             # Started on a guess from state.json, and schema.yaml names other schemas: whatever came
             # of it (an error too), read again, here, for the right ones. A wrong guess costs time only.
             self._namespaces, self._outcome, self._error = namespaces, None, None
+            self._rows = queue.SimpleQueue()
             self._run()
+            while (item := self._rows.get()) is not None:
+                on_rows(*item)
         if self._error is not None:
             raise self._error
         return self._outcome
@@ -193,7 +210,7 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
     # CPU of a 1,000-table diff), except around the YAML loader and the differ: they parse SQL, and
     # sqlglot trees are cyclic garbage that must be collected.
     with _GCPause() as gc_pause:
-        from . import introspect as _  # noqa: F401  (psycopg, sqlglot) before the worker starts, see _CatalogRead
+        from . import history as _history, introspect  # noqa: F401  (psycopg) before the worker starts, see _CatalogRead
 
         with _quick_handoff():
             catalog = _CatalogRead(database_url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
@@ -214,7 +231,9 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
             from .diff import diff
             from .report import differences
 
-            label, result, history_rows = catalog.result(desired.namespaces)
+            builder = introspect.ModelBuilder()
+            label, rows, history_rows = catalog.result(desired.namespaces, builder.add)
+            result = introspect.IntrospectResult(builder.schema(), rows.queries, rows.server_version)
     # sqlx's bookkeeping table is not part of anyone's schema.
     actual = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in IGNORED_TABLES))
     changes = diff(actual, desired)
@@ -235,7 +254,7 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
 
         found += unmanaged_differences(unmanaged)
     return DriftResult(schema_path, label, result.server_version, result.queries, tuple(found),
-                       sql, desired_from, unmanaged)
+                       sql, desired_from, unmanaged, (actual, desired))
 
 
 class _GCPause:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
@@ -30,12 +29,8 @@ MAX_TYPED_NESTING = 8
 _TYPED_OPENERS = frozenset(DIALECT.parser_class.TYPE_TOKENS) | {TokenType.ARRAY, TokenType.STRUCT, TokenType.MAP}
 
 
-def check_nesting(text: str) -> None:
+def _check_nesting(tokens: list) -> None:
     """Refuse, in linear time, the nesting that makes sqlglot's parser take exponential time."""
-    try:
-        tokens = DIALECT.tokenize(text)
-    except Exception:
-        return  # the parser reports it
     stack: list[bool] = []
     typed = 0
     previous = None
@@ -53,13 +48,15 @@ def check_nesting(text: str) -> None:
         previous = kind
 
 
-@lru_cache(maxsize=8192)
-def _parse(text: str) -> exp.Expression:
-    if not text.strip():
-        raise ExpressionError("is empty")
-    check_nesting(text)
+def _sqlglot_parse(text: str) -> list[exp.Expression]:
+    """sqlglot's parse of `text` (tokenized once, for the nesting check and the parser), its errors
+    as ExpressionError."""
     try:
-        parsed = sqlglot.parse(text, dialect=DIALECT)
+        tokens = DIALECT.tokenize(text)
+        _check_nesting(tokens)
+        return [p for p in DIALECT.parser().parse(tokens, text) if p is not None]
+    except ExpressionError:
+        raise
     except (ParseError, TokenError) as e:
         detail = str(e).splitlines()[0] if str(e) else "syntax error"
         raise ExpressionError(f"is not valid SQL ({detail})") from None
@@ -67,7 +64,14 @@ def _parse(text: str) -> exp.Expression:
         raise ExpressionError("is nested too deeply to parse") from None
     except Exception as e:  # sqlglot's function builders raise IndexError, TypeError... on odd arguments
         raise ExpressionError(f"is not valid SQL (sqlglot: {type(e).__name__})") from None
-    parsed = [p for p in parsed if p is not None]
+
+
+@lru_cache(maxsize=8192)
+def _parse(text: str) -> tuple[exp.Expression, str]:
+    """The parsed expression and its PostgreSQL text (sqlglot's), validated; never mutate the tree."""
+    if not text.strip():
+        raise ExpressionError("is empty")
+    parsed = _sqlglot_parse(text)
     if len(parsed) != 1:
         raise ExpressionError(f"must be exactly one SQL expression, found {len(parsed)} statements")
     node = parsed[0]
@@ -76,21 +80,27 @@ def _parse(text: str) -> exp.Expression:
     for n in node.walk():
         n.comments = None  # SQL comments never travel into generated DDL
     try:
-        node.sql(dialect=DIALECT)  # what sqlglot can parse but not print would fail later, in generate
+        printed = node.sql(dialect=DIALECT)  # what sqlglot can parse but not print would fail later, in generate
     except Exception as e:
         raise ExpressionError(f"cannot be written as PostgreSQL (sqlglot: {type(e).__name__})") from None
-    return node
+    return node, printed
 
 
 def parse_expression(text: str) -> exp.Expression:
     """A fresh copy of the parsed expression (callers may embed it in a larger tree)."""
-    return _parse(text).copy()
+    return _parse(text)[0].copy()
+
+
+def parse_expression_printed(text: str) -> tuple[exp.Expression, str]:
+    """parse_expression(text), and that tree's PostgreSQL text as sqlglot prints it (already known)."""
+    node, printed = _parse(text)
+    return node.copy(), printed
 
 
 def referenced_columns(text: str) -> set[str]:
     """Column names an expression uses, as Postgres resolves them (unquoted names fold to lower case)."""
     out = set()
-    for c in _parse(text).find_all(exp.Column):
+    for c in _parse(text)[0].find_all(exp.Column):
         ident = c.this
         if isinstance(ident, exp.Identifier):
             out.add(ident.name if ident.quoted else ident.name.lower())
@@ -98,15 +108,7 @@ def referenced_columns(text: str) -> set[str]:
 
 
 def _parse_statement(sql: str, what: str) -> exp.Expression:
-    check_nesting(sql)
-    try:
-        parsed = [p for p in sqlglot.parse(sql, dialect=DIALECT) if p is not None]
-    except (ParseError, TokenError) as e:
-        raise ExpressionError(f"is not valid SQL ({str(e).splitlines()[0] if str(e) else 'syntax error'})") from None
-    except RecursionError:
-        raise ExpressionError("is nested too deeply to parse") from None
-    except Exception as e:  # sqlglot's function builders raise IndexError, TypeError... on odd arguments
-        raise ExpressionError(f"is not valid SQL (sqlglot: {type(e).__name__})") from None
+    parsed = _sqlglot_parse(sql)
     if len(parsed) != 1 or not isinstance(parsed[0], exp.Create):
         raise ExpressionError(f"is not a valid {what}")
     return parsed[0]

@@ -7,18 +7,16 @@ database and the repository disagree, so each is a difference (exit 1), next to 
 
 from __future__ import annotations
 
-from importlib import resources
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import psycopg
 
 from .apply import checksum
+from .introspect import sql_text
 from .migrations import Layout
-from .report import Difference
 
-
-def _query() -> str:
-    return resources.files("schemac").joinpath("sql", "sqlx_history.sql").read_text(encoding="utf-8")
+if TYPE_CHECKING:  # report imports the differ and sqlglot: `schemac diff` reads history before it needs them
+    from .report import Difference
 
 
 def read_history(conn: psycopg.Connection) -> Optional[list[tuple]]:
@@ -32,10 +30,12 @@ def read_history(conn: psycopg.Connection) -> Optional[list[tuple]]:
         readable = conn.execute("SELECT has_table_privilege('_sqlx_migrations', 'SELECT')").fetchone()
         if not readable or not readable[0]:
             return None
-        return [tuple(r) for r in conn.execute(_query())]  # type: ignore[arg-type]
+        return [tuple(r) for r in conn.execute(sql_text("sqlx_history"))]  # type: ignore[arg-type]
 
 
 def history_differences(rows: list[tuple], layout: Layout) -> list[Difference]:
+    from .report import Difference
+
     files = {m.version: m for m in layout.migrations() if not m.filename.endswith(".down.sql")}
     applied = {int(r[0]): r for r in rows}
     out: list[Difference] = []

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
-from importlib import resources
 from typing import Optional
 
 import psycopg
 
 from .drift import IGNORED_TABLES
 from .errors import SchemacError
-from .introspect import connect, database_label, introspect
+from .introspect import connect, database_label, introspect, sql_text
 from .model import Schema
 from .yamlwriter import dump_schema
 
@@ -24,7 +23,7 @@ class InspectResult:
 
 
 def _namespaces(conn: psycopg.Connection) -> tuple[str, ...]:
-    query = resources.files("schemac").joinpath("sql", "namespaces.sql").read_text(encoding="utf-8")
+    query = sql_text("namespaces")
     try:
         with conn.transaction():
             conn.execute("SET TRANSACTION READ ONLY")

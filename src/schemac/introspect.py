@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 from urllib.parse import unquote
 
 import psycopg
@@ -29,9 +28,8 @@ from .errors import SchemacError
 from .model import (Check, Column, Domain, Enum, Extension, ForeignKey, Identity, Index, IndexElement, Nulls,
                     PartitionOf, Partitioning, PrimaryKey, Schema, Sequence, SequenceOptions, Table, Unique,
                     Unmanaged)
-from .sqltypes import TypeSyntaxError, canonical_type
 
-__all__ = ["IntrospectResult", "connect", "introspect", "redact_url"]
+__all__ = ["CatalogRows", "IntrospectResult", "build", "connect", "introspect", "read_catalog", "redact_url"]
 
 APPLICATION_NAME = "schemac"
 # One whole-database query per kind of object: the count does not grow with the database.
@@ -41,6 +39,16 @@ _QUERY_FILES = ("tables", "columns", "constraints", "indexes", "enums", "domains
 # indoption bits (src/include/catalog/pg_index.h)
 _INDOPTION_DESC = 0x0001
 _INDOPTION_NULLS_FIRST = 0x0002
+
+
+@dataclass(frozen=True)
+class CatalogRows:
+    """What the catalog queries returned, before it becomes a model. Reading needs psycopg only, so
+    `schemac diff` can put the queries in flight before it has imported sqlglot (see drift.py)."""
+
+    rows: dict[str, list[dict[str, Any]]]
+    queries: int
+    server_version: int
 
 
 @dataclass(frozen=True)
@@ -127,10 +135,15 @@ def connect(url: Optional[str], connect_timeout: int = 10) -> psycopg.Connection
 
 # -- reading the catalog ------------------------------------------------------------------------
 
+_SQL_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sql")
+
+
 @lru_cache(maxsize=None)
-def _query(name: str) -> str:
-    """The text of ``sql/<name>.sql``, shipped as package data."""
-    return resources.files("schemac").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+def sql_text(name: str) -> str:
+    """The text of ``sql/<name>.sql``, shipped as package data (read from beside this module: the
+    package is always installed as files, and importlib.resources costs `schemac diff` ~8 ms to import)."""
+    with open(os.path.join(_SQL_DIR, f"{name}.sql"), encoding="utf-8") as f:
+        return f.read()
 
 
 def database_label(conn: psycopg.Connection) -> str:
@@ -170,7 +183,7 @@ class _Session:
         self.queries += 1
         # prepare=False: no server-side prepared statements, so poolers in transaction mode are fine.
         with self.conn.cursor(row_factory=dict_row) as cur:
-            cur.execute(_query(name), self.params, prepare=False)
+            cur.execute(sql_text(name), self.params, prepare=False)
             return cur.fetchall()
 
 
@@ -213,6 +226,22 @@ def introspect(conn: psycopg.Connection, schemas: tuple[str, ...], statement_tim
 
     Extensions belong to the database, not to a schema: all of them are read whatever ``schemas`` says.
     """
+    return build(read_catalog(conn, schemas, statement_timeout_ms, lock_timeout_ms))
+
+
+def build(catalog: CatalogRows) -> IntrospectResult:
+    """The model of what :func:`read_catalog` returned."""
+    builder = ModelBuilder()
+    for name, rows in catalog.rows.items():
+        builder.add(name, rows)
+    return IntrospectResult(schema=builder.schema(), queries=catalog.queries, server_version=catalog.server_version)
+
+
+def read_catalog(conn: psycopg.Connection, schemas: tuple[str, ...], statement_timeout_ms: int = 30000,
+                 lock_timeout_ms: int = 5000,
+                 on_rows: Optional[Callable[[str, list[dict[str, Any]]], None]] = None) -> CatalogRows:
+    """The rows of every catalog query, from one READ ONLY snapshot transaction that is rolled back.
+    ``on_rows(name, rows)`` is told of each query's rows as soon as they are in."""
     label = database_label(conn)
     if conn.closed:
         raise SchemacError(f"introspecting {label}: the connection is closed")
@@ -227,21 +256,27 @@ def introspect(conn: psycopg.Connection, schemas: tuple[str, ...], statement_tim
     session = _Session(conn, tuple(schemas))
     try:
         _begin(conn, statement_timeout_ms, lock_timeout_ms)
-        rows = {name: session.fetch(name) for name in _QUERY_FILES}
+        rows = {}
+        for name in _QUERY_FILES:
+            rows[name] = session.fetch(name)
+            if on_rows is not None:
+                on_rows(name, rows[name])
         server_version = conn.info.server_version
     except psycopg.Error as e:
         raise SchemacError(_error_message(e, label, statement_timeout_ms, lock_timeout_ms, secrets)) from None
     finally:
         _rollback_quietly(conn)
         _restore_autocommit(conn, was_autocommit)
-    schema = _build_schema(rows)
-    return IntrospectResult(schema=schema, queries=session.queries, server_version=server_version)
+    return CatalogRows(rows=rows, queries=session.queries, server_version=server_version)
 
 
 # -- catalog rows -> model ----------------------------------------------------------------------
 
+@lru_cache(maxsize=None)
 def _canonical(type_text: str) -> str:
-    """format_type() text in the same canonical spelling as the loader's."""
+    """format_type() text in the same canonical spelling as the loader's (a few distinct texts per database)."""
+    from .sqltypes import TypeSyntaxError, canonical_type  # sqlglot: imported when the model is built
+
     try:
         return canonical_type(type_text)
     except TypeSyntaxError:
@@ -337,32 +372,50 @@ def _foreign_key(con: dict[str, Any]) -> ForeignKey:
         initially_deferred=con["initially_deferred"], not_valid=con["not_valid"], comment=con["comment"])
 
 
-def _group(rows: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
-    """Rows by table oid: the queries cover the whole database, tables are assembled afterwards."""
-    out: dict[int, list[dict[str, Any]]] = {}
+def _by_table(rows: list[dict[str, Any]], make: Any) -> dict[int, list[Any]]:
+    """make(row) for every row, by table oid: the queries cover the whole database, tables are
+    assembled afterwards."""
+    out: dict[int, list[Any]] = {}
     for row in rows:
-        out.setdefault(row["table_oid"], []).append(row)
+        out.setdefault(row["table_oid"], []).append(make(row))
     return out
 
 
-def _table(row: dict[str, Any], columns: list[dict[str, Any]], constraints: list[dict[str, Any]],
-           indexes: list[dict[str, Any]]) -> Table:
+@dataclass
+class _Constraints:
+    """The constraints of one table, as the catalog lists them (sorted by _table)."""
+
     primary_key: Optional[PrimaryKey] = None
-    uniques: list[Unique] = []
-    checks: list[Check] = []
-    foreign_keys: list[ForeignKey] = []
-    for con in constraints:
+    uniques: list[Unique] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+
+
+def _constraints_by_table(rows: list[dict[str, Any]]) -> dict[int, _Constraints]:
+    out: dict[int, _Constraints] = {}
+    for con in rows:
+        found = out.get(con["table_oid"])
+        if found is None:
+            found = out[con["table_oid"]] = _Constraints()
         if con["kind"] == "p":
-            primary_key = PrimaryKey(columns=tuple(con["column_names"]), name=con["constraint_name"],
-                                     comment=con["comment"])
+            found.primary_key = PrimaryKey(columns=tuple(con["column_names"]), name=con["constraint_name"],
+                                           comment=con["comment"])
         elif con["kind"] == "u":
-            uniques.append(Unique(columns=tuple(con["column_names"]), name=con["constraint_name"],
-                                  comment=con["comment"], nulls_not_distinct=con["nulls_not_distinct"]))
+            found.uniques.append(Unique(columns=tuple(con["column_names"]), name=con["constraint_name"],
+                                        comment=con["comment"], nulls_not_distinct=con["nulls_not_distinct"]))
         elif con["kind"] == "c":
-            checks.append(Check(name=con["constraint_name"], expression=con["expression"], comment=con["comment"],
-                                not_valid=con["not_valid"]))
+            found.checks.append(Check(name=con["constraint_name"], expression=con["expression"],
+                                      comment=con["comment"], not_valid=con["not_valid"]))
         elif con["kind"] == "f":
-            foreign_keys.append(_foreign_key(con))
+            found.foreign_keys.append(_foreign_key(con))
+    return out
+
+
+_NO_CONSTRAINTS = _Constraints()
+
+
+def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: _Constraints,
+           indexes: list[Index]) -> Table:
     partition_by: Optional[Partitioning] = None
     if row["partition_strategy"]:
         partition_by = Partitioning(strategy=row["partition_strategy"], key=row["partition_key"])
@@ -373,13 +426,13 @@ def _table(row: dict[str, Any], columns: list[dict[str, Any]], constraints: list
     return Table(
         name=row["table_name"],
         schema=row["schema_name"],
-        columns=tuple(_column(c) for c in sorted(columns, key=lambda c: c["position"])),
-        primary_key=primary_key,
-        uniques=tuple(sorted(uniques, key=lambda u: u.name or "")),
-        checks=tuple(sorted(checks, key=lambda c: c.name)),
-        indexes=tuple(sorted((_index(i) for i in indexes), key=lambda i: i.name)),
+        columns=tuple(c for _, c in sorted(columns, key=lambda pc: pc[0])),
+        primary_key=constraints.primary_key,
+        uniques=tuple(sorted(constraints.uniques, key=lambda u: u.name or "")),
+        checks=tuple(sorted(constraints.checks, key=lambda c: c.name)),
+        indexes=tuple(sorted(indexes, key=lambda i: i.name)),
         comment=row["comment"],
-        foreign_keys=tuple(sorted(foreign_keys, key=lambda f: f.name or "")),
+        foreign_keys=tuple(sorted(constraints.foreign_keys, key=lambda f: f.name or "")),
         partition_by=partition_by,
         partition_of=partition_of,
     )
@@ -406,26 +459,41 @@ def _sequence(row: dict[str, Any]) -> Sequence:
                     comment=row["comment"])
 
 
-def _build_schema(rows: dict[str, list[dict[str, Any]]]) -> Schema:
-    """Assemble the model from whole-database row sets; rows of tables not in ``tables`` are dropped.
+class ModelBuilder:
+    """Builds the model from the catalog queries' rows, one query at a time, in any order: `schemac
+    diff` turns each result into model objects while the server is still answering the next query."""
 
-    Everything is sorted here, with Python's code-point order, so the model does not depend on the
-    server's collation.
-    """
-    by_columns, by_constraints, by_indexes = _group(rows["columns"]), _group(rows["constraints"]), \
-        _group(rows["indexes"])
-    built = [
-        _table(row, by_columns.get(row["table_oid"], []), by_constraints.get(row["table_oid"], []),
-               by_indexes.get(row["table_oid"], []))
-        for row in rows["tables"]
-    ]
-    built.sort(key=lambda t: (t.schema, t.name))
-    enums = sorted((_enum(r) for r in rows["enums"]), key=lambda e: (e.schema, e.name))
-    domains = sorted((_domain(r) for r in rows["domains"]), key=lambda d: (d.schema, d.name))
-    sequences = sorted((_sequence(r) for r in rows["sequences"]), key=lambda s: (s.schema, s.name))
-    extensions = sorted((Extension(name=r["extension_name"], schema=r["schema_name"]) for r in rows["extensions"]),
-                        key=lambda e: e.name)
-    unmanaged = sorted((Unmanaged(kind=r["kind"], schema=r["schema_name"], name=r["object_name"])
-                        for r in rows["unmanaged"]), key=lambda u: (u.kind, u.schema, u.name))
-    return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
-                  sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged))
+    def __init__(self) -> None:
+        self._rows: dict[str, list[dict[str, Any]]] = {}
+        self._columns: dict[int, list[tuple[int, Column]]] = {}
+        self._constraints: dict[int, _Constraints] = {}
+        self._indexes: dict[int, list[Index]] = {}
+
+    def add(self, name: str, rows: list[dict[str, Any]]) -> None:
+        if name == "columns":
+            self._columns = _by_table(rows, lambda r: (r["position"], _column(r)))
+        elif name == "constraints":
+            self._constraints = _constraints_by_table(rows)
+        elif name == "indexes":
+            self._indexes = _by_table(rows, _index)
+        else:
+            self._rows[name] = rows
+
+    def schema(self) -> Schema:
+        """Everything is sorted here, with Python's code-point order, so the model does not depend on
+        the server's collation. Rows of tables that tables.sql left out are dropped."""
+        rows = self._rows
+        built = [_table(row, self._columns.get(row["table_oid"], []),
+                        self._constraints.get(row["table_oid"], _NO_CONSTRAINTS),
+                        self._indexes.get(row["table_oid"], []))
+                 for row in rows["tables"]]
+        built.sort(key=lambda t: (t.schema, t.name))
+        enums = sorted((_enum(r) for r in rows["enums"]), key=lambda e: (e.schema, e.name))
+        domains = sorted((_domain(r) for r in rows["domains"]), key=lambda d: (d.schema, d.name))
+        sequences = sorted((_sequence(r) for r in rows["sequences"]), key=lambda s: (s.schema, s.name))
+        extensions = sorted((Extension(name=r["extension_name"], schema=r["schema_name"]) for r in rows["extensions"]),
+                            key=lambda e: e.name)
+        unmanaged = sorted((Unmanaged(kind=r["kind"], schema=r["schema_name"], name=r["object_name"])
+                            for r in rows["unmanaged"]), key=lambda u: (u.kind, u.schema, u.name))
+        return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
+                      sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged))

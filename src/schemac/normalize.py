@@ -19,7 +19,7 @@ from typing import Optional
 from sqlglot import exp
 
 from .dialect import DIALECT
-from .expressions import parse_expression
+from .expressions import parse_expression, parse_expression_printed
 
 _TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR,
                exp.DataType.Type.BPCHAR, exp.DataType.Type.NAME}
@@ -160,7 +160,8 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Neg) and isinstance(_unparen(node.this), exp.Literal) and not _unparen(node.this).is_string:
         return _number("-" + _unparen(node.this).this) or node
     if isinstance(node, exp.Literal) and not node.is_string:
-        return _number(node.this) or node
+        number = _number(node.this)
+        return node if number is None or number.this == node.this else number
     if isinstance(node, exp.Between):
         return exp.and_(
             exp.GTE(this=node.this.copy(), expression=node.args["low"].copy()),
@@ -191,18 +192,31 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         return exp.Literal.string(node.this)
     if isinstance(node, exp.UnicodeString) and not node.args.get("escape"):
         return exp.Literal.string(_UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), node.this))
-    if isinstance(node, exp.Identifier):
-        return exp.Identifier(this=node.this if node.quoted else node.this.lower(), quoted=True)
+    if isinstance(node, exp.Identifier) and not node.quoted:
+        return exp.Identifier(this=node.this.lower(), quoted=True)
     return node
 
 
-def _fixpoint(tree: exp.Expression) -> exp.Expression:
-    for _ in range(8):
-        before = tree.sql(dialect=DIALECT)
-        tree = tree.transform(_rewrite, copy=False)
-        if tree.sql(dialect=DIALECT) == before:
+def _rewrite_node(node: exp.Expression) -> exp.Expression:
+    """_rewrite until it leaves the node alone (`((x))` -> `(x)` -> `x`), so that one pass of
+    transform() mostly reaches the normal form and the next one only confirms it."""
+    for _ in range(16):
+        new = _rewrite(node)
+        if new is node:
             break
-    return tree
+        node = new
+    return node
+
+
+def _fixpoint(tree: exp.Expression, printed: str) -> str:
+    """The text of `tree` rewritten until a pass changes nothing; `printed` is its text as it is."""
+    for _ in range(8):
+        tree = tree.transform(_rewrite_node, copy=False)
+        after = tree.sql(dialect=DIALECT)  # (copy=False would be faster, but the generator reparents nodes)
+        if after == printed:
+            break
+        printed = after
+    return printed
 
 
 @lru_cache(maxsize=16384)
@@ -211,10 +225,10 @@ def normal_form(text: Optional[str]) -> Optional[str]:
     if text is None:
         return None
     try:
-        tree = parse_expression(text)
+        tree, printed = parse_expression_printed(text)
     except ValueError:
         return " ".join(text.split())
-    return _fixpoint(tree).sql(dialect=DIALECT)
+    return _fixpoint(tree, printed)
 
 
 def same_expression(a: Optional[str], b: Optional[str]) -> bool:

@@ -19,9 +19,8 @@ SELECT con.conrelid AS table_oid,
        con.contype::text AS kind,
        CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid) END AS expression,
        ARRAY(
-         SELECT a.attname::text
+         SELECT (SELECT a.attname::text FROM pg_catalog.pg_attribute a WHERE a.attrelid = con.conrelid AND a.attnum = k.attnum)
          FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
-         JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
          ORDER BY k.ord
        ) AS column_names,
        NOT con.convalidated AS not_valid,
@@ -31,9 +30,8 @@ SELECT con.conrelid AS table_oid,
        rn.nspname::text AS ref_schema,
        rc.relname::text AS ref_table,
        ARRAY(
-         SELECT a.attname::text
+         SELECT (SELECT a.attname::text FROM pg_catalog.pg_attribute a WHERE a.attrelid = con.confrelid AND a.attnum = k.attnum)
          FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
-         JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
          ORDER BY k.ord
        ) AS ref_column_names,
        CASE con.confdeltype WHEN 'a' THEN 'no action' WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade'
@@ -41,10 +39,12 @@ SELECT con.conrelid AS table_oid,
        CASE con.confupdtype WHEN 'a' THEN 'no action' WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade'
                             WHEN 'n' THEN 'set null' WHEN 'd' THEN 'set default' END AS on_update,
        con.confmatchtype::text AS match_type,
-       pg_catalog.obj_description(con.oid, 'pg_constraint') AS comment
+       d.description AS comment
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_description d
+       ON d.objoid = con.oid AND d.classoid = 'pg_catalog.pg_constraint'::regclass AND d.objsubid = 0
 LEFT JOIN pg_catalog.pg_index ix ON con.contype = 'u' AND ix.indexrelid = con.conindid
 LEFT JOIN pg_catalog.pg_class rc ON con.contype = 'f' AND rc.oid = con.confrelid
 LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace

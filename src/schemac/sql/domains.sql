@@ -16,15 +16,19 @@ SELECT t.oid AS type_oid,
                   'name', con.conname::text,
                   'expression', pg_catalog.pg_get_expr(con.conbin, 0),
                   'not_valid', NOT con.convalidated,
-                  'comment', pg_catalog.obj_description(con.oid, 'pg_constraint'))
+                  'comment', cd.description)
                 ORDER BY con.conname COLLATE "C")
          FROM pg_catalog.pg_constraint con
+         LEFT JOIN pg_catalog.pg_description cd
+                ON cd.objoid = con.oid AND cd.classoid = 'pg_catalog.pg_constraint'::regclass AND cd.objsubid = 0
          WHERE con.contypid = t.oid
            AND con.contype = 'c'
        ), '[]'::json) AS checks,
-       pg_catalog.obj_description(t.oid, 'pg_type') AS comment
+       d.description AS comment
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+LEFT JOIN pg_catalog.pg_description d
+       ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_type'::regclass AND d.objsubid = 0
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND t.typtype = 'd'
   AND NOT EXISTS (

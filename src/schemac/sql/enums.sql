@@ -11,9 +11,11 @@ SELECT t.oid AS type_oid,
          WHERE e.enumtypid = t.oid
          ORDER BY e.enumsortorder
        ) AS labels,
-       pg_catalog.obj_description(t.oid, 'pg_type') AS comment
+       d.description AS comment
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+LEFT JOIN pg_catalog.pg_description d
+       ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_type'::regclass AND d.objsubid = 0
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND t.typtype = 'e'
   AND NOT EXISTS (

@@ -20,9 +20,8 @@ SELECT i.indrelid AS table_oid,
        am.amname::text AS method,
        i.indnkeyatts AS key_count,
        ARRAY(
-         SELECT a.attname::text
+         SELECT (SELECT a.attname::text FROM pg_catalog.pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = k.attnum)
          FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
-         LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum <> 0
          ORDER BY k.ord
        ) AS attnames,
        ARRAY(
@@ -32,22 +31,25 @@ SELECT i.indrelid AS table_oid,
        ) AS expressions,
        i.indoption::int2[] AS options,
        ARRAY(
-         SELECT CASE WHEN opc.opcdefault THEN NULL
-                     WHEN opn.nspname = 'pg_catalog' THEN opc.opcname::text
-                     ELSE opn.nspname::text || '.' || opc.opcname::text END
+         SELECT (SELECT CASE WHEN opc.opcdefault THEN NULL
+                             WHEN opn.nspname = 'pg_catalog' THEN opc.opcname::text
+                             ELSE opn.nspname::text || '.' || opc.opcname::text END
+                 FROM pg_catalog.pg_opclass opc
+                 JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
+                 WHERE opc.oid = k.opcoid)
          FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS k(opcoid, ord)
-         JOIN pg_catalog.pg_opclass opc ON opc.oid = k.opcoid
-         JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
          ORDER BY k.ord
        ) AS opclasses,
        i.indnullsnotdistinct AS nulls_not_distinct,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate,
-       pg_catalog.obj_description(i.indexrelid, 'pg_class') AS comment
+       d.description AS comment
 FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_catalog.pg_am am ON am.oid = ic.relam
 JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_description d
+       ON d.objoid = i.indexrelid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind IN ('r', 'p')
   AND NOT EXISTS (

@@ -18,10 +18,12 @@ SELECT c.oid AS sequence_oid,
        s.seqcycle AS seq_cycle,
        owner.table_name AS owned_table,
        owner.column_name AS owned_column,
-       pg_catalog.obj_description(c.oid, 'pg_class') AS comment
+       d.description AS comment
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid
+LEFT JOIN pg_catalog.pg_description d
+       ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
 LEFT JOIN LATERAL (
         SELECT tc.relname::text AS table_name, ta.attname::text AS column_name
         FROM pg_catalog.pg_depend dep

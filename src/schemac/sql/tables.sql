@@ -11,7 +11,7 @@
 SELECT c.oid AS table_oid,
        n.nspname::text AS schema_name,
        c.relname::text AS table_name,
-       pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
+       d.description AS comment,
        CASE pt.partstrat WHEN 'r' THEN 'range' WHEN 'l' THEN 'list' WHEN 'h' THEN 'hash' END AS partition_strategy,
        CASE WHEN c.relkind = 'p'
             THEN substring(pg_catalog.pg_get_partkeydef(c.oid) FROM '^[A-Za-z]+ \((.*)\)$') END AS partition_key,
@@ -20,6 +20,8 @@ SELECT c.oid AS table_oid,
        CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partition_bound
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_description d
+       ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
 LEFT JOIN pg_catalog.pg_partitioned_table pt ON pt.partrelid = c.oid
 LEFT JOIN pg_catalog.pg_inherits inh ON c.relispartition AND inh.inhrelid = c.oid
 LEFT JOIN pg_catalog.pg_class pc ON pc.oid = inh.inhparent
