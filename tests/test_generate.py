@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 
 import pytest
@@ -51,10 +52,23 @@ def test_generate_twice_writes_one_file(schemac, tmp_path):
 def test_comment_only_edit_of_schema_writes_nothing(schemac, tmp_path):
     (tmp_path / "schema.yaml").write_text(SCHEMA)
     assert schemac("generate").returncode == 0
+    state_path = tmp_path / "generated" / "state.json"
+    recorded = json.loads(state_path.read_text())
     (tmp_path / "schema.yaml").write_text("# reviewed\n" + SCHEMA)
+    assert schemac("generate", "--check").returncode == 0
+    assert json.loads(state_path.read_text()) == recorded  # --check writes nothing, not even the record
     r = schemac("generate")
     assert r.returncode == 0 and "describes the recorded schema" in r.stdout
+    assert "no migration written (recorded the edited schema.yaml in generated/state.json)" in r.stdout
     assert len(migrations(tmp_path)) == 1
+    # The record now holds this text (so `schemac diff` takes the fast path again), with its line numbers,
+    # under the same last migration; a second run has nothing left to record.
+    after = json.loads(state_path.read_text())
+    assert after["schema_sha256"] == hashlib.sha256(("# reviewed\n" + SCHEMA).encode()).hexdigest()
+    assert after["migration"] == recorded["migration"]
+    assert after["tables"][0]["source"] == "schema.yaml:3:3" and recorded["tables"][0]["source"] == "schema.yaml:2:3"
+    again = schemac("generate")
+    assert "schema.yaml has not changed" in again.stdout and "nothing written" in again.stdout
 
 
 def test_new_version_is_greater_than_existing_even_with_clock_behind(schemac, tmp_path):

@@ -104,9 +104,15 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     changes = diff(current, desired)
     if not changes:
         last = f" (last migration: {state.migration})" if state else ""
-        why = "schema.yaml has not changed" if state and state.schema_sha256 == digest else \
-            "schema.yaml describes the recorded schema"
-        return Result("unchanged", f"No changes: {why}{last}; nothing written.", notices=notices)
+        if state is None or state.schema_sha256 == digest:
+            why = "schema.yaml has not changed" if state else "schema.yaml describes the recorded schema"
+            return Result("unchanged", f"No changes: {why}{last}; nothing written.", notices=notices)
+        if mode == "write" and _rerecord(layout, state, desired, digest):
+            return Result("unchanged", f"No changes: schema.yaml describes the recorded schema{last}; no migration "
+                                       f"written (recorded the edited schema.yaml in {layout.state_path}).",
+                          notices=notices)
+        return Result("unchanged", f"No changes: schema.yaml describes the recorded schema{last}; nothing written.",
+                      notices=notices)
     if mode == "check":
         lines = [f"schema.yaml has {len(changes)} change(s) not yet in a migration (run `schemac generate`):"]
         lines += [f"  {c.kind.replace('_', ' ')} {c.path}" + (f"  [{c.source}]" if c.source else "") for c in changes]
@@ -151,6 +157,18 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     written = ", ".join(paths)
     return Result("written", f"Wrote {written} ({summary}).", "".join(b for _, _, b in files), tuple(paths),
                   tuple(changes), notices)
+
+
+def _rerecord(layout: Layout, state: State, desired: Schema, digest: str) -> bool:
+    """schema.yaml was edited without changing the schema (a comment, a reordering, another spelling of
+    the same check): record it, under the same last migration, so that `schemac diff` can keep using
+    the record instead of parsing schema.yaml, and reports this file's line numbers. Only a cache: if
+    it cannot be written, nothing is lost (diff parses schema.yaml)."""
+    try:
+        write_atomic(layout.state_path, State(digest, state.migration, desired).dumps())
+    except OSError:
+        return False
+    return True
 
 
 def _recover_interrupted(layout: Layout, state: Optional[State], desired: Schema, digest: str) -> Optional[Result]:
