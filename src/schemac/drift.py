@@ -171,9 +171,13 @@ def _from_state(schema_path: str, out_dir: Optional[str], start: Callable[[tuple
         return None
     try:
         start(namespaces_of(doc))  # a record without the hint
-        return schema_from_json(doc, os.fspath(schema_path), rebase_sources=True)
+        desired = schema_from_json(doc, os.fspath(schema_path), rebase_sources=True)
     except (KeyError, TypeError, IndexError, AttributeError, ValueError):
         return None
+    from .normalize import remember
+
+    remember(doc.get("normal_forms"))  # schema.yaml's expressions need no parse
+    return desired
 
 
 def no_database_given(database_url: Optional[str]) -> bool:

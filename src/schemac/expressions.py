@@ -67,8 +67,8 @@ def _sqlglot_parse(text: str) -> list[exp.Expression]:
 
 
 @lru_cache(maxsize=8192)
-def _parse(text: str) -> tuple[exp.Expression, str]:
-    """The parsed expression and its PostgreSQL text (sqlglot's), validated; never mutate the tree."""
+def _parse(text: str) -> exp.Expression:
+    """The parsed expression, validated; shared by every caller, so never mutate it."""
     if not text.strip():
         raise ExpressionError("is empty")
     parsed = _sqlglot_parse(text)
@@ -80,27 +80,33 @@ def _parse(text: str) -> tuple[exp.Expression, str]:
     for n in node.walk():
         n.comments = None  # SQL comments never travel into generated DDL
     try:
-        printed = node.sql(dialect=DIALECT)  # what sqlglot can parse but not print would fail later, in generate
+        node.sql(dialect=DIALECT)  # what sqlglot can parse but not print would fail later, in generate
     except Exception as e:
         raise ExpressionError(f"cannot be written as PostgreSQL (sqlglot: {type(e).__name__})") from None
-    return node, printed
+    return node
 
 
 def parse_expression(text: str) -> exp.Expression:
     """A fresh copy of the parsed expression (callers may embed it in a larger tree)."""
-    return _parse(text)[0].copy()
+    return _parse(text).copy()
 
 
-def parse_expression_printed(text: str) -> tuple[exp.Expression, str]:
-    """parse_expression(text), and that tree's PostgreSQL text as sqlglot prints it (already known)."""
-    node, printed = _parse(text)
-    return node.copy(), printed
+def parse_to_compare(text: str) -> exp.Expression:
+    """A fresh tree of one expression, comments dropped, for comparing spellings (normalize.py):
+    the same parser and nesting guard as the loader's, without its checks of what may go into DDL
+    (texts from the catalog are Postgres's own). ValueError if it is not exactly one expression."""
+    parsed = _sqlglot_parse(text)
+    if len(parsed) != 1:
+        raise ExpressionError(f"must be exactly one SQL expression, found {len(parsed)} statements")
+    for node in parsed[0].walk():
+        node.comments = None
+    return parsed[0]
 
 
 def referenced_columns(text: str) -> set[str]:
     """Column names an expression uses, as Postgres resolves them (unquoted names fold to lower case)."""
     out = set()
-    for c in _parse(text)[0].find_all(exp.Column):
+    for c in _parse(text).find_all(exp.Column):
         ident = c.this
         if isinstance(ident, exp.Identifier):
             out.add(ident.name if ident.quoted else ident.name.lower())

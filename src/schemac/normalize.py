@@ -11,6 +11,7 @@ The round-trip tests (generate -> apply -> introspect -> diff) keep this honest 
 
 from __future__ import annotations
 
+import os
 import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -19,12 +20,16 @@ from typing import Optional
 from sqlglot import exp
 
 from .dialect import DIALECT
-from .expressions import parse_expression, parse_expression_printed
+from .expressions import parse_expression, parse_to_compare
 
 _TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR,
                exp.DataType.Type.BPCHAR, exp.DataType.Type.NAME}
 T = exp.DataType.Type
 _NUMERIC_TYPES = {T.SMALLINT, T.INT, T.BIGINT, T.DECIMAL, T.FLOAT, T.DOUBLE, T.MONEY}
+# Where Postgres's implicit numeric promotions take an operand (integer to numeric, numeric to double
+# precision) when the other one is of the wider type. Dropped from the normal form: an explicit cast
+# to one of these (without a precision) in schema.yaml therefore compares equal to no cast.
+_PROMOTIONS = {T.DECIMAL, T.DOUBLE}
 
 _INTERVAL_UNITS = {
     "microsecond": (0, 0, 1), "millisecond": (0, 0, 1000), "second": (0, 0, 1_000_000),
@@ -136,6 +141,8 @@ def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
         return inner
     if isinstance(inner, (exp.Column, exp.Array, exp.Cast)) and kind in _TEXT_TYPES:
         return inner
+    if kind in _PROMOTIONS and not node.to.expressions:
+        return inner  # `n = 0.10` on an integer n is stored as `(n)::numeric = 0.10`
     return None
 
 
@@ -162,6 +169,11 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Literal) and not node.is_string:
         number = _number(node.this)
         return node if number is None or number.this == node.this else number
+    if isinstance(node, exp.Literal) and interval_value(node.this) is not None:
+        # `iv < '1 day'` on an interval column is stored as `iv < '1 day'::interval`, printed in
+        # Postgres's own style: compare by value, as an interval cast would. (A text that merely reads
+        # like an interval, `note <> '1 day'`, then equals '1 days': both sides agree, rarely matters.)
+        return _interval_literal(node.this)
     if isinstance(node, exp.Between):
         return exp.and_(
             exp.GTE(this=node.this.copy(), expression=node.args["low"].copy()),
@@ -180,6 +192,15 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
                     return exp.Not(this=in_)
                 if isinstance(node, exp.EQ) and kind == "any":
                     return in_
+    if isinstance(node, exp.In) and len(node.expressions) == 1 and not node.args.get("query") \
+            and not node.args.get("unnest") and not node.args.get("field"):
+        return exp.EQ(this=node.this, expression=node.expressions[0])  # Postgres stores `x IN (1)` as `x = 1`
+    if isinstance(node, exp.Not) and isinstance(_unparen(node.this), exp.EQ):
+        eq = _unparen(node.this)  # `x NOT IN (1)` is stored as `x <> 1`: NOT (a = b) is a <> b
+        return exp.NEQ(this=eq.this, expression=eq.expression)
+    if isinstance(node, exp.Not) and isinstance(_unparen(node.this), exp.NullSafeNEQ):
+        ne = _unparen(node.this)  # `a IS NOT DISTINCT FROM b` is stored as `NOT (a IS DISTINCT FROM b)`
+        return exp.NullSafeEQ(this=ne.this, expression=ne.expression)
     if isinstance(node, exp.Anonymous) and str(node.this).lower() == "now" and not node.expressions:
         return exp.CurrentTimestamp()
     if isinstance(node, exp.Interval) and isinstance(node.this, exp.Literal):
@@ -197,9 +218,18 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     return node
 
 
-def _rewrite_node(node: exp.Expression) -> exp.Expression:
-    """_rewrite until it leaves the node alone (`((x))` -> `(x)` -> `x`), so that one pass of
-    transform() mostly reaches the normal form and the next one only confirms it."""
+def _rewrite_tree(node: exp.Expression) -> exp.Expression:
+    """The tree in normal form, in one bottom-up pass: children first, then the node, rewritten until
+    no rule applies (`((x))` -> `(x)` -> `x`). No rule looks below a node's children, and the nodes a
+    rule builds hold children already in normal form, so one pass is enough (tests/test_normalize.py
+    checks normal_form(normal_form(x)) == normal_form(x))."""
+    for key, value in list(node.args.items()):
+        if isinstance(value, exp.Expression):
+            new = _rewrite_tree(value)
+            if new is not value:
+                node.set(key, new)
+        elif isinstance(value, list) and any(isinstance(v, exp.Expression) for v in value):
+            node.set(key, [_rewrite_tree(v) if isinstance(v, exp.Expression) else v for v in value])
     for _ in range(16):
         new = _rewrite(node)
         if new is node:
@@ -208,27 +238,76 @@ def _rewrite_node(node: exp.Expression) -> exp.Expression:
     return node
 
 
-def _fixpoint(tree: exp.Expression, printed: str) -> str:
-    """The text of `tree` rewritten until a pass changes nothing; `printed` is its text as it is."""
-    for _ in range(8):
-        tree = tree.transform(_rewrite_node, copy=False)
-        after = tree.sql(dialect=DIALECT)  # (copy=False would be faster, but the generator reparents nodes)
-        if after == printed:
-            break
-        printed = after
-    return printed
+# Normal forms recorded by `schemac generate` (state.json) for schema.yaml's own expressions: `diff`
+# then parses only the database's spellings. Filled by remember(), only with forms computed by this
+# very code (fingerprint()).
+_remembered: dict[str, str] = {}
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=None)
+def fingerprint() -> str:
+    """What normal forms depend on: this module, the parser's and the dialect's code, sqlglot's version.
+    A record made by other code is not used, even under the same schemac version number."""
+    import hashlib
+
+    import sqlglot
+
+    digest = hashlib.sha256(sqlglot.__version__.encode())
+    here = os.path.dirname(os.path.abspath(__file__))
+    for name in ("normalize.py", "expressions.py", "dialect.py"):
+        with open(os.path.join(here, name), "rb") as f:
+            digest.update(f.read())
+    return digest.hexdigest()
+
+
+def recorded_forms(texts: "set[str]") -> dict:
+    """The record of the normal forms of `texts`, for state.json."""
+    return {"fingerprint": fingerprint(), "forms": {t: normal_form(t) for t in sorted(texts)}}
+
+
+def remember(record: object) -> None:
+    """Take a record made by recorded_forms() with this code; anything else is ignored."""
+    if not isinstance(record, dict) or record.get("fingerprint") != fingerprint():
+        return
+    forms = record.get("forms")
+    if isinstance(forms, dict):
+        _remembered.update((k, v) for k, v in forms.items() if isinstance(k, str) and isinstance(v, str))
+
+
 def normal_form(text: Optional[str]) -> Optional[str]:
     """Canonical SQL text of an expression (None stays None). Unparsable text compares as itself."""
     if text is None:
         return None
+    known = _remembered.get(text)
+    return known if known is not None else _normal_form(text)
+
+
+_OPERATORS = (exp.Binary, exp.Not, exp.Neg, exp.Predicate)
+
+
+def _parenthesize(tree: exp.Expression) -> exp.Expression:
+    """Every operand that is itself an operation in parentheses. The rewrite drops all parentheses
+    (Postgres adds its own everywhere); printed without them, `NOT (a AND b)` and `(NOT a) AND b`
+    would both read `NOT a AND b`. Fully parenthesized, the text of a normal form has one meaning."""
+    for node in list(tree.walk()):
+        if isinstance(node, _OPERATORS) and not isinstance(node, exp.Paren):
+            for key in ("this", "expression"):
+                child = node.args.get(key)
+                if isinstance(child, _OPERATORS) and not isinstance(child, exp.Paren):
+                    node.set(key, exp.Paren(this=child))
+    return tree
+
+
+@lru_cache(maxsize=16384)
+def _normal_form(text: str) -> str:
     try:
-        tree, printed = parse_expression_printed(text)
-    except ValueError:
+        tree = _parenthesize(_rewrite_tree(parse_to_compare(text)))
+    except (ValueError, RecursionError):
         return " ".join(text.split())
-    return _fixpoint(tree, printed)
+    try:
+        return tree.sql(dialect=DIALECT)
+    except Exception:  # what sqlglot parses but cannot print compares as its text, as when unparsable
+        return " ".join(text.split())
 
 
 def same_expression(a: Optional[str], b: Optional[str]) -> bool:

@@ -24,7 +24,7 @@ from .model import Schema, Source
 
 FORMAT = 1
 # Top-level keys of the document that are not fields of the model.
-_DOC_KEYS = ("format", "comment", "schemac", "schema_sha256", "migration", "namespaces")
+_DOC_KEYS = ("format", "comment", "schemac", "schema_sha256", "migration", "namespaces", "normal_forms")
 
 
 def _encode(obj: Any) -> Any:
@@ -245,7 +245,29 @@ class State:
             "tables": [],
         }
         doc.update(schema_fields_to_json(self.schema))  # "tables" first, then enums, sequences... if any
+        # Derived, for `schemac diff`: how the differ reads each expression (see normalize.remember).
+        doc["normal_forms"] = normal_forms(self.schema)
         return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def normal_forms(schema: Schema) -> dict:
+    """The normal forms of every expression the differ compares by meaning: defaults, generated
+    columns, checks (of tables and domains), index keys and predicates (normalize.recorded_forms)."""
+    from .normalize import recorded_forms
+
+    texts: set[str] = set()
+    for t in schema.tables:
+        texts.update(x for c in t.columns for x in (c.default, c.generated) if x is not None)
+        texts.update(c.expression for c in t.checks)
+        for i in t.indexes:
+            texts.update(e.expression for e in i.elements if e.expression is not None)
+            if i.where is not None:
+                texts.add(i.where)
+    for d in schema.domains:
+        texts.update(c.expression for c in d.checks)
+        if d.default is not None:
+            texts.add(d.default)
+    return recorded_forms(texts)
 
 
 def read_state(path: str, source_file: Optional[str] = None) -> Optional[State]:

@@ -1,0 +1,217 @@
+"""normalize.normal_form: a schema.yaml spelling and Postgres's deparsed spelling of the same expression
+have one normal form; different expressions keep different ones; a normal form is its own normal form.
+
+The property test asks a real server: random CHECK expressions over columns of several types are added
+to a table, read back with pg_get_expr() (what `schemac diff` sees), and must normalize like the text
+that was written. Default run: a few dozen examples; `pytest -m slow tests/test_normalize.py` runs 1,000.
+"""
+
+from __future__ import annotations
+
+import os
+
+import psycopg
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from schemac.normalize import normal_form, recorded_forms, remember, same_expression
+
+# (as written in schema.yaml, as PostgreSQL 15-18 deparse it)
+SAME = [
+    ("correlation_score BETWEEN 0 AND 1",
+     "((correlation_score >= (0)::numeric) AND (correlation_score <= (1)::numeric))"),
+    ("status IN ('pending', 'active')",
+     "((status)::text = ANY ((ARRAY['pending'::character varying, 'active'::character varying])::text[]))"),
+    ("kind NOT IN ('a', 'b')", "(kind <> ALL (ARRAY['a'::text, 'b'::text]))"),
+    ("amount >= 0 AND amount <= 1000000", "((amount >= (0)::numeric) AND (amount <= (1000000)::numeric))"),
+    ("position('@' in email) > 0", "(POSITION(('@'::text) IN (email)) > 0)"),
+    ("created_at <= now()", "(created_at <= now())"),
+    ("x > -1", "(x > '-1'::integer)"),
+    ("price >= 0.10", "(price >= 0.1)"),
+    ("lower(email) = email /* folded */", "(lower(email) = email)"),
+    ("Qty > 0", "(qty > 0)"),
+    ("n = 0.10", "((n)::numeric = 0.10)"),
+    ("n IN (0)", "(n = 0)"),
+    ("n NOT IN (7)", "(n <> 7)"),
+]
+DIFFERENT = [
+    ("a > 0", "a >= 0"),
+    ("a > 0", "b > 0"),
+    ('"A" > 0', "a > 0"),
+    ("status IN ('a', 'b')", "status IN ('a', 'c')"),
+    ("x BETWEEN 0 AND 1", "x BETWEEN 0 AND 2"),
+    ("kind = 'a'", "kind = 'A'"),
+    ("NOT (a > 0 AND b > 0)", "NOT a > 0 AND b > 0"),  # once parentheses are gone, the text must not merge them
+    ("(a + 1) * 2 > 0", "a + 1 * 2 > 0"),
+    ("a > 0 OR b > 0 AND c > 0", "(a > 0 OR b > 0) AND c > 0"),
+]
+
+
+@pytest.mark.parametrize("written,deparsed", SAME)
+def test_spellings_of_one_expression_have_one_normal_form(written, deparsed):
+    assert normal_form(written) == normal_form(deparsed)
+    assert normal_form(normal_form(written)) == normal_form(written)
+
+
+@pytest.mark.parametrize("a,b", DIFFERENT)
+def test_different_expressions_stay_different(a, b):
+    assert not same_expression(a, b)
+
+
+def test_unparsable_text_compares_as_itself():
+    assert normal_form("a >>>= (") == "a >>>= ("
+    assert normal_form("  a  >>>=\n( ") == "a >>>= ("
+    assert normal_form(None) is None
+
+
+def test_recorded_forms_are_used_only_with_the_same_code():
+    text = "zz_recorded_only BETWEEN 1 AND 2"
+    record = recorded_forms({text})
+    assert record["forms"] == {text: normal_form(text)}
+    remember({"fingerprint": "made by other code", "forms": {"q > 0": "forged"}})
+    assert normal_form("q > 0") != "forged"
+    remember({"fingerprint": record["fingerprint"], "forms": {"q2 > 0": "as recorded"}})
+    assert normal_form("q2 > 0") == "as recorded"  # trusted, like the rest of a matching state.json
+
+
+# -- property, against a real server ---------------------------------------------------------------------
+
+COLUMNS = {"n": "integer", "b": "bigint", "d": "numeric(10,2)", "f": "double precision", "s": "text",
+           "v": "varchar(20)", "t": "timestamptz", "dt": "date", "ok": "boolean", "tags": "text[]",
+           "j": "jsonb", "iv": "interval"}
+NUMBERS = ["n", "b", "d", "f"]
+TEXTS = ["s", "v"]
+
+
+def _int_literal(draw) -> str:
+    return str(draw(st.integers(-1000, 100000)))
+
+
+def _number_literal(draw) -> str:
+    return draw(st.sampled_from(["0", "1", "-1", "0.10", "2.5", "100.00", "-0.5", "1000000", "1e3"]))
+
+
+@st.composite
+def numeric_term(draw) -> str:
+    col = draw(st.sampled_from(NUMBERS))
+    kind = draw(st.sampled_from(["col", "neg", "arith", "abs", "coalesce"]))
+    if kind == "col":
+        return col
+    if kind == "neg":
+        return f"-{col}"
+    if kind == "abs":
+        return f"abs({col})"
+    if kind == "coalesce":
+        return f"coalesce({col}, {_int_literal(draw)})"
+    return f"({col} {draw(st.sampled_from(['+', '-', '*']))} {_int_literal(draw)})"
+
+
+@st.composite
+def text_term(draw) -> str:
+    col = draw(st.sampled_from(TEXTS))
+    return draw(st.sampled_from([col, f"lower({col})", f"upper({col})", f"btrim({col})"]))
+
+
+def _string(draw) -> str:
+    return "'" + draw(st.sampled_from(["", "a", "pending", "it''s", "x y", "é"])) + "'"
+
+
+@st.composite
+def predicate(draw) -> str:
+    kind = draw(st.sampled_from(["cmp", "between", "in", "notin", "textcmp", "textin", "len", "null", "ts",
+                                 "date", "bool", "like", "regex", "mod", "distinct", "array", "json", "interval",
+                                 "case", "cast"]))
+    op = draw(st.sampled_from(["=", "<>", "<", "<=", ">", ">="]))
+    if kind == "cmp":
+        return f"{draw(numeric_term())} {op} {_number_literal(draw)}"
+    if kind == "between":
+        return f"{draw(numeric_term())} BETWEEN {_int_literal(draw)} AND {_number_literal(draw)}"
+    if kind in ("in", "notin"):
+        values = draw(st.lists(st.integers(-5, 50), min_size=1, max_size=4))
+        neg = " NOT" if kind == "notin" else ""
+        return f"{draw(st.sampled_from(NUMBERS[:2]))}{neg} IN ({', '.join(map(str, values))})"
+    if kind == "textcmp":
+        return f"{draw(text_term())} {op} {_string(draw)}"
+    if kind == "textin":
+        values = draw(st.lists(st.sampled_from(["'a'", "'b'", "'pending'", "'x y'"]), min_size=1, max_size=3))
+        return f"{draw(st.sampled_from(TEXTS))} IN ({', '.join(values)})"
+    if kind == "len":
+        return f"length({draw(st.sampled_from(TEXTS))}) {op} {draw(st.integers(0, 99))}"
+    if kind == "null":
+        return f"{draw(st.sampled_from(list(COLUMNS)))} IS {draw(st.sampled_from(['', 'NOT ']))}NULL"
+    if kind == "ts":
+        return f"t {op} {draw(st.sampled_from(['now()', 'CURRENT_TIMESTAMP']))}"
+    if kind == "date":
+        return f"dt {op} {draw(st.sampled_from(['CURRENT_DATE', 'CURRENT_DATE - 1']))}"
+    if kind == "like":
+        return f"{draw(st.sampled_from(TEXTS))} LIKE {draw(st.sampled_from([repr('a%'), repr('%x_')]))}"
+    if kind == "regex":
+        return f"{draw(st.sampled_from(TEXTS))} {draw(st.sampled_from(['~', '~*', '!~']))} '^[a-z]+$'"
+    if kind == "mod":
+        return f"{draw(st.sampled_from(NUMBERS[:2]))} % {draw(st.integers(2, 9))} = 0"
+    if kind == "distinct":
+        return f"n IS {draw(st.sampled_from(['', 'NOT ']))}DISTINCT FROM b"
+    if kind == "array":
+        return draw(st.sampled_from(["array_length(tags, 1) <= 10", "cardinality(tags) > 0",
+                                     "'x' = ANY (tags)", "tags <> '{}'"]))
+    if kind == "json":
+        return draw(st.sampled_from(["jsonb_typeof(j) = 'object'", "j ? 'id'", "j <> '{}'::jsonb",
+                                     "(j ->> 'n')::int > 0"]))
+    if kind == "interval":
+        return draw(st.sampled_from(["iv >= interval '0 seconds'", "iv < '1 day'", "t > now() - interval '1 hour'",
+                                     "dt >= DATE '2020-01-01'"]))
+    if kind == "case":
+        return f"CASE WHEN ok THEN {draw(numeric_term())} > 0 ELSE {draw(text_term())} <> '' END"
+    if kind == "cast":
+        return draw(st.sampled_from(["s::varchar(5) <> ''", "CAST(d AS integer) > 0", "length(v::text) > 1",
+                                     "n::bigint < b"]))
+    return draw(st.sampled_from(["ok", "NOT ok", "ok = true", "ok IS TRUE"]))
+
+
+@st.composite
+def check_expression(draw) -> str:
+    parts = draw(st.lists(predicate(), min_size=1, max_size=3))
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = f"{joined} {draw(st.sampled_from(['AND', 'OR']))} {part}"
+    return f"NOT ({joined})" if draw(st.booleans()) and len(parts) > 1 else joined
+
+
+EXAMPLES = int(os.environ.get("SCHEMAC_NORMALIZE_EXAMPLES", "60"))
+
+
+def _check_against_server(conn: psycopg.Connection, expression: str) -> None:
+    with conn.transaction(force_rollback=True):
+        conn.execute("ALTER TABLE probe ADD CONSTRAINT probe_check CHECK (" + expression + ")")
+        (deparsed,) = conn.execute("SELECT pg_get_expr(conbin, conrelid) FROM pg_constraint "
+                                   "WHERE conname = 'probe_check'").fetchone()
+    assert normal_form(expression) == normal_form(deparsed), (expression, deparsed)
+    assert normal_form(normal_form(deparsed)) == normal_form(deparsed), deparsed
+
+
+def _probe(db_url: str) -> psycopg.Connection:
+    conn = psycopg.connect(db_url, autocommit=True)
+    conn.execute("CREATE TABLE probe (" + ", ".join(f"{c} {t}" for c, t in COLUMNS.items()) + ")")
+    return conn
+
+
+def test_written_and_deparsed_checks_normalize_alike(db_url):
+    with _probe(db_url) as conn:
+        @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(check_expression())
+        def prop(expression: str) -> None:
+            _check_against_server(conn, expression)
+
+        prop()
+
+
+@pytest.mark.slow
+def test_written_and_deparsed_checks_normalize_alike_many(db_url):
+    with _probe(db_url) as conn:
+        @settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(check_expression())
+        def prop(expression: str) -> None:
+            _check_against_server(conn, expression)
+
+        prop()
