@@ -78,3 +78,46 @@ def test_inspect_unreachable_is_exit_2_without_password(schemac):
     r = schemac("inspect", "--database-url", "postgresql://u:hunter2-secret@127.0.0.1:1/x", "--connect-timeout", "2")
     assert r.returncode == 2 and "hunter2" not in r.stdout + r.stderr and "Traceback" not in r.stderr
     assert os.path.basename("x")
+
+
+SAME_NAMES = """
+CREATE SCHEMA sales;
+CREATE SCHEMA billing;
+CREATE TYPE sales.status AS ENUM ('open', 'closed');
+CREATE TYPE billing.status AS ENUM ('due', 'paid');
+CREATE DOMAIN sales.amount AS numeric(10,2) CHECK (VALUE >= 0);
+CREATE DOMAIN billing.amount AS numeric(12,2) NOT NULL;
+CREATE SEQUENCE sales.counter START 10;
+CREATE SEQUENCE billing.counter INCREMENT 5;
+CREATE TABLE sales.orders (id bigint PRIMARY KEY, state sales.status NOT NULL, total sales.amount);
+CREATE TABLE billing.orders (id bigint PRIMARY KEY DEFAULT nextval('billing.counter'), state billing.status,
+                             total billing.amount);
+"""
+
+
+def test_inspect_same_names_in_two_schemas_round_trip(server, schemac, tmp_path):
+    """Two schemas each with an enum, a domain, a sequence and a table of one name: inspect keys them
+    schema.name with a name: key (a YAML mapping cannot hold one key twice), and the file compiles back
+    into the same database."""
+    source, target = server.create_database(), server.create_database()
+    try:
+        with psycopg.connect(source, autocommit=True) as conn:
+            conn.execute(SAME_NAMES)
+        r = schemac("inspect", "--database-url", source, "--output", "schema.yaml", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        text = (tmp_path / "schema.yaml").read_text(encoding="utf-8")
+        for key in ("sales.status", "billing.status", "sales.amount", "billing.amount", "sales.counter",
+                    "billing.counter", "sales.orders", "billing.orders"):
+            assert f"  {key}:" in text, text
+        r = schemac("generate", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        with psycopg.connect(target, autocommit=True) as conn:
+            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        for url in (source, target):
+            r = schemac("diff", "--database-url", url, cwd=tmp_path)
+            assert r.returncode == 0, r.stdout + r.stderr
+        again = schemac("inspect", "--database-url", target, cwd=tmp_path)
+        assert again.stdout.split("\n", 1)[1] == text.split("\n", 1)[1]  # same YAML (past the header line)
+    finally:
+        server.drop_database(source)
+        server.drop_database(target)

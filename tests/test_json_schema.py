@@ -312,9 +312,6 @@ def _keys(schema: dict) -> dict[str, bool]:
     return {k: k in obj.get("required", []) for k in obj["properties"]}
 
 
-SEQUENCE_EXTRA = {"schema": False, "owned_by": False, "comment": False}
-
-
 @pytest.mark.parametrize("where,expected", [
     ("top", loader.TOP_KEYS),
     ("table", {**loader.TABLE_KEYS, "columns": False}),  # required unless partition_of: an if/else
@@ -328,13 +325,11 @@ SEQUENCE_EXTRA = {"schema": False, "owned_by": False, "comment": False}
     ("references", loader.FK_REF_KEYS),
     ("partitionBy", loader.PARTITION_BY_KEYS),
     ("partitionOf", loader.PARTITION_OF_KEYS),
-    ("sequence", {**loader.SEQUENCE_OPTION_KEYS, **SEQUENCE_EXTRA}),
+    ("sequence", loader.SEQUENCE_KEYS),
     ("identity", {"generated": True, **loader.SEQUENCE_OPTION_KEYS}),
-    # the loader spells these out inline
-    ("enum", {"values": True, "schema": False, "comment": False}),
-    ("domain", {"type": True, "schema": False, "default": False, "not_null": False, "checks": False,
-                "comment": False}),
-    ("extension", {"name": True, "schema": False}),
+    ("enum", loader.ENUM_KEYS),
+    ("domain", loader.DOMAIN_KEYS),
+    ("extension", {"name": True, "schema": False}),  # the loader spells this one out inline
 ])
 def test_keys_match_the_loader(where, expected):
     if where == "top":

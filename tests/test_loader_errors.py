@@ -92,6 +92,14 @@ CASES = [
      "      - columns: [a, b]\n      - columns: [a, b]\n", 6, "repeats the unique constraint at line 5"),
     ("index-named-like-table", "tables:\n  t:\n    columns: {a: integer}\n  u:\n    columns: {a: integer}\n"
      "    indexes:\n      t: {columns: [a]}\n", 7, "already used"),
+    ("enum-and-domain-one-name", "enums:\n  money: [a, b]\ndomains:\n  money: {type: integer}\n", 4,
+     "type public.money is declared twice (first at line 2)"),
+    ("enum-named-twice", "enums:\n  a: {values: [x]}\n  b: {values: [y], name: a}\n", 3,
+     "type public.a is declared twice"),
+    ("sequence-named-like-table", "sequences:\n  t: {}\ntables:\n  t:\n    columns: {a: integer}\n", 2,
+     "has the same name as table public.t"),
+    ("sequence-named-like-index", "sequences:\n  t_a: {start: 5}\ntables:\n  t:\n    columns: {a: integer}\n"
+     "    indexes:\n      t_a: {columns: [a]}\n", 2, "has the same name as index public.t_a"),
 ]
 
 

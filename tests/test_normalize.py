@@ -8,6 +8,7 @@ that was written. Default run: a few dozen examples; `pytest -m slow tests/test_
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import psycopg
@@ -34,6 +35,11 @@ SAME = [
     ("n = 0.10", "((n)::numeric = 0.10)"),
     ("n IN (0)", "(n = 0)"),
     ("n NOT IN (7)", "(n <> 7)"),
+    ("iv < '1 day'", "(iv < '1 day'::interval)"),
+    ("created_at > '2020-01-01'", "(created_at > '2020-01-01 00:00:00+00'::timestamp with time zone)"),
+    ("created_at < '2030-06-01 12:00+02'", "(created_at < '2030-06-01 10:00:00+00'::timestamp with time zone)"),
+    ("due_on >= '2020-01-01'", "(due_on >= '2020-01-01'::date)"),
+    ("local_ts > '2020-01-01 08:30'", "(local_ts > '2020-01-01 08:30:00'::timestamp without time zone)"),
 ]
 DIFFERENT = [
     ("a > 0", "a >= 0"),
@@ -44,6 +50,8 @@ DIFFERENT = [
     ("kind = 'a'", "kind = 'A'"),
     ("NOT (a > 0 AND b > 0)", "NOT a > 0 AND b > 0"),  # once parentheses are gone, the text must not merge them
     ("(a + 1) * 2 > 0", "a + 1 * 2 > 0"),
+    ("t > '2020-01-01'", "t > '2020-01-02'"),
+    ("t > '2020-01-01 00:00:00+00'", "t > '2020-01-01 00:00:00+01'"),
     ("a > 0 OR b > 0 AND c > 0", "(a > 0 OR b > 0) AND c > 0"),
 ]
 
@@ -79,7 +87,7 @@ def test_recorded_forms_are_used_only_with_the_same_code():
 
 COLUMNS = {"n": "integer", "b": "bigint", "d": "numeric(10,2)", "f": "double precision", "s": "text",
            "v": "varchar(20)", "t": "timestamptz", "dt": "date", "ok": "boolean", "tags": "text[]",
-           "j": "jsonb", "iv": "interval"}
+           "j": "jsonb", "iv": "interval", "lt": "timestamp"}
 NUMBERS = ["n", "b", "d", "f"]
 TEXTS = ["s", "v"]
 
@@ -121,7 +129,7 @@ def _string(draw) -> str:
 def predicate(draw) -> str:
     kind = draw(st.sampled_from(["cmp", "between", "in", "notin", "textcmp", "textin", "len", "null", "ts",
                                  "date", "bool", "like", "regex", "mod", "distinct", "array", "json", "interval",
-                                 "case", "cast"]))
+                                 "case", "cast", "instant"]))
     op = draw(st.sampled_from(["=", "<>", "<", "<=", ">", ">="]))
     if kind == "cmp":
         return f"{draw(numeric_term())} {op} {_number_literal(draw)}"
@@ -161,6 +169,14 @@ def predicate(draw) -> str:
     if kind == "interval":
         return draw(st.sampled_from(["iv >= interval '0 seconds'", "iv < '1 day'", "t > now() - interval '1 hour'",
                                      "dt >= DATE '2020-01-01'"]))
+    if kind == "instant":
+        column = draw(st.sampled_from(["t", "dt", "lt"]))
+        day = draw(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2090, 12, 31)))
+        clocks = ["", " 08:30", " 23:59:59", " 12:00:00.25"]
+        if column == "t":  # (a timestamp without time zone ignores an offset, a date its clock)
+            clocks += [" 12:00+02", " 00:00:00-05:30", "T06:00:00Z"]
+        clock = "" if column == "dt" else draw(st.sampled_from(clocks))
+        return f"{column} {op} '{day.isoformat()}{clock}'"
     if kind == "case":
         return f"CASE WHEN ok THEN {draw(numeric_term())} > 0 ELSE {draw(text_term())} <> '' END"
     if kind == "cast":
@@ -192,6 +208,9 @@ def _check_against_server(conn: psycopg.Connection, expression: str) -> None:
 
 def _probe(db_url: str) -> psycopg.Connection:
     conn = psycopg.connect(db_url, autocommit=True)
+    # Literals without an offset are stored as the instant they name in the session's TimeZone; schemac
+    # reads them as UTC (see normalize.timestamp_value), as migrations applied in UTC store them.
+    conn.execute("SET TimeZone = 'UTC'")
     conn.execute("CREATE TABLE probe (" + ", ".join(f"{c} {t}" for c, t in COLUMNS.items()) + ")")
     return conn
 

@@ -194,21 +194,33 @@ def check_drift_offline(schema_path: str, out_dir: Optional[str], dev_url: Optio
     from .migrations import Layout
     from .offline import replayed
 
-    if os.path.exists(schema_path):
+    desired = None
+    if os.path.exists(schema_path) and not _has_record(schema_path, out_dir):
         from .loader import load_file
 
-        load_file(schema_path)  # a bad schema.yaml is reported before any server starts
+        desired = load_file(schema_path)  # a bad schema.yaml is reported before any server starts
     with replayed(Layout(out_dir or "generated"), dev_url) as (url, where):
-        result = check_drift(schema_path, url, out_dir=out_dir, strict=strict, history=False)
+        result = check_drift(schema_path, url, out_dir=out_dir, strict=strict, history=False, desired=desired)
     return replace(result, target_label=where)
+
+
+def _has_record(schema_path: str, out_dir: Optional[str]) -> bool:
+    """Whether out_dir/state.json was compiled from this very schema.yaml (then it loaded without error)."""
+    from .state import compiled_model, read_record
+
+    data = read_record(os.path.join(out_dir, "state.json")) if out_dir else None
+    digest = _schema_sha256(schema_path)
+    return data is not None and digest is not None and compiled_model(data, digest) is not None
 
 
 def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: int = 10,
                 statement_timeout_ms: int = 30000, lock_timeout_ms: int = 5000,
-                out_dir: Optional[str] = None, strict: bool = False, history: bool = True) -> DriftResult:
+                out_dir: Optional[str] = None, strict: bool = False, history: bool = True,
+                desired: Optional[Schema] = None) -> DriftResult:
     """Compare the database with schema.yaml. With `out_dir` (`generate`'s output directory), the model
     recorded in out_dir/state.json stands in for schema.yaml when it was compiled from the same text,
-    and the migrations there are compared with the database's `_sqlx_migrations` (history drift)."""
+    and the migrations there are compared with the database's `_sqlx_migrations` (history drift).
+    `desired`: schema.yaml's model, when the caller has already loaded it."""
     # No cyclic GC while modules load and the two models are built (~10^5 small acyclic objects each:
     # a collection every 700 allocations would walk the growing heap again and again, ~15% of the
     # CPU of a 1,000-table diff), except around the YAML loader and the differ: they parse SQL, and
@@ -221,8 +233,10 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
             # History drift needs the migrations to compare with: none here (diff run elsewhere), no check.
             catalog.with_history = history and out_dir is not None and os.path.isdir(os.path.join(out_dir, "migrations"))
             try:
-                desired = _from_state(schema_path, out_dir, catalog.start)
-                desired_from = "state.json"
+                desired_from = "schema.yaml"
+                if desired is None:
+                    desired = _from_state(schema_path, out_dir, catalog.start)
+                    desired_from = "state.json"
                 if desired is None:
                     from .loader import load_file
 

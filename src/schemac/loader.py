@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import unicodedata
-from typing import Optional
+from typing import Any, Optional
 
 from dataclasses import replace
 
@@ -55,6 +55,10 @@ FK_KEYS = {"columns": True, "references": True, "name": False, "on_delete": Fals
 FK_REF_KEYS = {"table": True, "columns": True, "schema": False}
 PARTITION_BY_KEYS = {"strategy": True, "key": True}
 PARTITION_OF_KEYS = {"parent": True, "bound": True, "schema": False}
+ENUM_KEYS = {"values": True, "name": False, "schema": False, "comment": False}
+DOMAIN_KEYS = {"type": True, "name": False, "schema": False, "default": False, "not_null": False, "checks": False,
+               "comment": False}
+SEQUENCE_KEYS = {**SEQUENCE_OPTION_KEYS, "name": False, "schema": False, "owned_by": False, "comment": False}
 
 
 def read_schema_text(path: str) -> str:
@@ -148,12 +152,20 @@ class _Loader:
             if (schema, name) in seen:
                 raise self.fail(node, f"index '{name}' has the same name as table {schema}.{name}")
         tables = self.resolve_tables(tables)
+        enums = self.enums(top["enums"][1]) if "enums" in top else []
+        domains = self.domains(top["domains"][1]) if "domains" in top else []
+        sequences = self.sequences(top["sequences"][1], tables) if "sequences" in top else []
+        # Enums and domains are types (one namespace per schema); a sequence is a relation, like a table.
+        _declared_once([*enums, *domains], "type")
+        relations = {t.key: f"table {t.qualified_name}" for t in tables}
+        relations.update({(t.schema, i.name): f"index {t.schema}.{i.name}" for t in tables for i in t.indexes})
+        _declared_once(sequences, "sequence", relations)
         return Schema(
             tuple(tables),
             source_file=self.path,
-            enums=tuple(self.enums(top["enums"][1])) if "enums" in top else (),
-            domains=tuple(self.domains(top["domains"][1])) if "domains" in top else (),
-            sequences=tuple(self.sequences(top["sequences"][1], tables)) if "sequences" in top else (),
+            enums=tuple(enums),
+            domains=tuple(domains),
+            sequences=tuple(sequences),
             extensions=tuple(self.extensions(top["extensions"][1])) if "extensions" in top else (),
             schemas=tuple(self.identifier(n, "schema name") for n in self.w.sequence(top["schemas"][1], "schemas"))
             if "schemas" in top else (),
@@ -196,12 +208,13 @@ class _Loader:
     def enums(self, node: Node) -> list[Enum]:
         out = []
         for name, key, value in self.w.mapping(node, "enums"):
-            name = self.identifier(key, "enum name")
             what = f"enum '{name}'"
             if isinstance(value, SequenceNode):
                 f = {"values": (key, value)}
             else:
-                f = self.w.fields(value, what, {"values": True, "schema": False, "comment": False})
+                f = self.w.fields(value, what, ENUM_KEYS)
+            name = self.object_name(f, key, "enum name")
+            what = f"enum '{name}'"
             values = [self.w.string(v, f"value of {what}") for v in self.w.sequence(f["values"][1], f"values of {what}")]
             if not values:
                 raise self.fail(f["values"][1], f"{what} has no values")
@@ -218,10 +231,10 @@ class _Loader:
     def domains(self, node: Node) -> list[Domain]:
         out = []
         for name, key, value in self.w.mapping(node, "domains"):
-            name = self.identifier(key, "domain name")
             what = f"domain '{name}'"
-            f = self.w.fields(value, what, {"type": True, "schema": False, "default": False, "not_null": False,
-                                            "checks": False, "comment": False})
+            f = self.w.fields(value, what, DOMAIN_KEYS)
+            name = self.object_name(f, key, "domain name")
+            what = f"domain '{name}'"
             type_node = f["type"][1]
             try:
                 type_ = canonical_type(self.w.string(type_node, f"type of {what}"))
@@ -246,11 +259,11 @@ class _Loader:
     def sequences(self, node: Node, tables: list[Table]) -> list[Sequence]:
         out = []
         for name, key, value in self.w.mapping(node, "sequences"):
-            name = self.identifier(key, "sequence name")
             what = f"sequence '{name}'"
-            f = self.w.fields(value, what, {**SEQUENCE_OPTION_KEYS, "schema": False, "owned_by": False,
-                                            "comment": False}) if not (isinstance(value, ScalarNode) and
-                                                                       value.tag == NULL_TAG) else {}
+            f = self.w.fields(value, what, SEQUENCE_KEYS) if not (isinstance(value, ScalarNode) and
+                                                                  value.tag == NULL_TAG) else {}
+            name = self.object_name(f, key, "sequence name")
+            what = f"sequence '{name}'"
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             owned_by = None
             if "owned_by" in f:
@@ -279,11 +292,15 @@ class _Loader:
             raise self.fail(node, f"extension {dupes[0]!r} is listed twice")
         return out
 
+    def object_name(self, f: dict, key_node: Node, label: str) -> str:
+        """The key names the object, unless a name: key does (two schemas may hold objects of one name,
+        and a mapping cannot have the same key twice)."""
+        return self.identifier(f["name"][1] if "name" in f else key_node, label)
+
     def table(self, name: str, key_node: Node, node: Node) -> Table:
         name = self.w.string(key_node, "table name")
         f = self.w.fields(node, f"table '{name}'", TABLE_KEYS)
-        # The key names the table, unless a name: key does (two schemas may hold tables of one name).
-        name = self.identifier(f["name"][1] if "name" in f else key_node, "table name")
+        name = self.object_name(f, key_node, "table name")
         what = f"table '{name}'"
         schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
         comment = self.w.string(f["comment"][1], f"comment of {what}") if "comment" in f else None
@@ -625,6 +642,21 @@ class _Loader:
         if value not in allowed:
             raise self.fail(node, f"{key} of {what} must be one of {', '.join(allowed)}, not '{value}'")
         return value
+
+
+def _declared_once(objects: list, kind: str, taken: Optional[dict] = None) -> None:
+    """Each (schema, name) once among `objects` (enums and domains share the type namespace), and not
+    one that `taken` already holds (a sequence's name is a relation's name)."""
+    seen: dict[tuple[str, str], Any] = {}
+    for obj in objects:
+        key = (obj.schema, obj.name)
+        if key in seen:
+            first = seen[key].source
+            raise SchemaFileError(f"{kind} {obj.schema}.{obj.name} is declared twice (first at line "
+                                  f"{first.line if first else '?'})", obj.source)
+        if taken and key in taken:
+            raise SchemaFileError(f"{kind} {obj.schema}.{obj.name} has the same name as {taken[key]}", obj.source)
+        seen[key] = obj
 
 
 def _check_columns_known(t: Table) -> None:

@@ -12,6 +12,7 @@ The round-trip tests (generate -> apply -> introspect -> diff) keep this honest 
 from __future__ import annotations
 
 import os
+import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -87,6 +88,31 @@ def _interval_literal(text: str) -> exp.Expression:
     if value is None:
         return exp.Literal.string(text)
     return exp.Literal.string("interval:%d:%d:%d" % value)
+
+
+_TIMESTAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?"
+                        r"\s*(z|[+-]\d{2}(?::?\d{2})?)?$", re.I)
+
+
+def timestamp_value(text: str) -> Optional[str]:
+    """The instant an ISO date or timestamp literal names, in UTC ('2020-01-01' and Postgres's
+    '2020-01-01 00:00:00+00'::timestamp with time zone agree); None if it is not one. A literal
+    without an offset is read as UTC, the zone `schemac diff` reads the catalog in."""
+    m = _TIMESTAMP.match(text.strip())
+    if m is None:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = m.groups()
+    offset = dt.timedelta(0)
+    if zone and zone.lower() != "z":
+        sign = -1 if zone[0] == "-" else 1
+        digits = zone[1:].replace(":", "")
+        offset = sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
+    try:
+        value = dt.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+                            int((fraction or "0").ljust(6, "0")), tzinfo=dt.timezone(offset))
+    except (ValueError, OverflowError):
+        return None
+    return value.astimezone(dt.timezone.utc).isoformat()
 
 
 def _unparen(node: exp.Expression) -> exp.Expression:
@@ -169,11 +195,16 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Literal) and not node.is_string:
         number = _number(node.this)
         return node if number is None or number.this == node.this else number
-    if isinstance(node, exp.Literal) and interval_value(node.this) is not None:
-        # `iv < '1 day'` on an interval column is stored as `iv < '1 day'::interval`, printed in
-        # Postgres's own style: compare by value, as an interval cast would. (A text that merely reads
-        # like an interval, `note <> '1 day'`, then equals '1 days': both sides agree, rarely matters.)
-        return _interval_literal(node.this)
+    if isinstance(node, exp.Literal) and node.is_string and not node.this.startswith(("interval:", "instant:")):
+        # `iv < '1 day'` on an interval column is stored as `iv < '1 day'::interval`, `t > '2020-01-01'`
+        # on a timestamptz as `t > '2020-01-01 00:00:00+00'::timestamp with time zone`, both printed in
+        # Postgres's own style: compare such literals by value, as the cast would. (A text that merely
+        # reads like one, `note <> '1 day'`, then equals '1 days': both sides agree, rarely matters.)
+        if interval_value(node.this) is not None:
+            return _interval_literal(node.this)
+        instant = timestamp_value(node.this)
+        if instant is not None:
+            return exp.Literal.string("instant:" + instant)
     if isinstance(node, exp.Between):
         return exp.and_(
             exp.GTE(this=node.this.copy(), expression=node.args["low"].copy()),

@@ -17,7 +17,7 @@ from . import __version__
 from .errors import printable
 from .diff import Change
 from .model import (Check, Column, Domain, Enum, Extension, ForeignKey, Identity, Index, PartitionOf, Partitioning,
-                    PrimaryKey, Table, Unique, Unmanaged)
+                    PrimaryKey, SequenceOptions, Table, Unique, Unmanaged)
 from .model import Sequence as SequenceObject
 
 JSON_FORMAT = 1
@@ -52,6 +52,13 @@ class Difference:
             "file": self.file,
             "line": self.line,
         }
+
+
+def _sequence_options(o: SequenceOptions) -> list[str]:
+    """The options that differ from Postgres's defaults, as CREATE SEQUENCE and an identity spell them."""
+    return [f"{k} {v}" for k, v in (("AS", o.type), ("START WITH", o.start), ("INCREMENT BY", o.increment),
+                                    ("MINVALUE", o.min_value), ("MAXVALUE", o.max_value), ("CACHE", o.cache))
+            if v is not None] + (["CYCLE"] if o.cycle else [])
 
 
 def describe(obj: object) -> Optional[str]:
@@ -104,19 +111,12 @@ def describe(obj: object) -> Optional[str]:
             (" NOT NULL" if obj.not_null else "")
         return s + "".join(f" CONSTRAINT {c.name} CHECK ({c.expression})" for c in obj.checks)
     if isinstance(obj, SequenceObject):
-        o = obj.options
-        opts = [f"{k.upper().replace('_', ' ')} {v}" for k, v in (("as", o.type), ("start", o.start),
-                ("increment", o.increment), ("min_value", o.min_value), ("max_value", o.max_value),
-                ("cache", o.cache)) if v is not None]
-        return " ".join(["SEQUENCE"] + opts + (["CYCLE"] if o.cycle else []) +
+        return " ".join(["SEQUENCE", *_sequence_options(obj.options)] +
                         ([f"OWNED BY {obj.owned_by}"] if obj.owned_by else []))
     if isinstance(obj, Extension):
         return f"EXTENSION {obj.name}" + (f" SCHEMA {obj.schema}" if obj.schema else "")
     if isinstance(obj, Identity):
-        o = obj.options
-        opts = [f"{k} {v}" for k, v in (("START WITH", o.start), ("INCREMENT BY", o.increment),
-                                          ("MINVALUE", o.min_value), ("MAXVALUE", o.max_value), ("CACHE", o.cache))
-                if v is not None] + (["CYCLE"] if o.cycle else [])
+        opts = _sequence_options(obj.options)
         return f"GENERATED {'ALWAYS' if obj.always else 'BY DEFAULT'} AS IDENTITY" + \
             (f" ({' '.join(opts)})" if opts else "")
     if isinstance(obj, Partitioning):

@@ -215,10 +215,18 @@ def _sequence(s: Sequence) -> Any:
     return _Flow(spec)
 
 
-def _table_keys(tables: tuple[Table, ...]) -> dict:
-    """Mapping keys: the table name, or schema.name (with a name: key) where two schemas share a name."""
-    names = [t.name for t in tables]
-    return {id(t): (t.name if names.count(t.name) == 1 else f"{t.schema}.{t.name}") for t in tables}
+def _keys(objects: tuple) -> dict:
+    """Mapping keys: the object's name, or schema.name (with a name: key) where two schemas share a name."""
+    names = [o.name for o in objects]
+    return {id(o): (o.name if names.count(o.name) == 1 else f"{o.schema}.{o.name}") for o in objects}
+
+
+def _named(spec: Any, obj: Any, key: str) -> Any:
+    """spec with a name: key first when the mapping key is not the name."""
+    if key == obj.name:
+        return spec
+    named = {"name": obj.name, **spec}
+    return _Flow(named) if isinstance(spec, _Flow) else named
 
 
 def _unmanaged_comment(unmanaged: tuple[Unmanaged, ...]) -> str:
@@ -242,13 +250,12 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
     extra = sorted(set(schema.schemas) - used - {"public"})
     if extra:
         doc["schemas"] = _FlowList(extra)
-    if schema.enums:
-        doc["enums"] = {e.name: _enum(e) for e in schema.enums}
-    if schema.domains:
-        doc["domains"] = {d.name: _domain(d) for d in schema.domains}
-    if schema.sequences:
-        doc["sequences"] = {s.name: _sequence(s) for s in schema.sequences}
-    keys = _table_keys(schema.tables)
+    for field, write in (("enums", _enum), ("domains", _domain), ("sequences", _sequence)):
+        objects = getattr(schema, field)
+        if objects:
+            keys = _keys(objects)
+            doc[field] = {keys[id(o)]: _named(write(o), o, keys[id(o)]) for o in objects}
+    keys = _keys(schema.tables)
     doc["tables"] = {keys[id(t)]: _table(t, keys[id(t)]) for t in schema.tables}
     body = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120, default_flow_style=False)
     out = (header or "") + body
