@@ -69,7 +69,10 @@ def generate(schema_path: str, out_dir: str, name: Optional[str], message: Optio
     schema.yaml is compared with the state recorded by the previous run (OUT/state.json), and only the
     difference is written, as OUT/migrations/<UTC YYYYMMDDHHMMSS>_<name>.sql, ready for
     `sqlx migrate run --source generated/migrations`. Existing migrations are never modified; when
-    nothing changed, nothing is written and the exit status is 0.
+    nothing changed, nothing is written and the exit status is 0 (an edit that changes no object, a
+    comment say, is only recorded in OUT/state.json). A change too large for one transaction of a
+    stock server (thousands of new tables) is written as several files, <name>, <name>_part_2...,
+    applied in order.
 
     Exit status: 0 written or nothing to do; 1 refused (destructive without --allow-destructive) or,
     with --check, changes pending; 2 error.
