@@ -59,6 +59,8 @@ DRIFTS = [
     ("index-columns-changed", f"DROP INDEX idx_correlation_test_case; CREATE INDEX idx_correlation_test_case ON {T} "
      "(test_case_id, pattern)", "index_changed", f"{P}.idx_correlation_test_case",
      "INDEX USING btree (test_case_id)", "INDEX USING btree (test_case_id, pattern)", "idx_correlation_test_case:"),
+    ("index-invalid", "UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'idx_correlation_test_case'::regclass",
+     "index_invalid", f"{P}.idx_correlation_test_case", "VALID", "INVALID", "idx_correlation_test_case:"),
     ("unique-dropped", f"ALTER TABLE {T} DROP CONSTRAINT {T}_test_case_id_integration_id_key", "missing_constraint",
      P, "UNIQUE (test_case_id, integration_id)", None, "- columns: [test_case_id, integration_id]"),
     ("check-changed", f"ALTER TABLE {T} DROP CONSTRAINT {T}_score_range, ADD CONSTRAINT {T}_score_range "
@@ -95,6 +97,28 @@ def test_single_drift_is_reported_exactly(any_db_url, schemac, case):
     text = schemac("diff", "--schema", SCHEMA, "--database-url", url)
     assert text.returncode == 1 and item["message"] in text.stdout and "Drift: 1 difference(s)" in text.stdout
     assert "\x1b[" not in text.stdout  # no color when not a terminal
+
+
+def test_failed_concurrent_index_build_is_reported_invalid(any_db_url, schemac, tmp_path):
+    """CREATE UNIQUE INDEX CONCURRENTLY over duplicates fails and leaves the index behind, INVALID: it
+    looks present, Postgres never uses it. diff says so, and --sql rebuilds it."""
+    (tmp_path / "schema.yaml").write_text(
+        "tables:\n  accounts:\n    columns:\n      id: {type: bigint, primary_key: true}\n      email: text\n"
+        "    indexes:\n      accounts_email: {columns: [email], unique: true}\n", encoding="utf-8")
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE accounts (id bigint PRIMARY KEY, email text)")
+        conn.execute("INSERT INTO accounts VALUES (1, 'a@x'), (2, 'a@x')")
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            conn.execute("CREATE UNIQUE INDEX CONCURRENTLY accounts_email ON accounts (email)")
+        assert conn.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = 'accounts_email'::regclass"
+                            ).fetchone() == (False,)
+    r = schemac("diff", "--database-url", any_db_url, "--format", "json", "--sql", cwd=tmp_path)
+    assert r.returncode == 1, r.stdout + r.stderr
+    (item,) = json.loads(r.stdout)["differences"]
+    assert (item["kind"], item["object"]["path"], item["expected"], item["actual"], item["line"]) == \
+        ("index_invalid", "public.accounts.accounts_email", "VALID", "INVALID", 7)
+    assert "is INVALID" in item["message"]
+    assert r.stderr == "DROP INDEX IF EXISTS accounts_email;\n\nCREATE UNIQUE INDEX IF NOT EXISTS accounts_email ON accounts(email);\n"
 
 
 def test_sql_option_prints_the_fix_without_running_it(db_url, schemac):

@@ -238,7 +238,7 @@ def _report_kinds() -> set[str]:
     """Every kind report._difference() can return: its literal kinds, plus its f-string families."""
     source = Path(report.__file__).read_text(encoding="utf-8")
     literal = set(re.findall(r'"((?:missing|unexpected)_[a-z]+|[a-z]+(?:_[a-z]+)*_changed|constraint_not_valid|'
-                             r'pending_rename|unmanaged_object)"', source))
+                             r'pending_rename|unmanaged_object|index_invalid)"', source))
     history = Path(report.__file__).with_name("history.py").read_text(encoding="utf-8")
     literal |= set(re.findall(r'"(migration_[a-z]+)"', history))
     # f"missing_{kind}", f"unexpected_{kind}", f"{kind}_changed" over the objects outside tables, and

@@ -239,7 +239,7 @@ def diff_table(cur: Table, des: Table) -> list[Change]:
             ch("add_index", name, None, idx)
             if idx.comment:
                 ch("set_index_comment", name, None, idx, "comment of a new index")
-        elif index_signature(old_i) != index_signature(idx):
+        elif index_signature(old_i) != index_signature(idx) or not old_i.valid:  # an invalid one is rebuilt
             ch("drop_index", name, old_i, idx)
             ch("add_index", name, old_i, idx)
         elif over_retyped(old_i.where, *(e.expression for e in old_i.elements)):

@@ -361,7 +361,7 @@ def _index(row: dict[str, Any]) -> Index:
     include = tuple(name for name in attnames[key_count:] if name is not None)
     return Index(name=row["index_name"], elements=tuple(elements), unique=row["is_unique"], method=row["method"],
                  where=row["predicate"], include=include, comment=row["comment"],
-                 nulls_not_distinct=bool(row["nulls_not_distinct"]))
+                 nulls_not_distinct=bool(row["nulls_not_distinct"]), valid=row["is_valid"])
 
 
 def _foreign_key(con: dict[str, Any]) -> ForeignKey:

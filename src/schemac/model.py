@@ -38,6 +38,11 @@ def _hint() -> Optional[str]:
     return field(default=None, compare=False)  # type: ignore[return-value]
 
 
+def _catalog_only(default: bool) -> bool:
+    """A fact only a database can state (schema.yaml never sets it): not recorded in state.json."""
+    return field(default=default, metadata={"recorded": False})  # type: ignore[return-value]
+
+
 @dataclass(frozen=True)
 class SequenceOptions:
     """Options of a sequence; None means Postgres's default for the sequence's type."""
@@ -151,6 +156,9 @@ class Index:
     renamed_from: Optional[str] = _hint()
     comment: Optional[str] = None
     nulls_not_distinct: bool = False
+    # False: the database holds the index as INVALID (pg_index.indisvalid): a CREATE INDEX CONCURRENTLY
+    # that failed, or one still running. Postgres does not use it for queries.
+    valid: bool = _catalog_only(True)
 
 
 @dataclass(frozen=True)

@@ -209,6 +209,10 @@ def _difference(c: Change) -> Optional[Difference]:
     if k in ("add_constraint", "add_index", "add_foreign_key"):
         label = "index" if k == "add_index" else kind_of
         shown = name or describe(exp_)
+        if isinstance(act, Index) and not act.valid:
+            return Difference("index_invalid", "index", c.schema, c.table, name, "VALID", "INVALID",
+                              f"index {name} is INVALID (a CREATE INDEX CONCURRENTLY failed, or is still running): "
+                              "Postgres does not use it; drop it and build it again", file, line)
         if act is None:
             return Difference(f"missing_{'index' if k == 'add_index' else 'constraint'}", label, c.schema, c.table,
                               name, describe(exp_), None, f"{label} {shown} is missing", file, line)

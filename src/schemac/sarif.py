@@ -77,6 +77,9 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
                          "The database has an index that schema.yaml does not declare."),
     "index_changed": ("Index differs",
                       "An index exists under the declared name but its definition differs from schema.yaml."),
+    "index_invalid": ("Index is INVALID",
+                      "The declared index exists but is INVALID: a CREATE INDEX CONCURRENTLY failed (or is still "
+                      "running), so Postgres does not use it. Drop it and build it again."),
     "missing_enum": ("Enum type is missing", "An enum type declared in schema.yaml does not exist in the database."),
     "unexpected_enum": ("Enum type is not in schema.yaml",
                         "The database has an enum type that schema.yaml does not declare."),

@@ -39,7 +39,7 @@ def _encode(obj: Any) -> Any:
             # None and () are left out (the decoder puts them back); source_file is where the
             # model was read from, not part of it. renamed_from is kept: diff only reads it from
             # the desired side, and the record must be the whole compiled model.
-            if value is None or value == () or f.name == "source_file":
+            if value is None or value == () or f.name == "source_file" or f.metadata.get("recorded") is False:
                 continue
             out[f.name] = _encode(value)
         return out

@@ -12,6 +12,7 @@
 -- and opclasses, one entry per key column: the operator class name when it is not the default one
 -- for its type (pg_opclass.opcdefault), qualified with its schema unless that is pg_catalog; else NULL.
 -- nulls_not_distinct: pg_index.indnullsnotdistinct (PostgreSQL 15+).
+-- is_valid: false while a CREATE INDEX CONCURRENTLY runs, and for good once one has failed.
 -- Rows for tables tables.sql left out are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per index.
 SELECT i.indrelid AS table_oid,
@@ -41,6 +42,7 @@ SELECT i.indrelid AS table_oid,
          ORDER BY k.ord
        ) AS opclasses,
        i.indnullsnotdistinct AS nulls_not_distinct,
+       i.indisvalid AS is_valid,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate,
        d.description AS comment
 FROM pg_catalog.pg_index i
