@@ -37,6 +37,8 @@ def yaml_line(text: str) -> int:
 DRIFTS = [
     ("type", f"ALTER TABLE {T} ALTER COLUMN pattern TYPE varchar(80)", "column_type_changed", f"{P}.pattern",
      "character varying(50)", "character varying(80)", "pattern:"),
+    ("collation", f"ALTER TABLE {T} ALTER COLUMN pattern TYPE varchar(50) COLLATE \"C\"", "column_type_changed",
+     f"{P}.pattern", "character varying(50)", 'character varying(50) COLLATE "C"', "pattern:"),
     ("nullability", f"ALTER TABLE {T} ALTER COLUMN confidence DROP NOT NULL", "column_nullability_changed",
      f"{P}.confidence", "NOT NULL", "NULL", "confidence:"),
     ("default-dropped", f"ALTER TABLE {T} ALTER COLUMN created_at DROP DEFAULT", "column_default_changed",
@@ -119,6 +121,10 @@ def test_failed_concurrent_index_build_is_reported_invalid(any_db_url, schemac, 
         ("index_invalid", "public.accounts.accounts_email", "VALID", "INVALID", 7)
     assert "is INVALID" in item["message"]
     assert r.stderr == "DROP INDEX IF EXISTS accounts_email;\n\nCREATE UNIQUE INDEX IF NOT EXISTS accounts_email ON accounts(email);\n"
+    # inspect writes it as declared, and says it is INVALID
+    r = schemac("inspect", "--database-url", any_db_url, cwd=tmp_path)
+    assert r.returncode == 0 and "accounts_email: {columns: [email], unique: true}" in r.stdout, r.stdout
+    assert "note: index public.accounts_email is INVALID in the database" in r.stderr
 
 
 def test_sql_option_prints_the_fix_without_running_it(db_url, schemac):

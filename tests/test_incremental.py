@@ -69,6 +69,10 @@ CASES = [
     ("numeric-to-text-with-check", lambda s: edit(s, 'score: {type: "numeric(4,2)", default: 0}',
                                                   "score: {type: text, default: \"'0'\"}")
      .replace("score BETWEEN 0 AND 10", "length(score) < 10"), True),
+    ("set-collation", lambda s: edit(s, "name: {type: text}", "name: {type: text, collation: C}"), False),
+    ("change-collation-of-unique-column", lambda s: edit(s, "email: {type: varchar(80), nullable: false}",
+                                                         "email: {type: varchar(80), nullable: false, collation: POSIX}"),
+     False),
     ("set-not-null", lambda s: edit(s, "total: {type: \"numeric(10,2)\", nullable: false}",
                                     "total: {type: \"numeric(10,2)\", nullable: false, default: 0}"), False),
     ("drop-not-null", lambda s: edit(s, "email: {type: varchar(80), nullable: false}", "email: {type: varchar(80)}"),

@@ -77,3 +77,21 @@ def test_default_constraint_names_match_postgres(db_url, table, cols):
             (quote_ident(table),))}
     assert names["p"] == constraint_name(t, PrimaryKey((cols[0],)))
     assert names["u"] == constraint_name(t, Unique(tuple(cols)))
+
+
+def test_collation_set_then_back_to_the_default(db_url, tmp_path):
+    """COLLATE on a column, then none: the second migration says COLLATE "default" and the catalog
+    agrees with each schema.yaml in turn."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "gen")
+    for collation, expected in (("C", 'COLLATE "C"'), (None, 'COLLATE "default"')):
+        extra = f", collation: {collation}" if collation else ""
+        schema.write_text(f"tables:\n  words:\n    columns:\n      w: {{type: text, nullable: false{extra}}}\n",
+                          encoding="utf-8")
+        result = generate(str(schema), out)
+        assert expected in result.sql, result.sql
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            apply_files(conn, Layout(out).migrations())
+            (name,) = conn.execute("SELECT co.collname FROM pg_attribute a JOIN pg_collation co ON co.oid = "
+                                   "a.attcollation WHERE a.attrelid = 'words'::regclass AND a.attname = 'w'").fetchone()
+        assert name == (collation or "default")
+        assert check_drift(str(schema), db_url).differences == ()

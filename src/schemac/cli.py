@@ -211,6 +211,11 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], output: Optio
     click.echo(f"schemac: read {', '.join(counts)} from {result.label}"
                + (f"; {len(s.unmanaged)} objects not managed (listed at the end)" if s.unmanaged else "")
                + (f"; wrote {output}" if output else ""), err=True)
+    for t in s.tables:
+        for i in t.indexes:
+            if not i.valid:
+                click.echo(f"schemac: note: index {t.schema}.{i.name} is INVALID in the database (a CREATE INDEX "
+                           "CONCURRENTLY failed or is still running); written as declared: rebuild it", err=True)
 
 
 @main.command("schema-json")

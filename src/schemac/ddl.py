@@ -84,8 +84,15 @@ def identity_constraint(identity: Identity) -> exp.GeneratedAsIdentityColumnCons
         maxvalue=_num(o.max_value), cycle=o.cycle or None)
 
 
+def collate(collation: Optional[str]) -> exp.Identifier:
+    """COLLATE "name" (None: "default", the type's own collation)."""
+    return exp.Identifier(this=collation or "default", quoted=True)
+
+
 def column_def(column: Column, inline_pk: bool = False) -> exp.ColumnDef:
     constraints = []
+    if column.collation is not None:
+        constraints.append(exp.ColumnConstraint(kind=exp.CollateColumnConstraint(this=collate(column.collation))))
     if inline_pk:
         constraints.append(exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint()))
     elif not column.nullable:

@@ -173,7 +173,7 @@ def diff_table(cur: Table, des: Table) -> list[Change]:
         if old is None:
             ch("add_column", name, None, col)
             continue
-        retyped = old.type != col.type
+        retyped = old.type != col.type or old.collation != col.collation
         if retyped:
             ch("alter_column_type", name, old, col)
         if old.nullable != col.nullable:

@@ -42,7 +42,7 @@ TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": 
               "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
               "checks": False, "indexes": False}
 COLUMN_KEYS = {"type": True, "renamed_from": False, "identity": False, "generated": False, "check": False, "nullable": False, "default": False, "primary_key": False, "unique": False,
-               "comment": False}
+               "comment": False, "collation": False}
 PK_KEYS = {"columns": True, "name": False, "comment": False}
 UNIQUE_KEYS = {"columns": True, "name": False, "nulls_not_distinct": False, "comment": False}
 INDEX_KEYS = {"columns": True, "renamed_from": False, "comment": False, "nulls_not_distinct": False, "unique": False, "method": False, "where": False, "include": False}
@@ -443,8 +443,10 @@ class _Loader:
         check = None
         if "check" in fields:
             check = (self.expression(fields["check"][1], f"check of {what}"), fields["check"][1])
+        collation = self.identifier(fields["collation"][1], f"collation of {what}") if "collation" in fields else None
         column = Column(name, type_, nullable and not is_pk and identity is None, default, comment,
-                        self.w.src(key_node), renamed_from, identity, generated)
+                        self.w.src(key_node), renamed_from, identity, generated,
+                        None if collation == "default" else collation)
         return column, is_pk, is_unique, check
 
     def identity(self, node: Node, what: str) -> Identity:

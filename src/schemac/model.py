@@ -75,6 +75,12 @@ class Column:
     renamed_from: Optional[str] = _hint()
     identity: Optional[Identity] = None
     generated: Optional[str] = None  # GENERATED ALWAYS AS (expr) STORED
+    collation: Optional[str] = None  # None: the type's default collation
+
+    @property
+    def type_text(self) -> str:
+        """The type as a column definition spells it, with its collation."""
+        return self.type if self.collation is None else f'{self.type} COLLATE "{self.collation}"'
 
 
 @dataclass(frozen=True)

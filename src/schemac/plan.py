@@ -161,7 +161,10 @@ def statements_for(change: Change) -> list[exp.Expression]:
     col: Column = change.new  # type: ignore[assignment]
     if k == "alter_column_type":
         using = exp.Cast(this=exp.Column(this=ddl.ident(col.name)), to=build_type(col.type))
-        return [_alter(t, exp.AlterColumn(this=ddl.ident(col.name), dtype=build_type(col.type), using=using))]
+        old: Column = change.old  # type: ignore[assignment]
+        collation = ddl.collate(col.collation) if col.collation != old.collation else None
+        return [_alter(t, exp.AlterColumn(this=ddl.ident(col.name), dtype=build_type(col.type), collate=collation,
+                                          using=using))]
     if k == "set_not_null":
         return [_alter(t, exp.AlterColumn(this=ddl.ident(col.name), allow_null=False))]
     if k == "drop_not_null":

@@ -66,7 +66,7 @@ def describe(obj: object) -> Optional[str]:
     if obj is None:
         return None
     if isinstance(obj, Column):
-        parts = [obj.type, "NULL" if obj.nullable else "NOT NULL"]
+        parts = [obj.type_text, "NULL" if obj.nullable else "NOT NULL"]
         if obj.default is not None:
             parts.append(f"DEFAULT {obj.default}")
         return " ".join(parts)
@@ -149,8 +149,9 @@ def _difference(c: Change) -> Optional[Difference]:
         return Difference("unexpected_column", "column", c.schema, c.table, name, None, describe(act),
                           f"column {name} ({describe(act)}) is not in schema.yaml", file, line)
     if k == "alter_column_type":
-        return Difference("column_type_changed", "column", c.schema, c.table, name, exp_.type, act.type,  # type: ignore
-                          f"column {name}: type is {act.type}, expected {exp_.type}", file, line)  # type: ignore
+        e, a = exp_.type_text, act.type_text  # type: ignore[union-attr]
+        return Difference("column_type_changed", "column", c.schema, c.table, name, e, a,
+                          f"column {name}: type is {a}, expected {e}", file, line)
     if k in ("set_not_null", "drop_not_null"):
         e, a = ("NOT NULL", "NULL") if k == "set_not_null" else ("NULL", "NOT NULL")
         return Difference("column_nullability_changed", "column", c.schema, c.table, name, e, a,

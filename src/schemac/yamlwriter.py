@@ -57,6 +57,8 @@ def _identity(i: Identity) -> Any:
 
 def _column(c: Column, pk_inline: bool) -> Any:
     spec = {"type": c.type}
+    if c.collation is not None:
+        spec["collation"] = c.collation
     if not c.nullable and not pk_inline and c.identity is None:
         spec["nullable"] = False
     if pk_inline:
