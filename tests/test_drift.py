@@ -65,11 +65,16 @@ DRIFTS = [
      "index_invalid", f"{P}.idx_correlation_test_case", "VALID", "INVALID", "idx_correlation_test_case:"),
     ("unique-dropped", f"ALTER TABLE {T} DROP CONSTRAINT {T}_test_case_id_integration_id_key", "missing_constraint",
      P, "UNIQUE (test_case_id, integration_id)", None, "- columns: [test_case_id, integration_id]"),
+    ("unique-made-deferrable", f"ALTER TABLE {T} DROP CONSTRAINT {T}_test_case_id_integration_id_key, ADD CONSTRAINT "
+     f"{T}_test_case_id_integration_id_key UNIQUE (test_case_id, integration_id) DEFERRABLE", "constraint_changed",
+     f"{P}.{T}_test_case_id_integration_id_key", "UNIQUE (test_case_id, integration_id)",
+     "UNIQUE (test_case_id, integration_id) DEFERRABLE", "- columns: [test_case_id, integration_id]"),
     ("check-changed", f"ALTER TABLE {T} DROP CONSTRAINT {T}_score_range, ADD CONSTRAINT {T}_score_range "
      "CHECK (correlation_score BETWEEN 0 AND 0.5)", "constraint_changed", f"{P}.{T}_score_range",
      "CHECK (correlation_score BETWEEN 0.00 AND 1.00)",
      "CHECK (((correlation_score >= (0)::numeric) AND (correlation_score <= 0.5)))", "_score_range:"),
     ("table-dropped", f"DROP TABLE {T}", "missing_table", P, f"TABLE {P}", None, f"{T}:"),
+    ("unlogged", f"ALTER TABLE {T} SET UNLOGGED", "table_logging_changed", P, "LOGGED", "UNLOGGED", f"{T}:"),
     ("extra-table", "CREATE TABLE audit_log (id bigint PRIMARY KEY, body text)", "unexpected_table",
      "public.audit_log", None, "TABLE public.audit_log", None),
 ]

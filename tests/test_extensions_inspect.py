@@ -92,6 +92,7 @@ CREATE SEQUENCE billing.counter INCREMENT 5;
 CREATE TABLE sales.orders (id bigint PRIMARY KEY, state sales.status NOT NULL, total sales.amount);
 CREATE TABLE billing.orders (id bigint PRIMARY KEY DEFAULT nextval('billing.counter'), state billing.status,
                              total billing.amount);
+CREATE UNLOGGED TABLE sales.cache (k text COLLATE "C" PRIMARY KEY, v jsonb);
 """
 
 
@@ -106,6 +107,7 @@ def test_inspect_same_names_in_two_schemas_round_trip(server, schemac, tmp_path)
         r = schemac("inspect", "--database-url", source, "--output", "schema.yaml", cwd=tmp_path)
         assert r.returncode == 0, r.stderr
         text = (tmp_path / "schema.yaml").read_text(encoding="utf-8")
+        assert "    unlogged: true\n" in text and "k: {type: text, collation: C, primary_key: true}" in text, text
         for key in ("sales.status", "billing.status", "sales.amount", "billing.amount", "sales.counter",
                     "billing.counter", "sales.orders", "billing.orders"):
             assert f"  {key}:" in text, text

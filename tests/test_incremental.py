@@ -69,6 +69,9 @@ CASES = [
     ("numeric-to-text-with-check", lambda s: edit(s, 'score: {type: "numeric(4,2)", default: 0}',
                                                   "score: {type: text, default: \"'0'\"}")
      .replace("score BETWEEN 0 AND 10", "length(score) < 10"), True),
+    ("make-unique-deferrable", lambda s: edit(s, "      - columns: [email]\n",
+                                              "      - {columns: [email], deferrable: true}\n"), False),
+    ("set-unlogged", lambda s: edit(s, "  orders:\n", "  orders:\n    unlogged: true\n"), False),
     ("set-collation", lambda s: edit(s, "name: {type: text}", "name: {type: text, collation: C}"), False),
     ("change-collation-of-unique-column", lambda s: edit(s, "email: {type: varchar(80), nullable: false}",
                                                          "email: {type: varchar(80), nullable: false, collation: POSIX}"),

@@ -130,12 +130,19 @@ def _columns_schema(columns: Iterable[str]) -> exp.Schema:
     return exp.Schema(expressions=[ident(c) for c in columns])
 
 
+def _deferral(c: PrimaryKey | Unique | ForeignKey) -> list[str]:
+    if not c.deferrable:
+        return []
+    return ["DEFERRABLE", "INITIALLY DEFERRED"] if c.initially_deferred else ["DEFERRABLE"]
+
+
 def primary_key_body(pk: PrimaryKey) -> exp.Expression:
-    return exp.PrimaryKey(expressions=[ident(c) for c in pk.columns])
+    return exp.PrimaryKey(expressions=[ident(c) for c in pk.columns], options=_deferral(pk) or None)
 
 
 def unique_body(unique: Unique) -> exp.Expression:
-    return exp.UniqueColumnConstraint(this=_columns_schema(unique.columns), nulls=unique.nulls_not_distinct or None)
+    return exp.UniqueColumnConstraint(this=_columns_schema(unique.columns), nulls=unique.nulls_not_distinct or None,
+                                      options=_deferral(unique) or None)
 
 
 def foreign_key_body(fk: ForeignKey) -> exp.Expression:
@@ -146,10 +153,7 @@ def foreign_key_body(fk: ForeignKey) -> exp.Expression:
         options.append(f"ON DELETE {fk.on_delete.upper()}")
     if fk.on_update != "no action":
         options.append(f"ON UPDATE {fk.on_update.upper()}")
-    if fk.deferrable:
-        options.append("DEFERRABLE")
-        if fk.initially_deferred:
-            options.append("INITIALLY DEFERRED")
+    options.extend(_deferral(fk))
     ref = exp.Schema(this=exp.Table(this=ident(fk.ref_table), db=ident(fk.ref_schema) if fk.ref_schema != "public"
                                     else None), expressions=[ident(c) for c in fk.ref_columns])
     return exp.ForeignKey(expressions=[ident(c) for c in fk.columns],
@@ -179,7 +183,7 @@ def add_constraint(table: Table, c: PrimaryKey | Unique | Check | ForeignKey, no
 
 def create_table(table: Table) -> exp.Create:
     pk = table.primary_key
-    inline_pk = pk is not None and pk.name is None and len(pk.columns) == 1
+    inline_pk = pk is not None and pk.name is None and len(pk.columns) == 1 and not pk.deferrable
     items: list[exp.Expression] = [
         column_def(c, inline_pk=inline_pk and c.name == pk.columns[0]) for c in table.columns  # type: ignore[union-attr]
     ]
@@ -188,13 +192,13 @@ def create_table(table: Table) -> exp.Create:
     items.extend(constraint_node(u) for u in table.uniques)
     # NOT VALID checks cannot be declared inline: they are added by ALTER TABLE after the table.
     items.extend(constraint_node(c) for c in table.checks if not c.not_valid)
-    properties = None
+    properties: list[exp.Expression] = [exp.UnloggedProperty()] if table.unlogged else []
     if table.partition_by is not None:
         key = exp.Anonymous(this=table.partition_by.strategy.upper(),
                             expressions=[parse_expression(p) for p in parse_partition_key(table.partition_by.key)])
-        properties = exp.Properties(expressions=[exp.PartitionedByProperty(this=key)])
+        properties.append(exp.PartitionedByProperty(this=key))
     return exp.Create(this=exp.Schema(this=table_ref(table), expressions=items), kind="TABLE", exists=True,
-                      properties=properties)
+                      properties=exp.Properties(expressions=properties) if properties else None)
 
 
 def attach_partition(table: Table) -> exp.Command:

@@ -25,7 +25,7 @@ KINDS = (
     "rename_table", "rename_column", "rename_index",
     "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_column", "drop_table",
     "drop_sequence", "drop_domain", "drop_enum",
-    "add_table", "alter_partitioning", "attach_partition", "add_column",
+    "add_table", "alter_partitioning", "attach_partition", "set_logging", "add_column",
     "drop_default", "alter_column_type", "drop_not_null", "set_not_null", "set_default",
     "alter_identity", "alter_generated",
     "add_constraint", "validate_constraint", "add_index", "add_foreign_key", "set_sequence_owner",
@@ -92,9 +92,9 @@ class Change:
 
 def _constraint_key(c: Constraint) -> tuple:
     if isinstance(c, PrimaryKey):
-        return ("p", c.columns)
+        return ("p", c.columns, c.deferrable, c.initially_deferred)
     if isinstance(c, Unique):
-        return ("u", c.columns, c.nulls_not_distinct)
+        return ("u", c.columns, c.nulls_not_distinct, c.deferrable, c.initially_deferred)
     if isinstance(c, ForeignKey):
         return ("f", c.columns, c.ref_schema, c.ref_table, c.ref_columns, c.on_delete, c.on_update, c.match_full,
                 c.deferrable, c.initially_deferred)
@@ -142,18 +142,25 @@ def created_by_create_table(t: Table) -> Table:
 
 
 def _match_constraints(current: list[Constraint], desired: list[Constraint]):
-    """Pair constraints: named desired ones by name, unnamed ones by definition."""
+    """Pair constraints: named desired ones by name, unnamed ones by definition, and an unnamed one left
+    over with a constraint of its kind on the same columns (then one "changed", not missing + unexpected)."""
     unmatched_current = list(current)
-    pairs: list[tuple[Optional[Constraint], Optional[Constraint]]] = []
-    for d in desired:
-        match = None
+    found: dict[int, Optional[Constraint]] = {}
+    for n, d in enumerate(desired):
         if d.name is not None:
             match = next((c for c in unmatched_current if c.name == d.name), None)
         else:
             match = next((c for c in unmatched_current if type(c) is type(d) and _constraint_key(c) == _constraint_key(d)), None)
         if match is not None:
             unmatched_current.remove(match)
-        pairs.append((match, d))
+        found[n] = match
+    for n, d in enumerate(desired):
+        if found[n] is None and d.name is None and not isinstance(d, Check):
+            match = next((c for c in unmatched_current if type(c) is type(d) and c.columns == d.columns), None)  # type: ignore
+            if match is not None:
+                unmatched_current.remove(match)
+                found[n] = match
+    pairs: list[tuple[Optional[Constraint], Optional[Constraint]]] = [(found[n], d) for n, d in enumerate(desired)]
     pairs.extend((c, None) for c in unmatched_current)
     return pairs
 
@@ -259,6 +266,8 @@ def diff_table(cur: Table, des: Table) -> list[Change]:
         if des.partition_of is not None:
             ch("attach_partition", None, cur, des)
 
+    if cur.unlogged != des.unlogged:
+        ch("set_logging", None, cur, des)
     if (cur.comment or None) != (des.comment or None):
         ch("set_table_comment", None, cur, des)
     return changes

@@ -399,10 +399,12 @@ def _constraints_by_table(rows: list[dict[str, Any]]) -> dict[int, _Constraints]
             found = out[con["table_oid"]] = _Constraints()
         if con["kind"] == "p":
             found.primary_key = PrimaryKey(columns=tuple(con["column_names"]), name=con["constraint_name"],
-                                           comment=con["comment"])
+                                           comment=con["comment"], deferrable=con["deferrable"],
+                                           initially_deferred=con["initially_deferred"])
         elif con["kind"] == "u":
             found.uniques.append(Unique(columns=tuple(con["column_names"]), name=con["constraint_name"],
-                                        comment=con["comment"], nulls_not_distinct=con["nulls_not_distinct"]))
+                                        comment=con["comment"], nulls_not_distinct=con["nulls_not_distinct"],
+                                        deferrable=con["deferrable"], initially_deferred=con["initially_deferred"]))
         elif con["kind"] == "c":
             found.checks.append(Check(name=con["constraint_name"], expression=con["expression"],
                                       comment=con["comment"], not_valid=con["not_valid"]))
@@ -435,6 +437,7 @@ def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: 
         foreign_keys=tuple(sorted(constraints.foreign_keys, key=lambda f: f.name or "")),
         partition_by=partition_by,
         partition_of=partition_of,
+        unlogged=row["unlogged"],
     )
 
 

@@ -40,11 +40,12 @@ TOP_KEYS = {"extensions": False, "schemas": False, "enums": False, "domains": Fa
             "tables": False}
 TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": False, "columns": False, "foreign_keys": False,
               "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
-              "checks": False, "indexes": False}
+              "checks": False, "indexes": False, "unlogged": False}
 COLUMN_KEYS = {"type": True, "renamed_from": False, "identity": False, "generated": False, "check": False, "nullable": False, "default": False, "primary_key": False, "unique": False,
                "comment": False, "collation": False}
-PK_KEYS = {"columns": True, "name": False, "comment": False}
-UNIQUE_KEYS = {"columns": True, "name": False, "nulls_not_distinct": False, "comment": False}
+PK_KEYS = {"columns": True, "name": False, "deferrable": False, "initially_deferred": False, "comment": False}
+UNIQUE_KEYS = {"columns": True, "name": False, "nulls_not_distinct": False, "deferrable": False,
+               "initially_deferred": False, "comment": False}
 INDEX_KEYS = {"columns": True, "renamed_from": False, "comment": False, "nulls_not_distinct": False, "unique": False, "method": False, "where": False, "include": False}
 INDEX_COLUMN_KEYS = {"name": False, "expression": False, "order": False, "nulls": False, "opclass": False}
 SEQUENCE_OPTION_KEYS = {"type": False, "start": False, "increment": False, "min_value": False, "max_value": False,
@@ -351,7 +352,8 @@ class _Loader:
             pkf = self.w.fields(pk_node, f"primary_key of {what}", PK_KEYS)
             cols = self.column_list(pkf["columns"][1], f"primary_key of {what}", known)
             pk_name = self.identifier(pkf["name"][1], "constraint name") if "name" in pkf else None
-            primary_key = PrimaryKey(cols, pk_name, self.w.src(pk_key), self.opt_string(pkf, "comment", what))
+            primary_key = PrimaryKey(cols, pk_name, self.w.src(pk_key), self.opt_string(pkf, "comment", what),
+                                     *self.deferral(pkf, f"primary_key of {what}"))
         elif pk_columns:
             primary_key = PrimaryKey(tuple(c for c, _ in pk_columns), None, self.w.src(pk_columns[0][1]))
         if primary_key is not None:
@@ -363,7 +365,8 @@ class _Loader:
                 cols = self.column_list(uf["columns"][1], f"unique constraint of {what}", known)
                 u_name = self.identifier(uf["name"][1], "constraint name") if "name" in uf else None
                 uniques.append(Unique(cols, u_name, self.w.src(item), self.opt_string(uf, "comment", what),
-                                      self.opt_bool(uf, "nulls_not_distinct", what)))
+                                      self.opt_bool(uf, "nulls_not_distinct", what),
+                                      *self.deferral(uf, f"unique constraint of {what}")))
 
         seen_keys: dict[tuple[str, ...], str] = {primary_key.columns: "the primary key"} if primary_key else {}
         for u in uniques:
@@ -402,7 +405,8 @@ class _Loader:
                      uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=comment,
                      source=self.w.src(key_node), renamed_from=self.renamed_from(f, what, name),
                      foreign_keys=tuple(foreign_keys), partition_by=self.partition_by(f, what, known),
-                     partition_of=partition_of)
+                     partition_of=partition_of,
+                     unlogged=self.w.boolean(f["unlogged"][1], f"unlogged of {what}") if "unlogged" in f else False)
 
     def column(self, name: str, key_node: Node, node: Node, table_what: str):
         name = self.identifier(key_node, "column name")
@@ -492,13 +496,17 @@ class _Loader:
             value = self.choice(f, key, tuple(a.replace(" ", "_") for a in FK_ACTIONS), what) or "no_action"
             actions[key] = value.replace("_", " ")
         match = self.choice(f, "match", ("simple", "full"), what) or "simple"
+        return ForeignKey(cols, ref_table, ref_cols, ref_schema, name, actions["on_delete"], actions["on_update"],
+                          match == "full", *self.deferral(f, what), self.opt_bool(f, "not_valid", what),
+                          self.opt_string(f, "comment", what), self.w.src(node))
+
+    def deferral(self, f: dict, what: str) -> tuple[bool, bool]:
+        """(deferrable, initially_deferred) of a constraint."""
         deferrable = self.opt_bool(f, "deferrable", what)
         initially_deferred = self.opt_bool(f, "initially_deferred", what)
         if initially_deferred and not deferrable:
             raise self.fail(f["initially_deferred"][1], f"{what}: initially_deferred needs deferrable: true")
-        return ForeignKey(cols, ref_table, ref_cols, ref_schema, name, actions["on_delete"], actions["on_update"],
-                          match == "full", deferrable, initially_deferred, self.opt_bool(f, "not_valid", what),
-                          self.opt_string(f, "comment", what), self.w.src(node))
+        return deferrable, initially_deferred
 
     def partition_by(self, f: dict, what: str, known) -> Optional[Partitioning]:
         if "partition_by" not in f:

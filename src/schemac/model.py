@@ -89,6 +89,8 @@ class PrimaryKey:
     name: Optional[str] = None
     source: Optional[Source] = _src()
     comment: Optional[str] = None
+    deferrable: bool = False
+    initially_deferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ class Unique:
     source: Optional[Source] = _src()
     comment: Optional[str] = None
     nulls_not_distinct: bool = False
+    deferrable: bool = False
+    initially_deferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -199,6 +203,7 @@ class Table:
     foreign_keys: tuple[ForeignKey, ...] = ()
     partition_by: Optional[Partitioning] = None
     partition_of: Optional[PartitionOf] = None
+    unlogged: bool = False  # UNLOGGED: not written to the WAL (fast, emptied after a crash, not replicated)
 
     @property
     def key(self) -> tuple[str, str]:

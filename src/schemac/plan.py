@@ -126,6 +126,8 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [ddl.attach_partition(change.new)]  # type: ignore[arg-type]
     if k == "detach_partition":
         return [ddl.detach_partition(change.old)]  # type: ignore[arg-type]
+    if k == "set_logging":  # rewrites the table, under an ACCESS EXCLUSIVE lock
+        return [_alter(t, exp.AlterSet(option=exp.var("UNLOGGED" if change.new.unlogged else "LOGGED")))]  # type: ignore
     if k == "alter_partitioning":
         raise PlanError(f"table {t.qualified_name}: its partitioning cannot change in place; "  # type: ignore
                         "create a new table and move the rows")
@@ -254,12 +256,16 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> Online
     return OnlinePlan(main, concurrent, validate)
 
 
-def _after_columns(create: exp.Create) -> str:
-    """The text sqlglot prints after a CREATE TABLE's column list (its properties), or ''."""
-    without = create.copy()
-    without.set("properties", None)
-    whole, bare = create.sql(dialect=ddl.DIALECT), without.sql(dialect=ddl.DIALECT)
-    return whole[len(bare):] if whole.startswith(bare) else ""
+_COLUMN_LIST = "schemac_column_list_placeholder"
+
+
+def _around_columns(create: exp.Create) -> tuple[str, str]:
+    """What sqlglot prints before and after a CREATE TABLE's column list (`CREATE UNLOGGED TABLE t`,
+    ` PARTITION BY ...`), found by printing the statement with a placeholder for the columns."""
+    marked = create.copy()
+    marked.this.set("expressions", [exp.ColumnDef(this=exp.Identifier(this=_COLUMN_LIST))])
+    head, _, tail = marked.sql(dialect=ddl.DIALECT).partition(f" ({_COLUMN_LIST})")
+    return head, tail
 
 
 def render_sql(statements: list[exp.Expression]) -> str:
@@ -267,12 +273,9 @@ def render_sql(statements: list[exp.Expression]) -> str:
     parts = []
     for s in statements:
         if isinstance(s, exp.Create) and s.args.get("kind") == "TABLE" and isinstance(s.this, exp.Schema):
-            head = s.copy()
-            head.this.set("expressions", None)
-            head.set("properties", None)
+            head, tail = _around_columns(s)
             items = ",\n  ".join(item.sql(dialect=ddl.DIALECT) for item in s.this.expressions)
-            tail = _after_columns(s)  # PARTITION BY ..., exactly as sqlglot places it
-            parts.append(f"{head.sql(dialect=ddl.DIALECT)} (\n  {items}\n){tail};")
+            parts.append(f"{head} (\n  {items}\n){tail};")
         else:
             parts.append(s.sql(dialect=ddl.DIALECT) + ";")
     return "\n\n".join(parts) + ("\n" if parts else "")

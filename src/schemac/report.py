@@ -61,6 +61,10 @@ def _sequence_options(o: SequenceOptions) -> list[str]:
             if v is not None] + (["CYCLE"] if o.cycle else [])
 
 
+def _deferral(c: PrimaryKey | Unique | ForeignKey) -> str:
+    return (" DEFERRABLE" + (" INITIALLY DEFERRED" if c.initially_deferred else "")) if c.deferrable else ""
+
+
 def describe(obj: object) -> Optional[str]:
     """A one-line SQL-ish description of a model object, for expected/actual."""
     if obj is None:
@@ -71,9 +75,9 @@ def describe(obj: object) -> Optional[str]:
             parts.append(f"DEFAULT {obj.default}")
         return " ".join(parts)
     if isinstance(obj, PrimaryKey):
-        return f"PRIMARY KEY ({', '.join(obj.columns)})"
+        return f"PRIMARY KEY ({', '.join(obj.columns)})" + _deferral(obj)
     if isinstance(obj, Unique):
-        return f"UNIQUE ({', '.join(obj.columns)})"
+        return f"UNIQUE ({', '.join(obj.columns)})" + _deferral(obj)
     if isinstance(obj, Check):
         return f"CHECK ({obj.expression})"
     if isinstance(obj, Index):
@@ -101,9 +105,7 @@ def describe(obj: object) -> Optional[str]:
                 s += f" {label} {value.upper()}"
         if obj.match_full:
             s += " MATCH FULL"
-        if obj.deferrable:
-            s += " DEFERRABLE" + (" INITIALLY DEFERRED" if obj.initially_deferred else "")
-        return s
+        return s + _deferral(obj)
     if isinstance(obj, Enum):
         return f"ENUM ({', '.join(repr(v) for v in obj.values)})"
     if isinstance(obj, Domain):
@@ -184,6 +186,10 @@ def _difference(c: Change) -> Optional[Difference]:
     if k == "validate_constraint":
         return Difference("constraint_not_valid", kind_of, c.schema, c.table, name, "VALID", "NOT VALID",
                           f"{kind_of} {name} is NOT VALID (existing rows were never checked)", file, line)
+    if k == "set_logging":
+        e, a = ("UNLOGGED" if x.unlogged else "LOGGED" for x in (exp_, act))  # type: ignore[union-attr]
+        return Difference("table_logging_changed", "table", c.schema, c.table, None, e, a,
+                          f"table {c.schema}.{c.table} is {a}, expected {e}", file, line)
     if k in ("attach_partition", "detach_partition", "alter_partitioning"):
         if k == "detach_partition" and exp_ is not None and exp_.partition_of is not None:  # type: ignore
             return None  # reported once, by the paired attach

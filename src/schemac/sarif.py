@@ -77,6 +77,9 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
                          "The database has an index that schema.yaml does not declare."),
     "index_changed": ("Index differs",
                       "An index exists under the declared name but its definition differs from schema.yaml."),
+    "table_logging_changed": ("Table is LOGGED or UNLOGGED against schema.yaml",
+                              "The table's persistence (UNLOGGED: not written to the WAL, emptied after a crash, "
+                              "not replicated) differs from schema.yaml."),
     "index_invalid": ("Index is INVALID",
                       "The declared index exists but is INVALID: a CREATE INDEX CONCURRENTLY failed (or is still "
                       "running), so Postgres does not use it. Drop it and build it again."),

@@ -124,14 +124,8 @@ def _foreign_key(fk: ForeignKey, schema: str) -> dict:
             spec[key] = value.replace(" ", "_")
     if fk.match_full:
         spec["match"] = "full"
-    if fk.deferrable:
-        spec["deferrable"] = True
-    if fk.initially_deferred:
-        spec["initially_deferred"] = True
-    if fk.not_valid:
-        spec["not_valid"] = True
-    if fk.comment is not None:
-        spec["comment"] = fk.comment
+    spec.update(_drop_empty({"deferrable": fk.deferrable, "initially_deferred": fk.initially_deferred,
+                             "not_valid": fk.not_valid, "comment": fk.comment}))
     return spec
 
 
@@ -163,15 +157,20 @@ def _table(t: Table, key: str) -> dict:
                                                   "schema": p.parent_schema if p.parent_schema != t.schema else None}))
     if t.partition_by is not None:
         spec["partition_by"] = _Flow({"strategy": t.partition_by.strategy, "key": t.partition_by.key})
+    if t.unlogged:
+        spec["unlogged"] = True
     pk = t.primary_key
-    pk_inline = pk is not None and len(pk.columns) == 1 and pk.name is None and pk.comment is None
+    pk_inline = pk is not None and len(pk.columns) == 1 and pk.name is None and pk.comment is None \
+        and not pk.deferrable
     spec["columns"] = {c.name: _column(c, pk_inline and c.name == pk.columns[0]) for c in t.columns}  # type: ignore
     if pk is not None and not pk_inline:
         spec["primary_key"] = _Flow(_drop_empty({"columns": _FlowList(pk.columns), "name": pk.name,
-                                                 "comment": pk.comment}))
+                                                 "deferrable": pk.deferrable,
+                                                 "initially_deferred": pk.initially_deferred, "comment": pk.comment}))
     if t.uniques:
         spec["unique"] = [_Flow(_drop_empty({"columns": _FlowList(u.columns), "name": u.name,
-                                             "nulls_not_distinct": u.nulls_not_distinct, "comment": u.comment}))
+                                             "nulls_not_distinct": u.nulls_not_distinct, "deferrable": u.deferrable,
+                                             "initially_deferred": u.initially_deferred, "comment": u.comment}))
                           for u in t.uniques]
     if t.checks:
         spec["checks"] = {c.name: _check(c) for c in t.checks}

@@ -12,6 +12,7 @@ SELECT c.oid AS table_oid,
        n.nspname::text AS schema_name,
        c.relname::text AS table_name,
        d.description AS comment,
+       c.relpersistence = 'u' AS unlogged,
        CASE pt.partstrat WHEN 'r' THEN 'range' WHEN 'l' THEN 'list' WHEN 'h' THEN 'hash' END AS partition_strategy,
        CASE WHEN c.relkind = 'p'
             THEN substring(pg_catalog.pg_get_partkeydef(c.oid) FROM '^[A-Za-z]+ \((.*)\)$') END AS partition_key,
