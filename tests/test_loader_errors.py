@@ -92,6 +92,10 @@ CASES = [
      "      - columns: [a, b]\n      - columns: [a, b]\n", 6, "repeats the unique constraint at line 5"),
     ("index-named-like-table", "tables:\n  t:\n    columns: {a: integer}\n  u:\n    columns: {a: integer}\n"
      "    indexes:\n      t: {columns: [a]}\n", 7, "already used"),
+    ("generated-without-expression", "tables:\n  t:\n    columns:\n      a: integer\n"
+     "      b: {type: integer, generated: {stored: false}}\n", 5, "needs the key 'expression'"),
+    ("generated-stored-not-boolean", "tables:\n  t:\n    columns:\n      a: integer\n"
+     "      b: {type: integer, generated: {expression: a + 1, stored: maybe}}\n", 5, "stored of generated"),
     ("enum-and-domain-one-name", "enums:\n  money: [a, b]\ndomains:\n  money: {type: integer}\n", 4,
      "type public.money is declared twice (first at line 2)"),
     ("enum-named-twice", "enums:\n  a: {values: [x]}\n  b: {values: [y], name: a}\n", 3,

@@ -95,3 +95,38 @@ def test_collation_set_then_back_to_the_default(db_url, tmp_path):
                                    "a.attcollation WHERE a.attrelid = 'words'::regclass AND a.attname = 'w'").fetchone()
         assert name == (collation or "default")
         assert check_drift(str(schema), db_url).differences == ()
+
+
+def test_virtual_generated_columns_on_postgres_18(any_db_url, tmp_path, schemac):
+    """PostgreSQL 18's VIRTUAL generated columns: compiled as VIRTUAL (not STORED), read back as such,
+    written back by inspect as `stored: false`; changing a column between the two kinds is drift, and
+    the migration for it applies. Servers before 18 have no VIRTUAL: skipped there."""
+    with psycopg.connect(any_db_url) as conn:
+        if conn.info.server_version < 180000:
+            pytest.skip("VIRTUAL generated columns need PostgreSQL 18")
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "gen")
+    base = ("tables:\n  prices:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+            "      net: {type: \"numeric(10,2)\", nullable: false}\n")
+    schema.write_text(base + "      gross: {type: \"numeric(10,2)\", generated: {expression: net * 1.2, stored: false}}\n"
+                      "      cents: {type: bigint, generated: (net * 100)::bigint}\n", encoding="utf-8")
+    result = generate(str(schema), out)
+    assert "GENERATED ALWAYS AS (net * 1.2) VIRTUAL" in result.sql and "STORED" in result.sql, result.sql
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute("INSERT INTO prices (id, net) VALUES (1, 10)")
+        kinds = dict(conn.execute("SELECT attname, attgenerated FROM pg_attribute WHERE attrelid = 'prices'::regclass "
+                                  "AND attgenerated <> ''").fetchall())
+        assert kinds == {"gross": "v", "cents": "s"}
+    assert check_drift(str(schema), any_db_url).differences == ()
+    r = schemac("inspect", "--database-url", any_db_url, cwd=tmp_path)
+    assert "gross: {type: 'numeric(10,2)', generated: {expression: (net * 1.2), stored: false}}" in r.stdout, r.stdout
+    # gross becomes STORED: the database has drifted from the file until the migration runs
+    schema.write_text(base + "      gross: {type: \"numeric(10,2)\", generated: net * 1.2}\n"
+                      "      cents: {type: bigint, generated: (net * 100)::bigint}\n", encoding="utf-8")
+    (item,) = check_drift(str(schema), any_db_url).differences
+    assert item.kind == "column_generated_changed" and item.name == "gross"
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        assert conn.execute("SELECT gross FROM prices").fetchone()[0] == 12
+    assert check_drift(str(schema), any_db_url).differences == ()

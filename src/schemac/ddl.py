@@ -103,7 +103,7 @@ def column_def(column: Column, inline_pk: bool = False) -> exp.ColumnDef:
         constraints.append(exp.ColumnConstraint(kind=identity_constraint(column.identity)))
     if column.generated is not None:
         constraints.append(exp.ColumnConstraint(kind=exp.ComputedColumnConstraint(
-            this=parse_expression(column.generated), persisted=True)))
+            this=parse_expression(column.generated), persisted=not column.virtual)))
     return exp.ColumnDef(this=ident(column.name), kind=build_type(column.type), constraints=constraints or None)
 
 

@@ -199,7 +199,7 @@ def diff_table(cur: Table, des: Table) -> list[Change]:
             ch("set_column_comment", name, old, col)
         if old.identity != col.identity:
             ch("alter_identity", name, old, col)
-        if not same_expression(old.generated, col.generated):
+        if not same_expression(old.generated, col.generated) or old.virtual != col.virtual:
             ch("alter_generated", name, old, col)
     for name, col in cur_cols.items():
         if name not in des_cols:

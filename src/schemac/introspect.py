@@ -333,7 +333,8 @@ def _column(row: dict[str, Any]) -> Column:
     generated = row["generated_expr"] if row["generated_kind"] else None
     return Column(name=row["column_name"], type=type_, nullable=not row["not_null"],
                   default=None if identity or generated else row["default_expr"], comment=row["comment"],
-                  identity=identity, generated=generated, collation=row["collation"])
+                  identity=identity, generated=generated, collation=row["collation"],
+                  virtual=row["generated_kind"] == "v")
 
 
 def _nulls(option: int, order: str) -> Optional[Nulls]:

@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from dataclasses import replace
 
-from yaml.nodes import Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import SchemaFileError
 from .ddl import make_object_name
@@ -56,6 +56,7 @@ FK_KEYS = {"columns": True, "references": True, "name": False, "on_delete": Fals
 FK_REF_KEYS = {"table": True, "columns": True, "schema": False}
 PARTITION_BY_KEYS = {"strategy": True, "key": True}
 PARTITION_OF_KEYS = {"parent": True, "bound": True, "schema": False}
+GENERATED_KEYS = {"expression": True, "stored": False}
 ENUM_KEYS = {"values": True, "name": False, "schema": False, "comment": False}
 DOMAIN_KEYS = {"type": True, "name": False, "schema": False, "default": False, "not_null": False, "checks": False,
                "comment": False}
@@ -439,9 +440,15 @@ class _Loader:
         comment = self.w.string(fields["comment"][1], f"comment of {what}") if "comment" in fields else None
         renamed_from = self.renamed_from(fields, what, name)
         identity = self.identity(fields["identity"][1], what) if "identity" in fields else None
-        generated = None
+        generated, virtual = None, False
         if "generated" in fields:
-            generated = self.expression(fields["generated"][1], f"generated of {what}")
+            g_node = fields["generated"][1]
+            if isinstance(g_node, MappingNode):  # {expression, stored?}: stored: false is VIRTUAL (PostgreSQL 18+)
+                g = self.w.fields(g_node, f"generated of {what}", GENERATED_KEYS)
+                generated = self.expression(g["expression"][1], f"generated expression of {what}")
+                virtual = "stored" in g and not self.w.boolean(g["stored"][1], f"stored of generated of {what}")
+            else:
+                generated = self.expression(g_node, f"generated of {what}")
         if sum(x is not None for x in (identity, generated, default)) > 1:
             raise self.fail(key_node, f"{what}: default, identity and generated exclude each other; keep one")
         check = None
@@ -450,7 +457,7 @@ class _Loader:
         collation = self.identifier(fields["collation"][1], f"collation of {what}") if "collation" in fields else None
         column = Column(name, type_, nullable and not is_pk and identity is None, default, comment,
                         self.w.src(key_node), renamed_from, identity, generated,
-                        None if collation == "default" else collation)
+                        None if collation == "default" else collation, virtual)
         return column, is_pk, is_unique, check
 
     def identity(self, node: Node, what: str) -> Identity:

@@ -76,6 +76,7 @@ class Column:
     identity: Optional[Identity] = None
     generated: Optional[str] = None  # GENERATED ALWAYS AS (expr) STORED
     collation: Optional[str] = None  # None: the type's default collation
+    virtual: bool = False  # with generated: VIRTUAL (PostgreSQL 18+, computed when read) instead of STORED
 
     @property
     def type_text(self) -> str:

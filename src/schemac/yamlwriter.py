@@ -68,7 +68,7 @@ def _column(c: Column, pk_inline: bool) -> Any:
     if c.identity is not None:
         spec["identity"] = _identity(c.identity)
     if c.generated is not None:
-        spec["generated"] = c.generated
+        spec["generated"] = _Flow({"expression": c.generated, "stored": False}) if c.virtual else c.generated
     if c.comment is not None:
         spec["comment"] = c.comment
     if list(spec) == ["type"]:
