@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import NoReturn, Optional
+from typing import Callable, NoReturn, Optional
 
 import click
 
@@ -12,6 +12,20 @@ from .errors import SchemacError
 
 SCHEMA_HELP = "Schema file to read."
 OUT_HELP = "Output directory: migrations go to OUT/migrations, the recorded state to OUT/state.json."
+
+
+def _timeouts(command: Callable) -> Callable:
+    """The timeouts of a command that reads a database (diff, inspect)."""
+    for option in reversed((
+        click.option("--connect-timeout", default=10, show_default=True, type=click.IntRange(1, 3600),
+                     help="Seconds to wait for the connection."),
+        click.option("--statement-timeout", default=30, show_default=True, type=click.IntRange(1, 86400),
+                     help="Seconds any catalog query may run."),
+        click.option("--lock-timeout", default=5, show_default=True, type=click.IntRange(1, 86400),
+                     help="Seconds to wait for a catalog lock."),
+    )):
+        command = option(command)
+    return command
 
 
 class _Group(click.Group):
@@ -107,12 +121,7 @@ def generate(schema_path: str, out_dir: str, name: Optional[str], message: Optio
                                 "instead of an embedded PostgreSQL 18 (e.g. to match production's major version).")
 @click.option("--sql", "show_sql", is_flag=True,
               help="Also print the DDL that would bring the database to schema.yaml (never run).")
-@click.option("--connect-timeout", default=10, show_default=True, type=click.IntRange(1, 3600),
-              help="Seconds to wait for the connection.")
-@click.option("--statement-timeout", default=30, show_default=True, type=click.IntRange(1, 86400),
-              help="Seconds any catalog query may run.")
-@click.option("--lock-timeout", default=5, show_default=True, type=click.IntRange(1, 86400),
-              help="Seconds to wait for a catalog lock.")
+@_timeouts
 @click.option("--out", "out_dir", default="generated", show_default=True,
               help="`schemac generate`'s output directory: when OUT/state.json was recorded from this very "
                    "schema.yaml (same SHA-256), its compiled model is used instead of parsing the YAML again.")
@@ -183,12 +192,7 @@ def _end_process(code: int) -> NoReturn:
               help="Postgres schema (namespace) to read; repeat for several. Default: every user schema.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the YAML to this file instead of stdout.")
 @click.option("--force", is_flag=True, help="With --output: replace the file if it exists.")
-@click.option("--connect-timeout", default=10, show_default=True, type=click.IntRange(1, 3600),
-              help="Seconds to wait for the connection.")
-@click.option("--statement-timeout", default=30, show_default=True, type=click.IntRange(1, 86400),
-              help="Seconds any catalog query may run.")
-@click.option("--lock-timeout", default=5, show_default=True, type=click.IntRange(1, 86400),
-              help="Seconds to wait for a catalog lock.")
+@_timeouts
 def inspect(database_url: Optional[str], schemas: tuple[str, ...], output: Optional[str], force: bool,
             connect_timeout: int, statement_timeout: int, lock_timeout: int) -> None:
     """Write a schema.yaml describing an existing database.

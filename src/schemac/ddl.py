@@ -15,7 +15,7 @@ from sqlglot.dialects.postgres import Postgres
 from .dialect import DIALECT
 from .expressions import parse_expression, parse_partition_bound, parse_partition_key
 from .model import (Check, Column, Domain, Enum, Extension, ForeignKey, Identity, Index, IndexElement, PrimaryKey,
-                    Sequence, SequenceOptions, Table, Unique)
+                    Sequence, SequenceOptions, Table, Unique, deferral)
 from .sqltypes import build_type
 
 _SAFE = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -130,19 +130,13 @@ def _columns_schema(columns: Iterable[str]) -> exp.Schema:
     return exp.Schema(expressions=[ident(c) for c in columns])
 
 
-def _deferral(c: PrimaryKey | Unique | ForeignKey) -> list[str]:
-    if not c.deferrable:
-        return []
-    return ["DEFERRABLE", "INITIALLY DEFERRED"] if c.initially_deferred else ["DEFERRABLE"]
-
-
 def primary_key_body(pk: PrimaryKey) -> exp.Expression:
-    return exp.PrimaryKey(expressions=[ident(c) for c in pk.columns], options=_deferral(pk) or None)
+    return exp.PrimaryKey(expressions=[ident(c) for c in pk.columns], options=list(deferral(pk)) or None)
 
 
 def unique_body(unique: Unique) -> exp.Expression:
     return exp.UniqueColumnConstraint(this=_columns_schema(unique.columns), nulls=unique.nulls_not_distinct or None,
-                                      options=_deferral(unique) or None)
+                                      options=list(deferral(unique)) or None)
 
 
 def foreign_key_body(fk: ForeignKey) -> exp.Expression:
@@ -153,7 +147,7 @@ def foreign_key_body(fk: ForeignKey) -> exp.Expression:
         options.append(f"ON DELETE {fk.on_delete.upper()}")
     if fk.on_update != "no action":
         options.append(f"ON UPDATE {fk.on_update.upper()}")
-    options.extend(_deferral(fk))
+    options.extend(deferral(fk))
     ref = exp.Schema(this=exp.Table(this=ident(fk.ref_table), db=ident(fk.ref_schema) if fk.ref_schema != "public"
                                     else None), expressions=[ident(c) for c in fk.ref_columns])
     return exp.ForeignKey(expressions=[ident(c) for c in fk.columns],

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Optional, Union
 
-from .model import (Check, Column, Domain, Enum, Extension, ForeignKey, Index, IndexElement, PrimaryKey, Schema,
+from .model import (Check, Domain, Enum, Extension, ForeignKey, Index, IndexElement, PrimaryKey, Schema,
                     Sequence, Source, Table, Unique)
 from .expressions import parse_partition_bound, referenced_columns
 from .normalize import normal_form, rename_column_in_expression, same_expression
@@ -32,6 +32,11 @@ KINDS = (
     "set_table_comment", "set_column_comment", "set_index_comment", "set_constraint_comment",
     "set_type_comment", "drop_extension",
 )
+
+
+_OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique constraint", Check: "check constraint",
+                 ForeignKey: "foreign key", Enum: "enum", Domain: "domain", Sequence: "sequence",
+                 Extension: "extension"}
 
 
 @dataclass(frozen=True)
@@ -59,24 +64,9 @@ class Change:
         obj = self.new if self.new is not None else self.old
         if isinstance(obj, Table) or self.kind in ("add_table", "drop_table", "set_table_comment", "rename_table"):
             return "table"
-        if isinstance(obj, Index):
-            return "index"
-        if isinstance(obj, PrimaryKey):
-            return "primary key"
-        if isinstance(obj, Unique):
-            return "unique constraint"
-        if isinstance(obj, Check):
-            return "check constraint"
-        if isinstance(obj, ForeignKey):
-            return "foreign key"
-        if isinstance(obj, Enum):
-            return "enum"
-        if isinstance(obj, Domain):
-            return "domain"
-        if isinstance(obj, Sequence):
-            return "sequence"
-        if isinstance(obj, Extension):
-            return "extension"
+        kind = _OBJECT_KINDS.get(type(obj))
+        if kind is not None:
+            return kind
         if self.kind == "add_schema":
             return "schema"
         return "column"

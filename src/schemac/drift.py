@@ -123,8 +123,7 @@ class _CatalogRead:
         thread, for each query's rows as the worker gets them."""
         self.start(namespaces)
         if self._namespaces == namespaces:
-            while (item := self._rows.get()) is not None:
-                on_rows(*item)
+            self._drain(on_rows)
         self._thread.join()
         if self._namespaces != namespaces:
             # Started on a guess from state.json, and schema.yaml names other schemas: whatever came
@@ -132,11 +131,14 @@ class _CatalogRead:
             self._namespaces, self._outcome, self._error = namespaces, None, None
             self._rows = queue.SimpleQueue()
             self._run()
-            while (item := self._rows.get()) is not None:
-                on_rows(*item)
+            self._drain(on_rows)
         if self._error is not None:
             raise self._error
         return self._outcome
+
+    def _drain(self, on_rows: Callable[[str, list], None]) -> None:
+        while (item := self._rows.get()) is not None:
+            on_rows(*item)
 
 
 def _schema_sha256(path: str) -> Optional[str]:
@@ -194,33 +196,27 @@ def check_drift_offline(schema_path: str, out_dir: Optional[str], dev_url: Optio
     from .migrations import Layout
     from .offline import replayed
 
-    desired = None
-    if os.path.exists(schema_path) and not _has_record(schema_path, out_dir):
+    # The desired model before any server starts, so a bad schema.yaml is reported first: the record
+    # when it was compiled from this very schema.yaml, else the file itself.
+    desired, desired_from = _from_state(schema_path, out_dir, lambda namespaces: None), "state.json"
+    if desired is None and os.path.exists(schema_path):
         from .loader import load_file
 
-        desired = load_file(schema_path)  # a bad schema.yaml is reported before any server starts
+        desired, desired_from = load_file(schema_path), "schema.yaml"
     with replayed(Layout(out_dir or "generated"), dev_url) as (url, where):
-        result = check_drift(schema_path, url, out_dir=out_dir, strict=strict, history=False, desired=desired)
+        result = check_drift(schema_path, url, out_dir=out_dir, strict=strict, history=False, desired=desired,
+                             desired_from=desired_from)
     return replace(result, target_label=where)
-
-
-def _has_record(schema_path: str, out_dir: Optional[str]) -> bool:
-    """Whether out_dir/state.json was compiled from this very schema.yaml (then it loaded without error)."""
-    from .state import compiled_model, read_record
-
-    data = read_record(os.path.join(out_dir, "state.json")) if out_dir else None
-    digest = _schema_sha256(schema_path)
-    return data is not None and digest is not None and compiled_model(data, digest) is not None
 
 
 def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: int = 10,
                 statement_timeout_ms: int = 30000, lock_timeout_ms: int = 5000,
                 out_dir: Optional[str] = None, strict: bool = False, history: bool = True,
-                desired: Optional[Schema] = None) -> DriftResult:
+                desired: Optional[Schema] = None, desired_from: str = "schema.yaml") -> DriftResult:
     """Compare the database with schema.yaml. With `out_dir` (`generate`'s output directory), the model
     recorded in out_dir/state.json stands in for schema.yaml when it was compiled from the same text,
     and the migrations there are compared with the database's `_sqlx_migrations` (history drift).
-    `desired`: schema.yaml's model, when the caller has already loaded it."""
+    `desired`: schema.yaml's model, when the caller already has it (`desired_from` says from where)."""
     # No cyclic GC while modules load and the two models are built (~10^5 small acyclic objects each:
     # a collection every 700 allocations would walk the growing heap again and again, ~15% of the
     # CPU of a 1,000-table diff), except around the YAML loader and the differ: they parse SQL, and
@@ -233,7 +229,6 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
             # History drift needs the migrations to compare with: none here (diff run elsewhere), no check.
             catalog.with_history = history and out_dir is not None and os.path.isdir(os.path.join(out_dir, "migrations"))
             try:
-                desired_from = "schema.yaml"
                 if desired is None:
                     desired = _from_state(schema_path, out_dir, catalog.start)
                     desired_from = "state.json"
@@ -251,7 +246,7 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
 
             builder = introspect.ModelBuilder()
             label, rows, history_rows = catalog.result(desired.namespaces, builder.add)
-            result = introspect.IntrospectResult(builder.schema(), rows.queries, rows.server_version)
+            result = builder.result(rows)
     # sqlx's bookkeeping table is not part of anyone's schema.
     actual = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in IGNORED_TABLES))
     changes = diff(actual, desired)

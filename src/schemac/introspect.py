@@ -234,7 +234,7 @@ def build(catalog: CatalogRows) -> IntrospectResult:
     builder = ModelBuilder()
     for name, rows in catalog.rows.items():
         builder.add(name, rows)
-    return IntrospectResult(schema=builder.schema(), queries=catalog.queries, server_version=catalog.server_version)
+    return builder.result(catalog)
 
 
 def read_catalog(conn: psycopg.Connection, schemas: tuple[str, ...], statement_timeout_ms: int = 30000,
@@ -482,6 +482,10 @@ class ModelBuilder:
             self._indexes = _by_table(rows, _index)
         else:
             self._rows[name] = rows
+
+    def result(self, catalog: CatalogRows) -> IntrospectResult:
+        """The model of every query's rows (all added by now), with what `catalog` says of its reading."""
+        return IntrospectResult(schema=self.schema(), queries=catalog.queries, server_version=catalog.server_version)
 
     def schema(self) -> Schema:
         """Everything is sorted here, with Python's code-point order, so the model does not depend on

@@ -117,6 +117,13 @@ class Check:
 FK_ACTIONS = ("no action", "restrict", "cascade", "set null", "set default")
 
 
+def deferral(c: "PrimaryKey | Unique | ForeignKey") -> tuple[str, ...]:
+    """A constraint's DEFERRABLE clauses, as SQL writes them (DDL and reports alike)."""
+    if not c.deferrable:
+        return ()
+    return ("DEFERRABLE", "INITIALLY DEFERRED") if c.initially_deferred else ("DEFERRABLE",)
+
+
 @dataclass(frozen=True)
 class ForeignKey:
     columns: tuple[str, ...]

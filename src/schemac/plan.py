@@ -13,7 +13,7 @@ from . import ddl
 from .diff import Change
 from .errors import SchemacError
 from .expressions import parse_expression
-from .model import Check, Column, Domain, Index, PrimaryKey, Table, Unique
+from .model import Check, Column, Domain, Table
 from .normalize import same_expression
 from .sqltypes import build_type
 

@@ -17,7 +17,7 @@ from . import __version__
 from .errors import printable
 from .diff import Change
 from .model import (Check, Column, Domain, Enum, Extension, ForeignKey, Identity, Index, PartitionOf, Partitioning,
-                    PrimaryKey, SequenceOptions, Table, Unique, Unmanaged)
+                    PrimaryKey, SequenceOptions, Table, Unique, Unmanaged, deferral)
 from .model import Sequence as SequenceObject
 
 JSON_FORMAT = 1
@@ -61,8 +61,8 @@ def _sequence_options(o: SequenceOptions) -> list[str]:
             if v is not None] + (["CYCLE"] if o.cycle else [])
 
 
-def _deferral(c: PrimaryKey | Unique | ForeignKey) -> str:
-    return (" DEFERRABLE" + (" INITIALLY DEFERRED" if c.initially_deferred else "")) if c.deferrable else ""
+def _clauses(words: tuple[str, ...]) -> str:
+    return "".join(f" {w}" for w in words)
 
 
 def describe(obj: object) -> Optional[str]:
@@ -75,9 +75,9 @@ def describe(obj: object) -> Optional[str]:
             parts.append(f"DEFAULT {obj.default}")
         return " ".join(parts)
     if isinstance(obj, PrimaryKey):
-        return f"PRIMARY KEY ({', '.join(obj.columns)})" + _deferral(obj)
+        return f"PRIMARY KEY ({', '.join(obj.columns)})" + _clauses(deferral(obj))
     if isinstance(obj, Unique):
-        return f"UNIQUE ({', '.join(obj.columns)})" + _deferral(obj)
+        return f"UNIQUE ({', '.join(obj.columns)})" + _clauses(deferral(obj))
     if isinstance(obj, Check):
         return f"CHECK ({obj.expression})"
     if isinstance(obj, Index):
@@ -105,7 +105,7 @@ def describe(obj: object) -> Optional[str]:
                 s += f" {label} {value.upper()}"
         if obj.match_full:
             s += " MATCH FULL"
-        return s + _deferral(obj)
+        return s + _clauses(deferral(obj))
     if isinstance(obj, Enum):
         return f"ENUM ({', '.join(repr(v) for v in obj.values)})"
     if isinstance(obj, Domain):
