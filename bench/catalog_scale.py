@@ -17,7 +17,7 @@ For each kind of check bounds (--expressions) and each N:
    which the differ must normalize one by one, on both sides). About a third of the tables have a
    foreign key (parent_id) to an earlier table with a bigint key or to themselves, ON DELETE varied.
 2. `schemac generate` runs from scratch (empty output directory): wall time and peak RSS.
-3. The migration is applied to a fresh database (as sqlx would, schemac.apply), then
+3. The migration is applied to a fresh database (as sqlx would, schemac.migrations.apply), then
    `schemac diff --format json` runs --repeat times against it with the generate's state.json
    present (the fast path: schema.yaml's hash matches the recorded state) and --repeat times with
    an output directory that holds no state (the slow path: schema.yaml is parsed). Every run must
@@ -55,8 +55,8 @@ from psycopg import conninfo, sql
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "src"))
 
-from schemac.apply import apply_files  # noqa: E402
-from schemac.migrations import Layout  # noqa: E402
+from schemac.migrations.apply import apply_files  # noqa: E402
+from schemac.migrations.layout import Layout  # noqa: E402
 
 ENTITIES = ("order", "invoice", "shipment", "customer", "account", "booking", "listing", "payment", "review",
             "session", "event", "message", "ticket", "report", "device", "coupon", "refund", "address")

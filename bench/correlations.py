@@ -4,7 +4,7 @@
     python bench/correlations.py [--rows N] [--database-url URL] [--upsert-rows M] [--repeat R]
 
 1. A fresh database gets the committed migrations of generated/migrations, applied as sqlx does
-   (schemac.apply). By default it lives on a throwaway embedded PostgreSQL 18 (removed at the end)
+   (schemac.migrations.apply). By default it lives on a throwaway embedded PostgreSQL 18 (removed at the end)
    with shared_buffers=1GB instead of initdb's 128MB (--shared-buffers stock keeps 128MB;
    --max-wal-size changes that one too); with --database-url, it is a new database on that
    server, dropped at the end unless --keep.
@@ -51,10 +51,10 @@ from typing import Iterator, Optional
 import psycopg
 from psycopg import conninfo, sql
 
-from schemac.apply import apply_files
-from schemac.ddl import create_index, render
-from schemac.loader import load_file
-from schemac.migrations import Layout
+from schemac.migrations.apply import apply_files
+from schemac.plan.ddl import create_index, render
+from schemac.schemafile.load import load_file
+from schemac.migrations.layout import Layout
 from schemac.upsert import bulk_upsert
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

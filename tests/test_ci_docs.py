@@ -25,9 +25,9 @@ HOOKS = ROOT / ".pre-commit-hooks.yaml"
 
 # Commands documented ahead of their wiring into the CLI: checked once they exist, skipped until then.
 PENDING_SUBCOMMANDS = {"schema-json": "`schemac schema-json` is not wired into the CLI yet "
-                                      "(schemac.jsonschema_cmd.schema_json_text exists; the CLI command is pending)"}
+                                      "(schemac.schemafile.jsonschema.schema_json_text exists; the CLI command is pending)"}
 PENDING_CHOICES = {("diff", "--format", "sarif"): "`schemac diff --format sarif` is not wired into the CLI yet "
-                                                  "(schemac.sarif.render_sarif exists; the CLI choice is pending)"}
+                                                  "(schemac.report.sarif.render_sarif exists; the CLI choice is pending)"}
 
 SHELL_OPERATORS = ("|", "||", "&&", ";", ">", ">>", "<", "2>", "2>&1", "&")
 

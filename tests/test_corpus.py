@@ -13,8 +13,8 @@ import os
 import psycopg
 import pytest
 
-from schemac.apply import apply_files
-from schemac.migrations import Layout
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.environ.get("SCHEMAC_CORPUS", os.path.join(os.path.dirname(ROOT), "shared", "corpus"))

@@ -11,8 +11,8 @@ import psycopg
 import pytest
 from psycopg import conninfo, sql
 
-from schemac.apply import apply_files
-from schemac.migrations import Layout
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCHEMA = os.path.join(ROOT, "schema.yaml")

@@ -8,10 +8,10 @@ import psycopg
 import pytest
 from psycopg import conninfo, sql
 
-from schemac.apply import apply_files
-from schemac.drift import check_drift
-from schemac.generate import generate
-from schemac.migrations import Layout
+from schemac.migrations.apply import apply_files
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.migrations.layout import Layout
 
 # An extension with a type of its own, per what each server ships (PG16 from pgserver has only vector).
 CANDIDATES = [("citext", "citext", "'x'::citext"), ("vector", "vector(3)", None), ("hstore", "hstore", None)]

@@ -17,12 +17,12 @@ import psycopg
 import pytest
 
 from schemac import __version__
-from schemac.apply import apply_files
-from schemac.drift import check_drift
-from schemac.loader import load_file
-from schemac.migrations import Layout
+from schemac.migrations.apply import apply_files
+from schemac.commands.diff import check_drift
+from schemac.schemafile.load import load_file
+from schemac.migrations.layout import Layout
 from schemac import model as model_module
-from schemac.state import State, _Decoder, compiled_model, read_record, schema_from_json
+from schemac.migrations.state import State, _Decoder, compiled_model, read_record, schema_from_json
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)

@@ -287,7 +287,7 @@ def test_diff_works_for_a_connect_only_read_only_role(schemac, project, connect_
 
 def test_diff_sends_only_reads_in_a_read_only_transaction(project, migrated, monkeypatch):
     """Every statement diff sends, recorded at the driver: BEGIN ... READ ONLY, SET LOCAL, SELECT, ROLLBACK."""
-    from schemac.drift import check_drift
+    from schemac.commands.diff import check_drift
 
     sent: list[str] = []
     lock = threading.Lock()

@@ -24,7 +24,7 @@ import psycopg
 import pytest
 
 from schemac.errors import SchemacError
-from schemac.migrations import MIGRATION_RE, write_new
+from schemac.migrations.layout import MIGRATION_RE, write_new
 
 SCHEMA = """\
 tables:
@@ -279,7 +279,7 @@ def test_existing_migrations_are_byte_identical_after_every_command(schemac, tmp
 
 def test_an_existing_file_with_the_next_name_is_never_replaced(tmp_path):
     from schemac.errors import SchemacError
-    from schemac.migrations import write_new
+    from schemac.migrations.layout import write_new
 
     target = tmp_path / "20990101000000_x.sql"
     target.write_bytes(b"-- applied somewhere\n")
@@ -308,7 +308,7 @@ def _killed_at(monkeypatch, gen, where: str, after: int = 0):
 def test_crash_between_migration_and_state_is_recovered(tmp_path, monkeypatch):
     """A generate killed after writing the migration but before recording the state: the next run
     records the state for that file instead of writing the same changes a second time."""
-    import schemac.generate as gen
+    import schemac.commands.generate as gen
 
     (tmp_path / "schema.yaml").write_text(SCHEMA, encoding="utf-8")
     out = str(tmp_path / "generated")
@@ -328,10 +328,10 @@ def test_change_written_as_several_files_when_it_needs_many_locks(tmp_path, monk
     """A change that would take more locks than one transaction of a stock server has room for (the first
     migration of thousands of tables) is cut into files, in order; they apply as sqlx would, leave no
     drift, and a kill after some of them is refused, not recorded."""
-    import schemac.generate as gen
-    from schemac.apply import apply_files
-    from schemac.drift import check_drift
-    from schemac.migrations import Layout
+    import schemac.commands.generate as gen
+    from schemac.migrations.apply import apply_files
+    from schemac.commands.diff import check_drift
+    from schemac.migrations.layout import Layout
 
     tables = "".join(f"  t{i}:\n    columns:\n      id: {{type: bigint, primary_key: true}}\n"
                      f"      up: {{type: bigint}}\n      note: {{type: text}}\n"

@@ -29,13 +29,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlglot import exp
 
-from schemac.dialect import DIALECT
-from schemac.diff import diff
+from schemac.pg.dialect import DIALECT
+from schemac.compare.differ import diff
 from schemac.errors import SchemaFileError
-from schemac.loader import load_text, read_schema_text
+from schemac.schemafile.load import load_text, read_schema_text
 from schemac.model import Schema
-from schemac.plan import plan, render_sql
-from schemac.state import State, schema_from_json
+from schemac.plan.planner import plan, render_sql
+from schemac.migrations.state import State, schema_from_json
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -562,10 +562,10 @@ _MEMORY_RUNNER = textwrap.dedent("""
     limit = int(sys.argv[1])
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     from schemac.errors import SchemaFileError
-    from schemac.loader import load_text
-    from schemac.diff import diff
+    from schemac.schemafile.load import load_text
+    from schemac.compare.differ import diff
     from schemac.model import Schema
-    from schemac.plan import plan, render_sql
+    from schemac.plan.planner import plan, render_sql
     text = open(sys.argv[2], encoding="utf-8").read()
     start = time.monotonic()
     try:

@@ -10,7 +10,7 @@ import os
 import pytest
 
 from schemac.errors import SchemacError
-from schemac.migrations import Layout, next_version, write_new
+from schemac.migrations.layout import Layout, next_version, write_new
 
 SCHEMA = """\
 tables:

@@ -7,10 +7,10 @@ import os
 import psycopg
 import pytest
 
-from schemac.apply import apply_files
-from schemac.drift import check_drift
-from schemac.generate import generate
-from schemac.migrations import Layout
+from schemac.migrations.apply import apply_files
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.migrations.layout import Layout
 
 BASE = """\
 tables:

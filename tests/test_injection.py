@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from psycopg import sql
 
-from schemac.apply import apply_files
-from schemac.migrations import Layout
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
 
 CANARY_SCHEMA = "canary"
 DROP = f"DROP TABLE {CANARY_SCHEMA}.canary"

@@ -1,4 +1,4 @@
-"""The JSON Schema of schema.yaml (src/schemac/schema.json) agrees with the loader.
+"""The JSON Schema of schema.yaml (src/schemac/schemafile/schema.json) agrees with the loader.
 
 - Every schema.yaml this repository has (the project's, the README's examples, the test fixtures) is valid.
 - For each structural mistake (unknown keys, wrong types, missing keys, bad choices, rules between keys of one
@@ -18,9 +18,10 @@ import jsonschema
 import pytest
 import yaml
 
-from schemac import loader
+from schemac.pg import names
+from schemac.schemafile import columns, constraints, fields, indexes, load, sequences, tables, types
 from schemac.errors import SchemaFileError
-from schemac.jsonschema_cmd import schema_json, schema_json_text
+from schemac.schemafile.jsonschema import schema_json, schema_json_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = schema_json()
@@ -39,7 +40,7 @@ def schema_errors(text: str) -> list[str]:
 
 def loader_error(text: str):
     try:
-        loader.load_text(text, "schema.yaml")
+        load.load_text(text, "schema.yaml")
     except SchemaFileError as e:
         return str(e)
     return None
@@ -313,22 +314,22 @@ def _keys(schema: dict) -> dict[str, bool]:
 
 
 @pytest.mark.parametrize("where,expected", [
-    ("top", loader.TOP_KEYS),
-    ("table", {**loader.TABLE_KEYS, "columns": False}),  # required unless partition_of: an if/else
-    ("columnDefinition", loader.COLUMN_KEYS),
-    ("primaryKey", loader.PK_KEYS),
-    ("unique", loader.UNIQUE_KEYS),
-    ("index", loader.INDEX_KEYS),
-    ("indexColumn", loader.INDEX_COLUMN_KEYS),  # exactly one of name/expression: a oneOf
-    ("check", loader.CHECK_KEYS),
-    ("foreignKey", loader.FK_KEYS),
-    ("references", loader.FK_REF_KEYS),
-    ("partitionBy", loader.PARTITION_BY_KEYS),
-    ("partitionOf", loader.PARTITION_OF_KEYS),
-    ("sequence", loader.SEQUENCE_KEYS),
-    ("identity", {"generated": True, **loader.SEQUENCE_OPTION_KEYS}),
-    ("enum", loader.ENUM_KEYS),
-    ("domain", loader.DOMAIN_KEYS),
+    ("top", load.TOP_KEYS),
+    ("table", {**tables.TABLE_KEYS, "columns": False}),  # required unless partition_of: an if/else
+    ("columnDefinition", columns.COLUMN_KEYS),
+    ("primaryKey", tables.PK_KEYS),
+    ("unique", tables.UNIQUE_KEYS),
+    ("index", indexes.INDEX_KEYS),
+    ("indexColumn", indexes.INDEX_COLUMN_KEYS),  # exactly one of name/expression: a oneOf
+    ("check", constraints.CHECK_KEYS),
+    ("foreignKey", constraints.FK_KEYS),
+    ("references", constraints.FK_REF_KEYS),
+    ("partitionBy", tables.PARTITION_BY_KEYS),
+    ("partitionOf", tables.PARTITION_OF_KEYS),
+    ("sequence", sequences.SEQUENCE_KEYS),
+    ("identity", {"generated": True, **fields.SEQUENCE_OPTION_KEYS}),
+    ("enum", types.ENUM_KEYS),
+    ("domain", types.DOMAIN_KEYS),
     ("extension", {"name": True, "schema": False}),  # the loader spells this one out inline
 ])
 def test_keys_match_the_loader(where, expected):
@@ -342,14 +343,14 @@ def test_keys_match_the_loader(where, expected):
 
 
 def test_choices_match_the_loader():
-    assert DEFS["index"]["properties"]["method"]["anyOf"][0]["enum"] == list(loader.INDEX_METHODS)
+    assert DEFS["index"]["properties"]["method"]["anyOf"][0]["enum"] == list(indexes.INDEX_METHODS)
     fk = DEFS["foreignKey"]["properties"]
     from schemac.model import FK_ACTIONS
     assert fk["on_delete"]["anyOf"][0]["enum"] == [a.replace(" ", "_") for a in FK_ACTIONS]
     assert fk["on_update"]["anyOf"][0]["enum"] == [a.replace(" ", "_") for a in FK_ACTIONS]
-    assert DEFS["identifier"]["maxLength"] == loader.MAX_IDENTIFIER_BYTES
-    assert DEFS["columnList"]["maxItems"] == loader.MAX_INDEX_COLUMNS
-    assert DEFS["table"]["properties"]["columns"]["maxProperties"] == loader.MAX_TABLE_COLUMNS
+    assert DEFS["identifier"]["maxLength"] == names.MAX_IDENTIFIER_BYTES
+    assert DEFS["columnList"]["maxItems"] == fields.MAX_INDEX_COLUMNS
+    assert DEFS["table"]["properties"]["columns"]["maxProperties"] == tables.MAX_TABLE_COLUMNS
 
 
 # -- the schema itself ------------------------------------------------------------------------------------
@@ -406,6 +407,6 @@ def test_objects_reject_unknown_keys():
 
 def test_schema_json_text_is_the_packaged_file_and_stable():
     text = schema_json_text()
-    assert text == (ROOT / "src" / "schemac" / "schema.json").read_text(encoding="utf-8")
+    assert text == (ROOT / "src" / "schemac" / "schemafile" / "schema.json").read_text(encoding="utf-8")
     assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
     assert schema_json_text() == text

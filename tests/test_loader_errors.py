@@ -7,7 +7,7 @@ import re
 import pytest
 
 from schemac.errors import SchemaFileError
-from schemac.loader import load_text
+from schemac.schemafile.load import load_text
 
 GOOD_COLUMNS = """\
 tables:

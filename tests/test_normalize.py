@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schemac.normalize import normal_form, recorded_forms, remember, same_expression
+from schemac.compare.normalize import normal_form, recorded_forms, remember, same_expression
 
 # (as written in schema.yaml, as PostgreSQL 15-18 deparse it)
 SAME = [

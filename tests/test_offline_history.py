@@ -8,8 +8,8 @@ import shutil
 
 import psycopg
 
-from schemac.apply import apply_files
-from schemac.migrations import Layout
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NO_DB = {k: None for k in ("DATABASE_URL", "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE")}

@@ -15,10 +15,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schemac.apply import apply_files
-from schemac.drift import check_drift
-from schemac.generate import generate
-from schemac.migrations import Layout
+from schemac.migrations.apply import apply_files
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.migrations.layout import Layout
 
 NUMERIC = ["integer", "bigint", "smallint", "numeric(6,2)", "numeric(9,3)", "real", "double precision"]
 TEXT = ["text", "varchar(20)", "varchar(40)"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 
-from schemac.loader import load_text
+from schemac.schemafile.load import load_text
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 README = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()

@@ -9,11 +9,12 @@ import shutil
 import psycopg
 import pytest
 
-from schemac.apply import apply_files
-from schemac.drift import check_drift
-from schemac.generate import generate
-from schemac.introspect import connect, introspect
-from schemac.migrations import Layout
+from schemac.migrations.apply import apply_files
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.catalog.connection import connect
+from schemac.catalog.reader import introspect
+from schemac.migrations.layout import Layout
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -64,7 +65,7 @@ def test_second_generate_after_apply_writes_nothing(db_url, tmp_path):
     ("short", ["c" * 63, "d"]),
 ])
 def test_default_constraint_names_match_postgres(db_url, table, cols):
-    from schemac.ddl import constraint_name, quote_ident
+    from schemac.pg.names import constraint_name, quote_ident
     from schemac.model import Column, PrimaryKey, Table, Unique
 
     t = Table(table, columns=tuple(Column(c, "integer") for c in cols))

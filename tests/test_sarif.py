@@ -11,11 +11,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from schemac import report
-from schemac.diff import diff
-from schemac.loader import load_text
-from schemac.report import Difference, differences
-from schemac.sarif import KIND_DESCRIPTIONS, artifact_uri, render_sarif
+from schemac.report import describe as report
+from schemac.compare.differ import diff
+from schemac.schemafile.load import load_text
+from schemac.report.describe import Difference, differences
+from schemac.report.sarif import KIND_DESCRIPTIONS, artifact_uri, render_sarif
 
 ROOT = Path(__file__).resolve().parent.parent
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "fixtures" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))

@@ -9,10 +9,10 @@ from decimal import Decimal
 import psycopg
 import pytest
 
-from schemac.apply import apply_files
+from schemac.migrations.apply import apply_files
 from schemac.errors import SchemacError
-from schemac.loader import load_file, load_text
-from schemac.migrations import Layout
+from schemac.schemafile.load import load_file, load_text
+from schemac.migrations.layout import Layout
 from schemac.upsert import bulk_upsert, plan_upsert, unique_keys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -210,7 +210,7 @@ tables:
 
 
 def test_any_table_of_the_model_quoted_names_and_do_nothing(db_url):
-    from schemac.ddl import create_index, create_schema, create_table, render
+    from schemac.plan.ddl import create_index, create_schema, create_table, render
 
     schema = load_text(
         """

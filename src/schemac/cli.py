@@ -8,7 +8,7 @@ from typing import Callable, NoReturn, Optional
 
 import click
 
-from .errors import SchemacError
+from schemac.errors import SchemacError
 
 SCHEMA_HELP = "Schema file to read."
 OUT_HELP = "Output directory: migrations go to OUT/migrations, the recorded state to OUT/state.json."
@@ -91,7 +91,7 @@ def generate(schema_path: str, out_dir: str, name: Optional[str], message: Optio
     Exit status: 0 written or nothing to do; 1 refused (destructive without --allow-destructive) or,
     with --check, changes pending; 2 error.
     """
-    from .generate import generate as run
+    from schemac.commands.generate import generate as run
 
     result = run(schema_path, out_dir, name=name, message=message, dry_run=dry_run, check=check,
                  allow_destructive=allow_destructive, concurrently=concurrently)
@@ -140,7 +140,11 @@ def diff(schema_path: str, database_url: Optional[str], fmt: str, strict: bool, 
 
     Exit status: 0 in sync, 1 drift found, 2 error (bad schema.yaml, cannot connect, timeout).
     """
-    from .drift import check_drift, check_drift_offline, no_database_given
+    from schemac.commands.diff import (
+        check_drift,
+        check_drift_offline,
+        no_database_given,
+    )
 
     if dev_url or no_database_given(database_url):
         result = check_drift_offline(schema_path, out_dir, dev_url, strict)
@@ -202,7 +206,7 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], output: Optio
     views, functions, triggers, policies and other objects schemac does not manage are listed in a
     comment at the end. The same database always gives byte-identical output.
     """
-    from .inspect import inspect_database, write_output
+    from schemac.commands.inspect import inspect_database, write_output
 
     result = inspect_database(database_url, schemas, connect_timeout, statement_timeout * 1000, lock_timeout * 1000)
     if output:
@@ -229,6 +233,6 @@ def schema_json() -> None:
     Editors using yaml-language-server validate and complete schema.yaml with it: save it
     (`schemac schema-json > schema.json`) and see docs/editor.md.
     """
-    from .jsonschema_cmd import schema_json_text
+    from schemac.schemafile.jsonschema import schema_json_text
 
     click.echo(schema_json_text(), nl=False)

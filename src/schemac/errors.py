@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .model import Source
+from schemac.model import Source
 
 
 class SchemacError(Exception):

@@ -1,0 +1,152 @@
+"""Connections to the database a command reads, and the READ ONLY transaction it reads in.
+
+Every message that names the database goes through here, so none ever carries a password: URLs are
+redacted, and driver messages are folded to one line and scrubbed of every spelling of the password.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Iterable, Optional
+from urllib.parse import unquote
+
+import psycopg
+import psycopg.conninfo
+from psycopg import errors as pgerrors
+from psycopg import sql
+from psycopg.pq import TransactionStatus
+
+from schemac.errors import SchemacError
+
+APPLICATION_NAME = "schemac"
+
+# -- connecting ---------------------------------------------------------------------------------
+
+# The password of a URI is what lies between the user's ':' and the LAST '@': users paste passwords with
+# an unencoded '@' or '/', which libpq then reads as part of the host, port or database name. The scheme
+# is not required ('postgres//u:pw@h' is a typo libpq echoes back whole).
+_URI_PASSWORD = re.compile(r"^(?P<head>[^\s=@]*//[^:/?#@\s]*:)(?P<pw>.*)(?P<tail>@[^@]*)$", re.S)
+_PARAM_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<pw>'(?:[^'\\]|\\.)*'|(?:[^\s&\\]|\\.)*)", re.I)
+
+
+def redact_url(url: str) -> str:
+    """The connection string with any password replaced by ``***``: safe for messages and logs."""
+    out = _URI_PASSWORD.sub(lambda m: m.group("head") + "***" + m.group("tail"), url)
+    return _PARAM_PASSWORD.sub(lambda m: m.group("head") + "***", out)
+
+
+def passwords(url: Optional[str]) -> set[str]:
+    """Every spelling of a password (or of its pieces) that a driver message could echo, to scrub it."""
+    found: set[str] = set()
+    if url:
+        m = _URI_PASSWORD.match(url)
+        if m and m.group("pw"):
+            pw = m.group("pw")
+            found |= {pw, unquote(pw)}
+            # libpq splits a malformed password at '@', '/', ':' into host, port, dbname: scrub the pieces.
+            found |= {piece for piece in re.split(r"[@/:?\s]", pw) if len(piece) >= 2}
+        for m in _PARAM_PASSWORD.finditer(url):
+            pw = m.group("pw")
+            if pw:
+                found |= {pw, unquote(pw), pw.strip("'")}
+        if not m:  # key=value form: libpq's own parse is exact (for a URI, m.group("pw") is the password)
+            try:
+                parsed = psycopg.conninfo.conninfo_to_dict(url).get("password")
+            except psycopg.Error:
+                parsed = None
+            if parsed:
+                found.add(str(parsed))
+    env_pw = os.environ.get("PGPASSWORD")
+    if env_pw:
+        found.add(env_pw)
+    return {p for p in found if p}
+
+
+def _one_line(message: str, secrets: Iterable[str] = ()) -> str:
+    """Driver messages span lines (one per host tried, plus hints): fold them, minus any password."""
+    text = " ".join(line.strip() for line in message.splitlines() if line.strip())
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text or "unknown error"
+
+
+def _target(url: Optional[str]) -> str:
+    """How to name the database in a message when we could not reach it."""
+    if url:
+        return redact_url(url)
+    parts = [f"{k.lower()}={os.environ[k]}" for k in ("PGHOST", "PGPORT", "PGDATABASE", "PGUSER") if os.environ.get(k)]
+    return "the server given by PG* environment variables" + (f" ({' '.join(parts)})" if parts else "")
+
+
+def connect(url: Optional[str], connect_timeout: int = 10) -> psycopg.Connection:
+    """Open an autocommit connection; ``url`` None means ``DATABASE_URL``, else libpq's PG* variables.
+
+    Autocommit, because :func:`introspect` opens its own READ ONLY transaction explicitly.
+    """
+    if not url:
+        url = os.environ.get("DATABASE_URL") or None
+    try:
+        return psycopg.connect(url or "", connect_timeout=connect_timeout,
+                               application_name=APPLICATION_NAME, autocommit=True)
+    except psycopg.Error as e:
+        text = str(e).replace(url, redact_url(url)) if url else str(e)  # libpq echoes strings it cannot parse
+        raise SchemacError(f"cannot connect to {_target(url)}: {_one_line(text, passwords(url))}") from None
+
+
+def database_label(conn: psycopg.Connection) -> str:
+    """'database app on db.internal:5432' (never the password): computed up front, while conn is alive."""
+    try:
+        info = conn.info
+        return f"database {info.dbname} on {info.host}:{info.port}"
+    except Exception:  # a closed connection cannot tell us
+        return "the database"
+
+
+def error_message(e: psycopg.Error, label: str, statement_timeout_ms: int, lock_timeout_ms: int,
+                   secrets: Iterable[str]) -> str:
+    """One line saying what went wrong, in terms of the setting the user can change."""
+    detail = _one_line(getattr(getattr(e, "diag", None), "message_primary", None) or str(e), secrets)
+    if isinstance(e, pgerrors.QueryCanceled):
+        return f"introspecting {label}: a catalog query was cancelled ({detail}; statement timeout " \
+               f"{statement_timeout_ms} ms)"
+    if isinstance(e, pgerrors.LockNotAvailable):
+        return f"introspecting {label}: could not get a catalog lock within {lock_timeout_ms} ms ({detail})"
+    if isinstance(e, pgerrors.InsufficientPrivilege):
+        return f"introspecting {label}: permission denied ({detail})"
+    if isinstance(e, psycopg.OperationalError):
+        return f"introspecting {label}: lost the connection ({detail})"
+    return f"introspecting {label} failed: {detail}"
+
+
+def begin_read_only(conn: psycopg.Connection, statement_timeout_ms: int, lock_timeout_ms: int) -> None:
+    """Open the READ ONLY snapshot transaction; the timeouts end with it (SET LOCAL)."""
+    conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", prepare=False)
+    # SET takes no bind parameters: the values are ints, rendered as literals by psycopg.
+    for setting, value in (("statement_timeout", statement_timeout_ms), ("lock_timeout", lock_timeout_ms)):
+        conn.execute(sql.SQL("SET LOCAL {} = {}").format(sql.Identifier(setting), sql.Literal(int(value))),
+                     prepare=False)
+    # Deparsed constants depend on these settings: a partition bound or default of type timestamptz
+    # prints in the session's TimeZone ('2022-04-01 01:00:00+01' or '... 00:00:00+00'), dates and
+    # intervals in its DateStyle / IntervalStyle. Pin them, so the model does not depend on PGTZ or on
+    # the server's defaults. One round trip for the three (no parameters: simple query protocol).
+    conn.execute("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, MDY'; SET LOCAL IntervalStyle = 'postgres'",
+                 prepare=False)
+
+
+def rollback_quietly(conn: psycopg.Connection) -> None:
+    """End the transaction; if the connection is already gone the original error is what matters."""
+    try:
+        if not conn.closed and conn.info.transaction_status != TransactionStatus.IDLE:
+            conn.execute("ROLLBACK", prepare=False)
+    except psycopg.Error:
+        pass
+
+
+def restore_autocommit(conn: psycopg.Connection, value: bool) -> None:
+    """Hand the caller's connection back as it came; a dead one has nothing left to restore."""
+    try:
+        if not conn.closed:
+            conn.autocommit = value
+    except psycopg.Error:
+        pass

@@ -1,0 +1,114 @@
+"""Live database (pg_catalog) -> the same :class:`schemac.model.Schema` the YAML loader builds.
+
+Everything is read in one ``REPEATABLE READ READ ONLY`` transaction, so the queries see one snapshot
+(a migration committing halfway through cannot give us half a table) and cannot change anything even
+if pointed at production. The number of queries is fixed (one per kind of object, covering all
+requested schemas), so introspecting 5 000 tables costs the same round trips as 5.
+
+Only pg_catalog is read, which every role that may CONNECT can see: no table privileges needed.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Any, Callable, Optional
+
+import psycopg
+import psycopg.conninfo
+from psycopg.pq import TransactionStatus
+from psycopg.rows import dict_row
+
+from schemac.catalog.connection import (
+    begin_read_only,
+    database_label,
+    error_message,
+    passwords,
+    restore_autocommit,
+    rollback_quietly,
+)
+from schemac.catalog.rows import CatalogRows, IntrospectResult, ModelBuilder
+from schemac.errors import SchemacError
+
+__all__ = ["CatalogRows", "IntrospectResult", "build", "introspect", "read_catalog", "sql_text"]
+
+# One whole-database query per kind of object: the count does not grow with the database.
+_QUERY_FILES = ("tables", "columns", "constraints", "indexes", "enums", "domains", "sequences", "extensions",
+                "unmanaged")
+
+# -- reading the catalog ------------------------------------------------------------------------
+
+_SQL_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "queries")
+
+
+@lru_cache(maxsize=None)
+def sql_text(name: str) -> str:
+    """The text of ``queries/<name>.sql``, shipped as package data (read from beside this module: the
+    package is always installed as files, and importlib.resources costs `schemac diff` ~8 ms to import)."""
+    with open(os.path.join(_SQL_DIR, f"{name}.sql"), encoding="utf-8") as f:
+        return f.read()
+
+
+class _Session:
+    """Runs the catalog queries of one introspection and counts them."""
+
+    def __init__(self, conn: psycopg.Connection, schemas: tuple[str, ...]):
+        self.conn = conn
+        self.params = {"schemas": list(schemas)}
+        self.queries = 0
+
+    def fetch(self, name: str) -> list[dict[str, Any]]:
+        self.queries += 1
+        # prepare=False: no server-side prepared statements, so poolers in transaction mode are fine.
+        with self.conn.cursor(row_factory=dict_row) as cur:
+            cur.execute(sql_text(name), self.params, prepare=False)
+            return cur.fetchall()
+
+
+def introspect(conn: psycopg.Connection, schemas: tuple[str, ...], statement_timeout_ms: int = 30000,
+               lock_timeout_ms: int = 5000) -> IntrospectResult:
+    """Read the objects of ``schemas`` into a model, in one READ ONLY transaction that is rolled back.
+
+    Extensions belong to the database, not to a schema: all of them are read whatever ``schemas`` says.
+    """
+    return build(read_catalog(conn, schemas, statement_timeout_ms, lock_timeout_ms))
+
+
+def build(catalog: CatalogRows) -> IntrospectResult:
+    """The model of what :func:`read_catalog` returned."""
+    builder = ModelBuilder()
+    for name, rows in catalog.rows.items():
+        builder.add(name, rows)
+    return builder.result(catalog)
+
+
+def read_catalog(conn: psycopg.Connection, schemas: tuple[str, ...], statement_timeout_ms: int = 30000,
+                 lock_timeout_ms: int = 5000,
+                 on_rows: Optional[Callable[[str, list[dict[str, Any]]], None]] = None) -> CatalogRows:
+    """The rows of every catalog query, from one READ ONLY snapshot transaction that is rolled back.
+    ``on_rows(name, rows)`` is told of each query's rows as soon as they are in."""
+    label = database_label(conn)
+    if conn.closed:
+        raise SchemacError(f"introspecting {label}: the connection is closed")
+    if conn.info.transaction_status != TransactionStatus.IDLE:
+        raise SchemacError(f"introspecting {label}: the connection is already inside a transaction; "
+                           "introspection needs its own READ ONLY snapshot")
+    secrets = passwords(None) | ({conn.info.password} if conn.info.password else set())
+    was_autocommit = conn.autocommit
+    conn.autocommit = True  # so BEGIN below is ours, not psycopg's implicit one
+    if isinstance(schemas, str):  # introspect(conn, "public") means one schema, not six letters
+        schemas = (schemas,)
+    session = _Session(conn, tuple(schemas))
+    try:
+        begin_read_only(conn, statement_timeout_ms, lock_timeout_ms)
+        rows = {}
+        for name in _QUERY_FILES:
+            rows[name] = session.fetch(name)
+            if on_rows is not None:
+                on_rows(name, rows[name])
+        server_version = conn.info.server_version
+    except psycopg.Error as e:
+        raise SchemacError(error_message(e, label, statement_timeout_ms, lock_timeout_ms, secrets)) from None
+    finally:
+        rollback_quietly(conn)
+        restore_autocommit(conn, was_autocommit)
+    return CatalogRows(rows=rows, queries=session.queries, server_version=server_version)

@@ -1,0 +1,297 @@
+"""Catalog rows -> the model: the same :class:`schemac.model.Schema` the YAML loader builds.
+
+The queries cover the whole database; tables are assembled from their columns, constraints and
+indexes afterwards, and everything is sorted in Python, so the model does not depend on the server's
+collation. Nothing here imports sqlglot until a type name has to be spelled canonically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Optional
+
+from schemac.model import (
+    Check,
+    Column,
+    Domain,
+    Enum,
+    Extension,
+    ForeignKey,
+    Identity,
+    Index,
+    IndexElement,
+    Nulls,
+    Partitioning,
+    PartitionOf,
+    PrimaryKey,
+    Schema,
+    Sequence,
+    SequenceOptions,
+    Table,
+    Unique,
+    Unmanaged,
+)
+
+# indoption bits (src/include/catalog/pg_index.h)
+_INDOPTION_DESC = 0x0001
+_INDOPTION_NULLS_FIRST = 0x0002
+
+
+@dataclass(frozen=True)
+class CatalogRows:
+    """What the catalog queries returned, before it becomes a model. Reading needs psycopg only, so
+    `schemac diff` can put the queries in flight before it has imported sqlglot (see drift.py)."""
+
+    rows: dict[str, list[dict[str, Any]]]
+    queries: int
+    server_version: int
+
+
+@dataclass(frozen=True)
+class IntrospectResult:
+    """The model plus what a caller needs to judge it: cost (queries) and server major."""
+
+    schema: Schema
+    queries: int
+    server_version: int
+
+
+# -- catalog rows -> model ----------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _canonical(type_text: str) -> str:
+    """format_type() text in the same canonical spelling as the loader's (a few distinct texts per database)."""
+    from schemac.pg.types import (  # sqlglot: imported when the model is built
+        TypeSyntaxError,
+        canonical_type,
+    )
+
+    try:
+        return canonical_type(type_text)
+    except TypeSyntaxError:
+        return type_text  # a type sqlglot cannot read: format_type() already is the canonical spelling
+
+
+# Value ranges of the types a sequence may have (format_type() spelling).
+_SEQUENCE_RANGES = {
+    "smallint": (-(2 ** 15), 2 ** 15 - 1),
+    "integer": (-(2 ** 31), 2 ** 31 - 1),
+    "bigint": (-(2 ** 63), 2 ** 63 - 1),
+}
+
+
+def _sequence_options(row: dict[str, Any], default_type: str) -> SequenceOptions:
+    """pg_sequence columns (seq_*) as options, each None where it is Postgres's default.
+
+    The defaults are those of CREATE SEQUENCE for the sequence's type and the sign of its increment:
+    increment 1; ascending: min 1, max the type's maximum, start = min; descending: min the type's
+    minimum, max -1, start = max; cache 1; no cycle. ``default_type`` is the type Postgres picks when
+    none is given: bigint for a standalone sequence, the column's type for an identity.
+    """
+    type_ = row["seq_type"]
+    increment = row["seq_increment"]
+    low, high = _SEQUENCE_RANGES.get(type_, _SEQUENCE_RANGES["bigint"])
+    ascending = increment > 0
+    default_min, default_max = (1, high) if ascending else (low, -1)
+    min_value, max_value, start = row["seq_min"], row["seq_max"], row["seq_start"]
+    return SequenceOptions(
+        type=None if type_ == default_type else type_,
+        start=None if start == (min_value if ascending else max_value) else start,
+        increment=None if increment == 1 else increment,
+        min_value=None if min_value == default_min else min_value,
+        max_value=None if max_value == default_max else max_value,
+        cache=None if row["seq_cache"] == 1 else row["seq_cache"],
+        cycle=bool(row["seq_cycle"]),
+    )
+
+
+def _column(row: dict[str, Any]) -> Column:
+    """A pg_attribute row as a Column, with the type in the same canonical spelling as the loader's.
+
+    An identity column carries its sequence's options (None where default for the column's type);
+    a generated column (STORED, or PostgreSQL 18's VIRTUAL) carries its expression in ``generated``
+    and no default.
+    """
+    type_ = _canonical(row["type_text"])
+    identity: Optional[Identity] = None
+    if row["identity"] in ("a", "d"):
+        options = SequenceOptions()
+        if row["seq_type"] is not None:
+            options = _sequence_options(row, default_type=row["type_text"])
+        identity = Identity(always=row["identity"] == "a", options=options)
+    generated = row["generated_expr"] if row["generated_kind"] else None
+    return Column(name=row["column_name"], type=type_, nullable=not row["not_null"],
+                  default=None if identity or generated else row["default_expr"], comment=row["comment"],
+                  identity=identity, generated=generated, collation=row["collation"],
+                  virtual=row["generated_kind"] == "v")
+
+
+def _nulls(option: int, order: str) -> Optional[Nulls]:
+    """None when the nulls order is Postgres's default for the sort order, as the loader leaves it."""
+    nulls_first = bool(option & _INDOPTION_NULLS_FIRST)
+    if nulls_first == (order == "desc"):
+        return None
+    return "first" if nulls_first else "last"
+
+
+def _index(row: dict[str, Any]) -> Index:
+    """A pg_index row as an Index: key elements in order, then the INCLUDE columns."""
+    key_count = row["key_count"]
+    attnames, expressions, options = row["attnames"], row["expressions"], row["options"] or []
+    opclasses = row["opclasses"] or []
+    elements = []
+    for pos in range(key_count):
+        option = options[pos] if pos < len(options) else 0
+        order = "desc" if option & _INDOPTION_DESC else "asc"
+        column = attnames[pos]
+        expression = expressions[pos] if column is None else None
+        opclass = opclasses[pos] if pos < len(opclasses) else None
+        elements.append(IndexElement(column=column, expression=expression, order=order,  # type: ignore[arg-type]
+                                     nulls=_nulls(option, order), opclass=opclass))
+    include = tuple(name for name in attnames[key_count:] if name is not None)
+    return Index(name=row["index_name"], elements=tuple(elements), unique=row["is_unique"], method=row["method"],
+                 where=row["predicate"], include=include, comment=row["comment"],
+                 nulls_not_distinct=bool(row["nulls_not_distinct"]), valid=row["is_valid"])
+
+
+def _foreign_key(con: dict[str, Any]) -> ForeignKey:
+    return ForeignKey(
+        columns=tuple(con["column_names"]), ref_table=con["ref_table"], ref_columns=tuple(con["ref_column_names"]),
+        ref_schema=con["ref_schema"], name=con["constraint_name"], on_delete=con["on_delete"],
+        on_update=con["on_update"], match_full=con["match_type"] == "f", deferrable=con["deferrable"],
+        initially_deferred=con["initially_deferred"], not_valid=con["not_valid"], comment=con["comment"])
+
+
+def _by_table(rows: list[dict[str, Any]], make: Any) -> dict[int, list[Any]]:
+    """make(row) for every row, by table oid: the queries cover the whole database, tables are
+    assembled afterwards."""
+    out: dict[int, list[Any]] = {}
+    for row in rows:
+        out.setdefault(row["table_oid"], []).append(make(row))
+    return out
+
+
+@dataclass
+class _Constraints:
+    """The constraints of one table, as the catalog lists them (sorted by _table)."""
+
+    primary_key: Optional[PrimaryKey] = None
+    uniques: list[Unique] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+
+
+def _constraints_by_table(rows: list[dict[str, Any]]) -> dict[int, _Constraints]:
+    out: dict[int, _Constraints] = {}
+    for con in rows:
+        found = out.get(con["table_oid"])
+        if found is None:
+            found = out[con["table_oid"]] = _Constraints()
+        if con["kind"] == "p":
+            found.primary_key = PrimaryKey(columns=tuple(con["column_names"]), name=con["constraint_name"],
+                                           comment=con["comment"], deferrable=con["deferrable"],
+                                           initially_deferred=con["initially_deferred"])
+        elif con["kind"] == "u":
+            found.uniques.append(Unique(columns=tuple(con["column_names"]), name=con["constraint_name"],
+                                        comment=con["comment"], nulls_not_distinct=con["nulls_not_distinct"],
+                                        deferrable=con["deferrable"], initially_deferred=con["initially_deferred"]))
+        elif con["kind"] == "c":
+            found.checks.append(Check(name=con["constraint_name"], expression=con["expression"],
+                                      comment=con["comment"], not_valid=con["not_valid"]))
+        elif con["kind"] == "f":
+            found.foreign_keys.append(_foreign_key(con))
+    return out
+
+
+_NO_CONSTRAINTS = _Constraints()
+
+
+def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: _Constraints,
+           indexes: list[Index]) -> Table:
+    partition_by: Optional[Partitioning] = None
+    if row["partition_strategy"]:
+        partition_by = Partitioning(strategy=row["partition_strategy"], key=row["partition_key"])
+    partition_of: Optional[PartitionOf] = None
+    if row["partition_parent"]:
+        partition_of = PartitionOf(parent=row["partition_parent"], bound=row["partition_bound"],
+                                   parent_schema=row["partition_parent_schema"])
+    return Table(
+        name=row["table_name"],
+        schema=row["schema_name"],
+        columns=tuple(c for _, c in sorted(columns, key=lambda pc: pc[0])),
+        primary_key=constraints.primary_key,
+        uniques=tuple(sorted(constraints.uniques, key=lambda u: u.name or "")),
+        checks=tuple(sorted(constraints.checks, key=lambda c: c.name)),
+        indexes=tuple(sorted(indexes, key=lambda i: i.name)),
+        comment=row["comment"],
+        foreign_keys=tuple(sorted(constraints.foreign_keys, key=lambda f: f.name or "")),
+        partition_by=partition_by,
+        partition_of=partition_of,
+        unlogged=row["unlogged"],
+    )
+
+
+def _enum(row: dict[str, Any]) -> Enum:
+    return Enum(name=row["type_name"], values=tuple(row["labels"]), schema=row["schema_name"], comment=row["comment"])
+
+
+def _domain(row: dict[str, Any]) -> Domain:
+    checks = tuple(Check(name=c["name"], expression=c["expression"], comment=c["comment"], not_valid=c["not_valid"])
+                   for c in row["checks"])
+    return Domain(name=row["type_name"], type=_canonical(row["type_text"]), schema=row["schema_name"],
+                  default=row["default_expr"], not_null=row["not_null"],
+                  checks=tuple(sorted(checks, key=lambda c: c.name)), comment=row["comment"])
+
+
+def _sequence(row: dict[str, Any]) -> Sequence:
+    owned_by: Optional[str] = None
+    if row["owned_table"] is not None:  # Postgres requires the table to be in the sequence's schema
+        owned_by = f"{row['owned_table']}.{row['owned_column']}"
+    return Sequence(name=row["sequence_name"], schema=row["schema_name"],
+                    options=_sequence_options(row, default_type="bigint"), owned_by=owned_by,
+                    comment=row["comment"])
+
+
+class ModelBuilder:
+    """Builds the model from the catalog queries' rows, one query at a time, in any order: `schemac
+    diff` turns each result into model objects while the server is still answering the next query."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, list[dict[str, Any]]] = {}
+        self._columns: dict[int, list[tuple[int, Column]]] = {}
+        self._constraints: dict[int, _Constraints] = {}
+        self._indexes: dict[int, list[Index]] = {}
+
+    def add(self, name: str, rows: list[dict[str, Any]]) -> None:
+        if name == "columns":
+            self._columns = _by_table(rows, lambda r: (r["position"], _column(r)))
+        elif name == "constraints":
+            self._constraints = _constraints_by_table(rows)
+        elif name == "indexes":
+            self._indexes = _by_table(rows, _index)
+        else:
+            self._rows[name] = rows
+
+    def result(self, catalog: CatalogRows) -> IntrospectResult:
+        """The model of every query's rows (all added by now), with what `catalog` says of its reading."""
+        return IntrospectResult(schema=self.schema(), queries=catalog.queries, server_version=catalog.server_version)
+
+    def schema(self) -> Schema:
+        """Everything is sorted here, with Python's code-point order, so the model does not depend on
+        the server's collation. Rows of tables that tables.sql left out are dropped."""
+        rows = self._rows
+        built = [_table(row, self._columns.get(row["table_oid"], []),
+                        self._constraints.get(row["table_oid"], _NO_CONSTRAINTS),
+                        self._indexes.get(row["table_oid"], []))
+                 for row in rows["tables"]]
+        built.sort(key=lambda t: (t.schema, t.name))
+        enums = sorted((_enum(r) for r in rows["enums"]), key=lambda e: (e.schema, e.name))
+        domains = sorted((_domain(r) for r in rows["domains"]), key=lambda d: (d.schema, d.name))
+        sequences = sorted((_sequence(r) for r in rows["sequences"]), key=lambda s: (s.schema, s.name))
+        extensions = sorted((Extension(name=r["extension_name"], schema=r["schema_name"]) for r in rows["extensions"]),
+                            key=lambda e: e.name)
+        unmanaged = sorted((Unmanaged(kind=r["kind"], schema=r["schema_name"], name=r["object_name"])
+                            for r in rows["unmanaged"]), key=lambda u: (u.kind, u.schema, u.name))
+        return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
+                      sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged))

@@ -1,0 +1,320 @@
+"""`schemac diff`: introspect a live database and compare it with schema.yaml.
+
+What makes this fast on a large schema (numbers in docs/benchmarks-catalog.md):
+
+- The desired model comes from ``<out>/state.json`` instead of schema.yaml when the record was made
+  from schema.yaml's exact text (same SHA-256) by this schemac version: `generate` records the
+  compiled model with every source line there, and reading it is ~35x faster than parsing the YAML.
+  Otherwise (no record, schema.yaml edited since, another version, a damaged file) schema.yaml is
+  parsed as ever; both ways give the same model, so the same report and the same errors.
+- The catalog is read on a worker thread, started as soon as psycopg is imported: the server answers
+  the catalog queries while this process imports sqlglot and decodes the model, instead of one after
+  the other. The worker only fetches rows; the model is built from them here, once they are in.
+- No cyclic garbage collection while modules load and the models are built; nothing is imported
+  that the run does not use (no YAML on the fast path, no DDL when there is nothing to fix).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import queue
+import sys
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
+
+if TYPE_CHECKING:  # imported lazily: `schemac diff` loads only what it uses, in the order it needs it
+    from schemac.model import Schema
+    from schemac.report.describe import Difference
+
+
+IGNORED_TABLES = {"_sqlx_migrations"}
+
+
+@dataclass(frozen=True)
+class DriftResult:
+    schema_file: str
+    target_label: str
+    server_version: int
+    queries: int
+    differences: tuple[Difference, ...]
+    sql: str
+    desired_from: str = "schema.yaml"  # or "state.json": where the desired model came from (never rendered)
+    unmanaged: tuple = ()  # objects schemac does not manage, listed (differences too, with strict)
+    # (actual, desired): the two models compared, for a caller that wants to look further; `schemac
+    # diff` also keeps them alive to the end of the process, which it ends without freeing them.
+    compared: Optional[tuple[Schema, Schema]] = field(default=None, repr=False, compare=False)
+
+    def render(self, fmt: str) -> str:
+        from schemac.report.github import render_github
+        from schemac.report.json import render_json
+        from schemac.report.text import render_text
+
+        diffs = list(self.differences)
+        if fmt == "json":
+            target = {"database": self.target_label, "server_version": self.server_version,
+                      "catalog_queries": self.queries}
+            return render_json(diffs, target, self.schema_file, self.unmanaged)
+        if fmt == "github":
+            return render_github(diffs, self.schema_file, self.unmanaged)
+        if fmt == "sarif":
+            from schemac import __version__
+            from schemac.report.sarif import render_sarif
+
+            return render_sarif(diffs, self.schema_file, __version__)
+        return render_text(diffs, self.target_label, self.schema_file, self.unmanaged)
+
+
+class _CatalogRead:
+    """Connect at once, introspect once told which namespaces, on a worker thread.
+
+    Errors are kept for :meth:`result`, so that a broken schema.yaml is still reported before an
+    unreachable database, exactly as when the two happened one after the other.
+    """
+
+    def __init__(self, url: Optional[str], connect_timeout: int, statement_timeout_ms: int, lock_timeout_ms: int):
+        self._args = (url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
+        self.with_history = True
+        self._rows: queue.SimpleQueue = queue.SimpleQueue()  # (query name, rows) as they come; None: no more
+        self._namespaces: Optional[tuple[str, ...]] = None
+        self._go = threading.Event()
+        self._abandoned = False
+        self._outcome: Any = None
+        self._error: Optional[BaseException] = None
+        self._thread = threading.Thread(target=self._run, name="schemac-catalog", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        # The caller imported schemac.catalog.reader and schemac.catalog.history (psycopg, no sqlglot) before
+        # starting us, and we import nothing else: no two threads ever import the same module at once.
+        from schemac.catalog.connection import connect, database_label
+        from schemac.catalog.history import read_history
+        from schemac.catalog.reader import read_catalog
+
+        url, connect_timeout, statement_timeout_ms, lock_timeout_ms = self._args
+        try:
+            with connect(url, connect_timeout=connect_timeout) as conn:
+                label = database_label(conn)
+                self._go.wait()
+                if self._abandoned:
+                    return
+                assert self._namespaces is not None
+                result = read_catalog(conn, self._namespaces, statement_timeout_ms, lock_timeout_ms,
+                                      on_rows=lambda name, rows: self._rows.put((name, rows)))
+                history = read_history(conn) if self.with_history else None
+            self._outcome = (label, result, history)
+        except BaseException as e:  # re-raised in the caller's thread by result()
+            self._error = e
+        finally:
+            self._rows.put(None)
+
+    def start(self, namespaces: tuple[str, ...]) -> None:
+        if not self._go.is_set():
+            self._namespaces = namespaces
+            self._go.set()
+
+    def abandon(self) -> None:
+        """The caller failed first: close the connection (if any) and report nothing."""
+        self._abandoned = True
+        self._go.set()
+
+    def result(self, namespaces: tuple[str, ...], on_rows: Callable[[str, list], None]) -> Any:
+        """(label, CatalogRows, history rows); on_rows(name, rows) is called here, in the caller's
+        thread, for each query's rows as the worker gets them."""
+        self.start(namespaces)
+        if self._namespaces == namespaces:
+            self._drain(on_rows)
+        self._thread.join()
+        if self._namespaces != namespaces:
+            # Started on a guess from state.json, and schema.yaml names other schemas: whatever came
+            # of it (an error too), read again, here, for the right ones. A wrong guess costs time only.
+            self._namespaces, self._outcome, self._error = namespaces, None, None
+            self._rows = queue.SimpleQueue()
+            self._run()
+            self._drain(on_rows)
+        if self._error is not None:
+            raise self._error
+        return self._outcome
+
+    def _drain(self, on_rows: Callable[[str, list], None]) -> None:
+        while (item := self._rows.get()) is not None:
+            on_rows(*item)
+
+
+def _schema_sha256(path: str) -> Optional[str]:
+    """loader.schema_hash(loader.read_schema_text(path)) without importing the YAML loader; None on
+    any problem reading the file (the slow path then reports it, in the loader's own words)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+        return hashlib.sha256(data.decode("utf-8-sig").encode("utf-8")).hexdigest()
+    except (OSError, ValueError):
+        return None
+
+
+def _from_state(schema_path: str, out_dir: Optional[str], start: Callable[[tuple[str, ...]], None]) -> Optional[Schema]:
+    """The model recorded in <out_dir>/state.json, if it was compiled from this very schema.yaml."""
+    if out_dir is None:
+        return None
+    from schemac.migrations.state import (
+        compiled_model,
+        namespaces_hint,
+        namespaces_of,
+        read_record,
+        schema_from_json,
+    )
+
+    data = read_record(os.path.join(out_dir, "state.json"))
+    if data is None:
+        return None
+    # Put the catalog queries in flight first: the server answers them while we decode the model
+    # (or parse schema.yaml). The namespaces are a guess: check_drift reads again if the model it
+    # ends up with lives in other schemas.
+    hint = namespaces_hint(data)
+    if hint is not None:
+        start(hint)
+    digest = _schema_sha256(schema_path)
+    doc = compiled_model(data, digest) if digest is not None else None
+    if doc is None:
+        return None
+    try:
+        start(namespaces_of(doc))  # a record without the hint
+        desired = schema_from_json(doc, os.fspath(schema_path), rebase_sources=True)
+    except (KeyError, TypeError, IndexError, AttributeError, ValueError):
+        return None
+    from schemac.compare.normalize import remember
+
+    remember(doc.get("normal_forms"))  # schema.yaml's expressions need no parse
+    return desired
+
+
+def no_database_given(database_url: Optional[str]) -> bool:
+    """Neither a URL, nor DATABASE_URL, nor any libpq PG* variable naming a server: check offline."""
+    if database_url or os.environ.get("DATABASE_URL"):
+        return False
+    return not any(os.environ.get(v) for v in ("PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER",
+                                                "PGSERVICE"))
+
+
+def check_drift_offline(schema_path: str, out_dir: Optional[str], dev_url: Optional[str] = None,
+                        strict: bool = False) -> DriftResult:
+    """Replay out_dir/migrations into a throwaway database (see offline.py) and compare that."""
+    from schemac.migrations.layout import Layout
+    from schemac.migrations.replay import replayed
+
+    # The desired model before any server starts, so a bad schema.yaml is reported first: the record
+    # when it was compiled from this very schema.yaml, else the file itself.
+    desired, desired_from = _from_state(schema_path, out_dir, lambda namespaces: None), "state.json"
+    if desired is None and os.path.exists(schema_path):
+        from schemac.schemafile.load import load_file
+
+        desired, desired_from = load_file(schema_path), "schema.yaml"
+    with replayed(Layout(out_dir or "generated"), dev_url) as (url, where):
+        result = check_drift(schema_path, url, out_dir=out_dir, strict=strict, history=False, desired=desired,
+                             desired_from=desired_from)
+    return replace(result, target_label=where)
+
+
+def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: int = 10,
+                statement_timeout_ms: int = 30000, lock_timeout_ms: int = 5000,
+                out_dir: Optional[str] = None, strict: bool = False, history: bool = True,
+                desired: Optional[Schema] = None, desired_from: str = "schema.yaml") -> DriftResult:
+    """Compare the database with schema.yaml. With `out_dir` (`generate`'s output directory), the model
+    recorded in out_dir/state.json stands in for schema.yaml when it was compiled from the same text,
+    and the migrations there are compared with the database's `_sqlx_migrations` (history drift).
+    `desired`: schema.yaml's model, when the caller already has it (`desired_from` says from where)."""
+    # No cyclic GC while modules load and the two models are built (~10^5 small acyclic objects each:
+    # a collection every 700 allocations would walk the growing heap again and again, ~15% of the
+    # CPU of a 1,000-table diff), except around the YAML loader and the differ: they parse SQL, and
+    # sqlglot trees are cyclic garbage that must be collected.
+    with _GCPause() as gc_pause:
+        from schemac.catalog import history as _history  # noqa: F401  (psycopg) before the worker starts, see _CatalogRead
+        from schemac.catalog.rows import ModelBuilder
+
+        with _quick_handoff():
+            catalog = _CatalogRead(database_url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
+            # History drift needs the migrations to compare with: none here (diff run elsewhere), no check.
+            catalog.with_history = history and out_dir is not None and os.path.isdir(os.path.join(out_dir, "migrations"))
+            try:
+                if desired is None:
+                    desired = _from_state(schema_path, out_dir, catalog.start)
+                    desired_from = "state.json"
+                if desired is None:
+                    from schemac.schemafile.load import load_file
+
+                    with gc_pause.resumed():
+                        desired = load_file(schema_path)
+                    desired_from = "schema.yaml"
+            except BaseException:
+                catalog.abandon()
+                raise
+            from schemac.compare.differ import diff
+            from schemac.report.describe import differences
+
+            builder = ModelBuilder()
+            label, rows, history_rows = catalog.result(desired.namespaces, builder.add)
+            result = builder.result(rows)
+    # sqlx's bookkeeping table is not part of anyone's schema.
+    actual = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in IGNORED_TABLES))
+    changes = diff(actual, desired)
+    sql = ""
+    if changes:
+        from schemac.plan.planner import plan, render_sql
+
+        sql = render_sql(plan(changes))
+    found = differences(changes)
+    if history_rows is not None:
+        from schemac.migrations.layout import Layout
+        from schemac.report.history import history_differences
+
+        found += history_differences(history_rows, Layout(out_dir))  # type: ignore[arg-type]
+    unmanaged = tuple(result.schema.unmanaged)
+    if strict:
+        from schemac.report.describe import unmanaged_differences
+
+        found += unmanaged_differences(unmanaged)
+    return DriftResult(schema_path, label, result.server_version, result.queries, tuple(found),
+                       sql, desired_from, unmanaged, (actual, desired))
+
+
+class _GCPause:
+    """Cyclic garbage collection off for a while (and back on only if it was on), with a way to
+    resume it inside."""
+
+    def __enter__(self) -> "_GCPause":
+        self.was = gc.isenabled()
+        gc.disable()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.was:
+            if gc.get_freeze_count() == 0:
+                # What was built meanwhile goes straight to the oldest generation: otherwise the
+                # first young collection after enable() walks all of it (~30 ms at 1,000 tables).
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
+
+    @contextmanager
+    def resumed(self) -> Iterator[None]:
+        if self.was:
+            gc.enable()
+        try:
+            yield
+        finally:
+            gc.disable()
+
+
+@contextmanager
+def _quick_handoff() -> Iterator[None]:
+    """Let the catalog worker take the GIL soon after each server reply (default: up to 5 ms later,
+    once per round trip), while this thread is busy decoding the model."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, 0.0005))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)

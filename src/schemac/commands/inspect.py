@@ -1,0 +1,60 @@
+"""`schemac inspect`: a live database -> schema.yaml, for adopting schemac on an existing database."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from typing import Optional
+
+import psycopg
+
+from schemac.catalog.connection import connect, database_label
+from schemac.catalog.reader import introspect, sql_text
+from schemac.commands.diff import IGNORED_TABLES
+from schemac.errors import SchemacError
+from schemac.model import Schema
+from schemac.schemafile.writer import dump_schema
+
+
+@dataclass(frozen=True)
+class InspectResult:
+    yaml: str
+    schema: Schema
+    label: str
+
+
+def _namespaces(conn: psycopg.Connection) -> tuple[str, ...]:
+    query = sql_text("namespaces")
+    try:
+        with conn.transaction():
+            conn.execute("SET TRANSACTION READ ONLY")
+            return tuple(r[0] for r in conn.execute(query))  # type: ignore[arg-type]
+    except psycopg.Error as e:
+        raise SchemacError(f"listing the schemas of {database_label(conn)} failed: "
+                           f"{str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+
+
+def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (), connect_timeout: int = 10,
+                     statement_timeout_ms: int = 30000, lock_timeout_ms: int = 5000) -> InspectResult:
+    with connect(database_url, connect_timeout=connect_timeout) as conn:
+        label = database_label(conn)
+        namespaces = schemas or _namespaces(conn) or ("public",)
+        result = introspect(conn, namespaces, statement_timeout_ms, lock_timeout_ms)
+    model = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in IGNORED_TABLES),
+                    schemas=tuple(n for n in namespaces if n != "public"))
+    header = (f"# schema.yaml written by `schemac inspect` from {label} "
+              f"(PostgreSQL {result.server_version // 10000}).\n"
+              "# Review it, commit it, then `schemac generate` compiles it back to the same schema.\n")
+    return InspectResult(dump_schema(model, header), model, label)
+
+
+def write_output(path: str, text: str, force: bool) -> None:
+    """Write the YAML; an existing file is only replaced with --force (it may hold someone's work)."""
+    if os.path.exists(path) and not force:
+        raise SchemacError(f"{path} already exists; pass --force to replace it, or choose another --output")
+    from schemac.migrations.state import write_atomic
+
+    try:
+        write_atomic(path, text)
+    except OSError as e:
+        raise SchemacError(f"{path}: cannot write ({e.strerror})") from None

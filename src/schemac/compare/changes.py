@@ -1,0 +1,89 @@
+"""Change: one difference between two models, and the kinds of change in the order their DDL runs.
+
+The same list serves `generate` (it becomes DDL) and `diff` (it becomes a drift report): a change
+that would *add* something is, seen from a live database, something *missing*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Union
+
+from schemac.model import (
+    Check,
+    Domain,
+    Enum,
+    Extension,
+    ForeignKey,
+    Index,
+    PrimaryKey,
+    Sequence,
+    Source,
+    Table,
+    Unique,
+)
+
+Constraint = Union[PrimaryKey, Unique, Check, ForeignKey]
+
+# Kinds, in the order their statements must run: namespaces and types before the tables that use
+# them, drops (foreign keys first, then what depends on columns) before adds, foreign keys after
+# every table exists, comments last.
+KINDS = (
+    "add_extension", "add_schema", "add_enum", "add_enum_value", "alter_enum", "add_domain", "alter_domain",
+    "add_sequence", "alter_sequence",
+    "rename_table", "rename_column", "rename_index",
+    "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_column", "drop_table",
+    "drop_sequence", "drop_domain", "drop_enum",
+    "add_table", "alter_partitioning", "attach_partition", "set_logging", "add_column",
+    "drop_default", "alter_column_type", "drop_not_null", "set_not_null", "set_default",
+    "alter_identity", "alter_generated",
+    "add_constraint", "validate_constraint", "add_index", "add_foreign_key", "set_sequence_owner",
+    "set_table_comment", "set_column_comment", "set_index_comment", "set_constraint_comment",
+    "set_type_comment", "drop_extension",
+)
+
+
+_OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique constraint", Check: "check constraint",
+                 ForeignKey: "foreign key", Enum: "enum", Domain: "domain", Sequence: "sequence",
+                 Extension: "extension"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference. `old` is the object in the current model, `new` the one in the desired model."""
+
+    kind: str
+    schema: str
+    table: str
+    name: Optional[str] = None  # column, constraint or index name
+    old: object = None
+    new: object = None
+    table_def: Optional[Table] = None  # desired table (or current, for drops): what the DDL needs
+    # Set on changes that only exist to make another change possible (e.g. a CHECK re-created around
+    # a column type change): they are DDL, not differences, and reports leave them out.
+    cause: Optional[str] = None
+
+    @property
+    def path(self) -> str:
+        base = ".".join(p for p in (self.schema, self.table) if p)
+        return f"{base}.{self.name}" if self.name and base else self.name or base
+
+    @property
+    def object_kind(self) -> str:
+        obj = self.new if self.new is not None else self.old
+        if isinstance(obj, Table) or self.kind in ("add_table", "drop_table", "set_table_comment", "rename_table"):
+            return "table"
+        kind = _OBJECT_KINDS.get(type(obj))
+        if kind is not None:
+            return kind
+        if self.kind == "add_schema":
+            return "schema"
+        return "column"
+
+    @property
+    def source(self) -> Optional[Source]:
+        for obj in (self.new, self.table_def):
+            src = getattr(obj, "source", None)
+            if src is not None:
+                return src
+        return None

@@ -1,0 +1,73 @@
+"""diff(current, desired) -> ordered list of Changes: a pure function of two models.
+
+The same list serves `generate` (it becomes DDL) and `diff` (it becomes a drift report): a change
+that would *add* something is, seen from a live database, something *missing*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from schemac.compare.changes import KINDS, Change
+from schemac.compare.tables import created_by_create_table, diff_table
+from schemac.compare.types import diff_objects
+from schemac.model import (
+    Schema,
+)
+
+__all__ = ["Change", "diff", "ignored_renames"]
+
+
+def ignored_renames(current: Schema, desired: Schema) -> list[str]:
+    """`renamed_from` hints that name nothing in the current schema: said, then ignored."""
+    notes = []
+    for t in desired.tables:
+        old_t = current.table(t.schema, t.renamed_from) if t.renamed_from else None
+        if t.renamed_from and old_t is None:
+            notes.append(f"{t.source or t.qualified_name}: renamed_from '{t.renamed_from}' ignored: no such table "
+                         f"in the recorded schema")
+        cur = old_t or current.table(t.schema, t.name)
+        for c in t.columns:
+            if c.renamed_from and (cur is None or cur.column(c.renamed_from) is None):
+                notes.append(f"{c.source or c.name}: renamed_from '{c.renamed_from}' ignored: no such column in the "
+                             f"recorded table")
+        for i in t.indexes:
+            if i.renamed_from and (cur is None or all(x.name != i.renamed_from for x in cur.indexes)):
+                notes.append(f"{i.source or i.name}: renamed_from '{i.renamed_from}' ignored: no such index in the "
+                             f"recorded table")
+    return notes
+
+
+def diff(current: Schema, desired: Schema) -> list[Change]:
+    """Changes that turn `current` into `desired`, in the order their DDL must run."""
+    changes: list[Change] = []
+    cur_tables = {t.key: t for t in current.tables}
+    des_tables = {t.key: t for t in desired.tables}
+    for key, t in des_tables.items():
+        old_key = (t.schema, t.renamed_from)
+        if t.renamed_from and old_key in cur_tables and key not in cur_tables and old_key not in des_tables:
+            old = cur_tables.pop(old_key)
+            changes.append(Change("rename_table", t.schema, t.name, None, old, t, t))
+            cur_tables[key] = replace(old, name=t.name)
+    cur_ns = set(current.namespaces) | {"public"}
+    for ns in sorted(set(desired.namespaces) - cur_ns):
+        changes.append(Change("add_schema", ns, "", None, None, ns))
+    for key, t in des_tables.items():
+        old = cur_tables.get(key)
+        if old is None:
+            changes.append(Change("add_table", t.schema, t.name, None, None, t, t))
+            changes.extend(replace(c, cause="new table") for c in diff_table(created_by_create_table(t), t))
+        else:
+            changes.extend(diff_table(old, t))
+    for key, t in cur_tables.items():
+        if key not in des_tables:
+            changes.append(Change("drop_table", t.schema, t.name, None, t, None, t))
+            # Foreign keys from a dropped table go first, so drop order never matters.
+            changes.extend(Change("drop_foreign_key", t.schema, t.name, fk.name, fk, None, t) for fk in t.foreign_keys)
+    changes.extend(diff_objects(current, desired))
+    order = {k: n for n, k in enumerate(KINDS)}
+    # Stable sort by kind keeps the declaration order of schema.yaml inside each kind; drops of
+    # tables run in reverse declaration order.
+    drops = [c for c in changes if c.kind == "drop_table"][::-1]
+    rest = [c for c in changes if c.kind != "drop_table"]
+    return sorted(rest + drops, key=lambda c: order[c.kind])

@@ -1,0 +1,235 @@
+"""Tables compared: columns, constraints (matched by name or by definition), indexes, partitioning,
+comments and renames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Optional
+
+from schemac.compare.changes import Change, Constraint
+from schemac.compare.normalize import (
+    normal_form,
+    rename_column_in_expression,
+    same_expression,
+)
+from schemac.model import (
+    Check,
+    ForeignKey,
+    Index,
+    IndexElement,
+    PrimaryKey,
+    Table,
+    Unique,
+)
+from schemac.pg.expressions import parse_partition_bound, referenced_columns
+
+
+def _constraint_key(c: Constraint) -> tuple:
+    if isinstance(c, PrimaryKey):
+        return ("p", c.columns, c.deferrable, c.initially_deferred)
+    if isinstance(c, Unique):
+        return ("u", c.columns, c.nulls_not_distinct, c.deferrable, c.initially_deferred)
+    if isinstance(c, ForeignKey):
+        return ("f", c.columns, c.ref_schema, c.ref_table, c.ref_columns, c.on_delete, c.on_update, c.match_full,
+                c.deferrable, c.initially_deferred)
+    return ("c", normal_form(c.expression))
+
+
+def _same_constraint(a: Constraint, b: Constraint) -> bool:
+    """Same definition; names only count when the desired side names the constraint."""
+    return _constraint_key(a) == _constraint_key(b) and (b.name is None or a.name is None or a.name == b.name)
+
+
+def _element_key(e: IndexElement) -> tuple:
+    return (e.column, normal_form(e.expression), e.order, e.effective_nulls, e.opclass)
+
+
+def index_signature(i: Index) -> tuple:
+    return (tuple(_element_key(e) for e in i.elements), i.unique, i.method, normal_form(i.where), i.include,
+            i.nulls_not_distinct)
+
+
+def _constraints(t: Table) -> list[Constraint]:
+    out: list[Constraint] = [t.primary_key] if t.primary_key else []
+    return out + list(t.uniques) + list(t.checks) + list(t.foreign_keys)
+
+
+def _partition_of_key(t: Table) -> Optional[tuple]:
+    p = t.partition_of
+    if p is None:
+        return None
+    try:
+        bound = parse_partition_bound(p.bound)
+    except ValueError:
+        bound = p.bound
+    return (p.parent_schema, p.parent, bound)
+
+
+def created_by_create_table(t: Table) -> Table:
+    """What CREATE TABLE alone makes of `t`: the rest (foreign keys, NOT VALID checks, indexes, comments,
+    the partition attachment) follows as changes, computed by diffing this skeleton against `t`."""
+    return replace(t, columns=tuple(replace(c, comment=None) for c in t.columns),
+                   primary_key=replace(t.primary_key, comment=None) if t.primary_key else None,
+                   uniques=tuple(replace(u, comment=None) for u in t.uniques),
+                   checks=tuple(replace(c, comment=None) for c in t.checks if not c.not_valid),
+                   foreign_keys=(), indexes=(), comment=None, partition_of=None)
+
+
+def _match_constraints(current: list[Constraint], desired: list[Constraint]):
+    """Pair constraints: named desired ones by name, unnamed ones by definition, and an unnamed one left
+    over with a constraint of its kind on the same columns (then one "changed", not missing + unexpected)."""
+    unmatched_current = list(current)
+    found: dict[int, Optional[Constraint]] = {}
+    for n, d in enumerate(desired):
+        if d.name is not None:
+            match = next((c for c in unmatched_current if c.name == d.name), None)
+        else:
+            match = next((c for c in unmatched_current if type(c) is type(d) and _constraint_key(c) == _constraint_key(d)), None)
+        if match is not None:
+            unmatched_current.remove(match)
+        found[n] = match
+    for n, d in enumerate(desired):
+        if found[n] is None and d.name is None and not isinstance(d, Check):
+            match = next((c for c in unmatched_current if type(c) is type(d) and c.columns == d.columns), None)  # type: ignore
+            if match is not None:
+                unmatched_current.remove(match)
+                found[n] = match
+    pairs: list[tuple[Optional[Constraint], Optional[Constraint]]] = [(found[n], d) for n, d in enumerate(desired)]
+    pairs.extend((c, None) for c in unmatched_current)
+    return pairs
+
+
+def diff_table(cur: Table, des: Table) -> list[Change]:
+    changes: list[Change] = []
+
+    def ch(kind: str, name: Optional[str] = None, old: object = None, new: object = None,
+           cause: Optional[str] = None) -> None:
+        changes.append(Change(kind, des.schema, des.name, name, old, new, des, cause))
+
+    cur = _apply_column_renames(cur, des, ch)
+    cur_cols = {c.name: c for c in cur.columns}
+    des_cols = {c.name: c for c in des.columns}
+    for name, col in des_cols.items():
+        old = cur_cols.get(name)
+        if old is None:
+            ch("add_column", name, None, col)
+            continue
+        retyped = old.type != col.type or old.collation != col.collation
+        if retyped:
+            ch("alter_column_type", name, old, col)
+        if old.nullable != col.nullable:
+            ch("drop_not_null" if col.nullable else "set_not_null", name, old, col)
+        default_changed = not same_expression(old.default, col.default)
+        if retyped and old.default is not None:
+            # The old default would be cast to the new type during ALTER TYPE (and may not cast):
+            # drop it first, set the desired one after.
+            real_drop = default_changed and col.default is None
+            ch("drop_default", name, old, replace(col, default=None), None if real_drop else "retype")
+            if col.default is not None:
+                ch("set_default", name, old, col, None if default_changed else "retype")
+        elif default_changed:
+            ch("drop_default" if col.default is None else "set_default", name, old, col)
+        if (old.comment or None) != (col.comment or None):
+            ch("set_column_comment", name, old, col)
+        if old.identity != col.identity:
+            ch("alter_identity", name, old, col)
+        if not same_expression(old.generated, col.generated) or old.virtual != col.virtual:
+            ch("alter_generated", name, old, col)
+    for name, col in cur_cols.items():
+        if name not in des_cols:
+            ch("drop_column", name, col, None)
+
+    # Checks and expression indexes over a retyped column may not make sense for the new type while
+    # ALTER TYPE rebuilds them: replace them around the type change.
+    retyped = {n for n, c in des_cols.items() if n in cur_cols and cur_cols[n].type != c.type}
+
+    def over_retyped(*exprs: Optional[str]) -> bool:
+        return bool(retyped) and any(e and referenced_columns(e) & retyped for e in exprs)
+
+    for old_c, new_c in _match_constraints(_constraints(cur), _constraints(des)):
+        fk = isinstance(new_c if new_c is not None else old_c, ForeignKey)
+        add = "add_foreign_key" if fk else "add_constraint"
+        if old_c is None:
+            ch(add, new_c.name, None, new_c)  # type: ignore[union-attr]
+            if new_c.comment:  # type: ignore[union-attr]
+                ch("set_constraint_comment", new_c.name, None, new_c, "comment of a new constraint")  # type: ignore
+        elif new_c is None:
+            ch("drop_foreign_key" if isinstance(old_c, ForeignKey) else "drop_constraint", old_c.name, old_c, None)
+        elif not _same_constraint(old_c, new_c) or type(old_c) is not type(new_c):
+            ch("drop_foreign_key" if isinstance(old_c, ForeignKey) else "drop_constraint", old_c.name, old_c, new_c)
+            ch(add, new_c.name, old_c, new_c)
+        elif isinstance(old_c, Check) and over_retyped(old_c.expression):
+            ch("drop_constraint", old_c.name, old_c, new_c, "retype")
+            ch("add_constraint", new_c.name, old_c, new_c, "retype")
+        else:
+            if getattr(old_c, "not_valid", False) and not getattr(new_c, "not_valid", False):
+                ch("validate_constraint", old_c.name, old_c, new_c)
+            if (old_c.comment or None) != (new_c.comment or None):
+                ch("set_constraint_comment", old_c.name, old_c, new_c)
+
+    cur_idx = {i.name: i for i in cur.indexes}
+    des_idx = {i.name: i for i in des.indexes}
+    for name, idx in des_idx.items():
+        old_name = idx.renamed_from
+        if old_name and old_name in cur_idx and name not in cur_idx:
+            ch("rename_index", name, cur_idx[old_name], idx)
+            cur_idx[name] = replace(cur_idx.pop(old_name), name=name)
+    for name, idx in des_idx.items():
+        old_i = cur_idx.get(name)
+        if old_i is None:
+            ch("add_index", name, None, idx)
+            if idx.comment:
+                ch("set_index_comment", name, None, idx, "comment of a new index")
+        elif index_signature(old_i) != index_signature(idx) or not old_i.valid:  # an invalid one is rebuilt
+            ch("drop_index", name, old_i, idx)
+            ch("add_index", name, old_i, idx)
+        elif over_retyped(old_i.where, *(e.expression for e in old_i.elements)):
+            ch("drop_index", name, old_i, idx, "retype")
+            ch("add_index", name, old_i, idx, "retype")
+        if old_i is not None and (old_i.comment or None) != (idx.comment or None):
+            ch("set_index_comment", name, old_i, idx)
+    for name, idx in cur_idx.items():
+        if name not in des_idx:
+            ch("drop_index", name, idx, None)
+
+    if cur.partition_by != des.partition_by:
+        ch("alter_partitioning", None, cur, des)
+    if _partition_of_key(cur) != _partition_of_key(des):
+        if cur.partition_of is not None:
+            ch("detach_partition", None, cur, des)
+        if des.partition_of is not None:
+            ch("attach_partition", None, cur, des)
+
+    if cur.unlogged != des.unlogged:
+        ch("set_logging", None, cur, des)
+    if (cur.comment or None) != (des.comment or None):
+        ch("set_table_comment", None, cur, des)
+    return changes
+
+
+def _rename_in_table(t: Table, old: str, new: str) -> Table:
+    """The table as Postgres sees it after RENAME COLUMN old TO new: every reference follows."""
+    col = lambda c: new if c == old else c  # noqa: E731
+    expr = lambda e: rename_column_in_expression(e, old, new) if e is not None else None  # noqa: E731
+    return replace(
+        t,
+        columns=tuple(replace(c, name=new) if c.name == old else c for c in t.columns),
+        primary_key=replace(t.primary_key, columns=tuple(map(col, t.primary_key.columns))) if t.primary_key else None,
+        uniques=tuple(replace(u, columns=tuple(map(col, u.columns))) for u in t.uniques),
+        checks=tuple(replace(c, expression=expr(c.expression)) for c in t.checks),
+        indexes=tuple(replace(i, elements=tuple(replace(e, column=col(e.column) if e.column else None,
+                                                        expression=expr(e.expression)) for e in i.elements),
+                              where=expr(i.where), include=tuple(map(col, i.include))) for i in t.indexes),
+    )
+
+
+def _apply_column_renames(cur: Table, des: Table, ch) -> Table:
+    names = {c.name for c in cur.columns}
+    for col in des.columns:
+        old = col.renamed_from
+        if old and old in names and col.name not in names:
+            ch("rename_column", col.name, cur.column(old), col)
+            cur = _rename_in_table(cur, old, col.name)
+            names = {c.name for c in cur.columns}
+    return cur

@@ -1,0 +1,74 @@
+"""Schema-level objects compared: extensions, enums, domains and sequences, which tables depend on."""
+
+from __future__ import annotations
+
+from schemac.compare.changes import Change
+from schemac.compare.normalize import normal_form, same_expression
+from schemac.model import (
+    Domain,
+    Enum,
+    Schema,
+    Sequence,
+)
+
+
+def _keyed(objs) -> dict:
+    return {(getattr(o, "schema", None), o.name): o for o in objs}
+
+
+def _diff_types(ch, kind: str, current, desired, changes, on_add=lambda obj: []) -> None:
+    """add_/drop_<kind>, what `changes(old, new)` finds, and comments, for enums, domains or sequences."""
+    cur, des = _keyed(current), _keyed(desired)
+    for key, obj in des.items():
+        old = cur.get(key)
+        found = [f"add_{kind}", *on_add(obj)] if old is None else changes(old, obj)
+        for k in found:
+            ch(k, obj, old, obj)
+        if (getattr(old, "comment", None) or None) != (obj.comment or None):
+            ch("set_type_comment", obj, old, obj)
+    for key, obj in cur.items():
+        if key not in des:
+            ch(f"drop_{kind}", obj, obj, None)
+
+
+def diff_objects(current: Schema, desired: Schema) -> list[Change]:
+    """Extensions, enums, domains and sequences: the schema-level objects tables depend on."""
+    out: list[Change] = []
+
+    def ch(kind: str, obj, old=None, new=None) -> None:
+        out.append(Change(kind, getattr(obj, "schema", None) or "", "", obj.name, old, new))
+
+    cur_ext = {e.name: e for e in current.extensions}
+    des_ext = {e.name: e for e in desired.extensions}
+    for name, e in des_ext.items():
+        if name not in cur_ext:
+            ch("add_extension", e, None, e)
+        elif e.schema is not None and cur_ext[name].schema != e.schema:
+            ch("add_extension", e, cur_ext[name], e)  # reported as changed; CREATE IF NOT EXISTS cannot move it
+    for name, e in cur_ext.items():
+        if name not in des_ext:
+            ch("drop_extension", e, e, None)
+
+    def enum_changes(old: Enum, new: Enum) -> list[str]:
+        if old.values == new.values:
+            return []
+        if list(old.values) == [v for v in new.values if v in old.values]:
+            return ["add_enum_value"]  # only additions, each at its place
+        return ["alter_enum"]  # a value removed or reordered: Postgres cannot do that in place
+
+    def domain_changes(old: Domain, new: Domain) -> list[str]:
+        same_checks = {c.name: normal_form(c.expression) for c in old.checks} == \
+            {c.name: normal_form(c.expression) for c in new.checks}
+        same = (old.type == new.type and same_expression(old.default, new.default) and old.not_null == new.not_null
+                and same_checks)
+        return [] if same else ["alter_domain"]
+
+    def sequence_changes(old: Sequence, new: Sequence) -> list[str]:
+        return (["alter_sequence"] if old.options != new.options else []) + \
+            (["set_sequence_owner"] if old.owned_by != new.owned_by else [])
+
+    _diff_types(ch, "enum", current.enums, desired.enums, enum_changes)
+    _diff_types(ch, "domain", current.domains, desired.domains, domain_changes)
+    _diff_types(ch, "sequence", current.sequences, desired.sequences, sequence_changes,
+                on_add=lambda q: ["set_sequence_owner"] if q.owned_by else [])
+    return out

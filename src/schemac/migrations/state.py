@@ -1,0 +1,297 @@
+"""The recorded state: the model as of the last generated migration, as reviewable JSON.
+
+`generate` diffs schema.yaml against this record (not against a database), so a migration only
+ever contains what changed in schema.yaml since the previous one. The record is keyed by
+schema.yaml's hash and keeps source lines, so it can also stand in for a fresh parse: `schemac diff`
+reads it instead of schema.yaml when the hash matches (see :func:`compiled_model`), which is ~35x
+faster than YAML for a large schema. So the record holds the whole compiled model: every field of
+every model object (renamed_from hints and sources included), encoded and decoded generically from
+the dataclasses, so a field added to the model is recorded without touching this file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import types
+import typing
+from dataclasses import MISSING, dataclass, fields, is_dataclass, replace
+from typing import Any, Callable, Optional, Union
+
+from schemac import __version__, model
+from schemac.errors import SchemacError
+from schemac.model import Schema, Source
+
+FORMAT = 1
+# Top-level keys of the document that are not fields of the model.
+_DOC_KEYS = ("format", "comment", "schemac", "schema_sha256", "migration", "namespaces", "normal_forms")
+
+
+def _encode(obj: Any) -> Any:
+    if isinstance(obj, Source):
+        return str(obj)  # "schema.yaml:12:7"
+    if isinstance(obj, tuple):
+        return [_encode(x) for x in obj]
+    if hasattr(obj, "__dataclass_fields__"):
+        out = {}
+        for f in fields(obj):
+            value = getattr(obj, f.name)
+            # None and () are left out (the decoder puts them back); source_file is where the
+            # model was read from, not part of it. renamed_from is kept: diff only reads it from
+            # the desired side, and the record must be the whole compiled model.
+            if value is None or value == () or f.name == "source_file" or f.metadata.get("recorded") is False:
+                continue
+            out[f.name] = _encode(value)
+        return out
+    return obj
+
+
+# -- decoding -----------------------------------------------------------------------------------
+# Per model class, a plan compiled once from its type hints: field -> converter (None where the JSON
+# value is the value: str, int, bool, Literal), and the value of each field the record leaves out
+# (None for Optional fields, () for tuples, else the field's default). Unknown keys and missing
+# required fields are errors, as they would be for the class's own __init__.
+
+Converter = Optional[Callable[[Any], Any]]
+
+
+class _Plan:
+    __slots__ = ("cls", "converters", "base", "size", "direct")
+
+    def __init__(self, cls: type, converters: dict[str, Converter], base: dict[str, Any], size: int, direct: bool):
+        self.cls, self.converters, self.base, self.size, self.direct = cls, converters, base, size, direct
+
+
+def _direct(cls: type) -> bool:
+    """Whether an instance can be made by filling its __dict__, as the generated __init__ would:
+    ~3x faster for a frozen dataclass, and a record holds ~10^5 of them. Not for a class whose
+    __init__ does more (__post_init__, default factories, init=False fields, slots)."""
+    return (not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__")
+            and all(f.init and f.default_factory is MISSING for f in fields(cls)))
+
+
+class _Decoder:
+    """JSON -> model. `file`, when given, replaces the file name of every source: the record names
+    schema.yaml as `generate` was given it, a later `diff --schema` may spell the same file differently."""
+
+    def __init__(self, file: Optional[str] = None):
+        self.file = file
+        self._plans: dict[type, _Plan] = {}
+        self._direct_source = _direct(Source)
+
+    def source(self, v: str) -> Source:
+        file, line, column = v.rsplit(":", 2)
+        if self.file is not None:
+            file = self.file
+        if self._direct_source:
+            obj = object.__new__(Source)
+            obj.__dict__.update(file=file, line=int(line), column=int(column))
+            return obj
+        return Source(file, int(line), int(column))
+
+    def converter(self, hint: Any) -> Converter:
+        if hint is Source:
+            return self.source
+        origin = typing.get_origin(hint)
+        args = typing.get_args(hint)
+        if origin is Union or origin is getattr(types, "UnionType", ()):
+            inner = [a for a in args if a is not type(None)]
+            if len(inner) != 1:
+                raise TypeError(f"cannot record a field of type {hint}")
+            return self.converter(inner[0])  # None is passed through as None
+        if origin is tuple:
+            if len(args) != 2 or args[1] is not Ellipsis:
+                raise TypeError(f"cannot record a field of type {hint}")
+            item = self.converter(args[0])
+            return tuple if item is None else (lambda v: tuple([item(x) for x in v]))
+        if origin is typing.Literal or hint in (str, int, bool):
+            return None
+        if is_dataclass(hint):
+            return lambda v: self.dataclass(hint, v)
+        raise TypeError(f"cannot record a field of type {hint}")
+
+    def plan(self, cls: type) -> _Plan:
+        plan = self._plans.get(cls)
+        if plan is None:
+            hints = typing.get_type_hints(cls, vars(model))
+            converters: dict[str, Converter] = {}
+            base: dict[str, Any] = {}
+            for f in fields(cls):
+                if f.default is not MISSING:
+                    base[f.name] = f.default
+                if f.name == "source_file":
+                    continue  # where the model was read from: never recorded
+                hint = hints[f.name]
+                converters[f.name] = self.converter(hint)
+                if typing.get_origin(hint) is tuple:
+                    base[f.name] = ()
+                elif type(None) in typing.get_args(hint):
+                    base[f.name] = None
+            plan = self._plans[cls] = _Plan(cls, converters, base, len(fields(cls)), _direct(cls))
+        return plan
+
+    def dataclass(self, cls: type, d: dict) -> Any:
+        plan = self._plans.get(cls) or self.plan(cls)
+        converters = plan.converters
+        values = plan.base.copy()
+        for key, value in d.items():
+            conv = converters[key]  # KeyError: a field this model does not have
+            values[key] = value if conv is None or value is None else conv(value)
+        if not plan.direct:
+            return cls(**values)
+        if len(values) != plan.size:
+            missing = sorted({f.name for f in fields(cls)} - values.keys())
+            raise TypeError(f"{cls.__name__} needs {', '.join(missing)}")
+        obj = object.__new__(cls)
+        obj.__dict__.update(values)
+        return obj
+
+
+def schema_to_json(schema: Schema) -> list:
+    """The tables, as recorded under "tables"."""
+    return [_encode(t) for t in schema.tables]
+
+
+def schema_fields_to_json(schema: Schema) -> dict:
+    """The whole model as the top-level keys of the record: "tables", and "enums", "sequences"...
+    when there are any."""
+    return _encode(schema)
+
+
+def schema_from_json(data: Union[list, dict], source_file: Optional[str] = None, rebase_sources: bool = False) -> Schema:
+    """The model from a record: its "tables" list, or the whole document (whose own keys, "format",
+    "schema_sha256"..., are left aside; any other key must be a field of the model).
+
+    With rebase_sources, every source names `source_file` instead of the file the record names."""
+    decoder = _Decoder(source_file if rebase_sources else None)
+    doc = {"tables": data} if isinstance(data, list) else {k: v for k, v in data.items() if k not in _DOC_KEYS}
+    schema = decoder.dataclass(Schema, doc)
+    return schema if source_file is None else replace(schema, source_file=source_file)
+
+
+def namespaces_of(doc: dict) -> tuple[str, ...]:
+    """A quick guess at `Schema.namespaces` of the model in `doc`, before it is built (the caller
+    checks the guess against the built model)."""
+    used = {str(x.get("schema", "public")) for key in ("tables", "enums", "domains", "sequences")
+            for x in doc.get(key, ()) if isinstance(x, dict)}
+    used |= {str(x) for x in doc.get("schemas", ())}
+    return tuple(sorted(used)) or ("public",)
+
+
+def read_record(path: str) -> Optional[bytes]:
+    """The bytes of the record at `path`, or None if there is none to read (no error: see compiled_model)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except (OSError, ValueError):
+        return None
+
+
+_NAMESPACES_KEY = b'"namespaces": '
+
+
+def namespaces_hint(data: bytes) -> Optional[tuple[str, ...]]:
+    """The "namespaces" the record lists in its first lines, read without parsing the rest: which
+    schemas to introspect can be known before anything else is. Only a hint (None if absent)."""
+    head = data[:4096]
+    at = head.find(_NAMESPACES_KEY)
+    if at < 0:
+        return None
+    try:
+        value, _ = json.JSONDecoder().raw_decode(head.decode("utf-8", "replace"), at + len(_NAMESPACES_KEY))
+    except ValueError:
+        return None
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
+
+
+def compiled_model(data: bytes, schema_sha256: str) -> Optional[dict]:
+    """The record (parsed JSON), if it can stand in for the schema.yaml whose hash is `schema_sha256`:
+    the same hash, written in this format by this very schemac version (whose loader and model made
+    it). None otherwise.
+
+    The record is only a cache here, so a foreign, older or damaged file is no error: the caller
+    parses schema.yaml instead, and gets exactly what it would have got without a record.
+    """
+    # The hash sits in the first lines: a record of another schema.yaml is turned down unparsed.
+    if schema_sha256.encode("ascii") not in data[:4096]:
+        return None
+    try:
+        doc = json.loads(data)
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return None
+    if (not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("schemac") != __version__
+            or doc.get("schema_sha256") != schema_sha256 or not isinstance(doc.get("tables"), list)):
+        return None
+    return doc
+
+
+@dataclass(frozen=True)
+class State:
+    schema_sha256: str
+    migration: str  # file name of the migration that brought the database to this state
+    schema: Schema
+
+    def dumps(self) -> str:
+        doc = {
+            "format": FORMAT,
+            "comment": "Written by `schemac generate`: the schema as of the last migration. Do not edit.",
+            "schemac": __version__,
+            "schema_sha256": self.schema_sha256,
+            "migration": self.migration,
+            # Derived, for `schemac diff`: the schemas to introspect, known from the first lines.
+            "namespaces": list(self.schema.namespaces),
+            "tables": [],
+        }
+        doc.update(schema_fields_to_json(self.schema))  # "tables" first, then enums, sequences... if any
+        # Derived, for `schemac diff`: how the differ reads each expression (see normalize.remember).
+        doc["normal_forms"] = normal_forms(self.schema)
+        return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def normal_forms(schema: Schema) -> dict:
+    """The normal forms of every expression the differ compares by meaning: defaults, generated
+    columns, checks (of tables and domains), index keys and predicates (normalize.recorded_forms)."""
+    from schemac.compare.normalize import recorded_forms
+
+    texts: set[str] = set()
+    for t in schema.tables:
+        texts.update(x for c in t.columns for x in (c.default, c.generated) if x is not None)
+        texts.update(c.expression for c in t.checks)
+        for i in t.indexes:
+            texts.update(e.expression for e in i.elements if e.expression is not None)
+            if i.where is not None:
+                texts.add(i.where)
+    for d in schema.domains:
+        texts.update(c.expression for c in d.checks)
+        if d.default is not None:
+            texts.add(d.default)
+    return recorded_forms(texts)
+
+
+def read_state(path: str, source_file: Optional[str] = None) -> Optional[State]:
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as e:
+        raise SchemacError(f"{path}: cannot read the recorded state ({e}); restore it from version control") from None
+    try:
+        if doc.get("format") != FORMAT:
+            raise SchemacError(f"{path}: state format {doc.get('format')!r} is not supported by this schemac")
+        return State(doc["schema_sha256"], doc["migration"], schema_from_json(doc, source_file))
+    except (KeyError, TypeError, IndexError, AttributeError, ValueError) as e:
+        raise SchemacError(f"{path}: the recorded state is malformed ({e!r}); restore it from version control") from None
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write via a temp file + rename, so a crash never leaves half a file behind."""
+    directory = os.path.dirname(path) or "."
+    tmp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)

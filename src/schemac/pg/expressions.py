@@ -1,0 +1,151 @@
+"""SQL expressions from schema.yaml (defaults, checks, index keys and predicates), parsed by sqlglot.
+
+An expression is parsed when the file is loaded, so a typo fails in review, not in production, and
+anything that is not exactly one expression (``1; DROP TABLE x``) never reaches a migration.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import TokenType
+
+from schemac.pg.dialect import DIALECT
+
+# Top-level nodes that are statements, not expressions.
+_STATEMENTS = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Transaction, exp.Commit, exp.Rollback,
+               exp.Set, exp.Use, exp.Describe, exp.Pragma, exp.Drop, exp.Create, exp.Alter)
+
+
+class ExpressionError(ValueError):
+    pass
+
+
+# sqlglot's parser tries `ARRAY[`, `TIME(`, `x[` ... one way, then another: each nested level doubles the
+# work, so 30 nested `ARRAY[` would take hours. PostgreSQL arrays have at most 6 dimensions.
+MAX_TYPED_NESTING = 8
+_TYPED_OPENERS = frozenset(DIALECT.parser_class.TYPE_TOKENS) | {TokenType.ARRAY, TokenType.STRUCT, TokenType.MAP}
+
+
+def _check_nesting(tokens: list) -> None:
+    """Refuse, in linear time, the nesting that makes sqlglot's parser take exponential time."""
+    stack: list[bool] = []
+    typed = 0
+    previous = None
+    for token in tokens:
+        kind = token.token_type
+        if kind in (TokenType.L_PAREN, TokenType.L_BRACKET):
+            is_typed = kind == TokenType.L_BRACKET or (previous is not None and previous in _TYPED_OPENERS)
+            stack.append(is_typed)
+            typed += is_typed
+            if typed > MAX_TYPED_NESTING:
+                raise ExpressionError(f"nests arrays, subscripts or type constructors more than {MAX_TYPED_NESTING} "
+                                      "levels deep")
+        elif kind in (TokenType.R_PAREN, TokenType.R_BRACKET) and stack:
+            typed -= stack.pop()
+        previous = kind
+
+
+def _sqlglot_parse(text: str) -> list[exp.Expression]:
+    """sqlglot's parse of `text` (tokenized once, for the nesting check and the parser), its errors
+    as ExpressionError."""
+    try:
+        tokens = DIALECT.tokenize(text)
+        _check_nesting(tokens)
+        return [p for p in DIALECT.parser().parse(tokens, text) if p is not None]
+    except ExpressionError:
+        raise
+    except (ParseError, TokenError) as e:
+        detail = str(e).splitlines()[0] if str(e) else "syntax error"
+        raise ExpressionError(f"is not valid SQL ({detail})") from None
+    except RecursionError:
+        raise ExpressionError("is nested too deeply to parse") from None
+    except Exception as e:  # sqlglot's function builders raise IndexError, TypeError... on odd arguments
+        raise ExpressionError(f"is not valid SQL (sqlglot: {type(e).__name__})") from None
+
+
+@lru_cache(maxsize=8192)
+def _parse(text: str) -> exp.Expression:
+    """The parsed expression, validated; shared by every caller, so never mutate it."""
+    if not text.strip():
+        raise ExpressionError("is empty")
+    parsed = _sqlglot_parse(text)
+    if len(parsed) != 1:
+        raise ExpressionError(f"must be exactly one SQL expression, found {len(parsed)} statements")
+    node = parsed[0]
+    if not isinstance(node, (exp.Condition, exp.Interval)) or isinstance(node, _STATEMENTS)  or any(isinstance(n, _STATEMENTS) for n in node.walk()):
+        raise ExpressionError("must be an expression, not a statement or subquery")
+    for n in node.walk():
+        n.comments = None  # SQL comments never travel into generated DDL
+    try:
+        node.sql(dialect=DIALECT)  # what sqlglot can parse but not print would fail later, in generate
+    except Exception as e:
+        raise ExpressionError(f"cannot be written as PostgreSQL (sqlglot: {type(e).__name__})") from None
+    return node
+
+
+def parse_expression(text: str) -> exp.Expression:
+    """A fresh copy of the parsed expression (callers may embed it in a larger tree)."""
+    return _parse(text).copy()
+
+
+def parse_to_compare(text: str) -> exp.Expression:
+    """A fresh tree of one expression, comments dropped, for comparing spellings (normalize.py):
+    the same parser and nesting guard as the loader's, without its checks of what may go into DDL
+    (texts from the catalog are Postgres's own). ValueError if it is not exactly one expression."""
+    parsed = _sqlglot_parse(text)
+    if len(parsed) != 1:
+        raise ExpressionError(f"must be exactly one SQL expression, found {len(parsed)} statements")
+    for node in parsed[0].walk():
+        node.comments = None
+    return parsed[0]
+
+
+def referenced_columns(text: str) -> set[str]:
+    """Column names an expression uses, as Postgres resolves them (unquoted names fold to lower case)."""
+    out = set()
+    for c in _parse(text).find_all(exp.Column):
+        ident = c.this
+        if isinstance(ident, exp.Identifier):
+            out.add(ident.name if ident.quoted else ident.name.lower())
+    return out
+
+
+def _parse_statement(sql: str, what: str) -> exp.Expression:
+    parsed = _sqlglot_parse(sql)
+    if len(parsed) != 1 or not isinstance(parsed[0], exp.Create):
+        raise ExpressionError(f"is not a valid {what}")
+    return parsed[0]
+
+
+@lru_cache(maxsize=1024)
+def parse_partition_key(text: str) -> tuple[str, ...]:
+    """The parts of a partition key (``"a"``, ``"lower(b), c"``), each validated as one expression."""
+    if ";" in text or not text.strip():
+        raise ExpressionError("is not a valid partition key")
+    tree = _parse_statement(f"CREATE TABLE _k (_x INT) PARTITION BY RANGE ({text})", "partition key")
+    prop = tree.find(exp.PartitionedByProperty)
+    if prop is None or not isinstance(prop.this, exp.Anonymous):
+        raise ExpressionError("is not a valid partition key")
+    parts = tuple(e.sql(dialect=DIALECT) for e in prop.this.expressions)
+    for part in parts:
+        _parse(part)
+    return parts
+
+
+@lru_cache(maxsize=1024)
+def parse_partition_bound(text: str) -> str:
+    """A partition bound (``FOR VALUES FROM (...) TO (...)``, ``FOR VALUES IN (...)``, ``... WITH (...)``,
+    ``DEFAULT``), validated by sqlglot and rendered back."""
+    if ";" in text or not text.strip():
+        raise ExpressionError("is not a valid partition bound")
+    tree = _parse_statement(f"CREATE TABLE _p PARTITION OF _t {text}", "partition bound")
+    spec = tree.find(exp.PartitionBoundSpec)
+    if text.strip().upper() == "DEFAULT":
+        return "DEFAULT"
+    if spec is None:
+        raise ExpressionError("is not a valid partition bound (FOR VALUES FROM (...) TO (...), FOR VALUES IN (...), "
+                              "FOR VALUES WITH (MODULUS m, REMAINDER r) or DEFAULT)")
+    return "FOR VALUES " + spec.sql(dialect=DIALECT)

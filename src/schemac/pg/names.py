@@ -1,0 +1,84 @@
+"""Postgres's rules for names: when an identifier needs quotes, and what Postgres calls the
+constraints a schema declares without a name.
+
+The lowest layer, beside the dialect: the loader and the YAML writer (naming), the normalizer
+(quoting) and the DDL builders all take these rules from here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from sqlglot import exp
+from sqlglot.dialects.postgres import Postgres
+
+from schemac.model import Check, ForeignKey, PrimaryKey, Table, Unique
+from schemac.pg.dialect import DIALECT
+
+MAX_IDENTIFIER_BYTES = 63  # NAMEDATALEN - 1
+
+_SAFE = re.compile(r"^[a-z_][a-z0-9_]*$")
+# Words the tokenizer treats specially; quoting them too is harmless and always safe.
+_KEYWORDS = {k.lower() for k in Postgres.Tokenizer.KEYWORDS if k.isalpha() or "_" in k}
+_RESERVED = _KEYWORDS | {
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both", "case", "cast",
+    "check", "collate", "column", "constraint", "create", "current_catalog", "current_date", "current_role",
+    "current_time", "current_timestamp", "current_user", "default", "deferrable", "desc", "distinct", "do",
+    "else", "end", "except", "false", "fetch", "for", "foreign", "from", "grant", "group", "having", "in",
+    "initially", "intersect", "into", "lateral", "leading", "limit", "localtime", "localtimestamp", "not",
+    "null", "offset", "on", "only", "or", "order", "placing", "primary", "references", "returning", "select",
+    "session_user", "some", "symmetric", "system_user", "table", "then", "to", "trailing", "true", "union",
+    "unique", "user", "using", "variadic", "when", "where", "window", "with", "authorization", "binary",
+    "collation", "concurrently", "cross", "current_schema", "freeze", "full", "ilike", "inner", "is",
+    "isnull", "join", "left", "like", "natural", "notnull", "outer", "overlaps", "right", "similar",
+    "tablesample", "verbose",
+}
+
+
+def ident(name: str) -> exp.Identifier:
+    """An identifier, quoted exactly when Postgres would otherwise fold or misread it."""
+    return exp.Identifier(this=name, quoted=not _SAFE.match(name) or name in _RESERVED)
+
+
+def quote_ident(name: str) -> str:
+    return ident(name).sql(dialect=DIALECT)
+
+
+def qualified(schema: str, name: str) -> str:
+    return f"{quote_ident(schema)}.{quote_ident(name)}" if schema != "public" else quote_ident(name)
+
+
+NAMEDATALEN = 64
+
+
+def _clip(name: str, nbytes: int) -> str:
+    """The longest prefix of `name` within `nbytes` UTF-8 bytes, never splitting a character."""
+    data = name.encode("utf-8")[:nbytes]
+    return data.decode("utf-8", errors="ignore")
+
+
+def make_object_name(name1: str, name2: Optional[str], label: str) -> str:
+    """Postgres's makeObjectName(): how it names unnamed constraints (t_pkey, t_a_b_key, t_a_check)."""
+    b1, b2 = len(name1.encode()), len(name2.encode()) if name2 else 0
+    avail = NAMEDATALEN - 1 - (len(label) + 1 if label else 0) - (1 if name2 else 0)
+    while b1 + b2 > avail:
+        if b1 > b2:
+            b1 -= 1
+        else:
+            b2 -= 1
+    parts = [_clip(name1, b1)] + ([_clip(name2, b2)] if name2 else []) + ([label] if label else [])
+    return "_".join(parts)
+
+
+def constraint_name(table: Table, c: PrimaryKey | Unique | Check) -> str:
+    """The name Postgres gave (or will give) a constraint declared without one."""
+    if c.name:
+        return c.name
+    if isinstance(c, PrimaryKey):
+        return make_object_name(table.name, None, "pkey")
+    if isinstance(c, Unique):
+        return make_object_name(table.name, "_".join(c.columns), "key")
+    if isinstance(c, ForeignKey):
+        return make_object_name(table.name, "_".join(c.columns), "fkey")
+    raise ValueError("check constraints always carry a name")

@@ -1,0 +1,340 @@
+"""Model objects -> sqlglot expression trees -> Postgres DDL text.
+
+Nothing here concatenates user input into SQL: names become sqlglot identifiers (quoted when Postgres
+needs it), expressions are the trees the loader parsed, comments are string literals.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from sqlglot import exp
+
+from schemac.model import (
+    Check,
+    Column,
+    Domain,
+    Enum,
+    Extension,
+    ForeignKey,
+    Identity,
+    Index,
+    IndexElement,
+    PrimaryKey,
+    Sequence,
+    SequenceOptions,
+    Table,
+    Unique,
+    deferral,
+)
+from schemac.pg.dialect import RENDER
+from schemac.pg.expressions import (
+    parse_expression,
+    parse_partition_bound,
+    parse_partition_key,
+)
+from schemac.pg.names import ident, qualified, quote_ident
+from schemac.pg.types import build_type
+
+
+def table_ref(table: Table) -> exp.Table:
+    # `public` stays implicit, as in hand-written migrations; other schemas are always qualified.
+    db = ident(table.schema) if table.schema != "public" else None
+    return exp.Table(this=ident(table.name), db=db)
+
+
+def _string(text: str) -> exp.Expression:
+    """A string literal; one holding control characters (CR, TAB...) is written E'...' with escapes, so
+    the migration file never carries a raw CR that git's end-of-line conversion could rewrite."""
+    if text.isprintable() or all(c.isprintable() or c == "\n" for c in text):
+        return exp.Literal.string(text)
+    return exp.Var(this="E'" + "".join(_escape(c) for c in text) + "'")
+
+
+def _escape(c: str) -> str:
+    if c == "\\":
+        return "\\\\"
+    if c == "'":
+        return "\\'"
+    if c == "\n":
+        return "\\n"
+    if c.isprintable():
+        return c
+    return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+
+
+def _num(n: Optional[int]) -> Optional[exp.Expression]:
+    if n is None:
+        return None
+    return exp.Literal.number(n) if n >= 0 else exp.Neg(this=exp.Literal.number(-n))
+
+
+def identity_constraint(identity: Identity) -> exp.GeneratedAsIdentityColumnConstraint:
+    o = identity.options
+    return exp.GeneratedAsIdentityColumnConstraint(
+        this=identity.always, start=_num(o.start), increment=_num(o.increment), minvalue=_num(o.min_value),
+        maxvalue=_num(o.max_value), cycle=o.cycle or None)
+
+
+def collate(collation: Optional[str]) -> exp.Identifier:
+    """COLLATE "name" (None: "default", the type's own collation)."""
+    return exp.Identifier(this=collation or "default", quoted=True)
+
+
+def column_def(column: Column, inline_pk: bool = False) -> exp.ColumnDef:
+    constraints = []
+    if column.collation is not None:
+        constraints.append(exp.ColumnConstraint(kind=exp.CollateColumnConstraint(this=collate(column.collation))))
+    if inline_pk:
+        constraints.append(exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint()))
+    elif not column.nullable:
+        constraints.append(exp.ColumnConstraint(kind=exp.NotNullColumnConstraint()))
+    if column.default is not None:
+        constraints.append(exp.ColumnConstraint(kind=exp.DefaultColumnConstraint(this=parse_expression(column.default))))
+    if column.identity is not None:
+        constraints.append(exp.ColumnConstraint(kind=identity_constraint(column.identity)))
+    if column.generated is not None:
+        constraints.append(exp.ColumnConstraint(kind=exp.ComputedColumnConstraint(
+            this=parse_expression(column.generated), persisted=not column.virtual)))
+    return exp.ColumnDef(this=ident(column.name), kind=build_type(column.type), constraints=constraints or None)
+
+
+def command(keyword: str, *parts: str) -> exp.Command:
+    """A statement sqlglot only knows as a Command, assembled from parts sqlglot rendered (never raw input)."""
+    return exp.Command(this=keyword, expression=" ".join(p for p in parts if p))
+
+
+def literal(text: str) -> str:
+    return _string(text).sql(dialect=RENDER)
+
+
+def _named(name: Optional[str], body: exp.Expression) -> exp.Expression:
+    if name is None:
+        return body
+    return exp.Constraint(this=ident(name), expressions=[body])
+
+
+def _columns_schema(columns: Iterable[str]) -> exp.Schema:
+    return exp.Schema(expressions=[ident(c) for c in columns])
+
+
+def primary_key_body(pk: PrimaryKey) -> exp.Expression:
+    return exp.PrimaryKey(expressions=[ident(c) for c in pk.columns], options=list(deferral(pk)) or None)
+
+
+def unique_body(unique: Unique) -> exp.Expression:
+    return exp.UniqueColumnConstraint(this=_columns_schema(unique.columns), nulls=unique.nulls_not_distinct or None,
+                                      options=list(deferral(unique)) or None)
+
+
+def foreign_key_body(fk: ForeignKey) -> exp.Expression:
+    options = []
+    if fk.match_full:
+        options.append("MATCH FULL")
+    if fk.on_delete != "no action":
+        options.append(f"ON DELETE {fk.on_delete.upper()}")
+    if fk.on_update != "no action":
+        options.append(f"ON UPDATE {fk.on_update.upper()}")
+    options.extend(deferral(fk))
+    ref = exp.Schema(this=exp.Table(this=ident(fk.ref_table), db=ident(fk.ref_schema) if fk.ref_schema != "public"
+                                    else None), expressions=[ident(c) for c in fk.ref_columns])
+    return exp.ForeignKey(expressions=[ident(c) for c in fk.columns],
+                          reference=exp.Reference(this=ref, options=options or None))
+
+
+def check_body(check: Check) -> exp.Expression:
+    return exp.CheckColumnConstraint(this=parse_expression(check.expression))
+
+
+def constraint_node(c: PrimaryKey | Unique | Check | ForeignKey) -> exp.Expression:
+    if isinstance(c, PrimaryKey):
+        return _named(c.name, primary_key_body(c))
+    if isinstance(c, Unique):
+        return _named(c.name, unique_body(c))
+    if isinstance(c, ForeignKey):
+        return _named(c.name, foreign_key_body(c))
+    return _named(c.name, check_body(c))
+
+
+def add_constraint(table: Table, c: PrimaryKey | Unique | Check | ForeignKey, not_valid: bool = False) -> exp.Alter:
+    stmt = exp.Alter(this=table_ref(table), kind="TABLE", actions=[exp.AddConstraint(expressions=[constraint_node(c)])])
+    if not_valid or getattr(c, "not_valid", False):
+        stmt.set("not_valid", True)
+    return stmt
+
+
+def create_table(table: Table) -> exp.Create:
+    pk = table.primary_key
+    inline_pk = pk is not None and pk.name is None and len(pk.columns) == 1 and not pk.deferrable
+    items: list[exp.Expression] = [
+        column_def(c, inline_pk=inline_pk and c.name == pk.columns[0]) for c in table.columns  # type: ignore[union-attr]
+    ]
+    if pk is not None and not inline_pk:
+        items.append(constraint_node(pk))
+    items.extend(constraint_node(u) for u in table.uniques)
+    # NOT VALID checks cannot be declared inline: they are added by ALTER TABLE after the table.
+    items.extend(constraint_node(c) for c in table.checks if not c.not_valid)
+    properties: list[exp.Expression] = [exp.UnloggedProperty()] if table.unlogged else []
+    if table.partition_by is not None:
+        key = exp.Anonymous(this=table.partition_by.strategy.upper(),
+                            expressions=[parse_expression(p) for p in parse_partition_key(table.partition_by.key)])
+        properties.append(exp.PartitionedByProperty(this=key))
+    return exp.Create(this=exp.Schema(this=table_ref(table), expressions=items), kind="TABLE", exists=True,
+                      properties=exp.Properties(expressions=properties) if properties else None)
+
+
+def attach_partition(table: Table) -> exp.Command:
+    p = table.partition_of
+    assert p is not None
+    return command("ALTER", "TABLE", qualified(p.parent_schema, p.parent), "ATTACH PARTITION",
+                   qualified(table.schema, table.name), parse_partition_bound(p.bound))
+
+
+def detach_partition(table: Table) -> exp.Command:
+    p = table.partition_of
+    assert p is not None
+    return command("ALTER", "TABLE", qualified(p.parent_schema, p.parent), "DETACH PARTITION",
+                   qualified(table.schema, table.name))
+
+
+def identity_cache(table: Table, column: Column) -> Optional[exp.Command]:
+    """sqlglot has no CACHE in an identity clause: set it right after."""
+    if column.identity is None or column.identity.options.cache is None:
+        return None
+    return command("ALTER", "TABLE", qualified(table.schema, table.name), "ALTER COLUMN", quote_ident(column.name),
+                   "SET CACHE", str(int(column.identity.options.cache)))
+
+
+def _index_key(element: IndexElement) -> exp.Ordered:
+    if element.column is not None:
+        this: exp.Expression = exp.Column(this=ident(element.column))
+    else:
+        this = exp.Paren(this=parse_expression(element.expression))  # type: ignore[arg-type]
+    if element.opclass is not None:
+        parts = element.opclass.split(".")
+        this = exp.Opclass(this=this, expression=exp.Table(this=ident(parts[-1]),
+                                                           db=ident(parts[0]) if len(parts) > 1 else None))
+    desc = element.order == "desc"
+    nulls_first = element.nulls == "first" if element.nulls else desc
+    ordered = exp.Ordered(this=this, desc=desc or None, nulls_first=nulls_first)
+    if element.nulls is not None:
+        # sqlglot prints NULLS only when it differs from its own default; force the spelling the user asked.
+        ordered.set("nulls_first", nulls_first)
+    return ordered
+
+
+def create_index(table: Table, index: Index, concurrently: bool = False) -> exp.Expression:
+    params = exp.IndexParameters(
+        using=exp.Var(this=index.method) if index.method != "btree" else None,
+        columns=[_index_key(e) for e in index.elements],
+        include=[ident(c) for c in index.include] or None,
+        where=exp.Where(this=parse_expression(index.where)) if index.where and not index.nulls_not_distinct else None,
+    )
+    create = exp.Create(
+        this=exp.Index(this=ident(index.name), table=table_ref(table), params=params),
+        kind="INDEX",
+        unique=index.unique,
+        exists=True,
+        concurrently=concurrently,
+    )
+    if not index.nulls_not_distinct:
+        return create
+    # sqlglot cannot print NULLS NOT DISTINCT on an index: it goes between INCLUDE and WHERE.
+    where = f"WHERE {parse_expression(index.where).sql(dialect=RENDER)}" if index.where else ""
+    head = create.sql(dialect=RENDER)
+    return command("CREATE", head[len("CREATE "):], "NULLS NOT DISTINCT", where)
+
+
+def comment_on_index(table: Table, index: str, comment: Optional[str]) -> exp.Comment:
+    ref = exp.Table(this=ident(index), db=ident(table.schema) if table.schema != "public" else None)
+    return exp.Comment(this=ref, kind="INDEX", expression=_string(comment) if comment is not None else exp.Null())
+
+
+def comment_on_constraint(table: Table, name: str, comment: Optional[str]) -> exp.Command:
+    value = literal(comment) if comment is not None else "NULL"
+    return command("COMMENT", "ON CONSTRAINT", quote_ident(name), "ON", qualified(table.schema, table.name), "IS",
+                   value)
+
+
+def create_enum(e: Enum) -> exp.Create:
+    return exp.Create(this=exp.Table(this=ident(e.name), db=ident(e.schema) if e.schema != "public" else None),
+                      kind="TYPE", expression=exp.DataType(this=exp.DataType.Type.ENUM,
+                                                           expressions=[_string(v) for v in e.values]))
+
+
+def add_enum_value(e: Enum, value: str, before: Optional[str], after: Optional[str]) -> exp.Command:
+    where = f"BEFORE {literal(before)}" if before is not None else f"AFTER {literal(after)}" if after else ""
+    return command("ALTER", "TYPE", qualified(e.schema, e.name), "ADD VALUE IF NOT EXISTS", literal(value), where)
+
+
+def create_domain(d: Domain) -> exp.Command:
+    parts = ["DOMAIN", qualified(d.schema, d.name), "AS", build_type(d.type).sql(dialect=RENDER)]
+    if d.default is not None:
+        parts += ["DEFAULT", parse_expression(d.default).sql(dialect=RENDER)]
+    if d.not_null:
+        parts.append("NOT NULL")
+    for c in d.checks:
+        parts += ["CONSTRAINT", quote_ident(c.name), check_body(c).sql(dialect=RENDER)]
+    return command("CREATE", *parts)
+
+
+def alter_domain(d: Domain, *action: str) -> exp.Command:
+    return command("ALTER", "DOMAIN", qualified(d.schema, d.name), *action)
+
+
+def sequence_properties(o: SequenceOptions) -> exp.Properties:
+    return exp.Properties(expressions=[exp.SequenceProperties(
+        start=_num(o.start), increment=_num(o.increment), minvalue=_num(o.min_value), maxvalue=_num(o.max_value),
+        cache=_num(o.cache), options=[exp.Var(this="CYCLE" if o.cycle else "NO CYCLE")])])
+
+
+def create_sequence(seq: Sequence) -> exp.Create:
+    o = seq.options
+    return exp.Create(this=exp.Table(this=ident(seq.name), db=ident(seq.schema) if seq.schema != "public" else None),
+                      kind="SEQUENCE", exists=True,
+                      expression=build_type(o.type) if o.type else None, properties=sequence_properties(o))
+
+
+def alter_sequence(seq: Sequence) -> exp.Command:
+    """ALTER SEQUENCE to exactly these options: unset ones go back to Postgres's defaults."""
+    o = seq.options
+    parts = [f"AS {build_type(o.type).sql(dialect=RENDER)}" if o.type else "",
+             f"INCREMENT BY {int(o.increment if o.increment is not None else 1)}",
+             f"MINVALUE {int(o.min_value)}" if o.min_value is not None else "NO MINVALUE",
+             f"MAXVALUE {int(o.max_value)}" if o.max_value is not None else "NO MAXVALUE",
+             f"START WITH {int(o.start)}" if o.start is not None else "",
+             f"CACHE {int(o.cache if o.cache is not None else 1)}",
+             "CYCLE" if o.cycle else "NO CYCLE"]
+    return command("ALTER", "SEQUENCE", qualified(seq.schema, seq.name), *parts)
+
+
+def sequence_owned_by(seq: Sequence) -> exp.Command:
+    owner = "NONE"
+    if seq.owned_by:
+        table, _, column = seq.owned_by.rpartition(".")
+        owner = f"{qualified(seq.schema, table)}.{quote_ident(column)}"
+    return command("ALTER", "SEQUENCE", qualified(seq.schema, seq.name), "OWNED BY", owner)
+
+
+def create_extension(ext: Extension) -> exp.Command:
+    return command("CREATE", "EXTENSION IF NOT EXISTS", quote_ident(ext.name),
+                   f"WITH SCHEMA {quote_ident(ext.schema)}" if ext.schema else "")
+
+
+def create_schema(name: str) -> exp.Create:
+    return exp.Create(this=exp.Table(db=ident(name)), kind="SCHEMA", exists=True)
+
+
+def comment_on_table(table: Table, comment: Optional[str]) -> exp.Comment:
+    return exp.Comment(this=table_ref(table), kind="TABLE", expression=_string(comment) if comment is not None else exp.Null())
+
+
+def comment_on_column(table: Table, column: str, comment: Optional[str]) -> exp.Comment:
+    ref = table_ref(table)
+    col = exp.Column(this=ident(column), table=ref.this, db=ref.args.get("db"))
+    return exp.Comment(this=col, kind="COLUMN", expression=_string(comment) if comment is not None else exp.Null())
+
+
+def render(statement: exp.Expression) -> str:
+    """One statement as Postgres SQL, terminated."""
+    return statement.sql(dialect=RENDER) + ";"

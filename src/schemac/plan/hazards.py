@@ -1,0 +1,73 @@
+"""Which changes can destroy data, and why: `generate` refuses them unless --allow-destructive.
+
+A type change is safe only when every value of the old type fits the new one unchanged
+(``varchar(80)`` -> ``varchar(200)`` or ``text``, ``integer`` -> ``bigint``, ``numeric(3,2)`` ->
+``numeric(6,2)``). Everything else may truncate, round, reinterpret or fail on existing rows.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from schemac.compare.changes import Change
+
+_TYPE = re.compile(r"^(?P<base>[^()\[\]]+?)(?:\((?P<params>[^)]*)\))?(?P<zone> with(?:out)? time zone)?(?P<array>\[\])?$")
+_INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
+_WIDENINGS = {("smallint", "integer"), ("smallint", "bigint"), ("integer", "bigint"), ("real", "double precision"),
+              ("character varying", "text"), ("bit varying", "bit varying")}
+
+
+def _split(t: str) -> tuple[str, tuple[int, ...], bool]:
+    m = _TYPE.match(t)
+    if not m:
+        return t, (), False
+    params = tuple(int(p) for p in m.group("params").split(",")) if m.group("params") else ()
+    base = m.group("base").strip() + (m.group("zone") or "")
+    return base, params, bool(m.group("array"))
+
+
+def is_widening(old: str, new: str) -> bool:
+    """True when every value of type `old` converts to `new` without loss or error."""
+    if old == new:
+        return True
+    ob, op, oa = _split(old)
+    nb, np_, na = _split(new)
+    if oa != na:
+        return False
+    if ob == nb:
+        if ob in ("character varying", "bit varying"):
+            return not np_ or (bool(op) and np_[0] >= op[0])
+        if ob == "numeric":
+            if not np_:
+                return True
+            if not op:
+                return False
+            p, s = op if len(op) == 2 else (op[0], 0)
+            p2, s2 = np_ if len(np_) == 2 else (np_[0], 0)
+            return s2 >= s and p2 - s2 >= p - s
+        if ob.startswith(("timestamp", "time")):
+            return (np_[0] if np_ else 6) >= (op[0] if op else 6)
+        return False
+    if (ob, nb) in _WIDENINGS:
+        return True
+    if ob in _INT_DIGITS and nb == "numeric":
+        if not np_:
+            return True
+        p2, s2 = np_ if len(np_) == 2 else (np_[0], 0)
+        return p2 - s2 >= _INT_DIGITS[ob]
+    return False
+
+
+def destructive_reason(change: Change) -> Optional[str]:
+    """Why this change can destroy data, or None when it cannot."""
+    if change.kind == "drop_table":
+        return f"drop table {change.schema}.{change.table}: every row in it is lost"
+    if change.kind == "drop_column":
+        return f"drop column {change.name} of {change.schema}.{change.table}: its values are lost"
+    if change.kind == "alter_column_type":
+        old, new = change.old.type, change.new.type  # type: ignore[union-attr]
+        if not is_widening(old, new):
+            return (f"change type of column {change.name} of {change.schema}.{change.table} from {old} to {new}: "
+                    "existing values may be truncated, rounded or rejected")
+    return None

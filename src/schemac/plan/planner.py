@@ -1,0 +1,281 @@
+"""The planner: Changes -> sqlglot statements, in the order `diff` sorted them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Optional
+
+from sqlglot import exp
+
+from schemac.compare.changes import Change
+from schemac.compare.normalize import same_expression
+from schemac.errors import SchemacError
+from schemac.model import Check, Column, Domain, Table
+from schemac.pg.dialect import RENDER
+from schemac.pg.expressions import parse_expression
+from schemac.pg.names import constraint_name, ident, qualified, quote_ident
+from schemac.pg.types import build_type
+from schemac.plan import ddl
+
+
+def _alter(table: Table, *actions: exp.Expression) -> exp.Alter:
+    return exp.Alter(this=ddl.table_ref(table), kind="TABLE", actions=list(actions))
+
+
+def _index_ref(table: Table, name: str) -> exp.Table:
+    return exp.Table(this=ident(name), db=ident(table.schema) if table.schema != "public" else None)
+
+
+class PlanError(SchemacError):
+    """A change Postgres cannot make in place (e.g. removing an enum value)."""
+
+
+def _object_statements(change: Change) -> Optional[list[exp.Expression]]:
+    """Statements for schema-level objects (extensions, enums, domains, sequences), else None."""
+    k, old, new = change.kind, change.old, change.new
+    if k == "add_extension":
+        if old is not None:
+            raise PlanError(f"extension {new.name} is installed in schema {old.schema}, schema.yaml wants "  # type: ignore
+                            f"{new.schema}: move it by hand (ALTER EXTENSION ... SET SCHEMA)")  # type: ignore
+        return [ddl.create_extension(new)]  # type: ignore[arg-type]
+    if k == "drop_extension":
+        return [ddl.command("DROP", "EXTENSION IF EXISTS", quote_ident(old.name))]  # type: ignore
+    if k == "add_enum":
+        return [ddl.create_enum(new)]  # type: ignore[arg-type]
+    if k == "add_enum_value":
+        out: list[exp.Expression] = []
+        values = list(old.values)  # type: ignore[union-attr]
+        for i, v in enumerate(new.values):  # type: ignore[union-attr]
+            if v in values:
+                continue
+            after = new.values[i - 1] if i > 0 else None  # type: ignore[union-attr]
+            before = None if after is not None else values[0]
+            out.append(ddl.add_enum_value(new, v, before, after))  # type: ignore[arg-type]
+            values.insert(values.index(after) + 1 if after is not None else 0, v)
+        return out
+    if k == "alter_enum":
+        raise PlanError(f"enum {new.schema}.{new.name}: values can only be added, not removed or reordered "  # type: ignore
+                        f"({', '.join(old.values)} -> {', '.join(new.values)}); create a new type instead")  # type: ignore
+    if k == "drop_enum":
+        return [ddl.command("DROP", "TYPE IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
+    if k == "add_domain":
+        return [ddl.create_domain(new)]  # type: ignore[arg-type]
+    if k == "drop_domain":
+        return [ddl.command("DROP", "DOMAIN IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
+    if k == "alter_domain":
+        return _alter_domain(old, new)  # type: ignore[arg-type]
+    if k == "add_sequence":
+        return [ddl.create_sequence(new)]  # type: ignore[arg-type]
+    if k == "drop_sequence":
+        return [ddl.command("DROP", "SEQUENCE IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
+    if k == "alter_sequence":
+        return [ddl.alter_sequence(new)]  # type: ignore[arg-type]
+    if k == "set_sequence_owner":
+        return [ddl.sequence_owned_by(new)]  # type: ignore[arg-type]
+    if k == "set_type_comment":
+        what = {"Enum": "TYPE", "Domain": "DOMAIN", "Sequence": "SEQUENCE"}[type(new).__name__]
+        value = ddl.literal(new.comment) if new.comment is not None else "NULL"  # type: ignore[union-attr]
+        return [ddl.command("COMMENT", "ON", what, qualified(new.schema, new.name), "IS", value)]  # type: ignore
+    return None
+
+
+def _alter_domain(old: Domain, new: Domain) -> list[exp.Expression]:
+    if old.type != new.type:
+        raise PlanError(f"domain {new.schema}.{new.name}: its base type cannot change ({old.type} -> {new.type}); "
+                        "create a new domain instead")
+    out: list[exp.Expression] = []
+    if not same_expression(old.default, new.default):
+        out.append(ddl.alter_domain(new, "DROP DEFAULT") if new.default is None else
+                   ddl.alter_domain(new, "SET DEFAULT", parse_expression(new.default).sql(dialect=RENDER)))
+    if old.not_null != new.not_null:
+        out.append(ddl.alter_domain(new, "SET NOT NULL" if new.not_null else "DROP NOT NULL"))
+    old_checks = {c.name: c for c in old.checks}
+    new_checks = {c.name: c for c in new.checks}
+    for name, c in old_checks.items():
+        if name not in new_checks or not same_expression(c.expression, new_checks[name].expression):
+            out.append(ddl.alter_domain(new, "DROP CONSTRAINT", quote_ident(name)))
+    for name, c in new_checks.items():
+        if name not in old_checks or not same_expression(old_checks[name].expression, c.expression):
+            out.append(ddl.alter_domain(new, "ADD CONSTRAINT", quote_ident(name),
+                                        ddl.check_body(c).sql(dialect=RENDER)))
+    return out
+
+
+def statements_for(change: Change) -> list[exp.Expression]:
+    objects = _object_statements(change)
+    if objects is not None:
+        return objects
+    t = change.table_def
+    assert t is not None or change.kind == "add_schema"
+    k = change.kind
+    if k == "add_schema":
+        return [ddl.create_schema(change.schema)]
+    if k == "rename_table":
+        return [exp.Alter(this=ddl.table_ref(change.old), kind="TABLE",  # type: ignore[arg-type]
+                          actions=[exp.AlterRename(this=exp.Table(this=ident(t.name)))])]  # type: ignore
+    if k == "rename_column":
+        return [_alter(t, exp.RenameColumn(this=exp.Column(this=ident(change.old.name)),  # type: ignore
+                                           to=exp.Column(this=ident(change.name))))]  # type: ignore[arg-type]
+    if k == "rename_index":
+        return [exp.Alter(this=_index_ref(t, change.old.name), kind="INDEX",  # type: ignore
+                          actions=[exp.AlterRename(this=exp.Table(this=ident(change.name)))])]  # type: ignore
+    if k == "add_table":
+        caches = [ddl.identity_cache(t, c) for c in t.columns]  # type: ignore[union-attr]
+        return [ddl.create_table(t)] + [c for c in caches if c is not None]  # type: ignore[arg-type]
+    if k == "attach_partition":
+        return [ddl.attach_partition(change.new)]  # type: ignore[arg-type]
+    if k == "detach_partition":
+        return [ddl.detach_partition(change.old)]  # type: ignore[arg-type]
+    if k == "set_logging":  # rewrites the table, under an ACCESS EXCLUSIVE lock
+        return [_alter(t, exp.AlterSet(option=exp.var("UNLOGGED" if change.new.unlogged else "LOGGED")))]  # type: ignore
+    if k == "alter_partitioning":
+        raise PlanError(f"table {t.qualified_name}: its partitioning cannot change in place; "  # type: ignore
+                        "create a new table and move the rows")
+    if k in ("add_foreign_key",):
+        return [ddl.add_constraint(t, change.new)]  # type: ignore[arg-type]
+    if k == "drop_foreign_key":
+        name = constraint_name(t, change.old)  # type: ignore[arg-type]
+        return [_alter(t, exp.Drop(tables=[exp.Table(this=ident(name))], kind="CONSTRAINT", exists=True))]
+    if k == "validate_constraint":
+        return [validate_constraint(t, constraint_name(t, change.old))]  # type: ignore[arg-type]
+    if k == "set_index_comment":
+        return [ddl.comment_on_index(t, change.name, change.new.comment)]  # type: ignore
+    if k == "set_constraint_comment":
+        name = constraint_name(t, change.new)  # type: ignore[arg-type]
+        return [ddl.comment_on_constraint(t, name, change.new.comment)]  # type: ignore
+    if k == "alter_identity":
+        return _alter_identity(t, change.old, change.new)  # type: ignore[arg-type]
+    if k == "alter_generated":
+        # Before PostgreSQL 17 a generation expression cannot change in place; its values are derived
+        # data, so recreating the column loses nothing.
+        return [_alter(t, exp.Drop(tables=[exp.Column(this=ident(change.name))], kind="COLUMN")),  # type: ignore
+                _alter(t, ddl.column_def(change.new))]  # type: ignore[arg-type]
+    if k == "drop_table":
+        return [exp.Drop(tables=[ddl.table_ref(t)], kind="TABLE")]  # type: ignore[arg-type]
+    if k == "add_index":
+        return [ddl.create_index(t, change.new)]  # type: ignore[arg-type]
+    if k == "drop_index":
+        return [exp.Drop(tables=[_index_ref(t, change.name)], kind="INDEX", exists=True)]  # type: ignore[arg-type]
+    if k == "add_column":
+        return [_alter(t, ddl.column_def(change.new))]  # type: ignore[arg-type]
+    if k == "drop_column":
+        return [_alter(t, exp.Drop(tables=[exp.Column(this=ident(change.name))], kind="COLUMN"))]  # type: ignore
+    col: Column = change.new  # type: ignore[assignment]
+    if k == "alter_column_type":
+        using = exp.Cast(this=exp.Column(this=ident(col.name)), to=build_type(col.type))
+        old: Column = change.old  # type: ignore[assignment]
+        collation = ddl.collate(col.collation) if col.collation != old.collation else None
+        return [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=build_type(col.type), collate=collation,
+                                          using=using))]
+    if k == "set_not_null":
+        return [_alter(t, exp.AlterColumn(this=ident(col.name), allow_null=False))]
+    if k == "drop_not_null":
+        return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True, allow_null=True))]
+    if k == "set_default":
+        return [_alter(t, exp.AlterColumn(this=ident(col.name), default=parse_expression(col.default)))]
+    if k == "drop_default":
+        return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True))]
+    if k == "add_constraint":
+        return [ddl.add_constraint(t, change.new)]  # type: ignore[arg-type]
+    if k == "drop_constraint":
+        name = constraint_name(t, change.old)  # type: ignore[arg-type]
+        return [_alter(t, exp.Drop(tables=[exp.Table(this=ident(name))], kind="CONSTRAINT"))]
+    if k == "set_table_comment":
+        return [ddl.comment_on_table(t, change.new.comment)]  # type: ignore
+    if k == "set_column_comment":
+        return [ddl.comment_on_column(t, change.name, change.new.comment)]  # type: ignore
+    raise ValueError(f"no DDL for change kind {k}")
+
+
+def _alter_identity(t: Table, old: Column, new: Column) -> list[exp.Expression]:
+    table, col = qualified(t.schema, t.name), quote_ident(new.name)
+    out: list[exp.Expression] = []
+    if old.identity is not None and (new.identity is None or old.identity.always != new.identity.always):
+        out.append(ddl.command("ALTER", "TABLE", table, "ALTER COLUMN", col, "DROP IDENTITY IF EXISTS"))
+        old = replace(old, identity=None)
+    if new.identity is None:
+        return out
+    clause = ddl.identity_constraint(new.identity).sql(dialect=RENDER)
+    if old.identity is None:
+        out.append(ddl.command("ALTER", "TABLE", table, "ALTER COLUMN", col, "ADD", clause))
+    else:
+        # Same kind, other options: SET them (RESTART is never implied).
+        o = new.identity.options
+        sets = [f"SET {k} {v}" for k, v in (("START WITH", o.start), ("INCREMENT BY", o.increment),
+                                              ("MINVALUE", o.min_value), ("MAXVALUE", o.max_value)) if v is not None]
+        sets.append("SET CYCLE" if o.cycle else "SET NO CYCLE")
+        out.append(ddl.command("ALTER", "TABLE", table, "ALTER COLUMN", col, *sets))
+    cache = ddl.identity_cache(t, new)
+    if cache is not None:
+        out.append(cache)
+    return out
+
+
+def plan(changes: list[Change]) -> list[exp.Expression]:
+    out: list[exp.Expression] = []
+    for c in changes:
+        out.extend(statements_for(c))
+    return out
+
+
+def validate_constraint(table: Table, name: str) -> exp.Command:
+    """sqlglot has no node for VALIDATE CONSTRAINT: a Command from parts sqlglot rendered."""
+    return exp.Command(this="ALTER", expression=f"TABLE {ddl.table_ref(table).sql(dialect=RENDER)} "
+                                                 f"VALIDATE CONSTRAINT {quote_ident(name)}")
+
+
+@dataclass(frozen=True)
+class OnlinePlan:
+    """`--concurrently`: what runs in the main migration, and what must run outside a transaction.
+
+    Each CREATE INDEX CONCURRENTLY needs a file of its own: Postgres runs a multi-statement file as one
+    implicit transaction, where CONCURRENTLY is refused. CHECK constraints on existing tables are added
+    NOT VALID in the main file (a brief lock) and validated in a later file (no exclusive lock).
+    """
+
+    main: list[exp.Expression]
+    concurrent: list[tuple[str, exp.Expression]]  # (index name, statement)
+    validate: list[exp.Expression]
+
+
+def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> OnlinePlan:
+    main: list[exp.Expression] = []
+    concurrent: list[tuple[str, exp.Expression]] = []
+    validate: list[exp.Expression] = []
+    for c in changes:
+        on_existing = (c.schema, c.table) in existing
+        if c.kind == "add_index" and on_existing:
+            concurrent.append((c.name, ddl.create_index(c.table_def, c.new, concurrently=True)))  # type: ignore
+        elif c.kind == "add_constraint" and on_existing and isinstance(c.new, Check):
+            stmt = _alter(c.table_def, exp.AddConstraint(expressions=[ddl.constraint_node(c.new)]))  # type: ignore
+            stmt.set("not_valid", True)
+            main.append(stmt)
+            validate.append(validate_constraint(c.table_def, c.new.name))  # type: ignore[arg-type]
+        else:
+            main.extend(statements_for(c))
+    return OnlinePlan(main, concurrent, validate)
+
+
+_COLUMN_LIST = "schemac_column_list_placeholder"
+
+
+def _around_columns(create: exp.Create) -> tuple[str, str]:
+    """What sqlglot prints before and after a CREATE TABLE's column list (`CREATE UNLOGGED TABLE t`,
+    ` PARTITION BY ...`), found by printing the statement with a placeholder for the columns."""
+    marked = create.copy()
+    marked.this.set("expressions", [exp.ColumnDef(this=exp.Identifier(this=_COLUMN_LIST))])
+    head, _, tail = marked.sql(dialect=RENDER).partition(f" ({_COLUMN_LIST})")
+    return head, tail
+
+
+def render_sql(statements: list[exp.Expression]) -> str:
+    """Statements as a reviewable script: one per paragraph, CREATE TABLE laid out one column a line."""
+    parts = []
+    for s in statements:
+        if isinstance(s, exp.Create) and s.args.get("kind") == "TABLE" and isinstance(s.this, exp.Schema):
+            head, tail = _around_columns(s)
+            items = ",\n  ".join(item.sql(dialect=RENDER) for item in s.this.expressions)
+            parts.append(f"{head} (\n  {items}\n){tail};")
+        else:
+            parts.append(s.sql(dialect=RENDER) + ";")
+    return "\n\n".join(parts) + ("\n" if parts else "")

@@ -1,0 +1,272 @@
+"""Drift reports: Changes (database -> schema.yaml) as Differences, the one shape every report format renders
+(:mod:`text`, :mod:`json`, :mod:`github`, :mod:`sarif` in this package).
+
+A change that would *add* something means the database is *missing* it; one that would *drop*
+something means the database has it *unexpectedly*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from schemac.compare.changes import Change
+from schemac.model import (
+    Check,
+    Column,
+    Domain,
+    Enum,
+    Extension,
+    ForeignKey,
+    Identity,
+    Index,
+    Partitioning,
+    PartitionOf,
+    PrimaryKey,
+    SequenceOptions,
+    Table,
+    Unique,
+    Unmanaged,
+    deferral,
+)
+from schemac.model import Sequence as SequenceObject
+
+
+@dataclass(frozen=True)
+class Difference:
+    kind: str
+    object_type: str
+    schema: str
+    table: str
+    name: Optional[str]
+    expected: Optional[str]
+    actual: Optional[str]
+    message: str
+    file: Optional[str]
+    line: Optional[int]
+
+    @property
+    def path(self) -> str:
+        base = ".".join(p for p in (self.schema, self.table) if p)
+        return f"{base}.{self.name}" if self.name and base else self.name or base
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "object": {"type": self.object_type, "schema": self.schema, "table": self.table or None,
+                       "name": self.name, "path": self.path},
+            "expected": self.expected,
+            "actual": self.actual,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+        }
+
+
+def _sequence_options(o: SequenceOptions) -> list[str]:
+    """The options that differ from Postgres's defaults, as CREATE SEQUENCE and an identity spell them."""
+    return [f"{k} {v}" for k, v in (("AS", o.type), ("START WITH", o.start), ("INCREMENT BY", o.increment),
+                                    ("MINVALUE", o.min_value), ("MAXVALUE", o.max_value), ("CACHE", o.cache))
+            if v is not None] + (["CYCLE"] if o.cycle else [])
+
+
+def _clauses(words: tuple[str, ...]) -> str:
+    return "".join(f" {w}" for w in words)
+
+
+def describe(obj: object) -> Optional[str]:
+    """A one-line SQL-ish description of a model object, for expected/actual."""
+    if obj is None:
+        return None
+    if isinstance(obj, Column):
+        parts = [obj.type_text, "NULL" if obj.nullable else "NOT NULL"]
+        if obj.default is not None:
+            parts.append(f"DEFAULT {obj.default}")
+        return " ".join(parts)
+    if isinstance(obj, PrimaryKey):
+        return f"PRIMARY KEY ({', '.join(obj.columns)})" + _clauses(deferral(obj))
+    if isinstance(obj, Unique):
+        return f"UNIQUE ({', '.join(obj.columns)})" + _clauses(deferral(obj))
+    if isinstance(obj, Check):
+        return f"CHECK ({obj.expression})"
+    if isinstance(obj, Index):
+        keys = []
+        for e in obj.elements:
+            k = e.column if e.column is not None else f"({e.expression})"
+            if e.order == "desc":
+                k += " DESC"
+            if e.nulls:
+                k += f" NULLS {e.nulls.upper()}"
+            keys.append(k)
+        s = f"{'UNIQUE ' if obj.unique else ''}INDEX USING {obj.method} ({', '.join(keys)})"
+        if obj.include:
+            s += f" INCLUDE ({', '.join(obj.include)})"
+        if obj.where:
+            s += f" WHERE {obj.where}"
+        return s
+    if isinstance(obj, Table):
+        return f"TABLE {obj.qualified_name}"
+    if isinstance(obj, ForeignKey):
+        s = f"FOREIGN KEY ({', '.join(obj.columns)}) REFERENCES {obj.ref_schema}.{obj.ref_table} " \
+            f"({', '.join(obj.ref_columns)})"
+        for label, value in (("ON DELETE", obj.on_delete), ("ON UPDATE", obj.on_update)):
+            if value != "no action":
+                s += f" {label} {value.upper()}"
+        if obj.match_full:
+            s += " MATCH FULL"
+        return s + _clauses(deferral(obj))
+    if isinstance(obj, Enum):
+        return f"ENUM ({', '.join(repr(v) for v in obj.values)})"
+    if isinstance(obj, Domain):
+        s = f"DOMAIN AS {obj.type}" + (f" DEFAULT {obj.default}" if obj.default else "") + \
+            (" NOT NULL" if obj.not_null else "")
+        return s + "".join(f" CONSTRAINT {c.name} CHECK ({c.expression})" for c in obj.checks)
+    if isinstance(obj, SequenceObject):
+        return " ".join(["SEQUENCE", *_sequence_options(obj.options)] +
+                        ([f"OWNED BY {obj.owned_by}"] if obj.owned_by else []))
+    if isinstance(obj, Extension):
+        return f"EXTENSION {obj.name}" + (f" SCHEMA {obj.schema}" if obj.schema else "")
+    if isinstance(obj, Identity):
+        opts = _sequence_options(obj.options)
+        return f"GENERATED {'ALWAYS' if obj.always else 'BY DEFAULT'} AS IDENTITY" + \
+            (f" ({' '.join(opts)})" if opts else "")
+    if isinstance(obj, Partitioning):
+        return f"PARTITION BY {obj.strategy.upper()} ({obj.key})"
+    if isinstance(obj, PartitionOf):
+        return f"PARTITION OF {obj.parent_schema}.{obj.parent} {obj.bound}"
+    return str(obj)
+
+
+def _difference(c: Change) -> Optional[Difference]:
+    src = c.source
+    file, line = (src.file, src.line) if src else (None, None)
+    kind_of = c.object_kind
+    exp_, act = c.new, c.old
+    k = c.kind
+    name = c.name
+    if k == "add_schema":
+        return Difference("missing_schema", "schema", c.schema, "", None, c.schema, None,
+                          f"schema {c.schema} is missing", file, line)
+    if k in ("add_table", "drop_table"):
+        missing = k == "add_table"
+        t = exp_ if missing else act
+        return Difference("missing_table" if missing else "unexpected_table", "table", c.schema, c.table, None,
+                          describe(t) if missing else None, None if missing else describe(t),
+                          f"table {c.schema}.{c.table} is {'missing' if missing else 'not in schema.yaml'}", file, line)
+    if k == "add_column":
+        return Difference("missing_column", "column", c.schema, c.table, name, describe(exp_), None,
+                          f"column {name} is missing (expected {describe(exp_)})", file, line)
+    if k == "drop_column":
+        return Difference("unexpected_column", "column", c.schema, c.table, name, None, describe(act),
+                          f"column {name} ({describe(act)}) is not in schema.yaml", file, line)
+    if k == "alter_column_type":
+        e, a = exp_.type_text, act.type_text  # type: ignore[union-attr]
+        return Difference("column_type_changed", "column", c.schema, c.table, name, e, a,
+                          f"column {name}: type is {a}, expected {e}", file, line)
+    if k in ("set_not_null", "drop_not_null"):
+        e, a = ("NOT NULL", "NULL") if k == "set_not_null" else ("NULL", "NOT NULL")
+        return Difference("column_nullability_changed", "column", c.schema, c.table, name, e, a,
+                          f"column {name}: is {a}, expected {e}", file, line)
+    if k in ("set_default", "drop_default"):
+        e, a = exp_.default, act.default  # type: ignore[union-attr]
+        msg = (f"column {name}: default is {a or 'none'}, expected {e or 'none'}")
+        return Difference("column_default_changed", "column", c.schema, c.table, name, e, a, msg, file, line)
+    if k in ("set_table_comment", "set_column_comment"):
+        e = getattr(exp_, "comment", None)
+        a = getattr(act, "comment", None)
+        what = "table" if k == "set_table_comment" else f"column {name}"
+        return Difference("comment_changed", "table" if k == "set_table_comment" else "column", c.schema, c.table,
+                          name, e, a, f"{what}: comment is {_q(a)}, expected {_q(e)}", file, line)
+    if k in ("rename_table", "rename_column", "rename_index"):
+        what = k.split("_", 1)[1]
+        old_name = getattr(act, "name", None)
+        return Difference("pending_rename", what, c.schema, c.table, name, name or c.table, old_name,
+                          f"{what} {old_name} is still named {old_name}, expected {name or c.table} "
+                          f"(renamed_from in schema.yaml)", file, line)
+    if k in ("set_index_comment", "set_constraint_comment", "set_type_comment"):
+        e, a = getattr(exp_, "comment", None), getattr(act, "comment", None)
+        return Difference("comment_changed", kind_of, c.schema, c.table, name, e, a,
+                          f"{kind_of} {name}: comment is {_q(a)}, expected {_q(e)}", file, line)
+    if k in ("alter_identity", "alter_generated"):
+        attr = "identity" if k == "alter_identity" else "generated"
+        e, a = describe(getattr(exp_, attr)), describe(getattr(act, attr))
+        return Difference(f"column_{attr}_changed", "column", c.schema, c.table, name, e, a,
+                          f"column {name}: {attr} is {a or 'none'}, expected {e or 'none'}", file, line)
+    if k == "validate_constraint":
+        return Difference("constraint_not_valid", kind_of, c.schema, c.table, name, "VALID", "NOT VALID",
+                          f"{kind_of} {name} is NOT VALID (existing rows were never checked)", file, line)
+    if k == "set_logging":
+        e, a = ("UNLOGGED" if x.unlogged else "LOGGED" for x in (exp_, act))  # type: ignore[union-attr]
+        return Difference("table_logging_changed", "table", c.schema, c.table, None, e, a,
+                          f"table {c.schema}.{c.table} is {a}, expected {e}", file, line)
+    if k in ("attach_partition", "detach_partition", "alter_partitioning"):
+        if k == "detach_partition" and exp_ is not None and exp_.partition_of is not None:  # type: ignore
+            return None  # reported once, by the paired attach
+        attr = "partition_by" if k == "alter_partitioning" else "partition_of"
+        e, a = describe(getattr(exp_, attr)), describe(getattr(act, attr))
+        return Difference("partitioning_changed", "table", c.schema, c.table, None, e, a,
+                          f"table {c.schema}.{c.table}: {attr.replace('_', ' ')} is {a or 'none'}, expected "
+                          f"{e or 'none'}", file, line)
+    if k in ("add_extension", "add_enum", "add_domain", "add_sequence", "drop_extension", "drop_enum", "drop_domain",
+             "drop_sequence", "add_enum_value", "alter_enum", "alter_domain", "alter_sequence", "set_sequence_owner"):
+        verb, _, kind = k.partition("_")
+        kind = {"enum_value": "enum"}.get(kind, kind)
+        if verb == "add" and act is None:
+            return Difference(f"missing_{kind}", kind, c.schema, "", name, describe(exp_), None,
+                              f"{kind} {c.path} is missing", file, line)
+        if verb == "drop":
+            return Difference(f"unexpected_{kind}", kind, c.schema, "", name, None, describe(act),
+                              f"{kind} {c.path} is not in schema.yaml", file, line)
+        if k == "set_sequence_owner" and act is None:
+            return None  # part of the missing sequence
+        return Difference(f"{kind if kind != 'sequence_owner' else 'sequence'}_changed", kind_of, c.schema, "",
+                          name, describe(exp_), describe(act), f"{kind_of} {c.path} is {describe(act)}, expected "
+                          f"{describe(exp_)}", file, line)
+    if k in ("add_constraint", "add_index", "add_foreign_key"):
+        label = "index" if k == "add_index" else kind_of
+        shown = name or describe(exp_)
+        if isinstance(act, Index) and not act.valid:
+            return Difference("index_invalid", "index", c.schema, c.table, name, "VALID", "INVALID",
+                              f"index {name} is INVALID (a CREATE INDEX CONCURRENTLY failed, or is still running): "
+                              "Postgres does not use it; drop it and build it again", file, line)
+        if act is None:
+            return Difference(f"missing_{'index' if k == 'add_index' else 'constraint'}", label, c.schema, c.table,
+                              name, describe(exp_), None, f"{label} {shown} is missing", file, line)
+        return Difference(f"{'index' if k == 'add_index' else 'constraint'}_changed", label, c.schema, c.table,
+                          name or getattr(act, "name", None), describe(exp_), describe(act),
+                          f"{label} {shown} is {describe(act)}, expected {describe(exp_)}", file, line)
+    if k in ("drop_constraint", "drop_index", "drop_foreign_key"):
+        if exp_ is not None:
+            return None  # the paired add_* reports the replacement as one "changed" difference
+        label = "index" if k == "drop_index" else kind_of
+        return Difference(f"unexpected_{'index' if k == 'drop_index' else 'constraint'}", label, c.schema, c.table,
+                          name, None, describe(act), f"{label} {name or describe(act)} is not in schema.yaml",
+                          file, line)
+    raise ValueError(f"unknown change kind {k}")
+
+
+def _q(s: Optional[str]) -> str:
+    return "none" if s is None else repr(s)
+
+
+def differences(changes: list[Change]) -> list[Difference]:
+    # A missing table is one difference, not one more per index and comment it would bring along.
+    added = {(c.schema, c.table) for c in changes if c.kind == "add_table"}
+    changes = [c for c in changes if c.cause is None and (c.kind == "add_table" or (c.schema, c.table) not in added)]
+    out = [d for d in (_difference(c) for c in changes) if d is not None]
+    return sorted(out, key=lambda d: (d.schema, d.table, d.line or 0))
+
+
+def unmanaged_differences(unmanaged: Sequence[Unmanaged]) -> list[Difference]:
+    """With --strict, every object schemac does not manage is a difference of its own."""
+    return [Difference("unmanaged_object", u.kind, u.schema, "", u.name, None, u.kind,
+                       f"{u.kind} {u.schema}.{u.name} is not managed by schemac", None, None) for u in unmanaged]
+
+
+def unmanaged_summary(unmanaged: Sequence[Unmanaged]) -> str:
+    """'Not managed (33): 1 aggregate (public.group_concat); 9 functions (...); ...'."""
+    by_kind: dict[str, list[str]] = {}
+    for u in unmanaged:
+        by_kind.setdefault(u.kind, []).append(f"{u.schema}.{u.name}")
+    parts = [f"{len(v)} {k}: {', '.join(v)}" for k, v in sorted(by_kind.items())]
+    return f"Not managed by schemac ({len(unmanaged)}): " + "; ".join(parts)

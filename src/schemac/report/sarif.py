@@ -1,0 +1,166 @@
+"""Drift reports as SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+
+One run, tool.driver "schemac"; one rule per kind of difference present (rule id = the kind of the
+JSON report), one result per difference, located at the schema.yaml line that declares the object
+when it is known. The output is deterministic: rules sorted by id, results in the order given
+(report.differences() already sorts them), keys sorted. docs/drift-report.md documents the mapping.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from schemac.report.describe import Difference
+
+SARIF_VERSION = "2.1.0"
+
+# Every kind report._difference() can produce: a one-line summary and what it means.
+KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
+    "missing_schema": ("Schema is missing",
+                       "A schema (namespace) that schema.yaml uses does not exist in the database."),
+    "missing_table": ("Table is missing",
+                      "A table declared in schema.yaml does not exist in the database."),
+    "unexpected_table": ("Table is not in schema.yaml",
+                         "The database has a table, in a schema that schema.yaml manages, that schema.yaml does "
+                         "not declare."),
+    "missing_column": ("Column is missing",
+                       "A column declared in schema.yaml does not exist in the database table."),
+    "unexpected_column": ("Column is not in schema.yaml",
+                          "The database table has a column that schema.yaml does not declare."),
+    "column_type_changed": ("Column type differs",
+                            "The column's type in the database differs from its type in schema.yaml."),
+    "column_nullability_changed": ("Column nullability differs",
+                                   "The column is NULL in one and NOT NULL in the other."),
+    "column_default_changed": ("Column default differs",
+                               "The column's DEFAULT in the database differs from schema.yaml (or only one of "
+                               "them has one)."),
+    "column_identity_changed": ("Column identity differs",
+                                "The column's identity (GENERATED ... AS IDENTITY and its sequence options) "
+                                "differs from schema.yaml."),
+    "column_generated_changed": ("Generated column differs",
+                                 "The column's GENERATED ALWAYS AS expression differs from schema.yaml."),
+    "comment_changed": ("Comment differs",
+                        "The COMMENT on a table, column, index, constraint, enum, domain or sequence differs from "
+                        "schema.yaml."),
+    "constraint_not_valid": ("Constraint is NOT VALID",
+                             "The constraint exists but is NOT VALID in the database: existing rows were never "
+                             "checked against it."),
+    "pending_rename": ("Rename not applied",
+                       "schema.yaml renames the object (renamed_from) and the database still has the old name."),
+    "unmanaged_object": ("Object not managed by schemac",
+                         "With --strict: a view, function, trigger or other object schemac does not manage."),
+    "migration_pending": ("Migration not applied",
+                          "A file in generated/migrations is not recorded in the database's _sqlx_migrations."),
+    "migration_missing": ("Applied migration missing",
+                          "_sqlx_migrations records a migration whose file is not in generated/migrations."),
+    "migration_modified": ("Migration edited after it was applied",
+                           "The file's SHA-384 differs from the checksum sqlx recorded when it applied it."),
+    "migration_failed": ("Migration failed",
+                         "_sqlx_migrations records the migration with success = false."),
+    "partitioning_changed": ("Partitioning differs",
+                             "The table's PARTITION BY, or the partition's parent or bound, differs from "
+                             "schema.yaml."),
+    "missing_constraint": ("Constraint is missing",
+                           "A primary key, unique, check or foreign key constraint declared in schema.yaml does "
+                           "not exist in the database."),
+    "unexpected_constraint": ("Constraint is not in schema.yaml",
+                              "The database has a constraint that schema.yaml does not declare."),
+    "constraint_changed": ("Constraint differs",
+                           "A constraint exists under the declared name but its definition differs from "
+                           "schema.yaml."),
+    "missing_index": ("Index is missing",
+                      "An index declared in schema.yaml does not exist in the database."),
+    "unexpected_index": ("Index is not in schema.yaml",
+                         "The database has an index that schema.yaml does not declare."),
+    "index_changed": ("Index differs",
+                      "An index exists under the declared name but its definition differs from schema.yaml."),
+    "table_logging_changed": ("Table is LOGGED or UNLOGGED against schema.yaml",
+                              "The table's persistence (UNLOGGED: not written to the WAL, emptied after a crash, "
+                              "not replicated) differs from schema.yaml."),
+    "index_invalid": ("Index is INVALID",
+                      "The declared index exists but is INVALID: a CREATE INDEX CONCURRENTLY failed (or is still "
+                      "running), so Postgres does not use it. Drop it and build it again."),
+    "missing_enum": ("Enum type is missing", "An enum type declared in schema.yaml does not exist in the database."),
+    "unexpected_enum": ("Enum type is not in schema.yaml",
+                        "The database has an enum type that schema.yaml does not declare."),
+    "enum_changed": ("Enum type differs", "The enum's values (or their order) differ from schema.yaml."),
+    "missing_domain": ("Domain is missing", "A domain declared in schema.yaml does not exist in the database."),
+    "unexpected_domain": ("Domain is not in schema.yaml",
+                          "The database has a domain that schema.yaml does not declare."),
+    "domain_changed": ("Domain differs",
+                       "The domain's type, default, NOT NULL or checks differ from schema.yaml."),
+    "missing_sequence": ("Sequence is missing",
+                         "A sequence declared in schema.yaml does not exist in the database."),
+    "unexpected_sequence": ("Sequence is not in schema.yaml",
+                            "The database has a sequence that schema.yaml does not declare."),
+    "sequence_changed": ("Sequence differs",
+                         "The sequence's options or its OWNED BY column differ from schema.yaml."),
+    "missing_extension": ("Extension is missing",
+                          "An extension declared in schema.yaml is not installed in the database."),
+    "unexpected_extension": ("Extension is not in schema.yaml",
+                             "The database has an extension installed that schema.yaml does not declare."),
+    "extension_changed": ("Extension differs",
+                          "The extension is installed in another schema than schema.yaml declares."),
+}
+
+HELP = ("Either the database drifted from schema.yaml (apply the pending migrations of generated/migrations, "
+        "or generate one with `schemac generate`), or schema.yaml is out of date (change it to describe the "
+        "database). `schemac diff --sql` prints the DDL that would bring the database to schema.yaml.")
+
+
+def _rule(kind: str) -> dict:
+    short, full = KIND_DESCRIPTIONS.get(kind, (kind.replace("_", " ").capitalize(),
+                                               f"schemac reports a difference of kind {kind}."))
+    return {
+        "id": kind,
+        "name": "".join(part.capitalize() for part in kind.split("_")),
+        "shortDescription": {"text": short},
+        "fullDescription": {"text": full},
+        "help": {"text": HELP},
+        "defaultConfiguration": {"level": "error"},
+        "properties": {"tags": ["schemac", "drift"]},
+    }
+
+
+def artifact_uri(path: str) -> str:
+    """A relative file path as a SARIF URI reference: '/' separators, percent-encoded where URIs need it."""
+    return quote(path.replace("\\", "/"), safe="/-._~!$&'()*+,;=@")
+
+
+def _result(d: Difference, rule_index: int, schema_file: str) -> dict:
+    physical: dict = {"artifactLocation": {"uri": artifact_uri(d.file or schema_file)}}
+    if d.line:
+        physical["region"] = {"startLine": d.line}
+    return {
+        "ruleId": d.kind,
+        "ruleIndex": rule_index,
+        "level": "error",
+        "message": {"text": f"{d.path}: {d.message}"},
+        "locations": [{
+            "physicalLocation": physical,
+            "logicalLocations": [{"fullyQualifiedName": d.path}],
+        }],
+        "properties": {
+            "expected": d.expected,
+            "actual": d.actual,
+            "object": {"type": d.object_type, "schema": d.schema, "table": d.table or None, "name": d.name,
+                       "path": d.path},
+        },
+    }
+
+
+def render_sarif(diffs: list[Difference], schema_file: str, tool_version: str) -> str:
+    """A SARIF 2.1.0 log of the differences (an empty result list when in sync)."""
+    kinds = sorted({d.kind for d in diffs})
+    index = {k: i for i, k in enumerate(kinds)}
+    log = {
+        "version": SARIF_VERSION,
+        "runs": [{
+            "tool": {"driver": {"name": "schemac", "version": tool_version, "rules": [_rule(k) for k in kinds]}},
+            "results": [_result(d, index[d.kind], schema_file) for d in diffs],
+        }],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False, sort_keys=True) + "\n"

@@ -1,0 +1,34 @@
+"""The drift report for people: differences grouped by table, each with its line of schema.yaml."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import click
+
+from schemac.errors import printable
+from schemac.model import Unmanaged
+from schemac.report.describe import Difference, unmanaged_summary
+
+
+def render_text(diffs: list[Difference], target_label: str, schema_file: str,
+                unmanaged: Sequence[Unmanaged] = ()) -> str:
+    out: list[str] = []
+    current = None
+    for d in diffs:
+        group = f"{d.schema}.{d.table}" if d.table else d.schema
+        if group != current:
+            current = group
+            out.append(click.style(printable(group), bold=True))
+        where = f"  [{d.file}:{d.line}]" if d.line else ""
+        mark = click.style("✗", fg="red")
+        out.append(f"  {mark} {printable(d.message)}{click.style(printable(where), dim=True)}")
+    tables = len({(d.schema, d.table) for d in diffs})
+    if diffs:
+        out.append(click.style(f"Drift: {len(diffs)} difference(s) in {tables} table(s) between {target_label} "
+                               f"and {schema_file}.", fg="red", bold=True))
+    else:
+        out.append(click.style(f"In sync: {target_label} matches {schema_file}.", fg="green"))
+    if unmanaged:
+        out.append(click.style(unmanaged_summary(unmanaged) + " (--strict counts them as drift)", dim=True))
+    return "\n".join(out) + "\n"

@@ -1,0 +1,86 @@
+"""Columns: type, nullability, default, identity, generated expression, collation, comment.
+"""
+
+from __future__ import annotations
+
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from schemac.model import (
+    Column,
+    Identity,
+)
+from schemac.pg.expressions import (
+    referenced_columns,
+)
+from schemac.pg.types import TypeSyntaxError, canonical_type
+from schemac.schemafile.fields import SEQUENCE_OPTION_KEYS, FieldReader
+
+COLUMN_KEYS = {"type": True, "renamed_from": False, "identity": False, "generated": False, "check": False, "nullable": False, "default": False, "primary_key": False, "unique": False,
+               "comment": False, "collation": False}
+GENERATED_KEYS = {"expression": True, "stored": False}
+
+
+class ColumnReader(FieldReader):
+    def column(self, name: str, key_node: Node, node: Node, table_what: str):
+        name = self.identifier(key_node, "column name")
+        what = f"column '{name}' of {table_what}"
+        if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:str":
+            # Shorthand: `name: text`
+            fields = {"type": (key_node, node)}
+        else:
+            fields = self.w.fields(node, what, COLUMN_KEYS)
+        type_node = fields["type"][1]
+        type_text = self.w.string(type_node, f"type of {what}")
+        try:
+            type_ = canonical_type(type_text)
+        except TypeSyntaxError as e:
+            raise self.fail(type_node, f"type of {what}: {e}") from None
+        nullable = self.w.boolean(fields["nullable"][1], f"nullable of {what}") if "nullable" in fields else True
+        default = None
+        if "default" in fields:
+            d_node = fields["default"][1]
+            default = self.expression(d_node, f"default of {what}")
+            cols = referenced_columns(default)
+            if cols:
+                raise self.fail(d_node, f"default of {what} refers to column '{sorted(cols)[0]}'; a default cannot "
+                                        "refer to columns (for a string literal write it in SQL quotes, e.g. "
+                                        "\"'text'\")")
+        is_pk = self.w.boolean(fields["primary_key"][1], f"primary_key of {what}") if "primary_key" in fields else False
+        is_unique = self.w.boolean(fields["unique"][1], f"unique of {what}") if "unique" in fields else False
+        if is_pk and "nullable" in fields and nullable:
+            raise self.fail(fields["nullable"][0], f"{what} is in the primary key, so it cannot be nullable")
+        comment = self.w.string(fields["comment"][1], f"comment of {what}") if "comment" in fields else None
+        renamed_from = self.renamed_from(fields, what, name)
+        identity = self.identity(fields["identity"][1], what) if "identity" in fields else None
+        generated, virtual = None, False
+        if "generated" in fields:
+            g_node = fields["generated"][1]
+            if isinstance(g_node, MappingNode):  # {expression, stored?}: stored: false is VIRTUAL (PostgreSQL 18+)
+                g = self.w.fields(g_node, f"generated of {what}", GENERATED_KEYS)
+                generated = self.expression(g["expression"][1], f"generated expression of {what}")
+                virtual = "stored" in g and not self.w.boolean(g["stored"][1], f"stored of generated of {what}")
+            else:
+                generated = self.expression(g_node, f"generated of {what}")
+        if sum(x is not None for x in (identity, generated, default)) > 1:
+            raise self.fail(key_node, f"{what}: default, identity and generated exclude each other; keep one")
+        check = None
+        if "check" in fields:
+            check = (self.expression(fields["check"][1], f"check of {what}"), fields["check"][1])
+        collation = self.identifier(fields["collation"][1], f"collation of {what}") if "collation" in fields else None
+        column = Column(name, type_, nullable and not is_pk and identity is None, default, comment,
+                        self.w.src(key_node), renamed_from, identity, generated,
+                        None if collation == "default" else collation, virtual)
+        return column, is_pk, is_unique, check
+
+    def identity(self, node: Node, what: str) -> Identity:
+        if isinstance(node, ScalarNode):
+            kind = self.w.string(node, f"identity of {what}")
+            if kind not in ("always", "by_default"):
+                raise self.fail(node, f"identity of {what} must be always or by_default (or a mapping with "
+                                      "always/by_default and sequence options)")
+            return Identity(always=kind == "always")
+        f = self.w.fields(node, f"identity of {what}", {"generated": True, **SEQUENCE_OPTION_KEYS})
+        kind = self.w.string(f["generated"][1], f"identity generated of {what}")
+        if kind not in ("always", "by_default"):
+            raise self.fail(f["generated"][1], f"identity generated of {what} must be always or by_default")
+        return Identity(kind == "always", self.sequence_options(f, f"identity of {what}"))

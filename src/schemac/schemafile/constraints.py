@@ -1,0 +1,65 @@
+"""Constraints declared by name or by definition: CHECKs and foreign keys, and their DEFERRABLE flags.
+"""
+
+from __future__ import annotations
+
+from yaml.nodes import Node, ScalarNode
+
+from schemac.model import (
+    FK_ACTIONS,
+    Check,
+    ForeignKey,
+)
+from schemac.pg.expressions import (
+    referenced_columns,
+)
+from schemac.schemafile.fields import FieldReader
+
+CHECK_KEYS = {"expression": True, "not_valid": False, "comment": False}
+FK_KEYS = {"columns": True, "references": True, "name": False, "on_delete": False, "on_update": False, "match": False,
+           "deferrable": False, "initially_deferred": False, "not_valid": False, "comment": False}
+FK_REF_KEYS = {"table": True, "columns": True, "schema": False}
+
+
+class ConstraintReader(FieldReader):
+    def check(self, name: str, key_node: Node, node: Node, known) -> Check:
+        what = f"check '{name}'"
+        if isinstance(node, ScalarNode):
+            expr, not_valid, comment = self.expression(node, what), False, None
+            at = node
+        else:
+            cf = self.w.fields(node, what, CHECK_KEYS)
+            at = cf["expression"][1]
+            expr = self.expression(at, what)
+            not_valid, comment = self.opt_bool(cf, "not_valid", what), self.opt_string(cf, "comment", what)
+        for col in sorted(referenced_columns(expr)):
+            known(col, at, what)
+        return Check(name, expr, self.w.src(key_node), comment, not_valid)
+
+    def foreign_key(self, node: Node, table_what: str, schema: str, known) -> ForeignKey:
+        what = f"foreign key of {table_what}"
+        f = self.w.fields(node, what, FK_KEYS)
+        cols = self.column_list(f["columns"][1], what, known)
+        rf = self.w.fields(f["references"][1], f"references of {what}", FK_REF_KEYS)
+        ref_table = self.identifier(rf["table"][1], f"referenced table of {what}")
+        ref_schema = self.identifier(rf["schema"][1], f"referenced schema of {what}") if "schema" in rf else schema
+        ref_cols = self.column_list(rf["columns"][1], f"references of {what}", lambda c, at, ctx: c)
+        if len(ref_cols) != len(cols):
+            raise self.fail(rf["columns"][1], f"{what} has {len(cols)} columns but references {len(ref_cols)}")
+        name = self.identifier(f["name"][1], "constraint name") if "name" in f else None
+        actions = {}
+        for key in ("on_delete", "on_update"):
+            value = self.choice(f, key, tuple(a.replace(" ", "_") for a in FK_ACTIONS), what) or "no_action"
+            actions[key] = value.replace("_", " ")
+        match = self.choice(f, "match", ("simple", "full"), what) or "simple"
+        return ForeignKey(cols, ref_table, ref_cols, ref_schema, name, actions["on_delete"], actions["on_update"],
+                          match == "full", *self.deferral(f, what), self.opt_bool(f, "not_valid", what),
+                          self.opt_string(f, "comment", what), self.w.src(node))
+
+    def deferral(self, f: dict, what: str) -> tuple[bool, bool]:
+        """(deferrable, initially_deferred) of a constraint."""
+        deferrable = self.opt_bool(f, "deferrable", what)
+        initially_deferred = self.opt_bool(f, "initially_deferred", what)
+        if initially_deferred and not deferrable:
+            raise self.fail(f["initially_deferred"][1], f"{what}: initially_deferred needs deferrable: true")
+        return deferrable, initially_deferred

@@ -1,0 +1,133 @@
+"""The reading rules every kind of object shares: names, expressions, choices, column lists.
+
+Each family module (tables, columns, constraints, indexes, types, sequences, extensions) adds the
+methods of its kinds to :class:`FieldReader`; :mod:`schemac.schemafile.load` puts them together.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from typing import Optional
+
+from yaml.nodes import Node
+
+from schemac.errors import SchemaFileError
+from schemac.model import (
+    SequenceOptions,
+)
+from schemac.pg.expressions import (
+    ExpressionError,
+    parse_expression,
+)
+from schemac.pg.names import MAX_IDENTIFIER_BYTES
+from schemac.schemafile.strict import Walker
+
+MAX_INDEX_COLUMNS = 32  # PostgreSQL's INDEX_MAX_KEYS: key and INCLUDE columns of an index or constraint
+_BIDI_AND_SEPARATORS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029")
+SEQUENCE_OPTION_KEYS = {"type": False, "start": False, "increment": False, "min_value": False, "max_value": False,
+                        "cache": False, "cycle": False}
+
+
+def _invisible(c: str) -> bool:
+    return unicodedata.category(c) == "Cc" or c in _BIDI_AND_SEPARATORS
+
+
+class FieldReader:
+    """A strict reader of one schema file: every error names its file, line and column."""
+
+    def __init__(self, path: str):
+        self.path = os.fspath(path)
+        self.w = Walker(self.path)
+
+    def fail(self, node: Node, message: str) -> SchemaFileError:
+        return self.w.fail(node, message)
+
+    def identifier(self, node: Node, what: str) -> str:
+        name = self.w.string(node, what)
+        if not name:
+            raise self.fail(node, f"{what} is empty")
+        if "\x00" in name:
+            raise self.fail(node, f"{what} contains a NUL character")
+        bad = next((c for c in name if _invisible(c)), None)
+        if bad is not None:
+            raise self.fail(node, f"{what} {name!r} contains the control character U+{ord(bad):04X}; names may not "
+                                  "hold line breaks, tabs, terminal escapes or bidirectional overrides")
+        size = len(name.encode("utf-8"))
+        if size > MAX_IDENTIFIER_BYTES:
+            raise self.fail(node, f"{what} '{name[:20]}…' is {size} bytes; Postgres identifiers are at most "
+                                  f"{MAX_IDENTIFIER_BYTES} bytes")
+        return name
+
+    def expression(self, node: Node, what: str) -> str:
+        text = self.w.text(node, what).strip()
+        try:
+            parse_expression(text)
+        except ExpressionError as e:
+            raise self.fail(node, f"{what} {e}") from None
+        return text
+
+    def object_name(self, f: dict, key_node: Node, label: str) -> str:
+        """The key names the object, unless a name: key does (two schemas may hold objects of one name,
+        and a mapping cannot have the same key twice)."""
+        return self.identifier(f["name"][1] if "name" in f else key_node, label)
+
+    def opt_bool(self, f: dict, key: str, what: str) -> bool:
+        return self.w.boolean(f[key][1], f"{key} of {what}") if key in f else False
+
+    def opt_string(self, f: dict, key: str, what: str) -> Optional[str]:
+        return self.w.string(f[key][1], f"{key} of {what}") if key in f else None
+
+    def choice(self, f: dict, key: str, allowed: tuple[str, ...], what: str) -> Optional[str]:
+        if key not in f:
+            return None
+        node = f[key][1]
+        value = self.w.string(node, f"{key} of {what}").lower()
+        if value not in allowed:
+            raise self.fail(node, f"{key} of {what} must be one of {', '.join(allowed)}, not '{value}'")
+        return value
+
+    def renamed_from(self, f: dict, what: str, name: str) -> Optional[str]:
+        if "renamed_from" not in f:
+            return None
+        old = self.identifier(f["renamed_from"][1], f"renamed_from of {what}")
+        if old == name:
+            raise self.fail(f["renamed_from"][1], f"renamed_from of {what} is its own name")
+        return old
+
+    def column_list(self, node: Node, what: str, known) -> tuple[str, ...]:
+        items = self.w.sequence(node, f"columns of {what}")
+        if not items:
+            raise self.fail(node, f"columns of {what} is empty")
+        if len(items) > MAX_INDEX_COLUMNS:
+            raise self.fail(node, f"columns of {what} lists {len(items)} columns; PostgreSQL allows at most "
+                                  f"{MAX_INDEX_COLUMNS}")
+        cols: list[str] = []
+        for item in items:
+            col = known(self.identifier(item, f"column of {what}"), item, what)
+            if col in cols:
+                raise self.fail(item, f"{what} lists column '{col}' twice")
+            cols.append(col)
+        return tuple(cols)
+
+    def sequence_options(self, f: dict, what: str) -> SequenceOptions:
+        ints = {}
+        for key in ("start", "increment", "min_value", "max_value", "cache"):
+            if key in f:
+                n = self.w.scalar(f[key][1], f"{key} of {what}")
+                if n.tag != "tag:yaml.org,2002:int":
+                    raise self.fail(n, f"{key} of {what} must be an integer, not {n.value!r}")
+                try:
+                    value = int(n.value.replace("_", ""), 0)
+                except ValueError:
+                    value = int(n.value.replace("_", ""), 10)
+                if not -(2 ** 63) <= value < 2 ** 63:
+                    raise self.fail(n, f"{key} of {what} is out of the bigint range")
+                ints[key] = value
+        if ints.get("increment") == 0:
+            raise self.fail(f["increment"][1], f"increment of {what} cannot be 0")
+        type_ = None
+        if "type" in f:
+            type_ = self.choice(f, "type", ("smallint", "integer", "bigint"), what)
+        return SequenceOptions(type_, ints.get("start"), ints.get("increment"), ints.get("min_value"),
+                               ints.get("max_value"), ints.get("cache"), self.opt_bool(f, "cycle", what))

@@ -1,0 +1,78 @@
+"""Indexes: key columns and expressions with order, nulls and opclass; method, predicate, INCLUDE.
+"""
+
+from __future__ import annotations
+
+from yaml.nodes import Node, ScalarNode
+
+from schemac.model import (
+    Index,
+    IndexElement,
+)
+from schemac.pg.expressions import (
+    referenced_columns,
+)
+from schemac.schemafile.fields import MAX_INDEX_COLUMNS, FieldReader
+
+INDEX_METHODS = ("btree", "hash", "gin", "gist", "spgist", "brin")
+INDEX_KEYS = {"columns": True, "renamed_from": False, "comment": False, "nulls_not_distinct": False, "unique": False, "method": False, "where": False, "include": False}
+INDEX_COLUMN_KEYS = {"name": False, "expression": False, "order": False, "nulls": False, "opclass": False}
+
+
+class IndexReader(FieldReader):
+    def index(self, key_node: Node, node: Node, table_what: str, known) -> Index:
+        name = self.identifier(key_node, "index name")
+        what = f"index '{name}'"
+        f = self.w.fields(node, what, INDEX_KEYS)
+        elements: list[IndexElement] = []
+        items = self.w.sequence(f["columns"][1], f"columns of {what}")
+        if not items:
+            raise self.fail(f["columns"][1], f"columns of {what} is empty")
+        if len(items) > MAX_INDEX_COLUMNS:
+            raise self.fail(f["columns"][1], f"columns of {what} lists {len(items)} columns; PostgreSQL allows at "
+                                             f"most {MAX_INDEX_COLUMNS}")
+        for item in items:
+            if isinstance(item, ScalarNode):
+                elements.append(IndexElement(column=known(self.identifier(item, f"column of {what}"), item, what)))
+                continue
+            ef = self.w.fields(item, f"column of {what}", INDEX_COLUMN_KEYS)
+            if ("name" in ef) == ("expression" in ef):
+                raise self.fail(item, f"each column of {what} needs exactly one of 'name' or 'expression'")
+            column = expression = None
+            if "name" in ef:
+                column = known(self.identifier(ef["name"][1], f"column of {what}"), ef["name"][1], what)
+            else:
+                expression = self.expression(ef["expression"][1], f"expression of {what}")
+                for col in sorted(referenced_columns(expression)):
+                    known(col, ef["expression"][1], what)
+            order = self.choice(ef, "order", ("asc", "desc"), what) or "asc"
+            nulls = self.choice(ef, "nulls", ("first", "last"), what)
+            opclass = None
+            if "opclass" in ef:
+                opclass = self.w.string(ef["opclass"][1], f"opclass of {what}")
+                if not all(part and part.replace("_", "").isalnum() for part in opclass.split(".")):
+                    raise self.fail(ef["opclass"][1], f"opclass of {what} must be an operator class name like "
+                                                      f"text_pattern_ops, not {opclass!r}")
+            elements.append(IndexElement(column, expression, order, nulls, opclass))  # type: ignore[arg-type]
+        unique = self.w.boolean(f["unique"][1], f"unique of {what}") if "unique" in f else False
+        method = self.choice(f, "method", INDEX_METHODS, what) or "btree"
+        if method != "btree" and any(e.order == "desc" or e.nulls for e in elements):
+            raise self.fail(node, f"{what}: order and nulls apply only to btree indexes, not {method}")
+        if unique and method != "btree":
+            raise self.fail(node, f"{what}: only btree indexes can be unique")
+        where = None
+        if "where" in f:
+            where = self.expression(f["where"][1], f"where of {what}")
+            for col in sorted(referenced_columns(where)):
+                known(col, f["where"][1], f"where of {what}")
+        include: tuple[str, ...] = ()
+        if "include" in f:
+            include = self.column_list(f["include"][1], f"include of {what}", known)
+        if len(elements) + len(include) > MAX_INDEX_COLUMNS:
+            raise self.fail(f["columns"][1], f"{what} has {len(elements) + len(include)} key and INCLUDE columns; "
+                                             f"PostgreSQL allows at most {MAX_INDEX_COLUMNS}")
+        nulls_not_distinct = self.opt_bool(f, "nulls_not_distinct", what)
+        if nulls_not_distinct and not unique:
+            raise self.fail(f["nulls_not_distinct"][1], f"{what}: nulls_not_distinct applies to unique indexes only")
+        return Index(name, tuple(elements), unique, method, where, include, self.w.src(key_node),
+                     self.renamed_from(f, what, name), self.opt_string(f, "comment", what), nulls_not_distinct)

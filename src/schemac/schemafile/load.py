@@ -1,0 +1,121 @@
+"""schema.yaml -> model, strictly.
+
+Every mistake a reviewer could miss (a typo'd key, a duplicate, a type or expression Postgres would
+reject, a constraint naming a column that does not exist) is an error here, with file:line:column.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Optional
+
+from yaml.nodes import Node
+
+from schemac.errors import SchemaFileError
+from schemac.model import Schema, Source, Table
+from schemac.schemafile.columns import ColumnReader
+from schemac.schemafile.constraints import ConstraintReader
+from schemac.schemafile.extensions import ExtensionReader
+from schemac.schemafile.indexes import IndexReader
+from schemac.schemafile.sequences import SequenceReader
+from schemac.schemafile.strict import compose
+from schemac.schemafile.tables import TableReader
+from schemac.schemafile.types import TypeReader
+
+TOP_KEYS = {"extensions": False, "schemas": False, "enums": False, "domains": False, "sequences": False,
+            "tables": False}
+
+
+def read_schema_text(path: str) -> str:
+    """Read schema.yaml as text; CRLF is accepted (YAML treats it as a line break)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise SchemaFileError(f"{path}: no such file (pass --schema to use another file)") from None
+    except IsADirectoryError:
+        raise SchemaFileError(f"{path}: is a directory, not a schema file") from None
+    except PermissionError:
+        raise SchemaFileError(f"{path}: permission denied") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise SchemaFileError(f"not valid UTF-8 (byte {e.start})", Source(path, line, 1)) from None
+
+
+def schema_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def load_file(path: str) -> Schema:
+    return load_text(read_schema_text(path), path)
+
+
+def load_text(text: str, path: str = "schema.yaml") -> Schema:
+    return Loader(path).load(text)
+
+
+class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TypeReader, SequenceReader, ExtensionReader):
+    """The whole document: one reader per family of object kinds, and the rules across them."""
+
+    def load(self, text: str) -> Schema:
+        root = compose(text, self.path)
+        if root is None:
+            return Schema((), source_file=self.path)
+        top = self.w.fields(root, "schema.yaml (top level)", TOP_KEYS)
+        tables: list[Table] = []
+        seen: dict[tuple[str, str], Node] = {}
+        index_names: dict[tuple[str, str], Node] = {}
+        if "tables" in top:
+            for name, key_node, value in self.w.mapping(top["tables"][1], "tables"):
+                table = self.table(name, key_node, value)
+                if table.key in seen:
+                    raise self.fail(key_node, f"table {table.qualified_name} is declared twice "
+                                              f"(first at line {self.w.src(seen[table.key]).line})")
+                seen[table.key] = key_node
+                for idx in table.indexes:
+                    # Index names share the namespace of relations in a Postgres schema.
+                    k = (table.schema, idx.name)
+                    if k in index_names or k in seen:
+                        raise SchemaFileError(f"index name '{idx.name}' is already used in schema {table.schema}",
+                                              idx.source)
+                    index_names[k] = key_node
+                tables.append(table)
+        for (schema, name), node in index_names.items():
+            if (schema, name) in seen:
+                raise self.fail(node, f"index '{name}' has the same name as table {schema}.{name}")
+        tables = self.resolve_tables(tables)
+        enums = self.enums(top["enums"][1]) if "enums" in top else []
+        domains = self.domains(top["domains"][1]) if "domains" in top else []
+        sequences = self.sequences(top["sequences"][1], tables) if "sequences" in top else []
+        # Enums and domains are types (one namespace per schema); a sequence is a relation, like a table.
+        _declared_once([*enums, *domains], "type")
+        relations = {t.key: f"table {t.qualified_name}" for t in tables}
+        relations.update({(t.schema, i.name): f"index {t.schema}.{i.name}" for t in tables for i in t.indexes})
+        _declared_once(sequences, "sequence", relations)
+        return Schema(
+            tuple(tables),
+            source_file=self.path,
+            enums=tuple(enums),
+            domains=tuple(domains),
+            sequences=tuple(sequences),
+            extensions=tuple(self.extensions(top["extensions"][1])) if "extensions" in top else (),
+            schemas=tuple(self.identifier(n, "schema name") for n in self.w.sequence(top["schemas"][1], "schemas"))
+            if "schemas" in top else (),
+        )
+
+
+def _declared_once(objects: list, kind: str, taken: Optional[dict] = None) -> None:
+    """Each (schema, name) once among `objects` (enums and domains share the type namespace), and not
+    one that `taken` already holds (a sequence's name is a relation's name)."""
+    seen: dict[tuple[str, str], Any] = {}
+    for obj in objects:
+        key = (obj.schema, obj.name)
+        if key in seen:
+            first = seen[key].source
+            raise SchemaFileError(f"{kind} {obj.schema}.{obj.name} is declared twice (first at line "
+                                  f"{first.line if first else '?'})", obj.source)
+        if taken and key in taken:
+            raise SchemaFileError(f"{kind} {obj.schema}.{obj.name} has the same name as {taken[key]}", obj.source)
+        seen[key] = obj

@@ -1,0 +1,38 @@
+"""Standalone sequences, with their options and OWNED BY column.
+"""
+
+from __future__ import annotations
+
+from yaml.nodes import Node, ScalarNode
+
+from schemac.model import (
+    Sequence,
+    Table,
+)
+from schemac.schemafile.fields import SEQUENCE_OPTION_KEYS, FieldReader
+from schemac.schemafile.strict import NULL as NULL_TAG
+
+SEQUENCE_KEYS = {**SEQUENCE_OPTION_KEYS, "name": False, "schema": False, "owned_by": False, "comment": False}
+
+
+class SequenceReader(FieldReader):
+    def sequences(self, node: Node, tables: list[Table]) -> list[Sequence]:
+        out = []
+        for name, key, value in self.w.mapping(node, "sequences"):
+            what = f"sequence '{name}'"
+            f = self.w.fields(value, what, SEQUENCE_KEYS) if not (isinstance(value, ScalarNode) and
+                                                                  value.tag == NULL_TAG) else {}
+            name = self.object_name(f, key, "sequence name")
+            what = f"sequence '{name}'"
+            schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
+            owned_by = None
+            if "owned_by" in f:
+                owned_by = self.w.string(f["owned_by"][1], f"owned_by of {what}")
+                table_name, _, col = owned_by.rpartition(".")
+                table = next((t for t in tables if t.schema == schema and t.name == table_name), None)
+                if table is None or table.column(col) is None:
+                    raise self.fail(f["owned_by"][1], f"owned_by of {what} must be table.column of a declared table "
+                                                      f"in schema {schema}, not {owned_by!r}")
+            out.append(Sequence(name, schema, self.sequence_options(f, what), owned_by,
+                                self.opt_string(f, "comment", what), self.w.src(key)))
+        return out

@@ -1,0 +1,233 @@
+"""Tables: columns, keys, checks, foreign keys, indexes and partitioning, and the rules across tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Optional
+
+from yaml.nodes import Node
+
+from schemac.errors import SchemaFileError
+from schemac.model import (
+    Check,
+    Column,
+    ForeignKey,
+    Index,
+    Partitioning,
+    PartitionOf,
+    PrimaryKey,
+    Source,
+    Table,
+    Unique,
+)
+from schemac.pg.expressions import (
+    ExpressionError,
+    parse_partition_bound,
+    parse_partition_key,
+    referenced_columns,
+)
+from schemac.pg.names import make_object_name
+from schemac.schemafile.fields import FieldReader
+
+MAX_TABLE_COLUMNS = 1600  # PostgreSQL's MaxHeapAttributeNumber
+TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": False, "columns": False, "foreign_keys": False,
+              "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
+              "checks": False, "indexes": False, "unlogged": False}
+PK_KEYS = {"columns": True, "name": False, "deferrable": False, "initially_deferred": False, "comment": False}
+UNIQUE_KEYS = {"columns": True, "name": False, "nulls_not_distinct": False, "deferrable": False,
+               "initially_deferred": False, "comment": False}
+PARTITION_BY_KEYS = {"strategy": True, "key": True}
+PARTITION_OF_KEYS = {"parent": True, "bound": True, "schema": False}
+
+
+class TableReader(FieldReader):
+    def table(self, name: str, key_node: Node, node: Node) -> Table:
+        name = self.w.string(key_node, "table name")
+        f = self.w.fields(node, f"table '{name}'", TABLE_KEYS)
+        name = self.object_name(f, key_node, "table name")
+        what = f"table '{name}'"
+        schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
+        comment = self.w.string(f["comment"][1], f"comment of {what}") if "comment" in f else None
+
+        columns: list[Column] = []
+        pk_columns: list[tuple[str, Node]] = []
+        uniques: list[Unique] = []
+        column_checks: list[Check] = []
+        partition_of = self.partition_of(f, what, schema)
+        if "columns" not in f and partition_of is None:
+            raise self.fail(node, f"{what} needs the key 'columns'")
+        for col_name, col_key, col_node in (self.w.mapping(f["columns"][1], f"columns of {what}") if "columns" in f
+                                            else ()):
+            column, is_pk, is_unique, check = self.column(col_name, col_key, col_node, what)
+            columns.append(column)
+            if is_pk:
+                pk_columns.append((column.name, col_key))
+            if is_unique:
+                uniques.append(Unique((column.name,), None, self.w.src(col_key)))
+            if check is not None:
+                expr, at = check
+                for col in sorted(referenced_columns(expr)):
+                    if col != column.name:
+                        raise self.fail(at, f"the check of column '{column.name}' refers to column '{col}'; "
+                                            "put checks over several columns under the table's checks:")
+                column_checks.append(Check(make_object_name(name, column.name, "check"), expr, self.w.src(at)))
+        if not columns and partition_of is None:
+            raise self.fail(f["columns"][1], f"{what} has no columns")
+        if len(columns) > MAX_TABLE_COLUMNS:
+            raise self.fail(f["columns"][1], f"{what} has {len(columns)} columns; PostgreSQL allows at most "
+                                             f"{MAX_TABLE_COLUMNS}")
+        names = {c.name for c in columns}
+
+        def known(col: str, at: Node, context: str) -> str:
+            if not names and partition_of is not None:
+                return col  # a partition taking its parent's columns: checked once they are known
+            if col not in names:
+                raise self.fail(at, f"{context} names column '{col}', which {what} does not have; "
+                                    f"columns: {', '.join(sorted(names))}")
+            return col
+
+        primary_key: Optional[PrimaryKey] = None
+        if "primary_key" in f:
+            pk_key, pk_node = f["primary_key"]
+            if pk_columns:
+                raise self.fail(pk_key, f"{what} declares its primary key twice (primary_key: true on column "
+                                        f"'{pk_columns[0][0]}' and a table-level primary_key)")
+            pkf = self.w.fields(pk_node, f"primary_key of {what}", PK_KEYS)
+            cols = self.column_list(pkf["columns"][1], f"primary_key of {what}", known)
+            pk_name = self.identifier(pkf["name"][1], "constraint name") if "name" in pkf else None
+            primary_key = PrimaryKey(cols, pk_name, self.w.src(pk_key), self.opt_string(pkf, "comment", what),
+                                     *self.deferral(pkf, f"primary_key of {what}"))
+        elif pk_columns:
+            primary_key = PrimaryKey(tuple(c for c, _ in pk_columns), None, self.w.src(pk_columns[0][1]))
+        if primary_key is not None:
+            columns = [c if c.name not in primary_key.columns else _not_null(c) for c in columns]
+
+        if "unique" in f:
+            for item in self.w.sequence(f["unique"][1], f"unique of {what}"):
+                uf = self.w.fields(item, f"unique constraint of {what}", UNIQUE_KEYS)
+                cols = self.column_list(uf["columns"][1], f"unique constraint of {what}", known)
+                u_name = self.identifier(uf["name"][1], "constraint name") if "name" in uf else None
+                uniques.append(Unique(cols, u_name, self.w.src(item), self.opt_string(uf, "comment", what),
+                                      self.opt_bool(uf, "nulls_not_distinct", what),
+                                      *self.deferral(uf, f"unique constraint of {what}")))
+
+        seen_keys: dict[tuple[str, ...], str] = {primary_key.columns: "the primary key"} if primary_key else {}
+        for u in uniques:
+            # CREATE TABLE silently merges a UNIQUE identical to the primary key or to another UNIQUE:
+            # declaring it would be drift forever.
+            if u.columns in seen_keys:
+                raise SchemaFileError(f"unique ({', '.join(u.columns)}) of {what} repeats {seen_keys[u.columns]}; "
+                                      "remove it", u.source)
+            seen_keys[u.columns] = f"the unique constraint at line {u.source.line}" if u.source else "another unique"
+
+        checks: list[Check] = list(column_checks)
+        if "checks" in f:
+            for c_name, c_key, c_node in self.w.mapping(f["checks"][1], f"checks of {what}"):
+                c_name = self.identifier(c_key, "check constraint name")
+                checks.append(self.check(c_name, c_key, c_node, known))
+
+        foreign_keys: list[ForeignKey] = []
+        if "foreign_keys" in f:
+            for item in self.w.sequence(f["foreign_keys"][1], f"foreign_keys of {what}"):
+                foreign_keys.append(self.foreign_key(item, what, schema, known))
+
+        indexes: list[Index] = []
+        if "indexes" in f:
+            for i_name, i_key, i_node in self.w.mapping(f["indexes"][1], f"indexes of {what}"):
+                indexes.append(self.index(i_key, i_node, what, known))
+
+        named: dict[str, Source] = {}
+        for c in [primary_key] + uniques + checks + foreign_keys:
+            if c is None or c.name is None:
+                continue
+            if c.name in named:
+                raise SchemaFileError(f"{what} uses the constraint name '{c.name}' twice "
+                                      f"(first at line {named[c.name].line})", c.source)
+            named[c.name] = c.source  # type: ignore[assignment]
+        return Table(name=name, schema=schema, columns=tuple(columns), primary_key=primary_key,
+                     uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=comment,
+                     source=self.w.src(key_node), renamed_from=self.renamed_from(f, what, name),
+                     foreign_keys=tuple(foreign_keys), partition_by=self.partition_by(f, what, known),
+                     partition_of=partition_of,
+                     unlogged=self.w.boolean(f["unlogged"][1], f"unlogged of {what}") if "unlogged" in f else False)
+
+    def resolve_tables(self, tables: list[Table]) -> list[Table]:
+        """Partitions inherit their parent's columns; foreign keys must point at declared columns."""
+        by_key = {t.key: t for t in tables}
+        out = []
+        for t in tables:
+            if t.partition_of is not None:
+                pkey = (t.partition_of.parent_schema, t.partition_of.parent)
+                parent = by_key.get(pkey)
+                if parent is None or parent.partition_by is None:
+                    raise SchemaFileError(f"table {t.qualified_name} is a partition of {pkey[0]}.{pkey[1]}, which "
+                                          "schema.yaml does not declare as a partitioned table (partition_by:)",
+                                          t.source)
+                if not t.columns:
+                    t = replace(t, columns=tuple(replace(c, source=t.source, comment=None, renamed_from=None)
+                                                 for c in parent.columns))
+                    _check_columns_known(t)
+            out.append(t)
+        by_key = {t.key: t for t in out}
+        for t in out:
+            for fk in t.foreign_keys:
+                ref = by_key.get((fk.ref_schema, fk.ref_table))
+                if ref is None:
+                    raise SchemaFileError(f"foreign key of table {t.qualified_name} references {fk.ref_schema}."
+                                          f"{fk.ref_table}, which schema.yaml does not declare", fk.source)
+                missing = [c for c in fk.ref_columns if ref.column(c) is None]
+                if missing:
+                    raise SchemaFileError(f"foreign key of table {t.qualified_name} references column "
+                                          f"'{missing[0]}', which table {ref.qualified_name} does not have", fk.source)
+        return out
+
+    def partition_by(self, f: dict, what: str, known) -> Optional[Partitioning]:
+        if "partition_by" not in f:
+            return None
+        pf = self.w.fields(f["partition_by"][1], f"partition_by of {what}", PARTITION_BY_KEYS)
+        strategy = self.choice(pf, "strategy", ("range", "list", "hash"), f"partition_by of {what}")
+        key = self.w.text(pf["key"][1], f"partition key of {what}").strip()
+        try:
+            parse_partition_key(key)
+        except ExpressionError as e:
+            raise self.fail(pf["key"][1], f"partition key of {what} {e}") from None
+        for part in parse_partition_key(key):
+            for col in sorted(referenced_columns(part)):
+                known(col, pf["key"][1], f"partition key of {what}")
+        return Partitioning(strategy, key)  # type: ignore[arg-type]
+
+    def partition_of(self, f: dict, what: str, schema: str) -> Optional[PartitionOf]:
+        if "partition_of" not in f:
+            return None
+        pf = self.w.fields(f["partition_of"][1], f"partition_of of {what}", PARTITION_OF_KEYS)
+        parent = self.identifier(pf["parent"][1], f"parent of {what}")
+        parent_schema = self.identifier(pf["schema"][1], f"parent schema of {what}") if "schema" in pf else schema
+        bound = self.w.string(pf["bound"][1], f"bound of {what}").strip()
+        try:
+            parse_partition_bound(bound)
+        except ExpressionError as e:
+            raise self.fail(pf["bound"][1], f"bound of {what} {e}") from None
+        return PartitionOf(parent, bound, parent_schema)
+
+
+def _check_columns_known(t: Table) -> None:
+    """Every column a partition's own constraints and indexes name exists (now that it has columns)."""
+    names = {c.name for c in t.columns}
+    used: list[tuple[str, Optional[Source]]] = []
+    for c in ([t.primary_key] if t.primary_key else []) + list(t.uniques) + list(t.foreign_keys):
+        used += [(col, c.source) for col in c.columns]
+    for c in t.checks:
+        used += [(col, c.source) for col in referenced_columns(c.expression)]
+    for i in t.indexes:
+        used += [(e.column, i.source) for e in i.elements if e.column]
+        used += [(col, i.source) for e in i.elements if e.expression for col in referenced_columns(e.expression)]
+        used += [(col, i.source) for col in i.include]
+    for col, src in used:
+        if col not in names:
+            raise SchemaFileError(f"table {t.qualified_name} names column '{col}', which its parent does not have; "
+                                  f"columns: {', '.join(sorted(names))}", src)
+
+
+def _not_null(column: Column) -> Column:
+    return replace(column, nullable=False)

@@ -1,0 +1,71 @@
+"""Types a schema declares: enums and domains (one type namespace per schema).
+"""
+
+from __future__ import annotations
+
+from yaml.nodes import Node, SequenceNode
+
+from schemac.model import (
+    Domain,
+    Enum,
+)
+from schemac.pg.names import MAX_IDENTIFIER_BYTES
+from schemac.pg.types import TypeSyntaxError, canonical_type
+from schemac.schemafile.fields import FieldReader
+
+ENUM_KEYS = {"values": True, "name": False, "schema": False, "comment": False}
+DOMAIN_KEYS = {"type": True, "name": False, "schema": False, "default": False, "not_null": False, "checks": False,
+               "comment": False}
+
+
+class TypeReader(FieldReader):
+    def enums(self, node: Node) -> list[Enum]:
+        out = []
+        for name, key, value in self.w.mapping(node, "enums"):
+            what = f"enum '{name}'"
+            if isinstance(value, SequenceNode):
+                f = {"values": (key, value)}
+            else:
+                f = self.w.fields(value, what, ENUM_KEYS)
+            name = self.object_name(f, key, "enum name")
+            what = f"enum '{name}'"
+            values = [self.w.string(v, f"value of {what}") for v in self.w.sequence(f["values"][1], f"values of {what}")]
+            if not values:
+                raise self.fail(f["values"][1], f"{what} has no values")
+            dupes = sorted({v for v in values if values.count(v) > 1})
+            if dupes:
+                raise self.fail(f["values"][1], f"{what} lists the value {dupes[0]!r} twice")
+            too_long = next((v for v in values if len(v.encode()) > MAX_IDENTIFIER_BYTES), None)
+            if too_long is not None:
+                raise self.fail(f["values"][1], f"value {too_long[:20]!r}… of {what} is longer than 63 bytes")
+            schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
+            out.append(Enum(name, tuple(values), schema, self.opt_string(f, "comment", what), self.w.src(key)))
+        return out
+
+    def domains(self, node: Node) -> list[Domain]:
+        out = []
+        for name, key, value in self.w.mapping(node, "domains"):
+            what = f"domain '{name}'"
+            f = self.w.fields(value, what, DOMAIN_KEYS)
+            name = self.object_name(f, key, "domain name")
+            what = f"domain '{name}'"
+            type_node = f["type"][1]
+            try:
+                type_ = canonical_type(self.w.string(type_node, f"type of {what}"))
+            except TypeSyntaxError as e:
+                raise self.fail(type_node, f"type of {what}: {e}") from None
+            default = self.expression(f["default"][1], f"default of {what}") if "default" in f else None
+            checks = []
+            if "checks" in f:
+                for c_name, c_key, c_node in self.w.mapping(f["checks"][1], f"checks of {what}"):
+                    c_name = self.identifier(c_key, "check constraint name")
+
+                    def only_value(col: str, at: Node, ctx: str) -> str:
+                        if col != "value":
+                            raise self.fail(at, f"{ctx} of {what} refers to '{col}'; a domain check can only use VALUE")
+                        return col
+                    checks.append(self.check(c_name, c_key, c_node, only_value))
+            schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
+            out.append(Domain(name, type_, schema, default, self.opt_bool(f, "not_null", what), tuple(checks),
+                              self.opt_string(f, "comment", what), self.w.src(key)))
+        return out

@@ -1,0 +1,276 @@
+"""Model -> schema.yaml text: what `schemac inspect` prints.
+
+The output is meant to be committed and reviewed: keys in a fixed order, one line per column in
+flow style, defaults left out, and byte-identical for the same database. `schemac generate`
+compiles it back into the same database (the corpus round-trip tests hold it to that).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import yaml
+
+from schemac.model import (
+    Check,
+    Column,
+    Domain,
+    Enum,
+    ForeignKey,
+    Identity,
+    Index,
+    IndexElement,
+    Schema,
+    Sequence,
+    SequenceOptions,
+    Table,
+    Unmanaged,
+)
+
+
+class _Flow(dict):
+    """A mapping printed on one line: {type: text, nullable: false}."""
+
+
+class _FlowList(list):
+    """A list printed on one line: [a, b]."""
+
+
+class _Dumper(yaml.SafeDumper):
+    def increase_indent(self, flow: bool = False, indentless: bool = False):  # noqa: D401
+        # Indent list items under their key, as people write them.
+        return super().increase_indent(flow, False)
+
+
+def _str(dumper: yaml.SafeDumper, value: str):
+    # SQL is full of single quotes: "nextval('s'::regclass)" reads better than 'nextval(''s''::regclass)'.
+    style = '"' if "'" in value and '"' not in value and "\\" not in value and value.isprintable() else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+_Dumper.add_representer(_Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=True))
+_Dumper.add_representer(_FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+
+
+def _drop_empty(d: dict) -> dict:
+    return {k: v for k, v in d.items() if v not in (None, False, (), [], {})}
+
+
+def _options(o: SequenceOptions) -> dict:
+    return _drop_empty({"type": o.type, "start": o.start, "increment": o.increment, "min_value": o.min_value,
+                        "max_value": o.max_value, "cache": o.cache, "cycle": o.cycle})
+
+
+def _identity(i: Identity) -> Any:
+    kind = "always" if i.always else "by_default"
+    opts = _options(i.options)
+    return _Flow({"generated": kind, **opts}) if opts else kind
+
+
+def _column(c: Column, pk_inline: bool) -> Any:
+    spec = {"type": c.type}
+    if c.collation is not None:
+        spec["collation"] = c.collation
+    if not c.nullable and not pk_inline and c.identity is None:
+        spec["nullable"] = False
+    if pk_inline:
+        spec["primary_key"] = True
+    if c.default is not None:
+        spec["default"] = c.default
+    if c.identity is not None:
+        spec["identity"] = _identity(c.identity)
+    if c.generated is not None:
+        spec["generated"] = _Flow({"expression": c.generated, "stored": False}) if c.virtual else c.generated
+    if c.comment is not None:
+        spec["comment"] = c.comment
+    if list(spec) == ["type"]:
+        return c.type
+    return _Flow(spec)
+
+
+def _element(e: IndexElement) -> Any:
+    if e.order == "asc" and e.nulls is None and e.opclass is None and e.column is not None:
+        return e.column
+    spec: dict = {"name": e.column} if e.column is not None else {"expression": e.expression}
+    if e.order != "asc":
+        spec["order"] = e.order
+    if e.nulls is not None:
+        spec["nulls"] = e.nulls
+    if e.opclass is not None:
+        spec["opclass"] = e.opclass
+    return _Flow(spec)
+
+
+def _index(i: Index) -> dict:
+    spec: dict = {"columns": _FlowList(_element(e) for e in i.elements)}
+    if i.unique:
+        spec["unique"] = True
+    if i.nulls_not_distinct:
+        spec["nulls_not_distinct"] = True
+    if i.method != "btree":
+        spec["method"] = i.method
+    if i.where is not None:
+        spec["where"] = i.where
+    if i.include:
+        spec["include"] = _FlowList(i.include)
+    if i.comment is not None:
+        spec["comment"] = i.comment
+    return spec if len(spec) > 2 or any(isinstance(e, _Flow) for e in spec["columns"]) else _Flow(spec)
+
+
+def _check(c: Check) -> Any:
+    if not c.not_valid and c.comment is None:
+        return c.expression
+    return _Flow(_drop_empty({"expression": c.expression, "not_valid": c.not_valid, "comment": c.comment}))
+
+
+def _foreign_key(fk: ForeignKey, schema: str) -> dict:
+    ref: dict = {"table": fk.ref_table, "columns": _FlowList(fk.ref_columns)}
+    if fk.ref_schema != schema:
+        ref["schema"] = fk.ref_schema
+    spec: dict = {"columns": _FlowList(fk.columns), "references": _Flow(ref)}
+    if fk.name is not None:
+        spec["name"] = fk.name
+    for key, value in (("on_delete", fk.on_delete), ("on_update", fk.on_update)):
+        if value != "no action":
+            spec[key] = value.replace(" ", "_")
+    if fk.match_full:
+        spec["match"] = "full"
+    spec.update(_drop_empty({"deferrable": fk.deferrable, "initially_deferred": fk.initially_deferred,
+                             "not_valid": fk.not_valid, "comment": fk.comment}))
+    return spec
+
+
+def _unless_default(t: Table, c) -> Table:
+    """The constraint without its name when Postgres would give it that name anyway: less to review."""
+    from dataclasses import replace
+
+    from schemac.pg.names import constraint_name
+
+    return replace(c, name=None) if c.name is not None and c.name == constraint_name(t, replace(c, name=None)) else c
+
+
+def _table(t: Table, key: str) -> dict:
+    from dataclasses import replace
+
+    t = replace(t, primary_key=_unless_default(t, t.primary_key) if t.primary_key else None,
+                uniques=tuple(_unless_default(t, u) for u in t.uniques),
+                foreign_keys=tuple(_unless_default(t, fk) for fk in t.foreign_keys))
+    spec: dict = {}
+    if key != t.name:
+        spec["name"] = t.name
+    if t.schema != "public":
+        spec["schema"] = t.schema
+    if t.comment is not None:
+        spec["comment"] = t.comment
+    if t.partition_of is not None:
+        p = t.partition_of
+        spec["partition_of"] = _Flow(_drop_empty({"parent": p.parent, "bound": p.bound,
+                                                  "schema": p.parent_schema if p.parent_schema != t.schema else None}))
+    if t.partition_by is not None:
+        spec["partition_by"] = _Flow({"strategy": t.partition_by.strategy, "key": t.partition_by.key})
+    if t.unlogged:
+        spec["unlogged"] = True
+    pk = t.primary_key
+    pk_inline = pk is not None and len(pk.columns) == 1 and pk.name is None and pk.comment is None \
+        and not pk.deferrable
+    spec["columns"] = {c.name: _column(c, pk_inline and c.name == pk.columns[0]) for c in t.columns}  # type: ignore
+    if pk is not None and not pk_inline:
+        spec["primary_key"] = _Flow(_drop_empty({"columns": _FlowList(pk.columns), "name": pk.name,
+                                                 "deferrable": pk.deferrable,
+                                                 "initially_deferred": pk.initially_deferred, "comment": pk.comment}))
+    if t.uniques:
+        spec["unique"] = [_Flow(_drop_empty({"columns": _FlowList(u.columns), "name": u.name,
+                                             "nulls_not_distinct": u.nulls_not_distinct, "deferrable": u.deferrable,
+                                             "initially_deferred": u.initially_deferred, "comment": u.comment}))
+                          for u in t.uniques]
+    if t.checks:
+        spec["checks"] = {c.name: _check(c) for c in t.checks}
+    if t.foreign_keys:
+        spec["foreign_keys"] = [_foreign_key(fk, t.schema) for fk in t.foreign_keys]
+    if t.indexes:
+        spec["indexes"] = {i.name: _index(i) for i in t.indexes}
+    return spec
+
+
+def _enum(e: Enum) -> Any:
+    spec = {"values": _FlowList(e.values)}
+    if e.schema != "public":
+        spec["schema"] = e.schema
+    if e.comment is not None:
+        spec["comment"] = e.comment
+    return spec
+
+
+def _domain(d: Domain) -> dict:
+    spec: dict = {"type": d.type}
+    if d.schema != "public":
+        spec["schema"] = d.schema
+    if d.default is not None:
+        spec["default"] = d.default
+    if d.not_null:
+        spec["not_null"] = True
+    if d.checks:
+        spec["checks"] = {c.name: _check(c) for c in d.checks}
+    if d.comment is not None:
+        spec["comment"] = d.comment
+    return spec
+
+
+def _sequence(s: Sequence) -> Any:
+    spec = _options(s.options)
+    if s.schema != "public":
+        spec["schema"] = s.schema
+    if s.owned_by is not None:
+        spec["owned_by"] = s.owned_by
+    if s.comment is not None:
+        spec["comment"] = s.comment
+    return _Flow(spec)
+
+
+def _keys(objects: tuple) -> dict:
+    """Mapping keys: the object's name, or schema.name (with a name: key) where two schemas share a name."""
+    names = [o.name for o in objects]
+    return {id(o): (o.name if names.count(o.name) == 1 else f"{o.schema}.{o.name}") for o in objects}
+
+
+def _named(spec: Any, obj: Any, key: str) -> Any:
+    """spec with a name: key first when the mapping key is not the name."""
+    if key == obj.name:
+        return spec
+    named = {"name": obj.name, **spec}
+    return _Flow(named) if isinstance(spec, _Flow) else named
+
+
+def _unmanaged_comment(unmanaged: tuple[Unmanaged, ...]) -> str:
+    if not unmanaged:
+        return ""
+    lines = [f"# Not managed by schemac ({len(unmanaged)}): listed for reference, never changed."]
+    by_kind: dict[str, list[str]] = {}
+    for u in unmanaged:
+        by_kind.setdefault(u.kind, []).append(f"{u.schema}.{u.name}")
+    for kind in sorted(by_kind):
+        lines.append(f"#   {kind} ({len(by_kind[kind])}): {', '.join(by_kind[kind])}")
+    return "\n".join(lines) + "\n"
+
+
+def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
+    doc: dict = {}
+    if schema.extensions:
+        doc["extensions"] = [e.name if e.schema is None else _Flow({"name": e.name, "schema": e.schema})
+                             for e in schema.extensions]
+    used = {t.schema for t in schema.tables}
+    extra = sorted(set(schema.schemas) - used - {"public"})
+    if extra:
+        doc["schemas"] = _FlowList(extra)
+    for field, write in (("enums", _enum), ("domains", _domain), ("sequences", _sequence)):
+        objects = getattr(schema, field)
+        if objects:
+            keys = _keys(objects)
+            doc[field] = {keys[id(o)]: _named(write(o), o, keys[id(o)]) for o in objects}
+    keys = _keys(schema.tables)
+    doc["tables"] = {keys[id(t)]: _table(t, keys[id(t)]) for t in schema.tables}
+    body = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120, default_flow_style=False)
+    out = (header or "") + body
+    return out + _unmanaged_comment(schema.unmanaged)
