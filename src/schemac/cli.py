@@ -140,11 +140,7 @@ def diff(schema_path: str, database_url: Optional[str], fmt: str, strict: bool, 
 
     Exit status: 0 in sync, 1 drift found, 2 error (bad schema.yaml, cannot connect, timeout).
     """
-    from schemac.commands.diff import (
-        check_drift,
-        check_drift_offline,
-        no_database_given,
-    )
+    from schemac.commands.diff import check_drift, check_drift_offline, no_database_given
 
     if dev_url or no_database_given(database_url):
         result = check_drift_offline(schema_path, out_dir, dev_url, strict)

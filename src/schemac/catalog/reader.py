@@ -18,14 +18,8 @@ import psycopg.conninfo
 from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
-from schemac.catalog.connection import (
-    begin_read_only,
-    database_label,
-    error_message,
-    passwords,
-    restore_autocommit,
-    rollback_quietly,
-)
+from schemac.catalog.connection import (begin_read_only, database_label, error_message, passwords, restore_autocommit,
+                                        rollback_quietly)
 from schemac.catalog.rows import CatalogRows, IntrospectResult, ModelBuilder
 from schemac.errors import SchemacError
 

@@ -11,27 +11,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Optional
 
-from schemac.model import (
-    Check,
-    Column,
-    Domain,
-    Enum,
-    Extension,
-    ForeignKey,
-    Identity,
-    Index,
-    IndexElement,
-    Nulls,
-    Partitioning,
-    PartitionOf,
-    PrimaryKey,
-    Schema,
-    Sequence,
-    SequenceOptions,
-    Table,
-    Unique,
-    Unmanaged,
-)
+from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Identity, Index, IndexElement, Nulls,
+                           Partitioning, PartitionOf, PrimaryKey, Schema, Sequence, SequenceOptions, Table, Unique,
+                           Unmanaged)
 
 # indoption bits (src/include/catalog/pg_index.h)
 _INDOPTION_DESC = 0x0001

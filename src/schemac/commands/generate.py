@@ -14,13 +14,7 @@ from schemac import __version__
 from schemac.compare.changes import Change
 from schemac.compare.differ import diff, ignored_renames
 from schemac.errors import SchemacError
-from schemac.migrations.layout import (
-    Layout,
-    locked,
-    next_version,
-    validate_name,
-    write_new,
-)
+from schemac.migrations.layout import Layout, locked, next_version, validate_name, write_new
 from schemac.migrations.state import State, read_state, write_atomic
 from schemac.model import Schema
 from schemac.plan.hazards import destructive_reason

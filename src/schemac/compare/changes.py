@@ -9,19 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Union
 
-from schemac.model import (
-    Check,
-    Domain,
-    Enum,
-    Extension,
-    ForeignKey,
-    Index,
-    PrimaryKey,
-    Sequence,
-    Source,
-    Table,
-    Unique,
-)
+from schemac.model import Check, Domain, Enum, Extension, ForeignKey, Index, PrimaryKey, Sequence, Source, Table, Unique
 
 Constraint = Union[PrimaryKey, Unique, Check, ForeignKey]
 

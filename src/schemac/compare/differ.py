@@ -11,9 +11,7 @@ from dataclasses import replace
 from schemac.compare.changes import KINDS, Change
 from schemac.compare.tables import created_by_create_table, diff_table
 from schemac.compare.types import diff_objects
-from schemac.model import (
-    Schema,
-)
+from schemac.model import Schema
 
 __all__ = ["Change", "diff", "ignored_renames"]
 

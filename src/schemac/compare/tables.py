@@ -8,20 +8,8 @@ from dataclasses import replace
 from typing import Optional
 
 from schemac.compare.changes import Change, Constraint
-from schemac.compare.normalize import (
-    normal_form,
-    rename_column_in_expression,
-    same_expression,
-)
-from schemac.model import (
-    Check,
-    ForeignKey,
-    Index,
-    IndexElement,
-    PrimaryKey,
-    Table,
-    Unique,
-)
+from schemac.compare.normalize import normal_form, rename_column_in_expression, same_expression
+from schemac.model import Check, ForeignKey, Index, IndexElement, PrimaryKey, Table, Unique
 from schemac.pg.expressions import parse_partition_bound, referenced_columns
 
 

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from schemac.compare.changes import Change
 from schemac.compare.normalize import normal_form, same_expression
-from schemac.model import (
-    Domain,
-    Enum,
-    Schema,
-    Sequence,
-)
+from schemac.model import Domain, Enum, Schema, Sequence
 
 
 def _keyed(objs) -> dict:

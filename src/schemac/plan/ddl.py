@@ -10,29 +10,10 @@ from typing import Iterable, Optional
 
 from sqlglot import exp
 
-from schemac.model import (
-    Check,
-    Column,
-    Domain,
-    Enum,
-    Extension,
-    ForeignKey,
-    Identity,
-    Index,
-    IndexElement,
-    PrimaryKey,
-    Sequence,
-    SequenceOptions,
-    Table,
-    Unique,
-    deferral,
-)
+from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Identity, Index, IndexElement,
+                           PrimaryKey, Sequence, SequenceOptions, Table, Unique, deferral)
 from schemac.pg.dialect import RENDER
-from schemac.pg.expressions import (
-    parse_expression,
-    parse_partition_bound,
-    parse_partition_key,
-)
+from schemac.pg.expressions import parse_expression, parse_partition_bound, parse_partition_key
 from schemac.pg.names import ident, qualified, quote_ident
 from schemac.pg.types import build_type
 

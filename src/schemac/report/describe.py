@@ -11,24 +11,8 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from schemac.compare.changes import Change
-from schemac.model import (
-    Check,
-    Column,
-    Domain,
-    Enum,
-    Extension,
-    ForeignKey,
-    Identity,
-    Index,
-    Partitioning,
-    PartitionOf,
-    PrimaryKey,
-    SequenceOptions,
-    Table,
-    Unique,
-    Unmanaged,
-    deferral,
-)
+from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Identity, Index, Partitioning,
+                           PartitionOf, PrimaryKey, SequenceOptions, Table, Unique, Unmanaged, deferral)
 from schemac.model import Sequence as SequenceObject
 
 

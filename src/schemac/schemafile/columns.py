@@ -5,13 +5,8 @@ from __future__ import annotations
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from schemac.model import (
-    Column,
-    Identity,
-)
-from schemac.pg.expressions import (
-    referenced_columns,
-)
+from schemac.model import Column, Identity
+from schemac.pg.expressions import referenced_columns
 from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.schemafile.fields import SEQUENCE_OPTION_KEYS, FieldReader
 

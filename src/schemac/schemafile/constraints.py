@@ -5,14 +5,8 @@ from __future__ import annotations
 
 from yaml.nodes import Node, ScalarNode
 
-from schemac.model import (
-    FK_ACTIONS,
-    Check,
-    ForeignKey,
-)
-from schemac.pg.expressions import (
-    referenced_columns,
-)
+from schemac.model import FK_ACTIONS, Check, ForeignKey
+from schemac.pg.expressions import referenced_columns
 from schemac.schemafile.fields import FieldReader
 
 CHECK_KEYS = {"expression": True, "not_valid": False, "comment": False}

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from yaml.nodes import Node, ScalarNode
 
-from schemac.model import (
-    Extension,
-)
+from schemac.model import Extension
 from schemac.schemafile.fields import FieldReader
 
 

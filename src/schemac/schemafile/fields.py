@@ -13,13 +13,8 @@ from typing import Optional
 from yaml.nodes import Node
 
 from schemac.errors import SchemaFileError
-from schemac.model import (
-    SequenceOptions,
-)
-from schemac.pg.expressions import (
-    ExpressionError,
-    parse_expression,
-)
+from schemac.model import SequenceOptions
+from schemac.pg.expressions import ExpressionError, parse_expression
 from schemac.pg.names import MAX_IDENTIFIER_BYTES
 from schemac.schemafile.strict import Walker
 

@@ -5,13 +5,8 @@ from __future__ import annotations
 
 from yaml.nodes import Node, ScalarNode
 
-from schemac.model import (
-    Index,
-    IndexElement,
-)
-from schemac.pg.expressions import (
-    referenced_columns,
-)
+from schemac.model import Index, IndexElement
+from schemac.pg.expressions import referenced_columns
 from schemac.schemafile.fields import MAX_INDEX_COLUMNS, FieldReader
 
 INDEX_METHODS = ("btree", "hash", "gin", "gist", "spgist", "brin")

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from yaml.nodes import Node, ScalarNode
 
-from schemac.model import (
-    Sequence,
-    Table,
-)
+from schemac.model import Sequence, Table
 from schemac.schemafile.fields import SEQUENCE_OPTION_KEYS, FieldReader
 from schemac.schemafile.strict import NULL as NULL_TAG
 

@@ -9,24 +9,8 @@ from typing import Optional
 from yaml.nodes import Node
 
 from schemac.errors import SchemaFileError
-from schemac.model import (
-    Check,
-    Column,
-    ForeignKey,
-    Index,
-    Partitioning,
-    PartitionOf,
-    PrimaryKey,
-    Source,
-    Table,
-    Unique,
-)
-from schemac.pg.expressions import (
-    ExpressionError,
-    parse_partition_bound,
-    parse_partition_key,
-    referenced_columns,
-)
+from schemac.model import Check, Column, ForeignKey, Index, Partitioning, PartitionOf, PrimaryKey, Source, Table, Unique
+from schemac.pg.expressions import ExpressionError, parse_partition_bound, parse_partition_key, referenced_columns
 from schemac.pg.names import make_object_name
 from schemac.schemafile.fields import FieldReader
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from yaml.nodes import Node, SequenceNode
 
-from schemac.model import (
-    Domain,
-    Enum,
-)
+from schemac.model import Domain, Enum
 from schemac.pg.names import MAX_IDENTIFIER_BYTES
 from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.schemafile.fields import FieldReader

@@ -11,21 +11,8 @@ from typing import Any, Optional
 
 import yaml
 
-from schemac.model import (
-    Check,
-    Column,
-    Domain,
-    Enum,
-    ForeignKey,
-    Identity,
-    Index,
-    IndexElement,
-    Schema,
-    Sequence,
-    SequenceOptions,
-    Table,
-    Unmanaged,
-)
+from schemac.model import (Check, Column, Domain, Enum, ForeignKey, Identity, Index, IndexElement, Schema, Sequence,
+                           SequenceOptions, Table, Unmanaged)
 
 
 class _Flow(dict):
