@@ -1,5 +1,4 @@
-"""Columns: type, nullability, default, identity, generated expression, collation, comment.
-"""
+"""Columns: type, nullability, default, identity, generated expression, collation, comment."""
 
 from __future__ import annotations
 
@@ -16,6 +15,8 @@ GENERATED_KEYS = {"expression": True, "stored": False}
 
 
 class ColumnReader(FieldReader):
+    """Reads one column of a table, with its identity or generated expression."""
+
     def column(self, name: str, key_node: Node, node: Node, table_what: str):
         name = self.identifier(key_node, "column name")
         what = f"column '{name}' of {table_what}"

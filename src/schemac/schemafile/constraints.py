@@ -1,5 +1,4 @@
-"""Constraints declared by name or by definition: CHECKs and foreign keys, and their DEFERRABLE flags.
-"""
+"""Constraints declared by name or by definition: CHECKs and foreign keys, and their DEFERRABLE flags."""
 
 from __future__ import annotations
 
@@ -16,6 +15,8 @@ FK_REF_KEYS = {"table": True, "columns": True, "schema": False}
 
 
 class ConstraintReader(FieldReader):
+    """Reads CHECKs and foreign keys (primary keys and UNIQUEs are read with their table)."""
+
     def check(self, name: str, key_node: Node, node: Node, known) -> Check:
         what = f"check '{name}'"
         if isinstance(node, ScalarNode):

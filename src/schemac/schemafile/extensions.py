@@ -1,5 +1,4 @@
-"""Extensions, by name and optionally the schema they live in.
-"""
+"""Extensions, by name and optionally the schema they live in."""
 
 from __future__ import annotations
 
@@ -10,6 +9,8 @@ from schemac.schemafile.fields import FieldReader
 
 
 class ExtensionReader(FieldReader):
+    """Reads the top-level `extensions:` list."""
+
     def extensions(self, node: Node) -> list[Extension]:
         out = []
         for item in self.w.sequence(node, "extensions"):

@@ -19,6 +19,7 @@ from schemac.pg.names import MAX_IDENTIFIER_BYTES
 from schemac.schemafile.strict import Walker
 
 MAX_INDEX_COLUMNS = 32  # PostgreSQL's INDEX_MAX_KEYS: key and INCLUDE columns of an index or constraint
+# Bidirectional controls reorder what a reviewer sees ("Trojan Source"); line/paragraph separators split lines.
 _BIDI_AND_SEPARATORS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029")
 SEQUENCE_OPTION_KEYS = {"type": False, "start": False, "increment": False, "min_value": False, "max_value": False,
                         "cache": False, "cycle": False}

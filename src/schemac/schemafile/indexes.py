@@ -1,5 +1,4 @@
-"""Indexes: key columns and expressions with order, nulls and opclass; method, predicate, INCLUDE.
-"""
+"""Indexes: key columns and expressions with order, nulls and opclass; method, predicate, INCLUDE."""
 
 from __future__ import annotations
 
@@ -15,6 +14,8 @@ INDEX_COLUMN_KEYS = {"name": False, "expression": False, "order": False, "nulls"
 
 
 class IndexReader(FieldReader):
+    """Reads one index of a table."""
+
     def index(self, key_node: Node, node: Node, table_what: str, known) -> Index:
         name = self.identifier(key_node, "index name")
         what = f"index '{name}'"

@@ -1,5 +1,4 @@
-"""Standalone sequences, with their options and OWNED BY column.
-"""
+"""Standalone sequences, with their options and OWNED BY column."""
 
 from __future__ import annotations
 
@@ -13,6 +12,8 @@ SEQUENCE_KEYS = {**SEQUENCE_OPTION_KEYS, "name": False, "schema": False, "owned_
 
 
 class SequenceReader(FieldReader):
+    """Reads the top-level `sequences:`."""
+
     def sequences(self, node: Node, tables: list[Table]) -> list[Sequence]:
         out = []
         for name, key, value in self.w.mapping(node, "sequences"):

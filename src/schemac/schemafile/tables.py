@@ -1,5 +1,4 @@
-"""Tables: columns, keys, checks, foreign keys, indexes and partitioning, and the rules across tables.
-"""
+"""Tables: columns, keys, checks, foreign keys, indexes and partitioning, and the rules across tables."""
 
 from __future__ import annotations
 
@@ -26,6 +25,9 @@ PARTITION_OF_KEYS = {"parent": True, "bound": True, "schema": False}
 
 
 class TableReader(FieldReader):
+    """Reads a table; its columns, constraints and indexes go through the sibling readers that
+    :class:`~schemac.schemafile.load.Loader` combines with this one."""
+
     def table(self, name: str, key_node: Node, node: Node) -> Table:
         name = self.w.string(key_node, "table name")
         f = self.w.fields(node, f"table '{name}'", TABLE_KEYS)

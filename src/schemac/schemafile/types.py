@@ -1,5 +1,4 @@
-"""Types a schema declares: enums and domains (one type namespace per schema).
-"""
+"""Types a schema declares: enums and domains (one type namespace per schema)."""
 
 from __future__ import annotations
 
@@ -16,6 +15,8 @@ DOMAIN_KEYS = {"type": True, "name": False, "schema": False, "default": False, "
 
 
 class TypeReader(FieldReader):
+    """Reads the top-level `enums:` and `domains:`."""
+
     def enums(self, node: Node) -> list[Enum]:
         out = []
         for name, key, value in self.w.mapping(node, "enums"):

@@ -1,0 +1,176 @@
+"""An oracle of the tests' own: what a database holds, read with SQL written here over pg_catalog.
+
+schemac's reader, differ and DDL builder could share a blind spot (a NULLS order none of them sees):
+tests that only ask schemac's `diff` whether two things agree would then pass. These queries share
+no code with schemac. They print each object the way Postgres deparses it (`format_type`,
+`pg_get_constraintdef`, `pg_get_indexdef`, `pg_get_expr`), so two databases with the same
+fingerprint hold the same schema, whatever schemac thinks.
+
+- :func:`fingerprint` — every schema object of the user's schemas, as sorted, comparable rows.
+- :func:`values` — a checksum of every row of every table, per column: a migration that keeps a
+  column must keep its values, not only the row count.
+- :func:`sibling_database` — a second, empty database on the same server, to build the expected
+  schema in from scratch and compare with the one migrations built step by step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from typing import Iterator, Optional
+
+import psycopg
+from psycopg import conninfo, sql
+
+# The user's schemas: not the system's, not temporary, not an extension's own.
+_USER_NS = """
+    SELECT n.oid FROM pg_namespace n
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+      AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'
+"""
+_NOT_EXTENSION_MEMBER = """
+    NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = {catalog}::regclass AND d.objid = {oid}
+                AND d.deptype = 'e')
+"""
+IGNORED_RELATIONS = ("_sqlx_migrations",)
+
+QUERIES = {
+    "schemas": f"""
+        SELECT n.nspname FROM pg_namespace n WHERE n.oid IN ({_USER_NS})
+          AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_namespace'", oid="n.oid")}
+    """,
+    "relations": f"""
+        SELECT n.nspname, c.relname, c.relkind::text, c.relpersistence::text,
+               CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
+               pg_get_expr(c.relpartbound, c.oid),
+               (SELECT pn.nspname || '.' || pc.relname FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent
+                  JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid),
+               obj_description(c.oid, 'pg_class')
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relnamespace IN ({_USER_NS}) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+          AND c.relname <> ALL (%(ignored)s)
+          AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}
+    """,
+    "columns": f"""
+        SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+               pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text,
+               CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
+               col_description(c.oid, a.attnum)
+        FROM pg_attribute a
+        JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_type t ON t.oid = a.atttypid
+        LEFT JOIN pg_collation co ON co.oid = a.attcollation
+        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE c.relnamespace IN ({_USER_NS}) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+          AND c.relname <> ALL (%(ignored)s) AND a.attnum > 0 AND NOT a.attisdropped
+          AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}
+    """,
+    # NOT NULL is the column's attnotnull: PostgreSQL 18's contype 'n' rows would only repeat it.
+    "constraints": f"""
+        SELECT n.nspname, c.relname, k.conname, k.contype::text, pg_get_constraintdef(k.oid),
+               k.condeferrable, k.condeferred, k.convalidated, k.connoinherit, obj_description(k.oid, 'pg_constraint')
+        FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relnamespace IN ({_USER_NS}) AND c.relname <> ALL (%(ignored)s) AND k.contype <> 'n'
+          AND k.conparentid = 0
+    """,
+    "indexes": f"""
+        SELECT n.nspname, t.relname, i.relname, pg_get_indexdef(x.indexrelid), x.indisvalid,
+               obj_description(i.oid, 'pg_class')
+        FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+        JOIN pg_namespace n ON n.oid = t.relnamespace
+        WHERE t.relnamespace IN ({_USER_NS}) AND t.relname <> ALL (%(ignored)s)
+    """,
+    "types": f"""
+        SELECT n.nspname, t.typname, t.typtype::text,
+               CASE WHEN t.typtype = 'e' THEN (SELECT array_agg(e.enumlabel::text ORDER BY e.enumsortorder)
+                                              FROM pg_enum e WHERE e.enumtypid = t.oid) END,
+               CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END,
+               t.typnotnull, t.typdefault,
+               (SELECT array_agg(k.conname || ' ' || pg_get_constraintdef(k.oid) ORDER BY k.conname)
+                FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c'),
+               obj_description(t.oid, 'pg_type')
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+        WHERE t.typnamespace IN ({_USER_NS}) AND t.typtype IN ('e', 'd')
+          AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_type'", oid="t.oid")}
+    """,
+    "sequences": f"""
+        SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin,
+               s.seqmax, s.seqcache, s.seqcycle,
+               (SELECT d.deptype::text || ' ' || oc.relname || '.' || a.attname FROM pg_depend d
+                  JOIN pg_class oc ON oc.oid = d.refobjid
+                  JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+                WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass
+                  AND d.deptype IN ('a', 'i')),
+               obj_description(c.oid, 'pg_class')
+        FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relnamespace IN ({_USER_NS}) AND c.relname <> ALL (%(ignored)s)
+          AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}
+    """,
+    "extensions": """
+        SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+        WHERE e.extname <> 'plpgsql'
+    """,
+}
+
+
+def _rows(conn: psycopg.Connection, query: str) -> list[tuple]:
+    rows = conn.execute(query, {"ignored": list(IGNORED_RELATIONS)}).fetchall()  # type: ignore[arg-type]
+    return sorted((tuple(r) for r in rows), key=repr)
+
+
+def fingerprint(url: str) -> dict[str, list[tuple]]:
+    """Every object of the database's user schemas, one sorted list of rows per kind."""
+    with psycopg.connect(url) as conn:
+        return {kind: _rows(conn, query) for kind, query in QUERIES.items()}
+
+
+def fingerprint_difference(a: dict[str, list[tuple]], b: dict[str, list[tuple]]) -> str:
+    """What differs between two fingerprints, readable in an assertion message ('' when nothing)."""
+    out = []
+    for kind in QUERIES:
+        only_a = [r for r in a[kind] if r not in b[kind]]
+        only_b = [r for r in b[kind] if r not in a[kind]]
+        if only_a or only_b:
+            out.append(f"{kind}:\n  only in the first: {only_a}\n  only in the second: {only_b}")
+    return "\n".join(out)
+
+
+def values(url: str, renamed: Optional[dict[tuple[str, str], tuple[str, str]]] = None) -> dict[tuple[str, str], str]:
+    """(table, column) -> md5 of the column's values (as text, sorted), for every column of every
+    ordinary table. ``renamed`` maps (table, column) names to the ones to report
+    them under, so values taken before a rename compare with values taken after it."""
+    renamed = renamed or {}
+    out: dict[tuple[str, str], str] = {}
+    with psycopg.connect(url) as conn:
+        columns = conn.execute(f"""
+            SELECT n.nspname, c.relname, a.attname FROM pg_attribute a
+            JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relnamespace IN ({_USER_NS}) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+              AND c.relname <> ALL (%(ignored)s) AND a.attnum > 0 AND NOT a.attisdropped
+            ORDER BY 1, 2, a.attnum""", {"ignored": list(IGNORED_RELATIONS)}).fetchall()
+        for schema, table, column in columns:
+            rel = sql.Identifier(schema, table)
+            # The multiset of the column's values, in their text form: the physical order a rewrite
+            # (ALTER COLUMN TYPE) leaves the rows in, and columns added or dropped beside it, change nothing.
+            query = sql.SQL("SELECT md5(coalesce(string_agg(v, ',' ORDER BY v COLLATE \"C\"), '<empty>')) "
+                            "FROM (SELECT coalesce(t.{c}::text, '<null>') AS v FROM {rel} t) s"
+                            ).format(c=sql.Identifier(column), rel=rel)
+            (digest,) = conn.execute(query).fetchone()  # type: ignore[misc]
+            key = renamed.get((table, column), (table, column))
+            out[key] = digest
+    return out
+
+
+@contextlib.contextmanager
+def sibling_database(url: str) -> Iterator[str]:
+    """A new empty database on the server `url` points at, dropped afterwards."""
+    params = conninfo.conninfo_to_dict(url)
+    name = f"schemac_oracle_{uuid.uuid4().hex[:12]}"
+    admin = conninfo.make_conninfo(url, dbname="postgres") if params.get("dbname") else url
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
+    try:
+        yield conninfo.make_conninfo(url, dbname=name)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
