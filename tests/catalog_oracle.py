@@ -9,6 +9,8 @@ fingerprint hold the same schema, whatever schemac thinks.
 - :func:`fingerprint` — every schema object of the user's schemas, as sorted, comparable rows.
 - :func:`values` — a checksum of every row of every table, per column: a migration that keeps a
   column must keep its values, not only the row count.
+- :func:`renamed` — a fingerprint read with some names replaced, where Postgres keeps an old one.
+- :func:`without_key_names` — a fingerprint blind to the names of keys schema.yaml may leave unnamed.
 - :func:`sibling_database` — a second, empty database on the same server, to build the expected
   schema in from scratch and compare with the one migrations built step by step.
 """
@@ -16,6 +18,7 @@ fingerprint hold the same schema, whatever schemac thinks.
 from __future__ import annotations
 
 import contextlib
+import re
 import uuid
 from typing import Iterator, Optional
 
@@ -26,7 +29,7 @@ from psycopg import conninfo, sql
 _USER_NS = """
     SELECT n.oid FROM pg_namespace n
     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-      AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'
+      AND n.nspname NOT LIKE 'pg\\_temp\\_%%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%%'
 """
 _NOT_EXTENSION_MEMBER = """
     NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = {catalog}::regclass AND d.objid = {oid}
@@ -47,7 +50,7 @@ QUERIES = {
                   JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid),
                obj_description(c.oid, 'pg_class')
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relnamespace IN ({_USER_NS}) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+        WHERE c.relnamespace IN ({_USER_NS}) AND c.relkind::text = ANY (%(relkinds)s)
           AND c.relname <> ALL (%(ignored)s)
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}
     """,
@@ -61,7 +64,7 @@ QUERIES = {
         JOIN pg_type t ON t.oid = a.atttypid
         LEFT JOIN pg_collation co ON co.oid = a.attcollation
         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-        WHERE c.relnamespace IN ({_USER_NS}) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+        WHERE c.relnamespace IN ({_USER_NS}) AND c.relkind::text = ANY (%(relkinds)s)
           AND c.relname <> ALL (%(ignored)s) AND a.attnum > 0 AND NOT a.attisdropped
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}
     """,
@@ -79,6 +82,7 @@ QUERIES = {
         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
         JOIN pg_namespace n ON n.oid = t.relnamespace
         WHERE t.relnamespace IN ({_USER_NS}) AND t.relname <> ALL (%(ignored)s)
+          AND t.relkind::text = ANY (%(relkinds)s)
     """,
     "types": f"""
         SELECT n.nspname, t.typname, t.typtype::text,
@@ -113,15 +117,42 @@ QUERIES = {
 }
 
 
-def _rows(conn: psycopg.Connection, query: str) -> list[tuple]:
-    rows = conn.execute(query, {"ignored": list(IGNORED_RELATIONS)}).fetchall()  # type: ignore[arg-type]
-    return sorted((tuple(r) for r in rows), key=repr)
+ALL_RELKINDS = ("r", "p", "v", "m", "f")
+TABLES = ("r", "p")
 
 
-def fingerprint(url: str) -> dict[str, list[tuple]]:
-    """Every object of the database's user schemas, one sorted list of rows per kind."""
+def fingerprint(url: str, relkinds: tuple[str, ...] = ALL_RELKINDS) -> dict[str, list[tuple]]:
+    """Every object of the database's user schemas, one sorted list of rows per kind. `relkinds`
+    narrows the relations (with their columns and indexes) to those kinds, e.g. TABLES."""
+    params = {"ignored": list(IGNORED_RELATIONS), "relkinds": list(relkinds)}
     with psycopg.connect(url) as conn:
-        return {kind: _rows(conn, query) for kind, query in QUERIES.items()}
+        conn.execute("SET TimeZone = 'UTC'")  # deparsed timestamptz bounds and defaults print in it
+        return {kind: sorted((tuple(r) for r in conn.execute(query, params).fetchall()), key=repr)  # type: ignore
+                for kind, query in QUERIES.items()}
+
+
+def renamed(fp: dict[str, list[tuple]], names: dict[str, str]) -> dict[str, list[tuple]]:
+    """The fingerprint with each name in `names` read as its new name, wherever it stands (a value or a
+    word of a definition): for objects that keep the name Postgres gave them when their table was
+    renamed (ALTER TABLE orders RENAME TO purchases keeps the index orders_pkey)."""
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+
+    def fix(v):
+        return pattern.sub(lambda m: names[m.group(1)], v) if isinstance(v, str) else v
+
+    return {kind: sorted((tuple(fix(v) for v in row) for row in rows), key=repr) for kind, rows in fp.items()}
+
+
+def without_key_names(fp: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    """The fingerprint with the names of primary keys and UNIQUE constraints (and of their indexes) left
+    out: schema.yaml may leave them unnamed, and then any name Postgres gave them is right."""
+    keys = {(r[0], r[1], r[2]) for r in fp["constraints"] if r[3] in ("p", "u")}
+    out = dict(fp)
+    out["constraints"] = sorted(((*r[:2], "<key>", *r[3:]) if (r[0], r[1], r[2]) in keys else r
+                                 for r in fp["constraints"]), key=repr)
+    out["indexes"] = sorted(((*r[:2], "<key>", r[3].replace(f"INDEX {r[2]} ON", "INDEX <key> ON"), *r[4:])
+                             if (r[0], r[1], r[2]) in keys else r for r in fp["indexes"]), key=repr)
+    return out
 
 
 def fingerprint_difference(a: dict[str, list[tuple]], b: dict[str, list[tuple]]) -> str:

@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from pgharness import STARTERS, Server, external
+from pgharness import STARTERS, UNAVAILABLE, Server, external
 
 _servers: dict[str, Server | None] = {}
 MAJORS = ["pg18", "pg16", "pg15"]
@@ -31,14 +31,41 @@ def _server(label: str) -> Server | None:
     return _servers[label]
 
 
+def _majors_line() -> str:
+    """Which PostgreSQL servers this run used, and why any it asked for did not run."""
+    ran, missing = [], []
+    for label in MAJORS:
+        if label not in _servers:
+            continue
+        srv = _servers[label]
+        if srv is None:
+            why = UNAVAILABLE.get(label) or ("SCHEMAC_TEST_DATABASE_URL names one server"
+                                             if os.environ.get("SCHEMAC_TEST_DATABASE_URL") else "not available")
+            missing.append(f"{label} ({why})")
+        else:
+            with srv.admin() as conn:
+                ran.append(f"{label} ({conn.execute('SHOW server_version').fetchone()[0]})")
+    unused = [label for label in MAJORS if label not in _servers]
+    return ("PostgreSQL servers: ran " + (", ".join(ran) or "none") + "; skipped " + (", ".join(missing) or "none")
+            + (f"; not needed by the selected tests: {', '.join(unused)}" if unused else ""))
+
+
+_summary: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    terminalreporter.write_line(_summary[0] if _summary else _majors_line())
+
+
 def pytest_sessionfinish(session, exitstatus):
+    _summary[:] = [_majors_line()]  # the servers stop below, before pytest prints its summary
     for srv in _servers.values():
         if srv is not None:
             srv.stop()
     _servers.clear()
 
 
-def _fresh(label: str):
+def fresh_database(label: str):
     srv = _server(label)
     if srv is None:
         if os.environ.get("CI") and not os.environ.get("SCHEMAC_TEST_DATABASE_URL"):
@@ -53,12 +80,12 @@ def _fresh(label: str):
 
 @pytest.fixture
 def db_url():
-    yield from _fresh("pg18")
+    yield from fresh_database("pg18")
 
 
 @pytest.fixture(params=MAJORS)
 def any_db_url(request):
-    yield from _fresh(request.param)
+    yield from fresh_database(request.param)
 
 
 @pytest.fixture

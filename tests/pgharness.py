@@ -19,6 +19,8 @@ import psycopg
 from psycopg import conninfo, sql
 
 DEBIAN_PG15 = "/usr/lib/postgresql/15/bin"
+# Why a server could not be started (label -> reason), for the summary line at the end of a run.
+UNAVAILABLE: dict[str, str] = {}
 
 
 @dataclass
@@ -45,7 +47,8 @@ class Server:
 def _python_server(module: str, label: str) -> Optional[Server]:
     try:
         mod = __import__(module)
-    except ImportError:
+    except ImportError as e:
+        UNAVAILABLE[label] = f"the {module} package cannot be imported ({e})"
         return None
     path = tempfile.mkdtemp(prefix=f"schemac-{label}-")
     srv = mod.get_server(path, cleanup_mode="stop")
@@ -68,6 +71,7 @@ def pgserver_16() -> Optional[Server]:
 def debian_15() -> Optional[Server]:
     """Debian's PostgreSQL 15 binaries; as root they run as the `postgres` user."""
     if not os.path.exists(os.path.join(DEBIAN_PG15, "postgres")):
+        UNAVAILABLE["pg15"] = f"no PostgreSQL 15 binaries in {DEBIAN_PG15}"
         return None
     base = tempfile.mkdtemp(prefix="schemac-pg15-")
     data, sock = os.path.join(base, "data"), os.path.join(base, "sock")
@@ -77,6 +81,7 @@ def debian_15() -> Optional[Server]:
         try:
             pw = pwd.getpwnam("postgres")
         except KeyError:
+            UNAVAILABLE["pg15"] = "running as root and there is no postgres user to run PostgreSQL 15 as"
             return None
         for p in (base, sock):
             os.chown(p, pw.pw_uid, pw.pw_gid)

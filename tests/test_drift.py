@@ -126,6 +126,11 @@ def test_failed_concurrent_index_build_is_reported_invalid(any_db_url, schemac, 
         ("index_invalid", "public.accounts.accounts_email", "VALID", "INVALID", 7)
     assert "is INVALID" in item["message"]
     assert r.stderr == "DROP INDEX IF EXISTS accounts_email;\n\nCREATE UNIQUE INDEX IF NOT EXISTS accounts_email ON accounts(email);\n"
+    # the SQL removes the drift once the duplicate that broke the build is gone
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("DELETE FROM accounts WHERE id = 2")
+        conn.execute(r.stderr)
+    assert schemac("diff", "--database-url", any_db_url, cwd=tmp_path).returncode == 0
     # inspect writes it as declared, and says it is INVALID
     r = schemac("inspect", "--database-url", any_db_url, cwd=tmp_path)
     assert r.returncode == 0 and "accounts_email: {columns: [email], unique: true}" in r.stdout, r.stdout
@@ -141,6 +146,13 @@ def test_sql_option_prints_the_fix_without_running_it(db_url, schemac):
     assert f"ALTER TABLE {T} ALTER COLUMN confidence SET NOT NULL;" in r.stdout
     r2 = schemac("diff", "--schema", SCHEMA, "--database-url", url, "--format", "json")
     assert r2.returncode == 1  # still drifted: --sql never runs anything
+    # with a machine-readable report the SQL alone is on stderr: applied, it removes the drift
+    assert f"ALTER TABLE {T} ALTER COLUMN confidence SET NOT NULL;" in r2.stderr or r2.stderr == ""
+    r3 = schemac("diff", "--schema", SCHEMA, "--database-url", url, "--format", "json", "--sql")
+    assert r3.returncode == 1 and r3.stderr.strip() == f"ALTER TABLE {T} ALTER COLUMN confidence SET NOT NULL;"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(r3.stderr)
+    assert schemac("diff", "--schema", SCHEMA, "--database-url", url).returncode == 0
 
 
 def _free_port() -> int:

@@ -146,6 +146,12 @@ def test_drifted_database_same_report(project, schemac):
     assert {d["file"] for d in doc["differences"]} <= {"schema.yaml", None}
     status_line = SCHEMA.splitlines().index("""      status: {type: varchar(20), nullable: false, default: "'pending'"}""") + 1
     assert [d["line"] for d in doc["differences"] if d["object"]["path"] == "public.orders.status"] == [status_line]
+    # the SQL --sql printed removes every difference once applied (the unexpected table goes too)
+    fixed = schemac("diff", "--database-url", url, "--format", "json", "--sql", cwd=project_dir)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(fixed.stderr)
+    after = schemac("diff", "--database-url", url, "--format", "json", cwd=project_dir)
+    assert after.returncode == 0, after.stdout + fixed.stderr
 
 
 def test_schema_yaml_edited_after_generate_takes_the_yaml_path(project, schemac):

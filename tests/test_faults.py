@@ -321,3 +321,6 @@ def test_diff_sends_only_reads_in_a_read_only_transaction(project, migrated, mon
             if len(parts) > 1:  # several statements in one round trip: settings only
                 assert all(part.upper().startswith("SET LOCAL ") for part in parts), text
     assert any(t.upper().startswith("SET LOCAL") and "statement_timeout" in t for t in sent)
+    # the migration history is read in the same READ ONLY transaction, and rolled back with it
+    assert any("_sqlx_migrations" in t for t in sent), sent
+    assert sent.count("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") == 1 and sent.count("ROLLBACK") == 1, sent

@@ -156,3 +156,19 @@ def test_layout_lists_only_sqlx_files(tmp_path):
         (d / n).write_text("")
     assert [m.filename for m in Layout(str(tmp_path)).migrations()] == [
         "20260101000000_a.sql", "20260101000001_b.down.sql", "20260101000001_b.up.sql"]
+
+
+def test_generate_never_connects_to_a_database(tmp_path):
+    """docs/security.md: `generate` does not connect to any database. It does not even load the driver,
+    whatever DATABASE_URL or PG* variables say."""
+    import subprocess
+    import sys
+
+    (tmp_path / "schema.yaml").write_text(SCHEMA)
+    probe = ("import sys\nfrom schemac.commands.generate import generate\n"
+             "result = generate('schema.yaml', 'generated')\n"
+             "print(result.status, sorted(m for m in sys.modules if m.split('.')[0] == 'psycopg'))\n")
+    env = {**os.environ, "DATABASE_URL": "postgresql://u:p@10.255.255.1:5432/x", "PGHOST": "10.255.255.1"}
+    r = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "written []"

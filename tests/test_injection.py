@@ -387,6 +387,13 @@ def test_diff_with_sql_never_runs_the_sql(db, schemac, tmp_path):
     assert r.returncode == 1, r.stdout + r.stderr
     assert "CREATE TABLE" in r.stdout
     assert catalog(db) == before
+    # the SQL it printed, applied by hand, creates exactly what was declared: no drift is left
+    r = schemac("diff", "--database-url", db, "--sql", "--format", "json")
+    assert r.returncode == 1 and "CREATE TABLE" in r.stderr, r.stderr
+    with psycopg.connect(db, autocommit=True) as conn:
+        conn.execute(r.stderr)
+    r = schemac("diff", "--database-url", db)
+    assert r.returncode == 0, r.stdout + r.stderr
 
 
 # -- generated names and literals, on the real server ----------------------------------------------------------

@@ -9,8 +9,6 @@ Only pg_catalog is read, which every role that may CONNECT can see: no table pri
 """
 from __future__ import annotations
 
-import os
-from functools import lru_cache
 from typing import Any, Callable, Optional
 
 import psycopg
@@ -20,27 +18,18 @@ from psycopg.rows import dict_row
 
 from schemac.catalog.connection import (begin_read_only, database_label, error_message, passwords, restore_autocommit,
                                         rollback_quietly)
+from schemac.catalog.history import read_history
+from schemac.catalog.queries import sql_text
 from schemac.catalog.rows import CatalogRows, IntrospectResult, ModelBuilder
 from schemac.errors import SchemacError
 
-__all__ = ["CatalogRows", "IntrospectResult", "build", "introspect", "read_catalog", "sql_text"]
+__all__ = ["CatalogRows", "IntrospectResult", "build", "introspect", "read_catalog"]
 
 # One whole-database query per kind of object: the count does not grow with the database.
 _QUERY_FILES = ("tables", "columns", "constraints", "indexes", "enums", "domains", "sequences", "extensions",
-                "unmanaged")
+                "unmanaged", "schemas")
 
 # -- reading the catalog ------------------------------------------------------------------------
-
-_SQL_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "queries")
-
-
-@lru_cache(maxsize=None)
-def sql_text(name: str) -> str:
-    """The text of ``queries/<name>.sql``, shipped as package data (read from beside this module: the
-    package is always installed as files, and importlib.resources costs `schemac diff` ~8 ms to import)."""
-    with open(os.path.join(_SQL_DIR, f"{name}.sql"), encoding="utf-8") as f:
-        return f.read()
-
 
 class _Session:
     """Runs the catalog queries of one introspection and counts them."""
@@ -77,9 +66,11 @@ def build(catalog: CatalogRows) -> IntrospectResult:
 
 def read_catalog(conn: psycopg.Connection, schemas: tuple[str, ...], statement_timeout_ms: int = 30000,
                  lock_timeout_ms: int = 5000,
-                 on_rows: Optional[Callable[[str, list[dict[str, Any]]], None]] = None) -> CatalogRows:
+                 on_rows: Optional[Callable[[str, list[dict[str, Any]]], None]] = None,
+                 history: bool = False) -> CatalogRows:
     """The rows of every catalog query, from one READ ONLY snapshot transaction that is rolled back.
-    ``on_rows(name, rows)`` is told of each query's rows as soon as they are in."""
+    ``on_rows(name, rows)`` is told of each query's rows as soon as they are in; with ``history``, the
+    rows of `_sqlx_migrations` are read in the same transaction."""
     label = database_label(conn)
     if conn.closed:
         raise SchemacError(f"introspecting {label}: the connection is closed")
@@ -99,10 +90,11 @@ def read_catalog(conn: psycopg.Connection, schemas: tuple[str, ...], statement_t
             rows[name] = session.fetch(name)
             if on_rows is not None:
                 on_rows(name, rows[name])
+        history_rows = read_history(conn) if history else None
         server_version = conn.info.server_version
     except psycopg.Error as e:
         raise SchemacError(error_message(e, label, statement_timeout_ms, lock_timeout_ms, secrets)) from None
     finally:
         rollback_quietly(conn)
         restore_autocommit(conn, was_autocommit)
-    return CatalogRows(rows=rows, queries=session.queries, server_version=server_version)
+    return CatalogRows(rows=rows, queries=session.queries, server_version=server_version, history=history_rows)

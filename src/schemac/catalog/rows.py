@@ -14,6 +14,7 @@ from typing import Any, Optional
 from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Identity, Index, IndexElement, Nulls,
                            Partitioning, PartitionOf, PrimaryKey, Schema, Sequence, SequenceOptions, Table, Unique,
                            Unmanaged)
+from schemac.pg.sequences import without_defaults
 
 # indoption bits (src/include/catalog/pg_index.h)
 _INDOPTION_DESC = 0x0001
@@ -23,11 +24,12 @@ _INDOPTION_NULLS_FIRST = 0x0002
 @dataclass(frozen=True)
 class CatalogRows:
     """What the catalog queries returned, before it becomes a model. Reading needs psycopg only, so
-    `schemac diff` can put the queries in flight before it has imported sqlglot (see drift.py)."""
+    `schemac diff` can put the queries in flight before it has imported sqlglot (see commands/diff.py)."""
 
     rows: dict[str, list[dict[str, Any]]]
     queries: int
     server_version: int
+    history: Optional[list[tuple]] = None  # `_sqlx_migrations` rows, when asked for and readable
 
 
 @dataclass(frozen=True)
@@ -55,37 +57,13 @@ def _canonical(type_text: str) -> str:
         return type_text  # a type sqlglot cannot read: format_type() already is the canonical spelling
 
 
-# Value ranges of the types a sequence may have (format_type() spelling).
-_SEQUENCE_RANGES = {
-    "smallint": (-(2 ** 15), 2 ** 15 - 1),
-    "integer": (-(2 ** 31), 2 ** 31 - 1),
-    "bigint": (-(2 ** 63), 2 ** 63 - 1),
-}
-
-
 def _sequence_options(row: dict[str, Any], default_type: str) -> SequenceOptions:
-    """pg_sequence columns (seq_*) as options, each None where it is Postgres's default.
-
-    The defaults are those of CREATE SEQUENCE for the sequence's type and the sign of its increment:
-    increment 1; ascending: min 1, max the type's maximum, start = min; descending: min the type's
-    minimum, max -1, start = max; cache 1; no cycle. ``default_type`` is the type Postgres picks when
-    none is given: bigint for a standalone sequence, the column's type for an identity.
-    """
-    type_ = row["seq_type"]
-    increment = row["seq_increment"]
-    low, high = _SEQUENCE_RANGES.get(type_, _SEQUENCE_RANGES["bigint"])
-    ascending = increment > 0
-    default_min, default_max = (1, high) if ascending else (low, -1)
-    min_value, max_value, start = row["seq_min"], row["seq_max"], row["seq_start"]
-    return SequenceOptions(
-        type=None if type_ == default_type else type_,
-        start=None if start == (min_value if ascending else max_value) else start,
-        increment=None if increment == 1 else increment,
-        min_value=None if min_value == default_min else min_value,
-        max_value=None if max_value == default_max else max_value,
-        cache=None if row["seq_cache"] == 1 else row["seq_cache"],
-        cycle=bool(row["seq_cycle"]),
-    )
+    """pg_sequence columns (seq_*) as options, each None where it is Postgres's default
+    (:func:`schemac.pg.sequences.without_defaults`)."""
+    options = SequenceOptions(type=row["seq_type"], start=row["seq_start"], increment=row["seq_increment"],
+                              min_value=row["seq_min"], max_value=row["seq_max"], cache=row["seq_cache"],
+                              cycle=bool(row["seq_cycle"]))
+    return without_defaults(options, default_type)
 
 
 def _column(row: dict[str, Any]) -> Column:
@@ -275,5 +253,7 @@ class ModelBuilder:
                             key=lambda e: e.name)
         unmanaged = sorted((Unmanaged(kind=r["kind"], schema=r["schema_name"], name=r["object_name"])
                             for r in rows["unmanaged"]), key=lambda u: (u.kind, u.schema, u.name))
+        schemas = sorted(r["schema_name"] for r in rows["schemas"] if r["schema_name"] != "public")
         return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
-                      sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged))
+                      sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged),
+                      schemas=tuple(schemas))

@@ -88,10 +88,9 @@ class _CatalogRead:
         self._thread.start()
 
     def _run(self) -> None:
-        # The caller imported schemac.catalog.reader and schemac.catalog.history (psycopg, no sqlglot) before
+        # The caller imported schemac.catalog.reader (psycopg, no sqlglot; it imports the history reader) before
         # starting us, and we import nothing else: no two threads ever import the same module at once.
         from schemac.catalog.connection import connect, database_label
-        from schemac.catalog.history import read_history
         from schemac.catalog.reader import read_catalog
 
         url, connect_timeout, statement_timeout_ms, lock_timeout_ms = self._args
@@ -103,9 +102,9 @@ class _CatalogRead:
                     return
                 assert self._namespaces is not None
                 result = read_catalog(conn, self._namespaces, statement_timeout_ms, lock_timeout_ms,
-                                      on_rows=lambda name, rows: self._rows.put((name, rows)))
-                history = read_history(conn) if self.with_history else None
-            self._outcome = (label, result, history)
+                                      on_rows=lambda name, rows: self._rows.put((name, rows)),
+                                      history=self.with_history)
+            self._outcome = (label, result, result.history)
         except BaseException as e:  # re-raised in the caller's thread by result()
             self._error = e
         finally:
@@ -225,7 +224,7 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
     # CPU of a 1,000-table diff), except around the YAML loader and the differ: they parse SQL, and
     # sqlglot trees are cyclic garbage that must be collected.
     with _GCPause() as gc_pause:
-        from schemac.catalog import history as _history  # noqa: F401  (psycopg) before the worker starts, see _CatalogRead
+        from schemac.catalog import reader as _reader  # noqa: F401  (psycopg) before the worker starts, see _CatalogRead
         from schemac.catalog.rows import ModelBuilder
 
         with _quick_handoff():

@@ -9,7 +9,8 @@ from typing import Optional
 import psycopg
 
 from schemac.catalog.connection import connect, database_label
-from schemac.catalog.reader import introspect, sql_text
+from schemac.catalog.queries import sql_text
+from schemac.catalog.reader import introspect
 from schemac.commands.diff import IGNORED_TABLES
 from schemac.errors import SchemacError
 from schemac.model import Schema
@@ -40,6 +41,9 @@ def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (),
         label = database_label(conn)
         namespaces = schemas or _namespaces(conn) or ("public",)
         result = introspect(conn, namespaces, statement_timeout_ms, lock_timeout_ms)
+    unknown = sorted(set(schemas) - set(result.schema.schemas) - {"public"})
+    if unknown:
+        raise SchemacError(f"{label} has no schema {', '.join(unknown)} (--schema names a namespace of the database)")
     model = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in IGNORED_TABLES),
                     schemas=tuple(n for n in namespaces if n != "public"))
     header = (f"# schema.yaml written by `schemac inspect` from {label} "

@@ -102,6 +102,8 @@ def diff_table(cur: Table, des: Table) -> list[Change]:
         old = cur_cols.get(name)
         if old is None:
             ch("add_column", name, None, col)
+            if col.comment:
+                ch("set_column_comment", name, None, col, "comment of a new column")
             continue
         retyped = old.type != col.type or old.collation != col.collation
         if retyped:
@@ -121,7 +123,8 @@ def diff_table(cur: Table, des: Table) -> list[Change]:
         if (old.comment or None) != (col.comment or None):
             ch("set_column_comment", name, old, col)
         if old.identity != col.identity:
-            ch("alter_identity", name, old, col)
+            # Dropping an identity runs before DROP NOT NULL (Postgres refuses that on an identity column).
+            ch("drop_identity" if col.identity is None else "alter_identity", name, old, col)
         if not same_expression(old.generated, col.generated) or old.virtual != col.virtual:
             ch("alter_generated", name, old, col)
     for name, col in cur_cols.items():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Optional
 
 from sqlglot import exp
@@ -10,7 +10,7 @@ from sqlglot import exp
 from schemac.compare.changes import Change
 from schemac.compare.normalize import same_expression
 from schemac.errors import SchemacError
-from schemac.model import Check, Column, Domain, Table
+from schemac.model import Check, Column, Domain, SequenceOptions, Table
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import constraint_name, ident, qualified, quote_ident
@@ -143,7 +143,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if k == "set_constraint_comment":
         name = constraint_name(t, change.new)  # type: ignore[arg-type]
         return [ddl.comment_on_constraint(t, name, change.new.comment)]  # type: ignore
-    if k == "alter_identity":
+    if k in ("alter_identity", "drop_identity"):
         return _alter_identity(t, change.old, change.new)  # type: ignore[arg-type]
     if k == "alter_generated":
         # Before PostgreSQL 17 a generation expression cannot change in place; its values are derived
@@ -157,7 +157,8 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if k == "drop_index":
         return [exp.Drop(tables=[_index_ref(t, change.name)], kind="INDEX", exists=True)]  # type: ignore[arg-type]
     if k == "add_column":
-        return [_alter(t, ddl.column_def(change.new))]  # type: ignore[arg-type]
+        cache = ddl.identity_cache(t, change.new)  # type: ignore[arg-type]
+        return [_alter(t, ddl.column_def(change.new))] + ([cache] if cache else [])  # type: ignore[arg-type]
     if k == "drop_column":
         return [_alter(t, exp.Drop(tables=[exp.Column(this=ident(change.name))], kind="COLUMN"))]  # type: ignore
     col: Column = change.new  # type: ignore[assignment]
@@ -189,26 +190,43 @@ def statements_for(change: Change) -> list[exp.Expression]:
 
 def _alter_identity(t: Table, old: Column, new: Column) -> list[exp.Expression]:
     table, col = qualified(t.schema, t.name), quote_ident(new.name)
-    out: list[exp.Expression] = []
-    if old.identity is not None and (new.identity is None or old.identity.always != new.identity.always):
-        out.append(ddl.command("ALTER", "TABLE", table, "ALTER COLUMN", col, "DROP IDENTITY IF EXISTS"))
-        old = replace(old, identity=None)
+
+    def alter(*parts: str) -> exp.Command:
+        return ddl.command("ALTER", "TABLE", table, "ALTER COLUMN", col, *parts)
+
     if new.identity is None:
-        return out
-    clause = ddl.identity_constraint(new.identity).sql(dialect=RENDER)
+        return [alter("DROP IDENTITY IF EXISTS")]
     if old.identity is None:
-        out.append(ddl.command("ALTER", "TABLE", table, "ALTER COLUMN", col, "ADD", clause))
-    else:
-        # Same kind, other options: SET them (RESTART is never implied).
-        o = new.identity.options
-        sets = [f"SET {k} {v}" for k, v in (("START WITH", o.start), ("INCREMENT BY", o.increment),
-                                              ("MINVALUE", o.min_value), ("MAXVALUE", o.max_value)) if v is not None]
-        sets.append("SET CYCLE" if o.cycle else "SET NO CYCLE")
-        out.append(ddl.command("ALTER", "TABLE", table, "ALTER COLUMN", col, *sets))
-    cache = ddl.identity_cache(t, new)
-    if cache is not None:
-        out.append(cache)
-    return out
+        cache = ddl.identity_cache(t, new)
+        return [alter("ADD", ddl.identity_constraint(new.identity).sql(dialect=RENDER))] + ([cache] if cache else [])
+    # Both are identities: change the sequence in place. DROP + ADD IDENTITY would make a new sequence
+    # that starts over, and the next insert into a table with rows would collide with an existing id.
+    sets = _identity_sets(old.identity.options, new.identity.options)
+    if old.identity.always != new.identity.always:
+        sets.insert(0, "SET GENERATED " + ("ALWAYS" if new.identity.always else "BY DEFAULT"))
+    return [alter(*sets)] if sets else []
+
+
+def _identity_sets(old: SequenceOptions, new: SequenceOptions) -> list[str]:
+    """SET clauses that turn the options `old` into `new` (None: Postgres's default); RESTART is never
+    implied, so the next value stays where the rows have taken it."""
+    sets = []
+    if new.increment != old.increment:
+        sets.append(f"SET INCREMENT BY {new.increment if new.increment is not None else 1}")
+    for key, word in (("min_value", "MINVALUE"), ("max_value", "MAXVALUE")):
+        value = getattr(new, key)
+        if value != getattr(old, key):
+            sets.append(f"SET {word} {value}" if value is not None else f"SET NO {word}")
+    if new.start != old.start:
+        ascending = (new.increment or 1) > 0
+        default = (new.min_value if new.min_value is not None else 1) if ascending else \
+            (new.max_value if new.max_value is not None else -1)
+        sets.append(f"SET START WITH {new.start if new.start is not None else default}")
+    if new.cache != old.cache:
+        sets.append(f"SET CACHE {new.cache if new.cache is not None else 1}")
+    if new.cycle != old.cycle:
+        sets.append("SET CYCLE" if new.cycle else "SET NO CYCLE")
+    return sets
 
 
 def plan(changes: list[Change]) -> list[exp.Expression]:

@@ -171,8 +171,8 @@ def _difference(c: Change) -> Optional[Difference]:
         e, a = getattr(exp_, "comment", None), getattr(act, "comment", None)
         return Difference("comment_changed", kind_of, c.schema, c.table, name, e, a,
                           f"{kind_of} {name}: comment is {_q(a)}, expected {_q(e)}", file, line)
-    if k in ("alter_identity", "alter_generated"):
-        attr = "identity" if k == "alter_identity" else "generated"
+    if k in ("alter_identity", "drop_identity", "alter_generated"):
+        attr = "generated" if k == "alter_generated" else "identity"
         e, a = describe(getattr(exp_, attr)), describe(getattr(act, attr))
         return Difference(f"column_{attr}_changed", "column", c.schema, c.table, name, e, a,
                           f"column {name}: {attr} is {a or 'none'}, expected {e or 'none'}", file, line)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from schemac.model import Column, Identity
 from schemac.pg.expressions import referenced_columns
 from schemac.pg.types import TypeSyntaxError, canonical_type
+from schemac.pg.sequences import without_defaults
 from schemac.schemafile.fields import SEQUENCE_OPTION_KEYS, FieldReader
 
 COLUMN_KEYS = {"type": True, "renamed_from": False, "identity": False, "generated": False, "check": False, "nullable": False, "default": False, "primary_key": False, "unique": False,
@@ -48,6 +51,8 @@ class ColumnReader(FieldReader):
         comment = self.w.string(fields["comment"][1], f"comment of {what}") if "comment" in fields else None
         renamed_from = self.renamed_from(fields, what, name)
         identity = self.identity(fields["identity"][1], what) if "identity" in fields else None
+        if identity is not None:  # options spelled as Postgres's defaults read as the catalog gives them
+            identity = replace(identity, options=without_defaults(identity.options, type_))
         generated, virtual = None, False
         if "generated" in fields:
             g_node = fields["generated"][1]

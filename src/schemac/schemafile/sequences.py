@@ -5,6 +5,7 @@ from __future__ import annotations
 from yaml.nodes import Node, ScalarNode
 
 from schemac.model import Sequence, Table
+from schemac.pg.sequences import without_defaults
 from schemac.schemafile.fields import SEQUENCE_OPTION_KEYS, FieldReader
 from schemac.schemafile.strict import NULL as NULL_TAG
 
@@ -31,6 +32,6 @@ class SequenceReader(FieldReader):
                 if table is None or table.column(col) is None:
                     raise self.fail(f["owned_by"][1], f"owned_by of {what} must be table.column of a declared table "
                                                       f"in schema {schema}, not {owned_by!r}")
-            out.append(Sequence(name, schema, self.sequence_options(f, what), owned_by,
+            out.append(Sequence(name, schema, without_defaults(self.sequence_options(f, what), "bigint"), owned_by,
                                 self.opt_string(f, "comment", what), self.w.src(key)))
         return out
