@@ -135,6 +135,8 @@ def renamed(fp: dict[str, list[tuple]], names: dict[str, str]) -> dict[str, list
     """The fingerprint with each name in `names` read as its new name, wherever it stands (a value or a
     word of a definition): for objects that keep the name Postgres gave them when their table was
     renamed (ALTER TABLE orders RENAME TO purchases keeps the index orders_pkey)."""
+    if not names:
+        return fp
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
 
     def fix(v):

@@ -78,6 +78,21 @@ def fresh_database(label: str):
         srv.drop_database(url)
 
 
+def each_case_on_one_major(cases: list) -> list:
+    """Parameters (major, *case) for a table of cases: the default run takes each case on one major, in
+    turn, so every major sees a third of them; `-m slow` takes every case on every major. `cases` are
+    pytest.param(...) with ids. The test asks for the `major_db` fixture, parametrized indirectly."""
+    return [pytest.param(major, *c.values, id=f"{major}-{c.id}",
+                         marks=tuple(c.marks) + (() if major == MAJORS[n % len(MAJORS)] else (pytest.mark.slow,)))
+            for n, c in enumerate(cases) for major in MAJORS]
+
+
+@pytest.fixture
+def major_db(request):
+    """A fresh database on the major the test's parameter names (see each_case_on_one_major)."""
+    yield from fresh_database(request.param)
+
+
 @pytest.fixture
 def db_url():
     yield from fresh_database("pg18")

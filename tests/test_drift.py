@@ -126,15 +126,16 @@ def test_failed_concurrent_index_build_is_reported_invalid(any_db_url, schemac, 
         ("index_invalid", "public.accounts.accounts_email", "VALID", "INVALID", 7)
     assert "is INVALID" in item["message"]
     assert r.stderr == "DROP INDEX IF EXISTS accounts_email;\n\nCREATE UNIQUE INDEX IF NOT EXISTS accounts_email ON accounts(email);\n"
-    # the SQL removes the drift once the duplicate that broke the build is gone
-    with psycopg.connect(any_db_url, autocommit=True) as conn:
-        conn.execute("DELETE FROM accounts WHERE id = 2")
-        conn.execute(r.stderr)
-    assert schemac("diff", "--database-url", any_db_url, cwd=tmp_path).returncode == 0
+    fix = r.stderr
     # inspect writes it as declared, and says it is INVALID
     r = schemac("inspect", "--database-url", any_db_url, cwd=tmp_path)
     assert r.returncode == 0 and "accounts_email: {columns: [email], unique: true}" in r.stdout, r.stdout
     assert "note: index public.accounts_email is INVALID in the database" in r.stderr
+    # the SQL removes the drift once the duplicate that broke the build is gone
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("DELETE FROM accounts WHERE id = 2")
+        conn.execute(fix)
+    assert schemac("diff", "--database-url", any_db_url, cwd=tmp_path).returncode == 0
 
 
 def test_sql_option_prints_the_fix_without_running_it(db_url, schemac):

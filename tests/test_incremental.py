@@ -1,4 +1,9 @@
-"""Incremental migrations: schema.yaml edits become ALTERs that keep the rows and leave no drift."""
+"""Incremental migrations: schema.yaml edits become ALTERs that keep the rows and leave no drift.
+
+Each case runs over rows and is judged three ways: schemac's own `diff`, the tests' catalog oracle
+(tests/catalog_oracle.py: the catalog equals the new schema.yaml built from scratch) and a checksum
+of every kept column's values. The default run takes each case on one major in turn; `-m slow`, on all.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import os
 import psycopg
 import pytest
 from catalog_oracle import fingerprint, fingerprint_difference, renamed, sibling_database, values
+from conftest import each_case_on_one_major
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -140,17 +146,18 @@ def _built_from_scratch(url: str, schema_text: str, tmp_path) -> dict:
         return fingerprint(other)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-def test_change_applies_over_rows_without_drift(any_db_url, tmp_path, case):
+@pytest.mark.parametrize("major_db,case", each_case_on_one_major([pytest.param(c, id=c[0]) for c in CASES]),
+                         indirect=["major_db"])
+def test_change_applies_over_rows_without_drift(major_db, tmp_path, case):
     case_id, change, destructive = case
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text(BASE)
     assert generate(str(schema), out).status == "written"
-    _apply(any_db_url, out)
-    with psycopg.connect(any_db_url, autocommit=True) as conn:
+    _apply(major_db, out)
+    with psycopg.connect(major_db, autocommit=True) as conn:
         for stmt in ROWS:
             conn.execute(stmt)
-    before = values(any_db_url, RENAMED.get(case_id))
+    before = values(major_db, RENAMED.get(case_id))
     schema.write_text(change(BASE))
     if destructive:
         refused = generate(str(schema), out)
@@ -160,14 +167,14 @@ def test_change_applies_over_rows_without_drift(any_db_url, tmp_path, case):
     else:
         result = generate(str(schema), out)
     assert result.status == "written", result.message
-    _apply(any_db_url, out)
-    drift = check_drift(str(schema), any_db_url)
+    _apply(major_db, out)
+    drift = check_drift(str(schema), major_db)
     assert drift.differences == (), drift.render("text") + result.sql
     # The oracle: the same catalog as the new schema.yaml built from scratch, and every kept column's values.
-    expected = _built_from_scratch(any_db_url, change(BASE), tmp_path)
-    actual = renamed(fingerprint(any_db_url), KEPT_NAMES.get(case_id, {}))
+    expected = _built_from_scratch(major_db, change(BASE), tmp_path)
+    actual = renamed(fingerprint(major_db), KEPT_NAMES.get(case_id, {}))
     assert actual == expected, fingerprint_difference(actual, expected) + "\n" + result.sql
-    after = values(any_db_url)
+    after = values(major_db)
     kept = {k: v for k, v in before.items() if k not in GONE.get(case_id, set())}
     assert {k: after.get(k) for k in kept} == kept, result.sql
     assert generate(str(schema), out).status == "unchanged"

@@ -19,7 +19,7 @@ import psycopg
 import pytest
 
 from catalog_oracle import fingerprint, fingerprint_difference, sibling_database, values
-from conftest import MAJORS, fresh_database
+from conftest import each_case_on_one_major
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.migrations.apply import apply_files
@@ -211,20 +211,8 @@ def _migrate(url: str, out: str) -> None:
         apply_files(conn, Layout(out).migrations())
 
 
-# The default run takes each case on one major, in turn (every major sees a third of the cases); the
-# slow run (-m slow) takes every case on every major.
-PARAMS = [pytest.param(major, *c.values, id=f"{major}-{c.id}", marks=() if major == MAJORS[n % len(MAJORS)]
-                       else (pytest.mark.slow,))
-          for n, c in enumerate(CASES) for major in MAJORS]
-
-
-@pytest.fixture
-def major_db(request):
-    """A fresh database on the major the case's parameter names (skipped where that server is missing)."""
-    yield from fresh_database(request.param)
-
-
-@pytest.mark.parametrize("major_db,change,destructive,after,gone,renamed", PARAMS, indirect=["major_db"])
+@pytest.mark.parametrize("major_db,change,destructive,after,gone,renamed", each_case_on_one_major(CASES),
+                         indirect=["major_db"])
 def test_object_change_applies_over_rows(major_db, tmp_path, change, destructive, after, gone, renamed):
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text(BASE, encoding="utf-8")

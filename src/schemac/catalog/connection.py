@@ -63,9 +63,17 @@ def passwords(url: Optional[str]) -> set[str]:
     return {p for p in found if p}
 
 
+_QUOTED = re.compile(r'"([^"]*)"')
+
+
 def _one_line(message: str, secrets: Iterable[str] = ()) -> str:
     """Driver messages span lines (one per host tried, plus hints): fold them, minus any password."""
     text = " ".join(line.strip() for line in message.splitlines() if line.strip())
+    secrets = [s for s in secrets if s]
+    # libpq quotes the piece of a URL it could not parse ('unexpected spaces found in "s3cr3t p"'): a
+    # quoted piece of a password goes whole, even its one-letter ends that no piece-wise scrub catches.
+    text = _QUOTED.sub(lambda m: '"***"' if m.group(1).strip() and any(m.group(1) in s for s in secrets)
+                       else m.group(0), text)
     for secret in sorted(secrets, key=len, reverse=True):
         text = text.replace(secret, "***")
     return text or "unknown error"

@@ -143,6 +143,11 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         recovered = _recover_interrupted(layout, state, desired, digest)
         if recovered is not None:
             return recovered
+    if state is not None and state.migration not in {m.filename for m in layout.migrations()}:
+        # Planning from this record would build on a migration no database can have run.
+        raise SchemacError(f"{layout.state_path} records the schema as of migration {state.migration}, which is "
+                           f"not in {layout.migrations_dir}: restore that file (migrations are never deleted), or "
+                           f"restore {layout.state_path} as it was before it was written")
     current = state.schema if state else Schema()
     notices = tuple(ignored_renames(current, desired))
     changes = diff(current, desired)

@@ -1,0 +1,66 @@
+"""`schemac diff` flags end to end through the real CLI on a real server: `--format sarif` (validated
+against the SARIF 2.1.0 schema) and `--strict` (objects schemac does not manage count as drift)."""
+
+from __future__ import annotations
+
+import json
+
+import psycopg
+from test_sarif import _valid
+
+SCHEMA = """\
+tables:
+  orders:
+    columns:
+      id: {type: bigint, primary_key: true}
+      total: {type: "numeric(10,2)", nullable: false}
+    indexes:
+      orders_total: {columns: [total]}
+"""
+
+
+def _migrated(schemac, tmp_path, url: str) -> None:
+    (tmp_path / "schema.yaml").write_text(SCHEMA, encoding="utf-8")
+    assert schemac("generate").returncode == 0
+    with psycopg.connect(url, autocommit=True) as conn:
+        for path in sorted((tmp_path / "generated" / "migrations").iterdir()):
+            conn.execute(path.read_text(encoding="utf-8"))
+
+
+def test_sarif_format_through_the_cli(schemac, tmp_path, db_url):
+    _migrated(schemac, tmp_path, db_url)
+    r = schemac("diff", "--database-url", db_url, "--format", "sarif")
+    assert r.returncode == 0, r.stdout + r.stderr
+    log = _valid(r.stdout)
+    assert log["runs"][0]["results"] == []
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("DROP INDEX orders_total")
+        conn.execute("ALTER TABLE orders ALTER COLUMN total DROP NOT NULL")
+    r = schemac("diff", "--database-url", db_url, "--format", "sarif")
+    assert r.returncode == 1, r.stdout + r.stderr
+    log = _valid(r.stdout)
+    results = log["runs"][0]["results"]
+    rules = {rule["id"] for rule in log["runs"][0]["tool"]["driver"]["rules"]}
+    found = {(res["ruleId"], res["locations"][0]["physicalLocation"]["region"]["startLine"]) for res in results}
+    assert found == {("missing_index", 7), ("column_nullability_changed", 5)}, results
+    assert rules == {"missing_index", "column_nullability_changed"}
+    assert all(res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "schema.yaml" for res in results)
+
+
+def test_strict_counts_unmanaged_objects_as_drift(schemac, tmp_path, db_url):
+    _migrated(schemac, tmp_path, db_url)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE VIEW big_orders AS SELECT id FROM orders WHERE total > 100")
+    r = schemac("diff", "--database-url", db_url)
+    assert r.returncode == 0 and "Not managed by schemac (1): 1 view: public.big_orders" in r.stdout, r.stdout
+    r = schemac("diff", "--database-url", db_url, "--strict", "--format", "json")
+    assert r.returncode == 1, r.stdout + r.stderr
+    doc = json.loads(r.stdout)
+    assert [(d["kind"], d["object"]["path"]) for d in doc["differences"]] == \
+        [("unmanaged_object", "public.big_orders")]
+    for fmt in ("text", "github", "sarif"):
+        strict = schemac("diff", "--database-url", db_url, "--strict", "--format", fmt)
+        assert strict.returncode == 1 and "big_orders" in strict.stdout, (fmt, strict.stdout)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("DROP VIEW big_orders")
+    assert schemac("diff", "--database-url", db_url, "--strict").returncode == 0
