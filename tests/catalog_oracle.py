@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import re
-import uuid
 from typing import Iterator, Optional
 
 import psycopg
+from pgharness import create_database, drop_database
 from psycopg import conninfo, sql
 
 # The user's schemas: not the system's, not temporary, not an extension's own.
@@ -197,13 +197,9 @@ def values(url: str, renamed: Optional[dict[tuple[str, str], tuple[str, str]]] =
 @contextlib.contextmanager
 def sibling_database(url: str) -> Iterator[str]:
     """A new empty database on the server `url` points at, dropped afterwards."""
-    params = conninfo.conninfo_to_dict(url)
-    name = f"schemac_oracle_{uuid.uuid4().hex[:12]}"
-    admin = conninfo.make_conninfo(url, dbname="postgres") if params.get("dbname") else url
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
+    admin = conninfo.make_conninfo(url, dbname="postgres")
+    other = create_database(admin, "schemac_oracle")
     try:
-        yield conninfo.make_conninfo(url, dbname=name)
+        yield other
     finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        drop_database(admin, other)

@@ -33,15 +33,24 @@ class Server:
         return psycopg.connect(self.url, autocommit=True)
 
     def create_database(self) -> str:
-        name = f"schemac_test_{uuid.uuid4().hex[:12]}"
-        with self.admin() as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
-        return conninfo.make_conninfo(self.url, dbname=name)
+        return create_database(self.url)
 
     def drop_database(self, url: str) -> None:
-        name = conninfo.conninfo_to_dict(url)["dbname"]
-        with self.admin() as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        drop_database(self.url, url)
+
+
+def create_database(admin_url: str, prefix: str = "schemac_test") -> str:
+    """A new empty database on the server of `admin_url`; its URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
+    return conninfo.make_conninfo(admin_url, dbname=name)
+
+
+def drop_database(admin_url: str, url: str) -> None:
+    name = conninfo.conninfo_to_dict(url)["dbname"]
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def _python_server(module: str, label: str) -> Optional[Server]:

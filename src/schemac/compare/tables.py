@@ -95,15 +95,19 @@ def diff_table(cur: Table, des: Table) -> list[Change]:
            cause: Optional[str] = None) -> None:
         changes.append(Change(kind, des.schema, des.name, name, old, new, des, cause))
 
+    def added(kind: str, name: Optional[str], obj, comment_kind: str) -> None:
+        """A new column, constraint or index; its comment, which the ADD cannot carry, follows."""
+        ch(kind, name, None, obj)
+        if obj.comment:
+            ch(comment_kind, name, None, obj, "comment of a new object")
+
     cur = _apply_column_renames(cur, des, ch)
     cur_cols = {c.name: c for c in cur.columns}
     des_cols = {c.name: c for c in des.columns}
     for name, col in des_cols.items():
         old = cur_cols.get(name)
         if old is None:
-            ch("add_column", name, None, col)
-            if col.comment:
-                ch("set_column_comment", name, None, col, "comment of a new column")
+            added("add_column", name, col, "set_column_comment")
             continue
         retyped = old.type != col.type or old.collation != col.collation
         if retyped:
@@ -142,9 +146,7 @@ def diff_table(cur: Table, des: Table) -> list[Change]:
         fk = isinstance(new_c if new_c is not None else old_c, ForeignKey)
         add = "add_foreign_key" if fk else "add_constraint"
         if old_c is None:
-            ch(add, new_c.name, None, new_c)  # type: ignore[union-attr]
-            if new_c.comment:  # type: ignore[union-attr]
-                ch("set_constraint_comment", new_c.name, None, new_c, "comment of a new constraint")  # type: ignore
+            added(add, new_c.name, new_c, "set_constraint_comment")  # type: ignore[union-attr]
         elif new_c is None:
             ch("drop_foreign_key" if isinstance(old_c, ForeignKey) else "drop_constraint", old_c.name, old_c, None)
         elif not _same_constraint(old_c, new_c) or type(old_c) is not type(new_c):
@@ -169,9 +171,7 @@ def diff_table(cur: Table, des: Table) -> list[Change]:
     for name, idx in des_idx.items():
         old_i = cur_idx.get(name)
         if old_i is None:
-            ch("add_index", name, None, idx)
-            if idx.comment:
-                ch("set_index_comment", name, None, idx, "comment of a new index")
+            added("add_index", name, idx, "set_index_comment")
         elif index_signature(old_i) != index_signature(idx) or not old_i.valid:  # an invalid one is rebuilt
             ch("drop_index", name, old_i, idx)
             ch("add_index", name, old_i, idx)
