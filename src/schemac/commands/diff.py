@@ -104,7 +104,7 @@ class _CatalogRead:
                 result = read_catalog(conn, self._namespaces, statement_timeout_ms, lock_timeout_ms,
                                       on_rows=lambda name, rows: self._rows.put((name, rows)),
                                       history=self.with_history)
-            self._outcome = (label, result, result.history)
+            self._outcome = (label, result)
         except BaseException as e:  # re-raised in the caller's thread by result()
             self._error = e
         finally:
@@ -121,7 +121,7 @@ class _CatalogRead:
         self._go.set()
 
     def result(self, namespaces: tuple[str, ...], on_rows: Callable[[str, list], None]) -> Any:
-        """(label, CatalogRows, history rows); on_rows(name, rows) is called here, in the caller's
+        """(label, CatalogRows); on_rows(name, rows) is called here, in the caller's
         thread, for each query's rows as the worker gets them."""
         self.start(namespaces)
         if self._namespaces == namespaces:
@@ -248,7 +248,7 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
             from schemac.report.describe import differences
 
             builder = ModelBuilder()
-            label, rows, history_rows = catalog.result(desired.namespaces, builder.add)
+            label, rows = catalog.result(desired.namespaces, builder.add)
             result = builder.result(rows)
     # sqlx's bookkeeping table is not part of anyone's schema.
     actual = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in IGNORED_TABLES))
@@ -259,11 +259,11 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
 
         sql = render_sql(plan(changes))
     found = differences(changes)
-    if history_rows is not None:
+    if rows.history is not None:
         from schemac.migrations.layout import Layout
         from schemac.report.history import history_differences
 
-        found += history_differences(history_rows, Layout(out_dir))  # type: ignore[arg-type]
+        found += history_differences(rows.history, Layout(out_dir))  # type: ignore[arg-type]
     unmanaged = tuple(result.schema.unmanaged)
     if strict:
         from schemac.report.describe import unmanaged_differences
