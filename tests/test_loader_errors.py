@@ -70,7 +70,7 @@ CASES = [
     ("merge-key", "base: &b {type: text}\ntables:\n  t:\n    columns:\n      a: {<<: *b}\n", 1, "unknown key 'base'"),
     ("merge-key-inside", "tables:\n  t:\n    columns:\n      a: {<<: {type: text}}\n", 4, "merge keys"),
     ("tables-not-mapping", "tables: [a, b]\n", 1, "must be a mapping"),
-    ("no-columns", "tables:\n  t:\n    columns: {}\n", 3, "has no columns"),
+    ("no-columns-key", "tables:\n  t:\n    comment: x\n", 3, "needs the key 'columns'"),
     ("deep-nesting", "tables: " + "[" * 5000 + "]" * 5000 + "\n", 1, "nesting deeper than"),
     ("deep-block-nesting", "tables:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 100)), 65,
      "nesting deeper than"),

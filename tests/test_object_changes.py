@@ -133,6 +133,8 @@ CASES = [
     case("sequence-added", lambda s: edit(s, "sequences:\n", "sequences:\n  batch_seq: {increment: 2}\n")),
     case("sequence-dropped", lambda s: edit(s, "  spare_seq: {schema: audit}\n", "")),
     case("sequence-owner-dropped", lambda s: edit(s, "{type: integer, owned_by: people.id}", "{type: integer}")),
+    case("sequence-type-to-bigint", lambda s: edit(s, "{type: integer, owned_by: people.id}", "{owned_by: people.id}"),
+         after=["INSERT INTO people (nickname) VALUES ('next')"]),
     # identities, over rows: the next insert must not collide with an existing id
     case("identity-always-to-by-default", lambda s: edit(s, "id: {type: bigint, identity: always",
                                                          "id: {type: bigint, identity: by_default"),
@@ -203,6 +205,8 @@ CASES = [
                                                  "{name: nickname, order: desc, nulls: last}")),
     # schemas
     case("schema-added", lambda s: edit(s, "schemas: [audit]", "schemas: [audit, archive]")),
+    # a table with no columns: Postgres allows it, inspect writes it
+    case("table-without-columns", lambda s: s + "  placeholder:\n    columns: {}\n    comment: columns come later\n"),
 ]
 
 

@@ -43,9 +43,6 @@ NEEDS = {
     # Measured failing today; each is a class of the exact-plans issue (#12):
     "constraints": "a UNIQUE on the primary key's columns, which generate refuses (class 7)",
     "enumdefaults": "a column moved from one enum to another needs USING c::text::e2 (class 3)",
-    "generated": "a table with zero columns, which generate refuses (class 7)",
-    "generated_added": "a table with zero columns, which generate refuses (class 7)",
-    "seq": "a table with zero columns, which generate refuses (class 7)",
     "partitioning": "a table's partitioning changed in place, which generate refuses (class 2)",
     "excludeschema": "a schema the new SQL drops: schemac never drops a schema (class 8)",
 }

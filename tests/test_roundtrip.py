@@ -131,3 +131,21 @@ def test_virtual_generated_columns_on_postgres_18(any_db_url, tmp_path, schemac)
         apply_files(conn, Layout(out).migrations())
         assert conn.execute("SELECT gross FROM prices").fetchone()[0] == 12
     assert check_drift(str(schema), any_db_url).differences == ()
+
+
+def test_a_table_without_columns_round_trips(db_url, tmp_path, schemac):
+    """CREATE TABLE t () is valid Postgres: inspect writes `columns: {}`, and generate compiles it back."""
+    from catalog_oracle import fingerprint, sibling_database
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE bare (); CREATE TABLE other (id integer)")
+    r = schemac("inspect", "--database-url", db_url, "--output", "schema.yaml", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "  bare:\n    columns: {}\n" in (tmp_path / "schema.yaml").read_text()
+    r = schemac("generate", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    with sibling_database(db_url) as rebuilt:
+        with psycopg.connect(rebuilt, autocommit=True) as conn:
+            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        assert schemac("diff", "--database-url", rebuilt, cwd=tmp_path).returncode == 0
+        assert fingerprint(rebuilt) == fingerprint(db_url)

@@ -279,7 +279,7 @@ def create_sequence(seq: Sequence) -> exp.Create:
 def alter_sequence(seq: Sequence) -> exp.Command:
     """ALTER SEQUENCE to exactly these options: unset ones go back to Postgres's defaults."""
     o = seq.options
-    parts = [f"AS {build_type(o.type).sql(dialect=RENDER)}" if o.type else "",
+    parts = [f"AS {build_type(o.type or 'bigint').sql(dialect=RENDER)}",  # the type too: bigint when unset
              f"INCREMENT BY {int(o.increment if o.increment is not None else 1)}",
              f"MINVALUE {int(o.min_value)}" if o.min_value is not None else "NO MINVALUE",
              f"MAXVALUE {int(o.max_value)}" if o.max_value is not None else "NO MAXVALUE",

@@ -293,7 +293,7 @@ def render_sql(statements: list[exp.Expression]) -> str:
         if isinstance(s, exp.Create) and s.args.get("kind") == "TABLE" and isinstance(s.this, exp.Schema):
             head, tail = _around_columns(s)
             items = ",\n  ".join(item.sql(dialect=RENDER) for item in s.this.expressions)
-            parts.append(f"{head} (\n  {items}\n){tail};")
+            parts.append(f"{head} (\n  {items}\n){tail};" if items else f"{head} (){tail};")
         else:
             parts.append(s.sql(dialect=RENDER) + ";")
     return "\n\n".join(parts) + ("\n" if parts else "")

@@ -58,8 +58,6 @@ class TableReader(FieldReader):
                         raise self.fail(at, f"the check of column '{column.name}' refers to column '{col}'; "
                                             "put checks over several columns under the table's checks:")
                 column_checks.append(Check(make_object_name(name, column.name, "check"), expr, self.w.src(at)))
-        if not columns and partition_of is None:
-            raise self.fail(f["columns"][1], f"{what} has no columns")
         if len(columns) > MAX_TABLE_COLUMNS:
             raise self.fail(f["columns"][1], f"{what} has {len(columns)} columns; PostgreSQL allows at most "
                                              f"{MAX_TABLE_COLUMNS}")
