@@ -29,6 +29,7 @@ import copy
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -205,6 +206,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--json", help="write every mutant and its outcome here")
     args = ap.parse_args(argv)
     modules = args.module or DEFAULT_MODULES
+    # A stopped run (Ctrl-C, kill) still puts the module back and removes the server: `finally` runs.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     url, stop = _server()
     env = {**os.environ, "SCHEMAC_TEST_DATABASE_URL": url, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("CI", None)  # with one server, the other majors' cases skip instead of failing
