@@ -64,3 +64,27 @@ def test_strict_counts_unmanaged_objects_as_drift(schemac, tmp_path, db_url):
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute("DROP VIEW big_orders")
     assert schemac("diff", "--database-url", db_url, "--strict").returncode == 0
+
+
+def test_github_annotations_through_the_cli(schemac, tmp_path, db_url):
+    """Workflow commands GitHub parses: properties escaped (a ':' or ',' in the path would end them),
+    one ::error per difference at its line, the summary, and a notice for what is not managed."""
+    _migrated(schemac, tmp_path, db_url)
+    odd = tmp_path / "db:1,2"
+    odd.mkdir()
+    (odd / "schema.yaml").write_text(SCHEMA, encoding="utf-8")
+    schema = str(odd / "schema.yaml")
+    escaped = schema.replace(":", "%3A").replace(",", "%2C")
+    r = schemac("diff", "--database-url", db_url, "--schema", schema, "--format", "github")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout == f"::notice::schemac: database matches {schema}\n"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("DROP INDEX orders_total")
+        conn.execute("CREATE VIEW big_orders AS SELECT id FROM orders WHERE total > 100")
+    r = schemac("diff", "--database-url", db_url, "--schema", schema, "--format", "github")
+    assert r.returncode == 1, r.stdout + r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith(f"::error file={escaped},line=7,title=schemac drift%3A missing_index::"
+                               "public.orders.orders_total: "), lines
+    assert lines[1:] == [f"::error::schemac: 1 difference(s) between the database and {schema}",
+                         "::notice::schemac: Not managed by schemac (1): 1 view: public.big_orders"]
