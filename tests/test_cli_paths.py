@@ -88,3 +88,21 @@ def test_github_annotations_through_the_cli(schemac, tmp_path, db_url):
                                "public.orders.orders_total: "), lines
     assert lines[1:] == [f"::error::schemac: 1 difference(s) between the database and {schema}",
                          "::notice::schemac: Not managed by schemac (1): 1 view: public.big_orders"]
+
+
+def test_text_report_through_the_cli(schemac, tmp_path, db_url):
+    """For people: a header per table, one line per difference under it with its line, the verdict."""
+    _migrated(schemac, tmp_path, db_url)
+    r = schemac("diff", "--database-url", db_url)
+    assert r.returncode == 0 and r.stdout.splitlines()[-1].startswith("In sync: database ") \
+        and r.stdout.endswith(" matches schema.yaml.\n"), r.stdout
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("DROP INDEX orders_total")
+        conn.execute("ALTER TABLE orders ALTER COLUMN total DROP NOT NULL")
+    r = schemac("diff", "--database-url", db_url)
+    assert r.returncode == 1, r.stdout + r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "public.orders" and lines.count("public.orders") == 1, lines
+    assert len(lines) == 4 and all(line.startswith("  ✗ ") for line in lines[1:3]), lines
+    assert sorted(line.rsplit("[", 1)[1] for line in lines[1:3]) == ["schema.yaml:5]", "schema.yaml:7]"], lines
+    assert lines[3].startswith("Drift: 2 difference(s) in 1 table(s) between database ")
