@@ -106,3 +106,13 @@ def test_text_report_through_the_cli(schemac, tmp_path, db_url):
     assert len(lines) == 4 and all(line.startswith("  ✗ ") for line in lines[1:3]), lines
     assert sorted(line.rsplit("[", 1)[1] for line in lines[1:3]) == ["schema.yaml:5]", "schema.yaml:7]"], lines
     assert lines[3].startswith("Drift: 2 difference(s) in 1 table(s) between database ")
+
+
+def test_inspect_of_a_schema_the_database_lacks_is_an_error(schemac, tmp_path, db_url):
+    """`inspect --schema nosuch` used to write `schemas: [nosuch]` and exit 0: now exit 2, one line."""
+    r = schemac("inspect", "--database-url", db_url, "--schema", "public", "--schema", "nosuch")
+    assert r.returncode == 2 and r.stdout == "", r.stdout + r.stderr
+    (line,) = r.stderr.strip().splitlines()
+    assert line.startswith("schemac: error: database ") and line.endswith(
+        " has no schema nosuch (--schema names a namespace of the database)"), line
+    assert schemac("inspect", "--database-url", db_url, "--schema", "public").returncode == 0
