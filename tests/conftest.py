@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 
+import psycopg
 import pytest
 
 from pgharness import STARTERS, UNAVAILABLE, Server, external
@@ -85,6 +86,24 @@ def each_case_on_one_major(cases: list) -> list:
     return [pytest.param(major, *c.values, id=f"{major}-{c.id}",
                          marks=tuple(c.marks) + (() if major == MAJORS[n % len(MAJORS)] else (pytest.mark.slow,)))
             for n, c in enumerate(cases) for major in MAJORS]
+
+
+def built_from_scratch(url: str, schema_text: str, folder) -> dict:
+    """The oracle's fingerprint of `schema_text` built in an empty sibling database of `url` by one
+    migration (generated under `folder`): what a migrated database must equal."""
+    from catalog_oracle import fingerprint, sibling_database
+    from schemac.commands.generate import generate
+    from schemac.migrations.apply import apply_files
+    from schemac.migrations.layout import Layout
+
+    os.makedirs(folder)
+    with open(os.path.join(folder, "schema.yaml"), "w", encoding="utf-8") as f:
+        f.write(schema_text)
+    generate(os.path.join(folder, "schema.yaml"), os.path.join(folder, "generated"))
+    with sibling_database(url) as other:
+        with psycopg.connect(other, autocommit=True) as conn:
+            apply_files(conn, Layout(os.path.join(folder, "generated")).migrations())
+        return fingerprint(other)
 
 
 @pytest.fixture

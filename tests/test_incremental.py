@@ -11,8 +11,8 @@ import os
 
 import psycopg
 import pytest
-from catalog_oracle import fingerprint, fingerprint_difference, renamed, sibling_database, values
-from conftest import each_case_on_one_major
+from catalog_oracle import fingerprint, fingerprint_difference, renamed, values
+from conftest import built_from_scratch, each_case_on_one_major
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -135,17 +135,6 @@ RENAMED = {"rename-table": {("orders", c): ("purchases", c) for c in ("id", "cus
 KEPT_NAMES = {"rename-table": {"orders_pkey": "purchases_pkey"}}
 
 
-def _built_from_scratch(url: str, schema_text: str, tmp_path) -> dict:
-    """The oracle's fingerprint of the schema built in an empty sibling database by one migration."""
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    (scratch / "schema.yaml").write_text(schema_text)
-    generate(str(scratch / "schema.yaml"), str(scratch / "generated"))
-    with sibling_database(url) as other:
-        _apply(other, str(scratch / "generated"))
-        return fingerprint(other)
-
-
 @pytest.mark.parametrize("major_db,case", each_case_on_one_major([pytest.param(c, id=c[0]) for c in CASES]),
                          indirect=["major_db"])
 def test_change_applies_over_rows_without_drift(major_db, tmp_path, case):
@@ -171,7 +160,7 @@ def test_change_applies_over_rows_without_drift(major_db, tmp_path, case):
     drift = check_drift(str(schema), major_db)
     assert drift.differences == (), drift.render("text") + result.sql
     # The oracle: the same catalog as the new schema.yaml built from scratch, and every kept column's values.
-    expected = _built_from_scratch(major_db, change(BASE), tmp_path)
+    expected = built_from_scratch(major_db, change(BASE), tmp_path / "scratch")
     actual = renamed(fingerprint(major_db), KEPT_NAMES.get(case_id, {}))
     assert actual == expected, fingerprint_difference(actual, expected) + "\n" + result.sql
     after = values(major_db)

@@ -19,7 +19,7 @@ import psycopg
 import pytest
 
 from catalog_oracle import fingerprint, fingerprint_difference, sibling_database, values
-from conftest import each_case_on_one_major
+from conftest import built_from_scratch, each_case_on_one_major
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.migrations.apply import apply_files
@@ -236,13 +236,7 @@ def test_object_change_applies_over_rows(major_db, tmp_path, change, destructive
     drift = check_drift(str(schema), major_db)
     assert drift.differences == (), drift.render("text") + result.sql
     assert generate(str(schema), out).status == "unchanged"
-    scratch_out = tmp_path / "scratch"
-    scratch_out.mkdir()
-    (scratch_out / "schema.yaml").write_text(new, encoding="utf-8")
-    generate(str(scratch_out / "schema.yaml"), str(scratch_out / "generated"))
-    with sibling_database(major_db) as scratch:
-        _migrate(scratch, str(scratch_out / "generated"))
-        expected = fingerprint(scratch)
+    expected = built_from_scratch(major_db, new, tmp_path / "scratch")
     actual = fingerprint(major_db)
     assert actual == expected, fingerprint_difference(actual, expected) + "\n" + result.sql
     after_values = values(major_db)

@@ -15,7 +15,8 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from catalog_oracle import fingerprint, fingerprint_difference, sibling_database, without_key_names
+from catalog_oracle import fingerprint, fingerprint_difference, without_key_names
+from conftest import built_from_scratch
 
 from schemac.migrations.apply import apply_files
 from schemac.commands.diff import check_drift
@@ -128,15 +129,7 @@ def _check_a_to_b(server, a: dict, b: dict) -> None:
             assert drift.differences == (), f"A:\n{dump(a)}\nB:\n{dump(b)}\nSQL:\n{result.sql}\n" + drift.render("text")
             assert generate(path, out).status == "unchanged"
             # The oracle: the catalog equals B built from scratch, read with the tests' own SQL.
-            scratch = os.path.join(d, "scratch")
-            os.makedirs(scratch)
-            with open(os.path.join(scratch, "schema.yaml"), "w") as f:
-                f.write(dump(b))
-            generate(os.path.join(scratch, "schema.yaml"), os.path.join(scratch, "generated"))
-            with sibling_database(url) as other:
-                with psycopg.connect(other, autocommit=True) as conn:
-                    apply_files(conn, Layout(os.path.join(scratch, "generated")).migrations())
-                expected = without_key_names(fingerprint(other))
+            expected = without_key_names(built_from_scratch(url, dump(b), os.path.join(d, "scratch")))
             actual = without_key_names(fingerprint(url))
             assert actual == expected, f"A:\n{dump(a)}\nB:\n{dump(b)}\nSQL:\n{result.sql}\n" + \
                 fingerprint_difference(actual, expected)
