@@ -19,21 +19,31 @@ RANGES = {
 }
 
 
-def without_defaults(o: SequenceOptions, default_type: str) -> SequenceOptions:
-    """`o` with each option that equals Postgres's default (given the options it has) as None."""
+def filled(o: SequenceOptions, default_type: str) -> SequenceOptions:
+    """`o` with each unset option as the value Postgres gives it (the type's range for the bounds)."""
     type_ = o.type or default_type
     increment = o.increment if o.increment is not None else 1
     low, high = RANGES.get(type_, RANGES["bigint"])
     ascending = increment > 0
-    default_min, default_max = (1, high) if ascending else (low, -1)
-    min_value = o.min_value if o.min_value is not None else default_min
-    max_value = o.max_value if o.max_value is not None else default_max
+    min_value = o.min_value if o.min_value is not None else (1 if ascending else low)
+    max_value = o.max_value if o.max_value is not None else (high if ascending else -1)
+    start = o.start if o.start is not None else (min_value if ascending else max_value)
+    return SequenceOptions(type_, start, increment, min_value, max_value, o.cache if o.cache is not None else 1,
+                           o.cycle)
+
+
+def without_defaults(o: SequenceOptions, default_type: str) -> SequenceOptions:
+    """`o` with each option that equals Postgres's default (given the options it has) as None."""
+    given = filled(o, default_type)
+    defaults = filled(SequenceOptions(type=given.type, increment=given.increment, min_value=given.min_value,
+                                      max_value=given.max_value), default_type)
+    bounds = filled(SequenceOptions(type=given.type, increment=given.increment), default_type)
     return SequenceOptions(
-        type=None if type_ == default_type else type_,
-        start=None if o.start is None or o.start == (min_value if ascending else max_value) else o.start,
-        increment=None if increment == 1 else increment,
-        min_value=None if min_value == default_min else min_value,
-        max_value=None if max_value == default_max else max_value,
-        cache=None if o.cache is None or o.cache == 1 else o.cache,
+        type=None if given.type == default_type else given.type,
+        start=None if given.start == defaults.start else given.start,
+        increment=None if given.increment == 1 else given.increment,
+        min_value=None if given.min_value == bounds.min_value else given.min_value,
+        max_value=None if given.max_value == bounds.max_value else given.max_value,
+        cache=None if given.cache == 1 else given.cache,
         cycle=o.cycle,
     )

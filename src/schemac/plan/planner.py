@@ -13,6 +13,7 @@ from schemac.errors import SchemacError
 from schemac.model import Check, Column, Domain, SequenceOptions, Table
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
+from schemac.pg.sequences import filled
 from schemac.pg.names import constraint_name, ident, qualified, quote_ident
 from schemac.pg.types import build_type
 from schemac.plan import ddl
@@ -217,11 +218,8 @@ def _identity_sets(old: SequenceOptions, new: SequenceOptions) -> list[str]:
         value = getattr(new, key)
         if value != getattr(old, key):
             sets.append(f"SET {word} {value}" if value is not None else f"SET NO {word}")
-    if new.start != old.start:
-        ascending = (new.increment or 1) > 0
-        default = (new.min_value if new.min_value is not None else 1) if ascending else \
-            (new.max_value if new.max_value is not None else -1)
-        sets.append(f"SET START WITH {new.start if new.start is not None else default}")
+    if new.start != old.start:  # the type does not matter: an unset start is a bound the type cannot move
+        sets.append(f"SET START WITH {filled(new, 'bigint').start}")
     if new.cache != old.cache:
         sets.append(f"SET CACHE {new.cache if new.cache is not None else 1}")
     if new.cycle != old.cycle:
