@@ -22,11 +22,21 @@ _servers: dict[str, Server | None] = {}
 MAJORS = ["pg18", "pg16", "pg15"]
 
 
+def _given_servers() -> dict[str, str]:
+    """SCHEMAC_TEST_SERVERS="pg18=URL pg16=URL pg15=URL": servers started by someone else for every major
+    (tests/mutate.py starts them once for hundreds of runs); labels it does not name are skipped."""
+    pairs = os.environ.get("SCHEMAC_TEST_SERVERS", "").split()
+    return dict(p.split("=", 1) for p in pairs)
+
+
 def _server(label: str) -> Server | None:
     if label not in _servers:
         url = os.environ.get("SCHEMAC_TEST_DATABASE_URL")
+        given = _given_servers()
         if url:
             _servers[label] = external(url) if label == "pg18" else None
+        elif given:
+            _servers[label] = external(given[label], label) if label in given else None
         else:
             _servers[label] = STARTERS[label]()
     return _servers[label]
@@ -41,7 +51,9 @@ def _majors_line() -> str:
         srv = _servers[label]
         if srv is None:
             why = UNAVAILABLE.get(label) or ("SCHEMAC_TEST_DATABASE_URL names one server"
-                                             if os.environ.get("SCHEMAC_TEST_DATABASE_URL") else "not available")
+                                             if os.environ.get("SCHEMAC_TEST_DATABASE_URL") else
+                                             "SCHEMAC_TEST_SERVERS does not name it" if _given_servers() else
+                                             "not available")
             missing.append(f"{label} ({why})")
         else:
             with srv.admin() as conn:

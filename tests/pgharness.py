@@ -109,8 +109,8 @@ def debian_15() -> Optional[Server]:
     return Server("pg15", f"postgresql://postgres@/postgres?host={sock}", stop)
 
 
-def external(url: str) -> Server:
-    return Server("external", url, lambda: None)
+def external(url: str, label: str = "external") -> Server:
+    return Server(label, url, lambda: None)
 
 
 STARTERS = {"pg18": embedded_18, "pg16": pgserver_16, "pg15": debian_15}
