@@ -42,36 +42,67 @@ def _server(label: str) -> Server | None:
     return _servers[label]
 
 
-def _majors_line() -> str:
-    """Which PostgreSQL servers this run used, and why any it asked for did not run."""
-    ran, missing = [], []
+def _majors() -> dict:
+    """Which PostgreSQL servers this process used ({label: version}), and why any it asked for did not
+    run ({label: reason})."""
+    ran, missing = {}, {}
     for label in MAJORS:
         if label not in _servers:
             continue
         srv = _servers[label]
         if srv is None:
-            why = UNAVAILABLE.get(label) or ("SCHEMAC_TEST_DATABASE_URL names one server"
-                                             if os.environ.get("SCHEMAC_TEST_DATABASE_URL") else
-                                             "SCHEMAC_TEST_SERVERS does not name it" if _given_servers() else
-                                             "not available")
-            missing.append(f"{label} ({why})")
+            missing[label] = UNAVAILABLE.get(label) or (
+                "SCHEMAC_TEST_DATABASE_URL names one server" if os.environ.get("SCHEMAC_TEST_DATABASE_URL") else
+                "SCHEMAC_TEST_SERVERS does not name it" if _given_servers() else "not available")
         else:
             with srv.admin() as conn:
-                ran.append(f"{label} ({conn.execute('SHOW server_version').fetchone()[0]})")
-    unused = [label for label in MAJORS if label not in _servers]
-    return ("PostgreSQL servers: ran " + (", ".join(ran) or "none") + "; skipped " + (", ".join(missing) or "none")
+                ran[label] = conn.execute("SHOW server_version").fetchone()[0]
+    return {"ran": ran, "skipped": missing}
+
+
+def _majors_line(reports: list[dict]) -> str:
+    """One line for the end of a run; under pytest-xdist a major ran if it ran on any worker."""
+    ran: dict[str, str] = {}
+    skipped: dict[str, str] = {}
+    for r in reports:
+        ran.update(r["ran"])
+        skipped.update(r["skipped"])
+    skipped = {k: v for k, v in skipped.items() if k not in ran}
+    unused = [label for label in MAJORS if label not in ran and label not in skipped]
+
+    def fmt(d: dict[str, str]) -> str:
+        return ", ".join(f"{label} ({d[label]})" for label in MAJORS if label in d) or "none"
+
+    return (f"PostgreSQL servers: ran {fmt(ran)}; skipped {fmt(skipped)}"
             + (f"; not needed by the selected tests: {', '.join(unused)}" if unused else ""))
 
 
-_summary: list[str] = []
+# What each process used: this one's, taken before its servers stop, and under pytest-xdist every
+# worker's (each starts the servers its tests need and sends its report back).
+_reports: list[dict] = []
+
+
+try:
+    import xdist  # noqa: F401 - the hook below is pytest-xdist's, unknown to pytest without it
+except ImportError:
+    pass
+else:
+    def pytest_testnodedown(node, error):
+        report = getattr(node, "workeroutput", {}).get("majors")
+        if report:
+            _reports.append(report)
 
 
 def pytest_terminal_summary(terminalreporter):
-    terminalreporter.write_line(_summary[0] if _summary else _majors_line())
+    terminalreporter.write_line(_majors_line(_reports or [_majors()]))
 
 
 def pytest_sessionfinish(session, exitstatus):
-    _summary[:] = [_majors_line()]  # the servers stop below, before pytest prints its summary
+    report = _majors()  # the servers stop below, before pytest prints its summary
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["majors"] = report
+    elif not _reports:
+        _reports.append(report)
     for srv in _servers.values():
         if srv is not None:
             srv.stop()

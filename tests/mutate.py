@@ -294,7 +294,7 @@ def build_map(workers: list["Worker"], modules: list[str], files: Optional[list[
                "SCHEMAC_MUTATE_DURATIONS": os.path.join(out_dir, f"durations-{w.n}.json")}
         log = open(os.path.join(out_dir, f"pytest-{w.n}.log"), "w", encoding="utf-8")
         procs.append((subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                                        "-p", "mutate", *share], cwd=w.root, env=env, stdout=log,
+                                        "-n", "0", "-p", "mutate", *share], cwd=w.root, env=env, stdout=log,
                                        stderr=subprocess.STDOUT), log))
     for p, log in procs:
         p.wait()
@@ -366,7 +366,7 @@ class Worker:
         try:
             with open(path, "w", encoding="utf-8") as f:
                 f.write(source)
-            r = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-m", "",
+            r = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-n", "0", "-p", "no:cacheprovider", "-m", "",
                                 "--no-header", "-rf", *tests], cwd=self.root, env=self.env, capture_output=True,
                                text=True, timeout=timeout)
             if r.returncode == 0:

