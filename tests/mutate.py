@@ -73,7 +73,8 @@ class Mutant:
     in_function: bool
     outcome: str = ""  # killed | timeout | survived | not covered
     seconds: float = 0.0
-    tests: int = 0  # how many tests were selected for it
+    tests: int = 0  # how many tests execute its lines
+    ran: int = 0  # how many of them were run (the quickest, within --budget)
     killer: str = ""  # the first failing test, when pytest names it
     source_line: str = field(default="", repr=False)
 
@@ -331,10 +332,23 @@ def selected_tests(m: Mutant, cmap: dict) -> list[str]:
     contexts: set[str] = set()
     for line in range(m.line, m.end_line + 1):
         contexts |= set(by_line.get(str(line), []))
-    if not m.in_function or "" in contexts:
+    if not m.in_function:
         contexts = {c for cs in by_line.values() for c in cs}
+    # "" is code run while pytest collects (a test module building its cases, say): every test of the
+    # module could depend on it, but the tests that execute it themselves are the ones that judge it.
     durations = cmap["durations"]
     return sorted((c for c in contexts if c in durations), key=lambda c: (durations[c], c))
+
+
+def within_budget(tests: list[str], cmap: dict, budget: float) -> list[str]:
+    """The quickest of `tests` whose mapped durations add up to at most `budget` seconds (at least one)."""
+    out, total = [], 0.0
+    for t in tests:
+        total += cmap["durations"][t]
+        if out and total > budget:
+            break
+        out.append(t)
+    return out
 
 
 # --- workers ---------------------------------------------------------------------------------------
@@ -390,7 +404,8 @@ class Worker:
         shutil.rmtree(self.base, ignore_errors=True)
 
 
-def run(mutants: list[Mutant], sources: dict[str, str], cmap: dict, workers: list[Worker]) -> None:
+def run(mutants: list[Mutant], sources: dict[str, str], cmap: dict, workers: list[Worker],
+        budget: Optional[float]) -> None:
     todo: queue.Queue = queue.Queue()
     for m in mutants:
         todo.put(m)
@@ -408,12 +423,14 @@ def run(mutants: list[Mutant], sources: dict[str, str], cmap: dict, workers: lis
             if not tests:
                 m.outcome = "not covered"
             else:
-                budget = 60 + 3 * sum(cmap["durations"][t] for t in tests)
-                w.judge(m, mutated_source(sources[m.module], m.number), tests, budget)
+                chosen = within_budget(tests, cmap, budget) if budget else tests
+                m.ran = len(chosen)
+                timeout = 60 + 3 * sum(cmap["durations"][t] for t in chosen)
+                w.judge(m, mutated_source(sources[m.module], m.number), chosen, timeout)
             with lock:
                 done[0] += 1
                 print(f"[mutate {done[0]}/{len(mutants)}] {m.module}:{m.line} {m.description}: {m.outcome} "
-                      f"({m.tests} tests, {m.seconds:.0f} s){' by ' + m.killer if m.killer else ''}", flush=True)
+                      f"({m.ran} of {m.tests} tests, {m.seconds:.0f} s){' by ' + m.killer if m.killer else ''}", flush=True)
 
     threads = [threading.Thread(target=work, args=(w,)) for w in workers]
     for t in threads:
@@ -428,6 +445,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--workers", type=int, default=2, help="copies of the repository judging mutants at once")
     ap.add_argument("--limit", type=int, help="at most this many mutants per module (the first ones)")
     ap.add_argument("--line", type=int, action="append", help="only the mutants on these lines (with one --module)")
+    ap.add_argument("--budget", type=float, default=15.0,
+                    help="seconds of the map's test time a mutant may use: its quickest tests that fit (0: all its "
+                         "tests). A survivor is then one that those tests did not notice")
     ap.add_argument("--map", help="reuse (or, when missing, write) the coverage map in this file")
     ap.add_argument("--json", help="write every mutant and its outcome here")
     args = ap.parse_args(argv)
@@ -458,7 +478,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                     json.dump(cmap, f)
         print(f"[mutate] map: {len(cmap['durations'])} tests, {time.perf_counter() - started:.0f} s; "
               f"{len(mutants)} mutants in {len(modules)} modules", flush=True)
-        run(mutants, sources, cmap, workers)
+        run(mutants, sources, cmap, workers, args.budget or None)
     finally:
         for w in workers:
             w.stop()
@@ -478,7 +498,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     if survivors:
         print("\nSurvivors:")
         for m in survivors:
-            print(f"- {m.module}:{m.line} {m.operator} ({m.outcome}): {m.description}  `{m.source_line}`")
+            ran = f", {m.ran} of {m.tests} tests" if m.outcome == "survived" else ""
+            print(f"- {m.module}:{m.line} {m.operator} ({m.outcome}{ran}): {m.description}  `{m.source_line}`")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump([asdict(m) for m in mutants], f, indent=1)

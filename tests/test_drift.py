@@ -13,6 +13,7 @@ from psycopg import conninfo, sql
 
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
+from conftest import each_case_on_one_major
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCHEMA = os.path.join(ROOT, "schema.yaml")
@@ -80,10 +81,11 @@ DRIFTS = [
 ]
 
 
-@pytest.mark.parametrize("case", DRIFTS, ids=[d[0] for d in DRIFTS])
-def test_single_drift_is_reported_exactly(any_db_url, schemac, case):
+@pytest.mark.parametrize("major_db,case", each_case_on_one_major([pytest.param(d, id=d[0]) for d in DRIFTS]),
+                         indirect=["major_db"])
+def test_single_drift_is_reported_exactly(major_db, schemac, case):
     _, alter, kind, path, expected, actual, marker = case
-    url = migrated(any_db_url)
+    url = migrated(major_db)
     assert schemac("diff", "--schema", SCHEMA, "--database-url", url).returncode == 0
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(alter)
