@@ -283,7 +283,8 @@ def build_map(workers: list["Worker"], modules: list[str], files: Optional[list[
     for f in sorted(files, key=lambda f: -sizes[f]):  # biggest first, each to the lightest worker so far
         min(shares, key=lambda s: sum(sizes[x] for x in s)).append(f)
     procs = []
-    for w, share in zip(workers, shares):
+    busy = [(w, share) for w, share in zip(workers, shares) if share]  # an empty share would run every test
+    for w, share in busy:
         rc = os.path.join(out_dir, f"coveragerc-{w.n}")
         with open(rc, "w", encoding="utf-8") as f:
             f.write(_COVERAGE_RC.format(data=os.path.join(out_dir, ".coverage")))
@@ -302,7 +303,7 @@ def build_map(workers: list["Worker"], modules: list[str], files: Optional[list[
         log.close()
     durations: dict[str, float] = {}
     failed: list[str] = []
-    for w in workers:
+    for w, _ in busy:
         with open(os.path.join(out_dir, f"durations-{w.n}.json"), encoding="utf-8") as f:
             run_of = json.load(f)
         durations.update(run_of["durations"])
@@ -445,10 +446,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--workers", type=int, default=2, help="copies of the repository judging mutants at once")
     ap.add_argument("--limit", type=int, help="at most this many mutants per module (the first ones)")
     ap.add_argument("--line", type=int, action="append", help="only the mutants on these lines (with one --module)")
-    ap.add_argument("--budget", type=float, default=15.0,
+    ap.add_argument("--budget", type=float, default=10.0,
                     help="seconds of the map's test time a mutant may use: its quickest tests that fit (0: all its "
                          "tests). A survivor is then one that those tests did not notice")
     ap.add_argument("--map", help="reuse (or, when missing, write) the coverage map in this file")
+    ap.add_argument("--extend-map", nargs="+", metavar="TEST_FILE",
+                    help="map these test files and add them to the --map file (tests written since it was made)")
     ap.add_argument("--json", help="write every mutant and its outcome here")
     args = ap.parse_args(argv)
     modules = args.module or DEFAULT_MODULES
@@ -471,6 +474,15 @@ def main(argv: Optional[list[str]] = None) -> int:
         if args.map and os.path.exists(args.map):
             with open(args.map, encoding="utf-8") as f:
                 cmap = json.load(f)
+            if args.extend_map:  # tests written since the map was made: map them and add them in
+                more = build_map(workers, sorted(set(DEFAULT_MODULES) | set(modules)), args.extend_map)
+                cmap["durations"].update(more["durations"])
+                for module, by_line in more["lines"].items():
+                    mine = cmap["lines"].setdefault(module, {})
+                    for line, contexts in by_line.items():
+                        mine[line] = sorted(set(mine.get(line, [])) | set(contexts))
+                with open(args.map, "w", encoding="utf-8") as f:
+                    json.dump(cmap, f)
         else:
             cmap = build_map(workers, sorted(set(DEFAULT_MODULES) | set(modules)))
             if args.map:

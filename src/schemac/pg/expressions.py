@@ -48,6 +48,20 @@ def _check_nesting(tokens: list) -> None:
         previous = kind
 
 
+def _where(text: str, e: ParseError) -> str:
+    """Where the parse failed, in the user's text ("incomplete after 'a >'"), without sqlglot's
+    internals (its messages name Python classes: "Required keyword: 'expression' missing for <class ...>")."""
+    first = (e.errors or [{}])[0]
+    col = first.get("col")
+    description = str(first.get("description") or "")
+    if isinstance(col, int) and 0 < col <= len(text.splitlines()[0] if text else ""):
+        head = text.splitlines()[0][:col].strip()
+        what = "incomplete expression" if "<class" in description or not description else \
+            description.splitlines()[0].rstrip(".").lower()
+        return f"{what} at column {col}, after '{head[-40:]}'"
+    return "syntax error" if "<class" in description or not description else description.splitlines()[0]
+
+
 def _sqlglot_parse(text: str) -> list[exp.Expression]:
     """sqlglot's parse of `text` (tokenized once, for the nesting check and the parser), its errors
     as ExpressionError."""
@@ -57,7 +71,9 @@ def _sqlglot_parse(text: str) -> list[exp.Expression]:
         return [p for p in DIALECT.parser().parse(tokens, text) if p is not None]
     except ExpressionError:
         raise
-    except (ParseError, TokenError) as e:
+    except ParseError as e:
+        raise ExpressionError(f"is not valid SQL ({_where(text, e)})") from None
+    except TokenError as e:
         detail = str(e).splitlines()[0] if str(e) else "syntax error"
         raise ExpressionError(f"is not valid SQL ({detail})") from None
     except RecursionError:

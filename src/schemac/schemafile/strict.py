@@ -9,6 +9,7 @@ that would make a hostile file hang or exhaust memory.
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Iterator, Optional
 
@@ -180,7 +181,9 @@ class Walker:
                 hint = ""
                 if getattr(node, "flow_style", False):
                     hint = " (inside { }, a comma ends a value: quote values that contain commas)"
-                raise self.fail(key_node, f"unknown key '{key}' in {what}; allowed: {', '.join(allowed)}{hint}")
+                close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.7)
+                guess = f" (did you mean '{close[0]}'?)" if close else ""
+                raise self.fail(key_node, f"unknown key '{key}' in {what}{guess}; allowed: {', '.join(allowed)}{hint}")
             out[key] = (key_node, value_node)
         for key, required in allowed.items():
             if required and key not in out:
