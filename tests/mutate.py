@@ -452,6 +452,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--map", help="reuse (or, when missing, write) the coverage map in this file")
     ap.add_argument("--extend-map", nargs="+", metavar="TEST_FILE",
                     help="map these test files and add them to the --map file (tests written since it was made)")
+    ap.add_argument("--retry", metavar="RESULTS_JSON",
+                    help="judge again only the survivors of an earlier run's --json (after writing tests for them)")
     ap.add_argument("--json", help="write every mutant and its outcome here")
     args = ap.parse_args(argv)
     modules = args.module or DEFAULT_MODULES
@@ -465,6 +467,18 @@ def main(argv: Optional[list[str]] = None) -> int:
         if args.line:
             mine = [m for m in mine if m.line in args.line]
         mutants += mine[:args.limit] if args.limit else mine
+    earlier: list[Mutant] = []
+    if args.retry:
+        # Judge again only what survived last time (after new tests), keep the other verdicts as they were.
+        with open(args.retry, encoding="utf-8") as f:
+            earlier = [Mutant(**m) for m in json.load(f)]
+        again = {(m.module, m.number, m.description) for m in earlier if m.outcome in ("survived", "not covered")}
+        by_key = {(m.module, m.number, m.description): m for m in mutants}
+        missing = again - set(by_key)
+        if missing:
+            raise SystemExit(f"{len(missing)} survivors of {args.retry} are not mutants of these modules any more "
+                             "(the code changed): make a new full run")
+        mutants = [by_key[k] for k in sorted(again)]
     # A stopped run (Ctrl-C, kill) still removes the servers and the copies: `finally` runs.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     workers: list[Worker] = []
@@ -494,7 +508,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     finally:
         for w in workers:
             w.stop()
-    print(f"\n{len(mutants)} mutants in {time.perf_counter() - started:.0f} s\n")
+    print(f"\n{len(mutants)} mutants judged in {time.perf_counter() - started:.0f} s\n")
+    if earlier:
+        judged = {(m.module, m.number, m.description): m for m in mutants}
+        mutants = [judged.get((m.module, m.number, m.description), m) for m in earlier]
     print("| module | mutants | killed | survived | not covered | score |\n|---|---:|---:|---:|---:|---:|")
     for module in modules:
         mine = [m for m in mutants if m.module == module]

@@ -9,7 +9,7 @@ reviewed record of:
 
 - the SQL of the transactional plan and of the `--concurrently` plan (the text a reviewer approves and
   sqlx checksums: it must not change by accident);
-- which changes need `--allow-destructive`, and why;
+- which changes need `--allow-destructive`, and why, and which `renamed_from` notices are printed;
 - the drift report: every difference's kind, object, path, expected, actual, message and schema.yaml
   line, as the JSON report writes them, and the text, GitHub and SARIF renderings of the whole set.
 
@@ -26,7 +26,7 @@ import pytest
 
 import test_incremental
 import test_object_changes
-from schemac.compare.differ import diff
+from schemac.compare.differ import diff, ignored_renames
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.planner import PlanError, plan, plan_online, render_sql
 from schemac.report.describe import differences
@@ -68,6 +68,9 @@ def outcome(before: str, after: str) -> dict:
     except PlanError as e:  # what Postgres cannot do in place (an enum value removed): refused, and why
         out["refused"] = str(e)
     out["destructive"] = [r for r in (destructive_reason(c) for c in changes) if r]
+    # renamed_from that has nothing left to rename (already applied): the notice every command prints
+    out["renames_ignored"] = ignored_renames(current, desired)
+    out["renames_ignored_once_applied"] = ignored_renames(desired, desired)
     out["differences"] = [d.to_json() for d in differences(changes)]
     return out
 
