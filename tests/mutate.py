@@ -472,13 +472,18 @@ def main(argv: Optional[list[str]] = None) -> int:
         # Judge again only what survived last time (after new tests), keep the other verdicts as they were.
         with open(args.retry, encoding="utf-8") as f:
             earlier = [Mutant(**m) for m in json.load(f)]
-        again = {(m.module, m.number, m.description) for m in earlier if m.outcome in ("survived", "not covered")}
-        by_key = {(m.module, m.number, m.description): m for m in mutants}
-        missing = again - set(by_key)
-        if missing:
-            raise SystemExit(f"{len(missing)} survivors of {args.retry} are not mutants of these modules any more "
-                             "(the code changed): make a new full run")
-        mutants = [by_key[k] for k in sorted(again)]
+        key = lambda m: (m.module, m.number, m.description, m.source_line)  # noqa: E731
+        now = {key(m): m for m in mutants}
+        before = {key(m) for m in earlier}
+        # A module whose mutants changed since (its code was edited) is judged whole; else only its survivors.
+        changed = {m.module for m in mutants if key(m) not in before} | {m.module for m in earlier
+                                                                        if key(m) not in now and m.module in modules}
+        again = [m for m in mutants if m.module in changed or any(
+            key(e) == key(m) and e.outcome in ("survived", "not covered") for e in earlier if e.module == m.module)]
+        earlier = [m for m in earlier if m.module not in changed] + [m for m in mutants if m.module in changed]
+        if changed:
+            print(f"[mutate] changed since {args.retry}, judged whole: {', '.join(sorted(changed))}", flush=True)
+        mutants = again
     # A stopped run (Ctrl-C, kill) still removes the servers and the copies: `finally` runs.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     workers: list[Worker] = []
@@ -488,7 +493,11 @@ def main(argv: Optional[list[str]] = None) -> int:
         if args.map and os.path.exists(args.map):
             with open(args.map, encoding="utf-8") as f:
                 cmap = json.load(f)
-            if args.extend_map:  # tests written since the map was made: map them and add them in
+            if args.extend_map:  # tests written or changed since the map was made: map them again
+                stale = tuple(f"{f}::" for f in args.extend_map)
+                cmap["durations"] = {k: v for k, v in cmap["durations"].items() if not k.startswith(stale)}
+                cmap["lines"] = {mod: {ln: [c for c in cs if not c.startswith(stale)] for ln, cs in by.items()}
+                                 for mod, by in cmap["lines"].items()}
                 more = build_map(workers, sorted(set(DEFAULT_MODULES) | set(modules)), args.extend_map)
                 cmap["durations"].update(more["durations"])
                 for module, by_line in more["lines"].items():

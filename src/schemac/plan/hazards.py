@@ -36,7 +36,8 @@ def is_widening(old: str, new: str) -> bool:
     if oa != na:
         return False
     if ob == nb:
-        if ob in ("character varying", "bit varying"):
+        # A longer char(n) only pads with blanks, which bpchar ignores ('ab' = 'ab   ').
+        if ob in ("character varying", "bit varying", "character"):
             return not np_ or (bool(op) and np_[0] >= op[0])
         if ob == "numeric":
             if not np_:

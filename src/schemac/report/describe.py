@@ -70,7 +70,8 @@ def describe(obj: object) -> Optional[str]:
     if isinstance(obj, PrimaryKey):
         return f"PRIMARY KEY ({', '.join(obj.columns)})" + _clauses(deferral(obj))
     if isinstance(obj, Unique):
-        return f"UNIQUE ({', '.join(obj.columns)})" + _clauses(deferral(obj))
+        return (f"UNIQUE{' NULLS NOT DISTINCT' if obj.nulls_not_distinct else ''} ({', '.join(obj.columns)})"
+                + _clauses(deferral(obj)))
     if isinstance(obj, Check):
         return f"CHECK ({obj.expression})"
     if isinstance(obj, Index):
@@ -234,9 +235,11 @@ def _q(s: Optional[str]) -> str:
 
 
 def differences(changes: list[Change]) -> list[Difference]:
-    # A missing table is one difference, not one more per index and comment it would bring along.
-    added = {(c.schema, c.table) for c in changes if c.kind == "add_table"}
-    changes = [c for c in changes if c.cause is None and (c.kind == "add_table" or (c.schema, c.table) not in added)]
+    # A missing table is one difference, not one more per index and comment it would bring along; an
+    # unexpected table is one too, not one more per foreign key its DROP takes along.
+    whole = {(c.schema, c.table) for c in changes if c.kind in ("add_table", "drop_table")}
+    changes = [c for c in changes
+               if c.cause is None and (c.kind in ("add_table", "drop_table") or (c.schema, c.table) not in whole)]
     out = [d for d in (_difference(c) for c in changes) if d is not None]
     return sorted(out, key=lambda d: (d.schema, d.table, d.line or 0))
 
