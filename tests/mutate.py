@@ -338,7 +338,12 @@ def selected_tests(m: Mutant, cmap: dict) -> list[str]:
     # "" is code run while pytest collects (a test module building its cases, say): every test of the
     # module could depend on it, but the tests that execute it themselves are the ones that judge it.
     durations = cmap["durations"]
-    return sorted((c for c in contexts if c in durations), key=lambda c: (durations[c], c))
+    # The likeliest killers first: quick tests that run much of the module (seconds per line run).
+    reach: dict[str, int] = {}
+    for cs in by_line.values():
+        for c in cs:
+            reach[c] = reach.get(c, 0) + 1
+    return sorted((c for c in contexts if c in durations), key=lambda c: (durations[c] / reach.get(c, 1), c))
 
 
 def within_budget(tests: list[str], cmap: dict, budget: float) -> list[str]:

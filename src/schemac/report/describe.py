@@ -171,7 +171,7 @@ def _difference(c: Change) -> Optional[Difference]:
     if k in ("set_index_comment", "set_constraint_comment", "set_type_comment"):
         e, a = getattr(exp_, "comment", None), getattr(act, "comment", None)
         return Difference("comment_changed", kind_of, c.schema, c.table, name, e, a,
-                          f"{kind_of} {name}: comment is {_q(a)}, expected {_q(e)}", file, line)
+                          f"{kind_of} {name or _columns_of(exp_)}: comment is {_q(a)}, expected {_q(e)}", file, line)
     if k in ("alter_identity", "drop_identity", "alter_generated"):
         attr = "generated" if k == "alter_generated" else "identity"
         e, a = describe(getattr(exp_, attr)), describe(getattr(act, attr))
@@ -209,14 +209,14 @@ def _difference(c: Change) -> Optional[Difference]:
                           f"{describe(exp_)}", file, line)
     if k in ("add_constraint", "add_index", "add_foreign_key"):
         label = "index" if k == "add_index" else kind_of
-        shown = name or describe(exp_)
+        shown = name or _columns_of(exp_) or describe(exp_)
         if isinstance(act, Index) and not act.valid:
             return Difference("index_invalid", "index", c.schema, c.table, name, "VALID", "INVALID",
                               f"index {name} is INVALID (a CREATE INDEX CONCURRENTLY failed, or is still running): "
                               "Postgres does not use it; drop it and build it again", file, line)
         if act is None:
             return Difference(f"missing_{'index' if k == 'add_index' else 'constraint'}", label, c.schema, c.table,
-                              name, describe(exp_), None, f"{label} {shown} is missing", file, line)
+                              name, describe(exp_), None, f"{label} {name or describe(exp_)} is missing", file, line)
         return Difference(f"{'index' if k == 'add_index' else 'constraint'}_changed", label, c.schema, c.table,
                           name or getattr(act, "name", None), describe(exp_), describe(act),
                           f"{label} {shown} is {describe(act)}, expected {describe(exp_)}", file, line)
@@ -228,6 +228,12 @@ def _difference(c: Change) -> Optional[Difference]:
                           name, None, describe(act), f"{label} {name or describe(act)} is not in schema.yaml",
                           file, line)
     raise ValueError(f"unknown change kind {k}")
+
+
+def _columns_of(obj: object) -> str:
+    """How to point at a constraint schema.yaml leaves unnamed: its columns, "(owner_id)"."""
+    columns = getattr(obj, "columns", None)
+    return f"({', '.join(columns)})" if columns else ""
 
 
 def _q(s: Optional[str]) -> str:
