@@ -343,7 +343,10 @@ def selected_tests(m: Mutant, cmap: dict) -> list[str]:
     for cs in by_line.values():
         for c in cs:
             reach[c] = reach.get(c, 0) + 1
-    return sorted((c for c in contexts if c in durations), key=lambda c: (durations[c] / reach.get(c, 1), c))
+    ordered = sorted((c for c in contexts if c in durations), key=lambda c: (durations[c] / reach.get(c, 1), c))
+    # ... after the one that runs most of it (a sweep over every case), whatever it costs.
+    broadest = max(ordered, key=lambda c: (reach.get(c, 0), -durations[c]), default=None)
+    return ([broadest] + [c for c in ordered if c != broadest]) if broadest else ordered
 
 
 def within_budget(tests: list[str], cmap: dict, budget: float) -> list[str]:
