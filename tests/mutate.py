@@ -58,6 +58,9 @@ DEFAULT_MODULES = ["compare/changes.py", "compare/differ.py", "compare/tables.py
                    "report/json.py", "report/github.py", "report/sarif.py", "report/history.py",
                    "commands/diff.py"]
 
+# Tried before any other test that runs the mutated lines: quick, and they see every case's output.
+FIRST = ("tests/test_plan_and_report_cases.py::",)
+
 _FLIP = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
          ast.LtE: ast.Gt, ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is}
 
@@ -344,9 +347,8 @@ def selected_tests(m: Mutant, cmap: dict) -> list[str]:
         for c in cs:
             reach[c] = reach.get(c, 0) + 1
     ordered = sorted((c for c in contexts if c in durations), key=lambda c: (durations[c] / reach.get(c, 1), c))
-    # ... after the one that runs most of it (a sweep over every case), whatever it costs.
-    broadest = max(ordered, key=lambda c: (reach.get(c, 0), -durations[c]), default=None)
-    return ([broadest] + [c for c in ordered if c != broadest]) if broadest else ordered
+    # ... after the in-process sweeps (FIRST), which check the exact output of every case in seconds.
+    return [c for c in ordered if c.startswith(FIRST)] + [c for c in ordered if not c.startswith(FIRST)]
 
 
 def within_budget(tests: list[str], cmap: dict, budget: float) -> list[str]:
