@@ -482,17 +482,23 @@ def main(argv: Optional[list[str]] = None) -> int:
         # Judge again only what survived last time (after new tests), keep the other verdicts as they were.
         with open(args.retry, encoding="utf-8") as f:
             earlier = [Mutant(**m) for m in json.load(f)]
-        key = lambda m: (m.module, m.number, m.description, m.source_line)  # noqa: E731
-        now = {key(m): m for m in mutants}
-        before = {key(m) for m in earlier}
-        # A module whose mutants changed since (its code was edited) is judged whole; else only its survivors.
-        changed = {m.module for m in mutants if key(m) not in before} | {m.module for m in earlier
-                                                                        if key(m) not in now and m.module in modules}
-        again = [m for m in mutants if m.module in changed or any(
-            key(e) == key(m) and e.outcome in ("survived", "not covered") for e in earlier if e.module == m.module)]
-        earlier = [m for m in earlier if m.module not in changed] + [m for m in mutants if m.module in changed]
-        if changed:
-            print(f"[mutate] changed since {args.retry}, judged whole: {', '.join(sorted(changed))}", flush=True)
+        # A mutant is the same one when its module, mutation and source line are (lines move when code
+        # above them is edited; the n-th of identical ones on identical lines pairs with the n-th).
+        def keyed(ms: list[Mutant]) -> dict[tuple, Mutant]:
+            out: dict[tuple, Mutant] = {}
+            for m in ms:
+                k = (m.module, m.operator, m.description, m.source_line)
+                n = sum(1 for x in out if x[:4] == k)
+                out[k + (n,)] = m
+            return out
+
+        now, before = keyed(mutants), keyed([m for m in earlier if m.module in modules])
+        # New mutants (edited code) and earlier survivors are judged; the other verdicts stand.
+        again = [m for k, m in now.items() if k not in before or before[k].outcome in ("survived", "not covered")]
+        kept = [m for k, m in before.items() if k in now and m.outcome not in ("survived", "not covered")]
+        print(f"[mutate] since {args.retry}: {len(kept)} verdicts stand, {len(again)} mutants to judge "
+              f"({sum(1 for k in now if k not in before)} new or edited)", flush=True)
+        earlier = kept + again
         mutants = again
     # A stopped run (Ctrl-C, kill) still removes the servers and the copies: `finally` runs.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

@@ -86,9 +86,11 @@ def _migrated(url: str, tmp_path) -> Layout:
     return layout
 
 
-def _history(schemac, url):
+def _history(schemac, url, full: bool = False):
     r = schemac("diff", "--database-url", url, "--format", "json")
     doc = json.loads(r.stdout)
+    if full:
+        return doc["differences"]
     return r.returncode, [(d["kind"], d["object"]["name"]) for d in doc["differences"]]
 
 
@@ -111,6 +113,15 @@ def test_history_modified_after_apply(db_url, schemac, tmp_path):
     with open(m.path, "a") as f:
         f.write("-- an innocent comment changes the checksum\n")
     assert _history(schemac, db_url) == (1, [("migration_modified", m.filename)])
+    # expected and actual: the first 16 hex digits of the file's SHA-384 now and of the recorded checksum
+    import hashlib
+
+    (d,) = _history(schemac, db_url, full=True)
+    with open(m.path, "rb") as f:
+        now = hashlib.sha384(f.read()).hexdigest()[:16]
+    with psycopg.connect(db_url) as conn:
+        recorded = bytes(conn.execute("SELECT checksum FROM _sqlx_migrations").fetchone()[0]).hex()[:16]
+    assert (d["expected"], d["actual"]) == (now, recorded) and now != recorded
 
 
 def test_history_applied_but_missing(db_url, schemac, tmp_path):
@@ -119,6 +130,8 @@ def test_history_applied_but_missing(db_url, schemac, tmp_path):
         conn.execute("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) "
                      "VALUES (20200101000000, 'old thing', true, '\\x00', 1)")
     assert _history(schemac, db_url) == (1, [("migration_missing", "20200101000000_old_thing.sql")])
+    (d,) = _history(schemac, db_url, full=True)
+    assert d["message"] == f"migration 20200101000000 (old thing) is applied but missing from {layout.migrations_dir}"
     assert layout.migrations()
 
 

@@ -29,7 +29,8 @@ import test_object_changes
 from schemac.compare.differ import diff, ignored_renames
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.planner import PlanError, plan, plan_online, render_sql
-from schemac.report.describe import differences
+from schemac.model import Unmanaged
+from schemac.report.describe import differences, unmanaged_differences
 from schemac.report.github import render_github
 from schemac.report.json import render_json
 from schemac.report.sarif import render_sarif
@@ -51,6 +52,8 @@ enums:
   level: {values: [low, high]}
 domains:
   code: {type: text}
+sequences:
+  counter: {start: 1}
 tables:
   parts:
     columns:
@@ -58,6 +61,7 @@ tables:
       at: {type: date, nullable: false}
       qty: {type: integer, identity: {generated: by_default}}
       label: text
+      doubled: {type: integer, generated: {expression: qty * 2}}
     checks:
       qty_positive: qty > 0
     indexes:
@@ -107,6 +111,13 @@ EXTRA = [
     ("include-dropped", _edit(", include: [at]}", "}")),
     ("unique-nulls-not-distinct", _edit("      - columns: [label]\n", "      - {columns: [label], nulls_not_distinct: true}\n")),
     ("comment-with-control-characters", _edit("  owner:\n", "  owner:\n    comment: \"tab\\there\\u0007bell \\U0001F600\"\n")),
+    ("identity-kind-and-options", _edit("identity: {generated: by_default}}", "identity: {generated: always, increment: 2}}")),
+    ("generated-made-virtual", _edit("generated: {expression: qty * 2}", "generated: {expression: qty * 2, stored: false}")),
+    ("comment-multiline", _edit("  owner:\n", "  owner:\n    comment: \"first line\\nsecond line\"\n")),
+    ("sequence-from-zero", _edit("counter: {start: 1}", "counter: {start: 0, min_value: -5}")),
+    ("check-added-not-valid", _edit("      qty_positive: qty > 0\n", "      qty_positive: qty > 0\n      qty_small: {expression: qty < 1000, not_valid: true}\n")),
+    ("unique-named", _edit("      - columns: [label]\n", "      - {columns: [label], name: parts_label_key}\n")),
+    ("sequence-added-owned", _edit("  counter: {start: 1}\n", "  counter: {start: 1}\n  parts_id_seq: {owned_by: parts.id}\n")),
     ("table-with-fk-dropped", lambda s: s.split("  pet:")[0]),
     ("table-with-fk-and-target-dropped", lambda s: s.split("  owner:")[0]),
 ]
@@ -194,6 +205,9 @@ TYPE_CHANGES = [
     ("timestamp(6) without time zone", "timestamp(3) without time zone", True),
     ("timestamp without time zone", "timestamp(3) without time zone", True),
     ("timestamp(3) without time zone", "timestamp without time zone", False),
+    ("timestamp without time zone", "timestamp(6) without time zone", False),
+    ("numeric(5,1)", "numeric(6)", True), ("numeric(5)", "numeric(5,1)", True), ("numeric(5)", "numeric(6,1)", False),
+    ("integer", "numeric(10)", False), ("geometry(Point,4326)", "geometry(Polygon,4326)", True),
     ("time(2) without time zone", "time(1) without time zone", True),
     ("time(2) without time zone", "time without time zone", False),
     ("bit varying(8)", "bit varying(4)", True), ("integer", "text", True), ("text", "integer", True),
@@ -224,14 +238,18 @@ def renderings() -> dict:
                     "fk-on-delete", "partition-comment", "column-comment-changed", "index-nulls-order", "schema-added",
                     "enum-dropped", "pk-comment", "sequence-dropped", "partition-added"):
             after = c.values[0](after)
+    after = after.replace("comment: who", "comment: qui est là")  # non-ASCII text, kept as written
     current, desired = load_text(after), load_text(before)
     found = differences(diff(current, desired))
     target = {"database": "postgresql://app@db.example/app"}
+    unmanaged = (Unmanaged("view", "public", "active_people"), Unmanaged("function", "audit", "touch"),
+                 Unmanaged("view", "public", "ledger"))
     return {
-        "text": render_text(found, "postgresql://app@db.example/app", "db/schema.yaml"),
-        "json": render_json(found, target, "db/schema.yaml"),
-        "github": render_github(found, "db/schema.yaml"),
+        "text": render_text(found, "postgresql://app@db.example/app", "db/schema.yaml", unmanaged),
+        "json": render_json(found, target, "db/schema.yaml", unmanaged),
+        "github": render_github(found, "db/schema.yaml", unmanaged),
         "sarif": render_sarif(found, "db/schema.yaml", "0.1.0"),
+        "strict": [d.to_json() for d in unmanaged_differences(unmanaged)],
     }
 
 

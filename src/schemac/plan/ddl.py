@@ -197,11 +197,8 @@ def _index_key(element: IndexElement) -> exp.Ordered:
                                                            db=ident(parts[0]) if len(parts) > 1 else None))
     desc = element.order == "desc"
     nulls_first = element.nulls == "first" if element.nulls else desc
-    ordered = exp.Ordered(this=this, desc=desc or None, nulls_first=nulls_first)
-    if element.nulls is not None:
-        # sqlglot prints NULLS only when it differs from its own default; force the spelling the user asked.
-        ordered.set("nulls_first", nulls_first)
-    return ordered
+    # sqlglot prints NULLS FIRST/LAST only where it differs from Postgres's default for the direction.
+    return exp.Ordered(this=this, desc=desc or None, nulls_first=nulls_first)
 
 
 def create_index(table: Table, index: Index, concurrently: bool = False) -> exp.Expression:

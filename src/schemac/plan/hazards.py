@@ -22,7 +22,10 @@ def _split(t: str) -> tuple[str, tuple[int, ...], bool]:
     m = _TYPE.match(t)
     if not m:
         return t, (), False
-    params = tuple(int(p) for p in m.group("params").split(",")) if m.group("params") else ()
+    try:
+        params = tuple(int(p) for p in m.group("params").split(",")) if m.group("params") else ()
+    except ValueError:  # geometry(Point,4326): not a length or precision; never a widening
+        return t, (), False
     base = m.group("base").strip() + (m.group("zone") or "")
     return base, params, bool(m.group("array"))
 

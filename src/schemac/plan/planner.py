@@ -45,14 +45,14 @@ def _object_statements(change: Change) -> Optional[list[exp.Expression]]:
         return [ddl.create_enum(new)]  # type: ignore[arg-type]
     if k == "add_enum_value":
         out: list[exp.Expression] = []
-        values = list(old.values)  # type: ignore[union-attr]
+        # Each new value goes right after its predecessor in schema.yaml (added just before, or already
+        # there); a new first value goes before the old first one.
         for i, v in enumerate(new.values):  # type: ignore[union-attr]
-            if v in values:
+            if v in old.values:  # type: ignore[union-attr]
                 continue
             after = new.values[i - 1] if i > 0 else None  # type: ignore[union-attr]
-            before = None if after is not None else values[0]
+            before = None if after is not None else old.values[0]  # type: ignore[union-attr]
             out.append(ddl.add_enum_value(new, v, before, after))  # type: ignore[arg-type]
-            values.insert(values.index(after) + 1 if after is not None else 0, v)
         return out
     if k == "alter_enum":
         raise PlanError(f"enum {new.schema}.{new.name}: values can only be added, not removed or reordered "  # type: ignore
