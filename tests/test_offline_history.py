@@ -131,7 +131,7 @@ def test_history_applied_but_missing(db_url, schemac, tmp_path):
                      "VALUES (20200101000000, 'old thing', true, '\\x00', 1)")
     assert _history(schemac, db_url) == (1, [("migration_missing", "20200101000000_old_thing.sql")])
     (d,) = _history(schemac, db_url, full=True)
-    assert d["message"] == f"migration 20200101000000 (old thing) is applied but missing from {layout.migrations_dir}"
+    assert d["message"] == "migration 20200101000000 (old thing) is applied but missing from generated/migrations"
     assert layout.migrations()
 
 
