@@ -123,12 +123,12 @@ def test_failed_concurrent_index_build_is_reported_invalid(any_db_url, schemac, 
                             ).fetchone() == (False,)
     r = schemac("diff", "--database-url", any_db_url, "--format", "json", "--sql", cwd=tmp_path)
     assert r.returncode == 1, r.stdout + r.stderr
-    (item,) = json.loads(r.stdout)["differences"]
+    (item,) = json.loads(r.stderr)["differences"]
     assert (item["kind"], item["object"]["path"], item["expected"], item["actual"], item["line"]) == \
         ("index_invalid", "public.accounts.accounts_email", "VALID", "INVALID", 7)
     assert "is INVALID" in item["message"]
-    assert r.stderr == "DROP INDEX IF EXISTS accounts_email;\n\nCREATE UNIQUE INDEX IF NOT EXISTS accounts_email ON accounts(email);\n"
-    fix = r.stderr
+    assert r.stdout == "DROP INDEX IF EXISTS accounts_email;\n\nCREATE UNIQUE INDEX IF NOT EXISTS accounts_email ON accounts(email);\n"
+    fix = r.stdout
     # inspect writes it as declared, and says it is INVALID
     r = schemac("inspect", "--database-url", any_db_url, cwd=tmp_path)
     assert r.returncode == 0 and "accounts_email: {columns: [email], unique: true}" in r.stdout, r.stdout
@@ -144,18 +144,32 @@ def test_sql_option_prints_the_fix_without_running_it(db_url, schemac):
     url = migrated(db_url)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f"ALTER TABLE {T} ALTER COLUMN confidence DROP NOT NULL")
+    # --sql: stdout is the script alone, the report goes to stderr, in every format
     r = schemac("diff", "--schema", SCHEMA, "--database-url", url, "--sql")
     assert r.returncode == 1
-    assert f"ALTER TABLE {T} ALTER COLUMN confidence SET NOT NULL;" in r.stdout
+    assert r.stdout == f"ALTER TABLE {T} ALTER COLUMN confidence SET NOT NULL;\n"
+    assert "column confidence: is NULL, expected NOT NULL" in r.stderr and "Drift: 1 difference(s)" in r.stderr
     r2 = schemac("diff", "--schema", SCHEMA, "--database-url", url, "--format", "json")
-    assert r2.returncode == 1  # still drifted: --sql never runs anything
-    # with a machine-readable report the SQL alone is on stderr: applied, it removes the drift
-    assert f"ALTER TABLE {T} ALTER COLUMN confidence SET NOT NULL;" in r2.stderr or r2.stderr == ""
+    assert r2.returncode == 1 and r2.stderr == ""  # still drifted: --sql never runs anything
+    assert json.loads(r2.stdout)["summary"]["differences"] == 1
     r3 = schemac("diff", "--schema", SCHEMA, "--database-url", url, "--format", "json", "--sql")
-    assert r3.returncode == 1 and r3.stderr.strip() == f"ALTER TABLE {T} ALTER COLUMN confidence SET NOT NULL;"
+    assert r3.returncode == 1 and r3.stdout == r.stdout
+    assert json.loads(r3.stderr) == json.loads(r2.stdout)
+    # applied, the script removes the drift
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(r3.stderr)
+        conn.execute(r3.stdout)
     assert schemac("diff", "--schema", SCHEMA, "--database-url", url).returncode == 0
+
+
+def test_sql_marks_what_can_destroy_data(db_url, schemac):
+    """A column the database has and schema.yaml lacks: the script drops it, and says so above it."""
+    url = migrated(db_url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"ALTER TABLE {T} ADD COLUMN notes text")
+    r = schemac("diff", "--schema", SCHEMA, "--database-url", url, "--sql")
+    assert r.returncode == 1
+    assert r.stdout == (f"-- DESTRUCTIVE: drop column notes of public.{T}: its values are lost\n"
+                        f"ALTER TABLE {T} DROP COLUMN notes;\n"), r.stdout
 
 
 def _free_port() -> int:

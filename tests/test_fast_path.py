@@ -149,9 +149,9 @@ def test_drifted_database_same_report(project, schemac):
     # the SQL --sql printed removes every difference once applied (the unexpected table goes too)
     fixed = schemac("diff", "--database-url", url, "--format", "json", "--sql", cwd=project_dir)
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(fixed.stderr)
+        conn.execute(fixed.stdout)
     after = schemac("diff", "--database-url", url, "--format", "json", cwd=project_dir)
-    assert after.returncode == 0, after.stdout + fixed.stderr
+    assert after.returncode == 0, after.stdout + fixed.stdout
 
 
 def test_schema_yaml_edited_after_generate_takes_the_yaml_path(project, schemac):

@@ -384,13 +384,13 @@ def test_diff_with_sql_never_runs_the_sql(db, schemac, tmp_path):
     before = catalog(db)
     r = schemac("diff", "--database-url", db, "--sql")
     assert r.returncode == 1, r.stdout + r.stderr
-    assert "CREATE TABLE" in r.stdout
+    assert "CREATE TABLE" in r.stdout and "Drift:" in r.stderr and "Drift:" not in r.stdout
     assert catalog(db) == before
     # the SQL it printed, applied by hand, creates exactly what was declared: no drift is left
     r = schemac("diff", "--database-url", db, "--sql", "--format", "json")
-    assert r.returncode == 1 and "CREATE TABLE" in r.stderr, r.stderr
+    assert r.returncode == 1 and "CREATE TABLE" in r.stdout and json.loads(r.stderr)["in_sync"] is False, r.stdout
     with psycopg.connect(db, autocommit=True) as conn:
-        conn.execute(r.stderr)
+        conn.execute(r.stdout)
     r = schemac("diff", "--database-url", db)
     assert r.returncode == 0, r.stdout + r.stderr
 

@@ -120,7 +120,9 @@ def generate(schema_path: str, out_dir: str, name: Optional[str], message: Optio
 @click.option("--dev-url", help="Offline check only: replay the migrations into a scratch database on this server "
                                 "instead of an embedded PostgreSQL 18 (e.g. to match production's major version).")
 @click.option("--sql", "show_sql", is_flag=True,
-              help="Also print the DDL that would bring the database to schema.yaml (never run).")
+              help="Print the DDL that would bring the database to schema.yaml (never run) on stdout, and the "
+                   "report on stderr, in any --format; statements that can destroy data are preceded by a "
+                   "`-- DESTRUCTIVE: why` line.")
 @_timeouts
 @click.option("--out", "out_dir", default="generated", show_default=True,
               help="`schemac generate`'s output directory: when OUT/state.json was recorded from this very "
@@ -148,11 +150,10 @@ def diff(schema_path: str, database_url: Optional[str], fmt: str, strict: bool, 
         result = check_drift(schema_path, database_url, connect_timeout=connect_timeout,
                              statement_timeout_ms=statement_timeout * 1000, lock_timeout_ms=lock_timeout * 1000,
                              out_dir=out_dir, strict=strict)
-    click.echo(result.render(fmt), nl=False, color=None if fmt == "text" else False)
-    if show_sql and result.sql:
-        if fmt == "text":
-            click.echo("\n-- SQL that would bring the database to schema.yaml (not run):")
-        click.echo(result.sql, nl=False, err=fmt != "text")
+    # With --sql, stdout is the script alone (pipe it to a file or psql) and the report goes to stderr.
+    click.echo(result.render(fmt), nl=False, color=None if fmt == "text" else False, err=show_sql)
+    if show_sql:
+        click.echo(result.sql, nl=False)
     _end_process(1 if result.differences else 0)
 
 
