@@ -46,6 +46,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Iterator, Optional
 
@@ -486,10 +487,11 @@ def main(argv: Optional[list[str]] = None) -> int:
         # above them is edited; the n-th of identical ones on identical lines pairs with the n-th).
         def keyed(ms: list[Mutant]) -> dict[tuple, Mutant]:
             out: dict[tuple, Mutant] = {}
+            seen: Counter = Counter()
             for m in ms:
                 k = (m.module, m.operator, m.description, m.source_line)
-                n = sum(1 for x in out if x[:4] == k)
-                out[k + (n,)] = m
+                out[k + (seen[k],)] = m
+                seen[k] += 1
             return out
 
         now, before = keyed(mutants), keyed([m for m in earlier if m.module in modules])

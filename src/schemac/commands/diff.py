@@ -255,18 +255,9 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
     changes = diff(actual, desired)
     sql = ""
     if changes:
-        from schemac.plan.hazards import destructive_reason
-        from schemac.plan.planner import render_sql, statements_for
+        from schemac.plan.planner import marked_script
 
-        # The script `generate` would write, with each statement that can destroy data marked above it:
-        # whoever runs `diff --sql` by hand has no --allow-destructive to stop them.
-        parts = []
-        for c in changes:
-            statements = statements_for(c)
-            if statements:
-                reason = destructive_reason(c)
-                parts.append((f"-- DESTRUCTIVE: {reason}\n" if reason else "") + render_sql(statements))
-        sql = "\n".join(parts)
+        sql = marked_script(changes)
     found = differences(changes)
     if rows.history is not None:
         from schemac.migrations.layout import Layout

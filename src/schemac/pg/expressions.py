@@ -54,12 +54,12 @@ def _where(text: str, e: ParseError) -> str:
     first = (e.errors or [{}])[0]
     col = first.get("col")
     description = str(first.get("description") or "")
-    if isinstance(col, int) and 0 < col <= len(text.splitlines()[0] if text else ""):
-        head = text.splitlines()[0][:col].strip()
-        what = "incomplete expression" if "<class" in description or not description else \
-            description.splitlines()[0].rstrip(".").lower()
-        return f"{what} at column {col}, after '{head[-40:]}'"
-    return "syntax error" if "<class" in description or not description else description.splitlines()[0]
+    said = None if "<class" in description or not description else description.splitlines()[0]
+    line = text.splitlines()[0] if text else ""
+    if isinstance(col, int) and 0 < col <= len(line):
+        what = said.rstrip(".").lower() if said else "incomplete expression"
+        return f"{what} at column {col}, after '{line[:col].strip()[-40:]}'"
+    return said or "syntax error"
 
 
 def _sqlglot_parse(text: str) -> list[exp.Expression]:

@@ -14,6 +14,7 @@ from schemac.model import Check, Column, Domain, SequenceOptions, Table
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.sequences import filled
+from schemac.plan.hazards import destructive_reason
 from schemac.pg.names import constraint_name, ident, qualified, quote_ident
 from schemac.pg.types import build_type
 from schemac.plan import ddl
@@ -232,6 +233,19 @@ def plan(changes: list[Change]) -> list[exp.Expression]:
     for c in changes:
         out.extend(statements_for(c))
     return out
+
+
+def marked_script(changes: list[Change]) -> str:
+    """render_sql(plan(changes)), with each change's statements that can destroy data preceded by
+    `-- DESTRUCTIVE: why`: whoever runs `diff --sql` by hand has no --allow-destructive to stop them.
+    (render_sql joins paragraphs with a blank line, so joining the changes' scripts with one gives the same text.)"""
+    scripts = []
+    for c in changes:
+        statements = statements_for(c)
+        if statements:
+            reason = destructive_reason(c)
+            scripts.append((f"-- DESTRUCTIVE: {reason}\n" if reason else "") + render_sql(statements))
+    return "\n".join(scripts)
 
 
 def validate_constraint(table: Table, name: str) -> exp.Command:
