@@ -1,4 +1,4 @@
-"""The planner: Changes -> sqlglot statements, in the order `diff` sorted them."""
+"""The planner: Changes -> sqlglot statements, in the order of their dependency graph (plan.graph)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from schemac.plan.hazards import destructive_reason
 from schemac.pg.names import constraint_name, ident, qualified, quote_ident
 from schemac.pg.types import build_type
 from schemac.plan import ddl
+from schemac.plan.graph import ordered
 
 
 def _alter(table: Table, *actions: exp.Expression) -> exp.Alter:
@@ -230,7 +231,7 @@ def _identity_sets(old: SequenceOptions, new: SequenceOptions) -> list[str]:
 
 def plan(changes: list[Change]) -> list[exp.Expression]:
     out: list[exp.Expression] = []
-    for c in changes:
+    for c in ordered(changes):
         out.extend(statements_for(c))
     return out
 
@@ -240,7 +241,7 @@ def marked_script(changes: list[Change]) -> str:
     `-- DESTRUCTIVE: why`: whoever runs `diff --sql` by hand has no --allow-destructive to stop them.
     (render_sql joins paragraphs with a blank line, so joining the changes' scripts with one gives the same text.)"""
     scripts = []
-    for c in changes:
+    for c in ordered(changes):
         statements = statements_for(c)
         if statements:
             reason = destructive_reason(c)
@@ -272,7 +273,7 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> Online
     main: list[exp.Expression] = []
     concurrent: list[tuple[str, exp.Expression]] = []
     validate: list[exp.Expression] = []
-    for c in changes:
+    for c in ordered(changes):
         on_existing = (c.schema, c.table) in existing
         if c.kind == "add_index" and on_existing:
             concurrent.append((c.name, ddl.create_index(c.table_def, c.new, concurrently=True)))  # type: ignore

@@ -1,0 +1,278 @@
+"""What each change makes, removes, needs and frees: the edges of the planner's dependency graph.
+
+Objects are named by keys: ("schema", ns), ("extension", name), ("type", ns, name) for enums and
+domains, ("sequence", ns, name), ("table", ns, name), ("column", ns, table, name), ("notnull", ns,
+table, column), ("constraint", ns, table, name), ("index", ns, table, name), and ("key", ns, table,
+columns) for what a foreign key can reference (a primary key, a UNIQUE, a plain unique index).
+
+An object refers to the keys it cannot exist without (a column to its table and its type, a default
+to the sequences it calls, a foreign key to the referenced key). A change then declares four sets:
+
+- `makes`: keys that exist (or take their new form) once it ran;
+- `removes`: keys that are gone (or lose their old form) once it ran;
+- `needs`: keys the new form of its object refers to: they must be made first;
+- `frees`: keys the old form referred to and the new one does not: they can be removed only after.
+
+A kind of object joins the graph by saying what its objects refer to (`refs_of`) and which keys a
+change of it makes or removes (`_KEYS`): nothing else in the planner changes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from schemac.compare.changes import Change
+from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Index, PrimaryKey, Sequence, Table,
+                           Unique)
+from schemac.pg.expressions import referenced_columns
+
+Key = tuple
+
+
+@dataclass(frozen=True)
+class Deps:
+    makes: frozenset = frozenset()
+    removes: frozenset = frozenset()
+    needs: frozenset = frozenset()
+    frees: frozenset = frozenset()
+
+
+def _unquote(part: str) -> str:
+    part = part.strip()
+    if len(part) >= 2 and part[0] == part[-1] == '"':
+        return part[1:-1].replace('""', '"')
+    return part.lower()
+
+
+def _name_parts(text: str) -> list[str]:
+    """`a.b`, `"A".b`: the parts of a possibly qualified, possibly quoted name."""
+    return [_unquote(p) for p in re.findall(r'"(?:[^"]|"")*"|[^."]+', text)]
+
+
+def type_key(type_text: str) -> Key:
+    """The type a column (or a domain) is of, without modifiers or array brackets."""
+    base = re.sub(r"(\[\d*\])+$", "", type_text.strip())
+    base = re.sub(r"\([^()]*\)$", "", base).strip()
+    parts = _name_parts(base) if '"' in base or "." in base else [base]
+    return ("type", parts[0], parts[1]) if len(parts) == 2 else ("type", "public", parts[-1])
+
+
+_SEQUENCE_CALL = re.compile(r"(?:nextval|currval|setval)\s*\(\s*'((?:[^']|'')+)'", re.I)
+
+
+def expression_refs(text: Optional[str], schema: str, table: Optional[str]) -> set[Key]:
+    """Sequences an expression calls, and the columns of `table` it reads."""
+    if not text:
+        return set()
+    out: set[Key] = set()
+    for name in _SEQUENCE_CALL.findall(text):
+        parts = _name_parts(name.replace("''", "'"))
+        out.add(("sequence", parts[0], parts[1]) if len(parts) == 2 else ("sequence", schema, parts[-1]))
+    if table is not None:
+        try:
+            out |= {("column", schema, table, c) for c in referenced_columns(text)}
+        except ValueError:
+            pass
+    return out
+
+
+def _col(t: Table, name: str) -> Key:
+    return ("column", t.schema, t.name, name)
+
+
+def _table(t: Table) -> Key:
+    return ("table", t.schema, t.name)
+
+
+def _key_of(schema: str, table: str, columns) -> Key:
+    return ("key", schema, table, frozenset(columns))
+
+
+def _constraint_key(t: Table, c) -> Key:
+    return ("constraint", t.schema, t.name, c.name or ("unnamed",) + tuple(getattr(c, "columns", ())))
+
+
+def column_refs(t: Table, c: Column) -> set[Key]:
+    out = {_table(t), type_key(c.type)}
+    out |= expression_refs(c.default, t.schema, None) | expression_refs(c.generated, t.schema, t.name)
+    out.discard(_col(t, c.name))
+    return out
+
+
+def refs_of(t: Optional[Table], obj: object) -> set[Key]:
+    """The keys `obj` (of table `t`, when it belongs to one) refers to."""
+    if isinstance(obj, Column):
+        return column_refs(t, obj)  # type: ignore[arg-type]
+    if isinstance(obj, (PrimaryKey, Unique)):
+        out = {_table(t)} | {_col(t, c) for c in obj.columns}  # type: ignore[arg-type]
+        if isinstance(obj, PrimaryKey):  # DROP NOT NULL is refused while the primary key stands
+            out |= {("notnull", t.schema, t.name, c) for c in obj.columns}  # type: ignore[union-attr]
+        return out
+    if isinstance(obj, Check):
+        return {_table(t)} | expression_refs(obj.expression, t.schema, t.name)  # type: ignore[union-attr]
+    if isinstance(obj, ForeignKey):
+        return ({_table(t), ("table", obj.ref_schema, obj.ref_table), _key_of(obj.ref_schema, obj.ref_table,
+                                                                              obj.ref_columns)}
+                | {_col(t, c) for c in obj.columns}  # type: ignore[arg-type]
+                | {("column", obj.ref_schema, obj.ref_table, c) for c in obj.ref_columns})
+    if isinstance(obj, Index):
+        out = {_table(t)} | {_col(t, c) for c in obj.include}  # type: ignore[arg-type]
+        for e in obj.elements:
+            out |= {_col(t, e.column)} if e.column else expression_refs(e.expression, t.schema, t.name)  # type: ignore
+        return out | expression_refs(obj.where, t.schema, t.name)  # type: ignore[union-attr]
+    if isinstance(obj, Domain):
+        refs = {("schema", obj.schema), type_key(obj.type)} | expression_refs(obj.default, obj.schema, None)
+        return refs - {("type", obj.schema, obj.name)}
+    if isinstance(obj, (Enum, Extension)):
+        return {("schema", obj.schema)} if obj.schema else set()
+    if isinstance(obj, Sequence):
+        owner = obj.owned_by.rsplit(".", 1) if obj.owned_by else None
+        return {("schema", obj.schema)} | ({("column", obj.schema, owner[0], owner[1])} if owner else set())
+    if isinstance(obj, Table):
+        return table_refs(obj)
+    return set()
+
+
+def table_refs(t: Table) -> set[Key]:
+    """What CREATE TABLE needs: its schema, its columns' types and sequences, a partition's parent."""
+    out: set[Key] = {("schema", t.schema)}
+    for c in t.columns:
+        out |= column_refs(t, c)
+    if t.partition_of is not None:
+        out.add(("table", t.partition_of.parent_schema, t.partition_of.parent))
+    return out - {_table(t)}
+
+
+def table_members(t: Table) -> set[Key]:
+    """The keys a table holds: dropping it removes them all, creating it makes those CREATE TABLE makes."""
+    out = {_table(t)} | {_col(t, c.name) for c in t.columns}
+    out |= {("notnull", t.schema, t.name, c.name) for c in t.columns if not c.nullable}
+    for c in (t.primary_key, *t.uniques):
+        if c is not None:
+            out |= {_key_of(t.schema, t.name, c.columns), _constraint_key(t, c)}
+    out |= {_constraint_key(t, c) for c in (*t.checks, *t.foreign_keys)}
+    out |= {("index", t.schema, t.name, i.name) for i in t.indexes}
+    out |= {_key_of(t.schema, t.name, [e.column for e in i.elements]) for i in t.indexes
+            if i.unique and i.where is None and all(e.column for e in i.elements)}
+    return out
+
+
+def own_keys(t: Optional[Table], obj: object) -> set[Key]:
+    """The keys naming `obj` itself (a unique key also names what foreign keys can reference)."""
+    if isinstance(obj, (PrimaryKey, Unique)):
+        return {_constraint_key(t, obj), _key_of(t.schema, t.name, obj.columns)}  # type: ignore[arg-type]
+    if isinstance(obj, (Check, ForeignKey)):
+        return {_constraint_key(t, obj)}  # type: ignore[arg-type]
+    if isinstance(obj, Index):
+        keys = {("index", t.schema, t.name, obj.name)}  # type: ignore[union-attr]
+        if obj.unique and obj.where is None and all(e.column for e in obj.elements):
+            keys.add(_key_of(t.schema, t.name, [e.column for e in obj.elements]))  # type: ignore[union-attr]
+        return keys
+    if isinstance(obj, (Enum, Domain)):
+        return {("type", obj.schema, obj.name)}
+    if isinstance(obj, Sequence):
+        return {("sequence", obj.schema, obj.name)}
+    if isinstance(obj, Extension):
+        return {("extension", obj.name)}
+    if isinstance(obj, Table):
+        return {_table(obj)}
+    return set()
+
+
+def _column_attribute(c: Change, attribute: str) -> Callable[[object], set[Key]]:
+    """Refs of one attribute of a column (its default, its identity): the column and what it calls."""
+    t = c.table_def
+
+    def refs(col: object) -> set[Key]:
+        if col is None:
+            return set()
+        out = {_col(t, c.name), _table(t)}  # type: ignore[arg-type]
+        if attribute == "default":
+            out |= expression_refs(col.default, t.schema, None)  # type: ignore[union-attr, attr-defined]
+        if attribute == "identity" and col.identity is not None:  # type: ignore[attr-defined]
+            out.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
+        return out
+    return refs
+
+
+def deps(c: Change) -> Deps:
+    """The four sets of one change (see the module's docstring)."""
+    k, t, old, new = c.kind, c.table_def, c.old, c.new
+    col = lambda name: _col(t, name)  # noqa: E731
+    makes: set[Key] = set()
+    removes: set[Key] = set()
+    old_refs: set[Key] = set()
+    new_refs: set[Key] = set()
+    if k == "add_schema":
+        makes.add(("schema", c.schema))
+    elif k == "add_table":
+        makes |= table_members(new)  # type: ignore[arg-type]
+        new_refs |= table_refs(new)  # type: ignore[arg-type]
+    elif k == "drop_table":
+        removes |= table_members(old)  # type: ignore[arg-type]
+        old_refs |= table_refs(old)  # type: ignore[arg-type]
+    elif k == "rename_table":
+        removes.add(_table(old))  # type: ignore[arg-type]
+        makes |= {_table(new)} | {col(x.name) for x in new.columns}  # type: ignore[union-attr, arg-type]
+    elif k in ("attach_partition", "detach_partition", "alter_partitioning", "set_logging",
+               "set_table_comment"):
+        new_refs.add(_table(t))  # type: ignore[arg-type]
+        if k == "attach_partition":
+            p = new.partition_of  # type: ignore[union-attr]
+            new_refs.add(("table", p.parent_schema, p.parent))
+        if k == "detach_partition":
+            p = old.partition_of  # type: ignore[union-attr]
+            old_refs.add(("table", p.parent_schema, p.parent))
+    elif k == "rename_column":
+        removes.add(col(old.name))  # type: ignore[union-attr]
+        makes.add(col(c.name))
+        new_refs.add(_table(t))  # type: ignore[arg-type]
+    elif k in ("add_column", "drop_column", "alter_column_type", "alter_generated"):
+        if new is not None:
+            makes.add(col(c.name))
+            new_refs |= column_refs(t, new)  # type: ignore[arg-type]
+            if not new.nullable and k == "add_column":  # type: ignore[union-attr]
+                makes.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
+        if old is not None:
+            removes.add(col(c.name))
+            old_refs |= column_refs(t, old)  # type: ignore[arg-type]
+            if k == "drop_column":
+                removes.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
+    elif k in ("set_not_null", "drop_not_null"):
+        (makes if k == "set_not_null" else removes).add(("notnull", t.schema, t.name, c.name))  # type: ignore
+        new_refs.add(col(c.name))
+    elif k in ("set_default", "drop_default"):
+        refs = _column_attribute(c, "default")
+        old_refs |= refs(old) if old is not None and old.default is not None else set()  # type: ignore[union-attr]
+        new_refs |= refs(new) if k == "set_default" else set()
+        new_refs.add(_table(t))  # type: ignore[arg-type]
+    elif k in ("alter_identity", "drop_identity"):
+        refs = _column_attribute(c, "identity")
+        old_refs |= refs(old)
+        new_refs |= refs(new) if new is not None and new.identity is not None else {_table(t)}  # type: ignore
+    elif k in ("add_constraint", "add_foreign_key", "add_index", "drop_constraint", "drop_foreign_key",
+               "drop_index", "rename_index"):
+        if k.startswith("add_") or k == "rename_index":
+            makes |= own_keys(t, new)
+            new_refs |= refs_of(t, new)
+        if k.startswith("drop_") or k == "rename_index":
+            removes |= own_keys(t, old)
+            old_refs |= refs_of(t, old)
+    elif k in ("validate_constraint", "set_constraint_comment", "set_index_comment", "set_column_comment"):
+        target = new if new is not None else old
+        new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)
+    elif k.startswith("add_") or k.startswith("drop_") or k.startswith("alter_") or k in (
+            "set_sequence_owner", "set_type_comment"):
+        # Schema-level objects: extensions, enums, domains, sequences.
+        if new is not None:
+            makes |= own_keys(None, new) if k != "set_type_comment" else set()
+            new_refs |= refs_of(None, new) | (own_keys(None, new) if not k.startswith("add_") else set())
+        if old is not None and k != "set_type_comment":
+            removes |= own_keys(None, old) if (new is None or k.startswith("alter_")) else set()
+            # A sequence owned by a column goes with it (DROP COLUMN or DROP TABLE drops it): dropping
+            # the sequence waits for nothing; only OWNED BY NONE must run before its owner goes.
+            old_refs |= refs_of(None, old) if k != "drop_sequence" else {("schema", old.schema)}  # type: ignore
+    return Deps(frozenset(makes), frozenset(removes), frozenset(new_refs - makes),
+                frozenset(old_refs - new_refs - removes))

@@ -1,0 +1,83 @@
+"""The order statements run in: a topological order of the changes' dependency graph.
+
+Edges come from plan.dependencies: whatever makes a key runs before whatever needs it; whatever frees
+a key runs before whatever removes it; whatever removes a key runs before whatever makes it again
+(drop, then re-create). Where the graph leaves a choice, the kinds' order in compare.changes.KINDS
+decides (drops before creates, comments last), then the differ's order (schema.yaml's order), so a
+plan reads the same from run to run.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+
+from schemac.compare.changes import KINDS, Change
+from schemac.plan.dependencies import deps
+
+_RANK = {k: n for n, k in enumerate(KINDS)}
+
+
+def edges(changes: list[Change]) -> dict[int, set[int]]:
+    """i -> {j, ...}: change i must run before each change j (indexes into `changes`)."""
+    d = [deps(c) for c in changes]
+    makers, removers = defaultdict(list), defaultdict(list)
+    for i, x in enumerate(d):
+        for key in x.makes:
+            makers[key].append(i)
+        for key in x.removes:
+            removers[key].append(i)
+    out: dict[int, set[int]] = defaultdict(set)
+    for i, x in enumerate(d):
+        for key in x.needs:
+            for m in makers.get(key, ()):
+                out[m].add(i)
+        for key in x.frees:
+            for r in removers.get(key, ()):
+                out[i].add(r)
+        for key in x.makes:
+            for r in removers.get(key, ()):
+                if key not in x.removes:  # a change that alters a key in place is its own remover
+                    out[r].add(i)
+    for i in out:
+        out[i].discard(i)
+    return out
+
+
+def ordered(changes: list[Change]) -> list[Change]:
+    """The changes in an order Postgres accepts. A cycle (two changes each waiting on the other) is
+    broken at the change the kinds' order puts first; see `cycles`."""
+    return [changes[i] for i in _order(changes)[0]]
+
+
+def cycles(changes: list[Change]) -> list[Change]:
+    """The changes `ordered` had to run before something they wait for: empty when the graph is acyclic."""
+    return [changes[i] for i in _order(changes)[1]]
+
+
+def _order(changes: list[Change]) -> tuple[list[int], list[int]]:
+    after = edges(changes)
+    waiting = [0] * len(changes)
+    for targets in after.values():
+        for j in targets:
+            waiting[j] += 1
+    rank = lambda i: (_RANK.get(changes[i].kind, len(_RANK)), i)  # noqa: E731
+    ready = [rank(i) for i in range(len(changes)) if waiting[i] == 0]
+    heapq.heapify(ready)
+    out, broken, done = [], [], [False] * len(changes)
+    while len(out) < len(changes):
+        if not ready:
+            i = min((i for i in range(len(changes)) if not done[i]), key=rank)
+            broken.append(i)
+            waiting[i] = 0
+            heapq.heappush(ready, rank(i))
+        _, i = heapq.heappop(ready)
+        if done[i]:
+            continue
+        done[i] = True
+        out.append(i)
+        for j in after.get(i, ()):
+            waiting[j] -= 1
+            if waiting[j] == 0 and not done[j]:
+                heapq.heappush(ready, rank(j))
+    return out, broken

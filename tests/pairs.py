@@ -1,0 +1,71 @@
+"""Old -> new schema pairs of our own (tests/fixtures/pairs/*.sql), for the exact-plans issue.
+
+A file holds the cases of one class of change. Each case is written as SQL, the way a user's database
+is: an old schema with rows, and the new schema loaded directly. Markers, each on a line of its own:
+
+    -- case: serial-to-integer          starts a case (ids are unique across all files)
+    -- allow: destructive               (optional) generate runs with --allow-destructive
+    -- changed: t.id, t.v               (optional) columns whose values' text form may change
+    -- old:                             the old schema, and INSERTs: the rows a migration must keep
+    -- new:                             the new schema (rows here only fill the sibling database)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "pairs")
+_MARK = re.compile(r"^-- (case|allow|changed|old|new):\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Pair:
+    id: str
+    file: str
+    old: str
+    new: str
+    destructive: bool = False
+    changed: tuple[tuple[str, str], ...] = ()
+
+
+def _parse(path: str) -> list[Pair]:
+    cases: list[dict] = []
+    section = None
+    for n, line in enumerate(open(path, encoding="utf-8"), 1):
+        m = _MARK.match(line.rstrip("\n"))
+        if m is None:
+            if section is None:
+                if line.strip() and not line.startswith("--"):
+                    raise ValueError(f"{path}:{n}: SQL outside a case's old: or new: section")
+                continue
+            cases[-1][section] += line
+            continue
+        key, value = m.groups()
+        if key == "case":
+            cases.append({"id": value.strip(), "old": "", "new": "", "allow": "", "changed": ""})
+            section = None
+        elif not cases:
+            raise ValueError(f"{path}:{n}: '-- {key}:' before the first '-- case:'")
+        elif key in ("old", "new"):
+            section = key
+        else:
+            cases[-1][key] = value.strip()
+    name = os.path.basename(path)[:-4]
+    out = []
+    for c in cases:
+        if not c["old"].strip() and not c["new"].strip():
+            raise ValueError(f"{path}: case {c['id']} has no SQL")
+        changed = tuple(tuple(x.strip().split(".", 1)) for x in c["changed"].split(",") if x.strip())
+        out.append(Pair(c["id"], name, c["old"], c["new"], c["allow"] == "destructive", changed))  # type: ignore[arg-type]
+    return out
+
+
+def load_pairs() -> list[Pair]:
+    pairs = [p for f in sorted(os.listdir(HERE)) if f.endswith(".sql") for p in _parse(os.path.join(HERE, f))]
+    ids = [p.id for p in pairs]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"case ids used twice in tests/fixtures/pairs: {', '.join(dupes)}")
+    return pairs
