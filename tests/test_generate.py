@@ -172,3 +172,26 @@ def test_generate_never_connects_to_a_database(tmp_path):
     r = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "written []"
+
+
+def test_a_unique_repeating_the_primary_key_is_kept_with_a_warning(schemac, tmp_path, db_url):
+    """Postgres accepts a UNIQUE on the primary key's columns when it is added after CREATE TABLE (which
+    would merge it), and inspect writes it from real databases: generate warns, and builds both."""
+    import psycopg
+
+    from schemac.migrations.apply import apply_files
+
+    (tmp_path / "schema.yaml").write_text(
+        "tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true, unique: true}\n"
+        "      v: integer\n    unique:\n      - {columns: [v], name: t_v_one}\n      - {columns: [v], name: t_v_two}\n")
+    r = schemac("generate")
+    assert r.returncode == 0, r.stderr
+    assert "schema.yaml:4:" in r.stderr and "warning: unique (id) of public.t repeats" in r.stderr
+    assert "schema.yaml:8:" in r.stderr and "unique (v)" in r.stderr
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        kinds = conn.execute("SELECT conname, contype FROM pg_constraint WHERE conrelid = 't'::regclass AND contype <> 'n' "
+                             "ORDER BY conname").fetchall()
+    assert kinds == [("t_id_key", "u"), ("t_pkey", "p"), ("t_v_one", "u"), ("t_v_two", "u")]
+    d = schemac("diff", "--database-url", db_url)
+    assert d.returncode == 0, d.stdout + d.stderr

@@ -89,8 +89,6 @@ CASES = [
      "cannot be nullable"),
     ("duplicate-constraint-name", "tables:\n  t:\n    columns: {a: integer}\n    unique:\n      - {columns: [a], name: c}\n"
      "    checks:\n      c: a > 0\n", 7, "constraint name 'c' twice"),
-    ("unique-repeats-pk", "tables:\n  t:\n    columns:\n      a: {type: integer, primary_key: true, unique: true}\n",
-     4, "repeats the primary key"),
     ("unique-repeats-unique", "tables:\n  t:\n    columns: {a: integer, b: integer}\n    unique:\n"
      "      - columns: [a, b]\n      - columns: [a, b]\n", 6, "repeats the unique constraint at line 5"),
     ("index-named-like-table", "tables:\n  t:\n    columns: {a: integer}\n  u:\n    columns: {a: integer}\n"

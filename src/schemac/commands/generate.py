@@ -12,7 +12,7 @@ from sqlglot import exp
 
 from schemac import __version__
 from schemac.compare.changes import Change
-from schemac.compare.differ import diff, ignored_renames
+from schemac.compare.differ import diff, ignored_renames, repeated_key_notices
 from schemac.errors import SchemacError
 from schemac.migrations.layout import Layout, locked, next_version, validate_name, write_new
 from schemac.migrations.state import State, read_state, write_atomic
@@ -109,6 +109,12 @@ def _transactional(name: str, statements: list[exp.Expression]) -> list[Unit]:
 
 
 def _units(changes: list[Change], current: Schema, name: str, concurrently: bool) -> list[Unit]:
+    values = [c for c in changes if c.kind == "add_enum_value"]
+    if values and len(values) < len(changes):
+        # A value added to an enum cannot be used in the transaction that added it (as a default, in a
+        # CHECK, an index predicate or a row): the additions go first, in a file of their own.
+        rest = [c for c in changes if c.kind != "add_enum_value"]
+        return _transactional(f"{name}_enum_values", plan(values)) + _units(rest, current, name, concurrently)
     if not concurrently:
         return _transactional(name, plan(changes))
     online = plan_online(changes, {t.key for t in current.tables})
@@ -149,7 +155,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
                            f"not in {layout.migrations_dir}: restore that file (migrations are never deleted), or "
                            f"restore {layout.state_path} as it was before it was written")
     current = state.schema if state else Schema()
-    notices = tuple(ignored_renames(current, desired))
+    notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired))
     changes = diff(current, desired)
     if not changes:
         last = f" (last migration: {state.migration})" if state else ""

@@ -9,11 +9,22 @@ from __future__ import annotations
 from dataclasses import replace
 
 from schemac.compare.changes import KINDS, Change
-from schemac.compare.tables import created_by_create_table, diff_table
+from schemac.compare.tables import created_by_create_table, diff_table, repeated_keys
 from schemac.compare.types import diff_objects
 from schemac.model import Schema
 
-__all__ = ["Change", "diff", "ignored_renames"]
+__all__ = ["Change", "diff", "ignored_renames", "repeated_key_notices"]
+
+
+def repeated_key_notices(desired: Schema) -> list[str]:
+    """A UNIQUE that repeats the primary key or another UNIQUE: Postgres accepts it (and inspect writes
+    it from real databases), but it is a second index to keep up on every write."""
+    notes = []
+    for t in desired.tables:
+        for u in repeated_keys(t):
+            notes.append(f"{u.source or t.qualified_name}: warning: unique ({', '.join(u.columns)}) of "
+                         f"{t.qualified_name} repeats the columns of another key: Postgres keeps both indexes")
+    return notes
 
 
 def ignored_renames(current: Schema, desired: Schema) -> list[str]:

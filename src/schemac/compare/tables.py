@@ -54,12 +54,26 @@ def _partition_of_key(t: Table) -> Optional[tuple]:
     return (p.parent_schema, p.parent, bound)
 
 
+def repeated_keys(t: Table) -> list[Unique]:
+    """UNIQUEs on the columns of the primary key or of an earlier UNIQUE. Postgres keeps both when the
+    second is added by ALTER TABLE (real databases hold them; inspect writes them), but CREATE TABLE
+    would silently merge them: they are added after it."""
+    seen = {t.primary_key.columns} if t.primary_key else set()
+    out = []
+    for u in t.uniques:
+        if u.columns in seen:
+            out.append(u)
+        seen.add(u.columns)
+    return out
+
+
 def created_by_create_table(t: Table) -> Table:
     """What CREATE TABLE alone makes of `t`: the rest (foreign keys, NOT VALID checks, indexes, comments,
-    the partition attachment) follows as changes, computed by diffing this skeleton against `t`."""
+    the partition attachment, a repeated UNIQUE) follows as changes, computed by diffing this skeleton
+    against `t`."""
     return replace(t, columns=tuple(replace(c, comment=None) for c in t.columns),
                    primary_key=replace(t.primary_key, comment=None) if t.primary_key else None,
-                   uniques=tuple(replace(u, comment=None) for u in t.uniques),
+                   uniques=tuple(replace(u, comment=None) for u in t.uniques if u not in repeated_keys(t)),
                    checks=tuple(replace(c, comment=None) for c in t.checks if not c.not_valid),
                    foreign_keys=(), indexes=(), comment=None, partition_of=None)
 

@@ -201,3 +201,9 @@ def build_type(canonical: str) -> exp.DataType:
 
 def is_text_like(canonical: str) -> bool:
     return canonical.startswith(("character varying", "character", "text", "bpchar", "name"))
+
+
+def is_user_defined(canonical: str) -> bool:
+    """An enum, a domain, a composite or an extension's type: not one sqlglot knows as Postgres's own."""
+    built = build_type(canonical)
+    return any(n.this == T.USERDEFINED for n in built.walk() if isinstance(n, exp.DataType))

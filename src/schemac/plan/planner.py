@@ -16,7 +16,7 @@ from schemac.pg.expressions import parse_expression
 from schemac.pg.sequences import filled
 from schemac.plan.hazards import destructive_reason
 from schemac.pg.names import constraint_name, ident, qualified, quote_ident
-from schemac.pg.types import build_type
+from schemac.pg.types import build_type, is_text_like, is_user_defined
 from schemac.plan import ddl
 from schemac.plan.graph import ordered
 
@@ -166,8 +166,9 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [_alter(t, exp.Drop(tables=[exp.Column(this=ident(change.name))], kind="COLUMN"))]  # type: ignore
     col: Column = change.new  # type: ignore[assignment]
     if k == "alter_column_type":
-        using = exp.Cast(this=exp.Column(this=ident(col.name)), to=build_type(col.type))
         old: Column = change.old  # type: ignore[assignment]
+        using = exp.Cast(this=_through_text(exp.Column(this=ident(col.name)), old.type, col.type),
+                         to=build_type(col.type))
         collation = ddl.collate(col.collation) if col.collation != old.collation else None
         return [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=build_type(col.type), collate=collation,
                                           using=using))]
@@ -189,6 +190,14 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if k == "set_column_comment":
         return [ddl.comment_on_column(t, change.name, change.new.comment)]  # type: ignore
     raise ValueError(f"no DDL for change kind {k}")
+
+
+def _through_text(value: exp.Expression, old: str, new: str) -> exp.Expression:
+    """`value::text` where no cast leads from `old` to `new` directly (one enum to another, a domain to
+    another type): every type reads its own text form back, so the values move through text."""
+    if (is_user_defined(old) or is_user_defined(new)) and not (is_text_like(old) or is_text_like(new)):
+        return exp.Cast(this=value, to=build_type("text"))
+    return value
 
 
 def _alter_identity(t: Table, old: Column, new: Column) -> list[exp.Expression]:

@@ -96,14 +96,16 @@ class TableReader(FieldReader):
                                       self.opt_bool(uf, "nulls_not_distinct", what),
                                       *self.deferral(uf, f"unique constraint of {what}")))
 
-        seen_keys: dict[tuple[str, ...], str] = {primary_key.columns: "the primary key"} if primary_key else {}
+        unnamed: dict[tuple[str, ...], Unique] = {}
         for u in uniques:
-            # CREATE TABLE silently merges a UNIQUE identical to the primary key or to another UNIQUE:
-            # declaring it would be drift forever.
-            if u.columns in seen_keys:
-                raise SchemaFileError(f"unique ({', '.join(u.columns)}) of {what} repeats {seen_keys[u.columns]}; "
-                                      "remove it", u.source)
-            seen_keys[u.columns] = f"the unique constraint at line {u.source.line}" if u.source else "another unique"
+            # Postgres accepts a UNIQUE repeating another key (added after CREATE TABLE, see
+            # compare.tables.repeated_keys), but two unnamed ones would get the same name.
+            if u.name is None and u.columns in unnamed:
+                first = unnamed[u.columns].source
+                raise SchemaFileError(f"unique ({', '.join(u.columns)}) of {what} repeats the unique constraint at "
+                                      f"line {first.line if first else '?'}; name one of them", u.source)
+            if u.name is None:
+                unnamed[u.columns] = u
 
         checks: list[Check] = list(column_checks)
         if "checks" in f:
