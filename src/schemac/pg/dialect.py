@@ -1,8 +1,9 @@
 """The sqlglot dialects schemac parses and renders with.
 
 :data:`DIALECT` parses schema.yaml's SQL and prints the normal forms the differ compares: plain sqlglot
-Postgres, except that ``now()`` stays ``now()`` (sqlglot would turn it into ``CURRENT_TIMESTAMP``, and
-Postgres then stores a different default than the one the reviewer read) and that a generated column
+Postgres, except that the functions of ``KEPT_FUNCTIONS`` stay as written (sqlglot would turn ``now()``
+into ``CURRENT_TIMESTAMP`` and ``char_length(x)`` into ``length(x)``, and Postgres then stores another
+expression than the one the reviewer read) and that a generated column
 that is not persisted renders as PostgreSQL 18's ``VIRTUAL`` (sqlglot writes ``STORED`` for every
 generated column).
 
@@ -24,12 +25,21 @@ def _generated(self: Postgres.Generator, e: exp.ComputedColumnConstraint) -> str
     return f"GENERATED ALWAYS AS ({self.sql(e, 'this')}) {'STORED' if e.args.get('persisted') else 'VIRTUAL'}"
 
 
+# Functions sqlglot would rewrite into another spelling (char_length -> length, btrim -> TRIM(...),
+# strpos -> position, date_part -> EXTRACT, to_hex -> hex, which Postgres does not have). Postgres
+# stores the function the migration names, so the migration names the one schema.yaml names: these
+# stay plain calls, printed as written.
+KEPT_FUNCTIONS = ("now", "char_length", "character_length", "btrim", "ltrim", "rtrim", "strpos", "substr",
+                  "to_hex", "date_part", "date_trunc", "mod", "ceiling", "log10")
+
+
+def _kept(name: str):
+    return lambda args: exp.Anonymous(this=name, expressions=args)
+
+
 class SchemacPostgres(Postgres):
     class Parser(Postgres.Parser):
-        FUNCTIONS = {
-            **Postgres.Parser.FUNCTIONS,
-            "NOW": lambda args: exp.Anonymous(this="now", expressions=args),
-        }
+        FUNCTIONS = {**Postgres.Parser.FUNCTIONS, **{name.upper(): _kept(name) for name in KEPT_FUNCTIONS}}
 
     class Generator(Postgres.Generator):
         TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.ComputedColumnConstraint: _generated}

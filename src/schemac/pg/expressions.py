@@ -91,7 +91,7 @@ def _parse(text: str) -> exp.Expression:
     if len(parsed) != 1:
         raise ExpressionError(f"must be exactly one SQL expression, found {len(parsed)} statements")
     node = parsed[0]
-    if not isinstance(node, (exp.Condition, exp.Interval)) or isinstance(node, _STATEMENTS)  or any(isinstance(n, _STATEMENTS) for n in node.walk()):
+    if not isinstance(node, (exp.Condition, exp.Interval, exp.AtTimeZone)) or isinstance(node, _STATEMENTS) or any(isinstance(n, _STATEMENTS) for n in node.walk()):
         raise ExpressionError("must be an expression, not a statement or subquery")
     for n in node.walk():
         n.comments = None  # SQL comments never travel into generated DDL
