@@ -11,7 +11,7 @@ from typing import Optional
 from sqlglot import exp
 
 from schemac import __version__
-from schemac.compare.changes import Change
+from schemac.compare.changes import INHERITED, Change
 from schemac.compare.differ import diff, ignored_renames, repeated_key_notices
 from schemac.errors import SchemacError
 from schemac.migrations.layout import Layout, locked, next_version, validate_name, write_new
@@ -172,7 +172,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         lines = [f"schema.yaml has {len(changes)} change(s) not yet in a migration (run `schemac generate`):"]
         lines += [f"  {c.kind.replace('_', ' ')} {c.path}" + (f"  [{c.source}]" if c.source else "") for c in changes]
         return Result("pending", "\n".join(lines), changes=tuple(changes), notices=notices)
-    refused = [(c, r) for c in changes if (r := destructive_reason(c))]
+    refused = [(c, r) for c in changes if c.cause != INHERITED and (r := destructive_reason(c))]
     if refused and not allow_destructive:
         lines = ["Refusing to write a migration that can destroy data (nothing written):"]
         for c, reason in refused:

@@ -31,6 +31,9 @@ KINDS = (
 )
 
 
+# The cause of a partition's column change that its parent's ALTER TABLE makes for it.
+INHERITED = "inherited from the parent"
+
 _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique constraint", Check: "check constraint",
                  ForeignKey: "foreign key", Enum: "enum", Domain: "domain", Sequence: "sequence",
                  Extension: "extension"}

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from schemac.compare.changes import KINDS, Change
+from schemac.compare.changes import INHERITED, KINDS, Change
 from schemac.compare.tables import created_by_create_table, diff_table, repeated_keys
 from schemac.compare.types import diff_objects
-from schemac.model import Schema
+from schemac.model import Schema, Table
 
 __all__ = ["Change", "diff", "ignored_renames", "repeated_key_notices"]
 
@@ -47,6 +47,25 @@ def ignored_renames(current: Schema, desired: Schema) -> list[str]:
     return notes
 
 
+# Column changes a partition takes from its parent: ALTER TABLE on the parent makes them on every
+# partition, and Postgres refuses them on the partition itself ("cannot add column to a partition").
+_INHERITED = {"add_column", "drop_column", "alter_column_type", "set_not_null", "drop_not_null", "set_default",
+              "drop_default", "alter_generated", "alter_identity", "drop_identity"}
+
+
+def _not_inherited(changes: list[Change], old: Table, new: Table,
+                   per_table: dict[tuple[str, str], list[Change]]) -> list[Change]:
+    """A partition's changes, those its parent's ALTER TABLE carries down to it marked INHERITED: they
+    run no statement of their own, but order what depends on them (a partition attached below it)."""
+    p = new.partition_of
+    if p is None or old.partition_of is None or (old.partition_of.parent_schema, old.partition_of.parent) != \
+            (p.parent_schema, p.parent):
+        return changes
+    parent = {(c.kind, c.name) for c in per_table.get((p.parent_schema, p.parent), ())}
+    return [replace(c, cause=INHERITED) if c.kind in _INHERITED and (c.kind, c.name) in parent else c
+            for c in changes]
+
+
 def diff(current: Schema, desired: Schema) -> list[Change]:
     """Changes that turn `current` into `desired`, in the order their DDL must run."""
     changes: list[Change] = []
@@ -61,13 +80,16 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     cur_ns = set(current.namespaces) | {"public"}
     for ns in sorted(set(desired.namespaces) - cur_ns):
         changes.append(Change("add_schema", ns, "", None, None, ns))
+    per_table: dict[tuple[str, str], list[Change]] = {}
     for key, t in des_tables.items():
         old = cur_tables.get(key)
         if old is None:
             changes.append(Change("add_table", t.schema, t.name, None, None, t, t))
             changes.extend(replace(c, cause="new table") for c in diff_table(created_by_create_table(t), t))
         else:
-            changes.extend(diff_table(old, t))
+            per_table[key] = diff_table(old, t)
+    for key, table_changes in per_table.items():
+        changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table))
     for key, t in cur_tables.items():
         if key not in des_tables:
             changes.append(Change("drop_table", t.schema, t.name, None, t, None, t))

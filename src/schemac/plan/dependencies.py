@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from schemac.compare.changes import Change
+from schemac.compare.changes import INHERITED, Change
 from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Index, PrimaryKey, Sequence, Table,
                            Unique)
 from schemac.pg.expressions import referenced_columns
@@ -219,9 +219,10 @@ def deps(c: Change) -> Deps:
     elif k in ("attach_partition", "detach_partition", "alter_partitioning", "set_logging",
                "set_table_comment"):
         new_refs.add(_table(t))  # type: ignore[arg-type]
-        if k == "attach_partition":
+        if k == "attach_partition":  # the parent must have the partition's columns, no more, no less
             p = new.partition_of  # type: ignore[union-attr]
             new_refs.add(("table", p.parent_schema, p.parent))
+            new_refs |= {("column", p.parent_schema, p.parent, x.name) for x in new.columns}  # type: ignore
         if k == "detach_partition":
             p = old.partition_of  # type: ignore[union-attr]
             old_refs.add(("table", p.parent_schema, p.parent))
@@ -274,5 +275,8 @@ def deps(c: Change) -> Deps:
             # A sequence owned by a column goes with it (DROP COLUMN or DROP TABLE drops it): dropping
             # the sequence waits for nothing; only OWNED BY NONE must run before its owner goes.
             old_refs |= refs_of(None, old) if k != "drop_sequence" else {("schema", old.schema)}  # type: ignore
+    if c.cause == INHERITED and t is not None and t.partition_of is not None:  # made by the parent's change
+        p = t.partition_of
+        new_refs.add(("column", p.parent_schema, p.parent, c.name))
     return Deps(frozenset(makes), frozenset(removes), frozenset(new_refs - makes),
                 frozenset(old_refs - new_refs - removes))

@@ -7,7 +7,7 @@ from typing import Optional
 
 from sqlglot import exp
 
-from schemac.compare.changes import Change
+from schemac.compare.changes import INHERITED, Change
 from schemac.compare.normalize import same_expression
 from schemac.errors import SchemacError
 from schemac.model import Check, Column, Domain, SequenceOptions, Table
@@ -105,6 +105,8 @@ def _alter_domain(old: Domain, new: Domain) -> list[exp.Expression]:
 
 
 def statements_for(change: Change) -> list[exp.Expression]:
+    if change.cause == INHERITED:
+        return []
     objects = _object_statements(change)
     if objects is not None:
         return objects
