@@ -43,7 +43,6 @@ NEEDS = {
     "constraints": "exclusion constraints (whole-schema issue)",
     # Measured failing today; each is a class of the exact-plans issue (#12):
     "partitioning": "a table's partitioning changed in place, which generate refuses (class 2)",
-    "excludeschema": "a schema the new SQL drops: schemac never drops a schema (class 8)",
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Union
 
+from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
 from schemac.model import Check, Domain, Enum, Extension, ForeignKey, Index, PrimaryKey, Sequence, Source, Table, Unique
 
 Constraint = Union[PrimaryKey, Unique, Check, ForeignKey]
@@ -27,12 +28,21 @@ KINDS = (
     "alter_identity", "alter_generated",
     "add_constraint", "validate_constraint", "add_index", "add_foreign_key", "set_sequence_owner",
     "set_table_comment", "set_column_comment", "set_index_comment", "set_constraint_comment",
-    "set_type_comment", "drop_extension",
+    "set_type_comment", "drop_extension", "drop_schema",
 )
 
 
 # The cause of a partition's column change that its parent's ALTER TABLE makes for it.
 INHERITED = "inherited from the parent"
+# The cause of the changes around an enum re-created with values removed or reordered: the old type is
+# renamed aside, the new one created, every column retyped to it through text, the old one dropped.
+ENUM_REBUILT = "enum re-created"
+
+
+def set_aside_name(name: str) -> str:
+    """The name an enum is renamed to while its replacement is created (at most 63 bytes)."""
+    suffix = "__schemac_old"
+    return clip_bytes(name, MAX_IDENTIFIER_BYTES - len(suffix)) + suffix
 
 _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique constraint", Check: "check constraint",
                  ForeignKey: "foreign key", Enum: "enum", Domain: "domain", Sequence: "sequence",
@@ -67,7 +77,7 @@ class Change:
         kind = _OBJECT_KINDS.get(type(obj))
         if kind is not None:
             return kind
-        if self.kind == "add_schema":
+        if self.kind in ("add_schema", "drop_schema"):
             return "schema"
         return "column"
 

@@ -80,6 +80,10 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     cur_ns = set(current.namespaces) | {"public"}
     for ns in sorted(set(desired.namespaces) - cur_ns):
         changes.append(Change("add_schema", ns, "", None, None, ns))
+    for ns in sorted(set(current.namespaces) - set(desired.namespaces) - {"public"}):
+        changes.append(Change("drop_schema", ns, "", None, ns, None))
+    objects = diff_objects(current, desired)
+    rebuilt = frozenset((c.schema, c.name) for c in objects if c.kind == "alter_enum")
     per_table: dict[tuple[str, str], list[Change]] = {}
     for key, t in des_tables.items():
         old = cur_tables.get(key)
@@ -87,7 +91,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             changes.append(Change("add_table", t.schema, t.name, None, None, t, t))
             changes.extend(replace(c, cause="new table") for c in diff_table(created_by_create_table(t), t))
         else:
-            per_table[key] = diff_table(old, t)
+            per_table[key] = diff_table(old, t, rebuilt)
     for key, table_changes in per_table.items():
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table))
     for key, t in cur_tables.items():
@@ -95,7 +99,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             changes.append(Change("drop_table", t.schema, t.name, None, t, None, t))
             # Foreign keys from a dropped table go first, so drop order never matters.
             changes.extend(Change("drop_foreign_key", t.schema, t.name, fk.name, fk, None, t) for fk in t.foreign_keys)
-    changes.extend(diff_objects(current, desired))
+    changes.extend(objects)
     order = {k: n for n, k in enumerate(KINDS)}
     # Stable sort by kind keeps the declaration order of schema.yaml inside each kind; drops of
     # tables run in reverse declaration order.

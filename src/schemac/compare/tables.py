@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Optional
 
-from schemac.compare.changes import Change, Constraint
+from schemac.compare.changes import ENUM_REBUILT, Change, Constraint
 from schemac.compare.normalize import normal_form, rename_column_in_expression, same_expression
 from schemac.model import Check, ForeignKey, Index, IndexElement, PrimaryKey, Table, Unique
 from schemac.pg.expressions import parse_partition_bound, referenced_columns
+from schemac.pg.types import type_name
 
 
 def _constraint_key(c: Constraint) -> tuple:
@@ -102,7 +103,8 @@ def _match_constraints(current: list[Constraint], desired: list[Constraint]):
     return pairs
 
 
-def diff_table(cur: Table, des: Table) -> list[Change]:
+def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list[Change]:
+    """`rebuilt`: the (schema, name) of enums re-created under their columns (ENUM_REBUILT)."""
     changes: list[Change] = []
 
     def ch(kind: str, name: Optional[str] = None, old: object = None, new: object = None,
@@ -124,7 +126,10 @@ def diff_table(cur: Table, des: Table) -> list[Change]:
             added("add_column", name, col, "set_column_comment")
             continue
         retyped = old.type != col.type or old.collation != col.collation
-        if retyped:
+        if not retyped and type_name(col.type) in rebuilt:
+            ch("alter_column_type", name, old, col, ENUM_REBUILT)
+            retyped = True
+        elif retyped:
             ch("alter_column_type", name, old, col)
         if old.nullable != col.nullable:
             ch("drop_not_null" if col.nullable else "set_not_null", name, old, col)
@@ -151,7 +156,8 @@ def diff_table(cur: Table, des: Table) -> list[Change]:
 
     # Checks and expression indexes over a retyped column may not make sense for the new type while
     # ALTER TYPE rebuilds them: replace them around the type change.
-    retyped = {n for n, c in des_cols.items() if n in cur_cols and cur_cols[n].type != c.type}
+    retyped = {n for n, c in des_cols.items() if n in cur_cols and (cur_cols[n].type != c.type
+                                                                   or type_name(c.type) in rebuilt)}
 
     def over_retyped(*exprs: Optional[str]) -> bool:
         return bool(retyped) and any(e and referenced_columns(e) & retyped for e in exprs)

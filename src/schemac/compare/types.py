@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from schemac.compare.changes import Change
+from dataclasses import replace
+
+from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.normalize import normal_form, same_expression
 from schemac.model import Domain, Enum, Schema, Sequence
 
@@ -49,7 +51,7 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
             return []
         if list(old.values) == [v for v in new.values if v in old.values]:
             return ["add_enum_value"]  # only additions, each at its place
-        return ["alter_enum"]  # a value removed or reordered: Postgres cannot do that in place
+        return ["alter_enum"]  # a value removed or reordered: re-created (ENUM_REBUILT)
 
     def domain_changes(old: Domain, new: Domain) -> list[str]:
         same_checks = {c.name: normal_form(c.expression) for c in old.checks} == \
@@ -63,6 +65,9 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
             (["set_sequence_owner"] if old.owned_by != new.owned_by else [])
 
     _diff_types(ch, "enum", current.enums, desired.enums, enum_changes)
+    for c in [c for c in out if c.kind == "alter_enum"]:
+        aside = replace(c.old, name=set_aside_name(c.old.name))  # type: ignore[type-var]
+        out.append(Change("drop_enum", c.schema, "", aside.name, aside, None, cause=ENUM_REBUILT))
     _diff_types(ch, "domain", current.domains, desired.domains, domain_changes)
     _diff_types(ch, "sequence", current.sequences, desired.sequences, sequence_changes,
                 on_add=lambda q: ["set_sequence_owner"] if q.owned_by else [])

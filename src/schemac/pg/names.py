@@ -52,7 +52,7 @@ def qualified(schema: str, name: str) -> str:
 NAMEDATALEN = 64
 
 
-def _clip(name: str, nbytes: int) -> str:
+def clip_bytes(name: str, nbytes: int) -> str:
     """The longest prefix of `name` within `nbytes` UTF-8 bytes, never splitting a character."""
     data = name.encode("utf-8")[:nbytes]
     return data.decode("utf-8", errors="ignore")
@@ -67,7 +67,7 @@ def make_object_name(name1: str, name2: Optional[str], label: str) -> str:
             b1 -= 1
         else:
             b2 -= 1
-    parts = [_clip(name1, b1)] + ([_clip(name2, b2)] if name2 else []) + ([label] if label else [])
+    parts = [clip_bytes(name1, b1)] + ([clip_bytes(name2, b2)] if name2 else []) + ([label] if label else [])
     return "_".join(parts)
 
 

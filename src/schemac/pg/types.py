@@ -152,6 +152,25 @@ def _canonical(dt: exp.DataType) -> str:
     return name
 
 
+_PART = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
+_NAMED = re.compile(rf'^\s*({_PART}(?:\s*\.\s*{_PART})?)\s*((?:\[\s*\d*\s*\])*)\s*$')
+
+
+def _named_type(text: str) -> "str | None":
+    """A user type named with quotes (`"Mood"`) or a schema (`ref.kind`), spelled as format_type() does;
+    None for anything else. sqlglot would fold `"Name"` into the built-in `name`, and reads some schema
+    names (`ref`) as keywords."""
+    m = _NAMED.match(text)
+    if m is None or ('"' not in m.group(1) and "." not in m.group(1)):
+        return None
+    from schemac.pg.names import quote_ident
+
+    parts = name_parts(m.group(1))
+    if len(parts) == 1 and re.match(r"^[a-z_][a-z0-9_$]*$", parts[0]):
+        return None  # `"text"`: a name that reads the same unquoted
+    return ".".join(quote_ident(p) for p in parts) + "[]" * m.group(2).count("[")
+
+
 @lru_cache(maxsize=4096)
 def canonical_type(text: str) -> str:
     """Return Postgres's canonical spelling of a type, or raise TypeSyntaxError."""
@@ -161,6 +180,9 @@ def canonical_type(text: str) -> str:
     if m:
         base = f"bit varying({m.group(1)})" if m.group(1) else "bit varying"
         return base + ("[]" if m.group(2).strip() else "")
+    named = _named_type(text)
+    if named is not None:
+        return named
     if ";" in text or text.count("(") != text.count(")") or text.count("[") != text.count("]"):
         raise TypeSyntaxError(f"'{text}' is not a type")
     try:
@@ -207,3 +229,24 @@ def is_user_defined(canonical: str) -> bool:
     """An enum, a domain, a composite or an extension's type: not one sqlglot knows as Postgres's own."""
     built = build_type(canonical)
     return any(n.this == T.USERDEFINED for n in built.walk() if isinstance(n, exp.DataType))
+
+
+def _unquote(part: str) -> str:
+    part = part.strip()
+    if len(part) >= 2 and part[0] == part[-1] == '"':
+        return part[1:-1].replace('""', '"')
+    return part.lower()
+
+
+def name_parts(text: str) -> list[str]:
+    """`a.b`, `"A".b`: the parts of a possibly qualified, possibly quoted name, as Postgres folds them."""
+    return [_unquote(p) for p in re.findall(r'"(?:[^"]|"")*"|[^."]+', text)]
+
+
+def type_name(type_text: str) -> tuple[str, str]:
+    """(schema, name) of the type a column is of, without modifiers or array brackets; "public" when
+    unqualified (built-in types then name no object schema.yaml declares)."""
+    base = re.sub(r"(\[\d*\])+$", "", type_text.strip())
+    base = re.sub(r"\([^()]*\)$", "", base).strip()
+    parts = name_parts(base) if '"' in base or "." in base else [base]
+    return (parts[0], parts[1]) if len(parts) == 2 else ("public", parts[-1])

@@ -23,10 +23,11 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from schemac.compare.changes import INHERITED, Change
+from schemac.compare.changes import ENUM_REBUILT, INHERITED, Change, set_aside_name
 from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Index, PrimaryKey, Sequence, Table,
                            Unique)
 from schemac.pg.expressions import referenced_columns
+from schemac.pg.types import name_parts, type_name
 
 Key = tuple
 
@@ -39,24 +40,9 @@ class Deps:
     frees: frozenset = frozenset()
 
 
-def _unquote(part: str) -> str:
-    part = part.strip()
-    if len(part) >= 2 and part[0] == part[-1] == '"':
-        return part[1:-1].replace('""', '"')
-    return part.lower()
-
-
-def _name_parts(text: str) -> list[str]:
-    """`a.b`, `"A".b`: the parts of a possibly qualified, possibly quoted name."""
-    return [_unquote(p) for p in re.findall(r'"(?:[^"]|"")*"|[^."]+', text)]
-
-
 def type_key(type_text: str) -> Key:
-    """The type a column (or a domain) is of, without modifiers or array brackets."""
-    base = re.sub(r"(\[\d*\])+$", "", type_text.strip())
-    base = re.sub(r"\([^()]*\)$", "", base).strip()
-    parts = _name_parts(base) if '"' in base or "." in base else [base]
-    return ("type", parts[0], parts[1]) if len(parts) == 2 else ("type", "public", parts[-1])
+    """The type a column (or a domain) is of."""
+    return ("type", *type_name(type_text))
 
 
 _SEQUENCE_CALL = re.compile(r"(?:nextval|currval|setval)\s*\(\s*'((?:[^']|'')+)'", re.I)
@@ -68,7 +54,7 @@ def expression_refs(text: Optional[str], schema: str, table: Optional[str]) -> s
         return set()
     out: set[Key] = set()
     for name in _SEQUENCE_CALL.findall(text):
-        parts = _name_parts(name.replace("''", "'"))
+        parts = name_parts(name.replace("''", "'"))
         out.add(("sequence", parts[0], parts[1]) if len(parts) == 2 else ("sequence", schema, parts[-1]))
     if table is not None:
         try:
@@ -207,6 +193,8 @@ def deps(c: Change) -> Deps:
     new_refs: set[Key] = set()
     if k == "add_schema":
         makes.add(("schema", c.schema))
+    elif k == "drop_schema":
+        removes.add(("schema", c.schema))
     elif k == "add_table":
         makes |= table_members(new)  # type: ignore[arg-type]
         new_refs |= table_refs(new)  # type: ignore[arg-type]
@@ -275,6 +263,9 @@ def deps(c: Change) -> Deps:
             # A sequence owned by a column goes with it (DROP COLUMN or DROP TABLE drops it): dropping
             # the sequence waits for nothing; only OWNED BY NONE must run before its owner goes.
             old_refs |= refs_of(None, old) if k != "drop_sequence" else {("schema", old.schema)}  # type: ignore
+    if c.cause == ENUM_REBUILT and k == "alter_column_type":  # off the old type, set aside under another name
+        schema, name = type_name(old.type)  # type: ignore[union-attr]
+        old_refs.add(("type", schema, set_aside_name(name)))
     if c.cause == INHERITED and t is not None and t.partition_of is not None:  # made by the parent's change
         p = t.partition_of
         new_refs.add(("column", p.parent_schema, p.parent, c.name))

@@ -69,6 +69,11 @@ def destructive_reason(change: Change) -> Optional[str]:
         return f"drop table {change.schema}.{change.table}: every row in it is lost"
     if change.kind == "drop_column":
         return f"drop column {change.name} of {change.schema}.{change.table}: its values are lost"
+    if change.kind == "alter_enum":
+        gone = [v for v in change.old.values if v not in change.new.values]  # type: ignore[union-attr]
+        if gone:
+            return (f"enum {change.schema}.{change.name}: re-created without {', '.join(map(repr, gone))}: "
+                    "the migration fails if a row holds a removed value")
     if change.kind == "alter_column_type":
         old, new = change.old.type, change.new.type  # type: ignore[union-attr]
         if not is_widening(old, new):

@@ -7,7 +7,7 @@ from typing import Optional
 
 from sqlglot import exp
 
-from schemac.compare.changes import INHERITED, Change
+from schemac.compare.changes import INHERITED, Change, set_aside_name
 from schemac.compare.normalize import same_expression
 from schemac.errors import SchemacError
 from schemac.model import Check, Column, Domain, SequenceOptions, Table
@@ -56,9 +56,12 @@ def _object_statements(change: Change) -> Optional[list[exp.Expression]]:
             before = None if after is not None else old.values[0]  # type: ignore[union-attr]
             out.append(ddl.add_enum_value(new, v, before, after))  # type: ignore[arg-type]
         return out
-    if k == "alter_enum":
-        raise PlanError(f"enum {new.schema}.{new.name}: values can only be added, not removed or reordered "  # type: ignore
-                        f"({', '.join(old.values)} -> {', '.join(new.values)}); create a new type instead")  # type: ignore
+    if k == "alter_enum":  # set the old type aside, create the new one; columns follow (ENUM_REBUILT)
+        aside = ddl.command("ALTER", "TYPE", qualified(old.schema, old.name), "RENAME TO",  # type: ignore
+                            quote_ident(set_aside_name(old.name)))  # type: ignore[union-attr]
+        comment = [ddl.command("COMMENT", "ON", "TYPE", qualified(new.schema, new.name), "IS",  # type: ignore
+                               ddl.literal(new.comment))] if new.comment else []  # type: ignore[union-attr]
+        return [aside, ddl.create_enum(new)] + comment  # type: ignore[arg-type]
     if k == "drop_enum":
         return [ddl.command("DROP", "TYPE IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
     if k == "add_domain":
@@ -111,10 +114,12 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if objects is not None:
         return objects
     t = change.table_def
-    assert t is not None or change.kind == "add_schema"
+    assert t is not None or change.kind in ("add_schema", "drop_schema")
     k = change.kind
     if k == "add_schema":
         return [ddl.create_schema(change.schema)]
+    if k == "drop_schema":  # never CASCADE: a schema still holding objects schemac does not manage stays
+        return [ddl.command("DROP", "SCHEMA IF EXISTS", quote_ident(change.schema))]
     if k == "rename_table":
         return [exp.Alter(this=ddl.table_ref(change.old), kind="TABLE",  # type: ignore[arg-type]
                           actions=[exp.AlterRename(this=exp.Table(this=ident(t.name)))])]  # type: ignore

@@ -21,6 +21,8 @@ SARIF_VERSION = "2.1.0"
 KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "missing_schema": ("Schema is missing",
                        "A schema (namespace) that schema.yaml uses does not exist in the database."),
+    "unexpected_schema": ("Schema is not in schema.yaml",
+                          "A schema that schema.yaml used to declare (recorded in state.json) is no longer declared."),
     "missing_table": ("Table is missing",
                       "A table declared in schema.yaml does not exist in the database."),
     "unexpected_table": ("Table is not in schema.yaml",
