@@ -122,12 +122,16 @@ def fresh_database(label: str):
         srv.drop_database(url)
 
 
-def each_case_on_one_major(cases: list) -> list:
+def each_case_on_one_major(cases: list, every: int = 1) -> list:
     """Parameters (major, *case) for a table of cases: the default run takes each case on one major, in
-    turn, so every major sees a third of them; `-m slow` takes every case on every major. `cases` are
-    pytest.param(...) with ids. The test asks for the `major_db` fixture, parametrized indirectly."""
+    turn, so every major sees a third of them (with `every` = k, only each k-th case); `-m slow` takes
+    every case on every major. `cases` are pytest.param(...) with ids. The test asks for the `major_db`
+    fixture, parametrized indirectly."""
+    def default(n: int, major: str) -> bool:
+        return major == MAJORS[(n // every) % len(MAJORS)] and n % every == 0
+
     return [pytest.param(major, *c.values, id=f"{major}-{c.id}",
-                         marks=tuple(c.marks) + (() if major == MAJORS[n % len(MAJORS)] else (pytest.mark.slow,)))
+                         marks=tuple(c.marks) + (() if default(n, major) else (pytest.mark.slow,)))
             for n, c in enumerate(cases) for major in MAJORS]
 
 

@@ -27,6 +27,7 @@ from schemac.compare.changes import ENUM_REBUILT, INHERITED, Change, set_aside_n
 from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Index, PrimaryKey, Sequence, Table,
                            Unique)
 from schemac.pg.expressions import referenced_columns
+from schemac.pg.names import make_object_name
 from schemac.pg.types import name_parts, type_name
 
 Key = tuple
@@ -241,6 +242,12 @@ def deps(c: Change) -> Deps:
         refs = _column_attribute(c, "identity")
         old_refs |= refs(old)
         new_refs |= refs(new) if new is not None and new.identity is not None else {_table(t)}  # type: ignore
+        # The identity's own sequence, under the name Postgres gives it (a standalone sequence may take it).
+        own = ("sequence", t.schema, make_object_name(t.name, c.name, "seq"))  # type: ignore[union-attr, arg-type]
+        if old.identity is not None and (new is None or new.identity is None):  # type: ignore[union-attr]
+            removes.add(own)
+        if old.identity is None and new is not None and new.identity is not None:  # type: ignore[union-attr]
+            makes.add(own)
     elif k in ("add_constraint", "add_foreign_key", "add_index", "drop_constraint", "drop_foreign_key",
                "drop_index", "rename_index"):
         if k.startswith("add_") or k == "rename_index":

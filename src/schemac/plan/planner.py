@@ -220,28 +220,29 @@ def _alter_identity(t: Table, old: Column, new: Column) -> list[exp.Expression]:
         return [alter("ADD", ddl.identity_constraint(new.identity).sql(dialect=RENDER))] + ([cache] if cache else [])
     # Both are identities: change the sequence in place. DROP + ADD IDENTITY would make a new sequence
     # that starts over, and the next insert into a table with rows would collide with an existing id.
-    sets = _identity_sets(old.identity.options, new.identity.options)
+    sets = _identity_sets(old.identity.options, new.identity.options, new.type)
     if old.identity.always != new.identity.always:
         sets.insert(0, "SET GENERATED " + ("ALWAYS" if new.identity.always else "BY DEFAULT"))
     return [alter(*sets)] if sets else []
 
 
-def _identity_sets(old: SequenceOptions, new: SequenceOptions) -> list[str]:
-    """SET clauses that turn the options `old` into `new` (None: Postgres's default); RESTART is never
-    implied, so the next value stays where the rows have taken it."""
+def _identity_sets(old: SequenceOptions, new: SequenceOptions, column_type: str) -> list[str]:
+    """SET clauses that turn the options `old` into `new`, compared as Postgres fills them in (a new
+    MINVALUE moves the implied START, a negative INCREMENT the implied bounds); RESTART is never implied,
+    so the next value stays where the rows have taken it."""
+    was, will = filled(old, column_type), filled(new, column_type)
     sets = []
-    if new.increment != old.increment:
-        sets.append(f"SET INCREMENT BY {new.increment if new.increment is not None else 1}")
+    if will.increment != was.increment:
+        sets.append(f"SET INCREMENT BY {will.increment}")
     for key, word in (("min_value", "MINVALUE"), ("max_value", "MAXVALUE")):
-        value = getattr(new, key)
-        if value != getattr(old, key):
-            sets.append(f"SET {word} {value}" if value is not None else f"SET NO {word}")
-    if new.start != old.start:  # the type does not matter: an unset start is a bound the type cannot move
-        sets.append(f"SET START WITH {filled(new, 'bigint').start}")
-    if new.cache != old.cache:
-        sets.append(f"SET CACHE {new.cache if new.cache is not None else 1}")
-    if new.cycle != old.cycle:
-        sets.append("SET CYCLE" if new.cycle else "SET NO CYCLE")
+        if getattr(will, key) != getattr(was, key):  # NO MAXVALUE: the default for the new increment's sign
+            sets.append(f"SET NO {word}" if getattr(new, key) is None else f"SET {word} {getattr(will, key)}")
+    if will.start != was.start:
+        sets.append(f"SET START WITH {will.start}")
+    if will.cache != was.cache:
+        sets.append(f"SET CACHE {will.cache}")
+    if will.cycle != was.cycle:
+        sets.append("SET CYCLE" if will.cycle else "SET NO CYCLE")
     return sets
 
 

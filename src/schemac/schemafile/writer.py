@@ -41,7 +41,8 @@ _Dumper.add_representer(_FlowList, lambda d, v: d.represent_sequence("tag:yaml.o
 
 
 def _drop_empty(d: dict) -> dict:
-    return {k: v for k, v in d.items() if v not in (None, False, (), [], {})}
+    """Without the unset keys (None, False, empty); a 0 (`min_value: 0`) is a value, kept."""
+    return {k: v for k, v in d.items() if not (v is None or v is False or v in ((), [], {}))}
 
 
 def _options(o: SequenceOptions) -> dict:
