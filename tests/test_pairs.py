@@ -29,7 +29,23 @@ from schemac.commands.inspect import inspect_database
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 
-PAIRS = load_pairs()
+# Pairs that cannot pass yet, and what they need (all of the exact-plans issue's class 6 but the NOT VALID
+# foreign key, and three smaller gaps); a test keeps the list true to the files.
+PENDING = {
+    "con-check-no-inherit-added": "CHECK ... NO INHERIT modelled (class 6)",
+    "con-check-no-inherit-to-inherit": "CHECK ... NO INHERIT modelled (class 6)",
+    "con-check-to-not-valid": "a valid CHECK made NOT VALID (class 6)",
+    "con-unique-include": "INCLUDE on UNIQUE modelled (class 6)",
+    "con-pk-include": "INCLUDE on PRIMARY KEY modelled (class 6)",
+    "idx-fillfactor-added": "index storage parameters, WITH (fillfactor = 70) (class 6)",
+    "idx-fillfactor-changed": "index storage parameters, WITH (fillfactor = 70) (class 6)",
+    "idx-gin-jsonb": "index storage parameters, WITH (fastupdate = off) (class 6)",
+    "idx-gist-and-brin": "index storage parameters, WITH (pages_per_range = 32) (class 6)",
+    "con-fk-on-delete-set-null-column-list": "ON DELETE SET NULL (columns), PostgreSQL 15+",
+    "idx-comment": "a comment on the index of a primary key",
+    "idx-expression-collate-and-multi": "COLLATE on an index expression",
+}
+PAIRS = [p for p in load_pairs() if p.id not in PENDING]
 
 
 def _load(url: str, text: str) -> None:
@@ -77,5 +93,7 @@ def test_pair_applies_over_rows_and_converges(major_db, tmp_path, pair):
 
 
 def test_every_pair_is_a_change():
-    assert len(PAIRS) == len({p.id for p in PAIRS})
-    assert all(p.old != p.new for p in PAIRS)
+    every = load_pairs()
+    assert len(every) == len({p.id for p in every}) >= 150
+    assert all(p.old != p.new for p in every)
+    assert set(PENDING) < {p.id for p in every}

@@ -214,6 +214,7 @@ TYPE_CHANGES = [
     ("integer[]", "bigint[]", False), ("bigint[]", "integer[]", True), ("real", "double precision", False),
     ("double precision", "real", True), ("jsonb", "json", True), ("json", "jsonb", True),
     ("bit(3)", "bit(5)", True), ("integer[]", "integer", True), ("varchar(10)[]", "varchar(20)[]", False),
+    ("date", "timestamp without time zone", False), ("date", "timestamp with time zone", True),
 ]
 
 

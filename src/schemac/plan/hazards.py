@@ -15,7 +15,7 @@ from schemac.compare.changes import Change
 _TYPE = re.compile(r"^(?P<base>[^()\[\]]+?)(?:\((?P<params>[^)]*)\))?(?P<zone> with(?:out)? time zone)?(?P<array>\[\])?$")
 _INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
 _WIDENINGS = {("smallint", "integer"), ("smallint", "bigint"), ("integer", "bigint"), ("real", "double precision"),
-              ("character varying", "text"), ("bit varying", "bit varying")}
+              ("character varying", "text"), ("bit varying", "bit varying"), ("date", "timestamp without time zone")}
 
 
 def _split(t: str) -> tuple[str, tuple[int, ...], bool]:

@@ -155,6 +155,10 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [ddl.comment_on_constraint(t, name, change.new.comment)]  # type: ignore
     if k in ("alter_identity", "drop_identity"):
         return _alter_identity(t, change.old, change.new)  # type: ignore[arg-type]
+    if k == "alter_generated" and change.old.generated and not change.old.virtual and not change.new.generated:  # type: ignore
+        # A stored generated column made plain keeps its values (PostgreSQL 13+).
+        return [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "ALTER COLUMN",  # type: ignore[union-attr]
+                            quote_ident(change.name), "DROP EXPRESSION")]  # type: ignore[arg-type]
     if k == "alter_generated":
         # Before PostgreSQL 17 a generation expression cannot change in place; its values are derived
         # data, so recreating the column loses nothing.
