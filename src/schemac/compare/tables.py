@@ -72,9 +72,10 @@ def created_by_create_table(t: Table) -> Table:
     """What CREATE TABLE alone makes of `t`: the rest (foreign keys, NOT VALID checks, indexes, comments,
     the partition attachment, a repeated UNIQUE) follows as changes, computed by diffing this skeleton
     against `t`."""
+    repeated = repeated_keys(t)
     return replace(t, columns=tuple(replace(c, comment=None) for c in t.columns),
                    primary_key=replace(t.primary_key, comment=None) if t.primary_key else None,
-                   uniques=tuple(replace(u, comment=None) for u in t.uniques if u not in repeated_keys(t)),
+                   uniques=tuple(replace(u, comment=None) for u in t.uniques if u not in repeated),
                    checks=tuple(replace(c, comment=None) for c in t.checks if not c.not_valid),
                    foreign_keys=(), indexes=(), comment=None, partition_of=None)
 

@@ -15,6 +15,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from schemac.pg.dialect import DIALECT
+from schemac.pg.names import quote_ident
 
 T = exp.DataType.Type
 
@@ -163,8 +164,6 @@ def _named_type(text: str) -> "str | None":
     m = _NAMED.match(text)
     if m is None or ('"' not in m.group(1) and "." not in m.group(1)):
         return None
-    from schemac.pg.names import quote_ident
-
     parts = name_parts(m.group(1))
     if len(parts) == 1 and re.match(r"^[a-z_][a-z0-9_$]*$", parts[0]):
         return None  # `"text"`: a name that reads the same unquoted

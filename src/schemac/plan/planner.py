@@ -13,11 +13,11 @@ from schemac.errors import SchemacError
 from schemac.model import Check, Column, Domain, SequenceOptions, Table
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
-from schemac.pg.sequences import filled
-from schemac.plan.hazards import destructive_reason
 from schemac.pg.names import constraint_name, ident, qualified, quote_ident
+from schemac.pg.sequences import filled
 from schemac.pg.types import build_type, is_text_like, is_user_defined
 from schemac.plan import ddl
+from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
 
 
@@ -157,8 +157,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return _alter_identity(t, change.old, change.new)  # type: ignore[arg-type]
     if k == "alter_generated" and change.old.generated and not change.old.virtual and not change.new.generated:  # type: ignore
         # A stored generated column made plain keeps its values (PostgreSQL 13+).
-        return [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "ALTER COLUMN",  # type: ignore[union-attr]
-                            quote_ident(change.name), "DROP EXPRESSION")]  # type: ignore[arg-type]
+        return [_alter_column(t, change.name, "DROP EXPRESSION")]  # type: ignore[arg-type]
     if k == "alter_generated":
         # Before PostgreSQL 17 a generation expression cannot change in place; its values are derived
         # data, so recreating the column loses nothing.
@@ -211,11 +210,14 @@ def _through_text(value: exp.Expression, old: str, new: str) -> exp.Expression:
     return value
 
 
-def _alter_identity(t: Table, old: Column, new: Column) -> list[exp.Expression]:
-    table, col = qualified(t.schema, t.name), quote_ident(new.name)
+def _alter_column(t: Table, column: str, *parts: str) -> exp.Command:
+    """ALTER TABLE t ALTER COLUMN c <parts>, for the clauses sqlglot has no node for."""
+    return ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "ALTER COLUMN", quote_ident(column), *parts)
 
+
+def _alter_identity(t: Table, old: Column, new: Column) -> list[exp.Expression]:
     def alter(*parts: str) -> exp.Command:
-        return ddl.command("ALTER", "TABLE", table, "ALTER COLUMN", col, *parts)
+        return _alter_column(t, new.name, *parts)
 
     if new.identity is None:
         return [alter("DROP IDENTITY IF EXISTS")]
