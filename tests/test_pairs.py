@@ -5,6 +5,7 @@ For each pair: the old SQL and its rows go into database A; `inspect` A writes s
 into a sibling database B; `inspect` B replaces schema.yaml and `generate` writes the change, which is
 applied over A's rows exactly as sqlx would (every file in its own transaction). Then:
 
+- the plan's dependency graph has no cycle (none had to be broken to order it);
 - every file applies (a plan Postgres rejects fails here, with the statement);
 - `diff` of A against schema.yaml is clean, and a second `generate` writes nothing;
 - the catalog of A, read by tests/catalog_oracle.py, equals that of B, which was never migrated;
@@ -28,6 +29,7 @@ from schemac.commands.generate import generate
 from schemac.commands.inspect import inspect_database
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
+from schemac.plan.graph import cycles
 
 # Pairs that cannot pass yet, and what they need (all of the exact-plans issue's class 6 but the NOT VALID
 # foreign key, and three smaller gaps); a test keeps the list true to the files.
@@ -75,6 +77,7 @@ def test_pair_applies_over_rows_and_converges(major_db, tmp_path, pair):
         expected = fingerprint(b)
     result = generate(str(schema), out, name="new", allow_destructive=pair.destructive)
     assert result.status == "written", result.message
+    assert cycles(list(result.changes)) == [], "the dependency graph has a cycle"
     new_files = Layout(out).migrations()[1:]
     with psycopg.connect(a, autocommit=True) as conn:
         try:

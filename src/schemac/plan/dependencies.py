@@ -13,15 +13,16 @@ to the sequences it calls, a foreign key to the referenced key). A change then d
 - `needs`: keys the new form of its object refers to: they must be made first;
 - `frees`: keys the old form referred to and the new one does not: they can be removed only after.
 
-A kind of object joins the graph by saying what its objects refer to (`refs_of`) and which keys a
-change of it makes or removes (`_KEYS`): nothing else in the planner changes.
+A kind of object joins the graph by saying what its objects refer to (`refs_of`), which keys name
+it (`own_keys`) and, in `deps`, which of those its changes make or remove: nothing else in the
+planner changes.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Optional
 
 from schemac.compare.changes import ENUM_REBUILT, INHERITED, Change, set_aside_name
 from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Index, PrimaryKey, Sequence, Table,
@@ -114,9 +115,8 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         return refs - {("type", obj.schema, obj.name)}
     if isinstance(obj, (Enum, Extension)):
         return {("schema", obj.schema)} if obj.schema else set()
-    if isinstance(obj, Sequence):
-        owner = obj.owned_by.rsplit(".", 1) if obj.owned_by else None
-        return {("schema", obj.schema)} | ({("column", obj.schema, owner[0], owner[1])} if owner else set())
+    if isinstance(obj, Sequence):  # OWNED BY is a change of its own (set_sequence_owner): see _owner
+        return {("schema", obj.schema)}
     if isinstance(obj, Table):
         return table_refs(obj)
     return set()
@@ -136,13 +136,9 @@ def table_members(t: Table) -> set[Key]:
     """The keys a table holds: dropping it removes them all, creating it makes those CREATE TABLE makes."""
     out = {_table(t)} | {_col(t, c.name) for c in t.columns}
     out |= {("notnull", t.schema, t.name, c.name) for c in t.columns if not c.nullable}
-    for c in (t.primary_key, *t.uniques):
-        if c is not None:
-            out |= {_key_of(t.schema, t.name, c.columns), _constraint_key(t, c)}
-    out |= {_constraint_key(t, c) for c in (*t.checks, *t.foreign_keys)}
-    out |= {("index", t.schema, t.name, i.name) for i in t.indexes}
-    out |= {_key_of(t.schema, t.name, [e.column for e in i.elements]) for i in t.indexes
-            if i.unique and i.where is None and all(e.column for e in i.elements)}
+    for member in (t.primary_key, *t.uniques, *t.checks, *t.foreign_keys, *t.indexes):
+        if member is not None:
+            out |= own_keys(t, member)
     return out
 
 
@@ -168,20 +164,27 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
     return set()
 
 
-def _column_attribute(c: Change, attribute: str) -> Callable[[object], set[Key]]:
-    """Refs of one attribute of a column (its default, its identity): the column and what it calls."""
-    t = c.table_def
+def _attribute_refs(t: Table, name: str, col: Optional[Column], attribute: str) -> set[Key]:
+    """Refs of one attribute of column `name` (its default, its identity): the column, the table, what
+    the default calls, the NOT NULL an identity stands on."""
+    if col is None:
+        return set()
+    out = {_col(t, name), _table(t)}
+    if attribute == "default":
+        out |= expression_refs(col.default, t.schema, None)
+    elif col.identity is not None:
+        out.add(("notnull", t.schema, t.name, name))
+    return out
 
-    def refs(col: object) -> set[Key]:
-        if col is None:
-            return set()
-        out = {_col(t, c.name), _table(t)}  # type: ignore[arg-type]
-        if attribute == "default":
-            out |= expression_refs(col.default, t.schema, None)  # type: ignore[union-attr, attr-defined]
-        if attribute == "identity" and col.identity is not None:  # type: ignore[attr-defined]
-            out.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
-        return out
-    return refs
+
+def _owner(seq: Optional[Sequence]) -> set[Key]:
+    """The column a sequence is OWNED BY (in its own schema). A sequence goes with its owner (DROP
+    COLUMN or DROP TABLE drops it), so only OWNED BY itself waits for the column, and OWNED BY NONE
+    must run before the column goes."""
+    if seq is None or not seq.owned_by:
+        return set()
+    table, column = seq.owned_by.rsplit(".", 1)
+    return {("column", seq.schema, table, column)}
 
 
 def deps(c: Change) -> Deps:
@@ -234,14 +237,15 @@ def deps(c: Change) -> Deps:
         (makes if k == "set_not_null" else removes).add(("notnull", t.schema, t.name, c.name))  # type: ignore
         new_refs.add(col(c.name))
     elif k in ("set_default", "drop_default"):
-        refs = _column_attribute(c, "default")
-        old_refs |= refs(old) if old is not None and old.default is not None else set()  # type: ignore[union-attr]
-        new_refs |= refs(new) if k == "set_default" else set()
+        if old is not None and old.default is not None:  # type: ignore[union-attr]
+            old_refs |= _attribute_refs(t, c.name, old, "default")  # type: ignore[arg-type]
+        if k == "set_default":
+            new_refs |= _attribute_refs(t, c.name, new, "default")  # type: ignore[arg-type]
         new_refs.add(_table(t))  # type: ignore[arg-type]
     elif k in ("alter_identity", "drop_identity"):
-        refs = _column_attribute(c, "identity")
-        old_refs |= refs(old)
-        new_refs |= refs(new) if new is not None and new.identity is not None else {_table(t)}  # type: ignore
+        old_refs |= _attribute_refs(t, c.name, old, "identity")  # type: ignore[arg-type]
+        new_refs |= _attribute_refs(t, c.name, new, "identity") if new is not None and new.identity is not None \
+            else {_table(t)}  # type: ignore[union-attr, arg-type]
         # The identity's own sequence, under the name Postgres gives it (a standalone sequence may take it).
         own = ("sequence", t.schema, make_object_name(t.name, c.name, "seq"))  # type: ignore[union-attr, arg-type]
         if old.identity is not None and (new is None or new.identity is None):  # type: ignore[union-attr]
@@ -259,17 +263,17 @@ def deps(c: Change) -> Deps:
     elif k in ("validate_constraint", "set_constraint_comment", "set_index_comment", "set_column_comment"):
         target = new if new is not None else old
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)
-    elif k.startswith("add_") or k.startswith("drop_") or k.startswith("alter_") or k in (
-            "set_sequence_owner", "set_type_comment"):
+    elif k == "set_sequence_owner":
+        new_refs |= _owner(new) | own_keys(None, new)  # type: ignore[arg-type]
+        old_refs |= _owner(old)  # type: ignore[arg-type]
+    elif k.startswith("add_") or k.startswith("drop_") or k.startswith("alter_") or k == "set_type_comment":
         # Schema-level objects: extensions, enums, domains, sequences.
         if new is not None:
             makes |= own_keys(None, new) if k != "set_type_comment" else set()
             new_refs |= refs_of(None, new) | (own_keys(None, new) if not k.startswith("add_") else set())
         if old is not None and k != "set_type_comment":
             removes |= own_keys(None, old) if (new is None or k.startswith("alter_")) else set()
-            # A sequence owned by a column goes with it (DROP COLUMN or DROP TABLE drops it): dropping
-            # the sequence waits for nothing; only OWNED BY NONE must run before its owner goes.
-            old_refs |= refs_of(None, old) if k != "drop_sequence" else {("schema", old.schema)}  # type: ignore
+            old_refs |= refs_of(None, old)
     if c.cause == ENUM_REBUILT and k == "alter_column_type":  # off the old type, set aside under another name
         schema, name = type_name(old.type)  # type: ignore[union-attr]
         old_refs.add(("type", schema, set_aside_name(name)))
