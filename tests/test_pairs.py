@@ -34,18 +34,7 @@ from schemac.plan.graph import cycles
 # Pairs that cannot pass yet, and what they need (all of the exact-plans issue's class 6 but the NOT VALID
 # foreign key, and three smaller gaps); a test keeps the list true to the files.
 PENDING = {
-    "con-check-no-inherit-added": "CHECK ... NO INHERIT modelled (class 6)",
-    "con-check-no-inherit-to-inherit": "CHECK ... NO INHERIT modelled (class 6)",
-    "con-check-to-not-valid": "a valid CHECK made NOT VALID (class 6)",
-    "con-unique-include": "INCLUDE on UNIQUE modelled (class 6)",
-    "con-pk-include": "INCLUDE on PRIMARY KEY modelled (class 6)",
-    "idx-fillfactor-added": "index storage parameters, WITH (fillfactor = 70) (class 6)",
-    "idx-fillfactor-changed": "index storage parameters, WITH (fillfactor = 70) (class 6)",
-    "idx-gin-jsonb": "index storage parameters, WITH (fastupdate = off) (class 6)",
-    "idx-gist-and-brin": "index storage parameters, WITH (pages_per_range = 32) (class 6)",
-    "con-fk-on-delete-set-null-column-list": "ON DELETE SET NULL (columns), PostgreSQL 15+",
     "idx-comment": "a comment on the index of a primary key",
-    "idx-expression-collate-and-multi": "COLLATE on an index expression",
 }
 PAIRS = [p for p in load_pairs() if p.id not in PENDING]
 

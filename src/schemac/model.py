@@ -92,6 +92,7 @@ class PrimaryKey:
     comment: Optional[str] = None
     deferrable: bool = False
     initially_deferred: bool = False
+    include: tuple[str, ...] = ()  # INCLUDE (...): non-key columns stored in the key's index
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class Unique:
     nulls_not_distinct: bool = False
     deferrable: bool = False
     initially_deferred: bool = False
+    include: tuple[str, ...] = ()  # INCLUDE (...): non-key columns stored in the key's index
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ class Check:
     source: Optional[Source] = _src()
     comment: Optional[str] = None
     not_valid: bool = False
+    no_inherit: bool = False  # NO INHERIT: not passed down to inheritance children
 
 
 FK_ACTIONS = ("no action", "restrict", "cascade", "set null", "set default")
@@ -139,6 +142,8 @@ class ForeignKey:
     not_valid: bool = False
     comment: Optional[str] = None
     source: Optional[Source] = _src()
+    # ON DELETE SET NULL | SET DEFAULT (columns), PostgreSQL 15+: only these referencing columns are set.
+    on_delete_columns: tuple[str, ...] = ()
 
 
 Order = Literal["asc", "desc"]
@@ -154,6 +159,7 @@ class IndexElement:
     order: Order = "asc"
     nulls: Optional[Nulls] = None  # None = Postgres's default for the order (LAST for ASC, FIRST for DESC)
     opclass: Optional[str] = None  # None = the type's default operator class
+    collation: Optional[str] = None  # COLLATE: None = the key's own collation (the column's, the expression's)
 
     @property
     def effective_nulls(self) -> Nulls:
@@ -177,6 +183,8 @@ class Index:
     # False: the database holds the index as INVALID (pg_index.indisvalid): a CREATE INDEX CONCURRENTLY
     # that failed, or one still running. Postgres does not use it for queries.
     valid: bool = _catalog_only(True)
+    # WITH (...) storage parameters as Postgres stores them (pg_class.reloptions): "fillfactor=70".
+    parameters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any, Optional
 from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Identity, Index, IndexElement, Nulls,
                            Partitioning, PartitionOf, PrimaryKey, Schema, Sequence, SequenceOptions, Table, Unique,
                            Unmanaged)
+from schemac.pg.indexdef import key_collations
 from schemac.pg.sequences import without_defaults
 
 # indoption bits (src/include/catalog/pg_index.h)
@@ -100,6 +101,7 @@ def _index(row: dict[str, Any]) -> Index:
     key_count = row["key_count"]
     attnames, expressions, options = row["attnames"], row["expressions"], row["options"] or []
     opclasses = row["opclasses"] or []
+    collations = key_collations(row["definition"], key_count) if row["definition"] else ()
     elements = []
     for pos in range(key_count):
         option = options[pos] if pos < len(options) else 0
@@ -108,11 +110,13 @@ def _index(row: dict[str, Any]) -> Index:
         expression = expressions[pos] if column is None else None
         opclass = opclasses[pos] if pos < len(opclasses) else None
         elements.append(IndexElement(column=column, expression=expression, order=order,  # type: ignore[arg-type]
-                                     nulls=_nulls(option, order), opclass=opclass))
+                                     nulls=_nulls(option, order), opclass=opclass,
+                                     collation=collations[pos] if pos < len(collations) else None))
     include = tuple(name for name in attnames[key_count:] if name is not None)
     return Index(name=row["index_name"], elements=tuple(elements), unique=row["is_unique"], method=row["method"],
                  where=row["predicate"], include=include, comment=row["comment"],
-                 nulls_not_distinct=bool(row["nulls_not_distinct"]), valid=row["is_valid"])
+                 nulls_not_distinct=bool(row["nulls_not_distinct"]), valid=row["is_valid"],
+                 parameters=tuple(row["parameters"] or ()))
 
 
 def _foreign_key(con: dict[str, Any]) -> ForeignKey:
@@ -120,7 +124,8 @@ def _foreign_key(con: dict[str, Any]) -> ForeignKey:
         columns=tuple(con["column_names"]), ref_table=con["ref_table"], ref_columns=tuple(con["ref_column_names"]),
         ref_schema=con["ref_schema"], name=con["constraint_name"], on_delete=con["on_delete"],
         on_update=con["on_update"], match_full=con["match_type"] == "f", deferrable=con["deferrable"],
-        initially_deferred=con["initially_deferred"], not_valid=con["not_valid"], comment=con["comment"])
+        initially_deferred=con["initially_deferred"], not_valid=con["not_valid"], comment=con["comment"],
+        on_delete_columns=tuple(con["on_delete_column_names"] or ()))
 
 
 def _by_table(rows: list[dict[str, Any]], make: Any) -> dict[int, list[Any]]:
@@ -151,14 +156,17 @@ def _constraints_by_table(rows: list[dict[str, Any]]) -> dict[int, _Constraints]
         if con["kind"] == "p":
             found.primary_key = PrimaryKey(columns=tuple(con["column_names"]), name=con["constraint_name"],
                                            comment=con["comment"], deferrable=con["deferrable"],
-                                           initially_deferred=con["initially_deferred"])
+                                           initially_deferred=con["initially_deferred"],
+                                           include=tuple(con["include_names"] or ()))
         elif con["kind"] == "u":
             found.uniques.append(Unique(columns=tuple(con["column_names"]), name=con["constraint_name"],
                                         comment=con["comment"], nulls_not_distinct=con["nulls_not_distinct"],
-                                        deferrable=con["deferrable"], initially_deferred=con["initially_deferred"]))
+                                        deferrable=con["deferrable"], initially_deferred=con["initially_deferred"],
+                                        include=tuple(con["include_names"] or ())))
         elif con["kind"] == "c":
             found.checks.append(Check(name=con["constraint_name"], expression=con["expression"],
-                                      comment=con["comment"], not_valid=con["not_valid"]))
+                                      comment=con["comment"], not_valid=con["not_valid"],
+                                      no_inherit=con["no_inherit"]))
         elif con["kind"] == "f":
             found.foreign_keys.append(_foreign_key(con))
     return out

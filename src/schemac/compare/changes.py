@@ -26,7 +26,7 @@ KINDS = (
     "add_table", "alter_partitioning", "attach_partition", "set_logging", "add_column",
     "drop_default", "alter_column_type", "drop_identity", "drop_not_null", "set_not_null", "set_default",
     "alter_identity", "alter_generated",
-    "add_constraint", "validate_constraint", "add_index", "add_foreign_key", "set_sequence_owner",
+    "add_constraint", "validate_constraint", "add_index", "set_index_parameters", "add_foreign_key", "set_sequence_owner",
     "set_table_comment", "set_column_comment", "set_index_comment", "set_constraint_comment",
     "set_type_comment", "drop_extension", "drop_schema",
 )

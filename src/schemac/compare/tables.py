@@ -16,13 +16,13 @@ from schemac.pg.types import type_name
 
 def _constraint_key(c: Constraint) -> tuple:
     if isinstance(c, PrimaryKey):
-        return ("p", c.columns, c.deferrable, c.initially_deferred)
+        return ("p", c.columns, c.include, c.deferrable, c.initially_deferred)
     if isinstance(c, Unique):
-        return ("u", c.columns, c.nulls_not_distinct, c.deferrable, c.initially_deferred)
+        return ("u", c.columns, c.include, c.nulls_not_distinct, c.deferrable, c.initially_deferred)
     if isinstance(c, ForeignKey):
-        return ("f", c.columns, c.ref_schema, c.ref_table, c.ref_columns, c.on_delete, c.on_update, c.match_full,
-                c.deferrable, c.initially_deferred)
-    return ("c", normal_form(c.expression))
+        return ("f", c.columns, c.ref_schema, c.ref_table, c.ref_columns, c.on_delete, c.on_delete_columns,
+                c.on_update, c.match_full, c.deferrable, c.initially_deferred)
+    return ("c", normal_form(c.expression), c.no_inherit)
 
 
 def _same_constraint(a: Constraint, b: Constraint) -> bool:
@@ -31,12 +31,24 @@ def _same_constraint(a: Constraint, b: Constraint) -> bool:
 
 
 def _element_key(e: IndexElement) -> tuple:
-    return (e.column, normal_form(e.expression), e.order, e.effective_nulls, e.opclass)
+    return (e.column, normal_form(e.expression), e.order, e.effective_nulls, e.opclass, e.collation)
 
 
 def index_signature(i: Index) -> tuple:
     return (tuple(_element_key(e) for e in i.elements), i.unique, i.method, normal_form(i.where), i.include,
             i.nulls_not_distinct)
+
+
+_BOOLEAN_WORDS = {"true": "on", "on": "on", "yes": "on", "false": "off", "off": "off", "no": "off"}
+
+
+def parameter_values(i: Index) -> dict[str, str]:
+    """Storage parameters by name, values as Postgres reads them (`off` = `false` = `no`)."""
+    out = {}
+    for p in i.parameters:
+        name, _, value = p.partition("=")
+        out[name.lower()] = _BOOLEAN_WORDS.get(value.lower(), value)
+    return out
 
 
 def _constraints(t: Table) -> list[Constraint]:
@@ -176,6 +188,10 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
         elif isinstance(old_c, Check) and over_retyped(old_c.expression):
             ch("drop_constraint", old_c.name, old_c, new_c, "retype")
             ch("add_constraint", new_c.name, old_c, new_c, "retype")
+        elif getattr(new_c, "not_valid", False) and not getattr(old_c, "not_valid", False):
+            # Validated, but declared NOT VALID: only re-adding it NOT VALID says so (no scan, brief lock).
+            ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c)
+            ch(add, new_c.name, old_c, new_c)
         else:
             if getattr(old_c, "not_valid", False) and not getattr(new_c, "not_valid", False):
                 ch("validate_constraint", old_c.name, old_c, new_c)
@@ -199,6 +215,8 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
         elif over_retyped(old_i.where, *(e.expression for e in old_i.elements)):
             ch("drop_index", name, old_i, idx, "retype")
             ch("add_index", name, old_i, idx, "retype")
+        elif parameter_values(old_i) != parameter_values(idx):
+            ch("set_index_parameters", name, old_i, idx)
         if old_i is not None and (old_i.comment or None) != (idx.comment or None):
             ch("set_index_comment", name, old_i, idx)
     for name, idx in cur_idx.items():

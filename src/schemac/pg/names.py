@@ -78,7 +78,7 @@ def constraint_name(table: Table, c: PrimaryKey | Unique | Check) -> str:
     if isinstance(c, PrimaryKey):
         return make_object_name(table.name, None, "pkey")
     if isinstance(c, Unique):
-        return make_object_name(table.name, "_".join(c.columns), "key")
+        return make_object_name(table.name, "_".join(c.columns + c.include), "key")  # INCLUDE columns too
     if isinstance(c, ForeignKey):
         return make_object_name(table.name, "_".join(c.columns), "fkey")
     raise ValueError("check constraints always carry a name")

@@ -99,13 +99,18 @@ def _columns_schema(columns: Iterable[str]) -> exp.Schema:
     return exp.Schema(expressions=[ident(c) for c in columns])
 
 
+def _include(key: PrimaryKey | Unique) -> Optional[exp.IndexParameters]:
+    return exp.IndexParameters(include=[ident(c) for c in key.include]) if key.include else None
+
+
 def primary_key_body(pk: PrimaryKey) -> exp.Expression:
-    return exp.PrimaryKey(expressions=[ident(c) for c in pk.columns], options=list(deferral(pk)) or None)
+    return exp.PrimaryKey(expressions=[ident(c) for c in pk.columns], options=list(deferral(pk)) or None,
+                          include=_include(pk))
 
 
 def unique_body(unique: Unique) -> exp.Expression:
     return exp.UniqueColumnConstraint(this=_columns_schema(unique.columns), nulls=unique.nulls_not_distinct or None,
-                                      options=list(deferral(unique)) or None)
+                                      options=list(deferral(unique)) or None, include=_include(unique))
 
 
 def foreign_key_body(fk: ForeignKey) -> exp.Expression:
@@ -113,7 +118,8 @@ def foreign_key_body(fk: ForeignKey) -> exp.Expression:
     if fk.match_full:
         options.append("MATCH FULL")
     if fk.on_delete != "no action":
-        options.append(f"ON DELETE {fk.on_delete.upper()}")
+        columns = f" ({', '.join(quote_ident(c) for c in fk.on_delete_columns)})" if fk.on_delete_columns else ""
+        options.append(f"ON DELETE {fk.on_delete.upper()}{columns}")
     if fk.on_update != "no action":
         options.append(f"ON UPDATE {fk.on_update.upper()}")
     options.extend(deferral(fk))
@@ -124,7 +130,11 @@ def foreign_key_body(fk: ForeignKey) -> exp.Expression:
 
 
 def check_body(check: Check) -> exp.Expression:
-    return exp.CheckColumnConstraint(this=parse_expression(check.expression))
+    body = exp.CheckColumnConstraint(this=parse_expression(check.expression))
+    if not check.no_inherit:
+        return body
+    # sqlglot has no NO INHERIT: the clause follows the CHECK it rendered.
+    return exp.Var(this=f"{body.sql(dialect=RENDER)} NO INHERIT")
 
 
 def constraint_node(c: PrimaryKey | Unique | Check | ForeignKey) -> exp.Expression:
@@ -146,7 +156,7 @@ def add_constraint(table: Table, c: PrimaryKey | Unique | Check | ForeignKey, no
 
 def create_table(table: Table) -> exp.Create:
     pk = table.primary_key
-    inline_pk = pk is not None and pk.name is None and len(pk.columns) == 1 and not pk.deferrable
+    inline_pk = pk is not None and pk.name is None and len(pk.columns) == 1 and not pk.deferrable and not pk.include
     items: list[exp.Expression] = [
         column_def(c, inline_pk=inline_pk and c.name == pk.columns[0]) for c in table.columns  # type: ignore[union-attr]
     ]
@@ -191,6 +201,8 @@ def _index_key(element: IndexElement) -> exp.Ordered:
         this: exp.Expression = exp.Column(this=ident(element.column))
     else:
         this = exp.Paren(this=parse_expression(element.expression))  # type: ignore[arg-type]
+    if element.collation is not None:
+        this = exp.Collate(this=this, expression=collate(element.collation))
     if element.opclass is not None:
         parts = element.opclass.split(".")
         this = exp.Opclass(this=this, expression=exp.Table(this=ident(parts[-1]),
@@ -201,12 +213,25 @@ def _index_key(element: IndexElement) -> exp.Ordered:
     return exp.Ordered(this=this, desc=desc or None, nulls_first=nulls_first)
 
 
+def parameter_assignments(parameters: Iterable[str]) -> list[exp.Property]:
+    """Storage parameters ("fillfactor=70") as `name = value` nodes; a value that is not one word or
+    number is a string literal."""
+    out = []
+    for p in parameters:
+        name, _, value = p.partition("=")
+        bare = value.replace("_", "").replace(".", "").isalnum()
+        out.append(exp.Property(this=exp.Var(this=name), value=exp.Var(this=value) if bare else _string(value)))
+    return out
+
+
 def create_index(table: Table, index: Index, concurrently: bool = False) -> exp.Expression:
+    later = index.nulls_not_distinct  # NULLS NOT DISTINCT goes before WITH and WHERE: see below
     params = exp.IndexParameters(
         using=exp.Var(this=index.method) if index.method != "btree" else None,
         columns=[_index_key(e) for e in index.elements],
         include=[ident(c) for c in index.include] or None,
-        where=exp.Where(this=parse_expression(index.where)) if index.where and not index.nulls_not_distinct else None,
+        with_storage=parameter_assignments(index.parameters) if index.parameters and not later else None,
+        where=exp.Where(this=parse_expression(index.where)) if index.where and not later else None,
     )
     create = exp.Create(
         this=exp.Index(this=ident(index.name), table=table_ref(table), params=params),
@@ -215,12 +240,13 @@ def create_index(table: Table, index: Index, concurrently: bool = False) -> exp.
         exists=True,
         concurrently=concurrently,
     )
-    if not index.nulls_not_distinct:
+    if not later:
         return create
-    # sqlglot cannot print NULLS NOT DISTINCT on an index: it goes between INCLUDE and WHERE.
+    # sqlglot cannot print NULLS NOT DISTINCT on an index: it goes between INCLUDE and WITH/WHERE.
     where = f"WHERE {parse_expression(index.where).sql(dialect=RENDER)}" if index.where else ""
+    storage = ", ".join(p.sql(dialect=RENDER) for p in parameter_assignments(index.parameters))
     head = create.sql(dialect=RENDER)
-    return command("CREATE", head[len("CREATE "):], "NULLS NOT DISTINCT", where)
+    return command("CREATE", head[len("CREATE "):], "NULLS NOT DISTINCT", f"WITH ({storage})" if storage else "", where)
 
 
 def comment_on_index(table: Table, index: str, comment: Optional[str]) -> exp.Comment:

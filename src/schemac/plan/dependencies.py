@@ -94,7 +94,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
     if isinstance(obj, Column):
         return column_refs(t, obj)  # type: ignore[arg-type]
     if isinstance(obj, (PrimaryKey, Unique)):
-        out = {_table(t)} | {_col(t, c) for c in obj.columns}  # type: ignore[arg-type]
+        out = {_table(t)} | {_col(t, c) for c in obj.columns + obj.include}  # type: ignore[arg-type]
         if isinstance(obj, PrimaryKey):  # DROP NOT NULL is refused while the primary key stands
             out |= {("notnull", t.schema, t.name, c) for c in obj.columns}  # type: ignore[union-attr]
         return out
@@ -260,7 +260,8 @@ def deps(c: Change) -> Deps:
         if k.startswith("drop_") or k == "rename_index":
             removes |= own_keys(t, old)
             old_refs |= refs_of(t, old)
-    elif k in ("validate_constraint", "set_constraint_comment", "set_index_comment", "set_column_comment"):
+    elif k in ("validate_constraint", "set_constraint_comment", "set_index_comment", "set_index_parameters",
+               "set_column_comment"):
         target = new if new is not None else old
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)
     elif k == "set_sequence_owner":

@@ -9,8 +9,9 @@ from sqlglot import exp
 
 from schemac.compare.changes import INHERITED, Change, set_aside_name
 from schemac.compare.normalize import same_expression
+from schemac.compare.tables import parameter_values
 from schemac.errors import SchemacError
-from schemac.model import Check, Column, Domain, SequenceOptions, Table
+from schemac.model import Check, Column, Domain, Index, SequenceOptions, Table
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import constraint_name, ident, qualified, quote_ident
@@ -150,6 +151,8 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [validate_constraint(t, constraint_name(t, change.old))]  # type: ignore[arg-type]
     if k == "set_index_comment":
         return [ddl.comment_on_index(t, change.name, change.new.comment)]  # type: ignore
+    if k == "set_index_parameters":
+        return _index_parameters(t, change.old, change.new)  # type: ignore[arg-type]
     if k == "set_constraint_comment":
         name = constraint_name(t, change.new)  # type: ignore[arg-type]
         return [ddl.comment_on_constraint(t, name, change.new.comment)]  # type: ignore
@@ -208,6 +211,22 @@ def _through_text(value: exp.Expression, old: str, new: str) -> exp.Expression:
     if (is_user_defined(old) or is_user_defined(new)) and not (is_text_like(old) or is_text_like(new)):
         return exp.Cast(this=value, to=build_type("text"))
     return value
+
+
+def _index_parameters(t: Table, old: Index, new: Index) -> list[exp.Expression]:
+    """ALTER INDEX ... SET/RESET: storage parameters change without a rebuild (they shape pages
+    written from now on; REINDEX applies them to the existing ones)."""
+    was, will = parameter_values(old), parameter_values(new)
+    index = _index_ref(t, new.name).sql(dialect=RENDER)
+    out: list[exp.Expression] = []
+    gone = [name for name in was if name not in will]
+    if gone:
+        out.append(ddl.command("ALTER", "INDEX", index, f"RESET ({', '.join(gone)})"))
+    changed = [p for p in new.parameters if was.get(p.partition("=")[0].lower()) != will[p.partition("=")[0].lower()]]
+    if changed:
+        storage = ", ".join(a.sql(dialect=RENDER) for a in ddl.parameter_assignments(changed))
+        out.append(ddl.command("ALTER", "INDEX", index, f"SET ({storage})"))
+    return out
 
 
 def _alter_column(t: Table, column: str, *parts: str) -> exp.Command:
@@ -300,7 +319,7 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> Online
         on_existing = (c.schema, c.table) in existing
         if c.kind == "add_index" and on_existing:
             concurrent.append((c.name, ddl.create_index(c.table_def, c.new, concurrently=True)))  # type: ignore
-        elif c.kind == "add_constraint" and on_existing and isinstance(c.new, Check):
+        elif c.kind == "add_constraint" and on_existing and isinstance(c.new, Check) and not c.new.not_valid:
             stmt = _alter(c.table_def, exp.AddConstraint(expressions=[ddl.constraint_node(c.new)]))  # type: ignore
             stmt.set("not_valid", True)
             main.append(stmt)

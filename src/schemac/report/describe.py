@@ -54,6 +54,10 @@ def _sequence_options(o: SequenceOptions) -> list[str]:
             if v is not None] + (["CYCLE"] if o.cycle else [])
 
 
+def _included(columns: tuple[str, ...]) -> str:
+    return f" INCLUDE ({', '.join(columns)})" if columns else ""
+
+
 def _clauses(words: tuple[str, ...]) -> str:
     return "".join(f" {w}" for w in words)
 
@@ -68,24 +72,30 @@ def describe(obj: object) -> Optional[str]:
             parts.append(f"DEFAULT {obj.default}")
         return " ".join(parts)
     if isinstance(obj, PrimaryKey):
-        return f"PRIMARY KEY ({', '.join(obj.columns)})" + _clauses(deferral(obj))
+        return f"PRIMARY KEY ({', '.join(obj.columns)})" + _included(obj.include) + _clauses(deferral(obj))
     if isinstance(obj, Unique):
         return (f"UNIQUE{' NULLS NOT DISTINCT' if obj.nulls_not_distinct else ''} ({', '.join(obj.columns)})"
-                + _clauses(deferral(obj)))
+                + _included(obj.include) + _clauses(deferral(obj)))
     if isinstance(obj, Check):
-        return f"CHECK ({obj.expression})"
+        return f"CHECK ({obj.expression})" + (" NO INHERIT" if obj.no_inherit else "") + \
+            (" NOT VALID" if obj.not_valid else "")
     if isinstance(obj, Index):
         keys = []
         for e in obj.elements:
             k = e.column if e.column is not None else f"({e.expression})"
+            if e.collation:
+                k += f' COLLATE "{e.collation}"'
+            if e.opclass:
+                k += f" {e.opclass}"
             if e.order == "desc":
                 k += " DESC"
             if e.nulls:
                 k += f" NULLS {e.nulls.upper()}"
             keys.append(k)
         s = f"{'UNIQUE ' if obj.unique else ''}INDEX USING {obj.method} ({', '.join(keys)})"
-        if obj.include:
-            s += f" INCLUDE ({', '.join(obj.include)})"
+        s += _included(obj.include)
+        if obj.parameters:
+            s += f" WITH ({', '.join(obj.parameters)})"
         if obj.where:
             s += f" WHERE {obj.where}"
         return s
@@ -97,9 +107,11 @@ def describe(obj: object) -> Optional[str]:
         for label, value in (("ON DELETE", obj.on_delete), ("ON UPDATE", obj.on_update)):
             if value != "no action":
                 s += f" {label} {value.upper()}"
+                if label == "ON DELETE" and obj.on_delete_columns:
+                    s += f" ({', '.join(obj.on_delete_columns)})"
         if obj.match_full:
             s += " MATCH FULL"
-        return s + _clauses(deferral(obj))
+        return s + _clauses(deferral(obj)) + (" NOT VALID" if obj.not_valid else "")
     if isinstance(obj, Enum):
         return f"ENUM ({', '.join(repr(v) for v in obj.values)})"
     if isinstance(obj, Domain):
@@ -210,7 +222,8 @@ def _difference(c: Change) -> Optional[Difference]:
         return Difference(f"{kind if kind != 'sequence_owner' else 'sequence'}_changed", kind_of, c.schema, "",
                           name, describe(exp_), describe(act), f"{kind_of} {c.path} is {describe(act)}, expected "
                           f"{describe(exp_)}", file, line)
-    if k in ("add_constraint", "add_index", "add_foreign_key"):
+    if k in ("add_constraint", "add_index", "add_foreign_key", "set_index_parameters"):
+        k = "add_index" if k == "set_index_parameters" else k
         label = "index" if k == "add_index" else kind_of
         shown = name or _columns_of(exp_) or describe(exp_)
         if isinstance(act, Index) and not act.valid:

@@ -8,9 +8,10 @@ from schemac.model import FK_ACTIONS, Check, ForeignKey
 from schemac.pg.expressions import referenced_columns
 from schemac.schemafile.fields import FieldReader
 
-CHECK_KEYS = {"expression": True, "not_valid": False, "comment": False}
-FK_KEYS = {"columns": True, "references": True, "name": False, "on_delete": False, "on_update": False, "match": False,
-           "deferrable": False, "initially_deferred": False, "not_valid": False, "comment": False}
+CHECK_KEYS = {"expression": True, "not_valid": False, "no_inherit": False, "comment": False}
+FK_KEYS = {"columns": True, "references": True, "name": False, "on_delete": False, "on_delete_columns": False,
+           "on_update": False, "match": False, "deferrable": False, "initially_deferred": False, "not_valid": False,
+           "comment": False}
 FK_REF_KEYS = {"table": True, "columns": True, "schema": False}
 
 
@@ -20,16 +21,17 @@ class ConstraintReader(FieldReader):
     def check(self, name: str, key_node: Node, node: Node, known) -> Check:
         what = f"check '{name}'"
         if isinstance(node, ScalarNode):
-            expr, not_valid, comment = self.expression(node, what), False, None
+            expr, not_valid, no_inherit, comment = self.expression(node, what), False, False, None
             at = node
         else:
             cf = self.w.fields(node, what, CHECK_KEYS)
             at = cf["expression"][1]
             expr = self.expression(at, what)
             not_valid, comment = self.opt_bool(cf, "not_valid", what), self.opt_string(cf, "comment", what)
+            no_inherit = self.opt_bool(cf, "no_inherit", what)
         for col in sorted(referenced_columns(expr)):
             known(col, at, what)
-        return Check(name, expr, self.w.src(key_node), comment, not_valid)
+        return Check(name, expr, self.w.src(key_node), comment, not_valid, no_inherit)
 
     def foreign_key(self, node: Node, table_what: str, schema: str, known) -> ForeignKey:
         what = f"foreign key of {table_what}"
@@ -47,9 +49,21 @@ class ConstraintReader(FieldReader):
             value = self.choice(f, key, tuple(a.replace(" ", "_") for a in FK_ACTIONS), what) or "no_action"
             actions[key] = value.replace("_", " ")
         match = self.choice(f, "match", ("simple", "full"), what) or "simple"
+        set_columns: tuple[str, ...] = ()
+        if "on_delete_columns" in f:
+            at = f["on_delete_columns"][1]
+            if actions["on_delete"] not in ("set null", "set default"):
+                raise self.fail(at, f"{what}: on_delete_columns needs on_delete: set_null or set_default")
+
+            def among_key(col: str, node: Node, context: str) -> str:
+                if col not in cols:
+                    raise self.fail(node, f"{context} names column '{col}', which is not one of the foreign key's "
+                                          f"columns ({', '.join(cols)})")
+                return col
+            set_columns = self.column_list(at, f"on_delete_columns of {what}", among_key)
         return ForeignKey(cols, ref_table, ref_cols, ref_schema, name, actions["on_delete"], actions["on_update"],
                           match == "full", *self.deferral(f, what), self.opt_bool(f, "not_valid", what),
-                          self.opt_string(f, "comment", what), self.w.src(node))
+                          self.opt_string(f, "comment", what), self.w.src(node), set_columns)
 
     def deferral(self, f: dict, what: str) -> tuple[bool, bool]:
         """(deferrable, initially_deferred) of a constraint."""

@@ -106,6 +106,9 @@ class FieldReader:
             cols.append(col)
         return tuple(cols)
 
+    def opt_columns(self, f: dict, key: str, what: str, known) -> tuple[str, ...]:
+        return self.column_list(f[key][1], f"{key} of {what}", known) if key in f else ()
+
     def sequence_options(self, f: dict, what: str) -> SequenceOptions:
         ints = {}
         for key in ("start", "increment", "min_value", "max_value", "cache"):

@@ -1,6 +1,9 @@
-"""Indexes: key columns and expressions with order, nulls and opclass; method, predicate, INCLUDE."""
+"""Indexes: key columns and expressions with collation, order, nulls and opclass; method, predicate,
+INCLUDE, storage parameters."""
 
 from __future__ import annotations
+
+import re
 
 from yaml.nodes import Node, ScalarNode
 
@@ -9,8 +12,11 @@ from schemac.pg.expressions import referenced_columns
 from schemac.schemafile.fields import MAX_INDEX_COLUMNS, FieldReader
 
 INDEX_METHODS = ("btree", "hash", "gin", "gist", "spgist", "brin")
-INDEX_KEYS = {"columns": True, "renamed_from": False, "comment": False, "nulls_not_distinct": False, "unique": False, "method": False, "where": False, "include": False}
-INDEX_COLUMN_KEYS = {"name": False, "expression": False, "order": False, "nulls": False, "opclass": False}
+INDEX_KEYS = {"columns": True, "renamed_from": False, "comment": False, "nulls_not_distinct": False, "unique": False,
+              "method": False, "where": False, "include": False, "with": False}
+INDEX_COLUMN_KEYS = {"name": False, "expression": False, "collation": False, "order": False, "nulls": False,
+                     "opclass": False}
+PARAMETER_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 class IndexReader(FieldReader):
@@ -49,7 +55,10 @@ class IndexReader(FieldReader):
                 if not all(part and part.replace("_", "").isalnum() for part in opclass.split(".")):
                     raise self.fail(ef["opclass"][1], f"opclass of {what} must be an operator class name like "
                                                       f"text_pattern_ops, not {opclass!r}")
-            elements.append(IndexElement(column, expression, order, nulls, opclass))  # type: ignore[arg-type]
+                if opclass.startswith("pg_catalog."):  # as the catalog spells the built-in ones
+                    opclass = opclass[len("pg_catalog."):]
+            collation = self.identifier(ef["collation"][1], f"collation of {what}") if "collation" in ef else None
+            elements.append(IndexElement(column, expression, order, nulls, opclass, collation))  # type: ignore[arg-type]
         unique = self.w.boolean(f["unique"][1], f"unique of {what}") if "unique" in f else False
         method = self.choice(f, "method", INDEX_METHODS, what) or "btree"
         if method != "btree" and any(e.order == "desc" or e.nulls for e in elements):
@@ -61,9 +70,7 @@ class IndexReader(FieldReader):
             where = self.expression(f["where"][1], f"where of {what}")
             for col in sorted(referenced_columns(where)):
                 known(col, f["where"][1], f"where of {what}")
-        include: tuple[str, ...] = ()
-        if "include" in f:
-            include = self.column_list(f["include"][1], f"include of {what}", known)
+        include = self.opt_columns(f, "include", what, known)
         if len(elements) + len(include) > MAX_INDEX_COLUMNS:
             raise self.fail(f["columns"][1], f"{what} has {len(elements) + len(include)} key and INCLUDE columns; "
                                              f"PostgreSQL allows at most {MAX_INDEX_COLUMNS}")
@@ -71,4 +78,21 @@ class IndexReader(FieldReader):
         if nulls_not_distinct and not unique:
             raise self.fail(f["nulls_not_distinct"][1], f"{what}: nulls_not_distinct applies to unique indexes only")
         return Index(name, tuple(elements), unique, method, where, include, self.w.src(key_node),
-                     self.renamed_from(f, what, name), self.opt_string(f, "comment", what), nulls_not_distinct)
+                     self.renamed_from(f, what, name), self.opt_string(f, "comment", what), nulls_not_distinct,
+                     parameters=self.storage_parameters(f, what))
+
+    def storage_parameters(self, f: dict, what: str) -> tuple[str, ...]:
+        """`with: {fillfactor: 70}` as Postgres stores it, "fillfactor=70"; Postgres checks names and values
+        against the index's access method."""
+        if "with" not in f:
+            return ()
+        out = []
+        for name, key_node, value_node in self.w.mapping(f["with"][1], f"with of {what}"):
+            if not PARAMETER_NAME.fullmatch(name):
+                raise self.fail(key_node, f"with of {what}: '{name}' is not a storage parameter name "
+                                          "(lowercase letters, digits and _, like fillfactor)")
+            value = self.w.text(value_node, f"{name} in with of {what}")
+            if not value.strip():
+                raise self.fail(value_node, f"{name} in with of {what} is empty")
+            out.append(f"{name}={value}")
+        return tuple(out)

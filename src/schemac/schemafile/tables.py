@@ -17,8 +17,9 @@ MAX_TABLE_COLUMNS = 1600  # PostgreSQL's MaxHeapAttributeNumber
 TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": False, "columns": False, "foreign_keys": False,
               "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
               "checks": False, "indexes": False, "unlogged": False}
-PK_KEYS = {"columns": True, "name": False, "deferrable": False, "initially_deferred": False, "comment": False}
-UNIQUE_KEYS = {"columns": True, "name": False, "nulls_not_distinct": False, "deferrable": False,
+PK_KEYS = {"columns": True, "name": False, "include": False, "deferrable": False, "initially_deferred": False,
+           "comment": False}
+UNIQUE_KEYS = {"columns": True, "name": False, "include": False, "nulls_not_distinct": False, "deferrable": False,
                "initially_deferred": False, "comment": False}
 PARTITION_BY_KEYS = {"strategy": True, "key": True}
 PARTITION_OF_KEYS = {"parent": True, "bound": True, "schema": False}
@@ -81,7 +82,8 @@ class TableReader(FieldReader):
             cols = self.column_list(pkf["columns"][1], f"primary_key of {what}", known)
             pk_name = self.identifier(pkf["name"][1], "constraint name") if "name" in pkf else None
             primary_key = PrimaryKey(cols, pk_name, self.w.src(pk_key), self.opt_string(pkf, "comment", what),
-                                     *self.deferral(pkf, f"primary_key of {what}"))
+                                     *self.deferral(pkf, f"primary_key of {what}"),
+                                     self.opt_columns(pkf, "include", f"primary_key of {what}", known))
         elif pk_columns:
             primary_key = PrimaryKey(tuple(c for c, _ in pk_columns), None, self.w.src(pk_columns[0][1]))
         if primary_key is not None:
@@ -94,7 +96,8 @@ class TableReader(FieldReader):
                 u_name = self.identifier(uf["name"][1], "constraint name") if "name" in uf else None
                 uniques.append(Unique(cols, u_name, self.w.src(item), self.opt_string(uf, "comment", what),
                                       self.opt_bool(uf, "nulls_not_distinct", what),
-                                      *self.deferral(uf, f"unique constraint of {what}")))
+                                      *self.deferral(uf, f"unique constraint of {what}"),
+                                      self.opt_columns(uf, "include", f"unique constraint of {what}", known)))
 
         unnamed: dict[tuple[str, ...], Unique] = {}
         for u in uniques:

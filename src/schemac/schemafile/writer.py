@@ -78,9 +78,11 @@ def _column(c: Column, pk_inline: bool) -> Any:
 
 
 def _element(e: IndexElement) -> Any:
-    if e.order == "asc" and e.nulls is None and e.opclass is None and e.column is not None:
+    if e.order == "asc" and e.nulls is None and e.opclass is None and e.collation is None and e.column is not None:
         return e.column
     spec: dict = {"name": e.column} if e.column is not None else {"expression": e.expression}
+    if e.collation is not None:
+        spec["collation"] = e.collation
     if e.order != "asc":
         spec["order"] = e.order
     if e.nulls is not None:
@@ -102,15 +104,23 @@ def _index(i: Index) -> dict:
         spec["where"] = i.where
     if i.include:
         spec["include"] = _FlowList(i.include)
+    if i.parameters:
+        spec["with"] = _Flow({name: _parameter_value(value) for name, _, value in (p.partition("=") for p in i.parameters)})
     if i.comment is not None:
         spec["comment"] = i.comment
     return spec if len(spec) > 2 or any(isinstance(e, _Flow) for e in spec["columns"]) else _Flow(spec)
 
 
+def _parameter_value(value: str) -> Any:
+    """A storage parameter's value as YAML reads it back to the same text: a number stays a number."""
+    return int(value) if value.isdigit() and str(int(value)) == value else value
+
+
 def _check(c: Check) -> Any:
-    if not c.not_valid and c.comment is None:
+    if not c.not_valid and not c.no_inherit and c.comment is None:
         return c.expression
-    return _Flow(_drop_empty({"expression": c.expression, "not_valid": c.not_valid, "comment": c.comment}))
+    return _Flow(_drop_empty({"expression": c.expression, "not_valid": c.not_valid, "no_inherit": c.no_inherit,
+                              "comment": c.comment}))
 
 
 def _foreign_key(fk: ForeignKey, schema: str) -> dict:
@@ -123,6 +133,8 @@ def _foreign_key(fk: ForeignKey, schema: str) -> dict:
     for key, value in (("on_delete", fk.on_delete), ("on_update", fk.on_update)):
         if value != "no action":
             spec[key] = value.replace(" ", "_")
+    if fk.on_delete_columns:
+        spec["on_delete_columns"] = _FlowList(fk.on_delete_columns)
     if fk.match_full:
         spec["match"] = "full"
     spec.update(_drop_empty({"deferrable": fk.deferrable, "initially_deferred": fk.initially_deferred,
@@ -162,15 +174,15 @@ def _table(t: Table, key: str) -> dict:
         spec["unlogged"] = True
     pk = t.primary_key
     pk_inline = pk is not None and len(pk.columns) == 1 and pk.name is None and pk.comment is None \
-        and not pk.deferrable
+        and not pk.deferrable and not pk.include
     spec["columns"] = {c.name: _column(c, pk_inline and c.name == pk.columns[0]) for c in t.columns}  # type: ignore
     if pk is not None and not pk_inline:
         spec["primary_key"] = _Flow(_drop_empty({"columns": _FlowList(pk.columns), "name": pk.name,
-                                                 "deferrable": pk.deferrable,
+                                                 "include": _FlowList(pk.include), "deferrable": pk.deferrable,
                                                  "initially_deferred": pk.initially_deferred, "comment": pk.comment}))
     if t.uniques:
         spec["unique"] = [_Flow(_drop_empty({"columns": _FlowList(u.columns), "name": u.name,
-                                             "nulls_not_distinct": u.nulls_not_distinct, "deferrable": u.deferrable,
+                                             "include": _FlowList(u.include), "nulls_not_distinct": u.nulls_not_distinct, "deferrable": u.deferrable,
                                              "initially_deferred": u.initially_deferred, "comment": u.comment}))
                           for u in t.uniques]
     if t.checks:

@@ -11,7 +11,11 @@
 -- ref_columns keep confkey order, pairwise with column_names.
 -- A check's expression is returned without the outer CHECK (...).
 -- nulls_not_distinct: from the index backing a UNIQUE constraint (pg_index.indnullsnotdistinct,
--- PostgreSQL 15+).
+-- PostgreSQL 15+); include_names: that index's INCLUDE columns (indkey past indnkeyatts), for
+-- PRIMARY KEY and UNIQUE alike.
+-- no_inherit: a CHECK ... NO INHERIT (connoinherit; Postgres sets it on other kinds too, where it
+-- means nothing). on_delete_column_names: ON DELETE SET NULL|DEFAULT (columns), confdelsetcols
+-- (PostgreSQL 15+).
 -- Rows for tables tables.sql left out are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per constraint.
 SELECT con.conrelid AS table_oid,
@@ -27,6 +31,18 @@ SELECT con.conrelid AS table_oid,
        con.condeferrable AS deferrable,
        con.condeferred AS initially_deferred,
        COALESCE(ix.indnullsnotdistinct, false) AS nulls_not_distinct,
+       ARRAY(
+         SELECT (SELECT a.attname::text FROM pg_catalog.pg_attribute a WHERE a.attrelid = con.conrelid AND a.attnum = k.attnum)
+         FROM unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+         WHERE k.ord > ix.indnkeyatts
+         ORDER BY k.ord
+       ) AS include_names,
+       con.contype = 'c' AND con.connoinherit AS no_inherit,
+       ARRAY(
+         SELECT (SELECT a.attname::text FROM pg_catalog.pg_attribute a WHERE a.attrelid = con.conrelid AND a.attnum = k.attnum)
+         FROM unnest(con.confdelsetcols) WITH ORDINALITY AS k(attnum, ord)
+         ORDER BY k.ord
+       ) AS on_delete_column_names,
        rn.nspname::text AS ref_schema,
        rc.relname::text AS ref_table,
        ARRAY(
@@ -45,7 +61,7 @@ JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = con.oid AND d.classoid = 'pg_catalog.pg_constraint'::regclass AND d.objsubid = 0
-LEFT JOIN pg_catalog.pg_index ix ON con.contype = 'u' AND ix.indexrelid = con.conindid
+LEFT JOIN pg_catalog.pg_index ix ON con.contype IN ('p', 'u') AND ix.indexrelid = con.conindid
 LEFT JOIN pg_catalog.pg_class rc ON con.contype = 'f' AND rc.oid = con.confrelid
 LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])

@@ -1,0 +1,83 @@
+"""What only pg_get_indexdef states: each key's COLLATE clause.
+
+pg_index.indcollation holds every key's collation, but not whether it differs from the key's own (a
+column's, or an expression's, which SQL cannot ask for); pg_get_indexdef prints ``COLLATE`` exactly
+when it does. Its text is read here, not parsed as SQL: the key list is split at top-level commas,
+outside parentheses and quotes.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, Optional
+
+
+def _unquoted(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, character, parenthesis depth before it) of each character outside quotes ('...', "...",
+    with doubled quotes inside), from text[start]."""
+    depth, quote, i = 0, "", start
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == quote and text.startswith(quote * 2, i):
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        else:
+            yield i, ch, depth
+            depth += 1 if ch == "(" else -1 if ch == ")" else 0
+        i += 1
+
+
+def _items(text: str, start: int) -> list[str]:
+    """The comma-separated items of the parenthesized list opening at text[start] == "("."""
+    items, begin = [], start + 1
+    for i, ch, depth in _unquoted(text, start):
+        if ch == ")" and depth == 1:
+            return items + [text[begin:i].strip()]
+        if ch == "," and depth == 1:
+            items.append(text[begin:i].strip())
+            begin = i + 1
+    raise ValueError(f"unbalanced index definition: {text!r}")
+
+
+def _collate_clause(item: str) -> Optional[str]:
+    """The collation a top-level COLLATE in one key names."""
+    for i, ch, depth in _unquoted(item):
+        if depth == 0 and ch == " " and item.startswith(" COLLATE ", i):
+            return _name(item[i + len(" COLLATE "):])
+    return None
+
+
+def _name(text: str) -> str:
+    parts, i = [], 0
+    while True:
+        if text.startswith('"', i):
+            end = i + 1
+            while True:
+                end = text.index('"', end)
+                if text.startswith('""', end):
+                    end += 2
+                    continue
+                break
+            parts.append(text[i + 1:end].replace('""', '"'))
+            i = end + 1
+        else:
+            end = i
+            while end < len(text) and (text[end].isalnum() or text[end] in "_$"):
+                end += 1
+            parts.append(text[i:end])
+            i = end
+        if not text.startswith(".", i):
+            break
+        i += 1
+    return parts[-1]  # schema.yaml names collations unqualified, as columns do
+
+
+def key_collations(definition: str, key_count: int) -> tuple[Optional[str], ...]:
+    """Per key column of the index pg_get_indexdef describes: the collation its COLLATE clause names,
+    or None where it has none."""
+    at = definition.index(" USING ")
+    items = _items(definition, definition.index("(", at))
+    return tuple(_collate_clause(item) for item in items[:key_count])
