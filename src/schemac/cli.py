@@ -12,6 +12,8 @@ from schemac.errors import SchemacError
 
 SCHEMA_HELP = "Schema file to read."
 OUT_HELP = "Output directory: migrations go to OUT/migrations, the recorded state to OUT/state.json."
+DEV_URL_HELP = ("replay the migrations into a scratch database on this server (created, then dropped) instead "
+                "of an embedded PostgreSQL 18 (e.g. to match production's major version).")
 
 
 def _timeouts(command: Callable) -> Callable:
@@ -76,8 +78,16 @@ def main() -> None:
               help="Online-safe: new indexes on existing tables get CREATE INDEX CONCURRENTLY, each in its own "
                    "`-- no-transaction` migration; new CHECKs on existing tables are added NOT VALID, then "
                    "validated in a later migration.")
-def generate(schema_path: str, out_dir: str, name: Optional[str], message: Optional[str], dry_run: bool,
-             check: bool, allow_destructive: bool, concurrently: bool) -> None:
+@click.option("--verify/--no-verify", default=False, show_default=True, envvar="SCHEMAC_VERIFY", show_envvar=True,
+              help="Before writing (or printing, with --dry-run), replay OUT/migrations and the new migration "
+                   "into a throwaway embedded PostgreSQL 18 (or --dev-url) and diff the result with schema.yaml; "
+                   "if the server rejects a statement or a difference remains, write nothing and exit 2. "
+                   "SCHEMAC_VERIFY=1 makes it the default. Ignored with --check.")
+@click.option("--dev-url", help="With --verify (implied): " + DEV_URL_HELP)
+@click.pass_context
+def generate(ctx: click.Context, schema_path: str, out_dir: str, name: Optional[str], message: Optional[str],
+             dry_run: bool, check: bool, allow_destructive: bool, concurrently: bool, verify: bool,
+             dev_url: Optional[str]) -> None:
     """Write a migration for what changed in schema.yaml since the last one.
 
     schema.yaml is compared with the state recorded by the previous run (OUT/state.json), and only the
@@ -88,18 +98,29 @@ def generate(schema_path: str, out_dir: str, name: Optional[str], message: Optio
     stock server (thousands of new tables) is written as several files, <name>, <name>_part_2...,
     applied in order.
 
+    With --verify, a migration is written only once it is proven: the existing migrations and the new
+    one, applied as sqlx would into a throwaway PostgreSQL, must build exactly schema.yaml.
+
     Exit status: 0 written or nothing to do; 1 refused (destructive without --allow-destructive) or,
-    with --check, changes pending; 2 error.
+    with --check, changes pending; 2 error, or --verify found that the migration does not apply or
+    does not build schema.yaml (the statement and the server's message, or the differences, on stderr).
     """
     from schemac.commands.generate import generate as run
 
+    if dev_url and not verify:
+        if ctx.get_parameter_source("verify") is click.core.ParameterSource.COMMANDLINE:
+            raise click.UsageError("--dev-url is where --verify replays; it cannot go with --no-verify")
+        verify = True
     result = run(schema_path, out_dir, name=name, message=message, dry_run=dry_run, check=check,
-                 allow_destructive=allow_destructive, concurrently=concurrently)
+                 allow_destructive=allow_destructive, concurrently=concurrently, verify=verify, dev_url=dev_url)
     for notice in result.notices:
         click.echo(f"schemac: notice: {notice}", err=True)
     if result.status in ("refused", "pending"):
         click.echo(result.message, err=result.status == "refused")
         sys.exit(1)
+    if result.status == "unverified":
+        click.echo(result.message, err=True, nl=False)
+        sys.exit(2)
     click.echo(result.message)
     if result.status == "dry-run":
         click.echo(result.sql, nl=False)
@@ -117,8 +138,7 @@ def generate(schema_path: str, out_dir: str, name: Optional[str], message: Optio
                    "scanning.")
 @click.option("--strict", is_flag=True,
               help="Count objects schemac does not manage (views, functions, triggers...) as drift.")
-@click.option("--dev-url", help="Offline check only: replay the migrations into a scratch database on this server "
-                                "instead of an embedded PostgreSQL 18 (e.g. to match production's major version).")
+@click.option("--dev-url", help="Offline check only: " + DEV_URL_HELP)
 @click.option("--sql", "show_sql", is_flag=True,
               help="Print the DDL that would bring the database to schema.yaml (never run) on stdout, and the "
                    "report on stderr, in any --format; statements that can destroy data are preceded by a "

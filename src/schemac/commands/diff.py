@@ -24,9 +24,10 @@ import sys
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence
 
 if TYPE_CHECKING:  # imported lazily: `schemac diff` loads only what it uses, in the order it needs it
+    from schemac.migrations.layout import NewMigration
     from schemac.model import Schema
     from schemac.report.describe import Difference
 
@@ -193,19 +194,24 @@ def no_database_given(database_url: Optional[str]) -> bool:
 
 
 def check_drift_offline(schema_path: str, out_dir: Optional[str], dev_url: Optional[str] = None,
-                        strict: bool = False) -> DriftResult:
-    """Replay out_dir/migrations into a throwaway database (see offline.py) and compare that."""
+                        strict: bool = False, desired: Optional[Schema] = None,
+                        new: Sequence[NewMigration] = ()) -> DriftResult:
+    """Replay out_dir/migrations, then `new` (migrations not written yet: `generate --verify`), into a
+    throwaway database (see migrations/replay.py) and compare that with `desired`, schema.yaml's model
+    (read here when not given). A migration that does not apply raises replay.ReplayFailed."""
     from schemac.migrations.layout import Layout
     from schemac.migrations.replay import replayed
 
     # The desired model before any server starts, so a bad schema.yaml is reported first: the record
     # when it was compiled from this very schema.yaml, else the file itself.
-    desired, desired_from = _from_state(schema_path, out_dir, lambda namespaces: None), "state.json"
+    desired_from = "schema.yaml"
+    if desired is None:
+        desired, desired_from = _from_state(schema_path, out_dir, lambda namespaces: None), "state.json"
     if desired is None and os.path.exists(schema_path):
         from schemac.schemafile.load import load_file
 
         desired, desired_from = load_file(schema_path), "schema.yaml"
-    with replayed(Layout(out_dir or "generated"), dev_url) as (url, where):
+    with replayed(Layout(out_dir or "generated"), dev_url, new) as (url, where):
         result = check_drift(schema_path, url, out_dir=out_dir, strict=strict, history=False, desired=desired,
                              desired_from=desired_from)
     return replace(result, target_label=where)

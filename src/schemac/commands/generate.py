@@ -13,8 +13,9 @@ from sqlglot import exp
 from schemac import __version__
 from schemac.compare.changes import INHERITED, Change
 from schemac.compare.differ import diff, ignored_renames, repeated_key_notices
-from schemac.errors import SchemacError
-from schemac.migrations.layout import Layout, locked, next_version, validate_name, write_new
+from schemac.errors import SchemacError, printable
+from schemac.migrations.layout import (Layout, MigrationFile, NewMigration, locked, next_version, validate_name,
+                                       write_new)
 from schemac.migrations.state import State, read_state, write_atomic
 from schemac.model import Schema
 from schemac.plan.hazards import destructive_reason
@@ -24,16 +25,25 @@ from schemac.schemafile.load import load_text, read_schema_text, schema_hash
 
 @dataclass(frozen=True)
 class Unit:
-    """One migration file to write: its description and SQL body (without header)."""
+    """One migration file to write: its description and the statements of its body (without header)."""
 
     name: str
-    sql: str
+    statements: tuple[str, ...]  # each rendered alone, ending with ";\n"
     no_transaction: bool = False
+
+    @property
+    def sql(self) -> str:
+        """The body: render_sql(statements) (one paragraph each), the very text `--verify` applied."""
+        return "\n".join(self.statements)
+
+
+def _rendered(statements: list[exp.Expression]) -> tuple[str, ...]:
+    return tuple(render_sql([s]) for s in statements)
 
 
 @dataclass(frozen=True)
 class Result:
-    status: str  # "unchanged" | "written" | "dry-run" | "pending" | "refused"
+    status: str  # "unchanged" | "written" | "dry-run" | "pending" | "refused" | "unverified"
     message: str
     sql: str = ""
     paths: tuple[str, ...] = ()
@@ -105,7 +115,7 @@ def _split(statements: list[exp.Expression]) -> list[list[exp.Expression]]:
 
 def _transactional(name: str, statements: list[exp.Expression]) -> list[Unit]:
     runs = _split(statements)
-    return [Unit(name if n == 1 else f"{name}_part_{n}", render_sql(run)) for n, run in enumerate(runs, 1)]
+    return [Unit(name if n == 1 else f"{name}_part_{n}", _rendered(run)) for n, run in enumerate(runs, 1)]
 
 
 def _units(changes: list[Change], current: Schema, name: str, concurrently: bool) -> list[Unit]:
@@ -120,15 +130,19 @@ def _units(changes: list[Change], current: Schema, name: str, concurrently: bool
     online = plan_online(changes, {t.key for t in current.tables})
     units = _transactional(name, online.main) if online.main else []
     for n, (_, stmt) in enumerate(online.concurrent, 1):
-        units.append(Unit(f"{name}_index_{n}", render_sql([stmt]), no_transaction=True))
+        units.append(Unit(f"{name}_index_{n}", _rendered([stmt]), no_transaction=True))
     if online.validate:
-        units.append(Unit(f"{name}_validate", render_sql(online.validate)))
+        units.append(Unit(f"{name}_validate", _rendered(online.validate)))
     return units
 
 
 def generate(schema_path: str, out_dir: str, name: Optional[str] = None, message: Optional[str] = None,
              dry_run: bool = False, check: bool = False, allow_destructive: bool = False,
-             concurrently: bool = False) -> Result:
+             concurrently: bool = False, verify: bool = False, dev_url: Optional[str] = None) -> Result:
+    """`verify`: before writing (or showing, with `dry_run`) a migration, replay the existing ones and it
+    into a throwaway PostgreSQL (embedded, or a scratch database on `dev_url`) and diff the result with
+    schema.yaml; on an error or a difference, write nothing and return status "unverified". Not with
+    `check`, which writes nothing and plans nothing."""
     text = read_schema_text(schema_path)
     desired = load_text(text, schema_path)
     digest = schema_hash(text)
@@ -137,13 +151,15 @@ def generate(schema_path: str, out_dir: str, name: Optional[str] = None, message
     layout = Layout(out_dir)
     if dry_run or check:
         return _compose(layout, desired, digest, name, message, schema_path, "check" if check else "dry-run",
-                        allow_destructive, concurrently)
+                        allow_destructive, concurrently, verify, dev_url)
     with locked(layout):
-        return _compose(layout, desired, digest, name, message, schema_path, "write", allow_destructive, concurrently)
+        return _compose(layout, desired, digest, name, message, schema_path, "write", allow_destructive, concurrently,
+                        verify, dev_url)
 
 
 def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], message: Optional[str],
-             schema_path: str, mode: str, allow_destructive: bool, concurrently: bool) -> Result:
+             schema_path: str, mode: str, allow_destructive: bool, concurrently: bool, verify: bool = False,
+             dev_url: Optional[str] = None) -> Result:
     state = read_state(layout.state_path)
     if mode == "write":
         recovered = _recover_interrupted(layout, state, desired, digest)
@@ -190,9 +206,18 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         body = header(unit.name, message, digest, os.path.basename(schema_path), unit.no_transaction,
                       (n, len(units))) + unit.sql
         files.append((v, f"{v}_{unit.name}.sql", body))
+    verified = ""
+    if verify:  # (mode "check" has returned above)
+        new = [NewMigration(MigrationFile(v, unit.name, os.path.join(layout.migrations_dir, filename)),
+                            body.encode("utf-8"), unit.statements)
+               for (v, filename, body), unit in zip(files, units)]
+        failure, verified = _verify(layout, new, desired, schema_path, dev_url)
+        if failure:
+            return Result("unverified", failure, changes=tuple(changes), notices=notices)
     if mode == "dry-run":
         shown = "\n".join(f"-- ===== {os.path.join(layout.migrations_dir, f)} =====\n{body}" for _, f, body in files)
-        return Result("dry-run", f"-- would write {len(files)} file(s) to {layout.migrations_dir}", shown,
+        return Result("dry-run", f"-- would write {len(files)} file(s) to {layout.migrations_dir}"
+                                 + (f"\n-- {verified}" if verified else ""), shown,
                       changes=tuple(changes), notices=notices)
     paths = []
     try:
@@ -211,8 +236,35 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         raise
     summary = ", ".join(f"{n} {k}" for k, n in _count(changes))
     written = ", ".join(paths)
-    return Result("written", f"Wrote {written} ({summary}).", "".join(b for _, _, b in files), tuple(paths),
+    return Result("written", f"Wrote {written} ({summary})." + (f"\n{verified}" if verified else ""),
+                  "".join(b for _, _, b in files), tuple(paths),
                   tuple(changes), notices)
+
+
+def _verify(layout: Layout, new: list[NewMigration], desired: Schema, schema_path: str,
+            dev_url: Optional[str]) -> tuple[str, str]:
+    """(why the new migration(s) must not be written, or "", and what was proven, or ""): the migrations
+    on disk and `new`, replayed in order into a throwaway PostgreSQL, must apply and build exactly `desired`."""
+    from schemac.commands.diff import check_drift_offline
+    from schemac.migrations.replay import ReplayFailed
+
+    try:
+        drift = check_drift_offline(schema_path, layout.root, dev_url, desired=desired, new=new)
+    except ReplayFailed as e:
+        ours = e.path in {n.file.path for n in new}
+        lines = [f"schemac: --verify: {e.path} does not apply; nothing written" if ours else
+                 f"schemac: --verify: the existing migration {e.path} does not apply; nothing written"]
+        if e.statement is not None:  # a statement of several lines starts on a line of its own
+            statement = e.statement.rstrip("\n").split("\n")
+            lines += ([f"{e.path}: statement: {statement[0]}"] if len(statement) == 1 else
+                      [f"{e.path}: statement:", *(f"  {line}" for line in statement)])
+        lines.append(f"server: {e.server}")
+        lines += [f"{label}: {text}" for label, text in (("detail", e.detail), ("hint", e.hint)) if text]
+        return "\n".join(printable(line) for line in lines) + "\n", ""
+    if drift.differences:
+        return (f"schemac: --verify: the new migration applies, but the database the migrations build differs "
+                f"from {schema_path}; nothing written\n{drift.render('text')}"), ""
+    return "", f"Verified: the {drift.target_label} matches {schema_path}."
 
 
 def _rerecord(layout: Layout, state: State, desired: Schema, digest: str) -> bool:

@@ -39,6 +39,16 @@ class MigrationFile:
 
 
 @dataclass(frozen=True)
+class NewMigration:
+    """A migration not written yet (`generate --verify` applies it first): the file it is to be, its
+    bytes, and the statements its body is made of, in order."""
+
+    file: MigrationFile
+    data: bytes
+    statements: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Layout:
     """Where things live under the output directory (default `generated/`)."""
 

