@@ -105,6 +105,20 @@ CASES = [
      "has the same name as table public.t"),
     ("sequence-named-like-index", "sequences:\n  t_a: {start: 5}\ntables:\n  t:\n    columns: {a: integer}\n"
      "    indexes:\n      t_a: {columns: [a]}\n", 2, "has the same name as index public.t_a"),
+    ("on-delete-columns-without-set-null", "tables:\n  p:\n    columns: {a: integer, b: integer}\n    primary_key: {columns: [a, b]}\n  c:\n    columns: {x: integer, y: integer}\n    foreign_keys:\n      - {columns: [x, y], references: {table: p, columns: [a, b]}, "
+     "on_delete: cascade, on_delete_columns: [y]}\n", 8, "on_delete_columns needs on_delete: set_null or set_default"),
+    ("on-delete-columns-not-in-key", "tables:\n  p:\n    columns: {a: integer, b: integer}\n    primary_key: {columns: [a, b]}\n  c:\n    columns: {x: integer, y: integer}\n    foreign_keys:\n      - {columns: [x, y], references: {table: p, columns: [a, b]}, "
+     "on_delete: set_null, on_delete_columns: [q]}\n", 8, "names column 'q', which is not one of the foreign key's columns (x, y)"),
+    ("index-parameter-name", "tables:\n  t:\n    columns: {a: integer}\n    indexes:\n"
+     "      i: {columns: [a], with: {Fill Factor: 70}}\n", 5, "'Fill Factor' is not a storage parameter name"),
+    ("index-parameter-empty", "tables:\n  t:\n    columns: {a: integer}\n    indexes:\n"
+     "      i: {columns: [a], with: {fillfactor: ''}}\n", 5, "fillfactor in with of index 'i' is empty"),
+    ("index-parameters-not-a-mapping", "tables:\n  t:\n    columns: {a: integer}\n    indexes:\n"
+     "      i: {columns: [a], with: [fillfactor]}\n", 5, "with of index 'i' must be a mapping"),
+    ("check-no-inherit-not-boolean", "tables:\n  t:\n    columns: {a: integer}\n    checks:\n"
+     "      c: {expression: a > 0, no_inherit: yes please}\n", 5, "no_inherit of check 'c' must be true or false"),
+    ("include-unknown-column", "tables:\n  t:\n    columns: {a: integer}\n    primary_key: {columns: [a], include: [b]}\n",
+     4, "names column 'b'"),
 ]
 
 

@@ -31,8 +31,7 @@ from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 from schemac.plan.graph import cycles
 
-# Pairs that cannot pass yet, and what they need (all of the exact-plans issue's class 6 but the NOT VALID
-# foreign key, and three smaller gaps); a test keeps the list true to the files.
+# Pairs that cannot pass yet, and what they need; a test keeps the list true to the files.
 PENDING = {
     "idx-comment": "a comment on the index of a primary key",
 }

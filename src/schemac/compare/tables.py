@@ -39,16 +39,10 @@ def index_signature(i: Index) -> tuple:
             i.nulls_not_distinct)
 
 
-_BOOLEAN_WORDS = {"true": "on", "on": "on", "yes": "on", "false": "off", "off": "off", "no": "off"}
-
-
 def parameter_values(i: Index) -> dict[str, str]:
-    """Storage parameters by name, values as Postgres reads them (`off` = `false` = `no`)."""
-    out = {}
-    for p in i.parameters:
-        name, _, value = p.partition("=")
-        out[name.lower()] = _BOOLEAN_WORDS.get(value.lower(), value)
-    return out
+    """Storage parameters by name, values as Postgres stores them: spelled as written (`off` and `false`
+    mean the same, but schema.yaml's spelling is what the catalog should read back)."""
+    return {name: value for name, _, value in (p.partition("=") for p in i.parameters)}
 
 
 def _constraints(t: Table) -> list[Constraint]:

@@ -13,9 +13,10 @@
 -- for its type (pg_opclass.opcdefault), qualified with its schema unless that is pg_catalog; else NULL.
 -- nulls_not_distinct: pg_index.indnullsnotdistinct (PostgreSQL 15+).
 -- parameters: the WITH (...) storage parameters as stored, "fillfactor=70" (pg_class.reloptions).
--- definition: pg_get_indexdef, only where a key has a collation other than "default" (indcollation):
--- the caller reads each key's COLLATE clause from it, which Postgres prints exactly when the
--- collation is not the key's own (the column's, or the expression's).
+-- definition: pg_get_indexdef, only where a key has a collation other than "default" (indcollation)
+-- or the table has a column that does (a key may then say COLLATE "default"): the caller reads each
+-- key's COLLATE clause from it, which Postgres prints exactly when the collation is not the key's own
+-- (the column's, or the expression's).
 -- is_valid: false while a CREATE INDEX CONCURRENTLY runs, and for good once one has failed.
 -- Rows for tables tables.sql left out are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per index.
@@ -49,6 +50,8 @@ SELECT i.indrelid AS table_oid,
        i.indisvalid AS is_valid,
        ic.reloptions::text[] AS parameters,
        CASE WHEN EXISTS (SELECT 1 FROM unnest(i.indcollation::oid[]) AS k(coll) WHERE k.coll NOT IN (0, 100))
+              OR EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+                         WHERE a.attrelid = i.indrelid AND a.attnum > 0 AND a.attcollation NOT IN (0, 100))
             THEN pg_catalog.pg_get_indexdef(i.indexrelid) END AS definition,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate,
        d.description AS comment
