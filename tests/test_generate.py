@@ -195,3 +195,51 @@ def test_a_unique_repeating_the_primary_key_is_kept_with_a_warning(schemac, tmp_
     assert kinds == [("t_id_key", "u"), ("t_pkey", "p"), ("t_v_one", "u"), ("t_v_two", "u")]
     d = schemac("diff", "--database-url", db_url)
     assert d.returncode == 0, d.stdout + d.stderr
+
+
+def test_a_type_change_without_a_cast_needs_using_once(schemac, tmp_path, db_url):
+    """bigint -> timestamptz and date -> integer have no cast (pg_cast): generate says which column needs
+    `using:`, at its line, and writes nothing; with it the migration converts the rows by the expression.
+    The next migration does not use it again (a later type change would read the wrong type)."""
+    import psycopg
+
+    from schemac.migrations.apply import apply_files
+
+    schema = tmp_path / "schema.yaml"
+    base = "tables:\n  events:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+    schema.write_text(base + "      at: {type: bigint}\n      day: {type: date}\n")
+    assert schemac("generate").returncode == 0
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        conn.execute("INSERT INTO events VALUES (1, 86400, '2024-03-05'), (2, NULL, NULL)")
+
+    schema.write_text(base + "      at: {type: timestamptz}\n      day: {type: integer}\n")
+    r = schemac("generate", "--allow-destructive")
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.startswith("schemac: error: schema.yaml:5:7: column public.events.at: PostgreSQL has no cast "
+                               "from bigint to timestamp with time zone; add `using:`"), r.stderr
+    assert 'using: "to_timestamp(at)"' in r.stderr and "also schema.yaml:6:7 (date -> integer)" in r.stderr
+    assert len(migrations(tmp_path)) == 1
+
+    schema.write_text(base + "      at: {type: timestamptz, using: to_timestamp(at)}\n"
+                             "      day: {type: integer, using: \"(extract(year from day) * 10000 + extract(month from day) "
+                             "* 100 + extract(day from day))::int\"}\n")
+    r = schemac("generate", "--allow-destructive")
+    assert r.returncode == 0, r.stderr
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        conn.execute("SET TIME ZONE 'UTC'")
+        rows = conn.execute("SELECT id, at::text, day FROM events ORDER BY id").fetchall()
+        types = conn.execute("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                             "'events'::regclass AND attname IN ('at', 'day') ORDER BY attname").fetchall()
+    assert rows == [(1, "1970-01-02 00:00:00+00", 20240305), (2, None, None)]
+    assert types == [("at", "timestamp with time zone"), ("day", "integer")]
+    assert schemac("diff", "--database-url", db_url).returncode == 0
+
+    again = schemac("generate")
+    assert again.returncode == 0 and "No changes" in again.stdout
+    assert "schema.yaml:5:7: using of column public.events.at ignored" in again.stderr, again.stderr
+    schema.write_text(schema.read_text().replace("type: integer, using:", "type: bigint, using:"))
+    widened = schemac("generate", "--dry-run")
+    assert widened.returncode == 0, widened.stderr
+    assert "ALTER COLUMN day SET DATA TYPE BIGINT USING CAST(day AS BIGINT)" in widened.stdout

@@ -117,6 +117,8 @@ CASES = [
      "      i: {columns: [a], with: [fillfactor]}\n", 5, "with of index 'i' must be a mapping"),
     ("check-no-inherit-not-boolean", "tables:\n  t:\n    columns: {a: integer}\n    checks:\n"
      "      c: {expression: a > 0, no_inherit: yes please}\n", 5, "no_inherit of check 'c' must be true or false"),
+    ("using-unknown-column", "tables:\n  t:\n    columns:\n      a: integer\n      b: {type: bigint, using: a + c}\n", 5,
+     "using of column 'b' of table 't' names column 'c'"),
     ("include-unknown-column", "tables:\n  t:\n    columns: {a: integer}\n    primary_key: {columns: [a], include: [b]}\n",
      4, "names column 'b'"),
 ]

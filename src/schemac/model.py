@@ -77,6 +77,9 @@ class Column:
     generated: Optional[str] = None  # GENERATED ALWAYS AS (expr) STORED
     collation: Optional[str] = None  # None: the type's default collation
     virtual: bool = False  # with generated: VIRTUAL (PostgreSQL 18+, computed when read) instead of STORED
+    # `using`: how the next type change converts the values (ALTER COLUMN ... TYPE ... USING expr), a hint
+    # like renamed_from; recorded in state.json, so that the migration after that one does not use it again.
+    using: Optional[str] = _hint()
 
     @property
     def type_text(self) -> str:

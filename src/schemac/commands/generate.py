@@ -12,13 +12,13 @@ from sqlglot import exp
 
 from schemac import __version__
 from schemac.compare.changes import INHERITED, Change
-from schemac.compare.differ import diff, ignored_renames, repeated_key_notices
+from schemac.compare.differ import diff, ignored_renames, repeated_key_notices, unused_usings
 from schemac.errors import SchemacError, printable
 from schemac.migrations.layout import (Layout, MigrationFile, NewMigration, locked, next_version, validate_name,
                                        write_new)
 from schemac.migrations.state import State, read_state, write_atomic
 from schemac.model import Schema
-from schemac.plan.hazards import destructive_reason
+from schemac.plan.hazards import destructive_reason, missing_cast
 from schemac.plan.planner import plan, plan_online, render_sql
 from schemac.schemafile.load import load_text, read_schema_text, schema_hash
 
@@ -171,8 +171,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
                            f"not in {layout.migrations_dir}: restore that file (migrations are never deleted), or "
                            f"restore {layout.state_path} as it was before it was written")
     current = state.schema if state else Schema()
-    notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired))
     changes = diff(current, desired)
+    notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes))
     if not changes:
         last = f" (last migration: {state.migration})" if state else ""
         if state is None or state.schema_sha256 == digest:
@@ -188,6 +188,12 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         lines = [f"schema.yaml has {len(changes)} change(s) not yet in a migration (run `schemac generate`):"]
         lines += [f"  {c.kind.replace('_', ' ')} {c.path}" + (f"  [{c.source}]" if c.source else "") for c in changes]
         return Result("pending", "\n".join(lines), changes=tuple(changes), notices=notices)
+    uncastable = [(c, r) for c in changes if (r := missing_cast(c))]
+    if uncastable:
+        (first, why), rest = uncastable[0], uncastable[1:]
+        also = "; also " + ", ".join(f"{c.source or c.path} ({c.old.type} -> {c.new.type})" for c, _ in rest) \
+            if rest else ""  # type: ignore[union-attr]
+        raise SchemacError(f"{first.source or first.path}: {why}{also}")
     refused = [(c, r) for c in changes if c.cause != INHERITED and (r := destructive_reason(c))]
     if refused and not allow_destructive:
         lines = ["Refusing to write a migration that can destroy data (nothing written):"]

@@ -88,3 +88,11 @@ class Change:
             if src is not None:
                 return src
         return None
+
+
+def takes_using(change: Change) -> bool:
+    """A column type change converts with schema.yaml's `using:` expression: one written for this change
+    (the recorded column did not already carry it; a re-created enum's retype goes through text)."""
+    new, old = change.new, change.old
+    return (change.kind == "alter_column_type" and change.cause != ENUM_REBUILT
+            and getattr(new, "using", None) is not None and new.using != getattr(old, "using", None))  # type: ignore

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from schemac.compare.changes import INHERITED, KINDS, Change
+from schemac.compare.changes import INHERITED, KINDS, Change, takes_using
 from schemac.compare.tables import created_by_create_table, diff_table, repeated_keys
 from schemac.compare.types import diff_objects
 from schemac.model import Schema, Table
 
-__all__ = ["Change", "diff", "ignored_renames", "repeated_key_notices"]
+__all__ = ["Change", "diff", "ignored_renames", "repeated_key_notices", "unused_usings"]
 
 
 def repeated_key_notices(desired: Schema) -> list[str]:
@@ -25,6 +25,14 @@ def repeated_key_notices(desired: Schema) -> list[str]:
             notes.append(f"{u.source or t.qualified_name}: warning: unique ({', '.join(u.columns)}) of "
                          f"{t.qualified_name} repeats the columns of another key: Postgres keeps both indexes")
     return notes
+
+
+def unused_usings(desired: Schema, changes: list[Change]) -> list[str]:
+    """`using:` on a column whose type this migration does not change (or that an earlier one used)."""
+    used = {(c.schema, c.table, c.name) for c in changes if takes_using(c)}
+    return [f"{c.source or c.name}: using of column {t.qualified_name}.{c.name} ignored: the migration does not "
+            "change its type (or an earlier migration used it); remove it"
+            for t in desired.tables for c in t.columns if c.using and (t.schema, t.name, c.name) not in used]
 
 
 def ignored_renames(current: Schema, desired: Schema) -> list[str]:

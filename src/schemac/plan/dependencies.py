@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from schemac.compare.changes import ENUM_REBUILT, INHERITED, Change, set_aside_name
+from schemac.compare.changes import ENUM_REBUILT, INHERITED, Change, set_aside_name, takes_using
 from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Index, PrimaryKey, Sequence, Table,
                            Unique)
 from schemac.pg.expressions import referenced_columns
@@ -226,6 +226,8 @@ def deps(c: Change) -> Deps:
         if new is not None:
             makes.add(col(c.name))
             new_refs |= column_refs(t, new)  # type: ignore[arg-type]
+            if takes_using(c):  # the USING expression reads other columns too
+                new_refs |= expression_refs(new.using, t.schema, t.name)  # type: ignore[union-attr, arg-type]
             if not new.nullable and k == "add_column":  # type: ignore[union-attr]
                 makes.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
         if old is not None:

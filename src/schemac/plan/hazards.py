@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from schemac.compare.changes import Change
+from schemac.compare.changes import Change, takes_using
+from schemac.pg.casts import converts
 
 _TYPE = re.compile(r"^(?P<base>[^()\[\]]+?)(?:\((?P<params>[^)]*)\))?(?P<zone> with(?:out)? time zone)?(?P<array>\[\])?$")
 _INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
@@ -80,3 +81,17 @@ def destructive_reason(change: Change) -> Optional[str]:
             return (f"change type of column {change.name} of {change.schema}.{change.table} from {old} to {new}: "
                     "existing values may be truncated, rounded or rejected")
     return None
+
+
+def missing_cast(change: Change) -> Optional[str]:
+    """Why a column type change cannot run as planned: no cast leads from the old built-in type to the
+    new one, and schema.yaml gives no `using:` expression. Postgres would refuse the migration."""
+    if change.kind != "alter_column_type" or change.cause is not None or takes_using(change):
+        return None
+    old, new = change.old.type, change.new.type  # type: ignore[union-attr]
+    if converts(old, new) is not False:
+        return None
+    example = f"to_timestamp({change.name})" if old in _INT_DIGITS and new.startswith("timestamp") else None
+    return (f"column {change.path}: PostgreSQL has no cast from {old} to {new}; add `using:` to the column: an SQL "
+            f"expression that computes the new value from the row" + (f" (e.g. using: \"{example}\")" if example else "")
+            + ", used by this migration only")

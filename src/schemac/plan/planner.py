@@ -7,7 +7,7 @@ from typing import Optional
 
 from sqlglot import exp
 
-from schemac.compare.changes import INHERITED, Change, set_aside_name
+from schemac.compare.changes import INHERITED, Change, set_aside_name, takes_using
 from schemac.compare.normalize import same_expression
 from schemac.compare.tables import parameter_values
 from schemac.errors import SchemacError
@@ -180,8 +180,8 @@ def statements_for(change: Change) -> list[exp.Expression]:
     col: Column = change.new  # type: ignore[assignment]
     if k == "alter_column_type":
         old: Column = change.old  # type: ignore[assignment]
-        using = exp.Cast(this=_through_text(exp.Column(this=ident(col.name)), old.type, col.type),
-                         to=build_type(col.type))
+        using = parse_expression(col.using) if takes_using(change) else \
+            exp.Cast(this=_through_text(exp.Column(this=ident(col.name)), old.type, col.type), to=build_type(col.type))
         collation = ddl.collate(col.collation) if col.collation != old.collation else None
         return [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=build_type(col.type), collate=collation,
                                           using=using))]

@@ -13,7 +13,7 @@ from schemac.pg.sequences import without_defaults
 from schemac.schemafile.fields import SEQUENCE_OPTION_KEYS, FieldReader
 
 COLUMN_KEYS = {"type": True, "renamed_from": False, "identity": False, "generated": False, "check": False, "nullable": False, "default": False, "primary_key": False, "unique": False,
-               "comment": False, "collation": False}
+               "comment": False, "collation": False, "using": False}
 GENERATED_KEYS = {"expression": True, "stored": False}
 
 
@@ -68,9 +68,10 @@ class ColumnReader(FieldReader):
         if "check" in fields:
             check = (self.expression(fields["check"][1], f"check of {what}"), fields["check"][1])
         collation = self.identifier(fields["collation"][1], f"collation of {what}") if "collation" in fields else None
+        using = self.expression(fields["using"][1], f"using of {what}") if "using" in fields else None
         column = Column(name, type_, nullable and not is_pk and identity is None, default, comment,
                         self.w.src(key_node), renamed_from, identity, generated,
-                        None if collation == "default" else collation, virtual)
+                        None if collation == "default" else collation, virtual, using)
         return column, is_pk, is_unique, check
 
     def identity(self, node: Node, what: str) -> Identity:
