@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from schemac.compare.changes import INHERITED, KINDS, Change, takes_using
+from schemac.compare.changes import ENUM_REBUILT, INHERITED, KINDS, Change, takes_using
 from schemac.compare.tables import created_by_create_table, diff_table, repeated_keys
 from schemac.compare.types import diff_objects
-from schemac.model import Schema, Table
+from schemac.model import Index, Schema, Table
 
 __all__ = ["Change", "diff", "ignored_renames", "repeated_key_notices", "unused_usings"]
 
@@ -74,6 +74,37 @@ def _not_inherited(changes: list[Change], old: Table, new: Table,
             for c in changes]
 
 
+# The cause of a foreign key dropped and added again around the key it references: Postgres refuses to
+# drop a PRIMARY KEY, UNIQUE or unique index while a foreign key stands on it.
+KEY_REBUILT = "referenced key re-created"
+
+
+def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
+    rebuilt = set()
+    for c in changes:
+        if c.kind in ("drop_constraint", "drop_index"):  # replaced, or dropped while another key takes over
+            columns = getattr(c.old, "columns", None)
+            if isinstance(c.old, Index):
+                columns = [e.column for e in c.old.elements] if c.old.unique and c.old.where is None else None
+            if columns and all(columns):
+                rebuilt.add((c.schema, c.table, frozenset(columns)))
+    touched = {(c.schema, c.table, c.name) for c in changes if c.kind in ("drop_foreign_key", "add_foreign_key")}
+    out = []
+    for key, t in des_tables.items():
+        old_t = cur_tables.get(key)
+        if old_t is None:
+            continue
+        for fk in t.foreign_keys:
+            if (fk.ref_schema, fk.ref_table, frozenset(fk.ref_columns)) not in rebuilt or \
+                    (t.schema, t.name, fk.name) in touched:
+                continue
+            old_fk = next((f for f in old_t.foreign_keys if (f.name == fk.name if fk.name else f == fk)), None)
+            if old_fk is not None:
+                out += [Change("drop_foreign_key", t.schema, t.name, old_fk.name, old_fk, fk, t, KEY_REBUILT),
+                        Change("add_foreign_key", t.schema, t.name, fk.name, old_fk, fk, t, KEY_REBUILT)]
+    return out
+
+
 def diff(current: Schema, desired: Schema) -> list[Change]:
     """Changes that turn `current` into `desired`, in the order their DDL must run."""
     changes: list[Change] = []
@@ -91,7 +122,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     for ns in sorted(set(current.namespaces) - set(desired.namespaces) - {"public"}):
         changes.append(Change("drop_schema", ns, "", None, ns, None))
     objects = diff_objects(current, desired)
-    rebuilt = frozenset((c.schema, c.name) for c in objects if c.kind == "alter_enum")
+    rebuilt = frozenset((c.schema, c.name) for c in objects if c.kind == "alter_enum" or
+                        (c.kind == "alter_domain" and c.cause == ENUM_REBUILT))
     per_table: dict[tuple[str, str], list[Change]] = {}
     for key, t in des_tables.items():
         old = cur_tables.get(key)
@@ -107,6 +139,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             changes.append(Change("drop_table", t.schema, t.name, None, t, None, t))
             # Foreign keys from a dropped table go first, so drop order never matters.
             changes.extend(Change("drop_foreign_key", t.schema, t.name, fk.name, fk, None, t) for fk in t.foreign_keys)
+    changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables))
     changes.extend(objects)
     order = {k: n for n, k in enumerate(KINDS)}
     # Stable sort by kind keeps the declaration order of schema.yaml inside each kind; drops of

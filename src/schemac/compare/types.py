@@ -7,6 +7,8 @@ from dataclasses import replace
 from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.normalize import normal_form, same_expression
 from schemac.model import Domain, Enum, Schema, Sequence
+from schemac.pg.names import qualified
+from schemac.pg.types import type_name
 
 
 def _keyed(objs) -> dict:
@@ -53,7 +55,7 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
             return ["add_enum_value"]  # only additions, each at its place
         return ["alter_enum"]  # a value removed or reordered: re-created (ENUM_REBUILT)
 
-    def domain_changes(old: Domain, new: Domain) -> list[str]:
+    def _domain_changes(old: Domain, new: Domain) -> list[str]:
         same_checks = {c.name: normal_form(c.expression) for c in old.checks} == \
             {c.name: normal_form(c.expression) for c in new.checks}
         same = (old.type == new.type and same_expression(old.default, new.default) and old.not_null == new.not_null
@@ -68,7 +70,24 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
     for c in [c for c in out if c.kind == "alter_enum"]:
         aside = replace(c.old, name=set_aside_name(c.old.name))  # type: ignore[type-var]
         out.append(Change("drop_enum", c.schema, "", aside.name, aside, None, cause=ENUM_REBUILT))
+    rebuilt = {(c.schema, c.name) for c in out if c.kind == "alter_enum"}
+    cur_domains = _keyed(current.domains)
+
+    def domain_changes(old: Domain, new: Domain) -> list[str]:  # noqa: F811 (one over a re-created enum too)
+        if type_name(old.type) in rebuilt and type_name(new.type) in rebuilt:
+            return []  # re-created below, under the new enum
+        return _domain_changes(old, new)
+
     _diff_types(ch, "domain", current.domains, desired.domains, domain_changes)
+    for d in desired.domains:
+        old_d = cur_domains.get((d.schema, d.name))
+        if old_d is not None and type_name(old_d.type) in rebuilt and type_name(d.type) in rebuilt:
+            # Set aside (renamed) like the enum, created again over the new enum; its columns are retyped
+            # through text, then the old one is dropped before the old enum.
+            e_schema, e_name = type_name(old_d.type)
+            aside = replace(old_d, name=set_aside_name(old_d.name), type=qualified(e_schema, set_aside_name(e_name)))
+            out.append(Change("alter_domain", d.schema, "", d.name, old_d, d, cause=ENUM_REBUILT))
+            out.append(Change("drop_domain", d.schema, "", aside.name, aside, None, cause=ENUM_REBUILT))
     _diff_types(ch, "sequence", current.sequences, desired.sequences, sequence_changes,
                 on_add=lambda q: ["set_sequence_owner"] if q.owned_by else [])
     return out

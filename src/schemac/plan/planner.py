@@ -7,7 +7,7 @@ from typing import Optional
 
 from sqlglot import exp
 
-from schemac.compare.changes import INHERITED, Change, set_aside_name, takes_using
+from schemac.compare.changes import ENUM_REBUILT, INHERITED, Change, set_aside_name, takes_using
 from schemac.compare.normalize import same_expression
 from schemac.compare.tables import parameter_values
 from schemac.errors import SchemacError
@@ -60,15 +60,16 @@ def _object_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k == "alter_enum":  # set the old type aside, create the new one; columns follow (ENUM_REBUILT)
         aside = ddl.command("ALTER", "TYPE", qualified(old.schema, old.name), "RENAME TO",  # type: ignore
                             quote_ident(set_aside_name(old.name)))  # type: ignore[union-attr]
-        comment = [ddl.command("COMMENT", "ON", "TYPE", qualified(new.schema, new.name), "IS",  # type: ignore
-                               ddl.literal(new.comment))] if new.comment else []  # type: ignore[union-attr]
-        return [aside, ddl.create_enum(new)] + comment  # type: ignore[arg-type]
+        return [aside, ddl.create_enum(new)] + _type_comment(change)  # type: ignore[arg-type]
     if k == "drop_enum":
         return [ddl.command("DROP", "TYPE IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
     if k == "add_domain":
         return [ddl.create_domain(new)]  # type: ignore[arg-type]
     if k == "drop_domain":
         return [ddl.command("DROP", "DOMAIN IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
+    if k == "alter_domain" and change.cause == ENUM_REBUILT:  # over a re-created enum: set aside, created again
+        aside = ddl.alter_domain(old, "RENAME TO", quote_ident(set_aside_name(old.name)))  # type: ignore
+        return [aside, ddl.create_domain(new)] + _type_comment(change)  # type: ignore[arg-type]
     if k == "alter_domain":
         return _alter_domain(old, new)  # type: ignore[arg-type]
     if k == "add_sequence":
@@ -80,10 +81,19 @@ def _object_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k == "set_sequence_owner":
         return [ddl.sequence_owned_by(new)]  # type: ignore[arg-type]
     if k == "set_type_comment":
-        what = {"Enum": "TYPE", "Domain": "DOMAIN", "Sequence": "SEQUENCE"}[type(new).__name__]
-        value = ddl.literal(new.comment) if new.comment is not None else "NULL"  # type: ignore[union-attr]
-        return [ddl.command("COMMENT", "ON", what, qualified(new.schema, new.name), "IS", value)]  # type: ignore
+        return _type_comment(change, unset=True)
     return None
+
+
+def _type_comment(change: Change, unset: bool = False) -> list[exp.Expression]:
+    """COMMENT ON the enum, domain or sequence `change.new` (a type created again carries its comment
+    over this way; `unset`: a comment removed is set to NULL)."""
+    new = change.new
+    if new.comment is None and not unset:  # type: ignore[union-attr]
+        return []
+    what = {"Enum": "TYPE", "Domain": "DOMAIN", "Sequence": "SEQUENCE"}[type(new).__name__]
+    value = ddl.literal(new.comment) if new.comment is not None else "NULL"  # type: ignore[union-attr]
+    return [ddl.command("COMMENT", "ON", what, qualified(new.schema, new.name), "IS", value)]  # type: ignore
 
 
 def _alter_domain(old: Domain, new: Domain) -> list[exp.Expression]:
