@@ -230,3 +230,28 @@ def test_written_and_deparsed_checks_normalize_alike(any_db_url):
 @pytest.mark.slow
 def test_written_and_deparsed_checks_normalize_alike_many(any_db_url):
     _property(any_db_url, 1000)
+
+
+# (column type, default as written in schema.yaml): Postgres stores each in its own spelling
+# ('2020-01-01'::date, true, '{1,2}'::integer[]...), which must compare equal to what was written.
+DEFAULTS = [("date", "'2020-1-1'"), ("date", "'2020-1-1'::date"), ("boolean", "'t'"), ("boolean", "'off'::boolean"),
+            ("boolean", "'YES'"), ("integer[]", "'{1, 2}'"), ("text[]", "'{\"a b\", c, \"d\"}'"),
+            ("integer[]", "'{{1, 2}, {3, 4}}'"), ("text[]", "'{\"\", NULL, \"NULL\"}'"),
+            ("timestamp with time zone", "'2020-1-1 3:00:00+02'"), ("timestamp without time zone", "'2020-01-01 5:07'"),
+            ("text", "'t'"), ("boolean", "true"), ("interval", "'1 day'"), ("text[]", "'{a b, \\\\x}'")]
+DIFFERENT_DEFAULTS = [("boolean", "'t'", "false"), ("text", "'t'", "true"), ("integer[]", "'{1, 2}'", "'{2,1}'"),
+                      ("date", "'2020-1-1'", "'2020-01-02'::date"), ("text[]", "'{a b}'", "'{a,b}'")]
+
+
+def test_defaults_read_back_as_written(any_db_url):
+    from schemac.compare.normalize import same_default
+
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("SET TIME ZONE 'UTC'")
+        for n, (type_text, written) in enumerate(DEFAULTS):
+            conn.execute(f"CREATE TABLE d{n} (c {type_text} DEFAULT {written})")
+            (stored,) = conn.execute("SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = %s::regclass",
+                                     (f"d{n}",)).fetchone()
+            assert same_default(written, stored, type_text), (type_text, written, stored)
+    for type_text, a, b in DIFFERENT_DEFAULTS:
+        assert not same_default(a, b, type_text), (type_text, a, b)

@@ -91,7 +91,7 @@ def _interval_literal(text: str) -> exp.Expression:
     return exp.Literal.string("interval:%d:%d:%d" % value)
 
 
-_TIMESTAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?"
+_TIMESTAMP = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?"
                         r"\s*(z|[+-]\d{2}(?::?\d{2})?)?$", re.I)
 
 
@@ -156,10 +156,54 @@ def _number(text: str) -> Optional[exp.Literal]:
     return exp.Literal.number(s)
 
 
+_BOOLEAN_WORDS = {"t": True, "true": True, "y": True, "yes": True, "on": True, "1": True,
+                  "f": False, "false": False, "n": False, "no": False, "off": False, "0": False}
+
+
+def _array_text(text: str) -> str:
+    """An array literal as Postgres prints it: no space around elements, quotes only where needed
+    ('{1, 2}' -> '{1,2}', '{"a", b c}' -> '{a,"b c"}'); unchanged if it is not one."""
+    text = text.strip()
+    if not (text.startswith("{") and text.endswith("}")):
+        return text
+    out, i, n = [], 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "{},":
+            out.append(ch)
+            i += 1
+            continue
+        if ch.isspace():
+            i += 1
+            continue
+        quoted, chars = ch == '"', []
+        j = i + 1 if quoted else i
+        while j < n and (text[j] != '"' if quoted else text[j] not in "{},"):
+            if text[j] == "\\" and j + 1 < n:
+                j += 1
+            chars.append(text[j])
+            j += 1
+        element = "".join(chars) if quoted else "".join(chars).strip()
+        i = j + 1 if quoted else j
+        if not quoted and element.upper() == "NULL":
+            out.append("NULL")
+        elif element and element.upper() != "NULL" and not re.search(r'[{},"\\\s]', element):
+            out.append(element)
+        else:
+            out.append('"' + element.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return "".join(out)
+
+
 def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
     """The cast's operand, if the cast is one Postgres adds on its own; else None."""
     inner = _unparen(node.this)
     kind = _target_kind(node.to)
+    if isinstance(inner, exp.Literal) and inner.is_string and isinstance(node.to, exp.DataType) \
+            and node.to.this == T.ARRAY:
+        return exp.Literal.string(_array_text(inner.this))
+    if isinstance(inner, exp.Literal) and inner.is_string and kind == T.BOOLEAN \
+            and inner.this.strip().lower() in _BOOLEAN_WORDS:
+        return exp.Boolean(this=_BOOLEAN_WORDS[inner.this.strip().lower()])
     if _is_constant(inner):
         if isinstance(inner, exp.Literal) and inner.is_string and kind in _NUMERIC_TYPES:
             return _number(inner.this) or inner
@@ -345,6 +389,22 @@ def _normal_form(text: str) -> str:
 
 def same_expression(a: Optional[str], b: Optional[str]) -> bool:
     return normal_form(a) == normal_form(b)
+
+
+def same_default(a: Optional[str], b: Optional[str], type_text: str) -> bool:
+    """Two defaults of a column of `type_text`: a bare string literal is read as that type, as Postgres
+    stores it ('off' on a boolean is `false`, '{1, 2}' on an integer[] is '{1,2}'::integer[])."""
+    return same_expression(_typed(a, type_text), _typed(b, type_text))
+
+
+def _typed(default: Optional[str], type_text: str) -> Optional[str]:
+    if default is None:
+        return None
+    try:
+        bare = isinstance(parse_to_compare(default), exp.Literal) and parse_to_compare(default).is_string
+    except ValueError:
+        return default
+    return f"CAST({default} AS {type_text})" if bare else default
 
 
 def rename_column_in_expression(text: str, old: str, new: str) -> str:

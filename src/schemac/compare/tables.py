@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Optional
 
 from schemac.compare.changes import ENUM_REBUILT, Change, Constraint
-from schemac.compare.normalize import normal_form, rename_column_in_expression, same_expression
+from schemac.compare.normalize import normal_form, rename_column_in_expression, same_default, same_expression
 from schemac.model import Check, ForeignKey, Index, IndexElement, PrimaryKey, Table, Unique
 from schemac.pg.expressions import parse_partition_bound, referenced_columns
 from schemac.pg.types import type_name
@@ -140,7 +140,7 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
             ch("alter_column_type", name, old, col)
         if old.nullable != col.nullable:
             ch("drop_not_null" if col.nullable else "set_not_null", name, old, col)
-        default_changed = not same_expression(old.default, col.default)
+        default_changed = not same_default(old.default, col.default, col.type)
         if retyped and old.default is not None:
             # The old default would be cast to the new type during ALTER TYPE (and may not cast):
             # drop it first, set the desired one after.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
-from schemac.compare.normalize import normal_form, same_expression
+from schemac.compare.normalize import normal_form, same_default
 from schemac.model import Domain, Enum, Schema, Sequence
 from schemac.pg.names import qualified
 from schemac.pg.types import type_name
@@ -58,7 +58,7 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
     def _domain_changes(old: Domain, new: Domain) -> list[str]:
         same_checks = {c.name: normal_form(c.expression) for c in old.checks} == \
             {c.name: normal_form(c.expression) for c in new.checks}
-        same = (old.type == new.type and same_expression(old.default, new.default) and old.not_null == new.not_null
+        same = (old.type == new.type and same_default(old.default, new.default, new.type) and old.not_null == new.not_null
                 and same_checks)
         return [] if same else ["alter_domain"]
 
