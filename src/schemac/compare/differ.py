@@ -129,7 +129,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         old = cur_tables.get(key)
         if old is None:
             changes.append(Change("add_table", t.schema, t.name, None, None, t, t))
-            changes.extend(replace(c, cause="new table") for c in diff_table(created_by_create_table(t), t))
+            parent = des_tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of else None
+            changes.extend(replace(c, cause="new table") for c in diff_table(created_by_create_table(t, parent), t))
         else:
             per_table[key] = diff_table(old, t, rebuilt)
     for key, table_changes in per_table.items():

@@ -74,10 +74,17 @@ def repeated_keys(t: Table) -> list[Unique]:
     return out
 
 
-def created_by_create_table(t: Table) -> Table:
+def created_by_create_table(t: Table, parent: Optional[Table] = None) -> Table:
     """What CREATE TABLE alone makes of `t`: the rest (foreign keys, NOT VALID checks, indexes, comments,
     the partition attachment, a repeated UNIQUE) follows as changes, computed by diffing this skeleton
-    against `t`."""
+    against `t`. A partition of `parent` is created PARTITION OF it: it takes the parent's columns as
+    they are there (type, NOT NULL, default, collation) and nothing of its own."""
+    if t.partition_of is not None and parent is not None:
+        inherited = {c.name: c for c in parent.columns}
+        columns = tuple(replace(c, nullable=inherited[c.name].nullable, default=inherited[c.name].default,
+                                comment=None) if c.name in inherited else c for c in t.columns)
+        return replace(t, columns=columns, primary_key=None, uniques=(), checks=(), foreign_keys=(), indexes=(),
+                       comment=None)
     repeated = repeated_keys(t)
     return replace(t, columns=tuple(replace(c, comment=None) for c in t.columns),
                    primary_key=replace(t.primary_key, comment=None) if t.primary_key else None,

@@ -166,12 +166,30 @@ def create_table(table: Table) -> exp.Create:
     # NOT VALID checks cannot be declared inline: they are added by ALTER TABLE after the table.
     items.extend(constraint_node(c) for c in table.checks if not c.not_valid)
     properties: list[exp.Expression] = [exp.UnloggedProperty()] if table.unlogged else []
-    if table.partition_by is not None:
-        key = exp.Anonymous(this=table.partition_by.strategy.upper(),
-                            expressions=[parse_expression(p) for p in parse_partition_key(table.partition_by.key)])
-        properties.append(exp.PartitionedByProperty(this=key))
+    by = _partition_by(table)
+    if by is not None:
+        properties.append(by)
     return exp.Create(this=exp.Schema(this=table_ref(table), expressions=items), kind="TABLE", exists=True,
                       properties=exp.Properties(expressions=properties) if properties else None)
+
+
+def _partition_by(table: Table) -> Optional[exp.PartitionedByProperty]:
+    if table.partition_by is None:
+        return None
+    key = exp.Anonymous(this=table.partition_by.strategy.upper(),
+                        expressions=[parse_expression(p) for p in parse_partition_key(table.partition_by.key)])
+    return exp.PartitionedByProperty(this=key)
+
+
+def create_partition(table: Table) -> exp.Command:
+    """CREATE TABLE ... PARTITION OF parent: the columns, their NOT NULL, defaults and collations, the
+    CHECKs, keys and indexes are the parent's (what the partition has beyond them follows as changes)."""
+    p = table.partition_of
+    assert p is not None
+    by = _partition_by(table)
+    return command("CREATE", "UNLOGGED" if table.unlogged else "", "TABLE IF NOT EXISTS",
+                   qualified(table.schema, table.name), "PARTITION OF", qualified(p.parent_schema, p.parent),
+                   parse_partition_bound(p.bound), by.sql(dialect=RENDER) if by is not None else "")
 
 
 def attach_partition(table: Table) -> exp.Command:

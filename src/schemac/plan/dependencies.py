@@ -123,12 +123,14 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
 
 
 def table_refs(t: Table) -> set[Key]:
-    """What CREATE TABLE needs: its schema, its columns' types and sequences, a partition's parent."""
+    """What CREATE TABLE needs: its schema, its columns' types and sequences, a partition's parent and
+    the parent's columns."""
     out: set[Key] = {("schema", t.schema)}
     for c in t.columns:
         out |= column_refs(t, c)
-    if t.partition_of is not None:
-        out.add(("table", t.partition_of.parent_schema, t.partition_of.parent))
+    if t.partition_of is not None:  # created PARTITION OF its parent, with the parent's columns
+        p = t.partition_of
+        out |= {("table", p.parent_schema, p.parent)} | {("column", p.parent_schema, p.parent, c.name) for c in t.columns}
     return out - {_table(t)}
 
 

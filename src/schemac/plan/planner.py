@@ -140,6 +140,8 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if k == "rename_index":
         return [exp.Alter(this=_index_ref(t, change.old.name), kind="INDEX",  # type: ignore
                           actions=[exp.AlterRename(this=exp.Table(this=ident(change.name)))])]  # type: ignore
+    if k == "add_table" and t.partition_of is not None:  # type: ignore[union-attr]
+        return [ddl.create_partition(t)]  # type: ignore[arg-type]
     if k == "add_table":
         caches = [ddl.identity_cache(t, c) for c in t.columns]  # type: ignore[union-attr]
         return [ddl.create_table(t)] + [c for c in caches if c is not None]  # type: ignore[arg-type]
