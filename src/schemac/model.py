@@ -96,6 +96,7 @@ class PrimaryKey:
     deferrable: bool = False
     initially_deferred: bool = False
     include: tuple[str, ...] = ()  # INCLUDE (...): non-key columns stored in the key's index
+    index_comment: Optional[str] = None  # COMMENT ON INDEX of the index Postgres made for the key
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class Unique:
     deferrable: bool = False
     initially_deferred: bool = False
     include: tuple[str, ...] = ()  # INCLUDE (...): non-key columns stored in the key's index
+    index_comment: Optional[str] = None  # COMMENT ON INDEX of the index Postgres made for the key
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,11 @@ class Check:
     comment: Optional[str] = None
     not_valid: bool = False
     no_inherit: bool = False  # NO INHERIT: not passed down to inheritance children
+
+
+def index_comment(obj: "Index | PrimaryKey | Unique") -> Optional[str]:
+    """The comment on an index: a key's index_comment, an index's comment."""
+    return obj.index_comment if isinstance(obj, (PrimaryKey, Unique)) else obj.comment
 
 
 FK_ACTIONS = ("no action", "restrict", "cascade", "set null", "set default")

@@ -45,6 +45,10 @@ def parameter_values(i: Index) -> dict[str, str]:
     return {name: value for name, _, value in (p.partition("=") for p in i.parameters)}
 
 
+def index_comment_of_key(c: object) -> Optional[str]:
+    return getattr(c, "index_comment", None) or None
+
+
 def _constraints(t: Table) -> list[Constraint]:
     out: list[Constraint] = [t.primary_key] if t.primary_key else []
     return out + list(t.uniques) + list(t.checks) + list(t.foreign_keys)
@@ -87,8 +91,8 @@ def created_by_create_table(t: Table, parent: Optional[Table] = None) -> Table:
                        comment=None)
     repeated = repeated_keys(t)
     return replace(t, columns=tuple(replace(c, comment=None) for c in t.columns),
-                   primary_key=replace(t.primary_key, comment=None) if t.primary_key else None,
-                   uniques=tuple(replace(u, comment=None) for u in t.uniques if u not in repeated),
+                   primary_key=replace(t.primary_key, comment=None, index_comment=None) if t.primary_key else None,
+                   uniques=tuple(replace(u, comment=None, index_comment=None) for u in t.uniques if u not in repeated),
                    checks=tuple(replace(c, comment=None) for c in t.checks if not c.not_valid),
                    foreign_keys=(), indexes=(), comment=None, partition_of=None)
 
@@ -130,6 +134,14 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
         ch(kind, name, None, obj)
         if obj.comment:
             ch(comment_kind, name, None, obj, "comment of a new object")
+
+    def recreated(old, new) -> None:
+        """Comments go with a dropped object: the one created again gets them back."""
+        if new.comment and not isinstance(new, Index):
+            ch("set_constraint_comment", new.name, old, new, "comment of a re-created object")
+        if (index_comment_of_key(new) if not isinstance(new, Index) else new.comment):
+            ch("set_index_comment", getattr(new, "name", None) if isinstance(new, Index) else None, old, new,
+               "comment of a re-created object")
 
     cur = _apply_column_renames(cur, des, ch)
     cur_cols = {c.name: c for c in cur.columns}
@@ -181,23 +193,27 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
         add = "add_foreign_key" if fk else "add_constraint"
         if old_c is None:
             added(add, new_c.name, new_c, "set_constraint_comment")  # type: ignore[union-attr]
+            if index_comment_of_key(new_c):
+                ch("set_index_comment", None, None, new_c, "comment of a new object")
         elif new_c is None:
             ch("drop_foreign_key" if isinstance(old_c, ForeignKey) else "drop_constraint", old_c.name, old_c, None)
-        elif not _same_constraint(old_c, new_c) or type(old_c) is not type(new_c):
-            ch("drop_foreign_key" if isinstance(old_c, ForeignKey) else "drop_constraint", old_c.name, old_c, new_c)
+        elif not _same_constraint(old_c, new_c) or type(old_c) is not type(new_c) or \
+                (getattr(new_c, "not_valid", False) and not getattr(old_c, "not_valid", False)):
+            # (Validated, but declared NOT VALID: only re-adding it NOT VALID says so: no scan, brief lock.)
+            ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c)
             ch(add, new_c.name, old_c, new_c)
+            recreated(old_c, new_c)
         elif isinstance(old_c, Check) and over_retyped(old_c.expression):
             ch("drop_constraint", old_c.name, old_c, new_c, "retype")
             ch("add_constraint", new_c.name, old_c, new_c, "retype")
-        elif getattr(new_c, "not_valid", False) and not getattr(old_c, "not_valid", False):
-            # Validated, but declared NOT VALID: only re-adding it NOT VALID says so (no scan, brief lock).
-            ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c)
-            ch(add, new_c.name, old_c, new_c)
+            recreated(old_c, new_c)
         else:
             if getattr(old_c, "not_valid", False) and not getattr(new_c, "not_valid", False):
                 ch("validate_constraint", old_c.name, old_c, new_c)
             if (old_c.comment or None) != (new_c.comment or None):
                 ch("set_constraint_comment", old_c.name, old_c, new_c)
+            if index_comment_of_key(old_c) != index_comment_of_key(new_c):
+                ch("set_index_comment", None, old_c, new_c)
 
     cur_idx = {i.name: i for i in cur.indexes}
     des_idx = {i.name: i for i in des.indexes}
@@ -213,9 +229,13 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
         elif index_signature(old_i) != index_signature(idx) or not old_i.valid:  # an invalid one is rebuilt
             ch("drop_index", name, old_i, idx)
             ch("add_index", name, old_i, idx)
+            if idx.comment and idx.comment == old_i.comment:
+                recreated(old_i, idx)
         elif over_retyped(old_i.where, *(e.expression for e in old_i.elements)):
             ch("drop_index", name, old_i, idx, "retype")
             ch("add_index", name, old_i, idx, "retype")
+            if idx.comment and idx.comment == old_i.comment:
+                recreated(old_i, idx)
         elif parameter_values(old_i) != parameter_values(idx):
             ch("set_index_parameters", name, old_i, idx)
         if old_i is not None and (old_i.comment or None) != (idx.comment or None):

@@ -11,7 +11,7 @@ from schemac.compare.changes import ENUM_REBUILT, INHERITED, Change, set_aside_n
 from schemac.compare.normalize import same_expression
 from schemac.compare.tables import parameter_values
 from schemac.errors import SchemacError
-from schemac.model import Check, Column, Domain, Index, SequenceOptions, Table
+from schemac.model import Check, Column, Domain, Index, SequenceOptions, Table, index_comment
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import constraint_name, ident, qualified, quote_ident
@@ -161,8 +161,9 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [_alter(t, exp.Drop(tables=[exp.Table(this=ident(name))], kind="CONSTRAINT", exists=True))]
     if k == "validate_constraint":
         return [validate_constraint(t, constraint_name(t, change.old))]  # type: ignore[arg-type]
-    if k == "set_index_comment":
-        return [ddl.comment_on_index(t, change.name, change.new.comment)]  # type: ignore
+    if k == "set_index_comment":  # of an index, or of the index of a PRIMARY KEY or UNIQUE (named like it)
+        name = change.name or constraint_name(t, change.new)  # type: ignore[arg-type]
+        return [ddl.comment_on_index(t, name, index_comment(change.new))]  # type: ignore
     if k == "set_index_parameters":
         return _index_parameters(t, change.old, change.new)  # type: ignore[arg-type]
     if k == "set_constraint_comment":

@@ -12,7 +12,8 @@ from typing import Optional, Sequence
 
 from schemac.compare.changes import Change
 from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Identity, Index, Partitioning,
-                           PartitionOf, PrimaryKey, SequenceOptions, Table, Unique, Unmanaged, deferral)
+                           PartitionOf, PrimaryKey, SequenceOptions, Table, Unique, Unmanaged, deferral,
+                           index_comment)
 from schemac.model import Sequence as SequenceObject
 
 
@@ -183,6 +184,11 @@ def _difference(c: Change) -> Optional[Difference]:
         return Difference("pending_rename", what, c.schema, c.table, name, name or c.table, old_name,
                           f"{what} {old_name} is still named {old_name}, expected {name or c.table} "
                           f"(renamed_from in schema.yaml)", file, line)
+    if k == "set_index_comment" and isinstance(exp_ if exp_ is not None else act, (PrimaryKey, Unique)):
+        e, a = (index_comment(x) if x is not None else None for x in (exp_, act))  # type: ignore[arg-type]
+        return Difference("comment_changed", "index", c.schema, c.table, name, e, a,
+                          f"the index of {kind_of} {getattr(exp_, 'name', None) or _columns_of(exp_)}: comment is "
+                          f"{_q(a)}, expected {_q(e)}", file, line)
     if k in ("set_index_comment", "set_constraint_comment", "set_type_comment"):
         e, a = getattr(exp_, "comment", None), getattr(act, "comment", None)
         return Difference("comment_changed", kind_of, c.schema, c.table, name, e, a,

@@ -18,9 +18,9 @@ TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": 
               "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
               "checks": False, "indexes": False, "unlogged": False}
 PK_KEYS = {"columns": True, "name": False, "include": False, "deferrable": False, "initially_deferred": False,
-           "comment": False}
+           "comment": False, "index_comment": False}
 UNIQUE_KEYS = {"columns": True, "name": False, "include": False, "nulls_not_distinct": False, "deferrable": False,
-               "initially_deferred": False, "comment": False}
+               "initially_deferred": False, "comment": False, "index_comment": False}
 PARTITION_BY_KEYS = {"strategy": True, "key": True}
 PARTITION_OF_KEYS = {"parent": True, "bound": True, "schema": False}
 
@@ -89,7 +89,8 @@ class TableReader(FieldReader):
             pk_name = self.identifier(pkf["name"][1], "constraint name") if "name" in pkf else None
             primary_key = PrimaryKey(cols, pk_name, self.w.src(pk_key), self.opt_string(pkf, "comment", what),
                                      *self.deferral(pkf, f"primary_key of {what}"),
-                                     self.opt_columns(pkf, "include", f"primary_key of {what}", known))
+                                     self.opt_columns(pkf, "include", f"primary_key of {what}", known),
+                                     self.opt_string(pkf, "index_comment", what))
         elif pk_columns:
             primary_key = PrimaryKey(tuple(c for c, _ in pk_columns), None, self.w.src(pk_columns[0][1]))
         if primary_key is not None:
@@ -103,7 +104,8 @@ class TableReader(FieldReader):
                 uniques.append(Unique(cols, u_name, self.w.src(item), self.opt_string(uf, "comment", what),
                                       self.opt_bool(uf, "nulls_not_distinct", what),
                                       *self.deferral(uf, f"unique constraint of {what}"),
-                                      self.opt_columns(uf, "include", f"unique constraint of {what}", known)))
+                                      self.opt_columns(uf, "include", f"unique constraint of {what}", known),
+                                      self.opt_string(uf, "index_comment", what)))
 
         unnamed: dict[tuple[str, ...], Unique] = {}
         for u in uniques:

@@ -174,16 +174,18 @@ def _table(t: Table, key: str) -> dict:
         spec["unlogged"] = True
     pk = t.primary_key
     pk_inline = pk is not None and len(pk.columns) == 1 and pk.name is None and pk.comment is None \
-        and not pk.deferrable and not pk.include
+        and not pk.deferrable and not pk.include and pk.index_comment is None
     spec["columns"] = {c.name: _column(c, pk_inline and c.name == pk.columns[0]) for c in t.columns}  # type: ignore
     if pk is not None and not pk_inline:
         spec["primary_key"] = _Flow(_drop_empty({"columns": _FlowList(pk.columns), "name": pk.name,
                                                  "include": _FlowList(pk.include), "deferrable": pk.deferrable,
-                                                 "initially_deferred": pk.initially_deferred, "comment": pk.comment}))
+                                                 "initially_deferred": pk.initially_deferred, "comment": pk.comment,
+                                                 "index_comment": pk.index_comment}))
     if t.uniques:
         spec["unique"] = [_Flow(_drop_empty({"columns": _FlowList(u.columns), "name": u.name,
                                              "include": _FlowList(u.include), "nulls_not_distinct": u.nulls_not_distinct, "deferrable": u.deferrable,
-                                             "initially_deferred": u.initially_deferred, "comment": u.comment}))
+                                             "initially_deferred": u.initially_deferred, "comment": u.comment,
+                                             "index_comment": u.index_comment}))
                           for u in t.uniques]
     if t.checks:
         spec["checks"] = {c.name: _check(c) for c in t.checks}

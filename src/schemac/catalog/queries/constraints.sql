@@ -12,7 +12,7 @@
 -- A check's expression is returned without the outer CHECK (...).
 -- nulls_not_distinct: from the index backing a UNIQUE constraint (pg_index.indnullsnotdistinct,
 -- PostgreSQL 15+); include_names: that index's INCLUDE columns (indkey past indnkeyatts), for
--- PRIMARY KEY and UNIQUE alike.
+-- PRIMARY KEY and UNIQUE alike; index_comment: the comment on that index.
 -- no_inherit: a CHECK ... NO INHERIT (connoinherit; Postgres sets it on other kinds too, where it
 -- means nothing). on_delete_column_names: ON DELETE SET NULL|DEFAULT (columns), confdelsetcols
 -- (PostgreSQL 15+).
@@ -55,12 +55,16 @@ SELECT con.conrelid AS table_oid,
        CASE con.confupdtype WHEN 'a' THEN 'no action' WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade'
                             WHEN 'n' THEN 'set null' WHEN 'd' THEN 'set default' END AS on_update,
        con.confmatchtype::text AS match_type,
-       d.description AS comment
+       d.description AS comment,
+       di.description AS index_comment
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = con.oid AND d.classoid = 'pg_catalog.pg_constraint'::regclass AND d.objsubid = 0
+LEFT JOIN pg_catalog.pg_description di
+       ON con.contype IN ('p', 'u') AND di.objoid = con.conindid AND di.classoid = 'pg_catalog.pg_class'::regclass
+      AND di.objsubid = 0
 LEFT JOIN pg_catalog.pg_index ix ON con.contype IN ('p', 'u') AND ix.indexrelid = con.conindid
 LEFT JOIN pg_catalog.pg_class rc ON con.contype = 'f' AND rc.oid = con.confrelid
 LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
