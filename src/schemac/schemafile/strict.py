@@ -5,6 +5,13 @@ tags), scalars keep their exact text (``0.10`` stays ``0.10``), and the loader s
 was written. The checks here are the ones that do not depend on what the document means:
 duplicate keys, non-string keys (``on:``/``no:`` read as booleans), nesting depth and alias counts
 that would make a hostile file hang or exhaust memory.
+
+Two composers build the same tree. The fast one reads events from libyaml (PyYAML's ``CParser``, in
+the PyYAML wheel) and composes them in one loop here, with the same depth and alias limits; on
+anything it does not accept (a syntax error, a limit, a character YAML forbids) or when libyaml is
+absent, the document is composed again by the pure-Python loader, whose errors (and their
+file:line:column) are the ones reported. ``tests/test_yaml_parity.py`` holds the two to the same
+nodes, marks included.
 """
 
 from __future__ import annotations
@@ -15,7 +22,15 @@ from typing import Iterator, Optional
 
 import yaml
 from yaml.composer import Composer
+from yaml.events import (AliasEvent, DocumentEndEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent,
+                         ScalarEvent, SequenceEndEvent, SequenceStartEvent, StreamEndEvent, StreamStartEvent)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import Reader
+
+try:  # libyaml, shipped in PyYAML's wheels; absent from a PyYAML built without it
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    _CParser = None
 
 from schemac.errors import SchemaFileError
 from schemac.model import Source
@@ -75,6 +90,146 @@ def compose(text: str, path: str) -> Optional[Node]:
     """Compose one YAML document into nodes, turning every YAML problem into a located error."""
     if len(text) > MAX_BYTES:
         raise SchemaFileError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", Source(path, 1, 1))
+    if _CParser is not None and text.endswith("\n") and not _NOT_FAST.search(text):
+        node = _compose_fast(text)
+        if node is not _REFUSED:
+            return node
+    return _compose_python(text, path)
+
+
+class _Refused(Exception):
+    """The fast composer does not take this document: the pure-Python loader says why."""
+
+
+_REFUSED = object()
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+# What libyaml reads differently from PyYAML, left to the pure-Python loader: characters YAML forbids
+# (PyYAML's reader names them), tabs (libyaml takes them inside plain scalars, PyYAML refuses them
+# there), byte order marks (counted in columns differently), a block scalar header followed by '#'
+# (libyaml takes `|-#`); and a last line without a line break (libyaml adds one, which moves the
+# marks of what ends there). The composer also leaves to it explicit tags (libyaml takes `!'x`,
+# which PyYAML refuses; schema.yaml has no use for tags) and a '?' inside a plain scalar in [ ] or
+# { } (PyYAML ends the scalar there).
+_NOT_FAST = re.compile(Reader.NON_PRINTABLE.pattern + "|[\t\ufeff]|[|>][-+0-9]*#")
+
+
+def _compose_fast(text: str):
+    """The document's nodes, composed from libyaml's events exactly as `_BoundedLoader` composes them
+    (same resolver, same anchors, nodes and marks), iteratively; _REFUSED for anything else."""
+    try:
+        return _compose_events(_CParser(text))
+    except (_Refused, yaml.YAMLError, ValueError, TypeError, UnicodeError, MemoryError, RecursionError):
+        return _REFUSED
+
+
+def _compose_events(parser) -> Optional[Node]:
+    get = parser.get_event
+    if type(get()) is not StreamStartEvent:
+        raise _Refused
+    event = get()
+    if type(event) is StreamEndEvent:
+        return None
+    if type(event) is not DocumentStartEvent:
+        raise _Refused
+    resolve = _scalar_resolver()
+    anchors: dict[str, Node] = {}
+    aliases = 0
+    flow = 0  # open flow collections ([...], {...})
+    # Open collections: [node, items, pending key] (items is node.value; a key waits for its value).
+    stack: list[list] = []
+    root: Optional[Node] = None
+    while True:
+        event = get()
+        kind = type(event)
+        if kind is ScalarEvent:
+            if event.tag is not None or (flow and not event.style and "?" in event.value):
+                raise _Refused
+            node: Node = ScalarNode(resolve(event.value, event.implicit), event.value, event.start_mark,
+                                    event.end_mark, event.style or None)
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if len(stack) >= MAX_DEPTH or event.tag is not None:
+                raise _Refused
+            items: list = []
+            if kind is MappingStartEvent:
+                node = MappingNode(_MAP, items, event.start_mark, None, flow_style=event.flow_style)
+            else:
+                node = SequenceNode(_SEQ, items, event.start_mark, None, flow_style=event.flow_style)
+            flow += bool(event.flow_style)
+            if event.anchor is not None:
+                if event.anchor in anchors:
+                    raise _Refused
+                anchors[event.anchor] = node
+            stack.append([node, items, None])
+            continue
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            if not stack:
+                raise _Refused
+            node, _, pending = stack.pop()
+            if pending is not None or (kind is MappingEndEvent) is not isinstance(node, MappingNode):
+                raise _Refused
+            node.end_mark = event.end_mark
+            flow -= bool(node.flow_style)
+            if stack:
+                _attach(stack[-1], node)
+                continue
+            root = node
+            break
+        elif kind is AliasEvent:
+            aliases += 1
+            if aliases > MAX_ALIASES or event.anchor not in anchors:
+                raise _Refused
+            node = anchors[event.anchor]
+            if stack:
+                _attach(stack[-1], node)
+                continue
+            root = node
+            break
+        else:
+            raise _Refused
+        if kind is ScalarEvent and event.anchor is not None:
+            if event.anchor in anchors:
+                raise _Refused
+            anchors[event.anchor] = node
+        if stack:
+            _attach(stack[-1], node)
+            continue
+        root = node
+        break
+    if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
+        raise _Refused  # (more than one document)
+    return root
+
+
+def _attach(frame: list, node: Node) -> None:
+    parent, items, pending = frame
+    if type(parent) is SequenceNode:
+        items.append(node)
+    elif pending is None:
+        frame[2] = node
+    else:
+        items.append((pending, node))
+        frame[2] = None
+
+
+def _scalar_resolver():
+    """SafeLoader's implicit tags for plain scalars (a pure function of the text: SafeLoader has no
+    path resolvers), remembered per distinct text."""
+    resolver = yaml.SafeLoader.__new__(yaml.SafeLoader)
+    yaml.resolver.Resolver.__init__(resolver)
+    seen: dict[tuple[str, tuple], str] = {}
+
+    def resolve(value: str, implicit: tuple) -> str:
+        key = (value, implicit)
+        tag = seen.get(key)
+        if tag is None:
+            tag = seen[key] = resolver.resolve(ScalarNode, value, implicit)
+        return tag
+
+    return resolve
+
+
+def _compose_python(text: str, path: str) -> Optional[Node]:
     loader = None
     try:
         loader = _BoundedLoader(text, path)  # the reader checks every character here
