@@ -105,14 +105,20 @@ def generate(ctx: click.Context, schema_path: str, out_dir: str, name: Optional[
     with --check, changes pending; 2 error, or --verify found that the migration does not apply or
     does not build schema.yaml (the statement and the server's message, or the differences, on stderr).
     """
-    from schemac.commands.generate import generate as run
-
     if dev_url and not verify:
         if ctx.get_parameter_source("verify") is click.core.ParameterSource.COMMANDLINE:
             raise click.UsageError("--dev-url is where --verify replays; it cannot go with --no-verify")
         verify = True
-    result = run(schema_path, out_dir, name=name, message=message, dry_run=dry_run, check=check,
-                 allow_destructive=allow_destructive, concurrently=concurrently, verify=verify, dev_url=dev_url)
+    result = None
+    if check and name is None:  # the pre-commit hook's case: schema.yaml as recorded, answered from state.json
+        from schemac.commands.unchanged import unchanged_check
+
+        result = unchanged_check(schema_path, out_dir)
+    if result is None:
+        from schemac.commands.generate import generate as run
+
+        result = run(schema_path, out_dir, name=name, message=message, dry_run=dry_run, check=check,
+                     allow_destructive=allow_destructive, concurrently=concurrently, verify=verify, dev_url=dev_url)
     for notice in result.notices:
         click.echo(f"schemac: notice: {notice}", err=True)
     if result.status in ("refused", "pending"):

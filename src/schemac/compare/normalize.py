@@ -394,6 +394,8 @@ def same_expression(a: Optional[str], b: Optional[str]) -> bool:
 def same_default(a: Optional[str], b: Optional[str], type_text: str) -> bool:
     """Two defaults of a column of `type_text`: a bare string literal is read as that type, as Postgres
     stores it ('off' on a boolean is `false`, '{1, 2}' on an integer[] is '{1,2}'::integer[])."""
+    if a == b:  # the same text (most columns of a plan): no need to parse it
+        return True
     return same_expression(_typed(a, type_text), _typed(b, type_text))
 
 

@@ -107,6 +107,12 @@ def parse_expression(text: str) -> exp.Expression:
     return _parse(text).copy()
 
 
+def check_expression(text: str) -> None:
+    """ExpressionError unless `text` is exactly one expression schemac can write (parse_expression's
+    checks, without the copy)."""
+    _parse(text)
+
+
 def parse_to_compare(text: str) -> exp.Expression:
     """A fresh tree of one expression, comments dropped, for comparing spellings (normalize.py):
     the same parser and nesting guard as the loader's, without its checks of what may go into DDL

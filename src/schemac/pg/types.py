@@ -212,7 +212,13 @@ def canonical_type(text: str) -> str:
 
 
 def build_type(canonical: str) -> exp.DataType:
-    """A sqlglot type node for DDL, from the canonical spelling."""
+    """A sqlglot type node for DDL, from the canonical spelling (a fresh copy: callers embed it)."""
+    return _built(canonical).copy()
+
+
+@lru_cache(maxsize=4096)
+def _built(canonical: str) -> exp.DataType:
+    """build_type's node, parsed once per spelling (a schema repeats a few dozen types); never mutate it."""
     m = _VARBIT.match(canonical)
     if m:
         # sqlglot has no varying-bit node; a user-defined type renders its name verbatim.
@@ -226,7 +232,7 @@ def is_text_like(canonical: str) -> bool:
 
 def is_user_defined(canonical: str) -> bool:
     """An enum, a domain, a composite or an extension's type: not one sqlglot knows as Postgres's own."""
-    built = build_type(canonical)
+    built = _built(canonical)
     return any(n.this == T.USERDEFINED for n in built.walk() if isinstance(n, exp.DataType))
 
 

@@ -348,20 +348,28 @@ _COLUMN_LIST = "schemac_column_list_placeholder"
 def _around_columns(create: exp.Create) -> tuple[str, str]:
     """What sqlglot prints before and after a CREATE TABLE's column list (`CREATE UNLOGGED TABLE t`,
     ` PARTITION BY ...`), found by printing the statement with a placeholder for the columns."""
-    marked = create.copy()
-    marked.this.set("expressions", [exp.ColumnDef(this=exp.Identifier(this=_COLUMN_LIST))])
-    head, _, tail = marked.sql(dialect=RENDER).partition(f" ({_COLUMN_LIST})")
+    columns = create.this.args.get("expressions")
+    create.this.set("expressions", [exp.ColumnDef(this=exp.Identifier(this=_COLUMN_LIST))])
+    try:
+        head, _, tail = create.sql(dialect=RENDER, copy=False).partition(f" ({_COLUMN_LIST})")
+    finally:
+        create.this.set("expressions", columns)
     return head, tail
 
 
 def render_sql(statements: list[exp.Expression]) -> str:
-    """Statements as a reviewable script: one per paragraph, CREATE TABLE laid out one column a line."""
+    """Statements as a reviewable script: one per paragraph, CREATE TABLE laid out one column a line.
+
+    Printed without sqlglot's copy of each tree (a deep copy per statement, once a quarter of
+    `generate`): its Postgres generator changes a tree only to spell SERIAL and AUTO_INCREMENT
+    columns, which schemac's statements never hold (tests/test_render_in_place.py checks the trees are
+    left as they were)."""
     parts = []
     for s in statements:
         if isinstance(s, exp.Create) and s.args.get("kind") == "TABLE" and isinstance(s.this, exp.Schema):
             head, tail = _around_columns(s)
-            items = ",\n  ".join(item.sql(dialect=RENDER) for item in s.this.expressions)
+            items = ",\n  ".join(item.sql(dialect=RENDER, copy=False) for item in s.this.expressions)
             parts.append(f"{head} (\n  {items}\n){tail};" if items else f"{head} (){tail};")
         else:
-            parts.append(s.sql(dialect=RENDER) + ";")
+            parts.append(s.sql(dialect=RENDER, copy=False) + ";")
     return "\n\n".join(parts) + ("\n" if parts else "")

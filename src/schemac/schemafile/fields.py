@@ -14,7 +14,7 @@ from yaml.nodes import Node
 
 from schemac.errors import SchemaFileError
 from schemac.model import SequenceOptions
-from schemac.pg.expressions import ExpressionError, parse_expression
+from schemac.pg.expressions import ExpressionError, check_expression
 from schemac.pg.names import MAX_IDENTIFIER_BYTES
 from schemac.schemafile.strict import Walker
 
@@ -45,7 +45,8 @@ class FieldReader:
             raise self.fail(node, f"{what} is empty")
         if "\x00" in name:
             raise self.fail(node, f"{what} contains a NUL character")
-        bad = next((c for c in name if _invisible(c)), None)
+        # (printable ASCII holds none: the per-character look-up is for the rest)
+        bad = None if name.isascii() and name.isprintable() else next((c for c in name if _invisible(c)), None)
         if bad is not None:
             raise self.fail(node, f"{what} {name!r} contains the control character U+{ord(bad):04X}; names may not "
                                   "hold line breaks, tabs, terminal escapes or bidirectional overrides")
@@ -58,7 +59,7 @@ class FieldReader:
     def expression(self, node: Node, what: str) -> str:
         text = self.w.text(node, what).strip()
         try:
-            parse_expression(text)
+            check_expression(text)
         except ExpressionError as e:
             raise self.fail(node, f"{what} {e}") from None
         return text
