@@ -55,35 +55,69 @@ def main() -> None:
     """schemac: PostgreSQL schema as code.
 
     Describe tables in schema.yaml, let `schemac generate` write sqlx migrations for every change,
-    and let `schemac diff` tell CI whether a live database has drifted from it.
+    `schemac apply` (or sqlx) apply them, and `schemac diff` tell CI whether a live database has drifted
+    from it.
 
-    Exit status: 0 success (no drift), 1 drift or pending changes, 2 error.
+    Exit status: 0 success (no drift), 1 drift, pending changes or refused, 2 error.
     """
 
 
+def _generate_options(command: Callable) -> Callable:
+    """The options of `generate` that `rebase` passes on to it."""
+    for option in reversed((
+        click.option("--schema", "schema_path", default="schema.yaml", show_default=True, help=SCHEMA_HELP),
+        click.option("--out", "out_dir", default="generated", show_default=True, help=OUT_HELP),
+        click.option("--name", help="Migration description for the file name (lower case, digits, _). "
+                                    "Default: create_<table> or update_schema."),
+        click.option("--message", "-m", help="Comment written at the top of the migration (e.g. a story reference)."),
+        click.option("--allow-destructive", is_flag=True,
+                     help="Also write changes that can destroy data (drop table, drop column, narrowing type "
+                          "change); without it they are refused with exit 1."),
+        click.option("--concurrently", is_flag=True,
+                     help="Online-safe: new indexes on existing tables get CREATE INDEX CONCURRENTLY, each in its "
+                          "own `-- no-transaction` migration; new CHECKs on existing tables are added NOT VALID, "
+                          "then validated in a later migration."),
+        click.option("--verify/--no-verify", default=False, show_default=True, envvar="SCHEMAC_VERIFY",
+                     show_envvar=True,
+                     help="Before writing the migration (or printing it, with generate --dry-run), replay "
+                          "OUT/migrations and it into a throwaway embedded PostgreSQL 18 (or --dev-url) and diff the "
+                          "result with schema.yaml; if the server rejects a statement or a difference remains, write "
+                          "nothing and exit 2. SCHEMAC_VERIFY=1 makes it the default. Ignored with generate --check."),
+        click.option("--dev-url", help="With --verify (implied): " + DEV_URL_HELP),
+    )):
+        command = option(command)
+    return command
+
+
+def _verify_wanted(ctx: click.Context, verify: bool, dev_url: Optional[str]) -> bool:
+    if dev_url and not verify:
+        if ctx.get_parameter_source("verify") is click.core.ParameterSource.COMMANDLINE:
+            raise click.UsageError("--dev-url is where --verify replays; it cannot go with --no-verify")
+        return True
+    return verify
+
+
+def _report_generated(result) -> None:
+    """Print what `generate` did (its notices on stderr) and end with its exit status when not 0."""
+    for notice in result.notices:
+        click.echo(f"schemac: notice: {notice}", err=True)
+    if result.status in ("refused", "pending"):
+        click.echo(result.message, err=result.status == "refused")
+        sys.exit(1)
+    if result.status == "unverified":
+        click.echo(result.message, err=True, nl=False)
+        sys.exit(2)
+    click.echo(result.message)
+    if result.status == "dry-run":
+        click.echo(result.sql, nl=False)
+
+
 @main.command()
-@click.option("--schema", "schema_path", default="schema.yaml", show_default=True, help=SCHEMA_HELP)
-@click.option("--out", "out_dir", default="generated", show_default=True, help=OUT_HELP)
-@click.option("--name", help="Migration description for the file name (lower case, digits, _). "
-                             "Default: create_<table> or update_schema.")
-@click.option("--message", "-m", help="Comment written at the top of the migration (e.g. a story reference).")
+@_generate_options
 @click.option("--dry-run", is_flag=True, help="Print the SQL that would be written; write nothing.")
 @click.option("--check", is_flag=True,
               help="Write nothing; exit 1 if schema.yaml has changes not yet in a migration, else 0 "
                    "(for pre-commit hooks and CI).")
-@click.option("--allow-destructive", is_flag=True,
-              help="Also write changes that can destroy data (drop table, drop column, narrowing type change); "
-                   "without it they are refused with exit 1.")
-@click.option("--concurrently", is_flag=True,
-              help="Online-safe: new indexes on existing tables get CREATE INDEX CONCURRENTLY, each in its own "
-                   "`-- no-transaction` migration; new CHECKs on existing tables are added NOT VALID, then "
-                   "validated in a later migration.")
-@click.option("--verify/--no-verify", default=False, show_default=True, envvar="SCHEMAC_VERIFY", show_envvar=True,
-              help="Before writing (or printing, with --dry-run), replay OUT/migrations and the new migration "
-                   "into a throwaway embedded PostgreSQL 18 (or --dev-url) and diff the result with schema.yaml; "
-                   "if the server rejects a statement or a difference remains, write nothing and exit 2. "
-                   "SCHEMAC_VERIFY=1 makes it the default. Ignored with --check.")
-@click.option("--dev-url", help="With --verify (implied): " + DEV_URL_HELP)
 @click.pass_context
 def generate(ctx: click.Context, schema_path: str, out_dir: str, name: Optional[str], message: Optional[str],
              dry_run: bool, check: bool, allow_destructive: bool, concurrently: bool, verify: bool,
@@ -105,31 +139,18 @@ def generate(ctx: click.Context, schema_path: str, out_dir: str, name: Optional[
     with --check, changes pending; 2 error, or --verify found that the migration does not apply or
     does not build schema.yaml (the statement and the server's message, or the differences, on stderr).
     """
-    if dev_url and not verify:
-        if ctx.get_parameter_source("verify") is click.core.ParameterSource.COMMANDLINE:
-            raise click.UsageError("--dev-url is where --verify replays; it cannot go with --no-verify")
-        verify = True
-    result = None
+    verify = _verify_wanted(ctx, verify, dev_url)
     if check and name is None:  # the pre-commit hook's case: schema.yaml as recorded, answered from state.json
         from schemac.commands.unchanged import unchanged_check
 
-        result = unchanged_check(schema_path, out_dir)
-    if result is None:
-        from schemac.commands.generate import generate as run
+        quick = unchanged_check(schema_path, out_dir)
+        if quick is not None:
+            return _report_generated(quick)
+    from schemac.commands.generate import generate as run
 
-        result = run(schema_path, out_dir, name=name, message=message, dry_run=dry_run, check=check,
-                     allow_destructive=allow_destructive, concurrently=concurrently, verify=verify, dev_url=dev_url)
-    for notice in result.notices:
-        click.echo(f"schemac: notice: {notice}", err=True)
-    if result.status in ("refused", "pending"):
-        click.echo(result.message, err=result.status == "refused")
-        sys.exit(1)
-    if result.status == "unverified":
-        click.echo(result.message, err=True, nl=False)
-        sys.exit(2)
-    click.echo(result.message)
-    if result.status == "dry-run":
-        click.echo(result.sql, nl=False)
+    result = run(schema_path, out_dir, name=name, message=message, dry_run=dry_run, check=check,
+                 allow_destructive=allow_destructive, concurrently=concurrently, verify=verify, dev_url=dev_url)
+    _report_generated(result)
 
 
 @main.command()
@@ -181,6 +202,55 @@ def diff(schema_path: str, database_url: Optional[str], fmt: str, strict: bool, 
     if show_sql:
         click.echo(result.sql, nl=False)
     _end_process(1 if result.differences else 0)
+
+
+@main.command()
+@click.option("--database-url", envvar="DATABASE_URL", show_envvar=True,
+              help="Database to migrate (postgresql://user:pass@host:port/db). Default: $DATABASE_URL, else "
+                   "libpq's PG* variables.")
+@click.option("--out", "out_dir", default="generated", show_default=True,
+              help="`schemac generate`'s output directory: the migrations are OUT/migrations.")
+@click.option("--dry-run", is_flag=True,
+              help="List the migrations that would be applied, after the same checks; run, lock and create nothing.")
+@click.option("--connect-timeout", default=10, show_default=True, type=click.IntRange(1, 3600),
+              help="Seconds to wait for the connection.")
+def apply(database_url: Optional[str], out_dir: str, dry_run: bool, connect_timeout: int) -> None:
+    """Apply the pending migrations of OUT/migrations, exactly as `sqlx migrate run` does.
+
+    Files run in version order, each in one transaction (a file starting with `-- no-transaction`
+    runs outside any), and each is recorded in _sqlx_migrations (or sqlx.toml's table-name) with the
+    row sqlx writes, SHA-384 checksum and all: sqlx and schemac can take over from each other. sqlx's
+    advisory lock keeps a second `schemac apply` or sqlx migrator waiting until this one is done.
+    Nothing runs when an applied migration was edited or is missing from OUT/migrations, or one is
+    marked failed. The first statement that fails stops the run; it is named with the server's
+    message, and its file rolled back.
+
+    This is the only schemac command that changes a database, and it runs nothing but the files of
+    OUT/migrations.
+
+    Exit status: 0 applied, or nothing to apply; 1 refused (nothing was run); 2 error (cannot
+    connect, a folder sqlx would refuse, a statement failed: the files before it stay applied).
+    """
+    from schemac.commands.migrate import apply_pending
+    from schemac.migrations.apply import Refused
+
+    def applied(m, ns: int) -> None:
+        click.echo(f"Applied {m.filename} ({ns / 1e6:.1f} ms)")
+
+    def waiting(label: str) -> None:
+        click.echo(f"schemac: waiting for another migration run on {label} to finish (sqlx's advisory lock)", err=True)
+
+    try:
+        result = apply_pending(database_url, out_dir, dry_run=dry_run, connect_timeout=connect_timeout,
+                               on_wait=waiting, on_applied=applied)
+    except Refused as e:
+        click.echo("Refusing to apply migrations; nothing was run:", err=True)
+        for reason in e.reasons:
+            click.echo(f"  {reason}", err=True)
+        sys.exit(1)
+    for m in result.result.pending:
+        click.echo(f"Would apply {m.filename}")
+    click.echo(result.summary)
 
 
 def _output_failed(e: OSError) -> NoReturn:
@@ -259,3 +329,64 @@ def schema_json() -> None:
     from schemac.schemafile.jsonschema import schema_json_text
 
     click.echo(schema_json_text(), nl=False)
+
+
+@main.command("rebuild-state")
+@click.option("--out", "out_dir", default="generated", show_default=True, help=OUT_HELP)
+@click.option("--dev-url", help=DEV_URL_HELP[0].upper() + DEV_URL_HELP[1:])
+def rebuild_state(out_dir: str, dev_url: Optional[str]) -> None:
+    """Record in OUT/state.json the schema the migrations on disk build.
+
+    The migrations of OUT/migrations are replayed, as sqlx would apply them, into a throwaway embedded
+    PostgreSQL 18 (or a scratch database on --dev-url) and the result is read back. The way back
+    after a bad `schemac generate`: delete its migration (if it was never applied anywhere) or keep
+    your edit of it, run this, then `schemac generate` writes what schema.yaml adds to the migrations.
+
+    Exit status: 0 recorded; 2 error (a migration does not apply: nothing is written).
+    """
+    from schemac.commands.rebuild import rebuild_state as run
+
+    done = run(out_dir, dev_url)
+    state = os.path.join(out_dir, "state.json")
+    if done.migration is None:
+        click.echo(f"No migration in {os.path.join(out_dir, 'migrations')}: removed {state}; "
+                   "the next `schemac generate` starts from an empty database.")
+    else:
+        click.echo(f"Recorded in {state} the schema the migrations build up to {done.migration} "
+                   f"({done.tables} tables; {done.where}). Run `schemac generate` next.")
+
+
+@main.command()
+@click.option("--onto", metavar="REF",
+              help="The git branch (or any revision) merged first, whose migrations and state.json stay. Default: "
+                   "MERGE_HEAD while a `git merge` is in progress, HEAD while a `git rebase` is.")
+@_generate_options
+@click.pass_context
+def rebase(ctx: click.Context, onto: Optional[str], schema_path: str, out_dir: str, name: Optional[str],
+           message: Optional[str], allow_destructive: bool, concurrently: bool, verify: bool,
+           dev_url: Optional[str]) -> None:
+    """Regenerate this branch's migration on top of another branch's.
+
+    Two branches each edited schema.yaml and generated a migration; merging the second conflicts in
+    OUT/state.json. Run this on the branch merged second (during the `git merge` or `git rebase`,
+    once schema.yaml is resolved): the migrations REF does not have (this branch's own, written by
+    `schemac generate`, never applied anywhere) are deleted, REF's state.json is taken, and
+    `schemac generate` writes the branch's change again as one migration after REF's, planned from
+    REF's schema (with the dropped migration's name and message unless --name/--message). If no
+    migration comes of it (an error, a refusal), everything is put back as it was.
+
+    Exit status: as `schemac generate`: 0 written or nothing to do; 1 refused; 2 error.
+    """
+    from schemac.commands.rebuild import rebase as run
+
+    verify = _verify_wanted(ctx, verify, dev_url)
+    done = run(schema_path, out_dir, onto=onto, name=name, message=message, allow_destructive=allow_destructive,
+               concurrently=concurrently, verify=verify, dev_url=dev_url)
+    if done.result.status in ("written", "unchanged"):
+        for filename in done.dropped:
+            click.echo(f"Dropped {os.path.join(out_dir, 'migrations', filename)} (not on {done.ref}).")
+        click.echo(f"Took {done.ref}'s {os.path.join(out_dir, 'state.json')}.")
+    else:
+        click.echo(f"schemac: nothing changed: the dropped migrations and {os.path.join(out_dir, 'state.json')} "
+                   "are back as they were", err=True)
+    _report_generated(done.result)

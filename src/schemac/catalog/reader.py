@@ -9,7 +9,7 @@ Only pg_catalog is read, which every role that may CONNECT can see: no table pri
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Union
 
 import psycopg
 import psycopg.conninfo
@@ -27,7 +27,7 @@ __all__ = ["CatalogRows", "IntrospectResult", "build", "introspect", "read_catal
 
 # One whole-database query per kind of object: the count does not grow with the database.
 _QUERY_FILES = ("tables", "columns", "constraints", "indexes", "enums", "domains", "sequences", "extensions",
-                "unmanaged", "schemas")
+                "functions", "unmanaged", "schemas")
 
 # -- reading the catalog ------------------------------------------------------------------------
 
@@ -67,10 +67,11 @@ def build(catalog: CatalogRows) -> IntrospectResult:
 def read_catalog(conn: psycopg.Connection, schemas: tuple[str, ...], statement_timeout_ms: int = 30000,
                  lock_timeout_ms: int = 5000,
                  on_rows: Optional[Callable[[str, list[dict[str, Any]]], None]] = None,
-                 history: bool = False) -> CatalogRows:
+                 history: Union[bool, tuple[str, ...]] = False) -> CatalogRows:
     """The rows of every catalog query, from one READ ONLY snapshot transaction that is rolled back.
     ``on_rows(name, rows)`` is told of each query's rows as soon as they are in; with ``history``, the
-    rows of `_sqlx_migrations` are read in the same transaction."""
+    rows of `_sqlx_migrations` (or of the table ``history`` names: sqlx.toml's) are read in the same
+    transaction."""
     label = database_label(conn)
     if conn.closed:
         raise SchemacError(f"introspecting {label}: the connection is closed")
@@ -90,7 +91,8 @@ def read_catalog(conn: psycopg.Connection, schemas: tuple[str, ...], statement_t
             rows[name] = session.fetch(name)
             if on_rows is not None:
                 on_rows(name, rows[name])
-        history_rows = read_history(conn) if history else None
+        history_rows = (read_history(conn, history) if isinstance(history, tuple) else read_history(conn)) \
+            if history else None
         server_version = conn.info.server_version
     except psycopg.Error as e:
         raise SchemacError(error_message(e, label, statement_timeout_ms, lock_timeout_ms, secrets)) from None

@@ -235,9 +235,16 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
 
         with _quick_handoff():
             catalog = _CatalogRead(database_url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
-            # History drift needs the migrations to compare with: none here (diff run elsewhere), no check.
-            catalog.with_history = history and out_dir is not None and os.path.isdir(os.path.join(out_dir, "migrations"))
+            layout = None
             try:
+                if out_dir is not None and os.path.isdir(os.path.join(out_dir, "migrations")):
+                    from schemac.migrations.layout import Layout
+
+                    layout = Layout(out_dir)
+                    layout.migrations()  # a folder sqlx would refuse is an error, never "in sync"
+                # History drift needs the migrations to compare with: none here (diff run elsewhere), no check.
+                # The table is sqlx.toml's table-name when it sets one.
+                catalog.with_history = layout.sqlx.table if history and layout is not None else False
                 if desired is None:
                     desired = _from_state(schema_path, out_dir, catalog.start)
                     desired_from = "state.json"
@@ -257,7 +264,8 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
             label, rows = catalog.result(desired.namespaces, builder.add)
             result = builder.result(rows)
     # sqlx's bookkeeping table is not part of anyone's schema.
-    actual = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in IGNORED_TABLES))
+    ignored = IGNORED_TABLES | ({layout.sqlx.table[-1]} if layout is not None else set())
+    actual = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in ignored))
     changes = diff(actual, desired)
     sql = ""
     if changes:
@@ -265,11 +273,10 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
 
         sql = marked_script(changes)
     found = differences(changes)
-    if rows.history is not None:
-        from schemac.migrations.layout import Layout
+    if rows.history is not None and layout is not None:
         from schemac.report.history import history_differences
 
-        found += history_differences(rows.history, Layout(out_dir))  # type: ignore[arg-type]
+        found += history_differences(rows.history, layout)
     unmanaged = tuple(result.schema.unmanaged)
     if strict:
         from schemac.report.describe import unmanaged_differences

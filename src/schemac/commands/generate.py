@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from schemac.compare.differ import diff, ignored_renames, repeated_key_notices, 
 from schemac.errors import SchemacError, printable
 from schemac.migrations.layout import (Layout, MigrationFile, NewMigration, locked, next_version, validate_name,
                                        write_new)
-from schemac.migrations.state import State, read_state, write_atomic
+from schemac.migrations.state import State, file_sha384, read_state, write_atomic
 from schemac.model import Schema
 from schemac.plan.hazards import destructive_reason, missing_cast
 from schemac.plan.planner import plan, plan_online, render_sql
@@ -165,11 +166,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         recovered = _recover_interrupted(layout, state, desired, digest)
         if recovered is not None:
             return recovered
-    if state is not None and state.migration not in {m.filename for m in layout.migrations()}:
-        # Planning from this record would build on a migration no database can have run.
-        raise SchemacError(f"{layout.state_path} records the schema as of migration {state.migration}, which is "
-                           f"not in {layout.migrations_dir}: restore that file (migrations are never deleted), or "
-                           f"restore {layout.state_path} as it was before it was written")
+    if state is not None:
+        _check_last(layout, state)
     current = state.schema if state else Schema()
     changes = diff(current, desired)
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes))
@@ -231,7 +229,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
             path = os.path.join(layout.migrations_dir, filename)
             write_new(path, body)
             paths.append(path)
-        write_atomic(layout.state_path, State(digest, files[-1][1], desired).dumps())
+        last = hashlib.sha384(files[-1][2].encode("utf-8")).hexdigest()  # the bytes write_new wrote
+        write_atomic(layout.state_path, State(digest, files[-1][1], desired, last).dumps())
     except BaseException as e:
         for p in paths:  # all or nothing: these files are new, not applied anywhere yet
             with contextlib.suppress(OSError):
@@ -273,13 +272,28 @@ def _verify(layout: Layout, new: list[NewMigration], desired: Schema, schema_pat
     return "", f"Verified: the {drift.target_label} matches {schema_path}."
 
 
+def _check_last(layout: Layout, state: State) -> None:
+    """The migration the state was recorded after must be there as it was written: planning on top of a
+    record whose last migration is gone or was edited would build on a schema no database has."""
+    last = next((m for m in layout.migrations() if m.filename == state.migration), None)
+    rebuild = "run `schemac rebuild-state` to record what the migrations on disk build, then generate again"
+    if last is None:
+        raise SchemacError(f"{layout.state_path} records the schema as of migration {state.migration}, which is not "
+                           f"in {layout.migrations_dir}: restore it from version control; or, if it was removed on "
+                           f"purpose (it was never applied anywhere), {rebuild}")
+    if state.migration_sha384 and file_sha384(last.path) != state.migration_sha384:
+        raise SchemacError(f"{last.path} was edited after `schemac generate` wrote it (its SHA-384 differs from the "
+                           f"one {layout.state_path} records): restore it from version control; or, if it was never "
+                           f"applied anywhere and the edit is meant, {rebuild}")
+
+
 def _rerecord(layout: Layout, state: State, desired: Schema, digest: str) -> bool:
     """schema.yaml was edited without changing the schema (a comment, a reordering, another spelling of
     the same check): record it, under the same last migration, so that `schemac diff` can keep using
     the record instead of parsing schema.yaml, and reports this file's line numbers. Only a cache: if
     it cannot be written, nothing is lost (diff parses schema.yaml)."""
     try:
-        write_atomic(layout.state_path, State(digest, state.migration, desired).dumps())
+        write_atomic(layout.state_path, State(digest, state.migration, desired, state.migration_sha384).dumps())
     except OSError:
         return False
     return True
@@ -305,7 +319,7 @@ def _recover_interrupted(layout: Layout, state: Optional[State], desired: Schema
         raise SchemacError(f"{layout.migrations_dir}: an earlier `schemac generate` stopped after writing file "
                            f"{part.group(1)} of {part.group(2)} of one change ({', '.join(unrecorded)}); if they "
                            "were not applied anywhere, delete them and run it again")
-    write_atomic(layout.state_path, State(digest, files[-1].filename, desired).dumps())
+    write_atomic(layout.state_path, State(digest, files[-1].filename, desired, file_sha384(files[-1].path)).dumps())
     return Result("unchanged", f"No changes: {files[-1].filename} already holds this schema.yaml (an earlier run "
                                "stopped before recording it); recorded the state, nothing new written.")
 

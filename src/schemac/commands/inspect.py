@@ -13,6 +13,7 @@ from schemac.catalog.queries import sql_text
 from schemac.catalog.reader import introspect
 from schemac.commands.diff import IGNORED_TABLES
 from schemac.errors import SchemacError
+from schemac.migrations.sqlx import load_config
 from schemac.model import Schema
 from schemac.schemafile.writer import dump_schema
 
@@ -44,7 +45,8 @@ def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (),
     unknown = sorted(set(schemas) - set(result.schema.schemas) - {"public"})
     if unknown:
         raise SchemacError(f"{label} has no schema {', '.join(unknown)} (--schema names a namespace of the database)")
-    model = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in IGNORED_TABLES),
+    ignored = IGNORED_TABLES | {load_config().table[-1]}  # sqlx's table, or sqlx.toml's table-name
+    model = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in ignored),
                     schemas=tuple(n for n in namespaces if n != "public"))
     header = (f"# schema.yaml written by `schemac inspect` from {label} "
               f"(PostgreSQL {result.server_version // 10000}).\n"

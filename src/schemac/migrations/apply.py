@@ -1,7 +1,12 @@
-"""Apply migration files the way `sqlx migrate run` does, for tests, benchmarks and offline checks.
+"""Apply migration files the way `sqlx migrate run` does: `schemac apply`, and the replays of tests,
+benchmarks and offline checks.
 
-Same rules as sqlx: files in version order, each in its own transaction unless its first line is
-``-- no-transaction``, and each recorded in ``_sqlx_migrations`` with the SHA-384 of its bytes.
+Same rules as sqlx (migrations.sqlx): files in version order, each in its own transaction unless its
+text starts with ``-- no-transaction``, each recorded in ``_sqlx_migrations`` (or sqlx.toml's
+table-name) with the same row sqlx writes: the SHA-384 of its text, `execution_time` -1 inside the
+transaction, then the nanoseconds it took. :func:`migrate` is sqlx's Migrator: the advisory lock, the
+table, then refusal before anything runs when a file applied earlier is missing or edited, or a
+migration is marked failed.
 """
 
 from __future__ import annotations
@@ -9,14 +14,20 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import time
-from typing import Iterable, Optional
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Optional
 
 import psycopg
+from psycopg import sql
 
-from schemac.migrations.layout import MigrationFile, NewMigration
+from schemac.errors import SchemacError
+from schemac.migrations import sqltext as stmts
+from schemac.migrations.layout import Layout, MigrationFile, NewMigration
+from schemac.migrations.sqlx import DEFAULT_TABLE, NO_TRANSACTION, SqlxConfig, lock_id
 
-SQLX_TABLE = """
-CREATE TABLE IF NOT EXISTS _sqlx_migrations (
+# sqlx-postgres `ensure_migrations_table`, to the letter.
+_TABLE_DDL = """
+CREATE TABLE IF NOT EXISTS {} (
     version BIGINT PRIMARY KEY,
     description TEXT NOT NULL,
     installed_on TIMESTAMPTZ NOT NULL DEFAULT now(),
@@ -25,7 +36,7 @@ CREATE TABLE IF NOT EXISTS _sqlx_migrations (
     execution_time BIGINT NOT NULL
 )
 """
-NO_TRANSACTION = b"-- no-transaction"
+SQLX_TABLE = _TABLE_DDL.format("_sqlx_migrations")
 
 
 def checksum(data: bytes) -> bytes:
@@ -34,6 +45,17 @@ def checksum(data: bytes) -> bytes:
 
 def sqlx_description(m: MigrationFile) -> str:
     return m.description.replace("_", " ")
+
+
+def read_text(m: MigrationFile) -> str:
+    """The file's text; sqlx refuses the whole folder when a migration is not UTF-8."""
+    try:
+        with open(m.path, "rb") as f:
+            return f.read().decode("utf-8")
+    except UnicodeDecodeError:
+        raise SchemacError(f"{m.path}: not UTF-8 text; sqlx cannot read it and refuses the whole folder") from None
+    except OSError as e:
+        raise SchemacError(f"{m.path}: cannot read ({e.strerror})") from None
 
 
 class StatementFailed(Exception):
@@ -45,20 +67,29 @@ class StatementFailed(Exception):
         self.error = error
 
 
+def _table(table: tuple[str, ...]) -> sql.Identifier:
+    return sql.Identifier(*table)
+
+
+def ensure_table(conn: psycopg.Connection, table: tuple[str, ...] = DEFAULT_TABLE) -> None:
+    conn.execute(sql.SQL(_TABLE_DDL).format(_table(table)))
+
+
 def apply_files(conn: psycopg.Connection, files: Iterable[MigrationFile], record: bool = True) -> list[MigrationFile]:
-    """Run each file (skipping versions already recorded); return the ones applied. Needs autocommit."""
+    """Run each file (skipping versions already recorded); return the ones applied. Needs autocommit.
+    No lock and no checks (see :func:`migrate`): for throwaway databases."""
     conn.autocommit = True
     applied_versions: set[int] = set()
     if record:
-        conn.execute(SQLX_TABLE)
+        ensure_table(conn)
         applied_versions = {r[0] for r in conn.execute("SELECT version FROM _sqlx_migrations")}
     done = []
     for m in files:
-        if m.version in applied_versions or m.filename.endswith(".down.sql"):
+        if m.version in applied_versions or m.is_down:
             continue
         with open(m.path, "rb") as f:
             data = f.read()
-        _apply(conn, m, data, record, [(data.decode("utf-8"), None)], named=False)
+        _apply(conn, m, data, DEFAULT_TABLE if record else None, [(data.decode("utf-8"), None)], named=False)
         done.append(m)
     return done
 
@@ -70,21 +101,22 @@ def apply_new(conn: psycopg.Connection, new: NewMigration) -> None:
     file runs as one text, as sqlx runs it (one implicit transaction when it holds several statements),
     so only its statement, when it holds one, can be named."""
     conn.autocommit = True
-    conn.execute(SQLX_TABLE)
-    if new.data.startswith(NO_TRANSACTION):
+    ensure_table(conn)
+    if new.data.startswith(NO_TRANSACTION.encode()):
         only = new.statements[0] if len(new.statements) == 1 else None
         steps: list[tuple[str, Optional[str]]] = [(new.data.decode("utf-8"), only)]
     else:
         steps = [(s, s) for s in new.statements]
-    _apply(conn, new.file, new.data, True, steps, named=True)
+    _apply(conn, new.file, new.data, DEFAULT_TABLE, steps, named=True)
 
 
-def _apply(conn: psycopg.Connection, m: MigrationFile, data: bytes, record: bool,
-           steps: list[tuple[str, Optional[str]]], named: bool) -> None:
+def _apply(conn: psycopg.Connection, m: MigrationFile, data: bytes, table: Optional[tuple[str, ...]],
+           steps: list[tuple[str, Optional[str]]], named: bool, digest: Optional[bytes] = None) -> int:
     """Run `steps` (SQL, and the statement to name if it fails) in one transaction, or outside any when
-    the file starts with `-- no-transaction`, then record the file. `named`: errors are StatementFailed."""
+    the file starts with `-- no-transaction`, recording the file in `table` (None: not recorded) as
+    sqlx-postgres `apply` does; return the nanoseconds it took. `named`: errors are StatementFailed."""
     start = time.perf_counter_ns()
-    with contextlib.nullcontext() if data.startswith(NO_TRANSACTION) else conn.transaction():
+    with contextlib.nullcontext() if data.startswith(NO_TRANSACTION.encode()) else conn.transaction():
         for text, statement in steps:
             try:
                 conn.execute(text)  # type: ignore[arg-type]
@@ -92,13 +124,163 @@ def _apply(conn: psycopg.Connection, m: MigrationFile, data: bytes, record: bool
                 if not named:
                     raise
                 raise StatementFailed(statement, e) from None
-        if record:
-            _record(conn, m, data, start)
+        if table is not None:
+            conn.execute(sql.SQL("INSERT INTO {} (version, description, success, checksum, execution_time) "
+                                 "VALUES (%s, %s, TRUE, %s, -1)").format(_table(table)),
+                         (m.version, sqlx_description(m), digest if digest is not None else checksum(data)))
+    elapsed = time.perf_counter_ns() - start
+    if table is not None:
+        conn.execute(sql.SQL("UPDATE {} SET execution_time = %s WHERE version = %s").format(_table(table)),
+                     (elapsed, m.version))
+    return elapsed
 
 
-def _record(conn: psycopg.Connection, m: MigrationFile, data: bytes, start: int) -> None:
-    conn.execute(
-        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) "
-        "VALUES (%s, %s, TRUE, %s, %s)",
-        (m.version, sqlx_description(m), checksum(data), time.perf_counter_ns() - start),
-    )
+# -- sqlx's Migrator: `schemac apply` ------------------------------------------------------------------------
+
+class Refused(SchemacError):
+    """The database's history disagrees with the folder (exit 1): nothing was run. `reasons`, one a line."""
+
+    exit_code = 1
+
+    def __init__(self, reasons: list[str]):
+        super().__init__(reasons[0])
+        self.reasons = reasons
+
+
+@dataclass
+class MigrateResult:
+    files: int  # migrations in the folder (not counting .down.sql)
+    applied: list[tuple[MigrationFile, int]] = field(default_factory=list)  # (file, nanoseconds), in order
+    pending: list[MigrationFile] = field(default_factory=list)  # with dry_run: what would run
+
+
+def migrate(conn: psycopg.Connection, layout: Layout, label: str, dry_run: bool = False,
+            on_wait: Callable[[], None] = lambda: None,
+            on_applied: Callable[[MigrationFile, int], None] = lambda m, ns: None) -> MigrateResult:
+    """`sqlx migrate run` on an autocommit connection: take sqlx's advisory lock (`on_wait()` when another
+    migrator holds it), create sqlx.toml's schemas and the table, refuse (Refused) when an applied
+    migration is missing, edited or failed, then apply the pending files in version order, each as one
+    query string as sqlx sends it, calling `on_applied(file, ns)`. A file that fails raises a
+    SchemacError naming its statement and the server's message; what ran before it stays applied.
+    With `dry_run`, nothing is locked, created or run: the result lists what would run."""
+    config = layout.sqlx
+    files = layout.migrations()
+    texts = {m.path: read_text(m) for m in files}
+    ups = [m for m in files if not m.is_down]
+    result = MigrateResult(len(ups))
+    key = lock_id(conn.execute("SELECT current_database()").fetchone()[0])  # type: ignore[index]
+    if not dry_run:
+        if not conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0]:  # type: ignore[index]
+            on_wait()
+            conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+    try:
+        applied = _history(conn, config, create=not dry_run)
+        _refusals(applied, files, texts, config, layout, label)
+        for m in ups:
+            if m.version in applied:
+                continue
+            if dry_run:
+                result.pending.append(m)
+                continue
+            ns = _apply_one(conn, m, texts[m.path], config)
+            result.applied.append((m, ns))
+            on_applied(m, ns)
+    finally:
+        if not dry_run and not conn.closed and not conn.broken:
+            with contextlib.suppress(psycopg.Error):
+                conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+    return result
+
+
+def _history(conn: psycopg.Connection, config: SqlxConfig, create: bool) -> dict[int, tuple[bool, bytes]]:
+    """version -> (success, checksum) of the table, created first (with sqlx.toml's schemas) unless a dry run."""
+    table = _table(config.table)
+    if create:
+        for schema in config.create_schemas:
+            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        ensure_table(conn, config.table)
+    elif not conn.execute("SELECT to_regclass(%s) IS NOT NULL", (table.as_string(conn),)).fetchone()[0]:  # type: ignore[index]
+        return {}
+    rows = conn.execute(sql.SQL("SELECT version, success, checksum FROM {} ORDER BY version").format(table))
+    return {int(v): (bool(ok), bytes(c)) for v, ok, c in rows}
+
+
+def _refusals(applied: dict[int, tuple[bool, bytes]], files: list[MigrationFile], texts: dict[str, str],
+              config: SqlxConfig, layout: Layout, label: str) -> None:
+    """sqlx's checks before it runs anything (a failed row, an applied version with no file, an applied
+    file whose checksum changed); schemac makes them all before the first file runs, not as it reaches them."""
+    reasons = []
+    by_version = {m.version: m for m in files if not m.is_down}
+    versions = {m.version for m in files}
+    table = config.table_label
+    for version, (ok, digest) in sorted(applied.items()):
+        m = by_version.get(version)
+        if not ok:
+            reasons.append(f"migration {version} is marked failed (success = false) in {table}: it may have "
+                           "been applied in part; repair the database by hand, then delete that row")
+        elif version not in versions:
+            reasons.append(f"migration {version} is applied to {label} but has no file in {layout.migrations_dir}: "
+                           "restore it from version control")
+        elif m is not None and config.checksum(texts[m.path]) != digest:
+            reasons.append(f"{m.path} was edited after it was applied to {label} (its SHA-384 differs from "
+                           f"{table}): restore it as it was applied, and put the change in a new migration")
+    if reasons:
+        raise Refused(reasons)
+
+
+def _apply_one(conn: psycopg.Connection, m: MigrationFile, text: str, config: SqlxConfig) -> int:
+    data = text.encode("utf-8")
+    try:
+        return _apply(conn, m, data, config.table, [(text, None)], named=False, digest=config.checksum(text))
+    except psycopg.Error as e:
+        raise SchemacError(_failure(conn, m, text, e)) from None
+
+
+def _failure(conn: psycopg.Connection, m: MigrationFile, text: str, error: psycopg.Error) -> str:
+    """One line: where in the file, which statement, and the server's words."""
+    diag = error.diag
+    server = diag.message_primary or str(error).split("\n", 1)[0] or type(error).__name__
+    extra = "".join(f"; {label}: {v}" for label, v in (("detail", diag.message_detail), ("hint", diag.message_hint))
+                    if v)
+    no_tx = text.startswith(NO_TRANSACTION)
+    culprit = _culprit(conn, text, error, no_tx)
+    where = f"{m.path}:{culprit.line}: `{culprit.first_line}` failed" if culprit else f"{m.path} failed"
+    after = ("it runs outside a transaction, so what it ran before the error stays; it is not recorded"
+             if no_tx else "the file was rolled back")
+    return f"{where}: {server}{extra} ({after}; nothing after it was run)"
+
+
+def _culprit(conn: psycopg.Connection, text: str, error: psycopg.Error, no_tx: bool) -> Optional[stmts.Statement]:
+    """The statement that failed: at the server's error position; the only one; or, for a file that
+    runs in a transaction, the first that fails with the same error when they are run one by one in a
+    transaction that is rolled back."""
+    statements = stmts.split(text)
+    position = error.diag.statement_position
+    if position and position.isdigit():
+        found = stmts.at(statements, int(position) - 1)
+        if found is not None:
+            return found
+    if len(statements) == 1:
+        return statements[0]
+    if no_tx or conn.broken or not statements:
+        return None
+    try:
+        with conn.transaction():
+            for s in statements:
+                try:
+                    conn.execute(s.text)  # type: ignore[arg-type]
+                except psycopg.Error as e:
+                    if e.sqlstate == error.sqlstate:
+                        raise _Found(s) from None
+                    raise psycopg.Rollback() from None
+            raise psycopg.Rollback()
+    except _Found as f:
+        return f.statement
+    except psycopg.Error:
+        return None
+    return None
+
+
+class _Found(Exception):
+    def __init__(self, statement: stmts.Statement):
+        self.statement = statement

@@ -12,14 +12,17 @@ import contextlib
 import datetime as dt
 import errno
 import fcntl
+import functools
 import os
 import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
 from schemac.errors import SchemacError
+from schemac.migrations.sqlx import SqlxConfig, load_config, parse_version, split_name
 
-# sqlx: <version>_<description>.sql, or .up.sql/.down.sql for reversible pairs.
+# The names schemac writes: <version>_<description>.sql (.up.sql/.down.sql for reversible pairs). Which
+# files sqlx reads as migrations is sqlx's own, wider rule: Layout.scan (migrations.sqlx.split_name).
 MIGRATION_RE = re.compile(r"^(\d+)_(.+?)(\.up|\.down)?\.sql$")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_]{0,99}$")
 STATE_FILE = "state.json"
@@ -30,12 +33,18 @@ VERSION_FORMAT = "%Y%m%d%H%M%S"
 @dataclass(frozen=True)
 class MigrationFile:
     version: int
-    description: str
+    description: str  # as the file name spells it (`_`, not the space sqlx records), without the suffix
     path: str
+    kind: str = "simple"  # "simple", or "up" / "down": the halves of a reversible pair
 
     @property
     def filename(self) -> str:
         return os.path.basename(self.path)
+
+    @property
+    def is_down(self) -> bool:
+        """A `.down.sql` file: run only by `sqlx migrate revert`, never applied."""
+        return self.kind == "down"
 
 
 @dataclass(frozen=True)
@@ -62,19 +71,54 @@ class Layout:
     def state_path(self) -> str:
         return os.path.join(self.root, STATE_FILE)
 
+    @functools.cached_property
+    def sqlx(self) -> SqlxConfig:
+        """sqlx.toml in the current directory, where sqlx-cli reads it (defaults when there is none)."""
+        return load_config(".")
+
     def migrations(self) -> list[MigrationFile]:
+        """The migrations, in version order, read as sqlx reads the folder; what sqlx would refuse (a
+        version that is not an integer, two files of one version) is an error, as it is for sqlx."""
+        files, problems = self.scan()
+        if problems:
+            more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+            raise SchemacError(problems[0] + more)
+        return files
+
+    def scan(self) -> tuple[list[MigrationFile], list[str]]:
+        """(the migrations sqlx would read, in version order; why sqlx would refuse the folder)."""
         try:
-            names = os.listdir(self.migrations_dir)
+            entries = list(os.scandir(self.migrations_dir))
         except FileNotFoundError:
-            return []
+            return [], []
         except OSError as e:
             raise SchemacError(f"{self.migrations_dir}: cannot list migrations ({e.strerror})") from None
-        out = []
-        for name in names:
-            m = MIGRATION_RE.match(name)
-            if m:
-                out.append(MigrationFile(int(m.group(1)), m.group(2), os.path.join(self.migrations_dir, name)))
-        return sorted(out, key=lambda f: (f.version, f.filename))
+        out, problems = [], []
+        for entry in sorted(entries, key=lambda e: e.name):
+            parts = split_name(entry.name)
+            try:
+                if parts is None or not entry.is_file():  # is_file follows symlinks, as sqlx's metadata does
+                    continue
+            except OSError as e:
+                problems.append(f"{entry.path}: cannot read ({e.strerror})")
+                continue
+            head, description, kind = parts
+            version = parse_version(head)
+            if version is None:
+                problems.append(f"{entry.path}: sqlx reads every file named <version>_<name>.sql as a migration, and "
+                                f"{head!r} is not an integer version: sqlx refuses the whole folder; rename the "
+                                "file or move it out of the folder")
+                continue
+            out.append(MigrationFile(version, description, entry.path, kind))
+        out.sort(key=lambda f: (f.version, f.filename))
+        seen: dict[tuple[int, bool], MigrationFile] = {}
+        for m in out:
+            other = seen.setdefault((m.version, m.is_down), m)
+            if other is not m:
+                problems.append(f"{other.path} and {m.filename} have one version, {m.version}: sqlx applies one of "
+                                "them and fails on the other; two branches that each wrote a migration: run "
+                                "`schemac rebase` on the one merged second")
+        return out, problems
 
 
 def next_version(existing: Iterable[int], now: Optional[dt.datetime] = None) -> int:

@@ -24,7 +24,8 @@ from schemac.model import Schema, Source
 
 FORMAT = 1
 # Top-level keys of the document that are not fields of the model.
-_DOC_KEYS = ("format", "comment", "schemac", "schema_sha256", "migration", "namespaces", "normal_forms")
+_DOC_KEYS = ("format", "comment", "schemac", "schema_sha256", "migration", "migration_sha384", "namespaces",
+             "normal_forms")
 
 
 def _encode(obj: Any) -> Any:
@@ -104,7 +105,7 @@ class _Decoder:
                 raise TypeError(f"cannot record a field of type {hint}")
             item = self.converter(args[0])
             return tuple if item is None else (lambda v: tuple([item(x) for x in v]))
-        if origin is typing.Literal or hint in (str, int, bool):
+        if origin is typing.Literal or hint in (str, int, bool, float):
             return None
         if is_dataclass(hint):
             return lambda v: self.dataclass(hint, v)
@@ -229,9 +230,12 @@ def compiled_model(data: bytes, schema_sha256: str) -> Optional[dict]:
 
 @dataclass(frozen=True)
 class State:
-    schema_sha256: str
+    schema_sha256: str  # of the schema.yaml recorded; "" when rebuilt from the migrations (no schema.yaml's)
     migration: str  # file name of the migration that brought the database to this state
     schema: Schema
+    # SHA-384 (hex) of that file's bytes when the state was recorded: `generate` refuses to plan on top of
+    # a last migration that was edited since (older records have none).
+    migration_sha384: Optional[str] = None
 
     def dumps(self) -> str:
         doc = {
@@ -240,6 +244,7 @@ class State:
             "schemac": __version__,
             "schema_sha256": self.schema_sha256,
             "migration": self.migration,
+            **({"migration_sha384": self.migration_sha384} if self.migration_sha384 else {}),
             # Derived, for `schemac diff`: the schemas to introspect, known from the first lines.
             "namespaces": list(self.schema.namespaces),
             "tables": [],
@@ -281,9 +286,21 @@ def read_state(path: str, source_file: Optional[str] = None) -> Optional[State]:
     try:
         if doc.get("format") != FORMAT:
             raise SchemacError(f"{path}: state format {doc.get('format')!r} is not supported by this schemac")
-        return State(doc["schema_sha256"], doc["migration"], schema_from_json(doc, source_file))
+        return State(doc["schema_sha256"], doc["migration"], schema_from_json(doc, source_file),
+                     doc.get("migration_sha384"))
     except (KeyError, TypeError, IndexError, AttributeError, ValueError) as e:
         raise SchemacError(f"{path}: the recorded state is malformed ({e!r}); restore it from version control") from None
+
+
+def file_sha384(path: str) -> Optional[str]:
+    """SHA-384 (hex) of the file's bytes, as State.migration_sha384 records it; None if it cannot be read."""
+    import hashlib
+
+    try:
+        with open(path, "rb") as f:
+            return hashlib.sha384(f.read()).hexdigest()
+    except OSError:
+        return None
 
 
 def write_atomic(path: str, text: str) -> None:

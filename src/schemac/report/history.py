@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Optional
 
-from schemac.migrations.apply import checksum
+from schemac.migrations.apply import read_text
 from schemac.migrations.layout import Layout
 from schemac.report.describe import Difference
 
 
 def history_differences(rows: list[tuple], layout: Layout) -> list[Difference]:
-    files = {m.version: m for m in layout.migrations() if not m.filename.endswith(".down.sql")}
+    files = {m.version: m for m in layout.migrations() if not m.is_down}
     applied = {int(r[0]): r for r in rows}
     out: list[Difference] = []
 
@@ -29,14 +29,15 @@ def history_differences(rows: list[tuple], layout: Layout) -> list[Difference]:
             diff("migration_pending", m.filename, "applied", "not applied",
                  f"migration {m.filename} has not been applied", m.path)
             continue
-        with open(m.path, "rb") as f:
-            expected = checksum(f.read())
+        expected = layout.sqlx.checksum(read_text(m))  # sqlx.toml's ignored-chars left out, as sqlx does
         if not row[2]:
             diff("migration_failed", m.filename, "success", "failed",
-                 f"migration {m.filename} failed when it was applied (success = false in _sqlx_migrations)", m.path)
+                 f"migration {m.filename} failed when it was applied (success = false in {layout.sqlx.table_label})",
+                 m.path)
         elif bytes(row[3]) != expected:
             diff("migration_modified", m.filename, expected.hex()[:16], bytes(row[3]).hex()[:16],
-                 f"migration {m.filename} was edited after it was applied (SHA-384 differs from _sqlx_migrations)",
+                 f"migration {m.filename} was edited after it was applied (SHA-384 differs from "
+                 f"{layout.sqlx.table_label})",
                  m.path)
     for version, row in sorted(applied.items()):
         if version not in files:

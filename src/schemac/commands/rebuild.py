@@ -1,0 +1,178 @@
+"""Ways back: `schemac rebuild-state` and `schemac rebase`.
+
+`rebuild-state` records, as generated/state.json, the schema the migrations on disk build: they are
+replayed into a throwaway PostgreSQL (migrations.replay) and the result is read back (inspect). After a
+bad migration was deleted (never applied anywhere) or hand-edited, the next `generate` plans from
+what the migrations really build.
+
+`rebase` is for two branches that each edited schema.yaml and generated a migration: on the branch
+merged second, it drops the branch's own migrations (those the other branch, REF, does not have),
+takes REF's state.json, and generates again from the merged schema.yaml, so the branch's change
+becomes one migration after REF's, planned from REF's schema. A command of its own rather than a
+`generate` flag: it deletes files, which `generate` never does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from typing import Optional
+
+from schemac.commands.generate import Result, generate
+from schemac.errors import SchemacError
+from schemac.migrations.layout import Layout, MigrationFile, locked
+from schemac.migrations.state import State, file_sha384, write_atomic
+
+# The suffixes `generate` adds to one change's name when it writes several files.
+_PART_SUFFIX = re.compile(r"_(enum_values|part_\d+|index_\d+|validate)$")
+_HEADER = "-- schemac migration: "
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    migration: Optional[str]  # the last migration, or None when there is none (state.json removed)
+    tables: int
+    where: str
+
+
+def rebuild_state(out_dir: str, dev_url: Optional[str] = None) -> Rebuilt:
+    """Replay out_dir/migrations into a throwaway server and record what they build as out_dir/state.json."""
+    from schemac.commands.inspect import inspect_database
+    from schemac.migrations.replay import replayed
+
+    layout = Layout(out_dir)
+    with locked(layout):
+        ups = [m for m in layout.migrations() if not m.is_down]
+        if not ups:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(layout.state_path)  # no migration: the next generate starts from nothing
+            return Rebuilt(None, 0, "no migration to replay")
+        with replayed(layout, dev_url) as (url, where):
+            schema = inspect_database(url).schema
+        last = ups[-1]
+        # No schema.yaml is recorded (""): `diff` must never take this model for schema.yaml's.
+        try:
+            write_atomic(layout.state_path, State("", last.filename, schema, file_sha384(last.path)).dumps())
+        except OSError as e:
+            raise SchemacError(f"{layout.state_path}: cannot write ({e.strerror})") from None
+    return Rebuilt(last.filename, len(schema.tables), where)
+
+
+# -- rebase -------------------------------------------------------------------------------------------------
+
+def _git(args: list[str], cwd: str, check: bool = True) -> Optional[bytes]:
+    try:
+        r = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=60)
+    except FileNotFoundError:
+        raise SchemacError("schemac rebase needs git, which is not installed") from None
+    except subprocess.TimeoutExpired:
+        raise SchemacError(f"git {' '.join(args)} did not answer within 60 s") from None
+    if r.returncode != 0:
+        if not check:
+            return None
+        why = r.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise SchemacError(f"git {' '.join(args)}: {why[-1] if why else f'exit status {r.returncode}'}")
+    return r.stdout
+
+
+def default_ref(cwd: str) -> str:
+    """The branch merged first: the one being merged in (MERGE_HEAD), or, while `git rebase` replays this
+    branch's commits on it, HEAD."""
+    if _git(["rev-parse", "-q", "--verify", "MERGE_HEAD"], cwd, check=False) is not None:
+        return "MERGE_HEAD"
+    if _git(["rev-parse", "-q", "--verify", "REBASE_HEAD"], cwd, check=False) is not None:
+        return "HEAD"
+    raise SchemacError("no merge or rebase in progress: pass --onto with the branch merged first (e.g. --onto main)")
+
+
+def _header(m: MigrationFile) -> Optional[tuple[str, tuple[str, ...]]]:
+    """(name, message lines) from the header `generate` writes, or None for a file it did not write."""
+    try:
+        with open(m.path, encoding="utf-8") as f:
+            lines = f.read(8192).split("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if lines and lines[0] == "-- no-transaction":
+        lines = lines[1:]
+    if not lines or not lines[0].startswith(_HEADER):
+        return None
+    message = []
+    for line in lines[1:]:
+        if not line.startswith("--") or line.startswith(("-- File ", "-- Source: ")):
+            break
+        message.append(line[3:] if line.startswith("-- ") else line[2:])
+    return _PART_SUFFIX.sub("", lines[0][len(_HEADER):]), tuple(message)
+
+
+@dataclass(frozen=True)
+class Rebased:
+    ref: str
+    dropped: tuple[str, ...]
+    result: Result
+
+
+def rebase(schema_path: str, out_dir: str, onto: Optional[str] = None, name: Optional[str] = None,
+           message: Optional[str] = None, allow_destructive: bool = False, concurrently: bool = False,
+           verify: bool = False, dev_url: Optional[str] = None) -> Rebased:
+    """Drop the migrations REF does not have (this branch's own: they must not have been applied
+    anywhere), take REF's state.json, and generate again. If no migration is written in the end (an
+    error, a refusal), the dropped files and the old state.json are put back."""
+    layout = Layout(out_dir)
+    root = os.path.abspath(layout.root)
+    if not os.path.isdir(root):
+        raise SchemacError(f"{layout.root}: no such directory")
+    ref = onto or default_ref(root)
+    _git(["rev-parse", "-q", "--verify", f"{ref}^{{commit}}"], root)
+    theirs = {os.path.basename(p) for p in (_git(["ls-tree", "-z", "--name-only", ref, "--", "migrations/"], root)
+                                            or b"").decode("utf-8", "surrogateescape").split("\0") if p}
+    their_state = _git(["show", f"{ref}:./{os.path.basename(layout.state_path)}"], root, check=False)
+    files, _ = layout.scan()  # two files of one version are expected here: that is what rebase resolves
+    own = [m for m in files if m.filename not in theirs]
+    headers = {m.filename: _header(m) for m in own}
+    foreign = [f for f, h in headers.items() if h is None]
+    if foreign:
+        raise SchemacError(f"{os.path.join(layout.migrations_dir, foreign[0])} is not on {ref} and was not written by "
+                           "`schemac generate`: rebase only regenerates schemac's own migrations; move it out, "
+                           "rebase, and give it a version after the new one")
+    names = {h[0] for h in headers.values() if h}
+    if name is None and len(names) == 1:
+        name = next(iter(names))
+        if message is None:
+            message = "\n".join(next(h[1] for h in headers.values() if h)) or None
+    saved = {m.path: _read(m.path) for m in own}
+    saved[layout.state_path] = _read(layout.state_path) if os.path.exists(layout.state_path) else None
+    try:
+        with locked(layout):
+            for m in own:
+                os.unlink(m.path)
+            if their_state is None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(layout.state_path)
+            else:
+                write_atomic(layout.state_path, their_state.decode("utf-8"))
+        result = generate(schema_path, out_dir, name=name, message=message, allow_destructive=allow_destructive,
+                          concurrently=concurrently, verify=verify, dev_url=dev_url)
+    except BaseException:
+        _restore(saved)
+        raise
+    if result.status not in ("written", "unchanged"):
+        _restore(saved)
+    return Rebased(ref, tuple(m.filename for m in own), result)
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def _restore(saved: dict[str, Optional[bytes]]) -> None:
+    for path, data in saved.items():
+        with contextlib.suppress(OSError):
+            if data is None:
+                os.unlink(path)
+            else:
+                with open(path, "wb") as f:
+                    f.write(data)
