@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """`schemac diff` and `schemac generate` at catalog scale: 100, 1,000 and 5,000 tables.
 
+(`--suite targets` measures issue 15's targets instead, on gen_schema.py's schemas at 100 to 10,000
+tables, beside migra: see bench/targets.py.)
+
     python bench/catalog_scale.py [--sizes 100,1000,5000] [--expressions shared,distinct] [--repeat R]
                                   [--database-url URL] [--seed S] [--keep DIR] [--print-schema N]
 
@@ -195,7 +198,7 @@ def schemac_exe() -> str:
 GNU_TIME = "/usr/bin/time"
 
 
-def run(args: list[str], cwd: str) -> tuple[int, str, str, float, float, int]:
+def run(args: list[str], cwd: str, env: Optional[dict] = None) -> tuple[int, str, str, float, float, int]:
     """(exit status, stdout, stderr, wall s, CPU s (user+sys), peak RSS KiB) of one child process.
 
     Peak RSS comes from GNU time when present: Linux carries a process's high-water RSS across fork
@@ -206,7 +209,7 @@ def run(args: list[str], cwd: str) -> tuple[int, str, str, float, float, int]:
         gnu = os.path.exists(GNU_TIME)
         argv = [GNU_TIME, "-q", "-f", "%M", "-o", stats.name, *args] if gnu else args
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err)
+        proc = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         code = os.waitstatus_to_exitcode(status)
@@ -366,7 +369,23 @@ def main() -> None:
     ap.add_argument("--database-url", help="server to use instead of an embedded PostgreSQL 18")
     ap.add_argument("--keep", metavar="DIR", help="write the projects (schema.yaml, generated/) under DIR and keep them")
     ap.add_argument("--print-schema", type=int, metavar="N", help="print the synthetic schema.yaml of N tables and exit")
+    ap.add_argument("--suite", choices=("synthetic", "targets"), default="synthetic",
+                    help="synthetic: this file's schema, diff and generate (below); targets: issue 15's targets on "
+                         "gen_schema.py's schemas, every command people wait for, beside migra (bench/targets.py)")
+    ap.add_argument("--large-repeat", type=int, default=2, help="targets: rounds from 5,000 tables on")
+    ap.add_argument("--baseline-src", help="targets: also run the schemac whose src/ is here, in the same rounds")
+    ap.add_argument("--baseline-sizes", help="targets: the sizes the baseline runs at (default: all)")
+    ap.add_argument("--migra", help="targets: the migra executable (default: next to this Python, else on PATH)")
+    ap.add_argument("--gen-schema", help="targets: gen_schema.py (default: ../shared/bench/gen_schema.py)")
     args = ap.parse_args()
+    if args.suite == "targets":
+        import targets
+
+        if args.sizes == ap.get_default("sizes"):
+            args.sizes = "100,1000,3000,10000"
+        if args.seed == ap.get_default("seed"):
+            args.seed = 42
+        return targets.main(args, server, database, run, log)
     if args.print_schema:
         sys.stdout.write(synthetic_schema(args.print_schema, args.seed, "distinct" in args.expressions.split(",")[0]))
         return

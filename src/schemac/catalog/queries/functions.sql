@@ -1,0 +1,52 @@
+-- Functions and procedures of the requested schemas whose body is source text Postgres keeps as
+-- given (pg_proc.prosrc): languages other than C and internal, and not a SQL-standard body
+-- (BEGIN ATOMIC / RETURN, prosqlbody, PostgreSQL 14+: kept as a parse tree, listed by unmanaged.sql).
+-- Aggregates and window functions are listed by unmanaged.sql too, as are functions owned by an
+-- extension or made for another object (a range type's constructors).
+-- arguments: one JSON object per argument in order: {name, type (format_type), mode (i, o, b, v, t:
+-- proargmodes), default (the deparsed expression, or null)}; defaults belong to the last input
+-- arguments (pg_get_function_arguments prints them; here they are matched by position from
+-- pg_get_expr(proargdefaults)).
+-- result: pg_get_function_result (NULL for a procedure): "integer", "SETOF text", "TABLE(a integer)",
+-- "trigger", "void".
+-- config: proconfig, "name=value" per SET clause.
+-- Parameter: schemas, an array of schema names. One row per function.
+SELECT p.oid AS function_oid,
+       n.nspname::text AS schema_name,
+       p.proname::text AS function_name,
+       p.prokind = 'p' AS is_procedure,
+       l.lanname::text AS language,
+       p.prosrc AS body,
+       pg_catalog.pg_get_function_result(p.oid) AS result,
+       p.provolatile::text AS volatility,
+       p.proisstrict AS strict,
+       p.prosecdef AS security_definer,
+       p.proleakproof AS leakproof,
+       p.proparallel::text AS parallel,
+       p.procost::float8 AS cost,
+       p.prorows::float8 AS rows,
+       p.proretset AS returns_set,
+       p.proconfig::text[] AS config,
+       p.pronargdefaults AS default_count,
+       CASE WHEN p.pronargdefaults > 0 THEN pg_catalog.pg_get_expr(p.proargdefaults, 0) END AS defaults,
+       COALESCE((
+         SELECT json_agg(json_build_object(
+                  'name', NULLIF(COALESCE(p.proargnames[a.ord], ''), ''),
+                  'type', pg_catalog.format_type(a.type_oid, NULL),
+                  'mode', COALESCE(p.proargmodes[a.ord]::text, 'i'))
+                ORDER BY a.ord)
+         FROM unnest(COALESCE(p.proallargtypes, p.proargtypes::oid[])) WITH ORDINALITY AS a(type_oid, ord)
+       ), '[]'::json) AS arguments,
+       d.description AS comment
+FROM pg_catalog.pg_proc p
+JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+LEFT JOIN pg_catalog.pg_description d
+       ON d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_proc'::regclass AND d.objsubid = 0
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND p.prokind IN ('f', 'p')
+  AND l.lanname NOT IN ('c', 'internal')
+  AND p.prosqlbody IS NULL
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
+                  WHERE dep.classid = 'pg_catalog.pg_proc'::regclass AND dep.objid = p.oid AND dep.deptype IN ('e', 'i'))
+ORDER BY n.nspname, p.proname, p.oid;

@@ -1,0 +1,116 @@
+"""Functions and procedures: signature, result, language, body (inline, or a .sql file beside
+schema.yaml), volatility, strictness, security, parallel safety, cost, rows, SET options."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+
+from yaml.nodes import Node
+
+from schemac.model import Function
+from schemac.pg.expressions import ExpressionError, parse_expression, referenced_columns
+from schemac.pg.routines import implied_result, parse_arguments, result_type
+from schemac.pg.types import TypeSyntaxError
+from schemac.schemafile.fields import FieldReader
+
+FUNCTION_KEYS = {"name": False, "schema": False, "procedure": False, "arguments": False, "returns": False,
+                 "language": False, "body": False, "body_file": False, "volatility": False, "strict": False,
+                 "security_definer": False, "leakproof": False, "parallel": False, "cost": False, "rows": False,
+                 "set": False, "comment": False}
+_SETTING = re.compile(r"[a-z_][a-z0-9_.]*")
+_ONLY_FUNCTIONS = ("volatility", "strict", "leakproof", "parallel", "cost", "rows", "returns")
+
+
+class FunctionReader(FieldReader):
+    """Reads the top-level `functions:`."""
+
+    def functions(self, node: Node) -> list[Function]:
+        out = []
+        for key, key_node, value in self.w.mapping(node, "functions"):
+            f = self.w.fields(value, f"function '{key}'", FUNCTION_KEYS)
+            name = self.object_name(f, key_node, "function name")
+            procedure = self.opt_bool(f, "procedure", f"function '{key}'")
+            what = f"{'procedure' if procedure else 'function'} '{key}'"
+            if procedure:
+                for k in _ONLY_FUNCTIONS:
+                    if k in f:
+                        raise self.fail(f[k][0], f"{what}: a procedure has no {k}")
+            arguments = ()
+            if "arguments" in f:
+                at = f["arguments"][1]
+                try:
+                    arguments = parse_arguments(self.w.text(at, f"arguments of {what}"))
+                except (TypeSyntaxError, ValueError) as e:
+                    raise self.fail(at, f"arguments of {what}: {e}") from None
+                for a in arguments:
+                    if a.default is not None:
+                        try:
+                            parse_expression(a.default)
+                        except ExpressionError as e:
+                            raise self.fail(at, f"default {a.default!r} in arguments of {what} {e}") from None
+                        if referenced_columns(a.default):
+                            raise self.fail(at, f"arguments of {what}: a default cannot refer to columns "
+                                                f"({a.default})")
+            returns = None
+            if "returns" in f:
+                try:
+                    returns = result_type(self.w.string(f["returns"][1], f"returns of {what}"))
+                except TypeSyntaxError as e:
+                    raise self.fail(f["returns"][1], f"returns of {what}: {e}") from None
+            elif not procedure:
+                returns = implied_result(arguments)
+                if returns is None:
+                    raise self.fail(value, f"{what} needs the key 'returns' (or OUT arguments)")
+            if ("body" in f) == ("body_file" in f):
+                raise self.fail(value, f"{what} needs exactly one of 'body' and 'body_file'")
+            body = self.w.text(f["body"][1], f"body of {what}") if "body" in f else \
+                self.body_file(f["body_file"][1], what)
+            cost, rows = self.positive(f, "cost", what), self.positive(f, "rows", what)
+            config = []
+            if "set" in f:
+                for setting, s_key, s_value in self.w.mapping(f["set"][1], f"set of {what}"):
+                    if not _SETTING.fullmatch(setting):
+                        raise self.fail(s_key, f"set of {what}: '{setting}' is not a setting name")
+                    config.append(f"{setting}={self.w.text(s_value, f'{setting} in set of {what}')}")
+            schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
+            language = self.identifier(f["language"][1], f"language of {what}").lower() if "language" in f else "sql"
+            if language in ("c", "internal"):
+                raise self.fail(f["language"][1], f"{what}: {language} functions are not managed (their body is "
+                                                  "compiled code)")
+            out.append(Function(
+                name, body, schema, arguments, returns, language, procedure,
+                self.choice(f, "volatility", ("volatile", "stable", "immutable"), what) or "volatile",  # type: ignore
+                self.opt_bool(f, "strict", what), self.opt_bool(f, "security_definer", what),
+                self.opt_bool(f, "leakproof", what),
+                self.choice(f, "parallel", ("unsafe", "restricted", "safe"), what) or "unsafe",  # type: ignore
+                cost, rows, tuple(config), self.opt_string(f, "comment", what), self.w.src(key_node)))
+        return out
+
+    def body_file(self, node: Node, what: str) -> str:
+        """The text of a .sql file named relative to schema.yaml (an editor's SQL support for long bodies)."""
+        rel = self.w.string(node, f"body_file of {what}")
+        if os.path.isabs(rel) or not rel.endswith(".sql"):
+            raise self.fail(node, f"body_file of {what} must be a relative path to a .sql file, not {rel!r}")
+        path = os.path.join(os.path.dirname(os.path.abspath(self.path)), rel)
+        try:
+            with open(path, encoding="utf-8") as fh:
+                return fh.read()
+        except FileNotFoundError:
+            raise self.fail(node, f"body_file of {what}: {rel} does not exist (next to {os.path.basename(self.path)})") \
+                from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise self.fail(node, f"body_file of {what}: cannot read {rel} ({type(e).__name__})") from None
+
+    def positive(self, f: dict, key: str, what: str):
+        if key not in f:
+            return None
+        n = self.w.scalar(f[key][1], f"{key} of {what}")
+        try:
+            value = float(n.value)
+        except ValueError:
+            raise self.fail(n, f"{key} of {what} must be a number, not {n.value!r}") from None
+        if not math.isfinite(value) or value <= 0:
+            raise self.fail(n, f"{key} of {what} must be a positive number")
+        return value
