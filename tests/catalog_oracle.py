@@ -110,6 +110,13 @@ QUERIES = {
         WHERE c.relnamespace IN ({_USER_NS}) AND c.relname <> ALL (%(ignored)s)
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}
     """,
+    "functions": f"""
+        SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid), pg_get_functiondef(p.oid),
+               obj_description(p.oid, 'pg_proc')
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE p.pronamespace IN ({_USER_NS}) AND p.prokind IN ('f', 'p')
+          AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_proc'", oid="p.oid")}
+    """,
     "extensions": """
         SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
         WHERE e.extname <> 'plpgsql'

@@ -285,6 +285,51 @@ class Extension:
 
 
 @dataclass(frozen=True)
+class Argument:
+    """One parameter of a function or procedure."""
+
+    type: str  # canonical spelling, as format_type prints it
+    name: Optional[str] = None
+    mode: Literal["in", "out", "inout", "variadic"] = "in"
+    default: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Function:
+    """A function or procedure written in SQL, PL/pgSQL or another procedural language: its body is
+    the source text Postgres keeps as given (pg_proc.prosrc). Overloads are distinct objects: the
+    identity is (schema, name, the types of the input arguments)."""
+
+    name: str
+    body: str
+    schema: str = "public"
+    arguments: tuple[Argument, ...] = ()
+    returns: Optional[str] = None  # None for a procedure; "void", "trigger", "SETOF text", "TABLE(a integer)"
+    language: str = "sql"
+    procedure: bool = False
+    volatility: Literal["volatile", "stable", "immutable"] = "volatile"
+    strict: bool = False
+    security_definer: bool = False
+    leakproof: bool = False
+    parallel: Literal["unsafe", "restricted", "safe"] = "unsafe"
+    cost: Optional[float] = None  # None: Postgres's default (100; 1 for C functions)
+    rows: Optional[float] = None  # None: Postgres's default (1000 for a set-returning function)
+    config: tuple[str, ...] = ()  # SET name = value, as pg_proc.proconfig stores it: "search_path=public"
+    comment: Optional[str] = None
+    source: Optional[Source] = _src()
+
+    @property
+    def identity(self) -> tuple[str, ...]:
+        """The input argument types: what tells overloads apart (OUT arguments do not)."""
+        return tuple(a.type for a in self.arguments if a.mode != "out")
+
+    @property
+    def signature(self) -> str:
+        """name(type, ...) as DROP FUNCTION and reports name it."""
+        return f"{self.name}({', '.join(self.identity)})"
+
+
+@dataclass(frozen=True)
 class Unmanaged:
     """An object schemac reads but does not manage (views, functions, triggers...): listed, never diffed."""
 
@@ -304,6 +349,7 @@ class Schema:
     sequences: tuple[Sequence, ...] = ()
     extensions: tuple[Extension, ...] = ()
     schemas: tuple[str, ...] = ()  # namespaces declared explicitly (besides those tables use)
+    functions: tuple[Function, ...] = ()
     unmanaged: tuple[Unmanaged, ...] = field(default=(), compare=False)
 
     def table(self, schema: str, name: str) -> Optional[Table]:
@@ -316,5 +362,5 @@ class Schema:
     def namespaces(self) -> tuple[str, ...]:
         """The Postgres schemas (namespaces) the managed objects live in, sorted."""
         used = {t.schema for t in self.tables} | {e.schema for e in self.enums} | {d.schema for d in self.domains}
-        used |= {s.schema for s in self.sequences} | set(self.schemas)
+        used |= {s.schema for s in self.sequences} | set(self.schemas) | {f.schema for f in self.functions}
         return tuple(sorted(used)) or ("public",)

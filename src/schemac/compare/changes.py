@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
-from schemac.model import Check, Domain, Enum, Extension, ForeignKey, Index, PrimaryKey, Sequence, Source, Table, Unique
+from schemac.model import (Check, Domain, Enum, Extension, ForeignKey, Function, Index, PrimaryKey, Sequence, Source,
+                           Table, Unique)
 
 Constraint = Union[PrimaryKey, Unique, Check, ForeignKey]
 
@@ -19,10 +20,10 @@ Constraint = Union[PrimaryKey, Unique, Check, ForeignKey]
 # every table exists, comments last.
 KINDS = (
     "add_extension", "add_schema", "add_enum", "add_enum_value", "alter_enum", "add_domain", "alter_domain",
-    "add_sequence", "alter_sequence",
+    "add_sequence", "alter_sequence", "add_function", "alter_function",
     "rename_table", "rename_column", "rename_index",
     "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_column", "drop_table",
-    "drop_sequence", "drop_domain", "drop_enum",
+    "drop_function", "drop_sequence", "drop_domain", "drop_enum",
     "add_table", "alter_partitioning", "attach_partition", "set_logging", "add_column",
     "drop_default", "alter_column_type", "drop_identity", "drop_not_null", "set_not_null", "set_default",
     "alter_identity", "alter_generated",
@@ -46,7 +47,7 @@ def set_aside_name(name: str) -> str:
 
 _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique constraint", Check: "check constraint",
                  ForeignKey: "foreign key", Enum: "enum", Domain: "domain", Sequence: "sequence",
-                 Extension: "extension"}
+                 Extension: "extension", Function: "function"}
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from dataclasses import replace
 
 from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.normalize import normal_form, same_default
-from schemac.model import Domain, Enum, Schema, Sequence
+from schemac.model import Domain, Enum, Function, Schema, Sequence
+from schemac.pg.routines import comparable_body
 from schemac.pg.names import qualified
 from schemac.pg.types import type_name
 
@@ -35,7 +36,8 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
     out: list[Change] = []
 
     def ch(kind: str, obj, old=None, new=None) -> None:
-        out.append(Change(kind, getattr(obj, "schema", None) or "", "", obj.name, old, new))
+        name = obj.signature if isinstance(obj, Function) else obj.name  # overloads share a name
+        out.append(Change(kind, getattr(obj, "schema", None) or "", "", name, old, new))
 
     cur_ext = {e.name: e for e in current.extensions}
     des_ext = {e.name: e for e in desired.extensions}
@@ -90,4 +92,35 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
             out.append(Change("drop_domain", d.schema, "", aside.name, aside, None, cause=ENUM_REBUILT))
     _diff_types(ch, "sequence", current.sequences, desired.sequences, sequence_changes,
                 on_add=lambda q: ["set_sequence_owner"] if q.owned_by else [])
+    _diff_functions(ch, current.functions, desired.functions)
     return out
+
+
+def same_function(a: Function, b: Function) -> bool:
+    """One definition: arguments' defaults compared as expressions of their type, bodies without the
+    blank space around them."""
+    if len(a.arguments) != len(b.arguments):
+        return False
+    for x, y in zip(a.arguments, b.arguments):
+        if (x.type, x.name, x.mode) != (y.type, y.name, y.mode) or not same_default(x.default, y.default, x.type):
+            return False
+    return (replace(a, arguments=(), body="", comment=None) == replace(b, arguments=(), body="", comment=None)
+            and comparable_body(a) == comparable_body(b))
+
+
+def _diff_functions(ch, current, desired) -> None:
+    """Overloads are distinct objects, keyed by (schema, name, input types): a changed argument list is
+    one function dropped and another added."""
+    cur = {(f.schema, f.name, f.identity): f for f in current}
+    des = {(f.schema, f.name, f.identity): f for f in desired}
+    for key, f in des.items():
+        old = cur.get(key)
+        if old is None:
+            ch("add_function", f, None, f)
+        elif not same_function(old, f):
+            ch("alter_function", f, old, f)
+        if (getattr(old, "comment", None) or None) != (f.comment or None):
+            ch("set_type_comment", f, old, f)
+    for key, f in cur.items():
+        if key not in des:
+            ch("drop_function", f, f, None)

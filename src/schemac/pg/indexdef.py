@@ -30,6 +30,11 @@ def _unquoted(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
         i += 1
 
 
+def top_level_items(text: str) -> list[str]:
+    """`a, f(b, c), 'x, y'` -> ["a", "f(b, c)", "'x, y'"]: a list split at its top-level commas."""
+    return [] if not text.strip() else _items(f"({text})", 0)
+
+
 def _items(text: str, start: int) -> list[str]:
     """The comma-separated items of the parenthesized list opening at text[start] == "("."""
     items, begin = [], start + 1

@@ -25,9 +25,11 @@ from dataclasses import dataclass
 from typing import Optional
 
 from schemac.compare.changes import ENUM_REBUILT, INHERITED, Change, set_aside_name, takes_using
-from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Index, PrimaryKey, Sequence, Table,
-                           Unique)
-from schemac.pg.expressions import referenced_columns
+from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Function, Index, PrimaryKey, Sequence,
+                           Table, Unique)
+from sqlglot import exp
+
+from schemac.pg.expressions import parse_expression, referenced_columns
 from schemac.pg.names import make_object_name
 from schemac.pg.types import name_parts, type_name
 
@@ -63,6 +65,21 @@ def expression_refs(text: Optional[str], schema: str, table: Optional[str]) -> s
             out |= {("column", schema, table, c) for c in referenced_columns(text)}
         except ValueError:
             pass
+    return out | function_refs(text)
+
+
+def function_refs(text: str) -> set[Key]:
+    """The functions an expression calls that are not Postgres's own (sqlglot knows those by name):
+    ("function", schema, name), the schema `public` when the call does not name one."""
+    try:
+        tree = parse_expression(text)
+    except ValueError:
+        return set()
+    out: set[Key] = set()
+    for call in tree.find_all(exp.Anonymous):
+        parent = call.parent
+        schema = parent.this.name if isinstance(parent, exp.Dot) and parent.expression is call else "public"
+        out.add(("function", schema, call.name.lower()))  # (a quoted mixed-case name: ordering only)
     return out
 
 
@@ -115,6 +132,13 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         return refs - {("type", obj.schema, obj.name)}
     if isinstance(obj, (Enum, Extension)):
         return {("schema", obj.schema)} if obj.schema else set()
+    if isinstance(obj, Function):
+        refs = {("schema", obj.schema)} | {type_key(a.type) for a in obj.arguments}
+        refs |= {type_key(obj.returns[len("SETOF "):] if obj.returns.startswith("SETOF ") else obj.returns)} \
+            if obj.returns and not obj.returns.startswith("TABLE(") else set()
+        for a in obj.arguments:
+            refs |= expression_refs(a.default, obj.schema, None)
+        return refs
     if isinstance(obj, Sequence):  # OWNED BY is a change of its own (set_sequence_owner): see _owner
         return {("schema", obj.schema)}
     if isinstance(obj, Table):
@@ -136,7 +160,7 @@ def table_refs(t: Table) -> set[Key]:
 
 def table_members(t: Table) -> set[Key]:
     """The keys a table holds: dropping it removes them all, creating it makes those CREATE TABLE makes."""
-    out = {_table(t)} | {_col(t, c.name) for c in t.columns}
+    out = {_table(t), ("type", t.schema, t.name)} | {_col(t, c.name) for c in t.columns}  # and its row type
     out |= {("notnull", t.schema, t.name, c.name) for c in t.columns if not c.nullable}
     for member in (t.primary_key, *t.uniques, *t.checks, *t.foreign_keys, *t.indexes):
         if member is not None:
@@ -161,6 +185,8 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
         return {("sequence", obj.schema, obj.name)}
     if isinstance(obj, Extension):
         return {("extension", obj.name)}
+    if isinstance(obj, Function):
+        return {("function", obj.schema, obj.name), ("function", obj.schema, obj.name, obj.identity)}
     if isinstance(obj, Table):
         return {_table(obj)}
     return set()

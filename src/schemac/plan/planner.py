@@ -11,7 +11,7 @@ from schemac.compare.changes import ENUM_REBUILT, INHERITED, Change, set_aside_n
 from schemac.compare.normalize import same_expression
 from schemac.compare.tables import parameter_values
 from schemac.errors import SchemacError
-from schemac.model import Check, Column, Domain, Index, SequenceOptions, Table, index_comment
+from schemac.model import Check, Column, Domain, Function, Index, SequenceOptions, Table, index_comment
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import constraint_name, ident, qualified, quote_ident
@@ -80,9 +80,31 @@ def _object_statements(change: Change) -> Optional[list[exp.Expression]]:
         return [ddl.alter_sequence(new)]  # type: ignore[arg-type]
     if k == "set_sequence_owner":
         return [ddl.sequence_owned_by(new)]  # type: ignore[arg-type]
+    if k == "add_function":
+        return [ddl.create_function(new)]  # type: ignore[arg-type]
+    if k == "drop_function":
+        return [ddl.drop_function(old)]  # type: ignore[arg-type]
+    if k == "alter_function":
+        if replaceable(old, new):  # type: ignore[arg-type]
+            return [ddl.create_function(new, replace=True)]  # type: ignore[arg-type]
+        # What CREATE OR REPLACE cannot change (the result, a parameter's name, a default removed, a
+        # function made a procedure): dropped and created again; its comment with it.
+        return [ddl.drop_function(old), ddl.create_function(new)] + _type_comment(change)  # type: ignore[arg-type]
     if k == "set_type_comment":
         return _type_comment(change, unset=True)
     return None
+
+
+def replaceable(old: Function, new: Function) -> bool:
+    """Whether CREATE OR REPLACE can turn `old` into `new` (PostgreSQL refuses to change the result type,
+    the names of input parameters, the OUT parameters, or to remove a default)."""
+    if old.procedure != new.procedure or old.returns != new.returns:
+        return False
+    for a, b in zip(old.arguments, new.arguments):
+        if a.mode != b.mode or (a.name != b.name and a.mode != "out" and a.name is not None) or \
+                (a.default is not None and b.default is None):
+            return False
+    return len(old.arguments) == len(new.arguments)
 
 
 def _type_comment(change: Change, unset: bool = False) -> list[exp.Expression]:
@@ -91,9 +113,13 @@ def _type_comment(change: Change, unset: bool = False) -> list[exp.Expression]:
     new = change.new
     if new.comment is None and not unset:  # type: ignore[union-attr]
         return []
-    what = {"Enum": "TYPE", "Domain": "DOMAIN", "Sequence": "SEQUENCE"}[type(new).__name__]
     value = ddl.literal(new.comment) if new.comment is not None else "NULL"  # type: ignore[union-attr]
-    return [ddl.command("COMMENT", "ON", what, qualified(new.schema, new.name), "IS", value)]  # type: ignore
+    if isinstance(new, Function):
+        what, target = "PROCEDURE" if new.procedure else "FUNCTION", ddl.function_target(new)
+    else:
+        what = {"Enum": "TYPE", "Domain": "DOMAIN", "Sequence": "SEQUENCE"}[type(new).__name__]
+        target = qualified(new.schema, new.name)  # type: ignore[union-attr]
+    return [ddl.command("COMMENT", "ON", what, target, "IS", value)]
 
 
 def _alter_domain(old: Domain, new: Domain) -> list[exp.Expression]:
@@ -284,8 +310,17 @@ def _identity_sets(old: SequenceOptions, new: SequenceOptions, column_type: str)
     return sets
 
 
+def _preamble(changes: list[Change]) -> list[exp.Expression]:
+    """`SET LOCAL check_function_bodies = off` where SQL functions are created: Postgres would check a SQL
+    body against tables the same migration creates later (pg_dump does the same); the setting lasts
+    until the file's transaction ends."""
+    if any(c.kind in ("add_function", "alter_function") and c.new.language == "sql" for c in changes):  # type: ignore
+        return [ddl.command("SET", "LOCAL check_function_bodies = off")]
+    return []
+
+
 def plan(changes: list[Change]) -> list[exp.Expression]:
-    out: list[exp.Expression] = []
+    out: list[exp.Expression] = _preamble(changes)
     for c in ordered(changes):
         out.extend(statements_for(c))
     return out
@@ -295,7 +330,7 @@ def marked_script(changes: list[Change]) -> str:
     """render_sql(plan(changes)), with each change's statements that can destroy data preceded by
     `-- DESTRUCTIVE: why`: whoever runs `diff --sql` by hand has no --allow-destructive to stop them.
     (render_sql joins paragraphs with a blank line, so joining the changes' scripts with one gives the same text.)"""
-    scripts = []
+    scripts = [render_sql(_preamble(changes))] if _preamble(changes) else []
     for c in ordered(changes):
         statements = statements_for(c)
         if statements:
@@ -325,7 +360,7 @@ class OnlinePlan:
 
 
 def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> OnlinePlan:
-    main: list[exp.Expression] = []
+    main: list[exp.Expression] = _preamble(changes)
     concurrent: list[tuple[str, exp.Expression]] = []
     validate: list[exp.Expression] = []
     for c in ordered(changes):

@@ -7,14 +7,16 @@ something means the database has it *unexpectedly*.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from schemac.compare.changes import Change
-from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Identity, Index, Partitioning,
+from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Function, Identity, Index, Partitioning,
                            PartitionOf, PrimaryKey, SequenceOptions, Table, Unique, Unmanaged, deferral,
                            index_comment)
 from schemac.model import Sequence as SequenceObject
+from schemac.pg.routines import arguments_text, comparable_body
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,19 @@ def describe(obj: object) -> Optional[str]:
                         ([f"OWNED BY {obj.owned_by}"] if obj.owned_by else []))
     if isinstance(obj, Extension):
         return f"EXTENSION {obj.name}" + (f" SCHEMA {obj.schema}" if obj.schema else "")
+    if isinstance(obj, Function):
+        head = f"{'PROCEDURE' if obj.procedure else 'FUNCTION'} {obj.name}({arguments_text(obj.arguments)})"
+        words = [head] + ([f"RETURNS {obj.returns}"] if obj.returns else []) + [f"LANGUAGE {obj.language}"]
+        words += [w for w in (obj.volatility.upper() if obj.volatility != "volatile" else "",
+                              "STRICT" if obj.strict else "", "SECURITY DEFINER" if obj.security_definer else "",
+                              "LEAKPROOF" if obj.leakproof else "",
+                              f"PARALLEL {obj.parallel.upper()}" if obj.parallel != "unsafe" else "",
+                              f"COST {obj.cost:g}" if obj.cost is not None else "",
+                              f"ROWS {obj.rows:g}" if obj.rows is not None else "") if w]
+        words += [f"SET {c}" for c in obj.config]
+        # The body is too long for a line: its digest tells two bodies apart.
+        words.append(f"body sha256:{hashlib.sha256(comparable_body(obj).encode()).hexdigest()[:12]}")
+        return " ".join(words)
     if isinstance(obj, Identity):
         opts = _sequence_options(obj.options)
         return f"GENERATED {'ALWAYS' if obj.always else 'BY DEFAULT'} AS IDENTITY" + \
@@ -214,7 +229,8 @@ def _difference(c: Change) -> Optional[Difference]:
                           f"table {c.schema}.{c.table}: {attr.replace('_', ' ')} is {a or 'none'}, expected "
                           f"{e or 'none'}", file, line)
     if k in ("add_extension", "add_enum", "add_domain", "add_sequence", "drop_extension", "drop_enum", "drop_domain",
-             "drop_sequence", "add_enum_value", "alter_enum", "alter_domain", "alter_sequence", "set_sequence_owner"):
+             "drop_sequence", "add_enum_value", "alter_enum", "alter_domain", "alter_sequence", "set_sequence_owner",
+             "add_function", "drop_function", "alter_function"):
         verb, _, kind = k.partition("_")
         kind = {"enum_value": "enum"}.get(kind, kind)
         if verb == "add" and act is None:

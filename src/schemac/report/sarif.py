@@ -89,6 +89,16 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "unexpected_enum": ("Enum type is not in schema.yaml",
                         "The database has an enum type that schema.yaml does not declare."),
     "enum_changed": ("Enum type differs", "The enum's values (or their order) differ from schema.yaml."),
+    "missing_function": ("Function is missing",
+                         "A function or procedure declared in schema.yaml does not exist in the database (with "
+                         "these argument types)."),
+    "unexpected_function": ("Function is not in schema.yaml",
+                            "The database has a function or procedure (an overload, with its argument types) that "
+                            "schema.yaml does not declare."),
+    "function_changed": ("Function differs",
+                         "The function's body, result, language or attributes (volatility, strictness, security, "
+                         "parallel safety, cost, rows, SET options, argument names and defaults) differ from "
+                         "schema.yaml."),
     "missing_domain": ("Domain is missing", "A domain declared in schema.yaml does not exist in the database."),
     "unexpected_domain": ("Domain is not in schema.yaml",
                           "The database has a domain that schema.yaml does not declare."),

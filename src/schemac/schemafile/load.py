@@ -16,6 +16,7 @@ from schemac.model import Schema, Source, Table
 from schemac.schemafile.columns import ColumnReader
 from schemac.schemafile.constraints import ConstraintReader
 from schemac.schemafile.extensions import ExtensionReader
+from schemac.schemafile.functions import FunctionReader
 from schemac.schemafile.indexes import IndexReader
 from schemac.schemafile.sequences import SequenceReader
 from schemac.schemafile.strict import compose
@@ -23,7 +24,7 @@ from schemac.schemafile.tables import TableReader
 from schemac.schemafile.types import TypeReader
 
 TOP_KEYS = {"extensions": False, "schemas": False, "enums": False, "domains": False, "sequences": False,
-            "tables": False}
+            "functions": False, "tables": False}
 
 
 def read_schema_text(path: str) -> str:
@@ -56,7 +57,8 @@ def load_text(text: str, path: str = "schema.yaml") -> Schema:
     return Loader(path).load(text)
 
 
-class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TypeReader, SequenceReader, ExtensionReader):
+class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TypeReader, SequenceReader, ExtensionReader,
+             FunctionReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
 
     def load(self, text: str) -> Schema:
@@ -94,6 +96,8 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TypeReade
         relations = {t.key: f"table {t.qualified_name}" for t in tables}
         relations.update({(t.schema, i.name): f"index {t.schema}.{i.name}" for t in tables for i in t.indexes})
         _declared_once(sequences, "sequence", relations)
+        functions = self.functions(top["functions"][1]) if "functions" in top else []
+        _functions_once(functions)
         return Schema(
             tuple(tables),
             source_file=self.path,
@@ -103,6 +107,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TypeReade
             extensions=tuple(self.extensions(top["extensions"][1])) if "extensions" in top else (),
             schemas=tuple(self.identifier(n, "schema name") for n in self.w.sequence(top["schemas"][1], "schemas"))
             if "schemas" in top else (),
+            functions=tuple(functions),
         )
 
 
@@ -119,3 +124,15 @@ def _declared_once(objects: list, kind: str, taken: Optional[dict] = None) -> No
         if taken and key in taken:
             raise SchemaFileError(f"{kind} {obj.schema}.{obj.name} has the same name as {taken[key]}", obj.source)
         seen[key] = obj
+
+
+def _functions_once(functions: list) -> None:
+    """Overloads are distinct functions; one (schema, name, input types) is declared once."""
+    seen: dict[tuple, Any] = {}
+    for f in functions:
+        key = (f.schema, f.name, f.identity)
+        if key in seen:
+            first = seen[key].source
+            raise SchemaFileError(f"function {f.schema}.{f.signature} is declared twice (first at line "
+                                  f"{first.line if first else '?'})", f.source)
+        seen[key] = f

@@ -11,8 +11,9 @@ from typing import Any, Optional
 
 import yaml
 
-from schemac.model import (Check, Column, Domain, Enum, ForeignKey, Identity, Index, IndexElement, Schema, Sequence,
-                           SequenceOptions, Table, Unmanaged)
+from schemac.model import (Check, Column, Domain, Enum, ForeignKey, Function, Identity, Index, IndexElement, Schema,
+                           Sequence, SequenceOptions, Table, Unmanaged)
+from schemac.pg.routines import arguments_text
 
 
 class _Flow(dict):
@@ -21,6 +22,10 @@ class _Flow(dict):
 
 class _FlowList(list):
     """A list printed on one line: [a, b]."""
+
+
+class _Block(str):
+    """A multi-line text printed as a literal block (|), as a function body is written by hand."""
 
 
 class _Dumper(yaml.SafeDumper):
@@ -36,6 +41,8 @@ def _str(dumper: yaml.SafeDumper, value: str):
 
 
 _Dumper.add_representer(str, _str)
+_Dumper.add_representer(_Block, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v),
+                                                                style="|" if "\n" in v else None))
 _Dumper.add_representer(_Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=True))
 _Dumper.add_representer(_FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
 
@@ -231,6 +238,46 @@ def _sequence(s: Sequence) -> Any:
     return _Flow(spec)
 
 
+def _function(f: Function) -> dict:
+    spec: dict = {}
+    if f.schema != "public":
+        spec["schema"] = f.schema
+    if f.procedure:
+        spec["procedure"] = True
+    if f.arguments:
+        spec["arguments"] = arguments_text(f.arguments)
+    if f.returns is not None:
+        spec["returns"] = f.returns
+    spec["language"] = f.language
+    for key, value, default in (("volatility", f.volatility, "volatile"), ("parallel", f.parallel, "unsafe")):
+        if value != default:
+            spec[key] = value
+    spec.update(_drop_empty({"strict": f.strict, "security_definer": f.security_definer, "leakproof": f.leakproof,
+                             "cost": _number(f.cost), "rows": _number(f.rows)}))
+    if f.config:
+        spec["set"] = _Flow({name: value for name, _, value in (c.partition("=") for c in f.config)})
+    if f.comment is not None:
+        spec["comment"] = f.comment
+    spec["body"] = _Block(f.body)
+    return spec
+
+
+def _number(value: Optional[float]) -> Any:
+    return int(value) if value is not None and value == int(value) else value
+
+
+def _function_keys(functions: tuple) -> dict:
+    """A function's name; an overload's name(types); schema-qualified where two schemas share it."""
+    def key(f: Function, qualify: bool) -> str:
+        return (f"{f.schema}." if qualify else "") + (f.signature if overloaded[(f.schema, f.name)] else f.name)
+
+    overloaded = {}
+    for f in functions:
+        overloaded[(f.schema, f.name)] = (f.schema, f.name) in overloaded
+    first = [key(f, False) for f in functions]
+    return {id(f): key(f, first.count(key(f, False)) > 1) for f in functions}
+
+
 def _keys(objects: tuple) -> dict:
     """Mapping keys: the object's name, or schema.name (with a name: key) where two schemas share a name."""
     names = [o.name for o in objects]
@@ -271,6 +318,9 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         if objects:
             keys = _keys(objects)
             doc[field] = {keys[id(o)]: _named(write(o), o, keys[id(o)]) for o in objects}
+    if schema.functions:
+        keys = _function_keys(schema.functions)
+        doc["functions"] = {keys[id(f)]: _named(_function(f), f, keys[id(f)]) for f in schema.functions}
     keys = _keys(schema.tables)
     doc["tables"] = {keys[id(t)]: _table(t, keys[id(t)]) for t in schema.tables}
     body = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120, default_flow_style=False)

@@ -1,9 +1,10 @@
 -- Objects of the requested schemas that schemac reads but does not manage, listed so a report can
 -- name them (never diffed): one row per object, (kind, schema_name, object_name).
 --   view, materialized view, foreign table        pg_class relkind 'v', 'm', 'f'
---   function (plain and window), procedure, aggregate   pg_proc prokind 'f'/'w', 'p', 'a'; not
---             those internal to another object (a range type's constructor functions); one row per
---             overload, named without arguments
+--   function (plain and window), procedure, aggregate   pg_proc prokind 'f'/'w', 'p', 'a': those
+--             functions.sql does not manage (window functions, aggregates, C and internal ones,
+--             SQL-standard bodies); not those internal to another object (a range type's constructor
+--             functions); one row per overload, named without arguments
 --   trigger   "table.trigger": user triggers; not internal ones (foreign keys' triggers), not the
 --             clones Postgres puts on partitions of a table with a trigger (tgparentid <> 0)
 --   policy    "table.policy": row-level security policies
@@ -34,7 +35,9 @@ SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE '
        p.proname::text
 FROM pg_catalog.pg_proc p
 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_catalog.pg_language l ON l.oid = p.prolang
 WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND (p.prokind NOT IN ('f', 'p') OR l.lanname IN ('c', 'internal') OR p.prosqlbody IS NOT NULL)
   AND p.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_proc'::regclass)
   AND NOT EXISTS (  -- part of another object: the constructors Postgres makes for a range type
         SELECT 1

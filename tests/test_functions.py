@@ -1,0 +1,98 @@
+"""Functions and procedures on a real server: body files, in-place changes that keep the function (its
+oid, what depends on it), drift made by hand, and the loader's errors."""
+
+from __future__ import annotations
+
+import json
+
+import psycopg
+import pytest
+
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.errors import SchemaFileError
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+from schemac.schemafile.load import load_text
+
+SCHEMA = """\
+functions:
+  add:
+    arguments: "a integer, b integer DEFAULT 1"
+    returns: integer
+    volatility: immutable
+    body: select a + b
+  touch:
+    returns: trigger
+    language: plpgsql
+    set: {search_path: 'public, pg_temp'}
+    body_file: sql/touch.sql
+tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+      n: {type: integer, default: add(1)}
+"""
+
+
+def _apply(url, out):
+    with psycopg.connect(url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+
+
+def _oid(url, signature):
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT %s::regprocedure::oid", (signature,)).fetchone()[0]
+
+
+def test_changes_in_place_keep_the_function_and_drift_is_reported(tmp_path, db_url):
+    (tmp_path / "sql").mkdir()
+    (tmp_path / "sql" / "touch.sql").write_text("begin\n  new.n := new.n + 1;\n  return new;\nend\n")
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(SCHEMA)
+    assert generate(str(schema), out).status == "written"
+    _apply(db_url, out)
+    assert check_drift(str(schema), db_url).differences == ()
+    with psycopg.connect(db_url) as conn:
+        src, config = conn.execute("SELECT prosrc, proconfig FROM pg_proc WHERE proname = 'touch'").fetchone()
+    assert src == "begin\n  new.n := new.n + 1;\n  return new;\nend\n" and config == ["search_path=public, pg_temp"]
+    before = _oid(db_url, "add(integer, integer)")
+
+    # The body file changes, and the body of add: CREATE OR REPLACE, the same function (the column
+    # default that calls it stays).
+    (tmp_path / "sql" / "touch.sql").write_text("begin\n  new.n := new.n + 2;\n  return new;\nend\n")
+    schema.write_text(SCHEMA.replace("select a + b", "select a + b + 0"))
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    assert "CREATE OR REPLACE FUNCTION add(" in result.sql and "CREATE OR REPLACE FUNCTION touch()" in result.sql
+    _apply(db_url, out)
+    assert _oid(db_url, "add(integer, integer)") == before
+    assert check_drift(str(schema), db_url).differences == ()
+
+    # Drift by hand: a body edited, an overload added.
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE OR REPLACE FUNCTION add(a integer, b integer DEFAULT 1) RETURNS integer "
+                     "LANGUAGE sql IMMUTABLE AS 'select a - b'")
+        conn.execute("CREATE FUNCTION add(a text) RETURNS text LANGUAGE sql AS 'select a'")
+    drift = check_drift(str(schema), db_url)
+    found = {(d.kind, d.name, d.line) for d in drift.differences}
+    assert found == {("function_changed", "add(integer, integer)", 2), ("unexpected_function", "add(text)", None)}
+    report = json.loads(drift.render("json"))
+    assert any("body sha256:" in (d.get("actual") or "") for d in report["differences"])
+
+
+@pytest.mark.parametrize("text,line,message", [
+    ("functions:\n  f:\n    returns: integer\n", 3, "function 'f' needs exactly one of 'body' and 'body_file'"),
+    ("functions:\n  f:\n    body: select 1\n", 3, "function 'f' needs the key 'returns' (or OUT arguments)"),
+    ("functions:\n  f:\n    arguments: a nosuch type(\n    returns: integer\n    body: x\n", 3, "arguments of function 'f'"),
+    ("functions:\n  p:\n    procedure: true\n    volatility: stable\n    body: x\n", 4, "a procedure has no volatility"),
+    ("functions:\n  f:\n    returns: integer\n    language: c\n    body: x\n", 4, "c functions are not managed"),
+    ("functions:\n  f:\n    returns: integer\n    body_file: missing.sql\n", 4, "missing.sql does not exist"),
+    ("functions:\n  f:\n    returns: integer\n    cost: -1\n    body: x\n", 4, "cost of function 'f' must be a positive"),
+    ("functions:\n  f:\n    returns: integer\n    body: x\n  g:\n    name: f\n    returns: text\n    body: y\n", 5,
+     "function public.f() is declared twice (first at line 2)"),
+])
+def test_loader_errors(text, line, message):
+    with pytest.raises(SchemaFileError) as e:
+        load_text(text, "schema.yaml")
+    assert f"schema.yaml:{line}:" in str(e.value) and message in str(e.value), str(e.value)
