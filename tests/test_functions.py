@@ -96,3 +96,20 @@ def test_loader_errors(text, line, message):
     with pytest.raises(SchemaFileError) as e:
         load_text(text, "schema.yaml")
     assert f"schema.yaml:{line}:" in str(e.value) and message in str(e.value), str(e.value)
+
+
+def test_an_edited_body_file_is_a_change_for_every_fast_path(tmp_path, db_url, schemac):
+    """diff and generate --check answer from state.json when schema.yaml is the recorded text; a body
+    file is not in that text, so the record names a digest of both and an edited file is seen."""
+    (tmp_path / "sql").mkdir()
+    (tmp_path / "sql" / "touch.sql").write_text("begin return new; end\n")
+    (tmp_path / "schema.yaml").write_text(SCHEMA)
+    assert schemac("generate").returncode == 0
+    _apply(db_url, str(tmp_path / "generated"))
+    assert schemac("diff", "--database-url", db_url).returncode == 0
+    assert schemac("generate", "--check").returncode == 0
+    (tmp_path / "sql" / "touch.sql").write_text("begin return old; end\n")
+    check = schemac("generate", "--check")
+    assert check.returncode == 1 and "alter function public.touch()" in check.stdout, check.stdout + check.stderr
+    d = schemac("diff", "--database-url", db_url)
+    assert d.returncode == 1 and "function public.touch()" in d.stdout, d.stdout + d.stderr

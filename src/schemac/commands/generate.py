@@ -21,7 +21,7 @@ from schemac.migrations.state import State, file_sha384, read_state, write_atomi
 from schemac.model import Schema
 from schemac.plan.hazards import destructive_reason, missing_cast
 from schemac.plan.planner import plan, plan_online, render_sql
-from schemac.schemafile.load import load_text, read_schema_text, schema_hash
+from schemac.schemafile.load import load_with_digest, read_schema_text
 
 
 @dataclass(frozen=True)
@@ -145,8 +145,7 @@ def generate(schema_path: str, out_dir: str, name: Optional[str] = None, message
     schema.yaml; on an error or a difference, write nothing and return status "unverified". Not with
     `check`, which writes nothing and plans nothing."""
     text = read_schema_text(schema_path)
-    desired = load_text(text, schema_path)
-    digest = schema_hash(text)
+    desired, digest = load_with_digest(text, schema_path)
     if name is not None:
         validate_name(name)
     layout = Layout(out_dir)

@@ -26,6 +26,10 @@ _ONLY_FUNCTIONS = ("volatility", "strict", "leakproof", "parallel", "cost", "row
 class FunctionReader(FieldReader):
     """Reads the top-level `functions:`."""
 
+    def __init__(self, path: str):
+        super().__init__(path)
+        self.body_files: dict[str, str] = {}  # relative path -> text of each body_file read (load_with_digest)
+
     def functions(self, node: Node) -> list[Function]:
         out = []
         for key, key_node, value in self.w.mapping(node, "functions"):
@@ -96,7 +100,9 @@ class FunctionReader(FieldReader):
         path = os.path.join(os.path.dirname(os.path.abspath(self.path)), rel)
         try:
             with open(path, encoding="utf-8") as fh:
-                return fh.read()
+                body = fh.read()
+            self.body_files[rel] = body
+            return body
         except FileNotFoundError:
             raise self.fail(node, f"body_file of {what}: {rel} does not exist (next to {os.path.basename(self.path)})") \
                 from None

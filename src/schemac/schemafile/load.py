@@ -57,6 +57,20 @@ def load_text(text: str, path: str = "schema.yaml") -> Schema:
     return Loader(path).load(text)
 
 
+def load_with_digest(text: str, path: str = "schema.yaml") -> tuple[Schema, str]:
+    """The model, and the digest state.json records for it: schema.yaml's SHA-256, or, when function
+    bodies come from files, a digest of the text and those files (so that no fast path that hashes
+    schema.yaml alone takes the record for an edited body file)."""
+    loader = Loader(path)
+    schema = loader.load(text)
+    if not loader.body_files:
+        return schema, schema_hash(text)
+    h = hashlib.sha256(text.encode("utf-8"))
+    for rel, body in sorted(loader.body_files.items()):
+        h.update(b"\0" + rel.encode("utf-8") + b"\0" + body.encode("utf-8"))
+    return schema, h.hexdigest()
+
+
 class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TypeReader, SequenceReader, ExtensionReader,
              FunctionReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
