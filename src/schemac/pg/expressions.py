@@ -127,12 +127,17 @@ def parse_to_compare(text: str) -> exp.Expression:
 
 def referenced_columns(text: str) -> set[str]:
     """Column names an expression uses, as Postgres resolves them (unquoted names fold to lower case)."""
+    return set(_referenced_columns(text))
+
+
+@lru_cache(maxsize=8192)
+def _referenced_columns(text: str) -> frozenset[str]:
     out = set()
     for c in _parse(text).find_all(exp.Column):
         ident = c.this
         if isinstance(ident, exp.Identifier):
             out.add(ident.name if ident.quoted else ident.name.lower())
-    return out
+    return frozenset(out)
 
 
 def _parse_statement(sql: str, what: str) -> exp.Expression:

@@ -248,6 +248,7 @@ def name_parts(text: str) -> list[str]:
     return [_unquote(p) for p in re.findall(r'"(?:[^"]|"")*"|[^."]+', text)]
 
 
+@lru_cache(maxsize=4096)
 def type_name(type_text: str) -> tuple[str, str]:
     """(schema, name) of the type a column is of, without modifiers or array brackets; "public" when
     unqualified (built-in types then name no object schema.yaml declares)."""

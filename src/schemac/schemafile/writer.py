@@ -14,6 +14,7 @@ import yaml
 from schemac.model import (Check, Column, Domain, Enum, ForeignKey, Function, Identity, Index, IndexElement, Schema,
                            Sequence, SequenceOptions, Table, Unmanaged)
 from schemac.pg.routines import arguments_text
+from schemac.schemafile.emit import FastEmitter
 
 
 class _Flow(dict):
@@ -34,10 +35,13 @@ class _Dumper(yaml.SafeDumper):
         return super().increase_indent(flow, False)
 
 
-def _str(dumper: yaml.SafeDumper, value: str):
+def _str_style(value: str) -> Optional[str]:
     # SQL is full of single quotes: "nextval('s'::regclass)" reads better than 'nextval(''s''::regclass)'.
-    style = '"' if "'" in value and '"' not in value and "\\" not in value and value.isprintable() else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+    return '"' if "'" in value and '"' not in value and "\\" not in value and value.isprintable() else None
+
+
+def _str(dumper: yaml.SafeDumper, value: str):
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=_str_style(value))
 
 
 _Dumper.add_representer(str, _str)
@@ -45,6 +49,7 @@ _Dumper.add_representer(_Block, lambda d, v: d.represent_scalar("tag:yaml.org,20
                                                                 style="|" if "\n" in v else None))
 _Dumper.add_representer(_Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=True))
 _Dumper.add_representer(_FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+_EMITTER = FastEmitter(_Dumper, _Flow, _FlowList, _str_style)
 
 
 def _drop_empty(d: dict) -> dict:
@@ -323,6 +328,6 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         doc["functions"] = {keys[id(f)]: _named(_function(f), f, keys[id(f)]) for f in schema.functions}
     keys = _keys(schema.tables)
     doc["tables"] = {keys[id(t)]: _table(t, keys[id(t)]) for t in schema.tables}
-    body = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120, default_flow_style=False)
+    body = _EMITTER.dump(doc)  # what yaml.dump(doc, Dumper=_Dumper, width=120, ...) writes, faster (emit.py)
     out = (header or "") + body
     return out + _unmanaged_comment(schema.unmanaged)
