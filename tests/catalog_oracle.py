@@ -110,6 +110,12 @@ QUERIES = {
         WHERE c.relnamespace IN ({_USER_NS}) AND c.relname <> ALL (%(ignored)s)
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}
     """,
+    "triggers": f"""
+        SELECT n.nspname, c.relname, tg.tgname, pg_get_triggerdef(tg.oid), tg.tgenabled::text,
+               obj_description(tg.oid, 'pg_trigger')
+        FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relnamespace IN ({_USER_NS}) AND NOT tg.tgisinternal
+    """,
     "functions": f"""
         SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid), pg_get_functiondef(p.oid),
                obj_description(p.oid, 'pg_proc')

@@ -19,7 +19,8 @@ import pytest
 import yaml
 
 from schemac.pg import names
-from schemac.schemafile import columns, constraints, fields, functions, indexes, load, sequences, tables, types
+from schemac.schemafile import (columns, constraints, fields, functions, indexes, load, sequences, tables, triggers,
+                                types)
 from schemac.errors import SchemaFileError
 from schemac.schemafile.jsonschema import schema_json, schema_json_text
 
@@ -330,7 +331,8 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("identity", {"generated": True, **fields.SEQUENCE_OPTION_KEYS}),
     ("enum", types.ENUM_KEYS),
     ("domain", types.DOMAIN_KEYS),
-    ("function", functions.FUNCTION_KEYS),  # exactly one of body/body_file: a oneOf
+    ("function", functions.FUNCTION_KEYS),
+    ("trigger", triggers.TRIGGER_KEYS),  # exactly one of body/body_file: a oneOf
     ("extension", {"name": True, "schema": False}),  # the loader spells this one out inline
 ])
 def test_keys_match_the_loader(where, expected):

@@ -197,6 +197,31 @@ class Index:
     parameters: tuple[str, ...] = ()
 
 
+TRIGGER_EVENTS = ("insert", "update", "delete", "truncate")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """CREATE [CONSTRAINT] TRIGGER on a table: when it fires, on what, and the function it executes."""
+
+    name: str
+    function: str  # the trigger function, "name" or "schema.name" outside public
+    timing: Literal["before", "after", "instead of"] = "after"
+    events: tuple[str, ...] = ("insert",)  # in TRIGGER_EVENTS order
+    update_columns: tuple[str, ...] = ()  # UPDATE OF these columns
+    for_each_row: bool = False  # FOR EACH ROW, else FOR EACH STATEMENT
+    when: Optional[str] = None  # WHEN (condition) over OLD and NEW
+    arguments: tuple[str, ...] = ()  # string arguments passed to the function
+    old_table: Optional[str] = None  # REFERENCING OLD TABLE AS
+    new_table: Optional[str] = None  # REFERENCING NEW TABLE AS
+    constraint: bool = False  # CREATE CONSTRAINT TRIGGER
+    deferrable: bool = False
+    initially_deferred: bool = False
+    enabled: Literal["origin", "disabled", "replica", "always"] = "origin"  # ALTER TABLE ... ENABLE/DISABLE TRIGGER
+    comment: Optional[str] = None
+    source: Optional[Source] = _src()
+
+
 @dataclass(frozen=True)
 class Partitioning:
     """PARTITION BY <strategy> (<key>) of a partitioned table."""
@@ -230,6 +255,7 @@ class Table:
     partition_by: Optional[Partitioning] = None
     partition_of: Optional[PartitionOf] = None
     unlogged: bool = False  # UNLOGGED: not written to the WAL (fast, emptied after a crash, not replicated)
+    triggers: tuple[Trigger, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:

@@ -13,7 +13,8 @@ from typing import Any, Optional
 
 from schemac.model import (Argument, Check, Column, Domain, Enum, Extension, ForeignKey, Function, Identity, Index,
                            IndexElement, Nulls, Partitioning, PartitionOf, PrimaryKey, Schema, Sequence, SequenceOptions,
-                           Table, Unique, Unmanaged)
+                           Table, Trigger, Unique, Unmanaged)
+from schemac.pg import triggers
 from schemac.pg.indexdef import key_collations, top_level_items
 from schemac.pg.routines import result_type
 from schemac.pg.sequences import without_defaults
@@ -179,7 +180,7 @@ _NO_CONSTRAINTS = _Constraints()
 
 
 def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: _Constraints,
-           indexes: list[Index]) -> Table:
+           indexes: list[Index], triggers: list[Trigger]) -> Table:
     partition_by: Optional[Partitioning] = None
     if row["partition_strategy"]:
         partition_by = Partitioning(strategy=row["partition_strategy"], key=row["partition_key"])
@@ -200,7 +201,22 @@ def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: 
         partition_by=partition_by,
         partition_of=partition_of,
         unlogged=row["unlogged"],
+        triggers=tuple(sorted(triggers, key=lambda t: t.name)),
     )
+
+
+_ENABLED = {"O": "origin", "D": "disabled", "R": "replica", "A": "always"}
+
+
+def _trigger(row: dict[str, Any]) -> Trigger:
+    return Trigger(name=row["trigger_name"], function=row["function_name"],
+                   timing=triggers.timing(row["tgtype"]), events=triggers.events(row["tgtype"]),  # type: ignore
+                   update_columns=tuple(row["update_columns"]), for_each_row=bool(row["tgtype"] & triggers.ROW),
+                   when=triggers.when_clause(row["definition"]) if row["definition"] else None,
+                   arguments=triggers.arguments(bytes(row["arguments"]), row["argument_count"]),
+                   old_table=row["old_table"], new_table=row["new_table"], constraint=row["is_constraint"],
+                   deferrable=row["deferrable"], initially_deferred=row["initially_deferred"],
+                   enabled=_ENABLED[row["enabled"]], comment=row["comment"])  # type: ignore[arg-type]
 
 
 def _enum(row: dict[str, Any]) -> Enum:
@@ -259,6 +275,7 @@ class ModelBuilder:
         self._columns: dict[int, list[tuple[int, Column]]] = {}
         self._constraints: dict[int, _Constraints] = {}
         self._indexes: dict[int, list[Index]] = {}
+        self._triggers: dict[int, list[Trigger]] = {}
 
     def add(self, name: str, rows: list[dict[str, Any]]) -> None:
         if name == "columns":
@@ -267,6 +284,8 @@ class ModelBuilder:
             self._constraints = _constraints_by_table(rows)
         elif name == "indexes":
             self._indexes = _by_table(rows, _index)
+        elif name == "triggers":
+            self._triggers = _by_table(rows, _trigger)
         else:
             self._rows[name] = rows
 
@@ -280,7 +299,7 @@ class ModelBuilder:
         rows = self._rows
         built = [_table(row, self._columns.get(row["table_oid"], []),
                         self._constraints.get(row["table_oid"], _NO_CONSTRAINTS),
-                        self._indexes.get(row["table_oid"], []))
+                        self._indexes.get(row["table_oid"], []), self._triggers.get(row["table_oid"], []))
                  for row in rows["tables"]]
         built.sort(key=lambda t: (t.schema, t.name))
         enums = sorted((_enum(r) for r in rows["enums"]), key=lambda e: (e.schema, e.name))

@@ -9,7 +9,7 @@ from typing import Optional
 
 from schemac.compare.changes import ENUM_REBUILT, Change, Constraint
 from schemac.compare.normalize import normal_form, rename_column_in_expression, same_default, same_expression
-from schemac.model import Check, ForeignKey, Index, IndexElement, PrimaryKey, Table, Unique
+from schemac.model import Check, ForeignKey, Index, IndexElement, PrimaryKey, Table, Trigger, Unique
 from schemac.pg.expressions import parse_partition_bound, referenced_columns
 from schemac.pg.types import type_name
 
@@ -43,6 +43,12 @@ def parameter_values(i: Index) -> dict[str, str]:
     """Storage parameters by name, values as Postgres stores them: spelled as written (`off` and `false`
     mean the same, but schema.yaml's spelling is what the catalog should read back)."""
     return {name: value for name, _, value in (p.partition("=") for p in i.parameters)}
+
+
+def same_trigger(a: Trigger, b: Trigger) -> bool:
+    """One definition (its WHEN compared as an expression); enabled and comment are changes of their own."""
+    return (replace(a, when=None, enabled="origin", comment=None) == replace(b, when=None, enabled="origin", comment=None)
+            and same_expression(a.when, b.when))
 
 
 def index_comment_of_key(c: object) -> Optional[str]:
@@ -88,13 +94,13 @@ def created_by_create_table(t: Table, parent: Optional[Table] = None) -> Table:
         columns = tuple(replace(c, nullable=inherited[c.name].nullable, default=inherited[c.name].default,
                                 comment=None) if c.name in inherited else c for c in t.columns)
         return replace(t, columns=columns, primary_key=None, uniques=(), checks=(), foreign_keys=(), indexes=(),
-                       comment=None)
+                       comment=None, triggers=())
     repeated = repeated_keys(t)
     return replace(t, columns=tuple(replace(c, comment=None) for c in t.columns),
                    primary_key=replace(t.primary_key, comment=None, index_comment=None) if t.primary_key else None,
                    uniques=tuple(replace(u, comment=None, index_comment=None) for u in t.uniques if u not in repeated),
                    checks=tuple(replace(c, comment=None) for c in t.checks if not c.not_valid),
-                   foreign_keys=(), indexes=(), comment=None, partition_of=None)
+                   foreign_keys=(), indexes=(), comment=None, partition_of=None, triggers=())
 
 
 def _match_constraints(current: list[Constraint], desired: list[Constraint]):
@@ -251,6 +257,24 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
             ch("detach_partition", None, cur, des)
         if des.partition_of is not None:
             ch("attach_partition", None, cur, des)
+
+    cur_tg = {g.name: g for g in cur.triggers}
+    for name, g in {g.name: g for g in des.triggers}.items():
+        old_g = cur_tg.get(name)
+        if old_g is None:
+            added("add_trigger", name, g, "set_trigger_comment")
+            if g.enabled != "origin":
+                ch("set_trigger_enabled", name, None, g, "state of a new object")
+            continue
+        if not same_trigger(old_g, g):
+            ch("alter_trigger", name, old_g, g)
+        if old_g.enabled != g.enabled:
+            ch("set_trigger_enabled", name, old_g, g)
+        if (old_g.comment or None) != (g.comment or None):
+            ch("set_trigger_comment", name, old_g, g)
+    for name, g in cur_tg.items():
+        if name not in {x.name for x in des.triggers}:
+            ch("drop_trigger", name, g, None)
 
     if cur.unlogged != des.unlogged:
         ch("set_logging", None, cur, des)

@@ -12,7 +12,7 @@ from typing import Iterable, Optional
 from sqlglot import exp
 
 from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Function, Identity, Index, IndexElement,
-                           PrimaryKey, Sequence, SequenceOptions, Table, Unique, deferral)
+                           PrimaryKey, Sequence, SequenceOptions, Table, Trigger, Unique, deferral)
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression, parse_partition_bound, parse_partition_key
 from schemac.pg.indexdef import top_level_items
@@ -420,3 +420,28 @@ def create_function(f: Function, replace: bool = False) -> exp.Command:
 
 def drop_function(f: Function) -> exp.Command:
     return command("DROP", "PROCEDURE IF EXISTS" if f.procedure else "FUNCTION IF EXISTS", function_target(f))
+
+
+def create_trigger(table: Table, g: Trigger, replace: bool = False) -> exp.Command:
+    """CREATE [OR REPLACE] [CONSTRAINT] TRIGGER (sqlglot has no node for it): names quoted, the WHEN
+    condition rendered from its tree, the arguments as string literals."""
+    events = []
+    for e in g.events:
+        if e == "update" and g.update_columns:
+            events.append("UPDATE OF " + ", ".join(quote_ident(c) for c in g.update_columns))
+        else:
+            events.append(e.upper())
+    referencing = [f"{side} TABLE AS {quote_ident(name)}" for side, name in (("OLD", g.old_table), ("NEW", g.new_table))
+                   if name]
+    schema, _, name = g.function.rpartition(".")
+    return command("CREATE", "OR REPLACE" if replace else "", "CONSTRAINT" if g.constraint else "", "TRIGGER",
+                   quote_ident(g.name), g.timing.upper(), " OR ".join(events), "ON", qualified(table.schema, table.name),
+                   *deferral(g), ("REFERENCING " + " ".join(referencing)) if referencing else "",
+                   f"FOR EACH {'ROW' if g.for_each_row else 'STATEMENT'}",
+                   f"WHEN ({parse_expression(g.when).sql(dialect=RENDER)})" if g.when else "",
+                   "EXECUTE FUNCTION", f"{qualified(schema or 'public', name)}({', '.join(literal(a) for a in g.arguments)})")
+
+
+def trigger_state(table: Table, g: Trigger) -> exp.Command:
+    word = {"origin": "ENABLE", "disabled": "DISABLE", "replica": "ENABLE REPLICA", "always": "ENABLE ALWAYS"}[g.enabled]
+    return command("ALTER", "TABLE", qualified(table.schema, table.name), word, "TRIGGER", quote_ident(g.name))

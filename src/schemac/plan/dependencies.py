@@ -26,7 +26,7 @@ from typing import Optional
 
 from schemac.compare.changes import ENUM_REBUILT, INHERITED, Change, set_aside_name, takes_using
 from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Function, Index, PrimaryKey, Sequence,
-                           Table, Unique)
+                           Table, Trigger, Unique)
 from sqlglot import exp
 
 from schemac.pg.expressions import parse_expression, referenced_columns
@@ -127,6 +127,10 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         for e in obj.elements:
             out |= {_col(t, e.column)} if e.column else expression_refs(e.expression, t.schema, t.name)  # type: ignore
         return out | expression_refs(obj.where, t.schema, t.name)  # type: ignore[union-attr]
+    if isinstance(obj, Trigger):  # its table and columns, the function it executes
+        fn_schema, _, fn_name = obj.function.rpartition(".")
+        out = {_table(t), ("function", fn_schema or "public", fn_name)} | {_col(t, c) for c in obj.update_columns}  # type: ignore
+        return out | (expression_refs(obj.when, t.schema, t.name) - {_col(t, "old"), _col(t, "new")})  # type: ignore
     if isinstance(obj, Domain):
         refs = {("schema", obj.schema), type_key(obj.type)} | expression_refs(obj.default, obj.schema, None)
         return refs - {("type", obj.schema, obj.name)}
@@ -162,7 +166,7 @@ def table_members(t: Table) -> set[Key]:
     """The keys a table holds: dropping it removes them all, creating it makes those CREATE TABLE makes."""
     out = {_table(t), ("type", t.schema, t.name)} | {_col(t, c.name) for c in t.columns}  # and its row type
     out |= {("notnull", t.schema, t.name, c.name) for c in t.columns if not c.nullable}
-    for member in (t.primary_key, *t.uniques, *t.checks, *t.foreign_keys, *t.indexes):
+    for member in (t.primary_key, *t.uniques, *t.checks, *t.foreign_keys, *t.indexes, *t.triggers):
         if member is not None:
             out |= own_keys(t, member)
     return out
@@ -174,6 +178,8 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
         return {_constraint_key(t, obj), _key_of(t.schema, t.name, obj.columns)}  # type: ignore[arg-type]
     if isinstance(obj, (Check, ForeignKey)):
         return {_constraint_key(t, obj)}  # type: ignore[arg-type]
+    if isinstance(obj, Trigger):
+        return {("trigger", t.schema, t.name, obj.name)}  # type: ignore[union-attr]
     if isinstance(obj, Index):
         keys = {("index", t.schema, t.name, obj.name)}  # type: ignore[union-attr]
         if obj.unique and obj.where is None and all(e.column for e in obj.elements):
@@ -230,9 +236,11 @@ def deps(c: Change) -> Deps:
     elif k == "add_table":
         makes |= table_members(new)  # type: ignore[arg-type]
         new_refs |= table_refs(new)  # type: ignore[arg-type]
-    elif k == "drop_table":
+    elif k == "drop_table":  # its triggers go with it, before the functions they execute
         removes |= table_members(old)  # type: ignore[arg-type]
         old_refs |= table_refs(old)  # type: ignore[arg-type]
+        for g in old.triggers:  # type: ignore[union-attr]
+            old_refs |= refs_of(old, g)
     elif k == "rename_table":
         removes.add(_table(old))  # type: ignore[arg-type]
         makes |= {_table(new)} | {col(x.name) for x in new.columns}  # type: ignore[union-attr, arg-type]
@@ -283,15 +291,15 @@ def deps(c: Change) -> Deps:
         if old.identity is None and new is not None and new.identity is not None:  # type: ignore[union-attr]
             makes.add(own)
     elif k in ("add_constraint", "add_foreign_key", "add_index", "drop_constraint", "drop_foreign_key",
-               "drop_index", "rename_index"):
-        if k.startswith("add_") or k == "rename_index":
+               "drop_index", "rename_index", "add_trigger", "drop_trigger", "alter_trigger"):
+        if k.startswith("add_") or k in ("rename_index", "alter_trigger"):
             makes |= own_keys(t, new)
             new_refs |= refs_of(t, new)
-        if k.startswith("drop_") or k == "rename_index":
+        if k.startswith("drop_") or k in ("rename_index", "alter_trigger"):
             removes |= own_keys(t, old)
             old_refs |= refs_of(t, old)
     elif k in ("validate_constraint", "set_constraint_comment", "set_index_comment", "set_index_parameters",
-               "set_column_comment"):
+               "set_column_comment", "set_trigger_enabled", "set_trigger_comment"):
         target = new if new is not None else old
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)
     elif k == "set_sequence_owner":

@@ -11,7 +11,7 @@ from schemac.compare.changes import ENUM_REBUILT, INHERITED, Change, set_aside_n
 from schemac.compare.normalize import same_expression
 from schemac.compare.tables import parameter_values
 from schemac.errors import SchemacError
-from schemac.model import Check, Column, Domain, Function, Index, SequenceOptions, Table, index_comment
+from schemac.model import Check, Column, Domain, Function, Index, SequenceOptions, Table, Trigger, index_comment
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import constraint_name, ident, qualified, quote_ident
@@ -190,6 +190,21 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if k == "set_index_comment":  # of an index, or of the index of a PRIMARY KEY or UNIQUE (named like it)
         name = change.name or constraint_name(t, change.new)  # type: ignore[arg-type]
         return [ddl.comment_on_index(t, name, index_comment(change.new))]  # type: ignore
+    if k == "add_trigger":
+        return [ddl.create_trigger(t, change.new)]  # type: ignore[arg-type]
+    if k == "alter_trigger" and not change.old.constraint and not change.new.constraint:  # type: ignore[union-attr]
+        return [ddl.create_trigger(t, change.new, replace=True)]  # type: ignore[arg-type]
+    if k in ("drop_trigger", "alter_trigger"):  # a constraint trigger has no OR REPLACE
+        drop = ddl.command("DROP", "TRIGGER IF EXISTS", quote_ident(change.old.name), "ON",  # type: ignore
+                           qualified(t.schema, t.name))  # type: ignore[union-attr]
+        if k == "drop_trigger":
+            return [drop]
+        again = [ddl.trigger_state(t, change.new)] if change.new.enabled != "origin" else []  # type: ignore
+        return [drop, ddl.create_trigger(t, change.new)] + again + _trigger_comment(t, change.new)  # type: ignore
+    if k == "set_trigger_enabled":
+        return [ddl.trigger_state(t, change.new)]  # type: ignore[arg-type]
+    if k == "set_trigger_comment":
+        return _trigger_comment(t, change.new, unset=True)  # type: ignore[arg-type]
     if k == "set_index_parameters":
         return _index_parameters(t, change.old, change.new)  # type: ignore[arg-type]
     if k == "set_constraint_comment":
@@ -250,6 +265,13 @@ def _through_text(value: exp.Expression, old: str, new: str) -> exp.Expression:
     if (is_user_defined(old) or is_user_defined(new)) and not (is_text_like(old) or is_text_like(new)):
         return exp.Cast(this=value, to=build_type("text"))
     return value
+
+
+def _trigger_comment(t: Table, g: Trigger, unset: bool = False) -> list[exp.Expression]:
+    if g.comment is None and not unset:
+        return []
+    value = ddl.literal(g.comment) if g.comment is not None else "NULL"
+    return [ddl.command("COMMENT", "ON TRIGGER", quote_ident(g.name), "ON", qualified(t.schema, t.name), "IS", value)]
 
 
 def _index_parameters(t: Table, old: Index, new: Index) -> list[exp.Expression]:

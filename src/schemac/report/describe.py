@@ -13,7 +13,7 @@ from typing import Optional, Sequence
 
 from schemac.compare.changes import Change
 from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Function, Identity, Index, Partitioning,
-                           PartitionOf, PrimaryKey, SequenceOptions, Table, Unique, Unmanaged, deferral,
+                           PartitionOf, PrimaryKey, SequenceOptions, Table, Trigger, Unique, Unmanaged, deferral,
                            index_comment)
 from schemac.model import Sequence as SequenceObject
 from schemac.pg.routines import arguments_text, comparable_body
@@ -55,6 +55,10 @@ def _sequence_options(o: SequenceOptions) -> list[str]:
     return [f"{k} {v}" for k, v in (("AS", o.type), ("START WITH", o.start), ("INCREMENT BY", o.increment),
                                     ("MINVALUE", o.min_value), ("MAXVALUE", o.max_value), ("CACHE", o.cache))
             if v is not None] + (["CYCLE"] if o.cycle else [])
+
+
+_ENABLED_WORDS = {"origin": "enabled", "disabled": "disabled", "replica": "enabled for replicas only",
+                  "always": "enabled always (replicas too)"}
 
 
 def _included(columns: tuple[str, ...]) -> str:
@@ -126,6 +130,15 @@ def describe(obj: object) -> Optional[str]:
                         ([f"OWNED BY {obj.owned_by}"] if obj.owned_by else []))
     if isinstance(obj, Extension):
         return f"EXTENSION {obj.name}" + (f" SCHEMA {obj.schema}" if obj.schema else "")
+    if isinstance(obj, Trigger):
+        events = " OR ".join(("UPDATE OF " + ", ".join(obj.update_columns)) if e == "update" and obj.update_columns
+                             else e.upper() for e in obj.events)
+        words = [f"{'CONSTRAINT ' if obj.constraint else ''}TRIGGER {obj.timing.upper()} {events}", *deferral(obj),
+                 f"FOR EACH {'ROW' if obj.for_each_row else 'STATEMENT'}"]
+        words += [f"REFERENCING {side} TABLE AS {n}" for side, n in (("OLD", obj.old_table), ("NEW", obj.new_table))
+                  if n]
+        words += [f"WHEN ({obj.when})"] if obj.when else []
+        return " ".join(words + [f"EXECUTE FUNCTION {obj.function}({', '.join(repr(a) for a in obj.arguments)})"])
     if isinstance(obj, Function):
         head = f"{'PROCEDURE' if obj.procedure else 'FUNCTION'} {obj.name}({arguments_text(obj.arguments)})"
         words = [head] + ([f"RETURNS {obj.returns}"] if obj.returns else []) + [f"LANGUAGE {obj.language}"]
@@ -204,7 +217,7 @@ def _difference(c: Change) -> Optional[Difference]:
         return Difference("comment_changed", "index", c.schema, c.table, name, e, a,
                           f"the index of {kind_of} {getattr(exp_, 'name', None) or _columns_of(exp_)}: comment is "
                           f"{_q(a)}, expected {_q(e)}", file, line)
-    if k in ("set_index_comment", "set_constraint_comment", "set_type_comment"):
+    if k in ("set_index_comment", "set_constraint_comment", "set_type_comment", "set_trigger_comment"):
         e, a = getattr(exp_, "comment", None), getattr(act, "comment", None)
         return Difference("comment_changed", kind_of, c.schema, c.table, name, e, a,
                           f"{kind_of} {name or _columns_of(exp_)}: comment is {_q(a)}, expected {_q(e)}", file, line)
@@ -258,6 +271,19 @@ def _difference(c: Change) -> Optional[Difference]:
         return Difference(f"{'index' if k == 'add_index' else 'constraint'}_changed", label, c.schema, c.table,
                           name or getattr(act, "name", None), describe(exp_), describe(act),
                           f"{label} {shown} is {describe(act)}, expected {describe(exp_)}", file, line)
+    if k in ("add_trigger", "drop_trigger", "alter_trigger", "set_trigger_enabled"):
+        if k == "add_trigger":
+            return Difference("missing_trigger", "trigger", c.schema, c.table, name, describe(exp_), None,
+                              f"trigger {name} is missing", file, line)
+        if k == "drop_trigger":
+            return Difference("unexpected_trigger", "trigger", c.schema, c.table, name, None, describe(act),
+                              f"trigger {name} is not in schema.yaml", file, line)
+        if k == "set_trigger_enabled":
+            e, a = exp_.enabled, act.enabled  # type: ignore[union-attr]
+            return Difference("trigger_state_changed", "trigger", c.schema, c.table, name, e, a,
+                              f"trigger {name} is {_ENABLED_WORDS[a]}, expected {_ENABLED_WORDS[e]}", file, line)
+        return Difference("trigger_changed", "trigger", c.schema, c.table, name, describe(exp_), describe(act),
+                          f"trigger {name} is {describe(act)}, expected {describe(exp_)}", file, line)
     if k in ("drop_constraint", "drop_index", "drop_foreign_key"):
         if exp_ is not None:
             return None  # the paired add_* reports the replacement as one "changed" difference

@@ -89,6 +89,15 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "unexpected_enum": ("Enum type is not in schema.yaml",
                         "The database has an enum type that schema.yaml does not declare."),
     "enum_changed": ("Enum type differs", "The enum's values (or their order) differ from schema.yaml."),
+    "missing_trigger": ("Trigger is missing", "A trigger declared in schema.yaml does not exist on its table."),
+    "unexpected_trigger": ("Trigger is not in schema.yaml",
+                           "The table has a trigger that schema.yaml does not declare."),
+    "trigger_changed": ("Trigger differs",
+                        "The trigger's timing, events, UPDATE OF columns, level, WHEN condition, function, arguments, "
+                        "transition tables or deferral differ from schema.yaml."),
+    "trigger_state_changed": ("Trigger is enabled or disabled against schema.yaml",
+                              "The trigger is disabled, or enabled for another session_replication_role, than "
+                              "schema.yaml declares (ALTER TABLE ... ENABLE/DISABLE TRIGGER)."),
     "missing_function": ("Function is missing",
                          "A function or procedure declared in schema.yaml does not exist in the database (with "
                          "these argument types)."),

@@ -21,6 +21,7 @@ from schemac.schemafile.indexes import IndexReader
 from schemac.schemafile.sequences import SequenceReader
 from schemac.schemafile.strict import compose
 from schemac.schemafile.tables import TableReader
+from schemac.schemafile.triggers import TriggerReader
 from schemac.schemafile.types import TypeReader
 
 TOP_KEYS = {"extensions": False, "schemas": False, "enums": False, "domains": False, "sequences": False,
@@ -71,8 +72,8 @@ def load_with_digest(text: str, path: str = "schema.yaml") -> tuple[Schema, str]
     return schema, h.hexdigest()
 
 
-class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TypeReader, SequenceReader, ExtensionReader,
-             FunctionReader):
+class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerReader, TypeReader, SequenceReader,
+             ExtensionReader, FunctionReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
 
     def load(self, text: str) -> Schema:

@@ -16,7 +16,7 @@ from schemac.schemafile.fields import FieldReader
 MAX_TABLE_COLUMNS = 1600  # PostgreSQL's MaxHeapAttributeNumber
 TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": False, "columns": False, "foreign_keys": False,
               "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
-              "checks": False, "indexes": False, "unlogged": False}
+              "checks": False, "indexes": False, "triggers": False, "unlogged": False}
 PK_KEYS = {"columns": True, "name": False, "include": False, "deferrable": False, "initially_deferred": False,
            "comment": False, "index_comment": False}
 UNIQUE_KEYS = {"columns": True, "name": False, "include": False, "nulls_not_distinct": False, "deferrable": False,
@@ -133,6 +133,9 @@ class TableReader(FieldReader):
         if "indexes" in f:
             for i_name, i_key, i_node in self.w.mapping(f["indexes"][1], f"indexes of {what}"):
                 indexes.append(self.index(i_key, i_node, what, known))
+        triggers = [self.trigger(t_key, t_node, what, known)
+                    for _, t_key, t_node in self.w.mapping(f["triggers"][1], f"triggers of {what}")] \
+            if "triggers" in f else []
 
         named: dict[str, Source] = {}
         for c in [primary_key] + uniques + checks + foreign_keys:
@@ -146,7 +149,7 @@ class TableReader(FieldReader):
                      uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=comment,
                      source=self.w.src(key_node), renamed_from=self.renamed_from(f, what, name),
                      foreign_keys=tuple(foreign_keys), partition_by=self.partition_by(f, what, known),
-                     partition_of=partition_of,
+                     partition_of=partition_of, triggers=tuple(triggers),
                      unlogged=self.w.boolean(f["unlogged"][1], f"unlogged of {what}") if "unlogged" in f else False)
 
     def resolve_tables(self, tables: list[Table]) -> list[Table]:

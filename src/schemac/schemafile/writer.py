@@ -12,7 +12,7 @@ from typing import Any, Optional
 import yaml
 
 from schemac.model import (Check, Column, Domain, Enum, ForeignKey, Function, Identity, Index, IndexElement, Schema,
-                           Sequence, SequenceOptions, Table, Unmanaged)
+                           Sequence, SequenceOptions, Table, Trigger, Unmanaged)
 from schemac.pg.routines import arguments_text
 from schemac.schemafile.emit import FastEmitter
 
@@ -205,7 +205,25 @@ def _table(t: Table, key: str) -> dict:
         spec["foreign_keys"] = [_foreign_key(fk, t.schema) for fk in t.foreign_keys]
     if t.indexes:
         spec["indexes"] = {i.name: _index(i) for i in t.indexes}
+    if t.triggers:
+        spec["triggers"] = {g.name: _trigger(g) for g in t.triggers}
     return spec
+
+
+def _trigger(g: Trigger) -> Any:
+    spec: dict = {"function": g.function, "timing": g.timing.replace(" ", "_"), "events": _FlowList(g.events)}
+    if g.update_columns:
+        spec["update_of"] = _FlowList(g.update_columns)
+    if g.for_each_row:
+        spec["for_each"] = "row"
+    spec.update(_drop_empty({"when": g.when, "arguments": _FlowList(g.arguments), "old_table": g.old_table,
+                             "new_table": g.new_table, "constraint": g.constraint, "deferrable": g.deferrable,
+                             "initially_deferred": g.initially_deferred}))
+    if g.enabled != "origin":
+        spec["enabled"] = g.enabled
+    if g.comment is not None:
+        spec["comment"] = g.comment
+    return _Flow(spec) if len(spec) <= 5 else spec
 
 
 def _enum(e: Enum) -> Any:

@@ -5,8 +5,8 @@
 --             functions.sql does not manage (window functions, aggregates, C and internal ones,
 --             SQL-standard bodies); not those internal to another object (a range type's constructor
 --             functions); one row per overload, named without arguments
---   trigger   "table.trigger": user triggers; not internal ones (foreign keys' triggers), not the
---             clones Postgres puts on partitions of a table with a trigger (tgparentid <> 0)
+--   trigger   "view.trigger": user triggers on views and foreign tables (those on tables are managed:
+--             triggers.sql); not internal ones, not the clones Postgres puts on partitions
 --   policy    "table.policy": row-level security policies
 --   rule      "table.rule": rewrite rules, except the _RETURN rule that is a view's body
 --   type      composite types that back no table (their pg_class row has relkind 'c'), range types,
@@ -53,6 +53,7 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND NOT tg.tgisinternal
   AND tg.tgparentid = 0
+  AND c.relkind NOT IN ('r', 'p')
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
 SELECT 'policy', n.nspname::text, c.relname::text || '.' || pol.polname::text

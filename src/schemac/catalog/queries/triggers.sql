@@ -1,0 +1,38 @@
+-- Triggers on the tables of the requested schemas: user triggers, not those Postgres makes for
+-- foreign keys (tgisinternal), not the clones it puts on partitions of a table with a trigger
+-- (tgparentid <> 0). Triggers on views stay listed by unmanaged.sql.
+-- tgtype bits: 1 ROW, 2 BEFORE, 4 INSERT, 8 DELETE, 16 UPDATE, 32 TRUNCATE, 64 INSTEAD.
+-- update_columns: UPDATE OF, from tgattr; definition: pg_get_triggerdef, read only for its WHEN
+-- clause (when tgqual is set); arguments: tgargs, NUL-ended strings.
+-- Rows for tables tables.sql left out are dropped by the caller.
+-- Parameter: schemas, an array of schema names. One row per trigger.
+SELECT tg.tgrelid AS table_oid,
+       tg.tgname::text AS trigger_name,
+       CASE WHEN fn.nspname = 'public' THEN p.proname::text ELSE fn.nspname::text || '.' || p.proname::text END
+         AS function_name,
+       tg.tgtype::int AS tgtype,
+       ARRAY(SELECT a.attname::text FROM unnest(tg.tgattr::int2[]) WITH ORDINALITY AS k(attnum, ord)
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = tg.tgrelid AND a.attnum = k.attnum
+             ORDER BY k.ord) AS update_columns,
+       CASE WHEN tg.tgqual IS NOT NULL THEN pg_catalog.pg_get_triggerdef(tg.oid) END AS definition,
+       tg.tgargs AS arguments,
+       tg.tgnargs AS argument_count,
+       tg.tgoldtable::text AS old_table,
+       tg.tgnewtable::text AS new_table,
+       tg.tgconstraint <> 0 AS is_constraint,
+       tg.tgdeferrable AS deferrable,
+       tg.tginitdeferred AS initially_deferred,
+       tg.tgenabled::text AS enabled,
+       d.description AS comment
+FROM pg_catalog.pg_trigger tg
+JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_proc p ON p.oid = tg.tgfoid
+JOIN pg_catalog.pg_namespace fn ON fn.oid = p.pronamespace
+LEFT JOIN pg_catalog.pg_description d
+       ON d.objoid = tg.oid AND d.classoid = 'pg_catalog.pg_trigger'::regclass AND d.objsubid = 0
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND c.relkind IN ('r', 'p')
+  AND NOT tg.tgisinternal
+  AND tg.tgparentid = 0
+ORDER BY tg.tgrelid, tg.tgname COLLATE "C";

@@ -1,0 +1,67 @@
+"""Triggers of a table: timing, events (UPDATE OF columns), row or statement, WHEN, the function and its
+arguments, transition tables, constraint triggers and their deferral, enabled or not."""
+
+from __future__ import annotations
+
+from yaml.nodes import Node
+
+from schemac.model import TRIGGER_EVENTS, Trigger
+from schemac.pg.expressions import referenced_columns
+from schemac.schemafile.fields import FieldReader
+
+TRIGGER_KEYS = {"function": True, "events": True, "timing": False, "update_of": False, "for_each": False,
+                "when": False, "arguments": False, "old_table": False, "new_table": False, "constraint": False,
+                "deferrable": False, "initially_deferred": False, "enabled": False, "comment": False}
+
+
+class TriggerReader(FieldReader):
+    """Reads one trigger of a table (deferral() is ConstraintReader's, beside it in the Loader)."""
+
+    def trigger(self, key_node: Node, node: Node, table_what: str, known) -> Trigger:
+        name = self.identifier(key_node, "trigger name")
+        what = f"trigger '{name}' of {table_what}"
+        f = self.w.fields(node, what, TRIGGER_KEYS)
+        function = self.w.string(f["function"][1], f"function of {what}")
+        if not all(part and (part.replace("_", "").isalnum()) for part in function.split(".")) or \
+                function.count(".") > 1:
+            raise self.fail(f["function"][1], f"function of {what} must name a function, `name` or `schema.name`, "
+                                              f"without arguments (those go under arguments:), not {function!r}")
+        events = []
+        for item in self.w.sequence(f["events"][1], f"events of {what}"):
+            event = self.w.string(item, f"event of {what}").lower()
+            if event not in TRIGGER_EVENTS:
+                raise self.fail(item, f"event of {what} must be one of {', '.join(TRIGGER_EVENTS)}, not '{event}'")
+            if event in events:
+                raise self.fail(item, f"{what} lists the event {event} twice")
+            events.append(event)
+        if not events:
+            raise self.fail(f["events"][1], f"events of {what} is empty")
+        timing = (self.choice(f, "timing", ("before", "after", "instead_of"), what) or "after").replace("_", " ")
+        row = (self.choice(f, "for_each", ("row", "statement"), what) or "statement") == "row"
+        update_of = self.opt_columns(f, "update_of", what, known)
+        if update_of and "update" not in events:
+            raise self.fail(f["update_of"][1], f"{what}: update_of needs the update event")
+        when = None
+        if "when" in f:
+            when = self.expression(f["when"][1], f"when of {what}")
+            for col in sorted(referenced_columns(when)):
+                if col not in ("old", "new"):
+                    known(col, f["when"][1], f"when of {what}")
+        arguments = tuple(self.w.text(a, f"argument of {what}") for a in self.w.sequence(f["arguments"][1],
+                                                                                         f"arguments of {what}")) \
+            if "arguments" in f else ()
+        constraint = self.opt_bool(f, "constraint", what)
+        deferrable, initially_deferred = self.deferral(f, what)
+        if (deferrable or initially_deferred) and not constraint:
+            raise self.fail(f["deferrable"][0], f"{what}: only a constraint trigger (constraint: true) is deferrable")
+        if constraint and (timing != "after" or not row):
+            raise self.fail(node, f"{what}: a constraint trigger fires AFTER, FOR EACH ROW")
+        enabled = self.choice(f, "enabled", ("origin", "disabled", "replica", "always"), what) or "origin"
+        if function.startswith("public."):  # as the catalog names it
+            function = function[len("public."):]
+        return Trigger(name, function, timing, tuple(e for e in TRIGGER_EVENTS if e in events), update_of, row,  # type: ignore
+                       when, arguments,
+                       self.identifier(f["old_table"][1], f"old_table of {what}") if "old_table" in f else None,
+                       self.identifier(f["new_table"][1], f"new_table of {what}") if "new_table" in f else None,
+                       constraint, deferrable, initially_deferred, enabled,  # type: ignore[arg-type]
+                       self.opt_string(f, "comment", what), self.w.src(key_node))

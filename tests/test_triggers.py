@@ -1,0 +1,62 @@
+"""Triggers on a real server: drift made by hand (disabled, changed, added) and the loader's errors."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.errors import SchemaFileError
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+from schemac.schemafile.load import load_text
+
+SCHEMA = """\
+functions:
+  stamp:
+    returns: trigger
+    language: plpgsql
+    body: begin new.n := 1; return new; end
+tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+      n: integer
+    triggers:
+      t_stamp: {function: stamp, timing: before, events: [insert, update], update_of: [n], for_each: row}
+"""
+
+
+def test_trigger_drift_made_by_hand(tmp_path, db_url):
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(SCHEMA)
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute("INSERT INTO t VALUES (1, 5)")
+        assert conn.execute("SELECT n FROM t").fetchone() == (1,)  # the trigger fired
+    assert check_drift(str(schema), db_url).differences == ()
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE t DISABLE TRIGGER t_stamp")
+        conn.execute("CREATE TRIGGER t_extra AFTER DELETE ON t FOR EACH STATEMENT EXECUTE FUNCTION stamp()")
+    found = {(d.kind, d.name, d.expected, d.actual) for d in check_drift(str(schema), db_url).differences}
+    assert found == {("trigger_state_changed", "t_stamp", "origin", "disabled"),
+                     ("unexpected_trigger", "t_extra", None,
+                      "TRIGGER AFTER DELETE FOR EACH STATEMENT EXECUTE FUNCTION stamp()")}
+
+
+@pytest.mark.parametrize("trigger,message", [
+    ("{function: stamp, events: [upsert]}", "event of trigger 't_x' of table 't' must be one of insert, update"),
+    ("{function: 'stamp()', events: [insert]}", "without arguments (those go under arguments:)"),
+    ("{function: stamp, events: [insert], update_of: [n]}", "update_of needs the update event"),
+    ("{function: stamp, events: [insert], update_of: [zz]}", "names column 'zz'"),
+    ("{function: stamp, events: [insert], deferrable: true}", "only a constraint trigger (constraint: true) is deferrable"),
+    ("{function: stamp, events: [insert], constraint: true}", "a constraint trigger fires AFTER, FOR EACH ROW"),
+    ("{function: stamp, events: [insert], when: 'new.zz > 0'}", "names column 'zz'"),
+])
+def test_loader_errors(trigger, message):
+    text = f"tables:\n  t:\n    columns: {{id: integer, n: integer}}\n    triggers:\n      t_x: {trigger}\n"
+    with pytest.raises(SchemaFileError) as e:
+        load_text(text, "schema.yaml")
+    assert "schema.yaml:5:" in str(e.value) and message in str(e.value), str(e.value)
