@@ -144,6 +144,18 @@ def test_no_transaction_file_runs_outside_a_transaction(cli, tmp_path, db_url):
     assert [d for _, d, *_ in rows(db_url)] == ["create correlation table", "index"]
 
 
+def test_failing_no_transaction_file_is_named_and_not_recorded(cli, tmp_path, db_url):
+    project(tmp_path, ("20300101000000_index.sql", "-- no-transaction\nCREATE INDEX CONCURRENTLY idx_x "
+                                                   "ON test_integration_correlations (no_such_column);\n"))
+    r = cli("apply", "--database-url", db_url)
+    assert r.exit_code == 2, r.output
+    assert r.stderr.strip().endswith("20300101000000_index.sql:2: `CREATE INDEX CONCURRENTLY idx_x ON "
+                                     "test_integration_correlations (no_such_column);` failed: column "
+                                     "\"no_such_column\" does not exist (it runs outside a transaction, so what it "
+                                     "ran before the error stays; it is not recorded; nothing after it was run)"), r.stderr
+    assert [v for v, *_ in rows(db_url)] == [20261125180615]
+
+
 def test_concurrent_applies_wait_on_sqlxs_lock(schemac, tmp_path, db_url):
     project(tmp_path)
     exe = shutil.which("schemac", path=os.path.dirname(sys.executable))
@@ -252,3 +264,19 @@ def test_readme_psql_loop(cli, tmp_path, db_url):
         f.write("-- edited\n")
     r = run()
     assert r.returncode != 0 and "edited after it was applied" in r.stderr
+
+
+def test_statements_are_told_apart_as_psql_does():
+    """Only to name the statement that failed (a file always runs whole): semicolons in strings, quoted
+    names, dollar quotes, comments, parentheses and BEGIN ATOMIC bodies do not end a statement."""
+    from schemac.migrations.sqltext import at, split
+
+    text = ("-- one; comment\nCREATE TABLE a (x text DEFAULT ';', \"b;c\" int); /* x; /* nested; */ */\n"
+            "SELECT $$a;b$$, $f$;$f$, E'\\';';\n"
+            "CREATE FUNCTION f() RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT 1;\n"
+            "  SELECT CASE WHEN true THEN 2 END;\nEND;\nALTER TABLE a\n  ADD y int")
+    found = split(text)
+    assert [(s.line, s.first_line) for s in found] == [
+        (2, "CREATE TABLE a (x text DEFAULT ';', \"b;c\" int);"), (3, "SELECT $$a;b$$, $f$;$f$, E'\\';';"),
+        (4, "CREATE FUNCTION f() RETURNS int LANGUAGE sql ..."), (9, "ALTER TABLE a ...")]
+    assert at(found, text.index("ADD y")) is found[3] and at(found, 0) is None
