@@ -81,6 +81,7 @@ def _git(args: list[str], cwd: str, check: bool = True) -> Optional[bytes]:
 def default_ref(cwd: str) -> str:
     """The branch merged first: the one being merged in (MERGE_HEAD), or, while `git rebase` replays this
     branch's commits on it, HEAD."""
+    _git(["rev-parse", "--git-dir"], cwd)  # not a repository: git says so
     if _git(["rev-parse", "-q", "--verify", "MERGE_HEAD"], cwd, check=False) is not None:
         return "MERGE_HEAD"
     if _git(["rev-parse", "-q", "--verify", "REBASE_HEAD"], cwd, check=False) is not None:
