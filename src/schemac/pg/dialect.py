@@ -45,12 +45,47 @@ class SchemacPostgres(Postgres):
         TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.ComputedColumnConstraint: _generated}
 
 
+# sqlglot prints a column definition after three walks of its whole tree, looking for what only a few
+# columns hold (IN/OUT parameter modes, AUTO_INCREMENT, a computed column) and rewriting SERIAL types:
+# a third of `generate`'s printing. A column whose own constraints and type hold none of them is
+# printed directly, as Generator.columndef_sql prints it; any other takes sqlglot's way.
+_SERIALS = {exp.DataType.Type.SERIAL, exp.DataType.Type.SMALLSERIAL, exp.DataType.Type.BIGSERIAL}
+_WALKED_FOR = (exp.InOutColumnConstraint, exp.AutoIncrementColumnConstraint, exp.ComputedColumnConstraint)
+_COLUMN_DEF = SchemacPostgres.Generator.TRANSFORMS[exp.ColumnDef]
+
+
+def _plain_column(e: exp.ColumnDef) -> bool:
+    kind = e.args.get("kind")
+    if kind is not None and (not isinstance(kind, exp.DataType) or kind.this in _SERIALS):
+        return False
+    return all(type(c) is exp.ColumnConstraint and not isinstance(c.args.get("kind"), _WALKED_FOR)
+               for c in e.args.get("constraints") or ())
+
+
+def _column_def(self: Postgres.Generator, e: exp.ColumnDef) -> str:
+    return self.columndef_sql(e) if _plain_column(e) else _COLUMN_DEF(self, e)
+
+
 class SchemacRender(SchemacPostgres):
     NORMALIZE_FUNCTIONS = "lower"
 
     class Generator(SchemacPostgres.Generator):
         # sqlglot spells this one out in upper case, past the function-name normalization.
-        TRANSFORMS = {**SchemacPostgres.Generator.TRANSFORMS, exp.Uuid: lambda *_: "gen_random_uuid()"}
+        TRANSFORMS = {**SchemacPostgres.Generator.TRANSFORMS, exp.Uuid: lambda *_: "gen_random_uuid()",
+                      exp.ColumnDef: _column_def}
+
+        def columndef_sql(self, expression: exp.ColumnDef, sep: str = " ") -> str:
+            if not _plain_column(expression):
+                return super().columndef_sql(expression, sep)
+            column = self.sql(expression, "this")  # the rest as sqlglot's Generator.columndef_sql
+            kind = self.sql(expression, "kind")
+            constraints = self.expressions(expression, key="constraints", sep=" ", flat=True)
+            exists = "IF NOT EXISTS " if expression.args.get("exists") else ""
+            kind = f"{sep}{kind}" if kind else ""
+            constraints = f" {constraints}" if constraints else ""
+            position = self.sql(expression, "position")
+            position = f" {position}" if position else ""
+            return f"{exists}{column}{kind}{constraints}{position}"
 
 
 DIALECT = SchemacPostgres()

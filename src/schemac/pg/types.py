@@ -230,6 +230,7 @@ def is_text_like(canonical: str) -> bool:
     return canonical.startswith(("character varying", "character", "text", "bpchar", "name"))
 
 
+@lru_cache(maxsize=4096)
 def is_user_defined(canonical: str) -> bool:
     """An enum, a domain, a composite or an extension's type: not one sqlglot knows as Postgres's own."""
     built = _built(canonical)
