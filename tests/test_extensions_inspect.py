@@ -121,3 +121,19 @@ def test_inspect_same_names_in_two_schemas_round_trip(server, schemac, tmp_path)
     finally:
         server.drop_database(source)
         server.drop_database(target)
+
+
+def test_inspect_names_the_types_it_does_not_manage(db_url, tmp_path):
+    """A composite and a range type of the database's own (not managed yet) used by columns: inspect
+    lists them under external_types, so the schema.yaml it writes loads (a misspelled type is an error)."""
+    from schemac.commands.inspect import inspect_database
+    from schemac.schemafile.load import load_text
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE TYPE pair AS (a integer, b text)")
+        conn.execute("CREATE TYPE floatrange AS RANGE (subtype = float8)")
+        conn.execute("CREATE TABLE t (id integer PRIMARY KEY, p pair, r floatrange, rs floatrange[])")
+    text = inspect_database(db_url).yaml
+    assert "external_types: [floatrange, pair]" in text, text
+    model = load_text(text, "schema.yaml")
+    assert [c.type for c in model.tables[0].columns] == ["integer", "pair", "floatrange", "floatrange[]"]

@@ -185,3 +185,31 @@ def test_error_carries_location():
     with pytest.raises(SchemaFileError) as e:
         load_text("tables:\n  t:\n    columns:\n      a: {type: text, x: 1}\n", "s.yaml")
     assert str(e.value).startswith("s.yaml:4:")
+
+
+@pytest.mark.parametrize("column,declared,message", [
+    ("{type: txet}", "", "unknown type 'txet' (did you mean 'text'?)"),
+    ("{type: integr}", "", "unknown type 'integr' (did you mean 'integer'?)"),
+    ("{type: timestampz}", "", "unknown type 'timestampz' (did you mean 'timestamptz'?)"),
+    ("{type: 'moood[]'}", "enums:\n  mood: [a, b]\n", "unknown type 'moood[]' (did you mean 'mood'?)"),
+    ("{type: citext}", "", "unknown type 'citext'; it comes from extension citext: declare it under extensions:"),
+])
+def test_a_misspelled_type_is_an_error_at_its_line(column, declared, message):
+    text = declared + f"tables:\n  t:\n    columns:\n      c: {column}\n"
+    with pytest.raises(SchemaFileError) as e:
+        load_text(text, "schema.yaml")
+    line = declared.count("\n") + 4
+    assert str(e.value).startswith(f"schema.yaml:{line}:7: type of column 'c' of table public.t: {message}"), str(e.value)
+
+
+def test_known_types_load():
+    """Built-in types however spelled, declared enums and domains, a declared extension's types and
+    external_types: all load."""
+    text = ("extensions: [citext]\nexternal_types: [my_range, other.composite]\nenums:\n  mood: [a]\n"
+            "domains:\n  posint: {type: integer}\n"
+            "tables:\n  t:\n    columns:\n      a: int4\n      b: timestamptz\n      c: citext\n      d: 'mood[]'\n"
+            "      e: posint\n      f: my_range\n      g: other.composite\n      h: pg_lsn\n      i: '\"char\"'\n"
+            "      j: jsonpath\n      k: 'bit varying(3)'\n")
+    assert [c.type for c in load_text(text, "schema.yaml").tables[0].columns] == [
+        "integer", "timestamp with time zone", "citext", "mood[]", "posint", "my_range", "other.composite", "pg_lsn",
+        '"char"', "jsonpath", "bit varying(3)"]

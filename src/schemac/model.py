@@ -376,6 +376,9 @@ class Schema:
     extensions: tuple[Extension, ...] = ()
     schemas: tuple[str, ...] = ()  # namespaces declared explicitly (besides those tables use)
     functions: tuple[Function, ...] = ()
+    # Types that exist in the database without schema.yaml declaring them (a composite or range type, an
+    # extension's type schemac does not know): named so that a misspelled type is still an error.
+    external_types: tuple[str, ...] = field(default=(), compare=False)
     unmanaged: tuple[Unmanaged, ...] = field(default=(), compare=False)
 
     def table(self, schema: str, name: str) -> Optional[Table]:

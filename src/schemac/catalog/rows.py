@@ -14,7 +14,7 @@ from typing import Any, Optional
 from schemac.model import (Argument, Check, Column, Domain, Enum, Extension, ForeignKey, Function, Identity, Index,
                            IndexElement, Nulls, Partitioning, PartitionOf, PrimaryKey, Schema, Sequence, SequenceOptions,
                            Table, Trigger, Unique, Unmanaged)
-from schemac.pg import triggers
+from schemac.pg import triggerdef
 from schemac.pg.indexdef import key_collations, top_level_items
 from schemac.pg.routines import result_type
 from schemac.pg.sequences import without_defaults
@@ -210,10 +210,10 @@ _ENABLED = {"O": "origin", "D": "disabled", "R": "replica", "A": "always"}
 
 def _trigger(row: dict[str, Any]) -> Trigger:
     return Trigger(name=row["trigger_name"], function=row["function_name"],
-                   timing=triggers.timing(row["tgtype"]), events=triggers.events(row["tgtype"]),  # type: ignore
-                   update_columns=tuple(row["update_columns"]), for_each_row=bool(row["tgtype"] & triggers.ROW),
-                   when=triggers.when_clause(row["definition"]) if row["definition"] else None,
-                   arguments=triggers.arguments(bytes(row["arguments"]), row["argument_count"]),
+                   timing=triggerdef.timing(row["tgtype"]), events=triggerdef.events(row["tgtype"]),  # type: ignore
+                   update_columns=tuple(row["update_columns"]), for_each_row=bool(row["tgtype"] & triggerdef.ROW),
+                   when=triggerdef.when_clause(row["definition"]) if row["definition"] else None,
+                   arguments=triggerdef.arguments(bytes(row["arguments"]), row["argument_count"]),
                    old_table=row["old_table"], new_table=row["new_table"], constraint=row["is_constraint"],
                    deferrable=row["deferrable"], initially_deferred=row["initially_deferred"],
                    enabled=_ENABLED[row["enabled"]], comment=row["comment"])  # type: ignore[arg-type]

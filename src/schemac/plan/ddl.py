@@ -6,18 +6,15 @@ needs it), expressions are the trees the loader parsed, comments are string lite
 
 from __future__ import annotations
 
-import re
 from typing import Iterable, Optional
 
 from sqlglot import exp
 
-from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Function, Identity, Index, IndexElement,
-                           PrimaryKey, Sequence, SequenceOptions, Table, Trigger, Unique, deferral)
+from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Identity, Index, IndexElement, PrimaryKey,
+                           Sequence, SequenceOptions, Table, Unique, deferral)
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression, parse_partition_bound, parse_partition_key
-from schemac.pg.indexdef import top_level_items
 from schemac.pg.names import ident, qualified, quote_ident
-from schemac.pg.routines import PSEUDO_TYPES, argument_text, dollar_quoted, parse_argument
 from schemac.pg.types import build_type
 
 
@@ -363,85 +360,3 @@ def comment_on_column(table: Table, column: str, comment: Optional[str]) -> exp.
 def render(statement: exp.Expression) -> str:
     """One statement as Postgres SQL, terminated."""
     return statement.sql(dialect=RENDER) + ";"
-
-
-def routine_type_sql(type_text: str) -> str:
-    """A parameter's or result's type as the DDL spells it (pseudo-types such as trigger as they are)."""
-    return type_text if type_text in PSEUDO_TYPES else build_type(type_text).sql(dialect=RENDER)
-
-
-def _result_sql(returns: str) -> str:
-    if returns.startswith("SETOF "):
-        return "SETOF " + routine_type_sql(returns[len("SETOF "):])
-    if returns.startswith("TABLE("):
-        columns = [parse_argument(item) for item in top_level_items(returns[len("TABLE("):-1])]
-        return "TABLE(" + ", ".join(f"{quote_ident(c.name)} {routine_type_sql(c.type)}" for c in columns) + ")"  # type: ignore
-    return routine_type_sql(returns)
-
-
-def function_target(f: Function) -> str:
-    """schema.name(input types): how DROP, ALTER and COMMENT name one overload."""
-    return f"{qualified(f.schema, f.name)}({', '.join(routine_type_sql(t) for t in f.identity)})"
-
-
-def _setting_value(value: str) -> str:
-    """A SET clause's value list, each item a name or number as it is, a quoted name kept, else a literal."""
-    items = []
-    for item in (i.strip() for i in value.split(",")):
-        if re.fullmatch(r'[A-Za-z_][A-Za-z0-9_$]*|-?\d+(\.\d+)?|"(?:[^"]|"")+"', item):
-            items.append(item)
-        else:
-            items.append(literal(item))
-    return ", ".join(items)
-
-
-def create_function(f: Function, replace: bool = False) -> exp.Command:
-    """CREATE [OR REPLACE] FUNCTION|PROCEDURE: sqlglot has no node for it; names, types and defaults are
-    rendered from their trees, the body goes between dollar quotes."""
-    args = ", ".join(argument_text(a, routine_type_sql, lambda d: parse_expression(d).sql(dialect=RENDER))
-                     for a in f.arguments)
-    parts = [f"{'OR REPLACE ' if replace else ''}{'PROCEDURE' if f.procedure else 'FUNCTION'}",
-             f"{qualified(f.schema, f.name)}({args})"]
-    if not f.procedure:
-        parts += ["RETURNS", _result_sql(f.returns or "void")]
-    parts += ["LANGUAGE", quote_ident(f.language)]
-    if not f.procedure:
-        parts += [f.volatility.upper() if f.volatility != "volatile" else "", "STRICT" if f.strict else "",
-                  "LEAKPROOF" if f.leakproof else "",
-                  f"PARALLEL {f.parallel.upper()}" if f.parallel != "unsafe" else "",
-                  f"COST {f.cost:g}" if f.cost is not None else "", f"ROWS {f.rows:g}" if f.rows is not None else ""]
-    parts.append("SECURITY DEFINER" if f.security_definer else "")
-    for setting in f.config:
-        name, _, value = setting.partition("=")
-        parts += ["SET", quote_ident(name) if "." not in name else name, "=", _setting_value(value)]
-    parts += ["AS", dollar_quoted(f.body)]
-    return command("CREATE", *parts)
-
-
-def drop_function(f: Function) -> exp.Command:
-    return command("DROP", "PROCEDURE IF EXISTS" if f.procedure else "FUNCTION IF EXISTS", function_target(f))
-
-
-def create_trigger(table: Table, g: Trigger, replace: bool = False) -> exp.Command:
-    """CREATE [OR REPLACE] [CONSTRAINT] TRIGGER (sqlglot has no node for it): names quoted, the WHEN
-    condition rendered from its tree, the arguments as string literals."""
-    events = []
-    for e in g.events:
-        if e == "update" and g.update_columns:
-            events.append("UPDATE OF " + ", ".join(quote_ident(c) for c in g.update_columns))
-        else:
-            events.append(e.upper())
-    referencing = [f"{side} TABLE AS {quote_ident(name)}" for side, name in (("OLD", g.old_table), ("NEW", g.new_table))
-                   if name]
-    schema, _, name = g.function.rpartition(".")
-    return command("CREATE", "OR REPLACE" if replace else "", "CONSTRAINT" if g.constraint else "", "TRIGGER",
-                   quote_ident(g.name), g.timing.upper(), " OR ".join(events), "ON", qualified(table.schema, table.name),
-                   *deferral(g), ("REFERENCING " + " ".join(referencing)) if referencing else "",
-                   f"FOR EACH {'ROW' if g.for_each_row else 'STATEMENT'}",
-                   f"WHEN ({parse_expression(g.when).sql(dialect=RENDER)})" if g.when else "",
-                   "EXECUTE FUNCTION", f"{qualified(schema or 'public', name)}({', '.join(literal(a) for a in g.arguments)})")
-
-
-def trigger_state(table: Table, g: Trigger) -> exp.Command:
-    word = {"origin": "ENABLE", "disabled": "DISABLE", "replica": "ENABLE REPLICA", "always": "ENABLE ALWAYS"}[g.enabled]
-    return command("ALTER", "TABLE", qualified(table.schema, table.name), word, "TRIGGER", quote_ident(g.name))

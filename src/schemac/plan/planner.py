@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from sqlglot import exp
 
-from schemac.compare.changes import ENUM_REBUILT, INHERITED, Change, set_aside_name, takes_using
-from schemac.compare.normalize import same_expression
+from schemac.compare.changes import INHERITED, Change, takes_using
 from schemac.compare.tables import parameter_values
-from schemac.errors import SchemacError
-from schemac.model import Check, Column, Domain, Function, Index, SequenceOptions, Table, Trigger, index_comment
+from schemac.model import Check, Column, Index, SequenceOptions, Table, Trigger, index_comment
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import constraint_name, ident, qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.pg.types import build_type, is_text_like, is_user_defined
-from schemac.plan import ddl
+from schemac.plan import ddl, routine_ddl
+from schemac.plan.objects import PlanError, object_statements
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
 
@@ -30,124 +28,10 @@ def _index_ref(table: Table, name: str) -> exp.Table:
     return exp.Table(this=ident(name), db=ident(table.schema) if table.schema != "public" else None)
 
 
-class PlanError(SchemacError):
-    """A change Postgres cannot make in place (e.g. removing an enum value)."""
-
-
-def _object_statements(change: Change) -> Optional[list[exp.Expression]]:
-    """Statements for schema-level objects (extensions, enums, domains, sequences), else None."""
-    k, old, new = change.kind, change.old, change.new
-    if k == "add_extension":
-        if old is not None:
-            raise PlanError(f"extension {new.name} is installed in schema {old.schema}, schema.yaml wants "  # type: ignore
-                            f"{new.schema}: move it by hand (ALTER EXTENSION ... SET SCHEMA)")  # type: ignore
-        return [ddl.create_extension(new)]  # type: ignore[arg-type]
-    if k == "drop_extension":
-        return [ddl.command("DROP", "EXTENSION IF EXISTS", quote_ident(old.name))]  # type: ignore
-    if k == "add_enum":
-        return [ddl.create_enum(new)]  # type: ignore[arg-type]
-    if k == "add_enum_value":
-        out: list[exp.Expression] = []
-        # Each new value goes right after its predecessor in schema.yaml (added just before, or already
-        # there); a new first value goes before the old first one.
-        for i, v in enumerate(new.values):  # type: ignore[union-attr]
-            if v in old.values:  # type: ignore[union-attr]
-                continue
-            after = new.values[i - 1] if i > 0 else None  # type: ignore[union-attr]
-            before = None if after is not None else old.values[0]  # type: ignore[union-attr]
-            out.append(ddl.add_enum_value(new, v, before, after))  # type: ignore[arg-type]
-        return out
-    if k == "alter_enum":  # set the old type aside, create the new one; columns follow (ENUM_REBUILT)
-        aside = ddl.command("ALTER", "TYPE", qualified(old.schema, old.name), "RENAME TO",  # type: ignore
-                            quote_ident(set_aside_name(old.name)))  # type: ignore[union-attr]
-        return [aside, ddl.create_enum(new)] + _type_comment(change)  # type: ignore[arg-type]
-    if k == "drop_enum":
-        return [ddl.command("DROP", "TYPE IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
-    if k == "add_domain":
-        return [ddl.create_domain(new)]  # type: ignore[arg-type]
-    if k == "drop_domain":
-        return [ddl.command("DROP", "DOMAIN IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
-    if k == "alter_domain" and change.cause == ENUM_REBUILT:  # over a re-created enum: set aside, created again
-        aside = ddl.alter_domain(old, "RENAME TO", quote_ident(set_aside_name(old.name)))  # type: ignore
-        return [aside, ddl.create_domain(new)] + _type_comment(change)  # type: ignore[arg-type]
-    if k == "alter_domain":
-        return _alter_domain(old, new)  # type: ignore[arg-type]
-    if k == "add_sequence":
-        return [ddl.create_sequence(new)]  # type: ignore[arg-type]
-    if k == "drop_sequence":
-        return [ddl.command("DROP", "SEQUENCE IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
-    if k == "alter_sequence":
-        return [ddl.alter_sequence(new)]  # type: ignore[arg-type]
-    if k == "set_sequence_owner":
-        return [ddl.sequence_owned_by(new)]  # type: ignore[arg-type]
-    if k == "add_function":
-        return [ddl.create_function(new)]  # type: ignore[arg-type]
-    if k == "drop_function":
-        return [ddl.drop_function(old)]  # type: ignore[arg-type]
-    if k == "alter_function":
-        if replaceable(old, new):  # type: ignore[arg-type]
-            return [ddl.create_function(new, replace=True)]  # type: ignore[arg-type]
-        # What CREATE OR REPLACE cannot change (the result, a parameter's name, a default removed, a
-        # function made a procedure): dropped and created again; its comment with it.
-        return [ddl.drop_function(old), ddl.create_function(new)] + _type_comment(change)  # type: ignore[arg-type]
-    if k == "set_type_comment":
-        return _type_comment(change, unset=True)
-    return None
-
-
-def replaceable(old: Function, new: Function) -> bool:
-    """Whether CREATE OR REPLACE can turn `old` into `new` (PostgreSQL refuses to change the result type,
-    the names of input parameters, the OUT parameters, or to remove a default)."""
-    if old.procedure != new.procedure or old.returns != new.returns:
-        return False
-    for a, b in zip(old.arguments, new.arguments):
-        if a.mode != b.mode or (a.name != b.name and a.mode != "out" and a.name is not None) or \
-                (a.default is not None and b.default is None):
-            return False
-    return len(old.arguments) == len(new.arguments)
-
-
-def _type_comment(change: Change, unset: bool = False) -> list[exp.Expression]:
-    """COMMENT ON the enum, domain or sequence `change.new` (a type created again carries its comment
-    over this way; `unset`: a comment removed is set to NULL)."""
-    new = change.new
-    if new.comment is None and not unset:  # type: ignore[union-attr]
-        return []
-    value = ddl.literal(new.comment) if new.comment is not None else "NULL"  # type: ignore[union-attr]
-    if isinstance(new, Function):
-        what, target = "PROCEDURE" if new.procedure else "FUNCTION", ddl.function_target(new)
-    else:
-        what = {"Enum": "TYPE", "Domain": "DOMAIN", "Sequence": "SEQUENCE"}[type(new).__name__]
-        target = qualified(new.schema, new.name)  # type: ignore[union-attr]
-    return [ddl.command("COMMENT", "ON", what, target, "IS", value)]
-
-
-def _alter_domain(old: Domain, new: Domain) -> list[exp.Expression]:
-    if old.type != new.type:
-        raise PlanError(f"domain {new.schema}.{new.name}: its base type cannot change ({old.type} -> {new.type}); "
-                        "create a new domain instead")
-    out: list[exp.Expression] = []
-    if not same_expression(old.default, new.default):
-        out.append(ddl.alter_domain(new, "DROP DEFAULT") if new.default is None else
-                   ddl.alter_domain(new, "SET DEFAULT", parse_expression(new.default).sql(dialect=RENDER)))
-    if old.not_null != new.not_null:
-        out.append(ddl.alter_domain(new, "SET NOT NULL" if new.not_null else "DROP NOT NULL"))
-    old_checks = {c.name: c for c in old.checks}
-    new_checks = {c.name: c for c in new.checks}
-    for name, c in old_checks.items():
-        if name not in new_checks or not same_expression(c.expression, new_checks[name].expression):
-            out.append(ddl.alter_domain(new, "DROP CONSTRAINT", quote_ident(name)))
-    for name, c in new_checks.items():
-        if name not in old_checks or not same_expression(old_checks[name].expression, c.expression):
-            out.append(ddl.alter_domain(new, "ADD CONSTRAINT", quote_ident(name),
-                                        ddl.check_body(c).sql(dialect=RENDER)))
-    return out
-
-
 def statements_for(change: Change) -> list[exp.Expression]:
     if change.cause == INHERITED:
         return []
-    objects = _object_statements(change)
+    objects = object_statements(change)
     if objects is not None:
         return objects
     t = change.table_def
@@ -191,18 +75,18 @@ def statements_for(change: Change) -> list[exp.Expression]:
         name = change.name or constraint_name(t, change.new)  # type: ignore[arg-type]
         return [ddl.comment_on_index(t, name, index_comment(change.new))]  # type: ignore
     if k == "add_trigger":
-        return [ddl.create_trigger(t, change.new)]  # type: ignore[arg-type]
+        return [routine_ddl.create_trigger(t, change.new)]  # type: ignore[arg-type]
     if k == "alter_trigger" and not change.old.constraint and not change.new.constraint:  # type: ignore[union-attr]
-        return [ddl.create_trigger(t, change.new, replace=True)]  # type: ignore[arg-type]
+        return [routine_ddl.create_trigger(t, change.new, replace=True)]  # type: ignore[arg-type]
     if k in ("drop_trigger", "alter_trigger"):  # a constraint trigger has no OR REPLACE
         drop = ddl.command("DROP", "TRIGGER IF EXISTS", quote_ident(change.old.name), "ON",  # type: ignore
                            qualified(t.schema, t.name))  # type: ignore[union-attr]
         if k == "drop_trigger":
             return [drop]
-        again = [ddl.trigger_state(t, change.new)] if change.new.enabled != "origin" else []  # type: ignore
-        return [drop, ddl.create_trigger(t, change.new)] + again + _trigger_comment(t, change.new)  # type: ignore
+        again = [routine_ddl.trigger_state(t, change.new)] if change.new.enabled != "origin" else []  # type: ignore
+        return [drop, routine_ddl.create_trigger(t, change.new)] + again + _trigger_comment(t, change.new)  # type: ignore
     if k == "set_trigger_enabled":
-        return [ddl.trigger_state(t, change.new)]  # type: ignore[arg-type]
+        return [routine_ddl.trigger_state(t, change.new)]  # type: ignore[arg-type]
     if k == "set_trigger_comment":
         return _trigger_comment(t, change.new, unset=True)  # type: ignore[arg-type]
     if k == "set_index_parameters":

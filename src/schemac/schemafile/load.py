@@ -13,6 +13,7 @@ from yaml.nodes import Node
 
 from schemac.errors import SchemaFileError
 from schemac.model import Schema, Source, Table
+from schemac.pg.knowntypes import base_name, extension_of, suggestion, type_uses, unknown_type
 from schemac.schemafile.columns import ColumnReader
 from schemac.schemafile.constraints import ConstraintReader
 from schemac.schemafile.extensions import ExtensionReader
@@ -25,7 +26,7 @@ from schemac.schemafile.triggers import TriggerReader
 from schemac.schemafile.types import TypeReader
 
 TOP_KEYS = {"extensions": False, "schemas": False, "enums": False, "domains": False, "sequences": False,
-            "functions": False, "tables": False}
+            "functions": False, "external_types": False, "tables": False}
 
 
 def read_schema_text(path: str) -> str:
@@ -113,16 +114,21 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         _declared_once(sequences, "sequence", relations)
         functions = self.functions(top["functions"][1]) if "functions" in top else []
         _functions_once(functions)
+        external = tuple(self.w.string(n, "external type") for n in
+                         self.w.sequence(top["external_types"][1], "external_types")) if "external_types" in top else ()
+        extensions = tuple(self.extensions(top["extensions"][1])) if "extensions" in top else ()
+        _types_known(tables, enums, domains, functions, extensions, external)
         return Schema(
             tuple(tables),
             source_file=self.path,
             enums=tuple(enums),
             domains=tuple(domains),
             sequences=tuple(sequences),
-            extensions=tuple(self.extensions(top["extensions"][1])) if "extensions" in top else (),
+            extensions=extensions,
             schemas=tuple(self.identifier(n, "schema name") for n in self.w.sequence(top["schemas"][1], "schemas"))
             if "schemas" in top else (),
             functions=tuple(functions),
+            external_types=external,
         )
 
 
@@ -151,3 +157,24 @@ def _functions_once(functions: list) -> None:
             raise SchemaFileError(f"function {f.schema}.{f.signature} is declared twice (first at line "
                                   f"{first.line if first else '?'})", f.source)
         seen[key] = f
+
+
+def _types_known(tables, enums, domains, functions, extensions, external) -> None:
+    """Every type used is one Postgres, schema.yaml or a declared extension knows, or is declared in
+    external_types: a typo is an error at its line, with the closest known name."""
+    declared = {(t.schema, t.name) for t in [*enums, *domains]}
+    ext_names = [e.name for e in extensions]
+    ext_set = set(external)
+    uses = type_uses(tables, domains, functions)
+    for type_text, what, source in uses:
+        if unknown_type(type_text, declared, ext_names, ext_set):
+            _, name = base_name(type_text)
+            ext = extension_of(name)
+            if ext is not None:
+                hint = f"; it comes from extension {ext}: declare it under extensions:"
+            else:
+                close = suggestion(type_text, declared, ext_names)
+                hint = (f" (did you mean '{close}'?)" if close else "") + \
+                    "; if the database has it (a composite or range type, an extension's type), list it under " \
+                    "external_types:"
+            raise SchemaFileError(f"type of {what}: unknown type '{type_text}'{hint}", source)

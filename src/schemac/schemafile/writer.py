@@ -13,6 +13,7 @@ import yaml
 
 from schemac.model import (Check, Column, Domain, Enum, ForeignKey, Function, Identity, Index, IndexElement, Schema,
                            Sequence, SequenceOptions, Table, Trigger, Unmanaged)
+from schemac.pg.knowntypes import external_types_of
 from schemac.pg.routines import arguments_text
 from schemac.schemafile.emit import FastEmitter
 
@@ -341,6 +342,9 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         if objects:
             keys = _keys(objects)
             doc[field] = {keys[id(o)]: _named(write(o), o, keys[id(o)]) for o in objects}
+    external = external_types_of(schema)
+    if external:
+        doc["external_types"] = _FlowList(external)
     if schema.functions:
         keys = _function_keys(schema.functions)
         doc["functions"] = {keys[id(f)]: _named(_function(f), f, keys[id(f)]) for f in schema.functions}

@@ -1,0 +1,124 @@
+"""Constants read by value, as Postgres reads them: intervals ('1 hour' = '01:00:00'), instants (ISO
+dates and timestamps, in UTC), booleans ('t', 'off', ...) and array literals ('{1, 2}' = '{1,2}').
+Used by :mod:`schemac.compare.normalize`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Optional
+
+_INTERVAL_UNITS = {
+    "microsecond": (0, 0, 1), "millisecond": (0, 0, 1000), "second": (0, 0, 1_000_000),
+    "minute": (0, 0, 60_000_000), "hour": (0, 0, 3_600_000_000), "day": (0, 1, 0), "week": (0, 7, 0),
+    "month": (1, 0, 0), "year": (12, 0, 0), "decade": (120, 0, 0), "century": (1200, 0, 0),
+    "millennium": (12000, 0, 0),
+}
+_UNIT_ALIASES = {"us": "microsecond", "usec": "microsecond", "usecs": "microsecond", "ms": "millisecond",
+                 "msec": "millisecond", "msecs": "millisecond", "s": "second", "sec": "second", "secs": "second",
+                 "m": "minute", "min": "minute", "mins": "minute", "h": "hour", "hr": "hour", "hrs": "hour",
+                 "d": "day", "w": "week", "mon": "month", "mons": "month", "y": "year", "yr": "year",
+                 "yrs": "year", "centuries": "century", "millennia": "millennium"}
+_CLOCK = re.compile(r"^([+-]?)(\d+):(\d+)(?::(\d+(?:\.\d+)?))?$")
+
+
+def interval_value(text: str) -> Optional[tuple[int, int, int]]:
+    """(months, days, microseconds) of a Postgres interval literal, or None if we cannot be sure.
+
+    Postgres prints intervals in its own style ('0 seconds' comes back as '00:00:00'), so two
+    spellings are compared by value.
+    """
+    words = text.strip().lower().replace(",", " ").split()
+    if not words:
+        return None
+    months = days = micros = 0
+    i = 0
+    while i < len(words):
+        m = _CLOCK.match(words[i])
+        if m:
+            sign = -1 if m.group(1) == "-" else 1
+            secs = Decimal(m.group(4) or 0)
+            micros += sign * (int(m.group(2)) * 3_600_000_000 + int(m.group(3)) * 60_000_000 + int(secs * 1_000_000))
+            i += 1
+            continue
+        try:
+            qty = Decimal(words[i])
+        except InvalidOperation:
+            return None
+        if i + 1 >= len(words):
+            return None
+        unit = words[i + 1]
+        unit = _UNIT_ALIASES.get(unit, unit)
+        unit = unit[:-1] if unit.endswith("s") and unit[:-1] in _INTERVAL_UNITS else unit
+        if unit not in _INTERVAL_UNITS or qty != qty.to_integral_value():
+            return None
+        mo, d, us = _INTERVAL_UNITS[unit]
+        months, days, micros = months + int(qty) * mo, days + int(qty) * d, micros + int(qty) * us
+        i += 2
+    return months, days, micros
+
+
+_TIMESTAMP = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?"
+                        r"\s*(z|[+-]\d{2}(?::?\d{2})?)?$", re.I)
+
+
+def timestamp_value(text: str) -> Optional[str]:
+    """The instant an ISO date or timestamp literal names, in UTC ('2020-01-01' and Postgres's
+    '2020-01-01 00:00:00+00'::timestamp with time zone agree); None if it is not one. A literal
+    without an offset is read as UTC, the zone `schemac diff` reads the catalog in."""
+    m = _TIMESTAMP.match(text.strip())
+    if m is None:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = m.groups()
+    offset = dt.timedelta(0)
+    if zone and zone.lower() != "z":
+        sign = -1 if zone[0] == "-" else 1
+        digits = zone[1:].replace(":", "")
+        offset = sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
+    try:
+        value = dt.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+                            int((fraction or "0").ljust(6, "0")), tzinfo=dt.timezone(offset))
+    except (ValueError, OverflowError):
+        return None
+    return value.astimezone(dt.timezone.utc).isoformat()
+
+
+BOOLEAN_WORDS = {"t": True, "true": True, "y": True, "yes": True, "on": True, "1": True,
+                  "f": False, "false": False, "n": False, "no": False, "off": False, "0": False}
+
+
+def array_text(text: str) -> str:
+    """An array literal as Postgres prints it: no space around elements, quotes only where needed
+    ('{1, 2}' -> '{1,2}', '{"a", b c}' -> '{a,"b c"}'); unchanged if it is not one."""
+    text = text.strip()
+    if not (text.startswith("{") and text.endswith("}")):
+        return text
+    out, i, n = [], 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "{},":
+            out.append(ch)
+            i += 1
+            continue
+        if ch.isspace():
+            i += 1
+            continue
+        quoted, chars = ch == '"', []
+        j = i + 1 if quoted else i
+        while j < n and (text[j] != '"' if quoted else text[j] not in "{},"):
+            if text[j] == "\\" and j + 1 < n:
+                j += 1
+            chars.append(text[j])
+            j += 1
+        element = "".join(chars) if quoted else "".join(chars).strip()
+        i = j + 1 if quoted else j
+        if not quoted and element.upper() == "NULL":
+            out.append("NULL")
+        elif element and element.upper() != "NULL" and not re.search(r'[{},"\\\s]', element):
+            out.append(element)
+        else:
+            out.append('"' + element.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return "".join(out)
+
+

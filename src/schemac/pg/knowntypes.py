@@ -1,0 +1,101 @@
+"""Which type names exist: PostgreSQL's built-in types, the types schema.yaml declares (enums,
+domains), the types of the extensions it declares, and those it declares as external. A misspelled
+type (`txet`, `timestampz`) is caught at load time instead of failing the migration."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterable, Optional
+
+from schemac.pg.casts import BUILTIN_TYPES, _base
+from schemac.pg.routines import PSEUDO_TYPES
+from schemac.pg.types import is_user_defined, name_parts
+
+# Types of common extensions, by extension name (the table ships with schemac; anything else is
+# declared under external_types:).
+EXTENSION_TYPES = {
+    "citext": ("citext",),
+    "hstore": ("hstore",),
+    "ltree": ("ltree", "lquery", "ltxtquery"),
+    "cube": ("cube",),
+    "earthdistance": ("earth",),
+    "seg": ("seg",),
+    "isn": ("ean13", "isbn", "isbn13", "ismn", "ismn13", "issn", "issn13", "upc"),
+    "intarray": ("query_int",),
+    "postgis": ("geometry", "geography", "box2d", "box3d", "spheroid"),
+    "postgis_raster": ("raster",),
+    "postgis_topology": ("topogeometry",),
+    "vector": ("vector", "halfvec", "sparsevec"),
+    "prefix": ("prefix_range",),
+    "semver": ("semver",),
+    "hll": ("hll",),
+    "pg_trgm": (),
+    "btree_gist": ("gbtreekey2", "gbtreekey4", "gbtreekey8", "gbtreekey16", "gbtreekey32", "gbtreekey_var"),
+}
+# Built-in types sqlglot does not know by name, beyond BUILTIN_TYPES (which leaves pg_* ones out).
+_MORE_BUILTIN = {"pg_lsn", "pg_snapshot"}
+# Spellings people write for built-in types: what "did you mean" proposes besides the canonical names.
+_ALIASES = ("int", "int2", "int4", "int8", "smallint", "bigint", "integer", "text", "varchar", "char", "bool",
+            "boolean", "float4", "float8", "real", "numeric", "decimal", "timestamptz", "timestamp", "timetz", "date",
+            "uuid", "jsonb", "json", "bytea", "interval", "inet", "cidr", "money", "serial", "bigserial")
+
+
+def base_name(canonical: str) -> tuple[Optional[str], str]:
+    """(schema or None, name) of a type, without modifiers or array brackets."""
+    base, _ = _base(canonical)
+    parts = name_parts(base)
+    return (parts[0], parts[1]) if len(parts) == 2 else (None, parts[-1])
+
+
+def unknown_type(canonical: str, declared: set[tuple[str, str]], extensions: Iterable[str],
+                 external: set[str]) -> bool:
+    """Whether `canonical` names no type Postgres, schema.yaml, its extensions or external_types know.
+    `declared`: (schema, name) of enums and domains; `external`: names, or schema.name."""
+    if not is_user_defined(canonical) or _base(canonical)[0] in BUILTIN_TYPES:  # ("char" is quoted)
+        return False
+    schema, name = base_name(canonical)
+    if schema is None and (name in BUILTIN_TYPES or name in _MORE_BUILTIN or name in PSEUDO_TYPES):
+        return False
+    if (schema or "public", name) in declared or name in external or f"{schema}.{name}" in external:
+        return False
+    return not any(name in EXTENSION_TYPES.get(e, ()) for e in extensions)
+
+
+def suggestion(canonical: str, declared: set[tuple[str, str]], extensions: Iterable[str]) -> Optional[str]:
+    _, name = base_name(canonical)
+    pool = set(BUILTIN_TYPES) | set(_ALIASES) | {n for _, n in declared}
+    for e in extensions:
+        pool |= set(EXTENSION_TYPES.get(e, ()))
+    close = difflib.get_close_matches(name.lower(), sorted(pool), n=1, cutoff=0.7)
+    return close[0] if close else None
+
+
+def extension_of(name: str) -> Optional[str]:
+    """The extension (of the shipped table) a type name comes from."""
+    return next((e for e, types in EXTENSION_TYPES.items() if name in types), None)
+
+
+def type_uses(tables, domains, functions) -> list[tuple[str, str, object]]:
+    """(type, what uses it, source) for every column (a partition's inherited ones aside), domain,
+    function argument and result."""
+    uses = [(c.type, f"column '{c.name}' of table {t.qualified_name}", c.source or t.source)
+            for t in tables for c in t.columns if t.partition_of is None or c.source is not t.source]
+    uses += [(d.type, f"domain {d.schema}.{d.name}", d.source) for d in domains]
+    for f in functions:
+        uses += [(a.type, f"an argument of function {f.schema}.{f.name}", f.source) for a in f.arguments]
+        if f.returns and not f.returns.startswith("TABLE("):
+            uses.append((f.returns.removeprefix("SETOF "), f"the result of function {f.schema}.{f.name}", f.source))
+    return uses
+
+
+def external_types_of(schema) -> tuple[str, ...]:
+    """The types `schema` (read from a database) uses that nothing else names: what inspect lists
+    under external_types: so that its schema.yaml loads."""
+    declared = {(t.schema, t.name) for t in [*schema.enums, *schema.domains]}
+    extensions = [e.name for e in schema.extensions]
+    out = set()
+    for type_text, _, _ in type_uses(schema.tables, schema.domains, schema.functions):
+        if unknown_type(type_text, declared, extensions, set()):
+            schema_name, name = base_name(type_text)
+            out.add(name if schema_name is None else f"{schema_name}.{name}")
+    return tuple(sorted(out))
