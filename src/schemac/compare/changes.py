@@ -36,6 +36,11 @@ KINDS = (
 
 # The cause of a partition's column change that its parent's ALTER TABLE makes for it.
 INHERITED = "inherited from the parent"
+# Column changes a partition takes from its parent: ALTER TABLE on the parent makes them on every
+# partition, and Postgres refuses them on the partition itself ("cannot add column to a partition").
+CARRIED_TO_PARTITIONS = frozenset({"add_column", "drop_column", "alter_column_type", "set_not_null", "drop_not_null",
+                                   "set_default", "drop_default", "alter_generated", "alter_identity",
+                                   "drop_identity"})
 # The cause of the changes around an enum re-created with values removed or reordered: the old type is
 # renamed aside, the new one created, every column retyped to it through text, the old one dropped.
 ENUM_REBUILT = "enum re-created"

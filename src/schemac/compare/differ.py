@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from schemac.compare.changes import ENUM_REBUILT, INHERITED, KINDS, Change, takes_using
-from schemac.compare.tables import created_by_create_table, diff_table, repeated_keys
+from schemac.compare.changes import CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KINDS, Change, takes_using
+from schemac.compare.tables import created_by_create_table, diff_table, partition_of_key, repeated_keys
 from schemac.compare.types import diff_objects
 from schemac.model import Index, Schema, Table
 
@@ -55,22 +55,15 @@ def ignored_renames(current: Schema, desired: Schema) -> list[str]:
     return notes
 
 
-# Column changes a partition takes from its parent: ALTER TABLE on the parent makes them on every
-# partition, and Postgres refuses them on the partition itself ("cannot add column to a partition").
-_INHERITED = {"add_column", "drop_column", "alter_column_type", "set_not_null", "drop_not_null", "set_default",
-              "drop_default", "alter_generated", "alter_identity", "drop_identity"}
-
-
 def _not_inherited(changes: list[Change], old: Table, new: Table,
                    per_table: dict[tuple[str, str], list[Change]]) -> list[Change]:
     """A partition's changes, those its parent's ALTER TABLE carries down to it marked INHERITED: they
     run no statement of their own, but order what depends on them (a partition attached below it)."""
     p = new.partition_of
-    if p is None or old.partition_of is None or (old.partition_of.parent_schema, old.partition_of.parent) != \
-            (p.parent_schema, p.parent):
-        return changes
+    if p is None or old.partition_of is None or partition_of_key(old) != partition_of_key(new):
+        return changes  # not a partition throughout (detached to be attached again: it takes its own changes)
     parent = {(c.kind, c.name) for c in per_table.get((p.parent_schema, p.parent), ())}
-    return [replace(c, cause=INHERITED) if c.kind in _INHERITED and (c.kind, c.name) in parent else c
+    return [replace(c, cause=INHERITED) if c.kind in CARRIED_TO_PARTITIONS and (c.kind, c.name) in parent else c
             for c in changes]
 
 

@@ -60,7 +60,7 @@ def _constraints(t: Table) -> list[Constraint]:
     return out + list(t.uniques) + list(t.checks) + list(t.foreign_keys)
 
 
-def _partition_of_key(t: Table) -> Optional[tuple]:
+def partition_of_key(t: Table) -> Optional[tuple]:
     p = t.partition_of
     if p is None:
         return None
@@ -252,7 +252,7 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
 
     if cur.partition_by != des.partition_by:
         ch("alter_partitioning", None, cur, des)
-    if _partition_of_key(cur) != _partition_of_key(des):
+    if partition_of_key(cur) != partition_of_key(des):
         if cur.partition_of is not None:
             ch("detach_partition", None, cur, des)
         if des.partition_of is not None:

@@ -15,6 +15,7 @@ from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, I
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression, parse_partition_bound, parse_partition_key
 from schemac.pg.names import ident, qualified, quote_ident
+from schemac.pg.sequences import filled
 from schemac.pg.types import build_type
 
 
@@ -324,7 +325,7 @@ def alter_sequence(seq: Sequence) -> exp.Command:
              f"INCREMENT BY {int(o.increment if o.increment is not None else 1)}",
              f"MINVALUE {int(o.min_value)}" if o.min_value is not None else "NO MINVALUE",
              f"MAXVALUE {int(o.max_value)}" if o.max_value is not None else "NO MAXVALUE",
-             f"START WITH {int(o.start)}" if o.start is not None else "",
+             f"START WITH {filled(o, 'bigint').start}",  # unset: the default again, not the old value
              f"CACHE {int(o.cache if o.cache is not None else 1)}",
              "CYCLE" if o.cycle else "NO CYCLE"]
     return command("ALTER", "SEQUENCE", qualified(seq.schema, seq.name), *parts)

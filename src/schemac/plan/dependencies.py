@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from schemac.compare.changes import ENUM_REBUILT, INHERITED, Change, set_aside_name, takes_using
+from schemac.compare.changes import CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, Change, set_aside_name, takes_using
 from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Function, Index, PrimaryKey, Sequence,
                            Table, Trigger, Unique)
 from sqlglot import exp
@@ -81,6 +81,12 @@ def function_refs(text: str) -> set[Key]:
         schema = parent.this.name if isinstance(parent, exp.Dot) and parent.expression is call else "public"
         out.add(("function", schema, call.name.lower()))  # (a quoted mixed-case name: ordering only)
     return out
+
+
+def _identity_sequence(t: Table, column: str) -> Key:
+    """The sequence of an identity column, under the name Postgres gives it (a standalone sequence may
+    take that name once the identity is gone)."""
+    return ("sequence", t.schema, make_object_name(t.name, column, "seq"))
 
 
 def _col(t: Table, name: str) -> Key:
@@ -165,6 +171,7 @@ def table_refs(t: Table) -> set[Key]:
 def table_members(t: Table) -> set[Key]:
     """The keys a table holds: dropping it removes them all, creating it makes those CREATE TABLE makes."""
     out = {_table(t), ("type", t.schema, t.name)} | {_col(t, c.name) for c in t.columns}  # and its row type
+    out |= {_identity_sequence(t, c.name) for c in t.columns if c.identity is not None}
     out |= {("notnull", t.schema, t.name, c.name) for c in t.columns if not c.nullable}
     for member in (t.primary_key, *t.uniques, *t.checks, *t.foreign_keys, *t.indexes, *t.triggers):
         if member is not None:
@@ -221,6 +228,23 @@ def _owner(seq: Optional[Sequence]) -> set[Key]:
     return {("column", seq.schema, table, column)}
 
 
+def plan_deps(changes: list[Change]) -> list[Deps]:
+    """deps() of each change, and what one change implies for another: a dropped table takes along the
+    sequences its columns own (OWNED BY), so it removes them too (after whatever still uses them)."""
+    out = [deps(c) for c in changes]
+    owned: dict[tuple, set] = {}
+    for c in changes:
+        seq = c.old
+        if c.kind == "drop_sequence" and getattr(seq, "owned_by", None):
+            table = seq.owned_by.rpartition(".")[0]  # type: ignore[union-attr]
+            owned.setdefault((c.schema, table), set()).add(("sequence", c.schema, seq.name))  # type: ignore
+    for i, c in enumerate(changes):
+        if c.kind == "drop_table" and (c.schema, c.table) in owned:
+            d = out[i]
+            out[i] = Deps(d.makes, d.removes | owned[(c.schema, c.table)], d.needs, d.frees)
+    return out
+
+
 def deps(c: Change) -> Deps:
     """The four sets of one change (see the module's docstring)."""
     k, t, old, new = c.kind, c.table_def, c.old, c.new
@@ -251,9 +275,13 @@ def deps(c: Change) -> Deps:
             p = new.partition_of  # type: ignore[union-attr]
             new_refs.add(("table", p.parent_schema, p.parent))
             new_refs |= {("column", p.parent_schema, p.parent, x.name) for x in new.columns}  # type: ignore
+            # ... and the table its own columns as the partition has them (ADD/ALTER COLUMN first)
+            new_refs |= {col(x.name) for x in new.columns}  # type: ignore[union-attr]
+            new_refs |= {("notnull", t.schema, t.name, x.name) for x in new.columns if not x.nullable}  # type: ignore
         if k == "detach_partition":
             p = old.partition_of  # type: ignore[union-attr]
             old_refs.add(("table", p.parent_schema, p.parent))
+            makes.add(("detached", t.schema, t.name))  # type: ignore[union-attr]
     elif k == "rename_column":
         removes.add(col(old.name))  # type: ignore[union-attr]
         makes.add(col(c.name))
@@ -269,6 +297,12 @@ def deps(c: Change) -> Deps:
         if old is not None:
             removes.add(col(c.name))
             old_refs |= column_refs(t, old)  # type: ignore[arg-type]
+            # Of an enum re-created in this migration, the column holds the old type under its set-aside
+            # name until it leaves it: before that type is dropped.
+            schema, name = type_name(old.type)  # type: ignore[union-attr]
+            old_refs.add(("type", schema, set_aside_name(name)))
+            if k == "drop_column" and old.identity is not None:  # type: ignore[union-attr]
+                removes.add(_identity_sequence(t, c.name))  # type: ignore[arg-type]
             if k == "drop_column":
                 removes.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
     elif k in ("set_not_null", "drop_not_null"):
@@ -285,7 +319,7 @@ def deps(c: Change) -> Deps:
         new_refs |= _attribute_refs(t, c.name, new, "identity") if new is not None and new.identity is not None \
             else {_table(t)}  # type: ignore[union-attr, arg-type]
         # The identity's own sequence, under the name Postgres gives it (a standalone sequence may take it).
-        own = ("sequence", t.schema, make_object_name(t.name, c.name, "seq"))  # type: ignore[union-attr, arg-type]
+        own = _identity_sequence(t, c.name)  # type: ignore[arg-type]
         if old.identity is not None and (new is None or new.identity is None):  # type: ignore[union-attr]
             removes.add(own)
         if old.identity is None and new is not None and new.identity is not None:  # type: ignore[union-attr]
@@ -313,6 +347,8 @@ def deps(c: Change) -> Deps:
         if old is not None and k != "set_type_comment":
             removes |= own_keys(None, old) if (new is None or k.startswith("alter_")) else set()
             old_refs |= refs_of(None, old)
+    if t is not None and c.cause != INHERITED and k in CARRIED_TO_PARTITIONS:
+        new_refs.add(("detached", t.schema, t.name))  # a partition changed while detached: after DETACH
     if c.cause == ENUM_REBUILT and k == "alter_column_type":  # off the old type, set aside under another name
         schema, name = type_name(old.type)  # type: ignore[union-attr]
         old_refs.add(("type", schema, set_aside_name(name)))

@@ -13,14 +13,14 @@ import heapq
 from collections import defaultdict
 
 from schemac.compare.changes import KINDS, Change
-from schemac.plan.dependencies import deps
+from schemac.plan.dependencies import plan_deps
 
 _RANK = {k: n for n, k in enumerate(KINDS)}
 
 
 def edges(changes: list[Change]) -> dict[int, set[int]]:
     """i -> {j, ...}: change i must run before each change j (indexes into `changes`)."""
-    d = [deps(c) for c in changes]
+    d = plan_deps(changes)
     makers, removers = defaultdict(list), defaultdict(list)
     for i, x in enumerate(d):
         for key in x.makes:
