@@ -109,10 +109,13 @@ def test_text_report_through_the_cli(schemac, tmp_path, db_url):
 
 
 def test_inspect_of_a_schema_the_database_lacks_is_an_error(schemac, tmp_path, db_url):
-    """`inspect --schema nosuch` used to write `schemas: [nosuch]` and exit 0: now exit 2, one line."""
-    r = schemac("inspect", "--database-url", db_url, "--schema", "public", "--schema", "nosuch")
+    """`inspect -n nosuch` (once `--schema nosuch`) used to write `schemas: [nosuch]` and exit 0: now exit 2, one
+    line; `--schema`, the schema.yaml file everywhere else, is a usage error here."""
+    r = schemac("inspect", "--database-url", db_url, "-n", "public", "--namespace", "nosuch")
     assert r.returncode == 2 and r.stdout == "", r.stdout + r.stderr
     (line,) = r.stderr.strip().splitlines()
     assert line.startswith("schemac: error: database ") and line.endswith(
-        " has no schema nosuch (--schema names a namespace of the database)"), line
-    assert schemac("inspect", "--database-url", db_url, "--schema", "public").returncode == 0
+        " has no schema nosuch (-n/--namespace names a namespace of the database)"), line
+    assert schemac("inspect", "--database-url", db_url, "-n", "public").returncode == 0
+    old = schemac("inspect", "--database-url", db_url, "--schema", "public")
+    assert old.returncode == 2 and "-n/--namespace" in old.stderr and "Traceback" not in old.stderr

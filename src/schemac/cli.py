@@ -285,22 +285,27 @@ def _end_process(code: int) -> NoReturn:
 @click.option("--database-url", envvar="DATABASE_URL", show_envvar=True,
               help="Database to read (postgresql://user:pass@host:port/db). Default: $DATABASE_URL, else libpq's "
                    "PG* variables.")
-@click.option("--schema", "schemas", multiple=True,
-              help="Postgres schema (namespace) to read; repeat for several. Default: every user schema.")
+@click.option("--namespace", "-n", "schemas", multiple=True, metavar="NAME",
+              help="Postgres schema (namespace) to read, as pg_dump's -n; repeat for several. Default: every user "
+                   "schema. (--schema names schema.yaml in generate and diff.)")
+@click.option("--schema", "old_schema_flag", multiple=True, hidden=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the YAML to this file instead of stdout.")
 @click.option("--force", is_flag=True, help="With --output: replace the file if it exists.")
 @_timeouts
-def inspect(database_url: Optional[str], schemas: tuple[str, ...], output: Optional[str], force: bool,
-            connect_timeout: int, statement_timeout: int, lock_timeout: int) -> None:
+def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_flag: tuple[str, ...],
+            output: Optional[str], force: bool, connect_timeout: int, statement_timeout: int, lock_timeout: int) -> None:
     """Write a schema.yaml describing an existing database.
 
     Reads pg_catalog only, in one READ ONLY transaction (like `schemac diff`). Tables, columns,
-    constraints, indexes, sequences, enums, domains, extensions and partitions become schema.yaml;
-    views, functions, triggers, policies and other objects schemac does not manage are listed in a
+    constraints, indexes, triggers, sequences, enums, domains, functions, extensions and partitions
+    become schema.yaml; views, policies and other objects schemac does not manage are listed in a
     comment at the end. The same database always gives byte-identical output.
     """
     from schemac.commands.inspect import inspect_database, write_output
 
+    if old_schema_flag:
+        raise click.UsageError("inspect names namespaces with -n/--namespace (as pg_dump does); --schema is the "
+                               "schema.yaml file of generate and diff")
     result = inspect_database(database_url, schemas, connect_timeout, statement_timeout * 1000, lock_timeout * 1000)
     if output:
         write_output(output, result.yaml, force)
@@ -308,7 +313,7 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], output: Optio
         click.echo(result.yaml, nl=False)
     s = result.schema
     counts = [f"{len(s.tables)} tables", f"{len(s.sequences)} sequences", f"{len(s.enums)} enums",
-              f"{len(s.domains)} domains", f"{len(s.extensions)} extensions"]
+              f"{len(s.domains)} domains", f"{len(s.functions)} functions", f"{len(s.extensions)} extensions"]
     click.echo(f"schemac: read {', '.join(counts)} from {result.label}"
                + (f"; {len(s.unmanaged)} objects not managed (listed at the end)" if s.unmanaged else "")
                + (f"; wrote {output}" if output else ""), err=True)

@@ -44,7 +44,7 @@ def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (),
         result = introspect(conn, namespaces, statement_timeout_ms, lock_timeout_ms)
     unknown = sorted(set(schemas) - set(result.schema.schemas) - {"public"})
     if unknown:
-        raise SchemacError(f"{label} has no schema {', '.join(unknown)} (--schema names a namespace of the database)")
+        raise SchemacError(f"{label} has no schema {', '.join(unknown)} (-n/--namespace names a namespace of the database)")
     ignored = IGNORED_TABLES | {load_config().table[-1]}  # sqlx's table, or sqlx.toml's table-name
     model = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in ignored),
                     schemas=tuple(n for n in namespaces if n != "public"))
