@@ -19,6 +19,8 @@ from __future__ import annotations
 import difflib
 import gc
 import re
+import weakref
+from sys import intern
 from typing import Iterator, Optional
 
 import yaml
@@ -119,32 +121,39 @@ def _compose_fast(text: str):
     """The document's nodes, composed from libyaml's events exactly as `_BoundedLoader` composes them
     (same resolver, same anchors, nodes and marks), iteratively; _REFUSED for anything else.
 
-    The cyclic garbage collector is paused meanwhile: composing makes no garbage, only ~4 objects per
-    node that all stay, and collections triggered by their allocation walked the growing tree again
-    and again (more than half the time of a 1 MB file), then again while the loader read it."""
+    The cyclic garbage collector is paused meanwhile: composing makes no garbage, only objects that
+    all stay, and collections triggered by their allocation walked the growing tree again and again
+    (more than half the time of a 1 MB file). Then, while the tree lives (while the loader reads
+    it), it is kept out of the collector's sight (gc.freeze, undone when the tree is freed): every
+    full collection walked it again (half of the load of 10,000 tables). Not for a tree with aliases,
+    which can be cyclic, and never freed then."""
     paused = gc.isenabled()
     gc.disable()
+    root, aliases = _REFUSED, 0
     try:
-        return _compose_events(_CParser(text))
+        root, aliases = _compose_events(_CParser(text))
+        return root
     except (_Refused, yaml.YAMLError, ValueError, TypeError, UnicodeError, MemoryError, RecursionError):
         return _REFUSED
     finally:
         if paused:
             if gc.get_freeze_count() == 0:
-                # The tree goes straight to the oldest generation: otherwise the young collections
-                # after enable() walk all of it while the loader reads it.
                 gc.freeze()
-                gc.unfreeze()
+                if isinstance(root, Node) and not aliases:
+                    weakref.finalize(root, gc.unfreeze)
+                else:
+                    gc.unfreeze()  # (still: what was built goes straight to the oldest generation)
             gc.enable()
 
 
-def _compose_events(parser) -> Optional[Node]:
+def _compose_events(parser) -> tuple[Optional[Node], int]:
+    """(the document's root, the number of aliases in it)."""
     get = parser.get_event
     if type(get()) is not StreamStartEvent:
         raise _Refused
     event = get()
     if type(event) is StreamEndEvent:
-        return None
+        return None, 0
     if type(event) is not DocumentStartEvent:
         raise _Refused
     resolve = _scalar_resolver()
@@ -160,8 +169,9 @@ def _compose_events(parser) -> Optional[Node]:
         if kind is ScalarEvent:
             if event.tag is not None or (flow and not event.style and "?" in event.value):
                 raise _Refused
-            node: Node = ScalarNode(resolve(event.value, event.implicit), event.value, event.start_mark,
-                                    event.end_mark, event.style or None)
+            # No end mark (nothing reads one: ~20% of the tree), and one str per distinct text.
+            node: Node = ScalarNode(resolve(event.value, event.implicit), intern(event.value), event.start_mark,
+                                    None, event.style or None)
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             if len(stack) >= MAX_DEPTH or event.tag is not None:
                 raise _Refused
@@ -183,7 +193,6 @@ def _compose_events(parser) -> Optional[Node]:
             node, _, pending = stack.pop()
             if pending is not None or (kind is MappingEndEvent) is not isinstance(node, MappingNode):
                 raise _Refused
-            node.end_mark = event.end_mark
             flow -= bool(node.flow_style)
             if stack:
                 _attach(stack[-1], node)
@@ -213,7 +222,7 @@ def _compose_events(parser) -> Optional[Node]:
         break
     if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
         raise _Refused  # (more than one document)
-    return root
+    return root, aliases
 
 
 def _attach(frame: list, node: Node) -> None:
