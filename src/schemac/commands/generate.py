@@ -7,7 +7,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterable, Optional
 
 from sqlglot import exp
 
@@ -20,7 +20,7 @@ from schemac.migrations.layout import (Layout, MigrationFile, NewMigration, lock
 from schemac.migrations.state import State, file_sha384, read_state, write_atomic
 from schemac.model import Schema
 from schemac.plan.hazards import destructive_reason, missing_cast
-from schemac.plan.planner import plan, plan_online, render_sql
+from schemac.plan.planner import plan_online, planned, render_sql
 from schemac.schemafile.load import load_with_digest, read_schema_text
 
 
@@ -100,23 +100,25 @@ def _locks(stmt: exp.Expression) -> int:
     return 2
 
 
-def _split(statements: list[exp.Expression]) -> list[list[exp.Expression]]:
-    """The statements in order, cut into runs of at most LOCKS_PER_FILE locks (one run if they fit)."""
-    runs: list[list[exp.Expression]] = [[]]
+def _split(statements: Iterable[exp.Expression]) -> list[list[str]]:
+    """The statements in order, each rendered alone as it comes (its tree can go then: the first migration
+    of 10,000 tables held all of them, over 300 MiB), cut into runs of at most LOCKS_PER_FILE locks (one
+    run if they fit)."""
+    runs: list[list[str]] = [[]]
     held = 0
     for stmt in statements:
         cost = _locks(stmt)
         if runs[-1] and held + cost > LOCKS_PER_FILE:
             runs.append([])
             held = 0
-        runs[-1].append(stmt)
+        runs[-1].append(render_sql([stmt]))
         held += cost
     return runs
 
 
-def _transactional(name: str, statements: list[exp.Expression]) -> list[Unit]:
+def _transactional(name: str, statements: Iterable[exp.Expression]) -> list[Unit]:
     runs = _split(statements)
-    return [Unit(name if n == 1 else f"{name}_part_{n}", _rendered(run)) for n, run in enumerate(runs, 1)]
+    return [Unit(name if n == 1 else f"{name}_part_{n}", tuple(run)) for n, run in enumerate(runs, 1)]
 
 
 def _units(changes: list[Change], current: Schema, name: str, concurrently: bool) -> list[Unit]:
@@ -125,9 +127,9 @@ def _units(changes: list[Change], current: Schema, name: str, concurrently: bool
         # A value added to an enum cannot be used in the transaction that added it (as a default, in a
         # CHECK, an index predicate or a row): the additions go first, in a file of their own.
         rest = [c for c in changes if c.kind != "add_enum_value"]
-        return _transactional(f"{name}_enum_values", plan(values)) + _units(rest, current, name, concurrently)
+        return _transactional(f"{name}_enum_values", planned(values)) + _units(rest, current, name, concurrently)
     if not concurrently:
-        return _transactional(name, plan(changes))
+        return _transactional(name, planned(changes))
     online = plan_online(changes, {t.key for t in current.tables})
     units = _transactional(name, online.main) if online.main else []
     for n, (_, stmt) in enumerate(online.concurrent, 1):

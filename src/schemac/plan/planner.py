@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterator
 
 from sqlglot import exp
 
@@ -226,10 +227,14 @@ def _preamble(changes: list[Change]) -> list[exp.Expression]:
 
 
 def plan(changes: list[Change]) -> list[exp.Expression]:
-    out: list[exp.Expression] = _preamble(changes)
+    return list(planned(changes))
+
+
+def planned(changes: list[Change]) -> Iterator[exp.Expression]:
+    """plan(changes), a statement at a time: a caller that renders each one can let its tree go."""
+    yield from _preamble(changes)
     for c in ordered(changes):
-        out.extend(statements_for(c))
-    return out
+        yield from statements_for(c)
 
 
 def marked_script(changes: list[Change]) -> str:
