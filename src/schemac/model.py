@@ -382,10 +382,13 @@ class Schema:
     unmanaged: tuple[Unmanaged, ...] = field(default=(), compare=False)
 
     def table(self, schema: str, name: str) -> Optional[Table]:
-        for t in self.tables:
-            if t.schema == schema and t.name == name:
-                return t
-        return None
+        by_key = self.__dict__.get("_tables_by_key")  # built on first use: callers look up every table
+        if by_key is None:
+            by_key = {}
+            for t in self.tables:
+                by_key.setdefault((t.schema, t.name), t)  # the first, as a scan would find
+            object.__setattr__(self, "_tables_by_key", by_key)
+        return by_key.get((schema, name))
 
     @property
     def namespaces(self) -> tuple[str, ...]:
