@@ -44,7 +44,7 @@ def test_deleted_last_migration_then_rebuild_state(cli, tmp_path, db_url, server
     project(tmp_path)
     add_table(tmp_path, ALPHA, at_top=True)
     assert cli("generate", "--name", "add_alpha").exit_code == 0
-    add_table(tmp_path, "  oops:\n    columns:\n      id: integr\n", at_top=False)
+    add_table(tmp_path, "  oops:\n    columns:\n      id: {type: bigint, default: \"nextval('nosuch')\"}\n", at_top=False)
     assert cli("generate", "--name", "bad").exit_code == 0
     bad = next(n for n in migrations(tmp_path) if n.endswith("_bad.sql"))
     os.unlink(tmp_path / "generated" / "migrations" / bad)  # never applied anywhere
