@@ -1,153 +1,831 @@
-"""Property: for random schemas A and B, migration(∅→A) then migration(A→B) on a real server leaves
-no drift against B, a second generate writes nothing, and the catalog (read by the tests' own oracle,
-tests/catalog_oracle.py) is that of B built from scratch.
+"""Property: for random schemas A and B, migration(∅→A), rows in A, then migration(A→B) on a real server
+leaves no drift against B, a second generate writes nothing, the catalog (read by the tests' own oracle,
+tests/catalog_oracle.py) is that of B built from scratch, and every column A→B keeps holds the same values.
 
-Default run: a handful of examples (CI); `pytest -m slow tests/test_property.py` runs 300.
+What a schema draws (B is drawn with A in view, so that most objects of A live on in B, changed):
+
+- plain tables t1..t3: columns of numeric, text and enum (and enum array) types, defaults (an enum's
+  defaults use one of its values; integer columns may default to `nextval` of a declared sequence),
+  NOT NULL, identity columns (ALWAYS / BY DEFAULT, with start, increment, min/max, cache, cycle),
+  primary keys, UNIQUEs, CHECKs (on enum columns too), btree/hash indexes with orders, NULLS, expressions
+  and predicates;
+- enums e1, e2, whose values B changes (values added at the end or in the middle, removed, reordered,
+  replaced), with labels that need quoting (`it's`, `x y`) and comments;
+- standalone sequences s1, s2 and t1_c1_seq (a serial-style name: A's sequence may become B's identity
+  and back) with type, start, increment, min/max, cache, cycle, owned_by a column, comments;
+- partitioned tables p1 (integer key) and p2 (text key), by range, list or hash on `k`, with partitions
+  (bounds from fixed slots, MINVALUE/MAXVALUE, NULL, DEFAULT, moduli 2 and 4); B adds and drops columns of
+  the parent, keeps, adds, drops and re-bounds partitions, may make t3 a partition, move it to the other
+  parent or make it a plain table; now and then B re-keys a parent, which generate refuses (a PlanError,
+  as the README says);
+- comments on tables, columns (a column B adds with a comment keeps it), indexes, enums, sequences.
+
+Rows: two per table of A (through the parent for partitioned tables; identity and `nextval` columns take
+their generated values) and two `nextval` calls per standalone sequence, so that B's sequence and identity
+changes meet used sequences. Each table's rows are then offered to B built from scratch (cast as the
+migration casts them): where Postgres would refuse them there (a removed enum value, a new NOT NULL
+column without default, a new partition bound), they are deleted from A before migrating, since no
+migration can keep them. What Postgres itself cannot do is not drawn: a sequence's new bounds always
+contain the values A may have reached (ALTER SEQUENCE checks the current value), a partition key column
+keeps its type, no expression index reads an enum's (not IMMUTABLE) text form.
+
+What schemac cannot do yet is not drawn either, while it is listed in KNOWN_BUGS (three shapes, named in
+the exact-plans issue's closing note). FIXED_BUG_CASES keep the smallest case of every other bug this test
+found, each a test of its own.
+
+Default run: 12 examples (SCHEMAC_PROPERTY_EXAMPLES=n for more); `pytest -m slow tests/test_property.py`
+runs 300.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+from typing import Optional
 
 import psycopg
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from catalog_oracle import fingerprint, fingerprint_difference, without_key_names
-from conftest import built_from_scratch
+from catalog_oracle import fingerprint, fingerprint_difference, values, without_key_names
+from conftest import fresh_database
+from psycopg import sql
 
 from schemac.migrations.apply import apply_files
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.migrations.layout import Layout
+from schemac.plan.planner import PlanError
 
-NUMERIC = ["integer", "bigint", "smallint", "numeric(6,2)", "numeric(9,3)", "real", "double precision"]
+INTEGER = ["integer", "bigint", "smallint"]
+NUMERIC = INTEGER + ["numeric(6,2)", "numeric(9,3)", "real", "double precision"]
 TEXT = ["text", "varchar(20)", "varchar(40)"]
-TYPES = NUMERIC + TEXT
 INT_DEFAULTS = ["0", "1", "-5", "(2 + 3)"]
 NUM_DEFAULTS = INT_DEFAULTS + ["2.5", "0.10"]
 TEXT_DEFAULTS = ["''", "'a'", "'x y'", "'it''s'"]
+LABELS = ["a", "b", "c", "d", "it's", "x y"]
+COMMENTS = ["note", "it's ok", "x: y", "café ☕", "two\nlines"]
+ENUM_NAMES = ["e1", "e2"]
+SEQUENCE_NAMES = ["s1", "s2", "t1_c1_seq"]
+PLAIN_TABLES = ["t1", "t2", "t3"]
+PARENTS = {"p1": "integer", "p2": "text"}  # a partitioned table -> the type of its key column k
+RANGES = {"smallint": (-(2 ** 15), 2 ** 15 - 1), "integer": (-(2 ** 31), 2 ** 31 - 1),
+          "bigint": (-(2 ** 63), 2 ** 63 - 1)}
 
 
-def is_text(t: str) -> bool:
-    return t in TEXT
+# Shapes schemac cannot migrate yet: while listed, the pairs are drawn around them (avoid_known_bugs).
+KNOWN_BUGS = {  # left to a next change; each a shape the strategies do not draw (avoid_known_bugs):
+    "sequence-name-held-by-identity",  # a new sequence named like an identity's own: IF NOT EXISTS skips it
+    "detached-partition-keeps-parent-copies",  # DETACH leaves the parent's CHECK on the table, undeclared
+    "attach-existing-table",  # ATTACH of a table without the parent's CHECKs: "child table is missing constraint"
+}
+
+
+def quote(label: str) -> str:
+    return "'" + label.replace("'", "''") + "'"
+
+
+def kind_of(t: str) -> str:
+    if t in INTEGER:
+        return "int"
+    if t in NUMERIC:
+        return "num"
+    if t in TEXT:
+        return "text"
+    return "enumarr" if t.endswith("[]") else "enum"
+
+
+def comment(draw) -> Optional[str]:
+    return draw(st.sampled_from(COMMENTS)) if draw(st.integers(0, 3)) == 0 else None
+
+
+# --- sequences and identities ---------------------------------------------------------------------------
+
+def filled(opts: dict, type_: str) -> tuple[int, int, int, int]:
+    """(start, increment, min, max) as Postgres fills them in (the tests' own reading of its defaults)."""
+    inc = opts.get("increment", 1)
+    low, high = RANGES[type_]
+    mn = opts.get("min_value", 1 if inc > 0 else low)
+    mx = opts.get("max_value", high if inc > 0 else -1)
+    return opts.get("start", mn if inc > 0 else mx), inc, mn, mx
 
 
 @st.composite
-def table(draw, name: str):
-    col_names = draw(st.lists(st.sampled_from(["c1", "c2", "c3", "c4", "c5", "c6"]), min_size=1, max_size=5,
-                              unique=True))
+def sequence_options(draw) -> dict:
+    """Options that fit every sequence type (smallint included), with a range of at least 20,000 values:
+    a few calls of nextval never wrap."""
+    opts: dict = {}
+    inc = draw(st.sampled_from([None, None, 1, 2, 10, -1, -5]))
+    if inc is not None:
+        opts["increment"] = inc
+    up = inc is None or inc > 0
+    if draw(st.integers(0, 2)) == 0:
+        opts["min_value"] = draw(st.sampled_from([1, 0, -100] if up else [-30000, -20000]))
+    if draw(st.integers(0, 2)) == 0:
+        opts["max_value"] = draw(st.sampled_from([30000, 20000] if up else [-1, 0, 100]))
+    if draw(st.integers(0, 2)) == 0:
+        opts["start"] = draw(st.sampled_from([1, 10, 100, 1000] if up else [-1, -10, -100]))
+    if draw(st.integers(0, 2)) == 0:
+        opts["cache"] = draw(st.sampled_from([1, 5, 20]))
+    if draw(st.integers(0, 3)) == 0:
+        opts["cycle"] = draw(st.booleans())
+    start, _, mn, mx = filled(opts, "smallint")
+    if not mn <= start <= mx:
+        del opts["start"]
+    return opts
+
+
+def reached(opts: dict, type_: str) -> tuple[int, int]:
+    """The values a sequence of A may have handed out (or holds as its current value) by the time A→B
+    runs: its start, and a hundred increments on (rows, nextval calls, a cache of 20)."""
+    start, inc, _, _ = filled(opts, type_)
+    return min(start, start + 100 * inc), max(start, start + 100 * inc)
+
+
+def contain(opts: dict, type_: str, low: int, high: int) -> dict:
+    """`opts` with bounds widened to contain [low, high]: Postgres refuses an ALTER SEQUENCE whose new
+    bounds leave out the current value, so B never asks for that."""
+    opts = dict(opts)
+    _, _, mn, mx = filled(opts, type_)
+    if mn > low:
+        opts["min_value"] = low
+    if mx < high:
+        opts["max_value"] = high
+    start, _, mn, mx = filled(opts, type_)
+    if not mn <= start <= mx:
+        opts["start"] = min(max(start, mn), mx)
+    return opts
+
+
+def identity_spec(draw) -> object:
+    generated = draw(st.sampled_from(["always", "by_default"]))
+    opts = draw(sequence_options())
+    return {"generated": generated, **opts} if opts or draw(st.booleans()) else generated
+
+
+def identity_options(spec) -> Optional[dict]:
+    if spec is None:
+        return None
+    return {} if isinstance(spec, str) else {k: v for k, v in spec.items() if k != "generated"}
+
+
+# --- enums ----------------------------------------------------------------------------------------------
+
+@st.composite
+def evolved_values(draw, old: list[str]) -> list[str]:
+    """B's values of an enum A has: added at the end or in the middle, removed, reordered, replaced."""
+    how = draw(st.sampled_from(["same", "append", "insert", "remove", "reorder", "other"]))
+    new = list(old)
+    spare = [v for v in LABELS if v not in old]
+    if how == "append" and spare:
+        new += draw(st.lists(st.sampled_from(spare), min_size=1, max_size=2, unique=True))
+    elif how == "insert" and spare:
+        new.insert(draw(st.integers(0, len(new))), draw(st.sampled_from(spare)))
+    elif how == "remove" and len(new) > 1:
+        new.pop(draw(st.integers(0, len(new) - 1)))
+    elif how == "reorder":
+        new = draw(st.permutations(new))
+    elif how == "other":
+        new = draw(st.lists(st.sampled_from(LABELS), min_size=1, max_size=4, unique=True))
+    return new
+
+
+# --- tables ---------------------------------------------------------------------------------------------
+
+@st.composite
+def column(draw, enums: dict, sequences: list[str]) -> dict:
+    types = NUMERIC + TEXT + [e for e in enums] + [f"{e}[]" for e in enums][:1]
+    t = draw(st.sampled_from(types))
+    spec: dict = {"type": t}
+    kind = kind_of(t)
+    if kind == "int" and draw(st.integers(0, 3)) == 0:
+        spec["identity"] = identity_spec(draw)
+    elif draw(st.booleans()):
+        spec["nullable"] = False
+    if "identity" not in spec and draw(st.integers(0, 2)) == 0:
+        if kind == "int" and sequences and draw(st.booleans()):
+            spec["default"] = f"nextval('{draw(st.sampled_from(sequences))}'::regclass)"
+        elif kind == "enum":
+            spec["default"] = quote(draw(st.sampled_from(enums[t])))
+        elif kind != "enumarr":
+            spec["default"] = draw(st.sampled_from(TEXT_DEFAULTS if kind == "text" else
+                                                   NUM_DEFAULTS if kind == "num" else INT_DEFAULTS))
+    c = comment(draw)
+    if c is not None:
+        spec["comment"] = c
+    return spec
+
+
+def check_on(draw, c: str, t: str, enums: dict) -> Optional[str]:
+    kind = kind_of(t)
+    if kind == "text":
+        return f"length({c}) < 100"
+    if kind == "enum":
+        return f"{c} <> {quote(draw(st.sampled_from(enums[t])))}"
+    if kind == "enumarr":
+        return f"cardinality({c}) < 5"
+    return draw(st.sampled_from([f"{c} > -1000", f"{c} BETWEEN -1000 AND 100000", f"{c} IN (0, 1, 2, -5, 5)"]))
+
+
+def index_element(draw, c: str, t: str):
+    kind = draw(st.integers(0, 3))
+    if kind == 0:
+        return c
+    if kind == 1:
+        return {"name": c, "order": "desc"}
+    if kind == 2:
+        return {"name": c, "nulls": draw(st.sampled_from(["first", "last"]))}
+    k = kind_of(t)
+    if k == "enum":  # an enum's text form is not IMMUTABLE: no expression of it can be indexed
+        return {"name": c, "order": "desc"}
+    return {"expression": f"lower({c})" if k == "text" else f"cardinality({c})" if k == "enumarr" else f"({c} + 1)"}
+
+
+def still_valid(spec: dict, enums: dict, sequences: list[str]) -> bool:
+    """A column of A can be declared as it is in B: its enum and its sequence are still there."""
+    t = spec["type"].removesuffix("[]")
+    default = str(spec.get("default", ""))
+    if kind_of(spec["type"]) in ("enum", "enumarr") and (t not in enums or (
+            default and default not in (quote(v) for v in enums[t]))):
+        return False
+    return not default.startswith("nextval") or any(f"'{s}'" in default for s in sequences)
+
+
+@st.composite
+def table(draw, name: str, enums: dict, sequences: list[str], key: Optional[str] = None,
+          prev: Optional[dict] = None) -> dict:
+    """A plain table, or (with `key`, the type of its column k) the parent of a partitioned table: its
+    keys and unique indexes then include k, as Postgres requires. With `prev` (the table in A), often an
+    edit of it: most columns kept as they are, a few dropped, added or redrawn."""
+    pool = ["c1", "c2", "c3", "c4", "c5", "c6"]
     columns: dict = {}
-    types = {}
-    for c in col_names:
-        t = draw(st.sampled_from(TYPES))
-        types[c] = t
-        spec: dict = {"type": t}
+    if key:
+        columns["k"] = {"type": key}
         if draw(st.booleans()):
-            spec["nullable"] = False
-        if draw(st.integers(0, 2)) == 0:
-            pool = TEXT_DEFAULTS if is_text(t) else NUM_DEFAULTS if t.startswith(("numeric", "real", "double")) \
-                else INT_DEFAULTS
-            spec["default"] = draw(st.sampled_from(pool))
-        columns[c] = spec
+            columns["k"]["nullable"] = False
+    if prev is not None and draw(st.integers(0, 2)):
+        old = {c: spec for c, spec in prev["columns"].items() if c != "k"}
+        if key and "k" in prev["columns"] and draw(st.integers(0, 2)):
+            columns["k"] = dict(prev["columns"]["k"])
+        for c, spec in old.items():
+            fate = draw(st.integers(0, 9))
+            if fate < 7 and still_valid(spec, enums, sequences):
+                columns[c] = dict(spec)
+            elif fate < 9:
+                columns[c] = draw(column(enums, sequences))
+        for c in draw(st.lists(st.sampled_from([c for c in pool if c not in old]), max_size=1)):
+            columns[c] = draw(column(enums, sequences))
+        if not columns:
+            columns[draw(st.sampled_from(pool))] = draw(column(enums, sequences))
+    else:
+        for c in draw(st.lists(st.sampled_from(pool), min_size=0 if key else 1, max_size=5, unique=True)):
+            columns[c] = draw(column(enums, sequences))
+    types = {c: spec["type"] for c, spec in columns.items()}
+    names = list(columns)
     doc: dict = {"columns": columns}
+    c = comment(draw)
+    if c is not None:
+        doc["comment"] = c
+    must = ["k"] if key else []
     pk = None
     if draw(st.booleans()):
-        pk = draw(st.sampled_from(col_names))
-        doc["primary_key"] = {"columns": [pk]}
-        columns[pk].pop("nullable", None)
-    if len(col_names) >= 2 and draw(st.booleans()):
-        cols = draw(st.lists(st.sampled_from(col_names), min_size=1, max_size=2, unique=True))
-        if cols != [pk]:
+        pk = must + [x for x in draw(st.lists(st.sampled_from(names), min_size=0 if key else 1, max_size=1))
+                     if x not in must]
+        doc["primary_key"] = {"columns": pk}
+        for x in pk:
+            columns[x].pop("nullable", None)
+    if len(names) >= 2 and draw(st.booleans()):
+        cols = must + [x for x in draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))
+                       if x not in must]
+        if cols != pk:
             entry: dict = {"columns": cols}
             if draw(st.booleans()):
                 entry["name"] = f"{name}_uq"
             doc["unique"] = [entry]
     checks = {}
-    for n, c in enumerate(draw(st.lists(st.sampled_from(col_names), max_size=2, unique=True))):
-        checks[f"{name}_ck{n}"] = f"length({c}) < 100" if is_text(types[c]) else \
-            draw(st.sampled_from([f"{c} > -1000", f"{c} BETWEEN -1000 AND 100000", f"{c} IN (0, 1, 2, -5, 5)"]))
+    for n, c in enumerate(draw(st.lists(st.sampled_from(names), max_size=2, unique=True))):
+        checks[f"{name}_ck{n}"] = check_on(draw, c, types[c], enums)
     if checks:
         doc["checks"] = checks
     indexes = {}
     for n in range(draw(st.integers(0, 2))):
         method = draw(st.sampled_from(["btree", "btree", "hash"]))
         if method == "hash":
-            spec = {"columns": [draw(st.sampled_from(col_names))], "method": "hash"}
+            spec: dict = {"columns": [draw(st.sampled_from(names))], "method": "hash"}
         else:
-            elems = []
-            for c in draw(st.lists(st.sampled_from(col_names), min_size=1, max_size=2, unique=True)):
-                kind = draw(st.integers(0, 3))
-                if kind == 0:
-                    elems.append(c)
-                elif kind == 1:
-                    elems.append({"name": c, "order": "desc"})
-                elif kind == 2:
-                    elems.append({"name": c, "nulls": draw(st.sampled_from(["first", "last"]))})
-                else:
-                    elems.append({"expression": f"lower({c})" if is_text(types[c]) else f"({c} + 1)"})
-            spec = {"columns": elems}
-            if draw(st.booleans()):
+            unique = draw(st.booleans())
+            if unique and key:  # a unique index of a partitioned table: plain columns, k among them
+                spec = {"columns": must + [x for x in draw(st.lists(st.sampled_from(names), max_size=1))
+                                           if x not in must]}
+            else:
+                spec = {"columns": [index_element(draw, c, types[c]) for c in
+                                    draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))]}
+            if unique:
                 spec["unique"] = True
             if draw(st.integers(0, 3)) == 0:
-                spec["where"] = f"{draw(st.sampled_from(col_names))} IS NOT NULL"
+                spec["where"] = f"{draw(st.sampled_from(names))} IS NOT NULL"
+        c = comment(draw)
+        if c is not None:
+            spec["comment"] = c
         indexes[f"{name}_ix{n}"] = spec
     if indexes:
         doc["indexes"] = indexes
     return doc
 
 
+# Partition slots: slot n of a parent is always named <parent>_<n> and, for one strategy, covers one region
+# (sometimes narrower: B may re-bound it); the last slot is the DEFAULT partition.
+BOUNDS = {
+    ("integer", "range"): [["FROM (MINVALUE) TO (0)"], ["FROM (0) TO (100)", "FROM (0) TO (50)"],
+                           ["FROM (100) TO (200)"], ["FROM (200) TO (MAXVALUE)", "FROM (300) TO (MAXVALUE)"]],
+    ("integer", "list"): [["IN (0, 1)", "IN (1)"], ["IN (2)"], ["IN (3, 4, 5)"], ["IN (NULL)"]],
+    ("text", "range"): [["FROM (MINVALUE) TO ('g')"], ["FROM ('g') TO ('n')", "FROM ('h') TO ('n')"],
+                        ["FROM ('n') TO ('t')"], ["FROM ('t') TO (MAXVALUE)"]],
+    ("text", "list"): [["IN ('a', 'b')", "IN ('a')"], ["IN ('c')"], ["IN ('d', 'it''s')"], ["IN (NULL)"]],
+}
+KEY_VALUES = {"integer": [-5, 1, 4, 50, 150, 250, 350, None], "text": ["a", "c", "d", "h", "o", "z", None]}
+
+
+def slot_of(key: str, strategy: str, bound: str):
+    """The slot a bound stands in: n for range and list (or "d", DEFAULT), the remainder for hash."""
+    if bound == "DEFAULT":
+        return "d"
+    if strategy == "hash":
+        return int(re.search(r"REMAINDER (\d+)", bound).group(1))  # type: ignore[union-attr]
+    return next(n for n, bounds in enumerate(BOUNDS[(key, strategy)]) if bound.removeprefix("FOR VALUES ") in bounds)
+
+
 @st.composite
-def schema(draw):
-    names = draw(st.lists(st.sampled_from(["t1", "t2", "t3"]), min_size=1, max_size=3, unique=True))
-    return {"tables": {n: draw(table(n)) for n in names}}
+def partitions(draw, parent: str, key: str, strategy: str, taken: set, prev: dict) -> dict:
+    """Partitions of `parent` by slot (named <parent>_<slot>, or now and then t3); `prev`: A's partitions of
+    it (same strategy), most of which B keeps, some with another bound of their slot."""
+    out: dict = {}  # slot -> (name, bound)
+    for name, spec in prev.items():
+        bound = spec["partition_of"]["bound"]
+        slot = slot_of(key, strategy, bound)
+        if name in taken or not draw(st.integers(0, 3)):
+            continue
+        if isinstance(slot, int) and strategy != "hash" and not draw(st.integers(0, 3)):
+            bound = f"FOR VALUES {draw(st.sampled_from(BOUNDS[(key, strategy)][slot]))}"
+        out[slot] = (name, bound)
+    if strategy == "hash":
+        moduli = {int(re.search(r"MODULUS (\d+)", b).group(1)) for _, b in out.values()}  # type: ignore[union-attr]
+        modulus = moduli.pop() if moduli else draw(st.sampled_from([2, 4]))
+        for r in draw(st.lists(st.integers(0, modulus - 1), max_size=modulus, unique=True)):
+            out.setdefault(r, (f"{parent}_{r}", f"FOR VALUES WITH (MODULUS {modulus}, REMAINDER {r})"))
+    else:
+        for n, bounds in enumerate(BOUNDS[(key, strategy)]):
+            if n not in out and draw(st.integers(0, 2)) == 0:
+                out[n] = (f"{parent}_{n}", f"FOR VALUES {draw(st.sampled_from(bounds))}")
+        if "d" not in out and draw(st.integers(0, 3)) == 0:
+            out["d"] = (f"{parent}_d", "DEFAULT")
+    tables = {}
+    for name, bound in out.values():
+        if name in taken:
+            continue
+        if "t3" not in taken and draw(st.integers(0, 7)) == 0:
+            name = "t3"  # a plain table of the other schema becomes (or was) this partition
+        taken.add(name)
+        spec: dict = {"partition_of": {"parent": parent, "bound": bound}}
+        c = comment(draw)
+        if c is not None:
+            spec["comment"] = c
+        tables[name] = spec
+    return tables
+
+
+def plain_tables(doc: dict) -> dict:
+    return {t: spec for t, spec in doc.get("tables", {}).items() if "columns" in spec and "partition_by" not in spec}
+
+
+def names(draw, pool: list[str], prev: Optional[list[str]]) -> list[str]:
+    """Names from `pool`; for B (`prev`: A's names of the kind), most of A's and maybe others."""
+    if prev is None:
+        return draw(st.lists(st.sampled_from(pool), max_size=len(pool), unique=True))
+    kept = [n for n in prev if draw(st.integers(0, 4))]
+    rest = [n for n in pool if n not in prev]
+    return kept + (draw(st.lists(st.sampled_from(rest), max_size=len(rest), unique=True)) if rest else [])
+
+
+@st.composite
+def schema(draw, prev: Optional[dict] = None) -> dict:
+    """A schema.yaml document. With `prev` (A), B: most objects of A live on, edited (enums keep most values,
+    tables most columns, parents their partitioning and most partitions)."""
+    was = prev
+    prev = prev or {}
+    enums: dict = {}
+    for e in names(draw, ENUM_NAMES, list(prev.get("enums", {})) if was else None):
+        old = enum_values(prev, e) if e in prev.get("enums", {}) else None
+        enums[e] = draw(evolved_values(old)) if old else draw(st.lists(st.sampled_from(LABELS), min_size=1,
+                                                                        max_size=4, unique=True))
+    sequences: dict = {}
+    for s in names(draw, SEQUENCE_NAMES, list(prev.get("sequences", {})) if was else None)[:2]:
+        spec: dict = draw(sequence_options())
+        if draw(st.integers(0, 2)) == 0:
+            spec["type"] = draw(st.sampled_from(INTEGER))
+        c = comment(draw)
+        if c is not None:
+            spec["comment"] = c
+        sequences[s] = spec
+    tables: dict = {}
+    taken: set = set()
+    for n in names(draw, PLAIN_TABLES, list(plain_tables(prev)) if was else None):
+        tables[n] = draw(table(n, enums, list(sequences), prev=plain_tables(prev).get(n)))
+        taken.add(n)
+    for p in names(draw, list(PARENTS), [t for t in prev.get("tables", {}) if t in PARENTS] if was else None):
+        key = PARENTS[p]
+        old = prev.get("tables", {}).get(p, {}).get("partition_by")
+        strategy = old["strategy"] if old and draw(st.integers(0, 9)) else \
+            draw(st.sampled_from(["range", "list", "hash"]))
+        parent = draw(table(p, enums, list(sequences), key=key, prev=prev.get("tables", {}).get(p)))
+        parent["partition_by"] = {"strategy": strategy, "key": "k"}
+        tables[p] = parent
+        before = {t: spec for t, spec in prev.get("tables", {}).items() if parent_of(prev, t) == p} \
+            if old and old["strategy"] == strategy else {}
+        tables.update(draw(partitions(p, key, strategy, taken, before)))
+    owners = [(t, c) for t, spec in tables.items() if "partition_of" not in spec for c in spec["columns"]]
+    for s, spec in sequences.items():
+        if owners and draw(st.integers(0, 2)) == 0:
+            spec["owned_by"] = "%s.%s" % draw(st.sampled_from(owners))
+    doc: dict = {}
+    if enums:
+        doc["enums"] = {}
+        for e, vals in enums.items():
+            c = comment(draw)
+            doc["enums"][e] = {"values": vals, "comment": c} if c else vals
+    if sequences:
+        doc["sequences"] = sequences
+    doc["tables"] = tables
+    return doc
+
+
+def enum_values(doc: dict, e: str) -> list[str]:
+    v = doc["enums"][e]
+    return v["values"] if isinstance(v, dict) else v
+
+
+def narrowed(a: dict, b: dict) -> dict:
+    """B with the bounds of each sequence and identity that A→B alters in place widened to the values A
+    may have reached (Postgres refuses bounds that leave out a sequence's current value)."""
+    for s, spec in b.get("sequences", {}).items():
+        old = a.get("sequences", {}).get(s)
+        if old is not None:
+            opts = {k: v for k, v in spec.items() if k not in ("type", "comment", "owned_by")}
+            fixed = contain(opts, spec.get("type", "bigint"), *reached(old, old.get("type", "bigint")))
+            spec.update(fixed)
+    for t, tspec in b["tables"].items():
+        for c, spec in tspec.get("columns", {}).items():
+            old = a["tables"].get(t, {}).get("columns", {}).get(c)
+            if old is None or "identity" not in spec or "identity" not in old:
+                continue
+            fixed = contain(identity_options(spec["identity"]), spec["type"],
+                            *reached(identity_options(old["identity"]), old["type"]))
+            if fixed != identity_options(spec["identity"]):
+                generated = spec["identity"] if isinstance(spec["identity"], str) else spec["identity"]["generated"]
+                spec["identity"] = {"generated": generated, **fixed}
+    return b
+
+
+def parent_of(doc: dict, name: str) -> Optional[str]:
+    return doc["tables"].get(name, {}).get("partition_of", {}).get("parent")
+
+
+def not_null(table: dict, c: str) -> bool:
+    spec = table["columns"][c]
+    return spec.get("nullable") is False or "identity" in spec or c in table.get("primary_key", {}).get("columns", ())
+
+
+def avoid_known_bugs(a: dict, b: dict) -> tuple[dict, dict]:
+    """(A, B) changed so that no bug of KNOWN_BUGS shows: B's sequence t1_c1_seq renamed s3 while A and B
+    both give t1.c1 an identity (and A has no t1_c1_seq, which would have taken the name first); tables
+    B would detach or attach dropped instead; the owner of a sequence B drops left out of A."""
+    ta, tb = a["tables"], b["tables"]
+    for name in [n for n in tb if n in ta and parent_of(a, n) != parent_of(b, n)]:
+        old, new = ta.get(parent_of(a, name) or ""), tb.get(parent_of(b, name) or "")
+        copies = old is not None and any(k in old for k in ("checks", "indexes", "primary_key", "unique"))
+        refused = new is not None and (new.get("checks") or any("identity" in x for x in new["columns"].values())
+                                       or any(c in ta.get(parent_of(b, name), {}).get("columns", {})
+                                              and not_null(ta[parent_of(b, name)], c) and not not_null(new, c)
+                                              for c in new["columns"]))
+        if (copies and "detached-partition-keeps-parent-copies" in KNOWN_BUGS) or \
+                (refused and "attach-existing-table" in KNOWN_BUGS):
+            del tb[name]
+    for s, spec in a.get("sequences", {}).items() if "owner-column-dropped-before-default" in KNOWN_BUGS else ():
+        owner, _, col = spec.get("owned_by", "").partition(".")
+        if owner in tb and col not in tb[owner].get("columns", {}) and s not in b.get("sequences", {}):
+            del spec["owned_by"]
+    kept_identity = all("identity" in doc["tables"].get("t1", {}).get("columns", {}).get("c1", {}) for doc in (a, b))
+    if "sequence-name-held-by-identity" in KNOWN_BUGS and kept_identity and "t1_c1_seq" in b.get("sequences", {}) \
+            and "t1_c1_seq" not in a.get("sequences", {}):
+        b["sequences"]["s3"] = b["sequences"].pop("t1_c1_seq")
+        for t in b["tables"].values():
+            for x in t.get("columns", {}).values():
+                if x.get("default") == "nextval('t1_c1_seq'::regclass)":
+                    x["default"] = "nextval('s3'::regclass)"
+    return a, b
+
+
+@st.composite
+def schema_pair(draw) -> tuple[dict, dict]:
+    a = draw(schema())
+    return avoid_known_bugs(a, narrowed(a, draw(schema(prev=a))))
 
 
 def dump(doc: dict) -> str:
-    return yaml.safe_dump(doc, sort_keys=False)
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
 
 
-def _check_a_to_b(server, a: dict, b: dict) -> None:
-    url = server.create_database()
-    try:
-        with tempfile.TemporaryDirectory() as d:
-            path, out = os.path.join(d, "schema.yaml"), os.path.join(d, "generated")
-            with open(path, "w") as f:
-                f.write(dump(a))
-            generate(path, out)
-            with psycopg.connect(url, autocommit=True) as conn:
-                apply_files(conn, Layout(out).migrations())
-            with open(path, "w") as f:
-                f.write(dump(b))
+# --- rows -----------------------------------------------------------------------------------------------
+
+def columns_of(doc: dict, name: str) -> dict:
+    spec = doc["tables"][name]
+    if "partition_of" in spec:
+        return columns_of(doc, spec["partition_of"]["parent"])
+    return spec["columns"]
+
+
+def row_value(doc: dict, spec: dict, i: int):
+    kind = kind_of(spec["type"])
+    if kind in ("int", "num"):
+        return i
+    if kind == "text":
+        return str(i)
+    labels = enum_values(doc, spec["type"].removesuffix("[]"))
+    label = labels[i % len(labels)]
+    if kind == "enum":
+        return label
+    return '{"' + label.replace('"', '\\"') + '"}' if i else "{}"
+
+
+def insert_rows(conn: psycopg.Connection, a: dict) -> None:
+    """Two rows per table of A (partitioned ones through the parent, with the first keys that find a
+    partition), and nextval twice per sequence. A row A cannot hold (a CHECK, a key) is left out."""
+    for name, spec in a["tables"].items():
+        if "partition_of" in spec:
+            continue
+        cols = {c: s for c, s in spec["columns"].items()
+                if "identity" not in s and not str(s.get("default", "")).startswith("nextval")}
+        query = sql.SQL("INSERT INTO {} ({}) VALUES ({})" if cols else "INSERT INTO {} DEFAULT VALUES").format(
+            sql.Identifier(name), sql.SQL(", ").join(map(sql.Identifier, cols)),
+            sql.SQL(", ").join(sql.Placeholder() * len(cols)))
+        keys = list(KEY_VALUES[cols["k"]["type"]]) if "k" in cols and "partition_by" in spec else [None]
+        for i in range(2):
+            while keys:
+                row = {c: row_value(a, s, i) for c, s in cols.items()}
+                if "partition_by" in spec and "k" in cols:
+                    row["k"] = keys.pop(0)
+                try:
+                    conn.execute(query, list(row.values()))
+                    break
+                except psycopg.errors.IntegrityError:
+                    # violates a CHECK, NOT NULL or a key of A, or no partition takes its key: the next key
+                    if "partition_by" not in spec or "k" not in cols:
+                        break
+    for s in a.get("sequences", {}):
+        conn.execute("SELECT nextval(%s), nextval(%s)", [s, s])
+
+
+def is_enum(t: str) -> bool:
+    return kind_of(t) in ("enum", "enumarr")
+
+
+def keep_only_rows_b_can_hold(conn: psycopg.Connection, scratch: psycopg.Connection, a: dict, b: dict) -> set:
+    """Offer the rows of each table of A to the same table of B built from scratch (each column cast as
+    the migration casts it: directly, or through text to or from an enum). Where B refuses them, no
+    migration could keep them: they are deleted from A. Returns the tables that keep rows."""
+    kept = set()
+    for name, spec in a["tables"].items():
+        if "partition_by" in spec:
+            continue
+        a_cols = columns_of(a, name)
+        rows = conn.execute(sql.SQL("SELECT {} FROM ONLY {}").format(
+            sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in a_cols),
+            sql.Identifier(name))).fetchall()
+        if not rows or name not in b["tables"]:
+            continue
+        b_cols = columns_of(b, name)
+        shared = [c for c in a_cols if c in b_cols]
+        casts = []
+        for c in shared:
+            old, new = a_cols[c]["type"], b_cols[c]["type"]
+            if old != new and (is_enum(old) or is_enum(new)):
+                casts.append(sql.SQL("CAST(%s::text AS {})").format(sql.SQL(new)))
+            else:
+                casts.append(sql.SQL("CAST(CAST(%s::text AS {}) AS {})").format(sql.SQL(old), sql.SQL(new)))
+        at = [list(a_cols).index(c) for c in shared]
+        query = sql.SQL("INSERT INTO {} ({}) OVERRIDING SYSTEM VALUE VALUES ({})" if shared else
+                        "INSERT INTO {} DEFAULT VALUES").format(
+            sql.Identifier(name), sql.SQL(", ").join(map(sql.Identifier, shared)), sql.SQL(", ").join(casts))
+        try:
+            with scratch.transaction(force_rollback=True):
+                for row in rows:
+                    scratch.execute(query, [row[i] for i in at])
+            kept.add(name)
+        except psycopg.Error:
+            conn.execute(sql.SQL("DELETE FROM ONLY {}").format(sql.Identifier(name)))
+    return kept
+
+
+def kept_values(url: str, a: dict, b: dict, kept: set) -> dict:
+    """Checksums of the columns A→B must keep as they are: same name and type, in a plain table of both."""
+    plain = {t for t in kept if "partition_of" not in a["tables"][t] and "partition_of" not in b["tables"][t]}
+    return {(t, c): v for (t, c), v in values(url).items()
+            if t in plain and c in b["tables"][t]["columns"] and c in a["tables"][t]["columns"]
+            and a["tables"][t]["columns"][c]["type"] == b["tables"][t]["columns"][c]["type"]}
+
+
+# --- the property ---------------------------------------------------------------------------------------
+
+def without_implicit_names(fp: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    """The oracle's fingerprint blind to the names Postgres picks and schema.yaml cannot give: those of keys
+    left unnamed, of identities' own sequences (`t1_c1_seq1` when a standalone t1_c1_seq held the name as
+    the identity was added; B built from scratch may have it free), and of a partition's copies of its
+    parent's indexes (`p1_2_k_idx` or `p1_2_k_idx1`, by the order the parent's indexes were made)."""
+    out = without_key_names(fp)
+    out["sequences"] = sorted(((r[0], "<identity>", *r[2:]) if (r[9] or "").startswith("i ") else r
+                               for r in out["sequences"]), key=repr)
+    partitions = {(r[0], r[1]) for r in fp["relations"] if r[6]}
+    out["indexes"] = sorted(((*r[:2], "<copy>", r[3].replace(f"INDEX {r[2]} ON", "INDEX <copy> ON"), *r[4:])
+                             if (r[0], r[1]) in partitions and re.search(r"_idx\d*$", r[2]) else r
+                             for r in out["indexes"]), key=repr)
+    return out
+
+
+def _migrate(path: str, out: str, url: str, text: str, **kw):
+    with open(path, "w") as f:
+        f.write(text)
+    result = generate(path, out, **kw)
+    assert result.status in ("written", "unchanged"), result.message
+    with psycopg.connect(url, autocommit=True) as conn:
+        try:
+            apply_files(conn, Layout(out).migrations())
+        except psycopg.Error as e:
+            raise AssertionError(f"schema.yaml:\n{text}\nSQL:\n{result.sql}\napply failed: {e}") from e
+    return result
+
+
+def empty(url: str) -> None:
+    """The database as CREATE DATABASE leaves it (schemas dropped, public re-created): quicker than a new one."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        for (ns,) in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname <> 'information_schema' "
+                                  "AND nspname !~ '^pg_'").fetchall():
+            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(ns)))
+        conn.execute("CREATE SCHEMA public")
+
+
+def _check_a_to_b(databases: tuple[str, str], a: dict, b: dict) -> None:
+    url, other = databases
+    empty(url)
+    empty(other)
+    with tempfile.TemporaryDirectory() as d:
+        path, out = os.path.join(d, "schema.yaml"), os.path.join(d, "generated")
+        _migrate(path, out, url, dump(a))
+        # B built from scratch in the other database: the oracle's expected catalog, and the judge of which
+        # rows B can hold.
+        scratch = os.path.join(d, "scratch")
+        os.makedirs(scratch)
+        _migrate(os.path.join(scratch, "schema.yaml"), os.path.join(scratch, "generated"), other, dump(b))
+        expected = without_implicit_names(fingerprint(other))
+        with psycopg.connect(url, autocommit=True) as conn, psycopg.connect(other, autocommit=True) as s:
+            insert_rows(conn, a)
+            kept = keep_only_rows_b_can_hold(conn, s, a, b)
+        before = kept_values(url, a, b, kept)
+        with open(path, "w") as f:
+            f.write(dump(b))
+        try:
             result = generate(path, out, allow_destructive=True)
-            assert result.status in ("written", "unchanged"), result.message
-            with psycopg.connect(url, autocommit=True) as conn:
+        except PlanError as e:
+            # A table's partitioning cannot change in place: refused, as the README says (partition_by).
+            assert re.search(r"its partitioning cannot change in place", str(e)), str(e)
+            assert any(a["tables"].get(t, {}).get("partition_by") != b["tables"][t].get("partition_by")
+                       for t in PARENTS if t in b["tables"] and t in a["tables"]), str(e)
+            return
+        assert result.status in ("written", "unchanged"), result.message
+        context = f"A:\n{dump(a)}\nB:\n{dump(b)}\nrows kept in: {sorted(kept)}\nSQL:\n{result.sql}\n"
+        with psycopg.connect(url, autocommit=True) as conn:
+            try:
                 apply_files(conn, Layout(out).migrations())
-            drift = check_drift(path, url)
-            assert drift.differences == (), f"A:\n{dump(a)}\nB:\n{dump(b)}\nSQL:\n{result.sql}\n" + drift.render("text")
-            assert generate(path, out).status == "unchanged"
-            # The oracle: the catalog equals B built from scratch, read with the tests' own SQL.
-            expected = without_key_names(built_from_scratch(url, dump(b), os.path.join(d, "scratch")))
-            actual = without_key_names(fingerprint(url))
-            assert actual == expected, f"A:\n{dump(a)}\nB:\n{dump(b)}\nSQL:\n{result.sql}\n" + \
-                fingerprint_difference(actual, expected)
-    finally:
-        server.drop_database(url)
+            except psycopg.Error as e:
+                raise AssertionError(context + f"apply failed: {e}") from e
+        drift = check_drift(path, url)
+        assert drift.differences == (), context + drift.render("text")
+        again = generate(path, out)
+        assert again.status == "unchanged", context + again.message
+        # The oracle: the catalog equals B built from scratch, read with the tests' own SQL.
+        actual = without_implicit_names(fingerprint(url))
+        assert actual == expected, context + fingerprint_difference(actual, expected)
+        after = kept_values(url, a, b, kept)
+        assert after == before, context + f"values changed: {set(before.items()) ^ set(after.items())}"
 
 
-COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@pytest.fixture(scope="module")
+def databases():
+    """Two databases on the default server for the whole module, emptied before each example."""
+    made = [fresh_database("pg18") for _ in range(2)]
+    yield tuple(next(m) for m in made)
+    for m in made:
+        next(m, None)  # drops it
+
+
+COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", "12")), **COMMON)
-@given(a=schema(), b=schema())
-def test_migration_a_to_b_leaves_no_drift(server, a, b):
-    _check_a_to_b(server, a, b)
+@given(ab=schema_pair())
+def test_migration_a_to_b_leaves_no_drift(databases, ab):
+    _check_a_to_b(databases, *ab)
 
 
 @pytest.mark.slow
 @settings(max_examples=300, **COMMON)
-@given(a=schema(), b=schema())
-def test_migration_a_to_b_leaves_no_drift_300(server, a, b):
-    _check_a_to_b(server, a, b)
+@given(ab=schema_pair())
+def test_migration_a_to_b_leaves_no_drift_300(databases, ab):
+    _check_a_to_b(databases, *ab)
+
+
+# --- the bugs this test found, each at its smallest ------------------------------------------------------
+# Each fixed bug's smallest case, with what it did before the fix.
+
+def _a_then_b(url: str, a: str, b: str) -> None:
+    """schema.yaml `a`, then `b`: each migration applies and leaves no drift."""
+    empty(url)
+    with tempfile.TemporaryDirectory() as d:
+        path, out = os.path.join(d, "schema.yaml"), os.path.join(d, "generated")
+        for text in (a, b):
+            _migrate(path, out, url, text, allow_destructive=True)
+            drift = check_drift(path, url)
+            assert drift.differences == (), drift.render("text")
+
+
+PARENT = """\
+  p:
+    columns: {k: integer%s}
+    partition_by: {strategy: list, key: k}
+"""
+P_1 = "  p_1: {partition_of: {parent: p, bound: FOR VALUES IN (1)}}\n"
+IDENTITY = "tables:\n  t: {columns: {c: {type: integer, identity: always}, d: integer}}\n"
+T3 = "  t3: {partition_of: {parent: p, bound: FOR VALUES IN (1)}}\n"
+FIXED_BUG_CASES = {
+    "owner-column-dropped-before-default": (  # DROP COLUMN c (drops s) before DROP TABLE b: "... depends on s"
+        "sequences: {s: {owned_by: a.c}}\ntables:\n  a: {columns: {c: integer, x: integer}}\n"
+        "  b: {columns: {d: {type: bigint, default: \"nextval('s'::regclass)\"}}}\n",
+        "tables:\n  a: {columns: {x: integer}}\n"),
+    "check-on-partitioned-parent": (  # child table is missing constraint "p_ck" (partition created, then attached)
+        "tables: {}\n",
+        "tables:\n" + PARENT % "" + "    checks: {p_ck: k > 0}\n" + P_1),
+    "identity-on-partitioned-parent": (  # table "p_1" being attached contains an identity column "id" (PG17+)
+        "tables: {}\n",
+        "tables:\n" + PARENT % ", id: {type: integer, identity: always}" + P_1),
+    "attach-before-parent-drop-not-null": (  # ATTACH before DROP NOT NULL: column "k" ... must be marked NOT NULL
+        "tables:\n" + PARENT.replace("{k: integer%s}", "{k: {type: integer, nullable: false}}"),
+        "tables:\n" + PARENT % "" + P_1),
+    "attach-before-parent-drop-column": (  # ATTACH, OWNED BY NONE, DROP COLUMN c: child ... missing column "c"
+        "sequences: {s: {owned_by: p.c}}\ntables:\n" + PARENT % ", c: integer",
+        "sequences: {s: {}}\ntables:\n" + PARENT % "" + P_1),
+    "attach-before-partition-columns": (  # ATTACH PARTITION t3, then ADD COLUMN k: child table is missing column "k"
+        "tables:\n  t3: {columns: {c: integer}}\n",
+        "tables:\n" + PARENT % ", c: integer" + "  t3: {partition_of: {parent: p, bound: FOR VALUES IN (1)}}\n"),
+    "partition-moved-to-another-parent": (  # DETACH, ATTACH to q, then ADD COLUMN c: child ... missing column "c"
+        "tables:\n" + PARENT % "" + PARENT.replace("p:", "q:") % ", c: text" + P_1,
+        "tables:\n" + PARENT % "" + PARENT.replace("p:", "q:") % ", c: text" +
+        "  p_1: {partition_of: {parent: q, bound: FOR VALUES IN (1)}}\n"),
+    "rebound-partition-misses-parent-columns": (  # DETACH, ADD COLUMN c on p, ATTACH: child ... missing column "c"
+        "tables:\n" + PARENT % "" + P_1,
+        "tables:\n" + PARENT % ", c: text" + "  p_1: {partition_of: {parent: p, bound: 'FOR VALUES IN (1, 2)'}}\n"),
+    "sequence-start-kept": (  # ALTER SEQUENCE without START WITH: drift "START WITH 100, expected SEQUENCE"
+        "sequences:\n  s: {start: 100}\n",
+        "sequences:\n  s: {}\n"),
+    "enum-set-aside-left": (  # DROP TYPE IF EXISTS e__schemac_old before the RENAME: "e__schemac_old is not in"
+        "enums: {e: [x, y]}\ntables:\n  t: {columns: {c: e}}\n",
+        "enums: {e: [y]}\ntables:\n  t: {columns: {c: text}}\n"),
+    "sequence-name-of-dropped-identity": (  # CREATE SEQUENCE IF NOT EXISTS t_c_seq, DROP COLUMN c: "t_c_seq is missing"
+        IDENTITY, "sequences: {t_c_seq: {}}\ntables:\n  t: {columns: {d: integer}}\n"),
+    "owner-dropped-before-default": (  # DROP TABLE a (drops s), then b's DROP DEFAULT: "default ... depends on s"
+        "sequences: {s: {owned_by: a.c}}\ntables:\n  a: {columns: {c: integer}}\n"
+        "  b: {columns: {d: {type: bigint, default: \"nextval('s'::regclass)\"}}}\n",
+        "tables:\n  b: {columns: {d: bigint}}\n"),
+    "index-comment-lost-on-rebuild": (  # DROP INDEX + CREATE INDEX without COMMENT: drift "comment is none"
+        "tables:\n  t:\n    columns: {c: integer}\n    indexes: {t_ix: {columns: [c], comment: note}}\n",
+        "tables:\n  t:\n    columns: {c: integer}\n"
+        "    indexes: {t_ix: {columns: [{name: c, order: desc}], comment: note}}\n"),
+    "identity-options-alone": (  # MAXVALUE dropped without START/INCREMENT/CYCLE; `MAXVALUE 30000CYCLE` (pg.dialect)
+        "tables:\n  t:\n    columns: {id: {type: integer, identity: {generated: always, max_value: 30000, "
+        "cycle: true}}}\n",
+        "tables:\n  t:\n    columns: {id: {type: integer, identity: {generated: by_default, min_value: -5}}}\n"),
+}
+
+
+@pytest.mark.parametrize("bug", list(FIXED_BUG_CASES))
+def test_fixed_bug(databases, bug):
+    assert bug not in KNOWN_BUGS
+    _a_then_b(databases[0], *FIXED_BUG_CASES[bug])
+
+
+def test_partitioning_change_is_a_documented_refusal():
+    """The property accepts generate's refusal to re-key a partitioned table (PlanError: 'its partitioning
+    cannot change in place') because the README's schema.yaml reference says so."""
+    with open(os.path.join(os.path.dirname(__file__), "..", "README.md"), encoding="utf-8") as f:
+        row = next(line for line in f if line.startswith("| `partition_by`"))
+    assert re.search(r"partitioning cannot change in place", row), row

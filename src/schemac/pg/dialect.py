@@ -25,6 +25,18 @@ def _generated(self: Postgres.Generator, e: exp.ComputedColumnConstraint) -> str
     return f"GENERATED ALWAYS AS ({self.sql(e, 'this')}) {'STORED' if e.args.get('persisted') else 'VIRTUAL'}"
 
 
+def _identity(self: Postgres.Generator, e: exp.GeneratedAsIdentityColumnConstraint) -> str:
+    """GENERATED ... AS IDENTITY (options): sqlglot drops MINVALUE/MAXVALUE given without START, INCREMENT or
+    CYCLE, and writes `MAXVALUE 30000CYCLE` when CYCLE follows them without START or INCREMENT."""
+    kind = "" if e.this is None else " ALWAYS" if e.this else " BY DEFAULT"
+    options = [f"{word} {self.sql(e, key)}" for key, word in (("start", "START WITH"), ("increment", "INCREMENT BY"),
+                                                                ("minvalue", "MINVALUE"), ("maxvalue", "MAXVALUE"))
+               if e.args.get(key) is not None]
+    if e.args.get("cycle") is not None:
+        options.append("CYCLE" if e.args["cycle"] else "NO CYCLE")
+    return f"GENERATED{kind} AS IDENTITY" + (f" ({' '.join(options)})" if options else "")
+
+
 # Functions sqlglot would rewrite into another spelling (char_length -> length, btrim -> TRIM(...),
 # strpos -> position, date_part -> EXTRACT, to_hex -> hex, which Postgres does not have). Postgres
 # stores the function the migration names, so the migration names the one schema.yaml names: these
@@ -42,7 +54,8 @@ class SchemacPostgres(Postgres):
         FUNCTIONS = {**Postgres.Parser.FUNCTIONS, **{name.upper(): _kept(name) for name in KEPT_FUNCTIONS}}
 
     class Generator(Postgres.Generator):
-        TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.ComputedColumnConstraint: _generated}
+        TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.ComputedColumnConstraint: _generated,
+                      exp.GeneratedAsIdentityColumnConstraint: _identity}
 
 
 # sqlglot prints a column definition after three walks of its whole tree, looking for what only a few

@@ -229,19 +229,24 @@ def _owner(seq: Optional[Sequence]) -> set[Key]:
 
 
 def plan_deps(changes: list[Change]) -> list[Deps]:
-    """deps() of each change, and what one change implies for another: a dropped table takes along the
-    sequences its columns own (OWNED BY), so it removes them too (after whatever still uses them)."""
+    """deps() of each change, and what one change implies for another: a dropped table or column takes
+    along the sequences it owns (OWNED BY), so it removes them too (after whatever still uses them)."""
     out = [deps(c) for c in changes]
     owned: dict[tuple, set] = {}
+    owned_by_column: dict[tuple, set] = {}
     for c in changes:
         seq = c.old
         if c.kind == "drop_sequence" and getattr(seq, "owned_by", None):
             table = seq.owned_by.rpartition(".")[0]  # type: ignore[union-attr]
             owned.setdefault((c.schema, table), set()).add(("sequence", c.schema, seq.name))  # type: ignore
+            owned_by_column.setdefault((c.schema, seq.owned_by), set()).add(("sequence", c.schema, seq.name))  # type: ignore
     for i, c in enumerate(changes):
         if c.kind == "drop_table" and (c.schema, c.table) in owned:
             d = out[i]
             out[i] = Deps(d.makes, d.removes | owned[(c.schema, c.table)], d.needs, d.frees)
+        elif c.kind == "drop_column" and (c.schema, f"{c.table}.{c.name}") in owned_by_column:
+            d = out[i]
+            out[i] = Deps(d.makes, d.removes | owned_by_column[(c.schema, f"{c.table}.{c.name}")], d.needs, d.frees)
     return out
 
 
