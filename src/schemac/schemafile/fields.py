@@ -16,7 +16,7 @@ from schemac.errors import SchemaFileError
 from schemac.model import SequenceOptions
 from schemac.pg.expressions import ExpressionError, check_expression
 from schemac.pg.names import MAX_IDENTIFIER_BYTES
-from schemac.schemafile.strict import Walker
+from schemac.schemafile.walker import Walker
 
 MAX_INDEX_COLUMNS = 32  # PostgreSQL's INDEX_MAX_KEYS: key and INCLUDE columns of an index or constraint
 # Bidirectional controls reorder what a reviewer sees ("Trojan Source"); line/paragraph separators split lines.

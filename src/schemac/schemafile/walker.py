@@ -1,0 +1,117 @@
+"""Typed, located access to the node tree :mod:`schemac.schemafile.strict` composes: each value read
+as the kind the loader expects, each mistake a SchemaFileError at its file:line:column."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterator
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from schemac.errors import SchemaFileError
+from schemac.model import Source
+from schemac.schemafile.strict import _KIND_NAMES, _SCALAR_TAGS, BOOL, NULL, STR, node_source
+
+
+class Walker:
+    """Typed, located access to a composed node tree; every mistake becomes a SchemaFileError."""
+
+    def __init__(self, path: str, max_nodes: int = 2_000_000):
+        self.path = path
+        self._budget = max_nodes
+
+    def src(self, node: Node) -> Source:
+        return node_source(self.path, node)
+
+    def fail(self, node: Node, message: str) -> SchemaFileError:
+        return SchemaFileError(message, self.src(node))
+
+    def _visit(self, node: Node) -> None:
+        self._budget -= 1
+        if self._budget < 0:
+            raise self.fail(node, "document expands to too many nodes (alias/anchor bomb?)")
+        if node.tag not in _SCALAR_TAGS and not isinstance(node, (MappingNode, SequenceNode)):
+            raise self.fail(node, f"tag {node.tag!r} is not allowed: schema.yaml holds plain data only")
+        if isinstance(node, MappingNode) and node.tag != "tag:yaml.org,2002:map":
+            raise self.fail(node, f"tag {node.tag!r} is not allowed on a mapping")
+        if isinstance(node, SequenceNode) and node.tag != "tag:yaml.org,2002:seq":
+            raise self.fail(node, f"tag {node.tag!r} is not allowed on a list")
+
+    @staticmethod
+    def describe(node: Node) -> str:
+        if isinstance(node, MappingNode):
+            return "a mapping"
+        if isinstance(node, SequenceNode):
+            return "a list"
+        return _KIND_NAMES.get(node.tag, node.tag)
+
+    def mapping(self, node: Node, what: str) -> Iterator[tuple[str, Node, Node]]:
+        """Yield (key, key_node, value_node) of a mapping, rejecting duplicate and non-string keys."""
+        self._visit(node)
+        if not isinstance(node, MappingNode):
+            raise self.fail(node, f"{what} must be a mapping, not {self.describe(node)}")
+        seen: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise self.fail(key_node, "merge keys (<<) are not supported: write the keys out")
+            self._visit(key_node)
+            if not isinstance(key_node, ScalarNode) or key_node.tag != STR:
+                shown = key_node.value if isinstance(key_node, ScalarNode) else self.describe(key_node)
+                hint = f"; quote it: '{shown}'" if isinstance(key_node, ScalarNode) else ""
+                raise self.fail(key_node, f"key {shown!s} in {what} is read by YAML as {self.describe(key_node)}, not a string{hint}")
+            key = key_node.value
+            if key in seen:
+                first = self.src(seen[key])
+                raise self.fail(key_node, f"duplicate key '{key}' in {what} (first at line {first.line})")
+            seen[key] = key_node
+            yield key, key_node, value_node
+
+    def fields(self, node: Node, what: str, allowed: dict[str, bool]) -> dict[str, tuple[Node, Node]]:
+        """A mapping with a fixed set of keys; allowed maps key -> required."""
+        out: dict[str, tuple[Node, Node]] = {}
+        for key, key_node, value_node in self.mapping(node, what):
+            if key not in allowed:
+                hint = ""
+                if getattr(node, "flow_style", False):
+                    hint = " (inside { }, a comma ends a value: quote values that contain commas)"
+                close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.7)
+                guess = f" (did you mean '{close[0]}'?)" if close else ""
+                raise self.fail(key_node, f"unknown key '{key}' in {what}{guess}; allowed: {', '.join(allowed)}{hint}")
+            out[key] = (key_node, value_node)
+        for key, required in allowed.items():
+            if required and key not in out:
+                raise self.fail(node, f"{what} needs the key '{key}'")
+        return out
+
+    def sequence(self, node: Node, what: str) -> list[Node]:
+        self._visit(node)
+        if not isinstance(node, SequenceNode):
+            raise self.fail(node, f"{what} must be a list, not {self.describe(node)}")
+        return list(node.value)
+
+    def scalar(self, node: Node, what: str) -> ScalarNode:
+        self._visit(node)
+        if not isinstance(node, ScalarNode):
+            raise self.fail(node, f"{what} must be a single value, not {self.describe(node)}")
+        if "\x00" in node.value:
+            raise self.fail(node, f"{what} contains a NUL character (\\0), which PostgreSQL text cannot hold")
+        return node
+
+    def string(self, node: Node, what: str) -> str:
+        n = self.scalar(node, what)
+        if n.tag != STR:
+            raise self.fail(node, f"{what} must be a string, not {self.describe(n)} ({n.value!r}); quote it")
+        return n.value
+
+    def text(self, node: Node, what: str) -> str:
+        """Scalar text exactly as written (numbers and booleans too): for SQL snippets."""
+        n = self.scalar(node, what)
+        if n.tag == NULL:
+            raise self.fail(node, f"{what} is empty (null); write the SQL, e.g. 'NULL', or leave the key out")
+        return n.value
+
+    def boolean(self, node: Node, what: str) -> bool:
+        n = self.scalar(node, what)
+        if n.tag != BOOL or n.value.lower() not in ("true", "false"):
+            raise self.fail(node, f"{what} must be true or false, not {n.value!r}")
+        return n.value.lower() == "true"
