@@ -4,6 +4,7 @@ scalars: quotes, YAML indicators, booleans and numbers as text, unicode, long li
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,7 @@ documents = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=int(os.environ.get("SCHEMAC_EMIT_EXAMPLES", "40")), deadline=None)  # a quick default run
 @given(documents)
 def test_generated_documents(doc):
     same(doc)
