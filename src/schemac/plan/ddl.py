@@ -273,10 +273,10 @@ def comment_on_index(table: Table, index: str, comment: Optional[str]) -> exp.Co
     return exp.Comment(this=ref, kind="INDEX", expression=_string(comment) if comment is not None else exp.Null())
 
 
-def comment_on_constraint(table: Table, name: str, comment: Optional[str]) -> exp.Command:
+def comment_on_constraint(table: Table, name: str, comment: Optional[str], kind: str = "CONSTRAINT") -> exp.Command:
+    """COMMENT ON CONSTRAINT (or TRIGGER: `kind`) name ON table: the objects named within their table."""
     value = literal(comment) if comment is not None else "NULL"
-    return command("COMMENT", "ON CONSTRAINT", quote_ident(name), "ON", qualified(table.schema, table.name), "IS",
-                   value)
+    return command("COMMENT", "ON", kind, quote_ident(name), "ON", qualified(table.schema, table.name), "IS", value)
 
 
 def create_enum(e: Enum) -> exp.Create:

@@ -155,8 +155,7 @@ def _through_text(value: exp.Expression, old: str, new: str) -> exp.Expression:
 def _trigger_comment(t: Table, g: Trigger, unset: bool = False) -> list[exp.Expression]:
     if g.comment is None and not unset:
         return []
-    value = ddl.literal(g.comment) if g.comment is not None else "NULL"
-    return [ddl.command("COMMENT", "ON TRIGGER", quote_ident(g.name), "ON", qualified(t.schema, t.name), "IS", value)]
+    return [ddl.comment_on_constraint(t, g.name, g.comment, kind="TRIGGER")]
 
 
 def _index_parameters(t: Table, old: Index, new: Index) -> list[exp.Expression]:
@@ -241,7 +240,8 @@ def marked_script(changes: list[Change]) -> str:
     """render_sql(plan(changes)), with each change's statements that can destroy data preceded by
     `-- DESTRUCTIVE: why`: whoever runs `diff --sql` by hand has no --allow-destructive to stop them.
     (render_sql joins paragraphs with a blank line, so joining the changes' scripts with one gives the same text.)"""
-    scripts = [render_sql(_preamble(changes))] if _preamble(changes) else []
+    preamble = _preamble(changes)
+    scripts = [render_sql(preamble)] if preamble else []
     for c in ordered(changes):
         statements = statements_for(c)
         if statements:
