@@ -18,7 +18,7 @@ import typing
 from dataclasses import MISSING, dataclass, fields, is_dataclass, replace
 from typing import Any, Callable, Optional, Union
 
-from schemac import __version__, model
+from schemac import __version__
 from schemac.errors import SchemacError
 from schemac.model import Schema, Source
 
@@ -114,7 +114,7 @@ class _Decoder:
     def plan(self, cls: type) -> _Plan:
         plan = self._plans.get(cls)
         if plan is None:
-            hints = typing.get_type_hints(cls, vars(model))
+            hints = typing.get_type_hints(cls)  # evaluated in the module that defines cls
             converters: dict[str, Converter] = {}
             base: dict[str, Any] = {}
             for f in fields(cls):

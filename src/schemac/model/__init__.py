@@ -1,0 +1,50 @@
+"""The typed schema model every stage shares.
+
+The YAML loader and the pg_catalog introspector both build these objects, the differ compares two of
+them, the compiler turns them into DDL. Objects are frozen so a model can be hashed, cached and shared
+between stages without anyone mutating it behind another stage's back.
+
+Types and expressions are kept as SQL text: types in Postgres's canonical spelling (what
+``format_type()`` prints, see :mod:`schemac.pg.types`), expressions as written (YAML) or as Postgres
+deparses them (catalog). Comparisons go through :mod:`schemac.compare.normalize`, never raw text equality.
+
+``source`` records where an object was declared in schema.yaml; it never takes part in equality.
+"""
+
+from .source import Source
+from .sequences import Identity, Sequence, SequenceOptions
+from .tables import Check, Nulls, Order, Column, FK_ACTIONS, ForeignKey, Index, IndexElement, PartitionOf, Partitioning, PrimaryKey, TRIGGER_EVENTS, Table, Trigger, Unique, deferral, index_comment
+from .types import Domain, Enum, Extension
+from .functions import Argument, Function
+from .schema import Schema, Unmanaged
+
+__all__ = [
+    "Argument",
+    "Check",
+    "Column",
+    "Domain",
+    "Enum",
+    "Extension",
+    "FK_ACTIONS",
+    "ForeignKey",
+    "Function",
+    "Identity",
+    "Index",
+    "IndexElement",
+    "Nulls",
+    "Order",
+    "PartitionOf",
+    "Partitioning",
+    "PrimaryKey",
+    "Schema",
+    "Sequence",
+    "SequenceOptions",
+    "Source",
+    "TRIGGER_EVENTS",
+    "Table",
+    "Trigger",
+    "Unique",
+    "Unmanaged",
+    "deferral",
+    "index_comment",
+]

@@ -1,0 +1,53 @@
+"""Functions and procedures: overloads are distinct objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Optional
+
+from .source import Source, _src
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One parameter of a function or procedure."""
+
+    type: str  # canonical spelling, as format_type prints it
+    name: Optional[str] = None
+    mode: Literal["in", "out", "inout", "variadic"] = "in"
+    default: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Function:
+    """A function or procedure written in SQL, PL/pgSQL or another procedural language: its body is
+    the source text Postgres keeps as given (pg_proc.prosrc). Overloads are distinct objects: the
+    identity is (schema, name, the types of the input arguments)."""
+
+    name: str
+    body: str
+    schema: str = "public"
+    arguments: tuple[Argument, ...] = ()
+    returns: Optional[str] = None  # None for a procedure; "void", "trigger", "SETOF text", "TABLE(a integer)"
+    language: str = "sql"
+    procedure: bool = False
+    volatility: Literal["volatile", "stable", "immutable"] = "volatile"
+    strict: bool = False
+    security_definer: bool = False
+    leakproof: bool = False
+    parallel: Literal["unsafe", "restricted", "safe"] = "unsafe"
+    cost: Optional[float] = None  # None: Postgres's default (100; 1 for C functions)
+    rows: Optional[float] = None  # None: Postgres's default (1000 for a set-returning function)
+    config: tuple[str, ...] = ()  # SET name = value, as pg_proc.proconfig stores it: "search_path=public"
+    comment: Optional[str] = None
+    source: Optional[Source] = _src()
+
+    @property
+    def identity(self) -> tuple[str, ...]:
+        """The input argument types: what tells overloads apart (OUT arguments do not)."""
+        return tuple(a.type for a in self.arguments if a.mode != "out")
+
+    @property
+    def signature(self) -> str:
+        """name(type, ...) as DROP FUNCTION and reports name it."""
+        return f"{self.name}({', '.join(self.identity)})"

@@ -1,0 +1,54 @@
+"""The whole model: a Schema holds every object schemac manages, and what it only lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .functions import Function
+from .sequences import Sequence
+from .tables import Table
+from .types import Domain, Enum, Extension
+
+
+@dataclass(frozen=True)
+class Unmanaged:
+    """An object schemac reads but does not manage (views, functions, triggers...): listed, never diffed."""
+
+    kind: str
+    schema: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A whole desired (or actual) database: the objects schemac manages."""
+
+    tables: tuple[Table, ...] = ()
+    source_file: Optional[str] = field(default=None, compare=False)
+    enums: tuple[Enum, ...] = ()
+    domains: tuple[Domain, ...] = ()
+    sequences: tuple[Sequence, ...] = ()
+    extensions: tuple[Extension, ...] = ()
+    schemas: tuple[str, ...] = ()  # namespaces declared explicitly (besides those tables use)
+    functions: tuple[Function, ...] = ()
+    # Types that exist in the database without schema.yaml declaring them (a composite or range type, an
+    # extension's type schemac does not know): named so that a misspelled type is still an error.
+    external_types: tuple[str, ...] = field(default=(), compare=False)
+    unmanaged: tuple[Unmanaged, ...] = field(default=(), compare=False)
+
+    def table(self, schema: str, name: str) -> Optional[Table]:
+        by_key = self.__dict__.get("_tables_by_key")  # built on first use: callers look up every table
+        if by_key is None:
+            by_key = {}
+            for t in self.tables:
+                by_key.setdefault((t.schema, t.name), t)  # the first, as a scan would find
+            object.__setattr__(self, "_tables_by_key", by_key)
+        return by_key.get((schema, name))
+
+    @property
+    def namespaces(self) -> tuple[str, ...]:
+        """The Postgres schemas (namespaces) the managed objects live in, sorted."""
+        used = {t.schema for t in self.tables} | {e.schema for e in self.enums} | {d.schema for d in self.domains}
+        used |= {s.schema for s in self.sequences} | set(self.schemas) | {f.schema for f in self.functions}
+        return tuple(sorted(used)) or ("public",)

@@ -1,0 +1,39 @@
+"""Sequences and the options identities share with them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from .source import Source, _src
+
+
+@dataclass(frozen=True)
+class SequenceOptions:
+    """Options of a sequence; None means Postgres's default for the sequence's type."""
+
+    type: Optional[str] = None  # smallint | integer | bigint (standalone sequences default to bigint)
+    start: Optional[int] = None
+    increment: Optional[int] = None
+    min_value: Optional[int] = None
+    max_value: Optional[int] = None
+    cache: Optional[int] = None
+    cycle: bool = False
+
+
+@dataclass(frozen=True)
+class Identity:
+    """GENERATED ALWAYS | BY DEFAULT AS IDENTITY, with its sequence's options."""
+
+    always: bool = False
+    options: SequenceOptions = SequenceOptions()
+
+
+@dataclass(frozen=True)
+class Sequence:
+    name: str
+    schema: str = "public"
+    options: SequenceOptions = SequenceOptions()
+    owned_by: Optional[str] = None  # "table.column" in the same schema
+    comment: Optional[str] = None
+    source: Optional[Source] = _src()

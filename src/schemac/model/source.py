@@ -1,0 +1,32 @@
+"""Where an object was declared, and the field kinds every model class uses (compare=False...)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an object was declared: reports point reviewers at this line."""
+
+    file: str
+    line: int
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+def _src() -> Optional[Source]:
+    return field(default=None, compare=False, repr=False)  # type: ignore[return-value]
+
+
+def _hint() -> Optional[str]:
+    """`renamed_from`: a hint for the next migration, not part of what the object is."""
+    return field(default=None, compare=False)  # type: ignore[return-value]
+
+
+def _catalog_only(default: bool) -> bool:
+    """A fact only a database can state (schema.yaml never sets it): not recorded in state.json."""
+    return field(default=default, metadata={"recorded": False})  # type: ignore[return-value]
