@@ -198,10 +198,16 @@ def test_check_flag_is_the_ci_guard(schemac, tmp_path):
     assert r.returncode == 1 and "add table public.extra" in r.stdout
 
 
-def test_renamed_from_is_ignored_with_notice_once_applied(schemac, tmp_path):
+def test_renamed_from_says_when_it_can_be_removed(schemac, tmp_path, db_url):
+    """Before its migration: the rename. After it, `generate` says the hint has done its work and can go
+    once that migration is applied everywhere; `diff` says so of a database that has the rename, and
+    not of one that does not yet."""
     (tmp_path / "schema.yaml").write_text(BASE)
     assert schemac("generate").returncode == 0
+    _apply(db_url, str(tmp_path / "generated"))
     (tmp_path / "schema.yaml").write_text(edit(BASE, "  orders:\n", "  purchases:\n    renamed_from: orders\n"))
+    r = schemac("diff", "--database-url", db_url)
+    assert r.returncode == 1 and "renamed_from" not in r.stderr  # the database still has orders
     r = schemac("generate")
     assert r.returncode == 0, r.stderr
     body = open(os.path.join(tmp_path, "generated", "migrations", sorted(os.listdir(
@@ -209,7 +215,23 @@ def test_renamed_from_is_ignored_with_notice_once_applied(schemac, tmp_path):
     assert "ALTER TABLE orders RENAME TO purchases;" in body and "DROP TABLE" not in body
     r = schemac("generate")
     assert r.returncode == 0 and "No changes" in r.stdout
-    assert "renamed_from 'orders' ignored" in r.stderr
+    assert ("renamed_from 'orders' has done its work: the recorded schema has table purchases and no orders; "
+            "remove it once the migration that renamed it is applied to every database") in r.stderr
+    _apply(db_url, str(tmp_path / "generated"))
+    with psycopg.connect(db_url) as conn:  # the oracle: the database has the rename
+        assert conn.execute("SELECT to_regclass('purchases') IS NOT NULL AND to_regclass('orders') IS NULL"
+                            ).fetchone()[0]
+    r = schemac("diff", "--database-url", db_url)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert ("schema.yaml:16:3: renamed_from 'orders' can be removed: this database has the rename "
+            "(table purchases, no orders)") in r.stderr
+    # A hint that names nothing, recorded or real, is ignored with the old notice.
+    (tmp_path / "schema.yaml").write_text(edit(BASE, "  orders:\n", "  purchases:\n    renamed_from: nosuch\n"))
+    r = schemac("generate", "--check")
+    assert "renamed_from 'nosuch' has done its work" in r.stderr  # purchases exists: the hint is moot
+    (tmp_path / "schema.yaml").write_text(BASE + "  fresh:\n    renamed_from: nosuch\n    columns: {a: text}\n")
+    r = schemac("generate", "--dry-run")
+    assert "renamed_from 'nosuch' ignored: no such table in the recorded schema" in r.stderr
 
 
 def test_concurrently_splits_index_builds_into_no_transaction_files(db_url, tmp_path):

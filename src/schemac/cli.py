@@ -197,6 +197,8 @@ def diff(schema_path: str, database_url: Optional[str], fmt: str, strict: bool, 
         result = check_drift(schema_path, database_url, connect_timeout=connect_timeout,
                              statement_timeout_ms=statement_timeout * 1000, lock_timeout_ms=lock_timeout * 1000,
                              out_dir=out_dir, strict=strict)
+    for notice in result.notices:
+        click.echo(f"schemac: notice: {notice}", err=True)
     # With --sql, stdout is the script alone (pipe it to a file or psql) and the report goes to stderr.
     click.echo(result.render(fmt), nl=False, color=None if fmt == "text" else False, err=show_sql)
     if show_sql:

@@ -45,6 +45,7 @@ class DriftResult:
     sql: str
     desired_from: str = "schema.yaml"  # or "state.json": where the desired model came from (never rendered)
     unmanaged: tuple = ()  # objects schemac does not manage, listed (differences too, with strict)
+    notices: tuple[str, ...] = ()  # for stderr: `renamed_from` hints this database no longer needs
     # (actual, desired): the two models compared, for a caller that wants to look further; `schemac
     # diff` also keeps them alive to the end of the process, which it ends without freeing them.
     compared: Optional[tuple[Schema, Schema]] = field(default=None, repr=False, compare=False)
@@ -214,7 +215,7 @@ def check_drift_offline(schema_path: str, out_dir: Optional[str], dev_url: Optio
     with replayed(Layout(out_dir or "generated"), dev_url, new) as (url, where):
         result = check_drift(schema_path, url, out_dir=out_dir, strict=strict, history=False, desired=desired,
                              desired_from=desired_from)
-    return replace(result, target_label=where)
+    return replace(result, target_label=where, notices=())  # a throwaway replay: its renames say nothing
 
 
 def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: int = 10,
@@ -257,7 +258,7 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
             except BaseException:
                 catalog.abandon()
                 raise
-            from schemac.compare.differ import diff
+            from schemac.compare.differ import applied_renames, diff
             from schemac.report.describe import differences
 
             builder = ModelBuilder()
@@ -283,7 +284,8 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
 
         found += unmanaged_differences(unmanaged)
     return DriftResult(schema_path, label, result.server_version, result.queries, tuple(found),
-                       sql, desired_from, unmanaged, (actual, desired))
+                       sql, desired_from, unmanaged, compared=(actual, desired),
+                       notices=tuple(applied_renames(actual, desired)))
 
 
 class _GCPause:

@@ -13,7 +13,7 @@ from schemac.compare.tables import created_by_create_table, diff_table, partitio
 from schemac.compare.types import diff_objects
 from schemac.model import Index, Schema, Table
 
-__all__ = ["Change", "diff", "ignored_renames", "repeated_key_notices", "unused_usings"]
+__all__ = ["Change", "applied_renames", "diff", "ignored_renames", "repeated_key_notices", "unused_usings"]
 
 
 def repeated_key_notices(desired: Schema) -> list[str]:
@@ -35,24 +35,47 @@ def unused_usings(desired: Schema, changes: list[Change]) -> list[str]:
             for t in desired.tables for c in t.columns if c.using and (t.schema, t.name, c.name) not in used]
 
 
-def ignored_renames(current: Schema, desired: Schema) -> list[str]:
-    """`renamed_from` hints that name nothing in the current schema: said, then ignored."""
-    notes = []
+def _rename_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str, str, bool]]:
+    """Each `renamed_from` hint that `current` cannot rename: (where, kind, old name, new name, done),
+    done when `current` already has the new name and not the old one (the rename happened)."""
+    hints = []
     for t in desired.tables:
         old_t = current.table(t.schema, t.renamed_from) if t.renamed_from else None
+        new_t = current.table(t.schema, t.name)
         if t.renamed_from and old_t is None:
-            notes.append(f"{t.source or t.qualified_name}: renamed_from '{t.renamed_from}' ignored: no such table "
-                         f"in the recorded schema")
-        cur = old_t or current.table(t.schema, t.name)
+            hints.append((str(t.source or t.qualified_name), "table", t.renamed_from, t.name, new_t is not None))
+        cur = old_t or new_t
         for c in t.columns:
             if c.renamed_from and (cur is None or cur.column(c.renamed_from) is None):
-                notes.append(f"{c.source or c.name}: renamed_from '{c.renamed_from}' ignored: no such column in the "
-                             f"recorded table")
+                hints.append((str(c.source or c.name), "column", c.renamed_from, c.name,
+                              cur is not None and cur.column(c.name) is not None))
         for i in t.indexes:
-            if i.renamed_from and (cur is None or all(x.name != i.renamed_from for x in cur.indexes)):
-                notes.append(f"{i.source or i.name}: renamed_from '{i.renamed_from}' ignored: no such index in the "
-                             f"recorded table")
+            names = {x.name for x in cur.indexes} if cur is not None else set()
+            if i.renamed_from and i.renamed_from not in names:
+                hints.append((str(i.source or i.name), "index", i.renamed_from, i.name, i.name in names))
+    return hints
+
+
+def ignored_renames(current: Schema, desired: Schema) -> list[str]:
+    """`renamed_from` hints the next migration cannot use: said, then ignored. One whose rename an
+    earlier migration made says when it can go: once that migration is applied everywhere."""
+    notes = []
+    for where, kind, old, new, done in _rename_hints(current, desired):
+        if done:
+            notes.append(f"{where}: renamed_from '{old}' has done its work: the recorded schema has {kind} {new} "
+                         f"and no {old}; remove it once the migration that renamed it is applied to every "
+                         f"database (`schemac diff` against a database says when)")
+        else:
+            scope = "schema" if kind == "table" else "table"
+            notes.append(f"{where}: renamed_from '{old}' ignored: no such {kind} in the recorded {scope}")
     return notes
+
+
+def applied_renames(database: Schema, desired: Schema) -> list[str]:
+    """`renamed_from` hints whose rename this database already has: the hint can be removed (for
+    every database the migrations reach, once each has the rename)."""
+    return [f"{where}: renamed_from '{old}' can be removed: this database has the rename ({kind} {new}, no {old})"
+            for where, kind, old, new, done in _rename_hints(database, desired) if done]
 
 
 def _not_inherited(changes: list[Change], old: Table, new: Table,
