@@ -122,6 +122,13 @@ def fresh_database(label: str):
         srv.drop_database(url)
 
 
+def sampled(cases: list, every: int) -> list:
+    """A table of cases (pytest.param with ids) of which the default run takes each `every`-th, and
+    `-m slow` all: for suites whose cases each cost a few seconds of server and subprocess time."""
+    return [pytest.param(*c.values, id=c.id, marks=tuple(c.marks) + (() if n % every == 0 else (pytest.mark.slow,)))
+            for n, c in enumerate(cases)]
+
+
 def each_case_on_one_major(cases: list, every: int = 1) -> list:
     """Parameters (major, *case) for a table of cases: the default run takes each case on one major, in
     turn, so every major sees a third of them (with `every` = k, only each k-th case); `-m slow` takes

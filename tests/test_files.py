@@ -114,14 +114,14 @@ def _race(project: Path, schemas: list[str], rounds: int) -> list[str]:
     return outputs
 
 
-def test_concurrent_generates_get_distinct_versions_and_whole_files(tmp_path):
+@pytest.mark.parametrize("rounds", [3, pytest.param(8, marks=pytest.mark.slow)])
+def test_concurrent_generates_get_distinct_versions_and_whole_files(tmp_path, rounds):
     """Three racers per round, each with another schema: every run writes, none collides."""
     names = []
     for i, extra in enumerate(["a", "b", "c"]):
         (tmp_path / f"{extra}.yaml").write_text(f"tables:\n  t_{extra}:\n    columns: {{id: bigint, v{i}: text}}\n",
                                                  encoding="utf-8")
         names.append(f"{extra}.yaml")
-    rounds = 6
     outputs = _race(tmp_path, names, rounds)
     root = tmp_path / "generated"
     files = migration_files(root)
@@ -140,9 +140,10 @@ def test_concurrent_generates_get_distinct_versions_and_whole_files(tmp_path):
     assert state["migration"] == files[-1].name  # the record names the newest file
 
 
-def test_concurrent_identical_generates_write_one_migration(tmp_path):
+@pytest.mark.parametrize("projects", [2, pytest.param(6, marks=pytest.mark.slow)])
+def test_concurrent_identical_generates_write_one_migration(tmp_path, projects):
     (tmp_path / "schema.yaml").write_text(SCHEMA, encoding="utf-8")
-    for n in range(5):
+    for n in range(projects):
         project = tmp_path / f"p{n}"
         project.mkdir()
         shutil.copy(tmp_path / "schema.yaml", project / "schema.yaml")

@@ -18,6 +18,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from conftest import sampled
 from psycopg import sql
 
 from schemac.migrations.apply import apply_files
@@ -361,7 +362,8 @@ REJECTED = [
 ]
 
 
-@pytest.mark.parametrize("case_id,columns,extra,fragment", REJECTED, ids=[c[0] for c in REJECTED])
+@pytest.mark.parametrize("case_id,columns,extra,fragment",
+                         sampled([pytest.param(*c, id=c[0]) for c in REJECTED], every=3))
 def test_rejected_before_anything_runs(db, schemac, tmp_path, case_id, columns, extra, fragment):
     doc = {"tables": {"t": {"columns": columns, **(extra or {})}}}
     (tmp_path / "schema.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
@@ -407,11 +409,26 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
-@given(table=hostile_names, column=hostile_names, index=hostile_names, check=hostile_names, value=hostile_literals,
-       comment=hostile_literals)
+_ROUND_TRIP = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+_HOSTILE = dict(table=hostile_names, column=hostile_names, index=hostile_names, check=hostile_names,
+                value=hostile_literals, comment=hostile_literals)
+
+
+@settings(max_examples=5, **_ROUND_TRIP)
+@given(**_HOSTILE)
 def test_generated_hostile_names_round_trip(db, schemac, tmp_path_factory, table, column, index, check, value, comment):
+    _hostile_round_trip(db, schemac, tmp_path_factory, table, column, index, check, value, comment)
+
+
+@pytest.mark.slow
+@settings(max_examples=40, **_ROUND_TRIP)
+@given(**_HOSTILE)
+def test_generated_hostile_names_round_trip_exhaustive(db, schemac, tmp_path_factory, table, column, index, check,
+                                                       value, comment):
+    _hostile_round_trip(db, schemac, tmp_path_factory, table, column, index, check, value, comment)
+
+
+def _hostile_round_trip(db, schemac, tmp_path_factory, table, column, index, check, value, comment):
     if len({table, index}) < 2 or column == "id":
         return  # an index and a table share one namespace
     tmp = tmp_path_factory.mktemp("gen")
