@@ -230,7 +230,7 @@ def test_unusable_records_fall_back_silently(project, schemac):
     for label, text in variants.items():
         state_path.write_text(text, encoding="utf-8")
         r = schemac("diff", "--database-url", url, "--format", "json", cwd=project_dir)
-        assert (r.returncode, r.stdout, r.stderr) == (0, expected.stdout, ""), label
+        assert (r.returncode, r.stdout, r.stderr) == (0, expected.stdout, expected.stderr), label
     state_path.unlink()
     state_path.mkdir()  # not even a file
     r = schemac("diff", "--database-url", url, "--format", "json", cwd=project_dir)

@@ -3,7 +3,8 @@
 Objects are named by keys: ("schema", ns), ("extension", name), ("type", ns, name) for enums and
 domains, ("sequence", ns, name), ("table", ns, name), ("column", ns, table, name), ("notnull", ns,
 table, column), ("constraint", ns, table, name), ("index", ns, table, name), and ("key", ns, table,
-columns) for what a foreign key can reference (a primary key, a UNIQUE, a plain unique index).
+columns) for what a foreign key can reference (a primary key, a UNIQUE, a plain unique index), and
+("set aside", ns, name): an enum or domain re-created, its old self renamed aside until dropped.
 
 An object refers to the keys it cannot exist without (a column to its table and its type, a default
 to the sequences it calls, a foreign key to the referenced key). A change then declares four sets:
@@ -354,6 +355,10 @@ def deps(c: Change) -> Deps:
             old_refs |= refs_of(None, old)
     if t is not None and c.cause != INHERITED and k in CARRIED_TO_PARTITIONS:
         new_refs.add(("detached", t.schema, t.name))  # a partition changed while detached: after DETACH
+    if k == "alter_enum" or (k == "alter_domain" and c.cause == ENUM_REBUILT):  # renames the old type aside
+        makes.add(("set aside", c.schema, set_aside_name(c.name)))
+    if c.cause == ENUM_REBUILT and k in ("drop_enum", "drop_domain"):  # the type set aside: after the rename
+        new_refs.add(("set aside", c.schema, c.name))
     if c.cause == ENUM_REBUILT and k == "alter_column_type":  # off the old type, set aside under another name
         schema, name = type_name(old.type)  # type: ignore[union-attr]
         old_refs.add(("type", schema, set_aside_name(name)))
