@@ -6,8 +6,10 @@ import re
 
 import pytest
 
-from schemac.errors import SchemaFileError
-from schemac.schemafile.load import load_text
+from conftest import sampled
+
+from schemac.errors import SchemacError, SchemaFileError
+from schemac.schemafile.load import load_file, load_text
 
 GOOD_COLUMNS = """\
 tables:
@@ -134,7 +136,23 @@ def _write(tmp_path, text):
 
 
 @pytest.mark.parametrize("case_id,text,line,fragment", CASES, ids=[c[0] for c in CASES])
+def test_rejected_at_its_line(tmp_path, case_id, text, line, fragment):
+    """Every case, in process: the loader's error (what the CLI prints after "schemac: error: ")."""
+    path = _write(tmp_path, text)
+    with pytest.raises(SchemacError) as raised:
+        load_file(str(path))
+    assert raised.value.exit_code == 2
+    message = str(raised.value)
+    assert "\n" not in message
+    m = re.match(rf"^{re.escape(str(path))}:(\d+):(\d+): (.+)$", message)
+    assert m, message
+    assert int(m.group(1)) == line, message
+    assert fragment in m.group(3), message
+
+
+@pytest.mark.parametrize("case_id,text,line,fragment", sampled([pytest.param(*c, id=c[0]) for c in CASES], every=8))
 def test_rejected_with_line_and_exit_2(schemac, tmp_path, case_id, text, line, fragment):
+    """Through the CLI (a process per case: every eighth by default, all under -m slow)."""
     _write(tmp_path, text)
     r = schemac("generate", "--dry-run")
     assert r.returncode == 2, (r.stdout, r.stderr)
