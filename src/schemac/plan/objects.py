@@ -47,7 +47,7 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k == "alter_enum":  # set the old type aside, create the new one; columns follow (ENUM_REBUILT)
         aside = ddl.command("ALTER", "TYPE", qualified(old.schema, old.name), "RENAME TO",  # type: ignore
                             quote_ident(set_aside_name(old.name)))  # type: ignore[union-attr]
-        return [aside, ddl.create_enum(new)] + type_comment(change)  # type: ignore[arg-type]
+        return [aside, ddl.create_enum(new)] + _carried_comment(change)  # type: ignore[arg-type]
     if k == "drop_enum":
         return [ddl.command("DROP", "TYPE IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
     if k == "add_domain":
@@ -56,7 +56,7 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
         return [ddl.command("DROP", "DOMAIN IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
     if k == "alter_domain" and change.cause == ENUM_REBUILT:  # over a re-created enum: set aside, created again
         aside = ddl.alter_domain(old, "RENAME TO", quote_ident(set_aside_name(old.name)))  # type: ignore
-        return [aside, ddl.create_domain(new)] + type_comment(change)  # type: ignore[arg-type]
+        return [aside, ddl.create_domain(new)] + _carried_comment(change)  # type: ignore[arg-type]
     if k == "alter_domain":
         return _alter_domain(old, new)  # type: ignore[arg-type]
     if k == "add_sequence":
@@ -92,6 +92,11 @@ def replaceable(old: Function, new: Function) -> bool:
                 (a.default is not None and b.default is None):
             return False
     return len(old.arguments) == len(new.arguments)
+
+
+def _carried_comment(change: Change) -> list[exp.Expression]:
+    """A type created again keeps its comment; a changed comment is a change of its own (set_type_comment)."""
+    return type_comment(change) if change.old.comment == change.new.comment else []  # type: ignore[union-attr]
 
 
 def type_comment(change: Change, unset: bool = False) -> list[exp.Expression]:
