@@ -815,6 +815,10 @@ FIXED_BUG_CASES = {
     "enum-set-aside-left": (  # DROP TYPE IF EXISTS e__schemac_old before the RENAME: "e__schemac_old is not in"
         "enums: {e: [x, y]}\ntables:\n  t: {columns: {c: e}}\n",
         "enums: {e: [y]}\ntables:\n  t: {columns: {c: text}}\n"),
+    "enum-set-aside-dropped-first": (  # the enum's only column goes with its table (after OWNED BY NONE): the
+        # set-aside type dropped before the RENAME that makes it: "e1__schemac_old is not in schema.yaml"
+        "enums: {e1: [a, b]}\nsequences: {s2: {owned_by: t3.c2}}\ntables:\n  t3: {columns: {c5: \"e1[]\", c2: integer}}\n",
+        "enums: {e1: [b]}\nsequences: {s2: {}}\ntables: {}\n"),
     "sequence-name-of-dropped-identity": (  # CREATE SEQUENCE IF NOT EXISTS t_c_seq, DROP COLUMN c: "t_c_seq is missing"
         IDENTITY, "sequences: {t_c_seq: {}}\ntables:\n  t: {columns: {d: integer}}\n"),
     "owner-dropped-before-default": (  # DROP TABLE a (drops s), then b's DROP DEFAULT: "default ... depends on s"
