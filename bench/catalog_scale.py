@@ -376,6 +376,8 @@ def main() -> None:
     ap.add_argument("--baseline-src", help="targets: also run the schemac whose src/ is here, in the same rounds")
     ap.add_argument("--baseline-sizes", help="targets: the sizes the baseline runs at (default: all)")
     ap.add_argument("--migra", help="targets: the migra executable (default: next to this Python, else on PATH)")
+    ap.add_argument("--objects", action="store_true",
+                    help="targets: every table also has a view and a trigger function with its trigger")
     ap.add_argument("--gen-schema", help="targets: gen_schema.py (default: ../shared/bench/gen_schema.py)")
     args = ap.parse_args()
     if args.suite == "targets":

@@ -2,7 +2,7 @@
 
     python bench/catalog_scale.py --suite targets [--sizes 100,1000,3000,10000] [--repeat 5]
         [--large-repeat 2] [--baseline-src DIR] [--baseline-sizes 100,1000] [--migra PATH]
-        [--gen-schema PATH] [--database-url URL] [--seed 42]
+        [--gen-schema PATH] [--database-url URL] [--seed 42] [--objects]
 
 For each N: ``../shared/bench/gen_schema.py -n N`` writes variant a (the base schema) and variant b
 (the same with ~5% changed: columns added, types widened, indexes dropped, defaults changed, tables
@@ -24,11 +24,15 @@ that code run in the same rounds, on the sizes of ``--baseline-sizes``, each fro
 Every command is a child process of ``python -c 'from schemac.cli import main; main()'`` with that code
 first on ``PYTHONPATH``: wall time around it (start-up included), CPU (user+sys) and peak RSS (GNU time)
 of the child. The load column is the 1-minute load average at the start and at the end of each N.
+
+``--objects``: every table also has a view and a trigger function with its trigger (the whole-schema
+issue's shape: its catalog benchmark must stay within 10% of the tables-only figure).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -64,6 +68,19 @@ def log(msg: str) -> None:
 def gen_sql(path: str, n: int, variant: str, seed: int) -> str:
     return subprocess.run([sys.executable, path, "-n", str(n), "--seed", str(seed), "--variant", variant],
                           capture_output=True, text=True, check=True).stdout
+
+
+def with_objects(text: str) -> str:
+    """The whole-schema issue's shape: every table of gen_schema.py's script also gets a view over it and a
+    PL/pgSQL trigger function with its BEFORE UPDATE trigger (statements in the script's own form)."""
+    extra = []
+    for table in re.findall(r"^CREATE TABLE (\w+) \(", text, re.M):
+        extra.append(f"CREATE VIEW {table}_recent AS SELECT * FROM {table} WHERE id > 100;\n")
+        extra.append(f"CREATE FUNCTION {table}_touch() RETURNS trigger LANGUAGE plpgsql AS "
+                     f"$$ BEGIN NEW.id := OLD.id; RETURN NEW; END $$;\n")
+        extra.append(f"CREATE TRIGGER {table}_touch BEFORE UPDATE ON {table} FOR EACH ROW "
+                     f"EXECUTE FUNCTION {table}_touch();\n")
+    return text + "".join(extra)
 
 
 def load_sql(url: str, text: str, per_batch: int = 300) -> None:
@@ -108,11 +125,14 @@ class Code:
 
 
 def measure_size(n: int, admin_url: str, codes: list[Code], repeat: int, seed: int, workdir: str,
-                 gen_schema: str, migra: Optional[str], run: Callable, database: Callable) -> dict:
+                 gen_schema: str, migra: Optional[str], run: Callable, database: Callable,
+                 objects: bool = False) -> dict:
     load_start = os.getloadavg()[0]
     base = os.path.join(workdir, f"targets-{n}")
     os.makedirs(base)
     texts = {v: gen_sql(gen_schema, n, v, seed) for v in ("a", "b")}
+    if objects:
+        texts = {v: with_objects(t) for v, t in texts.items()}
     with database(admin_url) as url_a, database(admin_url) as url_b:
         for v, url in (("a", url_a), ("b", url_b)):
             start = time.perf_counter()
@@ -246,7 +266,7 @@ def main(args, server, database, run, log_) -> None:
                     + [current]
                 repeat = args.large_repeat if n >= 5000 else args.repeat
                 rows.append(measure_size(n, admin_url, codes, repeat, args.seed, workdir, gen_schema, migra, run,
-                                         database))
+                                         database, args.objects))
                 print(markdown(rows[-1:], codes, "(partial)", where, migra), file=sys.stderr, flush=True)
     finally:
         if not args.keep:
