@@ -87,7 +87,8 @@ def check_queries_offline(schema_path: str, out_dir: str, dev_url: Optional[str]
     desired = _load(schema_path)
     found: list[Difference] = lost_indexes(desired)
     lines: list[QueryLine] = []
-    timings = {"build schema": 0.0, "generate + COPY rows": 0.0, "VACUUM ANALYZE": 0.0, "queries": 0.0}
+    timings = {"build schema": 0.0, "generate + COPY rows": 0.0, "keys and indexes": 0.0, "VACUUM ANALYZE": 0.0,
+               "queries": 0.0}
     layout = Layout(out_dir)
     rng = random.Random(seed)
     with replayed(layout, dev_url, _pending(layout, desired, schema_path)) as (url, where):
@@ -97,6 +98,7 @@ def check_queries_offline(schema_path: str, out_dir: str, dev_url: Optional[str]
                 sizes = {t: size for q in queries for t in q.tables}
                 filled = fill(conn, desired, sizes, check.DEFAULT_ROWS)
                 timings["generate + COPY rows"] += filled.copy_seconds
+                timings["keys and indexes"] += filled.keys_seconds
                 timings["VACUUM ANALYZE"] += filled.analyze_seconds
                 at = time.perf_counter()
                 conn.execute("BEGIN")

@@ -31,8 +31,13 @@ def users(schema: Schema) -> dict[str, list[Query]]:
     return out
 
 
-def _named(queries: list[Query]) -> str:
-    return ", ".join(f"'{q.name}' ({q.source})" if q.source else f"'{q.name}'" for q in queries)
+def _named(queries: list[Query], verb: str = "uses") -> str:
+    """"declared query 'a' (schema.yaml:12:7) uses", "declared queries 'a' (...) and 'b' (...) use"."""
+    names = [f"'{q.name}' ({q.source})" if q.source else f"'{q.name}'" for q in queries]
+    if len(names) == 1:
+        return f"declared query {names[0]} {verb}"
+    plural = {"uses": "use"}.get(verb, verb)
+    return f"declared queries {', '.join(names[:-1])} and {names[-1]} {plural}"
 
 
 def lost_indexes(schema: Schema) -> list[Difference]:
@@ -78,14 +83,12 @@ def change_notices(changes: Sequence[Change], desired: Schema) -> list[str]:
             continue
         warned.add(name)
         verb = "rebuilds" if c.kind.startswith("drop") and name in added else _INDEX_CHANGES[c.kind]
-        out.append(f"warning: this migration {verb} index {name} ({c.schema}.{c.table}), which declared "
-                   f"query {_named(used[name])} uses: `schemac check-queries` tells whether it still gets "
-                   "what it declares")
+        out.append(f"warning: this migration {verb} index {name} ({c.schema}.{c.table}), which "
+                   f"{_named(used[name])}: `schemac check-queries` tells whether they still get what they declare")
     if desired.queries:
         gone = set(used) - declared_indexes(desired) - warned
         for name in sorted(gone):
-            out.append(f"warning: declared query {_named(used[name])} uses index {name}, which schema.yaml does not "
-                       "declare")
+            out.append(f"warning: {_named(used[name])} index {name}, which schema.yaml does not declare")
     return out
 
 
@@ -97,6 +100,6 @@ def noted(diffs: Sequence[Difference], desired: Schema) -> list[Difference]:
     out = []
     for d in diffs:
         if d.name in used and d.kind in ("missing_index", "index_changed", "missing_constraint", "index_invalid"):
-            d = replace(d, message=f"{d.message}; declared query {_named(used[d.name])} uses it")
+            d = replace(d, message=f"{d.message}; {_named(used[d.name])} it")
         out.append(d)
     return out
