@@ -8,26 +8,10 @@ from typing import Callable, NoReturn, Optional
 
 import click
 
+from schemac.commands.check_queries import check_queries
 from schemac.errors import SchemacError
 
-SCHEMA_HELP = "Schema file to read."
-OUT_HELP = "Output directory: migrations go to OUT/migrations, the recorded state to OUT/state.json."
-DEV_URL_HELP = ("replay the migrations into a scratch database on this server (created, then dropped) instead "
-                "of an embedded PostgreSQL 18 (e.g. to match production's major version).")
-
-
-def _timeouts(command: Callable) -> Callable:
-    """The timeouts of a command that reads a database (diff, inspect)."""
-    for option in reversed((
-        click.option("--connect-timeout", default=10, show_default=True, type=click.IntRange(1, 3600),
-                     help="Seconds to wait for the connection."),
-        click.option("--statement-timeout", default=30, show_default=True, type=click.IntRange(1, 86400),
-                     help="Seconds any catalog query may run."),
-        click.option("--lock-timeout", default=5, show_default=True, type=click.IntRange(1, 86400),
-                     help="Seconds to wait for a catalog lock."),
-    )):
-        command = option(command)
-    return command
+from schemac.commands.options import DEV_URL_HELP, OUT_HELP, SCHEMA_HELP, timeouts as _timeouts
 
 
 class _Group(click.Group):
@@ -204,52 +188,6 @@ def diff(schema_path: str, database_url: Optional[str], fmt: str, strict: bool, 
     _end_process(1 if result.differences else 0)
 
 
-@main.command("check-queries")
-@click.option("--schema", "schema_path", default="schema.yaml", show_default=True, help=SCHEMA_HELP)
-@click.option("--database-url", envvar="DATABASE_URL", show_envvar=True,
-              help="Database to EXPLAIN the queries on. Default: $DATABASE_URL, else libpq's PG* variables; with "
-                   "none of them, the offline check.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
-              show_default=True, help="As `schemac diff`'s: each finding at the query's line of schema.yaml.")
-@click.option("--analyze", is_flag=True,
-              help="With a database: EXPLAIN ANALYZE the queries that only read (they run), and compare p95 with "
-                   "the budgets. Offline, queries always run.")
-@click.option("--runs", default=20, show_default=True, type=click.IntRange(1, 10000),
-              help="Measured runs of each query (offline, or with --analyze), each with params drawn anew.")
-@click.option("--rows", type=click.IntRange(1, 1_000_000_000),
-              help="Offline: fill the tables at this size instead of each query's stated rows: (a quick run).")
-@click.option("--dev-url", help="Offline check only: " + DEV_URL_HELP)
-@click.option("--out", "out_dir", default="generated", show_default=True, help=OUT_HELP)
-@_timeouts
-def check_queries(schema_path: str, database_url: Optional[str], fmt: str, analyze: bool, runs: int,
-                  rows: Optional[int], dev_url: Optional[str], out_dir: str, connect_timeout: int,
-                  statement_timeout: int, lock_timeout: int) -> None:
-    """Check that the declared queries (queries: in schema.yaml) still get what they declare.
-
-    With a database: EXPLAIN each query (read only, in one READ ONLY transaction with statement and
-    lock timeouts, as `diff`); report a plan without the index it uses: names, and a Seq Scan over a
-    table larger than its no_seq_scan_over:.
-
-    With no database: build the schema as `generate --verify` does in a throwaway embedded PostgreSQL
-    (or --dev-url), fill each table with synthetic rows at the queries' stated size (types, keys,
-    checks, enums, foreign keys and distribution: hints respected), ANALYZE, then EXPLAIN ANALYZE
-    each query --runs times and compare p95 with its p95_ms budget as well.
-
-    Exit status: 0 every query gets what it declares; 1 a finding (a lost or unused index, a large
-    sequential scan, a missed budget, a query that does not run); 2 error.
-    """
-    from schemac.commands.diff import no_database_given
-    from schemac.commands.queries import check_queries_live, check_queries_offline
-
-    if dev_url or no_database_given(database_url):
-        result = check_queries_offline(schema_path, out_dir, dev_url, runs=runs, rows=rows)
-    else:
-        result = check_queries_live(schema_path, database_url, analyze, runs, connect_timeout,
-                                    statement_timeout * 1000, lock_timeout * 1000)
-    click.echo(result.render(fmt), nl=False, color=None if fmt == "text" else False)
-    _end_process(1 if result.differences else 0)
-
-
 @main.command()
 @click.option("--database-url", envvar="DATABASE_URL", show_envvar=True,
               help="Database to migrate (postgresql://user:pass@host:port/db). Default: $DATABASE_URL, else "
@@ -368,6 +306,9 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
             if not i.valid:
                 click.echo(f"schemac: note: index {t.schema}.{i.name} is INVALID in the database (a CREATE INDEX "
                            "CONCURRENTLY failed or is still running); written as declared: rebuild it", err=True)
+
+
+main.add_command(check_queries)
 
 
 @main.command("schema-json")
