@@ -108,7 +108,7 @@ def check_queries_offline(schema_path: str, out_dir: str, dev_url: Optional[str]
                 conn.execute("ROLLBACK")
                 timings["queries"] += time.perf_counter() - at
                 for o in outcomes:
-                    found += check.findings(o, sizes_now, measured=True)
+                    found += check.findings(o, sizes_now, measured=size)
                     lines.append(check.line(o, [d for d in found if d.name == o.query.name], size))
     timings["total"] = time.perf_counter() - started
     order = {q.name: n for n, q in enumerate(desired.queries)}
@@ -147,11 +147,13 @@ def check_queries_live(schema_path: str, database_url: Optional[str], analyze: b
             conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
             outcomes = [run_query(conn, q, check.drawer(q, plans), rng, runs if analyze else 1, analyze, False)
                         for q in desired.queries]
-            sizes_now = relation_rows(conn, {rel for o in outcomes for p in o.plans for rel in p.seq_scans})
+            read = {tuple(t.split(".", 1)) for q in desired.queries for t in q.tables}
+            sizes_now = relation_rows(conn, read | {rel for o in outcomes for p in o.plans for rel in p.seq_scans})
         finally:
             rollback_quietly(conn)
     for o in outcomes:
-        found += check.findings(o, sizes_now, measured=analyze)
+        n = max((sizes_now[tuple(t.split(".", 1))] for t in o.query.tables), default=0.0)  # timed at the real size
+        found += check.findings(o, sizes_now, measured=int(n) if analyze else None)
         lines.append(check.line(o, [d for d in found if d.name == o.query.name], None))
     order = {q.name: n for n, q in enumerate(desired.queries)}
     found.sort(key=lambda d: (order.get(d.name or "", 0), d.kind))

@@ -39,7 +39,8 @@ def drawer(query: Query, plans: dict[str, TablePlan]) -> Callable[[random.Random
     return draw
 
 
-def findings(o: Outcome, rows_of: dict[tuple[str, str], float], measured: bool) -> list[Difference]:
+def findings(o: Outcome, rows_of: dict[tuple[str, str], float], measured: Optional[int]) -> list[Difference]:
+    """The query's findings; `measured`: the table size its timings were taken at (None: not timed)."""
     q = o.query
     if o.error is not None:
         return [query_difference(q, "query_failed", "a plan", o.error, f"query '{q.name}' does not run: {o.error}")]
@@ -63,10 +64,11 @@ def findings(o: Outcome, rows_of: dict[tuple[str, str], float], measured: bool) 
                                             f"query '{q.name}' reads {rel[0]}.{rel[1]} ({n:,.0f} rows) with a "
                                             f"sequential scan; no_seq_scan_over is {q.no_seq_scan_over:,}"))
     p95 = o.percentile(95)
-    if measured and q.p95_ms is not None and p95 is not None and p95 > q.p95_ms:
+    if measured is not None and q.p95_ms is not None and p95 is not None and p95 > q.p95_ms:
         out.append(query_difference(q, "query_over_budget", f"p95 <= {q.p95_ms:g} ms", f"p95 {p95:.2f} ms",
                                     f"query '{q.name}' takes {p95:.2f} ms at p95 over {len(o.timings)} runs at "
-                                    f"{q.rows:,} rows, over its budget of {q.p95_ms:g} ms"))
+                                    f"{measured:,} rows, over its budget of {q.p95_ms:g} ms"
+                                    + (f" (stated at {q.rows:,} rows)" if q.rows != measured else "")))
     return out
 
 

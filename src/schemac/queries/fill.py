@@ -17,10 +17,9 @@ from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
 
 from schemac.model import Schema
-from schemac.queries.synth import Planner, TablePlan
+from schemac.queries.synth import CHUNK_ROWS, Planner, TablePlan
 from schemac.queries.values import GenerationError
 
-CHUNK_ROWS = 20_000
 
 
 @dataclass(frozen=True)

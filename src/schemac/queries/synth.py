@@ -24,6 +24,7 @@ from schemac.model import Schema, Table
 from schemac.queries.values import Bounds, Domain, GenerationError, check_bounds, column_domain
 
 Value = Callable[[int], Optional[str]]
+CHUNK_ROWS = 20_000  # rows per COPY write, and per random stream
 Chunk = Callable[[int, int], list]  # rows [start, stop) -> their values, NULL as \\N
 
 
@@ -51,9 +52,9 @@ class TablePlan:
     table: Table
     rows: int
     columns: list[str]
-    chunks: dict[str, Chunk]
+    chunks: dict[str, Chunk]  # called with start a multiple of CHUNK_ROWS: the rows' random draws are per chunk
     at: dict[str, Value]
-    samples: dict[str, Callable[[random.Random], Optional[str]]]
+    _seen: tuple = (None, [])  # the chunk `sample` computed last
 
     def chunk(self, start: int, stop: int) -> str:
         """Rows [start, stop) in COPY's text format."""
@@ -61,10 +62,15 @@ class TablePlan:
         return "".join("\t".join(row) + "\n" for row in zip(*cols))
 
     def sample(self, column: str, rng: random.Random) -> Optional[str]:
-        """A value the column holds in some row (a key's, at a random row; any other's, drawn as its rows were)."""
+        """The column's value in a random row (None for NULL; as COPY reads it)."""
+        row = rng.randrange(self.rows)
         if column in self.at:
-            return self.at[column](rng.randrange(self.rows))
-        return self.samples[column](rng)
+            return self.at[column](row)
+        start = row - row % CHUNK_ROWS
+        if self._seen[0] != (column, start):
+            self._seen = ((column, start), self.chunks[column](start, min(start + CHUNK_ROWS, self.rows)))
+        value = self._seen[1][row - start]
+        return None if value == "\\N" else value
 
 
 class Planner:
@@ -166,7 +172,6 @@ class Planner:
             at[last] = (lambda dom, div: lambda i: dom.value(perm(i) // div))(domains[last], divisor)
             domains[last] = Domain(n, at[last])  # unique now: what makes a later key unique too
         chunks: dict[str, Chunk] = {c: _addressed(f) for c, f in at.items()}
-        samples: dict[str, Callable[[random.Random], Optional[str]]] = {}
         salt = _salt(t.qualified_name)
         for c in t.columns:
             name = c.name
@@ -175,12 +180,10 @@ class Planner:
             if name in groups:
                 parent, ref, group = groups[name]
                 chunks[name] = _from_parent(parent, ref, _salt(t.qualified_name, *group))
-                samples[name] = (lambda p, r: lambda rng: p.at[r](rng.randrange(p.rows)))(parent, ref)
                 continue
             dom = domains[name]
-            chunks[name], samples[name] = _drawn(dom, min(dom.size, max(n, 1)), c.distribution,
-                                                 salt ^ _salt(t.qualified_name, name))
-        return TablePlan(t, n, [c.name for c in t.columns if c.name not in server_set], chunks, at, samples)
+            chunks[name] = _drawn(dom, min(dom.size, max(n, 1)), c.distribution, salt ^ _salt(t.qualified_name, name))
+        return TablePlan(t, n, [c.name for c in t.columns if c.name not in server_set], chunks, at)
 
 
 def _unique_in(column: str, at: dict, domains: dict[str, Domain]) -> bool:
@@ -206,9 +209,9 @@ def _from_parent(parent: "TablePlan", ref: str, salt: int) -> Chunk:
     return chunk
 
 
-def _drawn(dom: Domain, size: int, dist, salt: int) -> tuple[Chunk, Callable]:
+def _drawn(dom: Domain, size: int, dist, salt: int) -> Chunk:
     """Values drawn uniformly from dom's first `size` (or by the distribution's weights), NULL at its
-    fraction; and a draw of one such value."""
+    fraction."""
     weights = list(dist.weights) if dist is not None and dist.weights else None
     null = (dist.null_fraction or 0.0) if dist is not None else 0.0
     value = dom.value
@@ -230,11 +233,7 @@ def _drawn(dom: Domain, size: int, dist, salt: int) -> tuple[Chunk, Callable]:
             out = [v if r() >= null else "\\N" for v in out]
         return out
 
-    def sample(rng: random.Random) -> Optional[str]:
-        if null and rng.random() < null:
-            return None
-        return rng.choices(small, weights=weights)[0] if small is not None else value(int(rng.random() * size))
-    return chunk, sample
+    return chunk
 
 
 def _keys(t: Table) -> list[tuple[str, ...]]:
