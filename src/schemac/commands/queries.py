@@ -154,7 +154,7 @@ def check_queries_live(schema_path: str, database_url: Optional[str], analyze: b
     for o in outcomes:
         n = max((sizes_now[tuple(t.split(".", 1))] for t in o.query.tables), default=0.0)  # timed at the real size
         found += check.findings(o, sizes_now, measured=int(n) if analyze else None)
-        lines.append(check.line(o, [d for d in found if d.name == o.query.name], None))
+        lines.append(check.line(o, [d for d in found if d.name == o.query.name], int(n) if analyze else None))
     order = {q.name: n for n, q in enumerate(desired.queries)}
     found.sort(key=lambda d: (order.get(d.name or "", 0), d.kind))
     return QueriesResult(schema_path, label, tuple(lines), tuple(found),

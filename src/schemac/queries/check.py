@@ -77,4 +77,4 @@ def line(o: Outcome, found: list[Difference], rows: Optional[int]) -> QueryLine:
     plans = sorted({p.summary for p in o.plans})
     plan = plans[0] + (f" (and {len(plans) - 1} other plan(s))" if len(plans) > 1 else "") if plans else ""
     return QueryLine(q.name, not found, plan, len(o.timings), o.percentile(50), o.percentile(95), q.p95_ms,
-                     rows, q.source.file if q.source else None, q.source.line if q.source else None, o.note)
+                     rows, q.rows, q.source.file if q.source else None, q.source.line if q.source else None, o.note)

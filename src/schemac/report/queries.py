@@ -43,7 +43,8 @@ class QueryLine:
     p50_ms: Optional[float]
     p95_ms: Optional[float]
     budget_ms: Optional[float]
-    rows: Optional[int]
+    rows: Optional[int]  # the size it was timed at (offline: the stated one unless --rows)
+    stated_rows: Optional[int]
     file: Optional[str]
     line: Optional[int]
     note: Optional[str] = None
@@ -60,8 +61,10 @@ def _text(lines: list[QueryLine], diffs: list[Difference], target: str, schema_f
     out = []
     for q in lines:
         mark = click.style("✓", fg="green") if q.ok else click.style("✗", fg="red")
-        measured = f"; p50 {_ms(q.p50_ms)}, p95 {_ms(q.p95_ms)} over {q.runs} runs" if q.p95_ms is not None else ""
-        budget = f" (budget {q.budget_ms:g} ms at {q.rows:,} rows)" if q.budget_ms is not None and q.rows else ""
+        at = f" at {q.rows:,} rows" if q.rows else ""
+        measured = f"; p50 {_ms(q.p50_ms)}, p95 {_ms(q.p95_ms)} over {q.runs} runs{at}" if q.p95_ms is not None else ""
+        budget = f" (budget {q.budget_ms:g} ms at {q.stated_rows:,} rows)" if q.budget_ms is not None and q.stated_rows \
+            else ""
         where = click.style(f"  [{q.file}:{q.line}]" if q.line else "", dim=True)
         out.append(f"{mark} {printable(q.name)}: {printable(q.plan or 'not planned')}{measured}{budget}{where}")
         if q.note:
