@@ -228,6 +228,7 @@ REJECTED = [
     ("query-unknown-key", T + "    queries:\n      q: {sql: SELECT a FROM t, use: [i]}\n", "unknown key 'use'"),
     ("query-no-sql", T + "    queries:\n      q: {uses: [i]}\n", "needs the key 'sql'"),
     ("query-budget-without-rows", T + "    queries:\n      q: {sql: SELECT a FROM t, p95_ms: 5}\n", "give rows"),
+    ("query-median-without-rows", T + "    queries:\n      q: {sql: SELECT a FROM t, p50_ms: 5}\n", "give rows"),
     ("query-zero-rows", T + "    queries:\n      q: {sql: SELECT a FROM t, rows: 0}\n", "whole number"),
     ("query-param-key", T + "    queries:\n      q: {sql: SELECT a FROM t WHERE a = $1, params: [{col: a}]}\n",
      "unknown key 'col'"),
@@ -300,7 +301,7 @@ ACCEPTED = [
     ("no-columns", "tables:\n  t:\n    columns: {}\n"),  # Postgres allows it; inspect writes it
     ("queries-everywhere", T.replace("a: integer", "a: {type: integer, distribution: {values: [1, 2], weights: [1, 2.5]}}")
      + "    queries:\n      q: {sql: SELECT b FROM t WHERE a = $1 AND b = $2, params: [{column: a}, x], uses: [i], "
-       "no_seq_scan_over: 0, p95_ms: 0.5, rows: 10}\nqueries:\n  top: {sql: SELECT count(*) FROM t, rows: 1_000}\n"),
+       "no_seq_scan_over: 0, p95_ms: 0.5, p50_ms: 0.1, rows: 10}\nqueries:\n  top: {sql: SELECT count(*) FROM t, rows: 1_000}\n"),
 ]
 
 

@@ -158,12 +158,15 @@ def test_a_dropped_index_makes_generate_warn_and_check_queries_fail(schemac, tmp
 def test_a_missed_budget_fails_at_the_query_line(schemac, tmp_path, server):
     _project(tmp_path)
     text = (tmp_path / "schema.yaml").read_text(encoding="utf-8").replace("p95_ms: 20", "p95_ms: 0.000001")
+    text = text.replace("p95_ms: 0.000001\n        rows", "p95_ms: 1000\n        p50_ms: 0.000001\n        rows", 1)
     (tmp_path / "schema.yaml").write_text(text, encoding="utf-8")
     r = schemac("check-queries", "--dev-url", server.url, "--rows", "2000", "--runs", "2", "--format", "json",
                 env=NO_DB)
     assert r.returncode == 1, r.stderr
-    found = {(d["kind"], d["object"]["name"], d["line"]) for d in json.loads(r.stdout)["differences"]}
+    doc = json.loads(r.stdout)
+    found = {(d["kind"], d["object"]["name"], d["line"]) for d in doc["differences"]}
     assert found == {("query_over_budget", q, _line_of(tmp_path / "schema.yaml", q)) for q in STORY}
+    assert [d["expected"] for d in doc["differences"]] == ["p50 <= 1e-06 ms"] + ["p95 <= 1e-06 ms"] * 3
 
 
 @pytest.mark.slow

@@ -43,4 +43,5 @@ class Query:
     rows: Optional[int] = None  # the stated size of the tables it reads, for the budget
     table: Optional[str] = None  # "schema.table" it is declared under, if any
     writes: bool = False  # INSERT, UPDATE, DELETE or MERGE: measured only inside a transaction rolled back
+    p50_ms: Optional[float] = None  # a median budget too, at the same size
     source: Optional[Source] = _src()

@@ -63,12 +63,13 @@ def findings(o: Outcome, rows_of: dict[tuple[str, str], float], measured: Option
                                             f"Seq Scan on {rel[0]}.{rel[1]} ({n:,.0f} rows)",
                                             f"query '{q.name}' reads {rel[0]}.{rel[1]} ({n:,.0f} rows) with a "
                                             f"sequential scan; no_seq_scan_over is {q.no_seq_scan_over:,}"))
-    p95 = o.percentile(95)
-    if measured is not None and q.p95_ms is not None and p95 is not None and p95 > q.p95_ms:
-        out.append(query_difference(q, "query_over_budget", f"p95 <= {q.p95_ms:g} ms", f"p95 {p95:.2f} ms",
-                                    f"query '{q.name}' takes {p95:.2f} ms at p95 over {len(o.timings)} runs at "
-                                    f"{measured:,} rows, over its budget of {q.p95_ms:g} ms"
-                                    + (f" (stated at {q.rows:,} rows)" if q.rows != measured else "")))
+    for label, budget in (("p50", q.p50_ms), ("p95", q.p95_ms)):
+        took = o.percentile(int(label[1:]))
+        if measured is not None and budget is not None and took is not None and took > budget:
+            out.append(query_difference(q, "query_over_budget", f"{label} <= {budget:g} ms", f"{label} {took:.2f} ms",
+                                        f"query '{q.name}' takes {took:.2f} ms at {label} over {len(o.timings)} runs "
+                                        f"at {measured:,} rows, over its budget of {budget:g} ms"
+                                        + (f" (stated at {q.rows:,} rows)" if q.rows != measured else "")))
     return out
 
 

@@ -20,7 +20,7 @@ from schemac.pg.dialect import DIALECT
 from schemac.schemafile.fields import FieldReader
 
 QUERY_KEYS = {"sql": True, "params": False, "uses": False, "no_seq_scan_over": False, "p95_ms": False,
-              "rows": False}
+              "p50_ms": False, "rows": False}
 PARAM_KEYS = {"column": True}
 DISTRIBUTION_KEYS = {"distinct": False, "values": False, "weights": False, "null_fraction": False}
 MAX_ROWS = 1_000_000_000
@@ -89,12 +89,13 @@ class QueryReader(FieldReader):
         uses = tuple(self.identifier(n, f"index of uses of {what}") for n in
                      self.w.sequence(f["uses"][1], f"uses of {what}")) if "uses" in f else ()
         rows = self.count(f, "rows", what, 1)
-        p95 = self.positive_number(f["p95_ms"][1], f"p95_ms of {what}") if "p95_ms" in f else None
-        if p95 is not None and rows is None:
-            raise self.fail(f["p95_ms"][0], f"{what}: a latency budget is at a stated size: give rows: too")
+        p95, p50 = (self.positive_number(f[k][1], f"{k} of {what}") if k in f else None for k in ("p95_ms", "p50_ms"))
+        for key in ("p95_ms", "p50_ms"):
+            if key in f and rows is None:
+                raise self.fail(f[key][0], f"{what}: a latency budget is at a stated size: give rows: too")
         return Query(name, text, params, tuple(used), uses, self.count(f, "no_seq_scan_over", what, 0), p95, rows,
                      table.qualified_name if table is not None else None,
-                     any(isinstance(n, _WRITES) for n in tree.walk()), self.w.src(key_node))
+                     any(isinstance(n, _WRITES) for n in tree.walk()), p50, self.w.src(key_node))
 
     def param(self, node: Node, what: str, table: Optional[Table], tables: dict) -> QueryParam:
         if isinstance(node, MappingNode):
