@@ -54,7 +54,10 @@ def lost_indexes(schema: Schema) -> list[Difference]:
 
 
 def query_difference(q: Query, kind: str, expected, actual, message: str) -> Difference:
+    """A finding about a query, at its line: under its table, or a top-level one under its first table's schema."""
     schema, _, table = (q.table or "").partition(".")
+    if not q.table and q.tables:
+        schema = q.tables[0].split(".", 1)[0]
     return Difference(kind, "query", schema, table, q.name, expected, actual, message,
                       q.source.file if q.source else None, q.source.line if q.source else None)
 

@@ -78,8 +78,8 @@ class Planner:
 
     def __init__(self, schema: Schema, sizes: dict[str, int], default_rows: int = 1000):
         self.schema = schema
-        self.sizes = sizes
         self.default_rows = default_rows
+        self.sizes = _one_to_one(schema, sizes, default_rows)
         self.enums = {(e.name if e.schema == "public" else f"{e.schema}.{e.name}"): e.values for e in schema.enums}
         self.domains = {(d.name if d.schema == "public" else f"{d.schema}.{d.name}"): (d.type, d.checks)
                         for d in schema.domains}
@@ -244,3 +244,20 @@ def _keys(t: Table) -> list[tuple[str, ...]]:
     keys += [tuple(e.column for e in i.elements) for i in t.indexes  # type: ignore[misc]
              if i.unique and i.where is None and all(e.column is not None for e in i.elements)]
     return sorted(keys, key=len)
+
+
+def _one_to_one(schema: Schema, sizes: dict[str, int], default_rows: int) -> dict[str, int]:
+    """The sizes, each parent of a unique foreign key (one-to-one) at least as large as its child."""
+    out = dict(sizes)
+    changed = True
+    while changed:
+        changed = False
+        for t in schema.tables:
+            for fk in t.foreign_keys:
+                parent = f"{fk.ref_schema}.{fk.ref_table}"
+                need = out.get(t.qualified_name, default_rows)
+                if parent != t.qualified_name and set(fk.columns) in [set(k) for k in _keys(t)] \
+                        and out.get(parent, default_rows) < need:
+                    out[parent] = need
+                    changed = True
+    return out
