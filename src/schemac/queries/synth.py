@@ -59,7 +59,7 @@ class TablePlan:
     def chunk(self, start: int, stop: int) -> str:
         """Rows [start, stop) in COPY's text format."""
         cols = [self.chunks[c](start, stop) for c in self.columns]
-        return "".join("\t".join(row) + "\n" for row in zip(*cols))
+        return "\n".join(map("\t".join, zip(*cols))) + "\n"
 
     def sample(self, column: str, rng: random.Random) -> Optional[str]:
         """The column's value in a random row (None for NULL; as COPY reads it)."""
@@ -153,6 +153,8 @@ class Planner:
                 except GenerationError as e:
                     raise GenerationError(f"column {c.name}: {e}") from None
         perm = _permutation(n, _salt(t.qualified_name))
+        perms = _Permuted(perm)
+        keyed: dict[str, Chunk] = {}
         for key in _keys(t):
             if any(c in at and _unique_in(c, at, domains) for c in key):
                 continue
@@ -165,13 +167,15 @@ class Planner:
                 if size >= n:
                     continue
                 at[c] = (lambda dom, div, sz: lambda i: dom.value(perm(i) // div % sz))(domains[c], divisor, size)
+                keyed[c] = perms.digit(domains[c].value, divisor, size)
                 divisor *= size
             if n > divisor * domains[last].size:
                 raise GenerationError(f"the key ({', '.join(key)}) has room for {divisor * domains[last].size:,} "
                                       f"distinct rows, fewer than the {n:,} asked for")
             at[last] = (lambda dom, div: lambda i: dom.value(perm(i) // div))(domains[last], divisor)
+            keyed[last] = perms.digit(domains[last].value, divisor, None)
             domains[last] = Domain(n, at[last])  # unique now: what makes a later key unique too
-        chunks: dict[str, Chunk] = {c: _addressed(f) for c, f in at.items()}
+        chunks: dict[str, Chunk] = {c: keyed.get(c) or _addressed(f) for c, f in at.items()}
         salt = _salt(t.qualified_name)
         for c in t.columns:
             name = c.name
@@ -189,6 +193,26 @@ class Planner:
 def _unique_in(column: str, at: dict, domains: dict[str, Domain]) -> bool:
     """A column already unique over the rows: a server-numbered one, or the quotient of a key."""
     return column not in domains or domains[column].value is at[column]
+
+
+class _Permuted:
+    """The permuted row numbers of the chunk being written, computed once for all the key columns."""
+
+    def __init__(self, perm: Callable[[int], int]):
+        self.perm = perm
+        self.last: tuple = (None, [])
+
+    def rows(self, start: int, stop: int) -> list[int]:
+        if self.last[0] != (start, stop):
+            self.last = ((start, stop), list(map(self.perm, range(start, stop))))
+        return self.last[1]
+
+    def digit(self, value: Callable[[int], str], div: int, size: Optional[int]) -> Chunk:
+        """A key column's chunk: value(p // div % size) (no modulo for the quotient) of each permuted row p."""
+        if size is None:
+            return lambda start, stop: list(map(value, [p // div for p in self.rows(start, stop)] if div > 1
+                                                else self.rows(start, stop)))
+        return lambda start, stop: list(map(value, [p // div % size for p in self.rows(start, stop)]))
 
 
 def _addressed(f: Value) -> Chunk:

@@ -185,8 +185,15 @@ def _numbers(low: Decimal, high: Decimal, step: Decimal, scale: int, b: Bounds) 
 def _text(name: str, length: Optional[int]) -> Domain:
     prefix = re.sub(r"[^a-z0-9]", "", name.lower())[:12]
     if length is None or length >= len(prefix) + 1 + 16:
-        return Domain(UNBOUNDED, lambda k: f"{prefix}-{k >> 16:x}{k & 0xFFFF:04x}",
-                      (1 << 16, lambda k: f"{prefix}-{k:x}", lambda k: f"{k:04x}"))
+        low = [f"{k:04x}" for k in range(1 << 16)]  # each half formatted once
+        high: dict[int, str] = {}
+
+        def outer(k: int) -> str:
+            text = high.get(k)
+            if text is None:
+                text = high[k] = f"{prefix}-{k:x}"
+            return text
+        return Domain(UNBOUNDED, lambda k: outer(k >> 16) + low[k & 0xFFFF], (1 << 16, outer, low.__getitem__))
     return Domain(min(16 ** length, UNBOUNDED), lambda k: f"{k:x}")
 
 
