@@ -212,3 +212,16 @@ def test_live_check_explains_read_only_and_sees_a_lost_index(db_url, tmp_path):
     drift = check_drift(path, db_url, history=False)
     (missing,) = [d for d in drift.differences if d.kind == "missing_index"]
     assert "declared queries 'integration_by_score'" in missing.message and "'top_scores'" in missing.message
+
+
+def test_a_query_that_does_not_run_is_a_finding_and_the_next_one_still_runs(db_url, tmp_path):
+    text = ("tables:\n  t:\n    columns:\n      a: {type: integer, primary_key: true}\n"
+            "queries:\n  bad_param:\n    sql: SELECT a FROM t WHERE a = $1\n    params: [not-a-number]\n"
+            "  good:\n    sql: SELECT a FROM t WHERE a = $1\n    params: [7]\n    uses: [t_pkey]\n")
+    (tmp_path / "schema.yaml").write_text(text, encoding="utf-8")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE t (a integer PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 5000); ANALYZE t")
+    result = check_queries_live(str(tmp_path / "schema.yaml"), db_url)
+    assert [(d.kind, d.name, d.line) for d in result.differences] == [("query_failed", "bad_param", 6)]
+    assert "invalid input syntax for type integer" in result.differences[0].message
+    assert [(x.name, x.ok) for x in result.lines] == [("bad_param", False), ("good", True)]

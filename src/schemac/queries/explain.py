@@ -120,6 +120,9 @@ def run_query(conn: psycopg.Connection, query: Query, draw: Callable[[random.Ran
     except psycopg.Error as e:
         conn.execute("ROLLBACK TO SAVEPOINT schemac_query", prepare=False)
         conn.execute("RELEASE SAVEPOINT schemac_query", prepare=False)
+        # A prepared statement outlives the rollback: the next query prepares under the same name.
+        if conn.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", (STATEMENT,), prepare=False).fetchone():
+            conn.execute(sql.SQL("DEALLOCATE {}").format(sql.Identifier(STATEMENT)), prepare=False)
         out.error = (e.diag.message_primary if e.diag else None) or str(e).splitlines()[0]
     if query.writes and analyze and not rollback_writes:
         out.note = "a write: EXPLAIN without ANALYZE in the read-only transaction (no timing)"
