@@ -154,3 +154,30 @@ def test_a_check_it_cannot_read_is_reported_with_the_constraint(db_url):
         fixed = load_text(text.replace("nullable: false}", "nullable: false, distribution: {values: [x1, x2]}}"))
         fill(conn, fixed, {"public.t": 10})
         assert conn.execute("SELECT count(*) FROM t WHERE a IN ('x1', 'x2')").fetchone()[0] == 10
+
+
+def test_sizes_follow_the_queries_and_one_to_one_parents():
+    from schemac.queries.check import DEFAULT_ROWS, sizes_of
+    from schemac.queries.synth import Planner
+
+    schema = load_text("""\
+tables:
+  a: {columns: {id: {type: integer, primary_key: true}}}
+  b:
+    columns: {a_id: {type: integer, primary_key: true}}
+    foreign_keys: [{columns: [a_id], references: {table: a, columns: [id]}}]
+    queries:
+      big: {sql: SELECT * FROM b WHERE a_id = 1, rows: 50000}
+      small: {sql: SELECT * FROM b, rows: 200}
+queries:
+  unsized: {sql: SELECT * FROM a}
+""")
+    assert [(size, [q.name for q in qs]) for size, qs in sizes_of(schema)] == \
+        [(200, ["small"]), (DEFAULT_ROWS, ["unsized"]), (50000, ["big"])]
+    assert [(size, len(qs)) for size, qs in sizes_of(schema, rows=10)] == [(10, 3)]
+    # b's key is its foreign key (one-to-one): a gets at least as many rows, and every b row its own a row.
+    planner = Planner(schema, {"public.b": 50000})
+    planner.plan_all()
+    assert planner.plans["public.a"].rows == 50000
+    b = planner.plans["public.b"]
+    assert len(set(b.chunks["a_id"](0, 20000))) == 20000
