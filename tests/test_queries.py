@@ -225,3 +225,19 @@ def test_a_query_that_does_not_run_is_a_finding_and_the_next_one_still_runs(db_u
     assert [(d.kind, d.name, d.line) for d in result.differences] == [("query_failed", "bad_param", 6)]
     assert "invalid input syntax for type integer" in result.differences[0].message
     assert [(x.name, x.ok) for x in result.lines] == [("bad_param", False), ("good", True)]
+
+
+def test_generate_warns_when_a_used_index_changes_and_names_it_in_no_other_case(schemac, tmp_path):
+    _project(tmp_path)
+    schema = tmp_path / "schema.yaml"
+    text = schema.read_text(encoding="utf-8")
+    schema.write_text(text.replace("columns: [{name: correlation_score, order: desc}]",
+                                   "columns: [{name: correlation_score, order: desc}, test_case_id]"), encoding="utf-8")
+    r = schemac("generate", "--dry-run")
+    assert r.returncode == 0 and "DROP INDEX" in r.stdout and "CREATE INDEX" in r.stdout
+    assert "schemac: warning: this migration rebuilds index idx_correlation_score" in r.stderr, r.stderr
+    # An index no query uses changes without a word.
+    schema.write_text(text.replace("        columns: [integration_id]", "        columns: [integration_id, pattern]"),
+                      encoding="utf-8")
+    r = schemac("generate", "--dry-run")
+    assert r.returncode == 0 and "idx_correlation_integration" in r.stdout and "warning" not in r.stderr
