@@ -52,6 +52,8 @@ def fill(conn: psycopg.Connection, schema: Schema, sizes: dict[str, int], defaul
     if plans:
         conn.execute(sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(_ident(n) for n in names)))
     rebuild = _set_aside(conn, names)
+    plans_by_name = {conn.execute("SELECT %s::regclass::text", (sql.Identifier(*n.split(".", 1)).as_string(conn),))
+                     .fetchone()[0]: p for n, p in zip(names, plans)}  # as _set_aside names them
     for p in plans:
         target = sql.SQL("COPY {} ({}) FROM STDIN").format(
             _ident(p.table.qualified_name), sql.SQL(", ").join(sql.Identifier(c) for c in p.columns))
@@ -64,14 +66,15 @@ def fill(conn: psycopg.Connection, schema: Schema, sizes: dict[str, int], defaul
             what = f" (constraint {diag.constraint_name})" if diag.constraint_name else ""
             raise GenerationError(
                 f"table {p.table.qualified_name}: the server refused the synthetic rows{what}: "
-                f"{diag.message_primary or e}; give the columns it names a distribution: hint") from None
+                f"{diag.message_primary or e}; give the columns it names a distribution: hint", p.table.source) from None
     copied = time.perf_counter()
     for table, statement in rebuild:
         try:
             conn.execute(statement)
         except psycopg.Error as e:
             raise GenerationError(f"{table}: the synthetic rows break {statement[:160]}: "
-                                  f"{e.diag.message_primary or e}; give the columns a distribution: hint") from None
+                                  f"{e.diag.message_primary or e}; give the columns a distribution: hint",
+                                  plans_by_name[table].table.source if table in plans_by_name else None) from None
     keyed = time.perf_counter()
     for p in plans:
         conn.execute(sql.SQL("VACUUM (ANALYZE) {}").format(_ident(p.table.qualified_name)))
@@ -89,7 +92,8 @@ WHERE c.contype IN ('p', 'u', 'x', 'f') AND c.conparentid = 0
 ORDER BY c.contype = 'f' DESC, c.oid
 """
 _INDEXES = """
-SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), obj_description(i.indexrelid, 'pg_class')
+SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), obj_description(i.indexrelid, 'pg_class'),
+       i.indrelid::regclass::text
 FROM pg_index i
 WHERE i.indrelid = ANY(%(tables)s::regclass[])
   AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x'))
@@ -118,10 +122,10 @@ def _set_aside(conn: psycopg.Connection, tables: list[str]) -> list[tuple[str, s
         if index_comment is not None and kind != "f":
             made.append(sql.SQL("COMMENT ON INDEX {} IS {}").format(sql.SQL(index), sql.Literal(index_comment)))
         (foreign if kind == "f" else keys).extend((table, m.as_string(conn)) for m in made)
-    for index, definition, comment in indexes:
+    for index, definition, comment, table in indexes:
         conn.execute(sql.SQL("DROP INDEX {}").format(sql.SQL(index)))
-        keys.append((index, definition))
+        keys.append((table, definition))
         if comment is not None:
-            keys.append((index, sql.SQL("COMMENT ON INDEX {} IS {}").format(sql.SQL(index), sql.Literal(comment))
+            keys.append((table, sql.SQL("COMMENT ON INDEX {} IS {}").format(sql.SQL(index), sql.Literal(comment))
                          .as_string(conn)))
     return keys + foreign

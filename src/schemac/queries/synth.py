@@ -115,8 +115,8 @@ class Planner:
     def plan(self, t: Table) -> TablePlan:
         try:
             plan = self._plan(t)
-        except GenerationError as e:
-            raise GenerationError(f"table {t.qualified_name}: {e}") from None
+        except GenerationError as e:  # at the column's (or the table's) line of schema.yaml
+            raise GenerationError(f"table {t.qualified_name}: {e.message}", e.source or t.source) from None
         self.plans[t.qualified_name] = plan
         return plan
 
@@ -151,7 +151,7 @@ class Planner:
                 try:
                     domains[c.name] = column_domain(c, bounds.get(c.name) or Bounds(), self.enums, self.domains)
                 except GenerationError as e:
-                    raise GenerationError(f"column {c.name}: {e}") from None
+                    raise GenerationError(f"column {c.name}: {e.message}", c.source) from None
         perm = _permutation(n, _salt(t.qualified_name))
         perms = _Permuted(perm)
         keyed: dict[str, Chunk] = {}
