@@ -181,3 +181,13 @@ queries:
     assert planner.plans["public.a"].rows == 50000
     b = planner.plans["public.b"]
     assert len(set(b.chunks["a_id"](0, 20000))) == 20000
+
+
+def test_a_type_it_cannot_generate_is_an_error_at_the_column_line():
+    from schemac.queries.synth import Planner
+
+    schema = load_text("tables:\n  t:\n    columns:\n      a: {type: integer, primary_key: true}\n      p: point\n")
+    with pytest.raises(GenerationError) as e:
+        Planner(schema, {"public.t": 10}).plan_all()
+    assert str(e.value) == ("schema.yaml:5:7: table public.t: column p: cannot generate values of type point: give the "
+                            "column a distribution: with values")
