@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from schemac.pg import names
-from schemac.schemafile import (columns, constraints, fields, functions, indexes, load, sequences, tables, triggers,
-                                types)
+from schemac.schemafile import (columns, constraints, fields, functions, indexes, load, queries, sequences, tables,
+                                triggers, types)
 from schemac.errors import SchemaFileError
 from schemac.schemafile.jsonschema import schema_json, schema_json_text
 
@@ -225,6 +225,19 @@ REJECTED = [
     ("owned-by-no-dot", "sequences:\n  s: {owned_by: t}\n" + T, "must be table.column"),
     ("extension-twice", "extensions: [pgcrypto, pgcrypto]\n", "listed twice"),
     ("comment-nul", T + "    comment: \"a\\0b\"\n", "NUL"),
+    ("query-unknown-key", T + "    queries:\n      q: {sql: SELECT a FROM t, use: [i]}\n", "unknown key 'use'"),
+    ("query-no-sql", T + "    queries:\n      q: {uses: [i]}\n", "needs the key 'sql'"),
+    ("query-budget-without-rows", T + "    queries:\n      q: {sql: SELECT a FROM t, p95_ms: 5}\n", "give rows"),
+    ("query-median-without-rows", T + "    queries:\n      q: {sql: SELECT a FROM t, p50_ms: 5}\n", "give rows"),
+    ("query-zero-rows", T + "    queries:\n      q: {sql: SELECT a FROM t, rows: 0}\n", "whole number"),
+    ("query-param-key", T + "    queries:\n      q: {sql: SELECT a FROM t WHERE a = $1, params: [{col: a}]}\n",
+     "unknown key 'col'"),
+    ("distribution-both", "tables:\n  t:\n    columns:\n      a: {type: text, distribution: {distinct: 2, values: [x]}}\n",
+     "exclude each other"),
+    ("distribution-weights-alone", "tables:\n  t:\n    columns:\n      a: {type: text, distribution: {weights: [1]}}\n",
+     "weights go with values"),
+    ("distribution-null-fraction-one", "tables:\n  t:\n    columns:\n      a: {type: text, distribution: "
+     "{null_fraction: 1}}\n", "between 0 and 1"),
 ]
 
 
@@ -286,6 +299,9 @@ ACCEPTED = [
      + "}\n    indexes:\n      i: {columns: [" + ", ".join(f"c{i}" for i in range(32)) + "]}\n"),
     ("unicode-names", "tables:\n  \"naïve\":\n    columns:\n      \"naïve col\": text\n"),
     ("no-columns", "tables:\n  t:\n    columns: {}\n"),  # Postgres allows it; inspect writes it
+    ("queries-everywhere", T.replace("a: integer", "a: {type: integer, distribution: {values: [1, 2], weights: [1, 2.5]}}")
+     + "    queries:\n      q: {sql: SELECT b FROM t WHERE a = $1 AND b = $2, params: [{column: a}, x], uses: [i], "
+       "no_seq_scan_over: 0, p95_ms: 0.5, p50_ms: 0.1, rows: 10}\nqueries:\n  top: {sql: SELECT count(*) FROM t, rows: 1_000}\n"),
 ]
 
 
@@ -334,6 +350,8 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("function", functions.FUNCTION_KEYS),
     ("trigger", triggers.TRIGGER_KEYS),  # exactly one of body/body_file: a oneOf
     ("extension", {"name": True, "schema": False}),  # the loader spells this one out inline
+    ("query", queries.QUERY_KEYS),
+    ("distribution", queries.DISTRIBUTION_KEYS),
 ])
 def test_keys_match_the_loader(where, expected):
     if where == "top":

@@ -17,7 +17,8 @@ from schemac.migrations.layout import Layout
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "schemac"
 MAX_MODULE_LINES = 400
-STAGES = ("model", "pg", "schemafile", "catalog", "compare", "plan", "report", "migrations", "commands", "upsert")
+STAGES = ("model", "pg", "schemafile", "catalog", "compare", "plan", "report", "migrations", "commands", "upsert",
+          "queries")
 # sqlx stores this SHA-384 of the Story 24.2 migration in every database it was applied to: a byte changed
 # in the file and every later `sqlx migrate run` refuses to start.
 SHIPPED = "20261125180615_create_correlation_table.sql"

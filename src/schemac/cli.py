@@ -8,26 +8,10 @@ from typing import Callable, NoReturn, Optional
 
 import click
 
+from schemac.commands.check_queries import check_queries
 from schemac.errors import SchemacError
 
-SCHEMA_HELP = "Schema file to read."
-OUT_HELP = "Output directory: migrations go to OUT/migrations, the recorded state to OUT/state.json."
-DEV_URL_HELP = ("replay the migrations into a scratch database on this server (created, then dropped) instead "
-                "of an embedded PostgreSQL 18 (e.g. to match production's major version).")
-
-
-def _timeouts(command: Callable) -> Callable:
-    """The timeouts of a command that reads a database (diff, inspect)."""
-    for option in reversed((
-        click.option("--connect-timeout", default=10, show_default=True, type=click.IntRange(1, 3600),
-                     help="Seconds to wait for the connection."),
-        click.option("--statement-timeout", default=30, show_default=True, type=click.IntRange(1, 86400),
-                     help="Seconds any catalog query may run."),
-        click.option("--lock-timeout", default=5, show_default=True, type=click.IntRange(1, 86400),
-                     help="Seconds to wait for a catalog lock."),
-    )):
-        command = option(command)
-    return command
+from schemac.commands.options import DEV_URL_HELP, OUT_HELP, SCHEMA_HELP, timeouts as _timeouts
 
 
 class _Group(click.Group):
@@ -99,8 +83,8 @@ def _verify_wanted(ctx: click.Context, verify: bool, dev_url: Optional[str]) -> 
 
 def _report_generated(result) -> None:
     """Print what `generate` did (its notices on stderr) and end with its exit status when not 0."""
-    for notice in result.notices:
-        click.echo(f"schemac: notice: {notice}", err=True)
+    for notice in result.notices:  # a warning (a declared query losing its index) says so itself
+        click.echo(f"schemac: {notice}" if notice.startswith("warning: ") else f"schemac: notice: {notice}", err=True)
     if result.status in ("refused", "pending"):
         click.echo(result.message, err=result.status == "refused")
         sys.exit(1)
@@ -324,6 +308,9 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
             if not i.valid:
                 click.echo(f"schemac: note: index {t.schema}.{i.name} is INVALID in the database (a CREATE INDEX "
                            "CONCURRENTLY failed or is still running); written as declared: rebuild it", err=True)
+
+
+main.add_command(check_queries)
 
 
 @main.command("schema-json")

@@ -274,6 +274,10 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
 
         sql = marked_script(changes)
     found = differences(changes)
+    if desired.queries:  # a missing index names the declared queries that use it
+        from schemac.queries.indexes import noted
+
+        found = noted(found, desired)
     if rows.history is not None and layout is not None:
         from schemac.report.history import history_differences
 

@@ -21,6 +21,7 @@ from schemac.migrations.state import State, file_sha384, read_state, write_atomi
 from schemac.model import Schema
 from schemac.plan.hazards import destructive_reason, missing_cast
 from schemac.plan.planner import plan_online, planned, render_sql
+from schemac.queries.indexes import change_notices
 from schemac.schemafile.load import load_with_digest, read_schema_text
 
 
@@ -171,7 +172,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         _check_last(layout, state)
     current = state.schema if state else Schema()
     changes = diff(current, desired)
-    notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes))
+    notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
+                    + change_notices(changes, desired))
     if not changes:
         last = f" (last migration: {state.migration})" if state else ""
         if state is None or state.schema_sha256 == digest:

@@ -16,12 +16,14 @@ from .sequences import Identity, Sequence, SequenceOptions
 from .tables import Check, Nulls, Order, Column, FK_ACTIONS, ForeignKey, Index, IndexElement, PartitionOf, Partitioning, PrimaryKey, TRIGGER_EVENTS, Table, Trigger, Unique, deferral, index_comment
 from .types import Domain, Enum, Extension
 from .functions import Argument, Function
+from .queries import Distribution, Query, QueryParam
 from .schema import Schema, Unmanaged
 
 __all__ = [
     "Argument",
     "Check",
     "Column",
+    "Distribution",
     "Domain",
     "Enum",
     "Extension",
@@ -36,6 +38,8 @@ __all__ = [
     "PartitionOf",
     "Partitioning",
     "PrimaryKey",
+    "Query",
+    "QueryParam",
     "Schema",
     "Sequence",
     "SequenceOptions",

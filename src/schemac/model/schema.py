@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .functions import Function
+from .queries import Query
 from .sequences import Sequence
 from .tables import Table
 from .types import Domain, Enum, Extension
@@ -36,6 +37,8 @@ class Schema:
     # extension's type schemac does not know): named so that a misspelled type is still an error.
     external_types: tuple[str, ...] = field(default=(), compare=False)
     unmanaged: tuple[Unmanaged, ...] = field(default=(), compare=False)
+    # Declared access patterns (`queries:`), checked by `schemac check-queries`: not DDL, never diffed.
+    queries: tuple[Query, ...] = field(default=(), compare=False)
 
     def table(self, schema: str, name: str) -> Optional[Table]:
         by_key = self.__dict__.get("_tables_by_key")  # built on first use: callers look up every table

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Optional
 
+from .queries import Distribution
 from .sequences import Identity
 from .source import Source, _catalog_only, _hint, _src
 
@@ -25,6 +26,8 @@ class Column:
     # `using`: how the next type change converts the values (ALTER COLUMN ... TYPE ... USING expr), a hint
     # like renamed_from; recorded in state.json, so that the migration after that one does not use it again.
     using: Optional[str] = _hint()
+    # `distribution:` how `check-queries` spreads its synthetic values (schemac.queries); no part of the DDL.
+    distribution: Optional[Distribution] = field(default=None, compare=False)
 
     @property
     def type_text(self) -> str:

@@ -3,7 +3,7 @@ line of schema.yaml, and a summary."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Optional, Sequence
 
 from schemac.model import Unmanaged
 from schemac.report.describe import Difference, unmanaged_summary
@@ -16,16 +16,19 @@ def _gh_escape(text: str, prop: bool = False) -> str:
     return text
 
 
-def render_github(diffs: list[Difference], schema_file: str, unmanaged: Sequence[Unmanaged] = ()) -> str:
+def render_github(diffs: list[Difference], schema_file: str, unmanaged: Sequence[Unmanaged] = (),
+                  title: str = "schemac drift", summary: Optional[str] = None) -> str:
+    """`title` heads each annotation; `summary`, the closing line (another report's words: check-queries)."""
     lines = []
     for d in diffs:
         props = [f"file={_gh_escape(d.file or schema_file, True)}"]
         if d.line:
             props.append(f"line={d.line}")
-        props.append(f"title={_gh_escape('schemac drift: ' + d.kind, True)}")
+        props.append(f"title={_gh_escape(title + ': ' + d.kind, True)}")
         lines.append(f"::error {','.join(props)}::{_gh_escape(d.path + ': ' + d.message)}")
-    summary = f"{len(diffs)} difference(s) between the database and {schema_file}" if diffs else \
+    summary_line = f"{len(diffs)} difference(s) between the database and {schema_file}" if diffs else \
         f"database matches {schema_file}"
+    summary = summary or summary_line
     lines.append(("::notice::" if not diffs else "::error::") + _gh_escape("schemac: " + summary))
     if unmanaged:
         lines.append("::notice::" + _gh_escape("schemac: " + unmanaged_summary(unmanaged)))

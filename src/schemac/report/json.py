@@ -4,7 +4,7 @@ kinds and fields only ever get added."""
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from typing import Optional, Sequence
 
 from schemac import __version__
 from schemac.model import Unmanaged
@@ -13,7 +13,8 @@ from schemac.report.describe import Difference
 JSON_FORMAT = 1
 
 def render_json(diffs: list[Difference], target: dict, schema_file: str,
-                unmanaged: Sequence[Unmanaged] = ()) -> str:
+                unmanaged: Sequence[Unmanaged] = (), extra: Optional[dict] = None) -> str:
+    """`extra`: keys another report adds to the document (check-queries: "queries")."""
     doc = {
         "schemac": __version__,
         "format": JSON_FORMAT,
@@ -25,4 +26,5 @@ def render_json(diffs: list[Difference], target: dict, schema_file: str,
         "differences": [d.to_json() for d in diffs],
         "not_managed": [{"kind": u.kind, "schema": u.schema, "name": u.name} for u in unmanaged],
     }
+    doc.update(extra or {})
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

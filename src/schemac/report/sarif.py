@@ -132,17 +132,18 @@ HELP = ("Either the database drifted from schema.yaml (apply the pending migrati
         "database). `schemac diff --sql` prints the DDL that would bring the database to schema.yaml.")
 
 
-def _rule(kind: str) -> dict:
-    short, full = KIND_DESCRIPTIONS.get(kind, (kind.replace("_", " ").capitalize(),
-                                               f"schemac reports a difference of kind {kind}."))
+def _rule(kind: str, descriptions: dict[str, tuple[str, str]] = KIND_DESCRIPTIONS, help_text: str = HELP,
+          tag: str = "drift") -> dict:
+    short, full = descriptions.get(kind, (kind.replace("_", " ").capitalize(),
+                                          f"schemac reports a difference of kind {kind}."))
     return {
         "id": kind,
         "name": "".join(part.capitalize() for part in kind.split("_")),
         "shortDescription": {"text": short},
         "fullDescription": {"text": full},
-        "help": {"text": HELP},
+        "help": {"text": help_text},
         "defaultConfiguration": {"level": "error"},
-        "properties": {"tags": ["schemac", "drift"]},
+        "properties": {"tags": ["schemac", tag]},
     }
 
 
@@ -173,14 +174,17 @@ def _result(d: Difference, rule_index: int, schema_file: str) -> dict:
     }
 
 
-def render_sarif(diffs: list[Difference], schema_file: str, tool_version: str) -> str:
-    """A SARIF 2.1.0 log of the differences (an empty result list when in sync)."""
+def render_sarif(diffs: list[Difference], schema_file: str, tool_version: str,
+                 descriptions: dict[str, tuple[str, str]] = KIND_DESCRIPTIONS, help_text: str = HELP,
+                 tag: str = "drift") -> str:
+    """A SARIF 2.1.0 log of the differences (an empty result list when in sync); another report
+    (check-queries) passes its own kinds' descriptions, help and tag."""
     kinds = sorted({d.kind for d in diffs})
     index = {k: i for i, k in enumerate(kinds)}
     log = {
         "version": SARIF_VERSION,
         "runs": [{
-            "tool": {"driver": {"name": "schemac", "version": tool_version, "rules": [_rule(k) for k in kinds]}},
+            "tool": {"driver": {"name": "schemac", "version": tool_version, "rules": [_rule(k, descriptions, help_text, tag) for k in kinds]}},
             "results": [_result(d, index[d.kind], schema_file) for d in diffs],
         }],
     }

@@ -11,8 +11,8 @@ from schemac.model import Unmanaged
 from schemac.report.describe import Difference, unmanaged_summary
 
 
-def render_text(diffs: list[Difference], target_label: str, schema_file: str,
-                unmanaged: Sequence[Unmanaged] = ()) -> str:
+def difference_lines(diffs: list[Difference]) -> list[str]:
+    """Each difference at its line of schema.yaml, under a heading per table (drift and query reports)."""
     out: list[str] = []
     current = None
     for d in diffs:
@@ -23,6 +23,12 @@ def render_text(diffs: list[Difference], target_label: str, schema_file: str,
         where = f"  [{d.file}:{d.line}]" if d.line else ""
         mark = click.style("✗", fg="red")
         out.append(f"  {mark} {printable(d.message)}{click.style(printable(where), dim=True)}")
+    return out
+
+
+def render_text(diffs: list[Difference], target_label: str, schema_file: str,
+                unmanaged: Sequence[Unmanaged] = ()) -> str:
+    out = difference_lines(diffs)
     tables = len({(d.schema, d.table) for d in diffs if d.table})
     others = sum(1 for d in diffs if not d.table)  # schemas, types, sequences, extensions, migrations
     where = " and ".join(p for p in (f"{tables} table(s)" if tables else "",

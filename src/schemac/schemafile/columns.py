@@ -13,7 +13,7 @@ from schemac.pg.sequences import without_defaults
 from schemac.schemafile.fields import SEQUENCE_OPTION_KEYS, FieldReader
 
 COLUMN_KEYS = {"type": True, "renamed_from": False, "identity": False, "generated": False, "check": False, "nullable": False, "default": False, "primary_key": False, "unique": False,
-               "comment": False, "collation": False, "using": False}
+               "comment": False, "collation": False, "using": False, "distribution": False}
 GENERATED_KEYS = {"expression": True, "stored": False}
 
 
@@ -71,7 +71,9 @@ class ColumnReader(FieldReader):
         using = self.expression(fields["using"][1], f"using of {what}") if "using" in fields else None
         column = Column(name, type_, nullable and not is_pk and identity is None, default, comment,
                         self.w.src(key_node), renamed_from, identity, generated,
-                        None if collation == "default" else collation, virtual, using)
+                        None if collation == "default" else collation, virtual, using,
+                        self.distribution(fields["distribution"][1], what, nullable and not is_pk)  # type: ignore[attr-defined]
+                        if "distribution" in fields else None)
         return column, is_pk, is_unique, check
 
     def identity(self, node: Node, what: str) -> Identity:

@@ -19,6 +19,7 @@ from schemac.schemafile.constraints import ConstraintReader
 from schemac.schemafile.extensions import ExtensionReader
 from schemac.schemafile.functions import FunctionReader
 from schemac.schemafile.indexes import IndexReader
+from schemac.schemafile.queries import QueryReader
 from schemac.schemafile.sequences import SequenceReader
 from schemac.schemafile.strict import compose
 from schemac.schemafile.tables import TableReader
@@ -26,7 +27,8 @@ from schemac.schemafile.triggers import TriggerReader
 from schemac.schemafile.types import TypeReader
 
 TOP_KEYS = {"extensions": False, "schemas": False, "enums": False, "domains": False, "sequences": False,
-            "functions": False, "external_types": False, "tables": False}
+            "functions": False, "external_types": False, "tables": False,
+            "queries": False}
 
 
 def read_schema_text(path: str) -> str:
@@ -74,7 +76,7 @@ def load_with_digest(text: str, path: str = "schema.yaml") -> tuple[Schema, str]
 
 
 class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerReader, TypeReader, SequenceReader,
-             ExtensionReader, FunctionReader):
+             ExtensionReader, FunctionReader, QueryReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
 
     def load(self, text: str) -> Schema:
@@ -129,6 +131,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             if "schemas" in top else (),
             functions=tuple(functions),
             external_types=external,
+            queries=self.declared_queries(top["queries"][1] if "queries" in top else None, tables),
         )
 
 

@@ -16,7 +16,8 @@ from schemac.schemafile.fields import FieldReader
 MAX_TABLE_COLUMNS = 1600  # PostgreSQL's MaxHeapAttributeNumber
 TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": False, "columns": False, "foreign_keys": False,
               "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
-              "checks": False, "indexes": False, "triggers": False, "unlogged": False}
+              "checks": False, "indexes": False, "triggers": False, "unlogged": False,
+              "queries": False}
 PK_KEYS = {"columns": True, "name": False, "include": False, "deferrable": False, "initially_deferred": False,
            "comment": False, "index_comment": False}
 UNIQUE_KEYS = {"columns": True, "name": False, "include": False, "nulls_not_distinct": False, "deferrable": False,
@@ -129,6 +130,8 @@ class TableReader(FieldReader):
             for item in self.w.sequence(f["foreign_keys"][1], f"foreign_keys of {what}"):
                 foreign_keys.append(self.foreign_key(item, what, schema, known))
 
+        if "queries" in f:  # read once every table is known (schemafile.queries)
+            self.stash_queries((schema, name), f["queries"][1])  # type: ignore[attr-defined]
         indexes: list[Index] = []
         if "indexes" in f:
             for i_name, i_key, i_node in self.w.mapping(f["indexes"][1], f"indexes of {what}"):
