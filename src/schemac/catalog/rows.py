@@ -14,6 +14,7 @@ from typing import Any, Optional
 from schemac.model import (Argument, Check, Column, Domain, Enum, Extension, ForeignKey, Function, Identity, Index,
                            IndexElement, Nulls, Partitioning, PartitionOf, PrimaryKey, Schema, Sequence, SequenceOptions,
                            Table, Trigger, Unique, Unmanaged)
+from schemac.catalog.views import build_view
 from schemac.pg import triggerdef
 from schemac.pg.indexdef import key_collations, top_level_items
 from schemac.pg.routines import result_type
@@ -311,6 +312,8 @@ class ModelBuilder:
                             for r in rows["unmanaged"]), key=lambda u: (u.kind, u.schema, u.name))
         schemas = sorted(r["schema_name"] for r in rows["schemas"] if r["schema_name"] != "public")
         functions = sorted((_function(r) for r in rows["functions"]), key=lambda f: (f.schema, f.name, f.identity))
+        views = sorted((build_view(r, self._indexes.get(r["view_oid"], []), _canonical) for r in rows.get("views", ())),
+                       key=lambda v: (v.schema, v.name))
         return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
                       sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged),
-                      schemas=tuple(schemas), functions=tuple(functions))
+                      schemas=tuple(schemas), functions=tuple(functions), views=tuple(views))

@@ -17,6 +17,7 @@ from schemac.compare.differ import diff, ignored_renames, repeated_key_notices, 
 from schemac.errors import SchemacError, printable
 from schemac.migrations.layout import (Layout, MigrationFile, NewMigration, locked, next_version, validate_name,
                                        write_new)
+from schemac.commands.views import attach_recorded, computed
 from schemac.migrations.state import State, file_sha384, read_state, write_atomic
 from schemac.model import Schema
 from schemac.plan.hazards import destructive_reason, missing_cast
@@ -170,8 +171,14 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     if state is not None:
         _check_last(layout, state)
     current = state.schema if state else Schema()
+    view_notices: list[str] = []
+    if desired.views:  # Postgres's deparse of each query: recorded, else computed (not for --check)
+        desired = attach_recorded(desired, current)
+        if mode != "check":
+            desired, view_notices = computed(desired, dev_url)
     changes = diff(current, desired)
-    notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes))
+    notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
+                    + view_notices)
     if not changes:
         last = f" (last migration: {state.migration})" if state else ""
         if state is None or state.schema_sha256 == digest:

@@ -16,11 +16,13 @@ from .sequences import Identity, Sequence, SequenceOptions
 from .tables import Check, Nulls, Order, Column, FK_ACTIONS, ForeignKey, Index, IndexElement, PartitionOf, Partitioning, PrimaryKey, TRIGGER_EVENTS, Table, Trigger, Unique, deferral, index_comment
 from .types import Domain, Enum, Extension
 from .functions import Argument, Function
+from .views import Dependency, View, ViewColumn
 from .schema import Schema, Unmanaged
 
 __all__ = [
     "Argument",
     "Check",
+    "Dependency",
     "Column",
     "Domain",
     "Enum",
@@ -45,6 +47,8 @@ __all__ = [
     "Trigger",
     "Unique",
     "Unmanaged",
+    "View",
+    "ViewColumn",
     "deferral",
     "index_comment",
 ]

@@ -9,6 +9,7 @@ from .functions import Function
 from .sequences import Sequence
 from .tables import Table
 from .types import Domain, Enum, Extension
+from .views import View
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Schema:
     extensions: tuple[Extension, ...] = ()
     schemas: tuple[str, ...] = ()  # namespaces declared explicitly (besides those tables use)
     functions: tuple[Function, ...] = ()
+    views: tuple[View, ...] = ()  # views and materialized views
     # Types that exist in the database without schema.yaml declaring them (a composite or range type, an
     # extension's type schemac does not know): named so that a misspelled type is still an error.
     external_types: tuple[str, ...] = field(default=(), compare=False)
@@ -51,4 +53,5 @@ class Schema:
         """The Postgres schemas (namespaces) the managed objects live in, sorted."""
         used = {t.schema for t in self.tables} | {e.schema for e in self.enums} | {d.schema for d in self.domains}
         used |= {s.schema for s in self.sequences} | set(self.schemas) | {f.schema for f in self.functions}
+        used |= {v.schema for v in self.views}
         return tuple(sorted(used)) or ("public",)
