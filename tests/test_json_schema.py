@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from schemac.pg import names
-from schemac.schemafile import (columns, constraints, fields, functions, indexes, load, sequences, tables, triggers,
+from schemac.schemafile import (columns, constraints, fields, functions, indexes, load, sequences, tables, triggers, views,
                                 types)
 from schemac.errors import SchemaFileError
 from schemac.schemafile.jsonschema import schema_json, schema_json_text
@@ -333,6 +333,8 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("domain", types.DOMAIN_KEYS),
     ("function", functions.FUNCTION_KEYS),
     ("trigger", triggers.TRIGGER_KEYS),  # exactly one of body/body_file: a oneOf
+    ("view", views.VIEW_KEYS),  # exactly one of query/query_file: a oneOf
+    ("materializedView", views.MATERIALIZED_VIEW_KEYS),
     ("extension", {"name": True, "schema": False}),  # the loader spells this one out inline
 ])
 def test_keys_match_the_loader(where, expected):
