@@ -90,13 +90,21 @@ def computed(desired: Schema, dev_url: Optional[str] = None) -> tuple[Schema, li
     with throwaway(dev_url or os.environ.get("SCHEMAC_DEV_URL") or None) as (url, _where):
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("SET check_function_bodies = off")
-            for change in ordered(diff(Schema(), desired)):
-                for statement in statements_for(change):
-                    try:
-                        conn.execute(statement.sql(dialect=RENDER), prepare=False)
-                    except psycopg.Error as e:  # a view's is noted; what fails besides makes its views fail
-                        if change.kind == "add_view":
-                            failed[(change.schema, change.name)] = (e.diag.message_primary or str(e)).strip()  # type: ignore
+            # What a view reads is not known yet (it is what this finds out), so a view may come before
+            # the view it reads: those that fail are tried again while any succeeds.
+            pending = ordered(diff(Schema(), desired))
+            while pending:
+                again = []
+                for change in pending:
+                    for statement in statements_for(change):
+                        try:
+                            conn.execute(statement.sql(dialect=RENDER), prepare=False)
+                        except psycopg.Error as e:  # a view's is noted; what fails besides makes its views fail
+                            if change.kind == "add_view" or change.cause == "new materialized view":
+                                failed[(change.schema, change.name)] = (e.diag.message_primary or str(e)).strip()  # type: ignore
+                                again.append(change)
+                            break
+                pending = again if len(again) < len(pending) else []
             built = {v.key: v for v in introspect(conn, desired.namespaces).schema.views}
     views, notices = [], []
     for v in desired.views:

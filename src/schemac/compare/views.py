@@ -69,9 +69,11 @@ def _disturbed(c: Change) -> set[tuple]:
 
 
 def same_query(old: View, new: View) -> bool:
-    """By Postgres's deparse when both are known, else as written (either side's text)."""
-    if old.definition is not None and new.definition is not None:
-        return same_text(old.definition, new.definition)
+    """By Postgres's deparse when both are known; else, or when they differ, as written (either side's
+    text): a query inspect wrote is a deparse already, one major's, which another major may spell
+    otherwise."""
+    if old.definition is not None and new.definition is not None and same_text(old.definition, new.definition):
+        return True
     return any(same_text(a, b) for a in (new.query, new.definition) for b in (old.query, old.definition) if a and b)
 
 
