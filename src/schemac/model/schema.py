@@ -14,7 +14,7 @@ from .views import View
 
 @dataclass(frozen=True)
 class Unmanaged:
-    """An object schemac reads but does not manage (views, functions, triggers...): listed, never diffed."""
+    """An object schemac reads but does not manage (aggregates, policies, rules...): listed, never diffed."""
 
     kind: str
     schema: str
