@@ -273,3 +273,33 @@ def test_generate_compares_by_deparse_and_diff_reads_the_record(db_url, tmp_path
     (d,) = project.drift()
     assert (d.kind, d.name) == ("view_changed", "x") and "compared as written" in d.message
     assert generate(project.schema, project.out, check=True).status == "pending"  # no server for --check
+
+
+def test_a_view_reading_what_schemac_does_not_manage(db_url, tmp_path):
+    """Postgres cannot create it from schema.yaml alone: a notice, and its query compared as written."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE AGGREGATE my_sum(integer) (SFUNC = int4pl, STYPE = integer)")
+    text = "tables:\n  t: {columns: {a: integer}}\nviews:\n  s:\n    query: |\n      SELECT my_sum(a) AS s\n         FROM t\n"
+    project = Project(tmp_path / "p", db_url)
+    with open(project.schema, "w", encoding="utf-8") as f:
+        f.write(text)
+    r = generate(project.schema, project.out, dev_url=_admin(db_url))
+    assert r.status == "written"
+    (notice,) = r.notices
+    assert notice.startswith(f"{project.schema}:4:3: view public.s: PostgreSQL could not create it from schema.yaml "
+                             "alone (function my_sum(integer) does not exist)"), notice
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(project.out).migrations())
+    assert project.drift() == ()
+    assert [u.kind for u in check_drift(project.schema, db_url, out_dir=project.out).unmanaged] == ["aggregate"]
+
+
+@pytest.mark.slow
+def test_generate_starts_the_embedded_server_without_a_dev_url(schemac, tmp_path):
+    (tmp_path / "schema.yaml").write_text(BASE)
+    r = schemac("generate", "--dry-run", env={"SCHEMAC_DEV_URL": None})
+    assert r.returncode == 0 and "CREATE VIEW x AS" in r.stdout, r.stdout + r.stderr
+    r = schemac("generate", env={"SCHEMAC_DEV_URL": None})
+    assert r.returncode == 0, r.stderr
+    state = (tmp_path / "generated" / "state.json").read_text()
+    assert '"definition": "SELECT twice\\n   FROM w\\n  WHERE twice > 0::numeric"' in state
