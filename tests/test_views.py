@@ -303,3 +303,18 @@ def test_generate_starts_the_embedded_server_without_a_dev_url(schemac, tmp_path
     assert r.returncode == 0, r.stderr
     state = (tmp_path / "generated" / "state.json").read_text()
     assert '"definition": "SELECT twice\\n   FROM w\\n  WHERE twice > 0::numeric"' in state
+
+
+@pytest.mark.parametrize("edit,where,message", [
+    (("columns: {amount: {comment: euros}}", "columns: {amont: {comment: euros}}"), "8:3",
+     "view public.v has no column 'amont' (its columns: amount, id)"),
+    (("    with_data: false\n", "    indexes:\n      m_x: {columns: [idd]}\n"), "20:7",
+     "materialized view public.m has no column 'idd' (its columns: amount, id)"),
+])
+def test_generate_checks_named_columns_against_the_view(edit, where, message, db_url, tmp_path):
+    """Which columns a view has is Postgres's answer: known once the throwaway build ran."""
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(_edit(BASE, edit))
+    with pytest.raises(SchemaFileError) as e:
+        generate(str(schema), str(tmp_path / "generated"), dev_url=_admin(db_url))
+    assert str(e.value) == f"{schema}:{where}: {message}"

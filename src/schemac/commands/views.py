@@ -11,6 +11,8 @@ import os
 from dataclasses import replace
 from typing import Optional
 
+from schemac.compare.views import NEW_MATERIALIZED
+from schemac.errors import SchemaFileError
 from schemac.model import Schema, View
 from schemac.pg.routines import result_type
 from schemac.pg.types import TypeSyntaxError
@@ -92,15 +94,17 @@ def computed(desired: Schema, dev_url: Optional[str] = None) -> tuple[Schema, li
             conn.execute("SET check_function_bodies = off")
             # What a view reads is not known yet (it is what this finds out), so a view may come before
             # the view it reads: those that fail are tried again while any succeeds.
-            pending = ordered(diff(Schema(), desired))
+            # Views' comments and indexes are left out (checked against their columns below).
+            pending = [c for c in ordered(diff(Schema(), desired)) if c.cause != NEW_MATERIALIZED]
             while pending:
                 again = []
                 for change in pending:
-                    for statement in statements_for(change):
+                    statements = statements_for(change)
+                    for statement in statements[:1] if change.kind == "add_view" else statements:
                         try:
                             conn.execute(statement.sql(dialect=RENDER), prepare=False)
                         except psycopg.Error as e:  # a view's is noted; what fails besides makes its views fail
-                            if change.kind == "add_view" or change.cause == "new materialized view":
+                            if change.kind == "add_view":
                                 failed[(change.schema, change.name)] = (e.diag.message_primary or str(e)).strip()  # type: ignore
                                 again.append(change)
                             break
@@ -116,5 +120,16 @@ def computed(desired: Schema, dev_url: Optional[str] = None) -> tuple[Schema, li
                            "reads an object schemac does not manage; else fix the query")
             views.append(v)
         else:
+            _columns_named(v, {c.name for c in b.output})
             views.append(replace(v, definition=b.definition, output=b.output, depends=b.depends))
     return replace(desired, views=tuple(views)), notices
+
+
+def _columns_named(v: View, columns: set[str]) -> None:
+    """The columns schema.yaml comments on, and a materialized view's indexes name, are the view's."""
+    named = [(c.name, v.source) for c in v.columns]
+    named += [(name, i.source) for i in v.indexes for name in (*(e.column for e in i.elements if e.column), *i.include)]
+    for name, source in named:
+        if name not in columns:
+            raise SchemaFileError(f"{v.what} {v.qualified_name} has no column '{name}' (its columns: "
+                                  f"{', '.join(sorted(columns))})", source)

@@ -27,6 +27,8 @@ from schemac.pg.views import same_text
 REBUILT = "re-created around a change it depends on"
 # The cause of the indexes and comments a re-created view gets back.
 RESTORED = "restored on a re-created view"
+# The cause of a new materialized view's indexes and their comments.
+NEW_MATERIALIZED = "new materialized view"
 
 
 def view_keys(v: View) -> set[tuple]:
@@ -125,7 +127,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         old = cur.get(key)
         if old is None:
             ch("add_view", v, None, v)
-            out.extend(replace(c, cause="new materialized view") for c in diff_table(_stand_in(v), _stand_in(v, v.indexes)))
+            out.extend(replace(c, cause=NEW_MATERIALIZED) for c in diff_table(_stand_in(v), _stand_in(v, v.indexes)))
         elif not same_view(old, v):
             changed.append(key)
             if not replaceable_view(old, v):
