@@ -175,7 +175,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     if desired.views:  # Postgres's deparse of each query: recorded, else computed (not for --check)
         desired = attach_recorded(desired, current)
         if mode != "check":
-            desired, view_notices = computed(desired, dev_url)
+            desired, view_notices = computed(desired, dev_url, current)
     changes = diff(current, desired)
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
                     + view_notices)

@@ -73,11 +73,14 @@ def attach_recorded(desired: Schema, recorded: Optional[Schema]) -> Schema:
     return replace(desired, views=tuple(views[v.key] for v in desired.views))
 
 
-def computed(desired: Schema, dev_url: Optional[str] = None) -> tuple[Schema, list[str]]:
+def computed(desired: Schema, dev_url: Optional[str] = None,
+             recorded: Optional[Schema] = None) -> tuple[Schema, list[str]]:
     """`desired` with every view's forms, from a throwaway database where the whole desired schema is
     built; and a notice for each view Postgres could not create there (it reads an object schemac does
-    not manage, or its query is wrong): that one is compared as written."""
-    if all(_known(v) for v in desired.views):
+    not manage, or its query is wrong): that one is compared as written. A view `recorded` already holds
+    without forms, with the same query, is not tried again (no server at every `generate` for it)."""
+    tried = {(r.key, comparable(r.query), r.materialized) for r in (recorded.views if recorded else ()) if not _known(r)}
+    if all(_known(v) or (v.key, comparable(v.query), v.materialized) in tried for v in desired.views):
         return desired, []
     import psycopg
 
