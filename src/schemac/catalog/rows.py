@@ -7,7 +7,7 @@ collation. Nothing here imports sqlglot until a type name has to be spelled cano
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Optional
 
@@ -292,7 +292,11 @@ class ModelBuilder:
 
     def result(self, catalog: CatalogRows) -> IntrospectResult:
         """The model of every query's rows (all added by now), with what `catalog` says of its reading."""
-        return IntrospectResult(schema=self.schema(), queries=catalog.queries, server_version=catalog.server_version)
+        schema = self.schema()
+        if schema.views:  # which major deparsed them (another spells some queries otherwise)
+            major = catalog.server_version // 10000
+            schema = replace(schema, views=tuple(replace(v, deparsed_by=major) for v in schema.views))
+        return IntrospectResult(schema=schema, queries=catalog.queries, server_version=catalog.server_version)
 
     def schema(self) -> Schema:
         """Everything is sorted here, with Python's code-point order, so the model does not depend on

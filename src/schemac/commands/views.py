@@ -49,14 +49,38 @@ def _still_reads_the_same(r: View, schema: Schema, views: dict) -> bool:
     return True
 
 
-def attach_recorded(desired: Schema, recorded: Optional[Schema]) -> Schema:
+def dev_url_of(dev_url: Optional[str]) -> Optional[str]:
+    """Where views are built: --dev-url, else $SCHEMAC_DEV_URL, else None (the embedded server)."""
+    return dev_url or os.environ.get("SCHEMAC_DEV_URL") or None
+
+
+def major_of(dev_url: Optional[str], recorded: Optional[Schema]) -> int:
+    """The PostgreSQL major views would be built on (the embedded server's: 18); asked of the dev URL's
+    server only when `recorded` holds forms to take (else it does not matter)."""
+    if dev_url is None or recorded is None or not any(_known(r) for r in recorded.views):
+        return EMBEDDED_MAJOR
+    import psycopg
+
+    from schemac.errors import SchemacError
+
+    try:
+        with psycopg.connect(dev_url, connect_timeout=10) as conn:
+            return conn.info.server_version // 10000
+    except psycopg.Error as e:
+        raise SchemacError(f"cannot connect to the dev URL to build views: {str(e).splitlines()[0]}") from None
+
+
+EMBEDDED_MAJOR = 18
+
+
+def attach_recorded(desired: Schema, recorded: Optional[Schema], major: Optional[int] = None) -> Schema:
     """`desired` with the recorded forms of each view whose query (as written) and whatever it reads are
-    those of a view `recorded` holds with its forms."""
+    those of a view `recorded` holds with its forms (deparsed by PostgreSQL `major`, when given)."""
     if recorded is None or not desired.views:
         return desired
     by_query: dict[tuple, list[View]] = {}
     for r in recorded.views:
-        if _known(r):
+        if _known(r) and major in (None, r.deparsed_by):
             by_query.setdefault((comparable(r.query), r.materialized), []).append(r)
     views = {v.key: v for v in desired.views}
     grown = True
@@ -67,10 +91,18 @@ def attach_recorded(desired: Schema, recorded: Optional[Schema]) -> Schema:
                 continue
             for r in by_query.get((comparable(v.query), v.materialized), ()):
                 if _still_reads_the_same(r, desired, views):
-                    views[key] = replace(v, definition=r.definition, output=r.output, depends=r.depends)
+                    views[key] = replace(v, definition=r.definition, output=r.output, depends=r.depends,
+                                         deparsed_by=r.deparsed_by)
                     grown = True
                     break
     return replace(desired, views=tuple(views[v.key] for v in desired.views))
+
+
+def reparsed(recorded: Schema, desired: Schema) -> bool:
+    """Views' forms came out otherwise than recorded for the same schema (another major deparsed them):
+    worth recording, though no migration changes."""
+    forms = {v.key: (v.definition, v.deparsed_by) for v in recorded.views}
+    return any(_known(v) and forms.get(v.key) != (v.definition, v.deparsed_by) for v in desired.views)
 
 
 def computed(desired: Schema, dev_url: Optional[str] = None,
@@ -92,7 +124,7 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
     from schemac.plan.planner import statements_for
 
     failed: dict[tuple[str, str], str] = {}
-    with throwaway(dev_url or os.environ.get("SCHEMAC_DEV_URL") or None) as (url, _where):
+    with throwaway(dev_url_of(dev_url)) as (url, _where):
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("SET check_function_bodies = off")
             # What a view reads is not known yet (it is what this finds out), so a view may come before
@@ -124,7 +156,8 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
             views.append(v)
         else:
             _columns_named(v, {c.name for c in b.output})
-            views.append(replace(v, definition=b.definition, output=b.output, depends=b.depends))
+            views.append(replace(v, definition=b.definition, output=b.output, depends=b.depends,
+                                 deparsed_by=b.deparsed_by))
     return replace(desired, views=tuple(views)), notices
 
 

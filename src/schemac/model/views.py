@@ -54,6 +54,7 @@ class View:
     definition: Optional[str] = None
     output: tuple[ViewColumn, ...] = ()
     depends: tuple[Dependency, ...] = ()
+    deparsed_by: Optional[int] = None  # the PostgreSQL major that gave `definition` (15 qualifies more names)
 
     @property
     def key(self) -> tuple[str, str]:

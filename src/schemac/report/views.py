@@ -49,6 +49,10 @@ def view_difference(c: Change, difference: type, file: Optional[str], line: Opti
                           f"{what} {path}: comments are {a}, expected {e}", file, line)
     note = " (compared as written: schema.yaml changed since the last `schemac generate`, or Postgres could not " \
            "build the query from schema.yaml alone)" if compared_as_written(old, new) else ""  # type: ignore[arg-type]
+    majors = (new.deparsed_by, old.deparsed_by)  # type: ignore[union-attr]
+    if not note and None not in majors and majors[0] != majors[1]:
+        note = (f" (deparsed by PostgreSQL {majors[0]} for schema.yaml, by {majors[1]} here, which may spell the same "
+                f"query otherwise: run `schemac generate --dev-url` on a PostgreSQL {majors[1]} server)")
     return difference(f"{kind}_changed", what, c.schema, "", c.name, describe_view(new), describe_view(old),
                       f"{what} {path} is {describe_view(old)}, expected {describe_view(new)}{note}", file, line)
 
