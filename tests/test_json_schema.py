@@ -225,6 +225,13 @@ REJECTED = [
     ("owned-by-no-dot", "sequences:\n  s: {owned_by: t}\n" + T, "must be table.column"),
     ("extension-twice", "extensions: [pgcrypto, pgcrypto]\n", "listed twice"),
     ("comment-nul", T + "    comment: \"a\\0b\"\n", "NUL"),
+    ("view-without-query", "views:\n  v: {comment: c}\n", "exactly one of 'query' and 'query_file'"),
+    ("view-query-and-file", "views:\n  v: {query: select 1, query_file: v.sql}\n", "exactly one of 'query'"),
+    ("view-check-option", "views:\n  v: {query: select 1, check_option: always}\n", "must be one of local"),
+    ("view-with-data", "views:\n  v: {query: select 1, with_data: false}\n", "unknown key 'with_data'"),
+    ("materialized-view-options", "materialized_views:\n  m: {query: select 1, security_barrier: true}\n",
+     "unknown key 'security_barrier'"),
+    ("view-column-key", "views:\n  v: {query: select 1 as a, columns: {a: {note: x}}}\n", "unknown key 'note'"),
 ]
 
 
@@ -286,6 +293,11 @@ ACCEPTED = [
      + "}\n    indexes:\n      i: {columns: [" + ", ".join(f"c{i}" for i in range(32)) + "]}\n"),
     ("unicode-names", "tables:\n  \"naïve\":\n    columns:\n      \"naïve col\": text\n"),
     ("no-columns", "tables:\n  t:\n    columns: {}\n"),  # Postgres allows it; inspect writes it
+    ("views-every-key", T + "views:\n  v:\n    name: v1\n    schema: s\n    query: |\n      select a from t;\n"
+                            "    security_barrier: true\n    security_invoker: false\n    check_option: cascaded\n"
+                            "    comment: c\n    columns: {a: x, b: {comment: y}}\n"
+                            "materialized_views:\n  m:\n    query: select a from t\n    with_data: false\n"
+                            "    comment: c\n    columns: {a: x}\n    indexes:\n      m_a: {columns: [a], unique: true}\n"),
 ]
 
 
