@@ -349,3 +349,23 @@ def test_another_major_deparses_otherwise(tmp_path, server):
         assert project.drift() == ()
     finally:
         pg15.drop_database(url)
+
+
+def test_generate_runs_nothing_of_schema_yaml(db_url, tmp_path):
+    """The throwaway build creates a materialized view WITH NO DATA: its query (and the function it calls,
+    which raises) is not run there; the migration creates it with its data."""
+    text = """\
+functions:
+  boom:
+    returns: integer
+    language: plpgsql
+    body: begin raise exception 'ran at generate'; end
+materialized_views:
+  m:
+    query: select boom() as b
+"""
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(text)
+    r = generate(str(schema), str(tmp_path / "generated"), dev_url=_admin(db_url))
+    assert r.status == "written" and r.notices == (), r.notices
+    assert "CREATE MATERIALIZED VIEW m AS\nselect boom() as b;" in r.sql  # (applied, it would raise)
