@@ -191,6 +191,9 @@ def schemac(tmp_path):
     def run(*args: str, cwd=None, env=None, input=None):
         exe = shutil.which("schemac", path=os.path.dirname(sys.executable)) or shutil.which("schemac")
         full_env = {**os.environ, **(env or {})}
+        default = _servers.get("pg18")
+        if default is not None:  # views' deparse computed in a scratch database there, not a new embedded server
+            full_env.setdefault("SCHEMAC_DEV_URL", default.url)
         full_env = {k: v for k, v in full_env.items() if v is not None}  # None: remove the variable
         return subprocess.run([exe, *args], cwd=cwd or tmp_path, env=full_env, input=input,
                               capture_output=True, text=True, timeout=120)

@@ -15,7 +15,8 @@ from schemac.schemafile import writer
 from schemac.schemafile.load import load_file
 
 HERE = Path(__file__).parent
-FIXTURES = [HERE / "fixtures" / "everything.yaml", HERE / "fixtures" / "objects.yaml", HERE.parent / "schema.yaml"]
+FIXTURES = [HERE / "fixtures" / "everything.yaml", HERE / "fixtures" / "objects.yaml", HERE / "fixtures" / "views.yaml",
+            HERE.parent / "schema.yaml"]
 EMITTER = writer._EMITTER
 Flow, FlowList = writer._Flow, writer._FlowList
 
@@ -66,3 +67,15 @@ def test_generated_documents(doc):
 def test_shared_collection_is_left_to_pyyaml():
     shared = FlowList(["a", "b"])
     same({"tables": {"t": {"indexes": {"i": Flow({"columns": shared}), "j": Flow({"columns": shared})}}}})
+
+
+def test_a_block_keeping_its_final_blank_lines_before_more_keys():
+    """A function body ending in blank lines (|+) written by PyYAML alone ends that part's document (`...`);
+    in the whole document PyYAML writes no end there (migra's case `everything` wrote schema.yaml that
+    did not load)."""
+    body = writer._Block("\n declare\n  BEGIN\n    select 1;\n  END;\n\n")
+    doc = {"functions": {"f": {"body": body}}, "tables": {"t": {"columns": {"a": "int"}}},
+           "views": {"v": {"query": body}}}
+    same(doc)
+    assert "\n...\n" not in EMITTER.dump(doc)[:-4]
+    same({"functions": {"f": {"body": body}}})  # the last part keeps it, as PyYAML does

@@ -20,7 +20,7 @@ import yaml
 
 from schemac.pg import names
 from schemac.schemafile import (columns, constraints, fields, functions, indexes, load, queries, sequences, tables,
-                                triggers, types)
+                                triggers, types, views)
 from schemac.errors import SchemaFileError
 from schemac.schemafile.jsonschema import schema_json, schema_json_text
 
@@ -238,6 +238,13 @@ REJECTED = [
      "weights go with values"),
     ("distribution-null-fraction-one", "tables:\n  t:\n    columns:\n      a: {type: text, distribution: "
      "{null_fraction: 1}}\n", "between 0 and 1"),
+    ("view-without-query", "views:\n  v: {comment: c}\n", "exactly one of 'query' and 'query_file'"),
+    ("view-query-and-file", "views:\n  v: {query: select 1, query_file: v.sql}\n", "exactly one of 'query'"),
+    ("view-check-option", "views:\n  v: {query: select 1, check_option: always}\n", "must be one of local"),
+    ("view-with-data", "views:\n  v: {query: select 1, with_data: false}\n", "unknown key 'with_data'"),
+    ("materialized-view-options", "materialized_views:\n  m: {query: select 1, security_barrier: true}\n",
+     "unknown key 'security_barrier'"),
+    ("view-column-key", "views:\n  v: {query: select 1 as a, columns: {a: {note: x}}}\n", "unknown key 'note'"),
 ]
 
 
@@ -302,6 +309,11 @@ ACCEPTED = [
     ("queries-everywhere", T.replace("a: integer", "a: {type: integer, distribution: {values: [1, 2], weights: [1, 2.5]}}")
      + "    queries:\n      q: {sql: SELECT b FROM t WHERE a = $1 AND b = $2, params: [{column: a}, x], uses: [i], "
        "no_seq_scan_over: 0, p95_ms: 0.5, p50_ms: 0.1, rows: 10}\nqueries:\n  top: {sql: SELECT count(*) FROM t, rows: 1_000}\n"),
+    ("views-every-key", T + "views:\n  v:\n    name: v1\n    schema: s\n    query: |\n      select a from t;\n"
+                            "    security_barrier: true\n    security_invoker: false\n    check_option: cascaded\n"
+                            "    comment: c\n    columns: {a: x, b: {comment: y}}\n"
+                            "materialized_views:\n  m:\n    query: select a from t\n    with_data: false\n"
+                            "    comment: c\n    columns: {a: x}\n    indexes:\n      m_a: {columns: [a], unique: true}\n"),
 ]
 
 
@@ -349,6 +361,8 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("domain", types.DOMAIN_KEYS),
     ("function", functions.FUNCTION_KEYS),
     ("trigger", triggers.TRIGGER_KEYS),  # exactly one of body/body_file: a oneOf
+    ("view", views.VIEW_KEYS),  # exactly one of query/query_file: a oneOf
+    ("materializedView", views.MATERIALIZED_VIEW_KEYS),
     ("extension", {"name": True, "schema": False}),  # the loader spells this one out inline
     ("query", queries.QUERY_KEYS),
     ("distribution", queries.DISTRIBUTION_KEYS),

@@ -27,11 +27,6 @@ CASES = sorted(os.listdir(PEERS))
 
 # What the cases that cannot pass yet need (from the issues that will make them pass).
 NEEDS = {
-    "dependencies": "views and functions (whole-schema issue)",
-    "dependencies2": "views (whole-schema issue)",
-    "dependencies3": "views and functions (whole-schema issue)",
-    "dependencies4": "views (whole-schema issue)",
-    "everything": "views, functions and triggers (whole-schema issue)",
     "inherit": "INHERITS (whole-schema issue)",
     "inherit2": "INHERITS (whole-schema issue)",
     "privileges": "privileges and owners (security issue)",

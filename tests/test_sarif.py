@@ -247,6 +247,11 @@ def _report_kinds() -> set[str]:
                 ("extension", "enum", "domain", "sequence", "function", "index", "constraint")}
     families |= {f"{obj}_changed" for obj in ("extension", "enum", "domain", "sequence", "function", "index",
                                               "constraint", "column_identity", "column_generated")}
+    # report/views.py: f"missing_{kind}", f"unexpected_{kind}", f"{kind}_changed" of views and materialized views
+    views = Path(report.__file__).with_name("views.py").read_text(encoding="utf-8")
+    literal |= set(re.findall(r'"([a-z]+(?:_[a-z]+)*_changed)"', views))
+    families |= {f"{prefix}_{obj}" for prefix in ("missing", "unexpected") for obj in ("view", "materialized_view")}
+    families |= {f"{obj}_changed" for obj in ("view", "materialized_view")}
     for family in ('f"missing_{kind}"', 'f"unexpected_{kind}"', 'f"column_{attr}_changed"',
                    "f\"missing_{'index' if k == 'add_index' else 'constraint'}\""):
         assert family in source, f"report.py no longer builds kinds as {family}: update this test"

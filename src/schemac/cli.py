@@ -148,7 +148,7 @@ def generate(ctx: click.Context, schema_path: str, out_dir: str, name: Optional[
                    "github: workflow-command annotations at schema.yaml lines; sarif: SARIF 2.1.0 for code "
                    "scanning.")
 @click.option("--strict", is_flag=True,
-              help="Count objects schemac does not manage (views, functions, triggers...) as drift.")
+              help="Count objects schemac does not manage (aggregates, policies, rules...) as drift.")
 @click.option("--dev-url", help="Offline check only: " + DEV_URL_HELP)
 @click.option("--sql", "show_sql", is_flag=True,
               help="Print the DDL that would bring the database to schema.yaml (never run) on stdout, and the "
@@ -283,8 +283,8 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
     """Write a schema.yaml describing an existing database.
 
     Reads pg_catalog only, in one READ ONLY transaction (like `schemac diff`). Tables, columns,
-    constraints, indexes, triggers, sequences, enums, domains, functions, extensions and partitions
-    become schema.yaml; views, policies and other objects schemac does not manage are listed in a
+    constraints, indexes, triggers, sequences, enums, domains, functions, views, materialized views, extensions
+    and partitions become schema.yaml; policies and other objects schemac does not manage are listed in a
     comment at the end. The same database always gives byte-identical output.
     """
     from schemac.commands.inspect import inspect_database, write_output
@@ -299,7 +299,8 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
         click.echo(result.yaml, nl=False)
     s = result.schema
     counts = [f"{len(s.tables)} tables", f"{len(s.sequences)} sequences", f"{len(s.enums)} enums",
-              f"{len(s.domains)} domains", f"{len(s.functions)} functions", f"{len(s.extensions)} extensions"]
+              f"{len(s.domains)} domains", f"{len(s.functions)} functions", f"{len(s.views)} views",
+              f"{len(s.extensions)} extensions"]
     click.echo(f"schemac: read {', '.join(counts)} from {result.label}"
                + (f"; {len(s.unmanaged)} objects not managed (listed at the end)" if s.unmanaged else "")
                + (f"; wrote {output}" if output else ""), err=True)

@@ -137,9 +137,11 @@ def begin_read_only(conn: psycopg.Connection, statement_timeout_ms: int, lock_ti
     # Deparsed constants depend on these settings: a partition bound or default of type timestamptz
     # prints in the session's TimeZone ('2022-04-01 01:00:00+01' or '... 00:00:00+00'), dates and
     # intervals in its DateStyle / IntervalStyle. Pin them, so the model does not depend on PGTZ or on
-    # the server's defaults. One round trip for the three (no parameters: simple query protocol).
-    conn.execute("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, MDY'; SET LOCAL IntervalStyle = 'postgres'",
-                 prepare=False)
+    # the server's defaults. Names are qualified unless the search_path finds them (pg_get_viewdef, defaults):
+    # public only, so the deparse does not depend on the role's search_path either (a view's query is
+    # compared with the one a throwaway server deparses). One round trip (simple query protocol).
+    conn.execute("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, MDY'; SET LOCAL IntervalStyle = 'postgres'; "
+                 "SET LOCAL search_path = public", prepare=False)
 
 
 def rollback_quietly(conn: psycopg.Connection) -> None:

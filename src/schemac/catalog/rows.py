@@ -7,13 +7,14 @@ collation. Nothing here imports sqlglot until a type name has to be spelled cano
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Optional
 
 from schemac.model import (Argument, Check, Column, Domain, Enum, Extension, ForeignKey, Function, Identity, Index,
                            IndexElement, Nulls, Partitioning, PartitionOf, PrimaryKey, Schema, Sequence, SequenceOptions,
                            Table, Trigger, Unique, Unmanaged)
+from schemac.catalog.views import build_view
 from schemac.pg import triggerdef
 from schemac.pg.indexdef import key_collations, top_level_items
 from schemac.pg.routines import result_type
@@ -291,7 +292,11 @@ class ModelBuilder:
 
     def result(self, catalog: CatalogRows) -> IntrospectResult:
         """The model of every query's rows (all added by now), with what `catalog` says of its reading."""
-        return IntrospectResult(schema=self.schema(), queries=catalog.queries, server_version=catalog.server_version)
+        schema = self.schema()
+        if schema.views:  # which major deparsed them (another spells some queries otherwise)
+            major = catalog.server_version // 10000
+            schema = replace(schema, views=tuple(replace(v, deparsed_by=major) for v in schema.views))
+        return IntrospectResult(schema=schema, queries=catalog.queries, server_version=catalog.server_version)
 
     def schema(self) -> Schema:
         """Everything is sorted here, with Python's code-point order, so the model does not depend on
@@ -311,6 +316,8 @@ class ModelBuilder:
                             for r in rows["unmanaged"]), key=lambda u: (u.kind, u.schema, u.name))
         schemas = sorted(r["schema_name"] for r in rows["schemas"] if r["schema_name"] != "public")
         functions = sorted((_function(r) for r in rows["functions"]), key=lambda f: (f.schema, f.name, f.identity))
+        views = sorted((build_view(r, self._indexes.get(r["view_oid"], []), _canonical) for r in rows.get("views", ())),
+                       key=lambda v: (v.schema, v.name))
         return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
                       sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged),
-                      schemas=tuple(schemas), functions=tuple(functions))
+                      schemas=tuple(schemas), functions=tuple(functions), views=tuple(views))

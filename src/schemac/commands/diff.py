@@ -186,6 +186,21 @@ def _from_state(schema_path: str, out_dir: Optional[str], start: Callable[[tuple
     return desired
 
 
+def _recorded_view_forms(desired: Schema, out_dir: Optional[str]) -> Schema:
+    """schema.yaml's views with the deparse state.json recorded for the same query (schema.yaml was edited
+    since the last generate): no server on this path; a view without one is compared as written."""
+    if not desired.views or out_dir is None:
+        return desired
+    from schemac.commands.views import attach_recorded
+    from schemac.migrations.state import read_state
+
+    try:
+        state = read_state(os.path.join(out_dir, "state.json"))
+    except Exception:  # only a cache here: a damaged record is no error (generate reports it)
+        return desired
+    return attach_recorded(desired, state.schema if state else None)
+
+
 def no_database_given(database_url: Optional[str]) -> bool:
     """Neither a URL, nor DATABASE_URL, nor any libpq PG* variable naming a server: check offline."""
     if database_url or os.environ.get("DATABASE_URL"):
@@ -211,7 +226,7 @@ def check_drift_offline(schema_path: str, out_dir: Optional[str], dev_url: Optio
     if desired is None and os.path.exists(schema_path):
         from schemac.schemafile.load import load_file
 
-        desired, desired_from = load_file(schema_path), "schema.yaml"
+        desired, desired_from = _recorded_view_forms(load_file(schema_path), out_dir), "schema.yaml"
     with replayed(Layout(out_dir or "generated"), dev_url, new) as (url, where):
         result = check_drift(schema_path, url, out_dir=out_dir, strict=strict, history=False, desired=desired,
                              desired_from=desired_from)
@@ -254,6 +269,7 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
 
                     with gc_pause.resumed():
                         desired = load_file(schema_path)
+                        desired = _recorded_view_forms(desired, out_dir)
                     desired_from = "schema.yaml"
             except BaseException:
                 catalog.abandon()

@@ -17,6 +17,7 @@ from schemac.compare.differ import diff, ignored_renames, repeated_key_notices, 
 from schemac.errors import SchemacError, printable
 from schemac.migrations.layout import (Layout, MigrationFile, NewMigration, locked, next_version, validate_name,
                                        write_new)
+from schemac.commands.views import attach_recorded, computed, dev_url_of, major_of, reparsed
 from schemac.migrations.state import State, file_sha384, read_state, write_atomic
 from schemac.model import Schema
 from schemac.plan.hazards import destructive_reason, missing_cast
@@ -171,12 +172,19 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     if state is not None:
         _check_last(layout, state)
     current = state.schema if state else Schema()
+    view_notices: list[str] = []
+    if desired.views:  # Postgres's deparse of each query: recorded (by the same major), else computed (not for --check)
+        if mode == "check":
+            desired = attach_recorded(desired, current)
+        else:
+            desired = attach_recorded(desired, current, major_of(dev_url_of(dev_url), current))
+            desired, view_notices = computed(desired, dev_url, current)
     changes = diff(current, desired)
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
-                    + change_notices(changes, desired))
+                    + change_notices(changes, desired) + view_notices)
     if not changes:
         last = f" (last migration: {state.migration})" if state else ""
-        if state is None or state.schema_sha256 == digest:
+        if state is None or (state.schema_sha256 == digest and not reparsed(current, desired)):
             why = "schema.yaml has not changed" if state else "schema.yaml describes the recorded schema"
             return Result("unchanged", f"No changes: {why}{last}; nothing written.", notices=notices)
         if mode == "write" and _rerecord(layout, state, desired, digest):

@@ -11,7 +11,7 @@ from typing import Optional, Union
 
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
 from schemac.model import (Check, Domain, Enum, Extension, ForeignKey, Function, Index, PrimaryKey, Sequence, Source,
-                           Table, Trigger, Unique)
+                           Table, Trigger, Unique, View)
 
 Constraint = Union[PrimaryKey, Unique, Check, ForeignKey]
 
@@ -21,7 +21,7 @@ Constraint = Union[PrimaryKey, Unique, Check, ForeignKey]
 KINDS = (
     "add_extension", "add_schema", "add_enum", "add_enum_value", "alter_enum", "add_domain", "alter_domain",
     "add_sequence", "alter_sequence", "add_function", "alter_function",
-    "rename_table", "rename_column", "rename_index",
+    "rename_table", "rename_column", "rename_index", "drop_view",
     "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_column", "drop_table",
     "drop_function", "drop_sequence", "drop_domain", "drop_enum",
     "add_table", "alter_partitioning", "attach_partition", "set_logging", "add_column",
@@ -29,8 +29,9 @@ KINDS = (
     "alter_identity", "alter_generated",
     "add_constraint", "validate_constraint", "add_index", "set_index_parameters", "add_foreign_key",
     "add_trigger", "alter_trigger", "set_trigger_enabled", "set_sequence_owner",
+    "add_view", "alter_view", "replace_view", "refresh_view",
     "set_table_comment", "set_column_comment", "set_index_comment", "set_constraint_comment", "set_trigger_comment",
-    "set_type_comment", "drop_extension", "drop_schema",
+    "set_type_comment", "set_view_comment", "drop_extension", "drop_schema",
 )
 
 
@@ -53,7 +54,7 @@ def set_aside_name(name: str) -> str:
 
 _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique constraint", Check: "check constraint",
                  ForeignKey: "foreign key", Enum: "enum", Domain: "domain", Sequence: "sequence",
-                 Extension: "extension", Function: "function", Trigger: "trigger"}
+                 Extension: "extension", Function: "function", Trigger: "trigger", View: "view"}
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,18 @@ def same_function(a: Function, b: Function) -> bool:
             and comparable_body(a) == comparable_body(b))
 
 
+def replaceable(old: Function, new: Function) -> bool:
+    """Whether CREATE OR REPLACE can turn `old` into `new` (PostgreSQL refuses to change the result type,
+    the names of input parameters, the OUT parameters, or to remove a default)."""
+    if old.procedure != new.procedure or old.returns != new.returns:
+        return False
+    for a, b in zip(old.arguments, new.arguments):
+        if a.mode != b.mode or (a.name != b.name and a.mode != "out" and a.name is not None) or \
+                (a.default is not None and b.default is None):
+            return False
+    return len(old.arguments) == len(new.arguments)
+
+
 def _diff_functions(ch, current, desired) -> None:
     """Overloads are distinct objects, keyed by (schema, name, input types): a changed argument list is
     one function dropped and another added."""

@@ -90,6 +90,11 @@ def _scratch(dev_url: str) -> Iterator[tuple[str, str]]:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+def throwaway(dev_url: Optional[str] = None) -> contextlib.AbstractContextManager[tuple[str, str]]:
+    """An empty database, removed afterwards: a scratch one on `dev_url`, else an embedded server's."""
+    return _scratch(dev_url) if dev_url else _embedded()
+
+
 class ReplayFailed(SchemacError):
     """A migration did not apply: its path, the statement the server refused (when known: for a
     migration not written yet) and the server's words."""
@@ -108,7 +113,7 @@ def replayed(layout: Layout, dev_url: Optional[str] = None,
     """A database holding exactly what generated/migrations builds, then `new` (migrations not written
     yet, newest last); yields (url, description). A migration that fails raises ReplayFailed."""
     files = layout.migrations()
-    with (_scratch(dev_url) if dev_url else _embedded()) as (url, where):
+    with throwaway(dev_url) as (url, where):
         try:
             conn = psycopg.connect(url, autocommit=True)
         except psycopg.Error as e:

@@ -173,7 +173,7 @@ def schema_from_json(data: Union[list, dict], source_file: Optional[str] = None,
 def namespaces_of(doc: dict) -> tuple[str, ...]:
     """A quick guess at `Schema.namespaces` of the model in `doc`, before it is built (the caller
     checks the guess against the built model)."""
-    used = {str(x.get("schema", "public")) for key in ("tables", "enums", "domains", "sequences")
+    used = {str(x.get("schema", "public")) for key in ("tables", "enums", "domains", "sequences", "views")
             for x in doc.get(key, ()) if isinstance(x, dict)}
     used |= {str(x) for x in doc.get("schemas", ())}
     return tuple(sorted(used)) or ("public",)

@@ -17,11 +17,13 @@ from .tables import Check, Nulls, Order, Column, FK_ACTIONS, ForeignKey, Index, 
 from .types import Domain, Enum, Extension
 from .functions import Argument, Function
 from .queries import Distribution, Query, QueryParam
+from .views import Dependency, View, ViewColumn
 from .schema import Schema, Unmanaged
 
 __all__ = [
     "Argument",
     "Check",
+    "Dependency",
     "Column",
     "Distribution",
     "Domain",
@@ -49,6 +51,8 @@ __all__ = [
     "Trigger",
     "Unique",
     "Unmanaged",
+    "View",
+    "ViewColumn",
     "deferral",
     "index_comment",
 ]

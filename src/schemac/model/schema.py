@@ -10,11 +10,12 @@ from .queries import Query
 from .sequences import Sequence
 from .tables import Table
 from .types import Domain, Enum, Extension
+from .views import View
 
 
 @dataclass(frozen=True)
 class Unmanaged:
-    """An object schemac reads but does not manage (views, functions, triggers...): listed, never diffed."""
+    """An object schemac reads but does not manage (aggregates, policies, rules...): listed, never diffed."""
 
     kind: str
     schema: str
@@ -33,6 +34,7 @@ class Schema:
     extensions: tuple[Extension, ...] = ()
     schemas: tuple[str, ...] = ()  # namespaces declared explicitly (besides those tables use)
     functions: tuple[Function, ...] = ()
+    views: tuple[View, ...] = ()  # views and materialized views
     # Types that exist in the database without schema.yaml declaring them (a composite or range type, an
     # extension's type schemac does not know): named so that a misspelled type is still an error.
     external_types: tuple[str, ...] = field(default=(), compare=False)
@@ -54,4 +56,5 @@ class Schema:
         """The Postgres schemas (namespaces) the managed objects live in, sorted."""
         used = {t.schema for t in self.tables} | {e.schema for e in self.enums} | {d.schema for d in self.domains}
         used |= {s.schema for s in self.sequences} | set(self.schemas) | {f.schema for f in self.functions}
+        used |= {v.schema for v in self.views}
         return tuple(sorted(used)) or ("public",)

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from typing import Optional
 
 from schemac.compare.changes import CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, Change, set_aside_name, takes_using
+from schemac.compare.views import view_keys, view_refs
 from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Function, Index, PrimaryKey, Sequence,
-                           Table, Trigger, Unique)
+                           Table, Trigger, Unique, View)
 from sqlglot import exp
 
 from schemac.pg.expressions import parse_expression, referenced_columns
@@ -154,6 +155,8 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         return {("schema", obj.schema)}
     if isinstance(obj, Table):
         return table_refs(obj)
+    if isinstance(obj, View):  # what Postgres recorded it reads (compare.views)
+        return view_refs(obj)
     return set()
 
 
@@ -203,6 +206,8 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
         return {("function", obj.schema, obj.name), ("function", obj.schema, obj.name, obj.identity)}
     if isinstance(obj, Table):
         return {_table(obj)}
+    if isinstance(obj, View):  # a relation ("table" key), and its columns
+        return view_keys(obj)
     return set()
 
 
@@ -338,8 +343,13 @@ def deps(c: Change) -> Deps:
         if k.startswith("drop_") or k in ("rename_index", "alter_trigger"):
             removes |= own_keys(t, old)
             old_refs |= refs_of(t, old)
+    elif k in ("add_view", "drop_view", "alter_view", "replace_view"):  # alter: in place (OR REPLACE)
+        makes |= own_keys(None, new) if new is not None else set()
+        new_refs |= refs_of(None, new) if new is not None else set()
+        removes |= own_keys(None, old) if k == "drop_view" else set()
+        old_refs |= refs_of(None, old) if old is not None else set()
     elif k in ("validate_constraint", "set_constraint_comment", "set_index_comment", "set_index_parameters",
-               "set_column_comment", "set_trigger_enabled", "set_trigger_comment"):
+               "set_column_comment", "set_trigger_enabled", "set_trigger_comment", "refresh_view", "set_view_comment"):
         target = new if new is not None else old
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)
     elif k == "set_sequence_owner":

@@ -9,6 +9,7 @@ from sqlglot import exp
 
 from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.normalize import same_expression
+from schemac.compare.types import replaceable
 from schemac.errors import SchemacError
 from schemac.model import Domain, Function
 from schemac.pg.dialect import RENDER
@@ -80,18 +81,6 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k == "set_type_comment":
         return type_comment(change, unset=True)
     return None
-
-
-def replaceable(old: Function, new: Function) -> bool:
-    """Whether CREATE OR REPLACE can turn `old` into `new` (PostgreSQL refuses to change the result type,
-    the names of input parameters, the OUT parameters, or to remove a default)."""
-    if old.procedure != new.procedure or old.returns != new.returns:
-        return False
-    for a, b in zip(old.arguments, new.arguments):
-        if a.mode != b.mode or (a.name != b.name and a.mode != "out" and a.name is not None) or \
-                (a.default is not None and b.default is None):
-            return False
-    return len(old.arguments) == len(new.arguments)
 
 
 def _carried_comment(change: Change) -> list[exp.Expression]:

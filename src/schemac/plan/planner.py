@@ -19,6 +19,7 @@ from schemac.plan import ddl, routine_ddl
 from schemac.plan.objects import PlanError, object_statements
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
+from schemac.plan.views import view_statements
 
 
 def _alter(table: Table, *actions: exp.Expression) -> exp.Alter:
@@ -33,6 +34,8 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if change.cause == INHERITED:
         return []
     objects = object_statements(change)
+    if objects is None:
+        objects = view_statements(change)
     if objects is not None:
         return objects
     t = change.table_def

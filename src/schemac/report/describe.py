@@ -17,6 +17,7 @@ from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, F
                            index_comment)
 from schemac.model import Sequence as SequenceObject
 from schemac.pg.routines import arguments_text, comparable_body
+from schemac.report.views import VIEW_CHANGE_KINDS, view_difference
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,8 @@ def _difference(c: Change) -> Optional[Difference]:
     exp_, act = c.new, c.old
     k = c.kind
     name = c.name
+    if k in VIEW_CHANGE_KINDS:
+        return view_difference(c, Difference, file, line)
     if k == "add_schema":
         return Difference("missing_schema", "schema", c.schema, "", None, c.schema, None,
                           f"schema {c.schema} is missing", file, line)

@@ -95,6 +95,20 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "trigger_changed": ("Trigger differs",
                         "The trigger's timing, events, UPDATE OF columns, level, WHEN condition, function, arguments, "
                         "transition tables or deferral differ from schema.yaml."),
+    "missing_view": ("View is missing", "A view declared in schema.yaml does not exist in the database."),
+    "unexpected_view": ("View is not in schema.yaml", "The database has a view that schema.yaml does not declare."),
+    "view_changed": ("View differs", "The view's query (as Postgres deparses it), columns or options differ from "
+                                     "schema.yaml."),
+    "missing_materialized_view": ("Materialized view is missing",
+                                  "A materialized view declared in schema.yaml does not exist in the database."),
+    "unexpected_materialized_view": ("Materialized view is not in schema.yaml",
+                                     "The database has a materialized view that schema.yaml does not declare."),
+    "materialized_view_changed": ("Materialized view differs",
+                                  "The materialized view's query (as Postgres deparses it) or columns differ from "
+                                  "schema.yaml."),
+    "materialized_view_data_changed": ("Materialized view is populated against schema.yaml",
+                                       "The materialized view is populated and schema.yaml says with_data: false, or "
+                                       "the other way round."),
     "trigger_state_changed": ("Trigger is enabled or disabled against schema.yaml",
                               "The trigger is disabled, or enabled for another session_replication_role, than "
                               "schema.yaml declares (ALTER TABLE ... ENABLE/DISABLE TRIGGER)."),

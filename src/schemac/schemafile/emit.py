@@ -62,7 +62,11 @@ class FastEmitter:
                     out.extend(lines)
                 except _Fallback:
                     out.append(self.pyyaml({key: value}))
-        return "".join(out)
+        # A part PyYAML wrote alone ends its document with `...` after a literal block that keeps its final
+        # blank lines (|+); in the whole document, only the last part may (a `...` at column 0 is no text).
+        text = "".join(out)
+        end = "...\n" if text.endswith("\n...\n") else ""
+        return text[: len(text) - len(end)].replace("\n...\n", "\n") + end
 
     # -- block structure -----------------------------------------------------------------------------
 

@@ -92,11 +92,12 @@ class FunctionReader(FieldReader):
                 cost, rows, tuple(config), self.opt_string(f, "comment", what), self.w.src(key_node)))
         return out
 
-    def body_file(self, node: Node, what: str) -> str:
-        """The text of a .sql file named relative to schema.yaml (an editor's SQL support for long bodies)."""
-        rel = self.w.string(node, f"body_file of {what}")
+    def body_file(self, node: Node, what: str, key: str = "body_file") -> str:
+        """The text of a .sql file named relative to schema.yaml (an editor's SQL support for long bodies;
+        `key`: body_file of a function, query_file of a view)."""
+        rel = self.w.string(node, f"{key} of {what}")
         if os.path.isabs(rel) or not rel.endswith(".sql"):
-            raise self.fail(node, f"body_file of {what} must be a relative path to a .sql file, not {rel!r}")
+            raise self.fail(node, f"{key} of {what} must be a relative path to a .sql file, not {rel!r}")
         path = os.path.join(os.path.dirname(os.path.abspath(self.path)), rel)
         try:
             with open(path, encoding="utf-8") as fh:
@@ -104,10 +105,10 @@ class FunctionReader(FieldReader):
             self.body_files[rel] = body
             return body
         except FileNotFoundError:
-            raise self.fail(node, f"body_file of {what}: {rel} does not exist (next to {os.path.basename(self.path)})") \
+            raise self.fail(node, f"{key} of {what}: {rel} does not exist (next to {os.path.basename(self.path)})") \
                 from None
         except (OSError, UnicodeDecodeError) as e:
-            raise self.fail(node, f"body_file of {what}: cannot read {rel} ({type(e).__name__})") from None
+            raise self.fail(node, f"{key} of {what}: cannot read {rel} ({type(e).__name__})") from None
 
     def positive(self, f: dict, key: str, what: str):
         if key not in f:

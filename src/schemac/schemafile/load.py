@@ -25,10 +25,11 @@ from schemac.schemafile.strict import compose
 from schemac.schemafile.tables import TableReader
 from schemac.schemafile.triggers import TriggerReader
 from schemac.schemafile.types import TypeReader
+from schemac.schemafile.views import ViewReader
 
 TOP_KEYS = {"extensions": False, "schemas": False, "enums": False, "domains": False, "sequences": False,
-            "functions": False, "external_types": False, "tables": False,
-            "queries": False}
+            "functions": False, "external_types": False, "tables": False, "views": False,
+            "materialized_views": False, "queries": False}
 
 
 def read_schema_text(path: str) -> str:
@@ -76,7 +77,7 @@ def load_with_digest(text: str, path: str = "schema.yaml") -> tuple[Schema, str]
 
 
 class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerReader, TypeReader, SequenceReader,
-             ExtensionReader, FunctionReader, QueryReader):
+             ExtensionReader, FunctionReader, QueryReader, ViewReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
 
     def load(self, text: str) -> Schema:
@@ -120,6 +121,11 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
                          self.w.sequence(top["external_types"][1], "external_types")) if "external_types" in top else ()
         extensions = tuple(self.extensions(top["extensions"][1])) if "extensions" in top else ()
         _types_known(tables, enums, domains, functions, extensions, external)
+        views = [*(self.views(top["views"][1], False) if "views" in top else ()),
+                 *(self.views(top["materialized_views"][1], True) if "materialized_views" in top else ())]
+        relations.update({(q.schema, q.name): f"sequence {q.schema}.{q.name}" for q in sequences})
+        _declared_once(views, "view", relations)
+        _view_indexes_once(views, relations)
         return Schema(
             tuple(tables),
             source_file=self.path,
@@ -132,6 +138,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             functions=tuple(functions),
             external_types=external,
             queries=self.declared_queries(top["queries"][1] if "queries" in top else None, tables),
+            views=tuple(views),
         )
 
 
@@ -148,6 +155,18 @@ def _declared_once(objects: list, kind: str, taken: Optional[dict] = None) -> No
         if taken and key in taken:
             raise SchemaFileError(f"{kind} {obj.schema}.{obj.name} has the same name as {taken[key]}", obj.source)
         seen[key] = obj
+
+
+def _view_indexes_once(views: list, relations: dict) -> None:
+    """A materialized view's index names share the namespace of relations in its schema."""
+    taken = dict(relations)
+    taken.update({v.key: f"{v.what} {v.qualified_name}" for v in views})
+    for v in views:
+        for i in v.indexes:
+            if (v.schema, i.name) in taken:
+                raise SchemaFileError(f"index name '{i.name}' is already used in schema {v.schema} by "
+                                      f"{taken[(v.schema, i.name)]}", i.source)
+            taken[(v.schema, i.name)] = f"index {v.schema}.{i.name}"
 
 
 def _functions_once(functions: list) -> None:

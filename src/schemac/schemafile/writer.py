@@ -12,7 +12,7 @@ from typing import Any, Optional
 import yaml
 
 from schemac.model import (Check, Column, Domain, Enum, ForeignKey, Function, Identity, Index, IndexElement, Schema,
-                           Sequence, SequenceOptions, Table, Trigger, Unmanaged)
+                           Sequence, SequenceOptions, Table, Trigger, Unmanaged, View)
 from schemac.pg.knowntypes import external_types_of
 from schemac.pg.routines import arguments_text
 from schemac.schemafile.emit import FastEmitter
@@ -286,6 +286,23 @@ def _function(f: Function) -> dict:
     return spec
 
 
+def _view(v: View) -> dict:
+    """A view as schema.yaml declares it: the query as Postgres deparses it, options, comments, indexes."""
+    spec: dict = {"schema": v.schema} if v.schema != "public" else {}
+    spec.update(_drop_empty({"security_barrier": v.security_barrier, "security_invoker": v.security_invoker,
+                             "check_option": v.check_option}))
+    if v.materialized and not v.with_data:
+        spec["with_data"] = False
+    if v.comment is not None:
+        spec["comment"] = v.comment
+    if v.columns:
+        spec["columns"] = {c.name: _Flow({"comment": c.comment}) for c in v.columns}
+    if v.indexes:
+        spec["indexes"] = {i.name: _index(i) for i in v.indexes}
+    spec["query"] = _Block(v.query)
+    return spec
+
+
 def _number(value: Optional[float]) -> Any:
     return int(value) if value is not None and value == int(value) else value
 
@@ -350,6 +367,11 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         doc["functions"] = {keys[id(f)]: _named(_function(f), f, keys[id(f)]) for f in schema.functions}
     keys = _keys(schema.tables)
     doc["tables"] = {keys[id(t)]: _table(t, keys[id(t)]) for t in schema.tables}
+    for field, materialized in (("views", False), ("materialized_views", True)):
+        views = tuple(v for v in schema.views if v.materialized == materialized)
+        keys = _keys(views)
+        if views:
+            doc[field] = {keys[id(v)]: _named(_view(v), v, keys[id(v)]) for v in views}
     body = _EMITTER.dump(doc)  # what yaml.dump(doc, Dumper=_Dumper, width=120, ...) writes, faster (emit.py)
     out = (header or "") + body
     return out + _unmanaged_comment(schema.unmanaged)

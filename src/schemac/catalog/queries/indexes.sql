@@ -1,4 +1,4 @@
--- Indexes of every table of the requested schemas, except
+-- Indexes of every table and materialized view of the requested schemas, except
 --   * those that back a PRIMARY KEY, UNIQUE or EXCLUDE constraint: such an index is part of its
 --     constraint, not a separate index (foreign keys also set conindid, to the referenced table's
 --     index: hence the contype filter);
@@ -63,7 +63,7 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = i.indexrelid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
 WHERE n.nspname = ANY (%(schemas)s::name[])
-  AND c.relkind IN ('r', 'p')
+  AND c.relkind IN ('r', 'p', 'm')
   AND NOT EXISTS (
         SELECT 1
         FROM pg_catalog.pg_constraint con

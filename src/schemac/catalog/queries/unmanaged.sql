@@ -1,6 +1,6 @@
 -- Objects of the requested schemas that schemac reads but does not manage, listed so a report can
 -- name them (never diffed): one row per object, (kind, schema_name, object_name).
---   view, materialized view, foreign table        pg_class relkind 'v', 'm', 'f'
+--   foreign table        pg_class relkind 'f' (views and materialized views are managed: views.sql)
 --   function (plain and window), procedure, aggregate   pg_proc prokind 'f'/'w', 'p', 'a': those
 --             functions.sql does not manage (window functions, aggregates, C and internal ones,
 --             SQL-standard bodies); not those internal to another object (a range type's constructor
@@ -21,13 +21,13 @@ WITH ext_owned AS (
   FROM pg_catalog.pg_depend dep
   WHERE dep.deptype = 'e'
 )
-SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'foreign table' END AS kind,
+SELECT 'foreign table' AS kind,
        n.nspname::text AS schema_name,
        c.relname::text AS object_name
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
-  AND c.relkind IN ('v', 'm', 'f')
+  AND c.relkind = 'f'
   AND (c.oid) NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
 SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,

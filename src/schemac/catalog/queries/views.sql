@@ -1,0 +1,78 @@
+-- Views and materialized views of the requested schemas (relkind 'v', 'm'), except those owned by an
+-- extension. definition: pg_get_viewdef(oid, true), Postgres's own deparse of the query (names
+-- qualified where the session's search_path would not find them).
+-- options: reloptions ("security_barrier=true", "check_option=local"...); populated: relispopulated
+-- (a materialized view created WITH NO DATA, or not refreshed since, is not).
+-- columns: one JSON object per column in order: {name, type (format_type), comment}.
+-- depends: what the query reads, from pg_depend of the view's _RETURN rule (normal dependencies):
+-- {kind: relation|column|function|type|constraint, schema, name, column, type}: a relation read as a
+-- whole (column null) or one of its columns (with its format_type), a function (column: its result,
+-- type: its input types), a type (a cast), a constraint (GROUP BY on a primary key: "table.constraint"
+-- in name).
+-- Parameter: schemas, an array of schema names. One row per view.
+SELECT c.oid AS view_oid,
+       n.nspname::text AS schema_name,
+       c.relname::text AS view_name,
+       c.relkind = 'm' AS materialized,
+       pg_catalog.pg_get_viewdef(c.oid, true) AS definition,
+       c.reloptions::text[] AS options,
+       c.relispopulated AS populated,
+       d.description AS comment,
+       COALESCE((
+         SELECT json_agg(json_build_object(
+                  'name', a.attname::text,
+                  'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
+                  'comment', ad.description) ORDER BY a.attnum)
+         FROM pg_catalog.pg_attribute a
+         LEFT JOIN pg_catalog.pg_description ad
+                ON ad.objoid = c.oid AND ad.classoid = 'pg_catalog.pg_class'::regclass AND ad.objsubid = a.attnum
+         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+       ), '[]'::json) AS columns,
+       COALESCE((
+         SELECT json_agg(DISTINCT jsonb_build_object(
+                  'kind', CASE WHEN dep.refclassid = 'pg_catalog.pg_class'::regclass
+                               THEN CASE WHEN dep.refobjsubid = 0 THEN 'relation' ELSE 'column' END
+                               WHEN dep.refclassid = 'pg_catalog.pg_proc'::regclass THEN 'function'
+                               WHEN dep.refclassid = 'pg_catalog.pg_type'::regclass THEN 'type'
+                               ELSE 'constraint' END,
+                  'schema', COALESCE(rn.nspname, pn.nspname, tn.nspname, kn.nspname)::text,
+                  'name', COALESCE(rc.relname::text, p.proname::text, t.typname::text,
+                                   kc.relname::text || '.' || k.conname::text),
+                  'column', COALESCE(ra.attname::text, CASE WHEN p.oid IS NOT NULL
+                                                            THEN pg_catalog.pg_get_function_result(p.oid) END),
+                  'type', COALESCE(pg_catalog.format_type(ra.atttypid, ra.atttypmod),
+                                   (SELECT string_agg(pg_catalog.format_type(x.t, NULL), ', ' ORDER BY x.ord)
+                                    FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS x(t, ord)))))
+         FROM pg_catalog.pg_rewrite r
+         JOIN pg_catalog.pg_depend dep
+           ON dep.classid = 'pg_catalog.pg_rewrite'::regclass AND dep.objid = r.oid AND dep.deptype = 'n'
+         LEFT JOIN pg_catalog.pg_class rc ON dep.refclassid = 'pg_catalog.pg_class'::regclass AND rc.oid = dep.refobjid
+         LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
+         LEFT JOIN pg_catalog.pg_attribute ra ON ra.attrelid = rc.oid AND ra.attnum = dep.refobjsubid AND dep.refobjsubid > 0
+         LEFT JOIN pg_catalog.pg_proc p ON dep.refclassid = 'pg_catalog.pg_proc'::regclass AND p.oid = dep.refobjid
+         LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
+         LEFT JOIN pg_catalog.pg_type t ON dep.refclassid = 'pg_catalog.pg_type'::regclass AND t.oid = dep.refobjid
+         LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
+         LEFT JOIN pg_catalog.pg_constraint k
+                ON dep.refclassid = 'pg_catalog.pg_constraint'::regclass AND k.oid = dep.refobjid
+         LEFT JOIN pg_catalog.pg_class kc ON kc.oid = k.conrelid
+         LEFT JOIN pg_catalog.pg_namespace kn ON kn.oid = kc.relnamespace
+         WHERE r.ev_class = c.oid
+           AND dep.refobjid <> c.oid
+           AND dep.refclassid IN ('pg_catalog.pg_class'::regclass, 'pg_catalog.pg_proc'::regclass,
+                                  'pg_catalog.pg_type'::regclass, 'pg_catalog.pg_constraint'::regclass)
+           AND COALESCE(rn.nspname, pn.nspname, tn.nspname, kn.nspname) NOT IN ('pg_catalog', 'information_schema')
+       ), '[]'::json) AS depends
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_description d
+       ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND c.relkind IN ('v', 'm')
+  AND NOT EXISTS (
+        SELECT 1
+        FROM pg_catalog.pg_depend dep
+        WHERE dep.classid = 'pg_catalog.pg_class'::regclass
+          AND dep.objid = c.oid
+          AND dep.deptype = 'e')
+ORDER BY n.nspname COLLATE "C", c.relname COLLATE "C";

@@ -1,0 +1,31 @@
+"""views.sql rows -> View: the query as Postgres deparses it, options, columns, what it reads."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from schemac.model import Dependency, Index, View, ViewColumn
+
+
+
+def view_definition(text: str) -> str:
+    """pg_get_viewdef's text as schema.yaml keeps a query: without the blank space around it and its `;`."""
+    return text.strip().rstrip(";").rstrip()
+
+
+def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[str], str]) -> View:
+    """A views.sql row as a View; `canonical` spells a format_type() type as the loader does."""
+    options = dict(o.partition("=")[::2] for o in row["options"] or ())
+    definition = view_definition(row["definition"])
+    output = tuple(ViewColumn(c["name"], canonical(c["type"])) for c in row["columns"])
+    comments = tuple(ViewColumn(c["name"], comment=c["comment"]) for c in row["columns"] if c["comment"] is not None)
+    depends = sorted((Dependency(d["kind"], d["schema"], d["name"], d["column"],
+                                 canonical(d["type"]) if d["kind"] == "column" else d["type"])
+                      for d in row["depends"]), key=lambda d: (d.kind, d.schema, d.name, d.column or "", d.type or ""))
+    check = options.get("check_option")
+    return View(name=row["view_name"], query=definition, schema=row["schema_name"], materialized=row["materialized"],
+                security_barrier=options.get("security_barrier", "false").lower() in ("true", "on", "1"),
+                security_invoker=options.get("security_invoker", "false").lower() in ("true", "on", "1"),
+                check_option=check.lower() if check else None,  # type: ignore[arg-type]
+                with_data=row["populated"] or not row["materialized"], indexes=tuple(sorted(indexes, key=lambda i: i.name)),
+                comment=row["comment"], columns=comments, definition=definition, output=output, depends=tuple(depends))

@@ -1,0 +1,173 @@
+"""Postgres's own deparse of schema.yaml's views (pg_get_viewdef), their columns and what they read
+(pg_depend), computed where `generate` needs them: by building the desired schema in a throwaway
+database (embedded PostgreSQL 18, or a scratch database on --dev-url / $SCHEMAC_DEV_URL) and reading its
+views back. state.json records them with each view, so the next `generate` and `schemac diff` compare
+views without a server; a view whose query and whatever it reads are unchanged takes its recorded forms
+again (`attach_recorded`). See docs/architecture.md, "How views are compared"."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from typing import Optional
+
+from schemac.compare.views import NEW_MATERIALIZED
+from schemac.errors import SchemaFileError
+from schemac.model import Schema, View
+from schemac.pg.routines import result_type
+from schemac.pg.types import TypeSyntaxError
+from schemac.pg.views import comparable
+
+
+def _known(v: View) -> bool:
+    return v.definition is not None
+
+
+def _still_reads_the_same(r: View, schema: Schema, views: dict) -> bool:
+    """Whether what recorded view `r` reads is still there, of the same types, in `schema` (the views of
+    `views` only when their own forms are known)."""
+    for d in r.depends:
+        if d.kind in ("relation", "column"):
+            table = schema.table(d.schema, d.name)
+            view = views.get((d.schema, d.name))
+            if table is not None:
+                columns = {c.name: c.type for c in table.columns}
+            elif view is not None and _known(view):
+                columns = {c.name: c.type for c in view.output}
+            else:
+                return False
+            if d.column is not None and columns.get(d.column, "") != d.type:
+                return False
+        elif d.kind == "function":
+            identity = tuple(t for t in (d.type or "").split(", ") if t)
+            f = next((f for f in schema.functions if (f.schema, f.name, f.identity) == (d.schema, d.name, identity)), None)
+            try:
+                if f is None or (d.column is not None and f.returns != result_type(d.column)):
+                    return False
+            except TypeSyntaxError:
+                return False
+    return True
+
+
+def dev_url_of(dev_url: Optional[str]) -> Optional[str]:
+    """Where views are built: --dev-url, else $SCHEMAC_DEV_URL, else None (the embedded server)."""
+    return dev_url or os.environ.get("SCHEMAC_DEV_URL") or None
+
+
+def major_of(dev_url: Optional[str], recorded: Optional[Schema]) -> int:
+    """The PostgreSQL major views would be built on (the embedded server's: 18); asked of the dev URL's
+    server only when `recorded` holds forms to take (else it does not matter)."""
+    if dev_url is None or recorded is None or not any(_known(r) for r in recorded.views):
+        return EMBEDDED_MAJOR
+    import psycopg
+
+    from schemac.errors import SchemacError
+
+    try:
+        with psycopg.connect(dev_url, connect_timeout=10) as conn:
+            return conn.info.server_version // 10000
+    except psycopg.Error as e:
+        raise SchemacError(f"cannot connect to the dev URL to build views: {str(e).splitlines()[0]}") from None
+
+
+EMBEDDED_MAJOR = 18
+
+
+def attach_recorded(desired: Schema, recorded: Optional[Schema], major: Optional[int] = None) -> Schema:
+    """`desired` with the recorded forms of each view whose query (as written) and whatever it reads are
+    those of a view `recorded` holds with its forms (deparsed by PostgreSQL `major`, when given)."""
+    if recorded is None or not desired.views:
+        return desired
+    by_query: dict[tuple, list[View]] = {}
+    for r in recorded.views:
+        if _known(r) and major in (None, r.deparsed_by):
+            by_query.setdefault((comparable(r.query), r.materialized), []).append(r)
+    views = {v.key: v for v in desired.views}
+    grown = True
+    while grown:  # a view reading another view takes its forms once that one has them
+        grown = False
+        for key, v in views.items():
+            if _known(v):
+                continue
+            for r in by_query.get((comparable(v.query), v.materialized), ()):
+                if _still_reads_the_same(r, desired, views):
+                    views[key] = replace(v, definition=r.definition, output=r.output, depends=r.depends,
+                                         deparsed_by=r.deparsed_by)
+                    grown = True
+                    break
+    return replace(desired, views=tuple(views[v.key] for v in desired.views))
+
+
+def reparsed(recorded: Schema, desired: Schema) -> bool:
+    """Views' forms came out otherwise than recorded for the same schema (another major deparsed them):
+    worth recording, though no migration changes."""
+    forms = {v.key: (v.definition, v.deparsed_by) for v in recorded.views}
+    return any(_known(v) and forms.get(v.key) != (v.definition, v.deparsed_by) for v in desired.views)
+
+
+def computed(desired: Schema, dev_url: Optional[str] = None,
+             recorded: Optional[Schema] = None) -> tuple[Schema, list[str]]:
+    """`desired` with every view's forms, from a throwaway database where the whole desired schema is
+    built; and a notice for each view Postgres could not create there (it reads an object schemac does
+    not manage, or its query is wrong): that one is compared as written. A view `recorded` already holds
+    without forms, with the same query, is not tried again (no server at every `generate` for it)."""
+    tried = {(r.key, comparable(r.query), r.materialized) for r in (recorded.views if recorded else ()) if not _known(r)}
+    if all(_known(v) or (v.key, comparable(v.query), v.materialized) in tried for v in desired.views):
+        return desired, []
+    import psycopg
+
+    from schemac.catalog.reader import introspect
+    from schemac.compare.differ import diff
+    from schemac.migrations.replay import throwaway
+    from schemac.pg.dialect import RENDER
+    from schemac.plan.graph import ordered
+    from schemac.plan.planner import statements_for
+
+    failed: dict[tuple[str, str], str] = {}
+    with throwaway(dev_url_of(dev_url)) as (url, _where):
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("SET check_function_bodies = off")
+            # What a view reads is not known yet (it is what this finds out), so a view may come before
+            # the view it reads: those that fail are tried again while any succeeds.
+            # Views' comments and indexes are left out (checked against their columns below).
+            pending = [c for c in ordered(diff(Schema(), desired)) if c.cause != NEW_MATERIALIZED]
+            while pending:
+                again = []
+                for change in pending:
+                    if change.kind == "add_view":  # its query is not run here (nothing of schema.yaml is)
+                        change = replace(change, new=replace(change.new, with_data=False))  # type: ignore
+                    statements = statements_for(change)
+                    for statement in statements[:1] if change.kind == "add_view" else statements:
+                        try:
+                            conn.execute(statement.sql(dialect=RENDER), prepare=False)
+                        except psycopg.Error as e:  # a view's is noted; what fails besides makes its views fail
+                            if change.kind == "add_view":
+                                failed[(change.schema, change.name)] = (e.diag.message_primary or str(e)).strip()  # type: ignore
+                                again.append(change)
+                            break
+                pending = again if len(again) < len(pending) else []
+            built = {v.key: v for v in introspect(conn, desired.namespaces).schema.views}
+    views, notices = [], []
+    for v in desired.views:
+        b = built.get(v.key)
+        if b is None or b.materialized != v.materialized:
+            why = failed.get(v.key, "it was not created")
+            notices.append(f"{v.source or v.qualified_name}: {v.what} {v.qualified_name}: PostgreSQL could not create "
+                           f"it from schema.yaml alone ({why}); its query is compared as written. Expected when it "
+                           "reads an object schemac does not manage; else fix the query")
+            views.append(v)
+        else:
+            _columns_named(v, {c.name for c in b.output})
+            views.append(replace(v, definition=b.definition, output=b.output, depends=b.depends,
+                                 deparsed_by=b.deparsed_by))
+    return replace(desired, views=tuple(views)), notices
+
+
+def _columns_named(v: View, columns: set[str]) -> None:
+    """The columns schema.yaml comments on, and a materialized view's indexes name, are the view's."""
+    named = [(c.name, v.source) for c in v.columns]
+    named += [(name, i.source) for i in v.indexes for name in (*(e.column for e in i.elements if e.column), *i.include)]
+    for name, source in named:
+        if name not in columns:
+            raise SchemaFileError(f"{v.what} {v.qualified_name} has no column '{name}' (its columns: "
+                                  f"{', '.join(sorted(columns))})", source)

@@ -1,0 +1,168 @@
+"""Views and materialized views compared, and the views re-created around the changes under them.
+
+A query is compared by Postgres's own deparse (`View.definition`: pg_get_viewdef), never by its
+spelling: the database's against the one `generate` computed for schema.yaml's query in a throwaway
+server and recorded in state.json (see docs/architecture.md, "How views are compared"). Where one
+side's deparse is unknown, the queries are compared as written (blank space aside), and the report
+says so.
+
+Postgres refuses to drop or retype what a view reads (a column, a table, a function, a type) while the
+view stands, and to change a view's columns but by appending new ones (CREATE OR REPLACE VIEW): such a
+view, and every view that reads it, is dropped before and created again after (`REBUILT`: changes
+that only exist to make another possible), in the order the dependency graph gives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Iterable, Optional
+
+from schemac.compare.changes import ENUM_REBUILT, Change
+from schemac.compare.tables import diff_table
+from schemac.compare.types import replaceable
+from schemac.model import PrimaryKey, Schema, Table, View
+from schemac.pg.views import same_text
+
+# The cause of a view dropped and created again: what it reads changes, or its columns do.
+REBUILT = "re-created around a change it depends on"
+# The cause of the indexes and comments a re-created view gets back.
+RESTORED = "restored on a re-created view"
+# The cause of a new materialized view's indexes and their comments.
+NEW_MATERIALIZED = "new materialized view"
+
+
+def view_keys(v: View) -> set[tuple]:
+    """The keys naming a view in the dependency graph: a relation, its columns (when known)."""
+    return {("table", v.schema, v.name)} | {("column", v.schema, v.name, c.name) for c in v.output}
+
+
+def view_refs(v: View) -> set[tuple]:
+    """The keys of what a view reads, as Postgres recorded it (empty while unknown)."""
+    out: set[tuple] = {("schema", v.schema)}
+    for d in v.depends:
+        if d.kind in ("relation", "column"):
+            out.add(("table", d.schema, d.name))
+            if d.column is not None:
+                out.add(("column", d.schema, d.name, d.column))
+        elif d.kind == "function":
+            out.add(("function", d.schema, d.name, tuple(t for t in (d.type or "").split(", ") if t)))
+        elif d.kind == "type":
+            out.add(("type", d.schema, d.name))
+        else:
+            table, _, constraint = d.name.rpartition(".")
+            out.add(("constraint", d.schema, table, constraint))
+    return out - view_keys(v)
+
+
+def _disturbed(c: Change) -> set[tuple]:
+    """The keys a change takes away from under a view (Postgres refuses it while the view stands)."""
+    k = c.kind
+    if k in ("alter_column_type", "drop_column", "alter_generated"):
+        return {("column", c.schema, c.table, c.name)}
+    if k == "drop_table":
+        return {("table", c.schema, c.table)}
+    if k == "drop_function" or (k == "alter_function" and not replaceable(c.old, c.new)):  # type: ignore[arg-type]
+        return {("function", c.schema, c.old.name, c.old.identity)}  # type: ignore[union-attr]
+    if k in ("alter_enum", "drop_enum", "drop_domain") or (k == "alter_domain" and c.cause == ENUM_REBUILT):
+        return {("type", c.schema, c.old.name)}  # type: ignore[union-attr]
+    if k == "drop_constraint" and isinstance(c.old, PrimaryKey):
+        return {("constraint", c.schema, c.table, c.old.name)}
+    return set()
+
+
+def same_query(old: View, new: View) -> bool:
+    """By Postgres's deparse when both are known; else, or when they differ, as written (either side's
+    text): a query inspect wrote is a deparse already, one major's, which another major may spell
+    otherwise."""
+    if old.definition is not None and new.definition is not None and same_text(old.definition, new.definition):
+        return True
+    return any(same_text(a, b) for a in (new.query, new.definition) for b in (old.query, old.definition) if a and b)
+
+
+def compared_as_written(old: View, new: View) -> bool:
+    return old.definition is None or new.definition is None
+
+
+def _columns(v: View) -> list[tuple]:
+    return [(c.name, c.type) for c in v.output]
+
+
+def same_view(old: View, new: View) -> bool:
+    """The same query (and, when both are known, the same columns), kind and options."""
+    if old.output and new.output and _columns(old) != _columns(new):
+        return False
+    return same_query(old, new) and (old.materialized, old.security_barrier, old.security_invoker, old.check_option) \
+        == (new.materialized, new.security_barrier, new.security_invoker, new.check_option)
+
+
+def replaceable_view(old: View, new: View) -> bool:
+    """CREATE OR REPLACE VIEW can make the change: a plain view still, its columns kept (names and
+    types, in order), new ones only appended (both sides' columns known)."""
+    if old.materialized or new.materialized or not old.output or not new.output:
+        return False
+    return _columns(new)[: len(old.output)] == _columns(old)
+
+
+def _comments(v: View) -> tuple:
+    return (v.comment or None, {c.name: c.comment for c in v.columns if c.comment is not None})
+
+
+def _stand_in(v: View, indexes: Iterable = ()) -> Table:
+    """A materialized view as the table its indexes are diffed and created on."""
+    return Table(name=v.name, schema=v.schema, indexes=tuple(indexes), source=v.source)
+
+
+def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[Change]:
+    """The changes of views, and the views re-created around `others` (the other changes)."""
+    out: list[Change] = []
+    cur = {v.key: v for v in current.views}
+    des = {v.key: v for v in desired.views}
+
+    def ch(kind: str, v: View, old: Optional[View], new: Optional[View], cause: Optional[str] = None) -> None:
+        out.append(Change(kind, v.schema, "", v.name, old, new, None, cause))
+
+    rebuilt: set[tuple[str, str]] = set()  # current views dropped to be created again
+    changed: list[tuple[str, str]] = []
+    for key, v in des.items():
+        old = cur.get(key)
+        if old is None:
+            ch("add_view", v, None, v)
+            out.extend(replace(c, cause=NEW_MATERIALIZED) for c in diff_table(_stand_in(v), _stand_in(v, v.indexes)))
+        elif not same_view(old, v):
+            changed.append(key)
+            if not replaceable_view(old, v):
+                rebuilt.add(key)
+        elif v.materialized and old.with_data != v.with_data:
+            ch("refresh_view", v, old, v)
+    removed: set[tuple] = set()
+    for key, old in cur.items():
+        if key not in des:
+            ch("drop_view", old, old, None)
+            removed |= view_keys(old)
+    for c in others:
+        removed |= _disturbed(c)
+    removed |= {k for key in rebuilt for k in view_keys(cur[key])}
+    grown = True
+    while grown:  # what reads a view re-created is re-created too, and so on
+        grown = False
+        for key, old in cur.items():
+            if key in des and key not in rebuilt and view_refs(old) & removed:
+                rebuilt.add(key)
+                removed |= view_keys(old)
+                grown = True
+    for key in changed:  # OR REPLACE in place, or created again after its drop
+        ch("replace_view" if key in rebuilt else "alter_view", des[key], cur[key], des[key])
+    for key in sorted(rebuilt):
+        old, new = cur[key], des[key]
+        ch("drop_view", old, old, None, REBUILT)
+        if key not in changed:
+            ch("add_view", new, None, new, REBUILT)
+        out.extend(replace(c, cause=RESTORED) for c in diff_table(_stand_in(new), _stand_in(new, new.indexes)))
+    for key, v in des.items():
+        old = cur.get(key)
+        if old is None or key in rebuilt:
+            continue
+        if _comments(old) != _comments(v):
+            ch("set_view_comment", v, old, v)
+        out.extend(diff_table(_stand_in(old, old.indexes), _stand_in(v, v.indexes)))
+    return out

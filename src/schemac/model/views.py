@@ -1,0 +1,69 @@
+"""Views and materialized views: a query Postgres keeps as its own deparse, and what it reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Optional
+
+from .source import Source, _src
+from .tables import Index
+
+
+@dataclass(frozen=True)
+class ViewColumn:
+    """A column of a view: its comment (schema.yaml), or its type as Postgres computed it (`output`)."""
+
+    name: str
+    type: Optional[str] = None
+    comment: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """One object a view's query reads, as Postgres records it (pg_depend of the view's rewrite rule):
+    a relation (`column` None) or one of its columns (with its type), a function (`type`: its input
+    types, comma-separated; `column`: its result), a type, or a constraint (GROUP BY on a primary key)."""
+
+    kind: Literal["relation", "column", "function", "type", "constraint"]
+    schema: str
+    name: str
+    column: Optional[str] = None
+    type: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class View:
+    """CREATE [MATERIALIZED] VIEW. `query` is the SQL as schema.yaml writes it (or as Postgres deparses
+    it, read from a database). `definition`, `output` and `depends` are Postgres's own answers for that
+    query over the schema it stands in (pg_get_viewdef, the columns and their types, pg_depend): read
+    from a database, or computed once by `generate` in a throwaway server and recorded in state.json;
+    empty while unknown."""
+
+    name: str
+    query: str
+    schema: str = "public"
+    materialized: bool = False
+    security_barrier: bool = False
+    security_invoker: bool = False
+    check_option: Optional[Literal["local", "cascaded"]] = None
+    with_data: bool = True  # materialized: populated (CREATE ... WITH DATA / REFRESH); false: WITH NO DATA
+    indexes: tuple[Index, ...] = ()  # of a materialized view
+    comment: Optional[str] = None
+    columns: tuple[ViewColumn, ...] = ()  # the columns with a comment
+    source: Optional[Source] = _src()
+    definition: Optional[str] = None
+    output: tuple[ViewColumn, ...] = ()
+    depends: tuple[Dependency, ...] = ()
+    deparsed_by: Optional[int] = None  # the PostgreSQL major that gave `definition` (15 qualifies more names)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.schema, self.name)
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def what(self) -> str:
+        return "materialized view" if self.materialized else "view"

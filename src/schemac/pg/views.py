@@ -1,0 +1,46 @@
+"""A view's query as SQL text: one statement that reads (SELECT, VALUES, WITH, TABLE), told apart with
+sqlglot's tokenizer only (strings, dollar quotes and comments skipped), never re-spelled: Postgres
+parses it, and keeps its own deparse (pg_get_viewdef)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+_QUERY_STARTS = {"SELECT", "VALUES", "WITH", "TABLE", "L_PAREN"}
+
+
+class QueryError(ValueError):
+    """Not one query."""
+
+
+def view_query(text: str) -> str:
+    """`text` without the blank space around it and a final `;`, once it is one query."""
+    from sqlglot.dialects.dialect import Dialect
+    from sqlglot.errors import TokenError
+
+    try:
+        tokens = Dialect.get_or_raise("postgres").tokenize(text)
+    except TokenError as e:
+        raise QueryError(f"cannot be read as SQL ({str(e).splitlines()[0]})") from None
+    while tokens and tokens[-1].token_type.name == "SEMICOLON":
+        tokens.pop()
+    if not tokens:
+        raise QueryError("is empty")
+    if tokens[0].token_type.name not in _QUERY_STARTS:
+        raise QueryError(f"must be a query (SELECT, VALUES, WITH or TABLE), not one starting with "
+                         f"{tokens[0].text!r}")
+    for t in tokens:
+        if t.token_type.name == "SEMICOLON":
+            raise QueryError(f"holds more than one statement (a ';' on line {t.line})")
+    return text[: tokens[-1].end + 1].strip()
+
+
+def same_text(a: Optional[str], b: Optional[str]) -> bool:
+    """Two deparses (or two queries) equal but for blank space and a final `;`."""
+    return comparable(a) == comparable(b)
+
+
+def comparable(text: Optional[str]) -> Optional[str]:
+    if text is None:
+        return None
+    return " ".join(text.strip().rstrip(";").split())

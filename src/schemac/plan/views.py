@@ -1,0 +1,68 @@
+"""Views and materialized views -> Postgres DDL text. sqlglot has no nodes for these statements: they
+are assembled from quoted names, string literals and the query, which is SQL text that Postgres parses
+(checked at load to be one query: pg.views.view_query), written as schema.yaml gives it."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlglot import exp
+
+from schemac.compare.changes import Change
+from schemac.model import Table, View
+from schemac.pg.names import qualified
+from schemac.plan import ddl
+
+
+def _word(v: View) -> str:
+    return "MATERIALIZED VIEW" if v.materialized else "VIEW"
+
+
+def create_view(v: View, replace: bool = False) -> exp.Command:
+    """CREATE [OR REPLACE] [MATERIALIZED] VIEW name [WITH (...)] AS query [WITH ... CHECK OPTION | WITH NO DATA]."""
+    options = [f"{o}=true" for o, on in (("security_barrier", v.security_barrier),
+                                          ("security_invoker", v.security_invoker)) if on]
+    tail = ""
+    if v.check_option:
+        tail = f"\nWITH {v.check_option.upper()} CHECK OPTION"
+    elif v.materialized and not v.with_data:
+        tail = "\nWITH NO DATA"
+    return ddl.command("CREATE", "OR REPLACE" if replace else "", _word(v), qualified(v.schema, v.name),
+                       f"WITH ({', '.join(options)})" if options else "", f"AS\n{v.query}{tail}")
+
+
+def drop_view(v: View) -> exp.Command:
+    return ddl.command("DROP", _word(v), "IF EXISTS", qualified(v.schema, v.name))
+
+
+def view_comments(v: View, old: Optional[View] = None) -> list[exp.Expression]:
+    """COMMENT ON the view and its columns: those that differ from `old` (all that are set, without one)."""
+    out: list[exp.Expression] = []
+    if old is None or (old.comment or None) != (v.comment or None):
+        if v.comment is not None or old is not None:
+            value = ddl.literal(v.comment) if v.comment is not None else "NULL"
+            out.append(ddl.command("COMMENT", "ON", _word(v), qualified(v.schema, v.name), "IS", value))
+    was = {c.name: c.comment for c in old.columns} if old is not None else {}
+    will = {c.name: c.comment for c in v.columns}
+    table = Table(name=v.name, schema=v.schema)
+    for name in [*will, *(n for n in was if n not in will)]:
+        if was.get(name) != will.get(name):
+            out.append(ddl.comment_on_column(table, name, will.get(name)))
+    return out
+
+
+def view_statements(change: Change) -> Optional[list[exp.Expression]]:
+    """Statements for a change of a view, else None."""
+    k, old, new = change.kind, change.old, change.new
+    if k in ("add_view", "replace_view"):  # created (again, after its drop: REBUILT), with its comments
+        return [create_view(new)] + view_comments(new)  # type: ignore[arg-type]
+    if k == "alter_view":  # the same columns, new ones appended
+        return [create_view(new, replace=True)]  # type: ignore[arg-type]
+    if k == "drop_view":
+        return [drop_view(old)]  # type: ignore[arg-type]
+    if k == "refresh_view":
+        return [ddl.command("REFRESH", "MATERIALIZED VIEW", qualified(new.schema, new.name),  # type: ignore
+                            "" if new.with_data else "WITH NO DATA")]  # type: ignore[union-attr]
+    if k == "set_view_comment":
+        return view_comments(new, old)  # type: ignore[arg-type]
+    return None

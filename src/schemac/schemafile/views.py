@@ -1,0 +1,58 @@
+"""Views and materialized views: the query (inline, or a .sql file beside schema.yaml), options,
+comments of the view and its columns; a materialized view's indexes and WITH NO DATA."""
+
+from __future__ import annotations
+
+from yaml.nodes import Node, ScalarNode
+
+from schemac.model import View, ViewColumn
+from schemac.pg.views import QueryError, view_query
+from schemac.schemafile.fields import FieldReader
+
+VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False, "columns": False,
+             "security_barrier": False, "security_invoker": False, "check_option": False}
+MATERIALIZED_VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False,
+                          "columns": False, "with_data": False, "indexes": False}
+VIEW_COLUMN_KEYS = {"comment": True}
+
+
+class ViewReader(FieldReader):
+    """Reads the top-level `views:` and `materialized_views:` (index() is IndexReader's, body_file()
+    FunctionReader's, beside it in the Loader)."""
+
+    def views(self, node: Node, materialized: bool) -> list[View]:
+        top = "materialized_views" if materialized else "views"
+        out = []
+        for key, key_node, value in self.w.mapping(node, top):
+            kind = "materialized view" if materialized else "view"
+            f = self.w.fields(value, f"{kind} '{key}'", MATERIALIZED_VIEW_KEYS if materialized else VIEW_KEYS)
+            name = self.object_name(f, key_node, f"{kind} name")
+            what = f"{kind} '{key}'"
+            if ("query" in f) == ("query_file" in f):
+                raise self.fail(value, f"{what} needs exactly one of 'query' and 'query_file'")
+            at = f["query"][1] if "query" in f else f["query_file"][1]
+            text = self.w.text(at, f"query of {what}") if "query" in f else self.body_file(at, what, "query_file")
+            try:
+                query = view_query(text)
+            except QueryError as e:
+                raise self.fail(at, f"query of {what} {e}") from None
+            schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
+            columns = []
+            for col, col_key, col_node in (self.w.mapping(f["columns"][1], f"columns of {what}") if "columns" in f
+                                           else ()):
+                self.identifier(col_key, f"column name of {what}")
+                if isinstance(col_node, ScalarNode):  # shorthand: just the comment
+                    comment = self.w.string(col_node, f"comment of column '{col}' of {what}")
+                else:
+                    cf = self.w.fields(col_node, f"column '{col}' of {what}", VIEW_COLUMN_KEYS)
+                    comment = self.w.string(cf["comment"][1], f"comment of column '{col}' of {what}")
+                columns.append(ViewColumn(col, comment=comment))
+            indexes = tuple(self.index(k, v, what, lambda col, _node, _what: col)
+                            for _, k, v in (self.w.mapping(f["indexes"][1], f"indexes of {what}") if "indexes" in f
+                                            else ()))
+            check = self.choice(f, "check_option", ("local", "cascaded"), what)
+            out.append(View(name, query, schema, materialized, self.opt_bool(f, "security_barrier", what),
+                            self.opt_bool(f, "security_invoker", what), check,  # type: ignore[arg-type]
+                            self.w.boolean(f["with_data"][1], f"with_data of {what}") if "with_data" in f else True,
+                            indexes, self.opt_string(f, "comment", what), tuple(columns), self.w.src(key_node)))
+        return out
