@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from schemac.pg import names
-from schemac.schemafile import (columns, constraints, fields, functions, indexes, load, sequences, tables, triggers,
-                                types)
+from schemac.schemafile import (columns, constraints, exclusions, fields, functions, indexes, load, sequences, tables,
+                                triggers, types)
 from schemac.errors import SchemaFileError
 from schemac.schemafile.jsonschema import schema_json, schema_json_text
 
@@ -333,6 +333,8 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("domain", types.DOMAIN_KEYS),
     ("function", functions.FUNCTION_KEYS),
     ("trigger", triggers.TRIGGER_KEYS),  # exactly one of body/body_file: a oneOf
+    ("exclusion", exclusions.EXCLUSION_KEYS),
+    ("exclusionElement", exclusions.EXCLUSION_ELEMENT_KEYS),  # exactly one of name/expression: a oneOf
     ("extension", {"name": True, "schema": False}),  # the loader spells this one out inline
 ])
 def test_keys_match_the_loader(where, expected):

@@ -37,7 +37,6 @@ NEEDS = {
     "privileges": "privileges and owners (security issue)",
     "rls": "row-level security and policies (security issue)",
     "rls2": "row-level security and policies (security issue)",
-    "constraints": "exclusion constraints (whole-schema issue)",
     # Measured failing today; each is a class of the exact-plans issue (#12):
     "partitioning": "a table's partitioning changed in place, which generate refuses (class 2)",
 }

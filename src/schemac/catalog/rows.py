@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Optional
 
-from schemac.model import (Argument, Check, Column, Domain, Enum, Extension, ForeignKey, Function, Identity, Index,
+from schemac.model import (Argument, Check, Column, Domain, Enum, Exclusion, ExclusionElement, Extension, ForeignKey, Function, Identity, Index,
                            IndexElement, Nulls, Partitioning, PartitionOf, PrimaryKey, Schema, Sequence, SequenceOptions,
                            Table, Trigger, Unique, Unmanaged)
 from schemac.pg import triggerdef
@@ -98,8 +98,8 @@ def _nulls(option: int, order: str) -> Optional[Nulls]:
     return "first" if nulls_first else "last"
 
 
-def _index(row: dict[str, Any]) -> Index:
-    """A pg_index row as an Index: key elements in order, then the INCLUDE columns."""
+def _elements(row: dict[str, Any]) -> tuple[list[IndexElement], tuple[str, ...]]:
+    """An index's key elements in order, and its INCLUDE columns (indexes.sql, exclusions.sql)."""
     key_count = row["key_count"]
     attnames, expressions, options = row["attnames"], row["expressions"], row["options"] or []
     opclasses = row["opclasses"] or []
@@ -114,11 +114,26 @@ def _index(row: dict[str, Any]) -> Index:
         elements.append(IndexElement(column=column, expression=expression, order=order,  # type: ignore[arg-type]
                                      nulls=_nulls(option, order), opclass=opclass,
                                      collation=collations[pos] if pos < len(collations) else None))
-    include = tuple(name for name in attnames[key_count:] if name is not None)
+    return elements, tuple(name for name in attnames[key_count:] if name is not None)
+
+
+def _index(row: dict[str, Any]) -> Index:
+    """A pg_index row as an Index: key elements in order, then the INCLUDE columns."""
+    elements, include = _elements(row)
     return Index(name=row["index_name"], elements=tuple(elements), unique=row["is_unique"], method=row["method"],
                  where=row["predicate"], include=include, comment=row["comment"],
                  nulls_not_distinct=bool(row["nulls_not_distinct"]), valid=row["is_valid"],
                  parameters=tuple(row["parameters"] or ()))
+
+
+def _exclusion(row: dict[str, Any]) -> Exclusion:
+    """An EXCLUDE constraint: its index's keys, each with the operator of its WITH."""
+    elements, include = _elements(row)
+    return Exclusion(elements=tuple(ExclusionElement(**e.__dict__, operator=op)
+                                    for e, op in zip(elements, row["operators"])),
+                     name=row["constraint_name"], method=row["method"], where=row["predicate"], include=include,
+                     deferrable=row["deferrable"], initially_deferred=row["initially_deferred"],
+                     comment=row["comment"])
 
 
 def _foreign_key(con: dict[str, Any]) -> ForeignKey:
@@ -180,7 +195,7 @@ _NO_CONSTRAINTS = _Constraints()
 
 
 def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: _Constraints,
-           indexes: list[Index], triggers: list[Trigger]) -> Table:
+           indexes: list[Index], triggers: list[Trigger], exclusions: list[Exclusion]) -> Table:
     partition_by: Optional[Partitioning] = None
     if row["partition_strategy"]:
         partition_by = Partitioning(strategy=row["partition_strategy"], key=row["partition_key"])
@@ -202,6 +217,7 @@ def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: 
         partition_of=partition_of,
         unlogged=row["unlogged"],
         triggers=tuple(sorted(triggers, key=lambda t: t.name)),
+        exclusions=tuple(sorted(exclusions, key=lambda x: x.name or "")),
     )
 
 
@@ -276,6 +292,7 @@ class ModelBuilder:
         self._constraints: dict[int, _Constraints] = {}
         self._indexes: dict[int, list[Index]] = {}
         self._triggers: dict[int, list[Trigger]] = {}
+        self._exclusions: dict[int, list[Exclusion]] = {}
 
     def add(self, name: str, rows: list[dict[str, Any]]) -> None:
         if name == "columns":
@@ -286,6 +303,8 @@ class ModelBuilder:
             self._indexes = _by_table(rows, _index)
         elif name == "triggers":
             self._triggers = _by_table(rows, _trigger)
+        elif name == "exclusions":
+            self._exclusions = _by_table(rows, _exclusion)
         else:
             self._rows[name] = rows
 
@@ -299,7 +318,8 @@ class ModelBuilder:
         rows = self._rows
         built = [_table(row, self._columns.get(row["table_oid"], []),
                         self._constraints.get(row["table_oid"], _NO_CONSTRAINTS),
-                        self._indexes.get(row["table_oid"], []), self._triggers.get(row["table_oid"], []))
+                        self._indexes.get(row["table_oid"], []), self._triggers.get(row["table_oid"], []),
+                        self._exclusions.get(row["table_oid"], []))
                  for row in rows["tables"]]
         built.sort(key=lambda t: (t.schema, t.name))
         enums = sorted((_enum(r) for r in rows["enums"]), key=lambda e: (e.schema, e.name))

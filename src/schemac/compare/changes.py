@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
-from schemac.model import (Check, Domain, Enum, Extension, ForeignKey, Function, Index, PrimaryKey, Sequence, Source,
+from schemac.model import (Check, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index, PrimaryKey, Sequence, Source,
                            Table, Trigger, Unique)
 
-Constraint = Union[PrimaryKey, Unique, Check, ForeignKey]
+Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
 
 # Kinds, in the order their statements must run: namespaces and types before the tables that use
 # them, drops (foreign keys first, then what depends on columns) before adds, foreign keys after
@@ -53,7 +53,7 @@ def set_aside_name(name: str) -> str:
 
 _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique constraint", Check: "check constraint",
                  ForeignKey: "foreign key", Enum: "enum", Domain: "domain", Sequence: "sequence",
-                 Extension: "extension", Function: "function", Trigger: "trigger"}
+                 Extension: "extension", Function: "function", Trigger: "trigger", Exclusion: "exclusion constraint"}
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ deparses them (catalog). Comparisons go through :mod:`schemac.compare.normalize`
 
 from .source import Source
 from .sequences import Identity, Sequence, SequenceOptions
-from .tables import Check, Nulls, Order, Column, FK_ACTIONS, ForeignKey, Index, IndexElement, PartitionOf, Partitioning, PrimaryKey, TRIGGER_EVENTS, Table, Trigger, Unique, deferral, index_comment
+from .tables import Check, Nulls, Order, Column, Exclusion, ExclusionElement, FK_ACTIONS, ForeignKey, Index, IndexElement, PartitionOf, Partitioning, PrimaryKey, TRIGGER_EVENTS, Table, Trigger, Unique, deferral, index_comment
 from .types import Domain, Enum, Extension
 from .functions import Argument, Function
 from .schema import Schema, Unmanaged
@@ -24,6 +24,8 @@ __all__ = [
     "Column",
     "Domain",
     "Enum",
+    "Exclusion",
+    "ExclusionElement",
     "Extension",
     "FK_ACTIONS",
     "ForeignKey",

@@ -75,7 +75,7 @@ def index_comment(obj: "Index | PrimaryKey | Unique") -> Optional[str]:
 FK_ACTIONS = ("no action", "restrict", "cascade", "set null", "set default")
 
 
-def deferral(c: "PrimaryKey | Unique | ForeignKey") -> tuple[str, ...]:
+def deferral(c: "PrimaryKey | Unique | ForeignKey | Exclusion") -> tuple[str, ...]:
     """A constraint's DEFERRABLE clauses, as SQL writes them (DDL and reports alike)."""
     if not c.deferrable:
         return ()
@@ -121,6 +121,34 @@ class IndexElement:
         if self.nulls is not None:
             return self.nulls
         return "first" if self.order == "desc" else "last"
+
+
+@dataclass(frozen=True)
+class ExclusionElement(IndexElement):
+    """One element of an EXCLUDE constraint: an index key and the operator rows are compared with."""
+
+    operator: str = "="  # as the catalog names it: "=", "&&", or "schema.op" outside pg_catalog and public
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """EXCLUDE USING method (element WITH operator, ...) [INCLUDE (...)] [WHERE (...)]: no two rows for
+    which every operator returns true."""
+
+    elements: tuple[ExclusionElement, ...]
+    name: Optional[str] = None
+    method: str = "gist"
+    where: Optional[str] = None
+    include: tuple[str, ...] = ()
+    deferrable: bool = False
+    initially_deferred: bool = False
+    comment: Optional[str] = None
+    source: Optional[Source] = _src()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The plain columns among the elements (how a report points at an unnamed one)."""
+        return tuple(e.column for e in self.elements if e.column is not None)
 
 
 @dataclass(frozen=True)
@@ -201,6 +229,7 @@ class Table:
     partition_of: Optional[PartitionOf] = None
     unlogged: bool = False  # UNLOGGED: not written to the WAL (fast, emptied after a crash, not replicated)
     triggers: tuple[Trigger, ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()  # EXCLUDE constraints
 
     @property
     def key(self) -> tuple[str, str]:

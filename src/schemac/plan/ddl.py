@@ -10,13 +10,14 @@ from typing import Iterable, Optional
 
 from sqlglot import exp
 
-from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Identity, Index, IndexElement, PrimaryKey,
+from schemac.model import (Check, Column, Domain, Enum, Exclusion, Extension, ForeignKey, Identity, Index, IndexElement, PrimaryKey,
                            Sequence, SequenceOptions, Table, Unique, deferral)
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression, parse_partition_bound, parse_partition_key
 from schemac.pg.names import ident, qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.pg.types import build_type
+from schemac.plan.exclusion_ddl import exclusion_body
 
 
 def table_ref(table: Table) -> exp.Table:
@@ -138,7 +139,9 @@ def check_body(check: Check) -> exp.Expression:
     return exp.Var(this=f"{body.sql(dialect=RENDER)} NO INHERIT")
 
 
-def constraint_node(c: PrimaryKey | Unique | Check | ForeignKey) -> exp.Expression:
+def constraint_node(c: PrimaryKey | Unique | Check | ForeignKey | Exclusion) -> exp.Expression:
+    if isinstance(c, Exclusion):
+        return _named(c.name, exclusion_body(c, _index_key))  # type: ignore[arg-type]
     if isinstance(c, PrimaryKey):
         return _named(c.name, primary_key_body(c))
     if isinstance(c, Unique):
@@ -148,7 +151,7 @@ def constraint_node(c: PrimaryKey | Unique | Check | ForeignKey) -> exp.Expressi
     return _named(c.name, check_body(c))
 
 
-def add_constraint(table: Table, c: PrimaryKey | Unique | Check | ForeignKey, not_valid: bool = False) -> exp.Alter:
+def add_constraint(table: Table, c: PrimaryKey | Unique | Check | ForeignKey | Exclusion, not_valid: bool = False) -> exp.Alter:
     stmt = exp.Alter(this=table_ref(table), kind="TABLE", actions=[exp.AddConstraint(expressions=[constraint_node(c)])])
     if not_valid or getattr(c, "not_valid", False):
         stmt.set("not_valid", True)

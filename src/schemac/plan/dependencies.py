@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from schemac.compare.changes import CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, Change, set_aside_name, takes_using
-from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Function, Index, PrimaryKey, Sequence,
+from schemac.model import (Check, Column, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index, PrimaryKey, Sequence,
                            Table, Trigger, Unique)
 from sqlglot import exp
 
@@ -128,7 +128,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
                                                                               obj.ref_columns)}
                 | {_col(t, c) for c in obj.columns}  # type: ignore[arg-type]
                 | {("column", obj.ref_schema, obj.ref_table, c) for c in obj.ref_columns})
-    if isinstance(obj, Index):
+    if isinstance(obj, (Index, Exclusion)):
         out = {_table(t)} | {_col(t, c) for c in obj.include}  # type: ignore[arg-type]
         for e in obj.elements:
             out |= {_col(t, e.column)} if e.column else expression_refs(e.expression, t.schema, t.name)  # type: ignore
@@ -173,7 +173,7 @@ def table_members(t: Table) -> set[Key]:
     out = {_table(t), ("type", t.schema, t.name)} | {_col(t, c.name) for c in t.columns}  # and its row type
     out |= {_identity_sequence(t, c.name) for c in t.columns if c.identity is not None}
     out |= {("notnull", t.schema, t.name, c.name) for c in t.columns if not c.nullable}
-    for member in (t.primary_key, *t.uniques, *t.checks, *t.foreign_keys, *t.indexes, *t.triggers):
+    for member in (t.primary_key, *t.uniques, *t.checks, *t.foreign_keys, *t.indexes, *t.triggers, *t.exclusions):
         if member is not None:
             out |= own_keys(t, member)
     return out
@@ -183,7 +183,7 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
     """The keys naming `obj` itself (a unique key also names what foreign keys can reference)."""
     if isinstance(obj, (PrimaryKey, Unique)):
         return {_constraint_key(t, obj), _key_of(t.schema, t.name, obj.columns)}  # type: ignore[arg-type]
-    if isinstance(obj, (Check, ForeignKey)):
+    if isinstance(obj, (Check, ForeignKey, Exclusion)):
         return {_constraint_key(t, obj)}  # type: ignore[arg-type]
     if isinstance(obj, Trigger):
         return {("trigger", t.schema, t.name, obj.name)}  # type: ignore[union-attr]
@@ -240,6 +240,17 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
             table = seq.owned_by.rpartition(".")[0]  # type: ignore[union-attr]
             owned.setdefault((c.schema, table), set()).add(("sequence", c.schema, seq.name))  # type: ignore
             owned_by_column.setdefault((c.schema, seq.owned_by), set()).add(("sequence", c.schema, seq.name))  # type: ignore
+    # An operator class or operator an EXCLUDE uses may come from an extension (btree_gist's, for `=` on a
+    # scalar under gist): added after the extensions this plan creates, dropped before those it drops.
+    added_ext = frozenset(("extension", c.new.name) for c in changes if c.kind == "add_extension")  # type: ignore
+    dropped_ext = frozenset(("extension", c.old.name) for c in changes if c.kind == "drop_extension")  # type: ignore
+    for i, c in enumerate(changes):
+        if c.kind == "add_constraint" and isinstance(c.new, Exclusion):
+            d = out[i]
+            out[i] = Deps(d.makes, d.removes, d.needs | added_ext, d.frees)
+        elif c.kind == "drop_constraint" and isinstance(c.old, Exclusion) and not isinstance(c.new, Exclusion):
+            d = out[i]
+            out[i] = Deps(d.makes, d.removes, d.needs, d.frees | dropped_ext)
     for i, c in enumerate(changes):
         if c.kind == "drop_table" and (c.schema, c.table) in owned:
             d = out[i]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from schemac.compare.changes import Change
-from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Function, Identity, Index, Partitioning,
+from schemac.model import (Check, Column, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Identity, Index, Partitioning,
                            PartitionOf, PrimaryKey, SequenceOptions, Table, Trigger, Unique, Unmanaged, deferral,
                            index_comment)
 from schemac.model import Sequence as SequenceObject
@@ -69,6 +69,20 @@ def _clauses(words: tuple[str, ...]) -> str:
     return "".join(f" {w}" for w in words)
 
 
+def _key(e) -> str:
+    """One key of an index or EXCLUDE constraint, as SQL writes it."""
+    k = e.column if e.column is not None else f"({e.expression})"
+    if e.collation:
+        k += f' COLLATE "{e.collation}"'
+    if e.opclass:
+        k += f" {e.opclass}"
+    if e.order == "desc":
+        k += " DESC"
+    if e.nulls:
+        k += f" NULLS {e.nulls.upper()}"
+    return k
+
+
 def describe(obj: object) -> Optional[str]:
     """A one-line SQL-ish description of a model object, for expected/actual."""
     if obj is None:
@@ -86,19 +100,12 @@ def describe(obj: object) -> Optional[str]:
     if isinstance(obj, Check):
         return f"CHECK ({obj.expression})" + (" NO INHERIT" if obj.no_inherit else "") + \
             (" NOT VALID" if obj.not_valid else "")
+    if isinstance(obj, Exclusion):
+        keys = ", ".join(f"{_key(e)} WITH {e.operator}" for e in obj.elements)
+        return (f"EXCLUDE USING {obj.method} ({keys})" + _included(obj.include) +
+                (f" WHERE ({obj.where})" if obj.where else "") + _clauses(deferral(obj)))
     if isinstance(obj, Index):
-        keys = []
-        for e in obj.elements:
-            k = e.column if e.column is not None else f"({e.expression})"
-            if e.collation:
-                k += f' COLLATE "{e.collation}"'
-            if e.opclass:
-                k += f" {e.opclass}"
-            if e.order == "desc":
-                k += " DESC"
-            if e.nulls:
-                k += f" NULLS {e.nulls.upper()}"
-            keys.append(k)
+        keys = [_key(e) for e in obj.elements]
         s = f"{'UNIQUE ' if obj.unique else ''}INDEX USING {obj.method} ({', '.join(keys)})"
         s += _included(obj.include)
         if obj.parameters:

@@ -16,6 +16,7 @@ from schemac.model import Schema, Source, Table
 from schemac.pg.knowntypes import base_name, extension_of, suggestion, type_uses, unknown_type
 from schemac.schemafile.columns import ColumnReader
 from schemac.schemafile.constraints import ConstraintReader
+from schemac.schemafile.exclusions import ExclusionReader
 from schemac.schemafile.extensions import ExtensionReader
 from schemac.schemafile.functions import FunctionReader
 from schemac.schemafile.indexes import IndexReader
@@ -74,7 +75,7 @@ def load_with_digest(text: str, path: str = "schema.yaml") -> tuple[Schema, str]
 
 
 class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerReader, TypeReader, SequenceReader,
-             ExtensionReader, FunctionReader):
+             ExtensionReader, FunctionReader, ExclusionReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
 
     def load(self, text: str) -> Schema:

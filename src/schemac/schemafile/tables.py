@@ -16,7 +16,7 @@ from schemac.schemafile.fields import FieldReader
 MAX_TABLE_COLUMNS = 1600  # PostgreSQL's MaxHeapAttributeNumber
 TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": False, "columns": False, "foreign_keys": False,
               "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
-              "checks": False, "indexes": False, "triggers": False, "unlogged": False}
+              "checks": False, "indexes": False, "triggers": False, "unlogged": False, "exclude": False}
 PK_KEYS = {"columns": True, "name": False, "include": False, "deferrable": False, "initially_deferred": False,
            "comment": False, "index_comment": False}
 UNIQUE_KEYS = {"columns": True, "name": False, "include": False, "nulls_not_distinct": False, "deferrable": False,
@@ -129,6 +129,9 @@ class TableReader(FieldReader):
             for item in self.w.sequence(f["foreign_keys"][1], f"foreign_keys of {what}"):
                 foreign_keys.append(self.foreign_key(item, what, schema, known))
 
+        exclusions = [self.exclusion(item, what, known)  # type: ignore[attr-defined]
+                      for item in self.w.sequence(f["exclude"][1], f"exclude of {what}")] if "exclude" in f else []
+
         indexes: list[Index] = []
         if "indexes" in f:
             for i_name, i_key, i_node in self.w.mapping(f["indexes"][1], f"indexes of {what}"):
@@ -138,7 +141,7 @@ class TableReader(FieldReader):
             if "triggers" in f else []
 
         named: dict[str, Source] = {}
-        for c in [primary_key] + uniques + checks + foreign_keys:
+        for c in [primary_key] + uniques + checks + foreign_keys + exclusions:
             if c is None or c.name is None:
                 continue
             if c.name in named:
@@ -149,7 +152,7 @@ class TableReader(FieldReader):
                      uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=comment,
                      source=self.w.src(key_node), renamed_from=self.renamed_from(f, what, name),
                      foreign_keys=tuple(foreign_keys), partition_by=self.partition_by(f, what, known),
-                     partition_of=partition_of, triggers=tuple(triggers),
+                     partition_of=partition_of, triggers=tuple(triggers), exclusions=tuple(exclusions),
                      unlogged=self.w.boolean(f["unlogged"][1], f"unlogged of {what}") if "unlogged" in f else False)
 
     def resolve_tables(self, tables: list[Table]) -> list[Table]:
@@ -215,7 +218,7 @@ def _check_columns_known(t: Table) -> None:
     """Every column a partition's own constraints and indexes name exists (now that it has columns)."""
     names = {c.name for c in t.columns}
     used: list[tuple[str, Optional[Source]]] = []
-    for c in ([t.primary_key] if t.primary_key else []) + list(t.uniques) + list(t.foreign_keys):
+    for c in ([t.primary_key] if t.primary_key else []) + list(t.uniques) + list(t.foreign_keys) + list(t.exclusions):
         used += [(col, c.source) for col in c.columns]
     for c in t.checks:
         used += [(col, c.source) for col in referenced_columns(c.expression)]

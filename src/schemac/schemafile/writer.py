@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 import yaml
 
-from schemac.model import (Check, Column, Domain, Enum, ForeignKey, Function, Identity, Index, IndexElement, Schema,
+from schemac.model import (Check, Column, Domain, Enum, Exclusion, ForeignKey, Function, Identity, Index, IndexElement, Schema,
                            Sequence, SequenceOptions, Table, Trigger, Unmanaged)
 from schemac.pg.knowntypes import external_types_of
 from schemac.pg.routines import arguments_text
@@ -105,6 +105,19 @@ def _element(e: IndexElement) -> Any:
     return _Flow(spec)
 
 
+def _exclusion(x: Exclusion) -> Any:
+    elements = []
+    for e in x.elements:
+        spec = _element(e)
+        elements.append(_Flow({**(spec if isinstance(spec, dict) else {"name": spec}), "with": e.operator}))
+    spec = _drop_empty({"name": x.name})
+    spec["elements"] = _FlowList(elements)
+    spec.update(_drop_empty({"using": x.method if x.method != "gist" else None, "where": x.where,
+                             "include": _FlowList(x.include), "deferrable": x.deferrable,
+                             "initially_deferred": x.initially_deferred, "comment": x.comment}))
+    return spec
+
+
 def _index(i: Index) -> dict:
     spec: dict = {"columns": _FlowList(_element(e) for e in i.elements)}
     if i.unique:
@@ -169,7 +182,8 @@ def _table(t: Table, key: str) -> dict:
 
     t = replace(t, primary_key=_unless_default(t, t.primary_key) if t.primary_key else None,
                 uniques=tuple(_unless_default(t, u) for u in t.uniques),
-                foreign_keys=tuple(_unless_default(t, fk) for fk in t.foreign_keys))
+                foreign_keys=tuple(_unless_default(t, fk) for fk in t.foreign_keys),
+                exclusions=tuple(_unless_default(t, x) for x in t.exclusions))
     spec: dict = {}
     if key != t.name:
         spec["name"] = t.name
@@ -204,6 +218,8 @@ def _table(t: Table, key: str) -> dict:
         spec["checks"] = {c.name: _check(c) for c in t.checks}
     if t.foreign_keys:
         spec["foreign_keys"] = [_foreign_key(fk, t.schema) for fk in t.foreign_keys]
+    if t.exclusions:
+        spec["exclude"] = [_exclusion(x) for x in t.exclusions]
     if t.indexes:
         spec["indexes"] = {i.name: _index(i) for i in t.indexes}
     if t.triggers:

@@ -11,10 +11,10 @@
 --   rule      "table.rule": rewrite rules, except the _RETURN rule that is a view's body
 --   type      composite types that back no table (their pg_class row has relkind 'c'), range types,
 --             base types (not the array types Postgres creates alongside; multiranges neither)
---   exclusion constraint   "table.constraint": EXCLUDE constraints (contype 'x')
 -- Objects owned by an extension (pg_depend deptype 'e'), and triggers/policies/rules/constraints of
 -- a relation owned by one, are left out. Event triggers and publications belong to the database,
--- not a schema: not listed. Enums and domains are managed (enums.sql, domains.sql).
+-- not a schema: not listed. Enums and domains are managed (enums.sql, domains.sql), and
+-- so are EXCLUDE constraints (exclusions.sql).
 -- Parameter: schemas, an array of schema names.
 WITH ext_owned AS (
   SELECT dep.classid, dep.objid
@@ -81,13 +81,4 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
        OR (t.typtype = 'b' AND NOT EXISTS (
              SELECT 1 FROM pg_catalog.pg_type elem WHERE elem.typarray = t.oid)))
   AND t.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_type'::regclass)
-UNION ALL
-SELECT 'exclusion constraint', n.nspname::text, c.relname::text || '.' || con.conname::text
-FROM pg_catalog.pg_constraint con
-JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = ANY (%(schemas)s::name[])
-  AND con.contype = 'x'
-  AND con.conparentid = 0
-  AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 ORDER BY kind, schema_name, object_name;  -- the caller sorts again, by code point
