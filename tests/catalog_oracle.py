@@ -92,9 +92,19 @@ QUERIES = {
                t.typnotnull, t.typdefault,
                (SELECT array_agg(k.conname || ' ' || pg_get_constraintdef(k.oid) ORDER BY k.conname)
                 FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c'),
-               obj_description(t.oid, 'pg_type')
+               obj_description(t.oid, 'pg_type'),
+               (SELECT array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' ' || a.attcollation::regcollation::text
+                                 ORDER BY a.attnum)
+                FROM pg_attribute a WHERE t.typtype = 'c' AND a.attrelid = t.typrelid AND a.attnum > 0
+                  AND NOT a.attisdropped),
+               (SELECT format_type(r.rngsubtype, NULL) || ' ' || (SELECT o.opcname::text FROM pg_opclass o WHERE o.oid = r.rngsubopc) || ' '
+                       || r.rngcollation::regcollation::text || ' ' || r.rngcanonical::text || ' '
+                       || r.rngsubdiff::text || ' ' || format_type(r.rngmultitypid, NULL)
+                FROM pg_range r WHERE r.rngtypid = t.oid)
         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-        WHERE t.typnamespace IN ({_USER_NS}) AND t.typtype IN ('e', 'd')
+        WHERE t.typnamespace IN ({_USER_NS})
+          AND (t.typtype IN ('e', 'd', 'r')
+               OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c'))
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_type'", oid="t.oid")}
     """,
     "sequences": f"""

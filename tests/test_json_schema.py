@@ -20,7 +20,7 @@ import yaml
 
 from schemac.pg import names
 from schemac.schemafile import (columns, constraints, exclusions, fields, functions, indexes, load, sequences, tables,
-                                triggers, types)
+                                triggers, types, usertypes)
 from schemac.errors import SchemaFileError
 from schemac.schemafile.jsonschema import schema_json, schema_json_text
 
@@ -334,6 +334,8 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("function", functions.FUNCTION_KEYS),
     ("trigger", triggers.TRIGGER_KEYS),  # exactly one of body/body_file: a oneOf
     ("exclusion", exclusions.EXCLUSION_KEYS),
+    ("compositeType", usertypes.COMPOSITE_KEYS),
+    ("rangeType", usertypes.RANGE_KEYS),
     ("exclusionElement", exclusions.EXCLUSION_ELEMENT_KEYS),  # exactly one of name/expression: a oneOf
     ("extension", {"name": True, "schema": False}),  # the loader spells this one out inline
 ])

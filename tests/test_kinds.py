@@ -29,7 +29,7 @@ from pairs import load_pairs
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.commands.inspect import inspect_database
-from schemac.errors import SchemaFileError
+from schemac.errors import SchemacError, SchemaFileError
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 from schemac.schemafile.load import load_text
@@ -113,3 +113,59 @@ def test_exclusion_operators_as_sql_writes_them():
                    "{name: id, with: 'geo.~='}]}\n"
     x = load_text(text).tables[0].exclusions[0]
     assert [e.operator for e in x.elements] == ["&&", "geo.~="]
+
+
+def _plan_between(old_text: str, new_text: str) -> str:
+    from schemac.compare.differ import diff
+    from schemac.plan.planner import plan, render_sql
+
+    return render_sql(plan(diff(load_text(old_text), load_text(new_text))))
+
+
+TYPES = "composite_types:\n  addr:\n    attributes: {a: integer, b: text}\n"
+
+
+@pytest.mark.parametrize("new,message", [
+    ("composite_types:\n  addr:\n    attributes: {b: text, a: integer}\n", "cannot be reordered in place"),
+    ("composite_types:\n  addr:\n    attributes: {a: integer, c: date, b: text}\n",
+     "attribute c can only be added after the existing ones"),
+    ("composite_types:\n  addr:\n    attributes: {a: bigint, b: text}\n"
+     "tables:\n  t:\n    columns: {x: addr}\n", "while table public.t has a column of the type"),
+])
+def test_composite_changes_postgres_cannot_make_are_refused(new, message):
+    old = TYPES + ("tables:\n  t:\n    columns: {x: addr}\n" if "tables" in new else "")
+    with pytest.raises(SchemacError) as e:
+        _plan_between(old, new)
+    assert message in str(e.value)
+
+
+def test_composite_retyped_in_place_when_no_column_uses_it():
+    sql = _plan_between(TYPES, "composite_types:\n  addr:\n    attributes: {a: bigint, c: date}\n")
+    assert "ALTER TYPE addr DROP ATTRIBUTE b, ALTER ATTRIBUTE a TYPE BIGINT, ADD ATTRIBUTE c DATE;" in sql
+
+
+def test_a_range_type_definition_change_is_refused():
+    with pytest.raises(SchemacError) as e:
+        _plan_between("range_types:\n  r: {subtype: integer}\n", "range_types:\n  r: {subtype: bigint}\n")
+    assert "range type public.r: its definition cannot change in place" in str(e.value)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("composite_types:\n  c:\n    attributes: {}\n", "composite type 'c' has no attributes"),
+    ("composite_types:\n  c:\n    attributes: {a: txet}\n", "unknown type 'txet'"),
+    ("composite_types:\n  c: {attributes: {a: integer}, colour: red}\n", "colour"),
+    ("range_types:\n  r: {subtype: integer, subtype_diff: 'f(x)'}\n", "must be a name or schema.name"),
+    ("range_types:\n  r: {collation: C}\n", "needs the key 'subtype'"),
+    ("enums:\n  c: [a]\ncomposite_types:\n  c:\n    attributes: {a: integer}\n", "type public.c is declared twice"),
+    ("tables:\n  t:\n    columns: {x: r_multirange}\n", "unknown type 'r_multirange'"),
+])
+def test_user_type_loader_errors(text, message):
+    with pytest.raises(SchemaFileError) as e:
+        load_text(text, "schema.yaml")
+    assert "schema.yaml:" in str(e.value) and message in str(e.value), str(e.value)
+
+
+def test_a_range_types_multirange_is_a_known_type():
+    text = "range_types:\n  r: {subtype: integer}\n  q: {subtype: date, multirange: qs}\n" \
+           "tables:\n  t:\n    columns: {x: r_multirange, y: qs}\n"
+    assert [c.type for c in load_text(text).tables[0].columns] == ["r_multirange", "qs"]

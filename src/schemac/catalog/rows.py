@@ -7,13 +7,13 @@ collation. Nothing here imports sqlglot until a type name has to be spelled cano
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Optional
 
-from schemac.model import (Argument, Check, Column, Domain, Enum, Exclusion, ExclusionElement, Extension, ForeignKey, Function, Identity, Index,
+from schemac.model import (Argument, Attribute, Check, CompositeType, RangeType, Column, Domain, Enum, Exclusion, ExclusionElement, Extension, ForeignKey, Function, Identity, Index,
                            IndexElement, Nulls, Partitioning, PartitionOf, PrimaryKey, Schema, Sequence, SequenceOptions,
-                           Table, Trigger, Unique, Unmanaged)
+                           Table, Trigger, Unique, Unmanaged, default_multirange)
 from schemac.pg import triggerdef
 from schemac.pg.indexdef import key_collations, top_level_items
 from schemac.pg.routines import result_type
@@ -247,6 +247,19 @@ def _domain(row: dict[str, Any]) -> Domain:
                   checks=tuple(sorted(checks, key=lambda c: c.name)), comment=row["comment"])
 
 
+def _composite(row: dict[str, Any]) -> CompositeType:
+    return CompositeType(name=row["type_name"], schema=row["schema_name"], comment=row["comment"],
+                         attributes=tuple(Attribute(a["name"], _canonical(a["type"]), a["collation"])
+                                          for a in row["attributes"]))
+
+
+def _range(row: dict[str, Any]) -> RangeType:
+    r = RangeType(name=row["type_name"], subtype=_canonical(row["subtype"]), schema=row["schema_name"],
+                  subtype_opclass=row["subtype_opclass"], collation=row["collation"], canonical=row["canonical"],
+                  subtype_diff=row["subtype_diff"], multirange=row["multirange"], comment=row["comment"])
+    return replace(r, multirange=None) if r.multirange == default_multirange(r.name) else r
+
+
 def _sequence(row: dict[str, Any]) -> Sequence:
     owned_by: Optional[str] = None
     if row["owned_table"] is not None:  # Postgres requires the table to be in the sequence's schema
@@ -331,6 +344,9 @@ class ModelBuilder:
                             for r in rows["unmanaged"]), key=lambda u: (u.kind, u.schema, u.name))
         schemas = sorted(r["schema_name"] for r in rows["schemas"] if r["schema_name"] != "public")
         functions = sorted((_function(r) for r in rows["functions"]), key=lambda f: (f.schema, f.name, f.identity))
+        composites = sorted((_composite(r) for r in rows["composite_types"]), key=lambda c: (c.schema, c.name))
+        ranges = sorted((_range(r) for r in rows["range_types"]), key=lambda r: (r.schema, r.name))
         return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
                       sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged),
-                      schemas=tuple(schemas), functions=tuple(functions))
+                      schemas=tuple(schemas), functions=tuple(functions), composite_types=tuple(composites),
+                      range_types=tuple(ranges))

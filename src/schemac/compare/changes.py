@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
-from schemac.model import (Check, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index, PrimaryKey, Sequence, Source,
+from schemac.model import (Check, CompositeType, Domain, Enum, Exclusion, Extension, RangeType, ForeignKey, Function, Index, PrimaryKey, Sequence, Source,
                            Table, Trigger, Unique)
 
 Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
@@ -20,10 +20,10 @@ Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
 # every table exists, comments last.
 KINDS = (
     "add_extension", "add_schema", "add_enum", "add_enum_value", "alter_enum", "add_domain", "alter_domain",
-    "add_sequence", "alter_sequence", "add_function", "alter_function",
+    "add_range_type", "alter_range_type", "add_composite_type", "alter_composite_type", "add_sequence", "alter_sequence", "add_function", "alter_function",
     "rename_table", "rename_column", "rename_index",
     "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_column", "drop_table",
-    "drop_function", "drop_sequence", "drop_domain", "drop_enum",
+    "drop_function", "drop_sequence", "drop_composite_type", "drop_range_type", "drop_domain", "drop_enum",
     "add_table", "alter_partitioning", "attach_partition", "set_logging", "add_column",
     "drop_default", "alter_column_type", "drop_identity", "drop_not_null", "set_not_null", "set_default",
     "alter_identity", "alter_generated",
@@ -53,7 +53,8 @@ def set_aside_name(name: str) -> str:
 
 _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique constraint", Check: "check constraint",
                  ForeignKey: "foreign key", Enum: "enum", Domain: "domain", Sequence: "sequence",
-                 Extension: "extension", Function: "function", Trigger: "trigger", Exclusion: "exclusion constraint"}
+                 Extension: "extension", Function: "function", Trigger: "trigger", Exclusion: "exclusion constraint",
+                 CompositeType: "composite type", RangeType: "range type"}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from dataclasses import replace
 from schemac.compare.changes import CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KINDS, Change, takes_using
 from schemac.compare.tables import created_by_create_table, diff_table, partition_of_key, repeated_keys
 from schemac.compare.types import diff_objects
+from schemac.compare.usertypes import diff_user_types
 from schemac.model import Index, Schema, Table
 
 __all__ = ["Change", "diff", "ignored_renames", "repeated_key_notices", "unused_usings"]
@@ -114,7 +115,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         changes.append(Change("add_schema", ns, "", None, None, ns))
     for ns in sorted(set(current.namespaces) - set(desired.namespaces) - {"public"}):
         changes.append(Change("drop_schema", ns, "", None, ns, None))
-    objects = diff_objects(current, desired)
+    objects = diff_objects(current, desired) + diff_user_types(current, desired)
     rebuilt = frozenset((c.schema, c.name) for c in objects if c.kind == "alter_enum" or
                         (c.kind == "alter_domain" and c.cause == ENUM_REBUILT))
     per_table: dict[tuple[str, str], list[Change]] = {}

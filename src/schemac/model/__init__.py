@@ -14,14 +14,16 @@ deparses them (catalog). Comparisons go through :mod:`schemac.compare.normalize`
 from .source import Source
 from .sequences import Identity, Sequence, SequenceOptions
 from .tables import Check, Nulls, Order, Column, Exclusion, ExclusionElement, FK_ACTIONS, ForeignKey, Index, IndexElement, PartitionOf, Partitioning, PrimaryKey, TRIGGER_EVENTS, Table, Trigger, Unique, deferral, index_comment
-from .types import Domain, Enum, Extension
+from .types import Attribute, CompositeType, Domain, Enum, Extension, RangeType, default_multirange
 from .functions import Argument, Function
 from .schema import Schema, Unmanaged
 
 __all__ = [
     "Argument",
+    "Attribute",
     "Check",
     "Column",
+    "CompositeType",
     "Domain",
     "Enum",
     "Exclusion",
@@ -38,6 +40,7 @@ __all__ = [
     "PartitionOf",
     "Partitioning",
     "PrimaryKey",
+    "RangeType",
     "Schema",
     "Sequence",
     "SequenceOptions",
@@ -47,6 +50,7 @@ __all__ = [
     "Trigger",
     "Unique",
     "Unmanaged",
+    "default_multirange",
     "deferral",
     "index_comment",
 ]

@@ -8,7 +8,7 @@ from typing import Optional
 from .functions import Function
 from .sequences import Sequence
 from .tables import Table
-from .types import Domain, Enum, Extension
+from .types import CompositeType, Domain, Enum, Extension, RangeType
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,9 @@ class Schema:
     extensions: tuple[Extension, ...] = ()
     schemas: tuple[str, ...] = ()  # namespaces declared explicitly (besides those tables use)
     functions: tuple[Function, ...] = ()
-    # Types that exist in the database without schema.yaml declaring them (a composite or range type, an
+    composite_types: tuple[CompositeType, ...] = ()
+    range_types: tuple[RangeType, ...] = ()
+    # Types that exist in the database without schema.yaml declaring them (a base type, an
     # extension's type schemac does not know): named so that a misspelled type is still an error.
     external_types: tuple[str, ...] = field(default=(), compare=False)
     unmanaged: tuple[Unmanaged, ...] = field(default=(), compare=False)
@@ -51,4 +53,5 @@ class Schema:
         """The Postgres schemas (namespaces) the managed objects live in, sorted."""
         used = {t.schema for t in self.tables} | {e.schema for e in self.enums} | {d.schema for d in self.domains}
         used |= {s.schema for s in self.sequences} | set(self.schemas) | {f.schema for f in self.functions}
+        used |= {c.schema for c in self.composite_types} | {r.schema for r in self.range_types}
         return tuple(sorted(used)) or ("public",)

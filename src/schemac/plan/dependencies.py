@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from schemac.compare.changes import CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, Change, set_aside_name, takes_using
-from schemac.model import (Check, Column, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index, PrimaryKey, Sequence,
+from schemac.model import (Check, Column, CompositeType, Domain, Enum, Exclusion, Extension, RangeType, ForeignKey, Function, Index, PrimaryKey, Sequence,
                            Table, Trigger, Unique)
 from sqlglot import exp
 
@@ -140,6 +140,12 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
     if isinstance(obj, Domain):
         refs = {("schema", obj.schema), type_key(obj.type)} | expression_refs(obj.default, obj.schema, None)
         return refs - {("type", obj.schema, obj.name)}
+    if isinstance(obj, CompositeType):  # its schema, its attributes' types
+        return ({("schema", obj.schema)} | {type_key(a.type) for a in obj.attributes}) - {("type", obj.schema, obj.name)}
+    if isinstance(obj, RangeType):  # its schema, subtype, and the functions it names
+        fns = {("function", *(f.split(".", 1) if "." in f else ("public", f))) for f in (obj.canonical, obj.subtype_diff)
+               if f}
+        return {("schema", obj.schema), type_key(obj.subtype)} | fns
     if isinstance(obj, (Enum, Extension)):
         return {("schema", obj.schema)} if obj.schema else set()
     if isinstance(obj, Function):
@@ -192,8 +198,10 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
         if obj.unique and obj.where is None and all(e.column for e in obj.elements):
             keys.add(_key_of(t.schema, t.name, [e.column for e in obj.elements]))  # type: ignore[union-attr]
         return keys
-    if isinstance(obj, (Enum, Domain)):
+    if isinstance(obj, (Enum, Domain, CompositeType)):
         return {("type", obj.schema, obj.name)}
+    if isinstance(obj, RangeType):  # and the multirange type Postgres makes beside it
+        return {("type", obj.schema, obj.name), ("type", obj.schema, obj.multirange_name)}
     if isinstance(obj, Sequence):
         return {("sequence", obj.schema, obj.name)}
     if isinstance(obj, Extension):

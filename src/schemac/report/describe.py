@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from schemac.compare.changes import Change
-from schemac.model import (Check, Column, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Identity, Index, Partitioning,
+from schemac.model import (Check, Column, CompositeType, Domain, Enum, Exclusion, Extension, RangeType, ForeignKey, Function, Identity, Index, Partitioning,
                            PartitionOf, PrimaryKey, SequenceOptions, Table, Trigger, Unique, Unmanaged, deferral,
                            index_comment)
 from schemac.model import Sequence as SequenceObject
@@ -132,6 +132,14 @@ def describe(obj: object) -> Optional[str]:
         s = f"DOMAIN AS {obj.type}" + (f" DEFAULT {obj.default}" if obj.default else "") + \
             (" NOT NULL" if obj.not_null else "")
         return s + "".join(f" CONSTRAINT {c.name} CHECK ({c.expression})" for c in obj.checks)
+    if isinstance(obj, CompositeType):
+        return "TYPE AS (" + ", ".join(f"{a.name} {a.type}" + (f' COLLATE "{a.collation}"' if a.collation else "")
+                                       for a in obj.attributes) + ")"
+    if isinstance(obj, RangeType):
+        options = [f"SUBTYPE = {obj.subtype}"] + [f"{k} = {v}" for k, v in (
+            ("SUBTYPE_OPCLASS", obj.subtype_opclass), ("COLLATION", obj.collation), ("CANONICAL", obj.canonical),
+            ("SUBTYPE_DIFF", obj.subtype_diff), ("MULTIRANGE_TYPE_NAME", obj.multirange)) if v]
+        return f"TYPE AS RANGE ({', '.join(options)})"
     if isinstance(obj, SequenceObject):
         return " ".join(["SEQUENCE", *_sequence_options(obj.options)] +
                         ([f"OWNED BY {obj.owned_by}"] if obj.owned_by else []))
@@ -250,15 +258,16 @@ def _difference(c: Change) -> Optional[Difference]:
                           f"{e or 'none'}", file, line)
     if k in ("add_extension", "add_enum", "add_domain", "add_sequence", "drop_extension", "drop_enum", "drop_domain",
              "drop_sequence", "add_enum_value", "alter_enum", "alter_domain", "alter_sequence", "set_sequence_owner",
-             "add_function", "drop_function", "alter_function"):
+             "add_function", "drop_function", "alter_function", "add_composite_type", "drop_composite_type",
+             "alter_composite_type", "add_range_type", "drop_range_type", "alter_range_type"):
         verb, _, kind = k.partition("_")
         kind = {"enum_value": "enum"}.get(kind, kind)
         if verb == "add" and act is None:
             return Difference(f"missing_{kind}", kind, c.schema, "", name, describe(exp_), None,
-                              f"{kind} {c.path} is missing", file, line)
+                              f"{kind.replace('_', ' ')} {c.path} is missing", file, line)
         if verb == "drop":
             return Difference(f"unexpected_{kind}", kind, c.schema, "", name, None, describe(act),
-                              f"{kind} {c.path} is not in schema.yaml", file, line)
+                              f"{kind.replace('_', ' ')} {c.path} is not in schema.yaml", file, line)
         if k == "set_sequence_owner" and act is None:
             return None  # part of the missing sequence
         return Difference(f"{kind if kind != 'sequence_owner' else 'sequence'}_changed", kind_of, c.schema, "",

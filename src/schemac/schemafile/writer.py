@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 import yaml
 
-from schemac.model import (Check, Column, Domain, Enum, Exclusion, ForeignKey, Function, Identity, Index, IndexElement, Schema,
+from schemac.model import (Check, Column, CompositeType, Domain, Enum, Exclusion, ForeignKey, RangeType, Function, Identity, Index, IndexElement, Schema,
                            Sequence, SequenceOptions, Table, Trigger, Unmanaged)
 from schemac.pg.knowntypes import external_types_of
 from schemac.pg.routines import arguments_text
@@ -267,6 +267,23 @@ def _domain(d: Domain) -> dict:
     return spec
 
 
+def _composite(c: CompositeType) -> dict:
+    spec: dict = {"attributes": _Flow({a.name: a.type if a.collation is None else
+                                       _Flow({"type": a.type, "collation": a.collation}) for a in c.attributes})}
+    if c.schema != "public":
+        spec["schema"] = c.schema
+    if c.comment is not None:
+        spec["comment"] = c.comment
+    return spec
+
+
+def _range(r: RangeType) -> Any:
+    return _Flow(_drop_empty({"subtype": r.subtype, "schema": r.schema if r.schema != "public" else None,
+                              "subtype_opclass": r.subtype_opclass, "collation": r.collation,
+                              "canonical": r.canonical, "subtype_diff": r.subtype_diff, "multirange": r.multirange,
+                              "comment": r.comment}))
+
+
 def _sequence(s: Sequence) -> Any:
     spec = _options(s.options)
     if s.schema != "public":
@@ -353,7 +370,8 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
     extra = sorted(set(schema.schemas) - used - {"public"})
     if extra:
         doc["schemas"] = _FlowList(extra)
-    for field, write in (("enums", _enum), ("domains", _domain), ("sequences", _sequence)):
+    for field, write in (("enums", _enum), ("domains", _domain), ("composite_types", _composite),
+                         ("range_types", _range), ("sequences", _sequence)):
         objects = getattr(schema, field)
         if objects:
             keys = _keys(objects)

@@ -9,8 +9,8 @@
 --             triggers.sql); not internal ones, not the clones Postgres puts on partitions
 --   policy    "table.policy": row-level security policies
 --   rule      "table.rule": rewrite rules, except the _RETURN rule that is a view's body
---   type      composite types that back no table (their pg_class row has relkind 'c'), range types,
---             base types (not the array types Postgres creates alongside; multiranges neither)
+--   type      base types (not the array types Postgres creates alongside); composite and range types
+--             are managed (composite_types.sql, range_types.sql)
 -- Objects owned by an extension (pg_depend deptype 'e'), and triggers/policies/rules/constraints of
 -- a relation owned by one, are left out. Event triggers and publications belong to the database,
 -- not a schema: not listed. Enums and domains are managed (enums.sql, domains.sql), and
@@ -74,11 +74,8 @@ UNION ALL
 SELECT 'type', n.nspname::text, t.typname::text
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-LEFT JOIN pg_catalog.pg_class tc ON tc.oid = t.typrelid
 WHERE n.nspname = ANY (%(schemas)s::name[])
-  AND (   (t.typtype = 'c' AND tc.relkind = 'c')
-       OR t.typtype = 'r'
-       OR (t.typtype = 'b' AND NOT EXISTS (
-             SELECT 1 FROM pg_catalog.pg_type elem WHERE elem.typarray = t.oid)))
+  AND t.typtype = 'b' AND NOT EXISTS (
+        SELECT 1 FROM pg_catalog.pg_type elem WHERE elem.typarray = t.oid)
   AND t.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_type'::regclass)
 ORDER BY kind, schema_name, object_name;  -- the caller sorts again, by code point
