@@ -46,7 +46,8 @@ QUERIES = {
         SELECT n.nspname, c.relname, c.relkind::text, c.relpersistence::text,
                CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
                pg_get_expr(c.relpartbound, c.oid),
-               (SELECT pn.nspname || '.' || pc.relname FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent
+               (SELECT string_agg(pn.nspname || '.' || pc.relname, ', ' ORDER BY i.inhseqno) FROM pg_inherits i
+                  JOIN pg_class pc ON pc.oid = i.inhparent
                   JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid),
                obj_description(c.oid, 'pg_class')
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -199,18 +200,20 @@ def values(url: str, renamed: Optional[dict[tuple[str, str], tuple[str, str]]] =
     out: dict[tuple[str, str], str] = {}
     with psycopg.connect(url) as conn:
         columns = conn.execute(f"""
-            SELECT n.nspname, c.relname, a.attname FROM pg_attribute a
+            SELECT n.nspname, c.relname, a.attname, c.relkind = 'r' FROM pg_attribute a
             JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relnamespace IN ({_USER_NS}) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
               AND c.relname <> ALL (%(ignored)s) AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY 1, 2, a.attnum""", {"ignored": list(IGNORED_RELATIONS)}).fetchall()
-        for schema, table, column in columns:
+        for schema, table, column, plain in columns:
             rel = sql.Identifier(schema, table)
+            # ONLY: an INHERITS parent's own rows, not its children's (a partitioned table's are its partitions')
+            only = sql.SQL("ONLY " if plain else "")
             # The multiset of the column's values, in their text form: the physical order a rewrite
             # (ALTER COLUMN TYPE) leaves the rows in, and columns added or dropped beside it, change nothing.
             query = sql.SQL("SELECT md5(coalesce(string_agg(v, ',' ORDER BY v COLLATE \"C\"), '<empty>')) "
-                            "FROM (SELECT coalesce(t.{c}::text, '<null>') AS v FROM {rel} t) s"
-                            ).format(c=sql.Identifier(column), rel=rel)
+                            "FROM (SELECT coalesce(t.{c}::text, '<null>') AS v FROM {only}{rel} t) s"
+                            ).format(c=sql.Identifier(column), rel=rel, only=only)
             (digest,) = conn.execute(query).fetchone()  # type: ignore[misc]
             key = renamed.get((table, column), (table, column))
             out[key] = digest

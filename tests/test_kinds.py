@@ -169,3 +169,25 @@ def test_a_range_types_multirange_is_a_known_type():
     text = "range_types:\n  r: {subtype: integer}\n  q: {subtype: date, multirange: qs}\n" \
            "tables:\n  t:\n    columns: {x: r_multirange, y: qs}\n"
     assert [c.type for c in load_text(text).tables[0].columns] == ["r_multirange", "qs"]
+
+
+@pytest.mark.parametrize("text,message", [
+    ("tables:\n  c:\n    inherits: [nope]\n", "inherits from public.nope, which schema.yaml does not declare"),
+    ("tables:\n  p: {columns: {a: integer}}\n  c:\n    inherits: [p, p]\n", "inherits from p twice"),
+    ("tables:\n  p:\n    inherits: [c]\n    columns: {a: integer}\n  c:\n    inherits: [p]\n", "inherits from itself"),
+    ("tables:\n  p: {columns: {a: integer}}\n  c:\n    inherits: [p]\n    checks: {x: zz > 0}\n",
+     "names column 'zz', which neither it nor its parent has"),
+    ("tables:\n  p: {columns: {a: integer}, partition_by: {strategy: list, key: a}}\n  c:\n    inherits: [p]\n",
+     "partitioned tables and partitions cannot be inherited from"),
+])
+def test_inherits_loader_errors(text, message):
+    with pytest.raises(SchemaFileError) as e:
+        load_text(text, "schema.yaml")
+    assert "schema.yaml:" in str(e.value) and message in str(e.value), str(e.value)
+
+
+def test_a_child_takes_its_parents_columns_in_postgres_order():
+    text = ("tables:\n  p: {columns: {a: integer, b: {type: text, default: \"'x'\"}}}\n  q: {columns: {c: date, a: integer}}\n"
+            "  child:\n    inherits: [p, q]\n    columns: {own: integer, b: {type: text, default: \"'y'\"}}\n")
+    child = load_text(text).tables[2]
+    assert [(c.name, c.default) for c in child.columns] == [("a", None), ("b", "'y'"), ("c", None), ("own", None)]

@@ -32,8 +32,6 @@ NEEDS = {
     "dependencies3": "views and functions (whole-schema issue)",
     "dependencies4": "views (whole-schema issue)",
     "everything": "views, functions and triggers (whole-schema issue)",
-    "inherit": "INHERITS (whole-schema issue)",
-    "inherit2": "INHERITS (whole-schema issue)",
     "privileges": "privileges and owners (security issue)",
     "rls": "row-level security and policies (security issue)",
     "rls2": "row-level security and policies (security issue)",

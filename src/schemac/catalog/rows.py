@@ -11,9 +11,10 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Optional
 
-from schemac.model import (Argument, Attribute, Check, CompositeType, RangeType, Column, Domain, Enum, Exclusion, ExclusionElement, Extension, ForeignKey, Function, Identity, Index,
-                           IndexElement, Nulls, Partitioning, PartitionOf, PrimaryKey, Schema, Sequence, SequenceOptions,
-                           Table, Trigger, Unique, Unmanaged, default_multirange)
+from schemac.model import (Argument, Attribute, Check, Column, CompositeType, default_multirange, Domain, Enum,
+                           Exclusion, ExclusionElement, Extension, ForeignKey, Function, Identity, Index,
+                           IndexElement, Nulls, Parent, Partitioning, PartitionOf, PrimaryKey, RangeType, Schema,
+                           Sequence, SequenceOptions, Table, Trigger, Unique, Unmanaged)
 from schemac.pg import triggerdef
 from schemac.pg.indexdef import key_collations, top_level_items
 from schemac.pg.routines import result_type
@@ -218,6 +219,7 @@ def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: 
         unlogged=row["unlogged"],
         triggers=tuple(sorted(triggers, key=lambda t: t.name)),
         exclusions=tuple(sorted(exclusions, key=lambda x: x.name or "")),
+        inherits=tuple(Parent(p["name"], p["schema"]) for p in row["inherits"] or ()),
     )
 
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
-from schemac.model import (Check, CompositeType, Domain, Enum, Exclusion, Extension, RangeType, ForeignKey, Function, Index, PrimaryKey, Sequence, Source,
-                           Table, Trigger, Unique)
+from schemac.model import (Check, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
+                           PrimaryKey, RangeType, Sequence, Source, Table, Trigger, Unique)
 
 Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
 
@@ -20,11 +20,13 @@ Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
 # every table exists, comments last.
 KINDS = (
     "add_extension", "add_schema", "add_enum", "add_enum_value", "alter_enum", "add_domain", "alter_domain",
-    "add_range_type", "alter_range_type", "add_composite_type", "alter_composite_type", "add_sequence", "alter_sequence", "add_function", "alter_function",
+    "add_range_type", "alter_range_type", "add_composite_type", "alter_composite_type", "add_sequence", "alter_sequence",
+    "add_function", "alter_function",
     "rename_table", "rename_column", "rename_index",
-    "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_column", "drop_table",
+    "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_inherit", "drop_column",
+    "drop_table",
     "drop_function", "drop_sequence", "drop_composite_type", "drop_range_type", "drop_domain", "drop_enum",
-    "add_table", "alter_partitioning", "attach_partition", "set_logging", "add_column",
+    "add_table", "add_inherit", "alter_partitioning", "attach_partition", "set_logging", "add_column",
     "drop_default", "alter_column_type", "drop_identity", "drop_not_null", "set_not_null", "set_default",
     "alter_identity", "alter_generated",
     "add_constraint", "validate_constraint", "add_index", "set_index_parameters", "add_foreign_key",
@@ -36,7 +38,10 @@ KINDS = (
 
 # The cause of a partition's column change that its parent's ALTER TABLE makes for it.
 INHERITED = "inherited from the parent"
-# Column changes a partition takes from its parent: ALTER TABLE on the parent makes them on every
+# The cause of a child's NO INHERIT and INHERIT around its parent's DROP COLUMN of a column the child keeps:
+# the pair makes the child's columns its own, so the parent's DROP COLUMN leaves the child's.
+KEEPS_COLUMN = "keeps a column its parent drops"
+# Column changes a partition (or an INHERITS child) takes from its parent: ALTER TABLE on the parent makes them on every
 # partition, and Postgres refuses them on the partition itself ("cannot add column to a partition").
 CARRIED_TO_PARTITIONS = frozenset({"add_column", "drop_column", "alter_column_type", "set_not_null", "drop_not_null",
                                    "set_default", "drop_default", "alter_generated", "alter_identity",

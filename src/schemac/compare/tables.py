@@ -261,6 +261,13 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
         if des.partition_of is not None:
             ch("attach_partition", None, cur, des)
 
+    for parent in des.inherits:
+        if parent not in cur.inherits:
+            ch("add_inherit", f"{parent.schema}.{parent.name}", None, parent)
+    for parent in cur.inherits:
+        if parent not in des.inherits:
+            ch("drop_inherit", f"{parent.schema}.{parent.name}", parent, None)
+
     cur_tg = {g.name: g for g in cur.triggers}
     for name, g in {g.name: g for g in des.triggers}.items():
         old_g = cur_tg.get(name)

@@ -13,7 +13,7 @@ deparses them (catalog). Comparisons go through :mod:`schemac.compare.normalize`
 
 from .source import Source
 from .sequences import Identity, Sequence, SequenceOptions
-from .tables import Check, Nulls, Order, Column, Exclusion, ExclusionElement, FK_ACTIONS, ForeignKey, Index, IndexElement, PartitionOf, Partitioning, PrimaryKey, TRIGGER_EVENTS, Table, Trigger, Unique, deferral, index_comment
+from .tables import Check, Nulls, Order, Column, Exclusion, ExclusionElement, FK_ACTIONS, ForeignKey, Index, IndexElement, Parent, PartitionOf, Partitioning, PrimaryKey, TRIGGER_EVENTS, Table, Trigger, Unique, deferral, index_comment
 from .types import Attribute, CompositeType, Domain, Enum, Extension, RangeType, default_multirange
 from .functions import Argument, Function
 from .schema import Schema, Unmanaged
@@ -37,6 +37,7 @@ __all__ = [
     "IndexElement",
     "Nulls",
     "Order",
+    "Parent",
     "PartitionOf",
     "Partitioning",
     "PrimaryKey",

@@ -213,6 +213,14 @@ class PartitionOf:
 
 
 @dataclass(frozen=True)
+class Parent:
+    """A table this one INHERITS from (not a partition's parent: see PartitionOf)."""
+
+    name: str
+    schema: str = "public"
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     schema: str = "public"
@@ -230,6 +238,9 @@ class Table:
     unlogged: bool = False  # UNLOGGED: not written to the WAL (fast, emptied after a crash, not replicated)
     triggers: tuple[Trigger, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()  # EXCLUDE constraints
+    # INHERITS (parents, in order): the columns and CHECKs they give the table are in `columns` (as the
+    # catalog lists them) but not among `checks`; what it has beyond them is its own.
+    inherits: tuple[Parent, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:

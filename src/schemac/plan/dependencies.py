@@ -24,9 +24,10 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from schemac.compare.changes import CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, Change, set_aside_name, takes_using
-from schemac.model import (Check, Column, CompositeType, Domain, Enum, Exclusion, Extension, RangeType, ForeignKey, Function, Index, PrimaryKey, Sequence,
-                           Table, Trigger, Unique)
+from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
+                                     takes_using)
+from schemac.model import (Check, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function,
+                           Index, PrimaryKey, RangeType, Sequence, Table, Trigger, Unique)
 from sqlglot import exp
 
 from schemac.pg.expressions import parse_expression, referenced_columns
@@ -171,6 +172,8 @@ def table_refs(t: Table) -> set[Key]:
     if t.partition_of is not None:  # created PARTITION OF its parent, with the parent's columns
         p = t.partition_of
         out |= {("table", p.parent_schema, p.parent)} | {("column", p.parent_schema, p.parent, c.name) for c in t.columns}
+    for q in t.inherits:  # created INHERITS its parents, with their columns
+        out |= {("table", q.schema, q.name)} | {("column", q.schema, q.name, c.name) for c in t.columns}
     return out - {_table(t)}
 
 
@@ -236,39 +239,6 @@ def _owner(seq: Optional[Sequence]) -> set[Key]:
     return {("column", seq.schema, table, column)}
 
 
-def plan_deps(changes: list[Change]) -> list[Deps]:
-    """deps() of each change, and what one change implies for another: a dropped table or column takes
-    along the sequences it owns (OWNED BY), so it removes them too (after whatever still uses them)."""
-    out = [deps(c) for c in changes]
-    owned: dict[tuple, set] = {}
-    owned_by_column: dict[tuple, set] = {}
-    for c in changes:
-        seq = c.old
-        if c.kind == "drop_sequence" and getattr(seq, "owned_by", None):
-            table = seq.owned_by.rpartition(".")[0]  # type: ignore[union-attr]
-            owned.setdefault((c.schema, table), set()).add(("sequence", c.schema, seq.name))  # type: ignore
-            owned_by_column.setdefault((c.schema, seq.owned_by), set()).add(("sequence", c.schema, seq.name))  # type: ignore
-    # An operator class or operator an EXCLUDE uses may come from an extension (btree_gist's, for `=` on a
-    # scalar under gist): added after the extensions this plan creates, dropped before those it drops.
-    added_ext = frozenset(("extension", c.new.name) for c in changes if c.kind == "add_extension")  # type: ignore
-    dropped_ext = frozenset(("extension", c.old.name) for c in changes if c.kind == "drop_extension")  # type: ignore
-    for i, c in enumerate(changes):
-        if c.kind == "add_constraint" and isinstance(c.new, Exclusion):
-            d = out[i]
-            out[i] = Deps(d.makes, d.removes, d.needs | added_ext, d.frees)
-        elif c.kind == "drop_constraint" and isinstance(c.old, Exclusion) and not isinstance(c.new, Exclusion):
-            d = out[i]
-            out[i] = Deps(d.makes, d.removes, d.needs, d.frees | dropped_ext)
-    for i, c in enumerate(changes):
-        if c.kind == "drop_table" and (c.schema, c.table) in owned:
-            d = out[i]
-            out[i] = Deps(d.makes, d.removes | owned[(c.schema, c.table)], d.needs, d.frees)
-        elif c.kind == "drop_column" and (c.schema, f"{c.table}.{c.name}") in owned_by_column:
-            d = out[i]
-            out[i] = Deps(d.makes, d.removes | owned_by_column[(c.schema, f"{c.table}.{c.name}")], d.needs, d.frees)
-    return out
-
-
 def deps(c: Change) -> Deps:
     """The four sets of one change (see the module's docstring)."""
     k, t, old, new = c.kind, c.table_def, c.old, c.new
@@ -306,6 +276,19 @@ def deps(c: Change) -> Deps:
             p = old.partition_of  # type: ignore[union-attr]
             old_refs.add(("table", p.parent_schema, p.parent))
             makes.add(("detached", t.schema, t.name))  # type: ignore[union-attr]
+    elif k in ("add_inherit", "drop_inherit"):  # the parent and its columns; the child's own, as they will be
+        q = new if k == "add_inherit" else old
+        parent_columns = {("column", q.schema, q.name, x.name) for x in t.columns}  # type: ignore
+        if k == "drop_inherit":
+            old_refs |= parent_columns | {("table", q.schema, q.name)}  # type: ignore[union-attr]
+        elif c.cause == KEEPS_COLUMN:  # right after the parent's DROP COLUMN of the columns kept (in `old`),
+            kept = {("column", q.schema, q.name, x) for x in old}  # type: ignore
+            makes |= kept  # before its other column changes, which reach the child again through it
+            old_refs |= parent_columns - kept  # (and before its ADD COLUMNs: KINDS puts add_inherit first)
+            new_refs |= {("table", q.schema, q.name), _table(t)}  # type: ignore[union-attr, arg-type]
+        else:
+            new_refs |= parent_columns | {("table", q.schema, q.name), _table(t)} | {col(x.name) for x in t.columns}  # type: ignore
+            new_refs |= {("notnull", t.schema, t.name, x.name) for x in t.columns if not x.nullable}  # type: ignore
     elif k == "rename_column":
         removes.add(col(old.name))  # type: ignore[union-attr]
         makes.add(col(c.name))
@@ -379,5 +362,7 @@ def deps(c: Change) -> Deps:
     if c.cause == INHERITED and t is not None and t.partition_of is not None:  # made by the parent's change
         p = t.partition_of
         new_refs.add(("column", p.parent_schema, p.parent, c.name))
+    elif c.cause == INHERITED and t is not None:
+        new_refs |= {("column", q.schema, q.name, c.name) for q in t.inherits}
     return Deps(frozenset(makes), frozenset(removes), frozenset(new_refs - makes),
                 frozenset(old_refs - new_refs - removes))

@@ -56,6 +56,10 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if k == "add_table":
         caches = [ddl.identity_cache(t, c) for c in t.columns]  # type: ignore[union-attr]
         return [ddl.create_table(t)] + [c for c in caches if c is not None]  # type: ignore[arg-type]
+    if k in ("add_inherit", "drop_inherit"):
+        p = change.new or change.old
+        return [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "INHERIT" if k == "add_inherit"  # type: ignore
+                            else "NO INHERIT", qualified(p.schema, p.name))]  # type: ignore[union-attr]
     if k == "attach_partition":
         return [ddl.attach_partition(change.new)]  # type: ignore[arg-type]
     if k == "detach_partition":

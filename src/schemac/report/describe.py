@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from schemac.compare.changes import Change
-from schemac.model import (Check, Column, CompositeType, Domain, Enum, Exclusion, Extension, RangeType, ForeignKey, Function, Identity, Index, Partitioning,
-                           PartitionOf, PrimaryKey, SequenceOptions, Table, Trigger, Unique, Unmanaged, deferral,
-                           index_comment)
+from schemac.model import (Check, Column, CompositeType, deferral, Domain, Enum, Exclusion, Extension, ForeignKey,
+                           Function, Identity, Index, index_comment, Partitioning, PartitionOf, PrimaryKey,
+                           RangeType, SequenceOptions, Table, Trigger, Unique, Unmanaged)
 from schemac.model import Sequence as SequenceObject
 from schemac.pg.routines import arguments_text, comparable_body
 
@@ -248,6 +248,13 @@ def _difference(c: Change) -> Optional[Difference]:
         e, a = ("UNLOGGED" if x.unlogged else "LOGGED" for x in (exp_, act))  # type: ignore[union-attr]
         return Difference("table_logging_changed", "table", c.schema, c.table, None, e, a,
                           f"table {c.schema}.{c.table} is {a}, expected {e}", file, line)
+    if k in ("add_inherit", "drop_inherit"):
+        missing = k == "add_inherit"
+        shown = f"INHERITS {name}"
+        return Difference("inheritance_changed", "table", c.schema, c.table, None, shown if missing else None,
+                          None if missing else shown, f"table {c.schema}.{c.table} "
+                          f"{'does not inherit from' if missing else 'inherits from'} {name}"
+                          f"{'' if missing else ', which schema.yaml does not say'}", file, line)
     if k in ("attach_partition", "detach_partition", "alter_partitioning"):
         if k == "detach_partition" and exp_ is not None and exp_.partition_of is not None:  # type: ignore
             return None  # reported once, by the paired attach

@@ -113,6 +113,8 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
                           "The database has a domain that schema.yaml does not declare."),
     "domain_changed": ("Domain differs",
                        "The domain's type, default, NOT NULL or checks differ from schema.yaml."),
+    "inheritance_changed": ("Table inherits from other parents than schema.yaml says",
+                            "The table is missing an INHERITS parent schema.yaml names, or has one it does not name."),
     "missing_composite_type": ("Composite type is missing",
                                "A composite type declared in schema.yaml does not exist in the database."),
     "unexpected_composite_type": ("Composite type is not in schema.yaml",

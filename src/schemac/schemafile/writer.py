@@ -7,15 +7,18 @@ compiles it back into the same database (the corpus round-trip tests hold it to 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Optional
 
 import yaml
 
-from schemac.model import (Check, Column, CompositeType, Domain, Enum, Exclusion, ForeignKey, RangeType, Function, Identity, Index, IndexElement, Schema,
-                           Sequence, SequenceOptions, Table, Trigger, Unmanaged)
+from schemac.model import (Check, Column, CompositeType, Domain, Enum, Exclusion, ForeignKey, Function, Identity,
+                           Index, IndexElement, RangeType, Schema, Sequence, SequenceOptions, Table, Trigger,
+                           Unmanaged)
 from schemac.pg.knowntypes import external_types_of
 from schemac.pg.routines import arguments_text
 from schemac.schemafile.emit import FastEmitter
+from schemac.schemafile.inherits import own_columns
 
 
 class _Flow(dict):
@@ -170,16 +173,12 @@ def _foreign_key(fk: ForeignKey, schema: str) -> dict:
 
 def _unless_default(t: Table, c) -> Table:
     """The constraint without its name when Postgres would give it that name anyway: less to review."""
-    from dataclasses import replace
-
     from schemac.pg.names import constraint_name
 
     return replace(c, name=None) if c.name is not None and c.name == constraint_name(t, replace(c, name=None)) else c
 
 
-def _table(t: Table, key: str) -> dict:
-    from dataclasses import replace
-
+def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
     t = replace(t, primary_key=_unless_default(t, t.primary_key) if t.primary_key else None,
                 uniques=tuple(_unless_default(t, u) for u in t.uniques),
                 foreign_keys=tuple(_unless_default(t, fk) for fk in t.foreign_keys),
@@ -197,12 +196,16 @@ def _table(t: Table, key: str) -> dict:
                                                   "schema": p.parent_schema if p.parent_schema != t.schema else None}))
     if t.partition_by is not None:
         spec["partition_by"] = _Flow({"strategy": t.partition_by.strategy, "key": t.partition_by.key})
+    if t.inherits:
+        spec["inherits"] = _FlowList(p.name if p.schema == t.schema else f"{p.schema}.{p.name}" for p in t.inherits)
+        t = replace(t, columns=own_columns(t, tables or {}))
     if t.unlogged:
         spec["unlogged"] = True
     pk = t.primary_key
     pk_inline = pk is not None and len(pk.columns) == 1 and pk.name is None and pk.comment is None \
         and not pk.deferrable and not pk.include and pk.index_comment is None
-    spec["columns"] = {c.name: _column(c, pk_inline and c.name == pk.columns[0]) for c in t.columns}  # type: ignore
+    if t.columns or not t.inherits:
+        spec["columns"] = {c.name: _column(c, pk_inline and c.name == pk.columns[0]) for c in t.columns}  # type: ignore
     if pk is not None and not pk_inline:
         spec["primary_key"] = _Flow(_drop_empty({"columns": _FlowList(pk.columns), "name": pk.name,
                                                  "include": _FlowList(pk.include), "deferrable": pk.deferrable,
@@ -383,7 +386,8 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         keys = _function_keys(schema.functions)
         doc["functions"] = {keys[id(f)]: _named(_function(f), f, keys[id(f)]) for f in schema.functions}
     keys = _keys(schema.tables)
-    doc["tables"] = {keys[id(t)]: _table(t, keys[id(t)]) for t in schema.tables}
+    by_key = {t.key: t for t in schema.tables}
+    doc["tables"] = {keys[id(t)]: _table(t, keys[id(t)], by_key) for t in schema.tables}
     body = _EMITTER.dump(doc)  # what yaml.dump(doc, Dumper=_Dumper, width=120, ...) writes, faster (emit.py)
     out = (header or "") + body
     return out + _unmanaged_comment(schema.unmanaged)
