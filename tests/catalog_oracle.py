@@ -134,6 +134,15 @@ QUERIES = {
         WHERE p.pronamespace IN ({_USER_NS}) AND p.prokind IN ('f', 'p')
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_proc'", oid="p.oid")}
     """,
+    "collations": f"""
+        SELECT n.nspname, co.collname, co.collprovider::text, co.collcollate, co.collctype,
+               to_jsonb(co.*) ->> CASE WHEN current_setting('server_version_num')::int >= 170000 THEN 'colllocale'
+                                       ELSE 'colliculocale' END,
+               co.collisdeterministic, obj_description(co.oid, 'pg_collation')
+        FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
+        WHERE co.collnamespace IN ({_USER_NS})
+          AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_collation'", oid="co.oid")}
+    """,
     "extensions": """
         SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
         WHERE e.extname <> 'plpgsql'

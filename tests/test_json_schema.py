@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from schemac.pg import names
-from schemac.schemafile import (columns, constraints, exclusions, fields, functions, indexes, load, sequences, tables,
+from schemac.schemafile import (collations, columns, constraints, exclusions, fields, functions, indexes, load, sequences, tables,
                                 triggers, types, usertypes)
 from schemac.errors import SchemaFileError
 from schemac.schemafile.jsonschema import schema_json, schema_json_text
@@ -336,6 +336,7 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("exclusion", exclusions.EXCLUSION_KEYS),
     ("compositeType", usertypes.COMPOSITE_KEYS),
     ("rangeType", usertypes.RANGE_KEYS),
+    ("collation", collations.COLLATION_KEYS),
     ("exclusionElement", exclusions.EXCLUSION_ELEMENT_KEYS),  # exactly one of name/expression: a oneOf
     ("extension", {"name": True, "schema": False}),  # the loader spells this one out inline
 ])

@@ -231,3 +231,24 @@ def test_an_extension_type_with_modifiers_loads_when_its_extension_is_declared()
     with pytest.raises(SchemaFileError) as e:
         load_text("tables:\n  t:\n    columns: {v: ext.halfvec(2)}\n")
     assert "it comes from extension vector" in str(e.value)
+
+
+@pytest.mark.parametrize("entry,message", [
+    ("{provider: icu}", "needs locale (or, for libc, lc_collate and lc_ctype)"),
+    ("{provider: icu, lc_collate: C, lc_ctype: C}", "lc_collate and lc_ctype are for provider libc"),
+    ("{locale: C, lc_collate: C}", "locale sets lc_collate and lc_ctype both"),
+    ("{provider: glibc, locale: C}", "provider of collation 'c' must be one of libc, icu, builtin"),
+    ("{locale: C, deterministic: maybe}", "deterministic of collation 'c'"),
+])
+def test_collation_loader_errors(entry, message):
+    with pytest.raises(SchemaFileError) as e:
+        load_text(f"collations:\n  c: {entry}\n", "schema.yaml")
+    assert "schema.yaml:2:" in str(e.value) and message in str(e.value), str(e.value)
+
+
+def test_a_libc_collation_with_one_locale_reads_as_the_catalog_gives_it():
+    (c,) = load_text("collations:\n  c: {lc_collate: C, lc_ctype: C}\n").collations
+    assert (c.locale, c.lc_collate, c.lc_ctype) == ("C", None, None)
+    with pytest.raises(SchemacError) as e:
+        _plan_between("collations:\n  c: {locale: C}\n", "collations:\n  c: {locale: POSIX}\n")
+    assert "collation public.c: its definition cannot change in place" in str(e.value)

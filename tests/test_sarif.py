@@ -245,10 +245,10 @@ def _report_kinds() -> set[str]:
     # f"column_{attr}_changed" for identity/generated, and f"missing_{'index' or 'constraint'}" etc.
     families = {f"{prefix}_{obj}" for prefix in ("missing", "unexpected") for obj in
                 ("extension", "enum", "domain", "sequence", "function", "index", "constraint", "composite_type",
-                 "range_type")}
+                 "range_type", "collation")}
     families |= {f"{obj}_changed" for obj in ("extension", "enum", "domain", "sequence", "function", "index",
                                               "constraint", "column_identity", "column_generated", "composite_type",
-                                              "range_type")}
+                                              "range_type", "collation")}
     for family in ('f"missing_{kind}"', 'f"unexpected_{kind}"', 'f"column_{attr}_changed"',
                    "f\"missing_{'index' if k == 'add_index' else 'constraint'}\""):
         assert family in source, f"report.py no longer builds kinds as {family}: update this test"

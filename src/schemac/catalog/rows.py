@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Optional
 
-from schemac.model import (Argument, Attribute, Check, Column, CompositeType, default_multirange, Domain, Enum,
+from schemac.model import (Argument, Attribute, Check, Collation, Column, CompositeType, default_multirange, Domain, Enum,
                            Exclusion, ExclusionElement, Extension, ForeignKey, Function, Identity, Index,
                            IndexElement, Nulls, Parent, Partitioning, PartitionOf, PrimaryKey, RangeType, Schema,
                            Sequence, SequenceOptions, Table, Trigger, Unique, Unmanaged)
@@ -262,6 +262,22 @@ def _range(row: dict[str, Any]) -> RangeType:
     return replace(r, multirange=None) if r.multirange == default_multirange(r.name) else r
 
 
+_PROVIDERS = {"c": "libc", "i": "icu", "b": "builtin"}
+
+
+def _collation(row: dict[str, Any]) -> Collation:
+    co = row["collation"]
+    provider = _PROVIDERS.get(co["collprovider"], co["collprovider"])
+    locale, lc_collate, lc_ctype = co.get("colllocale") or co.get("colliculocale"), co["collcollate"], co["collctype"]
+    if provider == "libc":
+        locale, lc_collate, lc_ctype = (lc_collate, None, None) if lc_collate == lc_ctype else (None, lc_collate, lc_ctype)
+    else:
+        lc_collate = lc_ctype = None
+    return Collation(name=row["collation_name"], schema=row["schema_name"], provider=provider, locale=locale,
+                     lc_collate=lc_collate, lc_ctype=lc_ctype, deterministic=co["collisdeterministic"],
+                     comment=row["comment"])
+
+
 def _sequence(row: dict[str, Any]) -> Sequence:
     owned_by: Optional[str] = None
     if row["owned_table"] is not None:  # Postgres requires the table to be in the sequence's schema
@@ -348,7 +364,8 @@ class ModelBuilder:
         functions = sorted((_function(r) for r in rows["functions"]), key=lambda f: (f.schema, f.name, f.identity))
         composites = sorted((_composite(r) for r in rows["composite_types"]), key=lambda c: (c.schema, c.name))
         ranges = sorted((_range(r) for r in rows["range_types"]), key=lambda r: (r.schema, r.name))
+        collations = sorted((_collation(r) for r in rows["collations"]), key=lambda c: (c.schema, c.name))
         return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
                       sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged),
                       schemas=tuple(schemas), functions=tuple(functions), composite_types=tuple(composites),
-                      range_types=tuple(ranges))
+                      range_types=tuple(ranges), collations=tuple(collations))

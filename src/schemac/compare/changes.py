@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
-from schemac.model import (Check, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
+from schemac.model import (Check, Collation, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
                            PrimaryKey, RangeType, Sequence, Source, Table, Trigger, Unique)
 
 Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
@@ -19,13 +19,15 @@ Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
 # them, drops (foreign keys first, then what depends on columns) before adds, foreign keys after
 # every table exists, comments last.
 KINDS = (
-    "add_extension", "add_schema", "add_enum", "add_enum_value", "alter_enum", "add_domain", "alter_domain",
+    "add_extension", "add_schema", "add_collation", "alter_collation", "add_enum", "add_enum_value", "alter_enum",
+    "add_domain", "alter_domain",
     "add_range_type", "alter_range_type", "add_composite_type", "alter_composite_type", "add_sequence", "alter_sequence",
     "add_function", "alter_function",
     "rename_table", "rename_column", "rename_index",
     "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_inherit", "drop_column",
     "drop_table",
     "drop_function", "drop_sequence", "drop_composite_type", "drop_range_type", "drop_domain", "drop_enum",
+    "drop_collation",
     "add_table", "add_inherit", "alter_partitioning", "attach_partition", "set_logging", "add_column",
     "drop_default", "alter_column_type", "drop_identity", "drop_not_null", "set_not_null", "set_default",
     "alter_identity", "alter_generated",
@@ -59,7 +61,7 @@ def set_aside_name(name: str) -> str:
 _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique constraint", Check: "check constraint",
                  ForeignKey: "foreign key", Enum: "enum", Domain: "domain", Sequence: "sequence",
                  Extension: "extension", Function: "function", Trigger: "trigger", Exclusion: "exclusion constraint",
-                 CompositeType: "composite type", RangeType: "range type"}
+                 CompositeType: "composite type", RangeType: "range type", Collation: "collation"}
 
 
 @dataclass(frozen=True)

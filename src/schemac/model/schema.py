@@ -8,7 +8,7 @@ from typing import Optional
 from .functions import Function
 from .sequences import Sequence
 from .tables import Table
-from .types import CompositeType, Domain, Enum, Extension, RangeType
+from .types import Collation, CompositeType, Domain, Enum, Extension, RangeType
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Schema:
     functions: tuple[Function, ...] = ()
     composite_types: tuple[CompositeType, ...] = ()
     range_types: tuple[RangeType, ...] = ()
+    collations: tuple[Collation, ...] = ()
     # Types that exist in the database without schema.yaml declaring them (a base type, an
     # extension's type schemac does not know): named so that a misspelled type is still an error.
     external_types: tuple[str, ...] = field(default=(), compare=False)
@@ -54,4 +55,5 @@ class Schema:
         used = {t.schema for t in self.tables} | {e.schema for e in self.enums} | {d.schema for d in self.domains}
         used |= {s.schema for s in self.sequences} | set(self.schemas) | {f.schema for f in self.functions}
         used |= {c.schema for c in self.composite_types} | {r.schema for r in self.range_types}
+        used |= {c.schema for c in self.collations}
         return tuple(sorted(used)) or ("public",)

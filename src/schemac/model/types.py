@@ -83,3 +83,19 @@ class RangeType:
     @property
     def multirange_name(self) -> str:
         return self.multirange or default_multirange(self.name)
+
+
+@dataclass(frozen=True)
+class Collation:
+    """CREATE COLLATION: a libc one by lc_collate and lc_ctype (`locale` when both are one), an ICU (or,
+    PostgreSQL 17+, builtin) one by `locale`."""
+
+    name: str
+    schema: str = "public"
+    provider: str = "libc"  # libc, icu, builtin
+    locale: Optional[str] = None  # ICU/builtin locale; a libc collation's lc_collate = lc_ctype
+    lc_collate: Optional[str] = None  # libc, when it differs from lc_ctype
+    lc_ctype: Optional[str] = None
+    deterministic: bool = True
+    comment: Optional[str] = None
+    source: Optional[Source] = _src()

@@ -26,7 +26,7 @@ from typing import Optional
 
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
                                      takes_using)
-from schemac.model import (Check, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function,
+from schemac.model import (Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function,
                            Index, PrimaryKey, RangeType, Sequence, Table, Trigger, Unique)
 from sqlglot import exp
 
@@ -106,8 +106,13 @@ def _constraint_key(t: Table, c) -> Key:
     return ("constraint", t.schema, t.name, c.name or ("unnamed",) + tuple(getattr(c, "columns", ())))
 
 
+def collation_keys(*objects) -> set[Key]:
+    """The collations columns, keys and attributes name (by name: schema.yaml names them unqualified)."""
+    return {("collation", o.collation) for o in objects if getattr(o, "collation", None)}
+
+
 def column_refs(t: Table, c: Column) -> set[Key]:
-    out = {_table(t), type_key(c.type)}
+    out = {_table(t), type_key(c.type)} | collation_keys(c)
     out |= expression_refs(c.default, t.schema, None) | expression_refs(c.generated, t.schema, t.name)
     out.discard(_col(t, c.name))
     return out
@@ -130,7 +135,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
                 | {_col(t, c) for c in obj.columns}  # type: ignore[arg-type]
                 | {("column", obj.ref_schema, obj.ref_table, c) for c in obj.ref_columns})
     if isinstance(obj, (Index, Exclusion)):
-        out = {_table(t)} | {_col(t, c) for c in obj.include}  # type: ignore[arg-type]
+        out = {_table(t)} | {_col(t, c) for c in obj.include} | collation_keys(*obj.elements)  # type: ignore
         for e in obj.elements:
             out |= {_col(t, e.column)} if e.column else expression_refs(e.expression, t.schema, t.name)  # type: ignore
         return out | expression_refs(obj.where, t.schema, t.name)  # type: ignore[union-attr]
@@ -142,11 +147,14 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         refs = {("schema", obj.schema), type_key(obj.type)} | expression_refs(obj.default, obj.schema, None)
         return refs - {("type", obj.schema, obj.name)}
     if isinstance(obj, CompositeType):  # its schema, its attributes' types
-        return ({("schema", obj.schema)} | {type_key(a.type) for a in obj.attributes}) - {("type", obj.schema, obj.name)}
+        refs = {("schema", obj.schema)} | {type_key(a.type) for a in obj.attributes} | collation_keys(*obj.attributes)
+        return refs - {("type", obj.schema, obj.name)}
     if isinstance(obj, RangeType):  # its schema, subtype, and the functions it names
         fns = {("function", *(f.split(".", 1) if "." in f else ("public", f))) for f in (obj.canonical, obj.subtype_diff)
                if f}
-        return {("schema", obj.schema), type_key(obj.subtype)} | fns
+        return {("schema", obj.schema), type_key(obj.subtype)} | fns | collation_keys(obj)
+    if isinstance(obj, Collation):
+        return {("schema", obj.schema)}
     if isinstance(obj, (Enum, Extension)):
         return {("schema", obj.schema)} if obj.schema else set()
     if isinstance(obj, Function):
@@ -209,6 +217,8 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
         return {("sequence", obj.schema, obj.name)}
     if isinstance(obj, Extension):
         return {("extension", obj.name)}
+    if isinstance(obj, Collation):
+        return {("collation", obj.name)}
     if isinstance(obj, Function):
         return {("function", obj.schema, obj.name), ("function", obj.schema, obj.name, obj.identity)}
     if isinstance(obj, Table):

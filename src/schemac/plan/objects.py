@@ -109,7 +109,7 @@ def type_comment(change: Change, unset: bool = False) -> list[exp.Expression]:
         what, target = "PROCEDURE" if new.procedure else "FUNCTION", routine_ddl.function_target(new)
     else:
         what = {"Enum": "TYPE", "Domain": "DOMAIN", "Sequence": "SEQUENCE", "CompositeType": "TYPE",
-                "RangeType": "TYPE"}[type(new).__name__]
+                "RangeType": "TYPE", "Collation": "COLLATION"}[type(new).__name__]
         target = qualified(new.schema, new.name)  # type: ignore[union-attr]
     return [ddl.command("COMMENT", "ON", what, target, "IS", value)]
 

@@ -1,5 +1,5 @@
-"""Statements for composite and range types: CREATE TYPE ... AS (...) / AS RANGE (...), ALTER TYPE's
-attribute actions, DROP TYPE. sqlglot parses these only as Commands: they are assembled from names
+"""Statements for composite and range types and collations: CREATE TYPE ... AS (...) / AS RANGE (...),
+ALTER TYPE's attribute actions, DROP TYPE, CREATE / DROP COLLATION. sqlglot parses these only as Commands: they are assembled from names
 quoted by pg.names and types rendered by sqlglot."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.errors import SchemacError
-from schemac.model import Attribute, CompositeType, RangeType
+from schemac.model import Attribute, Collation, CompositeType, RangeType
+from schemac.plan.ddl import literal
 from schemac.pg.dialect import RENDER
 from schemac.pg.names import qualified, quote_ident
 from schemac.pg.types import build_type
@@ -82,6 +83,15 @@ def alter_composite(old: CompositeType, new: CompositeType, user: Optional[objec
     return [exp.Command(this="ALTER", expression=f"TYPE {qualified(new.schema, new.name)} {', '.join(actions)}")]
 
 
+def create_collation(c: Collation) -> exp.Command:
+    options = [f"provider = {c.provider}"]
+    options += [f"{k} = {literal(v)}" for k, v in (("locale", c.locale), ("lc_collate", c.lc_collate),
+                                                   ("lc_ctype", c.lc_ctype)) if v is not None]
+    if not c.deterministic:
+        options.append("deterministic = false")
+    return exp.Command(this="CREATE", expression=f"COLLATION {qualified(c.schema, c.name)} ({', '.join(options)})")
+
+
 def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
     """Statements of a composite or range type change, else None."""
     k, old, new = change.kind, change.old, change.new
@@ -93,6 +103,13 @@ def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
         return [exp.Command(this="DROP", expression=f"TYPE IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
     if k == "alter_composite_type":
         return alter_composite(old, new, change.table_def)  # type: ignore[arg-type]
+    if k == "add_collation":
+        return [create_collation(new)]  # type: ignore[arg-type]
+    if k == "drop_collation":
+        return [exp.Command(this="DROP", expression=f"COLLATION IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
+    if k == "alter_collation":
+        raise TypePlanError(f"collation {new.schema}.{new.name}: its definition cannot change in place (Postgres "  # type: ignore
+                            "has no ALTER for it); create a new collation")
     if k == "alter_range_type":
         raise TypePlanError(f"range type {new.schema}.{new.name}: its definition cannot change in place "  # type: ignore
                             "(Postgres has no ALTER for it); create a new type")

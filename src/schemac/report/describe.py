@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from schemac.compare.changes import Change
-from schemac.model import (Check, Column, CompositeType, deferral, Domain, Enum, Exclusion, Extension, ForeignKey,
+from schemac.model import (Check, Collation, Column, CompositeType, deferral, Domain, Enum, Exclusion, Extension, ForeignKey,
                            Function, Identity, Index, index_comment, Partitioning, PartitionOf, PrimaryKey,
                            RangeType, SequenceOptions, Table, Trigger, Unique, Unmanaged)
 from schemac.model import Sequence as SequenceObject
@@ -132,6 +132,10 @@ def describe(obj: object) -> Optional[str]:
         s = f"DOMAIN AS {obj.type}" + (f" DEFAULT {obj.default}" if obj.default else "") + \
             (" NOT NULL" if obj.not_null else "")
         return s + "".join(f" CONSTRAINT {c.name} CHECK ({c.expression})" for c in obj.checks)
+    if isinstance(obj, Collation):
+        options = [f"provider = {obj.provider}"] + [f"{k} = {v}" for k, v in (
+            ("locale", obj.locale), ("lc_collate", obj.lc_collate), ("lc_ctype", obj.lc_ctype)) if v is not None]
+        return f"COLLATION ({', '.join(options + ([] if obj.deterministic else ['deterministic = false']))})"
     if isinstance(obj, CompositeType):
         return "TYPE AS (" + ", ".join(f"{a.name} {a.type}" + (f' COLLATE "{a.collation}"' if a.collation else "")
                                        for a in obj.attributes) + ")"
@@ -266,7 +270,8 @@ def _difference(c: Change) -> Optional[Difference]:
     if k in ("add_extension", "add_enum", "add_domain", "add_sequence", "drop_extension", "drop_enum", "drop_domain",
              "drop_sequence", "add_enum_value", "alter_enum", "alter_domain", "alter_sequence", "set_sequence_owner",
              "add_function", "drop_function", "alter_function", "add_composite_type", "drop_composite_type",
-             "alter_composite_type", "add_range_type", "drop_range_type", "alter_range_type"):
+             "alter_composite_type", "add_range_type", "drop_range_type", "alter_range_type", "add_collation",
+             "drop_collation", "alter_collation"):
         verb, _, kind = k.partition("_")
         kind = {"enum_value": "enum"}.get(kind, kind)
         if verb == "add" and act is None:

@@ -115,6 +115,13 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
                        "The domain's type, default, NOT NULL or checks differ from schema.yaml."),
     "inheritance_changed": ("Table inherits from other parents than schema.yaml says",
                             "The table is missing an INHERITS parent schema.yaml names, or has one it does not name."),
+    "missing_collation": ("Collation is missing",
+                          "A collation declared in schema.yaml does not exist in the database."),
+    "unexpected_collation": ("Collation is not in schema.yaml",
+                             "The database has a collation that schema.yaml does not declare."),
+    "collation_changed": ("Collation differs",
+                          "The collation's provider, locale (lc_collate, lc_ctype) or determinism differ from "
+                          "schema.yaml."),
     "missing_composite_type": ("Composite type is missing",
                                "A composite type declared in schema.yaml does not exist in the database."),
     "unexpected_composite_type": ("Composite type is not in schema.yaml",

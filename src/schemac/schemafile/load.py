@@ -14,6 +14,7 @@ from yaml.nodes import Node
 from schemac.errors import SchemaFileError
 from schemac.model import Schema, Source, Table
 from schemac.pg.knowntypes import base_name, declared_types, extension_of, suggestion, type_uses, unknown_type
+from schemac.schemafile.collations import CollationReader
 from schemac.schemafile.columns import ColumnReader
 from schemac.schemafile.constraints import ConstraintReader
 from schemac.schemafile.exclusions import ExclusionReader
@@ -28,7 +29,7 @@ from schemac.schemafile.triggers import TriggerReader
 from schemac.schemafile.types import TypeReader
 from schemac.schemafile.usertypes import UserTypeReader
 
-TOP_KEYS = {"extensions": False, "schemas": False, "enums": False, "domains": False, "composite_types": False,
+TOP_KEYS = {"extensions": False, "schemas": False, "collations": False, "enums": False, "domains": False, "composite_types": False,
             "range_types": False, "sequences": False, "functions": False, "external_types": False, "tables": False}
 
 
@@ -77,7 +78,8 @@ def load_with_digest(text: str, path: str = "schema.yaml") -> tuple[Schema, str]
 
 
 class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerReader, TypeReader, SequenceReader,
-             ExtensionReader, FunctionReader, ExclusionReader, UserTypeReader, InheritsReader):
+             ExtensionReader, FunctionReader, ExclusionReader, UserTypeReader, InheritsReader,
+             CollationReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
 
     def load(self, text: str) -> Schema:
@@ -109,6 +111,8 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         tables = self.resolve_tables(tables)
         enums = self.enums(top["enums"][1]) if "enums" in top else []
         domains = self.domains(top["domains"][1]) if "domains" in top else []
+        collations = self.collations(top["collations"][1]) if "collations" in top else []
+        _declared_once(collations, "collation")
         composites = self.composite_types(top["composite_types"][1]) if "composite_types" in top else []
         ranges = self.range_types(top["range_types"][1]) if "range_types" in top else []
         sequences = self.sequences(top["sequences"][1], tables) if "sequences" in top else []
@@ -137,6 +141,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             functions=tuple(functions),
             composite_types=tuple(composites),
             range_types=tuple(ranges),
+            collations=tuple(collations),
             external_types=external,
         )
 

@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 import yaml
 
-from schemac.model import (Check, Column, CompositeType, Domain, Enum, Exclusion, ForeignKey, Function, Identity,
+from schemac.model import (Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, ForeignKey, Function, Identity,
                            Index, IndexElement, RangeType, Schema, Sequence, SequenceOptions, Table, Trigger,
                            Unmanaged)
 from schemac.pg.knowntypes import external_types_of
@@ -271,13 +271,16 @@ def _domain(d: Domain) -> dict:
 
 
 def _composite(c: CompositeType) -> dict:
-    spec: dict = {"attributes": _Flow({a.name: a.type if a.collation is None else
-                                       _Flow({"type": a.type, "collation": a.collation}) for a in c.attributes})}
-    if c.schema != "public":
-        spec["schema"] = c.schema
-    if c.comment is not None:
-        spec["comment"] = c.comment
-    return spec
+    attributes = {a.name: a.type if a.collation is None else _Flow({"type": a.type, "collation": a.collation})
+                  for a in c.attributes}
+    return {"attributes": _Flow(attributes), **_drop_empty({"schema": c.schema if c.schema != "public" else None,
+                                                           "comment": c.comment})}
+
+
+def _collation(c: Collation) -> Any:
+    spec = _drop_empty({"provider": c.provider, "locale": c.locale, "lc_collate": c.lc_collate, "lc_ctype": c.lc_ctype})
+    spec.update({"deterministic": False} if not c.deterministic else {})
+    return _Flow({**spec, **_drop_empty({"schema": c.schema if c.schema != "public" else None, "comment": c.comment})})
 
 
 def _range(r: RangeType) -> Any:
@@ -373,8 +376,8 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
     extra = sorted(set(schema.schemas) - used - {"public"})
     if extra:
         doc["schemas"] = _FlowList(extra)
-    for field, write in (("enums", _enum), ("domains", _domain), ("composite_types", _composite),
-                         ("range_types", _range), ("sequences", _sequence)):
+    for field, write in (("collations", _collation), ("enums", _enum), ("domains", _domain),
+                         ("composite_types", _composite), ("range_types", _range), ("sequences", _sequence)):
         objects = getattr(schema, field)
         if objects:
             keys = _keys(objects)
