@@ -134,6 +134,11 @@ QUERIES = {
         WHERE p.pronamespace IN ({_USER_NS}) AND p.prokind IN ('f', 'p')
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_proc'", oid="p.oid")}
     """,
+    "rules": f"""
+        SELECT n.nspname, c.relname, r.rulename, pg_get_ruledef(r.oid), obj_description(r.oid, 'pg_rewrite')
+        FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relnamespace IN ({_USER_NS}) AND r.rulename <> '_RETURN'
+    """,
     "collations": f"""
         SELECT n.nspname, co.collname, co.collprovider::text, co.collcollate, co.collctype,
                to_jsonb(co.*) ->> CASE WHEN current_setting('server_version_num')::int >= 170000 THEN 'colllocale'

@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from schemac.pg import names
-from schemac.schemafile import (collations, columns, constraints, exclusions, fields, functions, indexes, load, sequences, tables,
-                                triggers, types, usertypes)
+from schemac.schemafile import (collations, columns, constraints, exclusions, fields, functions, indexes, load, rules,
+                                sequences, tables, triggers, types, usertypes)
 from schemac.errors import SchemaFileError
 from schemac.schemafile.jsonschema import schema_json, schema_json_text
 
@@ -337,6 +337,7 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("compositeType", usertypes.COMPOSITE_KEYS),
     ("rangeType", usertypes.RANGE_KEYS),
     ("collation", collations.COLLATION_KEYS),
+    ("rule", rules.RULE_KEYS),
     ("exclusionElement", exclusions.EXCLUSION_ELEMENT_KEYS),  # exactly one of name/expression: a oneOf
     ("extension", {"name": True, "schema": False}),  # the loader spells this one out inline
 ])

@@ -252,3 +252,24 @@ def test_a_libc_collation_with_one_locale_reads_as_the_catalog_gives_it():
     with pytest.raises(SchemacError) as e:
         _plan_between("collations:\n  c: {locale: C}\n", "collations:\n  c: {locale: POSIX}\n")
     assert "collation public.c: its definition cannot change in place" in str(e.value)
+
+
+@pytest.mark.parametrize("entry,message", [
+    ("{event: upsert}", "event of rule 'r' of table 't' must be one of select, insert, update, delete"),
+    ("{event: select}", "a rule on select must be instead, with one action"),
+    ("{event: insert, actions: ['']}", "action of rule 'r' of table 't' is empty"),
+    ("{event: insert, where: 'new.id >'}", "where of rule 'r'"),
+])
+def test_rule_loader_errors(entry, message):
+    with pytest.raises(SchemaFileError) as e:
+        load_text(f"tables:\n  t:\n    columns: {{id: integer}}\n    rules:\n      r: {entry}\n", "schema.yaml")
+    assert "schema.yaml:5:" in str(e.value) and message in str(e.value), str(e.value)
+
+
+def test_rule_definitions_read_from_pg_get_ruledef():
+    from schemac.pg.ruledef import parse_ruledef
+
+    assert parse_ruledef("CREATE RULE r AS\n    ON UPDATE TO public.t\n   WHERE new.flag DO INSTEAD ( INSERT INTO log (id)\n"
+                         "  VALUES (old.id);\n UPDATE log SET note = 'a; b  DO'::text\n  WHERE (log.id = old.id);\n);") == \
+        ("new.flag", ("INSERT INTO log (id) VALUES (old.id)", "UPDATE log SET note = 'a; b  DO'::text WHERE (log.id = old.id)"))
+    assert parse_ruledef("CREATE RULE r AS\n    ON DELETE TO public.t DO INSTEAD NOTHING;") == (None, ())

@@ -28,7 +28,7 @@ __all__ = ["CatalogRows", "IntrospectResult", "build", "introspect", "read_catal
 # One whole-database query per kind of object: the count does not grow with the database.
 _QUERY_FILES = ("tables", "columns", "constraints", "indexes", "enums", "domains", "sequences", "extensions",
                 "functions", "triggers", "unmanaged", "schemas", "exclusions", "composite_types", "range_types",
-                "collations")
+                "collations", "rules")
 
 # -- reading the catalog ------------------------------------------------------------------------
 

@@ -13,9 +13,9 @@ from typing import Any, Optional
 
 from schemac.model import (Argument, Attribute, Check, Collation, Column, CompositeType, default_multirange, Domain, Enum,
                            Exclusion, ExclusionElement, Extension, ForeignKey, Function, Identity, Index,
-                           IndexElement, Nulls, Parent, Partitioning, PartitionOf, PrimaryKey, RangeType, Schema,
+                           IndexElement, Nulls, Parent, Partitioning, PartitionOf, PrimaryKey, RangeType, Rule, Schema,
                            Sequence, SequenceOptions, Table, Trigger, Unique, Unmanaged)
-from schemac.pg import triggerdef
+from schemac.pg import ruledef, triggerdef
 from schemac.pg.indexdef import key_collations, top_level_items
 from schemac.pg.routines import result_type
 from schemac.pg.sequences import without_defaults
@@ -127,6 +127,12 @@ def _index(row: dict[str, Any]) -> Index:
                  parameters=tuple(row["parameters"] or ()))
 
 
+def _rule(row: dict[str, Any]) -> Rule:
+    where, actions = ruledef.parse_ruledef(row["definition"])
+    return Rule(name=row["rule_name"], event=ruledef.RULE_EVENTS[row["event"]], instead=row["instead"],  # type: ignore
+                where=where, actions=actions, comment=row["comment"])
+
+
 def _exclusion(row: dict[str, Any]) -> Exclusion:
     """An EXCLUDE constraint: its index's keys, each with the operator of its WITH."""
     elements, include = _elements(row)
@@ -196,7 +202,7 @@ _NO_CONSTRAINTS = _Constraints()
 
 
 def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: _Constraints,
-           indexes: list[Index], triggers: list[Trigger], exclusions: list[Exclusion]) -> Table:
+           indexes: list[Index], triggers: list[Trigger], exclusions: list[Exclusion], rules: list[Rule]) -> Table:
     partition_by: Optional[Partitioning] = None
     if row["partition_strategy"]:
         partition_by = Partitioning(strategy=row["partition_strategy"], key=row["partition_key"])
@@ -220,6 +226,7 @@ def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: 
         triggers=tuple(sorted(triggers, key=lambda t: t.name)),
         exclusions=tuple(sorted(exclusions, key=lambda x: x.name or "")),
         inherits=tuple(Parent(p["name"], p["schema"]) for p in row["inherits"] or ()),
+        rules=tuple(sorted(rules, key=lambda r: r.name)),
     )
 
 
@@ -324,6 +331,7 @@ class ModelBuilder:
         self._indexes: dict[int, list[Index]] = {}
         self._triggers: dict[int, list[Trigger]] = {}
         self._exclusions: dict[int, list[Exclusion]] = {}
+        self._rules: dict[int, list[Rule]] = {}
 
     def add(self, name: str, rows: list[dict[str, Any]]) -> None:
         if name == "columns":
@@ -336,6 +344,8 @@ class ModelBuilder:
             self._triggers = _by_table(rows, _trigger)
         elif name == "exclusions":
             self._exclusions = _by_table(rows, _exclusion)
+        elif name == "rules":
+            self._rules = _by_table(rows, _rule)
         else:
             self._rows[name] = rows
 
@@ -350,7 +360,7 @@ class ModelBuilder:
         built = [_table(row, self._columns.get(row["table_oid"], []),
                         self._constraints.get(row["table_oid"], _NO_CONSTRAINTS),
                         self._indexes.get(row["table_oid"], []), self._triggers.get(row["table_oid"], []),
-                        self._exclusions.get(row["table_oid"], []))
+                        self._exclusions.get(row["table_oid"], []), self._rules.get(row["table_oid"], []))
                  for row in rows["tables"]]
         built.sort(key=lambda t: (t.schema, t.name))
         enums = sorted((_enum(r) for r in rows["enums"]), key=lambda e: (e.schema, e.name))

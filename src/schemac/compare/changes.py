@@ -11,7 +11,7 @@ from typing import Optional, Union
 
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
 from schemac.model import (Check, Collation, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
-                           PrimaryKey, RangeType, Sequence, Source, Table, Trigger, Unique)
+                           PrimaryKey, RangeType, Rule, Sequence, Source, Table, Trigger, Unique)
 
 Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
 
@@ -24,16 +24,17 @@ KINDS = (
     "add_range_type", "alter_range_type", "add_composite_type", "alter_composite_type", "add_sequence", "alter_sequence",
     "add_function", "alter_function",
     "rename_table", "rename_column", "rename_index",
-    "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_inherit", "drop_column",
-    "drop_table",
+    "drop_rule", "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_inherit",
+    "drop_column", "drop_table",
     "drop_function", "drop_sequence", "drop_composite_type", "drop_range_type", "drop_domain", "drop_enum",
     "drop_collation",
     "add_table", "add_inherit", "alter_partitioning", "attach_partition", "set_logging", "add_column",
     "drop_default", "alter_column_type", "drop_identity", "drop_not_null", "set_not_null", "set_default",
     "alter_identity", "alter_generated",
     "add_constraint", "validate_constraint", "add_index", "set_index_parameters", "add_foreign_key",
-    "add_trigger", "alter_trigger", "set_trigger_enabled", "set_sequence_owner",
+    "add_trigger", "alter_trigger", "set_trigger_enabled", "add_rule", "alter_rule", "set_sequence_owner",
     "set_table_comment", "set_column_comment", "set_index_comment", "set_constraint_comment", "set_trigger_comment",
+    "set_rule_comment",
     "set_type_comment", "drop_extension", "drop_schema",
 )
 
@@ -61,7 +62,8 @@ def set_aside_name(name: str) -> str:
 _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique constraint", Check: "check constraint",
                  ForeignKey: "foreign key", Enum: "enum", Domain: "domain", Sequence: "sequence",
                  Extension: "extension", Function: "function", Trigger: "trigger", Exclusion: "exclusion constraint",
-                 CompositeType: "composite type", RangeType: "range type", Collation: "collation"}
+                 CompositeType: "composite type", RangeType: "range type", Collation: "collation",
+                 Rule: "rule"}
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Optional
 
 from schemac.compare.changes import ENUM_REBUILT, Change, Constraint
+from schemac.compare.rules import diff_rules
 from schemac.compare.normalize import normal_form, rename_column_in_expression, same_default, same_expression
 from schemac.model import Check, Exclusion, ForeignKey, Index, IndexElement, PrimaryKey, Table, Trigger, Unique
 from schemac.pg.expressions import parse_partition_bound, referenced_columns
@@ -97,13 +98,13 @@ def created_by_create_table(t: Table, parent: Optional[Table] = None) -> Table:
         columns = tuple(replace(c, nullable=inherited[c.name].nullable, default=inherited[c.name].default,
                                 comment=None) if c.name in inherited else c for c in t.columns)
         return replace(t, columns=columns, primary_key=None, uniques=(), checks=(), foreign_keys=(), indexes=(),
-                       comment=None, triggers=(), exclusions=())
+                       comment=None, triggers=(), exclusions=(), rules=())
     repeated = repeated_keys(t)
     return replace(t, columns=tuple(replace(c, comment=None) for c in t.columns),
                    primary_key=replace(t.primary_key, comment=None, index_comment=None) if t.primary_key else None,
                    uniques=tuple(replace(u, comment=None, index_comment=None) for u in t.uniques if u not in repeated),
                    checks=tuple(replace(c, comment=None) for c in t.checks if not c.not_valid),
-                   foreign_keys=(), indexes=(), comment=None, partition_of=None, triggers=(), exclusions=())
+                   foreign_keys=(), indexes=(), comment=None, partition_of=None, triggers=(), exclusions=(), rules=())
 
 
 def _match_constraints(current: list[Constraint], desired: list[Constraint]):
@@ -286,6 +287,7 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
         if name not in {x.name for x in des.triggers}:
             ch("drop_trigger", name, g, None)
 
+    diff_rules(cur, des, ch)
     if cur.unlogged != des.unlogged:
         ch("set_logging", None, cur, des)
     if (cur.comment or None) != (des.comment or None):

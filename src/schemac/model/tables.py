@@ -196,6 +196,19 @@ class Trigger:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """CREATE RULE name AS ON event TO table [WHERE condition] DO [ALSO | INSTEAD] actions."""
+
+    name: str
+    event: Literal["select", "insert", "update", "delete"]
+    instead: bool = False
+    where: Optional[str] = None  # over OLD and NEW
+    actions: tuple[str, ...] = ()  # statements, as pg_get_ruledef deparses them; () is NOTHING
+    comment: Optional[str] = None
+    source: Optional[Source] = _src()
+
+
+@dataclass(frozen=True)
 class Partitioning:
     """PARTITION BY <strategy> (<key>) of a partitioned table."""
 
@@ -241,6 +254,7 @@ class Table:
     # INHERITS (parents, in order): the columns and CHECKs they give the table are in `columns` (as the
     # catalog lists them) but not among `checks`; what it has beyond them is its own.
     inherits: tuple[Parent, ...] = ()
+    rules: tuple[Rule, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:

@@ -26,7 +26,7 @@ from typing import Optional
 
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
                                      takes_using)
-from schemac.model import (Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function,
+from schemac.model import (Check, Collation, Rule, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function,
                            Index, PrimaryKey, RangeType, Sequence, Table, Trigger, Unique)
 from sqlglot import exp
 
@@ -139,6 +139,8 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         for e in obj.elements:
             out |= {_col(t, e.column)} if e.column else expression_refs(e.expression, t.schema, t.name)  # type: ignore
         return out | expression_refs(obj.where, t.schema, t.name)  # type: ignore[union-attr]
+    if isinstance(obj, Rule):  # its table, and the functions its condition calls (actions: KINDS order)
+        return {_table(t)} | (expression_refs(obj.where, t.schema, None) if obj.where else set())  # type: ignore
     if isinstance(obj, Trigger):  # its table and columns, the function it executes
         fn_schema, _, fn_name = obj.function.rpartition(".")
         out = {_table(t), ("function", fn_schema or "public", fn_name)} | {_col(t, c) for c in obj.update_columns}  # type: ignore
@@ -190,7 +192,8 @@ def table_members(t: Table) -> set[Key]:
     out = {_table(t), ("type", t.schema, t.name)} | {_col(t, c.name) for c in t.columns}  # and its row type
     out |= {_identity_sequence(t, c.name) for c in t.columns if c.identity is not None}
     out |= {("notnull", t.schema, t.name, c.name) for c in t.columns if not c.nullable}
-    for member in (t.primary_key, *t.uniques, *t.checks, *t.foreign_keys, *t.indexes, *t.triggers, *t.exclusions):
+    for member in (t.primary_key, *t.uniques, *t.checks, *t.foreign_keys, *t.indexes, *t.triggers, *t.exclusions,
+                   *t.rules):
         if member is not None:
             out |= own_keys(t, member)
     return out
@@ -204,6 +207,8 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
         return {_constraint_key(t, obj)}  # type: ignore[arg-type]
     if isinstance(obj, Trigger):
         return {("trigger", t.schema, t.name, obj.name)}  # type: ignore[union-attr]
+    if isinstance(obj, Rule):
+        return {("rule", t.schema, t.name, obj.name)}  # type: ignore[union-attr]
     if isinstance(obj, Index):
         keys = {("index", t.schema, t.name, obj.name)}  # type: ignore[union-attr]
         if obj.unique and obj.where is None and all(e.column for e in obj.elements):
@@ -342,15 +347,16 @@ def deps(c: Change) -> Deps:
         if old.identity is None and new is not None and new.identity is not None:  # type: ignore[union-attr]
             makes.add(own)
     elif k in ("add_constraint", "add_foreign_key", "add_index", "drop_constraint", "drop_foreign_key",
-               "drop_index", "rename_index", "add_trigger", "drop_trigger", "alter_trigger"):
-        if k.startswith("add_") or k in ("rename_index", "alter_trigger"):
+               "drop_index", "rename_index", "add_trigger", "drop_trigger", "alter_trigger", "add_rule", "drop_rule",
+               "alter_rule"):
+        if k.startswith("add_") or k in ("rename_index", "alter_trigger", "alter_rule"):
             makes |= own_keys(t, new)
             new_refs |= refs_of(t, new)
-        if k.startswith("drop_") or k in ("rename_index", "alter_trigger"):
+        if k.startswith("drop_") or k in ("rename_index", "alter_trigger", "alter_rule"):
             removes |= own_keys(t, old)
             old_refs |= refs_of(t, old)
     elif k in ("validate_constraint", "set_constraint_comment", "set_index_comment", "set_index_parameters",
-               "set_column_comment", "set_trigger_enabled", "set_trigger_comment"):
+               "set_column_comment", "set_trigger_enabled", "set_trigger_comment", "set_rule_comment"):
         target = new if new is not None else old
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)
     elif k == "set_sequence_owner":

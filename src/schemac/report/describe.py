@@ -14,7 +14,7 @@ from typing import Optional, Sequence
 from schemac.compare.changes import Change
 from schemac.model import (Check, Collation, Column, CompositeType, deferral, Domain, Enum, Exclusion, Extension, ForeignKey,
                            Function, Identity, Index, index_comment, Partitioning, PartitionOf, PrimaryKey,
-                           RangeType, SequenceOptions, Table, Trigger, Unique, Unmanaged)
+                           RangeType, Rule, SequenceOptions, Table, Trigger, Unique, Unmanaged)
 from schemac.model import Sequence as SequenceObject
 from schemac.pg.routines import arguments_text, comparable_body
 
@@ -132,6 +132,11 @@ def describe(obj: object) -> Optional[str]:
         s = f"DOMAIN AS {obj.type}" + (f" DEFAULT {obj.default}" if obj.default else "") + \
             (" NOT NULL" if obj.not_null else "")
         return s + "".join(f" CONSTRAINT {c.name} CHECK ({c.expression})" for c in obj.checks)
+    if isinstance(obj, Rule):
+        actions = "NOTHING" if not obj.actions else obj.actions[0] if len(obj.actions) == 1 else \
+            f"({'; '.join(obj.actions)})"
+        return (f"RULE ON {obj.event.upper()}" + (f" WHERE {obj.where}" if obj.where else "") +
+                f" DO {'INSTEAD' if obj.instead else 'ALSO'} {actions}")
     if isinstance(obj, Collation):
         options = [f"provider = {obj.provider}"] + [f"{k} = {v}" for k, v in (
             ("locale", obj.locale), ("lc_collate", obj.lc_collate), ("lc_ctype", obj.lc_ctype)) if v is not None]
@@ -236,7 +241,8 @@ def _difference(c: Change) -> Optional[Difference]:
         return Difference("comment_changed", "index", c.schema, c.table, name, e, a,
                           f"the index of {kind_of} {getattr(exp_, 'name', None) or _columns_of(exp_)}: comment is "
                           f"{_q(a)}, expected {_q(e)}", file, line)
-    if k in ("set_index_comment", "set_constraint_comment", "set_type_comment", "set_trigger_comment"):
+    if k in ("set_index_comment", "set_constraint_comment", "set_type_comment", "set_trigger_comment",
+             "set_rule_comment"):
         e, a = getattr(exp_, "comment", None), getattr(act, "comment", None)
         return Difference("comment_changed", kind_of, c.schema, c.table, name, e, a,
                           f"{kind_of} {name or _columns_of(exp_)}: comment is {_q(a)}, expected {_q(e)}", file, line)
@@ -312,6 +318,12 @@ def _difference(c: Change) -> Optional[Difference]:
                               f"trigger {name} is {_ENABLED_WORDS[a]}, expected {_ENABLED_WORDS[e]}", file, line)
         return Difference("trigger_changed", "trigger", c.schema, c.table, name, describe(exp_), describe(act),
                           f"trigger {name} is {describe(act)}, expected {describe(exp_)}", file, line)
+    if k in ("add_rule", "drop_rule", "alter_rule"):
+        kind = {"add_rule": "missing_rule", "drop_rule": "unexpected_rule", "alter_rule": "rule_changed"}[k]
+        return Difference(kind, "rule", c.schema, c.table, name, describe(exp_), describe(act),
+                          f"rule {name} " + {"missing_rule": "is missing", "unexpected_rule": "is not in schema.yaml",
+                                             "rule_changed": f"is {describe(act)}, expected {describe(exp_)}"}[kind],
+                          file, line)
     if k in ("drop_constraint", "drop_index", "drop_foreign_key"):
         if exp_ is not None:
             return None  # the paired add_* reports the replacement as one "changed" difference

@@ -22,6 +22,7 @@ from schemac.schemafile.extensions import ExtensionReader
 from schemac.schemafile.functions import FunctionReader
 from schemac.schemafile.indexes import IndexReader
 from schemac.schemafile.inherits import InheritsReader
+from schemac.schemafile.rules import RuleReader
 from schemac.schemafile.sequences import SequenceReader
 from schemac.schemafile.strict import compose
 from schemac.schemafile.tables import TableReader
@@ -79,7 +80,7 @@ def load_with_digest(text: str, path: str = "schema.yaml") -> tuple[Schema, str]
 
 class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerReader, TypeReader, SequenceReader,
              ExtensionReader, FunctionReader, ExclusionReader, UserTypeReader, InheritsReader,
-             CollationReader):
+             CollationReader, RuleReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
 
     def load(self, text: str) -> Schema:

@@ -18,7 +18,7 @@ MAX_TABLE_COLUMNS = 1600  # PostgreSQL's MaxHeapAttributeNumber
 TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": False, "columns": False, "foreign_keys": False,
               "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
               "checks": False, "indexes": False, "triggers": False, "unlogged": False, "exclude": False,
-              "inherits": False}
+              "inherits": False, "rules": False}
 PK_KEYS = {"columns": True, "name": False, "include": False, "deferrable": False, "initially_deferred": False,
            "comment": False, "index_comment": False}
 UNIQUE_KEYS = {"columns": True, "name": False, "include": False, "nulls_not_distinct": False, "deferrable": False,
@@ -145,6 +145,9 @@ class TableReader(FieldReader):
                     for _, t_key, t_node in self.w.mapping(f["triggers"][1], f"triggers of {what}")] \
             if "triggers" in f else []
 
+        rules = [self.rule(r_key, r_node, what)  # type: ignore[attr-defined]
+                 for _, r_key, r_node in self.w.mapping(f["rules"][1], f"rules of {what}")] if "rules" in f else []
+
         named: dict[str, Source] = {}
         for c in [primary_key] + uniques + checks + foreign_keys + exclusions:
             if c is None or c.name is None:
@@ -158,7 +161,7 @@ class TableReader(FieldReader):
                      source=self.w.src(key_node), renamed_from=self.renamed_from(f, what, name),
                      foreign_keys=tuple(foreign_keys), partition_by=self.partition_by(f, what, known),
                      partition_of=partition_of, triggers=tuple(triggers), exclusions=tuple(exclusions),
-                     inherits=inherits,
+                     inherits=inherits, rules=tuple(rules),
                      unlogged=self.w.boolean(f["unlogged"][1], f"unlogged of {what}") if "unlogged" in f else False)
 
     def resolve_tables(self, tables: list[Table]) -> list[Table]:

@@ -227,6 +227,10 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
         spec["indexes"] = {i.name: _index(i) for i in t.indexes}
     if t.triggers:
         spec["triggers"] = {g.name: _trigger(g) for g in t.triggers}
+    if t.rules:
+        spec["rules"] = {r.name: (dict if r.actions else _Flow)(_drop_empty(  # actions one per line
+            {"event": r.event, "instead": r.instead, "where": r.where, "actions": list(r.actions), "comment": r.comment}))
+            for r in t.rules}
     return spec
 
 

@@ -8,7 +8,8 @@
 --   trigger   "view.trigger": user triggers on views and foreign tables (those on tables are managed:
 --             triggers.sql); not internal ones, not the clones Postgres puts on partitions
 --   policy    "table.policy": row-level security policies
---   rule      "table.rule": rewrite rules, except the _RETURN rule that is a view's body
+--   rule      "view.rule": rewrite rules on views, except the _RETURN rule that is a view's body (those on
+--             tables are managed: rules.sql)
 --   type      base types (not the array types Postgres creates alongside); composite and range types
 --             are managed (composite_types.sql, range_types.sql)
 -- Objects owned by an extension (pg_depend deptype 'e'), and triggers/policies/rules/constraints of
@@ -69,6 +70,7 @@ JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND r.rulename <> '_RETURN'
+  AND c.relkind NOT IN ('r', 'p')
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
 SELECT 'type', n.nspname::text, t.typname::text
