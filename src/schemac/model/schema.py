@@ -16,8 +16,12 @@ class Unmanaged:
     """An object schemac reads but does not manage (views, functions, triggers...): listed, never diffed."""
 
     kind: str
-    schema: str
+    schema: str  # "" for what belongs to the database (event triggers, publications, foreign servers)
     name: str
+
+    @property
+    def path(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
 
 
 @dataclass(frozen=True)

@@ -365,7 +365,7 @@ def _unmanaged_comment(unmanaged: tuple[Unmanaged, ...]) -> str:
     lines = [f"# Not managed by schemac ({len(unmanaged)}): listed for reference, never changed."]
     by_kind: dict[str, list[str]] = {}
     for u in unmanaged:
-        by_kind.setdefault(u.kind, []).append(f"{u.schema}.{u.name}")
+        by_kind.setdefault(u.kind, []).append(u.path)
     for kind in sorted(by_kind):
         lines.append(f"#   {kind} ({len(by_kind[kind])}): {', '.join(by_kind[kind])}")
     return "\n".join(lines) + "\n"
