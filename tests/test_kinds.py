@@ -11,8 +11,9 @@ Each case of tests/fixtures/kinds/*.sql (the format of tests/pairs.py) is run tw
   an empty database C; `diff` of C clean, C's catalog equal to B's, and `inspect` of C byte-identical to
   `inspect` of B (but for the header line naming the database).
 
-The default run takes each case on one major in turn (a case that needs btree_gist or ICU on a major
-whose build has it); `-m slow` every case on 18, 16 and 15 (a case a build cannot load is skipped).
+The default run takes the first case of each file (one per kind) on one major in turn (a case that needs
+btree_gist, pgvector or ICU on a major whose build has it); `-m slow` every case on 18, 16 and 15 (a case
+a build cannot load is skipped).
 """
 
 from __future__ import annotations
@@ -46,10 +47,12 @@ def _majors_for(pair) -> list[str]:
 
 
 def _params() -> list:
-    out, turn = [], 0
+    """The default run takes the first case of each file (one kind each), on one major in turn."""
+    out, turn, seen = [], 0, set()
     for pair in PAIRS:
         able = _majors_for(pair)
-        default = able[turn % len(able)]
+        default = able[turn % len(able)] if pair.file not in seen else None
+        seen.add(pair.file)
         turn += 1
         out += [pytest.param(m, pair, id=f"{m}-{pair.id}", marks=() if m == default else (pytest.mark.slow,))
                 for m in MAJORS]

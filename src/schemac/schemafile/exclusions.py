@@ -7,8 +7,7 @@ import re
 from yaml.nodes import Node
 
 from schemac.model import Exclusion, ExclusionElement
-from schemac.pg.expressions import referenced_columns
-from schemac.schemafile.fields import MAX_INDEX_COLUMNS, FieldReader
+from schemac.schemafile.fields import FieldReader
 from schemac.schemafile.indexes import INDEX_COLUMN_KEYS
 
 # Access methods that can enforce an exclusion (they support amgettuple).
@@ -32,8 +31,8 @@ def canonical_operator(text: str) -> str:
 
 
 class ExclusionReader(FieldReader):
-    """Reads a table's `exclude:` list (index_element() is IndexReader's, deferral() ConstraintReader's,
-    beside this one in the Loader)."""
+    """Reads a table's `exclude:` list (index_element() and where_and_include() are IndexReader's,
+    deferral() ConstraintReader's, beside this one in the Loader)."""
 
     def exclusion(self, node: Node, table_what: str, known) -> Exclusion:
         what = f"exclusion constraint of {table_what}"
@@ -53,15 +52,7 @@ class ExclusionReader(FieldReader):
         method = self.choice(f, "using", EXCLUSION_METHODS, what) or "gist"
         if method != "btree" and any(e.order == "desc" or e.nulls for e in elements):
             raise self.fail(node, f"{what}: order and nulls apply only to btree, not {method}")
-        where = None
-        if "where" in f:
-            where = self.expression(f["where"][1], f"where of {what}")
-            for col in sorted(referenced_columns(where)):
-                known(col, f["where"][1], f"where of {what}")
-        include = self.opt_columns(f, "include", what, known)
-        if len(elements) + len(include) > MAX_INDEX_COLUMNS:
-            raise self.fail(f["elements"][1], f"{what} has {len(elements) + len(include)} key and INCLUDE "
-                                              f"columns; PostgreSQL allows at most {MAX_INDEX_COLUMNS}")
+        where, include = self.where_and_include(f, "elements", len(elements), what, known)  # type: ignore[attr-defined]
         name = self.identifier(f["name"][1], "constraint name") if "name" in f else None
         return Exclusion(tuple(elements), name, method, where, include, *self.deferral(f, what),
                          self.opt_string(f, "comment", what), self.w.src(node))

@@ -45,15 +45,7 @@ class IndexReader(FieldReader):
             raise self.fail(node, f"{what}: order and nulls apply only to btree indexes, not {method}")
         if unique and method != "btree":
             raise self.fail(node, f"{what}: only btree indexes can be unique")
-        where = None
-        if "where" in f:
-            where = self.expression(f["where"][1], f"where of {what}")
-            for col in sorted(referenced_columns(where)):
-                known(col, f["where"][1], f"where of {what}")
-        include = self.opt_columns(f, "include", what, known)
-        if len(elements) + len(include) > MAX_INDEX_COLUMNS:
-            raise self.fail(f["columns"][1], f"{what} has {len(elements) + len(include)} key and INCLUDE columns; "
-                                             f"PostgreSQL allows at most {MAX_INDEX_COLUMNS}")
+        where, include = self.where_and_include(f, "columns", len(elements), what, known)
         nulls_not_distinct = self.opt_bool(f, "nulls_not_distinct", what)
         if nulls_not_distinct and not unique:
             raise self.fail(f["nulls_not_distinct"][1], f"{what}: nulls_not_distinct applies to unique indexes only")
@@ -85,6 +77,20 @@ class IndexReader(FieldReader):
                 opclass = opclass[len("pg_catalog."):]
         collation = self.identifier(ef["collation"][1], f"collation of {what}") if "collation" in ef else None
         return column, expression, order, nulls, opclass, collation
+
+    def where_and_include(self, f: dict, keys: str, key_count: int, what: str, known) -> tuple:
+        """(WHERE predicate or None, INCLUDE columns) of an index or EXCLUDE constraint with `key_count`
+        keys under `keys`."""
+        where = None
+        if "where" in f:
+            where = self.expression(f["where"][1], f"where of {what}")
+            for col in sorted(referenced_columns(where)):
+                known(col, f["where"][1], f"where of {what}")
+        include = self.opt_columns(f, "include", what, known)
+        if key_count + len(include) > MAX_INDEX_COLUMNS:
+            raise self.fail(f[keys][1], f"{what} has {key_count + len(include)} key and INCLUDE columns; "
+                                        f"PostgreSQL allows at most {MAX_INDEX_COLUMNS}")
+        return where, include
 
     def storage_parameters(self, f: dict, what: str) -> tuple[str, ...]:
         """`with: {fillfactor: 70}` as Postgres stores it, "fillfactor=70"; Postgres checks names and values
