@@ -302,3 +302,48 @@ def test_what_is_left_unmanaged_is_listed_and_strict_counts_it(db_url, tmp_path)
     assert sorted((d.kind, d.object_type, d.name) for d in strict) == [
         ("unmanaged_object", "event trigger", "no_drops"), ("unmanaged_object", "foreign data wrapper", "dummy"),
         ("unmanaged_object", "foreign server", "far"), ("unmanaged_object", "publication", "pub")]
+
+
+KINDS_SCHEMA = """\
+collations:
+  posix: {provider: libc, locale: POSIX}
+composite_types:
+  pair:
+    attributes: {a: integer, b: text}
+range_types:
+  floatrange: {subtype: double precision}
+tables:
+  base:
+    columns: {id: integer, during: tsrange}
+    exclude:
+      - name: base_apart
+        elements: [{name: during, with: '&&'}]
+    rules:
+      no_delete: {event: delete, instead: true}
+  child:
+    inherits: [base]
+    columns: {p: pair, r: floatrange, s: {type: text, collation: posix}}
+"""
+
+
+def test_drift_of_each_kind_made_by_hand(tmp_path, db_url):
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(KINDS_SCHEMA)
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+    assert check_drift(str(schema), db_url).differences == ()
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE base DROP CONSTRAINT base_apart")
+        conn.execute("ALTER TYPE pair ADD ATTRIBUTE c date")
+        conn.execute("CREATE TYPE extra AS RANGE (subtype = int4)")
+        conn.execute("CREATE OR REPLACE RULE no_delete AS ON DELETE TO base DO ALSO NOTHING")
+        conn.execute("ALTER TABLE child NO INHERIT base")
+        conn.execute("CREATE COLLATION other (provider = libc, locale = 'C')")
+    found = {(d.kind, d.object_type, d.name) for d in check_drift(str(schema), db_url).differences}
+    assert found == {("missing_constraint", "exclusion constraint", "base_apart"),
+                     ("composite_type_changed", "composite type", "pair"),
+                     ("unexpected_range_type", "range type", "extra"),
+                     ("rule_changed", "rule", "no_delete"),
+                     ("inheritance_changed", "table", None),
+                     ("unexpected_collation", "collation", "other")}, found

@@ -281,10 +281,10 @@ def _difference(c: Change) -> Optional[Difference]:
         verb, _, kind = k.partition("_")
         kind = {"enum_value": "enum"}.get(kind, kind)
         if verb == "add" and act is None:
-            return Difference(f"missing_{kind}", kind, c.schema, "", name, describe(exp_), None,
+            return Difference(f"missing_{kind}", kind.replace("_", " "), c.schema, "", name, describe(exp_), None,
                               f"{kind.replace('_', ' ')} {c.path} is missing", file, line)
         if verb == "drop":
-            return Difference(f"unexpected_{kind}", kind, c.schema, "", name, None, describe(act),
+            return Difference(f"unexpected_{kind}", kind.replace("_", " "), c.schema, "", name, None, describe(act),
                               f"{kind.replace('_', ' ')} {c.path} is not in schema.yaml", file, line)
         if k == "set_sequence_owner" and act is None:
             return None  # part of the missing sequence
