@@ -19,18 +19,11 @@ from schemac.pg.knowntypes import external_types_of
 from schemac.pg.routines import arguments_text
 from schemac.schemafile.emit import FastEmitter
 from schemac.schemafile.inherits import own_columns
-
-
-class _Flow(dict):
-    """A mapping printed on one line: {type: text, nullable: false}."""
-
-
-class _FlowList(list):
-    """A list printed on one line: [a, b]."""
-
-
-class _Block(str):
-    """A multi-line text printed as a literal block (|), as a function body is written by hand."""
+from schemac.schemafile.typewriter import Block as _Block
+from schemac.schemafile.typewriter import Flow as _Flow
+from schemac.schemafile.typewriter import FlowList as _FlowList
+from schemac.schemafile.typewriter import collation_spec, composite_spec, range_spec
+from schemac.schemafile.typewriter import drop_empty as _drop_empty
 
 
 class _Dumper(yaml.SafeDumper):
@@ -54,11 +47,6 @@ _Dumper.add_representer(_Block, lambda d, v: d.represent_scalar("tag:yaml.org,20
 _Dumper.add_representer(_Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=True))
 _Dumper.add_representer(_FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
 _EMITTER = FastEmitter(_Dumper, _Flow, _FlowList, _str_style)
-
-
-def _drop_empty(d: dict) -> dict:
-    """Without the unset keys (None, False, empty); a 0 (`min_value: 0`) is a value, kept."""
-    return {k: v for k, v in d.items() if not (v is None or v is False or v in ((), [], {}))}
 
 
 def _options(o: SequenceOptions) -> dict:
@@ -274,26 +262,6 @@ def _domain(d: Domain) -> dict:
     return spec
 
 
-def _composite(c: CompositeType) -> dict:
-    attributes = {a.name: a.type if a.collation is None else _Flow({"type": a.type, "collation": a.collation})
-                  for a in c.attributes}
-    return {"attributes": _Flow(attributes), **_drop_empty({"schema": c.schema if c.schema != "public" else None,
-                                                           "comment": c.comment})}
-
-
-def _collation(c: Collation) -> Any:
-    spec = _drop_empty({"provider": c.provider, "locale": c.locale, "lc_collate": c.lc_collate, "lc_ctype": c.lc_ctype})
-    spec.update({"deterministic": False} if not c.deterministic else {})
-    return _Flow({**spec, **_drop_empty({"schema": c.schema if c.schema != "public" else None, "comment": c.comment})})
-
-
-def _range(r: RangeType) -> Any:
-    return _Flow(_drop_empty({"subtype": r.subtype, "schema": r.schema if r.schema != "public" else None,
-                              "subtype_opclass": r.subtype_opclass, "collation": r.collation,
-                              "canonical": r.canonical, "subtype_diff": r.subtype_diff, "multirange": r.multirange,
-                              "comment": r.comment}))
-
-
 def _sequence(s: Sequence) -> Any:
     spec = _options(s.options)
     if s.schema != "public":
@@ -380,8 +348,8 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
     extra = sorted(set(schema.schemas) - used - {"public"})
     if extra:
         doc["schemas"] = _FlowList(extra)
-    for field, write in (("collations", _collation), ("enums", _enum), ("domains", _domain),
-                         ("composite_types", _composite), ("range_types", _range), ("sequences", _sequence)):
+    for field, write in (("collations", collation_spec), ("enums", _enum), ("domains", _domain),
+                         ("composite_types", composite_spec), ("range_types", range_spec), ("sequences", _sequence)):
         objects = getattr(schema, field)
         if objects:
             keys = _keys(objects)
