@@ -7,15 +7,15 @@ collation. Nothing here imports sqlglot until a type name has to be spelled cano
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Optional
 
-from schemac.model import (Argument, Attribute, Check, Collation, Column, CompositeType, default_multirange, Domain, Enum,
-                           Exclusion, ExclusionElement, Extension, ForeignKey, Function, Identity, Index,
-                           IndexElement, Nulls, Parent, Partitioning, PartitionOf, PrimaryKey, RangeType, Rule, Schema,
-                           Sequence, SequenceOptions, Table, Trigger, Unique, Unmanaged)
-from schemac.pg import ruledef, triggerdef
+from schemac.catalog import kindrows
+from schemac.model import (Argument, Check, Column, Domain, Enum, Exclusion, ExclusionElement, Extension, ForeignKey,
+                           Function, Identity, Index, IndexElement, Nulls, Parent, Partitioning, PartitionOf, PrimaryKey,
+                           Rule, Schema, Sequence, SequenceOptions, Table, Trigger, Unique, Unmanaged)
+from schemac.pg import triggerdef
 from schemac.pg.indexdef import key_collations, top_level_items
 from schemac.pg.routines import result_type
 from schemac.pg.sequences import without_defaults
@@ -125,12 +125,6 @@ def _index(row: dict[str, Any]) -> Index:
                  where=row["predicate"], include=include, comment=row["comment"],
                  nulls_not_distinct=bool(row["nulls_not_distinct"]), valid=row["is_valid"],
                  parameters=tuple(row["parameters"] or ()))
-
-
-def _rule(row: dict[str, Any]) -> Rule:
-    where, actions = ruledef.parse_ruledef(row["definition"])
-    return Rule(name=row["rule_name"], event=ruledef.RULE_EVENTS[row["event"]], instead=row["instead"],  # type: ignore
-                where=where, actions=actions, comment=row["comment"])
 
 
 def _exclusion(row: dict[str, Any]) -> Exclusion:
@@ -256,35 +250,6 @@ def _domain(row: dict[str, Any]) -> Domain:
                   checks=tuple(sorted(checks, key=lambda c: c.name)), comment=row["comment"])
 
 
-def _composite(row: dict[str, Any]) -> CompositeType:
-    return CompositeType(name=row["type_name"], schema=row["schema_name"], comment=row["comment"],
-                         attributes=tuple(Attribute(a["name"], _canonical(a["type"]), a["collation"])
-                                          for a in row["attributes"]))
-
-
-def _range(row: dict[str, Any]) -> RangeType:
-    r = RangeType(name=row["type_name"], subtype=_canonical(row["subtype"]), schema=row["schema_name"],
-                  subtype_opclass=row["subtype_opclass"], collation=row["collation"], canonical=row["canonical"],
-                  subtype_diff=row["subtype_diff"], multirange=row["multirange"], comment=row["comment"])
-    return replace(r, multirange=None) if r.multirange == default_multirange(r.name) else r
-
-
-_PROVIDERS = {"c": "libc", "i": "icu", "b": "builtin"}
-
-
-def _collation(row: dict[str, Any]) -> Collation:
-    co = row["collation"]
-    provider = _PROVIDERS.get(co["collprovider"], co["collprovider"])
-    locale, lc_collate, lc_ctype = co.get("colllocale") or co.get("colliculocale"), co["collcollate"], co["collctype"]
-    if provider == "libc":
-        locale, lc_collate, lc_ctype = (lc_collate, None, None) if lc_collate == lc_ctype else (None, lc_collate, lc_ctype)
-    else:
-        lc_collate = lc_ctype = None
-    return Collation(name=row["collation_name"], schema=row["schema_name"], provider=provider, locale=locale,
-                     lc_collate=lc_collate, lc_ctype=lc_ctype, deterministic=co["collisdeterministic"],
-                     comment=row["comment"])
-
-
 def _sequence(row: dict[str, Any]) -> Sequence:
     owned_by: Optional[str] = None
     if row["owned_table"] is not None:  # Postgres requires the table to be in the sequence's schema
@@ -345,7 +310,7 @@ class ModelBuilder:
         elif name == "exclusions":
             self._exclusions = _by_table(rows, _exclusion)
         elif name == "rules":
-            self._rules = _by_table(rows, _rule)
+            self._rules = _by_table(rows, kindrows.rule)
         else:
             self._rows[name] = rows
 
@@ -372,9 +337,10 @@ class ModelBuilder:
                             for r in rows["unmanaged"]), key=lambda u: (u.kind, u.schema, u.name))
         schemas = sorted(r["schema_name"] for r in rows["schemas"] if r["schema_name"] != "public")
         functions = sorted((_function(r) for r in rows["functions"]), key=lambda f: (f.schema, f.name, f.identity))
-        composites = sorted((_composite(r) for r in rows["composite_types"]), key=lambda c: (c.schema, c.name))
-        ranges = sorted((_range(r) for r in rows["range_types"]), key=lambda r: (r.schema, r.name))
-        collations = sorted((_collation(r) for r in rows["collations"]), key=lambda c: (c.schema, c.name))
+        composites = sorted((kindrows.composite_type(r, _canonical) for r in rows["composite_types"]),
+                            key=lambda c: (c.schema, c.name))
+        ranges = sorted((kindrows.range_type(r, _canonical) for r in rows["range_types"]), key=lambda r: (r.schema, r.name))
+        collations = sorted((kindrows.collation(r) for r in rows["collations"]), key=lambda c: (c.schema, c.name))
         return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
                       sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged),
                       schemas=tuple(schemas), functions=tuple(functions), composite_types=tuple(composites),
