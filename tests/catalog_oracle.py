@@ -46,7 +46,8 @@ QUERIES = {
         SELECT n.nspname, c.relname, c.relkind::text, c.relpersistence::text,
                CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
                pg_get_expr(c.relpartbound, c.oid),
-               (SELECT pn.nspname || '.' || pc.relname FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent
+               (SELECT string_agg(pn.nspname || '.' || pc.relname, ', ' ORDER BY i.inhseqno) FROM pg_inherits i
+                  JOIN pg_class pc ON pc.oid = i.inhparent
                   JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid),
                obj_description(c.oid, 'pg_class')
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -92,9 +93,19 @@ QUERIES = {
                t.typnotnull, t.typdefault,
                (SELECT array_agg(k.conname || ' ' || pg_get_constraintdef(k.oid) ORDER BY k.conname)
                 FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c'),
-               obj_description(t.oid, 'pg_type')
+               obj_description(t.oid, 'pg_type'),
+               (SELECT array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' ' || a.attcollation::regcollation::text
+                                 ORDER BY a.attnum)
+                FROM pg_attribute a WHERE t.typtype = 'c' AND a.attrelid = t.typrelid AND a.attnum > 0
+                  AND NOT a.attisdropped),
+               (SELECT format_type(r.rngsubtype, NULL) || ' ' || (SELECT o.opcname::text FROM pg_opclass o WHERE o.oid = r.rngsubopc) || ' '
+                       || r.rngcollation::regcollation::text || ' ' || r.rngcanonical::text || ' '
+                       || r.rngsubdiff::text || ' ' || format_type(r.rngmultitypid, NULL)
+                FROM pg_range r WHERE r.rngtypid = t.oid)
         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-        WHERE t.typnamespace IN ({_USER_NS}) AND t.typtype IN ('e', 'd')
+        WHERE t.typnamespace IN ({_USER_NS})
+          AND (t.typtype IN ('e', 'd', 'r')
+               OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c'))
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_type'", oid="t.oid")}
     """,
     "sequences": f"""
@@ -122,6 +133,20 @@ QUERIES = {
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
         WHERE p.pronamespace IN ({_USER_NS}) AND p.prokind IN ('f', 'p')
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_proc'", oid="p.oid")}
+    """,
+    "rules": f"""
+        SELECT n.nspname, c.relname, r.rulename, pg_get_ruledef(r.oid), obj_description(r.oid, 'pg_rewrite')
+        FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relnamespace IN ({_USER_NS}) AND r.rulename <> '_RETURN'
+    """,
+    "collations": f"""
+        SELECT n.nspname, co.collname, co.collprovider::text, co.collcollate, co.collctype,
+               to_jsonb(co.*) ->> CASE WHEN current_setting('server_version_num')::int >= 170000 THEN 'colllocale'
+                                       ELSE 'colliculocale' END,
+               co.collisdeterministic, obj_description(co.oid, 'pg_collation')
+        FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
+        WHERE co.collnamespace IN ({_USER_NS})
+          AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_collation'", oid="co.oid")}
     """,
     "extensions": """
         SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
@@ -189,18 +214,20 @@ def values(url: str, renamed: Optional[dict[tuple[str, str], tuple[str, str]]] =
     out: dict[tuple[str, str], str] = {}
     with psycopg.connect(url) as conn:
         columns = conn.execute(f"""
-            SELECT n.nspname, c.relname, a.attname FROM pg_attribute a
+            SELECT n.nspname, c.relname, a.attname, c.relkind = 'r' FROM pg_attribute a
             JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relnamespace IN ({_USER_NS}) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
               AND c.relname <> ALL (%(ignored)s) AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY 1, 2, a.attnum""", {"ignored": list(IGNORED_RELATIONS)}).fetchall()
-        for schema, table, column in columns:
+        for schema, table, column, plain in columns:
             rel = sql.Identifier(schema, table)
+            # ONLY: an INHERITS parent's own rows, not its children's (a partitioned table's are its partitions')
+            only = sql.SQL("ONLY " if plain else "")
             # The multiset of the column's values, in their text form: the physical order a rewrite
             # (ALTER COLUMN TYPE) leaves the rows in, and columns added or dropped beside it, change nothing.
             query = sql.SQL("SELECT md5(coalesce(string_agg(v, ',' ORDER BY v COLLATE \"C\"), '<empty>')) "
-                            "FROM (SELECT coalesce(t.{c}::text, '<null>') AS v FROM {rel} t) s"
-                            ).format(c=sql.Identifier(column), rel=rel)
+                            "FROM (SELECT coalesce(t.{c}::text, '<null>') AS v FROM {only}{rel} t) s"
+                            ).format(c=sql.Identifier(column), rel=rel, only=only)
             (digest,) = conn.execute(query).fetchone()  # type: ignore[misc]
             key = renamed.get((table, column), (table, column))
             out[key] = digest

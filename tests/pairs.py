@@ -62,10 +62,10 @@ def _parse(path: str) -> list[Pair]:
     return out
 
 
-def load_pairs() -> list[Pair]:
-    pairs = [p for f in sorted(os.listdir(HERE)) if f.endswith(".sql") for p in _parse(os.path.join(HERE, f))]
+def load_pairs(folder: str = HERE) -> list[Pair]:
+    pairs = [p for f in sorted(os.listdir(folder)) if f.endswith(".sql") for p in _parse(os.path.join(folder, f))]
     ids = [p.id for p in pairs]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
-        raise ValueError(f"case ids used twice in tests/fixtures/pairs: {', '.join(dupes)}")
+        raise ValueError(f"case ids used twice in {folder}: {', '.join(dupes)}")
     return pairs

@@ -124,16 +124,21 @@ def test_inspect_same_names_in_two_schemas_round_trip(server, schemac, tmp_path)
 
 
 def test_inspect_names_the_types_it_does_not_manage(db_url, tmp_path):
-    """A composite and a range type of the database's own (not managed yet) used by columns: inspect
-    lists them under external_types, so the schema.yaml it writes loads (a misspelled type is an error)."""
+    """Composite and range types of the inspected schemas are managed (composite_types:, range_types:);
+    one of a schema not inspected that a column uses is listed under external_types, so the schema.yaml
+    inspect writes loads (a misspelled type is an error)."""
     from schemac.commands.inspect import inspect_database
     from schemac.schemafile.load import load_text
 
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute("CREATE TYPE pair AS (a integer, b text)")
         conn.execute("CREATE TYPE floatrange AS RANGE (subtype = float8)")
-        conn.execute("CREATE TABLE t (id integer PRIMARY KEY, p pair, r floatrange, rs floatrange[])")
-    text = inspect_database(db_url).yaml
-    assert "external_types: [floatrange, pair]" in text, text
+        conn.execute("CREATE SCHEMA other")
+        conn.execute("CREATE TYPE other.pair AS (a integer)")
+        conn.execute("CREATE TABLE t (id integer PRIMARY KEY, p pair, r floatrange, rs floatrange[], o other.pair)")
+    text = inspect_database(db_url, ("public",)).yaml
+    assert "external_types: [other.pair]" in text, text
+    assert "composite_types:\n  pair:\n    attributes: {a: integer, b: text}\n" in text, text
+    assert "range_types:\n  floatrange: {subtype: double precision}\n" in text, text
     model = load_text(text, "schema.yaml")
-    assert [c.type for c in model.tables[0].columns] == ["integer", "pair", "floatrange", "floatrange[]"]
+    assert [c.type for c in model.tables[0].columns] == ["integer", "pair", "floatrange", "floatrange[]", "other.pair"]

@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from schemac.pg import names
-from schemac.schemafile import (columns, constraints, fields, functions, indexes, load, queries, sequences, tables,
-                                triggers, types, views)
+from schemac.schemafile import (collations, columns, constraints, exclusions, fields, functions, indexes, load, queries,
+                                rules, sequences, tables, triggers, types, usertypes, views)
 from schemac.errors import SchemaFileError
 from schemac.schemafile.jsonschema import schema_json, schema_json_text
 
@@ -363,6 +363,12 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("trigger", triggers.TRIGGER_KEYS),  # exactly one of body/body_file: a oneOf
     ("view", views.VIEW_KEYS),  # exactly one of query/query_file: a oneOf
     ("materializedView", views.MATERIALIZED_VIEW_KEYS),
+    ("exclusion", exclusions.EXCLUSION_KEYS),
+    ("compositeType", usertypes.COMPOSITE_KEYS),
+    ("rangeType", usertypes.RANGE_KEYS),
+    ("collation", collations.COLLATION_KEYS),
+    ("rule", rules.RULE_KEYS),
+    ("exclusionElement", exclusions.EXCLUSION_ELEMENT_KEYS),  # exactly one of name/expression: a oneOf
     ("extension", {"name": True, "schema": False}),  # the loader spells this one out inline
     ("query", queries.QUERY_KEYS),
     ("distribution", queries.DISTRIBUTION_KEYS),

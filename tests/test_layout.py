@@ -121,7 +121,8 @@ def test_no_two_modules_share_a_confusable_name():
     """The old flat layout had drift.py (the command) beside diff.py (the differ): a module's last part
     may repeat across stages only for a family of object kinds, which every stage names the same way."""
     families = {"__init__", "tables", "types", "columns", "constraints", "indexes", "sequences", "extensions",
-                "history", "functions", "triggers", "views", "policies", "grants", "queries"}
+                "history", "functions", "triggers", "views", "policies", "grants", "queries", "usertypes",
+                "collations", "rules"}
     seen: dict[str, str] = {}
     for name in _modules():
         last = name.rsplit(".", 1)[-1]

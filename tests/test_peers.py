@@ -27,12 +27,9 @@ CASES = sorted(os.listdir(PEERS))
 
 # What the cases that cannot pass yet need (from the issues that will make them pass).
 NEEDS = {
-    "inherit": "INHERITS (whole-schema issue)",
-    "inherit2": "INHERITS (whole-schema issue)",
     "privileges": "privileges and owners (security issue)",
     "rls": "row-level security and policies (security issue)",
     "rls2": "row-level security and policies (security issue)",
-    "constraints": "exclusion constraints (whole-schema issue)",
     # Measured failing today; each is a class of the exact-plans issue (#12):
     "partitioning": "a table's partitioning changed in place, which generate refuses (class 2)",
 }

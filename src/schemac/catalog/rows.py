@@ -11,9 +11,10 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Optional
 
-from schemac.model import (Argument, Check, Column, Domain, Enum, Extension, ForeignKey, Function, Identity, Index,
-                           IndexElement, Nulls, Partitioning, PartitionOf, PrimaryKey, Schema, Sequence, SequenceOptions,
-                           Table, Trigger, Unique, Unmanaged)
+from schemac.catalog import kindrows
+from schemac.model import (Argument, Check, Column, Domain, Enum, Exclusion, ExclusionElement, Extension, ForeignKey,
+                           Function, Identity, Index, IndexElement, Nulls, Parent, Partitioning, PartitionOf, PrimaryKey,
+                           Rule, Schema, Sequence, SequenceOptions, Table, Trigger, Unique, Unmanaged)
 from schemac.catalog.views import build_view
 from schemac.pg import triggerdef
 from schemac.pg.indexdef import key_collations, top_level_items
@@ -99,8 +100,8 @@ def _nulls(option: int, order: str) -> Optional[Nulls]:
     return "first" if nulls_first else "last"
 
 
-def _index(row: dict[str, Any]) -> Index:
-    """A pg_index row as an Index: key elements in order, then the INCLUDE columns."""
+def _elements(row: dict[str, Any]) -> tuple[list[IndexElement], tuple[str, ...]]:
+    """An index's key elements in order, and its INCLUDE columns (indexes.sql, exclusions.sql)."""
     key_count = row["key_count"]
     attnames, expressions, options = row["attnames"], row["expressions"], row["options"] or []
     opclasses = row["opclasses"] or []
@@ -115,11 +116,26 @@ def _index(row: dict[str, Any]) -> Index:
         elements.append(IndexElement(column=column, expression=expression, order=order,  # type: ignore[arg-type]
                                      nulls=_nulls(option, order), opclass=opclass,
                                      collation=collations[pos] if pos < len(collations) else None))
-    include = tuple(name for name in attnames[key_count:] if name is not None)
+    return elements, tuple(name for name in attnames[key_count:] if name is not None)
+
+
+def _index(row: dict[str, Any]) -> Index:
+    """A pg_index row as an Index: key elements in order, then the INCLUDE columns."""
+    elements, include = _elements(row)
     return Index(name=row["index_name"], elements=tuple(elements), unique=row["is_unique"], method=row["method"],
                  where=row["predicate"], include=include, comment=row["comment"],
                  nulls_not_distinct=bool(row["nulls_not_distinct"]), valid=row["is_valid"],
                  parameters=tuple(row["parameters"] or ()))
+
+
+def _exclusion(row: dict[str, Any]) -> Exclusion:
+    """An EXCLUDE constraint: its index's keys, each with the operator of its WITH."""
+    elements, include = _elements(row)
+    return Exclusion(elements=tuple(ExclusionElement(**e.__dict__, operator=op)
+                                    for e, op in zip(elements, row["operators"])),
+                     name=row["constraint_name"], method=row["method"], where=row["predicate"], include=include,
+                     deferrable=row["deferrable"], initially_deferred=row["initially_deferred"],
+                     comment=row["comment"])
 
 
 def _foreign_key(con: dict[str, Any]) -> ForeignKey:
@@ -181,7 +197,7 @@ _NO_CONSTRAINTS = _Constraints()
 
 
 def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: _Constraints,
-           indexes: list[Index], triggers: list[Trigger]) -> Table:
+           indexes: list[Index], triggers: list[Trigger], exclusions: list[Exclusion], rules: list[Rule]) -> Table:
     partition_by: Optional[Partitioning] = None
     if row["partition_strategy"]:
         partition_by = Partitioning(strategy=row["partition_strategy"], key=row["partition_key"])
@@ -203,6 +219,9 @@ def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: 
         partition_of=partition_of,
         unlogged=row["unlogged"],
         triggers=tuple(sorted(triggers, key=lambda t: t.name)),
+        exclusions=tuple(sorted(exclusions, key=lambda x: x.name or "")),
+        inherits=tuple(Parent(p["name"], p["schema"]) for p in row["inherits"] or ()),
+        rules=tuple(sorted(rules, key=lambda r: r.name)),
     )
 
 
@@ -277,6 +296,8 @@ class ModelBuilder:
         self._constraints: dict[int, _Constraints] = {}
         self._indexes: dict[int, list[Index]] = {}
         self._triggers: dict[int, list[Trigger]] = {}
+        self._exclusions: dict[int, list[Exclusion]] = {}
+        self._rules: dict[int, list[Rule]] = {}
 
     def add(self, name: str, rows: list[dict[str, Any]]) -> None:
         if name == "columns":
@@ -287,6 +308,10 @@ class ModelBuilder:
             self._indexes = _by_table(rows, _index)
         elif name == "triggers":
             self._triggers = _by_table(rows, _trigger)
+        elif name == "exclusions":
+            self._exclusions = _by_table(rows, _exclusion)
+        elif name == "rules":
+            self._rules = _by_table(rows, kindrows.rule)
         else:
             self._rows[name] = rows
 
@@ -304,7 +329,8 @@ class ModelBuilder:
         rows = self._rows
         built = [_table(row, self._columns.get(row["table_oid"], []),
                         self._constraints.get(row["table_oid"], _NO_CONSTRAINTS),
-                        self._indexes.get(row["table_oid"], []), self._triggers.get(row["table_oid"], []))
+                        self._indexes.get(row["table_oid"], []), self._triggers.get(row["table_oid"], []),
+                        self._exclusions.get(row["table_oid"], []), self._rules.get(row["table_oid"], []))
                  for row in rows["tables"]]
         built.sort(key=lambda t: (t.schema, t.name))
         enums = sorted((_enum(r) for r in rows["enums"]), key=lambda e: (e.schema, e.name))
@@ -316,8 +342,13 @@ class ModelBuilder:
                             for r in rows["unmanaged"]), key=lambda u: (u.kind, u.schema, u.name))
         schemas = sorted(r["schema_name"] for r in rows["schemas"] if r["schema_name"] != "public")
         functions = sorted((_function(r) for r in rows["functions"]), key=lambda f: (f.schema, f.name, f.identity))
+        composites = sorted((kindrows.composite_type(r, _canonical) for r in rows["composite_types"]),
+                            key=lambda c: (c.schema, c.name))
+        ranges = sorted((kindrows.range_type(r, _canonical) for r in rows["range_types"]), key=lambda r: (r.schema, r.name))
+        collations = sorted((kindrows.collation(r) for r in rows["collations"]), key=lambda c: (c.schema, c.name))
         views = sorted((build_view(r, self._indexes.get(r["view_oid"], []), _canonical) for r in rows.get("views", ())),
                        key=lambda v: (v.schema, v.name))
         return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
                       sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged),
-                      schemas=tuple(schemas), functions=tuple(functions), views=tuple(views))
+                      schemas=tuple(schemas), functions=tuple(functions), views=tuple(views),
+                      composite_types=tuple(composites), range_types=tuple(ranges), collations=tuple(collations))

@@ -10,34 +10,42 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
-from schemac.model import (Check, Domain, Enum, Extension, ForeignKey, Function, Index, PrimaryKey, Sequence, Source,
-                           Table, Trigger, Unique, View)
+from schemac.model import (Check, Collation, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
+                           PrimaryKey, RangeType, Rule, Sequence, Source, Table, Trigger, Unique, View)
 
-Constraint = Union[PrimaryKey, Unique, Check, ForeignKey]
+Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
 
 # Kinds, in the order their statements must run: namespaces and types before the tables that use
 # them, drops (foreign keys first, then what depends on columns) before adds, foreign keys after
 # every table exists, comments last.
 KINDS = (
-    "add_extension", "add_schema", "add_enum", "add_enum_value", "alter_enum", "add_domain", "alter_domain",
-    "add_sequence", "alter_sequence", "add_function", "alter_function",
+    "add_extension", "add_schema", "add_collation", "alter_collation", "add_enum", "add_enum_value", "alter_enum",
+    "add_domain", "alter_domain",
+    "add_range_type", "alter_range_type", "add_composite_type", "alter_composite_type", "add_sequence", "alter_sequence",
+    "add_function", "alter_function",
     "rename_table", "rename_column", "rename_index", "drop_view",
-    "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_column", "drop_table",
-    "drop_function", "drop_sequence", "drop_domain", "drop_enum",
-    "add_table", "alter_partitioning", "attach_partition", "set_logging", "add_column",
+    "drop_rule", "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_inherit",
+    "drop_column", "drop_table",
+    "drop_function", "drop_sequence", "drop_composite_type", "drop_range_type", "drop_domain", "drop_enum",
+    "drop_collation",
+    "add_table", "add_inherit", "alter_partitioning", "attach_partition", "set_logging", "add_column",
     "drop_default", "alter_column_type", "drop_identity", "drop_not_null", "set_not_null", "set_default",
     "alter_identity", "alter_generated",
     "add_constraint", "validate_constraint", "add_index", "set_index_parameters", "add_foreign_key",
-    "add_trigger", "alter_trigger", "set_trigger_enabled", "set_sequence_owner",
+    "add_trigger", "alter_trigger", "set_trigger_enabled", "add_rule", "alter_rule", "set_sequence_owner",
     "add_view", "alter_view", "replace_view", "refresh_view",
     "set_table_comment", "set_column_comment", "set_index_comment", "set_constraint_comment", "set_trigger_comment",
+    "set_rule_comment",
     "set_type_comment", "set_view_comment", "drop_extension", "drop_schema",
 )
 
 
 # The cause of a partition's column change that its parent's ALTER TABLE makes for it.
 INHERITED = "inherited from the parent"
-# Column changes a partition takes from its parent: ALTER TABLE on the parent makes them on every
+# The cause of a child's NO INHERIT and INHERIT around its parent's DROP COLUMN of a column the child keeps:
+# the pair makes the child's columns its own, so the parent's DROP COLUMN leaves the child's.
+KEEPS_COLUMN = "keeps a column its parent drops"
+# Column changes a partition (or an INHERITS child) takes from its parent: ALTER TABLE on the parent makes them on every
 # partition, and Postgres refuses them on the partition itself ("cannot add column to a partition").
 CARRIED_TO_PARTITIONS = frozenset({"add_column", "drop_column", "alter_column_type", "set_not_null", "drop_not_null",
                                    "set_default", "drop_default", "alter_generated", "alter_identity",
@@ -54,7 +62,9 @@ def set_aside_name(name: str) -> str:
 
 _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique constraint", Check: "check constraint",
                  ForeignKey: "foreign key", Enum: "enum", Domain: "domain", Sequence: "sequence",
-                 Extension: "extension", Function: "function", Trigger: "trigger", View: "view"}
+                 Extension: "extension", Function: "function", Trigger: "trigger", Exclusion: "exclusion constraint",
+                 CompositeType: "composite type", RangeType: "range type", Collation: "collation",
+                 Rule: "rule", View: "view"}
 
 
 @dataclass(frozen=True)

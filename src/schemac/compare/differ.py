@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from schemac.compare.changes import CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KINDS, Change, takes_using
+from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, KINDS, Change,
+                                     takes_using)
 from schemac.compare.tables import created_by_create_table, diff_table, partition_of_key, repeated_keys
 from schemac.compare.types import diff_objects
 from schemac.compare.views import diff_views
+from schemac.compare.usertypes import diff_user_types
 from schemac.model import Index, Schema, Table
 
 __all__ = ["Change", "applied_renames", "diff", "ignored_renames", "repeated_key_notices", "unused_usings"]
@@ -79,16 +81,34 @@ def applied_renames(database: Schema, desired: Schema) -> list[str]:
             for where, kind, old, new, done in _rename_hints(database, desired) if done]
 
 
+def _stable_parents(old: Table, new: Table) -> list[tuple[str, str]]:
+    """The parents whose ALTER TABLE reaches `new` in this migration: its partition parent when it stays
+    attached to it, the INHERITS parents it keeps."""
+    p = new.partition_of
+    if p is not None and old.partition_of is not None and partition_of_key(old) == partition_of_key(new):
+        return [(p.parent_schema, p.parent)]
+    return [(q.schema, q.name) for q in new.inherits if q in old.inherits]
+
+
 def _not_inherited(changes: list[Change], old: Table, new: Table,
                    per_table: dict[tuple[str, str], list[Change]]) -> list[Change]:
-    """A partition's changes, those its parent's ALTER TABLE carries down to it marked INHERITED: they
-    run no statement of their own, but order what depends on them (a partition attached below it)."""
-    p = new.partition_of
-    if p is None or old.partition_of is None or partition_of_key(old) != partition_of_key(new):
-        return changes  # not a partition throughout (detached to be attached again: it takes its own changes)
-    parent = {(c.kind, c.name) for c in per_table.get((p.parent_schema, p.parent), ())}
-    return [replace(c, cause=INHERITED) if c.kind in CARRIED_TO_PARTITIONS and (c.kind, c.name) in parent else c
-            for c in changes]
+    """A partition's (or INHERITS child's) changes, those its parent's ALTER TABLE carries down to it
+    marked INHERITED: they run no statement of their own, but order what depends on them (a partition
+    attached below it). A partition detached to be attached again takes its own changes."""
+    parents = _stable_parents(old, new)
+    parent = {(c.kind, c.name) for key in parents for c in per_table.get(key, ())}
+    out = [replace(c, cause=INHERITED) if c.kind in CARRIED_TO_PARTITIONS and (c.kind, c.name) in parent else c
+           for c in changes]
+    if new.partition_of is None:  # a column the child keeps while its parent drops it: NO INHERIT, INHERIT
+        names = {c.name for c in new.columns}
+        for q in new.inherits:
+            kept = tuple(c.name for c in per_table.get((q.schema, q.name), ())
+                         if c.kind == "drop_column" and c.name in names and (q.schema, q.name) in parents)
+            if kept:  # (the INHERIT carries the columns kept, for its place in the plan: plan.dependencies)
+                name = f"{q.schema}.{q.name}"
+                out += [Change("drop_inherit", new.schema, new.name, name, q, None, new, KEEPS_COLUMN),
+                        Change("add_inherit", new.schema, new.name, name, kept, q, new, KEEPS_COLUMN)]
+    return out
 
 
 # The cause of a foreign key dropped and added again around the key it references: Postgres refuses to
@@ -138,7 +158,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         changes.append(Change("add_schema", ns, "", None, None, ns))
     for ns in sorted(set(current.namespaces) - set(desired.namespaces) - {"public"}):
         changes.append(Change("drop_schema", ns, "", None, ns, None))
-    objects = diff_objects(current, desired)
+    objects = diff_objects(current, desired) + diff_user_types(current, desired)
     rebuilt = frozenset((c.schema, c.name) for c in objects if c.kind == "alter_enum" or
                         (c.kind == "alter_domain" and c.cause == ENUM_REBUILT))
     per_table: dict[tuple[str, str], list[Change]] = {}

@@ -8,8 +8,9 @@ from dataclasses import replace
 from typing import Optional
 
 from schemac.compare.changes import ENUM_REBUILT, Change, Constraint
+from schemac.compare.rules import diff_rules
 from schemac.compare.normalize import normal_form, rename_column_in_expression, same_default, same_expression
-from schemac.model import Check, ForeignKey, Index, IndexElement, PrimaryKey, Table, Trigger, Unique
+from schemac.model import Check, Exclusion, ForeignKey, Index, IndexElement, PrimaryKey, Table, Trigger, Unique
 from schemac.pg.expressions import parse_partition_bound, referenced_columns
 from schemac.pg.types import type_name
 
@@ -22,6 +23,9 @@ def _constraint_key(c: Constraint) -> tuple:
     if isinstance(c, ForeignKey):
         return ("f", c.columns, c.ref_schema, c.ref_table, c.ref_columns, c.on_delete, c.on_delete_columns,
                 c.on_update, c.match_full, c.deferrable, c.initially_deferred)
+    if isinstance(c, Exclusion):
+        return ("x", tuple((_element_key(e), e.operator) for e in c.elements), c.method, normal_form(c.where),
+                c.include, c.deferrable, c.initially_deferred)
     return ("c", normal_form(c.expression), c.no_inherit)
 
 
@@ -57,7 +61,7 @@ def index_comment_of_key(c: object) -> Optional[str]:
 
 def _constraints(t: Table) -> list[Constraint]:
     out: list[Constraint] = [t.primary_key] if t.primary_key else []
-    return out + list(t.uniques) + list(t.checks) + list(t.foreign_keys)
+    return out + list(t.uniques) + list(t.checks) + list(t.foreign_keys) + list(t.exclusions)
 
 
 def partition_of_key(t: Table) -> Optional[tuple]:
@@ -94,13 +98,13 @@ def created_by_create_table(t: Table, parent: Optional[Table] = None) -> Table:
         columns = tuple(replace(c, nullable=inherited[c.name].nullable, default=inherited[c.name].default,
                                 comment=None) if c.name in inherited else c for c in t.columns)
         return replace(t, columns=columns, primary_key=None, uniques=(), checks=(), foreign_keys=(), indexes=(),
-                       comment=None, triggers=())
+                       comment=None, triggers=(), exclusions=(), rules=())
     repeated = repeated_keys(t)
     return replace(t, columns=tuple(replace(c, comment=None) for c in t.columns),
                    primary_key=replace(t.primary_key, comment=None, index_comment=None) if t.primary_key else None,
                    uniques=tuple(replace(u, comment=None, index_comment=None) for u in t.uniques if u not in repeated),
                    checks=tuple(replace(c, comment=None) for c in t.checks if not c.not_valid),
-                   foreign_keys=(), indexes=(), comment=None, partition_of=None, triggers=())
+                   foreign_keys=(), indexes=(), comment=None, partition_of=None, triggers=(), exclusions=(), rules=())
 
 
 def _match_constraints(current: list[Constraint], desired: list[Constraint]):
@@ -258,6 +262,13 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
         if des.partition_of is not None:
             ch("attach_partition", None, cur, des)
 
+    for parent in des.inherits:
+        if parent not in cur.inherits:
+            ch("add_inherit", f"{parent.schema}.{parent.name}", None, parent)
+    for parent in cur.inherits:
+        if parent not in des.inherits:
+            ch("drop_inherit", f"{parent.schema}.{parent.name}", parent, None)
+
     cur_tg = {g.name: g for g in cur.triggers}
     for name, g in {g.name: g for g in des.triggers}.items():
         old_g = cur_tg.get(name)
@@ -276,6 +287,7 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
         if name not in {x.name for x in des.triggers}:
             ch("drop_trigger", name, g, None)
 
+    diff_rules(cur, des, ch)
     if cur.unlogged != des.unlogged:
         ch("set_logging", None, cur, des)
     if (cur.comment or None) != (des.comment or None):
@@ -296,6 +308,9 @@ def _rename_in_table(t: Table, old: str, new: str) -> Table:
         indexes=tuple(replace(i, elements=tuple(replace(e, column=col(e.column) if e.column else None,
                                                         expression=expr(e.expression)) for e in i.elements),
                               where=expr(i.where), include=tuple(map(col, i.include))) for i in t.indexes),
+        exclusions=tuple(replace(x, elements=tuple(replace(e, column=col(e.column) if e.column else None,
+                                                           expression=expr(e.expression)) for e in x.elements),
+                                 where=expr(x.where), include=tuple(map(col, x.include))) for x in t.exclusions),
     )
 
 

@@ -13,8 +13,8 @@ deparses them (catalog). Comparisons go through :mod:`schemac.compare.normalize`
 
 from .source import Source
 from .sequences import Identity, Sequence, SequenceOptions
-from .tables import Check, Nulls, Order, Column, FK_ACTIONS, ForeignKey, Index, IndexElement, PartitionOf, Partitioning, PrimaryKey, TRIGGER_EVENTS, Table, Trigger, Unique, deferral, index_comment
-from .types import Domain, Enum, Extension
+from .tables import Check, Nulls, Order, Column, Exclusion, ExclusionElement, FK_ACTIONS, ForeignKey, Index, IndexElement, Parent, PartitionOf, Partitioning, PrimaryKey, Rule, TRIGGER_EVENTS, Table, Trigger, Unique, deferral, index_comment
+from .types import Attribute, Collation, CompositeType, Domain, Enum, Extension, RangeType, default_multirange
 from .functions import Argument, Function
 from .queries import Distribution, Query, QueryParam
 from .views import Dependency, View, ViewColumn
@@ -22,12 +22,17 @@ from .schema import Schema, Unmanaged
 
 __all__ = [
     "Argument",
+    "Attribute",
     "Check",
-    "Dependency",
+    "Collation",
     "Column",
+    "CompositeType",
+    "Dependency",
     "Distribution",
     "Domain",
     "Enum",
+    "Exclusion",
+    "ExclusionElement",
     "Extension",
     "FK_ACTIONS",
     "ForeignKey",
@@ -37,11 +42,14 @@ __all__ = [
     "IndexElement",
     "Nulls",
     "Order",
+    "Parent",
     "PartitionOf",
     "Partitioning",
     "PrimaryKey",
     "Query",
     "QueryParam",
+    "RangeType",
+    "Rule",
     "Schema",
     "Sequence",
     "SequenceOptions",
@@ -51,6 +59,7 @@ __all__ = [
     "Trigger",
     "Unique",
     "Unmanaged",
+    "default_multirange",
     "View",
     "ViewColumn",
     "deferral",

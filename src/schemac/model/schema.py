@@ -9,7 +9,7 @@ from .functions import Function
 from .queries import Query
 from .sequences import Sequence
 from .tables import Table
-from .types import Domain, Enum, Extension
+from .types import Collation, CompositeType, Domain, Enum, Extension, RangeType
 from .views import View
 
 
@@ -18,8 +18,12 @@ class Unmanaged:
     """An object schemac reads but does not manage (aggregates, policies, rules...): listed, never diffed."""
 
     kind: str
-    schema: str
+    schema: str  # "" for what belongs to the database (event triggers, publications, foreign servers)
     name: str
+
+    @property
+    def path(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,10 @@ class Schema:
     schemas: tuple[str, ...] = ()  # namespaces declared explicitly (besides those tables use)
     functions: tuple[Function, ...] = ()
     views: tuple[View, ...] = ()  # views and materialized views
-    # Types that exist in the database without schema.yaml declaring them (a composite or range type, an
+    composite_types: tuple[CompositeType, ...] = ()
+    range_types: tuple[RangeType, ...] = ()
+    collations: tuple[Collation, ...] = ()
+    # Types that exist in the database without schema.yaml declaring them (a base type, an
     # extension's type schemac does not know): named so that a misspelled type is still an error.
     external_types: tuple[str, ...] = field(default=(), compare=False)
     unmanaged: tuple[Unmanaged, ...] = field(default=(), compare=False)
@@ -57,4 +64,6 @@ class Schema:
         used = {t.schema for t in self.tables} | {e.schema for e in self.enums} | {d.schema for d in self.domains}
         used |= {s.schema for s in self.sequences} | set(self.schemas) | {f.schema for f in self.functions}
         used |= {v.schema for v in self.views}
+        used |= {c.schema for c in self.composite_types} | {r.schema for r in self.range_types}
+        used |= {c.schema for c in self.collations}
         return tuple(sorted(used)) or ("public",)

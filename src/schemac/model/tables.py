@@ -78,7 +78,7 @@ def index_comment(obj: "Index | PrimaryKey | Unique") -> Optional[str]:
 FK_ACTIONS = ("no action", "restrict", "cascade", "set null", "set default")
 
 
-def deferral(c: "PrimaryKey | Unique | ForeignKey") -> tuple[str, ...]:
+def deferral(c: "PrimaryKey | Unique | ForeignKey | Exclusion") -> tuple[str, ...]:
     """A constraint's DEFERRABLE clauses, as SQL writes them (DDL and reports alike)."""
     if not c.deferrable:
         return ()
@@ -127,6 +127,34 @@ class IndexElement:
 
 
 @dataclass(frozen=True)
+class ExclusionElement(IndexElement):
+    """One element of an EXCLUDE constraint: an index key and the operator rows are compared with."""
+
+    operator: str = "="  # as the catalog names it: "=", "&&", or "schema.op" outside pg_catalog and public
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """EXCLUDE USING method (element WITH operator, ...) [INCLUDE (...)] [WHERE (...)]: no two rows for
+    which every operator returns true."""
+
+    elements: tuple[ExclusionElement, ...]
+    name: Optional[str] = None
+    method: str = "gist"
+    where: Optional[str] = None
+    include: tuple[str, ...] = ()
+    deferrable: bool = False
+    initially_deferred: bool = False
+    comment: Optional[str] = None
+    source: Optional[Source] = _src()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The plain columns among the elements (how a report points at an unnamed one)."""
+        return tuple(e.column for e in self.elements if e.column is not None)
+
+
+@dataclass(frozen=True)
 class Index:
     name: str
     elements: tuple[IndexElement, ...]
@@ -171,6 +199,19 @@ class Trigger:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """CREATE RULE name AS ON event TO table [WHERE condition] DO [ALSO | INSTEAD] actions."""
+
+    name: str
+    event: Literal["select", "insert", "update", "delete"]
+    instead: bool = False
+    where: Optional[str] = None  # over OLD and NEW
+    actions: tuple[str, ...] = ()  # statements, as pg_get_ruledef deparses them; () is NOTHING
+    comment: Optional[str] = None
+    source: Optional[Source] = _src()
+
+
+@dataclass(frozen=True)
 class Partitioning:
     """PARTITION BY <strategy> (<key>) of a partitioned table."""
 
@@ -185,6 +226,14 @@ class PartitionOf:
     parent: str
     bound: str
     parent_schema: str = "public"
+
+
+@dataclass(frozen=True)
+class Parent:
+    """A table this one INHERITS from (not a partition's parent: see PartitionOf)."""
+
+    name: str
+    schema: str = "public"
 
 
 @dataclass(frozen=True)
@@ -204,6 +253,11 @@ class Table:
     partition_of: Optional[PartitionOf] = None
     unlogged: bool = False  # UNLOGGED: not written to the WAL (fast, emptied after a crash, not replicated)
     triggers: tuple[Trigger, ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()  # EXCLUDE constraints
+    # INHERITS (parents, in order): the columns and CHECKs they give the table are in `columns` (as the
+    # catalog lists them) but not among `checks`; what it has beyond them is its own.
+    inherits: tuple[Parent, ...] = ()
+    rules: tuple[Rule, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:

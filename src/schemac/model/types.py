@@ -1,4 +1,5 @@
-"""Enums, domains and extensions: the types a column can have beyond the built-in ones."""
+"""Enums, domains, composite and range types, and extensions: the types a column can have beyond the
+built-in ones."""
 
 from __future__ import annotations
 
@@ -34,4 +35,67 @@ class Domain:
 class Extension:
     name: str
     schema: Optional[str] = None  # None: wherever Postgres puts it
+    source: Optional[Source] = _src()
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One attribute of a composite type."""
+
+    name: str
+    type: str
+    collation: Optional[str] = None  # None: the type's own
+
+
+@dataclass(frozen=True)
+class CompositeType:
+    """CREATE TYPE name AS (attribute type, ...): a row type of its own, not a table's."""
+
+    name: str
+    attributes: tuple[Attribute, ...]
+    schema: str = "public"
+    comment: Optional[str] = None
+    source: Optional[Source] = _src()
+
+
+def default_multirange(range_name: str) -> str:
+    """The multirange type Postgres makes beside a range type (makeMultirangeTypeName): "multi" before
+    the first "range" of the name, else the name and "_multirange"."""
+    at = range_name.find("range")
+    return f"{range_name[:at]}multi{range_name[at:]}" if at >= 0 else f"{range_name}_multirange"
+
+
+@dataclass(frozen=True)
+class RangeType:
+    """CREATE TYPE name AS RANGE (SUBTYPE = ..., ...)."""
+
+    name: str
+    subtype: str
+    schema: str = "public"
+    subtype_opclass: Optional[str] = None  # None: the subtype's default btree operator class
+    collation: Optional[str] = None  # None: the subtype's own
+    canonical: Optional[str] = None  # function name ("schema.name" outside pg_catalog and public)
+    subtype_diff: Optional[str] = None  # function name, as canonical
+    multirange: Optional[str] = None  # None: Postgres's name for it (default_multirange)
+    comment: Optional[str] = None
+    source: Optional[Source] = _src()
+
+    @property
+    def multirange_name(self) -> str:
+        return self.multirange or default_multirange(self.name)
+
+
+@dataclass(frozen=True)
+class Collation:
+    """CREATE COLLATION: a libc one by lc_collate and lc_ctype (`locale` when both are one), an ICU (or,
+    PostgreSQL 17+, builtin) one by `locale`."""
+
+    name: str
+    schema: str = "public"
+    provider: str = "libc"  # libc, icu, builtin
+    locale: Optional[str] = None  # ICU/builtin locale; a libc collation's lc_collate = lc_ctype
+    lc_collate: Optional[str] = None  # libc, when it differs from lc_ctype
+    lc_ctype: Optional[str] = None
+    deterministic: bool = True
+    comment: Optional[str] = None
     source: Optional[Source] = _src()

@@ -75,9 +75,16 @@ def extension_of(name: str) -> Optional[str]:
     return next((e for e, types in EXTENSION_TYPES.items() if name in types), None)
 
 
-def type_uses(tables, domains, functions) -> list[tuple[str, str, object]]:
+def declared_types(types) -> set[tuple[str, str]]:
+    """(schema, name) of the enums, domains, composite and range types of a schema, and of the
+    multirange type each range type brings along."""
+    out = {(t.schema, t.name) for t in types}
+    return out | {(t.schema, t.multirange_name) for t in types if hasattr(t, "multirange_name")}
+
+
+def type_uses(tables, domains, functions, composites=(), ranges=()) -> list[tuple[str, str, object]]:
     """(type, what uses it, source) for every column (a partition's inherited ones aside), domain,
-    function argument and result."""
+    function argument and result, composite type attribute and range subtype."""
     uses = [(c.type, f"column '{c.name}' of table {t.qualified_name}", c.source or t.source)
             for t in tables for c in t.columns if t.partition_of is None or c.source is not t.source]
     uses += [(d.type, f"domain {d.schema}.{d.name}", d.source) for d in domains]
@@ -85,16 +92,20 @@ def type_uses(tables, domains, functions) -> list[tuple[str, str, object]]:
         uses += [(a.type, f"an argument of function {f.schema}.{f.name}", f.source) for a in f.arguments]
         if f.returns and not f.returns.startswith("TABLE("):
             uses.append((f.returns.removeprefix("SETOF "), f"the result of function {f.schema}.{f.name}", f.source))
+    uses += [(a.type, f"attribute '{a.name}' of composite type {c.schema}.{c.name}", c.source)
+             for c in composites for a in c.attributes]
+    uses += [(r.subtype, f"range type {r.schema}.{r.name}", r.source) for r in ranges]
     return uses
 
 
 def external_types_of(schema) -> tuple[str, ...]:
     """The types `schema` (read from a database) uses that nothing else names: what inspect lists
     under external_types: so that its schema.yaml loads."""
-    declared = {(t.schema, t.name) for t in [*schema.enums, *schema.domains]}
+    declared = declared_types([*schema.enums, *schema.domains, *schema.composite_types, *schema.range_types])
     extensions = [e.name for e in schema.extensions]
     out = set()
-    for type_text, _, _ in type_uses(schema.tables, schema.domains, schema.functions):
+    for type_text, _, _ in type_uses(schema.tables, schema.domains, schema.functions, schema.composite_types,
+                                     schema.range_types):
         if unknown_type(type_text, declared, extensions, set()):
             schema_name, name = base_name(type_text)
             out.add(name if schema_name is None else f"{schema_name}.{name}")

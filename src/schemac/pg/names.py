@@ -13,7 +13,7 @@ from typing import Optional
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 
-from schemac.model import Check, ForeignKey, PrimaryKey, Table, Unique
+from schemac.model import Check, Exclusion, ForeignKey, PrimaryKey, Table, Unique
 from schemac.pg.dialect import DIALECT
 
 MAX_IDENTIFIER_BYTES = 63  # NAMEDATALEN - 1
@@ -71,7 +71,29 @@ def make_object_name(name1: str, name2: Optional[str], label: str) -> str:
     return "_".join(parts)
 
 
-def constraint_name(table: Table, c: PrimaryKey | Unique | Check) -> str:
+def _element_names(c: Exclusion) -> list[str]:
+    """ChooseIndexColumnNames(): a key's column name, or what FigureIndexColname() makes of its
+    expression (a function call's name, else "expr"), a name already taken numbered; then INCLUDE's."""
+    from schemac.pg.expressions import parse_expression  # sqlglot: only for an unnamed EXCLUDE over expressions
+
+    out: list[str] = []
+    for e in c.elements:
+        name = e.column
+        if name is None:
+            tree = parse_expression(e.expression or "")
+            while isinstance(tree, exp.Paren):
+                tree = tree.this
+            name = tree.name.lower() if isinstance(tree, exp.Anonymous) else (
+                tree.sql_name().lower() if isinstance(tree, exp.Func) else "expr")
+        base, n = name, 0
+        while name in out:
+            n += 1
+            name = f"{base}{n}"
+        out.append(name)
+    return out + list(c.include)
+
+
+def constraint_name(table: Table, c: PrimaryKey | Unique | Check | Exclusion) -> str:
     """The name Postgres gave (or will give) a constraint declared without one."""
     if c.name:
         return c.name
@@ -81,4 +103,6 @@ def constraint_name(table: Table, c: PrimaryKey | Unique | Check) -> str:
         return make_object_name(table.name, "_".join(c.columns + c.include), "key")  # INCLUDE columns too
     if isinstance(c, ForeignKey):
         return make_object_name(table.name, "_".join(c.columns), "fkey")
+    if isinstance(c, Exclusion):
+        return make_object_name(table.name, "_".join(_element_names(c)), "excl")  # INCLUDE columns too
     raise ValueError("check constraints always carry a name")

@@ -16,6 +16,7 @@ from sqlglot.errors import ParseError, TokenError
 
 from schemac.pg.dialect import DIALECT
 from schemac.pg.names import quote_ident
+from schemac.pg.typmods import ModifierError, modifiers_text
 
 T = exp.DataType.Type
 
@@ -87,6 +88,10 @@ class _Unsupported(TypeSyntaxError):
     """Parsed, but not a PostgreSQL type schemac can keep exactly: canonical_type names the text."""
 
 
+class _UserModifiers(Exception):
+    """A type that is not PostgreSQL's own, with modifiers: kept as written (pg.typmods)."""
+
+
 def _params(dt: exp.DataType) -> list[str]:
     out = []
     for p in dt.expressions:
@@ -118,8 +123,8 @@ def _canonical(dt: exp.DataType) -> str:
         raise _Unsupported("not a PostgreSQL type (sqlglot knows it from another SQL dialect); write the PostgreSQL "
                            "type")
     params = _params(dt)
-    if kind == T.USERDEFINED and params:
-        raise _Unsupported("modifiers on a user-defined type are not supported (they would be dropped)")
+    if (kind == T.USERDEFINED or kind in _FREE_PARAMS) and params:
+        raise _UserModifiers()  # canonical_type reads them from the text as written
     if isinstance(kind, T) and kind not in _FREE_PARAMS and kind != T.USERDEFINED:
         for p in params:
             if not p.isdigit():
@@ -154,7 +159,7 @@ def _canonical(dt: exp.DataType) -> str:
 
 
 _PART = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
-_NAMED = re.compile(rf'^\s*({_PART}(?:\s*\.\s*{_PART})?)\s*((?:\[\s*\d*\s*\])*)\s*$')
+_NAMED = re.compile(rf'^\s*({_PART}(?:\s*\.\s*{_PART})?)\s*(?:\(([^()]*)\))?\s*((?:\[\s*\d*\s*\])*)\s*$')
 
 
 def _named_type(text: str) -> "str | None":
@@ -167,7 +172,25 @@ def _named_type(text: str) -> "str | None":
     parts = name_parts(m.group(1))
     if len(parts) == 1 and re.match(r"^[a-z_][a-z0-9_$]*$", parts[0]):
         return None  # `"text"`: a name that reads the same unquoted
-    return ".".join(quote_ident(p) for p in parts) + "[]" * m.group(2).count("[")
+    if m.group(2) is not None:  # modifiers: a type of an extension living outside the search path
+        return ".".join(_type_ident(p) for p in parts) + modifiers_text(parts[-1], m.group(2).split(",")) + \
+            "[]" * m.group(3).count("[")
+    return ".".join(quote_ident(p) for p in parts) + "[]" * m.group(3).count("[")
+
+
+def _type_ident(part: str) -> str:
+    """A name as format_type() prints it: quoted only where Postgres needs it (`vector`, not "vector")."""
+    return part if re.fullmatch(r"[a-z_][a-z0-9_$]*", part) else quote_ident(part)
+
+
+def _with_modifiers(text: str) -> str:
+    """A type that is not PostgreSQL's own, with modifiers (`vector(1536)`, `geometry(Point,4326)`), as
+    format_type() prints it: name in lower case, modifiers as its extension prints them."""
+    m = _NAMED.match(text)
+    if m is None or m.group(2) is None:
+        raise TypeSyntaxError(f"'{text.strip()}' is not a type name with modifiers")
+    name = name_parts(m.group(1))[-1]
+    return _type_ident(name) + modifiers_text(name, m.group(2).split(",")) + "[]" * m.group(3).count("[")
 
 
 @lru_cache(maxsize=4096)
@@ -179,7 +202,10 @@ def canonical_type(text: str) -> str:
     if m:
         base = f"bit varying({m.group(1)})" if m.group(1) else "bit varying"
         return base + ("[]" if m.group(2).strip() else "")
-    named = _named_type(text)
+    try:
+        named = _named_type(text)
+    except ModifierError as e:
+        raise TypeSyntaxError(f"'{text.strip()}': {e}") from None
     if named is not None:
         return named
     if ";" in text or text.count("(") != text.count(")") or text.count("[") != text.count("]"):
@@ -209,6 +235,11 @@ def canonical_type(text: str) -> str:
         return _canonical(parsed[0].to)
     except _Unsupported as e:
         raise TypeSyntaxError(f"'{text.strip()}': {e}") from None
+    except _UserModifiers:
+        try:
+            return _with_modifiers(text)
+        except ModifierError as e:
+            raise TypeSyntaxError(f"'{text.strip()}': {e}") from None
 
 
 def build_type(canonical: str) -> exp.DataType:

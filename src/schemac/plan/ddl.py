@@ -10,13 +10,14 @@ from typing import Iterable, Optional
 
 from sqlglot import exp
 
-from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Identity, Index, IndexElement, PrimaryKey,
-                           Sequence, SequenceOptions, Table, Unique, deferral)
+from schemac.model import (Check, Column, deferral, Domain, Enum, Exclusion, Extension, ForeignKey, Identity, Index,
+                           IndexElement, PrimaryKey, Sequence, SequenceOptions, Table, Unique)
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression, parse_partition_bound, parse_partition_key
 from schemac.pg.names import ident, qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.pg.types import build_type
+from schemac.plan.exclusion_ddl import exclusion_body
 
 
 def table_ref(table: Table) -> exp.Table:
@@ -138,7 +139,9 @@ def check_body(check: Check) -> exp.Expression:
     return exp.Var(this=f"{body.sql(dialect=RENDER)} NO INHERIT")
 
 
-def constraint_node(c: PrimaryKey | Unique | Check | ForeignKey) -> exp.Expression:
+def constraint_node(c: PrimaryKey | Unique | Check | ForeignKey | Exclusion) -> exp.Expression:
+    if isinstance(c, Exclusion):
+        return _named(c.name, exclusion_body(c, _index_key))  # type: ignore[arg-type]
     if isinstance(c, PrimaryKey):
         return _named(c.name, primary_key_body(c))
     if isinstance(c, Unique):
@@ -148,7 +151,7 @@ def constraint_node(c: PrimaryKey | Unique | Check | ForeignKey) -> exp.Expressi
     return _named(c.name, check_body(c))
 
 
-def add_constraint(table: Table, c: PrimaryKey | Unique | Check | ForeignKey, not_valid: bool = False) -> exp.Alter:
+def add_constraint(table: Table, c: PrimaryKey | Unique | Check | ForeignKey | Exclusion, not_valid: bool = False) -> exp.Alter:
     stmt = exp.Alter(this=table_ref(table), kind="TABLE", actions=[exp.AddConstraint(expressions=[constraint_node(c)])])
     if not_valid or getattr(c, "not_valid", False):
         stmt.set("not_valid", True)
@@ -159,7 +162,7 @@ def create_table(table: Table) -> exp.Create:
     pk = table.primary_key
     inline_pk = pk is not None and pk.name is None and len(pk.columns) == 1 and not pk.deferrable and not pk.include
     items: list[exp.Expression] = [
-        column_def(c, inline_pk=inline_pk and c.name == pk.columns[0]) for c in table.columns  # type: ignore[union-attr]
+        column_def(c, inline_pk=inline_pk and c.name == pk.columns[0]) for c in own_columns(table)  # type: ignore
     ]
     if pk is not None and not inline_pk:
         items.append(constraint_node(pk))
@@ -170,8 +173,19 @@ def create_table(table: Table) -> exp.Create:
     by = _partition_by(table)
     if by is not None:
         properties.append(by)
+    if table.inherits:
+        properties.append(exp.InheritsProperty(expressions=[
+            exp.Table(this=ident(p.name), db=ident(p.schema) if p.schema != "public" else None) for p in table.inherits]))
     return exp.Create(this=exp.Schema(this=table_ref(table), expressions=items), kind="TABLE", exists=True,
                       properties=exp.Properties(expressions=properties) if properties else None)
+
+
+def own_columns(table: Table) -> tuple[Column, ...]:
+    """The columns CREATE TABLE lists: an INHERITS child's own, not those the loader merged in from its
+    parents (they carry the table's own source: schemafile.inherits)."""
+    if not table.inherits or table.source is None:
+        return table.columns
+    return tuple(c for c in table.columns if c.source != table.source)
 
 
 def _partition_by(table: Table) -> Optional[exp.PartitionedByProperty]:

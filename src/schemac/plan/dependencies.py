@@ -25,10 +25,11 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from schemac.compare.changes import CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, Change, set_aside_name, takes_using
+from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
+                                     takes_using)
 from schemac.compare.views import view_keys, view_refs
-from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Function, Index, PrimaryKey, Sequence,
-                           Table, Trigger, Unique, View)
+from schemac.model import (Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
+                           Function, Index, PrimaryKey, RangeType, Rule, Sequence, Table, Trigger, Unique, View)
 from sqlglot import exp
 
 from schemac.pg.expressions import parse_expression, referenced_columns
@@ -107,8 +108,13 @@ def _constraint_key(t: Table, c) -> Key:
     return ("constraint", t.schema, t.name, c.name or ("unnamed",) + tuple(getattr(c, "columns", ())))
 
 
+def collation_keys(*objects) -> set[Key]:
+    """The collations columns, keys and attributes name (by name: schema.yaml names them unqualified)."""
+    return {("collation", o.collation) for o in objects if getattr(o, "collation", None)}
+
+
 def column_refs(t: Table, c: Column) -> set[Key]:
-    out = {_table(t), type_key(c.type)}
+    out = {_table(t), type_key(c.type)} | collation_keys(c)
     out |= expression_refs(c.default, t.schema, None) | expression_refs(c.generated, t.schema, t.name)
     out.discard(_col(t, c.name))
     return out
@@ -130,11 +136,13 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
                                                                               obj.ref_columns)}
                 | {_col(t, c) for c in obj.columns}  # type: ignore[arg-type]
                 | {("column", obj.ref_schema, obj.ref_table, c) for c in obj.ref_columns})
-    if isinstance(obj, Index):
-        out = {_table(t)} | {_col(t, c) for c in obj.include}  # type: ignore[arg-type]
+    if isinstance(obj, (Index, Exclusion)):
+        out = {_table(t)} | {_col(t, c) for c in obj.include} | collation_keys(*obj.elements)  # type: ignore
         for e in obj.elements:
             out |= {_col(t, e.column)} if e.column else expression_refs(e.expression, t.schema, t.name)  # type: ignore
         return out | expression_refs(obj.where, t.schema, t.name)  # type: ignore[union-attr]
+    if isinstance(obj, Rule):  # its table, and the functions its condition calls (actions: KINDS order)
+        return {_table(t)} | (expression_refs(obj.where, t.schema, None) if obj.where else set())  # type: ignore
     if isinstance(obj, Trigger):  # its table and columns, the function it executes
         fn_schema, _, fn_name = obj.function.rpartition(".")
         out = {_table(t), ("function", fn_schema or "public", fn_name)} | {_col(t, c) for c in obj.update_columns}  # type: ignore
@@ -142,6 +150,15 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
     if isinstance(obj, Domain):
         refs = {("schema", obj.schema), type_key(obj.type)} | expression_refs(obj.default, obj.schema, None)
         return refs - {("type", obj.schema, obj.name)}
+    if isinstance(obj, CompositeType):  # its schema, its attributes' types
+        refs = {("schema", obj.schema)} | {type_key(a.type) for a in obj.attributes} | collation_keys(*obj.attributes)
+        return refs - {("type", obj.schema, obj.name)}
+    if isinstance(obj, RangeType):  # its schema, subtype, and the functions it names
+        fns = {("function", *(f.split(".", 1) if "." in f else ("public", f))) for f in (obj.canonical, obj.subtype_diff)
+               if f}
+        return {("schema", obj.schema), type_key(obj.subtype)} | fns | collation_keys(obj)
+    if isinstance(obj, Collation):
+        return {("schema", obj.schema)}
     if isinstance(obj, (Enum, Extension)):
         return {("schema", obj.schema)} if obj.schema else set()
     if isinstance(obj, Function):
@@ -169,6 +186,8 @@ def table_refs(t: Table) -> set[Key]:
     if t.partition_of is not None:  # created PARTITION OF its parent, with the parent's columns
         p = t.partition_of
         out |= {("table", p.parent_schema, p.parent)} | {("column", p.parent_schema, p.parent, c.name) for c in t.columns}
+    for q in t.inherits:  # created INHERITS its parents, with their columns
+        out |= {("table", q.schema, q.name)} | {("column", q.schema, q.name, c.name) for c in t.columns}
     return out - {_table(t)}
 
 
@@ -177,7 +196,8 @@ def table_members(t: Table) -> set[Key]:
     out = {_table(t), ("type", t.schema, t.name)} | {_col(t, c.name) for c in t.columns}  # and its row type
     out |= {_identity_sequence(t, c.name) for c in t.columns if c.identity is not None}
     out |= {("notnull", t.schema, t.name, c.name) for c in t.columns if not c.nullable}
-    for member in (t.primary_key, *t.uniques, *t.checks, *t.foreign_keys, *t.indexes, *t.triggers):
+    for member in (t.primary_key, *t.uniques, *t.checks, *t.foreign_keys, *t.indexes, *t.triggers, *t.exclusions,
+                   *t.rules):
         if member is not None:
             out |= own_keys(t, member)
     return out
@@ -187,21 +207,27 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
     """The keys naming `obj` itself (a unique key also names what foreign keys can reference)."""
     if isinstance(obj, (PrimaryKey, Unique)):
         return {_constraint_key(t, obj), _key_of(t.schema, t.name, obj.columns)}  # type: ignore[arg-type]
-    if isinstance(obj, (Check, ForeignKey)):
+    if isinstance(obj, (Check, ForeignKey, Exclusion)):
         return {_constraint_key(t, obj)}  # type: ignore[arg-type]
     if isinstance(obj, Trigger):
         return {("trigger", t.schema, t.name, obj.name)}  # type: ignore[union-attr]
+    if isinstance(obj, Rule):
+        return {("rule", t.schema, t.name, obj.name)}  # type: ignore[union-attr]
     if isinstance(obj, Index):
         keys = {("index", t.schema, t.name, obj.name)}  # type: ignore[union-attr]
         if obj.unique and obj.where is None and all(e.column for e in obj.elements):
             keys.add(_key_of(t.schema, t.name, [e.column for e in obj.elements]))  # type: ignore[union-attr]
         return keys
-    if isinstance(obj, (Enum, Domain)):
+    if isinstance(obj, (Enum, Domain, CompositeType)):
         return {("type", obj.schema, obj.name)}
+    if isinstance(obj, RangeType):  # and the multirange type Postgres makes beside it
+        return {("type", obj.schema, obj.name), ("type", obj.schema, obj.multirange_name)}
     if isinstance(obj, Sequence):
         return {("sequence", obj.schema, obj.name)}
     if isinstance(obj, Extension):
         return {("extension", obj.name)}
+    if isinstance(obj, Collation):
+        return {("collation", obj.name)}
     if isinstance(obj, Function):
         return {("function", obj.schema, obj.name), ("function", obj.schema, obj.name, obj.identity)}
     if isinstance(obj, Table):
@@ -232,28 +258,6 @@ def _owner(seq: Optional[Sequence]) -> set[Key]:
         return set()
     table, column = seq.owned_by.rsplit(".", 1)
     return {("column", seq.schema, table, column)}
-
-
-def plan_deps(changes: list[Change]) -> list[Deps]:
-    """deps() of each change, and what one change implies for another: a dropped table or column takes
-    along the sequences it owns (OWNED BY), so it removes them too (after whatever still uses them)."""
-    out = [deps(c) for c in changes]
-    owned: dict[tuple, set] = {}
-    owned_by_column: dict[tuple, set] = {}
-    for c in changes:
-        seq = c.old
-        if c.kind == "drop_sequence" and getattr(seq, "owned_by", None):
-            table = seq.owned_by.rpartition(".")[0]  # type: ignore[union-attr]
-            owned.setdefault((c.schema, table), set()).add(("sequence", c.schema, seq.name))  # type: ignore
-            owned_by_column.setdefault((c.schema, seq.owned_by), set()).add(("sequence", c.schema, seq.name))  # type: ignore
-    for i, c in enumerate(changes):
-        if c.kind == "drop_table" and (c.schema, c.table) in owned:
-            d = out[i]
-            out[i] = Deps(d.makes, d.removes | owned[(c.schema, c.table)], d.needs, d.frees)
-        elif c.kind == "drop_column" and (c.schema, f"{c.table}.{c.name}") in owned_by_column:
-            d = out[i]
-            out[i] = Deps(d.makes, d.removes | owned_by_column[(c.schema, f"{c.table}.{c.name}")], d.needs, d.frees)
-    return out
 
 
 def deps(c: Change) -> Deps:
@@ -293,6 +297,19 @@ def deps(c: Change) -> Deps:
             p = old.partition_of  # type: ignore[union-attr]
             old_refs.add(("table", p.parent_schema, p.parent))
             makes.add(("detached", t.schema, t.name))  # type: ignore[union-attr]
+    elif k in ("add_inherit", "drop_inherit"):  # the parent and its columns; the child's own, as they will be
+        q = new if k == "add_inherit" else old
+        parent_columns = {("column", q.schema, q.name, x.name) for x in t.columns}  # type: ignore
+        if k == "drop_inherit":
+            old_refs |= parent_columns | {("table", q.schema, q.name)}  # type: ignore[union-attr]
+        elif c.cause == KEEPS_COLUMN:  # right after the parent's DROP COLUMN of the columns kept (in `old`),
+            kept = {("column", q.schema, q.name, x) for x in old}  # type: ignore
+            makes |= kept  # before its other column changes, which reach the child again through it
+            old_refs |= parent_columns - kept  # (and before its ADD COLUMNs: KINDS puts add_inherit first)
+            new_refs |= {("table", q.schema, q.name), _table(t)}  # type: ignore[union-attr, arg-type]
+        else:
+            new_refs |= parent_columns | {("table", q.schema, q.name), _table(t)} | {col(x.name) for x in t.columns}  # type: ignore
+            new_refs |= {("notnull", t.schema, t.name, x.name) for x in t.columns if not x.nullable}  # type: ignore
     elif k == "rename_column":
         removes.add(col(old.name))  # type: ignore[union-attr]
         makes.add(col(c.name))
@@ -336,11 +353,12 @@ def deps(c: Change) -> Deps:
         if old.identity is None and new is not None and new.identity is not None:  # type: ignore[union-attr]
             makes.add(own)
     elif k in ("add_constraint", "add_foreign_key", "add_index", "drop_constraint", "drop_foreign_key",
-               "drop_index", "rename_index", "add_trigger", "drop_trigger", "alter_trigger"):
-        if k.startswith("add_") or k in ("rename_index", "alter_trigger"):
+               "drop_index", "rename_index", "add_trigger", "drop_trigger", "alter_trigger", "add_rule", "drop_rule",
+               "alter_rule"):
+        if k.startswith("add_") or k in ("rename_index", "alter_trigger", "alter_rule"):
             makes |= own_keys(t, new)
             new_refs |= refs_of(t, new)
-        if k.startswith("drop_") or k in ("rename_index", "alter_trigger"):
+        if k.startswith("drop_") or k in ("rename_index", "alter_trigger", "alter_rule"):
             removes |= own_keys(t, old)
             old_refs |= refs_of(t, old)
     elif k in ("add_view", "drop_view", "alter_view", "replace_view"):  # alter: in place (OR REPLACE)
@@ -349,7 +367,8 @@ def deps(c: Change) -> Deps:
         removes |= own_keys(None, old) if k == "drop_view" else set()
         old_refs |= refs_of(None, old) if old is not None else set()
     elif k in ("validate_constraint", "set_constraint_comment", "set_index_comment", "set_index_parameters",
-               "set_column_comment", "set_trigger_enabled", "set_trigger_comment", "refresh_view", "set_view_comment"):
+               "set_column_comment", "set_trigger_enabled", "set_trigger_comment", "refresh_view", "set_view_comment",
+               "set_rule_comment"):
         target = new if new is not None else old
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)
     elif k == "set_sequence_owner":
@@ -375,5 +394,7 @@ def deps(c: Change) -> Deps:
     if c.cause == INHERITED and t is not None and t.partition_of is not None:  # made by the parent's change
         p = t.partition_of
         new_refs.add(("column", p.parent_schema, p.parent, c.name))
+    elif c.cause == INHERITED and t is not None:
+        new_refs |= {("column", q.schema, q.name, c.name) for q in t.inherits}
     return Deps(frozenset(makes), frozenset(removes), frozenset(new_refs - makes),
                 frozenset(old_refs - new_refs - removes))

@@ -13,7 +13,7 @@ import heapq
 from collections import defaultdict
 
 from schemac.compare.changes import KINDS, Change
-from schemac.plan.dependencies import plan_deps
+from schemac.plan.implied import plan_deps
 
 _RANK = {k: n for n, k in enumerate(KINDS)}
 

@@ -75,6 +75,11 @@ def destructive_reason(change: Change) -> Optional[str]:
         if gone:
             return (f"enum {change.schema}.{change.name}: re-created without {', '.join(map(repr, gone))}: "
                     "the migration fails if a row holds a removed value")
+    if change.kind == "alter_composite_type":
+        gone = [a.name for a in change.old.attributes if a.name not in {b.name for b in change.new.attributes}]  # type: ignore
+        if gone:
+            return (f"composite type {change.schema}.{change.name}: attribute {', '.join(gone)} dropped: its values "
+                    "in every column of the type are lost")
     if change.kind == "alter_column_type":
         old, new = change.old.type, change.new.type  # type: ignore[union-attr]
         if not is_widening(old, new):

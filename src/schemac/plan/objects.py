@@ -16,6 +16,7 @@ from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan import ddl, routine_ddl
+from schemac.plan.type_ddl import user_type_statements
 
 
 class PlanError(SchemacError):
@@ -25,6 +26,9 @@ class PlanError(SchemacError):
 def object_statements(change: Change) -> Optional[list[exp.Expression]]:
     """Statements for schema-level objects (extensions, enums, domains, sequences), else None."""
     k, old, new = change.kind, change.old, change.new
+    typed = user_type_statements(change)
+    if typed is not None:
+        return typed
     if k == "add_extension":
         if old is not None:
             raise PlanError(f"extension {new.name} is installed in schema {old.schema}, schema.yaml wants "  # type: ignore
@@ -98,7 +102,8 @@ def type_comment(change: Change, unset: bool = False) -> list[exp.Expression]:
     if isinstance(new, Function):
         what, target = "PROCEDURE" if new.procedure else "FUNCTION", routine_ddl.function_target(new)
     else:
-        what = {"Enum": "TYPE", "Domain": "DOMAIN", "Sequence": "SEQUENCE"}[type(new).__name__]
+        what = {"Enum": "TYPE", "Domain": "DOMAIN", "Sequence": "SEQUENCE", "CompositeType": "TYPE",
+                "RangeType": "TYPE", "Collation": "COLLATION"}[type(new).__name__]
         target = qualified(new.schema, new.name)  # type: ignore[union-attr]
     return [ddl.command("COMMENT", "ON", what, target, "IS", value)]
 

@@ -15,7 +15,7 @@ from schemac.pg.expressions import parse_expression
 from schemac.pg.names import constraint_name, ident, qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.pg.types import build_type, is_text_like, is_user_defined
-from schemac.plan import ddl, routine_ddl
+from schemac.plan import ddl, routine_ddl, rule_ddl
 from schemac.plan.objects import PlanError, object_statements
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
@@ -59,6 +59,16 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if k == "add_table":
         caches = [ddl.identity_cache(t, c) for c in t.columns]  # type: ignore[union-attr]
         return [ddl.create_table(t)] + [c for c in caches if c is not None]  # type: ignore[arg-type]
+    if k in ("add_rule", "alter_rule"):
+        return [rule_ddl.create_rule(t, change.new, replace=k == "alter_rule")]  # type: ignore[arg-type]
+    if k == "drop_rule":
+        return [rule_ddl.drop_rule(t, change.old)]  # type: ignore[arg-type]
+    if k == "set_rule_comment":
+        return [rule_ddl.rule_comment(t, change.new)]  # type: ignore[arg-type]
+    if k in ("add_inherit", "drop_inherit"):
+        p = change.new or change.old
+        return [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "INHERIT" if k == "add_inherit"  # type: ignore
+                            else "NO INHERIT", qualified(p.schema, p.name))]  # type: ignore[union-attr]
     if k == "attach_partition":
         return [ddl.attach_partition(change.new)]  # type: ignore[arg-type]
     if k == "detach_partition":

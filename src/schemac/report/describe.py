@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from schemac.compare.changes import Change
-from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Function, Identity, Index, Partitioning,
-                           PartitionOf, PrimaryKey, SequenceOptions, Table, Trigger, Unique, Unmanaged, deferral,
-                           index_comment)
+from schemac.model import (Check, Collation, Column, CompositeType, deferral, Domain, Enum, Exclusion, Extension, ForeignKey,
+                           Function, Identity, Index, index_comment, Partitioning, PartitionOf, PrimaryKey,
+                           RangeType, Rule, SequenceOptions, Table, Trigger, Unique, Unmanaged)
 from schemac.model import Sequence as SequenceObject
 from schemac.pg.routines import arguments_text, comparable_body
 from schemac.report.views import VIEW_CHANGE_KINDS, view_difference
@@ -70,6 +70,20 @@ def _clauses(words: tuple[str, ...]) -> str:
     return "".join(f" {w}" for w in words)
 
 
+def _key(e) -> str:
+    """One key of an index or EXCLUDE constraint, as SQL writes it."""
+    k = e.column if e.column is not None else f"({e.expression})"
+    if e.collation:
+        k += f' COLLATE "{e.collation}"'
+    if e.opclass:
+        k += f" {e.opclass}"
+    if e.order == "desc":
+        k += " DESC"
+    if e.nulls:
+        k += f" NULLS {e.nulls.upper()}"
+    return k
+
+
 def describe(obj: object) -> Optional[str]:
     """A one-line SQL-ish description of a model object, for expected/actual."""
     if obj is None:
@@ -87,19 +101,12 @@ def describe(obj: object) -> Optional[str]:
     if isinstance(obj, Check):
         return f"CHECK ({obj.expression})" + (" NO INHERIT" if obj.no_inherit else "") + \
             (" NOT VALID" if obj.not_valid else "")
+    if isinstance(obj, Exclusion):
+        keys = ", ".join(f"{_key(e)} WITH {e.operator}" for e in obj.elements)
+        return (f"EXCLUDE USING {obj.method} ({keys})" + _included(obj.include) +
+                (f" WHERE ({obj.where})" if obj.where else "") + _clauses(deferral(obj)))
     if isinstance(obj, Index):
-        keys = []
-        for e in obj.elements:
-            k = e.column if e.column is not None else f"({e.expression})"
-            if e.collation:
-                k += f' COLLATE "{e.collation}"'
-            if e.opclass:
-                k += f" {e.opclass}"
-            if e.order == "desc":
-                k += " DESC"
-            if e.nulls:
-                k += f" NULLS {e.nulls.upper()}"
-            keys.append(k)
+        keys = [_key(e) for e in obj.elements]
         s = f"{'UNIQUE ' if obj.unique else ''}INDEX USING {obj.method} ({', '.join(keys)})"
         s += _included(obj.include)
         if obj.parameters:
@@ -126,6 +133,23 @@ def describe(obj: object) -> Optional[str]:
         s = f"DOMAIN AS {obj.type}" + (f" DEFAULT {obj.default}" if obj.default else "") + \
             (" NOT NULL" if obj.not_null else "")
         return s + "".join(f" CONSTRAINT {c.name} CHECK ({c.expression})" for c in obj.checks)
+    if isinstance(obj, Rule):
+        actions = "NOTHING" if not obj.actions else obj.actions[0] if len(obj.actions) == 1 else \
+            f"({'; '.join(obj.actions)})"
+        return (f"RULE ON {obj.event.upper()}" + (f" WHERE {obj.where}" if obj.where else "") +
+                f" DO {'INSTEAD' if obj.instead else 'ALSO'} {actions}")
+    if isinstance(obj, Collation):
+        options = [f"provider = {obj.provider}"] + [f"{k} = {v}" for k, v in (
+            ("locale", obj.locale), ("lc_collate", obj.lc_collate), ("lc_ctype", obj.lc_ctype)) if v is not None]
+        return f"COLLATION ({', '.join(options + ([] if obj.deterministic else ['deterministic = false']))})"
+    if isinstance(obj, CompositeType):
+        return "TYPE AS (" + ", ".join(f"{a.name} {a.type}" + (f' COLLATE "{a.collation}"' if a.collation else "")
+                                       for a in obj.attributes) + ")"
+    if isinstance(obj, RangeType):
+        options = [f"SUBTYPE = {obj.subtype}"] + [f"{k} = {v}" for k, v in (
+            ("SUBTYPE_OPCLASS", obj.subtype_opclass), ("COLLATION", obj.collation), ("CANONICAL", obj.canonical),
+            ("SUBTYPE_DIFF", obj.subtype_diff), ("MULTIRANGE_TYPE_NAME", obj.multirange)) if v]
+        return f"TYPE AS RANGE ({', '.join(options)})"
     if isinstance(obj, SequenceObject):
         return " ".join(["SEQUENCE", *_sequence_options(obj.options)] +
                         ([f"OWNED BY {obj.owned_by}"] if obj.owned_by else []))
@@ -220,7 +244,8 @@ def _difference(c: Change) -> Optional[Difference]:
         return Difference("comment_changed", "index", c.schema, c.table, name, e, a,
                           f"the index of {kind_of} {getattr(exp_, 'name', None) or _columns_of(exp_)}: comment is "
                           f"{_q(a)}, expected {_q(e)}", file, line)
-    if k in ("set_index_comment", "set_constraint_comment", "set_type_comment", "set_trigger_comment"):
+    if k in ("set_index_comment", "set_constraint_comment", "set_type_comment", "set_trigger_comment",
+             "set_rule_comment"):
         e, a = getattr(exp_, "comment", None), getattr(act, "comment", None)
         return Difference("comment_changed", kind_of, c.schema, c.table, name, e, a,
                           f"{kind_of} {name or _columns_of(exp_)}: comment is {_q(a)}, expected {_q(e)}", file, line)
@@ -236,6 +261,13 @@ def _difference(c: Change) -> Optional[Difference]:
         e, a = ("UNLOGGED" if x.unlogged else "LOGGED" for x in (exp_, act))  # type: ignore[union-attr]
         return Difference("table_logging_changed", "table", c.schema, c.table, None, e, a,
                           f"table {c.schema}.{c.table} is {a}, expected {e}", file, line)
+    if k in ("add_inherit", "drop_inherit"):
+        missing = k == "add_inherit"
+        shown = f"INHERITS {name}"
+        return Difference("inheritance_changed", "table", c.schema, c.table, None, shown if missing else None,
+                          None if missing else shown, f"table {c.schema}.{c.table} "
+                          f"{'does not inherit from' if missing else 'inherits from'} {name}"
+                          f"{'' if missing else ', which schema.yaml does not say'}", file, line)
     if k in ("attach_partition", "detach_partition", "alter_partitioning"):
         if k == "detach_partition" and exp_ is not None and exp_.partition_of is not None:  # type: ignore
             return None  # reported once, by the paired attach
@@ -246,15 +278,17 @@ def _difference(c: Change) -> Optional[Difference]:
                           f"{e or 'none'}", file, line)
     if k in ("add_extension", "add_enum", "add_domain", "add_sequence", "drop_extension", "drop_enum", "drop_domain",
              "drop_sequence", "add_enum_value", "alter_enum", "alter_domain", "alter_sequence", "set_sequence_owner",
-             "add_function", "drop_function", "alter_function"):
+             "add_function", "drop_function", "alter_function", "add_composite_type", "drop_composite_type",
+             "alter_composite_type", "add_range_type", "drop_range_type", "alter_range_type", "add_collation",
+             "drop_collation", "alter_collation"):
         verb, _, kind = k.partition("_")
         kind = {"enum_value": "enum"}.get(kind, kind)
         if verb == "add" and act is None:
-            return Difference(f"missing_{kind}", kind, c.schema, "", name, describe(exp_), None,
-                              f"{kind} {c.path} is missing", file, line)
+            return Difference(f"missing_{kind}", kind.replace("_", " "), c.schema, "", name, describe(exp_), None,
+                              f"{kind.replace('_', ' ')} {c.path} is missing", file, line)
         if verb == "drop":
-            return Difference(f"unexpected_{kind}", kind, c.schema, "", name, None, describe(act),
-                              f"{kind} {c.path} is not in schema.yaml", file, line)
+            return Difference(f"unexpected_{kind}", kind.replace("_", " "), c.schema, "", name, None, describe(act),
+                              f"{kind.replace('_', ' ')} {c.path} is not in schema.yaml", file, line)
         if k == "set_sequence_owner" and act is None:
             return None  # part of the missing sequence
         return Difference(f"{kind if kind != 'sequence_owner' else 'sequence'}_changed", kind_of, c.schema, "",
@@ -287,6 +321,12 @@ def _difference(c: Change) -> Optional[Difference]:
                               f"trigger {name} is {_ENABLED_WORDS[a]}, expected {_ENABLED_WORDS[e]}", file, line)
         return Difference("trigger_changed", "trigger", c.schema, c.table, name, describe(exp_), describe(act),
                           f"trigger {name} is {describe(act)}, expected {describe(exp_)}", file, line)
+    if k in ("add_rule", "drop_rule", "alter_rule"):
+        kind = {"add_rule": "missing_rule", "drop_rule": "unexpected_rule", "alter_rule": "rule_changed"}[k]
+        return Difference(kind, "rule", c.schema, c.table, name, describe(exp_), describe(act),
+                          f"rule {name} " + {"missing_rule": "is missing", "unexpected_rule": "is not in schema.yaml",
+                                             "rule_changed": f"is {describe(act)}, expected {describe(exp_)}"}[kind],
+                          file, line)
     if k in ("drop_constraint", "drop_index", "drop_foreign_key"):
         if exp_ is not None:
             return None  # the paired add_* reports the replacement as one "changed" difference
@@ -320,13 +360,13 @@ def differences(changes: list[Change]) -> list[Difference]:
 def unmanaged_differences(unmanaged: Sequence[Unmanaged]) -> list[Difference]:
     """With --strict, every object schemac does not manage is a difference of its own."""
     return [Difference("unmanaged_object", u.kind, u.schema, "", u.name, None, u.kind,
-                       f"{u.kind} {u.schema}.{u.name} is not managed by schemac", None, None) for u in unmanaged]
+                       f"{u.kind} {u.path} is not managed by schemac", None, None) for u in unmanaged]
 
 
 def unmanaged_summary(unmanaged: Sequence[Unmanaged]) -> str:
     """'Not managed (33): 1 aggregate (public.group_concat); 9 functions (...); ...'."""
     by_kind: dict[str, list[str]] = {}
     for u in unmanaged:
-        by_kind.setdefault(u.kind, []).append(f"{u.schema}.{u.name}")
+        by_kind.setdefault(u.kind, []).append(u.path)
     parts = [f"{len(v)} {k}: {', '.join(v)}" for k, v in sorted(by_kind.items())]
     return f"Not managed by schemac ({len(unmanaged)}): " + "; ".join(parts)

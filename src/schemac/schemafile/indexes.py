@@ -38,48 +38,59 @@ class IndexReader(FieldReader):
                 elements.append(IndexElement(column=known(self.identifier(item, f"column of {what}"), item, what)))
                 continue
             ef = self.w.fields(item, f"column of {what}", INDEX_COLUMN_KEYS)
-            if ("name" in ef) == ("expression" in ef):
-                raise self.fail(item, f"each column of {what} needs exactly one of 'name' or 'expression'")
-            column = expression = None
-            if "name" in ef:
-                column = known(self.identifier(ef["name"][1], f"column of {what}"), ef["name"][1], what)
-            else:
-                expression = self.expression(ef["expression"][1], f"expression of {what}")
-                for col in sorted(referenced_columns(expression)):
-                    known(col, ef["expression"][1], what)
-            order = self.choice(ef, "order", ("asc", "desc"), what) or "asc"
-            nulls = self.choice(ef, "nulls", ("first", "last"), what)
-            opclass = None
-            if "opclass" in ef:
-                opclass = self.w.string(ef["opclass"][1], f"opclass of {what}")
-                if not all(part and part.replace("_", "").isalnum() for part in opclass.split(".")):
-                    raise self.fail(ef["opclass"][1], f"opclass of {what} must be an operator class name like "
-                                                      f"text_pattern_ops, not {opclass!r}")
-                if opclass.startswith("pg_catalog."):  # as the catalog spells the built-in ones
-                    opclass = opclass[len("pg_catalog."):]
-            collation = self.identifier(ef["collation"][1], f"collation of {what}") if "collation" in ef else None
-            elements.append(IndexElement(column, expression, order, nulls, opclass, collation))  # type: ignore[arg-type]
+            elements.append(IndexElement(*self.index_element(item, ef, what, known)))  # type: ignore[arg-type]
         unique = self.w.boolean(f["unique"][1], f"unique of {what}") if "unique" in f else False
         method = self.choice(f, "method", INDEX_METHODS, what) or "btree"
         if method != "btree" and any(e.order == "desc" or e.nulls for e in elements):
             raise self.fail(node, f"{what}: order and nulls apply only to btree indexes, not {method}")
         if unique and method != "btree":
             raise self.fail(node, f"{what}: only btree indexes can be unique")
-        where = None
-        if "where" in f:
-            where = self.expression(f["where"][1], f"where of {what}")
-            for col in sorted(referenced_columns(where)):
-                known(col, f["where"][1], f"where of {what}")
-        include = self.opt_columns(f, "include", what, known)
-        if len(elements) + len(include) > MAX_INDEX_COLUMNS:
-            raise self.fail(f["columns"][1], f"{what} has {len(elements) + len(include)} key and INCLUDE columns; "
-                                             f"PostgreSQL allows at most {MAX_INDEX_COLUMNS}")
+        where, include = self.where_and_include(f, "columns", len(elements), what, known)
         nulls_not_distinct = self.opt_bool(f, "nulls_not_distinct", what)
         if nulls_not_distinct and not unique:
             raise self.fail(f["nulls_not_distinct"][1], f"{what}: nulls_not_distinct applies to unique indexes only")
         return Index(name, tuple(elements), unique, method, where, include, self.w.src(key_node),
                      self.renamed_from(f, what, name), self.opt_string(f, "comment", what), nulls_not_distinct,
                      parameters=self.storage_parameters(f, what))
+
+    def index_element(self, item: Node, ef: dict, what: str, known) -> tuple:
+        """(column, expression, order, nulls, opclass, collation) of one key of an index or EXCLUDE
+        constraint, from its fields `ef`."""
+        if ("name" in ef) == ("expression" in ef):
+            raise self.fail(item, f"each column of {what} needs exactly one of 'name' or 'expression'")
+        column = expression = None
+        if "name" in ef:
+            column = known(self.identifier(ef["name"][1], f"column of {what}"), ef["name"][1], what)
+        else:
+            expression = self.expression(ef["expression"][1], f"expression of {what}")
+            for col in sorted(referenced_columns(expression)):
+                known(col, ef["expression"][1], what)
+        order = self.choice(ef, "order", ("asc", "desc"), what) or "asc"
+        nulls = self.choice(ef, "nulls", ("first", "last"), what)
+        opclass = None
+        if "opclass" in ef:
+            opclass = self.w.string(ef["opclass"][1], f"opclass of {what}")
+            if not all(part and part.replace("_", "").isalnum() for part in opclass.split(".")):
+                raise self.fail(ef["opclass"][1], f"opclass of {what} must be an operator class name like "
+                                                  f"text_pattern_ops, not {opclass!r}")
+            if opclass.startswith("pg_catalog."):  # as the catalog spells the built-in ones
+                opclass = opclass[len("pg_catalog."):]
+        collation = self.identifier(ef["collation"][1], f"collation of {what}") if "collation" in ef else None
+        return column, expression, order, nulls, opclass, collation
+
+    def where_and_include(self, f: dict, keys: str, key_count: int, what: str, known) -> tuple:
+        """(WHERE predicate or None, INCLUDE columns) of an index or EXCLUDE constraint with `key_count`
+        keys under `keys`."""
+        where = None
+        if "where" in f:
+            where = self.expression(f["where"][1], f"where of {what}")
+            for col in sorted(referenced_columns(where)):
+                known(col, f["where"][1], f"where of {what}")
+        include = self.opt_columns(f, "include", what, known)
+        if key_count + len(include) > MAX_INDEX_COLUMNS:
+            raise self.fail(f[keys][1], f"{what} has {key_count + len(include)} key and INCLUDE columns; "
+                                        f"PostgreSQL allows at most {MAX_INDEX_COLUMNS}")
+        return where, include
 
     def storage_parameters(self, f: dict, what: str) -> tuple[str, ...]:
         """`with: {fillfactor: 70}` as Postgres stores it, "fillfactor=70"; Postgres checks names and values

@@ -13,23 +13,28 @@ from yaml.nodes import Node
 
 from schemac.errors import SchemaFileError
 from schemac.model import Schema, Source, Table
-from schemac.pg.knowntypes import base_name, extension_of, suggestion, type_uses, unknown_type
+from schemac.pg.knowntypes import base_name, declared_types, extension_of, suggestion, type_uses, unknown_type
+from schemac.schemafile.collations import CollationReader
 from schemac.schemafile.columns import ColumnReader
 from schemac.schemafile.constraints import ConstraintReader
+from schemac.schemafile.exclusions import ExclusionReader
 from schemac.schemafile.extensions import ExtensionReader
 from schemac.schemafile.functions import FunctionReader
 from schemac.schemafile.indexes import IndexReader
+from schemac.schemafile.inherits import InheritsReader
+from schemac.schemafile.rules import RuleReader
 from schemac.schemafile.queries import QueryReader
 from schemac.schemafile.sequences import SequenceReader
 from schemac.schemafile.strict import compose
 from schemac.schemafile.tables import TableReader
 from schemac.schemafile.triggers import TriggerReader
 from schemac.schemafile.types import TypeReader
+from schemac.schemafile.usertypes import UserTypeReader
 from schemac.schemafile.views import ViewReader
 
-TOP_KEYS = {"extensions": False, "schemas": False, "enums": False, "domains": False, "sequences": False,
-            "functions": False, "external_types": False, "tables": False, "views": False,
-            "materialized_views": False, "queries": False}
+TOP_KEYS = {"extensions": False, "schemas": False, "collations": False, "enums": False, "domains": False, "composite_types": False,
+            "range_types": False, "sequences": False, "functions": False, "external_types": False, "tables": False,
+            "views": False, "materialized_views": False, "queries": False}
 
 
 def read_schema_text(path: str) -> str:
@@ -77,7 +82,8 @@ def load_with_digest(text: str, path: str = "schema.yaml") -> tuple[Schema, str]
 
 
 class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerReader, TypeReader, SequenceReader,
-             ExtensionReader, FunctionReader, QueryReader, ViewReader):
+             ExtensionReader, FunctionReader, ExclusionReader, UserTypeReader, InheritsReader,
+             CollationReader, RuleReader, QueryReader, ViewReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
 
     def load(self, text: str) -> Schema:
@@ -109,9 +115,14 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         tables = self.resolve_tables(tables)
         enums = self.enums(top["enums"][1]) if "enums" in top else []
         domains = self.domains(top["domains"][1]) if "domains" in top else []
+        collations = self.collations(top["collations"][1]) if "collations" in top else []
+        _declared_once(collations, "collation")
+        composites = self.composite_types(top["composite_types"][1]) if "composite_types" in top else []
+        ranges = self.range_types(top["range_types"][1]) if "range_types" in top else []
         sequences = self.sequences(top["sequences"][1], tables) if "sequences" in top else []
-        # Enums and domains are types (one namespace per schema); a sequence is a relation, like a table.
-        _declared_once([*enums, *domains], "type")
+        # Enums, domains, composite and range types are types (one namespace per schema); a sequence is a
+        # relation, like a table.
+        _declared_once([*enums, *domains, *composites, *ranges], "type")
         relations = {t.key: f"table {t.qualified_name}" for t in tables}
         relations.update({(t.schema, i.name): f"index {t.schema}.{i.name}" for t in tables for i in t.indexes})
         _declared_once(sequences, "sequence", relations)
@@ -120,7 +131,8 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         external = tuple(self.w.string(n, "external type") for n in
                          self.w.sequence(top["external_types"][1], "external_types")) if "external_types" in top else ()
         extensions = tuple(self.extensions(top["extensions"][1])) if "extensions" in top else ()
-        _types_known(tables, enums, domains, functions, extensions, external)
+        _types_known(tables, [*enums, *domains, *composites, *ranges], domains, functions, extensions, external,
+                     composites, ranges)
         views = [*(self.views(top["views"][1], False) if "views" in top else ()),
                  *(self.views(top["materialized_views"][1], True) if "materialized_views" in top else ())]
         relations.update({(q.schema, q.name): f"sequence {q.schema}.{q.name}" for q in sequences})
@@ -136,6 +148,9 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             schemas=tuple(self.identifier(n, "schema name") for n in self.w.sequence(top["schemas"][1], "schemas"))
             if "schemas" in top else (),
             functions=tuple(functions),
+            composite_types=tuple(composites),
+            range_types=tuple(ranges),
+            collations=tuple(collations),
             external_types=external,
             queries=self.declared_queries(top["queries"][1] if "queries" in top else None, tables),
             views=tuple(views),
@@ -181,13 +196,14 @@ def _functions_once(functions: list) -> None:
         seen[key] = f
 
 
-def _types_known(tables, enums, domains, functions, extensions, external) -> None:
+def _types_known(tables, types, domains, functions, extensions, external, composites=(), ranges=()) -> None:
     """Every type used is one Postgres, schema.yaml or a declared extension knows, or is declared in
-    external_types: a typo is an error at its line, with the closest known name."""
-    declared = {(t.schema, t.name) for t in [*enums, *domains]}
+    external_types: a typo is an error at its line, with the closest known name. `types`: the enums,
+    domains, composite and range types schema.yaml declares."""
+    declared = declared_types(types)
     ext_names = [e.name for e in extensions]
     ext_set = set(external)
-    uses = type_uses(tables, domains, functions)
+    uses = type_uses(tables, domains, functions, composites, ranges)
     for type_text, what, source in uses:
         if unknown_type(type_text, declared, ext_names, ext_set):
             _, name = base_name(type_text)
@@ -197,6 +213,6 @@ def _types_known(tables, enums, domains, functions, extensions, external) -> Non
             else:
                 close = suggestion(type_text, declared, ext_names)
                 hint = (f" (did you mean '{close}'?)" if close else "") + \
-                    "; if the database has it (a composite or range type, an extension's type), list it under " \
-                    "external_types:"
+                    "; declare it (composite_types:, range_types:), or if the database has it (a base type, an " \
+                    "extension's type), list it under external_types:"
             raise SchemaFileError(f"type of {what}: unknown type '{type_text}'{hint}", source)

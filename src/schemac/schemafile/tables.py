@@ -12,12 +12,13 @@ from schemac.model import Check, Column, ForeignKey, Index, Partitioning, Partit
 from schemac.pg.expressions import ExpressionError, parse_partition_bound, parse_partition_key, referenced_columns
 from schemac.pg.names import make_object_name
 from schemac.schemafile.fields import FieldReader
+from schemac.schemafile.inherits import resolve_inherits
 
 MAX_TABLE_COLUMNS = 1600  # PostgreSQL's MaxHeapAttributeNumber
 TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": False, "columns": False, "foreign_keys": False,
               "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
-              "checks": False, "indexes": False, "triggers": False, "unlogged": False,
-              "queries": False}
+              "checks": False, "indexes": False, "triggers": False, "unlogged": False, "exclude": False,
+              "inherits": False, "rules": False, "queries": False}
 PK_KEYS = {"columns": True, "name": False, "include": False, "deferrable": False, "initially_deferred": False,
            "comment": False, "index_comment": False}
 UNIQUE_KEYS = {"columns": True, "name": False, "include": False, "nulls_not_distinct": False, "deferrable": False,
@@ -43,7 +44,10 @@ class TableReader(FieldReader):
         uniques: list[Unique] = []
         column_checks: list[Check] = []
         partition_of = self.partition_of(f, what, schema)
-        if "columns" not in f and partition_of is None:
+        inherits = self.inherits(f, what, schema)  # type: ignore[attr-defined]
+        if inherits and (partition_of is not None or "partition_by" in f):
+            raise self.fail(f["inherits"][1], f"{what}: a partitioned table or a partition cannot use inherits")
+        if "columns" not in f and partition_of is None and not inherits:
             raise self.fail(node, f"{what} needs the key 'columns'")
         for col_name, col_key, col_node in (self.w.mapping(f["columns"][1], f"columns of {what}") if "columns" in f
                                             else ()):
@@ -66,8 +70,8 @@ class TableReader(FieldReader):
         names = {c.name for c in columns}
 
         def known(col: str, at: Node, context: str) -> str:
-            if not names and partition_of is not None:
-                return col  # a partition taking its parent's columns: checked once they are known
+            if (not names and partition_of is not None) or (inherits and col not in names):
+                return col  # a partition's or a child's parents' columns: checked once they are known
             if col not in names:
                 raise self.fail(at, f"{context} names column '{col}', which {what} does not have; "
                                     f"columns: {', '.join(sorted(names))}")
@@ -130,6 +134,9 @@ class TableReader(FieldReader):
             for item in self.w.sequence(f["foreign_keys"][1], f"foreign_keys of {what}"):
                 foreign_keys.append(self.foreign_key(item, what, schema, known))
 
+        exclusions = [self.exclusion(item, what, known)  # type: ignore[attr-defined]
+                      for item in self.w.sequence(f["exclude"][1], f"exclude of {what}")] if "exclude" in f else []
+
         if "queries" in f:  # read once every table is known (schemafile.queries)
             self.stash_queries((schema, name), f["queries"][1])  # type: ignore[attr-defined]
         indexes: list[Index] = []
@@ -140,8 +147,11 @@ class TableReader(FieldReader):
                     for _, t_key, t_node in self.w.mapping(f["triggers"][1], f"triggers of {what}")] \
             if "triggers" in f else []
 
+        rules = [self.rule(r_key, r_node, what)  # type: ignore[attr-defined]
+                 for _, r_key, r_node in self.w.mapping(f["rules"][1], f"rules of {what}")] if "rules" in f else []
+
         named: dict[str, Source] = {}
-        for c in [primary_key] + uniques + checks + foreign_keys:
+        for c in [primary_key] + uniques + checks + foreign_keys + exclusions:
             if c is None or c.name is None:
                 continue
             if c.name in named:
@@ -152,11 +162,17 @@ class TableReader(FieldReader):
                      uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=comment,
                      source=self.w.src(key_node), renamed_from=self.renamed_from(f, what, name),
                      foreign_keys=tuple(foreign_keys), partition_by=self.partition_by(f, what, known),
-                     partition_of=partition_of, triggers=tuple(triggers),
+                     partition_of=partition_of, triggers=tuple(triggers), exclusions=tuple(exclusions),
+                     inherits=inherits, rules=tuple(rules),
                      unlogged=self.w.boolean(f["unlogged"][1], f"unlogged of {what}") if "unlogged" in f else False)
 
     def resolve_tables(self, tables: list[Table]) -> list[Table]:
-        """Partitions inherit their parent's columns; foreign keys must point at declared columns."""
+        """Partitions and INHERITS children take their parents' columns; foreign keys must point at declared
+        columns."""
+        tables = resolve_inherits(tables)
+        for t in tables:
+            if t.inherits:
+                _check_columns_known(t)
         by_key = {t.key: t for t in tables}
         out = []
         for t in tables:
@@ -218,7 +234,7 @@ def _check_columns_known(t: Table) -> None:
     """Every column a partition's own constraints and indexes name exists (now that it has columns)."""
     names = {c.name for c in t.columns}
     used: list[tuple[str, Optional[Source]]] = []
-    for c in ([t.primary_key] if t.primary_key else []) + list(t.uniques) + list(t.foreign_keys):
+    for c in ([t.primary_key] if t.primary_key else []) + list(t.uniques) + list(t.foreign_keys) + list(t.exclusions):
         used += [(col, c.source) for col in c.columns]
     for c in t.checks:
         used += [(col, c.source) for col in referenced_columns(c.expression)]
@@ -228,7 +244,7 @@ def _check_columns_known(t: Table) -> None:
         used += [(col, i.source) for col in i.include]
     for col, src in used:
         if col not in names:
-            raise SchemaFileError(f"table {t.qualified_name} names column '{col}', which its parent does not have; "
+            raise SchemaFileError(f"table {t.qualified_name} names column '{col}', which neither it nor its parent has; "
                                   f"columns: {', '.join(sorted(names))}", src)
 
 

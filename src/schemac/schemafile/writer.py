@@ -7,27 +7,22 @@ compiles it back into the same database (the corpus round-trip tests hold it to 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Optional
 
 import yaml
 
-from schemac.model import (Check, Column, Domain, Enum, ForeignKey, Function, Identity, Index, IndexElement, Schema,
-                           Sequence, SequenceOptions, Table, Trigger, Unmanaged, View)
+from schemac.model import (Check, Column, Domain, Enum, Exclusion, ForeignKey, Function, Identity, Index, IndexElement,
+                           Schema, Sequence, SequenceOptions, Table, Trigger, Unmanaged, View)
 from schemac.pg.knowntypes import external_types_of
 from schemac.pg.routines import arguments_text
 from schemac.schemafile.emit import FastEmitter
-
-
-class _Flow(dict):
-    """A mapping printed on one line: {type: text, nullable: false}."""
-
-
-class _FlowList(list):
-    """A list printed on one line: [a, b]."""
-
-
-class _Block(str):
-    """A multi-line text printed as a literal block (|), as a function body is written by hand."""
+from schemac.schemafile.inherits import own_columns
+from schemac.schemafile.typewriter import Block as _Block
+from schemac.schemafile.typewriter import Flow as _Flow
+from schemac.schemafile.typewriter import FlowList as _FlowList
+from schemac.schemafile.typewriter import collation_spec, composite_spec, range_spec
+from schemac.schemafile.typewriter import drop_empty as _drop_empty
 
 
 class _Dumper(yaml.SafeDumper):
@@ -51,11 +46,6 @@ _Dumper.add_representer(_Block, lambda d, v: d.represent_scalar("tag:yaml.org,20
 _Dumper.add_representer(_Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=True))
 _Dumper.add_representer(_FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
 _EMITTER = FastEmitter(_Dumper, _Flow, _FlowList, _str_style)
-
-
-def _drop_empty(d: dict) -> dict:
-    """Without the unset keys (None, False, empty); a 0 (`min_value: 0`) is a value, kept."""
-    return {k: v for k, v in d.items() if not (v is None or v is False or v in ((), [], {}))}
 
 
 def _options(o: SequenceOptions) -> dict:
@@ -103,6 +93,19 @@ def _element(e: IndexElement) -> Any:
     if e.opclass is not None:
         spec["opclass"] = e.opclass
     return _Flow(spec)
+
+
+def _exclusion(x: Exclusion) -> Any:
+    elements = []
+    for e in x.elements:
+        spec = _element(e)
+        elements.append(_Flow({**(spec if isinstance(spec, dict) else {"name": spec}), "with": e.operator}))
+    spec = _drop_empty({"name": x.name})
+    spec["elements"] = _FlowList(elements)
+    spec.update(_drop_empty({"using": x.method if x.method != "gist" else None, "where": x.where,
+                             "include": _FlowList(x.include), "deferrable": x.deferrable,
+                             "initially_deferred": x.initially_deferred, "comment": x.comment}))
+    return spec
 
 
 def _index(i: Index) -> dict:
@@ -157,19 +160,16 @@ def _foreign_key(fk: ForeignKey, schema: str) -> dict:
 
 def _unless_default(t: Table, c) -> Table:
     """The constraint without its name when Postgres would give it that name anyway: less to review."""
-    from dataclasses import replace
-
     from schemac.pg.names import constraint_name
 
     return replace(c, name=None) if c.name is not None and c.name == constraint_name(t, replace(c, name=None)) else c
 
 
-def _table(t: Table, key: str) -> dict:
-    from dataclasses import replace
-
+def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
     t = replace(t, primary_key=_unless_default(t, t.primary_key) if t.primary_key else None,
                 uniques=tuple(_unless_default(t, u) for u in t.uniques),
-                foreign_keys=tuple(_unless_default(t, fk) for fk in t.foreign_keys))
+                foreign_keys=tuple(_unless_default(t, fk) for fk in t.foreign_keys),
+                exclusions=tuple(_unless_default(t, x) for x in t.exclusions))
     spec: dict = {}
     if key != t.name:
         spec["name"] = t.name
@@ -183,12 +183,16 @@ def _table(t: Table, key: str) -> dict:
                                                   "schema": p.parent_schema if p.parent_schema != t.schema else None}))
     if t.partition_by is not None:
         spec["partition_by"] = _Flow({"strategy": t.partition_by.strategy, "key": t.partition_by.key})
+    if t.inherits:
+        spec["inherits"] = _FlowList(p.name if p.schema == t.schema else f"{p.schema}.{p.name}" for p in t.inherits)
+        t = replace(t, columns=own_columns(t, tables or {}))
     if t.unlogged:
         spec["unlogged"] = True
     pk = t.primary_key
     pk_inline = pk is not None and len(pk.columns) == 1 and pk.name is None and pk.comment is None \
         and not pk.deferrable and not pk.include and pk.index_comment is None
-    spec["columns"] = {c.name: _column(c, pk_inline and c.name == pk.columns[0]) for c in t.columns}  # type: ignore
+    if t.columns or not t.inherits:
+        spec["columns"] = {c.name: _column(c, pk_inline and c.name == pk.columns[0]) for c in t.columns}  # type: ignore
     if pk is not None and not pk_inline:
         spec["primary_key"] = _Flow(_drop_empty({"columns": _FlowList(pk.columns), "name": pk.name,
                                                  "include": _FlowList(pk.include), "deferrable": pk.deferrable,
@@ -204,10 +208,16 @@ def _table(t: Table, key: str) -> dict:
         spec["checks"] = {c.name: _check(c) for c in t.checks}
     if t.foreign_keys:
         spec["foreign_keys"] = [_foreign_key(fk, t.schema) for fk in t.foreign_keys]
+    if t.exclusions:
+        spec["exclude"] = [_exclusion(x) for x in t.exclusions]
     if t.indexes:
         spec["indexes"] = {i.name: _index(i) for i in t.indexes}
     if t.triggers:
         spec["triggers"] = {g.name: _trigger(g) for g in t.triggers}
+    if t.rules:
+        spec["rules"] = {r.name: (dict if r.actions else _Flow)(_drop_empty(  # actions one per line
+            {"event": r.event, "instead": r.instead, "where": r.where, "actions": list(r.actions), "comment": r.comment}))
+            for r in t.rules}
     return spec
 
 
@@ -339,7 +349,7 @@ def _unmanaged_comment(unmanaged: tuple[Unmanaged, ...]) -> str:
     lines = [f"# Not managed by schemac ({len(unmanaged)}): listed for reference, never changed."]
     by_kind: dict[str, list[str]] = {}
     for u in unmanaged:
-        by_kind.setdefault(u.kind, []).append(f"{u.schema}.{u.name}")
+        by_kind.setdefault(u.kind, []).append(u.path)
     for kind in sorted(by_kind):
         lines.append(f"#   {kind} ({len(by_kind[kind])}): {', '.join(by_kind[kind])}")
     return "\n".join(lines) + "\n"
@@ -354,7 +364,8 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
     extra = sorted(set(schema.schemas) - used - {"public"})
     if extra:
         doc["schemas"] = _FlowList(extra)
-    for field, write in (("enums", _enum), ("domains", _domain), ("sequences", _sequence)):
+    for field, write in (("collations", collation_spec), ("enums", _enum), ("domains", _domain),
+                         ("composite_types", composite_spec), ("range_types", range_spec), ("sequences", _sequence)):
         objects = getattr(schema, field)
         if objects:
             keys = _keys(objects)
@@ -366,7 +377,8 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         keys = _function_keys(schema.functions)
         doc["functions"] = {keys[id(f)]: _named(_function(f), f, keys[id(f)]) for f in schema.functions}
     keys = _keys(schema.tables)
-    doc["tables"] = {keys[id(t)]: _table(t, keys[id(t)]) for t in schema.tables}
+    by_key = {t.key: t for t in schema.tables}
+    doc["tables"] = {keys[id(t)]: _table(t, keys[id(t)], by_key) for t in schema.tables}
     for field, materialized in (("views", False), ("materialized_views", True)):
         views = tuple(v for v in schema.views if v.materialized == materialized)
         keys = _keys(views)

@@ -8,13 +8,15 @@
 --   trigger   "view.trigger": user triggers on views and foreign tables (those on tables are managed:
 --             triggers.sql); not internal ones, not the clones Postgres puts on partitions
 --   policy    "table.policy": row-level security policies
---   rule      "table.rule": rewrite rules, except the _RETURN rule that is a view's body
---   type      composite types that back no table (their pg_class row has relkind 'c'), range types,
---             base types (not the array types Postgres creates alongside; multiranges neither)
---   exclusion constraint   "table.constraint": EXCLUDE constraints (contype 'x')
+--   rule      "view.rule": rewrite rules on views, except the _RETURN rule that is a view's body (those on
+--             tables are managed: rules.sql)
+--   type      base types (not the array types Postgres creates alongside); composite and range types
+--             are managed (composite_types.sql, range_types.sql)
 -- Objects owned by an extension (pg_depend deptype 'e'), and triggers/policies/rules/constraints of
--- a relation owned by one, are left out. Event triggers and publications belong to the database,
--- not a schema: not listed. Enums and domains are managed (enums.sql, domains.sql).
+-- a relation owned by one, are left out. Event triggers, publications, foreign data wrappers and
+-- foreign servers belong to the database, not a schema: listed with an empty schema_name, whatever
+-- schemas are requested. Enums and domains are managed (enums.sql, domains.sql), and
+-- so are EXCLUDE constraints (exclusions.sql).
 -- Parameter: schemas, an array of schema names.
 WITH ext_owned AS (
   SELECT dep.classid, dep.objid
@@ -69,25 +71,29 @@ JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND r.rulename <> '_RETURN'
+  AND c.relkind NOT IN ('r', 'p')
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
 SELECT 'type', n.nspname::text, t.typname::text
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-LEFT JOIN pg_catalog.pg_class tc ON tc.oid = t.typrelid
 WHERE n.nspname = ANY (%(schemas)s::name[])
-  AND (   (t.typtype = 'c' AND tc.relkind = 'c')
-       OR t.typtype = 'r'
-       OR (t.typtype = 'b' AND NOT EXISTS (
-             SELECT 1 FROM pg_catalog.pg_type elem WHERE elem.typarray = t.oid)))
+  AND t.typtype = 'b' AND NOT EXISTS (
+        SELECT 1 FROM pg_catalog.pg_type elem WHERE elem.typarray = t.oid)
   AND t.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_type'::regclass)
 UNION ALL
-SELECT 'exclusion constraint', n.nspname::text, c.relname::text || '.' || con.conname::text
-FROM pg_catalog.pg_constraint con
-JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = ANY (%(schemas)s::name[])
-  AND con.contype = 'x'
-  AND con.conparentid = 0
-  AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
+SELECT 'event trigger', '', e.evtname::text
+FROM pg_catalog.pg_event_trigger e
+WHERE e.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_event_trigger'::regclass)
+UNION ALL
+SELECT 'publication', '', p.pubname::text
+FROM pg_catalog.pg_publication p
+UNION ALL
+SELECT 'foreign data wrapper', '', w.fdwname::text
+FROM pg_catalog.pg_foreign_data_wrapper w
+WHERE w.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_foreign_data_wrapper'::regclass)
+UNION ALL
+SELECT 'foreign server', '', s.srvname::text
+FROM pg_catalog.pg_foreign_server s
+WHERE s.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_foreign_server'::regclass)
 ORDER BY kind, schema_name, object_name;  -- the caller sorts again, by code point

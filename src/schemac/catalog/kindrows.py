@@ -1,0 +1,45 @@
+"""Catalog rows -> composite and range types, collations and rules (catalog.rows puts them in the model);
+`canonical` is rows' spelling of a format_type() text."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Callable
+
+from schemac.model import Attribute, Collation, CompositeType, RangeType, Rule, default_multirange
+from schemac.pg import ruledef
+
+
+def composite_type(row: dict[str, Any], canonical: Callable[[str], str]) -> CompositeType:
+    return CompositeType(name=row["type_name"], schema=row["schema_name"], comment=row["comment"],
+                         attributes=tuple(Attribute(a["name"], canonical(a["type"]), a["collation"])
+                                          for a in row["attributes"]))
+
+
+def range_type(row: dict[str, Any], canonical: Callable[[str], str]) -> RangeType:
+    r = RangeType(name=row["type_name"], subtype=canonical(row["subtype"]), schema=row["schema_name"],
+                  subtype_opclass=row["subtype_opclass"], collation=row["collation"], canonical=row["canonical"],
+                  subtype_diff=row["subtype_diff"], multirange=row["multirange"], comment=row["comment"])
+    return replace(r, multirange=None) if r.multirange == default_multirange(r.name) else r
+
+
+_PROVIDERS = {"c": "libc", "i": "icu", "b": "builtin"}
+
+
+def collation(row: dict[str, Any]) -> Collation:
+    co = row["collation"]
+    provider = _PROVIDERS.get(co["collprovider"], co["collprovider"])
+    locale, lc_collate, lc_ctype = co.get("colllocale") or co.get("colliculocale"), co["collcollate"], co["collctype"]
+    if provider == "libc":
+        locale, lc_collate, lc_ctype = (lc_collate, None, None) if lc_collate == lc_ctype else (None, lc_collate, lc_ctype)
+    else:
+        lc_collate = lc_ctype = None
+    return Collation(name=row["collation_name"], schema=row["schema_name"], provider=provider, locale=locale,
+                     lc_collate=lc_collate, lc_ctype=lc_ctype, deterministic=co["collisdeterministic"],
+                     comment=row["comment"])
+
+
+def rule(row: dict[str, Any]) -> Rule:
+    where, actions = ruledef.parse_ruledef(row["definition"])
+    return Rule(name=row["rule_name"], event=ruledef.RULE_EVENTS[row["event"]], instead=row["instead"],  # type: ignore
+                where=where, actions=actions, comment=row["comment"])

@@ -1,0 +1,62 @@
+-- EXCLUDE constraints (contype 'x') of every table of the requested schemas, with the index that
+-- enforces them, read as indexes.sql reads an index (attnames, expressions, options, opclasses: one
+-- entry per indkey position), plus:
+--   operators: per key, the operator of its WITH (conexclop), bare in pg_catalog and public, else
+--              qualified with its schema;
+--   definition: pg_get_constraintdef, the catalog's own form: each key's COLLATE clause is read from it
+--              (Postgres prints one exactly where the collation is not the key's own).
+-- Left out: the copies Postgres makes on partitions of a partitioned table (conparentid <> 0).
+-- Rows for tables tables.sql left out are dropped by the caller.
+-- Parameter: schemas, an array of schema names. One row per constraint.
+SELECT con.conrelid AS table_oid,
+       con.conname::text AS constraint_name,
+       am.amname::text AS method,
+       i.indnkeyatts AS key_count,
+       ARRAY(
+         SELECT (SELECT a.attname::text FROM pg_catalog.pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = k.attnum)
+         FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+         ORDER BY k.ord
+       ) AS attnames,
+       ARRAY(
+         SELECT CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, true) END
+         FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+         ORDER BY k.ord
+       ) AS expressions,
+       i.indoption::int2[] AS options,
+       ARRAY(
+         SELECT (SELECT CASE WHEN opc.opcdefault THEN NULL
+                             WHEN opn.nspname = 'pg_catalog' THEN opc.opcname::text
+                             ELSE opn.nspname::text || '.' || opc.opcname::text END
+                 FROM pg_catalog.pg_opclass opc
+                 JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
+                 WHERE opc.oid = k.opcoid)
+         FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS k(opcoid, ord)
+         ORDER BY k.ord
+       ) AS opclasses,
+       ARRAY(
+         SELECT (SELECT CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN op.oprname::text
+                             ELSE opn.nspname::text || '.' || op.oprname::text END
+                 FROM pg_catalog.pg_operator op
+                 JOIN pg_catalog.pg_namespace opn ON opn.oid = op.oprnamespace
+                 WHERE op.oid = k.opoid)
+         FROM unnest(con.conexclop) WITH ORDINALITY AS k(opoid, ord)
+         ORDER BY k.ord
+       ) AS operators,
+       pg_catalog.pg_get_constraintdef(con.oid) AS definition,
+       pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate,
+       con.condeferrable AS deferrable,
+       con.condeferred AS initially_deferred,
+       d.description AS comment
+FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_index i ON i.indexrelid = con.conindid
+JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+LEFT JOIN pg_catalog.pg_description d
+       ON d.objoid = con.oid AND d.classoid = 'pg_catalog.pg_constraint'::regclass AND d.objsubid = 0
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND c.relkind IN ('r', 'p')
+  AND con.contype = 'x'
+  AND con.conparentid = 0
+ORDER BY con.conrelid, con.conname COLLATE "C";

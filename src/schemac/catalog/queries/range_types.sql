@@ -1,0 +1,47 @@
+-- Range types of the requested schemas (pg_range), each with:
+--   subtype: format_type of rngsubtype;
+--   subtype_opclass: rngsubopc when it is not the subtype's default operator class, named bare in
+--     pg_catalog and public, else schema.name (as functions are below);
+--   collation: rngcollation by name, when the range has one other than its subtype's own;
+--   canonical, subtype_diff: rngcanonical, rngsubdiff (NULL where unset);
+--   multirange: the multirange type Postgres made beside it (rngmultitypid, PostgreSQL 14+).
+-- Types owned by an extension are left out.
+-- Parameter: schemas, an array of schema names. One row per type.
+SELECT t.oid AS type_oid,
+       n.nspname::text AS schema_name,
+       t.typname::text AS type_name,
+       pg_catalog.format_type(r.rngsubtype, NULL) AS subtype,
+       CASE WHEN NOT opc.opcdefault
+            THEN CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN opc.opcname::text
+                      ELSE opn.nspname::text || '.' || opc.opcname::text END END AS subtype_opclass,
+       CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN co.collname::text END AS collation,
+       CASE WHEN r.rngcanonical <> 0
+            THEN CASE WHEN cn.nspname IN ('pg_catalog', 'public') THEN cp.proname::text
+                      ELSE cn.nspname::text || '.' || cp.proname::text END END AS canonical,
+       CASE WHEN r.rngsubdiff <> 0
+            THEN CASE WHEN dn.nspname IN ('pg_catalog', 'public') THEN dp.proname::text
+                      ELSE dn.nspname::text || '.' || dp.proname::text END END AS subtype_diff,
+       mt.typname::text AS multirange,
+       d.description AS comment
+FROM pg_catalog.pg_range r
+JOIN pg_catalog.pg_type t ON t.oid = r.rngtypid
+JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype
+JOIN pg_catalog.pg_opclass opc ON opc.oid = r.rngsubopc
+JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
+LEFT JOIN pg_catalog.pg_collation co ON co.oid = r.rngcollation
+LEFT JOIN pg_catalog.pg_proc cp ON cp.oid = r.rngcanonical
+LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = cp.pronamespace
+LEFT JOIN pg_catalog.pg_proc dp ON dp.oid = r.rngsubdiff
+LEFT JOIN pg_catalog.pg_namespace dn ON dn.oid = dp.pronamespace
+LEFT JOIN pg_catalog.pg_type mt ON mt.oid = r.rngmultitypid
+LEFT JOIN pg_catalog.pg_description d
+       ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_type'::regclass AND d.objsubid = 0
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND NOT EXISTS (
+        SELECT 1
+        FROM pg_catalog.pg_depend dep
+        WHERE dep.classid = 'pg_catalog.pg_type'::regclass
+          AND dep.objid = t.oid
+          AND dep.deptype = 'e')
+ORDER BY n.nspname COLLATE "C", t.typname COLLATE "C";

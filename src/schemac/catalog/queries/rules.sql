@@ -1,0 +1,21 @@
+-- Rewrite rules on the tables of the requested schemas (a view's _RETURN rule and rules on views are
+-- not: views are another kind). event: ev_type ('1' select, '2' update, '3' insert, '4' delete);
+-- definition: pg_get_ruledef, the catalog's only form of the condition and actions (kept as parse
+-- trees), which the caller reads them from.
+-- Rows for tables tables.sql left out are dropped by the caller.
+-- Parameter: schemas, an array of schema names. One row per rule.
+SELECT r.ev_class AS table_oid,
+       r.rulename::text AS rule_name,
+       r.ev_type::text AS event,
+       r.is_instead AS instead,
+       pg_catalog.pg_get_ruledef(r.oid) AS definition,
+       d.description AS comment
+FROM pg_catalog.pg_rewrite r
+JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_description d
+       ON d.objoid = r.oid AND d.classoid = 'pg_catalog.pg_rewrite'::regclass AND d.objsubid = 0
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND c.relkind IN ('r', 'p')
+  AND r.rulename <> '_RETURN'
+ORDER BY r.ev_class, r.rulename COLLATE "C";

@@ -1,0 +1,50 @@
+"""Composite and range types, and collations, compared: a composite's attributes change in place
+(ALTER TYPE), a range type's or a collation's definition cannot (Postgres has no ALTER for it)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Optional
+
+from schemac.compare.changes import Change
+from schemac.model import CompositeType, Schema, Table
+from schemac.pg.types import type_name
+
+
+def _user(current: Schema, c: CompositeType) -> Optional[Table]:
+    """A table of `current` with a column of composite type `c` (or an array of it): Postgres refuses
+    ALTER ATTRIBUTE ... TYPE while one stands."""
+    for t in current.tables:
+        if any(type_name(col.type) == (c.schema, c.name) for col in t.columns):
+            return t
+    return None
+
+
+def diff_user_types(current: Schema, desired: Schema) -> list[Change]:
+    out: list[Change] = []
+    for kind, cur_objs, des_objs in (("composite_type", current.composite_types, desired.composite_types),
+                                     ("range_type", current.range_types, desired.range_types),
+                                     ("collation", current.collations, desired.collations)):
+        cur = {(o.schema, o.name): o for o in cur_objs}
+        des = {(o.schema, o.name): o for o in des_objs}
+        for key, obj in des.items():
+            old = cur.get(key)
+            if old is None:
+                out.append(Change(f"add_{kind}", obj.schema, "", obj.name, None, obj))
+            elif kind == "composite_type" and old.attributes != obj.attributes:
+                # table_def: a table using the type, where an attribute's type cannot change in place
+                out.append(Change("alter_composite_type", obj.schema, "", obj.name, old, obj, _user(current, old)))
+            elif kind == "range_type" and _definition(old) != _definition(obj):
+                out.append(Change("alter_range_type", obj.schema, "", obj.name, old, obj))
+            elif kind == "collation" and replace(old, comment=None) != replace(obj, comment=None):
+                out.append(Change("alter_collation", obj.schema, "", obj.name, old, obj))
+            if (getattr(old, "comment", None) or None) != (obj.comment or None):
+                out.append(Change("set_type_comment", obj.schema, "", obj.name, old, obj))
+        for key, obj in cur.items():
+            if key not in des:
+                out.append(Change(f"drop_{kind}", obj.schema, "", obj.name, obj, None))
+    return out
+
+
+def _definition(r) -> tuple:
+    return (r.subtype, r.subtype_opclass, r.collation, r.canonical, r.subtype_diff, r.multirange_name)

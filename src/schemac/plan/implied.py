@@ -1,0 +1,42 @@
+"""What one change implies for another's place in the plan, beyond the edges of each change alone
+(:mod:`schemac.plan.dependencies`): a dropped table or column takes along the sequences it owns; an
+EXCLUDE constraint waits for the extensions the plan creates."""
+
+from __future__ import annotations
+
+from schemac.compare.changes import Change
+from schemac.model import Exclusion
+from schemac.plan.dependencies import Deps, deps
+
+
+def plan_deps(changes: list[Change]) -> list[Deps]:
+    """deps() of each change, and what one change implies for another: a dropped table or column takes
+    along the sequences it owns (OWNED BY), so it removes them too (after whatever still uses them)."""
+    out = [deps(c) for c in changes]
+    owned: dict[tuple, set] = {}
+    owned_by_column: dict[tuple, set] = {}
+    for c in changes:
+        seq = c.old
+        if c.kind == "drop_sequence" and getattr(seq, "owned_by", None):
+            table = seq.owned_by.rpartition(".")[0]  # type: ignore[union-attr]
+            owned.setdefault((c.schema, table), set()).add(("sequence", c.schema, seq.name))  # type: ignore
+            owned_by_column.setdefault((c.schema, seq.owned_by), set()).add(("sequence", c.schema, seq.name))  # type: ignore
+    # An operator class or operator an EXCLUDE uses may come from an extension (btree_gist's, for `=` on a
+    # scalar under gist): added after the extensions this plan creates, dropped before those it drops.
+    added_ext = frozenset(("extension", c.new.name) for c in changes if c.kind == "add_extension")  # type: ignore
+    dropped_ext = frozenset(("extension", c.old.name) for c in changes if c.kind == "drop_extension")  # type: ignore
+    for i, c in enumerate(changes):
+        if c.kind == "add_constraint" and isinstance(c.new, Exclusion):
+            d = out[i]
+            out[i] = Deps(d.makes, d.removes, d.needs | added_ext, d.frees)
+        elif c.kind == "drop_constraint" and isinstance(c.old, Exclusion) and not isinstance(c.new, Exclusion):
+            d = out[i]
+            out[i] = Deps(d.makes, d.removes, d.needs, d.frees | dropped_ext)
+    for i, c in enumerate(changes):
+        if c.kind == "drop_table" and (c.schema, c.table) in owned:
+            d = out[i]
+            out[i] = Deps(d.makes, d.removes | owned[(c.schema, c.table)], d.needs, d.frees)
+        elif c.kind == "drop_column" and (c.schema, f"{c.table}.{c.name}") in owned_by_column:
+            d = out[i]
+            out[i] = Deps(d.makes, d.removes | owned_by_column[(c.schema, f"{c.table}.{c.name}")], d.needs, d.frees)
+    return out

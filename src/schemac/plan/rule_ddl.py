@@ -1,0 +1,35 @@
+"""CREATE [OR REPLACE] RULE, DROP RULE, COMMENT ON RULE: sqlglot parses rules only as Commands, so each
+is assembled from names quoted by pg.names, the condition rendered by sqlglot, and the actions as
+schema.yaml holds them (statements Postgres itself deparsed, or wrote by hand and checked by the server
+when the migration runs)."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from schemac.model import Rule, Table
+from schemac.pg.dialect import RENDER
+from schemac.pg.expressions import parse_expression
+from schemac.pg.names import qualified, quote_ident
+from schemac.plan.ddl import command, literal
+
+
+def create_rule(t: Table, r: Rule, replace: bool = False) -> exp.Command:
+    where = f"WHERE {parse_expression(r.where).sql(dialect=RENDER)}" if r.where else ""
+    if not r.actions:
+        actions = "NOTHING"
+    elif len(r.actions) == 1:
+        actions = r.actions[0]
+    else:
+        actions = "(" + "; ".join(r.actions) + ")"
+    return command("CREATE", "OR REPLACE RULE" if replace else "RULE", quote_ident(r.name), "AS ON", r.event.upper(),
+                   "TO", qualified(t.schema, t.name), where, "DO", "INSTEAD" if r.instead else "ALSO", actions)
+
+
+def drop_rule(t: Table, r: Rule) -> exp.Command:
+    return command("DROP", "RULE IF EXISTS", quote_ident(r.name), "ON", qualified(t.schema, t.name))
+
+
+def rule_comment(t: Table, r: Rule) -> exp.Command:
+    return command("COMMENT", "ON RULE", quote_ident(r.name), "ON", qualified(t.schema, t.name), "IS",
+                   literal(r.comment) if r.comment is not None else "NULL")

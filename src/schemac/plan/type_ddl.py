@@ -1,0 +1,116 @@
+"""Statements for composite and range types and collations: CREATE TYPE ... AS (...) / AS RANGE (...),
+ALTER TYPE's attribute actions, DROP TYPE, CREATE / DROP COLLATION. sqlglot parses these only as Commands: they are assembled from names
+quoted by pg.names and types rendered by sqlglot."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlglot import exp
+
+from schemac.compare.changes import Change
+from schemac.errors import SchemacError
+from schemac.model import Attribute, Collation, CompositeType, RangeType
+from schemac.plan.ddl import literal
+from schemac.pg.dialect import RENDER
+from schemac.pg.names import qualified, quote_ident
+from schemac.pg.types import build_type
+
+
+class TypePlanError(SchemacError):
+    """A change of a composite or range type Postgres cannot make in place."""
+
+
+def _type(text: str) -> str:
+    return build_type(text).sql(dialect=RENDER)
+
+
+def _attribute(a: Attribute) -> str:
+    return " ".join([quote_ident(a.name), _type(a.type)] + ([f'COLLATE "{a.collation}"'] if a.collation else []))
+
+
+def _function(name: str) -> str:
+    schema, _, fn = name.rpartition(".")
+    return qualified(schema or "public", fn)
+
+
+def create_composite(c: CompositeType) -> exp.Command:
+    body = ", ".join(_attribute(a) for a in c.attributes)
+    return exp.Command(this="CREATE", expression=f"TYPE {qualified(c.schema, c.name)} AS ({body})")
+
+
+def create_range(r: RangeType) -> exp.Command:
+    options = [f"SUBTYPE = {_type(r.subtype)}"]
+    if r.subtype_opclass:
+        options.append(f"SUBTYPE_OPCLASS = {_function(r.subtype_opclass)}")
+    if r.collation:
+        options.append(f'COLLATION = "{r.collation}"')
+    if r.canonical:
+        options.append(f"CANONICAL = {_function(r.canonical)}")
+    if r.subtype_diff:
+        options.append(f"SUBTYPE_DIFF = {_function(r.subtype_diff)}")
+    if r.multirange:
+        options.append(f"MULTIRANGE_TYPE_NAME = {qualified(r.schema, r.multirange)}")
+    return exp.Command(this="CREATE", expression=f"TYPE {qualified(r.schema, r.name)} AS RANGE ({', '.join(options)})")
+
+
+def alter_composite(old: CompositeType, new: CompositeType, user: Optional[object]) -> list[exp.Expression]:
+    """One ALTER TYPE with the attributes dropped, added (at the end: Postgres has no other place) and
+    retyped; `user`: a table with a column of the type, where Postgres refuses a retype."""
+    what = f"composite type {new.schema}.{new.name}"
+    olds, news = {a.name: a for a in old.attributes}, {a.name: a for a in new.attributes}
+    kept_old = [a.name for a in old.attributes if a.name in news]
+    kept_new = [a.name for a in new.attributes if a.name in olds]
+    if kept_old != kept_new:
+        raise TypePlanError(f"{what}: its attributes cannot be reordered in place; create a new type")
+    last_kept = max((i for i, a in enumerate(new.attributes) if a.name in olds), default=-1)
+    early = next((a.name for a in new.attributes[:last_kept] if a.name not in olds), None)
+    if early is not None:
+        raise TypePlanError(f"{what}: attribute {early} can only be added after the existing ones "
+                            "(ALTER TYPE ... ADD ATTRIBUTE appends); move it to the end in schema.yaml")
+    actions = [f"DROP ATTRIBUTE {quote_ident(a.name)}" for a in old.attributes if a.name not in news]
+    for a in new.attributes:
+        was = olds.get(a.name)
+        if was is None:
+            actions.append(f"ADD ATTRIBUTE {_attribute(a)}")
+        elif was != a:
+            if user is not None:
+                raise TypePlanError(f"{what}: attribute {a.name} cannot change its type while table "
+                                    f"{user.schema}.{user.name} has a column of the type (Postgres refuses "  # type: ignore
+                                    "ALTER ATTRIBUTE ... TYPE then); drop and add the attribute instead")
+            collate = f' COLLATE "{a.collation}"' if a.collation else ""
+            actions.append(f"ALTER ATTRIBUTE {quote_ident(a.name)} TYPE {_type(a.type)}{collate}")
+    return [exp.Command(this="ALTER", expression=f"TYPE {qualified(new.schema, new.name)} {', '.join(actions)}")]
+
+
+def create_collation(c: Collation) -> exp.Command:
+    options = [f"provider = {c.provider}"]
+    options += [f"{k} = {literal(v)}" for k, v in (("locale", c.locale), ("lc_collate", c.lc_collate),
+                                                   ("lc_ctype", c.lc_ctype)) if v is not None]
+    if not c.deterministic:
+        options.append("deterministic = false")
+    return exp.Command(this="CREATE", expression=f"COLLATION {qualified(c.schema, c.name)} ({', '.join(options)})")
+
+
+def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
+    """Statements of a composite or range type change, else None."""
+    k, old, new = change.kind, change.old, change.new
+    if k == "add_composite_type":
+        return [create_composite(new)]  # type: ignore[arg-type]
+    if k == "add_range_type":
+        return [create_range(new)]  # type: ignore[arg-type]
+    if k in ("drop_composite_type", "drop_range_type"):
+        return [exp.Command(this="DROP", expression=f"TYPE IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
+    if k == "alter_composite_type":
+        return alter_composite(old, new, change.table_def)  # type: ignore[arg-type]
+    if k == "add_collation":
+        return [create_collation(new)]  # type: ignore[arg-type]
+    if k == "drop_collation":
+        return [exp.Command(this="DROP", expression=f"COLLATION IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
+    if k == "alter_collation":
+        raise TypePlanError(f"collation {new.schema}.{new.name}: its definition cannot change in place (Postgres "  # type: ignore
+                            "has no ALTER for it); create a new collation")
+    if k == "alter_range_type":
+        raise TypePlanError(f"range type {new.schema}.{new.name}: its definition cannot change in place "  # type: ignore
+                            "(Postgres has no ALTER for it); create a new type")
+    return None

@@ -1,0 +1,58 @@
+"""EXCLUDE constraints of a table: method, elements with their operators, INCLUDE, WHERE, deferral."""
+
+from __future__ import annotations
+
+import re
+
+from yaml.nodes import Node
+
+from schemac.model import Exclusion, ExclusionElement
+from schemac.schemafile.fields import FieldReader
+from schemac.schemafile.indexes import INDEX_COLUMN_KEYS
+
+# Access methods that can enforce an exclusion (they support amgettuple).
+EXCLUSION_METHODS = ("gist", "spgist", "btree", "hash")
+EXCLUSION_KEYS = {"elements": True, "using": False, "name": False, "where": False, "include": False,
+                  "deferrable": False, "initially_deferred": False, "comment": False}
+EXCLUSION_ELEMENT_KEYS = {**INDEX_COLUMN_KEYS, "with": True}
+_OPERATOR = re.compile(r"(?:(?P<schema>[a-z_][a-z0-9_$]*)\.)?(?P<op>[-+*/<>=~!@#%^&|`?]{1,63})")
+
+
+def canonical_operator(text: str) -> str:
+    """`=`, `&&`, `myschema.@@`: as the catalog reader names operators (bare in pg_catalog and public);
+    OPERATOR(schema.op) as SQL writes it is accepted too. ValueError if it is not an operator name."""
+    text = text.strip()
+    inner = re.fullmatch(r"OPERATOR\s*\(\s*(.*?)\s*\)", text, re.I)
+    m = _OPERATOR.fullmatch(inner.group(1) if inner else text)
+    if m is None:
+        raise ValueError(text)
+    schema = m.group("schema")
+    return m.group("op") if schema in (None, "pg_catalog", "public") else f"{schema}.{m.group('op')}"
+
+
+class ExclusionReader(FieldReader):
+    """Reads a table's `exclude:` list (index_element() and where_and_include() are IndexReader's,
+    deferral() ConstraintReader's, beside this one in the Loader)."""
+
+    def exclusion(self, node: Node, table_what: str, known) -> Exclusion:
+        what = f"exclusion constraint of {table_what}"
+        f = self.w.fields(node, what, EXCLUSION_KEYS)
+        items = self.w.sequence(f["elements"][1], f"elements of {what}")
+        if not items:
+            raise self.fail(f["elements"][1], f"elements of {what} is empty")
+        elements = []
+        for item in items:
+            ef = self.w.fields(item, f"element of {what}", EXCLUSION_ELEMENT_KEYS)
+            try:
+                operator = canonical_operator(self.w.string(ef["with"][1], f"operator of {what}"))
+            except ValueError as e:
+                raise self.fail(ef["with"][1], f"with of {what} must be an operator like = or && (or "
+                                               f"schema.op), not {str(e)!r}") from None
+            elements.append(ExclusionElement(*self.index_element(item, ef, what, known), operator=operator))
+        method = self.choice(f, "using", EXCLUSION_METHODS, what) or "gist"
+        if method != "btree" and any(e.order == "desc" or e.nulls for e in elements):
+            raise self.fail(node, f"{what}: order and nulls apply only to btree, not {method}")
+        where, include = self.where_and_include(f, "elements", len(elements), what, known)  # type: ignore[attr-defined]
+        name = self.identifier(f["name"][1], "constraint name") if "name" in f else None
+        return Exclusion(tuple(elements), name, method, where, include, *self.deferral(f, what),
+                         self.opt_string(f, "comment", what), self.w.src(node))

@@ -1,0 +1,87 @@
+"""INHERITS: a table's parents, and the columns they give it (Postgres's MergeAttributes: the parents'
+columns first, in order, one per name; then the table's own; a column the table declares again keeps
+its place and takes the table's definition)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Optional
+
+from schemac.errors import SchemaFileError
+from schemac.model import Column, Parent, Table
+from schemac.schemafile.fields import FieldReader
+
+
+class InheritsReader(FieldReader):
+    """Reads a table's `inherits:` list: `parent` (in the table's schema) or `schema.parent`."""
+
+    def inherits(self, f: dict, what: str, schema: str) -> tuple[Parent, ...]:
+        if "inherits" not in f:
+            return ()
+        out: list[Parent] = []
+        for item in self.w.sequence(f["inherits"][1], f"inherits of {what}"):
+            text = self.identifier(item, f"parent of {what}")
+            parent_schema, _, name = text.rpartition(".")
+            parent = Parent(name, parent_schema or schema)
+            if parent in out:
+                raise self.fail(item, f"{what} inherits from {text} twice")
+            out.append(parent)
+        if not out:
+            raise self.fail(f["inherits"][1], f"inherits of {what} is empty")
+        return tuple(out)
+
+
+def inherited_column(parent_column: Column, source) -> Column:
+    """What a child gets of a parent's column: not its comment, not its identity (Postgres does not
+    pass identities down; the NOT NULL stays)."""
+    return replace(parent_column, comment=None, renamed_from=None, using=None, identity=None, source=source)
+
+
+def merged_columns(t: Table, parents: list[Table]) -> tuple[Column, ...]:
+    """The columns of `t` once its parents' are merged in."""
+    merged: dict[str, Column] = {}
+    for p in parents:
+        for c in p.columns:
+            merged.setdefault(c.name, inherited_column(c, t.source))
+    for c in t.columns:
+        was = merged.get(c.name)
+        merged[c.name] = c if was is None else replace(
+            c, nullable=c.nullable and was.nullable, default=c.default if c.default is not None else was.default)
+    return tuple(merged.values())
+
+
+def resolve_inherits(tables: list[Table]) -> list[Table]:
+    """Every table with `inherits` given its parents' columns (parents before children, so a grandchild
+    gets its grandparent's too). A parent must be declared, and not be partitioned."""
+    by_key = {t.key: t for t in tables}
+    done: dict[tuple[str, str], Table] = {}
+
+    def resolve(t: Table, path: tuple) -> Table:
+        if t.key in done:
+            return done[t.key]
+        parents = []
+        for p in t.inherits:
+            parent: Optional[Table] = by_key.get((p.schema, p.name))
+            if parent is None or parent.partition_by is not None or parent.partition_of is not None:
+                raise SchemaFileError(f"table {t.qualified_name} inherits from {p.schema}.{p.name}, which schema.yaml "
+                                      "does not declare as a table (partitioned tables and partitions cannot be "
+                                      "inherited from)", t.source)
+            if parent.key in path:
+                raise SchemaFileError(f"table {t.qualified_name} inherits from itself (through "
+                                      f"{p.schema}.{p.name})", t.source)
+            parents.append(resolve(parent, path + (t.key,)))
+        out = replace(t, columns=merged_columns(t, parents)) if parents else t
+        done[t.key] = out
+        return out
+
+    return [resolve(t, ()) for t in tables]
+
+
+def own_columns(t: Table, tables: dict) -> tuple[Column, ...]:
+    """What `inspect` writes of a child's columns (`tables`: by key): all but those it has exactly as its
+    parents give them, which merged_columns() puts back."""
+    given: dict[str, Column] = {}
+    for p in t.inherits:
+        for c in getattr(tables.get((p.schema, p.name)), "columns", ()):
+            given.setdefault(c.name, inherited_column(c, None))
+    return tuple(c for c in t.columns if given.get(c.name) != replace(c, source=None))

@@ -1,0 +1,45 @@
+"""The shapes schema.yaml is written in (a mapping or a list on one line, a literal block) and how
+`inspect` writes composite and range types and collations (schemafile.writer puts them together)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from schemac.model import Collation, CompositeType, RangeType
+
+
+class Flow(dict):
+    """A mapping printed on one line: {type: text, nullable: false}."""
+
+
+class FlowList(list):
+    """A list printed on one line: [a, b]."""
+
+
+class Block(str):
+    """A multi-line text printed as a literal block (|), as a function body is written by hand."""
+
+
+def drop_empty(d: dict) -> dict:
+    """Without the unset keys (None, False, empty); a 0 (`min_value: 0`) is a value, kept."""
+    return {k: v for k, v in d.items() if not (v is None or v is False or v in ((), [], {}))}
+
+
+def composite_spec(c: CompositeType) -> dict:
+    attributes = {a.name: a.type if a.collation is None else Flow({"type": a.type, "collation": a.collation})
+                  for a in c.attributes}
+    return {"attributes": Flow(attributes), **drop_empty({"schema": c.schema if c.schema != "public" else None,
+                                                           "comment": c.comment})}
+
+
+def collation_spec(c: Collation) -> Any:
+    spec = drop_empty({"provider": c.provider, "locale": c.locale, "lc_collate": c.lc_collate, "lc_ctype": c.lc_ctype})
+    spec.update({"deterministic": False} if not c.deterministic else {})
+    return Flow({**spec, **drop_empty({"schema": c.schema if c.schema != "public" else None, "comment": c.comment})})
+
+
+def range_spec(r: RangeType) -> Any:
+    return Flow(drop_empty({"subtype": r.subtype, "schema": r.schema if r.schema != "public" else None,
+                              "subtype_opclass": r.subtype_opclass, "collation": r.collation,
+                              "canonical": r.canonical, "subtype_diff": r.subtype_diff, "multirange": r.multirange,
+                              "comment": r.comment}))

@@ -1,0 +1,76 @@
+"""Composite and range types a schema declares (`composite_types:`, `range_types:`), beside enums and
+domains in one type namespace per schema."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from yaml.nodes import Node, ScalarNode
+
+from schemac.model import Attribute, CompositeType, RangeType
+from schemac.pg.types import TypeSyntaxError, canonical_type
+from schemac.schemafile.fields import FieldReader
+
+COMPOSITE_KEYS = {"attributes": True, "name": False, "schema": False, "comment": False}
+ATTRIBUTE_KEYS = {"type": True, "collation": False}
+RANGE_KEYS = {"subtype": True, "name": False, "schema": False, "subtype_opclass": False, "collation": False,
+              "canonical": False, "subtype_diff": False, "multirange": False, "comment": False}
+
+
+class UserTypeReader(FieldReader):
+    """Reads the top-level `composite_types:` and `range_types:`."""
+
+    def type_of(self, node: Node, what: str) -> str:
+        try:
+            return canonical_type(self.w.string(node, what))
+        except TypeSyntaxError as e:
+            raise self.fail(node, f"{what}: {e}") from None
+
+    def composite_types(self, node: Node) -> list[CompositeType]:
+        out = []
+        for name, key, value in self.w.mapping(node, "composite_types"):
+            f = self.w.fields(value, f"composite type '{name}'", COMPOSITE_KEYS)
+            name = self.object_name(f, key, "composite type name")
+            what = f"composite type '{name}'"
+            attributes = []
+            for a_name, a_key, a_node in self.w.mapping(f["attributes"][1], f"attributes of {what}"):
+                a_name = self.identifier(a_key, f"attribute name of {what}")
+                a_what = f"attribute '{a_name}' of {what}"
+                af = {"type": (a_key, a_node)} if isinstance(a_node, ScalarNode) else \
+                    self.w.fields(a_node, a_what, ATTRIBUTE_KEYS)
+                collation = self.identifier(af["collation"][1], f"collation of {a_what}") if "collation" in af else None
+                attributes.append(Attribute(a_name, self.type_of(af["type"][1], f"type of {a_what}"),
+                                            None if collation == "default" else collation))
+            if not attributes:
+                raise self.fail(f["attributes"][1], f"{what} has no attributes")
+            schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
+            out.append(CompositeType(name, tuple(attributes), schema, self.opt_string(f, "comment", what),
+                                     self.w.src(key)))
+        return out
+
+    def range_types(self, node: Node) -> list[RangeType]:
+        out = []
+        for name, key, value in self.w.mapping(node, "range_types"):
+            f = self.w.fields(value, f"range type '{name}'", RANGE_KEYS)
+            name = self.object_name(f, key, "range type name")
+            what = f"range type '{name}'"
+            schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
+            subtype = self.type_of(f["subtype"][1], f"subtype of {what}")
+            collation = self.identifier(f["collation"][1], f"collation of {what}") if "collation" in f else None
+            multirange = self.identifier(f["multirange"][1], f"multirange of {what}") if "multirange" in f else None
+            out.append(RangeType(name, subtype, schema, self._qualified_name(f, "subtype_opclass", what),
+                                 None if collation == "default" else collation,
+                                 self._qualified_name(f, "canonical", what),
+                                 self._qualified_name(f, "subtype_diff", what), multirange,
+                                 self.opt_string(f, "comment", what), self.w.src(key)))
+        return out
+
+    def _qualified_name(self, f: dict, key: str, what: str) -> Optional[str]:
+        """A function or operator class: `name` or `schema.name`, as the catalog reader names them (bare
+        in pg_catalog and public)."""
+        if key not in f:
+            return None
+        parts = self.identifier(f[key][1], f"{key} of {what}").split(".")
+        if len(parts) > 2 or not all(p and p.replace("_", "").replace("$", "").isalnum() for p in parts):
+            raise self.fail(f[key][1], f"{key} of {what} must be a name or schema.name, not {'.'.join(parts)!r}")
+        return parts[-1] if len(parts) == 1 or parts[0] in ("pg_catalog", "public") else ".".join(parts)
