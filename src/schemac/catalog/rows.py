@@ -7,13 +7,15 @@ collation. Nothing here imports sqlglot until a type name has to be spelled cano
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Optional
 
 from schemac.model import (Argument, Check, Column, Domain, Enum, Extension, ForeignKey, Function, Identity, Index,
                            IndexElement, Nulls, Partitioning, PartitionOf, PrimaryKey, Schema, Sequence, SequenceOptions,
                            Table, Trigger, Unique, Unmanaged)
+from schemac.catalog.grants import AccessLists
+from schemac.catalog.policies import policies_by_table
 from schemac.pg import triggerdef
 from schemac.pg.indexdef import key_collations, top_level_items
 from schemac.pg.routines import result_type
@@ -42,6 +44,7 @@ class IntrospectResult:
     schema: Schema
     queries: int
     server_version: int
+    roles: frozenset = frozenset()  # the cluster's role names (roles.sql)
 
 
 # -- catalog rows -> model ----------------------------------------------------------------------
@@ -291,26 +294,36 @@ class ModelBuilder:
 
     def result(self, catalog: CatalogRows) -> IntrospectResult:
         """The model of every query's rows (all added by now), with what `catalog` says of its reading."""
-        return IntrospectResult(schema=self.schema(), queries=catalog.queries, server_version=catalog.server_version)
+        return IntrospectResult(schema=self.schema(), queries=catalog.queries, server_version=catalog.server_version,
+                                roles=frozenset(r["role_name"] for r in self._rows.get("roles", ())))
 
     def schema(self) -> Schema:
         """Everything is sorted here, with Python's code-point order, so the model does not depend on
         the server's collation. Rows of tables that tables.sql left out are dropped."""
         rows = self._rows
-        built = [_table(row, self._columns.get(row["table_oid"], []),
-                        self._constraints.get(row["table_oid"], _NO_CONSTRAINTS),
-                        self._indexes.get(row["table_oid"], []), self._triggers.get(row["table_oid"], []))
+        acl, policies = AccessLists(rows.get("privileges", [])), policies_by_table(rows.get("policies", []))
+        built = [replace(_table(row, self._columns.get(row["table_oid"], []),
+                                self._constraints.get(row["table_oid"], _NO_CONSTRAINTS),
+                                self._indexes.get(row["table_oid"], []), self._triggers.get(row["table_oid"], [])),
+                         row_level_security=row["row_level_security"],
+                         force_row_level_security=row["force_row_level_security"],
+                         policies=policies.get(row["table_oid"], ()), grants=acl.grants("class", row["table_oid"]),
+                         owner=acl.owner("class", row["table_oid"]))
                  for row in rows["tables"]]
         built.sort(key=lambda t: (t.schema, t.name))
         enums = sorted((_enum(r) for r in rows["enums"]), key=lambda e: (e.schema, e.name))
         domains = sorted((_domain(r) for r in rows["domains"]), key=lambda d: (d.schema, d.name))
-        sequences = sorted((_sequence(r) for r in rows["sequences"]), key=lambda s: (s.schema, s.name))
+        sequences = sorted((replace(_sequence(r), grants=acl.grants("class", r["sequence_oid"]),
+                                    owner=acl.owner("class", r["sequence_oid"])) for r in rows["sequences"]),
+                           key=lambda s: (s.schema, s.name))
         extensions = sorted((Extension(name=r["extension_name"], schema=r["schema_name"]) for r in rows["extensions"]),
                             key=lambda e: e.name)
         unmanaged = sorted((Unmanaged(kind=r["kind"], schema=r["schema_name"], name=r["object_name"])
                             for r in rows["unmanaged"]), key=lambda u: (u.kind, u.schema, u.name))
         schemas = sorted(r["schema_name"] for r in rows["schemas"] if r["schema_name"] != "public")
-        functions = sorted((_function(r) for r in rows["functions"]), key=lambda f: (f.schema, f.name, f.identity))
+        functions = sorted((replace(_function(r), grants=acl.grants("proc", r["function_oid"]),
+                                    owner=acl.owner("proc", r["function_oid"])) for r in rows["functions"]),
+                           key=lambda f: (f.schema, f.name, f.identity))
         return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
                       sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged),
                       schemas=tuple(schemas), functions=tuple(functions))

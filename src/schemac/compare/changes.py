@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
-from schemac.model import (Check, Domain, Enum, Extension, ForeignKey, Function, Index, PrimaryKey, Sequence, Source,
-                           Table, Trigger, Unique)
+from schemac.model import (Check, Domain, Enum, Extension, ForeignKey, Function, Index, Policy, PrimaryKey, Sequence,
+                           Source, Table, Trigger, Unique)
 
 Constraint = Union[PrimaryKey, Unique, Check, ForeignKey]
 
@@ -22,15 +22,16 @@ KINDS = (
     "add_extension", "add_schema", "add_enum", "add_enum_value", "alter_enum", "add_domain", "alter_domain",
     "add_sequence", "alter_sequence", "add_function", "alter_function",
     "rename_table", "rename_column", "rename_index",
-    "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_column", "drop_table",
+    "drop_policy", "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_column", "drop_table",
     "drop_function", "drop_sequence", "drop_domain", "drop_enum",
     "add_table", "alter_partitioning", "attach_partition", "set_logging", "add_column",
     "drop_default", "alter_column_type", "drop_identity", "drop_not_null", "set_not_null", "set_default",
     "alter_identity", "alter_generated",
     "add_constraint", "validate_constraint", "add_index", "set_index_parameters", "add_foreign_key",
     "add_trigger", "alter_trigger", "set_trigger_enabled", "set_sequence_owner",
+    "set_row_security", "add_policy", "alter_policy", "set_owner", "revoke", "grant",
     "set_table_comment", "set_column_comment", "set_index_comment", "set_constraint_comment", "set_trigger_comment",
-    "set_type_comment", "drop_extension", "drop_schema",
+    "set_policy_comment", "set_type_comment", "drop_extension", "drop_schema",
 )
 
 
@@ -53,7 +54,7 @@ def set_aside_name(name: str) -> str:
 
 _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique constraint", Check: "check constraint",
                  ForeignKey: "foreign key", Enum: "enum", Domain: "domain", Sequence: "sequence",
-                 Extension: "extension", Function: "function", Trigger: "trigger"}
+                 Extension: "extension", Function: "function", Trigger: "trigger", Policy: "policy"}
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from .tables import Check, Nulls, Order, Column, FK_ACTIONS, ForeignKey, Index, 
 from .types import Domain, Enum, Extension
 from .functions import Argument, Function
 from .schema import Schema, Unmanaged
+from .grants import PRIVILEGES, PUBLIC, Privilege, sorted_privileges
+from .policies import POLICY_COMMANDS, Policy
 
 __all__ = [
     "Argument",
@@ -33,7 +35,12 @@ __all__ = [
     "IndexElement",
     "Nulls",
     "Order",
+    "POLICY_COMMANDS",
+    "PRIVILEGES",
+    "PUBLIC",
     "PartitionOf",
+    "Policy",
+    "Privilege",
     "Partitioning",
     "PrimaryKey",
     "Schema",
@@ -47,4 +54,5 @@ __all__ = [
     "Unmanaged",
     "deferral",
     "index_comment",
+    "sorted_privileges",
 ]

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Literal, Optional
 
 from .sequences import Identity
-from .source import Source, _catalog_only, _hint, _src
+from .grants import Privilege
+from .policies import Policy
+from .source import Source, _catalog_only, _hint, _security, _src
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,13 @@ class Table:
     partition_of: Optional[PartitionOf] = None
     unlogged: bool = False  # UNLOGGED: not written to the WAL (fast, emptied after a crash, not replicated)
     triggers: tuple[Trigger, ...] = ()
+    # Security (model/security.py): ENABLE / FORCE ROW LEVEL SECURITY, its policies, the access list
+    # (table and column privileges, the owner's own left out) and the owner (None: not compared).
+    row_level_security: bool = False
+    force_row_level_security: bool = False
+    policies: tuple[Policy, ...] = ()
+    grants: tuple[Privilege, ...] = _security(())
+    owner: Optional[str] = _security(None)
 
     @property
     def key(self) -> tuple[str, str]:

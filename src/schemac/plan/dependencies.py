@@ -25,12 +25,13 @@ from dataclasses import dataclass
 from typing import Optional
 
 from schemac.compare.changes import CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, Change, set_aside_name, takes_using
-from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Function, Index, PrimaryKey, Sequence,
-                           Table, Trigger, Unique)
+from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Function, Index, Policy, PrimaryKey,
+                           Sequence, Table, Trigger, Unique)
 from sqlglot import exp
 
 from schemac.pg.expressions import parse_expression, referenced_columns
 from schemac.pg.names import make_object_name
+from schemac.pg.policies import policy_refs
 from schemac.pg.types import name_parts, type_name
 
 Key = tuple
@@ -133,6 +134,14 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         for e in obj.elements:
             out |= {_col(t, e.column)} if e.column else expression_refs(e.expression, t.schema, t.name)  # type: ignore
         return out | expression_refs(obj.where, t.schema, t.name)  # type: ignore[union-attr]
+    if isinstance(obj, Policy):  # its table, the columns, tables and functions its conditions name
+        out = {_table(t)}  # type: ignore[arg-type]
+        for text in (obj.using, obj.with_check):
+            if text is not None:
+                columns, tables, functions = policy_refs(text)
+                out |= {_col(t, c) for c in columns} | {("table", *x) for x in tables}  # type: ignore[arg-type]
+                out |= {("function", *f) for f in functions}
+        return out
     if isinstance(obj, Trigger):  # its table and columns, the function it executes
         fn_schema, _, fn_name = obj.function.rpartition(".")
         out = {_table(t), ("function", fn_schema or "public", fn_name)} | {_col(t, c) for c in obj.update_columns}  # type: ignore
@@ -173,7 +182,7 @@ def table_members(t: Table) -> set[Key]:
     out = {_table(t), ("type", t.schema, t.name)} | {_col(t, c.name) for c in t.columns}  # and its row type
     out |= {_identity_sequence(t, c.name) for c in t.columns if c.identity is not None}
     out |= {("notnull", t.schema, t.name, c.name) for c in t.columns if not c.nullable}
-    for member in (t.primary_key, *t.uniques, *t.checks, *t.foreign_keys, *t.indexes, *t.triggers):
+    for member in (t.primary_key, *t.uniques, *t.checks, *t.foreign_keys, *t.indexes, *t.triggers, *t.policies):
         if member is not None:
             out |= own_keys(t, member)
     return out
@@ -187,6 +196,8 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
         return {_constraint_key(t, obj)}  # type: ignore[arg-type]
     if isinstance(obj, Trigger):
         return {("trigger", t.schema, t.name, obj.name)}  # type: ignore[union-attr]
+    if isinstance(obj, Policy):
+        return {("policy", t.schema, t.name, obj.name)}  # type: ignore[union-attr]
     if isinstance(obj, Index):
         keys = {("index", t.schema, t.name, obj.name)}  # type: ignore[union-attr]
         if obj.unique and obj.where is None and all(e.column for e in obj.elements):
@@ -268,13 +279,15 @@ def deps(c: Change) -> Deps:
     elif k == "drop_table":  # its triggers go with it, before the functions they execute
         removes |= table_members(old)  # type: ignore[arg-type]
         old_refs |= table_refs(old)  # type: ignore[arg-type]
-        for g in old.triggers:  # type: ignore[union-attr]
+        for g in (*old.triggers, *old.policies):  # type: ignore[union-attr]
             old_refs |= refs_of(old, g)
     elif k == "rename_table":
         removes.add(_table(old))  # type: ignore[arg-type]
         makes |= {_table(new)} | {col(x.name) for x in new.columns}  # type: ignore[union-attr, arg-type]
+    elif k in ("grant", "revoke", "set_owner"):  # on the object (and columns) as they are once made
+        new_refs |= new.keys()  # type: ignore[union-attr]
     elif k in ("attach_partition", "detach_partition", "alter_partitioning", "set_logging",
-               "set_table_comment"):
+               "set_table_comment", "set_row_security"):
         new_refs.add(_table(t))  # type: ignore[arg-type]
         if k == "attach_partition":  # the parent must have the partition's columns, no more, no less
             p = new.partition_of  # type: ignore[union-attr]
@@ -330,15 +343,16 @@ def deps(c: Change) -> Deps:
         if old.identity is None and new is not None and new.identity is not None:  # type: ignore[union-attr]
             makes.add(own)
     elif k in ("add_constraint", "add_foreign_key", "add_index", "drop_constraint", "drop_foreign_key",
-               "drop_index", "rename_index", "add_trigger", "drop_trigger", "alter_trigger"):
-        if k.startswith("add_") or k in ("rename_index", "alter_trigger"):
+               "drop_index", "rename_index", "add_trigger", "drop_trigger", "alter_trigger", "add_policy",
+               "drop_policy", "alter_policy"):
+        if k.startswith("add_") or k in ("rename_index", "alter_trigger", "alter_policy"):
             makes |= own_keys(t, new)
             new_refs |= refs_of(t, new)
-        if k.startswith("drop_") or k in ("rename_index", "alter_trigger"):
+        if k.startswith("drop_") or k in ("rename_index", "alter_trigger", "alter_policy"):
             removes |= own_keys(t, old)
             old_refs |= refs_of(t, old)
     elif k in ("validate_constraint", "set_constraint_comment", "set_index_comment", "set_index_parameters",
-               "set_column_comment", "set_trigger_enabled", "set_trigger_comment"):
+               "set_column_comment", "set_trigger_enabled", "set_trigger_comment", "set_policy_comment"):
         target = new if new is not None else old
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)
     elif k == "set_sequence_owner":

@@ -19,6 +19,7 @@ from schemac.schemafile.constraints import ConstraintReader
 from schemac.schemafile.extensions import ExtensionReader
 from schemac.schemafile.functions import FunctionReader
 from schemac.schemafile.indexes import IndexReader
+from schemac.schemafile.policies import PolicyReader
 from schemac.schemafile.sequences import SequenceReader
 from schemac.schemafile.strict import compose
 from schemac.schemafile.tables import TableReader
@@ -74,7 +75,7 @@ def load_with_digest(text: str, path: str = "schema.yaml") -> tuple[Schema, str]
 
 
 class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerReader, TypeReader, SequenceReader,
-             ExtensionReader, FunctionReader):
+             ExtensionReader, FunctionReader, PolicyReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
 
     def load(self, text: str) -> Schema:

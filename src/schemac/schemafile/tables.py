@@ -16,7 +16,8 @@ from schemac.schemafile.fields import FieldReader
 MAX_TABLE_COLUMNS = 1600  # PostgreSQL's MaxHeapAttributeNumber
 TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": False, "columns": False, "foreign_keys": False,
               "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
-              "checks": False, "indexes": False, "triggers": False, "unlogged": False}
+              "checks": False, "indexes": False, "triggers": False, "unlogged": False,
+              "row_level_security": False, "policies": False, "grants": False, "owner": False}
 PK_KEYS = {"columns": True, "name": False, "include": False, "deferrable": False, "initially_deferred": False,
            "comment": False, "index_comment": False}
 UNIQUE_KEYS = {"columns": True, "name": False, "include": False, "nulls_not_distinct": False, "deferrable": False,
@@ -150,7 +151,8 @@ class TableReader(FieldReader):
                      source=self.w.src(key_node), renamed_from=self.renamed_from(f, what, name),
                      foreign_keys=tuple(foreign_keys), partition_by=self.partition_by(f, what, known),
                      partition_of=partition_of, triggers=tuple(triggers),
-                     unlogged=self.w.boolean(f["unlogged"][1], f"unlogged of {what}") if "unlogged" in f else False)
+                     unlogged=self.w.boolean(f["unlogged"][1], f"unlogged of {what}") if "unlogged" in f else False,
+                     **self.table_security(f, what, known))
 
     def resolve_tables(self, tables: list[Table]) -> list[Table]:
         """Partitions inherit their parent's columns; foreign keys must point at declared columns."""

@@ -16,6 +16,8 @@ from schemac.model import (Check, Column, Domain, Enum, ForeignKey, Function, Id
 from schemac.pg.knowntypes import external_types_of
 from schemac.pg.routines import arguments_text
 from schemac.schemafile.emit import FastEmitter
+from schemac.schemafile.grants import written_grants
+from schemac.schemafile.policies import written_policies
 
 
 class _Flow(dict):
@@ -208,7 +210,21 @@ def _table(t: Table, key: str) -> dict:
         spec["indexes"] = {i.name: _index(i) for i in t.indexes}
     if t.triggers:
         spec["triggers"] = {g.name: _trigger(g) for g in t.triggers}
+    if t.row_level_security or t.force_row_level_security:
+        spec["row_level_security"] = _Flow(_drop_empty({"enabled": t.row_level_security,
+                                                        "forced": t.force_row_level_security}))
+    if t.policies:
+        spec["policies"] = {name: _Flow(p) if len(p) <= 3 and len(str(p)) < 80 else p
+                            for name, p in written_policies(t.policies).items()}
+    spec.update(_grants(t.grants, "table"))
     return spec
+
+
+def _grants(grants: tuple, kind: str) -> dict:
+    """{"grants": ...} when the access list differs from Postgres's default, else {}."""
+    written = written_grants(grants, kind)
+    return {"grants": {g: _Flow({k: _FlowList(v) if isinstance(v, list) else v for k, v in spec.items()})
+                       if isinstance(spec, dict) else _FlowList(spec) for g, spec in written.items()}} if written else {}
 
 
 def _trigger(g: Trigger) -> Any:
@@ -259,7 +275,8 @@ def _sequence(s: Sequence) -> Any:
         spec["owned_by"] = s.owned_by
     if s.comment is not None:
         spec["comment"] = s.comment
-    return _Flow(spec)
+    spec.update(_grants(s.grants, "sequence"))
+    return _Flow(spec) if "grants" not in spec else spec
 
 
 def _function(f: Function) -> dict:
@@ -282,6 +299,7 @@ def _function(f: Function) -> dict:
         spec["set"] = _Flow({name: value for name, _, value in (c.partition("=") for c in f.config)})
     if f.comment is not None:
         spec["comment"] = f.comment
+    spec.update(_grants(f.grants, "function"))
     spec["body"] = _Block(f.body)
     return spec
 

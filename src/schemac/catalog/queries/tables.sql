@@ -7,6 +7,7 @@
 -- partition_parent_schema / partition_parent / partition_bound: set on a partition (a partition has
 -- exactly one pg_inherits row: its parent); the bound as pg_get_expr() prints it,
 -- e.g. FOR VALUES FROM (...) TO (...), FOR VALUES IN (...), DEFAULT.
+-- row_level_security / force_row_level_security: ALTER TABLE ... ENABLE / FORCE ROW LEVEL SECURITY.
 -- Parameter: schemas, an array of schema names. One row per table.
 SELECT c.oid AS table_oid,
        n.nspname::text AS schema_name,
@@ -18,7 +19,9 @@ SELECT c.oid AS table_oid,
             THEN substring(pg_catalog.pg_get_partkeydef(c.oid) FROM '^[A-Za-z]+ \((.*)\)$') END AS partition_key,
        pn.nspname::text AS partition_parent_schema,
        pc.relname::text AS partition_parent,
-       CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partition_bound
+       CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
+       c.relrowsecurity AS row_level_security,
+       c.relforcerowsecurity AS force_row_level_security
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d

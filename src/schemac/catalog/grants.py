@@ -1,0 +1,27 @@
+"""privileges.sql rows -> each object's owner and access list (the owner's own entries left out)."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from schemac.model import Privilege, sorted_privileges
+
+
+class AccessLists:
+    """Owners and access lists by (catalog, oid): 'class' for tables and sequences, 'proc', 'namespace'."""
+
+    def __init__(self, rows: list[dict[str, Any]]):
+        self.owners: dict[tuple[str, int], str] = {}
+        self.entries: dict[tuple[str, int], list[Privilege]] = {}
+        for r in rows:
+            key = (r["catalog"], r["object_oid"])
+            self.owners[key] = r["owner"]
+            if r["grantee"] is not None:
+                self.entries.setdefault(key, []).append(Privilege(r["grantee"], r["privilege"], bool(r["grantable"]),
+                                                                  r["column_name"]))
+
+    def owner(self, catalog: str, oid: int) -> Optional[str]:
+        return self.owners.get((catalog, oid))
+
+    def grants(self, catalog: str, oid: int) -> tuple[Privilege, ...]:
+        return sorted_privileges(self.entries.get((catalog, oid), ()))

@@ -1,0 +1,52 @@
+"""Row-level security and policies compared, table by table: ENABLE / FORCE ROW LEVEL SECURITY, and
+each policy by name (its conditions by meaning, through the normalizer, as checks are)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from schemac.compare.changes import Change
+from schemac.compare.normalize import same_expression
+from schemac.model import Policy, Table
+
+
+def same_policy(a: Policy, b: Policy) -> bool:
+    return ((a.command, a.permissive, a.roles) == (b.command, b.permissive, b.roles)
+            and same_expression(a.using, b.using) and same_expression(a.with_check, b.with_check))
+
+
+def policy_changes(old: Optional[Table], new: Table, cause: Optional[str] = None) -> list[Change]:
+    """set_row_security, add/drop/alter_policy and set_policy_comment that turn `old` (None: a table this
+    migration creates, with row-level security off and no policies) into `new`."""
+    out: list[Change] = []
+
+    def ch(kind: str, name: Optional[str], o: object, n: object) -> None:
+        out.append(Change(kind, new.schema, new.name, name, o, n, new, cause))
+
+    rls = (old.row_level_security, old.force_row_level_security) if old is not None else (False, False)
+    if rls != (new.row_level_security, new.force_row_level_security):
+        ch("set_row_security", None, old, new)
+    cur = {p.name: p for p in (old.policies if old is not None else ())}
+    des = {p.name: p for p in new.policies}
+    for name, p in des.items():
+        was = cur.get(name)
+        if was is None:
+            ch("add_policy", name, None, p)
+        elif not same_policy(was, p):
+            ch("alter_policy", name, was, p)
+        if (getattr(was, "comment", None) or None) != (p.comment or None) and (was is not None or p.comment):
+            ch("set_policy_comment", name, was, p)
+    for name, p in cur.items():
+        if name not in des:
+            ch("drop_policy", name, p, None)
+    return out
+
+
+def diff_policies(cur_tables: dict, des_tables: dict) -> list[Change]:
+    """Every table schema.yaml keeps; a new table's changes carry `cause` (reports leave them out: the
+    missing table is the difference)."""
+    out: list[Change] = []
+    for key, t in des_tables.items():
+        old = cur_tables.get(key)
+        out += policy_changes(old, t, None if old is not None else "new table")
+    return out

@@ -1,0 +1,45 @@
+"""Privileges (GRANT): an object's access list, the owner's own entries left out. Roles are cluster
+objects: schemac names them and never creates or drops them; ``PUBLIC`` (every role) is spelled so,
+in upper case, wherever a role is named."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from .source import Source, _src
+
+PUBLIC = "PUBLIC"
+
+# The privileges each kind of object takes, in the order GRANT lists them (`all` stands for these;
+# PostgreSQL 17's MAINTAIN on tables is named on its own, as `all` means less before 17).
+PRIVILEGES: dict[str, tuple[str, ...]] = {
+    "table": ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"),
+    "column": ("SELECT", "INSERT", "UPDATE", "REFERENCES"),
+    "sequence": ("USAGE", "SELECT", "UPDATE"),
+    "function": ("EXECUTE",),
+    "schema": ("USAGE", "CREATE"),
+    "type": ("USAGE",),
+}
+TABLE_ONLY = ("MAINTAIN",)  # PostgreSQL 17 and later
+
+
+@dataclass(frozen=True)
+class Privilege:
+    """One entry of an object's access list: `grantee` may `privilege` (on `column` only, when set), and
+    may grant it on (WITH GRANT OPTION) when `grantable`. The grantor is not compared."""
+
+    grantee: str  # a role name, or PUBLIC
+    privilege: str  # upper case, as aclexplode() names it: SELECT, USAGE, EXECUTE...
+    grantable: bool = False
+    column: Optional[str] = None
+    source: Optional[Source] = _src()
+
+    @property
+    def key(self) -> tuple[str, Optional[str]]:
+        return (self.privilege, self.column)
+
+
+def sorted_privileges(entries) -> tuple[Privilege, ...]:
+    """Access-list entries in one order (grantee, column, privilege), so equal lists compare equal."""
+    return tuple(sorted(entries, key=lambda p: (p.grantee, p.column or "", p.privilege, p.grantable)))

@@ -1,0 +1,60 @@
+"""Policy conditions (USING, WITH CHECK): one SQL expression, which, unlike a default or a check, may
+hold subqueries (`EXISTS (SELECT 1 FROM members m WHERE m.org_id = org_id)`), as row-level security
+policies commonly do. Never a statement: no DML, DDL or command anywhere inside."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlglot import exp
+
+from schemac.pg.dialect import DIALECT
+from schemac.pg.expressions import ExpressionError, parse_to_compare
+
+_NEVER = (exp.DDL, exp.DML, exp.Command, exp.Transaction, exp.Commit, exp.Rollback, exp.Set, exp.Use,
+          exp.Describe, exp.Pragma, exp.Drop, exp.Create, exp.Alter, exp.Into)
+
+
+@lru_cache(maxsize=4096)
+def _policy_tree(text: str) -> exp.Expression:
+    if not text.strip():
+        raise ExpressionError("is empty")
+    node = parse_to_compare(text)
+    if isinstance(node, exp.Query) or not isinstance(node, exp.Condition):
+        raise ExpressionError("must be a condition (an expression), not a statement")
+    if any(isinstance(n, _NEVER) for n in node.walk()):
+        raise ExpressionError("must be a condition; it holds a statement")
+    try:
+        node.sql(dialect=DIALECT)
+    except Exception as e:
+        raise ExpressionError(f"cannot be written as PostgreSQL (sqlglot: {type(e).__name__})") from None
+    return node
+
+
+def check_policy_expression(text: str) -> None:
+    """ExpressionError unless `text` is one condition schemac can write."""
+    _policy_tree(text)
+
+
+def parse_policy_expression(text: str) -> exp.Expression:
+    """A fresh tree of the condition (for the DDL)."""
+    return _policy_tree(text).copy()
+
+
+def policy_refs(text: str) -> tuple[set[str], set[tuple[str, str]], set[tuple[str, str]]]:
+    """(column names, tables (schema, name), functions (schema, name)) a condition names; unqualified
+    tables and functions in `public`. Column names may belong to a subquery's tables: used to order
+    statements only, where naming too many costs nothing."""
+    try:
+        tree = _policy_tree(text)
+    except ExpressionError:
+        return set(), set(), set()
+    columns = {c.this.name if c.this.quoted else c.this.name.lower()
+               for c in tree.find_all(exp.Column) if isinstance(c.this, exp.Identifier)}
+    tables = {(t.db or "public", t.name) for t in tree.find_all(exp.Table) if t.name}
+    functions = set()
+    for call in tree.find_all(exp.Anonymous):
+        parent = call.parent
+        schema = parent.this.name if isinstance(parent, exp.Dot) and parent.expression is call else "public"
+        functions.add((schema, call.name.lower()))
+    return columns, tables, functions

@@ -1,0 +1,64 @@
+"""Privileges and owners -> DDL: GRANT, REVOKE (GRANT OPTION FOR), ALTER ... OWNER TO. One statement per
+grantee and grant option: table and column privileges of a grantee go in one list (`SELECT, UPDATE
+("a", "b")`). REVOKE runs before GRANT: revoking a table privilege also revokes it on every column."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlglot import exp
+
+from schemac.compare.changes import Change
+from schemac.compare.grants import Holding, to_revoke
+from schemac.model import Privilege, Sequence, Table
+from schemac.pg.names import qualified, quote_ident
+from schemac.plan.ddl import command
+from schemac.plan.policies import role_sql
+from schemac.plan.routine_ddl import function_target
+
+
+def _target(h: Holding) -> str:
+    o = h.obj
+    if isinstance(o, Table):
+        return "TABLE " + qualified(o.schema, o.name)
+    if isinstance(o, Sequence):
+        return "SEQUENCE " + qualified(o.schema, o.name)
+    return ("PROCEDURE " if o.procedure else "FUNCTION ") + function_target(o)
+
+
+def privilege_list(entries: list[Privilege]) -> str:
+    """`SELECT, UPDATE ("a", "b")`: table-wide privileges, then each column privilege with its columns."""
+    whole = [p.privilege for p in entries if p.column is None]
+    columns: dict[str, list[str]] = {}
+    for p in entries:
+        if p.column is not None:
+            columns.setdefault(p.privilege, []).append(quote_ident(p.column))
+    return ", ".join(list(dict.fromkeys(whole)) + [f"{name} ({', '.join(cols)})" for name, cols in columns.items()])
+
+
+def grant_statements(change: Change) -> Optional[list[exp.Expression]]:
+    """The statements of a grant, revoke or set_owner change, else None."""
+    k, old, new = change.kind, change.old, change.new
+    if k == "set_owner":
+        return [command("ALTER", _target(new), "OWNER TO", role_sql(new.grantee))]  # type: ignore
+    if k not in ("grant", "revoke"):
+        return None
+    target, role = _target(new), role_sql(new.grantee)  # type: ignore[arg-type, union-attr]
+    out: list[exp.Expression] = []
+    if k == "revoke":
+        kept = {p.key: p.grantable for p in new.entries}  # type: ignore[union-attr]
+        gone = to_revoke(old.entries, new.entries)  # type: ignore[union-attr]
+        whole = [p for p in gone if p.key not in kept]
+        option = [p for p in gone if p.key in kept]
+        if whole:
+            out.append(command("REVOKE", privilege_list(whole), "ON", target, "FROM", role))
+        if option:
+            out.append(command("REVOKE", "GRANT OPTION FOR", privilege_list(option), "ON", target, "FROM", role))
+        return out
+    added = to_revoke(new.entries, old.entries)  # type: ignore[union-attr]
+    for grantable in (False, True):
+        some = [p for p in added if p.grantable == grantable]
+        if some:
+            out.append(command("GRANT", privilege_list(some), "ON", target, "TO", role,
+                               "WITH GRANT OPTION" if grantable else ""))
+    return out
