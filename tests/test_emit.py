@@ -66,3 +66,12 @@ def test_generated_documents(doc):
 def test_shared_collection_is_left_to_pyyaml():
     shared = FlowList(["a", "b"])
     same({"tables": {"t": {"indexes": {"i": Flow({"columns": shared}), "j": Flow({"columns": shared})}}}})
+
+
+def test_a_kept_trailing_break_does_not_end_the_document():
+    """A `|+` body (a function whose text ends with blank lines) written by PyYAML alone ends its part with
+    `...`; followed by other keys, that would end the document there (migra's privileges case)."""
+    body = writer._Block("\n begin\n end;\n\n")
+    same({"functions": {"f": {"body": body}}, "tables": {"t": {"columns": {"a": "text"}}}})
+    same({"tables": {"t": {"comment": body}, "u": {"columns": {"a": "text"}}}})
+    same({"functions": {"f": {"body": body}}})

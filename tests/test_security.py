@@ -11,12 +11,14 @@ import os
 import uuid
 
 import psycopg
+import psycopg.conninfo
 import pytest
 from catalog_oracle import sibling_database
 from conftest import each_case_on_one_major
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
+from schemac.errors import SchemaFileError
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 
@@ -225,3 +227,113 @@ def test_security_round_trip(major_db, old, new, roles, tmp_path):
     assert actual == expected
     with psycopg.connect(major_db) as conn:
         assert conn.execute("SELECT count(*) FROM accounts").fetchone() == (2,)
+
+
+# Each kind of security drift made by hand, with the kind each must be reported as.
+DRIFT = [
+    ("GRANT ALL ON accounts TO PUBLIC", "unexpected_public_privilege", "accounts"),
+    ('GRANT DELETE ON notes TO "{writer}"', "unexpected_privilege", "notes"),
+    ('REVOKE SELECT ON notes FROM "{reader}"', "missing_privilege", "notes"),
+    ("ALTER TABLE accounts DISABLE ROW LEVEL SECURITY", "row_security_disabled", "accounts"),
+    ("ALTER TABLE notes NO FORCE ROW LEVEL SECURITY", "row_security_not_forced", "notes"),
+    ("DROP POLICY inserts ON accounts", "missing_policy", "accounts"),
+    ("ALTER POLICY tenant_rows ON accounts USING (true)", "policy_changed", "accounts"),
+    ("CREATE POLICY open_all ON accounts USING (true)", "unexpected_policy", "accounts"),
+    ("ALTER FUNCTION current_tenant() OWNER TO CURRENT_USER", "owner_changed", ""),
+]
+
+
+def test_security_drift_in_every_format(db_url, roles, tmp_path, schemac):
+    """Every kind of security drift made by hand is reported with the security marking in text, JSON,
+    GitHub annotations and SARIF; other drift keeps its own; --only security keeps the security drift alone,
+    and `diff --sql` undoes it all."""
+    schema = str(tmp_path / "schema.yaml")
+    (tmp_path / "schema.yaml").write_text(EDITED.format(**roles))
+    assert generate(schema, str(tmp_path / "generated")).status == "written"
+    _apply_new(db_url, str(tmp_path / "generated"), 0)
+    assert check_drift(schema, db_url).differences == ()
+    # inspect writes the same security back: its schema.yaml diffs clean, owners aside (not written)
+    r = schemac("inspect", "--database-url", db_url, "--output", "inspected.yaml")
+    assert r.returncode == 0, r.stderr
+    inspected = (tmp_path / "inspected.yaml").read_text()
+    assert "row_level_security: {enabled: true, forced: true}" in inspected
+    assert f"PUBLIC: [select]" in inspected and "with_grant_option: [insert]" in inspected, inspected
+    assert check_drift(str(tmp_path / "inspected.yaml"), db_url).differences == ()
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        for sql, _, _ in DRIFT:
+            conn.execute(sql.format(**roles))
+        conn.execute("COMMENT ON TABLE notes IS 'not security'")
+    result = check_drift(schema, db_url)
+    found = json.loads(result.render("json"))["differences"]
+    security = {(d["kind"], d["object"]["table"] or "") for d in found if d.get("category") == "security"}
+    assert security == {(kind, table) for _, kind, table in DRIFT}
+    assert [d["kind"] for d in found if "category" not in d] == ["comment_changed"]
+    public = next(d for d in found if d["kind"] == "unexpected_public_privilege")
+    assert public["message"].startswith("PUBLIC (every role) holds ") and "on table public.accounts" in public["message"]
+    assert public["line"] is not None
+
+    log = json.loads(result.render("sarif"))["runs"][0]
+    rules = {rule["id"]: rule for rule in log["tool"]["driver"]["rules"]}
+    for _, kind, _ in DRIFT:
+        assert "security" in rules[kind]["properties"]["tags"]
+        assert float(rules[kind]["properties"]["security-severity"]) > 0
+    assert "security-severity" not in rules["comment_changed"]["properties"]
+    assert {res["level"] for res in log["results"]} == {"error"}
+    assert sum(res["properties"].get("category") == "security" for res in log["results"]) == len(DRIFT)
+
+    annotations = [line for line in result.render("github").splitlines() if "title=" in line]
+    assert all(line.startswith("::error ") for line in annotations)
+    assert sum("schemac security drift%3A " in line for line in annotations) == len(DRIFT)
+
+    text = result.render("text")
+    assert text.count("[security]") == len(DRIFT), text
+    assert f"{len(DRIFT)} of them security drift" in text
+
+    r = schemac("diff", "--database-url", db_url, "--only", "security", "--format", "json", "--sql")
+    assert r.returncode == 1
+    assert {d["kind"] for d in json.loads(r.stderr)["differences"]} == {kind for _, kind, _ in DRIFT}
+    with psycopg.connect(db_url, autocommit=True) as conn:  # the fix --sql prints (the whole plan)
+        conn.execute(r.stdout)
+        conn.execute("COMMENT ON TABLE notes IS 'not security'")
+    assert schemac("diff", "--database-url", db_url, "--only", "security").returncode == 0
+    assert schemac("diff", "--database-url", db_url).returncode == 1
+
+
+def test_a_role_that_may_only_connect_reads_the_same_report(db_url, roles, tmp_path):
+    """Reading privileges needs the catalogs alone: a role with CONNECT (and no schema usage, no table
+    privilege) gets the report a superuser gets."""
+    schema = str(tmp_path / "schema.yaml")
+    (tmp_path / "schema.yaml").write_text(BASE.format(**roles))
+    generate(schema, str(tmp_path / "generated"))
+    _apply_new(db_url, str(tmp_path / "generated"), 0)
+    ci = f"sec_ci_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
+        conn.execute("GRANT ALL ON notes TO PUBLIC")
+        conn.execute("ALTER TABLE accounts DISABLE ROW LEVEL SECURITY")
+        conn.execute(f'CREATE ROLE "{ci}" LOGIN')
+    try:
+        with psycopg.connect(db_url, user=ci) as conn:  # the role really cannot read the tables
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("SELECT * FROM public.accounts")
+        url = psycopg.conninfo.make_conninfo(db_url, user=ci)
+        as_ci, as_admin = check_drift(schema, url).differences, check_drift(schema, db_url).differences
+        assert {d.kind for d in as_ci} == {"unexpected_public_privilege", "row_security_disabled"}
+        assert [d.to_json() for d in as_ci] == [d.to_json() for d in as_admin]
+    finally:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute(f'DROP ROLE "{ci}"')
+
+
+@pytest.mark.parametrize("where,line", [("grants:\n      nobody_{s}: [select]", 5), ("owner: nobody_{s}", 2),
+                                        ("policies:\n      p: {{roles: [nobody_{s}], using: 'true'}}", 5)])
+def test_a_role_that_does_not_exist_is_an_error_at_its_line(db_url, tmp_path, schemac, where, line):
+    """Named at its line (an owner: at its object's), one line, exit status 2 (the CLI, once)."""
+    s = uuid.uuid4().hex[:8]
+    (tmp_path / "schema.yaml").write_text("tables:\n  t:\n    columns: {id: integer}\n    " + where.format(s=s) + "\n")
+    with pytest.raises(SchemaFileError) as e:
+        check_drift(str(tmp_path / "schema.yaml"), db_url)
+    assert f"schema.yaml:{line}:" in str(e.value) and f"role 'nobody_{s}' does not exist" in str(e.value)
+    if line == 2:
+        r = schemac("diff", "--database-url", db_url)
+        assert r.returncode == 2 and r.stderr.count("\n") == 1 and f"role 'nobody_{s}'" in r.stderr, r.stderr

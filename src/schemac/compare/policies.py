@@ -8,11 +8,18 @@ from typing import Optional
 from schemac.compare.changes import Change
 from schemac.compare.normalize import same_expression
 from schemac.model import Policy, Table
+from schemac.pg.policies import comparable_policy_text
+
+
+def _same(a: Optional[str], b: Optional[str]) -> bool:
+    if a is None or b is None:
+        return a is b
+    return same_expression(a, b) or same_expression(comparable_policy_text(a), comparable_policy_text(b))
 
 
 def same_policy(a: Policy, b: Policy) -> bool:
     return ((a.command, a.permissive, a.roles) == (b.command, b.permissive, b.roles)
-            and same_expression(a.using, b.using) and same_expression(a.with_check, b.with_check))
+            and _same(a.using, b.using) and _same(a.with_check, b.with_check))
 
 
 def policy_changes(old: Optional[Table], new: Table, cause: Optional[str] = None) -> list[Change]:

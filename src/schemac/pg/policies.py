@@ -58,3 +58,21 @@ def policy_refs(text: str) -> tuple[set[str], set[tuple[str, str]], set[tuple[st
         schema = parent.this.name if isinstance(parent, exp.Dot) and parent.expression is call else "public"
         functions.add((schema, call.name.lower()))
     return columns, tables, functions
+
+
+@lru_cache(maxsize=4096)
+def comparable_policy_text(text: str) -> str:
+    """The condition with `public.` taken off the functions and tables it names: Postgres deparses a name
+    qualified when its schema is not visible to the reading role (one without USAGE on public, as a CI
+    role that may only connect), unqualified otherwise; both are the same condition."""
+    try:
+        tree = _policy_tree(text).copy()
+    except ExpressionError:
+        return text
+    for dot in list(tree.find_all(exp.Dot)):
+        if isinstance(dot.expression, exp.Anonymous) and dot.this.name == "public":
+            dot.replace(dot.expression)
+    for table in tree.find_all(exp.Table):
+        if table.db == "public":
+            table.set("db", None)
+    return tree.sql(dialect=DIALECT)

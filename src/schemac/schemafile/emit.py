@@ -62,7 +62,8 @@ class FastEmitter:
                     out.extend(lines)
                 except _Fallback:
                     out.append(self.pyyaml({key: value}))
-        return "".join(out)
+        # A part PyYAML ended with `...` (a `|+` scalar last) goes on here; the document ends so if it does.
+        return "".join(_open(part) for part in out[:-1]) + (out[-1] if out else "")
 
     # -- block structure -----------------------------------------------------------------------------
 
@@ -169,6 +170,15 @@ class FastEmitter:
         if analysis.allow_single_quoted and "\n" not in value and value[0] != " " and value[-1] != " ":
             return "'" + value.replace("'", "''") + "'"
         raise _Fallback
+
+
+_END = "\n...\n"
+
+
+def _open(text: str) -> str:
+    """PyYAML ends a document whose last scalar keeps its trailing line breaks (`|+`) with `...`; as part
+    of a larger document the next key ends the scalar, and `...` would end the document there."""
+    return text[:-4] if text.endswith(_END) else text
 
 
 def _unescaped(c: str) -> bool:
