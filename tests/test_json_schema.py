@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from schemac.pg import names
-from schemac.schemafile import (columns, constraints, fields, functions, indexes, load, sequences, tables, triggers,
-                                types)
+from schemac.schemafile import (columns, constraints, fields, functions, indexes, load, policies, sequences, tables,
+                                triggers, types)
 from schemac.errors import SchemaFileError
 from schemac.schemafile.jsonschema import schema_json, schema_json_text
 
@@ -225,6 +225,16 @@ REJECTED = [
     ("owned-by-no-dot", "sequences:\n  s: {owned_by: t}\n" + T, "must be table.column"),
     ("extension-twice", "extensions: [pgcrypto, pgcrypto]\n", "listed twice"),
     ("comment-nul", T + "    comment: \"a\\0b\"\n", "NUL"),
+    # security: grants, policies, row-level security
+    ("grant-unknown-key", T + "    grants:\n      app: {privileges: [select], grant_option: true}\n",
+     "unknown key 'grant_option'"),
+    ("grant-not-a-list", T + "    grants:\n      app: select\n", "must be a list"),
+    ("grant-bad-privilege-shape", T + "    grants:\n      app: ['select (a']\n", "is cut at a comma"),
+    ("rls-unknown-key", T + "    row_level_security: {enabled: true, force: true}\n", "unknown key 'force'"),
+    ("policy-unknown-key", T + "    policies:\n      p: {using: 'true', to: [app]}\n", "unknown key 'to'"),
+    ("policy-bad-command", T + "    policies:\n      p: {command: upsert, using: 'true'}\n", "must be one of all"),
+    ("policy-bad-as", T + "    policies:\n      p: {as: strict, using: 'true'}\n", "must be one of permissive"),
+    ("policy-no-roles", T + "    policies:\n      p: {roles: [], using: 'true'}\n", "roles of policy 'p'"),
 ]
 
 
@@ -286,6 +296,15 @@ ACCEPTED = [
      + "}\n    indexes:\n      i: {columns: [" + ", ".join(f"c{i}" for i in range(32)) + "]}\n"),
     ("unicode-names", "tables:\n  \"naïve\":\n    columns:\n      \"naïve col\": text\n"),
     ("no-columns", "tables:\n  t:\n    columns: {}\n"),  # Postgres allows it; inspect writes it
+    ("security-all-keys", T + "    owner: app\n    row_level_security: {enabled: true, forced: false}\n"
+                              "    policies:\n      p: {command: update, as: restrictive, roles: [app, PUBLIC], "
+                              "using: a > 0, with_check: 'a > 1', comment: c}\n"
+                              "      q: {using: 'exists (select 1 from t x where x.a = a)'}\n"
+                              "    grants:\n      PUBLIC: []\n      app: [ALL, 'update (a, b)']\n"
+                              "      ops: {privileges: [insert], with_grant_option: [select]}\n"
+                              "      audit: {privileges: [select], with_grant_option: true}\n"
+                              "sequences:\n  s: {owner: app, grants: {app: [usage]}}\n"
+                              "functions:\n  f: {returns: integer, body: select 1, owner: app, grants: {PUBLIC: []}}\n"),
 ]
 
 
@@ -333,6 +352,7 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("domain", types.DOMAIN_KEYS),
     ("function", functions.FUNCTION_KEYS),
     ("trigger", triggers.TRIGGER_KEYS),  # exactly one of body/body_file: a oneOf
+    ("policy", policies.POLICY_KEYS),
     ("extension", {"name": True, "schema": False}),  # the loader spells this one out inline
 ])
 def test_keys_match_the_loader(where, expected):
