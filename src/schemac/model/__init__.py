@@ -17,7 +17,7 @@ from .tables import Check, Nulls, Order, Column, FK_ACTIONS, ForeignKey, Index, 
 from .types import Domain, Enum, Extension
 from .functions import Argument, Function
 from .schema import Schema, Unmanaged
-from .grants import PRIVILEGES, PUBLIC, Privilege, sorted_privileges
+from .grants import PRIVILEGES, PUBLIC, Privilege, in_grant_order, sorted_privileges
 from .policies import POLICY_COMMANDS, Policy
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "Unique",
     "Unmanaged",
     "deferral",
+    "in_grant_order",
     "index_comment",
     "sorted_privileges",
 ]

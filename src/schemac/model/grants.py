@@ -40,6 +40,28 @@ class Privilege:
         return (self.privilege, self.column)
 
 
+_ORDER = {p: n for n, p in enumerate(("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER",
+                                      "MAINTAIN", "USAGE", "CREATE", "EXECUTE"))}
+
+
+def in_grant_order(entries) -> list[Privilege]:
+    """Entries as GRANT lists privileges (SELECT, INSERT, UPDATE, ...), each column's after its table's."""
+    return sorted(entries, key=lambda p: (p.column is not None, _ORDER.get(p.privilege, 99), p.column or ""))
+
+
+def grouped(entries) -> tuple[list[str], dict[str, list[str]]]:
+    """(table-wide privileges, {privilege: its columns}) in GRANT's order: how GRANT and schema.yaml list them."""
+    whole: list[str] = []
+    columns: dict[str, list[str]] = {}
+    for p in in_grant_order(entries):
+        if p.column is None:
+            if p.privilege not in whole:
+                whole.append(p.privilege)
+        else:
+            columns.setdefault(p.privilege, []).append(p.column)
+    return whole, columns
+
+
 def sorted_privileges(entries) -> tuple[Privilege, ...]:
     """Access-list entries in one order (grantee, column, privilege), so equal lists compare equal."""
     return tuple(sorted(entries, key=lambda p: (p.grantee, p.column or "", p.privilege, p.grantable)))

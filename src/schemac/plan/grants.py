@@ -11,6 +11,7 @@ from sqlglot import exp
 from schemac.compare.changes import Change
 from schemac.compare.grants import Holding, to_revoke
 from schemac.model import Privilege, Sequence, Table
+from schemac.model.grants import grouped
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan.ddl import command
 from schemac.plan.policies import role_sql
@@ -28,12 +29,8 @@ def _target(h: Holding) -> str:
 
 def privilege_list(entries: list[Privilege]) -> str:
     """`SELECT, UPDATE ("a", "b")`: table-wide privileges, then each column privilege with its columns."""
-    whole = [p.privilege for p in entries if p.column is None]
-    columns: dict[str, list[str]] = {}
-    for p in entries:
-        if p.column is not None:
-            columns.setdefault(p.privilege, []).append(quote_ident(p.column))
-    return ", ".join(list(dict.fromkeys(whole)) + [f"{name} ({', '.join(cols)})" for name, cols in columns.items()])
+    whole, columns = grouped(entries)
+    return ", ".join(whole + [f"{name} ({', '.join(quote_ident(c) for c in cols)})" for name, cols in columns.items()])
 
 
 def grant_statements(change: Change) -> Optional[list[exp.Expression]]:

@@ -9,7 +9,7 @@ from typing import Callable, Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.grants import to_revoke
-from schemac.model import PUBLIC, Policy, Privilege, Table
+from schemac.model import PUBLIC, Policy, Privilege, Table, in_grant_order
 
 SECURITY = "security"
 
@@ -55,7 +55,7 @@ def severity(kind: str) -> Optional[float]:
 def privileges_text(entries: list[Privilege]) -> str:
     """`SELECT, UPDATE (a) WITH GRANT OPTION`."""
     words = []
-    for p in entries:
+    for p in in_grant_order(entries):
         words.append(p.privilege + (f" ({p.column})" if p.column else "") + (" WITH GRANT OPTION" if p.grantable else ""))
     return ", ".join(words) or "nothing"
 

@@ -10,7 +10,7 @@ from typing import Optional
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from schemac.model import PRIVILEGES, PUBLIC, Privilege, sorted_privileges
-from schemac.model.grants import TABLE_ONLY
+from schemac.model.grants import TABLE_ONLY, grouped
 from schemac.schemafile.fields import FieldReader
 
 GRANT_KEYS = {"privileges": False, "with_grant_option": False}
@@ -121,9 +121,5 @@ def written_grants(grants: tuple[Privilege, ...], kind: str) -> dict:
 
 def _items(entries: list[Privilege]) -> list[str]:
     """`select`, `update (a, b)`: table-wide privileges, then each column privilege with its columns."""
-    whole = [p.privilege.lower() for p in entries if p.column is None]
-    columns: dict[str, list[str]] = {}
-    for p in entries:
-        if p.column is not None:
-            columns.setdefault(p.privilege.lower(), []).append(p.column)
-    return whole + [f"{name} ({', '.join(cols)})" for name, cols in columns.items()]
+    whole, columns = grouped(entries)
+    return [w.lower() for w in whole] + [f"{name.lower()} ({', '.join(cols)})" for name, cols in columns.items()]
