@@ -337,3 +337,65 @@ def test_a_role_that_does_not_exist_is_an_error_at_its_line(db_url, tmp_path, sc
     if line == 2:
         r = schemac("diff", "--database-url", db_url)
         assert r.returncode == 2 and r.stderr.count("\n") == 1 and f"role 'nobody_{s}'" in r.stderr, r.stderr
+
+
+POLICY_CONDITIONS = """\
+functions:
+  uid:
+    schema: auth
+    returns: uuid
+    language: sql
+    volatility: stable
+    body: select null::uuid
+tables:
+  other:
+    schema: app
+    columns: {id: integer, org_id: integer}
+    row_level_security: {enabled: true}
+    policies:
+      p: {using: "exists (select 1 from members m where m.org_id = org_id)"}
+  members:
+    columns:
+      org_id: {type: integer}
+      user_id: {type: uuid}
+      role: text
+  projects:
+    columns:
+      id: {type: integer, primary_key: true}
+      org_id: integer
+      owner_id: uuid
+      public: {type: boolean, default: false}
+    row_level_security: {enabled: true}
+    policies:
+      members_read:
+        command: select
+        using: exists (select 1 from members m where m.org_id = projects.org_id and m.user_id = auth.uid())
+      members_read2:
+        command: select
+        using: org_id in (select m.org_id from members m where m.user_id = (select auth.uid()))
+      owner_write:
+        command: update
+        using: owner_id = auth.uid()
+        with_check: owner_id = auth.uid() and public is not true
+      admins:
+        using: "exists (select 1 from members where members.org_id = org_id and members.role = 'admin')"
+      open_insert:
+        command: insert
+        with_check: "public = true or coalesce(owner_id::text, '') <> ''"
+"""
+
+
+@pytest.mark.parametrize("major_db", [p.values[0] for p in each_case_on_one_major([pytest.param(id="x")])],
+                         indirect=True)
+def test_policy_conditions_as_postgres_prints_them(major_db, tmp_path):
+    """Conditions with subqueries come back from Postgres reworded (columns qualified by the relation they
+    resolve to, innermost first: `org_id` inside `FROM members` is members.org_id; a subquery's output named
+    `AS uid`; casts added): diff is clean, and a condition changed by hand is still told apart."""
+    path = _write(tmp_path, POLICY_CONDITIONS)
+    generate(path, str(tmp_path / "generated"))
+    _apply_new(major_db, str(tmp_path / "generated"), 0)
+    assert check_drift(path, major_db).differences == ()
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute("ALTER POLICY members_read ON projects USING "
+                     "(EXISTS (SELECT 1 FROM members m WHERE m.org_id = m.org_id AND m.user_id = auth.uid()))")
+    assert [(d.kind, d.name) for d in check_drift(path, major_db).differences] == [("policy_changed", "members_read")]

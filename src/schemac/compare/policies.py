@@ -8,21 +8,28 @@ from typing import Optional
 from schemac.compare.changes import Change
 from schemac.compare.normalize import same_expression
 from schemac.model import Policy, Table
-from schemac.pg.policies import comparable_policy_text
+from schemac.pg.policies import comparable_policy_text, qualified_policy_text
 
 
-def _same(a: Optional[str], b: Optional[str]) -> bool:
+def _same(a: Optional[str], b: Optional[str], table: tuple[str, str], columns_of) -> bool:
     if a is None or b is None:
         return a is b
-    return same_expression(a, b) or same_expression(comparable_policy_text(a), comparable_policy_text(b))
+    if same_expression(a, b):
+        return True
+    a, b = (comparable_policy_text(qualified_policy_text(x, *table, columns_of)) for x in (a, b))
+    return same_expression(a, b)
 
 
-def same_policy(a: Policy, b: Policy) -> bool:
+def same_policy(a: Policy, b: Policy, table: tuple[str, str] = ("public", ""), columns_of=lambda schema, name: None) -> bool:
+    """Postgres prints a condition its own way: column references inside subqueries qualified (resolved
+    as Postgres resolves them, with the tables' columns from `columns_of`), names outside the search path
+    qualified, a subquery's outputs named: both sides pass through the same rewriting before comparing."""
     return ((a.command, a.permissive, a.roles) == (b.command, b.permissive, b.roles)
-            and _same(a.using, b.using) and _same(a.with_check, b.with_check))
+            and _same(a.using, b.using, table, columns_of) and _same(a.with_check, b.with_check, table, columns_of))
 
 
-def policy_changes(old: Optional[Table], new: Table, cause: Optional[str] = None) -> list[Change]:
+def policy_changes(old: Optional[Table], new: Table, cause: Optional[str] = None,
+                   columns_of=lambda schema, name: None) -> list[Change]:
     """set_row_security, add/drop/alter_policy and set_policy_comment that turn `old` (None: a table this
     migration creates, with row-level security off and no policies) into `new`."""
     out: list[Change] = []
@@ -39,7 +46,7 @@ def policy_changes(old: Optional[Table], new: Table, cause: Optional[str] = None
         was = cur.get(name)
         if was is None:
             ch("add_policy", name, None, p)
-        elif not same_policy(was, p):
+        elif not same_policy(was, p, new.key, columns_of):
             ch("alter_policy", name, was, p)
         if (getattr(was, "comment", None) or None) != (p.comment or None) and (was is not None or p.comment):
             ch("set_policy_comment", name, was, p)
@@ -53,7 +60,12 @@ def diff_policies(cur_tables: dict, des_tables: dict) -> list[Change]:
     """Every table schema.yaml keeps; a new table's changes carry `cause` (reports leave them out: the
     missing table is the difference)."""
     out: list[Change] = []
+    columns = {key: {c.name for c in t.columns} for key, t in des_tables.items()}
+
+    def columns_of(schema: str, name: str) -> Optional[set]:
+        return columns.get((schema, name))
+
     for key, t in des_tables.items():
         old = cur_tables.get(key)
-        out += policy_changes(old, t, None if old is not None else "new table")
+        out += policy_changes(old, t, None if old is not None else "new table", columns_of)
     return out

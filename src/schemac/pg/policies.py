@@ -60,6 +60,60 @@ def policy_refs(text: str) -> tuple[set[str], set[tuple[str, str]], set[tuple[st
     return columns, tables, functions
 
 
+def qualified_policy_text(text: str, schema: str, table: str, columns_of) -> str:
+    """The condition with its column references qualified as Postgres prints a policy's: at the top level
+    (the policy's table alone) unqualified; inside a subquery, each qualified by the relation it resolves
+    to, innermost first (a subquery's own tables, then the policy's table), as Postgres resolves it.
+    `columns_of(schema, name)` gives a table's column names, or None when unknown (then an unqualified
+    name the policy's table lacks belongs to the subquery's one table)."""
+    try:
+        tree = _policy_tree(text).copy()
+    except ExpressionError:
+        return text
+    own = columns_of(schema, table) or set()
+    for col in list(tree.find_all(exp.Column)):
+        if not isinstance(col.this, exp.Identifier):
+            continue
+        name = col.this.name if col.this.quoted else col.this.name.lower()
+        scopes = [s for s in _enclosing_selects(col)]
+        if not scopes:
+            if col.table == table:
+                col.set("table", None)
+            continue
+        if col.table:
+            continue
+        qualifier = _resolve(name, scopes, columns_of)
+        if qualifier is None and name in own:
+            qualifier = table
+        if qualifier is not None:
+            col.set("table", exp.to_identifier(qualifier))
+    return tree.sql(dialect=DIALECT)
+
+
+def _enclosing_selects(node: exp.Expression) -> list[exp.Select]:
+    out = []
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, exp.Select):
+            out.append(parent)
+        parent = parent.parent
+    return out
+
+
+def _resolve(name: str, scopes: list[exp.Select], columns_of) -> "str | None":
+    """The alias (or name) of the innermost FROM/JOIN relation holding column `name`."""
+    for select in scopes:
+        sources = [t for t in select.find_all(exp.Table) if _enclosing_selects(t)[:1] == [select]]
+        for t in sources:
+            columns = columns_of(t.db or "public", t.name)
+            if columns is not None and name in columns:
+                return t.alias_or_name
+        unknown = [t for t in sources if columns_of(t.db or "public", t.name) is None]
+        if len(sources) == 1 and unknown:
+            return sources[0].alias_or_name
+    return None
+
+
 @lru_cache(maxsize=4096)
 def comparable_policy_text(text: str) -> str:
     """The condition with `public.` taken off the functions and tables it names: Postgres deparses a name
@@ -75,4 +129,7 @@ def comparable_policy_text(text: str) -> str:
     for table in tree.find_all(exp.Table):
         if table.db == "public":
             table.set("db", None)
+    for alias in list(tree.find_all(exp.Alias)):  # Postgres names a subquery's outputs: SELECT auth.uid() AS uid
+        if isinstance(alias.parent, exp.Select) and alias.arg_key == "expressions":
+            alias.replace(alias.this)
     return tree.sql(dialect=DIALECT)
