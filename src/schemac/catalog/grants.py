@@ -24,4 +24,11 @@ class AccessLists:
         return self.owners.get((catalog, oid))
 
     def grants(self, catalog: str, oid: int) -> tuple[Privilege, ...]:
-        return sorted_privileges(self.entries.get((catalog, oid), ()))
+        """One entry per (grantee, privilege, column): the same privilege granted by two grantors is one,
+        grantable if either grant is (the grantor is not compared)."""
+        merged: dict[tuple, Privilege] = {}
+        for p in self.entries.get((catalog, oid), ()):
+            key = (p.grantee, p.privilege, p.column)
+            if key not in merged or p.grantable:
+                merged[key] = p
+        return sorted_privileges(merged.values())

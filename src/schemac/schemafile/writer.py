@@ -214,8 +214,9 @@ def _table(t: Table, key: str) -> dict:
         spec["row_level_security"] = _Flow(_drop_empty({"enabled": t.row_level_security,
                                                         "forced": t.force_row_level_security}))
     if t.policies:
-        spec["policies"] = {name: _Flow(p) if len(p) <= 3 and len(str(p)) < 80 else p
-                            for name, p in written_policies(t.policies).items()}
+        written = {name: {k: _FlowList(v) if isinstance(v, list) else v for k, v in p.items()}
+                   for name, p in written_policies(t.policies).items()}
+        spec["policies"] = {name: _Flow(p) if len(p) <= 3 and len(str(p)) < 80 else p for name, p in written.items()}
     spec.update(_grants(t.grants, "table"))
     return spec
 
