@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from schemac.model import Privilege, sorted_privileges
+from schemac.model import Namespace, Privilege, sorted_privileges
 
 
 class AccessLists:
@@ -13,8 +13,11 @@ class AccessLists:
     def __init__(self, rows: list[dict[str, Any]]):
         self.owners: dict[tuple[str, int], str] = {}
         self.entries: dict[tuple[str, int], list[Privilege]] = {}
+        self.namespace_oids: dict[str, int] = {}
         for r in rows:
             key = (r["catalog"], r["object_oid"])
+            if r["namespace_name"] is not None:
+                self.namespace_oids[r["namespace_name"]] = r["object_oid"]
             self.owners[key] = r["owner"]
             if r["grantee"] is not None:
                 self.entries.setdefault(key, []).append(Privilege(r["grantee"], r["privilege"], bool(r["grantable"]),
@@ -32,3 +35,8 @@ class AccessLists:
             if key not in merged or p.grantable:
                 merged[key] = p
         return sorted_privileges(merged.values())
+
+    def namespaces(self) -> tuple[Namespace, ...]:
+        """Every namespace read, with its access list and owner, by name."""
+        return tuple(Namespace(name, self.grants("namespace", oid), self.owner("namespace", oid))
+                     for name, oid in sorted(self.namespace_oids.items()))

@@ -326,4 +326,4 @@ class ModelBuilder:
                            key=lambda f: (f.schema, f.name, f.identity))
         return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
                       sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged),
-                      schemas=tuple(schemas), functions=tuple(functions))
+                      schemas=tuple(schemas), functions=tuple(functions), namespace_access=acl.namespaces())

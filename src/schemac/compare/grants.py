@@ -9,16 +9,18 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from schemac.compare.changes import Change
-from schemac.model import Function, Privilege, Schema, Sequence, Source, Table
+from schemac.model import Function, Namespace, Privilege, Schema, Sequence, Source, Table
+from schemac.model.grants import PUBLIC_SCHEMA_DEFAULT
 
-Secured = Union[Table, Sequence, Function]
+Secured = Union[Table, Sequence, Function, Namespace]
 NEW_OBJECT = "state of a new object"
 # What every role holds on a new object of a kind (Postgres's default access list, the owner's aside).
 _CREATED_WITH = {"function": (Privilege("PUBLIC", "EXECUTE"),)}
 
 
 def kind_of(obj: Secured) -> str:
-    return "table" if isinstance(obj, Table) else "sequence" if isinstance(obj, Sequence) else "function"
+    return "table" if isinstance(obj, Table) else "sequence" if isinstance(obj, Sequence) else \
+        "schema" if isinstance(obj, Namespace) else "function"
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,13 @@ class Holding:
                                                     if p.column}
         if isinstance(o, Sequence):
             return {("sequence", o.schema, o.name)}
+        if isinstance(o, Namespace):
+            return {("schema", o.name)}
         return {("function", o.schema, o.name, o.identity)}
 
 
 def _name(obj: Secured) -> Optional[str]:
-    return None if isinstance(obj, Table) else obj.signature if isinstance(obj, Function) else obj.name
+    return None if isinstance(obj, (Table, Namespace)) else obj.signature if isinstance(obj, Function) else obj.name
 
 
 def _held(obj: Optional[Secured], owner: Optional[str], created_as: tuple = ()) -> dict[str, tuple[Privilege, ...]]:
@@ -108,13 +112,25 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
     cur_fn = {(f.schema, f.name, f.identity): f for f in current.functions}
     for f in desired.functions:
         out += object_changes(cur_fn.get((f.schema, f.name, f.identity)), f)
+    existing = set(current.namespaces) | {"public"}
+    for ns in desired.namespaces:
+        out += object_changes(namespace(current, ns) if ns in existing else None, namespace(desired, ns))
     return out
+
+
+def namespace(model: Schema, name: str) -> Namespace:
+    """The access list and owner of namespace `name` in `model`: as declared (or read), else Postgres's
+    defaults (nothing for other roles; USAGE for PUBLIC on `public`, as initdb leaves it)."""
+    for n in model.namespace_access:
+        if n.name == name:
+            return n
+    return Namespace(name, PUBLIC_SCHEMA_DEFAULT if name == "public" else ())
 
 
 def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
     """Every role schema.yaml names (grantees, owners, policies' roles) with its line, PUBLIC aside."""
     out: list[tuple[str, Optional[Source]]] = []
-    for obj in (*schema.tables, *schema.sequences, *schema.functions):
+    for obj in (*schema.tables, *schema.sequences, *schema.functions, *schema.namespace_access):
         if obj.owner is not None:
             out.append((obj.owner, obj.source))
         out += [(p.grantee, p.source or obj.source) for p in obj.grants if p.grantee != "PUBLIC"]

@@ -17,7 +17,7 @@ from .tables import Check, Nulls, Order, Column, FK_ACTIONS, ForeignKey, Index, 
 from .types import Domain, Enum, Extension
 from .functions import Argument, Function
 from .schema import Schema, Unmanaged
-from .grants import PRIVILEGES, PUBLIC, Privilege, in_grant_order, sorted_privileges
+from .grants import PRIVILEGES, PUBLIC, Namespace, Privilege, in_grant_order, sorted_privileges
 from .policies import POLICY_COMMANDS, Policy
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "Identity",
     "Index",
     "IndexElement",
+    "Namespace",
     "Nulls",
     "Order",
     "POLICY_COMMANDS",

@@ -40,6 +40,25 @@ class Privilege:
         return (self.privilege, self.column)
 
 
+# What PUBLIC holds on the `public` schema once initdb made it (PostgreSQL 15 and later): the default
+# schema.yaml compares it with when it does not name PUBLIC there.
+PUBLIC_SCHEMA_DEFAULT = (Privilege(PUBLIC, "USAGE"),)
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """The access list and owner of a Postgres schema (namespace); `schemas:` declares them."""
+
+    name: str
+    grants: tuple[Privilege, ...] = ()
+    owner: Optional[str] = None  # None: not compared
+    source: Optional[Source] = _src()
+
+    @property
+    def schema(self) -> str:
+        return self.name
+
+
 _ORDER = {p: n for n, p in enumerate(("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER",
                                       "MAINTAIN", "USAGE", "CREATE", "EXECUTE"))}
 

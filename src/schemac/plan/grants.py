@@ -10,7 +10,7 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.compare.grants import Holding, to_revoke
-from schemac.model import Privilege, Sequence, Table
+from schemac.model import Namespace, Privilege, Sequence, Table
 from schemac.model.grants import grouped
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan.ddl import command
@@ -24,6 +24,8 @@ def _target(h: Holding) -> str:
         return "TABLE " + qualified(o.schema, o.name)
     if isinstance(o, Sequence):
         return "SEQUENCE " + qualified(o.schema, o.name)
+    if isinstance(o, Namespace):
+        return "SCHEMA " + quote_ident(o.name)
     return ("PROCEDURE " if o.procedure else "FUNCTION ") + function_target(o)
 
 

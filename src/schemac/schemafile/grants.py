@@ -9,11 +9,12 @@ from typing import Optional
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from schemac.model import PRIVILEGES, PUBLIC, Privilege, sorted_privileges
-from schemac.model.grants import TABLE_ONLY, grouped
+from schemac.model import PRIVILEGES, PUBLIC, Namespace, Privilege, sorted_privileges
+from schemac.model.grants import PUBLIC_SCHEMA_DEFAULT, TABLE_ONLY, grouped
 from schemac.schemafile.fields import FieldReader
 
 GRANT_KEYS = {"privileges": False, "with_grant_option": False}
+NAMESPACE_KEYS = {"name": True, "owner": False, "grants": False}
 _PRIVILEGE = re.compile(r"\s*([A-Za-z]+)\s*(?:\(([^()]*)\))?\s*")
 # What every role may do on an object of this kind unless revoked (Postgres's default access lists).
 PUBLIC_DEFAULTS = {"function": ("EXECUTE",), "type": ("USAGE",)}
@@ -38,7 +39,25 @@ class GrantReader(FieldReader):
             raise self.fail(f["owner"][1], f"owner of {what} must be a role, not PUBLIC")
         return owner
 
-    def grants(self, f: dict, what: str, kind: str, known=None) -> tuple[Privilege, ...]:
+    def namespaces(self, node: Optional[Node]) -> dict:
+        """`schemas:`: names, or {name, owner?, grants?}: the Schema fields `schemas` and `namespace_access`."""
+        names: list[str] = []
+        access: list[Namespace] = []
+        for item in self.w.sequence(node, "schemas") if node is not None else ():
+            if not isinstance(item, MappingNode):
+                names.append(self.identifier(item, "schema name"))
+                continue
+            f = self.w.fields(item, "schema of schemas", NAMESPACE_KEYS)
+            name = self.identifier(f["name"][1], "schema name")
+            what = f"schema '{name}'"
+            names.append(name)
+            default = PUBLIC_SCHEMA_DEFAULT if name == "public" else ()
+            grants = self.grants(f, what, "schema", public_default=default) if "grants" in f else default
+            access.append(Namespace(name, grants, self.owner(f, what), self.w.src(item)))
+        return {"schemas": tuple(names), "namespace_access": tuple(access)}
+
+    def grants(self, f: dict, what: str, kind: str, known=None,
+               public_default: Optional[tuple[Privilege, ...]] = None) -> tuple[Privilege, ...]:
         """`grants:` of an object of `kind` (table, sequence, function, schema, type): role -> a list of
         privileges (`update (a, b)` for columns of a table), or {privileges, with_grant_option: true} (all of
         them grantable) or {privileges, with_grant_option: [those grantable]}.
@@ -69,7 +88,8 @@ class GrantReader(FieldReader):
                         seen.add(p)
                         out.append(Privilege(grantee, p[0], grantable, p[1], self.w.src(key_node)))
         if not named_public:
-            out += [Privilege(PUBLIC, p) for p in PUBLIC_DEFAULTS.get(kind, ())]
+            out += public_default if public_default is not None else \
+                [Privilege(PUBLIC, p) for p in PUBLIC_DEFAULTS.get(kind, ())]
         return sorted_privileges(out)
 
     def _privileges(self, item: Node, what: str, kind: str, known) -> list[tuple[str, Optional[str]]]:
@@ -123,3 +143,19 @@ def _items(entries: list[Privilege]) -> list[str]:
     """`select`, `update (a, b)`: table-wide privileges, then each column privilege with its columns."""
     whole, columns = grouped(entries)
     return [w.lower() for w in whole] + [f"{name.lower()} ({', '.join(cols)})" for name, cols in columns.items()]
+
+
+def written_namespaces(names: list[str], access: tuple[Namespace, ...]) -> list:
+    """`schemas:` as inspect writes it: `names`, and every namespace whose access list differs from
+    Postgres's defaults as {name, grants} (owners are not written)."""
+    items: dict[str, object] = {name: name for name in names}
+    for n in access:
+        default = set(PUBLIC_SCHEMA_DEFAULT) if n.name == "public" else set()
+        if {(p.grantee, p.key, p.grantable) for p in n.grants} != {(p.grantee, p.key, p.grantable) for p in default}:
+            written = written_grants(n.grants, "schema")
+            if n.name == "public" and not any(p.grantee == PUBLIC for p in n.grants):
+                written = {PUBLIC: [], **written}  # USAGE revoked from PUBLIC
+            elif n.name == "public" and [p for p in n.grants if p.grantee == PUBLIC] == list(default):
+                written.pop(PUBLIC, None)
+            items[n.name] = {"name": n.name, "grants": written}
+    return [items[k] for k in sorted(items)]

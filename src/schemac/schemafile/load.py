@@ -126,8 +126,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             domains=tuple(domains),
             sequences=tuple(sequences),
             extensions=extensions,
-            schemas=tuple(self.identifier(n, "schema name") for n in self.w.sequence(top["schemas"][1], "schemas"))
-            if "schemas" in top else (),
+            **self.namespaces(top["schemas"][1] if "schemas" in top else None),
             functions=tuple(functions),
             external_types=external,
         )

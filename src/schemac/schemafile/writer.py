@@ -16,7 +16,7 @@ from schemac.model import (Check, Column, Domain, Enum, ForeignKey, Function, Id
 from schemac.pg.knowntypes import external_types_of
 from schemac.pg.routines import arguments_text
 from schemac.schemafile.emit import FastEmitter
-from schemac.schemafile.grants import written_grants
+from schemac.schemafile.grants import written_grants, written_namespaces
 from schemac.schemafile.policies import written_policies
 
 
@@ -224,8 +224,12 @@ def _table(t: Table, key: str) -> dict:
 def _grants(grants: tuple, kind: str) -> dict:
     """{"grants": ...} when the access list differs from Postgres's default, else {}."""
     written = written_grants(grants, kind)
-    return {"grants": {g: _Flow({k: _FlowList(v) if isinstance(v, list) else v for k, v in spec.items()})
-                       if isinstance(spec, dict) else _FlowList(spec) for g, spec in written.items()}} if written else {}
+    return {"grants": _grants_flow(written)} if written else {}
+
+
+def _grants_flow(written: dict) -> dict:
+    return {g: _Flow({k: _FlowList(v) if isinstance(v, list) else v for k, v in spec.items()})
+            if isinstance(spec, dict) else _FlowList(spec) for g, spec in written.items()}
 
 
 def _trigger(g: Trigger) -> Any:
@@ -353,9 +357,10 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         doc["extensions"] = [e.name if e.schema is None else _Flow({"name": e.name, "schema": e.schema})
                              for e in schema.extensions]
     used = {t.schema for t in schema.tables}
-    extra = sorted(set(schema.schemas) - used - {"public"})
+    extra = written_namespaces(sorted(set(schema.schemas) - used - {"public"}), schema.namespace_access)
     if extra:
-        doc["schemas"] = _FlowList(extra)
+        doc["schemas"] = _FlowList(extra) if all(isinstance(x, str) for x in extra) else \
+            [x if isinstance(x, str) else _Flow({"name": x["name"], "grants": _grants_flow(x["grants"])}) for x in extra]
     for field, write in (("enums", _enum), ("domains", _domain), ("sequences", _sequence)):
         objects = getattr(schema, field)
         if objects:

@@ -4,34 +4,35 @@
 -- list holds nothing else. A NULL list is Postgres's default for the owner (acldefault): the owner's
 -- privileges, and EXECUTE for PUBLIC on a function. grantee: PUBLIC for the role oid 0.
 -- catalog: 'class' (tables and sequences, by pg_class oid), 'proc' (pg_proc oid), 'namespace'.
--- column_name: set on column privileges (attacl; never a default). Rows for objects the other queries
+-- namespace_name: set on a namespace's rows. column_name: set on column privileges (attacl; never a default). Rows for objects the other queries
 -- left out are dropped by the caller. Reading needs no privilege beyond CONNECT (catalogs only).
 -- Parameter: schemas, an array of schema names.
 WITH objects AS (
-  SELECT 'class' AS catalog, c.oid, c.relowner AS owner, NULL::text AS column_name,
+  SELECT 'class' AS catalog, c.oid, NULL::text AS name, c.relowner AS owner, NULL::text AS column_name,
          COALESCE(c.relacl, pg_catalog.acldefault(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", c.relowner)) AS acl
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = ANY (%(schemas)s::name[]) AND c.relkind IN ('r', 'p', 'S')
   UNION ALL
-  SELECT 'class', c.oid, c.relowner, a.attname::text, a.attacl
+  SELECT 'class', c.oid, NULL, c.relowner, a.attname::text, a.attacl
   FROM pg_catalog.pg_attribute a
   JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = ANY (%(schemas)s::name[]) AND c.relkind IN ('r', 'p')
     AND a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped
   UNION ALL
-  SELECT 'proc', p.oid, p.proowner, NULL, COALESCE(p.proacl, pg_catalog.acldefault('f'::"char", p.proowner))
+  SELECT 'proc', p.oid, NULL, p.proowner, NULL, COALESCE(p.proacl, pg_catalog.acldefault('f'::"char", p.proowner))
   FROM pg_catalog.pg_proc p
   JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
   WHERE n.nspname = ANY (%(schemas)s::name[]) AND p.prokind IN ('f', 'p')
   UNION ALL
-  SELECT 'namespace', n.oid, n.nspowner, NULL, COALESCE(n.nspacl, pg_catalog.acldefault('n'::"char", n.nspowner))
+  SELECT 'namespace', n.oid, n.nspname::text, n.nspowner, NULL, COALESCE(n.nspacl, pg_catalog.acldefault('n'::"char", n.nspowner))
   FROM pg_catalog.pg_namespace n
   WHERE n.nspname = ANY (%(schemas)s::name[])
 )
 SELECT o.catalog,
        o.oid AS object_oid,
+       o.name AS namespace_name,
        pg_catalog.pg_get_userbyid(o.owner)::text AS owner,
        o.column_name,
        CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(e.grantee)::text END AS grantee,
