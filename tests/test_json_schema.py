@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from schemac.pg import names
-from schemac.schemafile import (columns, constraints, fields, functions, indexes, load, policies, sequences, tables,
-                                triggers, types)
+from schemac.schemafile import (columns, constraints, fields, functions, grants, indexes, load, policies, sequences,
+                                tables, triggers, types)
 from schemac.errors import SchemaFileError
 from schemac.schemafile.jsonschema import schema_json, schema_json_text
 
@@ -234,6 +234,7 @@ REJECTED = [
     ("policy-unknown-key", T + "    policies:\n      p: {using: 'true', to: [app]}\n", "unknown key 'to'"),
     ("policy-bad-command", T + "    policies:\n      p: {command: upsert, using: 'true'}\n", "must be one of all"),
     ("policy-bad-as", T + "    policies:\n      p: {as: strict, using: 'true'}\n", "must be one of permissive"),
+    ("schema-item-unknown-key", "schemas: [{name: app, grant: {x: [usage]}}]\n", "unknown key 'grant'"),
     ("policy-no-roles", T + "    policies:\n      p: {roles: [], using: 'true'}\n", "roles of policy 'p'"),
 ]
 
@@ -304,7 +305,8 @@ ACCEPTED = [
                               "      ops: {privileges: [insert], with_grant_option: [select]}\n"
                               "      audit: {privileges: [select], with_grant_option: true}\n"
                               "sequences:\n  s: {owner: app, grants: {app: [usage]}}\n"
-                              "functions:\n  f: {returns: integer, body: select 1, owner: app, grants: {PUBLIC: []}}\n"),
+                              "functions:\n  f: {returns: integer, body: select 1, owner: app, grants: {PUBLIC: []}}\n"
+                              "schemas: [app, {name: public, grants: {PUBLIC: [], app: [usage]}}, {name: x, owner: o}]\n"),
 ]
 
 
@@ -353,6 +355,7 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("function", functions.FUNCTION_KEYS),
     ("trigger", triggers.TRIGGER_KEYS),  # exactly one of body/body_file: a oneOf
     ("policy", policies.POLICY_KEYS),
+    ("namespace", grants.NAMESPACE_KEYS),
     ("extension", {"name": True, "schema": False}),  # the loader spells this one out inline
 ])
 def test_keys_match_the_loader(where, expected):
