@@ -234,6 +234,9 @@ REJECTED = [
     ("policy-unknown-key", T + "    policies:\n      p: {using: 'true', to: [app]}\n", "unknown key 'to'"),
     ("policy-bad-command", T + "    policies:\n      p: {command: upsert, using: 'true'}\n", "must be one of all"),
     ("policy-bad-as", T + "    policies:\n      p: {as: strict, using: 'true'}\n", "must be one of permissive"),
+    ("default-privileges-bad-objects", "default_privileges: [{role: r, objects: views, grants: {}}]\n",
+     "must be one of tables"),
+    ("default-privileges-no-grants", "default_privileges: [{role: r, objects: tables}]\n", "needs the key 'grants'"),
     ("schema-item-unknown-key", "schemas: [{name: app, grant: {x: [usage]}}]\n", "unknown key 'grant'"),
     ("policy-no-roles", T + "    policies:\n      p: {roles: [], using: 'true'}\n", "roles of policy 'p'"),
 ]
@@ -306,7 +309,9 @@ ACCEPTED = [
                               "      audit: {privileges: [select], with_grant_option: true}\n"
                               "sequences:\n  s: {owner: app, grants: {app: [usage]}}\n"
                               "functions:\n  f: {returns: integer, body: select 1, owner: app, grants: {PUBLIC: []}}\n"
-                              "schemas: [app, {name: public, grants: {PUBLIC: [], app: [usage]}}, {name: x, owner: o}]\n"),
+                              "schemas: [app, {name: public, grants: {PUBLIC: [], app: [usage]}}, {name: x, owner: o}]\n"
+                              "default_privileges:\n  - {role: o, objects: functions, grants: {PUBLIC: []}}\n"
+                              "  - {role: o, objects: tables, schema: app, grants: {app: [select]}}\n"),
 ]
 
 
@@ -356,6 +361,7 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("trigger", triggers.TRIGGER_KEYS),  # exactly one of body/body_file: a oneOf
     ("policy", policies.POLICY_KEYS),
     ("namespace", grants.NAMESPACE_KEYS),
+    ("defaultPrivileges", grants.DEFAULT_PRIVILEGES_KEYS),
     ("extension", {"name": True, "schema": False}),  # the loader spells this one out inline
 ])
 def test_keys_match_the_loader(where, expected):

@@ -55,6 +55,12 @@ ORACLE = {
               FROM pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a
               WHERE n.nspname IN ('public', 'extra') AND a.grantee <> n.nspowner
               ORDER BY 1, 2, 3, 4, 5""",
+    "default_acl": """SELECT d.defaclrole::regrole::text, n.nspname, d.defaclobjtype,
+                             CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END,
+                             a.privilege_type, a.is_grantable
+                      FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace,
+                           aclexplode(d.defaclacl) a
+                      WHERE a.grantee <> d.defaclrole ORDER BY 1, 2, 3, 4, 5""",
     "owners": """SELECT c.relname, c.relowner::regrole::text FROM pg_class c
                  WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'S') AND c.relname <> '_sqlx_migrations'
                  UNION ALL SELECT p.proname, p.proowner::regrole::text FROM pg_proc p
@@ -96,6 +102,9 @@ def roles(request):
 
 BASE = """\
 schemas: [{{name: extra, grants: {{{reader}: [usage, create]}}}}]
+default_privileges:
+  - {{role: {owner}, objects: tables, schema: public, grants: {{{reader}: [select]}}}}
+  - {{role: {owner}, objects: functions, grants: {{PUBLIC: []}}}}
 functions:
   current_tenant:
     returns: integer
@@ -138,6 +147,9 @@ EDITED = """\
 schemas:
   - {{name: extra, owner: {owner}, grants: {{PUBLIC: [usage]}}}}
   - {{name: public, grants: {{{writer}: [usage]}}}}
+default_privileges:
+  - {{role: {owner}, objects: tables, grants: {{{writer}: [select, insert]}}}}
+  - {{role: {owner}, objects: sequences, schema: extra, grants: {{{reader}: {{privileges: [usage], with_grant_option: true}}}}}}
 functions:
   current_tenant:
     returns: integer
@@ -252,6 +264,7 @@ DRIFT = [
     ("ALTER POLICY tenant_rows ON accounts USING (true)", "policy_changed", "accounts"),
     ("CREATE POLICY open_all ON accounts USING (true)", "unexpected_policy", "accounts"),
     ("ALTER FUNCTION current_tenant() OWNER TO CURRENT_USER", "owner_changed", ""),
+    ('ALTER DEFAULT PRIVILEGES FOR ROLE "{owner}" GRANT DELETE ON TABLES TO "{writer}"', "unexpected_privilege", ""),
 ]
 
 

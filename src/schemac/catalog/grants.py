@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from schemac.model import Namespace, Privilege, sorted_privileges
+from schemac.model import DEFAULT_PRIVILEGE_KINDS, DefaultPrivileges, Namespace, Privilege, sorted_privileges
 
 
 class AccessLists:
@@ -40,3 +40,18 @@ class AccessLists:
         """Every namespace read, with its access list and owner, by name."""
         return tuple(Namespace(name, self.grants("namespace", oid), self.owner("namespace", oid))
                      for name, oid in sorted(self.namespace_oids.items()))
+
+
+_KINDS = {code: word for word, (_, code) in DEFAULT_PRIVILEGE_KINDS.items()}
+
+
+def default_privileges(rows: list[dict[str, Any]]) -> tuple[DefaultPrivileges, ...]:
+    """default_privileges.sql rows -> one DefaultPrivileges per (role, objects, schema)."""
+    entries: dict[tuple, list[Privilege]] = {}
+    for r in rows:
+        key = (r["role_name"], _KINDS[r["object_type"]], r["schema_name"])
+        found = entries.setdefault(key, [])
+        if r["grantee"] is not None:
+            found.append(Privilege(r["grantee"], r["privilege"], bool(r["grantable"])))
+    return tuple(DefaultPrivileges(role, on, schema, sorted_privileges(ps))
+                 for (role, on, schema), ps in sorted(entries.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")))

@@ -14,7 +14,7 @@ from typing import Any, Optional
 from schemac.model import (Argument, Check, Column, Domain, Enum, Extension, ForeignKey, Function, Identity, Index,
                            IndexElement, Nulls, Partitioning, PartitionOf, PrimaryKey, Schema, Sequence, SequenceOptions,
                            Table, Trigger, Unique, Unmanaged)
-from schemac.catalog.grants import AccessLists
+from schemac.catalog.grants import AccessLists, default_privileges
 from schemac.catalog.policies import policies_by_table
 from schemac.pg import triggerdef
 from schemac.pg.indexdef import key_collations, top_level_items
@@ -326,4 +326,5 @@ class ModelBuilder:
                            key=lambda f: (f.schema, f.name, f.identity))
         return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
                       sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged),
-                      schemas=tuple(schemas), functions=tuple(functions), namespace_access=acl.namespaces())
+                      schemas=tuple(schemas), functions=tuple(functions), namespace_access=acl.namespaces(),
+                      default_privileges=default_privileges(rows.get("default_privileges", [])))

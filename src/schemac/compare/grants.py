@@ -9,18 +9,20 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from schemac.compare.changes import Change
-from schemac.model import Function, Namespace, Privilege, Schema, Sequence, Source, Table
+from schemac.model import (DEFAULT_PRIVILEGE_KINDS, DefaultPrivileges, Function, Namespace, Privilege, Schema, Sequence,
+                           Source, Table)
 from schemac.model.grants import PUBLIC_SCHEMA_DEFAULT
 
-Secured = Union[Table, Sequence, Function, Namespace]
+Secured = Union[Table, Sequence, Function, Namespace, DefaultPrivileges]
 NEW_OBJECT = "state of a new object"
 # What every role holds on a new object of a kind (Postgres's default access list, the owner's aside).
-_CREATED_WITH = {"function": (Privilege("PUBLIC", "EXECUTE"),)}
+_CREATED_WITH = {"function": (Privilege("PUBLIC", "EXECUTE"),), "type": (Privilege("PUBLIC", "USAGE"),)}
 
 
 def kind_of(obj: Secured) -> str:
     return "table" if isinstance(obj, Table) else "sequence" if isinstance(obj, Sequence) else \
-        "schema" if isinstance(obj, Namespace) else "function"
+        "schema" if isinstance(obj, Namespace) else "default privileges" if isinstance(obj, DefaultPrivileges) \
+        else "function"
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class Holding:
             return {("sequence", o.schema, o.name)}
         if isinstance(o, Namespace):
             return {("schema", o.name)}
+        if isinstance(o, DefaultPrivileges):
+            return {("schema", o.schema)} if o.schema else set()
         return {("function", o.schema, o.name, o.identity)}
 
 
@@ -78,7 +82,7 @@ def object_changes(old: Optional[Secured], new: Secured) -> list[Change]:
     """grant / revoke per grantee whose privileges differ, and set_owner where schema.yaml pins another
     owner; `old` None: the object is created by this migration (it starts with Postgres's defaults)."""
     out: list[Change] = []
-    schema, table = new.schema, new.name if isinstance(new, Table) else ""
+    schema, table = new.schema or "", new.name if isinstance(new, Table) else ""
     cause = NEW_OBJECT if old is None else None
     was_owner = old.owner if old is not None else None
     if new.owner is not None and new.owner != was_owner:
@@ -112,9 +116,23 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
     cur_fn = {(f.schema, f.name, f.identity): f for f in current.functions}
     for f in desired.functions:
         out += object_changes(cur_fn.get((f.schema, f.name, f.identity)), f)
+    out += _default_privilege_changes(current, desired)
     existing = set(current.namespaces) | {"public"}
     for ns in desired.namespaces:
         out += object_changes(namespace(current, ns) if ns in existing else None, namespace(desired, ns))
+    return out
+
+
+def _default_privilege_changes(current: Schema, desired: Schema) -> list[Change]:
+    """ALTER DEFAULT PRIVILEGES compared per (role, objects, schema); an absent one is Postgres's default
+    (in every schema: EXECUTE on functions and USAGE on types for PUBLIC; in one schema: nothing more)."""
+    cur = {(d.role, d.on, d.schema): d for d in current.default_privileges}
+    des = {(d.role, d.on, d.schema): d for d in desired.default_privileges}
+    out: list[Change] = []
+    for role, on, schema in sorted(set(cur) | set(des), key=lambda k: (k[0], k[1], k[2] or "")):
+        kind = DEFAULT_PRIVILEGE_KINDS[on][0]
+        default = DefaultPrivileges(role, on, schema, _CREATED_WITH.get(kind, ()) if schema is None else ())
+        out += object_changes(cur.get((role, on, schema), default), des.get((role, on, schema), default))
     return out
 
 
@@ -130,7 +148,8 @@ def namespace(model: Schema, name: str) -> Namespace:
 def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
     """Every role schema.yaml names (grantees, owners, policies' roles) with its line, PUBLIC aside."""
     out: list[tuple[str, Optional[Source]]] = []
-    for obj in (*schema.tables, *schema.sequences, *schema.functions, *schema.namespace_access):
+    for obj in (*schema.tables, *schema.sequences, *schema.functions, *schema.namespace_access,
+                *schema.default_privileges):
         if obj.owner is not None:
             out.append((obj.owner, obj.source))
         out += [(p.grantee, p.source or obj.source) for p in obj.grants if p.grantee != "PUBLIC"]

@@ -17,13 +17,16 @@ from .tables import Check, Nulls, Order, Column, FK_ACTIONS, ForeignKey, Index, 
 from .types import Domain, Enum, Extension
 from .functions import Argument, Function
 from .schema import Schema, Unmanaged
-from .grants import PRIVILEGES, PUBLIC, Namespace, Privilege, in_grant_order, sorted_privileges
+from .grants import (DEFAULT_PRIVILEGE_KINDS, PRIVILEGES, PUBLIC, DefaultPrivileges, Namespace, Privilege, in_grant_order,
+                     sorted_privileges)
 from .policies import POLICY_COMMANDS, Policy
 
 __all__ = [
     "Argument",
     "Check",
     "Column",
+    "DEFAULT_PRIVILEGE_KINDS",
+    "DefaultPrivileges",
     "Domain",
     "Enum",
     "Extension",

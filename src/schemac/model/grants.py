@@ -59,6 +59,33 @@ class Namespace:
         return self.name
 
 
+# ALTER DEFAULT PRIVILEGES ... ON <kind>: schema.yaml's word -> the kind of object (PRIVILEGES' key) and
+# pg_default_acl.defaclobjtype.
+DEFAULT_PRIVILEGE_KINDS = {"tables": ("table", "r"), "sequences": ("sequence", "S"), "functions": ("function", "f"),
+                           "types": ("type", "T"), "schemas": ("schema", "n")}
+
+
+@dataclass(frozen=True)
+class DefaultPrivileges:
+    """ALTER DEFAULT PRIVILEGES FOR ROLE `role` [IN SCHEMA `schema`]: what the objects of kind `on` that
+    `role` creates from now on are granted (`schema` None: in every schema, where the list replaces
+    Postgres's default; in one schema, it adds to it)."""
+
+    role: str
+    on: str  # a key of DEFAULT_PRIVILEGE_KINDS
+    schema: Optional[str] = None
+    grants: tuple[Privilege, ...] = ()
+    source: Optional[Source] = _src()
+
+    @property
+    def owner(self) -> str:  # the role's own privileges are its own business, as an owner's are
+        return self.role
+
+    @property
+    def name(self) -> str:
+        return f"{self.on} of {self.role}"
+
+
 _ORDER = {p: n for n, p in enumerate(("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER",
                                       "MAINTAIN", "USAGE", "CREATE", "EXECUTE"))}
 

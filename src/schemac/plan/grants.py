@@ -10,7 +10,7 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.compare.grants import Holding, to_revoke
-from schemac.model import Namespace, Privilege, Sequence, Table
+from schemac.model import DefaultPrivileges, Namespace, Privilege, Sequence, Table
 from schemac.model.grants import grouped
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan.ddl import command
@@ -26,6 +26,8 @@ def _target(h: Holding) -> str:
         return "SEQUENCE " + qualified(o.schema, o.name)
     if isinstance(o, Namespace):
         return "SCHEMA " + quote_ident(o.name)
+    if isinstance(o, DefaultPrivileges):
+        return o.on.upper()
     return ("PROCEDURE " if o.procedure else "FUNCTION ") + function_target(o)
 
 
@@ -50,14 +52,24 @@ def grant_statements(change: Change) -> Optional[list[exp.Expression]]:
         whole = [p for p in gone if p.key not in kept]
         option = [p for p in gone if p.key in kept]
         if whole:
-            out.append(command("REVOKE", privilege_list(whole), "ON", target, "FROM", role))
+            out.append(_statement(new, "REVOKE", privilege_list(whole), "ON", target, "FROM", role))  # type: ignore
         if option:
-            out.append(command("REVOKE", "GRANT OPTION FOR", privilege_list(option), "ON", target, "FROM", role))
+            out.append(_statement(new, "REVOKE", "GRANT OPTION FOR", privilege_list(option), "ON", target,  # type: ignore
+                                  "FROM", role))
         return out
     added = to_revoke(new.entries, old.entries)  # type: ignore[union-attr]
     for grantable in (False, True):
         some = [p for p in added if p.grantable == grantable]
         if some:
-            out.append(command("GRANT", privilege_list(some), "ON", target, "TO", role,
-                               "WITH GRANT OPTION" if grantable else ""))
+            out.append(_statement(new, "GRANT", privilege_list(some), "ON", target, "TO", role,  # type: ignore
+                                  "WITH GRANT OPTION" if grantable else ""))
     return out
+
+
+def _statement(h: Holding, verb: str, *parts: str) -> exp.Command:
+    """GRANT/REVOKE ..., or, for default privileges, ALTER DEFAULT PRIVILEGES FOR ROLE r [IN SCHEMA s] GRANT ..."""
+    o = h.obj
+    if not isinstance(o, DefaultPrivileges):
+        return command(verb, *parts)
+    return command("ALTER", "DEFAULT PRIVILEGES FOR ROLE", role_sql(o.role),
+                   f"IN SCHEMA {quote_ident(o.schema)}" if o.schema else "", verb, *parts)

@@ -9,7 +9,7 @@ from typing import Callable, Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.grants import to_revoke
-from schemac.model import PUBLIC, Policy, Privilege, Table, in_grant_order
+from schemac.model import PUBLIC, DefaultPrivileges, Policy, Privilege, Table, in_grant_order
 
 SECURITY = "security"
 
@@ -79,7 +79,9 @@ def security_difference(c: Change, make: Callable[..., object]) -> Optional[obje
     Arguments of make: kind, object_type, schema, table, name, expected, actual, message."""
     k, old, new = c.kind, c.old, c.new
     if k in ("grant", "revoke"):
-        obj = f"{new.on} {c.path}"  # type: ignore[union-attr]
+        o = new.obj  # type: ignore[union-attr]
+        obj = f"{new.on} {c.path}" if not isinstance(o, DefaultPrivileges) else \
+            f"the {o.on} {o.role} creates{f' in schema {o.schema}' if o.schema else ''} (default privileges)"
         who = "PUBLIC (every role)" if new.grantee == PUBLIC else f"role {new.grantee}"  # type: ignore[union-attr]
         expected, actual = privileges_text(list(new.entries)), privileges_text(list(old.entries))  # type: ignore
         if k == "revoke":

@@ -9,12 +9,13 @@ from typing import Optional
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from schemac.model import PRIVILEGES, PUBLIC, Namespace, Privilege, sorted_privileges
+from schemac.model import DEFAULT_PRIVILEGE_KINDS, PRIVILEGES, PUBLIC, DefaultPrivileges, Namespace, Privilege, sorted_privileges
 from schemac.model.grants import PUBLIC_SCHEMA_DEFAULT, TABLE_ONLY, grouped
 from schemac.schemafile.fields import FieldReader
 
 GRANT_KEYS = {"privileges": False, "with_grant_option": False}
 NAMESPACE_KEYS = {"name": True, "owner": False, "grants": False}
+DEFAULT_PRIVILEGES_KEYS = {"role": True, "objects": True, "schema": False, "grants": True}
 _PRIVILEGE = re.compile(r"\s*([A-Za-z]+)\s*(?:\(([^()]*)\))?\s*")
 # What every role may do on an object of this kind unless revoked (Postgres's default access lists).
 PUBLIC_DEFAULTS = {"function": ("EXECUTE",), "type": ("USAGE",)}
@@ -55,6 +56,29 @@ class GrantReader(FieldReader):
             grants = self.grants(f, what, "schema", public_default=default) if "grants" in f else default
             access.append(Namespace(name, grants, self.owner(f, what), self.w.src(item)))
         return {"schemas": tuple(names), "namespace_access": tuple(access)}
+
+    def default_privileges(self, node: Optional[Node]) -> tuple[DefaultPrivileges, ...]:
+        """`default_privileges:`: a list of {role, objects, schema?, grants}, each (role, objects, schema) once."""
+        out: list[DefaultPrivileges] = []
+        seen: dict[tuple, int] = {}
+        for item in self.w.sequence(node, "default_privileges") if node is not None else ():
+            f = self.w.fields(item, "default privileges", DEFAULT_PRIVILEGES_KEYS)
+            role = self.role(f["role"][1], "role of default privileges")
+            on = self.choice(f, "objects", tuple(DEFAULT_PRIVILEGE_KINDS), "default privileges")
+            schema = self.identifier(f["schema"][1], "schema of default privileges") if "schema" in f else None
+            what = f"default privileges of {role} on {on}" + (f" in schema {schema}" if schema else "")
+            if role == PUBLIC:
+                raise self.fail(f["role"][1], f"role of {what} must be a role, not PUBLIC")
+            if schema is not None and on == "schemas":
+                raise self.fail(f["schema"][1], f"{what}: default privileges on schemas apply in no schema")
+            kind = DEFAULT_PRIVILEGE_KINDS[on][0]  # type: ignore[index]
+            if (role, on, schema) in seen:
+                raise self.fail(item, f"{what} are declared twice (first at line {seen[(role, on, schema)]})")
+            seen[(role, on, schema)] = self.w.src(item).line
+            # In one schema the list adds to the defaults; in every schema it replaces them (PUBLIC's too).
+            grants = self.grants(f, what, kind, public_default=() if schema is not None else None)
+            out.append(DefaultPrivileges(role, on, schema, grants, self.w.src(item)))  # type: ignore[arg-type]
+        return tuple(out)
 
     def grants(self, f: dict, what: str, kind: str, known=None,
                public_default: Optional[tuple[Privilege, ...]] = None) -> tuple[Privilege, ...]:
@@ -159,3 +183,19 @@ def written_namespaces(names: list[str], access: tuple[Namespace, ...]) -> list:
                 written.pop(PUBLIC, None)
             items[n.name] = {"name": n.name, "grants": written}
     return [items[k] for k in sorted(items)]
+
+
+def written_default_privileges(entries: tuple[DefaultPrivileges, ...]) -> list[dict]:
+    """`default_privileges:` as inspect writes it."""
+    out = []
+    for d in entries:
+        kind = DEFAULT_PRIVILEGE_KINDS[d.on][0]
+        item: dict = {"role": d.role, "objects": d.on}
+        if d.schema is not None:
+            item["schema"] = d.schema
+        written = written_grants(d.grants, kind if d.schema is None else "per-schema")
+        if d.schema is not None and not written:
+            continue  # nothing beyond Postgres's defaults
+        item["grants"] = written
+        out.append(item)
+    return out

@@ -27,7 +27,7 @@ from schemac.schemafile.triggers import TriggerReader
 from schemac.schemafile.types import TypeReader
 
 TOP_KEYS = {"extensions": False, "schemas": False, "enums": False, "domains": False, "sequences": False,
-            "functions": False, "external_types": False, "tables": False}
+            "functions": False, "external_types": False, "default_privileges": False, "tables": False}
 
 
 def read_schema_text(path: str) -> str:
@@ -127,6 +127,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             sequences=tuple(sequences),
             extensions=extensions,
             **self.namespaces(top["schemas"][1] if "schemas" in top else None),
+            default_privileges=self.default_privileges(top["default_privileges"][1] if "default_privileges" in top else None),
             functions=tuple(functions),
             external_types=external,
         )

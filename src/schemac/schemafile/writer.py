@@ -16,7 +16,7 @@ from schemac.model import (Check, Column, Domain, Enum, ForeignKey, Function, Id
 from schemac.pg.knowntypes import external_types_of
 from schemac.pg.routines import arguments_text
 from schemac.schemafile.emit import FastEmitter
-from schemac.schemafile.grants import written_grants, written_namespaces
+from schemac.schemafile.grants import written_default_privileges, written_grants, written_namespaces
 from schemac.schemafile.policies import written_policies
 
 
@@ -369,6 +369,9 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
     external = external_types_of(schema)
     if external:
         doc["external_types"] = _FlowList(external)
+    defaults = written_default_privileges(schema.default_privileges)
+    if defaults:
+        doc["default_privileges"] = [_Flow({**d, "grants": _grants_flow(d["grants"])}) for d in defaults]
     if schema.functions:
         keys = _function_keys(schema.functions)
         doc["functions"] = {keys[id(f)]: _named(_function(f), f, keys[id(f)]) for f in schema.functions}
