@@ -183,7 +183,7 @@ _NO_CONSTRAINTS = _Constraints()
 
 
 def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: _Constraints,
-           indexes: list[Index], triggers: list[Trigger]) -> Table:
+           indexes: list[Index], triggers: list[Trigger], **security: Any) -> Table:
     partition_by: Optional[Partitioning] = None
     if row["partition_strategy"]:
         partition_by = Partitioning(strategy=row["partition_strategy"], key=row["partition_key"])
@@ -205,6 +205,9 @@ def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: 
         partition_of=partition_of,
         unlogged=row["unlogged"],
         triggers=tuple(sorted(triggers, key=lambda t: t.name)),
+        row_level_security=row["row_level_security"],
+        force_row_level_security=row["force_row_level_security"],
+        **security,
     )
 
 
@@ -302,13 +305,11 @@ class ModelBuilder:
         the server's collation. Rows of tables that tables.sql left out are dropped."""
         rows = self._rows
         acl, policies = AccessLists(rows.get("privileges", [])), policies_by_table(rows.get("policies", []))
-        built = [replace(_table(row, self._columns.get(row["table_oid"], []),
-                                self._constraints.get(row["table_oid"], _NO_CONSTRAINTS),
-                                self._indexes.get(row["table_oid"], []), self._triggers.get(row["table_oid"], [])),
-                         row_level_security=row["row_level_security"],
-                         force_row_level_security=row["force_row_level_security"],
-                         policies=policies.get(row["table_oid"], ()), grants=acl.grants("class", row["table_oid"]),
-                         owner=acl.owner("class", row["table_oid"]))
+        built = [_table(row, self._columns.get(row["table_oid"], []),
+                        self._constraints.get(row["table_oid"], _NO_CONSTRAINTS),
+                        self._indexes.get(row["table_oid"], []), self._triggers.get(row["table_oid"], []),
+                        policies=policies.get(row["table_oid"], ()), grants=acl.grants("class", row["table_oid"]),
+                        owner=acl.owner("class", row["table_oid"]))
                  for row in rows["tables"]]
         built.sort(key=lambda t: (t.schema, t.name))
         enums = sorted((_enum(r) for r in rows["enums"]), key=lambda e: (e.schema, e.name))
