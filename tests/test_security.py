@@ -365,6 +365,8 @@ def test_a_role_that_does_not_exist_is_an_error_at_its_line(db_url, tmp_path, sc
         assert r.returncode == 2 and r.stderr.count("\n") == 1 and f"role 'nobody_{s}'" in r.stderr, r.stderr
 
 
+ONE_CASE = each_case_on_one_major([pytest.param(id="schema")])  # 18 by default, every major under -m slow
+
 POLICY_CONDITIONS = """\
 functions:
   uid:
@@ -411,8 +413,7 @@ tables:
 """
 
 
-@pytest.mark.parametrize("major_db", [p.values[0] for p in each_case_on_one_major([pytest.param(id="x")])],
-                         indirect=True)
+@pytest.mark.parametrize("major_db", ONE_CASE, indirect=True)
 def test_policy_conditions_as_postgres_prints_them(major_db, tmp_path):
     """Conditions with subqueries come back from Postgres reworded (columns qualified by the relation they
     resolve to, innermost first: `org_id` inside `FROM members` is members.org_id; a subquery's output named
@@ -430,8 +431,7 @@ def test_policy_conditions_as_postgres_prints_them(major_db, tmp_path):
 SUPABASE_LIKE = os.path.join(os.path.dirname(__file__), "fixtures", "security", "supabase_like.sql")
 
 
-@pytest.mark.parametrize("major_db", [p.values[0] for p in each_case_on_one_major([pytest.param(id="x")])],
-                         indirect=True)
+@pytest.mark.parametrize("major_db", ONE_CASE, indirect=True)
 def test_a_real_world_schema_inspected_and_rebuilt(major_db, tmp_path, schemac):
     """SQL written by hand (tests/fixtures/security/supabase_like.sql) -> inspect -> generate -> applied to an
     empty sibling: every policy, RLS flag and access-list entry equal, by the oracle; diff clean on both."""
