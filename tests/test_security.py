@@ -457,3 +457,23 @@ def test_a_real_world_schema_inspected_and_rebuilt(major_db, tmp_path, schemac):
     del rebuilt["owners"], original["owners"]
     assert len(original["acl"]) >= 50 and len(original["policies"]) == 12
     assert rebuilt == original
+
+
+def test_a_column_retyped_under_a_policy(db_url, tmp_path):
+    """Postgres refuses ALTER COLUMN TYPE on a column a policy uses: the policy is dropped and created
+    again around it (with its comment), over rows; diff clean after."""
+    text = ("tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n      owner: {type: %s}\n"
+            "    row_level_security: {enabled: true}\n    policies:\n"
+            "      mine: {using: owner = current_user, comment: own rows}\n")
+    path = _write(tmp_path, text % "varchar(20)")
+    generate(path, str(tmp_path / "generated"))
+    _apply_new(db_url, str(tmp_path / "generated"), 0)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO t VALUES (1, 'a')")
+    _write(tmp_path, text % "text")
+    assert generate(path, str(tmp_path / "generated")).status == "written"
+    _apply_new(db_url, str(tmp_path / "generated"), 1)
+    assert check_drift(path, db_url).differences == ()
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT obj_description(oid, 'pg_policy') FROM pg_policy").fetchall() == [("own rows",)]
+        assert conn.execute("SELECT owner FROM t").fetchall() == [("a",)]

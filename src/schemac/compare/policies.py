@@ -8,7 +8,7 @@ from typing import Optional
 from schemac.compare.changes import Change
 from schemac.compare.normalize import same_expression
 from schemac.model import Policy, Table
-from schemac.pg.policies import comparable_policy_text, qualified_policy_text
+from schemac.pg.policies import comparable_policy_text, policy_refs, qualified_policy_text
 
 
 def _same(a: Optional[str], b: Optional[str], table: tuple[str, str], columns_of) -> bool:
@@ -37,6 +37,8 @@ def policy_changes(old: Optional[Table], new: Table, cause: Optional[str] = None
     def ch(kind: str, name: Optional[str], o: object, n: object) -> None:
         out.append(Change(kind, new.schema, new.name, name, o, n, new, cause))
 
+    retyped = {c.name for c in new.columns if old is not None and (o := old.column(c.name)) is not None
+               and (o.type, o.collation) != (c.type, c.collation)}
     rls = (old.row_level_security, old.force_row_level_security) if old is not None else (False, False)
     if rls != (new.row_level_security, new.force_row_level_security):
         ch("set_row_security", None, old, new)
@@ -48,12 +50,20 @@ def policy_changes(old: Optional[Table], new: Table, cause: Optional[str] = None
             ch("add_policy", name, None, p)
         elif not same_policy(was, p, new.key, columns_of):
             ch("alter_policy", name, was, p)
+        elif _over(was, retyped):  # Postgres refuses ALTER COLUMN TYPE under a policy: replaced around it
+            out += [Change(k, new.schema, new.name, name, was, p, new, "retype")
+                    for k in ("drop_policy", "add_policy") + (("set_policy_comment",) if p.comment else ())]
         if (getattr(was, "comment", None) or None) != (p.comment or None) and (was is not None or p.comment):
             ch("set_policy_comment", name, was, p)
     for name, p in cur.items():
         if name not in des:
             ch("drop_policy", name, p, None)
     return out
+
+
+def _over(p: Policy, columns: set[str]) -> bool:
+    """Whether the policy's conditions name one of `columns` (or a column of that name in a subquery)."""
+    return bool(columns) and any(policy_refs(t)[0] & columns for t in (p.using, p.with_check) if t is not None)
 
 
 def diff_policies(cur_tables: dict, des_tables: dict) -> list[Change]:
