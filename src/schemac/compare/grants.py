@@ -118,8 +118,12 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
         out += object_changes(cur_fn.get((f.schema, f.name, f.identity)), f)
     out += _default_privilege_changes(current, desired)
     existing = set(current.namespaces) | {"public"}
+    declared = {n.name for n in desired.namespace_access}
     for ns in desired.namespaces:
-        out += object_changes(namespace(current, ns) if ns in existing else None, namespace(desired, ns))
+        found = object_changes(namespace(current, ns) if ns in existing else None, namespace(desired, ns))
+        # A namespace whose grants schema.yaml does not declare: what it holds beyond Postgres's defaults is
+        # drift, what it lacks is not (a public schema dropped and created again lacks PUBLIC's USAGE).
+        out += found if ns in declared else [c for c in found if c.kind != "grant"]
     return out
 
 
