@@ -79,3 +79,12 @@ def test_a_block_keeping_its_final_blank_lines_before_more_keys():
     same(doc)
     assert "\n...\n" not in EMITTER.dump(doc)[:-4]
     same({"functions": {"f": {"body": body}}})  # the last part keeps it, as PyYAML does
+
+
+def test_a_kept_trailing_break_does_not_end_the_document():
+    """A `|+` body (a function whose text ends with blank lines) written by PyYAML alone ends its part with
+    `...`; followed by other keys, that would end the document there (migra's privileges case)."""
+    body = writer._Block("\n begin\n end;\n\n")
+    same({"functions": {"f": {"body": body}}, "tables": {"t": {"columns": {"a": "text"}}}})
+    same({"tables": {"t": {"comment": body}, "u": {"columns": {"a": "text"}}}})
+    same({"functions": {"f": {"body": body}}})

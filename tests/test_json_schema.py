@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from schemac.pg import names
-from schemac.schemafile import (collations, columns, constraints, exclusions, fields, functions, indexes, load, queries,
-                                rules, sequences, tables, triggers, types, usertypes, views)
+from schemac.schemafile import (collations, columns, constraints, exclusions, fields, functions, grants, indexes, load,
+                                policies, queries, rules, sequences, tables, triggers, types, usertypes, views)
 from schemac.errors import SchemaFileError
 from schemac.schemafile.jsonschema import schema_json, schema_json_text
 
@@ -245,6 +245,20 @@ REJECTED = [
     ("materialized-view-options", "materialized_views:\n  m: {query: select 1, security_barrier: true}\n",
      "unknown key 'security_barrier'"),
     ("view-column-key", "views:\n  v: {query: select 1 as a, columns: {a: {note: x}}}\n", "unknown key 'note'"),
+    # security: grants, policies, row-level security
+    ("grant-unknown-key", T + "    grants:\n      app: {privileges: [select], grant_option: true}\n",
+     "unknown key 'grant_option'"),
+    ("grant-not-a-list", T + "    grants:\n      app: select\n", "must be a list"),
+    ("grant-bad-privilege-shape", T + "    grants:\n      app: ['select (a']\n", "is cut at a comma"),
+    ("rls-unknown-key", T + "    row_level_security: {enabled: true, force: true}\n", "unknown key 'force'"),
+    ("policy-unknown-key", T + "    policies:\n      p: {using: 'true', to: [app]}\n", "unknown key 'to'"),
+    ("policy-bad-command", T + "    policies:\n      p: {command: upsert, using: 'true'}\n", "must be one of all"),
+    ("policy-bad-as", T + "    policies:\n      p: {as: strict, using: 'true'}\n", "must be one of permissive"),
+    ("default-privileges-bad-objects", "default_privileges: [{role: r, objects: views, grants: {}}]\n",
+     "must be one of tables"),
+    ("default-privileges-no-grants", "default_privileges: [{role: r, objects: tables}]\n", "needs the key 'grants'"),
+    ("schema-item-unknown-key", "schemas: [{name: app, grant: {x: [usage]}}]\n", "unknown key 'grant'"),
+    ("policy-no-roles", T + "    policies:\n      p: {roles: [], using: 'true'}\n", "roles of policy 'p'"),
 ]
 
 
@@ -314,6 +328,18 @@ ACCEPTED = [
                             "    comment: c\n    columns: {a: x, b: {comment: y}}\n"
                             "materialized_views:\n  m:\n    query: select a from t\n    with_data: false\n"
                             "    comment: c\n    columns: {a: x}\n    indexes:\n      m_a: {columns: [a], unique: true}\n"),
+    ("security-all-keys", T + "    owner: app\n    row_level_security: {enabled: true, forced: false}\n"
+                              "    policies:\n      p: {command: update, as: restrictive, roles: [app, PUBLIC], "
+                              "using: a > 0, with_check: 'a > 1', comment: c}\n"
+                              "      q: {using: 'exists (select 1 from t x where x.a = a)'}\n"
+                              "    grants:\n      PUBLIC: []\n      app: [ALL, 'update (a, b)']\n"
+                              "      ops: {privileges: [insert], with_grant_option: [select]}\n"
+                              "      audit: {privileges: [select], with_grant_option: true}\n"
+                              "sequences:\n  s: {owner: app, grants: {app: [usage]}}\n"
+                              "functions:\n  f: {returns: integer, body: select 1, owner: app, grants: {PUBLIC: []}}\n"
+                              "schemas: [app, {name: public, grants: {PUBLIC: [], app: [usage]}}, {name: x, owner: o}]\n"
+                              "default_privileges:\n  - {role: o, objects: functions, grants: {PUBLIC: []}}\n"
+                              "  - {role: o, objects: tables, schema: app, grants: {app: [select]}}\n"),
 ]
 
 
@@ -369,6 +395,9 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("collation", collations.COLLATION_KEYS),
     ("rule", rules.RULE_KEYS),
     ("exclusionElement", exclusions.EXCLUSION_ELEMENT_KEYS),  # exactly one of name/expression: a oneOf
+    ("policy", policies.POLICY_KEYS),
+    ("namespace", grants.NAMESPACE_KEYS),
+    ("defaultPrivileges", grants.DEFAULT_PRIVILEGES_KEYS),
     ("extension", {"name": True, "schema": False}),  # the loader spells this one out inline
     ("query", queries.QUERY_KEYS),
     ("distribution", queries.DISTRIBUTION_KEYS),

@@ -27,16 +27,23 @@ CASES = sorted(os.listdir(PEERS))
 
 # What the cases that cannot pass yet need (from the issues that will make them pass).
 NEEDS = {
-    "privileges": "privileges and owners (security issue)",
-    "rls": "row-level security and policies (security issue)",
-    "rls2": "row-level security and policies (security issue)",
     # Measured failing today; each is a class of the exact-plans issue (#12):
     "partitioning": "a table's partitioning changed in place, which generate refuses (class 2)",
 }
 
 
+# Roles the cases name (cluster objects: created once per server, as migra's own tests do).
+ROLES = ("schemainspect_test_role",)
+
+
 def _load(url: str, path: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
+        for role in ROLES:
+            if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is None:
+                try:
+                    conn.execute(f'CREATE ROLE "{role}"')
+                except psycopg.errors.DuplicateObject:  # created meanwhile by a test on another worker
+                    pass
         try:
             conn.execute(open(path, encoding="utf-8").read())
         except psycopg.errors.FeatureNotSupported as e:  # ICU or a contrib extension this server build lacks

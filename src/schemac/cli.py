@@ -149,6 +149,8 @@ def generate(ctx: click.Context, schema_path: str, out_dir: str, name: Optional[
                    "scanning.")
 @click.option("--strict", is_flag=True,
               help="Count objects schemac does not manage (aggregates, policies, rules...) as drift.")
+@click.option("--only", type=click.Choice(["security"]), help="security: report security drift alone (privileges, "
+              "grants to PUBLIC, row-level security, policies, owners); the exit status follows it.")
 @click.option("--dev-url", help="Offline check only: " + DEV_URL_HELP)
 @click.option("--sql", "show_sql", is_flag=True,
               help="Print the DDL that would bring the database to schema.yaml (never run) on stdout, and the "
@@ -158,8 +160,8 @@ def generate(ctx: click.Context, schema_path: str, out_dir: str, name: Optional[
 @click.option("--out", "out_dir", default="generated", show_default=True,
               help="`schemac generate`'s output directory: when OUT/state.json was recorded from this very "
                    "schema.yaml (same SHA-256), its compiled model is used instead of parsing the YAML again.")
-def diff(schema_path: str, database_url: Optional[str], fmt: str, strict: bool, dev_url: Optional[str],
-         show_sql: bool, connect_timeout: int, statement_timeout: int, lock_timeout: int, out_dir: str) -> None:
+def diff(schema_path: str, database_url: Optional[str], fmt: str, strict: bool, only: Optional[str],
+         dev_url: Optional[str], show_sql: bool, connect_timeout: int, statement_timeout: int, lock_timeout: int, out_dir: str) -> None:
     """Report drift between a database and schema.yaml.
 
     With a database (--database-url, DATABASE_URL or PG* variables): reads pg_catalog only, in one
@@ -181,6 +183,7 @@ def diff(schema_path: str, database_url: Optional[str], fmt: str, strict: bool, 
         result = check_drift(schema_path, database_url, connect_timeout=connect_timeout,
                              statement_timeout_ms=statement_timeout * 1000, lock_timeout_ms=lock_timeout * 1000,
                              out_dir=out_dir, strict=strict)
+    result = result.only(only) if only else result
     for notice in result.notices:
         click.echo(f"schemac: notice: {notice}", err=True)
     # With --sql, stdout is the script alone (pipe it to a file or psql) and the report goes to stderr.

@@ -16,6 +16,8 @@ from schemac.model import (Argument, Check, Column, Domain, Enum, Exclusion, Exc
                            Function, Identity, Index, IndexElement, Nulls, Parent, Partitioning, PartitionOf, PrimaryKey,
                            Rule, Schema, Sequence, SequenceOptions, Table, Trigger, Unique, Unmanaged)
 from schemac.catalog.views import build_view
+from schemac.catalog.grants import AccessLists, default_privileges
+from schemac.catalog.policies import policies_by_table
 from schemac.pg import triggerdef
 from schemac.pg.indexdef import key_collations, top_level_items
 from schemac.pg.routines import result_type
@@ -44,6 +46,7 @@ class IntrospectResult:
     schema: Schema
     queries: int
     server_version: int
+    roles: frozenset = frozenset()  # the cluster's role names (roles.sql)
 
 
 # -- catalog rows -> model ----------------------------------------------------------------------
@@ -197,7 +200,8 @@ _NO_CONSTRAINTS = _Constraints()
 
 
 def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: _Constraints,
-           indexes: list[Index], triggers: list[Trigger], exclusions: list[Exclusion], rules: list[Rule]) -> Table:
+           indexes: list[Index], triggers: list[Trigger], exclusions: list[Exclusion], rules: list[Rule],
+           **security: Any) -> Table:
     partition_by: Optional[Partitioning] = None
     if row["partition_strategy"]:
         partition_by = Partitioning(strategy=row["partition_strategy"], key=row["partition_key"])
@@ -222,6 +226,9 @@ def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: 
         exclusions=tuple(sorted(exclusions, key=lambda x: x.name or "")),
         inherits=tuple(Parent(p["name"], p["schema"]) for p in row["inherits"] or ()),
         rules=tuple(sorted(rules, key=lambda r: r.name)),
+        row_level_security=row["row_level_security"],
+        force_row_level_security=row["force_row_level_security"],
+        **security,
     )
 
 
@@ -321,27 +328,35 @@ class ModelBuilder:
         if schema.views:  # which major deparsed them (another spells some queries otherwise)
             major = catalog.server_version // 10000
             schema = replace(schema, views=tuple(replace(v, deparsed_by=major) for v in schema.views))
-        return IntrospectResult(schema=schema, queries=catalog.queries, server_version=catalog.server_version)
+        return IntrospectResult(schema=schema, queries=catalog.queries, server_version=catalog.server_version,
+                                roles=frozenset(r["role_name"] for r in self._rows.get("roles", ())))
 
     def schema(self) -> Schema:
         """Everything is sorted here, with Python's code-point order, so the model does not depend on
         the server's collation. Rows of tables that tables.sql left out are dropped."""
         rows = self._rows
+        acl, policies = AccessLists(rows.get("privileges", [])), policies_by_table(rows.get("policies", []))
         built = [_table(row, self._columns.get(row["table_oid"], []),
                         self._constraints.get(row["table_oid"], _NO_CONSTRAINTS),
                         self._indexes.get(row["table_oid"], []), self._triggers.get(row["table_oid"], []),
-                        self._exclusions.get(row["table_oid"], []), self._rules.get(row["table_oid"], []))
+                        self._exclusions.get(row["table_oid"], []), self._rules.get(row["table_oid"], []),
+                        policies=policies.get(row["table_oid"], ()), grants=acl.grants("class", row["table_oid"]),
+                        owner=acl.owner("class", row["table_oid"]))
                  for row in rows["tables"]]
         built.sort(key=lambda t: (t.schema, t.name))
         enums = sorted((_enum(r) for r in rows["enums"]), key=lambda e: (e.schema, e.name))
         domains = sorted((_domain(r) for r in rows["domains"]), key=lambda d: (d.schema, d.name))
-        sequences = sorted((_sequence(r) for r in rows["sequences"]), key=lambda s: (s.schema, s.name))
+        sequences = sorted((replace(_sequence(r), grants=acl.grants("class", r["sequence_oid"]),
+                                    owner=acl.owner("class", r["sequence_oid"])) for r in rows["sequences"]),
+                           key=lambda s: (s.schema, s.name))
         extensions = sorted((Extension(name=r["extension_name"], schema=r["schema_name"]) for r in rows["extensions"]),
                             key=lambda e: e.name)
         unmanaged = sorted((Unmanaged(kind=r["kind"], schema=r["schema_name"], name=r["object_name"])
                             for r in rows["unmanaged"]), key=lambda u: (u.kind, u.schema, u.name))
         schemas = sorted(r["schema_name"] for r in rows["schemas"] if r["schema_name"] != "public")
-        functions = sorted((_function(r) for r in rows["functions"]), key=lambda f: (f.schema, f.name, f.identity))
+        functions = sorted((replace(_function(r), grants=acl.grants("proc", r["function_oid"]),
+                                    owner=acl.owner("proc", r["function_oid"])) for r in rows["functions"]),
+                           key=lambda f: (f.schema, f.name, f.identity))
         composites = sorted((kindrows.composite_type(r, _canonical) for r in rows["composite_types"]),
                             key=lambda c: (c.schema, c.name))
         ranges = sorted((kindrows.range_type(r, _canonical) for r in rows["range_types"]), key=lambda r: (r.schema, r.name))
@@ -351,4 +366,6 @@ class ModelBuilder:
         return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
                       sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged),
                       schemas=tuple(schemas), functions=tuple(functions), views=tuple(views),
-                      composite_types=tuple(composites), range_types=tuple(ranges), collations=tuple(collations))
+                      composite_types=tuple(composites), range_types=tuple(ranges), collations=tuple(collations),
+                      namespace_access=acl.namespaces(),
+                      default_privileges=default_privileges(rows.get("default_privileges", [])))

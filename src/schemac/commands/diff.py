@@ -50,6 +50,10 @@ class DriftResult:
     # diff` also keeps them alive to the end of the process, which it ends without freeing them.
     compared: Optional[tuple[Schema, Schema]] = field(default=None, repr=False, compare=False)
 
+    def only(self, category: str) -> "DriftResult":
+        """The result with the differences of one category (`security`) alone."""
+        return replace(self, differences=tuple(d for d in self.differences if d.category == category))
+
     def render(self, fmt: str) -> str:
         from schemac.report.github import render_github
         from schemac.report.json import render_json
@@ -283,6 +287,10 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
     # sqlx's bookkeeping table is not part of anyone's schema.
     ignored = IGNORED_TABLES | ({layout.sqlx.table[-1]} if layout is not None else set())
     actual = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in ignored))
+    if result.roles:
+        from schemac.compare.grants import check_roles
+
+        check_roles(desired, result.roles, label)
     changes = diff(actual, desired)
     sql = ""
     if changes:

@@ -11,7 +11,7 @@ from typing import Optional, Union
 
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
 from schemac.model import (Check, Collation, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
-                           PrimaryKey, RangeType, Rule, Sequence, Source, Table, Trigger, Unique, View)
+                           Policy, PrimaryKey, RangeType, Rule, Sequence, Source, Table, Trigger, Unique, View)
 
 Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
 
@@ -24,7 +24,7 @@ KINDS = (
     "add_range_type", "alter_range_type", "add_composite_type", "alter_composite_type", "add_sequence", "alter_sequence",
     "add_function", "alter_function",
     "rename_table", "rename_column", "rename_index", "drop_view",
-    "drop_rule", "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_inherit",
+    "drop_rule", "drop_policy", "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_inherit",
     "drop_column", "drop_table",
     "drop_function", "drop_sequence", "drop_composite_type", "drop_range_type", "drop_domain", "drop_enum",
     "drop_collation",
@@ -33,9 +33,10 @@ KINDS = (
     "alter_identity", "alter_generated",
     "add_constraint", "validate_constraint", "add_index", "set_index_parameters", "add_foreign_key",
     "add_trigger", "alter_trigger", "set_trigger_enabled", "add_rule", "alter_rule", "set_sequence_owner",
+    "set_row_security", "add_policy", "alter_policy", "set_owner", "revoke", "grant",
     "add_view", "alter_view", "replace_view", "refresh_view",
     "set_table_comment", "set_column_comment", "set_index_comment", "set_constraint_comment", "set_trigger_comment",
-    "set_rule_comment",
+    "set_rule_comment", "set_policy_comment",
     "set_type_comment", "set_view_comment", "drop_extension", "drop_schema",
 )
 
@@ -64,7 +65,7 @@ _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique cons
                  ForeignKey: "foreign key", Enum: "enum", Domain: "domain", Sequence: "sequence",
                  Extension: "extension", Function: "function", Trigger: "trigger", Exclusion: "exclusion constraint",
                  CompositeType: "composite type", RangeType: "range type", Collation: "collation",
-                 Rule: "rule", View: "view"}
+                 Rule: "rule", View: "view", Policy: "policy"}
 
 
 @dataclass(frozen=True)

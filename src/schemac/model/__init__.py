@@ -19,6 +19,9 @@ from .functions import Argument, Function
 from .queries import Distribution, Query, QueryParam
 from .views import Dependency, View, ViewColumn
 from .schema import Schema, Unmanaged
+from .grants import (DEFAULT_PRIVILEGE_KINDS, PRIVILEGES, PUBLIC, DefaultPrivileges, Namespace, Privilege, in_grant_order,
+                     sorted_privileges)
+from .policies import POLICY_COMMANDS, Policy
 
 __all__ = [
     "Argument",
@@ -27,6 +30,8 @@ __all__ = [
     "Collation",
     "Column",
     "CompositeType",
+    "DEFAULT_PRIVILEGE_KINDS",
+    "DefaultPrivileges",
     "Dependency",
     "Distribution",
     "Domain",
@@ -40,10 +45,16 @@ __all__ = [
     "Identity",
     "Index",
     "IndexElement",
+    "Namespace",
     "Nulls",
     "Order",
     "Parent",
+    "POLICY_COMMANDS",
+    "PRIVILEGES",
+    "PUBLIC",
     "PartitionOf",
+    "Policy",
+    "Privilege",
     "Partitioning",
     "PrimaryKey",
     "Query",
@@ -63,5 +74,7 @@ __all__ = [
     "View",
     "ViewColumn",
     "deferral",
+    "in_grant_order",
     "index_comment",
+    "sorted_privileges",
 ]

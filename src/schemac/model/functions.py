@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Optional
 
-from .source import Source, _src
+from .grants import Privilege
+from .source import Source, _security, _src
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Function:
     config: tuple[str, ...] = ()  # SET name = value, as pg_proc.proconfig stores it: "search_path=public"
     comment: Optional[str] = None
     source: Optional[Source] = _src()
+    # The owner's own privileges left out; PUBLIC's EXECUTE is there unless revoked (Postgres's default).
+    grants: tuple[Privilege, ...] = _security(())
+    owner: Optional[str] = _security(None)  # None: not compared
 
     @property
     def identity(self) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .functions import Function
+from .grants import DefaultPrivileges, Namespace
 from .queries import Query
 from .sequences import Sequence
 from .tables import Table
@@ -42,6 +43,10 @@ class Schema:
     composite_types: tuple[CompositeType, ...] = ()
     range_types: tuple[RangeType, ...] = ()
     collations: tuple[Collation, ...] = ()
+    # The access lists and owners of namespaces: every namespace read (catalog), those `schemas:` declares
+    # with grants or an owner (schema.yaml; the others are compared with Postgres's defaults).
+    namespace_access: tuple[Namespace, ...] = ()
+    default_privileges: tuple[DefaultPrivileges, ...] = ()  # ALTER DEFAULT PRIVILEGES
     # Types that exist in the database without schema.yaml declaring them (a base type, an
     # extension's type schemac does not know): named so that a misspelled type is still an error.
     external_types: tuple[str, ...] = field(default=(), compare=False)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from .source import Source, _src
+from .grants import Privilege
+from .source import Source, _security, _src
 
 
 @dataclass(frozen=True)
@@ -37,3 +38,5 @@ class Sequence:
     owned_by: Optional[str] = None  # "table.column" in the same schema
     comment: Optional[str] = None
     source: Optional[Source] = _src()
+    grants: tuple[Privilege, ...] = _security(())  # the owner's own left out (model/security.py)
+    owner: Optional[str] = _security(None)  # None: not compared

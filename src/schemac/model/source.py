@@ -30,3 +30,9 @@ def _hint() -> Optional[str]:
 def _catalog_only(default: bool) -> bool:
     """A fact only a database can state (schema.yaml never sets it): not recorded in state.json."""
     return field(default=default, metadata={"recorded": False})  # type: ignore[return-value]
+
+
+def _security(default):
+    """An access list or owner: compared by compare/security.py, never by the objects' equality (a
+    function whose grants changed is not a changed function)."""
+    return field(default=default, compare=False)  # type: ignore[return-value]

@@ -7,7 +7,9 @@ from typing import Literal, Optional
 
 from .queries import Distribution
 from .sequences import Identity
-from .source import Source, _catalog_only, _hint, _src
+from .grants import Privilege
+from .policies import Policy
+from .source import Source, _catalog_only, _hint, _security, _src
 
 
 @dataclass(frozen=True)
@@ -258,6 +260,13 @@ class Table:
     # catalog lists them) but not among `checks`; what it has beyond them is its own.
     inherits: tuple[Parent, ...] = ()
     rules: tuple[Rule, ...] = ()
+    # Security (model/security.py): ENABLE / FORCE ROW LEVEL SECURITY, its policies, the access list
+    # (table and column privileges, the owner's own left out) and the owner (None: not compared).
+    row_level_security: bool = False
+    force_row_level_security: bool = False
+    policies: tuple[Policy, ...] = ()
+    grants: tuple[Privilege, ...] = _security(())
+    owner: Optional[str] = _security(None)
 
     @property
     def key(self) -> tuple[str, str]:

@@ -21,23 +21,13 @@ planner changes.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Optional
 
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
                                      takes_using)
-from schemac.compare.views import view_keys, view_refs
-from schemac.model import (Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
-                           Function, Index, PrimaryKey, RangeType, Rule, Sequence, Table, Trigger, Unique, View)
-from sqlglot import exp
-
-from schemac.pg.expressions import parse_expression, referenced_columns
-from schemac.pg.names import make_object_name
-from schemac.pg.types import name_parts, type_name
-
-Key = tuple
-
+from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs,
+                               expression_refs, own_keys, refs_of, table_members, table_refs)
+from schemac.pg.types import type_name
 
 @dataclass(frozen=True)
 class Deps:
@@ -45,219 +35,6 @@ class Deps:
     removes: frozenset = frozenset()
     needs: frozenset = frozenset()
     frees: frozenset = frozenset()
-
-
-def type_key(type_text: str) -> Key:
-    """The type a column (or a domain) is of."""
-    return ("type", *type_name(type_text))
-
-
-_SEQUENCE_CALL = re.compile(r"(?:nextval|currval|setval)\s*\(\s*'((?:[^']|'')+)'", re.I)
-
-
-def expression_refs(text: Optional[str], schema: str, table: Optional[str]) -> set[Key]:
-    """Sequences an expression calls, and the columns of `table` it reads."""
-    if not text:
-        return set()
-    out: set[Key] = set()
-    for name in _SEQUENCE_CALL.findall(text):
-        parts = name_parts(name.replace("''", "'"))
-        out.add(("sequence", parts[0], parts[1]) if len(parts) == 2 else ("sequence", schema, parts[-1]))
-    if table is not None:
-        try:
-            out |= {("column", schema, table, c) for c in referenced_columns(text)}
-        except ValueError:
-            pass
-    return out | function_refs(text)
-
-
-def function_refs(text: str) -> set[Key]:
-    """The functions an expression calls that are not Postgres's own (sqlglot knows those by name):
-    ("function", schema, name), the schema `public` when the call does not name one."""
-    try:
-        tree = parse_expression(text)
-    except ValueError:
-        return set()
-    out: set[Key] = set()
-    for call in tree.find_all(exp.Anonymous):
-        parent = call.parent
-        schema = parent.this.name if isinstance(parent, exp.Dot) and parent.expression is call else "public"
-        out.add(("function", schema, call.name.lower()))  # (a quoted mixed-case name: ordering only)
-    return out
-
-
-def _identity_sequence(t: Table, column: str) -> Key:
-    """The sequence of an identity column, under the name Postgres gives it (a standalone sequence may
-    take that name once the identity is gone)."""
-    return ("sequence", t.schema, make_object_name(t.name, column, "seq"))
-
-
-def _col(t: Table, name: str) -> Key:
-    return ("column", t.schema, t.name, name)
-
-
-def _table(t: Table) -> Key:
-    return ("table", t.schema, t.name)
-
-
-def _key_of(schema: str, table: str, columns) -> Key:
-    return ("key", schema, table, frozenset(columns))
-
-
-def _constraint_key(t: Table, c) -> Key:
-    return ("constraint", t.schema, t.name, c.name or ("unnamed",) + tuple(getattr(c, "columns", ())))
-
-
-def collation_keys(*objects) -> set[Key]:
-    """The collations columns, keys and attributes name (by name: schema.yaml names them unqualified)."""
-    return {("collation", o.collation) for o in objects if getattr(o, "collation", None)}
-
-
-def column_refs(t: Table, c: Column) -> set[Key]:
-    out = {_table(t), type_key(c.type)} | collation_keys(c)
-    out |= expression_refs(c.default, t.schema, None) | expression_refs(c.generated, t.schema, t.name)
-    out.discard(_col(t, c.name))
-    return out
-
-
-def refs_of(t: Optional[Table], obj: object) -> set[Key]:
-    """The keys `obj` (of table `t`, when it belongs to one) refers to."""
-    if isinstance(obj, Column):
-        return column_refs(t, obj)  # type: ignore[arg-type]
-    if isinstance(obj, (PrimaryKey, Unique)):
-        out = {_table(t)} | {_col(t, c) for c in obj.columns + obj.include}  # type: ignore[arg-type]
-        if isinstance(obj, PrimaryKey):  # DROP NOT NULL is refused while the primary key stands
-            out |= {("notnull", t.schema, t.name, c) for c in obj.columns}  # type: ignore[union-attr]
-        return out
-    if isinstance(obj, Check):
-        return {_table(t)} | expression_refs(obj.expression, t.schema, t.name)  # type: ignore[union-attr]
-    if isinstance(obj, ForeignKey):
-        return ({_table(t), ("table", obj.ref_schema, obj.ref_table), _key_of(obj.ref_schema, obj.ref_table,
-                                                                              obj.ref_columns)}
-                | {_col(t, c) for c in obj.columns}  # type: ignore[arg-type]
-                | {("column", obj.ref_schema, obj.ref_table, c) for c in obj.ref_columns})
-    if isinstance(obj, (Index, Exclusion)):
-        out = {_table(t)} | {_col(t, c) for c in obj.include} | collation_keys(*obj.elements)  # type: ignore
-        for e in obj.elements:
-            out |= {_col(t, e.column)} if e.column else expression_refs(e.expression, t.schema, t.name)  # type: ignore
-        return out | expression_refs(obj.where, t.schema, t.name)  # type: ignore[union-attr]
-    if isinstance(obj, Rule):  # its table, and the functions its condition calls (actions: KINDS order)
-        return {_table(t)} | (expression_refs(obj.where, t.schema, None) if obj.where else set())  # type: ignore
-    if isinstance(obj, Trigger):  # its table and columns, the function it executes
-        fn_schema, _, fn_name = obj.function.rpartition(".")
-        out = {_table(t), ("function", fn_schema or "public", fn_name)} | {_col(t, c) for c in obj.update_columns}  # type: ignore
-        return out | (expression_refs(obj.when, t.schema, t.name) - {_col(t, "old"), _col(t, "new")})  # type: ignore
-    if isinstance(obj, Domain):
-        refs = {("schema", obj.schema), type_key(obj.type)} | expression_refs(obj.default, obj.schema, None)
-        return refs - {("type", obj.schema, obj.name)}
-    if isinstance(obj, CompositeType):  # its schema, its attributes' types
-        refs = {("schema", obj.schema)} | {type_key(a.type) for a in obj.attributes} | collation_keys(*obj.attributes)
-        return refs - {("type", obj.schema, obj.name)}
-    if isinstance(obj, RangeType):  # its schema, subtype, and the functions it names
-        fns = {("function", *(f.split(".", 1) if "." in f else ("public", f))) for f in (obj.canonical, obj.subtype_diff)
-               if f}
-        return {("schema", obj.schema), type_key(obj.subtype)} | fns | collation_keys(obj)
-    if isinstance(obj, Collation):
-        return {("schema", obj.schema)}
-    if isinstance(obj, (Enum, Extension)):
-        return {("schema", obj.schema)} if obj.schema else set()
-    if isinstance(obj, Function):
-        refs = {("schema", obj.schema)} | {type_key(a.type) for a in obj.arguments}
-        refs |= {type_key(obj.returns[len("SETOF "):] if obj.returns.startswith("SETOF ") else obj.returns)} \
-            if obj.returns and not obj.returns.startswith("TABLE(") else set()
-        for a in obj.arguments:
-            refs |= expression_refs(a.default, obj.schema, None)
-        return refs
-    if isinstance(obj, Sequence):  # OWNED BY is a change of its own (set_sequence_owner): see _owner
-        return {("schema", obj.schema)}
-    if isinstance(obj, Table):
-        return table_refs(obj)
-    if isinstance(obj, View):  # what Postgres recorded it reads (compare.views)
-        return view_refs(obj)
-    return set()
-
-
-def table_refs(t: Table) -> set[Key]:
-    """What CREATE TABLE needs: its schema, its columns' types and sequences, a partition's parent and
-    the parent's columns."""
-    out: set[Key] = {("schema", t.schema)}
-    for c in t.columns:
-        out |= column_refs(t, c)
-    if t.partition_of is not None:  # created PARTITION OF its parent, with the parent's columns
-        p = t.partition_of
-        out |= {("table", p.parent_schema, p.parent)} | {("column", p.parent_schema, p.parent, c.name) for c in t.columns}
-    for q in t.inherits:  # created INHERITS its parents, with their columns
-        out |= {("table", q.schema, q.name)} | {("column", q.schema, q.name, c.name) for c in t.columns}
-    return out - {_table(t)}
-
-
-def table_members(t: Table) -> set[Key]:
-    """The keys a table holds: dropping it removes them all, creating it makes those CREATE TABLE makes."""
-    out = {_table(t), ("type", t.schema, t.name)} | {_col(t, c.name) for c in t.columns}  # and its row type
-    out |= {_identity_sequence(t, c.name) for c in t.columns if c.identity is not None}
-    out |= {("notnull", t.schema, t.name, c.name) for c in t.columns if not c.nullable}
-    for member in (t.primary_key, *t.uniques, *t.checks, *t.foreign_keys, *t.indexes, *t.triggers, *t.exclusions,
-                   *t.rules):
-        if member is not None:
-            out |= own_keys(t, member)
-    return out
-
-
-def own_keys(t: Optional[Table], obj: object) -> set[Key]:
-    """The keys naming `obj` itself (a unique key also names what foreign keys can reference)."""
-    if isinstance(obj, (PrimaryKey, Unique)):
-        return {_constraint_key(t, obj), _key_of(t.schema, t.name, obj.columns)}  # type: ignore[arg-type]
-    if isinstance(obj, (Check, ForeignKey, Exclusion)):
-        return {_constraint_key(t, obj)}  # type: ignore[arg-type]
-    if isinstance(obj, Trigger):
-        return {("trigger", t.schema, t.name, obj.name)}  # type: ignore[union-attr]
-    if isinstance(obj, Rule):
-        return {("rule", t.schema, t.name, obj.name)}  # type: ignore[union-attr]
-    if isinstance(obj, Index):
-        keys = {("index", t.schema, t.name, obj.name)}  # type: ignore[union-attr]
-        if obj.unique and obj.where is None and all(e.column for e in obj.elements):
-            keys.add(_key_of(t.schema, t.name, [e.column for e in obj.elements]))  # type: ignore[union-attr]
-        return keys
-    if isinstance(obj, (Enum, Domain, CompositeType)):
-        return {("type", obj.schema, obj.name)}
-    if isinstance(obj, RangeType):  # and the multirange type Postgres makes beside it
-        return {("type", obj.schema, obj.name), ("type", obj.schema, obj.multirange_name)}
-    if isinstance(obj, Sequence):
-        return {("sequence", obj.schema, obj.name)}
-    if isinstance(obj, Extension):
-        return {("extension", obj.name)}
-    if isinstance(obj, Collation):
-        return {("collation", obj.name)}
-    if isinstance(obj, Function):
-        return {("function", obj.schema, obj.name), ("function", obj.schema, obj.name, obj.identity)}
-    if isinstance(obj, Table):
-        return {_table(obj)}
-    if isinstance(obj, View):  # a relation ("table" key), and its columns
-        return view_keys(obj)
-    return set()
-
-
-def _attribute_refs(t: Table, name: str, col: Optional[Column], attribute: str) -> set[Key]:
-    """Refs of one attribute of column `name` (its default, its identity): the column, the table, what
-    the default calls, the NOT NULL an identity stands on."""
-    if col is None:
-        return set()
-    out = {_col(t, name), _table(t)}
-    if attribute == "default":
-        out |= expression_refs(col.default, t.schema, None)
-    elif col.identity is not None:
-        out.add(("notnull", t.schema, t.name, name))
-    return out
-
-
-def _owner(seq: Optional[Sequence]) -> set[Key]:
-    """The column a sequence is OWNED BY (in its own schema). A sequence goes with its owner (DROP
-    COLUMN or DROP TABLE drops it), so only OWNED BY itself waits for the column, and OWNED BY NONE
-    must run before the column goes."""
-    if seq is None or not seq.owned_by:
-        return set()
-    table, column = seq.owned_by.rsplit(".", 1)
-    return {("column", seq.schema, table, column)}
 
 
 def deps(c: Change) -> Deps:
@@ -278,13 +55,15 @@ def deps(c: Change) -> Deps:
     elif k == "drop_table":  # its triggers go with it, before the functions they execute
         removes |= table_members(old)  # type: ignore[arg-type]
         old_refs |= table_refs(old)  # type: ignore[arg-type]
-        for g in old.triggers:  # type: ignore[union-attr]
+        for g in (*old.triggers, *old.policies):  # type: ignore[union-attr]
             old_refs |= refs_of(old, g)
     elif k == "rename_table":
         removes.add(_table(old))  # type: ignore[arg-type]
         makes |= {_table(new)} | {col(x.name) for x in new.columns}  # type: ignore[union-attr, arg-type]
+    elif k in ("grant", "revoke", "set_owner"):  # on the object (and columns) as they are once made
+        new_refs |= new.keys()  # type: ignore[union-attr]
     elif k in ("attach_partition", "detach_partition", "alter_partitioning", "set_logging",
-               "set_table_comment"):
+               "set_table_comment", "set_row_security"):
         new_refs.add(_table(t))  # type: ignore[arg-type]
         if k == "attach_partition":  # the parent must have the partition's columns, no more, no less
             p = new.partition_of  # type: ignore[union-attr]
@@ -354,11 +133,11 @@ def deps(c: Change) -> Deps:
             makes.add(own)
     elif k in ("add_constraint", "add_foreign_key", "add_index", "drop_constraint", "drop_foreign_key",
                "drop_index", "rename_index", "add_trigger", "drop_trigger", "alter_trigger", "add_rule", "drop_rule",
-               "alter_rule"):
-        if k.startswith("add_") or k in ("rename_index", "alter_trigger", "alter_rule"):
+               "alter_rule", "add_policy", "drop_policy", "alter_policy"):
+        if k.startswith("add_") or k in ("rename_index", "alter_trigger", "alter_rule", "alter_policy"):
             makes |= own_keys(t, new)
             new_refs |= refs_of(t, new)
-        if k.startswith("drop_") or k in ("rename_index", "alter_trigger", "alter_rule"):
+        if k.startswith("drop_") or k in ("rename_index", "alter_trigger", "alter_rule", "alter_policy"):
             removes |= own_keys(t, old)
             old_refs |= refs_of(t, old)
     elif k in ("add_view", "drop_view", "alter_view", "replace_view"):  # alter: in place (OR REPLACE)
@@ -368,7 +147,7 @@ def deps(c: Change) -> Deps:
         old_refs |= refs_of(None, old) if old is not None else set()
     elif k in ("validate_constraint", "set_constraint_comment", "set_index_comment", "set_index_parameters",
                "set_column_comment", "set_trigger_enabled", "set_trigger_comment", "refresh_view", "set_view_comment",
-               "set_rule_comment"):
+               "set_rule_comment", "set_policy_comment"):
         target = new if new is not None else old
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)
     elif k == "set_sequence_owner":

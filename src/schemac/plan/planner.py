@@ -16,7 +16,9 @@ from schemac.pg.names import constraint_name, ident, qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.pg.types import build_type, is_text_like, is_user_defined
 from schemac.plan import ddl, routine_ddl, rule_ddl
+from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, object_statements
+from schemac.plan.policies import policy_statements
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
 from schemac.plan.views import view_statements
@@ -36,6 +38,10 @@ def statements_for(change: Change) -> list[exp.Expression]:
     objects = object_statements(change)
     if objects is None:
         objects = view_statements(change)
+    if objects is None:
+        objects = policy_statements(change)
+    if objects is None:
+        objects = grant_statements(change)
     if objects is not None:
         return objects
     t = change.table_def

@@ -18,6 +18,7 @@ from schemac.model import (Check, Collation, Column, CompositeType, deferral, Do
 from schemac.model import Sequence as SequenceObject
 from schemac.pg.routines import arguments_text, comparable_body
 from schemac.report.views import VIEW_CHANGE_KINDS, view_difference
+from schemac.report.security import SECURITY, security_difference
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Difference:
     message: str
     file: Optional[str]
     line: Optional[int]
+    category: Optional[str] = None  # "security" (report/security.py), else plain drift
 
     @property
     def path(self) -> str:
@@ -48,6 +50,7 @@ class Difference:
             "message": self.message,
             "file": self.file,
             "line": self.line,
+            **({"category": self.category} if self.category else {}),
         }
 
 
@@ -195,6 +198,9 @@ def _difference(c: Change) -> Optional[Difference]:
     exp_, act = c.new, c.old
     k = c.kind
     name = c.name
+    secured = security_difference(c, lambda *a: Difference(*a, file, line, SECURITY))
+    if secured is not None:
+        return secured  # type: ignore[return-value]
     if k in VIEW_CHANGE_KINDS:
         return view_difference(c, Difference, file, line)
     if k == "add_schema":
@@ -245,7 +251,7 @@ def _difference(c: Change) -> Optional[Difference]:
                           f"the index of {kind_of} {getattr(exp_, 'name', None) or _columns_of(exp_)}: comment is "
                           f"{_q(a)}, expected {_q(e)}", file, line)
     if k in ("set_index_comment", "set_constraint_comment", "set_type_comment", "set_trigger_comment",
-             "set_rule_comment"):
+             "set_rule_comment", "set_policy_comment"):
         e, a = getattr(exp_, "comment", None), getattr(act, "comment", None)
         return Difference("comment_changed", kind_of, c.schema, c.table, name, e, a,
                           f"{kind_of} {name or _columns_of(exp_)}: comment is {_q(a)}, expected {_q(e)}", file, line)

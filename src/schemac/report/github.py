@@ -24,7 +24,8 @@ def render_github(diffs: list[Difference], schema_file: str, unmanaged: Sequence
         props = [f"file={_gh_escape(d.file or schema_file, True)}"]
         if d.line:
             props.append(f"line={d.line}")
-        props.append(f"title={_gh_escape(title + ': ' + d.kind, True)}")
+        label = "schemac security drift" if d.category else title
+        props.append(f"title={_gh_escape(label + ': ' + d.kind, True)}")
         lines.append(f"::error {','.join(props)}::{_gh_escape(d.path + ': ' + d.message)}")
     summary_line = f"{len(diffs)} difference(s) between the database and {schema_file}" if diffs else \
         f"database matches {schema_file}"

@@ -15,6 +15,8 @@ from urllib.parse import quote
 if TYPE_CHECKING:
     from schemac.report.describe import Difference
 
+from schemac.report.security import SECURITY_KINDS, severity
+
 SARIF_VERSION = "2.1.0"
 
 # Every kind report._difference() can produce: a one-line summary and what it means.
@@ -172,10 +174,17 @@ HELP = ("Either the database drifted from schema.yaml (apply the pending migrati
         "database). `schemac diff --sql` prints the DDL that would bring the database to schema.yaml.")
 
 
+KIND_DESCRIPTIONS.update({kind: (short, full) for kind, (_, short, full) in SECURITY_KINDS.items()})
+
+
 def _rule(kind: str, descriptions: dict[str, tuple[str, str]] = KIND_DESCRIPTIONS, help_text: str = HELP,
           tag: str = "drift") -> dict:
     short, full = descriptions.get(kind, (kind.replace("_", " ").capitalize(),
                                           f"schemac reports a difference of kind {kind}."))
+    properties: dict = {"tags": ["schemac", tag]}
+    level = severity(kind)
+    if level is not None:  # GitHub code scanning ranks security results by this property (0-10)
+        properties = {"tags": ["schemac", tag, "security"], "security-severity": f"{level:.1f}"}
     return {
         "id": kind,
         "name": "".join(part.capitalize() for part in kind.split("_")),
@@ -183,7 +192,7 @@ def _rule(kind: str, descriptions: dict[str, tuple[str, str]] = KIND_DESCRIPTION
         "fullDescription": {"text": full},
         "help": {"text": help_text},
         "defaultConfiguration": {"level": "error"},
-        "properties": {"tags": ["schemac", tag]},
+        "properties": properties,
     }
 
 
@@ -210,6 +219,8 @@ def _result(d: Difference, rule_index: int, schema_file: str) -> dict:
             "actual": d.actual,
             "object": {"type": d.object_type, "schema": d.schema, "table": d.table or None, "name": d.name,
                        "path": d.path},
+            **({"category": d.category, "tags": ["security"], "security-severity": f"{severity(d.kind):.1f}"}
+               if d.category else {}),
         },
     }
 

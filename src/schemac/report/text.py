@@ -21,7 +21,7 @@ def difference_lines(diffs: list[Difference]) -> list[str]:
             current = group
             out.append(click.style(printable(group), bold=True))
         where = f"  [{d.file}:{d.line}]" if d.line else ""
-        mark = click.style("✗", fg="red")
+        mark = click.style("✗", fg="red") + (click.style(" [security]", fg="red", bold=True) if d.category else "")
         out.append(f"  {mark} {printable(d.message)}{click.style(printable(where), dim=True)}")
     return out
 
@@ -34,8 +34,10 @@ def render_text(diffs: list[Difference], target_label: str, schema_file: str,
     where = " and ".join(p for p in (f"{tables} table(s)" if tables else "",
                                      f"{others} other object(s)" if others else "") if p)
     if diffs:
+        security = sum(1 for d in diffs if d.category)
         out.append(click.style(f"Drift: {len(diffs)} difference(s) in {where} between {target_label} "
-                               f"and {schema_file}.", fg="red", bold=True))
+                               f"and {schema_file}" + (f", {security} of them security drift" if security else "") + ".",
+                               fg="red", bold=True))
     else:
         out.append(click.style(f"In sync: {target_label} matches {schema_file}.", fg="green"))
     if unmanaged:

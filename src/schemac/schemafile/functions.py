@@ -18,7 +18,7 @@ from schemac.schemafile.fields import FieldReader
 FUNCTION_KEYS = {"name": False, "schema": False, "procedure": False, "arguments": False, "returns": False,
                  "language": False, "body": False, "body_file": False, "volatility": False, "strict": False,
                  "security_definer": False, "leakproof": False, "parallel": False, "cost": False, "rows": False,
-                 "set": False, "comment": False}
+                 "set": False, "comment": False, "grants": False, "owner": False}
 _SETTING = re.compile(r"[a-z_][a-z0-9_.]*")
 _ONLY_FUNCTIONS = ("volatility", "strict", "leakproof", "parallel", "cost", "rows", "returns")
 
@@ -89,7 +89,8 @@ class FunctionReader(FieldReader):
                 self.opt_bool(f, "strict", what), self.opt_bool(f, "security_definer", what),
                 self.opt_bool(f, "leakproof", what),
                 self.choice(f, "parallel", ("unsafe", "restricted", "safe"), what) or "unsafe",  # type: ignore
-                cost, rows, tuple(config), self.opt_string(f, "comment", what), self.w.src(key_node)))
+                cost, rows, tuple(config), self.opt_string(f, "comment", what), self.w.src(key_node),
+                self.grants(f, what, "function"), self.owner(f, what)))  # type: ignore[attr-defined]
         return out
 
     def body_file(self, node: Node, what: str, key: str = "body_file") -> str:

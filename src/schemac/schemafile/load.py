@@ -24,6 +24,7 @@ from schemac.schemafile.indexes import IndexReader
 from schemac.schemafile.inherits import InheritsReader
 from schemac.schemafile.rules import RuleReader
 from schemac.schemafile.queries import QueryReader
+from schemac.schemafile.policies import PolicyReader
 from schemac.schemafile.sequences import SequenceReader
 from schemac.schemafile.strict import compose
 from schemac.schemafile.tables import TableReader
@@ -33,8 +34,9 @@ from schemac.schemafile.usertypes import UserTypeReader
 from schemac.schemafile.views import ViewReader
 
 TOP_KEYS = {"extensions": False, "schemas": False, "collations": False, "enums": False, "domains": False, "composite_types": False,
-            "range_types": False, "sequences": False, "functions": False, "external_types": False, "tables": False,
-            "views": False, "materialized_views": False, "queries": False}
+            "range_types": False, "sequences": False, "functions": False, "external_types": False,
+            "default_privileges": False, "tables": False, "views": False, "materialized_views": False,
+            "queries": False}
 
 
 def read_schema_text(path: str) -> str:
@@ -83,7 +85,7 @@ def load_with_digest(text: str, path: str = "schema.yaml") -> tuple[Schema, str]
 
 class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerReader, TypeReader, SequenceReader,
              ExtensionReader, FunctionReader, ExclusionReader, UserTypeReader, InheritsReader,
-             CollationReader, RuleReader, QueryReader, ViewReader):
+             CollationReader, RuleReader, QueryReader, ViewReader, PolicyReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
 
     def load(self, text: str) -> Schema:
@@ -145,8 +147,8 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             domains=tuple(domains),
             sequences=tuple(sequences),
             extensions=extensions,
-            schemas=tuple(self.identifier(n, "schema name") for n in self.w.sequence(top["schemas"][1], "schemas"))
-            if "schemas" in top else (),
+            **self.namespaces(top["schemas"][1] if "schemas" in top else None),
+            default_privileges=self.default_privileges(top["default_privileges"][1] if "default_privileges" in top else None),
             functions=tuple(functions),
             composite_types=tuple(composites),
             range_types=tuple(ranges),

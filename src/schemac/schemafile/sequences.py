@@ -6,13 +6,15 @@ from yaml.nodes import Node, ScalarNode
 
 from schemac.model import Sequence, Table
 from schemac.pg.sequences import without_defaults
-from schemac.schemafile.fields import SEQUENCE_OPTION_KEYS, FieldReader
+from schemac.schemafile.fields import SEQUENCE_OPTION_KEYS
+from schemac.schemafile.grants import GrantReader
 from schemac.schemafile.strict import NULL as NULL_TAG
 
-SEQUENCE_KEYS = {**SEQUENCE_OPTION_KEYS, "name": False, "schema": False, "owned_by": False, "comment": False}
+SEQUENCE_KEYS = {**SEQUENCE_OPTION_KEYS, "name": False, "schema": False, "owned_by": False, "comment": False,
+                 "grants": False, "owner": False}
 
 
-class SequenceReader(FieldReader):
+class SequenceReader(GrantReader):
     """Reads the top-level `sequences:`."""
 
     def sequences(self, node: Node, tables: list[Table]) -> list[Sequence]:
@@ -33,5 +35,6 @@ class SequenceReader(FieldReader):
                     raise self.fail(f["owned_by"][1], f"owned_by of {what} must be table.column of a declared table "
                                                       f"in schema {schema}, not {owned_by!r}")
             out.append(Sequence(name, schema, without_defaults(self.sequence_options(f, what), "bigint"), owned_by,
-                                self.opt_string(f, "comment", what), self.w.src(key)))
+                                self.opt_string(f, "comment", what), self.w.src(key),
+                                self.grants(f, what, "sequence"), self.owner(f, what)))
         return out

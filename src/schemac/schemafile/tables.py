@@ -18,7 +18,8 @@ MAX_TABLE_COLUMNS = 1600  # PostgreSQL's MaxHeapAttributeNumber
 TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": False, "columns": False, "foreign_keys": False,
               "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
               "checks": False, "indexes": False, "triggers": False, "unlogged": False, "exclude": False,
-              "inherits": False, "rules": False, "queries": False}
+              "inherits": False, "rules": False, "queries": False, "row_level_security": False, "policies": False,
+              "grants": False, "owner": False}
 PK_KEYS = {"columns": True, "name": False, "include": False, "deferrable": False, "initially_deferred": False,
            "comment": False, "index_comment": False}
 UNIQUE_KEYS = {"columns": True, "name": False, "include": False, "nulls_not_distinct": False, "deferrable": False,
@@ -164,7 +165,8 @@ class TableReader(FieldReader):
                      foreign_keys=tuple(foreign_keys), partition_by=self.partition_by(f, what, known),
                      partition_of=partition_of, triggers=tuple(triggers), exclusions=tuple(exclusions),
                      inherits=inherits, rules=tuple(rules),
-                     unlogged=self.w.boolean(f["unlogged"][1], f"unlogged of {what}") if "unlogged" in f else False)
+                     unlogged=self.w.boolean(f["unlogged"][1], f"unlogged of {what}") if "unlogged" in f else False,
+                     **self.table_security(f, what, known))
 
     def resolve_tables(self, tables: list[Table]) -> list[Table]:
         """Partitions and INHERITS children take their parents' columns; foreign keys must point at declared

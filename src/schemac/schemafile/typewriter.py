@@ -1,11 +1,12 @@
 """The shapes schema.yaml is written in (a mapping or a list on one line, a literal block) and how
-`inspect` writes composite and range types and collations (schemafile.writer puts them together)."""
+`inspect` writes CHECKs, enums, domains, composite and range types and collations (schemafile.writer puts
+them together)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from schemac.model import Collation, CompositeType, RangeType
+from schemac.model import Check, Collation, CompositeType, Domain, Enum, RangeType
 
 
 class Flow(dict):
@@ -43,3 +44,34 @@ def range_spec(r: RangeType) -> Any:
                               "subtype_opclass": r.subtype_opclass, "collation": r.collation,
                               "canonical": r.canonical, "subtype_diff": r.subtype_diff, "multirange": r.multirange,
                               "comment": r.comment}))
+
+
+def check_spec(c: Check) -> Any:
+    if not c.not_valid and not c.no_inherit and c.comment is None:
+        return c.expression
+    return Flow(drop_empty({"expression": c.expression, "not_valid": c.not_valid, "no_inherit": c.no_inherit,
+                              "comment": c.comment}))
+
+
+def enum_spec(e: Enum) -> Any:
+    spec = {"values": FlowList(e.values)}
+    if e.schema != "public":
+        spec["schema"] = e.schema
+    if e.comment is not None:
+        spec["comment"] = e.comment
+    return spec
+
+
+def domain_spec(d: Domain) -> dict:
+    spec: dict = {"type": d.type}
+    if d.schema != "public":
+        spec["schema"] = d.schema
+    if d.default is not None:
+        spec["default"] = d.default
+    if d.not_null:
+        spec["not_null"] = True
+    if d.checks:
+        spec["checks"] = {c.name: check_spec(c) for c in d.checks}
+    if d.comment is not None:
+        spec["comment"] = d.comment
+    return spec

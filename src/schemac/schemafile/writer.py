@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 import yaml
 
-from schemac.model import (Check, Column, Domain, Enum, Exclusion, ForeignKey, Function, Identity, Index, IndexElement,
+from schemac.model import (Column, Exclusion, ForeignKey, Function, Identity, Index, IndexElement,
                            Schema, Sequence, SequenceOptions, Table, Trigger, Unmanaged, View)
 from schemac.pg.knowntypes import external_types_of
 from schemac.pg.routines import arguments_text
@@ -21,8 +21,10 @@ from schemac.schemafile.inherits import own_columns
 from schemac.schemafile.typewriter import Block as _Block
 from schemac.schemafile.typewriter import Flow as _Flow
 from schemac.schemafile.typewriter import FlowList as _FlowList
-from schemac.schemafile.typewriter import collation_spec, composite_spec, range_spec
+from schemac.schemafile.typewriter import check_spec, collation_spec, composite_spec, domain_spec, enum_spec, range_spec
 from schemac.schemafile.typewriter import drop_empty as _drop_empty
+from schemac.schemafile.grants import written_default_privileges, written_grants, written_namespaces
+from schemac.schemafile.policies import written_policies
 
 
 class _Dumper(yaml.SafeDumper):
@@ -132,13 +134,6 @@ def _parameter_value(value: str) -> Any:
     return int(value) if value.isdigit() and str(int(value)) == value else value
 
 
-def _check(c: Check) -> Any:
-    if not c.not_valid and not c.no_inherit and c.comment is None:
-        return c.expression
-    return _Flow(_drop_empty({"expression": c.expression, "not_valid": c.not_valid, "no_inherit": c.no_inherit,
-                              "comment": c.comment}))
-
-
 def _foreign_key(fk: ForeignKey, schema: str) -> dict:
     ref: dict = {"table": fk.ref_table, "columns": _FlowList(fk.ref_columns)}
     if fk.ref_schema != schema:
@@ -205,7 +200,7 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
                                              "index_comment": u.index_comment}))
                           for u in t.uniques]
     if t.checks:
-        spec["checks"] = {c.name: _check(c) for c in t.checks}
+        spec["checks"] = {c.name: check_spec(c) for c in t.checks}
     if t.foreign_keys:
         spec["foreign_keys"] = [_foreign_key(fk, t.schema) for fk in t.foreign_keys]
     if t.exclusions:
@@ -218,7 +213,26 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
         spec["rules"] = {r.name: (dict if r.actions else _Flow)(_drop_empty(  # actions one per line
             {"event": r.event, "instead": r.instead, "where": r.where, "actions": list(r.actions), "comment": r.comment}))
             for r in t.rules}
+    if t.row_level_security or t.force_row_level_security:
+        spec["row_level_security"] = _Flow(_drop_empty({"enabled": t.row_level_security,
+                                                        "forced": t.force_row_level_security}))
+    if t.policies:
+        written = {name: {k: _FlowList(v) if isinstance(v, list) else v for k, v in p.items()}
+                   for name, p in written_policies(t.policies).items()}
+        spec["policies"] = {name: _Flow(p) if len(p) <= 3 and len(str(p)) < 80 else p for name, p in written.items()}
+    spec.update(_grants(t.grants, "table"))
     return spec
+
+
+def _grants(grants: tuple, kind: str) -> dict:
+    """{"grants": ...} when the access list differs from Postgres's default, else {}."""
+    written = written_grants(grants, kind)
+    return {"grants": _grants_flow(written)} if written else {}
+
+
+def _grants_flow(written: dict) -> dict:
+    return {g: _Flow({k: _FlowList(v) if isinstance(v, list) else v for k, v in spec.items()})
+            if isinstance(spec, dict) else _FlowList(spec) for g, spec in written.items()}
 
 
 def _trigger(g: Trigger) -> Any:
@@ -237,30 +251,6 @@ def _trigger(g: Trigger) -> Any:
     return _Flow(spec) if len(spec) <= 5 else spec
 
 
-def _enum(e: Enum) -> Any:
-    spec = {"values": _FlowList(e.values)}
-    if e.schema != "public":
-        spec["schema"] = e.schema
-    if e.comment is not None:
-        spec["comment"] = e.comment
-    return spec
-
-
-def _domain(d: Domain) -> dict:
-    spec: dict = {"type": d.type}
-    if d.schema != "public":
-        spec["schema"] = d.schema
-    if d.default is not None:
-        spec["default"] = d.default
-    if d.not_null:
-        spec["not_null"] = True
-    if d.checks:
-        spec["checks"] = {c.name: _check(c) for c in d.checks}
-    if d.comment is not None:
-        spec["comment"] = d.comment
-    return spec
-
-
 def _sequence(s: Sequence) -> Any:
     spec = _options(s.options)
     if s.schema != "public":
@@ -269,7 +259,8 @@ def _sequence(s: Sequence) -> Any:
         spec["owned_by"] = s.owned_by
     if s.comment is not None:
         spec["comment"] = s.comment
-    return _Flow(spec)
+    spec.update(_grants(s.grants, "sequence"))
+    return _Flow(spec) if "grants" not in spec else spec
 
 
 def _function(f: Function) -> dict:
@@ -292,6 +283,7 @@ def _function(f: Function) -> dict:
         spec["set"] = _Flow({name: value for name, _, value in (c.partition("=") for c in f.config)})
     if f.comment is not None:
         spec["comment"] = f.comment
+    spec.update(_grants(f.grants, "function"))
     spec["body"] = _Block(f.body)
     return spec
 
@@ -361,10 +353,11 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         doc["extensions"] = [e.name if e.schema is None else _Flow({"name": e.name, "schema": e.schema})
                              for e in schema.extensions]
     used = {t.schema for t in schema.tables}
-    extra = sorted(set(schema.schemas) - used - {"public"})
+    extra = written_namespaces(sorted(set(schema.schemas) - used - {"public"}), schema.namespace_access)
     if extra:
-        doc["schemas"] = _FlowList(extra)
-    for field, write in (("collations", collation_spec), ("enums", _enum), ("domains", _domain),
+        doc["schemas"] = _FlowList(extra) if all(isinstance(x, str) for x in extra) else \
+            [x if isinstance(x, str) else _Flow({"name": x["name"], "grants": _grants_flow(x["grants"])}) for x in extra]
+    for field, write in (("collations", collation_spec), ("enums", enum_spec), ("domains", domain_spec),
                          ("composite_types", composite_spec), ("range_types", range_spec), ("sequences", _sequence)):
         objects = getattr(schema, field)
         if objects:
@@ -373,6 +366,9 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
     external = external_types_of(schema)
     if external:
         doc["external_types"] = _FlowList(external)
+    defaults = written_default_privileges(schema.default_privileges)
+    if defaults:
+        doc["default_privileges"] = [_Flow({**d, "grants": _grants_flow(d["grants"])}) for d in defaults]
     if schema.functions:
         keys = _function_keys(schema.functions)
         doc["functions"] = {keys[id(f)]: _named(_function(f), f, keys[id(f)]) for f in schema.functions}

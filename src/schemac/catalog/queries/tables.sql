@@ -9,6 +9,7 @@
 -- e.g. FOR VALUES FROM (...) TO (...), FOR VALUES IN (...), DEFAULT.
 -- inherits: the INHERITS parents of a table that is not a partition, in order (inhseqno), each
 -- {schema, name}.
+-- row_level_security / force_row_level_security: ALTER TABLE ... ENABLE / FORCE ROW LEVEL SECURITY.
 -- Parameter: schemas, an array of schema names. One row per table.
 SELECT c.oid AS table_oid,
        n.nspname::text AS schema_name,
@@ -27,7 +28,9 @@ SELECT c.oid AS table_oid,
          JOIN pg_catalog.pg_class ipc ON ipc.oid = i.inhparent
          JOIN pg_catalog.pg_namespace ipn ON ipn.oid = ipc.relnamespace
          WHERE i.inhrelid = c.oid
-         ORDER BY i.inhseqno) END AS inherits
+         ORDER BY i.inhseqno) END AS inherits,
+       c.relrowsecurity AS row_level_security,
+       c.relforcerowsecurity AS force_row_level_security
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d

@@ -7,7 +7,8 @@
 --             functions); one row per overload, named without arguments
 --   trigger   "view.trigger": user triggers on views and foreign tables (those on tables are managed:
 --             triggers.sql); not internal ones, not the clones Postgres puts on partitions
---   policy    "table.policy": row-level security policies
+--   policy    "relation.policy": policies on relations that are not tables (those on tables are
+--             managed: policies.sql)
 --   rule      "view.rule": rewrite rules on views, except the _RETURN rule that is a view's body (those on
 --             tables are managed: rules.sql)
 --   type      base types (not the array types Postgres creates alongside); composite and range types
@@ -63,6 +64,7 @@ FROM pg_catalog.pg_policy pol
 JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND c.relkind NOT IN ('r', 'p')
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
 SELECT 'rule', n.nspname::text, c.relname::text || '.' || r.rulename::text

@@ -1,0 +1,47 @@
+-- Owners and access lists of the tables, sequences and functions of the requested schemas (and of
+-- the schemas themselves), and the column privileges of those tables: one row per access-list entry
+-- (aclexplode), the owner's own entries left out, or one row with a NULL grantee for an object whose
+-- list holds nothing else. A NULL list is Postgres's default for the owner (acldefault): the owner's
+-- privileges, and EXECUTE for PUBLIC on a function. grantee: PUBLIC for the role oid 0.
+-- catalog: 'class' (tables and sequences, by pg_class oid), 'proc' (pg_proc oid), 'namespace'.
+-- namespace_name: set on a namespace's rows. column_name: set on column privileges (attacl; never a default). Rows for objects the other queries
+-- left out are dropped by the caller. Reading needs no privilege beyond CONNECT (catalogs only).
+-- Parameter: schemas, an array of schema names.
+WITH objects AS (
+  SELECT 'class' AS catalog, c.oid, NULL::text AS name, c.relowner AS owner, NULL::text AS column_name,
+         COALESCE(c.relacl, pg_catalog.acldefault(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", c.relowner)) AS acl
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = ANY (%(schemas)s::name[]) AND c.relkind IN ('r', 'p', 'S')
+  UNION ALL
+  SELECT 'class', c.oid, NULL, c.relowner, a.attname::text, a.attacl
+  FROM pg_catalog.pg_attribute a
+  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = ANY (%(schemas)s::name[]) AND c.relkind IN ('r', 'p')
+    AND a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped
+  UNION ALL
+  SELECT 'proc', p.oid, NULL, p.proowner, NULL, COALESCE(p.proacl, pg_catalog.acldefault('f'::"char", p.proowner))
+  FROM pg_catalog.pg_proc p
+  JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+  WHERE n.nspname = ANY (%(schemas)s::name[]) AND p.prokind IN ('f', 'p')
+  UNION ALL
+  SELECT 'namespace', n.oid, n.nspname::text, n.nspowner, NULL, COALESCE(n.nspacl, pg_catalog.acldefault('n'::"char", n.nspowner))
+  FROM pg_catalog.pg_namespace n
+  WHERE n.nspname = ANY (%(schemas)s::name[])
+)
+SELECT o.catalog,
+       o.oid AS object_oid,
+       o.name AS namespace_name,
+       pg_catalog.pg_get_userbyid(o.owner)::text AS owner,
+       o.column_name,
+       CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(e.grantee)::text END AS grantee,
+       e.privilege_type AS privilege,
+       e.is_grantable AS grantable
+FROM objects o
+LEFT JOIN LATERAL (
+  SELECT x.grantee, x.privilege_type, x.is_grantable
+  FROM pg_catalog.aclexplode(o.acl) AS x
+  WHERE x.grantee <> o.owner
+) e ON true
+ORDER BY 1, 2;  -- the caller sorts each list again, by code point

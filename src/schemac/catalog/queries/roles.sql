@@ -1,0 +1,5 @@
+-- The roles of the cluster (pg_roles, readable by every role): schema.yaml names roles, never creates
+-- them, and a role it names that does not exist is an error of `diff`. One row per role.
+SELECT r.rolname::text AS role_name
+FROM pg_catalog.pg_roles r
+ORDER BY 1;

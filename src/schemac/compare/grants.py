@@ -1,0 +1,173 @@
+"""Privileges and owners compared: for each object (table with its columns, sequence, function), what
+each grantee holds in one model and the other. The owner's own privileges are never compared (an owner
+can always grant them back to itself): entries to the owner (schema.yaml's `owner:` when pinned, else the
+database's) are left out on both sides. An owner is compared only where schema.yaml pins it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Union
+
+from schemac.compare.changes import Change
+from schemac.model import (DEFAULT_PRIVILEGE_KINDS, DefaultPrivileges, Function, Namespace, Privilege, Schema, Sequence,
+                           Source, Table)
+from schemac.model.grants import PUBLIC_SCHEMA_DEFAULT
+
+Secured = Union[Table, Sequence, Function, Namespace, DefaultPrivileges]
+NEW_OBJECT = "state of a new object"
+# What every role holds on a new object of a kind (Postgres's default access list, the owner's aside).
+_CREATED_WITH = {"function": (Privilege("PUBLIC", "EXECUTE"),), "type": (Privilege("PUBLIC", "USAGE"),)}
+
+
+def kind_of(obj: Secured) -> str:
+    return "table" if isinstance(obj, Table) else "sequence" if isinstance(obj, Sequence) else \
+        "schema" if isinstance(obj, Namespace) else "default privileges" if isinstance(obj, DefaultPrivileges) \
+        else "function"
+
+
+@dataclass(frozen=True)
+class Holding:
+    """What one grantee holds on one object (`grantee` is the owner, and `entries` empty, for set_owner):
+    the value of the grant, revoke and set_owner changes."""
+
+    obj: Secured
+    grantee: str
+    entries: tuple[Privilege, ...] = ()
+    source: Optional[Source] = None
+
+    @property
+    def on(self) -> str:
+        return kind_of(self.obj)
+
+    def keys(self) -> set[tuple]:
+        """The graph keys the statement needs: the object, and the columns it names."""
+        o = self.obj
+        if isinstance(o, Table):
+            return {("table", o.schema, o.name)} | {("column", o.schema, o.name, p.column) for p in self.entries
+                                                    if p.column}
+        if isinstance(o, Sequence):
+            return {("sequence", o.schema, o.name)}
+        if isinstance(o, Namespace):
+            return {("schema", o.name)}
+        if isinstance(o, DefaultPrivileges):
+            return {("schema", o.schema)} if o.schema else set()
+        return {("function", o.schema, o.name, o.identity)}
+
+
+def _name(obj: Secured) -> Optional[str]:
+    return None if isinstance(obj, (Table, Namespace)) else obj.signature if isinstance(obj, Function) else obj.name
+
+
+def _held(obj: Optional[Secured], owner: Optional[str], created_as: tuple = ()) -> dict[str, tuple[Privilege, ...]]:
+    entries = created_as if obj is None else obj.grants
+    out: dict[str, list[Privilege]] = {}
+    for p in entries:
+        if p.grantee != owner:
+            out.setdefault(p.grantee, []).append(p)
+    return {g: tuple(ps) for g, ps in out.items()}
+
+
+def to_revoke(held: tuple[Privilege, ...], kept: tuple[Privilege, ...]) -> list[Privilege]:
+    """The entries of `held` that `kept` lacks, or holds without the grant option `held` has: what REVOKE
+    takes away (given the new list first and the old one second: what GRANT adds)."""
+    keep = {p.key: p.grantable for p in kept}
+    return [p for p in held if p.key not in keep or (p.grantable and not keep[p.key])]
+
+
+def _differs(a: tuple[Privilege, ...], b: tuple[Privilege, ...]) -> bool:
+    return {(p.key, p.grantable) for p in a} != {(p.key, p.grantable) for p in b}
+
+
+def object_changes(old: Optional[Secured], new: Secured) -> list[Change]:
+    """grant / revoke per grantee whose privileges differ, and set_owner where schema.yaml pins another
+    owner; `old` None: the object is created by this migration (it starts with Postgres's defaults)."""
+    out: list[Change] = []
+    schema, table = new.schema or "", new.name if isinstance(new, Table) else ""
+    cause = NEW_OBJECT if old is None else None
+    was_owner = old.owner if old is not None else None
+    if new.owner is not None and new.owner != was_owner:
+        out.append(Change("set_owner", schema, table, _name(new), Holding(old or new, was_owner or ""),
+                          Holding(new, new.owner, (), new.source), new if isinstance(new, Table) else None, cause))
+    owner = new.owner or was_owner
+    before = _held(old, owner, _CREATED_WITH.get(kind_of(new), ()))
+    after = _held(new, owner)
+    for grantee in sorted(set(before) | set(after)):
+        b, a = before.get(grantee, ()), after.get(grantee, ())
+        if not _differs(b, a):
+            continue
+        src = next((p.source for p in a if p.source), None) or new.source
+        old_h, new_h = Holding(old or new, grantee, b), Holding(new, grantee, a, src)
+        t = new if isinstance(new, Table) else None
+        if to_revoke(b, a):
+            out.append(Change("revoke", schema, table, _name(new), old_h, new_h, t, cause))
+        if to_revoke(a, b):
+            out.append(Change("grant", schema, table, _name(new), old_h, new_h, t, cause))
+    return out
+
+
+def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Schema) -> list[Change]:
+    """The grant, revoke and set_owner changes of every table, sequence and function schema.yaml keeps."""
+    out: list[Change] = []
+    for key, t in des_tables.items():
+        out += object_changes(cur_tables.get(key), t)
+    cur_seq = {(s.schema, s.name): s for s in current.sequences}
+    for s in desired.sequences:
+        out += object_changes(cur_seq.get((s.schema, s.name)), s)
+    cur_fn = {(f.schema, f.name, f.identity): f for f in current.functions}
+    for f in desired.functions:
+        out += object_changes(cur_fn.get((f.schema, f.name, f.identity)), f)
+    out += _default_privilege_changes(current, desired)
+    existing = set(current.namespaces) | {"public"}
+    declared = {n.name for n in desired.namespace_access}
+    for ns in desired.namespaces:
+        found = object_changes(namespace(current, ns) if ns in existing else None, namespace(desired, ns))
+        # A namespace whose grants schema.yaml does not declare: what it holds beyond Postgres's defaults is
+        # drift, what it lacks is not (a public schema dropped and created again lacks PUBLIC's USAGE).
+        out += found if ns in declared else [c for c in found if c.kind != "grant"]
+    return out
+
+
+def _default_privilege_changes(current: Schema, desired: Schema) -> list[Change]:
+    """ALTER DEFAULT PRIVILEGES compared per (role, objects, schema); an absent one is Postgres's default
+    (in every schema: EXECUTE on functions and USAGE on types for PUBLIC; in one schema: nothing more)."""
+    cur = {(d.role, d.on, d.schema): d for d in current.default_privileges}
+    des = {(d.role, d.on, d.schema): d for d in desired.default_privileges}
+    out: list[Change] = []
+    for role, on, schema in sorted(set(cur) | set(des), key=lambda k: (k[0], k[1], k[2] or "")):
+        kind = DEFAULT_PRIVILEGE_KINDS[on][0]
+        default = DefaultPrivileges(role, on, schema, _CREATED_WITH.get(kind, ()) if schema is None else ())
+        out += object_changes(cur.get((role, on, schema), default), des.get((role, on, schema), default))
+    return out
+
+
+def namespace(model: Schema, name: str) -> Namespace:
+    """The access list and owner of namespace `name` in `model`: as declared (or read), else Postgres's
+    defaults (nothing for other roles; USAGE for PUBLIC on `public`, as initdb leaves it)."""
+    for n in model.namespace_access:
+        if n.name == name:
+            return n
+    return Namespace(name, PUBLIC_SCHEMA_DEFAULT if name == "public" else ())
+
+
+def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
+    """Every role schema.yaml names (grantees, owners, policies' roles) with its line, PUBLIC aside."""
+    out: list[tuple[str, Optional[Source]]] = []
+    for obj in (*schema.tables, *schema.sequences, *schema.functions, *schema.namespace_access,
+                *schema.default_privileges):
+        if obj.owner is not None:
+            out.append((obj.owner, obj.source))
+        out += [(p.grantee, p.source or obj.source) for p in obj.grants if p.grantee != "PUBLIC"]
+    for t in schema.tables:
+        out += [(r, p.source) for p in t.policies for r in p.roles if r != "PUBLIC"]
+    return out
+
+
+def check_roles(schema: Schema, roles: frozenset, where: str) -> None:
+    """Roles are cluster objects schemac never creates: one schema.yaml names that `where` lacks is an error
+    at its line (SchemaFileError), before any report."""
+    from schemac.errors import SchemaFileError
+
+    for role, source in roles_named(schema):
+        if role not in roles:
+            raise SchemaFileError(f"role {role!r} does not exist in {where}: roles are created outside schema.yaml "
+                                  "(CREATE ROLE), schemac only names them", source)

@@ -1,0 +1,81 @@
+"""Row-level security and policies compared, table by table: ENABLE / FORCE ROW LEVEL SECURITY, and
+each policy by name (its conditions by meaning, through the normalizer, as checks are)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from schemac.compare.changes import Change
+from schemac.compare.normalize import same_expression
+from schemac.model import Policy, Table
+from schemac.pg.policies import comparable_policy_text, policy_refs, qualified_policy_text
+
+
+def _same(a: Optional[str], b: Optional[str], table: tuple[str, str], columns_of) -> bool:
+    if a is None or b is None:
+        return a is b
+    if same_expression(a, b):
+        return True
+    a, b = (comparable_policy_text(qualified_policy_text(x, *table, columns_of)) for x in (a, b))
+    return same_expression(a, b)
+
+
+def same_policy(a: Policy, b: Policy, table: tuple[str, str] = ("public", ""), columns_of=lambda schema, name: None) -> bool:
+    """Postgres prints a condition its own way: column references inside subqueries qualified (resolved
+    as Postgres resolves them, with the tables' columns from `columns_of`), names outside the search path
+    qualified, a subquery's outputs named: both sides pass through the same rewriting before comparing."""
+    return ((a.command, a.permissive, a.roles) == (b.command, b.permissive, b.roles)
+            and _same(a.using, b.using, table, columns_of) and _same(a.with_check, b.with_check, table, columns_of))
+
+
+def policy_changes(old: Optional[Table], new: Table, cause: Optional[str] = None,
+                   columns_of=lambda schema, name: None) -> list[Change]:
+    """set_row_security, add/drop/alter_policy and set_policy_comment that turn `old` (None: a table this
+    migration creates, with row-level security off and no policies) into `new`."""
+    out: list[Change] = []
+
+    def ch(kind: str, name: Optional[str], o: object, n: object) -> None:
+        out.append(Change(kind, new.schema, new.name, name, o, n, new, cause))
+
+    retyped = {c.name for c in new.columns if old is not None and (o := old.column(c.name)) is not None
+               and (o.type, o.collation) != (c.type, c.collation)}
+    rls = (old.row_level_security, old.force_row_level_security) if old is not None else (False, False)
+    if rls != (new.row_level_security, new.force_row_level_security):
+        ch("set_row_security", None, old, new)
+    cur = {p.name: p for p in (old.policies if old is not None else ())}
+    des = {p.name: p for p in new.policies}
+    for name, p in des.items():
+        was = cur.get(name)
+        if was is None:
+            ch("add_policy", name, None, p)
+        elif not same_policy(was, p, new.key, columns_of):
+            ch("alter_policy", name, was, p)
+        elif _over(was, retyped):  # Postgres refuses ALTER COLUMN TYPE under a policy: replaced around it
+            out += [Change(k, new.schema, new.name, name, was, p, new, "retype")
+                    for k in ("drop_policy", "add_policy") + (("set_policy_comment",) if p.comment else ())]
+        if (getattr(was, "comment", None) or None) != (p.comment or None) and (was is not None or p.comment):
+            ch("set_policy_comment", name, was, p)
+    for name, p in cur.items():
+        if name not in des:
+            ch("drop_policy", name, p, None)
+    return out
+
+
+def _over(p: Policy, columns: set[str]) -> bool:
+    """Whether the policy's conditions name one of `columns` (or a column of that name in a subquery)."""
+    return bool(columns) and any(policy_refs(t)[0] & columns for t in (p.using, p.with_check) if t is not None)
+
+
+def diff_policies(cur_tables: dict, des_tables: dict) -> list[Change]:
+    """Every table schema.yaml keeps; a new table's changes carry `cause` (reports leave them out: the
+    missing table is the difference)."""
+    out: list[Change] = []
+    columns = {key: {c.name for c in t.columns} for key, t in des_tables.items()}
+
+    def columns_of(schema: str, name: str) -> Optional[set]:
+        return columns.get((schema, name))
+
+    for key, t in des_tables.items():
+        old = cur_tables.get(key)
+        out += policy_changes(old, t, None if old is not None else "new table", columns_of)
+    return out

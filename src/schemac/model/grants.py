@@ -1,0 +1,113 @@
+"""Privileges (GRANT): an object's access list, the owner's own entries left out. Roles are cluster
+objects: schemac names them and never creates or drops them; ``PUBLIC`` (every role) is spelled so,
+in upper case, wherever a role is named."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from .source import Source, _src
+
+PUBLIC = "PUBLIC"
+
+# The privileges each kind of object takes, in the order GRANT lists them (`all` stands for these;
+# PostgreSQL 17's MAINTAIN on tables is named on its own, as `all` means less before 17).
+PRIVILEGES: dict[str, tuple[str, ...]] = {
+    "table": ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"),
+    "column": ("SELECT", "INSERT", "UPDATE", "REFERENCES"),
+    "sequence": ("USAGE", "SELECT", "UPDATE"),
+    "function": ("EXECUTE",),
+    "schema": ("USAGE", "CREATE"),
+    "type": ("USAGE",),
+}
+TABLE_ONLY = ("MAINTAIN",)  # PostgreSQL 17 and later
+
+
+@dataclass(frozen=True)
+class Privilege:
+    """One entry of an object's access list: `grantee` may `privilege` (on `column` only, when set), and
+    may grant it on (WITH GRANT OPTION) when `grantable`. The grantor is not compared."""
+
+    grantee: str  # a role name, or PUBLIC
+    privilege: str  # upper case, as aclexplode() names it: SELECT, USAGE, EXECUTE...
+    grantable: bool = False
+    column: Optional[str] = None
+    source: Optional[Source] = _src()
+
+    @property
+    def key(self) -> tuple[str, Optional[str]]:
+        return (self.privilege, self.column)
+
+
+# What PUBLIC holds on the `public` schema once initdb made it (PostgreSQL 15 and later): the default
+# schema.yaml compares it with when it does not name PUBLIC there.
+PUBLIC_SCHEMA_DEFAULT = (Privilege(PUBLIC, "USAGE"),)
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """The access list and owner of a Postgres schema (namespace); `schemas:` declares them."""
+
+    name: str
+    grants: tuple[Privilege, ...] = ()
+    owner: Optional[str] = None  # None: not compared
+    source: Optional[Source] = _src()
+
+    @property
+    def schema(self) -> str:
+        return self.name
+
+
+# ALTER DEFAULT PRIVILEGES ... ON <kind>: schema.yaml's word -> the kind of object (PRIVILEGES' key) and
+# pg_default_acl.defaclobjtype.
+DEFAULT_PRIVILEGE_KINDS = {"tables": ("table", "r"), "sequences": ("sequence", "S"), "functions": ("function", "f"),
+                           "types": ("type", "T"), "schemas": ("schema", "n")}
+
+
+@dataclass(frozen=True)
+class DefaultPrivileges:
+    """ALTER DEFAULT PRIVILEGES FOR ROLE `role` [IN SCHEMA `schema`]: what the objects of kind `on` that
+    `role` creates from now on are granted (`schema` None: in every schema, where the list replaces
+    Postgres's default; in one schema, it adds to it)."""
+
+    role: str
+    on: str  # a key of DEFAULT_PRIVILEGE_KINDS
+    schema: Optional[str] = None
+    grants: tuple[Privilege, ...] = ()
+    source: Optional[Source] = _src()
+
+    @property
+    def owner(self) -> str:  # the role's own privileges are its own business, as an owner's are
+        return self.role
+
+    @property
+    def name(self) -> str:
+        return f"{self.on} of {self.role}"
+
+
+_ORDER = {p: n for n, p in enumerate(("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER",
+                                      "MAINTAIN", "USAGE", "CREATE", "EXECUTE"))}
+
+
+def in_grant_order(entries) -> list[Privilege]:
+    """Entries as GRANT lists privileges (SELECT, INSERT, UPDATE, ...), each column's after its table's."""
+    return sorted(entries, key=lambda p: (p.column is not None, _ORDER.get(p.privilege, 99), p.column or ""))
+
+
+def grouped(entries) -> tuple[list[str], dict[str, list[str]]]:
+    """(table-wide privileges, {privilege: its columns}) in GRANT's order: how GRANT and schema.yaml list them."""
+    whole: list[str] = []
+    columns: dict[str, list[str]] = {}
+    for p in in_grant_order(entries):
+        if p.column is None:
+            if p.privilege not in whole:
+                whole.append(p.privilege)
+        else:
+            columns.setdefault(p.privilege, []).append(p.column)
+    return whole, columns
+
+
+def sorted_privileges(entries) -> tuple[Privilege, ...]:
+    """Access-list entries in one order (grantee, column, privilege), so equal lists compare equal."""
+    return tuple(sorted(entries, key=lambda p: (p.grantee, p.column or "", p.privilege, p.grantable)))

@@ -1,0 +1,135 @@
+"""Policy conditions (USING, WITH CHECK): one SQL expression, which, unlike a default or a check, may
+hold subqueries (`EXISTS (SELECT 1 FROM members m WHERE m.org_id = org_id)`), as row-level security
+policies commonly do. Never a statement: no DML, DDL or command anywhere inside."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlglot import exp
+
+from schemac.pg.dialect import DIALECT
+from schemac.pg.expressions import ExpressionError, parse_to_compare
+
+_NEVER = (exp.DDL, exp.DML, exp.Command, exp.Transaction, exp.Commit, exp.Rollback, exp.Set, exp.Use,
+          exp.Describe, exp.Pragma, exp.Drop, exp.Create, exp.Alter, exp.Into)
+
+
+@lru_cache(maxsize=4096)
+def _policy_tree(text: str) -> exp.Expression:
+    if not text.strip():
+        raise ExpressionError("is empty")
+    node = parse_to_compare(text)
+    if isinstance(node, exp.Query) or not isinstance(node, exp.Condition):
+        raise ExpressionError("must be a condition (an expression), not a statement")
+    if any(isinstance(n, _NEVER) for n in node.walk()):
+        raise ExpressionError("must be a condition; it holds a statement")
+    try:
+        node.sql(dialect=DIALECT)
+    except Exception as e:
+        raise ExpressionError(f"cannot be written as PostgreSQL (sqlglot: {type(e).__name__})") from None
+    return node
+
+
+def check_policy_expression(text: str) -> None:
+    """ExpressionError unless `text` is one condition schemac can write."""
+    _policy_tree(text)
+
+
+def parse_policy_expression(text: str) -> exp.Expression:
+    """A fresh tree of the condition (for the DDL)."""
+    return _policy_tree(text).copy()
+
+
+def policy_refs(text: str) -> tuple[set[str], set[tuple[str, str]], set[tuple[str, str]]]:
+    """(column names, tables (schema, name), functions (schema, name)) a condition names; unqualified
+    tables and functions in `public`. Column names may belong to a subquery's tables: used to order
+    statements only, where naming too many costs nothing."""
+    try:
+        tree = _policy_tree(text)
+    except ExpressionError:
+        return set(), set(), set()
+    columns = {c.this.name if c.this.quoted else c.this.name.lower()
+               for c in tree.find_all(exp.Column) if isinstance(c.this, exp.Identifier)}
+    tables = {(t.db or "public", t.name) for t in tree.find_all(exp.Table) if t.name}
+    functions = set()
+    for call in tree.find_all(exp.Anonymous):
+        parent = call.parent
+        schema = parent.this.name if isinstance(parent, exp.Dot) and parent.expression is call else "public"
+        functions.add((schema, call.name.lower()))
+    return columns, tables, functions
+
+
+def qualified_policy_text(text: str, schema: str, table: str, columns_of) -> str:
+    """The condition with its column references qualified as Postgres prints a policy's: at the top level
+    (the policy's table alone) unqualified; inside a subquery, each qualified by the relation it resolves
+    to, innermost first (a subquery's own tables, then the policy's table), as Postgres resolves it.
+    `columns_of(schema, name)` gives a table's column names, or None when unknown (then an unqualified
+    name the policy's table lacks belongs to the subquery's one table)."""
+    try:
+        tree = _policy_tree(text).copy()
+    except ExpressionError:
+        return text
+    own = columns_of(schema, table) or set()
+    for col in list(tree.find_all(exp.Column)):
+        if not isinstance(col.this, exp.Identifier):
+            continue
+        name = col.this.name if col.this.quoted else col.this.name.lower()
+        scopes = [s for s in _enclosing_selects(col)]
+        if not scopes:
+            if col.table == table:
+                col.set("table", None)
+            continue
+        if col.table:
+            continue
+        qualifier = _resolve(name, scopes, columns_of)
+        if qualifier is None and name in own:
+            qualifier = table
+        if qualifier is not None:
+            col.set("table", exp.to_identifier(qualifier))
+    return tree.sql(dialect=DIALECT)
+
+
+def _enclosing_selects(node: exp.Expression) -> list[exp.Select]:
+    out = []
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, exp.Select):
+            out.append(parent)
+        parent = parent.parent
+    return out
+
+
+def _resolve(name: str, scopes: list[exp.Select], columns_of) -> "str | None":
+    """The alias (or name) of the innermost FROM/JOIN relation holding column `name`."""
+    for select in scopes:
+        sources = [t for t in select.find_all(exp.Table) if _enclosing_selects(t)[:1] == [select]]
+        for t in sources:
+            columns = columns_of(t.db or "public", t.name)
+            if columns is not None and name in columns:
+                return t.alias_or_name
+        unknown = [t for t in sources if columns_of(t.db or "public", t.name) is None]
+        if len(sources) == 1 and unknown:
+            return sources[0].alias_or_name
+    return None
+
+
+@lru_cache(maxsize=4096)
+def comparable_policy_text(text: str) -> str:
+    """The condition with `public.` taken off the functions and tables it names: Postgres deparses a name
+    qualified when its schema is not visible to the reading role (one without USAGE on public, as a CI
+    role that may only connect), unqualified otherwise; both are the same condition."""
+    try:
+        tree = _policy_tree(text).copy()
+    except ExpressionError:
+        return text
+    for dot in list(tree.find_all(exp.Dot)):
+        if isinstance(dot.expression, exp.Anonymous) and dot.this.name == "public":
+            dot.replace(dot.expression)
+    for table in tree.find_all(exp.Table):
+        if table.db == "public":
+            table.set("db", None)
+    for alias in list(tree.find_all(exp.Alias)):  # Postgres names a subquery's outputs: SELECT auth.uid() AS uid
+        if isinstance(alias.parent, exp.Select) and alias.arg_key == "expressions":
+            alias.replace(alias.this)
+    return tree.sql(dialect=DIALECT)

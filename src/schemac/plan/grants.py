@@ -1,0 +1,75 @@
+"""Privileges and owners -> DDL: GRANT, REVOKE (GRANT OPTION FOR), ALTER ... OWNER TO. One statement per
+grantee and grant option: table and column privileges of a grantee go in one list (`SELECT, UPDATE
+("a", "b")`). REVOKE runs before GRANT: revoking a table privilege also revokes it on every column."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlglot import exp
+
+from schemac.compare.changes import Change
+from schemac.compare.grants import Holding, to_revoke
+from schemac.model import DefaultPrivileges, Namespace, Privilege, Sequence, Table
+from schemac.model.grants import grouped
+from schemac.pg.names import qualified, quote_ident
+from schemac.plan.ddl import command
+from schemac.plan.policies import role_sql
+from schemac.plan.routine_ddl import function_target
+
+
+def _target(h: Holding) -> str:
+    o = h.obj
+    if isinstance(o, Table):
+        return "TABLE " + qualified(o.schema, o.name)
+    if isinstance(o, Sequence):
+        return "SEQUENCE " + qualified(o.schema, o.name)
+    if isinstance(o, Namespace):
+        return "SCHEMA " + quote_ident(o.name)
+    if isinstance(o, DefaultPrivileges):
+        return o.on.upper()
+    return ("PROCEDURE " if o.procedure else "FUNCTION ") + function_target(o)
+
+
+def privilege_list(entries: list[Privilege]) -> str:
+    """`SELECT, UPDATE ("a", "b")`: table-wide privileges, then each column privilege with its columns."""
+    whole, columns = grouped(entries)
+    return ", ".join(whole + [f"{name} ({', '.join(quote_ident(c) for c in cols)})" for name, cols in columns.items()])
+
+
+def grant_statements(change: Change) -> Optional[list[exp.Expression]]:
+    """The statements of a grant, revoke or set_owner change, else None."""
+    k, old, new = change.kind, change.old, change.new
+    if k == "set_owner":
+        return [command("ALTER", _target(new), "OWNER TO", role_sql(new.grantee))]  # type: ignore
+    if k not in ("grant", "revoke"):
+        return None
+    target, role = _target(new), role_sql(new.grantee)  # type: ignore[arg-type, union-attr]
+    out: list[exp.Expression] = []
+    if k == "revoke":
+        kept = {p.key: p.grantable for p in new.entries}  # type: ignore[union-attr]
+        gone = to_revoke(old.entries, new.entries)  # type: ignore[union-attr]
+        whole = [p for p in gone if p.key not in kept]
+        option = [p for p in gone if p.key in kept]
+        if whole:
+            out.append(_statement(new, "REVOKE", privilege_list(whole), "ON", target, "FROM", role))  # type: ignore
+        if option:
+            out.append(_statement(new, "REVOKE", "GRANT OPTION FOR", privilege_list(option), "ON", target,  # type: ignore
+                                  "FROM", role))
+        return out
+    added = to_revoke(new.entries, old.entries)  # type: ignore[union-attr]
+    for grantable in (False, True):
+        some = [p for p in added if p.grantable == grantable]
+        if some:
+            out.append(_statement(new, "GRANT", privilege_list(some), "ON", target, "TO", role,  # type: ignore
+                                  "WITH GRANT OPTION" if grantable else ""))
+    return out
+
+
+def _statement(h: Holding, verb: str, *parts: str) -> exp.Command:
+    """GRANT/REVOKE ..., or, for default privileges, ALTER DEFAULT PRIVILEGES FOR ROLE r [IN SCHEMA s] GRANT ..."""
+    o = h.obj
+    if not isinstance(o, DefaultPrivileges):
+        return command(verb, *parts)
+    return command("ALTER", "DEFAULT PRIVILEGES FOR ROLE", role_sql(o.role),
+                   f"IN SCHEMA {quote_ident(o.schema)}" if o.schema else "", verb, *parts)

@@ -1,0 +1,115 @@
+"""Security drift: the differences a security reviewer gates on (a privilege schema.yaml does not grant,
+a grant to PUBLIC, row-level security off or unforced where declared, a policy missing, changed or
+added, an owner changed). Each is a Difference of category "security", with a severity (0-10, as
+GitHub code scanning ranks `security-severity`) per kind."""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+from schemac.compare.changes import Change
+from schemac.compare.grants import to_revoke
+from schemac.model import PUBLIC, DefaultPrivileges, Policy, Privilege, Table, in_grant_order
+
+SECURITY = "security"
+
+# kind -> (severity, short description, full description): SARIF rules and docs/drift-report.md.
+SECURITY_KINDS: dict[str, tuple[float, str, str]] = {
+    "unexpected_public_privilege": (9.0, "Privilege granted to PUBLIC",
+                                    "Every role holds a privilege on the object that schema.yaml does not grant to "
+                                    "PUBLIC (GRANT ... TO PUBLIC made by hand)."),
+    "unexpected_privilege": (8.0, "Privilege not granted by schema.yaml",
+                             "A role holds a privilege (or its grant option) on the object that schema.yaml does not "
+                             "grant it."),
+    "missing_privilege": (3.0, "Privilege missing",
+                          "schema.yaml grants a role a privilege (or its grant option) that the role does not hold "
+                          "in the database."),
+    "row_security_disabled": (8.5, "Row-level security is disabled",
+                              "schema.yaml enables row-level security on the table; the database has it disabled, so "
+                              "its policies are not applied (ALTER TABLE ... DISABLE ROW LEVEL SECURITY)."),
+    "row_security_not_forced": (7.0, "Row-level security is not forced",
+                                "schema.yaml forces row-level security on the table (FORCE ROW LEVEL SECURITY); the "
+                                "database does not, so the table's owner bypasses its policies."),
+    "row_security_changed": (4.0, "Row-level security differs",
+                             "The table's row-level security is enabled or forced in the database where schema.yaml "
+                             "does not declare it."),
+    "missing_policy": (8.0, "Policy is missing",
+                       "A row-level security policy declared in schema.yaml does not exist on its table."),
+    "unexpected_policy": (7.5, "Policy is not in schema.yaml",
+                          "The table has a policy that schema.yaml does not declare (a permissive one widens who "
+                          "sees and changes rows)."),
+    "policy_changed": (7.5, "Policy differs",
+                       "The policy's command, permissive or restrictive kind, roles, USING or WITH CHECK condition "
+                       "differ from schema.yaml."),
+    "owner_changed": (7.0, "Owner changed",
+                      "The object is owned by another role than schema.yaml pins (an owner bypasses privileges and, "
+                      "unless forced, row-level security)."),
+}
+
+
+def severity(kind: str) -> Optional[float]:
+    entry = SECURITY_KINDS.get(kind)
+    return entry[0] if entry else None
+
+
+def privileges_text(entries: list[Privilege]) -> str:
+    """`SELECT, UPDATE (a) WITH GRANT OPTION`."""
+    words = []
+    for p in in_grant_order(entries):
+        words.append(p.privilege + (f" ({p.column})" if p.column else "") + (" WITH GRANT OPTION" if p.grantable else ""))
+    return ", ".join(words) or "nothing"
+
+
+def _policy(p: Optional[Policy]) -> Optional[str]:
+    if p is None:
+        return None
+    words = [f"POLICY {'PERMISSIVE' if p.permissive else 'RESTRICTIVE'} FOR {p.command.upper()}",
+             f"TO {', '.join(p.roles)}"]
+    words += [f"USING ({p.using})"] if p.using is not None else []
+    words += [f"WITH CHECK ({p.with_check})"] if p.with_check is not None else []
+    return " ".join(words)
+
+
+def _rls(t: Table) -> str:
+    return ("enabled" if t.row_level_security else "disabled") + (", forced" if t.force_row_level_security else "")
+
+
+def security_difference(c: Change, make: Callable[..., object]) -> Optional[object]:
+    """The Difference of a security change (made by `make`, Difference's constructor), else None.
+    Arguments of make: kind, object_type, schema, table, name, expected, actual, message."""
+    k, old, new = c.kind, c.old, c.new
+    if k in ("grant", "revoke"):
+        o = new.obj  # type: ignore[union-attr]
+        obj = f"{new.on} {c.path}" if not isinstance(o, DefaultPrivileges) else \
+            f"the {o.on} {o.role} creates{f' in schema {o.schema}' if o.schema else ''} (default privileges)"
+        who = "PUBLIC (every role)" if new.grantee == PUBLIC else f"role {new.grantee}"  # type: ignore[union-attr]
+        expected, actual = privileges_text(list(new.entries)), privileges_text(list(old.entries))  # type: ignore
+        if k == "revoke":
+            extra = privileges_text(to_revoke(old.entries, new.entries))  # type: ignore[union-attr]
+            kind = "unexpected_public_privilege" if new.grantee == PUBLIC else "unexpected_privilege"  # type: ignore
+            return make(kind, new.on, c.schema, c.table, c.name, expected, actual,  # type: ignore[union-attr]
+                        f"{who} holds {extra} on {obj}, which schema.yaml does not grant")
+        lacking = privileges_text(to_revoke(new.entries, old.entries))  # type: ignore[union-attr]
+        return make("missing_privilege", new.on, c.schema, c.table, c.name, expected, actual,  # type: ignore
+                    f"{who} lacks {lacking} on {obj}, which schema.yaml grants")
+    if k == "set_owner":
+        return make("owner_changed", new.on, c.schema, c.table, c.name, new.grantee, old.grantee or None,  # type: ignore
+                    f"{new.on} {c.path} is owned by {old.grantee or 'another role'}, expected "  # type: ignore
+                    f"{new.grantee}")  # type: ignore[union-attr]
+    if k == "set_row_security":
+        kind = ("row_security_disabled" if new.row_level_security and not old.row_level_security  # type: ignore
+                else "row_security_not_forced" if new.force_row_level_security and not old.force_row_level_security  # type: ignore
+                else "row_security_changed")
+        e, a = _rls(new), _rls(old)  # type: ignore[arg-type]
+        return make(kind, "table", c.schema, c.table, None, e, a,
+                    f"row-level security of table {c.schema}.{c.table} is {a}, expected {e}")
+    if k == "add_policy":
+        return make("missing_policy", "policy", c.schema, c.table, c.name, _policy(new), None,  # type: ignore
+                    f"policy {c.name} is missing")
+    if k == "drop_policy":
+        return make("unexpected_policy", "policy", c.schema, c.table, c.name, None, _policy(old),  # type: ignore
+                    f"policy {c.name} ({_policy(old)}) is not in schema.yaml")  # type: ignore[arg-type]
+    if k == "alter_policy":
+        return make("policy_changed", "policy", c.schema, c.table, c.name, _policy(new), _policy(old),  # type: ignore
+                    f"policy {c.name} is {_policy(old)}, expected {_policy(new)}")  # type: ignore[arg-type]
+    return None
