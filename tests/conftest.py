@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from typing import Optional
 
 import psycopg
 import pytest
@@ -184,16 +185,60 @@ def server():
     return srv
 
 
+def _schemac_env(env: Optional[dict]) -> dict:
+    """The variables a run sees: the test's own over the process's (None removes one)."""
+    full_env = {**os.environ, **(env or {})}
+    default = _servers.get("pg18")
+    if default is not None:  # views' deparse computed in a scratch database there, not a new embedded server
+        full_env.setdefault("SCHEMAC_DEV_URL", default.url)
+    return full_env
+
+
+def _in_process(args: tuple, cwd, env: dict, input) -> subprocess.CompletedProcess:
+    """`schemac ARGS` through the same click entry point as the console script, in this process: the
+    CLI's arguments, environment, working directory, stdin, stdout, stderr and exit status, without a
+    Python start-up and sqlglot's import per run (most of the suite's CPU). An exception the CLI lets
+    escape is printed as the interpreter would (a traceback on stderr, status 1)."""
+    import traceback
+
+    from click.testing import CliRunner
+
+    import schemac.cli as cli
+
+    def end_process(code: int):  # the console script's os._exit, as an exit the runner can catch
+        sys.stdout.flush()
+        sys.stderr.flush()
+        raise SystemExit(code)
+
+    changes = {k: v for k, v in env.items() if os.environ.get(k) != v}
+    changes.update({k: None for k in os.environ if k not in env or env[k] is None})
+    real_end, here = cli._end_process, os.getcwd()
+    cli._end_process = end_process
+    os.chdir(cwd)
+    try:
+        result = CliRunner(env=changes).invoke(cli.main, list(args), input=input, prog_name="schemac")
+    finally:
+        cli._end_process = real_end
+        os.chdir(here)
+    stderr = result.stderr
+    code = result.exit_code
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "Traceback (most recent call last):\n" + "".join(traceback.format_exception(*result.exc_info))
+        code = 1
+    return subprocess.CompletedProcess(["schemac", *args], code, result.stdout, stderr)
+
+
 @pytest.fixture
 def schemac(tmp_path):
-    """Run the real `schemac` console script in a project directory; returns CompletedProcess."""
+    """Run `schemac ARGS` in a project directory; returns a CompletedProcess. In this process (see
+    _in_process), or as the real console script with SCHEMAC_TEST_PROCESSES=1 (what a user runs: the
+    interpreter's start-up and exit included); `process=True` asks for the console script always."""
 
-    def run(*args: str, cwd=None, env=None, input=None):
+    def run(*args: str, cwd=None, env=None, input=None, process: bool = False):
+        full_env = _schemac_env(env)
+        if not process and not os.environ.get("SCHEMAC_TEST_PROCESSES"):
+            return _in_process(args, cwd or tmp_path, full_env, input)
         exe = shutil.which("schemac", path=os.path.dirname(sys.executable)) or shutil.which("schemac")
-        full_env = {**os.environ, **(env or {})}
-        default = _servers.get("pg18")
-        if default is not None:  # views' deparse computed in a scratch database there, not a new embedded server
-            full_env.setdefault("SCHEMAC_DEV_URL", default.url)
         full_env = {k: v for k, v in full_env.items() if v is not None}  # None: remove the variable
         return subprocess.run([exe, *args], cwd=cwd or tmp_path, env=full_env, input=input,
                               capture_output=True, text=True, timeout=120)
