@@ -141,6 +141,8 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         return out | (expression_refs(obj.when, t.schema, t.name) - {_col(t, "old"), _col(t, "new")})  # type: ignore
     if isinstance(obj, Domain):
         refs = {("schema", obj.schema), type_key(obj.type)} | expression_refs(obj.default, obj.schema, None)
+        for check in obj.checks:  # a CHECK may call the user's functions (CHECK (is_valid_slug(VALUE)))
+            refs |= function_refs(check.expression)
         return refs - {("type", obj.schema, obj.name)}
     if isinstance(obj, (Enum, Extension)):
         return {("schema", obj.schema)} if obj.schema else set()
