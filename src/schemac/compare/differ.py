@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from schemac.compare.changes import CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KINDS, Change, takes_using
 from schemac.compare.tables import created_by_create_table, diff_table, partition_of_key, repeated_keys
+from schemac.compare.routine_dependents import around_functions
 from schemac.compare.types import diff_objects
 from schemac.compare.views import diff_views
 from schemac.model import Index, Schema, Table
@@ -159,6 +160,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             changes.extend(Change("drop_foreign_key", t.schema, t.name, fk.name, fk, None, t) for fk in t.foreign_keys)
     changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables))
     changes.extend(objects)
+    changes.extend(around_functions(changes, cur_tables, des_tables))
     changes.extend(diff_views(current, desired, changes))
     order = {k: n for n, k in enumerate(KINDS)}
     # Stable sort by kind keeps the declaration order of schema.yaml inside each kind; drops of

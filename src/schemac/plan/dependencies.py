@@ -29,9 +29,7 @@ from schemac.compare.changes import CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERIT
 from schemac.compare.views import view_keys, view_refs
 from schemac.model import (Check, Column, Domain, Enum, Extension, ForeignKey, Function, Index, PrimaryKey, Sequence,
                            Table, Trigger, Unique, View)
-from sqlglot import exp
-
-from schemac.pg.expressions import parse_expression, referenced_columns
+from schemac.pg.expressions import called_functions, referenced_columns
 from schemac.pg.names import make_object_name
 from schemac.pg.types import name_parts, type_name
 
@@ -71,18 +69,8 @@ def expression_refs(text: Optional[str], schema: str, table: Optional[str]) -> s
 
 
 def function_refs(text: str) -> set[Key]:
-    """The functions an expression calls that are not Postgres's own (sqlglot knows those by name):
-    ("function", schema, name), the schema `public` when the call does not name one."""
-    try:
-        tree = parse_expression(text)
-    except ValueError:
-        return set()
-    out: set[Key] = set()
-    for call in tree.find_all(exp.Anonymous):
-        parent = call.parent
-        schema = parent.this.name if isinstance(parent, exp.Dot) and parent.expression is call else "public"
-        out.add(("function", schema, call.name.lower()))  # (a quoted mixed-case name: ordering only)
-    return out
+    """The functions an expression calls (pg.expressions.called_functions), as keys."""
+    return {("function", schema, name) for schema, name in called_functions(text)}
 
 
 def _identity_sequence(t: Table, column: str) -> Key:
