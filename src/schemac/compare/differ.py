@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from schemac.compare.changes import CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KINDS, Change, takes_using
 from schemac.compare.tables import created_by_create_table, diff_table, partition_of_key, repeated_keys
-from schemac.compare.routine_dependents import around_functions
+from schemac.compare.routine_dependents import around_functions, functions_around_types
 from schemac.compare.types import diff_objects
 from schemac.compare.views import diff_views
 from schemac.model import Index, Schema, Table
@@ -142,6 +142,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     objects = diff_objects(current, desired)
     rebuilt = frozenset((c.schema, c.name) for c in objects if c.kind == "alter_enum" or
                         (c.kind == "alter_domain" and c.cause == ENUM_REBUILT))
+    objects = functions_around_types(objects, current, desired, rebuilt)
     per_table: dict[tuple[str, str], list[Change]] = {}
     for key, t in des_tables.items():
         old = cur_tables.get(key)

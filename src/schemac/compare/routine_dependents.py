@@ -14,10 +14,46 @@ from typing import Iterable, Optional
 
 from schemac.compare.changes import GENERATED_REBUILT, Change
 from schemac.compare.types import replaceable
-from schemac.model import Check, Table
+from schemac.model import Check, Function, Schema, Table
 from schemac.pg.expressions import called_functions
+from schemac.pg.types import type_name
 
 FUNCTION_REBUILT = "re-created around a function dropped and created again"
+# The cause of a function dropped and created again because a type of its arguments or result is.
+TYPE_REBUILT = "re-created around its type"
+
+
+def _reads_types(f: Function, types: frozenset) -> bool:
+    """Whether a type of `f`'s arguments or result is one of `types` ((schema, name))."""
+    spelled = [a.type for a in f.arguments]
+    result = f.returns or ""
+    if result.startswith("TABLE("):
+        spelled += [col.strip().partition(" ")[2] for col in result[len("TABLE("):-1].split(",")]
+    elif result:
+        spelled.append(result.removeprefix("SETOF "))
+    return any(type_name(t) in types for t in spelled if t)
+
+
+def functions_around_types(objects: list[Change], current: Schema, desired: Schema, rebuilt: frozenset) -> list[Change]:
+    """`objects` with every function whose arguments, defaults or result are of an enum re-created
+    (`rebuilt`) dropped before and created after, as two changes: Postgres refuses to drop the old type
+    while a function's signature names it. An in-place change of such a function becomes that pair."""
+    if not rebuilt:
+        return objects
+    des = {(f.schema, f.name, f.identity): f for f in desired.functions}
+    moved = {(f.schema, f.name, f.identity): f for f in current.functions
+             if (f.schema, f.name, f.identity) in des and _reads_types(f, rebuilt)}
+    if not moved:
+        return objects
+    out = [c for c in objects if not (c.kind == "alter_function" and
+                                      (c.schema, c.old.name, c.old.identity) in moved)]  # type: ignore[union-attr]
+    for key, old in moved.items():
+        new = des[key]
+        out.append(Change("drop_function", old.schema, "", old.signature, old, None, None, TYPE_REBUILT))
+        out.append(Change("add_function", new.schema, "", new.signature, None, new, None, TYPE_REBUILT))
+        if new.comment and not any(c.kind == "set_type_comment" and c.new is new for c in objects):
+            out.append(Change("set_type_comment", new.schema, "", new.signature, None, new, None, TYPE_REBUILT))
+    return out
 
 
 def _dropped_functions(changes: Iterable[Change]) -> set[tuple[str, str]]:

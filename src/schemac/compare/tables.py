@@ -281,6 +281,15 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
             if g.enabled != "origin":
                 ch("set_trigger_enabled", name, None, g, "state of a new object")
             continue
+        # Postgres refuses ALTER TYPE of a column a trigger's WHEN or UPDATE OF names (and DROP COLUMN).
+        if over_retyped(old_g.when, columns=old_g.update_columns) or set(old_g.update_columns) & retyped:
+            ch("drop_trigger", name, old_g, None, "retype")
+            ch("add_trigger", name, None, g, "retype")
+            if g.enabled != "origin":
+                ch("set_trigger_enabled", name, None, g, "retype")
+            if g.comment:
+                ch("set_trigger_comment", name, None, g, "retype")
+            continue
         if not same_trigger(old_g, g):
             ch("alter_trigger", name, old_g, g)
         if old_g.enabled != g.enabled:
