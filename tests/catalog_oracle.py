@@ -3,7 +3,8 @@
 schemac's reader, differ and DDL builder could share a blind spot (a NULLS order none of them sees):
 tests that only ask schemac's `diff` whether two things agree would then pass. These queries share
 no code with schemac. They print each object the way Postgres deparses it (`format_type`,
-`pg_get_constraintdef`, `pg_get_indexdef`, `pg_get_expr`), so two databases with the same
+`pg_get_constraintdef`, `pg_get_indexdef`, `pg_get_expr`, `pg_get_viewdef`, `pg_get_functiondef`,
+`pg_get_triggerdef`), so two databases with the same
 fingerprint hold the same schema, whatever schemac thinks.
 
 - :func:`fingerprint` — every schema object of the user's schemas, as sorted, comparable rows.
@@ -126,6 +127,15 @@ QUERIES = {
                obj_description(tg.oid, 'pg_trigger')
         FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relnamespace IN ({_USER_NS}) AND NOT tg.tgisinternal
+    """,
+    # A view's query as Postgres deparses it, its options (security_barrier, check_option, ...) and
+    # whether a materialized view holds data.
+    "views": f"""
+        SELECT n.nspname, c.relname, c.relkind::text, pg_get_viewdef(c.oid, true), c.reloptions::text[],
+               c.relispopulated
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relnamespace IN ({_USER_NS}) AND c.relkind IN ('v', 'm')
+          AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}
     """,
     "functions": f"""
         SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid), pg_get_functiondef(p.oid),

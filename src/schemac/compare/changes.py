@@ -54,6 +54,9 @@ CARRIED_TO_PARTITIONS = frozenset({"add_column", "drop_column", "alter_column_ty
 # The cause of the changes around an enum re-created with values removed or reordered: the old type is
 # renamed aside, the new one created, every column retyped to it through text, the old one dropped.
 ENUM_REBUILT = "enum re-created"
+# The cause of a generated column dropped and added again because Postgres refuses to change what its
+# expression reads under it (a column retyped, a function dropped): its values are derived, none is lost.
+GENERATED_REBUILT = "generated column re-created"
 
 
 def set_aside_name(name: str) -> str:

@@ -5,9 +5,9 @@ comments and renames.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Optional
+from typing import Iterable, Optional
 
-from schemac.compare.changes import ENUM_REBUILT, Change, Constraint
+from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, Constraint
 from schemac.compare.rules import diff_rules
 from schemac.compare.normalize import normal_form, rename_column_in_expression, same_default, same_expression
 from schemac.model import Check, Exclusion, ForeignKey, Index, IndexElement, PrimaryKey, Table, Trigger, Unique
@@ -156,6 +156,8 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
     cur = _apply_column_renames(cur, des, ch)
     cur_cols = {c.name: c for c in cur.columns}
     des_cols = {c.name: c for c in des.columns}
+    retyped_names = {n for n, c in des_cols.items() if n in cur_cols and (
+        (cur_cols[n].type, cur_cols[n].collation) != (c.type, c.collation) or type_name(c.type) in rebuilt)}
     for name, col in des_cols.items():
         old = cur_cols.get(name)
         if old is None:
@@ -184,7 +186,13 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
         if old.identity != col.identity:
             # Dropping an identity runs before DROP NOT NULL (Postgres refuses that on an identity column).
             ch("drop_identity" if col.identity is None else "alter_identity", name, old, col)
-        if not same_expression(old.generated, col.generated) or old.virtual != col.virtual:
+        if old.generated and col.generated and (referenced_columns(old.generated) & retyped_names):
+            # Postgres refuses to retype a column a generated column reads: dropped before, added after.
+            ch("drop_column", name, old, None, GENERATED_REBUILT)
+            ch("add_column", name, None, col, GENERATED_REBUILT)
+            if col.comment:
+                ch("set_column_comment", name, None, col, GENERATED_REBUILT)
+        elif not same_expression(old.generated, col.generated) or old.virtual != col.virtual:
             ch("alter_generated", name, old, col)
     for name, col in cur_cols.items():
         if name not in des_cols:
@@ -195,8 +203,14 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
     retyped = {n for n, c in des_cols.items() if n in cur_cols and (cur_cols[n].type != c.type
                                                                    or type_name(c.type) in rebuilt)}
 
-    def over_retyped(*exprs: Optional[str]) -> bool:
-        return bool(retyped) and any(e and referenced_columns(e) & retyped for e in exprs)
+    # Generated columns dropped and added again (their expression changed, or a column it reads is
+    # retyped): the indexes and CHECKs on them go with the DROP, so they are made again after the ADD.
+    regenerated = {c.name for c in changes if c.cause == GENERATED_REBUILT or (c.kind == "alter_generated" and not (
+        c.old.generated and not c.old.virtual and not c.new.generated))}  # type: ignore[union-attr]
+
+    def over_retyped(*exprs: Optional[str], columns: Iterable[Optional[str]] = ()) -> bool:
+        return bool(set(columns) & regenerated) or any(
+            e and referenced_columns(e) & (retyped | regenerated) for e in exprs)
 
     for old_c, new_c in _match_constraints(_constraints(cur), _constraints(des)):
         fk = isinstance(new_c if new_c is not None else old_c, ForeignKey)
@@ -241,7 +255,8 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
             ch("add_index", name, old_i, idx)
             if idx.comment and idx.comment == old_i.comment:
                 recreated(old_i, idx)
-        elif over_retyped(old_i.where, *(e.expression for e in old_i.elements)):
+        elif over_retyped(old_i.where, *(e.expression for e in old_i.elements),
+                          columns=[e.column for e in old_i.elements] + list(old_i.include)):
             ch("drop_index", name, old_i, idx, "retype")
             ch("add_index", name, old_i, idx, "retype")
             if idx.comment and idx.comment == old_i.comment:
@@ -276,6 +291,15 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
             added("add_trigger", name, g, "set_trigger_comment")
             if g.enabled != "origin":
                 ch("set_trigger_enabled", name, None, g, "state of a new object")
+            continue
+        # Postgres refuses ALTER TYPE of a column a trigger's WHEN or UPDATE OF names (and DROP COLUMN).
+        if over_retyped(old_g.when, columns=old_g.update_columns) or set(old_g.update_columns) & retyped:
+            ch("drop_trigger", name, old_g, None, "retype")
+            ch("add_trigger", name, None, g, "retype")
+            if g.enabled != "origin":
+                ch("set_trigger_enabled", name, None, g, "retype")
+            if g.comment:
+                ch("set_trigger_comment", name, None, g, "retype")
             continue
         if not same_trigger(old_g, g):
             ch("alter_trigger", name, old_g, g)

@@ -130,6 +130,22 @@ def referenced_columns(text: str) -> set[str]:
     return set(_referenced_columns(text))
 
 
+def called_functions(text: str) -> set[tuple[str, str]]:
+    """The functions an expression calls that are not Postgres's own (sqlglot knows those by name):
+    (schema, name), the schema `public` when the call does not name one; empty when it does not parse."""
+    try:
+        tree = parse_expression(text)
+    except ValueError:
+        return set()
+    out: set[tuple[str, str]] = set()
+    for call in tree.find_all(exp.Anonymous):
+        parent = call.parent
+        schema = parent.this.name if isinstance(parent, exp.Dot) and parent.expression is call else "public"
+        quoted = isinstance(call.this, exp.Identifier) and call.this.quoted
+        out.add((schema, call.name if quoted else call.name.lower()))
+    return out
+
+
 @lru_cache(maxsize=8192)
 def _referenced_columns(text: str) -> frozenset[str]:
     out = set()

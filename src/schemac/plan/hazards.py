@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from schemac.compare.changes import Change, takes_using
+from schemac.compare.changes import GENERATED_REBUILT, Change, takes_using
 from schemac.pg.casts import converts
 
 _TYPE = re.compile(r"^(?P<base>[^()\[\]]+?)(?:\((?P<params>[^)]*)\))?(?P<zone> with(?:out)? time zone)?(?P<array>\[\])?$")
@@ -68,7 +68,7 @@ def destructive_reason(change: Change) -> Optional[str]:
     """Why this change can destroy data, or None when it cannot."""
     if change.kind == "drop_table":
         return f"drop table {change.schema}.{change.table}: every row in it is lost"
-    if change.kind == "drop_column":
+    if change.kind == "drop_column" and change.cause != GENERATED_REBUILT:  # (derived values: made again)
         return f"drop column {change.name} of {change.schema}.{change.table}: its values are lost"
     if change.kind == "alter_enum":
         gone = [v for v in change.old.values if v not in change.new.values]  # type: ignore[union-attr]

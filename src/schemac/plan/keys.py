@@ -10,9 +10,7 @@ from schemac.compare.views import view_keys, view_refs
 from schemac.model import (Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
                            Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Table, Trigger, Unique,
                            View)
-from sqlglot import exp
-
-from schemac.pg.expressions import parse_expression, referenced_columns
+from schemac.pg.expressions import called_functions, referenced_columns
 from schemac.pg.names import make_object_name
 from schemac.pg.policies import policy_refs
 from schemac.pg.types import name_parts, type_name
@@ -44,18 +42,8 @@ def expression_refs(text: Optional[str], schema: str, table: Optional[str]) -> s
 
 
 def function_refs(text: str) -> set[Key]:
-    """The functions an expression calls that are not Postgres's own (sqlglot knows those by name):
-    ("function", schema, name), the schema `public` when the call does not name one."""
-    try:
-        tree = parse_expression(text)
-    except ValueError:
-        return set()
-    out: set[Key] = set()
-    for call in tree.find_all(exp.Anonymous):
-        parent = call.parent
-        schema = parent.this.name if isinstance(parent, exp.Dot) and parent.expression is call else "public"
-        out.add(("function", schema, call.name.lower()))  # (a quoted mixed-case name: ordering only)
-    return out
+    """The functions an expression calls (pg.expressions.called_functions), as keys."""
+    return {("function", schema, name) for schema, name in called_functions(text)}
 
 
 def _identity_sequence(t: Table, column: str) -> Key:
@@ -129,6 +117,8 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         return out | (expression_refs(obj.when, t.schema, t.name) - {_col(t, "old"), _col(t, "new")})  # type: ignore
     if isinstance(obj, Domain):
         refs = {("schema", obj.schema), type_key(obj.type)} | expression_refs(obj.default, obj.schema, None)
+        for check in obj.checks:  # a CHECK may call the user's functions (CHECK (is_valid_slug(VALUE)))
+            refs |= function_refs(check.expression)
         return refs - {("type", obj.schema, obj.name)}
     if isinstance(obj, CompositeType):  # its schema, its attributes' types
         refs = {("schema", obj.schema)} | {type_key(a.type) for a in obj.attributes} | collation_keys(*obj.attributes)
