@@ -31,7 +31,11 @@ SAMPLES = ["chinook", "pagila"]
 OURS = ["saas", "eventlog", "analytics"]
 RELATIONS = TABLES + ("v", "m")
 VIEWS = {"chinook": 0, "pagila": 8, "saas": 3, "eventlog": 9, "analytics": 10}
-CASES = [pytest.param(major, s, id=f"{s}-{major}") for s in SAMPLES for major in MAJORS] + [
+# pagila (views, a materialized view, functions, triggers) on every major by default: its deparse differs
+# between them; chinook (tables alone) on one.
+CASES = [pytest.param(major, s, id=f"{s}-{major}",
+                      marks=() if s == "pagila" or major == MAJORS[1] else (pytest.mark.slow,))
+         for s in SAMPLES for major in MAJORS] + [
     pytest.param(major, s, id=f"{s}-{major}", marks=() if major == MAJORS[n % len(MAJORS)] else (pytest.mark.slow,))
     for n, s in enumerate(OURS) for major in MAJORS]
 
