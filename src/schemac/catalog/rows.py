@@ -361,7 +361,9 @@ class ModelBuilder:
                             key=lambda c: (c.schema, c.name))
         ranges = sorted((kindrows.range_type(r, _canonical) for r in rows["range_types"]), key=lambda r: (r.schema, r.name))
         collations = sorted((kindrows.collation(r) for r in rows["collations"]), key=lambda c: (c.schema, c.name))
-        views = sorted((build_view(r, self._indexes.get(r["view_oid"], []), _canonical) for r in rows.get("views", ())),
+        views = sorted((replace(build_view(r, self._indexes.get(r["view_oid"], []), _canonical),
+                                grants=acl.grants("class", r["view_oid"]), owner=acl.owner("class", r["view_oid"]))
+                        for r in rows.get("views", ())),
                        key=lambda v: (v.schema, v.name))
         return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
                       sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged),

@@ -10,16 +10,18 @@ from typing import Optional, Union
 
 from schemac.compare.changes import Change
 from schemac.model import (DEFAULT_PRIVILEGE_KINDS, DefaultPrivileges, Function, Namespace, Privilege, Schema, Sequence,
-                           Source, Table)
+                           Source, Table, View)
 from schemac.model.grants import PUBLIC_SCHEMA_DEFAULT
 
-Secured = Union[Table, Sequence, Function, Namespace, DefaultPrivileges]
+Secured = Union[Table, View, Sequence, Function, Namespace, DefaultPrivileges]
 NEW_OBJECT = "state of a new object"
 # What every role holds on a new object of a kind (Postgres's default access list, the owner's aside).
 _CREATED_WITH = {"function": (Privilege("PUBLIC", "EXECUTE"),), "type": (Privilege("PUBLIC", "USAGE"),)}
 
 
 def kind_of(obj: Secured) -> str:
+    if isinstance(obj, View):
+        return obj.what
     return "table" if isinstance(obj, Table) else "sequence" if isinstance(obj, Sequence) else \
         "schema" if isinstance(obj, Namespace) else "default privileges" if isinstance(obj, DefaultPrivileges) \
         else "function"
@@ -43,6 +45,9 @@ class Holding:
         """The graph keys the statement needs: the object, and the columns it names."""
         o = self.obj
         if isinstance(o, Table):
+            return {("table", o.schema, o.name)} | {("column", o.schema, o.name, p.column) for p in self.entries
+                                                    if p.column}
+        if isinstance(o, View):  # a relation, as view_keys names it
             return {("table", o.schema, o.name)} | {("column", o.schema, o.name, p.column) for p in self.entries
                                                     if p.column}
         if isinstance(o, Sequence):
@@ -152,7 +157,7 @@ def namespace(model: Schema, name: str) -> Namespace:
 def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
     """Every role schema.yaml names (grantees, owners, policies' roles) with its line, PUBLIC aside."""
     out: list[tuple[str, Optional[Source]]] = []
-    for obj in (*schema.tables, *schema.sequences, *schema.functions, *schema.namespace_access,
+    for obj in (*schema.tables, *schema.views, *schema.sequences, *schema.functions, *schema.namespace_access,
                 *schema.default_privileges):
         if obj.owner is not None:
             out.append((obj.owner, obj.source))
