@@ -8,6 +8,7 @@ the privileges written out by hand."""
 from __future__ import annotations
 
 import json
+import os
 import uuid
 
 import psycopg
@@ -163,6 +164,30 @@ DRIFT = [
 ]
 
 
+def inspect_and_drift(project: Project, drift: list, roles: dict[str, str], schemac) -> str:
+    """inspect's schema.yaml diffs clean; each of `drift` (sql, kind, name) made by hand is reported as security
+    drift of that kind on that object, and nothing else; the fix `diff --sql` prints makes it clean again.
+    What inspect wrote."""
+    r = schemac("inspect", "--database-url", project.url, "--output", "inspected.yaml")
+    assert r.returncode == 0, r.stderr
+    inspected = os.path.join(project.folder, "inspected.yaml")
+    assert check_drift(inspected, project.url, out_dir=project.out).differences == ()
+    with psycopg.connect(project.url, autocommit=True) as conn:
+        for sql, _, _ in drift:
+            conn.execute(with_roles(sql, roles))
+    found = json.loads(check_drift(project.schema, project.url, out_dir=project.out).render("json"))["differences"]
+    security = sorted((d["kind"], d["object"]["name"]) for d in found if d.get("category") == "security")
+    assert security == sorted((kind, name) for _, kind, name in drift), found
+    assert [d for d in found if d.get("category") != "security"] == []
+    r = schemac("diff", "--database-url", project.url, "--only", "security", "--sql")
+    assert r.returncode == 1
+    with psycopg.connect(project.url, autocommit=True) as conn:
+        conn.execute(r.stdout)
+    assert project.drift() == ()
+    with open(inspected, encoding="utf-8") as f:
+        return f.read()
+
+
 def test_view_grant_drift(db_url, roles, tmp_path, schemac):
     """inspect writes the views' grants back (diffs clean); drift made by hand on them is security drift,
     and the fix `diff --sql` prints makes the database clean again."""
@@ -170,22 +195,7 @@ def test_view_grant_drift(db_url, roles, tmp_path, schemac):
     project = Project(tmp_path, db_url)
     project.step(text)
     assert project.drift() == ()
-    r = schemac("inspect", "--database-url", db_url, "--output", "inspected.yaml")
-    assert r.returncode == 0, r.stderr
-    inspected = (tmp_path / "inspected.yaml").read_text()
+    inspected = inspect_and_drift(project, DRIFT, roles, schemac)
     assert f"{roles['reader']}: [update (b)]" in inspected and "PUBLIC: [select]" in inspected, inspected
-    assert check_drift(str(tmp_path / "inspected.yaml"), db_url, out_dir=project.out).differences == ()
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        for sql, _, _ in DRIFT:
-            conn.execute(with_roles(sql, roles))
-    found = json.loads(check_drift(project.schema, db_url, out_dir=project.out).render("json"))["differences"]
-    security = sorted((d["kind"], d["object"]["name"]) for d in found if d.get("category") == "security")
-    assert security == sorted((kind, name) for _, kind, name in DRIFT), found
-    assert [d for d in found if d.get("category") != "security"] == []
-    r = schemac("diff", "--database-url", db_url, "--only", "security", "--sql")
-    assert r.returncode == 1
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute(r.stdout)
-    assert project.drift() == ()
     assert ("v", None, "PUBLIC", "SELECT", False) in security_of(db_url, roles)["acl"]
     assert security_of(db_url, roles)["owners"]["m"] == "owner"

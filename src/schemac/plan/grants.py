@@ -9,8 +9,8 @@ from typing import Optional
 from sqlglot import exp
 
 from schemac.compare.changes import Change
-from schemac.compare.grants import Holding, to_revoke
-from schemac.model import DefaultPrivileges, Namespace, Privilege, Sequence, Table, View
+from schemac.compare.grants import TYPES, Holding, to_revoke
+from schemac.model import DefaultPrivileges, Domain, Namespace, Privilege, Sequence, Table, View
 from schemac.model.grants import grouped
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan.ddl import command
@@ -28,6 +28,8 @@ def _target(h: Holding, owner: bool = False) -> str:
         return "TABLE " + qualified(o.schema, o.name)
     if isinstance(o, Sequence):
         return "SEQUENCE " + qualified(o.schema, o.name)
+    if isinstance(o, TYPES):
+        return ("DOMAIN " if isinstance(o, Domain) else "TYPE ") + qualified(o.schema, o.name)
     if isinstance(o, Namespace):
         return "SCHEMA " + quote_ident(o.name)
     if isinstance(o, DefaultPrivileges):
