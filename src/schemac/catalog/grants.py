@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from dataclasses import replace
+from typing import Any, Optional, TypeVar
+
+T = TypeVar("T")
 
 from schemac.model import DEFAULT_PRIVILEGE_KINDS, DefaultPrivileges, Namespace, Privilege, sorted_privileges
 
@@ -35,6 +38,10 @@ class AccessLists:
             if key not in merged or p.grantable:
                 merged[key] = p
         return sorted_privileges(merged.values())
+
+    def secured(self, obj: T, catalog: str, oid: int) -> T:
+        """`obj` with its access list and owner."""
+        return replace(obj, grants=self.grants(catalog, oid), owner=self.owner(catalog, oid))  # type: ignore
 
     def namespaces(self) -> tuple[Namespace, ...]:
         """Every namespace read, with its access list and owner, by name."""

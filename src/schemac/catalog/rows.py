@@ -344,8 +344,8 @@ class ModelBuilder:
                         owner=acl.owner("class", row["table_oid"]))
                  for row in rows["tables"]]
         built.sort(key=lambda t: (t.schema, t.name))
-        enums = sorted((_enum(r) for r in rows["enums"]), key=lambda e: (e.schema, e.name))
-        domains = sorted((_domain(r) for r in rows["domains"]), key=lambda d: (d.schema, d.name))
+        enums = sorted((acl.secured(_enum(r), "type", r["type_oid"]) for r in rows["enums"]), key=lambda e: (e.schema, e.name))
+        domains = sorted((acl.secured(_domain(r), "type", r["type_oid"]) for r in rows["domains"]), key=lambda d: (d.schema, d.name))
         sequences = sorted((replace(_sequence(r), grants=acl.grants("class", r["sequence_oid"]),
                                     owner=acl.owner("class", r["sequence_oid"])) for r in rows["sequences"]),
                            key=lambda s: (s.schema, s.name))
@@ -357,11 +357,15 @@ class ModelBuilder:
         functions = sorted((replace(_function(r), grants=acl.grants("proc", r["function_oid"]),
                                     owner=acl.owner("proc", r["function_oid"])) for r in rows["functions"]),
                            key=lambda f: (f.schema, f.name, f.identity))
-        composites = sorted((kindrows.composite_type(r, _canonical) for r in rows["composite_types"]),
+        composites = sorted((acl.secured(kindrows.composite_type(r, _canonical), "type", r["type_oid"])
+                             for r in rows["composite_types"]),
                             key=lambda c: (c.schema, c.name))
-        ranges = sorted((kindrows.range_type(r, _canonical) for r in rows["range_types"]), key=lambda r: (r.schema, r.name))
+        ranges = sorted((acl.secured(kindrows.range_type(r, _canonical), "type", r["type_oid"]) for r in rows["range_types"]),
+                        key=lambda r: (r.schema, r.name))
         collations = sorted((kindrows.collation(r) for r in rows["collations"]), key=lambda c: (c.schema, c.name))
-        views = sorted((build_view(r, self._indexes.get(r["view_oid"], []), _canonical) for r in rows.get("views", ())),
+        views = sorted((replace(build_view(r, self._indexes.get(r["view_oid"], []), _canonical),
+                                grants=acl.grants("class", r["view_oid"]), owner=acl.owner("class", r["view_oid"]))
+                        for r in rows.get("views", ())),
                        key=lambda v: (v.schema, v.name))
         return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
                       sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged),

@@ -183,7 +183,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             changes.extend(Change("drop_foreign_key", t.schema, t.name, fk.name, fk, None, t) for fk in t.foreign_keys)
     changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables))
     changes.extend(objects)
-    changes.extend(diff_policies(cur_tables, des_tables) + diff_grants(cur_tables, des_tables, current, desired))
+    changes.extend(diff_policies(cur_tables, des_tables) + diff_grants(cur_tables, des_tables, current, desired, rebuilt))
     changes.extend(around_functions(changes, cur_tables, des_tables))
     changes.extend(diff_views(current, desired, changes))
     order = {k: n for n, k in enumerate(KINDS)}

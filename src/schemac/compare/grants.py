@@ -9,17 +9,23 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from schemac.compare.changes import Change
-from schemac.model import (DEFAULT_PRIVILEGE_KINDS, DefaultPrivileges, Function, Namespace, Privilege, Schema, Sequence,
-                           Source, Table)
+from schemac.model import (DEFAULT_PRIVILEGE_KINDS, CompositeType, DefaultPrivileges, Domain, Enum, Function, Namespace,
+                           Privilege, RangeType, Schema, Sequence, Source, Table, View)
 from schemac.model.grants import PUBLIC_SCHEMA_DEFAULT
 
-Secured = Union[Table, Sequence, Function, Namespace, DefaultPrivileges]
+Secured = Union[Table, View, Sequence, Function, Namespace, DefaultPrivileges, Enum, Domain, CompositeType, RangeType]
+TYPES = (Enum, Domain, CompositeType, RangeType)
 NEW_OBJECT = "state of a new object"
 # What every role holds on a new object of a kind (Postgres's default access list, the owner's aside).
-_CREATED_WITH = {"function": (Privilege("PUBLIC", "EXECUTE"),), "type": (Privilege("PUBLIC", "USAGE"),)}
+_CREATED_WITH = {"function": (Privilege("PUBLIC", "EXECUTE"),), "type": (Privilege("PUBLIC", "USAGE"),),
+                 "domain": (Privilege("PUBLIC", "USAGE"),)}
 
 
 def kind_of(obj: Secured) -> str:
+    if isinstance(obj, View):
+        return obj.what
+    if isinstance(obj, TYPES):
+        return "domain" if isinstance(obj, Domain) else "type"
     return "table" if isinstance(obj, Table) else "sequence" if isinstance(obj, Sequence) else \
         "schema" if isinstance(obj, Namespace) else "default privileges" if isinstance(obj, DefaultPrivileges) \
         else "function"
@@ -45,8 +51,13 @@ class Holding:
         if isinstance(o, Table):
             return {("table", o.schema, o.name)} | {("column", o.schema, o.name, p.column) for p in self.entries
                                                     if p.column}
+        if isinstance(o, View):  # a relation, as view_keys names it
+            return {("table", o.schema, o.name)} | {("column", o.schema, o.name, p.column) for p in self.entries
+                                                    if p.column}
         if isinstance(o, Sequence):
             return {("sequence", o.schema, o.name)}
+        if isinstance(o, TYPES):
+            return {("type", o.schema, o.name)}
         if isinstance(o, Namespace):
             return {("schema", o.name)}
         if isinstance(o, DefaultPrivileges):
@@ -105,8 +116,10 @@ def object_changes(old: Optional[Secured], new: Secured) -> list[Change]:
     return out
 
 
-def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Schema) -> list[Change]:
-    """The grant, revoke and set_owner changes of every table, sequence and function schema.yaml keeps."""
+def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Schema,
+                rebuilt_types: frozenset = frozenset()) -> list[Change]:
+    """The grant, revoke and set_owner changes of every table, sequence, function and type schema.yaml keeps
+    (a type in `rebuilt_types`, set aside and created again, starts with Postgres's defaults)."""
     out: list[Change] = []
     for key, t in des_tables.items():
         out += object_changes(cur_tables.get(key), t)
@@ -116,6 +129,10 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
     cur_fn = {(f.schema, f.name, f.identity): f for f in current.functions}
     for f in desired.functions:
         out += object_changes(cur_fn.get((f.schema, f.name, f.identity)), f)
+    for field in ("enums", "domains", "composite_types", "range_types"):
+        cur_types = {(t.schema, t.name): t for t in getattr(current, field)}
+        for t in getattr(desired, field):
+            out += object_changes(None if (t.schema, t.name) in rebuilt_types else cur_types.get((t.schema, t.name)), t)
     out += _default_privilege_changes(current, desired)
     existing = set(current.namespaces) | {"public"}
     declared = {n.name for n in desired.namespace_access}
@@ -152,7 +169,8 @@ def namespace(model: Schema, name: str) -> Namespace:
 def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
     """Every role schema.yaml names (grantees, owners, policies' roles) with its line, PUBLIC aside."""
     out: list[tuple[str, Optional[Source]]] = []
-    for obj in (*schema.tables, *schema.sequences, *schema.functions, *schema.namespace_access,
+    for obj in (*schema.tables, *schema.views, *schema.enums, *schema.domains, *schema.composite_types,
+                *schema.range_types, *schema.sequences, *schema.functions, *schema.namespace_access,
                 *schema.default_privileges):
         if obj.owner is not None:
             out.append((obj.owner, obj.source))

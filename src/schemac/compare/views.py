@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import Iterable, Optional
 
 from schemac.compare.changes import ENUM_REBUILT, Change
+from schemac.compare.grants import object_changes
 from schemac.compare.tables import diff_table
 from schemac.compare.types import replaceable
 from schemac.model import PrimaryKey, Schema, Table, View
@@ -128,6 +129,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         if old is None:
             ch("add_view", v, None, v)
             out.extend(replace(c, cause=NEW_MATERIALIZED) for c in diff_table(_stand_in(v), _stand_in(v, v.indexes)))
+            out.extend(object_changes(None, v))
         elif not same_view(old, v):
             changed.append(key)
             if not replaceable_view(old, v):
@@ -158,6 +160,8 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         if key not in changed:
             ch("add_view", new, None, new, REBUILT)
         out.extend(replace(c, cause=RESTORED) for c in diff_table(_stand_in(new), _stand_in(new, new.indexes)))
+        # Its access list and owner are those of a new view: granted again, and set again, here.
+        out.extend(replace(c, cause=RESTORED) for c in object_changes(None, new))
     for key, v in des.items():
         old = cur.get(key)
         if old is None or key in rebuilt:
@@ -165,4 +169,5 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         if _comments(old) != _comments(v):
             ch("set_view_comment", v, old, v)
         out.extend(diff_table(_stand_in(old, old.indexes), _stand_in(v, v.indexes)))
+        out.extend(object_changes(old, v))
     return out

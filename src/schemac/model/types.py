@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from .source import Source, _src
+from .grants import Privilege
+from .source import Source, _security, _src
 from .tables import Check
 
 
@@ -17,6 +18,8 @@ class Enum:
     schema: str = "public"
     comment: Optional[str] = None
     source: Optional[Source] = _src()
+    grants: tuple[Privilege, ...] = _security(())  # USAGE (typacl), the owner's own left out
+    owner: Optional[str] = _security(None)  # None: not compared
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,8 @@ class Domain:
     checks: tuple[Check, ...] = ()  # expressions use VALUE
     comment: Optional[str] = None
     source: Optional[Source] = _src()
+    grants: tuple[Privilege, ...] = _security(())  # USAGE (typacl), the owner's own left out
+    owner: Optional[str] = _security(None)  # None: not compared
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,8 @@ class CompositeType:
     schema: str = "public"
     comment: Optional[str] = None
     source: Optional[Source] = _src()
+    grants: tuple[Privilege, ...] = _security(())  # USAGE (typacl), the owner's own left out
+    owner: Optional[str] = _security(None)  # None: not compared
 
 
 def default_multirange(range_name: str) -> str:
@@ -79,6 +86,8 @@ class RangeType:
     multirange: Optional[str] = None  # None: Postgres's name for it (default_multirange)
     comment: Optional[str] = None
     source: Optional[Source] = _src()
+    grants: tuple[Privilege, ...] = _security(())  # USAGE (typacl), the owner's own left out
+    owner: Optional[str] = _security(None)  # None: not compared
 
     @property
     def multirange_name(self) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Optional
 
-from .source import Source, _src
+from .grants import Privilege
+from .source import Source, _security, _src
 from .tables import Index
 
 
@@ -55,6 +56,8 @@ class View:
     output: tuple[ViewColumn, ...] = ()
     depends: tuple[Dependency, ...] = ()
     deparsed_by: Optional[int] = None  # the PostgreSQL major that gave `definition` (15 qualifies more names)
+    grants: tuple[Privilege, ...] = _security(())  # as a table's (relacl, attacl), the owner's own left out
+    owner: Optional[str] = _security(None)  # None: not compared
 
     @property
     def key(self) -> tuple[str, str]:

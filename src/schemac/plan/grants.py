@@ -9,8 +9,8 @@ from typing import Optional
 from sqlglot import exp
 
 from schemac.compare.changes import Change
-from schemac.compare.grants import Holding, to_revoke
-from schemac.model import DefaultPrivileges, Namespace, Privilege, Sequence, Table
+from schemac.compare.grants import TYPES, Holding, to_revoke
+from schemac.model import DefaultPrivileges, Domain, Namespace, Privilege, Sequence, Table, View
 from schemac.model.grants import grouped
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan.ddl import command
@@ -18,12 +18,18 @@ from schemac.plan.policies import role_sql
 from schemac.plan.routine_ddl import function_target
 
 
-def _target(h: Holding) -> str:
+def _target(h: Holding, owner: bool = False) -> str:
+    """What the statement names: GRANT takes `TABLE` for every relation, ALTER ... OWNER TO a view's own word."""
     o = h.obj
+    if isinstance(o, View):
+        return ("MATERIALIZED VIEW " if o.materialized and owner else "VIEW " if owner else "TABLE ") + \
+            qualified(o.schema, o.name)
     if isinstance(o, Table):
         return "TABLE " + qualified(o.schema, o.name)
     if isinstance(o, Sequence):
         return "SEQUENCE " + qualified(o.schema, o.name)
+    if isinstance(o, TYPES):
+        return ("DOMAIN " if isinstance(o, Domain) else "TYPE ") + qualified(o.schema, o.name)
     if isinstance(o, Namespace):
         return "SCHEMA " + quote_ident(o.name)
     if isinstance(o, DefaultPrivileges):
@@ -41,7 +47,7 @@ def grant_statements(change: Change) -> Optional[list[exp.Expression]]:
     """The statements of a grant, revoke or set_owner change, else None."""
     k, old, new = change.kind, change.old, change.new
     if k == "set_owner":
-        return [command("ALTER", _target(new), "OWNER TO", role_sql(new.grantee))]  # type: ignore
+        return [command("ALTER", _target(new, owner=True), "OWNER TO", role_sql(new.grantee))]  # type: ignore
     if k not in ("grant", "revoke"):
         return None
     target, role = _target(new), role_sql(new.grantee)  # type: ignore[arg-type, union-attr]

@@ -9,13 +9,17 @@ from schemac.pg.names import MAX_IDENTIFIER_BYTES
 from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.schemafile.fields import FieldReader
 
-ENUM_KEYS = {"values": True, "name": False, "schema": False, "comment": False}
+ENUM_KEYS = {"values": True, "name": False, "schema": False, "comment": False, "grants": False, "owner": False}
 DOMAIN_KEYS = {"type": True, "name": False, "schema": False, "default": False, "not_null": False, "checks": False,
-               "comment": False}
+               "comment": False, "grants": False, "owner": False}
 
 
 class TypeReader(FieldReader):
     """Reads the top-level `enums:` and `domains:`."""
+
+    def type_security(self, f: dict, what: str) -> tuple:
+        """(grants, owner) of a type: USAGE, PUBLIC's by default (GrantReader's, beside it in the Loader)."""
+        return self.grants(f, what, "type"), self.owner(f, what)  # type: ignore[attr-defined]
 
     def enums(self, node: Node) -> list[Enum]:
         out = []
@@ -37,7 +41,8 @@ class TypeReader(FieldReader):
             if too_long is not None:
                 raise self.fail(f["values"][1], f"value {too_long[:20]!r}… of {what} is longer than 63 bytes")
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
-            out.append(Enum(name, tuple(values), schema, self.opt_string(f, "comment", what), self.w.src(key)))
+            out.append(Enum(name, tuple(values), schema, self.opt_string(f, "comment", what), self.w.src(key),
+                            *self.type_security(f, what)))
         return out
 
     def domains(self, node: Node) -> list[Domain]:
@@ -65,5 +70,5 @@ class TypeReader(FieldReader):
                     checks.append(self.check(c_name, c_key, c_node, only_value))
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             out.append(Domain(name, type_, schema, default, self.opt_bool(f, "not_null", what), tuple(checks),
-                              self.opt_string(f, "comment", what), self.w.src(key)))
+                              self.opt_string(f, "comment", what), self.w.src(key), *self.type_security(f, what)))
         return out

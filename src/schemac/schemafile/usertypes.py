@@ -11,9 +11,10 @@ from schemac.model import Attribute, CompositeType, RangeType
 from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.schemafile.fields import FieldReader
 
-COMPOSITE_KEYS = {"attributes": True, "name": False, "schema": False, "comment": False}
+COMPOSITE_KEYS = {"attributes": True, "name": False, "schema": False, "comment": False, "grants": False, "owner": False}
 ATTRIBUTE_KEYS = {"type": True, "collation": False}
 RANGE_KEYS = {"subtype": True, "name": False, "schema": False, "subtype_opclass": False, "collation": False,
+              "grants": False, "owner": False,
               "canonical": False, "subtype_diff": False, "multirange": False, "comment": False}
 
 
@@ -45,7 +46,7 @@ class UserTypeReader(FieldReader):
                 raise self.fail(f["attributes"][1], f"{what} has no attributes")
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             out.append(CompositeType(name, tuple(attributes), schema, self.opt_string(f, "comment", what),
-                                     self.w.src(key)))
+                                     self.w.src(key), *self.type_security(f, what)))  # type: ignore[attr-defined]
         return out
 
     def range_types(self, node: Node) -> list[RangeType]:
@@ -62,7 +63,8 @@ class UserTypeReader(FieldReader):
                                  None if collation == "default" else collation,
                                  self._qualified_name(f, "canonical", what),
                                  self._qualified_name(f, "subtype_diff", what), multirange,
-                                 self.opt_string(f, "comment", what), self.w.src(key)))
+                                 self.opt_string(f, "comment", what), self.w.src(key),
+                                 *self.type_security(f, what)))  # type: ignore[attr-defined]
         return out
 
     def _qualified_name(self, f: dict, key: str, what: str) -> Optional[str]:

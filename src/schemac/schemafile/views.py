@@ -10,9 +10,10 @@ from schemac.pg.views import QueryError, view_query
 from schemac.schemafile.fields import FieldReader
 
 VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False, "columns": False,
-             "security_barrier": False, "security_invoker": False, "check_option": False}
+             "security_barrier": False, "security_invoker": False, "check_option": False, "grants": False,
+             "owner": False}
 MATERIALIZED_VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False,
-                          "columns": False, "with_data": False, "indexes": False}
+                          "columns": False, "with_data": False, "indexes": False, "grants": False, "owner": False}
 VIEW_COLUMN_KEYS = {"comment": True}
 
 
@@ -54,5 +55,11 @@ class ViewReader(FieldReader):
             out.append(View(name, query, schema, materialized, self.opt_bool(f, "security_barrier", what),
                             self.opt_bool(f, "security_invoker", what), check,  # type: ignore[arg-type]
                             self.w.boolean(f["with_data"][1], f"with_data of {what}") if "with_data" in f else True,
-                            indexes, self.opt_string(f, "comment", what), tuple(columns), self.w.src(key_node)))
+                            indexes, self.opt_string(f, "comment", what), tuple(columns), self.w.src(key_node),
+                            grants=self.grants(f, what, "table", _any_column),  # type: ignore[attr-defined]
+                            owner=self.owner(f, what)))  # type: ignore[attr-defined]
         return out
+
+
+def _any_column(column: str, node: Node, what: str) -> None:
+    """A view's columns are Postgres's answer for its query, unknown at load: GRANT names them as written."""

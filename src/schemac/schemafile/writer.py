@@ -301,6 +301,7 @@ def _view(v: View) -> dict:
         spec["columns"] = {c.name: _Flow({"comment": c.comment}) for c in v.columns}
     if v.indexes:
         spec["indexes"] = {i.name: _index(i) for i in v.indexes}
+    spec.update(_grants(v.grants, "table"))
     spec["query"] = _Block(v.query)
     return spec
 
@@ -325,6 +326,14 @@ def _keys(objects: tuple) -> dict:
     """Mapping keys: the object's name, or schema.name (with a name: key) where two schemas share a name."""
     names = [o.name for o in objects]
     return {id(o): (o.name if names.count(o.name) == 1 else f"{o.schema}.{o.name}") for o in objects}
+
+
+def _type_grants(spec: Any, obj: Any) -> Any:
+    """A type's spec with its `grants:` where they differ from Postgres's default (PUBLIC's USAGE)."""
+    if not hasattr(obj, "grants") or isinstance(obj, Sequence):
+        return spec
+    written = {**spec, **_grants(obj.grants, "type")}
+    return _Flow(written) if isinstance(spec, _Flow) else written
 
 
 def _named(spec: Any, obj: Any, key: str) -> Any:
@@ -362,7 +371,7 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         objects = getattr(schema, field)
         if objects:
             keys = _keys(objects)
-            doc[field] = {keys[id(o)]: _named(write(o), o, keys[id(o)]) for o in objects}
+            doc[field] = {keys[id(o)]: _named(_type_grants(write(o), o), o, keys[id(o)]) for o in objects}
     external = external_types_of(schema)
     if external:
         doc["external_types"] = _FlowList(external)

@@ -1,9 +1,10 @@
--- Owners and access lists of the tables, sequences and functions of the requested schemas (and of
--- the schemas themselves), and the column privileges of those tables: one row per access-list entry
+-- Owners and access lists of the tables, views, materialized views, sequences, functions and types of the requested schemas (and of
+-- the schemas themselves), and the column privileges of those relations: one row per access-list entry
 -- (aclexplode), the owner's own entries left out, or one row with a NULL grantee for an object whose
 -- list holds nothing else. A NULL list is Postgres's default for the owner (acldefault): the owner's
 -- privileges, and EXECUTE for PUBLIC on a function. grantee: PUBLIC for the role oid 0.
--- catalog: 'class' (tables and sequences, by pg_class oid), 'proc' (pg_proc oid), 'namespace'.
+-- catalog: 'class' (tables, views and sequences, by pg_class oid), 'proc' (pg_proc oid), 'namespace', 'type'
+-- (enums, domains, range types and composite types of their own, by pg_type oid; acldefault: USAGE for PUBLIC).
 -- namespace_name: set on a namespace's rows. column_name: set on column privileges (attacl; never a default). Rows for objects the other queries
 -- left out are dropped by the caller. Reading needs no privilege beyond CONNECT (catalogs only).
 -- Parameter: schemas, an array of schema names.
@@ -12,19 +13,26 @@ WITH objects AS (
          COALESCE(c.relacl, pg_catalog.acldefault(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", c.relowner)) AS acl
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY (%(schemas)s::name[]) AND c.relkind IN ('r', 'p', 'S')
+  WHERE n.nspname = ANY (%(schemas)s::name[]) AND c.relkind IN ('r', 'p', 'S', 'v', 'm')
   UNION ALL
   SELECT 'class', c.oid, NULL, c.relowner, a.attname::text, a.attacl
   FROM pg_catalog.pg_attribute a
   JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY (%(schemas)s::name[]) AND c.relkind IN ('r', 'p')
+  WHERE n.nspname = ANY (%(schemas)s::name[]) AND c.relkind IN ('r', 'p', 'v', 'm')
     AND a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped
   UNION ALL
   SELECT 'proc', p.oid, NULL, p.proowner, NULL, COALESCE(p.proacl, pg_catalog.acldefault('f'::"char", p.proowner))
   FROM pg_catalog.pg_proc p
   JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
   WHERE n.nspname = ANY (%(schemas)s::name[]) AND p.prokind IN ('f', 'p')
+  UNION ALL
+  SELECT 'type', t.oid, NULL, t.typowner, NULL, COALESCE(t.typacl, pg_catalog.acldefault('T'::"char", t.typowner))
+  FROM pg_catalog.pg_type t
+  JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+  LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid
+  WHERE n.nspname = ANY (%(schemas)s::name[]) AND t.typtype IN ('e', 'd', 'r', 'c')
+    AND (t.typtype <> 'c' OR c.relkind = 'c')
   UNION ALL
   SELECT 'namespace', n.oid, n.nspname::text, n.nspowner, NULL, COALESCE(n.nspacl, pg_catalog.acldefault('n'::"char", n.nspowner))
   FROM pg_catalog.pg_namespace n
