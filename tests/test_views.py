@@ -369,3 +369,60 @@ materialized_views:
     r = generate(str(schema), str(tmp_path / "generated"), dev_url=_admin(db_url))
     assert r.status == "written" and r.notices == (), r.notices
     assert "CREATE MATERIALIZED VIEW m AS\nselect boom() as b;" in r.sql  # (applied, it would raise)
+
+
+TRIGGERED = """\
+functions:
+  insert_note:
+    returns: trigger
+    language: plpgsql
+    body: |
+      BEGIN
+        INSERT INTO notes (body) VALUES (NEW.body);
+        RETURN NEW;
+      END
+tables:
+  notes:
+    columns:
+      id: {type: integer, identity: always, primary_key: true}
+      body: text
+views:
+  recent_notes:
+    query: SELECT id, body FROM notes WHERE id > 0
+    triggers:
+      recent_notes_insert:
+        timing: instead_of
+        events: [insert]
+        for_each: row
+        function: insert_note
+"""
+
+
+def _view_triggers(url: str) -> list[tuple]:
+    with psycopg.connect(url) as conn:
+        return conn.execute(
+            "SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE c.relkind = 'v' AND NOT t.tgisinternal ORDER BY 1, 2").fetchall()
+
+
+def test_triggers_on_views(db_url, tmp_path):
+    """An INSTEAD OF trigger on a view (migra's case triggers3): created after its view and function, written
+    by inspect, and created again with the view when a column type change under it re-creates the view."""
+    project = Project(tmp_path / "p", db_url)
+    project.step(TRIGGERED)
+    expected = [("recent_notes", "recent_notes_insert", "CREATE TRIGGER recent_notes_insert INSTEAD OF INSERT ON "
+                 "public.recent_notes FOR EACH ROW EXECUTE FUNCTION insert_note()")]
+    assert _view_triggers(db_url) == expected
+    assert project.drift() == ()
+    with psycopg.connect(db_url, autocommit=True) as conn:  # the trigger works: a row through the view
+        conn.execute("INSERT INTO recent_notes (body) VALUES ('via the view')")
+        assert conn.execute("SELECT body FROM notes").fetchall() == [("via the view",)]
+    assert "recent_notes_insert" in dump_schema(inspect_database(db_url).schema)
+    sql = project.step(_edit(TRIGGERED, ("      body: text\n", "      body: varchar(200)\n")))
+    assert "DROP VIEW" in sql and "CREATE TRIGGER recent_notes_insert" in sql, sql
+    assert _view_triggers(db_url) == expected
+    assert project.drift() == ()
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("DROP TRIGGER recent_notes_insert ON recent_notes")
+    (d,) = project.drift()
+    assert d.kind == "missing_trigger" and d.name == "recent_notes_insert", d

@@ -363,7 +363,7 @@ class ModelBuilder:
         ranges = sorted((acl.secured(kindrows.range_type(r, _canonical), "type", r["type_oid"]) for r in rows["range_types"]),
                         key=lambda r: (r.schema, r.name))
         collations = sorted((kindrows.collation(r) for r in rows["collations"]), key=lambda c: (c.schema, c.name))
-        views = sorted((replace(build_view(r, self._indexes.get(r["view_oid"], []), _canonical),
+        views = sorted((replace(build_view(r, self._indexes.get(r["view_oid"], []), _canonical, self._triggers.get(r["view_oid"], [])),
                                 grants=acl.grants("class", r["view_oid"]), owner=acl.owner("class", r["view_oid"]))
                         for r in rows.get("views", ())),
                        key=lambda v: (v.schema, v.name))

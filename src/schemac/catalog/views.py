@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
-from schemac.model import Dependency, Index, View, ViewColumn
+from schemac.model import Dependency, Index, Trigger, View, ViewColumn
 
 
 
@@ -13,7 +13,8 @@ def view_definition(text: str) -> str:
     return text.strip().rstrip(";").rstrip()
 
 
-def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[str], str]) -> View:
+def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[str], str],
+               triggers: Sequence[Trigger] = ()) -> View:
     """A views.sql row as a View; `canonical` spells a format_type() type as the loader does."""
     options = dict(o.partition("=")[::2] for o in row["options"] or ())
     definition = view_definition(row["definition"])
@@ -28,4 +29,5 @@ def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[s
                 security_invoker=options.get("security_invoker", "false").lower() in ("true", "on", "1"),
                 check_option=check.lower() if check else None,  # type: ignore[arg-type]
                 with_data=row["populated"] or not row["materialized"], indexes=tuple(sorted(indexes, key=lambda i: i.name)),
+                triggers=tuple(sorted(triggers, key=lambda t: t.name)),
                 comment=row["comment"], columns=comments, definition=definition, output=output, depends=tuple(depends))

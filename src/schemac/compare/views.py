@@ -108,9 +108,9 @@ def _comments(v: View) -> tuple:
     return (v.comment or None, {c.name: c.comment for c in v.columns if c.comment is not None})
 
 
-def _stand_in(v: View, indexes: Iterable = ()) -> Table:
-    """A materialized view as the table its indexes are diffed and created on."""
-    return Table(name=v.name, schema=v.schema, indexes=tuple(indexes), source=v.source)
+def _stand_in(v: View, indexes: Iterable = (), triggers: Iterable = ()) -> Table:
+    """A view as the table its indexes (of a materialized view) and triggers are diffed and created on."""
+    return Table(name=v.name, schema=v.schema, indexes=tuple(indexes), triggers=tuple(triggers), source=v.source)
 
 
 def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[Change]:
@@ -128,7 +128,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         old = cur.get(key)
         if old is None:
             ch("add_view", v, None, v)
-            out.extend(replace(c, cause=NEW_MATERIALIZED) for c in diff_table(_stand_in(v), _stand_in(v, v.indexes)))
+            out.extend(replace(c, cause=NEW_MATERIALIZED) for c in diff_table(_stand_in(v), _stand_in(v, v.indexes, v.triggers)))
             out.extend(object_changes(None, v))
         elif not same_view(old, v):
             changed.append(key)
@@ -159,7 +159,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         ch("drop_view", old, old, None, REBUILT)
         if key not in changed:
             ch("add_view", new, None, new, REBUILT)
-        out.extend(replace(c, cause=RESTORED) for c in diff_table(_stand_in(new), _stand_in(new, new.indexes)))
+        out.extend(replace(c, cause=RESTORED) for c in diff_table(_stand_in(new), _stand_in(new, new.indexes, new.triggers)))
         # Its access list and owner are those of a new view: granted again, and set again, here.
         out.extend(replace(c, cause=RESTORED) for c in object_changes(None, new))
     for key, v in des.items():
@@ -168,6 +168,6 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
             continue
         if _comments(old) != _comments(v):
             ch("set_view_comment", v, old, v)
-        out.extend(diff_table(_stand_in(old, old.indexes), _stand_in(v, v.indexes)))
+        out.extend(diff_table(_stand_in(old, old.indexes, old.triggers), _stand_in(v, v.indexes, v.triggers)))
         out.extend(object_changes(old, v))
     return out

@@ -7,7 +7,7 @@ from typing import Literal, Optional
 
 from .grants import Privilege
 from .source import Source, _security, _src
-from .tables import Index
+from .tables import Index, Trigger
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ class View:
     deparsed_by: Optional[int] = None  # the PostgreSQL major that gave `definition` (15 qualifies more names)
     grants: tuple[Privilege, ...] = _security(())  # as a table's (relacl, attacl), the owner's own left out
     owner: Optional[str] = _security(None)  # None: not compared
+    triggers: tuple[Trigger, ...] = ()  # of a view (INSTEAD OF, or statement-level)
 
     @property
     def key(self) -> tuple[str, str]:

@@ -301,6 +301,8 @@ def _view(v: View) -> dict:
         spec["columns"] = {c.name: _Flow({"comment": c.comment}) for c in v.columns}
     if v.indexes:
         spec["indexes"] = {i.name: _index(i) for i in v.indexes}
+    if v.triggers:
+        spec["triggers"] = {g.name: _trigger(g) for g in v.triggers}
     spec.update(_grants(v.grants, "table"))
     spec["query"] = _Block(v.query)
     return spec

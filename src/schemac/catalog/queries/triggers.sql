@@ -32,7 +32,7 @@ JOIN pg_catalog.pg_namespace fn ON fn.oid = p.pronamespace
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = tg.oid AND d.classoid = 'pg_catalog.pg_trigger'::regclass AND d.objsubid = 0
 WHERE n.nspname = ANY (%(schemas)s::name[])
-  AND c.relkind IN ('r', 'p')
+  AND c.relkind IN ('r', 'p', 'v')
   AND NOT tg.tgisinternal
   AND tg.tgparentid = 0
 ORDER BY tg.tgrelid, tg.tgname COLLATE "C";

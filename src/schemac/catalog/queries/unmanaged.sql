@@ -5,7 +5,7 @@
 --             functions.sql does not manage (window functions, aggregates, C and internal ones,
 --             SQL-standard bodies); not those internal to another object (a range type's constructor
 --             functions); one row per overload, named without arguments
---   trigger   "view.trigger": user triggers on views and foreign tables (those on tables are managed:
+--   trigger   "table.trigger": user triggers on foreign tables (those on tables and views are managed:
 --             triggers.sql); not internal ones, not the clones Postgres puts on partitions
 --   policy    "relation.policy": policies on relations that are not tables (those on tables are
 --             managed: policies.sql)
@@ -56,7 +56,7 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND NOT tg.tgisinternal
   AND tg.tgparentid = 0
-  AND c.relkind NOT IN ('r', 'p')
+  AND c.relkind NOT IN ('r', 'p', 'v')
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
 SELECT 'policy', n.nspname::text, c.relname::text || '.' || pol.polname::text
