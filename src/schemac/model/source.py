@@ -36,3 +36,18 @@ def _security(default):
     """An access list or owner: compared by compare/security.py, never by the objects' equality (a
     function whose grants changed is not a changed function)."""
     return field(default=default, compare=False)  # type: ignore[return-value]
+
+
+class Qualified:
+    """What a relation (a table, a view) is known by: (schema, name) and schema.name."""
+
+    schema: str
+    name: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.schema, self.name)
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}"

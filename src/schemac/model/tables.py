@@ -9,7 +9,7 @@ from .queries import Distribution
 from .sequences import Identity
 from .grants import Privilege
 from .policies import Policy
-from .source import Source, _catalog_only, _hint, _security, _src
+from .source import Qualified, Source, _catalog_only, _hint, _security, _src
 
 
 @dataclass(frozen=True)
@@ -239,7 +239,7 @@ class Parent:
 
 
 @dataclass(frozen=True)
-class Table:
+class Table(Qualified):
     name: str
     schema: str = "public"
     columns: tuple[Column, ...] = ()
@@ -267,14 +267,6 @@ class Table:
     policies: tuple[Policy, ...] = ()
     grants: tuple[Privilege, ...] = _security(())
     owner: Optional[str] = _security(None)
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.schema, self.name)
-
-    @property
-    def qualified_name(self) -> str:
-        return f"{self.schema}.{self.name}"
 
     def column(self, name: str) -> Optional[Column]:
         for col in self.columns:

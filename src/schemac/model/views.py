@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal, Optional
 
 from .grants import Privilege
-from .source import Source, _security, _src
+from .source import Qualified, Source, _security, _src
 from .tables import Index, Trigger
 
 
@@ -33,7 +33,7 @@ class Dependency:
 
 
 @dataclass(frozen=True)
-class View:
+class View(Qualified):
     """CREATE [MATERIALIZED] VIEW. `query` is the SQL as schema.yaml writes it (or as Postgres deparses
     it, read from a database). `definition`, `output` and `depends` are Postgres's own answers for that
     query over the schema it stands in (pg_get_viewdef, the columns and their types, pg_depend): read
@@ -59,14 +59,6 @@ class View:
     grants: tuple[Privilege, ...] = _security(())  # as a table's (relacl, attacl), the owner's own left out
     owner: Optional[str] = _security(None)  # None: not compared
     triggers: tuple[Trigger, ...] = ()  # of a view (INSTEAD OF, or statement-level)
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.schema, self.name)
-
-    @property
-    def qualified_name(self) -> str:
-        return f"{self.schema}.{self.name}"
 
     @property
     def what(self) -> str:
