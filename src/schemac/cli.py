@@ -148,7 +148,7 @@ def generate(ctx: click.Context, schema_path: str, out_dir: str, name: Optional[
                    "github: workflow-command annotations at schema.yaml lines; sarif: SARIF 2.1.0 for code "
                    "scanning.")
 @click.option("--strict", is_flag=True,
-              help="Count objects schemac does not manage (aggregates, policies, rules...) as drift.")
+              help="Count objects schemac does not manage (aggregates, rules and policies on views...) as drift.")
 @click.option("--only", type=click.Choice(["security"]), help="security: report security drift alone (privileges, "
               "grants to PUBLIC, row-level security, policies, owners); the exit status follows it.")
 @click.option("--dev-url", help="Offline check only: " + DEV_URL_HELP)
@@ -302,10 +302,9 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
         click.echo(result.yaml, nl=False)
     s = result.schema
     counts = [f"{len(s.tables)} tables", f"{len(s.sequences)} sequences", f"{len(s.enums)} enums",
-              f"{len(s.domains)} domains", f"{len(s.composite_types)} composite types", f"{len(s.range_types)} range "
-              "types", f"{len(s.collations)} collations", f"{len(s.functions)} functions",
-              f"{len(s.views)} views",
-              f"{len(s.extensions)} extensions"]
+              f"{len(s.domains)} domains", f"{len(s.composite_types)} composite types",
+              f"{len(s.range_types)} range types", f"{len(s.collations)} collations", f"{len(s.functions)} functions",
+              f"{len(s.views)} views", f"{len(s.extensions)} extensions"]
     click.echo(f"schemac: read {', '.join(counts)} from {result.label}"
                + (f"; {len(s.unmanaged)} objects not managed (listed at the end)" if s.unmanaged else "")
                + (f"; wrote {output}" if output else ""), err=True)

@@ -175,15 +175,6 @@ class FastEmitter:
         raise _Fallback
 
 
-_END = "\n...\n"
-
-
-def _open(text: str) -> str:
-    """PyYAML ends a document whose last scalar keeps its trailing line breaks (`|+`) with `...`; as part
-    of a larger document the next key ends the scalar, and `...` would end the document there."""
-    return text[:-4] if text.endswith(_END) else text
-
-
 def _unescaped(c: str) -> bool:
     """Characters PyYAML writes as themselves in a double-quoted scalar (allow_unicode)."""
     return c not in '"\\\x85\u2028\u2029\ufeff' and ("\x20" <= c <= "\x7e" or "\xa0" <= c <= "\ud7ff"
