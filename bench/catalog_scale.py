@@ -391,6 +391,9 @@ def main() -> None:
     if args.print_schema:
         sys.stdout.write(synthetic_schema(args.print_schema, args.seed, "distinct" in args.expressions.split(",")[0]))
         return
+    from targets import compile_sources
+
+    compile_sources(os.path.join(ROOT, "src"))  # as an installed schemac is: see targets.compile_sources
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
     workdir = args.keep or tempfile.mkdtemp(prefix="schemac-catalog-")
     os.makedirs(workdir, exist_ok=True)
