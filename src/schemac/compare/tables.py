@@ -208,9 +208,12 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
     regenerated = {c.name for c in changes if c.cause == GENERATED_REBUILT or (c.kind == "alter_generated" and not (
         c.old.generated and not c.old.virtual and not c.new.generated))}  # type: ignore[union-attr]
 
+    touched = retyped | regenerated
+
     def over_retyped(*exprs: Optional[str], columns: Iterable[Optional[str]] = ()) -> bool:
-        return bool(set(columns) & regenerated) or any(
-            e and referenced_columns(e) & (retyped | regenerated) for e in exprs)
+        if not touched:  # the common case: nothing to parse an expression for
+            return False
+        return bool(set(columns) & regenerated) or any(e and referenced_columns(e) & touched for e in exprs)
 
     for old_c, new_c in _match_constraints(_constraints(cur), _constraints(des)):
         fk = isinstance(new_c if new_c is not None else old_c, ForeignKey)
