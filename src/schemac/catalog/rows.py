@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Optional
 
 from schemac.catalog import kindrows
@@ -148,6 +149,24 @@ def _foreign_key(con: dict[str, Any]) -> ForeignKey:
         on_update=con["on_update"], match_full=con["match_type"] == "f", deferrable=con["deferrable"],
         initially_deferred=con["initially_deferred"], not_valid=con["not_valid"], comment=con["comment"],
         on_delete_columns=tuple(con["on_delete_column_names"] or ()))
+
+
+def _columns_maker(rows: list[dict[str, Any]]) -> Any:
+    """row -> (position, Column), one Column per distinct definition: tables repeat the same columns
+    (`id bigint` identity, `created_at timestamptz DEFAULT now()`...) and the model is immutable, so they
+    share one object; building a frozen Column is most of the cost of a row."""
+    if not rows:
+        return None
+    key = itemgetter(*[k for k in rows[0] if k not in ("table_oid", "position")])
+    made: dict[Any, Column] = {}
+
+    def make(row: dict[str, Any]) -> tuple[int, Column]:
+        k = key(row)
+        column = made.get(k)
+        if column is None:
+            column = made[k] = _column(row)
+        return row["position"], column
+    return make
 
 
 def _by_table(rows: list[dict[str, Any]], make: Any) -> dict[int, list[Any]]:
@@ -308,7 +327,7 @@ class ModelBuilder:
 
     def add(self, name: str, rows: list[dict[str, Any]]) -> None:
         if name == "columns":
-            self._columns = _by_table(rows, lambda r: (r["position"], _column(r)))
+            self._columns = _by_table(rows, _columns_maker(rows))
         elif name == "constraints":
             self._constraints = _constraints_by_table(rows)
         elif name == "indexes":
