@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from typing import Optional
 
 from schemac.errors import SchemacError
+from schemac.migrations.sqltext import WORD
 
 CONFIG_FILE = "sqlx.toml"
 DEFAULT_TABLE = ("_sqlx_migrations",)
 NO_TRANSACTION = "-- no-transaction"
 _I64 = re.compile(r"[+-]?[0-9]+")
-_UNQUOTED = re.compile(r"[A-Za-z_\u0080-\U0010ffff][A-Za-z0-9_$\u0080-\U0010ffff]*")
 # The keys of [migrate] schemac reads, as sqlx 0.9 spells them (kebab-case).
 _KEYS = ("table-name", "create-schemas", "ignored-chars")
 
@@ -84,7 +84,7 @@ def parse_name(text: str, key: str = "table-name", where: str = CONFIG_FILE, mos
                 break
             parts.append("".join(name))
         else:
-            m = _UNQUOTED.match(text, i)
+            m = WORD.match(text, i)
             if not m:
                 break
             parts.append(m.group(0).lower())
