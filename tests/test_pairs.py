@@ -32,11 +32,7 @@ from schemac.migrations.layout import Layout
 from schemac.plan.graph import cycles
 
 # Pairs that cannot pass yet, and what they need; a test keeps the list true to the files.
-PENDING: dict[str, str] = {
-    "rw-domain-check-calls-a-function-whose-signature-changes":
-        "a domain's CHECK dropped before and added after a function dropped and created again "
-        "(compare.routine_dependents re-creates tables' indexes, CHECKs, defaults, generated columns only)",
-}
+PENDING: dict[str, str] = {}
 PAIRS = [p for p in load_pairs() if p.id not in PENDING]
 
 

@@ -13,7 +13,7 @@ from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERI
 from schemac.compare.grants import diff_grants
 from schemac.compare.policies import diff_policies
 from schemac.compare.tables import created_by_create_table, diff_table, partition_of_key, repeated_keys
-from schemac.compare.routine_dependents import around_functions, functions_around_types
+from schemac.compare.routine_dependents import around_functions, domains_around_functions, functions_around_types
 from schemac.compare.types import diff_objects
 from schemac.compare.views import diff_views
 from schemac.compare.usertypes import diff_user_types
@@ -185,6 +185,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(objects)
     changes.extend(diff_policies(cur_tables, des_tables) + diff_grants(cur_tables, des_tables, current, desired, rebuilt))
     changes.extend(around_functions(changes, cur_tables, des_tables))
+    changes = domains_around_functions(changes, current, desired)
     changes.extend(diff_views(current, desired, changes))
     order = {k: n for n, k in enumerate(KINDS)}
     # Stable sort by kind keeps the declaration order of schema.yaml inside each kind; drops of

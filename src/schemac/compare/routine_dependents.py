@@ -1,18 +1,19 @@
-"""Table objects re-created around a function Postgres drops and creates again.
+"""Table objects and domains' CHECKs re-created around a function Postgres drops and creates again.
 
 A function whose signature or result changes cannot be replaced in place (compare.types.replaceable):
 it is dropped and created. Postgres refuses DROP FUNCTION while an index, a CHECK, a default or a
-generated column of a table uses it, so each of those is dropped before and created
-again after, as views are (compare.views); its comment comes back with it. (A trigger's function has
+generated column of a table, or a domain's CHECK, uses it, so each of those is dropped before and
+created again after, as views are (compare.views); its comment comes back with it. (A trigger's function has
 no arguments to change: a trigger moved to another function is its own change.) Calls are
 matched by schema and name (overloads alike: re-creating one more object than needed loses nothing).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable, Optional
 
-from schemac.compare.changes import GENERATED_REBUILT, Change
+from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change
 from schemac.compare.types import replaceable
 from schemac.model import Check, Function, Schema, Table
 from schemac.pg.expressions import called_functions
@@ -64,6 +65,30 @@ def _dropped_functions(changes: Iterable[Change]) -> set[tuple[str, str]]:
 
 def _calls(gone: set[tuple[str, str]], *texts: Optional[str]) -> bool:
     return any(t and called_functions(t) & gone for t in texts)
+
+
+def domains_around_functions(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
+    """`changes` with each domain whose CHECK calls a function dropped (and created again) changed in two
+    steps: its calling CHECKs dropped before the function is (Postgres refuses DROP FUNCTION under them),
+    then the domain's desired form after the function is created again (any change of the domain
+    itself, planned in one `alter_domain`, goes with that second step)."""
+    gone = _dropped_functions(changes)
+    if not gone:
+        return changes
+    des = {(d.schema, d.name): d for d in desired.domains}
+    rebuilt = {(c.schema, c.name) for c in changes if c.kind == "alter_domain" and c.cause == ENUM_REBUILT}
+    out = changes
+    for old in current.domains:
+        key = (old.schema, old.name)
+        new = des.get(key)
+        calling = {c.name for c in old.checks if _calls(gone, c.expression)}
+        if new is None or new.type != old.type or key in rebuilt or not calling:
+            continue  # dropped, or re-created (its CHECKs go with it), or calling none of them
+        out = [c for c in out if not (c.kind == "alter_domain" and (c.schema, c.name) == key)]
+        without = replace(old, checks=tuple(c for c in old.checks if c.name not in calling))
+        out.append(Change("alter_domain", old.schema, "", old.name, old, without, None, FUNCTION_REBUILT))
+        out.append(Change("alter_domain", new.schema, "", new.name, without, new, None, FUNCTION_REBUILT))
+    return out
 
 
 def around_functions(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
