@@ -16,15 +16,10 @@ What makes this fast on a large schema (numbers in docs/benchmarks-catalog.md):
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
-import queue
-import sys
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 if TYPE_CHECKING:  # imported lazily: `schemac diff` loads only what it uses, in the order it needs it
     from schemac.migrations.layout import NewMigration
@@ -72,81 +67,6 @@ class DriftResult:
 
             return render_sarif(diffs, self.schema_file, __version__)
         return render_text(diffs, self.target_label, self.schema_file, self.unmanaged)
-
-
-class _CatalogRead:
-    """Connect at once, introspect once told which namespaces, on a worker thread.
-
-    Errors are kept for :meth:`result`, so that a broken schema.yaml is still reported before an
-    unreachable database, exactly as when the two happened one after the other.
-    """
-
-    def __init__(self, url: Optional[str], connect_timeout: int, statement_timeout_ms: int, lock_timeout_ms: int):
-        self._args = (url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
-        self.with_history = True
-        self._rows: queue.SimpleQueue = queue.SimpleQueue()  # (query name, rows) as they come; None: no more
-        self._namespaces: Optional[tuple[str, ...]] = None
-        self._go = threading.Event()
-        self._abandoned = False
-        self._outcome: Any = None
-        self._error: Optional[BaseException] = None
-        self._thread = threading.Thread(target=self._run, name="schemac-catalog", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        # The caller imported schemac.catalog.reader (psycopg, no sqlglot; it imports the history reader) before
-        # starting us, and we import nothing else: no two threads ever import the same module at once.
-        from schemac.catalog.connection import connect, database_label
-        from schemac.catalog.reader import read_catalog
-
-        url, connect_timeout, statement_timeout_ms, lock_timeout_ms = self._args
-        try:
-            with connect(url, connect_timeout=connect_timeout) as conn:
-                label = database_label(conn)
-                self._go.wait()
-                if self._abandoned:
-                    return
-                assert self._namespaces is not None
-                result = read_catalog(conn, self._namespaces, statement_timeout_ms, lock_timeout_ms,
-                                      on_rows=lambda name, rows: self._rows.put((name, rows)),
-                                      history=self.with_history)
-            self._outcome = (label, result)
-        except BaseException as e:  # re-raised in the caller's thread by result()
-            self._error = e
-        finally:
-            self._rows.put(None)
-
-    def start(self, namespaces: tuple[str, ...]) -> None:
-        if not self._go.is_set():
-            self._namespaces = namespaces
-            self._go.set()
-
-    def abandon(self) -> None:
-        """The caller failed first: close the connection (if any) and report nothing."""
-        self._abandoned = True
-        self._go.set()
-
-    def result(self, namespaces: tuple[str, ...], on_rows: Callable[[str, list], None]) -> Any:
-        """(label, CatalogRows); on_rows(name, rows) is called here, in the caller's
-        thread, for each query's rows as the worker gets them."""
-        self.start(namespaces)
-        if self._namespaces == namespaces:
-            self._drain(on_rows)
-        self._thread.join()
-        if self._namespaces != namespaces:
-            # Started on a guess from state.json, and schema.yaml names other schemas: whatever came
-            # of it (an error too), read again, here, for the right ones. A wrong guess costs time only.
-            self._namespaces, self._outcome, self._error = namespaces, None, None
-            self._rows = queue.SimpleQueue()
-            self._run()
-            self._drain(on_rows)
-        if self._error is not None:
-            raise self._error
-        return self._outcome
-
-    def _drain(self, on_rows: Callable[[str, list], None]) -> None:
-        while (item := self._rows.get()) is not None:
-            on_rows(*item)
 
 
 def _schema_sha256(path: str) -> Optional[str]:
@@ -249,12 +169,15 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
     # a collection every 700 allocations would walk the growing heap again and again, ~15% of the
     # CPU of a 1,000-table diff), except around the YAML loader and the differ: they parse SQL, and
     # sqlglot trees are cyclic garbage that must be collected.
-    with _GCPause() as gc_pause:
-        from schemac.catalog import reader as _reader  # noqa: F401  (psycopg) before the worker starts, see _CatalogRead
-        from schemac.catalog.rows import ModelBuilder
+    from schemac.catalog.worker import GCPause
 
-        with _quick_handoff():
-            catalog = _CatalogRead(database_url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
+    with GCPause() as gc_pause:
+        from schemac.catalog import reader as _reader  # noqa: F401  (psycopg) before the worker starts, see CatalogRead
+        from schemac.catalog.rows import ModelBuilder
+        from schemac.catalog.worker import CatalogRead, quick_handoff
+
+        with quick_handoff():
+            catalog = CatalogRead(database_url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
             layout = None
             try:
                 if out_dir is not None and os.path.isdir(os.path.join(out_dir, "migrations")):
@@ -314,43 +237,3 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
     return DriftResult(schema_path, label, result.server_version, result.queries, tuple(found),
                        sql, desired_from, unmanaged, compared=(actual, desired),
                        notices=tuple(applied_renames(actual, desired)))
-
-
-class _GCPause:
-    """Cyclic garbage collection off for a while (and back on only if it was on), with a way to
-    resume it inside."""
-
-    def __enter__(self) -> "_GCPause":
-        self.was = gc.isenabled()
-        gc.disable()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.was:
-            if gc.get_freeze_count() == 0:
-                # What was built meanwhile goes straight to the oldest generation: otherwise the
-                # first young collection after enable() walks all of it (~30 ms at 1,000 tables).
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
-
-    @contextmanager
-    def resumed(self) -> Iterator[None]:
-        if self.was:
-            gc.enable()
-        try:
-            yield
-        finally:
-            gc.disable()
-
-
-@contextmanager
-def _quick_handoff() -> Iterator[None]:
-    """Let the catalog worker take the GIL soon after each server reply (default: up to 5 ms later,
-    once per round trip), while this thread is busy decoding the model."""
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(min(before, 0.0005))
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(before)

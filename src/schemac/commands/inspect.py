@@ -8,14 +8,12 @@ from typing import Optional
 
 import psycopg
 
-from schemac.catalog.connection import connect, database_label
+from schemac.catalog.connection import database_label
 from schemac.catalog.queries import sql_text
-from schemac.catalog.reader import introspect
 from schemac.commands.diff import IGNORED_TABLES
 from schemac.errors import SchemacError
 from schemac.migrations.sqlx import load_config
 from schemac.model import Schema
-from schemac.schemafile.writer import dump_schema
 
 
 @dataclass(frozen=True)
@@ -26,11 +24,12 @@ class InspectResult:
 
 
 def _namespaces(conn: psycopg.Connection) -> tuple[str, ...]:
+    """Every schema of the database schemac would manage (public when there is none)."""
     query = sql_text("namespaces")
     try:
         with conn.transaction():
             conn.execute("SET TRANSACTION READ ONLY")
-            return tuple(r[0] for r in conn.execute(query))  # type: ignore[arg-type]
+            return tuple(r[0] for r in conn.execute(query)) or ("public",)  # type: ignore[arg-type]
     except psycopg.Error as e:
         raise SchemacError(f"listing the schemas of {database_label(conn)} failed: "
                            f"{str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
@@ -38,10 +37,26 @@ def _namespaces(conn: psycopg.Connection) -> tuple[str, ...]:
 
 def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (), connect_timeout: int = 10,
                      statement_timeout_ms: int = 30000, lock_timeout_ms: int = 5000) -> InspectResult:
-    with connect(database_url, connect_timeout=connect_timeout) as conn:
-        label = database_label(conn)
-        namespaces = schemas or _namespaces(conn) or ("public",)
-        result = introspect(conn, namespaces, statement_timeout_ms, lock_timeout_ms)
+    # The catalog is read on a worker thread (catalog.worker) while this one loads the YAML writer and
+    # builds the model from each query's rows as they come.
+    from schemac.catalog import reader  # noqa: F401  (all the worker imports, before it starts)
+    from schemac.catalog.rows import ModelBuilder
+    from schemac.catalog.worker import CatalogRead, GCPause, quick_handoff
+
+    with GCPause(), quick_handoff():
+        catalog = CatalogRead(database_url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
+        catalog.with_history = False
+        asked = schemas or _namespaces
+        catalog.start(asked)
+        try:
+            from schemac.schemafile import writer  # noqa: F401  (imported while the server answers)
+        except BaseException:
+            catalog.abandon()
+            raise
+        builder = ModelBuilder()
+        label, rows = catalog.result(asked, builder.add)
+        result = builder.result(rows)
+    namespaces = catalog.namespaces
     unknown = sorted(set(schemas) - set(result.schema.schemas) - {"public"})
     if unknown:
         raise SchemacError(f"{label} has no schema {', '.join(unknown)} (-n/--namespace names a namespace of the database)")
@@ -51,6 +66,8 @@ def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (),
     header = (f"# schema.yaml written by `schemac inspect` from {label} "
               f"(PostgreSQL {result.server_version // 10000}).\n"
               "# Review it, commit it, then `schemac generate` compiles it back to the same schema.\n")
+    from schemac.schemafile.writer import dump_schema
+
     return InspectResult(dump_schema(model, header), model, label)
 
 

@@ -1,0 +1,136 @@
+"""The catalog read on a worker thread, and the process settings that let it overlap the caller's work.
+
+`schemac diff` and `schemac inspect` connect and send the catalog queries as soon as psycopg is
+imported: the server answers them while this process imports sqlglot, decodes state.json or loads
+the YAML writer, and builds the model from each query's rows as they come, instead of one after the
+other. The worker only fetches rows; the caller builds the model.
+"""
+
+from __future__ import annotations
+
+import gc
+import queue
+import sys
+import threading
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Optional, Union
+
+class CatalogRead:
+    """Connect at once, introspect once told which namespaces, on a worker thread. The namespaces may be
+    a function of the connection (`inspect` asks the database for its schemas): `namespaces` holds the
+    ones read once :meth:`result` returned.
+
+    Errors are kept for :meth:`result`, so that a broken schema.yaml is still reported before an
+    unreachable database, exactly as when the two happened one after the other.
+    """
+
+    def __init__(self, url: Optional[str], connect_timeout: int, statement_timeout_ms: int, lock_timeout_ms: int):
+        self._args = (url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
+        self.with_history = True
+        self._rows: queue.SimpleQueue = queue.SimpleQueue()  # (query name, rows) as they come; None: no more
+        self._namespaces: Union[None, tuple[str, ...], Callable[[Any], tuple[str, ...]]] = None
+        self.namespaces: tuple[str, ...] = ()
+        self._go = threading.Event()
+        self._abandoned = False
+        self._outcome: Any = None
+        self._error: Optional[BaseException] = None
+        self._thread = threading.Thread(target=self._run, name="schemac-catalog", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        # The caller imported schemac.catalog.reader (psycopg, no sqlglot; it imports the history reader) before
+        # starting us, and we import nothing else: no two threads ever import the same module at once.
+        from schemac.catalog.connection import connect, database_label
+        from schemac.catalog.reader import read_catalog
+
+        url, connect_timeout, statement_timeout_ms, lock_timeout_ms = self._args
+        try:
+            with connect(url, connect_timeout=connect_timeout) as conn:
+                label = database_label(conn)
+                self._go.wait()
+                if self._abandoned:
+                    return
+                assert self._namespaces is not None
+                asked = self._namespaces
+                self.namespaces = asked(conn) if callable(asked) else asked
+                result = read_catalog(conn, self.namespaces, statement_timeout_ms, lock_timeout_ms,
+                                      on_rows=lambda name, rows: self._rows.put((name, rows)),
+                                      history=self.with_history)
+            self._outcome = (label, result)
+        except BaseException as e:  # re-raised in the caller's thread by result()
+            self._error = e
+        finally:
+            self._rows.put(None)
+
+    def start(self, namespaces: Union[tuple[str, ...], Callable[[Any], tuple[str, ...]]]) -> None:
+        if not self._go.is_set():
+            self._namespaces = namespaces
+            self._go.set()
+
+    def abandon(self) -> None:
+        """The caller failed first: close the connection (if any) and report nothing."""
+        self._abandoned = True
+        self._go.set()
+
+    def result(self, namespaces: Union[tuple[str, ...], Callable[[Any], tuple[str, ...]]],
+               on_rows: Callable[[str, list], None]) -> Any:
+        """(label, CatalogRows); on_rows(name, rows) is called here, in the caller's
+        thread, for each query's rows as the worker gets them."""
+        self.start(namespaces)
+        if self._namespaces == namespaces:
+            self._drain(on_rows)
+        self._thread.join()
+        if self._namespaces != namespaces:
+            # Started on a guess from state.json, and schema.yaml names other schemas: whatever came
+            # of it (an error too), read again, here, for the right ones. A wrong guess costs time only.
+            self._namespaces, self._outcome, self._error = namespaces, None, None
+            self._rows = queue.SimpleQueue()
+            self._run()
+            self._drain(on_rows)
+        if self._error is not None:
+            raise self._error
+        return self._outcome
+
+    def _drain(self, on_rows: Callable[[str, list], None]) -> None:
+        while (item := self._rows.get()) is not None:
+            on_rows(*item)
+
+
+class GCPause:
+    """Cyclic garbage collection off for a while (and back on only if it was on), with a way to
+    resume it inside."""
+
+    def __enter__(self) -> "GCPause":
+        self.was = gc.isenabled()
+        gc.disable()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.was:
+            if gc.get_freeze_count() == 0:
+                # What was built meanwhile goes straight to the oldest generation: otherwise the
+                # first young collection after enable() walks all of it (~30 ms at 1,000 tables).
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
+
+    @contextmanager
+    def resumed(self) -> Iterator[None]:
+        if self.was:
+            gc.enable()
+        try:
+            yield
+        finally:
+            gc.disable()
+
+
+@contextmanager
+def quick_handoff() -> Iterator[None]:
+    """Let the catalog worker take the GIL soon after each server reply (default: up to 5 ms later,
+    once per round trip), while this thread is busy decoding the model."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, 0.0005))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
