@@ -32,15 +32,7 @@ from schemac.migrations.layout import Layout
 from schemac.plan.graph import cycles
 
 # Pairs that cannot pass yet, and what they need; a test keeps the list true to the files.
-PENDING: dict[str, str] = {
-    "inh-existing-table-joins-a-parent-with-a-check":
-        "ALTER TABLE ... INHERIT needs the child to hold the parent's CHECKs (same name, same expression) "
-        "first: the plan must add them before the INHERIT, and the catalog reader must then count a "
-        "CHECK merged into a child (coninhcount > 0, conislocal) as inherited",
-    "inh-child-leaves-its-parent":
-        "NO INHERIT leaves the inherited CHECKs on the child as its own: the plan adds them again "
-        "(\"already exists\"); the differ must count them as the child's once the NO INHERIT ran",
-}
+PENDING: dict[str, str] = {}
 PAIRS = [p for p in load_pairs() if p.id not in PENDING]
 
 

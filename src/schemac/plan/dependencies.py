@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
                                      takes_using)
+from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs,
                                expression_refs, own_keys, refs_of, table_members, table_refs)
 from schemac.pg.types import type_name
@@ -170,6 +171,10 @@ def deps(c: Change) -> Deps:
     if c.cause == ENUM_REBUILT and k == "alter_column_type":  # off the old type, set aside under another name
         schema, name = type_name(old.type)  # type: ignore[union-attr]
         old_refs.add(("type", schema, set_aside_name(name)))
+    if t is not None and (k == "drop_inherit" or c.cause == FOR_INHERIT):  # (compare.inherited_checks)
+        makes.add(("no inherit" if k == "drop_inherit" else "for inherit", t.schema, t.name))
+    if t is not None and (c.cause == AFTER_NO_INHERIT or (k == "add_inherit" and c.cause is None)):
+        new_refs.add(("no inherit" if c.cause == AFTER_NO_INHERIT else "for inherit", t.schema, t.name))
     if c.cause == INHERITED and t is not None and t.partition_of is not None:  # made by the parent's change
         p = t.partition_of
         new_refs.add(("column", p.parent_schema, p.parent, c.name))

@@ -1,0 +1,81 @@
+"""An INHERITS child's CHECKs across a change of its parents.
+
+Postgres passes a parent's CHECKs (all but NO INHERIT ones) down to its children under the parent's
+constraint names, and merges a child's own CHECK of the same name and definition into the inherited
+one. So, for the differ:
+
+- a CHECK a child has from a parent it keeps (or joins) is the parent's, not the child's: it is left out
+  on both sides (a child's own one merged with it stays merged; neither side lists it as the child's);
+- `ALTER TABLE child INHERIT parent` needs the child to hold each of those CHECKs already: the ones it
+  lacks are added just before (cause FOR_INHERIT), and merge into the inherited ones;
+- `ALTER TABLE child NO INHERIT parent` leaves them on the child as its own: they count as the child's
+  from then on, so one schema.yaml drops is dropped after the NO INHERIT (cause AFTER_NO_INHERIT).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Optional
+
+from schemac.compare.changes import Change
+from schemac.compare.normalize import normal_form
+from schemac.model import Check, Table
+
+FOR_INHERIT = "needed by the INHERIT that follows"
+AFTER_NO_INHERIT = "left on the table by NO INHERIT"
+
+
+def _inheritable(parent: Optional[Table]) -> list[Check]:
+    return [c for c in parent.checks if not c.no_inherit] if parent is not None else []
+
+
+def _named_like(c: Check, parents: list[Check]) -> bool:
+    """Whether `c` is (or merges into) one of the parents' CHECKs: the same name and definition."""
+    return c.name is not None and any(p.name == c.name and normal_form(p.expression) == normal_form(c.expression)
+                                      for p in parents)
+
+
+def _name_of(p: Check, current_parent: Optional[Table]) -> Optional[str]:
+    """The name Postgres gave the parent's CHECK: schema.yaml's, else the current parent's of that definition."""
+    if p.name is not None or current_parent is None:
+        return p.name
+    form = normal_form(p.expression)
+    return next((c.name for c in current_parent.checks if normal_form(c.expression) == form), None)
+
+
+def across_parents(cur: Table, des: Table, cur_tables: dict, des_tables: dict) -> tuple[Table, Table, list[Change], set]:
+    """(cur, des) to diff, with the CHECKs of the parents `des` keeps or joins left out and those of the
+    parents it leaves counted as its own; the CHECKs to add before each INHERIT; and the names of the
+    CHECKs NO INHERIT leaves on the child."""
+    if not cur.inherits and not des.inherits:
+        return cur, des, [], set()
+    kept_or_joined = [c for q in des.inherits for c in _inheritable(des_tables.get((q.schema, q.name)))]
+    kept_or_joined += [c for q in des.inherits if q in cur.inherits
+                       for c in _inheritable(cur_tables.get((q.schema, q.name)))]
+    left = [c for q in cur.inherits if q not in des.inherits
+            for c in _inheritable(cur_tables.get((q.schema, q.name)))]
+    own = {c.name for c in cur.checks}
+    left = [c for c in left if c.name not in own]
+    cur_checks = [c for c in cur.checks if not _named_like(c, kept_or_joined)] + left
+    des_checks = [c for c in des.checks if not _named_like(c, kept_or_joined)]
+    before: list[Change] = []
+    for q in des.inherits:
+        if q in cur.inherits:
+            continue
+        parent = des_tables.get((q.schema, q.name))
+        for p in _inheritable(parent):
+            name = _name_of(p, cur_tables.get((q.schema, q.name)))
+            if name is not None and name not in own:
+                check = replace(p, name=name, comment=None, not_valid=False)
+                before.append(Change("add_constraint", des.schema, des.name, name, None, check, des, FOR_INHERIT))
+                own.add(name)
+    return (replace(cur, checks=tuple(cur_checks)), replace(des, checks=tuple(des_checks)), before,
+            {c.name for c in left})
+
+
+def after_no_inherit(changes: list[Change], left: set) -> list[Change]:
+    """The child's changes, those of the CHECKs NO INHERIT leaves on it run after it."""
+    if not left:
+        return changes
+    return [replace(c, cause=AFTER_NO_INHERIT) if c.kind in ("drop_constraint", "add_constraint", "set_constraint_comment")
+            and c.name in left and c.cause is None else c for c in changes]
