@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Optional
 
 from schemac.compare.views import NEW_MATERIALIZED
-from schemac.errors import SchemaFileError
+from schemac.errors import SchemacError, SchemaFileError
 from schemac.model import Schema, View
 from schemac.pg.routines import result_type
 from schemac.pg.types import TypeSyntaxError
@@ -124,8 +124,12 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
     from schemac.plan.planner import statements_for
 
     failed: dict[tuple[str, str], str] = {}
-    with throwaway(dev_url_of(dev_url)) as (url, _where):
-        with psycopg.connect(url, autocommit=True) as conn:
+    with throwaway(dev_url_of(dev_url)) as (url, where):
+        try:
+            conn = psycopg.connect(url, autocommit=True)
+        except psycopg.Error as e:
+            raise SchemacError(f"cannot connect to {where} to build the views: {str(e).splitlines()[0]}") from None
+        with conn:
             conn.execute("SET check_function_bodies = off")
             # What a view reads is not known yet (it is what this finds out), so a view may come before
             # the view it reads: those that fail are tried again while any succeeds.

@@ -89,9 +89,33 @@ def _differs(a: tuple[Privilege, ...], b: tuple[Privilege, ...]) -> bool:
     return {(p.key, p.grantable) for p in a} != {(p.key, p.grantable) for p in b}
 
 
-def object_changes(old: Optional[Secured], new: Secured) -> list[Change]:
+# The objects ALTER DEFAULT PRIVILEGES ... ON <key> reaches, by kind_of.
+_DEFAULTED_BY = {"table": "tables", "view": "tables", "materialized view": "tables", "sequence": "sequences",
+                 "function": "functions", "procedure": "functions", "type": "types", "domain": "types",
+                 "schema": "schemas"}
+
+
+def defaulted(current: Schema, obj: Secured) -> tuple[Privilege, ...]:
+    """What the default privileges `current` holds may grant `obj` when a migration creates it: those of
+    its owner when schema.yaml pins one, else of every role that has some (the role that will run the
+    migration is not known). The migration alters default privileges only after it created its objects
+    (plan.dependencies), so the current ones are the ones in force."""
+    on = _DEFAULTED_BY.get(kind_of(obj))
+    if on is None or not current.default_privileges:
+        return ()
+    schema = obj.name if isinstance(obj, Namespace) else obj.schema
+    out: list[Privilege] = []
+    for d in current.default_privileges:
+        if d.on == on and (obj.owner is None or d.role == obj.owner) and (d.schema is None or d.schema == schema):
+            out += d.grants
+    return tuple(out)
+
+
+def object_changes(old: Optional[Secured], new: Secured, maybe: tuple[Privilege, ...] = ()) -> list[Change]:
     """grant / revoke per grantee whose privileges differ, and set_owner where schema.yaml pins another
-    owner; `old` None: the object is created by this migration (it starts with Postgres's defaults)."""
+    owner; `old` None: the object is created by this migration (it starts with Postgres's defaults, and
+    perhaps `maybe`, what default privileges grant: revoked where schema.yaml lacks it, granted where it
+    has it as if it were not there: both are harmless when the default did not apply)."""
     out: list[Change] = []
     schema, table = new.schema or "", new.name if isinstance(new, Table) else ""
     cause = NEW_OBJECT if old is None else None
@@ -100,17 +124,19 @@ def object_changes(old: Optional[Secured], new: Secured) -> list[Change]:
         out.append(Change("set_owner", schema, table, _name(new), Holding(old or new, was_owner or ""),
                           Holding(new, new.owner, (), new.source), new if isinstance(new, Table) else None, cause))
     owner = new.owner or was_owner
-    before = _held(old, owner, _CREATED_WITH.get(kind_of(new), ()))
+    created = _CREATED_WITH.get(kind_of(new), ())
+    before = _held(old, owner, created)
+    could = _held(old, owner, created + maybe) if old is None and maybe else before
     after = _held(new, owner)
-    for grantee in sorted(set(before) | set(after)):
-        b, a = before.get(grantee, ()), after.get(grantee, ())
-        if not _differs(b, a):
+    for grantee in sorted(set(before) | set(after) | set(could)):
+        b, a, m = before.get(grantee, ()), after.get(grantee, ()), could.get(grantee, ())
+        if not _differs(b, a) and not to_revoke(m, a):
             continue
         src = next((p.source for p in a if p.source), None) or new.source
         old_h, new_h = Holding(old or new, grantee, b), Holding(new, grantee, a, src)
         t = new if isinstance(new, Table) else None
-        if to_revoke(b, a):
-            out.append(Change("revoke", schema, table, _name(new), old_h, new_h, t, cause))
+        if to_revoke(m, a):
+            out.append(Change("revoke", schema, table, _name(new), Holding(old or new, grantee, m), new_h, t, cause))
         if to_revoke(a, b):
             out.append(Change("grant", schema, table, _name(new), old_h, new_h, t, cause))
     return out
@@ -122,22 +148,24 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
     (a type in `rebuilt_types`, set aside and created again, starts with Postgres's defaults)."""
     out: list[Change] = []
     for key, t in des_tables.items():
-        out += object_changes(cur_tables.get(key), t)
+        out += object_changes(cur_tables.get(key), t, defaulted(current, t))
     cur_seq = {(s.schema, s.name): s for s in current.sequences}
     for s in desired.sequences:
-        out += object_changes(cur_seq.get((s.schema, s.name)), s)
+        out += object_changes(cur_seq.get((s.schema, s.name)), s, defaulted(current, s))
     cur_fn = {(f.schema, f.name, f.identity): f for f in current.functions}
     for f in desired.functions:
-        out += object_changes(cur_fn.get((f.schema, f.name, f.identity)), f)
+        out += object_changes(cur_fn.get((f.schema, f.name, f.identity)), f, defaulted(current, f))
     for field in ("enums", "domains", "composite_types", "range_types"):
         cur_types = {(t.schema, t.name): t for t in getattr(current, field)}
         for t in getattr(desired, field):
-            out += object_changes(None if (t.schema, t.name) in rebuilt_types else cur_types.get((t.schema, t.name)), t)
+            out += object_changes(None if (t.schema, t.name) in rebuilt_types else cur_types.get((t.schema, t.name)), t,
+                                  defaulted(current, t))
     out += _default_privilege_changes(current, desired)
     existing = set(current.namespaces) | {"public"}
     declared = {n.name for n in desired.namespace_access}
     for ns in desired.namespaces:
-        found = object_changes(namespace(current, ns) if ns in existing else None, namespace(desired, ns))
+        found = object_changes(namespace(current, ns) if ns in existing else None, namespace(desired, ns),
+                               defaulted(current, namespace(desired, ns)))
         # A namespace whose grants schema.yaml does not declare: what it holds beyond Postgres's defaults is
         # drift, what it lacks is not (a public schema dropped and created again lacks PUBLIC's USAGE).
         out += found if ns in declared else [c for c in found if c.kind != "grant"]

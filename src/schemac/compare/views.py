@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import Iterable, Optional
 
 from schemac.compare.changes import ENUM_REBUILT, Change
-from schemac.compare.grants import object_changes
+from schemac.compare.grants import defaulted, object_changes
 from schemac.compare.tables import diff_table
 from schemac.compare.types import replaceable
 from schemac.model import PrimaryKey, Schema, Table, View
@@ -129,7 +129,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         if old is None:
             ch("add_view", v, None, v)
             out.extend(replace(c, cause=NEW_MATERIALIZED) for c in diff_table(_stand_in(v), _stand_in(v, v.indexes, v.triggers)))
-            out.extend(object_changes(None, v))
+            out.extend(object_changes(None, v, defaulted(current, v)))
         elif not same_view(old, v):
             changed.append(key)
             if not replaceable_view(old, v):
@@ -161,7 +161,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
             ch("add_view", new, None, new, REBUILT)
         out.extend(replace(c, cause=RESTORED) for c in diff_table(_stand_in(new), _stand_in(new, new.indexes, new.triggers)))
         # Its access list and owner are those of a new view: granted again, and set again, here.
-        out.extend(replace(c, cause=RESTORED) for c in object_changes(None, new))
+        out.extend(replace(c, cause=RESTORED) for c in object_changes(None, new, defaulted(current, new)))
     for key, v in des.items():
         old = cur.get(key)
         if old is None or key in rebuilt:

@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import uuid
 import warnings
-from typing import Iterator, Optional, Sequence
+from typing import Any, Iterator, Optional, Sequence
 
 import psycopg
 from psycopg import conninfo, sql
@@ -64,11 +64,20 @@ def _embedded() -> Iterator[tuple[str, str]]:
             raise SchemacError(f"could not start the embedded PostgreSQL to replay the migrations: {_first_line(e)}"
                                ) from None
         try:
-            yield server.get_uri(), "an embedded PostgreSQL 18"
+            yield _pinned(server), "an embedded PostgreSQL 18"
         finally:
             server.cleanup()
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def _pinned(server: Any) -> str:
+    """The embedded server's URL with everything libpq would otherwise take from the environment: its
+    socket URL names no port, so a PGPORT set for the user's own server (or PGOPTIONS) would redirect
+    or reconfigure every connection to it."""
+    uri = server.get_uri()
+    port = server.get_postmaster_info().port
+    return conninfo.make_conninfo(uri, **({"port": str(port)} if port else {}), options="")
 
 
 @contextlib.contextmanager

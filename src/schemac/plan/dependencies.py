@@ -30,6 +30,13 @@ from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _
                                expression_refs, own_keys, refs_of, table_members, table_refs)
 from schemac.pg.types import type_name
 
+# Made by every change that creates an object default privileges reach: ALTER DEFAULT PRIVILEGES waits
+# for all of them, so the objects of a migration start with the default privileges already in force.
+_CREATED = ("created",)
+_CREATES = frozenset(("add_table", "add_view", "add_sequence", "add_function", "add_enum", "add_domain",
+                      "add_composite_type", "add_range_type", "add_schema"))
+
+
 @dataclass(frozen=True)
 class Deps:
     makes: frozenset = frozenset()
@@ -63,6 +70,8 @@ def deps(c: Change) -> Deps:
         makes |= {_table(new)} | {col(x.name) for x in new.columns}  # type: ignore[union-attr, arg-type]
     elif k in ("grant", "revoke", "set_owner"):  # on the object (and columns) as they are once made
         new_refs |= new.keys()  # type: ignore[union-attr]
+        if new.on == "default privileges":  # after every CREATE: compare.grants.defaulted  # type: ignore[union-attr]
+            new_refs.add(_CREATED)
     elif k in ("attach_partition", "detach_partition", "alter_partitioning", "set_logging",
                "set_table_comment", "set_row_security"):
         new_refs.add(_table(t))  # type: ignore[arg-type]
@@ -171,6 +180,8 @@ def deps(c: Change) -> Deps:
     if c.cause == ENUM_REBUILT and k == "alter_column_type":  # off the old type, set aside under another name
         schema, name = type_name(old.type)  # type: ignore[union-attr]
         old_refs.add(("type", schema, set_aside_name(name)))
+    if k in _CREATES:
+        makes.add(_CREATED)
     if t is not None and (k == "drop_inherit" or c.cause == FOR_INHERIT):  # (compare.inherited_checks)
         makes.add(("no inherit" if k == "drop_inherit" else "for inherit", t.schema, t.name))
     if t is not None and (c.cause == AFTER_NO_INHERIT or (k == "add_inherit" and c.cause is None)):
