@@ -12,16 +12,16 @@ from schemac.compare.changes import INHERITED, Change, takes_using
 from schemac.compare.tables import parameter_values
 from schemac.model import Check, Column, Index, SequenceOptions, Table, Trigger, index_comment
 from schemac.pg.dialect import RENDER
-from schemac.pg.expressions import parse_expression
 from schemac.pg.names import constraint_name, ident, qualified, quote_ident
 from schemac.pg.sequences import filled
-from schemac.pg.types import build_type, is_text_like, is_user_defined
+from schemac.pg.types import is_text_like, is_user_defined
 from schemac.plan import ddl, printing, routine_ddl, rule_ddl
 from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
+from schemac.plan.trees import fresh_expression, fresh_type
 from schemac.plan.views import view_statements
 
 
@@ -139,17 +139,17 @@ def statements_for(change: Change) -> list[exp.Expression]:
     col: Column = change.new  # type: ignore[assignment]
     if k == "alter_column_type":
         old: Column = change.old  # type: ignore[assignment]
-        using = parse_expression(col.using) if takes_using(change) else \
-            exp.Cast(this=_through_text(exp.Column(this=ident(col.name)), old.type, col.type), to=build_type(col.type))
+        using = fresh_expression(col.using) if takes_using(change) else \
+            exp.Cast(this=_through_text(exp.Column(this=ident(col.name)), old.type, col.type), to=fresh_type(col.type))
         collation = ddl.collate(col.collation) if col.collation != old.collation else None
-        return [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=build_type(col.type), collate=collation,
+        return [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
                                           using=using))]
     if k == "set_not_null":
         return [_alter(t, exp.AlterColumn(this=ident(col.name), allow_null=False))]
     if k == "drop_not_null":
         return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True, allow_null=True))]
     if k == "set_default":
-        return [_alter(t, exp.AlterColumn(this=ident(col.name), default=parse_expression(col.default)))]
+        return [_alter(t, exp.AlterColumn(this=ident(col.name), default=fresh_expression(col.default)))]
     if k == "drop_default":
         return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True))]
     if k == "add_constraint":
@@ -168,7 +168,7 @@ def _through_text(value: exp.Expression, old: str, new: str) -> exp.Expression:
     """`value::text` where no cast leads from `old` to `new` directly (one enum to another, a domain to
     another type): every type reads its own text form back, so the values move through text."""
     if (is_user_defined(old) or is_user_defined(new)) and not (is_text_like(old) or is_text_like(new)):
-        return exp.Cast(this=value, to=build_type("text"))
+        return exp.Cast(this=value, to=fresh_type("text"))
     return value
 
 
