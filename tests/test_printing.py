@@ -69,3 +69,15 @@ def test_shape_tells_types_apart():
     commented = build_type("integer")
     commented.comments = ["c"]
     assert printing.shape(commented) is None
+
+
+@pytest.mark.parametrize("path", SCHEMAS, ids=lambda p: p.name)
+def test_lock_count_walks_what_find_all_walks(path):
+    """generate cuts files by the locks of each statement, counting nodes without sqlglot's walk."""
+    from schemac.commands.generate import _nodes_of
+
+    kinds = [(exp.PrimaryKey, exp.PrimaryKeyColumnConstraint, exp.UniqueColumnConstraint), (exp.Column,),
+             (exp.Identifier,), (exp.DataType, exp.Literal), (exp.Expression,)]
+    for statement in plan(diff(Schema(), load_file(str(path)))):
+        for k in kinds:
+            assert _nodes_of(statement, k) == sum(1 for _ in statement.find_all(*k))

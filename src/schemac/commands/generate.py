@@ -98,9 +98,24 @@ def _locks(stmt: exp.Expression) -> int:
     """Locks a statement adds to its transaction, from above: CREATE TABLE locks the table, its TOAST
     table and the TOAST index, plus one index per PRIMARY KEY / UNIQUE; an index, its index and table."""
     if isinstance(stmt, exp.Create) and str(stmt.args.get("kind")).upper() == "TABLE":
-        return 3 + sum(1 for _ in stmt.find_all(exp.PrimaryKey, exp.PrimaryKeyColumnConstraint,
-                                                exp.UniqueColumnConstraint))
+        return 3 + _nodes_of(stmt, (exp.PrimaryKey, exp.PrimaryKeyColumnConstraint, exp.UniqueColumnConstraint))
     return 2
+
+
+def _nodes_of(tree: exp.Expression, kinds: tuple[type, ...]) -> int:
+    """sum(1 for _ in tree.find_all(*kinds)): the same nodes (every Expression in an argument or in a list
+    argument, as sqlglot's walk visits them), without a generator per node (a tenth of `generate`'s printing)."""
+    n, stack = 0, [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, kinds):
+            n += 1
+        for value in node.args.values():
+            if isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, exp.Expression))
+            elif isinstance(value, exp.Expression):
+                stack.append(value)
+    return n
 
 
 def _split(statements: Iterable[exp.Expression]) -> list[list[str]]:
