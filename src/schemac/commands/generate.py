@@ -105,16 +105,19 @@ def _locks(stmt: exp.Expression) -> int:
 def _nodes_of(tree: exp.Expression, kinds: tuple[type, ...]) -> int:
     """sum(1 for _ in tree.find_all(*kinds)): the same nodes (every Expression in an argument or in a list
     argument, as sqlglot's walk visits them), without a generator per node (a tenth of `generate`'s printing)."""
-    n, stack = 0, [tree]
+    n, stack, node_type = 0, [tree], exp.Expression
+    push = stack.append
     while stack:
         node = stack.pop()
         if isinstance(node, kinds):
             n += 1
         for value in node.args.values():
             if isinstance(value, list):
-                stack.extend(v for v in value if isinstance(v, exp.Expression))
-            elif isinstance(value, exp.Expression):
-                stack.append(value)
+                for v in value:
+                    if isinstance(v, node_type):
+                        push(v)
+            elif isinstance(value, node_type):
+                push(value)
     return n
 
 
