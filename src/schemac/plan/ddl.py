@@ -18,6 +18,7 @@ from schemac.pg.names import ident, qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.pg.types import build_type
 from schemac.plan.exclusion_ddl import exclusion_body
+from schemac.plan.trees import fresh_expression, fresh_type
 
 
 def table_ref(table: Table) -> exp.Table:
@@ -73,13 +74,13 @@ def column_def(column: Column, inline_pk: bool = False) -> exp.ColumnDef:
     elif not column.nullable:
         constraints.append(exp.ColumnConstraint(kind=exp.NotNullColumnConstraint()))
     if column.default is not None:
-        constraints.append(exp.ColumnConstraint(kind=exp.DefaultColumnConstraint(this=parse_expression(column.default))))
+        constraints.append(exp.ColumnConstraint(kind=exp.DefaultColumnConstraint(this=fresh_expression(column.default))))
     if column.identity is not None:
         constraints.append(exp.ColumnConstraint(kind=identity_constraint(column.identity)))
     if column.generated is not None:
         constraints.append(exp.ColumnConstraint(kind=exp.ComputedColumnConstraint(
-            this=parse_expression(column.generated), persisted=not column.virtual)))
-    return exp.ColumnDef(this=ident(column.name), kind=build_type(column.type), constraints=constraints or None)
+            this=fresh_expression(column.generated), persisted=not column.virtual)))
+    return exp.ColumnDef(this=ident(column.name), kind=fresh_type(column.type), constraints=constraints or None)
 
 
 def command(keyword: str, *parts: str) -> exp.Command:
@@ -132,7 +133,7 @@ def foreign_key_body(fk: ForeignKey) -> exp.Expression:
 
 
 def check_body(check: Check) -> exp.Expression:
-    body = exp.CheckColumnConstraint(this=parse_expression(check.expression))
+    body = exp.CheckColumnConstraint(this=fresh_expression(check.expression))
     if not check.no_inherit:
         return body
     # sqlglot has no NO INHERIT: the clause follows the CHECK it rendered.
@@ -192,7 +193,7 @@ def _partition_by(table: Table) -> Optional[exp.PartitionedByProperty]:
     if table.partition_by is None:
         return None
     key = exp.Anonymous(this=table.partition_by.strategy.upper(),
-                        expressions=[parse_expression(p) for p in parse_partition_key(table.partition_by.key)])
+                        expressions=[fresh_expression(p) for p in parse_partition_key(table.partition_by.key)])
     return exp.PartitionedByProperty(this=key)
 
 
@@ -233,7 +234,7 @@ def _index_key(element: IndexElement) -> exp.Ordered:
     if element.column is not None:
         this: exp.Expression = exp.Column(this=ident(element.column))
     else:
-        this = exp.Paren(this=parse_expression(element.expression))  # type: ignore[arg-type]
+        this = exp.Paren(this=fresh_expression(element.expression))  # type: ignore[arg-type]
     if element.collation is not None:
         this = exp.Collate(this=this, expression=collate(element.collation))
     if element.opclass is not None:
@@ -264,7 +265,7 @@ def create_index(table: Table, index: Index, concurrently: bool = False) -> exp.
         columns=[_index_key(e) for e in index.elements],
         include=[ident(c) for c in index.include] or None,
         with_storage=parameter_assignments(index.parameters) if index.parameters and not later else None,
-        where=exp.Where(this=parse_expression(index.where)) if index.where and not later else None,
+        where=exp.Where(this=fresh_expression(index.where)) if index.where and not later else None,
     )
     create = exp.Create(
         this=exp.Index(this=ident(index.name), table=table_ref(table), params=params),

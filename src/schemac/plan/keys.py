@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from schemac.compare.views import view_keys, view_refs
@@ -25,10 +26,13 @@ def type_key(type_text: str) -> Key:
 _SEQUENCE_CALL = re.compile(r"(?:nextval|currval|setval)\s*\(\s*'((?:[^']|'')+)'", re.I)
 
 
-def expression_refs(text: Optional[str], schema: str, table: Optional[str]) -> set[Key]:
+def expression_refs(text: Optional[str], schema: str, table: Optional[str]) -> frozenset[Key]:
     """Sequences an expression calls, and the columns of `table` it reads."""
-    if not text:
-        return set()
+    return _expression_refs(text, schema, table) if text else frozenset()
+
+
+@lru_cache(maxsize=16384)  # a schema repeats its defaults and checks from table to table
+def _expression_refs(text: str, schema: str, table: Optional[str]) -> frozenset[Key]:
     out: set[Key] = set()
     for name in _SEQUENCE_CALL.findall(text):
         parts = name_parts(name.replace("''", "'"))
@@ -38,12 +42,13 @@ def expression_refs(text: Optional[str], schema: str, table: Optional[str]) -> s
             out |= {("column", schema, table, c) for c in referenced_columns(text)}
         except ValueError:
             pass
-    return out | function_refs(text)
+    return frozenset(out | function_refs(text))
 
 
-def function_refs(text: str) -> set[Key]:
+@lru_cache(maxsize=8192)
+def function_refs(text: str) -> frozenset[Key]:
     """The functions an expression calls (pg.expressions.called_functions), as keys."""
-    return {("function", schema, name) for schema, name in called_functions(text)}
+    return frozenset(("function", schema, name) for schema, name in called_functions(text))
 
 
 def _identity_sequence(t: Table, column: str) -> Key:

@@ -6,21 +6,22 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from sqlglot import exp
+from sqlglot.generator import Generator
 
 from schemac.compare.changes import INHERITED, Change, takes_using
 from schemac.compare.tables import parameter_values
 from schemac.model import Check, Column, Index, SequenceOptions, Table, Trigger, index_comment
 from schemac.pg.dialect import RENDER
-from schemac.pg.expressions import parse_expression
 from schemac.pg.names import constraint_name, ident, qualified, quote_ident
 from schemac.pg.sequences import filled
-from schemac.pg.types import build_type, is_text_like, is_user_defined
-from schemac.plan import ddl, routine_ddl, rule_ddl
+from schemac.pg.types import is_text_like, is_user_defined
+from schemac.plan import ddl, printing, routine_ddl, rule_ddl
 from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
+from schemac.plan.trees import fresh_expression, fresh_type
 from schemac.plan.views import view_statements
 
 
@@ -138,17 +139,17 @@ def statements_for(change: Change) -> list[exp.Expression]:
     col: Column = change.new  # type: ignore[assignment]
     if k == "alter_column_type":
         old: Column = change.old  # type: ignore[assignment]
-        using = parse_expression(col.using) if takes_using(change) else \
-            exp.Cast(this=_through_text(exp.Column(this=ident(col.name)), old.type, col.type), to=build_type(col.type))
+        using = fresh_expression(col.using) if takes_using(change) else \
+            exp.Cast(this=_through_text(exp.Column(this=ident(col.name)), old.type, col.type), to=fresh_type(col.type))
         collation = ddl.collate(col.collation) if col.collation != old.collation else None
-        return [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=build_type(col.type), collate=collation,
+        return [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
                                           using=using))]
     if k == "set_not_null":
         return [_alter(t, exp.AlterColumn(this=ident(col.name), allow_null=False))]
     if k == "drop_not_null":
         return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True, allow_null=True))]
     if k == "set_default":
-        return [_alter(t, exp.AlterColumn(this=ident(col.name), default=parse_expression(col.default)))]
+        return [_alter(t, exp.AlterColumn(this=ident(col.name), default=fresh_expression(col.default)))]
     if k == "drop_default":
         return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True))]
     if k == "add_constraint":
@@ -167,7 +168,7 @@ def _through_text(value: exp.Expression, old: str, new: str) -> exp.Expression:
     """`value::text` where no cast leads from `old` to `new` directly (one enum to another, a domain to
     another type): every type reads its own text form back, so the values move through text."""
     if (is_user_defined(old) or is_user_defined(new)) and not (is_text_like(old) or is_text_like(new)):
-        return exp.Cast(this=value, to=build_type("text"))
+        return exp.Cast(this=value, to=fresh_type("text"))
     return value
 
 
@@ -310,13 +311,13 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> Online
 _COLUMN_LIST = "schemac_column_list_placeholder"
 
 
-def _around_columns(create: exp.Create) -> tuple[str, str]:
+def _around_columns(create: exp.Create, printer: Generator) -> tuple[str, str]:
     """What sqlglot prints before and after a CREATE TABLE's column list (`CREATE UNLOGGED TABLE t`,
     ` PARTITION BY ...`), found by printing the statement with a placeholder for the columns."""
     columns = create.this.args.get("expressions")
     create.this.set("expressions", [exp.ColumnDef(this=exp.Identifier(this=_COLUMN_LIST))])
     try:
-        head, _, tail = create.sql(dialect=RENDER, copy=False).partition(f" ({_COLUMN_LIST})")
+        head, _, tail = printer.generate(create, copy=False).partition(f" ({_COLUMN_LIST})")
     finally:
         create.this.set("expressions", columns)
     return head, tail
@@ -328,13 +329,17 @@ def render_sql(statements: list[exp.Expression]) -> str:
     Printed without sqlglot's copy of each tree (a deep copy per statement, once a quarter of
     `generate`): its Postgres generator changes a tree only to spell SERIAL and AUTO_INCREMENT
     columns, which schemac's statements never hold (tests/test_render_in_place.py checks the trees are
-    left as they were)."""
+    left as they were). One generator prints them all, as `.sql(dialect=RENDER)` would with one each
+    (`generate` resets what it keeps per call; its alias counter names only unnamed subquery aliases,
+    which DDL does not have): making one per column was a tenth of the printing. It remembers the text
+    of types (plan.printing)."""
+    printer = printing.printer()
     parts = []
     for s in statements:
         if isinstance(s, exp.Create) and s.args.get("kind") == "TABLE" and isinstance(s.this, exp.Schema):
-            head, tail = _around_columns(s)
-            items = ",\n  ".join(item.sql(dialect=RENDER, copy=False) for item in s.this.expressions)
+            head, tail = _around_columns(s, printer)
+            items = ",\n  ".join(printer.generate(item, copy=False) for item in s.this.expressions)
             parts.append(f"{head} (\n  {items}\n){tail};" if items else f"{head} (){tail};")
         else:
-            parts.append(s.sql(dialect=RENDER, copy=False) + ";")
+            parts.append(printer.generate(s, copy=False) + ";")
     return "\n\n".join(parts) + ("\n" if parts else "")

@@ -1,0 +1,70 @@
+"""The generator render_sql prints statements with: pg.dialect's RENDER, remembering the text of types.
+
+A schema spells a few dozen types over thousands of columns, and sqlglot's printing of one (three
+`is_type` checks, each building the types it compares with) was a third of `generate`'s printing. So
+a type's text is remembered per shape: the whole subtree (classes, every argument, recursively), when
+it holds only nodes whose printing reads nothing but their arguments (DataType, DataTypeParam, Literal:
+no identifiers, whose quoting depends on the generator's settings) and no comments. Two trees of one
+shape print alike by a generator of the same class, dialect and settings, which the key holds too.
+The statements stay sqlglot trees: only the printing of a subtree equal to one printed before is reused.
+
+(A subclass of the generator, not of the dialect: the dialect's module is part of the fingerprint of
+the normal forms state.json records, which this does not change.)
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlglot import exp
+
+from schemac.pg.dialect import RENDER, SchemacRender
+
+_SHAPED = (exp.DataType, exp.DataTypeParam, exp.Literal)
+_LEAF_VALUES = (str, int, bool, exp.DType)
+_TYPE_TEXTS: dict[tuple, str] = {}
+
+
+def shape(node: exp.Expression) -> Optional[tuple]:
+    """The node's whole subtree as a hashable value; None if it holds anything but _SHAPED nodes and
+    plain values, or a comment."""
+    if node.comments or type(node) not in _SHAPED:
+        return None
+    out: list = [type(node)]
+    for key, value in node.args.items():
+        if isinstance(value, exp.Expression):
+            value = shape(value)
+            if value is None:
+                return None
+        elif type(value) is list:
+            items = []
+            for item in value:
+                item = shape(item) if isinstance(item, exp.Expression) else item
+                if item is None or not (type(item) is tuple or type(item) in _LEAF_VALUES):
+                    return None
+                items.append(item)
+            value = tuple(items)
+        elif value is not None and type(value) not in _LEAF_VALUES:
+            return None
+        out.append((key, value))
+    return tuple(out)
+
+
+class Printer(SchemacRender.Generator):
+    def datatype_sql(self, expression: exp.DataType) -> str:
+        form = shape(expression)
+        if form is None:
+            return super().datatype_sql(expression)
+        key = (type(self), type(self.dialect), self.pretty, form)
+        text = _TYPE_TEXTS.get(key)
+        if text is None:
+            before = len(self.unsupported_messages)
+            text = super().datatype_sql(expression)
+            if len(self.unsupported_messages) == before:  # a warning is given each time: not remembered
+                _TYPE_TEXTS[key] = text
+        return text
+
+
+def printer() -> Printer:
+    """A generator as `.sql(dialect=RENDER)` makes one, remembering types."""
+    return Printer(dialect=RENDER)

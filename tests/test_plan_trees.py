@@ -1,0 +1,97 @@
+"""plan.trees.clone copies type and expression trees without copy.deepcopy (issue 15): a clone must be
+what sqlglot's own copy is, node by node."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlglot import exp
+
+from schemac.pg.expressions import parse_expression
+from schemac.pg.types import build_type
+from schemac.plan.trees import clone, fresh_expression, fresh_type
+from schemac.schemafile.load import load_file
+
+HERE = Path(__file__).parent
+SCHEMAS = [HERE / "fixtures" / "everything.yaml", HERE / "fixtures" / "objects.yaml", HERE.parent / "schema.yaml"]
+MORE = ["now()", "'{}'::jsonb", "-- a comment\n1 + 2", "x BETWEEN 1 AND 10 /* c */", "ARRAY[1, 2][1]",
+        "lower((name)::text) ~ '^[a-z]+$'", "CASE WHEN a > 0 THEN 'p' ELSE NULL END", "date_trunc('day', t)",
+        "EXTRACT(year FROM t)", "x IN (1, 2, 3)", "nextval('\"Seq\"'::regclass)", "(a).b", "E'\\\\n'"]
+
+
+def _texts() -> tuple[set[str], set[str]]:
+    expressions, types = set(MORE), set()
+    for path in SCHEMAS:
+        schema = load_file(str(path))
+        for t in schema.tables:
+            for c in t.columns:
+                types.add(c.type)
+                expressions.update(x for x in (c.default, c.generated) if x)
+            expressions.update(c.expression for c in t.checks)
+            for i in t.indexes:
+                expressions.update(e.expression for e in i.elements if e.expression)
+                expressions.update([i.where] if i.where else [])
+        types.update(d.type for d in schema.domains)
+    return expressions, types
+
+
+def _same(a: exp.Expression, b: exp.Expression) -> None:
+    """Node by node: class, plain arguments, comments, metadata, and where each sits in its parent."""
+    pairs = [(a, b)]
+    seen = 0
+    while pairs:
+        x, y = pairs.pop()
+        seen += 1
+        assert type(x) is type(y)
+        assert x.comments == y.comments and x._meta == y._meta and x._type == y._type
+        assert (x.arg_key, x.index) == (y.arg_key, y.index)
+        assert x.args.keys() == y.args.keys()
+        for key, value in x.args.items():
+            other = y.args[key]
+            if isinstance(value, exp.Expression):
+                assert value.parent is x and other.parent is y
+                pairs.append((value, other))
+            elif type(value) is list:
+                assert len(value) == len(other)
+                for v, o in zip(value, other):
+                    if isinstance(v, exp.Expression):
+                        assert v.parent is x and o.parent is y
+                        pairs.append((v, o))
+                    else:
+                        assert v == o
+            else:
+                assert value == other and type(value) is type(other)
+    assert seen >= 1
+
+
+def test_clones_are_sqlglots_copies():
+    expressions, types = _texts()
+    assert len(expressions) > 40 and len(types) > 20
+    for text in expressions:
+        tree = parse_expression(text)
+        copy, ours = tree.copy(), clone(tree)
+        _same(ours, copy)
+        assert ours is not tree and ours == tree and ours.sql() == copy.sql()
+        _same(fresh_expression(text), copy)
+    for text in types:
+        tree = build_type(text)
+        _same(clone(tree), tree.copy())
+        _same(fresh_type(text), tree.copy())
+
+
+def test_clones_share_no_node():
+    tree = parse_expression("a + lower(b) > 0")
+    ours = clone(tree)
+    assert not {id(n) for n in tree.walk()} & {id(n) for n in ours.walk()}
+    ours.find(exp.Column).set("this", exp.to_identifier("z"))
+    assert "z" not in tree.sql() and fresh_expression("a + lower(b) > 0").sql() == tree.sql()
+
+
+def test_what_it_cannot_copy_directly_sqlglot_copies():
+    typed = parse_expression("a + 1")
+    typed.type = exp.DataType.build("int")
+    _same(clone(typed), typed.copy())
+    odd = parse_expression("a")
+    odd.meta["x"] = [1]
+    ours = clone(odd)
+    assert ours.meta == {**odd.meta} and ours.meta["x"] is not odd.meta["x"]

@@ -1,0 +1,102 @@
+"""state.json is written by migrations.statejson (issue 15), not json.dumps: its text must stay
+json.dumps's, byte for byte (people commit the record and review its diffs)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from schemac.migrations import statejson
+from schemac.migrations.state import FORMAT, State, normal_forms, schema_fields_to_json, schema_from_json
+from schemac.model import Schema, Source
+from schemac.schemafile.load import load_file, load_text
+
+HERE = Path(__file__).parent
+SCHEMAS = [HERE / "fixtures" / "everything.yaml", HERE / "fixtures" / "objects.yaml",
+           HERE / "fixtures" / "views.yaml", HERE / "fixtures" / "hostile" / "hostile-but-valid.yaml",
+           HERE / "fixtures" / "hostile" / "crlf-line-endings.yaml", HERE.parent / "schema.yaml"]
+
+# Non-ASCII text (names, comments, checks, defaults: UTF-8 as written, escapes only where JSON needs
+# them), control characters, quotes and backslashes, floats (function cost and rows, a column's
+# weights and null_fraction, query budgets), booleans, and objects whose fields are all left out.
+AWKWARD = '''
+tables:
+  "Café ☕":
+    comment: "l'été \\"quoted\\" back\\\\slash\\ttab\\u0001 \\u2028 line sep 😀"
+    columns:
+      "prénom": {type: text, default: "'Zoë'", comment: "naïve — 日本語",
+                 distribution: {values: [a, b, c], weights: [0.5, 1.25, 3], null_fraction: 0.3}}
+      n: {type: "numeric(12,2)", default: "1.5", check: "n > 0.25"}
+      e: {type: integer, nullable: false}
+    indexes:
+      "idx_ünï": {columns: [n], where: "n > 0.5"}
+    queries:
+      q:
+        sql: SELECT n FROM "Café ☕" WHERE n > $1
+        params: [0.75]
+        p95_ms: 12.5
+        rows: 1000
+functions:
+  f:
+    returns: integer
+    language: sql
+    body: SELECT 1
+    cost: 2.5
+    rows: 0.0001
+'''
+
+
+@functools.cache
+def _models() -> list[Schema]:
+    return [Schema(), load_text(AWKWARD, "schema.yaml")] + [load_file(str(p)) for p in SCHEMAS]
+
+
+def _by_json_dumps(state: State) -> str:
+    """What State.dumps wrote before issue 15: the document of plain values through json.dumps."""
+    doc = json.loads(state.dumps())  # only its top-level keys and their order are taken from it
+    doc = {k: v for k, v in doc.items() if k in ("format", "comment", "schemac", "schema_sha256", "migration",
+                                                   "migration_sha384", "namespaces")}
+    doc["tables"] = []
+    doc.update(schema_fields_to_json(state.schema))
+    doc["normal_forms"] = normal_forms(state.schema)
+    return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+@pytest.mark.parametrize("n", range(len(SCHEMAS) + 2))
+def test_record_is_json_dumps_text(n):
+    schema = _models()[n]
+    state = State("ab" * 32, "20260101000000_x.sql", schema, "cd" * 48)
+    text = state.dumps()
+    assert text == _by_json_dumps(state)
+    assert schema_from_json(json.loads(text)) == schema
+
+
+def test_awkward_values_are_in_the_record():
+    """The awkward schema does reach the writer with what it is meant to test."""
+    text = State("0" * 64, "x.sql", load_text(AWKWARD, "schema.yaml")).dumps()
+    assert "Café ☕" in text and "😀" in text and "\\u0001" in text and "\\t" in text and "\u2028" in text
+    assert '"cost": 2.5' in text and "0.0001" in text and "1.25" in text and '"p95_ms": 12.5' in text
+    assert '"nullable": false' in text
+
+
+@pytest.mark.parametrize("doc", [
+    {}, [], {"a": []}, {"a": {}}, [[], {}, [[]]], {"a": [1, 2.5, -0.0, 1e300, 10 ** 30, True, False, None, "x"]},
+    {"é": {"ü": ["😀", "\u2028", "\x00\x1f\\\""]}},
+    {"nested": [{"a": [{"b": [{"c": [{}]}]}]}] * 3},
+    [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["deep"]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],
+    # Values the writer hands to json.dumps: the text must still be json.dumps's.
+    {1: "int key"}, {None: 1, True: 2, 2.5: 3}, {"nan": math.nan, "inf": [math.inf, -math.inf]},
+    {"subclass": type("S", (str,), {})("text")}, {"tuple": ("a", ("b",), ())},
+    {"source": Source("schema.yaml", 3, 7), "sources": (Source("a b.yaml", 1),)},
+])
+def test_plain_values_are_json_dumps_text(doc):
+    expected = json.dumps(statejson._deep(doc), indent=2, ensure_ascii=False)
+    assert statejson.dumps(doc) == expected
+
+
+def test_format_is_the_recorded_one():
+    assert json.loads(State("0" * 64, "x.sql", Schema()).dumps())["format"] == FORMAT
