@@ -291,8 +291,9 @@ _PARALLEL = {"u": "unsafe", "r": "restricted", "s": "safe"}
 _ARG_MODES = {"i": "in", "o": "out", "b": "inout", "v": "variadic"}
 
 
-def _function(row: dict[str, Any]) -> Function:
-    """A pg_proc row (functions.sql) as a Function; a RETURNS TABLE's columns (mode t) stay in its result."""
+def _function(row: dict[str, Any], **access: Any) -> Function:
+    """A pg_proc row (functions.sql) as a Function; a RETURNS TABLE's columns (mode t) stay in its result.
+    `access`: its grants and owner."""
     args = [a for a in row["arguments"] if a["mode"] != "t"]
     defaults = top_level_items(row["defaults"]) if row["defaults"] else []
     # pronargdefaults defaults belong to the last input arguments, in order.
@@ -309,7 +310,7 @@ def _function(row: dict[str, Any]) -> Function:
                     volatility=_VOLATILITY[row["volatility"]], strict=row["strict"],  # type: ignore[arg-type]
                     security_definer=row["security_definer"], leakproof=row["leakproof"],
                     parallel=_PARALLEL[row["parallel"]], cost=cost, rows=rows,  # type: ignore[arg-type]
-                    config=tuple(row["config"] or ()), comment=row["comment"])
+                    config=tuple(row["config"] or ()), comment=row["comment"], **access)
 
 
 class ModelBuilder:
@@ -343,16 +344,14 @@ class ModelBuilder:
 
     def result(self, catalog: CatalogRows) -> IntrospectResult:
         """The model of every query's rows (all added by now), with what `catalog` says of its reading."""
-        schema = self.schema()
-        if schema.views:  # which major deparsed them (another spells some queries otherwise)
-            major = catalog.server_version // 10000
-            schema = replace(schema, views=tuple(replace(v, deparsed_by=major) for v in schema.views))
+        schema = self.schema(catalog.server_version // 10000)
         return IntrospectResult(schema=schema, queries=catalog.queries, server_version=catalog.server_version,
                                 roles=frozenset(r["role_name"] for r in self._rows.get("roles", ())))
 
-    def schema(self) -> Schema:
+    def schema(self, major: Optional[int] = None) -> Schema:
         """Everything is sorted here, with Python's code-point order, so the model does not depend on
-        the server's collation. Rows of tables that tables.sql left out are dropped."""
+        the server's collation. Rows of tables that tables.sql left out are dropped. `major`: the server's,
+        which deparsed the views (another spells some queries otherwise)."""
         rows = self._rows
         acl, policies = AccessLists(rows.get("privileges", [])), policies_by_table(rows.get("policies", []))
         built = [_table(row, self._columns.get(row["table_oid"], []),
@@ -373,8 +372,8 @@ class ModelBuilder:
         unmanaged = sorted((Unmanaged(kind=r["kind"], schema=r["schema_name"], name=r["object_name"])
                             for r in rows["unmanaged"]), key=lambda u: (u.kind, u.schema, u.name))
         schemas = sorted(r["schema_name"] for r in rows["schemas"] if r["schema_name"] != "public")
-        functions = sorted((replace(_function(r), grants=acl.grants("proc", r["function_oid"]),
-                                    owner=acl.owner("proc", r["function_oid"])) for r in rows["functions"]),
+        functions = sorted((_function(r, grants=acl.grants("proc", r["function_oid"]), owner=acl.owner("proc", r["function_oid"]))
+                            for r in rows["functions"]),
                            key=lambda f: (f.schema, f.name, f.identity))
         composites = sorted((acl.secured(kindrows.composite_type(r, _canonical), "type", r["type_oid"])
                              for r in rows["composite_types"]),
@@ -382,8 +381,10 @@ class ModelBuilder:
         ranges = sorted((acl.secured(kindrows.range_type(r, _canonical), "type", r["type_oid"]) for r in rows["range_types"]),
                         key=lambda r: (r.schema, r.name))
         collations = sorted((kindrows.collation(r) for r in rows["collations"]), key=lambda c: (c.schema, c.name))
-        views = sorted((replace(build_view(r, self._indexes.get(r["view_oid"], []), _canonical, self._triggers.get(r["view_oid"], [])),
-                                grants=acl.grants("class", r["view_oid"]), owner=acl.owner("class", r["view_oid"]))
+        made: dict = {}
+        views = sorted((build_view(r, self._indexes.get(r["view_oid"], []), _canonical, self._triggers.get(r["view_oid"], []),
+                                   made, grants=acl.grants("class", r["view_oid"]), owner=acl.owner("class", r["view_oid"]),
+                                   deparsed_by=major)
                         for r in rows.get("views", ())),
                        key=lambda v: (v.schema, v.name))
         return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from schemac.model import Dependency, Index, Trigger, View, ViewColumn
 
@@ -13,15 +13,27 @@ def view_definition(text: str) -> str:
     return text.strip().rstrip(";").rstrip()
 
 
+def _one(made: dict, cls: type, *fields: Any) -> Any:
+    """One object per distinct value (in `made`): views repeat the columns and dependencies of what they
+    read, and the model is immutable."""
+    key = (cls, *fields)
+    obj = made.get(key)
+    if obj is None:
+        obj = made[key] = cls(*fields)
+    return obj
+
+
 def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[str], str],
-               triggers: Sequence[Trigger] = ()) -> View:
-    """A views.sql row as a View; `canonical` spells a format_type() type as the loader does."""
+               triggers: Sequence[Trigger] = (), made: Optional[dict] = None, **more: Any) -> View:
+    """A views.sql row as a View; `canonical` spells a format_type() type as the loader does. `made`: the
+    objects already made for other views (shared); `more`: its grants, owner, and the major that deparsed it."""
+    made = {} if made is None else made
     options = dict(o.partition("=")[::2] for o in row["options"] or ())
     definition = view_definition(row["definition"])
-    output = tuple(ViewColumn(c["name"], canonical(c["type"])) for c in row["columns"])
+    output = tuple(_one(made, ViewColumn, c["name"], canonical(c["type"])) for c in row["columns"])
     comments = tuple(ViewColumn(c["name"], comment=c["comment"]) for c in row["columns"] if c["comment"] is not None)
-    depends = sorted((Dependency(d["kind"], d["schema"], d["name"], d["column"],
-                                 canonical(d["type"]) if d["kind"] == "column" else d["type"])
+    depends = sorted((_one(made, Dependency, d["kind"], d["schema"], d["name"], d["column"],
+                           canonical(d["type"]) if d["kind"] == "column" else d["type"])
                       for d in row["depends"]), key=lambda d: (d.kind, d.schema, d.name, d.column or "", d.type or ""))
     check = options.get("check_option")
     return View(name=row["view_name"], query=definition, schema=row["schema_name"], materialized=row["materialized"],
@@ -30,4 +42,5 @@ def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[s
                 check_option=check.lower() if check else None,  # type: ignore[arg-type]
                 with_data=row["populated"] or not row["materialized"], indexes=tuple(sorted(indexes, key=lambda i: i.name)),
                 triggers=tuple(sorted(triggers, key=lambda t: t.name)),
-                comment=row["comment"], columns=comments, definition=definition, output=output, depends=tuple(depends))
+                comment=row["comment"], columns=comments, definition=definition, output=output, depends=tuple(depends),
+                **more)

@@ -113,6 +113,14 @@ def _stand_in(v: View, indexes: Iterable = (), triggers: Iterable = ()) -> Table
     return Table(name=v.name, schema=v.schema, indexes=tuple(indexes), triggers=tuple(triggers), source=v.source)
 
 
+def _members(old: Optional[View], new: View) -> list[Change]:
+    """The changes of a view's indexes and triggers (`old` None: all of `new`'s are created)."""
+    if not new.indexes and not new.triggers and (old is None or not old.indexes and not old.triggers):
+        return []  # most views: nothing to diff
+    return diff_table(_stand_in(old, old.indexes, old.triggers) if old is not None else _stand_in(new),
+                      _stand_in(new, new.indexes, new.triggers))
+
+
 def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[Change]:
     """The changes of views, and the views re-created around `others` (the other changes)."""
     out: list[Change] = []
@@ -128,7 +136,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         old = cur.get(key)
         if old is None:
             ch("add_view", v, None, v)
-            out.extend(replace(c, cause=NEW_MATERIALIZED) for c in diff_table(_stand_in(v), _stand_in(v, v.indexes, v.triggers)))
+            out.extend(replace(c, cause=NEW_MATERIALIZED) for c in _members(None, v))
             out.extend(object_changes(None, v, defaulted(current, v)))
         elif not same_view(old, v):
             changed.append(key)
@@ -159,7 +167,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         ch("drop_view", old, old, None, REBUILT)
         if key not in changed:
             ch("add_view", new, None, new, REBUILT)
-        out.extend(replace(c, cause=RESTORED) for c in diff_table(_stand_in(new), _stand_in(new, new.indexes, new.triggers)))
+        out.extend(replace(c, cause=RESTORED) for c in _members(None, new))
         # Its access list and owner are those of a new view: granted again, and set again, here.
         out.extend(replace(c, cause=RESTORED) for c in object_changes(None, new, defaulted(current, new)))
     for key, v in des.items():
@@ -168,6 +176,6 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
             continue
         if _comments(old) != _comments(v):
             ch("set_view_comment", v, old, v)
-        out.extend(diff_table(_stand_in(old, old.indexes, old.triggers), _stand_in(v, v.indexes, v.triggers)))
+        out.extend(_members(old, v))
         out.extend(object_changes(old, v))
     return out
