@@ -51,5 +51,4 @@ LEFT JOIN LATERAL (
   SELECT x.grantee, x.privilege_type, x.is_grantable
   FROM pg_catalog.aclexplode(o.acl) AS x
   WHERE x.grantee <> o.owner
-) e ON true
-ORDER BY 1, 2;  -- the caller sorts each list again, by code point
+) e ON true;  -- in no order: the caller merges and sorts each object's list (by code point)
