@@ -35,7 +35,7 @@ class ColumnReader(FieldReader):
             known = self._columns.get(key)
             if known is not None and self.w._budget >= known[0]:  # (the reading would stay within the budget)
                 self.w._budget -= known[0]
-                return _with_source(known[1], self.w.src(key_node)), known[2], known[3], None
+                return with_fields(known[1], source=self.w.src(key_node)), known[2], known[3], None
         budget = self.w._budget
         column, is_pk, is_unique, check = self._column(key_node, node, table_what)
         if key is not None and check is None:
@@ -126,9 +126,10 @@ def _column_key(key_node: Node, node: Node):
     return tuple(key)
 
 
-def _with_source(column: Column, source: Source) -> Column:
-    """The same column declared at `source`: its fields copied (Column's __init__ only stores them)."""
+def with_fields(column: Column, **changes) -> Column:
+    """dataclasses.replace(column, **changes) in a fraction of its time (it was a tenth of the walk): the
+    fields copied, Column's __init__ only stores them."""
     new = object.__new__(Column)
     new.__dict__.update(column.__dict__)
-    new.__dict__["source"] = source
+    new.__dict__.update(changes)
     return new

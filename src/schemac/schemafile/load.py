@@ -218,9 +218,14 @@ def _types_known(tables, types, domains, functions, extensions, external, compos
     declared = declared_types(types)
     ext_names = [e.name for e in extensions]
     ext_set = set(external)
-    uses = type_uses(tables, domains, functions, composites, ranges)
+    # Each distinct type is looked up once; the columns' (most of the uses) are looked at first, and each use
+    # worded (for the message) only when one of them is unknown.
+    unknown = {t: unknown_type(t, declared, ext_names, ext_set) for t in {c.type for t in tables for c in t.columns}}
+    uses = type_uses(tables if any(unknown.values()) else (), domains, functions, composites, ranges)
     for type_text, what, source in uses:
-        if unknown_type(type_text, declared, ext_names, ext_set):
+        if type_text not in unknown:
+            unknown[type_text] = unknown_type(type_text, declared, ext_names, ext_set)
+        if unknown[type_text]:
             _, name = base_name(type_text)
             ext = extension_of(name)
             if ext is not None:
