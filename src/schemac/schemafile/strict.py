@@ -199,52 +199,46 @@ def _compose_events(parser) -> tuple[Optional[Node], int]:
     while True:
         event = get()
         kind = type(event)
-        if kind is ScalarEvent:
-            value = event.value
-            if event.tag is not None or (flow and not event.style and "?" in value):
+        if kind is ScalarEvent or kind is MappingStartEvent or kind is SequenceStartEvent:
+            if event.tag is not None:
                 raise _Refused
-            if event.implicit[0]:
-                known = plain.get(value)
-                if known is None:
-                    known = plain[value] = (resolve(ScalarNode, value, event.implicit), intern(value))
-                tag, value = known
-            else:
-                tag = STR
-                text = quoted.get(value)
-                if text is None:
-                    text = quoted[value] = intern(value)
-                value = text
             mark = event.start_mark
             line = mark.line
             if line == last_line:
                 line = last_line
             else:
                 last_line = line
-            node = _Scalar(tag, value, line, mark.column, event.style or None)
+            if kind is ScalarEvent:
+                value = event.value
+                if flow and not event.style and "?" in value:
+                    raise _Refused
+                if event.implicit[0]:
+                    known = plain.get(value)
+                    if known is None:
+                        known = plain[value] = (resolve(ScalarNode, value, event.implicit), intern(value))
+                    tag, value = known
+                else:
+                    tag = STR
+                    text = quoted.get(value)
+                    if text is None:
+                        text = quoted[value] = intern(value)
+                    value = text
+                node = _Scalar(tag, value, line, mark.column, event.style or None)
+            else:
+                if len(stack) >= MAX_DEPTH:
+                    raise _Refused
+                stack.append((current, items, is_map, pending))
+                items = []
+                is_map = kind is MappingStartEvent
+                node = current = (_Mapping if is_map else _Sequence)(items, line, mark.column, event.flow_style)
+                pending = None
+                flow += bool(event.flow_style)
             if event.anchor is not None:
                 if event.anchor in anchors:
                     raise _Refused
                 anchors[event.anchor] = node
-        elif kind is MappingStartEvent or kind is SequenceStartEvent:
-            if len(stack) >= MAX_DEPTH or event.tag is not None:
-                raise _Refused
-            mark = event.start_mark
-            line = mark.line
-            if line == last_line:
-                line = last_line
-            else:
-                last_line = line
-            stack.append((current, items, is_map, pending))
-            items = []
-            is_map = kind is MappingStartEvent
-            current = (_Mapping if is_map else _Sequence)(items, line, mark.column, event.flow_style)
-            pending = None
-            flow += bool(event.flow_style)
-            if event.anchor is not None:
-                if event.anchor in anchors:
-                    raise _Refused
-                anchors[event.anchor] = current
-            continue
+            if kind is not ScalarEvent:
+                continue
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             if current is None or pending is not None or (kind is MappingEndEvent) is not is_map:
                 raise _Refused
@@ -276,9 +270,15 @@ def _compose_events(parser) -> tuple[Optional[Node], int]:
 # The fast composer's nodes: PyYAML's kinds (isinstance holds), each its own start mark (`line` and
 # `column`, 0-based as PyYAML's marks: all the loader reads of a mark), without a mark object (a
 # million of them at 10,000 tables) and without an end mark (nothing reads one).
-class _Scalar(ScalarNode):
+class _Marked:
     end_mark = None
 
+    @property
+    def start_mark(self) -> "_Marked":
+        return self
+
+
+class _Scalar(_Marked, ScalarNode):
     def __init__(self, tag: str, value: str, line: int, column: int, style: Optional[str]):
         self.tag = tag
         self.value = value
@@ -286,39 +286,21 @@ class _Scalar(ScalarNode):
         self.column = column
         self.style = style
 
-    @property
-    def start_mark(self) -> "_Scalar":
-        return self
 
-
-class _Mapping(MappingNode):
-    end_mark = None
-
+class _Collection(_Marked):
     def __init__(self, value: list, line: int, column: int, flow_style: bool):
-        self.tag = _MAP
         self.value = value
         self.line = line
         self.column = column
         self.flow_style = flow_style
 
-    @property
-    def start_mark(self) -> "_Mapping":
-        return self
+
+class _Mapping(_Collection, MappingNode):
+    tag = _MAP
 
 
-class _Sequence(SequenceNode):
-    end_mark = None
-
-    def __init__(self, value: list, line: int, column: int, flow_style: bool):
-        self.tag = _SEQ
-        self.value = value
-        self.line = line
-        self.column = column
-        self.flow_style = flow_style
-
-    @property
-    def start_mark(self) -> "_Sequence":
-        return self
+class _Sequence(_Collection, SequenceNode):
+    tag = _SEQ
 
 
 def _compose_python(text: str, path: str) -> Optional[Node]:
