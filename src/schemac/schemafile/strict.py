@@ -84,10 +84,6 @@ def mark_source(path: str, mark) -> Source:
     return Source(path, mark.line + 1, mark.column + 1)
 
 
-def node_source(path: str, node: Node) -> Source:
-    return mark_source(path, node.start_mark)
-
-
 def compose(text: str, path: str) -> Optional[Node]:
     """Compose one YAML document into nodes, turning every YAML problem into a located error."""
     if len(text) > MAX_BYTES:
