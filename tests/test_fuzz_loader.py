@@ -301,6 +301,20 @@ def _paths(node, prefix=()):
             yield from _paths(v, prefix + (i,))
 
 
+def _reaches(node, target) -> bool:
+    """Whether `target` is `node` or inside it (by identity; shared parts are walked once)."""
+    todo, seen = [node], set()
+    while todo:
+        n = todo.pop()
+        if n is target:
+            return True
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        todo.extend(n.values() if isinstance(n, dict) else n if isinstance(n, list) else ())
+    return False
+
+
 def _get(node, path):
     for p in path:
         node = node[p]
@@ -338,9 +352,9 @@ def mutated_data(draw):
         elif op == "share":
             # the same object in two places: yaml.dump writes an anchor and an alias
             target = draw(st.sampled_from(paths))[:-1]
-            if target[:len(path)] == path:
-                continue  # inside itself: a cycle, which no YAML text can spell for a tree of scalars
             other = _get(doc, target)
+            if _reaches(parent[key], other):
+                continue  # inside itself (also through an earlier share): a cycle, which no YAML text can spell
             if isinstance(other, dict):
                 other[draw(names)] = parent[key]
             elif isinstance(other, list):

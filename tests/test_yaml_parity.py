@@ -46,7 +46,9 @@ def shape(node, seen=None):
 
 
 def fast(text: str):
-    """What the fast composer makes of `text` where compose would use it, else strict._REFUSED."""
+    """What the fast composer makes of `text` where compose would use it, else strict._REFUSED (and the
+    quick pre-check compose uses says what the pattern it stands for says)."""
+    assert strict._fast_takes(text) is not bool(strict._NOT_FAST.search(text)), repr(text)
     if not text.endswith("\n") or strict._NOT_FAST.search(text) or len(text) > strict.MAX_BYTES:
         return strict._REFUSED
     return strict._compose_fast(text)
@@ -99,6 +101,7 @@ def test_without_libyaml_the_same_model(monkeypatch):
     "a: 1\n\tb: 2\n",  # a tab: PyYAML refuses it where libyaml takes it
     "a: x\tb\n",
     "a: |-#\n  x\n",  # block scalar header then '#'
+    "a: >#\n", "#|\na: |+12#\n", "a: b|c #d\n", "a: \x7f\n", "a: \x85\u2028\n",
     "a: !'x y\n", "a: !x y\n", "a: ! y\n", "a: !!str 1\n", "!\n",  # explicit tags
     "a: [x?y]\n", "{a? : b}\n",  # '?' inside a flow plain scalar
     "---",  # no last line break: libyaml adds one, marks move

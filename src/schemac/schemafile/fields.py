@@ -35,12 +35,15 @@ class FieldReader:
     def __init__(self, path: str):
         self.path = os.fspath(path)
         self.w = Walker(self.path)
+        self._names: set[str] = set()  # names identifier() found good (its checks are of the text alone)
 
     def fail(self, node: Node, message: str) -> SchemaFileError:
         return self.w.fail(node, message)
 
     def identifier(self, node: Node, what: str) -> str:
         name = self.w.string(node, what)
+        if name in self._names:
+            return name
         if not name:
             raise self.fail(node, f"{what} is empty")
         if "\x00" in name:
@@ -54,6 +57,7 @@ class FieldReader:
         if size > MAX_IDENTIFIER_BYTES:
             raise self.fail(node, f"{what} '{name[:20]}…' is {size} bytes; Postgres identifiers are at most "
                                   f"{MAX_IDENTIFIER_BYTES} bytes")
+        self._names.add(name)
         return name
 
     def expression(self, node: Node, what: str) -> str:

@@ -84,15 +84,11 @@ def mark_source(path: str, mark) -> Source:
     return Source(path, mark.line + 1, mark.column + 1)
 
 
-def node_source(path: str, node: Node) -> Source:
-    return mark_source(path, node.start_mark)
-
-
 def compose(text: str, path: str) -> Optional[Node]:
     """Compose one YAML document into nodes, turning every YAML problem into a located error."""
     if len(text) > MAX_BYTES:
         raise SchemaFileError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", Source(path, 1, 1))
-    if _CParser is not None and text.endswith("\n") and not _NOT_FAST.search(text):
+    if _CParser is not None and text.endswith("\n") and _fast_takes(text):
         node = _compose_fast(text)
         if node is not _REFUSED:
             return node
@@ -114,6 +110,27 @@ _SEQ = "tag:yaml.org,2002:seq"
 # which PyYAML refuses; schema.yaml has no use for tags) and a '?' inside a plain scalar in [ ] or
 # { } (PyYAML ends the scalar there).
 _NOT_FAST = re.compile(Reader.NON_PRINTABLE.pattern + "|[\t\ufeff]|[|>][-+0-9]*#")
+_NOT_FAST_CHARACTER = re.compile(Reader.NON_PRINTABLE.pattern + "|[\t\ufeff]")
+_PRINTABLE_ASCII = bytes([0x0A, 0x0D, *range(0x20, 0x7F)])  # what the two patterns allow of ASCII
+
+
+def _fast_takes(text: str) -> bool:
+    """`not _NOT_FAST.search(text)`, in ~2 ms instead of ~40 for a 1 MB file: ASCII text is checked by
+    bytes.translate, and the block scalar header is looked for from each '#' (rare) backwards."""
+    if text.isascii():
+        if text.encode("ascii").translate(None, _PRINTABLE_ASCII):
+            return False
+    elif _NOT_FAST_CHARACTER.search(text):
+        return False
+    at = text.find("#")
+    while at >= 0:
+        before = at - 1
+        while before >= 0 and text[before] in "-+0123456789":
+            before -= 1
+        if before >= 0 and text[before] in "|>":
+            return False
+        at = text.find("#", at + 1)
+    return True
 
 
 def _compose_fast(text: str):
@@ -146,7 +163,11 @@ def _compose_fast(text: str):
 
 
 def _compose_events(parser) -> tuple[Optional[Node], int]:
-    """(the document's root, the number of aliases in it)."""
+    """(the document's root, the number of aliases in it).
+
+    One loop, no call per event but libyaml's: the open collection's state lives in locals (its items,
+    whether it is a mapping, the key waiting for its value), the parents' on a stack; a scalar's tag is
+    remembered per distinct plain text (quoted ones are strings), with the one interned str of that text."""
     get = parser.get_event
     if type(get()) is not StreamStartEvent:
         raise _Refused
@@ -155,123 +176,127 @@ def _compose_events(parser) -> tuple[Optional[Node], int]:
         return None, 0
     if type(event) is not DocumentStartEvent:
         raise _Refused
-    resolve = _scalar_resolver()
-    mark = _marker()
+    resolver = yaml.SafeLoader.__new__(yaml.SafeLoader)
+    yaml.resolver.Resolver.__init__(resolver)
+    resolve = resolver.resolve  # (a pure function of the text: SafeLoader has no path resolvers)
+    plain: dict[str, tuple[str, str]] = {}  # plain text -> (its tag, the interned text)
+    quoted: dict[str, str] = {}  # quoted text -> the interned text
     anchors: dict[str, Node] = {}
     aliases = 0
     flow = 0  # open flow collections ([...], {...})
-    # Open collections: [node, items, pending key] (items is node.value; a key waits for its value).
-    stack: list[list] = []
-    root: Optional[Node] = None
+    last_line = -1  # one int object per line number
+    # The open collection: its node, its items (node.value), whether it is a mapping, the key waiting for
+    # its value; the stack holds the same of each open collection's parent (the first: no collection).
+    current: Optional[Node] = None
+    items: Optional[list] = None
+    is_map = False
+    pending: Optional[Node] = None
+    stack: list[tuple] = []
     while True:
         event = get()
         kind = type(event)
-        if kind is ScalarEvent:
-            if event.tag is not None or (flow and not event.style and "?" in event.value):
+        if kind is ScalarEvent or kind is MappingStartEvent or kind is SequenceStartEvent:
+            if event.tag is not None:
                 raise _Refused
-            # No end mark (nothing reads one: ~20% of the tree), and one str per distinct text.
-            node: Node = ScalarNode(resolve(event.value, event.implicit), intern(event.value), mark(event.start_mark),
-                                    None, event.style or None)
-        elif kind is MappingStartEvent or kind is SequenceStartEvent:
-            if len(stack) >= MAX_DEPTH or event.tag is not None:
-                raise _Refused
-            items: list = []
-            if kind is MappingStartEvent:
-                node = MappingNode(_MAP, items, mark(event.start_mark), None, flow_style=event.flow_style)
+            mark = event.start_mark
+            line = mark.line
+            if line == last_line:
+                line = last_line
             else:
-                node = SequenceNode(_SEQ, items, mark(event.start_mark), None, flow_style=event.flow_style)
-            flow += bool(event.flow_style)
+                last_line = line
+            if kind is ScalarEvent:
+                value = event.value
+                if flow and not event.style and "?" in value:
+                    raise _Refused
+                if event.implicit[0]:
+                    known = plain.get(value)
+                    if known is None:
+                        known = plain[value] = (resolve(ScalarNode, value, event.implicit), intern(value))
+                    tag, value = known
+                else:
+                    tag = STR
+                    text = quoted.get(value)
+                    if text is None:
+                        text = quoted[value] = intern(value)
+                    value = text
+                node = _Scalar(tag, value, line, mark.column, event.style or None)
+            else:
+                if len(stack) >= MAX_DEPTH:
+                    raise _Refused
+                stack.append((current, items, is_map, pending))
+                items = []
+                is_map = kind is MappingStartEvent
+                node = current = (_Mapping if is_map else _Sequence)(items, line, mark.column, event.flow_style)
+                pending = None
+                flow += bool(event.flow_style)
             if event.anchor is not None:
                 if event.anchor in anchors:
                     raise _Refused
                 anchors[event.anchor] = node
-            stack.append([node, items, None])
-            continue
-        elif kind is MappingEndEvent or kind is SequenceEndEvent:
-            if not stack:
-                raise _Refused
-            node, _, pending = stack.pop()
-            if pending is not None or (kind is MappingEndEvent) is not isinstance(node, MappingNode):
-                raise _Refused
-            flow -= bool(node.flow_style)
-            if stack:
-                _attach(stack[-1], node)
+            if kind is not ScalarEvent:
                 continue
-            root = node
-            break
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            if current is None or pending is not None or (kind is MappingEndEvent) is not is_map:
+                raise _Refused
+            node = current
+            flow -= bool(node.flow_style)
+            current, items, is_map, pending = stack.pop()
         elif kind is AliasEvent:
             aliases += 1
             if aliases > MAX_ALIASES or event.anchor not in anchors:
                 raise _Refused
             node = anchors[event.anchor]
-            if stack:
-                _attach(stack[-1], node)
-                continue
-            root = node
-            break
         else:
             raise _Refused
-        if kind is ScalarEvent and event.anchor is not None:
-            if event.anchor in anchors:
-                raise _Refused
-            anchors[event.anchor] = node
-        if stack:
-            _attach(stack[-1], node)
-            continue
-        root = node
-        break
+        if items is None:
+            root = node
+            break
+        if not is_map:
+            items.append(node)
+        elif pending is None:
+            pending = node
+        else:
+            items.append((pending, node))
+            pending = None
     if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
         raise _Refused  # (more than one document)
     return root, aliases
 
 
-class _Mark:
-    """Where a node starts (0-based, as PyYAML's marks): all the loader reads of a mark, in 32 bytes
-    instead of libyaml's 80 (a million marks at 10,000 tables)."""
+# The fast composer's nodes: PyYAML's kinds (isinstance holds), each its own start mark (`line` and
+# `column`, 0-based as PyYAML's marks: all the loader reads of a mark), without a mark object (a
+# million of them at 10,000 tables) and without an end mark (nothing reads one).
+class _Marked:
+    end_mark = None
 
-    __slots__ = ("line", "column")
+    @property
+    def start_mark(self) -> "_Marked":
+        return self
 
-    def __init__(self, line: int, column: int):
+
+class _Scalar(_Marked, ScalarNode):
+    def __init__(self, tag: str, value: str, line: int, column: int, style: Optional[str]):
+        self.tag = tag
+        self.value = value
         self.line = line
         self.column = column
+        self.style = style
 
 
-def _marker():
-    lines: dict[int, int] = {}  # one int object per line number
-
-    def mark(m) -> _Mark:
-        line = m.line
-        return _Mark(lines.setdefault(line, line), m.column)
-
-    return mark
+class _Collection(_Marked):
+    def __init__(self, value: list, line: int, column: int, flow_style: bool):
+        self.value = value
+        self.line = line
+        self.column = column
+        self.flow_style = flow_style
 
 
-def _attach(frame: list, node: Node) -> None:
-    parent, items, pending = frame
-    if type(parent) is SequenceNode:
-        items.append(node)
-    elif pending is None:
-        frame[2] = node
-    else:
-        items.append((pending, node))
-        frame[2] = None
+class _Mapping(_Collection, MappingNode):
+    tag = _MAP
 
 
-def _scalar_resolver():
-    """SafeLoader's implicit tags for plain scalars (a pure function of the text: SafeLoader has no
-    path resolvers), remembered per distinct text."""
-    resolver = yaml.SafeLoader.__new__(yaml.SafeLoader)
-    yaml.resolver.Resolver.__init__(resolver)
-    seen: dict[tuple[str, tuple], str] = {}
-
-    def resolve(value: str, implicit: tuple) -> str:
-        key = (value, implicit)
-        tag = seen.get(key)
-        if tag is None:
-            tag = seen[key] = resolver.resolve(ScalarNode, value, implicit)
-        return tag
-
-    return resolve
+class _Sequence(_Collection, SequenceNode):
+    tag = _SEQ
 
 
 def _compose_python(text: str, path: str) -> Optional[Node]:

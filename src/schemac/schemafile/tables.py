@@ -11,6 +11,7 @@ from schemac.errors import SchemaFileError
 from schemac.model import Check, Column, ForeignKey, Index, Partitioning, PartitionOf, PrimaryKey, Source, Table, Unique
 from schemac.pg.expressions import ExpressionError, parse_partition_bound, parse_partition_key, referenced_columns
 from schemac.pg.names import make_object_name
+from schemac.schemafile.columns import with_fields
 from schemac.schemafile.fields import FieldReader
 from schemac.schemafile.inherits import resolve_inherits
 
@@ -251,4 +252,4 @@ def _check_columns_known(t: Table) -> None:
 
 
 def _not_null(column: Column) -> Column:
-    return replace(column, nullable=False)
+    return with_fields(column, nullable=False)
