@@ -11,7 +11,6 @@ import os
 from dataclasses import replace
 from typing import Optional
 
-from schemac.compare.views import NEW_MATERIALIZED
 from schemac.errors import SchemaFileError
 from schemac.model import Schema, View
 from schemac.pg.routines import result_type
@@ -117,11 +116,10 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
     import psycopg
 
     from schemac.catalog.reader import introspect
+    from schemac.commands.viewbuild import readable, run, statements
     from schemac.compare.differ import diff
     from schemac.migrations.replay import throwaway
-    from schemac.pg.dialect import RENDER
     from schemac.plan.graph import ordered
-    from schemac.plan.planner import statements_for
 
     failed: dict[tuple[str, str], str] = {}
     with throwaway(dev_url_of(dev_url)) as (url, _where):
@@ -129,22 +127,11 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
             conn.execute("SET check_function_bodies = off")
             # What a view reads is not known yet (it is what this finds out), so a view may come before
             # the view it reads: those that fail are tried again while any succeeds.
-            # Views' comments and indexes are left out (checked against their columns below).
-            pending = [c for c in ordered(diff(Schema(), desired)) if c.cause != NEW_MATERIALIZED]
+            # Only what views can read is built (viewbuild.readable); views' comments and indexes are left
+            # out (checked against their columns below).
+            pending = statements(ordered(diff(Schema(), readable(desired))))
             while pending:
-                again = []
-                for change in pending:
-                    if change.kind == "add_view":  # its query is not run here (nothing of schema.yaml is)
-                        change = replace(change, new=replace(change.new, with_data=False))  # type: ignore
-                    statements = statements_for(change)
-                    for statement in statements[:1] if change.kind == "add_view" else statements:
-                        try:
-                            conn.execute(statement.sql(dialect=RENDER), prepare=False)
-                        except psycopg.Error as e:  # a view's is noted; what fails besides makes its views fail
-                            if change.kind == "add_view":
-                                failed[(change.schema, change.name)] = (e.diag.message_primary or str(e)).strip()  # type: ignore
-                                again.append(change)
-                            break
+                again = run(conn, pending, failed)
                 pending = again if len(again) < len(pending) else []
             built = {v.key: v for v in introspect(conn, desired.namespaces).schema.views}
     views, notices = [], []

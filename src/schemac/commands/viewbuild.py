@@ -1,0 +1,111 @@
+"""The throwaway build behind `commands.views.computed`: what views can read of the desired schema, then its
+views, created in a scratch database so that Postgres answers for their queries. See docs/architecture.md,
+"How views are compared".
+
+Only what a view's query can depend on is built (tables with their columns, keys and partitioning, types,
+collations, sequences, extensions, functions other than trigger functions, other views): a secondary
+index, a foreign key, a CHECK, a trigger, a rule, a policy, a grant, an owner or a comment changes
+nothing Postgres answers for a view, and they were most of the statements."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Iterable
+
+import psycopg
+
+from schemac.compare.changes import Change
+from schemac.compare.views import NEW_MATERIALIZED
+from schemac.model import Schema, Table, View
+
+
+# Changes that no query can read (no pg_depend entry of a view's rule points at what they make).
+_NOT_READ = frozenset({"grant", "revoke", "set_owner", "set_sequence_owner", "refresh_view", "validate_constraint"})
+
+# Constants of these types record a dependency on what they name: a view that casts to them keeps
+# what they can name (an index by name, a trigger function).
+_NAMES_AN_INDEX = re.compile(r"regclass", re.IGNORECASE)
+_NAMES_A_FUNCTION = re.compile(r"regproc", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+
+
+def _mentions(views: Iterable[View], pattern: re.Pattern) -> bool:
+    return any(pattern.search(v.query) for v in views)
+
+
+def _readable_table(t: Table, indexes: bool) -> Table:
+    """`t` with what a query can read of it: its columns (types, defaults, generated expressions),
+    PRIMARY KEY (GROUP BY on it records the constraint) and UNIQUEs, partitioning and parents."""
+    return replace(t, indexes=t.indexes if indexes else (), foreign_keys=(), checks=(), exclusions=(), triggers=(),
+                   rules=(), policies=(), row_level_security=False, force_row_level_security=False)
+
+
+def readable(desired: Schema) -> Schema:
+    """What the views of `desired` can read of it, and the views themselves without their indexes,
+    triggers or data."""
+    indexes = _mentions(desired.views, _NAMES_AN_INDEX)
+    functions = desired.functions if _mentions(desired.views, _NAMES_A_FUNCTION) else \
+        tuple(f for f in desired.functions if f.returns not in ("trigger", "event_trigger"))
+    return replace(desired, tables=tuple(_readable_table(t, indexes) for t in desired.tables), functions=functions,
+                   views=tuple(replace(v, indexes=(), triggers=(), with_data=False) for v in desired.views))
+
+
+def _reads_first(views: list[Change]) -> list[Change]:
+    """`views` with each one after those its query names by a word (what it reads is what the build finds
+    out, so this only guesses; a guess wrong either way costs a retry, never a result)."""
+    named = {c.name: i for i, c in enumerate(views)}
+    words = [{w for w in _WORD.findall(c.new.query) if w in named} for c in views]  # type: ignore[union-attr]
+    out: list[Change] = []
+    state = [0] * len(views)  # 0 unseen, 1 being placed (a cycle stops here), 2 placed
+    for first in range(len(views)):
+        if state[first]:
+            continue
+        stack = [(first, iter(sorted(named[w] for w in words[first])))]
+        state[first] = 1
+        while stack:
+            i, reads = stack[-1]
+            j = next((j for j in reads if state[j] == 0), None)
+            if j is None:
+                stack.pop()
+                if state[i] != 2:
+                    state[i] = 2
+                    out.append(views[i])
+            else:
+                state[j] = 1
+                stack.append((j, iter(sorted(named[w] for w in words[j]))))
+    return out
+
+
+def statements(changes: list[Change]) -> list[tuple[Change, list[str]]]:
+    """The SQL of each change to build, views in an order that creates most of them at the first try."""
+    from schemac.pg.dialect import RENDER
+    from schemac.plan.planner import statements_for
+
+    kept = [c for c in changes if c.cause != NEW_MATERIALIZED and c.kind not in _NOT_READ
+            and not c.kind.endswith("_comment")]
+    slots = [i for i, c in enumerate(kept) if c.kind == "add_view"]
+    for i, c in zip(slots, _reads_first([kept[i] for i in slots])):
+        kept[i] = c
+    out = []
+    for c in kept:
+        made = statements_for(c)
+        out.append((c, [s.sql(dialect=RENDER) for s in (made[:1] if c.kind == "add_view" else made)]))
+    return out
+
+
+def run(conn: psycopg.Connection, units: list[tuple[Change, list[str]]], failed: dict) -> list[tuple[Change, list[str]]]:
+    """Run `units` in order on `conn` (autocommit): a change's statements stop at the first that fails; a
+    view that fails is noted in `failed` (its key: the server's words) and returned, to be tried again."""
+    again = []
+    for unit in units:
+        change, sqls = unit
+        for sql in sqls:
+            try:
+                conn.execute(sql, prepare=False)  # type: ignore[arg-type]
+            except psycopg.Error as e:  # a view's is noted; what fails besides makes its views fail
+                if change.kind == "add_view":
+                    failed[(change.schema, change.name)] = (e.diag.message_primary or str(e)).strip()
+                    again.append(unit)
+                break
+    return again

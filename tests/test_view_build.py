@@ -1,0 +1,160 @@
+"""The throwaway build of views (commands/viewbuild.py) leaves out what no view can read (secondary
+indexes, foreign keys, CHECKs, triggers and their functions, rules, policies, grants, comments) and sends
+its statements in batches: what `generate` records for each view (deparse, columns, depends) must be
+exactly what Postgres answers for the same views in the whole schema. The whole schema is the migration
+applied to a real database; the oracle is SQL of the test's own over pg_catalog, and for `depends`
+pg_depend of each view's rule, read by the test, then the catalog reader on that whole database."""
+
+from __future__ import annotations
+
+import os
+
+import psycopg
+from test_views import _admin
+
+from schemac.catalog.reader import introspect
+from schemac.commands.generate import generate
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+from schemac.migrations.state import read_state
+
+# Every kind a view can read, in a schema other than public too; views listed before what they read.
+SCHEMA = """\
+schemas: [app]
+enums:
+  mood: {schema: app, values: [sad, ok, happy]}
+domains:
+  posint: {schema: app, type: integer, checks: {posint_check: VALUE > 0}}
+composite_types:
+  pair: {schema: app, attributes: {a: integer, b: text}}
+range_types:
+  floatrange: {schema: app, subtype: float8}
+sequences:
+  counter: {schema: app}
+functions:
+  double:
+    schema: app
+    arguments: i integer
+    returns: integer
+    volatility: immutable
+    body: SELECT i * 2
+  touch:
+    schema: app
+    returns: trigger
+    language: plpgsql
+    body: BEGIN NEW.name := lower(NEW.name); RETURN NEW; END
+tables:
+  person:
+    schema: app
+    comment: people
+    columns:
+      id: {type: integer, primary_key: true}
+      name: {type: text, nullable: false, comment: the name}
+      mood: {type: app.mood, default: "'ok'"}
+      age: {type: app.posint, check: age < 200}
+      pos: app.pair
+      span: app.floatrange
+      code: text
+    unique:
+      - columns: [code]
+    checks:
+      named: {expression: length(name) > 0}
+    indexes:
+      person_name_idx: {columns: [name]}
+    triggers:
+      person_touch: {function: app.touch, timing: before, events: [insert, update], for_each: row}
+  orders:
+    schema: app
+    columns:
+      id: {type: integer, primary_key: true}
+      person_id: {type: integer, nullable: false}
+      amount: numeric(10,2)
+    foreign_keys:
+      - columns: [person_id]
+        references: {table: person, columns: [id]}
+    indexes:
+      orders_person: {columns: [person_id]}
+views:
+  a_reads_a_view:
+    schema: app
+    query: SELECT id, d FROM app.z_person WHERE d > 2
+  z_person:
+    schema: app
+    query: SELECT id, name, mood, age, pos, (pos).b AS pos_b, span, app.double(id) AS d FROM app.person
+    comment: read through a function
+  totals:
+    schema: app
+    query: |
+      SELECT p.id, p.name, sum(o.amount) AS total
+      FROM app.person p JOIN app.orders o ON o.person_id = p.id
+      GROUP BY p.id
+  adults:
+    query: SELECT * FROM app.person WHERE age >= 18
+    security_barrier: true
+    check_option: local
+  names_things:
+    query: |
+      SELECT 'app.touch'::regproc AS f, 'app.person_name_idx'::regclass AS i, nextval('app.counter') AS n,
+             ROW(1, 'x')::app.pair AS p, 'sad'::app.mood AS m
+materialized_views:
+  moods:
+    schema: app
+    query: SELECT mood, count(*) AS n FROM app.z_person GROUP BY mood
+    indexes:
+      moods_key: {columns: [mood], unique: true}
+"""
+
+# The oracle: each view's deparse and columns as Postgres holds them, and what its rule depends on.
+VIEWS_SQL = """
+SELECT n.nspname || '.' || c.relname, pg_get_viewdef(c.oid, true),
+       ARRAY(SELECT a.attname || ' ' || format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+             WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),
+       ARRAY(SELECT DISTINCT pg_describe_object(d.refclassid, d.refobjid, 0) FROM pg_rewrite r
+             JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid AND d.deptype = 'n'
+             WHERE r.ev_class = c.oid AND d.refobjid <> c.oid AND d.refobjid >= 16384 ORDER BY 1)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('v', 'm') AND n.nspname IN ('public', 'app')
+"""
+
+
+def _named(schema: str, name: str) -> str:
+    return f"{schema}.{name}"
+
+
+def _described(description: str) -> str:
+    """pg_describe_object's words as the record names the object: "function app.double(integer)" ->
+    app.double, "constraint person_pkey on table app.person" -> app.person.person_pkey."""
+    words = description.split(" ")
+    if words[0] == "constraint":
+        return f"{words[-1]}.{words[1]}"
+    return next(w for w in words if "." in w).split("(")[0]  # "composite type app.pair" -> app.pair
+
+
+def test_recorded_forms_are_those_of_the_whole_schema(db_url, tmp_path):
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(SCHEMA)
+    r = generate(str(schema), out, dev_url=_admin(db_url))
+    assert r.status == "written" and r.notices == (), (r.message, r.notices)
+    with psycopg.connect(db_url, autocommit=True) as conn:  # the whole schema: every index, trigger, key...
+        apply_files(conn, Layout(out).migrations())
+        whole = {row[0]: row[1:] for row in conn.execute(VIEWS_SQL)}
+        read = {v.qualified_name: v for v in introspect(conn, ("app", "public")).schema.views}
+    state = read_state(os.path.join(out, "state.json"))
+    assert state is not None
+    recorded = {v.qualified_name: v for v in state.schema.views}
+    assert sorted(recorded) == sorted(whole) == ["app.a_reads_a_view", "app.moods", "app.totals", "app.z_person",
+                                                 "public.adults", "public.names_things"]
+    for name, (definition, columns, depends) in whole.items():
+        v = recorded[name]
+        assert v.definition == definition.strip().rstrip(";").rstrip(), name  # as schema.yaml keeps a query
+        assert [f"{c.name} {c.type}" for c in v.output] == columns, name
+        assert v.depends == read[name].depends, name
+        assert {_named(d.schema, d.name) for d in v.depends} == {_described(o) for o in depends}, name
+    # What the whole schema has that the build left out is still read where a view needs it.
+    assert "constraint person_pkey on table app.person" in whole["app.totals"][2]  # GROUP BY p.id
+    assert {("constraint", "app", "person.person_pkey")} <= {(d.kind, d.schema, d.name) for d in
+                                                              recorded["app.totals"].depends}
+    assert {"function app.touch()", "index app.person_name_idx", "sequence app.counter",
+            "type app.pair", "type app.mood"} <= set(whole["public.names_things"][2])
+    assert {("function", "touch"), ("relation", "person_name_idx"), ("relation", "counter")} <= {
+        (d.kind, d.name) for d in recorded["public.names_things"].depends}
