@@ -5,7 +5,10 @@ views, created in a scratch database so that Postgres answers for their queries.
 Only what a view's query can depend on is built (tables with their columns, keys and partitioning, types,
 collations, sequences, extensions, functions other than trigger functions, other views): a secondary
 index, a foreign key, a CHECK, a trigger, a rule, a policy, a grant, an owner or a comment changes
-nothing Postgres answers for a view, and they were most of the statements."""
+nothing Postgres answers for a view, and they were most of the statements. The statements go in batches,
+each one round trip and one implicit transaction, and no commit waits for its WAL flush (a throwaway);
+a batch that fails is rolled back and run again one statement at a time, so what is created, and the
+error each view records, are those of running the statements one by one."""
 
 from __future__ import annotations
 
@@ -27,6 +30,9 @@ _NOT_READ = frozenset({"grant", "revoke", "set_owner", "set_sequence_owner", "re
 # what they can name (an index by name, a trigger function).
 _NAMES_AN_INDEX = re.compile(r"regclass", re.IGNORECASE)
 _NAMES_A_FUNCTION = re.compile(r"regproc", re.IGNORECASE)
+# Statements per round trip: enough that round trips stop mattering, few enough that a batch holding a
+# view created before one it reads costs little when it runs again one statement at a time.
+BATCH = 100
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 
 
@@ -95,17 +101,26 @@ def statements(changes: list[Change]) -> list[tuple[Change, list[str]]]:
 
 
 def run(conn: psycopg.Connection, units: list[tuple[Change, list[str]]], failed: dict) -> list[tuple[Change, list[str]]]:
-    """Run `units` in order on `conn` (autocommit): a change's statements stop at the first that fails; a
-    view that fails is noted in `failed` (its key: the server's words) and returned, to be tried again."""
+    """Run `units` in order on `conn` (autocommit), as if one statement at a time: a change's statements
+    stop at the first that fails; a view that fails is noted in `failed` (its key: the server's words) and
+    returned, to be tried again. A batch goes in one round trip, one implicit transaction: all of it, or
+    (an error) none of it, and then one statement at a time."""
     again = []
-    for unit in units:
-        change, sqls = unit
-        for sql in sqls:
-            try:
-                conn.execute(sql, prepare=False)  # type: ignore[arg-type]
-            except psycopg.Error as e:  # a view's is noted; what fails besides makes its views fail
-                if change.kind == "add_view":
-                    failed[(change.schema, change.name)] = (e.diag.message_primary or str(e)).strip()
-                    again.append(unit)
-                break
+    for start in range(0, len(units), BATCH):
+        batch = units[start:start + BATCH]
+        try:
+            conn.execute(";\n".join(sql for _, sqls in batch for sql in sqls), prepare=False)  # type: ignore[arg-type]
+            continue
+        except psycopg.Error:
+            pass
+        for unit in batch:
+            change, sqls = unit
+            for sql in sqls:
+                try:
+                    conn.execute(sql, prepare=False)  # type: ignore[arg-type]
+                except psycopg.Error as e:  # a view's is noted; what fails besides makes its views fail
+                    if change.kind == "add_view":
+                        failed[(change.schema, change.name)] = (e.diag.message_primary or str(e)).strip()
+                        again.append(unit)
+                    break
     return again

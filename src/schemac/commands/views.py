@@ -125,6 +125,7 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
     with throwaway(dev_url_of(dev_url)) as (url, _where):
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("SET check_function_bodies = off")
+            conn.execute("SET synchronous_commit = off")  # a throwaway: no commit waits for its WAL flush
             # What a view reads is not known yet (it is what this finds out), so a view may come before
             # the view it reads: those that fail are tried again while any succeeds.
             # Only what views can read is built (viewbuild.readable); views' comments and indexes are left
