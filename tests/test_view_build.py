@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 
 import psycopg
+import pytest
 from test_views import _admin
 
 from schemac.catalog.reader import introspect
 from schemac.commands.generate import generate
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
+from schemac.migrations.replay import throwaway
 from schemac.migrations.state import read_state
 
 # Every kind a view can read, in a schema other than public too; views listed before what they read.
@@ -161,3 +163,10 @@ def test_recorded_forms_are_those_of_the_whole_schema(db_url, tmp_path):
         whole["public.names_things"][2])
     assert {("function", "touch"), ("relation", "person_name_idx"), ("relation", "counter")} <= {
         (d.kind, d.name) for d in recorded["public.names_things"].depends}
+
+
+@pytest.mark.slow
+def test_the_embedded_server_is_not_durable():
+    """Removed afterwards: no fsync (a shutdown checkpoint would sync every file the build made)."""
+    with throwaway(None) as (url, _where), psycopg.connect(url) as conn:
+        assert [conn.execute(f"SHOW {name}").fetchone()[0] for name in ("fsync", "full_page_writes")] == ["off", "off"]
