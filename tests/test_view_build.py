@@ -15,10 +15,12 @@ from test_views import _admin
 
 from schemac.catalog.reader import introspect
 from schemac.commands.generate import generate
+from schemac.commands.viewbuild import readable
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 from schemac.migrations.replay import throwaway
 from schemac.migrations.state import read_state
+from schemac.schemafile.load import load_text
 
 # Every kind a view can read, in a schema other than public too; views listed before what they read.
 SCHEMA = """\
@@ -57,6 +59,7 @@ tables:
       pos: app.pair
       span: app.floatrange
       code: text
+      serial: {type: bigint, identity: always}
     unique:
       - columns: [code]
     checks:
@@ -100,16 +103,19 @@ views:
     query: SELECT * FROM app.person WHERE age >= 18
     security_barrier: true
     check_option: local
-  names_things:
-    query: |
-      SELECT 'app.touch'::regproc AS f, 'app.person_name_idx'::regclass AS i, nextval('app.counter') AS n,
-             ROW(1, 'x')::app.pair AS p, 'sad'::app.mood AS m
 materialized_views:
   moods:
     schema: app
     query: SELECT mood, count(*) AS n FROM app.z_person GROUP BY mood
     indexes:
       moods_key: {columns: [mood], unique: true}
+"""
+# Casts to regclass and regproc, nextval: the build keeps indexes, trigger functions and identities then.
+NAMES_THINGS = """\
+  names_things:
+    query: |
+      SELECT 'app.touch'::regproc AS f, 'app.person_name_idx'::regclass AS i, nextval('app.counter') AS n,
+             ROW(1, 'x')::app.pair AS p, 'sad'::app.mood AS m
 """
 
 # The oracle: each view's deparse and columns as Postgres holds them, and what its rule depends on.
@@ -135,9 +141,16 @@ WHERE c.relkind IN ('v', 'm') AND n.nspname IN ('public', 'app')
 """
 
 
-def test_recorded_forms_are_those_of_the_whole_schema(db_url, tmp_path):
+@pytest.mark.parametrize("names_things", [False, True])
+def test_recorded_forms_are_those_of_the_whole_schema(names_things, db_url, tmp_path):
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(SCHEMA)
+    text = SCHEMA.replace("materialized_views:\n", NAMES_THINGS + "materialized_views:\n") if names_things else SCHEMA
+    schema.write_text(text)
+    built = readable(load_text(text))  # what the build leaves out (all of it, unless a query names such things)
+    person = built.table("app", "person")
+    assert person is not None and (person.checks, person.triggers) == ((), ())
+    assert (bool(person.indexes), [f.name for f in built.functions], person.column("serial").identity is not None) \
+        == (names_things, ["double", "touch"][:1 + names_things], names_things)
     r = generate(str(schema), out, dev_url=_admin(db_url))
     assert r.status == "written" and r.notices == (), (r.message, r.notices)
     with psycopg.connect(db_url, autocommit=True) as conn:  # the whole schema: every index, trigger, key...
@@ -147,8 +160,9 @@ def test_recorded_forms_are_those_of_the_whole_schema(db_url, tmp_path):
     state = read_state(os.path.join(out, "state.json"))
     assert state is not None
     recorded = {v.qualified_name: v for v in state.schema.views}
-    assert sorted(recorded) == sorted(whole) == ["app.a_quoted", "app.a_reads_a_view", "app.moods", "app.totals", "app.z view",
-                                                 "app.z_person", "public.adults", "public.names_things"]
+    assert sorted(recorded) == sorted(whole) == ["app.a_quoted", "app.a_reads_a_view", "app.moods", "app.totals",
+                                                 "app.z view", "app.z_person", "public.adults"] + \
+        ["public.names_things"] * names_things
     for name, (definition, columns, depends) in whole.items():
         v = recorded[name]
         assert v.definition == definition.strip().rstrip(";").rstrip(), name  # as schema.yaml keeps a query
@@ -159,6 +173,8 @@ def test_recorded_forms_are_those_of_the_whole_schema(db_url, tmp_path):
     assert "app.person.person_pkey" in whole["app.totals"][2]  # GROUP BY p.id
     assert {("constraint", "app", "person.person_pkey")} <= {(d.kind, d.schema, d.name) for d in
                                                               recorded["app.totals"].depends}
+    if not names_things:
+        return
     assert {"app.touch", "app.person_name_idx", "app.counter", "app.pair", "app.mood"} <= set(
         whole["public.names_things"][2])
     assert {("function", "touch"), ("relation", "person_name_idx"), ("relation", "counter")} <= {

@@ -30,6 +30,8 @@ _NOT_READ = frozenset({"grant", "revoke", "set_owner", "set_sequence_owner", "re
 # what they can name (an index by name, a trigger function).
 _NAMES_AN_INDEX = re.compile(r"regclass", re.IGNORECASE)
 _NAMES_A_FUNCTION = re.compile(r"regproc", re.IGNORECASE)
+# A query that may read a sequence (nextval, currval, a table's identity sequence by name).
+_NAMES_A_SEQUENCE = re.compile(r"seq|nextval|currval", re.IGNORECASE)
 # Statements per round trip: enough that round trips stop mattering, few enough that a batch holding a
 # view created before one it reads costs little when it runs again one statement at a time.
 BATCH = 100
@@ -40,10 +42,14 @@ def _mentions(views: Iterable[View], pattern: re.Pattern) -> bool:
     return any(pattern.search(v.query) for v in views)
 
 
-def _readable_table(t: Table, indexes: bool) -> Table:
-    """`t` with what a query can read of it: its columns (types, defaults, generated expressions),
+def _readable_table(t: Table, indexes: bool, identities: bool) -> Table:
+    """`t` with what a query can read of it: its columns (names, types, collations, NOT NULL, generated
+    expressions; no default, and no identity unless `identities`: its sequence is one relation more),
     PRIMARY KEY (GROUP BY on it records the constraint) and UNIQUEs, partitioning and parents."""
-    return replace(t, indexes=t.indexes if indexes else (), foreign_keys=(), checks=(), exclusions=(), triggers=(),
+    columns = t.columns if identities else tuple(
+        c if c.default is None and c.identity is None else
+        replace(c, default=None, identity=None, nullable=c.nullable and c.identity is None) for c in t.columns)
+    return replace(t, columns=columns, indexes=t.indexes if indexes else (), foreign_keys=(), checks=(), exclusions=(), triggers=(),
                    rules=(), policies=(), row_level_security=False, force_row_level_security=False)
 
 
@@ -53,7 +59,9 @@ def readable(desired: Schema) -> Schema:
     indexes = _mentions(desired.views, _NAMES_AN_INDEX)
     functions = desired.functions if _mentions(desired.views, _NAMES_A_FUNCTION) else \
         tuple(f for f in desired.functions if f.returns not in ("trigger", "event_trigger"))
-    return replace(desired, tables=tuple(_readable_table(t, indexes) for t in desired.tables), functions=functions,
+    identities = _mentions(desired.views, _NAMES_A_SEQUENCE)
+    return replace(desired, tables=tuple(_readable_table(t, indexes, identities) for t in desired.tables),
+                   functions=functions,
                    views=tuple(replace(v, indexes=(), triggers=(), with_data=False) for v in desired.views))
 
 
