@@ -16,6 +16,7 @@ from test_views import _admin
 from schemac.catalog.reader import introspect
 from schemac.commands.generate import generate
 from schemac.commands.viewbuild import readable
+from schemac.commands.views import attach_recorded
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 from schemac.migrations.replay import throwaway
@@ -141,34 +142,41 @@ WHERE c.relkind IN ('v', 'm') AND n.nspname IN ('public', 'app')
 """
 
 
-@pytest.mark.parametrize("names_things", [False, True])
-def test_recorded_forms_are_those_of_the_whole_schema(names_things, db_url, tmp_path):
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    text = SCHEMA.replace("materialized_views:\n", NAMES_THINGS + "materialized_views:\n") if names_things else SCHEMA
-    schema.write_text(text)
-    built = readable(load_text(text))  # what the build leaves out (all of it, unless a query names such things)
-    person = built.table("app", "person")
-    assert person is not None and (person.checks, person.triggers) == ((), ())
-    assert (bool(person.indexes), [f.name for f in built.functions], person.column("serial").identity is not None) \
-        == (names_things, ["double", "touch"][:1 + names_things], names_things)
-    r = generate(str(schema), out, dev_url=_admin(db_url))
+def _generated_and_applied(schema: str, out: str, db_url: str) -> tuple[dict, dict]:
+    """Generate (views built in a scratch database), apply the migration: the views as the whole schema
+    has them (the oracle's rows) and as state.json records them, checked equal."""
+    r = generate(schema, out, dev_url=_admin(db_url))
     assert r.status == "written" and r.notices == (), (r.message, r.notices)
     with psycopg.connect(db_url, autocommit=True) as conn:  # the whole schema: every index, trigger, key...
-        apply_files(conn, Layout(out).migrations())
+        apply_files(conn, Layout(out).migrations()[-1:])
         whole = {row[0]: row[1:] for row in conn.execute(VIEWS_SQL)}
         read = {v.qualified_name: v for v in introspect(conn, ("app", "public")).schema.views}
     state = read_state(os.path.join(out, "state.json"))
     assert state is not None
     recorded = {v.qualified_name: v for v in state.schema.views}
-    assert sorted(recorded) == sorted(whole) == ["app.a_quoted", "app.a_reads_a_view", "app.moods", "app.totals",
-                                                 "app.z view", "app.z_person", "public.adults"] + \
-        ["public.names_things"] * names_things
+    assert sorted(recorded) == sorted(whole)
     for name, (definition, columns, depends) in whole.items():
         v = recorded[name]
         assert v.definition == definition.strip().rstrip(";").rstrip(), name  # as schema.yaml keeps a query
         assert [f"{c.name} {c.type}" for c in v.output] == columns, name
         assert v.depends == read[name].depends, name
         assert {f"{d.schema}.{d.name}" for d in v.depends} == set(depends), name
+    return whole, recorded
+
+
+@pytest.mark.parametrize("names_things", [False, True])
+def test_recorded_forms_are_those_of_the_whole_schema(names_things, db_url, tmp_path):
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    text = SCHEMA.replace("materialized_views:\n", NAMES_THINGS + "materialized_views:\n") if names_things else SCHEMA
+    schema.write_text(text)
+    built = readable(load_text(text), None)  # what the build leaves out (all of it, unless a query names such things)
+    person = built.table("app", "person")
+    assert person is not None and (person.checks, person.triggers) == ((), ())
+    assert (bool(person.indexes), [f.name for f in built.functions], person.column("serial").identity is not None) \
+        == (names_things, ["double", "touch"][:1 + names_things], names_things)
+    whole, recorded = _generated_and_applied(str(schema), out, db_url)
+    assert sorted(recorded) == ["app.a_quoted", "app.a_reads_a_view", "app.moods", "app.totals", "app.z view",
+                                "app.z_person", "public.adults"] + ["public.names_things"] * names_things
     # What the whole schema has that the build left out is still read where a view needs it.
     assert "app.person.person_pkey" in whole["app.totals"][2]  # GROUP BY p.id
     assert {("constraint", "app", "person.person_pkey")} <= {(d.kind, d.schema, d.name) for d in
@@ -186,3 +194,24 @@ def test_the_embedded_server_is_not_durable():
     """Removed afterwards: no fsync (a shutdown checkpoint would sync every file the build made)."""
     with throwaway(None) as (url, _where), psycopg.connect(url) as conn:
         assert [conn.execute(f"SHOW {name}").fetchone()[0] for name in ("fsync", "full_page_writes")] == ["off", "off"]
+
+
+def test_a_second_generate_builds_what_changed(db_url, tmp_path):
+    """With most views' forms recorded, only the views that need forms, the views they may read and the
+    tables those read are built: the record is still the whole schema's."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(SCHEMA)
+    _generated_and_applied(str(schema), out, db_url)
+    edited = SCHEMA.replace("amount: numeric(10,2)", "amount: numeric(12,2)").replace("d > 2", "d > 3")
+    state = read_state(os.path.join(out, "state.json"))
+    assert state is not None
+    desired = attach_recorded(load_text(edited), state.schema)
+    needed = {v.key for v in desired.views if v.definition is None}
+    assert needed == {("app", "totals"), ("app", "a_reads_a_view")}  # a column retyped under it; its query edited
+    built = readable(desired, needed)
+    assert ({v.name for v in built.views}, {t.name for t in built.tables}) == \
+        ({"totals", "a_reads_a_view", "z_person"}, {"person", "orders"})
+    schema.write_text(edited)
+    whole, recorded = _generated_and_applied(str(schema), out, db_url)
+    assert recorded["app.totals"].output[-1].type == "numeric"  # sum() of numeric(12,2)
+    assert "d > 3" in whole["app.a_reads_a_view"][0]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Iterable
+from typing import Iterable, Optional
 
 import psycopg
 
@@ -53,16 +53,53 @@ def _readable_table(t: Table, indexes: bool, identities: bool) -> Table:
                    rules=(), policies=(), row_level_security=False, force_row_level_security=False)
 
 
-def readable(desired: Schema) -> Schema:
+def readable(desired: Schema, needed: Optional[set[tuple[str, str]]] = None) -> Schema:
     """What the views of `desired` can read of it, and the views themselves without their indexes,
-    triggers or data."""
+    triggers or data; with `needed`, only those views, the views they may read and the tables those may
+    read (`_reach`)."""
     indexes = _mentions(desired.views, _NAMES_AN_INDEX)
     functions = desired.functions if _mentions(desired.views, _NAMES_A_FUNCTION) else \
         tuple(f for f in desired.functions if f.returns not in ("trigger", "event_trigger"))
     identities = _mentions(desired.views, _NAMES_A_SEQUENCE)
-    return replace(desired, tables=tuple(_readable_table(t, indexes, identities) for t in desired.tables),
-                   functions=functions,
-                   views=tuple(replace(v, indexes=(), triggers=(), with_data=False) for v in desired.views))
+    views, tables = desired.views, desired.tables
+    if needed is not None:
+        reached = _reach(desired, functions, needed, every_table=indexes)
+        views, tables = tuple(v for v in views if v.key in reached), tuple(t for t in tables if t.key in reached)
+    return replace(desired, tables=tuple(_readable_table(t, indexes, identities) for t in tables),
+                   functions=functions, views=tuple(replace(v, indexes=(), triggers=(), with_data=False) for v in views))
+
+
+def _table_words(t: Table) -> str:
+    """What a table's definition names: its columns' types (a table's row type), its parents."""
+    parents = [t.partition_of.parent] if t.partition_of else []
+    return " ".join([c.type for c in t.columns] + parents + [p.name for p in t.inherits])
+
+
+def _reach(desired: Schema, functions: tuple, needed: set[tuple[str, str]], every_table: bool) -> set[tuple[str, str]]:
+    """The views of `needed` and the views and tables they may read, by name: a word of a query (or of a
+    type, a function's signature, a sequence's owner, a table's column types and parents: all of those are
+    built) that is a view's or a table's name, at any depth. A query names what it reads (a relation
+    by name); what it reads through a function or a type is built with all functions and types."""
+    by_name: dict[str, list] = {}
+    for o in (*desired.views, *desired.tables):
+        by_name.setdefault(o.name.lower(), []).append(o)
+    odd = [(name, objects) for name, objects in by_name.items() if not _WORD.fullmatch(name)]
+    texts = [v.query for v in desired.views if v.key in needed]
+    texts += [d.type for d in desired.domains] + [r.subtype for r in desired.range_types]
+    texts += [a.type for c in desired.composite_types for a in c.attributes]
+    texts += [" ".join([f.returns or ""] + [a.type for a in f.arguments]) for f in functions]
+    texts += [s.owned_by for s in desired.sequences if s.owned_by]
+    reached = set(needed) | ({t.key for t in desired.tables} if every_table else set())
+    while texts:
+        text = texts.pop()
+        low = text.lower()
+        named = [o for w in {w.lower() for w in _WORD.findall(text)} for o in by_name.get(w, ())]
+        named += [o for name, objects in odd if name in low for o in objects]
+        for o in named:
+            if o.key not in reached:
+                reached.add(o.key)
+                texts.append(o.query if isinstance(o, View) else _table_words(o))
+    return reached
 
 
 def _reads_first(views: list[Change]) -> list[Change]:

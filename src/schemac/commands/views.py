@@ -33,6 +33,9 @@ def _still_reads_the_same(r: View, schema: Schema, views: dict) -> bool:
                 columns = {c.name: c.type for c in table.columns}
             elif view is not None and _known(view):
                 columns = {c.name: c.type for c in view.output}
+            elif composite := next((c for c in schema.composite_types if (c.schema, c.name) == (d.schema, d.name)),
+                                   None):  # (x).field of a composite type reads its attribute
+                columns = {a.name: a.type for a in composite.attributes}
             else:
                 return False
             if d.column is not None and columns.get(d.column, "") != d.type:
@@ -106,8 +109,8 @@ def reparsed(recorded: Schema, desired: Schema) -> bool:
 
 def computed(desired: Schema, dev_url: Optional[str] = None,
              recorded: Optional[Schema] = None) -> tuple[Schema, list[str]]:
-    """`desired` with every view's forms, from a throwaway database where the whole desired schema is
-    built; and a notice for each view Postgres could not create there (it reads an object schemac does
+    """`desired` with every view's forms, from a throwaway database where the views that have none yet are
+    built with what they may read (`viewbuild.readable`); and a notice for each view Postgres could not create there (it reads an object schemac does
     not manage, or its query is wrong): that one is compared as written. A view `recorded` already holds
     without forms, with the same query, is not tried again (no server at every `generate` for it)."""
     tried = {(r.key, comparable(r.query), r.materialized) for r in (recorded.views if recorded else ()) if not _known(r)}
@@ -128,15 +131,22 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
             conn.execute("SET synchronous_commit = off")  # a throwaway: no commit waits for its WAL flush
             # What a view reads is not known yet (it is what this finds out), so a view may come before
             # the view it reads: those that fail are tried again while any succeeds.
-            # Only what views can read is built (viewbuild.readable); views' comments and indexes are left
-            # out (checked against their columns below).
-            pending = statements(ordered(diff(Schema(), readable(desired))))
+            # Only those views and what they can read are built (viewbuild.readable); views' comments and
+            # indexes are left out (checked against their columns below).
+            needed = {v.key for v in desired.views if not _known(v)}  # with those tried before: as many notices
+            building = readable(desired, needed)
+            pending = statements(ordered(diff(Schema(), building)))
             while pending:
                 again = run(conn, pending, failed)
                 pending = again if len(again) < len(pending) else []
             built = {v.key: v for v in introspect(conn, desired.namespaces).schema.views}
     views, notices = [], []
+    made = {v.key for v in building.views}
     for v in desired.views:
+        if v.key not in made:  # its recorded forms (nothing it reads changed): those a build would give
+            _columns_named(v, {c.name for c in v.output})
+            views.append(v)
+            continue
         b = built.get(v.key)
         if b is None or b.materialized != v.materialized:
             why = failed.get(v.key, "it was not created")
