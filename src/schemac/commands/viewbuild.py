@@ -5,7 +5,8 @@ views, created in a scratch database so that Postgres answers for their queries.
 Only what a view's query can depend on is built (tables with their columns, keys and partitioning, types,
 collations, sequences, extensions, functions other than trigger functions, other views): a secondary
 index, a foreign key, a CHECK, a trigger, a rule, a policy, a grant, an owner or a comment changes
-nothing Postgres answers for a view, and they were most of the statements. The statements go in batches,
+nothing Postgres answers for a view, and they were most of the statements. Of the views, only those
+that need forms are built, with what they may read (`_reach`). The statements go in batches,
 each one round trip and one implicit transaction, and no commit waits for its WAL flush (a throwaway);
 a batch that fails is rolled back and run again one statement at a time, so what is created, and the
 error each view records, are those of running the statements one by one."""
