@@ -2,8 +2,9 @@
 indexes, foreign keys, CHECKs, triggers and their functions, rules, policies, grants, comments) and sends
 its statements in batches: what `generate` records for each view (deparse, columns, depends) must be
 exactly what Postgres answers for the same views in the whole schema. The whole schema is the migration
-applied to a real database; the oracle is SQL of the test's own over pg_catalog (pg_get_viewdef, pg_attribute, and pg_depend
-of each view's rule), and the catalog reader's `depends` on that whole database."""
+applied to a real database; the oracle is SQL of the test's own over pg_catalog (pg_get_viewdef,
+pg_attribute, and pg_depend of each view's rule), and the catalog reader's `depends` on that whole
+database."""
 
 from __future__ import annotations
 

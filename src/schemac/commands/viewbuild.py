@@ -36,6 +36,7 @@ _NAMES_A_SEQUENCE = re.compile(r"seq|nextval|currval", re.IGNORECASE)
 # Statements per round trip: enough that round trips stop mattering, few enough that a batch holding a
 # view created before one it reads costs little when it runs again one statement at a time.
 BATCH = 100
+Unit = tuple[Change, list[str]]  # a change and its statements' SQL
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 
 
@@ -50,8 +51,8 @@ def _readable_table(t: Table, indexes: bool, identities: bool) -> Table:
     columns = t.columns if identities else tuple(
         c if c.default is None and c.identity is None else
         replace(c, default=None, identity=None, nullable=c.nullable and c.identity is None) for c in t.columns)
-    return replace(t, columns=columns, indexes=t.indexes if indexes else (), foreign_keys=(), checks=(), exclusions=(), triggers=(),
-                   rules=(), policies=(), row_level_security=False, force_row_level_security=False)
+    return replace(t, columns=columns, indexes=t.indexes if indexes else (), foreign_keys=(), checks=(), exclusions=(),
+                   triggers=(), rules=(), policies=(), row_level_security=False, force_row_level_security=False)
 
 
 def readable(desired: Schema, needed: Optional[set[tuple[str, str]]] = None) -> Schema:
@@ -67,7 +68,8 @@ def readable(desired: Schema, needed: Optional[set[tuple[str, str]]] = None) -> 
         reached = _reach(desired, functions, needed, every_table=indexes)
         views, tables = tuple(v for v in views if v.key in reached), tuple(t for t in tables if t.key in reached)
     return replace(desired, tables=tuple(_readable_table(t, indexes, identities) for t in tables),
-                   functions=functions, views=tuple(replace(v, indexes=(), triggers=(), with_data=False) for v in views))
+                   functions=functions,
+                   views=tuple(replace(v, indexes=(), triggers=(), with_data=False) for v in views))
 
 
 def _table_words(t: Table) -> str:
@@ -129,7 +131,7 @@ def _reads_first(views: list[Change]) -> list[Change]:
     return out
 
 
-def statements(changes: list[Change]) -> list[tuple[Change, list[str]]]:
+def statements(changes: list[Change]) -> list[Unit]:
     """The SQL of each change to build, views in an order that creates most of them at the first try."""
     from schemac.pg.dialect import RENDER
     from schemac.plan.planner import statements_for
@@ -146,7 +148,7 @@ def statements(changes: list[Change]) -> list[tuple[Change, list[str]]]:
     return out
 
 
-def run(conn: psycopg.Connection, units: list[tuple[Change, list[str]]], failed: dict) -> list[tuple[Change, list[str]]]:
+def run(conn: psycopg.Connection, units: list[Unit], failed: dict) -> list[Unit]:
     """Run `units` in order on `conn` (autocommit), as if one statement at a time: a change's statements
     stop at the first that fails; a view that fails is noted in `failed` (its key: the server's words) and
     returned, to be tried again. A batch goes in one round trip, one implicit transaction: all of it, or

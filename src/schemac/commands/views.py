@@ -110,9 +110,10 @@ def reparsed(recorded: Schema, desired: Schema) -> bool:
 def computed(desired: Schema, dev_url: Optional[str] = None,
              recorded: Optional[Schema] = None) -> tuple[Schema, list[str]]:
     """`desired` with every view's forms, from a throwaway database where the views that have none yet are
-    built with what they may read (`viewbuild.readable`); and a notice for each view Postgres could not create there (it reads an object schemac does
-    not manage, or its query is wrong): that one is compared as written. A view `recorded` already holds
-    without forms, with the same query, is not tried again (no server at every `generate` for it)."""
+    built with what they may read (`viewbuild.readable`); and a notice for each view Postgres could not
+    create there (it reads an object schemac does not manage, or its query is wrong): that one is compared
+    as written. A view `recorded` already holds without forms, with the same query, is not tried again
+    (no server at every `generate` for it)."""
     tried = {(r.key, comparable(r.query), r.materialized) for r in (recorded.views if recorded else ()) if not _known(r)}
     if all(_known(v) or (v.key, comparable(v.query), v.materialized) in tried for v in desired.views):
         return desired, []
@@ -133,7 +134,8 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
             # the view it reads: those that fail are tried again while any succeeds.
             # Only those views and what they can read are built (viewbuild.readable); views' comments and
             # indexes are left out (checked against their columns below).
-            needed = {v.key for v in desired.views if not _known(v)}  # with those tried before: as many notices
+            # Those tried before in vain are tried again: the notices a build of everything would give.
+            needed = {v.key for v in desired.views if not _known(v)}
             building = readable(desired, needed)
             pending = statements(ordered(diff(Schema(), building)))
             while pending:
