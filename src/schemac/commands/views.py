@@ -11,7 +11,6 @@ import os
 from dataclasses import replace
 from typing import Optional
 
-from schemac.compare.views import NEW_MATERIALIZED
 from schemac.errors import SchemacError, SchemaFileError
 from schemac.model import Schema, View
 from schemac.pg.routines import result_type
@@ -34,6 +33,9 @@ def _still_reads_the_same(r: View, schema: Schema, views: dict) -> bool:
                 columns = {c.name: c.type for c in table.columns}
             elif view is not None and _known(view):
                 columns = {c.name: c.type for c in view.output}
+            elif composite := next((c for c in schema.composite_types if (c.schema, c.name) == (d.schema, d.name)),
+                                   None):  # (x).field of a composite type reads its attribute
+                columns = {a.name: a.type for a in composite.attributes}
             else:
                 return False
             if d.column is not None and columns.get(d.column, "") != d.type:
@@ -107,21 +109,21 @@ def reparsed(recorded: Schema, desired: Schema) -> bool:
 
 def computed(desired: Schema, dev_url: Optional[str] = None,
              recorded: Optional[Schema] = None) -> tuple[Schema, list[str]]:
-    """`desired` with every view's forms, from a throwaway database where the whole desired schema is
-    built; and a notice for each view Postgres could not create there (it reads an object schemac does
-    not manage, or its query is wrong): that one is compared as written. A view `recorded` already holds
-    without forms, with the same query, is not tried again (no server at every `generate` for it)."""
+    """`desired` with every view's forms, from a throwaway database where the views that have none yet are
+    built with what they may read (`viewbuild.readable`); and a notice for each view Postgres could not
+    create there (it reads an object schemac does not manage, or its query is wrong): that one is compared
+    as written. A view `recorded` already holds without forms, with the same query, is not tried again
+    (no server at every `generate` for it)."""
     tried = {(r.key, comparable(r.query), r.materialized) for r in (recorded.views if recorded else ()) if not _known(r)}
     if all(_known(v) or (v.key, comparable(v.query), v.materialized) in tried for v in desired.views):
         return desired, []
     import psycopg
 
     from schemac.catalog.reader import introspect
+    from schemac.commands.viewbuild import readable, run, statements
     from schemac.compare.differ import diff
     from schemac.migrations.replay import throwaway
-    from schemac.pg.dialect import RENDER
     from schemac.plan.graph import ordered
-    from schemac.plan.planner import statements_for
 
     failed: dict[tuple[str, str], str] = {}
     with throwaway(dev_url_of(dev_url)) as (url, where):
@@ -131,28 +133,26 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
             raise SchemacError(f"cannot connect to {where} to build the views: {str(e).splitlines()[0]}") from None
         with conn:
             conn.execute("SET check_function_bodies = off")
+            conn.execute("SET synchronous_commit = off")  # a throwaway: no commit waits for its WAL flush
             # What a view reads is not known yet (it is what this finds out), so a view may come before
             # the view it reads: those that fail are tried again while any succeeds.
-            # Views' comments and indexes are left out (checked against their columns below).
-            pending = [c for c in ordered(diff(Schema(), desired)) if c.cause != NEW_MATERIALIZED]
+            # Only those views and what they can read are built (viewbuild.readable); views' comments and
+            # indexes are left out (checked against their columns below).
+            # Those tried before in vain are tried again: the notices a build of everything would give.
+            needed = {v.key for v in desired.views if not _known(v)}
+            building = readable(desired, needed)
+            pending = statements(ordered(diff(Schema(), building)))
             while pending:
-                again = []
-                for change in pending:
-                    if change.kind == "add_view":  # its query is not run here (nothing of schema.yaml is)
-                        change = replace(change, new=replace(change.new, with_data=False))  # type: ignore
-                    statements = statements_for(change)
-                    for statement in statements[:1] if change.kind == "add_view" else statements:
-                        try:
-                            conn.execute(statement.sql(dialect=RENDER), prepare=False)
-                        except psycopg.Error as e:  # a view's is noted; what fails besides makes its views fail
-                            if change.kind == "add_view":
-                                failed[(change.schema, change.name)] = (e.diag.message_primary or str(e)).strip()  # type: ignore
-                                again.append(change)
-                            break
+                again = run(conn, pending, failed)
                 pending = again if len(again) < len(pending) else []
             built = {v.key: v for v in introspect(conn, desired.namespaces).schema.views}
     views, notices = [], []
+    made = {v.key for v in building.views}
     for v in desired.views:
+        if v.key not in made:  # its recorded forms (nothing it reads changed): those a build would give
+            _columns_named(v, {c.name for c in v.output})
+            views.append(v)
+            continue
         b = built.get(v.key)
         if b is None or b.materialized != v.materialized:
             why = failed.get(v.key, "it was not created")

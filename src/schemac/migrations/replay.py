@@ -64,7 +64,9 @@ def _embedded() -> Iterator[tuple[str, str]]:
             raise SchemacError(f"could not start the embedded PostgreSQL to replay the migrations: {_first_line(e)}"
                                ) from None
         try:
-            yield _pinned(server), "an embedded PostgreSQL 18"
+            url = _pinned(server)
+            _no_durability(url)
+            yield url, "an embedded PostgreSQL 18"
         finally:
             server.cleanup()
     finally:
@@ -78,6 +80,19 @@ def _pinned(server: Any) -> str:
     uri = server.get_uri()
     port = server.get_postmaster_info().port
     return conninfo.make_conninfo(uri, **({"port": str(port)} if port else {}), options="")
+
+
+def _no_durability(url: str) -> None:
+    """The embedded server is removed afterwards, so nothing it writes needs to survive a crash: no fsync
+    (at commit, at the shutdown checkpoint: one per file made, thousands for a large schema) and no full
+    page images in the WAL. Only speed is at stake: a server that refuses keeps its defaults."""
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+            conn.execute("ALTER SYSTEM SET fsync = off")
+            conn.execute("ALTER SYSTEM SET full_page_writes = off")
+            conn.execute("SELECT pg_reload_conf()")
+    except psycopg.Error:
+        pass
 
 
 @contextlib.contextmanager

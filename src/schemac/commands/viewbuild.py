@@ -1,0 +1,174 @@
+"""The throwaway build behind `commands.views.computed`: what views can read of the desired schema, then its
+views, created in a scratch database so that Postgres answers for their queries. See docs/architecture.md,
+"How views are compared".
+
+Only what a view's query can depend on is built (tables with their columns, keys and partitioning, types,
+collations, sequences, extensions, functions other than trigger functions, other views): a secondary
+index, a foreign key, a CHECK, a trigger, a rule, a policy, a grant, an owner or a comment changes
+nothing Postgres answers for a view, and they were most of the statements. Of the views, only those
+that need forms are built, with what they may read (`_reach`). The statements go in batches,
+each one round trip and one implicit transaction, and no commit waits for its WAL flush (a throwaway);
+a batch that fails is rolled back and run again one statement at a time, so what is created, and the
+error each view records, are those of running the statements one by one."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Iterable, Optional
+
+import psycopg
+
+from schemac.compare.changes import Change
+from schemac.compare.views import NEW_MATERIALIZED
+from schemac.model import Schema, Table, View
+
+
+# Changes that no query can read (no pg_depend entry of a view's rule points at what they make).
+_NOT_READ = frozenset({"grant", "revoke", "set_owner", "set_sequence_owner", "refresh_view", "validate_constraint"})
+
+# Constants of these types record a dependency on what they name: a view that casts to them keeps
+# what they can name (an index by name, a trigger function).
+_NAMES_AN_INDEX = re.compile(r"regclass", re.IGNORECASE)
+_NAMES_A_FUNCTION = re.compile(r"regproc", re.IGNORECASE)
+# A query that may read a sequence (nextval, currval, a table's identity sequence by name).
+_NAMES_A_SEQUENCE = re.compile(r"seq|nextval|currval", re.IGNORECASE)
+# Statements per round trip: enough that round trips stop mattering, few enough that a batch holding a
+# view created before one it reads costs little when it runs again one statement at a time.
+BATCH = 100
+Unit = tuple[Change, list[str]]  # a change and its statements' SQL
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+
+
+def _mentions(views: Iterable[View], pattern: re.Pattern) -> bool:
+    return any(pattern.search(v.query) for v in views)
+
+
+def _readable_table(t: Table, indexes: bool, identities: bool) -> Table:
+    """`t` with what a query can read of it: its columns (names, types, collations, NOT NULL, generated
+    expressions; no default, and no identity unless `identities`: its sequence is one relation more),
+    PRIMARY KEY (GROUP BY on it records the constraint) and UNIQUEs, partitioning and parents."""
+    columns = t.columns if identities else tuple(
+        c if c.default is None and c.identity is None else
+        replace(c, default=None, identity=None, nullable=c.nullable and c.identity is None) for c in t.columns)
+    return replace(t, columns=columns, indexes=t.indexes if indexes else (), foreign_keys=(), checks=(), exclusions=(),
+                   triggers=(), rules=(), policies=(), row_level_security=False, force_row_level_security=False)
+
+
+def readable(desired: Schema, needed: Optional[set[tuple[str, str]]] = None) -> Schema:
+    """What the views of `desired` can read of it, and the views themselves without their indexes,
+    triggers or data; with `needed`, only those views, the views they may read and the tables those may
+    read (`_reach`)."""
+    indexes = _mentions(desired.views, _NAMES_AN_INDEX)
+    functions = desired.functions if _mentions(desired.views, _NAMES_A_FUNCTION) else \
+        tuple(f for f in desired.functions if f.returns not in ("trigger", "event_trigger"))
+    identities = _mentions(desired.views, _NAMES_A_SEQUENCE)
+    views, tables = desired.views, desired.tables
+    if needed is not None:
+        reached = _reach(desired, functions, needed, every_table=indexes)
+        views, tables = tuple(v for v in views if v.key in reached), tuple(t for t in tables if t.key in reached)
+    return replace(desired, tables=tuple(_readable_table(t, indexes, identities) for t in tables),
+                   functions=functions,
+                   views=tuple(replace(v, indexes=(), triggers=(), with_data=False) for v in views))
+
+
+def _table_words(t: Table) -> str:
+    """What a table's definition names: its columns' types (a table's row type), its parents."""
+    parents = [t.partition_of.parent] if t.partition_of else []
+    return " ".join([c.type for c in t.columns] + parents + [p.name for p in t.inherits])
+
+
+def _reach(desired: Schema, functions: tuple, needed: set[tuple[str, str]], every_table: bool) -> set[tuple[str, str]]:
+    """The views of `needed` and the views and tables they may read, by name: a word of a query (or of a
+    type, a function's signature, a sequence's owner, a table's column types and parents: all of those are
+    built) that is a view's or a table's name, at any depth. A query names what it reads (a relation
+    by name); what it reads through a function or a type is built with all functions and types."""
+    by_name: dict[str, list] = {}
+    for o in (*desired.views, *desired.tables):
+        by_name.setdefault(o.name.lower(), []).append(o)
+    odd = [(name, objects) for name, objects in by_name.items() if not _WORD.fullmatch(name)]
+    texts = [v.query for v in desired.views if v.key in needed]
+    texts += [d.type for d in desired.domains] + [r.subtype for r in desired.range_types]
+    texts += [a.type for c in desired.composite_types for a in c.attributes]
+    texts += [" ".join([f.returns or ""] + [a.type for a in f.arguments]) for f in functions]
+    texts += [s.owned_by for s in desired.sequences if s.owned_by]
+    reached = set(needed) | ({t.key for t in desired.tables} if every_table else set())
+    while texts:
+        text = texts.pop()
+        low = text.lower()
+        named = [o for w in {w.lower() for w in _WORD.findall(text)} for o in by_name.get(w, ())]
+        named += [o for name, objects in odd if name in low for o in objects]
+        for o in named:
+            if o.key not in reached:
+                reached.add(o.key)
+                texts.append(o.query if isinstance(o, View) else _table_words(o))
+    return reached
+
+
+def _reads_first(views: list[Change]) -> list[Change]:
+    """`views` with each one after those its query names by a word (what it reads is what the build finds
+    out, so this only guesses; a guess wrong either way costs a retry, never a result)."""
+    named = {c.name: i for i, c in enumerate(views)}
+    words = [{w for w in _WORD.findall(c.new.query) if w in named} for c in views]  # type: ignore[union-attr]
+    out: list[Change] = []
+    state = [0] * len(views)  # 0 unseen, 1 being placed (a cycle stops here), 2 placed
+    for first in range(len(views)):
+        if state[first]:
+            continue
+        stack = [(first, iter(sorted(named[w] for w in words[first])))]
+        state[first] = 1
+        while stack:
+            i, reads = stack[-1]
+            j = next((j for j in reads if state[j] == 0), None)
+            if j is None:
+                stack.pop()
+                if state[i] != 2:
+                    state[i] = 2
+                    out.append(views[i])
+            else:
+                state[j] = 1
+                stack.append((j, iter(sorted(named[w] for w in words[j]))))
+    return out
+
+
+def statements(changes: list[Change]) -> list[Unit]:
+    """The SQL of each change to build, views in an order that creates most of them at the first try."""
+    from schemac.pg.dialect import RENDER
+    from schemac.plan.planner import statements_for
+
+    kept = [c for c in changes if c.cause != NEW_MATERIALIZED and c.kind not in _NOT_READ
+            and not c.kind.endswith("_comment")]
+    slots = [i for i, c in enumerate(kept) if c.kind == "add_view"]
+    for i, c in zip(slots, _reads_first([kept[i] for i in slots])):
+        kept[i] = c
+    out = []
+    for c in kept:
+        made = statements_for(c)
+        out.append((c, [s.sql(dialect=RENDER) for s in (made[:1] if c.kind == "add_view" else made)]))
+    return out
+
+
+def run(conn: psycopg.Connection, units: list[Unit], failed: dict) -> list[Unit]:
+    """Run `units` in order on `conn` (autocommit), as if one statement at a time: a change's statements
+    stop at the first that fails; a view that fails is noted in `failed` (its key: the server's words) and
+    returned, to be tried again. A batch goes in one round trip, one implicit transaction: all of it, or
+    (an error) none of it, and then one statement at a time."""
+    again = []
+    for start in range(0, len(units), BATCH):
+        batch = units[start:start + BATCH]
+        try:
+            conn.execute(";\n".join(sql for _, sqls in batch for sql in sqls), prepare=False)  # type: ignore[arg-type]
+            continue
+        except psycopg.Error:
+            pass
+        for unit in batch:
+            change, sqls = unit
+            for sql in sqls:
+                try:
+                    conn.execute(sql, prepare=False)  # type: ignore[arg-type]
+                except psycopg.Error as e:  # a view's is noted; what fails besides makes its views fail
+                    if change.kind == "add_view":
+                        failed[(change.schema, change.name)] = (e.diag.message_primary or str(e)).strip()
+                        again.append(unit)
+                    break
+    return again
