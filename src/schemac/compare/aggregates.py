@@ -15,6 +15,8 @@ from typing import Optional
 from schemac.compare.changes import Change
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, _dropped_functions
 from schemac.model import AGGREGATE_FUNCTIONS, Aggregate, Schema
+from schemac.pg.routines import result_type
+from schemac.pg.types import TypeSyntaxError
 
 
 def replaceable_aggregate(old: Aggregate, new: Aggregate) -> bool:
@@ -66,3 +68,19 @@ def aggregate_text(a: Aggregate) -> str:
     options += [f"{k.upper()} = {getattr(a, k)!r}" for k in ("initcond", "minitcond") if getattr(a, k) is not None]
     options += [f"PARALLEL = {a.parallel.upper()}"] if a.parallel != "unsafe" else []
     return f"AGGREGATE {a.signature} ({', '.join(options)})"
+
+
+def same_result(schema: Schema, result: Optional[str]) -> set[tuple]:
+    """(schema, name, input types) of the aggregates of `schema` whose result type is `result` (a view's
+    recorded dependency, pg_get_function_result's text): the final function's result, else the state type."""
+    try:
+        result = result_type(result) if result is not None else None
+    except TypeSyntaxError:
+        return set()
+    functions = {(f.schema, f.name): f.returns for f in schema.functions}
+    out = set()
+    for a in schema.aggregates:
+        returns = functions.get(_function_key(a.finalfunc)) if a.finalfunc else a.stype
+        if result is None or returns == result:
+            out.add((a.schema, a.name, a.identity))
+    return out
