@@ -217,3 +217,34 @@ def test_loader_errors(text, message):
     with pytest.raises(SchemaFileError) as e:
         load_text(text, "schema.yaml")
     assert message in str(e.value) and str(e.value).startswith(("schema.yaml:2:", "schema.yaml:3:")), str(e.value)
+
+
+def test_an_enum_created_again_under_an_aggregate_and_its_view(db_url, tmp_path):
+    """An array_agg-like aggregate over an enum whose values are reordered (the enum is set aside and created
+    again): the view and the aggregate are dropped before the old type goes and created over the new one."""
+    text = """\
+enums:
+  mood: {values: [sad, ok, happy]}
+aggregates:
+  moods: {arguments: mood, sfunc: array_append, stype: 'mood[]', initcond: '{}', comment: every mood}
+tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+      m: {type: mood}
+views:
+  all_moods:
+    query: SELECT moods(m ORDER BY m) AS moods FROM t
+"""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _step(schema, out, db_url, text)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO t VALUES (1, 'happy'), (2, 'sad'), (3, 'ok')")
+    assert _one(db_url, "SELECT moods::text FROM all_moods") == ("{sad,ok,happy}",)
+    sql = _step(schema, out, db_url, text.replace("[sad, ok, happy]", "[happy, sad, ok]"))
+    order = [sql.index(s) for s in ("DROP VIEW", "DROP AGGREGATE IF EXISTS moods(mood)", "ALTER TYPE mood RENAME",
+                                    "CREATE AGGREGATE moods(mood)", "DROP TYPE IF EXISTS mood__schemac_old",
+                                    "CREATE VIEW")]
+    assert order == sorted(order), sql
+    assert _one(db_url, "SELECT moods::text FROM all_moods") == ("{happy,sad,ok}",)
+    assert _aggregates(db_url)["moods(mood)"][-1] == "every mood"

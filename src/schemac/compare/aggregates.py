@@ -3,8 +3,9 @@
 A changed aggregate is `alter_aggregate`: CREATE OR REPLACE AGGREGATE (PostgreSQL 12 and later) when its
 result type stays (the same state type and final function); else it is dropped and created again, and
 the views that read it with it (compare.views). An aggregate whose support function this migration
-drops (or drops to create again: compare.routine_dependents) is dropped before the function and created
-again after it: Postgres refuses DROP FUNCTION under an aggregate.
+drops (or drops to create again: compare.routine_dependents), or whose input or state type is an enum
+created again (ENUM_REBUILT), is dropped before it and created again after it: Postgres refuses DROP
+FUNCTION and DROP TYPE under an aggregate.
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Optional
 
-from schemac.compare.changes import Change
-from schemac.compare.routine_dependents import FUNCTION_REBUILT, _dropped_functions
+from schemac.compare.changes import ENUM_REBUILT, Change
+from schemac.compare.routine_dependents import _dropped_functions
 from schemac.model import AGGREGATE_FUNCTIONS, Aggregate, Schema
 from schemac.pg.routines import result_type
-from schemac.pg.types import TypeSyntaxError
+from schemac.pg.types import TypeSyntaxError, type_name
+
+# The cause of an aggregate dropped and created again around a support function or a type that is.
+REBUILT = "re-created around a function or type created again"
 
 
 def replaceable_aggregate(old: Aggregate, new: Aggregate) -> bool:
@@ -39,18 +43,21 @@ def diff_aggregates(current: Schema, desired: Schema, changes: list[Change]) -> 
         out.append(Change(kind, a.schema, "", a.signature, old, new, None, cause))
 
     gone = _dropped_functions(changes)
+    rebuilt = {(c.schema, c.name) for c in changes  # enums (and domains over them) set aside and created again
+               if c.kind == "alter_enum" or (c.kind == "alter_domain" and c.cause == ENUM_REBUILT)}
     cur = {(a.schema, a.name, a.identity): a for a in current.aggregates}
     des = {(a.schema, a.name, a.identity): a for a in desired.aggregates}
     for key, a in des.items():
         old = cur.get(key)
         if old is None:
             ch("add_aggregate", a, None, a)
-        elif any(_function_key(f) in gone for f in old.functions()):
+        elif any(_function_key(f) in gone for f in old.functions()) or \
+                any(type_name(t) in rebuilt for t in (*old.arguments, old.stype, old.mstype) if t):
             same = replace(old, comment=None) == replace(a, comment=None)  # (else reported as changed)
-            ch("drop_aggregate", old, old, None, FUNCTION_REBUILT)
-            ch("add_aggregate", a, None if same else old, a, FUNCTION_REBUILT if same else None)
+            ch("drop_aggregate", old, old, None, REBUILT)
+            ch("add_aggregate", a, None if same else old, a, REBUILT if same else None)
             if a.comment and old.comment == a.comment:
-                ch("set_type_comment", a, None, a, FUNCTION_REBUILT)
+                ch("set_type_comment", a, None, a, REBUILT)
         elif replace(old, comment=None) != replace(a, comment=None):
             ch("alter_aggregate", a, old, a)
         if (getattr(old, "comment", None) or None) != (a.comment or None):
