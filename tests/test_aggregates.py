@@ -25,6 +25,11 @@ functions:
     returns: text
     volatility: immutable
     body: SELECT CASE WHEN a IS NULL THEN b WHEN b IS NULL THEN a ELSE a || ', ' || b END
+  _shout:
+    arguments: "s text, unused text"
+    returns: text
+    volatility: immutable
+    body: SELECT upper(s) || '!'
 """
 AGGREGATES = """\
 aggregates:
@@ -47,6 +52,14 @@ aggregates:
     combinefunc: int4larger
     sortop: '>'
   rows_seen: {arguments: '*', sfunc: int8inc, stype: bigint, initcond: '0'}
+  shout:
+    arguments: text
+    sfunc: _concat
+    stype: text
+    finalfunc: _shout
+    finalfunc_extra: true
+    finalfunc_modify: read_write
+    sspace: 64
 """
 TABLES = """\
 schemas: [util]
@@ -93,13 +106,18 @@ def _round_trip(url: str, tmp_path, schemac) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("INSERT INTO t SELECT i, 'n' || i, i FROM generate_series(1, 4) i")
     found = _aggregates(url)
-    assert set(found) == {"group_concat(text)", "isum(integer)", "util.greatest_of(integer)", "rows_seen()"}
+    assert set(found) == {"group_concat(text)", "isum(integer)", "util.greatest_of(integer)", "rows_seen()",
+                          "shout(text)"}
     assert found["isum(integer)"][:-2] == ("n", "int4pl(integer,integer)", "-", "-", "-", "-",
                                            "int4pl(integer,integer)", "int4mi(integer,integer)", "-", "0",
                                            "integer", "integer", "0", "0", "s")
     assert found["util.greatest_of(integer)"][9] == ">(integer,integer)"
+    assert found["shout(text)"][2] == "_shout(text,text)" and _one(
+        url, "SELECT aggfinalextra, aggfinalmodify::text, aggtransspace FROM pg_aggregate "
+             "WHERE aggfnoid = 'shout(text)'::regprocedure") == (True, "w", 64)
     assert found["group_concat(text)"][-1] == "joined with commas"
     assert _one(url, "SELECT names, total FROM names") == ("n1, n2, n3, n4", 10)
+    assert _one(url, "SELECT shout(name ORDER BY id) FROM t") == ("N1, N2, N3, N4!",)
     assert _one(url, "SELECT util.greatest_of(n), rows_seen(*), isum(n) OVER (ORDER BY id ROWS 1 PRECEDING) "
                      "FROM t GROUP BY n, id ORDER BY id DESC LIMIT 1") == (4, 1, 7)
     # The view was built with the aggregate in the throwaway database: its deparse is recorded.
@@ -169,7 +187,7 @@ def _changes(url: str, tmp_path) -> None:
     sql = _step(schema, out, url, text)
     assert "CREATE AGGREGATE rows_seen2(*)" in sql and "DROP AGGREGATE IF EXISTS rows_seen(*)" in sql
     assert set(_aggregates(url)) == {"group_concat(text)", "isum(integer)", "util.greatest_of(integer)",
-                                     "rows_seen2()"}
+                                     "rows_seen2()", "shout(text)"}
     text = text.replace(text[text.index("  isum:"):text.index("  greatest_of:")], "")
     sql = _step(schema, out, url, text)
     assert "DROP AGGREGATE IF EXISTS isum(INT)" in sql and "isum" not in str(_aggregates(url))
@@ -209,6 +227,8 @@ def test_drift_and_what_stays_unmanaged(db_url, tmp_path, schemac):
     ("aggregates:\n  a: {arguments: text, sfunc: f, stype: text, mfinalfunc: g}\n", "needs msfunc"),
     ("aggregates:\n  a: {arguments: text, sfunc: 'a.b.c', stype: text}\n", "must be a name or schema.name"),
     ("aggregates:\n  a: {arguments: text, sfunc: f, stype: text, parallel: maybe}\n", "must be one of"),
+    ("aggregates:\n  a: {arguments: text, sfunc: f, stype: text, finalfunc_extra: true}\n", "needs finalfunc"),
+    ("aggregates:\n  a: {arguments: text, sfunc: f, stype: text, sspace: -1}\n", "must be a positive integer"),
     ("aggregates:\n  a: {arguments: text, sfunc: f, stype: text, initial: x}\n", "initial"),
     ("aggregates:\n  a: {arguments: text, sfunc: f, stype: text}\n  b: {name: a, arguments: text, sfunc: f, "
      "stype: text}\n", "declared twice"),

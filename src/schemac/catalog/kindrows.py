@@ -46,6 +46,7 @@ def rule(row: dict[str, Any]) -> Rule:
 
 
 _PARALLEL = {"u": "unsafe", "r": "restricted", "s": "safe"}
+_MODIFY = {"r": None, "s": "shareable", "w": "read_write"}
 
 
 def aggregates(rows: list[dict[str, Any]]) -> tuple[Aggregate, ...]:
@@ -53,5 +54,8 @@ def aggregates(rows: list[dict[str, Any]]) -> tuple[Aggregate, ...]:
     out = (Aggregate(name=r["aggregate_name"], sfunc=r["sfunc"], stype=r["stype"], schema=r["schema_name"],
                      arguments=tuple(r["arguments"]), initcond=r["initcond"], mstype=r["mstype"],
                      minitcond=r["minitcond"], sortop=r["sortop"], parallel=_PARALLEL[r["parallel"]],  # type: ignore
-                     comment=r["comment"], **{f: r[f] for f in AGGREGATE_FUNCTIONS}) for r in rows)
+                     comment=r["comment"], finalfunc_extra=r["finalfunc_extra"], mfinalfunc_extra=r["mfinalfunc_extra"],
+                     finalfunc_modify=_MODIFY[r["finalfunc_modify"]], mfinalfunc_modify=_MODIFY[r["mfinalfunc_modify"]],
+                     sspace=r["sspace"] or None, msspace=r["msspace"] or None,  # type: ignore[arg-type]
+                     **{f: r[f] for f in AGGREGATE_FUNCTIONS}) for r in rows)
     return tuple(sorted(out, key=lambda a: (a.schema, a.name, a.identity)))

@@ -74,6 +74,8 @@ def aggregate_text(a: Aggregate) -> str:
                if getattr(a, k) is not None]
     options += [f"{k.upper()} = {getattr(a, k)!r}" for k in ("initcond", "minitcond") if getattr(a, k) is not None]
     options += [f"PARALLEL = {a.parallel.upper()}"] if a.parallel != "unsafe" else []
+    options += [f"{k.upper()}" + ("" if v is True else f" = {v}") for k in ("finalfunc_extra", "finalfunc_modify",
+                "mfinalfunc_extra", "mfinalfunc_modify", "sspace", "msspace") if (v := getattr(a, k))]
     return f"AGGREGATE {a.signature} ({', '.join(options)})"
 
 

@@ -7,6 +7,7 @@ from typing import Literal, Optional
 
 from .source import Source, _src
 
+Modify = Literal["shareable", "read_write"]
 # The optional support functions of an aggregate, in CREATE AGGREGATE's order (model field = option name).
 AGGREGATE_FUNCTIONS = ("finalfunc", "combinefunc", "serialfunc", "deserialfunc", "msfunc", "minvfunc", "mfinalfunc")
 
@@ -35,6 +36,12 @@ class Aggregate:
     minitcond: Optional[str] = None
     sortop: Optional[str] = None  # an operator name (MIN/MAX-like aggregates): `>`, `schema.>`
     parallel: Literal["unsafe", "restricted", "safe"] = "unsafe"
+    finalfunc_extra: bool = False  # FINALFUNC_EXTRA: the final function takes the inputs too (as NULLs)
+    finalfunc_modify: Optional[Modify] = None  # None: read_only, Postgres's default for ordinary aggregates
+    mfinalfunc_extra: bool = False
+    mfinalfunc_modify: Optional[Modify] = None
+    sspace: Optional[int] = None  # SSPACE, MSSPACE: the state's average size in bytes (None: Postgres's estimate)
+    msspace: Optional[int] = None
     comment: Optional[str] = None
     source: Optional[Source] = _src()
 

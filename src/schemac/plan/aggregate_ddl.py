@@ -45,6 +45,12 @@ def create_aggregate(a: Aggregate, replace: bool = False) -> exp.Command:
         options.append(f"SORTOP = {_operator(a.sortop)}")
     if a.parallel != "unsafe":
         options.append(f"PARALLEL = {a.parallel.upper()}")
+    for prefix in ("", "M"):
+        extra, modify = getattr(a, f"{prefix.lower()}finalfunc_extra"), getattr(a, f"{prefix.lower()}finalfunc_modify")
+        options += [f"{prefix}FINALFUNC_EXTRA"] if extra else []
+        options += [f"{prefix}FINALFUNC_MODIFY = {modify.upper()}"] if modify else []
+        space = getattr(a, f"{prefix.lower()}sspace")
+        options += [f"{prefix}SSPACE = {int(space)}"] if space else []
     return command("CREATE", "OR REPLACE AGGREGATE" if replace else "AGGREGATE", aggregate_target(a),
                    f"({', '.join(options)})")
 

@@ -18,7 +18,9 @@ from schemac.schemafile.usertypes import UserTypeReader
 
 AGGREGATE_KEYS = {"name": False, "schema": False, "arguments": False, "sfunc": True, "stype": True,
                   **{f: False for f in AGGREGATE_FUNCTIONS}, "initcond": False, "mstype": False,
-                  "minitcond": False, "sortop": False, "parallel": False, "comment": False}
+                  "minitcond": False, "sortop": False, "parallel": False, "comment": False,
+                  "finalfunc_extra": False, "finalfunc_modify": False, "mfinalfunc_extra": False,
+                  "mfinalfunc_modify": False, "sspace": False, "msspace": False}
 _OPERATOR = re.compile(r"(?:[a-z_][a-z0-9_$]*\.)?[-+*/<>=~!@#%^&|`?]{1,63}")
 _MOVING = ("msfunc", "minvfunc", "mstype")
 
@@ -69,6 +71,7 @@ class AggregateReader(FieldReader):
                 minitcond=self.w.text(f["minitcond"][1], f"minitcond of {what}") if "minitcond" in f else None,
                 sortop=sortop, comment=self.opt_string(f, "comment", what), source=self.w.src(key_node),
                 parallel=self.choice(f, "parallel", ("unsafe", "restricted", "safe"), what) or "unsafe",  # type: ignore
+                **self._final_options(f, what),
                 **functions)
             identity = (agg.schema, agg.name, agg.identity)
             if identity in seen:
@@ -88,6 +91,24 @@ class AggregateReader(FieldReader):
             raise self.fail(node, f"arguments of {what}: '{item}': only plain input types are managed")
         return a.type
 
+    def _final_options(self, f: dict, what: str) -> dict:
+        """FINALFUNC_EXTRA and _MODIFY (read_only, Postgres's default, is None), SSPACE, and their moving-mode twins."""
+        out: dict = {}
+        for prefix in ("", "m"):
+            for key in (f"{prefix}finalfunc_extra", f"{prefix}finalfunc_modify"):
+                if key in f and f"{prefix}finalfunc" not in f:
+                    raise self.fail(f[key][0], f"{what}: {key} needs {prefix}finalfunc")
+            out[f"{prefix}finalfunc_extra"] = self.opt_bool(f, f"{prefix}finalfunc_extra", what)
+            modify = self.choice(f, f"{prefix}finalfunc_modify", ("read_only", "shareable", "read_write"), what)
+            out[f"{prefix}finalfunc_modify"] = None if modify == "read_only" else modify
+            space = f"{prefix}sspace"
+            if space in f:
+                n = self.w.scalar(f[space][1], f"{space} of {what}")
+                if not n.value.isdigit() or not 0 < int(n.value) < 2**31:
+                    raise self.fail(n, f"{space} of {what} must be a positive integer (bytes), not {n.value!r}")
+                out[space] = int(n.value)
+        return out
+
     def _function(self, f: dict, key: str, what: str) -> Optional[str]:
         return UserTypeReader._qualified_name(self, f, key, what)  # type: ignore[arg-type]
 
@@ -102,4 +123,7 @@ def aggregate_spec(a: Aggregate) -> dict:
             spec[key] = getattr(a, key)
     if a.parallel != "unsafe":
         spec["parallel"] = a.parallel
+    for key in ("finalfunc_extra", "finalfunc_modify", "mfinalfunc_extra", "mfinalfunc_modify", "sspace", "msspace"):
+        if getattr(a, key):
+            spec[key] = getattr(a, key)
     return spec

@@ -8,6 +8,8 @@
 -- stype, mstype: format_type of the state types (mstype NULL without moving-aggregate mode).
 -- initcond, minitcond: agginitval, aggminitval as Postgres keeps them (NULL: none).
 -- sortop: the operator's name, qualified outside pg_catalog and public; parallel: proparallel (u, r, s).
+-- finalfunc_extra, mfinalfunc_extra: FINALFUNC_EXTRA; finalfunc_modify, mfinalfunc_modify: r (READ_ONLY, the
+-- default), s (SHAREABLE), w (READ_WRITE); sspace, msspace: SSPACE, MSSPACE (0: unset).
 -- Parameter: schemas, an array of schema names. One row per aggregate.
 WITH fn AS (
   SELECT p.oid, CASE WHEN n.nspname IN ('pg_catalog', 'public') THEN p.proname::text
@@ -37,6 +39,12 @@ SELECT p.oid AS aggregate_oid,
         FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace opn ON opn.oid = o.oprnamespace
         WHERE o.oid = a.aggsortop) AS sortop,
        p.proparallel::text AS parallel,
+       a.aggfinalextra AS finalfunc_extra,
+       a.aggmfinalextra AS mfinalfunc_extra,
+       a.aggfinalmodify::text AS finalfunc_modify,
+       a.aggmfinalmodify::text AS mfinalfunc_modify,
+       a.aggtransspace AS sspace,
+       a.aggmtransspace AS msspace,
        d.description AS comment
 FROM pg_catalog.pg_aggregate a
 JOIN pg_catalog.pg_proc p ON p.oid = a.aggfnoid
