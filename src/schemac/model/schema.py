@@ -17,7 +17,7 @@ from .views import View
 
 @dataclass(frozen=True)
 class Unmanaged:
-    """An object schemac reads but does not manage (aggregates, policies, rules...): listed, never diffed."""
+    """An object schemac reads but does not manage (ordered-set aggregates, foreign tables...): listed, never diffed."""
 
     kind: str
     schema: str  # "" for what belongs to the database (event triggers, publications, foreign servers)
