@@ -144,6 +144,18 @@ QUERIES = {
         WHERE p.pronamespace IN ({_USER_NS}) AND p.prokind IN ('f', 'p')
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_proc'", oid="p.oid")}
     """,
+    "aggregates": f"""
+        SELECT p.oid::regprocedure::text, a.aggkind::text, a.aggtransfn::regprocedure::text,
+               a.aggfinalfn::regprocedure::text, a.aggcombinefn::regprocedure::text,
+               a.aggserialfn::regprocedure::text, a.aggdeserialfn::regprocedure::text,
+               a.aggmtransfn::regprocedure::text, a.aggminvtransfn::regprocedure::text,
+               a.aggmfinalfn::regprocedure::text, a.aggsortop::regoperator::text, a.aggtranstype::regtype::text,
+               a.aggmtranstype::regtype::text, a.agginitval, a.aggminitval, p.proparallel::text,
+               pg_get_function_result(p.oid), obj_description(p.oid, 'pg_proc')
+        FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
+        WHERE p.pronamespace IN ({_USER_NS})
+          AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_proc'", oid="p.oid")}
+    """,
     "rules": f"""
         SELECT n.nspname, c.relname, r.rulename, pg_get_ruledef(r.oid), obj_description(r.oid, 'pg_rewrite')
         FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -4,8 +4,8 @@ Load into database A; `schemac inspect` A; `schemac generate` into an empty dire
 empty database B; then `schemac diff` finds no drift against A or B, and the tests' own catalog
 oracle (tests/catalog_oracle.py) shows A and B equal for every table, view, materialized view, column,
 constraint, index, type, sequence and extension, and every view's deparse, options and comments
-(test_views.views_of). Aggregates and the like are listed as not managed: pagila's views read its
-aggregate group_concat, which B gets by hand (a stand-in), as a user would create what schemac does not.
+(test_views.views_of), and every aggregate (pagila's views read its aggregate group_concat, which the
+migration creates before them).
 The schemas are vendored with their licenses and sources (tests/fixtures/corpus/*/SOURCE.md), so a
 fresh clone runs them; SCHEMAC_CORPUS points the test at another copy.
 """
@@ -60,6 +60,8 @@ def test_corpus_round_trip(sample, major_db, server, schemac, tmp_path, request)
     assert again.stdout == (tmp_path / "schema.yaml").read_text(), "inspect must be byte-stable"
     r = schemac("generate", "--name", f"create_{sample}")
     assert r.returncode == 0, r.stdout + r.stderr
+    # Every view is built from schema.yaml alone (pagila's read its aggregate group_concat, now managed).
+    assert "could not create it from schema.yaml alone" not in r.stdout + r.stderr, r.stdout + r.stderr
     # B: a sibling database on the same server
     major = request.node.callspec.params["major_db"]
     from conftest import _server  # the same server the fixture used
@@ -68,8 +70,6 @@ def test_corpus_round_trip(sample, major_db, server, schemac, tmp_path, request)
     b = srv.create_database()
     try:
         with psycopg.connect(b, autocommit=True) as conn:
-            if sample == "pagila":  # not managed: the user's own (a stand-in of the same signature)
-                conn.execute("CREATE AGGREGATE public.group_concat(text) (SFUNC = textcat, STYPE = text)")
             apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
         for target in (a, b):
             d = schemac("diff", "--database-url", target, "--format", "json")
@@ -82,9 +82,11 @@ def test_corpus_round_trip(sample, major_db, server, schemac, tmp_path, request)
         text = schemac("diff", "--database-url", a)
         assert text.returncode == 0
         if sample == "pagila":
-            assert "not managed" in text.stdout.lower()
-            for name in ("\nviews:", "\nmaterialized_views:", "\nfunctions:", "triggers:", "aggregate (1)"):
+            assert "not managed" not in text.stdout.lower()  # its aggregate was the last object not managed
+            for name in ("\nviews:", "\nmaterialized_views:", "\nfunctions:", "triggers:", "\naggregates:\n"
+                         "  group_concat: {arguments: text, sfunc: _group_concat, stype: text}\n"):
                 assert name in (tmp_path / "schema.yaml").read_text()
+            assert "aggregate (" not in (tmp_path / "schema.yaml").read_text()
     finally:
         srv.drop_database(b)
 

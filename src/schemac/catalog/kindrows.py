@@ -1,4 +1,4 @@
-"""Catalog rows -> composite and range types, collations and rules (catalog.rows puts them in the model);
+"""Catalog rows -> composite and range types, collations, rules and aggregates (catalog.rows puts them in the model);
 `canonical` is rows' spelling of a format_type() text."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Callable
 
-from schemac.model import Attribute, Collation, CompositeType, RangeType, Rule, default_multirange
+from schemac.model import AGGREGATE_FUNCTIONS, Aggregate, Attribute, Collation, CompositeType, RangeType, Rule, default_multirange
 from schemac.pg import ruledef
 
 
@@ -43,3 +43,19 @@ def rule(row: dict[str, Any]) -> Rule:
     where, actions = ruledef.parse_ruledef(row["definition"])
     return Rule(name=row["rule_name"], event=ruledef.RULE_EVENTS[row["event"]], instead=row["instead"],  # type: ignore
                 where=where, actions=actions, comment=row["comment"])
+
+
+_PARALLEL = {"u": "unsafe", "r": "restricted", "s": "safe"}
+_MODIFY = {"r": None, "s": "shareable", "w": "read_write"}
+
+
+def aggregates(rows: list[dict[str, Any]]) -> tuple[Aggregate, ...]:
+    """aggregates.sql's rows, sorted by (schema, name, input types)."""
+    out = (Aggregate(name=r["aggregate_name"], sfunc=r["sfunc"], stype=r["stype"], schema=r["schema_name"],
+                     arguments=tuple(r["arguments"]), initcond=r["initcond"], mstype=r["mstype"],
+                     minitcond=r["minitcond"], sortop=r["sortop"], parallel=_PARALLEL[r["parallel"]],  # type: ignore
+                     comment=r["comment"], finalfunc_extra=r["finalfunc_extra"], mfinalfunc_extra=r["mfinalfunc_extra"],
+                     finalfunc_modify=_MODIFY[r["finalfunc_modify"]], mfinalfunc_modify=_MODIFY[r["mfinalfunc_modify"]],
+                     sspace=r["sspace"] or None, msspace=r["msspace"] or None,  # type: ignore[arg-type]
+                     **{f: r[f] for f in AGGREGATE_FUNCTIONS}) for r in rows)
+    return tuple(sorted(out, key=lambda a: (a.schema, a.name, a.identity)))

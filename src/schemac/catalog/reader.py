@@ -27,7 +27,7 @@ __all__ = ["CatalogRows", "IntrospectResult", "build", "introspect", "read_catal
 
 # One whole-database query per kind of object: the count does not grow with the database.
 _QUERY_FILES = ("tables", "columns", "constraints", "indexes", "enums", "domains", "sequences", "extensions",
-                "functions", "triggers", "views", "unmanaged", "schemas", "exclusions", "composite_types",
+                "functions", "aggregates", "triggers", "views", "unmanaged", "schemas", "exclusions", "composite_types",
                 "range_types", "collations", "rules", "policies", "privileges", "roles", "default_privileges")
 
 # -- reading the catalog ------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
-from schemac.model import (Check, Collation, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
+from schemac.model import (Aggregate, Check, Collation, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
                            Policy, PrimaryKey, RangeType, Rule, Sequence, Source, Table, Trigger, Unique, View)
 
 Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
@@ -22,11 +22,11 @@ KINDS = (
     "add_extension", "add_schema", "add_collation", "alter_collation", "add_enum", "add_enum_value", "alter_enum",
     "add_domain", "alter_domain",
     "add_range_type", "alter_range_type", "add_composite_type", "alter_composite_type", "add_sequence", "alter_sequence",
-    "add_function", "alter_function",
+    "add_function", "alter_function", "add_aggregate", "alter_aggregate",
     "rename_table", "rename_column", "rename_index", "drop_view",
     "drop_rule", "drop_policy", "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_inherit",
     "drop_column", "drop_table",
-    "drop_function", "drop_sequence", "drop_composite_type", "drop_range_type", "drop_domain", "drop_enum",
+    "drop_aggregate", "drop_function", "drop_sequence", "drop_composite_type", "drop_range_type", "drop_domain", "drop_enum",
     "drop_collation",
     "add_table", "add_inherit", "alter_partitioning", "attach_partition", "set_logging", "add_column",
     "drop_default", "alter_column_type", "drop_identity", "drop_not_null", "set_not_null", "set_default",
@@ -68,7 +68,8 @@ _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique cons
                  ForeignKey: "foreign key", Enum: "enum", Domain: "domain", Sequence: "sequence",
                  Extension: "extension", Function: "function", Trigger: "trigger", Exclusion: "exclusion constraint",
                  CompositeType: "composite type", RangeType: "range type", Collation: "collation",
-                 Rule: "rule", View: "view", Policy: "policy"}
+                 Rule: "rule", View: "view", Policy: "policy",
+                 Aggregate: "aggregate"}
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from schemac.compare.aggregates import diff_aggregates
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, KINDS, Change,
                                      takes_using)
 from schemac.compare.grants import diff_grants
@@ -184,7 +185,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             # Foreign keys from a dropped table go first, so drop order never matters.
             changes.extend(Change("drop_foreign_key", t.schema, t.name, fk.name, fk, None, t) for fk in t.foreign_keys)
     changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables))
-    changes.extend(objects)
+    changes.extend(objects + diff_aggregates(current, desired, objects))
     changes.extend(diff_policies(cur_tables, des_tables) + diff_grants(cur_tables, des_tables, current, desired, rebuilt))
     changes.extend(around_functions(changes, cur_tables, des_tables))
     changes = domains_around_functions(changes, current, desired)

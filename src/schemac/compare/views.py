@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Iterable, Optional
 
+from schemac.compare.aggregates import replaceable_aggregate
 from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.compare.grants import defaulted, object_changes
 from schemac.compare.tables import diff_table
@@ -63,6 +64,8 @@ def _disturbed(c: Change) -> set[tuple]:
     if k == "drop_table":
         return {("table", c.schema, c.table)}
     if k == "drop_function" or (k == "alter_function" and not replaceable(c.old, c.new)):  # type: ignore[arg-type]
+        return {("function", c.schema, c.old.name, c.old.identity)}  # type: ignore[union-attr]
+    if k == "drop_aggregate" or (k == "alter_aggregate" and not replaceable_aggregate(c.old, c.new)):  # type: ignore
         return {("function", c.schema, c.old.name, c.old.identity)}  # type: ignore[union-attr]
     if k in ("alter_enum", "drop_enum", "drop_domain") or (k == "alter_domain" and c.cause == ENUM_REBUILT):
         return {("type", c.schema, c.old.name)}  # type: ignore[union-attr]

@@ -16,6 +16,7 @@ from .sequences import Identity, Sequence, SequenceOptions
 from .tables import Check, Nulls, Order, Column, Exclusion, ExclusionElement, FK_ACTIONS, ForeignKey, Index, IndexElement, Parent, PartitionOf, Partitioning, PrimaryKey, Rule, TRIGGER_EVENTS, Table, Trigger, Unique, deferral, index_comment
 from .types import Attribute, Collation, CompositeType, Domain, Enum, Extension, RangeType, default_multirange
 from .functions import Argument, Function
+from .aggregates import AGGREGATE_FUNCTIONS, Aggregate
 from .queries import Distribution, Query, QueryParam
 from .views import Dependency, View, ViewColumn
 from .schema import Schema, Unmanaged
@@ -24,6 +25,8 @@ from .grants import (DEFAULT_PRIVILEGE_KINDS, PRIVILEGES, PUBLIC, DefaultPrivile
 from .policies import POLICY_COMMANDS, Policy
 
 __all__ = [
+    "AGGREGATE_FUNCTIONS",
+    "Aggregate",
     "Argument",
     "Attribute",
     "Check",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from .aggregates import Aggregate
 from .functions import Function
 from .grants import DefaultPrivileges, Namespace
 from .queries import Query
@@ -16,7 +17,7 @@ from .views import View
 
 @dataclass(frozen=True)
 class Unmanaged:
-    """An object schemac reads but does not manage (aggregates, policies, rules...): listed, never diffed."""
+    """An object schemac reads but does not manage (ordered-set aggregates, foreign tables...): listed, never diffed."""
 
     kind: str
     schema: str  # "" for what belongs to the database (event triggers, publications, foreign servers)
@@ -39,6 +40,7 @@ class Schema:
     extensions: tuple[Extension, ...] = ()
     schemas: tuple[str, ...] = ()  # namespaces declared explicitly (besides those tables use)
     functions: tuple[Function, ...] = ()
+    aggregates: tuple[Aggregate, ...] = ()
     views: tuple[View, ...] = ()  # views and materialized views
     composite_types: tuple[CompositeType, ...] = ()
     range_types: tuple[RangeType, ...] = ()
@@ -68,6 +70,7 @@ class Schema:
         """The Postgres schemas (namespaces) the managed objects live in, sorted."""
         used = {t.schema for t in self.tables} | {e.schema for e in self.enums} | {d.schema for d in self.domains}
         used |= {s.schema for s in self.sequences} | set(self.schemas) | {f.schema for f in self.functions}
+        used |= {a.schema for a in self.aggregates}
         used |= {v.schema for v in self.views}
         used |= {c.schema for c in self.composite_types} | {r.schema for r in self.range_types}
         used |= {c.schema for c in self.collations}

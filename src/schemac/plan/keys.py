@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Optional
 
 from schemac.compare.views import view_keys, view_refs
-from schemac.model import (Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
+from schemac.model import (Aggregate, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
                            Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Table, Trigger, Unique,
                            View)
 from schemac.pg.expressions import called_functions, referenced_columns
@@ -143,6 +143,9 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         for a in obj.arguments:
             refs |= expression_refs(a.default, obj.schema, None)
         return refs
+    if isinstance(obj, Aggregate):  # its schema, input and state types, support functions
+        refs = {("schema", obj.schema)} | {type_key(t) for t in (*obj.arguments, obj.stype, obj.mstype) if t}
+        return refs | {("function", *(f.split(".", 1) if "." in f else ("public", f))) for f in obj.functions()}
     if isinstance(obj, Sequence):  # OWNED BY is a change of its own (set_sequence_owner): see _owner
         return {("schema", obj.schema)}
     if isinstance(obj, Table):
@@ -205,7 +208,7 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
         return {("extension", obj.name)}
     if isinstance(obj, Collation):
         return {("collation", obj.name)}
-    if isinstance(obj, Function):
+    if isinstance(obj, (Function, Aggregate)):  # an aggregate is a pg_proc row too (views name it so)
         return {("function", obj.schema, obj.name), ("function", obj.schema, obj.name, obj.identity)}
     if isinstance(obj, Table):
         return {_table(obj)}

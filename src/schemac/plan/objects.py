@@ -16,6 +16,7 @@ from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan import ddl, routine_ddl
+from schemac.plan.aggregate_ddl import aggregate_statements
 from schemac.plan.type_ddl import user_type_statements
 
 
@@ -27,6 +28,8 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
     """Statements for schema-level objects (extensions, enums, domains, sequences), else None."""
     k, old, new = change.kind, change.old, change.new
     typed = user_type_statements(change)
+    if typed is None:
+        typed = aggregate_statements(change)
     if typed is not None:
         return typed
     if k == "add_extension":

@@ -124,6 +124,14 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
                          "The function's body, result, language or attributes (volatility, strictness, security, "
                          "parallel safety, cost, rows, SET options, argument names and defaults) differ from "
                          "schema.yaml."),
+    "missing_aggregate": ("Aggregate is missing",
+                          "An aggregate declared in schema.yaml does not exist in the database (with these input types)."),
+    "unexpected_aggregate": ("Aggregate is not in schema.yaml",
+                             "The database has an aggregate (an overload, with its input types) that schema.yaml does "
+                             "not declare."),
+    "aggregate_changed": ("Aggregate differs",
+                          "The aggregate's state function or type, final, combine, serial or moving-aggregate functions, "
+                          "initial conditions, sort operator or parallel safety differ from schema.yaml."),
     "missing_domain": ("Domain is missing", "A domain declared in schema.yaml does not exist in the database."),
     "unexpected_domain": ("Domain is not in schema.yaml",
                           "The database has a domain that schema.yaml does not declare."),

@@ -15,6 +15,7 @@ from yaml.nodes import Node
 from schemac.errors import SchemaFileError
 from schemac.model import Schema, Source, Table
 from schemac.pg.knowntypes import base_name, declared_types, extension_of, suggestion, type_uses, unknown_type
+from schemac.schemafile.aggregates import AggregateReader
 from schemac.schemafile.collations import CollationReader
 from schemac.schemafile.columns import ColumnReader
 from schemac.schemafile.constraints import ConstraintReader
@@ -35,7 +36,8 @@ from schemac.schemafile.usertypes import UserTypeReader
 from schemac.schemafile.views import ViewReader
 
 TOP_KEYS = {"extensions": False, "schemas": False, "collations": False, "enums": False, "domains": False, "composite_types": False,
-            "range_types": False, "sequences": False, "functions": False, "external_types": False,
+            "range_types": False, "sequences": False, "functions": False, "aggregates": False,
+            "external_types": False,
             "default_privileges": False, "tables": False, "views": False, "materialized_views": False,
             "queries": False}
 
@@ -86,7 +88,7 @@ def load_with_digest(text: str, path: str = "schema.yaml") -> tuple[Schema, str]
 
 class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerReader, TypeReader, SequenceReader,
              ExtensionReader, FunctionReader, ExclusionReader, UserTypeReader, InheritsReader,
-             CollationReader, RuleReader, QueryReader, ViewReader, PolicyReader):
+             CollationReader, RuleReader, QueryReader, ViewReader, PolicyReader, AggregateReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
 
     def load(self, text: str) -> Schema:
@@ -163,6 +165,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             **self.namespaces(top["schemas"][1] if "schemas" in top else None),
             default_privileges=self.default_privileges(top["default_privileges"][1] if "default_privileges" in top else None),
             functions=tuple(functions),
+            aggregates=tuple(self.aggregates(top["aggregates"][1]) if "aggregates" in top else ()),
             composite_types=tuple(composites),
             range_types=tuple(ranges),
             collations=tuple(collations),

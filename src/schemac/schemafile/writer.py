@@ -15,6 +15,7 @@ import yaml
 from schemac.model import (Column, Exclusion, ForeignKey, Function, Identity, Index, IndexElement,
                            Schema, Sequence, SequenceOptions, Table, Trigger, Unmanaged, View)
 from schemac.pg.knowntypes import external_types_of
+from schemac.schemafile.aggregates import aggregate_spec
 from schemac.pg.routines import arguments_text
 from schemac.schemafile.emit import FastEmitter
 from schemac.schemafile.inherits import own_columns
@@ -383,6 +384,9 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
     if schema.functions:
         keys = _function_keys(schema.functions)
         doc["functions"] = {keys[id(f)]: _named(_function(f), f, keys[id(f)]) for f in schema.functions}
+    if schema.aggregates:
+        keys = _function_keys(schema.aggregates)
+        doc["aggregates"] = {keys[id(a)]: _named(_Flow(aggregate_spec(a)), a, keys[id(a)]) for a in schema.aggregates}
     keys = _keys(schema.tables)
     by_key = {t.key: t for t in schema.tables}
     doc["tables"] = {keys[id(t)]: _table(t, keys[id(t)], by_key) for t in schema.tables}

@@ -2,9 +2,10 @@
 -- name them (never diffed): one row per object, (kind, schema_name, object_name).
 --   foreign table        pg_class relkind 'f' (views and materialized views are managed: views.sql)
 --   function (plain and window), procedure, aggregate   pg_proc prokind 'f'/'w', 'p', 'a': those
---             functions.sql does not manage (window functions, aggregates, C and internal ones,
---             SQL-standard bodies); not those internal to another object (a range type's constructor
---             functions); one row per overload, named without arguments
+--             functions.sql and aggregates.sql do not manage (window functions, ordered-set, hypothetical-set
+--             and variadic aggregates, C and internal ones, SQL-standard bodies); not those internal to
+--             another object (a range type's constructor functions); one row per overload, named without
+--             arguments
 --   trigger   "table.trigger": user triggers on foreign tables (those on tables and views are managed:
 --             triggers.sql); not internal ones, not the clones Postgres puts on partitions
 --   policy    "relation.policy": policies on relations that are not tables (those on tables are
@@ -40,7 +41,11 @@ FROM pg_catalog.pg_proc p
 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_catalog.pg_language l ON l.oid = p.prolang
 WHERE n.nspname = ANY (%(schemas)s::name[])
-  AND (p.prokind NOT IN ('f', 'p') OR l.lanname IN ('c', 'internal') OR p.prosqlbody IS NOT NULL)
+  AND CASE p.prokind WHEN 'a' THEN EXISTS (  -- not an ordinary aggregate of plain inputs (aggregates.sql)
+                                      SELECT 1 FROM pg_catalog.pg_aggregate ag
+                                      WHERE ag.aggfnoid = p.oid AND (ag.aggkind <> 'n' OR p.provariadic <> 0))
+                    WHEN 'w' THEN true
+                    ELSE l.lanname IN ('c', 'internal') OR p.prosqlbody IS NOT NULL END
   AND p.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_proc'::regclass)
   AND NOT EXISTS (  -- part of another object: the constructors Postgres makes for a range type
         SELECT 1

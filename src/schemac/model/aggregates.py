@@ -1,0 +1,61 @@
+"""User-defined aggregates (CREATE AGGREGATE): overloads are distinct objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Optional
+
+from .source import Source, _src
+
+Modify = Literal["shareable", "read_write"]
+# The optional support functions of an aggregate, in CREATE AGGREGATE's order (model field = option name).
+AGGREGATE_FUNCTIONS = ("finalfunc", "combinefunc", "serialfunc", "deserialfunc", "msfunc", "minvfunc", "mfinalfunc")
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """An ordinary aggregate (aggkind 'n'; ordered-set and hypothetical-set ones, `WITHIN GROUP`, stay
+    unmanaged). Function names are `name` or `schema.name`, bare in pg_catalog and public (as range
+    types name theirs); types in format_type's spelling; `initcond` and `minitcond` are the text
+    Postgres keeps (pg_aggregate.agginitval). The identity is (schema, name, input types)."""
+
+    name: str
+    sfunc: str
+    stype: str
+    schema: str = "public"
+    arguments: tuple[str, ...] = ()  # input types; () is `name(*)`
+    finalfunc: Optional[str] = None
+    initcond: Optional[str] = None
+    combinefunc: Optional[str] = None
+    serialfunc: Optional[str] = None
+    deserialfunc: Optional[str] = None
+    msfunc: Optional[str] = None  # moving-aggregate mode (window frames): msfunc, minvfunc, mstype together
+    minvfunc: Optional[str] = None
+    mstype: Optional[str] = None
+    mfinalfunc: Optional[str] = None
+    minitcond: Optional[str] = None
+    sortop: Optional[str] = None  # an operator name (MIN/MAX-like aggregates): `>`, `schema.>`
+    parallel: Literal["unsafe", "restricted", "safe"] = "unsafe"
+    finalfunc_extra: bool = False  # FINALFUNC_EXTRA: the final function takes the inputs too (as NULLs)
+    finalfunc_modify: Optional[Modify] = None  # None: read_only, Postgres's default for ordinary aggregates
+    mfinalfunc_extra: bool = False
+    mfinalfunc_modify: Optional[Modify] = None
+    sspace: Optional[int] = None  # SSPACE, MSSPACE: the state's average size in bytes (None: Postgres's estimate)
+    msspace: Optional[int] = None
+    comment: Optional[str] = None
+    source: Optional[Source] = _src()
+
+    @property
+    def identity(self) -> tuple[str, ...]:
+        """The input types: what tells overloads apart (as a function's, so views' dependencies match)."""
+        return self.arguments
+
+    @property
+    def signature(self) -> str:
+        """name(type, ...) as DROP AGGREGATE and reports name it; name(*) without inputs."""
+        return f"{self.name}({', '.join(self.arguments) or '*'})"
+
+    def functions(self) -> tuple[str, ...]:
+        """The support functions it names: sfunc first."""
+        named = (getattr(self, f) for f in AGGREGATE_FUNCTIONS)
+        return (self.sfunc, *(f for f in named if f))

@@ -1,0 +1,129 @@
+"""User-defined aggregates (`aggregates:`): input types, state function and type, the optional final,
+combine, serial, moving-aggregate functions, initial conditions, sort operator, parallel safety; and
+how `inspect` writes one back."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from yaml.nodes import Node
+
+from schemac.model import AGGREGATE_FUNCTIONS, Aggregate
+from schemac.pg.indexdef import top_level_items
+from schemac.pg.routines import parse_argument, routine_type
+from schemac.pg.types import TypeSyntaxError
+from schemac.schemafile.fields import FieldReader
+from schemac.schemafile.usertypes import UserTypeReader
+
+AGGREGATE_KEYS = {"name": False, "schema": False, "arguments": False, "sfunc": True, "stype": True,
+                  **{f: False for f in AGGREGATE_FUNCTIONS}, "initcond": False, "mstype": False,
+                  "minitcond": False, "sortop": False, "parallel": False, "comment": False,
+                  "finalfunc_extra": False, "finalfunc_modify": False, "mfinalfunc_extra": False,
+                  "mfinalfunc_modify": False, "sspace": False, "msspace": False}
+_OPERATOR = re.compile(r"(?:[a-z_][a-z0-9_$]*\.)?[-+*/<>=~!@#%^&|`?]{1,63}")
+_MOVING = ("msfunc", "minvfunc", "mstype")
+
+
+class AggregateReader(FieldReader):
+    """Reads the top-level `aggregates:`."""
+
+    def _type(self, node: Node, what: str) -> str:
+        try:
+            return routine_type(self.w.string(node, what))
+        except TypeSyntaxError as e:
+            raise self.fail(node, f"{what}: {e}") from None
+
+    def aggregates(self, node: Node) -> list[Aggregate]:
+        out: list[Aggregate] = []
+        seen: dict[tuple, int] = {}
+        for key, key_node, value in self.w.mapping(node, "aggregates"):
+            f = self.w.fields(value, f"aggregate '{key}'", AGGREGATE_KEYS)
+            name = self.object_name(f, key_node, "aggregate name")
+            what = f"aggregate '{key}'"
+            arguments: tuple[str, ...] = ()
+            if "arguments" in f:
+                at = f["arguments"][1]
+                text = self.w.string(at, f"arguments of {what}").strip()
+                if "order by" in text.lower():
+                    raise self.fail(at, f"arguments of {what}: ordered-set aggregates (WITHIN GROUP) are not managed")
+                items = [] if text == "*" else top_level_items(text)
+                arguments = tuple(self._argument(at, item, what) for item in items)
+            functions = {k: self._function(f, k, what) for k in ("sfunc", *AGGREGATE_FUNCTIONS)}
+            moving = [k for k in _MOVING if k in f]
+            if moving and len(moving) != len(_MOVING):
+                raise self.fail(value, f"{what}: msfunc, minvfunc and mstype go together (moving-aggregate mode)")
+            for k in ("mfinalfunc", "minitcond"):
+                if k in f and not moving:
+                    raise self.fail(f[k][0], f"{what}: {k} needs msfunc, minvfunc and mstype")
+            sortop = None
+            if "sortop" in f:
+                sortop = self.w.string(f["sortop"][1], f"sortop of {what}").strip()
+                if not _OPERATOR.fullmatch(sortop):
+                    raise self.fail(f["sortop"][1], f"sortop of {what} must be an operator name such as '>', "
+                                                    f"not {sortop!r}")
+                sortop = sortop.removeprefix("pg_catalog.").removeprefix("public.")
+            schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
+            agg = Aggregate(
+                name, functions.pop("sfunc"), self._type(f["stype"][1], f"stype of {what}"), schema, arguments,  # type: ignore
+                initcond=self.w.text(f["initcond"][1], f"initcond of {what}") if "initcond" in f else None,
+                mstype=self._type(f["mstype"][1], f"mstype of {what}") if "mstype" in f else None,
+                minitcond=self.w.text(f["minitcond"][1], f"minitcond of {what}") if "minitcond" in f else None,
+                sortop=sortop, comment=self.opt_string(f, "comment", what), source=self.w.src(key_node),
+                parallel=self.choice(f, "parallel", ("unsafe", "restricted", "safe"), what) or "unsafe",  # type: ignore
+                **self._final_options(f, what),
+                **functions)
+            identity = (agg.schema, agg.name, agg.identity)
+            if identity in seen:
+                raise self.fail(key_node, f"aggregate {agg.schema}.{agg.signature} is declared twice (first at "
+                                          f"line {seen[identity]})")
+            seen[identity] = key_node.start_mark.line + 1
+            out.append(agg)
+        return out
+
+    def _argument(self, node: Node, item: str, what: str) -> str:
+        """One input: `type`, or `name type` (the name is not kept: only types tell overloads apart)."""
+        try:
+            a = parse_argument(item)
+        except (TypeSyntaxError, ValueError) as e:
+            raise self.fail(node, f"arguments of {what}: {e}") from None
+        if a.mode != "in" or a.default is not None:
+            raise self.fail(node, f"arguments of {what}: '{item}': only plain input types are managed")
+        return a.type
+
+    def _final_options(self, f: dict, what: str) -> dict:
+        """FINALFUNC_EXTRA and _MODIFY (read_only, Postgres's default, is None), SSPACE, and their moving-mode twins."""
+        out: dict = {}
+        for prefix in ("", "m"):
+            for key in (f"{prefix}finalfunc_extra", f"{prefix}finalfunc_modify"):
+                if key in f and f"{prefix}finalfunc" not in f:
+                    raise self.fail(f[key][0], f"{what}: {key} needs {prefix}finalfunc")
+            out[f"{prefix}finalfunc_extra"] = self.opt_bool(f, f"{prefix}finalfunc_extra", what)
+            modify = self.choice(f, f"{prefix}finalfunc_modify", ("read_only", "shareable", "read_write"), what)
+            out[f"{prefix}finalfunc_modify"] = None if modify == "read_only" else modify
+            space = f"{prefix}sspace"
+            if space in f:
+                n = self.w.scalar(f[space][1], f"{space} of {what}")
+                if not n.value.isdigit() or not 0 < int(n.value) < 2**31:
+                    raise self.fail(n, f"{space} of {what} must be a positive integer (bytes), not {n.value!r}")
+                out[space] = int(n.value)
+        return out
+
+    def _function(self, f: dict, key: str, what: str) -> Optional[str]:
+        return UserTypeReader._qualified_name(self, f, key, what)  # type: ignore[arg-type]
+
+
+def aggregate_spec(a: Aggregate) -> dict:
+    """An aggregate as schema.yaml writes it: what differs from CREATE AGGREGATE's defaults."""
+    spec: dict = {"schema": a.schema} if a.schema != "public" else {}
+    spec["arguments"] = ", ".join(a.arguments) or "*"
+    spec.update({"sfunc": a.sfunc, "stype": a.stype})
+    for key in (*AGGREGATE_FUNCTIONS, "initcond", "mstype", "minitcond", "sortop", "comment"):
+        if getattr(a, key) is not None:
+            spec[key] = getattr(a, key)
+    if a.parallel != "unsafe":
+        spec["parallel"] = a.parallel
+    for key in ("finalfunc_extra", "finalfunc_modify", "mfinalfunc_extra", "mfinalfunc_modify", "sspace", "msspace"):
+        if getattr(a, key):
+            spec[key] = getattr(a, key)
+    return spec
