@@ -50,9 +50,10 @@ def test_sarif_format_through_the_cli(schemac, tmp_path, db_url):
 def test_strict_counts_unmanaged_objects_as_drift(schemac, tmp_path, db_url):
     _migrated(schemac, tmp_path, db_url)
     with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("CREATE AGGREGATE big_sum(integer) (sfunc = int4pl, stype = integer)")
+        # A SQL-standard body: a function schemac does not manage.
+        conn.execute("CREATE FUNCTION big_sum(a integer, b integer) RETURNS integer LANGUAGE sql RETURN a + b")
     r = schemac("diff", "--database-url", db_url)
-    assert r.returncode == 0 and "Not managed by schemac (1): 1 aggregate: public.big_sum" in r.stdout, r.stdout
+    assert r.returncode == 0 and "Not managed by schemac (1): 1 function: public.big_sum" in r.stdout, r.stdout
     r = schemac("diff", "--database-url", db_url, "--strict", "--format", "json")
     assert r.returncode == 1, r.stdout + r.stderr
     doc = json.loads(r.stdout)
@@ -62,7 +63,7 @@ def test_strict_counts_unmanaged_objects_as_drift(schemac, tmp_path, db_url):
         strict = schemac("diff", "--database-url", db_url, "--strict", "--format", fmt)
         assert strict.returncode == 1 and "big_sum" in strict.stdout, (fmt, strict.stdout)
     with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("DROP AGGREGATE big_sum(integer)")
+        conn.execute("DROP FUNCTION big_sum(integer, integer)")
     assert schemac("diff", "--database-url", db_url, "--strict").returncode == 0
 
 
@@ -80,14 +81,15 @@ def test_github_annotations_through_the_cli(schemac, tmp_path, db_url):
     assert r.stdout == f"::notice::schemac: database matches {schema}\n"
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute("DROP INDEX orders_total")
-        conn.execute("CREATE AGGREGATE big_sum(integer) (sfunc = int4pl, stype = integer)")
+        # A SQL-standard body: a function schemac does not manage.
+        conn.execute("CREATE FUNCTION big_sum(a integer, b integer) RETURNS integer LANGUAGE sql RETURN a + b")
     r = schemac("diff", "--database-url", db_url, "--schema", schema, "--format", "github")
     assert r.returncode == 1, r.stdout + r.stderr
     lines = r.stdout.splitlines()
     assert lines[0].startswith(f"::error file={escaped},line=7,title=schemac drift%3A missing_index::"
                                "public.orders.orders_total: "), lines
     assert lines[1:] == [f"::error::schemac: 1 difference(s) between the database and {schema}",
-                         "::notice::schemac: Not managed by schemac (1): 1 aggregate: public.big_sum"]
+                         "::notice::schemac: Not managed by schemac (1): 1 function: public.big_sum"]
 
 
 def test_text_report_through_the_cli(schemac, tmp_path, db_url):
