@@ -22,7 +22,8 @@ from schemac.commands.diff import check_drift
 from schemac.schemafile.load import load_file
 from schemac.migrations.layout import Layout
 from schemac import model as model_module
-from schemac.migrations.state import State, _Decoder, compiled_model, read_record, schema_from_json
+from schemac.migrations.record import compiled_model, read_record
+from schemac.migrations.state import State, _Decoder, schema_from_json
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from schemac.model import Source
+if TYPE_CHECKING:  # the model's modules are not needed to report an error (`generate --check` imports none)
+    from schemac.model import Source
 
 
 class SchemacError(Exception):

@@ -84,7 +84,8 @@ def _from_state(schema_path: str, out_dir: Optional[str], start: Callable[[tuple
     """The model recorded in <out_dir>/state.json, if it was compiled from this very schema.yaml."""
     if out_dir is None:
         return None
-    from schemac.migrations.state import compiled_model, namespaces_hint, namespaces_of, read_record, schema_from_json
+    from schemac.migrations.record import compiled_model, namespaces_hint, namespaces_of, read_record
+    from schemac.migrations.state import schema_from_json
 
     data = read_record(os.path.join(out_dir, "state.json"))
     if data is None:

@@ -39,7 +39,7 @@ def unchanged_check(schema_path: str, out_dir: str) -> Optional[Unchanged]:
 
 def _unchanged(schema_path: str, out_dir: str) -> Optional[Unchanged]:
     from schemac.migrations.layout import Layout
-    from schemac.migrations.state import compiled_model, read_record
+    from schemac.migrations.record import compiled_model, read_record
 
     with open(schema_path, "rb") as f:
         text = f.read().decode("utf-8-sig")  # as load.read_schema_text reads it
