@@ -18,7 +18,10 @@ from schemac.commands.generate import generate
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 
-FIRST = """\
+def _schema(reader: str, me: str, tables: str = "", sequences: str = "", views: str = "") -> str:
+    """Default privileges for `me` (SELECT on tables, USAGE on sequences, to `reader`), a table a and a view va
+    over it, and what the arguments add."""
+    return f"""\
 default_privileges:
   - {{role: {me}, objects: tables, schema: public, grants: {{{reader}: [select]}}}}
   - {{role: {me}, objects: sequences, schema: public, grants: {{{reader}: [usage]}}}}
@@ -26,9 +29,10 @@ tables:
   a:
     columns:
       id: {{type: integer, primary_key: true}}
-views:
+{tables}{sequences}views:
   va: {{query: "SELECT id FROM a"}}
-"""
+{views}"""
+
 
 @pytest.fixture
 def reader(db_url):
@@ -67,7 +71,7 @@ def _migrate(url: str, folder: str, text: str, already: int) -> None:
 def test_objects_made_under_default_privileges_get_what_schema_yaml_grants(db_url, reader, tmp_path):
     name, me = reader
     folder = str(tmp_path)
-    _migrate(db_url, folder, FIRST.format(reader=name, me=me), 0)
+    _migrate(db_url, folder, _schema(name, me), 0)
     # Made before the default privileges, in the same migration: nothing for the reader.
     assert _privileges(db_url, name) == {"a": (False, False), "va": (False, False)}
     _migrate(db_url, folder, _later(name, me), 1)
@@ -76,26 +80,10 @@ def test_objects_made_under_default_privileges_get_what_schema_yaml_grants(db_ur
 
 
 def _later(reader: str, me: str) -> str:
-    """FIRST, then a table b without grants, a table c and a view vb granting the reader SELECT, and a
-    sequence s without grants."""
-    return f"""\
-default_privileges:
-  - {{role: {me}, objects: tables, schema: public, grants: {{{reader}: [select]}}}}
-  - {{role: {me}, objects: sequences, schema: public, grants: {{{reader}: [usage]}}}}
-tables:
-  a:
-    columns:
-      id: {{type: integer, primary_key: true}}
-  b:
-    columns:
-      id: {{type: integer, primary_key: true}}
-  c:
-    columns:
-      id: {{type: integer, primary_key: true}}
-    grants: {{{reader}: [select]}}
-sequences:
-  s: {{}}
-views:
-  va: {{query: "SELECT id FROM a"}}
-  vb: {{query: "SELECT id FROM b", grants: {{{reader}: [select]}}}}
-"""
+    """Then a table b without grants, a table c and a view vb granting the reader SELECT, and a sequence s
+    without grants."""
+    table = "  {name}:\n    columns:\n      id: {{type: integer, primary_key: true}}\n"
+    return _schema(reader, me,
+                   tables=table.format(name="b") + table.format(name="c") + f"    grants: {{{reader}: [select]}}\n",
+                   sequences="sequences:\n  s: {}\n",
+                   views=f'  vb: {{query: "SELECT id FROM b", grants: {{{reader}: [select]}}}}\n')
