@@ -304,6 +304,7 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
     counts = [f"{len(s.tables)} tables", f"{len(s.sequences)} sequences", f"{len(s.enums)} enums",
               f"{len(s.domains)} domains", f"{len(s.composite_types)} composite types",
               f"{len(s.range_types)} range types", f"{len(s.collations)} collations", f"{len(s.functions)} functions",
+              f"{len(s.aggregates)} aggregates",
               f"{len(s.views)} views", f"{len(s.extensions)} extensions"]
     click.echo(f"schemac: read {', '.join(counts)} from {result.label}"
                + (f"; {len(s.unmanaged)} objects not managed (listed at the end)" if s.unmanaged else "")
