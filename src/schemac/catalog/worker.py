@@ -34,12 +34,14 @@ class CatalogRead:
         self._abandoned = False
         self._outcome: Any = None
         self._error: Optional[BaseException] = None
+        # Everything the worker imports (psycopg, the reader and the history reader; no sqlglot), here, before
+        # it starts: no two threads ever import the same module at once.
+        from schemac.catalog import connection, reader  # noqa: F401
         self._thread = threading.Thread(target=self._run, name="schemac-catalog", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
-        # The caller imported schemac.catalog.reader (psycopg, no sqlglot; it imports the history reader) before
-        # starting us, and we import nothing else: no two threads ever import the same module at once.
+        # Imported in __init__, before the thread started: these only bind the names.
         from schemac.catalog.connection import connect, database_label
         from schemac.catalog.reader import read_catalog
 

@@ -39,7 +39,6 @@ def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (),
                      statement_timeout_ms: int = 30000, lock_timeout_ms: int = 5000) -> InspectResult:
     # The catalog is read on a worker thread (catalog.worker) while this one loads the YAML writer and
     # builds the model from each query's rows as they come.
-    from schemac.catalog import reader  # noqa: F401  (all the worker imports, before it starts)
     from schemac.catalog.rows import ModelBuilder
     from schemac.catalog.worker import CatalogRead, GCPause, quick_handoff
 
@@ -49,7 +48,7 @@ def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (),
         asked = schemas or _namespaces
         catalog.start(asked)
         try:
-            from schemac.schemafile import writer  # noqa: F401  (imported while the server answers)
+            from schemac.schemafile.writer import dump_schema  # imported while the server answers
         except BaseException:
             catalog.abandon()
             raise
@@ -66,8 +65,6 @@ def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (),
     header = (f"# schema.yaml written by `schemac inspect` from {label} "
               f"(PostgreSQL {result.server_version // 10000}).\n"
               "# Review it, commit it, then `schemac generate` compiles it back to the same schema.\n")
-    from schemac.schemafile.writer import dump_schema
-
     return InspectResult(dump_schema(model, header), model, label)
 
 

@@ -91,6 +91,7 @@ def deps(c: Change) -> Deps:
         parent_columns = {("column", q.schema, q.name, x.name) for x in t.columns}  # type: ignore
         if k == "drop_inherit":
             old_refs |= parent_columns | {("table", q.schema, q.name)}  # type: ignore[union-attr]
+            makes.add(("no inherit", t.schema, t.name))  # type: ignore[union-attr]  (compare.inherited_checks)
         elif c.cause == KEEPS_COLUMN:  # right after the parent's DROP COLUMN of the columns kept (in `old`),
             kept = {("column", q.schema, q.name, x) for x in old}  # type: ignore
             makes |= kept  # before its other column changes, which reach the child again through it
@@ -99,6 +100,7 @@ def deps(c: Change) -> Deps:
         else:
             new_refs |= parent_columns | {("table", q.schema, q.name), _table(t)} | {col(x.name) for x in t.columns}  # type: ignore
             new_refs |= {("notnull", t.schema, t.name, x.name) for x in t.columns if not x.nullable}  # type: ignore
+            new_refs.add(("for inherit", t.schema, t.name))  # type: ignore[union-attr]  after the CHECKs it needs
     elif k == "rename_column":
         removes.add(col(old.name))  # type: ignore[union-attr]
         makes.add(col(c.name))
@@ -182,10 +184,10 @@ def deps(c: Change) -> Deps:
         old_refs.add(("type", schema, set_aside_name(name)))
     if k in _CREATES:
         makes.add(_CREATED)
-    if t is not None and (k == "drop_inherit" or c.cause == FOR_INHERIT):  # (compare.inherited_checks)
-        makes.add(("no inherit" if k == "drop_inherit" else "for inherit", t.schema, t.name))
-    if t is not None and (c.cause == AFTER_NO_INHERIT or (k == "add_inherit" and c.cause is None)):
-        new_refs.add(("no inherit" if c.cause == AFTER_NO_INHERIT else "for inherit", t.schema, t.name))
+    if c.cause == FOR_INHERIT:  # a CHECK the INHERIT needs the table to hold (compare.inherited_checks)
+        makes.add(("for inherit", t.schema, t.name))  # type: ignore[union-attr]
+    elif c.cause == AFTER_NO_INHERIT:  # a CHECK the NO INHERIT left on the table
+        new_refs.add(("no inherit", t.schema, t.name))  # type: ignore[union-attr]
     if c.cause == INHERITED and t is not None and t.partition_of is not None:  # made by the parent's change
         p = t.partition_of
         new_refs.add(("column", p.parent_schema, p.parent, c.name))
