@@ -19,6 +19,7 @@ from psycopg.rows import dict_row
 from schemac.catalog.connection import (begin_read_only, database_label, error_message, passwords, restore_autocommit,
                                         rollback_quietly)
 from schemac.catalog.history import read_history
+from schemac.catalog.lanes import SharedRead
 from schemac.catalog.queries import sql_text
 from schemac.catalog.rows import CatalogRows, IntrospectResult, ModelBuilder
 from schemac.errors import SchemacError
@@ -26,7 +27,7 @@ from schemac.errors import SchemacError
 __all__ = ["CatalogRows", "IntrospectResult", "build", "introspect", "read_catalog"]
 
 # One whole-database query per kind of object: the count does not grow with the database.
-_QUERY_FILES = ("tables", "columns", "constraints", "indexes", "enums", "domains", "sequences", "extensions",
+QUERY_NAMES = ("tables", "columns", "constraints", "indexes", "enums", "domains", "sequences", "extensions",
                 "functions", "aggregates", "triggers", "views", "unmanaged", "schemas", "exclusions", "composite_types",
                 "range_types", "collations", "rules", "policies", "privileges", "roles", "default_privileges")
 
@@ -46,6 +47,11 @@ class _Session:
         with self.conn.cursor(row_factory=dict_row) as cur:
             cur.execute(sql_text(name), self.params, prepare=False)
             return cur.fetchall()
+
+
+def fetch(conn: psycopg.Connection, schemas: tuple[str, ...], name: str) -> list[dict[str, Any]]:
+    """One catalog query's rows (the second lane's, catalog/lanes.py)."""
+    return _Session(conn, schemas).fetch(name)
 
 
 def introspect(conn: psycopg.Connection, schemas: tuple[str, ...], statement_timeout_ms: int = 30000,
@@ -68,12 +74,13 @@ def build(catalog: CatalogRows) -> IntrospectResult:
 def read_catalog(conn: psycopg.Connection, schemas: tuple[str, ...], statement_timeout_ms: int = 30000,
                  lock_timeout_ms: int = 5000,
                  on_rows: Optional[Callable[[str, list[dict[str, Any]]], None]] = None,
-                 history: Union[bool, tuple[str, ...]] = False) -> CatalogRows:
+                 history: Union[bool, tuple[str, ...]] = False, shared: Optional[SharedRead] = None) -> CatalogRows:
     """The rows of every catalog query, from one READ ONLY snapshot transaction that is rolled back.
     ``on_rows(name, rows)`` is told of each query's rows as soon as they are in (and they are not kept in
     the result's ``rows`` then: it lists the queries, each with no rows); with ``history``, the
     rows of `_sqlx_migrations` (or of the table ``history`` names: sqlx.toml's) are read in the same
-    transaction."""
+    transaction. With ``shared`` (and ``on_rows``), a second connection started by the caller takes some of
+    the queries (catalog/lanes.py)."""
     label = database_label(conn)
     if conn.closed:
         raise SchemacError(f"introspecting {label}: the connection is closed")
@@ -88,21 +95,30 @@ def read_catalog(conn: psycopg.Connection, schemas: tuple[str, ...], statement_t
     session = _Session(conn, tuple(schemas))
     try:
         begin_read_only(conn, statement_timeout_ms, lock_timeout_ms)
-        rows = {}
-        for name in _QUERY_FILES:
+        if shared is not None and not shared.offer(conn, tuple(schemas)):
+            rollback_quietly(conn)  # the export failed, and the transaction with it: read alone
+            begin_read_only(conn, statement_timeout_ms, lock_timeout_ms)
+        rows = {name: [] for name in QUERY_NAMES}
+        for name in (iter(shared.next, None) if shared is not None else QUERY_NAMES):
             fetched = session.fetch(name)
             if on_rows is None:
                 rows[name] = fetched
             else:  # the caller keeps what it needs: holding every row here too costs ~70 MiB at 10,000 tables
                 on_rows(name, fetched)
-                rows[name] = []
                 del fetched
+        if shared is not None:
+            shared.finish()
+            session.queries += shared.partner_queries
         history_rows = (read_history(conn, history) if isinstance(history, tuple) else read_history(conn)) \
             if history else None
         server_version = conn.info.server_version
     except psycopg.Error as e:
+        if shared is not None:
+            e = shared.failed(e)
         raise SchemacError(error_message(e, label, statement_timeout_ms, lock_timeout_ms, secrets)) from None
     finally:
+        if shared is not None:
+            shared.withdraw()
         rollback_quietly(conn)
         restore_autocommit(conn, was_autocommit)
     return CatalogRows(rows=rows, queries=session.queries, server_version=server_version, history=history_rows)

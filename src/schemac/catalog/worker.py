@@ -36,9 +36,26 @@ class CatalogRead:
         self._error: Optional[BaseException] = None
         # Everything the worker imports (psycopg, the reader and the history reader; no sqlglot), here, before
         # it starts: no two threads ever import the same module at once.
-        from schemac.catalog import connection, reader  # noqa: F401
+        from schemac.catalog import connection, lanes, reader  # noqa: F401
+        shared = lanes.SharedRead(reader.QUERY_NAMES)
+        # The second lane connects now too, and waits for the first lane's snapshot.
+        shared.partner = threading.Thread(target=self._second_lane, args=(shared,), name="schemac-catalog-2",
+                                          daemon=True)
+        self._shared: Optional[lanes.SharedRead] = shared
         self._thread = threading.Thread(target=self._run, name="schemac-catalog", daemon=True)
         self._thread.start()
+        shared.partner.start()
+
+    def _second_lane(self, shared: Any) -> None:
+        from schemac.catalog.connection import begin_read_only, connect
+        from schemac.catalog.lanes import second_lane
+        from schemac.catalog.reader import fetch
+
+        url, connect_timeout, statement_timeout_ms, lock_timeout_ms = self._args
+        second_lane(shared, lambda: connect(url, connect_timeout=connect_timeout),
+                    lambda conn, snapshot: begin_read_only(conn, statement_timeout_ms, lock_timeout_ms, snapshot),
+                    lambda conn, name: fetch(conn, shared.schemas, name),
+                    lambda name, rows: self._rows.put((name, rows)))
 
     def _run(self) -> None:
         # Imported in __init__, before the thread started: these only bind the names.
@@ -48,20 +65,27 @@ class CatalogRead:
         url, connect_timeout, statement_timeout_ms, lock_timeout_ms = self._args
         try:
             with connect(url, connect_timeout=connect_timeout) as conn:
+                if self._shared is not None:
+                    self._shared.connected()
                 label = database_label(conn)
                 self._go.wait()
                 if self._abandoned:
+                    if self._shared is not None:
+                        self._shared.withdraw()
                     return
                 assert self._namespaces is not None
                 asked = self._namespaces
                 self.namespaces = asked(conn) if callable(asked) else asked
                 result = read_catalog(conn, self.namespaces, statement_timeout_ms, lock_timeout_ms,
                                       on_rows=lambda name, rows: self._rows.put((name, rows)),
-                                      history=self.with_history)
+                                      history=self.with_history, shared=self._shared)
             self._outcome = (label, result)
         except BaseException as e:  # re-raised in the caller's thread by result()
             self._error = e
         finally:
+            if self._shared is not None:
+                self._shared.withdraw()  # a failed connection: the second lane gives up
+                self._shared = None  # a read again (result(), other namespaces) is made alone
             self._rows.put(None)
 
     def start(self, namespaces: Union[tuple[str, ...], Callable[[Any], tuple[str, ...]]]) -> None:

@@ -1,0 +1,203 @@
+"""Two connections reading one catalog snapshot, the catalog queries shared out between them.
+
+A connection's server process answers one query at a time, and at thousands of tables the catalog
+queries are seconds of one core (deparsing CHECKs, index expressions and views, looking up column
+names). A second connection that imports the first one's snapshot (`pg_export_snapshot()`, then
+`SET TRANSACTION SNAPSHOT`) sees exactly the same catalog, so the two can split the queries: each takes
+the next one from a shared list, costliest first, whenever it is free, and both server cores work.
+
+The second connection is a help, never a condition: if it cannot connect, cannot import the snapshot
+(a pooler that sends it to another server, too many connections), or comes too late, the first one reads
+everything alone, with the same result.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from typing import Any, Callable, Iterable, Optional
+
+import psycopg
+from psycopg.pq import TransactionStatus
+
+# Costliest first, as measured at 1,000 to 10,000 tables (docs/benchmarks-catalog.md): whichever lane is
+# free takes the next one, so the long ones start at once and the short ones fill in at the end.
+COSTLIEST_FIRST = ("views", "constraints", "indexes", "columns", "privileges", "tables", "functions", "triggers",
+                   "unmanaged", "sequences", "aggregates")
+
+
+# The second lane's "error" when the first failed first and cancelled it: not the one to report.
+_CANCELLED_BY_FIRST = RuntimeError("cancelled: the other catalog connection failed first")
+
+
+class SharedRead:
+    """The queries still to run, and the hand-over of the snapshot from the first lane to the second."""
+
+    def __init__(self, names: Iterable[str]):
+        names = list(names)
+        first = [n for n in COSTLIEST_FIRST if n in names]
+        self._names = deque(first + [n for n in names if n not in first])
+        self._lock = threading.Condition()
+        self._snapshot: Optional[str] = None
+        self.schemas: tuple[str, ...] = ()
+        # waiting: for a snapshot; importing; reading; gone: never will (or no longer does) read anything.
+        self._partner = "waiting"
+        self._offered = threading.Event()
+        # The second lane connects once the first has: a role allowed one connection must get it for the
+        # first lane (which then reads alone), not lose it to the second.
+        self._first_connected = threading.Event()
+        self.partner_error: Optional[BaseException] = None
+        self.partner_queries = 0
+        self.partner: Optional[threading.Thread] = None  # the second lane's thread, once started
+        # Each lane's connection, so that one failing stops the other's query at once (a lane waiting on a
+        # catalog lock would otherwise wait for its own lock timeout).
+        self._connections: dict[str, psycopg.Connection] = {}
+
+    # -- the first lane --------------------------------------------------------------------------
+
+    def connected(self) -> None:
+        """The first lane has its connection: the second may open its own."""
+        self._first_connected.set()
+
+    def offer(self, conn: psycopg.Connection, schemas: tuple[str, ...]) -> bool:
+        """Export the transaction's snapshot for the second lane (inside the transaction, before any
+        catalog query). False when the server refuses: the transaction is then aborted, and the caller
+        begins it again and reads alone."""
+        try:
+            row = conn.execute("SELECT pg_catalog.pg_export_snapshot()", prepare=False).fetchone()
+        except psycopg.Error:
+            self.withdraw()
+            return False
+        with self._lock:
+            self._snapshot, self.schemas = row[0], schemas
+            self._connections["first"] = conn
+        self._offered.set()
+        return True
+
+    def failed(self, e: BaseException) -> BaseException:
+        """The first lane's query failed: stop the second's. The error to report is the one that came
+        first: the second lane's, when it failed and cancelled this one's query."""
+        with self._lock:
+            first = self.partner_error is None
+            if first:
+                self.partner_error = _CANCELLED_BY_FIRST
+        if first:
+            self._cancel("second")
+        self.withdraw()
+        return e if first or not isinstance(self.partner_error, psycopg.Error) else self.partner_error
+
+    def _cancel(self, lane: str) -> None:
+        with self._lock:
+            conn = self._connections.pop(lane, None)
+        if conn is not None:
+            try:
+                conn.cancel_safe(timeout=2)
+            except Exception:  # noqa: BLE001 - it may be gone already, which is as good
+                pass
+
+    def withdraw(self) -> None:
+        """No snapshot will be offered (or the first lane is done): a second lane that has not started
+        importing never will; one that is importing is waited for, so the snapshot it imports is still
+        there."""
+        with self._lock:
+            if self._partner == "waiting":
+                self._partner = "gone"
+            while self._partner == "importing":
+                self._lock.wait()
+        self._offered.set()
+        self._first_connected.set()
+
+    def next(self) -> Optional[str]:
+        with self._lock:
+            return self._names.popleft() if self._names else None
+
+    def finish(self) -> None:
+        """Wait for the second lane's last query; its error, if any, is the read's. A second lane still
+        connecting is not waited for: it will find itself withdrawn and read nothing."""
+        self.withdraw()
+        with self._lock:
+            reading = self._partner == "reading"
+        if reading and self.partner is not None:
+            self.partner.join()
+        with self._lock:
+            self._connections.clear()
+        if self.partner_error is not None and self.partner_error is not _CANCELLED_BY_FIRST:
+            raise self.partner_error
+
+    # -- the second lane -------------------------------------------------------------------------
+
+    def may_connect(self) -> bool:
+        """Wait until the first lane has connected; False when it withdrew instead (failed, or done)."""
+        self._first_connected.wait()
+        with self._lock:
+            return self._partner == "waiting"
+
+    def give_up(self) -> None:
+        with self._lock:
+            self._partner = "gone"
+            self._lock.notify_all()
+
+    def take_snapshot(self) -> Optional[str]:
+        """The snapshot to import, once offered; None when the first lane withdrew first. The caller
+        must then say :meth:`imported`."""
+        self._offered.wait()
+        with self._lock:
+            if self._partner != "waiting" or self._snapshot is None:
+                self._partner = "gone"
+                return None
+            self._partner = "importing"
+            return self._snapshot
+
+    def imported(self, conn: psycopg.Connection, ok: bool) -> None:
+        with self._lock:
+            self._partner = "reading" if ok else "gone"
+            if ok:
+                self._connections["second"] = conn
+            self._lock.notify_all()
+
+    def second_failed(self, e: BaseException) -> None:
+        with self._lock:
+            first = self.partner_error is None
+            if first:
+                self.partner_error = e
+        if first:
+            self._cancel("first")
+
+
+def second_lane(work: SharedRead, open_connection: Callable[[], psycopg.Connection],
+                begin: Callable[[psycopg.Connection, Optional[str]], None],
+                fetch: Callable[[psycopg.Connection, str], Any], on_rows: Callable[[str, Any], None]) -> None:
+    """The body of the second lane's thread: connect, import the snapshot, take queries until none are
+    left. Failing before the import only means the first lane reads alone; failing after, the error is
+    the read's (the first lane raises it)."""
+    if not work.may_connect():
+        return
+    try:
+        conn = open_connection()
+    except Exception:  # noqa: BLE001 - a help, not a condition
+        work.give_up()
+        return
+    try:
+        snapshot = work.take_snapshot()
+        if snapshot is None:
+            return
+        try:
+            begin(conn, snapshot)
+        except psycopg.Error:
+            work.imported(conn, False)
+            return
+        work.imported(conn, True)
+        try:
+            while (name := work.next()) is not None:
+                rows = fetch(conn, name)
+                work.partner_queries += 1
+                on_rows(name, rows)
+        except BaseException as e:  # noqa: BLE001 - re-raised by the first lane (SharedRead.finish)
+            work.second_failed(e)
+    finally:
+        try:
+            if conn.info.transaction_status != TransactionStatus.IDLE:
+                conn.execute("ROLLBACK", prepare=False)
+            conn.close()
+        except psycopg.Error:
+            pass

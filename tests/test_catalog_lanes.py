@@ -1,0 +1,129 @@
+"""The catalog read on two connections sharing one snapshot (catalog/lanes.py), on a real server.
+
+Oracles: the same catalog read on one connection (the model must be equal), the queries each
+connection ran (every query once, on one of them), a change committed between the snapshot export and
+the second connection's queries (invisible to both), and a role that may hold one connection only
+(the read falls back to one connection and still sees drift).
+"""
+
+from __future__ import annotations
+
+import threading
+
+import psycopg
+import pytest
+from psycopg import conninfo, sql
+
+from schemac.catalog.connection import begin_read_only
+from schemac.catalog.lanes import SharedRead, second_lane
+from schemac.catalog.reader import QUERY_NAMES, build, fetch, introspect, read_catalog
+from schemac.catalog.rows import CatalogRows
+
+DDL = """
+CREATE TYPE mood AS ENUM ('ok', 'sad');
+CREATE TABLE accounts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL UNIQUE,
+                       m mood, score int CHECK (score > 0));
+CREATE TABLE orders (id bigint PRIMARY KEY, account_id bigint REFERENCES accounts (id), total numeric(10, 2));
+CREATE INDEX orders_total ON orders (total DESC) WHERE total > 0;
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE VIEW big_orders AS SELECT o.id, a.email FROM orders o JOIN accounts a ON a.id = o.account_id WHERE o.total > 100;
+"""
+
+
+@pytest.fixture
+def populated(db_url):
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(DDL)
+    return db_url
+
+
+def _two_lanes(url: str, on_first_rows=None, connect_after: threading.Event | None = None):
+    """read_catalog with a second lane; returns (model, {query: thread name}, the result's query count).
+    The second lane connects once `connect_after` is set (at once without it)."""
+    shared = SharedRead(QUERY_NAMES)
+    second_took = threading.Event()
+    readers: dict[str, str] = {}
+    got: dict[str, list] = {}
+
+    def on_rows(name, rows):
+        readers[name] = threading.current_thread().name
+        got[name] = rows
+        if threading.current_thread().name == "second":
+            second_took.set()
+        elif on_first_rows is not None:
+            on_first_rows(name, second_took)
+
+    shared.partner = threading.Thread(
+        target=second_lane, name="second",
+        args=(shared, lambda: (connect_after is None or connect_after.wait(10)) and psycopg.connect(url, autocommit=True),
+              lambda conn, snapshot: begin_read_only(conn, 30000, 5000, snapshot),
+              lambda conn, name: fetch(conn, shared.schemas, name), on_rows))
+    shared.partner.start()
+    with psycopg.connect(url, autocommit=True) as conn:
+        shared.connected()
+        catalog = read_catalog(conn, ("public",), on_rows=on_rows, shared=shared)
+    model = build(CatalogRows(rows=got, queries=catalog.queries, server_version=catalog.server_version)).schema
+    return model, readers, catalog.queries
+
+
+def test_two_lanes_read_every_query_once_and_build_the_same_model(populated):
+    # The first lane waits (at its first query's rows) until the second has read one, so both work.
+    model, readers, queries = _two_lanes(populated, lambda name, second_took: second_took.wait(10))
+    assert sorted(readers) == sorted(QUERY_NAMES) and queries == len(QUERY_NAMES)
+    assert set(readers.values()) == {"second", threading.current_thread().name}, readers
+    with psycopg.connect(populated) as conn:
+        alone = introspect(conn, ("public",)).schema
+    assert model == alone
+    assert [t.name for t in model.tables] == ["accounts", "orders"] and [v.name for v in model.views] == ["big_orders"]
+
+
+def test_the_second_lane_sees_the_first_lanes_snapshot(populated):
+    """A table and an index added after the first lane exported its snapshot (and read the views), before
+    the second lane connected and before either read the tables and columns, are seen by neither."""
+    done = threading.Event()
+
+    def first_rows(name, second_took):
+        if not done.is_set():
+            assert name == "views"  # the costliest first: tables and columns are read after the change
+            with psycopg.connect(populated, autocommit=True) as other:
+                other.execute("SET lock_timeout = '5s'")  # the read holds AccessShare locks: nothing stronger
+                other.execute("CREATE TABLE late (id int PRIMARY KEY)")
+                other.execute("CREATE INDEX late_index ON accounts (score)")
+            done.set()
+            second_took.wait(10)
+
+    model, readers, _ = _two_lanes(populated, first_rows, connect_after=done)
+    assert "second" in readers.values()
+    assert [t.name for t in model.tables] == ["accounts", "orders"]
+    assert "late_index" not in [i.name for i in model.tables[0].indexes]
+    with psycopg.connect(populated) as conn:  # and a read now sees both
+        now = introspect(conn, ("public",)).schema
+    assert [t.name for t in now.tables] == ["accounts", "late", "orders"]
+    assert "late_index" in [i.name for i in now.tables[0].indexes]
+
+
+def test_one_connection_allowed_reads_alone(schemac, tmp_path, server, populated):
+    """A role limited to one connection: the second lane cannot connect; diff reads on one and still
+    sees drift (the oracle: the column added with another role)."""
+    role = "schemac_one_connection"
+    with server.admin() as conn:
+        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN CONNECTION LIMIT 1").format(sql.Identifier(role)))
+    url = conninfo.make_conninfo(populated, user=role)
+    try:
+        r = schemac("inspect", "--database-url", url, "--output", "schema.yaml")
+        assert r.returncode == 0, r.stderr
+        r = schemac("generate", "--name", "init")
+        assert r.returncode == 0, r.stdout + r.stderr
+        r = schemac("diff", "--database-url", url)
+        assert r.returncode == 0, r.stdout + r.stderr
+        with psycopg.connect(populated, autocommit=True) as conn:
+            conn.execute("ALTER TABLE orders ADD COLUMN note text")
+        r = schemac("diff", "--database-url", url, "--format", "json")
+        assert r.returncode == 1 and '"note"' in r.stdout, r.stdout + r.stderr
+    finally:
+        with server.admin() as conn:
+            conn.execute(sql.SQL("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = {}")
+                         .format(sql.Literal(role)))
+            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
