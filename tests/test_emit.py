@@ -34,7 +34,8 @@ def test_fixture_documents(path, monkeypatch):
     same(seen[0])
 
 
-AWKWARD = ["", " ", "a", "a b", " lead", "trail ", "true", "false", "yes", "no", "on", "null", "~", "0", "1.5", "0x1F",
+AWKWARD = ["", " ", "a", "a b", "Off", "NULL", "Null", "Yes", "TRUE", "y", "n", "_", "a  b", "a.", "x(1)", "e5", "E",
+           "inf", "nan", "NaN", "a_1", "character varying(255)", "timestamp with time zone", " lead", "trail ", "true", "false", "yes", "no", "on", "null", "~", "0", "1.5", "0x1F",
            "1e5", "2001-01-01", "-", "- a", "-a", "?", "? a", ":", "a: b", "a:b", "#", "a #b", "a#b", "&x", "*x", "!x",
            "|", ">", "%", "@", "`", "'", "''", "it's", '"', 'say "hi"', "a'b\"c", "\\", "a\\'b", "[x]", "{x}", "a, b",
            "a,b", "now()", "'{}'::jsonb", "(x >= (0)::numeric)", "lower(email)", "é", "名前", "emoji😀", "a\tb",

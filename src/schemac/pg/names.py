@@ -95,8 +95,11 @@ def _element_names(c: Exclusion) -> list[str]:
 
 def constraint_name(table: Table, c: PrimaryKey | Unique | Check | Exclusion) -> str:
     """The name Postgres gave (or will give) a constraint declared without one."""
-    if c.name:
-        return c.name
+    return c.name or default_constraint_name(table, c)
+
+
+def default_constraint_name(table: Table, c: PrimaryKey | Unique | Check | Exclusion) -> str:
+    """The name Postgres gives the constraint when it is declared without one (whatever `c.name` says)."""
     if isinstance(c, PrimaryKey):
         return make_object_name(table.name, None, "pkey")
     if isinstance(c, Unique):

@@ -13,6 +13,7 @@ would have been in the whole document; so is the whole document when any collect
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 import yaml
@@ -21,6 +22,9 @@ from yaml.nodes import ScalarNode
 
 WIDTH = 120  # as writer.dump_schema asks PyYAML for
 _STR = "tag:yaml.org,2002:str"
+# Scalars PyYAML writes plain in block and flow context alike: a letter or '_' first, no indicator
+# (`,:#[]{}&*!|>'"%@` and the rest), no space at either end, ASCII (names, types, most expressions).
+_SIMPLE = re.compile(r"[A-Za-z_](?:[A-Za-z0-9_ ().]*[A-Za-z0-9_().])?\Z")
 
 
 class _Fallback(Exception):
@@ -158,6 +162,9 @@ class FastEmitter:
         if value == "" or len(value) >= 128 and key:
             raise _Fallback
         style = self.str_style(value)
+        if style is None and _SIMPLE.match(value) and \
+                self._resolver.resolve(ScalarNode, value, (True, False)) == _STR:
+            return value  # what analyze_scalar (a Python loop per character) would allow plain anywhere
         analysis = self._emitter.analyze_scalar(value)
         if analysis.multiline:
             raise _Fallback

@@ -156,9 +156,9 @@ def _foreign_key(fk: ForeignKey, schema: str) -> dict:
 
 def _unless_default(t: Table, c) -> Table:
     """The constraint without its name when Postgres would give it that name anyway: less to review."""
-    from schemac.pg.names import constraint_name
+    from schemac.pg.names import default_constraint_name
 
-    return replace(c, name=None) if c.name is not None and c.name == constraint_name(t, replace(c, name=None)) else c
+    return replace(c, name=None) if c.name is not None and c.name == default_constraint_name(t, c) else c
 
 
 def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
