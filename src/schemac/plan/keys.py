@@ -14,6 +14,7 @@ from schemac.model import (Aggregate, Check, Collation, Column, CompositeType, D
 from schemac.pg.expressions import called_functions, referenced_columns
 from schemac.pg.names import make_object_name
 from schemac.pg.policies import policy_refs
+from schemac.pg.sqlbody import sql_body_refs
 from schemac.pg.types import name_parts, type_name
 Key = tuple
 
@@ -142,6 +143,10 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
             if obj.returns and not obj.returns.startswith("TABLE(") else set()
         for a in obj.arguments:
             refs |= expression_refs(a.default, obj.schema, None)
+        if obj.standard_body:  # Postgres resolves what it names at CREATE: those first
+            relations, functions = sql_body_refs(obj.body)
+            refs |= {("table", *r) for r in relations} | {("function", *f) for f in functions}
+            refs -= own_keys(None, obj)
         return refs
     if isinstance(obj, Aggregate):  # its schema, input and state types, support functions
         refs = {("schema", obj.schema)} | {type_key(t) for t in (*obj.arguments, obj.stype, obj.mstype) if t}

@@ -3,7 +3,7 @@
 --   foreign table        pg_class relkind 'f' (views and materialized views are managed: views.sql)
 --   function (plain and window), procedure, aggregate   pg_proc prokind 'f'/'w', 'p', 'a': those
 --             functions.sql and aggregates.sql do not manage (window functions, ordered-set, hypothetical-set
---             and variadic aggregates, C and internal ones, SQL-standard bodies); not those internal to
+--             and variadic aggregates, C and internal ones); not those internal to
 --             another object (a range type's constructor functions); one row per overload, named without
 --             arguments
 --   trigger   "table.trigger": user triggers on foreign tables (those on tables and views are managed:
@@ -45,7 +45,7 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
                                       SELECT 1 FROM pg_catalog.pg_aggregate ag
                                       WHERE ag.aggfnoid = p.oid AND (ag.aggkind <> 'n' OR p.provariadic <> 0))
                     WHEN 'w' THEN true
-                    ELSE l.lanname IN ('c', 'internal') OR p.prosqlbody IS NOT NULL END
+                    ELSE l.lanname IN ('c', 'internal') END
   AND p.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_proc'::regclass)
   AND NOT EXISTS (  -- part of another object: the constructors Postgres makes for a range type
         SELECT 1
