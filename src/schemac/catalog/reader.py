@@ -28,7 +28,8 @@ __all__ = ["CatalogRows", "IntrospectResult", "build", "introspect", "read_catal
 # One whole-database query per kind of object: the count does not grow with the database.
 _QUERY_FILES = ("tables", "columns", "constraints", "indexes", "enums", "domains", "sequences", "extensions",
                 "functions", "aggregates", "triggers", "views", "unmanaged", "schemas", "exclusions", "composite_types",
-                "range_types", "collations", "rules", "policies", "privileges", "roles", "default_privileges")
+                "range_types", "collations", "rules", "policies", "privileges", "roles", "default_privileges",
+                "text_search_configs")
 
 # -- reading the catalog ------------------------------------------------------------------------
 

@@ -392,5 +392,6 @@ class ModelBuilder:
                       schemas=tuple(schemas), functions=tuple(functions), views=tuple(views),
                       aggregates=kindrows.aggregates(rows.get("aggregates", [])),
                       composite_types=tuple(composites), range_types=tuple(ranges), collations=tuple(collations),
+                      text_search_configs=kindrows.text_search_configs(rows.get("text_search_configs", [])),
                       namespace_access=acl.namespaces(),
                       default_privileges=default_privileges(rows.get("default_privileges", [])))

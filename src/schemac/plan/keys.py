@@ -9,7 +9,7 @@ from typing import Optional
 
 from schemac.compare.views import view_keys, view_refs
 from schemac.model import (Aggregate, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
-                           Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Table, Trigger, Unique,
+                           Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Table, TextSearchConfig, Trigger, Unique,
                            View)
 from schemac.pg.expressions import called_functions, referenced_columns
 from schemac.pg.names import make_object_name
@@ -25,6 +25,7 @@ def type_key(type_text: str) -> Key:
 
 
 _SEQUENCE_CALL = re.compile(r"(?:nextval|currval|setval)\s*\(\s*'((?:[^']|'')+)'", re.I)
+_SEARCH_CONFIG = re.compile(r"'((?:[^']|'')+)'\s*::\s*regconfig", re.I)
 
 
 def expression_refs(text: Optional[str], schema: str, table: Optional[str]) -> frozenset[Key]:
@@ -38,6 +39,9 @@ def _expression_refs(text: str, schema: str, table: Optional[str]) -> frozenset[
     for name in _SEQUENCE_CALL.findall(text):
         parts = name_parts(name.replace("''", "'"))
         out.add(("sequence", parts[0], parts[1]) if len(parts) == 2 else ("sequence", schema, parts[-1]))
+    for name in _SEARCH_CONFIG.findall(text):  # to_tsvector('app.simple_en'::regconfig, ...)
+        parts = name_parts(name.replace("''", "'"))
+        out.add(("text search config", *(parts if len(parts) == 2 else ("public", parts[-1]))))
     if table is not None:
         try:
             out |= {("column", schema, table, c) for c in referenced_columns(text)}
@@ -133,7 +137,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         fns = {("function", *(f.split(".", 1) if "." in f else ("public", f))) for f in (obj.canonical, obj.subtype_diff)
                if f}
         return {("schema", obj.schema), type_key(obj.subtype)} | fns | collation_keys(obj)
-    if isinstance(obj, Collation):
+    if isinstance(obj, (Collation, TextSearchConfig)):
         return {("schema", obj.schema)}
     if isinstance(obj, (Enum, Extension)):
         return {("schema", obj.schema)} if obj.schema else set()
@@ -213,6 +217,8 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
         return {("extension", obj.name)}
     if isinstance(obj, Collation):
         return {("collation", obj.name)}
+    if isinstance(obj, TextSearchConfig):
+        return {("text search config", obj.schema, obj.name)}
     if isinstance(obj, (Function, Aggregate)):  # an aggregate is a pg_proc row too (views name it so)
         return {("function", obj.schema, obj.name), ("function", obj.schema, obj.name, obj.identity)}
     if isinstance(obj, Table):

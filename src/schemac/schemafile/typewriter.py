@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemac.model import Check, Collation, CompositeType, Domain, Enum, RangeType
+from schemac.model import Check, Collation, CompositeType, Domain, Enum, RangeType, TextSearchConfig
 
 
 class Flow(dict):
@@ -75,3 +75,10 @@ def domain_spec(d: Domain) -> dict:
     if d.comment is not None:
         spec["comment"] = d.comment
     return spec
+
+
+def text_search_config_spec(c: TextSearchConfig) -> dict:
+    """parser (when not pg_catalog's default), then the mappings, one token type a line."""
+    spec = drop_empty({"parser": c.parser if c.parser != "default" else None,
+                       "mappings": {m.token: FlowList(m.dictionaries) for m in c.mappings}})
+    return {**spec, **drop_empty({"schema": c.schema if c.schema != "public" else None, "comment": c.comment})}
