@@ -174,3 +174,28 @@ def test_sql_standard_bodies_round_trip_and_change_in_place(tmp_path, db_url, sc
 
 def _sql(tmp_path) -> str:
     return "".join(p.read_text() for p in sorted((tmp_path / "generated" / "migrations").glob("*.sql")))
+
+
+def test_functions_of_an_extension_type_named_like_a_keyword(tmp_path, db_url, schemac):
+    """cube (sqlglot reads it as GROUP BY CUBE): a function taking and returning it, a column of it."""
+    from catalog_oracle import sibling_database
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'cube'").fetchone():
+            pytest.skip("this build has no cube")
+        conn.execute("CREATE EXTENSION cube; CREATE TABLE toc (id int PRIMARY KEY, c cube, cs cube[]);"
+                     "CREATE FUNCTION first_cube(cs cube[]) RETURNS cube LANGUAGE sql IMMUTABLE AS 'select cs[1]';"
+                     "CREATE FUNCTION cubes(n int) RETURNS SETOF cube LANGUAGE sql AS 'select cube(n) from generate_series(1, n)'")
+    r = schemac("inspect", "--database-url", db_url, "--output", "schema.yaml")
+    assert r.returncode == 0, r.stderr
+    assert schemac("generate", "--name", "cubes").returncode == 0
+    sql = "SELECT proname, pg_get_function_arguments(oid), pg_get_function_result(oid) FROM pg_proc " \
+          "WHERE pronamespace = 'public'::regnamespace AND proname IN ('first_cube', 'cubes') ORDER BY 1"
+    with psycopg.connect(db_url) as conn:
+        expected = conn.execute(sql).fetchall()
+    with sibling_database(db_url) as b:
+        _apply(b, str(tmp_path / "generated"))
+        with psycopg.connect(b) as conn:
+            assert conn.execute(sql).fetchall() == expected
+            assert conn.execute("SELECT first_cube(ARRAY[cube(1), cube(2)])::text").fetchone()[0] == "(1)"
+        assert schemac("diff", "--database-url", b).returncode == 0
