@@ -384,7 +384,7 @@ class ModelBuilder:
         made: dict = {}
         views = sorted((build_view(r, self._indexes.get(r["view_oid"], []), _canonical, self._triggers.get(r["view_oid"], []),
                                    made, grants=acl.grants("class", r["view_oid"]), owner=acl.owner("class", r["view_oid"]),
-                                   deparsed_by=major)
+                                   deparsed_by=major, rules=self._rules.get(r["view_oid"], ()))
                         for r in rows.get("views", ())),
                        key=lambda v: (v.schema, v.name))
         return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),

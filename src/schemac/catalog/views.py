@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional, Sequence
 
-from schemac.model import Dependency, Index, Trigger, View, ViewColumn
+from schemac.model import Dependency, Index, Rule, Trigger, View, ViewColumn
 
 
 
@@ -24,7 +24,8 @@ def _one(made: dict, cls: type, *fields: Any) -> Any:
 
 
 def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[str], str],
-               triggers: Sequence[Trigger] = (), made: Optional[dict] = None, **more: Any) -> View:
+               triggers: Sequence[Trigger] = (), made: Optional[dict] = None, rules: Sequence[Rule] = (),
+               **more: Any) -> View:
     """A views.sql row as a View; `canonical` spells a format_type() type as the loader does. `made`: the
     objects already made for other views (shared); `more`: its grants, owner, and the major that deparsed it."""
     made = {} if made is None else made
@@ -41,6 +42,6 @@ def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[s
                 security_invoker=options.get("security_invoker", "false").lower() in ("true", "on", "1"),
                 check_option=check.lower() if check else None,  # type: ignore[arg-type]
                 with_data=row["populated"] or not row["materialized"], indexes=tuple(sorted(indexes, key=lambda i: i.name)),
-                triggers=tuple(sorted(triggers, key=lambda t: t.name)),
+                triggers=tuple(sorted(triggers, key=lambda t: t.name)), rules=tuple(sorted(rules, key=lambda r: r.name)),
                 comment=row["comment"], columns=comments, definition=definition, output=output, depends=tuple(depends),
                 **more)

@@ -111,17 +111,19 @@ def _comments(v: View) -> tuple:
     return (v.comment or None, {c.name: c.comment for c in v.columns if c.comment is not None})
 
 
-def _stand_in(v: View, indexes: Iterable = (), triggers: Iterable = ()) -> Table:
-    """A view as the table its indexes (of a materialized view) and triggers are diffed and created on."""
-    return Table(name=v.name, schema=v.schema, indexes=tuple(indexes), triggers=tuple(triggers), source=v.source)
+def _stand_in(v: View, members: bool = True) -> Table:
+    """A view as the table its indexes (of a materialized view), triggers and rules are diffed and created on
+    (`members` False: with none of them)."""
+    if not members:
+        return Table(name=v.name, schema=v.schema, source=v.source)
+    return Table(name=v.name, schema=v.schema, indexes=v.indexes, triggers=v.triggers, rules=v.rules, source=v.source)
 
 
 def _members(old: Optional[View], new: View) -> list[Change]:
-    """The changes of a view's indexes and triggers (`old` None: all of `new`'s are created)."""
-    if not new.indexes and not new.triggers and (old is None or not old.indexes and not old.triggers):
+    """The changes of a view's indexes, triggers and rules (`old` None: all of `new`'s are created)."""
+    if not (new.indexes or new.triggers or new.rules) and (old is None or not (old.indexes or old.triggers or old.rules)):
         return []  # most views: nothing to diff
-    return diff_table(_stand_in(old, old.indexes, old.triggers) if old is not None else _stand_in(new),
-                      _stand_in(new, new.indexes, new.triggers))
+    return diff_table(_stand_in(old) if old is not None else _stand_in(new, False), _stand_in(new))
 
 
 def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[Change]:

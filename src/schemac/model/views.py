@@ -7,7 +7,7 @@ from typing import Literal, Optional
 
 from .grants import Privilege
 from .source import Qualified, Source, _security, _src
-from .tables import Index, Trigger
+from .tables import Index, Rule, Trigger
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,7 @@ class View(Qualified):
     grants: tuple[Privilege, ...] = _security(())  # as a table's (relacl, attacl), the owner's own left out
     owner: Optional[str] = _security(None)  # None: not compared
     triggers: tuple[Trigger, ...] = ()  # of a view (INSTEAD OF, or statement-level)
+    rules: tuple[Rule, ...] = ()  # of a view (DO INSTEAD: an updatable view written before INSTEAD OF triggers)
 
     @property
     def what(self) -> str:

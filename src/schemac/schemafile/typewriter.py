@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemac.model import Check, Collation, CompositeType, Domain, Enum, RangeType, TextSearchConfig
+from schemac.model import Check, Collation, CompositeType, Domain, Enum, RangeType, Rule, TextSearchConfig
 
 
 class Flow(dict):
@@ -82,3 +82,10 @@ def text_search_config_spec(c: TextSearchConfig) -> dict:
     spec = drop_empty({"parser": c.parser if c.parser != "default" else None,
                        "mappings": {m.token: FlowList(m.dictionaries) for m in c.mappings}})
     return {**spec, **drop_empty({"schema": c.schema if c.schema != "public" else None, "comment": c.comment})}
+
+
+def rules_spec(rules: tuple[Rule, ...]) -> dict:
+    """A table's or view's `rules:`, a rule with actions over lines (one action a line)."""
+    return {r.name: (dict if r.actions else Flow)(drop_empty(
+        {"event": r.event, "instead": r.instead, "where": r.where, "actions": list(r.actions), "comment": r.comment}))
+        for r in rules}

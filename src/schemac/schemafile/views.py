@@ -1,5 +1,5 @@
 """Views and materialized views: the query (inline, or a .sql file beside schema.yaml), options,
-comments of the view and its columns; a materialized view's indexes and WITH NO DATA."""
+comments of the view and its columns; a view's triggers and rules; a materialized view's indexes and WITH NO DATA."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from schemac.schemafile.fields import FieldReader
 
 VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False, "columns": False,
              "security_barrier": False, "security_invoker": False, "check_option": False, "grants": False,
-             "owner": False, "triggers": False}
+             "owner": False, "triggers": False, "rules": False}
 MATERIALIZED_VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False,
                           "columns": False, "with_data": False, "indexes": False, "grants": False, "owner": False}
 VIEW_COLUMN_KEYS = {"comment": True}
@@ -54,13 +54,15 @@ class ViewReader(FieldReader):
             triggers = tuple(self.trigger(k, v, what, lambda col, _node, _what: col)  # type: ignore[attr-defined]
                              for _, k, v in (self.w.mapping(f["triggers"][1], f"triggers of {what}") if "triggers" in f
                                              else ()))
+            rules = tuple(self.rule(k, v, what)  # type: ignore[attr-defined]
+                          for _, k, v in (self.w.mapping(f["rules"][1], f"rules of {what}") if "rules" in f else ()))
             check = self.choice(f, "check_option", ("local", "cascaded"), what)
             out.append(View(name, query, schema, materialized, self.opt_bool(f, "security_barrier", what),
                             self.opt_bool(f, "security_invoker", what), check,  # type: ignore[arg-type]
                             self.w.boolean(f["with_data"][1], f"with_data of {what}") if "with_data" in f else True,
                             indexes, self.opt_string(f, "comment", what), tuple(columns), self.w.src(key_node),
                             grants=self.grants(f, what, "table", _any_column),  # type: ignore[attr-defined]
-                            owner=self.owner(f, what), triggers=triggers))  # type: ignore[attr-defined]
+                            owner=self.owner(f, what), triggers=triggers, rules=rules))  # type: ignore[attr-defined]
         return out
 
 

@@ -22,7 +22,7 @@ from schemac.schemafile.inherits import own_columns
 from schemac.schemafile.typewriter import Block as _Block
 from schemac.schemafile.typewriter import Flow as _Flow
 from schemac.schemafile.typewriter import FlowList as _FlowList
-from schemac.schemafile.typewriter import check_spec, collation_spec, composite_spec, domain_spec, enum_spec, range_spec
+from schemac.schemafile.typewriter import check_spec, collation_spec, composite_spec, domain_spec, enum_spec, range_spec, rules_spec
 from schemac.schemafile.typewriter import drop_empty as _drop_empty, text_search_config_spec as _search_spec
 from schemac.schemafile.grants import written_default_privileges, written_grants, written_namespaces
 from schemac.schemafile.policies import written_policies
@@ -211,9 +211,7 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
     if t.triggers:
         spec["triggers"] = {g.name: _trigger(g) for g in t.triggers}
     if t.rules:
-        spec["rules"] = {r.name: (dict if r.actions else _Flow)(_drop_empty(  # actions one per line
-            {"event": r.event, "instead": r.instead, "where": r.where, "actions": list(r.actions), "comment": r.comment}))
-            for r in t.rules}
+        spec["rules"] = rules_spec(t.rules)
     if t.row_level_security or t.force_row_level_security:
         spec["row_level_security"] = _Flow(_drop_empty({"enabled": t.row_level_security,
                                                         "forced": t.force_row_level_security}))
@@ -304,6 +302,8 @@ def _view(v: View) -> dict:
         spec["indexes"] = {i.name: _index(i) for i in v.indexes}
     if v.triggers:
         spec["triggers"] = {g.name: _trigger(g) for g in v.triggers}
+    if v.rules:
+        spec["rules"] = rules_spec(v.rules)
     spec.update(_grants(v.grants, "table"))
     spec["query"] = _Block(v.query)
     return spec

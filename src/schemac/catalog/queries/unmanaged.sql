@@ -10,8 +10,8 @@
 --             triggers.sql); not internal ones, not the clones Postgres puts on partitions
 --   policy    "relation.policy": policies on relations that are not tables (those on tables are
 --             managed: policies.sql)
---   rule      "view.rule": rewrite rules on views, except the _RETURN rule that is a view's body (those on
---             tables are managed: rules.sql)
+--   rule      "relation.rule": rewrite rules on relations that are not tables or views (those on tables and
+--             views are managed: rules.sql; a view's _RETURN rule is its body)
 --   type      base types (not the array types Postgres creates alongside); composite and range types
 --             are managed (composite_types.sql, range_types.sql)
 -- Objects owned by an extension (pg_depend deptype 'e'), and triggers/policies/rules/constraints of
@@ -78,7 +78,7 @@ JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND r.rulename <> '_RETURN'
-  AND c.relkind NOT IN ('r', 'p')
+  AND c.relkind NOT IN ('r', 'p', 'v')
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
 SELECT 'type', n.nspname::text, t.typname::text
