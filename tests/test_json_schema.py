@@ -395,6 +395,7 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("rangeType", usertypes.RANGE_KEYS),
     ("collation", collations.COLLATION_KEYS),
     ("textSearchConfig", textsearch.TEXT_SEARCH_CONFIG_KEYS),
+    ("textSearchDictionary", textsearch.TEXT_SEARCH_DICTIONARY_KEYS),
     ("rule", rules.RULE_KEYS),
     ("exclusionElement", exclusions.EXCLUSION_ELEMENT_KEYS),  # exactly one of name/expression: a oneOf
     ("policy", policies.POLICY_KEYS),

@@ -81,8 +81,67 @@ def test_text_search_configuration_round_trip_and_mapping_change(tmp_path, db_ur
     ("text_search_configs:\n  c:\n    parser: a.b.c\n", 3, "'a.b.c' is not a name"),
     ("text_search_configs:\n  c:\n    copy: english\n", 3, "copy"),
     ("text_search_configs:\n  c: {}\n  d:\n    name: c\n", 3, "text search config public.c is declared twice"),
+    ("text_search_dictionaries:\n  d:\n    options: {language: english}\n", 3, "needs the key 'template'"),
+    ("text_search_dictionaries:\n  d:\n    template: snowball\n    options: {Language: english}\n", 4,
+     "'Language' is not an option name"),
 ])
 def test_loader_errors(text, line, message):
     with pytest.raises(SchemaFileError) as e:
         load_text(text, "schema.yaml")
     assert f"schema.yaml:{line}:" in str(e.value) and message in str(e.value), str(e.value)
+
+
+DICTIONARIES = """\
+CREATE TEXT SEARCH DICTIONARY english_nostop (TEMPLATE = snowball, Language = english);
+CREATE TEXT SEARCH DICTIONARY plain (TEMPLATE = pg_catalog.simple, STOPWORDS = english, ACCEPT = false);
+COMMENT ON TEXT SEARCH DICTIONARY plain IS 'stop words dropped, the rest passed on';
+CREATE TEXT SEARCH CONFIGURATION english_all (COPY = english);
+ALTER TEXT SEARCH CONFIGURATION english_all ALTER MAPPING FOR asciiword WITH plain, english_nostop;
+CREATE TABLE docs (id int PRIMARY KEY, body text);
+CREATE INDEX docs_fts ON docs USING gin (to_tsvector('english_all'::regconfig, body));
+"""
+
+
+def _dictionaries(url):
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT dictname, dicttemplate::regproc::text, dictinitoption, obj_description(oid, 'pg_ts_dict'), "
+                            "(SELECT tmplname FROM pg_ts_template WHERE oid = dicttemplate) FROM pg_ts_dict "
+                            "WHERE dictnamespace = 'public'::regnamespace ORDER BY 1").fetchall()
+
+
+def test_text_search_dictionaries_round_trip_and_options_change(tmp_path, db_url, schemac):
+    """Dictionaries a configuration maps to: created before it, options changed in place (one reset)."""
+    from catalog_oracle import sibling_database
+    from test_functions import _apply
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(DICTIONARIES)
+    r = schemac("inspect", "--database-url", db_url, "--output", "schema.yaml")
+    text = (tmp_path / "schema.yaml").read_text()
+    assert r.returncode == 0 and "asciiword: [public.plain, public.english_nostop]" in text, r.stderr + text
+    assert schemac("generate", "--name", "dicts").returncode == 0
+    expected = _dictionaries(db_url)
+    with sibling_database(db_url) as b:
+        _apply(b, str(tmp_path / "generated"))
+        assert _dictionaries(b) == expected and _configs_public(b) == _configs_public(db_url)
+        with psycopg.connect(b, autocommit=True) as conn:
+            conn.execute("INSERT INTO docs VALUES (1, 'the running dogs')")
+            assert conn.execute("SELECT to_tsvector('english_all', 'the running dogs')::text").fetchone()[0] == \
+                "'dog':3 'run':2"
+        assert schemac("diff", "--database-url", b).returncode == 0
+        (tmp_path / "schema.yaml").write_text(text.replace("{stopwords: english, accept: 'false'}", "{accept: 'true'}"))
+        r = schemac("generate", "--name", "keep_stop_words")
+        assert r.returncode == 0, r.stdout + r.stderr
+        _apply(b, str(tmp_path / "generated"))
+        with psycopg.connect(b) as conn:
+            assert conn.execute("SELECT dictinitoption FROM pg_ts_dict WHERE dictname = 'plain'").fetchone()[0] == \
+                "accept = 'true'"
+            assert conn.execute("SELECT to_tsvector('english_all', 'the dogs')::text").fetchone()[0] == "'dogs':2 'the':1"
+        assert schemac("diff", "--database-url", b).returncode == 0
+
+
+def _configs_public(url):
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT t.alias, string_agg(m.mapdict::regdictionary::text, ',' ORDER BY m.mapseqno) "
+                            "FROM pg_ts_config c JOIN pg_ts_config_map m ON m.mapcfg = c.oid JOIN ts_token_type(c.cfgparser) t "
+                            "ON t.tokid = m.maptokentype WHERE c.cfgname = 'english_all' GROUP BY 1 ORDER BY 1").fetchall()

@@ -29,7 +29,7 @@ __all__ = ["CatalogRows", "IntrospectResult", "build", "introspect", "read_catal
 _QUERY_FILES = ("tables", "columns", "constraints", "indexes", "enums", "domains", "sequences", "extensions",
                 "functions", "aggregates", "triggers", "views", "unmanaged", "schemas", "exclusions", "composite_types",
                 "range_types", "collations", "rules", "policies", "privileges", "roles", "default_privileges",
-                "text_search_configs")
+                "text_search_configs", "text_search_dictionaries")
 
 # -- reading the catalog ------------------------------------------------------------------------
 

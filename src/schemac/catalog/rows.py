@@ -393,5 +393,6 @@ class ModelBuilder:
                       aggregates=kindrows.aggregates(rows.get("aggregates", [])),
                       composite_types=tuple(composites), range_types=tuple(ranges), collations=tuple(collations),
                       text_search_configs=kindrows.text_search_configs(rows.get("text_search_configs", [])),
+                      text_search_dictionaries=kindrows.text_search_dictionaries(rows.get("text_search_dictionaries", [])),
                       namespace_access=acl.namespaces(),
                       default_privileges=default_privileges(rows.get("default_privileges", [])))

@@ -1,5 +1,6 @@
 """Text search configurations: the parser and the dictionaries per token type that to_tsvector and
-to_tsquery use under a name (`'app.english_simple'::regconfig`)."""
+to_tsquery use under a name (`'app.english_simple'::regconfig`); and the dictionaries of a schema (a
+template with options: a snowball stemmer without stop words, a synonym file, unaccent)."""
 
 from __future__ import annotations
 
@@ -27,5 +28,19 @@ class TextSearchConfig:
     schema: str = "public"
     parser: str = "default"
     mappings: tuple[TextSearchMapping, ...] = ()
+    comment: Optional[str] = None
+    source: Optional[Source] = _src()
+
+
+@dataclass(frozen=True)
+class TextSearchDictionary:
+    """CREATE TEXT SEARCH DICTIONARY: a template (bare when pg_catalog's: simple, snowball, synonym,
+    thesaurus, ispell; else schema.name, as an extension's unaccent) and its options, "name=value" in the
+    order Postgres keeps them (pg_ts_dict.dictinitoption: names in lower case, values as text)."""
+
+    name: str
+    template: str
+    schema: str = "public"
+    options: tuple[str, ...] = ()
     comment: Optional[str] = None
     source: Optional[Source] = _src()

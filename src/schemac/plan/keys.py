@@ -9,7 +9,7 @@ from typing import Optional
 
 from schemac.compare.views import view_keys, view_refs
 from schemac.model import (Aggregate, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
-                           Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Table, TextSearchConfig, Trigger, Unique,
+                           Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique,
                            View)
 from schemac.pg.expressions import called_functions, referenced_columns
 from schemac.pg.names import make_object_name
@@ -137,8 +137,11 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         fns = {("function", *(f.split(".", 1) if "." in f else ("public", f))) for f in (obj.canonical, obj.subtype_diff)
                if f}
         return {("schema", obj.schema), type_key(obj.subtype)} | fns | collation_keys(obj)
-    if isinstance(obj, (Collation, TextSearchConfig)):
+    if isinstance(obj, (Collation, TextSearchDictionary)):
         return {("schema", obj.schema)}
+    if isinstance(obj, TextSearchConfig):  # and the dictionaries of a schema it maps to
+        names = {d for m in obj.mappings for d in m.dictionaries if "." in d}
+        return {("schema", obj.schema)} | {("text search dictionary", *name_parts(d)) for d in names}
     if isinstance(obj, (Enum, Extension)):
         return {("schema", obj.schema)} if obj.schema else set()
     if isinstance(obj, Function):
@@ -219,6 +222,8 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
         return {("collation", obj.name)}
     if isinstance(obj, TextSearchConfig):
         return {("text search config", obj.schema, obj.name)}
+    if isinstance(obj, TextSearchDictionary):
+        return {("text search dictionary", obj.schema, obj.name)}
     if isinstance(obj, (Function, Aggregate)):  # an aggregate is a pg_proc row too (views name it so)
         return {("function", obj.schema, obj.name), ("function", obj.schema, obj.name, obj.identity)}
     if isinstance(obj, Table):

@@ -110,7 +110,7 @@ def type_comment(change: Change, unset: bool = False) -> list[exp.Expression]:
     else:
         what = {"Enum": "TYPE", "Domain": "DOMAIN", "Sequence": "SEQUENCE", "CompositeType": "TYPE",
                 "RangeType": "TYPE", "Collation": "COLLATION",
-                "TextSearchConfig": "TEXT SEARCH CONFIGURATION"}[type(new).__name__]
+                "TextSearchConfig": "TEXT SEARCH CONFIGURATION", "TextSearchDictionary": "TEXT SEARCH DICTIONARY"}[type(new).__name__]
         target = qualified(new.schema, new.name)  # type: ignore[union-attr]
     return [ddl.command("COMMENT", "ON", what, target, "IS", value)]
 

@@ -1,4 +1,5 @@
-"""Statements for text search configurations: CREATE TEXT SEARCH CONFIGURATION (PARSER = ...), then one
+"""Statements for text search dictionaries (CREATE, ALTER of its options, DROP) and configurations:
+CREATE TEXT SEARCH CONFIGURATION (PARSER = ...), then one
 ADD MAPPING per list of dictionaries; a changed mapping is ALTER/ADD/DROP MAPPING in place (indexes and
 columns that name the configuration stay). sqlglot parses these only as Commands: they are assembled
 from names quoted by pg.names."""
@@ -11,9 +12,9 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.errors import SchemacError
-from schemac.model import TextSearchConfig
+from schemac.model import TextSearchConfig, TextSearchDictionary
 from schemac.pg.names import qualified, quote_ident
-from schemac.pg.searchnames import search_name_sql
+from schemac.pg.searchnames import dictionary_options_sql, search_name_sql
 
 
 def _by_dictionaries(mappings) -> dict[tuple[str, ...], list[str]]:
@@ -51,9 +52,30 @@ def alter_text_search_config(old: TextSearchConfig, new: TextSearchConfig) -> li
     return out + [_alter(new, "ADD MAPPING", tokens, dicts) for dicts, tokens in _by_dictionaries(added).items()]
 
 
+def _dictionary(d: TextSearchDictionary, verb: str, options: list[str]) -> exp.Command:
+    return exp.Command(this=verb, expression=f"TEXT SEARCH DICTIONARY {qualified(d.schema, d.name)} ({', '.join(options)})")
+
+
+def dictionary_statements(k: str, old: Optional[TextSearchDictionary], new: Optional[TextSearchDictionary]) -> list:
+    """CREATE, DROP, or ALTER of the options (one left out is reset: named alone)."""
+    if k == "add_text_search_dictionary":
+        return [_dictionary(new, "CREATE", [f"TEMPLATE = {search_name_sql(new.template)}",  # type: ignore[union-attr]
+                                            *dictionary_options_sql(new.options)])]  # type: ignore[union-attr]
+    if k == "drop_text_search_dictionary":
+        return [exp.Command(this="DROP", expression=f"TEXT SEARCH DICTIONARY IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
+    if old.template != new.template:  # type: ignore[union-attr]
+        raise SchemacError(f"text search dictionary {new.schema}.{new.name}: its template cannot change in place "  # type: ignore
+                           f"({old.template} -> {new.template}); create a new dictionary")  # type: ignore[union-attr]
+    kept = {o.split("=", 1)[0] for o in new.options}  # type: ignore[union-attr]
+    reset = [quote_ident(n) for n in sorted({o.split("=", 1)[0] for o in old.options} - kept)]  # type: ignore[union-attr]
+    return [_dictionary(new, "ALTER", dictionary_options_sql(new.options) + reset)]  # type: ignore[arg-type, union-attr]
+
+
 def text_search_statements(change: Change) -> Optional[list[exp.Expression]]:
-    """Statements of a text search configuration change, else None."""
+    """Statements of a text search configuration or dictionary change, else None."""
     k, old, new = change.kind, change.old, change.new
+    if k.endswith("_text_search_dictionary"):
+        return dictionary_statements(k, old, new)  # type: ignore[arg-type]
     if k == "add_text_search_config":
         return create_text_search_config(new)  # type: ignore[arg-type]
     if k == "drop_text_search_config":

@@ -156,6 +156,12 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "text_search_config_changed": ("Text search configuration differs",
                                    "The configuration's parser, or the dictionaries of a token type, differ from "
                                    "schema.yaml."),
+    "missing_text_search_dictionary": ("Text search dictionary is missing",
+                                       "A text search dictionary declared in schema.yaml does not exist in the database."),
+    "unexpected_text_search_dictionary": ("Text search dictionary is not in schema.yaml",
+                                          "The database has a text search dictionary that schema.yaml does not declare."),
+    "text_search_dictionary_changed": ("Text search dictionary differs",
+                                       "The dictionary's template or options differ from schema.yaml."),
     "missing_composite_type": ("Composite type is missing",
                                "A composite type declared in schema.yaml does not exist in the database."),
     "unexpected_composite_type": ("Composite type is not in schema.yaml",

@@ -1,19 +1,40 @@
 """Text search configurations a schema declares (`text_search_configs:`): a parser and, per token type,
-the dictionaries tried in order."""
+the dictionaries tried in order; and its dictionaries (`text_search_dictionaries:`): a template and options."""
 
 from __future__ import annotations
 
+import re
+
 from yaml.nodes import Node
 
-from schemac.model import TextSearchConfig, TextSearchMapping
+from schemac.model import TextSearchConfig, TextSearchDictionary, TextSearchMapping
 from schemac.pg.searchnames import parse_search_name
 from schemac.schemafile.fields import FieldReader
 
 TEXT_SEARCH_CONFIG_KEYS = {"parser": False, "mappings": False, "name": False, "schema": False, "comment": False}
+TEXT_SEARCH_DICTIONARY_KEYS = {"template": True, "options": False, "name": False, "schema": False, "comment": False}
 
 
 class TextSearchReader(FieldReader):
-    """Reads the top-level `text_search_configs:`."""
+    """Reads the top-level `text_search_configs:` and `text_search_dictionaries:`."""
+
+    def text_search_dictionaries(self, node: Node) -> list[TextSearchDictionary]:
+        out = []
+        for name, key, value in self.w.mapping(node, "text_search_dictionaries"):
+            f = self.w.fields(value, f"text search dictionary '{name}'", TEXT_SEARCH_DICTIONARY_KEYS)
+            name = self.object_name(f, key, "text search dictionary name")
+            what = f"text search dictionary '{name}'"
+            template = self._search_name(f["template"][1], f"template of {what}")
+            options = []
+            if "options" in f:
+                for option, o_key, o_value in self.w.mapping(f["options"][1], f"options of {what}"):
+                    if not re.fullmatch(r"[a-z_][a-z0-9_]*", option):
+                        raise self.fail(o_key, f"options of {what}: '{option}' is not an option name (lower case)")
+                    options.append(f"{option}={self.w.text(o_value, f'{option} in options of {what}')}")
+            schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
+            out.append(TextSearchDictionary(name, template, schema, tuple(options),
+                                            self.opt_string(f, "comment", what), self.w.src(key)))
+        return out
 
     def text_search_configs(self, node: Node) -> list[TextSearchConfig]:
         out = []

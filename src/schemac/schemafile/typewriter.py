@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemac.model import Check, Collation, CompositeType, Domain, Enum, RangeType, Rule, TextSearchConfig
+from schemac.model import Check, Collation, CompositeType, Domain, Enum, RangeType, Rule, TextSearchConfig, TextSearchDictionary
 
 
 class Flow(dict):
@@ -75,6 +75,13 @@ def domain_spec(d: Domain) -> dict:
     if d.comment is not None:
         spec["comment"] = d.comment
     return spec
+
+
+def text_search_dictionary_spec(d: TextSearchDictionary) -> dict:
+    options = dict(o.split("=", 1) for o in d.options)
+    return {"template": d.template, **drop_empty({"options": Flow(options) if options else None,
+                                                  "schema": d.schema if d.schema != "public" else None,
+                                                  "comment": d.comment})}
 
 
 def text_search_config_spec(c: TextSearchConfig) -> dict:

@@ -23,7 +23,7 @@ from schemac.schemafile.typewriter import Block as _Block
 from schemac.schemafile.typewriter import Flow as _Flow
 from schemac.schemafile.typewriter import FlowList as _FlowList
 from schemac.schemafile.typewriter import check_spec, collation_spec, composite_spec, domain_spec, enum_spec, range_spec, rules_spec
-from schemac.schemafile.typewriter import drop_empty as _drop_empty, text_search_config_spec as _search_spec
+from schemac.schemafile.typewriter import drop_empty as _drop_empty, text_search_config_spec, text_search_dictionary_spec
 from schemac.schemafile.grants import written_default_privileges, written_grants, written_namespaces
 from schemac.schemafile.policies import written_policies
 
@@ -369,8 +369,8 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
     if extra:
         doc["schemas"] = _FlowList(extra) if all(isinstance(x, str) for x in extra) else \
             [x if isinstance(x, str) else _Flow({"name": x["name"], "grants": _grants_flow(x["grants"])}) for x in extra]
-    for field, write in (("collations", collation_spec), ("text_search_configs", _search_spec), ("enums", enum_spec),
-                         ("domains", domain_spec), ("composite_types", composite_spec), ("range_types", range_spec), ("sequences", _sequence)):
+    for field, write in (("collations", collation_spec), ("text_search_dictionaries", text_search_dictionary_spec), ("text_search_configs", text_search_config_spec),
+                         ("enums", enum_spec), ("domains", domain_spec), ("composite_types", composite_spec), ("range_types", range_spec), ("sequences", _sequence)):
         objects = getattr(schema, field)
         if objects:
             keys = _keys(objects)
