@@ -35,7 +35,7 @@ KINDS = (
     "add_constraint", "validate_constraint", "add_index", "set_index_parameters", "add_foreign_key",
     "add_trigger", "alter_trigger", "set_trigger_enabled", "add_rule", "alter_rule", "set_sequence_owner",
     "set_row_security", "add_policy", "alter_policy", "set_owner", "revoke", "grant",
-    "add_view", "alter_view", "replace_view", "refresh_view",
+    "add_view", "alter_view", "replace_view", "refresh_view", "set_view_defaults",
     "set_table_comment", "set_column_comment", "set_index_comment", "set_constraint_comment", "set_trigger_comment",
     "set_rule_comment", "set_policy_comment",
     "set_type_comment", "set_view_comment", "drop_extension", "drop_schema",

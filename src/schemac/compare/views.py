@@ -20,6 +20,7 @@ from typing import Iterable, Optional
 from schemac.compare.aggregates import replaceable_aggregate
 from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.compare.grants import defaulted, object_changes
+from schemac.compare.normalize import normal_form
 from schemac.compare.tables import diff_table
 from schemac.compare.types import replaceable
 from schemac.model import PrimaryKey, Schema, Table, View
@@ -111,6 +112,11 @@ def _comments(v: View) -> tuple:
     return (v.comment or None, {c.name: c.comment for c in v.columns if c.comment is not None})
 
 
+def _defaults(v: View) -> dict:
+    """The column defaults, each in its normal form (a written default and Postgres's deparse compare alike)."""
+    return {c.name: normal_form(c.default) for c in v.columns if c.default is not None}
+
+
 def _stand_in(v: View, members: bool = True) -> Table:
     """A view as the table its indexes (of a materialized view), triggers and rules are diffed and created on
     (`members` False: with none of them)."""
@@ -181,6 +187,8 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
             continue
         if _comments(old) != _comments(v):
             ch("set_view_comment", v, old, v)
+        if _defaults(old) != _defaults(v):
+            ch("set_view_defaults", v, old, v)
         out.extend(_members(old, v))
         out.extend(object_changes(old, v))
     return out

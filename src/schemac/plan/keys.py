@@ -162,8 +162,11 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         return {("schema", obj.schema)}
     if isinstance(obj, Table):
         return table_refs(obj)
-    if isinstance(obj, View):  # what Postgres recorded it reads (compare.views)
-        return view_refs(obj)
+    if isinstance(obj, View):  # what Postgres recorded it reads (compare.views), what its column defaults call
+        out = view_refs(obj)
+        for c in obj.columns:
+            out |= expression_refs(c.default, obj.schema, None)
+        return out
     return set()
 
 

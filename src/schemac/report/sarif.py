@@ -156,6 +156,9 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "text_search_config_changed": ("Text search configuration differs",
                                    "The configuration's parser, or the dictionaries of a token type, differ from "
                                    "schema.yaml."),
+    "view_defaults_changed": ("View column defaults differ",
+                              "A view column's default (ALTER VIEW ... ALTER COLUMN ... SET DEFAULT) differs from "
+                              "schema.yaml."),
     "missing_text_search_dictionary": ("Text search dictionary is missing",
                                        "A text search dictionary declared in schema.yaml does not exist in the database."),
     "unexpected_text_search_dictionary": ("Text search dictionary is not in schema.yaml",

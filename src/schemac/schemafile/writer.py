@@ -297,7 +297,7 @@ def _view(v: View) -> dict:
     if v.comment is not None:
         spec["comment"] = v.comment
     if v.columns:
-        spec["columns"] = {c.name: _Flow({"comment": c.comment}) for c in v.columns}
+        spec["columns"] = {c.name: _Flow(_drop_empty({"comment": c.comment, "default": c.default})) for c in v.columns}
     if v.indexes:
         spec["indexes"] = {i.name: _index(i) for i in v.indexes}
     if v.triggers:
