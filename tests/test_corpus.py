@@ -28,9 +28,9 @@ CORPUS = os.environ.get("SCHEMAC_CORPUS", os.path.join(ROOT, "tests", "fixtures"
 SAMPLES = ["chinook", "pagila"]
 # Written here in the style of real applications (SOURCE.md): each on one major by default, every major
 # under -m slow.
-OURS = ["saas", "eventlog", "analytics", "platform"]
+OURS = ["saas", "eventlog", "analytics", "platform", "catalogue"]
 RELATIONS = TABLES + ("v", "m")
-VIEWS = {"chinook": 0, "pagila": 8, "saas": 3, "eventlog": 9, "analytics": 10, "platform": 3}
+VIEWS = {"chinook": 0, "pagila": 8, "saas": 3, "eventlog": 9, "analytics": 10, "platform": 3, "catalogue": 3}
 # Extensions a sample needs beyond core (not every build has them: the case is skipped where one is missing).
 NEEDS = {"platform": {"citext", "pg_trgm", "btree_gist"}}
 ROLES = {"platform": ("platform_reader",)}

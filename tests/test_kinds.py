@@ -347,3 +347,15 @@ def test_drift_of_each_kind_made_by_hand(tmp_path, db_url):
                      ("rule_changed", "rule", "no_delete"),
                      ("inheritance_changed", "table", None),
                      ("unexpected_collation", "collation", "other")}, found
+
+
+@pytest.mark.parametrize("written,canonical,rendered", [
+    ("cube", "cube", "cube"), ("CUBE[]", "cube[]", "cube[]"), ("rollup[][]", "rollup[][]", "rollup[][]")])
+def test_extension_types_named_like_sqlglot_keywords(written, canonical, rendered):
+    """cube's type (and any named like a keyword sqlglot knows) is a bare name, as format_type prints it:
+    inspect of a function returning cube used to stop with a traceback."""
+    from schemac.pg.dialect import RENDER
+    from schemac.pg.types import build_type, canonical_type
+
+    assert canonical_type(written) == canonical
+    assert build_type(canonical).sql(dialect=RENDER) == rendered

@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Callable
 
-from schemac.model import AGGREGATE_FUNCTIONS, Aggregate, Attribute, Collation, CompositeType, RangeType, Rule, default_multirange
+from schemac.model import (AGGREGATE_FUNCTIONS, Aggregate, Attribute, Collation, CompositeType, RangeType, Rule, TextSearchConfig,
+                           TextSearchDictionary, TextSearchMapping, default_multirange)
 from schemac.pg import ruledef
+from schemac.pg.searchnames import parse_dictionary_options, search_name
 
 
 def composite_type(row: dict[str, Any], canonical: Callable[[str], str]) -> CompositeType:
@@ -37,6 +39,19 @@ def collation(row: dict[str, Any]) -> Collation:
     return Collation(name=row["collation_name"], schema=row["schema_name"], provider=provider, locale=locale,
                      lc_collate=lc_collate, lc_ctype=lc_ctype, deterministic=co["collisdeterministic"],
                      comment=row["comment"])
+
+
+def text_search_configs(rows: list[dict[str, Any]]) -> tuple[TextSearchConfig, ...]:
+    return tuple(sorted((TextSearchConfig(name=r["config_name"], schema=r["schema_name"], parser=search_name(*r["parser"]),
+                                          mappings=tuple(sorted(TextSearchMapping(k, tuple(search_name(*d) for d in v))
+                                                                for k, v in r["mappings"].items())),
+                                          comment=r["comment"]) for r in rows), key=lambda c: (c.schema, c.name)))
+
+
+def text_search_dictionaries(rows: list[dict[str, Any]]) -> tuple[TextSearchDictionary, ...]:
+    return tuple(sorted((TextSearchDictionary(name=r["dictionary_name"], template=search_name(*r["template"]),
+                                              schema=r["schema_name"], options=parse_dictionary_options(r["options"]),
+                                              comment=r["comment"]) for r in rows), key=lambda c: (c.schema, c.name)))
 
 
 def rule(row: dict[str, Any]) -> Rule:

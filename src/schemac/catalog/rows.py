@@ -384,7 +384,7 @@ class ModelBuilder:
         made: dict = {}
         views = sorted((build_view(r, self._indexes.get(r["view_oid"], []), _canonical, self._triggers.get(r["view_oid"], []),
                                    made, grants=acl.grants("class", r["view_oid"]), owner=acl.owner("class", r["view_oid"]),
-                                   deparsed_by=major)
+                                   deparsed_by=major, rules=self._rules.get(r["view_oid"], ()))
                         for r in rows.get("views", ())),
                        key=lambda v: (v.schema, v.name))
         return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
@@ -392,5 +392,7 @@ class ModelBuilder:
                       schemas=tuple(schemas), functions=tuple(functions), views=tuple(views),
                       aggregates=kindrows.aggregates(rows.get("aggregates", [])),
                       composite_types=tuple(composites), range_types=tuple(ranges), collations=tuple(collations),
+                      text_search_configs=kindrows.text_search_configs(rows.get("text_search_configs", [])),
+                      text_search_dictionaries=kindrows.text_search_dictionaries(rows.get("text_search_dictionaries", [])),
                       namespace_access=acl.namespaces(),
                       default_privileges=default_privileges(rows.get("default_privileges", [])))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional, Sequence
 
-from schemac.model import Dependency, Index, Trigger, View, ViewColumn
+from schemac.model import Dependency, Index, Rule, Trigger, View, ViewColumn
 
 
 
@@ -24,14 +24,16 @@ def _one(made: dict, cls: type, *fields: Any) -> Any:
 
 
 def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[str], str],
-               triggers: Sequence[Trigger] = (), made: Optional[dict] = None, **more: Any) -> View:
+               triggers: Sequence[Trigger] = (), made: Optional[dict] = None, rules: Sequence[Rule] = (),
+               **more: Any) -> View:
     """A views.sql row as a View; `canonical` spells a format_type() type as the loader does. `made`: the
     objects already made for other views (shared); `more`: its grants, owner, and the major that deparsed it."""
     made = {} if made is None else made
     options = dict(o.partition("=")[::2] for o in row["options"] or ())
     definition = view_definition(row["definition"])
     output = tuple(_one(made, ViewColumn, c["name"], canonical(c["type"])) for c in row["columns"])
-    comments = tuple(ViewColumn(c["name"], comment=c["comment"]) for c in row["columns"] if c["comment"] is not None)
+    comments = tuple(ViewColumn(c["name"], comment=c["comment"], default=c.get("default")) for c in row["columns"]
+                     if c["comment"] is not None or c.get("default") is not None)
     depends = sorted((_one(made, Dependency, d["kind"], d["schema"], d["name"], d["column"],
                            canonical(d["type"]) if d["kind"] == "column" else d["type"])
                       for d in row["depends"]), key=lambda d: (d.kind, d.schema, d.name, d.column or "", d.type or ""))
@@ -41,6 +43,6 @@ def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[s
                 security_invoker=options.get("security_invoker", "false").lower() in ("true", "on", "1"),
                 check_option=check.lower() if check else None,  # type: ignore[arg-type]
                 with_data=row["populated"] or not row["materialized"], indexes=tuple(sorted(indexes, key=lambda i: i.name)),
-                triggers=tuple(sorted(triggers, key=lambda t: t.name)),
+                triggers=tuple(sorted(triggers, key=lambda t: t.name)), rules=tuple(sorted(rules, key=lambda r: r.name)),
                 comment=row["comment"], columns=comments, definition=definition, output=output, depends=tuple(depends),
                 **more)

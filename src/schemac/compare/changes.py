@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
-from schemac.model import (Aggregate, Check, Collation, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
+from schemac.model import (Aggregate, Check, Collation, TextSearchConfig, TextSearchDictionary, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
                            Policy, PrimaryKey, RangeType, Rule, Sequence, Source, Table, Trigger, Unique, View)
 
 Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
@@ -19,7 +19,8 @@ Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
 # them, drops (foreign keys first, then what depends on columns) before adds, foreign keys after
 # every table exists, comments last.
 KINDS = (
-    "add_extension", "add_schema", "add_collation", "alter_collation", "add_enum", "add_enum_value", "alter_enum",
+    "add_extension", "add_schema", "add_collation", "alter_collation", "add_text_search_dictionary",
+    "alter_text_search_dictionary", "add_text_search_config", "alter_text_search_config", "add_enum", "add_enum_value", "alter_enum",
     "add_domain", "alter_domain",
     "add_range_type", "alter_range_type", "add_composite_type", "alter_composite_type", "add_sequence", "alter_sequence",
     "add_function", "alter_function", "add_aggregate", "alter_aggregate",
@@ -27,14 +28,14 @@ KINDS = (
     "drop_rule", "drop_policy", "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_inherit",
     "drop_column", "drop_table",
     "drop_aggregate", "drop_function", "drop_sequence", "drop_composite_type", "drop_range_type", "drop_domain", "drop_enum",
-    "drop_collation",
+    "drop_collation", "drop_text_search_config", "drop_text_search_dictionary",
     "add_table", "add_inherit", "alter_partitioning", "attach_partition", "set_logging", "add_column",
     "drop_default", "alter_column_type", "drop_identity", "drop_not_null", "set_not_null", "set_default",
     "alter_identity", "alter_generated",
     "add_constraint", "validate_constraint", "add_index", "set_index_parameters", "add_foreign_key",
     "add_trigger", "alter_trigger", "set_trigger_enabled", "add_rule", "alter_rule", "set_sequence_owner",
     "set_row_security", "add_policy", "alter_policy", "set_owner", "revoke", "grant",
-    "add_view", "alter_view", "replace_view", "refresh_view",
+    "add_view", "alter_view", "replace_view", "refresh_view", "set_view_defaults",
     "set_table_comment", "set_column_comment", "set_index_comment", "set_constraint_comment", "set_trigger_comment",
     "set_rule_comment", "set_policy_comment",
     "set_type_comment", "set_view_comment", "drop_extension", "drop_schema",
@@ -68,6 +69,7 @@ _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique cons
                  ForeignKey: "foreign key", Enum: "enum", Domain: "domain", Sequence: "sequence",
                  Extension: "extension", Function: "function", Trigger: "trigger", Exclusion: "exclusion constraint",
                  CompositeType: "composite type", RangeType: "range type", Collation: "collation",
+                 TextSearchConfig: "text search config", TextSearchDictionary: "text search dictionary",
                  Rule: "rule", View: "view", Policy: "policy",
                  Aggregate: "aggregate"}
 

@@ -1,5 +1,7 @@
-"""Composite and range types, and collations, compared: a composite's attributes change in place
-(ALTER TYPE), a range type's or a collation's definition cannot (Postgres has no ALTER for it)."""
+"""Composite and range types, collations and text search configurations, compared: a composite's attributes
+change in place (ALTER TYPE), a range type's or a collation's definition cannot (Postgres has no ALTER for
+it), a text search configuration's mappings can (ALTER TEXT SEARCH CONFIGURATION), its parser cannot, a text
+search dictionary's options can, its template cannot."""
 
 from __future__ import annotations
 
@@ -24,7 +26,10 @@ def diff_user_types(current: Schema, desired: Schema) -> list[Change]:
     out: list[Change] = []
     for kind, cur_objs, des_objs in (("composite_type", current.composite_types, desired.composite_types),
                                      ("range_type", current.range_types, desired.range_types),
-                                     ("collation", current.collations, desired.collations)):
+                                     ("collation", current.collations, desired.collations),
+                                     ("text_search_dictionary", current.text_search_dictionaries,
+                                      desired.text_search_dictionaries),
+                                     ("text_search_config", current.text_search_configs, desired.text_search_configs)):
         cur = {(o.schema, o.name): o for o in cur_objs}
         des = {(o.schema, o.name): o for o in des_objs}
         for key, obj in des.items():
@@ -36,8 +41,8 @@ def diff_user_types(current: Schema, desired: Schema) -> list[Change]:
                 out.append(Change("alter_composite_type", obj.schema, "", obj.name, old, obj, _user(current, old)))
             elif kind == "range_type" and _definition(old) != _definition(obj):
                 out.append(Change("alter_range_type", obj.schema, "", obj.name, old, obj))
-            elif kind == "collation" and replace(old, comment=None) != replace(obj, comment=None):
-                out.append(Change("alter_collation", obj.schema, "", obj.name, old, obj))
+            elif kind in ("collation", "text_search_config", "text_search_dictionary") and replace(old, comment=None) != replace(obj, comment=None):
+                out.append(Change(f"alter_{kind}", obj.schema, "", obj.name, old, obj))
             if (getattr(old, "comment", None) or None) != (obj.comment or None):
                 out.append(Change("set_type_comment", obj.schema, "", obj.name, old, obj))
         for key, obj in cur.items():

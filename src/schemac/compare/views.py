@@ -20,6 +20,7 @@ from typing import Iterable, Optional
 from schemac.compare.aggregates import replaceable_aggregate
 from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.compare.grants import defaulted, object_changes
+from schemac.compare.normalize import normal_form
 from schemac.compare.tables import diff_table
 from schemac.compare.types import replaceable
 from schemac.model import PrimaryKey, Schema, Table, View
@@ -111,17 +112,24 @@ def _comments(v: View) -> tuple:
     return (v.comment or None, {c.name: c.comment for c in v.columns if c.comment is not None})
 
 
-def _stand_in(v: View, indexes: Iterable = (), triggers: Iterable = ()) -> Table:
-    """A view as the table its indexes (of a materialized view) and triggers are diffed and created on."""
-    return Table(name=v.name, schema=v.schema, indexes=tuple(indexes), triggers=tuple(triggers), source=v.source)
+def _defaults(v: View) -> dict:
+    """The column defaults, each in its normal form (a written default and Postgres's deparse compare alike)."""
+    return {c.name: normal_form(c.default) for c in v.columns if c.default is not None}
+
+
+def _stand_in(v: View, members: bool = True) -> Table:
+    """A view as the table its indexes (of a materialized view), triggers and rules are diffed and created on
+    (`members` False: with none of them)."""
+    if not members:
+        return Table(name=v.name, schema=v.schema, source=v.source)
+    return Table(name=v.name, schema=v.schema, indexes=v.indexes, triggers=v.triggers, rules=v.rules, source=v.source)
 
 
 def _members(old: Optional[View], new: View) -> list[Change]:
-    """The changes of a view's indexes and triggers (`old` None: all of `new`'s are created)."""
-    if not new.indexes and not new.triggers and (old is None or not old.indexes and not old.triggers):
+    """The changes of a view's indexes, triggers and rules (`old` None: all of `new`'s are created)."""
+    if not (new.indexes or new.triggers or new.rules) and (old is None or not (old.indexes or old.triggers or old.rules)):
         return []  # most views: nothing to diff
-    return diff_table(_stand_in(old, old.indexes, old.triggers) if old is not None else _stand_in(new),
-                      _stand_in(new, new.indexes, new.triggers))
+    return diff_table(_stand_in(old) if old is not None else _stand_in(new, False), _stand_in(new))
 
 
 def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[Change]:
@@ -179,6 +187,8 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
             continue
         if _comments(old) != _comments(v):
             ch("set_view_comment", v, old, v)
+        if _defaults(old) != _defaults(v):
+            ch("set_view_defaults", v, old, v)
         out.extend(_members(old, v))
         out.extend(object_changes(old, v))
     return out

@@ -19,6 +19,7 @@ from .functions import Argument, Function
 from .aggregates import AGGREGATE_FUNCTIONS, Aggregate
 from .queries import Distribution, Query, QueryParam
 from .views import Dependency, View, ViewColumn
+from .textsearch import TextSearchConfig, TextSearchDictionary, TextSearchMapping
 from .schema import Schema, Unmanaged
 from .grants import (DEFAULT_PRIVILEGE_KINDS, PRIVILEGES, PUBLIC, DefaultPrivileges, Namespace, Privilege, in_grant_order,
                      sorted_privileges)
@@ -70,6 +71,9 @@ __all__ = [
     "Source",
     "TRIGGER_EVENTS",
     "Table",
+    "TextSearchConfig",
+    "TextSearchDictionary",
+    "TextSearchMapping",
     "Trigger",
     "Unique",
     "Unmanaged",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal, Optional
 
 from .grants import Privilege
 from .source import Source, _security, _src
+
+_STANDARD_BODY = re.compile(r"\s*(RETURN\b|BEGIN\s+ATOMIC\b)", re.I)
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,12 @@ class Function:
     # The owner's own privileges left out; PUBLIC's EXECUTE is there unless revoked (Postgres's default).
     grants: tuple[Privilege, ...] = _security(())
     owner: Optional[str] = _security(None)  # None: not compared
+
+    @property
+    def standard_body(self) -> bool:
+        """A SQL-standard body (`RETURN expr` or `BEGIN ATOMIC ... END`, PostgreSQL 14+): written after the
+        header, not as a string. No SQL function's string body can start so (RETURN is no SQL command)."""
+        return self.language == "sql" and _STANDARD_BODY.match(self.body) is not None
 
     @property
     def identity(self) -> tuple[str, ...]:

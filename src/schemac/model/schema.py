@@ -11,6 +11,7 @@ from .grants import DefaultPrivileges, Namespace
 from .queries import Query
 from .sequences import Sequence
 from .tables import Table
+from .textsearch import TextSearchConfig, TextSearchDictionary
 from .types import Collation, CompositeType, Domain, Enum, Extension, RangeType
 from .views import View
 
@@ -45,6 +46,8 @@ class Schema:
     composite_types: tuple[CompositeType, ...] = ()
     range_types: tuple[RangeType, ...] = ()
     collations: tuple[Collation, ...] = ()
+    text_search_configs: tuple[TextSearchConfig, ...] = ()
+    text_search_dictionaries: tuple[TextSearchDictionary, ...] = ()
     # The access lists and owners of namespaces: every namespace read (catalog), those `schemas:` declares
     # with grants or an owner (schema.yaml; the others are compared with Postgres's defaults).
     namespace_access: tuple[Namespace, ...] = ()
@@ -73,5 +76,5 @@ class Schema:
         used |= {a.schema for a in self.aggregates}
         used |= {v.schema for v in self.views}
         used |= {c.schema for c in self.composite_types} | {r.schema for r in self.range_types}
-        used |= {c.schema for c in self.collations}
+        used |= {c.schema for c in self.collations} | {c.schema for c in (*self.text_search_configs, *self.text_search_dictionaries)}
         return tuple(sorted(used)) or ("public",)

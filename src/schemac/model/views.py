@@ -7,16 +7,19 @@ from typing import Literal, Optional
 
 from .grants import Privilege
 from .source import Qualified, Source, _security, _src
-from .tables import Index, Trigger
+from .tables import Index, Rule, Trigger
 
 
 @dataclass(frozen=True)
 class ViewColumn:
-    """A column of a view: its comment (schema.yaml), or its type as Postgres computed it (`output`)."""
+    """A column of a view: its comment and default (schema.yaml), or its type as Postgres computed it
+    (`output`). A default (ALTER VIEW ... ALTER COLUMN ... SET DEFAULT) is what an INSERT through the view
+    (its rules, an INSTEAD OF trigger, or the view itself when updatable) gets for a column it leaves out."""
 
     name: str
     type: Optional[str] = None
     comment: Optional[str] = None
+    default: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class View(Qualified):
     with_data: bool = True  # materialized: populated (CREATE ... WITH DATA / REFRESH); false: WITH NO DATA
     indexes: tuple[Index, ...] = ()  # of a materialized view
     comment: Optional[str] = None
-    columns: tuple[ViewColumn, ...] = ()  # the columns with a comment
+    columns: tuple[ViewColumn, ...] = ()  # the columns with a comment or a default
     source: Optional[Source] = _src()
     definition: Optional[str] = None
     output: tuple[ViewColumn, ...] = ()
@@ -59,6 +62,7 @@ class View(Qualified):
     grants: tuple[Privilege, ...] = _security(())  # as a table's (relacl, attacl), the owner's own left out
     owner: Optional[str] = _security(None)  # None: not compared
     triggers: tuple[Trigger, ...] = ()  # of a view (INSTEAD OF, or statement-level)
+    rules: tuple[Rule, ...] = ()  # of a view (DO INSTEAD: an updatable view written before INSTEAD OF triggers)
 
     @property
     def what(self) -> str:

@@ -159,6 +159,7 @@ def _canonical(dt: exp.DataType) -> str:
 
 
 _PART = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
+_BARE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_$]*)\s*((?:\[\s*\]\s*)*)$")
 _NAMED = re.compile(rf'^\s*({_PART}(?:\s*\.\s*{_PART})?)\s*(?:\(([^()]*)\))?\s*((?:\[\s*\d*\s*\])*)\s*$')
 
 
@@ -213,6 +214,9 @@ def canonical_type(text: str) -> str:
     try:
         parsed = sqlglot.parse(f"CAST(NULL AS {text})", dialect=DIALECT)
     except (ParseError, TokenError) as e:
+        m = _BARE.match(text)
+        if m:  # an extension's type sqlglot reads as a keyword (cube, rollup): format_type's spelling
+            return m.group(1).lower() + "[]" * m.group(2).count("[")
         raise TypeSyntaxError(f"'{text}' is not a Postgres type sqlglot can parse") from e
     except RecursionError:
         raise TypeSyntaxError(f"'{text[:40]}…' is nested too deeply to be a type") from None
@@ -254,7 +258,16 @@ def _built(canonical: str) -> exp.DataType:
     if m:
         # sqlglot has no varying-bit node; a user-defined type renders its name verbatim.
         return exp.DataType(this=T.USERDEFINED, kind=canonical)
-    return exp.DataType.build(canonical, dialect=DIALECT, udt=True)
+    try:
+        return exp.DataType.build(canonical, dialect=DIALECT, udt=True)
+    except (ParseError, TokenError):
+        if _BARE.match(canonical) is None:
+            raise
+        # a type sqlglot reads as a keyword (cube): its name, rendered verbatim
+        base = exp.DataType(this=T.USERDEFINED, kind=canonical.replace("[]", ""))
+        for _ in range(canonical.count("[]")):
+            base = exp.DataType(this=T.ARRAY, expressions=[base], nested=True)
+        return base
 
 
 def is_text_like(canonical: str) -> bool:

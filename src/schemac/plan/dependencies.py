@@ -158,7 +158,7 @@ def deps(c: Change) -> Deps:
         removes |= own_keys(None, old) if k == "drop_view" else set()
         old_refs |= refs_of(None, old) if old is not None else set()
     elif k in ("validate_constraint", "set_constraint_comment", "set_index_comment", "set_index_parameters",
-               "set_column_comment", "set_trigger_enabled", "set_trigger_comment", "refresh_view", "set_view_comment",
+               "set_column_comment", "set_trigger_enabled", "set_trigger_comment", "refresh_view", "set_view_comment", "set_view_defaults",
                "set_rule_comment", "set_policy_comment"):
         target = new if new is not None else old
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)

@@ -9,11 +9,12 @@ from typing import Optional
 
 from schemac.compare.views import view_keys, view_refs
 from schemac.model import (Aggregate, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
-                           Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Table, Trigger, Unique,
+                           Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique,
                            View)
 from schemac.pg.expressions import called_functions, referenced_columns
 from schemac.pg.names import make_object_name
 from schemac.pg.policies import policy_refs
+from schemac.pg.sqlbody import sql_body_refs
 from schemac.pg.types import name_parts, type_name
 Key = tuple
 
@@ -24,6 +25,7 @@ def type_key(type_text: str) -> Key:
 
 
 _SEQUENCE_CALL = re.compile(r"(?:nextval|currval|setval)\s*\(\s*'((?:[^']|'')+)'", re.I)
+_SEARCH_CONFIG = re.compile(r"'((?:[^']|'')+)'\s*::\s*regconfig", re.I)
 
 
 def expression_refs(text: Optional[str], schema: str, table: Optional[str]) -> frozenset[Key]:
@@ -37,6 +39,9 @@ def _expression_refs(text: str, schema: str, table: Optional[str]) -> frozenset[
     for name in _SEQUENCE_CALL.findall(text):
         parts = name_parts(name.replace("''", "'"))
         out.add(("sequence", parts[0], parts[1]) if len(parts) == 2 else ("sequence", schema, parts[-1]))
+    for name in _SEARCH_CONFIG.findall(text):  # to_tsvector('app.simple_en'::regconfig, ...)
+        parts = name_parts(name.replace("''", "'"))
+        out.add(("text search config", *(parts if len(parts) == 2 else ("public", parts[-1]))))
     if table is not None:
         try:
             out |= {("column", schema, table, c) for c in referenced_columns(text)}
@@ -132,8 +137,11 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         fns = {("function", *(f.split(".", 1) if "." in f else ("public", f))) for f in (obj.canonical, obj.subtype_diff)
                if f}
         return {("schema", obj.schema), type_key(obj.subtype)} | fns | collation_keys(obj)
-    if isinstance(obj, Collation):
+    if isinstance(obj, (Collation, TextSearchDictionary)):
         return {("schema", obj.schema)}
+    if isinstance(obj, TextSearchConfig):  # and the dictionaries of a schema it maps to
+        names = {d for m in obj.mappings for d in m.dictionaries if "." in d}
+        return {("schema", obj.schema)} | {("text search dictionary", *name_parts(d)) for d in names}
     if isinstance(obj, (Enum, Extension)):
         return {("schema", obj.schema)} if obj.schema else set()
     if isinstance(obj, Function):
@@ -142,6 +150,10 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
             if obj.returns and not obj.returns.startswith("TABLE(") else set()
         for a in obj.arguments:
             refs |= expression_refs(a.default, obj.schema, None)
+        if obj.standard_body:  # Postgres resolves what it names at CREATE: those first
+            relations, functions = sql_body_refs(obj.body)
+            refs |= {("table", *r) for r in relations} | {("function", *f) for f in functions}
+            refs -= own_keys(None, obj)
         return refs
     if isinstance(obj, Aggregate):  # its schema, input and state types, support functions
         refs = {("schema", obj.schema)} | {type_key(t) for t in (*obj.arguments, obj.stype, obj.mstype) if t}
@@ -150,8 +162,11 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         return {("schema", obj.schema)}
     if isinstance(obj, Table):
         return table_refs(obj)
-    if isinstance(obj, View):  # what Postgres recorded it reads (compare.views)
-        return view_refs(obj)
+    if isinstance(obj, View):  # what Postgres recorded it reads (compare.views), what its column defaults call
+        out = view_refs(obj)
+        for c in obj.columns:
+            out |= expression_refs(c.default, obj.schema, None)
+        return out
     return set()
 
 
@@ -208,6 +223,10 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
         return {("extension", obj.name)}
     if isinstance(obj, Collation):
         return {("collation", obj.name)}
+    if isinstance(obj, TextSearchConfig):
+        return {("text search config", obj.schema, obj.name)}
+    if isinstance(obj, TextSearchDictionary):
+        return {("text search dictionary", obj.schema, obj.name)}
     if isinstance(obj, (Function, Aggregate)):  # an aggregate is a pg_proc row too (views name it so)
         return {("function", obj.schema, obj.name), ("function", obj.schema, obj.name, obj.identity)}
     if isinstance(obj, Table):

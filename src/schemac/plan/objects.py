@@ -17,6 +17,7 @@ from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan import ddl, routine_ddl
 from schemac.plan.aggregate_ddl import aggregate_statements
+from schemac.plan.textsearch_ddl import text_search_statements
 from schemac.plan.type_ddl import user_type_statements
 
 
@@ -30,6 +31,8 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
     typed = user_type_statements(change)
     if typed is None:
         typed = aggregate_statements(change)
+    if typed is None:
+        typed = text_search_statements(change)
     if typed is not None:
         return typed
     if k == "add_extension":
@@ -106,7 +109,8 @@ def type_comment(change: Change, unset: bool = False) -> list[exp.Expression]:
         what, target = "PROCEDURE" if new.procedure else "FUNCTION", routine_ddl.function_target(new)
     else:
         what = {"Enum": "TYPE", "Domain": "DOMAIN", "Sequence": "SEQUENCE", "CompositeType": "TYPE",
-                "RangeType": "TYPE", "Collation": "COLLATION"}[type(new).__name__]
+                "RangeType": "TYPE", "Collation": "COLLATION",
+                "TextSearchConfig": "TEXT SEARCH CONFIGURATION", "TextSearchDictionary": "TEXT SEARCH DICTIONARY"}[type(new).__name__]
         target = qualified(new.schema, new.name)  # type: ignore[union-attr]
     return [ddl.command("COMMENT", "ON", what, target, "IS", value)]
 

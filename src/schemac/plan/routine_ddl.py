@@ -50,7 +50,8 @@ def _setting_value(value: str) -> str:
 
 def create_function(f: Function, replace: bool = False) -> exp.Command:
     """CREATE [OR REPLACE] FUNCTION|PROCEDURE: sqlglot has no node for it; names, types and defaults are
-    rendered from their trees, the body goes between dollar quotes."""
+    rendered from their trees, the body goes between dollar quotes (a SQL-standard body as it is: Postgres
+    parses it with the statement)."""
     args = ", ".join(argument_text(a, routine_type_sql, lambda d: parse_expression(d).sql(dialect=RENDER))
                      for a in f.arguments)
     parts = [f"{'OR REPLACE ' if replace else ''}{'PROCEDURE' if f.procedure else 'FUNCTION'}",
@@ -67,7 +68,7 @@ def create_function(f: Function, replace: bool = False) -> exp.Command:
     for setting in f.config:
         name, _, value = setting.partition("=")
         parts += ["SET", quote_ident(name) if "." not in name else name, "=", _setting_value(value)]
-    parts += ["AS", dollar_quoted(f.body)]
+    parts += [f.body.strip()] if f.standard_body else ["AS", dollar_quoted(f.body)]
     return command("CREATE", *parts)
 
 

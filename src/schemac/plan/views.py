@@ -10,7 +10,10 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.model import Table, View
-from schemac.pg.names import qualified
+from schemac.compare.normalize import normal_form
+from schemac.pg.dialect import RENDER
+from schemac.pg.expressions import parse_expression
+from schemac.pg.names import qualified, quote_ident
 from schemac.plan import ddl
 
 
@@ -51,11 +54,26 @@ def view_comments(v: View, old: Optional[View] = None) -> list[exp.Expression]:
     return out
 
 
+def view_defaults(v: View, old: Optional[View] = None) -> list[exp.Expression]:
+    """ALTER VIEW ... ALTER COLUMN ... SET/DROP DEFAULT: the defaults that differ from `old` (all, without one)."""
+    was = {c.name: c.default for c in old.columns if c.default is not None} if old is not None else {}
+    will = {c.name: c.default for c in v.columns if c.default is not None}
+    out: list[exp.Expression] = []
+    for name in [*will, *(n for n in was if n not in will)]:
+        if name not in will:
+            out.append(ddl.command("ALTER", "VIEW", qualified(v.schema, v.name), "ALTER COLUMN", quote_ident(name),
+                                   "DROP DEFAULT"))
+        elif old is None or normal_form(was.get(name)) != normal_form(will[name]):
+            out.append(ddl.command("ALTER", "VIEW", qualified(v.schema, v.name), "ALTER COLUMN", quote_ident(name),
+                                   "SET DEFAULT", parse_expression(will[name]).sql(dialect=RENDER)))
+    return out
+
+
 def view_statements(change: Change) -> Optional[list[exp.Expression]]:
     """Statements for a change of a view, else None."""
     k, old, new = change.kind, change.old, change.new
-    if k in ("add_view", "replace_view"):  # created (again, after its drop: REBUILT), with its comments
-        return [create_view(new)] + view_comments(new)  # type: ignore[arg-type]
+    if k in ("add_view", "replace_view"):  # created (again, after its drop: REBUILT), with its comments and defaults
+        return [create_view(new)] + view_comments(new) + view_defaults(new)  # type: ignore[arg-type]
     if k == "alter_view":  # the same columns, new ones appended
         return [create_view(new, replace=True)]  # type: ignore[arg-type]
     if k == "drop_view":
@@ -65,4 +83,6 @@ def view_statements(change: Change) -> Optional[list[exp.Expression]]:
                             "" if new.with_data else "WITH NO DATA")]  # type: ignore[union-attr]
     if k == "set_view_comment":
         return view_comments(new, old)  # type: ignore[arg-type]
+    if k == "set_view_defaults":
+        return view_defaults(new, old)  # type: ignore[arg-type]
     return None

@@ -15,7 +15,7 @@ from schemac.compare.aggregates import aggregate_text
 from schemac.compare.changes import Change
 from schemac.model import (Aggregate, Check, Collation, Column, CompositeType, deferral, Domain, Enum, Exclusion, Extension, ForeignKey,
                            Function, Identity, Index, index_comment, Partitioning, PartitionOf, PrimaryKey,
-                           RangeType, Rule, SequenceOptions, Table, Trigger, Unique, Unmanaged)
+                           RangeType, Rule, SequenceOptions, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique, Unmanaged)
 from schemac.model import Sequence as SequenceObject
 from schemac.pg.routines import arguments_text, comparable_body
 from schemac.report.views import VIEW_CHANGE_KINDS, view_difference
@@ -146,6 +146,11 @@ def describe(obj: object) -> Optional[str]:
         options = [f"provider = {obj.provider}"] + [f"{k} = {v}" for k, v in (
             ("locale", obj.locale), ("lc_collate", obj.lc_collate), ("lc_ctype", obj.lc_ctype)) if v is not None]
         return f"COLLATION ({', '.join(options + ([] if obj.deterministic else ['deterministic = false']))})"
+    if isinstance(obj, TextSearchDictionary):
+        return f"TEXT SEARCH DICTIONARY (TEMPLATE = {obj.template}" + "".join(f", {o}" for o in obj.options) + ")"
+    if isinstance(obj, TextSearchConfig):
+        return f"TEXT SEARCH CONFIGURATION (PARSER = {obj.parser}) " + \
+            ", ".join(f"{m.token}: {' '.join(m.dictionaries)}" for m in obj.mappings)
     if isinstance(obj, CompositeType):
         return "TYPE AS (" + ", ".join(f"{a.name} {a.type}" + (f' COLLATE "{a.collation}"' if a.collation else "")
                                        for a in obj.attributes) + ")"
@@ -290,7 +295,9 @@ def _difference(c: Change) -> Optional[Difference]:
              "add_function", "drop_function", "alter_function", "add_aggregate", "drop_aggregate", "alter_aggregate",
              "add_composite_type", "drop_composite_type",
              "alter_composite_type", "add_range_type", "drop_range_type", "alter_range_type", "add_collation",
-             "drop_collation", "alter_collation"):
+             "drop_collation", "alter_collation", "add_text_search_config", "drop_text_search_config",
+             "alter_text_search_config", "add_text_search_dictionary", "drop_text_search_dictionary",
+             "alter_text_search_dictionary"):
         verb, _, kind = k.partition("_")
         kind = {"enum_value": "enum"}.get(kind, kind)
         if verb == "add" and act is None:

@@ -149,6 +149,22 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "collation_changed": ("Collation differs",
                           "The collation's provider, locale (lc_collate, lc_ctype) or determinism differ from "
                           "schema.yaml."),
+    "missing_text_search_config": ("Text search configuration is missing",
+                                   "A text search configuration declared in schema.yaml does not exist in the database."),
+    "unexpected_text_search_config": ("Text search configuration is not in schema.yaml",
+                                      "The database has a text search configuration that schema.yaml does not declare."),
+    "text_search_config_changed": ("Text search configuration differs",
+                                   "The configuration's parser, or the dictionaries of a token type, differ from "
+                                   "schema.yaml."),
+    "view_defaults_changed": ("View column defaults differ",
+                              "A view column's default (ALTER VIEW ... ALTER COLUMN ... SET DEFAULT) differs from "
+                              "schema.yaml."),
+    "missing_text_search_dictionary": ("Text search dictionary is missing",
+                                       "A text search dictionary declared in schema.yaml does not exist in the database."),
+    "unexpected_text_search_dictionary": ("Text search dictionary is not in schema.yaml",
+                                          "The database has a text search dictionary that schema.yaml does not declare."),
+    "text_search_dictionary_changed": ("Text search dictionary differs",
+                                       "The dictionary's template or options differ from schema.yaml."),
     "missing_composite_type": ("Composite type is missing",
                                "A composite type declared in schema.yaml does not exist in the database."),
     "unexpected_composite_type": ("Composite type is not in schema.yaml",

@@ -9,7 +9,8 @@ from schemac.compare.views import compared_as_written
 from schemac.model import View
 from schemac.pg.views import comparable
 
-VIEW_CHANGE_KINDS = ("add_view", "drop_view", "alter_view", "replace_view", "refresh_view", "set_view_comment")
+VIEW_CHANGE_KINDS = ("add_view", "drop_view", "alter_view", "replace_view", "refresh_view", "set_view_comment",
+                     "set_view_defaults")
 
 
 def describe_view(v: Optional[View]) -> Optional[str]:
@@ -47,6 +48,10 @@ def view_difference(c: Change, difference: type, file: Optional[str], line: Opti
         e, a = _comments(new), _comments(old)  # type: ignore[arg-type]
         return difference("comment_changed", what, c.schema, "", c.name, e, a,
                           f"{what} {path}: comments are {a}, expected {e}", file, line)
+    if c.kind == "set_view_defaults":
+        e, a = _defaults(new), _defaults(old)  # type: ignore[arg-type]
+        return difference("view_defaults_changed", what, c.schema, "", c.name, e, a,
+                          f"{what} {path}: column defaults are {a}, expected {e}", file, line)
     note = " (compared as written: schema.yaml changed since the last `schemac generate`, or Postgres could not " \
            "build the query from schema.yaml alone)" if compared_as_written(old, new) else ""  # type: ignore[arg-type]
     majors = (new.deparsed_by, old.deparsed_by)  # type: ignore[union-attr]
@@ -61,3 +66,7 @@ def _comments(v: View) -> str:
     parts = [f"{v.comment!r}" if v.comment else "none"]
     parts += [f"{c.name}: {c.comment!r}" for c in v.columns if c.comment is not None]
     return "; ".join(parts)
+
+
+def _defaults(v: View) -> str:
+    return "; ".join(f"{c.name}: {c.default}" for c in v.columns if c.default is not None) or "none"

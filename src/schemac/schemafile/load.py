@@ -30,12 +30,13 @@ from schemac.schemafile.policies import PolicyReader
 from schemac.schemafile.sequences import SequenceReader
 from schemac.schemafile.strict import compose
 from schemac.schemafile.tables import TableReader
+from schemac.schemafile.textsearch import TextSearchReader
 from schemac.schemafile.triggers import TriggerReader
 from schemac.schemafile.types import TypeReader
 from schemac.schemafile.usertypes import UserTypeReader
 from schemac.schemafile.views import ViewReader
 
-TOP_KEYS = {"extensions": False, "schemas": False, "collations": False, "enums": False, "domains": False, "composite_types": False,
+TOP_KEYS = {"extensions": False, "schemas": False, "collations": False, "text_search_dictionaries": False, "text_search_configs": False, "enums": False, "domains": False, "composite_types": False,
             "range_types": False, "sequences": False, "functions": False, "aggregates": False,
             "external_types": False,
             "default_privileges": False, "tables": False, "views": False, "materialized_views": False,
@@ -88,7 +89,7 @@ def load_with_digest(text: str, path: str = "schema.yaml") -> tuple[Schema, str]
 
 class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerReader, TypeReader, SequenceReader,
              ExtensionReader, FunctionReader, ExclusionReader, UserTypeReader, InheritsReader,
-             CollationReader, RuleReader, QueryReader, ViewReader, PolicyReader, AggregateReader):
+             CollationReader, RuleReader, QueryReader, ViewReader, PolicyReader, AggregateReader, TextSearchReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
 
     def load(self, text: str) -> Schema:
@@ -134,6 +135,11 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         domains = self.domains(top["domains"][1]) if "domains" in top else []
         collations = self.collations(top["collations"][1]) if "collations" in top else []
         _declared_once(collations, "collation")
+        search_configs = self.text_search_configs(top["text_search_configs"][1]) if "text_search_configs" in top else []
+        _declared_once(search_configs, "text search config")
+        dictionaries = self.text_search_dictionaries(top["text_search_dictionaries"][1]) \
+            if "text_search_dictionaries" in top else []
+        _declared_once(dictionaries, "text search dictionary")
         composites = self.composite_types(top["composite_types"][1]) if "composite_types" in top else []
         ranges = self.range_types(top["range_types"][1]) if "range_types" in top else []
         sequences = self.sequences(top["sequences"][1], tables) if "sequences" in top else []
@@ -169,6 +175,8 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             composite_types=tuple(composites),
             range_types=tuple(ranges),
             collations=tuple(collations),
+            text_search_configs=tuple(search_configs),
+            text_search_dictionaries=tuple(dictionaries),
             external_types=external,
             queries=self.declared_queries(top["queries"][1] if "queries" in top else None, tables),
             views=tuple(views),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemac.model import Check, Collation, CompositeType, Domain, Enum, RangeType
+from schemac.model import Check, Collation, CompositeType, Domain, Enum, RangeType, Rule, TextSearchConfig, TextSearchDictionary
 
 
 class Flow(dict):
@@ -75,3 +75,24 @@ def domain_spec(d: Domain) -> dict:
     if d.comment is not None:
         spec["comment"] = d.comment
     return spec
+
+
+def text_search_dictionary_spec(d: TextSearchDictionary) -> dict:
+    options = dict(o.split("=", 1) for o in d.options)
+    return {"template": d.template, **drop_empty({"options": Flow(options) if options else None,
+                                                  "schema": d.schema if d.schema != "public" else None,
+                                                  "comment": d.comment})}
+
+
+def text_search_config_spec(c: TextSearchConfig) -> dict:
+    """parser (when not pg_catalog's default), then the mappings, one token type a line."""
+    spec = drop_empty({"parser": c.parser if c.parser != "default" else None,
+                       "mappings": {m.token: FlowList(m.dictionaries) for m in c.mappings}})
+    return {**spec, **drop_empty({"schema": c.schema if c.schema != "public" else None, "comment": c.comment})}
+
+
+def rules_spec(rules: tuple[Rule, ...]) -> dict:
+    """A table's or view's `rules:`, a rule with actions over lines (one action a line)."""
+    return {r.name: (dict if r.actions else Flow)(drop_empty(
+        {"event": r.event, "instead": r.instead, "where": r.where, "actions": list(r.actions), "comment": r.comment}))
+        for r in rules}

@@ -1,25 +1,36 @@
 """Views and materialized views: the query (inline, or a .sql file beside schema.yaml), options,
-comments of the view and its columns; a materialized view's indexes and WITH NO DATA."""
+comments of the view and its columns; a view's triggers and rules; a materialized view's indexes and WITH NO DATA."""
 
 from __future__ import annotations
 
 from yaml.nodes import Node, ScalarNode
 
 from schemac.model import View, ViewColumn
+from schemac.pg.expressions import ExpressionError, check_expression
 from schemac.pg.views import QueryError, view_query
 from schemac.schemafile.fields import FieldReader
 
 VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False, "columns": False,
              "security_barrier": False, "security_invoker": False, "check_option": False, "grants": False,
-             "owner": False, "triggers": False}
+             "owner": False, "triggers": False, "rules": False}
 MATERIALIZED_VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False,
                           "columns": False, "with_data": False, "indexes": False, "grants": False, "owner": False}
-VIEW_COLUMN_KEYS = {"comment": True}
+VIEW_COLUMN_KEYS = {"comment": False, "default": False}
 
 
 class ViewReader(FieldReader):
     """Reads the top-level `views:` and `materialized_views:` (index() is IndexReader's, body_file()
     FunctionReader's, beside it in the Loader)."""
+
+    def view_default(self, cf: dict, col: str, what: str) -> str:
+        """A column's default: an SQL expression, checked at load."""
+        node, where = cf["default"][1], f"default of column '{col}' of {what}"
+        text = self.w.text(node, where)
+        try:
+            check_expression(text)
+        except ExpressionError as e:
+            raise self.fail(node, f"{where} {e}") from None
+        return text
 
     def views(self, node: Node, materialized: bool) -> list[View]:
         top = "materialized_views" if materialized else "views"
@@ -42,25 +53,35 @@ class ViewReader(FieldReader):
             for col, col_key, col_node in (self.w.mapping(f["columns"][1], f"columns of {what}") if "columns" in f
                                            else ()):
                 self.identifier(col_key, f"column name of {what}")
+                default = None
                 if isinstance(col_node, ScalarNode):  # shorthand: just the comment
                     comment = self.w.string(col_node, f"comment of column '{col}' of {what}")
                 else:
                     cf = self.w.fields(col_node, f"column '{col}' of {what}", VIEW_COLUMN_KEYS)
-                    comment = self.w.string(cf["comment"][1], f"comment of column '{col}' of {what}")
-                columns.append(ViewColumn(col, comment=comment))
+                    if not cf:
+                        raise self.fail(col_node, f"column '{col}' of {what} needs a comment or a default")
+                    if materialized and "default" in cf:
+                        raise self.fail(col_node, f"column '{col}' of {what}: a materialized view's column has no "
+                                                  "default (nothing is inserted through it)")
+                    comment = self.w.string(cf["comment"][1], f"comment of column '{col}' of {what}") \
+                        if "comment" in cf else None
+                    default = self.view_default(cf, col, what) if "default" in cf else None
+                columns.append(ViewColumn(col, comment=comment, default=default))
             indexes = tuple(self.index(k, v, what, lambda col, _node, _what: col)
                             for _, k, v in (self.w.mapping(f["indexes"][1], f"indexes of {what}") if "indexes" in f
                                             else ()))
             triggers = tuple(self.trigger(k, v, what, lambda col, _node, _what: col)  # type: ignore[attr-defined]
                              for _, k, v in (self.w.mapping(f["triggers"][1], f"triggers of {what}") if "triggers" in f
                                              else ()))
+            rules = tuple(self.rule(k, v, what)  # type: ignore[attr-defined]
+                          for _, k, v in (self.w.mapping(f["rules"][1], f"rules of {what}") if "rules" in f else ()))
             check = self.choice(f, "check_option", ("local", "cascaded"), what)
             out.append(View(name, query, schema, materialized, self.opt_bool(f, "security_barrier", what),
                             self.opt_bool(f, "security_invoker", what), check,  # type: ignore[arg-type]
                             self.w.boolean(f["with_data"][1], f"with_data of {what}") if "with_data" in f else True,
                             indexes, self.opt_string(f, "comment", what), tuple(columns), self.w.src(key_node),
                             grants=self.grants(f, what, "table", _any_column),  # type: ignore[attr-defined]
-                            owner=self.owner(f, what), triggers=triggers))  # type: ignore[attr-defined]
+                            owner=self.owner(f, what), triggers=triggers, rules=rules))  # type: ignore[attr-defined]
         return out
 
 

@@ -22,8 +22,8 @@ from schemac.schemafile.inherits import own_columns
 from schemac.schemafile.typewriter import Block as _Block
 from schemac.schemafile.typewriter import Flow as _Flow
 from schemac.schemafile.typewriter import FlowList as _FlowList
-from schemac.schemafile.typewriter import check_spec, collation_spec, composite_spec, domain_spec, enum_spec, range_spec
-from schemac.schemafile.typewriter import drop_empty as _drop_empty
+from schemac.schemafile.typewriter import check_spec, collation_spec, composite_spec, domain_spec, enum_spec, range_spec, rules_spec
+from schemac.schemafile.typewriter import drop_empty as _drop_empty, text_search_config_spec, text_search_dictionary_spec
 from schemac.schemafile.grants import written_default_privileges, written_grants, written_namespaces
 from schemac.schemafile.policies import written_policies
 
@@ -211,9 +211,7 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
     if t.triggers:
         spec["triggers"] = {g.name: _trigger(g) for g in t.triggers}
     if t.rules:
-        spec["rules"] = {r.name: (dict if r.actions else _Flow)(_drop_empty(  # actions one per line
-            {"event": r.event, "instead": r.instead, "where": r.where, "actions": list(r.actions), "comment": r.comment}))
-            for r in t.rules}
+        spec["rules"] = rules_spec(t.rules)
     if t.row_level_security or t.force_row_level_security:
         spec["row_level_security"] = _Flow(_drop_empty({"enabled": t.row_level_security,
                                                         "forced": t.force_row_level_security}))
@@ -299,11 +297,13 @@ def _view(v: View) -> dict:
     if v.comment is not None:
         spec["comment"] = v.comment
     if v.columns:
-        spec["columns"] = {c.name: _Flow({"comment": c.comment}) for c in v.columns}
+        spec["columns"] = {c.name: _Flow(_drop_empty({"comment": c.comment, "default": c.default})) for c in v.columns}
     if v.indexes:
         spec["indexes"] = {i.name: _index(i) for i in v.indexes}
     if v.triggers:
         spec["triggers"] = {g.name: _trigger(g) for g in v.triggers}
+    if v.rules:
+        spec["rules"] = rules_spec(v.rules)
     spec.update(_grants(v.grants, "table"))
     spec["query"] = _Block(v.query)
     return spec
@@ -369,8 +369,8 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
     if extra:
         doc["schemas"] = _FlowList(extra) if all(isinstance(x, str) for x in extra) else \
             [x if isinstance(x, str) else _Flow({"name": x["name"], "grants": _grants_flow(x["grants"])}) for x in extra]
-    for field, write in (("collations", collation_spec), ("enums", enum_spec), ("domains", domain_spec),
-                         ("composite_types", composite_spec), ("range_types", range_spec), ("sequences", _sequence)):
+    for field, write in (("collations", collation_spec), ("text_search_dictionaries", text_search_dictionary_spec), ("text_search_configs", text_search_config_spec),
+                         ("enums", enum_spec), ("domains", domain_spec), ("composite_types", composite_spec), ("range_types", range_spec), ("sequences", _sequence)):
         objects = getattr(schema, field)
         if objects:
             keys = _keys(objects)

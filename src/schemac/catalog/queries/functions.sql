@@ -1,6 +1,7 @@
--- Functions and procedures of the requested schemas whose body is source text Postgres keeps as
--- given (pg_proc.prosrc): languages other than C and internal, and not a SQL-standard body
--- (BEGIN ATOMIC / RETURN, prosqlbody, PostgreSQL 14+: kept as a parse tree, listed by unmanaged.sql).
+-- Functions and procedures of the requested schemas in languages other than C and internal. body: the
+-- source text Postgres keeps as given (pg_proc.prosrc), or of a SQL-standard body (BEGIN ATOMIC / RETURN,
+-- PostgreSQL 14+, kept as a parse tree in prosqlbody) its deparse, `RETURN (a + b)` or `BEGIN ATOMIC ... END`
+-- (pg_get_function_sqlbody, names qualified unless the search_path, public, finds them).
 -- Aggregates and window functions are listed by unmanaged.sql too, as are functions owned by an
 -- extension or made for another object (a range type's constructors).
 -- arguments: one JSON object per argument in order: {name, type (format_type), mode (i, o, b, v, t:
@@ -16,7 +17,7 @@ SELECT p.oid AS function_oid,
        p.proname::text AS function_name,
        p.prokind = 'p' AS is_procedure,
        l.lanname::text AS language,
-       p.prosrc AS body,
+       CASE WHEN p.prosqlbody IS NULL THEN p.prosrc ELSE pg_catalog.pg_get_function_sqlbody(p.oid) END AS body,
        pg_catalog.pg_get_function_result(p.oid) AS result,
        p.provolatile::text AS volatility,
        p.proisstrict AS strict,
@@ -46,7 +47,6 @@ LEFT JOIN pg_catalog.pg_description d
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND p.prokind IN ('f', 'p')
   AND l.lanname NOT IN ('c', 'internal')
-  AND p.prosqlbody IS NULL
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
                   WHERE dep.classid = 'pg_catalog.pg_proc'::regclass AND dep.objid = p.oid AND dep.deptype IN ('e', 'i'))
 ORDER BY n.nspname, p.proname, p.oid;

@@ -1,8 +1,7 @@
--- Rewrite rules on the tables of the requested schemas (a view's _RETURN rule and rules on views are
--- not: views are another kind). event: ev_type ('1' select, '2' update, '3' insert, '4' delete);
+-- Rewrite rules on the tables and views of the requested schemas (not a view's _RETURN rule: its body). event: ev_type ('1' select, '2' update, '3' insert, '4' delete);
 -- definition: pg_get_ruledef, the catalog's only form of the condition and actions (kept as parse
 -- trees), which the caller reads them from.
--- Rows for tables tables.sql left out are dropped by the caller.
+-- Rows for relations tables.sql and views.sql left out are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per rule.
 SELECT r.ev_class AS table_oid,
        r.rulename::text AS rule_name,
@@ -16,6 +15,6 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = r.oid AND d.classoid = 'pg_catalog.pg_rewrite'::regclass AND d.objsubid = 0
 WHERE n.nspname = ANY (%(schemas)s::name[])
-  AND c.relkind IN ('r', 'p')
+  AND c.relkind IN ('r', 'p', 'v')
   AND r.rulename <> '_RETURN'
 ORDER BY r.ev_class, r.rulename COLLATE "C";

@@ -3,15 +3,15 @@
 --   foreign table        pg_class relkind 'f' (views and materialized views are managed: views.sql)
 --   function (plain and window), procedure, aggregate   pg_proc prokind 'f'/'w', 'p', 'a': those
 --             functions.sql and aggregates.sql do not manage (window functions, ordered-set, hypothetical-set
---             and variadic aggregates, C and internal ones, SQL-standard bodies); not those internal to
+--             and variadic aggregates, C and internal ones); not those internal to
 --             another object (a range type's constructor functions); one row per overload, named without
 --             arguments
 --   trigger   "table.trigger": user triggers on foreign tables (those on tables and views are managed:
 --             triggers.sql); not internal ones, not the clones Postgres puts on partitions
 --   policy    "relation.policy": policies on relations that are not tables (those on tables are
 --             managed: policies.sql)
---   rule      "view.rule": rewrite rules on views, except the _RETURN rule that is a view's body (those on
---             tables are managed: rules.sql)
+--   rule      "relation.rule": rewrite rules on relations that are not tables or views (those on tables and
+--             views are managed: rules.sql; a view's _RETURN rule is its body)
 --   type      base types (not the array types Postgres creates alongside); composite and range types
 --             are managed (composite_types.sql, range_types.sql)
 -- Objects owned by an extension (pg_depend deptype 'e'), and triggers/policies/rules/constraints of
@@ -45,7 +45,7 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
                                       SELECT 1 FROM pg_catalog.pg_aggregate ag
                                       WHERE ag.aggfnoid = p.oid AND (ag.aggkind <> 'n' OR p.provariadic <> 0))
                     WHEN 'w' THEN true
-                    ELSE l.lanname IN ('c', 'internal') OR p.prosqlbody IS NOT NULL END
+                    ELSE l.lanname IN ('c', 'internal') END
   AND p.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_proc'::regclass)
   AND NOT EXISTS (  -- part of another object: the constructors Postgres makes for a range type
         SELECT 1
@@ -78,7 +78,7 @@ JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND r.rulename <> '_RETURN'
-  AND c.relkind NOT IN ('r', 'p')
+  AND c.relkind NOT IN ('r', 'p', 'v')
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
 SELECT 'type', n.nspname::text, t.typname::text

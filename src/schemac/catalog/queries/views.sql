@@ -3,7 +3,8 @@
 -- qualified where the session's search_path would not find them).
 -- options: reloptions ("security_barrier=true", "check_option=local"...); populated: relispopulated
 -- (a materialized view created WITH NO DATA, or not refreshed since, is not).
--- columns: one JSON object per column in order: {name, type (format_type), comment}.
+-- columns: one JSON object per column in order: {name, type (format_type), comment, default (ALTER VIEW ...
+-- ALTER COLUMN ... SET DEFAULT, deparsed)}.
 -- depends: what the query reads, from pg_depend of the view's _RETURN rule (normal dependencies):
 -- {kind: relation|column|function|type|constraint, schema, name, column, type}: a relation read as a
 -- whole (column null) or one of its columns (with its format_type), a function (column: its result,
@@ -22,8 +23,10 @@ SELECT c.oid AS view_oid,
          SELECT json_agg(json_build_object(
                   'name', a.attname::text,
                   'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
-                  'comment', ad.description) ORDER BY a.attnum)
+                  'comment', ad.description,
+                  'default', pg_catalog.pg_get_expr(df.adbin, df.adrelid)) ORDER BY a.attnum)
          FROM pg_catalog.pg_attribute a
+         LEFT JOIN pg_catalog.pg_attrdef df ON df.adrelid = a.attrelid AND df.adnum = a.attnum
          LEFT JOIN pg_catalog.pg_description ad
                 ON ad.objoid = c.oid AND ad.classoid = 'pg_catalog.pg_class'::regclass AND ad.objsubid = a.attnum
          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped

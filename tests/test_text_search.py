@@ -1,0 +1,147 @@
+"""Text search configurations on a real server: a configuration an index and a generated column name
+('app.english_simple'::regconfig) is read, written, created before them and compared; a mapping change
+is made in place over rows (the index and column that name it stay); the loader's errors."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from schemac.errors import SchemaFileError
+from schemac.schemafile.load import load_text
+
+SOURCE = """\
+CREATE SCHEMA app;
+CREATE TEXT SEARCH CONFIGURATION app.english_simple (COPY = pg_catalog.english);
+ALTER TEXT SEARCH CONFIGURATION app.english_simple ALTER MAPPING FOR asciiword WITH simple;
+COMMENT ON TEXT SEARCH CONFIGURATION app.english_simple IS 'keeps ascii words as they are';
+CREATE TABLE app.notes (
+  id integer PRIMARY KEY,
+  body text NOT NULL,
+  tsv tsvector GENERATED ALWAYS AS (to_tsvector('app.english_simple'::regconfig, body)) STORED
+);
+CREATE INDEX notes_fts ON app.notes USING gin (to_tsvector('app.english_simple'::regconfig, body));
+"""
+
+
+def _configs(url):
+    """Each configuration's parser and mappings (token type -> dictionaries), by the oracle's own SQL."""
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT c.cfgname, c.cfgparser::regproc::text, t.alias, string_agg(m.mapdict::regdictionary::text, ',' "
+            "ORDER BY m.mapseqno) FROM pg_ts_config c JOIN pg_ts_config_map m ON m.mapcfg = c.oid "
+            "JOIN ts_token_type(c.cfgparser) t ON t.tokid = m.maptokentype WHERE c.cfgnamespace = 'app'::regnamespace "
+            "GROUP BY 1, 2, 3").fetchall()
+        comments = conn.execute("SELECT obj_description(oid, 'pg_ts_config') FROM pg_ts_config "
+                                "WHERE cfgnamespace = 'app'::regnamespace").fetchall()
+    return sorted(rows), comments
+
+
+def test_text_search_configuration_round_trip_and_mapping_change(tmp_path, db_url, schemac):
+    from catalog_oracle import sibling_database
+    from test_functions import _apply
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(SOURCE)
+    r = schemac("inspect", "--database-url", db_url, "--output", "schema.yaml")
+    text = (tmp_path / "schema.yaml").read_text()
+    assert r.returncode == 0 and "text_search_configs:" in text and "asciiword: [simple]" in text, r.stderr + text
+    assert schemac("generate", "--name", "fts").returncode == 0
+    expected = _configs(db_url)
+    with sibling_database(db_url) as b:
+        _apply(b, str(tmp_path / "generated"))
+        assert _configs(b) == expected
+        with psycopg.connect(b, autocommit=True) as conn:
+            conn.execute("INSERT INTO app.notes (id, body) VALUES (1, 'running dogs'), (2, 'jumping cats')")
+            assert conn.execute("SELECT tsv::text FROM app.notes WHERE id = 1").fetchone()[0] == "'dogs':2 'running':1"
+        assert schemac("diff", "--database-url", b).returncode == 0
+        # words stemmed again: ALTER MAPPING in place, the index and generated column that name it stay
+        (tmp_path / "schema.yaml").write_text(text.replace("asciiword: [simple]", "asciiword: [english_stem]"))
+        r = schemac("generate", "--name", "stem_words")
+        assert r.returncode == 0, r.stdout + r.stderr
+        sql = "".join(p.read_text() for p in sorted((tmp_path / "generated" / "migrations").glob("*stem_words*.sql")))
+        assert "ALTER TEXT SEARCH CONFIGURATION app.english_simple ALTER MAPPING FOR asciiword WITH english_stem" in sql, sql
+        assert "DROP" not in sql, sql
+        _apply(b, str(tmp_path / "generated"))
+        with psycopg.connect(b) as conn:
+            assert conn.execute("SELECT to_tsvector('app.english_simple', 'running dogs')::text").fetchone()[0] == \
+                "'dog':2 'run':1"
+            assert conn.execute("SELECT count(*) FROM app.notes").fetchone()[0] == 2
+        assert dict((a, d) for _, _, a, d in _configs(b)[0])["asciiword"] == "english_stem"
+        assert schemac("diff", "--database-url", b).returncode == 0
+        # drift by hand is reported
+        with psycopg.connect(b, autocommit=True) as conn:
+            conn.execute("ALTER TEXT SEARCH CONFIGURATION app.english_simple DROP MAPPING FOR email")
+        d = schemac("diff", "--database-url", b)
+        assert d.returncode == 1 and "text search config app.english_simple" in d.stdout, d.stdout
+
+
+@pytest.mark.parametrize("text,line,message", [
+    ("text_search_configs:\n  c:\n    mappings: {word: []}\n", 3, "token type word needs at least one dictionary"),
+    ("text_search_configs:\n  c:\n    parser: a.b.c\n", 3, "'a.b.c' is not a name"),
+    ("text_search_configs:\n  c:\n    copy: english\n", 3, "copy"),
+    ("text_search_configs:\n  c: {}\n  d:\n    name: c\n", 3, "text search config public.c is declared twice"),
+    ("text_search_dictionaries:\n  d:\n    options: {language: english}\n", 3, "needs the key 'template'"),
+    ("text_search_dictionaries:\n  d:\n    template: snowball\n    options: {Language: english}\n", 4,
+     "'Language' is not an option name"),
+])
+def test_loader_errors(text, line, message):
+    with pytest.raises(SchemaFileError) as e:
+        load_text(text, "schema.yaml")
+    assert f"schema.yaml:{line}:" in str(e.value) and message in str(e.value), str(e.value)
+
+
+DICTIONARIES = """\
+CREATE TEXT SEARCH DICTIONARY english_nostop (TEMPLATE = snowball, Language = english);
+CREATE TEXT SEARCH DICTIONARY plain (TEMPLATE = pg_catalog.simple, STOPWORDS = english, ACCEPT = false);
+COMMENT ON TEXT SEARCH DICTIONARY plain IS 'stop words dropped, the rest passed on';
+CREATE TEXT SEARCH CONFIGURATION english_all (COPY = english);
+ALTER TEXT SEARCH CONFIGURATION english_all ALTER MAPPING FOR asciiword WITH plain, english_nostop;
+CREATE TABLE docs (id int PRIMARY KEY, body text);
+CREATE INDEX docs_fts ON docs USING gin (to_tsvector('english_all'::regconfig, body));
+"""
+
+
+def _dictionaries(url):
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT dictname, dicttemplate::regproc::text, dictinitoption, obj_description(oid, 'pg_ts_dict'), "
+                            "(SELECT tmplname FROM pg_ts_template WHERE oid = dicttemplate) FROM pg_ts_dict "
+                            "WHERE dictnamespace = 'public'::regnamespace ORDER BY 1").fetchall()
+
+
+def test_text_search_dictionaries_round_trip_and_options_change(tmp_path, db_url, schemac):
+    """Dictionaries a configuration maps to: created before it, options changed in place (one reset)."""
+    from catalog_oracle import sibling_database
+    from test_functions import _apply
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(DICTIONARIES)
+    r = schemac("inspect", "--database-url", db_url, "--output", "schema.yaml")
+    text = (tmp_path / "schema.yaml").read_text()
+    assert r.returncode == 0 and "asciiword: [public.plain, public.english_nostop]" in text, r.stderr + text
+    assert schemac("generate", "--name", "dicts").returncode == 0
+    expected = _dictionaries(db_url)
+    with sibling_database(db_url) as b:
+        _apply(b, str(tmp_path / "generated"))
+        assert _dictionaries(b) == expected and _configs_public(b) == _configs_public(db_url)
+        with psycopg.connect(b, autocommit=True) as conn:
+            conn.execute("INSERT INTO docs VALUES (1, 'the running dogs')")
+            assert conn.execute("SELECT to_tsvector('english_all', 'the running dogs')::text").fetchone()[0] == \
+                "'dog':3 'run':2"
+        assert schemac("diff", "--database-url", b).returncode == 0
+        (tmp_path / "schema.yaml").write_text(text.replace("{stopwords: english, accept: 'false'}", "{accept: 'true'}"))
+        r = schemac("generate", "--name", "keep_stop_words")
+        assert r.returncode == 0, r.stdout + r.stderr
+        _apply(b, str(tmp_path / "generated"))
+        with psycopg.connect(b) as conn:
+            assert conn.execute("SELECT dictinitoption FROM pg_ts_dict WHERE dictname = 'plain'").fetchone()[0] == \
+                "accept = 'true'"
+            assert conn.execute("SELECT to_tsvector('english_all', 'the dogs')::text").fetchone()[0] == "'dogs':2 'the':1"
+        assert schemac("diff", "--database-url", b).returncode == 0
+
+
+def _configs_public(url):
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT t.alias, string_agg(m.mapdict::regdictionary::text, ',' ORDER BY m.mapseqno) "
+                            "FROM pg_ts_config c JOIN pg_ts_config_map m ON m.mapcfg = c.oid JOIN ts_token_type(c.cfgparser) t "
+                            "ON t.tokid = m.maptokentype WHERE c.cfgname = 'english_all' GROUP BY 1 ORDER BY 1").fetchall()
