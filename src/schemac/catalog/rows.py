@@ -48,6 +48,7 @@ class IntrospectResult:
     queries: int
     server_version: int
     roles: frozenset = frozenset()  # the cluster's role names (roles.sql)
+    current_role: Optional[str] = None  # the role that read the catalog (roles.sql's is_current)
 
 
 # -- catalog rows -> model ----------------------------------------------------------------------
@@ -346,7 +347,9 @@ class ModelBuilder:
         """The model of every query's rows (all added by now), with what `catalog` says of its reading."""
         schema = self.schema(catalog.server_version // 10000)
         return IntrospectResult(schema=schema, queries=catalog.queries, server_version=catalog.server_version,
-                                roles=frozenset(r["role_name"] for r in self._rows.get("roles", ())))
+                                roles=frozenset(r["role_name"] for r in self._rows.get("roles", ())),
+                                current_role=next((r["role_name"] for r in self._rows.get("roles", ()) if r["is_current"]),
+                                                  None))
 
     def schema(self, major: Optional[int] = None) -> Schema:
         """Everything is sorted here, with Python's code-point order, so the model does not depend on

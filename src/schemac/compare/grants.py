@@ -200,8 +200,8 @@ def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
     for obj in (*schema.tables, *schema.views, *schema.enums, *schema.domains, *schema.composite_types,
                 *schema.range_types, *schema.sequences, *schema.functions, *schema.namespace_access,
                 *schema.default_privileges):
-        if obj.owner is not None:
-            out.append((obj.owner, obj.source))
+        if obj.owner is not None or isinstance(obj, DefaultPrivileges):
+            out.append((obj.role if isinstance(obj, DefaultPrivileges) else obj.owner, obj.source))
         out += [(p.grantee, p.source or obj.source) for p in obj.grants if p.grantee != "PUBLIC"]
     for t in schema.tables:
         out += [(r, p.source) for p in t.policies for r in p.roles if r != "PUBLIC"]

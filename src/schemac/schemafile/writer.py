@@ -24,7 +24,7 @@ from schemac.schemafile.typewriter import Flow as _Flow
 from schemac.schemafile.typewriter import FlowList as _FlowList
 from schemac.schemafile.typewriter import check_spec, collation_spec, composite_spec, domain_spec, enum_spec, range_spec
 from schemac.schemafile.typewriter import drop_empty as _drop_empty
-from schemac.schemafile.grants import written_default_privileges, written_grants, written_namespaces
+from schemac.schemafile.grants import owner_spec, written_default_privileges, written_grants, written_namespaces
 from schemac.schemafile.policies import written_policies
 
 
@@ -221,14 +221,15 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
         written = {name: {k: _FlowList(v) if isinstance(v, list) else v for k, v in p.items()}
                    for name, p in written_policies(t.policies).items()}
         spec["policies"] = {name: _Flow(p) if len(p) <= 3 and len(str(p)) < 80 else p for name, p in written.items()}
-    spec.update(_grants(t.grants, "table"))
+    spec.update(_access(t, "table"))
     return spec
 
 
-def _grants(grants: tuple, kind: str) -> dict:
-    """{"grants": ...} when the access list differs from Postgres's default, else {}."""
-    written = written_grants(grants, kind)
-    return {"grants": _grants_flow(written)} if written else {}
+def _access(obj: Any, kind: str) -> dict:
+    """{"grants": ..., "owner": ...}: the grants where the access list differs from Postgres's default, the
+    owner where it is pinned."""
+    written = written_grants(obj.grants, kind)
+    return {**({"grants": _grants_flow(written)} if written else {}), **owner_spec(obj)}
 
 
 def _grants_flow(written: dict) -> dict:
@@ -260,7 +261,7 @@ def _sequence(s: Sequence) -> Any:
         spec["owned_by"] = s.owned_by
     if s.comment is not None:
         spec["comment"] = s.comment
-    spec.update(_grants(s.grants, "sequence"))
+    spec.update(_access(s, "sequence"))
     return _Flow(spec) if "grants" not in spec else spec
 
 
@@ -284,7 +285,7 @@ def _function(f: Function) -> dict:
         spec["set"] = _Flow({name: value for name, _, value in (c.partition("=") for c in f.config)})
     if f.comment is not None:
         spec["comment"] = f.comment
-    spec.update(_grants(f.grants, "function"))
+    spec.update(_access(f, "function"))
     spec["body"] = _Block(f.body)
     return spec
 
@@ -304,7 +305,7 @@ def _view(v: View) -> dict:
         spec["indexes"] = {i.name: _index(i) for i in v.indexes}
     if v.triggers:
         spec["triggers"] = {g.name: _trigger(g) for g in v.triggers}
-    spec.update(_grants(v.grants, "table"))
+    spec.update(_access(v, "table"))
     spec["query"] = _Block(v.query)
     return spec
 
@@ -332,11 +333,10 @@ def _keys(objects: tuple) -> dict:
 
 
 def _type_grants(spec: Any, obj: Any) -> Any:
-    """A type's spec with its `grants:` where they differ from Postgres's default (PUBLIC's USAGE)."""
+    """A type's spec with its `grants:` where they differ from Postgres's default (PUBLIC's USAGE), its owner."""
     if not hasattr(obj, "grants") or isinstance(obj, Sequence):
         return spec
-    written = {**spec, **_grants(obj.grants, "type")}
-    return _Flow(written) if isinstance(spec, _Flow) else written
+    return (_Flow if isinstance(spec, _Flow) else dict)({**spec, **_access(obj, "type")})
 
 
 def _named(spec: Any, obj: Any, key: str) -> Any:
@@ -368,7 +368,7 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
     extra = written_namespaces(sorted(set(schema.schemas) - used - {"public"}), schema.namespace_access)
     if extra:
         doc["schemas"] = _FlowList(extra) if all(isinstance(x, str) for x in extra) else \
-            [x if isinstance(x, str) else _Flow({"name": x["name"], "grants": _grants_flow(x["grants"])}) for x in extra]
+            [x if isinstance(x, str) else _Flow({k: _grants_flow(v) if k == "grants" else v for k, v in x.items()}) for x in extra]
     for field, write in (("collations", collation_spec), ("enums", enum_spec), ("domains", domain_spec),
                          ("composite_types", composite_spec), ("range_types", range_spec), ("sequences", _sequence)):
         objects = getattr(schema, field)
