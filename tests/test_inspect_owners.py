@@ -1,0 +1,85 @@
+"""Owners, a default-privileges list granting to its own role, and `SET search_path = ''` through inspect
+-> generate -> apply to an empty sibling, judged by tests/security_oracle.py (owners, grants with their
+grantors, default privileges, policies: SQL of its own over pg_catalog) and pg_proc.proconfig.
+
+inspect writes the owner of every object the reading role does not own (that role runs the migrations),
+never the one of a sequence a column owns (it follows its table), and the `public` schema's only where it
+is not `pg_database_owner`."""
+
+from __future__ import annotations
+
+import uuid
+
+import psycopg
+import pytest
+import yaml
+from catalog_oracle import sibling_database
+from security_oracle import security_fingerprint
+
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+
+SQL = """
+CREATE SCHEMA vault AUTHORIZATION {svc};
+GRANT USAGE ON SCHEMA vault TO {api};
+ALTER SCHEMA public OWNER TO {svc};
+CREATE TYPE vault.kind AS ENUM ('a', 'b');
+ALTER TYPE vault.kind OWNER TO {svc};
+CREATE TABLE vault.secrets (id serial PRIMARY KEY, kind vault.kind, body text);
+ALTER TABLE vault.secrets OWNER TO {svc};
+GRANT SELECT ON vault.secrets TO {api};
+CREATE TABLE vault.mine (id int PRIMARY KEY);
+CREATE SEQUENCE vault.loose;
+ALTER SEQUENCE vault.loose OWNER TO {svc};
+CREATE VIEW vault.names AS SELECT id FROM vault.secrets;
+ALTER VIEW vault.names OWNER TO {api};
+CREATE FUNCTION vault.peek(i int) RETURNS text LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
+  AS $$ SELECT body FROM vault.secrets WHERE id = i $$;
+ALTER FUNCTION vault.peek(int) OWNER TO {svc};
+REVOKE ALL ON FUNCTION vault.peek(int) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION vault.peek(int) TO {api};
+ALTER DEFAULT PRIVILEGES IN SCHEMA vault GRANT ALL ON TABLES TO CURRENT_USER, {api};
+ALTER DEFAULT PRIVILEGES FOR ROLE {svc} IN SCHEMA vault GRANT SELECT ON SEQUENCES TO {svc};
+"""
+
+
+@pytest.fixture
+def roles(db_url):
+    """Two roles of this test's own (cluster objects), dropped afterwards with what they hold."""
+    suffix = uuid.uuid4().hex[:8]
+    names = {"svc": f"own_svc_{suffix}", "api": f"own_api_{suffix}"}
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        for n in names.values():
+            conn.execute(f'CREATE ROLE "{n}"')
+    yield names
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS vault CASCADE; ALTER SCHEMA public OWNER TO pg_database_owner")
+        for n in names.values():
+            conn.execute(f'DROP OWNED BY "{n}"')
+            conn.execute(f'DROP ROLE "{n}"')
+
+
+def test_owners_default_privileges_and_an_empty_search_path_rebuilt(db_url, roles, tmp_path, schemac):
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(SQL.format(**roles))
+    assert schemac("inspect", "--database-url", db_url, "--output", "schema.yaml").returncode == 0
+    doc = yaml.safe_load((tmp_path / "schema.yaml").read_text())
+    svc, api = roles["svc"], roles["api"]
+    assert {s["name"]: s.get("owner") for s in doc["schemas"] if isinstance(s, dict)} == {"public": svc, "vault": svc}
+    assert doc["tables"]["secrets"]["owner"] == svc and "owner" not in doc["tables"]["mine"]
+    assert doc["sequences"]["loose"]["owner"] == svc and "owner" not in doc["sequences"]["secrets_id_seq"]
+    assert (doc["views"]["names"]["owner"], doc["functions"]["peek"]["owner"], doc["enums"]["kind"]["owner"]) == (api, svc, svc)
+    assert generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated")).status == "written"
+    with sibling_database(db_url) as other:
+        with psycopg.connect(other, autocommit=True) as conn:
+            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+            config = conn.execute("SELECT proconfig FROM pg_proc WHERE proname = 'peek'").fetchone()
+        assert check_drift(str(tmp_path / "schema.yaml"), other).differences == ()
+        rebuilt = security_fingerprint(other)
+    original = security_fingerprint(db_url)
+    assert config == (['search_path=""'],)
+    assert ("postgres", "vault", "r", "postgres", "postgres", "SELECT", False) in original["default_privileges"]
+    assert (svc, "vault", "S", svc, svc, "SELECT", False) in original["default_privileges"]
+    assert rebuilt == original
