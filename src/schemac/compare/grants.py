@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from schemac.compare.changes import Change
+from schemac.compare.identities import IdentitySequence, identity_sequences
 from schemac.model import (DEFAULT_PRIVILEGE_KINDS, CompositeType, DefaultPrivileges, Domain, Enum, Function, Namespace,
                            Privilege, RangeType, Schema, Sequence, Source, Table, View)
 from schemac.model.grants import PUBLIC_SCHEMA_DEFAULT
@@ -54,6 +55,8 @@ class Holding:
         if isinstance(o, View):  # a relation, as view_keys names it
             return {("table", o.schema, o.name)} | {("column", o.schema, o.name, p.column) for p in self.entries
                                                     if p.column}
+        if isinstance(o, IdentitySequence):
+            return {("column", o.schema, o.table, o.column)}
         if isinstance(o, Sequence):
             return {("sequence", o.schema, o.name)}
         if isinstance(o, TYPES):
@@ -149,6 +152,9 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
     out: list[Change] = []
     for key, t in des_tables.items():
         out += object_changes(cur_tables.get(key), t, defaulted(current, t))
+        was = identity_sequences(cur_tables.get(key))
+        for column, s in identity_sequences(t).items():
+            out += object_changes(was.get(column), s, defaulted(current, s))
     cur_seq = {(s.schema, s.name): s for s in current.sequences}
     for s in desired.sequences:
         out += object_changes(cur_seq.get((s.schema, s.name)), s, defaulted(current, s))

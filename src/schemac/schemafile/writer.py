@@ -58,7 +58,7 @@ def _options(o: SequenceOptions) -> dict:
 
 def _identity(i: Identity) -> Any:
     kind = "always" if i.always else "by_default"
-    opts = _options(i.options)
+    opts = {**_options(i.options), **_access(i, "sequence")}  # its sequence's grants (GRANT ... ON SEQUENCE)
     return _Flow({"generated": kind, **opts}) if opts else kind
 
 
