@@ -1,8 +1,9 @@
-"""Owners, a default-privileges list granting to its own role, and `SET search_path = ''` through inspect
+"""Owners, a default-privileges list granting to its own role, an identity column's sequence's grants
+(from default privileges and GRANT ON SEQUENCE) and `SET search_path = ''` through inspect
 -> generate -> apply to an empty sibling, judged by tests/security_oracle.py (owners, grants with their
 grantors, default privileges, policies: SQL of its own over pg_catalog) and pg_proc.proconfig.
 
-inspect writes the owner of every object the reading role does not own (that role runs the migrations),
+inspect writes the owner of every object the database's owner does not own (that role runs the migrations),
 never the one of a sequence a column owns (it follows its table), and the `public` schema's only where it
 is not `pg_database_owner`."""
 
@@ -42,6 +43,10 @@ REVOKE ALL ON FUNCTION vault.peek(int) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION vault.peek(int) TO {api};
 ALTER DEFAULT PRIVILEGES IN SCHEMA vault GRANT ALL ON TABLES TO CURRENT_USER, {api};
 ALTER DEFAULT PRIVILEGES FOR ROLE {svc} IN SCHEMA vault GRANT SELECT ON SEQUENCES TO {svc};
+ALTER DEFAULT PRIVILEGES IN SCHEMA vault GRANT USAGE ON SEQUENCES TO {api};
+CREATE TABLE vault.notes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text);
+GRANT SELECT ON SEQUENCE vault.notes_id_seq TO {svc};
+INSERT INTO vault.notes (body) VALUES ('a'), ('b');
 """
 
 
@@ -83,3 +88,32 @@ def test_owners_default_privileges_and_an_empty_search_path_rebuilt(db_url, role
     assert ("postgres", "vault", "r", "postgres", "postgres", "SELECT", False) in original["default_privileges"]
     assert (svc, "vault", "S", svc, svc, "SELECT", False) in original["default_privileges"]
     assert rebuilt == original
+
+
+def _sequence_acl(url: str) -> list[tuple]:
+    with psycopg.connect(url) as conn:
+        return conn.execute("""SELECT a.grantee::regrole::text, a.privilege_type FROM pg_class c, aclexplode(c.relacl) a
+                               WHERE c.oid = 'vault.notes_id_seq'::regclass AND a.grantee <> c.relowner ORDER BY 1, 2""").fetchall()
+
+
+def test_identity_sequence_grants_changed_in_schema_yaml(db_url, roles, tmp_path, schemac):
+    """An identity's `grants:` edited in the inspected schema.yaml: generate writes GRANT/REVOKE ON SEQUENCE
+    t_id_seq, which applies over rows; diff clean; the access list is what schema.yaml says."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(SQL.format(**roles))
+    assert schemac("inspect", "--database-url", db_url, "--output", "schema.yaml").returncode == 0
+    svc, api = roles["svc"], roles["api"]
+    assert _sequence_acl(db_url) == sorted([(api, "USAGE"), (svc, "SELECT")])
+    generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated"))
+    doc = yaml.safe_load((tmp_path / "schema.yaml").read_text())
+    identity = doc["tables"]["notes"]["columns"]["id"]["identity"]
+    assert identity == {"generated": "always", "grants": {api: ["usage"], svc: ["select"]}}
+    identity["grants"] = {api: ["select", "update"]}
+    (tmp_path / "schema.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
+    result = generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated"))
+    assert "ON SEQUENCE vault.notes_id_seq" in result.sql
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations()[-1:])
+        assert conn.execute("SELECT count(*) FROM vault.notes").fetchone() == (2,)
+    assert check_drift(str(tmp_path / "schema.yaml"), db_url).differences == ()
+    assert _sequence_acl(db_url) == [(api, "SELECT"), (api, "UPDATE")]

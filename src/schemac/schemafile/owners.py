@@ -1,7 +1,8 @@
-"""Which owners `inspect` writes: every object's owner but the reading role's own.
+"""Which owners `inspect` writes: every object's owner but the database owner's.
 
-The role that reads the database is taken as the role that will run the migrations: what it owns is
-what a migration creates, so `owner:` is left out there (not compared, as before). Any other owner
+The database's owner is taken as the role that will run the migrations (whoever inspects: a read-only
+role reads the same schema.yaml): what it owns is what a migration creates, so `owner:` is left out
+there (not compared, as before). Any other owner
 (an `auth` schema owned by `supabase_admin`, tables owned by a service role) is pinned, so that the
 rebuilt database has the same owners, and with them the same grantors. A sequence a column owns
 follows its table (Postgres moves it with ALTER TABLE ... OWNER TO and refuses to move it alone). The
