@@ -1,4 +1,4 @@
-"""Owners, a default-privileges list granting to its own role, an identity column's sequence's grants
+"""Owners (an aggregate's too, with its grants), a default-privileges list granting to its own role, an identity column's sequence's grants
 (from default privileges and GRANT ON SEQUENCE) and `SET search_path = ''` through inspect
 -> generate -> apply to an empty sibling, judged by tests/security_oracle.py (owners, grants with their
 grantors, default privileges, policies: SQL of its own over pg_catalog) and pg_proc.proconfig.
@@ -43,6 +43,10 @@ REVOKE ALL ON FUNCTION vault.peek(int) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION vault.peek(int) TO {api};
 ALTER DEFAULT PRIVILEGES IN SCHEMA vault GRANT ALL ON TABLES TO CURRENT_USER, {api};
 ALTER DEFAULT PRIVILEGES FOR ROLE {svc} IN SCHEMA vault GRANT SELECT ON SEQUENCES TO {svc};
+CREATE AGGREGATE vault.total(int) (sfunc = int4pl, stype = int, initcond = '0');
+ALTER AGGREGATE vault.total(int) OWNER TO {svc};
+REVOKE ALL ON FUNCTION vault.total(int) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION vault.total(int) TO {api};
 ALTER DEFAULT PRIVILEGES IN SCHEMA vault GRANT USAGE ON SEQUENCES TO {api};
 CREATE TABLE vault.notes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text);
 GRANT SELECT ON SEQUENCE vault.notes_id_seq TO {svc};
@@ -76,6 +80,7 @@ def test_owners_default_privileges_and_an_empty_search_path_rebuilt(db_url, role
     assert doc["tables"]["secrets"]["owner"] == svc and "owner" not in doc["tables"]["mine"]
     assert doc["sequences"]["loose"]["owner"] == svc and "owner" not in doc["sequences"]["secrets_id_seq"]
     assert (doc["views"]["names"]["owner"], doc["functions"]["peek"]["owner"], doc["enums"]["kind"]["owner"]) == (api, svc, svc)
+    assert (doc["aggregates"]["total"]["owner"], doc["aggregates"]["total"]["grants"]) == (svc, {"PUBLIC": [], api: ["execute"]})
     assert generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated")).status == "written"
     with sibling_database(db_url) as other:
         with psycopg.connect(other, autocommit=True) as conn:

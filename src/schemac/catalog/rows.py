@@ -394,7 +394,7 @@ class ModelBuilder:
         return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
                       sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged),
                       schemas=tuple(schemas), functions=tuple(functions), views=tuple(views),
-                      aggregates=kindrows.aggregates(rows.get("aggregates", [])),
+                      aggregates=kindrows.aggregates(rows.get("aggregates", []), acl),
                       composite_types=tuple(composites), range_types=tuple(ranges), collations=tuple(collations),
                       namespace_access=acl.namespaces(),
                       default_privileges=default_privileges(rows.get("default_privileges", [])))

@@ -10,11 +10,12 @@ from typing import Optional, Union
 
 from schemac.compare.changes import Change
 from schemac.compare.identities import IdentitySequence, identity_sequences
-from schemac.model import (DEFAULT_PRIVILEGE_KINDS, CompositeType, DefaultPrivileges, Domain, Enum, Function, Namespace,
+from schemac.model import (DEFAULT_PRIVILEGE_KINDS, Aggregate, CompositeType, DefaultPrivileges, Domain, Enum, Function, Namespace,
                            Privilege, RangeType, Schema, Sequence, Source, Table, View)
 from schemac.model.grants import PUBLIC_SCHEMA_DEFAULT
 
-Secured = Union[Table, View, Sequence, Function, Namespace, DefaultPrivileges, Enum, Domain, CompositeType, RangeType]
+Secured = Union[Table, View, Sequence, Function, Aggregate, Namespace, DefaultPrivileges, Enum, Domain, CompositeType,
+                RangeType]
 TYPES = (Enum, Domain, CompositeType, RangeType)
 NEW_OBJECT = "state of a new object"
 # What every role holds on a new object of a kind (Postgres's default access list, the owner's aside).
@@ -69,7 +70,7 @@ class Holding:
 
 
 def _name(obj: Secured) -> Optional[str]:
-    return None if isinstance(obj, (Table, Namespace)) else obj.signature if isinstance(obj, Function) else obj.name
+    return None if isinstance(obj, (Table, Namespace)) else obj.signature if isinstance(obj, (Function, Aggregate)) else obj.name
 
 
 def _held(obj: Optional[Secured], owner: Optional[str], created_as: tuple = ()) -> dict[str, tuple[Privilege, ...]]:
@@ -158,8 +159,8 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
     cur_seq = {(s.schema, s.name): s for s in current.sequences}
     for s in desired.sequences:
         out += object_changes(cur_seq.get((s.schema, s.name)), s, defaulted(current, s))
-    cur_fn = {(f.schema, f.name, f.identity): f for f in current.functions}
-    for f in desired.functions:
+    cur_fn = {(f.schema, f.name, f.identity): f for f in (*current.functions, *current.aggregates)}
+    for f in (*desired.functions, *desired.aggregates):
         out += object_changes(cur_fn.get((f.schema, f.name, f.identity)), f, defaulted(current, f))
     for field in ("enums", "domains", "composite_types", "range_types"):
         cur_types = {(t.schema, t.name): t for t in getattr(current, field)}
@@ -204,7 +205,7 @@ def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
     """Every role schema.yaml names (grantees, owners, policies' roles) with its line, PUBLIC aside."""
     out: list[tuple[str, Optional[Source]]] = []
     for obj in (*schema.tables, *schema.views, *schema.enums, *schema.domains, *schema.composite_types,
-                *schema.range_types, *schema.sequences, *schema.functions, *schema.namespace_access,
+                *schema.range_types, *schema.sequences, *schema.functions, *schema.aggregates, *schema.namespace_access,
                 *schema.default_privileges):
         if obj.owner is not None or isinstance(obj, DefaultPrivileges):
             out.append((obj.role if isinstance(obj, DefaultPrivileges) else obj.owner, obj.source))

@@ -386,7 +386,7 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         doc["functions"] = {keys[id(f)]: _named(_function(f), f, keys[id(f)]) for f in schema.functions}
     if schema.aggregates:
         keys = _function_keys(schema.aggregates)
-        doc["aggregates"] = {keys[id(a)]: _named(_Flow(aggregate_spec(a)), a, keys[id(a)]) for a in schema.aggregates}
+        doc["aggregates"] = {keys[id(a)]: _named(_Flow({**aggregate_spec(a), **_access(a, "function")}), a, keys[id(a)]) for a in schema.aggregates}
     keys = _keys(schema.tables)
     by_key = {t.key: t for t in schema.tables}
     doc["tables"] = {keys[id(t)]: _table(t, keys[id(t)], by_key) for t in schema.tables}
