@@ -4,7 +4,7 @@ Load into database A; `schemac inspect` A; `schemac generate` into an empty dire
 empty database B; then `schemac diff` finds no drift against A or B, and the tests' own catalog
 oracle (tests/catalog_oracle.py) shows A and B equal for every table, view, materialized view, column,
 constraint, index, type, sequence and extension, and every view's deparse, options and comments
-(test_views.views_of), and every aggregate (pagila's views read its aggregate group_concat, which the
+(test_views.views_of), every owner, grant, default privilege and policy (security_oracle), and every aggregate (pagila's views read its aggregate group_concat, which the
 migration creates before them).
 The schemas are vendored with their licenses and sources (tests/fixtures/corpus/*/SOURCE.md), so a
 fresh clone runs them; SCHEMAC_CORPUS points the test at another copy.
@@ -18,6 +18,7 @@ import psycopg
 import pytest
 
 from catalog_oracle import TABLES, fingerprint, fingerprint_difference, sibling_database
+from security_oracle import security_fingerprint
 from conftest import MAJORS
 from test_views import views_of
 from schemac.migrations.apply import apply_files
@@ -28,12 +29,13 @@ CORPUS = os.environ.get("SCHEMAC_CORPUS", os.path.join(ROOT, "tests", "fixtures"
 SAMPLES = ["chinook", "pagila"]
 # Written here in the style of real applications (SOURCE.md): each on one major by default, every major
 # under -m slow.
-OURS = ["saas", "eventlog", "analytics", "platform", "catalogue"]
+OURS = ["saas", "eventlog", "analytics", "platform", "catalogue", "backend"]
 RELATIONS = TABLES + ("v", "m")
-VIEWS = {"chinook": 0, "pagila": 8, "saas": 3, "eventlog": 9, "analytics": 10, "platform": 3, "catalogue": 3}
+VIEWS = {"chinook": 0, "pagila": 8, "saas": 3, "eventlog": 9, "analytics": 10, "platform": 3, "catalogue": 3, "backend": 1}
 # Extensions a sample needs beyond core (not every build has them: the case is skipped where one is missing).
 NEEDS = {"platform": {"citext", "pg_trgm", "btree_gist"}}
-ROLES = {"platform": ("platform_reader",)}
+ROLES = {"platform": ("platform_reader",),
+         "backend": ("bk_admin", "bk_anon", "bk_user", "bk_service", "bk_identity_admin", "bk_files_admin")}
 # pagila (views, a materialized view, functions, triggers) on every major by default: its deparse differs
 # between them; chinook (tables alone) on one.
 CASES = [pytest.param(major, s, id=f"{s}-{major}",
@@ -77,6 +79,7 @@ def test_corpus_round_trip(sample, major_db, server, schemac, tmp_path, request)
         expected, actual = fingerprint(a, RELATIONS), fingerprint(b, RELATIONS)
         assert actual == expected, fingerprint_difference(actual, expected)
         assert len(views_of(a)) == VIEWS[sample] and views_of(b) == views_of(a)
+        assert security_fingerprint(b) == security_fingerprint(a)  # owners, grants, default privileges, policies
         assert schemac("inspect", "--database-url", b).stdout == again.stdout.replace(a.split("dbname=")[-1].split()[0],
                                                                                         b.split("dbname=")[-1].split()[0])
         text = schemac("diff", "--database-url", a)

@@ -382,7 +382,7 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("partitionBy", tables.PARTITION_BY_KEYS),
     ("partitionOf", tables.PARTITION_OF_KEYS),
     ("sequence", sequences.SEQUENCE_KEYS),
-    ("identity", {"generated": True, **fields.SEQUENCE_OPTION_KEYS}),
+    ("identity", columns.IDENTITY_KEYS),
     ("enum", types.ENUM_KEYS),
     ("domain", types.DOMAIN_KEYS),
     ("function", functions.FUNCTION_KEYS),

@@ -7,7 +7,7 @@ from typing import Any, Optional, TypeVar
 
 T = TypeVar("T")
 
-from schemac.model import DEFAULT_PRIVILEGE_KINDS, DefaultPrivileges, Namespace, Privilege, sorted_privileges
+from schemac.model import DEFAULT_PRIVILEGE_KINDS, DefaultPrivileges, Namespace, Privilege, Table, sorted_privileges
 
 
 class AccessLists:
@@ -62,3 +62,25 @@ def default_privileges(rows: list[dict[str, Any]]) -> tuple[DefaultPrivileges, .
             found.append(Privilege(r["grantee"], r["privilege"], bool(r["grantable"])))
     return tuple(DefaultPrivileges(role, on, schema, sorted_privileges(ps))
                  for (role, on, schema), ps in sorted(entries.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")))
+
+
+def identity_sequences(rows: list[dict[str, Any]]) -> dict[tuple[int, str], int]:
+    """columns.sql rows -> (table oid, column name) -> the oid of its identity's sequence (seq_oid), whose
+    access list privileges.sql reads with every other sequence's."""
+    return {(r["table_oid"], r["column_name"]): r["seq_oid"] for r in rows if r["seq_oid"] is not None}
+
+
+def _with_identity_grants(table: Table, oid: int, sequences: dict[tuple[int, str], int], acl: AccessLists) -> Table:
+    columns = []
+    for c in table.columns:
+        seq = sequences.get((oid, c.name)) if c.identity is not None else None
+        grants = acl.grants("class", seq) if seq is not None else ()
+        columns.append(replace(c, identity=replace(c.identity, grants=grants)) if grants else c)
+    return replace(table, columns=tuple(columns)) if any(a is not b for a, b in zip(columns, table.columns)) else table
+
+
+def with_identity_grants(tables: list[Table], rows: list[dict[str, Any]], sequences: dict[tuple[int, str], int],
+                         acl: AccessLists) -> list[Table]:
+    """Each table (of tables.sql's `rows`, in order) with each identity column's sequence's grants (the
+    owner's, the table's, left out)."""
+    return [_with_identity_grants(t, r["table_oid"], sequences, acl) for t, r in zip(tables, rows)] if sequences else tables

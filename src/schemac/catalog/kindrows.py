@@ -64,8 +64,9 @@ _PARALLEL = {"u": "unsafe", "r": "restricted", "s": "safe"}
 _MODIFY = {"r": None, "s": "shareable", "w": "read_write"}
 
 
-def aggregates(rows: list[dict[str, Any]]) -> tuple[Aggregate, ...]:
-    """aggregates.sql's rows, sorted by (schema, name, input types)."""
+def aggregates(rows: list[dict[str, Any]], acl: Any = None) -> tuple[Aggregate, ...]:
+    """aggregates.sql's rows, sorted by (schema, name, input types); with their grants and owners from `acl`
+    (catalog.grants.AccessLists) when given."""
     out = (Aggregate(name=r["aggregate_name"], sfunc=r["sfunc"], stype=r["stype"], schema=r["schema_name"],
                      arguments=tuple(r["arguments"]), initcond=r["initcond"], mstype=r["mstype"],
                      minitcond=r["minitcond"], sortop=r["sortop"], parallel=_PARALLEL[r["parallel"]],  # type: ignore
@@ -73,4 +74,6 @@ def aggregates(rows: list[dict[str, Any]]) -> tuple[Aggregate, ...]:
                      finalfunc_modify=_MODIFY[r["finalfunc_modify"]], mfinalfunc_modify=_MODIFY[r["mfinalfunc_modify"]],
                      sspace=r["sspace"] or None, msspace=r["msspace"] or None,  # type: ignore[arg-type]
                      **{f: r[f] for f in AGGREGATE_FUNCTIONS}) for r in rows)
+    if acl is not None:
+        out = (acl.secured(a, "proc", r["aggregate_oid"]) for a, r in zip(list(out), rows))
     return tuple(sorted(out, key=lambda a: (a.schema, a.name, a.identity)))

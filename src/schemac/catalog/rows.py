@@ -17,7 +17,7 @@ from schemac.model import (Argument, Check, Column, Domain, Enum, Exclusion, Exc
                            Function, Identity, Index, IndexElement, Nulls, Parent, Partitioning, PartitionOf, PrimaryKey,
                            Rule, Schema, Sequence, SequenceOptions, Table, Trigger, Unique, Unmanaged)
 from schemac.catalog.views import build_view
-from schemac.catalog.grants import AccessLists, default_privileges
+from schemac.catalog.grants import AccessLists, default_privileges, identity_sequences, with_identity_grants
 from schemac.catalog.policies import policies_by_table
 from schemac.pg import triggerdef
 from schemac.pg.indexdef import key_collations, top_level_items
@@ -48,6 +48,7 @@ class IntrospectResult:
     queries: int
     server_version: int
     roles: frozenset = frozenset()  # the cluster's role names (roles.sql)
+    database_owner: Optional[str] = None  # roles.sql's owns_database
 
 
 # -- catalog rows -> model ----------------------------------------------------------------------
@@ -99,9 +100,7 @@ def _column(row: dict[str, Any]) -> Column:
 def _nulls(option: int, order: str) -> Optional[Nulls]:
     """None when the nulls order is Postgres's default for the sort order, as the loader leaves it."""
     nulls_first = bool(option & _INDOPTION_NULLS_FIRST)
-    if nulls_first == (order == "desc"):
-        return None
-    return "first" if nulls_first else "last"
+    return None if nulls_first == (order == "desc") else "first" if nulls_first else "last"
 
 
 def _elements(row: dict[str, Any]) -> tuple[list[IndexElement], tuple[str, ...]]:
@@ -157,7 +156,7 @@ def _columns_maker(rows: list[dict[str, Any]]) -> Any:
     share one object; building a frozen Column is most of the cost of a row."""
     if not rows:
         return None
-    key = itemgetter(*[k for k in rows[0] if k not in ("table_oid", "position")])
+    key = itemgetter(*[k for k in rows[0] if k not in ("table_oid", "position", "seq_oid")])
     made: dict[Any, Column] = {}
 
     def make(row: dict[str, Any]) -> tuple[int, Column]:
@@ -325,10 +324,12 @@ class ModelBuilder:
         self._triggers: dict[int, list[Trigger]] = {}
         self._exclusions: dict[int, list[Exclusion]] = {}
         self._rules: dict[int, list[Rule]] = {}
+        self._identities: dict[tuple[int, str], int] = {}
 
     def add(self, name: str, rows: list[dict[str, Any]]) -> None:
         if name == "columns":
             self._columns = _by_table(rows, _columns_maker(rows))
+            self._identities = identity_sequences(rows)
         elif name == "constraints":
             self._constraints = _constraints_by_table(rows)
         elif name == "indexes":
@@ -346,7 +347,9 @@ class ModelBuilder:
         """The model of every query's rows (all added by now), with what `catalog` says of its reading."""
         schema = self.schema(catalog.server_version // 10000)
         return IntrospectResult(schema=schema, queries=catalog.queries, server_version=catalog.server_version,
-                                roles=frozenset(r["role_name"] for r in self._rows.get("roles", ())))
+                                roles=frozenset(r["role_name"] for r in self._rows.get("roles", ())),
+                                database_owner=next((r["role_name"] for r in self._rows.get("roles", ())
+                                                     if r["owns_database"]), None))
 
     def schema(self, major: Optional[int] = None) -> Schema:
         """Everything is sorted here, with Python's code-point order, so the model does not depend on
@@ -361,6 +364,7 @@ class ModelBuilder:
                         policies=policies.get(row["table_oid"], ()), grants=acl.grants("class", row["table_oid"]),
                         owner=acl.owner("class", row["table_oid"]))
                  for row in rows["tables"]]
+        built = with_identity_grants(built, rows["tables"], self._identities, acl)
         built.sort(key=lambda t: (t.schema, t.name))
         enums = sorted((acl.secured(_enum(r), "type", r["type_oid"]) for r in rows["enums"]), key=lambda e: (e.schema, e.name))
         domains = sorted((acl.secured(_domain(r), "type", r["type_oid"]) for r in rows["domains"]), key=lambda d: (d.schema, d.name))
@@ -390,7 +394,7 @@ class ModelBuilder:
         return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
                       sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged),
                       schemas=tuple(schemas), functions=tuple(functions), views=tuple(views),
-                      aggregates=kindrows.aggregates(rows.get("aggregates", [])),
+                      aggregates=kindrows.aggregates(rows.get("aggregates", []), acl),
                       composite_types=tuple(composites), range_types=tuple(ranges), collations=tuple(collations),
                       text_search_configs=kindrows.text_search_configs(rows.get("text_search_configs", [])),
                       text_search_dictionaries=kindrows.text_search_dictionaries(rows.get("text_search_dictionaries", [])),

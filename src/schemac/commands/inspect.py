@@ -14,6 +14,7 @@ from schemac.commands.diff import IGNORED_TABLES
 from schemac.errors import SchemacError
 from schemac.migrations.sqlx import load_config
 from schemac.model import Schema
+from schemac.schemafile.owners import owners_to_write
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (),
     ignored = IGNORED_TABLES | {load_config().table[-1]}  # sqlx's table, or sqlx.toml's table-name
     model = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in ignored),
                     schemas=tuple(n for n in namespaces if n != "public"))
+    model = owners_to_write(model, result.database_owner)
     header = (f"# schema.yaml written by `schemac inspect` from {label} "
               f"(PostgreSQL {result.server_version // 10000}).\n"
               "# Review it, commit it, then `schemac generate` compiles it back to the same schema.\n")

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from schemac.compare.changes import Change
-from schemac.model import (DEFAULT_PRIVILEGE_KINDS, CompositeType, DefaultPrivileges, Domain, Enum, Function, Namespace,
+from schemac.compare.identities import IdentitySequence, identity_sequences
+from schemac.model import (DEFAULT_PRIVILEGE_KINDS, Aggregate, CompositeType, DefaultPrivileges, Domain, Enum, Function, Namespace,
                            Privilege, RangeType, Schema, Sequence, Source, Table, View)
 from schemac.model.grants import PUBLIC_SCHEMA_DEFAULT
 
-Secured = Union[Table, View, Sequence, Function, Namespace, DefaultPrivileges, Enum, Domain, CompositeType, RangeType]
+Secured = Union[Table, View, Sequence, Function, Aggregate, Namespace, DefaultPrivileges, Enum, Domain, CompositeType,
+                RangeType]
 TYPES = (Enum, Domain, CompositeType, RangeType)
 NEW_OBJECT = "state of a new object"
 # What every role holds on a new object of a kind (Postgres's default access list, the owner's aside).
@@ -54,6 +56,8 @@ class Holding:
         if isinstance(o, View):  # a relation, as view_keys names it
             return {("table", o.schema, o.name)} | {("column", o.schema, o.name, p.column) for p in self.entries
                                                     if p.column}
+        if isinstance(o, IdentitySequence):
+            return {("column", o.schema, o.table, o.column)}
         if isinstance(o, Sequence):
             return {("sequence", o.schema, o.name)}
         if isinstance(o, TYPES):
@@ -66,7 +70,7 @@ class Holding:
 
 
 def _name(obj: Secured) -> Optional[str]:
-    return None if isinstance(obj, (Table, Namespace)) else obj.signature if isinstance(obj, Function) else obj.name
+    return None if isinstance(obj, (Table, Namespace)) else obj.signature if isinstance(obj, (Function, Aggregate)) else obj.name
 
 
 def _held(obj: Optional[Secured], owner: Optional[str], created_as: tuple = ()) -> dict[str, tuple[Privilege, ...]]:
@@ -149,11 +153,14 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
     out: list[Change] = []
     for key, t in des_tables.items():
         out += object_changes(cur_tables.get(key), t, defaulted(current, t))
+        was = identity_sequences(cur_tables.get(key))
+        for column, s in identity_sequences(t).items():
+            out += object_changes(was.get(column), s, defaulted(current, s))
     cur_seq = {(s.schema, s.name): s for s in current.sequences}
     for s in desired.sequences:
         out += object_changes(cur_seq.get((s.schema, s.name)), s, defaulted(current, s))
-    cur_fn = {(f.schema, f.name, f.identity): f for f in current.functions}
-    for f in desired.functions:
+    cur_fn = {(f.schema, f.name, f.identity): f for f in (*current.functions, *current.aggregates)}
+    for f in (*desired.functions, *desired.aggregates):
         out += object_changes(cur_fn.get((f.schema, f.name, f.identity)), f, defaulted(current, f))
     for field in ("enums", "domains", "composite_types", "range_types"):
         cur_types = {(t.schema, t.name): t for t in getattr(current, field)}
@@ -198,10 +205,10 @@ def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
     """Every role schema.yaml names (grantees, owners, policies' roles) with its line, PUBLIC aside."""
     out: list[tuple[str, Optional[Source]]] = []
     for obj in (*schema.tables, *schema.views, *schema.enums, *schema.domains, *schema.composite_types,
-                *schema.range_types, *schema.sequences, *schema.functions, *schema.namespace_access,
+                *schema.range_types, *schema.sequences, *schema.functions, *schema.aggregates, *schema.namespace_access,
                 *schema.default_privileges):
-        if obj.owner is not None:
-            out.append((obj.owner, obj.source))
+        if obj.owner is not None or isinstance(obj, DefaultPrivileges):
+            out.append((obj.role if isinstance(obj, DefaultPrivileges) else obj.owner, obj.source))
         out += [(p.grantee, p.source or obj.source) for p in obj.grants if p.grantee != "PUBLIC"]
     for t in schema.tables:
         out += [(r, p.source) for p in t.policies for r in p.roles if r != "PUBLIC"]

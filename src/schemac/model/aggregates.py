@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Optional
 
-from .source import Source, _src
+from .grants import Privilege
+from .source import Source, _security, _src
 
 Modify = Literal["shareable", "read_write"]
 # The optional support functions of an aggregate, in CREATE AGGREGATE's order (model field = option name).
@@ -44,6 +45,8 @@ class Aggregate:
     msspace: Optional[int] = None
     comment: Optional[str] = None
     source: Optional[Source] = _src()
+    grants: tuple[Privilege, ...] = _security(())  # EXECUTE (proacl), as a function's: PUBLIC's by default
+    owner: Optional[str] = _security(None)  # None: not compared
 
     @property
     def identity(self) -> tuple[str, ...]:

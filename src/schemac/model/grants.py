@@ -78,8 +78,10 @@ class DefaultPrivileges:
     source: Optional[Source] = _src()
 
     @property
-    def owner(self) -> str:  # the role's own privileges are its own business, as an owner's are
-        return self.role
+    def owner(self) -> Optional[str]:
+        """The role's own entries are its own business in every schema's list, as an owner's are; one
+        schema's list adds them to the objects' lists as it names them, so there they are compared."""
+        return self.role if self.schema is None else None
 
     @property
     def name(self) -> str:

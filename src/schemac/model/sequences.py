@@ -24,10 +24,12 @@ class SequenceOptions:
 
 @dataclass(frozen=True)
 class Identity:
-    """GENERATED ALWAYS | BY DEFAULT AS IDENTITY, with its sequence's options."""
+    """GENERATED ALWAYS | BY DEFAULT AS IDENTITY, with its sequence's options and access list (`GRANT ...
+    ON SEQUENCE t_id_seq`, from default privileges or ON ALL SEQUENCES IN SCHEMA; its owner is the table's)."""
 
     always: bool = False
     options: SequenceOptions = SequenceOptions()
+    grants: tuple[Privilege, ...] = _security(())
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,13 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.compare.grants import TYPES, Holding, to_revoke
-from schemac.model import DefaultPrivileges, Domain, Namespace, Privilege, Sequence, Table, View
+from schemac.model import Aggregate, DefaultPrivileges, Domain, Namespace, Privilege, Sequence, Table, View
 from schemac.model.grants import grouped
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan.ddl import command
 from schemac.plan.policies import role_sql
-from schemac.plan.routine_ddl import function_target
+from schemac.plan.aggregate_ddl import aggregate_target
+from schemac.plan.routine_ddl import function_target, routine_type_sql
 
 
 def _target(h: Holding, owner: bool = False) -> str:
@@ -34,6 +35,9 @@ def _target(h: Holding, owner: bool = False) -> str:
         return "SCHEMA " + quote_ident(o.name)
     if isinstance(o, DefaultPrivileges):
         return o.on.upper()
+    if isinstance(o, Aggregate):  # GRANT takes it as a FUNCTION, with its input types (none: `()`, not `(*)`)
+        return "AGGREGATE " + aggregate_target(o) if owner else \
+            f"FUNCTION {qualified(o.schema, o.name)}({', '.join(routine_type_sql(t) for t in o.arguments)})"
     return ("PROCEDURE " if o.procedure else "FUNCTION ") + function_target(o)
 
 

@@ -38,10 +38,14 @@ def function_target(f: Function) -> str:
 
 
 def _setting_value(value: str) -> str:
-    """A SET clause's value list, each item a name or number as it is, a quoted name kept, else a literal."""
+    """A SET clause's value list, each item a name or number as it is, a quoted name kept, else a literal.
+    `""`, the empty name (proconfig's `search_path=""`, of `SET search_path = ''`), is the empty literal:
+    Postgres refuses a zero-length quoted name, and `'""'` would set the two characters."""
     items = []
     for item in (i.strip() for i in value.split(",")):
-        if re.fullmatch(r'[A-Za-z_][A-Za-z0-9_$]*|-?\d+(\.\d+)?|"(?:[^"]|"")+"', item):
+        if item == '""':
+            items.append("''")
+        elif re.fullmatch(r'[A-Za-z_][A-Za-z0-9_$]*|-?\d+(\.\d+)?|"(?:[^"]|"")+"', item):
             items.append(item)
         else:
             items.append(literal(item))

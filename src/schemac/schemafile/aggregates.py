@@ -20,7 +20,7 @@ AGGREGATE_KEYS = {"name": False, "schema": False, "arguments": False, "sfunc": T
                   **{f: False for f in AGGREGATE_FUNCTIONS}, "initcond": False, "mstype": False,
                   "minitcond": False, "sortop": False, "parallel": False, "comment": False,
                   "finalfunc_extra": False, "finalfunc_modify": False, "mfinalfunc_extra": False,
-                  "mfinalfunc_modify": False, "sspace": False, "msspace": False}
+                  "mfinalfunc_modify": False, "sspace": False, "msspace": False, "grants": False, "owner": False}
 _OPERATOR = re.compile(r"(?:[a-z_][a-z0-9_$]*\.)?[-+*/<>=~!@#%^&|`?]{1,63}")
 _MOVING = ("msfunc", "minvfunc", "mstype")
 
@@ -72,7 +72,7 @@ class AggregateReader(FieldReader):
                 sortop=sortop, comment=self.opt_string(f, "comment", what), source=self.w.src(key_node),
                 parallel=self.choice(f, "parallel", ("unsafe", "restricted", "safe"), what) or "unsafe",  # type: ignore
                 **self._final_options(f, what),
-                **functions)
+                **functions, grants=self.grants(f, what, "function"), owner=self.owner(f, what))  # type: ignore[attr-defined]
             identity = (agg.schema, agg.name, agg.identity)
             if identity in seen:
                 raise self.fail(key_node, f"aggregate {agg.schema}.{agg.signature} is declared twice (first at "

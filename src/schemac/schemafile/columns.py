@@ -13,6 +13,7 @@ from schemac.pg.sequences import without_defaults
 from schemac.schemafile.fields import SEQUENCE_OPTION_KEYS, FieldReader
 from schemac.schemafile.walker import _MAPPINGS, _SCALARS
 
+IDENTITY_KEYS = {"generated": True, **SEQUENCE_OPTION_KEYS, "grants": False}  # grants: its sequence's
 COLUMN_KEYS = {"type": True, "renamed_from": False, "identity": False, "generated": False, "check": False, "nullable": False, "default": False, "primary_key": False, "unique": False,
                "comment": False, "collation": False, "using": False, "distribution": False}
 GENERATED_KEYS = {"expression": True, "stored": False}
@@ -105,11 +106,12 @@ class ColumnReader(FieldReader):
                 raise self.fail(node, f"identity of {what} must be always or by_default (or a mapping with "
                                       "always/by_default and sequence options)")
             return Identity(always=kind == "always")
-        f = self.w.fields(node, f"identity of {what}", {"generated": True, **SEQUENCE_OPTION_KEYS})
+        f = self.w.fields(node, f"identity of {what}", IDENTITY_KEYS)
         kind = self.w.string(f["generated"][1], f"identity generated of {what}")
         if kind not in ("always", "by_default"):
             raise self.fail(f["generated"][1], f"identity generated of {what} must be always or by_default")
-        return Identity(kind == "always", self.sequence_options(f, f"identity of {what}"))
+        grants = self.grants(f, f"identity of {what}", "sequence") if "grants" in f else ()  # type: ignore[attr-defined]
+        return Identity(kind == "always", self.sequence_options(f, f"identity of {what}"), grants)
 
 
 def _column_key(key_node: Node, node: Node):

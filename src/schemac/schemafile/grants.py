@@ -5,7 +5,7 @@ here)."""
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Any, Optional
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
@@ -171,17 +171,20 @@ def _items(entries: list[Privilege]) -> list[str]:
 
 def written_namespaces(names: list[str], access: tuple[Namespace, ...]) -> list:
     """`schemas:` as inspect writes it: `names`, and every namespace whose access list differs from
-    Postgres's defaults as {name, grants} (owners are not written)."""
+    Postgres's defaults, or whose owner is pinned, as {name, owner?, grants?}."""
     items: dict[str, object] = {name: name for name in names}
     for n in access:
         default = set(PUBLIC_SCHEMA_DEFAULT) if n.name == "public" else set()
+        item: dict = {"name": n.name} if n.owner is None else {"name": n.name, "owner": n.owner}
         if {(p.grantee, p.key, p.grantable) for p in n.grants} != {(p.grantee, p.key, p.grantable) for p in default}:
             written = written_grants(n.grants, "schema")
             if n.name == "public" and not any(p.grantee == PUBLIC for p in n.grants):
                 written = {PUBLIC: [], **written}  # USAGE revoked from PUBLIC
             elif n.name == "public" and [p for p in n.grants if p.grantee == PUBLIC] == list(default):
                 written.pop(PUBLIC, None)
-            items[n.name] = {"name": n.name, "grants": written}
+            item["grants"] = written
+        if len(item) > 1:
+            items[n.name] = item
     return [items[k] for k in sorted(items)]
 
 
@@ -199,3 +202,9 @@ def written_default_privileges(entries: tuple[DefaultPrivileges, ...]) -> list[d
         item["grants"] = written
         out.append(item)
     return out
+
+
+def owner_spec(obj: Any) -> dict:
+    """{"owner": ...} where the object's owner is pinned (inspect: schemafile/owners.py), else {}."""
+    owner = getattr(obj, "owner", None)
+    return {"owner": owner} if owner is not None else {}

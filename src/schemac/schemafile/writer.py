@@ -24,7 +24,7 @@ from schemac.schemafile.typewriter import Flow as _Flow
 from schemac.schemafile.typewriter import FlowList as _FlowList
 from schemac.schemafile.typewriter import check_spec, collation_spec, composite_spec, domain_spec, enum_spec, range_spec, rules_spec
 from schemac.schemafile.typewriter import drop_empty as _drop_empty, text_search_config_spec, text_search_dictionary_spec
-from schemac.schemafile.grants import written_default_privileges, written_grants, written_namespaces
+from schemac.schemafile.grants import owner_spec, written_default_privileges, written_grants, written_namespaces
 from schemac.schemafile.policies import written_policies
 
 
@@ -58,7 +58,7 @@ def _options(o: SequenceOptions) -> dict:
 
 def _identity(i: Identity) -> Any:
     kind = "always" if i.always else "by_default"
-    opts = _options(i.options)
+    opts = {**_options(i.options), **_access(i, "sequence")}  # its sequence's grants (GRANT ... ON SEQUENCE)
     return _Flow({"generated": kind, **opts}) if opts else kind
 
 
@@ -219,14 +219,15 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
         written = {name: {k: _FlowList(v) if isinstance(v, list) else v for k, v in p.items()}
                    for name, p in written_policies(t.policies).items()}
         spec["policies"] = {name: _Flow(p) if len(p) <= 3 and len(str(p)) < 80 else p for name, p in written.items()}
-    spec.update(_grants(t.grants, "table"))
+    spec.update(_access(t, "table"))
     return spec
 
 
-def _grants(grants: tuple, kind: str) -> dict:
-    """{"grants": ...} when the access list differs from Postgres's default, else {}."""
-    written = written_grants(grants, kind)
-    return {"grants": _grants_flow(written)} if written else {}
+def _access(obj: Any, kind: str) -> dict:
+    """{"grants": ..., "owner": ...}: the grants where the access list differs from Postgres's default, the
+    owner where it is pinned."""
+    written = written_grants(obj.grants, kind)
+    return {**({"grants": _grants_flow(written)} if written else {}), **owner_spec(obj)}
 
 
 def _grants_flow(written: dict) -> dict:
@@ -258,7 +259,7 @@ def _sequence(s: Sequence) -> Any:
         spec["owned_by"] = s.owned_by
     if s.comment is not None:
         spec["comment"] = s.comment
-    spec.update(_grants(s.grants, "sequence"))
+    spec.update(_access(s, "sequence"))
     return _Flow(spec) if "grants" not in spec else spec
 
 
@@ -282,7 +283,7 @@ def _function(f: Function) -> dict:
         spec["set"] = _Flow({name: value for name, _, value in (c.partition("=") for c in f.config)})
     if f.comment is not None:
         spec["comment"] = f.comment
-    spec.update(_grants(f.grants, "function"))
+    spec.update(_access(f, "function"))
     spec["body"] = _Block(f.body)
     return spec
 
@@ -304,7 +305,7 @@ def _view(v: View) -> dict:
         spec["triggers"] = {g.name: _trigger(g) for g in v.triggers}
     if v.rules:
         spec["rules"] = rules_spec(v.rules)
-    spec.update(_grants(v.grants, "table"))
+    spec.update(_access(v, "table"))
     spec["query"] = _Block(v.query)
     return spec
 
@@ -332,11 +333,10 @@ def _keys(objects: tuple) -> dict:
 
 
 def _type_grants(spec: Any, obj: Any) -> Any:
-    """A type's spec with its `grants:` where they differ from Postgres's default (PUBLIC's USAGE)."""
+    """A type's spec with its `grants:` where they differ from Postgres's default (PUBLIC's USAGE), its owner."""
     if not hasattr(obj, "grants") or isinstance(obj, Sequence):
         return spec
-    written = {**spec, **_grants(obj.grants, "type")}
-    return _Flow(written) if isinstance(spec, _Flow) else written
+    return (_Flow if isinstance(spec, _Flow) else dict)({**spec, **_access(obj, "type")})
 
 
 def _named(spec: Any, obj: Any, key: str) -> Any:
@@ -368,7 +368,7 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
     extra = written_namespaces(sorted(set(schema.schemas) - used - {"public"}), schema.namespace_access)
     if extra:
         doc["schemas"] = _FlowList(extra) if all(isinstance(x, str) for x in extra) else \
-            [x if isinstance(x, str) else _Flow({"name": x["name"], "grants": _grants_flow(x["grants"])}) for x in extra]
+            [x if isinstance(x, str) else _Flow({k: _grants_flow(v) if k == "grants" else v for k, v in x.items()}) for x in extra]
     for field, write in (("collations", collation_spec), ("text_search_dictionaries", text_search_dictionary_spec), ("text_search_configs", text_search_config_spec),
                          ("enums", enum_spec), ("domains", domain_spec), ("composite_types", composite_spec), ("range_types", range_spec), ("sequences", _sequence)):
         objects = getattr(schema, field)
@@ -386,7 +386,7 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         doc["functions"] = {keys[id(f)]: _named(_function(f), f, keys[id(f)]) for f in schema.functions}
     if schema.aggregates:
         keys = _function_keys(schema.aggregates)
-        doc["aggregates"] = {keys[id(a)]: _named(_Flow(aggregate_spec(a)), a, keys[id(a)]) for a in schema.aggregates}
+        doc["aggregates"] = {keys[id(a)]: _named(_Flow({**aggregate_spec(a), **_access(a, "function")}), a, keys[id(a)]) for a in schema.aggregates}
     keys = _keys(schema.tables)
     by_key = {t.key: t for t in schema.tables}
     doc["tables"] = {keys[id(t)]: _table(t, keys[id(t)], by_key) for t in schema.tables}

@@ -3,7 +3,7 @@
 -- (aclexplode), the owner's own entries left out, or one row with a NULL grantee for an object whose
 -- list holds nothing else. A NULL list is Postgres's default for the owner (acldefault): the owner's
 -- privileges, and EXECUTE for PUBLIC on a function. grantee: PUBLIC for the role oid 0.
--- catalog: 'class' (tables, views and sequences, by pg_class oid), 'proc' (pg_proc oid), 'namespace', 'type'
+-- catalog: 'class' (tables, views and sequences, by pg_class oid), 'proc' (functions, procedures, aggregates: pg_proc oid), 'namespace', 'type'
 -- (enums, domains, range types and composite types of their own, by pg_type oid; acldefault: USAGE for PUBLIC).
 -- namespace_name: set on a namespace's rows. column_name: set on column privileges (attacl; never a default). Rows for objects the other queries
 -- left out are dropped by the caller. Reading needs no privilege beyond CONNECT (catalogs only).
@@ -25,7 +25,7 @@ WITH objects AS (
   SELECT 'proc', p.oid, NULL, p.proowner, NULL, COALESCE(p.proacl, pg_catalog.acldefault('f'::"char", p.proowner))
   FROM pg_catalog.pg_proc p
   JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-  WHERE n.nspname = ANY (%(schemas)s::name[]) AND p.prokind IN ('f', 'p')
+  WHERE n.nspname = ANY (%(schemas)s::name[]) AND p.prokind IN ('f', 'p', 'a')
   UNION ALL
   SELECT 'type', t.oid, NULL, t.typowner, NULL, COALESCE(t.typacl, pg_catalog.acldefault('T'::"char", t.typowner))
   FROM pg_catalog.pg_type t

@@ -1,0 +1,35 @@
+"""Which owners `inspect` writes: every object's owner but the database owner's.
+
+The database's owner is taken as the role that will run the migrations (whoever inspects: a read-only
+role reads the same schema.yaml): what it owns is what a migration creates, so `owner:` is left out
+there (not compared, as before). Any other owner
+(an `auth` schema owned by `supabase_admin`, tables owned by a service role) is pinned, so that the
+rebuilt database has the same owners, and with them the same grantors. A sequence a column owns
+follows its table (Postgres moves it with ALTER TABLE ... OWNER TO and refuses to move it alone). The
+`public` schema is no migration's: every new database has it, owned by `pg_database_owner`; any other
+owner of it is pinned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Optional
+
+from schemac.model import Schema
+
+PUBLIC_SCHEMA_OWNER = "pg_database_owner"  # initdb's owner of `public` (PostgreSQL 15 and later)
+_OWNED = ("tables", "views", "functions", "aggregates", "enums", "domains", "composite_types", "range_types")
+
+
+def _cleared(obj: Any, role: Optional[str]) -> Any:
+    return replace(obj, owner=None) if obj.owner is not None and obj.owner == role else obj
+
+
+def owners_to_write(schema: Schema, role: Optional[str]) -> Schema:
+    """`schema` with owner None wherever inspect leaves it out (see the module's docstring)."""
+    changes: dict[str, tuple] = {field: tuple(_cleared(o, role) for o in getattr(schema, field)) for field in _OWNED}
+    changes["sequences"] = tuple(replace(s, owner=None) if s.owned_by is not None else _cleared(s, role)
+                                 for s in schema.sequences)
+    changes["namespace_access"] = tuple(_cleared(n, PUBLIC_SCHEMA_OWNER if n.name == "public" else role)
+                                        for n in schema.namespace_access)
+    return replace(schema, **changes)

@@ -1,0 +1,81 @@
+"""An oracle of the tests' own for security as code over a whole database: every owner, access list
+(tables, columns, sequences, views, functions, types, schemas), default privilege, policy and
+row-level-security switch of the user's schemas, read with SQL written here (no schemac code).
+
+catalog_oracle.fingerprint compares the shape of a schema; this compares who may touch it. Two
+databases on the same server (roles are cluster objects, so the names are comparable as they are) with
+the same security fingerprint grant the same things to the same roles. Access lists are read through
+`acldefault` when NULL, so "never granted" and "granted exactly the default" read the same, as they
+behave the same; grantors are compared too (a grant made by another role is another grant).
+"""
+
+from __future__ import annotations
+
+import psycopg
+from catalog_oracle import _NOT_EXTENSION_MEMBER, _USER_NS, IGNORED_RELATIONS
+
+_ROLE = "CASE WHEN {0} = 0 THEN 'PUBLIC' ELSE {0}::regrole::text END"
+_ACL = (f"{_ROLE.format('a.grantee')}, {_ROLE.format('a.grantor')}, a.privilege_type, a.is_grantable")
+
+
+def _mine(catalog: str, oid: str) -> str:
+    return _NOT_EXTENSION_MEMBER.format(catalog=f"'{catalog}'", oid=oid)
+
+
+SECURITY = {
+    "schema_security": f"""
+        SELECT n.nspname, n.nspowner::regrole::text, {_ACL}
+        FROM pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a
+        WHERE n.oid IN ({_USER_NS}) AND {_mine('pg_namespace', 'n.oid')}
+    """,
+    "relation_security": f"""
+        SELECT n.nspname, c.relname, c.relkind::text, c.relowner::regrole::text, c.relrowsecurity,
+               c.relforcerowsecurity, {_ACL}
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
+             aclexplode(coalesce(c.relacl, acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char",
+                                                      c.relowner))) a
+        WHERE c.relnamespace IN ({_USER_NS}) AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+          AND c.relname <> ALL (%(ignored)s) AND {_mine('pg_class', 'c.oid')}
+    """,
+    "column_grants": f"""
+        SELECT n.nspname, c.relname, t.attname, {_ACL}
+        FROM pg_attribute t JOIN pg_class c ON c.oid = t.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace,
+             aclexplode(t.attacl) a
+        WHERE c.relnamespace IN ({_USER_NS}) AND NOT t.attisdropped AND {_mine('pg_class', 'c.oid')}
+    """,
+    "routine_security": f"""
+        SELECT n.nspname, p.oid::regprocedure::text, p.proowner::regrole::text, p.prosecdef, p.proleakproof,
+               p.proconfig, {_ACL}
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace,
+             aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+        WHERE p.pronamespace IN ({_USER_NS}) AND {_mine('pg_proc', 'p.oid')}
+    """,
+    "type_security": f"""
+        SELECT n.nspname, t.typname, t.typowner::regrole::text, {_ACL}
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace,
+             aclexplode(coalesce(t.typacl, acldefault('T', t.typowner))) a
+        WHERE t.typnamespace IN ({_USER_NS}) AND t.typelem = 0
+          AND (t.typtype IN ('d', 'e', 'r', 'm', 'b')
+               OR t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c') AND {_mine('pg_type', 't.oid')}
+    """,
+    "default_privileges": f"""
+        SELECT d.defaclrole::regrole::text, n.nspname, d.defaclobjtype::text, {_ACL}
+        FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace, aclexplode(d.defaclacl) a
+    """,
+    "policies": """
+        SELECT n.nspname, c.relname, p.polname, p.polcmd::text, p.polpermissive,
+               ARRAY(SELECT CASE WHEN r = 0 THEN 'PUBLIC' ELSE r::regrole::text END FROM unnest(p.polroles) r
+                     ORDER BY 1),
+               pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid),
+               obj_description(p.oid, 'pg_policy')
+        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    """,
+}
+
+
+def security_fingerprint(url: str) -> dict[str, list[tuple]]:
+    """Every owner, grant, default privilege and policy of the user's schemas, as sorted rows."""
+    with psycopg.connect(url) as conn:
+        return {kind: sorted((tuple(tuple(v) if isinstance(v, list) else v for v in r)
+                              for r in conn.execute(q, {"ignored": list(IGNORED_RELATIONS)})), key=repr)
+                for kind, q in SECURITY.items()}

@@ -1,0 +1,124 @@
+"""Owners (an aggregate's too, with its grants), a default-privileges list granting to its own role, an identity column's sequence's grants
+(from default privileges and GRANT ON SEQUENCE) and `SET search_path = ''` through inspect
+-> generate -> apply to an empty sibling, judged by tests/security_oracle.py (owners, grants with their
+grantors, default privileges, policies: SQL of its own over pg_catalog) and pg_proc.proconfig.
+
+inspect writes the owner of every object the database's owner does not own (that role runs the migrations),
+never the one of a sequence a column owns (it follows its table), and the `public` schema's only where it
+is not `pg_database_owner`."""
+
+from __future__ import annotations
+
+import uuid
+
+import psycopg
+import pytest
+import yaml
+from catalog_oracle import sibling_database
+from security_oracle import security_fingerprint
+
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+
+SQL = """
+CREATE SCHEMA vault AUTHORIZATION {svc};
+GRANT USAGE ON SCHEMA vault TO {api};
+ALTER SCHEMA public OWNER TO {svc};
+CREATE TYPE vault.kind AS ENUM ('a', 'b');
+ALTER TYPE vault.kind OWNER TO {svc};
+CREATE TABLE vault.secrets (id serial PRIMARY KEY, kind vault.kind, body text);
+ALTER TABLE vault.secrets OWNER TO {svc};
+GRANT SELECT ON vault.secrets TO {api};
+CREATE TABLE vault.mine (id int PRIMARY KEY);
+CREATE SEQUENCE vault.loose;
+ALTER SEQUENCE vault.loose OWNER TO {svc};
+CREATE VIEW vault.names AS SELECT id FROM vault.secrets;
+ALTER VIEW vault.names OWNER TO {api};
+CREATE FUNCTION vault.peek(i int) RETURNS text LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
+  AS $$ SELECT body FROM vault.secrets WHERE id = i $$;
+ALTER FUNCTION vault.peek(int) OWNER TO {svc};
+REVOKE ALL ON FUNCTION vault.peek(int) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION vault.peek(int) TO {api};
+ALTER DEFAULT PRIVILEGES IN SCHEMA vault GRANT ALL ON TABLES TO CURRENT_USER, {api};
+ALTER DEFAULT PRIVILEGES FOR ROLE {svc} IN SCHEMA vault GRANT SELECT ON SEQUENCES TO {svc};
+CREATE AGGREGATE vault.total(int) (sfunc = int4pl, stype = int, initcond = '0');
+ALTER AGGREGATE vault.total(int) OWNER TO {svc};
+REVOKE ALL ON FUNCTION vault.total(int) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION vault.total(int) TO {api};
+ALTER DEFAULT PRIVILEGES IN SCHEMA vault GRANT USAGE ON SEQUENCES TO {api};
+CREATE TABLE vault.notes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text);
+GRANT SELECT ON SEQUENCE vault.notes_id_seq TO {svc};
+INSERT INTO vault.notes (body) VALUES ('a'), ('b');
+"""
+
+
+@pytest.fixture
+def roles(db_url):
+    """Two roles of this test's own (cluster objects), dropped afterwards with what they hold."""
+    suffix = uuid.uuid4().hex[:8]
+    names = {"svc": f"own_svc_{suffix}", "api": f"own_api_{suffix}"}
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        for n in names.values():
+            conn.execute(f'CREATE ROLE "{n}"')
+    yield names
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS vault CASCADE; ALTER SCHEMA public OWNER TO pg_database_owner")
+        for n in names.values():
+            conn.execute(f'DROP OWNED BY "{n}"')
+            conn.execute(f'DROP ROLE "{n}"')
+
+
+def test_owners_default_privileges_and_an_empty_search_path_rebuilt(db_url, roles, tmp_path, schemac):
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(SQL.format(**roles))
+    assert schemac("inspect", "--database-url", db_url, "--output", "schema.yaml").returncode == 0
+    doc = yaml.safe_load((tmp_path / "schema.yaml").read_text())
+    svc, api = roles["svc"], roles["api"]
+    assert {s["name"]: s.get("owner") for s in doc["schemas"] if isinstance(s, dict)} == {"public": svc, "vault": svc}
+    assert doc["tables"]["secrets"]["owner"] == svc and "owner" not in doc["tables"]["mine"]
+    assert doc["sequences"]["loose"]["owner"] == svc and "owner" not in doc["sequences"]["secrets_id_seq"]
+    assert (doc["views"]["names"]["owner"], doc["functions"]["peek"]["owner"], doc["enums"]["kind"]["owner"]) == (api, svc, svc)
+    assert (doc["aggregates"]["total"]["owner"], doc["aggregates"]["total"]["grants"]) == (svc, {"PUBLIC": [], api: ["execute"]})
+    assert generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated")).status == "written"
+    with sibling_database(db_url) as other:
+        with psycopg.connect(other, autocommit=True) as conn:
+            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+            config = conn.execute("SELECT proconfig FROM pg_proc WHERE proname = 'peek'").fetchone()
+        assert check_drift(str(tmp_path / "schema.yaml"), other).differences == ()
+        rebuilt = security_fingerprint(other)
+    original = security_fingerprint(db_url)
+    assert config == (['search_path=""'],)
+    assert ("postgres", "vault", "r", "postgres", "postgres", "SELECT", False) in original["default_privileges"]
+    assert (svc, "vault", "S", svc, svc, "SELECT", False) in original["default_privileges"]
+    assert rebuilt == original
+
+
+def _sequence_acl(url: str) -> list[tuple]:
+    with psycopg.connect(url) as conn:
+        return conn.execute("""SELECT a.grantee::regrole::text, a.privilege_type FROM pg_class c, aclexplode(c.relacl) a
+                               WHERE c.oid = 'vault.notes_id_seq'::regclass AND a.grantee <> c.relowner ORDER BY 1, 2""").fetchall()
+
+
+def test_identity_sequence_grants_changed_in_schema_yaml(db_url, roles, tmp_path, schemac):
+    """An identity's `grants:` edited in the inspected schema.yaml: generate writes GRANT/REVOKE ON SEQUENCE
+    t_id_seq, which applies over rows; diff clean; the access list is what schema.yaml says."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(SQL.format(**roles))
+    assert schemac("inspect", "--database-url", db_url, "--output", "schema.yaml").returncode == 0
+    svc, api = roles["svc"], roles["api"]
+    assert _sequence_acl(db_url) == sorted([(api, "USAGE"), (svc, "SELECT")])
+    generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated"))
+    doc = yaml.safe_load((tmp_path / "schema.yaml").read_text())
+    identity = doc["tables"]["notes"]["columns"]["id"]["identity"]
+    assert identity == {"generated": "always", "grants": {api: ["usage"], svc: ["select"]}}
+    identity["grants"] = {api: ["select", "update"]}
+    (tmp_path / "schema.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
+    result = generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated"))
+    assert "ON SEQUENCE vault.notes_id_seq" in result.sql
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations()[-1:])
+        assert conn.execute("SELECT count(*) FROM vault.notes").fetchone() == (2,)
+    assert check_drift(str(tmp_path / "schema.yaml"), db_url).differences == ()
+    assert _sequence_acl(db_url) == [(api, "SELECT"), (api, "UPDATE")]
