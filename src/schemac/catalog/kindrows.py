@@ -1,4 +1,4 @@
-"""Catalog rows -> composite and range types, collations, rules and aggregates (catalog.rows puts them in the model);
+"""Catalog rows -> functions, composite and range types, collations, rules and aggregates (catalog.rows puts them in the model);
 `canonical` is rows' spelling of a format_type() text."""
 
 from __future__ import annotations
@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Callable
 
-from schemac.model import (AGGREGATE_FUNCTIONS, Aggregate, Attribute, Collation, CompositeType, RangeType, Rule, TextSearchConfig,
+from schemac.model import (AGGREGATE_FUNCTIONS, Aggregate, Argument, Attribute, Collation, CompositeType, Function, RangeType, Rule, TextSearchConfig,
                            TextSearchDictionary, TextSearchMapping, default_multirange)
 from schemac.pg import ruledef
+from schemac.pg.indexdef import top_level_items
+from schemac.pg.routines import result_type
 from schemac.pg.searchnames import parse_dictionary_options, search_name
 
 
@@ -77,3 +79,30 @@ def aggregates(rows: list[dict[str, Any]], acl: Any = None) -> tuple[Aggregate, 
     if acl is not None:
         out = (acl.secured(a, "proc", r["aggregate_oid"]) for a, r in zip(list(out), rows))
     return tuple(sorted(out, key=lambda a: (a.schema, a.name, a.identity)))
+
+
+_VOLATILITY = {"v": "volatile", "s": "stable", "i": "immutable"}
+_PARALLEL = {"u": "unsafe", "r": "restricted", "s": "safe"}
+_ARG_MODES = {"i": "in", "o": "out", "b": "inout", "v": "variadic"}
+
+
+def function(row: dict[str, Any], **access: Any) -> Function:
+    """A pg_proc row (functions.sql) as a Function; a RETURNS TABLE's columns (mode t) stay in its result.
+    `access`: its grants and owner."""
+    args = [a for a in row["arguments"] if a["mode"] != "t"]
+    defaults = top_level_items(row["defaults"]) if row["defaults"] else []
+    # pronargdefaults defaults belong to the last input arguments, in order.
+    inputs = [n for n, a in enumerate(args) if a["mode"] != "o"]
+    with_default = dict(zip(inputs[len(inputs) - len(defaults):], defaults))
+    arguments = tuple(Argument(type=a["type"], name=a["name"], mode=_ARG_MODES[a["mode"]],  # type: ignore[arg-type]
+                               default=with_default.get(n)) for n, a in enumerate(args))
+    returns = None if row["is_procedure"] else result_type(row["result"])
+    language = row["language"]
+    cost = None if row["cost"] == 100 else row["cost"]
+    rows = None if row["rows"] == 0 or (row["returns_set"] and row["rows"] == 1000) else row["rows"]
+    return Function(name=row["function_name"], body=row["body"], schema=row["schema_name"], arguments=arguments,
+                    returns=returns, language=language, procedure=row["is_procedure"],
+                    volatility=_VOLATILITY[row["volatility"]], strict=row["strict"],  # type: ignore[arg-type]
+                    security_definer=row["security_definer"], leakproof=row["leakproof"],
+                    parallel=_PARALLEL[row["parallel"]], cost=cost, rows=rows,  # type: ignore[arg-type]
+                    config=tuple(row["config"] or ()), comment=row["comment"], **access)

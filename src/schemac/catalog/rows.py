@@ -13,15 +13,14 @@ from operator import itemgetter
 from typing import Any, Optional
 
 from schemac.catalog import kindrows
-from schemac.model import (Argument, Check, Column, Domain, Enum, Exclusion, ExclusionElement, Extension, ForeignKey,
-                           Function, Identity, Index, IndexElement, Nulls, Parent, Partitioning, PartitionOf, PrimaryKey,
+from schemac.model import (Check, Column, Domain, Enum, Exclusion, ExclusionElement, Extension, ForeignKey,
+                           Identity, Index, IndexElement, Nulls, Parent, Partitioning, PartitionOf, PrimaryKey,
                            Rule, Schema, Sequence, SequenceOptions, Table, Trigger, Unique, Unmanaged)
 from schemac.catalog.views import build_view
 from schemac.catalog.grants import AccessLists, default_privileges, identity_sequences, with_identity_grants
 from schemac.catalog.policies import policies_by_table
 from schemac.pg import triggerdef
-from schemac.pg.indexdef import key_collations, top_level_items
-from schemac.pg.routines import result_type
+from schemac.pg.indexdef import key_collations
 from schemac.pg.sequences import without_defaults
 
 # indoption bits (src/include/catalog/pg_index.h)
@@ -285,33 +284,6 @@ def _sequence(row: dict[str, Any]) -> Sequence:
                     comment=row["comment"])
 
 
-_VOLATILITY = {"v": "volatile", "s": "stable", "i": "immutable"}
-_PARALLEL = {"u": "unsafe", "r": "restricted", "s": "safe"}
-_ARG_MODES = {"i": "in", "o": "out", "b": "inout", "v": "variadic"}
-
-
-def _function(row: dict[str, Any], **access: Any) -> Function:
-    """A pg_proc row (functions.sql) as a Function; a RETURNS TABLE's columns (mode t) stay in its result.
-    `access`: its grants and owner."""
-    args = [a for a in row["arguments"] if a["mode"] != "t"]
-    defaults = top_level_items(row["defaults"]) if row["defaults"] else []
-    # pronargdefaults defaults belong to the last input arguments, in order.
-    inputs = [n for n, a in enumerate(args) if a["mode"] != "o"]
-    with_default = dict(zip(inputs[len(inputs) - len(defaults):], defaults))
-    arguments = tuple(Argument(type=a["type"], name=a["name"], mode=_ARG_MODES[a["mode"]],  # type: ignore[arg-type]
-                               default=with_default.get(n)) for n, a in enumerate(args))
-    returns = None if row["is_procedure"] else result_type(row["result"])
-    language = row["language"]
-    cost = None if row["cost"] == 100 else row["cost"]
-    rows = None if row["rows"] == 0 or (row["returns_set"] and row["rows"] == 1000) else row["rows"]
-    return Function(name=row["function_name"], body=row["body"], schema=row["schema_name"], arguments=arguments,
-                    returns=returns, language=language, procedure=row["is_procedure"],
-                    volatility=_VOLATILITY[row["volatility"]], strict=row["strict"],  # type: ignore[arg-type]
-                    security_definer=row["security_definer"], leakproof=row["leakproof"],
-                    parallel=_PARALLEL[row["parallel"]], cost=cost, rows=rows,  # type: ignore[arg-type]
-                    config=tuple(row["config"] or ()), comment=row["comment"], **access)
-
-
 class ModelBuilder:
     """Builds the model from the catalog queries' rows, one query at a time, in any order: `schemac
     diff` turns each result into model objects while the server is still answering the next query."""
@@ -376,7 +348,7 @@ class ModelBuilder:
         unmanaged = sorted((Unmanaged(kind=r["kind"], schema=r["schema_name"], name=r["object_name"])
                             for r in rows["unmanaged"]), key=lambda u: (u.kind, u.schema, u.name))
         schemas = sorted(r["schema_name"] for r in rows["schemas"] if r["schema_name"] != "public")
-        functions = sorted((_function(r, grants=acl.grants("proc", r["function_oid"]), owner=acl.owner("proc", r["function_oid"]))
+        functions = sorted((kindrows.function(r, grants=acl.grants("proc", r["function_oid"]), owner=acl.owner("proc", r["function_oid"]))
                             for r in rows["functions"]),
                            key=lambda f: (f.schema, f.name, f.identity))
         composites = sorted((acl.secured(kindrows.composite_type(r, _canonical), "type", r["type_oid"])
