@@ -176,6 +176,7 @@ def _sql(tmp_path) -> str:
     return "".join(p.read_text() for p in sorted((tmp_path / "generated" / "migrations").glob("*.sql")))
 
 
+@pytest.mark.slow  # test_kinds' unit case covers the spelling in the default run
 def test_functions_of_an_extension_type_named_like_a_keyword(tmp_path, db_url, schemac):
     """cube (sqlglot reads it as GROUP BY CUBE): a function taking and returning it, a column of it."""
     from catalog_oracle import sibling_database

@@ -359,3 +359,52 @@ def test_extension_types_named_like_sqlglot_keywords(written, canonical, rendere
 
     assert canonical_type(written) == canonical
     assert build_type(canonical).sql(dialect=RENDER) == rendered
+
+
+def _clustered(url):
+    """(table, index) of each index CLUSTER marked, by the oracle's own SQL."""
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT i.indrelid::regclass::text, i.indexrelid::regclass::text FROM pg_index i "
+                            "JOIN pg_class c ON c.oid = i.indrelid WHERE i.indisclustered "
+                            "AND c.relnamespace = 'public'::regnamespace ORDER BY 1").fetchall()
+
+
+def test_cluster_on_round_trips_and_changes_over_rows(tmp_path, db_url, schemac):
+    """CLUSTER ... USING (AdventureWorks clusters every table on its key; pg_dump writes CLUSTER ON): the mark
+    is read, written (cluster_on:), made again on a rebuilt database, moved, set again when its index is
+    made again, and removed."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute('CREATE TABLE "Order" (id int CONSTRAINT "PK_Order" PRIMARY KEY, placed date, total numeric);'
+                     "CREATE INDEX order_placed ON \"Order\" (placed); CLUSTER \"Order\" USING \"PK_Order\";"
+                     "CREATE TABLE line (order_id int, n int, PRIMARY KEY (order_id, n)); CLUSTER line USING line_pkey;")
+    r = schemac("inspect", "--database-url", db_url, "--output", "schema.yaml")
+    text = (tmp_path / "schema.yaml").read_text()
+    assert r.returncode == 0 and "cluster_on: PK_Order" in text and "cluster_on: line_pkey" in text, text
+    assert schemac("generate", "--name", "clustered").returncode == 0
+    expected = _clustered(db_url)
+    assert expected == [('"Order"', '"PK_Order"'), ("line", "line_pkey")]
+    with sibling_database(db_url) as b:
+        with psycopg.connect(b, autocommit=True) as conn:
+            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+            conn.execute("INSERT INTO \"Order\" VALUES (1, '2024-01-01', 5), (2, '2023-01-01', 7)")
+        assert _clustered(b) == expected
+        assert schemac("diff", "--database-url", b).returncode == 0
+        steps = [
+            # moved to another index; the other table's mark removed
+            (text.replace("cluster_on: PK_Order", "cluster_on: order_placed").replace("    cluster_on: line_pkey\n", ""),
+             [('"Order"', "order_placed")]),
+            # the marked index made again (a new key): marked again after it
+            (None, [('"Order"', "order_placed")]),
+        ]
+        for n, (edited, want) in enumerate(steps):
+            if edited is None:
+                edited = (tmp_path / "schema.yaml").read_text().replace("order_placed: {columns: [placed]}",
+                                                                       "order_placed: {columns: [placed, id]}")
+            (tmp_path / "schema.yaml").write_text(edited)
+            r = schemac("generate", "--name", f"step{n}")
+            assert r.returncode == 0 and "No changes" not in r.stdout, r.stdout + r.stderr
+            with psycopg.connect(b, autocommit=True) as conn:
+                apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+                assert conn.execute("SELECT count(*) FROM \"Order\"").fetchone()[0] == 2
+            assert _clustered(b) == want
+            assert schemac("diff", "--database-url", b).returncode == 0

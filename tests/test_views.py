@@ -516,3 +516,21 @@ def test_rules_on_views_round_trip_and_survive_a_rebuilt_view(tmp_path, db_url, 
             apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
         assert _view_defaults(b) == [("name", "'anon'::text")]
         assert schemac("diff", "--database-url", b).returncode == 0
+
+
+def test_a_values_view_with_column_names_is_created_as_it_was(tmp_path, db_url, schemac):
+    """CREATE VIEW v (k, v) AS VALUES ... deparses as a SELECT of "*VALUES*" columns; created from that SELECT,
+    Postgres deparses it another way (a subquery): the migration writes the column list and VALUES again."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE VIEW grades (code, label) AS VALUES (1, 'low'), (2, 'high');"
+                     "CREATE VIEW plain AS VALUES (1, 'a');"
+                     "CREATE VIEW sub AS SELECT * FROM (VALUES (1, 'x')) AS t(a, b)")
+    assert schemac("inspect", "--database-url", db_url, "--output", "schema.yaml").returncode == 0
+    r = schemac("generate", "--name", "values")
+    assert r.returncode == 0 and "could not create" not in r.stdout + r.stderr, r.stdout + r.stderr
+    with sibling_database(db_url) as b:
+        with psycopg.connect(b, autocommit=True) as conn:
+            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+            assert conn.execute("SELECT * FROM grades ORDER BY code").fetchall() == [(1, "low"), (2, "high")]
+        assert views_of(b) == views_of(db_url)
+        assert schemac("diff", "--database-url", b).returncode == 0

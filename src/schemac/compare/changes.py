@@ -33,7 +33,7 @@ KINDS = (
     "drop_default", "alter_column_type", "drop_identity", "drop_not_null", "set_not_null", "set_default",
     "alter_identity", "alter_generated",
     "add_constraint", "validate_constraint", "add_index", "set_index_parameters", "add_foreign_key",
-    "add_trigger", "alter_trigger", "set_trigger_enabled", "add_rule", "alter_rule", "set_sequence_owner",
+    "add_trigger", "alter_trigger", "set_trigger_enabled", "add_rule", "alter_rule", "set_cluster_on", "set_sequence_owner",
     "set_row_security", "add_policy", "alter_policy", "set_owner", "revoke", "grant",
     "add_view", "alter_view", "replace_view", "refresh_view", "set_view_defaults",
     "set_table_comment", "set_column_comment", "set_index_comment", "set_constraint_comment", "set_trigger_comment",

@@ -18,6 +18,7 @@ from schemac.compare.inherited_checks import across_parents, after_no_inherit
 from schemac.compare.routine_dependents import around_functions, domains_around_functions, functions_around_types
 from schemac.compare.types import diff_objects
 from schemac.compare.views import diff_views
+from schemac.compare.sqlbodies import functions_around_columns
 from schemac.compare.usertypes import diff_user_types
 from schemac.model import Index, Schema, Table
 
@@ -188,7 +189,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(objects + diff_aggregates(current, desired, objects))
     changes.extend(diff_policies(cur_tables, des_tables) + diff_grants(cur_tables, des_tables, current, desired, rebuilt))
     changes.extend(around_functions(changes, cur_tables, des_tables))
-    changes = domains_around_functions(changes, current, desired)
+    changes = functions_around_columns(domains_around_functions(changes, current, desired), current, desired)
     changes.extend(diff_views(current, desired, changes))
     order = {k: n for n, k in enumerate(KINDS)}
     # Stable sort by kind keeps the declaration order of schema.yaml inside each kind; drops of

@@ -254,6 +254,7 @@ class Table(Qualified):
     partition_by: Optional[Partitioning] = None
     partition_of: Optional[PartitionOf] = None
     unlogged: bool = False  # UNLOGGED: not written to the WAL (fast, emptied after a crash, not replicated)
+    cluster_on: Optional[str] = None  # ALTER TABLE ... CLUSTER ON: the index (or key) a bare CLUSTER orders by
     triggers: tuple[Trigger, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()  # EXCLUDE constraints
     # INHERITS (parents, in order): the columns and CHECKs they give the table are in `columns` (as the

@@ -17,8 +17,9 @@ _RETURN = re.compile(r"^\s*RETURN\b(.*)$", re.I | re.S)
 
 
 @lru_cache(maxsize=1024)
-def sql_body_refs(body: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]]:
-    """(relations, functions) a SQL-standard body names, as (schema, name), `public` when unqualified
+def sql_body_refs(body: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]], frozenset[str]]:
+    """(relations, functions, column names) a SQL-standard body names, relations and functions as (schema,
+    name), `public` when unqualified
     (as Postgres deparses them: qualified unless the search_path finds them). Names of the body's own
     CTEs are left out. Empty when sqlglot cannot parse the body: the statement order then falls back to
     the kinds' order."""
@@ -29,14 +30,17 @@ def sql_body_refs(body: str) -> tuple[frozenset[tuple[str, str]], frozenset[tupl
     elif atomic:
         text = atomic.group(1)
     else:
-        return frozenset(), frozenset()
+        return frozenset(), frozenset(), frozenset()
     try:
         trees = _sqlglot_parse(text)
     except ExpressionError:
-        return frozenset(), frozenset()
+        return frozenset(), frozenset(), frozenset()
     relations: set[tuple[str, str]] = set()
     functions: set[tuple[str, str]] = set()
+    columns: set[str] = set()
     for tree in trees:
+        columns |= {c.name if c.this.quoted else c.name.lower() for c in tree.find_all(exp.Column)
+                    if isinstance(c.this, exp.Identifier)}
         ctes = {c.alias_or_name for c in tree.find_all(exp.CTE)}
         relations |= {(t.db or "public", t.name) for t in tree.find_all(exp.Table)
                       if t.name and not (not t.db and t.name in ctes)}
@@ -45,4 +49,4 @@ def sql_body_refs(body: str) -> tuple[frozenset[tuple[str, str]], frozenset[tupl
             schema = parent.this.name if isinstance(parent, exp.Dot) and parent.expression is call else "public"
             functions.add((schema, call.name if isinstance(call.this, exp.Identifier) and call.this.quoted
                            else call.name.lower()))
-    return frozenset(relations), frozenset(functions)
+    return frozenset(relations), frozenset(functions), frozenset(columns)

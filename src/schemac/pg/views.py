@@ -4,7 +4,10 @@ parses it, and keeps its own deparse (pg_get_viewdef)."""
 
 from __future__ import annotations
 
+import re
 from typing import Optional
+
+from schemac.pg.indexdef import top_level_items
 
 _QUERY_STARTS = {"SELECT", "VALUES", "WITH", "TABLE", "L_PAREN"}
 
@@ -44,3 +47,23 @@ def comparable(text: Optional[str]) -> Optional[str]:
     if text is None:
         return None
     return " ".join(text.strip().rstrip(";").split())
+
+
+_VALUES_VIEW = re.compile(r'^\s*SELECT\s+(.*?)\s+FROM\s+\(\s*(VALUES\s.*)\)\s+"\*VALUES\*"\s*;?\s*$', re.S | re.I)
+_VALUES_COLUMN = re.compile(r'^(?:"\*VALUES\*"\.)?column(\d+)\s+AS\s+(.+)$', re.S | re.I)
+
+
+def values_view(query: str) -> Optional[tuple[list[str], str]]:
+    """(column names, VALUES list) of a view defined as `CREATE VIEW v (a, b) AS VALUES ...`, from the form
+    Postgres deparses it to (`SELECT "*VALUES*".column1 AS a, ... FROM (VALUES ...) "*VALUES*"`); None for
+    any other query. Created from that SELECT, the view would deparse otherwise (a subquery's VALUES)."""
+    m = _VALUES_VIEW.match(query)
+    if m is None:
+        return None
+    names = []
+    for n, item in enumerate(top_level_items(m.group(1)), 1):
+        c = _VALUES_COLUMN.match(item.strip())
+        if c is None or int(c.group(1)) != n:
+            return None
+        names.append(c.group(2).strip())
+    return names, m.group(2).rstrip()

@@ -86,6 +86,9 @@ def deps(c: Change) -> Deps:
             p = old.partition_of  # type: ignore[union-attr]
             old_refs.add(("table", p.parent_schema, p.parent))
             makes.add(("detached", t.schema, t.name))  # type: ignore[union-attr]
+    elif k == "set_cluster_on":  # after the index or key it names is made
+        on = new.cluster_on  # type: ignore[union-attr]
+        new_refs |= {_table(t)} | ({("index", t.schema, t.name, on), ("constraint", t.schema, t.name, on)} if on else set())  # type: ignore
     elif k in ("add_inherit", "drop_inherit"):  # the parent and its columns; the child's own, as they will be
         q = new if k == "add_inherit" else old
         parent_columns = {("column", q.schema, q.name, x.name) for x in t.columns}  # type: ignore

@@ -151,8 +151,9 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         for a in obj.arguments:
             refs |= expression_refs(a.default, obj.schema, None)
         if obj.standard_body:  # Postgres resolves what it names at CREATE: those first
-            relations, functions = sql_body_refs(obj.body)
+            relations, functions, columns = sql_body_refs(obj.body)  # columns: of any table it names
             refs |= {("table", *r) for r in relations} | {("function", *f) for f in functions}
+            refs |= {("column", *r, c) for r in relations for c in columns}
             refs -= own_keys(None, obj)
         return refs
     if isinstance(obj, Aggregate):  # its schema, input and state types, support functions

@@ -82,6 +82,10 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [ddl.detach_partition(change.old)]  # type: ignore[arg-type]
     if k == "set_logging":  # rewrites the table, under an ACCESS EXCLUSIVE lock
         return [_alter(t, exp.AlterSet(option=exp.var("UNLOGGED" if change.new.unlogged else "LOGGED")))]  # type: ignore
+    if k == "set_cluster_on":  # a catalog flag: no rows move (CLUSTER itself is not DDL)
+        new = change.new
+        return [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name),  # type: ignore[union-attr]
+                            f"CLUSTER ON {quote_ident(new.cluster_on)}" if new.cluster_on else "SET WITHOUT CLUSTER")]  # type: ignore
     if k == "alter_partitioning":
         raise PlanError(f"table {t.qualified_name}: its partitioning cannot change in place; "  # type: ignore
                         "create a new table and move the rows")

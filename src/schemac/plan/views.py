@@ -14,6 +14,7 @@ from schemac.compare.normalize import normal_form
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
+from schemac.pg.views import values_view
 from schemac.plan import ddl
 
 
@@ -30,8 +31,11 @@ def create_view(v: View, replace: bool = False) -> exp.Command:
         tail = f"\nWITH {v.check_option.upper()} CHECK OPTION"
     elif v.materialized and not v.with_data:
         tail = "\nWITH NO DATA"
+    values = values_view(v.query)  # (names) AS VALUES ...: what Postgres deparsed as a SELECT of "*VALUES*"
+    query = values[1] if values else v.query
     return ddl.command("CREATE", "OR REPLACE" if replace else "", _word(v), qualified(v.schema, v.name),
-                       f"WITH ({', '.join(options)})" if options else "", f"AS\n{v.query}{tail}")
+                       f"({', '.join(values[0])})" if values else "",
+                       f"WITH ({', '.join(options)})" if options else "", f"AS\n{query}{tail}")
 
 
 def drop_view(v: View) -> exp.Command:

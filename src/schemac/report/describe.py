@@ -275,6 +275,10 @@ def _difference(c: Change) -> Optional[Difference]:
         e, a = ("UNLOGGED" if x.unlogged else "LOGGED" for x in (exp_, act))  # type: ignore[union-attr]
         return Difference("table_logging_changed", "table", c.schema, c.table, None, e, a,
                           f"table {c.schema}.{c.table} is {a}, expected {e}", file, line)
+    if k == "set_cluster_on":
+        e, a = (f"CLUSTER ON {x.cluster_on}" if x.cluster_on else "none" for x in (exp_, act))  # type: ignore[union-attr]
+        return Difference("table_cluster_on_changed", "table", c.schema, c.table, None, e, a,
+                          f"table {c.schema}.{c.table}: the index CLUSTER uses is {a}, expected {e}", file, line)
     if k in ("add_inherit", "drop_inherit"):
         missing = k == "add_inherit"
         shown = f"INHERITS {name}"

@@ -81,6 +81,9 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
                          "The database has an index that schema.yaml does not declare."),
     "index_changed": ("Index differs",
                       "An index exists under the declared name but its definition differs from schema.yaml."),
+    "table_cluster_on_changed": ("Table is clustered on another index than schema.yaml says",
+                                 "The index ALTER TABLE ... CLUSTER ON marked (the one a bare CLUSTER orders the table "
+                                 "by) differs from the table's cluster_on."),
     "table_logging_changed": ("Table is LOGGED or UNLOGGED against schema.yaml",
                               "The table's persistence (UNLOGGED: not written to the WAL, emptied after a crash, "
                               "not replicated) differs from schema.yaml."),

@@ -18,7 +18,7 @@ from schemac.schemafile.inherits import resolve_inherits
 MAX_TABLE_COLUMNS = 1600  # PostgreSQL's MaxHeapAttributeNumber
 TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": False, "columns": False, "foreign_keys": False,
               "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
-              "checks": False, "indexes": False, "triggers": False, "unlogged": False, "exclude": False,
+              "checks": False, "indexes": False, "triggers": False, "unlogged": False, "cluster_on": False, "exclude": False,
               "inherits": False, "rules": False, "queries": False, "row_level_security": False, "policies": False,
               "grants": False, "owner": False}
 PK_KEYS = {"columns": True, "name": False, "include": False, "deferrable": False, "initially_deferred": False,
@@ -167,6 +167,7 @@ class TableReader(FieldReader):
                      partition_of=partition_of, triggers=tuple(triggers), exclusions=tuple(exclusions),
                      inherits=inherits, rules=tuple(rules),
                      unlogged=self.w.boolean(f["unlogged"][1], f"unlogged of {what}") if "unlogged" in f else False,
+                     cluster_on=self.identifier(f["cluster_on"][1], f"cluster_on of {what}") if "cluster_on" in f else None,
                      **self.table_security(f, what, known))
 
     def resolve_tables(self, tables: list[Table]) -> list[Table]:

@@ -182,8 +182,7 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
     if t.inherits:
         spec["inherits"] = _FlowList(p.name if p.schema == t.schema else f"{p.schema}.{p.name}" for p in t.inherits)
         t = replace(t, columns=own_columns(t, tables or {}))
-    if t.unlogged:
-        spec["unlogged"] = True
+    spec.update(_drop_empty({"unlogged": t.unlogged, "cluster_on": t.cluster_on}))
     pk = t.primary_key
     pk_inline = pk is not None and len(pk.columns) == 1 and pk.name is None and pk.comment is None \
         and not pk.deferrable and not pk.include and pk.index_comment is None

@@ -10,12 +10,15 @@
 -- inherits: the INHERITS parents of a table that is not a partition, in order (inhseqno), each
 -- {schema, name}.
 -- row_level_security / force_row_level_security: ALTER TABLE ... ENABLE / FORCE ROW LEVEL SECURITY.
+-- cluster_on: the index ALTER TABLE ... CLUSTER ON (or CLUSTER ... USING) marked (indisclustered), or null.
 -- Parameter: schemas, an array of schema names. One row per table.
 SELECT c.oid AS table_oid,
        n.nspname::text AS schema_name,
        c.relname::text AS table_name,
        d.description AS comment,
        c.relpersistence = 'u' AS unlogged,
+       (SELECT ci.relname::text FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ci ON ci.oid = i.indexrelid
+        WHERE i.indrelid = c.oid AND i.indisclustered) AS cluster_on,
        CASE pt.partstrat WHEN 'r' THEN 'range' WHEN 'l' THEN 'list' WHEN 'h' THEN 'hash' END AS partition_strategy,
        CASE WHEN c.relkind = 'p'
             THEN substring(pg_catalog.pg_get_partkeydef(c.oid) FROM '^[A-Za-z]+ \((.*)\)$') END AS partition_key,

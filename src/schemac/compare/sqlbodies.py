@@ -1,0 +1,44 @@
+"""Functions with a SQL-standard body dropped and created again around a change of a column they read.
+
+Postgres records what such a body reads (pg_depend, as for a view) and refuses ALTER COLUMN ... TYPE, or
+DROP COLUMN, of a column one uses; a string body (plpgsql, or SQL between quotes) is only parsed when it
+runs. So each function whose body names the table is dropped before the column change and created after
+it, and the views that call it are re-created around it (compare.views sees the drop). Which columns a
+body reads is not told apart from the table's others: re-creating one function more than needed loses
+nothing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from schemac.compare.changes import Change
+from schemac.compare.grants import defaulted, object_changes
+from schemac.model import Schema
+from schemac.pg.sqlbody import sql_body_refs
+
+COLUMN_REBUILT = "re-created around a column its body reads"
+_COLUMN_CHANGES = ("alter_column_type", "drop_column", "alter_generated")
+
+
+def functions_around_columns(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
+    """`changes` with each standard-body function reading a table whose column changes type, is dropped or
+    changes its generation expression, dropped and created again (an in-place change of it becomes that pair)."""
+    tables = {(c.schema, c.table) for c in changes if c.kind in _COLUMN_CHANGES}
+    if not tables:
+        return changes
+    des = {(f.schema, f.name, f.identity): f for f in desired.functions}
+    moved = {key: f for f in current.functions if f.standard_body
+             and (key := (f.schema, f.name, f.identity)) in des and sql_body_refs(f.body)[0] & tables}
+    if not moved:
+        return changes
+    out = [c for c in changes if not (c.kind in ("alter_function", "set_type_comment") and c.new is not None and
+                                      (c.schema, c.new.name, getattr(c.new, "identity", None)) in moved)]  # type: ignore
+    for key, old in moved.items():
+        new = des[key]
+        out.append(Change("drop_function", old.schema, "", old.signature, old, None, None, COLUMN_REBUILT))
+        out.append(Change("add_function", new.schema, "", new.signature, None, new, None, COLUMN_REBUILT))
+        if new.comment:
+            out.append(Change("set_type_comment", new.schema, "", new.signature, None, new, None, COLUMN_REBUILT))
+        # a new function: PUBLIC's EXECUTE again, and none of the grants it had
+        out.extend(replace(c, cause=COLUMN_REBUILT) for c in object_changes(None, new, defaulted(current, new)))
+    return out
