@@ -153,6 +153,8 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
     out: list[Change] = []
     for key, t in des_tables.items():
         out += object_changes(cur_tables.get(key), t, defaulted(current, t))
+        if t.partition_of is not None:
+            continue  # a partition's identity is its root's sequence, compared there
         was = identity_sequences(cur_tables.get(key))
         for column, s in identity_sequences(t).items():  # an existing sequence keeps its name (a table renamed)
             old = was.get(column)
