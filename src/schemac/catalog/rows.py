@@ -155,7 +155,7 @@ def _columns_maker(rows: list[dict[str, Any]]) -> Any:
     share one object; building a frozen Column is most of the cost of a row."""
     if not rows:
         return None
-    key = itemgetter(*[k for k in rows[0] if k not in ("table_oid", "position", "seq_oid")])
+    key = itemgetter(*[k for k in rows[0] if k not in ("table_oid", "position", "seq_oid", "seq_name")])
     made: dict[Any, Column] = {}
 
     def make(row: dict[str, Any]) -> tuple[int, Column]:
@@ -296,7 +296,7 @@ class ModelBuilder:
         self._triggers: dict[int, list[Trigger]] = {}
         self._exclusions: dict[int, list[Exclusion]] = {}
         self._rules: dict[int, list[Rule]] = {}
-        self._identities: dict[tuple[int, str], int] = {}
+        self._identities: dict[tuple[int, str], tuple[int, str]] = {}
 
     def add(self, name: str, rows: list[dict[str, Any]]) -> None:
         if name == "columns":

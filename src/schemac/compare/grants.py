@@ -5,7 +5,7 @@ database's) are left out on both sides. An owner is compared only where schema.y
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional, Union
 
 from schemac.compare.changes import Change
@@ -153,9 +153,12 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
     out: list[Change] = []
     for key, t in des_tables.items():
         out += object_changes(cur_tables.get(key), t, defaulted(current, t))
+        if t.partition_of is not None:
+            continue  # a partition's identity is its root's sequence, compared there
         was = identity_sequences(cur_tables.get(key))
-        for column, s in identity_sequences(t).items():
-            out += object_changes(was.get(column), s, defaulted(current, s))
+        for column, s in identity_sequences(t).items():  # an existing sequence keeps its name (a table renamed)
+            old = was.get(column)
+            out += object_changes(old, s if old is None else replace(s, name=old.name), defaulted(current, s))
     cur_seq = {(s.schema, s.name): s for s in current.sequences}
     for s in desired.sequences:
         out += object_changes(cur_seq.get((s.schema, s.name)), s, defaulted(current, s))

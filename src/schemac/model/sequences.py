@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .grants import Privilege
-from .source import Source, _security, _src
+from .source import Source, _hint, _security, _src
+
+NAMEDATALEN = 64
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,21 @@ class Identity:
     always: bool = False
     options: SequenceOptions = SequenceOptions()
     grants: tuple[Privilege, ...] = _security(())
+    # The sequence's name where it is not Postgres's choice (identity_sequence_name: a table renamed since, a
+    # pg_dump's SEQUENCE NAME): given at CREATE; not compared (a sequence renamed later is not drift).
+    sequence_name: Optional[str] = _hint()
+
+
+def identity_sequence_name(table: str, column: str) -> str:
+    """The name Postgres gives an identity's (or a serial's) sequence: ChooseRelationName's makeObjectName,
+    `table_column_seq`, the longer of the two names clipped first until it fits in NAMEDATALEN - 1 bytes."""
+    t, c = table.encode(), column.encode()
+    while len(t) + len(c) > NAMEDATALEN - 1 - len("_seq") - 1:
+        if len(t) > len(c):
+            t = t[:-1]
+        else:
+            c = c[:-1]
+    return f"{t.decode(errors='ignore')}_{c.decode(errors='ignore')}_seq"  # never half a character (pg_mbcliplen)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,8 @@ def _identity(self: Postgres.Generator, e: exp.GeneratedAsIdentityColumnConstrai
     """GENERATED ... AS IDENTITY (options): sqlglot drops MINVALUE/MAXVALUE given without START, INCREMENT or
     CYCLE, and writes `MAXVALUE 30000CYCLE` when CYCLE follows them without START or INCREMENT."""
     kind = "" if e.this is None else " ALWAYS" if e.this else " BY DEFAULT"
-    options = [f"{word} {self.sql(e, key)}" for key, word in (("start", "START WITH"), ("increment", "INCREMENT BY"),
+    options = [f"SEQUENCE NAME {e.args['sequence_name']}"] if e.args.get("sequence_name") else []
+    options += [f"{word} {self.sql(e, key)}" for key, word in (("start", "START WITH"), ("increment", "INCREMENT BY"),
                                                                 ("minvalue", "MINVALUE"), ("maxvalue", "MAXVALUE"))
                if e.args.get(key) is not None]
     if e.args.get("cycle") is not None:

@@ -53,11 +53,13 @@ def _num(n: Optional[int]) -> Optional[exp.Expression]:
     return exp.Literal.number(n) if n >= 0 else exp.Neg(this=exp.Literal.number(-n))
 
 
-def identity_constraint(identity: Identity) -> exp.GeneratedAsIdentityColumnConstraint:
+def identity_constraint(identity: Identity, schema: str = "public") -> exp.GeneratedAsIdentityColumnConstraint:
+    """`schema`: the table's, where a SEQUENCE NAME goes (unqualified, it would go where the search path says)."""
     o = identity.options
     return exp.GeneratedAsIdentityColumnConstraint(
         this=identity.always, start=_num(o.start), increment=_num(o.increment), minvalue=_num(o.min_value),
-        maxvalue=_num(o.max_value), cycle=o.cycle or None)
+        maxvalue=_num(o.max_value), cycle=o.cycle or None,
+        sequence_name=qualified(schema, identity.sequence_name) if identity.sequence_name else None)
 
 
 def collate(collation: Optional[str]) -> exp.Identifier:
@@ -65,7 +67,7 @@ def collate(collation: Optional[str]) -> exp.Identifier:
     return exp.Identifier(this=collation or "default", quoted=True)
 
 
-def column_def(column: Column, inline_pk: bool = False) -> exp.ColumnDef:
+def column_def(column: Column, inline_pk: bool = False, schema: str = "public") -> exp.ColumnDef:
     constraints = []
     if column.collation is not None:
         constraints.append(exp.ColumnConstraint(kind=exp.CollateColumnConstraint(this=collate(column.collation))))
@@ -76,7 +78,7 @@ def column_def(column: Column, inline_pk: bool = False) -> exp.ColumnDef:
     if column.default is not None:
         constraints.append(exp.ColumnConstraint(kind=exp.DefaultColumnConstraint(this=fresh_expression(column.default))))
     if column.identity is not None:
-        constraints.append(exp.ColumnConstraint(kind=identity_constraint(column.identity)))
+        constraints.append(exp.ColumnConstraint(kind=identity_constraint(column.identity, schema)))
     if column.generated is not None:
         constraints.append(exp.ColumnConstraint(kind=exp.ComputedColumnConstraint(
             this=fresh_expression(column.generated), persisted=not column.virtual)))
@@ -163,7 +165,7 @@ def create_table(table: Table) -> exp.Create:
     pk = table.primary_key
     inline_pk = pk is not None and pk.name is None and len(pk.columns) == 1 and not pk.deferrable and not pk.include
     items: list[exp.Expression] = [
-        column_def(c, inline_pk=inline_pk and c.name == pk.columns[0]) for c in own_columns(table)  # type: ignore
+        column_def(c, inline_pk=inline_pk and c.name == pk.columns[0], schema=table.schema) for c in own_columns(table)  # type: ignore
     ]
     if pk is not None and not inline_pk:
         items.append(constraint_node(pk))

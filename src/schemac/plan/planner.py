@@ -128,7 +128,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
         # Before PostgreSQL 17 a generation expression cannot change in place; its values are derived
         # data, so recreating the column loses nothing.
         return [_alter(t, exp.Drop(tables=[exp.Column(this=ident(change.name))], kind="COLUMN")),  # type: ignore
-                _alter(t, ddl.column_def(change.new))]  # type: ignore[arg-type]
+                _alter(t, ddl.column_def(change.new, schema=t.schema))]  # type: ignore[arg-type]
     if k == "drop_table":
         return [exp.Drop(tables=[ddl.table_ref(t)], kind="TABLE")]  # type: ignore[arg-type]
     if k == "add_index":
@@ -137,7 +137,8 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [exp.Drop(tables=[_index_ref(t, change.name)], kind="INDEX", exists=True)]  # type: ignore[arg-type]
     if k == "add_column":
         cache = ddl.identity_cache(t, change.new)  # type: ignore[arg-type]
-        return [_alter(t, ddl.column_def(change.new))] + ([cache] if cache else [])  # type: ignore[arg-type]
+        return [_alter(t, ddl.column_def(change.new, schema=t.schema))] + \
+            ([cache] if cache else [])  # type: ignore[arg-type]
     if k == "drop_column":
         return [_alter(t, exp.Drop(tables=[exp.Column(this=ident(change.name))], kind="COLUMN"))]  # type: ignore
     col: Column = change.new  # type: ignore[assignment]
@@ -211,7 +212,8 @@ def _alter_identity(t: Table, old: Column, new: Column) -> list[exp.Expression]:
         return [alter("DROP IDENTITY IF EXISTS")]
     if old.identity is None:
         cache = ddl.identity_cache(t, new)
-        return [alter("ADD", ddl.identity_constraint(new.identity).sql(dialect=RENDER))] + ([cache] if cache else [])
+        added = ddl.identity_constraint(new.identity, t.schema).sql(dialect=RENDER)
+        return [alter("ADD", added)] + ([cache] if cache else [])
     # Both are identities: change the sequence in place. DROP + ADD IDENTITY would make a new sequence
     # that starts over, and the next insert into a table with rows would collide with an existing id.
     sets = _identity_sets(old.identity.options, new.identity.options, new.type)

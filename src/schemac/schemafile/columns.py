@@ -13,7 +13,7 @@ from schemac.pg.sequences import without_defaults
 from schemac.schemafile.fields import SEQUENCE_OPTION_KEYS, FieldReader
 from schemac.schemafile.walker import _MAPPINGS, _SCALARS
 
-IDENTITY_KEYS = {"generated": True, **SEQUENCE_OPTION_KEYS, "grants": False}  # grants: its sequence's
+IDENTITY_KEYS = {"generated": True, **SEQUENCE_OPTION_KEYS, "grants": False, "sequence_name": False}  # its sequence's
 COLUMN_KEYS = {"type": True, "renamed_from": False, "identity": False, "generated": False, "check": False, "nullable": False, "default": False, "primary_key": False, "unique": False,
                "comment": False, "collation": False, "using": False, "distribution": False}
 GENERATED_KEYS = {"expression": True, "stored": False}
@@ -111,7 +111,8 @@ class ColumnReader(FieldReader):
         if kind not in ("always", "by_default"):
             raise self.fail(f["generated"][1], f"identity generated of {what} must be always or by_default")
         grants = self.grants(f, f"identity of {what}", "sequence") if "grants" in f else ()  # type: ignore[attr-defined]
-        return Identity(kind == "always", self.sequence_options(f, f"identity of {what}"), grants)
+        name = self.identifier(f["sequence_name"][1], f"sequence_name of {what}") if "sequence_name" in f else None  # type: ignore[attr-defined]
+        return Identity(kind == "always", self.sequence_options(f, f"identity of {what}"), grants, name)
 
 
 def _column_key(key_node: Node, node: Node):

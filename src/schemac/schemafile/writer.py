@@ -58,7 +58,7 @@ def _options(o: SequenceOptions) -> dict:
 
 def _identity(i: Identity) -> Any:
     kind = "always" if i.always else "by_default"
-    opts = {**_options(i.options), **_access(i, "sequence")}  # its sequence's grants (GRANT ... ON SEQUENCE)
+    opts = {**_options(i.options), **_drop_empty({"sequence_name": i.sequence_name}), **_access(i, "sequence")}
     return _Flow({"generated": kind, **opts}) if opts else kind
 
 

@@ -12,7 +12,7 @@
 -- schema.yaml names collations unqualified (pg_catalog's, or one on the search path).
 -- identity: attidentity ('a' ALWAYS, 'd' BY DEFAULT, '' none); seq_*: the options of the identity
 -- column's sequence (pg_sequence), found through its internal ('i') pg_depend row on the column;
--- NULL for a column that is not an identity. seq_oid: that sequence (its grants are privileges.sql's).
+-- NULL for a column that is not an identity. seq_oid, seq_name: that sequence (its grants are privileges.sql's).
 -- Rows for tables tables.sql left out (extension-owned) are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per column.
 SELECT a.attrelid AS table_oid,
@@ -33,6 +33,7 @@ SELECT a.attrelid AS table_oid,
        seq.seqcache AS seq_cache,
        seq.seqcycle AS seq_cycle,
        seq.seqrelid AS seq_oid,
+       seq.relname::text AS seq_name,
        d.description AS comment
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
@@ -45,9 +46,10 @@ LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.a
 LEFT JOIN LATERAL (
         -- The identity sequence depends ('i') on its column; a partition's identity column (PG 17+)
         -- uses the sequence of the same-named column of the partition tree's root.
-        SELECT s.seqrelid, s.seqtypid, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle
+        SELECT s.seqrelid, sc.relname, s.seqtypid, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle
         FROM pg_catalog.pg_depend dep
         JOIN pg_catalog.pg_sequence s ON s.seqrelid = dep.objid
+        JOIN pg_catalog.pg_class sc ON sc.oid = s.seqrelid
         JOIN pg_catalog.pg_attribute ra ON ra.attrelid = dep.refobjid AND ra.attnum = dep.refobjsubid
         WHERE a.attidentity <> ''
           AND dep.classid = 'pg_catalog.pg_class'::regclass
