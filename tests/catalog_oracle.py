@@ -50,7 +50,9 @@ QUERIES = {
                (SELECT string_agg(pn.nspname || '.' || pc.relname, ', ' ORDER BY i.inhseqno) FROM pg_inherits i
                   JOIN pg_class pc ON pc.oid = i.inhparent
                   JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid),
-               obj_description(c.oid, 'pg_class')
+               obj_description(c.oid, 'pg_class'),
+               (SELECT array_agg(o ORDER BY o) FROM unnest(c.reloptions) o),
+               (SELECT array_agg(o ORDER BY o) FROM pg_class tc, unnest(tc.reloptions) o WHERE tc.oid = c.reltoastrelid)
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relnamespace IN ({_USER_NS}) AND c.relkind::text = ANY (%(relkinds)s)
           AND c.relname <> ALL (%(ignored)s)
@@ -131,8 +133,8 @@ QUERIES = {
     # A view's query as Postgres deparses it, its options (security_barrier, check_option, ...) and
     # whether a materialized view holds data.
     "views": f"""
-        SELECT n.nspname, c.relname, c.relkind::text, pg_get_viewdef(c.oid, true), c.reloptions::text[],
-               c.relispopulated
+        SELECT n.nspname, c.relname, c.relkind::text, pg_get_viewdef(c.oid, true),
+               (SELECT array_agg(o ORDER BY o) FROM unnest(c.reloptions) o), c.relispopulated
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relnamespace IN ({_USER_NS}) AND c.relkind IN ('v', 'm')
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}

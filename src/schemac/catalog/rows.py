@@ -238,7 +238,7 @@ def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: 
         foreign_keys=tuple(sorted(constraints.foreign_keys, key=lambda f: f.name or "")),
         partition_by=partition_by,
         partition_of=partition_of,
-        unlogged=row["unlogged"],
+        unlogged=row["unlogged"], parameters=tuple(row["parameters"]), toast_table=row["toast_table"],
         triggers=tuple(sorted(triggers, key=lambda t: t.name)),
         exclusions=tuple(sorted(exclusions, key=lambda x: x.name or "")),
         inherits=tuple(Parent(p["name"], p["schema"]) for p in row["inherits"] or ()),

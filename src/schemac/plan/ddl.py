@@ -177,6 +177,7 @@ def create_table(table: Table) -> exp.Create:
     if table.inherits:
         properties.append(exp.InheritsProperty(expressions=[
             exp.Table(this=ident(p.name), db=ident(p.schema) if p.schema != "public" else None) for p in table.inherits]))
+    properties.extend(parameter_assignments(table.parameters))  # WITH (...)
     return exp.Create(this=exp.Schema(this=table_ref(table), expressions=items), kind="TABLE", exists=True,
                       properties=exp.Properties(expressions=properties) if properties else None)
 
@@ -205,7 +206,8 @@ def create_partition(table: Table) -> exp.Command:
     by = _partition_by(table)
     return command("CREATE", "UNLOGGED" if table.unlogged else "", "TABLE IF NOT EXISTS",
                    qualified(table.schema, table.name), "PARTITION OF", qualified(p.parent_schema, p.parent),
-                   parse_partition_bound(p.bound), by.sql(dialect=RENDER) if by is not None else "")
+                   parse_partition_bound(p.bound), by.sql(dialect=RENDER) if by is not None else "",
+                   storage_clause(table.parameters))
 
 
 def attach_partition(table: Table) -> exp.Command:
@@ -258,6 +260,13 @@ def parameter_assignments(parameters: Iterable[str]) -> list[exp.Property]:
     return out
 
 
+def storage_clause(parameters: Iterable[str], keyword: str = "WITH") -> str:
+    """WITH (name = value, ...) (or ALTER's SET (...)) of a statement sqlglot has no node for; nothing
+    without parameters."""
+    storage = ", ".join(p.sql(dialect=RENDER) for p in parameter_assignments(parameters))
+    return f"{keyword} ({storage})" if storage else ""
+
+
 def create_index(table: Table, index: Index, concurrently: bool = False) -> exp.Expression:
     later = index.nulls_not_distinct  # NULLS NOT DISTINCT goes before WITH and WHERE: see below
     params = exp.IndexParameters(
@@ -278,9 +287,8 @@ def create_index(table: Table, index: Index, concurrently: bool = False) -> exp.
         return create
     # sqlglot cannot print NULLS NOT DISTINCT on an index: it goes between INCLUDE and WITH/WHERE.
     where = f"WHERE {parse_expression(index.where).sql(dialect=RENDER)}" if index.where else ""
-    storage = ", ".join(p.sql(dialect=RENDER) for p in parameter_assignments(index.parameters))
     head = create.sql(dialect=RENDER)
-    return command("CREATE", head[len("CREATE "):], "NULLS NOT DISTINCT", f"WITH ({storage})" if storage else "", where)
+    return command("CREATE", head[len("CREATE "):], "NULLS NOT DISTINCT", storage_clause(index.parameters), where)
 
 
 def comment_on_index(table: Table, index: str, comment: Optional[str]) -> exp.Comment:

@@ -15,6 +15,7 @@ from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan import ddl
+from schemac.plan.storage import alter_parameters
 
 
 def _word(v: View) -> str:
@@ -31,7 +32,8 @@ def create_view(v: View, replace: bool = False) -> exp.Command:
     elif v.materialized and not v.with_data:
         tail = "\nWITH NO DATA"
     return ddl.command("CREATE", "OR REPLACE" if replace else "", _word(v), qualified(v.schema, v.name),
-                       f"WITH ({', '.join(options)})" if options else "", f"AS\n{v.query}{tail}")
+                       f"WITH ({', '.join(options)})" if options else ddl.storage_clause(v.parameters),
+                       f"AS\n{v.query}{tail}")
 
 
 def drop_view(v: View) -> exp.Command:
@@ -85,4 +87,6 @@ def view_statements(change: Change) -> Optional[list[exp.Expression]]:
         return view_comments(new, old)  # type: ignore[arg-type]
     if k == "set_view_defaults":
         return view_defaults(new, old)  # type: ignore[arg-type]
+    if k == "set_view_parameters":
+        return alter_parameters(_word(new), qualified(new.schema, new.name), old, new)  # type: ignore
     return None

@@ -10,6 +10,9 @@
 -- inherits: the INHERITS parents of a table that is not a partition, in order (inhseqno), each
 -- {schema, name}.
 -- row_level_security / force_row_level_security: ALTER TABLE ... ENABLE / FORCE ROW LEVEL SECURITY.
+-- parameters: the WITH (...) storage parameters as stored (pg_class.reloptions, "fillfactor=70"), then
+-- its TOAST table's, named "toast.autovacuum_enabled=false" as ALTER TABLE ... SET (toast.x) names them.
+-- toast_table: whether it has a TOAST table (without one, Postgres drops toast.* parameters silently).
 -- Parameter: schemas, an array of schema names. One row per table.
 SELECT c.oid AS table_oid,
        n.nspname::text AS schema_name,
@@ -30,7 +33,11 @@ SELECT c.oid AS table_oid,
          WHERE i.inhrelid = c.oid
          ORDER BY i.inhseqno) END AS inherits,
        c.relrowsecurity AS row_level_security,
-       c.relforcerowsecurity AS force_row_level_security
+       c.relforcerowsecurity AS force_row_level_security,
+       COALESCE(c.reloptions::text[], '{}') || ARRAY(
+         SELECT 'toast.' || o.option FROM unnest(tc.reloptions::text[]) WITH ORDINALITY AS o(option, n)
+         ORDER BY o.n) AS parameters,
+       c.reltoastrelid <> 0 AS toast_table
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d
@@ -39,6 +46,7 @@ LEFT JOIN pg_catalog.pg_partitioned_table pt ON pt.partrelid = c.oid
 LEFT JOIN pg_catalog.pg_inherits inh ON c.relispartition AND inh.inhrelid = c.oid
 LEFT JOIN pg_catalog.pg_class pc ON pc.oid = inh.inhparent
 LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+LEFT JOIN pg_catalog.pg_class tc ON tc.oid = c.reltoastrelid
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind IN ('r', 'p')
   AND NOT EXISTS (
