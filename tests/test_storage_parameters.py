@@ -63,9 +63,10 @@ def _catalog(url: str) -> dict:
         return {name: (node, tuple(own or ()), tuple(toast or ())) for name, node, own, toast in conn.execute(RELOPTIONS)}
 
 
-def _generate(schema, out: str, text: str, name: str):
+def _generate(schema, out: str, text: str, name: str, url: str):
+    """A migration, the view's deparse computed on the test's own server (its major's spelling)."""
     schema.write_text(text, encoding="utf-8")
-    result = generate(str(schema), out, name=name)
+    result = generate(str(schema), out, name=name, dev_url=psycopg.conninfo.make_conninfo(url, dbname="postgres"))
     assert result.status == "written", result.message
     return result
 
@@ -74,7 +75,7 @@ def _generate(schema, out: str, text: str, name: str):
                          indirect=True)
 def test_round_trip_and_change_in_place(major_db, tmp_path):
     url, schema, out = major_db, tmp_path / "schema.yaml", str(tmp_path / "generated")
-    first = _generate(schema, out, OLD, "old")
+    first = _generate(schema, out, OLD, "old", url)
     assert "WITH (fillfactor=70, autovacuum_vacuum_scale_factor=0.01, toast.autovacuum_enabled=false)" in first.sql
     assert "PARTITION OF m FOR VALUES IN (1) WITH (fillfactor=60)" in first.sql
     assert "CREATE MATERIALIZED VIEW mv WITH (fillfactor=50, toast.autovacuum_enabled=off) AS" in first.sql
@@ -88,7 +89,7 @@ def test_round_trip_and_change_in_place(major_db, tmp_path):
     assert built["ints"][1:] == (("autovacuum_enabled=false",), ())  # no TOAST table: Postgres drops toast.*
     assert built["m"][1:] == ((), ()) and built["m1"][1:] == (("fillfactor=60",), ())
     assert built["mv"][1:] == (("fillfactor=50",), ("autovacuum_enabled=off",))
-    assert check_drift(str(schema), url).differences == ()  # ints' toast.* is not counted against it
+    assert check_drift(str(schema), url, out_dir=out, history=False).differences == ()  # ints' toast.* is not counted against it
 
     inspected = inspect_database(url).yaml
     assert "with: {fillfactor: 70, autovacuum_vacuum_scale_factor: '0.01', toast.autovacuum_enabled: 'false'}" in inspected
@@ -99,7 +100,7 @@ def test_round_trip_and_change_in_place(major_db, tmp_path):
 
     with psycopg.connect(url) as conn:
         rows = conn.execute("SELECT md5(string_agg(id || body, ',' ORDER BY id)) FROM t").fetchone()
-    change = _generate(schema, out, NEW, "new")
+    change = _generate(schema, out, NEW, "new", url)
     assert change.sql.count("ALTER TABLE t ") == 2 and "ALTER TABLE t RESET (autovacuum_vacuum_scale_factor)" in change.sql
     assert "ALTER TABLE t SET (fillfactor=80, toast.log_autovacuum_min_duration=0)" in change.sql
     assert "ALTER TABLE m1 SET (autovacuum_enabled=true)" in change.sql
@@ -113,18 +114,18 @@ def test_round_trip_and_change_in_place(major_db, tmp_path):
                             ("autovacuum_enabled=false", "log_autovacuum_min_duration=0"))  # same relfilenode: no rewrite
     assert changed["m1"][1] == ("autovacuum_enabled=true", "fillfactor=60")
     assert changed["mv"] == (built["mv"][0], ("parallel_workers=2",), ())
-    assert check_drift(str(schema), url).differences == ()
+    assert check_drift(str(schema), url, out_dir=out, history=False).differences == ()
 
 
 def test_drift_is_reported(db_url, tmp_path):
     url, schema, out = db_url, tmp_path / "schema.yaml", str(tmp_path / "generated")
-    _generate(schema, out, OLD, "old")
+    _generate(schema, out, OLD, "old", url)
     with psycopg.connect(url, autocommit=True) as conn:
         apply_files(conn, Layout(out).migrations(), record=False)
         conn.execute("ALTER TABLE t SET (autovacuum_vacuum_scale_factor = 0.2)")
         conn.execute("ALTER TABLE t RESET (toast.autovacuum_enabled)")
         conn.execute("ALTER MATERIALIZED VIEW mv SET (autovacuum_enabled = false)")
-    drift = check_drift(str(schema), url)
+    drift = check_drift(str(schema), url, out_dir=out, history=False)
     found = {(d.kind, d.object_type, d.table or d.name) for d in drift.differences}
     assert found == {("storage_parameters_changed", "table", "t"),
                      ("storage_parameters_changed", "materialized view", "mv")}, drift.render("text")
@@ -185,3 +186,15 @@ def test_generate_exits_2_with_the_line(schemac, tmp_path):
     r = schemac("generate", "--dry-run")
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert r.stderr.strip().startswith("schemac: error: schema.yaml:4:"), r.stderr
+
+
+def test_json_schema_names_what_the_loader_takes():
+    import json
+    import os
+
+    from schemac.pg.reloptions import HEAP_PARAMETERS, TOAST_PARAMETERS
+    import schemac.schemafile as schemafile
+
+    with open(os.path.join(os.path.dirname(schemafile.__file__), "schema.json"), encoding="utf-8") as f:
+        names = json.load(f)["$defs"]["storageParameters"]["propertyNames"]["enum"]
+    assert sorted(names) == sorted([*HEAP_PARAMETERS, *(f"toast.{n}" for n in TOAST_PARAMETERS)])

@@ -10,31 +10,23 @@ from typing import Optional
 
 INT_MAX = 2 ** 31 - 1
 _ANALYZE = ("autovacuum_analyze_threshold", "autovacuum_analyze_scale_factor")
-# name -> (kind, min, max); checked on PostgreSQL 15, 16 and 18 (the last two names are 18's).
+_AGES = 1000000000, 2000000000
+# name -> (kind, min, max), grouped by kind and bounds; checked on PostgreSQL 15, 16 and 18
+# (autovacuum_vacuum_max_threshold and vacuum_max_eager_freeze_failure_rate are 18's).
 HEAP_PARAMETERS: dict[str, tuple[str, float, float]] = {
-    "fillfactor": ("int", 10, 100),
-    "toast_tuple_target": ("int", 128, 8160),
-    "parallel_workers": ("int", 0, 1024),
-    "autovacuum_enabled": ("bool", 0, 0),
+    "fillfactor": ("int", 10, 100), "toast_tuple_target": ("int", 128, 8160), "parallel_workers": ("int", 0, 1024),
+    **dict.fromkeys(("autovacuum_enabled", "vacuum_truncate", "user_catalog_table"), ("bool", 0, 0)),
     "vacuum_index_cleanup": ("enum", 0, 0),
-    "vacuum_truncate": ("bool", 0, 0),
-    "user_catalog_table": ("bool", 0, 0),
-    "autovacuum_vacuum_threshold": ("int", 0, INT_MAX),
-    "autovacuum_vacuum_scale_factor": ("real", 0, 100),
-    "autovacuum_vacuum_insert_threshold": ("int", -1, INT_MAX),
-    "autovacuum_vacuum_insert_scale_factor": ("real", 0, 100),
-    "autovacuum_analyze_threshold": ("int", 0, INT_MAX),
-    "autovacuum_analyze_scale_factor": ("real", 0, 100),
-    "autovacuum_vacuum_cost_delay": ("real", 0, 100),
+    **dict.fromkeys(("autovacuum_vacuum_threshold", "autovacuum_analyze_threshold"), ("int", 0, INT_MAX)),
+    **dict.fromkeys(("autovacuum_vacuum_insert_threshold", "log_autovacuum_min_duration",
+                     "autovacuum_vacuum_max_threshold"), ("int", -1, INT_MAX)),
+    **dict.fromkeys(("autovacuum_vacuum_scale_factor", "autovacuum_vacuum_insert_scale_factor",
+                     "autovacuum_analyze_scale_factor", "autovacuum_vacuum_cost_delay"), ("real", 0, 100)),
     "autovacuum_vacuum_cost_limit": ("int", 1, 10000),
-    "autovacuum_freeze_min_age": ("int", 0, 1000000000),
-    "autovacuum_freeze_max_age": ("int", 100000, 2000000000),
-    "autovacuum_freeze_table_age": ("int", 0, 2000000000),
-    "autovacuum_multixact_freeze_min_age": ("int", 0, 1000000000),
-    "autovacuum_multixact_freeze_max_age": ("int", 10000, 2000000000),
-    "autovacuum_multixact_freeze_table_age": ("int", 0, 2000000000),
-    "log_autovacuum_min_duration": ("int", -1, INT_MAX),
-    "autovacuum_vacuum_max_threshold": ("int", -1, INT_MAX),
+    **dict.fromkeys(("autovacuum_freeze_min_age", "autovacuum_multixact_freeze_min_age"), ("int", 0, _AGES[0])),
+    **dict.fromkeys(("autovacuum_freeze_table_age", "autovacuum_multixact_freeze_table_age"), ("int", 0, _AGES[1])),
+    "autovacuum_freeze_max_age": ("int", 100000, _AGES[1]),
+    "autovacuum_multixact_freeze_max_age": ("int", 10000, _AGES[1]),
     "vacuum_max_eager_freeze_failure_rate": ("real", 0, 1),
 }
 # What a TOAST table takes (`toast.` names): vacuum's, not the heap's page layout nor analyze's.

@@ -18,7 +18,7 @@ from schemac.plan import ddl, printing, routine_ddl, rule_ddl
 from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, object_statements
 from schemac.plan.policies import policy_statements
-from schemac.plan.storage import alter_parameters
+from schemac.plan.storage_ddl import alter_parameters
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
 from schemac.plan.trees import fresh_expression, fresh_type

@@ -15,7 +15,7 @@ from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan import ddl
-from schemac.plan.storage import alter_parameters
+from schemac.plan.storage_ddl import alter_parameters
 
 
 def _word(v: View) -> str:
