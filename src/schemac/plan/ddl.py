@@ -6,6 +6,8 @@ needs it), expressions are the trees the loader parsed, comments are string lite
 
 from __future__ import annotations
 
+import re
+
 from typing import Iterable, Optional
 
 from sqlglot import exp
@@ -249,13 +251,18 @@ def _index_key(element: IndexElement) -> exp.Ordered:
     return exp.Ordered(this=this, desc=desc or None, nulls_first=nulls_first)
 
 
+# A value Postgres stores as written when bare: a lowercase word (it folds others), a number it keeps
+# as spelled (not 070, which it reads as 70, nor 0x40, which 15 refuses); anything else is a string.
+_BARE_VALUE = re.compile(r"[a-z_][a-z0-9_]*|(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+
+
 def parameter_assignments(parameters: Iterable[str]) -> list[exp.Property]:
-    """Storage parameters ("fillfactor=70") as `name = value` nodes; a value that is not one word or
-    number is a string literal."""
+    """Storage parameters ("fillfactor=70") as `name = value` nodes; a value Postgres would not store as
+    written when bare is a string literal."""
     out = []
     for p in parameters:
         name, _, value = p.partition("=")
-        bare = value.replace("_", "").replace(".", "").isalnum()
+        bare = _BARE_VALUE.fullmatch(value) is not None
         out.append(exp.Property(this=exp.Var(this=name), value=exp.Var(this=value) if bare else _string(value)))
     return out
 
