@@ -43,6 +43,9 @@ QUERIES = {
         SELECT n.nspname FROM pg_namespace n WHERE n.oid IN ({_USER_NS})
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_namespace'", oid="n.oid")}
     """,
+    # Storage parameters (reloptions, sorted: ALTER ... SET reorders them) of each relation and of its TOAST
+    # table, where one of its live columns can be toasted (a TOAST table left by dropped columns holds
+    # nothing, and a table built anew has none).
     "relations": f"""
         SELECT n.nspname, c.relname, c.relkind::text, c.relpersistence::text,
                CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
@@ -50,7 +53,11 @@ QUERIES = {
                (SELECT string_agg(pn.nspname || '.' || pc.relname, ', ' ORDER BY i.inhseqno) FROM pg_inherits i
                   JOIN pg_class pc ON pc.oid = i.inhparent
                   JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid),
-               obj_description(c.oid, 'pg_class')
+               obj_description(c.oid, 'pg_class'),
+               (SELECT array_agg(o ORDER BY o) FROM unnest(c.reloptions) o),
+               (SELECT array_agg(o ORDER BY o) FROM pg_class tc, unnest(tc.reloptions) o WHERE tc.oid = c.reltoastrelid
+                  AND EXISTS (SELECT 1 FROM pg_attribute ta WHERE ta.attrelid = c.oid AND ta.attnum > 0
+                              AND NOT ta.attisdropped AND ta.attlen = -1 AND ta.attstorage <> 'p'))
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relnamespace IN ({_USER_NS}) AND c.relkind::text = ANY (%(relkinds)s)
           AND c.relname <> ALL (%(ignored)s)
@@ -131,8 +138,8 @@ QUERIES = {
     # A view's query as Postgres deparses it, its options (security_barrier, check_option, ...) and
     # whether a materialized view holds data.
     "views": f"""
-        SELECT n.nspname, c.relname, c.relkind::text, pg_get_viewdef(c.oid, true), c.reloptions::text[],
-               c.relispopulated
+        SELECT n.nspname, c.relname, c.relkind::text, pg_get_viewdef(c.oid, true),
+               (SELECT array_agg(o ORDER BY o) FROM unnest(c.reloptions) o), c.relispopulated
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relnamespace IN ({_USER_NS}) AND c.relkind IN ('v', 'm')
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}

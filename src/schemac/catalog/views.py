@@ -44,5 +44,6 @@ def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[s
                 check_option=check.lower() if check else None,  # type: ignore[arg-type]
                 with_data=row["populated"] or not row["materialized"], indexes=tuple(sorted(indexes, key=lambda i: i.name)),
                 triggers=tuple(sorted(triggers, key=lambda t: t.name)), rules=tuple(sorted(rules, key=lambda r: r.name)),
-                comment=row["comment"], columns=comments, definition=definition, output=output, depends=tuple(depends),
+                parameters=tuple(row["parameters"] or ()), toast_table=row["toast_table"], comment=row["comment"],
+                columns=comments, definition=definition, output=output, depends=tuple(depends),
                 **more)

@@ -5,12 +5,13 @@ comments and renames.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Union
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, Constraint
 from schemac.compare.rules import diff_rules
 from schemac.compare.normalize import normal_form, rename_column_in_expression, same_default, same_expression
-from schemac.model import Check, Exclusion, ForeignKey, Index, IndexElement, PrimaryKey, Table, Trigger, Unique
+from schemac.model import Check, Exclusion, ForeignKey, Index, IndexElement, PrimaryKey, Table, Trigger, Unique, View
+from schemac.pg.reloptions import TOAST_PREFIX
 from schemac.pg.expressions import parse_partition_bound, referenced_columns
 from schemac.pg.types import type_name
 
@@ -43,10 +44,18 @@ def index_signature(i: Index) -> tuple:
             i.nulls_not_distinct)
 
 
-def parameter_values(i: Index) -> dict[str, str]:
-    """Storage parameters by name, values as Postgres stores them: spelled as written (`off` and `false`
-    mean the same, but schema.yaml's spelling is what the catalog should read back)."""
-    return {name: value for name, _, value in (p.partition("=") for p in i.parameters)}
+def parameter_values(obj: Union[Index, Table, View], toast: bool = True) -> dict[str, str]:
+    """Storage parameters (of an index, table or materialized view) by name, values as Postgres stores
+    them: spelled as written (`off` and `false` mean the same, but schema.yaml's spelling is what the
+    catalog should read back). Without `toast` (the relation compared with has no TOAST table, so
+    Postgres dropped them silently) the `toast.` ones are left out."""
+    return {name: value for name, _, value in (p.partition("=") for p in obj.parameters)
+            if toast or not name.startswith(TOAST_PREFIX)}
+
+
+def parameters_changed(cur: Union[Index, Table, View], des: Union[Index, Table, View]) -> bool:
+    """Whether `des`'s storage parameters differ from those `cur` (as read from a database) can hold."""
+    return parameter_values(cur) != parameter_values(des, getattr(cur, "toast_table", True))
 
 
 def same_trigger(a: Trigger, b: Trigger) -> bool:
@@ -265,7 +274,7 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
             ch("add_index", name, old_i, idx, "retype")
             if idx.comment and idx.comment == old_i.comment:
                 recreated(old_i, idx)
-        elif parameter_values(old_i) != parameter_values(idx):
+        elif parameters_changed(old_i, idx):
             ch("set_index_parameters", name, old_i, idx)
         if old_i is not None and (old_i.comment or None) != (idx.comment or None):
             ch("set_index_comment", name, old_i, idx)
@@ -321,6 +330,8 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
     if cur.cluster_on != des.cluster_on or (des.cluster_on and any(  # its index made again: marked again
             c.kind in ("drop_index", "drop_constraint") and c.name == des.cluster_on for c in changes)):
         ch("set_cluster_on", None, cur, des)
+    if parameters_changed(cur, des):
+        ch("set_table_parameters", None, cur, des)
     if (cur.comment or None) != (des.comment or None):
         ch("set_table_comment", None, cur, des)
     return changes

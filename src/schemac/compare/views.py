@@ -21,7 +21,7 @@ from schemac.compare.aggregates import replaceable_aggregate
 from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.compare.grants import defaulted, object_changes
 from schemac.compare.normalize import normal_form
-from schemac.compare.tables import diff_table
+from schemac.compare.tables import diff_table, parameters_changed
 from schemac.compare.types import replaceable
 from schemac.model import PrimaryKey, Schema, Table, View
 from schemac.pg.views import same_text
@@ -189,6 +189,8 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
             ch("set_view_comment", v, old, v)
         if _defaults(old) != _defaults(v):
             ch("set_view_defaults", v, old, v)
+        if v.materialized and parameters_changed(old, v):
+            ch("set_view_parameters", v, old, v)
         out.extend(_members(old, v))
         out.extend(object_changes(old, v))
     return out

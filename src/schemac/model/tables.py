@@ -268,6 +268,11 @@ class Table(Qualified):
     policies: tuple[Policy, ...] = ()
     grants: tuple[Privilege, ...] = _security(())
     owner: Optional[str] = _security(None)
+    # WITH (...) storage parameters as an index's (pg_class.reloptions), its TOAST table's named "toast.x=v".
+    parameters: tuple[str, ...] = ()
+    # False: the database holds no TOAST table for it (no column needs one), so Postgres drops `toast.`
+    # parameters silently; a fact of the catalog only, neither compared nor recorded.
+    toast_table: bool = field(default=True, compare=False, metadata={"recorded": False})
 
     def column(self, name: str) -> Optional[Column]:
         for col in self.columns:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Optional
 
 from .grants import Privilege
@@ -63,6 +63,8 @@ class View(Qualified):
     owner: Optional[str] = _security(None)  # None: not compared
     triggers: tuple[Trigger, ...] = ()  # of a view (INSTEAD OF, or statement-level)
     rules: tuple[Rule, ...] = ()  # of a view (DO INSTEAD: an updatable view written before INSTEAD OF triggers)
+    parameters: tuple[str, ...] = ()  # of a materialized view: WITH (...) storage parameters, as a table's
+    toast_table: bool = field(default=True, compare=False, metadata={"recorded": False})  # as a table's
 
     @property
     def what(self) -> str:

@@ -6,6 +6,8 @@ needs it), expressions are the trees the loader parsed, comments are string lite
 
 from __future__ import annotations
 
+import re
+
 from typing import Iterable, Optional
 
 from sqlglot import exp
@@ -179,6 +181,7 @@ def create_table(table: Table) -> exp.Create:
     if table.inherits:
         properties.append(exp.InheritsProperty(expressions=[
             exp.Table(this=ident(p.name), db=ident(p.schema) if p.schema != "public" else None) for p in table.inherits]))
+    properties.extend(parameter_assignments(table.parameters))  # WITH (...)
     return exp.Create(this=exp.Schema(this=table_ref(table), expressions=items), kind="TABLE", exists=True,
                       properties=exp.Properties(expressions=properties) if properties else None)
 
@@ -207,7 +210,8 @@ def create_partition(table: Table) -> exp.Command:
     by = _partition_by(table)
     return command("CREATE", "UNLOGGED" if table.unlogged else "", "TABLE IF NOT EXISTS",
                    qualified(table.schema, table.name), "PARTITION OF", qualified(p.parent_schema, p.parent),
-                   parse_partition_bound(p.bound), by.sql(dialect=RENDER) if by is not None else "")
+                   parse_partition_bound(p.bound), by.sql(dialect=RENDER) if by is not None else "",
+                   storage_clause(table.parameters))
 
 
 def attach_partition(table: Table) -> exp.Command:
@@ -249,15 +253,27 @@ def _index_key(element: IndexElement) -> exp.Ordered:
     return exp.Ordered(this=this, desc=desc or None, nulls_first=nulls_first)
 
 
+# A value Postgres stores as written when bare: a lowercase word (it folds others), a number it keeps
+# as spelled (not 070, which it reads as 70, nor 0x40, which 15 refuses); anything else is a string.
+_BARE_VALUE = re.compile(r"[a-z_][a-z0-9_]*|(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+
+
 def parameter_assignments(parameters: Iterable[str]) -> list[exp.Property]:
-    """Storage parameters ("fillfactor=70") as `name = value` nodes; a value that is not one word or
-    number is a string literal."""
+    """Storage parameters ("fillfactor=70") as `name = value` nodes; a value Postgres would not store as
+    written when bare is a string literal."""
     out = []
     for p in parameters:
         name, _, value = p.partition("=")
-        bare = value.replace("_", "").replace(".", "").isalnum()
+        bare = _BARE_VALUE.fullmatch(value) is not None
         out.append(exp.Property(this=exp.Var(this=name), value=exp.Var(this=value) if bare else _string(value)))
     return out
+
+
+def storage_clause(parameters: Iterable[str], keyword: str = "WITH") -> str:
+    """WITH (name = value, ...) (or ALTER's SET (...)) of a statement sqlglot has no node for; nothing
+    without parameters."""
+    storage = ", ".join(p.sql(dialect=RENDER) for p in parameter_assignments(parameters))
+    return f"{keyword} ({storage})" if storage else ""
 
 
 def create_index(table: Table, index: Index, concurrently: bool = False) -> exp.Expression:
@@ -280,9 +296,8 @@ def create_index(table: Table, index: Index, concurrently: bool = False) -> exp.
         return create
     # sqlglot cannot print NULLS NOT DISTINCT on an index: it goes between INCLUDE and WITH/WHERE.
     where = f"WHERE {parse_expression(index.where).sql(dialect=RENDER)}" if index.where else ""
-    storage = ", ".join(p.sql(dialect=RENDER) for p in parameter_assignments(index.parameters))
     head = create.sql(dialect=RENDER)
-    return command("CREATE", head[len("CREATE "):], "NULLS NOT DISTINCT", f"WITH ({storage})" if storage else "", where)
+    return command("CREATE", head[len("CREATE "):], "NULLS NOT DISTINCT", storage_clause(index.parameters), where)
 
 
 def comment_on_index(table: Table, index: str, comment: Optional[str]) -> exp.Comment:

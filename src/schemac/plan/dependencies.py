@@ -73,7 +73,7 @@ def deps(c: Change) -> Deps:
         if new.on == "default privileges":  # after every CREATE: compare.grants.defaulted  # type: ignore[union-attr]
             new_refs.add(_CREATED)
     elif k in ("attach_partition", "detach_partition", "alter_partitioning", "set_logging",
-               "set_table_comment", "set_row_security"):
+               "set_table_comment", "set_row_security", "set_table_parameters"):
         new_refs.add(_table(t))  # type: ignore[arg-type]
         if k == "attach_partition":  # the parent must have the partition's columns, no more, no less
             p = new.partition_of  # type: ignore[union-attr]
@@ -162,6 +162,7 @@ def deps(c: Change) -> Deps:
         old_refs |= refs_of(None, old) if old is not None else set()
     elif k in ("validate_constraint", "set_constraint_comment", "set_index_comment", "set_index_parameters",
                "set_column_comment", "set_trigger_enabled", "set_trigger_comment", "refresh_view", "set_view_comment", "set_view_defaults",
+               "set_view_parameters",
                "set_rule_comment", "set_policy_comment"):
         target = new if new is not None else old
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)

@@ -9,7 +9,6 @@ from sqlglot import exp
 from sqlglot.generator import Generator
 
 from schemac.compare.changes import INHERITED, Change, takes_using
-from schemac.compare.tables import parameter_values
 from schemac.model import Check, Column, Index, SequenceOptions, Table, Trigger, index_comment
 from schemac.pg.dialect import RENDER
 from schemac.pg.names import constraint_name, ident, qualified, quote_ident
@@ -19,6 +18,7 @@ from schemac.plan import ddl, printing, routine_ddl, rule_ddl
 from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, object_statements
 from schemac.plan.policies import policy_statements
+from schemac.plan.storage_ddl import alter_parameters
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
 from schemac.plan.trees import fresh_expression, fresh_type
@@ -115,7 +115,9 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if k == "set_trigger_comment":
         return _trigger_comment(t, change.new, unset=True)  # type: ignore[arg-type]
     if k == "set_index_parameters":
-        return _index_parameters(t, change.old, change.new)  # type: ignore[arg-type]
+        return alter_parameters("INDEX", _index_ref(t, change.new.name).sql(dialect=RENDER), change.old, change.new)  # type: ignore
+    if k == "set_table_parameters":
+        return alter_parameters("TABLE", qualified(t.schema, t.name), change.old, change.new)  # type: ignore
     if k == "set_constraint_comment":
         name = constraint_name(t, change.new)  # type: ignore[arg-type]
         return [ddl.comment_on_constraint(t, name, change.new.comment)]  # type: ignore
@@ -181,22 +183,6 @@ def _trigger_comment(t: Table, g: Trigger, unset: bool = False) -> list[exp.Expr
     if g.comment is None and not unset:
         return []
     return [ddl.comment_on_constraint(t, g.name, g.comment, kind="TRIGGER")]
-
-
-def _index_parameters(t: Table, old: Index, new: Index) -> list[exp.Expression]:
-    """ALTER INDEX ... SET/RESET: storage parameters change without a rebuild (they shape pages
-    written from now on; REINDEX applies them to the existing ones)."""
-    was, will = parameter_values(old), parameter_values(new)
-    index = _index_ref(t, new.name).sql(dialect=RENDER)
-    out: list[exp.Expression] = []
-    gone = [name for name in was if name not in will]
-    if gone:
-        out.append(ddl.command("ALTER", "INDEX", index, f"RESET ({', '.join(gone)})"))
-    changed = [p for p in new.parameters if was.get(p.partition("=")[0].lower()) != will[p.partition("=")[0].lower()]]
-    if changed:
-        storage = ", ".join(a.sql(dialect=RENDER) for a in ddl.parameter_assignments(changed))
-        out.append(ddl.command("ALTER", "INDEX", index, f"SET ({storage})"))
-    return out
 
 
 def _alter_column(t: Table, column: str, *parts: str) -> exp.Command:

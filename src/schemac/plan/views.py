@@ -16,6 +16,7 @@ from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
 from schemac.pg.views import values_view
 from schemac.plan import ddl
+from schemac.plan.storage_ddl import alter_parameters
 
 
 def _word(v: View) -> str:
@@ -35,7 +36,8 @@ def create_view(v: View, replace: bool = False) -> exp.Command:
     query = values[1] if values else v.query
     return ddl.command("CREATE", "OR REPLACE" if replace else "", _word(v), qualified(v.schema, v.name),
                        f"({', '.join(values[0])})" if values else "",
-                       f"WITH ({', '.join(options)})" if options else "", f"AS\n{query}{tail}")
+                       f"WITH ({', '.join(options)})" if options else ddl.storage_clause(v.parameters),
+                       f"AS\n{query}{tail}")
 
 
 def drop_view(v: View) -> exp.Command:
@@ -89,4 +91,6 @@ def view_statements(change: Change) -> Optional[list[exp.Expression]]:
         return view_comments(new, old)  # type: ignore[arg-type]
     if k == "set_view_defaults":
         return view_defaults(new, old)  # type: ignore[arg-type]
+    if k == "set_view_parameters":
+        return alter_parameters(_word(new), qualified(new.schema, new.name), old, new)  # type: ignore
     return None

@@ -87,6 +87,9 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "table_logging_changed": ("Table is LOGGED or UNLOGGED against schema.yaml",
                               "The table's persistence (UNLOGGED: not written to the WAL, emptied after a crash, "
                               "not replicated) differs from schema.yaml."),
+    "storage_parameters_changed": ("Storage parameters differ",
+                                   "A table's or materialized view's WITH (...) storage parameters (fillfactor, "
+                                   "autovacuum settings, its TOAST table's toast.*) differ from schema.yaml."),
     "index_invalid": ("Index is INVALID",
                       "The declared index exists but is INVALID: a CREATE INDEX CONCURRENTLY failed (or is still "
                       "running), so Postgres does not use it. Drop it and build it again."),

@@ -10,7 +10,7 @@ from schemac.model import View
 from schemac.pg.views import comparable
 
 VIEW_CHANGE_KINDS = ("add_view", "drop_view", "alter_view", "replace_view", "refresh_view", "set_view_comment",
-                     "set_view_defaults")
+                     "set_view_defaults", "set_view_parameters")
 
 
 def describe_view(v: Optional[View]) -> Optional[str]:
@@ -52,6 +52,8 @@ def view_difference(c: Change, difference: type, file: Optional[str], line: Opti
         e, a = _defaults(new), _defaults(old)  # type: ignore[arg-type]
         return difference("view_defaults_changed", what, c.schema, "", c.name, e, a,
                           f"{what} {path}: column defaults are {a}, expected {e}", file, line)
+    if c.kind == "set_view_parameters":
+        return parameters_difference(c, difference, what, path, file, line)
     note = " (compared as written: schema.yaml changed since the last `schemac generate`, or Postgres could not " \
            "build the query from schema.yaml alone)" if compared_as_written(old, new) else ""  # type: ignore[arg-type]
     majors = (new.deparsed_by, old.deparsed_by)  # type: ignore[union-attr]
@@ -70,3 +72,10 @@ def _comments(v: View) -> str:
 
 def _defaults(v: View) -> str:
     return "; ".join(f"{c.name}: {c.default}" for c in v.columns if c.default is not None) or "none"
+
+
+def parameters_difference(c: Change, difference: type, what: str, path: str, file: Optional[str], line: Optional[int]):
+    """The Difference of changed storage parameters (WITH (...)) of a table or materialized view."""
+    e, a = (", ".join(x.parameters) or "none" for x in (c.new, c.old))  # type: ignore[union-attr]
+    return difference("storage_parameters_changed", what, c.schema, c.table, c.name, e, a,
+                      f"{what} {path}: storage parameters are {a}, expected {e}", file, line)

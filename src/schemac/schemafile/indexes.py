@@ -3,23 +3,21 @@ INCLUDE, storage parameters."""
 
 from __future__ import annotations
 
-import re
-
 from yaml.nodes import Node, ScalarNode
 
 from schemac.model import Index, IndexElement
 from schemac.pg.expressions import referenced_columns
-from schemac.schemafile.fields import MAX_INDEX_COLUMNS, FieldReader
+from schemac.schemafile.fields import MAX_INDEX_COLUMNS
+from schemac.schemafile.storage import StorageReader
 
 INDEX_METHODS = ("btree", "hash", "gin", "gist", "spgist", "brin")
 INDEX_KEYS = {"columns": True, "renamed_from": False, "comment": False, "nulls_not_distinct": False, "unique": False,
               "method": False, "where": False, "include": False, "with": False}
 INDEX_COLUMN_KEYS = {"name": False, "expression": False, "collation": False, "order": False, "nulls": False,
                      "opclass": False}
-PARAMETER_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 
-class IndexReader(FieldReader):
+class IndexReader(StorageReader):
     """Reads one index of a table."""
 
     def index(self, key_node: Node, node: Node, table_what: str, known) -> Index:
@@ -91,19 +89,3 @@ class IndexReader(FieldReader):
             raise self.fail(f[keys][1], f"{what} has {key_count + len(include)} key and INCLUDE columns; "
                                         f"PostgreSQL allows at most {MAX_INDEX_COLUMNS}")
         return where, include
-
-    def storage_parameters(self, f: dict, what: str) -> tuple[str, ...]:
-        """`with: {fillfactor: 70}` as Postgres stores it, "fillfactor=70"; Postgres checks names and values
-        against the index's access method."""
-        if "with" not in f:
-            return ()
-        out = []
-        for name, key_node, value_node in self.w.mapping(f["with"][1], f"with of {what}"):
-            if not PARAMETER_NAME.fullmatch(name):
-                raise self.fail(key_node, f"with of {what}: '{name}' is not a storage parameter name "
-                                          "(lowercase letters, digits and _, like fillfactor)")
-            value = self.w.text(value_node, f"{name} in with of {what}")
-            if not value.strip():
-                raise self.fail(value_node, f"{name} in with of {what} is empty")
-            out.append(f"{name}={value}")
-        return tuple(out)

@@ -12,7 +12,7 @@ from schemac.model import Check, Column, ForeignKey, Index, Partitioning, Partit
 from schemac.pg.expressions import ExpressionError, parse_partition_bound, parse_partition_key, referenced_columns
 from schemac.pg.names import make_object_name
 from schemac.schemafile.columns import with_fields
-from schemac.schemafile.fields import FieldReader
+from schemac.schemafile.storage import StorageReader
 from schemac.schemafile.inherits import resolve_inherits
 
 MAX_TABLE_COLUMNS = 1600  # PostgreSQL's MaxHeapAttributeNumber
@@ -20,7 +20,7 @@ TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": 
               "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
               "checks": False, "indexes": False, "triggers": False, "unlogged": False, "cluster_on": False, "exclude": False,
               "inherits": False, "rules": False, "queries": False, "row_level_security": False, "policies": False,
-              "grants": False, "owner": False}
+              "grants": False, "owner": False, "with": False}
 PK_KEYS = {"columns": True, "name": False, "include": False, "deferrable": False, "initially_deferred": False,
            "comment": False, "index_comment": False}
 UNIQUE_KEYS = {"columns": True, "name": False, "include": False, "nulls_not_distinct": False, "deferrable": False,
@@ -29,7 +29,7 @@ PARTITION_BY_KEYS = {"strategy": True, "key": True}
 PARTITION_OF_KEYS = {"parent": True, "bound": True, "schema": False}
 
 
-class TableReader(FieldReader):
+class TableReader(StorageReader):
     """Reads a table; its columns, constraints and indexes go through the sibling readers that
     :class:`~schemac.schemafile.load.Loader` combines with this one."""
 
@@ -168,7 +168,15 @@ class TableReader(FieldReader):
                      inherits=inherits, rules=tuple(rules),
                      unlogged=self.w.boolean(f["unlogged"][1], f"unlogged of {what}") if "unlogged" in f else False,
                      cluster_on=self.identifier(f["cluster_on"][1], f"cluster_on of {what}") if "cluster_on" in f else None,
+                     parameters=self.table_parameters(f, what),
                      **self.table_security(f, what, known))
+
+    def table_parameters(self, f: dict, what: str) -> tuple[str, ...]:
+        """`with:`; Postgres refuses storage parameters on a partitioned table (its partitions take them)."""
+        if "with" in f and "partition_by" in f:
+            raise self.fail(f["with"][1], f"{what}: a partitioned table cannot have storage parameters (with:); "
+                                          "give them to its partitions")
+        return self.storage_parameters(f, what, heap=True)
 
     def resolve_tables(self, tables: list[Table]) -> list[Table]:
         """Partitions and INHERITS children take their parents' columns; foreign keys must point at declared

@@ -8,17 +8,18 @@ from yaml.nodes import Node, ScalarNode
 from schemac.model import View, ViewColumn
 from schemac.pg.expressions import ExpressionError, check_expression
 from schemac.pg.views import QueryError, view_query
-from schemac.schemafile.fields import FieldReader
+from schemac.schemafile.storage import StorageReader
 
 VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False, "columns": False,
              "security_barrier": False, "security_invoker": False, "check_option": False, "grants": False,
              "owner": False, "triggers": False, "rules": False}
 MATERIALIZED_VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False,
-                          "columns": False, "with_data": False, "indexes": False, "grants": False, "owner": False}
+                          "columns": False, "with_data": False, "indexes": False, "grants": False, "owner": False,
+                          "with": False}
 VIEW_COLUMN_KEYS = {"comment": False, "default": False}
 
 
-class ViewReader(FieldReader):
+class ViewReader(StorageReader):
     """Reads the top-level `views:` and `materialized_views:` (index() is IndexReader's, body_file()
     FunctionReader's, beside it in the Loader)."""
 
@@ -81,7 +82,8 @@ class ViewReader(FieldReader):
                             self.w.boolean(f["with_data"][1], f"with_data of {what}") if "with_data" in f else True,
                             indexes, self.opt_string(f, "comment", what), tuple(columns), self.w.src(key_node),
                             grants=self.grants(f, what, "table", _any_column),  # type: ignore[attr-defined]
-                            owner=self.owner(f, what), triggers=triggers, rules=rules))  # type: ignore[attr-defined]
+                            owner=self.owner(f, what), triggers=triggers, rules=rules,
+                            parameters=self.storage_parameters(f, what, heap=True)))  # type: ignore[attr-defined]
         return out
 
 

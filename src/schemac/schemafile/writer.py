@@ -26,6 +26,7 @@ from schemac.schemafile.typewriter import check_spec, collation_spec, composite_
 from schemac.schemafile.typewriter import drop_empty as _drop_empty, text_search_config_spec, text_search_dictionary_spec
 from schemac.schemafile.grants import owner_spec, written_default_privileges, written_grants, written_namespaces
 from schemac.schemafile.policies import written_policies
+from schemac.schemafile.storage import storage_spec
 
 
 class _Dumper(yaml.SafeDumper):
@@ -123,16 +124,10 @@ def _index(i: Index) -> dict:
         spec["where"] = i.where
     if i.include:
         spec["include"] = _FlowList(i.include)
-    if i.parameters:
-        spec["with"] = _Flow({name: _parameter_value(value) for name, _, value in (p.partition("=") for p in i.parameters)})
+    spec.update(storage_spec(i))
     if i.comment is not None:
         spec["comment"] = i.comment
     return spec if len(spec) > 2 or any(isinstance(e, _Flow) for e in spec["columns"]) else _Flow(spec)
-
-
-def _parameter_value(value: str) -> Any:
-    """A storage parameter's value as YAML reads it back to the same text: a number stays a number."""
-    return int(value) if value.isdigit() and str(int(value)) == value else value
 
 
 def _foreign_key(fk: ForeignKey, schema: str) -> dict:
@@ -183,6 +178,7 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
         spec["inherits"] = _FlowList(p.name if p.schema == t.schema else f"{p.schema}.{p.name}" for p in t.inherits)
         t = replace(t, columns=own_columns(t, tables or {}))
     spec.update(_drop_empty({"unlogged": t.unlogged, "cluster_on": t.cluster_on}))
+    spec.update(storage_spec(t))
     pk = t.primary_key
     pk_inline = pk is not None and len(pk.columns) == 1 and pk.name is None and pk.comment is None \
         and not pk.deferrable and not pk.include and pk.index_comment is None
@@ -294,6 +290,7 @@ def _view(v: View) -> dict:
                              "check_option": v.check_option}))
     if v.materialized and not v.with_data:
         spec["with_data"] = False
+    spec.update(storage_spec(v))
     if v.comment is not None:
         spec["comment"] = v.comment
     if v.columns:

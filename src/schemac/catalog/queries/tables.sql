@@ -11,6 +11,12 @@
 -- {schema, name}.
 -- row_level_security / force_row_level_security: ALTER TABLE ... ENABLE / FORCE ROW LEVEL SECURITY.
 -- cluster_on: the index ALTER TABLE ... CLUSTER ON (or CLUSTER ... USING) marked (indisclustered), or null.
+-- parameters: the WITH (...) storage parameters as stored (pg_class.reloptions, "fillfactor=70"), then
+-- its TOAST table's, named "toast.autovacuum_enabled=false" as ALTER TABLE ... SET (toast.x) names them.
+-- toast_table: whether it has a TOAST table (without one, Postgres drops toast.* parameters silently)
+-- that CREATE TABLE would make again: one kept after its table's last toastable column (varlena, not
+-- storage plain) was dropped holds nothing, and a table created from schema.yaml would have none, so
+-- it and its parameters are left out.
 -- Parameter: schemas, an array of schema names. One row per table.
 SELECT c.oid AS table_oid,
        n.nspname::text AS schema_name,
@@ -33,7 +39,11 @@ SELECT c.oid AS table_oid,
          WHERE i.inhrelid = c.oid
          ORDER BY i.inhseqno) END AS inherits,
        c.relrowsecurity AS row_level_security,
-       c.relforcerowsecurity AS force_row_level_security
+       c.relforcerowsecurity AS force_row_level_security,
+       COALESCE(c.reloptions::text[], '{}') || ARRAY(
+         SELECT 'toast.' || o.option FROM unnest(tc.reloptions::text[]) WITH ORDINALITY AS o(option, n)
+         ORDER BY o.n) AS parameters,
+       tc.oid IS NOT NULL AS toast_table
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d
@@ -42,6 +52,11 @@ LEFT JOIN pg_catalog.pg_partitioned_table pt ON pt.partrelid = c.oid
 LEFT JOIN pg_catalog.pg_inherits inh ON c.relispartition AND inh.inhrelid = c.oid
 LEFT JOIN pg_catalog.pg_class pc ON pc.oid = inh.inhparent
 LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+LEFT JOIN pg_catalog.pg_class tc
+       ON tc.oid = c.reltoastrelid
+      AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute ta
+                  WHERE ta.attrelid = c.oid AND ta.attnum > 0 AND NOT ta.attisdropped
+                    AND ta.attlen = -1 AND ta.attstorage <> 'p')
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind IN ('r', 'p')
   AND NOT EXISTS (

@@ -3,6 +3,8 @@
 -- qualified where the session's search_path would not find them).
 -- options: reloptions ("security_barrier=true", "check_option=local"...); populated: relispopulated
 -- (a materialized view created WITH NO DATA, or not refreshed since, is not).
+-- parameters: a materialized view's storage parameters as tables.sql reads a table's (its TOAST table's
+-- prefixed "toast."; toast_table: whether it has one); a view's reloptions are its options.
 -- columns: one JSON object per column in order: {name, type (format_type), comment, default (ALTER VIEW ...
 -- ALTER COLUMN ... SET DEFAULT, deparsed)}.
 -- depends: what the query reads, from pg_depend of the view's _RETURN rule (normal dependencies):
@@ -18,6 +20,10 @@ SELECT c.oid AS view_oid,
        pg_catalog.pg_get_viewdef(c.oid, true) AS definition,
        c.reloptions::text[] AS options,
        c.relispopulated AS populated,
+       CASE WHEN c.relkind = 'm' THEN COALESCE(c.reloptions::text[], '{}') || ARRAY(
+         SELECT 'toast.' || o.option FROM unnest(tc.reloptions::text[]) WITH ORDINALITY AS o(option, n)
+         ORDER BY o.n) END AS parameters,
+       c.reltoastrelid <> 0 AS toast_table,
        d.description AS comment,
        COALESCE((
          SELECT json_agg(json_build_object(
@@ -70,6 +76,7 @@ FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
+LEFT JOIN pg_catalog.pg_class tc ON tc.oid = c.reltoastrelid
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind IN ('v', 'm')
   AND NOT EXISTS (

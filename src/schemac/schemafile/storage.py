@@ -1,0 +1,52 @@
+"""Storage parameters (`with:`) of indexes, tables and materialized views, read and written one way:
+`with: {fillfactor: 70, toast.autovacuum_enabled: false}` is Postgres's "fillfactor=70" as
+pg_class.reloptions stores it (a TOAST table's prefixed `toast.`, as pg_dump and ALTER TABLE name them)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from schemac.pg.reloptions import TOAST_PREFIX, parameter_error
+from schemac.schemafile.fields import FieldReader
+from schemac.schemafile.typewriter import Flow
+
+PARAMETER_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+class StorageReader(FieldReader):
+    """Reads `with:`."""
+
+    def storage_parameters(self, f: dict, what: str, heap: bool = False) -> tuple[str, ...]:
+        """`with: {fillfactor: 70}` as Postgres stores it, "fillfactor=70". An index's names and values are
+        its access method's (Postgres checks them); a table's or materialized view's (`heap`) are checked
+        here, `toast.` names against what a TOAST table takes."""
+        if "with" not in f:
+            return ()
+        out = []
+        for name, key_node, value_node in self.w.mapping(f["with"][1], f"with of {what}"):
+            bare = name[len(TOAST_PREFIX):] if heap and name.startswith(TOAST_PREFIX) else name
+            if not PARAMETER_NAME.fullmatch(bare):
+                raise self.fail(key_node, f"with of {what}: '{name}' is not a storage parameter name "
+                                          "(lowercase letters, digits and _, like fillfactor)")
+            value = self.w.text(value_node, f"{name} in with of {what}")
+            if not value.strip():
+                raise self.fail(value_node, f"{name} in with of {what} is empty")
+            error = parameter_error(name, value) if heap else None
+            if error is not None:
+                raise self.fail(key_node if error.startswith(f"'{name}'") else value_node,
+                                f"{name} in with of {what}: {error}")
+            out.append(f"{name}={value}")
+        return tuple(out)
+
+
+def storage_spec(obj: Any) -> dict:
+    """`with:` of an object with storage parameters, for `inspect` (nothing when it has none)."""
+    if not obj.parameters:
+        return {}
+    return {"with": Flow({name: _parameter_value(value) for name, _, value in (p.partition("=") for p in obj.parameters)})}
+
+
+def _parameter_value(value: str) -> Any:
+    """A storage parameter's value as YAML reads it back to the same text: a number stays a number."""
+    return int(value) if value.isdigit() and str(int(value)) == value else value
