@@ -29,9 +29,10 @@ CORPUS = os.environ.get("SCHEMAC_CORPUS", os.path.join(ROOT, "tests", "fixtures"
 SAMPLES = ["chinook", "pagila"]
 # Written here in the style of real applications (SOURCE.md): each on one major by default, every major
 # under -m slow.
-OURS = ["saas", "eventlog", "analytics", "platform", "catalogue", "backend"]
+OURS = ["saas", "eventlog", "analytics", "platform", "catalogue", "backend", "railsapp"]
 RELATIONS = TABLES + ("v", "m")
-VIEWS = {"chinook": 0, "pagila": 8, "saas": 3, "eventlog": 9, "analytics": 10, "platform": 3, "catalogue": 3, "backend": 1}
+VIEWS = {"chinook": 0, "pagila": 8, "saas": 3, "eventlog": 9, "analytics": 10, "platform": 3, "catalogue": 3, "backend": 1,
+         "railsapp": 2}
 # Extensions a sample needs beyond core (not every build has them: the case is skipped where one is missing).
 NEEDS = {"platform": {"citext", "pg_trgm", "btree_gist"}}
 ROLES = {"platform": ("platform_reader",),

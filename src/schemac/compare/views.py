@@ -35,8 +35,10 @@ NEW_MATERIALIZED = "new materialized view"
 
 
 def view_keys(v: View) -> set[tuple]:
-    """The keys naming a view in the dependency graph: a relation, its columns (when known)."""
-    return {("table", v.schema, v.name)} | {("column", v.schema, v.name, c.name) for c in v.output}
+    """The keys naming a view in the dependency graph: a relation, its row type (a function may return or
+    take it), its columns (when known)."""
+    return {("table", v.schema, v.name), ("type", v.schema, v.name)} | {("column", v.schema, v.name, c.name)
+                                                                          for c in v.output}
 
 
 def view_refs(v: View) -> set[tuple]:
