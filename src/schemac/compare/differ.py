@@ -190,7 +190,14 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(diff_policies(cur_tables, des_tables) + diff_grants(cur_tables, des_tables, current, desired, rebuilt))
     changes.extend(around_functions(changes, cur_tables, des_tables))
     changes = functions_around_columns(domains_around_functions(changes, current, desired), current, desired)
-    changes.extend(diff_views(current, desired, changes))
+    views = diff_views(current, desired, changes)
+    # A function returning or taking a view's row type holds the view: around a view dropped (or re-created)
+    # it is dropped before and created after, and the views reading it are planned again around that.
+    rowtypes = frozenset((c.schema, c.name) for c in views if c.kind == "drop_view")
+    around = functions_around_types(changes, current, desired, rowtypes) if rowtypes else changes
+    if around != changes:
+        changes, views = around, diff_views(current, desired, around)
+    changes.extend(views)
     order = {k: n for n, k in enumerate(KINDS)}
     # Stable sort by kind keeps the declaration order of schema.yaml inside each kind; drops of
     # tables run in reverse declaration order.
