@@ -54,9 +54,14 @@ def _two_lanes(url: str, on_first_rows=None, connect_after: threading.Event | No
         elif on_first_rows is not None:
             on_first_rows(name, second_took)
 
+    def open_connection():
+        if connect_after is not None:
+            assert connect_after.wait(10)
+        return psycopg.connect(url, autocommit=True)
+
     shared.partner = threading.Thread(
         target=second_lane, name="second",
-        args=(shared, lambda: (connect_after is None or connect_after.wait(10)) and psycopg.connect(url, autocommit=True),
+        args=(shared, open_connection,
               lambda conn, snapshot: begin_read_only(conn, 30000, 5000, snapshot),
               lambda conn, name: fetch(conn, shared.schemas, name), on_rows))
     shared.partner.start()

@@ -77,14 +77,19 @@ class SharedRead:
     def failed(self, e: BaseException) -> BaseException:
         """The first lane's query failed: stop the second's. The error to report is the one that came
         first: the second lane's, when it failed and cancelled this one's query."""
+        first = self._first_to_fail(_CANCELLED_BY_FIRST, cancel="second")
+        self.withdraw()
+        return e if first or not isinstance(self.partner_error, psycopg.Error) else self.partner_error
+
+    def _first_to_fail(self, error: BaseException, cancel: str) -> bool:
+        """Record `error` unless a lane failed before; if none did, cancel the other lane's query."""
         with self._lock:
             first = self.partner_error is None
             if first:
-                self.partner_error = _CANCELLED_BY_FIRST
+                self.partner_error = error
         if first:
-            self._cancel("second")
-        self.withdraw()
-        return e if first or not isinstance(self.partner_error, psycopg.Error) else self.partner_error
+            self._cancel(cancel)
+        return first
 
     def _cancel(self, lane: str) -> None:
         with self._lock:
@@ -156,12 +161,7 @@ class SharedRead:
             self._lock.notify_all()
 
     def second_failed(self, e: BaseException) -> None:
-        with self._lock:
-            first = self.partner_error is None
-            if first:
-                self.partner_error = e
-        if first:
-            self._cancel("first")
+        self._first_to_fail(e, cancel="first")
 
 
 def second_lane(work: SharedRead, open_connection: Callable[[], psycopg.Connection],

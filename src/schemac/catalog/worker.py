@@ -70,9 +70,7 @@ class CatalogRead:
                 label = database_label(conn)
                 self._go.wait()
                 if self._abandoned:
-                    if self._shared is not None:
-                        self._shared.withdraw()
-                    return
+                    return  # the finally below withdraws the offer to the second lane
                 assert self._namespaces is not None
                 asked = self._namespaces
                 self.namespaces = asked(conn) if callable(asked) else asked
