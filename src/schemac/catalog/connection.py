@@ -145,7 +145,7 @@ def begin_read_only(conn: psycopg.Connection, statement_timeout_ms: int, lock_ti
     # public only, so the deparse does not depend on the role's search_path either (a view's query is
     # compared with the one a throwaway server deparses). One round trip (simple query protocol).
     # JIT off: the catalog queries' cost estimates pass jit_above_cost at a few thousand tables, and compiling
-    # them takes longer than running them (~0.15 s a query at 10,000 tables on a server built with LLVM).
+    # them costs more than it saves (bench/catalog_queries.py --set "jit = on" shows it on a server with LLVM).
     conn.execute("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, MDY'; SET LOCAL IntervalStyle = 'postgres'; "
                  "SET LOCAL search_path = public; SET LOCAL jit = off", prepare=False)
 

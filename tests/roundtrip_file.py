@@ -1,0 +1,143 @@
+"""Round trip of one SQL schema file through schemac, outside pytest: for a real schema you have (a pg_dump).
+
+usage: .venv/bin/python tests/roundtrip_file.py SCHEMA.sql [--major pg18|pg16|pg15] [--work DIR] [--roles r1,r2]
+       [--counts] [--keep]
+Run from the repository (it imports tests/ helpers and this checkout's schemac).
+
+Steps: start a throwaway server (tests/pgharness.py), load the file into database A (psql semantics are not
+emulated: the file is sent as one simple-query string, so strip psql meta-commands such as \\connect first),
+`schemac inspect` A, inspect again (byte-stable?), `schemac generate` into an empty project, apply the migration
+to an empty database B, `schemac diff` A and B (must be clean), the catalog oracle's fingerprint of A and B
+(tests/catalog_oracle.py: tables, views, matviews, columns, constraints, indexes, types, sequences, extensions),
+the security oracle (tests/security_oracle.py: owners, ACLs, default privileges, policies), the views' deparse
+(tests/test_views.views_of), and inspect of B byte-identical to inspect of A. `--counts`: objects per kind in
+A and B (tables, views, matviews, functions, aggregates, triggers, indexes, constraints, enums+domains, sequences).
+Prints every failing step with its output; exit 0 only when everything matches.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.getcwd(), "tests"))
+
+import psycopg  # noqa: E402
+
+from catalog_oracle import fingerprint, fingerprint_difference  # noqa: E402
+from security_oracle import security_fingerprint  # noqa: E402
+from pgharness import STARTERS  # noqa: E402
+from test_views import views_of  # noqa: E402
+
+from schemac.migrations.apply import apply_files  # noqa: E402
+from schemac.migrations.layout import Layout  # noqa: E402
+
+ALL = ("r", "p", "v", "m")
+COUNTED = ("tables", "views", "matviews", "functions", "aggregates", "triggers", "indexes", "constraints",
+           "enums+domains", "sequences")
+_IN = "JOIN pg_namespace n ON n.oid = {}.{} WHERE n.nspname = 'public'"
+COUNTS = "SELECT " + ", ".join([
+    f"(SELECT count(*) FROM pg_class c {_IN.format('c', 'relnamespace')} AND relkind IN ('r', 'p'))",
+    f"(SELECT count(*) FROM pg_class c {_IN.format('c', 'relnamespace')} AND relkind = 'v')",
+    f"(SELECT count(*) FROM pg_class c {_IN.format('c', 'relnamespace')} AND relkind = 'm')",
+    f"(SELECT count(*) FROM pg_proc p {_IN.format('p', 'pronamespace')} AND prokind = 'f')",
+    f"(SELECT count(*) FROM pg_proc p {_IN.format('p', 'pronamespace')} AND prokind = 'a')",
+    "(SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+    f"{_IN.format('c', 'relnamespace')} AND NOT tgisinternal)",
+    f"(SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid {_IN.format('c', 'relnamespace')})",
+    f"(SELECT count(*) FROM pg_constraint k {_IN.format('k', 'connamespace')})",
+    f"(SELECT count(*) FROM pg_type t {_IN.format('t', 'typnamespace')} AND typtype IN ('e', 'd'))",
+    f"(SELECT count(*) FROM pg_class c {_IN.format('c', 'relnamespace')} AND relkind = 'S')"])
+
+
+def run(work: str, *args: str) -> subprocess.CompletedProcess:
+    exe = os.path.join(os.path.dirname(sys.executable), "schemac")
+    return subprocess.run([exe, *args], cwd=work, capture_output=True, text=True, timeout=900)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("sql")
+    ap.add_argument("--major", default="pg18")
+    ap.add_argument("--work")
+    ap.add_argument("--roles", default="")
+    ap.add_argument("--keep", action="store_true", help="leave the server running and print its URLs")
+    ap.add_argument("--counts", action="store_true", help="print objects per kind in A and B")
+    o = ap.parse_args()
+    work = o.work or tempfile.mkdtemp(prefix="rt_")
+    os.makedirs(work, exist_ok=True)
+    srv = STARTERS[o.major]()
+    if srv is None:
+        print(f"no server for {o.major}")
+        return 2
+    failures = 0
+
+    def fail(step: str, text: str) -> None:
+        nonlocal failures
+        failures += 1
+        print(f"=== FAIL {step}\n{text[:20000]}\n")
+
+    try:
+        a, b = srv.create_database(), srv.create_database()
+        print(f"work dir {work}\nA = {a}\nB = {b}")
+        with srv.admin() as conn:
+            for role in filter(None, o.roles.split(",")):
+                conn.execute(f"DO $$ BEGIN CREATE ROLE {role} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        with psycopg.connect(a, autocommit=True) as conn:
+            conn.execute(open(o.sql, encoding="utf-8").read())
+        r = run(work, "inspect", "--database-url", a, "--output", "schema.yaml")
+        if r.returncode != 0:
+            fail("inspect A", r.stdout + r.stderr)
+            return 1
+        print("inspect:", r.stderr.strip()[-2000:])
+        again = run(work, "inspect", "--database-url", a)
+        if again.stdout != open(os.path.join(work, "schema.yaml"), encoding="utf-8").read():
+            fail("inspect byte-stable", "second inspect differs")
+        r = run(work, "generate", "--name", "create")
+        if r.returncode != 0:
+            fail("generate", r.stdout + r.stderr)
+            return 1
+        if r.stderr.strip():
+            print("generate stderr:", r.stderr.strip()[:3000])
+        with psycopg.connect(b, autocommit=True) as conn:
+            try:
+                apply_files(conn, Layout(os.path.join(work, "generated")).migrations())
+            except Exception as e:  # noqa: BLE001 - report and stop
+                fail("apply to B", repr(e))
+                return 1
+        for label, target in (("A", a), ("B", b)):
+            d = run(work, "diff", "--database-url", target)
+            if d.returncode != 0:
+                fail(f"diff {label}", d.stdout + d.stderr)
+        fa, fb = fingerprint(a, ALL), fingerprint(b, ALL)
+        if fa != fb:
+            fail("catalog fingerprint A vs B", fingerprint_difference(fb, fa))
+        sa, sb = security_fingerprint(a), security_fingerprint(b)
+        if sa != sb:
+            fail("security fingerprint A vs B (owners, ACLs, default privileges, policies)", fingerprint_difference(sb, sa))
+        va, vb = views_of(a), views_of(b)
+        if va != vb:
+            fail("views A vs B", "\n".join(f"{k}: A={va.get(k)!r}\n   B={vb.get(k)!r}" for k in sorted(set(va) | set(vb)) if va.get(k) != vb.get(k)))
+        ib = run(work, "inspect", "--database-url", b)
+        strip = lambda s: "\n".join(l for l in s.splitlines() if not l.startswith("#"))  # noqa: E731
+        if strip(ib.stdout) != strip(again.stdout):
+            import difflib
+            fail("inspect B vs A", "\n".join(difflib.unified_diff(strip(again.stdout).splitlines(), strip(ib.stdout).splitlines(), "A", "B", lineterm="", n=2)))
+        if o.counts:
+            for label, target in (("A", a), ("B", b)):
+                with psycopg.connect(target) as conn:
+                    print(f"counts {label}:", dict(zip(COUNTED, conn.execute(COUNTS).fetchone())))
+        print("RESULT:", "clean" if not failures else f"{failures} failing steps")
+        return 0 if not failures else 1
+    finally:
+        if o.keep:
+            print("server kept running:", srv.url)
+        else:
+            srv.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
