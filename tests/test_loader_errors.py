@@ -220,6 +220,22 @@ def test_a_misspelled_type_is_an_error_at_its_line(column, declared, message):
     assert str(e.value).startswith(f"schema.yaml:{line}:7: type of column 'c' of table public.t: {message}"), str(e.value)
 
 
+def test_row_types_of_tables_and_views_are_known_types():
+    """A function returning SETOF a table or a view, and a column of another table's row type, need no
+    external_types: Postgres gives every table and view a row type of its name."""
+    text = ("tables:\n  places:\n    columns:\n      id: int\n  trips:\n    columns:\n      stop: places\n"
+            "      stops: 'places[]'\n"
+            "views:\n  near:\n    query: SELECT id FROM places\n"
+            "functions:\n  all_places:\n    returns: SETOF places\n    language: sql\n    body: SELECT * FROM places\n"
+            "  nearest:\n    arguments: p places\n    returns: near\n    language: sql\n    body: SELECT * FROM near\n")
+    schema = load_text(text, "schema.yaml")
+    assert [c.type for c in schema.tables[1].columns] == ["places", "places[]"]
+    assert sorted(f.returns for f in schema.functions) == ["SETOF places", "near"]
+    with pytest.raises(SchemaFileError) as e:  # a typo of a table's name is still one
+        load_text(text.replace("returns: SETOF places", "returns: SETOF placs"), "schema.yaml")
+    assert "unknown type 'placs' (did you mean 'places'?)" in str(e.value)
+
+
 def test_known_types_load():
     """Built-in types however spelled, declared enums and domains, a declared extension's types and
     external_types: all load."""

@@ -101,7 +101,8 @@ def type_uses(tables, domains, functions, composites=(), ranges=()) -> list[tupl
 def external_types_of(schema) -> tuple[str, ...]:
     """The types `schema` (read from a database) uses that nothing else names: what inspect lists
     under external_types: so that its schema.yaml loads."""
-    declared = declared_types([*schema.enums, *schema.domains, *schema.composite_types, *schema.range_types])
+    declared = declared_types([*schema.enums, *schema.domains, *schema.composite_types, *schema.range_types,
+                               *schema.tables, *schema.views])
     extensions = [e.name for e in schema.extensions]
     out = set()
     for type_text, _, _ in type_uses(schema.tables, schema.domains, schema.functions, schema.composite_types,

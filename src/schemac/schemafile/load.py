@@ -154,10 +154,11 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         external = tuple(self.w.string(n, "external type") for n in
                          self.w.sequence(top["external_types"][1], "external_types")) if "external_types" in top else ()
         extensions = tuple(self.extensions(top["extensions"][1])) if "extensions" in top else ()
-        _types_known(tables, [*enums, *domains, *composites, *ranges], domains, functions, extensions, external,
-                     composites, ranges)
         views = [*(self.views(top["views"][1], False) if "views" in top else ()),
                  *(self.views(top["materialized_views"][1], True) if "materialized_views" in top else ())]
+        # A table's or view's row type is a type too (`returns: SETOF places`, a column of a table's type).
+        _types_known(tables, [*enums, *domains, *composites, *ranges, *tables, *views], domains, functions,
+                     extensions, external, composites, ranges)
         relations.update({(q.schema, q.name): f"sequence {q.schema}.{q.name}" for q in sequences})
         _declared_once(views, "view", relations)
         _view_indexes_once(views, relations)
@@ -225,7 +226,7 @@ def _functions_once(functions: list) -> None:
 def _types_known(tables, types, domains, functions, extensions, external, composites=(), ranges=()) -> None:
     """Every type used is one Postgres, schema.yaml or a declared extension knows, or is declared in
     external_types: a typo is an error at its line, with the closest known name. `types`: the enums,
-    domains, composite and range types schema.yaml declares."""
+    domains, composite and range types schema.yaml declares, and its tables and views (their row types)."""
     declared = declared_types(types)
     ext_names = [e.name for e in extensions]
     ext_set = set(external)
