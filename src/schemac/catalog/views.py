@@ -34,9 +34,9 @@ def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[s
     output = tuple(_one(made, ViewColumn, c["name"], canonical(c["type"])) for c in row["columns"])
     comments = tuple(ViewColumn(c["name"], comment=c["comment"], default=c.get("default")) for c in row["columns"]
                      if c["comment"] is not None or c.get("default") is not None)
-    depends = sorted((_one(made, Dependency, d["kind"], d["schema"], d["name"], d["column"],
+    depends = sorted({_one(made, Dependency, d["kind"], d["schema"], d["name"], d["column"],
                            canonical(d["type"]) if d["kind"] == "column" else d["type"])
-                      for d in row["depends"]), key=lambda d: (d.kind, d.schema, d.name, d.column or "", d.type or ""))
+                      for d in row["depends"]}, key=lambda d: (d.kind, d.schema, d.name, d.column or "", d.type or ""))
     check = options.get("check_option")
     return View(name=row["view_name"], query=definition, schema=row["schema_name"], materialized=row["materialized"],
                 security_barrier=options.get("security_barrier", "false").lower() in ("true", "on", "1"),

@@ -13,6 +13,55 @@
 -- type: its input types), a type (a cast), a constraint (GROUP BY on a primary key: "table.constraint"
 -- in name).
 -- Parameter: schemas, an array of schema names. One row per view.
+-- What the views read is gathered for all of them at once, one branch per kind of object referenced, so
+-- that each pg_depend row is looked up in the one catalog it names (a join over all four looked each up in
+-- every one: a third of the query's time at 1,000 views).
+WITH rule_deps AS (
+  SELECT r.ev_class AS view_oid, dep.refclassid, dep.refobjid, dep.refobjsubid
+  FROM pg_catalog.pg_rewrite r
+  JOIN pg_catalog.pg_class vc ON vc.oid = r.ev_class AND vc.relkind IN ('v', 'm')
+  JOIN pg_catalog.pg_namespace vn ON vn.oid = vc.relnamespace AND vn.nspname = ANY (%(schemas)s::name[])
+  JOIN pg_catalog.pg_depend dep
+    ON dep.classid = 'pg_catalog.pg_rewrite'::regclass AND dep.objid = r.oid AND dep.deptype = 'n'
+  WHERE dep.refobjid <> r.ev_class
+), items AS (
+  SELECT d.view_oid, CASE WHEN d.refobjsubid = 0 THEN 'relation' ELSE 'column' END AS kind,
+         rn.nspname AS schema_name, rc.relname::text AS name, ra.attname::text AS column_name,
+         pg_catalog.format_type(ra.atttypid, ra.atttypmod) AS type
+  FROM rule_deps d
+  JOIN pg_catalog.pg_class rc ON rc.oid = d.refobjid
+  JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
+  LEFT JOIN pg_catalog.pg_attribute ra
+         ON ra.attrelid = rc.oid AND ra.attnum = d.refobjsubid::int2 AND d.refobjsubid > 0
+  WHERE d.refclassid = 'pg_catalog.pg_class'::regclass
+  UNION ALL
+  SELECT d.view_oid, 'function', pn.nspname, p.proname::text, pg_catalog.pg_get_function_result(p.oid),
+         (SELECT string_agg(pg_catalog.format_type(x.t, NULL), ', ' ORDER BY x.ord)
+          FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS x(t, ord))
+  FROM rule_deps d
+  JOIN pg_catalog.pg_proc p ON p.oid = d.refobjid
+  JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
+  WHERE d.refclassid = 'pg_catalog.pg_proc'::regclass
+  UNION ALL
+  SELECT d.view_oid, 'type', tn.nspname, t.typname::text, NULL, NULL
+  FROM rule_deps d
+  JOIN pg_catalog.pg_type t ON t.oid = d.refobjid
+  JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
+  WHERE d.refclassid = 'pg_catalog.pg_type'::regclass
+  UNION ALL
+  SELECT d.view_oid, 'constraint', kn.nspname, kc.relname::text || '.' || k.conname::text, NULL, NULL
+  FROM rule_deps d
+  JOIN pg_catalog.pg_constraint k ON k.oid = d.refobjid
+  JOIN pg_catalog.pg_class kc ON kc.oid = k.conrelid
+  JOIN pg_catalog.pg_namespace kn ON kn.oid = kc.relnamespace
+  WHERE d.refclassid = 'pg_catalog.pg_constraint'::regclass
+), deps AS (
+  SELECT view_oid, json_agg(json_build_object('kind', kind, 'schema', schema_name::text, 'name', name,
+                                              'column', column_name, 'type', type)) AS depends
+  FROM items
+  WHERE schema_name NOT IN ('pg_catalog', 'information_schema')
+  GROUP BY view_oid
+)
 SELECT c.oid AS view_oid,
        n.nspname::text AS schema_name,
        c.relname::text AS view_name,
@@ -37,46 +86,13 @@ SELECT c.oid AS view_oid,
                 ON ad.objoid = c.oid AND ad.classoid = 'pg_catalog.pg_class'::regclass AND ad.objsubid = a.attnum
          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
        ), '[]'::json) AS columns,
-       COALESCE((
-         SELECT json_agg(DISTINCT jsonb_build_object(
-                  'kind', CASE WHEN dep.refclassid = 'pg_catalog.pg_class'::regclass
-                               THEN CASE WHEN dep.refobjsubid = 0 THEN 'relation' ELSE 'column' END
-                               WHEN dep.refclassid = 'pg_catalog.pg_proc'::regclass THEN 'function'
-                               WHEN dep.refclassid = 'pg_catalog.pg_type'::regclass THEN 'type'
-                               ELSE 'constraint' END,
-                  'schema', COALESCE(rn.nspname, pn.nspname, tn.nspname, kn.nspname)::text,
-                  'name', COALESCE(rc.relname::text, p.proname::text, t.typname::text,
-                                   kc.relname::text || '.' || k.conname::text),
-                  'column', COALESCE(ra.attname::text, CASE WHEN p.oid IS NOT NULL
-                                                            THEN pg_catalog.pg_get_function_result(p.oid) END),
-                  'type', COALESCE(pg_catalog.format_type(ra.atttypid, ra.atttypmod),
-                                   (SELECT string_agg(pg_catalog.format_type(x.t, NULL), ', ' ORDER BY x.ord)
-                                    FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS x(t, ord)))))
-         FROM pg_catalog.pg_rewrite r
-         JOIN pg_catalog.pg_depend dep
-           ON dep.classid = 'pg_catalog.pg_rewrite'::regclass AND dep.objid = r.oid AND dep.deptype = 'n'
-         LEFT JOIN pg_catalog.pg_class rc ON dep.refclassid = 'pg_catalog.pg_class'::regclass AND rc.oid = dep.refobjid
-         LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
-         LEFT JOIN pg_catalog.pg_attribute ra ON ra.attrelid = rc.oid AND ra.attnum = dep.refobjsubid AND dep.refobjsubid > 0
-         LEFT JOIN pg_catalog.pg_proc p ON dep.refclassid = 'pg_catalog.pg_proc'::regclass AND p.oid = dep.refobjid
-         LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
-         LEFT JOIN pg_catalog.pg_type t ON dep.refclassid = 'pg_catalog.pg_type'::regclass AND t.oid = dep.refobjid
-         LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
-         LEFT JOIN pg_catalog.pg_constraint k
-                ON dep.refclassid = 'pg_catalog.pg_constraint'::regclass AND k.oid = dep.refobjid
-         LEFT JOIN pg_catalog.pg_class kc ON kc.oid = k.conrelid
-         LEFT JOIN pg_catalog.pg_namespace kn ON kn.oid = kc.relnamespace
-         WHERE r.ev_class = c.oid
-           AND dep.refobjid <> c.oid
-           AND dep.refclassid IN ('pg_catalog.pg_class'::regclass, 'pg_catalog.pg_proc'::regclass,
-                                  'pg_catalog.pg_type'::regclass, 'pg_catalog.pg_constraint'::regclass)
-           AND COALESCE(rn.nspname, pn.nspname, tn.nspname, kn.nspname) NOT IN ('pg_catalog', 'information_schema')
-       ), '[]'::json) AS depends
+       COALESCE(deps.depends, '[]'::json) AS depends
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
 LEFT JOIN pg_catalog.pg_class tc ON tc.oid = c.reltoastrelid
+LEFT JOIN deps ON deps.view_oid = c.oid
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind IN ('v', 'm')
   AND NOT EXISTS (
