@@ -77,8 +77,8 @@ def _with_identity_grants(table: Table, oid: int, sequences: dict[tuple[int, str
     for c in table.columns:
         seq, name = sequences.get((oid, c.name), (None, None)) if c.identity is not None else (None, None)
         grants = acl.grants("class", seq) if seq is not None else ()
-        named = name if name not in (None, identity_sequence_name(table.name, c.name)) and table.partition_of is None \
-            else None  # a partition's identity uses its root's sequence (PostgreSQL 17+)
+        named = name if name is not None and table.partition_of is None \
+            and name != identity_sequence_name(table.name, c.name) else None  # a partition's: its root's (17+)
         columns.append(replace(c, identity=replace(c.identity, grants=grants, sequence_name=named))
                        if grants or named else c)
     return replace(table, columns=tuple(columns)) if any(a is not b for a, b in zip(columns, table.columns)) else table
