@@ -26,11 +26,14 @@ def sql_body_refs(body: str) -> tuple[frozenset[tuple[str, str]], frozenset[tupl
     m = _RETURN.match(body)
     atomic = None if m else _ATOMIC.match(body)
     if m:
-        text = "SELECT " + m.group(1)
-    elif atomic:
-        text = atomic.group(1)
-    else:
-        return frozenset(), frozenset(), frozenset()
+        return statement_refs("SELECT " + m.group(1))
+    return statement_refs(atomic.group(1)) if atomic else (frozenset(), frozenset(), frozenset())
+
+
+@lru_cache(maxsize=1024)
+def statement_refs(text: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]], frozenset[str]]:
+    """(relations, functions, column names) that SQL statements name, as sql_body_refs gives them: also
+    what a rule's actions name (Postgres resolves them at CREATE RULE). Empty when sqlglot cannot parse."""
     try:
         trees = _sqlglot_parse(text)
     except ExpressionError:

@@ -14,7 +14,7 @@ from schemac.model import (Aggregate, Check, Collation, Column, CompositeType, D
 from schemac.pg.expressions import called_functions, referenced_columns
 from schemac.pg.names import make_object_name
 from schemac.pg.policies import policy_refs
-from schemac.pg.sqlbody import sql_body_refs
+from schemac.pg.sqlbody import sql_body_refs, statement_refs
 from schemac.pg.types import name_parts, type_name
 Key = tuple
 
@@ -111,8 +111,13 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         for e in obj.elements:
             out |= {_col(t, e.column)} if e.column else expression_refs(e.expression, t.schema, t.name)  # type: ignore
         return out | expression_refs(obj.where, t.schema, t.name)  # type: ignore[union-attr]
-    if isinstance(obj, Rule):  # its table, and the functions its condition calls (actions: KINDS order)
-        return {_table(t)} | (expression_refs(obj.where, t.schema, None) if obj.where else set())  # type: ignore
+    if isinstance(obj, Rule):  # its table, what its condition calls, what its actions name (resolved at CREATE)
+        out = {_table(t)} | (expression_refs(obj.where, t.schema, None) if obj.where else set())  # type: ignore
+        for action in obj.actions:  # columns: of any relation it names (compare.rules re-creates it around them)
+            relations, functions, columns = statement_refs(action)
+            out |= {("table", *r) for r in relations} | {("function", *f) for f in functions}
+            out |= {("column", *r, c) for r in relations for c in columns}
+        return out
     if isinstance(obj, Policy):  # its table, the columns, tables and functions its conditions name
         out = {_table(t)}  # type: ignore[arg-type]
         for text in (obj.using, obj.with_check):
