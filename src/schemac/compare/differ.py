@@ -18,7 +18,7 @@ from schemac.compare.inherited_checks import across_parents, after_no_inherit
 from schemac.compare.routine_dependents import around_functions, domains_around_functions, functions_around_types
 from schemac.compare.types import diff_objects
 from schemac.compare.views import diff_views
-from schemac.compare.rules import rules_around
+from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import functions_around_columns
 from schemac.compare.usertypes import diff_user_types
 from schemac.model import Index, Schema, Table
@@ -198,7 +198,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     around = functions_around_types(changes, current, desired, rowtypes) if rowtypes else changes
     if around != changes:
         changes, views = around, diff_views(current, desired, around)
-    changes = rules_around(changes + views, current, desired)
+    changes = readers_around(changes + views, current, desired)
     order = {k: n for n, k in enumerate(KINDS)}
     # Stable sort by kind keeps the declaration order of schema.yaml inside each kind; drops of
     # tables run in reverse declaration order.

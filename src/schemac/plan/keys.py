@@ -113,7 +113,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         return out | expression_refs(obj.where, t.schema, t.name)  # type: ignore[union-attr]
     if isinstance(obj, Rule):  # its table, what its condition calls, what its actions name (resolved at CREATE)
         out = {_table(t)} | (expression_refs(obj.where, t.schema, None) if obj.where else set())  # type: ignore
-        for action in obj.actions:  # columns: of any relation it names (compare.rules re-creates it around them)
+        for action in obj.actions:  # columns: of any relation it names (compare.readers)
             relations, functions, columns = statement_refs(action)
             out |= {("table", *r) for r in relations} | {("function", *f) for f in functions}
             out |= {("column", *r, c) for r in relations for c in columns}
@@ -124,6 +124,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
             if text is not None:
                 columns, tables, functions = policy_refs(text)
                 out |= {_col(t, c) for c in columns} | {("table", *x) for x in tables}  # type: ignore[arg-type]
+                out |= {("column", *x, c) for x in tables for c in columns}  # (compare.readers)
                 out |= {("function", *f) for f in functions}
         return out
     if isinstance(obj, Trigger):  # its table and columns, the function it executes

@@ -1,0 +1,76 @@
+"""Rules and policies created again around a change of another relation they read.
+
+Postgres resolves a rule's actions and a policy's conditions when they are created and records what they
+read (pg_depend), as it does for a view's query: it refuses to drop a view, or to drop or change the type of
+a column, that one reads. So each rule or policy reading a relation that a change drops (a view re-created
+too) or changes a column of is dropped before and created again after (plan.keys gives them the relations'
+columns as refs, which orders the two steps). Which columns it reads is not told apart: one more than
+needed loses nothing. A rule of a view re-created comes back with its view (compare.views); a policy over
+a column of its own table retyped is already replaced around it (compare.policies); a rule or policy
+changed anyway goes the same way, in two steps instead of in place."""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from schemac.compare.changes import Change
+from schemac.model import Policy, Rule, Schema, Table, View
+from schemac.pg.policies import policy_refs
+from schemac.pg.sqlbody import statement_refs
+
+READ_REBUILT = "re-created around a change of a relation it reads"
+_UNDER = ("alter_column_type", "drop_column", "alter_generated", "drop_table", "drop_view")
+
+
+def rule_relations(r: Rule) -> frozenset[tuple[str, str]]:
+    """(schema, name) of the relations a rule's actions name (`public` when unqualified)."""
+    return frozenset(x for a in r.actions for x in statement_refs(a)[0])
+
+
+def policy_relations(p: Policy) -> frozenset[tuple[str, str]]:
+    """(schema, name) of the relations a policy's conditions name (`public` when unqualified)."""
+    return frozenset(x for text in (p.using, p.with_check) if text is not None for x in policy_refs(text)[1])
+
+
+def readers_around(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
+    """`changes` with each rule and policy that reads a relation changed under it dropped before and created
+    again after (see the module's docstring)."""
+    under = {(c.schema, c.table or c.name) for c in changes if c.kind in _UNDER}
+    if not under:
+        return changes
+    gone = {(c.schema, c.table or c.name) for c in changes if c.kind in ("drop_table", "drop_view")}
+    handled = {(c.kind, c.schema, c.table, c.name) for c in changes}
+    targets = {**{t.key: t for t in desired.tables}, **{(v.schema, v.name): v for v in desired.views}}
+    moved: list[tuple[str, Table | View, object, object]] = []  # (kind, owner, current object, desired object)
+    for owner in (*current.tables, *current.views):
+        key = (owner.schema, owner.name)
+        if key in gone or key not in targets:
+            continue
+        for kind, objects, reads in (("rule", owner.rules, rule_relations),
+                                     ("policy", getattr(owner, "policies", ()), policy_relations)):
+            for obj in objects:
+                new = _named(getattr(targets[key], "policies" if kind == "policy" else "rules", ()), obj.name)
+                if new is None or ("drop_" + kind, *key, obj.name) in handled or not reads(obj) & under:
+                    continue
+                moved.append((kind, owner, obj, new))
+    if not moved:
+        return changes
+    again = {(kind, o.schema, o.name, obj.name) for kind, o, obj, _ in moved}
+    out = [c for c in changes if not (c.kind in ("alter_rule", "set_rule_comment", "alter_policy", "set_policy_comment")
+                                      and ("rule" if "rule" in c.kind else "policy", c.schema, c.table, c.name) in again)]
+    for kind, owner, old, new in moved:
+        target = _relation(targets[(owner.schema, owner.name)])
+        out.append(Change("drop_" + kind, owner.schema, owner.name, old.name, old, None, _relation(owner), READ_REBUILT))
+        out.append(Change("add_" + kind, owner.schema, owner.name, old.name, None, new, target, READ_REBUILT))
+        if new.comment:  # type: ignore[attr-defined]
+            out.append(Change(f"set_{kind}_comment", owner.schema, owner.name, old.name, None, new, target, READ_REBUILT))
+    return out
+
+
+def _named(objects: Iterable, name: str) -> Optional[object]:
+    return next((x for x in objects if x.name == name), None)
+
+
+def _relation(owner: Table | View) -> Table:
+    """The table the DDL names (a view's stands in as a table of its name, as compare.views does)."""
+    return owner if isinstance(owner, Table) else Table(name=owner.name, schema=owner.schema, source=owner.source)
