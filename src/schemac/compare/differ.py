@@ -196,6 +196,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     # it is dropped before and created after, and the views reading it are planned again around that.
     rowtypes = frozenset((c.schema, c.name) for c in views if c.kind == "drop_view")
     around = functions_around_types(changes, current, desired, rowtypes) if rowtypes else changes
+    # So is a function whose SQL-standard body reads such a view (Postgres recorded it).
+    around = functions_around_columns(around, current, desired, rowtypes) if rowtypes else around
     if around != changes:
         changes, views = around, diff_views(current, desired, around)
     changes = readers_around(changes + views, current, desired)

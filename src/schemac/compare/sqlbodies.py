@@ -20,15 +20,18 @@ COLUMN_REBUILT = "re-created around a column its body reads"
 _COLUMN_CHANGES = ("alter_column_type", "drop_column", "alter_generated")
 
 
-def functions_around_columns(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
+def functions_around_columns(changes: list[Change], current: Schema, desired: Schema,
+                             views: frozenset[tuple[str, str]] = frozenset()) -> list[Change]:
     """`changes` with each standard-body function reading a table whose column changes type, is dropped or
-    changes its generation expression, dropped and created again (an in-place change of it becomes that pair)."""
-    tables = {(c.schema, c.table) for c in changes if c.kind in _COLUMN_CHANGES}
+    changes its generation expression, or one of `views` (dropped, or re-created: Postgres refuses DROP VIEW
+    under it), dropped and created again (an in-place change of it becomes that pair)."""
+    tables = {(c.schema, c.table) for c in changes if c.kind in _COLUMN_CHANGES} | views
     if not tables:
         return changes
     des = {(f.schema, f.name, f.identity): f for f in desired.functions}
-    moved = {key: f for f in current.functions if f.standard_body
-             and (key := (f.schema, f.name, f.identity)) in des and sql_body_refs(f.body)[0] & tables}
+    dropped = {(c.schema, c.old.name, c.old.identity) for c in changes if c.kind == "drop_function"}  # type: ignore
+    moved = {key: f for f in current.functions if f.standard_body and (key := (f.schema, f.name, f.identity)) in des
+             and key not in dropped and sql_body_refs(f.body)[0] & tables}
     if not moved:
         return changes
     out = [c for c in changes if not (c.kind in ("alter_function", "set_type_comment") and c.new is not None and
