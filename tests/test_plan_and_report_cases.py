@@ -98,6 +98,8 @@ EXTRA = [
     ("partition-attached", _edit("  log_2025:\n", "  log_2025:\n    partition_of: {parent: log, bound: \"FOR VALUES FROM "
                                  "('2025-01-01') TO ('2026-01-01')\"}\n")),
     ("partition-key-changed", _edit("partition_by: {strategy: range, key: at}", "partition_by: {strategy: list, key: id}")),
+    ("partition-key-column-retyped", _edit("      at: {type: date, nullable: false}\n    partition_by",
+                                           "      at: {type: timestamp, nullable: false}\n    partition_by")),
     ("check-not-valid", _edit("      qty_positive: qty > 0\n", "      qty_positive: {expression: qty > 0, not_valid: true}\n")),
     ("retype-under-check-and-index", _edit("      label: text\n", "      label: varchar(40)\n")),
     ("retype-checked-column", _edit("qty: {type: integer, identity: {generated: by_default}}",

@@ -159,7 +159,9 @@ def deps(c: Change) -> Deps:
         makes |= own_keys(None, new) if new is not None else set()
         new_refs |= refs_of(None, new) if new is not None else set()
         removes |= own_keys(None, old) if k == "drop_view" else set()
-        old_refs |= refs_of(None, old) if old is not None else set()
+        # replace_view creates a view re-created (its drop_view is a change of its own): what the old one read
+        # orders that drop, not the creation.
+        old_refs |= refs_of(None, old) if old is not None and k != "replace_view" else set()
     elif k in ("validate_constraint", "set_constraint_comment", "set_index_comment", "set_index_parameters",
                "set_column_comment", "set_trigger_enabled", "set_trigger_comment", "refresh_view", "set_view_comment", "set_view_defaults",
                "set_view_parameters",

@@ -11,6 +11,7 @@ from sqlglot.generator import Generator
 from schemac.compare.changes import INHERITED, Change, takes_using
 from schemac.model import Check, Column, Index, SequenceOptions, Table, Trigger, index_comment
 from schemac.pg.dialect import RENDER
+from schemac.pg.expressions import referenced_columns
 from schemac.pg.names import constraint_name, ident, qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.pg.types import is_text_like, is_user_defined
@@ -146,6 +147,10 @@ def statements_for(change: Change) -> list[exp.Expression]:
     col: Column = change.new  # type: ignore[assignment]
     if k == "alter_column_type":
         old: Column = change.old  # type: ignore[assignment]
+        if t.partition_by is not None and col.name in referenced_columns(f"({t.partition_by.key})"):
+            raise PlanError(f"table {t.qualified_name}: column {col.name} is in its partition key, whose types "
+                            f"Postgres cannot change ({old.type} -> {col.type}); create a new partitioned table "
+                            "and move the rows into it")
         using = fresh_expression(col.using) if takes_using(change) else \
             exp.Cast(this=_through_text(exp.Column(this=ident(col.name)), old.type, col.type), to=fresh_type(col.type))
         collation = ddl.collate(col.collation) if col.collation != old.collation else None
