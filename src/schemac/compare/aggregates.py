@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Optional
 
 from schemac.compare.changes import ENUM_REBUILT, Change
-from schemac.compare.routine_dependents import _dropped_functions
+from schemac.compare.routine_dependents import dropped_functions
 from schemac.model import AGGREGATE_FUNCTIONS, Aggregate, Schema
 from schemac.pg.routines import result_type
 from schemac.pg.types import TypeSyntaxError, type_name
@@ -42,7 +42,7 @@ def diff_aggregates(current: Schema, desired: Schema, changes: list[Change]) -> 
     def ch(kind: str, a: Aggregate, old: Optional[Aggregate], new: Optional[Aggregate], cause=None) -> None:
         out.append(Change(kind, a.schema, "", a.signature, old, new, None, cause))
 
-    gone = _dropped_functions(changes)
+    gone = dropped_functions(changes)
     rebuilt = {(c.schema, c.name) for c in changes  # enums (and domains over them) set aside and created again
                if c.kind == "alter_enum" or (c.kind == "alter_domain" and c.cause == ENUM_REBUILT)}
     cur = {(a.schema, a.name, a.identity): a for a in current.aggregates}

@@ -57,7 +57,7 @@ def functions_around_types(objects: list[Change], current: Schema, desired: Sche
     return out
 
 
-def _dropped_functions(changes: Iterable[Change]) -> set[tuple[str, str]]:
+def dropped_functions(changes: Iterable[Change]) -> set[tuple[str, str]]:
     """(schema, name) of every function this migration drops, for good or to create it again."""
     return {(c.schema, c.old.name) for c in changes  # type: ignore[union-attr]
             if c.kind == "drop_function" or (c.kind == "alter_function" and not replaceable(c.old, c.new))}  # type: ignore
@@ -72,7 +72,7 @@ def domains_around_functions(changes: list[Change], current: Schema, desired: Sc
     steps: its calling CHECKs dropped before the function is (Postgres refuses DROP FUNCTION under them),
     then the domain's desired form after the function is created again (any change of the domain
     itself, planned in one `alter_domain`, goes with that second step)."""
-    gone = _dropped_functions(changes)
+    gone = dropped_functions(changes)
     if not gone:
         return changes
     des = {(d.schema, d.name): d for d in desired.domains}
@@ -93,7 +93,7 @@ def domains_around_functions(changes: list[Change], current: Schema, desired: Sc
 
 def around_functions(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
     """The drops and creates that let `changes` drop the functions they drop (see the module)."""
-    gone = _dropped_functions(changes)
+    gone = dropped_functions(changes)
     if not gone:
         return []
     touched = {(c.kind, c.schema, c.table, c.name) for c in changes}

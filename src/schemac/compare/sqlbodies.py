@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from schemac.compare.changes import Change
 from schemac.compare.grants import defaulted, object_changes
+from schemac.compare.routine_dependents import dropped_functions
 from schemac.model import Schema
 from schemac.pg.sqlbody import sql_body_refs
 
@@ -24,14 +25,27 @@ def functions_around_columns(changes: list[Change], current: Schema, desired: Sc
                              views: frozenset[tuple[str, str]] = frozenset()) -> list[Change]:
     """`changes` with each standard-body function reading a table whose column changes type, is dropped or
     changes its generation expression, or one of `views` (dropped, or re-created: Postgres refuses DROP VIEW
-    under it), dropped and created again (an in-place change of it becomes that pair)."""
+    under it), or calling a function dropped (or created again, as this one then is), dropped and created
+    again (an in-place change of it becomes that pair)."""
     tables = {(c.schema, c.table) for c in changes if c.kind in _COLUMN_CHANGES} | views
-    if not tables:
+    gone = dropped_functions(changes)  # (schema, name): a body calling one is moved too, and so on
+    if not tables and not gone:
         return changes
     des = {(f.schema, f.name, f.identity): f for f in desired.functions}
     dropped = {(c.schema, c.old.name, c.old.identity) for c in changes if c.kind == "drop_function"}  # type: ignore
-    moved = {key: f for f in current.functions if f.standard_body and (key := (f.schema, f.name, f.identity)) in des
-             and key not in dropped and sql_body_refs(f.body)[0] & tables}
+    moved: dict = {}
+    grown = True
+    while grown:
+        grown = False
+        for f in current.functions:
+            key = (f.schema, f.name, f.identity)
+            if not f.standard_body or key not in des or key in dropped or key in moved:
+                continue
+            relations, functions, _ = sql_body_refs(f.body)
+            if relations & tables or functions & gone:
+                moved[key] = f
+                gone.add((f.schema, f.name))
+                grown = True
     if not moved:
         return changes
     out = [c for c in changes if not (c.kind in ("alter_function", "set_type_comment") and c.new is not None and
