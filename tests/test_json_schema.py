@@ -20,7 +20,7 @@ import yaml
 
 from schemac.pg import names
 from schemac.schemafile import (aggregates, collations, textsearch, columns, constraints, exclusions, fields, functions, grants, indexes, load,
-                                policies, queries, rules, sequences, tables, triggers, types, usertypes, views)
+                                policies, queries, rules, sequences, extended_statistics, tables, triggers, types, usertypes, views)
 from schemac.errors import SchemaFileError
 from schemac.schemafile.jsonschema import schema_json, schema_json_text
 
@@ -397,6 +397,7 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("textSearchConfig", textsearch.TEXT_SEARCH_CONFIG_KEYS),
     ("textSearchDictionary", textsearch.TEXT_SEARCH_DICTIONARY_KEYS),
     ("rule", rules.RULE_KEYS),
+    ("statistics", extended_statistics.STATISTICS_KEYS),
     ("exclusionElement", exclusions.EXCLUSION_ELEMENT_KEYS),  # exactly one of name/expression: a oneOf
     ("policy", policies.POLICY_KEYS),
     ("namespace", grants.NAMESPACE_KEYS),

@@ -414,3 +414,37 @@ def test_cluster_on_round_trips_and_changes_over_rows(tmp_path, db_url, schemac)
                 assert conn.execute("SELECT count(*) FROM \"Order\"").fetchone()[0] == 2
             assert _clustered(b) == want
             assert schemac("diff", "--database-url", b).returncode == 0
+
+
+def test_statistics_operators_casts_and_the_like_are_listed_not_lost(db_url, tmp_path):
+    """Kinds schemac does not manage and a round trip would lose silently (operators, operator classes and
+    families, conversions, text search parsers and templates, casts) are listed with where they are, and
+    --strict counts them."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE FUNCTION near_eq(int, int) RETURNS bool LANGUAGE sql IMMUTABLE AS 'select abs($1 - $2) < 2';"
+                     "CREATE OPERATOR ~~= (LEFTARG = int, RIGHTARG = int, FUNCTION = near_eq);"
+                     "CREATE OPERATOR FAMILY fam USING btree;"
+                     "CREATE OPERATOR CLASS int_rev FOR TYPE int USING btree AS OPERATOR 1 >, FUNCTION 1 btint4cmp(int, int);"
+                     "CREATE TEXT SEARCH TEMPLATE tmpl (LEXIZE = dsimple_lexize);"
+                     "CREATE DOMAIN posint AS int; CREATE TYPE pair AS (a int, b int);"
+                     "CREATE FUNCTION pair_text(pair) RETURNS text LANGUAGE sql IMMUTABLE AS 'select ($1).a::text';"
+                     "CREATE CAST (pair AS text) WITH FUNCTION pair_text(pair)")
+        listed = {(k, s, n) for k, s, n in conn.execute(
+            "SELECT 'operator', oprnamespace::regnamespace::text, oprname::text FROM pg_operator WHERE oid >= 16384 "
+            "UNION ALL SELECT 'operator class', opcnamespace::regnamespace::text, opcname::text FROM pg_opclass WHERE oid >= 16384 "
+            "UNION ALL SELECT 'cast', '', castsource::regtype::text FROM pg_cast WHERE oid >= 16384")}
+    assert listed == {("operator", "public", "~~="),
+                      ("operator class", "public", "int_rev"), ("cast", "", "pair")}  # the oracle: pg_catalog itself
+    text = inspect_database(db_url).yaml
+    section = text.split("# Not managed by schemac", 1)[1]
+    assert section == (" (5): listed for reference, never changed.\n#   cast (1): pair AS text\n"
+                       "#   operator (1): public.~~=(integer, integer)\n#   operator class (1): public.int_rev USING btree\n"
+                       "#   operator family (1): public.fam USING btree\n"
+                       "#   text search template (1): public.tmpl\n"), section
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(text, encoding="utf-8")
+    assert check_drift(str(schema), db_url).differences == ()
+    strict = check_drift(str(schema), db_url, strict=True).differences
+    assert sorted((d.object_type, d.name) for d in strict) == [
+        ("cast", "pair AS text"), ("operator", "~~=(integer, integer)"), ("operator class", "int_rev USING btree"),
+        ("operator family", "fam USING btree"), ("text search template", "tmpl")]

@@ -30,7 +30,8 @@ from schemac.compare.differ import diff, ignored_renames
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.planner import PlanError, plan, plan_online, render_sql
 from schemac.model import Unmanaged
-from schemac.report.describe import differences, unmanaged_differences
+from schemac.report.describe import differences
+from schemac.report.unmanaged import unmanaged_differences
 from schemac.report.github import render_github
 from schemac.report.json import render_json
 from schemac.report.sarif import render_sarif

@@ -257,7 +257,12 @@ def _report_kinds() -> set[str]:
     literal |= set(re.findall(r'"([a-z]+(?:_[a-z]+)*_changed)"', views))
     families |= {f"{prefix}_{obj}" for prefix in ("missing", "unexpected") for obj in ("view", "materialized_view")}
     families |= {f"{obj}_changed" for obj in ("view", "materialized_view")}
-    for family in ('f"missing_{kind}"', 'f"unexpected_{kind}"', 'f"column_{attr}_changed"',
+    # report/describe.py: rules and extended statistics share one f-string family; report/unmanaged.py, --strict's kind
+    families |= {f"{prefix}_{obj}" for prefix in ("missing", "unexpected") for obj in ("rule", "statistics")}
+    families |= {"rule_changed", "statistics_changed"}
+    unmanaged = Path(report.__file__).with_name("unmanaged.py").read_text(encoding="utf-8")
+    literal |= set(re.findall(r'"(unmanaged_object)"', unmanaged))
+    for family in ('f"missing_{kind}"', 'f"unexpected_{kind}"', 'f"column_{attr}_changed"', 'f"{what}_changed"',
                    "f\"missing_{'index' if k == 'add_index' else 'constraint'}\""):
         assert family in source, f"report.py no longer builds kinds as {family}: update this test"
     return literal | families

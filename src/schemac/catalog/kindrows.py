@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Callable
 
-from schemac.model import (AGGREGATE_FUNCTIONS, Aggregate, Argument, Attribute, Collation, CompositeType, Function, RangeType, Rule, TextSearchConfig,
+from schemac.model import (AGGREGATE_FUNCTIONS, STATISTICS_KINDS, Statistics, Aggregate, Argument, Attribute, Collation, CompositeType, Function, RangeType, Rule, TextSearchConfig,
                            TextSearchDictionary, TextSearchMapping, default_multirange)
 from schemac.pg import ruledef
 from schemac.pg.indexdef import top_level_items
@@ -62,6 +62,19 @@ def rule(row: dict[str, Any]) -> Rule:
                 where=where, actions=actions, comment=row["comment"])
 
 
+_STATISTICS_KINDS = {"d": "ndistinct", "f": "dependencies", "m": "mcv"}
+
+
+def statistics(d: dict[str, Any], table_schema: str) -> Statistics:
+    """One object of tables.sql's `statistics` (its schema only where it is not the table's, as schema.yaml)."""
+    kinds = tuple(_STATISTICS_KINDS[k] for k in "dfm" if k in d["kinds"])
+    target = d["target"] if d["target"] is not None and d["target"] >= 0 else None
+    return Statistics(name=d["name"], elements=(*d["columns"], *(d["expressions"] or ())),
+                      kinds=() if kinds == STATISTICS_KINDS else kinds,
+                      schema=d["schema"] if d["schema"] != table_schema else None, target=target,
+                      comment=d["comment"])
+
+
 _PARALLEL = {"u": "unsafe", "r": "restricted", "s": "safe"}
 _MODIFY = {"r": None, "s": "shareable", "w": "read_write"}
 
@@ -82,6 +95,19 @@ def aggregates(rows: list[dict[str, Any]], acl: Any = None) -> tuple[Aggregate, 
 
 
 _VOLATILITY = {"v": "volatile", "s": "stable", "i": "immutable"}
+_STATISTICS_KINDS = {"d": "ndistinct", "f": "dependencies", "m": "mcv"}
+
+
+def statistics(d: dict[str, Any], table_schema: str) -> Statistics:
+    """One object of tables.sql's `statistics` (its schema only where it is not the table's, as schema.yaml)."""
+    kinds = tuple(_STATISTICS_KINDS[k] for k in "dfm" if k in d["kinds"])
+    target = d["target"] if d["target"] is not None and d["target"] >= 0 else None
+    return Statistics(name=d["name"], elements=(*d["columns"], *(d["expressions"] or ())),
+                      kinds=() if kinds == STATISTICS_KINDS else kinds,
+                      schema=d["schema"] if d["schema"] != table_schema else None, target=target,
+                      comment=d["comment"])
+
+
 _PARALLEL = {"u": "unsafe", "r": "restricted", "s": "safe"}
 _ARG_MODES = {"i": "in", "o": "out", "b": "inout", "v": "variadic"}
 

@@ -244,6 +244,7 @@ def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: 
         exclusions=tuple(sorted(exclusions, key=lambda x: x.name or "")),
         inherits=tuple(Parent(p["name"], p["schema"]) for p in row["inherits"] or ()),
         rules=tuple(sorted(rules, key=lambda r: r.name)),
+        statistics=tuple(kindrows.statistics(s, row["schema_name"]) for s in row["statistics"]),
         row_level_security=row["row_level_security"],
         force_row_level_security=row["force_row_level_security"],
         **security,

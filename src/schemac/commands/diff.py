@@ -230,7 +230,7 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
         found += history_differences(rows.history, layout)
     unmanaged = tuple(result.schema.unmanaged)
     if strict:
-        from schemac.report.describe import unmanaged_differences
+        from schemac.report.unmanaged import unmanaged_differences
 
         found += unmanaged_differences(unmanaged)
     return DriftResult(schema_path, label, result.server_version, result.queries, tuple(found),

@@ -11,7 +11,7 @@ from typing import Optional, Union
 
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
 from schemac.model import (Aggregate, Check, Collation, TextSearchConfig, TextSearchDictionary, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
-                           Policy, PrimaryKey, RangeType, Rule, Sequence, Source, Table, Trigger, Unique, View)
+                           Policy, PrimaryKey, RangeType, Rule, Sequence, Source, Statistics, Table, Trigger, Unique, View)
 
 Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
 
@@ -25,7 +25,7 @@ KINDS = (
     "add_range_type", "alter_range_type", "add_composite_type", "alter_composite_type", "add_sequence", "alter_sequence",
     "add_function", "alter_function", "add_aggregate", "alter_aggregate",
     "rename_table", "rename_column", "rename_index", "drop_view",
-    "drop_rule", "drop_policy", "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_inherit",
+    "drop_rule", "drop_policy", "drop_statistics", "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_inherit",
     "drop_column", "drop_table",
     "drop_aggregate", "drop_function", "drop_sequence", "drop_composite_type", "drop_range_type", "drop_domain", "drop_enum",
     "drop_collation", "drop_text_search_config", "drop_text_search_dictionary",
@@ -34,11 +34,12 @@ KINDS = (
     "alter_identity", "alter_generated",
     "add_constraint", "validate_constraint", "add_index", "set_index_parameters", "set_table_parameters",
     "add_foreign_key",
-    "add_trigger", "alter_trigger", "set_trigger_enabled", "add_rule", "alter_rule", "set_cluster_on", "set_sequence_owner",
+    "add_trigger", "alter_trigger", "set_trigger_enabled", "add_rule", "alter_rule", "add_statistics", "alter_statistics",
+    "set_cluster_on", "set_sequence_owner",
     "set_row_security", "add_policy", "alter_policy", "set_owner", "revoke", "grant",
     "add_view", "alter_view", "replace_view", "refresh_view", "set_view_defaults", "set_view_parameters",
     "set_table_comment", "set_column_comment", "set_index_comment", "set_constraint_comment", "set_trigger_comment",
-    "set_rule_comment", "set_policy_comment",
+    "set_rule_comment", "set_policy_comment", "set_statistics_comment",
     "set_type_comment", "set_view_comment", "drop_extension", "drop_schema",
 )
 
@@ -71,7 +72,7 @@ _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique cons
                  Extension: "extension", Function: "function", Trigger: "trigger", Exclusion: "exclusion constraint",
                  CompositeType: "composite type", RangeType: "range type", Collation: "collation",
                  TextSearchConfig: "text search config", TextSearchDictionary: "text search dictionary",
-                 Rule: "rule", View: "view", Policy: "policy",
+                 Rule: "rule", View: "view", Policy: "policy", Statistics: "statistics",
                  Aggregate: "aggregate"}
 
 

@@ -9,6 +9,7 @@ from typing import Iterable, Optional, Union
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, Constraint
 from schemac.compare.rules import diff_rules
+from schemac.compare.statistics import diff_statistics
 from schemac.compare.normalize import normal_form, rename_column_in_expression, same_default, same_expression
 from schemac.model import Check, Exclusion, ForeignKey, Index, IndexElement, PrimaryKey, Table, Trigger, Unique, View
 from schemac.pg.reloptions import TOAST_PREFIX
@@ -107,14 +108,14 @@ def created_by_create_table(t: Table, parent: Optional[Table] = None) -> Table:
         columns = tuple(replace(c, nullable=inherited[c.name].nullable, default=inherited[c.name].default,
                                 comment=None) if c.name in inherited else c for c in t.columns)
         return replace(t, columns=columns, primary_key=None, uniques=(), checks=(), foreign_keys=(), indexes=(),
-                       comment=None, triggers=(), exclusions=(), rules=(), cluster_on=None)
+                       comment=None, triggers=(), exclusions=(), rules=(), statistics=(), cluster_on=None)
     repeated = repeated_keys(t)
     return replace(t, columns=tuple(replace(c, comment=None) for c in t.columns),
                    primary_key=replace(t.primary_key, comment=None, index_comment=None) if t.primary_key else None,
                    uniques=tuple(replace(u, comment=None, index_comment=None) for u in t.uniques if u not in repeated),
                    checks=tuple(replace(c, comment=None) for c in t.checks if not c.not_valid),
                    foreign_keys=(), indexes=(), comment=None, partition_of=None, triggers=(), exclusions=(), rules=(),
-                   cluster_on=None)
+                   statistics=(), cluster_on=None)
 
 
 def _match_constraints(current: list[Constraint], desired: list[Constraint]):
@@ -325,6 +326,7 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
             ch("drop_trigger", name, g, None)
 
     diff_rules(cur, des, ch)
+    diff_statistics(cur, des, ch)
     if cur.unlogged != des.unlogged:
         ch("set_logging", None, cur, des)
     if cur.cluster_on != des.cluster_on or (des.cluster_on and any(  # its index made again: marked again

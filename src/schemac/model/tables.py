@@ -213,6 +213,27 @@ class Rule:
     source: Optional[Source] = _src()
 
 
+# The kinds Postgres gathers when CREATE STATISTICS names none (expressions' own, 'e', goes with any
+# expression: not a kind one writes).
+STATISTICS_KINDS = ("ndistinct", "dependencies", "mcv")
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """CREATE STATISTICS name [(kinds)] ON elements FROM table. `elements`: column names, and expressions
+    as Postgres prints them (PostgreSQL 14+); Postgres keeps the columns in the table's order, so the order
+    written is not compared. `kinds` () is every kind. `schema` None: the table's. `target`: ALTER
+    STATISTICS ... SET STATISTICS (None: the default)."""
+
+    name: str
+    elements: tuple[str, ...]
+    kinds: tuple[str, ...] = ()
+    schema: Optional[str] = None
+    target: Optional[int] = None
+    comment: Optional[str] = None
+    source: Optional[Source] = _src()
+
+
 @dataclass(frozen=True)
 class Partitioning:
     """PARTITION BY <strategy> (<key>) of a partitioned table."""
@@ -261,6 +282,7 @@ class Table(Qualified):
     # catalog lists them) but not among `checks`; what it has beyond them is its own.
     inherits: tuple[Parent, ...] = ()
     rules: tuple[Rule, ...] = ()
+    statistics: tuple[Statistics, ...] = ()  # CREATE STATISTICS objects on it
     # Security (model/security.py): ENABLE / FORCE ROW LEVEL SECURITY, its policies, the access list
     # (table and column privileges, the owner's own left out) and the owner (None: not compared).
     row_level_security: bool = False

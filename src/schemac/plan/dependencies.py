@@ -148,7 +148,7 @@ def deps(c: Change) -> Deps:
             makes.add(own)
     elif k in ("add_constraint", "add_foreign_key", "add_index", "drop_constraint", "drop_foreign_key",
                "drop_index", "rename_index", "add_trigger", "drop_trigger", "alter_trigger", "add_rule", "drop_rule",
-               "alter_rule", "add_policy", "drop_policy", "alter_policy"):
+               "alter_rule", "add_policy", "drop_policy", "alter_policy", "add_statistics", "drop_statistics"):
         if k.startswith("add_") or k in ("rename_index", "alter_trigger", "alter_rule", "alter_policy"):
             makes |= own_keys(t, new)
             new_refs |= refs_of(t, new)
@@ -165,7 +165,7 @@ def deps(c: Change) -> Deps:
     elif k in ("validate_constraint", "set_constraint_comment", "set_index_comment", "set_index_parameters",
                "set_column_comment", "set_trigger_enabled", "set_trigger_comment", "refresh_view", "set_view_comment", "set_view_defaults",
                "set_view_parameters",
-               "set_rule_comment", "set_policy_comment"):
+               "set_rule_comment", "set_policy_comment", "alter_statistics", "set_statistics_comment"):
         target = new if new is not None else old
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)
     elif k == "set_sequence_owner":

@@ -9,7 +9,7 @@ from typing import Optional
 
 from schemac.compare.views import view_keys, view_refs
 from schemac.model import (Aggregate, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
-                           Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique,
+                           Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique,
                            View)
 from schemac.pg.expressions import called_functions, referenced_columns
 from schemac.pg.names import make_object_name
@@ -111,6 +111,11 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         for e in obj.elements:
             out |= {_col(t, e.column)} if e.column else expression_refs(e.expression, t.schema, t.name)  # type: ignore
         return out | expression_refs(obj.where, t.schema, t.name)  # type: ignore[union-attr]
+    if isinstance(obj, Statistics):  # its table, its schema, the columns and functions it is on
+        out = {_table(t), ("schema", obj.schema or t.schema)}  # type: ignore[union-attr]
+        for e in obj.elements:
+            out |= {_col(t, e)} if t is not None and t.column(e) is not None else expression_refs(e, t.schema, t.name)  # type: ignore
+        return out
     if isinstance(obj, Rule):  # its table, what its condition calls, what its actions name (resolved at CREATE)
         out = {_table(t)} | (expression_refs(obj.where, t.schema, None) if obj.where else set())  # type: ignore
         for action in obj.actions:  # columns: of any relation it names (compare.readers)
@@ -197,7 +202,7 @@ def table_members(t: Table) -> set[Key]:
     out |= {_identity_sequence(t, c.name) for c in t.columns if c.identity is not None}
     out |= {("notnull", t.schema, t.name, c.name) for c in t.columns if not c.nullable}
     for member in (t.primary_key, *t.uniques, *t.checks, *t.foreign_keys, *t.indexes, *t.triggers, *t.exclusions,
-                   *t.rules, *t.policies):
+                   *t.rules, *t.policies, *t.statistics):
         if member is not None:
             out |= own_keys(t, member)
     return out
@@ -213,6 +218,8 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
         return {("trigger", t.schema, t.name, obj.name)}  # type: ignore[union-attr]
     if isinstance(obj, Rule):
         return {("rule", t.schema, t.name, obj.name)}  # type: ignore[union-attr]
+    if isinstance(obj, Statistics):
+        return {("statistics", obj.schema or t.schema, obj.name)}  # type: ignore[union-attr]
     if isinstance(obj, Policy):
         return {("policy", t.schema, t.name, obj.name)}  # type: ignore[union-attr]
     if isinstance(obj, Index):

@@ -15,7 +15,7 @@ from schemac.pg.expressions import referenced_columns
 from schemac.pg.names import constraint_name, ident, qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.pg.types import is_text_like, is_user_defined
-from schemac.plan import ddl, printing, routine_ddl, rule_ddl
+from schemac.plan import ddl, printing, routine_ddl, rule_ddl, statistics_ddl
 from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, object_statements
 from schemac.plan.policies import policy_statements
@@ -25,6 +25,15 @@ from schemac.plan.graph import ordered
 from schemac.plan.trees import fresh_expression, fresh_type
 from schemac.plan.views import view_statements
 
+
+# CREATE / DROP / ALTER STATISTICS and their comments (plan/statistics_ddl.py), each one statement.
+_STATISTICS = {
+    "add_statistics": lambda t, s: [statistics_ddl.create_statistics(t, s)]
+    + ([statistics_ddl.statistics_target(t, s)] if s.target is not None else []),
+    "drop_statistics": lambda t, s: [statistics_ddl.drop_statistics(t, s)],
+    "alter_statistics": lambda t, s: [statistics_ddl.statistics_target(t, s)],
+    "set_statistics_comment": lambda t, s: [statistics_ddl.statistics_comment(t, s)],
+}
 
 def _alter(table: Table, *actions: exp.Expression) -> exp.Alter:
     return exp.Alter(this=ddl.table_ref(table), kind="TABLE", actions=list(actions))
@@ -73,6 +82,8 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [rule_ddl.drop_rule(t, change.old)]  # type: ignore[arg-type]
     if k == "set_rule_comment":
         return [rule_ddl.rule_comment(t, change.new)]  # type: ignore[arg-type]
+    if k in _STATISTICS:
+        return _STATISTICS[k](t, change.old if k == "drop_statistics" else change.new)  # type: ignore[arg-type]
     if k in ("add_inherit", "drop_inherit"):
         p = change.new or change.old
         return [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "INHERIT" if k == "add_inherit"  # type: ignore

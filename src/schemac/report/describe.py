@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Optional
 
 from schemac.compare.aggregates import aggregate_text
 from schemac.compare.changes import Change
 from schemac.model import (Aggregate, Check, Collation, Column, CompositeType, deferral, Domain, Enum, Exclusion, Extension, ForeignKey,
                            Function, Identity, Index, index_comment, Partitioning, PartitionOf, PrimaryKey,
-                           RangeType, Rule, SequenceOptions, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique, Unmanaged)
+                           RangeType, Rule, SequenceOptions, STATISTICS_KINDS, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique)
 from schemac.model import Sequence as SequenceObject
 from schemac.pg.routines import arguments_text, comparable_body
 from schemac.report.views import VIEW_CHANGE_KINDS, parameters_difference, view_difference
@@ -137,6 +137,8 @@ def describe(obj: object) -> Optional[str]:
         s = f"DOMAIN AS {obj.type}" + (f" DEFAULT {obj.default}" if obj.default else "") + \
             (" NOT NULL" if obj.not_null else "")
         return s + "".join(f" CONSTRAINT {c.name} CHECK ({c.expression})" for c in obj.checks)
+    if isinstance(obj, Statistics):
+        return f"STATISTICS ({', '.join(obj.kinds or STATISTICS_KINDS)}) ON {', '.join(obj.elements)}" + _target(obj)
     if isinstance(obj, Rule):
         actions = "NOTHING" if not obj.actions else obj.actions[0] if len(obj.actions) == 1 else \
             f"({'; '.join(obj.actions)})"
@@ -259,7 +261,7 @@ def _difference(c: Change) -> Optional[Difference]:
                           f"the index of {kind_of} {getattr(exp_, 'name', None) or _columns_of(exp_)}: comment is "
                           f"{_q(a)}, expected {_q(e)}", file, line)
     if k in ("set_index_comment", "set_constraint_comment", "set_type_comment", "set_trigger_comment",
-             "set_rule_comment", "set_policy_comment"):
+             "set_rule_comment", "set_policy_comment", "set_statistics_comment"):
         e, a = getattr(exp_, "comment", None), getattr(act, "comment", None)
         return Difference("comment_changed", kind_of, c.schema, c.table, name, e, a,
                           f"{kind_of} {name or _columns_of(exp_)}: comment is {_q(a)}, expected {_q(e)}", file, line)
@@ -344,12 +346,15 @@ def _difference(c: Change) -> Optional[Difference]:
                               f"trigger {name} is {_ENABLED_WORDS[a]}, expected {_ENABLED_WORDS[e]}", file, line)
         return Difference("trigger_changed", "trigger", c.schema, c.table, name, describe(exp_), describe(act),
                           f"trigger {name} is {describe(act)}, expected {describe(exp_)}", file, line)
-    if k in ("add_rule", "drop_rule", "alter_rule"):
-        kind = {"add_rule": "missing_rule", "drop_rule": "unexpected_rule", "alter_rule": "rule_changed"}[k]
-        return Difference(kind, "rule", c.schema, c.table, name, describe(exp_), describe(act),
-                          f"rule {name} " + {"missing_rule": "is missing", "unexpected_rule": "is not in schema.yaml",
-                                             "rule_changed": f"is {describe(act)}, expected {describe(exp_)}"}[kind],
-                          file, line)
+    if k in ("add_rule", "drop_rule", "alter_rule", "add_statistics", "drop_statistics", "alter_statistics"):
+        what = k.split("_", 1)[1]
+        if k.startswith("drop_") and exp_ is not None:
+            return None  # a statistics object created again: its add_ reports it as changed
+        kind = f"{what}_changed" if exp_ is not None and act is not None else \
+            ("missing_" if k.startswith("add_") else "unexpected_") + what
+        return Difference(kind, what, c.schema, c.table, name, describe(exp_), describe(act),
+                          f"{what} {name} " + {"missing": "is missing", "unexpected": "is not in schema.yaml"}.get(
+                              kind.split("_")[0], f"is {describe(act)}, expected {describe(exp_)}"), file, line)
     if k in ("drop_constraint", "drop_index", "drop_foreign_key"):
         if exp_ is not None:
             return None  # the paired add_* reports the replacement as one "changed" difference
@@ -370,6 +375,10 @@ def _q(s: Optional[str]) -> str:
     return "none" if s is None else repr(s)
 
 
+def _target(s: Statistics) -> str:
+    return f" SET STATISTICS {s.target}" if s.target is not None else ""
+
+
 def differences(changes: list[Change]) -> list[Difference]:
     # A missing table is one difference, not one more per index and comment it would bring along; an
     # unexpected table is one too, not one more per foreign key its DROP takes along.
@@ -379,17 +388,3 @@ def differences(changes: list[Change]) -> list[Difference]:
     out = [d for d in (_difference(c) for c in changes) if d is not None]
     return sorted(out, key=lambda d: (d.schema, d.table, d.line or 0))
 
-
-def unmanaged_differences(unmanaged: Sequence[Unmanaged]) -> list[Difference]:
-    """With --strict, every object schemac does not manage is a difference of its own."""
-    return [Difference("unmanaged_object", u.kind, u.schema, "", u.name, None, u.kind,
-                       f"{u.kind} {u.path} is not managed by schemac", None, None) for u in unmanaged]
-
-
-def unmanaged_summary(unmanaged: Sequence[Unmanaged]) -> str:
-    """'Not managed (33): 1 aggregate (public.group_concat); 9 functions (...); ...'."""
-    by_kind: dict[str, list[str]] = {}
-    for u in unmanaged:
-        by_kind.setdefault(u.kind, []).append(u.path)
-    parts = [f"{len(v)} {k}: {', '.join(v)}" for k, v in sorted(by_kind.items())]
-    return f"Not managed by schemac ({len(unmanaged)}): " + "; ".join(parts)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from schemac.model import Unmanaged
-from schemac.report.describe import Difference, unmanaged_summary
+from schemac.report.describe import Difference
+from schemac.report.unmanaged import unmanaged_summary
 
 
 def _gh_escape(text: str, prop: bool = False) -> str:

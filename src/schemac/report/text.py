@@ -8,7 +8,8 @@ import click
 
 from schemac.errors import printable
 from schemac.model import Unmanaged
-from schemac.report.describe import Difference, unmanaged_summary
+from schemac.report.describe import Difference
+from schemac.report.unmanaged import unmanaged_summary
 
 
 def difference_lines(diffs: list[Difference]) -> list[str]:

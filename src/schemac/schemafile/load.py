@@ -25,6 +25,7 @@ from schemac.schemafile.functions import FunctionReader
 from schemac.schemafile.indexes import IndexReader
 from schemac.schemafile.inherits import InheritsReader
 from schemac.schemafile.rules import RuleReader
+from schemac.schemafile.extended_statistics import StatisticsReader
 from schemac.schemafile.queries import QueryReader
 from schemac.schemafile.policies import PolicyReader
 from schemac.schemafile.sequences import SequenceReader
@@ -89,7 +90,7 @@ def load_with_digest(text: str, path: str = "schema.yaml") -> tuple[Schema, str]
 
 class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerReader, TypeReader, SequenceReader,
              ExtensionReader, FunctionReader, ExclusionReader, UserTypeReader, InheritsReader,
-             CollationReader, RuleReader, QueryReader, ViewReader, PolicyReader, AggregateReader, TextSearchReader):
+             CollationReader, RuleReader, StatisticsReader, QueryReader, ViewReader, PolicyReader, AggregateReader, TextSearchReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
 
     def load(self, text: str) -> Schema:

@@ -19,7 +19,7 @@ MAX_TABLE_COLUMNS = 1600  # PostgreSQL's MaxHeapAttributeNumber
 TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": False, "columns": False, "foreign_keys": False,
               "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
               "checks": False, "indexes": False, "triggers": False, "unlogged": False, "cluster_on": False, "exclude": False,
-              "inherits": False, "rules": False, "queries": False, "row_level_security": False, "policies": False,
+              "inherits": False, "rules": False, "statistics": False, "queries": False, "row_level_security": False, "policies": False,
               "grants": False, "owner": False, "with": False}
 PK_KEYS = {"columns": True, "name": False, "include": False, "deferrable": False, "initially_deferred": False,
            "comment": False, "index_comment": False}
@@ -151,6 +151,9 @@ class TableReader(StorageReader):
 
         rules = [self.rule(r_key, r_node, what)  # type: ignore[attr-defined]
                  for _, r_key, r_node in self.w.mapping(f["rules"][1], f"rules of {what}")] if "rules" in f else []
+        statistics = [self.statistics(s_key, s_node, what, known)  # type: ignore[attr-defined]
+                      for _, s_key, s_node in self.w.mapping(f["statistics"][1], f"statistics of {what}")] \
+            if "statistics" in f else []
 
         named: dict[str, Source] = {}
         for c in [primary_key] + uniques + checks + foreign_keys + exclusions:
@@ -165,7 +168,7 @@ class TableReader(StorageReader):
                      source=self.w.src(key_node), renamed_from=self.renamed_from(f, what, name),
                      foreign_keys=tuple(foreign_keys), partition_by=self.partition_by(f, what, known),
                      partition_of=partition_of, triggers=tuple(triggers), exclusions=tuple(exclusions),
-                     inherits=inherits, rules=tuple(rules),
+                     inherits=inherits, rules=tuple(rules), statistics=tuple(statistics),
                      unlogged=self.w.boolean(f["unlogged"][1], f"unlogged of {what}") if "unlogged" in f else False,
                      cluster_on=self.identifier(f["cluster_on"][1], f"cluster_on of {what}") if "cluster_on" in f else None,
                      parameters=self.table_parameters(f, what),

@@ -20,6 +20,7 @@ from schemac.pg.routines import arguments_text
 from schemac.schemafile.emit import FastEmitter
 from schemac.schemafile.inherits import own_columns
 from schemac.schemafile.typewriter import Block as _Block
+from schemac.schemafile.extended_statistics import statistics_spec
 from schemac.schemafile.typewriter import Flow as _Flow
 from schemac.schemafile.typewriter import FlowList as _FlowList
 from schemac.schemafile.typewriter import check_spec, collation_spec, composite_spec, domain_spec, enum_spec, range_spec, rules_spec
@@ -207,6 +208,8 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
         spec["triggers"] = {g.name: _trigger(g) for g in t.triggers}
     if t.rules:
         spec["rules"] = rules_spec(t.rules)
+    if t.statistics:
+        spec["statistics"] = statistics_spec(t.statistics, t.schema)
     if t.row_level_security or t.force_row_level_security:
         spec["row_level_security"] = _Flow(_drop_empty({"enabled": t.row_level_security,
                                                         "forced": t.force_row_level_security}))

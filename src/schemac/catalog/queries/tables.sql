@@ -17,6 +17,9 @@
 -- that CREATE TABLE would make again: one kept after its table's last toastable column (varlena, not
 -- storage plain) was dropped holds nothing, and a table created from schema.yaml would have none, so
 -- it and its parameters are left out.
+-- statistics: its extended statistics objects (CREATE STATISTICS), each {name, schema, kinds (stxkind: d
+-- ndistinct, f dependencies, m mcv, e expressions'), columns (in the table's order, as Postgres keeps
+-- them), expressions (deparsed), target (stxstattarget: -1, or null on 17+, the default), comment}.
 -- Parameter: schemas, an array of schema names. One row per table.
 SELECT c.oid AS table_oid,
        n.nspname::text AS schema_name,
@@ -43,7 +46,23 @@ SELECT c.oid AS table_oid,
        COALESCE(c.reloptions::text[], '{}') || ARRAY(
          SELECT 'toast.' || o.option FROM unnest(tc.reloptions::text[]) WITH ORDINALITY AS o(option, n)
          ORDER BY o.n) AS parameters,
-       tc.oid IS NOT NULL AS toast_table
+       tc.oid IS NOT NULL AS toast_table,
+       COALESCE((
+         SELECT json_agg(json_build_object(
+                  'name', s.stxname::text,
+                  'schema', sn.nspname::text,
+                  'kinds', s.stxkind::text[],
+                  'columns', ARRAY(SELECT a.attname::text FROM unnest(s.stxkeys::int2[]) WITH ORDINALITY AS k(attnum, n)
+                                   JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+                                   ORDER BY k.n),
+                  'expressions', pg_catalog.pg_get_statisticsobjdef_expressions(s.oid),
+                  'target', s.stxstattarget,
+                  'comment', sd.description) ORDER BY s.stxname)
+         FROM pg_catalog.pg_statistic_ext s
+         JOIN pg_catalog.pg_namespace sn ON sn.oid = s.stxnamespace
+         LEFT JOIN pg_catalog.pg_description sd
+                ON sd.objoid = s.oid AND sd.classoid = 'pg_catalog.pg_statistic_ext'::regclass AND sd.objsubid = 0
+         WHERE s.stxrelid = c.oid), '[]'::json) AS statistics
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d

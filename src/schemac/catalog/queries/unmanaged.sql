@@ -14,6 +14,9 @@
 --             views are managed: rules.sql; a view's _RETURN rule is its body)
 --   type      base types (not the array types Postgres creates alongside); composite and range types
 --             are managed (composite_types.sql, range_types.sql)
+--   operator ("name(left, right)"), operator class and family ("name USING method"; a family
+--             only when no operator class made it), conversion, text search parser and template; and a
+--             cast ("source AS target", a database's own: empty schema_name) that Postgres did not ship
 -- Objects owned by an extension (pg_depend deptype 'e'), and triggers/policies/rules/constraints of
 -- a relation owned by one, are left out. Event triggers, publications, foreign data wrappers and
 -- foreign servers belong to the database, not a schema: listed with an empty schema_name, whatever
@@ -80,6 +83,51 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
   AND r.rulename <> '_RETURN'
   AND c.relkind NOT IN ('r', 'p', 'v')
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
+UNION ALL
+SELECT 'operator', n.nspname::text, o.oprname::text || '(' || COALESCE(pg_catalog.format_type(o.oprleft, NULL), 'NONE')
+                                     || ', ' || COALESCE(pg_catalog.format_type(o.oprright, NULL), 'NONE') || ')'
+FROM pg_catalog.pg_operator o
+JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND o.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_operator'::regclass)
+UNION ALL
+SELECT 'operator class', n.nspname::text, oc.opcname::text || ' USING ' || am.amname::text
+FROM pg_catalog.pg_opclass oc
+JOIN pg_catalog.pg_namespace n ON n.oid = oc.opcnamespace
+JOIN pg_catalog.pg_am am ON am.oid = oc.opcmethod
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND oc.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_opclass'::regclass)
+UNION ALL
+SELECT 'operator family', n.nspname::text, f.opfname::text || ' USING ' || am.amname::text
+FROM pg_catalog.pg_opfamily f
+JOIN pg_catalog.pg_namespace n ON n.oid = f.opfnamespace
+JOIN pg_catalog.pg_am am ON am.oid = f.opfmethod
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND f.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_opfamily'::regclass)
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_opclass oc WHERE oc.opcfamily = f.oid)  -- an operator class's own
+UNION ALL
+SELECT 'conversion', n.nspname::text, cv.conname::text
+FROM pg_catalog.pg_conversion cv
+JOIN pg_catalog.pg_namespace n ON n.oid = cv.connamespace
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND cv.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_conversion'::regclass)
+UNION ALL
+SELECT 'text search parser', n.nspname::text, tp.prsname::text
+FROM pg_catalog.pg_ts_parser tp
+JOIN pg_catalog.pg_namespace n ON n.oid = tp.prsnamespace
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND tp.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_ts_parser'::regclass)
+UNION ALL
+SELECT 'text search template', n.nspname::text, tt.tmplname::text
+FROM pg_catalog.pg_ts_template tt
+JOIN pg_catalog.pg_namespace n ON n.oid = tt.tmplnamespace
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND tt.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_ts_template'::regclass)
+UNION ALL
+SELECT 'cast', '', pg_catalog.format_type(ca.castsource, NULL) || ' AS ' || pg_catalog.format_type(ca.casttarget, NULL)
+FROM pg_catalog.pg_cast ca
+WHERE ca.oid >= 16384  -- FirstNormalObjectId: not one of Postgres's own
+  AND ca.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_cast'::regclass)
 UNION ALL
 SELECT 'type', n.nspname::text, t.typname::text
 FROM pg_catalog.pg_type t

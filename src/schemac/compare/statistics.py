@@ -1,0 +1,46 @@
+"""Extended statistics of a table compared, by name: what they are on (the columns as a set, since Postgres
+keeps them in the table's order; expressions by meaning), their kinds (none written is every kind), their
+schema, target and comment. Postgres cannot change what a statistics object is on: it is dropped and
+created again; the target changes in place (ALTER STATISTICS ... SET STATISTICS)."""
+
+from __future__ import annotations
+
+import re
+
+from schemac.compare.normalize import normal_form
+from schemac.model import STATISTICS_KINDS, Statistics, Table
+
+_COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")  # a column's name (schema.yaml's and pg_attribute's spelling)
+
+
+def _shape(s: Statistics, table: Table) -> tuple:
+    elements = frozenset(e if _COLUMN.match(e) else normal_form(e) for e in s.elements)
+    return elements, s.kinds or STATISTICS_KINDS, s.schema or table.schema
+
+
+def diff_statistics(cur: Table, des: Table, ch) -> None:
+    """add_statistics, drop_statistics (a changed one: both), alter_statistics (its target) and
+    set_statistics_comment, through `ch` (diff_table's)."""
+    old_by_name = {s.name: s for s in cur.statistics}
+    for s in des.statistics:
+        old = old_by_name.get(s.name)
+        if old is not None and _shape(old, cur) != _shape(s, des):  # reported once, as changed (by the add)
+            ch("drop_statistics", s.name, old, s)
+            ch("add_statistics", s.name, old, s)
+            if s.comment:
+                ch("set_statistics_comment", s.name, None, s, "comment of a new object")
+            continue
+        if old is None:
+            ch("add_statistics", s.name, None, s)
+            if s.comment:
+                ch("set_statistics_comment", s.name, None, s, "comment of a new object")
+            continue
+        if old.target != s.target:
+            ch("alter_statistics", s.name, old, s)
+        if (old.comment or None) != (s.comment or None):
+            ch("set_statistics_comment", s.name, old, s)
+    names = {s.name for s in des.statistics}
+    for name, s in old_by_name.items():
+        if name not in names:
+            ch("drop_statistics", name, s, None)
+

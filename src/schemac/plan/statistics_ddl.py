@@ -1,0 +1,44 @@
+"""CREATE STATISTICS, DROP STATISTICS, ALTER STATISTICS ... SET STATISTICS, COMMENT ON STATISTICS: sqlglot
+parses them only as Commands, so each is assembled from names quoted by pg.names and expressions rendered by
+sqlglot (an element that is not a column's name is an expression, in parentheses as CREATE STATISTICS
+wants it)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlglot import exp
+
+from schemac.model import Statistics, Table
+from schemac.pg.dialect import RENDER
+from schemac.pg.expressions import parse_expression
+from schemac.pg.names import qualified, quote_ident
+from schemac.plan.ddl import command, literal
+
+_COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
+
+
+def _name(t: Table, s: Statistics) -> str:
+    return qualified(s.schema or t.schema, s.name)
+
+
+def _element(text: str) -> str:
+    return quote_ident(text) if _COLUMN.match(text) else f"({parse_expression(text).sql(dialect=RENDER)})"
+
+
+def create_statistics(t: Table, s: Statistics) -> exp.Command:
+    kinds = f"({', '.join(s.kinds)})" if s.kinds else ""
+    return command("CREATE", "STATISTICS", _name(t, s), kinds, "ON", ", ".join(map(_element, s.elements)), "FROM",
+                   qualified(t.schema, t.name))
+
+
+def drop_statistics(t: Table, s: Statistics) -> exp.Command:
+    return command("DROP", "STATISTICS IF EXISTS", _name(t, s))
+
+
+def statistics_target(t: Table, s: Statistics) -> exp.Command:
+    return command("ALTER", "STATISTICS", _name(t, s), "SET STATISTICS", str(s.target if s.target is not None else -1))
+
+
+def statistics_comment(t: Table, s: Statistics) -> exp.Command:
+    return command("COMMENT", "ON STATISTICS", _name(t, s), "IS", literal(s.comment) if s.comment is not None else "NULL")

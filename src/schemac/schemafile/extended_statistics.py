@@ -1,0 +1,70 @@
+"""Extended statistics of a table (`statistics:`): read strictly, and written back by `inspect`."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Sequence
+
+from yaml.nodes import Node
+
+from schemac.model import STATISTICS_KINDS, Statistics
+from schemac.schemafile.fields import FieldReader
+from schemac.schemafile.typewriter import Flow, FlowList
+
+STATISTICS_KEYS = {"columns": True, "kinds": False, "schema": False, "target": False, "comment": False}
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
+MAX_TARGET = 10000  # ALTER STATISTICS ... SET STATISTICS: -1 (the default) to 10000
+
+
+class StatisticsReader(FieldReader):
+    """Reads one statistics object of a table: `name: {columns: [a, b], kinds: [dependencies]}` or `name: [a, b]`."""
+
+    def statistics(self, key_node: Node, node: Node, table_what: str, known: Callable) -> Statistics:
+        name = self.identifier(key_node, "statistics name")
+        what = f"statistics '{name}' of {table_what}"
+        f = self.w.fields(node, what, STATISTICS_KEYS) if not _is_sequence(node) else {"columns": (key_node, node)}
+        elements = []
+        for item in self.w.sequence(f["columns"][1], f"columns of {what}"):
+            text = self.w.text(item, f"element of {what}").strip()
+            element = known(text, item, what) if _NAME.match(text) else self.expression(item, f"expression of {what}")
+            if element in elements:
+                raise self.fail(item, f"{what} lists '{element}' twice")
+            elements.append(element)
+        if len(elements) < 2 and not (elements and not _NAME.match(elements[0])):
+            raise self.fail(f["columns"][1], f"{what} needs at least two columns, or one expression")
+        kinds = []
+        for item in self.w.sequence(f["kinds"][1], f"kinds of {what}") if "kinds" in f else ():
+            kind = self.w.string(item, f"kind of {what}").lower()
+            if kind not in STATISTICS_KINDS:
+                raise self.fail(item, f"kind of {what} must be one of {', '.join(STATISTICS_KINDS)}, not '{kind}'")
+            kinds.append(kind)
+        target = None
+        if "target" in f:
+            n = self.w.scalar(f["target"][1], f"target of {what}")
+            if n.tag != "tag:yaml.org,2002:int" or not -1 <= int(n.value) <= MAX_TARGET:
+                raise self.fail(n, f"target of {what} must be an integer from -1 to {MAX_TARGET}, not {n.value!r}")
+            target = int(n.value) if int(n.value) != -1 else None
+        schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else None
+        return Statistics(name, tuple(elements), tuple(sorted(set(kinds), key=STATISTICS_KINDS.index)), schema, target,
+                          self.opt_string(f, "comment", what), self.w.src(key_node))
+
+
+def _is_sequence(node: Node) -> bool:
+    return node.tag == "tag:yaml.org,2002:seq"
+
+
+def statistics_spec(stats: Sequence[Statistics], table_schema: str) -> dict[str, Any]:
+    """How `inspect` writes a table's statistics: a list of what they are on when that is all they say."""
+    out: dict[str, Any] = {}
+    for s in stats:
+        spec: dict[str, Any] = {"columns": FlowList(s.elements)}
+        if s.kinds and tuple(s.kinds) != STATISTICS_KINDS:
+            spec["kinds"] = FlowList(s.kinds)
+        if s.schema is not None and s.schema != table_schema:
+            spec["schema"] = s.schema
+        if s.target is not None:
+            spec["target"] = s.target
+        if s.comment is not None:
+            spec["comment"] = s.comment
+        out[s.name] = Flow(spec) if len(spec) > 1 else FlowList(s.elements)
+    return out

@@ -1,0 +1,94 @@
+"""Extended statistics (CREATE STATISTICS, `statistics:` of a table) on a real server: inspect writes them,
+generate creates them on an empty database, and each change applies over rows. The oracle is pg_catalog
+itself (pg_statistic_ext, pg_get_statisticsobjdef), read by the test's own SQL."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.commands.inspect import inspect_database
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+from schemac.schemafile.load import load_text
+from schemac.errors import SchemaFileError
+
+ORACLE = ("SELECT pg_get_statisticsobjdef(s.oid), s.stxstattarget, obj_description(s.oid, 'pg_statistic_ext') "
+          "FROM pg_statistic_ext s ORDER BY s.stxname")
+
+BASE = """\
+tables:
+  orders:
+    columns:
+      id: {type: integer, primary_key: true}
+      customer: integer
+      region: text
+      email: text
+    statistics:
+      orders_cr: [customer, region]
+      orders_mail: {columns: ['lower(email)', region], kinds: [mcv, ndistinct], target: 300, comment: by mailbox}
+"""
+
+
+def _catalog(url: str) -> list[tuple]:
+    with psycopg.connect(url) as conn:
+        return conn.execute(ORACLE).fetchall()
+
+
+def _migrate(tmp_path, url: str, text: str, name: str) -> str:
+    (tmp_path / "schema.yaml").write_text(text, encoding="utf-8")
+    result = generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated"), name=name)
+    assert result.status == "written", result.message
+    with psycopg.connect(url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations()[-1:], record=False)
+    assert check_drift(str(tmp_path / "schema.yaml"), url).differences == ()
+    return result.sql
+
+
+def test_statistics_are_created_changed_and_dropped_over_rows(tmp_path, db_url):
+    sql = _migrate(tmp_path, db_url, BASE, "create")
+    assert "CREATE STATISTICS orders_mail (ndistinct, mcv) ON (lower(email)), region FROM orders" in sql, sql
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO orders SELECT g, g % 7, 'r' || g % 3, 'U' || g || '@x' FROM generate_series(1, 500) g;"
+                     "ANALYZE orders")
+    assert _catalog(db_url) == [
+        ("CREATE STATISTICS public.orders_cr ON customer, region FROM orders", -1 if _major(db_url) < 17 else None, None),
+        ("CREATE STATISTICS public.orders_mail (ndistinct, mcv) ON region, lower(email) FROM orders", 300, "by mailbox")]
+    inspected = inspect_database(db_url).yaml
+    assert "      orders_cr: [customer, region]\n" in inspected, inspected
+    assert "orders_mail: {columns: [region, lower(email)], kinds: [ndistinct, mcv], target: 300, comment: by mailbox}" \
+        in inspected, inspected
+    changed = BASE.replace("orders_cr: [customer, region]", "orders_cr: {columns: [region, customer], target: 50}") \
+        .replace("kinds: [mcv, ndistinct], target: 300, comment: by mailbox", "kinds: [dependencies]")
+    sql = _migrate(tmp_path, db_url, changed, "change")
+    assert "ALTER STATISTICS orders_cr SET STATISTICS 50" in sql and "DROP STATISTICS IF EXISTS orders_mail" in sql, sql
+    assert "DROP STATISTICS IF EXISTS orders_cr" not in sql, sql  # the columns as a set: the same object
+    assert [r[:2] for r in _catalog(db_url)] == [
+        ("CREATE STATISTICS public.orders_cr ON customer, region FROM orders", 50),
+        ("CREATE STATISTICS public.orders_mail (dependencies) ON region, lower(email) FROM orders",
+         -1 if _major(db_url) < 17 else None)]
+    _migrate(tmp_path, db_url, BASE.split("    statistics:")[0], "drop")
+    assert _catalog(db_url) == []
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 500
+
+
+def _major(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        return conn.info.server_version // 10000
+
+
+@pytest.mark.parametrize("entry,message", [
+    ("s: [customer]", "needs at least two columns, or one expression"),
+    ("s: [customer, nope]", "names column 'nope'"),
+    ("s: {columns: [customer, region], kinds: [histogram]}", "kind of statistics 's' of table 'orders' must be one of"),
+    ("s: {columns: [customer, region], target: 20000}", "target of statistics 's' of table 'orders' must be an integer"),
+    ("s: {on: [customer, region]}", "is read by YAML as a boolean"),
+])
+def test_statistics_are_loaded_strictly(entry, message):
+    text = BASE.split("      orders_cr")[0] + "      " + entry + "\n"
+    with pytest.raises(SchemaFileError) as e:
+        load_text(text, "schema.yaml")
+    assert str(e.value).startswith("schema.yaml:9:") and message in str(e.value), str(e.value)
