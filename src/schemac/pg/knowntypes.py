@@ -5,6 +5,7 @@ type (`txet`, `timestampz`) is caught at load time instead of failing the migrat
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Iterable, Optional
 
 from schemac.pg.casts import BUILTIN_TYPES, _base
@@ -43,7 +44,7 @@ _ALIASES = ("int", "int2", "int4", "int8", "smallint", "bigint", "integer", "tex
 def base_name(canonical: str) -> tuple[Optional[str], str]:
     """(schema or None, name) of a type, without modifiers or array brackets."""
     base, _ = _base(canonical)
-    parts = name_parts(base)
+    parts = name_parts(re.sub(r"\([^()]*\)$", "", base))  # geometry(Point,4326): not only numbers
     return (parts[0], parts[1]) if len(parts) == 2 else (None, parts[-1])
 
 
