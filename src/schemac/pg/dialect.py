@@ -43,7 +43,9 @@ def _identity(self: Postgres.Generator, e: exp.GeneratedAsIdentityColumnConstrai
 # stores the function the migration names, so the migration names the one schema.yaml names: these
 # stay plain calls, printed as written.
 KEPT_FUNCTIONS = ("now", "char_length", "character_length", "btrim", "ltrim", "rtrim", "strpos", "substr",
-                  "to_hex", "date_part", "date_trunc", "mod", "ceiling", "log10")
+                  "to_hex", "date_part", "date_trunc", "mod", "ceiling", "log10",
+                  # PostGIS: sqlglot would write st_makepoint() as st_point(), another function of PostGIS
+                  "st_makepoint", "st_point", "st_distance")
 
 
 def _kept(name: str):

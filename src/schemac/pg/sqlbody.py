@@ -35,6 +35,28 @@ def sql_body_refs(body: str) -> tuple[frozenset[tuple[str, str]], frozenset[tupl
         trees = _sqlglot_parse(text)
     except ExpressionError:
         return frozenset(), frozenset(), frozenset()
+    return _named(trees)
+
+
+# Operators sqlglot does not read (PostGIS's ~=, |>>, <#>, ...; OPERATOR(schema.op)): for what a query names,
+# any comparison does as well.
+_OPERATOR = re.compile(r"OPERATOR\s*\([^)]*\)|[<>=~!@#%^&|?]{1,4}", re.I)
+
+
+@lru_cache(maxsize=4096)
+def query_refs(query: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]], frozenset[str]]:
+    """What a view's query names, as `sql_body_refs` reads a body: for a view Postgres could not build
+    (its forms unknown), the statement order's best guess. A query sqlglot cannot read even with its
+    operators made plain names nothing."""
+    for text in (query, _OPERATOR.sub(" = ", query)):
+        try:
+            return _named(_sqlglot_parse(text))
+        except ExpressionError:
+            continue
+    return frozenset(), frozenset(), frozenset()
+
+
+def _named(trees: list) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]], frozenset[str]]:
     relations: set[tuple[str, str]] = set()
     functions: set[tuple[str, str]] = set()
     columns: set[str] = set()
