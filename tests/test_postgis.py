@@ -130,3 +130,9 @@ def test_types_of_an_extension_elsewhere_are_spelled_as_format_type_does():
     assert canonical_type("Extensions.GEOMETRY(point, 4326)") == "extensions.geometry(Point,4326)"
     assert canonical_type('app."order"') == 'app."order"'
     assert canonical_type("ext.vector") == "ext.vector"
+    # as PostGIS's typmod output prints them (checked on 15): no modifiers for any shape and SRID, -1 is 0
+    for written, printed in {"geometry(Geometry)": "geometry", "geometry(Geometry,0)": "geometry",
+                             "extensions.geometry(Geometry)": "extensions.geometry", "geometry(Point,-1)": "geometry(Point)",
+                             "geography(Point,0)": "geography(Point,4326)", "geometry(GeometryZ)": "geometry(GeometryZ)",
+                             "geography(Geometry, -1)": "geography(Geometry,4326)"}.items():
+        assert canonical_type(written) == printed, written

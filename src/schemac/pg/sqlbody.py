@@ -48,7 +48,8 @@ def query_refs(query: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[
     """What a view's query names, as `sql_body_refs` reads a body: for a view Postgres could not build
     (its forms unknown), the statement order's best guess. A query sqlglot cannot read even with its
     operators made plain names nothing."""
-    for text in (query, _OPERATOR.sub(" = ", query)):
+    plain = _OPERATOR.sub(" = ", query)
+    for text in ((plain,) if "OPERATOR(" in query.upper() else (query, plain)):
         try:
             return _named(_sqlglot_parse(text))
         except ExpressionError:

@@ -160,6 +160,7 @@ def _canonical(dt: exp.DataType) -> str:
 
 _PART = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
 _BARE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_$]*)\s*((?:\[\s*\]\s*)*)$")
+_POSTGIS_TYPE = re.compile(r"^\s*geo(?:metry|graphy)\s*\([^()]*-[^()]*\)\s*(\[\s*\])*\s*$", re.I)
 _NAMED = re.compile(rf'^\s*({_PART}(?:\s*\.\s*{_PART})?)\s*(?:\(([^()]*)\))?\s*((?:\[\s*\d*\s*\])*)\s*$')
 
 
@@ -204,6 +205,8 @@ def canonical_type(text: str) -> str:
         raise TypeSyntaxError(f"'{text.strip()}': {e}") from None
     if named is not None:
         return named
+    if _POSTGIS_TYPE.match(text):  # sqlglot refuses an SRID of -1 (PostGIS 1's "unknown")
+        return _with_modifiers(text)
     if ";" in text or text.count("(") != text.count(")") or text.count("[") != text.count("]"):
         raise TypeSyntaxError(f"'{text}' is not a type")
     try:
