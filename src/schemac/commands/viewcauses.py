@@ -20,6 +20,8 @@ from schemac.model import Extension, Schema, View
 from schemac.pg.types import name_parts
 
 _RELATION = re.compile(r'^relation "([^"]+)" does not exist')
+# Relations PostGIS makes in whatever schema it is created in (a schema schema.yaml may well have, public).
+_MEMBERS = frozenset({"spatial_ref_sys", "geometry_columns", "geography_columns", "raster_columns", "raster_overviews"})
 _UNDECLARED = re.compile(r'^(?:function|operator|type|schema) (?:"([^"]+)"|([^\s(]+))')
 
 
@@ -31,18 +33,20 @@ def lacking(conn: psycopg.Connection, desired: Schema) -> list[Extension]:
     return [e for e in desired.extensions if e.name not in available]
 
 
-def laid_to_extensions(views: Iterable[View], failed: dict, broken: set[tuple[str, str]],
-                       desired: Schema) -> set[tuple[str, str]]:
+def laid_to_extensions(views: Iterable[View], failed: dict, broken: set[tuple[str, str]], desired: Schema,
+                       missing: Iterable[Extension] = ()) -> set[tuple[str, str]]:
     """The keys of the failed `views` whose failure (`failed`: key -> the server's words) follows from
     missing extensions: they name a relation whose build failed (`broken`: (schema, name) of the tables,
     functions and types whose build failed; views laid to them join it, so a view over such a view
-    follows), or a function, operator, type or schema that schema.yaml does not declare or could not
-    build."""
+    follows), a relation of the schema a `missing` extension lives in (other than public) or one of
+    PostGIS's own, or a function, operator, type or schema that schema.yaml does not declare or could
+    not build."""
     declared = {f.name for f in desired.functions} | {t.name for t in (*desired.enums, *desired.domains,
                                                                         *desired.composite_types, *desired.range_types)}
     declared |= set(desired.namespaces)
     pending = {v.key: failed[v.key] for v in views if v.key in failed}
-    down, grown = set(broken), True
+    theirs = {e.schema for e in missing if e.schema and e.schema != "public"}
+    down, grown = set(broken) | {(e, "") for e in theirs}, True
     out: set[tuple[str, str]] = set()
     while grown:
         grown = False
@@ -59,6 +63,8 @@ def _follows(words: str, down: set[tuple[str, str]], declared: set[str]) -> bool
     m = _RELATION.match(words)
     if m is not None:
         parts = name_parts(m.group(1))
+        if parts[-1] in _MEMBERS or (len(parts) == 2 and (parts[0], "") in down):
+            return True
         return any(k[1] == parts[-1] and (len(parts) == 1 or k[0] == parts[0]) for k in down)
     m = _UNDECLARED.match(words)
     if m is not None and words.rstrip().endswith("does not exist"):

@@ -154,7 +154,7 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
             built = {v.key: v for v in introspect(conn, desired.namespaces).schema.views}
     views, notices = [], []
     made = {v.key for v in building.views}
-    laid = laid_to_extensions(building.views, failed, broken, desired) if missing else set()
+    laid = laid_to_extensions(building.views, failed, broken, desired, missing) if missing else set()
     for v in desired.views:
         if v.key not in made:  # its recorded forms (nothing it reads changed): those a build would give
             _columns_named(v, {c.name for c in v.output})
