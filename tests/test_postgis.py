@@ -19,6 +19,7 @@ from schemac.commands.inspect import inspect_database
 from schemac.errors import SchemacError
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
+from schemac.pg.knowntypes import unknown_type
 from schemac.pg.postgis import MAYBE, NO, YES, conversion, fits
 from schemac.pg.types import canonical_type
 from schemac.plan.hazards import is_widening
@@ -122,6 +123,18 @@ def test_which_postgis_type_changes_keep_every_value():
         "st_transform(st_multi(st_force3dz(g)), 3857)"
     assert conversion("g", "postgis.geometry(Point,3857)", "postgis.geography(Point,4326)") == \
         "postgis.st_transform(g, 4326)::postgis.geography"
+
+
+def test_postgis_types_are_known_by_their_extensions():
+    """Every type PostGIS 3.3's extensions make (checked against pg_depend on 15) loads without
+    external_types: once the extension is declared, in whatever schema (inspect listed tiger.norm_addy)."""
+    for extension, types in {"postgis": ("extensions.geometry_dump", "valid_detail", "box2df"),
+                             "postgis_raster": ("extensions.raster", "geomval", "summarystats"),
+                             "postgis_topology": ("topology.topogeometry", "topology.validatetopology_returntype"),
+                             "postgis_tiger_geocoder": ("tiger.norm_addy",)}.items():
+        for t in types:
+            assert not unknown_type(canonical_type(t), set(), [extension], set()), t
+            assert unknown_type(canonical_type(t), set(), ["citext"], set()), t
 
 
 def test_types_of_an_extension_elsewhere_are_spelled_as_format_type_does():
