@@ -16,11 +16,15 @@ from catalog_oracle import values
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.commands.inspect import inspect_database
+from schemac.compare.normalize import normal_form
 from schemac.errors import SchemacError
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 from schemac.pg.knowntypes import unknown_type
 from schemac.pg.postgis import MAYBE, NO, YES, conversion, fits
+from schemac.pg.dialect import RENDER
+from schemac.pg.expressions import parse_expression
+from schemac.pg.operators import OPERATORS
 from schemac.pg.types import canonical_type
 from schemac.plan.hazards import is_widening
 
@@ -151,3 +155,16 @@ def test_types_of_an_extension_elsewhere_are_spelled_as_format_type_does():
                              "geography(Point,0)": "geography(Point,4326)", "geometry(GeometryZ)": "geometry(GeometryZ)",
                              "geography(Geometry, -1)": "geography(Geometry,4326)"}.items():
         assert canonical_type(written) == printed, written
+
+
+def test_postgis_operators_load_and_print_as_written():
+    """PostGIS's operators that sqlglot has no token for (pg_get_expr prints them bare when the extension is
+    on the search path): a CHECK, index predicate, policy or trigger WHEN holding one loaded as an error
+    (`geom @ box` read `@ box` as a parameter). They parse, print as written at Postgres's precedence, and
+    compare with the catalog's parenthesized form. pairs/postgis.sql applies them on a server."""
+    for op in (*OPERATORS, "@", "~", "&&", "<->", "&<", "&>", "<<", ">>", "@>", "<@"):
+        text = f"geom {op} st_makeenvelope(0, 0, 1, 1, 4326)"
+        assert parse_expression(text).sql(dialect=RENDER) == text, op
+        assert normal_form(f"(({text}))") == normal_form(text) != normal_form(text.replace("0, 0", "0, 1")), op
+    assert parse_expression("geom <#> p < 100 AND a + b ~= c").sql(dialect=RENDER) == "geom <#> p < 100 AND a + b ~= c"
+    assert normal_form("((geom <#> p) < (100)::double precision)") == normal_form("(geom <#> p) < CAST(100 AS DOUBLE PRECISION)")

@@ -20,6 +20,8 @@ import logging
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 
+from schemac.pg.operators import OPERATORS, TOKEN, OtherOperator, other_sql, parse_other
+
 
 def _generated(self: Postgres.Generator, e: exp.ComputedColumnConstraint) -> str:
     return f"GENERATED ALWAYS AS ({self.sql(e, 'this')}) {'STORED' if e.args.get('persisted') else 'VIRTUAL'}"
@@ -53,11 +55,20 @@ def _kept(name: str):
 
 
 class SchemacPostgres(Postgres):
+    class Tokenizer(Postgres.Tokenizer):
+        KEYWORDS = {**Postgres.Tokenizer.KEYWORDS, **{op: TOKEN for op in OPERATORS}}  # PostGIS's (pg.operators)
+
     class Parser(Postgres.Parser):
         FUNCTIONS = {**Postgres.Parser.FUNCTIONS, **{name.upper(): _kept(name) for name in KEPT_FUNCTIONS}}
 
+        def _parse_plain_bitwise(self):
+            return super()._parse_bitwise()
+
+        def _parse_bitwise(self):
+            return parse_other(self, super()._parse_bitwise())
+
     class Generator(Postgres.Generator):
-        TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.ComputedColumnConstraint: _generated,
+        TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.ComputedColumnConstraint: _generated, OtherOperator: other_sql,
                       exp.GeneratedAsIdentityColumnConstraint: _identity}
 
 
