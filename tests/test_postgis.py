@@ -16,7 +16,9 @@ from catalog_oracle import values
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.commands.inspect import inspect_database
+from schemac.compare.differ import diff
 from schemac.compare.normalize import normal_form
+from schemac.model import Column, Schema, Table, View
 from schemac.errors import SchemacError
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
@@ -168,3 +170,22 @@ def test_postgis_operators_load_and_print_as_written():
         assert normal_form(f"(({text}))") == normal_form(text) != normal_form(text.replace("0, 0", "0, 1")), op
     assert parse_expression("geom <#> p < 100 AND a + b ~= c").sql(dialect=RENDER) == "geom <#> p < 100 AND a + b ~= c"
     assert normal_form("((geom <#> p) < (100)::double precision)") == normal_form("(geom <#> p) < CAST(100 AS DOUBLE PRECISION)")
+
+
+def test_views_of_unknown_forms_are_ordered_and_rebuilt_by_what_their_queries_name():
+    """A view the throwaway server could not build has no `depends`: what its query names stands in (OPERATOR()
+    and bare PostGIS operators included; `*` reads every column), so a view over it is created after it and
+    both are dropped and created again around a column retyped under them (Postgres refuses ALTER TYPE under a
+    view). pairs/postgis.sql and test_srid_change_... apply such plans on a server."""
+    def schema(geom_type: str) -> Schema:
+        table = Table(name="places", columns=(Column("id", "integer"), Column("geom", geom_type)))
+        views = (View(name="place_all", query="SELECT * FROM places WHERE id ~= id"),
+                 View(name="place_ids", query="SELECT p.id FROM place_all p WHERE p.geom OPERATOR(extensions.&&) p.geom"),
+                 View(name="unrelated", query="SELECT 1 AS one"))
+        return Schema(tables=(table,), views=views)
+
+    created = [(c.kind, c.name) for c in diff(Schema(), schema("geometry(Point,4326)")) if c.kind == "add_view"]
+    assert created.index(("add_view", "place_all")) < created.index(("add_view", "place_ids"))
+    changes = diff(schema("geometry(Point,4326)"), schema("geometry"))
+    rebuilt = sorted(c.name for c in changes if c.kind == "drop_view")
+    assert rebuilt == ["place_all", "place_ids"], [(c.kind, c.name) for c in changes]

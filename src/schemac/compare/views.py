@@ -85,6 +85,12 @@ def _disturbed(c: Change) -> set[tuple]:
     return set()
 
 
+def _reads_any(refs: set[tuple], removed: set[tuple]) -> bool:
+    """Whether a view of `refs` reads a key of `removed`; `("column", s, t, "*")` (a query of unknown forms
+    with `*`, `view_refs`) reads every column of t."""
+    return bool(refs & removed) or any(k[0] == "column" and ("column", *k[1:3], "*") in refs for k in removed)
+
+
 def same_query(old: View, new: View) -> bool:
     """By Postgres's deparse when both are known; else, or when they differ, as written (either side's
     text): a query inspect wrote is a deparse already, one major's, which another major may spell
@@ -177,7 +183,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
     while grown:  # what reads a view re-created is re-created too, and so on
         grown = False
         for key, old in cur.items():
-            if key in des and key not in rebuilt and view_refs(old) & removed:
+            if key in des and key not in rebuilt and _reads_any(view_refs(old), removed):
                 rebuilt.add(key)
                 removed |= view_keys(old)
                 grown = True

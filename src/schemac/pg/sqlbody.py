@@ -64,6 +64,8 @@ def _named(trees: list) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str
     for tree in trees:
         columns |= {c.name if c.this.quoted else c.name.lower() for c in tree.find_all(exp.Column)
                     if isinstance(c.this, exp.Identifier)}
+        if any(True for _ in tree.find_all(exp.Star)):
+            columns.add("*")  # every column of what it reads (compare.views: any of them retyped)
         ctes = {c.alias_or_name for c in tree.find_all(exp.CTE)}
         relations |= {(t.db or "public", t.name) for t in tree.find_all(exp.Table)
                       if t.name and not (not t.db and t.name in ctes)}
