@@ -26,46 +26,24 @@ def sql_body_refs(body: str) -> tuple[frozenset[tuple[str, str]], frozenset[tupl
     m = _RETURN.match(body)
     atomic = None if m else _ATOMIC.match(body)
     if m:
-        text = "SELECT " + m.group(1)
-    elif atomic:
-        text = atomic.group(1)
-    else:
-        return frozenset(), frozenset(), frozenset()
+        return statement_refs("SELECT " + m.group(1))
+    return statement_refs(atomic.group(1)) if atomic else (frozenset(), frozenset(), frozenset())
+
+
+@lru_cache(maxsize=1024)
+def statement_refs(text: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]], frozenset[str]]:
+    """(relations, functions, column names) that SQL statements name, as sql_body_refs gives them: also
+    what a rule's actions name (Postgres resolves them at CREATE RULE). Empty when sqlglot cannot parse."""
     try:
         trees = _sqlglot_parse(text)
     except ExpressionError:
         return frozenset(), frozenset(), frozenset()
-    return _named(trees)
-
-
-# Operators sqlglot does not read (PostGIS's ~=, |>>, <#>, ...; OPERATOR(schema.op)): for what a query names,
-# any comparison does as well.
-_OPERATOR = re.compile(r"OPERATOR\s*\([^)]*\)|[<>=~!@#%^&|?]{1,4}", re.I)
-
-
-@lru_cache(maxsize=4096)
-def query_refs(query: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]], frozenset[str]]:
-    """What a view's query names, as `sql_body_refs` reads a body: for a view Postgres could not build
-    (its forms unknown), the statement order's best guess. A query sqlglot cannot read even with its
-    operators made plain names nothing."""
-    plain = _OPERATOR.sub(" = ", query)
-    for text in ((plain,) if "OPERATOR(" in query.upper() else (query, plain)):
-        try:
-            return _named(_sqlglot_parse(text))
-        except ExpressionError:
-            continue
-    return frozenset(), frozenset(), frozenset()
-
-
-def _named(trees: list) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]], frozenset[str]]:
     relations: set[tuple[str, str]] = set()
     functions: set[tuple[str, str]] = set()
     columns: set[str] = set()
     for tree in trees:
         columns |= {c.name if c.this.quoted else c.name.lower() for c in tree.find_all(exp.Column)
                     if isinstance(c.this, exp.Identifier)}
-        if any(True for _ in tree.find_all(exp.Star)):
-            columns.add("*")  # every column of what it reads (compare.views: any of them retyped)
         ctes = {c.alias_or_name for c in tree.find_all(exp.CTE)}
         relations |= {(t.db or "public", t.name) for t in tree.find_all(exp.Table)
                       if t.name and not (not t.db and t.name in ctes)}
@@ -75,3 +53,21 @@ def _named(trees: list) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str
             functions.add((schema, call.name if isinstance(call.this, exp.Identifier) and call.this.quoted
                            else call.name.lower()))
     return frozenset(relations), frozenset(functions), frozenset(columns)
+
+
+# Operators sqlglot does not read even with pg.operators (OPERATOR(schema.op) it reads): for what a query
+# names, any comparison does as well.
+_OPERATOR = re.compile(r"OPERATOR\s*\([^)]*\)|[<>=~!@#%^&|?]{1,5}", re.I)
+_STAR = re.compile(r"(?:\bSELECT|,)\s*(?:[\w\"]+\.)?\*", re.I)
+
+
+@lru_cache(maxsize=4096)
+def query_refs(query: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]], frozenset[str]]:
+    """What a view's query names, as `statement_refs` gives it, and `*` among the columns when it selects
+    every column of what it reads: for a view Postgres could not build (its forms unknown), the statement
+    order's best guess (compare.views.view_refs). Nothing when sqlglot cannot read it, even with its
+    operators made plain."""
+    relations, functions, columns = statement_refs(query)
+    if not (relations or functions or columns):
+        relations, functions, columns = statement_refs(_OPERATOR.sub(" = ", query))
+    return relations, functions, columns | ({"*"} if _STAR.search(query) else set())
