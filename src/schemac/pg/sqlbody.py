@@ -58,6 +58,7 @@ def statement_refs(text: str) -> tuple[frozenset[tuple[str, str]], frozenset[tup
 # Operators sqlglot does not read even with pg.operators (OPERATOR(schema.op) it reads): for what a query
 # names, any comparison does as well.
 _OPERATOR = re.compile(r"OPERATOR\s*\([^)]*\)|[<>=~!@#%^&|?]{1,5}", re.I)
+_WORDS = re.compile(r"(?:([a-z_][a-z0-9_$]*)\.)?([a-z_][a-z0-9_$]*)")
 _STAR = re.compile(r"(?:\bSELECT|,)\s*(?:[\w\"]+\.)?\*", re.I)
 
 
@@ -70,4 +71,6 @@ def query_refs(query: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[
     relations, functions, columns = statement_refs(query)
     if not (relations or functions or columns):
         relations, functions, columns = statement_refs(_OPERATOR.sub(" = ", query))
+    if not (relations or functions or columns):  # every word may name a relation: a key nothing makes is no edge
+        relations = frozenset((m.group(1) or "public", m.group(2)) for m in _WORDS.finditer(query.lower()))
     return relations, functions, columns | ({"*"} if _STAR.search(query) else set())
