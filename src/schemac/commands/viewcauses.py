@@ -80,6 +80,6 @@ def notice(extensions: list[Extension], views: list[View], where: str) -> str:
     shown = ", ".join(v.qualified_name for v in views[:5]) + (f" and {len(views) - 5} more" if len(views) > 5 else "")
     return (f"{first.source or 'schema.yaml'}: extension{'s' if len(extensions) > 1 else ''} {names}: {where} does "
             f"not have {'them' if len(extensions) > 1 else 'it'}, so {len(views)} view{'s' if len(views) > 1 else ''} "
-            f"reading {'them' if len(extensions) > 1 else 'it'} could not be built there ({shown}); their queries are "
-            f"compared as written. Give --dev-url (or SCHEMAC_DEV_URL) a server with {names} to have Postgres "
-            "deparse them")
+            f"reading {'them' if len(extensions) > 1 else 'it'} could not be built there ({shown}); "
+            f"{'their queries are' if len(views) > 1 else 'its query is'} compared as written. Give --dev-url (or "
+            f"SCHEMAC_DEV_URL) a server with {names} to have Postgres deparse {'them' if len(views) > 1 else 'it'}")
