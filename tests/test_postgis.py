@@ -18,7 +18,7 @@ from schemac.commands.generate import generate
 from schemac.commands.inspect import inspect_database
 from schemac.compare.differ import diff
 from schemac.compare.normalize import normal_form
-from schemac.model import Column, Schema, Table, View
+from schemac.model import Column, Extension, Schema, Table, View
 from schemac.errors import SchemacError
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
@@ -28,6 +28,7 @@ from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.operators import OPERATORS
 from schemac.pg.types import canonical_type
+from schemac.plan.graph import ordered
 from schemac.plan.hazards import is_widening
 
 OLD = """
@@ -190,3 +191,16 @@ def test_views_of_unknown_forms_are_ordered_and_rebuilt_by_what_their_queries_na
     changes = diff(schema("geometry(Point,4326)"), schema("geometry"))
     rebuilt = sorted(c.name for c in changes if c.kind == "drop_view")
     assert rebuilt == ["place_all", "place_ids"], [(c.kind, c.name) for c in changes]
+
+
+def test_an_extension_is_created_after_those_it_requires():
+    """pgrouting requires postgis and sorts before it: CREATE EXTENSION pgrouting ran first and failed
+    ('required extension "postgis" is not installed'); dropped, it goes first. pairs/postgis.sql applies it
+    where the build has pgrouting."""
+    both = Schema(extensions=(Extension("pgrouting"), Extension("postgis_tiger_geocoder"), Extension("postgis"),
+                              Extension("fuzzystrmatch")))
+    made = [c.new.name for c in ordered(diff(Schema(), both))]
+    assert made.index("postgis") < made.index("pgrouting") and made.index("postgis") < made.index("postgis_tiger_geocoder")
+    assert made.index("fuzzystrmatch") < made.index("postgis_tiger_geocoder")
+    dropped = [c.old.name for c in ordered(diff(both, Schema()))]
+    assert dropped.index("pgrouting") < dropped.index("postgis")

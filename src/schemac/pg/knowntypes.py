@@ -37,6 +37,14 @@ EXTENSION_TYPES = {
     "pg_trgm": (),
     "btree_gist": ("gbtreekey2", "gbtreekey4", "gbtreekey8", "gbtreekey16", "gbtreekey32", "gbtreekey_var"),
 }
+# Extensions that require others (their control files' `requires`), where the required one sorts after it or
+# lives in another package: CREATE EXTENSION refuses to run before them (`plan.keys` orders it after them).
+EXTENSION_REQUIRES = {
+    "pgrouting": ("postgis",), "h3_postgis": ("h3", "postgis"), "mobilitydb": ("postgis",),
+    "pointcloud_postgis": ("pointcloud", "postgis"), "postgis_raster": ("postgis",), "postgis_sfcgal": ("postgis",),
+    "postgis_topology": ("postgis",), "postgis_tiger_geocoder": ("postgis", "fuzzystrmatch"),
+    "address_standardizer_data_us": ("address_standardizer",), "earthdistance": ("cube",),
+}
 # Built-in types sqlglot does not know by name, beyond BUILTIN_TYPES (which leaves pg_* ones out).
 _MORE_BUILTIN = {"pg_lsn", "pg_snapshot"}
 # Spellings people write for built-in types: what "did you mean" proposes besides the canonical names.
