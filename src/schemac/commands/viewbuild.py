@@ -154,8 +154,9 @@ def run(conn: psycopg.Connection, units: list[Unit], failed: dict,
         broken: Optional[set[tuple[str, str]]] = None) -> list[Unit]:
     """Run `units` in order on `conn` (autocommit), as if one statement at a time: a change's statements
     stop at the first that fails; a view that fails is noted in `failed` (its key: the server's words) and
-    returned, to be tried again; any other change that fails, in `broken` (its schema and name). A batch goes in one round trip, one implicit transaction: all of it, or
-    (an error) none of it, and then one statement at a time."""
+    returned, to be tried again; any other change that fails, in `broken` (its schema and name). A batch
+    goes in one round trip, one implicit transaction: all of it, or (an error) none of it, and then one
+    statement at a time."""
     again = []
     for start in range(0, len(units), BATCH):
         batch = units[start:start + BATCH]

@@ -68,8 +68,8 @@ class SchemacPostgres(Postgres):
             return parse_other(self, super()._parse_bitwise())
 
     class Generator(Postgres.Generator):
-        TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.ComputedColumnConstraint: _generated, OtherOperator: other_sql,
-                      exp.GeneratedAsIdentityColumnConstraint: _identity}
+        TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.ComputedColumnConstraint: _generated,
+                      exp.GeneratedAsIdentityColumnConstraint: _identity, OtherOperator: other_sql}
 
 
 # sqlglot prints a column definition after three walks of its whole tree, looking for what only a few

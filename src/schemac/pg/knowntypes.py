@@ -24,7 +24,8 @@ EXTENSION_TYPES = {
     "isn": ("ean13", "isbn", "isbn13", "ismn", "ismn13", "issn", "issn13", "upc"),
     "intarray": ("query_int",),
     # PostGIS 3.3's (pg_type rows that are members of each extension, array types aside)
-    "postgis": ("geometry", "geography", "box2d", "box2df", "box3d", "geometry_dump", "gidx", "spheroid", "valid_detail"),
+    "postgis": ("geometry", "geography", "box2d", "box2df", "box3d", "geometry_dump", "gidx", "spheroid",
+                "valid_detail"),
     "postgis_raster": ("raster", "addbandarg", "agg_count", "agg_samealignment", "geomval", "rastbandarg", "reclassarg",
                        "summarystats", "unionarg"),
     "postgis_topology": ("topogeometry", "getfaceedges_returntype", "topoelement", "topoelementarray",
