@@ -23,7 +23,7 @@ from schemac.errors import SchemacError
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 from schemac.pg.knowntypes import unknown_type
-from schemac.pg.postgis import MAYBE, NO, YES, conversion, fits
+from schemac.pg.postgis import MAYBE, NO, YES, conversion, fits, refusal
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.operators import OPERATORS
@@ -126,7 +126,9 @@ def test_which_postgis_type_changes_keep_every_value():
     for (old, new), answer in cases.items():
         assert fits(old, new) == answer, (old, new)
         assert is_widening(old, new) == (answer == YES), (old, new)
-    assert fits("integer", "geometry") is None and fits("geometry(Point,4326)[]", "geometry[]") is None
+    assert fits("integer", "geometry") is None and fits("geometry(Point,4326)[]", "geometry") is None
+    assert fits("geometry(Point,4326)[]", "geometry[]") == YES and fits("geometry(Point)[]", "geometry(Point,4326)[]") == MAYBE
+    assert "without a subquery" in refusal("pts", "geometry(Point,4326)[]", "geometry(Point,3857)[]")  # USING refuses one
     assert conversion("g", "geometry(Polygon,4326)", "geometry(MultiPolygonZ,3857)") == \
         "st_transform(st_multi(st_force3dz(g)), 3857)"
     assert conversion("g", "postgis.geometry(Point,3857)", "postgis.geography(Point,4326)") == \

@@ -67,6 +67,8 @@ def _value_srid(old: Spatial, new: Spatial) -> Optional[int]:
 def fits(old_type: str, new_type: str) -> Optional[str]:
     """YES when every value of `old_type` fits `new_type`, NO when none does (each non-NULL value is
     refused), MAYBE when it depends on the values; None when either is not a PostGIS type."""
+    if old_type.endswith("[]") and new_type.endswith("[]"):  # element by element
+        return fits(old_type[:-2], new_type[:-2])
     old, new = spatial(old_type), spatial(new_type)
     if old is None or new is None:
         return None
@@ -105,7 +107,7 @@ def refusal(column: str, old_type: str, new_type: str) -> Optional[str]:
     the `using:` to write; None unless both are PostGIS types and no value fits."""
     if fits(old_type, new_type) != NO:
         return None
-    old, new = spatial(old_type), spatial(new_type)
+    old, new = spatial(old_type.removesuffix("[]")), spatial(new_type.removesuffix("[]"))
     assert old is not None and new is not None
     what = []
     if new.srid and _value_srid(old, new) not in (None, new.srid):
@@ -116,8 +118,12 @@ def refusal(column: str, old_type: str, new_type: str) -> Optional[str]:
         what.append(f"dimensions {old.dims or 'XY'} to {new.dims or 'XY'}")
     if not what:
         what.append(f"SRID {_value_srid(old, new)}, not a longitude/latitude system, to geography")
+    head = f"PostGIS refuses every existing value of {old_type} as {new_type} ({', '.join(what)}); add `using:` to " \
+        "the column"
+    if new_type.endswith("[]"):  # PostgreSQL refuses a subquery (ARRAY(SELECT ... FROM unnest(c))) in USING
+        return (f"{head}: an SQL expression without a subquery that converts each element (a function of your own "
+                f"over the array, applying {conversion('g', old_type[:-2], new_type[:-2])} to each element g)")
     example = conversion(column, old_type, new_type)
     relabel = f" (or {new.prefix}st_setsrid({column}, {new.srid}) when the coordinates already are in SRID " \
         f"{new.srid})" if "st_transform" in example and new.kind == "geometry" and len(what) == 1 else ""
-    return (f"PostGIS refuses every existing value of {old_type} as {new_type} ({', '.join(what)}); add `using:` to "
-            f"the column: an SQL expression that converts each value, e.g. using: \"{example}\"{relabel}")
+    return f"{head}: an SQL expression that converts each value, e.g. using: \"{example}\"{relabel}"
