@@ -150,11 +150,13 @@ def statements(changes: list[Change]) -> list[Unit]:
     return out
 
 
-def run(conn: psycopg.Connection, units: list[Unit], failed: dict) -> list[Unit]:
+def run(conn: psycopg.Connection, units: list[Unit], failed: dict,
+        broken: Optional[set[tuple[str, str]]] = None) -> list[Unit]:
     """Run `units` in order on `conn` (autocommit), as if one statement at a time: a change's statements
     stop at the first that fails; a view that fails is noted in `failed` (its key: the server's words) and
-    returned, to be tried again. A batch goes in one round trip, one implicit transaction: all of it, or
-    (an error) none of it, and then one statement at a time."""
+    returned, to be tried again; any other change that fails, in `broken` (its schema and name). A batch
+    goes in one round trip, one implicit transaction: all of it, or (an error) none of it, and then one
+    statement at a time."""
     again = []
     for start in range(0, len(units), BATCH):
         batch = units[start:start + BATCH]
@@ -172,5 +174,7 @@ def run(conn: psycopg.Connection, units: list[Unit], failed: dict) -> list[Unit]
                     if change.kind == "add_view":
                         failed[(change.schema, change.name)] = (e.diag.message_primary or str(e)).strip()
                         again.append(unit)
+                    elif broken is not None:  # the object's own name: a function's, without its signature
+                        broken.add((change.schema, getattr(change.new, "name", None) or change.table))
                     break
     return again

@@ -124,11 +124,13 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
 
     from schemac.catalog.reader import introspect
     from schemac.commands.viewbuild import readable, run, statements
+    from schemac.commands.viewcauses import lacking, laid_to_extensions, notice
     from schemac.compare.differ import diff
     from schemac.migrations.replay import throwaway
     from schemac.plan.graph import ordered
 
     failed: dict[tuple[str, str], str] = {}
+    broken: set[tuple[str, str]] = set()  # what else failed: with an extension missing, its views follow
     with throwaway(dev_url_of(dev_url)) as (url, where):
         try:
             conn = psycopg.connect(url, autocommit=True)
@@ -145,19 +147,23 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
             needed = {v.key for v in desired.views if not _known(v)}
             building = readable(desired, needed)
             pending = statements(ordered(diff(Schema(), building)))
+            missing = lacking(conn, desired)
             while pending:
-                again = run(conn, pending, failed)
+                again = run(conn, pending, failed, broken)
                 pending = again if len(again) < len(pending) else []
             built = {v.key: v for v in introspect(conn, desired.namespaces).schema.views}
     views, notices = [], []
     made = {v.key for v in building.views}
+    laid = laid_to_extensions(building.views, failed, broken, desired, missing) if missing else set()
     for v in desired.views:
         if v.key not in made:  # its recorded forms (nothing it reads changed): those a build would give
             _columns_named(v, {c.name for c in v.output})
             views.append(v)
             continue
         b = built.get(v.key)
-        if b is None or b.materialized != v.materialized:
+        if v.key in laid:  # one notice for all of them, below
+            views.append(v)
+        elif b is None or b.materialized != v.materialized:
             why = failed.get(v.key, "it was not created")
             notices.append(f"{v.source or v.qualified_name}: {v.what} {v.qualified_name}: PostgreSQL could not create "
                            f"it from schema.yaml alone ({why}); its query is compared as written. Expected when it "
@@ -167,6 +173,8 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
             _columns_named(v, {c.name for c in b.output})
             views.append(replace(v, definition=b.definition, output=b.output, depends=b.depends,
                                  deparsed_by=b.deparsed_by))
+    if laid:
+        notices.insert(0, notice(missing, [v for v in desired.views if v.key in laid], where))
     return replace(desired, views=tuple(views)), notices
 
 

@@ -24,6 +24,7 @@ from schemac.compare.normalize import normal_form
 from schemac.compare.tables import diff_table, parameters_changed
 from schemac.compare.types import replaceable
 from schemac.model import PrimaryKey, Schema, Table, View
+from schemac.pg.sqlbody import query_refs
 from schemac.pg.views import same_text
 
 # The cause of a view dropped and created again: what it reads changes, or its columns do.
@@ -42,8 +43,15 @@ def view_keys(v: View) -> set[tuple]:
 
 
 def view_refs(v: View) -> set[tuple]:
-    """The keys of what a view reads, as Postgres recorded it (empty while unknown)."""
+    """The keys of what a view reads, as Postgres recorded it; while unknown (Postgres could not build the
+    query from schema.yaml alone: an extension the throwaway server lacks), what its query names
+    (`pg.sqlbody.query_refs`), so that views over views are still created in order and rebuilt around a
+    column retyped under them."""
     out: set[tuple] = {("schema", v.schema)}
+    if not v.depends and v.definition is None:
+        relations, functions, columns = query_refs(v.query)
+        out |= {("table", *r) for r in relations} | {("function", *f) for f in functions}
+        out |= {("column", *r, c) for r in relations for c in columns}
     for d in v.depends:
         if d.kind in ("relation", "column"):
             out.add(("table", d.schema, d.name))
@@ -75,6 +83,12 @@ def _disturbed(c: Change) -> set[tuple]:
     if k == "drop_constraint" and isinstance(c.old, PrimaryKey):
         return {("constraint", c.schema, c.table, c.old.name)}
     return set()
+
+
+def _reads_any(refs: set[tuple], removed: set[tuple]) -> bool:
+    """Whether a view of `refs` reads a key of `removed`; `("column", s, t, "*")` (a query of unknown forms
+    with `*`, `view_refs`) reads every column of t."""
+    return bool(refs & removed) or any(k[0] == "column" and ("column", *k[1:3], "*") in refs for k in removed)
 
 
 def same_query(old: View, new: View) -> bool:
@@ -169,7 +183,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
     while grown:  # what reads a view re-created is re-created too, and so on
         grown = False
         for key, old in cur.items():
-            if key in des and key not in rebuilt and view_refs(old) & removed:
+            if key in des and key not in rebuilt and _reads_any(view_refs(old), removed):
                 rebuilt.add(key)
                 removed |= view_keys(old)
                 grown = True

@@ -128,7 +128,10 @@ class ReplayFailed(SchemacError):
         self.path, self.statement = path, statement
         self.server = diag.message_primary or _first_line(error)
         self.detail, self.hint = diag.message_detail, diag.message_hint
-        super().__init__(f"replaying {path} failed: {self.server}")
+        lacking = error.sqlstate == "0A000" and self.server.startswith("extension ")  # PostGIS: not in the embedded build
+        if lacking:
+            self.hint = "give --dev-url (or SCHEMAC_DEV_URL) a server that has this extension to replay on"
+        super().__init__(f"replaying {path} failed: {self.server}" + (f" ({self.hint})" if lacking else ""))
 
 
 @contextlib.contextmanager

@@ -20,6 +20,8 @@ import logging
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 
+from schemac.pg.operators import OPERATORS, TOKEN, OtherOperator, other_sql, parse_other
+
 
 def _generated(self: Postgres.Generator, e: exp.ComputedColumnConstraint) -> str:
     return f"GENERATED ALWAYS AS ({self.sql(e, 'this')}) {'STORED' if e.args.get('persisted') else 'VIRTUAL'}"
@@ -43,7 +45,9 @@ def _identity(self: Postgres.Generator, e: exp.GeneratedAsIdentityColumnConstrai
 # stores the function the migration names, so the migration names the one schema.yaml names: these
 # stay plain calls, printed as written.
 KEPT_FUNCTIONS = ("now", "char_length", "character_length", "btrim", "ltrim", "rtrim", "strpos", "substr",
-                  "to_hex", "date_part", "date_trunc", "mod", "ceiling", "log10")
+                  "to_hex", "date_part", "date_trunc", "mod", "ceiling", "log10",
+                  # PostGIS: sqlglot would write st_makepoint() as st_point(), another function of PostGIS
+                  "st_makepoint", "st_point", "st_distance")
 
 
 def _kept(name: str):
@@ -51,12 +55,21 @@ def _kept(name: str):
 
 
 class SchemacPostgres(Postgres):
+    class Tokenizer(Postgres.Tokenizer):
+        KEYWORDS = {**Postgres.Tokenizer.KEYWORDS, **{op: TOKEN for op in OPERATORS}}  # PostGIS's (pg.operators)
+
     class Parser(Postgres.Parser):
         FUNCTIONS = {**Postgres.Parser.FUNCTIONS, **{name.upper(): _kept(name) for name in KEPT_FUNCTIONS}}
 
+        def _parse_plain_bitwise(self):
+            return super()._parse_bitwise()
+
+        def _parse_bitwise(self):
+            return parse_other(self, super()._parse_bitwise())
+
     class Generator(Postgres.Generator):
         TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.ComputedColumnConstraint: _generated,
-                      exp.GeneratedAsIdentityColumnConstraint: _identity}
+                      exp.GeneratedAsIdentityColumnConstraint: _identity, OtherOperator: other_sql}
 
 
 # sqlglot prints a column definition after three walks of its whole tree, looking for what only a few

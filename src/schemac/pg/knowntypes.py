@@ -5,6 +5,7 @@ type (`txet`, `timestampz`) is caught at load time instead of failing the migrat
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Iterable, Optional
 
 from schemac.pg.casts import BUILTIN_TYPES, _base
@@ -22,15 +23,28 @@ EXTENSION_TYPES = {
     "seg": ("seg",),
     "isn": ("ean13", "isbn", "isbn13", "ismn", "ismn13", "issn", "issn13", "upc"),
     "intarray": ("query_int",),
-    "postgis": ("geometry", "geography", "box2d", "box3d", "spheroid"),
-    "postgis_raster": ("raster",),
-    "postgis_topology": ("topogeometry",),
+    # PostGIS 3.3's (pg_type rows that are members of each extension, array types aside)
+    "postgis": ("geometry", "geography", "box2d", "box2df", "box3d", "geometry_dump", "gidx", "spheroid",
+                "valid_detail"),
+    "postgis_raster": ("raster", "addbandarg", "agg_count", "agg_samealignment", "geomval", "rastbandarg", "reclassarg",
+                       "summarystats", "unionarg"),
+    "postgis_topology": ("topogeometry", "getfaceedges_returntype", "topoelement", "topoelementarray",
+                         "validatetopology_returntype"),
+    "postgis_tiger_geocoder": ("norm_addy",),
     "vector": ("vector", "halfvec", "sparsevec"),
     "prefix": ("prefix_range",),
     "semver": ("semver",),
     "hll": ("hll",),
     "pg_trgm": (),
     "btree_gist": ("gbtreekey2", "gbtreekey4", "gbtreekey8", "gbtreekey16", "gbtreekey32", "gbtreekey_var"),
+}
+# Extensions that require others (their control files' `requires`), where the required one sorts after it or
+# lives in another package: CREATE EXTENSION refuses to run before them (`plan.keys` orders it after them).
+EXTENSION_REQUIRES = {
+    "pgrouting": ("postgis",), "h3_postgis": ("h3", "postgis"), "mobilitydb": ("postgis",),
+    "pointcloud_postgis": ("pointcloud", "postgis"), "postgis_raster": ("postgis",), "postgis_sfcgal": ("postgis",),
+    "postgis_topology": ("postgis",), "postgis_tiger_geocoder": ("postgis", "fuzzystrmatch"),
+    "address_standardizer_data_us": ("address_standardizer",), "earthdistance": ("cube",),
 }
 # Built-in types sqlglot does not know by name, beyond BUILTIN_TYPES (which leaves pg_* ones out).
 _MORE_BUILTIN = {"pg_lsn", "pg_snapshot"}
@@ -43,7 +57,7 @@ _ALIASES = ("int", "int2", "int4", "int8", "smallint", "bigint", "integer", "tex
 def base_name(canonical: str) -> tuple[Optional[str], str]:
     """(schema or None, name) of a type, without modifiers or array brackets."""
     base, _ = _base(canonical)
-    parts = name_parts(base)
+    parts = name_parts(re.sub(r"\([^()]*\)$", "", base))  # geometry(Point,4326): not only numbers
     return (parts[0], parts[1]) if len(parts) == 2 else (None, parts[-1])
 
 

@@ -53,3 +53,24 @@ def statement_refs(text: str) -> tuple[frozenset[tuple[str, str]], frozenset[tup
             functions.add((schema, call.name if isinstance(call.this, exp.Identifier) and call.this.quoted
                            else call.name.lower()))
     return frozenset(relations), frozenset(functions), frozenset(columns)
+
+
+# Operators sqlglot does not read even with pg.operators (OPERATOR(schema.op) it reads): for what a query
+# names, any comparison does as well.
+_OPERATOR = re.compile(r"OPERATOR\s*\([^)]*\)|[<>=~!@#%^&|?]{1,5}", re.I)
+_WORDS = re.compile(r"(?:([a-z_][a-z0-9_$]*)\.)?([a-z_][a-z0-9_$]*)")
+_STAR = re.compile(r"(?:\bSELECT|,)\s*(?:[\w\"]+\.)?\*", re.I)
+
+
+@lru_cache(maxsize=4096)
+def query_refs(query: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]], frozenset[str]]:
+    """What a view's query names, as `statement_refs` gives it, and `*` among the columns when it selects
+    every column of what it reads: for a view Postgres could not build (its forms unknown), the statement
+    order's best guess (compare.views.view_refs). Nothing when sqlglot cannot read it, even with its
+    operators made plain."""
+    relations, functions, columns = statement_refs(query)
+    if not (relations or functions or columns):
+        relations, functions, columns = statement_refs(_OPERATOR.sub(" = ", query))
+    if not (relations or functions or columns):  # every word may name a relation: a key nothing makes is no edge
+        relations = frozenset((m.group(1) or "public", m.group(2)) for m in _WORDS.finditer(query.lower()))
+    return relations, functions, columns | ({"*"} if _STAR.search(query) else set())

@@ -15,7 +15,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from schemac.pg.dialect import DIALECT
-from schemac.pg.names import quote_ident
+from schemac.pg.names import format_type_ident
 from schemac.pg.typmods import ModifierError, modifiers_text
 
 T = exp.DataType.Type
@@ -160,6 +160,7 @@ def _canonical(dt: exp.DataType) -> str:
 
 _PART = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
 _BARE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_$]*)\s*((?:\[\s*\]\s*)*)$")
+_POSTGIS_TYPE = re.compile(r"^\s*geo(?:metry|graphy)\s*\([^()]*-[^()]*\)\s*(\[\s*\])*\s*$", re.I)
 _NAMED = re.compile(rf'^\s*({_PART}(?:\s*\.\s*{_PART})?)\s*(?:\(([^()]*)\))?\s*((?:\[\s*\d*\s*\])*)\s*$')
 
 
@@ -174,14 +175,9 @@ def _named_type(text: str) -> "str | None":
     if len(parts) == 1 and re.match(r"^[a-z_][a-z0-9_$]*$", parts[0]):
         return None  # `"text"`: a name that reads the same unquoted
     if m.group(2) is not None:  # modifiers: a type of an extension living outside the search path
-        return ".".join(_type_ident(p) for p in parts) + modifiers_text(parts[-1], m.group(2).split(",")) + \
+        return ".".join(format_type_ident(p) for p in parts) + modifiers_text(parts[-1], m.group(2).split(",")) + \
             "[]" * m.group(3).count("[")
-    return ".".join(quote_ident(p) for p in parts) + "[]" * m.group(3).count("[")
-
-
-def _type_ident(part: str) -> str:
-    """A name as format_type() prints it: quoted only where Postgres needs it (`vector`, not "vector")."""
-    return part if re.fullmatch(r"[a-z_][a-z0-9_$]*", part) else quote_ident(part)
+    return ".".join(format_type_ident(p) for p in parts) + "[]" * m.group(3).count("[")
 
 
 def _with_modifiers(text: str) -> str:
@@ -191,7 +187,7 @@ def _with_modifiers(text: str) -> str:
     if m is None or m.group(2) is None:
         raise TypeSyntaxError(f"'{text.strip()}' is not a type name with modifiers")
     name = name_parts(m.group(1))[-1]
-    return _type_ident(name) + modifiers_text(name, m.group(2).split(",")) + "[]" * m.group(3).count("[")
+    return format_type_ident(name) + modifiers_text(name, m.group(2).split(",")) + "[]" * m.group(3).count("[")
 
 
 @lru_cache(maxsize=4096)
@@ -209,6 +205,8 @@ def canonical_type(text: str) -> str:
         raise TypeSyntaxError(f"'{text.strip()}': {e}") from None
     if named is not None:
         return named
+    if _POSTGIS_TYPE.match(text):  # sqlglot refuses an SRID of -1 (PostGIS 1's "unknown")
+        return _with_modifiers(text)
     if ";" in text or text.count("(") != text.count(")") or text.count("[") != text.count("]"):
         raise TypeSyntaxError(f"'{text}' is not a type")
     try:

@@ -36,8 +36,10 @@ def modifiers_text(type_name: str, modifiers: list[str]) -> str:
         raise ModifierError(f"a type modifier must be a number or a word, not '{bad}'")
     if type_name in ("geometry", "geography") and mods and not mods[0].lstrip("+-").isdigit():
         mods[0] = _postgis_shape(mods[0])
+        if len(mods) == 2 and mods[1].lstrip("+-").isdigit() and int(mods[1]) <= 0:
+            mods.pop()  # SRID 0 (unknown; -1 is PostGIS 1's spelling of it) is not printed
         if type_name == "geography" and len(mods) == 1:
             mods.append("4326")  # geography's SRID when none is given; format_type prints it
-        if type_name == "geometry" and len(mods) == 2 and mods[1] == "0":
-            mods.pop()  # SRID 0 (unknown) is not printed
+        if mods == ["Geometry"]:
+            return ""  # any shape, any SRID: no modifiers at all (format_type prints plain `geometry`)
     return "(" + ",".join(mods) + ")"

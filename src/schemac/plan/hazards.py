@@ -12,6 +12,7 @@ from typing import Optional
 
 from schemac.compare.changes import GENERATED_REBUILT, Change, takes_using
 from schemac.pg.casts import converts
+from schemac.pg.postgis import YES, fits, refusal
 
 _TYPE = re.compile(r"^(?P<base>[^()\[\]]+?)(?:\((?P<params>[^)]*)\))?(?P<zone> with(?:out)? time zone)?(?P<array>\[\])?$")
 _INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
@@ -35,6 +36,9 @@ def is_widening(old: str, new: str) -> bool:
     """True when every value of type `old` converts to `new` without loss or error."""
     if old == new:
         return True
+    spatial = fits(old, new)  # PostGIS: modifiers dropped or widened
+    if spatial is not None:
+        return spatial == YES
     ob, op, oa = _split(old)
     nb, np_, na = _split(new)
     if oa != na:
@@ -94,6 +98,9 @@ def missing_cast(change: Change) -> Optional[str]:
     if change.kind != "alter_column_type" or change.cause is not None or takes_using(change):
         return None
     old, new = change.old.type, change.new.type  # type: ignore[union-attr]
+    spatial = refusal(change.name or "", old, new)  # a PostGIS SRID, shape or dimension changed
+    if spatial is not None:
+        return f"column {change.path}: {spatial}, used by this migration only"
     if converts(old, new) is not False:
         return None
     example = f"to_timestamp({change.name})" if old in _INT_DIGITS and new.startswith("timestamp") else None

@@ -12,6 +12,7 @@ from schemac.model import (Aggregate, Check, Collation, Column, CompositeType, D
                            Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique,
                            View)
 from schemac.pg.expressions import called_functions, referenced_columns
+from schemac.pg.knowntypes import EXTENSION_REQUIRES
 from schemac.pg.names import make_object_name
 from schemac.pg.policies import policy_refs
 from schemac.pg.sqlbody import sql_body_refs, statement_refs
@@ -153,7 +154,10 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
     if isinstance(obj, TextSearchConfig):  # and the dictionaries of a schema it maps to
         names = {d for m in obj.mappings for d in m.dictionaries if "." in d}
         return {("schema", obj.schema)} | {("text search dictionary", *name_parts(d)) for d in names}
-    if isinstance(obj, (Enum, Extension)):
+    if isinstance(obj, Extension):  # its schema and the extensions it requires (pgrouting: postgis)
+        return ({("schema", obj.schema)} if obj.schema else set()) | \
+            {("extension", r) for r in EXTENSION_REQUIRES.get(obj.name, ())}
+    if isinstance(obj, Enum):
         return {("schema", obj.schema)} if obj.schema else set()
     if isinstance(obj, Function):
         refs = {("schema", obj.schema)} | {type_key(a.type) for a in obj.arguments}
