@@ -153,8 +153,10 @@ def statements(changes: list[Change]) -> list[Unit]:
 def run(conn: psycopg.Connection, units: list[Unit], failed: dict) -> list[Unit]:
     """Run `units` in order on `conn` (autocommit), as if one statement at a time: a change's statements
     stop at the first that fails; a view that fails is noted in `failed` (its key: the server's words) and
-    returned, to be tried again. A batch goes in one round trip, one implicit transaction: all of it, or
-    (an error) none of it, and then one statement at a time."""
+    returned, to be tried again, as is a function that fails (a SQL-standard body is parsed at CREATE, and
+    may read a view the graph could not order before it: what views read is what this build finds out).
+    A batch goes in one round trip, one implicit transaction: all of it, or (an error) none of it, and then
+    one statement at a time."""
     again = []
     for start in range(0, len(units), BATCH):
         batch = units[start:start + BATCH]
@@ -171,6 +173,8 @@ def run(conn: psycopg.Connection, units: list[Unit], failed: dict) -> list[Unit]
                 except psycopg.Error as e:  # a view's is noted; what fails besides makes its views fail
                     if change.kind == "add_view":
                         failed[(change.schema, change.name)] = (e.diag.message_primary or str(e)).strip()
+                        again.append(unit)
+                    elif change.kind == "add_function":  # a SQL-standard body reading a view not made yet
                         again.append(unit)
                     break
     return again
