@@ -194,18 +194,15 @@ NEW."id" := nextval('{p[2:]}_id_seq'::regclass);
 RETURN NEW;
 END
 $$;""")
-    w(f"""CREATE TABLE {p} (
-    id bigint NOT NULL,
-    partition_id bigint NOT NULL,
+    ci_columns = f"""    partition_id bigint NOT NULL,
     pipeline_id bigint,
     project_id bigint,
     status character varying,
     name text,
     created_at timestamp with time zone,
     options jsonb,
-    CONSTRAINT check_{p}_name CHECK ((char_length(name) <= 255))
-)
-PARTITION BY LIST (partition_id);""")
+    CONSTRAINT check_{p}_name CHECK ((char_length(name) <= 255))"""
+    w(f"CREATE TABLE {p} (\n    id bigint NOT NULL,\n{ci_columns}\n)\nPARTITION BY LIST (partition_id);")
     w(f"CREATE SEQUENCE {p[2:]}_id_seq START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1;")
     w(f"ALTER SEQUENCE {p[2:]}_id_seq OWNED BY {p}.id;")
     pks.append(f"ALTER TABLE {p} ALTER COLUMN id SET DEFAULT nextval('{p[2:]}_id_seq'::regclass);")
@@ -213,17 +210,8 @@ PARTITION BY LIST (partition_id);""")
     pks.append(f"CREATE INDEX index_{p}_on_project_id_and_status ON ONLY {p} USING btree (project_id, status) WHERE ((status)::text = ANY ((ARRAY['running'::character varying, 'pending'::character varying])::text[]));")
     pks.append(f"CREATE INDEX index_{p}_on_name_trigram ON ONLY {p} USING gin (name gin_trgm_ops);")
     for k, (schema, pn) in enumerate([("public", p[2:]), ("partitions_dynamic", f"{p[2:]}_101"), ("partitions_dynamic", f"{p[2:]}_102")]):
-        w(f"""CREATE TABLE {schema}.{pn} (
-    id bigint DEFAULT nextval('{p[2:]}_id_seq'::regclass) NOT NULL,
-    partition_id bigint NOT NULL,
-    pipeline_id bigint,
-    project_id bigint,
-    status character varying,
-    name text,
-    created_at timestamp with time zone,
-    options jsonb,
-    CONSTRAINT check_{p}_name CHECK ((char_length(name) <= 255))
-);""")
+        w(f"CREATE TABLE {schema}.{pn} (\n    id bigint DEFAULT nextval('{p[2:]}_id_seq'::regclass) NOT NULL,\n"
+          f"{ci_columns}\n);")
         w(f"ALTER TABLE ONLY {p} ATTACH PARTITION {schema}.{pn} FOR VALUES IN ('{100 + k}');")
         pks.append(f"ALTER TABLE ONLY {schema}.{pn} ADD CONSTRAINT {pn}_pkey PRIMARY KEY (id, partition_id);")
         pks.append(f"ALTER INDEX {p}_pkey ATTACH PARTITION {schema}.{pn}_pkey;")
@@ -236,27 +224,18 @@ PARTITION BY LIST (partition_id);""")
         fks.append(f"ALTER TABLE {p} ADD CONSTRAINT fk_{p}_pipeline FOREIGN KEY (pipeline_id, partition_id) REFERENCES p_ci_pipelines(id, partition_id) ON UPDATE CASCADE ON DELETE CASCADE;")
 
 # hash partitions in the static schema
-w("""CREATE TABLE issue_search_data (
-    project_id bigint NOT NULL,
+SEARCH_COLUMNS = """    project_id bigint NOT NULL,
     issue_id bigint NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     search_vector tsvector,
-    namespace_id bigint
-)
-PARTITION BY HASH (project_id);""")
+    namespace_id bigint"""
+w(f"CREATE TABLE issue_search_data (\n{SEARCH_COLUMNS}\n)\nPARTITION BY HASH (project_id);")
 pks.append("ALTER TABLE ONLY issue_search_data ADD CONSTRAINT issue_search_data_pkey PRIMARY KEY (project_id, issue_id);")
 pks.append("CREATE INDEX index_issue_search_data_on_search_vector ON ONLY issue_search_data USING gin (search_vector);")
 for r in range(64):
     pn = f"issue_search_data_{r:02d}"
-    w(f"""CREATE TABLE partitions_static.{pn} (
-    project_id bigint NOT NULL,
-    issue_id bigint NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    search_vector tsvector,
-    namespace_id bigint
-);""")
+    w(f"CREATE TABLE partitions_static.{pn} (\n{SEARCH_COLUMNS}\n);")
     w(f"ALTER TABLE ONLY issue_search_data ATTACH PARTITION partitions_static.{pn} FOR VALUES WITH (modulus 64, remainder {r});")
     pks.append(f"ALTER TABLE ONLY partitions_static.{pn} ADD CONSTRAINT {pn}_pkey PRIMARY KEY (project_id, issue_id);")
     pks.append(f"ALTER INDEX issue_search_data_pkey ATTACH PARTITION partitions_static.{pn}_pkey;")
@@ -264,18 +243,15 @@ for r in range(64):
     pks.append(f"ALTER INDEX index_issue_search_data_on_search_vector ATTACH PARTITION partitions_static.{pn}_search_vector_idx;")
 
 # range partitions by month in the dynamic schema
-w("""CREATE TABLE audit_events (
-    id bigint NOT NULL,
-    author_id bigint NOT NULL,
+AUDIT_COLUMNS = """    author_id bigint NOT NULL,
     entity_id bigint NOT NULL,
     entity_type character varying NOT NULL,
     details text,
     ip_address inet,
     created_at timestamp without time zone NOT NULL,
     target_details text,
-    CONSTRAINT check_492aaa021d CHECK ((char_length(target_details) <= 5500))
-)
-PARTITION BY RANGE (created_at);""")
+    CONSTRAINT check_492aaa021d CHECK ((char_length(target_details) <= 5500))"""
+w(f"CREATE TABLE audit_events (\n    id bigint NOT NULL,\n{AUDIT_COLUMNS}\n)\nPARTITION BY RANGE (created_at);")
 w("CREATE SEQUENCE audit_events_id_seq START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1;")
 w("ALTER SEQUENCE audit_events_id_seq OWNED BY audit_events.id;")
 pks.append("ALTER TABLE ONLY audit_events ALTER COLUMN id SET DEFAULT nextval('audit_events_id_seq'::regclass);")
@@ -285,17 +261,8 @@ for m in range(24):
     y, mo = 2023 + m // 12, m % 12 + 1
     y2, mo2 = (y, mo + 1) if mo < 12 else (y + 1, 1)
     pn = f"audit_events_{y}{mo:02d}"
-    w(f"""CREATE TABLE partitions_dynamic.{pn} (
-    id bigint DEFAULT nextval('audit_events_id_seq'::regclass) NOT NULL,
-    author_id bigint NOT NULL,
-    entity_id bigint NOT NULL,
-    entity_type character varying NOT NULL,
-    details text,
-    ip_address inet,
-    created_at timestamp without time zone NOT NULL,
-    target_details text,
-    CONSTRAINT check_492aaa021d CHECK ((char_length(target_details) <= 5500))
-);""")
+    w(f"CREATE TABLE partitions_dynamic.{pn} (\n    id bigint DEFAULT nextval('audit_events_id_seq'::regclass) NOT NULL,\n"
+      f"{AUDIT_COLUMNS}\n);")
     w(f"ALTER TABLE ONLY audit_events ATTACH PARTITION partitions_dynamic.{pn} FOR VALUES FROM ('{y}-{mo:02d}-01 00:00:00') TO ('{y2}-{mo2:02d}-01 00:00:00');")
     pks.append(f"ALTER TABLE ONLY partitions_dynamic.{pn} ADD CONSTRAINT {pn}_pkey PRIMARY KEY (id, created_at);")
     pks.append(f"ALTER INDEX audit_events_pkey ATTACH PARTITION partitions_dynamic.{pn}_pkey;")
