@@ -12,7 +12,8 @@ to an empty database B, `schemac diff` A and B (must be clean), the catalog orac
 the security oracle (tests/security_oracle.py: owners, ACLs, default privileges, policies), the views' deparse
 (tests/test_views.views_of), and inspect of B byte-identical to inspect of A. `--counts`: objects per kind in
 A and B (tables, views, matviews, functions, aggregates, triggers, indexes, constraints, enums+domains, sequences).
-Prints every failing step with its output; exit 0 only when everything matches.
+Prints every failing step with its output, and the wall time of each schemac command and of the apply; exit 0
+only when everything matches.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.getcwd(), "tests"))
 
@@ -53,9 +55,16 @@ COUNTS = "SELECT " + ", ".join([
     f"(SELECT count(*) FROM pg_class c {_IN.format('c', 'relnamespace')} AND relkind = 'S')"])
 
 
+TIMES: dict[str, float] = {}
+
+
 def run(work: str, *args: str) -> subprocess.CompletedProcess:
+    """`schemac ARGS` in `work`; its wall time is added to TIMES under the command's name."""
     exe = os.path.join(os.path.dirname(sys.executable), "schemac")
-    return subprocess.run([exe, *args], cwd=work, capture_output=True, text=True, timeout=900)
+    t0 = time.perf_counter()
+    r = subprocess.run([exe, *args], cwd=work, capture_output=True, text=True, timeout=1800)
+    TIMES[args[0]] = TIMES.get(args[0], 0.0) + time.perf_counter() - t0
+    return r
 
 
 def main() -> int:
@@ -102,12 +111,14 @@ def main() -> int:
             return 1
         if r.stderr.strip():
             print("generate stderr:", r.stderr.strip()[:3000])
+        t0 = time.perf_counter()
         with psycopg.connect(b, autocommit=True) as conn:
             try:
                 apply_files(conn, Layout(os.path.join(work, "generated")).migrations())
             except Exception as e:  # noqa: BLE001 - report and stop
                 fail("apply to B", repr(e))
                 return 1
+        TIMES["apply"] = time.perf_counter() - t0
         for label, target in (("A", a), ("B", b)):
             d = run(work, "diff", "--database-url", target)
             if d.returncode != 0:
@@ -130,6 +141,7 @@ def main() -> int:
             for label, target in (("A", a), ("B", b)):
                 with psycopg.connect(target) as conn:
                     print(f"counts {label}:", dict(zip(COUNTED, conn.execute(COUNTS).fetchone())))
+        print("wall seconds (inspect: 3 runs, diff: 2):", ", ".join(f"{k} {v:.1f}" for k, v in TIMES.items()))
         print("RESULT:", "clean" if not failures else f"{failures} failing steps")
         return 0 if not failures else 1
     finally:

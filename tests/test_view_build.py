@@ -216,3 +216,24 @@ def test_a_second_generate_builds_what_changed(db_url, tmp_path):
     whole, recorded = _generated_and_applied(str(schema), out, db_url)
     assert recorded["app.totals"].output[-1].type == "numeric"  # sum() of numeric(12,2)
     assert "d > 3" in whole["app.a_reads_a_view"][0]
+
+
+def test_a_sequence_owner_is_not_built_for_views_that_do_not_read_it():
+    """The build skips OWNED BY: a table is not made only because a sequence is owned by it (at 1,000 tables
+    owning their id sequences, that built every table for views reading pg_catalog)."""
+    desired = load_text("""\
+sequences:
+  t_id_seq: {owned_by: t.id}
+tables:
+  t:
+    columns:
+      id: {type: bigint, default: "nextval('t_id_seq'::regclass)"}
+  u:
+    columns:
+      n: integer
+views:
+  counts: {query: "SELECT count(*) AS n FROM u"}
+  catalog: {query: "SELECT relname FROM pg_catalog.pg_class"}
+""")
+    built = readable(desired, {v.key for v in desired.views})
+    assert ({t.name for t in built.tables}, {s.name for s in built.sequences}) == ({"u"}, {"t_id_seq"})

@@ -18,6 +18,7 @@ from schemac.model import (Check, Column, Domain, Enum, Exclusion, ExclusionElem
                            Rule, Schema, Sequence, SequenceOptions, Table, Trigger, Unique, Unmanaged)
 from schemac.catalog.views import build_view
 from schemac.catalog.grants import AccessLists, default_privileges, identity_sequences, with_identity_grants
+from schemac.catalog.partition_indexes import own_indexes
 from schemac.catalog.policies import policies_by_table
 from schemac.pg import triggerdef
 from schemac.pg.indexdef import key_collations
@@ -307,7 +308,7 @@ class ModelBuilder:
         elif name == "constraints":
             self._constraints = _constraints_by_table(rows)
         elif name == "indexes":
-            self._indexes = _by_table(rows, _index)
+            self._indexes = _by_table(own_indexes(rows), _index)
         elif name == "triggers":
             self._triggers = _by_table(rows, _trigger)
         elif name == "exclusions":

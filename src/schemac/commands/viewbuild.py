@@ -80,8 +80,9 @@ def _table_words(t: Table) -> str:
 
 def _reach(desired: Schema, functions: tuple, needed: set[tuple[str, str]], every_table: bool) -> set[tuple[str, str]]:
     """The views of `needed` and the views and tables they may read, by name: a word of a query (or of a
-    type, a function's signature, a sequence's owner, a table's column types and parents: all of those are
-    built) that is a view's or a table's name, at any depth. A query names what it reads (a relation
+    type, a function's signature, a table's column types and parents: all of those are built) that is a
+    view's or a table's name, at any depth. (A sequence's owner is not: the build skips OWNED BY,
+    `_NOT_READ`, and at 1,000 tables owning a sequence each, it built them all for four views.) A query names what it reads (a relation
     by name); what it reads through a function or a type is built with all functions and types, and the
     relations a SQL-standard function body names (Postgres resolves them when it creates the function)."""
     by_name: dict[str, list] = {}
@@ -93,7 +94,6 @@ def _reach(desired: Schema, functions: tuple, needed: set[tuple[str, str]], ever
     texts += [a.type for c in desired.composite_types for a in c.attributes]
     texts += [" ".join([f.returns or ""] + [a.type for a in f.arguments]) for f in functions]
     texts += [f.body for f in functions if f.standard_body]  # parsed at CREATE: what it names must be there
-    texts += [s.owned_by for s in desired.sequences if s.owned_by]
     reached = set(needed) | ({t.key for t in desired.tables} if every_table else set())
     while texts:
         text = texts.pop()
@@ -154,9 +154,11 @@ def run(conn: psycopg.Connection, units: list[Unit], failed: dict,
         broken: Optional[set[tuple[str, str]]] = None) -> list[Unit]:
     """Run `units` in order on `conn` (autocommit), as if one statement at a time: a change's statements
     stop at the first that fails; a view that fails is noted in `failed` (its key: the server's words) and
-    returned, to be tried again; any other change that fails, in `broken` (its schema and name). A batch
-    goes in one round trip, one implicit transaction: all of it, or (an error) none of it, and then one
-    statement at a time."""
+    returned, to be tried again, as is a function that fails (a SQL-standard body is parsed at CREATE, and
+    may read a view the graph could not order before it: what views read is what this build finds out);
+    any other change that fails, and such a function, in `broken` (its schema and name). A batch goes in one
+    round trip, one implicit transaction: all of it, or (an error) none of it, and then one statement at a
+    time."""
     again = []
     for start in range(0, len(units), BATCH):
         batch = units[start:start + BATCH]
@@ -174,7 +176,10 @@ def run(conn: psycopg.Connection, units: list[Unit], failed: dict,
                     if change.kind == "add_view":
                         failed[(change.schema, change.name)] = (e.diag.message_primary or str(e)).strip()
                         again.append(unit)
-                    elif broken is not None:  # the object's own name: a function's, without its signature
-                        broken.add((change.schema, getattr(change.new, "name", None) or change.table))
+                    else:
+                        if change.kind == "add_function":  # a SQL-standard body reading a view not made yet
+                            again.append(unit)
+                        if broken is not None:  # the object's own name: a function's, without its signature
+                            broken.add((change.schema, getattr(change.new, "name", None) or change.table))
                     break
     return again

@@ -152,6 +152,14 @@ def deps(c: Change) -> Deps:
         if k.startswith("add_") or k in ("rename_index", "alter_trigger", "alter_rule", "alter_policy"):
             makes |= own_keys(t, new)
             new_refs |= refs_of(t, new)
+        if k in ("add_index", "drop_index"):  # catalog/partition_indexes.py
+            # A partition's own index is made before its parent's, whose CREATE INDEX attaches it; dropped
+            # after (IF EXISTS: the parent's DROP took it along).
+            if t.partition_of is not None:  # type: ignore[union-attr]
+                p = t.partition_of  # type: ignore[union-attr]
+                (makes if k == "add_index" else new_refs).add(("partition index", k, p.parent_schema, p.parent))
+            if t.partition_by is not None:  # type: ignore[union-attr]
+                (new_refs if k == "add_index" else makes).add(("partition index", k, t.schema, t.name))  # type: ignore
         if k.startswith("drop_") or k in ("rename_index", "alter_trigger", "alter_rule", "alter_policy"):
             removes |= own_keys(t, old)
             old_refs |= refs_of(t, old)

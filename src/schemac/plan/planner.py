@@ -20,6 +20,7 @@ from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
+from schemac.plan.partition_index_ddl import drop_partition_index
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
 from schemac.plan.trees import fresh_expression, fresh_type
@@ -147,6 +148,8 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [exp.Drop(tables=[ddl.table_ref(t)], kind="TABLE")]  # type: ignore[arg-type]
     if k == "add_index":
         return [ddl.create_index(t, change.new)]  # type: ignore[arg-type]
+    if k == "drop_index" and t.partition_of is not None:  # type: ignore[union-attr]
+        return drop_partition_index(t, change.old)  # type: ignore[arg-type]
     if k == "drop_index":
         return [exp.Drop(tables=[_index_ref(t, change.name)], kind="INDEX", exists=True)]  # type: ignore[arg-type]
     if k == "add_column":

@@ -1,10 +1,11 @@
--- Indexes of every table and materialized view of the requested schemas, except
---   * those that back a PRIMARY KEY, UNIQUE or EXCLUDE constraint: such an index is part of its
---     constraint, not a separate index (foreign keys also set conindid, to the referenced table's
---     index: hence the contype filter);
---   * those that are partitions of a partitioned index (a pg_inherits row with inhrelid = the
---     index): Postgres creates them when the partition is created or attached. An index declared
---     directly on a partition has no such row and is kept.
+-- Indexes of every table and materialized view of the requested schemas, except those that back a
+-- PRIMARY KEY, UNIQUE or EXCLUDE constraint: such an index is part of its constraint, not a separate
+-- index (foreign keys also set conindid, to the referenced table's index: hence the contype filter).
+-- attached: the index is a partition of a partitioned index (a pg_inherits row with inhrelid = the
+-- index). Postgres creates those when the partition is created or attached, under a name of its own
+-- choosing: the caller (catalog/partition_indexes.py) drops the ones with that name and keeps the others,
+-- whose name only an index made on the partition first gives. An index declared directly on a partition
+-- has no such row and is kept.
 -- Per index, three arrays with one entry per indkey position (key columns, then INCLUDE columns):
 --   attnames:    the column name, or NULL where the entry is an expression (indkey = 0);
 --   expressions: the deparsed expression, or NULL where the entry is a plain column (the whole array
@@ -52,7 +53,9 @@ SELECT i.indrelid AS table_oid,
                          WHERE a.attrelid = i.indrelid AND a.attnum > 0 AND a.attcollation NOT IN (0, 100))
             THEN pg_catalog.pg_get_indexdef(i.indexrelid) END AS definition,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate,
-       d.description AS comment
+       d.description AS comment,
+       c.relname::text AS table_name,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = i.indexrelid) AS attached
 FROM pg_catalog.pg_index i
 CROSS JOIN (SELECT array_agg(opc.oid) AS oids,
                    array_agg(CASE WHEN opn.nspname = 'pg_catalog' THEN opc.opcname::text
@@ -73,8 +76,4 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
         FROM pg_catalog.pg_constraint con
         WHERE con.conindid = i.indexrelid
           AND con.contype IN ('p', 'u', 'x'))
-  AND NOT EXISTS (
-        SELECT 1
-        FROM pg_catalog.pg_inherits inh
-        WHERE inh.inhrelid = i.indexrelid)
 ORDER BY i.indrelid, ic.relname COLLATE "C";
