@@ -372,4 +372,6 @@ class ModelBuilder:
                       text_search_configs=kindrows.text_search_configs(rows.get("text_search_configs", [])),
                       text_search_dictionaries=kindrows.text_search_dictionaries(rows.get("text_search_dictionaries", [])),
                       namespace_access=acl.namespaces(),
-                      default_privileges=default_privileges(rows.get("default_privileges", [])))
+                      default_privileges=default_privileges(rows.get("default_privileges", [])),
+                      publications=kindrows.publications(rows.get("publications", [])),
+                      event_triggers=kindrows.event_triggers(rows.get("event_triggers", [])))

@@ -26,6 +26,8 @@ from schemac.schemafile.typewriter import check_spec, collation_spec, composite_
 from schemac.schemafile.typewriter import drop_empty as _drop_empty, text_search_config_spec, text_search_dictionary_spec
 from schemac.schemafile.grants import owner_spec, written_default_privileges, written_grants, written_namespaces
 from schemac.schemafile.policies import written_policies
+from schemac.schemafile.publications import written_publications
+from schemac.schemafile.event_triggers import written_event_triggers
 from schemac.schemafile.storage import storage_spec
 
 
@@ -391,6 +393,7 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         keys = _keys(views)
         if views:
             doc[field] = {keys[id(v)]: _named(_view(v), v, keys[id(v)]) for v in views}
+    doc.update({**written_publications(schema.publications), **written_event_triggers(schema.event_triggers)})
     body = _EMITTER.dump(doc)  # what yaml.dump(doc, Dumper=_Dumper, width=120, ...) writes, faster (emit.py)
     out = (header or "") + body
     return out + _unmanaged_comment(schema.unmanaged)

@@ -15,9 +15,10 @@
 --   type      base types (not the array types Postgres creates alongside); composite and range types
 --             are managed (composite_types.sql, range_types.sql)
 -- Objects owned by an extension (pg_depend deptype 'e'), and triggers/policies/rules/constraints of
--- a relation owned by one, are left out. Event triggers, publications, foreign data wrappers and
--- foreign servers belong to the database, not a schema: listed with an empty schema_name, whatever
--- schemas are requested. Enums and domains are managed (enums.sql, domains.sql), and
+-- a relation owned by one, are left out. Foreign data wrappers and foreign servers belong to the
+-- database, not a schema: listed with an empty schema_name, whatever schemas are requested (event
+-- triggers and publications, the database's too, are managed: event_triggers.sql, publications.sql;
+-- subscriptions are not read at all: they hold connection strings). Enums and domains are managed (enums.sql, domains.sql), and
 -- so are EXCLUDE constraints (exclusions.sql).
 -- Parameter: schemas, an array of schema names.
 WITH ext_owned AS (
@@ -88,13 +89,6 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
   AND t.typtype = 'b' AND NOT EXISTS (
         SELECT 1 FROM pg_catalog.pg_type elem WHERE elem.typarray = t.oid)
   AND t.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_type'::regclass)
-UNION ALL
-SELECT 'event trigger', '', e.evtname::text
-FROM pg_catalog.pg_event_trigger e
-WHERE e.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_event_trigger'::regclass)
-UNION ALL
-SELECT 'publication', '', p.pubname::text
-FROM pg_catalog.pg_publication p
 UNION ALL
 SELECT 'foreign data wrapper', '', w.fdwname::text
 FROM pg_catalog.pg_foreign_data_wrapper w
