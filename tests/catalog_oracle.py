@@ -195,7 +195,9 @@ QUERIES = {
         FROM pg_publication p
     """,
     "event_triggers": f"""
-        SELECT e.evtname, e.evtevent, e.evtfoid::regprocedure::text, e.evttags, e.evtenabled,
+        SELECT e.evtname, e.evtevent, e.evtfoid::regprocedure::text,
+               ARRAY(SELECT t FROM unnest(e.evttags) t ORDER BY 1),  -- a set: the order as written means nothing
+               e.evtenabled,
                obj_description(e.oid, 'pg_event_trigger')
         FROM pg_event_trigger e
         WHERE {_NOT_EXTENSION_MEMBER.format(catalog="'pg_event_trigger'", oid="e.oid")}
