@@ -81,6 +81,7 @@ def test_event_triggers_round_trip_and_a_migration_they_fire_on(tmp_path, major_
     r = schemac("inspect", "--database-url", major_db, "--output", "schema.yaml")
     text = (tmp_path / "schema.yaml").read_text()
     assert r.returncode == 0 and "# Not managed" not in text, r.stderr + text
+    assert "0 publications, 3 event triggers from" in r.stderr, r.stderr  # inspect's summary
     assert "  issue_pg_cron_access: {event: ddl_command_end, function: extensions.grant_pg_cron_access, tags: " \
            "[CREATE EXTENSION], enabled: disabled}\n" in text, text
     assert schemac("generate", "--name", "base").returncode == 0

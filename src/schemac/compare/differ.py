@@ -199,7 +199,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     around = functions_around_types(changes, current, desired, rowtypes) if rowtypes else changes
     if around != changes:
         changes, views = around, diff_views(current, desired, around)
-    changes.extend(views + diff_publications(current, desired) + diff_event_triggers(current, desired))
+    changes.extend(views + diff_publications(current, desired, changes) + diff_event_triggers(current, desired))
     order = {k: n for n, k in enumerate(KINDS)}
     # Stable sort by kind keeps the declaration order of schema.yaml inside each kind; drops of
     # tables run in reverse declaration order.

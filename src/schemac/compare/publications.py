@@ -1,6 +1,7 @@
 """Publications compared by name: what they publish and which tables and schemas (a member's column list
 and row filter too: its filter in normal form). FOR ALL TABLES has no ALTER: switching to or from it is a
-drop and a create. The owner is compared where schema.yaml pins it, as every owner is."""
+drop and a create. Postgres refuses to retype a column a member's column list or row filter names: such a
+member is dropped before and added after. The owner is compared where schema.yaml pins it, as every owner is."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Callable, Optional, Union
 from schemac.compare.changes import Change
 from schemac.compare.normalize import same_expression
 from schemac.model import EventTrigger, Publication, PublishedTable, Schema
+from schemac.pg.expressions import referenced_columns
 
 Owned = Union[Publication, EventTrigger]
 
@@ -42,7 +44,30 @@ def _renamed_tables(current: Schema, desired: Schema) -> Callable[[PublishedTabl
     return lambda m: replace(m, name=renames[m.key]) if m.key in renames else m
 
 
-def diff_publications(current: Schema, desired: Schema) -> list[Change]:
+# The cause of a publication's members dropped and added again around a change of a column their column
+# list or row filter names: Postgres refuses ALTER COLUMN ... TYPE of such a column.
+COLUMN_RETYPED = "column retyped under a publication"
+
+
+def _around_retyped(old: Publication, new: Publication, retyped: set) -> list[Change]:
+    """`old` -> `new` as two changes when a member kept names a retyped column: first without those members
+    (before the ALTER COLUMN ... TYPE: it frees the columns), then to `new` (after it)."""
+    def names_retyped(m: PublishedTable) -> bool:
+        named = set(m.columns or ()) | (referenced_columns(m.where) if m.where else set())
+        return any((m.schema, m.name, c) in retyped for c in named)
+
+    held = {m.key for m in old.tables if names_retyped(m)}
+    if not held:
+        return [Change("alter_publication", "", "", new.name, old, new)] if not same_definition(old, new) else []
+    aside = replace(old, tables=tuple(m for m in old.tables if m.key not in held))
+    return [Change("alter_publication", "", "", new.name, old, aside, cause=COLUMN_RETYPED),
+            Change("alter_publication", "", "", new.name, aside, new,
+                   cause=None if not same_definition(old, new) else COLUMN_RETYPED)]
+
+
+def diff_publications(current: Schema, desired: Schema, changes: list[Change]) -> list[Change]:
+    """The publications' changes; `changes`: the tables' (a column retyped under a member: `_around_retyped`)."""
+    retyped = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type"}
     renamed = _renamed_tables(current, desired)
     cur = {p.name: replace(p, tables=tuple(sorted(map(renamed, p.tables), key=lambda m: m.key)))
            for p in current.publications}
@@ -59,8 +84,6 @@ def diff_publications(current: Schema, desired: Schema) -> list[Change]:
         elif old.all_tables != p.all_tables:  # no ALTER for it: dropped and created again (plan.publication_ddl)
             out += [Change("alter_publication", "", "", name, old, p)] + owned_changes("publication", None, p)
         else:
-            if not same_definition(old, p):
-                out.append(Change("alter_publication", "", "", name, old, p))
-            out += owned_changes("publication", old, p)
+            out += _around_retyped(old, p, retyped) + owned_changes("publication", old, p)
     out += [Change("drop_publication", "", "", name, p, None) for name, p in cur.items() if name not in des]
     return out
