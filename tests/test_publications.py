@@ -171,3 +171,20 @@ def test_loader_errors(text, line, message):
     with pytest.raises(SchemaFileError) as e:
         load_text("tables:\n  t: {columns: {id: integer}}\n" + text, "schema.yaml")
     assert f"schema.yaml:{line + 2}:" in str(e.value) and message in str(e.value), str(e.value)
+
+
+def test_a_subscription_is_listed_by_name_and_its_connection_string_never_read(tmp_path, db_url, schemac):
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE t (id int PRIMARY KEY)")
+        conn.execute("CREATE SUBSCRIPTION upstream CONNECTION 'host=primary.invalid dbname=app password=s3cret-pw' "
+                     "PUBLICATION supabase_realtime WITH (connect = false, slot_name = NONE, enabled = false)")
+    try:
+        r = schemac("inspect", "--database-url", db_url, "--output", "schema.yaml")
+        text = (tmp_path / "schema.yaml").read_text()
+        assert r.returncode == 0 and "#   subscription (1): upstream\n" in text, r.stderr + text
+        d = schemac("diff", "--database-url", db_url, "--strict", "--format", "json")
+        assert d.returncode == 1 and '"name": "upstream"' in d.stdout, d.stdout
+        assert not any("s3cret" in out or "primary.invalid" in out for out in (text, r.stderr, d.stdout, d.stderr))
+    finally:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute("DROP SUBSCRIPTION upstream")

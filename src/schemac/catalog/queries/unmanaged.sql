@@ -17,8 +17,8 @@
 -- Objects owned by an extension (pg_depend deptype 'e'), and triggers/policies/rules/constraints of
 -- a relation owned by one, are left out. Foreign data wrappers and foreign servers belong to the
 -- database, not a schema: listed with an empty schema_name, whatever schemas are requested (event
--- triggers and publications, the database's too, are managed: event_triggers.sql, publications.sql;
--- subscriptions are not read at all: they hold connection strings). Enums and domains are managed (enums.sql, domains.sql), and
+-- triggers and publications, the database's too, are managed: event_triggers.sql, publications.sql).
+-- Subscriptions of this database are listed by name alone: their connection strings are never read. Enums and domains are managed (enums.sql, domains.sql), and
 -- so are EXCLUDE constraints (exclusions.sql).
 -- Parameter: schemas, an array of schema names.
 WITH ext_owned AS (
@@ -89,6 +89,10 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
   AND t.typtype = 'b' AND NOT EXISTS (
         SELECT 1 FROM pg_catalog.pg_type elem WHERE elem.typarray = t.oid)
   AND t.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_type'::regclass)
+UNION ALL
+SELECT 'subscription', '', s.subname::text  -- the name only: subconninfo holds a connection string
+FROM pg_catalog.pg_subscription s
+WHERE s.subdbid = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
 UNION ALL
 SELECT 'foreign data wrapper', '', w.fdwname::text
 FROM pg_catalog.pg_foreign_data_wrapper w
