@@ -215,7 +215,7 @@ def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
         out += [(p.grantee, p.source or obj.source) for p in obj.grants if p.grantee != "PUBLIC"]
     for t in schema.tables:
         out += [(r, p.source) for p in t.policies for r in p.roles if r != "PUBLIC"]
-    return out
+    return out + [(o.owner, o.source) for o in (*schema.publications, *schema.event_triggers) if o.owner is not None]
 
 
 def check_roles(schema: Schema, roles: frozenset, where: str) -> None:
