@@ -195,3 +195,20 @@ def test_a_subscription_is_listed_by_name_and_its_connection_string_never_read(t
     finally:
         with psycopg.connect(db_url, autocommit=True) as conn:
             conn.execute("DROP SUBSCRIPTION upstream")
+
+
+@pytest.mark.slow  # CREATE EXTENSION postgis takes seconds
+@pytest.mark.parametrize("major_db", [pytest.param("pg15")], indirect=True)
+def test_an_extensions_table_in_a_publication_is_left_out(tmp_path, major_db, schemac):
+    """schema.yaml cannot declare an extension's table (PostGIS's spatial_ref_sys): inspect leaves it out of the
+    publication, which then loads and diffs clean."""
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'").fetchone():
+            pytest.skip("PostGIS is not installed for this server")
+        conn.execute("CREATE EXTENSION postgis; CREATE TABLE places (id int PRIMARY KEY);"
+                     "CREATE PUBLICATION maps FOR TABLE spatial_ref_sys, places")
+    assert schemac("inspect", "--database-url", major_db, "--output", "schema.yaml").returncode == 0
+    text = (tmp_path / "schema.yaml").read_text()
+    assert "  maps:\n    tables: [places]\n" in text, text
+    d = schemac("diff", "--database-url", major_db)
+    assert d.returncode == 0, d.stdout + d.stderr

@@ -108,13 +108,13 @@ def function(row: dict[str, Any], **access: Any) -> Function:
                     config=tuple(row["config"] or ()), comment=row["comment"], **access)
 
 
-def publications(rows: list[dict[str, Any]]) -> tuple[Publication, ...]:
-    """publications.sql's rows; a table of public is named as schema.yaml names it (bare in a trigger's
-    function, but a publication's table keeps its schema: PublishedTable holds both)."""
+def publications(rows: list[dict[str, Any]], tables: set[tuple[str, str]]) -> tuple[Publication, ...]:
+    """publications.sql's rows, their members limited to `tables`, the (schema, name) of the tables read (not
+    an extension's, which schema.yaml cannot declare)."""
     return tuple(Publication(
         name=r["publication_name"], all_tables=r["all_tables"],
         tables=tuple(PublishedTable(s, t, tuple(cols) if cols is not None else None, where)
-                     for s, t, cols, where in r["tables"]),
+                     for s, t, cols, where in r["tables"] if (s, t) in tables),
         schemas=tuple(r["schemas"]),
         publish=tuple(a for a in PUBLISH_ACTIONS if r[f"publish_{a}"]), via_partition_root=r["via_partition_root"],
         generated_columns=r["generated_columns"], comment=r["comment"], owner=r["owner"]) for r in rows)
