@@ -68,6 +68,12 @@ class Holding:
             return {("schema", o.schema)} if o.schema else set()
         return {("function", o.schema, o.name, o.identity)}
 
+    def options(self, roles) -> set[tuple]:
+        """Graph keys for `roles`' grant options on the object: a grant made by a role (`grantor`) needs the
+        grant that gives it the option first, and goes before the option is revoked."""
+        whole = sorted(k for k in self.keys() if k[0] != "column")
+        return {("grant option", *whole[0], r) for r in roles} if whole else set()
+
 
 def _name(obj: Secured) -> Optional[str]:
     return None if isinstance(obj, (Table, Namespace)) else obj.signature if isinstance(obj, (Function, Aggregate)) else obj.name

@@ -24,7 +24,7 @@ from schemac.schemafile.typewriter import Flow as _Flow
 from schemac.schemafile.typewriter import FlowList as _FlowList
 from schemac.schemafile.typewriter import check_spec, collation_spec, composite_spec, domain_spec, enum_spec, range_spec, rules_spec
 from schemac.schemafile.typewriter import drop_empty as _drop_empty, text_search_config_spec, text_search_dictionary_spec
-from schemac.schemafile.grants import owner_spec, written_default_privileges, written_grants, written_namespaces
+from schemac.schemafile.grants import grants_flow as _grants_flow, owner_spec, written_default_privileges, written_grants, written_namespaces
 from schemac.schemafile.policies import written_policies
 from schemac.schemafile.publications import written_publications
 from schemac.schemafile.event_triggers import written_event_triggers
@@ -225,11 +225,6 @@ def _access(obj: Any, kind: str) -> dict:
     owner where it is pinned."""
     written = written_grants(obj.grants, kind)
     return {**({"grants": _grants_flow(written)} if written else {}), **owner_spec(obj)}
-
-
-def _grants_flow(written: dict) -> dict:
-    return {g: _Flow({k: _FlowList(v) if isinstance(v, list) else v for k, v in spec.items()})
-            if isinstance(spec, dict) else _FlowList(spec) for g, spec in written.items()}
 
 
 def _trigger(g: Trigger) -> Any:
