@@ -76,6 +76,13 @@ def test_grants_by_another_role_round_trip_and_drift(tmp_path, db_url, roles, sc
         assert "SET SESSION AUTHORIZATION gr_editor;\n\nGRANT INSERT ON TABLE messages TO gr_anon" in d.stdout, d.stdout
 
 
+def test_a_grantor_that_is_no_role_is_named_at_its_line(tmp_path, db_url, schemac):
+    (tmp_path / "schema.yaml").write_text("tables:\n  t:\n    columns: {id: integer}\n    grants:\n"
+                                          "      PUBLIC: {privileges: [select], granted_by: no_such_grantor}\n")
+    d = schemac("diff", "--database-url", db_url)
+    assert d.returncode == 2 and "schema.yaml:5:" in d.stderr and "'no_such_grantor' does not exist" in d.stderr, d.stderr
+
+
 @pytest.mark.parametrize("grants,message", [
     ("{privileges: [select], granted_by: public}", "granted_by of grants to r on table 't' must be a role, not PUBLIC"),
     ("[{privileges: [select]}, {privileges: [select]}]", "lists SELECT twice"),

@@ -211,7 +211,7 @@ def namespace(model: Schema, name: str) -> Namespace:
 
 
 def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
-    """Every role schema.yaml names (grantees, owners, policies' roles) with its line, PUBLIC aside."""
+    """Every role schema.yaml names (grantees, grantors, owners, policies' roles) with its line, PUBLIC aside."""
     out: list[tuple[str, Optional[Source]]] = []
     for obj in (*schema.tables, *schema.views, *schema.enums, *schema.domains, *schema.composite_types,
                 *schema.range_types, *schema.sequences, *schema.functions, *schema.aggregates, *schema.namespace_access,
@@ -219,6 +219,7 @@ def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
         if obj.owner is not None or isinstance(obj, DefaultPrivileges):
             out.append((obj.role if isinstance(obj, DefaultPrivileges) else obj.owner, obj.source))
         out += [(p.grantee, p.source or obj.source) for p in obj.grants if p.grantee != "PUBLIC"]
+        out += [(p.grantor, p.source or obj.source) for p in obj.grants if p.grantor is not None]
     for t in schema.tables:
         out += [(r, p.source) for p in t.policies for r in p.roles if r != "PUBLIC"]
     return out + [(o.owner, o.source) for o in (*schema.publications, *schema.event_triggers) if o.owner is not None]
