@@ -131,6 +131,26 @@ def test_publication_changes_over_rows(tmp_path, db_url, schemac):
             assert _publications(b) == _publications(c), expected
 
 
+def test_a_schema_only_a_publication_names_and_an_empty_publish(tmp_path, db_url, schemac):
+    """`public` holds nothing schema.yaml declares but a publication publishes its tables: diff still reads it;
+    `publish: []` is `publish = ''` (pg_dump's own test has both), not the default."""
+    (tmp_path / "schema.yaml").write_text(
+        "tables:\n  orders: {schema: app, columns: {id: integer}}\npublications:\n"
+        "  app_and_public:\n    tables_in_schema: [app, public]\n  paused:\n    all_tables: true\n    publish: []\n")
+    assert schemac("generate", "--name", "pubs").returncode == 0
+    from test_functions import _apply
+    _apply(db_url, str(tmp_path / "generated"))
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT pubinsert OR pubupdate OR pubdelete OR pubtruncate FROM pg_publication "
+                            "WHERE pubname = 'paused'").fetchone() == (False,)
+        assert conn.execute("SELECT array_agg(pnnspid::regnamespace::text ORDER BY 1) FROM pg_publication_namespace"
+                            ).fetchone() == (["app", "public"],)
+    d = schemac("diff", "--database-url", db_url)
+    assert d.returncode == 0, d.stdout + d.stderr
+    assert schemac("inspect", "--database-url", db_url, "--output", "again.yaml").returncode == 0
+    assert "    publish: []\n" in (tmp_path / "again.yaml").read_text()
+
+
 def test_an_owner_that_is_no_role_is_named_at_its_line(tmp_path, db_url, schemac):
     (tmp_path / "schema.yaml").write_text("tables:\n  t: {columns: {id: integer}}\npublications:\n  p:\n"
                                           "    tables: [t]\n    owner: no_such_role\n")

@@ -112,11 +112,13 @@ def written_publications(publications: tuple[Publication, ...]) -> dict:
     out = {}
     for p in publications:
         members = [_written_member(m) for m in p.tables]
-        out[p.name] = drop_empty({
+        spec = drop_empty({
             "all_tables": p.all_tables or None,
             "tables": (FlowList(members) if all(isinstance(m, str) for m in members) else members) or None,
-            "tables_in_schema": FlowList(p.schemas) or None,
-            "publish": FlowList(p.publish) if p.publish != PUBLISH_ACTIONS else None,
+            "tables_in_schema": FlowList(p.schemas) or None})
+        if p.publish != PUBLISH_ACTIONS:
+            spec["publish"] = FlowList(p.publish)  # [] too: publish = '' (nothing)
+        out[p.name] = {**spec, **drop_empty({
             "via_partition_root": p.via_partition_root or None, "publish_generated_columns": p.generated_columns or None,
-            "owner": p.owner, "comment": p.comment})
+            "owner": p.owner, "comment": p.comment})}
     return {"publications": out} if out else {}
