@@ -12,7 +12,7 @@ from schemac.compare.changes import Change
 from schemac.compare.identities import IdentitySequence, identity_sequences
 from schemac.model import (DEFAULT_PRIVILEGE_KINDS, Aggregate, CompositeType, DefaultPrivileges, Domain, Enum, Function, Namespace,
                            Privilege, RangeType, Schema, Sequence, Source, Table, View)
-from schemac.model.grants import PUBLIC_SCHEMA_DEFAULT
+from schemac.model.grants import PUBLIC, PUBLIC_SCHEMA_DEFAULT
 
 Secured = Union[Table, View, Sequence, Function, Aggregate, Namespace, DefaultPrivileges, Enum, Domain, CompositeType,
                 RangeType]
@@ -69,10 +69,23 @@ class Holding:
         return {("function", o.schema, o.name, o.identity)}
 
     def options(self, roles) -> set[tuple]:
-        """Graph keys for `roles`' grant options on the object: a grant made by a role (`grantor`) needs the
-        grant that gives it the option first, and goes before the option is revoked."""
+        """Graph keys for `roles`' grant options on the object."""
         whole = sorted(k for k in self.keys() if k[0] != "column")
         return {("grant option", *whole[0], r) for r in roles} if whole else set()
+
+    def grantor_keys(self) -> set[tuple]:
+        """What the grants made by roles other than the owner need given first, and taken back only after them:
+        each grantor's grant option on the object, and USAGE on the object's schema (to name the object)."""
+        roles = {p.grantor for p in self.entries if p.grantor}
+        schema = None if isinstance(self.obj, (Namespace, DefaultPrivileges)) else self.obj.schema
+        return self.options(roles) | ({("usage", schema, r) for r in roles | {PUBLIC}} if roles and schema else set())
+
+    def given_keys(self) -> set[tuple]:
+        """What the grantee's entries give it that a grant by it needs: its grant option, USAGE on a schema."""
+        out = self.options({self.grantee}) if any(p.grantable for p in self.entries) else set()
+        if isinstance(self.obj, Namespace) and any(p.privilege == "USAGE" for p in self.entries):
+            out.add(("usage", self.obj.name, self.grantee))
+        return out
 
 
 def _name(obj: Secured) -> Optional[str]:

@@ -72,11 +72,11 @@ def deps(c: Change) -> Deps:
         new_refs |= new.keys()  # type: ignore[union-attr]
         if new.on == "default privileges":  # after every CREATE: compare.grants.defaulted  # type: ignore[union-attr]
             new_refs.add(_CREATED)
-        if k != "set_owner":  # a grant by another role than the owner: after its grant option, before its revoke
-            new_refs |= new.options({p.grantor for p in new.entries if p.grantor})  # type: ignore[union-attr]
-            old_refs |= old.options({p.grantor for p in old.entries if p.grantor})  # type: ignore[union-attr]
-            option = new.options({new.grantee})  # type: ignore[union-attr]
-            (makes if any(p.grantable for p in new.entries) else removes).update(option)  # type: ignore[union-attr]
+        if k != "set_owner":  # a grant by another role than the owner: after what it needs, before that is revoked
+            new_refs |= new.grantor_keys()  # type: ignore[union-attr]
+            old_refs |= old.grantor_keys()  # type: ignore[union-attr]
+            makes |= new.given_keys()  # type: ignore[union-attr]
+            removes |= old.given_keys() - new.given_keys()  # type: ignore[union-attr]
     elif k in ("attach_partition", "detach_partition", "alter_partitioning", "set_logging",
                "set_table_comment", "set_row_security", "set_table_parameters"):
         new_refs.add(_table(t))  # type: ignore[arg-type]
