@@ -180,6 +180,27 @@ QUERIES = {
     "extensions": """
         SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
         WHERE e.extname <> 'plpgsql'
+    """,    # Publications (the database's): what each publishes, each member table with its column names and
+    # row filter, each schema (TABLES IN SCHEMA); event triggers not an extension's.
+    "publications": """
+        SELECT p.pubname, p.puballtables, p.pubinsert, p.pubupdate, p.pubdelete, p.pubtruncate, p.pubviaroot,
+               to_jsonb(p.*) ->> 'pubgencols', obj_description(p.oid, 'pg_publication'),
+               (SELECT string_agg(format('%%s(%%s) %%s', r.prrelid::regclass,
+                                         (SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a
+                                          WHERE a.attrelid = r.prrelid AND a.attnum = ANY (r.prattrs)),
+                                         pg_get_expr(r.prqual, r.prrelid)), '; ' ORDER BY r.prrelid::regclass::text)
+                FROM pg_publication_rel r WHERE r.prpubid = p.oid),
+               (SELECT string_agg(pn.pnnspid::regnamespace::text, ',' ORDER BY pn.pnnspid::regnamespace::text)
+                FROM pg_publication_namespace pn WHERE pn.pnpubid = p.oid)
+        FROM pg_publication p
+    """,
+    "event_triggers": f"""
+        SELECT e.evtname, e.evtevent, e.evtfoid::regprocedure::text,
+               ARRAY(SELECT t FROM unnest(e.evttags) t ORDER BY 1),  -- a set: the order as written means nothing
+               e.evtenabled,
+               obj_description(e.oid, 'pg_event_trigger')
+        FROM pg_event_trigger e
+        WHERE {_NOT_EXTENSION_MEMBER.format(catalog="'pg_event_trigger'", oid="e.oid")}
     """,
 }
 

@@ -69,6 +69,12 @@ SECURITY = {
                pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid),
                obj_description(p.oid, 'pg_policy')
         FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    """,    # The database's own objects: who owns each publication and event trigger (an extension's aside).
+    "database_object_owners": f"""
+        SELECT 'publication', p.pubname, p.pubowner::regrole::text FROM pg_publication p
+        UNION ALL
+        SELECT 'event trigger', e.evtname, e.evtowner::regrole::text FROM pg_event_trigger e
+        WHERE {_mine('pg_event_trigger', 'e.oid')}
     """,
 }
 

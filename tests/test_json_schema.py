@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from schemac.pg import names
-from schemac.schemafile import (aggregates, collations, textsearch, columns, constraints, exclusions, fields, functions, grants, indexes, load,
+from schemac.schemafile import (aggregates, event_triggers, publications, collations, textsearch, columns, constraints, exclusions, fields, functions, grants, indexes, load,
                                 policies, queries, rules, sequences, extended_statistics, tables, triggers, types, usertypes, views)
 from schemac.errors import SchemaFileError
 from schemac.schemafile.jsonschema import schema_json, schema_json_text
@@ -395,6 +395,9 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("rangeType", usertypes.RANGE_KEYS),
     ("collation", collations.COLLATION_KEYS),
     ("textSearchConfig", textsearch.TEXT_SEARCH_CONFIG_KEYS),
+    ("publication", publications.PUBLICATION_KEYS),
+    ("publishedTable", publications.PUBLISHED_TABLE_KEYS),
+    ("eventTrigger", event_triggers.EVENT_TRIGGER_KEYS),
     ("textSearchDictionary", textsearch.TEXT_SEARCH_DICTIONARY_KEYS),
     ("rule", rules.RULE_KEYS),
     ("statistics", extended_statistics.STATISTICS_KEYS),

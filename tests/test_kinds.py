@@ -285,9 +285,8 @@ def test_rule_definitions_read_from_pg_get_ruledef():
 
 
 def test_what_is_left_unmanaged_is_listed_and_strict_counts_it(db_url, tmp_path):
-    """Everything of issue 13's kinds is managed now: what is left are the database's own objects (event
-    triggers, publications, foreign data wrappers and servers) and views (another branch's), listed and,
-    with --strict, drift."""
+    """Everything of issue 13's kinds is managed now: what is left are the database's foreign data wrappers
+    and servers, listed and, with --strict, drift (its event trigger and publication are managed)."""
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute("CREATE FUNCTION evt() RETURNS event_trigger LANGUAGE plpgsql AS $$ begin end $$")
         conn.execute("CREATE EVENT TRIGGER no_drops ON sql_drop EXECUTE FUNCTION evt()")
@@ -299,15 +298,15 @@ def test_what_is_left_unmanaged_is_listed_and_strict_counts_it(db_url, tmp_path)
         conn.execute("CREATE RULE r AS ON DELETE TO t DO INSTEAD NOTHING")
     text = inspect_database(db_url).yaml
     listed = text.split("# Not managed by schemac", 1)[1]
-    assert listed == (" (4): listed for reference, never changed.\n#   event trigger (1): no_drops\n"
-                      "#   foreign data wrapper (1): dummy\n#   foreign server (1): far\n#   publication (1): pub\n")
+    assert listed == (" (2): listed for reference, never changed.\n"
+                      "#   foreign data wrapper (1): dummy\n#   foreign server (1): far\n")
+    assert "no_drops: {event: sql_drop, function: evt}" in text and "  pub:\n    all_tables: true\n" in text, text
     schema = tmp_path / "schema.yaml"
     schema.write_text(text, encoding="utf-8")
     assert check_drift(str(schema), db_url).differences == ()
     strict = check_drift(str(schema), db_url, strict=True).differences
     assert sorted((d.kind, d.object_type, d.name) for d in strict) == [
-        ("unmanaged_object", "event trigger", "no_drops"), ("unmanaged_object", "foreign data wrapper", "dummy"),
-        ("unmanaged_object", "foreign server", "far"), ("unmanaged_object", "publication", "pub")]
+        ("unmanaged_object", "foreign data wrapper", "dummy"), ("unmanaged_object", "foreign server", "far")]
 
 
 KINDS_SCHEMA = """\

@@ -25,17 +25,16 @@ class AccessLists:
             self.owners[key] = r["owner"]
             if r["grantee"] is not None:
                 self.entries.setdefault(key, []).append(Privilege(r["grantee"], r["privilege"], bool(r["grantable"]),
-                                                                  r["column_name"]))
+                                                                  r["column_name"], grantor=r["grantor"]))
 
     def owner(self, catalog: str, oid: int) -> Optional[str]:
         return self.owners.get((catalog, oid))
 
     def grants(self, catalog: str, oid: int) -> tuple[Privilege, ...]:
-        """One entry per (grantee, privilege, column): the same privilege granted by two grantors is one,
-        grantable if either grant is (the grantor is not compared)."""
+        """One entry per (grantee, privilege, column, grantor), as the access list holds them."""
         merged: dict[tuple, Privilege] = {}
         for p in self.entries.get((catalog, oid), ()):
-            key = (p.grantee, p.privilege, p.column)
+            key = (p.grantee, p.privilege, p.column, p.grantor)
             if key not in merged or p.grantable:
                 merged[key] = p
         return sorted_privileges(merged.values())

@@ -1,4 +1,4 @@
-"""Catalog rows -> functions, composite and range types, collations, rules and aggregates (catalog.rows puts them in the model);
+"""Catalog rows -> functions, composite and range types, collations, rules, aggregates, publications and event triggers (catalog.rows puts them in the model);
 `canonical` is rows' spelling of a format_type() text."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Callable
 
-from schemac.model import (AGGREGATE_FUNCTIONS, STATISTICS_KINDS, Statistics, Aggregate, Argument, Attribute, Collation, CompositeType, Function, RangeType, Rule, TextSearchConfig,
+from schemac.model import (AGGREGATE_FUNCTIONS, STATISTICS_KINDS, Statistics, EVENT_TRIGGER_STATES, PUBLISH_ACTIONS, EventTrigger, Publication, PublishedTable, Aggregate, Argument, Attribute, Collation, CompositeType, Function, RangeType, Rule, TextSearchConfig,
                            TextSearchDictionary, TextSearchMapping, default_multirange)
 from schemac.pg import ruledef
 from schemac.pg.indexdef import top_level_items
@@ -132,3 +132,23 @@ def function(row: dict[str, Any], **access: Any) -> Function:
                     security_definer=row["security_definer"], leakproof=row["leakproof"],
                     parallel=_PARALLEL[row["parallel"]], cost=cost, rows=rows,  # type: ignore[arg-type]
                     config=tuple(row["config"] or ()), comment=row["comment"], **access)
+
+
+def publications(rows: list[dict[str, Any]], tables: set[tuple[str, str]]) -> tuple[Publication, ...]:
+    """publications.sql's rows, their members limited to `tables`, the (schema, name) of the tables read (not
+    an extension's, which schema.yaml cannot declare)."""
+    return tuple(Publication(
+        name=r["publication_name"], all_tables=r["all_tables"],
+        tables=tuple(PublishedTable(s, t, tuple(cols) if cols is not None else None, where)
+                     for s, t, cols, where in r["tables"] if (s, t) in tables),
+        schemas=tuple(r["schemas"]),
+        publish=tuple(a for a in PUBLISH_ACTIONS if r[f"publish_{a}"]), via_partition_root=r["via_partition_root"],
+        generated_columns=r["generated_columns"], comment=r["comment"], owner=r["owner"]) for r in rows)
+
+
+def event_triggers(rows: list[dict[str, Any]]) -> tuple[EventTrigger, ...]:
+    return tuple(EventTrigger(
+        name=r["trigger_name"], event=r["event"],
+        function=r["function"][1] if r["function"][0] == "public" else ".".join(r["function"]),
+        tags=tuple(sorted(r["tags"] or ())), enabled=EVENT_TRIGGER_STATES[r["enabled"]],  # type: ignore[arg-type]
+        comment=r["comment"], owner=r["owner"]) for r in rows)

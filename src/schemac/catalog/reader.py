@@ -30,7 +30,7 @@ __all__ = ["CatalogRows", "IntrospectResult", "build", "introspect", "read_catal
 QUERY_NAMES = ("tables", "columns", "constraints", "indexes", "enums", "domains", "sequences", "extensions",
                 "functions", "aggregates", "triggers", "views", "unmanaged", "schemas", "exclusions", "composite_types",
                 "range_types", "collations", "rules", "policies", "privileges", "roles", "default_privileges",
-                "text_search_configs", "text_search_dictionaries")
+                "text_search_configs", "text_search_dictionaries", "publications", "event_triggers")
 
 # -- reading the catalog ------------------------------------------------------------------------
 

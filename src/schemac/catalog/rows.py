@@ -374,4 +374,6 @@ class ModelBuilder:
                       text_search_configs=kindrows.text_search_configs(rows.get("text_search_configs", [])),
                       text_search_dictionaries=kindrows.text_search_dictionaries(rows.get("text_search_dictionaries", [])),
                       namespace_access=acl.namespaces(),
-                      default_privileges=default_privileges(rows.get("default_privileges", [])))
+                      default_privileges=default_privileges(rows.get("default_privileges", [])),
+                      publications=kindrows.publications(rows.get("publications", []), {t.key for t in built}),
+                      event_triggers=kindrows.event_triggers(rows.get("event_triggers", [])))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
-from schemac.model import (Aggregate, Check, Collation, TextSearchConfig, TextSearchDictionary, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
+from schemac.model import (Aggregate, Check, EventTrigger, Publication, Collation, TextSearchConfig, TextSearchDictionary, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
                            Policy, PrimaryKey, RangeType, Rule, Sequence, Source, Statistics, Table, Trigger, Unique, View)
 
 Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
@@ -19,12 +19,13 @@ Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
 # them, drops (foreign keys first, then what depends on columns) before adds, foreign keys after
 # every table exists, comments last.
 KINDS = (
+    "drop_event_trigger",  # first: an event trigger fires on the migration's own DDL (and is created last)
     "add_extension", "add_schema", "add_collation", "alter_collation", "add_text_search_dictionary",
     "alter_text_search_dictionary", "add_text_search_config", "alter_text_search_config", "add_enum", "add_enum_value", "alter_enum",
     "add_domain", "alter_domain",
     "add_range_type", "alter_range_type", "add_composite_type", "alter_composite_type", "add_sequence", "alter_sequence",
     "add_function", "alter_function", "add_aggregate", "alter_aggregate",
-    "rename_table", "rename_column", "rename_index", "drop_view",
+    "rename_table", "rename_column", "rename_index", "rename_publication", "drop_publication", "drop_view",
     "drop_rule", "drop_policy", "drop_statistics", "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_inherit",
     "drop_column", "drop_table",
     "drop_aggregate", "drop_function", "drop_sequence", "drop_composite_type", "drop_range_type", "drop_domain", "drop_enum",
@@ -38,9 +39,12 @@ KINDS = (
     "set_cluster_on", "set_sequence_owner",
     "set_row_security", "add_policy", "alter_policy", "set_owner", "revoke", "grant",
     "add_view", "alter_view", "replace_view", "refresh_view", "set_view_defaults", "set_view_parameters",
+    "add_publication", "alter_publication", "set_publication_owner", "set_publication_comment",
     "set_table_comment", "set_column_comment", "set_index_comment", "set_constraint_comment", "set_trigger_comment",
     "set_rule_comment", "set_policy_comment", "set_statistics_comment",
     "set_type_comment", "set_view_comment", "drop_extension", "drop_schema",
+    "add_event_trigger", "alter_event_trigger", "set_event_trigger_enabled", "set_event_trigger_owner",
+    "set_event_trigger_comment",
 )
 
 
@@ -73,7 +77,7 @@ _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique cons
                  CompositeType: "composite type", RangeType: "range type", Collation: "collation",
                  TextSearchConfig: "text search config", TextSearchDictionary: "text search dictionary",
                  Rule: "rule", View: "view", Policy: "policy", Statistics: "statistics",
-                 Aggregate: "aggregate"}
+                 Aggregate: "aggregate", Publication: "publication", EventTrigger: "event trigger"}
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERI
                                      takes_using)
 from schemac.compare.grants import diff_grants
 from schemac.compare.policies import diff_policies
+from schemac.compare.publications import diff_publications
+from schemac.compare.event_triggers import diff_event_triggers
 from schemac.compare.tables import created_by_create_table, diff_table, partition_of_key, repeated_keys
 from schemac.compare.inherited_checks import across_parents, after_no_inherit
 from schemac.compare.routine_dependents import around_functions, domains_around_functions, functions_around_types
@@ -201,6 +203,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     if around != changes:
         changes, views = around, diff_views(current, desired, around)
     changes = readers_around(changes + views, current, desired)
+    changes.extend(diff_publications(current, desired, changes) + diff_event_triggers(current, desired))
     order = {k: n for n, k in enumerate(KINDS)}
     # Stable sort by kind keeps the declaration order of schema.yaml inside each kind; drops of
     # tables run in reverse declaration order.

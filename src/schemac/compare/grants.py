@@ -12,7 +12,7 @@ from schemac.compare.changes import Change
 from schemac.compare.identities import IdentitySequence, identity_sequences
 from schemac.model import (DEFAULT_PRIVILEGE_KINDS, Aggregate, CompositeType, DefaultPrivileges, Domain, Enum, Function, Namespace,
                            Privilege, RangeType, Schema, Sequence, Source, Table, View)
-from schemac.model.grants import PUBLIC_SCHEMA_DEFAULT
+from schemac.model.grants import PUBLIC, PUBLIC_SCHEMA_DEFAULT
 
 Secured = Union[Table, View, Sequence, Function, Aggregate, Namespace, DefaultPrivileges, Enum, Domain, CompositeType,
                 RangeType]
@@ -67,6 +67,25 @@ class Holding:
         if isinstance(o, DefaultPrivileges):
             return {("schema", o.schema)} if o.schema else set()
         return {("function", o.schema, o.name, o.identity)}
+
+    def options(self, roles) -> set[tuple]:
+        """Graph keys for `roles`' grant options on the object."""
+        whole = sorted(k for k in self.keys() if k[0] != "column")
+        return {("grant option", *whole[0], r) for r in roles} if whole else set()
+
+    def grantor_keys(self) -> set[tuple]:
+        """What the grants made by roles other than the owner need given first, and taken back only after them:
+        each grantor's grant option on the object, and USAGE on the object's schema (to name the object)."""
+        roles = {p.grantor for p in self.entries if p.grantor}
+        schema = None if isinstance(self.obj, (Namespace, DefaultPrivileges)) else self.obj.schema
+        return self.options(roles) | ({("usage", schema, r) for r in roles | {PUBLIC}} if roles and schema else set())
+
+    def given_keys(self) -> set[tuple]:
+        """What the grantee's entries give it that a grant by it needs: its grant option, USAGE on a schema."""
+        out = self.options({self.grantee}) if any(p.grantable for p in self.entries) else set()
+        if isinstance(self.obj, Namespace) and any(p.privilege == "USAGE" for p in self.entries):
+            out.add(("usage", self.obj.name, self.grantee))
+        return out
 
 
 def _name(obj: Secured) -> Optional[str]:
@@ -205,7 +224,7 @@ def namespace(model: Schema, name: str) -> Namespace:
 
 
 def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
-    """Every role schema.yaml names (grantees, owners, policies' roles) with its line, PUBLIC aside."""
+    """Every role schema.yaml names (grantees, grantors, owners, policies' roles) with its line, PUBLIC aside."""
     out: list[tuple[str, Optional[Source]]] = []
     for obj in (*schema.tables, *schema.views, *schema.enums, *schema.domains, *schema.composite_types,
                 *schema.range_types, *schema.sequences, *schema.functions, *schema.aggregates, *schema.namespace_access,
@@ -213,9 +232,10 @@ def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
         if obj.owner is not None or isinstance(obj, DefaultPrivileges):
             out.append((obj.role if isinstance(obj, DefaultPrivileges) else obj.owner, obj.source))
         out += [(p.grantee, p.source or obj.source) for p in obj.grants if p.grantee != "PUBLIC"]
+        out += [(p.grantor, p.source or obj.source) for p in obj.grants if p.grantor is not None]
     for t in schema.tables:
         out += [(r, p.source) for p in t.policies for r in p.roles if r != "PUBLIC"]
-    return out
+    return out + [(o.owner, o.source) for o in (*schema.publications, *schema.event_triggers) if o.owner is not None]
 
 
 def check_roles(schema: Schema, roles: frozenset, where: str) -> None:

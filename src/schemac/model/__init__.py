@@ -20,12 +20,20 @@ from .aggregates import AGGREGATE_FUNCTIONS, Aggregate
 from .queries import Distribution, Query, QueryParam
 from .views import Dependency, View, ViewColumn
 from .textsearch import TextSearchConfig, TextSearchDictionary, TextSearchMapping
+from .publications import PUBLISH_ACTIONS, Publication, PublishedTable
+from .event_triggers import EVENT_TRIGGER_EVENTS, EVENT_TRIGGER_STATES, EventTrigger
 from .schema import Schema, Unmanaged
 from .grants import (DEFAULT_PRIVILEGE_KINDS, PRIVILEGES, PUBLIC, DefaultPrivileges, Namespace, Privilege, in_grant_order,
                      sorted_privileges)
 from .policies import POLICY_COMMANDS, Policy
 
 __all__ = [
+    "EVENT_TRIGGER_EVENTS",
+    "EVENT_TRIGGER_STATES",
+    "EventTrigger",
+    "PUBLISH_ACTIONS",
+    "Publication",
+    "PublishedTable",
     "AGGREGATE_FUNCTIONS",
     "Aggregate",
     "Argument",

@@ -27,17 +27,21 @@ TABLE_ONLY = ("MAINTAIN",)  # PostgreSQL 17 and later
 @dataclass(frozen=True)
 class Privilege:
     """One entry of an object's access list: `grantee` may `privilege` (on `column` only, when set), and
-    may grant it on (WITH GRANT OPTION) when `grantable`. The grantor is not compared."""
+    may grant it on (WITH GRANT OPTION) when `grantable`; `grantor` granted it: None for the object's owner
+    (what a GRANT by the owner, or by a superuser, records), else a role that holds it WITH GRANT OPTION
+    (pg_dump writes its grant under SET SESSION AUTHORIZATION). One privilege granted by two grantors is
+    two entries, as in the access list."""
 
     grantee: str  # a role name, or PUBLIC
     privilege: str  # upper case, as aclexplode() names it: SELECT, USAGE, EXECUTE...
     grantable: bool = False
     column: Optional[str] = None
     source: Optional[Source] = _src()
+    grantor: Optional[str] = None
 
     @property
-    def key(self) -> tuple[str, Optional[str]]:
-        return (self.privilege, self.column)
+    def key(self) -> tuple[str, Optional[str], Optional[str]]:
+        return (self.privilege, self.column, self.grantor)
 
 
 # What PUBLIC holds on the `public` schema once initdb made it (PostgreSQL 15 and later): the default
@@ -112,4 +116,4 @@ def grouped(entries) -> tuple[list[str], dict[str, list[str]]]:
 
 def sorted_privileges(entries) -> tuple[Privilege, ...]:
     """Access-list entries in one order (grantee, column, privilege), so equal lists compare equal."""
-    return tuple(sorted(entries, key=lambda p: (p.grantee, p.column or "", p.privilege, p.grantable)))
+    return tuple(sorted(entries, key=lambda p: (p.grantee, p.column or "", p.privilege, p.grantable, p.grantor or "")))

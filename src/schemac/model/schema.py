@@ -8,6 +8,8 @@ from typing import Optional
 from .aggregates import Aggregate
 from .functions import Function
 from .grants import DefaultPrivileges, Namespace
+from .event_triggers import EventTrigger
+from .publications import Publication
 from .queries import Query
 from .sequences import Sequence
 from .tables import Table
@@ -52,6 +54,8 @@ class Schema:
     # with grants or an owner (schema.yaml; the others are compared with Postgres's defaults).
     namespace_access: tuple[Namespace, ...] = ()
     default_privileges: tuple[DefaultPrivileges, ...] = ()  # ALTER DEFAULT PRIVILEGES
+    publications: tuple[Publication, ...] = ()  # the database's, not a schema's
+    event_triggers: tuple[EventTrigger, ...] = ()  # the database's, not a schema's
     # Types that exist in the database without schema.yaml declaring them (a base type, an
     # extension's type schemac does not know): named so that a misspelled type is still an error.
     external_types: tuple[str, ...] = field(default=(), compare=False)
@@ -77,4 +81,5 @@ class Schema:
         used |= {v.schema for v in self.views}
         used |= {c.schema for c in self.composite_types} | {r.schema for r in self.range_types}
         used |= {c.schema for c in self.collations} | {c.schema for c in (*self.text_search_configs, *self.text_search_dictionaries)}
+        used |= {s for p in self.publications for s in p.schemas}  # FOR TABLES IN SCHEMA
         return tuple(sorted(used)) or ("public",)

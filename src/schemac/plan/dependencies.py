@@ -72,6 +72,11 @@ def deps(c: Change) -> Deps:
         new_refs |= new.keys()  # type: ignore[union-attr]
         if new.on == "default privileges":  # after every CREATE: compare.grants.defaulted  # type: ignore[union-attr]
             new_refs.add(_CREATED)
+        if k != "set_owner":  # a grant by another role than the owner: after what it needs, before that is revoked
+            new_refs |= new.grantor_keys()  # type: ignore[union-attr]
+            old_refs |= old.grantor_keys()  # type: ignore[union-attr]
+            makes |= new.given_keys()  # type: ignore[union-attr]
+            removes |= old.given_keys() - new.given_keys()  # type: ignore[union-attr]
     elif k in ("attach_partition", "detach_partition", "alter_partitioning", "set_logging",
                "set_table_comment", "set_row_security", "set_table_parameters"):
         new_refs.add(_table(t))  # type: ignore[arg-type]
@@ -173,9 +178,17 @@ def deps(c: Change) -> Deps:
     elif k in ("validate_constraint", "set_constraint_comment", "set_index_comment", "set_index_parameters",
                "set_column_comment", "set_trigger_enabled", "set_trigger_comment", "refresh_view", "set_view_comment", "set_view_defaults",
                "set_view_parameters",
-               "set_rule_comment", "set_policy_comment", "alter_statistics", "set_statistics_comment"):
+               "set_rule_comment", "set_policy_comment", "alter_statistics", "set_statistics_comment", "set_publication_owner", "set_publication_comment",
+               "set_event_trigger_enabled", "set_event_trigger_owner", "set_event_trigger_comment"):
         target = new if new is not None else old
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)
+    elif k in ("rename_publication", "alter_publication"):  # altered in place (after a rename), or created again
+        if k == "rename_publication" or old.all_tables != new.all_tables:  # type: ignore[union-attr]
+            removes |= own_keys(None, old)
+            makes |= own_keys(None, new)
+        if k == "alter_publication":
+            new_refs |= refs_of(None, new) | own_keys(None, new)
+            old_refs |= refs_of(None, old)
     elif k == "set_sequence_owner":
         new_refs |= _owner(new) | own_keys(None, new)  # type: ignore[arg-type]
         old_refs |= _owner(old)  # type: ignore[arg-type]

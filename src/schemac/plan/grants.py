@@ -58,22 +58,40 @@ def grant_statements(change: Change) -> Optional[list[exp.Expression]]:
     out: list[exp.Expression] = []
     if k == "revoke":
         kept = {p.key: p.grantable for p in new.entries}  # type: ignore[union-attr]
-        gone = to_revoke(old.entries, new.entries)  # type: ignore[union-attr]
-        whole = [p for p in gone if p.key not in kept]
-        option = [p for p in gone if p.key in kept]
-        if whole:
-            out.append(_statement(new, "REVOKE", privilege_list(whole), "ON", target, "FROM", role))  # type: ignore
-        if option:
-            out.append(_statement(new, "REVOKE", "GRANT OPTION FOR", privilege_list(option), "ON", target,  # type: ignore
-                                  "FROM", role))
+        for grantor, gone in _by_grantor(to_revoke(old.entries, new.entries)):  # type: ignore[union-attr]
+            whole = [p for p in gone if p.key not in kept]
+            option = [p for p in gone if p.key in kept]
+            some: list[exp.Expression] = []
+            if whole:
+                some.append(_statement(new, "REVOKE", privilege_list(whole), "ON", target, "FROM", role))  # type: ignore
+            if option:
+                some.append(_statement(new, "REVOKE", "GRANT OPTION FOR", privilege_list(option), "ON",  # type: ignore
+                                       target, "FROM", role))
+            out += _as(grantor, some)
         return out
-    added = to_revoke(new.entries, old.entries)  # type: ignore[union-attr]
-    for grantable in (False, True):
-        some = [p for p in added if p.grantable == grantable]
-        if some:
-            out.append(_statement(new, "GRANT", privilege_list(some), "ON", target, "TO", role,  # type: ignore
-                                  "WITH GRANT OPTION" if grantable else ""))
+    for grantor, added in _by_grantor(to_revoke(new.entries, old.entries)):  # type: ignore[union-attr]
+        some = [_statement(new, "GRANT", privilege_list(entries), "ON", target, "TO", role,  # type: ignore
+                           "WITH GRANT OPTION" if grantable else "")
+                for grantable in (False, True) for entries in [[p for p in added if p.grantable == grantable]] if entries]
+        out += _as(grantor, some)
     return out
+
+
+def _by_grantor(entries: list[Privilege]) -> list[tuple[Optional[str], list[Privilege]]]:
+    """The entries per grantor, the owner's (None) first."""
+    out: dict[Optional[str], list[Privilege]] = {}
+    for p in entries:
+        out.setdefault(p.grantor, []).append(p)
+    return sorted(out.items(), key=lambda x: (x[0] is not None, x[0] or ""))
+
+
+def _as(grantor: Optional[str], statements: list[exp.Expression]) -> list[exp.Expression]:
+    """`statements` as `grantor` makes them, the way pg_dump writes a grant made by a role that holds the grant
+    option: between SET SESSION AUTHORIZATION and RESET (the migration's role must be a superuser)."""
+    if grantor is None or not statements:
+        return statements
+    return [command("SET", "SESSION AUTHORIZATION", quote_ident(grantor)), *statements,
+            command("RESET", "SESSION AUTHORIZATION")]
 
 
 def _statement(h: Holding, verb: str, *parts: str) -> exp.Command:

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Optional
 
 from schemac.compare.views import view_keys, view_refs
-from schemac.model import (Aggregate, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
+from schemac.model import (Aggregate, EventTrigger, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
                            Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique,
                            View)
 from schemac.pg.expressions import called_functions, referenced_columns
@@ -176,6 +176,15 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         return refs | {("function", *(f.split(".", 1) if "." in f else ("public", f))) for f in obj.functions()}
     if isinstance(obj, Sequence):  # OWNED BY is a change of its own (set_sequence_owner): see _owner
         return {("schema", obj.schema)}
+    if isinstance(obj, Publication):  # its tables, the columns its lists and row filters name, its schemas
+        out = {("schema", s) for s in obj.schemas}
+        for m in obj.tables:
+            out |= {("table", m.schema, m.name)} | {("column", m.schema, m.name, c) for c in m.columns or ()}
+            out |= expression_refs(m.where, m.schema, m.name) if m.where else set()
+        return out
+    if isinstance(obj, EventTrigger):
+        fn_schema, _, fn_name = obj.function.rpartition(".")
+        return {("function", fn_schema or "public", fn_name)}
     if isinstance(obj, Table):
         return table_refs(obj)
     if isinstance(obj, View):  # what Postgres recorded it reads (compare.views), what its column defaults call
@@ -249,6 +258,8 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
         return {("function", obj.schema, obj.name), ("function", obj.schema, obj.name, obj.identity)}
     if isinstance(obj, Table):
         return {_table(obj)}
+    if isinstance(obj, (Publication, EventTrigger)):
+        return {(type(obj).__name__, obj.name)}
     if isinstance(obj, View):  # a relation ("table" key), and its columns
         return view_keys(obj)
     return set()

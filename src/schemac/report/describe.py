@@ -18,6 +18,7 @@ from schemac.model import (Aggregate, Check, Collation, Column, CompositeType, d
                            RangeType, Rule, SequenceOptions, STATISTICS_KINDS, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique)
 from schemac.model import Sequence as SequenceObject
 from schemac.pg.routines import arguments_text, comparable_body
+from schemac.report.database_objects import DATABASE_OBJECT_KINDS, database_object_difference
 from schemac.report.views import VIEW_CHANGE_KINDS, parameters_difference, view_difference
 from schemac.report.security import SECURITY, security_difference
 
@@ -213,6 +214,8 @@ def _difference(c: Change) -> Optional[Difference]:
         return secured  # type: ignore[return-value]
     if k in VIEW_CHANGE_KINDS:
         return view_difference(c, Difference, file, line)
+    if k in DATABASE_OBJECT_KINDS:
+        return database_object_difference(c, Difference, file, line)
     if k == "add_schema":
         return Difference("missing_schema", "schema", c.schema, "", None, c.schema, None,
                           f"schema {c.schema} is missing", file, line)

@@ -161,6 +161,21 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "collation_changed": ("Collation differs",
                           "The collation's provider, locale (lc_collate, lc_ctype) or determinism differ from "
                           "schema.yaml."),
+    "missing_publication": ("Publication is missing", "A publication declared in schema.yaml does not exist in the database."),
+    "unexpected_publication": ("Publication is not in schema.yaml",
+                               "The database has a publication that schema.yaml does not declare."),
+    "publication_changed": ("Publication differs",
+                            "The publication's tables (column lists, row filters), schemas, published actions, "
+                            "options or name differ from schema.yaml."),
+    "missing_event_trigger": ("Event trigger is missing",
+                              "An event trigger declared in schema.yaml does not exist in the database."),
+    "unexpected_event_trigger": ("Event trigger is not in schema.yaml",
+                                 "The database has an event trigger that schema.yaml does not declare (it runs on "
+                                 "DDL, the migrations' too)."),
+    "event_trigger_changed": ("Event trigger differs",
+                              "The event trigger's event, command tags or function differ from schema.yaml."),
+    "event_trigger_state_changed": ("Event trigger is enabled or disabled against schema.yaml",
+                                    "The event trigger's enabled state (ENABLE, DISABLE, REPLICA, ALWAYS) differs."),
     "missing_text_search_config": ("Text search configuration is missing",
                                    "A text search configuration declared in schema.yaml does not exist in the database."),
     "unexpected_text_search_config": ("Text search configuration is not in schema.yaml",

@@ -56,7 +56,8 @@ def privileges_text(entries: list[Privilege]) -> str:
     """`SELECT, UPDATE (a) WITH GRANT OPTION`."""
     words = []
     for p in in_grant_order(entries):
-        words.append(p.privilege + (f" ({p.column})" if p.column else "") + (" WITH GRANT OPTION" if p.grantable else ""))
+        words.append(p.privilege + (f" ({p.column})" if p.column else "") + (" WITH GRANT OPTION" if p.grantable else "")
+                     + (f" GRANTED BY {p.grantor}" if p.grantor else ""))
     return ", ".join(words) or "nothing"
 
 

@@ -12,8 +12,9 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 from schemac.model import DEFAULT_PRIVILEGE_KINDS, PRIVILEGES, PUBLIC, DefaultPrivileges, Namespace, Privilege, sorted_privileges
 from schemac.model.grants import PUBLIC_SCHEMA_DEFAULT, TABLE_ONLY, grouped
 from schemac.schemafile.fields import FieldReader
+from schemac.schemafile.typewriter import Flow, FlowList
 
-GRANT_KEYS = {"privileges": False, "with_grant_option": False}
+GRANT_KEYS = {"privileges": False, "with_grant_option": False, "granted_by": False}
 NAMESPACE_KEYS = {"name": True, "owner": False, "grants": False}
 DEFAULT_PRIVILEGES_KEYS = {"role": True, "objects": True, "schema": False, "grants": True}
 _PRIVILEGE = re.compile(r"\s*([A-Za-z]+)\s*(?:\(([^()]*)\))?\s*")
@@ -92,29 +93,37 @@ class GrantReader(FieldReader):
             grantee = self.role(key_node, f"grantee of {what}")
             named_public |= grantee == PUBLIC
             g_what = f"grants to {grantee} on {what}"
-            groups = [(node, False)]
-            if isinstance(node, MappingNode):
-                gf = self.w.fields(node, g_what, GRANT_KEYS)
-                option = gf.get("with_grant_option")
-                if option is not None and isinstance(option[1], SequenceNode):  # those privileges grantable
-                    groups = [(gf["privileges"][1], False)] if "privileges" in gf else []
-                    groups.append((option[1], True))
-                elif "privileges" in gf:
-                    groups = [(gf["privileges"][1], self.opt_bool(gf, "with_grant_option", g_what))]
-                else:
-                    raise self.fail(node, f"{g_what} needs the key 'privileges'")
             seen: set = set()
-            for items_node, grantable in groups:
+            for items_node, grantable, grantor in self._grant_groups(node, g_what):
                 for item in self.w.sequence(items_node, f"privileges of {g_what}"):
                     for p in self._privileges(item, g_what, kind, known):
-                        if p in seen:
+                        if (*p, grantor) in seen:
                             raise self.fail(item, f"{g_what} lists {p[0]}{f' ({p[1]})' if p[1] else ''} twice")
-                        seen.add(p)
-                        out.append(Privilege(grantee, p[0], grantable, p[1], self.w.src(key_node)))
+                        seen.add((*p, grantor))
+                        out.append(Privilege(grantee, p[0], grantable, p[1], self.w.src(key_node), grantor))
         if not named_public:
             out += public_default if public_default is not None else \
                 [Privilege(PUBLIC, p) for p in PUBLIC_DEFAULTS.get(kind, ())]
         return sorted_privileges(out)
+
+    def _grant_groups(self, node: Node, g_what: str) -> list[tuple[Node, bool, Optional[str]]]:
+        """(privileges node, grantable, grantor) of one grantee: a list of privileges; {privileges,
+        with_grant_option?, granted_by?}; or a list of such mappings (grants made by several grantors)."""
+        if isinstance(node, SequenceNode) and node.value and all(isinstance(n, MappingNode) for n in node.value):
+            return [g for item in node.value for g in self._grant_groups(item, g_what)]
+        if not isinstance(node, MappingNode):
+            return [(node, False, None)]
+        gf = self.w.fields(node, g_what, GRANT_KEYS)
+        grantor = self.role(gf["granted_by"][1], f"granted_by of {g_what}") if "granted_by" in gf else None
+        if grantor == PUBLIC:
+            raise self.fail(gf["granted_by"][1], f"granted_by of {g_what} must be a role, not PUBLIC")
+        option = gf.get("with_grant_option")
+        if option is not None and isinstance(option[1], SequenceNode):  # those privileges grantable
+            groups = [(gf["privileges"][1], False, grantor)] if "privileges" in gf else []
+            return groups + [(option[1], True, grantor)]
+        if "privileges" not in gf:
+            raise self.fail(node, f"{g_what} needs the key 'privileges'")
+        return [(gf["privileges"][1], self.opt_bool(gf, "with_grant_option", g_what), grantor)]
 
     def _privileges(self, item: Node, what: str, kind: str, known) -> list[tuple[str, Optional[str]]]:
         text = self.w.string(item, f"privilege of {what}")
@@ -156,11 +165,32 @@ def written_grants(grants: tuple[Privilege, ...], kind: str) -> dict:
         by_grantee[PUBLIC] = []
     out: dict = {}
     for grantee in sorted(by_grantee, key=lambda g: (g != PUBLIC, g)):
-        plain = _items([p for p in by_grantee[grantee] if not p.grantable])
-        option = _items([p for p in by_grantee[grantee] if p.grantable])
-        out[grantee] = plain if not option else {"privileges": option, "with_grant_option": True} if not plain \
-            else {"privileges": plain, "with_grant_option": option}
+        grantors = sorted({p.grantor for p in by_grantee[grantee]}, key=lambda g: (g is not None, g or ""))
+        specs = [_written(grantor, [p for p in by_grantee[grantee] if p.grantor == grantor]) for grantor in grantors]
+        out[grantee] = specs[0] if len(specs) == 1 else [s if isinstance(s, dict) else {"privileges": s} for s in specs]
     return out
+
+
+def grants_flow(written: dict) -> dict:
+    """written_grants' mapping in the shapes inspect prints: each grantee's list or mapping on one line (a list
+    of mappings, for grants by several grantors, one mapping a line)."""
+    def flow(spec: Any) -> Any:
+        if isinstance(spec, dict):
+            return Flow({k: FlowList(v) if isinstance(v, list) else v for k, v in spec.items()})
+        return [flow(x) for x in spec] if spec and isinstance(spec[0], dict) else FlowList(spec)
+
+    return {g: flow(spec) for g, spec in written.items()}
+
+
+def _written(grantor: Optional[str], entries: list[Privilege]) -> Any:
+    """The privileges `grantor` granted: a list, or {privileges, with_grant_option?, granted_by?}."""
+    plain = _items([p for p in entries if not p.grantable])
+    option = _items([p for p in entries if p.grantable])
+    spec: Any = plain if not option else {"privileges": option, "with_grant_option": True} if not plain \
+        else {"privileges": plain, "with_grant_option": option}
+    if grantor is None:
+        return spec
+    return {**(spec if isinstance(spec, dict) else {"privileges": spec}), "granted_by": grantor}
 
 
 def _items(entries: list[Privilege]) -> list[str]:

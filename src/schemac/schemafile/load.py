@@ -28,6 +28,8 @@ from schemac.schemafile.rules import RuleReader
 from schemac.schemafile.extended_statistics import StatisticsReader
 from schemac.schemafile.queries import QueryReader
 from schemac.schemafile.policies import PolicyReader
+from schemac.schemafile.publications import PublicationReader
+from schemac.schemafile.event_triggers import EventTriggerReader
 from schemac.schemafile.sequences import SequenceReader
 from schemac.schemafile.strict import compose
 from schemac.schemafile.tables import TableReader
@@ -40,7 +42,7 @@ from schemac.schemafile.views import ViewReader
 TOP_KEYS = {"extensions": False, "schemas": False, "collations": False, "text_search_dictionaries": False, "text_search_configs": False, "enums": False, "domains": False, "composite_types": False,
             "range_types": False, "sequences": False, "functions": False, "aggregates": False,
             "external_types": False,
-            "default_privileges": False, "tables": False, "views": False, "materialized_views": False,
+            "default_privileges": False, "publications": False, "event_triggers": False, "tables": False, "views": False, "materialized_views": False,
             "queries": False}
 
 
@@ -90,7 +92,7 @@ def load_with_digest(text: str, path: str = "schema.yaml") -> tuple[Schema, str]
 
 class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerReader, TypeReader, SequenceReader,
              ExtensionReader, FunctionReader, ExclusionReader, UserTypeReader, InheritsReader,
-             CollationReader, RuleReader, StatisticsReader, QueryReader, ViewReader, PolicyReader, AggregateReader, TextSearchReader):
+             CollationReader, RuleReader, StatisticsReader, QueryReader, ViewReader, PolicyReader, AggregateReader, PublicationReader, EventTriggerReader, TextSearchReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
 
     def load(self, text: str) -> Schema:
@@ -182,6 +184,8 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             external_types=external,
             queries=self.declared_queries(top["queries"][1] if "queries" in top else None, tables),
             views=tuple(views),
+            publications=self.publications(top["publications"][1], tables) if "publications" in top else (),
+            event_triggers=self.event_triggers(top["event_triggers"][1], functions) if "event_triggers" in top else (),
         )
 
 

@@ -18,7 +18,8 @@ from typing import Any, Optional
 from schemac.model import Schema
 
 PUBLIC_SCHEMA_OWNER = "pg_database_owner"  # initdb's owner of `public` (PostgreSQL 15 and later)
-_OWNED = ("tables", "views", "functions", "aggregates", "enums", "domains", "composite_types", "range_types")
+_OWNED = ("tables", "views", "functions", "aggregates", "enums", "domains", "composite_types", "range_types",
+          "publications", "event_triggers")
 
 
 def _cleared(obj: Any, role: Optional[str]) -> Any:

@@ -25,8 +25,10 @@ from schemac.schemafile.typewriter import Flow as _Flow
 from schemac.schemafile.typewriter import FlowList as _FlowList
 from schemac.schemafile.typewriter import check_spec, collation_spec, composite_spec, domain_spec, enum_spec, range_spec, rules_spec
 from schemac.schemafile.typewriter import drop_empty as _drop_empty, text_search_config_spec, text_search_dictionary_spec
-from schemac.schemafile.grants import owner_spec, written_default_privileges, written_grants, written_namespaces
+from schemac.schemafile.grants import grants_flow as _grants_flow, owner_spec, written_default_privileges, written_grants, written_namespaces
 from schemac.schemafile.policies import written_policies
+from schemac.schemafile.publications import written_publications
+from schemac.schemafile.event_triggers import written_event_triggers
 from schemac.schemafile.storage import storage_spec
 
 
@@ -228,11 +230,6 @@ def _access(obj: Any, kind: str) -> dict:
     return {**({"grants": _grants_flow(written)} if written else {}), **owner_spec(obj)}
 
 
-def _grants_flow(written: dict) -> dict:
-    return {g: _Flow({k: _FlowList(v) if isinstance(v, list) else v for k, v in spec.items()})
-            if isinstance(spec, dict) else _FlowList(spec) for g, spec in written.items()}
-
-
 def _trigger(g: Trigger) -> Any:
     spec: dict = {"function": g.function, "timing": g.timing.replace(" ", "_"), "events": _FlowList(g.events)}
     if g.update_columns:
@@ -394,6 +391,7 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         keys = _keys(views)
         if views:
             doc[field] = {keys[id(v)]: _named(_view(v), v, keys[id(v)]) for v in views}
+    doc.update({**written_publications(schema.publications), **written_event_triggers(schema.event_triggers)})
     body = _EMITTER.dump(doc)  # what yaml.dump(doc, Dumper=_Dumper, width=120, ...) writes, faster (emit.py)
     out = (header or "") + body
     return out + _unmanaged_comment(schema.unmanaged)

@@ -2,7 +2,8 @@
 -- the schemas themselves), and the column privileges of those relations: one row per access-list entry
 -- (aclexplode), the owner's own entries left out, or one row with a NULL grantee for an object whose
 -- list holds nothing else. A NULL list is Postgres's default for the owner (acldefault): the owner's
--- privileges, and EXECUTE for PUBLIC on a function. grantee: PUBLIC for the role oid 0.
+-- privileges, and EXECUTE for PUBLIC on a function. grantee: PUBLIC for the role oid 0. grantor: NULL when
+-- the owner granted it (or a superuser did), else the role holding the grant option that did.
 -- catalog: 'class' (tables, views and sequences, by pg_class oid), 'proc' (functions, procedures, aggregates: pg_proc oid), 'namespace', 'type'
 -- (enums, domains, range types and composite types of their own, by pg_type oid; acldefault: USAGE for PUBLIC).
 -- namespace_name: set on a namespace's rows. column_name: set on column privileges (attacl; never a default). Rows for objects the other queries
@@ -45,10 +46,11 @@ SELECT o.catalog,
        o.column_name,
        CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(e.grantee)::text END AS grantee,
        e.privilege_type AS privilege,
-       e.is_grantable AS grantable
+       e.is_grantable AS grantable,
+       CASE WHEN e.grantor <> o.owner THEN pg_catalog.pg_get_userbyid(e.grantor)::text END AS grantor
 FROM objects o
 LEFT JOIN LATERAL (
-  SELECT x.grantee, x.privilege_type, x.is_grantable
+  SELECT x.grantee, x.privilege_type, x.is_grantable, x.grantor
   FROM pg_catalog.aclexplode(o.acl) AS x
   WHERE x.grantee <> o.owner
 ) e ON true;  -- in no order: the caller merges and sorts each object's list (by code point)

@@ -18,9 +18,10 @@
 --             only when no operator class made it), conversion, text search parser and template; and a
 --             cast ("source AS target", a database's own: empty schema_name) that Postgres did not ship
 -- Objects owned by an extension (pg_depend deptype 'e'), and triggers/policies/rules/constraints of
--- a relation owned by one, are left out. Event triggers, publications, foreign data wrappers and
--- foreign servers belong to the database, not a schema: listed with an empty schema_name, whatever
--- schemas are requested. Enums and domains are managed (enums.sql, domains.sql), and
+-- a relation owned by one, are left out. Foreign data wrappers and foreign servers belong to the
+-- database, not a schema: listed with an empty schema_name, whatever schemas are requested (event
+-- triggers and publications, the database's too, are managed: event_triggers.sql, publications.sql).
+-- Subscriptions of this database are listed by name alone: their connection strings are never read. Enums and domains are managed (enums.sql, domains.sql), and
 -- so are EXCLUDE constraints (exclusions.sql).
 -- Parameter: schemas, an array of schema names.
 WITH ext_owned AS (
@@ -137,12 +138,9 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
         SELECT 1 FROM pg_catalog.pg_type elem WHERE elem.typarray = t.oid)
   AND t.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_type'::regclass)
 UNION ALL
-SELECT 'event trigger', '', e.evtname::text
-FROM pg_catalog.pg_event_trigger e
-WHERE e.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_event_trigger'::regclass)
-UNION ALL
-SELECT 'publication', '', p.pubname::text
-FROM pg_catalog.pg_publication p
+SELECT 'subscription', '', s.subname::text  -- the name only: subconninfo holds a connection string
+FROM pg_catalog.pg_subscription s
+WHERE s.subdbid = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
 UNION ALL
 SELECT 'foreign data wrapper', '', w.fdwname::text
 FROM pg_catalog.pg_foreign_data_wrapper w

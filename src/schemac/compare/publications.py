@@ -1,0 +1,89 @@
+"""Publications compared by name: what they publish and which tables and schemas (a member's column list
+and row filter too: its filter in normal form). FOR ALL TABLES has no ALTER: switching to or from it is a
+drop and a create. Postgres refuses to retype a column a member's column list or row filter names: such a
+member is dropped before and added after. The owner is compared where schema.yaml pins it, as every owner is."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable, Optional, Union
+
+from schemac.compare.changes import Change
+from schemac.compare.normalize import same_expression
+from schemac.model import EventTrigger, Publication, PublishedTable, Schema
+from schemac.pg.expressions import referenced_columns
+
+Owned = Union[Publication, EventTrigger]
+
+
+def owned_changes(kind: str, old: Optional[Owned], new: Owned) -> list[Change]:
+    """set_<kind>_owner where schema.yaml pins another owner than `old` has, set_<kind>_comment where the
+    comments differ (`old` None: a new object, which CREATE leaves without either)."""
+    out = []
+    if new.owner is not None and new.owner != (old.owner if old is not None else None):
+        out.append(Change(f"set_{kind}_owner", "", "", new.name, old, new))
+    if (old.comment if old is not None else None) != new.comment:
+        out.append(Change(f"set_{kind}_comment", "", "", new.name, old, new))
+    return out
+
+
+def same_member(a: PublishedTable, b: PublishedTable) -> bool:
+    return a.key == b.key and a.columns == b.columns and same_expression(a.where, b.where)
+
+
+def same_definition(a: Publication, b: Publication) -> bool:
+    """Equal but for owner and comment (and name: a rename keeps the rest)."""
+    return (replace(a, tables=(), comment=None, name="") == replace(b, tables=(), comment=None, name="")
+            and len(a.tables) == len(b.tables) and all(same_member(x, y) for x, y in zip(a.tables, b.tables)))
+
+
+def _renamed_tables(current: Schema, desired: Schema) -> Callable[[PublishedTable], PublishedTable]:
+    """A member under its new name where schema.yaml renames its table (the publication keeps the table's oid)."""
+    renames = {(t.schema, t.renamed_from): t.name for t in desired.tables
+               if t.renamed_from and current.table(t.schema, t.renamed_from) is not None}
+    return lambda m: replace(m, name=renames[m.key]) if m.key in renames else m
+
+
+# The cause of a publication's members dropped and added again around a change of a column their column
+# list or row filter names: Postgres refuses ALTER COLUMN ... TYPE of such a column.
+COLUMN_RETYPED = "column retyped under a publication"
+
+
+def _around_retyped(old: Publication, new: Publication, retyped: set) -> list[Change]:
+    """`old` -> `new` as two changes when a member kept names a retyped column: first without those members
+    (before the ALTER COLUMN ... TYPE: it frees the columns), then to `new` (after it)."""
+    def names_retyped(m: PublishedTable) -> bool:
+        named = set(m.columns or ()) | (referenced_columns(m.where) if m.where else set())
+        return any((m.schema, m.name, c) in retyped for c in named)
+
+    held = {m.key for m in old.tables if names_retyped(m)}
+    if not held:
+        return [Change("alter_publication", "", "", new.name, old, new)] if not same_definition(old, new) else []
+    aside = replace(old, tables=tuple(m for m in old.tables if m.key not in held))
+    return [Change("alter_publication", "", "", new.name, old, aside, cause=COLUMN_RETYPED),
+            Change("alter_publication", "", "", new.name, aside, new,
+                   cause=None if not same_definition(old, new) else COLUMN_RETYPED)]
+
+
+def diff_publications(current: Schema, desired: Schema, changes: list[Change]) -> list[Change]:
+    """The publications' changes; `changes`: the tables' (a column retyped under a member: `_around_retyped`)."""
+    retyped = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type"}
+    renamed = _renamed_tables(current, desired)
+    cur = {p.name: replace(p, tables=tuple(sorted(map(renamed, p.tables), key=lambda m: m.key)))
+           for p in current.publications}
+    des = {p.name: p for p in desired.publications}
+    out: list[Change] = []
+    for name, p in des.items():
+        old = cur.get(name)
+        if old is None and p.renamed_from in cur and p.renamed_from not in des:
+            old = cur.pop(p.renamed_from)  # type: ignore[arg-type]
+            out.append(Change("rename_publication", "", "", name, old, p))
+            old = replace(old, name=name)
+        if old is None:
+            out += [Change("add_publication", "", "", name, None, p)] + owned_changes("publication", None, p)
+        elif old.all_tables != p.all_tables:  # no ALTER for it: dropped and created again (plan.publication_ddl)
+            out += [Change("alter_publication", "", "", name, old, p)] + owned_changes("publication", None, p)
+        else:
+            out += _around_retyped(old, p, retyped) + owned_changes("publication", old, p)
+    out += [Change("drop_publication", "", "", name, p, None) for name, p in cur.items() if name not in des]
+    return out

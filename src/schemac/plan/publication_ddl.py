@@ -1,0 +1,92 @@
+"""Statements for publications: CREATE PUBLICATION ... FOR ALL TABLES | FOR TABLE ONLY t (columns) WHERE
+(filter), TABLES IN SCHEMA s ... WITH (...); ALTER PUBLICATION ADD/DROP for members that change (a member
+whose column list or filter changes is dropped and added again), SET (...) for options, OWNER TO, RENAME
+TO; COMMENT ON PUBLICATION. Every table is named ONLY: the catalog lists an inheritance child that is a
+member on its own. sqlglot parses these only as Commands: they are assembled from names quoted by
+pg.names and the filter rendered by sqlglot."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlglot import exp
+
+from schemac.compare.changes import Change
+from schemac.compare.publications import same_member
+from schemac.model import PUBLISH_ACTIONS, Publication, PublishedTable
+from schemac.pg.dialect import RENDER
+from schemac.pg.expressions import parse_expression
+from schemac.pg.names import qualified, quote_ident
+from schemac.plan.ddl import command, literal
+
+
+def _member(m: PublishedTable, whole: bool = True) -> str:
+    """TABLE ONLY t [(columns)] [WHERE (filter)]; `whole` False: the name alone (DROP takes no more)."""
+    text = f"TABLE ONLY {qualified(m.schema, m.name)}"
+    if whole and m.columns is not None:
+        text += f" ({', '.join(map(quote_ident, m.columns))})"
+    if whole and m.where is not None:
+        text += f" WHERE ({parse_expression(m.where).sql(dialect=RENDER)})"
+    return text
+
+
+def _options(p: Publication, generated: bool) -> list[str]:
+    """publish, publish_via_partition_root, and (PostgreSQL 18) publish_generated_columns when `generated`."""
+    out = [f"publish = {literal(', '.join(p.publish))}", f"publish_via_partition_root = {str(p.via_partition_root).lower()}"]
+    return out + ([f"publish_generated_columns = {'stored' if p.generated_columns else 'none'}"] if generated else [])
+
+
+def create_publication(p: Publication) -> exp.Command:
+    objects = [_member(m) for m in p.tables] + [f"TABLES IN SCHEMA {quote_ident(s)}" for s in p.schemas]
+    target = "FOR ALL TABLES" if p.all_tables else ("FOR " + ", ".join(objects) if objects else "")
+    defaults = p.publish == PUBLISH_ACTIONS and not p.via_partition_root and not p.generated_columns
+    options = "" if defaults else f"WITH ({', '.join(_options(p, p.generated_columns))})"
+    return command("CREATE", "PUBLICATION", quote_ident(p.name), target, options)
+
+
+def alter_publication(old: Publication, new: Publication) -> list[exp.Expression]:
+    name = quote_ident(new.name)
+    if old.all_tables != new.all_tables:
+        return [command("DROP", "PUBLICATION IF EXISTS", name), create_publication(new)]
+    kept = {m.key: m for m in new.tables}
+    dropped = [m for m in old.tables if m.key not in kept or not same_member(m, kept[m.key])]
+    had = {m.key: m for m in old.tables}
+    added = [m for m in new.tables if m.key not in had or not same_member(had[m.key], m)]
+    out: list[exp.Expression] = []
+    gone = [_member(m, False) for m in dropped] + [f"TABLES IN SCHEMA {quote_ident(s)}" for s in old.schemas
+                                                   if s not in new.schemas]
+    if gone:
+        out.append(command("ALTER", "PUBLICATION", name, "DROP", ", ".join(gone)))
+    more = [_member(m) for m in added] + [f"TABLES IN SCHEMA {quote_ident(s)}" for s in new.schemas if s not in old.schemas]
+    if more:
+        out.append(command("ALTER", "PUBLICATION", name, "ADD", ", ".join(more)))
+    if (old.publish, old.via_partition_root, old.generated_columns) != \
+            (new.publish, new.via_partition_root, new.generated_columns):
+        generated = old.generated_columns or new.generated_columns
+        out.append(command("ALTER", "PUBLICATION", name, f"SET ({', '.join(_options(new, generated))})"))
+    return out
+
+
+def publication_statements(change: Change) -> Optional[list[exp.Expression]]:
+    """Statements of a publication change, else None."""
+    k, old, new = change.kind, change.old, change.new
+    if k == "add_publication":
+        return [create_publication(new)]  # type: ignore[arg-type]
+    if k == "drop_publication":
+        return [command("DROP", "PUBLICATION IF EXISTS", quote_ident(old.name))]  # type: ignore[union-attr]
+    if k == "alter_publication":
+        return alter_publication(old, new)  # type: ignore[arg-type]
+    if k == "rename_publication":
+        return [command("ALTER", "PUBLICATION", quote_ident(old.name), "RENAME TO", quote_ident(new.name))]  # type: ignore
+    return owned_statements(change, "publication", "PUBLICATION")
+
+
+def owned_statements(change: Change, kind: str, keyword: str) -> Optional[list[exp.Expression]]:
+    """set_<kind>_owner (ALTER <keyword> name OWNER TO role), set_<kind>_comment (COMMENT ON), else None."""
+    new = change.new
+    if change.kind == f"set_{kind}_owner":
+        return [command("ALTER", keyword, quote_ident(new.name), "OWNER TO", quote_ident(new.owner))]  # type: ignore
+    if change.kind == f"set_{kind}_comment":
+        return [command("COMMENT", "ON", keyword, quote_ident(new.name), "IS",  # type: ignore[union-attr]
+                        literal(new.comment) if new.comment is not None else "NULL")]  # type: ignore[union-attr]
+    return None

@@ -1,0 +1,68 @@
+"""What a change of a publication or an event trigger (the database's objects, in no schema) means in a
+drift report. An owner that differs is security drift, as every other object's."""
+
+from __future__ import annotations
+
+from typing import Optional, Union
+
+from schemac.compare.changes import Change
+from schemac.model import EventTrigger, Publication
+from schemac.report.security import SECURITY
+
+DATABASE_OBJECT_KINDS = ("add_publication", "drop_publication", "alter_publication", "rename_publication",
+                         "set_publication_owner", "set_publication_comment", "add_event_trigger", "drop_event_trigger",
+                         "alter_event_trigger", "set_event_trigger_enabled", "set_event_trigger_owner",
+                         "set_event_trigger_comment")
+
+_KINDS = {"publication": ("missing_publication", "unexpected_publication", "publication_changed"),
+          "event trigger": ("missing_event_trigger", "unexpected_event_trigger", "event_trigger_changed")}
+
+
+def describe_database_object(obj: Union[Publication, EventTrigger, None]) -> Optional[str]:
+    """One line: CREATE PUBLICATION's or CREATE EVENT TRIGGER's clauses."""
+    if isinstance(obj, EventTrigger):
+        tags = f" WHEN TAG IN ({', '.join(obj.tags)})" if obj.tags else ""
+        return f"EVENT TRIGGER ON {obj.event}{tags} EXECUTE FUNCTION {obj.function}()"
+    if obj is None:
+        return None
+    members = [f"{m.schema}.{m.name}" + (f" ({', '.join(m.columns)})" if m.columns is not None else "")
+               + (f" WHERE ({m.where})" if m.where else "") for m in obj.tables]
+    target = "FOR ALL TABLES" if obj.all_tables else \
+        "FOR " + ", ".join([f"TABLE {m}" for m in members] + [f"TABLES IN SCHEMA {s}" for s in obj.schemas]) \
+        if members or obj.schemas else "FOR no table"
+    options = [f"publish = '{', '.join(obj.publish)}'"] + ["publish_via_partition_root"] * obj.via_partition_root + \
+        ["publish_generated_columns = stored"] * obj.generated_columns
+    return f"PUBLICATION {target} WITH ({', '.join(options)})"
+
+
+def database_object_difference(c: Change, difference: type, file: Optional[str], line: Optional[int]):
+    """The Difference of one publication or event trigger change (`difference`: report.describe.Difference)."""
+    old, new, k, name = c.old, c.new, c.kind, c.name
+    what = "publication" if "publication" in k else "event trigger"
+    missing, unexpected, changed = _KINDS[what]
+    if k.startswith("add_"):
+        return difference(missing, what, "", "", name, describe_database_object(new), None,  # type: ignore
+                          f"{what} {name} is missing", file, line)
+    if k.startswith("drop_"):
+        return difference(unexpected, what, "", "", name, None, describe_database_object(old),  # type: ignore
+                          f"{what} {name} is not in schema.yaml", file, line)
+    if k.startswith("alter_"):
+        e, a = describe_database_object(new), describe_database_object(old)  # type: ignore[arg-type]
+        return difference(changed, what, "", "", name, e, a,
+                          f"{what} {name} is {a}, expected {e}", file, line)
+    if k == "rename_publication":
+        return difference("publication_changed", what, "", "", name, name, old.name,  # type: ignore[union-attr]
+                          f"publication {name} is named {old.name} in the database "  # type: ignore[union-attr]
+                          "(renamed_from in schema.yaml)", file, line)
+    if k == "set_event_trigger_enabled":
+        a = old.enabled if old is not None else None  # type: ignore[union-attr]
+        return difference("event_trigger_state_changed", what, "", "", name, new.enabled, a,  # type: ignore[union-attr]
+                          f"event trigger {name} is {a}, expected {new.enabled}", file, line)  # type: ignore[union-attr]
+    if k.endswith("_owner"):
+        a = old.owner if old is not None else None  # type: ignore[union-attr]
+        return difference("owner_changed", what, "", "", name, new.owner, a,  # type: ignore[union-attr]
+                          f"{what} {name} is owned by {a or 'another role'}, expected {new.owner}",  # type: ignore
+                          file, line, SECURITY)
+    e, a = new.comment, old.comment if old is not None else None  # type: ignore[union-attr]
+    return difference("comment_changed", what, "", "", name, e, a,
+                      f"{what} {name}: comment is {a!r}, expected {e!r}", file, line)

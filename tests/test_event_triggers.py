@@ -1,0 +1,186 @@
+"""Event triggers on a real server, in Supabase's shape (a function in `extensions` that reacts to the DDL
+PostgREST must see, one limited to CREATE EXTENSION, disabled): read, written, created after every other
+statement of a migration and compared with the tests' own SQL; a migration applied while they fire on its
+own CREATE TABLE and CREATE FUNCTION; changes (tags, state, function, a drop with its function); drift made
+by hand; a role that is not a superuser gets Postgres's refusal, named; the loader's errors."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import psycopg
+import pytest
+from psycopg import conninfo
+
+from schemac.errors import SchemaFileError
+from schemac.schemafile.load import load_text
+
+SOURCE = """\
+CREATE SCHEMA extensions;
+CREATE TABLE public.ddl_log (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, tag text NOT NULL, object text);
+CREATE FUNCTION extensions.pgrst_ddl_watch() RETURNS event_trigger LANGUAGE plpgsql AS $$
+DECLARE cmd record;
+BEGIN
+  FOR cmd IN SELECT * FROM pg_event_trigger_ddl_commands() LOOP
+    IF cmd.command_tag IN ('CREATE TABLE', 'CREATE FUNCTION', 'ALTER TABLE', 'CREATE VIEW') THEN
+      INSERT INTO public.ddl_log (tag, object) VALUES (cmd.command_tag, cmd.object_identity);
+      PERFORM pg_notify('pgrst', 'reload schema');
+    END IF;
+  END LOOP;
+END $$;
+CREATE FUNCTION extensions.pgrst_drop_watch() RETURNS event_trigger LANGUAGE plpgsql AS $$
+DECLARE obj record;
+BEGIN
+  FOR obj IN SELECT * FROM pg_event_trigger_dropped_objects() LOOP
+    INSERT INTO public.ddl_log (tag, object) VALUES ('DROP ' || obj.object_type, obj.object_identity);
+  END LOOP;
+END $$;
+CREATE FUNCTION extensions.grant_pg_cron_access() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE NOTICE 'pg_cron is not installed here';
+END $$;
+CREATE EVENT TRIGGER pgrst_ddl_watch ON ddl_command_end EXECUTE FUNCTION extensions.pgrst_ddl_watch();
+CREATE EVENT TRIGGER pgrst_drop_watch ON sql_drop EXECUTE FUNCTION extensions.pgrst_drop_watch();
+CREATE EVENT TRIGGER issue_pg_cron_access ON ddl_command_end WHEN TAG IN ('CREATE EXTENSION')
+  EXECUTE FUNCTION extensions.grant_pg_cron_access();
+ALTER EVENT TRIGGER issue_pg_cron_access DISABLE;
+COMMENT ON EVENT TRIGGER pgrst_ddl_watch IS 'tells PostgREST to reload its schema cache';
+"""
+
+
+def _event_triggers(url):
+    from catalog_oracle import QUERIES
+
+    with psycopg.connect(url) as conn:
+        return sorted(conn.execute(QUERIES["event_triggers"]).fetchall())
+
+
+def _log(url):
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT tag, object FROM ddl_log ORDER BY id").fetchall()
+
+
+def _migration(tmp_path, name):
+    return "".join(p.read_text() for p in sorted((tmp_path / "generated" / "migrations").glob(f"*{name}*.sql")))
+
+
+def _statements(sql):
+    body = "\n".join(line for line in sql.splitlines() if not line.startswith("--"))
+    return [s.strip().rstrip(";") for s in body.split(";\n") if s.strip()]
+
+
+@pytest.mark.parametrize("major_db", [pytest.param("pg15"), pytest.param("pg16", marks=pytest.mark.slow),
+                                      pytest.param("pg18", marks=pytest.mark.slow)], indirect=True)
+def test_event_triggers_round_trip_and_a_migration_they_fire_on(tmp_path, major_db, schemac):
+    from catalog_oracle import sibling_database
+    from test_functions import _apply
+
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute(SOURCE)
+    r = schemac("inspect", "--database-url", major_db, "--output", "schema.yaml")
+    text = (tmp_path / "schema.yaml").read_text()
+    assert r.returncode == 0 and "# Not managed" not in text, r.stderr + text
+    assert "0 publications, 3 event triggers from" in r.stderr, r.stderr  # inspect's summary
+    assert "  issue_pg_cron_access: {event: ddl_command_end, function: extensions.grant_pg_cron_access, tags: " \
+           "[CREATE EXTENSION], enabled: disabled}\n" in text, text
+    assert schemac("generate", "--name", "base").returncode == 0
+    statements = _statements(_migration(tmp_path, "base"))
+    first = next(n for n, s in enumerate(statements) if "EVENT TRIGGER" in s)
+    assert first > 0 and all("EVENT TRIGGER" in s for s in statements[first:]), statements  # created last
+    with sibling_database(major_db) as b:
+        _apply(b, str(tmp_path / "generated"))
+        assert _event_triggers(b) == _event_triggers(major_db)
+        assert _log(b) == []  # created after the migration's own CREATE TABLE and CREATE FUNCTION
+        assert schemac("diff", "--database-url", b).returncode == 0
+
+        # A migration while they fire: a table and a function created (logged by pgrst_ddl_watch), a watch
+        # dropped with its function (first), tags changed (dropped and created again), one enabled.
+        functions, rest = text.split("tables:\n", 1)
+        edited = functions + (
+            "  touch:\n    returns: trigger\n    language: plpgsql\n    body: begin new.n := 1; return new; end\n"
+            "tables:\n  notes:\n    columns: {id: {type: integer, primary_key: true}, n: integer}\n"
+            "    triggers:\n      notes_touch: {function: touch, timing: before, events: [insert], for_each: row}\n"
+        ) + rest
+        edited = edited.replace("  pgrst_drop_watch: {event: sql_drop, function: extensions.pgrst_drop_watch}\n", "")
+        edited = re.sub(r"  pgrst_drop_watch:\n    schema: extensions\n(?:    .*\n)+", "", edited)
+        edited = edited.replace("tags: [CREATE EXTENSION], enabled: disabled}", "tags: [CREATE EXTENSION, CREATE SCHEMA]}")
+        assert "pgrst_drop_watch" not in edited, edited
+        (tmp_path / "schema.yaml").write_text(edited)
+        r = schemac("generate", "--name", "change", "--allow-destructive")
+        assert r.returncode == 0, r.stdout + r.stderr
+        statements = _statements(_migration(tmp_path, "change"))
+        assert statements[0] == "DROP EVENT TRIGGER IF EXISTS pgrst_drop_watch", statements
+        assert statements[-2:] == ["DROP EVENT TRIGGER IF EXISTS issue_pg_cron_access",
+                                   "CREATE EVENT TRIGGER issue_pg_cron_access ON ddl_command_end WHEN TAG IN "
+                                   "('CREATE EXTENSION', 'CREATE SCHEMA') EXECUTE FUNCTION extensions.grant_pg_cron_access()"], \
+            statements
+        with psycopg.connect(b, autocommit=True) as conn:
+            conn.execute("INSERT INTO ddl_log (tag) VALUES ('before')")
+        _apply(b, str(tmp_path / "generated"))
+        assert ("CREATE TABLE", "public.notes") in _log(b) and ("CREATE FUNCTION", "public.touch()") in _log(b), _log(b)
+        assert _log(b)[0] == ("before", None)
+        assert not any(tag.startswith("DROP") for tag, _ in _log(b))  # the drop watch went first
+        assert schemac("diff", "--database-url", b).returncode == 0
+        with psycopg.connect(b) as conn:
+            assert conn.execute("SELECT evtenabled, evttags FROM pg_event_trigger WHERE evtname = 'issue_pg_cron_access'"
+                                ).fetchone() == ("O", ["CREATE EXTENSION", "CREATE SCHEMA"])
+            assert conn.execute("SELECT to_regprocedure('extensions.pgrst_drop_watch()')").fetchone() == (None,)
+
+
+def test_event_trigger_drift_and_a_role_that_is_not_a_superuser(tmp_path, db_url, schemac):
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(SOURCE)
+    assert schemac("inspect", "--database-url", db_url, "--output", "schema.yaml").returncode == 0
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("ALTER EVENT TRIGGER pgrst_ddl_watch DISABLE")
+        conn.execute("CREATE EVENT TRIGGER extra ON sql_drop EXECUTE FUNCTION extensions.pgrst_drop_watch()")
+        conn.execute("DROP EVENT TRIGGER issue_pg_cron_access")
+        conn.execute("CREATE EVENT TRIGGER issue_pg_cron_access ON ddl_command_start WHEN TAG IN ('CREATE EXTENSION') "
+                     "EXECUTE FUNCTION extensions.grant_pg_cron_access()")
+    d = schemac("diff", "--database-url", db_url, "--format", "json")
+    assert d.returncode == 1, d.stdout + d.stderr
+    found = sorted((x["kind"], x["object"]["name"]) for x in json.loads(d.stdout)["differences"])
+    assert found == [("event_trigger_changed", "issue_pg_cron_access"),  # (created again, it must be disabled again)
+                     ("event_trigger_state_changed", "issue_pg_cron_access"),
+                     ("event_trigger_state_changed", "pgrst_ddl_watch"), ("unexpected_event_trigger", "extra")], d.stdout
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("DROP EVENT TRIGGER extra; DROP EVENT TRIGGER pgrst_ddl_watch; DROP EVENT TRIGGER pgrst_drop_watch;"
+                     "DROP EVENT TRIGGER issue_pg_cron_access")
+        conn.execute("CREATE ROLE schemac_not_super LOGIN; GRANT CREATE ON SCHEMA extensions, public TO schemac_not_super")
+    try:  # the migration that creates them, run by a role Postgres refuses event triggers to: said, by name
+        (tmp_path / "schema.yaml").write_text("""\
+functions:
+  extensions.watch:
+    returns: event_trigger
+    language: plpgsql
+    body: begin end
+event_triggers:
+  watch: {event: ddl_command_end, function: extensions.watch}
+""")
+        assert schemac("generate", "--name", "watch").returncode == 0
+        r = schemac("apply", "--database-url", conninfo.make_conninfo(db_url, user="schemac_not_super"))
+        assert r.returncode == 2, r.stdout + r.stderr
+        assert "CREATE EVENT TRIGGER watch" in r.stderr and "permission denied to create event trigger" in r.stderr, r.stderr
+        with psycopg.connect(db_url) as conn:  # the file's transaction rolled back: no function either
+            assert conn.execute("SELECT to_regprocedure('extensions.watch()')").fetchone() == (None,)
+    finally:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute("DROP OWNED BY schemac_not_super; DROP ROLE schemac_not_super")
+
+
+@pytest.mark.parametrize("text,line,message", [
+    ("event_triggers:\n  e: {event: ddl_end, function: f}\n", 2, "event of event trigger 'e' must be one of"),
+    ("event_triggers:\n  e: {event: sql_drop, function: 'f()'}\n", 2, "without arguments"),
+    ("event_triggers:\n  e: {event: sql_drop, function: g}\n", 2, "g must take no arguments and return event_trigger"),
+    ("event_triggers:\n  e: {event: sql_drop, function: f, tags: []}\n", 2, "tags of event trigger 'e' is empty"),
+    ("event_triggers:\n  e: {event: sql_drop, function: f, tags: [drop table, DROP  TABLE]}\n", 2, "DROP TABLE twice"),
+    ("event_triggers:\n  e: {event: sql_drop, function: f, enabled: yes}\n", 2, "enabled of event trigger 'e'"),
+    ("event_triggers:\n  e: {function: f}\n", 2, "needs the key 'event'"),
+])
+def test_loader_errors(text, line, message):
+    functions = ("functions:\n  f: {returns: event_trigger, language: plpgsql, body: begin end}\n"
+                 "  g: {returns: trigger, language: plpgsql, body: begin return null; end}\n")
+    with pytest.raises(SchemaFileError) as e:
+        load_text(functions + text, "schema.yaml")
+    assert f"schema.yaml:{line + 3}:" in str(e.value) and message in str(e.value), str(e.value)

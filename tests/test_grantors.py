@@ -1,0 +1,94 @@
+"""Grants made by a role that is not the owner (it holds the grant option): pg_dump writes them under SET SESSION
+AUTHORIZATION, and the access list keeps that grantor (`anon=r/editor`, not `anon=r/postgres`). Read, written as
+`granted_by`, made again the same way, compared per grantor; the tests' security oracle compares the grantors."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from schemac.errors import SchemaFileError
+from schemac.schemafile.load import load_text
+
+ROLES = ("gr_editor", "gr_anon", "gr_auth")
+SOURCE = """\
+CREATE TABLE public.messages (id int PRIMARY KEY, body text);
+CREATE SEQUENCE public.tickets;
+GRANT ALL ON TABLE public.messages TO gr_editor WITH GRANT OPTION;
+GRANT USAGE ON SEQUENCE public.tickets TO gr_editor WITH GRANT OPTION;
+GRANT SELECT ON TABLE public.messages TO gr_anon;
+SET SESSION AUTHORIZATION gr_editor;
+GRANT SELECT, INSERT ON TABLE public.messages TO gr_anon;
+GRANT UPDATE (body) ON TABLE public.messages TO gr_auth;
+GRANT USAGE ON SEQUENCE public.tickets TO gr_auth;
+RESET SESSION AUTHORIZATION;
+"""
+
+
+@pytest.fixture
+def roles(db_url):
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        for r in ROLES:
+            conn.execute(f"DO $$ BEGIN CREATE ROLE {r}; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+    yield
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        for r in ROLES:
+            conn.execute(f"DROP OWNED BY {r}")
+
+
+def _acl(url):
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT relname, relacl::text[] FROM pg_class WHERE relname IN ('messages', 'tickets') "
+                            "ORDER BY 1").fetchall(), \
+            conn.execute("SELECT attname, attacl::text[] FROM pg_attribute WHERE attrelid = 'messages'::regclass "
+                         "AND attacl IS NOT NULL").fetchall()
+
+
+def test_grants_by_another_role_round_trip_and_drift(tmp_path, db_url, roles, schemac):
+    from catalog_oracle import sibling_database
+    from security_oracle import security_fingerprint
+    from test_functions import _apply
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(SOURCE)
+    assert schemac("inspect", "--database-url", db_url, "--output", "schema.yaml").returncode == 0
+    text = (tmp_path / "schema.yaml").read_text()
+    assert "      gr_anon:\n        - {privileges: [select]}\n        - {privileges: [select, insert], granted_by: gr_editor}\n" \
+        in text, text
+    assert "gr_auth: {privileges: [update (body)], granted_by: gr_editor}" in text, text
+    assert schemac("generate", "--name", "grants").returncode == 0
+    sql = "".join(p.read_text() for p in (tmp_path / "generated" / "migrations").glob("*.sql"))
+    assert "SET SESSION AUTHORIZATION gr_editor;\n\nGRANT SELECT, INSERT ON TABLE messages TO gr_anon;\n\n" \
+           "RESET SESSION AUTHORIZATION;" in sql, sql
+    assert sql.index("TO gr_editor WITH GRANT OPTION") < sql.index("SET SESSION AUTHORIZATION"), sql
+    with sibling_database(db_url) as b:
+        _apply(b, str(tmp_path / "generated"))
+        assert _acl(b) == _acl(db_url)
+        assert security_fingerprint(b) == security_fingerprint(db_url)
+        assert schemac("diff", "--database-url", b).returncode == 0
+        with psycopg.connect(b, autocommit=True) as conn:  # the editor's grant withdrawn, the owner's made instead
+            conn.execute("SET SESSION AUTHORIZATION gr_editor; REVOKE INSERT ON messages FROM gr_anon;"
+                         "RESET SESSION AUTHORIZATION; GRANT INSERT ON messages TO gr_anon")
+        d = schemac("diff", "--database-url", b, "--sql")
+        assert d.returncode == 1, d.stdout + d.stderr
+        assert "gr_anon lacks INSERT GRANTED BY gr_editor on table public.messages" in d.stderr, d.stderr
+        assert "REVOKE INSERT ON TABLE messages FROM gr_anon" in d.stdout, d.stdout
+        assert "SET SESSION AUTHORIZATION gr_editor;\n\nGRANT INSERT ON TABLE messages TO gr_anon" in d.stdout, d.stdout
+
+
+def test_a_grantor_that_is_no_role_is_named_at_its_line(tmp_path, db_url, schemac):
+    (tmp_path / "schema.yaml").write_text("tables:\n  t:\n    columns: {id: integer}\n    grants:\n"
+                                          "      PUBLIC: {privileges: [select], granted_by: no_such_grantor}\n")
+    d = schemac("diff", "--database-url", db_url)
+    assert d.returncode == 2 and "schema.yaml:5:" in d.stderr and "'no_such_grantor' does not exist" in d.stderr, d.stderr
+
+
+@pytest.mark.parametrize("grants,message", [
+    ("{privileges: [select], granted_by: public}", "granted_by of grants to r on table 't' must be a role, not PUBLIC"),
+    ("[{privileges: [select]}, {privileges: [select]}]", "lists SELECT twice"),
+    ("{privileges: [select], granted_by: [a]}", "granted_by"),
+])
+def test_loader_errors(grants, message):
+    with pytest.raises(SchemaFileError) as e:
+        load_text(f"tables:\n  t:\n    columns: {{id: integer}}\n    grants:\n      r: {grants}\n", "schema.yaml")
+    assert "schema.yaml:5:" in str(e.value) and message in str(e.value), str(e.value)
