@@ -442,3 +442,33 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
         os.close(write_end)
     assert r.returncode == 2
     assert r.stderr == ""
+
+
+def test_a_change_that_drops_is_one_file_whatever_its_locks(tmp_path, monkeypatch, db_url):
+    """Views dropped to be created again around a column retyped, across files, would leave the database
+    without them if a later file failed: a change that drops anything stays one transaction, and a
+    failure in it leaves every view in place (the test's own SQL counts them)."""
+    import schemac.commands.generate as gen
+    from schemac.migrations.apply import apply_files
+    from schemac.migrations.layout import Layout
+
+    views = "".join(f"  v{i}: {{query: 'SELECT id, note FROM t WHERE id > {i}'}}\n" for i in range(12))
+    base = "tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n      note: varchar(10)\nviews:\n" + views
+    (tmp_path / "schema.yaml").write_text(base, encoding="utf-8")
+    out = str(tmp_path / "generated")
+    assert gen.generate(str(tmp_path / "schema.yaml"), out, name="init").status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+    monkeypatch.setattr(gen, "LOCKS_PER_FILE", 4)
+    (tmp_path / "schema.yaml").write_text(base.replace("note: varchar(10)", "note: varchar(20)"), encoding="utf-8")
+    result = gen.generate(str(tmp_path / "schema.yaml"), out, name="widen")
+    files = migration_files(Path(out))
+    assert [p.name.split("_", 1)[1] for p in files] == ["init.sql", "widen.sql"], [p.name for p in files]
+    assert result.sql.count("DROP VIEW") == 12, result.sql
+    broken = files[-1].read_text().replace("CREATE VIEW v11 AS", "CREATE VIEW v11 AS SELECT no_such_column FROM t; --")
+    files[-1].write_text(broken)
+    count = "SELECT count(*) FROM pg_views WHERE schemaname = 'public'"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        with pytest.raises(Exception):
+            apply_files(conn, Layout(out).migrations())
+        assert conn.execute(count).fetchone()[0] == 12

@@ -90,7 +90,8 @@ def header(name: str, message: Optional[str], digest: str, schema_label: str, no
 # x max_connections (100) = 6,400 relations on a stock server, fewer with fewer connections. A change
 # that creates thousands of tables at once (the first migration of an adopted database) would fail
 # with "out of shared memory", so it is written as several files in order, each locking at most this
-# many relations (estimated from above: a file cut at 2,000 held 1,953 distinct relations in pg_locks).
+# many relations (estimated from above: a file cut at 2,000 held 1,953 distinct relations in pg_locks);
+# not a change that drops anything (see _transactional).
 LOCKS_PER_FILE = 1000
 
 
@@ -137,8 +138,11 @@ def _split(statements: Iterable[exp.Expression]) -> list[list[str]]:
     return runs
 
 
-def _transactional(name: str, statements: Iterable[exp.Expression]) -> list[Unit]:
-    runs = _split(statements)
+def _transactional(name: str, statements: Iterable[exp.Expression], changes: list[Change]) -> list[Unit]:
+    """One file, or (only for a change that drops nothing) several. Each file is its own transaction: a
+    change that drops something (a view dropped to be created again, a function, an index) stays whole, so
+    that a failure leaves the database as it was instead of without what the first files dropped."""
+    runs = _split(statements) if not any(c.kind.startswith("drop_") for c in changes) else [list(_rendered(list(statements)))]
     return [Unit(name if n == 1 else f"{name}_part_{n}", tuple(run)) for n, run in enumerate(runs, 1)]
 
 
@@ -148,11 +152,11 @@ def _units(changes: list[Change], current: Schema, name: str, concurrently: bool
         # A value added to an enum cannot be used in the transaction that added it (as a default, in a
         # CHECK, an index predicate or a row): the additions go first, in a file of their own.
         rest = [c for c in changes if c.kind != "add_enum_value"]
-        return _transactional(f"{name}_enum_values", planned(values)) + _units(rest, current, name, concurrently)
+        return _transactional(f"{name}_enum_values", planned(values), values) + _units(rest, current, name, concurrently)
     if not concurrently:
-        return _transactional(name, planned(changes))
+        return _transactional(name, planned(changes), changes)
     online = plan_online(changes, {t.key for t in current.tables})
-    units = _transactional(name, online.main) if online.main else []
+    units = _transactional(name, online.main, changes) if online.main else []
     for n, (_, stmt) in enumerate(online.concurrent, 1):
         units.append(Unit(f"{name}_index_{n}", _rendered([stmt]), no_transaction=True))
     if online.validate:
