@@ -176,53 +176,55 @@ def _sql(tmp_path) -> str:
     return "".join(p.read_text() for p in sorted((tmp_path / "generated" / "migrations").glob("*.sql")))
 
 
+_SIGNATURES = "SELECT proname, pg_get_function_arguments(oid), pg_get_function_result(oid) FROM pg_proc " \
+              "WHERE pronamespace = 'public'::regnamespace ORDER BY 1"
+
+
+def _inspected_and_rebuilt(tmp_path, db_url, schemac, check) -> str:
+    """inspect the database, generate, apply to an empty sibling: the functions' signatures there are pg_proc's
+    here, `check(conn)` holds there and diff is clean. The schema.yaml inspect wrote."""
+    from catalog_oracle import sibling_database
+
+    r = schemac("inspect", "--database-url", db_url, "--output", "schema.yaml")
+    assert r.returncode == 0, r.stderr
+    assert schemac("generate", "--name", "inspected").returncode == 0
+    with psycopg.connect(db_url) as conn:
+        expected = conn.execute(_SIGNATURES).fetchall()
+    with sibling_database(db_url) as b:
+        _apply(b, str(tmp_path / "generated"))
+        with psycopg.connect(b) as conn:
+            assert conn.execute(_SIGNATURES).fetchall() == expected
+            check(conn)
+        assert schemac("diff", "--database-url", b).returncode == 0
+    return (tmp_path / "schema.yaml").read_text()
+
+
 @pytest.mark.slow  # test_kinds' unit case covers the spelling in the default run
 def test_functions_of_an_extension_type_named_like_a_keyword(tmp_path, db_url, schemac):
     """cube (sqlglot reads it as GROUP BY CUBE): a function taking and returning it, a column of it."""
-    from catalog_oracle import sibling_database
-
     with psycopg.connect(db_url, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'cube'").fetchone():
             pytest.skip("this build has no cube")
         conn.execute("CREATE EXTENSION cube; CREATE TABLE toc (id int PRIMARY KEY, c cube, cs cube[]);"
                      "CREATE FUNCTION first_cube(cs cube[]) RETURNS cube LANGUAGE sql IMMUTABLE AS 'select cs[1]';"
                      "CREATE FUNCTION cubes(n int) RETURNS SETOF cube LANGUAGE sql AS 'select cube(n) from generate_series(1, n)'")
-    r = schemac("inspect", "--database-url", db_url, "--output", "schema.yaml")
-    assert r.returncode == 0, r.stderr
-    assert schemac("generate", "--name", "cubes").returncode == 0
-    sql = "SELECT proname, pg_get_function_arguments(oid), pg_get_function_result(oid) FROM pg_proc " \
-          "WHERE pronamespace = 'public'::regnamespace AND proname IN ('first_cube', 'cubes') ORDER BY 1"
-    with psycopg.connect(db_url) as conn:
-        expected = conn.execute(sql).fetchall()
-    with sibling_database(db_url) as b:
-        _apply(b, str(tmp_path / "generated"))
-        with psycopg.connect(b) as conn:
-            assert conn.execute(sql).fetchall() == expected
-            assert conn.execute("SELECT first_cube(ARRAY[cube(1), cube(2)])::text").fetchone()[0] == "(1)"
-        assert schemac("diff", "--database-url", b).returncode == 0
+    _inspected_and_rebuilt(tmp_path, db_url, schemac, lambda conn: _equal(
+        conn.execute("SELECT first_cube(ARRAY[cube(1), cube(2)])::text").fetchone()[0], "(1)"))
 
 
 def test_inspect_lists_no_row_type_of_its_own_tables_as_external(tmp_path, db_url, schemac):
     """A function over a table's and a view's row types: inspect writes no external_types for them and the
     file applies to an empty database with the same signatures (pg_proc's own rendering)."""
-    from catalog_oracle import sibling_database
-
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute("CREATE TABLE places (id int PRIMARY KEY, name text); CREATE TABLE trips (id int, stop places);"
                      "CREATE VIEW named AS SELECT id, name FROM places WHERE name IS NOT NULL;"
                      "CREATE FUNCTION all_places() RETURNS SETOF places LANGUAGE sql AS 'SELECT * FROM places';"
                      "CREATE FUNCTION first_named(p places) RETURNS named LANGUAGE sql AS 'SELECT * FROM named LIMIT 1'")
-    assert schemac("inspect", "--database-url", db_url, "--output", "schema.yaml").returncode == 0
-    assert "external_types" not in (tmp_path / "schema.yaml").read_text()
-    assert schemac("generate", "--name", "rows").returncode == 0
-    sql = "SELECT proname, pg_get_function_arguments(oid), pg_get_function_result(oid) FROM pg_proc " \
-          "WHERE pronamespace = 'public'::regnamespace ORDER BY 1"
-    with psycopg.connect(db_url) as conn:
-        expected = conn.execute(sql).fetchall()
-    with sibling_database(db_url) as b:
-        _apply(b, str(tmp_path / "generated"))
-        with psycopg.connect(b) as conn:
-            assert conn.execute(sql).fetchall() == expected
-            assert conn.execute("SELECT format_type(atttypid, NULL) FROM pg_attribute "
-                                "WHERE attrelid = 'trips'::regclass AND attname = 'stop'").fetchone()[0] == "places"
-        assert schemac("diff", "--database-url", b).returncode == 0
+    text = _inspected_and_rebuilt(tmp_path, db_url, schemac, lambda conn: _equal(conn.execute(
+        "SELECT format_type(atttypid, NULL) FROM pg_attribute WHERE attrelid = 'trips'::regclass AND attname = 'stop'"
+    ).fetchone()[0], "places"))
+    assert "external_types" not in text
+
+
+def _equal(a, b) -> None:
+    assert a == b, (a, b)

@@ -95,20 +95,6 @@ def aggregates(rows: list[dict[str, Any]], acl: Any = None) -> tuple[Aggregate, 
 
 
 _VOLATILITY = {"v": "volatile", "s": "stable", "i": "immutable"}
-_STATISTICS_KINDS = {"d": "ndistinct", "f": "dependencies", "m": "mcv"}
-
-
-def statistics(d: dict[str, Any], table_schema: str) -> Statistics:
-    """One object of tables.sql's `statistics` (its schema only where it is not the table's, as schema.yaml)."""
-    kinds = tuple(_STATISTICS_KINDS[k] for k in "dfm" if k in d["kinds"])
-    target = d["target"] if d["target"] is not None and d["target"] >= 0 else None
-    return Statistics(name=d["name"], elements=(*d["columns"], *(d["expressions"] or ())),
-                      kinds=() if kinds == STATISTICS_KINDS else kinds,
-                      schema=d["schema"] if d["schema"] != table_schema else None, target=target,
-                      comment=d["comment"])
-
-
-_PARALLEL = {"u": "unsafe", "r": "restricted", "s": "safe"}
 _ARG_MODES = {"i": "in", "o": "out", "b": "inout", "v": "variadic"}
 
 
