@@ -99,7 +99,7 @@ def repeated_keys(t: Table) -> list[Unique]:
 
 def created_by_create_table(t: Table, parent: Optional[Table] = None) -> Table:
     """What CREATE TABLE alone makes of `t`: the rest (foreign keys, NOT VALID checks, indexes, comments,
-    the partition attachment, a repeated UNIQUE, CLUSTER ON) follows as changes, computed by diffing this skeleton
+    the partition attachment, a repeated UNIQUE, CLUSTER ON, REPLICA IDENTITY) follows as changes, computed by diffing this skeleton
     against `t`. A partition of `parent` is created PARTITION OF it: it takes the parent's columns as
     they are there (type, NOT NULL, default, collation) and nothing of its own."""
     if t.partition_of is not None and parent is not None:
@@ -107,14 +107,17 @@ def created_by_create_table(t: Table, parent: Optional[Table] = None) -> Table:
         columns = tuple(replace(c, nullable=inherited[c.name].nullable, default=inherited[c.name].default,
                                 comment=None) if c.name in inherited else c for c in t.columns)
         return replace(t, columns=columns, primary_key=None, uniques=(), checks=(), foreign_keys=(), indexes=(),
-                       comment=None, triggers=(), exclusions=(), rules=(), cluster_on=None)
+                       comment=None, triggers=(), exclusions=(), rules=(), cluster_on=None, **_NO_REPLICA_IDENTITY)
     repeated = repeated_keys(t)
     return replace(t, columns=tuple(replace(c, comment=None) for c in t.columns),
                    primary_key=replace(t.primary_key, comment=None, index_comment=None) if t.primary_key else None,
                    uniques=tuple(replace(u, comment=None, index_comment=None) for u in t.uniques if u not in repeated),
                    checks=tuple(replace(c, comment=None) for c in t.checks if not c.not_valid),
                    foreign_keys=(), indexes=(), comment=None, partition_of=None, triggers=(), exclusions=(), rules=(),
-                   cluster_on=None)
+                   cluster_on=None, **_NO_REPLICA_IDENTITY)
+
+
+_NO_REPLICA_IDENTITY = {"replica_identity": "default", "replica_identity_index": None}
 
 
 def _match_constraints(current: list[Constraint], desired: list[Constraint]):
@@ -330,6 +333,10 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
     if cur.cluster_on != des.cluster_on or (des.cluster_on and any(  # its index made again: marked again
             c.kind in ("drop_index", "drop_constraint") and c.name == des.cluster_on for c in changes)):
         ch("set_cluster_on", None, cur, des)
+    ri = des.replica_identity_index
+    if (cur.replica_identity, cur.replica_identity_index) != (des.replica_identity, ri) or (ri and any(
+            c.kind in ("drop_index", "drop_constraint") and c.name == ri for c in changes)):  # made again: set again
+        ch("set_replica_identity", None, cur, des)
     if parameters_changed(cur, des):
         ch("set_table_parameters", None, cur, des)
     if (cur.comment or None) != (des.comment or None):

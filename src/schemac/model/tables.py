@@ -255,6 +255,10 @@ class Table(Qualified):
     partition_of: Optional[PartitionOf] = None
     unlogged: bool = False  # UNLOGGED: not written to the WAL (fast, emptied after a crash, not replicated)
     cluster_on: Optional[str] = None  # ALTER TABLE ... CLUSTER ON: the index (or key) a bare CLUSTER orders by
+    # ALTER TABLE ... REPLICA IDENTITY (pg_class.relreplident): what a logical replication UPDATE/DELETE
+    # carries of the old row; "index": the unique index (or key) replica_identity_index names.
+    replica_identity: Literal["default", "full", "nothing", "index"] = "default"
+    replica_identity_index: Optional[str] = None
     triggers: tuple[Trigger, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()  # EXCLUDE constraints
     # INHERITS (parents, in order): the columns and CHECKs they give the table are in `columns` (as the
@@ -279,3 +283,8 @@ class Table(Qualified):
             if col.name == name:
                 return col
         return None
+
+
+def replica_identity_text(t: Table) -> str:
+    """REPLICA IDENTITY as a report shows it: DEFAULT, FULL, NOTHING or USING INDEX name."""
+    return f"USING INDEX {t.replica_identity_index}" if t.replica_identity == "index" else t.replica_identity.upper()

@@ -89,6 +89,10 @@ def deps(c: Change) -> Deps:
     elif k == "set_cluster_on":  # after the index or key it names is made
         on = new.cluster_on  # type: ignore[union-attr]
         new_refs |= {_table(t)} | ({("index", t.schema, t.name, on), ("constraint", t.schema, t.name, on)} if on else set())  # type: ignore
+    elif k == "set_replica_identity":  # after the index or key it names is made, before the old one is dropped
+        for side, refs in ((new, new_refs), (old, old_refs)):
+            on = side.replica_identity_index  # type: ignore[union-attr]
+            refs |= {_table(t)} | ({("index", t.schema, t.name, on), ("constraint", t.schema, t.name, on)} if on else set())  # type: ignore
     elif k in ("add_inherit", "drop_inherit"):  # the parent and its columns; the child's own, as they will be
         q = new if k == "add_inherit" else old
         parent_columns = {("column", q.schema, q.name, x.name) for x in t.columns}  # type: ignore

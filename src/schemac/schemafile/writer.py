@@ -27,6 +27,7 @@ from schemac.schemafile.typewriter import drop_empty as _drop_empty, text_search
 from schemac.schemafile.grants import owner_spec, written_default_privileges, written_grants, written_namespaces
 from schemac.schemafile.policies import written_policies
 from schemac.schemafile.storage import storage_spec
+from schemac.schemafile.replica_identity import replica_identity_spec
 
 
 class _Dumper(yaml.SafeDumper):
@@ -179,6 +180,7 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
         t = replace(t, columns=own_columns(t, tables or {}))
     spec.update(_drop_empty({"unlogged": t.unlogged, "cluster_on": t.cluster_on}))
     spec.update(storage_spec(t))
+    spec.update(replica_identity_spec(t))
     pk = t.primary_key
     pk_inline = pk is not None and len(pk.columns) == 1 and pk.name is None and pk.comment is None \
         and not pk.deferrable and not pk.include and pk.index_comment is None
