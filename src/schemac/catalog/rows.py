@@ -93,7 +93,8 @@ def _column(row: dict[str, Any]) -> Column:
     return Column(name=row["column_name"], type=type_, nullable=not row["not_null"],
                   default=None if identity or generated else row["default_expr"], comment=row["comment"],
                   identity=identity, generated=generated, collation=row["collation"],
-                  virtual=row["generated_kind"] == "v")
+                  virtual=row["generated_kind"] == "v", statistics=row["statistics"], storage=row["storage"],
+                  compression=row["compression"], options=tuple(row["options"].split(",")) if row["options"] else ())
 
 
 def _nulls(option: int, order: str) -> Optional[Nulls]:

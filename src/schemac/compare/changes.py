@@ -31,7 +31,7 @@ KINDS = (
     "drop_collation", "drop_text_search_config", "drop_text_search_dictionary",
     "add_table", "add_inherit", "alter_partitioning", "attach_partition", "set_logging", "add_column",
     "drop_default", "alter_column_type", "drop_identity", "drop_not_null", "set_not_null", "set_default",
-    "alter_identity", "alter_generated",
+    "alter_identity", "alter_generated", "set_column_settings",
     "add_constraint", "validate_constraint", "add_index", "set_index_parameters", "set_table_parameters",
     "add_foreign_key",
     "add_trigger", "alter_trigger", "set_trigger_enabled", "add_rule", "alter_rule", "set_cluster_on", "set_replica_identity",

@@ -11,6 +11,7 @@ from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, Con
 from schemac.compare.rules import diff_rules
 from schemac.compare.normalize import normal_form, rename_column_in_expression, same_default, same_expression
 from schemac.model import Check, Exclusion, ForeignKey, Index, IndexElement, PrimaryKey, Table, Trigger, Unique, View
+from schemac.pg.column_storage import DEFAULT_SETTINGS, column_settings
 from schemac.pg.reloptions import TOAST_PREFIX
 from schemac.pg.expressions import parse_partition_bound, referenced_columns
 from schemac.pg.types import type_name
@@ -104,12 +105,14 @@ def created_by_create_table(t: Table, parent: Optional[Table] = None) -> Table:
     they are there (type, NOT NULL, default, collation) and nothing of its own."""
     if t.partition_of is not None and parent is not None:
         inherited = {c.name: c for c in parent.columns}
+        # PARTITION OF copies storage and compression from the parent (its own, not necessarily the same)
         columns = tuple(replace(c, nullable=inherited[c.name].nullable, default=inherited[c.name].default,
-                                comment=None) if c.name in inherited else c for c in t.columns)
+                                comment=None, **{**DEFAULT_SETTINGS, **_COPIED(inherited[c.name])})
+                        if c.name in inherited else replace(c, **DEFAULT_SETTINGS) for c in t.columns)
         return replace(t, columns=columns, primary_key=None, uniques=(), checks=(), foreign_keys=(), indexes=(),
                        comment=None, triggers=(), exclusions=(), rules=(), cluster_on=None, **_NO_REPLICA_IDENTITY)
     repeated = repeated_keys(t)
-    return replace(t, columns=tuple(replace(c, comment=None) for c in t.columns),
+    return replace(t, columns=tuple(replace(c, comment=None, **DEFAULT_SETTINGS) for c in t.columns),
                    primary_key=replace(t.primary_key, comment=None, index_comment=None) if t.primary_key else None,
                    uniques=tuple(replace(u, comment=None, index_comment=None) for u in t.uniques if u not in repeated),
                    checks=tuple(replace(c, comment=None) for c in t.checks if not c.not_valid),
@@ -117,6 +120,8 @@ def created_by_create_table(t: Table, parent: Optional[Table] = None) -> Table:
                    cluster_on=None, **_NO_REPLICA_IDENTITY)
 
 
+_UNKNOWN = "?"  # a setting CREATE TABLE copied from the parent as it is then: always stated after
+_COPIED = lambda p: {k: _UNKNOWN for k in ("storage", "compression") if getattr(p, k) is not None}  # noqa: E731
 _NO_REPLICA_IDENTITY = {"replica_identity": "default", "replica_identity_index": None}
 
 
@@ -175,6 +180,8 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
         old = cur_cols.get(name)
         if old is None:
             added("add_column", name, col, "set_column_comment")
+            if column_settings(col) != column_settings(replace(col, **DEFAULT_SETTINGS)):
+                ch("set_column_settings", name, None, col, "settings of a new object")
             continue
         retyped = old.type != col.type or old.collation != col.collation
         if not retyped and type_name(col.type) in rebuilt:
@@ -196,6 +203,8 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
             ch("drop_default" if col.default is None else "set_default", name, old, col)
         if (old.comment or None) != (col.comment or None):
             ch("set_column_comment", name, old, col)
+        if column_settings(replace(old, storage=None) if retyped else old) != column_settings(col):  # ALTER TYPE:
+            ch("set_column_settings", name, replace(old, storage=None) if retyped else old, col)  # the type's storage
         if old.identity != col.identity:
             # Dropping an identity runs before DROP NOT NULL (Postgres refuses that on an identity column).
             ch("drop_identity" if col.identity is None else "alter_identity", name, old, col)

@@ -28,6 +28,12 @@ class Column:
     # `using`: how the next type change converts the values (ALTER COLUMN ... TYPE ... USING expr), a hint
     # like renamed_from; recorded in state.json, so that the migration after that one does not use it again.
     using: Optional[str] = _hint()
+    # ALTER COLUMN ... SET STATISTICS n (attstattarget), SET STORAGE (attstorage: None = its type's typstorage),
+    # SET COMPRESSION (attcompression: pglz, lz4; None = default_toast_compression), SET (n_distinct=...) (attoptions).
+    statistics: Optional[int] = None
+    storage: Optional[Literal["plain", "external", "extended", "main"]] = None
+    compression: Optional[Literal["pglz", "lz4"]] = None
+    options: tuple[str, ...] = ()
     # `distribution:` how `check-queries` spreads its synthetic values (schemac.queries); no part of the DDL.
     distribution: Optional[Distribution] = field(default=None, compare=False)
 
@@ -288,3 +294,12 @@ class Table(Qualified):
 def replica_identity_text(t: Table) -> str:
     """REPLICA IDENTITY as a report shows it: DEFAULT, FULL, NOTHING or USING INDEX name."""
     return f"USING INDEX {t.replica_identity_index}" if t.replica_identity == "index" else t.replica_identity.upper()
+
+
+def settings_text(c: Optional[Column]) -> str:
+    """A column's statistics target, storage, compression and options as a report shows them."""
+    if c is None:
+        return "defaults"
+    parts = [f"statistics {c.statistics}" if c.statistics is not None else "", f"storage {c.storage}" if c.storage else "",
+             f"compression {c.compression}" if c.compression else "", f"options ({', '.join(c.options)})" if c.options else ""]
+    return ", ".join(p for p in parts if p) or "default settings"

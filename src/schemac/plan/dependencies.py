@@ -89,6 +89,8 @@ def deps(c: Change) -> Deps:
     elif k == "set_cluster_on":  # after the index or key it names is made
         on = new.cluster_on  # type: ignore[union-attr]
         new_refs |= {_table(t)} | ({("index", t.schema, t.name, on), ("constraint", t.schema, t.name, on)} if on else set())  # type: ignore
+    elif k == "set_column_settings":  # on the column as it is once made or retyped
+        new_refs |= {_table(t), col(c.name)}  # type: ignore[arg-type]
     elif k == "set_replica_identity":  # after the index or key it names is made, before the old one is dropped
         for side, refs in ((new, new_refs), (old, old_refs)):
             on = side.replica_identity_index  # type: ignore[union-attr]

@@ -197,8 +197,9 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                                           "schema.yaml does not declare as a partitioned table (partition_by:)",
                                           t.source)
                 if not t.columns:
-                    t = replace(t, columns=tuple(replace(c, source=t.source, comment=None, renamed_from=None)
-                                                 for c in parent.columns))
+                    # PARTITION OF copies a column's storage and compression, not its statistics or options
+                    t = replace(t, columns=tuple(replace(c, source=t.source, comment=None, renamed_from=None,
+                                                         statistics=None, options=()) for c in parent.columns))
                     _check_columns_known(t)
             out.append(t)
         by_key = {t.key: t for t in out}

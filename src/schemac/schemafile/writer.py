@@ -28,6 +28,7 @@ from schemac.schemafile.grants import owner_spec, written_default_privileges, wr
 from schemac.schemafile.policies import written_policies
 from schemac.schemafile.storage import storage_spec
 from schemac.schemafile.replica_identity import replica_identity_spec
+from schemac.schemafile.column_settings import column_settings_spec
 
 
 class _Dumper(yaml.SafeDumper):
@@ -80,6 +81,7 @@ def _column(c: Column, pk_inline: bool) -> Any:
         spec["generated"] = _Flow({"expression": c.generated, "stored": False}) if c.virtual else c.generated
     if c.comment is not None:
         spec["comment"] = c.comment
+    spec.update(column_settings_spec(c))
     if list(spec) == ["type"]:
         return c.type
     return _Flow(spec)
