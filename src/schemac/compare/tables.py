@@ -203,8 +203,9 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
             ch("drop_default" if col.default is None else "set_default", name, old, col)
         if (old.comment or None) != (col.comment or None):
             ch("set_column_comment", name, old, col)
-        if column_settings(replace(old, storage=None) if retyped else old) != column_settings(col):  # ALTER TYPE:
-            ch("set_column_settings", name, replace(old, storage=None) if retyped else old, col)  # the type's storage
+        was = replace(old, storage=None, compression=None) if retyped else old  # ALTER TYPE resets these two
+        if column_settings(was) != column_settings(col):
+            ch("set_column_settings", name, was, col)
         if old.identity != col.identity:
             # Dropping an identity runs before DROP NOT NULL (Postgres refuses that on an identity column).
             ch("drop_identity" if col.identity is None else "alter_identity", name, old, col)
