@@ -114,3 +114,97 @@ def test_replica_identity_loader_errors(entry, message):
     with pytest.raises(SchemaFileError) as e:
         load_text(f"tables:\n  t:\n    {entry}\n    columns: {{id: int}}\n", "schema.yaml")
     assert f"schema.yaml:{message}" in str(e.value), str(e.value)
+
+
+def column_settings(url: str) -> dict[tuple[str, str], tuple]:
+    """(table, column) -> (statistics target, attstorage, attcompression, sorted attoptions) of every column of
+    public whose settings are not all default, by SQL of this test (-1 and, on 17+, NULL are the default target)."""
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT c.relname::text, a.attname::text, COALESCE(a.attstattarget, -1)::int, a.attstorage::text, "
+            "a.attstorage = t.typstorage, a.attcompression::text, "
+            "(SELECT array_agg(o ORDER BY o) FROM unnest(a.attoptions) o) FROM pg_attribute a "
+            "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid "
+            "WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') AND a.attnum > 0 "
+            "AND NOT a.attisdropped AND c.relname <> '_sqlx_migrations'").fetchall()
+    return {(r[0], r[1]): (r[2], r[3], r[5], r[6]) for r in rows if r[2] != -1 or not r[4] or r[5] or r[6]}
+
+
+def _lz4(url: str) -> bool:
+    """Whether the server was built with lz4 (pgserver's 16 was not)."""
+    with psycopg.connect(url) as conn:
+        try:
+            conn.execute("CREATE TEMP TABLE lz4_probe (a text COMPRESSION lz4)")
+            return True
+        except psycopg.errors.FeatureNotSupported:
+            return False
+
+
+COLUMNS = """\
+tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+      body: {type: text%s}
+      doc: {type: jsonb%s}
+      n: {type: numeric%s}
+"""
+
+
+def test_column_settings_set_changed_and_reset_over_rows(tmp_path, db_url, schemac):
+    """statistics, storage, compression and options set on a new table, changed, then reset (storage back to
+    the type's own: main for numeric) over rows, each step judged by pg_attribute; lz4 where the build has it."""
+    lz4 = "lz4" if _lz4(db_url) else "pglz"
+    steps = [
+        ((", statistics: 500, storage: external", ", compression: pglz", ", options: {n_distinct: 100}"),
+         {("t", "body"): (500, "e", "", None), ("t", "doc"): (-1, "x", "p", None),
+          ("t", "n"): (-1, "m", "", ["n_distinct=100"])}),
+        ((", statistics: 0, storage: main", f", compression: {lz4}, storage: external",
+          ", storage: extended, options: {n_distinct: -0.5, n_distinct_inherited: 3}"),
+         {("t", "body"): (0, "m", "", None), ("t", "doc"): (-1, "e", lz4[0], None),
+          ("t", "n"): (-1, "x", "", ["n_distinct=-0.5", "n_distinct_inherited=3"])}),
+        ((", storage: extended", ", compression: default", ", storage: main"), {}),  # the defaults spelled out
+    ]
+    yaml_path = tmp_path / "schema.yaml"
+    for n, (settings, want) in enumerate(steps):
+        yaml_path.write_text(COLUMNS % settings)
+        r = schemac("generate", "--name", f"step{n}")
+        assert r.returncode == 0 and "No changes" not in r.stdout, r.stdout + r.stderr
+        _apply(db_url, tmp_path)
+        if n == 0:
+            with psycopg.connect(db_url, autocommit=True) as conn:
+                conn.execute("INSERT INTO t VALUES (1, repeat('x', 5000), '{\"a\": 1}', 2.5)")
+        assert column_settings(db_url) == want, n
+        r = schemac("diff", "--database-url", db_url)
+        assert r.returncode == 0, r.stdout + r.stderr
+        with psycopg.connect(db_url) as conn:
+            assert conn.execute("SELECT length(body), n FROM t").fetchall() == [(5000, 2.5)]
+    assert schemac("generate", "--name", "again").stdout.count("No changes") == 1
+
+
+def test_column_settings_drift_is_reported(tmp_path, db_url, schemac):
+    """A column's settings changed by hand are drift, named so; inspect writes only what is not default."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE t (id int PRIMARY KEY, body text); "
+                     "ALTER TABLE t ALTER COLUMN body SET STATISTICS 500")
+    assert schemac("inspect", "--database-url", db_url, "--output", "schema.yaml").returncode == 0
+    text = (tmp_path / "schema.yaml").read_text()
+    assert "body: {type: text, statistics: 500}" in text and "storage" not in text, text
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE t ALTER COLUMN body SET STATISTICS -1, ALTER COLUMN body SET STORAGE MAIN")
+    r = schemac("diff", "--database-url", db_url)
+    assert r.returncode == 1 and "column body: storage main, expected statistics 500" in r.stdout, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("entry,message", [
+    ("statistics: 10001", "4:35: statistics of column 'a' of table 't' must be an integer from -1"),
+    ("statistics: high", "4:35: statistics of column 'a' of table 't' must be an integer from -1"),
+    ("storage: compressed", "4:32: storage of column 'a' of table 't' must be one of plain, external"),
+    ("compression: zstd", "4:36: compression of column 'a' of table 't' must be one of pglz, lz4, default"),
+    ("options: {fillfactor: 5}", "4:33: options of column 'a' of table 't': 'fillfactor' is not a column option"),
+    ("options: {n_distinct: many}", "4:45: n_distinct in options of column 'a' of table 't' must be a number"),
+])
+def test_column_settings_loader_errors(entry, message):
+    with pytest.raises(SchemaFileError) as e:
+        load_text(f"tables:\n  t:\n    columns:\n      a: {{type: text, {entry}}}\n", "schema.yaml")
+    assert f"schema.yaml:{message}" in str(e.value), str(e.value)
