@@ -105,17 +105,6 @@ def test_replica_identity_drift_is_reported(tmp_path, db_url, schemac):
     assert r.returncode == 1 and "REPLICA IDENTITY is DEFAULT, expected FULL" in r.stdout, r.stdout + r.stderr
 
 
-@pytest.mark.parametrize("entry,message", [
-    ("replica_identity: partial", "3:23: replica_identity of table 't' must be default, full, nothing or {index: name}"),
-    ("replica_identity: {index: t_a, full: true}", "3:36: unknown key 'full' in replica_identity of table 't'"),
-    ("replica_identity: {}", "3:23: replica_identity of table 't'"),
-])
-def test_replica_identity_loader_errors(entry, message):
-    with pytest.raises(SchemaFileError) as e:
-        load_text(f"tables:\n  t:\n    {entry}\n    columns: {{id: int}}\n", "schema.yaml")
-    assert f"schema.yaml:{message}" in str(e.value), str(e.value)
-
-
 def column_settings(url: str) -> dict[tuple[str, str], tuple]:
     """(table, column) -> (statistics target, attstorage, attcompression, sorted attoptions) of every column of
     public whose settings are not all default, by SQL of this test (-1 and, on 17+, NULL are the default target)."""
@@ -196,15 +185,23 @@ def test_column_settings_drift_is_reported(tmp_path, db_url, schemac):
     assert r.returncode == 1 and "column body: storage main, expected statistics 500" in r.stdout, r.stdout + r.stderr
 
 
-@pytest.mark.parametrize("entry,message", [
-    ("statistics: 10001", "4:35: statistics of column 'a' of table 't' must be an integer from -1"),
-    ("statistics: high", "4:35: statistics of column 'a' of table 't' must be an integer from -1"),
-    ("storage: compressed", "4:32: storage of column 'a' of table 't' must be one of plain, external"),
-    ("compression: zstd", "4:36: compression of column 'a' of table 't' must be one of pglz, lz4, default"),
-    ("options: {fillfactor: 5}", "4:33: options of column 'a' of table 't': 'fillfactor' is not a column option"),
-    ("options: {n_distinct: many}", "4:45: n_distinct in options of column 'a' of table 't' must be a number"),
+TABLE = "tables:\n  t:\n    %s\n    columns: {id: int}\n"
+COLUMN = "tables:\n  t:\n    columns:\n      a: {type: text, %s}\n"
+
+
+@pytest.mark.parametrize("text,message", [
+    (TABLE % "replica_identity: partial",
+     "3:23: replica_identity of table 't' must be default, full, nothing or {index: name}"),
+    (TABLE % "replica_identity: {index: t_a, full: true}", "3:36: unknown key 'full' in replica_identity of table 't'"),
+    (TABLE % "replica_identity: {}", "3:23: replica_identity of table 't'"),
+    (COLUMN % "statistics: 10001", "4:35: statistics of column 'a' of table 't' must be an integer from -1"),
+    (COLUMN % "statistics: high", "4:35: statistics of column 'a' of table 't' must be an integer from -1"),
+    (COLUMN % "storage: compressed", "4:32: storage of column 'a' of table 't' must be one of plain, external"),
+    (COLUMN % "compression: zstd", "4:36: compression of column 'a' of table 't' must be one of pglz, lz4, default"),
+    (COLUMN % "options: {fillfactor: 5}", "4:33: options of column 'a' of table 't': 'fillfactor' is not a column option"),
+    (COLUMN % "options: {n_distinct: many}", "4:45: n_distinct in options of column 'a' of table 't' must be a number"),
 ])
-def test_column_settings_loader_errors(entry, message):
+def test_loader_errors(text, message):
     with pytest.raises(SchemaFileError) as e:
-        load_text(f"tables:\n  t:\n    columns:\n      a: {{type: text, {entry}}}\n", "schema.yaml")
+        load_text(text, "schema.yaml")
     assert f"schema.yaml:{message}" in str(e.value), str(e.value)
