@@ -255,6 +255,8 @@ def _report_kinds() -> set[str]:
     # report/views.py: f"missing_{kind}", f"unexpected_{kind}", f"{kind}_changed" of views and materialized views
     views = Path(report.__file__).with_name("views.py").read_text(encoding="utf-8")
     literal |= set(re.findall(r'"([a-z]+(?:_[a-z]+)*_changed)"', views))
+    marks = Path(report.__file__).with_name("table_marks.py").read_text(encoding="utf-8")  # replica identity, settings
+    literal |= set(re.findall(r'"([a-z]+(?:_[a-z]+)*_changed)"', marks))
     families |= {f"{prefix}_{obj}" for prefix in ("missing", "unexpected") for obj in ("view", "materialized_view")}
     families |= {f"{obj}_changed" for obj in ("view", "materialized_view")}
     for family in ('f"missing_{kind}"', 'f"unexpected_{kind}"', 'f"column_{attr}_changed"',
