@@ -28,14 +28,14 @@ class Column:
     # `using`: how the next type change converts the values (ALTER COLUMN ... TYPE ... USING expr), a hint
     # like renamed_from; recorded in state.json, so that the migration after that one does not use it again.
     using: Optional[str] = _hint()
+    # `distribution:` how `check-queries` spreads its synthetic values (schemac.queries); no part of the DDL.
+    distribution: Optional[Distribution] = field(default=None, compare=False)
     # ALTER COLUMN ... SET STATISTICS n (attstattarget), SET STORAGE (attstorage: None = its type's typstorage),
     # SET COMPRESSION (attcompression: pglz, lz4; None = default_toast_compression), SET (n_distinct=...) (attoptions).
     statistics: Optional[int] = None
     storage: Optional[Literal["plain", "external", "extended", "main"]] = None
     compression: Optional[Literal["pglz", "lz4"]] = None
     options: tuple[str, ...] = ()
-    # `distribution:` how `check-queries` spreads its synthetic values (schemac.queries); no part of the DDL.
-    distribution: Optional[Distribution] = field(default=None, compare=False)
 
     @property
     def type_text(self) -> str:
