@@ -57,7 +57,8 @@ QUERIES = {
                (SELECT array_agg(o ORDER BY o) FROM unnest(c.reloptions) o),
                (SELECT array_agg(o ORDER BY o) FROM pg_class tc, unnest(tc.reloptions) o WHERE tc.oid = c.reltoastrelid
                   AND EXISTS (SELECT 1 FROM pg_attribute ta WHERE ta.attrelid = c.oid AND ta.attnum > 0
-                              AND NOT ta.attisdropped AND ta.attlen = -1 AND ta.attstorage <> 'p'))
+                              AND NOT ta.attisdropped AND ta.attlen = -1 AND ta.attstorage <> 'p')),
+               c.relreplident::text
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relnamespace IN ({_USER_NS}) AND c.relkind::text = ANY (%(relkinds)s)
           AND c.relname <> ALL (%(ignored)s)
@@ -67,7 +68,9 @@ QUERIES = {
         SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
                pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text,
                CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
-               col_description(c.oid, a.attnum)
+               col_description(c.oid, a.attnum),
+               COALESCE(a.attstattarget, -1), a.attstorage::text, a.attcompression::text,
+               (SELECT array_agg(o ORDER BY o) FROM unnest(a.attoptions) o)
         FROM pg_attribute a
         JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         JOIN pg_type t ON t.oid = a.atttypid
@@ -87,7 +90,7 @@ QUERIES = {
     """,
     "indexes": f"""
         SELECT n.nspname, t.relname, i.relname, pg_get_indexdef(x.indexrelid), x.indisvalid,
-               obj_description(i.oid, 'pg_class')
+               obj_description(i.oid, 'pg_class'), x.indisreplident
         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
         JOIN pg_namespace n ON n.oid = t.relnamespace
         WHERE t.relnamespace IN ({_USER_NS}) AND t.relname <> ALL (%(ignored)s)

@@ -257,6 +257,8 @@ def _report_kinds() -> set[str]:
     literal |= set(re.findall(r'"([a-z]+(?:_[a-z]+)*_changed)"', views))
     objects = Path(report.__file__).with_name("database_objects.py").read_text(encoding="utf-8")
     literal |= set(re.findall(r'"((?:missing|unexpected)_[a-z_]+|[a-z]+(?:_[a-z]+)*_changed)"', objects))
+    marks = Path(report.__file__).with_name("table_marks.py").read_text(encoding="utf-8")  # replica identity, settings
+    literal |= set(re.findall(r'"([a-z]+(?:_[a-z]+)*_changed)"', marks))
     families |= {f"{prefix}_{obj}" for prefix in ("missing", "unexpected") for obj in ("view", "materialized_view")}
     families |= {f"{obj}_changed" for obj in ("view", "materialized_view")}
     # report/describe.py: rules and extended statistics share one f-string family; report/unmanaged.py, --strict's kind

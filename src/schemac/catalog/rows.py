@@ -94,7 +94,8 @@ def _column(row: dict[str, Any]) -> Column:
     return Column(name=row["column_name"], type=type_, nullable=not row["not_null"],
                   default=None if identity or generated else row["default_expr"], comment=row["comment"],
                   identity=identity, generated=generated, collation=row["collation"],
-                  virtual=row["generated_kind"] == "v")
+                  virtual=row["generated_kind"] == "v", statistics=row["statistics"], storage=row["storage"],
+                  compression=row["compression"], options=tuple(row["options"].split(",")) if row["options"] else ())
 
 
 def _nulls(option: int, order: str) -> Optional[Nulls]:
@@ -240,7 +241,8 @@ def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: 
         partition_by=partition_by,
         partition_of=partition_of,
         unlogged=row["unlogged"], cluster_on=row["cluster_on"], parameters=tuple(row["parameters"]),
-        toast_table=row["toast_table"],
+        toast_table=row["toast_table"], replica_identity=row["replica_identity"],
+        replica_identity_index=row["replica_identity_index"],
         triggers=tuple(sorted(triggers, key=lambda t: t.name)),
         exclusions=tuple(sorted(exclusions, key=lambda x: x.name or "")),
         inherits=tuple(Parent(p["name"], p["schema"]) for p in row["inherits"] or ()),

@@ -12,6 +12,7 @@ from schemac.compare.rules import diff_rules
 from schemac.compare.statistics import diff_statistics
 from schemac.compare.normalize import normal_form, rename_column_in_expression, same_default, same_expression
 from schemac.model import Check, Exclusion, ForeignKey, Index, IndexElement, PrimaryKey, Table, Trigger, Unique, View
+from schemac.pg.column_storage import DEFAULT_SETTINGS, column_settings
 from schemac.pg.reloptions import TOAST_PREFIX
 from schemac.pg.expressions import parse_partition_bound, referenced_columns
 from schemac.pg.types import type_name
@@ -100,22 +101,29 @@ def repeated_keys(t: Table) -> list[Unique]:
 
 def created_by_create_table(t: Table, parent: Optional[Table] = None) -> Table:
     """What CREATE TABLE alone makes of `t`: the rest (foreign keys, NOT VALID checks, indexes, comments,
-    the partition attachment, a repeated UNIQUE, CLUSTER ON) follows as changes, computed by diffing this skeleton
+    the partition attachment, a repeated UNIQUE, CLUSTER ON, REPLICA IDENTITY) follows as changes, computed by diffing this skeleton
     against `t`. A partition of `parent` is created PARTITION OF it: it takes the parent's columns as
     they are there (type, NOT NULL, default, collation) and nothing of its own."""
     if t.partition_of is not None and parent is not None:
         inherited = {c.name: c for c in parent.columns}
+        # PARTITION OF copies storage and compression from the parent (its own, not necessarily the same)
         columns = tuple(replace(c, nullable=inherited[c.name].nullable, default=inherited[c.name].default,
-                                comment=None) if c.name in inherited else c for c in t.columns)
+                                comment=None, **{**DEFAULT_SETTINGS, **_COPIED(inherited[c.name])})
+                        if c.name in inherited else replace(c, **DEFAULT_SETTINGS) for c in t.columns)
         return replace(t, columns=columns, primary_key=None, uniques=(), checks=(), foreign_keys=(), indexes=(),
-                       comment=None, triggers=(), exclusions=(), rules=(), statistics=(), cluster_on=None)
+                       comment=None, triggers=(), exclusions=(), rules=(), statistics=(), cluster_on=None, **_NO_REPLICA_IDENTITY)
     repeated = repeated_keys(t)
-    return replace(t, columns=tuple(replace(c, comment=None) for c in t.columns),
+    return replace(t, columns=tuple(replace(c, comment=None, **DEFAULT_SETTINGS) for c in t.columns),
                    primary_key=replace(t.primary_key, comment=None, index_comment=None) if t.primary_key else None,
                    uniques=tuple(replace(u, comment=None, index_comment=None) for u in t.uniques if u not in repeated),
                    checks=tuple(replace(c, comment=None) for c in t.checks if not c.not_valid),
                    foreign_keys=(), indexes=(), comment=None, partition_of=None, triggers=(), exclusions=(), rules=(),
-                   statistics=(), cluster_on=None)
+                   statistics=(), cluster_on=None, **_NO_REPLICA_IDENTITY)
+
+
+_UNKNOWN = "?"  # a setting CREATE TABLE copied from the parent as it is then: always stated after
+_COPIED = lambda p: {k: _UNKNOWN for k in ("storage", "compression") if getattr(p, k) is not None}  # noqa: E731
+_NO_REPLICA_IDENTITY = {"replica_identity": "default", "replica_identity_index": None}
 
 
 def _match_constraints(current: list[Constraint], desired: list[Constraint]):
@@ -173,6 +181,8 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
         old = cur_cols.get(name)
         if old is None:
             added("add_column", name, col, "set_column_comment")
+            if column_settings(col) != column_settings(replace(col, **DEFAULT_SETTINGS)):
+                ch("set_column_settings", name, None, col, "settings of a new object")
             continue
         retyped = old.type != col.type or old.collation != col.collation
         if not retyped and type_name(col.type) in rebuilt:
@@ -194,6 +204,9 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
             ch("drop_default" if col.default is None else "set_default", name, old, col)
         if (old.comment or None) != (col.comment or None):
             ch("set_column_comment", name, old, col)
+        was = replace(old, storage=None, compression=None) if retyped else old  # ALTER TYPE resets these two
+        if column_settings(was) != column_settings(col):
+            ch("set_column_settings", name, was, col)
         if old.identity != col.identity:
             # Dropping an identity runs before DROP NOT NULL (Postgres refuses that on an identity column).
             ch("drop_identity" if col.identity is None else "alter_identity", name, old, col)
@@ -332,6 +345,10 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
     if cur.cluster_on != des.cluster_on or (des.cluster_on and any(  # its index made again: marked again
             c.kind in ("drop_index", "drop_constraint") and c.name == des.cluster_on for c in changes)):
         ch("set_cluster_on", None, cur, des)
+    ri = des.replica_identity_index
+    if (cur.replica_identity, cur.replica_identity_index) != (des.replica_identity, ri) or (ri and any(
+            c.kind in ("drop_index", "drop_constraint") and c.name == ri for c in changes)):  # made again: set again
+        ch("set_replica_identity", None, cur, des)
     if parameters_changed(cur, des):
         ch("set_table_parameters", None, cur, des)
     if (cur.comment or None) != (des.comment or None):

@@ -30,6 +30,12 @@ class Column:
     using: Optional[str] = _hint()
     # `distribution:` how `check-queries` spreads its synthetic values (schemac.queries); no part of the DDL.
     distribution: Optional[Distribution] = field(default=None, compare=False)
+    # ALTER COLUMN ... SET STATISTICS n (attstattarget), SET STORAGE (attstorage: None = its type's typstorage),
+    # SET COMPRESSION (attcompression: pglz, lz4; None = default_toast_compression), SET (n_distinct=...) (attoptions).
+    statistics: Optional[int] = None
+    storage: Optional[Literal["plain", "external", "extended", "main"]] = None
+    compression: Optional[Literal["pglz", "lz4"]] = None
+    options: tuple[str, ...] = ()
 
     @property
     def type_text(self) -> str:
@@ -276,6 +282,10 @@ class Table(Qualified):
     partition_of: Optional[PartitionOf] = None
     unlogged: bool = False  # UNLOGGED: not written to the WAL (fast, emptied after a crash, not replicated)
     cluster_on: Optional[str] = None  # ALTER TABLE ... CLUSTER ON: the index (or key) a bare CLUSTER orders by
+    # ALTER TABLE ... REPLICA IDENTITY (pg_class.relreplident): what a logical replication UPDATE/DELETE
+    # carries of the old row; "index": the unique index (or key) replica_identity_index names.
+    replica_identity: Literal["default", "full", "nothing", "index"] = "default"
+    replica_identity_index: Optional[str] = None
     triggers: tuple[Trigger, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()  # EXCLUDE constraints
     # INHERITS (parents, in order): the columns and CHECKs they give the table are in `columns` (as the
@@ -301,3 +311,17 @@ class Table(Qualified):
             if col.name == name:
                 return col
         return None
+
+
+def replica_identity_text(t: Table) -> str:
+    """REPLICA IDENTITY as a report shows it: DEFAULT, FULL, NOTHING or USING INDEX name."""
+    return f"USING INDEX {t.replica_identity_index}" if t.replica_identity == "index" else t.replica_identity.upper()
+
+
+def settings_text(c: Optional[Column]) -> str:
+    """A column's statistics target, storage, compression and options as a report shows them."""
+    if c is None:
+        return "defaults"
+    parts = [f"statistics {c.statistics}" if c.statistics is not None else "", f"storage {c.storage}" if c.storage else "",
+             f"compression {c.compression}" if c.compression else "", f"options ({', '.join(c.options)})" if c.options else ""]
+    return ", ".join(p for p in parts if p) or "default settings"

@@ -4,7 +4,8 @@ Objects are named by keys: ("schema", ns), ("extension", name), ("type", ns, nam
 domains, ("sequence", ns, name), ("table", ns, name), ("column", ns, table, name), ("notnull", ns,
 table, column), ("constraint", ns, table, name), ("index", ns, table, name), and ("key", ns, table,
 columns) for what a foreign key can reference (a primary key, a UNIQUE, a plain unique index), and
-("set aside", ns, name): an enum or domain re-created, its old self renamed aside until dropped.
+("set aside", ns, name): an enum or domain re-created, its old self renamed aside until dropped;
+("settings", ns, table, column): a column's storage and compression, which PARTITION OF copies.
 
 An object refers to the keys it cannot exist without (a column to its table and its type, a default
 to the sequences it calls, a foreign key to the referenced key). A change then declares four sets:
@@ -60,6 +61,9 @@ def deps(c: Change) -> Deps:
     elif k == "add_table":
         makes |= table_members(new)  # type: ignore[arg-type]
         new_refs |= table_refs(new)  # type: ignore[arg-type]
+        if new.partition_of is not None:  # PARTITION OF copies the parent's storage and compression as they are then
+            p = new.partition_of  # type: ignore[union-attr]
+            new_refs |= {("settings", p.parent_schema, p.parent, x.name) for x in new.columns}  # type: ignore[union-attr]
     elif k == "drop_table":  # its triggers go with it, before the functions they execute
         removes |= table_members(old)  # type: ignore[arg-type]
         old_refs |= table_refs(old)  # type: ignore[arg-type]
@@ -94,6 +98,13 @@ def deps(c: Change) -> Deps:
     elif k == "set_cluster_on":  # after the index or key it names is made
         on = new.cluster_on  # type: ignore[union-attr]
         new_refs |= {_table(t)} | ({("index", t.schema, t.name, on), ("constraint", t.schema, t.name, on)} if on else set())  # type: ignore
+    elif k == "set_column_settings":  # on the column as it is once made or retyped
+        new_refs |= {_table(t), col(c.name)}  # type: ignore[arg-type]
+        makes.add(("settings", t.schema, t.name, c.name))  # type: ignore[union-attr]
+    elif k == "set_replica_identity":  # after the index or key it names is made, before the old one is dropped
+        for side, refs in ((new, new_refs), (old, old_refs)):
+            on = side.replica_identity_index  # type: ignore[union-attr]
+            refs |= {_table(t)} | ({("index", t.schema, t.name, on), ("constraint", t.schema, t.name, on)} if on else set())  # type: ignore
     elif k in ("add_inherit", "drop_inherit"):  # the parent and its columns; the child's own, as they will be
         q = new if k == "add_inherit" else old
         parent_columns = {("column", q.schema, q.name, x.name) for x in t.columns}  # type: ignore

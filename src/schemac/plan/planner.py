@@ -21,6 +21,7 @@ from schemac.plan.objects import PlanError, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
 from schemac.plan.partition_index_ddl import drop_partition_index
+from schemac.plan.column_ddl import column_settings_statements
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
 from schemac.plan.trees import fresh_expression, fresh_type
@@ -99,6 +100,13 @@ def statements_for(change: Change) -> list[exp.Expression]:
         new = change.new
         return [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name),  # type: ignore[union-attr]
                             f"CLUSTER ON {quote_ident(new.cluster_on)}" if new.cluster_on else "SET WITHOUT CLUSTER")]  # type: ignore
+    if k == "set_column_settings":
+        return column_settings_statements(t, change.old, change.new)  # type: ignore[arg-type]
+    if k == "set_replica_identity":  # a catalog mark: no rows move
+        new = change.new
+        return [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "REPLICA IDENTITY",  # type: ignore[union-attr]
+                            f"USING INDEX {quote_ident(new.replica_identity_index)}" if new.replica_identity == "index"  # type: ignore
+                            else new.replica_identity.upper())]  # type: ignore[union-attr]
     if k == "alter_partitioning":
         raise PlanError(f"table {t.qualified_name}: its partitioning cannot change in place; "  # type: ignore
                         "create a new table and move the rows")

@@ -19,6 +19,7 @@ from schemac.model import (Aggregate, Check, Collation, Column, CompositeType, d
 from schemac.model import Sequence as SequenceObject
 from schemac.pg.routines import arguments_text, comparable_body
 from schemac.report.database_objects import DATABASE_OBJECT_KINDS, database_object_difference
+from schemac.report.table_marks import marks_difference
 from schemac.report.views import VIEW_CHANGE_KINDS, parameters_difference, view_difference
 from schemac.report.security import SECURITY, security_difference
 
@@ -284,6 +285,8 @@ def _difference(c: Change) -> Optional[Difference]:
         e, a = (f"CLUSTER ON {x.cluster_on}" if x.cluster_on else "none" for x in (exp_, act))  # type: ignore[union-attr]
         return Difference("table_cluster_on_changed", "table", c.schema, c.table, None, e, a,
                           f"table {c.schema}.{c.table}: the index CLUSTER uses is {a}, expected {e}", file, line)
+    if k in ("set_column_settings", "set_replica_identity"):
+        return marks_difference(c, Difference, exp_, act, file, line)
     if k == "set_table_parameters":
         return parameters_difference(c, Difference, "table", f"{c.schema}.{c.table}", file, line)
     if k in ("add_inherit", "drop_inherit"):

@@ -84,6 +84,12 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "table_cluster_on_changed": ("Table is clustered on another index than schema.yaml says",
                                  "The index ALTER TABLE ... CLUSTER ON marked (the one a bare CLUSTER orders the table "
                                  "by) differs from the table's cluster_on."),
+    "column_settings_changed": ("Column's statistics target, storage, compression or options differ",
+                                "A column's ALTER COLUMN ... SET STATISTICS, SET STORAGE, SET COMPRESSION or "
+                                "SET (n_distinct ...) differs from schema.yaml."),
+    "table_replica_identity_changed": ("Table's REPLICA IDENTITY differs from schema.yaml",
+                                       "What logical replication writes of the old row for an UPDATE or DELETE "
+                                       "(ALTER TABLE ... REPLICA IDENTITY) differs from the table's replica_identity."),
     "table_logging_changed": ("Table is LOGGED or UNLOGGED against schema.yaml",
                               "The table's persistence (UNLOGGED: not written to the WAL, emptied after a crash, "
                               "not replicated) differs from schema.yaml."),

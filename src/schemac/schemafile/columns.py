@@ -10,16 +10,17 @@ from schemac.model import Column, Identity, Source
 from schemac.pg.expressions import referenced_columns
 from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.pg.sequences import without_defaults
-from schemac.schemafile.fields import SEQUENCE_OPTION_KEYS, FieldReader
+from schemac.schemafile.column_settings import SETTING_KEYS, ColumnSettingsReader
+from schemac.schemafile.fields import SEQUENCE_OPTION_KEYS
 from schemac.schemafile.walker import _MAPPINGS, _SCALARS
 
 IDENTITY_KEYS = {"generated": True, **SEQUENCE_OPTION_KEYS, "grants": False, "sequence_name": False}  # its sequence's
 COLUMN_KEYS = {"type": True, "renamed_from": False, "identity": False, "generated": False, "check": False, "nullable": False, "default": False, "primary_key": False, "unique": False,
-               "comment": False, "collation": False, "using": False, "distribution": False}
+               "comment": False, "collation": False, "using": False, "distribution": False, **SETTING_KEYS}
 GENERATED_KEYS = {"expression": True, "stored": False}
 
 
-class ColumnReader(FieldReader):
+class ColumnReader(ColumnSettingsReader):
     """Reads one column of a table, with its identity or generated expression."""
 
     def __init__(self, path: str):
@@ -97,6 +98,9 @@ class ColumnReader(FieldReader):
                         None if collation == "default" else collation, virtual, using,
                         self.distribution(fields["distribution"][1], what, nullable and not is_pk)  # type: ignore[attr-defined]
                         if "distribution" in fields else None)
+        settings = self.column_settings(fields, what, type_)
+        if settings:
+            column = with_fields(column, **settings)
         return column, is_pk, is_unique, check
 
     def identity(self, node: Node, what: str) -> Identity:

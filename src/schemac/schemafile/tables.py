@@ -13,6 +13,7 @@ from schemac.pg.expressions import ExpressionError, parse_partition_bound, parse
 from schemac.pg.names import make_object_name
 from schemac.schemafile.columns import with_fields
 from schemac.schemafile.storage import StorageReader
+from schemac.schemafile.replica_identity import ReplicaIdentityReader
 from schemac.schemafile.inherits import resolve_inherits
 
 MAX_TABLE_COLUMNS = 1600  # PostgreSQL's MaxHeapAttributeNumber
@@ -20,7 +21,7 @@ TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": 
               "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
               "checks": False, "indexes": False, "triggers": False, "unlogged": False, "cluster_on": False, "exclude": False,
               "inherits": False, "rules": False, "statistics": False, "queries": False, "row_level_security": False, "policies": False,
-              "grants": False, "owner": False, "with": False}
+              "grants": False, "owner": False, "with": False, "replica_identity": False}
 PK_KEYS = {"columns": True, "name": False, "include": False, "deferrable": False, "initially_deferred": False,
            "comment": False, "index_comment": False}
 UNIQUE_KEYS = {"columns": True, "name": False, "include": False, "nulls_not_distinct": False, "deferrable": False,
@@ -29,7 +30,7 @@ PARTITION_BY_KEYS = {"strategy": True, "key": True}
 PARTITION_OF_KEYS = {"parent": True, "bound": True, "schema": False}
 
 
-class TableReader(StorageReader):
+class TableReader(StorageReader, ReplicaIdentityReader):
     """Reads a table; its columns, constraints and indexes go through the sibling readers that
     :class:`~schemac.schemafile.load.Loader` combines with this one."""
 
@@ -171,7 +172,7 @@ class TableReader(StorageReader):
                      inherits=inherits, rules=tuple(rules), statistics=tuple(statistics),
                      unlogged=self.w.boolean(f["unlogged"][1], f"unlogged of {what}") if "unlogged" in f else False,
                      cluster_on=self.identifier(f["cluster_on"][1], f"cluster_on of {what}") if "cluster_on" in f else None,
-                     parameters=self.table_parameters(f, what),
+                     parameters=self.table_parameters(f, what), **self.replica_identity(f, what),
                      **self.table_security(f, what, known))
 
     def table_parameters(self, f: dict, what: str) -> tuple[str, ...]:
@@ -199,8 +200,9 @@ class TableReader(StorageReader):
                                           "schema.yaml does not declare as a partitioned table (partition_by:)",
                                           t.source)
                 if not t.columns:
-                    t = replace(t, columns=tuple(replace(c, source=t.source, comment=None, renamed_from=None)
-                                                 for c in parent.columns))
+                    # PARTITION OF copies a column's storage and compression, not its statistics or options
+                    t = replace(t, columns=tuple(replace(c, source=t.source, comment=None, renamed_from=None,
+                                                         statistics=None, options=()) for c in parent.columns))
                     _check_columns_known(t)
             out.append(t)
         by_key = {t.key: t for t in out}

@@ -19,10 +19,8 @@ from schemac.schemafile.aggregates import aggregate_spec
 from schemac.pg.routines import arguments_text
 from schemac.schemafile.emit import FastEmitter
 from schemac.schemafile.inherits import own_columns
-from schemac.schemafile.typewriter import Block as _Block
 from schemac.schemafile.extended_statistics import statistics_spec
-from schemac.schemafile.typewriter import Flow as _Flow
-from schemac.schemafile.typewriter import FlowList as _FlowList
+from schemac.schemafile.typewriter import Block as _Block, Flow as _Flow, FlowList as _FlowList
 from schemac.schemafile.typewriter import check_spec, collation_spec, composite_spec, domain_spec, enum_spec, range_spec, rules_spec
 from schemac.schemafile.typewriter import drop_empty as _drop_empty, text_search_config_spec, text_search_dictionary_spec
 from schemac.schemafile.grants import grants_flow as _grants_flow, owner_spec, written_default_privileges, written_grants, written_namespaces
@@ -30,6 +28,8 @@ from schemac.schemafile.policies import written_policies
 from schemac.schemafile.publications import written_publications
 from schemac.schemafile.event_triggers import written_event_triggers
 from schemac.schemafile.storage import storage_spec
+from schemac.schemafile.replica_identity import replica_identity_spec
+from schemac.schemafile.column_settings import column_settings_spec
 
 
 class _Dumper(yaml.SafeDumper):
@@ -82,6 +82,7 @@ def _column(c: Column, pk_inline: bool) -> Any:
         spec["generated"] = _Flow({"expression": c.generated, "stored": False}) if c.virtual else c.generated
     if c.comment is not None:
         spec["comment"] = c.comment
+    spec.update(column_settings_spec(c))
     if list(spec) == ["type"]:
         return c.type
     return _Flow(spec)
@@ -182,6 +183,7 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
         t = replace(t, columns=own_columns(t, tables or {}))
     spec.update(_drop_empty({"unlogged": t.unlogged, "cluster_on": t.cluster_on}))
     spec.update(storage_spec(t))
+    spec.update(replica_identity_spec(t))
     pk = t.primary_key
     pk_inline = pk is not None and len(pk.columns) == 1 and pk.name is None and pk.comment is None \
         and not pk.deferrable and not pk.include and pk.index_comment is None

@@ -13,6 +13,10 @@
 -- identity: attidentity ('a' ALWAYS, 'd' BY DEFAULT, '' none); seq_*: the options of the identity
 -- column's sequence (pg_sequence), found through its internal ('i') pg_depend row on the column;
 -- NULL for a column that is not an identity. seq_oid, seq_name: that sequence (its grants are privileges.sql's).
+-- statistics, storage, compression, options: ALTER COLUMN ... SET STATISTICS (attstattarget; -1, or NULL from
+-- PostgreSQL 17 on, is the default), SET STORAGE (attstorage, when not its type's typstorage), SET COMPRESSION
+-- (attcompression, '' the default), SET (n_distinct = ...) (attoptions, joined by commas: numbers only, and
+-- text keeps the row hashable for the reader's sharing of equal columns); NULL where default.
 -- Rows for tables tables.sql left out (extension-owned) are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per column.
 SELECT a.attrelid AS table_oid,
@@ -34,7 +38,12 @@ SELECT a.attrelid AS table_oid,
        seq.seqcycle AS seq_cycle,
        seq.seqrelid AS seq_oid,
        seq.relname::text AS seq_name,
-       d.description AS comment
+       d.description AS comment,
+       CASE WHEN COALESCE(a.attstattarget, -1) <> -1 THEN a.attstattarget::int END AS statistics,
+       CASE WHEN a.attstorage <> t.typstorage THEN CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external'
+            WHEN 'm' THEN 'main' ELSE 'extended' END END AS storage,
+       CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression,
+       pg_catalog.array_to_string(a.attoptions, ',') AS options
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

@@ -11,6 +11,8 @@
 -- {schema, name}.
 -- row_level_security / force_row_level_security: ALTER TABLE ... ENABLE / FORCE ROW LEVEL SECURITY.
 -- cluster_on: the index ALTER TABLE ... CLUSTER ON (or CLUSTER ... USING) marked (indisclustered), or null.
+-- replica_identity: ALTER TABLE ... REPLICA IDENTITY (relreplident); replica_identity_index: the index
+-- USING INDEX marked (indisreplident). 'i' without an index (it was dropped) acts as NOTHING: read so.
 -- parameters: the WITH (...) storage parameters as stored (pg_class.reloptions, "fillfactor=70"), then
 -- its TOAST table's, named "toast.autovacuum_enabled=false" as ALTER TABLE ... SET (toast.x) names them.
 -- toast_table: whether it has a TOAST table (without one, Postgres drops toast.* parameters silently)
@@ -28,6 +30,9 @@ SELECT c.oid AS table_oid,
        c.relpersistence = 'u' AS unlogged,
        (SELECT ci.relname::text FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ci ON ci.oid = i.indexrelid
         WHERE i.indrelid = c.oid AND i.indisclustered) AS cluster_on,
+       ri.relname::text AS replica_identity_index,
+       CASE c.relreplident WHEN 'f' THEN 'full' WHEN 'n' THEN 'nothing'
+            WHEN 'i' THEN CASE WHEN ri.relname IS NULL THEN 'nothing' ELSE 'index' END ELSE 'default' END AS replica_identity,
        CASE pt.partstrat WHEN 'r' THEN 'range' WHEN 'l' THEN 'list' WHEN 'h' THEN 'hash' END AS partition_strategy,
        CASE WHEN c.relkind = 'p'
             THEN substring(pg_catalog.pg_get_partkeydef(c.oid) FROM '^[A-Za-z]+ \((.*)\)$') END AS partition_key,
@@ -67,6 +72,8 @@ FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
+LEFT JOIN LATERAL (SELECT ci.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ci ON ci.oid = i.indexrelid
+                   WHERE c.relreplident = 'i' AND i.indrelid = c.oid AND i.indisreplident) ri ON true
 LEFT JOIN pg_catalog.pg_partitioned_table pt ON pt.partrelid = c.oid
 LEFT JOIN pg_catalog.pg_inherits inh ON c.relispartition AND inh.inhrelid = c.oid
 LEFT JOIN pg_catalog.pg_class pc ON pc.oid = inh.inhparent

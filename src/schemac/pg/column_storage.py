@@ -1,0 +1,45 @@
+"""A column's storage (ALTER COLUMN ... SET STORAGE): Postgres's names, and the default storage of the
+built-in types, so that `storage:` spelled as a type's own default reads as no setting, and a setting
+removed goes back to the type's own (SET STORAGE DEFAULT exists only from PostgreSQL 16 on)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from schemac.pg.types import type_name
+
+if TYPE_CHECKING:
+    from schemac.model import Column
+
+STORAGES = ("plain", "external", "extended", "main")
+COMPRESSIONS = ("pglz", "lz4")
+# Attribute options (ALTER COLUMN ... SET (...)): the ones Postgres has for a table's column.
+COLUMN_OPTIONS = ("n_distinct", "n_distinct_inherited")
+# Built-in variable-length types whose storage is not extended (pg_type.typstorage); fixed-length
+# types are plain and take no other storage.
+_NOT_EXTENDED = {"numeric": "main", "inet": "main", "cidr": "main", "tsquery": "plain"}
+_BUILTIN_EXTENDED = frozenset(("text", "character varying", "character", "bytea", "json", "jsonb", "jsonpath", "xml",
+                               "bit", "bit varying", "tsvector", "path", "polygon", "refcursor", "txid_snapshot",
+                               "pg_snapshot", "varchar", "bpchar", "varbit"))
+
+
+def default_storage(type_text: str) -> Optional[str]:
+    """The storage a column of this type takes by default, where it is known without a database (a
+    built-in type, any array); None for the others (user and extension types)."""
+    if type_text.endswith("]"):
+        return "extended"
+    schema, name = type_name(type_text)
+    if schema != "public":
+        return None
+    if name in _NOT_EXTENDED:
+        return _NOT_EXTENDED[name]
+    return "extended" if name in _BUILTIN_EXTENDED else None
+
+
+def column_settings(c: "Column") -> tuple:
+    """What SET STATISTICS / STORAGE / COMPRESSION / (...) set of a column, compared as a whole."""
+    return (c.statistics, c.storage, c.compression, tuple(sorted(c.options)))
+
+
+# What CREATE TABLE (and ADD COLUMN) leaves them at.
+DEFAULT_SETTINGS = {"statistics": None, "storage": None, "compression": None, "options": ()}

@@ -1,0 +1,59 @@
+"""A column's settings changed in place: ALTER TABLE ONLY ... ALTER COLUMN ... SET STATISTICS / SET STORAGE /
+SET COMPRESSION / SET (...) / RESET (...). None rewrites the table (storage and compression shape values
+written from now on). ONLY: a partitioned table's SET STATISTICS and SET STORAGE would reach every partition,
+and each table (partitions included) states its own."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlglot import exp
+
+from schemac.model import Column, Table
+from schemac.pg.column_storage import default_storage
+from schemac.pg.names import qualified, quote_ident
+from schemac.plan import ddl
+from schemac.plan.objects import PlanError
+
+_DO_TAG = "$schemac$"
+
+
+def column_settings_statements(t: Table, old: Optional[Column], new: Column) -> list[exp.Expression]:
+    """What sets `new`'s settings where `old`'s differ (old None: a column just made, with the defaults)."""
+    old = old or Column(new.name, new.type)
+    table = qualified(t.schema, t.name)
+
+    def alter(action: str) -> exp.Expression:
+        return ddl.command("ALTER", "TABLE ONLY", table, "ALTER COLUMN", quote_ident(new.name), action)
+
+    out: list[exp.Expression] = []
+    if old.statistics != new.statistics:
+        out.append(alter(f"SET STATISTICS {-1 if new.statistics is None else int(new.statistics)}"))
+    if old.storage != new.storage:
+        storage = new.storage or default_storage(new.type)
+        out.append(alter(f"SET STORAGE {storage.upper()}") if storage else _type_storage(table, new))
+    if old.compression != new.compression:
+        out.append(alter(f"SET COMPRESSION {new.compression or 'DEFAULT'}"))
+    was = dict(o.partition("=")[::2] for o in old.options)
+    will = dict(o.partition("=")[::2] for o in new.options)
+    gone = [n for n in was if n not in will]
+    if gone:
+        out.append(alter(f"RESET ({', '.join(gone)})"))
+    changed = [f"{n}={v}" for n, v in will.items() if was.get(n) != v]
+    if changed:
+        out.append(alter(ddl.storage_clause(changed, "SET")))
+    return out
+
+
+def _type_storage(table: str, c: Column) -> exp.Expression:
+    """SET STORAGE back to the column type's own, for a type whose storage only the database knows (SET STORAGE
+    DEFAULT exists only from PostgreSQL 16 on): read from pg_type where the migration runs."""
+    column = quote_ident(c.name)
+    if _DO_TAG in table or _DO_TAG in column:
+        raise PlanError(f"column {column} of {table}: its name holds {_DO_TAG}, which schemac's DO block cannot quote")
+    statement = ddl.literal(f"ALTER TABLE ONLY {table} ALTER COLUMN {column} SET STORAGE ")
+    storage = ("(SELECT CASE y.typstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' "
+               "ELSE 'EXTENDED' END FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type y ON y.oid = a.atttypid "
+               f"WHERE a.attrelid = {ddl.literal(table)}::regclass AND a.attname = {ddl.literal(c.name)})")
+    return ddl.command("DO", f"{_DO_TAG}BEGIN EXECUTE {statement} || {storage}; END{_DO_TAG}")
+
