@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemac.pg.childindex import child_index_name
+from schemac.pg.childindex import is_child_index_name
 
 
 def own_indexes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """indexes.sql's rows, less the attached ones that carry the name Postgres would give them. A name
     this misjudges as chosen is harmless: the index is made on the partition first, then attached."""
-    return [r for r in rows if not r["attached"] or r["index_name"] != child_index_name(
-        r["table_name"], r["attnames"], r["expressions"] or [None] * len(r["attnames"]))]
+    return [r for r in rows if not r["attached"] or not is_child_index_name(
+        r["index_name"], r["table_name"], r["attnames"], r["expressions"] or [None] * len(r["attnames"]))]

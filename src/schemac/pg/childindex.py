@@ -10,11 +10,12 @@ from schemac.pg.names import make_object_name
 _CALL = re.compile(r'^\(*(?:[a-z_][a-z0-9_$]*\.)?([a-z_][a-z0-9_$]*)\(')
 
 
-def child_index_name(table: str, columns: Sequence[Optional[str]], expressions: Sequence[Optional[str]]) -> str:
+def child_index_name(table: str, columns: Sequence[Optional[str]], expressions: Sequence[Optional[str]],
+                     label: str = "idx") -> str:
     """makeObjectName(<partition>, <columns>, "idx"), the columns as ChooseIndexColumnNames() names them:
     each entry's column, or FigureIndexColname()'s name for an expression (a function call's name, else
     "expr"), a name already taken numbered; INCLUDE columns too. (A name already in use gets a number
-    from Postgres: the caller treats such a name as one chosen, which is safe.)"""
+    in its label from Postgres, "idx1", "idx2"...: is_child_index_name.)"""
     out: list[str] = []
     for column, expression in zip(columns, expressions):
         name = column
@@ -26,4 +27,12 @@ def child_index_name(table: str, columns: Sequence[Optional[str]], expressions: 
             n += 1
             name = f"{base}{n}"
         out.append(name)
-    return make_object_name(table, "_".join(out), "idx")
+    return make_object_name(table, "_".join(out), label)
+
+
+def is_child_index_name(name: str, table: str, columns: Sequence[Optional[str]],
+                        expressions: Sequence[Optional[str]]) -> bool:
+    """Whether `name` is one Postgres gives a partition's copy: child_index_name's, or (that name taken,
+    as by a second index on the same columns) ChooseRelationName's next ones, its label numbered."""
+    m = re.search(r"idx(\d*)$", name)
+    return m is not None and name == child_index_name(table, columns, expressions, "idx" + m.group(1))
