@@ -1,4 +1,5 @@
 """Every kind of object changed on a real server (18, 16, 15), over rows, judged by an oracle of its own.
+The default run takes every second case, on one major in turn; `-m slow` every case on every major.
 
 Each case edits BASE (enums, domains, sequences, identities, foreign keys, partitions, comments,
 collations, columns added to existing tables), generates the migration, applies it over the rows of
@@ -215,7 +216,7 @@ def _migrate(url: str, out: str) -> None:
         apply_files(conn, Layout(out).migrations())
 
 
-@pytest.mark.parametrize("major_db,change,destructive,after,gone,renamed", each_case_on_one_major(CASES),
+@pytest.mark.parametrize("major_db,change,destructive,after,gone,renamed", each_case_on_one_major(CASES, every=2),
                          indirect=["major_db"])
 def test_object_change_applies_over_rows(major_db, tmp_path, change, destructive, after, gone, renamed):
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")

@@ -9,7 +9,7 @@ bound of time that a quadratic step at this size would break.
 Edits (scale_schema.EDITS): a column retyped under every area's views, the root view all areas read retyped,
 a function's signature changed under views and expression indexes; each judged as test_pairs judges a
 pair (applies over rows, diff clean, re-plan empty, catalog equal to the new schema built from scratch,
-values kept). The default run takes the function's edit at 2 areas (31 views) on one major; `-m slow` every edit
+values kept). Every case runs under `-m slow` only (the default run's time budget; the pairs cover each class small): every edit
 at 2 areas, and the round trip and the edits at 24 areas (339 views, 217 functions, 80 triggers) on 18, 16, 15.
 """
 
@@ -55,7 +55,7 @@ SCALE_CASES = [pytest.param(major, _pair(e, r, c, AREAS), id=f"{major}-{e}-{AREA
                for e, r, c in scale_schema.EDITS for major in MAJORS]
 
 
-@pytest.mark.parametrize("major_db,pair", each_case_on_one_major(EDIT_CASES, every=3) + SCALE_CASES, indirect=["major_db"])
+@pytest.mark.parametrize("major_db,pair", [pytest.param(*p.values, id=p.id, marks=pytest.mark.slow) for p in each_case_on_one_major(EDIT_CASES, every=3)] + SCALE_CASES, indirect=["major_db"])
 def test_reporting_edit_applies_over_rows(major_db, tmp_path, pair):
     converges(major_db, tmp_path, pair)
 
