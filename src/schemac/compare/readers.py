@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 from schemac.compare.changes import Change
+from schemac.compare.views import stand_in
 from schemac.model import Policy, Rule, Schema, Table, View
 from schemac.pg.policies import policy_refs
 from schemac.pg.sqlbody import statement_refs
@@ -72,5 +73,5 @@ def _named(objects: Iterable, name: str) -> Optional[object]:
 
 
 def _relation(owner: Table | View) -> Table:
-    """The table the DDL names (a view's stands in as a table of its name, as compare.views does)."""
-    return owner if isinstance(owner, Table) else Table(name=owner.name, schema=owner.schema, source=owner.source)
+    """The table the DDL names (a view's stand-in, as compare.views diffs a view's rules)."""
+    return owner if isinstance(owner, Table) else stand_in(owner, False)

@@ -5,16 +5,12 @@ created again; the target changes in place (ALTER STATISTICS ... SET STATISTICS)
 
 from __future__ import annotations
 
-import re
-
 from schemac.compare.normalize import normal_form
-from schemac.model import STATISTICS_KINDS, Statistics, Table
-
-_COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")  # a column's name (schema.yaml's and pg_attribute's spelling)
+from schemac.model import STATISTICS_KINDS, Statistics, Table, names_a_column
 
 
 def _shape(s: Statistics, table: Table) -> tuple:
-    elements = frozenset(e if _COLUMN.match(e) else normal_form(e) for e in s.elements)
+    elements = frozenset(e if names_a_column(e) else normal_form(e) for e in s.elements)
     return elements, s.kinds or STATISTICS_KINDS, s.schema or table.schema
 
 

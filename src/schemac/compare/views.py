@@ -133,7 +133,7 @@ def _defaults(v: View) -> dict:
     return {c.name: normal_form(c.default) for c in v.columns if c.default is not None}
 
 
-def _stand_in(v: View, members: bool = True) -> Table:
+def stand_in(v: View, members: bool = True) -> Table:
     """A view as the table its indexes (of a materialized view), triggers and rules are diffed and created on
     (`members` False: with none of them)."""
     if not members:
@@ -145,7 +145,7 @@ def _members(old: Optional[View], new: View) -> list[Change]:
     """The changes of a view's indexes, triggers and rules (`old` None: all of `new`'s are created)."""
     if not (new.indexes or new.triggers or new.rules) and (old is None or not (old.indexes or old.triggers or old.rules)):
         return []  # most views: nothing to diff
-    return diff_table(_stand_in(old) if old is not None else _stand_in(new, False), _stand_in(new))
+    return diff_table(stand_in(old) if old is not None else stand_in(new, False), stand_in(new))
 
 
 def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[Change]:

@@ -13,7 +13,7 @@ deparses them (catalog). Comparisons go through :mod:`schemac.compare.normalize`
 
 from .source import Source
 from .sequences import Identity, Sequence, SequenceOptions
-from .tables import Check, Nulls, Order, Column, Exclusion, ExclusionElement, FK_ACTIONS, ForeignKey, Index, IndexElement, Parent, PartitionOf, Partitioning, PrimaryKey, Rule, STATISTICS_KINDS, Statistics, TRIGGER_EVENTS, Table, Trigger, Unique, deferral, index_comment
+from .tables import Check, Nulls, Order, Column, Exclusion, ExclusionElement, FK_ACTIONS, ForeignKey, Index, IndexElement, Parent, PartitionOf, Partitioning, PrimaryKey, Rule, STATISTICS_KINDS, Statistics, names_a_column, TRIGGER_EVENTS, Table, Trigger, Unique, deferral, index_comment
 from .types import Attribute, Collation, CompositeType, Domain, Enum, Extension, RangeType, default_multirange
 from .functions import Argument, Function
 from .aggregates import AGGREGATE_FUNCTIONS, Aggregate
@@ -76,6 +76,7 @@ __all__ = [
     "STATISTICS_KINDS",
     "Schema",
     "Statistics",
+    "names_a_column",
     "Sequence",
     "SequenceOptions",
     "Source",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal, Optional
 
@@ -217,6 +218,15 @@ class Rule:
     actions: tuple[str, ...] = ()  # statements, as pg_get_ruledef deparses them; () is NOTHING
     comment: Optional[str] = None
     source: Optional[Source] = _src()
+
+
+_PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
+
+
+def names_a_column(element: str) -> bool:
+    """Whether an element of a statistics object is a column's name (as schema.yaml and pg_attribute spell
+    it), not an expression."""
+    return _PLAIN_NAME.match(element) is not None
 
 
 # The kinds Postgres gathers when CREATE STATISTICS names none (expressions' own, 'e', goes with any

@@ -5,17 +5,13 @@ wants it)."""
 
 from __future__ import annotations
 
-import re
-
 from sqlglot import exp
 
-from schemac.model import Statistics, Table
+from schemac.model import Statistics, Table, names_a_column
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan.ddl import command, literal
-
-_COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
 
 
 def _name(t: Table, s: Statistics) -> str:
@@ -23,7 +19,7 @@ def _name(t: Table, s: Statistics) -> str:
 
 
 def _element(text: str) -> str:
-    return quote_ident(text) if _COLUMN.match(text) else f"({parse_expression(text).sql(dialect=RENDER)})"
+    return quote_ident(text) if names_a_column(text) else f"({parse_expression(text).sql(dialect=RENDER)})"
 
 
 def create_statistics(t: Table, s: Statistics) -> exp.Command:

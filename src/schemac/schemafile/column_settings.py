@@ -5,9 +5,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Optional
 
-from yaml.nodes import ScalarNode
+from yaml.nodes import Node, ScalarNode
 
 from schemac.model import Column
 from schemac.pg.column_storage import COLUMN_OPTIONS, COMPRESSIONS, STORAGES, default_storage
@@ -19,6 +19,15 @@ MAX_STATISTICS = 10000  # Postgres lowers a higher target to this one (with a wa
 _NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 
 
+
+def statistics_target(reader: FieldReader, node: Node, what: str) -> Optional[int]:
+    """A SET STATISTICS target (a column's, a statistics object's): an integer from -1 to MAX_STATISTICS; None
+    for -1, the default."""
+    if not (isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:int" and -1 <= int(node.value) <= MAX_STATISTICS):
+        raise reader.fail(node, f"{what} must be an integer from -1 (the default) to {MAX_STATISTICS}"
+                                + (f", not {node.value!r}" if isinstance(node, ScalarNode) else ""))
+    return int(node.value) if int(node.value) != -1 else None
+
 class ColumnSettingsReader(FieldReader):
     """Reads `statistics_target:`, `storage:`, `compression:` and `options:` of a column."""
 
@@ -26,13 +35,9 @@ class ColumnSettingsReader(FieldReader):
         """The Column fields those keys set (none when they are absent)."""
         out: dict[str, Any] = {}
         if "statistics_target" in fields:
-            node = fields["statistics_target"][1]
-            if not (isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:int"
-                    and -1 <= int(node.value) <= MAX_STATISTICS):
-                raise self.fail(node, f"statistics_target of {what} must be an integer from -1 (the default) to "
-                                      f"{MAX_STATISTICS}")
-            if int(node.value) != -1:
-                out["statistics"] = int(node.value)
+            target = statistics_target(self, fields["statistics_target"][1], f"statistics_target of {what}")
+            if target is not None:
+                out["statistics"] = target
         storage = self.choice(fields, "storage", STORAGES, what)
         if storage is not None and storage != default_storage(type_):
             out["storage"] = storage

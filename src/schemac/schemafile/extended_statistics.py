@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Callable, Sequence
 
 from yaml.nodes import Node
 
-from schemac.model import STATISTICS_KINDS, Statistics
+from schemac.model import STATISTICS_KINDS, Statistics, names_a_column
+from schemac.schemafile.column_settings import statistics_target
 from schemac.schemafile.fields import FieldReader
 from schemac.schemafile.typewriter import Flow, FlowList
 
 STATISTICS_KEYS = {"columns": True, "kinds": False, "schema": False, "target": False, "comment": False}
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
-MAX_TARGET = 10000  # ALTER STATISTICS ... SET STATISTICS: -1 (the default) to 10000
 
 
 class StatisticsReader(FieldReader):
@@ -26,11 +24,11 @@ class StatisticsReader(FieldReader):
         elements = []
         for item in self.w.sequence(f["columns"][1], f"columns of {what}"):
             text = self.w.text(item, f"element of {what}").strip()
-            element = known(text, item, what) if _NAME.match(text) else self.expression(item, f"expression of {what}")
+            element = known(text, item, what) if names_a_column(text) else self.expression(item, f"expression of {what}")
             if element in elements:
                 raise self.fail(item, f"{what} lists '{element}' twice")
             elements.append(element)
-        if len(elements) < 2 and not (elements and not _NAME.match(elements[0])):
+        if len(elements) < 2 and not (elements and not names_a_column(elements[0])):
             raise self.fail(f["columns"][1], f"{what} needs at least two columns, or one expression")
         kinds = []
         for item in self.w.sequence(f["kinds"][1], f"kinds of {what}") if "kinds" in f else ():
@@ -38,12 +36,7 @@ class StatisticsReader(FieldReader):
             if kind not in STATISTICS_KINDS:
                 raise self.fail(item, f"kind of {what} must be one of {', '.join(STATISTICS_KINDS)}, not '{kind}'")
             kinds.append(kind)
-        target = None
-        if "target" in f:
-            n = self.w.scalar(f["target"][1], f"target of {what}")
-            if n.tag != "tag:yaml.org,2002:int" or not -1 <= int(n.value) <= MAX_TARGET:
-                raise self.fail(n, f"target of {what} must be an integer from -1 to {MAX_TARGET}, not {n.value!r}")
-            target = int(n.value) if int(n.value) != -1 else None
+        target = statistics_target(self, f["target"][1], f"target of {what}") if "target" in f else None
         schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else None
         return Statistics(name, tuple(elements), tuple(sorted(set(kinds), key=STATISTICS_KINDS.index)), schema, target,
                           self.opt_string(f, "comment", what), self.w.src(key_node))
