@@ -59,6 +59,9 @@ class SchemacPostgres(Postgres):
         KEYWORDS = {**Postgres.Tokenizer.KEYWORDS, **{op: TOKEN for op in OPERATORS}}  # PostGIS's (pg.operators)
 
     class Parser(Postgres.Parser):
+        # `'0001'::"bit"` is bit of any length; `'0001'::bit` is bit(1) (the SQL grammar's default), which
+        # truncates: sqlglot reads both as BIT, and the migration then stored another expression.
+        QUOTED_TYPES_TO_PRESERVE = {*Postgres.Parser.QUOTED_TYPES_TO_PRESERVE, "bit"}
         FUNCTIONS = {**Postgres.Parser.FUNCTIONS, **{name.upper(): _kept(name) for name in KEPT_FUNCTIONS}}
 
         def _parse_plain_bitwise(self):
