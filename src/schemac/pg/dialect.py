@@ -20,7 +20,8 @@ import logging
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 
-from schemac.pg.operators import OPERATORS, TOKEN, OtherOperator, other_sql, parse_other
+from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, other_sql, parse_other,
+                                  parse_prefix, prefix_sql)
 
 
 def _generated(self: Postgres.Generator, e: exp.ComputedColumnConstraint) -> str:
@@ -47,11 +48,31 @@ def _identity(self: Postgres.Generator, e: exp.GeneratedAsIdentityColumnConstrai
 KEPT_FUNCTIONS = ("now", "char_length", "character_length", "btrim", "ltrim", "rtrim", "strpos", "substr",
                   "to_hex", "date_part", "date_trunc", "mod", "ceiling", "log10",
                   # PostGIS: sqlglot would write st_makepoint() as st_point(), another function of PostGIS
-                  "st_makepoint", "st_point", "st_distance")
+                  "st_makepoint", "st_point", "st_distance",
+                  # sqlglot reads `a ^ b`, `|/ a` and `||/ a` as power(), sqrt() and cbrt(), and Postgres stores each
+                  # spelling as written: the operators print as operators (_SPELLED), the functions stay calls
+                  "power", "sqrt", "cbrt")
 
 
 def _kept(name: str):
     return lambda args: exp.Anonymous(this=name, expressions=args)
+
+
+def _operand(self, e: exp.Expression, key: str) -> str:
+    # sqlglot's tree, whatever Postgres's precedence of the operator around it: an operand that is itself an
+    # operation is parenthesised (pg_get_expr parenthesises every operation anyway)
+    node = e.args[key]
+    text = self.sql(e, key)
+    return f"({text})" if isinstance(node, (exp.Binary, exp.Unary)) and not isinstance(node, exp.Paren) else text
+
+
+def _prefix(op: str):
+    return lambda self, e: f"({op} {_operand(self, e, 'this')})"
+
+
+# The operators sqlglot reads as functions, printed back as the operators they were (see KEPT_FUNCTIONS).
+_SPELLED = {exp.Pow: lambda self, e: f"{_operand(self, e, 'this')} ^ {_operand(self, e, 'expression')}",
+            exp.Sqrt: _prefix("|/"), exp.Cbrt: _prefix("||/")}
 
 
 class SchemacPostgres(Postgres):
@@ -70,9 +91,13 @@ class SchemacPostgres(Postgres):
         def _parse_bitwise(self):
             return parse_other(self, super()._parse_bitwise())
 
+        def _parse_unary(self):
+            return parse_prefix(self) or super()._parse_unary()
+
     class Generator(Postgres.Generator):
         TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.ComputedColumnConstraint: _generated,
-                      exp.GeneratedAsIdentityColumnConstraint: _identity, OtherOperator: other_sql}
+                      exp.GeneratedAsIdentityColumnConstraint: _identity, OtherOperator: other_sql,
+                      PrefixOperator: prefix_sql, **_SPELLED}
 
 
 # sqlglot prints a column definition after three walks of its whole tree, looking for what only a few
