@@ -19,6 +19,7 @@ import logging
 
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
+from sqlglot.tokens import TokenType
 
 from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, other_sql, parse_other,
                                   parse_prefix, prefix_sql)
@@ -51,7 +52,10 @@ KEPT_FUNCTIONS = ("now", "char_length", "character_length", "btrim", "ltrim", "r
                   "st_makepoint", "st_point", "st_distance",
                   # sqlglot reads `a ^ b`, `|/ a` and `||/ a` as power(), sqrt() and cbrt(), and Postgres stores each
                   # spelling as written: the operators print as operators (_SPELLED), the functions stay calls
-                  "power", "sqrt", "cbrt")
+                  "power", "sqrt", "cbrt",
+                  # sqlglot rewrote these into other expressions: pow(a, b) as a ^ b, regexp_like(s, p, flags) as
+                  # s ~ p (the flags lost), date_add(ts, i) as ts + INTERVAL '1' * i (which Postgres refuses)
+                  "pow", "regexp_like", "date_add", "date_subtract")
 
 
 def _kept(name: str):
@@ -80,6 +84,9 @@ class SchemacPostgres(Postgres):
         KEYWORDS = {**Postgres.Tokenizer.KEYWORDS, **{op: TOKEN for op in OPERATORS}}  # PostGIS's (pg.operators)
 
     class Parser(Postgres.Parser):
+        # date_part stays a call (KEPT_FUNCTIONS): sqlglot's own parser for it wrote pg_get_expr's
+        # date_part('year'::text, d) as EXTRACT(CAST('year' AS TEXT) FROM d), which Postgres refuses
+        FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k != "DATE_PART"}
         # `'0001'::"bit"` is bit of any length; `'0001'::bit` is bit(1) (the SQL grammar's default), which
         # truncates: sqlglot reads both as BIT, and the migration then stored another expression.
         QUOTED_TYPES_TO_PRESERVE = {*Postgres.Parser.QUOTED_TYPES_TO_PRESERVE, "bit"}
@@ -94,7 +101,27 @@ class SchemacPostgres(Postgres):
         def _parse_unary(self):
             return parse_prefix(self) or super()._parse_unary()
 
+        def _parse_function_call(self, functions=None, anonymous=False, optional_parens=True, any_token=False):
+            # A quoted name is a function of that exact name called as a function: "isValid"(s) (sqlglot printed
+            # it in lower case, another function), or a keyword's function pg_get_expr quotes when it was called
+            # with commas, "substring"(s, 1, 3) or "position"(a, b) (sqlglot read them as the SQL syntax
+            # SUBSTRING(s FROM 1 FOR 3), which Postgres 16+ stores and prints apart)
+            token = self._curr
+            if token is None or token.token_type != TokenType.IDENTIFIER or self._next is None \
+                    or self._next.token_type != TokenType.L_PAREN:
+                return super()._parse_function_call(functions, anonymous, optional_parens, any_token)
+            call = super()._parse_function_call(functions, True, optional_parens, any_token)
+            if isinstance(call, exp.Anonymous) and isinstance(call.this, str):
+                call.set("this", exp.Identifier(this=call.this, quoted=True))
+            return call
+
     class Generator(Postgres.Generator):
+        def anonymous_sql(self, expression: exp.Anonymous) -> str:
+            # a quoted name (Parser._parse_function_call) is printed as it is: not in the case of NORMALIZE_FUNCTIONS
+            if isinstance(expression.this, exp.Identifier) and expression.this.quoted:
+                return self.func(self.sql(expression, "this"), *expression.expressions, normalize=False)
+            return super().anonymous_sql(expression)
+
         TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.ComputedColumnConstraint: _generated,
                       exp.GeneratedAsIdentityColumnConstraint: _identity, OtherOperator: other_sql,
                       PrefixOperator: prefix_sql, **_SPELLED}
