@@ -74,8 +74,32 @@ def _prefix(op: str):
     return lambda self, e: f"({op} {_operand(self, e, 'this')})"
 
 
+def _is_not(self, e: exp.Not) -> str:
+    # `b IS NOT TRUE` (read as NOT b IS TRUE) is another expression to Postgres than NOT (b IS TRUE)
+    if isinstance(e.this, exp.Is) and isinstance(e.this.expression, exp.Boolean):
+        return f"{self.sql(e.this, 'this')} IS NOT {self.sql(e.this, 'expression')}"
+    return self.not_sql(e)
+
+
+def _sql_value(word: str):
+    # CURRENT_TIME and CURRENT_TIMESTAMP with their precision: sqlglot wrote current_time() (refused) and dropped
+    # CURRENT_TIMESTAMP(3)'s precision
+    return lambda self, e: f"{word}({self.sql(e, 'this')})" if e.this is not None else word
+
+
+def _trim(self, e: exp.Trim) -> str:
+    # TRIM(LEADING ... FROM s) as written: sqlglot wrote ltrim(s) and rtrim(s), which Postgres stores apart
+    position = e.args.get("position")
+    if not position:
+        return self.trim_sql(e)
+    chars = f" {self.sql(e, 'expression')}" if e.args.get("expression") else ""
+    return f"TRIM({position}{chars} FROM {self.sql(e, 'this')})"
+
+
 # The operators sqlglot reads as functions, printed back as the operators they were (see KEPT_FUNCTIONS).
-_SPELLED = {exp.Pow: lambda self, e: f"{_operand(self, e, 'this')} ^ {_operand(self, e, 'expression')}",
+_SPELLED = {exp.Not: _is_not, exp.CurrentTime: _sql_value("CURRENT_TIME"),
+            exp.CurrentTimestamp: _sql_value("CURRENT_TIMESTAMP"), exp.Trim: _trim,
+            exp.Pow: lambda self, e: f"{_operand(self, e, 'this')} ^ {_operand(self, e, 'expression')}",
             exp.Sqrt: _prefix("|/"), exp.Cbrt: _prefix("||/")}
 
 

@@ -7,6 +7,8 @@ PostgreSQL's precedence for "any other operator" (below + and -, above compariso
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
@@ -26,6 +28,7 @@ BUILTIN = ("<<=", ">>=", "##", "#<#", "#<=#", "#=", "#>#", "#>=#", "%>", "%>>", 
 # Prefix operators of pg_operator sqlglot refused or misread (`@ b`, absolute value, as the parameter `$b`;
 # tsquery's `!! q` as NOT NOT q): read as PrefixOperator. `- + ~ |/ ||/` keep sqlglot's nodes.
 PREFIX = ("@", "@-@", "#", "!!", "?-", "?|", "%#", "%%")
+_LITERAL = re.compile(r"STRING|IDENTIFIER|^VAR$|^NUMBER$")
 OPERATORS = POSTGIS + BUILTIN + ("@-@", "!!", "%#", "%%")
 # An otherwise unused token type (Postgres's tokenizer never makes it) carries them.
 TOKEN = TokenType.COLON_GT
@@ -46,8 +49,8 @@ class PrefixOperator(exp.Unary):
 def parse_prefix(parser):
     """At a unary operand: a prefix operator of `PREFIX` and its operand (itself a unary operand), else None."""
     curr = parser._curr
-    if curr is None or curr.text not in PREFIX or parser._next is None:
-        return None
+    if curr is None or curr.text not in PREFIX or parser._next is None or _LITERAL.search(curr.token_type.name):
+        return None  # (a string literal '#' has the text # too)
     parser._advance()
     return parser.expression(PrefixOperator(op=exp.Var(this=curr.text), this=parser._parse_unary()))
 
