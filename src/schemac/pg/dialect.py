@@ -103,6 +103,29 @@ _SPELLED = {exp.Not: _is_not, exp.CurrentTime: _sql_value("CURRENT_TIME"),
             exp.Sqrt: _prefix("|/"), exp.Cbrt: _prefix("||/")}
 
 
+def _varbit(parser) -> exp.DataType | None:
+    """`bit varying(n)` / `varbit` where a type stands (after :: or AS), with its array brackets: sqlglot has no
+    such type and refused '101'::bit varying, pg_get_expr's spelling of a varbit column's default."""
+    curr, after = parser._curr, parser._next
+    if curr is None or parser._prev is None or parser._prev.token_type not in (TokenType.DCOLON, TokenType.ALIAS):
+        return None
+    two = curr.text.lower() == "bit" and after is not None and after.text.lower() == "varying"
+    if not two and curr.text.lower() != "varbit":
+        return None
+    parser._advance(2 if two else 1)
+    name = "bit varying"
+    if parser._curr is not None and parser._curr.token_type == TokenType.L_PAREN and parser._next is not None \
+            and parser._next.token_type == TokenType.NUMBER:
+        name += f"({parser._next.text})"
+        parser._advance(2)
+        parser._match_r_paren()
+    kind: exp.DataType = exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=exp.Var(this=name))
+    while parser._match(TokenType.L_BRACKET):
+        parser._match(TokenType.R_BRACKET)
+        kind = exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[kind], nested=True)
+    return kind
+
+
 class SchemacPostgres(Postgres):
     class Tokenizer(Postgres.Tokenizer):
         KEYWORDS = {**Postgres.Tokenizer.KEYWORDS, **{op: TOKEN for op in OPERATORS}}  # PostGIS's (pg.operators)
@@ -124,6 +147,9 @@ class SchemacPostgres(Postgres):
 
         def _parse_unary(self):
             return parse_prefix(self) or super()._parse_unary()
+
+        def _parse_types(self, check_func=False, schema=False, allow_identifiers=True, with_collation=False):
+            return _varbit(self) or super()._parse_types(check_func, schema, allow_identifiers, with_collation)
 
         def _parse_function_call(self, functions=None, anonymous=False, optional_parens=True, any_token=False):
             # A quoted name is a function of that exact name called as a function: "isValid"(s) (sqlglot printed
