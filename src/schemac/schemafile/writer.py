@@ -89,7 +89,8 @@ def _column(c: Column, pk_inline: bool) -> Any:
 
 
 def _element(e: IndexElement) -> Any:
-    if e.order == "asc" and e.nulls is None and e.opclass is None and e.collation is None and e.column is not None:
+    if e.order == "asc" and e.nulls is None and e.opclass is None and e.collation is None and e.column is not None \
+            and not e.opclass_options:
         return e.column
     spec: dict = {"name": e.column} if e.column is not None else {"expression": e.expression}
     if e.collation is not None:
@@ -100,6 +101,8 @@ def _element(e: IndexElement) -> Any:
         spec["nulls"] = e.nulls
     if e.opclass is not None:
         spec["opclass"] = e.opclass
+    if e.opclass_options:
+        spec.update(storage_spec(e, "opclass_options", e.opclass_options))
     return _Flow(spec)
 
 
