@@ -89,8 +89,7 @@ def _column(c: Column, pk_inline: bool) -> Any:
 
 
 def _element(e: IndexElement) -> Any:
-    if e.order == "asc" and e.nulls is None and e.opclass is None and e.collation is None and e.column is not None \
-            and not e.opclass_options:
+    if e.order == "asc" and e.nulls is None and e.opclass is None and e.collation is None and e.column is not None:
         return e.column
     spec: dict = {"name": e.column} if e.column is not None else {"expression": e.expression}
     if e.collation is not None:
@@ -99,10 +98,8 @@ def _element(e: IndexElement) -> Any:
         spec["order"] = e.order
     if e.nulls is not None:
         spec["nulls"] = e.nulls
-    if e.opclass is not None:
-        spec["opclass"] = e.opclass
-    if e.opclass_options:
-        spec.update(storage_spec(e, "opclass_options", e.opclass_options))
+    if e.opclass is not None:  # (opclass_options come with their opclass named)
+        spec.update({"opclass": e.opclass}, **storage_spec(e, "opclass_options", e.opclass_options))
     return _Flow(spec)
 
 
