@@ -251,9 +251,9 @@ def without_key_names(fp: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
 def fingerprint_difference(a: dict[str, list[tuple]], b: dict[str, list[tuple]]) -> str:
     """What differs between two fingerprints, readable in an assertion message ('' when nothing)."""
     out = []
-    for kind in QUERIES:
-        only_a = [r for r in a[kind] if r not in b[kind]]
-        only_b = [r for r in b[kind] if r not in a[kind]]
+    for kind in dict.fromkeys([*a, *b]):  # any fingerprint's kinds (the security oracle's too), in order
+        only_a = [r for r in a.get(kind, []) if r not in b.get(kind, [])]
+        only_b = [r for r in b.get(kind, []) if r not in a.get(kind, [])]
         if only_a or only_b:
             out.append(f"{kind}:\n  only in the first: {only_a}\n  only in the second: {only_b}")
     return "\n".join(out)

@@ -45,7 +45,7 @@ def _setting_value(value: str) -> str:
     for item in (i.strip() for i in value.split(",")):
         if item == '""':
             items.append("''")
-        elif re.fullmatch(r'[A-Za-z_][A-Za-z0-9_$]*|-?\d+(\.\d+)?|"(?:[^"]|"")+"', item):
+        elif re.fullmatch(r'[a-z_][a-z0-9_$]*|-?\d+(\.\d+)?|"(?:[^"]|"")+"', item):  # (UTC bare would be utc)
             items.append(item)
         else:
             items.append(literal(item))
