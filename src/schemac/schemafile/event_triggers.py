@@ -6,6 +6,7 @@ from __future__ import annotations
 from yaml.nodes import Node
 
 from schemac.model import EVENT_TRIGGER_EVENTS, EVENT_TRIGGER_STATES, EventTrigger, Function
+from schemac.schemafile.fields import is_function_reference
 from schemac.schemafile.grants import GrantReader
 from schemac.schemafile.typewriter import Flow, FlowList, drop_empty
 
@@ -24,7 +25,7 @@ class EventTriggerReader(GrantReader):
             event = self.choice(f, "event", EVENT_TRIGGER_EVENTS, what)
             fn_node = f["function"][1]
             function = self.w.string(fn_node, f"function of {what}")
-            if not all(p and p.replace("_", "").isalnum() for p in function.split(".")) or function.count(".") > 1:
+            if not is_function_reference(function):
                 raise self.fail(fn_node, f"function of {what} must name a function, `name` or `schema.name`, "
                                          f"without arguments, not {function!r}")
             schema, _, fn_name = function.rpartition(".")

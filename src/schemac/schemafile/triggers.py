@@ -7,7 +7,7 @@ from yaml.nodes import Node
 
 from schemac.model import TRIGGER_EVENTS, Trigger
 from schemac.pg.expressions import referenced_columns
-from schemac.schemafile.fields import FieldReader
+from schemac.schemafile.fields import FieldReader, is_function_reference
 
 TRIGGER_KEYS = {"function": True, "events": True, "timing": False, "update_of": False, "for_each": False,
                 "when": False, "arguments": False, "old_table": False, "new_table": False, "constraint": False,
@@ -22,8 +22,7 @@ class TriggerReader(FieldReader):
         what = f"trigger '{name}' of {table_what}"
         f = self.w.fields(node, what, TRIGGER_KEYS)
         function = self.w.string(f["function"][1], f"function of {what}")
-        if not all(part and (part.replace("_", "").isalnum()) for part in function.split(".")) or \
-                function.count(".") > 1:
+        if not is_function_reference(function):
             raise self.fail(f["function"][1], f"function of {what} must name a function, `name` or `schema.name`, "
                                               f"without arguments (those go under arguments:), not {function!r}")
         events = []
