@@ -99,26 +99,26 @@ def _locks(stmt: exp.Expression) -> int:
     """Locks a statement adds to its transaction, from above: CREATE TABLE locks the table, its TOAST
     table and the TOAST index, plus one index per PRIMARY KEY / UNIQUE; an index, its index and table."""
     if isinstance(stmt, exp.Create) and str(stmt.args.get("kind")).upper() == "TABLE":
-        return 3 + _nodes_of(stmt, (exp.PrimaryKey, exp.PrimaryKeyColumnConstraint, exp.UniqueColumnConstraint))
+        return 3 + keys_of_create_table(stmt)
     return 2
 
 
-def _nodes_of(tree: exp.Expression, kinds: tuple[type, ...]) -> int:
-    """sum(1 for _ in tree.find_all(*kinds)): the same nodes (every Expression in an argument or in a list
-    argument, as sqlglot's walk visits them), without a generator per node (a tenth of `generate`'s printing)."""
-    n, stack, node_type = 0, [tree], exp.Expression
-    push = stack.append
-    while stack:
-        node = stack.pop()
-        if isinstance(node, kinds):
+_KEYS = (exp.PrimaryKey, exp.PrimaryKeyColumnConstraint, exp.UniqueColumnConstraint)
+
+
+def keys_of_create_table(stmt: exp.Create) -> int:
+    """The PRIMARY KEY and UNIQUE nodes of a CREATE TABLE, where its trees hold them: a table constraint
+    (named or not) or a column's constraint. Walking the whole tree for them (every type and default) was
+    a twentieth of `generate` from scratch; tests/test_printing.py holds the count equal to find_all's."""
+    n = 0
+    items = stmt.this.expressions if isinstance(stmt.this, exp.Schema) else ()
+    for item in items:
+        if isinstance(item, exp.ColumnDef):
+            n += sum(1 for c in item.args.get("constraints") or () if isinstance(c.args.get("kind"), _KEYS))
+        elif isinstance(item, exp.Constraint):
+            n += sum(1 for c in item.expressions if isinstance(c, _KEYS))
+        elif isinstance(item, _KEYS):
             n += 1
-        for value in node.args.values():
-            if isinstance(value, list):
-                for v in value:
-                    if isinstance(v, node_type):
-                        push(v)
-            elif isinstance(value, node_type):
-                push(value)
     return n
 
 
