@@ -75,6 +75,15 @@ def test_record_is_json_dumps_text(n):
     assert schema_from_json(json.loads(text)) == schema
 
 
+@pytest.mark.parametrize("n", range(len(SCHEMAS) + 2))
+def test_record_written_in_pieces_is_the_same_text(n, tmp_path):
+    """generate writes state.json piece by piece (State.write): the same bytes as dumps()."""
+    state = State("ab" * 32, "20260101000000_x.sql", _models()[n], "cd" * 48)
+    state.write(str(tmp_path / "state.json"))
+    assert (tmp_path / "state.json").read_bytes() == state.dumps().encode("utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]  # no temporary file left
+
+
 def test_awkward_values_are_in_the_record():
     """The awkward schema does reach the writer with what it is meant to test."""
     text = State("0" * 64, "x.sql", load_text(AWKWARD, "schema.yaml")).dumps()
@@ -96,6 +105,27 @@ def test_awkward_values_are_in_the_record():
 def test_plain_values_are_json_dumps_text(doc):
     expected = json.dumps(statejson._deep(doc), indent=2, ensure_ascii=False)
     assert statejson.dumps(doc) == expected
+    if isinstance(doc, dict):  # in pieces: the same text, or Unusual where dumps fell back to json.dumps
+        try:
+            assert "".join(statejson.pieces(doc)) == expected
+        except statejson.Unusual:
+            with pytest.raises(statejson.Unusual):  # only where dumps, too, left it to json.dumps
+                statejson._text(doc, 0)
+
+
+def test_a_failed_write_leaves_the_record_as_it_was(tmp_path):
+    from schemac.migrations.state import write_atomic
+
+    path = tmp_path / "state.json"
+    path.write_text("before\n")
+
+    def failing():
+        yield "half"
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        write_atomic(str(path), failing())
+    assert path.read_text() == "before\n" and [p.name for p in tmp_path.iterdir()] == ["state.json"]
 
 
 def test_format_is_the_recorded_one():

@@ -19,7 +19,7 @@ from schemac.errors import SchemacError, printable
 from schemac.migrations.layout import (Layout, MigrationFile, NewMigration, locked, next_version, validate_name,
                                        write_new)
 from schemac.commands.views import attach_recorded, computed, dev_url_of, major_of, reparsed
-from schemac.migrations.state import State, file_sha384, read_state, write_atomic
+from schemac.migrations.state import State, file_sha384, read_state
 from schemac.model import Schema
 from schemac.plan.hazards import destructive_reason, missing_cast
 from schemac.plan.planner import plan_online, planned, render_sql
@@ -290,7 +290,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
             write_new(path, body)
             paths.append(path)
         last = hashlib.sha384(files[-1][2].encode("utf-8")).hexdigest()  # the bytes write_new wrote
-        write_atomic(layout.state_path, State(digest, files[-1][1], desired, last).dumps())
+        State(digest, files[-1][1], desired, last).write(layout.state_path)
     except BaseException as e:
         for p in paths:  # all or nothing: these files are new, not applied anywhere yet
             with contextlib.suppress(OSError):
@@ -353,7 +353,7 @@ def _rerecord(layout: Layout, state: State, desired: Schema, digest: str) -> boo
     the record instead of parsing schema.yaml, and reports this file's line numbers. Only a cache: if
     it cannot be written, nothing is lost (diff parses schema.yaml)."""
     try:
-        write_atomic(layout.state_path, State(digest, state.migration, desired, state.migration_sha384).dumps())
+        State(digest, state.migration, desired, state.migration_sha384).write(layout.state_path)
     except OSError:
         return False
     return True
@@ -379,7 +379,7 @@ def _recover_interrupted(layout: Layout, state: Optional[State], desired: Schema
         raise SchemacError(f"{layout.migrations_dir}: an earlier `schemac generate` stopped after writing file "
                            f"{part.group(1)} of {part.group(2)} of one change ({', '.join(unrecorded)}); if they "
                            "were not applied anywhere, delete them and run it again")
-    write_atomic(layout.state_path, State(digest, files[-1].filename, desired, file_sha384(files[-1].path)).dumps())
+    State(digest, files[-1].filename, desired, file_sha384(files[-1].path)).write(layout.state_path)
     return Result("unchanged", f"No changes: {files[-1].filename} already holds this schema.yaml (an earlier run "
                                "stopped before recording it); recorded the state, nothing new written.")
 

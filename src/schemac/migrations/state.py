@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import json
 import os
 import types
 import typing
 from dataclasses import MISSING, dataclass, fields, is_dataclass, replace
-from typing import Any, Callable, Iterator, Optional, Union
+from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 from schemac import __version__
 from schemac.errors import SchemacError
@@ -175,6 +176,17 @@ class State:
     migration_sha384: Optional[str] = None
 
     def dumps(self) -> str:
+        return statejson.dumps(self._document()) + "\n"  # json.dumps(doc, indent=2, ensure_ascii=False)'s text
+
+    def write(self, path: str) -> None:
+        """Record the state at `path` (atomically), the text of dumps() written as it is made."""
+        doc = self._document()
+        try:
+            write_atomic(path, itertools.chain(statejson.pieces(doc), ("\n",)))
+        except statejson.Unusual:
+            write_atomic(path, statejson.dumps(doc) + "\n")
+
+    def _document(self) -> dict:
         doc = {
             "format": FORMAT,
             "comment": "Written by `schemac generate`: the schema as of the last migration. Do not edit.",
@@ -189,7 +201,7 @@ class State:
         doc.update(_schema_fields(self.schema))  # "tables" first, then enums, sequences... if any
         # Derived, for `schemac diff`: how the differ reads each expression (see normalize.remember).
         doc["normal_forms"] = normal_forms(self.schema)
-        return statejson.dumps(doc) + "\n"  # json.dumps(doc, indent=2, ensure_ascii=False)'s text
+        return doc
 
 
 def normal_forms(schema: Schema) -> dict:
@@ -264,12 +276,22 @@ def file_sha384(path: str) -> Optional[str]:
         return None
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Write via a temp file + rename, so a crash never leaves half a file behind."""
+def write_atomic(path: str, text: Union[str, Iterable[str]]) -> None:
+    """Write via a temp file + rename, so a crash never leaves half a file behind. `text`: the text, or
+    its pieces in order (an error while they are made leaves the file as it was)."""
     directory = os.path.dirname(path) or "."
     tmp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+            if isinstance(text, str):
+                f.write(text)
+            else:
+                for piece in text:
+                    f.write(piece)
+            f.flush()
+            os.fsync(f.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     os.replace(tmp, path)
