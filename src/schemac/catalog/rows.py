@@ -56,10 +56,7 @@ class IntrospectResult:
 @lru_cache(maxsize=None)
 def _canonical(type_text: str) -> str:
     """format_type() text in the same canonical spelling as the loader's (a few distinct texts per database)."""
-    from schemac.pg.types import (  # sqlglot: imported when the model is built
-        TypeSyntaxError,
-        canonical_type,
-    )
+    from schemac.pg.types import TypeSyntaxError, canonical_type  # parses only a spelling it does not know
 
     try:
         return canonical_type(type_text)

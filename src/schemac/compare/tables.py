@@ -11,11 +11,14 @@ from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, Con
 from schemac.compare.rules import diff_rules
 from schemac.compare.statistics import diff_statistics
 from schemac.compare.normalize import normal_form, rename_column_in_expression, same_default, same_expression
+from schemac.pg.lazy import lazy
 from schemac.model import Check, Column, Exclusion, ForeignKey, Index, IndexElement, PrimaryKey, Table, Trigger, Unique, View
 from schemac.pg.column_storage import DEFAULT_SETTINGS, column_settings
 from schemac.pg.reloptions import TOAST_PREFIX
-from schemac.pg.expressions import parse_partition_bound, referenced_columns
 from schemac.pg.types import type_name
+
+parse_partition_bound = lazy("schemac.pg.expressions", "parse_partition_bound")
+referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
 
 def _constraint_key(c: Constraint) -> tuple:
@@ -122,8 +125,7 @@ def created_by_create_table(t: Table, parent: Optional[Table] = None) -> Table:
 
 
 def _bare(c: Column) -> Column:
-    """The column as CREATE TABLE makes it: no comment, default settings (the same object when it has
-    neither: dataclasses.replace of every column was a twentieth of `generate` from scratch)."""
+    """The column as CREATE TABLE makes it: no comment, default settings (itself when it has neither)."""
     if c.comment is None and c.statistics is None and c.storage is None and c.compression is None and not c.options:
         return c
     return replace(c, comment=None, **DEFAULT_SETTINGS)
