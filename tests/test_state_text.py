@@ -130,3 +130,23 @@ def test_a_failed_write_leaves_the_record_as_it_was(tmp_path):
 
 def test_format_is_the_recorded_one():
     assert json.loads(State("0" * 64, "x.sql", Schema()).dumps())["format"] == FORMAT
+
+
+def test_sources_are_their_text_and_decode_as_recorded_or_rebased():
+    """A Source is "file:line:column" itself (state.json's text of it), with its parts read back from the
+    right even where the file name holds a colon; the record's decoder takes it as is, rebases it to the
+    path diff was given, and turns down a text that is not a source (the record is then not used)."""
+    from schemac.migrations.state import _Decoder
+
+    s = Source("C:/work/a:b.yaml", 12, 7)
+    assert (s, s.file, s.line, s.column) == ("C:/work/a:b.yaml:12:7", "C:/work/a:b.yaml", 12, 7)
+    assert str(s) == "C:/work/a:b.yaml:12:7" and type(str(s)) is str and Source("x.yaml", 3).column == 1
+    assert json.loads(statejson.dumps({"source": s})) == {"source": "C:/work/a:b.yaml:12:7"}
+    kept = _Decoder().source("C:/work/a:b.yaml:12:7")
+    assert type(kept) is Source and kept == s
+    assert _Decoder("schema.yaml").source("C:/work/a:b.yaml:12:7") == Source("schema.yaml", 12, 7)
+    assert _Decoder("schema.yaml").source("schema.yaml:4:2") == "schema.yaml:4:2"
+    assert _Decoder("schema.yaml").source("schema.yaml.bak:4:2") == "schema.yaml:4:2"
+    for damaged in ("schema.yaml", "schema.yaml:x:2", "4:2"):
+        with pytest.raises(ValueError):
+            _Decoder().source(damaged)

@@ -64,17 +64,14 @@ class _Decoder:
     def __init__(self, file: Optional[str] = None):
         self.file = file
         self._plans: dict[type, _Plan] = {}
-        self._direct_source = _direct(Source)
+        self._prefix = None if file is None else file + ":"
 
     def source(self, v: str) -> Source:
         file, line, column = v.rsplit(":", 2)
-        if self.file is not None:
-            file = self.file
-        if self._direct_source:
-            obj = object.__new__(Source)
-            obj.__dict__.update(file=file, line=int(line), column=int(column))
-            return obj
-        return Source(file, int(line), int(column))
+        int(line), int(column)  # ValueError: not a source
+        if self.file is None or (v.startswith(self._prefix) and len(file) == len(self.file)):  # type: ignore[arg-type]
+            return Source.recorded(v)
+        return Source(self.file, int(line), int(column))
 
     def converter(self, hint: Any) -> Converter:
         if hint is Source:
