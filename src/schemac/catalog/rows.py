@@ -18,7 +18,7 @@ from schemac.model import (Check, Column, Domain, Enum, Exclusion, ExclusionElem
                            Rule, Schema, Sequence, SequenceOptions, Table, Trigger, Unique, Unmanaged)
 from schemac.catalog.views import build_view
 from schemac.catalog.grants import AccessLists, default_privileges, identity_sequences, with_identity_grants
-from schemac.catalog.partition_indexes import own_indexes
+from schemac.catalog.partition_indexes import own_constraints, own_indexes
 from schemac.catalog.policies import policies_by_table
 from schemac.pg import triggerdef
 from schemac.pg.indexdef import key_collations
@@ -308,7 +308,7 @@ class ModelBuilder:
             self._columns = _by_table(rows, _columns_maker(rows))
             self._identities = identity_sequences(rows)
         elif name == "constraints":
-            self._constraints = _constraints_by_table(rows)
+            self._constraints = _constraints_by_table(own_constraints(rows))
         elif name == "indexes":
             self._indexes = _by_table(own_indexes(rows), _index)
         elif name == "triggers":
