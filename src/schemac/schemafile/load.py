@@ -185,7 +185,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             queries=self.declared_queries(top["queries"][1] if "queries" in top else None, tables),
             views=tuple(views),
             publications=self.publications(top["publications"][1], tables) if "publications" in top else (),
-            event_triggers=self.event_triggers(top["event_triggers"][1], functions) if "event_triggers" in top else (),
+            event_triggers=self.event_triggers(top["event_triggers"][1], functions, extensions) if "event_triggers" in top else (),
         )
 
 
