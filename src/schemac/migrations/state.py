@@ -25,6 +25,7 @@ from schemac.errors import SchemacError
 from schemac.migrations import statejson
 from schemac.migrations.statejson import encoded, recorded_fields
 from schemac.model import Schema, Source
+from schemac.pg.extension_types import qualify_extension_types
 
 from schemac.migrations.record import FORMAT
 # Top-level keys of the document that are not fields of the model.
@@ -161,7 +162,7 @@ def schema_from_json(data: Union[list, dict], source_file: Optional[str] = None,
     With rebase_sources, every source names `source_file` instead of the file the record names."""
     decoder = _Decoder(source_file if rebase_sources else None)
     doc = {"tables": data} if isinstance(data, list) else {k: v for k, v in data.items() if k not in _DOC_KEYS}
-    schema = decoder.dataclass(Schema, doc)
+    schema = qualify_extension_types(decoder.dataclass(Schema, doc))
     return schema if source_file is None else replace(schema, source_file=source_file)
 
 
