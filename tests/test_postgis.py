@@ -172,6 +172,12 @@ extensions:
   - {name: postgis, schema: extensions}
 domains:
   spot: {type: 'geometry(Point,4326)'}
+functions:
+  moved:
+    arguments: g geometry, dx double precision
+    returns: geometry
+    language: sql
+    body: SELECT extensions.st_translate(g, dx, 0)
 tables:
   places:
     columns:
@@ -200,9 +206,12 @@ def test_types_of_an_extension_elsewhere_written_unqualified(major_db, tmp_path)
         types = conn.execute("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
                              "'places'::regclass AND attnum > 0 ORDER BY attnum").fetchall()
         base = conn.execute("SELECT format_type(typbasetype, typtypmod) FROM pg_type WHERE typname = 'spot'").fetchone()
+        moved = conn.execute("SELECT 'public.moved'::regproc::regprocedure::text, format_type(prorettype, NULL), "
+                             "extensions.st_astext(moved(home, 1)) FROM pg_proc, places WHERE proname = 'moved'").fetchone()
     assert types == [("id", "integer"), ("geom", "extensions.geometry(Point,4326)"),
                      ("area", "extensions.geography(Polygon,4326)"), ("shapes", "extensions.geometry[]"),
                      ("home", "spot")] and base == ("extensions.geometry(Point,4326)",)
+    assert moved == ("moved(extensions.geometry,double precision)", "extensions.geometry", "POINT(2 1)")
     assert check_drift(str(schema), major_db).differences == ()
     # the model state.json recorded before, with the unqualified spelling, reads as the same types
     from schemac.migrations.state import State, schema_from_json
@@ -211,7 +220,9 @@ def test_types_of_an_extension_elsewhere_written_unqualified(major_db, tmp_path)
     loaded = load_file(str(schema))
     old = Schema(tuple(replace(t, columns=tuple(replace(c, type=c.type.removeprefix("extensions.")) for c in t.columns))
                        for t in loaded.tables), None, extensions=loaded.extensions, schemas=loaded.schemas,
-                 domains=tuple(replace(d, type=d.type.removeprefix("extensions.")) for d in loaded.domains))
+                 domains=tuple(replace(d, type=d.type.removeprefix("extensions.")) for d in loaded.domains),
+                 functions=tuple(replace(f, returns="geometry", arguments=tuple(
+                     replace(a, type=a.type.removeprefix("extensions.")) for a in f.arguments)) for f in loaded.functions))
     assert old.tables[0].column("geom").type == "geometry(Point,4326)"
     assert diff(schema_from_json(json.loads(State("", "0_init.sql", old).dumps())), loaded) == []
 

@@ -12,7 +12,7 @@ migration applied where the search_path held the schema): the same type, no chan
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Iterable
+from typing import Iterable, Optional
 
 from schemac.model import Extension
 from schemac.pg.knowntypes import EXTENSION_TYPES, base_name
@@ -34,28 +34,30 @@ def qualified(canonical: str, schemas: dict[str, str]) -> str:
     return canonical if schema is not None or name not in schemas else f"{format_type_ident(schemas[name])}.{canonical}"
 
 
-def with_extension_schemas(schemas: dict[str, str], tables: list, domains: list, composites: list,
-                           ranges: list) -> tuple[list, list, list, list]:
-    """The columns, domains, composite attributes and range subtypes, their extension types qualified."""
-    if not schemas:
-        return tables, domains, composites, ranges
-    q = lambda t: qualified(t, schemas)  # noqa: E731
-    tables = [replace(t, columns=tuple(c if q(c.type) == c.type else replace(c, type=q(c.type)) for c in t.columns))
-              for t in tables]
-    domains = [replace(d, type=q(d.type)) for d in domains]
-    composites = [replace(c, attributes=tuple(replace(a, type=q(a.type)) for a in c.attributes)) for c in composites]
-    ranges = [replace(r, subtype=q(r.subtype)) for r in ranges]
-    return tables, domains, composites, ranges
+def _result(returns: Optional[str], q) -> Optional[str]:
+    """A function's result type qualified (`SETOF geometry` too; a TABLE(...)'s columns are left as written)."""
+    if returns is None or returns.startswith("TABLE("):
+        return returns
+    return "SETOF " + q(returns[len("SETOF "):]) if returns.startswith("SETOF ") else q(returns)
 
 
 def qualify_extension_types(schema):
-    """`schema` (a Schema) with its extension types qualified (see the module's docstring)."""
+    """`schema` (a Schema) with its extension types qualified (see the module's docstring): columns,
+    domains, composite attributes, range subtypes, function arguments and results."""
     taken = {t.name for t in (*schema.enums, *schema.domains, *schema.composite_types, *schema.range_types)
              if t.schema == "public"}
     schemas = extension_schemas(schema.extensions, taken | {x for x in schema.external_types if "." not in x})
     if not schemas:
         return schema
-    tables, domains, composites, ranges = with_extension_schemas(
-        schemas, list(schema.tables), list(schema.domains), list(schema.composite_types), list(schema.range_types))
-    return replace(schema, tables=tuple(tables), domains=tuple(domains), composite_types=tuple(composites),
-                   range_types=tuple(ranges))
+    q = lambda t: qualified(t, schemas)  # noqa: E731
+    return replace(
+        schema,
+        tables=tuple(replace(t, columns=tuple(c if q(c.type) == c.type else replace(c, type=q(c.type)) for c in t.columns))
+                     for t in schema.tables),
+        domains=tuple(replace(d, type=q(d.type)) for d in schema.domains),
+        composite_types=tuple(replace(c, attributes=tuple(replace(a, type=q(a.type)) for a in c.attributes))
+                              for c in schema.composite_types),
+        range_types=tuple(replace(r, subtype=q(r.subtype)) for r in schema.range_types),
+        functions=tuple(replace(f, arguments=tuple(replace(a, type=q(a.type)) for a in f.arguments),
+                                returns=_result(f.returns, q)) for f in schema.functions))
+
