@@ -21,7 +21,7 @@ parse_partition_bound = lazy("schemac.pg.expressions", "parse_partition_bound")
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
 
-def _constraint_key(c: Constraint) -> tuple:
+def constraint_key(c: Constraint) -> tuple:
     if isinstance(c, PrimaryKey):
         return ("p", c.columns, c.include, c.deferrable, c.initially_deferred)
     if isinstance(c, Unique):
@@ -37,7 +37,7 @@ def _constraint_key(c: Constraint) -> tuple:
 
 def _same_constraint(a: Constraint, b: Constraint) -> bool:
     """Same definition; names only count when the desired side names the constraint."""
-    return _constraint_key(a) == _constraint_key(b) and (b.name is None or a.name is None or a.name == b.name)
+    return constraint_key(a) == constraint_key(b) and (b.name is None or a.name is None or a.name == b.name)
 
 
 def _element_key(e: IndexElement) -> tuple:
@@ -145,7 +145,7 @@ def _match_constraints(current: list[Constraint], desired: list[Constraint]):
         if d.name is not None:
             match = next((c for c in unmatched_current if c.name == d.name), None)
         else:
-            match = next((c for c in unmatched_current if type(c) is type(d) and _constraint_key(c) == _constraint_key(d)), None)
+            match = next((c for c in unmatched_current if type(c) is type(d) and constraint_key(c) == constraint_key(d)), None)
         if match is not None:
             unmatched_current.remove(match)
         found[n] = match

@@ -26,6 +26,7 @@ from schemac.errors import SchemacError
 from schemac.migrations import statejson
 from schemac.migrations.statejson import encoded, recorded_fields
 from schemac.model import Schema, Source
+from schemac.pg.extension_types import qualify_extension_types
 
 from schemac.migrations.record import FORMAT
 # Top-level keys of the document that are not fields of the model.
@@ -174,7 +175,7 @@ def schema_from_json(data: Union[list, dict], source_file: Optional[str] = None,
     consume, `data`'s lists are emptied as they are decoded (the caller has no more use for them)."""
     decoder = _Decoder(source_file if rebase_sources else None, consume)
     doc = {"tables": data} if isinstance(data, list) else {k: v for k, v in data.items() if k not in _DOC_KEYS}
-    schema = decoder.dataclass(Schema, doc)
+    schema = qualify_extension_types(decoder.dataclass(Schema, doc))
     return schema if source_file is None else replace(schema, source_file=source_file)
 
 
