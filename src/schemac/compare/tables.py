@@ -41,7 +41,7 @@ def _same_constraint(a: Constraint, b: Constraint) -> bool:
 
 
 def _element_key(e: IndexElement) -> tuple:
-    return (e.column, normal_form(e.expression), e.order, e.effective_nulls, e.opclass, e.collation)
+    return (e.column, normal_form(e.expression), e.order, e.effective_nulls, e.opclass, e.collation, e.opclass_options)
 
 
 def index_signature(i: Index) -> tuple:
