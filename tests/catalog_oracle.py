@@ -81,9 +81,13 @@ QUERIES = {
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}
     """,
     # NOT NULL is the column's attnotnull: PostgreSQL 18's contype 'n' rows would only repeat it.
+    # connoinherit of a CHECK only: Postgres sets it on a key by the kind of table the key was made on
+    # (a partition detached keeps its copies' false, where a key made on a plain table has true), and
+    # never reads it there.
     "constraints": f"""
         SELECT n.nspname, c.relname, k.conname, k.contype::text, pg_get_constraintdef(k.oid),
-               k.condeferrable, k.condeferred, k.convalidated, k.connoinherit, obj_description(k.oid, 'pg_constraint')
+               k.condeferrable, k.condeferred, k.convalidated, k.connoinherit AND k.contype = 'c',
+               obj_description(k.oid, 'pg_constraint')
         FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relnamespace IN ({_USER_NS}) AND c.relname <> ALL (%(ignored)s) AND k.contype <> 'n'
           AND k.conparentid = 0

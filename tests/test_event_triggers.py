@@ -148,10 +148,13 @@ def test_event_trigger_drift_and_a_role_that_is_not_a_superuser(tmp_path, db_url
         conn.execute("DROP EVENT TRIGGER extra; DROP EVENT TRIGGER pgrst_ddl_watch; DROP EVENT TRIGGER pgrst_drop_watch;"
                      "DROP EVENT TRIGGER issue_pg_cron_access")
         conn.execute("CREATE ROLE schemac_not_super LOGIN; GRANT CREATE ON SCHEMA extensions, public TO schemac_not_super")
+        conn.execute("DO $$ BEGIN EXECUTE format('GRANT CREATE ON DATABASE %I TO schemac_not_super', current_database()); "
+                     "END $$")  # (CREATE SCHEMA IF NOT EXISTS extensions asks for it)
     try:  # the migration that creates them, run by a role Postgres refuses event triggers to: said, by name
         (tmp_path / "schema.yaml").write_text("""\
 functions:
-  extensions.watch:
+  watch:
+    schema: extensions
     returns: event_trigger
     language: plpgsql
     body: begin end
@@ -169,7 +172,33 @@ event_triggers:
             conn.execute("DROP OWNED BY schemac_not_super; DROP ROLE schemac_not_super")
 
 
+def test_event_triggers_whose_function_is_not_read_are_listed_not_written(tmp_path, db_url, schemac):
+    """`inspect -n public` reads no function of `extensions`: an event trigger running one is listed as not
+    managed (schema.yaml could not make its function: the migration would fail on an empty database)."""
+    from catalog_oracle import sibling_database
+    from test_functions import _apply
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(SOURCE)
+    r = schemac("inspect", "--database-url", db_url, "-n", "public", "--output", "schema.yaml")
+    text = (tmp_path / "schema.yaml").read_text()
+    assert r.returncode == 0 and "event_triggers:" not in text, r.stderr + text
+    assert "#   event trigger (3): issue_pg_cron_access, pgrst_ddl_watch, pgrst_drop_watch\n" in text, text
+    assert schemac("generate", "--name", "base").returncode == 0
+    with sibling_database(db_url) as b:
+        _apply(b, str(tmp_path / "generated"))
+        with psycopg.connect(b) as conn:
+            assert conn.execute("SELECT count(*) FROM pg_event_trigger").fetchone() == (0,)
+            assert conn.execute("SELECT to_regclass('public.ddl_log') IS NOT NULL").fetchone() == (True,)
+    # Declaring the function (or an extension in its schema) is what lets schema.yaml name it.
+    assert load_text("extensions:\n  - {name: pgcrypto, schema: extensions}\nevent_triggers:\n"
+                     "  e: {event: sql_drop, function: extensions.watch}\n", "schema.yaml").event_triggers
+
+
 @pytest.mark.parametrize("text,line,message", [
+    ("event_triggers:\n  e: {event: sql_drop, function: extensions.h}\n", 2,
+     "schema.yaml declares no function extensions.h (functions:) and no extension in schema extensions"),
+    ("event_triggers:\n  e: {event: sql_drop, function: h}\n", 2, "declares no function h (functions:)"),
     ("event_triggers:\n  e: {event: ddl_end, function: f}\n", 2, "event of event trigger 'e' must be one of"),
     ("event_triggers:\n  e: {event: sql_drop, function: 'f()'}\n", 2, "without arguments"),
     ("event_triggers:\n  e: {event: sql_drop, function: g}\n", 2, "g must take no arguments and return event_trigger"),

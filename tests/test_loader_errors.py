@@ -57,6 +57,10 @@ CASES = [
      "      i: {columns: [a, b]}\n", 6, "names column 'b'"),
     ("unique-unknown-column", "tables:\n  t:\n    columns:\n      a: integer\n    unique:\n"
      "      - columns: [a, zz]\n", 6, "names column 'zz'"),
+    ("partition-key-not-its-parents", "tables:\n  p:\n    columns: {a: integer, b: integer}\n"
+     "    primary_key: {columns: [a, b]}\n    partition_by: {strategy: range, key: b}\n  p1:\n"
+     "    partition_of: {parent: p, bound: DEFAULT}\n    primary_key: {name: p1_pk, columns: [a]}\n", 8,
+     "a partition's primary key is its parent's (a, b)"),
     ("pk-unknown-column", "tables:\n  t:\n    columns:\n      a: integer\n    primary_key: {columns: [b]}\n", 5,
      "names column 'b'"),
     ("long-table-name", "tables:\n  " + "t" * 64 + ":\n    columns: {a: integer}\n", 2, "at most 63 bytes"),

@@ -9,6 +9,9 @@ round trips and the plans that need no `using:`.
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+
 import psycopg
 import pytest
 
@@ -161,6 +164,67 @@ def test_types_of_an_extension_elsewhere_are_spelled_as_format_type_does():
                              "geography(Point,0)": "geography(Point,4326)", "geometry(GeometryZ)": "geometry(GeometryZ)",
                              "geography(Geometry, -1)": "geography(Geometry,4326)"}.items():
         assert canonical_type(written) == printed, written
+
+
+UNQUALIFIED = """\
+schemas: [extensions]
+extensions:
+  - {name: postgis, schema: extensions}
+domains:
+  spot: {type: 'geometry(Point,4326)'}
+functions:
+  moved:
+    arguments: g geometry, dx double precision
+    returns: geometry
+    language: sql
+    body: SELECT extensions.st_translate(g, dx, 0)
+tables:
+  places:
+    columns:
+      id: {type: integer, primary_key: true}
+      geom: geometry(Point,4326)
+      area: geography(Polygon)
+      shapes: geometry[]
+      home: spot
+"""
+
+
+@pytest.mark.parametrize("major_db", ["pg15"], indirect=True)
+def test_types_of_an_extension_elsewhere_written_unqualified(major_db, tmp_path):
+    """`geometry(Point,4326)` written by hand while PostGIS lives in `extensions`: Postgres would look it up
+    on the search_path, which does not hold `extensions` (the migration failed: type "geometry" does not
+    exist), and format_type prints it qualified (it drifted where the search_path did hold it). Loaded as
+    the catalog spells it; a state.json recorded with the old spelling plans nothing."""
+    _postgis(major_db)
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(UNQUALIFIED, encoding="utf-8")
+    assert generate(str(schema), out, name="init").status == "written"
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute("INSERT INTO places VALUES (1, 'SRID=4326;POINT(2.35 48.85)', NULL, "
+                     "ARRAY['POINT(0 0)'::extensions.geometry], 'SRID=4326;POINT(1 1)')")
+        types = conn.execute("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                             "'places'::regclass AND attnum > 0 ORDER BY attnum").fetchall()
+        base = conn.execute("SELECT format_type(typbasetype, typtypmod) FROM pg_type WHERE typname = 'spot'").fetchone()
+        moved = conn.execute("SELECT 'public.moved'::regproc::regprocedure::text, format_type(prorettype, NULL), "
+                             "extensions.st_astext(moved(home, 1)) FROM pg_proc, places WHERE proname = 'moved'").fetchone()
+    assert types == [("id", "integer"), ("geom", "extensions.geometry(Point,4326)"),
+                     ("area", "extensions.geography(Polygon,4326)"), ("shapes", "extensions.geometry[]"),
+                     ("home", "spot")] and base == ("extensions.geometry(Point,4326)",)
+    assert moved == ("moved(extensions.geometry,double precision)", "extensions.geometry", "POINT(2 1)")
+    assert check_drift(str(schema), major_db).differences == ()
+    # the model state.json recorded before, with the unqualified spelling, reads as the same types
+    from schemac.migrations.state import State, schema_from_json
+    from schemac.schemafile.load import load_file
+
+    loaded = load_file(str(schema))
+    old = Schema(tuple(replace(t, columns=tuple(replace(c, type=c.type.removeprefix("extensions.")) for c in t.columns))
+                       for t in loaded.tables), None, extensions=loaded.extensions, schemas=loaded.schemas,
+                 domains=tuple(replace(d, type=d.type.removeprefix("extensions.")) for d in loaded.domains),
+                 functions=tuple(replace(f, returns="geometry", arguments=tuple(
+                     replace(a, type=a.type.removeprefix("extensions.")) for a in f.arguments)) for f in loaded.functions))
+    assert old.tables[0].column("geom").type == "geometry(Point,4326)"
+    assert diff(schema_from_json(json.loads(State("", "0_init.sql", old).dumps())), loaded) == []
 
 
 def test_postgis_operators_load_and_print_as_written():

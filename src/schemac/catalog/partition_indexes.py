@@ -1,4 +1,4 @@
-"""Which indexes of a partition, attached to an index of its parent, schema.yaml lists.
+"""Which indexes, primary keys and UNIQUEs of a partition, attached to its parent's, schema.yaml lists.
 
 Postgres makes a partition's copy of its parent's index when the partition is created or attached, and
 names it as an unnamed CREATE INDEX on the partition would be named (`<partition>_<columns>_idx`,
@@ -7,13 +7,18 @@ partitioning helpers do, and pg_dump replays with ALTER INDEX ... ATTACH PARTITI
 are kept as indexes of the partition: the planner creates them before the parent's index, whose CREATE
 INDEX then attaches them instead of making copies (plan/dependencies.py). The ones that carry Postgres's
 own name are left out, as before.
+
+A parent's PRIMARY KEY or UNIQUE is copied the same way (`<partition>_pkey`, `<partition>_<columns>_key`);
+a table with a key of its own attached as a partition keeps its key's name, and so does a partition
+renamed (or its constraint renamed) since. Those are kept as the partition's own constraints
+(plan/partition_index_ddl.py: made, or renamed from Postgres's copy, before the parent's).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from schemac.pg.childindex import is_child_index_name
+from schemac.pg.childindex import is_child_index_name, is_child_key_name
 
 
 def own_indexes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -21,3 +26,10 @@ def own_indexes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     this misjudges as chosen is harmless: the index is made on the partition first, then attached."""
     return [r for r in rows if not r["attached"] or not is_child_index_name(
         r["index_name"], r["table_name"], r["attnames"], r["expressions"] or [None] * len(r["attnames"]))]
+
+
+def own_constraints(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """constraints.sql's rows, less the partitions' copies of primary keys and UNIQUEs that carry the name
+    Postgres would give them."""
+    return [r for r in rows if not r["attached"] or not is_child_key_name(
+        r["constraint_name"], r["table_name"], r["kind"] == "p", r["column_names"] + (r["include_names"] or []))]

@@ -18,7 +18,8 @@ from schemac.model import (Check, Column, Domain, Enum, Exclusion, ExclusionElem
                            Rule, Schema, Sequence, SequenceOptions, Table, Trigger, Unique, Unmanaged)
 from schemac.catalog.views import build_view
 from schemac.catalog.grants import AccessLists, default_privileges, identity_sequences, with_identity_grants
-from schemac.catalog.partition_indexes import own_indexes
+from schemac.catalog.partition_indexes import own_constraints, own_indexes
+from schemac.model.event_triggers import runs_a_known_function
 from schemac.catalog.policies import policies_by_table
 from schemac.pg import triggerdef
 from schemac.pg.indexdef import key_collations
@@ -56,10 +57,7 @@ class IntrospectResult:
 @lru_cache(maxsize=None)
 def _canonical(type_text: str) -> str:
     """format_type() text in the same canonical spelling as the loader's (a few distinct texts per database)."""
-    from schemac.pg.types import (  # sqlglot: imported when the model is built
-        TypeSyntaxError,
-        canonical_type,
-    )
+    from schemac.pg.types import TypeSyntaxError, canonical_type  # parses only a spelling it does not know
 
     try:
         return canonical_type(type_text)
@@ -313,7 +311,7 @@ class ModelBuilder:
             self._columns = _by_table(rows, _columns_maker(rows))
             self._identities = identity_sequences(rows)
         elif name == "constraints":
-            self._constraints = _constraints_by_table(rows)
+            self._constraints = _constraints_by_table(own_constraints(rows))
         elif name == "indexes":
             self._indexes = _by_table(own_indexes(rows), _index)
         elif name == "triggers":
@@ -355,8 +353,7 @@ class ModelBuilder:
                            key=lambda s: (s.schema, s.name))
         extensions = sorted((Extension(name=r["extension_name"], schema=r["schema_name"]) for r in rows["extensions"]),
                             key=lambda e: e.name)
-        unmanaged = sorted((Unmanaged(kind=r["kind"], schema=r["schema_name"], name=r["object_name"])
-                            for r in rows["unmanaged"]), key=lambda u: (u.kind, u.schema, u.name))
+        unmanaged = [Unmanaged(kind=r["kind"], schema=r["schema_name"], name=r["object_name"]) for r in rows["unmanaged"]]
         schemas = sorted(r["schema_name"] for r in rows["schemas"] if r["schema_name"] != "public")
         functions = sorted((kindrows.function(r, grants=acl.grants("proc", r["function_oid"]), owner=acl.owner("proc", r["function_oid"]))
                             for r in rows["functions"]),
@@ -367,6 +364,12 @@ class ModelBuilder:
         ranges = sorted((acl.secured(kindrows.range_type(r, _canonical), "type", r["type_oid"]) for r in rows["range_types"]),
                         key=lambda r: (r.schema, r.name))
         collations = sorted((kindrows.collation(r) for r in rows["collations"]), key=lambda c: (c.schema, c.name))
+        # An event trigger whose function lies outside what was read (`inspect -n`) is listed, not written:
+        # schema.yaml could not make it (schemafile/event_triggers.py refuses one).
+        event_triggers = kindrows.event_triggers(rows.get("event_triggers", []))
+        outside = [e for e in event_triggers if not runs_a_known_function(e.function, functions, extensions)]
+        unmanaged = sorted(unmanaged + [Unmanaged("event trigger", "", e.name) for e in outside],
+                           key=lambda u: (u.kind, u.schema, u.name))
         made: dict = {}
         views = sorted((build_view(r, self._indexes.get(r["view_oid"], []), _canonical, self._triggers.get(r["view_oid"], []),
                                    made, grants=acl.grants("class", r["view_oid"]), owner=acl.owner("class", r["view_oid"]),
@@ -383,4 +386,4 @@ class ModelBuilder:
                       namespace_access=acl.namespaces(),
                       default_privileges=default_privileges(rows.get("default_privileges", [])),
                       publications=kindrows.publications(rows.get("publications", []), {t.key for t in built}),
-                      event_triggers=kindrows.event_triggers(rows.get("event_triggers", [])))
+                      event_triggers=tuple(e for e in event_triggers if e not in outside))

@@ -15,6 +15,7 @@ from schemac.compare.grants import diff_grants
 from schemac.compare.policies import diff_policies
 from schemac.compare.publications import diff_publications
 from schemac.compare.event_triggers import diff_event_triggers
+from schemac.compare.partition_copies import with_detached_copies
 from schemac.compare.tables import created_by_create_table, diff_table, partition_of_key, repeated_keys
 from schemac.compare.inherited_checks import across_parents, after_no_inherit
 from schemac.compare.routine_dependents import around_functions, domains_around_functions, functions_around_types
@@ -179,7 +180,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             parent = des_tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of else None
             changes.extend(replace(c, cause="new table") for c in diff_table(created_by_create_table(t, parent), t))
         else:
-            old, t, before, left = across_parents(old, t, cur_tables, des_tables)
+            old, t, before, left = across_parents(with_detached_copies(old, t, cur_tables), t, cur_tables, des_tables)
             per_table[key] = before + after_no_inherit(diff_table(old, t, rebuilt), left)
     for key, table_changes in per_table.items():
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table))

@@ -8,7 +8,11 @@ from typing import Optional
 from schemac.compare.changes import Change
 from schemac.compare.normalize import same_expression
 from schemac.model import Policy, Table
-from schemac.pg.policies import comparable_policy_text, policy_refs, qualified_policy_text
+from schemac.pg.lazy import lazy
+
+comparable_policy_text = lazy("schemac.pg.policies", "comparable_policy_text")
+policy_refs = lazy("schemac.pg.policies", "policy_refs")
+qualified_policy_text = lazy("schemac.pg.policies", "qualified_policy_text")
 
 
 def _same(a: Optional[str], b: Optional[str], table: tuple[str, str], columns_of) -> bool:
@@ -28,6 +32,12 @@ def same_policy(a: Policy, b: Policy, table: tuple[str, str] = ("public", ""), c
             and _same(a.using, b.using, table, columns_of) and _same(a.with_check, b.with_check, table, columns_of))
 
 
+def _retyped(old: Table, new: Table) -> set[str]:
+    """The columns `new` declares with another type or collation than `old` has them."""
+    was = {c.name: (c.type, c.collation) for c in old.columns}
+    return {c.name for c in new.columns if was.get(c.name, (c.type, c.collation)) != (c.type, c.collation)}
+
+
 def policy_changes(old: Optional[Table], new: Table, cause: Optional[str] = None,
                    columns_of=lambda schema, name: None) -> list[Change]:
     """set_row_security, add/drop/alter_policy and set_policy_comment that turn `old` (None: a table this
@@ -37,8 +47,7 @@ def policy_changes(old: Optional[Table], new: Table, cause: Optional[str] = None
     def ch(kind: str, name: Optional[str], o: object, n: object) -> None:
         out.append(Change(kind, new.schema, new.name, name, o, n, new, cause))
 
-    retyped = {c.name for c in new.columns if old is not None and (o := old.column(c.name)) is not None
-               and (o.type, o.collation) != (c.type, c.collation)}
+    retyped = _retyped(old, new) if new.policies and old is not None and old.policies else set()
     rls = (old.row_level_security, old.force_row_level_security) if old is not None else (False, False)
     if rls != (new.row_level_security, new.force_row_level_security):
         ch("set_row_security", None, old, new)

@@ -1,4 +1,5 @@
-"""The name Postgres gives a partition's copy of its parent's index (DefineIndex on each partition)."""
+"""The name Postgres gives a partition's copy of its parent's index, primary key or UNIQUE (DefineIndex on
+each partition: ChooseIndexName, as for an unnamed CREATE INDEX or constraint on the partition)."""
 
 from __future__ import annotations
 
@@ -31,8 +32,24 @@ def child_index_name(table: str, columns: Sequence[Optional[str]], expressions: 
 
 
 def is_child_index_name(name: str, table: str, columns: Sequence[Optional[str]],
-                        expressions: Sequence[Optional[str]]) -> bool:
+                        expressions: Sequence[Optional[str]], label: str = "idx") -> bool:
     """Whether `name` is one Postgres gives a partition's copy: child_index_name's, or (that name taken,
     as by a second index on the same columns) ChooseRelationName's next ones, its label numbered."""
-    m = re.search(r"idx(\d*)$", name)
-    return m is not None and name == child_index_name(table, columns, expressions, "idx" + m.group(1))
+    m = re.search(label + r"(\d*)$", name)
+    return m is not None and name == child_index_name(table, columns, expressions, label + m.group(1))
+
+
+def child_key_name(table: str, primary: bool, columns: Sequence[str]) -> str:
+    """The name of a partition's copy of its parent's PRIMARY KEY (`<partition>_pkey`) or UNIQUE
+    (`<partition>_<columns>_key`, INCLUDE columns too): what the copy's constraint and index are called."""
+    return make_object_name(table, None, "pkey") if primary else \
+        child_index_name(table, columns, [None] * len(columns), "key")
+
+
+def is_child_key_name(name: str, table: str, primary: bool, columns: Sequence[str]) -> bool:
+    """Whether `name` is one Postgres gives a partition's copy of a PRIMARY KEY or UNIQUE (`columns`: its
+    keys, then INCLUDE's), or, that name taken, one of the next ones, its label numbered."""
+    if not primary:
+        return is_child_index_name(name, table, columns, [None] * len(columns), "key")
+    m = re.search(r"pkey(\d*)$", name)
+    return m is not None and name == make_object_name(table, None, "pkey" + m.group(1))

@@ -15,8 +15,9 @@ from sqlglot import exp
 from schemac.model import (Check, Column, deferral, Domain, Enum, Exclusion, Extension, ForeignKey, Identity, Index,
                            IndexElement, PrimaryKey, Sequence, SequenceOptions, Table, Unique)
 from schemac.pg.dialect import RENDER
+from schemac.pg.idents import ident
 from schemac.pg.expressions import parse_expression, parse_partition_bound, parse_partition_key
-from schemac.pg.names import ident, qualified, quote_ident
+from schemac.pg.names import qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.pg.types import build_type
 from schemac.plan.exclusion_ddl import exclusion_body

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
+from schemac.compare.changes import (AFTER_DETACH, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
                                      takes_using)
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs,
@@ -211,7 +211,7 @@ def deps(c: Change) -> Deps:
         if old is not None and k != "set_type_comment":
             removes |= own_keys(None, old) if (new is None or k.startswith("alter_")) else set()
             old_refs |= refs_of(None, old)
-    if t is not None and c.cause != INHERITED and k in CARRIED_TO_PARTITIONS:
+    if t is not None and c.cause != INHERITED and k in AFTER_DETACH:
         new_refs.add(("detached", t.schema, t.name))  # a partition changed while detached: after DETACH
     if k == "alter_enum" or (k == "alter_domain" and c.cause == ENUM_REBUILT):  # renames the old type aside
         makes.add(("set aside", c.schema, set_aside_name(c.name)))

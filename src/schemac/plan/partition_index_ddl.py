@@ -1,30 +1,83 @@
-"""DROP INDEX of a partition's own index (catalog/partition_indexes.py), which its parent's index may hold.
+"""A partition's own index, primary key or UNIQUE (catalog/partition_indexes.py), which its parent's may hold.
 
 An index attached to the parent's cannot be dropped while the parent's stands. When schema.yaml no longer
 lists it but the parent keeps its index, the partition must keep a copy under the name Postgres gives
 one (which inspect leaves out): the index is renamed to it. Whether it is attached is known only on the
 server, so the statement asks there: a DO block renames it when pg_inherits holds it, else drops it (IF
 EXISTS: the parent's DROP, ordered first by plan/dependencies.py, may have taken it along).
+
+A primary key or UNIQUE goes the same way, and one more: the parent's may be declared in its CREATE TABLE
+(or stand already), so a partition created or attached under it holds Postgres's copy before the
+partition's own key could be made. Adding the key renames that copy when there is one (its constraint
+and index: RENAME CONSTRAINT does both), else adds the key, which the parent's ADD then attaches: so the
+partition's key and its parent's need no order between them (the parent's ADD, run first, made the copy).
 """
 
 from __future__ import annotations
 
+from typing import Union
+
 from sqlglot import exp
 
-from schemac.model import Index, Table
-from schemac.pg.childindex import child_index_name
-from schemac.pg.names import qualified, quote_ident
-from schemac.plan.ddl import command, literal
+from schemac.model import Index, PrimaryKey, Table, Unique
+from schemac.pg.childindex import child_index_name, child_key_name
+from schemac.pg.dialect import RENDER
+from schemac.pg.names import constraint_name, qualified, quote_ident
+from schemac.plan.ddl import add_constraint, command, literal
+
+
+def _do(body: str) -> exp.Command:
+    tag = "$schemac$"
+    while tag in body:
+        tag = tag[:-1] + "_$"
+    return command("DO", f"{tag}{body}{tag}")
 
 
 def drop_partition_index(t: Table, index: Index) -> list[exp.Expression]:
     name = qualified(t.schema, index.name)
     keep_as = child_index_name(t.name, [e.column for e in index.elements] + list(index.include),
                                [e.expression for e in index.elements] + [None] * len(index.include))
-    body = (f"BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhrelid = pg_catalog.to_regclass("
-            f"{literal(name)})) THEN ALTER INDEX {name} RENAME TO {quote_ident(keep_as)}; "
-            f"ELSE DROP INDEX IF EXISTS {name}; END IF; END")
-    tag = "$schemac$"
-    while tag in body:
-        tag = tag[:-1] + "_$"
-    return [command("DO", f"{tag}{body}{tag}")]
+    return [_do(f"BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhrelid = pg_catalog.to_regclass("
+                f"{literal(name)})) THEN ALTER INDEX {name} RENAME TO {quote_ident(keep_as)}; "
+                f"ELSE DROP INDEX IF EXISTS {name}; END IF; END")]
+
+
+Key = Union[PrimaryKey, Unique]
+
+
+def is_partition_key(t: object, c: object) -> bool:
+    """Whether `c` is a primary key or UNIQUE of a partition (which its parent's may hold)."""
+    return getattr(t, "partition_of", None) is not None and isinstance(c, (PrimaryKey, Unique))
+
+
+def _key_columns(key: Key) -> list[str]:
+    return list(key.columns) + list(key.include)
+
+
+def add_partition_key(t: Table, key: Key) -> list[exp.Expression]:
+    """ALTER TABLE ... ADD CONSTRAINT, or RENAME CONSTRAINT of the copy of the parent's key the partition
+    holds: a key of its kind, attached, on the same columns (keys, then INCLUDE's, as its index lists them)."""
+    table, name = qualified(t.schema, t.name), constraint_name(t, key)
+    columns = "ARRAY[" + ", ".join(literal(c) for c in _key_columns(key)) + "]::text[]"
+    find = ("SELECT c.conname INTO copy FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_index i ON i.indexrelid = "
+            f"c.conindid WHERE c.conrelid = pg_catalog.to_regclass({literal(table)}) AND c.conparentid <> 0 AND "
+            f"c.contype = {literal('p' if isinstance(key, PrimaryKey) else 'u')} AND ARRAY(SELECT a.attname::text "
+            "FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) JOIN pg_catalog.pg_attribute a ON "
+            f"a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.ord) = {columns} LIMIT 1;")
+    statement = literal(f"ALTER TABLE {table.replace('%', '%%')} RENAME CONSTRAINT %I TO %I")
+    rename = f"pg_catalog.format({statement}, copy, {literal(name)})"
+    return [_do(f"DECLARE copy name; BEGIN {find} IF copy IS NULL THEN "
+                f"{add_constraint(t, key).sql(dialect=RENDER)}; ELSIF copy <> {literal(name)} THEN "
+                f"EXECUTE {rename}; END IF; END")]
+
+
+def drop_partition_key(t: Table, key: Key) -> list[exp.Expression]:
+    """ALTER TABLE ... DROP CONSTRAINT IF EXISTS, or, while the parent's key holds it, RENAME CONSTRAINT to
+    the name Postgres gives its copy."""
+    table, name = qualified(t.schema, t.name), constraint_name(t, key)
+    keep_as = child_key_name(t.name, isinstance(key, PrimaryKey), _key_columns(key))
+    rename = f"ALTER TABLE {table} RENAME CONSTRAINT {quote_ident(name)} TO {quote_ident(keep_as)};" \
+        if keep_as != name else "NULL;"
+    return [_do(f"BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = pg_catalog.to_regclass("
+                f"{literal(table)}) AND conname = {literal(name)} AND conparentid <> 0) THEN {rename} "
+                f"ELSE ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {quote_ident(name)}; END IF; END")]

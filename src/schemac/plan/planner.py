@@ -11,8 +11,9 @@ from sqlglot.generator import Generator
 from schemac.compare.changes import INHERITED, Change, takes_using
 from schemac.model import Check, Column, Index, SequenceOptions, Table, Trigger, index_comment
 from schemac.pg.dialect import RENDER
+from schemac.pg.idents import ident
 from schemac.pg.expressions import referenced_columns
-from schemac.pg.names import constraint_name, ident, qualified, quote_ident
+from schemac.pg.names import constraint_name, qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.pg.types import is_text_like, is_user_defined
 from schemac.plan import ddl, printing, routine_ddl, rule_ddl, statistics_ddl
@@ -20,7 +21,8 @@ from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
-from schemac.plan.partition_index_ddl import drop_partition_index
+from schemac.plan.partition_index_ddl import (add_partition_key, drop_partition_index, drop_partition_key,
+                                             is_partition_key)
 from schemac.plan.column_ddl import column_settings_statements
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
@@ -186,6 +188,10 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [_alter(t, exp.AlterColumn(this=ident(col.name), default=fresh_expression(col.default)))]
     if k == "drop_default":
         return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True))]
+    if k == "add_constraint" and is_partition_key(t, change.new):
+        return add_partition_key(t, change.new)  # type: ignore[arg-type]
+    if k == "drop_constraint" and is_partition_key(t, change.old):
+        return drop_partition_key(t, change.old)  # type: ignore[arg-type]
     if k == "add_constraint":
         return [ddl.add_constraint(t, change.new)]  # type: ignore[arg-type]
     if k == "drop_constraint":

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from yaml.nodes import Node
 
-from schemac.model import EVENT_TRIGGER_EVENTS, EVENT_TRIGGER_STATES, EventTrigger, Function
+from schemac.model import EVENT_TRIGGER_EVENTS, EVENT_TRIGGER_STATES, EventTrigger, Extension, Function
+from schemac.model.event_triggers import runs_a_known_function
 from schemac.schemafile.fields import is_function_reference
 from schemac.schemafile.grants import GrantReader
 from schemac.schemafile.typewriter import Flow, FlowList, drop_empty
@@ -16,7 +17,8 @@ EVENT_TRIGGER_KEYS = {"event": True, "function": True, "tags": False, "enabled":
 class EventTriggerReader(GrantReader):
     """Reads the top-level `event_triggers:`."""
 
-    def event_triggers(self, node: Node, functions: list[Function]) -> tuple[EventTrigger, ...]:
+    def event_triggers(self, node: Node, functions: list[Function],
+                       extensions: tuple[Extension, ...] = ()) -> tuple[EventTrigger, ...]:
         out = []
         for name, key, value in self.w.mapping(node, "event_triggers"):
             name = self.identifier(key, "event trigger name")
@@ -33,6 +35,10 @@ class EventTriggerReader(GrantReader):
             if declared and not any(x.returns == "event_trigger" and not x.arguments for x in declared):
                 raise self.fail(fn_node, f"function of {what}: {function} must take no arguments and return "
                                          "event_trigger")
+            if not runs_a_known_function(function, functions, extensions):
+                raise self.fail(fn_node, f"function of {what}: schema.yaml declares no function {function} (functions:) "
+                                         f"and no extension in schema {schema or 'public'} (extensions:): the "
+                                         "migration would create the event trigger before its function exists")
             tags = []
             for item in self.w.sequence(f["tags"][1], f"tags of {what}") if "tags" in f else ():
                 tag = " ".join(self.w.string(item, f"tag of {what}").upper().split())

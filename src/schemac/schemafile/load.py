@@ -30,6 +30,7 @@ from schemac.schemafile.queries import QueryReader
 from schemac.schemafile.policies import PolicyReader
 from schemac.schemafile.publications import PublicationReader
 from schemac.schemafile.event_triggers import EventTriggerReader
+from schemac.pg.extension_types import qualify_extension_types
 from schemac.schemafile.sequences import SequenceReader
 from schemac.schemafile.strict import compose
 from schemac.schemafile.tables import TableReader
@@ -165,7 +166,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         relations.update({(q.schema, q.name): f"sequence {q.schema}.{q.name}" for q in sequences})
         _declared_once(views, "view", relations)
         _view_indexes_once(views, relations)
-        return Schema(
+        return qualify_extension_types(Schema(
             tuple(tables),
             source_file=self.path,
             enums=tuple(enums),
@@ -185,8 +186,8 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             queries=self.declared_queries(top["queries"][1] if "queries" in top else None, tables),
             views=tuple(views),
             publications=self.publications(top["publications"][1], tables) if "publications" in top else (),
-            event_triggers=self.event_triggers(top["event_triggers"][1], functions) if "event_triggers" in top else (),
-        )
+            event_triggers=self.event_triggers(top["event_triggers"][1], functions, extensions) if "event_triggers" in top else (),
+        ))
 
 
 def _declared_once(objects: list, kind: str, taken: Optional[dict] = None) -> None:

@@ -204,6 +204,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                     t = replace(t, columns=tuple(replace(c, source=t.source, comment=None, renamed_from=None,
                                                          statistics=None, options=()) for c in parent.columns))
                     _check_columns_known(t)
+                _check_own_key(t, parent)
             out.append(t)
         by_key = {t.key: t for t in out}
         for t in out:
@@ -263,6 +264,16 @@ def _check_columns_known(t: Table) -> None:
         if col not in names:
             raise SchemaFileError(f"table {t.qualified_name} names column '{col}', which neither it nor its parent has; "
                                   f"columns: {', '.join(sorted(names))}", src)
+
+
+def _check_own_key(t: Table, parent: Table) -> None:
+    """A partition's primary key, under a parent that has one, is its copy (named of its own): Postgres
+    refuses a second."""
+    mine, theirs = t.primary_key, parent.primary_key
+    if mine is not None and theirs is not None and (mine.columns, mine.include) != (theirs.columns, theirs.include):
+        raise SchemaFileError(f"table {t.qualified_name}: a partition's primary key is its parent's "
+                              f"({', '.join(theirs.columns + theirs.include)}), named as the partition likes; "
+                              f"not ({', '.join(mine.columns + mine.include)})", mine.source)
 
 
 def _not_null(column: Column) -> Column:

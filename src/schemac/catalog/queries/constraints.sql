@@ -2,9 +2,9 @@
 -- NOT NULL is not read here: PostgreSQL 18 also stores it as contype 'n' rows, but nullability
 -- comes from pg_attribute.attnotnull on every version. EXCLUDE ('x') is listed by unmanaged.sql.
 -- Left out, because Postgres makes them itself:
---   * constraints cloned from a partitioned parent (conparentid <> 0): a partition's copy of the
---     parent's PK/UNIQUE/FK, and the extra FK rows Postgres adds for each partition of a
---     referenced partitioned table;
+--   * foreign keys cloned from a partitioned parent (conparentid <> 0): a partition's copy of the
+--     parent's FK, and the extra FK rows Postgres adds for each partition of a referenced
+--     partitioned table;
 --   * constraints inherited and not also declared locally (coninhcount > 0 AND NOT conislocal):
 --     a partition's (or an inheritance child's) copy of the parent's CHECKs.
 -- Key columns keep their conkey order (a key on (a, b) is not a key on (b, a)); a foreign key's
@@ -16,6 +16,9 @@
 -- no_inherit: a CHECK ... NO INHERIT (connoinherit; Postgres sets it on other kinds too, where it
 -- means nothing). on_delete_column_names: ON DELETE SET NULL|DEFAULT (columns), confdelsetcols
 -- (PostgreSQL 15+).
+-- attached: a partition's copy of its parent's PRIMARY KEY or UNIQUE (conparentid <> 0). Postgres names
+-- it as an unnamed one on the partition would be: the caller (catalog/partition_indexes.py) drops those
+-- and keeps the ones whose name the partition had of its own (made before it was attached, or renamed).
 -- Rows for tables tables.sql left out are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per constraint.
 SELECT con.conrelid AS table_oid,
@@ -56,7 +59,9 @@ SELECT con.conrelid AS table_oid,
                             WHEN 'n' THEN 'set null' WHEN 'd' THEN 'set default' END AS on_update,
        con.confmatchtype::text AS match_type,
        d.description AS comment,
-       di.description AS index_comment
+       di.description AS index_comment,
+       c.relname::text AS table_name,
+       con.conparentid <> 0 AS attached
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -71,6 +76,6 @@ LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind IN ('r', 'p')
   AND con.contype IN ('p', 'u', 'c', 'f')
-  AND con.conparentid = 0
-  AND NOT (con.coninhcount > 0 AND NOT con.conislocal)
+  AND (con.contype IN ('p', 'u')  -- only partitions inherit these: see attached
+       OR con.conparentid = 0 AND NOT (con.coninhcount > 0 AND NOT con.conislocal))
 ORDER BY con.conrelid, con.conname COLLATE "C";

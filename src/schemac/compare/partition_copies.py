@@ -1,0 +1,43 @@
+"""What a partition detached holds of its parent's: the copies DETACH PARTITION leaves it as its own.
+
+A partition holds Postgres's copies of its parent's primary key, UNIQUEs, CHECKs and indexes; inspect
+leaves out those named as Postgres names them (catalog/partition_indexes.py, constraints.sql), so the
+model of a partition lacks them. DETACH keeps them on the table, now its own: the table to diff against
+schema.yaml's standalone one is the partition with them, or the migration would add a primary key the
+table has (refused) and leave the copies schema.yaml does not list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Optional
+
+from schemac.compare.tables import constraint_key, index_signature, partition_of_key
+from schemac.model import Index, Table
+from schemac.pg.childindex import child_index_name, child_key_name
+
+
+def _index_copy(t: Table, i: Index) -> Index:
+    return replace(i, name=child_index_name(t.name, [e.column for e in i.elements] + list(i.include),
+                                            [e.expression for e in i.elements] + [None] * len(i.include)),
+                   comment=None, renamed_from=None)
+
+
+def with_detached_copies(cur: Table, des: Table, cur_tables: dict) -> Table:
+    """`cur` as DETACH leaves it when `des` is no longer its partition (standalone, or another parent's)."""
+    p = cur.partition_of
+    parent: Optional[Table] = cur_tables.get((p.parent_schema, p.parent)) if p is not None else None
+    if parent is None or partition_of_key(cur) == partition_of_key(des):
+        return cur
+    pk = cur.primary_key
+    if pk is None and parent.primary_key is not None:
+        k = parent.primary_key
+        pk = replace(k, name=child_key_name(cur.name, True, k.columns + k.include), comment=None, index_comment=None)
+    own = {constraint_key(u) for u in cur.uniques}
+    uniques = cur.uniques + tuple(replace(u, name=child_key_name(cur.name, False, u.columns + u.include), comment=None,
+                                          index_comment=None) for u in parent.uniques if constraint_key(u) not in own)
+    names = {c.name for c in cur.checks}
+    checks = cur.checks + tuple(replace(c, comment=None) for c in parent.checks if not c.no_inherit and c.name not in names)
+    signatures = {index_signature(i) for i in cur.indexes}
+    indexes = cur.indexes + tuple(_index_copy(cur, i) for i in parent.indexes if index_signature(i) not in signatures)
+    return replace(cur, primary_key=pk, uniques=uniques, checks=checks, indexes=indexes)
