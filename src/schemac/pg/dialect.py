@@ -128,7 +128,10 @@ def _varbit(parser) -> exp.DataType | None:
 
 class SchemacPostgres(Postgres):
     class Tokenizer(Postgres.Tokenizer):
-        KEYWORDS = {**Postgres.Tokenizer.KEYWORDS, **{op: TOKEN for op in OPERATORS}}  # PostGIS's (pg.operators)
+        # PostGIS's operators and the others of pg.operators; `cube` is a name (the cube extension's type and
+        # its constructor cube(ARRAY[lat, lng]) in indexes), not GROUP BY's CUBE, which sqlglot refused there
+        KEYWORDS = {**{k: v for k, v in Postgres.Tokenizer.KEYWORDS.items() if k != "CUBE"},
+                    **{op: TOKEN for op in OPERATORS}}
 
     class Parser(Postgres.Parser):
         # date_part stays a call (KEPT_FUNCTIONS): sqlglot's own parser for it wrote pg_get_expr's
