@@ -268,7 +268,8 @@ def _trigger(row: dict[str, Any]) -> Trigger:
                    arguments=triggerdef.arguments(bytes(row["arguments"]), row["argument_count"]),
                    old_table=row["old_table"], new_table=row["new_table"], constraint=row["is_constraint"],
                    deferrable=row["deferrable"], initially_deferred=row["initially_deferred"],
-                   enabled=_ENABLED[row["enabled"]], comment=row["comment"])  # type: ignore[arg-type]
+                   enabled=_ENABLED[row["enabled"]], comment=row["comment"],  # type: ignore[arg-type]
+                   referenced_table=row["referenced_table"])
 
 
 def _enum(row: dict[str, Any]) -> Enum:

@@ -239,7 +239,8 @@ def _trigger(g: Trigger) -> Any:
     if g.for_each_row:
         spec["for_each"] = "row"
     spec.update(_drop_empty({"when": g.when, "arguments": _FlowList(g.arguments), "old_table": g.old_table,
-                             "new_table": g.new_table, "constraint": g.constraint, "deferrable": g.deferrable,
+                             "new_table": g.new_table, "constraint": g.constraint, "from": g.referenced_table,
+                             "deferrable": g.deferrable,
                              "initially_deferred": g.initially_deferred}))
     if g.enabled != "origin":
         spec["enabled"] = g.enabled
