@@ -185,7 +185,8 @@ QUERIES = {
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_collation'", oid="co.oid")}
     """,
     "extensions": """
-        SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+        SELECT e.extname, n.nspname, obj_description(e.oid, 'pg_extension')
+        FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
         WHERE e.extname <> 'plpgsql'
     """,    # Publications (the database's): what each publishes, each member table with its column names and
     # row filter, each schema (TABLES IN SCHEMA); event triggers not an extension's.

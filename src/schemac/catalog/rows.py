@@ -352,7 +352,8 @@ class ModelBuilder:
         sequences = sorted((replace(_sequence(r), grants=acl.grants("class", r["sequence_oid"]),
                                     owner=acl.owner("class", r["sequence_oid"])) for r in rows["sequences"]),
                            key=lambda s: (s.schema, s.name))
-        extensions = sorted((Extension(name=r["extension_name"], schema=r["schema_name"]) for r in rows["extensions"]),
+        extensions = sorted((Extension(name=r["extension_name"], schema=r["schema_name"], comment=r["comment"])
+                             for r in rows["extensions"]),
                             key=lambda e: e.name)
         unmanaged = [Unmanaged(kind=r["kind"], schema=r["schema_name"], name=r["object_name"]) for r in rows["unmanaged"]]
         schemas = sorted(r["schema_name"] for r in rows["schemas"] if r["schema_name"] != "public")

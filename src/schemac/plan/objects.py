@@ -11,7 +11,7 @@ from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.normalize import same_expression
 from schemac.compare.types import replaceable
 from schemac.errors import SchemacError
-from schemac.model import Domain, Function
+from schemac.model import Domain, Extension, Function
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
@@ -114,10 +114,10 @@ def type_comment(change: Change, unset: bool = False) -> list[exp.Expression]:
     if isinstance(new, Function):
         what, target = "PROCEDURE" if new.procedure else "FUNCTION", routine_ddl.function_target(new)
     else:
-        what = {"Enum": "TYPE", "Domain": "DOMAIN", "Sequence": "SEQUENCE", "CompositeType": "TYPE",
+        what = {"Extension": "EXTENSION", "Enum": "TYPE", "Domain": "DOMAIN", "Sequence": "SEQUENCE", "CompositeType": "TYPE",
                 "RangeType": "TYPE", "Collation": "COLLATION",
                 "TextSearchConfig": "TEXT SEARCH CONFIGURATION", "TextSearchDictionary": "TEXT SEARCH DICTIONARY"}[type(new).__name__]
-        target = qualified(new.schema, new.name)  # type: ignore[union-attr]
+        target = quote_ident(new.name) if isinstance(new, Extension) else qualified(new.schema, new.name)  # type: ignore
     return [ddl.command("COMMENT", "ON", what, target, "IS", value)]
 
 

@@ -361,8 +361,8 @@ def _unmanaged_comment(unmanaged: tuple[Unmanaged, ...]) -> str:
 def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
     doc: dict = {}
     if schema.extensions:
-        doc["extensions"] = [e.name if e.schema is None else _Flow({"name": e.name, "schema": e.schema})
-                             for e in schema.extensions]
+        doc["extensions"] = [_Flow(_drop_empty({"name": e.name, "schema": e.schema, "comment": e.comment}))
+                             if e.schema or e.comment else e.name for e in schema.extensions]
     used = {t.schema for t in schema.tables}
     extra = written_namespaces(sorted(set(schema.schemas) - used - {"public"}), schema.namespace_access)
     if extra:
