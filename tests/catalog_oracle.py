@@ -40,7 +40,7 @@ IGNORED_RELATIONS = ("_sqlx_migrations",)
 
 QUERIES = {
     "schemas": f"""
-        SELECT n.nspname FROM pg_namespace n WHERE n.oid IN ({_USER_NS})
+        SELECT n.nspname, obj_description(n.oid, 'pg_namespace') FROM pg_namespace n WHERE n.oid IN ({_USER_NS})
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_namespace'", oid="n.oid")}
     """,
     # Storage parameters (reloptions, sorted: ALTER ... SET reorders them) of each relation and of its TOAST
@@ -106,7 +106,8 @@ QUERIES = {
                                               FROM pg_enum e WHERE e.enumtypid = t.oid) END,
                CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END,
                t.typnotnull, t.typdefault,
-               (SELECT array_agg(k.conname || ' ' || pg_get_constraintdef(k.oid) ORDER BY k.conname)
+               (SELECT array_agg(k.conname || ' ' || pg_get_constraintdef(k.oid)
+                                 || COALESCE(' -- ' || obj_description(k.oid, 'pg_constraint'), '') ORDER BY k.conname)
                 FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c'),
                obj_description(t.oid, 'pg_type'),
                (SELECT array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' ' || a.attcollation::regcollation::text

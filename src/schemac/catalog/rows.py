@@ -13,7 +13,7 @@ from operator import itemgetter
 from typing import Any, Optional
 
 from schemac.catalog import kindrows
-from schemac.model import (Check, Column, Domain, Enum, Exclusion, ExclusionElement, Extension, ForeignKey,
+from schemac.model import (Check, Column, Domain, Enum, Exclusion, ExclusionElement, Extension, ForeignKey, Namespace,
                            Identity, Index, IndexElement, Nulls, Parent, Partitioning, PartitionOf, PrimaryKey,
                            Rule, Schema, Sequence, SequenceOptions, Table, Trigger, Unique, Unmanaged)
 from schemac.catalog.views import build_view
@@ -272,6 +272,13 @@ def _trigger(row: dict[str, Any]) -> Trigger:
                    referenced_table=row["referenced_table"])
 
 
+def _commented(namespaces: tuple[Namespace, ...], rows: list[dict[str, Any]]) -> tuple[Namespace, ...]:
+    """The namespaces with their comments (schemas.sql), public's own ("standard public schema") left out."""
+    comments = {r["schema_name"]: r["comment"] for r in rows}
+    return tuple(replace(n, comment=None if (n.name, comments.get(n.name)) == ("public", "standard public schema")
+                         else comments.get(n.name)) for n in namespaces)
+
+
 def _enum(row: dict[str, Any]) -> Enum:
     return Enum(name=row["type_name"], values=tuple(row["labels"]), schema=row["schema_name"], comment=row["comment"])
 
@@ -385,7 +392,7 @@ class ModelBuilder:
                       composite_types=tuple(composites), range_types=tuple(ranges), collations=tuple(collations),
                       text_search_configs=kindrows.text_search_configs(rows.get("text_search_configs", [])),
                       text_search_dictionaries=kindrows.text_search_dictionaries(rows.get("text_search_dictionaries", [])),
-                      namespace_access=acl.namespaces(),
+                      namespace_access=_commented(acl.namespaces(), rows["schemas"]),
                       default_privileges=default_privileges(rows.get("default_privileges", [])),
                       publications=kindrows.publications(rows.get("publications", []), {t.key for t in built}),
                       event_triggers=tuple(e for e in event_triggers if e not in outside))
