@@ -111,7 +111,7 @@ QUERIES = {
                 FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c'),
                obj_description(t.oid, 'pg_type'),
                (SELECT array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' ' || a.attcollation::regcollation::text
-                                 ORDER BY a.attnum)
+                                 || COALESCE(' -- ' || col_description(t.typrelid, a.attnum), '') ORDER BY a.attnum)
                 FROM pg_attribute a WHERE t.typtype = 'c' AND a.attrelid = t.typrelid AND a.attnum > 0
                   AND NOT a.attisdropped),
                (SELECT format_type(r.rngsubtype, NULL) || ' ' || (SELECT o.opcname::text FROM pg_opclass o WHERE o.oid = r.rngsubopc) || ' '

@@ -16,7 +16,7 @@ from schemac.pg.searchnames import parse_dictionary_options, search_name
 
 def composite_type(row: dict[str, Any], canonical: Callable[[str], str]) -> CompositeType:
     return CompositeType(name=row["type_name"], schema=row["schema_name"], comment=row["comment"],
-                         attributes=tuple(Attribute(a["name"], canonical(a["type"]), a["collation"])
+                         attributes=tuple(Attribute(a["name"], canonical(a["type"]), a["collation"], a.get("comment"))
                                           for a in row["attributes"]))
 
 

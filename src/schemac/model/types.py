@@ -53,6 +53,7 @@ class Attribute:
     name: str
     type: str
     collation: Optional[str] = None  # None: the type's own
+    comment: Optional[str] = None  # COMMENT ON COLUMN type.attribute (PostGraphile documents its types so)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ quoted by pg.names and types rendered by sqlglot."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional
 
 from sqlglot import exp
@@ -73,14 +74,23 @@ def alter_composite(old: CompositeType, new: CompositeType, user: Optional[objec
         was = olds.get(a.name)
         if was is None:
             actions.append(f"ADD ATTRIBUTE {_attribute(a)}")
-        elif was != a:
+        elif replace(was, comment=None) != replace(a, comment=None):
             if user is not None:
                 raise TypePlanError(f"{what}: attribute {a.name} cannot change its type while table "
                                     f"{user.schema}.{user.name} has a column of the type (Postgres refuses "  # type: ignore
                                     "ALTER ATTRIBUTE ... TYPE then); drop and add the attribute instead")
             collate = f' COLLATE "{a.collation}"' if a.collation else ""
             actions.append(f"ALTER ATTRIBUTE {quote_ident(a.name)} TYPE {_type(a.type)}{collate}")
-    return [exp.Command(this="ALTER", expression=f"TYPE {qualified(new.schema, new.name)} {', '.join(actions)}")]
+    return [exp.Command(this="ALTER", expression=f"TYPE {qualified(new.schema, new.name)} {', '.join(actions)}")
+            for _ in actions[:1]] + attribute_comments(old, new)
+
+
+def attribute_comments(old: Optional[CompositeType], new: CompositeType) -> list[exp.Expression]:
+    """COMMENT ON COLUMN type.attribute for each attribute of `new` whose comment `old`'s does not have."""
+    before = {a.name: a.comment for a in old.attributes} if old is not None else {}
+    return [exp.Command(this="COMMENT", expression=f"ON COLUMN {qualified(new.schema, new.name)}.{quote_ident(a.name)} IS "
+                        + (literal(a.comment) if a.comment is not None else "NULL"))
+            for a in new.attributes if a.comment != before.get(a.name)]
 
 
 def create_collation(c: Collation) -> exp.Command:
@@ -96,7 +106,7 @@ def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
     """Statements of a composite or range type change, else None."""
     k, old, new = change.kind, change.old, change.new
     if k == "add_composite_type":
-        return [create_composite(new)]  # type: ignore[arg-type]
+        return [create_composite(new)] + attribute_comments(None, new)  # type: ignore[arg-type]
     if k == "add_range_type":
         return [create_range(new)]  # type: ignore[arg-type]
     if k in ("drop_composite_type", "drop_range_type"):

@@ -27,8 +27,8 @@ def drop_empty(d: dict) -> dict:
 
 
 def composite_spec(c: CompositeType) -> dict:
-    attributes = {a.name: a.type if a.collation is None else Flow({"type": a.type, "collation": a.collation})
-                  for a in c.attributes}
+    attributes = {a.name: a.type if a.collation is None and a.comment is None else
+                  Flow(drop_empty({"type": a.type, "collation": a.collation, "comment": a.comment})) for a in c.attributes}
     return {"attributes": Flow(attributes), **drop_empty({"schema": c.schema if c.schema != "public" else None,
                                                            "comment": c.comment})}
 

@@ -12,7 +12,7 @@ from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.schemafile.fields import FieldReader
 
 COMPOSITE_KEYS = {"attributes": True, "name": False, "schema": False, "comment": False, "grants": False, "owner": False}
-ATTRIBUTE_KEYS = {"type": True, "collation": False}
+ATTRIBUTE_KEYS = {"type": True, "collation": False, "comment": False}
 RANGE_KEYS = {"subtype": True, "name": False, "schema": False, "subtype_opclass": False, "collation": False,
               "grants": False, "owner": False,
               "canonical": False, "subtype_diff": False, "multirange": False, "comment": False}
@@ -41,7 +41,8 @@ class UserTypeReader(FieldReader):
                     self.w.fields(a_node, a_what, ATTRIBUTE_KEYS)
                 collation = self.identifier(af["collation"][1], f"collation of {a_what}") if "collation" in af else None
                 attributes.append(Attribute(a_name, self.type_of(af["type"][1], f"type of {a_what}"),
-                                            None if collation == "default" else collation))
+                                            None if collation == "default" else collation,
+                                            self.opt_string(af, "comment", a_what)))
             if not attributes:
                 raise self.fail(f["attributes"][1], f"{what} has no attributes")
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
