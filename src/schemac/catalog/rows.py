@@ -288,7 +288,7 @@ def _domain(row: dict[str, Any]) -> Domain:
                    for c in row["checks"])
     return Domain(name=row["type_name"], type=_canonical(row["type_text"]), schema=row["schema_name"],
                   default=row["default_expr"], not_null=row["not_null"],
-                  checks=tuple(sorted(checks, key=lambda c: c.name)), comment=row["comment"])
+                  checks=tuple(sorted(checks, key=lambda c: c.name)), comment=row["comment"], collation=row["collation"])
 
 
 def _sequence(row: dict[str, Any]) -> Sequence:

@@ -63,7 +63,7 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
         same_checks = {c.name: (normal_form(c.expression), c.comment) for c in old.checks} == \
             {c.name: (normal_form(c.expression), c.comment) for c in new.checks}
         same = (old.type == new.type and same_default(old.default, new.default, new.type) and old.not_null == new.not_null
-                and same_checks)
+                and same_checks and old.collation == new.collation)
         return [] if same else ["alter_domain"]
 
     def sequence_changes(old: Sequence, new: Sequence) -> list[str]:

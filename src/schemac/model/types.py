@@ -34,6 +34,7 @@ class Domain:
     source: Optional[Source] = _src()
     grants: tuple[Privilege, ...] = _security(())  # USAGE (typacl), the owner's own left out
     owner: Optional[str] = _security(None)  # None: not compared
+    collation: Optional[str] = None  # COLLATE of the domain, by name, when it is not its base type's own
 
 
 @dataclass(frozen=True)

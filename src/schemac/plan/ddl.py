@@ -327,7 +327,8 @@ def add_enum_value(e: Enum, value: str, before: Optional[str], after: Optional[s
 
 
 def create_domain(d: Domain) -> exp.Command:
-    parts = ["DOMAIN", qualified(d.schema, d.name), "AS", build_type(d.type).sql(dialect=RENDER)]
+    parts = ["DOMAIN", qualified(d.schema, d.name), "AS", build_type(d.type).sql(dialect=RENDER),
+             *(["COLLATE", collate(d.collation).sql(dialect=RENDER)] if d.collation else [])]
     if d.default is not None:
         parts += ["DEFAULT", parse_expression(d.default).sql(dialect=RENDER)]
     if d.not_null:

@@ -122,9 +122,9 @@ def type_comment(change: Change, unset: bool = False) -> list[exp.Expression]:
 
 
 def _alter_domain(old: Domain, new: Domain) -> list[exp.Expression]:
-    if old.type != new.type:
-        raise PlanError(f"domain {new.schema}.{new.name}: its base type cannot change ({old.type} -> {new.type}); "
-                        "create a new domain instead")
+    if old.type != new.type or old.collation != new.collation:
+        raise PlanError(f"domain {new.schema}.{new.name}: its base type and collation cannot change ({old.type} "
+                        f"{old.collation or ''} -> {new.type} {new.collation or ''}); create a new domain instead")
     out: list[exp.Expression] = []
     if not same_expression(old.default, new.default):
         out.append(ddl.alter_domain(new, "DROP DEFAULT") if new.default is None else

@@ -11,7 +11,7 @@ from schemac.schemafile.fields import FieldReader
 
 ENUM_KEYS = {"values": True, "name": False, "schema": False, "comment": False, "grants": False, "owner": False}
 DOMAIN_KEYS = {"type": True, "name": False, "schema": False, "default": False, "not_null": False, "checks": False,
-               "comment": False, "grants": False, "owner": False}
+               "comment": False, "grants": False, "owner": False, "collation": False}
 
 
 class TypeReader(FieldReader):
@@ -70,5 +70,6 @@ class TypeReader(FieldReader):
                     checks.append(self.check(c_name, c_key, c_node, only_value))
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             out.append(Domain(name, type_, schema, default, self.opt_bool(f, "not_null", what), tuple(checks),
-                              self.opt_string(f, "comment", what), self.w.src(key), *self.type_security(f, what)))
+                              self.opt_string(f, "comment", what), self.w.src(key), *self.type_security(f, what),
+                              self.identifier(f["collation"][1], f"collation of {what}") if "collation" in f else None))
         return out

@@ -70,6 +70,8 @@ def domain_spec(d: Domain) -> dict:
         spec["default"] = d.default
     if d.not_null:
         spec["not_null"] = True
+    if d.collation is not None:
+        spec["collation"] = d.collation
     if d.checks:
         spec["checks"] = {c.name: check_spec(c) for c in d.checks}
     if d.comment is not None:
