@@ -23,12 +23,24 @@ def _index_copy(t: Table, i: Index) -> Index:
                    comment=None, renamed_from=None)
 
 
-def with_detached_copies(cur: Table, des: Table, cur_tables: dict) -> Table:
-    """`cur` as DETACH leaves it when `des` is no longer its partition (standalone, or another parent's)."""
+def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: dict) -> Table:
+    """`cur` as DETACH leaves it when `des` is no longer its partition (standalone, another parent's, or
+    the same parent's under another bound). Not the copies of what the parent drops or changes: that DROP
+    runs before the DETACH (drops rank first) and takes the partition's copy with it."""
     p = cur.partition_of
     parent: Optional[Table] = cur_tables.get((p.parent_schema, p.parent)) if p is not None else None
     if parent is None or partition_of_key(cur) == partition_of_key(des):
         return cur
+    kept = des_tables.get(parent.key)
+    if kept is not None:  # the parent stays: only what it keeps as it is is still there at the DETACH
+        pk = parent.primary_key
+        if pk is not None and (kept.primary_key is None or constraint_key(kept.primary_key) != constraint_key(pk)):
+            pk = None
+        same = {constraint_key(c) for c in (*kept.uniques, *kept.checks)}
+        same_indexes = {index_signature(i) for i in kept.indexes}
+        parent = replace(parent, primary_key=pk, uniques=tuple(u for u in parent.uniques if constraint_key(u) in same),
+                         checks=tuple(c for c in parent.checks if constraint_key(c) in same),
+                         indexes=tuple(i for i in parent.indexes if index_signature(i) in same_indexes))
     pk = cur.primary_key
     if pk is None and parent.primary_key is not None:
         k = parent.primary_key
