@@ -330,3 +330,32 @@ def test_record_decodes_to_exactly_the_yaml_model(tmp_path, which):
     if which == "fixture":
         renamed = [c for t in back.tables for c in t.columns if c.renamed_from]
         assert [(c.name, c.renamed_from) for c in renamed] == [("note", "remark")]
+
+
+def test_in_sync_fast_path_never_imports_sqlglot(project, schemac):
+    """A schema.yaml that spells what the database holds as Postgres does (as `inspect` writes it, or as
+    state.json remembers its normal forms) needs no parse on the fast path, so no sqlglot (its import was
+    an eighth of the fast path at 1,000 tables). The same run with a drifted database does import it (it
+    prints the fix), which shows the check can see the import."""
+    import subprocess
+
+    project_dir, url = project
+    adopted = project_dir  # schema.yaml replaced by inspect's, which generate records with no new migration
+    assert schemac("inspect", "--database-url", url, "--output", "schema.yaml", "--force", cwd=adopted).returncode == 0
+    r = schemac("generate", cwd=adopted)
+    assert r.returncode == 0 and "recorded the edited schema.yaml" in r.stdout, r.stdout + r.stderr
+    code = "import sys; sys.argv[0] = 'schemac'; from schemac.cli import main; main()"
+
+    def imported(*args: str) -> tuple[int, set[str]]:
+        r = subprocess.run([sys.executable, "-X", "importtime", "-c", code, "diff", "--database-url", url, *args],
+                           cwd=adopted, capture_output=True, text=True, timeout=120)
+        modules = {line.split("|")[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
+        return r.returncode, modules
+
+    code_in_sync, modules = imported()
+    assert code_in_sync == 0 and "schemac.compare.differ" in modules
+    assert not {m for m in modules if m == "sqlglot" or m.startswith("sqlglot.")}
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'new'")
+    code_drift, modules = imported("--sql")
+    assert code_drift == 1 and "sqlglot" in modules

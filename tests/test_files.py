@@ -296,7 +296,7 @@ def test_an_existing_file_with_the_next_name_is_never_replaced(tmp_path):
 
 
 def _killed_at(monkeypatch, gen, where: str, after: int = 0):
-    """Make `gen.<where>` (write_new or write_atomic) die like a killed process on its call number
+    """Make `gen.<where>` (generate's write_new, or migrations.state's write_atomic) die like a killed process on its call number
     `after` + 1: nothing of generate's own clean-up runs (a kill runs no except: clause)."""
     real = getattr(gen, where)
     calls = []
@@ -315,10 +315,11 @@ def test_crash_between_migration_and_state_is_recovered(tmp_path, monkeypatch):
     """A generate killed after writing the migration but before recording the state: the next run
     records the state for that file instead of writing the same changes a second time."""
     import schemac.commands.generate as gen
+    import schemac.migrations.state as state_module
 
     (tmp_path / "schema.yaml").write_text(SCHEMA, encoding="utf-8")
     out = str(tmp_path / "generated")
-    _killed_at(monkeypatch, gen, "write_atomic")
+    _killed_at(monkeypatch, state_module, "write_atomic")  # State.write records the state through it
     with pytest.raises(KeyboardInterrupt):
         gen.generate(str(tmp_path / "schema.yaml"), out)
     monkeypatch.undo()

@@ -35,7 +35,7 @@ def _modules() -> dict[str, Path]:
 
 
 def _imports(path: Path, modules: dict[str, Path]) -> set[str]:
-    """Every schemac module `path` imports, at the top or inside a function alike."""
+    """Every schemac module `path` imports, at the top, inside a function or through pg.lazy alike."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "schemac":
@@ -44,6 +44,9 @@ def _imports(path: Path, modules: dict[str, Path]) -> set[str]:
                 found.add(full if full in modules else node.module)
         elif isinstance(node, ast.Import):
             found |= {a.name for a in node.names if a.name.split(".")[0] == "schemac"}
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "lazy" and node.args \
+                and isinstance(node.args[0], ast.Constant):  # pg.lazy.lazy("schemac.x", "f"): imported when called
+            found.add(node.args[0].value)
     return found
 
 

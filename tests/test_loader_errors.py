@@ -73,6 +73,12 @@ CASES = [
      "true or false"),
     ("order-invalid", "tables:\n  t:\n    columns: {a: integer}\n    indexes:\n"
      "      i: {columns: [{name: a, order: down}]}\n", 5, "must be one of asc, desc"),
+    ("opclass-options-without-opclass", "tables:\n  t:\n    columns: {a: text}\n    indexes:\n"
+     "      i: {columns: [{name: a, opclass_options: {siglen: 32}}], method: gist}\n", 5,
+     "opclass_options of index 'i' need the opclass they are for"),
+    ("opclass-options-bad-name", "tables:\n  t:\n    columns: {a: text}\n    indexes:\n"
+     "      i: {columns: [{name: a, opclass: gist_trgm_ops, opclass_options: {Sig-Len: 32}}], method: gist}\n", 5,
+     "'Sig-Len' is not a storage parameter name"),
     ("method-invalid", "tables:\n  t:\n    columns: {a: integer}\n    indexes:\n      i: {columns: [a], method: foo}\n",
      5, "must be one of btree"),
     ("flow-comma", "tables:\n  t:\n    columns:\n      a: {type: decimal(3,2)}\n", 4, "quote values that contain commas"),

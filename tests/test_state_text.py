@@ -75,6 +75,15 @@ def test_record_is_json_dumps_text(n):
     assert schema_from_json(json.loads(text)) == schema
 
 
+@pytest.mark.parametrize("n", range(len(SCHEMAS) + 2))
+def test_record_written_in_pieces_is_the_same_text(n, tmp_path):
+    """generate writes state.json piece by piece (State.write): the same bytes as dumps()."""
+    state = State("ab" * 32, "20260101000000_x.sql", _models()[n], "cd" * 48)
+    state.write(str(tmp_path / "state.json"))
+    assert (tmp_path / "state.json").read_bytes() == state.dumps().encode("utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]  # no temporary file left
+
+
 def test_awkward_values_are_in_the_record():
     """The awkward schema does reach the writer with what it is meant to test."""
     text = State("0" * 64, "x.sql", load_text(AWKWARD, "schema.yaml")).dumps()
@@ -96,7 +105,48 @@ def test_awkward_values_are_in_the_record():
 def test_plain_values_are_json_dumps_text(doc):
     expected = json.dumps(statejson._deep(doc), indent=2, ensure_ascii=False)
     assert statejson.dumps(doc) == expected
+    if isinstance(doc, dict):  # in pieces: the same text, or Unusual where dumps fell back to json.dumps
+        try:
+            assert "".join(statejson.pieces(doc)) == expected
+        except statejson.Unusual:
+            with pytest.raises(statejson.Unusual):  # only where dumps, too, left it to json.dumps
+                statejson._text(doc, 0)
+
+
+def test_a_failed_write_leaves_the_record_as_it_was(tmp_path):
+    from schemac.migrations.state import write_atomic
+
+    path = tmp_path / "state.json"
+    path.write_text("before\n")
+
+    def failing():
+        yield "half"
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        write_atomic(str(path), failing())
+    assert path.read_text() == "before\n" and [p.name for p in tmp_path.iterdir()] == ["state.json"]
 
 
 def test_format_is_the_recorded_one():
     assert json.loads(State("0" * 64, "x.sql", Schema()).dumps())["format"] == FORMAT
+
+
+def test_sources_are_their_text_and_decode_as_recorded_or_rebased():
+    """A Source is "file:line:column" itself (state.json's text of it), with its parts read back from the
+    right even where the file name holds a colon; the record's decoder takes it as is, rebases it to the
+    path diff was given, and turns down a text that is not a source (the record is then not used)."""
+    from schemac.migrations.state import _Decoder
+
+    s = Source("C:/work/a:b.yaml", 12, 7)
+    assert (s, s.file, s.line, s.column) == ("C:/work/a:b.yaml:12:7", "C:/work/a:b.yaml", 12, 7)
+    assert str(s) == "C:/work/a:b.yaml:12:7" and type(str(s)) is str and Source("x.yaml", 3).column == 1
+    assert json.loads(statejson.dumps({"source": s})) == {"source": "C:/work/a:b.yaml:12:7"}
+    kept = _Decoder().source("C:/work/a:b.yaml:12:7")
+    assert type(kept) is Source and kept == s
+    assert _Decoder("schema.yaml").source("C:/work/a:b.yaml:12:7") == Source("schema.yaml", 12, 7)
+    assert _Decoder("schema.yaml").source("schema.yaml:4:2") == "schema.yaml:4:2"
+    assert _Decoder("schema.yaml").source("schema.yaml.bak:4:2") == "schema.yaml:4:2"
+    for damaged in ("schema.yaml", "schema.yaml:x:2", "4:2"):
+        with pytest.raises(ValueError):
+            _Decoder().source(damaged)

@@ -57,10 +57,7 @@ class IntrospectResult:
 @lru_cache(maxsize=None)
 def _canonical(type_text: str) -> str:
     """format_type() text in the same canonical spelling as the loader's (a few distinct texts per database)."""
-    from schemac.pg.types import (  # sqlglot: imported when the model is built
-        TypeSyntaxError,
-        canonical_type,
-    )
+    from schemac.pg.types import TypeSyntaxError, canonical_type  # parses only a spelling it does not know
 
     try:
         return canonical_type(type_text)
@@ -110,6 +107,7 @@ def _elements(row: dict[str, Any]) -> tuple[list[IndexElement], tuple[str, ...]]
     key_count = row["key_count"]
     attnames, expressions, options = row["attnames"], row["expressions"], row["options"] or []
     opclasses = row["opclasses"] or []
+    key_options = row.get("key_options") or []
     collations = key_collations(row["definition"], key_count) if row["definition"] else ()
     elements = []
     for pos in range(key_count):
@@ -118,8 +116,12 @@ def _elements(row: dict[str, Any]) -> tuple[list[IndexElement], tuple[str, ...]]
         column = attnames[pos]
         expression = expressions[pos] if column is None else None
         opclass = opclasses[pos] if pos < len(opclasses) else None
+        opclass_options: tuple[str, ...] = ()
+        if pos < len(key_options) and key_options[pos]:
+            opclass, _, given = key_options[pos].partition(" ")
+            opclass_options = tuple(given.split(","))
         elements.append(IndexElement(column=column, expression=expression, order=order,  # type: ignore[arg-type]
-                                     nulls=_nulls(option, order), opclass=opclass,
+                                     nulls=_nulls(option, order), opclass=opclass, opclass_options=opclass_options,
                                      collation=collations[pos] if pos < len(collations) else None))
     return elements, tuple(name for name in attnames[key_count:] if name is not None)
 

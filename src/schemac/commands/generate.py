@@ -19,7 +19,7 @@ from schemac.errors import SchemacError, printable
 from schemac.migrations.layout import (Layout, MigrationFile, NewMigration, locked, next_version, validate_name,
                                        write_new)
 from schemac.commands.views import attach_recorded, computed, dev_url_of, major_of, reparsed
-from schemac.migrations.state import State, file_sha384, read_state, write_atomic
+from schemac.migrations.state import State, file_sha384, read_state
 from schemac.model import Schema
 from schemac.plan.hazards import destructive_reason, missing_cast
 from schemac.plan.planner import plan_online, planned, render_sql
@@ -99,26 +99,26 @@ def _locks(stmt: exp.Expression) -> int:
     """Locks a statement adds to its transaction, from above: CREATE TABLE locks the table, its TOAST
     table and the TOAST index, plus one index per PRIMARY KEY / UNIQUE; an index, its index and table."""
     if isinstance(stmt, exp.Create) and str(stmt.args.get("kind")).upper() == "TABLE":
-        return 3 + _nodes_of(stmt, (exp.PrimaryKey, exp.PrimaryKeyColumnConstraint, exp.UniqueColumnConstraint))
+        return 3 + keys_of_create_table(stmt)
     return 2
 
 
-def _nodes_of(tree: exp.Expression, kinds: tuple[type, ...]) -> int:
-    """sum(1 for _ in tree.find_all(*kinds)): the same nodes (every Expression in an argument or in a list
-    argument, as sqlglot's walk visits them), without a generator per node (a tenth of `generate`'s printing)."""
-    n, stack, node_type = 0, [tree], exp.Expression
-    push = stack.append
-    while stack:
-        node = stack.pop()
-        if isinstance(node, kinds):
+_KEYS = (exp.PrimaryKey, exp.PrimaryKeyColumnConstraint, exp.UniqueColumnConstraint)
+
+
+def keys_of_create_table(stmt: exp.Create) -> int:
+    """The PRIMARY KEY and UNIQUE nodes of a CREATE TABLE, where its trees hold them: a table constraint
+    (named or not) or a column's constraint. Walking the whole tree for them (every type and default) was
+    a twentieth of `generate` from scratch; tests/test_printing.py holds the count equal to find_all's."""
+    n = 0
+    items = stmt.this.expressions if isinstance(stmt.this, exp.Schema) else ()
+    for item in items:
+        if isinstance(item, exp.ColumnDef):
+            n += sum(1 for c in item.args.get("constraints") or () if isinstance(c.args.get("kind"), _KEYS))
+        elif isinstance(item, exp.Constraint):
+            n += sum(1 for c in item.expressions if isinstance(c, _KEYS))
+        elif isinstance(item, _KEYS):
             n += 1
-        for value in node.args.values():
-            if isinstance(value, list):
-                for v in value:
-                    if isinstance(v, node_type):
-                        push(v)
-            elif isinstance(value, node_type):
-                push(value)
     return n
 
 
@@ -290,7 +290,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
             write_new(path, body)
             paths.append(path)
         last = hashlib.sha384(files[-1][2].encode("utf-8")).hexdigest()  # the bytes write_new wrote
-        write_atomic(layout.state_path, State(digest, files[-1][1], desired, last).dumps())
+        State(digest, files[-1][1], desired, last).write(layout.state_path)
     except BaseException as e:
         for p in paths:  # all or nothing: these files are new, not applied anywhere yet
             with contextlib.suppress(OSError):
@@ -353,7 +353,7 @@ def _rerecord(layout: Layout, state: State, desired: Schema, digest: str) -> boo
     the record instead of parsing schema.yaml, and reports this file's line numbers. Only a cache: if
     it cannot be written, nothing is lost (diff parses schema.yaml)."""
     try:
-        write_atomic(layout.state_path, State(digest, state.migration, desired, state.migration_sha384).dumps())
+        State(digest, state.migration, desired, state.migration_sha384).write(layout.state_path)
     except OSError:
         return False
     return True
@@ -379,7 +379,7 @@ def _recover_interrupted(layout: Layout, state: Optional[State], desired: Schema
         raise SchemacError(f"{layout.migrations_dir}: an earlier `schemac generate` stopped after writing file "
                            f"{part.group(1)} of {part.group(2)} of one change ({', '.join(unrecorded)}); if they "
                            "were not applied anywhere, delete them and run it again")
-    write_atomic(layout.state_path, State(digest, files[-1].filename, desired, file_sha384(files[-1].path)).dumps())
+    State(digest, files[-1].filename, desired, file_sha384(files[-1].path)).write(layout.state_path)
     return Result("unchanged", f"No changes: {files[-1].filename} already holds this schema.yaml (an earlier run "
                                "stopped before recording it); recorded the state, nothing new written.")
 

@@ -55,7 +55,7 @@ def rebuild_state(out_dir: str, dev_url: Optional[str] = None) -> Rebuilt:
         last = ups[-1]
         # No schema.yaml is recorded (""): `diff` must never take this model for schema.yaml's.
         try:
-            write_atomic(layout.state_path, State("", last.filename, schema, file_sha384(last.path)).dumps())
+            State("", last.filename, schema, file_sha384(last.path)).write(layout.state_path)
         except OSError as e:
             raise SchemacError(f"{layout.state_path}: cannot write ({e.strerror})") from None
     return Rebuilt(last.filename, len(schema.tables), where)

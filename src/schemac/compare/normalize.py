@@ -12,194 +12,8 @@ The round-trip tests (generate -> apply -> introspect -> diff) keep this honest 
 from __future__ import annotations
 
 import os
-import re
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Optional
-
-from sqlglot import exp
-
-from schemac.compare.literals import BOOLEAN_WORDS, array_text, interval_value, timestamp_value
-from schemac.pg.dialect import DIALECT
-from schemac.pg.expressions import parse_expression, parse_to_compare
-from schemac.pg.names import ident
-
-_TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR,
-               exp.DataType.Type.BPCHAR, exp.DataType.Type.NAME}
-T = exp.DataType.Type
-_NUMERIC_TYPES = {T.SMALLINT, T.INT, T.BIGINT, T.DECIMAL, T.FLOAT, T.DOUBLE, T.MONEY}
-# Where Postgres's implicit numeric promotions take an operand (integer to numeric, numeric to double
-# precision) when the other one is of the wider type. Dropped from the normal form: an explicit cast
-# to one of these (without a precision) in schema.yaml therefore compares equal to no cast.
-_PROMOTIONS = {T.DECIMAL, T.DOUBLE}
-
-_UNICODE_ESCAPE = re.compile(r"\\(?:\+([0-9A-Fa-f]{6})|([0-9A-Fa-f]{4}))")
-def _interval_literal(text: str) -> exp.Expression:
-    value = interval_value(text)
-    if value is None:
-        return exp.Literal.string(text)
-    return exp.Literal.string("interval:%d:%d:%d" % value)
-
-
-def _unparen(node: exp.Expression) -> exp.Expression:
-    while isinstance(node, exp.Paren):
-        node = node.this
-    return node
-
-
-def _is_constant(node: exp.Expression) -> bool:
-    node = _unparen(node)
-    if isinstance(node, (exp.Literal, exp.Null, exp.Boolean, exp.BitString, exp.ByteString, exp.UnicodeString)):
-        return True
-    if isinstance(node, exp.Neg):
-        return _is_constant(node.this)
-    if isinstance(node, exp.Array):
-        return all(_is_constant(e) for e in node.expressions)
-    if isinstance(node, exp.Cast):
-        return _is_constant(node.this)
-    return False
-
-
-def _target_kind(to: exp.Expression) -> Optional[exp.DataType.Type]:
-    if isinstance(to, exp.DataType):
-        if to.this == exp.DataType.Type.ARRAY and to.expressions:
-            return _target_kind(to.expressions[0])
-        return to.this
-    return None
-
-
-def _number(text: str) -> Optional[exp.Literal]:
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        return None
-    if not value.is_finite():
-        return None
-    # 0.10 == 0.1, 1.0 == 1; normalize() would print 1E+1 for 10, so format by hand.
-    normal = value.normalize()
-    s = format(normal, "f")
-    return exp.Literal.number(s)
-
-
-def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
-    """The cast's operand, if the cast is one Postgres adds on its own; else None."""
-    inner = _unparen(node.this)
-    kind = _target_kind(node.to)
-    if isinstance(inner, exp.Literal) and inner.is_string and isinstance(node.to, exp.DataType) \
-            and node.to.this == T.ARRAY:
-        return exp.Literal.string(array_text(inner.this))
-    if isinstance(inner, exp.Literal) and inner.is_string and kind == T.BOOLEAN \
-            and inner.this.strip().lower() in BOOLEAN_WORDS:
-        return exp.Boolean(this=BOOLEAN_WORDS[inner.this.strip().lower()])
-    if _is_constant(inner):
-        if isinstance(inner, exp.Literal) and inner.is_string and kind in _NUMERIC_TYPES:
-            return _number(inner.this) or inner
-        if isinstance(inner, exp.Literal) and inner.is_string and kind == T.INTERVAL:
-            return _interval_literal(inner.this)
-        return inner
-    if isinstance(inner, (exp.Column, exp.Array, exp.Cast)) and kind in _TEXT_TYPES:
-        return inner
-    if kind in _PROMOTIONS and not node.to.expressions:
-        return inner  # `n = 0.10` on an integer n is stored as `(n)::numeric = 0.10`
-    return None
-
-
-def _quantifier(node: exp.Expression) -> Optional[tuple[str, exp.Expression]]:
-    """('any'|'all', operand) for ANY(...)/ALL(...), however sqlglot happened to parse it."""
-    if isinstance(node, exp.Any):
-        return "any", _unparen(node.this)
-    if isinstance(node, exp.All):
-        return "all", _unparen(node.this)
-    if isinstance(node, exp.Anonymous) and str(node.this).lower() in ("any", "all") and len(node.expressions) == 1:
-        return str(node.this).lower(), _unparen(node.expressions[0])
-    return None
-
-
-def _rewrite(node: exp.Expression) -> exp.Expression:
-    if isinstance(node, exp.Paren):
-        return node.this
-    if isinstance(node, exp.Cast) and not isinstance(node, exp.TryCast):
-        stripped = _strip_cast(node)
-        if stripped is not None:
-            return stripped
-    if isinstance(node, exp.Neg) and isinstance(_unparen(node.this), exp.Literal) and not _unparen(node.this).is_string:
-        return _number("-" + _unparen(node.this).this) or node
-    if isinstance(node, exp.Literal) and not node.is_string:
-        number = _number(node.this)
-        return node if number is None or number.this == node.this else number
-    if isinstance(node, exp.Literal) and node.is_string and not node.this.startswith(("interval:", "instant:")):
-        # `iv < '1 day'` on an interval column is stored as `iv < '1 day'::interval`, `t > '2020-01-01'`
-        # on a timestamptz as `t > '2020-01-01 00:00:00+00'::timestamp with time zone`, both printed in
-        # Postgres's own style: compare such literals by value, as the cast would. (A text that merely
-        # reads like one, `note <> '1 day'`, then equals '1 days': both sides agree, rarely matters.)
-        if interval_value(node.this) is not None:
-            return _interval_literal(node.this)
-        instant = timestamp_value(node.this)
-        if instant is not None:
-            return exp.Literal.string("instant:" + instant)
-    if isinstance(node, exp.Between):
-        return exp.and_(
-            exp.GTE(this=node.this.copy(), expression=node.args["low"].copy()),
-            exp.LTE(this=node.this.copy(), expression=node.args["high"].copy()),
-            copy=False,
-        )
-    if isinstance(node, (exp.EQ, exp.NEQ)):
-        quantifier = _quantifier(node.expression)
-        if quantifier is not None:
-            kind, arr = quantifier
-            while isinstance(arr, exp.Cast):
-                arr = _unparen(arr.this)
-            if isinstance(arr, exp.Array):
-                in_ = exp.In(this=node.this.copy(), expressions=[e.copy() for e in arr.expressions])
-                if isinstance(node, exp.NEQ) and kind == "all":
-                    return exp.Not(this=in_)
-                if isinstance(node, exp.EQ) and kind == "any":
-                    return in_
-    if isinstance(node, exp.In) and len(node.expressions) == 1 and not node.args.get("query") \
-            and not node.args.get("unnest") and not node.args.get("field"):
-        return exp.EQ(this=node.this, expression=node.expressions[0])  # Postgres stores `x IN (1)` as `x = 1`
-    if isinstance(node, exp.Not) and isinstance(_unparen(node.this), exp.EQ):
-        eq = _unparen(node.this)  # `x NOT IN (1)` is stored as `x <> 1`: NOT (a = b) is a <> b
-        return exp.NEQ(this=eq.this, expression=eq.expression)
-    if isinstance(node, exp.Not) and isinstance(_unparen(node.this), exp.NullSafeNEQ):
-        ne = _unparen(node.this)  # `a IS NOT DISTINCT FROM b` is stored as `NOT (a IS DISTINCT FROM b)`
-        return exp.NullSafeEQ(this=ne.this, expression=ne.expression)
-    if isinstance(node, exp.Anonymous) and str(node.this).lower() == "now" and not node.expressions:
-        return exp.CurrentTimestamp()
-    if isinstance(node, exp.Interval) and isinstance(node.this, exp.Literal):
-        unit = node.args.get("unit")
-        text = node.this.this + (f" {unit.sql(dialect=DIALECT).lower()}" if unit is not None else "")
-        return _interval_literal(text)
-    if isinstance(node, exp.BitString):
-        return exp.Literal.string(node.this)
-    if isinstance(node, exp.ByteString):  # E'...': sqlglot has already decoded the escapes
-        return exp.Literal.string(node.this)
-    if isinstance(node, exp.UnicodeString) and not node.args.get("escape"):
-        return exp.Literal.string(_UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), node.this))
-    if isinstance(node, exp.Identifier) and not node.quoted:
-        return exp.Identifier(this=node.this.lower(), quoted=True)
-    return node
-
-
-def _rewrite_tree(node: exp.Expression) -> exp.Expression:
-    """The tree in normal form, in one bottom-up pass: children first, then the node, rewritten until
-    no rule applies (`((x))` -> `(x)` -> `x`). No rule looks below a node's children, and the nodes a
-    rule builds hold children already in normal form, so one pass is enough (tests/test_normalize.py
-    checks normal_form(normal_form(x)) == normal_form(x))."""
-    for key, value in list(node.args.items()):
-        if isinstance(value, exp.Expression):
-            new = _rewrite_tree(value)
-            if new is not value:
-                node.set(key, new)
-        elif isinstance(value, list) and any(isinstance(v, exp.Expression) for v in value):
-            node.set(key, [_rewrite_tree(v) if isinstance(v, exp.Expression) else v for v in value])
-    for _ in range(16):
-        new = _rewrite(node)
-        if new is node:
-            break
-        node = new
-    return node
-
 
 # Normal forms recorded by `schemac generate` (state.json) for schema.yaml's own expressions: `diff`
 # then parses only the database's spellings. Filled by remember(), only with forms computed by this
@@ -213,14 +27,18 @@ def fingerprint() -> str:
     sqlglot's version.
     A record made by other code is not used, even under the same schemac version number."""
     import hashlib
+    import importlib.util
 
-    import sqlglot
-
-    digest = hashlib.sha256(sqlglot.__version__.encode())
+    # sqlglot's version as its _version.py states it, read without importing sqlglot (the fast path never does)
+    spec = importlib.util.find_spec("sqlglot")
+    digest = hashlib.sha256()
+    if spec is not None and spec.origin is not None:
+        with open(os.path.join(os.path.dirname(spec.origin), "_version.py"), "rb") as f:
+            digest.update(f.read())
     here = os.path.dirname(os.path.abspath(__file__))
     pg = os.path.join(os.path.dirname(here), "pg")
-    for path in (os.path.join(here, "normalize.py"), os.path.join(here, "literals.py"), os.path.join(pg, "expressions.py"),
-                 os.path.join(pg, "dialect.py")):
+    for path in (os.path.join(here, "normalize.py"), os.path.join(here, "rewrite.py"), os.path.join(here, "literals.py"),
+                 os.path.join(pg, "expressions.py"), os.path.join(pg, "dialect.py")):
         with open(path, "rb") as f:
             digest.update(f.read())
     return digest.hexdigest()
@@ -248,32 +66,11 @@ def normal_form(text: Optional[str]) -> Optional[str]:
     return known if known is not None else _normal_form(text)
 
 
-_OPERATORS = (exp.Binary, exp.Not, exp.Neg, exp.Predicate)
-
-
-def _parenthesize(tree: exp.Expression) -> exp.Expression:
-    """Every operand that is itself an operation in parentheses. The rewrite drops all parentheses
-    (Postgres adds its own everywhere); printed without them, `NOT (a AND b)` and `(NOT a) AND b`
-    would both read `NOT a AND b`. Fully parenthesized, the text of a normal form has one meaning."""
-    for node in list(tree.walk()):
-        if isinstance(node, _OPERATORS) and not isinstance(node, exp.Paren):
-            for key in ("this", "expression"):
-                child = node.args.get(key)
-                if isinstance(child, _OPERATORS) and not isinstance(child, exp.Paren):
-                    node.set(key, exp.Paren(this=child))
-    return tree
-
-
 @lru_cache(maxsize=16384)
 def _normal_form(text: str) -> str:
-    try:
-        tree = _parenthesize(_rewrite_tree(parse_to_compare(text)))
-    except (ValueError, RecursionError):
-        return " ".join(text.split())
-    try:
-        return tree.sql(dialect=DIALECT)
-    except Exception:  # what sqlglot parses but cannot print compares as its text, as when unparsable
-        return " ".join(text.split())
+    from schemac.compare.rewrite import parsed_normal_form  # sqlglot: only for a text not remembered
+
+    return parsed_normal_form(text)
 
 
 def same_expression(a: Optional[str], b: Optional[str]) -> bool:
@@ -289,10 +86,12 @@ def same_default(a: Optional[str], b: Optional[str], type_text: str) -> bool:
 
 
 def _typed(default: Optional[str], type_text: str) -> Optional[str]:
+    from schemac.compare.rewrite import is_string_literal
+
     if default is None:
         return None
     try:
-        bare = isinstance(parse_to_compare(default), exp.Literal) and parse_to_compare(default).is_string
+        bare = is_string_literal(default)
     except ValueError:
         return default
     return f"CAST({default} AS {type_text})" if bare else default
@@ -300,9 +99,6 @@ def _typed(default: Optional[str], type_text: str) -> Optional[str]:
 
 def rename_column_in_expression(text: str, old: str, new: str) -> str:
     """The expression with every reference to column `old` now naming `new` (as Postgres does on RENAME)."""
-    tree = parse_expression(text)
-    for col in tree.find_all(exp.Column):
-        i = col.this
-        if isinstance(i, exp.Identifier) and (i.name if i.quoted else i.name.lower()) == old:
-            col.set("this", ident(new))
-    return tree.sql(dialect=DIALECT)
+    from schemac.compare.rewrite import renamed_column
+
+    return renamed_column(text, old, new)

@@ -8,7 +8,11 @@ from typing import Optional
 from schemac.compare.changes import Change
 from schemac.compare.normalize import same_expression
 from schemac.model import Policy, Table
-from schemac.pg.policies import comparable_policy_text, policy_refs, qualified_policy_text
+from schemac.pg.lazy import lazy
+
+comparable_policy_text = lazy("schemac.pg.policies", "comparable_policy_text")
+policy_refs = lazy("schemac.pg.policies", "policy_refs")
+qualified_policy_text = lazy("schemac.pg.policies", "qualified_policy_text")
 
 
 def _same(a: Optional[str], b: Optional[str], table: tuple[str, str], columns_of) -> bool:

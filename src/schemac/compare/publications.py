@@ -11,7 +11,9 @@ from typing import Callable, Optional, Union
 from schemac.compare.changes import Change
 from schemac.compare.normalize import same_expression
 from schemac.model import EventTrigger, Publication, PublishedTable, Schema
-from schemac.pg.expressions import referenced_columns
+from schemac.pg.lazy import lazy
+
+referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
 Owned = Union[Publication, EventTrigger]
 

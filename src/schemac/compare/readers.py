@@ -16,8 +16,10 @@ from typing import Iterable, Optional
 from schemac.compare.changes import Change
 from schemac.compare.views import stand_in
 from schemac.model import Policy, Rule, Schema, Table, View
-from schemac.pg.policies import policy_refs
-from schemac.pg.sqlbody import statement_refs
+from schemac.pg.lazy import lazy
+
+statement_refs = lazy("schemac.pg.sqlbody", "statement_refs")
+policy_refs = lazy("schemac.pg.policies", "policy_refs")
 
 READ_REBUILT = "re-created around a change of a relation it reads"
 _UNDER = ("alter_column_type", "drop_column", "alter_generated", "drop_table", "drop_view")

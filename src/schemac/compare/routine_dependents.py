@@ -16,8 +16,10 @@ from typing import Iterable, Optional
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change
 from schemac.compare.types import replaceable
 from schemac.model import Check, Function, Schema, Table
-from schemac.pg.expressions import called_functions
 from schemac.pg.types import type_name
+from schemac.pg.lazy import lazy
+
+called_functions = lazy("schemac.pg.expressions", "called_functions")
 
 FUNCTION_REBUILT = "re-created around a function dropped and created again"
 # The cause of a function dropped and created again because a type of its arguments or result is.

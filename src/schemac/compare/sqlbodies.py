@@ -15,7 +15,9 @@ from schemac.compare.changes import Change
 from schemac.compare.grants import defaulted, object_changes
 from schemac.compare.routine_dependents import dropped_functions
 from schemac.model import Schema
-from schemac.pg.sqlbody import sql_body_refs
+from schemac.pg.lazy import lazy
+
+sql_body_refs = lazy("schemac.pg.sqlbody", "sql_body_refs")
 
 COLUMN_REBUILT = "re-created around a column its body reads"
 _COLUMN_CHANGES = ("alter_column_type", "drop_column", "alter_generated")

@@ -11,11 +11,14 @@ from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, Con
 from schemac.compare.rules import diff_rules
 from schemac.compare.statistics import diff_statistics
 from schemac.compare.normalize import normal_form, rename_column_in_expression, same_default, same_expression
-from schemac.model import Check, Exclusion, ForeignKey, Index, IndexElement, PrimaryKey, Table, Trigger, Unique, View
+from schemac.pg.lazy import lazy
+from schemac.model import Check, Column, Exclusion, ForeignKey, Index, IndexElement, PrimaryKey, Table, Trigger, Unique, View
 from schemac.pg.column_storage import DEFAULT_SETTINGS, column_settings
 from schemac.pg.reloptions import TOAST_PREFIX
-from schemac.pg.expressions import parse_partition_bound, referenced_columns
 from schemac.pg.types import type_name
+
+parse_partition_bound = lazy("schemac.pg.expressions", "parse_partition_bound")
+referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
 
 def constraint_key(c: Constraint) -> tuple:
@@ -38,7 +41,7 @@ def _same_constraint(a: Constraint, b: Constraint) -> bool:
 
 
 def _element_key(e: IndexElement) -> tuple:
-    return (e.column, normal_form(e.expression), e.order, e.effective_nulls, e.opclass, e.collation)
+    return (e.column, normal_form(e.expression), e.order, e.effective_nulls, e.opclass, e.collation, e.opclass_options)
 
 
 def index_signature(i: Index) -> tuple:
@@ -113,12 +116,19 @@ def created_by_create_table(t: Table, parent: Optional[Table] = None) -> Table:
         return replace(t, columns=columns, primary_key=None, uniques=(), checks=(), foreign_keys=(), indexes=(),
                        comment=None, triggers=(), exclusions=(), rules=(), statistics=(), cluster_on=None, **_NO_REPLICA_IDENTITY)
     repeated = repeated_keys(t)
-    return replace(t, columns=tuple(replace(c, comment=None, **DEFAULT_SETTINGS) for c in t.columns),
+    return replace(t, columns=tuple(_bare(c) for c in t.columns),
                    primary_key=replace(t.primary_key, comment=None, index_comment=None) if t.primary_key else None,
                    uniques=tuple(replace(u, comment=None, index_comment=None) for u in t.uniques if u not in repeated),
                    checks=tuple(replace(c, comment=None) for c in t.checks if not c.not_valid),
                    foreign_keys=(), indexes=(), comment=None, partition_of=None, triggers=(), exclusions=(), rules=(),
                    statistics=(), cluster_on=None, **_NO_REPLICA_IDENTITY)
+
+
+def _bare(c: Column) -> Column:
+    """The column as CREATE TABLE makes it: no comment, default settings (itself when it has neither)."""
+    if c.comment is None and c.statistics is None and c.storage is None and c.compression is None and not c.options:
+        return c
+    return replace(c, comment=None, **DEFAULT_SETTINGS)
 
 
 _UNKNOWN = "?"  # a setting CREATE TABLE copied from the parent as it is then: always stated after
@@ -183,6 +193,10 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
             added("add_column", name, col, "set_column_comment")
             if column_settings(col) != column_settings(replace(col, **DEFAULT_SETTINGS)):
                 ch("set_column_settings", name, None, col, "settings of a new object")
+            continue
+        if old == col and not (col.generated and retyped_names) and not (rebuilt and type_name(col.type) in rebuilt):
+            # Every compared field the same (the common case: most columns of a table in sync): none of the
+            # checks below can find a change, except those that depend on the other columns, excluded here.
             continue
         retyped = old.type != col.type or old.collation != col.collation
         if not retyped and type_name(col.type) in rebuilt:

@@ -24,8 +24,10 @@ from schemac.compare.normalize import normal_form
 from schemac.compare.tables import diff_table, parameters_changed
 from schemac.compare.types import replaceable
 from schemac.model import PrimaryKey, Schema, Table, View
-from schemac.pg.sqlbody import query_refs
-from schemac.pg.views import same_text
+from schemac.pg.lazy import lazy
+
+same_text = lazy("schemac.pg.views", "same_text")
+query_refs = lazy("schemac.pg.sqlbody", "query_refs")
 
 # The cause of a view dropped and created again: what it reads changes, or its columns do.
 REBUILT = "re-created around a change it depends on"

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import json
 import os
 import types
 import typing
 from dataclasses import MISSING, dataclass, fields, is_dataclass, replace
-from typing import Any, Callable, Iterator, Optional, Union
+from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 from schemac import __version__
 from schemac.errors import SchemacError
@@ -57,24 +58,30 @@ def _direct(cls: type) -> bool:
             and all(f.init and f.default_factory is MISSING for f in fields(cls)))
 
 
+def _emptied(items: list) -> Iterator:
+    """The items of a list, each taken out of it as it is read (see _Decoder's `consume`)."""
+    for n in range(len(items)):
+        item, items[n] = items[n], None
+        yield item
+
+
 class _Decoder:
     """JSON -> model. `file`, when given, replaces the file name of every source: the record names
-    schema.yaml as `generate` was given it, a later `diff --schema` may spell the same file differently."""
+    schema.yaml as `generate` was given it, a later `diff --schema` may spell the same file differently.
+    `consume`: each list's items are taken out of the JSON as they are decoded, so that the record's
+    objects are freed while the model's are made (at 10,000 tables both were held at once: ~170 MB)."""
 
-    def __init__(self, file: Optional[str] = None):
-        self.file = file
+    def __init__(self, file: Optional[str] = None, consume: bool = False):
+        self.file, self.consume = file, consume
         self._plans: dict[type, _Plan] = {}
-        self._direct_source = _direct(Source)
+        self._prefix = None if file is None else file + ":"
 
     def source(self, v: str) -> Source:
         file, line, column = v.rsplit(":", 2)
-        if self.file is not None:
-            file = self.file
-        if self._direct_source:
-            obj = object.__new__(Source)
-            obj.__dict__.update(file=file, line=int(line), column=int(column))
-            return obj
-        return Source(file, int(line), int(column))
+        int(line), int(column)  # ValueError: not a source
+        if self.file is None or (v.startswith(self._prefix) and len(file) == len(self.file)):  # type: ignore[arg-type]
+            return Source.recorded(v)
+        return Source(self.file, int(line), int(column))
 
     def converter(self, hint: Any) -> Converter:
         if hint is Source:
@@ -90,7 +97,11 @@ class _Decoder:
             if len(args) != 2 or args[1] is not Ellipsis:
                 raise TypeError(f"cannot record a field of type {hint}")
             item = self.converter(args[0])
-            return tuple if item is None else (lambda v: tuple([item(x) for x in v]))
+            if item is None:
+                return tuple
+            if not self.consume:
+                return lambda v: tuple([item(x) for x in v])
+            return lambda v: tuple([item(x) for x in _emptied(v)])
         if origin is typing.Literal or hint in (str, int, bool, float):
             return None
         if is_dataclass(hint):
@@ -155,12 +166,14 @@ def _schema_fields(schema: Schema) -> dict:
     return out
 
 
-def schema_from_json(data: Union[list, dict], source_file: Optional[str] = None, rebase_sources: bool = False) -> Schema:
+def schema_from_json(data: Union[list, dict], source_file: Optional[str] = None, rebase_sources: bool = False,
+                     consume: bool = False) -> Schema:
     """The model from a record: its "tables" list, or the whole document (whose own keys, "format",
     "schema_sha256"..., are left aside; any other key must be a field of the model).
 
-    With rebase_sources, every source names `source_file` instead of the file the record names."""
-    decoder = _Decoder(source_file if rebase_sources else None)
+    With rebase_sources, every source names `source_file` instead of the file the record names. With
+    consume, `data`'s lists are emptied as they are decoded (the caller has no more use for them)."""
+    decoder = _Decoder(source_file if rebase_sources else None, consume)
     doc = {"tables": data} if isinstance(data, list) else {k: v for k, v in data.items() if k not in _DOC_KEYS}
     schema = qualify_extension_types(decoder.dataclass(Schema, doc))
     return schema if source_file is None else replace(schema, source_file=source_file)
@@ -176,6 +189,17 @@ class State:
     migration_sha384: Optional[str] = None
 
     def dumps(self) -> str:
+        return statejson.dumps(self._document()) + "\n"  # json.dumps(doc, indent=2, ensure_ascii=False)'s text
+
+    def write(self, path: str) -> None:
+        """Record the state at `path` (atomically), the text of dumps() written as it is made."""
+        doc = self._document()
+        try:
+            write_atomic(path, itertools.chain(statejson.pieces(doc), ("\n",)))
+        except statejson.Unusual:
+            write_atomic(path, statejson.dumps(doc) + "\n")
+
+    def _document(self) -> dict:
         doc = {
             "format": FORMAT,
             "comment": "Written by `schemac generate`: the schema as of the last migration. Do not edit.",
@@ -190,7 +214,7 @@ class State:
         doc.update(_schema_fields(self.schema))  # "tables" first, then enums, sequences... if any
         # Derived, for `schemac diff`: how the differ reads each expression (see normalize.remember).
         doc["normal_forms"] = normal_forms(self.schema)
-        return statejson.dumps(doc) + "\n"  # json.dumps(doc, indent=2, ensure_ascii=False)'s text
+        return doc
 
 
 def normal_forms(schema: Schema) -> dict:
@@ -265,12 +289,22 @@ def file_sha384(path: str) -> Optional[str]:
         return None
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Write via a temp file + rename, so a crash never leaves half a file behind."""
+def write_atomic(path: str, text: Union[str, Iterable[str]]) -> None:
+    """Write via a temp file + rename, so a crash never leaves half a file behind. `text`: the text, or
+    its pieces in order (an error while they are made leaves the file as it was)."""
     directory = os.path.dirname(path) or "."
     tmp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+            if isinstance(text, str):
+                f.write(text)
+            else:
+                for piece in text:
+                    f.write(piece)
+            f.flush()
+            os.fsync(f.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     os.replace(tmp, path)

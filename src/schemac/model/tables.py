@@ -127,6 +127,8 @@ class IndexElement:
     nulls: Optional[Nulls] = None  # None = Postgres's default for the order (LAST for ASC, FIRST for DESC)
     opclass: Optional[str] = None  # None = the type's default operator class
     collation: Optional[str] = None  # COLLATE: None = the key's own collation (the column's, the expression's)
+    # the operator class's parameters, "siglen=32" as pg_attribute.attoptions holds them: gist_trgm_ops (siglen=32)
+    opclass_options: tuple[str, ...] = ()
 
     @property
     def effective_nulls(self) -> Nulls:

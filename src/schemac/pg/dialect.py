@@ -19,8 +19,10 @@ import logging
 
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
+from sqlglot.tokens import TokenType
 
-from schemac.pg.operators import OPERATORS, TOKEN, OtherOperator, other_sql, parse_other
+from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, other_sql, parse_other,
+                                  parse_prefix, prefix_sql)
 
 
 def _generated(self: Postgres.Generator, e: exp.ComputedColumnConstraint) -> str:
@@ -47,11 +49,81 @@ def _identity(self: Postgres.Generator, e: exp.GeneratedAsIdentityColumnConstrai
 KEPT_FUNCTIONS = ("now", "char_length", "character_length", "btrim", "ltrim", "rtrim", "strpos", "substr",
                   "to_hex", "date_part", "date_trunc", "mod", "ceiling", "log10",
                   # PostGIS: sqlglot would write st_makepoint() as st_point(), another function of PostGIS
-                  "st_makepoint", "st_point", "st_distance")
+                  "st_makepoint", "st_point", "st_distance",
+                  # sqlglot reads `a ^ b`, `|/ a` and `||/ a` as power(), sqrt() and cbrt(), and Postgres stores each
+                  # spelling as written: the operators print as operators (_SPELLED), the functions stay calls
+                  "power", "sqrt", "cbrt",
+                  # sqlglot rewrote these into other expressions: pow(a, b) as a ^ b, regexp_like(s, p, flags) as
+                  # s ~ p (the flags lost), date_add(ts, i) as ts + INTERVAL '1' * i (which Postgres refuses)
+                  "pow", "regexp_like", "date_add", "date_subtract")
 
 
 def _kept(name: str):
     return lambda args: exp.Anonymous(this=name, expressions=args)
+
+
+def _operand(self, e: exp.Expression, key: str) -> str:
+    # sqlglot's tree, whatever Postgres's precedence of the operator around it: an operand that is itself an
+    # operation is parenthesised (pg_get_expr parenthesises every operation anyway)
+    node = e.args[key]
+    text = self.sql(e, key)
+    return f"({text})" if isinstance(node, (exp.Binary, exp.Unary)) and not isinstance(node, exp.Paren) else text
+
+
+def _prefix(op: str):
+    return lambda self, e: f"({op} {_operand(self, e, 'this')})"
+
+
+def _is_not(self, e: exp.Not) -> str:
+    # `b IS NOT TRUE` (read as NOT b IS TRUE) is another expression to Postgres than NOT (b IS TRUE)
+    if isinstance(e.this, exp.Is) and isinstance(e.this.expression, exp.Boolean):
+        return f"{self.sql(e.this, 'this')} IS NOT {self.sql(e.this, 'expression')}"
+    return self.not_sql(e)
+
+
+def _sql_value(word: str):
+    # CURRENT_TIME and CURRENT_TIMESTAMP with their precision: sqlglot wrote current_time() (refused) and dropped
+    # CURRENT_TIMESTAMP(3)'s precision
+    return lambda self, e: f"{word}({self.sql(e, 'this')})" if e.this is not None else word
+
+
+def _trim(self, e: exp.Trim) -> str:
+    # TRIM(LEADING ... FROM s) as written: sqlglot wrote ltrim(s) and rtrim(s), which Postgres stores apart
+    position = e.args.get("position")
+    if not position:
+        return self.trim_sql(e)
+    chars = f" {self.sql(e, 'expression')}" if e.args.get("expression") else ""
+    return f"TRIM({position}{chars} FROM {self.sql(e, 'this')})"
+
+
+# The operators sqlglot reads as functions, printed back as the operators they were (see KEPT_FUNCTIONS).
+_SPELLED = {exp.Not: _is_not, exp.CurrentTime: _sql_value("CURRENT_TIME"),
+            exp.CurrentTimestamp: _sql_value("CURRENT_TIMESTAMP"), exp.Trim: _trim,
+            exp.Pow: lambda self, e: f"{_operand(self, e, 'this')} ^ {_operand(self, e, 'expression')}",
+            exp.Sqrt: _prefix("|/"), exp.Cbrt: _prefix("||/")}
+
+
+def _varbit(parser) -> exp.DataType | None:
+    """`bit varying(n)` / `varbit` where a type stands (after :: or AS), with its array brackets: sqlglot has no
+    such type and refused '101'::bit varying, pg_get_expr's spelling of a varbit column's default."""
+    curr, after = parser._curr, parser._next
+    if curr is None or parser._prev is None or parser._prev.token_type not in (TokenType.DCOLON, TokenType.ALIAS):
+        return None
+    two = curr.text.lower() == "bit" and after is not None and after.text.lower() == "varying"
+    if not two and curr.text.lower() != "varbit":
+        return None
+    parser._advance(2 if two else 1)
+    name = "bit varying"
+    if parser._curr is not None and parser._curr.token_type == TokenType.L_PAREN and parser._next is not None \
+            and parser._next.token_type == TokenType.NUMBER:
+        name += f"({parser._next.text})"
+        parser._advance(2)
+        parser._match_r_paren()
+    kind: exp.DataType = exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=exp.Var(this=name))
+    while parser._match(TokenType.L_BRACKET):
+        parser._match(TokenType.R_BRACKET)
+        kind = exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[kind], nested=True)
+    return kind
 
 
 class SchemacPostgres(Postgres):
@@ -59,6 +131,12 @@ class SchemacPostgres(Postgres):
         KEYWORDS = {**Postgres.Tokenizer.KEYWORDS, **{op: TOKEN for op in OPERATORS}}  # PostGIS's (pg.operators)
 
     class Parser(Postgres.Parser):
+        # date_part stays a call (KEPT_FUNCTIONS): sqlglot's own parser for it wrote pg_get_expr's
+        # date_part('year'::text, d) as EXTRACT(CAST('year' AS TEXT) FROM d), which Postgres refuses
+        FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k != "DATE_PART"}
+        # `'0001'::"bit"` is bit of any length; `'0001'::bit` is bit(1) (the SQL grammar's default), which
+        # truncates: sqlglot reads both as BIT, and the migration then stored another expression.
+        QUOTED_TYPES_TO_PRESERVE = {*Postgres.Parser.QUOTED_TYPES_TO_PRESERVE, "bit"}
         FUNCTIONS = {**Postgres.Parser.FUNCTIONS, **{name.upper(): _kept(name) for name in KEPT_FUNCTIONS}}
 
         def _parse_plain_bitwise(self):
@@ -67,9 +145,36 @@ class SchemacPostgres(Postgres):
         def _parse_bitwise(self):
             return parse_other(self, super()._parse_bitwise())
 
+        def _parse_unary(self):
+            return parse_prefix(self) or super()._parse_unary()
+
+        def _parse_types(self, check_func=False, schema=False, allow_identifiers=True, with_collation=False):
+            return _varbit(self) or super()._parse_types(check_func, schema, allow_identifiers, with_collation)
+
+        def _parse_function_call(self, functions=None, anonymous=False, optional_parens=True, any_token=False):
+            # A quoted name is a function of that exact name called as a function: "isValid"(s) (sqlglot printed
+            # it in lower case, another function), or a keyword's function pg_get_expr quotes when it was called
+            # with commas, "substring"(s, 1, 3) or "position"(a, b) (sqlglot read them as the SQL syntax
+            # SUBSTRING(s FROM 1 FOR 3), which Postgres 16+ stores and prints apart)
+            token = self._curr
+            if token is None or token.token_type != TokenType.IDENTIFIER or self._next is None \
+                    or self._next.token_type != TokenType.L_PAREN:
+                return super()._parse_function_call(functions, anonymous, optional_parens, any_token)
+            call = super()._parse_function_call(functions, True, optional_parens, any_token)
+            if isinstance(call, exp.Anonymous) and isinstance(call.this, str):
+                call.set("this", exp.Identifier(this=call.this, quoted=True))
+            return call
+
     class Generator(Postgres.Generator):
+        def anonymous_sql(self, expression: exp.Anonymous) -> str:
+            # a quoted name (Parser._parse_function_call) is printed as it is: not in the case of NORMALIZE_FUNCTIONS
+            if isinstance(expression.this, exp.Identifier) and expression.this.quoted:
+                return self.func(self.sql(expression, "this"), *expression.expressions, normalize=False)
+            return super().anonymous_sql(expression)
+
         TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.ComputedColumnConstraint: _generated,
-                      exp.GeneratedAsIdentityColumnConstraint: _identity, OtherOperator: other_sql}
+                      exp.GeneratedAsIdentityColumnConstraint: _identity, OtherOperator: other_sql,
+                      PrefixOperator: prefix_sql, **_SPELLED}
 
 
 # sqlglot prints a column definition after three walks of its whole tree, looking for what only a few

@@ -2,7 +2,8 @@
 constraints a schema declares without a name.
 
 The lowest layer, beside the dialect: the loader and the YAML writer (naming), the normalizer
-(quoting) and the DDL builders all take these rules from here.
+(quoting) and the DDL builders (pg.idents' nodes) all take these rules from here. No sqlglot here:
+`schemac diff`'s fast path quotes names without importing it.
 """
 
 from __future__ import annotations
@@ -10,17 +11,35 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from sqlglot import exp
-from sqlglot.dialects.postgres import Postgres
-
 from schemac.model import Check, Exclusion, ForeignKey, PrimaryKey, Table, Unique
-from schemac.pg.dialect import DIALECT
 
 MAX_IDENTIFIER_BYTES = 63  # NAMEDATALEN - 1
 
 _SAFE = re.compile(r"^[a-z_][a-z0-9_]*$")
-# Words the tokenizer treats specially; quoting them too is harmless and always safe.
-_KEYWORDS = {k.lower() for k in Postgres.Tokenizer.KEYWORDS if k.isalpha() or "_" in k}
+# Words sqlglot's Postgres tokenizer treats specially ({k.lower() for k in Postgres.Tokenizer.KEYWORDS if
+# k.isalpha() or "_" in k}: written out, so that quoting needs no sqlglot; tests/test_identifier_classes.py
+# holds it equal to sqlglot's): quoting them too is harmless and always safe.
+_KEYWORDS = frozenset("""
+all alter analyze and anti any apply array as asc asof auto_increment autoincrement begin between bigdecimal bigint
+bignum bignumeric bigserial binary bit blob bool boolean bpchar byte bytea cache call case char character clob
+collate column comment commit constraint copy create cross cstring cube current_catalog current_date current_schema
+current_time current_timestamp current_user database date datemultirange daterange datetime dec decfloat decimal
+declare default delete desc describe distinct do double drop else end enum escape except exec execute exists explain
+false fetch file filter first fixed float for format from full function geography geometry glob grant having hstore
+hugeint ilike in index inet inner inout insert int integer intersect interval into is isnull join json jsonb keep
+kill lateral left like limit list load localtime localtimestamp lock long longblob longtext longvarchar map
+mediumblob mediumint mediumtext merge money name namespace natural nchar next not notnull null nullable number
+numeric nummultirange numrange nvarchar object offset oid on only operator optimize or ordinality out outer over
+overlaps overwrite partition partitioned_by percent pivot point pragma prepare procedure qualify range real
+recursive ref references refresh regclass regcollation regconfig regdictionary regexp regnamespace regoper
+regoperator regproc regprocedure regrole regtype reindex release rename replace reset returning revoke right rlike
+rollback rollup row rows savepoint schema select semi sequence serial session session_user set settings short show
+smallint smallserial some str straight_join string struct table tablesample temp temporary text then time time_ns
+timestamp timestamp_ltz timestamp_ntz timestampltz timestampntz timestamptz timetz tinyblob tinyint tinytext trigger
+true truncate tsmultirange tsrange tstzmultirange tstzrange type uhugeint uint uncache union unique unknown unnest
+unpivot update use using uuid vacuum values varbinary varchar variadic variant vector view volatile when where
+window with xml xor
+""".split())
 _RESERVED = _KEYWORDS | {
     "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both", "case", "cast",
     "check", "collate", "column", "constraint", "create", "current_catalog", "current_date", "current_role",
@@ -36,13 +55,19 @@ _RESERVED = _KEYWORDS | {
 }
 
 
-def ident(name: str) -> exp.Identifier:
-    """An identifier, quoted exactly when Postgres would otherwise fold or misread it."""
-    return exp.Identifier(this=name, quoted=not _SAFE.match(name) or name in _RESERVED)
+def needs_quotes(name: str) -> bool:
+    """Whether an identifier must be quoted: Postgres would otherwise fold or misread it."""
+    return not _SAFE.match(name) or name in _RESERVED
+
+
+def quoted(name: str) -> str:
+    """"name", its double quotes doubled: an identifier as sqlglot's Postgres generator prints a quoted one."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def quote_ident(name: str) -> str:
-    return ident(name).sql(dialect=DIALECT)
+    """The identifier as the DDL spells it (pg.dialect.ident's tree printed)."""
+    return quoted(name) if needs_quotes(name) else name
 
 
 # Postgres's keywords other than unreserved ones (pg_get_keywords() where catcode <> 'U', PostgreSQL 18):
@@ -65,8 +90,7 @@ xmlroot xmlserialize xmltable""".split())
 def format_type_ident(name: str) -> str:
     """A part of a type's name as format_type() prints it: quoted only where Postgres's quote_identifier()
     quotes (`extensions.geometry`, `app."order"`), not wherever sqlglot's tokenizer has a keyword."""
-    return name if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) and name not in _POSTGRES_QUOTED else \
-        exp.Identifier(this=name, quoted=True).sql(dialect=DIALECT)
+    return name if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) and name not in _POSTGRES_QUOTED else quoted(name)
 
 
 def qualified(schema: str, name: str) -> str:
@@ -98,7 +122,9 @@ def make_object_name(name1: str, name2: Optional[str], label: str) -> str:
 def _element_names(c: Exclusion) -> list[str]:
     """ChooseIndexColumnNames(): a key's column name, or what FigureIndexColname() makes of its
     expression (a function call's name, else "expr"), a name already taken numbered; then INCLUDE's."""
-    from schemac.pg.expressions import parse_expression  # sqlglot: only for an unnamed EXCLUDE over expressions
+    from sqlglot import exp  # only for an unnamed EXCLUDE over expressions
+
+    from schemac.pg.expressions import parse_expression
 
     out: list[str] = []
     for e in c.elements:

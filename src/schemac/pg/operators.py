@@ -1,5 +1,5 @@
-"""Operators sqlglot does not read, that PostgreSQL prints bare in CHECKs, index predicates, policies and
-trigger WHEN clauses: PostGIS's (`geom ~= p`, `box @ area`, `a |>> b`, `a <#> b`, `a &&& b`...), when the
+"""Operators sqlglot does not read (or reads as another expression), that PostgreSQL prints bare in CHECKs,
+index predicates, policies and trigger WHEN clauses: Postgres's own (inet's `net <<= '10.0.0.0/8'`), PostGIS's (`geom ~= p`, `box @ area`, `a |>> b`, `a <#> b`, `a &&& b`...), when the
 extension lives in a schema on the search path (else pg_get_expr writes `OPERATOR(extensions.~=)`, which
 sqlglot reads). sqlglot refused them, so a schema.yaml that `inspect` wrote from a real database did not
 load, or (`a @ b`) read `@ b` as a parameter. They parse as `OtherOperator`: a binary operator at
@@ -7,12 +7,29 @@ PostgreSQL's precedence for "any other operator" (below + and -, above compariso
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
 # PostGIS's binary operators (postgis, postgis_raster, postgis_topology) sqlglot has no token for. The ones it
 # has keep its nodes: && <-> <<->> &< &> << >> ~ @> <@ -|-.
-OPERATORS = ("~=", "|>>", "<<|", "&<|", "|&>", "<#>", "<<#>>", "&&&", "|=|", "&/&", "@@@")
+POSTGIS = ("~=", "|>>", "<<|", "&<|", "|&>", "<#>", "<<#>>", "&&&", "|=|", "&/&", "@@@")
+# The other binary operators of pg_operator (Postgres's and its contrib extensions': inet's <<= and >>=, the
+# geometric ## ?# ?- ?|| ..., record images' *= *<, pg_trgm's <% %> <<->, ltree's ^@ ^~ ?@ ..., the network
+# and cube ones) that sqlglot either refused or read as something else: `a <% b` as `a < %s AS b`, `a ?@ b`
+# as `a ? $b`, `a <=> b` as IS NOT DISTINCT FROM (pgvector's cosine distance), `a !~ b` as NOT (a ~ b)
+# (another expression to Postgres: a rebuilt CHECK read back differently). Found by reading every operator
+# name of pg_operator with the extensions of the tests' servers loaded, as `a OP b`.
+BUILTIN = ("<<=", ">>=", "##", "#<#", "#<=#", "#=", "#>#", "#>=#", "%>", "%>>", "*<", "*<=", "*<>", "*=", "*>",
+           "*>=", "<%", "<->>", "<->>>", "<<%", "<<->", "<<<->", "<<@", "<=>", "<^", ">^", "?#", "?-", "?-|", "?<@",
+           "?@", "?@>", "?||", "?~", "@>>", "^<@", "^?", "^@", "^@>", "^~", "~<=~", "~<~", "~==", "~>", "~>=~",
+           "~>~", "~~=", "!~", "!~*", "!~~", "!~~*")
+# Prefix operators of pg_operator sqlglot refused or misread (`@ b`, absolute value, as the parameter `$b`;
+# tsquery's `!! q` as NOT NOT q): read as PrefixOperator. `- + ~ |/ ||/` keep sqlglot's nodes.
+PREFIX = ("@", "@-@", "#", "!!", "?-", "?|", "%#", "%%")
+_LITERAL = re.compile(r"STRING|IDENTIFIER|^VAR$|^NUMBER$")
+OPERATORS = POSTGIS + BUILTIN + ("@-@", "!!", "%#", "%%")
 # An otherwise unused token type (Postgres's tokenizer never makes it) carries them.
 TOKEN = TokenType.COLON_GT
 
@@ -21,6 +38,28 @@ class OtherOperator(exp.Expression, exp.Binary):
     """`this op expression` for an operator of `OPERATORS` (or a lone `@`: PostGIS's "contained by")."""
 
     arg_types = {"this": True, "expression": True, "op": True}
+
+
+class PrefixOperator(exp.Unary):
+    """`op this` for an operator of `PREFIX`."""
+
+    arg_types = {"this": True, "op": True}
+
+
+def parse_prefix(parser):
+    """At a unary operand: a prefix operator of `PREFIX` and its operand (itself a unary operand), else None."""
+    curr = parser._curr
+    if curr is None or curr.text not in PREFIX or parser._next is None or _LITERAL.search(curr.token_type.name):
+        return None  # (a string literal '#' has the text # too)
+    parser._advance()
+    return parser.expression(PrefixOperator(op=exp.Var(this=curr.text), this=parser._parse_unary()))
+
+
+def prefix_sql(generator, e: PrefixOperator) -> str:
+    operand = generator.sql(e, "this")
+    if isinstance(e.this, (exp.Binary, exp.Unary)) and not isinstance(e.this, exp.Paren):
+        operand = f"({operand})"
+    return f"({e.args['op'].name} {operand})"
 
 
 def parse_other(parser, this):

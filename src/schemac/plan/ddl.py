@@ -15,8 +15,9 @@ from sqlglot import exp
 from schemac.model import (Check, Column, deferral, Domain, Enum, Exclusion, Extension, ForeignKey, Identity, Index,
                            IndexElement, PrimaryKey, Sequence, SequenceOptions, Table, Unique)
 from schemac.pg.dialect import RENDER
+from schemac.pg.idents import ident
 from schemac.pg.expressions import parse_expression, parse_partition_bound, parse_partition_key
-from schemac.pg.names import ident, qualified, quote_ident
+from schemac.pg.names import qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.pg.types import build_type
 from schemac.plan.exclusion_ddl import exclusion_body
@@ -245,8 +246,11 @@ def _index_key(element: IndexElement) -> exp.Ordered:
         this = exp.Collate(this=this, expression=collate(element.collation))
     if element.opclass is not None:
         parts = element.opclass.split(".")
-        this = exp.Opclass(this=this, expression=exp.Table(this=ident(parts[-1]),
-                                                           db=ident(parts[0]) if len(parts) > 1 else None))
+        name: exp.Expression = exp.Table(this=ident(parts[-1]), db=ident(parts[0]) if len(parts) > 1 else None)
+        if element.opclass_options:  # gist_trgm_ops (siglen = 32): the parameters as a call's arguments
+            call = exp.Anonymous(this=ident(parts[-1]), expressions=parameter_assignments(element.opclass_options))
+            name = exp.Dot(this=ident(parts[0]), expression=call) if len(parts) > 1 else call
+        this = exp.Opclass(this=this, expression=name)
     desc = element.order == "desc"
     nulls_first = element.nulls == "first" if element.nulls else desc
     # sqlglot prints NULLS FIRST/LAST only where it differs from Postgres's default for the direction.

@@ -11,8 +11,9 @@ from sqlglot.generator import Generator
 from schemac.compare.changes import INHERITED, Change, takes_using
 from schemac.model import Check, Column, Index, SequenceOptions, Table, Trigger, index_comment
 from schemac.pg.dialect import RENDER
+from schemac.pg.idents import ident
 from schemac.pg.expressions import referenced_columns
-from schemac.pg.names import constraint_name, ident, qualified, quote_ident
+from schemac.pg.names import constraint_name, qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.pg.types import is_text_like, is_user_defined
 from schemac.plan import ddl, printing, routine_ddl, rule_ddl, statistics_ddl

@@ -7,7 +7,9 @@ from typing import Optional
 from schemac.compare.changes import Change
 from schemac.compare.views import compared_as_written
 from schemac.model import View
-from schemac.pg.views import comparable
+from schemac.pg.lazy import lazy
+
+comparable = lazy("schemac.pg.views", "comparable")
 
 VIEW_CHANGE_KINDS = ("add_view", "drop_view", "alter_view", "replace_view", "refresh_view", "set_view_comment",
                      "set_view_defaults", "set_view_parameters")

@@ -14,7 +14,7 @@ INDEX_METHODS = ("btree", "hash", "gin", "gist", "spgist", "brin")
 INDEX_KEYS = {"columns": True, "renamed_from": False, "comment": False, "nulls_not_distinct": False, "unique": False,
               "method": False, "where": False, "include": False, "with": False}
 INDEX_COLUMN_KEYS = {"name": False, "expression": False, "collation": False, "order": False, "nulls": False,
-                     "opclass": False}
+                     "opclass": False, "opclass_options": False}
 
 
 class IndexReader(StorageReader):
@@ -52,8 +52,8 @@ class IndexReader(StorageReader):
                      parameters=self.storage_parameters(f, what))
 
     def index_element(self, item: Node, ef: dict, what: str, known) -> tuple:
-        """(column, expression, order, nulls, opclass, collation) of one key of an index or EXCLUDE
-        constraint, from its fields `ef`."""
+        """(column, expression, order, nulls, opclass, collation, opclass_options) of one key of an index or
+        EXCLUDE constraint, from its fields `ef`."""
         if ("name" in ef) == ("expression" in ef):
             raise self.fail(item, f"each column of {what} needs exactly one of 'name' or 'expression'")
         column = expression = None
@@ -74,7 +74,11 @@ class IndexReader(StorageReader):
             if opclass.startswith("pg_catalog."):  # as the catalog spells the built-in ones
                 opclass = opclass[len("pg_catalog."):]
         collation = self.identifier(ef["collation"][1], f"collation of {what}") if "collation" in ef else None
-        return column, expression, order, nulls, opclass, collation
+        options = self.storage_parameters(ef, f"opclass of {what}", key="opclass_options")
+        if options and opclass is None:
+            raise self.fail(ef["opclass_options"][1], f"opclass_options of {what} need the opclass they are for "
+                                                      "(gist_trgm_ops (siglen = 32): name it under opclass)")
+        return column, expression, order, nulls, opclass, collation, options
 
     def where_and_include(self, f: dict, keys: str, key_count: int, what: str, known) -> tuple:
         """(WHERE predicate or None, INCLUDE columns) of an index or EXCLUDE constraint with `key_count`

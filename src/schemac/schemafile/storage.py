@@ -5,7 +5,7 @@ pg_class.reloptions stores it (a TOAST table's prefixed `toast.`, as pg_dump and
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Optional
 
 from schemac.pg.reloptions import TOAST_PREFIX, parameter_error
 from schemac.schemafile.fields import FieldReader
@@ -17,34 +17,36 @@ PARAMETER_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 class StorageReader(FieldReader):
     """Reads `with:`."""
 
-    def storage_parameters(self, f: dict, what: str, heap: bool = False) -> tuple[str, ...]:
+    def storage_parameters(self, f: dict, what: str, heap: bool = False, key: str = "with") -> tuple[str, ...]:
         """`with: {fillfactor: 70}` as Postgres stores it, "fillfactor=70". An index's names and values are
         its access method's (Postgres checks them); a table's or materialized view's (`heap`) are checked
         here, `toast.` names against what a TOAST table takes."""
-        if "with" not in f:
+        if key not in f:
             return ()
         out = []
-        for name, key_node, value_node in self.w.mapping(f["with"][1], f"with of {what}"):
+        for name, key_node, value_node in self.w.mapping(f[key][1], f"{key} of {what}"):
             bare = name[len(TOAST_PREFIX):] if heap and name.startswith(TOAST_PREFIX) else name
             if not PARAMETER_NAME.fullmatch(bare):
-                raise self.fail(key_node, f"with of {what}: '{name}' is not a storage parameter name "
+                raise self.fail(key_node, f"{key} of {what}: '{name}' is not a storage parameter name "
                                           "(lowercase letters, digits and _, like fillfactor)")
-            value = self.w.text(value_node, f"{name} in with of {what}")
+            value = self.w.text(value_node, f"{name} in {key} of {what}")
             if not value.strip():
-                raise self.fail(value_node, f"{name} in with of {what} is empty")
+                raise self.fail(value_node, f"{name} in {key} of {what} is empty")
             error = parameter_error(name, value) if heap else None
             if error is not None:
                 raise self.fail(key_node if error.startswith(f"'{name}'") else value_node,
-                                f"{name} in with of {what}: {error}")
+                                f"{name} in {key} of {what}: {error}")
             out.append(f"{name}={value}")
         return tuple(out)
 
 
-def storage_spec(obj: Any) -> dict:
-    """`with:` of an object with storage parameters, for `inspect` (nothing when it has none)."""
-    if not obj.parameters:
+def storage_spec(obj: Any, key: str = "with", parameters: Optional[tuple[str, ...]] = None) -> dict:
+    """`with:` of an object with storage parameters (or `key:` of other `parameters` of it), for `inspect`
+    (nothing when it has none)."""
+    parameters = obj.parameters if parameters is None else parameters
+    if not parameters:
         return {}
-    return {"with": Flow({name: _parameter_value(value) for name, _, value in (p.partition("=") for p in obj.parameters)})}
+    return {key: Flow({name: _parameter_value(value) for name, _, value in (p.partition("=") for p in parameters)})}
 
 
 def _parameter_value(value: str) -> Any:

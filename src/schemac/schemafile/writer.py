@@ -98,8 +98,8 @@ def _element(e: IndexElement) -> Any:
         spec["order"] = e.order
     if e.nulls is not None:
         spec["nulls"] = e.nulls
-    if e.opclass is not None:
-        spec["opclass"] = e.opclass
+    if e.opclass is not None:  # (opclass_options come with their opclass named)
+        spec.update({"opclass": e.opclass}, **storage_spec(e, "opclass_options", e.opclass_options))
     return _Flow(spec)
 
 

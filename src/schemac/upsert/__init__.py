@@ -46,7 +46,7 @@ Everything is driven by the model, never by hand-written SQL for one table:
   time) and take their default on insert. Key columns and primary-key columns are written on insert
   only (an upsert never changes a row's identity).
 - All statements are sqlglot trees rendered with :data:`schemac.pg.dialect.DIALECT`; names are
-  :func:`schemac.pg.names.ident` identifiers.
+  :func:`schemac.pg.idents.ident` identifiers.
 - Everything happens in one transaction (a savepoint if the caller already has one open): on any
   error nothing is written, and a bad row becomes one SchemacError naming the table, the
   constraint and the row (its 1-based position in ``rows`` and its key), e.g.

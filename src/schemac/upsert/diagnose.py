@@ -11,8 +11,8 @@ from sqlglot import exp
 
 from schemac.errors import SchemacError
 from schemac.pg.dialect import DIALECT
+from schemac.pg.idents import ident
 from schemac.pg.expressions import parse_expression, referenced_columns
-from schemac.pg.names import ident
 from schemac.upsert.statements import UpsertPlan, fmt_key
 
 _COPY_CONTEXT = re.compile(r"\bCOPY \S+, line (\d+)(?:, column ([^:]+)(?::\s*(.+))?)?")

@@ -11,7 +11,7 @@ from sqlglot import exp
 from schemac.errors import SchemacError
 from schemac.model import Table
 from schemac.pg.dialect import DIALECT
-from schemac.pg.names import ident
+from schemac.pg.idents import ident
 from schemac.pg.types import build_type
 from schemac.plan.ddl import table_ref
 

@@ -15,6 +15,9 @@
 -- for its type (pg_opclass.opcdefault), qualified with its schema unless that is pg_catalog; else NULL
 -- (the whole array NULL when every key's is the default). The names of the non-default operator classes
 -- are gathered once (nd), not looked up per key: at 10,000 tables that lookup was half the query's time.
+-- key_options: NULL unless a key's operator class has parameters (gist_trgm_ops (siglen=32), kept in the
+-- index column's pg_attribute.attoptions); then one entry per key column: its operator class's name (the
+-- default one's too: the parameters need it named) and parameters, "public.gist_trgm_ops siglen=32", or NULL.
 -- nulls_not_distinct: pg_index.indnullsnotdistinct (PostgreSQL 15+).
 -- parameters: the WITH (...) storage parameters as stored, "fillfactor=70" (pg_class.reloptions).
 -- definition: pg_get_indexdef, only where a key has a collation other than "default" (indcollation)
@@ -45,6 +48,17 @@ SELECT i.indrelid AS table_oid,
          FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS k(opcoid, ord)
          ORDER BY k.ord
        ) END AS opclasses,
+       CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+                         WHERE a.attrelid = i.indexrelid AND a.attoptions IS NOT NULL) THEN ARRAY(
+         SELECT (SELECT CASE WHEN opn.nspname = 'pg_catalog' THEN '' ELSE opn.nspname::text || '.' END
+                        || opc.opcname::text || ' ' || array_to_string(a.attoptions, ',')
+                 FROM pg_catalog.pg_attribute a, pg_catalog.pg_opclass opc
+                 JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
+                 WHERE a.attrelid = i.indexrelid AND a.attnum = k.ord AND opc.oid = k.opcoid
+                   AND a.attoptions IS NOT NULL)
+         FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS k(opcoid, ord)
+         ORDER BY k.ord
+       ) END AS key_options,
        i.indnullsnotdistinct AS nulls_not_distinct,
        i.indisvalid AS is_valid,
        ic.reloptions::text[] AS parameters,

@@ -1,0 +1,62 @@
+"""Type spellings read without a parser: the varying bit string, names quoted or qualified, types of
+extensions with modifiers, and the parts of a name. Shared by pg.types (no sqlglot) and pg.typeparse."""
+
+from __future__ import annotations
+
+import re
+
+from schemac.pg.names import format_type_ident
+from schemac.pg.typmods import modifiers_text
+
+_SERIAL_NAMES = {"serial", "serial2", "serial4", "serial8", "bigserial", "smallserial"}
+
+# sqlglot reads `bit varying(n)` as plain `bit`: handle the varying bit string ourselves.
+_VARBIT = re.compile(r"^\s*(?:bit\s+varying|varbit)\s*(?:\(\s*(\d+)\s*\))?\s*((?:\[\s*\d*\s*\]\s*)*)$", re.I)
+
+
+class TypeSyntaxError(ValueError):
+    """The text is not a Postgres type sqlglot can parse."""
+
+
+_PART = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
+_BARE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_$]*)\s*((?:\[\s*\]\s*)*)$")
+_POSTGIS_TYPE = re.compile(r"^\s*geo(?:metry|graphy)\s*\([^()]*-[^()]*\)\s*(\[\s*\])*\s*$", re.I)
+_NAMED = re.compile(rf'^\s*({_PART}(?:\s*\.\s*{_PART})?)\s*(?:\(([^()]*)\))?\s*((?:\[\s*\d*\s*\])*)\s*$')
+
+
+def _named_type(text: str) -> "str | None":
+    """A user type named with quotes (`"Mood"`) or a schema (`ref.kind`), spelled as format_type() does;
+    None for anything else. sqlglot would fold `"Name"` into the built-in `name`, and reads some schema
+    names (`ref`) as keywords."""
+    m = _NAMED.match(text)
+    if m is None or ('"' not in m.group(1) and "." not in m.group(1)):
+        return None
+    parts = name_parts(m.group(1))
+    if len(parts) == 1 and re.match(r"^[a-z_][a-z0-9_$]*$", parts[0]):
+        return None  # `"text"`: a name that reads the same unquoted
+    if m.group(2) is not None:  # modifiers: a type of an extension living outside the search path
+        return ".".join(format_type_ident(p) for p in parts) + modifiers_text(parts[-1], m.group(2).split(",")) + \
+            "[]" * m.group(3).count("[")
+    return ".".join(format_type_ident(p) for p in parts) + "[]" * m.group(3).count("[")
+
+
+def _with_modifiers(text: str) -> str:
+    """A type that is not PostgreSQL's own, with modifiers (`vector(1536)`, `geometry(Point,4326)`), as
+    format_type() prints it: name in lower case, modifiers as its extension prints them."""
+    m = _NAMED.match(text)
+    if m is None or m.group(2) is None:
+        raise TypeSyntaxError(f"'{text.strip()}' is not a type name with modifiers")
+    name = name_parts(m.group(1))[-1]
+    return format_type_ident(name) + modifiers_text(name, m.group(2).split(",")) + "[]" * m.group(3).count("[")
+
+
+def _unquote(part: str) -> str:
+    part = part.strip()
+    if len(part) >= 2 and part[0] == part[-1] == '"':
+        return part[1:-1].replace('""', '"')
+    return part.lower()
+
+
+def name_parts(text: str) -> list[str]:
+    """`a.b`, `"A".b`: the parts of a possibly qualified, possibly quoted name, as Postgres folds them."""
+    return [_unquote(p) for p in re.findall(r'"(?:[^"]|"")*"|[^."]+', text)]
