@@ -40,7 +40,7 @@ IGNORED_RELATIONS = ("_sqlx_migrations",)
 
 QUERIES = {
     "schemas": f"""
-        SELECT n.nspname FROM pg_namespace n WHERE n.oid IN ({_USER_NS})
+        SELECT n.nspname, obj_description(n.oid, 'pg_namespace') FROM pg_namespace n WHERE n.oid IN ({_USER_NS})
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_namespace'", oid="n.oid")}
     """,
     # Storage parameters (reloptions, sorted: ALTER ... SET reorders them) of each relation and of its TOAST
@@ -106,7 +106,8 @@ QUERIES = {
                                               FROM pg_enum e WHERE e.enumtypid = t.oid) END,
                CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END,
                t.typnotnull, t.typdefault,
-               (SELECT array_agg(k.conname || ' ' || pg_get_constraintdef(k.oid) ORDER BY k.conname)
+               (SELECT array_agg(k.conname || ' ' || pg_get_constraintdef(k.oid)
+                                 || COALESCE(' -- ' || obj_description(k.oid, 'pg_constraint'), '') ORDER BY k.conname)
                 FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c'),
                obj_description(t.oid, 'pg_type'),
                (SELECT array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' ' || a.attcollation::regcollation::text
@@ -185,7 +186,8 @@ QUERIES = {
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_collation'", oid="co.oid")}
     """,
     "extensions": """
-        SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+        SELECT e.extname, n.nspname, obj_description(e.oid, 'pg_extension')
+        FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
         WHERE e.extname <> 'plpgsql'
     """,    # Publications (the database's): what each publishes, each member table with its column names and
     # row filter, each schema (TABLES IN SCHEMA); event triggers not an extension's.
@@ -255,9 +257,9 @@ def without_key_names(fp: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
 def fingerprint_difference(a: dict[str, list[tuple]], b: dict[str, list[tuple]]) -> str:
     """What differs between two fingerprints, readable in an assertion message ('' when nothing)."""
     out = []
-    for kind in QUERIES:
-        only_a = [r for r in a[kind] if r not in b[kind]]
-        only_b = [r for r in b[kind] if r not in a[kind]]
+    for kind in dict.fromkeys([*a, *b]):  # any fingerprint's kinds (the security oracle's too), in order
+        only_a = [r for r in a.get(kind, []) if r not in b.get(kind, [])]
+        only_b = [r for r in b.get(kind, []) if r not in a.get(kind, [])]
         if only_a or only_b:
             out.append(f"{kind}:\n  only in the first: {only_a}\n  only in the second: {only_b}")
     return "\n".join(out)

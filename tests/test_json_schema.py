@@ -23,6 +23,7 @@ from schemac.schemafile import (aggregates, event_triggers, publications, collat
                                 policies, queries, rules, sequences, extended_statistics, tables, triggers, types, usertypes, views)
 from schemac.errors import SchemaFileError
 from schemac.schemafile.jsonschema import schema_json, schema_json_text
+from schemac.schemafile.extensions import EXTENSION_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = schema_json()
@@ -405,7 +406,7 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("policy", policies.POLICY_KEYS),
     ("namespace", grants.NAMESPACE_KEYS),
     ("defaultPrivileges", grants.DEFAULT_PRIVILEGES_KEYS),
-    ("extension", {"name": True, "schema": False}),  # the loader spells this one out inline
+    ("extension", EXTENSION_KEYS),
     ("query", queries.QUERY_KEYS),
     ("distribution", queries.DISTRIBUTION_KEYS),
 ])

@@ -79,6 +79,9 @@ CASES = [
     ("opclass-options-bad-name", "tables:\n  t:\n    columns: {a: text}\n    indexes:\n"
      "      i: {columns: [{name: a, opclass: gist_trgm_ops, opclass_options: {Sig-Len: 32}}], method: gist}\n", 5,
      "'Sig-Len' is not a storage parameter name"),
+    ("trigger-from-without-constraint", "tables:\n  t:\n    columns: {a: integer}\n    triggers:\n"
+     "      g: {function: f, events: [delete], timing: after, for_each: row, from: other}\n", 5,
+     "only a constraint trigger (constraint: true) has a from table"),
     ("method-invalid", "tables:\n  t:\n    columns: {a: integer}\n    indexes:\n      i: {columns: [a], method: foo}\n",
      5, "must be one of btree"),
     ("flow-comma", "tables:\n  t:\n    columns:\n      a: {type: decimal(3,2)}\n", 4, "quote values that contain commas"),

@@ -13,7 +13,7 @@ from operator import itemgetter
 from typing import Any, Optional
 
 from schemac.catalog import kindrows
-from schemac.model import (Check, Column, Domain, Enum, Exclusion, ExclusionElement, Extension, ForeignKey,
+from schemac.model import (Check, Column, Domain, Enum, Exclusion, ExclusionElement, Extension, ForeignKey, Namespace,
                            Identity, Index, IndexElement, Nulls, Parent, Partitioning, PartitionOf, PrimaryKey,
                            Rule, Schema, Sequence, SequenceOptions, Table, Trigger, Unique, Unmanaged)
 from schemac.catalog.views import build_view
@@ -268,7 +268,15 @@ def _trigger(row: dict[str, Any]) -> Trigger:
                    arguments=triggerdef.arguments(bytes(row["arguments"]), row["argument_count"]),
                    old_table=row["old_table"], new_table=row["new_table"], constraint=row["is_constraint"],
                    deferrable=row["deferrable"], initially_deferred=row["initially_deferred"],
-                   enabled=_ENABLED[row["enabled"]], comment=row["comment"])  # type: ignore[arg-type]
+                   enabled=_ENABLED[row["enabled"]], comment=row["comment"],  # type: ignore[arg-type]
+                   referenced_table=row["referenced_table"])
+
+
+def _commented(namespaces: tuple[Namespace, ...], rows: list[dict[str, Any]]) -> tuple[Namespace, ...]:
+    """The namespaces with their comments (schemas.sql), public's own ("standard public schema") left out."""
+    comments = {r["schema_name"]: r["comment"] for r in rows}
+    return tuple(replace(n, comment=None if (n.name, comments.get(n.name)) == ("public", "standard public schema")
+                         else comments.get(n.name)) for n in namespaces)
 
 
 def _enum(row: dict[str, Any]) -> Enum:
@@ -351,7 +359,8 @@ class ModelBuilder:
         sequences = sorted((replace(_sequence(r), grants=acl.grants("class", r["sequence_oid"]),
                                     owner=acl.owner("class", r["sequence_oid"])) for r in rows["sequences"]),
                            key=lambda s: (s.schema, s.name))
-        extensions = sorted((Extension(name=r["extension_name"], schema=r["schema_name"]) for r in rows["extensions"]),
+        extensions = sorted((Extension(name=r["extension_name"], schema=r["schema_name"], comment=r["comment"])
+                             for r in rows["extensions"]),
                             key=lambda e: e.name)
         unmanaged = sorted((Unmanaged(kind=r["kind"], schema=r["schema_name"], name=r["object_name"])
                             for r in rows["unmanaged"]), key=lambda u: (u.kind, u.schema, u.name))
@@ -378,7 +387,7 @@ class ModelBuilder:
                       composite_types=tuple(composites), range_types=tuple(ranges), collations=tuple(collations),
                       text_search_configs=kindrows.text_search_configs(rows.get("text_search_configs", [])),
                       text_search_dictionaries=kindrows.text_search_dictionaries(rows.get("text_search_dictionaries", [])),
-                      namespace_access=acl.namespaces(),
+                      namespace_access=_commented(acl.namespaces(), rows["schemas"]),
                       default_privileges=default_privileges(rows.get("default_privileges", [])),
                       publications=kindrows.publications(rows.get("publications", []), {t.key for t in built}),
                       event_triggers=kindrows.event_triggers(rows.get("event_triggers", []))))

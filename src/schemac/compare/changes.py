@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
-from schemac.model import (Aggregate, Check, EventTrigger, Publication, Collation, TextSearchConfig, TextSearchDictionary, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
+from schemac.model import (Aggregate, Check, EventTrigger, Namespace, Publication, Collation, TextSearchConfig, TextSearchDictionary, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
                            Policy, PrimaryKey, RangeType, Rule, Sequence, Source, Statistics, Table, Trigger, Unique, View)
 
 Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
@@ -81,7 +81,7 @@ _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique cons
                  CompositeType: "composite type", RangeType: "range type", Collation: "collation",
                  TextSearchConfig: "text search config", TextSearchDictionary: "text search dictionary",
                  Rule: "rule", View: "view", Policy: "policy", Statistics: "statistics",
-                 Aggregate: "aggregate", Publication: "publication", EventTrigger: "event trigger"}
+                 Aggregate: "aggregate", Publication: "publication", EventTrigger: "event trigger", Namespace: "schema"}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import replace
 from schemac.compare.aggregates import diff_aggregates
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, KINDS, Change,
                                      takes_using)
-from schemac.compare.grants import diff_grants
+from schemac.compare.grants import diff_grants, namespace
 from schemac.compare.policies import diff_policies
 from schemac.compare.publications import diff_publications
 from schemac.compare.event_triggers import diff_event_triggers
@@ -168,6 +168,9 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         changes.append(Change("add_schema", ns, "", None, None, ns))
     for ns in sorted(set(current.namespaces) - set(desired.namespaces) - {"public"}):
         changes.append(Change("drop_schema", ns, "", None, ns, None))
+    for n in desired.namespace_access:  # COMMENT ON SCHEMA, where schema.yaml gives one
+        if n.comment is not None and n.comment != namespace(current, n.name).comment:
+            changes.append(Change("set_type_comment", n.name, "", n.name, namespace(current, n.name), n))
     objects = diff_objects(current, desired) + diff_user_types(current, desired)
     rebuilt = frozenset((c.schema, c.name) for c in objects if c.kind == "alter_enum" or
                         (c.kind == "alter_domain" and c.cause == ENUM_REBUILT))

@@ -46,6 +46,8 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
             ch("add_extension", e, None, e)
         elif e.schema is not None and cur_ext[name].schema != e.schema:
             ch("add_extension", e, cur_ext[name], e)  # reported as changed; CREATE IF NOT EXISTS cannot move it
+        if e.comment is not None and e.comment != getattr(cur_ext.get(name), "comment", None):
+            ch("set_type_comment", e, cur_ext.get(name), e)  # (schema.yaml's comment only: None is not compared)
     for name, e in cur_ext.items():
         if name not in des_ext:
             ch("drop_extension", e, e, None)
@@ -58,8 +60,8 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
         return ["alter_enum"]  # a value removed or reordered: re-created (ENUM_REBUILT)
 
     def _domain_changes(old: Domain, new: Domain) -> list[str]:
-        same_checks = {c.name: normal_form(c.expression) for c in old.checks} == \
-            {c.name: normal_form(c.expression) for c in new.checks}
+        same_checks = {c.name: (normal_form(c.expression), c.comment) for c in old.checks} == \
+            {c.name: (normal_form(c.expression), c.comment) for c in new.checks}
         same = (old.type == new.type and same_default(old.default, new.default, new.type) and old.not_null == new.not_null
                 and same_checks)
         return [] if same else ["alter_domain"]

@@ -207,6 +207,8 @@ class Trigger:
     enabled: Literal["origin", "disabled", "replica", "always"] = "origin"  # ALTER TABLE ... ENABLE/DISABLE TRIGGER
     comment: Optional[str] = None
     source: Optional[Source] = _src()
+    # FROM: the table a constraint trigger names as referenced (tgconstrrelid), "table" or "schema.table" outside public
+    referenced_table: Optional[str] = None
 
 
 @dataclass(frozen=True)

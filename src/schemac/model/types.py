@@ -41,6 +41,9 @@ class Extension:
     name: str
     schema: Optional[str] = None  # None: wherever Postgres puts it
     source: Optional[Source] = _src()
+    # COMMENT ON EXTENSION when it is not the extension's own (its control file's): a dump of an older version
+    # sets that one's (PostGIS 2's "... and raster ..."); None: not compared
+    comment: Optional[str] = None
 
 
 @dataclass(frozen=True)

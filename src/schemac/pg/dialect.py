@@ -55,7 +55,9 @@ KEPT_FUNCTIONS = ("now", "char_length", "character_length", "btrim", "ltrim", "r
                   "power", "sqrt", "cbrt",
                   # sqlglot rewrote these into other expressions: pow(a, b) as a ^ b, regexp_like(s, p, flags) as
                   # s ~ p (the flags lost), date_add(ts, i) as ts + INTERVAL '1' * i (which Postgres refuses)
-                  "pow", "regexp_like", "date_add", "date_subtract")
+                  "pow", "regexp_like", "date_add", "date_subtract",
+                  # json_extract_path(d, 'a') as d -> 'a': Postgres stores the call and the operator apart
+                  "json_extract_path", "json_extract_path_text", "convert")
 
 
 def _kept(name: str):
@@ -126,14 +128,39 @@ def _varbit(parser) -> exp.DataType | None:
     return kind
 
 
+_CONSTRUCTOR_WORDS = {"VALUE", "KEY", "RETURNING", "ON", "WITH", "WITHOUT", "ABSENT", "NULL", "FORMAT"}
+
+
+def _json_object(parser) -> exp.Expression:
+    """JSON_OBJECT('a' : 1 ...), the SQL/JSON constructor, as sqlglot reads it; json_object(ARRAY[...]) (the
+    function, spelled in lower case with no `:` or keyword of the constructor in its arguments) as a call."""
+    name, depth, i = parser._tokens[parser._index - 2], 0, parser._index
+    while i < len(parser._tokens) and name.text == "json_object":
+        t = parser._tokens[i]
+        depth += t.token_type in (TokenType.L_PAREN, TokenType.L_BRACKET)
+        depth -= t.token_type in (TokenType.R_PAREN, TokenType.R_BRACKET)
+        if depth < 0:
+            return exp.Anonymous(this="json_object", expressions=parser._parse_csv(parser._parse_assignment))
+        if depth == 0 and (t.token_type == TokenType.COLON or t.text.upper() in _CONSTRUCTOR_WORDS):
+            break
+        i += 1
+    return parser._parse_json_object()
+
+
 class SchemacPostgres(Postgres):
     class Tokenizer(Postgres.Tokenizer):
-        KEYWORDS = {**Postgres.Tokenizer.KEYWORDS, **{op: TOKEN for op in OPERATORS}}  # PostGIS's (pg.operators)
+        # PostGIS's operators and the others of pg.operators; `cube` is a name (the cube extension's type and
+        # its constructor cube(ARRAY[lat, lng]) in indexes), not GROUP BY's CUBE, which sqlglot refused there
+        KEYWORDS = {**{k: v for k, v in Postgres.Tokenizer.KEYWORDS.items() if k != "CUBE"},
+                    **{op: TOKEN for op in OPERATORS}}
 
     class Parser(Postgres.Parser):
         # date_part stays a call (KEPT_FUNCTIONS): sqlglot's own parser for it wrote pg_get_expr's
         # date_part('year'::text, d) as EXTRACT(CAST('year' AS TEXT) FROM d), which Postgres refuses
-        FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k != "DATE_PART"}
+        # convert(b, 'LATIN1', 'UTF8') is Postgres's plain function, not T-SQL's CONVERT(type, value) (refused);
+        # json_object(ARRAY[...]), the function (as 15 prints it, unquoted), is not the JSON_OBJECT constructor
+        FUNCTION_PARSERS = {**{k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k not in ("DATE_PART", "CONVERT")},
+                            "JSON_OBJECT": lambda self: _json_object(self)}
         # `'0001'::"bit"` is bit of any length; `'0001'::bit` is bit(1) (the SQL grammar's default), which
         # truncates: sqlglot reads both as BIT, and the migration then stored another expression.
         QUOTED_TYPES_TO_PRESERVE = {*Postgres.Parser.QUOTED_TYPES_TO_PRESERVE, "bit"}

@@ -136,6 +136,9 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
     if isinstance(obj, Trigger):  # its table and columns, the function it executes
         fn_schema, _, fn_name = obj.function.rpartition(".")
         out = {_table(t), ("function", fn_schema or "public", fn_name)} | {_col(t, c) for c in obj.update_columns}  # type: ignore
+        if obj.referenced_table:  # a constraint trigger's FROM table
+            ref_schema, _, ref_name = obj.referenced_table.rpartition(".")
+            out.add(("table", ref_schema or "public", ref_name))
         return out | (expression_refs(obj.when, t.schema, t.name) - {_col(t, "old"), _col(t, "new")})  # type: ignore
     if isinstance(obj, Domain):
         refs = {("schema", obj.schema), type_key(obj.type)} | expression_refs(obj.default, obj.schema, None)

@@ -11,7 +11,7 @@ from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.normalize import same_expression
 from schemac.compare.types import replaceable
 from schemac.errors import SchemacError
-from schemac.model import Domain, Function
+from schemac.model import Domain, Extension, Function, Namespace
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
@@ -72,12 +72,12 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k == "drop_enum":
         return [ddl.command("DROP", "TYPE IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
     if k == "add_domain":
-        return [ddl.create_domain(new)]  # type: ignore[arg-type]
+        return [ddl.create_domain(new)] + _domain_check_comments(None, new)  # type: ignore[arg-type]
     if k == "drop_domain":
         return [ddl.command("DROP", "DOMAIN IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
     if k == "alter_domain" and change.cause == ENUM_REBUILT:  # over a re-created enum: set aside, created again
         aside = ddl.alter_domain(old, "RENAME TO", quote_ident(set_aside_name(old.name)))  # type: ignore
-        return [aside, ddl.create_domain(new)] + _carried_comment(change)  # type: ignore[arg-type]
+        return [aside, ddl.create_domain(new)] + _carried_comment(change) + _domain_check_comments(None, new)  # type: ignore
     if k == "alter_domain":
         return _alter_domain(old, new)  # type: ignore[arg-type]
     if k == "add_sequence":
@@ -118,10 +118,10 @@ def type_comment(change: Change, unset: bool = False) -> list[exp.Expression]:
     if isinstance(new, Function):
         what, target = "PROCEDURE" if new.procedure else "FUNCTION", routine_ddl.function_target(new)
     else:
-        what = {"Enum": "TYPE", "Domain": "DOMAIN", "Sequence": "SEQUENCE", "CompositeType": "TYPE",
+        what = {"Extension": "EXTENSION", "Namespace": "SCHEMA", "Enum": "TYPE", "Domain": "DOMAIN", "Sequence": "SEQUENCE", "CompositeType": "TYPE",
                 "RangeType": "TYPE", "Collation": "COLLATION",
                 "TextSearchConfig": "TEXT SEARCH CONFIGURATION", "TextSearchDictionary": "TEXT SEARCH DICTIONARY"}[type(new).__name__]
-        target = qualified(new.schema, new.name)  # type: ignore[union-attr]
+        target = quote_ident(new.name) if isinstance(new, (Extension, Namespace)) else qualified(new.schema, new.name)  # type: ignore
     return [ddl.command("COMMENT", "ON", what, target, "IS", value)]
 
 
@@ -144,4 +144,19 @@ def _alter_domain(old: Domain, new: Domain) -> list[exp.Expression]:
         if name not in old_checks or not same_expression(old_checks[name].expression, c.expression):
             out.append(ddl.alter_domain(new, "ADD CONSTRAINT", quote_ident(name),
                                         ddl.check_body(c).sql(dialect=RENDER)))
+    return out + _domain_check_comments(old, new)
+
+
+def _domain_check_comments(old: Optional[Domain], new: Domain) -> list[exp.Expression]:
+    """COMMENT ON CONSTRAINT ... ON DOMAIN for each check of `new` whose comment its counterpart in `old` (the
+    same name and expression: one added or re-added has none) does not have."""
+    kept = {c.name: c for c in (old.checks if old is not None else ())}
+    out: list[exp.Expression] = []
+    for c in new.checks:
+        was = kept.get(c.name)
+        before = was.comment if was is not None and same_expression(was.expression, c.expression) else None
+        if c.comment != before:
+            out.append(ddl.command("COMMENT", "ON CONSTRAINT", quote_ident(c.name), "ON DOMAIN",
+                                   qualified(new.schema, new.name), "IS",
+                                   ddl.literal(c.comment) if c.comment is not None else "NULL"))
     return out

@@ -45,7 +45,7 @@ def _setting_value(value: str) -> str:
     for item in (i.strip() for i in value.split(",")):
         if item == '""':
             items.append("''")
-        elif re.fullmatch(r'[A-Za-z_][A-Za-z0-9_$]*|-?\d+(\.\d+)?|"(?:[^"]|"")+"', item):
+        elif re.fullmatch(r'[a-z_][a-z0-9_$]*|-?\d+(\.\d+)?|"(?:[^"]|"")+"', item):  # (UTC bare would be utc)
             items.append(item)
         else:
             items.append(literal(item))
@@ -80,6 +80,11 @@ def drop_function(f: Function) -> exp.Command:
     return command("DROP", "PROCEDURE IF EXISTS" if f.procedure else "FUNCTION IF EXISTS", function_target(f))
 
 
+def _schema_and_name(reference: str) -> tuple[str, str]:
+    schema, _, name = reference.rpartition(".")
+    return schema or "public", name
+
+
 def create_trigger(table: Table, g: Trigger, replace: bool = False) -> exp.Command:
     """CREATE [OR REPLACE] [CONSTRAINT] TRIGGER (sqlglot has no node for it): names quoted, the WHEN
     condition rendered from its tree, the arguments as string literals."""
@@ -94,7 +99,7 @@ def create_trigger(table: Table, g: Trigger, replace: bool = False) -> exp.Comma
     schema, _, name = g.function.rpartition(".")
     return command("CREATE", "OR REPLACE" if replace else "", "CONSTRAINT" if g.constraint else "", "TRIGGER",
                    quote_ident(g.name), g.timing.upper(), " OR ".join(events), "ON", qualified(table.schema, table.name),
-                   *deferral(g), ("REFERENCING " + " ".join(referencing)) if referencing else "",
+                   f"FROM {qualified(*_schema_and_name(g.referenced_table))}" if g.referenced_table else "", *deferral(g), ("REFERENCING " + " ".join(referencing)) if referencing else "",
                    f"FOR EACH {'ROW' if g.for_each_row else 'STATEMENT'}",
                    f"WHEN ({parse_expression(g.when).sql(dialect=RENDER)})" if g.when else "",
                    "EXECUTE FUNCTION", f"{qualified(schema or 'public', name)}({', '.join(literal(a) for a in g.arguments)})")

@@ -7,6 +7,7 @@ from yaml.nodes import Node
 
 from schemac.model import EVENT_TRIGGER_EVENTS, EVENT_TRIGGER_STATES, EventTrigger, Extension, Function
 from schemac.model.functions import runs_a_known_function
+from schemac.schemafile.fields import is_plain_reference
 from schemac.schemafile.grants import GrantReader
 from schemac.schemafile.typewriter import Flow, FlowList, drop_empty
 
@@ -33,7 +34,7 @@ class EventTriggerReader(GrantReader):
             event = self.choice(f, "event", EVENT_TRIGGER_EVENTS, what)
             fn_node = f["function"][1]
             function = self.w.string(fn_node, f"function of {what}")
-            if not all(p and p.replace("_", "").isalnum() for p in function.split(".")) or function.count(".") > 1:
+            if not is_plain_reference(function):
                 raise self.fail(fn_node, f"function of {what} must name a function, `name` or `schema.name`, "
                                          f"without arguments, not {function!r}")
             schema, _, fn_name = function.rpartition(".")

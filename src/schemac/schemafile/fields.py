@@ -135,3 +135,12 @@ class FieldReader:
             type_ = self.choice(f, "type", ("smallint", "integer", "bigint"), what)
         return SequenceOptions(type_, ints.get("start"), ints.get("increment"), ints.get("min_value"),
                                ints.get("max_value"), ints.get("cache"), self.opt_bool(f, "cycle", what))
+
+
+def is_plain_reference(text: str) -> bool:
+    """`name` or `schema.name` of a function (without arguments) or a table: any characters Postgres allows in
+    a quoted name ("My Schema".handle_row is `My Schema.handle_row`) except the dot that separates the two
+    parts and the parentheses of an argument list."""
+    parts = text.split(".")
+    return len(parts) <= 2 and all(p and p == p.strip() and not set(p) & set('()"') for p in parts)
+

@@ -19,7 +19,7 @@ FUNCTION_KEYS = {"name": False, "schema": False, "procedure": False, "arguments"
                  "language": False, "body": False, "body_file": False, "volatility": False, "strict": False,
                  "security_definer": False, "leakproof": False, "parallel": False, "cost": False, "rows": False,
                  "set": False, "comment": False, "grants": False, "owner": False}
-_SETTING = re.compile(r"[a-z_][a-z0-9_.]*")
+_SETTING = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")  # Postgres spells some in mixed case: TimeZone, DateStyle
 _ONLY_FUNCTIONS = ("volatility", "strict", "leakproof", "parallel", "cost", "rows", "returns")
 
 

@@ -15,7 +15,7 @@ from schemac.schemafile.fields import FieldReader
 from schemac.schemafile.typewriter import Flow, FlowList
 
 GRANT_KEYS = {"privileges": False, "with_grant_option": False, "granted_by": False}
-NAMESPACE_KEYS = {"name": True, "owner": False, "grants": False}
+NAMESPACE_KEYS = {"name": True, "owner": False, "grants": False, "comment": False}
 DEFAULT_PRIVILEGES_KEYS = {"role": True, "objects": True, "schema": False, "grants": True}
 _PRIVILEGE = re.compile(r"\s*([A-Za-z]+)\s*(?:\(([^()]*)\))?\s*")
 # What every role may do on an object of this kind unless revoked (Postgres's default access lists).
@@ -55,7 +55,7 @@ class GrantReader(FieldReader):
             names.append(name)
             default = PUBLIC_SCHEMA_DEFAULT if name == "public" else ()
             grants = self.grants(f, what, "schema", public_default=default) if "grants" in f else default
-            access.append(Namespace(name, grants, self.owner(f, what), self.w.src(item)))
+            access.append(Namespace(name, grants, self.owner(f, what), self.w.src(item), self.opt_string(f, "comment", what)))
         return {"schemas": tuple(names), "namespace_access": tuple(access)}
 
     def default_privileges(self, node: Optional[Node]) -> tuple[DefaultPrivileges, ...]:
@@ -205,7 +205,7 @@ def written_namespaces(names: list[str], access: tuple[Namespace, ...]) -> list:
     items: dict[str, object] = {name: name for name in names}
     for n in access:
         default = set(PUBLIC_SCHEMA_DEFAULT) if n.name == "public" else set()
-        item: dict = {"name": n.name} if n.owner is None else {"name": n.name, "owner": n.owner}
+        item: dict = {"name": n.name, **({"owner": n.owner} if n.owner else {}), **({"comment": n.comment} if n.comment else {})}
         if {(p.grantee, p.key, p.grantable) for p in n.grants} != {(p.grantee, p.key, p.grantable) for p in default}:
             written = written_grants(n.grants, "schema")
             if n.name == "public" and not any(p.grantee == PUBLIC for p in n.grants):

@@ -7,11 +7,11 @@ from yaml.nodes import Node
 
 from schemac.model import TRIGGER_EVENTS, Trigger
 from schemac.pg.expressions import referenced_columns
-from schemac.schemafile.fields import FieldReader
+from schemac.schemafile.fields import FieldReader, is_plain_reference
 
 TRIGGER_KEYS = {"function": True, "events": True, "timing": False, "update_of": False, "for_each": False,
                 "when": False, "arguments": False, "old_table": False, "new_table": False, "constraint": False,
-                "deferrable": False, "initially_deferred": False, "enabled": False, "comment": False}
+                "deferrable": False, "initially_deferred": False, "enabled": False, "comment": False, "from": False}
 
 
 class TriggerReader(FieldReader):
@@ -22,8 +22,7 @@ class TriggerReader(FieldReader):
         what = f"trigger '{name}' of {table_what}"
         f = self.w.fields(node, what, TRIGGER_KEYS)
         function = self.w.string(f["function"][1], f"function of {what}")
-        if not all(part and (part.replace("_", "").isalnum()) for part in function.split(".")) or \
-                function.count(".") > 1:
+        if not is_plain_reference(function):
             raise self.fail(f["function"][1], f"function of {what} must name a function, `name` or `schema.name`, "
                                               f"without arguments (those go under arguments:), not {function!r}")
         events = []
@@ -57,6 +56,11 @@ class TriggerReader(FieldReader):
         if constraint and (timing != "after" or not row):
             raise self.fail(node, f"{what}: a constraint trigger fires AFTER, FOR EACH ROW")
         enabled = self.choice(f, "enabled", ("origin", "disabled", "replica", "always"), what) or "origin"
+        referenced = self.w.string(f["from"][1], f"from of {what}") if "from" in f else None
+        if referenced is not None and (not constraint or not is_plain_reference(referenced)):
+            raise self.fail(f["from"][1], f"from of {what}: a constraint trigger (constraint: true) names its referenced "
+                                          f"table, `table` or `schema.table`, not {referenced!r}" if constraint else
+                            f"{what}: only a constraint trigger (constraint: true) has a from table")
         if function.startswith("public."):  # as the catalog names it
             function = function[len("public."):]
         return Trigger(name, function, timing, tuple(e for e in TRIGGER_EVENTS if e in events), update_of, row,  # type: ignore
@@ -64,4 +68,5 @@ class TriggerReader(FieldReader):
                        self.identifier(f["old_table"][1], f"old_table of {what}") if "old_table" in f else None,
                        self.identifier(f["new_table"][1], f"new_table of {what}") if "new_table" in f else None,
                        constraint, deferrable, initially_deferred, enabled,  # type: ignore[arg-type]
-                       self.opt_string(f, "comment", what), self.w.src(key_node))
+                       self.opt_string(f, "comment", what), self.w.src(key_node),
+                       referenced.removeprefix("public.") if referenced else None)

@@ -239,7 +239,8 @@ def _trigger(g: Trigger) -> Any:
     if g.for_each_row:
         spec["for_each"] = "row"
     spec.update(_drop_empty({"when": g.when, "arguments": _FlowList(g.arguments), "old_table": g.old_table,
-                             "new_table": g.new_table, "constraint": g.constraint, "deferrable": g.deferrable,
+                             "new_table": g.new_table, "constraint": g.constraint, "from": g.referenced_table,
+                             "deferrable": g.deferrable,
                              "initially_deferred": g.initially_deferred}))
     if g.enabled != "origin":
         spec["enabled"] = g.enabled
@@ -360,8 +361,8 @@ def _unmanaged_comment(unmanaged: tuple[Unmanaged, ...]) -> str:
 def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
     doc: dict = {}
     if schema.extensions:
-        doc["extensions"] = [e.name if e.schema is None else _Flow({"name": e.name, "schema": e.schema})
-                             for e in schema.extensions]
+        doc["extensions"] = [_Flow(_drop_empty({"name": e.name, "schema": e.schema, "comment": e.comment}))
+                             if e.schema or e.comment else e.name for e in schema.extensions]
     used = {t.schema for t in schema.tables}
     extra = written_namespaces(sorted(set(schema.schemas) - used - {"public"}), schema.namespace_access)
     if extra:

@@ -3,7 +3,8 @@
 -- (tgparentid <> 0). Triggers on views stay listed by unmanaged.sql.
 -- tgtype bits: 1 ROW, 2 BEFORE, 4 INSERT, 8 DELETE, 16 UPDATE, 32 TRUNCATE, 64 INSTEAD.
 -- update_columns: UPDATE OF, from tgattr; definition: pg_get_triggerdef, read only for its WHEN
--- clause (when tgqual is set); arguments: tgargs, NUL-ended strings.
+-- clause (when tgqual is set); arguments: tgargs, NUL-ended strings; referenced_table: a constraint
+-- trigger's FROM table (tgconstrrelid), bare in public.
 -- Rows for tables tables.sql left out are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per trigger.
 SELECT tg.tgrelid AS table_oid,
@@ -23,7 +24,10 @@ SELECT tg.tgrelid AS table_oid,
        tg.tgdeferrable AS deferrable,
        tg.tginitdeferred AS initially_deferred,
        tg.tgenabled::text AS enabled,
-       d.description AS comment
+       d.description AS comment,
+       (SELECT CASE WHEN rn.nspname = 'public' THEN rc.relname::text ELSE rn.nspname::text || '.' || rc.relname::text END
+        FROM pg_catalog.pg_class rc JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
+        WHERE rc.oid = tg.tgconstrrelid) AS referenced_table
 FROM pg_catalog.pg_trigger tg
 JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
