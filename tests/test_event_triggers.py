@@ -172,27 +172,40 @@ event_triggers:
             conn.execute("DROP OWNED BY schemac_not_super; DROP ROLE schemac_not_super")
 
 
-def test_event_triggers_whose_function_is_not_read_are_listed_not_written(tmp_path, db_url, schemac):
-    """`inspect -n public` reads no function of `extensions`: an event trigger running one is listed as not
-    managed (schema.yaml could not make its function: the migration would fail on an empty database)."""
+def test_triggers_whose_function_is_not_read_are_listed_not_written(tmp_path, db_url, schemac):
+    """`inspect -n public` reads no function of `extensions`: an event trigger or a table's trigger running
+    one is listed as not managed (schema.yaml could not make its function: the migration would fail on an
+    empty database); one running Postgres's own is written."""
     from catalog_oracle import sibling_database
     from test_functions import _apply
 
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(SOURCE)
+        conn.execute("CREATE FUNCTION extensions.audit() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
+                     "CREATE TRIGGER ddl_log_audit AFTER INSERT ON ddl_log FOR EACH ROW EXECUTE FUNCTION extensions.audit();"
+                     "CREATE TRIGGER ddl_log_same BEFORE UPDATE ON ddl_log FOR EACH ROW "
+                     "EXECUTE FUNCTION suppress_redundant_updates_trigger()")
     r = schemac("inspect", "--database-url", db_url, "-n", "public", "--output", "schema.yaml")
     text = (tmp_path / "schema.yaml").read_text()
-    assert r.returncode == 0 and "event_triggers:" not in text, r.stderr + text
+    assert r.returncode == 0 and "event_triggers:" not in text and "ddl_log_audit:" not in text, r.stderr + text
+    assert "ddl_log_same: {function: pg_catalog.suppress_redundant_updates_trigger," in text, text
     assert "#   event trigger (3): issue_pg_cron_access, pgrst_ddl_watch, pgrst_drop_watch\n" in text, text
+    assert "#   trigger (1): public.ddl_log.ddl_log_audit\n" in text, text
     assert schemac("generate", "--name", "base").returncode == 0
     with sibling_database(db_url) as b:
         _apply(b, str(tmp_path / "generated"))
         with psycopg.connect(b) as conn:
             assert conn.execute("SELECT count(*) FROM pg_event_trigger").fetchone() == (0,)
-            assert conn.execute("SELECT to_regclass('public.ddl_log') IS NOT NULL").fetchone() == (True,)
+            assert conn.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'ddl_log'::regclass").fetchall() == \
+                [("ddl_log_same",)]
+    assert schemac("diff", "--database-url", db_url).returncode == 0  # listed there too, not drift
     # Declaring the function (or an extension in its schema) is what lets schema.yaml name it.
     assert load_text("extensions:\n  - {name: pgcrypto, schema: extensions}\nevent_triggers:\n"
                      "  e: {event: sql_drop, function: extensions.watch}\n", "schema.yaml").event_triggers
+    with pytest.raises(SchemaFileError) as e:
+        load_text("tables:\n  t:\n    columns: {id: integer}\n    triggers:\n"
+                  "      t_audit: {function: extensions.audit, events: [insert]}\n", "schema.yaml")
+    assert str(e.value).startswith("schema.yaml:5:") and "declares no function extensions.audit" in str(e.value), e.value
 
 
 @pytest.mark.parametrize("text,line,message", [

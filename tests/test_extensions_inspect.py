@@ -142,3 +142,37 @@ def test_inspect_names_the_types_it_does_not_manage(db_url, tmp_path):
     assert "range_types:\n  floatrange: {subtype: double precision}\n" in text, text
     model = load_text(text, "schema.yaml")
     assert [c.type for c in model.tables[0].columns] == ["integer", "pair", "floatrange", "floatrange[]", "other.pair"]
+
+
+def test_inspect_n_public_with_the_extension_in_a_schema_it_does_not_read(server, schemac, tmp_path):
+    """`inspect -n public` of a database whose extension lives in `extensions` (Supabase's layout) writes the
+    extension with that schema, which schema.yaml does not manage: the migration creates the schema if it is
+    not there (Postgres refuses WITH SCHEMA a missing one), so it applies to an empty database; the rebuilt
+    database holds the extension in that schema (pg_extension, the oracle), the column of its type, and no drift."""
+    source, target = server.create_database(), server.create_database()
+    try:
+        choice = next((c for c in CANDIDATES if c[0] in _available(source)), None)
+        if choice is None:
+            pytest.skip(f"none of {[c[0] for c in CANDIDATES]} is available on this server")
+        name, type_, _ = choice
+        with psycopg.connect(source, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE SCHEMA extensions; CREATE EXTENSION {} WITH SCHEMA extensions; "
+                                 "CREATE TABLE things (id integer PRIMARY KEY, value extensions.{})").format(
+                sql.Identifier(name), sql.SQL(type_)))
+        r = schemac("inspect", "--database-url", source, "-n", "public", "--output", "schema.yaml", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        assert "schema: extensions" in (tmp_path / "schema.yaml").read_text(encoding="utf-8")
+        r = schemac("generate", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        with psycopg.connect(target, autocommit=True) as conn:
+            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+            assert conn.execute("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+                                "WHERE e.extname = %s", (name,)).fetchone() == ("extensions",)
+            assert conn.execute("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                                "'things'::regclass AND attname = 'value'").fetchone()[0].startswith("extensions.")
+        for url in (source, target):
+            r = schemac("diff", "--database-url", url, cwd=tmp_path)
+            assert r.returncode == 0, r.stdout + r.stderr
+    finally:
+        server.drop_database(source)
+        server.drop_database(target)

@@ -19,7 +19,7 @@ from schemac.model import (Check, Column, Domain, Enum, Exclusion, ExclusionElem
 from schemac.catalog.views import build_view
 from schemac.catalog.grants import AccessLists, default_privileges, identity_sequences, with_identity_grants
 from schemac.catalog.partition_indexes import own_constraints, own_indexes
-from schemac.model.event_triggers import runs_a_known_function
+from schemac.catalog.outside import without_outside_functions
 from schemac.catalog.policies import policies_by_table
 from schemac.pg import triggerdef
 from schemac.pg.indexdef import key_collations
@@ -362,7 +362,8 @@ class ModelBuilder:
         extensions = sorted((Extension(name=r["extension_name"], schema=r["schema_name"], comment=r["comment"])
                              for r in rows["extensions"]),
                             key=lambda e: e.name)
-        unmanaged = [Unmanaged(kind=r["kind"], schema=r["schema_name"], name=r["object_name"]) for r in rows["unmanaged"]]
+        unmanaged = sorted((Unmanaged(kind=r["kind"], schema=r["schema_name"], name=r["object_name"])
+                            for r in rows["unmanaged"]), key=lambda u: (u.kind, u.schema, u.name))
         schemas = sorted(r["schema_name"] for r in rows["schemas"] if r["schema_name"] != "public")
         functions = sorted((kindrows.function(r, grants=acl.grants("proc", r["function_oid"]), owner=acl.owner("proc", r["function_oid"]))
                             for r in rows["functions"]),
@@ -373,19 +374,13 @@ class ModelBuilder:
         ranges = sorted((acl.secured(kindrows.range_type(r, _canonical), "type", r["type_oid"]) for r in rows["range_types"]),
                         key=lambda r: (r.schema, r.name))
         collations = sorted((kindrows.collation(r) for r in rows["collations"]), key=lambda c: (c.schema, c.name))
-        # An event trigger whose function lies outside what was read (`inspect -n`) is listed, not written:
-        # schema.yaml could not make it (schemafile/event_triggers.py refuses one).
-        event_triggers = kindrows.event_triggers(rows.get("event_triggers", []))
-        outside = [e for e in event_triggers if not runs_a_known_function(e.function, functions, extensions)]
-        unmanaged = sorted(unmanaged + [Unmanaged("event trigger", "", e.name) for e in outside],
-                           key=lambda u: (u.kind, u.schema, u.name))
         made: dict = {}
         views = sorted((build_view(r, self._indexes.get(r["view_oid"], []), _canonical, self._triggers.get(r["view_oid"], []),
                                    made, grants=acl.grants("class", r["view_oid"]), owner=acl.owner("class", r["view_oid"]),
                                    deparsed_by=major, rules=self._rules.get(r["view_oid"], ()))
                         for r in rows.get("views", ())),
                        key=lambda v: (v.schema, v.name))
-        return Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
+        return without_outside_functions(Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
                       sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged),
                       schemas=tuple(schemas), functions=tuple(functions), views=tuple(views),
                       aggregates=kindrows.aggregates(rows.get("aggregates", []), acl),
@@ -395,4 +390,4 @@ class ModelBuilder:
                       namespace_access=_commented(acl.namespaces(), rows["schemas"]),
                       default_privileges=default_privileges(rows.get("default_privileges", [])),
                       publications=kindrows.publications(rows.get("publications", []), {t.key for t in built}),
-                      event_triggers=tuple(e for e in event_triggers if e not in outside))
+                      event_triggers=kindrows.event_triggers(rows.get("event_triggers", []))))

@@ -183,7 +183,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             parent = des_tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of else None
             changes.extend(replace(c, cause="new table") for c in diff_table(created_by_create_table(t, parent), t))
         else:
-            old, t, before, left = across_parents(with_detached_copies(old, t, cur_tables), t, cur_tables, des_tables)
+            old, t, before, left = across_parents(with_detached_copies(old, t, cur_tables, des_tables), t, cur_tables, des_tables)
             per_table[key] = before + after_no_inherit(diff_table(old, t, rebuilt), left)
     for key, table_changes in per_table.items():
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table))

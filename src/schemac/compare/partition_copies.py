@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Optional
 
-from schemac.compare.tables import constraint_key, index_signature, partition_of_key
+from schemac.compare.tables import constraint_key, index_signature
 from schemac.model import Index, Table
 from schemac.pg.childindex import child_index_name, child_key_name
 
@@ -23,12 +23,26 @@ def _index_copy(t: Table, i: Index) -> Index:
                    comment=None, renamed_from=None)
 
 
-def with_detached_copies(cur: Table, des: Table, cur_tables: dict) -> Table:
-    """`cur` as DETACH leaves it when `des` is no longer its partition (standalone, or another parent's)."""
+def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: dict) -> Table:
+    """`cur` as DETACH leaves it when `des` is a standalone table. Not the copies of what the parent drops
+    or changes: that DROP runs before the DETACH (drops rank first) and takes the partition's copy with it.
+    Not when `des` is a partition again (another bound, another parent): ATTACH takes the copies as the
+    parent's again, and a partition declares none (dropping them made the ATTACH fail: "child table is
+    missing constraint")."""
     p = cur.partition_of
     parent: Optional[Table] = cur_tables.get((p.parent_schema, p.parent)) if p is not None else None
-    if parent is None or partition_of_key(cur) == partition_of_key(des):
+    if parent is None or des.partition_of is not None:
         return cur
+    kept = des_tables.get(parent.key)
+    if kept is not None:  # the parent stays: only what it keeps as it is is still there at the DETACH
+        pk = parent.primary_key
+        if pk is not None and (kept.primary_key is None or constraint_key(kept.primary_key) != constraint_key(pk)):
+            pk = None
+        same = {constraint_key(c) for c in (*kept.uniques, *kept.checks)}
+        same_indexes = {index_signature(i) for i in kept.indexes}
+        parent = replace(parent, primary_key=pk, uniques=tuple(u for u in parent.uniques if constraint_key(u) in same),
+                         checks=tuple(c for c in parent.checks if constraint_key(c) in same),
+                         indexes=tuple(i for i in parent.indexes if index_signature(i) in same_indexes))
     pk = cur.primary_key
     if pk is None and parent.primary_key is not None:
         k = parent.primary_key

@@ -15,7 +15,7 @@ that only exist to make another possible), in the order the dependency graph giv
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Iterable, Optional
+from typing import Optional
 
 from schemac.compare.aggregates import replaceable_aggregate
 from schemac.compare.changes import ENUM_REBUILT, Change

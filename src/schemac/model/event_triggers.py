@@ -4,7 +4,7 @@ not to a schema, and fire during schemac's own migrations too."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Literal, Optional
+from typing import Literal, Optional
 
 from .source import Source, _security, _src
 
@@ -30,13 +30,3 @@ class EventTrigger:
     def schema(self) -> str:
         return ""  # a database's object: no namespace
 
-
-def runs_a_known_function(function: str, functions: Iterable, extensions: Iterable) -> bool:
-    """Whether what an event trigger runs (`function`: "name" in public, or "schema.name") is among
-    `functions` (schema.yaml's, or those a database read holds), or may be an extension's among
-    `extensions` (one living in that schema; which functions it has is not known here). Otherwise nothing
-    would make the function before the migration's CREATE EVENT TRIGGER, which then fails."""
-    schema, _, name = function.rpartition(".")
-    schema = schema or "public"
-    return any((f.schema, f.name) == (schema, name) for f in functions) or \
-        any((e.schema or "public") == schema for e in extensions)

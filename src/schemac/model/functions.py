@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal, Optional
+from typing import Iterable, Literal, Optional
 
 from .grants import Privilege
 from .source import Source, _security, _src
@@ -64,3 +64,22 @@ class Function:
     def signature(self) -> str:
         """name(type, ...) as DROP FUNCTION and reports name it."""
         return f"{self.name}({', '.join(self.identity)})"
+
+
+# Trigger functions of Postgres's own (pg_catalog), which a trigger may name without the schema.
+BUILTIN_TRIGGER_FUNCTIONS = frozenset({"suppress_redundant_updates_trigger", "tsvector_update_trigger",
+                                       "tsvector_update_trigger_column"})
+
+
+def runs_a_known_function(function: str, functions: Iterable, extensions: Iterable) -> bool:
+    """Whether what a trigger or event trigger runs (`function`: "name" in public, or "schema.name") is
+    Postgres's own (pg_catalog), among `functions` (schema.yaml's, or those a database read holds), or
+    may be an extension's among `extensions` (one living in that schema; which functions it has is not
+    known here). Otherwise nothing would make the function before the migration's CREATE TRIGGER or
+    CREATE EVENT TRIGGER, which then fails."""
+    schema, _, name = function.rpartition(".")
+    if schema == "pg_catalog" or (not schema and name in BUILTIN_TRIGGER_FUNCTIONS):
+        return True
+    schema = schema or "public"
+    return any((f.schema, f.name) == (schema, name) for f in functions) or \
+        any((e.schema or "public") == schema for e in extensions)

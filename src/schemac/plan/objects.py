@@ -45,7 +45,11 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
         if old is not None:
             raise PlanError(f"extension {new.name} is installed in schema {old.schema}, schema.yaml wants "  # type: ignore
                             f"{new.schema}: move it by hand (ALTER EXTENSION ... SET SCHEMA)")  # type: ignore
-        return [ddl.create_extension(new)]  # type: ignore[arg-type]
+        # Its schema may be one schema.yaml does not manage (`inspect -n public` of a database whose extensions
+        # live in `extensions`): Postgres refuses WITH SCHEMA a schema that does not exist; IF NOT EXISTS
+        # changes nothing where it does (or where the migration makes it first, as it does a managed one).
+        schema = [ddl.create_schema(new.schema)] if new.schema not in (None, "public", "pg_catalog") else []  # type: ignore
+        return schema + [ddl.create_extension(new)]  # type: ignore[arg-type]
     if k == "drop_extension":
         return [ddl.command("DROP", "EXTENSION IF EXISTS", quote_ident(old.name))]  # type: ignore
     if k == "add_enum":

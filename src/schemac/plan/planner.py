@@ -9,7 +9,7 @@ from sqlglot import exp
 from sqlglot.generator import Generator
 
 from schemac.compare.changes import INHERITED, Change, takes_using
-from schemac.model import Check, Column, Index, SequenceOptions, Table, Trigger, index_comment
+from schemac.model import Check, Column, SequenceOptions, Table, Trigger, index_comment
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident
 from schemac.pg.expressions import referenced_columns

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from schemac.model import Column, Identity, Source
+from schemac.model import Column, Identity
 from schemac.pg.expressions import referenced_columns
 from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.pg.sequences import without_defaults

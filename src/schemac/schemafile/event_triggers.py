@@ -6,12 +6,19 @@ from __future__ import annotations
 from yaml.nodes import Node
 
 from schemac.model import EVENT_TRIGGER_EVENTS, EVENT_TRIGGER_STATES, EventTrigger, Extension, Function
-from schemac.model.event_triggers import runs_a_known_function
+from schemac.model.functions import runs_a_known_function
 from schemac.schemafile.fields import is_plain_reference
 from schemac.schemafile.grants import GrantReader
 from schemac.schemafile.typewriter import Flow, FlowList, drop_empty
 
 EVENT_TRIGGER_KEYS = {"event": True, "function": True, "tags": False, "enabled": False, "owner": False, "comment": False}
+
+
+def no_such_function(what: str, function: str, kind: str) -> str:
+    """Why a trigger or event trigger that runs a function schema.yaml cannot make is refused."""
+    schema = function.rpartition(".")[0] or "public"
+    return (f"{what}: schema.yaml declares no function {function} (functions:) and no extension in schema {schema} "
+            f"(extensions:): the migration would create the {kind} before its function exists")
 
 
 class EventTriggerReader(GrantReader):
@@ -36,9 +43,7 @@ class EventTriggerReader(GrantReader):
                 raise self.fail(fn_node, f"function of {what}: {function} must take no arguments and return "
                                          "event_trigger")
             if not runs_a_known_function(function, functions, extensions):
-                raise self.fail(fn_node, f"function of {what}: schema.yaml declares no function {function} (functions:) "
-                                         f"and no extension in schema {schema or 'public'} (extensions:): the "
-                                         "migration would create the event trigger before its function exists")
+                raise self.fail(fn_node, no_such_function(f"function of {what}", function, "event trigger"))
             tags = []
             for item in self.w.sequence(f["tags"][1], f"tags of {what}") if "tags" in f else ():
                 tag = " ".join(self.w.string(item, f"tag of {what}").upper().split())

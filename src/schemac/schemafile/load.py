@@ -29,7 +29,8 @@ from schemac.schemafile.extended_statistics import StatisticsReader
 from schemac.schemafile.queries import QueryReader
 from schemac.schemafile.policies import PolicyReader
 from schemac.schemafile.publications import PublicationReader
-from schemac.schemafile.event_triggers import EventTriggerReader
+from schemac.schemafile.event_triggers import EventTriggerReader, no_such_function
+from schemac.model.functions import runs_a_known_function
 from schemac.pg.extension_types import qualify_extension_types
 from schemac.schemafile.sequences import SequenceReader
 from schemac.schemafile.strict import compose
@@ -163,6 +164,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         # A table's or view's row type is a type too (`returns: SETOF places`, a column of a table's type).
         _types_known(tables, [*enums, *domains, *composites, *ranges, *tables, *views], domains, functions,
                      extensions, external, composites, ranges)
+        _trigger_functions_known([*tables, *views], functions, extensions)
         relations.update({(q.schema, q.name): f"sequence {q.schema}.{q.name}" for q in sequences})
         _declared_once(views, "view", relations)
         _view_indexes_once(views, relations)
@@ -188,6 +190,16 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             publications=self.publications(top["publications"][1], tables) if "publications" in top else (),
             event_triggers=self.event_triggers(top["event_triggers"][1], functions, extensions) if "event_triggers" in top else (),
         ))
+
+
+def _trigger_functions_known(holders: list, functions: list, extensions: tuple) -> None:
+    """Each trigger of a table or view runs a function schema.yaml declares, Postgres's own, or one that
+    may be an extension's: anything else is not there when the migration creates the trigger."""
+    for h in holders:
+        for g in h.triggers:
+            if not runs_a_known_function(g.function, functions, extensions):
+                raise SchemaFileError(no_such_function(f"function of trigger '{g.name}' of {h.qualified_name}",
+                                                       g.function, "trigger"), g.source)
 
 
 def _declared_once(objects: list, kind: str, taken: Optional[dict] = None) -> None:
