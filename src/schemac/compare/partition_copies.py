@@ -1,6 +1,6 @@
 """What a partition detached holds of its parent's: the copies DETACH PARTITION leaves it as its own.
 
-A partition holds Postgres's copies of its parent's primary key, UNIQUEs, CHECKs and indexes; inspect
+A partition holds Postgres's copies of its parent's primary key, UNIQUEs, CHECKs, foreign keys and indexes; inspect
 leaves out those named as Postgres names them (catalog/partition_indexes.py, constraints.sql), so the
 model of a partition lacks them. DETACH keeps them on the table, now its own: the table to diff against
 schema.yaml's standalone one is the partition with them, or the migration would add a primary key the
@@ -15,6 +15,7 @@ from typing import Optional
 from schemac.compare.tables import constraint_key, index_signature
 from schemac.model import Index, Table
 from schemac.pg.childindex import child_index_name, child_key_name
+from schemac.pg.names import constraint_name
 
 
 def _index_copy(t: Table, i: Index) -> Index:
@@ -38,10 +39,11 @@ def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: d
         pk = parent.primary_key
         if pk is not None and (kept.primary_key is None or constraint_key(kept.primary_key) != constraint_key(pk)):
             pk = None
-        same = {constraint_key(c) for c in (*kept.uniques, *kept.checks)}
+        same = {constraint_key(c) for c in (*kept.uniques, *kept.checks, *kept.foreign_keys)}
         same_indexes = {index_signature(i) for i in kept.indexes}
         parent = replace(parent, primary_key=pk, uniques=tuple(u for u in parent.uniques if constraint_key(u) in same),
                          checks=tuple(c for c in parent.checks if constraint_key(c) in same),
+                         foreign_keys=tuple(f for f in parent.foreign_keys if constraint_key(f) in same),
                          indexes=tuple(i for i in parent.indexes if index_signature(i) in same_indexes))
     pk = cur.primary_key
     if pk is None and parent.primary_key is not None:
@@ -54,4 +56,9 @@ def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: d
     checks = cur.checks + tuple(replace(c, comment=None) for c in parent.checks if not c.no_inherit and c.name not in names)
     signatures = {index_signature(i) for i in cur.indexes}
     indexes = cur.indexes + tuple(_index_copy(cur, i) for i in parent.indexes if index_signature(i) not in signatures)
-    return replace(cur, primary_key=pk, uniques=uniques, checks=checks, indexes=indexes)
+    # A foreign key's copy keeps the parent's constraint's name (plan.planner renames it after the DETACH
+    # to the one the table declares, as it would have been created).
+    fks = {constraint_key(f) for f in cur.foreign_keys}
+    foreign_keys = cur.foreign_keys + tuple(replace(f, name=constraint_name(parent, f), comment=None)
+                                            for f in parent.foreign_keys if constraint_key(f) not in fks)
+    return replace(cur, primary_key=pk, uniques=uniques, checks=checks, indexes=indexes, foreign_keys=foreign_keys)

@@ -19,6 +19,7 @@ from typing import Union
 
 from sqlglot import exp
 
+from schemac.compare.tables import constraint_key
 from schemac.model import Index, PrimaryKey, Table, Unique
 from schemac.pg.childindex import child_index_name, child_key_name
 from schemac.pg.dialect import RENDER
@@ -81,3 +82,19 @@ def drop_partition_key(t: Table, key: Key) -> list[exp.Expression]:
     return [_do(f"BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = pg_catalog.to_regclass("
                 f"{literal(table)}) AND conname = {literal(name)} AND conparentid <> 0) THEN {rename} "
                 f"ELSE ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {quote_ident(name)}; END IF; END")]
+
+
+def renamed_after_detach(old: Table, new: Table) -> list[exp.Command]:
+    """After DETACH, a foreign key the table kept from its parent carries the parent's constraint's name:
+    renamed to the one the standalone table declares, or the name Postgres gives it when it declares
+    none, as it would be had the table been created with it (compare.partition_copies)."""
+    out = []
+    declared = {constraint_key(f): constraint_name(new, f) for f in new.foreign_keys}
+    taken = {c.name for c in (*old.uniques, *old.checks, *old.foreign_keys, *old.exclusions) if c.name}
+    for f in old.foreign_keys:
+        want = declared.get(constraint_key(f))
+        if f.name and want and want != f.name and want not in taken:
+            out.append(command("ALTER", "TABLE", qualified(new.schema, new.name), "RENAME CONSTRAINT",
+                               quote_ident(f.name), "TO", quote_ident(want)))
+            taken.add(want)
+    return out
