@@ -88,8 +88,10 @@ def deps(c: Change) -> Deps:
             p = new.partition_of  # type: ignore[union-attr]
             new_refs.add(("table", p.parent_schema, p.parent))
             new_refs |= {("column", p.parent_schema, p.parent, x.name) for x in new.columns}  # type: ignore
-            # ... and the table its own columns as the partition has them (ADD/ALTER COLUMN first)
+            # ... and the table its own columns as the partition has them (ADD/ALTER COLUMN first), and the
+            # parent none it drops (ATTACH refuses a table missing a column the parent still has)
             new_refs |= {col(x.name) for x in new.columns}  # type: ignore[union-attr]
+            new_refs.add(("columns dropped", p.parent_schema, p.parent))
             new_refs |= {("notnull", t.schema, t.name, x.name) for x in new.columns if not x.nullable}  # type: ignore
         if k == "detach_partition":
             p = old.partition_of  # type: ignore[union-attr]
@@ -143,6 +145,7 @@ def deps(c: Change) -> Deps:
                 removes.add(_identity_sequence(t, c.name))  # type: ignore[arg-type]
             if k == "drop_column":
                 removes.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
+                makes.add(("columns dropped", t.schema, t.name))  # type: ignore[union-attr]
     elif k in ("set_not_null", "drop_not_null"):
         (makes if k == "set_not_null" else removes).add(("notnull", t.schema, t.name, c.name))  # type: ignore
         new_refs.add(col(c.name))
