@@ -23,6 +23,7 @@ from sqlglot.tokens import TokenType
 
 from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, other_sql, parse_other,
                                   parse_prefix, prefix_sql)
+from schemac.pg.syntax import finish_type, interval_sql, is_boolean_test, is_words
 
 
 def _generated(self: Postgres.Generator, e: exp.ComputedColumnConstraint) -> str:
@@ -78,7 +79,7 @@ def _prefix(op: str):
 
 def _is_not(self, e: exp.Not) -> str:
     # `b IS NOT TRUE` (read as NOT b IS TRUE) is another expression to Postgres than NOT (b IS TRUE)
-    if isinstance(e.this, exp.Is) and isinstance(e.this.expression, exp.Boolean):
+    if is_boolean_test(e.this):
         return f"{self.sql(e.this, 'this')} IS NOT {self.sql(e.this, 'expression')}"
     return self.not_sql(e)
 
@@ -176,7 +177,11 @@ class SchemacPostgres(Postgres):
             return parse_prefix(self) or super()._parse_unary()
 
         def _parse_types(self, check_func=False, schema=False, allow_identifiers=True, with_collation=False):
-            return _varbit(self) or super()._parse_types(check_func, schema, allow_identifiers, with_collation)
+            return _varbit(self) or finish_type(self, super()._parse_types(check_func, schema, allow_identifiers,
+                                                                           with_collation))
+
+        def _parse_is_rhs(self, distinct=False):
+            return (not distinct and is_words(self)) or super()._parse_is_rhs(distinct)
 
         def _parse_function_call(self, functions=None, anonymous=False, optional_parens=True, any_token=False):
             # A quoted name is a function of that exact name called as a function: "isValid"(s) (sqlglot printed
@@ -193,6 +198,9 @@ class SchemacPostgres(Postgres):
             return call
 
     class Generator(Postgres.Generator):
+        def datatype_sql(self, expression: exp.DataType) -> str:
+            return interval_sql(self, expression) or super().datatype_sql(expression)
+
         def anonymous_sql(self, expression: exp.Anonymous) -> str:
             # a quoted name (Parser._parse_function_call) is printed as it is: not in the case of NORMALIZE_FUNCTIONS
             if isinstance(expression.this, exp.Identifier) and expression.this.quoted:

@@ -1,0 +1,81 @@
+"""PostgreSQL spellings sqlglot misreads or refuses, as pg_get_expr prints them in CHECKs, defaults, generated
+columns, index keys and predicates: read into nodes that print back what Postgres stores.
+
+- `b IS UNKNOWN` / `b IS NOT UNKNOWN` (a boolean test: sqlglot read it as IS NULL, another expression to
+  Postgres), `s IS [NFC|NFD|NFKC|NFKD] NORMALIZED` (sqlglot read NFC as an alias, NORMALIZED as a column),
+  `x IS DOCUMENT`: the words after IS as one `exp.Var`.
+- Type modifiers after `::` or AS: `interval(2)` (sqlglot printed `INTERVAL 2`), `interval day to
+  second(3)` (refused), and arrays of the object identifier types, `regclass[]` (refused; a column's type
+  lost its brackets).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlglot import exp
+from sqlglot.tokens import TokenType
+
+# The words that may follow IS (or IS NOT) and are not an operand: each a keyword of Postgres's grammar there.
+_NORMAL_FORMS = ("NFC", "NFD", "NFKC", "NFKD")
+_BARE_WORDS = (TokenType.VAR, TokenType.UNKNOWN)
+
+
+def _word(token) -> Optional[str]:
+    return token.text.upper() if token is not None and token.token_type in _BARE_WORDS else None
+
+
+def is_words(parser) -> Optional[exp.Var]:
+    """After IS [NOT]: UNKNOWN, DOCUMENT, [form] NORMALIZED, as one Var (printed as written); else None."""
+    first, second = _word(parser._curr), _word(parser._next)
+    if first in ("UNKNOWN", "DOCUMENT", "NORMALIZED"):
+        parser._advance()
+        return exp.Var(this=first)
+    if first in _NORMAL_FORMS and second == "NORMALIZED":
+        parser._advance(2)
+        return exp.Var(this=f"{first} NORMALIZED")
+    return None
+
+
+def is_boolean_test(e: exp.Expression) -> bool:
+    """`x IS TRUE`, `x IS UNKNOWN`...: Postgres stores `x IS NOT TRUE` apart from NOT (x IS TRUE)."""
+    return isinstance(e, exp.Is) and (isinstance(e.expression, exp.Boolean)
+                                      or (isinstance(e.expression, exp.Var) and e.expression.name == "UNKNOWN"))
+
+
+def _number_in_parens(parser) -> Optional[str]:
+    """`(n)` at the parser's position, consumed: n; else None (nothing consumed)."""
+    tokens = parser._tokens[parser._index:parser._index + 3]
+    if len(tokens) == 3 and tokens[0].token_type == TokenType.L_PAREN and tokens[1].token_type == TokenType.NUMBER \
+            and tokens[2].token_type == TokenType.R_PAREN:
+        parser._advance(3)
+        return tokens[1].text
+    return None
+
+
+def _arrays(parser, kind: exp.Expression) -> exp.Expression:
+    while parser._curr is not None and parser._curr.token_type == TokenType.L_BRACKET \
+            and parser._next is not None and parser._next.token_type == TokenType.R_BRACKET:
+        parser._advance(2)
+        kind = exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[kind], nested=True)
+    return kind
+
+
+def finish_type(parser, kind: Optional[exp.Expression]) -> Optional[exp.Expression]:
+    """sqlglot's type node, completed with what it left unread: the precision of an interval with fields
+    (`interval day to second(3)`, `interval second(2)`) and the brackets of an object identifier type."""
+    if isinstance(kind, exp.ObjectIdentifier):
+        return _arrays(parser, kind)
+    if isinstance(kind, exp.DataType) and isinstance(kind.this, exp.Interval) and not kind.expressions:
+        precision = _number_in_parens(parser)
+        if precision is not None:
+            kind.set("expressions", [exp.DataTypeParam(this=exp.Literal.number(precision))])
+            return _arrays(parser, kind)
+    return kind
+
+
+def interval_sql(generator, e: exp.DataType) -> Optional[str]:
+    """`INTERVAL(2)`: sqlglot writes an interval's precision as `INTERVAL 2`, which Postgres refuses."""
+    if e.this == exp.DataType.Type.INTERVAL and e.expressions and not e.args.get("nested"):
+        return f"INTERVAL({generator.expressions(e, flat=True)})"
+    return None
