@@ -79,3 +79,77 @@ def interval_sql(generator, e: exp.DataType) -> Optional[str]:
     if e.this == exp.DataType.Type.INTERVAL and e.expressions and not e.args.get("nested"):
         return f"INTERVAL({generator.expressions(e, flat=True)})"
     return None
+
+
+class SpelledCall(exp.Expression, exp.Func):
+    """A call Postgres spells with keywords between its arguments (`SUBSTRING(s SIMILAR p ESCAPE e)`,
+    `XMLSERIALIZE(CONTENT x AS text)`, `XMLPARSE(DOCUMENT s)`, `COLLATION FOR (s)`): `this` the name,
+    `expressions` the parts in order, keywords as `exp.Var`, printed as written, separated by spaces."""
+
+    arg_types = {"this": True, "expressions": False}
+
+
+def spelled_sql(generator, e: SpelledCall) -> str:
+    return f"{e.this}({' '.join(generator.sql(p) for p in e.expressions)})"
+
+
+def _take(parser, *words: str) -> Optional[str]:
+    """The next token if its text is one of `words` (consumed, in upper case); else None."""
+    if parser._curr is not None and parser._curr.text.upper() in words and parser._curr.token_type != TokenType.STRING:
+        parser._advance()
+        return parser._prev.text.upper()
+    return None
+
+
+def _need(parser, *words: str) -> str:
+    word = _take(parser, *words)
+    if word is None:
+        parser.raise_error(f"Expected {' or '.join(words)}")
+    return word or ""
+
+
+def similar_substring(parser) -> exp.Expression:
+    """After `SUBSTRING(`: `s SIMILAR p ESCAPE e` (refused by sqlglot), else sqlglot's SUBSTRING."""
+    start = parser._index
+    operand = parser._parse_bitwise()
+    if _take(parser, "SIMILAR") is None:
+        parser._retreat(start)
+        return parser._parse_substring()
+    pattern = parser._parse_bitwise()
+    _need(parser, "ESCAPE")
+    return SpelledCall(this="SUBSTRING", expressions=[operand, exp.Var(this="SIMILAR"), pattern, exp.Var(this="ESCAPE"),
+                                                      parser._parse_bitwise()])
+
+
+def xml_call(name: str):
+    """After `XMLSERIALIZE(` or `XMLPARSE(`: its keyword form. The defaults Postgres prints on some majors
+    (`NO INDENT` on 16+, `STRIP WHITESPACE`) are left out, so that the text written and the one read back
+    are one expression."""
+    def parse(parser) -> exp.Expression:
+        parts: list[exp.Expression] = [exp.Var(this=_need(parser, "CONTENT", "DOCUMENT")), parser._parse_bitwise()]
+        if name == "XMLSERIALIZE":
+            _need(parser, "AS")
+            parts += [exp.Var(this="AS"), parser._parse_types()]
+            if _take(parser, "INDENT"):
+                parts.append(exp.Var(this="INDENT"))
+            elif _take(parser, "NO"):
+                _need(parser, "INDENT")
+        elif _take(parser, "PRESERVE"):
+            _need(parser, "WHITESPACE")
+            parts.append(exp.Var(this="PRESERVE WHITESPACE"))
+        elif _take(parser, "STRIP"):
+            _need(parser, "WHITESPACE")
+        return SpelledCall(this=name, expressions=parts)
+    return parse
+
+
+def collation_for(parser) -> Optional[exp.Expression]:
+    """`COLLATION FOR (x)` at a unary operand (with what follows it: `::text`), else None."""
+    tokens = parser._tokens[parser._index:parser._index + 3]
+    if len(tokens) < 3 or tokens[0].token_type != TokenType.VAR or tokens[0].text.upper() != "COLLATION" \
+            or tokens[1].token_type != TokenType.FOR or tokens[2].token_type != TokenType.L_PAREN:
+        return None
+    parser._advance(3)
+    operand = parser._parse_assignment()
+    parser._match_r_paren()
+    return parser._parse_column_ops(SpelledCall(this="COLLATION FOR ", expressions=[operand]))
