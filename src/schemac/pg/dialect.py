@@ -23,8 +23,8 @@ from sqlglot.tokens import TokenType
 
 from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, other_sql, parse_other,
                                   parse_prefix, prefix_sql)
-from schemac.pg.syntax import (SpelledCall, collation_for, finish_type, interval_sql, is_boolean_test, is_words,
-                               similar_substring, spelled_sql, xml_call)
+from schemac.pg.syntax import (AtLocal, SpelledCall, SqlValue, at_local_sql, collation_for, finish_type, interval_sql,
+                               is_boolean_test, is_words, similar_substring, spelled_sql, sql_value, xml_call)
 
 
 def _generated(self: Postgres.Generator, e: exp.ComputedColumnConstraint) -> str:
@@ -185,7 +185,12 @@ class SchemacPostgres(Postgres):
             return parse_other(self, super()._parse_bitwise())
 
         def _parse_unary(self):
-            return parse_prefix(self) or collation_for(self) or super()._parse_unary()
+            return parse_prefix(self) or collation_for(self) or sql_value(self) or super()._parse_unary()
+
+        def _parse_at_time_zone(self, this):
+            if self._match_text_seq("AT", "LOCAL"):
+                return self._parse_at_time_zone(AtLocal(this=this))
+            return super()._parse_at_time_zone(this)
 
         def _parse_types(self, check_func=False, schema=False, allow_identifiers=True, with_collation=False):
             return _varbit(self) or finish_type(self, super()._parse_types(check_func, schema, allow_identifiers,
@@ -220,7 +225,9 @@ class SchemacPostgres(Postgres):
 
         TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.ComputedColumnConstraint: _generated,
                       exp.GeneratedAsIdentityColumnConstraint: _identity, OtherOperator: other_sql,
-                      PrefixOperator: prefix_sql, SpelledCall: spelled_sql, **_SPELLED}
+                      PrefixOperator: prefix_sql, SpelledCall: spelled_sql, AtLocal: at_local_sql,
+                      SqlValue: lambda _, e: e.this,
+                      **_SPELLED}
 
 
 # sqlglot prints a column definition after three walks of its whole tree, looking for what only a few

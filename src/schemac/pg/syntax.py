@@ -153,3 +153,35 @@ def collation_for(parser) -> Optional[exp.Expression]:
     operand = parser._parse_assignment()
     parser._match_r_paren()
     return parser._parse_column_ops(SpelledCall(this="COLLATION FOR ", expressions=[operand]))
+
+
+# SQL value functions sqlglot reads as columns (a default then "refers to a column"); Postgres prints them bare
+_SQL_VALUES = ("CURRENT_ROLE", "USER", "SYSTEM_USER")
+
+
+class SqlValue(exp.Expression, exp.Func):
+    """One of `_SQL_VALUES`, `this` its name: printed bare (an expression of its own, as a default is)."""
+
+    arg_types = {"this": True}
+
+
+def sql_value(parser) -> Optional[exp.Expression]:
+    """CURRENT_ROLE, USER, SYSTEM_USER (unquoted: as columns Postgres quotes these names), else None."""
+    curr, after = parser._curr, parser._next
+    if curr is None or curr.token_type != TokenType.VAR or curr.text.upper() not in _SQL_VALUES \
+            or (after is not None and after.token_type in (TokenType.L_PAREN, TokenType.DOT)):
+        return None
+    parser._advance()
+    return parser._parse_column_ops(SqlValue(this=curr.text.upper()))
+
+
+class AtLocal(exp.Expression, exp.Func):
+    """`ts AT LOCAL` (PostgreSQL 17): refused by sqlglot, which knows AT TIME ZONE only."""
+
+    arg_types = {"this": True}
+
+
+def at_local_sql(generator, e: AtLocal) -> str:
+    operand = generator.sql(e, "this")
+    return f"({operand}) AT LOCAL" if isinstance(e.this, (exp.Binary, exp.Unary)) and not isinstance(e.this, exp.Paren) \
+        else f"{operand} AT LOCAL"
