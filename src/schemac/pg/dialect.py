@@ -23,6 +23,8 @@ from sqlglot.tokens import TokenType
 
 from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, other_sql, parse_other,
                                   parse_prefix, prefix_sql)
+from schemac.pg.syntax import (AtLocal, SpelledCall, SqlValue, at_local_sql, collation_for, finish_type, interval_sql,
+                               is_boolean_test, is_words, similar_substring, spelled_sql, sql_value, xml_call)
 
 
 def _generated(self: Postgres.Generator, e: exp.ComputedColumnConstraint) -> str:
@@ -78,7 +80,7 @@ def _prefix(op: str):
 
 def _is_not(self, e: exp.Not) -> str:
     # `b IS NOT TRUE` (read as NOT b IS TRUE) is another expression to Postgres than NOT (b IS TRUE)
-    if isinstance(e.this, exp.Is) and isinstance(e.this.expression, exp.Boolean):
+    if is_boolean_test(e.this):
         return f"{self.sql(e.this, 'this')} IS NOT {self.sql(e.this, 'expression')}"
     return self.not_sql(e)
 
@@ -160,11 +162,21 @@ class SchemacPostgres(Postgres):
         # convert(b, 'LATIN1', 'UTF8') is Postgres's plain function, not T-SQL's CONVERT(type, value) (refused);
         # json_object(ARRAY[...]), the function (as 15 prints it, unquoted), is not the JSON_OBJECT constructor
         FUNCTION_PARSERS = {**{k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k not in ("DATE_PART", "CONVERT")},
-                            "JSON_OBJECT": lambda self: _json_object(self)}
+                            "JSON_OBJECT": lambda self: _json_object(self), "SUBSTRING": similar_substring,
+                            "XMLSERIALIZE": xml_call("XMLSERIALIZE"), "XMLPARSE": xml_call("XMLPARSE")}
+        # hstore's delete(h, 'k'), as pg_get_expr prints it: DELETE is a statement's keyword to sqlglot
+        FUNC_TOKENS = {*Postgres.Parser.FUNC_TOKENS, TokenType.DELETE}
         # `'0001'::"bit"` is bit of any length; `'0001'::bit` is bit(1) (the SQL grammar's default), which
         # truncates: sqlglot reads both as BIT, and the migration then stored another expression.
         QUOTED_TYPES_TO_PRESERVE = {*Postgres.Parser.QUOTED_TYPES_TO_PRESERVE, "bit"}
         FUNCTIONS = {**Postgres.Parser.FUNCTIONS, **{name.upper(): _kept(name) for name in KEPT_FUNCTIONS}}
+
+        def _parse_statement(self):
+            # delete(h, 'k') (FUNC_TOKENS) where a statement starts: an expression, not DELETE's statement
+            if self._curr is not None and self._curr.token_type == TokenType.DELETE and self._next is not None \
+                    and self._next.token_type == TokenType.L_PAREN:
+                return self._parse_query_modifiers(self._parse_expression())
+            return super()._parse_statement()
 
         def _parse_plain_bitwise(self):
             return super()._parse_bitwise()
@@ -173,10 +185,19 @@ class SchemacPostgres(Postgres):
             return parse_other(self, super()._parse_bitwise())
 
         def _parse_unary(self):
-            return parse_prefix(self) or super()._parse_unary()
+            return parse_prefix(self) or collation_for(self) or sql_value(self) or super()._parse_unary()
+
+        def _parse_at_time_zone(self, this):
+            if self._match_text_seq("AT", "LOCAL"):
+                return self._parse_at_time_zone(AtLocal(this=this))
+            return super()._parse_at_time_zone(this)
 
         def _parse_types(self, check_func=False, schema=False, allow_identifiers=True, with_collation=False):
-            return _varbit(self) or super()._parse_types(check_func, schema, allow_identifiers, with_collation)
+            return _varbit(self) or finish_type(self, super()._parse_types(check_func, schema, allow_identifiers,
+                                                                           with_collation))
+
+        def _parse_is_rhs(self, distinct=False):
+            return (not distinct and is_words(self)) or super()._parse_is_rhs(distinct)
 
         def _parse_function_call(self, functions=None, anonymous=False, optional_parens=True, any_token=False):
             # A quoted name is a function of that exact name called as a function: "isValid"(s) (sqlglot printed
@@ -193,6 +214,9 @@ class SchemacPostgres(Postgres):
             return call
 
     class Generator(Postgres.Generator):
+        def datatype_sql(self, expression: exp.DataType) -> str:
+            return interval_sql(self, expression) or super().datatype_sql(expression)
+
         def anonymous_sql(self, expression: exp.Anonymous) -> str:
             # a quoted name (Parser._parse_function_call) is printed as it is: not in the case of NORMALIZE_FUNCTIONS
             if isinstance(expression.this, exp.Identifier) and expression.this.quoted:
@@ -201,7 +225,9 @@ class SchemacPostgres(Postgres):
 
         TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.ComputedColumnConstraint: _generated,
                       exp.GeneratedAsIdentityColumnConstraint: _identity, OtherOperator: other_sql,
-                      PrefixOperator: prefix_sql, **_SPELLED}
+                      PrefixOperator: prefix_sql, SpelledCall: spelled_sql, AtLocal: at_local_sql,
+                      SqlValue: lambda _, e: e.this,
+                      **_SPELLED}
 
 
 # sqlglot prints a column definition after three walks of its whole tree, looking for what only a few

@@ -26,8 +26,9 @@ BUILTIN = ("<<=", ">>=", "##", "#<#", "#<=#", "#=", "#>#", "#>=#", "%>", "%>>", 
            "?@", "?@>", "?||", "?~", "@>>", "^<@", "^?", "^@", "^@>", "^~", "~<=~", "~<~", "~==", "~>", "~>=~",
            "~>~", "~~=", "!~", "!~*", "!~~", "!~~*")
 # Prefix operators of pg_operator sqlglot refused or misread (`@ b`, absolute value, as the parameter `$b`;
-# tsquery's `!! q` as NOT NOT q): read as PrefixOperator. `- + ~ |/ ||/` keep sqlglot's nodes.
-PREFIX = ("@", "@-@", "#", "!!", "?-", "?|", "%#", "%%")
+# tsquery's `!! q` as NOT NOT q; unary `+ b` as b, which Postgres stores as the operator): read as
+# PrefixOperator. `- ~ |/ ||/` keep sqlglot's nodes.
+PREFIX = ("@", "@-@", "#", "!!", "?-", "?|", "%#", "%%", "+")
 _LITERAL = re.compile(r"STRING|IDENTIFIER|^VAR$|^NUMBER$")
 OPERATORS = POSTGIS + BUILTIN + ("@-@", "!!", "%#", "%%")
 # An otherwise unused token type (Postgres's tokenizer never makes it) carries them.
