@@ -198,6 +198,24 @@ def test_inherits_loader_errors(text, message):
     assert "schema.yaml:" in str(e.value) and message in str(e.value), str(e.value)
 
 
+_PERSON = "composite_types:\n  person:\n    attributes: {name: text, age: integer}\n"
+
+
+@pytest.mark.parametrize("text,message", [
+    (_PERSON + "tables:\n  t:\n    of: person\n    columns: {age: integer, name: text}\n",
+     "is of type public.person: its columns must be the type's attributes in order (name, age)"),
+    (_PERSON + "tables:\n  t:\n    of: person\n    columns: {name: text}\n", "its columns must be the type's"),
+    (_PERSON + "tables:\n  t:\n    of: person(3)\n    columns: {name: text, age: integer}\n",
+     "'person(3)' is not the name of a composite type"),
+    (_PERSON + "tables:\n  p: {columns: {name: text, age: integer}}\n  t:\n    of: person\n    inherits: [p]\n",
+     "cannot be a typed table"),
+])
+def test_typed_table_loader_errors(text, message):
+    with pytest.raises(SchemaFileError) as e:
+        load_text(text, "schema.yaml")
+    assert "schema.yaml:" in str(e.value) and message in str(e.value), str(e.value)
+
+
 def test_a_child_takes_its_parents_columns_in_postgres_order():
     text = ("tables:\n  p: {columns: {a: integer, b: {type: text, default: \"'x'\"}}}\n  q: {columns: {c: date, a: integer}}\n"
             "  child:\n    inherits: [p, q]\n    columns: {own: integer, b: {type: text, default: \"'y'\"}}\n")

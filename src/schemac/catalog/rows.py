@@ -248,7 +248,7 @@ def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: 
         replica_identity_index=row["replica_identity_index"],
         triggers=tuple(sorted(triggers, key=lambda t: t.name)),
         exclusions=tuple(sorted(exclusions, key=lambda x: x.name or "")),
-        inherits=tuple(Parent(p["name"], p["schema"]) for p in row["inherits"] or ()),
+        inherits=tuple(Parent(p["name"], p["schema"]) for p in row["inherits"] or ()), of=_canonical(row["of_type"]) if row["of_type"] else None,
         rules=tuple(sorted(rules, key=lambda r: r.name)),
         statistics=tuple(kindrows.statistics(s, row["schema_name"]) for s in row["statistics"]),
         row_level_security=row["row_level_security"],

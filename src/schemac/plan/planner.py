@@ -15,7 +15,7 @@ from schemac.pg.idents import ident
 from schemac.pg.expressions import referenced_columns
 from schemac.pg.names import constraint_name, qualified, quote_ident
 from schemac.pg.sequences import filled
-from schemac.pg.types import is_text_like, is_user_defined
+from schemac.pg.types import is_text_like, is_user_defined, type_name
 from schemac.plan import ddl, printing, routine_ddl, rule_ddl, statistics_ddl
 from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, object_statements
@@ -88,6 +88,9 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [rule_ddl.rule_comment(t, change.new)]  # type: ignore[arg-type]
     if k in _STATISTICS:
         return _STATISTICS[k](t, change.old if k == "drop_statistics" else change.new)  # type: ignore[arg-type]
+    if k in ("set_of", "drop_of"):  # a typed table (CREATE TABLE ... OF type), made as pg_dump --binary-upgrade does
+        return [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "OF" if k == "set_of" else "NOT OF",  # type: ignore[union-attr]
+                            qualified(*type_name(change.name)) if k == "set_of" else "")]  # type: ignore[arg-type]
     if k in ("add_inherit", "drop_inherit"):
         p = change.new or change.old
         return [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "INHERIT" if k == "add_inherit"  # type: ignore

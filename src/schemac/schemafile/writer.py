@@ -181,7 +181,7 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
     if t.inherits:
         spec["inherits"] = _FlowList(p.name if p.schema == t.schema else f"{p.schema}.{p.name}" for p in t.inherits)
         t = replace(t, columns=own_columns(t, tables or {}))
-    spec.update(_drop_empty({"unlogged": t.unlogged, "cluster_on": t.cluster_on}))
+    spec.update(_drop_empty({"of": t.of, "unlogged": t.unlogged, "cluster_on": t.cluster_on}))
     spec.update(storage_spec(t))
     spec.update(replica_identity_spec(t))
     pk = t.primary_key
