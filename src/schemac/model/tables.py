@@ -129,6 +129,8 @@ class IndexElement:
     collation: Optional[str] = None  # COLLATE: None = the key's own collation (the column's, the expression's)
     # the operator class's parameters, "siglen=32" as pg_attribute.attoptions holds them: gist_trgm_ops (siglen=32)
     opclass_options: tuple[str, ...] = ()
+    # ALTER INDEX ... ALTER COLUMN n SET STATISTICS of an expression key (attstattarget; None: the default)
+    statistics: Optional[int] = None
 
     @property
     def effective_nulls(self) -> Nulls:

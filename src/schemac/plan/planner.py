@@ -23,7 +23,7 @@ from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
 from schemac.plan.partition_index_ddl import (add_partition_key, drop_partition_index, drop_partition_key,
                                              is_partition_key)
-from schemac.plan.column_ddl import column_settings_statements
+from schemac.plan.column_ddl import column_settings_statements, index_statistics
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
 from schemac.plan.trees import fresh_expression, fresh_type
@@ -141,7 +141,8 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if k == "set_trigger_comment":
         return _trigger_comment(t, change.new, unset=True)  # type: ignore[arg-type]
     if k == "set_index_parameters":
-        return alter_parameters("INDEX", _index_ref(t, change.new.name).sql(dialect=RENDER), change.old, change.new)  # type: ignore
+        return alter_parameters("INDEX", _index_ref(t, change.new.name).sql(dialect=RENDER), change.old, change.new) + \
+            index_statistics(t, change.old, change.new)  # type: ignore
     if k == "set_table_parameters":
         return alter_parameters("TABLE", qualified(t.schema, t.name), change.old, change.new)  # type: ignore
     if k == "set_constraint_comment":
@@ -160,7 +161,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if k == "drop_table":
         return [exp.Drop(tables=[ddl.table_ref(t)], kind="TABLE")]  # type: ignore[arg-type]
     if k == "add_index":
-        return [ddl.create_index(t, change.new)]  # type: ignore[arg-type]
+        return [ddl.create_index(t, change.new)] + index_statistics(t, None, change.new)  # type: ignore[arg-type]
     if k == "drop_index" and t.partition_of is not None:  # type: ignore[union-attr]
         return drop_partition_index(t, change.old)  # type: ignore[arg-type]
     if k == "drop_index":
@@ -326,6 +327,7 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> Online
         on_existing = (c.schema, c.table) in existing
         if c.kind == "add_index" and on_existing:
             concurrent.append((c.name, ddl.create_index(c.table_def, c.new, concurrently=True)))  # type: ignore
+            validate.extend(index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]  (once it exists)
         elif c.kind == "add_constraint" and on_existing and isinstance(c.new, Check) and not c.new.not_valid:
             stmt = _alter(c.table_def, exp.AddConstraint(expressions=[ddl.constraint_node(c.new)]))  # type: ignore
             stmt.set("not_valid", True)
