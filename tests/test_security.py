@@ -202,24 +202,17 @@ tables:
       {reader}: [select]
 """
 
+# Two plain tables (no security of their own).
+PLAIN_TABLES = ("tables:\n  accounts:\n    columns:\n      id: {{type: integer, primary_key: true}}\n"
+                "      tenant: {{type: integer, nullable: false}}\n      manager: text\n"
+                "  notes:\n    columns:\n      id: {{type: integer, primary_key: true}}\n      body: text\n")
 # Grants an owner gives itself WITH GRANT OPTION (pg_dump writes them): the rest of its privileges are its defaults.
-OWNED = """\
-schemas: [{{name: extra, owner: {owner}{extra}}}]
-tables:
-  accounts:
-    owner: {owner}
-    columns:
-      id: {{type: integer, primary_key: true}}
-      tenant: {{type: integer, nullable: false}}
-      manager: text{accounts}
-  notes:
-    columns:
-      id: {{type: integer, primary_key: true}}
-      body: text
-"""
-OWNED_PLAIN = OWNED.replace("{extra}", "").replace("{accounts}", "")
-OWNED_WITH_OPTION = OWNED.replace("{extra}", ", grants: {{{owner}: {{privileges: [create], with_grant_option: true}}}}") \
-    .replace("{accounts}", "\n    grants:\n      {owner}: {{privileges: [select], with_grant_option: [update]}}")
+OWNED_PLAIN = "schemas: [{{name: extra, owner: {owner}}}]\n" + \
+    PLAIN_TABLES.replace("  accounts:\n", "  accounts:\n    owner: {owner}\n")
+OWNED_WITH_OPTION = "schemas: [{{name: extra, owner: {owner}, grants: {{{owner}: {{privileges: [create], " \
+    "with_grant_option: true}}}}}}]\n" + PLAIN_TABLES.replace("  accounts:\n", "  accounts:\n    owner: {owner}\n"
+                                                               "    grants:\n      {owner}: {{privileges: [select], "
+                                                               "with_grant_option: [update]}}\n")
 
 ROWS = ["INSERT INTO accounts VALUES (1, 1, 'a'), (2, 1, NULL)", "INSERT INTO notes VALUES (1, 'x')"]
 
@@ -247,10 +240,7 @@ def _apply_new(url: str, out: str, already: int) -> None:
 
 
 CASES = [pytest.param(BASE, EDITED, id="added-then-changed"), pytest.param(EDITED, BASE, id="changed-back"),
-         pytest.param(BASE, "tables:\n  accounts:\n    columns:\n      id: {{type: integer, primary_key: true}}\n"
-                            "      tenant: {{type: integer, nullable: false}}\n      manager: text\n"
-                            "  notes:\n    columns:\n      id: {{type: integer, primary_key: true}}\n      body: text\n",
-                      id="removed"),
+         pytest.param(BASE, PLAIN_TABLES, id="removed"),
          pytest.param(OWNED_PLAIN, OWNED_WITH_OPTION, id="owner-grants-itself-the-grant-option"),
          pytest.param(OWNED_WITH_OPTION, OWNED_PLAIN, id="owner-grant-option-revoked")]
 
