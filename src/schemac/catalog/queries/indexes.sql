@@ -51,17 +51,7 @@ SELECT i.indrelid AS table_oid,
          FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS k(opcoid, ord)
          ORDER BY k.ord
        ) END AS opclasses,
-       CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
-                         WHERE a.attrelid = i.indexrelid AND a.attoptions IS NOT NULL) THEN ARRAY(
-         SELECT (SELECT CASE WHEN opn.nspname = 'pg_catalog' THEN '' ELSE opn.nspname::text || '.' END
-                        || opc.opcname::text || ' ' || array_to_string(a.attoptions, ',')
-                 FROM pg_catalog.pg_attribute a, pg_catalog.pg_opclass opc
-                 JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
-                 WHERE a.attrelid = i.indexrelid AND a.attnum = k.ord AND opc.oid = k.opcoid
-                   AND a.attoptions IS NOT NULL)
-         FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS k(opcoid, ord)
-         ORDER BY k.ord
-       ) END AS key_options,
+       /* include key_options */ AS key_options,
        CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
                          WHERE a.attrelid = i.indexrelid AND COALESCE(a.attstattarget, -1) <> -1) THEN ARRAY(
          SELECT (SELECT NULLIF(a.attstattarget, -1)::int FROM pg_catalog.pg_attribute a
