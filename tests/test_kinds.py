@@ -333,6 +333,8 @@ collations:
 composite_types:
   pair:
     attributes: {a: integer, b: text}
+  person:
+    attributes: {name: text}
 range_types:
   floatrange: {subtype: double precision}
 tables:
@@ -346,6 +348,9 @@ tables:
   child:
     inherits: [base]
     columns: {p: pair, r: floatrange, s: {type: text, collation: posix}}
+  people:
+    of: person
+    columns: {name: text}
 """
 
 
@@ -363,12 +368,14 @@ def test_drift_of_each_kind_made_by_hand(tmp_path, db_url):
         conn.execute("CREATE OR REPLACE RULE no_delete AS ON DELETE TO base DO ALSO NOTHING")
         conn.execute("ALTER TABLE child NO INHERIT base")
         conn.execute("CREATE COLLATION other (provider = libc, locale = 'C')")
+        conn.execute("ALTER TABLE people NOT OF")
     found = {(d.kind, d.object_type, d.name) for d in check_drift(str(schema), db_url).differences}
     assert found == {("missing_constraint", "exclusion constraint", "base_apart"),
                      ("composite_type_changed", "composite type", "pair"),
                      ("unexpected_range_type", "range type", "extra"),
                      ("rule_changed", "rule", "no_delete"),
                      ("inheritance_changed", "table", None),
+                     ("typed_table_changed", "table", None),
                      ("unexpected_collation", "collation", "other")}, found
 
 
