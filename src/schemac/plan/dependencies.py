@@ -121,7 +121,8 @@ def deps(c: Change) -> Deps:
             new_refs |= {("notnull", t.schema, t.name, x.name) for x in t.columns if not x.nullable}  # type: ignore
             new_refs.add(("for inherit", t.schema, t.name))  # type: ignore[union-attr]  after the CHECKs it needs
     elif k == "drop_of":  # NOT OF: before its type changes or goes, and before the table's column changes
-        old_refs |= {_table(t), type_key(old.of)}  # type: ignore[union-attr, arg-type]
+        old_refs.add(type_key(old.of))  # type: ignore[union-attr]
+        new_refs.add(_table(t))  # type: ignore[arg-type]  (after a rename of it)
         makes.add(("untyped", t.schema, t.name))  # type: ignore[union-attr]
     elif k == "set_of":  # OF: once the type and the table's columns are as the type says
         new_refs |= {_table(t), type_key(new.of), ("typed columns", t.schema, t.name)}  # type: ignore[union-attr, arg-type]
