@@ -43,7 +43,7 @@ QUERIES = {
         SELECT n.nspname, obj_description(n.oid, 'pg_namespace') FROM pg_namespace n WHERE n.oid IN ({_USER_NS})
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_namespace'", oid="n.oid")}
     """,
-    # Storage parameters (reloptions, sorted: ALTER ... SET reorders them) of each relation and of its TOAST
+    # The composite type of a typed table (CREATE TABLE ... OF type). Storage parameters (reloptions, sorted: ALTER ... SET reorders them) of each relation and of its TOAST
     # table, where one of its live columns can be toasted (a TOAST table left by dropped columns holds
     # nothing, and a table built anew has none).
     "relations": f"""
@@ -58,7 +58,8 @@ QUERIES = {
                (SELECT array_agg(o ORDER BY o) FROM pg_class tc, unnest(tc.reloptions) o WHERE tc.oid = c.reltoastrelid
                   AND EXISTS (SELECT 1 FROM pg_attribute ta WHERE ta.attrelid = c.oid AND ta.attnum > 0
                               AND NOT ta.attisdropped AND ta.attlen = -1 AND ta.attstorage <> 'p')),
-               c.relreplident::text
+               c.relreplident::text,
+               CASE WHEN c.reloftype <> 0 THEN c.reloftype::regtype::text END
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relnamespace IN ({_USER_NS}) AND c.relkind::text = ANY (%(relkinds)s)
           AND c.relname <> ALL (%(ignored)s)
@@ -94,7 +95,9 @@ QUERIES = {
     """,
     "indexes": f"""
         SELECT n.nspname, t.relname, i.relname, pg_get_indexdef(x.indexrelid), x.indisvalid,
-               obj_description(i.oid, 'pg_class'), x.indisreplident
+               obj_description(i.oid, 'pg_class'), x.indisreplident,
+               (SELECT array_agg(COALESCE(a.attstattarget, -1) ORDER BY a.attnum) FROM pg_attribute a
+                WHERE a.attrelid = x.indexrelid)
         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
         JOIN pg_namespace n ON n.oid = t.relnamespace
         WHERE t.relnamespace IN ({_USER_NS}) AND t.relname <> ALL (%(ignored)s)

@@ -110,6 +110,25 @@ def test_single_drift_is_reported_exactly(major_db, schemac, case):
     assert "\x1b[" not in text.stdout  # no color when not a terminal
 
 
+def test_an_on_only_index_a_partition_lacks_is_said_not_managed(any_db_url, schemac, tmp_path):
+    """CREATE INDEX ... ON ONLY a partitioned table, attached on one partition only, stays INVALID (pg_index, the
+    oracle): inspect says so, naming ON ONLY as not managed, and diff reports it (never silently valid)."""
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE m (id int, k int) PARTITION BY RANGE (id); "
+                     "CREATE TABLE m1 PARTITION OF m FOR VALUES FROM (0) TO (10); "
+                     "CREATE TABLE m2 PARTITION OF m FOR VALUES FROM (10) TO (20); "
+                     "CREATE INDEX m_k ON ONLY m (k); CREATE INDEX m1_k ON m1 (k); ALTER INDEX m_k ATTACH PARTITION m1_k; "
+                     "INSERT INTO m VALUES (1, 1), (11, 2)")
+        assert conn.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = 'm_k'::regclass").fetchone() == (False,)
+    r = schemac("inspect", "--database-url", any_db_url, "--output", "schema.yaml", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "note: index public.m_k is INVALID in the database (made ON ONLY the partitioned table" in r.stderr
+    r = schemac("diff", "--database-url", any_db_url, "--format", "json", cwd=tmp_path)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert [(d["kind"], d["object"]["path"]) for d in json.loads(r.stdout)["differences"]] == \
+        [("index_invalid", "public.m.m_k")]
+
+
 def test_failed_concurrent_index_build_is_reported_invalid(any_db_url, schemac, tmp_path):
     """CREATE UNIQUE INDEX CONCURRENTLY over duplicates fails and leaves the index behind, INVALID: it
     looks present, Postgres never uses it. diff says so, and --sql rebuilds it."""

@@ -243,7 +243,7 @@ def test_concurrently_splits_index_builds_into_no_transaction_files(db_url, tmp_
         for stmt in ROWS:
             conn.execute(stmt)
     new = edit(BASE, "      customers_name: {columns: [name]}\n",
-               "      customers_name: {columns: [name]}\n      customers_email_lower: {columns: [{expression: lower(email)}]}\n"
+               "      customers_name: {columns: [name]}\n      customers_email_lower: {columns: [{expression: lower(email), statistics_target: 250}]}\n"
                "      customers_status: {columns: [status]}\n")
     new = edit(new, "      score_range:", "      email_has_at: email LIKE '%@%'\n      score_range:")
     new += "  notes:\n    columns:\n      id: {type: integer, primary_key: true}\n    indexes:\n      notes_id: {columns: [id]}\n"
@@ -264,4 +264,7 @@ def test_concurrently_splits_index_builds_into_no_transaction_files(db_url, tmp_
     with psycopg.connect(db_url) as conn:
         assert conn.execute("SELECT bool_and(convalidated) FROM pg_constraint WHERE conname = 'email_has_at'"
                             ).fetchone()[0] is True
+        # the expression's statistics target, set once CREATE INDEX CONCURRENTLY made the index (its validate file)
+        assert conn.execute("SELECT attstattarget FROM pg_attribute WHERE attrelid = 'customers_email_lower'::regclass "
+                            "AND attnum = 1").fetchone()[0] == 250
         assert conn.execute("SELECT count(*) FROM customers").fetchone()[0] == 2

@@ -376,7 +376,7 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("primaryKey", tables.PK_KEYS),
     ("unique", tables.UNIQUE_KEYS),
     ("index", indexes.INDEX_KEYS),
-    ("indexColumn", indexes.INDEX_COLUMN_KEYS),  # exactly one of name/expression: a oneOf
+    ("indexColumn", indexes.INDEX_KEY_KEYS),  # exactly one of name/expression: a oneOf
     ("check", constraints.CHECK_KEYS),
     ("foreignKey", constraints.FK_KEYS),
     ("references", constraints.FK_REF_KEYS),

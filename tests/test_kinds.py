@@ -198,6 +198,24 @@ def test_inherits_loader_errors(text, message):
     assert "schema.yaml:" in str(e.value) and message in str(e.value), str(e.value)
 
 
+_PERSON = "composite_types:\n  person:\n    attributes: {name: text, age: integer}\n"
+
+
+@pytest.mark.parametrize("text,message", [
+    (_PERSON + "tables:\n  t:\n    of: person\n    columns: {age: integer, name: text}\n",
+     "is of type public.person: its columns must be the type's attributes in order (name, age)"),
+    (_PERSON + "tables:\n  t:\n    of: person\n    columns: {name: text}\n", "its columns must be the type's"),
+    (_PERSON + "tables:\n  t:\n    of: person(3)\n    columns: {name: text, age: integer}\n",
+     "'person(3)' is not the name of a composite type"),
+    (_PERSON + "tables:\n  p: {columns: {name: text, age: integer}}\n  t:\n    of: person\n    inherits: [p]\n",
+     "cannot be a typed table"),
+])
+def test_typed_table_loader_errors(text, message):
+    with pytest.raises(SchemaFileError) as e:
+        load_text(text, "schema.yaml")
+    assert "schema.yaml:" in str(e.value) and message in str(e.value), str(e.value)
+
+
 def test_a_child_takes_its_parents_columns_in_postgres_order():
     text = ("tables:\n  p: {columns: {a: integer, b: {type: text, default: \"'x'\"}}}\n  q: {columns: {c: date, a: integer}}\n"
             "  child:\n    inherits: [p, q]\n    columns: {own: integer, b: {type: text, default: \"'y'\"}}\n")
@@ -315,6 +333,8 @@ collations:
 composite_types:
   pair:
     attributes: {a: integer, b: text}
+  person:
+    attributes: {name: text}
 range_types:
   floatrange: {subtype: double precision}
 tables:
@@ -328,6 +348,9 @@ tables:
   child:
     inherits: [base]
     columns: {p: pair, r: floatrange, s: {type: text, collation: posix}}
+  people:
+    of: person
+    columns: {name: text}
 """
 
 
@@ -345,12 +368,14 @@ def test_drift_of_each_kind_made_by_hand(tmp_path, db_url):
         conn.execute("CREATE OR REPLACE RULE no_delete AS ON DELETE TO base DO ALSO NOTHING")
         conn.execute("ALTER TABLE child NO INHERIT base")
         conn.execute("CREATE COLLATION other (provider = libc, locale = 'C')")
+        conn.execute("ALTER TABLE people NOT OF")
     found = {(d.kind, d.object_type, d.name) for d in check_drift(str(schema), db_url).differences}
     assert found == {("missing_constraint", "exclusion constraint", "base_apart"),
                      ("composite_type_changed", "composite type", "pair"),
                      ("unexpected_range_type", "range type", "extra"),
                      ("rule_changed", "rule", "no_delete"),
                      ("inheritance_changed", "table", None),
+                     ("typed_table_changed", "table", None),
                      ("unexpected_collation", "collation", "other")}, found
 
 

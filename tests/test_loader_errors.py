@@ -79,6 +79,14 @@ CASES = [
     ("opclass-options-bad-name", "tables:\n  t:\n    columns: {a: text}\n    indexes:\n"
      "      i: {columns: [{name: a, opclass: gist_trgm_ops, opclass_options: {Sig-Len: 32}}], method: gist}\n", 5,
      "'Sig-Len' is not a storage parameter name"),
+    ("index-statistics-on-a-column", "tables:\n  t:\n    columns: {a: text}\n    indexes:\n"
+     "      i: {columns: [{name: a, statistics_target: 100}]}\n", 5, "Postgres sets one on an expression key only"),
+    ("index-statistics-too-high", "tables:\n  t:\n    columns: {a: text}\n    indexes:\n"
+     "      i: {columns: [{expression: lower(a), statistics_target: 20000}]}\n", 5, "from -1 (the default) to 10000"),
+    ("view-column-statistics", "views:\n  v:\n    query: SELECT 1 AS a\n    columns:\n      a: {statistics_target: 10}\n",
+     5, "only a materialized view's column has one"),
+    ("exclusion-statistics", "tables:\n  t:\n    columns: {a: integer}\n    exclude:\n"
+     "      - {elements: [{expression: abs(a), with: '=', statistics_target: 10}]}\n", 5, "statistics_target"),
     ("trigger-from-without-constraint", "tables:\n  t:\n    columns: {a: integer}\n    triggers:\n"
      "      g: {function: f, events: [delete], timing: after, for_each: row, from: other}\n", 5,
      "only a constraint trigger (constraint: true) has a from table"),

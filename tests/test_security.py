@@ -55,6 +55,16 @@ ORACLE = {
               FROM pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a
               WHERE n.nspname IN ('public', 'extra') AND a.grantee <> n.nspowner
               ORDER BY 1, 2, 3, 4, 5""",
+    # The owner's own entries, its defaults too (acldefault): a grant option it gave itself, and what it keeps.
+    "owner_acl": """SELECT c.relname, a.privilege_type, a.is_grantable
+                    FROM pg_class c, aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
+                    WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND a.grantee = c.relowner
+                      AND c.relname <> '_sqlx_migrations'
+                    UNION ALL
+                    SELECT n.nspname, a.privilege_type, a.is_grantable
+                    FROM pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a
+                    WHERE n.nspname = 'extra' AND a.grantee = n.nspowner
+                    ORDER BY 1, 2, 3""",
     "default_acl": """SELECT d.defaclrole::regrole::text, n.nspname, d.defaclobjtype,
                              CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END,
                              a.privilege_type, a.is_grantable
@@ -192,6 +202,18 @@ tables:
       {reader}: [select]
 """
 
+# Two plain tables (no security of their own).
+PLAIN_TABLES = ("tables:\n  accounts:\n    columns:\n      id: {{type: integer, primary_key: true}}\n"
+                "      tenant: {{type: integer, nullable: false}}\n      manager: text\n"
+                "  notes:\n    columns:\n      id: {{type: integer, primary_key: true}}\n      body: text\n")
+# Grants an owner gives itself WITH GRANT OPTION (pg_dump writes them): the rest of its privileges are its defaults.
+OWNED_PLAIN = "schemas: [{{name: extra, owner: {owner}}}]\n" + \
+    PLAIN_TABLES.replace("  accounts:\n", "  accounts:\n    owner: {owner}\n")
+OWNED_WITH_OPTION = "schemas: [{{name: extra, owner: {owner}, grants: {{{owner}: {{privileges: [create], " \
+    "with_grant_option: true}}}}}}]\n" + PLAIN_TABLES.replace("  accounts:\n", "  accounts:\n    owner: {owner}\n"
+                                                               "    grants:\n      {owner}: {{privileges: [select], "
+                                                               "with_grant_option: [update]}}\n")
+
 ROWS = ["INSERT INTO accounts VALUES (1, 1, 'a'), (2, 1, NULL)", "INSERT INTO notes VALUES (1, 'x')"]
 
 
@@ -218,10 +240,9 @@ def _apply_new(url: str, out: str, already: int) -> None:
 
 
 CASES = [pytest.param(BASE, EDITED, id="added-then-changed"), pytest.param(EDITED, BASE, id="changed-back"),
-         pytest.param(BASE, "tables:\n  accounts:\n    columns:\n      id: {{type: integer, primary_key: true}}\n"
-                            "      tenant: {{type: integer, nullable: false}}\n      manager: text\n"
-                            "  notes:\n    columns:\n      id: {{type: integer, primary_key: true}}\n      body: text\n",
-                      id="removed")]
+         pytest.param(BASE, PLAIN_TABLES, id="removed"),
+         pytest.param(OWNED_PLAIN, OWNED_WITH_OPTION, id="owner-grants-itself-the-grant-option"),
+         pytest.param(OWNED_WITH_OPTION, OWNED_PLAIN, id="owner-grant-option-revoked")]
 
 
 @pytest.mark.parametrize("major_db,old,new", each_case_on_one_major(CASES), indirect=["major_db"])

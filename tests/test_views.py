@@ -113,7 +113,7 @@ def _first(sql: str, *statements: str) -> list[int]:
     ("views:\n  v: {query: select 1, with_data: false}\n", "2:24", "unknown key 'with_data'"),
     ("materialized_views:\n  m: {query: select 1, check_option: local}\n", "2:24", "unknown key 'check_option'"),
     ("views:\n  v: {query: select 1, columns: {a: {comment: x, type: int}}}\n", "2:50", "unknown key 'type'"),
-    ("views:\n  v: {query: select 1, columns: {a: {}}}\n", "2:37", "column 'a' of view 'v' needs a comment or a default"),
+    ("views:\n  v: {query: select 1, columns: {a: {}}}\n", "2:37", "column 'a' of view 'v' needs a comment, a default or a statistics_target"),
     ("views:\n  v: {query: select 1, columns: {a: {default: '1 +'}}}\n", "2:47", "default of column 'a' of view 'v'"),
     ("materialized_views:\n  m: {query: select 1, columns: {a: {default: '1'}}}\n", "2:37",
      "a materialized view's column has no default"),

@@ -313,9 +313,12 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
                + (f"; wrote {output}" if output else ""), err=True)
     for t in s.tables:
         for i in t.indexes:
-            if not i.valid:
-                click.echo(f"schemac: note: index {t.schema}.{i.name} is INVALID in the database (a CREATE INDEX "
-                           "CONCURRENTLY failed or is still running); written as declared: rebuild it", err=True)
+            if not i.valid:  # ON ONLY (a partitioned table's index that partitions lack) is not managed: said so
+                why = ("made ON ONLY the partitioned table, and a partition has no index attached to it; ON ONLY is "
+                       "not managed: schemac makes it on every partition") if t.partition_by is not None else \
+                    "a CREATE INDEX CONCURRENTLY failed or is still running"
+                click.echo(f"schemac: note: index {t.schema}.{i.name} is INVALID in the database ({why}); "
+                           "written as declared: rebuild it", err=True)
 
 
 main.add_command(check_queries)

@@ -108,6 +108,7 @@ def _elements(row: dict[str, Any]) -> tuple[list[IndexElement], tuple[str, ...]]
     attnames, expressions, options = row["attnames"], row["expressions"], row["options"] or []
     opclasses = row["opclasses"] or []
     key_options = row.get("key_options") or []
+    key_statistics = row.get("key_statistics") or []
     collations = key_collations(row["definition"], key_count) if row["definition"] else ()
     elements = []
     for pos in range(key_count):
@@ -122,6 +123,7 @@ def _elements(row: dict[str, Any]) -> tuple[list[IndexElement], tuple[str, ...]]
             opclass_options = tuple(given.split(","))
         elements.append(IndexElement(column=column, expression=expression, order=order,  # type: ignore[arg-type]
                                      nulls=_nulls(option, order), opclass=opclass, opclass_options=opclass_options,
+                                     statistics=key_statistics[pos] if pos < len(key_statistics) else None,
                                      collation=collations[pos] if pos < len(collations) else None))
     return elements, tuple(name for name in attnames[key_count:] if name is not None)
 
@@ -248,7 +250,7 @@ def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: 
         replica_identity_index=row["replica_identity_index"],
         triggers=tuple(sorted(triggers, key=lambda t: t.name)),
         exclusions=tuple(sorted(exclusions, key=lambda x: x.name or "")),
-        inherits=tuple(Parent(p["name"], p["schema"]) for p in row["inherits"] or ()),
+        inherits=tuple(Parent(p["name"], p["schema"]) for p in row["inherits"] or ()), of=_canonical(row["of_type"]) if row["of_type"] else None,
         rules=tuple(sorted(rules, key=lambda r: r.name)),
         statistics=tuple(kindrows.statistics(s, row["schema_name"]) for s in row["statistics"]),
         row_level_security=row["row_level_security"],

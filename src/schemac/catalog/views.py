@@ -32,8 +32,9 @@ def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[s
     options = dict(o.partition("=")[::2] for o in row["options"] or ())
     definition = view_definition(row["definition"])
     output = tuple(_one(made, ViewColumn, c["name"], canonical(c["type"])) for c in row["columns"])
-    comments = tuple(ViewColumn(c["name"], comment=c["comment"], default=c.get("default")) for c in row["columns"]
-                     if c["comment"] is not None or c.get("default") is not None)
+    comments = tuple(ViewColumn(c["name"], comment=c["comment"], default=c.get("default"), statistics=c.get("statistics"))
+                     for c in row["columns"]
+                     if c["comment"] is not None or c.get("default") is not None or c.get("statistics") is not None)
     depends = sorted({_one(made, Dependency, d["kind"], d["schema"], d["name"], d["column"],
                            canonical(d["type"]) if d["kind"] == "column" else d["type"])
                       for d in row["depends"]}, key=lambda d: (d.kind, d.schema, d.name, d.column or "", d.type or ""))

@@ -26,13 +26,13 @@ KINDS = (
     "add_range_type", "alter_range_type", "add_composite_type", "alter_composite_type", "add_sequence", "alter_sequence",
     "add_function", "alter_function", "add_aggregate", "alter_aggregate",
     "rename_table", "rename_column", "rename_index", "rename_publication", "drop_publication", "drop_view",
-    "drop_rule", "drop_policy", "drop_statistics", "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_inherit",
+    "drop_rule", "drop_policy", "drop_statistics", "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_inherit", "drop_of",
     "drop_column", "drop_table",
     "drop_aggregate", "drop_function", "drop_sequence", "drop_composite_type", "drop_range_type", "drop_domain", "drop_enum",
     "drop_collation", "drop_text_search_config", "drop_text_search_dictionary",
     "add_table", "add_inherit", "alter_partitioning", "attach_partition", "set_logging", "add_column",
     "drop_default", "alter_column_type", "drop_identity", "drop_not_null", "set_not_null", "set_default",
-    "alter_identity", "alter_generated", "set_column_settings",
+    "alter_identity", "alter_generated", "set_column_settings", "set_of",
     "add_constraint", "validate_constraint", "add_index", "set_index_parameters", "set_table_parameters",
     "add_foreign_key",
     "add_trigger", "alter_trigger", "set_trigger_enabled", "add_rule", "alter_rule", "add_statistics", "alter_statistics",
@@ -48,6 +48,10 @@ KINDS = (
 )
 
 
+# The cause of a typed table's NOT OF and OF around a change of its composite type (whose attributes are its
+# columns: Postgres refuses to change them under the table but with ALTER TYPE ... CASCADE), or of its NOT OF
+# before the OF of another type.
+TYPED_REBUILT = "the table's composite type changes"
 # The cause of a partition's column change that its parent's ALTER TABLE makes for it.
 INHERITED = "inherited from the parent"
 # The cause of a child's NO INHERIT and INHERIT around its parent's DROP COLUMN of a column the child keeps:

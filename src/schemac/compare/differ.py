@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from schemac.compare.aggregates import diff_aggregates
-from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, KINDS, Change,
+from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, KINDS, TYPED_REBUILT, Change,
                                      takes_using)
 from schemac.compare.grants import diff_grants, namespace
 from schemac.compare.policies import diff_policies
@@ -25,6 +25,7 @@ from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import functions_around_columns
 from schemac.compare.usertypes import diff_user_types
 from schemac.model import Index, Schema, Table
+from schemac.pg.types import type_name
 
 __all__ = ["Change", "applied_renames", "diff", "ignored_renames", "repeated_key_notices", "unused_usings"]
 
@@ -152,6 +153,23 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
     return out
 
 
+def _typed_tables(cur_tables: dict, des_tables: dict, objects: list[Change]) -> list[Change]:
+    """ALTER TABLE ... NOT OF and OF: where the table's type changes, and around a change of its composite type,
+    the table turned plain meanwhile (its column changes between them, as any table's)."""
+    changed = {(c.schema, c.name) for c in objects if c.kind.endswith("_composite_type")}
+    out = []
+    for key, t in des_tables.items():
+        old = cur_tables.get(key)
+        was = old.of if old is not None else None
+        if was is not None and (was != t.of or type_name(was) in changed):
+            cause = TYPED_REBUILT if t.of is not None else None
+            out.append(Change("drop_of", t.schema, t.name, was, old, t, t, cause))
+        if t.of is not None and (was != t.of or type_name(t.of) in changed):
+            cause = TYPED_REBUILT if was == t.of else "new table" if old is None else None
+            out.append(Change("set_of", t.schema, t.name, t.of, old, t, t, cause))
+    return out
+
+
 def diff(current: Schema, desired: Schema) -> list[Change]:
     """Changes that turn `current` into `desired`, in the order their DDL must run."""
     changes: list[Change] = []
@@ -193,6 +211,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             # Foreign keys from a dropped table go first, so drop order never matters.
             changes.extend(Change("drop_foreign_key", t.schema, t.name, fk.name, fk, None, t) for fk in t.foreign_keys)
     changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables))
+    changes.extend(_typed_tables(cur_tables, des_tables, objects))
     changes.extend(objects + diff_aggregates(current, desired, objects))
     changes.extend(diff_policies(cur_tables, des_tables) + diff_grants(cur_tables, des_tables, current, desired, rebuilt))
     changes.extend(around_functions(changes, cur_tables, des_tables))

@@ -1,7 +1,8 @@
 """Privileges and owners compared: for each object (table with its columns, sequence, function), what
 each grantee holds in one model and the other. The owner's own privileges are never compared (an owner
 can always grant them back to itself): entries to the owner (schema.yaml's `owner:` when pinned, else the
-database's) are left out on both sides. An owner is compared only where schema.yaml pins it."""
+database's) are left out on both sides, but for the grant option it gave itself (GRANT ... TO its owner WITH
+GRANT OPTION, which pg_dump writes), revoked with REVOKE GRANT OPTION FOR. An owner is compared only where schema.yaml pins it."""
 
 from __future__ import annotations
 
@@ -93,10 +94,12 @@ def _name(obj: Secured) -> Optional[str]:
 
 
 def _held(obj: Optional[Secured], owner: Optional[str], created_as: tuple = ()) -> dict[str, tuple[Privilege, ...]]:
+    """Per grantee, its entries; the owner's only where it granted itself the grant option (its others are its
+    defaults, never compared)."""
     entries = created_as if obj is None else obj.grants
     out: dict[str, list[Privilege]] = {}
     for p in entries:
-        if p.grantee != owner:
+        if p.grantee != owner or p.grantable:
             out.setdefault(p.grantee, []).append(p)
     return {g: tuple(ps) for g, ps in out.items()}
 
@@ -158,8 +161,11 @@ def object_changes(old: Optional[Secured], new: Secured, maybe: tuple[Privilege,
         src = next((p.source for p in a if p.source), None) or new.source
         old_h, new_h = Holding(old or new, grantee, b), Holding(new, grantee, a, src)
         t = new if isinstance(new, Table) else None
-        if to_revoke(m, a):
-            out.append(Change("revoke", schema, table, _name(new), Holding(old or new, grantee, m), new_h, t, cause))
+        if to_revoke(m, a):  # the owner keeps its own privileges: only their grant option is revoked
+            kept = a + tuple(replace(p, grantable=False) for p in m if p.key not in {q.key for q in a}) \
+                if grantee == owner else a
+            out.append(Change("revoke", schema, table, _name(new), Holding(old or new, grantee, m),
+                              Holding(new, grantee, kept, src), t, cause))
         if to_revoke(a, b):
             out.append(Change("grant", schema, table, _name(new), old_h, new_h, t, cause))
     return out

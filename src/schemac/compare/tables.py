@@ -50,17 +50,17 @@ def index_signature(i: Index) -> tuple:
 
 
 def parameter_values(obj: Union[Index, Table, View], toast: bool = True) -> dict[str, str]:
-    """Storage parameters (of an index, table or materialized view) by name, values as Postgres stores
-    them: spelled as written (`off` and `false` mean the same, but schema.yaml's spelling is what the
-    catalog should read back). Without `toast` (the relation compared with has no TOAST table, so
-    Postgres dropped them silently) the `toast.` ones are left out."""
+    """Storage parameters (of an index, table or materialized view) by name, values spelled as written (`off` and
+    `false` mean the same, but schema.yaml's spelling is what the catalog should read back). Without `toast` (the
+    relation compared with has no TOAST table, so Postgres dropped them silently) the `toast.` ones are left out."""
     return {name: value for name, _, value in (p.partition("=") for p in obj.parameters)
             if toast or not name.startswith(TOAST_PREFIX)}
 
 
 def parameters_changed(cur: Union[Index, Table, View], des: Union[Index, Table, View]) -> bool:
-    """Whether `des`'s storage parameters differ from those `cur` (as read from a database) can hold."""
-    return parameter_values(cur) != parameter_values(des, getattr(cur, "toast_table", True))
+    """Whether `des`'s storage parameters (and an index's keys' statistics targets) differ from those `cur` holds."""
+    stats = [[getattr(e, "statistics", None) for e in getattr(x, "elements", ())] for x in (cur, des)]
+    return parameter_values(cur) != parameter_values(des, getattr(cur, "toast_table", True)) or stats[0] != stats[1]
 
 
 def same_trigger(a: Trigger, b: Trigger) -> bool:

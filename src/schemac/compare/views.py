@@ -131,8 +131,10 @@ def _comments(v: View) -> tuple:
 
 
 def _defaults(v: View) -> dict:
-    """The column defaults, each in its normal form (a written default and Postgres's deparse compare alike)."""
-    return {c.name: normal_form(c.default) for c in v.columns if c.default is not None}
+    """The column defaults, each in its normal form (a written default and Postgres's deparse compare alike), and
+    a materialized view's columns' statistics targets."""
+    return {c.name: (normal_form(c.default) if c.default is not None else None, c.statistics)
+            for c in v.columns if c.default is not None or c.statistics is not None}
 
 
 def stand_in(v: View, members: bool = True) -> Table:

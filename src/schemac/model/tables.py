@@ -129,6 +129,8 @@ class IndexElement:
     collation: Optional[str] = None  # COLLATE: None = the key's own collation (the column's, the expression's)
     # the operator class's parameters, "siglen=32" as pg_attribute.attoptions holds them: gist_trgm_ops (siglen=32)
     opclass_options: tuple[str, ...] = ()
+    # ALTER INDEX ... ALTER COLUMN n SET STATISTICS of an expression key (attstattarget; None: the default)
+    statistics: Optional[int] = None
 
     @property
     def effective_nulls(self) -> Nulls:
@@ -305,6 +307,9 @@ class Table(Qualified):
     # INHERITS (parents, in order): the columns and CHECKs they give the table are in `columns` (as the
     # catalog lists them) but not among `checks`; what it has beyond them is its own.
     inherits: tuple[Parent, ...] = ()
+    # CREATE TABLE ... OF type (pg_class.reloftype): a typed table, its columns the composite type's
+    # attributes (as the type is spelled in a column's type: "person", "s.person").
+    of: Optional[str] = None
     rules: tuple[Rule, ...] = ()
     statistics: tuple[Statistics, ...] = ()  # CREATE STATISTICS objects on it
     # Security (model/security.py): ENABLE / FORCE ROW LEVEL SECURITY, its policies, the access list

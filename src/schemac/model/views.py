@@ -20,6 +20,7 @@ class ViewColumn:
     type: Optional[str] = None
     comment: Optional[str] = None
     default: Optional[str] = None
+    statistics: Optional[int] = None  # a materialized view's: ALTER ... ALTER COLUMN ... SET STATISTICS
 
 
 @dataclass(frozen=True)

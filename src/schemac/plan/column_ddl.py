@@ -9,7 +9,7 @@ from typing import Optional
 
 from sqlglot import exp
 
-from schemac.model import Column, Table
+from schemac.model import Column, Index, Table
 from schemac.pg.column_storage import default_storage
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan import ddl
@@ -57,3 +57,12 @@ def _type_storage(table: str, c: Column) -> exp.Expression:
                f"WHERE a.attrelid = {ddl.literal(table)}::regclass AND a.attname = {ddl.literal(c.name)})")
     return ddl.command("DO", f"{_DO_TAG}BEGIN EXECUTE {statement} || {storage}; END{_DO_TAG}")
 
+
+
+def index_statistics(t: Table, old: Optional[Index], new: Index) -> list[exp.Expression]:
+    """ALTER INDEX ... ALTER COLUMN n SET STATISTICS for each expression key whose target differs from `old`'s
+    (old None: an index just made, with the defaults)."""
+    was = [e.statistics for e in old.elements] if old is not None else []
+    return [ddl.command("ALTER", "INDEX", qualified(t.schema, new.name), "ALTER COLUMN", str(n),
+                        f"SET STATISTICS {-1 if e.statistics is None else int(e.statistics)}")
+            for n, e in enumerate(new.elements, 1) if (was[n - 1] if n <= len(was) else None) != e.statistics]

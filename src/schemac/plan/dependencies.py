@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemac.compare.changes import (AFTER_DETACH, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
+from schemac.compare.changes import (AFTER_DETACH, CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
                                      takes_using)
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
-from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs,
+from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs, type_key,
                                expression_refs, own_keys, refs_of, table_members, table_refs)
 from schemac.pg.types import type_name
 
@@ -122,6 +122,13 @@ def deps(c: Change) -> Deps:
             new_refs |= parent_columns | {("table", q.schema, q.name), _table(t)} | {col(x.name) for x in t.columns}  # type: ignore
             new_refs |= {("notnull", t.schema, t.name, x.name) for x in t.columns if not x.nullable}  # type: ignore
             new_refs.add(("for inherit", t.schema, t.name))  # type: ignore[union-attr]  after the CHECKs it needs
+    elif k == "drop_of":  # NOT OF: before its type changes or goes, and before the table's column changes
+        old_refs.add(type_key(old.of))  # type: ignore[union-attr]
+        new_refs.add(_table(t))  # type: ignore[arg-type]  (after a rename of it)
+        makes.add(("untyped", t.schema, t.name))  # type: ignore[union-attr]
+    elif k == "set_of":  # OF: once the type and the table's columns are as the type says
+        new_refs |= {_table(t), type_key(new.of), ("typed columns", t.schema, t.name)}  # type: ignore[union-attr, arg-type]
+        new_refs |= {col(x.name) for x in new.columns}  # type: ignore[union-attr]
     elif k == "rename_column":
         removes.add(col(old.name))  # type: ignore[union-attr]
         makes.add(col(c.name))
@@ -214,6 +221,9 @@ def deps(c: Change) -> Deps:
         if old is not None and k != "set_type_comment":
             removes |= own_keys(None, old) if (new is None or k.startswith("alter_")) else set()
             old_refs |= refs_of(None, old)
+    if t is not None and k in CARRIED_TO_PARTITIONS:  # a typed table's column changes: between NOT OF and OF
+        new_refs.add(("untyped", t.schema, t.name))
+        makes.add(("typed columns", t.schema, t.name))
     if t is not None and c.cause != INHERITED and k in AFTER_DETACH:
         new_refs.add(("detached", t.schema, t.name))  # a partition changed while detached: after DETACH
     if k == "alter_enum" or (k == "alter_domain" and c.cause == ENUM_REBUILT):  # renames the old type aside

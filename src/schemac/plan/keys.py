@@ -207,6 +207,8 @@ def table_refs(t: Table) -> set[Key]:
     if t.partition_of is not None:  # created PARTITION OF its parent, with the parent's columns
         p = t.partition_of
         out |= {("table", p.parent_schema, p.parent)} | {("column", p.parent_schema, p.parent, c.name) for c in t.columns}
+    if t.of is not None:  # its composite type (ALTER TABLE ... OF follows): dropped after it
+        out.add(type_key(t.of))
     for q in t.inherits:  # created INHERITS its parents, with their columns
         out |= {("table", q.schema, q.name)} | {("column", q.schema, q.name, c.name) for c in t.columns}
     return out - {_table(t)}

@@ -15,14 +15,15 @@ from schemac.pg.idents import ident
 from schemac.pg.expressions import referenced_columns
 from schemac.pg.names import constraint_name, qualified, quote_ident
 from schemac.pg.sequences import filled
-from schemac.pg.types import is_text_like, is_user_defined
+from schemac.pg.types import is_text_like, is_user_defined, type_name
 from schemac.plan import ddl, printing, routine_ddl, rule_ddl, statistics_ddl
 from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
-from schemac.plan.partition_index_ddl import (add_partition_key, drop_partition_index, drop_partition_key, is_partition_key, renamed_after_detach)
-from schemac.plan.column_ddl import column_settings_statements
+from schemac.plan.partition_index_ddl import (add_partition_key, drop_partition_index, drop_partition_key,
+                                             is_partition_key, renamed_after_detach)
+from schemac.plan.column_ddl import column_settings_statements, index_statistics
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
 from schemac.plan.trees import fresh_expression, fresh_type
@@ -87,6 +88,9 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [rule_ddl.rule_comment(t, change.new)]  # type: ignore[arg-type]
     if k in _STATISTICS:
         return _STATISTICS[k](t, change.old if k == "drop_statistics" else change.new)  # type: ignore[arg-type]
+    if k in ("set_of", "drop_of"):  # a typed table (CREATE TABLE ... OF type), made as pg_dump --binary-upgrade does
+        return [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "OF" if k == "set_of" else "NOT OF",  # type: ignore[union-attr]
+                            qualified(*type_name(change.name)) if k == "set_of" else "")]  # type: ignore[arg-type]
     if k in ("add_inherit", "drop_inherit"):
         p = change.new or change.old
         return [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "INHERIT" if k == "add_inherit"  # type: ignore
@@ -137,7 +141,8 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if k == "set_trigger_comment":
         return _trigger_comment(t, change.new, unset=True)  # type: ignore[arg-type]
     if k == "set_index_parameters":
-        return alter_parameters("INDEX", _index_ref(t, change.new.name).sql(dialect=RENDER), change.old, change.new)  # type: ignore
+        return alter_parameters("INDEX", _index_ref(t, change.new.name).sql(dialect=RENDER), change.old, change.new) + \
+            index_statistics(t, change.old, change.new)  # type: ignore
     if k == "set_table_parameters":
         return alter_parameters("TABLE", qualified(t.schema, t.name), change.old, change.new)  # type: ignore
     if k == "set_constraint_comment":
@@ -156,7 +161,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if k == "drop_table":
         return [exp.Drop(tables=[ddl.table_ref(t)], kind="TABLE")]  # type: ignore[arg-type]
     if k == "add_index":
-        return [ddl.create_index(t, change.new)]  # type: ignore[arg-type]
+        return [ddl.create_index(t, change.new)] + index_statistics(t, None, change.new)  # type: ignore[arg-type]
     if k == "drop_index" and t.partition_of is not None:  # type: ignore[union-attr]
         return drop_partition_index(t, change.old)  # type: ignore[arg-type]
     if k == "drop_index":
@@ -322,6 +327,7 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> Online
         on_existing = (c.schema, c.table) in existing
         if c.kind == "add_index" and on_existing:
             concurrent.append((c.name, ddl.create_index(c.table_def, c.new, concurrently=True)))  # type: ignore
+            validate.extend(index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]  (once it exists)
         elif c.kind == "add_constraint" and on_existing and isinstance(c.new, Check) and not c.new.not_valid:
             stmt = _alter(c.table_def, exp.AddConstraint(expressions=[ddl.constraint_node(c.new)]))  # type: ignore
             stmt.set("not_valid", True)

@@ -61,7 +61,8 @@ def view_comments(v: View, old: Optional[View] = None) -> list[exp.Expression]:
 
 
 def view_defaults(v: View, old: Optional[View] = None) -> list[exp.Expression]:
-    """ALTER VIEW ... ALTER COLUMN ... SET/DROP DEFAULT: the defaults that differ from `old` (all, without one)."""
+    """ALTER VIEW ... ALTER COLUMN ... SET/DROP DEFAULT: the defaults that differ from `old` (all, without one), and
+    the statistics targets."""
     was = {c.name: c.default for c in old.columns if c.default is not None} if old is not None else {}
     will = {c.name: c.default for c in v.columns if c.default is not None}
     out: list[exp.Expression] = []
@@ -72,7 +73,16 @@ def view_defaults(v: View, old: Optional[View] = None) -> list[exp.Expression]:
         elif old is None or normal_form(was.get(name)) != normal_form(will[name]):
             out.append(ddl.command("ALTER", "VIEW", qualified(v.schema, v.name), "ALTER COLUMN", quote_ident(name),
                                    "SET DEFAULT", parse_expression(will[name]).sql(dialect=RENDER)))
-    return out
+    return out + _statistics(v, old)
+
+
+def _statistics(v: View, old: Optional[View]) -> list[exp.Expression]:
+    """ALTER MATERIALIZED VIEW ... ALTER COLUMN ... SET STATISTICS where a column's target differs from `old`'s."""
+    was = {c.name: c.statistics for c in old.columns} if old is not None else {}
+    return [ddl.command("ALTER", "MATERIALIZED VIEW", qualified(v.schema, v.name), "ALTER COLUMN", quote_ident(name),
+                        f"SET STATISTICS {-1 if target is None else int(target)}")
+            for name, target in {**{n: None for n in was}, **{c.name: c.statistics for c in v.columns}}.items()
+            if was.get(name) != target]
 
 
 def view_statements(change: Change) -> Optional[list[exp.Expression]]:

@@ -289,6 +289,9 @@ def _difference(c: Change) -> Optional[Difference]:
         return marks_difference(c, Difference, exp_, act, file, line)
     if k == "set_table_parameters":
         return parameters_difference(c, Difference, "table", f"{c.schema}.{c.table}", file, line)
+    if k in ("set_of", "drop_of"):  # CREATE TABLE ... OF type
+        e, a = (f"OF {x.of}" if x is not None and x.of else "not a typed table" for x in (exp_, act))  # type: ignore
+        return Difference("typed_table_changed", "table", c.schema, c.table, None, e, a, f"table {c.schema}.{c.table} is {a}, expected {e}", file, line)
     if k in ("add_inherit", "drop_inherit"):
         missing = k == "add_inherit"
         shown = f"INHERITS {name}"

@@ -151,6 +151,9 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
                        "The domain's type, default, NOT NULL or checks differ from schema.yaml."),
     "inheritance_changed": ("Table inherits from other parents than schema.yaml says",
                             "The table is missing an INHERITS parent schema.yaml names, or has one it does not name."),
+    "typed_table_changed": ("Table is of another composite type than schema.yaml says",
+                            "The table is a typed table (CREATE TABLE ... OF type) of another type, or typed where "
+                            "schema.yaml says it is not, or the reverse."),
     "missing_rule": ("Rule is missing", "A rewrite rule declared in schema.yaml does not exist on its table."),
     "unexpected_rule": ("Rule is not in schema.yaml", "The table has a rewrite rule that schema.yaml does not declare."),
     "rule_changed": ("Rule differs", "The rule's event, ALSO or INSTEAD, condition or actions differ from schema.yaml."),

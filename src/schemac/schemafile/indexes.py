@@ -3,11 +3,14 @@ INCLUDE, storage parameters."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from yaml.nodes import Node, ScalarNode
 
 from schemac.model import Index, IndexElement
 from schemac.pg.expressions import referenced_columns
 from schemac.schemafile.fields import MAX_INDEX_COLUMNS
+from schemac.schemafile.column_settings import statistics_target
 from schemac.schemafile.storage import StorageReader
 
 INDEX_METHODS = ("btree", "hash", "gin", "gist", "spgist", "brin")
@@ -15,6 +18,7 @@ INDEX_KEYS = {"columns": True, "renamed_from": False, "comment": False, "nulls_n
               "method": False, "where": False, "include": False, "with": False}
 INDEX_COLUMN_KEYS = {"name": False, "expression": False, "collation": False, "order": False, "nulls": False,
                      "opclass": False, "opclass_options": False}
+INDEX_KEY_KEYS = {**INDEX_COLUMN_KEYS, "statistics_target": False}  # an index's, not an EXCLUDE constraint's
 
 
 class IndexReader(StorageReader):
@@ -35,8 +39,15 @@ class IndexReader(StorageReader):
             if isinstance(item, ScalarNode):
                 elements.append(IndexElement(column=known(self.identifier(item, f"column of {what}"), item, what)))
                 continue
-            ef = self.w.fields(item, f"column of {what}", INDEX_COLUMN_KEYS)
-            elements.append(IndexElement(*self.index_element(item, ef, what, known)))  # type: ignore[arg-type]
+            ef = self.w.fields(item, f"column of {what}", INDEX_KEY_KEYS)
+            element = IndexElement(*self.index_element(item, ef, what, known))  # type: ignore[arg-type]
+            if "statistics_target" in ef:  # ALTER INDEX ... ALTER COLUMN n SET STATISTICS: an expression's only
+                if element.expression is None:
+                    raise self.fail(ef["statistics_target"][1], f"statistics_target of {what}: Postgres sets one on an "
+                                                                "expression key only (a column's is the table column's)")
+                element = replace(element, statistics=statistics_target(self, ef["statistics_target"][1],
+                                                                        f"statistics_target of {what}"))
+            elements.append(element)
         unique = self.w.boolean(f["unique"][1], f"unique of {what}") if "unique" in f else False
         method = self.choice(f, "method", INDEX_METHODS, what) or "btree"
         if method != "btree" and any(e.order == "desc" or e.nulls for e in elements):

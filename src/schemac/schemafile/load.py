@@ -37,6 +37,7 @@ from schemac.schemafile.strict import compose
 from schemac.schemafile.tables import TableReader
 from schemac.schemafile.textsearch import TextSearchReader
 from schemac.schemafile.triggers import TriggerReader
+from schemac.schemafile.typed_tables import check_typed_tables
 from schemac.schemafile.types import TypeReader
 from schemac.schemafile.usertypes import UserTypeReader
 from schemac.schemafile.views import ViewReader
@@ -147,6 +148,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         _declared_once(dictionaries, "text search dictionary")
         composites = self.composite_types(top["composite_types"][1]) if "composite_types" in top else []
         ranges = self.range_types(top["range_types"][1]) if "range_types" in top else []
+        check_typed_tables(tables, composites)
         sequences = self.sequences(top["sequences"][1], tables) if "sequences" in top else []
         # Enums, domains, composite and range types are types (one namespace per schema); a sequence is a
         # relation, like a table.

@@ -15,12 +15,13 @@ from schemac.schemafile.columns import with_fields
 from schemac.schemafile.storage import StorageReader
 from schemac.schemafile.replica_identity import ReplicaIdentityReader
 from schemac.schemafile.inherits import resolve_inherits
+from schemac.pg.typetext import name_parts
 
 MAX_TABLE_COLUMNS = 1600  # PostgreSQL's MaxHeapAttributeNumber
 TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": False, "columns": False, "foreign_keys": False,
               "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
               "checks": False, "indexes": False, "triggers": False, "unlogged": False, "cluster_on": False, "exclude": False,
-              "inherits": False, "rules": False, "statistics": False, "queries": False, "row_level_security": False, "policies": False,
+              "inherits": False, "of": False, "rules": False, "statistics": False, "queries": False, "row_level_security": False, "policies": False,
               "grants": False, "owner": False, "with": False, "replica_identity": False}
 PK_KEYS = {"columns": True, "name": False, "include": False, "deferrable": False, "initially_deferred": False,
            "comment": False, "index_comment": False}
@@ -50,6 +51,11 @@ class TableReader(StorageReader, ReplicaIdentityReader):
         inherits = self.inherits(f, what, schema)  # type: ignore[attr-defined]
         if inherits and (partition_of is not None or "partition_by" in f):
             raise self.fail(f["inherits"][1], f"{what}: a partitioned table or a partition cannot use inherits")
+        of = self.w.string(f["of"][1], f"of of {what}") if "of" in f else None
+        if of is not None and (not 1 <= len(name_parts(of)) <= 2 or any(ch in of for ch in "()[];")):
+            raise self.fail(f["of"][1], f"of of {what}: '{of}' is not the name of a composite type")
+        if of is not None and (inherits or partition_of is not None):  # Postgres: typed tables cannot inherit
+            raise self.fail(f["of"][1], f"{what}: a partition or a table with inherits cannot be a typed table (of:)")
         if "columns" not in f and partition_of is None and not inherits:
             raise self.fail(node, f"{what} needs the key 'columns'")
         for col_name, col_key, col_node in (self.w.mapping(f["columns"][1], f"columns of {what}") if "columns" in f
@@ -169,7 +175,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                      source=self.w.src(key_node), renamed_from=self.renamed_from(f, what, name),
                      foreign_keys=tuple(foreign_keys), partition_by=self.partition_by(f, what, known),
                      partition_of=partition_of, triggers=tuple(triggers), exclusions=tuple(exclusions),
-                     inherits=inherits, rules=tuple(rules), statistics=tuple(statistics),
+                     inherits=inherits, of=of, rules=tuple(rules), statistics=tuple(statistics),
                      unlogged=self.w.boolean(f["unlogged"][1], f"unlogged of {what}") if "unlogged" in f else False,
                      cluster_on=self.identifier(f["cluster_on"][1], f"cluster_on of {what}") if "cluster_on" in f else None,
                      parameters=self.table_parameters(f, what), **self.replica_identity(f, what),

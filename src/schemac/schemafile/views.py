@@ -8,6 +8,7 @@ from yaml.nodes import Node, ScalarNode
 from schemac.model import View, ViewColumn
 from schemac.pg.expressions import ExpressionError, check_expression
 from schemac.pg.views import QueryError, view_query
+from schemac.schemafile.column_settings import statistics_target
 from schemac.schemafile.storage import StorageReader
 
 VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False, "columns": False,
@@ -16,7 +17,7 @@ VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False
 MATERIALIZED_VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False,
                           "columns": False, "with_data": False, "indexes": False, "grants": False, "owner": False,
                           "with": False}
-VIEW_COLUMN_KEYS = {"comment": False, "default": False}
+VIEW_COLUMN_KEYS = {"comment": False, "default": False, "statistics_target": False}
 
 
 class ViewReader(StorageReader):
@@ -54,20 +55,27 @@ class ViewReader(StorageReader):
             for col, col_key, col_node in (self.w.mapping(f["columns"][1], f"columns of {what}") if "columns" in f
                                            else ()):
                 self.identifier(col_key, f"column name of {what}")
-                default = None
+                default = stats = None
                 if isinstance(col_node, ScalarNode):  # shorthand: just the comment
                     comment = self.w.string(col_node, f"comment of column '{col}' of {what}")
                 else:
                     cf = self.w.fields(col_node, f"column '{col}' of {what}", VIEW_COLUMN_KEYS)
                     if not cf:
-                        raise self.fail(col_node, f"column '{col}' of {what} needs a comment or a default")
+                        raise self.fail(col_node, f"column '{col}' of {what} needs a comment, a default or a "
+                                                  "statistics_target")
+                    if "statistics_target" in cf:  # ALTER MATERIALIZED VIEW ... SET STATISTICS: a view has none
+                        where = f"statistics_target of column '{col}' of {what}"
+                        if not materialized:
+                            raise self.fail(cf["statistics_target"][1], f"{where}: only a materialized view's column "
+                                                                        "has one")
+                        stats = statistics_target(self, cf["statistics_target"][1], where)
                     if materialized and "default" in cf:
                         raise self.fail(col_node, f"column '{col}' of {what}: a materialized view's column has no "
                                                   "default (nothing is inserted through it)")
                     comment = self.w.string(cf["comment"][1], f"comment of column '{col}' of {what}") \
                         if "comment" in cf else None
                     default = self.view_default(cf, col, what) if "default" in cf else None
-                columns.append(ViewColumn(col, comment=comment, default=default))
+                columns.append(ViewColumn(col, comment=comment, default=default, statistics=stats))
             indexes = tuple(self.index(k, v, what, lambda col, _node, _what: col)
                             for _, k, v in (self.w.mapping(f["indexes"][1], f"indexes of {what}") if "indexes" in f
                                             else ()))

@@ -89,18 +89,14 @@ def _column(c: Column, pk_inline: bool) -> Any:
 
 
 def _element(e: IndexElement) -> Any:
-    if e.order == "asc" and e.nulls is None and e.opclass is None and e.collation is None and e.column is not None:
+    if e.order == "asc" and e.nulls is None and e.opclass is None and e.collation is None and e.column is not None \
+            and e.statistics is None:
         return e.column
     spec: dict = {"name": e.column} if e.column is not None else {"expression": e.expression}
-    if e.collation is not None:
-        spec["collation"] = e.collation
-    if e.order != "asc":
-        spec["order"] = e.order
-    if e.nulls is not None:
-        spec["nulls"] = e.nulls
+    spec.update(_drop_empty({"collation": e.collation, "order": e.order if e.order != "asc" else None, "nulls": e.nulls}))
     if e.opclass is not None:  # (opclass_options come with their opclass named)
         spec.update({"opclass": e.opclass}, **storage_spec(e, "opclass_options", e.opclass_options))
-    return _Flow(spec)
+    return _Flow({**spec, **_drop_empty({"statistics_target": e.statistics})})
 
 
 def _exclusion(x: Exclusion) -> Any:
@@ -181,7 +177,7 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
     if t.inherits:
         spec["inherits"] = _FlowList(p.name if p.schema == t.schema else f"{p.schema}.{p.name}" for p in t.inherits)
         t = replace(t, columns=own_columns(t, tables or {}))
-    spec.update(_drop_empty({"unlogged": t.unlogged, "cluster_on": t.cluster_on}))
+    spec.update(_drop_empty({"of": t.of, "unlogged": t.unlogged, "cluster_on": t.cluster_on}))
     spec.update(storage_spec(t))
     spec.update(replica_identity_spec(t))
     pk = t.primary_key
@@ -297,7 +293,8 @@ def _view(v: View) -> dict:
     if v.comment is not None:
         spec["comment"] = v.comment
     if v.columns:
-        spec["columns"] = {c.name: _Flow(_drop_empty({"comment": c.comment, "default": c.default})) for c in v.columns}
+        spec["columns"] = {c.name: _Flow(_drop_empty({"comment": c.comment, "default": c.default,
+                                                      "statistics_target": c.statistics})) for c in v.columns}
     if v.indexes:
         spec["indexes"] = {i.name: _index(i) for i in v.indexes}
     if v.triggers:

@@ -3,6 +3,7 @@
 -- entry per indkey position), plus:
 --   operators: per key, the operator of its WITH (conexclop), bare in pg_catalog and public, else
 --              qualified with its schema;
+--   key_options: as indexes.sql's, an operator class's parameters (gist_trgm_ops (siglen=32));
 --   definition: pg_get_constraintdef, the catalog's own form: each key's COLLATE clause is read from it
 --              (Postgres prints one exactly where the collation is not the key's own).
 -- Left out: the copies Postgres makes on partitions of a partitioned table (conparentid <> 0).
@@ -42,6 +43,7 @@ SELECT con.conrelid AS table_oid,
          FROM unnest(con.conexclop) WITH ORDINALITY AS k(opoid, ord)
          ORDER BY k.ord
        ) AS operators,
+       /* include key_options */ AS key_options,
        pg_catalog.pg_get_constraintdef(con.oid) AS definition,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate,
        con.condeferrable AS deferrable,

@@ -18,6 +18,9 @@
 -- key_options: NULL unless a key's operator class has parameters (gist_trgm_ops (siglen=32), kept in the
 -- index column's pg_attribute.attoptions); then one entry per key column: its operator class's name (the
 -- default one's too: the parameters need it named) and parameters, "public.gist_trgm_ops siglen=32", or NULL.
+-- key_statistics: NULL unless a key (an expression) has a statistics target (ALTER INDEX ... ALTER COLUMN n
+-- SET STATISTICS, the index column's attstattarget: -1, or NULL from 17 on, is the default); then one entry per
+-- key column, NULL where it has none.
 -- nulls_not_distinct: pg_index.indnullsnotdistinct (PostgreSQL 15+).
 -- parameters: the WITH (...) storage parameters as stored, "fillfactor=70" (pg_class.reloptions).
 -- definition: pg_get_indexdef, only where a key has a collation other than "default" (indcollation)
@@ -48,17 +51,14 @@ SELECT i.indrelid AS table_oid,
          FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS k(opcoid, ord)
          ORDER BY k.ord
        ) END AS opclasses,
+       /* include key_options */ AS key_options,
        CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
-                         WHERE a.attrelid = i.indexrelid AND a.attoptions IS NOT NULL) THEN ARRAY(
-         SELECT (SELECT CASE WHEN opn.nspname = 'pg_catalog' THEN '' ELSE opn.nspname::text || '.' END
-                        || opc.opcname::text || ' ' || array_to_string(a.attoptions, ',')
-                 FROM pg_catalog.pg_attribute a, pg_catalog.pg_opclass opc
-                 JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
-                 WHERE a.attrelid = i.indexrelid AND a.attnum = k.ord AND opc.oid = k.opcoid
-                   AND a.attoptions IS NOT NULL)
-         FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS k(opcoid, ord)
+                         WHERE a.attrelid = i.indexrelid AND COALESCE(a.attstattarget, -1) <> -1) THEN ARRAY(
+         SELECT (SELECT NULLIF(a.attstattarget, -1)::int FROM pg_catalog.pg_attribute a
+                 WHERE a.attrelid = i.indexrelid AND a.attnum = k.ord)
+         FROM generate_series(1, i.indnkeyatts) AS k(ord)
          ORDER BY k.ord
-       ) END AS key_options,
+       ) END AS key_statistics,
        i.indnullsnotdistinct AS nulls_not_distinct,
        i.indisvalid AS is_valid,
        ic.reloptions::text[] AS parameters,

@@ -1,6 +1,7 @@
 -- Owners and access lists of the tables, views, materialized views, sequences, functions and types of the requested schemas (and of
 -- the schemas themselves), and the column privileges of those relations: one row per access-list entry
--- (aclexplode), the owner's own entries left out, or one row with a NULL grantee for an object whose
+-- (aclexplode), the owner's own entries left out but those it granted itself WITH GRANT OPTION (GRANT CREATE ON
+-- SCHEMA s TO its owner WITH GRANT OPTION: not its default, which pg_dump writes), or one row with a NULL grantee for an object whose
 -- list holds nothing else. A NULL list is Postgres's default for the owner (acldefault): the owner's
 -- privileges, and EXECUTE for PUBLIC on a function. grantee: PUBLIC for the role oid 0. grantor: NULL when
 -- the owner granted it (or a superuser did), else the role holding the grant option that did.
@@ -52,5 +53,5 @@ FROM objects o
 LEFT JOIN LATERAL (
   SELECT x.grantee, x.privilege_type, x.is_grantable, x.grantor
   FROM pg_catalog.aclexplode(o.acl) AS x
-  WHERE x.grantee <> o.owner
+  WHERE x.grantee <> o.owner OR (x.is_grantable AND x.grantor = o.owner)
 ) e ON true;  -- in no order: the caller merges and sorts each object's list (by code point)

@@ -9,6 +9,7 @@
 -- e.g. FOR VALUES FROM (...) TO (...), FOR VALUES IN (...), DEFAULT.
 -- inherits: the INHERITS parents of a table that is not a partition, in order (inhseqno), each
 -- {schema, name}.
+-- of: the composite type of a typed table (CREATE TABLE ... OF type, reloftype) as format_type spells it.
 -- row_level_security / force_row_level_security: ALTER TABLE ... ENABLE / FORCE ROW LEVEL SECURITY.
 -- cluster_on: the index ALTER TABLE ... CLUSTER ON (or CLUSTER ... USING) marked (indisclustered), or null.
 -- replica_identity: ALTER TABLE ... REPLICA IDENTITY (relreplident); replica_identity_index: the index
@@ -46,6 +47,7 @@ SELECT c.oid AS table_oid,
          JOIN pg_catalog.pg_namespace ipn ON ipn.oid = ipc.relnamespace
          WHERE i.inhrelid = c.oid
          ORDER BY i.inhseqno) END AS inherits,
+       CASE WHEN c.reloftype <> 0 THEN pg_catalog.format_type(c.reloftype, NULL) END AS of_type,
        c.relrowsecurity AS row_level_security,
        c.relforcerowsecurity AS force_row_level_security,
        COALESCE(c.reloptions::text[], '{}') || ARRAY(

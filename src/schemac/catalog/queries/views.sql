@@ -6,7 +6,7 @@
 -- parameters: a materialized view's storage parameters as tables.sql reads a table's (its TOAST table's
 -- prefixed "toast."; toast_table: whether it has one); a view's reloptions are its options.
 -- columns: one JSON object per column in order: {name, type (format_type), comment, default (ALTER VIEW ...
--- ALTER COLUMN ... SET DEFAULT, deparsed)}.
+-- ALTER COLUMN ... SET DEFAULT, deparsed), statistics (a materialized view's SET STATISTICS target, or null)}.
 -- depends: what the query reads, from pg_depend of the view's _RETURN rule (normal dependencies):
 -- {kind: relation|column|function|type|constraint, schema, name, column, type}: a relation read as a
 -- whole (column null) or one of its columns (with its format_type), a function (column: its result,
@@ -79,7 +79,8 @@ SELECT c.oid AS view_oid,
                   'name', a.attname::text,
                   'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
                   'comment', ad.description,
-                  'default', pg_catalog.pg_get_expr(df.adbin, df.adrelid)) ORDER BY a.attnum)
+                  'default', pg_catalog.pg_get_expr(df.adbin, df.adrelid),
+                  'statistics', NULLIF(a.attstattarget, -1)::int) ORDER BY a.attnum)
          FROM pg_catalog.pg_attribute a
          LEFT JOIN pg_catalog.pg_attrdef df ON df.adrelid = a.attrelid AND df.adnum = a.attnum
          LEFT JOIN pg_catalog.pg_description ad
