@@ -67,6 +67,8 @@ def deps(c: Change) -> Deps:
     elif k == "drop_table":  # its triggers go with it, before the functions they execute
         removes |= table_members(old)  # type: ignore[arg-type]
         old_refs |= table_refs(old)  # type: ignore[arg-type]
+        # a column of an enum re-created in this migration holds the old type, set aside: before it is dropped
+        old_refs |= {("type", s, set_aside_name(n)) for s, n in (type_name(x.type) for x in old.columns)}  # type: ignore
         for g in (*old.triggers, *old.policies):  # type: ignore[union-attr]
             old_refs |= refs_of(old, g)
     elif k == "rename_table":
@@ -219,7 +221,12 @@ def deps(c: Change) -> Deps:
             makes |= own_keys(None, new) if k != "set_type_comment" else set()
             new_refs |= refs_of(None, new) | (own_keys(None, new) if not k.startswith("add_") else set())
         if old is not None and k != "set_type_comment":
-            removes |= own_keys(None, old) if (new is None or k.startswith("alter_")) else set()
+            if k == "alter_enum" or (k == "alter_domain" and c.cause == ENUM_REBUILT):
+                # Set aside, not removed: what uses it follows it under its new name (Postgres holds OIDs); only a
+                # statement naming the type by name (a function's signature) must run before the rename.
+                removes.add(("signature type", old.schema, old.name))  # type: ignore[union-attr]
+            else:
+                removes |= own_keys(None, old) if (new is None or k.startswith("alter_")) else set()
             old_refs |= refs_of(None, old)
     if t is not None and k in CARRIED_TO_PARTITIONS:  # a typed table's column changes: between NOT OF and OF
         new_refs.add(("untyped", t.schema, t.name))

@@ -162,8 +162,9 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
             {("extension", r) for r in EXTENSION_REQUIRES.get(obj.name, ())}
     if isinstance(obj, Enum):
         return {("schema", obj.schema)} if obj.schema else set()
-    if isinstance(obj, Function):
+    if isinstance(obj, Function):  # its signature names its arguments' types (DROP FUNCTION f(t)): "signature type"
         refs = {("schema", obj.schema)} | {type_key(a.type) for a in obj.arguments}
+        refs |= {("signature type", *type_name(a.type)) for a in obj.arguments}
         refs |= {type_key(obj.returns[len("SETOF "):] if obj.returns.startswith("SETOF ") else obj.returns)} \
             if obj.returns and not obj.returns.startswith("TABLE(") else set()
         for a in obj.arguments:
@@ -176,6 +177,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         return refs
     if isinstance(obj, Aggregate):  # its schema, input and state types, support functions
         refs = {("schema", obj.schema)} | {type_key(t) for t in (*obj.arguments, obj.stype, obj.mstype) if t}
+        refs |= {("signature type", *type_name(t)) for t in obj.arguments}
         return refs | {("function", *(f.split(".", 1) if "." in f else ("public", f))) for f in obj.functions()}
     if isinstance(obj, Sequence):  # OWNED BY is a change of its own (set_sequence_owner): see _owner
         return {("schema", obj.schema)}
