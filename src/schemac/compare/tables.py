@@ -11,9 +11,9 @@ from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, Con
 from schemac.compare.rules import diff_rules
 from schemac.compare.statistics import diff_statistics
 from schemac.compare.normalize import normal_form, rename_column_in_expression, same_default, same_expression
-from schemac.pg.lazy import lazy
 from schemac.model import Check, Column, Exclusion, ForeignKey, Index, IndexElement, PrimaryKey, Table, Trigger, Unique, View
 from schemac.pg.column_storage import DEFAULT_SETTINGS, column_settings
+from schemac.pg.lazy import lazy
 from schemac.pg.reloptions import TOAST_PREFIX
 from schemac.pg.types import type_name
 

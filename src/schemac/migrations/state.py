@@ -74,12 +74,11 @@ class _Decoder:
     def __init__(self, file: Optional[str] = None, consume: bool = False):
         self.file, self.consume = file, consume
         self._plans: dict[type, _Plan] = {}
-        self._prefix = None if file is None else file + ":"
 
     def source(self, v: str) -> Source:
         file, line, column = v.rsplit(":", 2)
         int(line), int(column)  # ValueError: not a source
-        if self.file is None or (v.startswith(self._prefix) and len(file) == len(self.file)):  # type: ignore[arg-type]
+        if self.file is None or file == self.file:
             return Source.recorded(v)
         return Source(self.file, int(line), int(column))
 

@@ -172,8 +172,6 @@ def pieces(doc: dict) -> Iterator[str]:
     yield _newline(0) + "}"
 
 
-
-
 def _deep(doc: Any) -> Any:
     """`encoded`, also inside the dicts and lists of a document."""
     if type(doc) is dict:

@@ -17,8 +17,8 @@ MAX_IDENTIFIER_BYTES = 63  # NAMEDATALEN - 1
 
 _SAFE = re.compile(r"^[a-z_][a-z0-9_]*$")
 # Words sqlglot's Postgres tokenizer treats specially ({k.lower() for k in Postgres.Tokenizer.KEYWORDS if
-# k.isalpha() or "_" in k}: written out, so that quoting needs no sqlglot; tests/test_identifier_classes.py
-# holds it equal to sqlglot's): quoting them too is harmless and always safe.
+# k.isalpha() or "_" in k}: written out, so that quoting needs no sqlglot; tests/test_quoting.py holds
+# it equal to sqlglot's): quoting them too is harmless and always safe.
 _KEYWORDS = frozenset("""
 all alter analyze and anti any apply array as asc asof auto_increment autoincrement begin between bigdecimal bigint
 bignum bignumeric bigserial binary bit blob bool boolean bpchar byte bytea cache call case char character clob
@@ -66,7 +66,7 @@ def quoted(name: str) -> str:
 
 
 def quote_ident(name: str) -> str:
-    """The identifier as the DDL spells it (pg.dialect.ident's tree printed)."""
+    """The identifier as the DDL spells it (pg.idents.ident's tree printed)."""
     return quoted(name) if needs_quotes(name) else name
 
 

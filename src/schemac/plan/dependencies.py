@@ -46,6 +46,13 @@ class Deps:
     frees: frozenset = frozenset()
 
 
+def _held_aside(type_text: str) -> Key:
+    """Of an enum (or a domain over one) re-created in this migration, a column holds the old type under its
+    set-aside name until it leaves it (retyped, dropped, or its table dropped): before that type is dropped."""
+    schema, name = type_name(type_text)
+    return ("type", schema, set_aside_name(name))
+
+
 def deps(c: Change) -> Deps:
     """The four sets of one change (see the module's docstring)."""
     k, t, old, new = c.kind, c.table_def, c.old, c.new
@@ -67,8 +74,7 @@ def deps(c: Change) -> Deps:
     elif k == "drop_table":  # its triggers go with it, before the functions they execute
         removes |= table_members(old)  # type: ignore[arg-type]
         old_refs |= table_refs(old)  # type: ignore[arg-type]
-        # a column of an enum re-created in this migration holds the old type, set aside: before it is dropped
-        old_refs |= {("type", s, set_aside_name(n)) for s, n in (type_name(x.type) for x in old.columns)}  # type: ignore
+        old_refs |= {_held_aside(x.type) for x in old.columns}  # type: ignore[union-attr]
         for g in (*old.triggers, *old.policies):  # type: ignore[union-attr]
             old_refs |= refs_of(old, g)
     elif k == "rename_table":
@@ -146,10 +152,7 @@ def deps(c: Change) -> Deps:
         if old is not None:
             removes.add(col(c.name))
             old_refs |= column_refs(t, old)  # type: ignore[arg-type]
-            # Of an enum re-created in this migration, the column holds the old type under its set-aside
-            # name until it leaves it: before that type is dropped.
-            schema, name = type_name(old.type)  # type: ignore[union-attr]
-            old_refs.add(("type", schema, set_aside_name(name)))
+            old_refs.add(_held_aside(old.type))  # type: ignore[union-attr]
             if k == "drop_column" and old.identity is not None:  # type: ignore[union-attr]
                 removes.add(_identity_sequence(t, c.name))  # type: ignore[arg-type]
             if k == "drop_column":
@@ -237,9 +240,6 @@ def deps(c: Change) -> Deps:
         makes.add(("set aside", c.schema, set_aside_name(c.name)))
     if c.cause == ENUM_REBUILT and k in ("drop_enum", "drop_domain"):  # the type set aside: after the rename
         new_refs.add(("set aside", c.schema, c.name))
-    if c.cause == ENUM_REBUILT and k == "alter_column_type":  # off the old type, set aside under another name
-        schema, name = type_name(old.type)  # type: ignore[union-attr]
-        old_refs.add(("type", schema, set_aside_name(name)))
     if k in _CREATES:
         makes.add(_CREATED)
     if c.cause == FOR_INHERIT:  # a CHECK the INHERIT needs the table to hold (compare.inherited_checks)

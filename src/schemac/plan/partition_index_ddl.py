@@ -72,13 +72,17 @@ def add_partition_key(t: Table, key: Key) -> list[exp.Expression]:
                 f"EXECUTE {rename}; END IF; END")]
 
 
+def rename_constraint(t: Table, name: str, to: str) -> exp.Command:
+    return command("ALTER", "TABLE", qualified(t.schema, t.name), "RENAME CONSTRAINT", quote_ident(name), "TO",
+                   quote_ident(to))
+
+
 def drop_partition_key(t: Table, key: Key) -> list[exp.Expression]:
     """ALTER TABLE ... DROP CONSTRAINT IF EXISTS, or, while the parent's key holds it, RENAME CONSTRAINT to
     the name Postgres gives its copy."""
     table, name = qualified(t.schema, t.name), constraint_name(t, key)
     keep_as = child_key_name(t.name, isinstance(key, PrimaryKey), _key_columns(key))
-    rename = f"ALTER TABLE {table} RENAME CONSTRAINT {quote_ident(name)} TO {quote_ident(keep_as)};" \
-        if keep_as != name else "NULL;"
+    rename = rename_constraint(t, name, keep_as).sql(dialect=RENDER) + ";" if keep_as != name else "NULL;"
     return [_do(f"BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = pg_catalog.to_regclass("
                 f"{literal(table)}) AND conname = {literal(name)} AND conparentid <> 0) THEN {rename} "
                 f"ELSE ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {quote_ident(name)}; END IF; END")]
@@ -94,7 +98,6 @@ def renamed_after_detach(old: Table, new: Table) -> list[exp.Command]:
     for f in old.foreign_keys:
         want = declared.get(constraint_key(f))
         if f.name and want and want != f.name and want not in taken:
-            out.append(command("ALTER", "TABLE", qualified(new.schema, new.name), "RENAME CONSTRAINT",
-                               quote_ident(f.name), "TO", quote_ident(want)))
+            out.append(rename_constraint(new, f.name, want))
             taken.add(want)
     return out
