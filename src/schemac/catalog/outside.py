@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from schemac.model import Schema, Unmanaged
-from schemac.model.functions import runs_a_known_function
+from schemac.model.functions import function_names, runs_a_known_function
 
 
 def without_outside_functions(schema: Schema) -> Schema:
-    known = lambda function: runs_a_known_function(function, schema.functions, schema.extensions)  # noqa: E731
+    names = function_names(schema.functions)
+    known = lambda function: runs_a_known_function(function, names, schema.extensions)  # noqa: E731
     listed: list[Unmanaged] = []
 
     def kept(holders: tuple) -> tuple:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from yaml.nodes import Node
 
 from schemac.model import EVENT_TRIGGER_EVENTS, EVENT_TRIGGER_STATES, EventTrigger, Extension, Function
-from schemac.model.functions import runs_a_known_function
+from schemac.model.functions import function_names, runs_a_known_function
 from schemac.schemafile.fields import is_plain_reference
 from schemac.schemafile.grants import GrantReader
 from schemac.schemafile.typewriter import Flow, FlowList, drop_empty
@@ -42,7 +42,7 @@ class EventTriggerReader(GrantReader):
             if declared and not any(x.returns == "event_trigger" and not x.arguments for x in declared):
                 raise self.fail(fn_node, f"function of {what}: {function} must take no arguments and return "
                                          "event_trigger")
-            if not runs_a_known_function(function, functions, extensions):
+            if not runs_a_known_function(function, function_names(functions), extensions):
                 raise self.fail(fn_node, no_such_function(f"function of {what}", function, "event trigger"))
             tags = []
             for item in self.w.sequence(f["tags"][1], f"tags of {what}") if "tags" in f else ():

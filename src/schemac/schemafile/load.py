@@ -30,7 +30,7 @@ from schemac.schemafile.queries import QueryReader
 from schemac.schemafile.policies import PolicyReader
 from schemac.schemafile.publications import PublicationReader
 from schemac.schemafile.event_triggers import EventTriggerReader, no_such_function
-from schemac.model.functions import runs_a_known_function
+from schemac.model.functions import function_names, runs_a_known_function
 from schemac.pg.extension_types import qualify_extension_types
 from schemac.schemafile.sequences import SequenceReader
 from schemac.schemafile.strict import compose
@@ -197,9 +197,10 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
 def _trigger_functions_known(holders: list, functions: list, extensions: tuple) -> None:
     """Each trigger of a table or view runs a function schema.yaml declares, Postgres's own, or one that
     may be an extension's: anything else is not there when the migration creates the trigger."""
+    names = function_names(functions)
     for h in holders:
         for g in h.triggers:
-            if not runs_a_known_function(g.function, functions, extensions):
+            if not runs_a_known_function(g.function, names, extensions):
                 raise SchemaFileError(no_such_function(f"function of trigger '{g.name}' of {h.qualified_name}",
                                                        g.function, "trigger"), g.source)
 
