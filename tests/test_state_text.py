@@ -150,3 +150,25 @@ def test_sources_are_their_text_and_decode_as_recorded_or_rebased():
     for damaged in ("schema.yaml", "schema.yaml:x:2", "4:2"):
         with pytest.raises(ValueError):
             _Decoder().source(damaged)
+
+
+def test_records_of_plain_values_decode_to_one_shared_object():
+    """A class whose fields are all plain values (a view's column, what a view reads) is made once per
+    distinct record and shared, as the catalog's side shares them: equal records, one object (the model is
+    immutable); different records, different objects; a record that holds a list where the class holds a
+    plain value is refused (the record is then not used). A class with a source is made per record."""
+    from schemac.migrations.state import _Decoder
+    from schemac.model import Dependency, Privilege, ViewColumn
+
+    decoder = _Decoder()
+    column = {"name": "id", "type": "bigint"}
+    a, b = decoder.dataclass(ViewColumn, dict(column)), decoder.dataclass(ViewColumn, dict(column))
+    assert a is b and a == ViewColumn("id", "bigint")
+    other = decoder.dataclass(ViewColumn, {**column, "type": "integer"})
+    assert other is not a and other.type == "integer"
+    read = {"kind": "column", "schema": "public", "name": "t", "column": "id", "type": "bigint"}
+    assert decoder.dataclass(Dependency, read) is decoder.dataclass(Dependency, dict(read))
+    with pytest.raises(TypeError):
+        decoder.dataclass(ViewColumn, {**column, "name": ["id"]})
+    grant = {"grantee": "reader", "privilege": "SELECT", "source": "schema.yaml:3:5"}
+    assert decoder.dataclass(Privilege, dict(grant)) is not decoder.dataclass(Privilege, dict(grant))

@@ -44,10 +44,14 @@ Converter = Optional[Callable[[Any], Any]]
 
 
 class _Plan:
-    __slots__ = ("cls", "converters", "base", "size", "direct")
+    """`shared`: for a class whose fields are all plain values (a view's column, what it reads, a grant),
+    the object already made for each distinct record of one: views repeat the columns of what they read,
+    and tables the same grants, and the model is immutable (the catalog's side shares them too)."""
+    __slots__ = ("cls", "converters", "base", "size", "direct", "shared")
 
     def __init__(self, cls: type, converters: dict[str, Converter], base: dict[str, Any], size: int, direct: bool):
         self.cls, self.converters, self.base, self.size, self.direct = cls, converters, base, size, direct
+        self.shared: Optional[dict] = {} if direct and all(c is None for c in converters.values()) else None
 
 
 def _direct(cls: type) -> bool:
@@ -129,6 +133,15 @@ class _Decoder:
 
     def dataclass(self, cls: type, d: dict) -> Any:
         plan = self._plans.get(cls) or self.plan(cls)
+        if plan.shared is not None:
+            key = tuple(d.items())  # TypeError: a list where the class holds a plain value
+            obj = plan.shared.get(key)
+            if obj is None:
+                obj = plan.shared[key] = self._made(plan, cls, d)
+            return obj
+        return self._made(plan, cls, d)
+
+    def _made(self, plan: _Plan, cls: type, d: dict) -> Any:
         converters = plan.converters
         values = plan.base.copy()
         for key, value in d.items():
