@@ -142,6 +142,8 @@ def object_changes(old: Optional[Secured], new: Secured, maybe: tuple[Privilege,
     owner; `old` None: the object is created by this migration (it starts with Postgres's defaults, and
     perhaps `maybe`, what default privileges grant: revoked where schema.yaml lacks it, granted where it
     has it as if it were not there: both are harmless when the default did not apply)."""
+    if old is not None and old.grants == new.grants and new.owner in (None, old.owner):
+        return []  # the same access list and owner (most objects): nothing to compare entry by entry
     out: list[Change] = []
     schema, table = new.schema or "", new.name if isinstance(new, Table) else ""
     cause = NEW_OBJECT if old is None else None
@@ -171,6 +173,10 @@ def object_changes(old: Optional[Secured], new: Secured, maybe: tuple[Privilege,
     return out
 
 
+def _identity_grants(t: Table) -> list[tuple]:
+    return [(c.name, c.identity.grants) for c in t.columns if c.identity is not None]
+
+
 def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Schema,
                 rebuilt_types: frozenset = frozenset()) -> list[Change]:
     """The grant, revoke and set_owner changes of every table, sequence, function and type schema.yaml keeps
@@ -180,7 +186,10 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
         out += object_changes(cur_tables.get(key), t, defaulted(current, t))
         if t.partition_of is not None:
             continue  # a partition's identity is its root's sequence, compared there
-        was = identity_sequences(cur_tables.get(key))
+        was_table = cur_tables.get(key)
+        if was_table is not None and _identity_grants(was_table) == _identity_grants(t):
+            continue  # object_changes would find each identity's sequence's access list the same
+        was = identity_sequences(was_table)
         for column, s in identity_sequences(t).items():  # an existing sequence keeps its name (a table renamed)
             old = was.get(column)
             out += object_changes(old, s if old is None else replace(s, name=old.name), defaulted(current, s))

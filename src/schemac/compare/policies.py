@@ -51,6 +51,8 @@ def policy_changes(old: Optional[Table], new: Table, cause: Optional[str] = None
     rls = (old.row_level_security, old.force_row_level_security) if old is not None else (False, False)
     if rls != (new.row_level_security, new.force_row_level_security):
         ch("set_row_security", None, old, new)
+    if not new.policies and (old is None or not old.policies):
+        return out
     cur = {p.name: p for p in (old.policies if old is not None else ())}
     des = {p.name: p for p in new.policies}
     for name, p in des.items():
@@ -79,10 +81,15 @@ def diff_policies(cur_tables: dict, des_tables: dict) -> list[Change]:
     """Every table schema.yaml keeps; a new table's changes carry `cause` (reports leave them out: the
     missing table is the difference)."""
     out: list[Change] = []
-    columns = {key: {c.name for c in t.columns} for key, t in des_tables.items()}
+    columns: dict[tuple[str, str], set[str]] = {}  # made for the tables a policy names (most have none)
 
     def columns_of(schema: str, name: str) -> Optional[set]:
-        return columns.get((schema, name))
+        t = des_tables.get((schema, name))
+        if t is None:
+            return None
+        if (schema, name) not in columns:
+            columns[schema, name] = {c.name for c in t.columns}
+        return columns[schema, name]
 
     for key, t in des_tables.items():
         old = cur_tables.get(key)
