@@ -143,17 +143,26 @@ class _Decoder:
 
     def _made(self, plan: _Plan, cls: type, d: dict) -> Any:
         converters = plan.converters
-        values = plan.base.copy()
+        if not plan.direct:
+            values = plan.base.copy()
+            for key, value in d.items():
+                conv = converters[key]  # KeyError: a field this model does not have
+                values[key] = value if conv is None or value is None else conv(value)
+            return cls(**values)
+        obj = object.__new__(cls)
+        # Filled in place, one key at a time: the dict stays split (shares the class's keys); one copied in
+        # by update() is ~230 bytes more per object, ~85 MB at 10,000 tables.
+        own = obj.__dict__
         for key, value in d.items():
             conv = converters[key]  # KeyError: a field this model does not have
-            values[key] = value if conv is None or value is None else conv(value)
-        if not plan.direct:
-            return cls(**values)
-        if len(values) != plan.size:
-            missing = sorted({f.name for f in fields(cls)} - values.keys())
-            raise TypeError(f"{cls.__name__} needs {', '.join(missing)}")
-        obj = object.__new__(cls)
-        obj.__dict__.update(values)
+            own[key] = value if conv is None or value is None else conv(value)
+        if len(own) != plan.size:
+            for key, value in plan.base.items():  # what the record leaves out
+                if key not in own:
+                    own[key] = value
+            if len(own) != plan.size:
+                missing = sorted({f.name for f in fields(cls)} - own.keys())
+                raise TypeError(f"{cls.__name__} needs {', '.join(missing)}")
         return obj
 
 
