@@ -25,6 +25,9 @@ class CatalogRead:
     """
 
     def __init__(self, url: Optional[str], connect_timeout: int, statement_timeout_ms: int, lock_timeout_ms: int):
+        from schemac.catalog.heap import one_heap
+
+        one_heap()  # before any thread: see catalog/heap.py
         self._args = (url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
         self.with_history = True
         self._rows: queue.SimpleQueue = queue.SimpleQueue()  # (query name, rows) as they come; None: no more

@@ -65,10 +65,8 @@ def parameters_changed(cur: Union[Index, Table, View], des: Union[Index, Table, 
 
 def same_trigger(a: Trigger, b: Trigger) -> bool:
     """One definition (its WHEN compared as an expression); enabled and comment are changes of their own."""
-    if a == b:
-        return True
-    return (replace(a, when=None, enabled="origin", comment=None) == replace(b, when=None, enabled="origin", comment=None)
-            and same_expression(a.when, b.when))
+    return a == b or (replace(a, when=None, enabled="origin", comment=None)
+                      == replace(b, when=None, enabled="origin", comment=None) and same_expression(a.when, b.when))
 
 
 def index_comment_of_key(c: object) -> Optional[str]:
