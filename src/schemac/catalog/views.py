@@ -35,9 +35,9 @@ def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[s
     comments = tuple(ViewColumn(c["name"], comment=c["comment"], default=c.get("default"), statistics=c.get("statistics"))
                      for c in row["columns"]
                      if c["comment"] is not None or c.get("default") is not None or c.get("statistics") is not None)
-    depends = sorted({_one(made, Dependency, d["kind"], d["schema"], d["name"], d["column"],
-                           canonical(d["type"]) if d["kind"] == "column" else d["type"])
-                      for d in row["depends"]}, key=lambda d: (d.kind, d.schema, d.name, d.column or "", d.type or ""))
+    read = sorted({(d["kind"], d["schema"], d["name"], d["column"], canonical(d["type"]) if d["kind"] == "column" else d["type"])
+                   for d in row["depends"]}, key=lambda k: (k[0], k[1], k[2], k[3] or "", k[4] or ""))
+    depends = [_one(made, Dependency, *k) for k in read]
     check = options.get("check_option")
     return View(name=row["view_name"], query=definition, schema=row["schema_name"], materialized=row["materialized"],
                 security_barrier=options.get("security_barrier", "false").lower() in ("true", "on", "1"),

@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Callable, Optional, Union
 
 from schemac.compare.changes import Change
+from schemac.compare.equality import equal_except
 from schemac.compare.normalize import same_expression
 from schemac.model import EventTrigger, Publication, PublishedTable, Schema
 from schemac.pg.lazy import lazy
@@ -35,7 +36,7 @@ def same_member(a: PublishedTable, b: PublishedTable) -> bool:
 
 def same_definition(a: Publication, b: Publication) -> bool:
     """Equal but for owner and comment (and name: a rename keeps the rest)."""
-    return (replace(a, tables=(), comment=None, name="") == replace(b, tables=(), comment=None, name="")
+    return (equal_except(a, b, "tables", "comment", "name")
             and len(a.tables) == len(b.tables) and all(same_member(x, y) for x, y in zip(a.tables, b.tables)))
 
 

@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
+from schemac.compare.equality import equal_except
 from schemac.compare.normalize import same_expression
 from schemac.model import Rule, Table
 from schemac.pg.ruledef import one_line
 
 
 def same_rule(a: Rule, b: Rule) -> bool:
-    return (replace(a, where=None, actions=(), comment=None) == replace(b, where=None, actions=(), comment=None)
+    return (equal_except(a, b, "where", "actions", "comment")
             and same_expression(a.where, b.where) and tuple(map(one_line, a.actions)) == tuple(map(one_line, b.actions)))
 
 

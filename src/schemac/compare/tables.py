@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Iterable, Optional, Union
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, Constraint
+from schemac.compare.equality import equal_except
 from schemac.compare.rules import diff_rules
 from schemac.compare.statistics import diff_statistics
 from schemac.compare.normalize import normal_form, rename_column_in_expression, same_default, same_expression
@@ -65,8 +66,7 @@ def parameters_changed(cur: Union[Index, Table, View], des: Union[Index, Table, 
 
 def same_trigger(a: Trigger, b: Trigger) -> bool:
     """One definition (its WHEN compared as an expression); enabled and comment are changes of their own."""
-    return a == b or (replace(a, when=None, enabled="origin", comment=None)
-                      == replace(b, when=None, enabled="origin", comment=None) and same_expression(a.when, b.when))
+    return equal_except(a, b, "when", "enabled", "comment") and same_expression(a.when, b.when)
 
 
 def index_comment_of_key(c: object) -> Optional[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
+from schemac.compare.equality import equal_except
 from schemac.compare.normalize import normal_form, same_default
 from schemac.model import Domain, Enum, Function, Schema, Sequence
 from schemac.pg.routines import comparable_body
@@ -106,8 +107,7 @@ def same_function(a: Function, b: Function) -> bool:
     for x, y in zip(a.arguments, b.arguments):
         if (x.type, x.name, x.mode) != (y.type, y.name, y.mode) or not same_default(x.default, y.default, x.type):
             return False
-    return (replace(a, arguments=(), body="", comment=None) == replace(b, arguments=(), body="", comment=None)
-            and comparable_body(a) == comparable_body(b))
+    return equal_except(a, b, "arguments", "body", "comment") and comparable_body(a) == comparable_body(b)
 
 
 def replaceable(old: Function, new: Function) -> bool:
