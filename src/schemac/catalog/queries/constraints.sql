@@ -34,25 +34,25 @@ SELECT con.conrelid AS table_oid,
        con.condeferrable AS deferrable,
        con.condeferred AS initially_deferred,
        COALESCE(ix.indnullsnotdistinct, false) AS nulls_not_distinct,
-       ARRAY(
+       CASE WHEN ix.indnatts > ix.indnkeyatts THEN ARRAY(
          SELECT (SELECT a.attname::text FROM pg_catalog.pg_attribute a WHERE a.attrelid = con.conrelid AND a.attnum = k.attnum)
          FROM unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
          WHERE k.ord > ix.indnkeyatts
          ORDER BY k.ord
-       ) AS include_names,
+       ) END AS include_names,
        con.contype = 'c' AND con.connoinherit AS no_inherit,
-       ARRAY(
+       CASE WHEN con.confdelsetcols IS NOT NULL THEN ARRAY(
          SELECT (SELECT a.attname::text FROM pg_catalog.pg_attribute a WHERE a.attrelid = con.conrelid AND a.attnum = k.attnum)
          FROM unnest(con.confdelsetcols) WITH ORDINALITY AS k(attnum, ord)
          ORDER BY k.ord
-       ) AS on_delete_column_names,
+       ) END AS on_delete_column_names,
        rn.nspname::text AS ref_schema,
        rc.relname::text AS ref_table,
-       ARRAY(
+       CASE WHEN con.contype = 'f' THEN ARRAY(
          SELECT (SELECT a.attname::text FROM pg_catalog.pg_attribute a WHERE a.attrelid = con.confrelid AND a.attnum = k.attnum)
          FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
          ORDER BY k.ord
-       ) AS ref_column_names,
+       ) END AS ref_column_names,
        CASE con.confdeltype WHEN 'a' THEN 'no action' WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade'
                             WHEN 'n' THEN 'set null' WHEN 'd' THEN 'set default' END AS on_delete,
        CASE con.confupdtype WHEN 'a' THEN 'no action' WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade'
