@@ -25,12 +25,12 @@ WITH rule_deps AS (
     ON dep.classid = 'pg_catalog.pg_rewrite'::regclass AND dep.objid = r.oid AND dep.deptype = 'n'
   WHERE dep.refobjid <> r.ev_class
 ), items AS (
-  SELECT d.view_oid, 'relation' AS kind, rn.nspname AS schema_name, rc.relname::text AS name,
-         NULL::text AS column_name, NULL::text AS type
+  SELECT d.view_oid, CASE WHEN d.refobjsubid = 0 THEN 'relation' ELSE 'column' END AS kind,
+         rn.nspname AS schema_name, rc.relname::text AS name, NULL::text AS column_name, NULL::text AS type
   FROM rule_deps d
   JOIN pg_catalog.pg_class rc ON rc.oid = d.refobjid
   JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
-  WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjsubid = 0
+  WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjsubid <= 0  -- (< 0: a system column, unnamed)
   UNION ALL
   -- a column read: its own branch, so that pg_attribute is looked up by (attrelid, attnum) (joined in the
   -- branch above, the planner scanned every attribute of the relation for each one: a fifth of the query)
