@@ -11,7 +11,7 @@ matched by schema and name (overloads alike: re-creating one more object than ne
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change
 from schemac.compare.types import replaceable
@@ -98,26 +98,34 @@ def around_functions(changes: list[Change], cur_tables: dict, des_tables: dict) 
     gone = dropped_functions(changes)
     if not gone:
         return []
+    return table_objects_around(changes, cur_tables, des_tables, lambda *texts: _calls(gone, *texts), FUNCTION_REBUILT)
+
+
+def table_objects_around(changes: list[Change], cur_tables: dict, des_tables: dict, uses: Callable[..., bool],
+                         cause: str) -> list[Change]:
+    """The indexes, CHECKs, defaults and generated columns of tables kept whose expressions `uses` (texts ->
+    whether one uses what goes), dropped before and made again after, unless `changes` already touch them."""
     touched = {(c.kind, c.schema, c.table, c.name) for c in changes}
     out: list[Change] = []
     for key, old_t in cur_tables.items():
         new_t = des_tables.get(key)
         if new_t is not None:
-            out += _table(old_t, new_t, gone, lambda kind, name: (kind, new_t.schema, new_t.name, name) in touched)
+            out += _table(old_t, new_t, uses, lambda kind, name: (kind, new_t.schema, new_t.name, name) in touched,
+                          cause)
     return out
 
 
-def _table(old_t: Table, new_t: Table, gone: set, touched) -> list[Change]:
+def _table(old_t: Table, new_t: Table, uses: Callable[..., bool], touched, rebuilt: str) -> list[Change]:
     out: list[Change] = []
 
-    def ch(kind: str, name: Optional[str], old: object, new: object, cause: str = FUNCTION_REBUILT) -> None:
+    def ch(kind: str, name: Optional[str], old: object, new: object, cause: str = rebuilt) -> None:
         out.append(Change(kind, new_t.schema, new_t.name, name, old, new, new_t, cause))
 
     new_idx = {i.name: i for i in new_t.indexes}
     for i in old_t.indexes:
         n = new_idx.get(i.name)
         if n is not None and not touched("drop_index", i.name) and \
-                _calls(gone, i.where, *(e.expression for e in i.elements)):
+                uses(i.where, *(e.expression for e in i.elements)):
             ch("drop_index", i.name, i, n)
             ch("add_index", i.name, i, n)
             if n.comment:
@@ -125,7 +133,7 @@ def _table(old_t: Table, new_t: Table, gone: set, touched) -> list[Change]:
     new_checks = {c.name: c for c in new_t.checks if c.name}
     for c in old_t.checks:
         n = new_checks.get(c.name)  # type: ignore[arg-type]
-        if isinstance(n, Check) and not touched("drop_constraint", c.name) and _calls(gone, c.expression):
+        if isinstance(n, Check) and not touched("drop_constraint", c.name) and uses(c.expression):
             ch("drop_constraint", c.name, c, n)
             ch("add_constraint", n.name, c, n)
             if n.comment:
@@ -135,12 +143,12 @@ def _table(old_t: Table, new_t: Table, gone: set, touched) -> list[Change]:
         n = new_cols.get(col.name)
         if n is None or touched("drop_column", col.name) or touched("alter_generated", col.name):
             continue
-        if col.generated and n.generated and _calls(gone, col.generated):
+        if col.generated and n.generated and uses(col.generated):
             ch("drop_column", col.name, col, None, GENERATED_REBUILT)
             ch("add_column", col.name, None, n, GENERATED_REBUILT)
             if n.comment:
                 ch("set_column_comment", col.name, None, n, GENERATED_REBUILT)
-        elif col.default and n.default and not touched("set_default", col.name) and _calls(gone, col.default):
+        elif col.default and n.default and not touched("set_default", col.name) and uses(col.default):
             ch("drop_default", col.name, col, n)
             ch("set_default", col.name, col, n)
     return out

@@ -67,7 +67,7 @@ def operator_run(text: str) -> list[str]:
     return out
 
 
-def _is_operator_token(token: Token, sql: str) -> bool:
+def is_operator_token(token: Token, sql: str) -> bool:
     """An operator as it stands in the text (a string literal '=' has that text too, but not that span)."""
     return bool(token.text) and set(token.text) <= OP_CHARS and sql[token.start:token.end + 1] == token.text
 
@@ -80,8 +80,8 @@ def merge_operators(tokens: list[Token], sql: str) -> list[Token]:
     i = 0
     while i < len(tokens):
         j = i + 1
-        if _is_operator_token(tokens[i], sql):
-            while j < len(tokens) and tokens[j].start == tokens[j - 1].end + 1 and _is_operator_token(tokens[j], sql):
+        if is_operator_token(tokens[i], sql):
+            while j < len(tokens) and tokens[j].start == tokens[j - 1].end + 1 and is_operator_token(tokens[j], sql):
                 j += 1
         if j - i == 1:
             out.append(tokens[i])

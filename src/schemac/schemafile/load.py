@@ -16,6 +16,7 @@ from schemac.errors import SchemaFileError
 from schemac.model import Schema, Source, Table
 from schemac.pg.knowntypes import base_name, declared_types, extension_of, suggestion, type_uses, unknown_type
 from schemac.schemafile.aggregates import AggregateReader
+from schemac.schemafile.operators import OperatorReader
 from schemac.schemafile.collations import CollationReader
 from schemac.schemafile.columns import ColumnReader
 from schemac.schemafile.constraints import ConstraintReader
@@ -43,7 +44,7 @@ from schemac.schemafile.usertypes import UserTypeReader
 from schemac.schemafile.views import ViewReader
 
 TOP_KEYS = {"extensions": False, "schemas": False, "collations": False, "text_search_dictionaries": False, "text_search_configs": False, "enums": False, "domains": False, "composite_types": False,
-            "range_types": False, "sequences": False, "functions": False, "aggregates": False,
+            "range_types": False, "sequences": False, "functions": False, "aggregates": False, "operators": False,
             "external_types": False,
             "default_privileges": False, "publications": False, "event_triggers": False, "tables": False, "views": False, "materialized_views": False,
             "queries": False}
@@ -95,7 +96,7 @@ def load_with_digest(text: str, path: str = "schema.yaml") -> tuple[Schema, str]
 
 class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerReader, TypeReader, SequenceReader,
              ExtensionReader, FunctionReader, ExclusionReader, UserTypeReader, InheritsReader,
-             CollationReader, RuleReader, StatisticsReader, QueryReader, ViewReader, PolicyReader, AggregateReader, PublicationReader, EventTriggerReader, TextSearchReader):
+             CollationReader, RuleReader, StatisticsReader, QueryReader, ViewReader, PolicyReader, AggregateReader, OperatorReader, PublicationReader, EventTriggerReader, TextSearchReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
 
     def load(self, text: str) -> Schema:
@@ -181,6 +182,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             default_privileges=self.default_privileges(top["default_privileges"][1] if "default_privileges" in top else None),
             functions=tuple(functions),
             aggregates=tuple(self.aggregates(top["aggregates"][1]) if "aggregates" in top else ()),
+            operators=tuple(self.operators(top["operators"][1], functions, extensions) if "operators" in top else ()),
             composite_types=tuple(composites),
             range_types=tuple(ranges),
             collations=tuple(collations),
