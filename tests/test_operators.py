@@ -7,16 +7,13 @@ the rows themselves."""
 from __future__ import annotations
 
 import psycopg
-import psycopg.conninfo
 import pytest
 
 from catalog_oracle import fingerprint
 from conftest import MAJORS
+from test_aggregates import _one, _step
 from schemac.commands.diff import check_drift
-from schemac.commands.generate import generate
 from schemac.errors import SchemaFileError
-from schemac.migrations.apply import apply_files
-from schemac.migrations.layout import Layout
 from schemac.schemafile.load import load_text
 
 SCHEMA = """\
@@ -57,24 +54,6 @@ views:
   v:
     query: "SELECT id, rest - '{\\"j\\": 2}'::jsonb AS rest FROM t WHERE a === 'X'"
 """
-
-
-def _step(schema, out: str, url: str, text: str) -> str:
-    """schema.yaml becomes `text`; the migration is generated and applied; drift is clean. Its SQL."""
-    schema.write_text(text)
-    result = generate(str(schema), out, dev_url=psycopg.conninfo.make_conninfo(url, dbname="postgres"))
-    assert result.status == "written", result.message
-    assert not result.notices, result.notices  # every view built from schema.yaml alone
-    with psycopg.connect(url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
-    drift = check_drift(str(schema), url, out_dir=out)
-    assert drift.differences == (), drift.render("text")
-    return result.sql
-
-
-def _one(url: str, sql: str):
-    with psycopg.connect(url) as conn:
-        return conn.execute(sql).fetchone()
 
 
 def _operators(url: str) -> dict[str, tuple]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Optional
 
+from schemac.compare.aggregates import diff_overloads
 from schemac.compare.changes import Change
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions, table_objects_around
 from schemac.model import Operator, Schema
@@ -34,32 +35,11 @@ def in_place(old: Operator, new: Operator) -> bool:
 def diff_operators(current: Schema, desired: Schema, changes: list[Change]) -> list[Change]:
     """add_, drop_, alter_operator and comments (set_type_comment), with the operators dropped and created
     again around the functions `changes` drop."""
-    out: list[Change] = []
-
-    def ch(kind: str, o: Operator, old: Optional[Operator], new: Optional[Operator], cause=None) -> None:
-        out.append(Change(kind, o.schema, "", o.signature, old, new, None, cause))
-
     gone = dropped_functions(changes)
-    cur = {(o.schema, o.name, o.identity): o for o in current.operators}
-    des = {(o.schema, o.name, o.identity): o for o in desired.operators}
-    for key, o in des.items():
-        old = cur.get(key)
-        if old is None:
-            ch("add_operator", o, None, o)
-        elif old.function_key() in gone or not in_place(old, o):
-            same = replace(old, comment=None) == replace(o, comment=None)  # (else reported as changed)
-            ch("drop_operator", old, old, None, FUNCTION_REBUILT if same else OPERATOR_REBUILT)
-            ch("add_operator", o, None if same else old, o, FUNCTION_REBUILT if same else None)
-            if o.comment and old.comment == o.comment:
-                ch("set_type_comment", o, None, o, OPERATOR_REBUILT)
-        elif replace(old, comment=None) != replace(o, comment=None):
-            ch("alter_operator", o, old, o)
-        if (getattr(old, "comment", None) or None) != (o.comment or None):
-            ch("set_type_comment", o, old, o)
-    for key, o in cur.items():
-        if key not in des:
-            ch("drop_operator", o, o, None)
-    return out
+
+    def rebuild(old: Operator, new: Operator) -> Optional[str]:
+        return FUNCTION_REBUILT if old.function_key() in gone else None if in_place(old, new) else OPERATOR_REBUILT
+    return diff_overloads("operator", current.operators, desired.operators, rebuild)
 
 
 def around_operators(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:

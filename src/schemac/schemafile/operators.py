@@ -63,11 +63,7 @@ class OperatorReader(FieldReader):
             if op.left is None and (op.hashes or op.merges or op.commutator or op.join):
                 raise self.fail(value, f"{what}: a prefix operator (no left) takes no commutator, join, hashes "
                                        "or merges")
-            identity = (op.schema, op.name, op.identity)
-            if identity in seen:
-                raise self.fail(key_node, f"operator {op.schema}.{op.signature} is declared twice (first at "
-                                          f"line {seen[identity]})")
-            seen[identity] = key_node.start_mark.line + 1
+            self.overload_once(seen, op, key_node, "operator")
             out.append(op)
         return out
 
