@@ -33,6 +33,7 @@ operators:
   '-': {left: jsonb, right: jsonb, function: jsonb_subtract}
   '|||': {right: text, function: rev}
   '##>': {schema: util, left: integer, right: integer, function: pg_catalog.int4gt}
+  '!#': {schema: util, right: integer, function: pg_catalog.int4abs}
 tables:
   t:
     columns:
@@ -45,6 +46,7 @@ tables:
       same: a === b
       not_palindrome: (||| a) !== 'level'
       ordered: id OPERATOR(util.##>) 0
+      absolute: (OPERATOR(util.!#) id) = id
     indexes:
       t_a_idx: {columns: [a], where: "a !== 'skip'"}
     row_level_security: {enabled: true}
@@ -87,7 +89,7 @@ def _round_trip(url: str, tmp_path, schemac) -> None:
     _setup(url, tmp_path)
     found = _operators(url)
     assert set(found) == {"===(text,text)", "!==(text,text)", "-(jsonb,jsonb)", "|||(NONE,text)",
-                          "util.##>(integer,integer)"}
+                          "util.##>(integer,integer)", "util.!#(NONE,integer)"}
     assert found["===(text,text)"] == ("b", "ci_eq(text,text)", "boolean", "===(text,text)", "!==(text,text)",
                                        "-", "-", False, False, "equal but for case")
     assert found["!==(text,text)"][3:7] == ("!==(text,text)", "===(text,text)", "neqsel(internal,oid,internal,integer)",
@@ -173,7 +175,7 @@ def _changes(url: str, tmp_path) -> None:
     sql = _step(schema, out, url, text)
     assert "CREATE OPERATOR <~> (FUNCTION = ci_ne, LEFTARG = TEXT, RIGHTARG = TEXT)" in sql, sql
     text = text.replace("      ordered: id OPERATOR(util.##>) 0\n", "").replace(
-        text[text.index("  '##>':"):text.index("tables:")], "")
+        text[text.index("  '##>':"):text.index("  '!#':")], "")
     sql = _step(schema, out, url, text)
     assert "DROP OPERATOR IF EXISTS util.##> (INT, INT)" in sql and "util.##>" not in str(_operators(url))
 

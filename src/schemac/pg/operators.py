@@ -107,9 +107,26 @@ def merge_operators(tokens: list[Token], sql: str) -> list[Token]:
     return out
 
 
+def _qualified_prefix(parser):
+    """At `OPERATOR(schema.op) operand` (a prefix operator outside the search path, as pg_get_expr prints it):
+    the PrefixOperator, its op that whole spelling; else None."""
+    curr, after = parser._curr, parser._next
+    if curr is None or curr.token_type != TokenType.OPERATOR or after is None or after.token_type != TokenType.L_PAREN:
+        return None
+    parser._advance(2)
+    op = ""
+    while parser._curr is not None and not parser._match(TokenType.R_PAREN):
+        op += parser._curr.text
+        parser._advance()
+    return parser.expression(PrefixOperator(op=exp.Var(this=f"OPERATOR({op})"), this=parser._parse_unary()))
+
+
 def parse_prefix(parser):
-    """At a unary operand: a prefix operator of `PREFIX`, or any other operator name (a user's), and its operand
-    (itself a unary operand), else None."""
+    """At a unary operand: a prefix operator of `PREFIX`, any other operator name (a user's) or `OPERATOR(s.op)`,
+    and its operand (itself a unary operand), else None."""
+    qualified = _qualified_prefix(parser)
+    if qualified is not None:
+        return qualified
     curr = parser._curr
     if curr is None or (curr.text not in PREFIX and curr.token_type != TOKEN) or parser._next is None \
             or _LITERAL.search(curr.token_type.name):
