@@ -209,6 +209,7 @@ def test_drift(db_url, tmp_path, schemac):
      "must be an operator"),
     ("operators:\n  ===: {right: text, function: pg_catalog.texteq, hashes: true}\n", "a prefix operator"),
     ("operators:\n  ===: {left: text, right: text, function: pg_catalog.texteq, merge: true}\n", "merge"),
+    ("operators:\n  ===: {left: txet, right: text, function: pg_catalog.texteq}\n", "unknown type 'txet'"),
     ("operators:\n  ===: {left: text, right: text, function: pg_catalog.texteq}\n  x: {name: ===, left: text, "
      "right: text, function: pg_catalog.texteq}\n", "declared twice"),
 ])

@@ -184,9 +184,11 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         return refs | {("function", *(f.split(".", 1) if "." in f else ("public", f))) for f in obj.functions()}
     if isinstance(obj, Sequence):  # OWNED BY is a change of its own (set_sequence_owner): see _owner
         return {("schema", obj.schema)}
-    if isinstance(obj, Operator):  # its schema, argument types, functions (not its commutator: a shell stands in)
+    if isinstance(obj, Operator):  # its schema, argument types, functions (not its commutator: a shell stands in,
+        # in the commutator's schema)
         fns = {("function", *(f.split(".", 1) if "." in f else ("public", f))) for f in (obj.restrict, obj.join) if f}
-        return {("schema", obj.schema), ("function", *obj.function_key())} | fns | \
+        others = {("schema", obj.operator_key(x)[0]) for x in (obj.commutator, obj.negator) if x}
+        return {("schema", obj.schema), ("function", *obj.function_key())} | fns | others | \
             {type_key(t) for t in (obj.left, obj.right) if t}
     if isinstance(obj, Publication):  # its tables, the columns its lists and row filters name, its schemas
         out = {("schema", s) for s in obj.schemas}

@@ -165,8 +165,9 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         views = [*(self.views(top["views"][1], False) if "views" in top else ()),
                  *(self.views(top["materialized_views"][1], True) if "materialized_views" in top else ())]
         # A table's or view's row type is a type too (`returns: SETOF places`, a column of a table's type).
+        operators = self.operators(top["operators"][1], functions, extensions) if "operators" in top else []
         _types_known(tables, [*enums, *domains, *composites, *ranges, *tables, *views], domains, functions,
-                     extensions, external, composites, ranges)
+                     extensions, external, composites, ranges, operators)
         _trigger_functions_known([*tables, *views], functions, extensions)
         relations.update({(q.schema, q.name): f"sequence {q.schema}.{q.name}" for q in sequences})
         _declared_once(views, "view", relations)
@@ -182,7 +183,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             default_privileges=self.default_privileges(top["default_privileges"][1] if "default_privileges" in top else None),
             functions=tuple(functions),
             aggregates=tuple(self.aggregates(top["aggregates"][1]) if "aggregates" in top else ()),
-            operators=tuple(self.operators(top["operators"][1], functions, extensions) if "operators" in top else ()),
+            operators=tuple(operators),
             composite_types=tuple(composites),
             range_types=tuple(ranges),
             collations=tuple(collations),
@@ -245,7 +246,7 @@ def _functions_once(functions: list) -> None:
         seen[key] = f
 
 
-def _types_known(tables, types, domains, functions, extensions, external, composites=(), ranges=()) -> None:
+def _types_known(tables, types, domains, functions, extensions, external, composites=(), ranges=(), operators=()) -> None:
     """Every type used is one Postgres, schema.yaml or a declared extension knows, or is declared in
     external_types: a typo is an error at its line, with the closest known name. `types`: the enums,
     domains, composite and range types schema.yaml declares, and its tables and views (their row types)."""
@@ -255,7 +256,7 @@ def _types_known(tables, types, domains, functions, extensions, external, compos
     # Each distinct type is looked up once; the columns' (most of the uses) are looked at first, and each use
     # worded (for the message) only when one of them is unknown.
     unknown = {t: unknown_type(t, declared, ext_names, ext_set) for t in {c.type for t in tables for c in t.columns}}
-    uses = type_uses(tables if any(unknown.values()) else (), domains, functions, composites, ranges)
+    uses = type_uses(tables if any(unknown.values()) else (), domains, functions, composites, ranges, operators)
     for type_text, what, source in uses:
         if type_text not in unknown:
             unknown[type_text] = unknown_type(type_text, declared, ext_names, ext_set)
