@@ -52,6 +52,7 @@ tables:
     row_level_security: {enabled: true}
     policies:
       mine: {using: "a !== 'secret'"}
+      theirs: {using: "b === 'x'"}
 views:
   v:
     query: "SELECT id, rest - '{\\"j\\": 2}'::jsonb AS rest FROM t WHERE a === 'X'"
@@ -136,15 +137,16 @@ def _changes(url: str, tmp_path) -> None:
                                                      "eqjoinsel(internal,oid,internal,smallint,internal)",
                                                      False, False, "same but for case")
 
-    # Another function and HASHES: dropped and created again, the CHECK, the index, the policy and the view
+    # Another function and HASHES: dropped and created again, the CHECK, the policy and the view
     # that use it around it; its commutator and negator links are made again; the rows stay.
     text = text.replace("  rev:", "  ci_eq_trim: {arguments: \"a text, b text\", returns: boolean, volatility: "
                                    "immutable, body: SELECT lower(btrim(a)) = lower(btrim(b))}\n  rev:").replace(
         "function: ci_eq, commutator", "function: ci_eq_trim, hashes: true, commutator")
     sql = _step(schema, out, url, text)
-    order = [sql.index(s) for s in ("DROP VIEW", "DROP CONSTRAINT same", "DROP OPERATOR IF EXISTS === (TEXT, TEXT)",
-                                    "CREATE OPERATOR ===", "ADD CONSTRAINT same", "CREATE VIEW")]
-    assert order == sorted(order), sql
+    for before, after in (("DROP VIEW", "CREATE VIEW"), ("DROP CONSTRAINT same", "ADD CONSTRAINT same"),
+                          ("DROP POLICY IF EXISTS theirs", "CREATE POLICY theirs")):
+        order = [sql.index(s) for s in (before, "DROP OPERATOR IF EXISTS === (TEXT, TEXT)", "CREATE OPERATOR ===", after)]
+        assert order == sorted(order), sql
     found = _operators(url)
     assert found["===(text,text)"][1:5] == ("ci_eq_trim(text,text)", "boolean", "===(text,text)", "!==(text,text)")
     assert found["===(text,text)"][7] is True and found["!==(text,text)"][4] == "===(text,text)"
