@@ -1,5 +1,5 @@
 """User-defined operators on a real server: a round trip where a CHECK, an index predicate, a generated column,
-a policy and a view use them (with rows: the CHECK enforced), each change applied over rows (RESTRICT/JOIN in
+a trigger's WHEN, a policy and a view use them (with rows: the CHECK enforced), each change applied over rows (RESTRICT/JOIN in
 place, another function with what uses the operator around it, the function re-created under it, added,
 commented, dropped), inspect's YAML, drift, and the loader's errors. The oracle is SQL over pg_operator and
 the rows themselves."""
@@ -22,6 +22,10 @@ functions:
   ci_eq: {arguments: "a text, b text", returns: boolean, volatility: immutable, body: SELECT lower(a) = lower(b)}
   ci_ne: {arguments: "a text, b text", returns: boolean, volatility: immutable, body: SELECT lower(a) <> lower(b)}
   rev: {arguments: "s text", returns: text, volatility: immutable, body: SELECT reverse(s)}
+  stamp:
+    returns: trigger
+    language: plpgsql
+    body: "BEGIN NEW.b := NEW.a; RETURN NEW; END"
   jsonb_subtract:
     arguments: "a jsonb, b jsonb"
     returns: jsonb
@@ -49,6 +53,8 @@ tables:
       absolute: (OPERATOR(util.!#) id) = id
     indexes:
       t_a_idx: {columns: [a], where: "a !== 'skip'"}
+    triggers:
+      t_stamp: {function: stamp, events: [update], timing: before, for_each: row, when: "NOT (new.a === old.a)"}
     row_level_security: {enabled: true}
     policies:
       mine: {using: "a !== 'secret'"}
@@ -102,6 +108,9 @@ def _round_trip(url: str, tmp_path, schemac) -> None:
     assert _refused(url, "INSERT INTO t (id, a, b) VALUES (-3, 'a', 'a')")
     assert _one(url, "SELECT rest::text FROM t WHERE id = 1") == ('{"j": 2, "m": 3}',)
     assert _one(url, "SELECT id, rest::text FROM v") == (1, '{"m": 3}')
+    with psycopg.connect(url, autocommit=True) as conn:  # the trigger, WHEN a changes but for case: b follows
+        conn.execute("UPDATE t SET a = 'Yz', b = 'yz' WHERE id = 2; UPDATE t SET a = 'YZ' WHERE id = 2")
+    assert _one(url, "SELECT a, b FROM t WHERE id = 2") == ("YZ", "Yz")
     # inspect writes them back; that schema.yaml diffs clean and loads to the same operators
     r = schemac("inspect", "--database-url", url, "--output", "inspected.yaml")
     assert r.returncode == 0, r.stderr
@@ -144,7 +153,8 @@ def _changes(url: str, tmp_path) -> None:
         "function: ci_eq, commutator", "function: ci_eq_trim, hashes: true, commutator")
     sql = _step(schema, out, url, text)
     for before, after in (("DROP VIEW", "CREATE VIEW"), ("DROP CONSTRAINT same", "ADD CONSTRAINT same"),
-                          ("DROP POLICY IF EXISTS theirs", "CREATE POLICY theirs")):
+                          ("DROP POLICY IF EXISTS theirs", "CREATE POLICY theirs"),
+                          ("DROP TRIGGER IF EXISTS t_stamp", "CREATE TRIGGER t_stamp")):
         order = [sql.index(s) for s in (before, "DROP OPERATOR IF EXISTS === (TEXT, TEXT)", "CREATE OPERATOR ===", after)]
         assert order == sorted(order), sql
     found = _operators(url)

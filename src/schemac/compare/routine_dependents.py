@@ -2,7 +2,7 @@
 
 A function whose signature or result changes cannot be replaced in place (compare.types.replaceable):
 it is dropped and created. Postgres refuses DROP FUNCTION while an index, a CHECK, a default or a
-generated column of a table, or a domain's CHECK, uses it, so each of those is dropped before and
+generated column of a table, a trigger's WHEN, or a domain's CHECK, uses it, so each of those is dropped before and
 created again after, as views are (compare.views); its comment comes back with it. (A trigger's function has
 no arguments to change: a trigger moved to another function is its own change.) Calls are
 matched by schema and name (overloads alike: re-creating one more object than needed loses nothing).
@@ -103,7 +103,7 @@ def around_functions(changes: list[Change], cur_tables: dict, des_tables: dict) 
 
 def table_objects_around(changes: list[Change], cur_tables: dict, des_tables: dict, uses: Callable[..., bool],
                          cause: str) -> list[Change]:
-    """The indexes, CHECKs, defaults and generated columns of tables kept whose expressions `uses` (texts ->
+    """The indexes, CHECKs, triggers, defaults and generated columns of tables kept whose expressions `uses` (texts ->
     whether one uses what goes), dropped before and made again after, unless `changes` already touch them."""
     touched = {(c.kind, c.schema, c.table, c.name) for c in changes}
     out: list[Change] = []
@@ -138,6 +138,16 @@ def _table(old_t: Table, new_t: Table, uses: Callable[..., bool], touched, rebui
             ch("add_constraint", n.name, c, n)
             if n.comment:
                 ch("set_constraint_comment", n.name, c, n)
+    new_triggers = {g.name: g for g in new_t.triggers}
+    for g in old_t.triggers:  # a WHEN that calls or names it
+        n = new_triggers.get(g.name)
+        if n is not None and not touched("drop_trigger", g.name) and not touched("alter_trigger", g.name) and uses(g.when):
+            ch("drop_trigger", g.name, g, None)
+            ch("add_trigger", g.name, None, n)
+            if n.enabled != "origin":
+                ch("set_trigger_enabled", g.name, None, n)
+            if n.comment:
+                ch("set_trigger_comment", g.name, None, n)
     new_cols = {c.name: c for c in new_t.columns}
     for col in old_t.columns:
         n = new_cols.get(col.name)
