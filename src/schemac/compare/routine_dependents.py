@@ -77,19 +77,26 @@ def domains_around_functions(changes: list[Change], current: Schema, desired: Sc
     gone = dropped_functions(changes)
     if not gone:
         return changes
+    return domains_around(changes, current, desired, lambda text: _calls(gone, text), FUNCTION_REBUILT)
+
+
+def domains_around(changes: list[Change], current: Schema, desired: Schema, uses: Callable[[str], bool],
+                   cause: str) -> list[Change]:
+    """domains_around_functions for the CHECKs `uses` (a text -> whether it uses what goes: a function, an
+    operator)."""
     des = {(d.schema, d.name): d for d in desired.domains}
     rebuilt = {(c.schema, c.name) for c in changes if c.kind == "alter_domain" and c.cause == ENUM_REBUILT}
     out = changes
     for old in current.domains:
         key = (old.schema, old.name)
         new = des.get(key)
-        calling = {c.name for c in old.checks if _calls(gone, c.expression)}
+        calling = {c.name for c in old.checks if uses(c.expression)}
         if new is None or new.type != old.type or key in rebuilt or not calling:
             continue  # dropped, or re-created (its CHECKs go with it), or calling none of them
         out = [c for c in out if not (c.kind == "alter_domain" and (c.schema, c.name) == key)]
         without = replace(old, checks=tuple(c for c in old.checks if c.name not in calling))
-        out.append(Change("alter_domain", old.schema, "", old.name, old, without, None, FUNCTION_REBUILT))
-        out.append(Change("alter_domain", new.schema, "", new.name, without, new, None, FUNCTION_REBUILT))
+        out.append(Change("alter_domain", old.schema, "", old.name, old, without, None, cause))
+        out.append(Change("alter_domain", new.schema, "", new.name, without, new, None, cause))
     return out
 
 
