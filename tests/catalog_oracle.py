@@ -174,6 +174,14 @@ QUERIES = {
         WHERE p.pronamespace IN ({_USER_NS})
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_proc'", oid="p.oid")}
     """,
+    "operators": f"""
+        SELECT o.oid::regoperator::text, o.oprkind::text, o.oprcode::regprocedure::text, o.oprresult::regtype::text,
+               o.oprcom::regoperator::text, o.oprnegate::regoperator::text, o.oprrest::regprocedure::text,
+               o.oprjoin::regprocedure::text, o.oprcanhash, o.oprcanmerge, obj_description(o.oid, 'pg_operator')
+        FROM pg_operator o
+        WHERE o.oprnamespace IN ({_USER_NS})
+          AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_operator'", oid="o.oid")}
+    """,
     "rules": f"""
         SELECT n.nspname, c.relname, r.rulename, pg_get_ruledef(r.oid), obj_description(r.oid, 'pg_rewrite')
         FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace

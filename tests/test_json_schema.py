@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from schemac.pg import names
-from schemac.schemafile import (aggregates, event_triggers, publications, collations, textsearch, columns, constraints, exclusions, fields, functions, grants, indexes, load,
+from schemac.schemafile import (aggregates, operators, event_triggers, publications, collations, textsearch, columns, constraints, exclusions, fields, functions, grants, indexes, load,
                                 policies, queries, rules, sequences, extended_statistics, tables, triggers, types, usertypes, views)
 from schemac.errors import SchemaFileError
 from schemac.schemafile.jsonschema import schema_json, schema_json_text
@@ -388,6 +388,7 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("domain", types.DOMAIN_KEYS),
     ("function", functions.FUNCTION_KEYS),
     ("aggregate", aggregates.AGGREGATE_KEYS),
+    ("operator", operators.OPERATOR_KEYS),
     ("trigger", triggers.TRIGGER_KEYS),  # exactly one of body/body_file: a oneOf
     ("view", views.VIEW_KEYS),  # exactly one of query/query_file: a oneOf
     ("materializedView", views.MATERIALIZED_VIEW_KEYS),

@@ -304,7 +304,7 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
     counts = [f"{len(s.tables)} tables", f"{len(s.sequences)} sequences", f"{len(s.enums)} enums",
               f"{len(s.domains)} domains", f"{len(s.composite_types)} composite types",
               f"{len(s.range_types)} range types", f"{len(s.collations)} collations", f"{len(s.functions)} functions",
-              f"{len(s.aggregates)} aggregates", f"{len(s.text_search_dictionaries)} text search dictionaries",
+              f"{len(s.aggregates)} aggregates", f"{len(s.operators)} operators", f"{len(s.text_search_dictionaries)} text search dictionaries",
               f"{len(s.text_search_configs)} text search configurations",
               f"{len(s.views)} views", f"{len(s.extensions)} extensions", f"{len(s.publications)} publications",
               f"{len(s.event_triggers)} event triggers"]

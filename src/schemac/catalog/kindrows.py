@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Callable
 
-from schemac.model import (AGGREGATE_FUNCTIONS, STATISTICS_KINDS, Statistics, EVENT_TRIGGER_STATES, PUBLISH_ACTIONS, EventTrigger, Publication, PublishedTable, Aggregate, Argument, Attribute, Collation, CompositeType, Function, RangeType, Rule, TextSearchConfig,
+from schemac.model import (Operator, AGGREGATE_FUNCTIONS, STATISTICS_KINDS, Statistics, EVENT_TRIGGER_STATES, PUBLISH_ACTIONS, EventTrigger, Publication, PublishedTable, Aggregate, Argument, Attribute, Collation, CompositeType, Function, RangeType, Rule, TextSearchConfig,
                            TextSearchDictionary, TextSearchMapping, default_multirange)
 from schemac.pg import ruledef
 from schemac.pg.indexdef import top_level_items
@@ -138,3 +138,11 @@ def event_triggers(rows: list[dict[str, Any]]) -> tuple[EventTrigger, ...]:
         function=r["function"][1] if r["function"][0] == "public" else ".".join(r["function"]),
         tags=tuple(sorted(r["tags"] or ())), enabled=EVENT_TRIGGER_STATES[r["enabled"]],  # type: ignore[arg-type]
         comment=r["comment"], owner=r["owner"]) for r in rows)
+
+
+def operators(rows: list[dict[str, Any]]) -> tuple[Operator, ...]:
+    """operators.sql's rows, sorted by (schema, name, argument types)."""
+    out = (Operator(name=r["operator_name"], right=r["right_type"], function=r["function"], schema=r["schema_name"],
+                    left=r["left_type"], commutator=r["commutator"], negator=r["negator"], restrict=r["restrict"],
+                    join=r["join"], hashes=r["hashes"], merges=r["merges"], comment=r["comment"]) for r in rows)
+    return tuple(sorted(out, key=lambda o: (o.schema, o.name, o.identity)))

@@ -28,7 +28,7 @@ __all__ = ["CatalogRows", "IntrospectResult", "build", "introspect", "read_catal
 
 # One whole-database query per kind of object: the count does not grow with the database.
 QUERY_NAMES = ("tables", "columns", "constraints", "indexes", "enums", "domains", "sequences", "extensions",
-                "functions", "aggregates", "triggers", "views", "unmanaged", "schemas", "exclusions", "composite_types",
+                "functions", "aggregates", "operators", "triggers", "views", "unmanaged", "schemas", "exclusions", "composite_types",
                 "range_types", "collations", "rules", "policies", "privileges", "roles", "default_privileges",
                 "text_search_configs", "text_search_dictionaries", "publications", "event_triggers")
 

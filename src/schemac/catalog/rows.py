@@ -386,6 +386,7 @@ class ModelBuilder:
                       sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged),
                       schemas=tuple(schemas), functions=tuple(functions), views=tuple(views),
                       aggregates=kindrows.aggregates(rows.get("aggregates", []), acl),
+                      operators=kindrows.operators(rows.get("operators", [])),
                       composite_types=tuple(composites), range_types=tuple(ranges), collations=tuple(collations),
                       text_search_configs=kindrows.text_search_configs(rows.get("text_search_configs", [])),
                       text_search_dictionaries=kindrows.text_search_dictionaries(rows.get("text_search_dictionaries", [])),

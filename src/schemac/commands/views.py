@@ -41,6 +41,9 @@ def _still_reads_the_same(r: View, schema: Schema, views: dict) -> bool:
                 return False
             if d.column is not None and columns.get(d.column, "") != d.type:
                 return False
+        elif d.kind == "operator":  # one schema.yaml still declares, of the same argument types
+            if not any((o.schema, o.name, ", ".join(o.identity)) == (d.schema, d.name, d.type) for o in schema.operators):
+                return False
         elif d.kind == "function":
             identity = tuple(t for t in (d.type or "").split(", ") if t)
             f = next((f for f in schema.functions if (f.schema, f.name, f.identity) == (d.schema, d.name, identity)), None)

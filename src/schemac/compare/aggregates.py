@@ -11,7 +11,7 @@ FUNCTION and DROP TYPE under an aggregate.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Optional
+from typing import Any, Callable, Optional
 
 from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.compare.routine_dependents import dropped_functions
@@ -34,38 +34,50 @@ def _function_key(name: str) -> tuple[str, str]:
     return (schema or "public", fn)
 
 
+def diff_overloads(kind: str, current: tuple, desired: tuple, rebuild: Callable[[Any, Any], Optional[str]]) -> list[Change]:
+    """add_, drop_, alter_`kind` and comments (set_type_comment) of objects keyed by (schema, name, identity)
+    (aggregates, operators). `rebuild(old, new)`: the cause when `old` must be dropped and created again
+    (reported as changed when it differs, else left out of reports), None when an alter_ will do."""
+    out: list[Change] = []
+
+    def ch(verb: str, o: Any, old: Any, new: Any, cause=None) -> None:  # "comment": COMMENT ON
+        k = "set_type_comment" if verb == "comment" else f"{verb}_{kind}"
+        out.append(Change(k, o.schema, "", o.signature, old, new, None, cause))
+
+    cur = {(o.schema, o.name, o.identity): o for o in current}
+    des = {(o.schema, o.name, o.identity): o for o in desired}
+    for key, o in des.items():
+        old = cur.get(key)
+        cause = rebuild(old, o) if old is not None else None
+        if old is None:
+            ch("add", o, None, o)
+        elif cause is not None:
+            same = replace(old, comment=None) == replace(o, comment=None)  # (else reported as changed)
+            ch("drop", old, old, None, cause)
+            ch("add", o, None if same else old, o, cause if same else None)
+            if o.comment and old.comment == o.comment:
+                ch("comment", o, None, o, cause)
+        elif replace(old, comment=None) != replace(o, comment=None):
+            ch("alter", o, old, o)
+        if (getattr(old, "comment", None) or None) != (o.comment or None):
+            ch("comment", o, old, o)
+    for key, o in cur.items():
+        if key not in des:
+            ch("drop", o, o, None)
+    return out
+
+
 def diff_aggregates(current: Schema, desired: Schema, changes: list[Change]) -> list[Change]:
     """add_, drop_, alter_aggregate and comments (set_type_comment), with the aggregates dropped and
     created again around the functions `changes` drop."""
-    out: list[Change] = []
-
-    def ch(kind: str, a: Aggregate, old: Optional[Aggregate], new: Optional[Aggregate], cause=None) -> None:
-        out.append(Change(kind, a.schema, "", a.signature, old, new, None, cause))
-
     gone = dropped_functions(changes)
     rebuilt = {(c.schema, c.name) for c in changes  # enums (and domains over them) set aside and created again
                if c.kind == "alter_enum" or (c.kind == "alter_domain" and c.cause == ENUM_REBUILT)}
-    cur = {(a.schema, a.name, a.identity): a for a in current.aggregates}
-    des = {(a.schema, a.name, a.identity): a for a in desired.aggregates}
-    for key, a in des.items():
-        old = cur.get(key)
-        if old is None:
-            ch("add_aggregate", a, None, a)
-        elif any(_function_key(f) in gone for f in old.functions()) or \
-                any(type_name(t) in rebuilt for t in (*old.arguments, old.stype, old.mstype) if t):
-            same = replace(old, comment=None) == replace(a, comment=None)  # (else reported as changed)
-            ch("drop_aggregate", old, old, None, REBUILT)
-            ch("add_aggregate", a, None if same else old, a, REBUILT if same else None)
-            if a.comment and old.comment == a.comment:
-                ch("set_type_comment", a, None, a, REBUILT)
-        elif replace(old, comment=None) != replace(a, comment=None):
-            ch("alter_aggregate", a, old, a)
-        if (getattr(old, "comment", None) or None) != (a.comment or None):
-            ch("set_type_comment", a, old, a)
-    for key, a in cur.items():
-        if key not in des:
-            ch("drop_aggregate", a, a, None)
-    return out
+
+    def rebuild(old: Aggregate, new: Aggregate) -> Optional[str]:
+        return REBUILT if any(_function_key(f) in gone for f in old.functions()) or \
+            any(type_name(t) in rebuilt for t in (*old.arguments, old.stype, old.mstype) if t) else None
+    return diff_overloads("aggregate", current.aggregates, desired.aggregates, rebuild)
 
 
 def aggregate_text(a: Aggregate) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from schemac.compare.aggregates import diff_aggregates
+from schemac.compare.operators import around_operators, diff_operators, domains_around_operators
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, KINDS, TYPED_REBUILT, Change,
                                      takes_using)
 from schemac.compare.grants import diff_grants, namespace
@@ -212,10 +213,12 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             changes.extend(Change("drop_foreign_key", t.schema, t.name, fk.name, fk, None, t) for fk in t.foreign_keys)
     changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables))
     changes.extend(_typed_tables(cur_tables, des_tables, objects))
-    changes.extend(objects + diff_aggregates(current, desired, objects))
+    changes.extend(objects + diff_aggregates(current, desired, objects) + diff_operators(current, desired, objects))
     changes.extend(diff_policies(cur_tables, des_tables) + diff_grants(cur_tables, des_tables, current, desired, rebuilt))
     changes.extend(around_functions(changes, cur_tables, des_tables))
-    changes = functions_around_columns(domains_around_functions(changes, current, desired), current, desired)
+    changes.extend(around_operators(changes, cur_tables, des_tables))
+    changes = domains_around_operators(domains_around_functions(changes, current, desired), current, desired)
+    changes = functions_around_columns(changes, current, desired)
     views = diff_views(current, desired, changes)
     # A function returning or taking a view's row type holds the view: around a view dropped (or re-created)
     # it is dropped before and created after, and the views reading it are planned again around that.

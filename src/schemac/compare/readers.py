@@ -1,4 +1,4 @@
-"""Rules and policies created again around a change of another relation they read.
+"""Rules and policies created again around a change of another relation they read, or an operator re-created.
 
 Postgres resolves a rule's actions and a policy's conditions when they are created and records what they
 read (pg_depend), as it does for a view's query: it refuses to drop a view, or to drop or change the type of
@@ -7,7 +7,8 @@ too) or changes a column of is dropped before and created again after (plan.keys
 columns as refs, which orders the two steps). Which columns it reads is not told apart: one more than
 needed loses nothing. A rule of a view re-created comes back with its view (compare.views); a policy over
 a column of its own table retyped is already replaced around it (compare.policies); a rule or policy
-changed anyway goes the same way, in two steps instead of in place."""
+changed anyway goes the same way, in two steps instead of in place. An operator dropped (to create it again:
+compare.operators) is under the rules and policies that name it the same way."""
 
 from __future__ import annotations
 
@@ -20,25 +21,33 @@ from schemac.pg.lazy import lazy
 
 statement_refs = lazy("schemac.pg.sqlbody", "statement_refs")
 policy_refs = lazy("schemac.pg.policies", "policy_refs")
+used_operators = lazy("schemac.pg.expressions", "used_operators")
 
 READ_REBUILT = "re-created around a change of a relation it reads"
 _UNDER = ("alter_column_type", "drop_column", "alter_generated", "drop_table", "drop_view")
 
 
-def rule_relations(r: Rule) -> frozenset[tuple[str, str]]:
-    """(schema, name) of the relations a rule's actions name (`public` when unqualified)."""
-    return frozenset(x for a in r.actions for x in statement_refs(a)[0])
+def _operators(*texts: Optional[str]) -> frozenset[tuple[str, ...]]:
+    """("operator", schema, symbol) of the operators texts name (Postgres refuses DROP OPERATOR under them too)."""
+    return frozenset(("operator", *o) for t in texts if t for o in used_operators(t))
 
 
-def policy_relations(p: Policy) -> frozenset[tuple[str, str]]:
-    """(schema, name) of the relations a policy's conditions name (`public` when unqualified)."""
-    return frozenset(x for text in (p.using, p.with_check) if text is not None for x in policy_refs(text)[1])
+def rule_relations(r: Rule) -> frozenset[tuple[str, ...]]:
+    """(schema, name) of the relations a rule's actions name (`public` when unqualified), and its operators."""
+    return frozenset(x for a in r.actions for x in statement_refs(a)[0]) | _operators(r.where, *r.actions)
+
+
+def policy_relations(p: Policy) -> frozenset[tuple[str, ...]]:
+    """(schema, name) of the relations a policy's conditions name (`public` when unqualified), and its operators."""
+    return frozenset(x for text in (p.using, p.with_check) if text is not None for x in policy_refs(text)[1]) | \
+        _operators(p.using, p.with_check)
 
 
 def readers_around(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
     """`changes` with each rule and policy that reads a relation changed under it dropped before and created
     again after (see the module's docstring)."""
     under = {(c.schema, c.table or c.name) for c in changes if c.kind in _UNDER}
+    under |= {("operator", c.schema, c.old.name) for c in changes if c.kind == "drop_operator"}  # type: ignore[union-attr]
     if not under:
         return changes
     gone = {(c.schema, c.table or c.name) for c in changes if c.kind in ("drop_table", "drop_view")}

@@ -13,6 +13,7 @@ from schemac.compare.literals import BOOLEAN_WORDS, array_text, interval_value, 
 from schemac.pg.dialect import DIALECT
 from schemac.pg.idents import ident
 from schemac.pg.expressions import parse_expression, parse_to_compare
+from schemac.pg.operators import OtherOperator, PrefixOperator
 
 _TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR,
                exp.DataType.Type.BPCHAR, exp.DataType.Type.NAME}
@@ -170,6 +171,12 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         return exp.Literal.string(_UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), node.this))
     if isinstance(node, exp.Identifier) and not node.quoted:
         return exp.Identifier(this=node.this.lower(), quoted=True)
+    if isinstance(node, exp.Operator) and str(node.args.get("operator")).startswith("public."):
+        # `a OPERATOR(public.===) b` is `a === b` where public is on the search path (the catalog reader's)
+        op = str(node.args["operator"]).removeprefix("public.")
+        return OtherOperator(this=node.this, op=exp.Var(this=op), expression=node.expression)
+    if isinstance(node, PrefixOperator) and node.args["op"].name.startswith("OPERATOR(public."):
+        return PrefixOperator(this=node.this, op=exp.Var(this=node.args["op"].name[len("OPERATOR(public."):-1]))
     return node
 
 

@@ -63,6 +63,8 @@ def view_refs(v: View) -> set[tuple]:
             out.add(("function", d.schema, d.name, tuple(t for t in (d.type or "").split(", ") if t)))
         elif d.kind == "type":
             out.add(("type", d.schema, d.name))
+        elif d.kind == "operator":
+            out.add(("operator", d.schema, d.name))
         else:
             table, _, constraint = d.name.rpartition(".")
             out.add(("constraint", d.schema, table, constraint))
@@ -80,6 +82,8 @@ def _disturbed(c: Change) -> set[tuple]:
         return {("function", c.schema, c.old.name, c.old.identity)}  # type: ignore[union-attr]
     if k == "drop_aggregate" or (k == "alter_aggregate" and not replaceable_aggregate(c.old, c.new)):  # type: ignore
         return {("function", c.schema, c.old.name, c.old.identity)}  # type: ignore[union-attr]
+    if k == "drop_operator":  # for good, or to create it again (compare.operators)
+        return {("operator", c.schema, c.old.name)}  # type: ignore[union-attr]
     if k in ("alter_enum", "drop_enum", "drop_domain") or (k == "alter_domain" and c.cause == ENUM_REBUILT):
         return {("type", c.schema, c.old.name)}  # type: ignore[union-attr]
     if k == "drop_constraint" and isinstance(c.old, PrimaryKey):

@@ -17,6 +17,7 @@ from .tables import Check, Nulls, Order, Column, Exclusion, ExclusionElement, FK
 from .types import Attribute, Collation, CompositeType, Domain, Enum, Extension, RangeType, default_multirange
 from .functions import Argument, Function
 from .aggregates import AGGREGATE_FUNCTIONS, Aggregate
+from .operators import Operator
 from .queries import Distribution, Query, QueryParam
 from .views import Dependency, View, ViewColumn
 from .textsearch import TextSearchConfig, TextSearchDictionary, TextSearchMapping
@@ -28,6 +29,7 @@ from .grants import (DEFAULT_PRIVILEGE_KINDS, PRIVILEGES, PUBLIC, DefaultPrivile
 from .policies import POLICY_COMMANDS, Policy
 
 __all__ = [
+    "Operator",
     "EVENT_TRIGGER_EVENTS",
     "EVENT_TRIGGER_STATES",
     "EventTrigger",

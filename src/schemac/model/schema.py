@@ -8,6 +8,7 @@ from typing import Optional
 from .aggregates import Aggregate
 from .functions import Function
 from .grants import DefaultPrivileges, Namespace
+from .operators import Operator
 from .event_triggers import EventTrigger
 from .publications import Publication
 from .queries import Query
@@ -44,6 +45,7 @@ class Schema:
     schemas: tuple[str, ...] = ()  # namespaces declared explicitly (besides those tables use)
     functions: tuple[Function, ...] = ()
     aggregates: tuple[Aggregate, ...] = ()
+    operators: tuple[Operator, ...] = ()
     views: tuple[View, ...] = ()  # views and materialized views
     composite_types: tuple[CompositeType, ...] = ()
     range_types: tuple[RangeType, ...] = ()
@@ -77,7 +79,7 @@ class Schema:
         """The Postgres schemas (namespaces) the managed objects live in, sorted."""
         used = {t.schema for t in self.tables} | {e.schema for e in self.enums} | {d.schema for d in self.domains}
         used |= {s.schema for s in self.sequences} | set(self.schemas) | {f.schema for f in self.functions}
-        used |= {a.schema for a in self.aggregates}
+        used |= {a.schema for a in self.aggregates} | {o.schema for o in self.operators}
         used |= {v.schema for v in self.views}
         used |= {c.schema for c in self.composite_types} | {r.schema for r in self.range_types}
         used |= {c.schema for c in self.collations} | {c.schema for c in (*self.text_search_configs, *self.text_search_dictionaries)}

@@ -27,9 +27,10 @@ class ViewColumn:
 class Dependency:
     """One object a view's query reads, as Postgres records it (pg_depend of the view's rewrite rule):
     a relation (`column` None) or one of its columns (with its type), a function (`type`: its input
-    types, comma-separated; `column`: its result), a type, or a constraint (GROUP BY on a primary key)."""
+    types, comma-separated; `column`: its result), a type, a constraint (GROUP BY on a primary key), or an
+    operator (`type`: its argument types, NONE for a prefix operator's left)."""
 
-    kind: Literal["relation", "column", "function", "type", "constraint"]
+    kind: Literal["relation", "column", "function", "type", "constraint", "operator"]
     schema: str
     name: str
     column: Optional[str] = None

@@ -21,8 +21,8 @@ from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.tokens import TokenType
 
-from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, other_sql, parse_other,
-                                  parse_prefix, prefix_sql)
+from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, merge_operators, other_sql,
+                                  parse_other, parse_prefix, prefix_sql)
 from schemac.pg.syntax import (AtLocal, SpelledCall, SqlValue, at_local_sql, collation_for, finish_type, interval_sql,
                                is_boolean_test, is_words, similar_substring, spelled_sql, sql_value, xml_call)
 
@@ -155,6 +155,10 @@ class SchemacPostgres(Postgres):
         # its constructor cube(ARRAY[lat, lng]) in indexes), not GROUP BY's CUBE, which sqlglot refused there
         KEYWORDS = {**{k: v for k, v in Postgres.Tokenizer.KEYWORDS.items() if k != "CUBE"},
                     **{op: TOKEN for op in OPERATORS}}
+
+        def tokenize(self, sql: str):
+            # a user's operator (CREATE OPERATOR ===) is one token, as Postgres's lexer reads it
+            return merge_operators(super().tokenize(sql), sql)
 
     class Parser(Postgres.Parser):
         # date_part stays a call (KEPT_FUNCTIONS): sqlglot's own parser for it wrote pg_get_expr's

@@ -13,6 +13,7 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
 from schemac.pg.dialect import DIALECT
+from schemac.pg.operators import is_operator_token
 
 # Top-level nodes that are statements, not expressions.
 _STATEMENTS = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Transaction, exp.Commit, exp.Rollback,
@@ -192,3 +193,30 @@ def parse_partition_bound(text: str) -> str:
         raise ExpressionError("is not a valid partition bound (FOR VALUES FROM (...) TO (...), FOR VALUES IN (...), "
                               "FOR VALUES WITH (MODULUS m, REMAINDER r) or DEFAULT)")
     return "FOR VALUES " + spec.sql(dialect=DIALECT)
+
+
+@lru_cache(maxsize=8192)
+def used_operators(text: str) -> frozenset[tuple[str, str]]:
+    """The operators an expression (or any SQL text) names, as (schema, symbol): `OPERATOR(s.op)` in s, a bare
+    one in public (where the catalog reader's search_path finds a user's). Postgres's own are among them; the
+    types are not known, so every overload of a symbol counts. Empty when it does not tokenize."""
+    try:
+        tokens = DIALECT.tokenize(text)
+    except Exception:
+        return frozenset()
+    out: set[tuple[str, str]] = set()
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if t.token_type == TokenType.OPERATOR and i + 1 < len(tokens) and tokens[i + 1].token_type == TokenType.L_PAREN:
+            j, schema = i + 2, "public"
+            if j + 1 < len(tokens) and tokens[j + 1].token_type == TokenType.DOT:
+                schema, j = tokens[j].text, j + 2
+            end = next((k for k in range(j, len(tokens)) if tokens[k].token_type == TokenType.R_PAREN), len(tokens))
+            out.add((schema, "".join(x.text for x in tokens[j:end])))
+            i = end + 1
+            continue
+        if is_operator_token(t, text):
+            out.add(("public", t.text))
+        i += 1
+    return frozenset(out)

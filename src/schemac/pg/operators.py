@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from sqlglot import exp
-from sqlglot.tokens import TokenType
+from sqlglot.tokens import Token, TokenType
 
 # PostGIS's binary operators (postgis, postgis_raster, postgis_topology) sqlglot has no token for. The ones it
 # has keep its nodes: && <-> <<->> &< &> << >> ~ @> <@ -|-.
@@ -47,10 +47,89 @@ class PrefixOperator(exp.Unary):
     arg_types = {"this": True, "op": True}
 
 
+# The characters of Postgres's operator names (scan.l's op_chars; the backquote left out: sqlglot quotes with it).
+OP_CHARS = frozenset("~!@#^&|?+-*/%<>=")
+# A multi-character operator may end in + or - only when it holds one of these (scan.l).
+_KEEPS_SIGN = frozenset("~!@#^&|`?%")
+
+
+def operator_run(text: str) -> list[str]:
+    """A run of operator characters cut as Postgres's lexer cuts it: the longest name first, trailing + and -
+    given back unless the name holds one of `_KEEPS_SIGN` (`=-1` is `=` then `-`, `===` one name)."""
+    out, i = [], 0
+    while i < len(text):
+        n = len(text) - i
+        if n > 1 and text[i + n - 1] in "+-" and not _KEEPS_SIGN & set(text[i:i + n - 1]):
+            while n > 1 and text[i + n - 1] in "+-":
+                n -= 1
+        out.append(text[i:i + n])
+        i += n
+    return out
+
+
+def is_operator_token(token: Token, sql: str) -> bool:
+    """An operator as it stands in the text (a string literal '=' has that text too, but not that span)."""
+    return bool(token.text) and set(token.text) <= OP_CHARS and sql[token.start:token.end + 1] == token.text
+
+
+def merge_operators(tokens: list[Token], sql: str) -> list[Token]:
+    """sqlglot's tokens with each run of adjacent operator tokens cut as Postgres cuts it: a user-defined
+    operator sqlglot splits (`===` as `==`, `=`) becomes one `TOKEN` (read as OtherOperator or
+    PrefixOperator). A run whose cut does not fall on sqlglot's token boundaries is left as it was."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        j = i + 1
+        if is_operator_token(tokens[i], sql):
+            while j < len(tokens) and tokens[j].start == tokens[j - 1].end + 1 and is_operator_token(tokens[j], sql):
+                j += 1
+        if j - i == 1:
+            out.append(tokens[i])
+            i += 1
+            continue
+        run, k, merged = tokens[i:j], 0, []
+        for piece in operator_run("".join(t.text for t in run)):
+            width, first = 0, k
+            while k < len(run) and width < len(piece):
+                width += len(run[k].text)
+                k += 1
+            if width != len(piece):
+                merged = run
+                break
+            if k - first == 1:
+                merged.append(run[first])
+            else:
+                a, b = run[first], run[k - 1]
+                merged.append(Token(TOKEN, piece, a.line, a.col, a.start, b.end,
+                                    [c for t in run[first:k] for c in t.comments]))
+        out.extend(merged)
+        i = j
+    return out
+
+
+def _qualified_prefix(parser):
+    """At `OPERATOR(schema.op) operand` (a prefix operator outside the search path, as pg_get_expr prints it):
+    the PrefixOperator, its op that whole spelling; else None."""
+    curr, after = parser._curr, parser._next
+    if curr is None or curr.token_type != TokenType.OPERATOR or after is None or after.token_type != TokenType.L_PAREN:
+        return None
+    parser._advance(2)
+    op = ""
+    while parser._curr is not None and not parser._match(TokenType.R_PAREN):
+        op += parser._curr.text
+        parser._advance()
+    return parser.expression(PrefixOperator(op=exp.Var(this=f"OPERATOR({op})"), this=parser._parse_unary()))
+
+
 def parse_prefix(parser):
-    """At a unary operand: a prefix operator of `PREFIX` and its operand (itself a unary operand), else None."""
+    """At a unary operand: a prefix operator of `PREFIX`, any other operator name (a user's) or `OPERATOR(s.op)`,
+    and its operand (itself a unary operand), else None."""
+    qualified = _qualified_prefix(parser)
+    if qualified is not None:
+        return qualified
     curr = parser._curr
-    if curr is None or curr.text not in PREFIX or parser._next is None or _LITERAL.search(curr.token_type.name):
+    if curr is None or (curr.text not in PREFIX and curr.token_type != TOKEN) or parser._next is None \
+            or _LITERAL.search(curr.token_type.name):
         return None  # (a string literal '#' has the text # too)
     parser._advance()
     return parser.expression(PrefixOperator(op=exp.Var(this=curr.text), this=parser._parse_unary()))

@@ -8,10 +8,10 @@ from functools import lru_cache
 from typing import Optional
 
 from schemac.compare.views import view_keys, view_refs
-from schemac.model import (Aggregate, EventTrigger, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
+from schemac.model import (Aggregate, Operator, EventTrigger, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
                            Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique,
                            View)
-from schemac.pg.expressions import called_functions, referenced_columns
+from schemac.pg.expressions import called_functions, referenced_columns, used_operators
 from schemac.pg.knowntypes import EXTENSION_REQUIRES
 from schemac.pg.names import make_object_name
 from schemac.pg.policies import policy_refs
@@ -53,8 +53,10 @@ def _expression_refs(text: str, schema: str, table: Optional[str]) -> frozenset[
 
 @lru_cache(maxsize=8192)
 def function_refs(text: str) -> frozenset[Key]:
-    """The functions an expression calls (pg.expressions.called_functions), as keys."""
-    return frozenset(("function", schema, name) for schema, name in called_functions(text))
+    """The functions an expression calls (pg.expressions.called_functions) and the operators it names (every
+    symbol: Postgres's own are keys nothing makes), as keys."""
+    return frozenset({("function", schema, name) for schema, name in called_functions(text)} |
+                     {("operator", schema, op) for schema, op in used_operators(text)})
 
 
 def _identity_sequence(t: Table, column: str) -> Key:
@@ -131,7 +133,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
                 columns, tables, functions = policy_refs(text)
                 out |= {_col(t, c) for c in columns} | {("table", *x) for x in tables}  # type: ignore[arg-type]
                 out |= {("column", *x, c) for x in tables for c in columns}  # (compare.readers)
-                out |= {("function", *f) for f in functions}
+                out |= {("function", *f) for f in functions} | {("operator", *o) for o in used_operators(text)}
         return out
     if isinstance(obj, Trigger):  # its table and columns, the function it executes
         fn_schema, _, fn_name = obj.function.rpartition(".")
@@ -171,6 +173,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
             refs |= expression_refs(a.default, obj.schema, None)
         if obj.standard_body:  # Postgres resolves what it names at CREATE: those first
             relations, functions, columns = sql_body_refs(obj.body)  # columns: of any table it names
+            refs |= {("operator", *o) for o in used_operators(obj.body)}
             refs |= {("table", *r) for r in relations} | {("function", *f) for f in functions}
             refs |= {("column", *r, c) for r in relations for c in columns}
             refs -= own_keys(None, obj)
@@ -181,6 +184,12 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         return refs | {("function", *(f.split(".", 1) if "." in f else ("public", f))) for f in obj.functions()}
     if isinstance(obj, Sequence):  # OWNED BY is a change of its own (set_sequence_owner): see _owner
         return {("schema", obj.schema)}
+    if isinstance(obj, Operator):  # its schema, argument types, functions (not its commutator: a shell stands in,
+        # in the commutator's schema)
+        fns = {("function", *(f.split(".", 1) if "." in f else ("public", f))) for f in (obj.restrict, obj.join) if f}
+        others = {("schema", obj.operator_key(x)[0]) for x in (obj.commutator, obj.negator) if x}
+        return {("schema", obj.schema), ("function", *obj.function_key())} | fns | others | \
+            {type_key(t) for t in (obj.left, obj.right) if t}
     if isinstance(obj, Publication):  # its tables, the columns its lists and row filters name, its schemas
         out = {("schema", s) for s in obj.schemas}
         for m in obj.tables:
@@ -261,6 +270,8 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
         return {("text search config", obj.schema, obj.name)}
     if isinstance(obj, TextSearchDictionary):
         return {("text search dictionary", obj.schema, obj.name)}
+    if isinstance(obj, Operator):
+        return {("operator", obj.schema, obj.name), ("operator", obj.schema, obj.name, obj.identity)}
     if isinstance(obj, (Function, Aggregate)):  # an aggregate is a pg_proc row too (views name it so)
         return {("function", obj.schema, obj.name), ("function", obj.schema, obj.name, obj.identity)}
     if isinstance(obj, Table):

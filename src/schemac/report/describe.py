@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Optional
 
 from schemac.compare.aggregates import aggregate_text
+from schemac.compare.operators import operator_text
 from schemac.compare.changes import Change
-from schemac.model import (Aggregate, Check, Collation, Column, CompositeType, deferral, Domain, Enum, Exclusion, Extension, ForeignKey,
+from schemac.model import (Aggregate, Operator, Check, Collation, Column, CompositeType, deferral, Domain, Enum, Exclusion, Extension, ForeignKey,
                            Function, Identity, Index, index_comment, Partitioning, PartitionOf, PrimaryKey,
                            RangeType, Rule, SequenceOptions, STATISTICS_KINDS, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique)
 from schemac.model import Sequence as SequenceObject
@@ -177,8 +178,8 @@ def describe(obj: object) -> Optional[str]:
                   if n]
         words += [f"WHEN ({obj.when})"] if obj.when else []
         return " ".join(words + [f"EXECUTE FUNCTION {obj.function}({', '.join(repr(a) for a in obj.arguments)})"])
-    if isinstance(obj, Aggregate):
-        return aggregate_text(obj)
+    if isinstance(obj, (Aggregate, Operator)):
+        return aggregate_text(obj) if isinstance(obj, Aggregate) else operator_text(obj)
     if isinstance(obj, Function):
         head = f"{'PROCEDURE' if obj.procedure else 'FUNCTION'} {obj.name}({arguments_text(obj.arguments)})"
         words = [head] + ([f"RETURNS {obj.returns}"] if obj.returns else []) + [f"LANGUAGE {obj.language}"]
@@ -309,7 +310,7 @@ def _difference(c: Change) -> Optional[Difference]:
                           f"{e or 'none'}", file, line)
     if k in ("add_extension", "add_enum", "add_domain", "add_sequence", "drop_extension", "drop_enum", "drop_domain",
              "drop_sequence", "add_enum_value", "alter_enum", "alter_domain", "alter_sequence", "set_sequence_owner",
-             "add_function", "drop_function", "alter_function", "add_aggregate", "drop_aggregate", "alter_aggregate",
+             "add_function", "drop_function", "alter_function", "add_aggregate", "drop_aggregate", "alter_aggregate", "add_operator", "drop_operator", "alter_operator",
              "add_composite_type", "drop_composite_type",
              "alter_composite_type", "add_range_type", "drop_range_type", "alter_range_type", "add_collation",
              "drop_collation", "alter_collation", "add_text_search_config", "drop_text_search_config",

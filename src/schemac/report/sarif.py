@@ -144,6 +144,14 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "aggregate_changed": ("Aggregate differs",
                           "The aggregate's state function or type, final, combine, serial or moving-aggregate functions, "
                           "initial conditions, sort operator or parallel safety differ from schema.yaml."),
+    "missing_operator": ("Operator is missing",
+                         "An operator declared in schema.yaml does not exist in the database (with these argument types)."),
+    "unexpected_operator": ("Operator is not in schema.yaml",
+                            "The database has an operator (an overload, with its argument types) that schema.yaml does "
+                            "not declare."),
+    "operator_changed": ("Operator differs",
+                         "The operator's function, commutator, negator, selectivity estimators, HASHES or MERGES differ "
+                         "from schema.yaml."),
     "missing_domain": ("Domain is missing", "A domain declared in schema.yaml does not exist in the database."),
     "unexpected_domain": ("Domain is not in schema.yaml",
                           "The database has a domain that schema.yaml does not declare."),

@@ -73,11 +73,7 @@ class AggregateReader(FieldReader):
                 parallel=self.choice(f, "parallel", ("unsafe", "restricted", "safe"), what) or "unsafe",  # type: ignore
                 **self._final_options(f, what),
                 **functions, grants=self.grants(f, what, "function"), owner=self.owner(f, what))  # type: ignore[attr-defined]
-            identity = (agg.schema, agg.name, agg.identity)
-            if identity in seen:
-                raise self.fail(key_node, f"aggregate {agg.schema}.{agg.signature} is declared twice (first at "
-                                          f"line {seen[identity]})")
-            seen[identity] = key_node.start_mark.line + 1
+            self.overload_once(seen, agg, key_node, "aggregate")
             out.append(agg)
         return out
 

@@ -73,6 +73,15 @@ class FieldReader:
         and a mapping cannot have the same key twice)."""
         return self.identifier(f["name"][1] if "name" in f else key_node, label)
 
+    def overload_once(self, seen: dict, obj, key_node: Node, kind: str) -> None:
+        """An overload (schema, name, argument types: an aggregate, an operator) declared twice is an error at
+        the second; `seen` holds the lines of those read so far."""
+        identity = (obj.schema, obj.name, obj.identity)
+        if identity in seen:
+            raise self.fail(key_node, f"{kind} {obj.schema}.{obj.signature} is declared twice (first at line "
+                                      f"{seen[identity]})")
+        seen[identity] = key_node.start_mark.line + 1
+
     def opt_bool(self, f: dict, key: str, what: str) -> bool:
         return self.w.boolean(f[key][1], f"{key} of {what}") if key in f else False
 

@@ -16,6 +16,7 @@ from schemac.errors import SchemaFileError
 from schemac.model import Schema, Source, Table
 from schemac.pg.knowntypes import base_name, declared_types, extension_of, suggestion, type_uses, unknown_type
 from schemac.schemafile.aggregates import AggregateReader
+from schemac.schemafile.operators import OperatorReader
 from schemac.schemafile.collations import CollationReader
 from schemac.schemafile.columns import ColumnReader
 from schemac.schemafile.constraints import ConstraintReader
@@ -43,7 +44,7 @@ from schemac.schemafile.usertypes import UserTypeReader
 from schemac.schemafile.views import ViewReader
 
 TOP_KEYS = {"extensions": False, "schemas": False, "collations": False, "text_search_dictionaries": False, "text_search_configs": False, "enums": False, "domains": False, "composite_types": False,
-            "range_types": False, "sequences": False, "functions": False, "aggregates": False,
+            "range_types": False, "sequences": False, "functions": False, "aggregates": False, "operators": False,
             "external_types": False,
             "default_privileges": False, "publications": False, "event_triggers": False, "tables": False, "views": False, "materialized_views": False,
             "queries": False}
@@ -95,7 +96,7 @@ def load_with_digest(text: str, path: str = "schema.yaml") -> tuple[Schema, str]
 
 class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerReader, TypeReader, SequenceReader,
              ExtensionReader, FunctionReader, ExclusionReader, UserTypeReader, InheritsReader,
-             CollationReader, RuleReader, StatisticsReader, QueryReader, ViewReader, PolicyReader, AggregateReader, PublicationReader, EventTriggerReader, TextSearchReader):
+             CollationReader, RuleReader, StatisticsReader, QueryReader, ViewReader, PolicyReader, AggregateReader, OperatorReader, PublicationReader, EventTriggerReader, TextSearchReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
 
     def load(self, text: str) -> Schema:
@@ -164,8 +165,9 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         views = [*(self.views(top["views"][1], False) if "views" in top else ()),
                  *(self.views(top["materialized_views"][1], True) if "materialized_views" in top else ())]
         # A table's or view's row type is a type too (`returns: SETOF places`, a column of a table's type).
+        operators = self.operators(top["operators"][1], functions, extensions) if "operators" in top else []
         _types_known(tables, [*enums, *domains, *composites, *ranges, *tables, *views], domains, functions,
-                     extensions, external, composites, ranges)
+                     extensions, external, composites, ranges, operators)
         _trigger_functions_known([*tables, *views], functions, extensions)
         relations.update({(q.schema, q.name): f"sequence {q.schema}.{q.name}" for q in sequences})
         _declared_once(views, "view", relations)
@@ -181,6 +183,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             default_privileges=self.default_privileges(top["default_privileges"][1] if "default_privileges" in top else None),
             functions=tuple(functions),
             aggregates=tuple(self.aggregates(top["aggregates"][1]) if "aggregates" in top else ()),
+            operators=tuple(operators),
             composite_types=tuple(composites),
             range_types=tuple(ranges),
             collations=tuple(collations),
@@ -244,7 +247,7 @@ def _functions_once(functions: list) -> None:
         seen[key] = f
 
 
-def _types_known(tables, types, domains, functions, extensions, external, composites=(), ranges=()) -> None:
+def _types_known(tables, types, domains, functions, extensions, external, composites=(), ranges=(), operators=()) -> None:
     """Every type used is one Postgres, schema.yaml or a declared extension knows, or is declared in
     external_types: a typo is an error at its line, with the closest known name. `types`: the enums,
     domains, composite and range types schema.yaml declares, and its tables and views (their row types)."""
@@ -254,7 +257,7 @@ def _types_known(tables, types, domains, functions, extensions, external, compos
     # Each distinct type is looked up once; the columns' (most of the uses) are looked at first, and each use
     # worded (for the message) only when one of them is unknown.
     unknown = {t: unknown_type(t, declared, ext_names, ext_set) for t in {c.type for t in tables for c in t.columns}}
-    uses = type_uses(tables if any(unknown.values()) else (), domains, functions, composites, ranges)
+    uses = type_uses(tables if any(unknown.values()) else (), domains, functions, composites, ranges, operators)
     for type_text, what, source in uses:
         if type_text not in unknown:
             unknown[type_text] = unknown_type(type_text, declared, ext_names, ext_set)

@@ -16,6 +16,7 @@ from schemac.model import (Column, Exclusion, ForeignKey, Function, Identity, In
                            Schema, Sequence, SequenceOptions, Table, Trigger, Unmanaged, View)
 from schemac.pg.knowntypes import external_types_of
 from schemac.schemafile.aggregates import aggregate_spec
+from schemac.schemafile.operators import operator_spec
 from schemac.pg.routines import arguments_text
 from schemac.schemafile.emit import FastEmitter
 from schemac.schemafile.inherits import own_columns
@@ -380,9 +381,10 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
     if schema.functions:
         keys = _function_keys(schema.functions)
         doc["functions"] = {keys[id(f)]: _named(_function(f), f, keys[id(f)]) for f in schema.functions}
-    if schema.aggregates:
-        keys = _function_keys(schema.aggregates)
-        doc["aggregates"] = {keys[id(a)]: _named(_Flow({**aggregate_spec(a), **_access(a, "function")}), a, keys[id(a)]) for a in schema.aggregates}
+    for field, spec in (("aggregates", lambda a: {**aggregate_spec(a), **_access(a, "function")}), ("operators", operator_spec)):
+        if getattr(schema, field):  # overloads keyed name(types), as functions
+            keys = _function_keys(getattr(schema, field))
+            doc[field] = {keys[id(o)]: _named(_Flow(spec(o)), o, keys[id(o)]) for o in getattr(schema, field)}
     keys = _keys(schema.tables)
     by_key = {t.key: t for t in schema.tables}
     doc["tables"] = {keys[id(t)]: _table(t, keys[id(t)], by_key) for t in schema.tables}

@@ -14,7 +14,8 @@
 --             views are managed: rules.sql; a view's _RETURN rule is its body)
 --   type      base types (not the array types Postgres creates alongside); composite and range types
 --             are managed (composite_types.sql, range_types.sql)
---   operator ("name(left, right)"), operator class and family ("name USING method"; a family
+--   operator ("name(left, right)"): shells only (oprcode 0: a COMMUTATOR or NEGATOR named before its
+--             operator was made; the others are managed: operators.sql), operator class and family ("name USING method"; a family
 --             only when no operator class made it), conversion, text search parser and template; and a
 --             cast ("source AS target", a database's own: empty schema_name) that Postgres did not ship
 -- Objects owned by an extension (pg_depend deptype 'e'), and triggers/policies/rules/constraints of
@@ -90,6 +91,7 @@ SELECT 'operator', n.nspname::text, o.oprname::text || '(' || COALESCE(pg_catalo
 FROM pg_catalog.pg_operator o
 JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND o.oprcode = 0
   AND o.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_operator'::regclass)
 UNION ALL
 SELECT 'operator class', n.nspname::text, oc.opcname::text || ' USING ' || am.amname::text

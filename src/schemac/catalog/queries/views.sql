@@ -8,10 +8,10 @@
 -- columns: one JSON object per column in order: {name, type (format_type), comment, default (ALTER VIEW ...
 -- ALTER COLUMN ... SET DEFAULT, deparsed), statistics (a materialized view's SET STATISTICS target, or null)}.
 -- depends: what the query reads, from pg_depend of the view's _RETURN rule (normal dependencies):
--- {kind: relation|column|function|type|constraint, schema, name, column, type}: a relation read as a
+-- {kind: relation|column|function|type|constraint|operator, schema, name, column, type}: a relation read as a
 -- whole (column null) or one of its columns (with its format_type), a function (column: its result,
 -- type: its input types), a type (a cast), a constraint (GROUP BY on a primary key: "table.constraint"
--- in name).
+-- in name), an operator (type: its argument types, NONE for a prefix operator's left).
 -- Parameter: schemas, an array of schema names. One row per view.
 -- What the views read is gathered for all of them at once, one branch per kind of object referenced, so
 -- that each pg_depend row is looked up in the one catalog it names (a join over all four looked each up in
@@ -55,6 +55,14 @@ WITH rule_deps AS (
   JOIN pg_catalog.pg_type t ON t.oid = d.refobjid
   JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
   WHERE d.refclassid = 'pg_catalog.pg_type'::regclass
+  UNION ALL
+  SELECT d.view_oid, 'operator', opn.nspname, o.oprname::text, NULL,
+         COALESCE(pg_catalog.format_type(NULLIF(o.oprleft, 0), NULL), 'NONE') || ', '
+           || pg_catalog.format_type(o.oprright, NULL)
+  FROM rule_deps d
+  JOIN pg_catalog.pg_operator o ON o.oid = d.refobjid
+  JOIN pg_catalog.pg_namespace opn ON opn.oid = o.oprnamespace
+  WHERE d.refclassid = 'pg_catalog.pg_operator'::regclass
   UNION ALL
   SELECT d.view_oid, 'constraint', kn.nspname, kc.relname::text || '.' || k.conname::text, NULL, NULL
   FROM rule_deps d

@@ -1,0 +1,55 @@
+"""User-defined operators (CREATE OPERATOR): overloads of one symbol are distinct objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from .source import Source, _src
+
+# The options ALTER OPERATOR ... SET changes on every supported major (COMMUTATOR, NEGATOR, HASHES and
+# MERGES only from PostgreSQL 17, and only where unset: those are a DROP and a CREATE).
+ALTERABLE = ("restrict", "join")
+
+
+@dataclass(frozen=True)
+class Operator:
+    """An operator (pg_operator, oprkind 'b' or 'l'). `name` is its symbol; `left` is None for a prefix
+    operator; types in format_type's spelling. `function` is `name` (public) or `schema.name` (pg_catalog's
+    too); `restrict` and `join` (selectivity estimators, mostly pg_catalog's) are bare in pg_catalog and
+    public; `commutator` and `negator` are bare in the operator's own schema, else `schema.op`. The identity
+    is (schema, name, left, right)."""
+
+    name: str
+    right: str
+    function: str
+    schema: str = "public"
+    left: Optional[str] = None
+    commutator: Optional[str] = None
+    negator: Optional[str] = None
+    restrict: Optional[str] = None
+    join: Optional[str] = None
+    hashes: bool = False
+    merges: bool = False
+    comment: Optional[str] = None
+    source: Optional[Source] = _src()
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        """The argument types (NONE for a prefix operator's left): what tells overloads apart."""
+        return (self.left or "NONE", self.right)
+
+    @property
+    def signature(self) -> str:
+        """op(left, right) as DROP OPERATOR and reports name it."""
+        return f"{self.name}({', '.join(self.identity)})"
+
+    def function_key(self) -> tuple[str, str]:
+        """(schema, name) of the function it calls."""
+        schema, _, fn = self.function.rpartition(".")
+        return (schema or "public", fn)
+
+    def operator_key(self, other: str) -> tuple[str, str]:
+        """(schema, op) of a commutator or negator as the model spells it."""
+        schema, _, op = other.rpartition(".") if "." in other else ("", "", other)
+        return (schema or self.schema, op)
