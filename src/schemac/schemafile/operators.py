@@ -8,7 +8,7 @@ from typing import Optional
 from yaml.nodes import Node
 
 from schemac.model import Extension, Function, Operator
-from schemac.model.functions import runs_a_known_function
+from schemac.model.functions import function_names, runs_a_known_function
 from schemac.pg.operators import OP_CHARS, operator_run
 from schemac.pg.routines import routine_type
 from schemac.pg.types import TypeSyntaxError
@@ -40,6 +40,7 @@ class OperatorReader(FieldReader):
     def operators(self, node: Node, functions: list[Function], extensions: tuple[Extension, ...]) -> list[Operator]:
         out: list[Operator] = []
         seen: dict[tuple, int] = {}
+        names = function_names(functions)
         for key, key_node, value in self.w.mapping(node, "operators"):
             what = f"operator '{key}'"
             f = self.w.fields(value, what, OPERATOR_KEYS)
@@ -51,7 +52,7 @@ class OperatorReader(FieldReader):
                 raise self.fail(fn_node, f"function of {what} must name a function, `name` or `schema.name`, "
                                          f"without arguments, not {function!r}")
             function = function.removeprefix("public.")
-            if not runs_a_known_function(function, functions, extensions):
+            if not runs_a_known_function(function, names, extensions):
                 raise self.fail(fn_node, no_such_function(f"function of {what}", function, "operator"))
             op = Operator(name, self._type(f["right"][1], f"right of {what}"), function, schema,
                           self._type(f["left"][1], f"left of {what}") if "left" in f else None,
