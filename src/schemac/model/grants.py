@@ -22,6 +22,13 @@ PRIVILEGES: dict[str, tuple[str, ...]] = {
     "type": ("USAGE",),
 }
 TABLE_ONLY = ("MAINTAIN",)  # PostgreSQL 17 and later
+# The privilege of the one entry that says a grantee is named with no privilege at all: `its_owner: []`, an
+# owner that revoked all of its own (REVOKE ALL ON t FROM its_owner; an access list of '{}'). Any other
+# grantee named with nothing holds what one not named holds; an owner not named holds its defaults.
+NOTHING = "NOTHING"
+# An owner's defaults, `all` of its kind, as the statements write them (GRANT ALL / REVOKE ALL reach
+# MAINTAIN on PostgreSQL 17 and later, where the owner holds it too).
+ALL = "ALL"
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,26 @@ class DefaultPrivileges:
     @property
     def name(self) -> str:
         return f"{self.on} of {self.role}"
+
+
+def owner_holds_defaults(entries, kind: str) -> bool:
+    """Whether an owner's own `entries` are its defaults (acldefault): every privilege of the `kind`, none
+    grantable, none granted by another role, no column's. A table's owner with or without MAINTAIN counts
+    as holding them (MAINTAIN exists from PostgreSQL 17 on, and schema.yaml's `all` leaves it out)."""
+    got = {(p.privilege, p.column, p.grantor, p.grantable) for p in entries}
+    full = {(p, None, None, False) for p in PRIVILEGES[kind]}
+    return got == full or (kind == "table" and got == full | {(m, None, None, False) for m in TABLE_ONLY})
+
+
+def owner_entries(grants, owner: Optional[str], kind: str) -> Optional[tuple[Privilege, ...]]:
+    """The owner's own entries of an access list when they are not its defaults ((), with NOTHING, when it
+    holds none), else None. Only where the owner is known: else every grantee is another role."""
+    if owner is None:
+        return None
+    mine = [p for p in grants if p.grantee == owner]
+    if not mine or owner_holds_defaults(mine, kind):
+        return None
+    return tuple(p for p in mine if p.privilege != NOTHING)
 
 
 _ORDER = {p: n for n, p in enumerate(("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER",

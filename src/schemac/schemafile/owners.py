@@ -2,7 +2,8 @@
 
 The database's owner is taken as the role that will run the migrations (whoever inspects: a read-only
 role reads the same schema.yaml): what it owns is what a migration creates, so `owner:` is left out
-there (not compared, as before). Any other owner
+there (not compared, as before), unless the object's grants name the owner's own privileges (REVOKE INSERT ON t
+FROM its owner): a generated migration knows them as the owner's only by `owner:`. Any other owner
 (an `auth` schema owned by `supabase_admin`, tables owned by a service role) is pinned, so that the
 rebuilt database has the same owners, and with them the same grantors. A sequence a column owns
 follows its table (Postgres moves it with ALTER TABLE ... OWNER TO and refuses to move it alone). The
@@ -23,7 +24,11 @@ _OWNED = ("tables", "views", "functions", "aggregates", "enums", "domains", "com
 
 
 def _cleared(obj: Any, role: Optional[str]) -> Any:
-    return replace(obj, owner=None) if obj.owner is not None and obj.owner == role else obj
+    """`obj` without its owner where that is `role`, unless its grants name the owner's own privileges (not
+    its defaults: they are the owner's only where schema.yaml pins the owner)."""
+    if obj.owner is None or obj.owner != role or any(p.grantee == obj.owner for p in getattr(obj, "grants", ())):
+        return obj
+    return replace(obj, owner=None)
 
 
 def owners_to_write(schema: Schema, role: Optional[str]) -> Schema:
