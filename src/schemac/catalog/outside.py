@@ -2,9 +2,12 @@
 
 `inspect -n public` reads no function of another schema, and Postgres's own are never read: a trigger or
 event trigger that runs one of a schema not read (not Postgres's, not in the schema of an extension read)
-is listed as not managed instead of written, as schema.yaml could not make it (the loader refuses such
-a one: the migration would create it before its function and fail). The same read by `diff` lists it
-too, rather than calling it drift.
+is kept, and the function recorded in `external_functions` (`with_outside_functions`), which inspect writes
+so that schema.yaml can declare the trigger (the loader refuses one whose function nothing makes or names:
+the migration would create it before its function and fail). `diff` reads the same database against a
+schema.yaml: there a trigger whose function schema.yaml does not list under external_functions is listed as
+not managed, rather than called drift, and a function it lists is no undeclared function
+(`as_schema_yaml_reads`).
 """
 
 from __future__ import annotations
@@ -15,9 +18,27 @@ from schemac.model import Schema, Unmanaged
 from schemac.model.functions import function_names, runs_a_known_function
 
 
-def without_outside_functions(schema: Schema) -> Schema:
+def _run(function: str) -> str:
+    schema, _, name = function.rpartition(".")
+    return f"{schema or 'public'}.{name}"
+
+
+def with_outside_functions(schema: Schema) -> Schema:
+    """`schema` with, as external_functions, every function its triggers and event triggers run that it does
+    not know (the read holds it not, nor is it Postgres's or an extension's), as `schema.name`, sorted."""
     names = function_names(schema.functions)
     known = lambda function: runs_a_known_function(function, names, schema.extensions)  # noqa: E731
+    runs = [g.function for h in (*schema.tables, *schema.views) for g in h.triggers] + \
+        [e.function for e in schema.event_triggers]
+    outside = sorted({_run(f) for f in runs if not known(f)})
+    return replace(schema, external_functions=tuple(outside)) if outside else schema
+
+
+def without_outside_functions(schema: Schema, external: tuple[str, ...] = ()) -> Schema:
+    """`schema` less the triggers and event triggers that run a function it does not know and `external`
+    does not name: listed as not managed."""
+    names = function_names(schema.functions)
+    known = lambda function: runs_a_known_function(function, names, schema.extensions, external)  # noqa: E731
     listed: list[Unmanaged] = []
 
     def kept(holders: tuple) -> tuple:
@@ -31,7 +52,18 @@ def without_outside_functions(schema: Schema) -> Schema:
     tables, views = kept(schema.tables), kept(schema.views)
     events = tuple(e for e in schema.event_triggers if known(e.function))
     listed += [Unmanaged("event trigger", "", e.name) for e in schema.event_triggers if e not in events]
+    named = tuple(f for f in schema.external_functions if f in external)
     if not listed:
-        return schema
-    return replace(schema, tables=tables, views=views, event_triggers=events,
+        return schema if named == schema.external_functions else replace(schema, external_functions=named)
+    return replace(schema, tables=tables, views=views, event_triggers=events, external_functions=named,
                    unmanaged=tuple(sorted((*schema.unmanaged, *listed), key=lambda u: (u.kind, u.schema, u.name))))
+
+
+def as_schema_yaml_reads(actual: Schema, desired: Schema) -> Schema:
+    """The database read as `desired` (schema.yaml) covers it: triggers running a function it neither holds
+    nor lists under external_functions listed as not managed; the functions it lists there not compared."""
+    external = desired.external_functions
+    out = without_outside_functions(actual, external)
+    if external and any(f"{f.schema}.{f.name}" in external for f in out.functions):
+        out = replace(out, functions=tuple(f for f in out.functions if f"{f.schema}.{f.name}" not in external))
+    return out

@@ -374,6 +374,8 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
     external = external_types_of(schema)
     if external:
         doc["external_types"] = _FlowList(external)
+    if schema.external_functions:
+        doc["external_functions"] = _FlowList(list(schema.external_functions))
     defaults = written_default_privileges(schema.default_privileges)
     if defaults:
         doc["default_privileges"] = [_Flow({**d, "grants": _grants_flow(d["grants"])}) for d in defaults]
