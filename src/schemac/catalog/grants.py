@@ -9,14 +9,15 @@ from typing import Any, Optional, TypeVar
 T = TypeVar("T")
 
 from schemac.model import DEFAULT_PRIVILEGE_KINDS, DefaultPrivileges, Namespace, Privilege, Table, sorted_privileges
-from schemac.model.grants import NOTHING, PRIVILEGES, owner_holds_defaults
+from schemac.model.grants import NOTHING, PRIVILEGES, TABLE_ONLY, owner_holds_defaults
 from schemac.model.sequences import identity_sequence_name
 
 
 class AccessLists:
     """Owners and access lists by (catalog, oid): 'class' for tables and sequences, 'proc', 'namespace'."""
 
-    def __init__(self, rows: list[dict[str, Any]]):
+    def __init__(self, rows: list[dict[str, Any]], major: Optional[int] = None):
+        self.major = major  # the server's: a table owner's defaults hold MAINTAIN from 17 on
         self.owners: dict[tuple[str, int], str] = {}
         self.entries: dict[tuple[str, int], list[Privilege]] = {}
         self.namespace_oids: dict[str, int] = {}
@@ -46,7 +47,7 @@ class AccessLists:
                 merged[key] = p
         key = (catalog, oid)
         return sorted_privileges(without_owner_defaults(list(merged.values()), self.owners.get(key), self.kinds.get(key),
-                                                        key in self.explicit))
+                                                        key in self.explicit, self.major))
 
     def secured(self, obj: T, catalog: str, oid: int) -> T:
         """`obj` with its access list and owner."""
@@ -59,15 +60,17 @@ class AccessLists:
 
 
 def without_owner_defaults(entries: list[Privilege], owner: Optional[str], kind: Optional[str],
-                           explicit: bool) -> list[Privilege]:
+                           explicit: bool, major: Optional[int] = None) -> list[Privilege]:
     """`entries` less the owner's own where they are its defaults; where it holds none, the NOTHING entry.
-    Not `explicit` (a NULL list), the owner holds its defaults, and what column privileges give it beyond them."""
+    Not `explicit` (a NULL list), the owner holds its defaults (acldefault on the `major` server), and what
+    column privileges give it beyond them."""
     mine = [p for p in entries if p.grantee == owner]
     if owner is None or kind is None or (not explicit and not mine):
         return entries
     others = [p for p in entries if p.grantee != owner]
     if not explicit:
-        mine = [Privilege(owner, x) for x in PRIVILEGES[kind]] + mine
+        maintain = TABLE_ONLY if kind == "table" and (major or 0) >= 17 else ()
+        mine = [Privilege(owner, x) for x in PRIVILEGES[kind] + maintain] + mine
     if not mine:
         return others + [Privilege(owner, NOTHING)]
     return others if owner_holds_defaults(mine, kind) else others + mine

@@ -346,7 +346,7 @@ class ModelBuilder:
         the server's collation. Rows of tables that tables.sql left out are dropped. `major`: the server's,
         which deparsed the views (another spells some queries otherwise)."""
         rows = self._rows
-        acl, policies = AccessLists(rows.get("privileges", [])), policies_by_table(rows.get("policies", []))
+        acl, policies = AccessLists(rows.get("privileges", []), major), policies_by_table(rows.get("policies", []))
         built = [_table(row, self._columns.get(row["table_oid"], []),
                         self._constraints.get(row["table_oid"], _NO_CONSTRAINTS),
                         self._indexes.get(row["table_oid"], []), self._triggers.get(row["table_oid"], []),
