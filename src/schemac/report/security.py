@@ -108,7 +108,8 @@ def security_difference(c: Change, make: Callable[..., object]) -> Optional[obje
                         f"{who} holds {extra} on {obj}, which schema.yaml does not grant")
         if _defaults(new.entries):  # type: ignore[union-attr]
             return make("missing_privilege", new.on, c.schema, c.table, c.name, expected, actual,  # type: ignore
-                        f"{who}, its owner, holds only {actual} on {obj}, where schema.yaml leaves it all of its privileges")
+                        f"{who}, its owner, holds {'only ' + actual if old.entries else 'no privilege'} on {obj}, "  # type: ignore
+                        "where schema.yaml leaves it all of its privileges")
         lacking = privileges_text(to_revoke(new.entries, old.entries))  # type: ignore[union-attr]
         return make("missing_privilege", new.on, c.schema, c.table, c.name, expected, actual,  # type: ignore
                     f"{who} lacks {lacking} on {obj}, which schema.yaml grants")
