@@ -82,17 +82,28 @@ def _oracle(url: str, app: str) -> dict:
     return out
 
 
+def _roles(url: str, *names: str):
+    """Roles of this test's own (roles belong to the cluster), dropped afterwards with what they hold."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        for name in names:
+            conn.execute(f'CREATE ROLE "{name}"')
+    yield names
+    with psycopg.connect(url, autocommit=True) as conn:
+        for name in names:
+            conn.execute(f'DROP OWNED BY "{name}"')
+            conn.execute(f'DROP ROLE "{name}"')
+
+
 @pytest.fixture
 def app(request):
-    """A role of this test's own (roles belong to the cluster), dropped afterwards with what it holds."""
-    url = request.node.funcargs["major_db"]
-    name = f"own_app_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE ROLE "{name}"')
-    yield name
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP OWNED BY "{name}"')
-        conn.execute(f'DROP ROLE "{name}"')
+    for names in _roles(request.node.funcargs["major_db"], f"own_app_{uuid.uuid4().hex[:8]}"):
+        yield names[0]
+
+
+@pytest.fixture
+def two(db_url):
+    suffix = uuid.uuid4().hex[:8]
+    yield from _roles(db_url, f"own_a_{suffix}", f"own_b_{suffix}")
 
 
 @pytest.mark.parametrize("major_db", each_case_on_one_major([pytest.param(id="owner-privileges")]),
@@ -131,3 +142,25 @@ def test_owner_privileges_rebuilt_and_compared(major_db, app, tmp_path):
 def _maintain(url: str) -> bool:
     with psycopg.connect(url) as conn:
         return conn.info.server_version >= 170000
+
+
+def test_owner_changed_hands_its_reduced_list_on(db_url, two, tmp_path):
+    """ALTER TABLE ... OWNER TO hands the old owner's reduced list to the new owner: a migration that changes
+    the owner and leaves the new one its defaults gives them back (GRANT ALL), over rows."""
+    a, b = two
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    table = "tables:\n  t:\n    columns: {{id: integer}}\n    owner: {owner}\n{grants}"
+    schema.write_text(table.format(owner=a, grants=f"    grants: {{{a}: [select]}}\n"))
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute("INSERT INTO t VALUES (1)")
+    schema.write_text(table.format(owner=b, grants=""))
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:])
+        held = {r: [conn.execute(f"SELECT has_table_privilege(%s, 't', '{p}')", (r,)).fetchone()[0] for p in TABLE]
+                for r in two}
+        assert conn.execute("SELECT count(*) FROM t").fetchone() == (1,)
+    assert held == {a: [False] * len(TABLE), b: [True] * len(TABLE)}
+    assert check_drift(str(schema), db_url).differences == ()
