@@ -14,7 +14,7 @@ from schemac.compare.changes import Change
 from schemac.compare.identities import IdentitySequence, identity_sequences
 from schemac.model import (DEFAULT_PRIVILEGE_KINDS, Aggregate, CompositeType, DefaultPrivileges, Domain, Enum, Function, Namespace,
                            Privilege, RangeType, Schema, Sequence, Source, Table, View)
-from schemac.model.grants import ALL, NOTHING, PRIVILEGES, PUBLIC, PUBLIC_SCHEMA_DEFAULT, owner_holds_defaults
+from schemac.model.grants import ALL, NOTHING, PUBLIC, PUBLIC_SCHEMA_DEFAULT, owner_holds_defaults
 
 Secured = Union[Table, View, Sequence, Function, Aggregate, Namespace, DefaultPrivileges, Enum, Domain, CompositeType,
                 RangeType]

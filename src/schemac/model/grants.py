@@ -1,4 +1,5 @@
-"""Privileges (GRANT): an object's access list, the owner's own entries left out. Roles are cluster
+"""Privileges (GRANT): an object's access list, the owner's own entries only where they are not its defaults
+(`owner_holds_defaults`; NOTHING where it holds none). Roles are cluster
 objects: schemac names them and never creates or drops them; ``PUBLIC`` (every role) is spelled so,
 in upper case, wherever a role is named."""
 
@@ -91,8 +92,8 @@ class DefaultPrivileges:
 
     @property
     def owner(self) -> Optional[str]:
-        """The role's own entries are its own business in every schema's list, as an owner's are; one
-        schema's list adds them to the objects' lists as it names them, so there they are compared."""
+        """In every schema's list the role's own entries are an owner's (its defaults unless the list names
+        them); one schema's list adds them to the objects' lists as it names them, as any role's."""
         return self.role if self.schema is None else None
 
     @property
@@ -107,17 +108,6 @@ def owner_holds_defaults(entries, kind: str) -> bool:
     got = {(p.privilege, p.column, p.grantor, p.grantable) for p in entries}
     full = {(p, None, None, False) for p in PRIVILEGES[kind]}
     return got == full or (kind == "table" and got == full | {(m, None, None, False) for m in TABLE_ONLY})
-
-
-def owner_entries(grants, owner: Optional[str], kind: str) -> Optional[tuple[Privilege, ...]]:
-    """The owner's own entries of an access list when they are not its defaults ((), with NOTHING, when it
-    holds none), else None. Only where the owner is known: else every grantee is another role."""
-    if owner is None:
-        return None
-    mine = [p for p in grants if p.grantee == owner]
-    if not mine or owner_holds_defaults(mine, kind):
-        return None
-    return tuple(p for p in mine if p.privilege != NOTHING)
 
 
 _ORDER = {p: n for n, p in enumerate(("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER",
