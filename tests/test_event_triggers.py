@@ -172,33 +172,43 @@ event_triggers:
             conn.execute("DROP OWNED BY schemac_not_super; DROP ROLE schemac_not_super")
 
 
-def test_triggers_whose_function_is_not_read_are_listed_not_written(tmp_path, db_url, schemac):
+def test_triggers_whose_function_is_not_read_are_written_with_external_functions(tmp_path, db_url, schemac):
     """`inspect -n public` reads no function of `extensions`: an event trigger or a table's trigger running
-    one is listed as not managed (schema.yaml could not make its function: the migration would fail on an
-    empty database); one running Postgres's own is written."""
+    one is written, and its function listed under external_functions (the database has it, schema.yaml does
+    not make it); one running Postgres's own is written as before. A database that has those functions takes
+    the migration, and diff names none of them."""
     from catalog_oracle import sibling_database
     from test_functions import _apply
 
+    audit = "CREATE FUNCTION extensions.audit() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(SOURCE)
-        conn.execute("CREATE FUNCTION extensions.audit() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
-                     "CREATE TRIGGER ddl_log_audit AFTER INSERT ON ddl_log FOR EACH ROW EXECUTE FUNCTION extensions.audit();"
+        conn.execute(audit + "CREATE TRIGGER ddl_log_audit AFTER INSERT ON ddl_log FOR EACH ROW EXECUTE FUNCTION extensions.audit();"
                      "CREATE TRIGGER ddl_log_same BEFORE UPDATE ON ddl_log FOR EACH ROW "
                      "EXECUTE FUNCTION suppress_redundant_updates_trigger()")
     r = schemac("inspect", "--database-url", db_url, "-n", "public", "--output", "schema.yaml")
     text = (tmp_path / "schema.yaml").read_text()
-    assert r.returncode == 0 and "event_triggers:" not in text and "ddl_log_audit:" not in text, r.stderr + text
+    assert r.returncode == 0 and "ddl_log_audit: {function: extensions.audit," in text, r.stderr + text
+    assert "external_functions: [extensions.audit, extensions.grant_pg_cron_access, extensions.pgrst_ddl_watch, " \
+           "extensions.pgrst_drop_watch]\n" in text, text
     assert "ddl_log_same: {function: pg_catalog.suppress_redundant_updates_trigger," in text, text
-    assert "#   event trigger (3): issue_pg_cron_access, pgrst_ddl_watch, pgrst_drop_watch\n" in text, text
-    assert "#   trigger (1): public.ddl_log.ddl_log_audit\n" in text, text
+    assert "pgrst_ddl_watch: {event: ddl_command_end, function: extensions.pgrst_ddl_watch" in text, text
+    assert "trigger (" not in text, text  # none listed as not managed
     assert schemac("generate", "--name", "base").returncode == 0
+    functions = SOURCE.split("CREATE EVENT TRIGGER")[0].replace(SOURCE.splitlines()[1] + "\n", "")
     with sibling_database(db_url) as b:
+        with psycopg.connect(b, autocommit=True) as conn:
+            conn.execute(functions + audit)
         _apply(b, str(tmp_path / "generated"))
         with psycopg.connect(b) as conn:
-            assert conn.execute("SELECT count(*) FROM pg_event_trigger").fetchone() == (0,)
-            assert conn.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'ddl_log'::regclass").fetchall() == \
-                [("ddl_log_same",)]
-    assert schemac("diff", "--database-url", db_url).returncode == 0  # listed there too, not drift
+            assert conn.execute("SELECT evtname, evtfoid::regproc::text, evtenabled FROM pg_event_trigger ORDER BY 1").fetchall() == \
+                [("issue_pg_cron_access", "extensions.grant_pg_cron_access", "D"),
+                 ("pgrst_ddl_watch", "extensions.pgrst_ddl_watch", "O"), ("pgrst_drop_watch", "extensions.pgrst_drop_watch", "O")]
+            assert conn.execute("SELECT tgname, tgfoid::regproc::text FROM pg_trigger WHERE tgrelid = 'ddl_log'::regclass "
+                                "ORDER BY 1").fetchall() == [("ddl_log_audit", "extensions.audit"),
+                                                             ("ddl_log_same", "suppress_redundant_updates_trigger")]
+        assert schemac("diff", "--database-url", b).returncode == 0
+    assert schemac("diff", "--database-url", db_url).returncode == 0
     # Declaring the function (or an extension in its schema) is what lets schema.yaml name it.
     assert load_text("extensions:\n  - {name: pgcrypto, schema: extensions}\nevent_triggers:\n"
                      "  e: {event: sql_drop, function: extensions.watch}\n", "schema.yaml").event_triggers

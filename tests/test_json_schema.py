@@ -84,6 +84,8 @@ T = "tables:\n  t:\n    columns:\n      a: integer\n      b: {type: text}\n"  # 
 REJECTED = [
     # unknown keys, at every level
     ("unknown-top-key", "table:\n  t: {columns: {a: integer}}\n", "unknown key 'table'"),
+    ("external-function-with-arguments", "external_functions: ['audit.f(integer)']\n", "without arguments"),
+    ("external-functions-not-a-list", "external_functions: audit.f\n", "external_functions"),
     ("unknown-table-key-colums", "tables:\n  t:\n    colums:\n      a: integer\n", "unknown key 'colums'"),
     ("unknown-column-key-nulable", "tables:\n  t:\n    columns:\n      a: {type: text, nulable: false}\n",
      "unknown key 'nulable'"),
@@ -317,6 +319,8 @@ ACCEPTED = [
                       "    checks: {pos: VALUE > 0, small: {expression: VALUE < 10, not_valid: true}}\n"),
     ("extensions-both-forms", "extensions: [pgcrypto, {name: citext, schema: public}]\n"),
     ("schemas-list", "schemas: [audit, 'Sales Data']\n"),
+    ("external-functions", "external_functions: [audit.if_modified_func, stamp, 'My Schema.my func']\n" + T
+     + "    triggers:\n      t_audit: {function: audit.if_modified_func, events: [insert]}\n"),
     ("index-32-columns", "tables:\n  t:\n    columns: {" + ", ".join(f"c{i}: integer" for i in range(32))
      + "}\n    indexes:\n      i: {columns: [" + ", ".join(f"c{i}" for i in range(32)) + "]}\n"),
     ("unicode-names", "tables:\n  \"naïve\":\n    columns:\n      \"naïve col\": text\n"),

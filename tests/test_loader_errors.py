@@ -68,6 +68,18 @@ CASES = [
     ("long-index-name", "tables:\n  t:\n    columns: {a: integer}\n    indexes:\n      " + "i" * 70
      + ": {columns: [a]}\n", 5, "at most 63 bytes"),
     ("python-tag", "tables:\n  t: !!python/object/apply:os.system ['echo pwned']\n", 2, "is not allowed"),
+    ("external-function-with-arguments", "external_functions: ['audit.f(integer)']\n", 1,
+     "external function must name a function, `name` or `schema.name`, without arguments, not 'audit.f(integer)'"),
+    ("external-function-three-parts", "external_functions:\n  - a.b.c\n", 2, "external function must name a function"),
+    ("external-function-twice", "external_functions:\n  - f\n  - public.f\n", 3,
+     "external_functions lists public.f twice (first at line 2)"),
+    ("external-function-declared", "functions:\n  f: {returns: trigger, language: plpgsql, body: 'begin return new; end'}\n"
+     "external_functions: [f]\n", 3, "external_functions lists public.f, which functions: declares (line 2)"),
+    ("trigger-function-not-listed", "external_functions: [audit.g]\ntables:\n  t:\n    columns: {a: integer}\n"
+     "    triggers:\n      t_audit: {function: audit.f, timing: after, events: [insert]}\n", 6,
+     "schema.yaml declares no function audit.f (functions:) and no extension in schema audit (extensions:): the "
+     "migration would create the trigger before its function exists (one the database has already: list it under "
+     "external_functions:)"),
     ("custom-tag", "tables:\n  t:\n    columns:\n      a: !foo text\n", 4, "is not allowed"),
     ("nullable-not-bool", "tables:\n  t:\n    columns:\n      a: {type: text, nullable: yes}\n", 4,
      "true or false"),

@@ -8,7 +8,8 @@ applied over A's rows exactly as sqlx would (every file in its own transaction).
 - the plan's dependency graph has no cycle (none had to be broken to order it);
 - every file applies (a plan Postgres rejects fails here, with the statement);
 - `diff` of A against schema.yaml is clean, and a second `generate` writes nothing;
-- the catalog of A, read by tests/catalog_oracle.py, equals that of B, which was never migrated;
+- the catalog of A, read by tests/catalog_oracle.py, equals that of B, which was never migrated, and so do
+  their owners and access lists (tests/security_oracle.py);
 - every column A keeps holds the same values (a checksum per column), except those the case says
   change their text form.
 
@@ -23,6 +24,7 @@ import pytest
 from catalog_oracle import fingerprint, fingerprint_difference, sibling_database, values
 from conftest import MAJORS, each_case_on_one_major
 from pairs import load_pairs
+from security_oracle import security_fingerprint
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -70,6 +72,7 @@ def test_pair_applies_over_rows_and_converges(major_db, tmp_path, pair):
         _load(b, pair.new)
         _inspected(b, schema)
         expected = fingerprint(b)
+        expected_security = security_fingerprint(b)
     result = generate(str(schema), out, name="new", allow_destructive=pair.destructive)
     assert result.status == "written", result.message
     assert cycles(list(result.changes)) == [], "the dependency graph has a cycle"
@@ -85,6 +88,7 @@ def test_pair_applies_over_rows_and_converges(major_db, tmp_path, pair):
     assert again.status == "unchanged", again.sql
     actual = fingerprint(a)
     assert actual == expected, fingerprint_difference(actual, expected) + "\n" + result.sql
+    assert security_fingerprint(a) == expected_security, result.sql
     after = values(a)
     kept = {k: v for k, v in before.items() if k in after and k not in pair.changed}
     assert {k: after[k] for k in kept} == kept, result.sql

@@ -206,11 +206,11 @@ tables:
 PLAIN_TABLES = ("tables:\n  accounts:\n    columns:\n      id: {{type: integer, primary_key: true}}\n"
                 "      tenant: {{type: integer, nullable: false}}\n      manager: text\n"
                 "  notes:\n    columns:\n      id: {{type: integer, primary_key: true}}\n      body: text\n")
-# Grants an owner gives itself WITH GRANT OPTION (pg_dump writes them): the rest of its privileges are its defaults.
+# Grants an owner gives itself WITH GRANT OPTION (pg_dump writes them): named, the owner's list is what it holds.
 OWNED_PLAIN = "schemas: [{{name: extra, owner: {owner}}}]\n" + \
     PLAIN_TABLES.replace("  accounts:\n", "  accounts:\n    owner: {owner}\n")
-OWNED_WITH_OPTION = "schemas: [{{name: extra, owner: {owner}, grants: {{{owner}: {{privileges: [create], " \
-    "with_grant_option: true}}}}}}]\n" + PLAIN_TABLES.replace("  accounts:\n", "  accounts:\n    owner: {owner}\n"
+OWNED_WITH_OPTION = "schemas: [{{name: extra, owner: {owner}, grants: {{{owner}: {{privileges: [usage], " \
+    "with_grant_option: [create]}}}}}}]\n" + PLAIN_TABLES.replace("  accounts:\n", "  accounts:\n    owner: {owner}\n"
                                                                "    grants:\n      {owner}: {{privileges: [select], "
                                                                "with_grant_option: [update]}}\n")
 

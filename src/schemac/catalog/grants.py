@@ -1,4 +1,5 @@
-"""privileges.sql rows -> each object's owner and access list (the owner's own entries left out)."""
+"""privileges.sql rows -> each object's owner and access list (the owner's own entries only where they are
+not its defaults: model.grants.owner_holds_defaults)."""
 
 from __future__ import annotations
 
@@ -8,21 +9,28 @@ from typing import Any, Optional, TypeVar
 T = TypeVar("T")
 
 from schemac.model import DEFAULT_PRIVILEGE_KINDS, DefaultPrivileges, Namespace, Privilege, Table, sorted_privileges
+from schemac.model.grants import NOTHING, PRIVILEGES, TABLE_ONLY, owner_holds_defaults
 from schemac.model.sequences import identity_sequence_name
 
 
 class AccessLists:
     """Owners and access lists by (catalog, oid): 'class' for tables and sequences, 'proc', 'namespace'."""
 
-    def __init__(self, rows: list[dict[str, Any]]):
+    def __init__(self, rows: list[dict[str, Any]], major: Optional[int] = None):
+        self.major = major  # the server's: a table owner's defaults hold MAINTAIN from 17 on
         self.owners: dict[tuple[str, int], str] = {}
         self.entries: dict[tuple[str, int], list[Privilege]] = {}
         self.namespace_oids: dict[str, int] = {}
+        self.kinds: dict[tuple[str, int], str] = {}
+        self.explicit: set[tuple[str, int]] = set()
         for r in rows:
             key = (r["catalog"], r["object_oid"])
             if r["namespace_name"] is not None:
                 self.namespace_oids[r["namespace_name"]] = r["object_oid"]
             self.owners[key] = r["owner"]
+            self.kinds[key] = r["kind"]
+            if r["explicit"]:  # the owner's own entries were read
+                self.explicit.add(key)
             if r["grantee"] is not None:
                 self.entries.setdefault(key, []).append(Privilege(r["grantee"], r["privilege"], bool(r["grantable"]),
                                                                   r["column_name"], grantor=r["grantor"]))
@@ -37,7 +45,9 @@ class AccessLists:
             key = (p.grantee, p.privilege, p.column, p.grantor)
             if key not in merged or p.grantable:
                 merged[key] = p
-        return sorted_privileges(merged.values())
+        key = (catalog, oid)
+        return sorted_privileges(without_owner_defaults(list(merged.values()), self.owners.get(key), self.kinds.get(key),
+                                                        key in self.explicit, self.major))
 
     def secured(self, obj: T, catalog: str, oid: int) -> T:
         """`obj` with its access list and owner."""
@@ -47,6 +57,23 @@ class AccessLists:
         """Every namespace read, with its access list and owner, by name."""
         return tuple(Namespace(name, self.grants("namespace", oid), self.owner("namespace", oid))
                      for name, oid in sorted(self.namespace_oids.items()))
+
+
+def without_owner_defaults(entries: list[Privilege], owner: Optional[str], kind: Optional[str],
+                           explicit: bool, major: Optional[int] = None) -> list[Privilege]:
+    """`entries` less the owner's own where they are its defaults; where it holds none, the NOTHING entry.
+    Not `explicit` (a NULL list), the owner holds its defaults (acldefault on the `major` server), and what
+    column privileges give it beyond them."""
+    mine = [p for p in entries if p.grantee == owner]
+    if owner is None or kind is None or (not explicit and not mine):
+        return entries
+    others = [p for p in entries if p.grantee != owner]
+    if not explicit:
+        maintain = TABLE_ONLY if kind == "table" and (major or 0) >= 17 else ()
+        mine = [Privilege(owner, x) for x in PRIVILEGES[kind] + maintain] + mine
+    if not mine:
+        return others + [Privilege(owner, NOTHING)]
+    return others if owner_holds_defaults(mine, kind) else others + mine
 
 
 _KINDS = {code: word for word, (_, code) in DEFAULT_PRIVILEGE_KINDS.items()}
@@ -60,7 +87,8 @@ def default_privileges(rows: list[dict[str, Any]]) -> tuple[DefaultPrivileges, .
         found = entries.setdefault(key, [])
         if r["grantee"] is not None:
             found.append(Privilege(r["grantee"], r["privilege"], bool(r["grantable"])))
-    return tuple(DefaultPrivileges(role, on, schema, sorted_privileges(ps))
+    return tuple(DefaultPrivileges(role, on, schema, sorted_privileges(
+                     ps if schema is not None else without_owner_defaults(ps, role, DEFAULT_PRIVILEGE_KINDS[on][0], True)))
                  for (role, on, schema), ps in sorted(entries.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")))
 
 

@@ -2,10 +2,13 @@
 
 `inspect -n public` reads no function of another schema, and Postgres's own are never read: a trigger or
 event trigger that runs one of a schema not read (not Postgres's, not in the schema of an extension read)
-is listed as not managed instead of written, as schema.yaml could not make it (the loader refuses such
-a one: the migration would create it before its function and fail). The same read by `diff` lists it
-too, rather than calling it drift. So is an operator whose function the read does not hold (one of another
-schema, or a C function, which is not managed).
+is kept, and the function recorded in `external_functions` (`with_outside_functions`), which inspect writes
+so that schema.yaml can declare the trigger (the loader refuses one whose function nothing makes or names:
+the migration would create it before its function and fail). `diff` reads the same database against a
+schema.yaml: there a trigger whose function schema.yaml does not list under external_functions is listed as
+not managed, rather than called drift, and a function it lists is no undeclared function
+(`as_schema_yaml_reads`). An operator whose function the read does not hold (one of another schema, or a C
+function, which is not managed) is listed as not managed (external_functions name trigger functions only).
 """
 
 from __future__ import annotations
@@ -16,9 +19,39 @@ from schemac.model import Schema, Unmanaged
 from schemac.model.functions import function_names, runs_a_known_function
 
 
-def without_outside_functions(schema: Schema) -> Schema:
+def _run(function: str) -> str:
+    schema, _, name = function.rpartition(".")
+    return f"{schema or 'public'}.{name}"
+
+
+def with_outside_functions(schema: Schema) -> Schema:
+    """`schema` with, as external_functions, every function its triggers and event triggers run that it does
+    not know (the read holds it not, nor is it Postgres's or an extension's), as `schema.name`, sorted."""
     names = function_names(schema.functions)
     known = lambda function: runs_a_known_function(function, names, schema.extensions)  # noqa: E731
+    runs = [g.function for h in (*schema.tables, *schema.views) for g in h.triggers] + \
+        [e.function for e in schema.event_triggers]
+    outside = sorted({_run(f) for f in runs if not known(f)})
+    schema = replace(schema, external_functions=tuple(outside)) if outside else schema
+    operators, listed = _operators_known(schema, names)
+    return replace(schema, operators=operators, unmanaged=_sorted((*schema.unmanaged, *listed))) if listed else schema
+
+
+def _operators_known(schema: Schema, names: frozenset) -> tuple[tuple, list[Unmanaged]]:
+    """The operators whose function the read holds (or Postgres's, an extension's), and the others listed."""
+    kept = tuple(o for o in schema.operators if runs_a_known_function(o.function, names, schema.extensions))
+    return kept, [Unmanaged("operator", o.schema, o.signature) for o in schema.operators if o not in kept]
+
+
+def _sorted(unmanaged: tuple) -> tuple:
+    return tuple(sorted(unmanaged, key=lambda u: (u.kind, u.schema, u.name)))
+
+
+def without_outside_functions(schema: Schema, external: tuple[str, ...] = ()) -> Schema:
+    """`schema` less the triggers and event triggers that run a function it does not know and `external`
+    does not name: listed as not managed."""
+    names = function_names(schema.functions)
+    known = lambda function: runs_a_known_function(function, names, schema.extensions, external)  # noqa: E731
     listed: list[Unmanaged] = []
 
     def kept(holders: tuple) -> tuple:
@@ -32,9 +65,21 @@ def without_outside_functions(schema: Schema) -> Schema:
     tables, views = kept(schema.tables), kept(schema.views)
     events = tuple(e for e in schema.event_triggers if known(e.function))
     listed += [Unmanaged("event trigger", "", e.name) for e in schema.event_triggers if e not in events]
-    operators = tuple(o for o in schema.operators if known(o.function))
-    listed += [Unmanaged("operator", o.schema, o.signature) for o in schema.operators if o not in operators]
+    operators, unknown = _operators_known(schema, names)
+    listed += unknown
+    named = tuple(f for f in schema.external_functions if f in external)
     if not listed:
-        return schema
-    return replace(schema, tables=tables, views=views, event_triggers=events, operators=operators,
-                   unmanaged=tuple(sorted((*schema.unmanaged, *listed), key=lambda u: (u.kind, u.schema, u.name))))
+        return schema if named == schema.external_functions else replace(schema, external_functions=named)
+    return replace(schema, tables=tables, views=views, event_triggers=events, external_functions=named,
+                   operators=operators,
+                   unmanaged=_sorted((*schema.unmanaged, *listed)))
+
+
+def as_schema_yaml_reads(actual: Schema, desired: Schema) -> Schema:
+    """The database read as `desired` (schema.yaml) covers it: triggers running a function it neither holds
+    nor lists under external_functions listed as not managed; the functions it lists there not compared."""
+    external = desired.external_functions
+    out = without_outside_functions(actual, external)
+    if external and any(f"{f.schema}.{f.name}" in external for f in out.functions):
+        out = replace(out, functions=tuple(f for f in out.functions if f"{f.schema}.{f.name}" not in external))
+    return out

@@ -19,7 +19,7 @@ from schemac.model import (Check, Column, Domain, Enum, Exclusion, ExclusionElem
 from schemac.catalog.views import build_view
 from schemac.catalog.grants import AccessLists, default_privileges, identity_sequences, with_identity_grants
 from schemac.catalog.partition_indexes import own_constraints, own_indexes
-from schemac.catalog.outside import without_outside_functions
+from schemac.catalog.outside import with_outside_functions
 from schemac.catalog.policies import policies_by_table
 from schemac.pg import triggerdef
 from schemac.pg.indexdef import key_collations
@@ -346,7 +346,7 @@ class ModelBuilder:
         the server's collation. Rows of tables that tables.sql left out are dropped. `major`: the server's,
         which deparsed the views (another spells some queries otherwise)."""
         rows = self._rows
-        acl, policies = AccessLists(rows.get("privileges", [])), policies_by_table(rows.get("policies", []))
+        acl, policies = AccessLists(rows.get("privileges", []), major), policies_by_table(rows.get("policies", []))
         built = [_table(row, self._columns.get(row["table_oid"], []),
                         self._constraints.get(row["table_oid"], _NO_CONSTRAINTS),
                         self._indexes.get(row["table_oid"], []), self._triggers.get(row["table_oid"], []),
@@ -382,7 +382,7 @@ class ModelBuilder:
                                    deparsed_by=major, rules=self._rules.get(r["view_oid"], ()))
                         for r in rows.get("views", ())),
                        key=lambda v: (v.schema, v.name))
-        return without_outside_functions(Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
+        return with_outside_functions(Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
                       sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged),
                       schemas=tuple(schemas), functions=tuple(functions), views=tuple(views),
                       aggregates=kindrows.aggregates(rows.get("aggregates", []), acl),

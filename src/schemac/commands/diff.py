@@ -210,6 +210,9 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
     # sqlx's bookkeeping table is not part of anyone's schema.
     ignored = IGNORED_TABLES | ({layout.sqlx.table[-1]} if layout is not None else set())
     actual = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in ignored))
+    from schemac.catalog.outside import as_schema_yaml_reads
+
+    actual = as_schema_yaml_reads(actual, desired)
     if result.roles:
         from schemac.compare.grants import check_roles
 
@@ -229,7 +232,7 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
         from schemac.report.history import history_differences
 
         found += history_differences(rows.history, layout)
-    unmanaged = tuple(result.schema.unmanaged)
+    unmanaged = tuple(actual.unmanaged)
     if strict:
         from schemac.report.unmanaged import unmanaged_differences
 

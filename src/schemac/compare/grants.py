@@ -1,8 +1,9 @@
 """Privileges and owners compared: for each object (table with its columns, sequence, function), what
-each grantee holds in one model and the other. The owner's own privileges are never compared (an owner
-can always grant them back to itself): entries to the owner (schema.yaml's `owner:` when pinned, else the
-database's) are left out on both sides, but for the grant option it gave itself (GRANT ... TO its owner WITH
-GRANT OPTION, which pg_dump writes), revoked with REVOKE GRANT OPTION FOR. An owner is compared only where schema.yaml pins it."""
+each grantee holds in one model and the other. The owner's own privileges (schema.yaml's `owner:` when pinned,
+else the database's) are compared as any grantee's where either side names them (a list that is not its
+defaults: REVOKE INSERT ON t FROM its owner, a grant option it gave itself, `its_owner: []`); named on neither,
+it holds its defaults, spelled ALL (REVOKE ALL, then GRANT what it keeps; GRANT ALL gives them back: one
+statement whatever the server's version means by them). An owner is compared only where schema.yaml pins it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from schemac.compare.changes import Change
 from schemac.compare.identities import IdentitySequence, identity_sequences
 from schemac.model import (DEFAULT_PRIVILEGE_KINDS, Aggregate, CompositeType, DefaultPrivileges, Domain, Enum, Function, Namespace,
                            Privilege, RangeType, Schema, Sequence, Source, Table, View)
-from schemac.model.grants import PUBLIC, PUBLIC_SCHEMA_DEFAULT
+from schemac.model.grants import ALL, NOTHING, PUBLIC, PUBLIC_SCHEMA_DEFAULT, owner_holds_defaults
 
 Secured = Union[Table, View, Sequence, Function, Aggregate, Namespace, DefaultPrivileges, Enum, Domain, CompositeType,
                 RangeType]
@@ -93,15 +94,32 @@ def _name(obj: Secured) -> Optional[str]:
     return None if isinstance(obj, (Table, Namespace)) else obj.signature if isinstance(obj, (Function, Aggregate)) else obj.name
 
 
-def _held(obj: Optional[Secured], owner: Optional[str], created_as: tuple = ()) -> dict[str, tuple[Privilege, ...]]:
-    """Per grantee, its entries; the owner's only where it granted itself the grant option (its others are its
-    defaults, never compared)."""
+def privileges_kind(obj: Secured) -> str:
+    """The key of model.grants.PRIVILEGES the object's privileges are of."""
+    if isinstance(obj, DefaultPrivileges):
+        return DEFAULT_PRIVILEGE_KINDS[obj.on][0]
+    kind = kind_of(obj)
+    return {"view": "table", "materialized view": "table", "procedure": "function", "domain": "type"}.get(kind, kind)
+
+
+def _held(obj: Optional[Secured], owner: Optional[str], kind: str, created_as: tuple = ()) -> dict[str, tuple[Privilege, ...]]:
+    """Per grantee, its entries; the owner's its defaults (one ALL entry) unless the list names others."""
     entries = created_as if obj is None else obj.grants
     out: dict[str, list[Privilege]] = {}
     for p in entries:
-        if p.grantee != owner or p.grantable:
-            out.setdefault(p.grantee, []).append(p)
-    return {g: tuple(ps) for g, ps in out.items()}
+        mine = out.setdefault(p.grantee, []) if p.grantee == owner or p.privilege != NOTHING else []
+        if p.privilege != NOTHING:
+            mine.append(p)
+    if owner is not None and (owner not in out or owner_holds_defaults(out[owner], kind)):
+        out[owner] = [Privilege(owner, ALL)]
+    return {g: tuple(ps) for g, ps in out.items() if ps or g == owner}
+
+
+def _as_owned_by(grants: tuple[Privilege, ...], was: Optional[str], owner: Optional[str]) -> tuple[Privilege, ...]:
+    """An access list as ALTER ... OWNER TO leaves it: the old owner's entries become the new owner's."""
+    if was is None or owner is None or was == owner:
+        return grants
+    return tuple(replace(p, grantee=owner) if p.grantee == was else p for p in grants if p.grantee != owner)
 
 
 def to_revoke(held: tuple[Privilege, ...], kept: tuple[Privilege, ...]) -> list[Privilege]:
@@ -152,10 +170,17 @@ def object_changes(old: Optional[Secured], new: Secured, maybe: tuple[Privilege,
         out.append(Change("set_owner", schema, table, _name(new), Holding(old or new, was_owner or ""),
                           Holding(new, new.owner, (), new.source), new if isinstance(new, Table) else None, cause))
     owner = new.owner or was_owner
+    kind = privileges_kind(new)
     created = _CREATED_WITH.get(kind_of(new), ())
-    before = _held(old, owner, created)
-    could = _held(old, owner, created + maybe) if old is None and maybe else before
-    after = _held(new, owner)
+    if old is not None and new.owner is not None:  # ALTER ... OWNER TO hands the old owner's entries on
+        old = replace(old, grants=_as_owned_by(old.grants, was_owner, owner))  # type: ignore[arg-type, type-var]
+    before = _held(old, owner, kind, created)
+    could = _held(old, owner, kind, created + _others(maybe, owner)) if old is None and maybe else before
+    after = _held(new, owner, kind)
+    mine = tuple(p for p in maybe if p.grantee == owner and p.privilege != NOTHING)
+    if old is None and owner is not None and any(p.grantee == owner for p in maybe):
+        # default privileges that may take some of the owner's own: granted again, what they give revoked
+        before[owner], could[owner] = (), (Privilege(owner, ALL), *mine)
     for grantee in sorted(set(before) | set(after) | set(could)):
         b, a, m = before.get(grantee, ()), after.get(grantee, ()), could.get(grantee, ())
         if not _differs(b, a) and not to_revoke(m, a):
@@ -163,11 +188,9 @@ def object_changes(old: Optional[Secured], new: Secured, maybe: tuple[Privilege,
         src = next((p.source for p in a if p.source), None) or new.source
         old_h, new_h = Holding(old or new, grantee, b), Holding(new, grantee, a, src)
         t = new if isinstance(new, Table) else None
-        if to_revoke(m, a):  # the owner keeps its own privileges: only their grant option is revoked
-            kept = a + tuple(replace(p, grantable=False) for p in m if p.key not in {q.key for q in a}) \
-                if grantee == owner else a
+        if to_revoke(m, a):
             out.append(Change("revoke", schema, table, _name(new), Holding(old or new, grantee, m),
-                              Holding(new, grantee, kept, src), t, cause))
+                              Holding(new, grantee, a, src), t, cause))
         if to_revoke(a, b):
             out.append(Change("grant", schema, table, _name(new), old_h, new_h, t, cause))
     return out
@@ -175,6 +198,11 @@ def object_changes(old: Optional[Secured], new: Secured, maybe: tuple[Privilege,
 
 def _identity_grants(t: Table) -> list[tuple]:
     return [(c.name, c.identity.grants) for c in t.columns if c.identity is not None]
+
+
+def _others(entries: tuple[Privilege, ...], owner: Optional[str]) -> tuple[Privilege, ...]:
+    """What default privileges may give other roles than the owner (its own are left as its defaults)."""
+    return tuple(p for p in entries if p.grantee != owner)
 
 
 def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Schema,

@@ -77,15 +77,16 @@ def function_names(functions: Iterable) -> frozenset[tuple[str, str]]:
     return frozenset((f.schema, f.name) for f in functions)
 
 
-def runs_a_known_function(function: str, functions: AbstractSet[tuple[str, str]], extensions: Iterable) -> bool:
+def runs_a_known_function(function: str, functions: AbstractSet[tuple[str, str]], extensions: Iterable,
+                          external: Iterable[str] = ()) -> bool:
     """Whether what a trigger or event trigger runs (`function`: "name" in public, or "schema.name") is
-    Postgres's own (pg_catalog), among `functions` (function_names() of schema.yaml's, or of those a database read holds), or
-    may be an extension's among `extensions` (one living in that schema; which functions it has is not
-    known here). Otherwise nothing would make the function before the migration's CREATE TRIGGER or
-    CREATE EVENT TRIGGER, which then fails."""
+    Postgres's own (pg_catalog), among `functions` (function_names() of schema.yaml's, or of those a database read holds),
+    among `external` (schema.yaml's external_functions, as `schema.name`), or may be an extension's among
+    `extensions` (one living in that schema; which functions it has is not known here). Otherwise nothing
+    would make the function before the migration's CREATE TRIGGER or CREATE EVENT TRIGGER, which then fails."""
     schema, _, name = function.rpartition(".")
     if schema == "pg_catalog" or (not schema and name in BUILTIN_TRIGGER_FUNCTIONS):
         return True
     schema = schema or "public"
-    return (schema, name) in functions or \
+    return (schema, name) in functions or f"{schema}.{name}" in external or \
         any((e.schema or "public") == schema for e in extensions)

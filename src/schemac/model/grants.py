@@ -1,4 +1,5 @@
-"""Privileges (GRANT): an object's access list, the owner's own entries left out. Roles are cluster
+"""Privileges (GRANT): an object's access list, the owner's own entries only where they are not its defaults
+(`owner_holds_defaults`; NOTHING where it holds none). Roles are cluster
 objects: schemac names them and never creates or drops them; ``PUBLIC`` (every role) is spelled so,
 in upper case, wherever a role is named."""
 
@@ -22,6 +23,13 @@ PRIVILEGES: dict[str, tuple[str, ...]] = {
     "type": ("USAGE",),
 }
 TABLE_ONLY = ("MAINTAIN",)  # PostgreSQL 17 and later
+# The privilege of the one entry that says a grantee is named with no privilege at all: `its_owner: []`, an
+# owner that revoked all of its own (REVOKE ALL ON t FROM its_owner; an access list of '{}'). Any other
+# grantee named with nothing holds what one not named holds; an owner not named holds its defaults.
+NOTHING = "NOTHING"
+# An owner's defaults, `all` of its kind, as the statements write them (GRANT ALL / REVOKE ALL reach
+# MAINTAIN on PostgreSQL 17 and later, where the owner holds it too).
+ALL = "ALL"
 
 
 @dataclass(frozen=True)
@@ -84,13 +92,22 @@ class DefaultPrivileges:
 
     @property
     def owner(self) -> Optional[str]:
-        """The role's own entries are its own business in every schema's list, as an owner's are; one
-        schema's list adds them to the objects' lists as it names them, so there they are compared."""
+        """In every schema's list the role's own entries are an owner's (its defaults unless the list names
+        them); one schema's list adds them to the objects' lists as it names them, as any role's."""
         return self.role if self.schema is None else None
 
     @property
     def name(self) -> str:
         return f"{self.on} of {self.role}"
+
+
+def owner_holds_defaults(entries, kind: str) -> bool:
+    """Whether an owner's own `entries` are its defaults (acldefault): every privilege of the `kind`, none
+    grantable, none granted by another role, no column's. A table's owner with or without MAINTAIN counts
+    as holding them (MAINTAIN exists from PostgreSQL 17 on, and schema.yaml's `all` leaves it out)."""
+    got = {(p.privilege, p.column, p.grantor, p.grantable) for p in entries}
+    full = {(p, None, None, False) for p in PRIVILEGES[kind]}
+    return got == full or (kind == "table" and got == full | {(m, None, None, False) for m in TABLE_ONLY})
 
 
 _ORDER = {p: n for n, p in enumerate(("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER",

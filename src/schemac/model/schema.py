@@ -61,6 +61,9 @@ class Schema:
     # Types that exist in the database without schema.yaml declaring them (a base type, an
     # extension's type schemac does not know): named so that a misspelled type is still an error.
     external_types: tuple[str, ...] = field(default=(), compare=False)
+    # Functions that exist in the database without schema.yaml declaring them (`schema.name`, no arguments: what
+    # a trigger or event trigger runs, e.g. audit.if_modified_func of a schema schema.yaml does not cover).
+    external_functions: tuple[str, ...] = field(default=(), compare=False)
     unmanaged: tuple[Unmanaged, ...] = field(default=(), compare=False)
     # Declared access patterns (`queries:`), checked by `schemac check-queries`: not DDL, never diffed.
     queries: tuple[Query, ...] = field(default=(), compare=False)

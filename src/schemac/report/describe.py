@@ -22,7 +22,7 @@ from schemac.pg.routines import arguments_text, comparable_body
 from schemac.report.database_objects import DATABASE_OBJECT_KINDS, database_object_difference
 from schemac.report.table_marks import marks_difference
 from schemac.report.views import VIEW_CHANGE_KINDS, parameters_difference, view_difference
-from schemac.report.security import SECURITY, security_difference
+from schemac.report.security import SECURITY, SKIP, security_difference
 
 
 @dataclass(frozen=True)
@@ -213,7 +213,7 @@ def _difference(c: Change) -> Optional[Difference]:
     name = c.name
     secured = security_difference(c, lambda *a: Difference(*a, file, line, SECURITY))
     if secured is not None:
-        return secured  # type: ignore[return-value]
+        return None if secured is SKIP else secured  # type: ignore[return-value]
     if k in VIEW_CHANGE_KINDS:
         return view_difference(c, Difference, file, line)
     if k in DATABASE_OBJECT_KINDS:

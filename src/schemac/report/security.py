@@ -10,6 +10,7 @@ from typing import Callable, Optional
 from schemac.compare.changes import Change
 from schemac.compare.grants import to_revoke
 from schemac.model import PUBLIC, DefaultPrivileges, Policy, Privilege, Table, in_grant_order
+from schemac.model.grants import ALL
 
 SECURITY = "security"
 
@@ -75,6 +76,15 @@ def _rls(t: Table) -> str:
     return ("enabled" if t.row_level_security else "disabled") + (", forced" if t.force_row_level_security else "")
 
 
+# What security_difference returns for a change reported with another (describe leaves it out).
+SKIP = object()
+
+
+def _defaults(entries) -> bool:
+    """An owner's entries that are its defaults (compare.grants spells them ALL)."""
+    return [p.privilege for p in entries] == [ALL]
+
+
 def security_difference(c: Change, make: Callable[..., object]) -> Optional[object]:
     """The Difference of a security change (made by `make`, Difference's constructor), else None.
     Arguments of make: kind, object_type, schema, table, name, expected, actual, message."""
@@ -85,11 +95,21 @@ def security_difference(c: Change, make: Callable[..., object]) -> Optional[obje
             f"the {o.on} {o.role} creates{f' in schema {o.schema}' if o.schema else ''} (default privileges)"
         who = "PUBLIC (every role)" if new.grantee == PUBLIC else f"role {new.grantee}"  # type: ignore[union-attr]
         expected, actual = privileges_text(list(new.entries)), privileges_text(list(old.entries))  # type: ignore
+        if k == "grant" and _defaults(old.entries):  # the GRANT after REVOKE ALL of an owner's: reported with it
+            return SKIP
         if k == "revoke":
             extra = privileges_text(to_revoke(old.entries, new.entries))  # type: ignore[union-attr]
             kind = "unexpected_public_privilege" if new.grantee == PUBLIC else "unexpected_privilege"  # type: ignore
+            if _defaults(old.entries):  # type: ignore[union-attr]
+                return make(kind, new.on, c.schema, c.table, c.name, expected, actual,  # type: ignore[union-attr]
+                            f"{who}, its owner, holds all of its privileges on {obj}, where schema.yaml leaves it "
+                            f"{expected}")
             return make(kind, new.on, c.schema, c.table, c.name, expected, actual,  # type: ignore[union-attr]
                         f"{who} holds {extra} on {obj}, which schema.yaml does not grant")
+        if _defaults(new.entries):  # type: ignore[union-attr]
+            return make("missing_privilege", new.on, c.schema, c.table, c.name, expected, actual,  # type: ignore
+                        f"{who}, its owner, holds {'only ' + actual if old.entries else 'no privilege'} on {obj}, "  # type: ignore
+                        "where schema.yaml leaves it all of its privileges")
         lacking = privileges_text(to_revoke(new.entries, old.entries))  # type: ignore[union-attr]
         return make("missing_privilege", new.on, c.schema, c.table, c.name, expected, actual,  # type: ignore
                     f"{who} lacks {lacking} on {obj}, which schema.yaml grants")

@@ -18,14 +18,15 @@ def no_such_function(what: str, function: str, kind: str) -> str:
     """Why a trigger or event trigger that runs a function schema.yaml cannot make is refused."""
     schema = function.rpartition(".")[0] or "public"
     return (f"{what}: schema.yaml declares no function {function} (functions:) and no extension in schema {schema} "
-            f"(extensions:): the migration would create the {kind} before its function exists")
+            f"(extensions:): the migration would create the {kind} before its function exists (one the database "
+            "has already: list it under external_functions:)")
 
 
 class EventTriggerReader(GrantReader):
     """Reads the top-level `event_triggers:`."""
 
-    def event_triggers(self, node: Node, functions: list[Function],
-                       extensions: tuple[Extension, ...] = ()) -> tuple[EventTrigger, ...]:
+    def event_triggers(self, node: Node, functions: list[Function], extensions: tuple[Extension, ...] = (),
+                       outside: tuple[str, ...] = ()) -> tuple[EventTrigger, ...]:
         out = []
         for name, key, value in self.w.mapping(node, "event_triggers"):
             name = self.identifier(key, "event trigger name")
@@ -42,7 +43,7 @@ class EventTriggerReader(GrantReader):
             if declared and not any(x.returns == "event_trigger" and not x.arguments for x in declared):
                 raise self.fail(fn_node, f"function of {what}: {function} must take no arguments and return "
                                          "event_trigger")
-            if not runs_a_known_function(function, function_names(functions), extensions):
+            if not runs_a_known_function(function, function_names(functions), extensions, outside):
                 raise self.fail(fn_node, no_such_function(f"function of {what}", function, "event trigger"))
             tags = []
             for item in self.w.sequence(f["tags"][1], f"tags of {what}") if "tags" in f else ():

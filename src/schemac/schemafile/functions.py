@@ -13,7 +13,7 @@ from schemac.model import Function
 from schemac.pg.expressions import ExpressionError, parse_expression, referenced_columns
 from schemac.pg.routines import implied_result, parse_arguments, result_type
 from schemac.pg.types import TypeSyntaxError
-from schemac.schemafile.fields import FieldReader
+from schemac.schemafile.fields import FieldReader, is_plain_reference
 
 FUNCTION_KEYS = {"name": False, "schema": False, "procedure": False, "arguments": False, "returns": False,
                  "language": False, "body": False, "body_file": False, "volatility": False, "strict": False,
@@ -29,6 +29,27 @@ class FunctionReader(FieldReader):
     def __init__(self, path: str):
         super().__init__(path)
         self.body_files: dict[str, str] = {}  # relative path -> text of each body_file read (load_with_digest)
+
+    def external_functions(self, node: Node, functions: list[Function]) -> tuple[str, ...]:
+        """`external_functions:`: functions the database has that schema.yaml does not declare (a trigger's
+        function in a schema it does not cover), `name` (in public) or `schema.name`, each once; as `schema.name`."""
+        out: dict[str, int] = {}
+        for item in self.w.sequence(node, "external_functions"):
+            text = self.w.string(item, "external function")
+            if not is_plain_reference(text):
+                raise self.fail(item, f"external function must name a function, `name` or `schema.name`, without "
+                                      f"arguments, not {text!r}")
+            schema, _, name = text.rpartition(".")
+            qualified = f"{schema or 'public'}.{name}"
+            line = self.w.src(item).line
+            if qualified in out:
+                raise self.fail(item, f"external_functions lists {qualified} twice (first at line {out[qualified]})")
+            declared = next((f for f in functions if f"{f.schema}.{f.name}" == qualified), None)
+            if declared is not None:
+                raise self.fail(item, f"external_functions lists {qualified}, which functions: declares (line "
+                                      f"{declared.source.line if declared.source else '?'}): leave one out")
+            out[qualified] = line
+        return tuple(out)
 
     def functions(self, node: Node) -> list[Function]:
         out = []

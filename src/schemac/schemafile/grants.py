@@ -10,7 +10,7 @@ from typing import Any, Optional
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from schemac.model import DEFAULT_PRIVILEGE_KINDS, PRIVILEGES, PUBLIC, DefaultPrivileges, Namespace, Privilege, sorted_privileges
-from schemac.model.grants import PUBLIC_SCHEMA_DEFAULT, TABLE_ONLY, grouped
+from schemac.model.grants import NOTHING, PUBLIC_SCHEMA_DEFAULT, TABLE_ONLY, grouped
 from schemac.schemafile.fields import FieldReader
 from schemac.schemafile.typewriter import Flow, FlowList
 
@@ -77,18 +77,22 @@ class GrantReader(FieldReader):
                 raise self.fail(item, f"{what} are declared twice (first at line {seen[(role, on, schema)]})")
             seen[(role, on, schema)] = self.w.src(item).line
             # In one schema the list adds to the defaults; in every schema it replaces them (PUBLIC's too).
-            grants = self.grants(f, what, kind, public_default=() if schema is not None else None)
+            grants = self.grants(f, what, kind, public_default=() if schema is not None else None,
+                                 owner=role if schema is None else None)
             out.append(DefaultPrivileges(role, on, schema, grants, self.w.src(item)))  # type: ignore[arg-type]
         return tuple(out)
 
     def grants(self, f: dict, what: str, kind: str, known=None,
-               public_default: Optional[tuple[Privilege, ...]] = None) -> tuple[Privilege, ...]:
+               public_default: Optional[tuple[Privilege, ...]] = None, owner: Optional[str] = None) -> tuple[Privilege, ...]:
         """`grants:` of an object of `kind` (table, sequence, function, schema, type): role -> a list of
         privileges (`update (a, b)` for columns of a table), or {privileges, with_grant_option: true} (all of
         them grantable) or {privileges, with_grant_option: [those grantable]}.
-        PUBLIC keeps Postgres's default (EXECUTE on a function, USAGE on a type) unless grants names it."""
+        PUBLIC keeps Postgres's default (EXECUTE on a function, USAGE on a type) unless grants names it; the
+        owner (`owner:`, or `owner` given) keeps its defaults unless grants names it (`its_owner: []`: none)."""
         out: list[Privilege] = []
         named_public = False
+        if owner is None and "owner" in f:
+            owner = self.role(f["owner"][1], f"owner of {what}")
         for _, key_node, node in (self.w.mapping(f["grants"][1], f"grants of {what}") if "grants" in f else ()):
             grantee = self.role(key_node, f"grantee of {what}")
             named_public |= grantee == PUBLIC
@@ -101,6 +105,8 @@ class GrantReader(FieldReader):
                             raise self.fail(item, f"{g_what} lists {p[0]}{f' ({p[1]})' if p[1] else ''} twice")
                         seen.add((*p, grantor))
                         out.append(Privilege(grantee, p[0], grantable, p[1], self.w.src(key_node), grantor))
+            if grantee == owner and not seen:
+                out.append(Privilege(grantee, NOTHING, source=self.w.src(key_node)))
         if not named_public:
             out += public_default if public_default is not None else \
                 [Privilege(PUBLIC, p) for p in PUBLIC_DEFAULTS.get(kind, ())]
@@ -195,7 +201,7 @@ def _written(grantor: Optional[str], entries: list[Privilege]) -> Any:
 
 def _items(entries: list[Privilege]) -> list[str]:
     """`select`, `update (a, b)`: table-wide privileges, then each column privilege with its columns."""
-    whole, columns = grouped(entries)
+    whole, columns = grouped([p for p in entries if p.privilege != NOTHING])
     return [w.lower() for w in whole] + [f"{name.lower()} ({', '.join(cols)})" for name, cols in columns.items()]
 
 

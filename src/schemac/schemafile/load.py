@@ -45,7 +45,7 @@ from schemac.schemafile.views import ViewReader
 
 TOP_KEYS = {"extensions": False, "schemas": False, "collations": False, "text_search_dictionaries": False, "text_search_configs": False, "enums": False, "domains": False, "composite_types": False,
             "range_types": False, "sequences": False, "functions": False, "aggregates": False, "operators": False,
-            "external_types": False,
+            "external_types": False, "external_functions": False,
             "default_privileges": False, "publications": False, "event_triggers": False, "tables": False, "views": False, "materialized_views": False,
             "queries": False}
 
@@ -168,7 +168,8 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         operators = self.operators(top["operators"][1], functions, extensions) if "operators" in top else []
         _types_known(tables, [*enums, *domains, *composites, *ranges, *tables, *views], domains, functions,
                      extensions, external, composites, ranges, operators)
-        _trigger_functions_known([*tables, *views], functions, extensions)
+        outside = self.external_functions(top["external_functions"][1], functions) if "external_functions" in top else ()
+        _trigger_functions_known([*tables, *views], functions, extensions, outside)
         relations.update({(q.schema, q.name): f"sequence {q.schema}.{q.name}" for q in sequences})
         _declared_once(views, "view", relations)
         _view_indexes_once(views, relations)
@@ -190,20 +191,22 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             text_search_configs=tuple(search_configs),
             text_search_dictionaries=tuple(dictionaries),
             external_types=external,
+            external_functions=outside,
             queries=self.declared_queries(top["queries"][1] if "queries" in top else None, tables),
             views=tuple(views),
             publications=self.publications(top["publications"][1], tables) if "publications" in top else (),
-            event_triggers=self.event_triggers(top["event_triggers"][1], functions, extensions) if "event_triggers" in top else (),
+            event_triggers=self.event_triggers(top["event_triggers"][1], functions, extensions, outside) if "event_triggers" in top else (),
         ))
 
 
-def _trigger_functions_known(holders: list, functions: list, extensions: tuple) -> None:
-    """Each trigger of a table or view runs a function schema.yaml declares, Postgres's own, or one that
-    may be an extension's: anything else is not there when the migration creates the trigger."""
+def _trigger_functions_known(holders: list, functions: list, extensions: tuple, outside: tuple) -> None:
+    """Each trigger of a table or view runs a function schema.yaml declares, Postgres's own, one it lists under
+    external_functions, or one that may be an extension's: anything else is not there when the migration
+    creates the trigger."""
     names = function_names(functions)
     for h in holders:
         for g in h.triggers:
-            if not runs_a_known_function(g.function, names, extensions):
+            if not runs_a_known_function(g.function, names, extensions, outside):
                 raise SchemaFileError(no_such_function(f"function of trigger '{g.name}' of {h.qualified_name}",
                                                        g.function, "trigger"), g.source)
 

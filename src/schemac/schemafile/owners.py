@@ -2,7 +2,9 @@
 
 The database's owner is taken as the role that will run the migrations (whoever inspects: a read-only
 role reads the same schema.yaml): what it owns is what a migration creates, so `owner:` is left out
-there (not compared, as before). Any other owner
+there (not compared, as before), unless the object's grants name the owner's own privileges (REVOKE INSERT ON t
+FROM its owner), or its default privileges for every schema take some of its own from what it creates: a
+generated migration knows them as the owner's only by `owner:`. Any other owner
 (an `auth` schema owned by `supabase_admin`, tables owned by a service role) is pinned, so that the
 rebuilt database has the same owners, and with them the same grantors. A sequence a column owns
 follows its table (Postgres moves it with ALTER TABLE ... OWNER TO and refuses to move it alone). The
@@ -22,15 +24,31 @@ _OWNED = ("tables", "views", "functions", "aggregates", "enums", "domains", "com
           "publications", "event_triggers")
 
 
-def _cleared(obj: Any, role: Optional[str]) -> Any:
-    return replace(obj, owner=None) if obj.owner is not None and obj.owner == role else obj
+# The default privileges (`objects:`) that reach each field's objects.
+_DEFAULTED = {"tables": "tables", "views": "tables", "sequences": "sequences", "functions": "functions",
+              "aggregates": "functions", "enums": "types", "domains": "types", "composite_types": "types",
+              "range_types": "types", "namespace_access": "schemas"}
+
+
+def _cleared(obj: Any, role: Optional[str], reduced: frozenset = frozenset()) -> Any:
+    """`obj` without its owner where that is `role`, unless its grants name the owner's own privileges (not
+    its defaults: they are the owner's only where schema.yaml pins the owner), or the owner's default
+    privileges for every schema take some of its own from what it creates (`reduced`: a migration gives
+    them back to the owner it knows)."""
+    if obj.owner is None or obj.owner != role or obj.owner in reduced or \
+            any(p.grantee == obj.owner for p in getattr(obj, "grants", ())):
+        return obj
+    return replace(obj, owner=None)
 
 
 def owners_to_write(schema: Schema, role: Optional[str]) -> Schema:
     """`schema` with owner None wherever inspect leaves it out (see the module's docstring)."""
-    changes: dict[str, tuple] = {field: tuple(_cleared(o, role) for o in getattr(schema, field)) for field in _OWNED}
-    changes["sequences"] = tuple(replace(s, owner=None) if s.owned_by is not None else _cleared(s, role)
+    reduced = {on: frozenset(d.role for d in schema.default_privileges if d.on == on and d.schema is None
+                             and any(p.grantee == d.role for p in d.grants)) for on in set(_DEFAULTED.values())}
+    changes: dict[str, tuple] = {field: tuple(_cleared(o, role, reduced.get(_DEFAULTED.get(field, ""), frozenset()))
+                                              for o in getattr(schema, field)) for field in _OWNED}
+    changes["sequences"] = tuple(replace(s, owner=None) if s.owned_by is not None else _cleared(s, role, reduced["sequences"])
                                  for s in schema.sequences)
-    changes["namespace_access"] = tuple(_cleared(n, PUBLIC_SCHEMA_OWNER if n.name == "public" else role)
+    changes["namespace_access"] = tuple(_cleared(n, PUBLIC_SCHEMA_OWNER if n.name == "public" else role, reduced["schemas"])
                                         for n in schema.namespace_access)
     return replace(schema, **changes)

@@ -372,9 +372,9 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         if objects:
             keys = _keys(objects)
             doc[field] = {keys[id(o)]: _named(_type_grants(write(o), o), o, keys[id(o)]) for o in objects}
-    external = external_types_of(schema)
-    if external:
-        doc["external_types"] = _FlowList(external)
+    for key, external in (("external_types", external_types_of(schema)), ("external_functions", schema.external_functions)):
+        if external:
+            doc[key] = _FlowList(list(external))
     defaults = written_default_privileges(schema.default_privileges)
     if defaults:
         doc["default_privileges"] = [_Flow({**d, "grants": _grants_flow(d["grants"])}) for d in defaults]

@@ -1,5 +1,5 @@
 -- ALTER DEFAULT PRIVILEGES: one row per entry of pg_default_acl's lists (aclexplode), the role's own
--- entries left out of the lists for every schema (one schema's list grants them as it names them), or one row with a NULL grantee for a list that holds nothing else. schema_name NULL:
+-- entries too (the caller leaves them out of a list for every schema where they are its defaults), or one row with a NULL grantee for a list that holds nothing. schema_name NULL:
 -- for every schema (the list replaces Postgres's default), else for the requested schemas only (the list
 -- adds to it). object_type: defaclobjtype (r tables, S sequences, f functions, T types, n schemas).
 -- Readable by every role. Parameter: schemas, an array of schema names.
@@ -11,10 +11,6 @@ SELECT pg_catalog.pg_get_userbyid(d.defaclrole)::text AS role_name,
        e.is_grantable AS grantable
 FROM pg_catalog.pg_default_acl d
 LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace
-LEFT JOIN LATERAL (
-  SELECT x.grantee, x.privilege_type, x.is_grantable
-  FROM pg_catalog.aclexplode(d.defaclacl) AS x
-  WHERE x.grantee <> d.defaclrole OR d.defaclnamespace <> 0
-) e ON true
+LEFT JOIN LATERAL pg_catalog.aclexplode(d.defaclacl) AS e ON true
 WHERE d.defaclnamespace = 0 OR n.nspname = ANY (%(schemas)s::name[])
 ORDER BY 1, 2, 3;

@@ -1,42 +1,45 @@
 -- Owners and access lists of the tables, views, materialized views, sequences, functions and types of the requested schemas (and of
 -- the schemas themselves), and the column privileges of those relations: one row per access-list entry
--- (aclexplode), the owner's own entries left out but those it granted itself WITH GRANT OPTION (GRANT CREATE ON
--- SCHEMA s TO its owner WITH GRANT OPTION: not its default, which pg_dump writes), or one row with a NULL grantee for an object whose
--- list holds nothing else. A NULL list is Postgres's default for the owner (acldefault): the owner's
--- privileges, and EXECUTE for PUBLIC on a function. grantee: PUBLIC for the role oid 0. grantor: NULL when
--- the owner granted it (or a superuser did), else the role holding the grant option that did.
+-- (aclexplode), or one row with a NULL grantee for an object whose list holds nothing. The owner's own entries
+-- are read where the list is not NULL (the caller keeps them where they are not its defaults: REVOKE INSERT ON t
+-- FROM its owner, a grant option it gave itself, an access list of '{}'); a NULL list is Postgres's default for the
+-- owner (acldefault): the owner's privileges, and EXECUTE for PUBLIC on a function, USAGE on a type. grantee:
+-- PUBLIC for the role oid 0. grantor: NULL when the owner granted it (or a superuser did), else the role holding
+-- the grant option that did. explicit: the object's own list is not NULL (never on a column's row).
 -- catalog: 'class' (tables, views and sequences, by pg_class oid), 'proc' (functions, procedures, aggregates: pg_proc oid), 'namespace', 'type'
--- (enums, domains, range types and composite types of their own, by pg_type oid; acldefault: USAGE for PUBLIC).
+-- (enums, domains, range types and composite types of their own, by pg_type oid). kind: what its privileges are
+-- (model.grants.PRIVILEGES' key).
 -- namespace_name: set on a namespace's rows. column_name: set on column privileges (attacl; never a default). Rows for objects the other queries
 -- left out are dropped by the caller. Reading needs no privilege beyond CONNECT (catalogs only).
 -- Parameter: schemas, an array of schema names.
 WITH objects AS (
   SELECT 'class' AS catalog, c.oid, NULL::text AS name, c.relowner AS owner, NULL::text AS column_name,
+         CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'table' END AS kind, c.relacl IS NOT NULL AS explicit,
          COALESCE(c.relacl, pg_catalog.acldefault(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", c.relowner)) AS acl
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = ANY (%(schemas)s::name[]) AND c.relkind IN ('r', 'p', 'S', 'v', 'm')
   UNION ALL
-  SELECT 'class', c.oid, NULL, c.relowner, a.attname::text, a.attacl
+  SELECT 'class', c.oid, NULL, c.relowner, a.attname::text, 'table', false, a.attacl
   FROM pg_catalog.pg_attribute a
   JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = ANY (%(schemas)s::name[]) AND c.relkind IN ('r', 'p', 'v', 'm')
     AND a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped
   UNION ALL
-  SELECT 'proc', p.oid, NULL, p.proowner, NULL, COALESCE(p.proacl, pg_catalog.acldefault('f'::"char", p.proowner))
+  SELECT 'proc', p.oid, NULL, p.proowner, NULL, 'function', p.proacl IS NOT NULL, COALESCE(p.proacl, pg_catalog.acldefault('f'::"char", p.proowner))
   FROM pg_catalog.pg_proc p
   JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
   WHERE n.nspname = ANY (%(schemas)s::name[]) AND p.prokind IN ('f', 'p', 'a')
   UNION ALL
-  SELECT 'type', t.oid, NULL, t.typowner, NULL, COALESCE(t.typacl, pg_catalog.acldefault('T'::"char", t.typowner))
+  SELECT 'type', t.oid, NULL, t.typowner, NULL, 'type', t.typacl IS NOT NULL, COALESCE(t.typacl, pg_catalog.acldefault('T'::"char", t.typowner))
   FROM pg_catalog.pg_type t
   JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
   LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid
   WHERE n.nspname = ANY (%(schemas)s::name[]) AND t.typtype IN ('e', 'd', 'r', 'c')
     AND (t.typtype <> 'c' OR c.relkind = 'c')
   UNION ALL
-  SELECT 'namespace', n.oid, n.nspname::text, n.nspowner, NULL, COALESCE(n.nspacl, pg_catalog.acldefault('n'::"char", n.nspowner))
+  SELECT 'namespace', n.oid, n.nspname::text, n.nspowner, NULL, 'schema', n.nspacl IS NOT NULL, COALESCE(n.nspacl, pg_catalog.acldefault('n'::"char", n.nspowner))
   FROM pg_catalog.pg_namespace n
   WHERE n.nspname = ANY (%(schemas)s::name[])
 )
@@ -45,6 +48,8 @@ SELECT o.catalog,
        o.name AS namespace_name,
        pg_catalog.pg_get_userbyid(o.owner)::text AS owner,
        o.column_name,
+       o.kind,
+       o.explicit,
        CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(e.grantee)::text END AS grantee,
        e.privilege_type AS privilege,
        e.is_grantable AS grantable,
@@ -53,5 +58,5 @@ FROM objects o
 LEFT JOIN LATERAL (
   SELECT x.grantee, x.privilege_type, x.is_grantable, x.grantor
   FROM pg_catalog.aclexplode(o.acl) AS x
-  WHERE x.grantee <> o.owner OR (x.is_grantable AND x.grantor = o.owner)
+  WHERE x.grantee <> o.owner OR o.explicit OR o.column_name IS NOT NULL
 ) e ON true;  -- in no order: the caller merges and sorts each object's list (by code point)
