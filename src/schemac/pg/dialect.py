@@ -21,6 +21,7 @@ from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.tokens import TokenType
 
+from schemac.pg.keywordcalls import keyword_call
 from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, merge_operators, other_sql,
                                   parse_other, parse_prefix, prefix_sql)
 from schemac.pg.syntax import (AtLocal, SpelledCall, SqlValue, at_local_sql, collation_for, finish_type, interval_sql,
@@ -189,7 +190,8 @@ class SchemacPostgres(Postgres):
             return parse_other(self, super()._parse_bitwise())
 
         def _parse_unary(self):
-            return parse_prefix(self) or collation_for(self) or sql_value(self) or super()._parse_unary()
+            return parse_prefix(self) or collation_for(self) or sql_value(self) or keyword_call(self) \
+                or super()._parse_unary()
 
         def _parse_at_time_zone(self, this):
             if self._match_text_seq("AT", "LOCAL"):
