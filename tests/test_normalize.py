@@ -51,6 +51,8 @@ SAME = [
     ("JSON_ARRAY(n, s ABSENT ON NULL)", "JSON_ARRAY(n, s RETURNING json)"),
     ("JSON_SERIALIZE(j)", "JSON_SERIALIZE(j RETURNING text)"),
     ("XMLEXISTS('//a' PASSING BY VALUE x BY REF)", "XMLEXISTS(('//a'::text) PASSING (x))"),
+    ("JSON_OBJECT('a': n NULL ON NULL WITHOUT UNIQUE KEYS)", "JSON_OBJECT('a' : n RETURNING json)"),
+    ("s IS NOT JSON VALUE WITHOUT UNIQUE KEYS", "(NOT (s IS JSON))"),
 ]
 DIFFERENT = [
     ("a > 0", "a >= 0"),
@@ -71,6 +73,8 @@ DIFFERENT = [
     ("JSON_ARRAY(n NULL ON NULL)", "JSON_ARRAY(n)"),
     ("XMLROOT(x, VERSION '1.0', STANDALONE NO VALUE)", "XMLROOT(x, VERSION '1.0')"),
     ("XMLPI(NAME a, s)", "XMLPI(NAME b, s)"),
+    ("JSON_OBJECT('a': n RETURNING jsonb)", "JSON_OBJECT('a': n)"),
+    ("s IS JSON SCALAR", "s IS JSON"),
 ]
 
 

@@ -113,3 +113,39 @@ def _as_stored(name: str, parts: list[exp.Expression], returning: Optional[str])
         out.append(part)
     flush()
     return out
+
+
+def json_object_as_stored(node: exp.Expression) -> exp.Expression:
+    """sqlglot's JSON_OBJECT(...) with its RETURNING type read as a type (sqlglot read `RETURNING json` as a
+    column, which a CHECK then named: generate refused what inspect wrote) and its defaults left out (NULL ON
+    NULL, WITHOUT UNIQUE KEYS, RETURNING json), as for `_CALLS`."""
+    if not isinstance(node, exp.JSONObject):
+        return node
+    if node.args.get("null_handling") == "NULL ON NULL":
+        node.set("null_handling", None)
+    if node.args.get("unique_keys") is False:
+        node.set("unique_keys", None)
+    kind = node.args.get("return_type")
+    inner = kind.this if isinstance(kind, exp.FormatJson) else kind
+    if not isinstance(inner, exp.Expression):
+        return node
+    if not isinstance(inner, exp.DataType):
+        inner = exp.DataType.build(inner.sql(dialect="postgres"), dialect="postgres", udt=True)
+    if isinstance(kind, exp.FormatJson):
+        kind.set("this", inner)
+    else:
+        node.set("return_type", None if inner.sql(dialect="postgres").lower() == "json" else inner)
+    return node
+
+
+def is_json_as_stored(node: Optional[exp.Expression]) -> Optional[exp.Expression]:
+    """`x IS [NOT] JSON VALUE` and `... WITHOUT UNIQUE KEYS` as Postgres stores them: `IS JSON` (the defaults)."""
+    test = node.this if isinstance(node, exp.Not) else node
+    kind = test.expression if isinstance(test, exp.Is) else None
+    if isinstance(kind, exp.JSON):
+        if kind.args.get("this") == "VALUE":
+            kind.set("this", None)
+        if kind.args.get("with_") is False:
+            kind.set("with_", None)
+            kind.set("unique", None)
+    return node
