@@ -55,6 +55,11 @@ def _word(token) -> Optional[str]:
     return token.text.upper()
 
 
+def _said(parts: list[exp.Expression], at: int, word: str) -> bool:
+    """Whether the part at index `at` (from the end, negative) is the clause word `word`."""
+    return len(parts) >= -at and type(parts[at]) is exp.Var and parts[at].name == word
+
+
 def keyword_call(parser) -> Optional[exp.Expression]:
     """One of `_CALLS` at a unary operand (with what follows it: `::text`), else None (nothing consumed)."""
     name = _word(parser._curr)
@@ -64,24 +69,30 @@ def keyword_call(parser) -> Optional[exp.Expression]:
     parser._advance(2)
     parts: list[exp.Expression] = []
     argument = True  # where an argument (an expression) stands: first, after a comma, DEFAULT, PASSING, VERSION
-    while parser._curr is not None and parser._curr.token_type != TokenType.R_PAREN:
+    while parser._curr is not None and parser._curr.token_type not in (TokenType.R_PAREN, TokenType.SENTINEL):
         word = _word(parser._curr)
         if parser._match(TokenType.COMMA):
             parts.append(exp.Var(this=","))
             argument = True
-        elif argument and word not in leading and not (word == "BY" and parts and parts[-1].name == "PASSING") \
+        elif argument and word not in leading and not (word == "BY" and _said(parts, -1, "PASSING")) \
                 and not (word == "NO" and _word(parser._next) == "VALUE"):
-            parts.append(parser._parse_assignment())
+            operand = parser._parse_assignment()
+            if operand is None:
+                parser.raise_error(f"Expected an expression in {name}(...)")
+                return None
+            parts.append(operand)
             argument = False
         elif word in words:
             parser._advance()
             parts.append(exp.Var(this=word))
             argument = word in ("DEFAULT", "PASSING", "VERSION") \
-                or (word in ("REF", "VALUE") and len(parts) > 2 and parts[-3].name == "PASSING")
-            if word == "RETURNING":
-                parts.append(parser._parse_types())
-            elif word in ("AS", "NAME"):
-                parts.append(parser._parse_id_var(any_token=True))
+                or (word in ("REF", "VALUE") and _said(parts, -3, "PASSING"))
+            if word in ("RETURNING", "AS", "NAME"):  # a type, a name
+                follows = parser._parse_types() if word == "RETURNING" else parser._parse_id_var(any_token=True)
+                if follows is None:
+                    parser.raise_error(f"Expected a {'type' if word == 'RETURNING' else 'name'} after {word}")
+                    return None
+                parts.append(follows)
         else:
             parser.raise_error(f"Unexpected {parser._curr.text} in {name}(...)")
             return None
@@ -106,7 +117,7 @@ def _as_stored(name: str, parts: list[exp.Expression], returning: Optional[str])
             run.append(part.name)
             continue
         flush()
-        if isinstance(part, exp.DataType) and out and out[-1].name == "RETURNING" \
+        if isinstance(part, exp.DataType) and _said(out, -1, "RETURNING") \
                 and part.sql(dialect="postgres").lower() == returning:
             out.pop()
             continue
