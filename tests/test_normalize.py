@@ -48,10 +48,10 @@ SAME = [
     ("""JSON_VALUE(j, '$."a"' PASSING n AS x NULL ON EMPTY)""", """JSON_VALUE(j, '$."a"' PASSING n AS x RETURNING text)"""),
     ("""JSON_EXISTS(j, '$."a"' FALSE ON ERROR)""", """JSON_EXISTS(j, '$."a"')"""),
     ("JSON(s WITH UNIQUE)", "JSON(s WITH UNIQUE KEYS)"),
-    ("JSON_ARRAY(n, s ABSENT ON NULL)", "JSON_ARRAY(n, s RETURNING json)"),
+    ("JSON_ARRAY(n, s ABSENT ON NULL RETURNING json)", "JSON_ARRAY(n, s RETURNING json)"),
     ("JSON_SERIALIZE(j)", "JSON_SERIALIZE(j RETURNING text)"),
     ("XMLEXISTS('//a' PASSING BY VALUE x BY REF)", "XMLEXISTS(('//a'::text) PASSING (x))"),
-    ("JSON_OBJECT('a': n NULL ON NULL WITHOUT UNIQUE KEYS)", "JSON_OBJECT('a' : n RETURNING json)"),
+    ("JSON_OBJECT('a': n NULL ON NULL WITHOUT UNIQUE KEYS RETURNING json)", "JSON_OBJECT('a' : n RETURNING json)"),
     ("s IS NOT JSON VALUE WITHOUT UNIQUE KEYS", "(NOT (s IS JSON))"),
 ]
 DIFFERENT = [
@@ -74,6 +74,9 @@ DIFFERENT = [
     ("XMLROOT(x, VERSION '1.0', STANDALONE NO VALUE)", "XMLROOT(x, VERSION '1.0')"),
     ("XMLPI(NAME a, s)", "XMLPI(NAME b, s)"),
     ("JSON_OBJECT('a': n RETURNING jsonb)", "JSON_OBJECT('a': n)"),
+    # without RETURNING json, a jsonb argument makes the result jsonb
+    ("JSON_OBJECT('a': j RETURNING json)", "JSON_OBJECT('a': j)"),
+    ("JSON_ARRAY(j RETURNING json)", "JSON_ARRAY(j)"),
     ("s IS JSON SCALAR", "s IS JSON"),
 ]
 

@@ -28,10 +28,10 @@ _JSON_WORDS = frozenset({"PASSING", "AS", "RETURNING", "FORMAT", "JSON", "ENCODI
                          "UNIQUE", "KEYS", "ABSENT"})
 _XML_WORDS = frozenset({"PASSING", "BY", "REF", "VALUE", "NAME", "VERSION", "NO", "STANDALONE", "YES"})
 # name -> (the words of its clauses, the words that start a clause where an argument may stand, its default
-# RETURNING type)
+# RETURNING type: None where it depends on the arguments, JSON_ARRAY's and JSON_OBJECT's jsonb if one is jsonb)
 _CALLS = {"JSON_VALUE": (_JSON_WORDS, (), "text"), "JSON_QUERY": (_JSON_WORDS, (), "jsonb"),
           "JSON_EXISTS": (_JSON_WORDS, (), None), "JSON_SERIALIZE": (_JSON_WORDS, (), "text"),
-          "JSON": (_JSON_WORDS, (), None), "JSON_ARRAY": (_JSON_WORDS, ("RETURNING",), "json"),
+          "JSON": (_JSON_WORDS, (), None), "JSON_ARRAY": (_JSON_WORDS, ("RETURNING",), None),
           "XMLEXISTS": (_XML_WORDS, (), None), "XMLPI": (_XML_WORDS, ("NAME",), None),
           "XMLROOT": (_XML_WORDS, ("VERSION", "STANDALONE"), None)}
 # Runs of clause words as Postgres stores them: (written, stored), longest first; "" is the default, left out.
@@ -129,7 +129,7 @@ def _as_stored(name: str, parts: list[exp.Expression], returning: Optional[str])
 def json_object_as_stored(node: exp.Expression) -> exp.Expression:
     """sqlglot's JSON_OBJECT(...) with its RETURNING type read as a type (sqlglot read `RETURNING json` as a
     column, which a CHECK then named: generate refused what inspect wrote) and its defaults left out (NULL ON
-    NULL, WITHOUT UNIQUE KEYS, RETURNING json), as for `_CALLS`."""
+    NULL, WITHOUT UNIQUE KEYS), as for `_CALLS`; `RETURNING json` stays (without it, a jsonb value makes it jsonb)."""
     if not isinstance(node, exp.JSONObject):
         return node
     if node.args.get("null_handling") == "NULL ON NULL":
@@ -145,7 +145,7 @@ def json_object_as_stored(node: exp.Expression) -> exp.Expression:
     if isinstance(kind, exp.FormatJson):
         kind.set("this", inner)
     else:
-        node.set("return_type", None if inner.sql(dialect="postgres").lower() == "json" else inner)
+        node.set("return_type", inner)
     return node
 
 
