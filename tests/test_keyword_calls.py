@@ -86,8 +86,8 @@ x IS NOT DOCUMENT
 """.strip().splitlines()
 
 
-@pytest.mark.parametrize("major_db", [pytest.param(m, marks=() if m == "pg18" else (pytest.mark.slow,)) for m in MAJORS],
-                         indirect=True)
+@pytest.mark.parametrize("major_db", [pytest.param(m, marks=() if m == "pg18" else (pytest.mark.slow,))
+                                      for m in MAJORS], indirect=True)
 def test_every_deparsed_shape_is_read_back_as_itself(major_db):
     ran, wrong = 0, []
     with psycopg.connect(major_db, autocommit=True) as conn:
