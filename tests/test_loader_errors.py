@@ -51,6 +51,11 @@ CASES = [
      "check 'c' is not valid SQL (incomplete expression at column 3, after 'a >')"),
     ("check-unbalanced", "tables:\n  t:\n    columns:\n      a: integer\n    checks:\n      c: '(a > 3'\n", 6,
      "check 'c' is not valid SQL (expecting ) at column 6, after '(a > 3')"),
+    ("check-unknown-sqljson-clause", "tables:\n  t:\n    columns:\n      j: jsonb\n    checks:\n"
+     "      c: JSON_EXISTS(j, '$.a' MAYBE ON ERROR)\n", 6,
+     "check 'c' is not valid SQL (unexpected maybe in json_exists"),
+    ("check-sqljson-returning-no-type", "tables:\n  t:\n    columns:\n      j: jsonb\n    checks:\n"
+     "      c: JSON_VALUE(j, '$.a' RETURNING) IS NOT NULL\n", 6, "expected a type after returning"),
     ("check-unknown-column", "tables:\n  t:\n    columns:\n      a: integer\n    checks:\n      c: b > 0\n", 6,
      "names column 'b'"),
     ("index-unknown-column", "tables:\n  t:\n    columns:\n      a: integer\n    indexes:\n"

@@ -40,6 +40,20 @@ SAME = [
     ("created_at < '2030-06-01 12:00+02'", "(created_at < '2030-06-01 10:00:00+00'::timestamp with time zone)"),
     ("due_on >= '2020-01-01'", "(due_on >= '2020-01-01'::date)"),
     ("local_ts > '2020-01-01 08:30'", "(local_ts > '2020-01-01 08:30:00'::timestamp without time zone)"),
+    # SQL/JSON and XML clauses Postgres stores as their default or as a synonym (pg.keywordcalls)
+    ("""JSON_QUERY(j, '$."a"' WITH ARRAY WRAPPER NULL ON ERROR)""",
+     """JSON_QUERY(j, '$."a"' RETURNING jsonb WITH UNCONDITIONAL WRAPPER KEEP QUOTES)"""),
+    ("""JSON_QUERY(j, '$."a"' OMIT QUOTES ON SCALAR STRING EMPTY ON EMPTY)""",
+     """JSON_QUERY(j, '$."a"' RETURNING jsonb WITHOUT WRAPPER OMIT QUOTES EMPTY ARRAY ON EMPTY)"""),
+    ("""JSON_VALUE(j, '$."a"' PASSING n AS x NULL ON EMPTY)""",
+     """JSON_VALUE(j, '$."a"' PASSING n AS x RETURNING text)"""),
+    ("""JSON_EXISTS(j, '$."a"' FALSE ON ERROR)""", """JSON_EXISTS(j, '$."a"')"""),
+    ("JSON(s WITH UNIQUE)", "JSON(s WITH UNIQUE KEYS)"),
+    ("JSON_ARRAY(n, s ABSENT ON NULL RETURNING json)", "JSON_ARRAY(n, s RETURNING json)"),
+    ("JSON_SERIALIZE(j)", "JSON_SERIALIZE(j RETURNING text)"),
+    ("XMLEXISTS('//a' PASSING BY VALUE x BY REF)", "XMLEXISTS(('//a'::text) PASSING (x))"),
+    ("JSON_OBJECT('a': n NULL ON NULL WITHOUT UNIQUE KEYS RETURNING json)", "JSON_OBJECT('a' : n RETURNING json)"),
+    ("s IS NOT JSON VALUE WITHOUT UNIQUE KEYS", "(NOT (s IS JSON))"),
 ]
 DIFFERENT = [
     ("a > 0", "a >= 0"),
@@ -53,6 +67,18 @@ DIFFERENT = [
     ("t > '2020-01-01'", "t > '2020-01-02'"),
     ("t > '2020-01-01 00:00:00+00'", "t > '2020-01-01 00:00:00+01'"),
     ("a > 0 OR b > 0 AND c > 0", "(a > 0 OR b > 0) AND c > 0"),
+    ("JSON_QUERY(j, '$' WITH CONDITIONAL WRAPPER)", "JSON_QUERY(j, '$' WITH UNCONDITIONAL WRAPPER)"),
+    ("JSON_EXISTS(j, '$' TRUE ON ERROR)", "JSON_EXISTS(j, '$')"),
+    ("JSON_VALUE(j, '$' PASSING n AS x)", "JSON_VALUE(j, '$' PASSING n AS y)"),
+    ("JSON_VALUE(j, '$' RETURNING int)", "JSON_VALUE(j, '$')"),
+    ("JSON_ARRAY(n NULL ON NULL)", "JSON_ARRAY(n)"),
+    ("XMLROOT(x, VERSION '1.0', STANDALONE NO VALUE)", "XMLROOT(x, VERSION '1.0')"),
+    ("XMLPI(NAME a, s)", "XMLPI(NAME b, s)"),
+    ("JSON_OBJECT('a': n RETURNING jsonb)", "JSON_OBJECT('a': n)"),
+    # without RETURNING json, a jsonb argument makes the result jsonb
+    ("JSON_OBJECT('a': j RETURNING json)", "JSON_OBJECT('a': j)"),
+    ("JSON_ARRAY(j RETURNING json)", "JSON_ARRAY(j)"),
+    ("s IS JSON SCALAR", "s IS JSON"),
 ]
 
 

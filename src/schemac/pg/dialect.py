@@ -21,6 +21,7 @@ from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.tokens import TokenType
 
+from schemac.pg.keywordcalls import is_json_as_stored, json_object_as_stored, keyword_call
 from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, merge_operators, other_sql,
                                   parse_other, parse_prefix, prefix_sql)
 from schemac.pg.syntax import (AtLocal, SpelledCall, SqlValue, at_local_sql, collation_for, finish_type, interval_sql,
@@ -146,7 +147,7 @@ def _json_object(parser) -> exp.Expression:
         if depth == 0 and (t.token_type == TokenType.COLON or t.text.upper() in _CONSTRUCTOR_WORDS):
             break
         i += 1
-    return parser._parse_json_object()
+    return json_object_as_stored(parser._parse_json_object())
 
 
 class SchemacPostgres(Postgres):
@@ -189,7 +190,8 @@ class SchemacPostgres(Postgres):
             return parse_other(self, super()._parse_bitwise())
 
         def _parse_unary(self):
-            return parse_prefix(self) or collation_for(self) or sql_value(self) or super()._parse_unary()
+            return parse_prefix(self) or collation_for(self) or sql_value(self) or keyword_call(self) \
+                or super()._parse_unary()
 
         def _parse_at_time_zone(self, this):
             if self._match_text_seq("AT", "LOCAL"):
@@ -202,6 +204,9 @@ class SchemacPostgres(Postgres):
 
         def _parse_is_rhs(self, distinct=False):
             return (not distinct and is_words(self)) or super()._parse_is_rhs(distinct)
+
+        def _parse_is(self, this):
+            return is_json_as_stored(super()._parse_is(this))
 
         def _parse_function_call(self, functions=None, anonymous=False, optional_parens=True, any_token=False):
             # A quoted name is a function of that exact name called as a function: "isValid"(s) (sqlglot printed

@@ -90,7 +90,12 @@ class SpelledCall(exp.Expression, exp.Func):
 
 
 def spelled_sql(generator, e: SpelledCall) -> str:
-    return f"{e.this}({' '.join(generator.sql(p) for p in e.expressions)})"
+    """The parts separated by spaces; a comma (`exp.Var(",")`, pg.keywordcalls) follows the part before it."""
+    out = ""
+    for part in e.expressions:
+        text = generator.sql(part)
+        out += text if not out or text == "," else f" {text}"
+    return f"{e.this}({out})"
 
 
 def _take(parser, *words: str) -> Optional[str]:
