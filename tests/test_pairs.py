@@ -23,6 +23,7 @@ import pytest
 from catalog_oracle import fingerprint, fingerprint_difference, sibling_database, values
 from conftest import MAJORS, each_case_on_one_major
 from pairs import load_pairs
+from security_oracle import security_fingerprint
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -70,6 +71,7 @@ def test_pair_applies_over_rows_and_converges(major_db, tmp_path, pair):
         _load(b, pair.new)
         _inspected(b, schema)
         expected = fingerprint(b)
+        expected_security = security_fingerprint(b)
     result = generate(str(schema), out, name="new", allow_destructive=pair.destructive)
     assert result.status == "written", result.message
     assert cycles(list(result.changes)) == [], "the dependency graph has a cycle"
@@ -85,6 +87,9 @@ def test_pair_applies_over_rows_and_converges(major_db, tmp_path, pair):
     assert again.status == "unchanged", again.sql
     actual = fingerprint(a)
     assert actual == expected, fingerprint_difference(actual, expected) + "\n" + result.sql
+    actual_security = security_fingerprint(a)
+    assert actual_security == expected_security, \
+        fingerprint_difference(actual_security, expected_security) + "\n" + result.sql
     after = values(a)
     kept = {k: v for k, v in before.items() if k in after and k not in pair.changed}
     assert {k: after[k] for k in kept} == kept, result.sql

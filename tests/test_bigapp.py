@@ -1,0 +1,111 @@
+"""bigapp (tests/fixtures/corpus/bigapp/generate.py): a commerce platform at issue 13's hidden set's size and
+density (199 tables, 359 views and 16 materialized views, 251 functions, 129 triggers; grants to five roles,
+policies, comments on everything; PostGIS columns where the build has PostGIS), round-tripped and changed.
+
+Round trip (as test_corpus): load into A, `inspect`, `generate`, apply to an empty sibling B; `diff` clean
+against both; the catalog oracle (relations, views' deparse, columns, constraints, indexes, types, functions,
+triggers), the security oracle and `inspect` equal for A and B; the counts of views, functions and triggers read
+by SQL of the test's own.
+Change round: the old schema over rows, edited as an application is (generate.EDITED modules: a view's query,
+a column retyped under views and a generated column, a function's body and signature under views, a trigger's
+WHEN, grants, an enum value added, a view dropped and one added), judged as test_pairs judges a pair.
+Both under `-m slow` (each takes about a minute of a core), on 18, 16 and 15.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+
+import psycopg
+import pytest
+
+from catalog_oracle import fingerprint, fingerprint_difference
+from conftest import MAJORS
+from pairs import Pair
+from security_oracle import security_fingerprint
+from test_pairs import test_pair_applies_over_rows_and_converges as converges
+from test_views import views_of
+
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+
+_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "corpus", "bigapp", "generate.py")
+_spec = importlib.util.spec_from_file_location("bigapp_generate", _PATH)
+bigapp = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bigapp)  # type: ignore[union-attr]
+
+_USER = "n.nspname IN ('public', 'core', 'util', 'app', 'rpt', 'api', 'geo')"
+COUNTS = f"""SELECT
+    (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {_USER} AND c.relkind IN ('r', 'p')
+        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')),
+    (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {_USER} AND c.relkind = 'v'
+        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')),
+    (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {_USER} AND c.relkind = 'm'),
+    (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE {_USER}
+        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')),
+    (SELECT count(*) FROM pg_trigger t WHERE NOT t.tgisinternal),
+    (SELECT count(*) FROM pg_policy)"""
+N = len(bigapp.MODULES)
+# tables, views, matviews, functions, triggers, policies; PostGIS adds 16 tables, 32 views and 16 functions
+EXPECTED = (12 * N + 7, 22 * N + 7, N, 15 * N + 11, 8 * N + 1, 3 * N)
+
+
+def _has_postgis(url: str) -> bool:
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'").fetchone()[0] > 0
+
+
+def _expected(gis: bool) -> tuple:
+    return tuple(a + (b if gis else 0) for a, b in zip(EXPECTED, (N, 2 * N, 0, N, 0, 0)))
+
+
+def _counts(url: str) -> tuple:
+    with psycopg.connect(url) as conn:
+        return tuple(conn.execute(COUNTS).fetchone())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("major_db", MAJORS, indirect=True)
+def test_bigapp_round_trip(major_db, schemac, tmp_path, request):
+    a = major_db
+    gis = _has_postgis(a)
+    with psycopg.connect(a, autocommit=True) as conn:
+        conn.execute(bigapp.roles_sql() + bigapp.schema_sql() + (bigapp.postgis_sql() if gis else "")
+                     + bigapp.rows_sql())
+    assert _counts(a) == _expected(gis)
+    r = schemac("inspect", "--database-url", a, "--output", "schema.yaml")
+    assert r.returncode == 0, r.stderr
+    r = schemac("generate", "--name", "create")
+    assert r.returncode == 0, r.stdout + r.stderr
+    from conftest import _server  # the server the fixture used
+
+    srv = _server(request.node.callspec.params["major_db"])
+    b = srv.create_database()
+    try:
+        with psycopg.connect(b, autocommit=True) as conn:
+            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        assert _counts(b) == _expected(gis)
+        for target in (a, b):
+            d = schemac("diff", "--database-url", target)
+            assert d.returncode == 0, d.stdout + d.stderr
+        expected, actual = fingerprint(a), fingerprint(b)
+        assert actual == expected, fingerprint_difference(actual, expected)
+        assert views_of(b) == views_of(a)
+        assert security_fingerprint(b) == security_fingerprint(a)
+        name = lambda url: url.split("dbname=")[-1].split()[0]  # noqa: E731
+        assert schemac("inspect", "--database-url", b).stdout == \
+            schemac("inspect", "--database-url", a).stdout.replace(name(a), name(b))
+    finally:
+        srv.drop_database(b)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("major_db", MAJORS, indirect=True)
+def test_bigapp_change_round_over_rows(major_db, tmp_path):
+    roles = bigapp.roles_sql()
+    pair = Pair(id="bigapp-change-round", file="bigapp/generate.py",
+                old=roles + bigapp.schema_sql() + bigapp.rows_sql(),
+                new=roles + bigapp.schema_sql(edited=bigapp.EDITED), destructive=True,
+                changed=tuple((f"{bigapp.MODULES[i]}_order_lines", "unit_price") for i in bigapp.EDITED))
+    converges(major_db, tmp_path, pair)
