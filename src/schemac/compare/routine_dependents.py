@@ -21,6 +21,7 @@ from schemac.pg.types import type_name
 from schemac.pg.lazy import lazy
 
 called_functions = lazy("schemac.pg.expressions", "called_functions")
+referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
 FUNCTION_REBUILT = "re-created around a function dropped and created again"
 # The cause of a function dropped and created again because a type of its arguments or result is.
@@ -140,29 +141,16 @@ def _table(old_t: Table, new_t: Table, gone: set, touched) -> list[Change]:
     def ch(kind: str, name: Optional[str], old: object, new: object, cause: str = FUNCTION_REBUILT) -> None:
         out.append(Change(kind, new_t.schema, new_t.name, name, old, new, new_t, cause))
 
-    new_idx = {i.name: i for i in new_t.indexes}
-    for i in old_t.indexes:
-        n = new_idx.get(i.name)
-        if n is not None and not touched("drop_index", i.name) and \
-                _calls(gone, i.where, *(e.expression for e in i.elements)):
-            ch("drop_index", i.name, i, n)
-            ch("add_index", i.name, i, n)
-            if n.comment:
-                ch("set_index_comment", i.name, i, n)
-    new_checks = {c.name: c for c in new_t.checks if c.name}
-    for c in old_t.checks:
-        n = new_checks.get(c.name)  # type: ignore[arg-type]
-        if isinstance(n, Check) and not touched("drop_constraint", c.name) and _calls(gone, c.expression):
-            ch("drop_constraint", c.name, c, n)
-            ch("add_constraint", n.name, c, n)
-            if n.comment:
-                ch("set_constraint_comment", n.name, c, n)
+    # Generated columns calling the function are dropped and added again: the indexes and CHECKs over them
+    # go with the DROP COLUMN, so they are made again too.
     new_cols = {c.name: c for c in new_t.columns}
+    regenerated: set[str] = set()
     for col in old_t.columns:
         n = new_cols.get(col.name)
         if n is None or touched("drop_column", col.name) or touched("alter_generated", col.name):
             continue
         if col.generated and n.generated and _calls(gone, col.generated):
+            regenerated.add(col.name)
             ch("drop_column", col.name, col, None, GENERATED_REBUILT)
             ch("add_column", col.name, None, n, GENERATED_REBUILT)
             if n.comment:
@@ -170,4 +158,26 @@ def _table(old_t: Table, new_t: Table, gone: set, touched) -> list[Change]:
         elif col.default and n.default and not touched("set_default", col.name) and _calls(gone, col.default):
             ch("drop_default", col.name, col, n)
             ch("set_default", col.name, col, n)
+
+    def over(*texts: Optional[str], columns: Iterable[Optional[str]] = ()) -> bool:
+        return _calls(gone, *texts) or bool(regenerated and (set(columns) & regenerated or any(
+            t and referenced_columns(t) & regenerated for t in texts)))
+
+    new_idx = {i.name: i for i in new_t.indexes}
+    for i in old_t.indexes:
+        n = new_idx.get(i.name)
+        if n is not None and not touched("drop_index", i.name) and \
+                over(i.where, *(e.expression for e in i.elements), columns=[e.column for e in i.elements] + list(i.include)):
+            ch("drop_index", i.name, i, n)
+            ch("add_index", i.name, i, n)
+            if n.comment:
+                ch("set_index_comment", i.name, i, n)
+    new_checks = {c.name: c for c in new_t.checks if c.name}
+    for c in old_t.checks:
+        n = new_checks.get(c.name)  # type: ignore[arg-type]
+        if isinstance(n, Check) and not touched("drop_constraint", c.name) and over(c.expression):
+            ch("drop_constraint", c.name, c, n)
+            ch("add_constraint", n.name, c, n)
+            if n.comment:
+                ch("set_constraint_comment", n.name, c, n)
     return out
