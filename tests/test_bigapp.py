@@ -111,10 +111,11 @@ def test_bigapp_round_trip(major_db, schemac, tmp_path, request):
 @pytest.mark.slow
 @pytest.mark.parametrize("major_db", MAJORS, indirect=True)
 def test_bigapp_change_round_over_rows(major_db, tmp_path):
-    roles = bigapp.roles_sql()
+    roles, gis = bigapp.roles_sql(), _has_postgis(major_db)
     pair = Pair(id="bigapp-change-round", file="bigapp/generate.py",
-                old=roles + bigapp.schema_sql() + bigapp.rows_sql(),
-                new=roles + bigapp.edited_sql(), destructive=True,
+                old=roles + bigapp.schema_sql() + bigapp.rows_sql() +
+                (bigapp.postgis_sql() + bigapp.postgis_rows_sql() if gis else ""),
+                new=roles + bigapp.edited_sql() + (bigapp.postgis_sql(edited=True) if gis else ""), destructive=True,
                 changed=tuple((f"{bigapp.MODULES[i]}_order_lines", "unit_price") for i in bigapp.EDITED) +
                 # core.address gains an attribute: each value's text form gains a trailing comma
                 tuple(x for m in bigapp.MODULES for x in ((f"{m}_customers", "address"), (f"{m}_orders", "shipping"))))
