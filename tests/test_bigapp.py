@@ -42,7 +42,7 @@ _spec = importlib.util.spec_from_file_location("bigapp_generate", _PATH)
 bigapp = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bigapp)  # type: ignore[union-attr]
 
-_USER = "(n.nspname IN ('public', 'core', 'util', 'app', 'rpt', 'api', 'geo') OR n.nspname LIKE 'tenant\\_%')"
+_USER = "(n.nspname IN ('public', 'core', 'util', 'app', 'rpt', 'api', 'geo', 'ops') OR n.nspname LIKE 'tenant\\_%')"
 COUNTS = f"""SELECT
     (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {_USER} AND c.relkind IN ('r', 'p')
         AND c.relname <> '_sqlx_migrations' AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')),
@@ -50,13 +50,13 @@ COUNTS = f"""SELECT
         AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')),
     (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {_USER} AND c.relkind = 'm'),
     (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE {_USER}
-        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')),
+        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = p.oid AND d.deptype IN ('e', 'i'))),
     (SELECT count(*) FROM pg_trigger t WHERE NOT t.tgisinternal),
     (SELECT count(*) FROM pg_policy)"""
 N, T = len(bigapp.MODULES), bigapp.TENANTS
 # tables, views, matviews, functions, triggers (a partitioned table's on each partition too), policies; PostGIS
-# adds N tables, 2N views and N functions
-EXPECTED = (12 * N + 7 + 6 * T, 22 * N + 7 + 3 * T, N, 15 * N + 11 + 3 * T, 8 * N + 1 + 2 * 4 * T, 3 * N + T)
+# adds N tables, 2N views and N functions; ops: 5 tables, 2 views, 2 functions and an aggregate
+EXPECTED = (12 * N + 7 + 6 * T + 5, 22 * N + 7 + 3 * T + 2, N, 15 * N + 11 + 3 * T + 3, 8 * N + 1 + 2 * 4 * T, 3 * N + T)
 
 
 def _has_postgis(url: str) -> bool:
