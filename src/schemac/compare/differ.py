@@ -214,7 +214,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables))
     changes.extend(_typed_tables(cur_tables, des_tables, objects))
     changes.extend(objects + diff_aggregates(current, desired, objects))
-    changes.extend(diff_policies(cur_tables, des_tables) + diff_grants(cur_tables, des_tables, current, desired, rebuilt))
+    changes.extend(diff_policies(cur_tables, des_tables, rebuilt) + diff_grants(cur_tables, des_tables, current, desired, rebuilt))
     changes.extend(around_functions(changes, cur_tables, des_tables))
     changes = functions_around_columns(domains_around_functions(changes, current, desired), current, desired)
     views = diff_views(current, desired, changes)
