@@ -18,8 +18,8 @@ from schemac.compare.event_triggers import diff_event_triggers
 from schemac.compare.partition_copies import with_detached_copies
 from schemac.compare.tables import created_by_create_table, diff_table, partition_of_key, repeated_keys
 from schemac.compare.inherited_checks import across_parents, after_no_inherit
-from schemac.compare.routine_dependents import (around_functions, domains_around_functions, functions_around_types,
-                                               privileges_of_recreated)
+from schemac.compare.recreated import privileges_of_recreated
+from schemac.compare.routine_dependents import around_functions, domains_around_functions, functions_around_types
 from schemac.compare.types import diff_objects
 from schemac.compare.views import diff_views
 from schemac.compare.readers import readers_around

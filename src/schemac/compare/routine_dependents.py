@@ -14,7 +14,6 @@ from dataclasses import replace
 from typing import Iterable, Optional
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change
-from schemac.compare.grants import Holding, defaulted, object_changes
 from schemac.compare.types import replaceable
 from schemac.model import Check, Function, Schema, Table
 from schemac.pg.types import type_name
@@ -58,32 +57,6 @@ def functions_around_types(objects: list[Change], current: Schema, desired: Sche
         out.append(Change("add_function", new.schema, "", new.signature, None, new, None, TYPE_REBUILT))
         if new.comment and not any(c.kind == "set_type_comment" and c.new is new for c in objects):
             out.append(Change("set_type_comment", new.schema, "", new.signature, None, new, None, TYPE_REBUILT))
-    return out
-
-
-def privileges_of_recreated(changes: list[Change], current: Schema) -> list[Change]:
-    """`changes` with the privileges and owner of every function dropped and created again under the same
-    identity (around a type, a view or a column it reads, or for a result CREATE OR REPLACE cannot change)
-    set from Postgres's defaults for a new function: DROP FUNCTION takes its grants, CREATE gives PUBLIC
-    EXECUTE back, so the comparison with the old function's grants (often none to make) no longer holds."""
-    dropped = {(c.schema, c.old.name, c.old.identity) for c in changes if c.kind == "drop_function"}  # type: ignore
-    again: dict = {}
-    for c in changes:
-        key = (c.schema, getattr(c.new, "name", None), getattr(c.new, "identity", None))
-        if (c.kind == "add_function" and key in dropped) or \
-                (c.kind == "alter_function" and not replaceable(c.old, c.new)):  # type: ignore[arg-type]
-            again[key] = c
-    if not again:
-        return changes
-
-    def held(c: Change) -> bool:
-        obj = c.new.obj if isinstance(c.new, Holding) else None
-        return isinstance(obj, Function) and (obj.schema, obj.name, obj.identity) in again
-
-    out = [c for c in changes if not (c.kind in ("grant", "revoke", "set_owner") and held(c))]
-    for key, made in again.items():
-        out.extend(replace(c, cause=made.cause or FUNCTION_REBUILT)
-                   for c in object_changes(None, made.new, defaulted(current, made.new)))  # type: ignore[arg-type]
     return out
 
 
