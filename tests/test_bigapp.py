@@ -1,6 +1,6 @@
 """bigapp (tests/fixtures/corpus/bigapp/generate.py): a commerce platform at issue 13's hidden set's size and
-density (235 tables, 377 views and 16 materialized views, 269 functions, 177 triggers, 54 policies; grants to five
-roles, default privileges, comments on everything; six tenant schemas holding the same names; PostGIS columns
+density (240 tables, 379 views and 16 materialized views, 274 functions and aggregates, 177 triggers, 54 policies; grants to five
+roles, default privileges, comments on everything; six tenant schemas holding the same names; one of each other kind in ops; PostGIS columns
 where the build has PostGIS), round-tripped and changed.
 
 Round trip (as test_corpus): load into A, `inspect`, `generate`, apply to an empty sibling B; `diff` clean
@@ -15,8 +15,9 @@ under generated columns with indexes, a domain's CHECK, a column dropped under a
 privileges, a trigger's UPDATE OF on disabled and replica triggers, a partition added), judged as test_pairs
 judges a pair (with the security oracle); and per tenant its own edit (a column retyped under views, a
 trigger's WHEN on a partitioned table, a function's signature, a partitioned index, a column dropped under a
-view and a policy), one tenant's schema dropped whole and a new one added.
-Both under `-m slow` (each takes about a minute of a core), on 18, 16 and 15.
+view and a policy), one tenant's schema dropped whole and a new one added, PostGIS modifiers under GiST indexes
+where the build has PostGIS; then the same round undone (the edited schema over its rows back to the original).
+Each under `-m slow` only (about 30 s of a core per major and case; the pairs hold each bug's smallest case).
 """
 
 from __future__ import annotations
