@@ -2,7 +2,7 @@
 
 A function whose signature or result changes cannot be replaced in place (compare.types.replaceable):
 it is dropped and created. Postgres refuses DROP FUNCTION while an index, a CHECK, a default or a
-generated column of a table, or a domain's CHECK, uses it, so each of those is dropped before and
+generated column of a table, a trigger's WHEN, or a domain's CHECK, uses it, so each of those is dropped before and
 created again after, as views are (compare.views); its comment comes back with it. (A trigger's function has
 no arguments to change: a trigger moved to another function is its own change.) Calls are
 matched by schema and name (overloads alike: re-creating one more object than needed loses nothing).
@@ -66,7 +66,8 @@ def dropped_functions(changes: Iterable[Change]) -> set[tuple[str, str]]:
             if c.kind == "drop_function" or (c.kind == "alter_function" and not replaceable(c.old, c.new))}  # type: ignore
 
 
-def _calls(gone: set[tuple[str, str]], *texts: Optional[str]) -> bool:
+def calls(gone: set[tuple[str, str]], *texts: Optional[str]) -> bool:
+    """Whether one of the expressions `texts` calls a function of `gone` ((schema, name))."""
     return any(t and called_functions(t) & gone for t in texts)
 
 
@@ -84,7 +85,7 @@ def domains_around_functions(changes: list[Change], current: Schema, desired: Sc
     for old in current.domains:
         key = (old.schema, old.name)
         new = des.get(key)
-        calling = {c.name for c in old.checks if _calls(gone, c.expression)}
+        calling = {c.name for c in old.checks if calls(gone, c.expression)}
         if new is None or new.type != old.type or key in rebuilt or not calling:
             continue  # dropped, or re-created (its CHECKs go with it), or calling none of them
         out = [c for c in out if not (c.kind == "alter_domain" and (c.schema, c.name) == key)]
@@ -122,18 +123,18 @@ def _table(old_t: Table, new_t: Table, gone: set, touched) -> list[Change]:
         n = new_cols.get(col.name)
         if n is None or touched("drop_column", col.name) or touched("alter_generated", col.name):
             continue
-        if col.generated and n.generated and _calls(gone, col.generated):
+        if col.generated and n.generated and calls(gone, col.generated):
             regenerated.add(col.name)
             ch("drop_column", col.name, col, None, GENERATED_REBUILT)
             ch("add_column", col.name, None, n, GENERATED_REBUILT)
             if n.comment:
                 ch("set_column_comment", col.name, None, n, GENERATED_REBUILT)
-        elif col.default and n.default and not touched("set_default", col.name) and _calls(gone, col.default):
+        elif col.default and n.default and not touched("set_default", col.name) and calls(gone, col.default):
             ch("drop_default", col.name, col, n)
             ch("set_default", col.name, col, n)
 
     def over(*texts: Optional[str], columns: Iterable[Optional[str]] = ()) -> bool:
-        return _calls(gone, *texts) or bool(regenerated and (set(columns) & regenerated or any(
+        return calls(gone, *texts) or bool(regenerated and (set(columns) & regenerated or any(
             t and referenced_columns(t) & regenerated for t in texts)))
 
     new_idx = {i.name: i for i in new_t.indexes}
@@ -145,6 +146,17 @@ def _table(old_t: Table, new_t: Table, gone: set, touched) -> list[Change]:
             ch("add_index", i.name, i, n)
             if n.comment:
                 ch("set_index_comment", i.name, i, n)
+    new_tg = {g.name: g for g in new_t.triggers}
+    for g in old_t.triggers:  # a trigger's WHEN calling it: Postgres refuses DROP FUNCTION under it too
+        n = new_tg.get(g.name)
+        if n is not None and not touched("drop_trigger", g.name) and not touched("alter_trigger", g.name) and \
+                calls(gone, g.when):
+            ch("drop_trigger", g.name, g, None)
+            ch("add_trigger", g.name, None, n)
+            if n.enabled != "origin":
+                ch("set_trigger_enabled", g.name, None, n)
+            if n.comment:
+                ch("set_trigger_comment", g.name, None, n)
     new_checks = {c.name: c for c in new_t.checks if c.name}
     for c in old_t.checks:
         n = new_checks.get(c.name)  # type: ignore[arg-type]
