@@ -86,10 +86,12 @@ def domains_around_functions(changes: list[Change], current: Schema, desired: Sc
         key = (old.schema, old.name)
         new = des.get(key)
         calling = {c.name for c in old.checks if calls(gone, c.expression)}
-        if new is None or new.type != old.type or key in rebuilt or not calling:
+        default = calls(gone, old.default)  # its DEFAULT calling one holds the function too
+        if new is None or new.type != old.type or key in rebuilt or not (calling or default):
             continue  # dropped, or re-created (its CHECKs go with it), or calling none of them
         out = [c for c in out if not (c.kind == "alter_domain" and (c.schema, c.name) == key)]
-        without = replace(old, checks=tuple(c for c in old.checks if c.name not in calling))
+        without = replace(old, checks=tuple(c for c in old.checks if c.name not in calling),
+                          default=None if default else old.default)
         out.append(Change("alter_domain", old.schema, "", old.name, old, without, None, FUNCTION_REBUILT))
         out.append(Change("alter_domain", new.schema, "", new.name, without, new, None, FUNCTION_REBUILT))
     return out
