@@ -1,5 +1,5 @@
 """bigapp (tests/fixtures/corpus/bigapp/generate.py): a commerce platform at issue 13's hidden set's size and
-density (240 tables, 379 views and 16 materialized views, 274 functions and aggregates, 177 triggers, 54
+density (240 tables, 379 views and 16 materialized views, 274 functions and aggregates, 193 triggers, 54
 policies; grants to five roles, default privileges, comments on everything; six tenant schemas holding the same
 names; one of each other kind in ops; PostGIS columns where the build has PostGIS), round-tripped and changed.
 
