@@ -278,8 +278,9 @@ def fingerprint_difference(a: dict[str, list[tuple]], b: dict[str, list[tuple]])
 
 def values(url: str, renamed: Optional[dict[tuple[str, str], tuple[str, str]]] = None) -> dict[tuple[str, str], str]:
     """(table, column) -> md5 of the column's values (as text, sorted), for every column of every
-    ordinary table. ``renamed`` maps (table, column) names to the ones to report
-    them under, so values taken before a rename compare with values taken after it."""
+    ordinary table (a table whose name other schemas hold too is named `schema.table`). ``renamed`` maps
+    (table, column) names to the ones to report them under, so values taken before a rename compare with
+    values taken after it."""
     renamed = renamed or {}
     out: dict[tuple[str, str], str] = {}
     with psycopg.connect(url) as conn:
@@ -289,6 +290,9 @@ def values(url: str, renamed: Optional[dict[tuple[str, str], tuple[str, str]]] =
             WHERE c.relnamespace IN ({_USER_NS}) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
               AND c.relname <> ALL (%(ignored)s) AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY 1, 2, a.attnum""", {"ignored": list(IGNORED_RELATIONS)}).fetchall()
+        schemas_of: dict[str, set[str]] = {}
+        for schema, table, _, _ in columns:
+            schemas_of.setdefault(table, set()).add(schema)
         for schema, table, column, plain in columns:
             rel = sql.Identifier(schema, table)
             # ONLY: an INHERITS parent's own rows, not its children's (a partitioned table's are its partitions')
@@ -299,7 +303,8 @@ def values(url: str, renamed: Optional[dict[tuple[str, str], tuple[str, str]]] =
                             "FROM (SELECT coalesce(t.{c}::text, '<null>') AS v FROM {only}{rel} t) s"
                             ).format(c=sql.Identifier(column), rel=rel, only=only)
             (digest,) = conn.execute(query).fetchone()  # type: ignore[misc]
-            key = renamed.get((table, column), (table, column))
+            name = table if len(schemas_of[table]) == 1 else f"{schema}.{table}"
+            key = renamed.get((name, column), (name, column))
             out[key] = digest
     return out
 

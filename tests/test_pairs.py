@@ -88,7 +88,9 @@ def test_pair_applies_over_rows_and_converges(major_db, tmp_path, pair):
     assert again.status == "unchanged", again.sql
     actual = fingerprint(a)
     assert actual == expected, fingerprint_difference(actual, expected) + "\n" + result.sql
-    assert security_fingerprint(a) == expected_security, result.sql
+    actual_security = security_fingerprint(a)
+    assert actual_security == expected_security, \
+        fingerprint_difference(actual_security, expected_security) + "\n" + result.sql
     after = values(a)
     kept = {k: v for k, v in before.items() if k in after and k not in pair.changed}
     assert {k: after[k] for k in kept} == kept, result.sql

@@ -19,7 +19,9 @@ from schemac.compare.event_triggers import diff_event_triggers
 from schemac.compare.partition_copies import with_detached_copies
 from schemac.compare.tables import created_by_create_table, diff_table, partition_of_key, repeated_keys
 from schemac.compare.inherited_checks import across_parents, after_no_inherit
-from schemac.compare.routine_dependents import around_functions, domains_around_functions, functions_around_types
+from schemac.compare.recreated import privileges_of_recreated
+from schemac.compare.routine_dependents import (around_functions, domains_around_functions, dropped_functions,
+                                               functions_around_types)
 from schemac.compare.types import diff_objects
 from schemac.compare.views import diff_views
 from schemac.compare.readers import readers_around
@@ -214,7 +216,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables))
     changes.extend(_typed_tables(cur_tables, des_tables, objects))
     changes.extend(objects + diff_aggregates(current, desired, objects) + diff_operators(current, desired, objects))
-    changes.extend(diff_policies(cur_tables, des_tables) + diff_grants(cur_tables, des_tables, current, desired, rebuilt))
+    changes.extend(diff_policies(cur_tables, des_tables, rebuilt, frozenset(dropped_functions(changes)))
+                   + diff_grants(cur_tables, des_tables, current, desired, rebuilt))
     changes.extend(around_functions(changes, cur_tables, des_tables))
     changes.extend(around_operators(changes, cur_tables, des_tables))
     changes = domains_around_operators(domains_around_functions(changes, current, desired), current, desired)
@@ -228,6 +231,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     around = functions_around_columns(around, current, desired, rowtypes) if rowtypes else around
     if around != changes:
         changes, views = around, diff_views(current, desired, around)
+    changes = privileges_of_recreated(changes, current)
     changes = readers_around(changes + views, current, desired)
     changes.extend(diff_publications(current, desired, changes) + diff_event_triggers(current, desired))
     order = {k: n for n, k in enumerate(KINDS)}

@@ -7,8 +7,10 @@ from typing import Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.normalize import same_expression
+from schemac.compare.routine_dependents import calls
 from schemac.model import Policy, Table
 from schemac.pg.lazy import lazy
+from schemac.pg.types import type_name
 
 comparable_policy_text = lazy("schemac.pg.policies", "comparable_policy_text")
 policy_refs = lazy("schemac.pg.policies", "policy_refs")
@@ -32,14 +34,17 @@ def same_policy(a: Policy, b: Policy, table: tuple[str, str] = ("public", ""), c
             and _same(a.using, b.using, table, columns_of) and _same(a.with_check, b.with_check, table, columns_of))
 
 
-def _retyped(old: Table, new: Table) -> set[str]:
-    """The columns `new` declares with another type or collation than `old` has them."""
+def _retyped(old: Table, new: Table, rebuilt: frozenset = frozenset()) -> set[str]:
+    """The columns `new` declares with another type or collation than `old` has them, or of a type the
+    migration re-creates (`rebuilt`: an enum, or a domain over one, retyped through text)."""
     was = {c.name: (c.type, c.collation) for c in old.columns}
-    return {c.name for c in new.columns if was.get(c.name, (c.type, c.collation)) != (c.type, c.collation)}
+    return {c.name for c in new.columns if was.get(c.name, (c.type, c.collation)) != (c.type, c.collation)
+            or (c.name in was and type_name(c.type) in rebuilt)}
 
 
 def policy_changes(old: Optional[Table], new: Table, cause: Optional[str] = None,
-                   columns_of=lambda schema, name: None) -> list[Change]:
+                   columns_of=lambda schema, name: None, rebuilt: frozenset = frozenset(),
+                   gone: frozenset = frozenset()) -> list[Change]:
     """set_row_security, add/drop/alter_policy and set_policy_comment that turn `old` (None: a table this
     migration creates, with row-level security off and no policies) into `new`."""
     out: list[Change] = []
@@ -47,7 +52,7 @@ def policy_changes(old: Optional[Table], new: Table, cause: Optional[str] = None
     def ch(kind: str, name: Optional[str], o: object, n: object) -> None:
         out.append(Change(kind, new.schema, new.name, name, o, n, new, cause))
 
-    retyped = _retyped(old, new) if new.policies and old is not None and old.policies else set()
+    retyped = _retyped(old, new, rebuilt) if new.policies and old is not None and old.policies else set()
     rls = (old.row_level_security, old.force_row_level_security) if old is not None else (False, False)
     if rls != (new.row_level_security, new.force_row_level_security):
         ch("set_row_security", None, old, new)
@@ -59,11 +64,13 @@ def policy_changes(old: Optional[Table], new: Table, cause: Optional[str] = None
         was = cur.get(name)
         if was is None:
             ch("add_policy", name, None, p)
+        elif _over(was, retyped) or calls(gone, was.using, was.with_check):
+            # Postgres refuses ALTER COLUMN TYPE, and DROP FUNCTION, under a policy: replaced around it
+            why = "retype" if same_policy(was, p, new.key, columns_of) else cause  # changed too: reported
+            out += [Change(k, new.schema, new.name, name, was, p, new, why)
+                    for k in ("drop_policy", "add_policy") + (("set_policy_comment",) if p.comment else ())]
         elif not same_policy(was, p, new.key, columns_of):
             ch("alter_policy", name, was, p)
-        elif _over(was, retyped):  # Postgres refuses ALTER COLUMN TYPE under a policy: replaced around it
-            out += [Change(k, new.schema, new.name, name, was, p, new, "retype")
-                    for k in ("drop_policy", "add_policy") + (("set_policy_comment",) if p.comment else ())]
         if (getattr(was, "comment", None) or None) != (p.comment or None) and (was is not None or p.comment):
             ch("set_policy_comment", name, was, p)
     for name, p in cur.items():
@@ -77,9 +84,11 @@ def _over(p: Policy, columns: set[str]) -> bool:
     return bool(columns) and any(policy_refs(t)[0] & columns for t in (p.using, p.with_check) if t is not None)
 
 
-def diff_policies(cur_tables: dict, des_tables: dict) -> list[Change]:
+def diff_policies(cur_tables: dict, des_tables: dict, rebuilt: frozenset = frozenset(),
+                  gone: frozenset = frozenset()) -> list[Change]:
     """Every table schema.yaml keeps; a new table's changes carry `cause` (reports leave them out: the
-    missing table is the difference)."""
+    missing table is the difference). `rebuilt`: the types (schema, name) the migration re-creates; `gone`:
+    the functions (schema, name) it drops, for good or to create them again."""
     out: list[Change] = []
     columns: dict[tuple[str, str], set[str]] = {}  # made for the tables a policy names (most have none)
 
@@ -93,5 +102,5 @@ def diff_policies(cur_tables: dict, des_tables: dict) -> list[Change]:
 
     for key, t in des_tables.items():
         old = cur_tables.get(key)
-        out += policy_changes(old, t, None if old is not None else "new table", columns_of)
+        out += policy_changes(old, t, None if old is not None else "new table", columns_of, rebuilt, gone)
     return out

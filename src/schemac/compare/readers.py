@@ -1,4 +1,5 @@
-"""Rules and policies created again around a change of another relation they read, or an operator re-created.
+"""Rules and policies created again around a change of another relation they read, or an operator re-created
+(and rules around a function they call, dropped and created again).
 
 Postgres resolves a rule's actions and a policy's conditions when they are created and records what they
 read (pg_depend), as it does for a view's query: it refuses to drop a view, or to drop or change the type of
@@ -15,6 +16,7 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 from schemac.compare.changes import Change
+from schemac.compare.routine_dependents import calls, dropped_functions
 from schemac.compare.views import stand_in
 from schemac.model import Policy, Rule, Schema, Table, View
 from schemac.pg.lazy import lazy
@@ -37,6 +39,11 @@ def rule_relations(r: Rule) -> frozenset[tuple[str, ...]]:
     return frozenset(x for a in r.actions for x in statement_refs(a)[0]) | _operators(r.where, *r.actions)
 
 
+def rule_calls(r: Rule, functions: set[tuple[str, str]]) -> bool:
+    """Whether the rule's condition or actions call one of `functions` ((schema, name))."""
+    return bool(functions) and (calls(functions, r.where) or any(statement_refs(a)[1] & functions for a in r.actions))
+
+
 def policy_relations(p: Policy) -> frozenset[tuple[str, ...]]:
     """(schema, name) of the relations a policy's conditions name (`public` when unqualified), and its operators."""
     return frozenset(x for text in (p.using, p.with_check) if text is not None for x in policy_refs(text)[1]) | \
@@ -48,7 +55,8 @@ def readers_around(changes: list[Change], current: Schema, desired: Schema) -> l
     again after (see the module's docstring)."""
     under = {(c.schema, c.table or c.name) for c in changes if c.kind in _UNDER}
     under |= {("operator", c.schema, c.old.name) for c in changes if c.kind == "drop_operator"}  # type: ignore[union-attr]
-    if not under:
+    functions = dropped_functions(changes)  # a rule calling one: Postgres refuses DROP FUNCTION under it
+    if not under and not functions:
         return changes
     gone = {(c.schema, c.table or c.name) for c in changes if c.kind in ("drop_table", "drop_view")}
     handled = {(c.kind, c.schema, c.table, c.name) for c in changes}
@@ -62,7 +70,8 @@ def readers_around(changes: list[Change], current: Schema, desired: Schema) -> l
                                      ("policy", getattr(owner, "policies", ()), policy_relations)):
             for obj in objects:
                 new = _named(getattr(targets[key], "policies" if kind == "policy" else "rules", ()), obj.name)
-                if new is None or ("drop_" + kind, *key, obj.name) in handled or not reads(obj) & under:
+                if new is None or ("drop_" + kind, *key, obj.name) in handled or not (
+                        reads(obj) & under or kind == "rule" and rule_calls(obj, functions)):
                     continue
                 moved.append((kind, owner, obj, new))
     if not moved:

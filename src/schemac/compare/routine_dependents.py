@@ -20,6 +20,7 @@ from schemac.pg.types import type_name
 from schemac.pg.lazy import lazy
 
 called_functions = lazy("schemac.pg.expressions", "called_functions")
+referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
 FUNCTION_REBUILT = "re-created around a function dropped and created again"
 # The cause of a function dropped and created again because a type of its arguments or result is.
@@ -65,7 +66,8 @@ def dropped_functions(changes: Iterable[Change]) -> set[tuple[str, str]]:
             if c.kind == "drop_function" or (c.kind == "alter_function" and not replaceable(c.old, c.new))}  # type: ignore
 
 
-def _calls(gone: set[tuple[str, str]], *texts: Optional[str]) -> bool:
+def calls(gone: set[tuple[str, str]], *texts: Optional[str]) -> bool:
+    """Whether one of the expressions `texts` calls a function of `gone` ((schema, name))."""
     return any(t and called_functions(t) & gone for t in texts)
 
 
@@ -77,7 +79,7 @@ def domains_around_functions(changes: list[Change], current: Schema, desired: Sc
     gone = dropped_functions(changes)
     if not gone:
         return changes
-    return domains_around(changes, current, desired, lambda text: _calls(gone, text), FUNCTION_REBUILT)
+    return domains_around(changes, current, desired, lambda text: calls(gone, text), FUNCTION_REBUILT)
 
 
 def domains_around(changes: list[Change], current: Schema, desired: Schema, uses: Callable[[str], bool],
@@ -91,10 +93,12 @@ def domains_around(changes: list[Change], current: Schema, desired: Schema, uses
         key = (old.schema, old.name)
         new = des.get(key)
         calling = {c.name for c in old.checks if uses(c.expression)}
-        if new is None or new.type != old.type or key in rebuilt or not calling:
+        default = bool(old.default) and uses(old.default)  # its DEFAULT using it holds it too
+        if new is None or new.type != old.type or key in rebuilt or not (calling or default):
             continue  # dropped, or re-created (its CHECKs go with it), or calling none of them
         out = [c for c in out if not (c.kind == "alter_domain" and (c.schema, c.name) == key)]
-        without = replace(old, checks=tuple(c for c in old.checks if c.name not in calling))
+        without = replace(old, checks=tuple(c for c in old.checks if c.name not in calling),
+                          default=None if default else old.default)
         out.append(Change("alter_domain", old.schema, "", old.name, old, without, None, cause))
         out.append(Change("alter_domain", new.schema, "", new.name, without, new, None, cause))
     return out
@@ -105,7 +109,7 @@ def around_functions(changes: list[Change], cur_tables: dict, des_tables: dict) 
     gone = dropped_functions(changes)
     if not gone:
         return []
-    return table_objects_around(changes, cur_tables, des_tables, lambda *texts: _calls(gone, *texts), FUNCTION_REBUILT)
+    return table_objects_around(changes, cur_tables, des_tables, lambda *texts: calls(gone, *texts), FUNCTION_REBUILT)
 
 
 def table_objects_around(changes: list[Change], cur_tables: dict, des_tables: dict, uses: Callable[..., bool],
@@ -128,39 +132,16 @@ def _table(old_t: Table, new_t: Table, uses: Callable[..., bool], touched, rebui
     def ch(kind: str, name: Optional[str], old: object, new: object, cause: str = rebuilt) -> None:
         out.append(Change(kind, new_t.schema, new_t.name, name, old, new, new_t, cause))
 
-    new_idx = {i.name: i for i in new_t.indexes}
-    for i in old_t.indexes:
-        n = new_idx.get(i.name)
-        if n is not None and not touched("drop_index", i.name) and \
-                uses(i.where, *(e.expression for e in i.elements)):
-            ch("drop_index", i.name, i, n)
-            ch("add_index", i.name, i, n)
-            if n.comment:
-                ch("set_index_comment", i.name, i, n)
-    new_checks = {c.name: c for c in new_t.checks if c.name}
-    for c in old_t.checks:
-        n = new_checks.get(c.name)  # type: ignore[arg-type]
-        if isinstance(n, Check) and not touched("drop_constraint", c.name) and uses(c.expression):
-            ch("drop_constraint", c.name, c, n)
-            ch("add_constraint", n.name, c, n)
-            if n.comment:
-                ch("set_constraint_comment", n.name, c, n)
-    new_triggers = {g.name: g for g in new_t.triggers}
-    for g in old_t.triggers:  # a WHEN that calls or names it
-        n = new_triggers.get(g.name)
-        if n is not None and not touched("drop_trigger", g.name) and not touched("alter_trigger", g.name) and uses(g.when):
-            ch("drop_trigger", g.name, g, None)
-            ch("add_trigger", g.name, None, n)
-            if n.enabled != "origin":
-                ch("set_trigger_enabled", g.name, None, n)
-            if n.comment:
-                ch("set_trigger_comment", g.name, None, n)
+    # Generated columns that use it are dropped and added again: the indexes and CHECKs over them go with the
+    # DROP COLUMN, so they are made again too.
     new_cols = {c.name: c for c in new_t.columns}
+    regenerated: set[str] = set()
     for col in old_t.columns:
         n = new_cols.get(col.name)
         if n is None or touched("drop_column", col.name) or touched("alter_generated", col.name):
             continue
         if col.generated and n.generated and uses(col.generated):
+            regenerated.add(col.name)
             ch("drop_column", col.name, col, None, GENERATED_REBUILT)
             ch("add_column", col.name, None, n, GENERATED_REBUILT)
             if n.comment:
@@ -168,4 +149,37 @@ def _table(old_t: Table, new_t: Table, uses: Callable[..., bool], touched, rebui
         elif col.default and n.default and not touched("set_default", col.name) and uses(col.default):
             ch("drop_default", col.name, col, n)
             ch("set_default", col.name, col, n)
+
+    def over(*texts: Optional[str], columns: Iterable[Optional[str]] = ()) -> bool:
+        return uses(*texts) or bool(regenerated and (set(columns) & regenerated or any(
+            t and referenced_columns(t) & regenerated for t in texts)))
+
+    new_idx = {i.name: i for i in new_t.indexes}
+    for i in old_t.indexes:
+        n = new_idx.get(i.name)
+        if n is not None and not touched("drop_index", i.name) and \
+                over(i.where, *(e.expression for e in i.elements), columns=[e.column for e in i.elements] + list(i.include)):
+            ch("drop_index", i.name, i, n)
+            ch("add_index", i.name, i, n)
+            if n.comment:
+                ch("set_index_comment", i.name, i, n)
+    new_tg = {g.name: g for g in new_t.triggers}
+    for g in old_t.triggers:  # a trigger's WHEN calling it: Postgres refuses DROP FUNCTION under it too
+        n = new_tg.get(g.name)
+        if n is not None and not touched("drop_trigger", g.name) and not touched("alter_trigger", g.name) and \
+                uses(g.when):
+            ch("drop_trigger", g.name, g, None)
+            ch("add_trigger", g.name, None, n)
+            if n.enabled != "origin":
+                ch("set_trigger_enabled", g.name, None, n)
+            if n.comment:
+                ch("set_trigger_comment", g.name, None, n)
+    new_checks = {c.name: c for c in new_t.checks if c.name}
+    for c in old_t.checks:
+        n = new_checks.get(c.name)  # type: ignore[arg-type]
+        if isinstance(n, Check) and not touched("drop_constraint", c.name) and over(c.expression):
+            ch("drop_constraint", c.name, c, n)
+            ch("add_constraint", n.name, c, n)
+            if n.comment:
+                ch("set_constraint_comment", n.name, c, n)
     return out

@@ -9,10 +9,8 @@ nothing."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 from schemac.compare.changes import Change
-from schemac.compare.grants import defaulted, object_changes
 from schemac.compare.routine_dependents import dropped_functions
 from schemac.model import Schema
 from schemac.pg.lazy import lazy
@@ -58,6 +56,4 @@ def functions_around_columns(changes: list[Change], current: Schema, desired: Sc
         out.append(Change("add_function", new.schema, "", new.signature, None, new, None, COLUMN_REBUILT))
         if new.comment:
             out.append(Change("set_type_comment", new.schema, "", new.signature, None, new, None, COLUMN_REBUILT))
-        # a new function: PUBLIC's EXECUTE again, and none of the grants it had
-        out.extend(replace(c, cause=COLUMN_REBUILT) for c in object_changes(None, new, defaulted(current, new)))
     return out

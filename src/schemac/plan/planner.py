@@ -128,14 +128,15 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if k == "add_trigger":
         return [routine_ddl.create_trigger(t, change.new)]  # type: ignore[arg-type]
     if k == "alter_trigger" and not change.old.constraint and not change.new.constraint:  # type: ignore[union-attr]
-        return [routine_ddl.create_trigger(t, change.new, replace=True)]  # type: ignore[arg-type]
+        # CREATE OR REPLACE TRIGGER makes it fire on origin again: a disabled or replica one is set again.
+        return [routine_ddl.create_trigger(t, change.new, replace=True)] + _state_again(t, change.new)  # type: ignore
     if k in ("drop_trigger", "alter_trigger"):  # a constraint trigger has no OR REPLACE
         drop = ddl.command("DROP", "TRIGGER IF EXISTS", quote_ident(change.old.name), "ON",  # type: ignore
                            qualified(t.schema, t.name))  # type: ignore[union-attr]
         if k == "drop_trigger":
             return [drop]
-        again = [routine_ddl.trigger_state(t, change.new)] if change.new.enabled != "origin" else []  # type: ignore
-        return [drop, routine_ddl.create_trigger(t, change.new)] + again + _trigger_comment(t, change.new)  # type: ignore
+        return [drop, routine_ddl.create_trigger(t, change.new)] + _state_again(t, change.new) + \
+            _trigger_comment(t, change.new)  # type: ignore
     if k == "set_trigger_enabled":
         return [routine_ddl.trigger_state(t, change.new)]  # type: ignore[arg-type]
     if k == "set_trigger_comment":
@@ -214,6 +215,11 @@ def _through_text(value: exp.Expression, old: str, new: str) -> exp.Expression:
     if (is_user_defined(old) or is_user_defined(new)) and not (is_text_like(old) or is_text_like(new)):
         return exp.Cast(this=value, to=fresh_type("text"))
     return value
+
+
+def _state_again(t: Table, trigger: Trigger) -> list[exp.Expression]:
+    """A trigger created (again) fires on origin: ENABLE REPLICA / ALWAYS or DISABLE where it must not."""
+    return [routine_ddl.trigger_state(t, trigger)] if trigger.enabled != "origin" else []
 
 
 def _trigger_comment(t: Table, g: Trigger, unset: bool = False) -> list[exp.Expression]:

@@ -131,6 +131,9 @@ SELECT 'cast', '', pg_catalog.format_type(ca.castsource, NULL) || ' AS ' || pg_c
 FROM pg_catalog.pg_cast ca
 WHERE ca.oid >= 16384  -- FirstNormalObjectId: not one of Postgres's own
   AND ca.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_cast'::regclass)
+  AND NOT EXISTS (  -- made by Postgres with another object (a range type's cast to its multirange type)
+        SELECT 1 FROM pg_catalog.pg_depend dep
+        WHERE dep.classid = 'pg_catalog.pg_cast'::regclass AND dep.objid = ca.oid AND dep.deptype = 'i')
 UNION ALL
 SELECT 'type', n.nspname::text, t.typname::text
 FROM pg_catalog.pg_type t
