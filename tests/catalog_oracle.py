@@ -68,7 +68,7 @@ QUERIES = {
     "columns": f"""
         SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
                pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text,
-               CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
+               CASE WHEN a.attcollation <> t.typcollation THEN co.collnamespace::regnamespace::text || '.' || co.collname END,
                col_description(c.oid, a.attnum),
                COALESCE(a.attstattarget, -1), a.attstorage::text, a.attcompression::text,
                (SELECT array_agg(o ORDER BY o) FROM unnest(a.attoptions) o)

@@ -9,20 +9,20 @@ from typing import Any, Callable
 from schemac.model import (Operator, AGGREGATE_FUNCTIONS, STATISTICS_KINDS, Statistics, EVENT_TRIGGER_STATES, PUBLISH_ACTIONS, EventTrigger, Publication, PublishedTable, Aggregate, Argument, Attribute, Collation, CompositeType, Function, RangeType, Rule, TextSearchConfig,
                            TextSearchDictionary, TextSearchMapping, default_multirange)
 from schemac.pg import ruledef
-from schemac.pg.indexdef import top_level_items
+from schemac.pg.indexdef import collation_from_sql, top_level_items
 from schemac.pg.routines import result_type
 from schemac.pg.searchnames import parse_dictionary_options, search_name
 
 
 def composite_type(row: dict[str, Any], canonical: Callable[[str], str]) -> CompositeType:
     return CompositeType(name=row["type_name"], schema=row["schema_name"], comment=row["comment"],
-                         attributes=tuple(Attribute(a["name"], canonical(a["type"]), a["collation"], a.get("comment"))
+                         attributes=tuple(Attribute(a["name"], canonical(a["type"]), collation_from_sql(a["collation"]), a.get("comment"))
                                           for a in row["attributes"]))
 
 
 def range_type(row: dict[str, Any], canonical: Callable[[str], str]) -> RangeType:
     r = RangeType(name=row["type_name"], subtype=canonical(row["subtype"]), schema=row["schema_name"],
-                  subtype_opclass=row["subtype_opclass"], collation=row["collation"], canonical=row["canonical"],
+                  subtype_opclass=row["subtype_opclass"], collation=collation_from_sql(row["collation"]), canonical=row["canonical"],
                   subtype_diff=row["subtype_diff"], multirange=row["multirange"], comment=row["comment"])
     return replace(r, multirange=None) if r.multirange == default_multirange(r.name) else r
 

@@ -22,7 +22,7 @@ from schemac.catalog.partition_indexes import own_constraints, own_indexes
 from schemac.catalog.outside import with_outside_functions
 from schemac.catalog.policies import policies_by_table
 from schemac.pg import triggerdef
-from schemac.pg.indexdef import key_collations
+from schemac.pg.indexdef import collation_from_sql, key_collations
 from schemac.pg.sequences import without_defaults
 
 # indoption bits (src/include/catalog/pg_index.h)
@@ -91,7 +91,7 @@ def _column(row: dict[str, Any]) -> Column:
     generated = row["generated_expr"] if row["generated_kind"] else None
     return Column(name=row["column_name"], type=type_, nullable=not row["not_null"],
                   default=None if identity or generated else row["default_expr"], comment=row["comment"],
-                  identity=identity, generated=generated, collation=row["collation"],
+                  identity=identity, generated=generated, collation=collation_from_sql(row["collation"]),
                   virtual=row["generated_kind"] == "v", statistics=row["statistics"], storage=row["storage"],
                   compression=row["compression"], options=tuple(row["options"].split(",")) if row["options"] else ())
 
@@ -290,7 +290,7 @@ def _domain(row: dict[str, Any]) -> Domain:
                    for c in row["checks"])
     return Domain(name=row["type_name"], type=_canonical(row["type_text"]), schema=row["schema_name"],
                   default=row["default_expr"], not_null=row["not_null"],
-                  checks=tuple(sorted(checks, key=lambda c: c.name)), comment=row["comment"], collation=row["collation"])
+                  checks=tuple(sorted(checks, key=lambda c: c.name)), comment=row["comment"], collation=collation_from_sql(row["collation"]))
 
 
 def _sequence(row: dict[str, Any]) -> Sequence:

@@ -11,6 +11,7 @@ deparses them (catalog). Comparisons go through :mod:`schemac.compare.normalize`
 ``source`` records where an object was declared in schema.yaml; it never takes part in equality.
 """
 
+from .collnames import collate_sql
 from .source import Source
 from .sequences import Identity, Sequence, SequenceOptions
 from .tables import Check, Nulls, Order, Column, Exclusion, ExclusionElement, FK_ACTIONS, ForeignKey, Index, IndexElement, Parent, PartitionOf, Partitioning, PrimaryKey, Rule, STATISTICS_KINDS, Statistics, names_a_column, TRIGGER_EVENTS, Table, Trigger, Unique, deferral, index_comment
@@ -30,6 +31,7 @@ from .policies import POLICY_COMMANDS, Policy
 
 __all__ = [
     "Operator",
+    "collate_sql",
     "EVENT_TRIGGER_EVENTS",
     "EVENT_TRIGGER_STATES",
     "EventTrigger",

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal, Optional
 
+from .collnames import collate_sql
 from .queries import Distribution
 from .sequences import Identity
 from .grants import Privilege
@@ -24,7 +25,7 @@ class Column:
     renamed_from: Optional[str] = _hint()
     identity: Optional[Identity] = None
     generated: Optional[str] = None  # GENERATED ALWAYS AS (expr) STORED
-    collation: Optional[str] = None  # None: the type's default collation
+    collation: Optional[str] = None  # None: the type's default collation; model.collnames says how it is named
     virtual: bool = False  # with generated: VIRTUAL (PostgreSQL 18+, computed when read) instead of STORED
     # `using`: how the next type change converts the values (ALTER COLUMN ... TYPE ... USING expr), a hint
     # like renamed_from; recorded in state.json, so that the migration after that one does not use it again.
@@ -41,7 +42,7 @@ class Column:
     @property
     def type_text(self) -> str:
         """The type as a column definition spells it, with its collation."""
-        return self.type if self.collation is None else f'{self.type} COLLATE "{self.collation}"'
+        return self.type if self.collation is None else f'{self.type} COLLATE {collate_sql(self.collation)}'
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
+from schemac.model.collnames import collation_ref
+
 
 def _unquoted(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
     """(index, character, parenthesis depth before it) of each character outside quotes ('...', "...",
@@ -51,11 +53,12 @@ def _collate_clause(item: str) -> Optional[str]:
     """The collation a top-level COLLATE in one key names."""
     for i, ch, depth in _unquoted(item):
         if depth == 0 and ch == " " and item.startswith(" COLLATE ", i):
-            return _name(item[i + len(" COLLATE "):])
+            return collation_from_sql(item[i + len(" COLLATE "):])
     return None
 
 
-def _name(text: str) -> str:
+def _name(text: str) -> list[str]:
+    """The parts of the (quoted where it must be) dotted name `text` opens with."""
     parts, i = [], 0
     while True:
         if text.startswith('"', i):
@@ -77,7 +80,16 @@ def _name(text: str) -> str:
         if not text.startswith(".", i):
             break
         i += 1
-    return parts[-1]  # schema.yaml names collations unqualified, as columns do
+    return parts
+
+
+def collation_from_sql(text: Optional[str]) -> Optional[str]:
+    """The model's name (model.collnames) of a collation SQL names (regcollation's text, a key's COLLATE),
+    printed under search_path = public: unqualified there means pg_catalog's or public's."""
+    if text is None:
+        return None
+    parts = _name(text)
+    return parts[-1] if len(parts) == 1 else collation_ref(parts[-2], parts[-1])
 
 
 def key_collations(definition: str, key_count: int) -> tuple[Optional[str], ...]:

@@ -12,7 +12,7 @@ from typing import Iterable, Optional
 
 from sqlglot import exp
 
-from schemac.model import (Check, Column, deferral, Domain, Enum, Exclusion, Extension, ForeignKey, Identity, Index,
+from schemac.model import (Check, collate_sql, Column, deferral, Domain, Enum, Exclusion, Extension, ForeignKey, Identity, Index,
                            IndexElement, PrimaryKey, Sequence, SequenceOptions, Table, Unique)
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident
@@ -65,9 +65,9 @@ def identity_constraint(identity: Identity, schema: str = "public") -> exp.Gener
         sequence_name=qualified(schema, identity.sequence_name) if identity.sequence_name else None)
 
 
-def collate(collation: Optional[str]) -> exp.Identifier:
-    """COLLATE "name" (None: "default", the type's own collation)."""
-    return exp.Identifier(this=collation or "default", quoted=True)
+def collate(collation: Optional[str]) -> exp.Var:
+    """COLLATE "name" or "schema"."name" (None: "default", the type's own collation)."""
+    return exp.Var(this=collate_sql(collation or "default"))
 
 
 def column_def(column: Column, inline_pk: bool = False, schema: str = "public") -> exp.ColumnDef:

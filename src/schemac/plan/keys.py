@@ -11,6 +11,7 @@ from schemac.compare.views import view_keys, view_refs
 from schemac.model import (Aggregate, Operator, EventTrigger, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
                            Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique,
                            View)
+from schemac.model.collnames import collation_ref
 from schemac.pg.expressions import called_functions, referenced_columns, used_operators
 from schemac.pg.knowntypes import EXTENSION_REQUIRES
 from schemac.pg.names import make_object_name
@@ -82,7 +83,7 @@ def _constraint_key(t: Table, c) -> Key:
 
 
 def collation_keys(*objects) -> set[Key]:
-    """The collations columns, keys and attributes name (by name: schema.yaml names them unqualified)."""
+    """The collations columns, keys and attributes name (as model.collnames names them)."""
     return {("collation", o.collation) for o in objects if getattr(o, "collation", None)}
 
 
@@ -265,7 +266,7 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
     if isinstance(obj, Extension):
         return {("extension", obj.name)}
     if isinstance(obj, Collation):
-        return {("collation", obj.name)}
+        return {("collation", collation_ref(obj.schema, obj.name))}
     if isinstance(obj, TextSearchConfig):
         return {("text search config", obj.schema, obj.name)}
     if isinstance(obj, TextSearchDictionary):

@@ -12,6 +12,7 @@ from sqlglot import exp
 from schemac.compare.changes import Change
 from schemac.errors import SchemacError
 from schemac.model import Attribute, Collation, CompositeType, RangeType
+from schemac.model.collnames import collate_sql
 from schemac.plan.ddl import literal
 from schemac.pg.dialect import RENDER
 from schemac.pg.names import qualified, quote_ident
@@ -27,7 +28,7 @@ def _type(text: str) -> str:
 
 
 def _attribute(a: Attribute) -> str:
-    return " ".join([quote_ident(a.name), _type(a.type)] + ([f'COLLATE "{a.collation}"'] if a.collation else []))
+    return " ".join([quote_ident(a.name), _type(a.type)] + ([f'COLLATE {collate_sql(a.collation)}'] if a.collation else []))
 
 
 def _function(name: str) -> str:
@@ -45,7 +46,7 @@ def create_range(r: RangeType) -> exp.Command:
     if r.subtype_opclass:
         options.append(f"SUBTYPE_OPCLASS = {_function(r.subtype_opclass)}")
     if r.collation:
-        options.append(f'COLLATION = "{r.collation}"')
+        options.append(f'COLLATION = {collate_sql(r.collation)}')
     if r.canonical:
         options.append(f"CANONICAL = {_function(r.canonical)}")
     if r.subtype_diff:
@@ -79,7 +80,7 @@ def alter_composite(old: CompositeType, new: CompositeType, user: Optional[objec
                 raise TypePlanError(f"{what}: attribute {a.name} cannot change its type while table "
                                     f"{user.schema}.{user.name} has a column of the type (Postgres refuses "  # type: ignore
                                     "ALTER ATTRIBUTE ... TYPE then); drop and add the attribute instead")
-            collate = f' COLLATE "{a.collation}"' if a.collation else ""
+            collate = f' COLLATE {collate_sql(a.collation)}' if a.collation else ""
             actions.append(f"ALTER ATTRIBUTE {quote_ident(a.name)} TYPE {_type(a.type)}{collate}")
     return [exp.Command(this="ALTER", expression=f"TYPE {qualified(new.schema, new.name)} {', '.join(actions)}")
             for _ in actions[:1]] + attribute_comments(old, new)

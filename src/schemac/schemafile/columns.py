@@ -91,7 +91,7 @@ class ColumnReader(ColumnSettingsReader):
         check = None
         if "check" in fields:
             check = (self.expression(fields["check"][1], f"check of {what}"), fields["check"][1])
-        collation = self.identifier(fields["collation"][1], f"collation of {what}") if "collation" in fields else None
+        collation = self.collation(fields["collation"][1], f"collation of {what}") if "collation" in fields else None
         using = self.expression(fields["using"][1], f"using of {what}") if "using" in fields else None
         column = Column(name, type_, nullable and not is_pk and identity is None, default, comment,
                         self.w.src(key_node), renamed_from, identity, generated,

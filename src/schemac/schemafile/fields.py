@@ -14,6 +14,7 @@ from yaml.nodes import Node
 
 from schemac.errors import SchemaFileError
 from schemac.model import SequenceOptions
+from schemac.model.collnames import from_yaml
 from schemac.pg.expressions import ExpressionError, check_expression
 from schemac.pg.names import MAX_IDENTIFIER_BYTES
 from schemac.schemafile.walker import Walker
@@ -36,6 +37,12 @@ class FieldReader:
         self.path = os.fspath(path)
         self.w = Walker(self.path)
         self._names: set[str] = set()  # names identifier() found good (its checks are of the text alone)
+        self.collation_schemas: frozenset[str] = frozenset()  # where `x.y` names schema x's collation y
+
+    def collation(self, node: Node, what: str) -> str:
+        """A `collation:` value as the model names it (model.collnames): `x.y` is qualified when x is
+        one of collation_schemas, else one name (pg_catalog's hold dots: en_US.utf8)."""
+        return from_yaml(self.identifier(node, what), self.collation_schemas)
 
     def fail(self, node: Node, message: str) -> SchemaFileError:
         return self.w.fail(node, message)

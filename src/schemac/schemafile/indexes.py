@@ -84,7 +84,7 @@ class IndexReader(StorageReader):
                                                   f"text_pattern_ops, not {opclass!r}")
             if opclass.startswith("pg_catalog."):  # as the catalog spells the built-in ones
                 opclass = opclass[len("pg_catalog."):]
-        collation = self.identifier(ef["collation"][1], f"collation of {what}") if "collation" in ef else None
+        collation = self.collation(ef["collation"][1], f"collation of {what}") if "collation" in ef else None
         options = self.storage_parameters(ef, f"opclass of {what}", key="opclass_options")
         if options and opclass is None:
             raise self.fail(ef["opclass_options"][1], f"opclass_options of {what} need the opclass they are for "

@@ -116,6 +116,11 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
 
     def _model(self, root: Node) -> Schema:
         top = self.w.fields(root, "schema.yaml (top level)", TOP_KEYS)
+        namespaces = self.namespaces(top["schemas"][1] if "schemas" in top else None)
+        collations = self.collations(top["collations"][1]) if "collations" in top else []
+        _declared_once(collations, "collation")
+        # Before anything names a collation: `x.y` is schema x's collation y where x is one of these.
+        self.collation_schemas = frozenset(namespaces["schemas"]) | {c.schema for c in collations}
         tables: list[Table] = []
         seen: dict[tuple[str, str], Node] = {}
         index_names: dict[tuple[str, str], Node] = {}
@@ -140,8 +145,6 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         tables = self.resolve_tables(tables)
         enums = self.enums(top["enums"][1]) if "enums" in top else []
         domains = self.domains(top["domains"][1]) if "domains" in top else []
-        collations = self.collations(top["collations"][1]) if "collations" in top else []
-        _declared_once(collations, "collation")
         search_configs = self.text_search_configs(top["text_search_configs"][1]) if "text_search_configs" in top else []
         _declared_once(search_configs, "text search config")
         dictionaries = self.text_search_dictionaries(top["text_search_dictionaries"][1]) \
@@ -180,7 +183,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             domains=tuple(domains),
             sequences=tuple(sequences),
             extensions=extensions,
-            **self.namespaces(top["schemas"][1] if "schemas" in top else None),
+            **namespaces,
             default_privileges=self.default_privileges(top["default_privileges"][1] if "default_privileges" in top else None),
             functions=tuple(functions),
             aggregates=tuple(self.aggregates(top["aggregates"][1]) if "aggregates" in top else ()),

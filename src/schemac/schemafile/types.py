@@ -71,5 +71,5 @@ class TypeReader(FieldReader):
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             out.append(Domain(name, type_, schema, default, self.opt_bool(f, "not_null", what), tuple(checks),
                               self.opt_string(f, "comment", what), self.w.src(key), *self.type_security(f, what),
-                              self.identifier(f["collation"][1], f"collation of {what}") if "collation" in f else None))
+                              self.collation(f["collation"][1], f"collation of {what}") if "collation" in f else None))
         return out

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from schemac.model import Check, Collation, CompositeType, Domain, Enum, RangeType, Rule, TextSearchConfig, TextSearchDictionary
+from schemac.model.collnames import yaml_spelling
 
 
 class Flow(dict):
@@ -28,7 +29,7 @@ def drop_empty(d: dict) -> dict:
 
 def composite_spec(c: CompositeType) -> dict:
     attributes = {a.name: a.type if a.collation is None and a.comment is None else
-                  Flow(drop_empty({"type": a.type, "collation": a.collation, "comment": a.comment})) for a in c.attributes}
+                  Flow(drop_empty({"type": a.type, "collation": yaml_spelling(a.collation), "comment": a.comment})) for a in c.attributes}
     return {"attributes": Flow(attributes), **drop_empty({"schema": c.schema if c.schema != "public" else None,
                                                            "comment": c.comment})}
 
@@ -41,7 +42,7 @@ def collation_spec(c: Collation) -> Any:
 
 def range_spec(r: RangeType) -> Any:
     return Flow(drop_empty({"subtype": r.subtype, "schema": r.schema if r.schema != "public" else None,
-                              "subtype_opclass": r.subtype_opclass, "collation": r.collation,
+                              "subtype_opclass": r.subtype_opclass, "collation": yaml_spelling(r.collation),
                               "canonical": r.canonical, "subtype_diff": r.subtype_diff, "multirange": r.multirange,
                               "comment": r.comment}))
 
@@ -71,7 +72,7 @@ def domain_spec(d: Domain) -> dict:
     if d.not_null:
         spec["not_null"] = True
     if d.collation is not None:
-        spec["collation"] = d.collation
+        spec["collation"] = yaml_spelling(d.collation)
     if d.checks:
         spec["checks"] = {c.name: check_spec(c) for c in d.checks}
     if d.comment is not None:

@@ -39,7 +39,7 @@ class UserTypeReader(FieldReader):
                 a_what = f"attribute '{a_name}' of {what}"
                 af = {"type": (a_key, a_node)} if isinstance(a_node, ScalarNode) else \
                     self.w.fields(a_node, a_what, ATTRIBUTE_KEYS)
-                collation = self.identifier(af["collation"][1], f"collation of {a_what}") if "collation" in af else None
+                collation = self.collation(af["collation"][1], f"collation of {a_what}") if "collation" in af else None
                 attributes.append(Attribute(a_name, self.type_of(af["type"][1], f"type of {a_what}"),
                                             None if collation == "default" else collation,
                                             self.opt_string(af, "comment", a_what)))
@@ -58,7 +58,7 @@ class UserTypeReader(FieldReader):
             what = f"range type '{name}'"
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             subtype = self.type_of(f["subtype"][1], f"subtype of {what}")
-            collation = self.identifier(f["collation"][1], f"collation of {what}") if "collation" in f else None
+            collation = self.collation(f["collation"][1], f"collation of {what}") if "collation" in f else None
             multirange = self.identifier(f["multirange"][1], f"multirange of {what}") if "multirange" in f else None
             out.append(RangeType(name, subtype, schema, self._qualified_name(f, "subtype_opclass", what),
                                  None if collation == "default" else collation,

@@ -14,6 +14,7 @@ import yaml
 
 from schemac.model import (Column, Exclusion, ForeignKey, Function, Identity, Index, IndexElement,
                            Schema, Sequence, SequenceOptions, Table, Trigger, Unmanaged, View)
+from schemac.model.collnames import yaml_spelling
 from schemac.pg.knowntypes import external_types_of
 from schemac.schemafile.aggregates import aggregate_spec
 from schemac.schemafile.operators import operator_spec
@@ -70,7 +71,7 @@ def _identity(i: Identity) -> Any:
 def _column(c: Column, pk_inline: bool) -> Any:
     spec = {"type": c.type}
     if c.collation is not None:
-        spec["collation"] = c.collation
+        spec["collation"] = yaml_spelling(c.collation)
     if not c.nullable and not pk_inline and c.identity is None:
         spec["nullable"] = False
     if pk_inline:
@@ -94,7 +95,7 @@ def _element(e: IndexElement) -> Any:
             and e.statistics is None:
         return e.column
     spec: dict = {"name": e.column} if e.column is not None else {"expression": e.expression}
-    spec.update(_drop_empty({"collation": e.collation, "order": e.order if e.order != "asc" else None, "nulls": e.nulls}))
+    spec.update(_drop_empty({"collation": yaml_spelling(e.collation), "order": e.order if e.order != "asc" else None, "nulls": e.nulls}))
     if e.opclass is not None:  # (opclass_options come with their opclass named)
         spec.update({"opclass": e.opclass}, **storage_spec(e, "opclass_options", e.opclass_options))
     return _Flow({**spec, **_drop_empty({"statistics_target": e.statistics})})

@@ -8,8 +8,8 @@
 -- at 10,000 columns); a generated expression needs the table for its column names.
 -- comment: pg_description joined, rather than col_description() called per row (a SQL function:
 -- ~25 ms at 10,000 columns); the other queries do the same.
--- collation: the column's collation when it is not its type's own (COLLATE on the column), by name:
--- schema.yaml names collations unqualified (pg_catalog's, or one on the search path).
+-- collation: the column's collation when it is not its type's own (COLLATE on the column), as regcollation
+-- prints it under search_path = public (qualified when it is another schema's: pg.collnames reads it).
 -- identity: attidentity ('a' ALWAYS, 'd' BY DEFAULT, '' none); seq_*: the options of the identity
 -- column's sequence (pg_sequence), found through its internal ('i') pg_depend row on the column;
 -- NULL for a column that is not an identity. seq_oid, seq_name: that sequence (its grants are privileges.sql's).
@@ -37,7 +37,7 @@ SELECT a.attrelid AS table_oid,
        a.attnum AS position,
        a.attname::text AS column_name,
        pg_catalog.format_type(a.atttypid, a.atttypmod) AS type_text,
-       CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END AS collation,
+       CASE WHEN a.attcollation <> t.typcollation THEN a.attcollation::pg_catalog.regcollation::text END AS collation,
        a.attnotnull AS not_null,
        CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, 0) END AS default_expr,
        CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END AS generated_expr,
@@ -64,7 +64,6 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
 LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 LEFT JOIN identity_sequences seq
        ON seq.root_oid = CASE WHEN a.attidentity <> '' THEN COALESCE(pg_catalog.pg_partition_root(a.attrelid), a.attrelid) END

@@ -1,6 +1,6 @@
 -- Composite types of the requested schemas that back no table (their pg_class row has relkind 'c'),
 -- with their attributes as a JSON array in order: {name, type (format_type), collation (the
--- attribute's collation by name when it is not its type's own, else null), comment (COMMENT ON COLUMN)}. Dropped attributes are
+-- attribute's collation as regcollation prints it when it is not its type's own, else null), comment (COMMENT ON COLUMN)}. Dropped attributes are
 -- left out. Types owned by an extension are left out.
 -- Parameter: schemas, an array of schema names. One row per type.
 SELECT t.oid AS type_oid,
@@ -10,12 +10,11 @@ SELECT t.oid AS type_oid,
          SELECT json_agg(json_build_object(
                   'name', a.attname::text,
                   'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
-                  'collation', CASE WHEN a.attcollation <> at.typcollation THEN co.collname::text END,
+                  'collation', CASE WHEN a.attcollation <> at.typcollation THEN a.attcollation::pg_catalog.regcollation::text END,
                   'comment', pg_catalog.col_description(t.typrelid, a.attnum))
                 ORDER BY a.attnum)
          FROM pg_catalog.pg_attribute a
          JOIN pg_catalog.pg_type at ON at.oid = a.atttypid
-         LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
          WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
        ), '[]'::json) AS attributes,
        d.description AS comment

@@ -3,7 +3,7 @@
 -- of {name, expression, not_valid, comment} ordered by name; the expression is the deparsed check
 -- without the outer CHECK (...), written with VALUE. (PostgreSQL 17+ also stores a domain's NOT NULL
 -- as a contype 'n' row: nullability comes from typnotnull on every version.)
--- collation: the domain's COLLATE, by name, when it is not its base type's own. Types owned by an
+-- collation: the domain's COLLATE as regcollation prints it (qualified when another schema's), when it is not its base type's own. Types owned by an
 -- extension are left out.
 -- Parameter: schemas, an array of schema names. One row per domain.
 SELECT t.oid AS type_oid,
@@ -26,8 +26,8 @@ SELECT t.oid AS type_oid,
            AND con.contype = 'c'
        ), '[]'::json) AS checks,
        d.description AS comment,
-       (SELECT co.collname::text FROM pg_catalog.pg_type bt, pg_catalog.pg_collation co
-        WHERE bt.oid = t.typbasetype AND co.oid = t.typcollation AND t.typcollation <> bt.typcollation) AS collation
+       (SELECT t.typcollation::pg_catalog.regcollation::text FROM pg_catalog.pg_type bt
+        WHERE bt.oid = t.typbasetype AND t.typcollation <> bt.typcollation) AS collation
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 LEFT JOIN pg_catalog.pg_description d

@@ -2,7 +2,7 @@
 --   subtype: format_type of rngsubtype;
 --   subtype_opclass: rngsubopc when it is not the subtype's default operator class, named bare in
 --     pg_catalog and public, else schema.name (as functions are below);
---   collation: rngcollation by name, when the range has one other than its subtype's own;
+--   collation: rngcollation as regcollation prints it (qualified when another schema's), when the range has one other than its subtype's own;
 --   canonical, subtype_diff: rngcanonical, rngsubdiff (NULL where unset);
 --   multirange: the multirange type Postgres made beside it (rngmultitypid, PostgreSQL 14+).
 -- Types owned by an extension are left out.
@@ -14,7 +14,7 @@ SELECT t.oid AS type_oid,
        CASE WHEN NOT opc.opcdefault
             THEN CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN opc.opcname::text
                       ELSE opn.nspname::text || '.' || opc.opcname::text END END AS subtype_opclass,
-       CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN co.collname::text END AS collation,
+       CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN r.rngcollation::pg_catalog.regcollation::text END AS collation,
        CASE WHEN r.rngcanonical <> 0
             THEN CASE WHEN cn.nspname IN ('pg_catalog', 'public') THEN cp.proname::text
                       ELSE cn.nspname::text || '.' || cp.proname::text END END AS canonical,
@@ -29,7 +29,6 @@ JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype
 JOIN pg_catalog.pg_opclass opc ON opc.oid = r.rngsubopc
 JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
-LEFT JOIN pg_catalog.pg_collation co ON co.oid = r.rngcollation
 LEFT JOIN pg_catalog.pg_proc cp ON cp.oid = r.rngcanonical
 LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = cp.pronamespace
 LEFT JOIN pg_catalog.pg_proc dp ON dp.oid = r.rngsubdiff
