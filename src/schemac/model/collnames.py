@@ -5,13 +5,14 @@ pg_catalog's and public's collations go by their bare name, as they always did (
 them; pg_catalog's names hold dots: en_US.utf8, C.utf8). A collation of any other schema is qualified.
 The model holds it as SQL spells it, always quoted (`"ops"."bytewise"`), so it cannot be taken for a
 bare dotted name; schema.yaml writes it `ops.bytewise`, which the loader reads as qualified when `ops`
-is a schema the file declares (`schemas:`) or has a collation of its own in, else as one name.
+is pg_catalog, public, a schema the file declares (`schemas:`) or one it has a collation of its own in,
+else as one name.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from typing import AbstractSet, Optional
 
 UNQUALIFIED = ("pg_catalog", "public")
 _QUALIFIED = re.compile(r'"((?:[^"]|"")*)"\."((?:[^"]|"")*)"')
@@ -47,11 +48,11 @@ def yaml_spelling(ref: Optional[str]) -> Optional[str]:
     return name if schema is None else f"{schema}.{name}"
 
 
-def from_yaml(text: str, schemas: Iterable[str]) -> str:
+def from_yaml(text: str, schemas: AbstractSet[str]) -> str:
     """The model's name of a collation schema.yaml spells `text`: `x.y` is schema x's collation y when x is
-    one of `schemas` (declared, or holding a collation of the file's own; `public.y` is then public's y,
-    bare); anything else is one name."""
+    pg_catalog, public (`public.y` is public's y, named bare) or one of `schemas` (declared, or holding a
+    collation of the file's own); anything else is one name."""
     schema, dot, name = text.partition(".")
-    if dot and name and schema in set(schemas):
+    if dot and name and (schema in UNQUALIFIED or schema in schemas):
         return collation_ref(schema, name)
     return text
