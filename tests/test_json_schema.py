@@ -196,6 +196,8 @@ REJECTED = [
                  "    primary_key: {columns: [a]}\n", "declares its primary key twice"),
     # values the schema bounds
     ("identifier-64-bytes", "tables:\n  t:\n    columns:\n      " + "a" * 64 + ": integer\n", "at most 63 bytes"),
+    ("collation-128-bytes", "schemas: [" + "s" * 64 + "]\ntables:\n  t:\n    columns:\n      a: {type: text, "
+                            "collation: " + "s" * 64 + "." + "c" * 63 + "}\n", "at most 63 bytes"),
     ("identifier-empty", "tables:\n  t:\n    columns:\n      '': integer\n", "is empty"),
     ("identifier-control", "tables:\n  t:\n    columns:\n      \"a\\tb\": integer\n", "control character"),
     ("identifier-bidi", "tables:\n  t:\n    columns:\n      \"a\\u202eb\": integer\n", "control character"),
@@ -312,6 +314,8 @@ ACCEPTED = [
                              "nulls_not_distinct: true, method: btree}\n"),
     ("opclass-non-ascii", T + "    indexes:\n      i: {columns: [{name: b, opclass: pg_catalog.ä_ops}]}\n"),
     ("identifier-63-bytes", "tables:\n  t:\n    columns:\n      " + "a" * 63 + ": integer\n"),
+    ("collation-two-63-byte-parts", "schemas: [" + "s" * 63 + "]\ntables:\n  t:\n    columns:\n      a: {type: text, "
+                                    "collation: " + "s" * 63 + "." + "c" * 63 + "}\n"),
     ("table-label-with-name", "tables:\n  " + "label_" * 12 + ":\n    name: t\n    columns: {a: integer}\n"),
     ("table-label-control-with-name", "tables:\n  \"label\\tone\":\n    name: t\n    columns: {a: integer}\n"),
     ("enum-list-and-mapping", "enums:\n  e: ['', b]\n  f: {values: [x], schema: s, comment: c}\n"),

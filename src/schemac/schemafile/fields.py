@@ -14,7 +14,7 @@ from yaml.nodes import Node
 
 from schemac.errors import SchemaFileError
 from schemac.model import SequenceOptions
-from schemac.model.collnames import from_yaml
+from schemac.model.collnames import from_yaml, ref_parts
 from schemac.pg.expressions import ExpressionError, check_expression
 from schemac.pg.names import MAX_IDENTIFIER_BYTES
 from schemac.schemafile.walker import Walker
@@ -42,13 +42,20 @@ class FieldReader:
     def collation(self, node: Node, what: str) -> str:
         """A `collation:` value as the model names it (model.collnames): `x.y` is qualified when x is
         one of collation_schemas, else one name (pg_catalog's hold dots: en_US.utf8)."""
-        return from_yaml(self.identifier(node, what), self.collation_schemas)
+        ref = from_yaml(self.w.string(node, what), self.collation_schemas)
+        schema, name = ref_parts(ref)
+        for part in (schema, name) if schema is not None else (ref,):
+            self.name_text(node, part, what)
+        return ref
 
     def fail(self, node: Node, message: str) -> SchemaFileError:
         return self.w.fail(node, message)
 
     def identifier(self, node: Node, what: str) -> str:
-        name = self.w.string(node, what)
+        return self.name_text(node, self.w.string(node, what), what)
+
+    def name_text(self, node: Node, name: str, what: str) -> str:
+        """`name` (read from `node`), checked as an identifier."""
         if name in self._names:
             return name
         if not name:
