@@ -14,7 +14,7 @@ from typing import Optional
 from schemac.compare.aggregates import aggregate_text
 from schemac.compare.operators import operator_text
 from schemac.compare.changes import Change
-from schemac.model import (Aggregate, Operator, Check, Collation, Column, CompositeType, deferral, Domain, Enum, Exclusion, Extension, ForeignKey,
+from schemac.model import (Aggregate, Operator, Check, collate_sql, Collation, Column, CompositeType, deferral, Domain, Enum, Exclusion, Extension, ForeignKey,
                            Function, Identity, Index, index_comment, Partitioning, PartitionOf, PrimaryKey,
                            RangeType, Rule, SequenceOptions, STATISTICS_KINDS, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique)
 from schemac.model import Sequence as SequenceObject
@@ -81,7 +81,7 @@ def _key(e) -> str:
     """One key of an index or EXCLUDE constraint, as SQL writes it."""
     k = e.column if e.column is not None else f"({e.expression})"
     if e.collation:
-        k += f' COLLATE "{e.collation}"'
+        k += f' COLLATE {collate_sql(e.collation)}'
     if e.opclass:
         k += f" {e.opclass}"
     if e.order == "desc":
@@ -157,7 +157,7 @@ def describe(obj: object) -> Optional[str]:
         return f"TEXT SEARCH CONFIGURATION (PARSER = {obj.parser}) " + \
             ", ".join(f"{m.token}: {' '.join(m.dictionaries)}" for m in obj.mappings)
     if isinstance(obj, CompositeType):
-        return "TYPE AS (" + ", ".join(f"{a.name} {a.type}" + (f' COLLATE "{a.collation}"' if a.collation else "")
+        return "TYPE AS (" + ", ".join(f"{a.name} {a.type}" + (f' COLLATE {collate_sql(a.collation)}' if a.collation else "")
                                        for a in obj.attributes) + ")"
     if isinstance(obj, RangeType):
         options = [f"SUBTYPE = {obj.subtype}"] + [f"{k} = {v}" for k, v in (
