@@ -6,7 +6,12 @@ collation_schemas.sql (run by tests/test_kinds.py)."""
 
 from __future__ import annotations
 
-from schemac.model.collnames import collate_sql, yaml_spelling
+import psycopg
+import yaml
+
+from schemac.commands.diff import check_drift
+from schemac.commands.inspect import inspect_database
+from schemac.model.collnames import collate_sql
 from schemac.plan.type_ddl import create_composite
 from schemac.schemafile.load import load_text
 from schemac.schemafile.writer import dump_schema
@@ -32,6 +37,7 @@ tables:
       declared_only: {type: text, collation: ext.z}
       dotted: {type: text, collation: en_US.utf8}
       not_a_schema: {type: text, collation: nope.utf8}
+      quoted: {type: text, collation: '"nope"."utf8"'}
       public: {type: text, collation: public.posix}
       bare: {type: text, collation: C}
     indexes:
@@ -40,7 +46,7 @@ tables:
 
 SQL = {"declared": '"ops"."bytewise"', "own_schema": '"own"."mine"', "declared_only": '"ext"."z"',
        "dotted": '"en_US.utf8"',
-       "not_a_schema": '"nope.utf8"', "public": '"posix"', "bare": '"C"'}
+       "not_a_schema": '"nope.utf8"', "quoted": '"nope"."utf8"', "public": '"posix"', "bare": '"C"'}
 
 
 def test_qualified_only_where_the_schema_is_the_files():
@@ -54,14 +60,34 @@ def test_qualified_only_where_the_schema_is_the_files():
 
 
 def test_written_back_as_read():
+    """inspect's writer spells each as the loader reads it back: `x.y` where the file makes x a schema,
+    quoted as SQL for a schema it does not (one inspect did not read)."""
     schema = load_text(SCHEMA)
     (t,) = schema.tables
-    written = {c.name: yaml_spelling(c.collation) for c in t.columns if c.collation}
-    assert written == {"declared": "ops.bytewise", "own_schema": "own.mine", "declared_only": "ext.z",
-                       "dotted": "en_US.utf8",
-                       "not_a_schema": "nope.utf8", "public": "posix", "bare": "C"}
     text = dump_schema(schema)
+    columns = yaml.safe_load(text)["tables"]["t"]["columns"]
+    written = {name: spec["collation"] for name, spec in columns.items() if "collation" in spec}
+    assert written == {"declared": "ops.bytewise", "own_schema": "own.mine", "declared_only": "ext.z",
+                       "dotted": "en_US.utf8", "not_a_schema": "nope.utf8", "quoted": '"nope"."utf8"',
+                       "public": "posix", "bare": "C"}
     again = load_text(text)
     assert [c.collation for c in again.tables[0].columns] == [c.collation for c in t.columns]
     assert [d.collation for d in again.domains] == [d.collation for d in schema.domains]
     assert dump_schema(again) == text
+
+
+def test_collation_of_a_schema_not_read(db_url, tmp_path):
+    """inspect -n public of a column whose collation lives in a schema it does not read: written quoted,
+    `"ops"."bytewise"`, and diff of that database against the file is clean (the column's collation per
+    pg_attribute is the oracle that the file names the right one)."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA ops; CREATE COLLATION ops.bytewise (provider = libc, locale = 'C');"
+                     "CREATE TABLE t (s text COLLATE ops.bytewise)")
+        (coll,) = conn.execute("SELECT attcollation::regcollation::text FROM pg_attribute "
+                               "WHERE attrelid = 't'::regclass AND attname = 's'").fetchone()
+    assert coll == "ops.bytewise"
+    path = tmp_path / "schema.yaml"
+    path.write_text(inspect_database(db_url, ("public",)).yaml, encoding="utf-8")
+    assert yaml.safe_load(path.read_text())["tables"]["t"]["columns"]["s"]["collation"] == '"ops"."bytewise"'
+    assert load_text(path.read_text()).tables[0].columns[0].collation == '"ops"."bytewise"'
+    assert check_drift(str(path), db_url).differences == ()

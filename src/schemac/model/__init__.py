@@ -11,7 +11,7 @@ deparses them (catalog). Comparisons go through :mod:`schemac.compare.normalize`
 ``source`` records where an object was declared in schema.yaml; it never takes part in equality.
 """
 
-from .collnames import collate_sql
+from .collnames import collate_sql, spelled_for, yaml_spelling
 from .source import Source
 from .sequences import Identity, Sequence, SequenceOptions
 from .tables import Check, Nulls, Order, Column, Exclusion, ExclusionElement, FK_ACTIONS, ForeignKey, Index, IndexElement, Parent, PartitionOf, Partitioning, PrimaryKey, Rule, STATISTICS_KINDS, Statistics, names_a_column, TRIGGER_EVENTS, Table, Trigger, Unique, deferral, index_comment
@@ -32,6 +32,8 @@ from .policies import POLICY_COMMANDS, Policy
 __all__ = [
     "Operator",
     "collate_sql",
+    "spelled_for",
+    "yaml_spelling",
     "EVENT_TRIGGER_EVENTS",
     "EVENT_TRIGGER_STATES",
     "EventTrigger",

@@ -6,12 +6,13 @@ them; pg_catalog's names hold dots: en_US.utf8, C.utf8). A collation of any othe
 The model holds it as SQL spells it, always quoted (`"ops"."bytewise"`), so it cannot be taken for a
 bare dotted name; schema.yaml writes it `ops.bytewise`, which the loader reads as qualified when `ops`
 is pg_catalog, public, a schema the file declares (`schemas:`) or one it has a collation of its own in,
-else as one name.
+else as one name; `"ops"."bytewise"` (quoted as SQL) is qualified whatever the schema.
 """
 
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from typing import AbstractSet, Optional
 
 UNQUALIFIED = ("pg_catalog", "public")
@@ -40,18 +41,35 @@ def collate_sql(ref: str) -> str:
     return ref if ref.startswith('"') else _quoted(ref)
 
 
+# The schemas where the file being written reads `x.y` as qualified (from_yaml's): set by the writer at
+# the start of each dump (spelled_for), so that the spec functions need not carry them.
+_WRITTEN_SCHEMAS: ContextVar[AbstractSet[str]] = ContextVar("written_collation_schemas", default=frozenset())
+
+
+def spelled_for(schemas: AbstractSet[str]) -> None:
+    """yaml_spelling() from here on is for a file whose `x.y` is qualified where x is one of `schemas`."""
+    _WRITTEN_SCHEMAS.set(schemas)
+
+
 def yaml_spelling(ref: Optional[str]) -> Optional[str]:
-    """How schema.yaml writes a model collation name: bare, or schema.name."""
+    """How schema.yaml writes a model collation name: bare; schema.name where the file reads it back so;
+    else (a schema the file does not manage) quoted as SQL, `"ops"."bytewise"`."""
     if ref is None:
         return None
     schema, name = ref_parts(ref)
-    return name if schema is None else f"{schema}.{name}"
+    if schema is None:
+        return name
+    return f"{schema}.{name}" if schema in _WRITTEN_SCHEMAS.get() and "." not in schema else ref
 
 
 def from_yaml(text: str, schemas: AbstractSet[str]) -> str:
     """The model's name of a collation schema.yaml spells `text`: `x.y` is schema x's collation y when x is
     pg_catalog, public (`public.y` is public's y, named bare) or one of `schemas` (declared, or holding a
-    collation of the file's own); anything else is one name."""
+    collation of the file's own); `"x"."y"`, quoted as SQL quotes, is schema x's y whatever x is (a schema
+    the file does not manage); anything else is one name."""
+    quoted = _QUALIFIED.fullmatch(text)
+    if quoted:
+        return collation_ref(*(p.replace('""', '"') for p in quoted.groups()))
     schema, dot, name = text.partition(".")
     if dot and name and (schema in UNQUALIFIED or schema in schemas):
         return collation_ref(schema, name)

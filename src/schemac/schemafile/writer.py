@@ -13,8 +13,7 @@ from typing import Any, Optional
 import yaml
 
 from schemac.model import (Column, Exclusion, ForeignKey, Function, Identity, Index, IndexElement,
-                           Schema, Sequence, SequenceOptions, Table, Trigger, Unmanaged, View)
-from schemac.model.collnames import yaml_spelling
+                           Schema, Sequence, SequenceOptions, spelled_for, Table, Trigger, Unmanaged, View, yaml_spelling)
 from schemac.pg.knowntypes import external_types_of
 from schemac.schemafile.aggregates import aggregate_spec
 from schemac.schemafile.operators import operator_spec
@@ -364,6 +363,7 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
                              if e.schema or e.comment else e.name for e in schema.extensions]
     used = {t.schema for t in schema.tables}
     extra = written_namespaces(sorted(set(schema.schemas) - used - {"public"}), schema.namespace_access)
+    spelled_for({x if isinstance(x, str) else x["name"] for x in extra} | {c.schema for c in schema.collations})
     if extra:
         doc["schemas"] = _FlowList(extra) if all(isinstance(x, str) for x in extra) else \
             [x if isinstance(x, str) else _Flow({k: _grants_flow(v) if k == "grants" else v for k, v in x.items()}) for x in extra]
