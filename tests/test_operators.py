@@ -6,12 +6,15 @@ the rows themselves."""
 
 from __future__ import annotations
 
+import uuid
+
 import psycopg
 import pytest
 
 from catalog_oracle import fingerprint
 from conftest import MAJORS
 from test_aggregates import _one, _step
+from test_security import roles  # noqa: F401  (a fixture)
 from schemac.commands.diff import check_drift
 from schemac.errors import SchemaFileError
 from schemac.schemafile.load import load_text
@@ -249,3 +252,54 @@ def test_operators_whose_function_is_not_read_are_listed_not_written(db_url, tmp
     assert "\noperators:\n  =~=: {left: text, right: text, function: pg_catalog.texteq}\n" in text, text
     assert "#   operator (2): public.===(text, text), public.====(text, text)\n" in text, text
     assert schemac("generate", "--name", "base").returncode == 0
+
+
+OWNED = """\
+operators:
+  ===: {{left: text, right: text, function: pg_catalog.{eq}, owner: {first}}}
+  '!==': {{left: text, right: text, function: pg_catalog.textne{second}}}
+"""
+
+
+def _owners(url: str) -> dict[str, str]:
+    """The oracle: each operator of public by symbol, with pg_operator.oprowner's role."""
+    with psycopg.connect(url) as conn:
+        return dict(conn.execute("SELECT oprname::text, oprowner::regrole::text FROM pg_operator "
+                                 "WHERE oprnamespace = 'public'::regnamespace").fetchall())
+
+
+def test_owner_round_trip_drift_and_change(db_url, roles, tmp_path, schemac):
+    """`owner:` pins an operator's owner (ALTER OPERATOR ... OWNER TO after CREATE); inspect writes it where it
+    is not the database owner's; another owner is drift; a change of owner is applied, and an operator created
+    again (another function) gets its pinned owner back."""
+    owner, other = roles["owner"], roles["writer"]
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    me = _one(db_url, "SELECT current_user::regrole::text")[0]
+    sql = _step(schema, out, db_url, OWNED.format(eq="texteq", first=owner, second=""))
+    assert f"ALTER OPERATOR === (TEXT, TEXT) OWNER TO {owner};" in sql, sql
+    assert _owners(db_url) == {"===": owner, "!==": me}
+    r = schemac("inspect", "--database-url", db_url, "--output", "inspected.yaml")
+    assert r.returncode == 0, r.stderr
+    written = (tmp_path / "inspected.yaml").read_text()
+    assert {o.name: o.owner for o in load_text(written).operators} == {"===": owner, "!==": None}, written
+    d = schemac("diff", "--database-url", db_url, "--schema", "inspected.yaml", "--out", "nowhere")
+    assert d.returncode == 0, d.stdout + d.stderr
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(f"ALTER OPERATOR === (text, text) OWNER TO {other}")
+    drift = check_drift(str(schema), db_url, out_dir=out)
+    assert [(d.kind, d.name, d.expected, d.actual) for d in drift.differences] == \
+        [("owner_changed", "===(text, text)", owner, other)], drift.render("text")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(f"ALTER OPERATOR === (text, text) OWNER TO {owner}")
+    _step(schema, out, db_url, OWNED.format(eq="text_ge", first=owner, second=f", owner: {other}"))
+    assert _owners(db_url) == {"===": owner, "!==": other}
+    assert _one(db_url, "SELECT oprcode::text FROM pg_operator WHERE oprname = '==='") == ("text_ge",)
+
+
+def test_an_owner_that_does_not_exist_is_an_error_at_its_line(db_url, tmp_path):
+    s = uuid.uuid4().hex[:8]
+    (tmp_path / "schema.yaml").write_text(f"operators:\n  ===: {{left: text, right: text, function: pg_catalog.texteq, "
+                                          f"owner: nobody_{s}}}\n")
+    with pytest.raises(SchemaFileError) as e:
+        check_drift(str(tmp_path / "schema.yaml"), db_url)
+    assert "schema.yaml:2:" in str(e.value) and f"role 'nobody_{s}' does not exist" in str(e.value), str(e.value)

@@ -144,5 +144,6 @@ def operators(rows: list[dict[str, Any]]) -> tuple[Operator, ...]:
     """operators.sql's rows, sorted by (schema, name, argument types)."""
     out = (Operator(name=r["operator_name"], right=r["right_type"], function=r["function"], schema=r["schema_name"],
                     left=r["left_type"], commutator=r["commutator"], negator=r["negator"], restrict=r["restrict"],
-                    join=r["join"], hashes=r["hashes"], merges=r["merges"], comment=r["comment"]) for r in rows)
+                    join=r["join"], hashes=r["hashes"], merges=r["merges"], comment=r["comment"],
+                    owner=r["owner"]) for r in rows)
     return tuple(sorted(out, key=lambda o: (o.schema, o.name, o.identity)))

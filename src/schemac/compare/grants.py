@@ -278,7 +278,8 @@ def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
         out += [(p.grantor, p.source or obj.source) for p in obj.grants if p.grantor is not None]
     for t in schema.tables:
         out += [(r, p.source) for p in t.policies for r in p.roles if r != "PUBLIC"]
-    return out + [(o.owner, o.source) for o in (*schema.publications, *schema.event_triggers) if o.owner is not None]
+    return out + [(o.owner, o.source) for o in (*schema.publications, *schema.event_triggers, *schema.operators)
+                if o.owner is not None]
 
 
 def check_roles(schema: Schema, roles: frozenset, where: str) -> None:

@@ -2,7 +2,8 @@
 
 RESTRICT and JOIN change in place (ALTER OPERATOR ... SET, every supported major). Anything else (the
 function, COMMUTATOR, NEGATOR, HASHES, MERGES: ALTER sets those only from PostgreSQL 17, and only where
-unset) is a DROP and a CREATE: `drop_operator` (cause OPERATOR_REBUILT) then `add_operator` (reported as
+unset) is a DROP and a CREATE; the owner (no privileges: operators have none) is compared where schema.yaml
+pins it: `drop_operator` (cause OPERATOR_REBUILT) then `add_operator` (reported as
 changed). Postgres refuses DROP OPERATOR under a CHECK, an index, a default or a generated column that uses
 it, so those are dropped before and made again after (`around_operators`; a domain's CHECKs:
 `domains_around_operators`), as around a function re-created
@@ -40,7 +41,21 @@ def diff_operators(current: Schema, desired: Schema, changes: list[Change]) -> l
 
     def rebuild(old: Operator, new: Operator) -> Optional[str]:
         return FUNCTION_REBUILT if old.function_key() in gone else None if in_place(old, new) else OPERATOR_REBUILT
-    return diff_overloads("operator", current.operators, desired.operators, rebuild)
+    out = diff_overloads("operator", current.operators, desired.operators, rebuild)
+    return out + owner_changes(current, desired, out)
+
+
+def owner_changes(current: Schema, desired: Schema, changes: list[Change]) -> list[Change]:
+    """set_operator_owner where schema.yaml pins another owner than the operator has (one `changes` create,
+    or create again, has the migration's role: its owner is set after)."""
+    made = {(c.schema, c.name) for c in changes if c.kind == "add_operator"}
+    cur = {(o.schema, o.signature): o for o in current.operators}
+    out: list[Change] = []
+    for o in desired.operators:
+        old = None if (o.schema, o.signature) in made else cur.get((o.schema, o.signature))
+        if o.owner is not None and o.owner != (old.owner if old is not None else None):
+            out.append(Change("set_operator_owner", o.schema, "", o.signature, old, o))
+    return out
 
 
 def _dropped(changes: list[Change]) -> set[tuple[str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from .source import Source, _src
+from .source import Source, _security, _src
 
 # The options ALTER OPERATOR ... SET changes on every supported major (COMMUTATOR, NEGATOR, HASHES and
 # MERGES only from PostgreSQL 17, and only where unset: those are a DROP and a CREATE).
@@ -18,7 +18,7 @@ class Operator:
     operator; types in format_type's spelling. `function` is `name` (public) or `schema.name` (pg_catalog's
     too); `restrict` and `join` (selectivity estimators, mostly pg_catalog's) are bare in pg_catalog and
     public; `commutator` and `negator` are bare in the operator's own schema, else `schema.op`. The identity
-    is (schema, name, left, right)."""
+    is (schema, name, left, right). `owner` is compared where schema.yaml pins it."""
 
     name: str
     right: str
@@ -32,6 +32,7 @@ class Operator:
     hashes: bool = False
     merges: bool = False
     comment: Optional[str] = None
+    owner: Optional[str] = _security(None)  # None: not compared (operators have no privileges)
     source: Optional[Source] = _src()
 
     @property

@@ -1,4 +1,5 @@
-"""Operators -> CREATE OPERATOR, DROP OPERATOR, ALTER OPERATOR ... SET (RESTRICT, JOIN), COMMENT ON OPERATOR.
+"""Operators -> CREATE OPERATOR, DROP OPERATOR, ALTER OPERATOR ... SET (RESTRICT, JOIN), OWNER TO,
+COMMENT ON OPERATOR.
 sqlglot has no node for them: assembled from quoted names, types sqlglot rendered and string literals (the
 symbol itself is checked by the loader: operator characters only)."""
 
@@ -67,6 +68,8 @@ def operator_statements(change: Change) -> Optional[list[exp.Expression]]:
         return [command("DROP", "OPERATOR IF EXISTS", operator_target(old))]  # type: ignore[arg-type]
     if k == "alter_operator":
         return [alter_operator(new)]  # type: ignore[arg-type]
+    if k == "set_operator_owner":
+        return [command("ALTER", "OPERATOR", operator_target(new), "OWNER TO", quote_ident(new.owner))]  # type: ignore
     if k == "set_type_comment":
         return [operator_comment(new)]  # type: ignore[arg-type]
     return None

@@ -1,5 +1,5 @@
 """User-defined operators (`operators:`): the symbol, argument types, the function it calls, commutator,
-negator, selectivity estimators, HASHES and MERGES; and how `inspect` writes one back."""
+negator, selectivity estimators, HASHES and MERGES, owner; and how `inspect` writes one back."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from schemac.schemafile.usertypes import UserTypeReader
 
 OPERATOR_KEYS = {"name": False, "schema": False, "left": False, "right": True, "function": True, "commutator": False,
                  "negator": False, "restrict": False, "join": False, "hashes": False, "merges": False,
-                 "comment": False}
+                 "comment": False, "owner": False}
 
 
 def operator_symbol_error(symbol: str) -> Optional[str]:
@@ -60,7 +60,8 @@ class OperatorReader(FieldReader):
                           UserTypeReader._qualified_name(self, f, "restrict", what),  # type: ignore[arg-type]
                           UserTypeReader._qualified_name(self, f, "join", what),  # type: ignore[arg-type]
                           self.opt_bool(f, "hashes", what), self.opt_bool(f, "merges", what),
-                          self.opt_string(f, "comment", what), self.w.src(key_node))
+                          self.opt_string(f, "comment", what), self.owner(f, what),  # type: ignore[attr-defined]
+                          self.w.src(key_node))
             if op.left is None and (op.hashes or op.merges or op.commutator or op.join):
                 raise self.fail(value, f"{what}: a prefix operator (no left) takes no commutator, join, hashes "
                                        "or merges")

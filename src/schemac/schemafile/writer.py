@@ -382,7 +382,7 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
     if schema.functions:
         keys = _function_keys(schema.functions)
         doc["functions"] = {keys[id(f)]: _named(_function(f), f, keys[id(f)]) for f in schema.functions}
-    for field, spec in (("aggregates", lambda a: {**aggregate_spec(a), **_access(a, "function")}), ("operators", operator_spec)):
+    for field, spec in (("aggregates", lambda a: {**aggregate_spec(a), **_access(a, "function")}), ("operators", lambda o: {**operator_spec(o), **owner_spec(o)})):
         if getattr(schema, field):  # overloads keyed name(types), as functions
             keys = _function_keys(getattr(schema, field))
             doc[field] = {keys[id(o)]: _named(_Flow(spec(o)), o, keys[id(o)]) for o in getattr(schema, field)}

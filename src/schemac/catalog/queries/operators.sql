@@ -3,6 +3,7 @@
 -- left_type: format_type of oprleft, NULL for a prefix operator; right_type: of oprright.
 -- function: the function's name, bare in public, else schema.name (pg_catalog's too).
 -- restrict, join: the estimators' names, bare in pg_catalog and public, else schema.name; NULL where unset.
+-- owner: the owning role's name.
 -- commutator, negator: the operator's name, bare in the operator's own schema, else schema.name; NULL where unset.
 -- Parameter: schemas, an array of schema names. One row per operator.
 WITH fn AS (
@@ -30,7 +31,8 @@ SELECT n.nspname::text AS schema_name,
         FROM op WHERE op.oid = o.oprnegate) AS negator,
        o.oprcanhash AS hashes,
        o.oprcanmerge AS merges,
-       d.description AS comment
+       d.description AS comment,
+       pg_catalog.pg_get_userbyid(o.oprowner)::text AS owner
 FROM pg_catalog.pg_operator o
 JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
 LEFT JOIN pg_catalog.pg_description d
