@@ -49,7 +49,7 @@ def _sorted(unmanaged: tuple) -> tuple:
 
 def without_outside_functions(schema: Schema, external: tuple[str, ...] = ()) -> Schema:
     """`schema` less the triggers and event triggers that run a function it does not know and `external`
-    does not name: listed as not managed."""
+    does not name: listed as not managed. (Its operators were sorted so when it was read: with_outside_functions.)"""
     names = function_names(schema.functions)
     known = lambda function: runs_a_known_function(function, names, schema.extensions, external)  # noqa: E731
     listed: list[Unmanaged] = []
@@ -65,13 +65,10 @@ def without_outside_functions(schema: Schema, external: tuple[str, ...] = ()) ->
     tables, views = kept(schema.tables), kept(schema.views)
     events = tuple(e for e in schema.event_triggers if known(e.function))
     listed += [Unmanaged("event trigger", "", e.name) for e in schema.event_triggers if e not in events]
-    operators, unknown = _operators_known(schema, names)
-    listed += unknown
     named = tuple(f for f in schema.external_functions if f in external)
     if not listed:
         return schema if named == schema.external_functions else replace(schema, external_functions=named)
     return replace(schema, tables=tables, views=views, event_triggers=events, external_functions=named,
-                   operators=operators,
                    unmanaged=_sorted((*schema.unmanaged, *listed)))
 
 

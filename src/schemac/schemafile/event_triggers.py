@@ -28,6 +28,7 @@ class EventTriggerReader(GrantReader):
     def event_triggers(self, node: Node, functions: list[Function], extensions: tuple[Extension, ...] = (),
                        outside: tuple[str, ...] = ()) -> tuple[EventTrigger, ...]:
         out = []
+        names = function_names(functions)
         for name, key, value in self.w.mapping(node, "event_triggers"):
             name = self.identifier(key, "event trigger name")
             what = f"event trigger '{name}'"
@@ -43,7 +44,7 @@ class EventTriggerReader(GrantReader):
             if declared and not any(x.returns == "event_trigger" and not x.arguments for x in declared):
                 raise self.fail(fn_node, f"function of {what}: {function} must take no arguments and return "
                                          "event_trigger")
-            if not runs_a_known_function(function, function_names(functions), extensions, outside):
+            if not runs_a_known_function(function, names, extensions, outside):
                 raise self.fail(fn_node, no_such_function(f"function of {what}", function, "event trigger"))
             tags = []
             for item in self.w.sequence(f["tags"][1], f"tags of {what}") if "tags" in f else ():
