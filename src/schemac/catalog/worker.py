@@ -8,7 +8,6 @@ other. The worker only fetches rows; the caller builds the model.
 
 from __future__ import annotations
 
-import gc
 import queue
 import sys
 import threading
@@ -121,34 +120,6 @@ class CatalogRead:
     def _drain(self, on_rows: Callable[[str, list], None]) -> None:
         while (item := self._rows.get()) is not None:
             on_rows(*item)
-
-
-class GCPause:
-    """Cyclic garbage collection off for a while (and back on only if it was on), with a way to
-    resume it inside."""
-
-    def __enter__(self) -> "GCPause":
-        self.was = gc.isenabled()
-        gc.disable()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.was:
-            if gc.get_freeze_count() == 0:
-                # What was built meanwhile goes straight to the oldest generation: otherwise the
-                # first young collection after enable() walks all of it (~30 ms at 1,000 tables).
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
-
-    @contextmanager
-    def resumed(self) -> Iterator[None]:
-        if self.was:
-            gc.enable()
-        try:
-            yield
-        finally:
-            gc.disable()
 
 
 @contextmanager

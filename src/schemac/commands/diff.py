@@ -171,7 +171,8 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
     # a collection every 700 allocations would walk the growing heap again and again, ~15% of the
     # CPU of a 1,000-table diff), except around the YAML loader and the differ: they parse SQL, and
     # sqlglot trees are cyclic garbage that must be collected.
-    from schemac.catalog.worker import CatalogRead, GCPause, quick_handoff
+    from schemac.catalog.worker import CatalogRead, quick_handoff
+    from schemac.collector import GCPause
 
     with GCPause() as gc_pause:
         from schemac.catalog.rows import ModelBuilder

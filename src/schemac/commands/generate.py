@@ -13,6 +13,7 @@ from typing import Iterable, Optional
 from sqlglot import exp
 
 from schemac import __version__
+from schemac.collector import GCPause
 from schemac.compare.changes import INHERITED, Change
 from schemac.compare.differ import diff, ignored_renames, repeated_key_notices, unused_usings
 from schemac.errors import SchemacError, printable
@@ -23,6 +24,7 @@ from schemac.migrations.state import State, file_sha384, read_state
 from schemac.model import Schema
 from schemac.plan.hazards import destructive_reason, missing_cast
 from schemac.plan.planner import plan_online, planned, render_sql
+from schemac.plan.trees import release
 from schemac.queries.indexes import change_notices
 from schemac.schemafile.load import load_with_digest, read_schema_text
 
@@ -42,7 +44,14 @@ class Unit:
 
 
 def _rendered(statements: list[exp.Expression]) -> tuple[str, ...]:
-    return tuple(render_sql([s]) for s in statements)
+    return tuple(_printed(s) for s in statements)
+
+
+def _printed(stmt: exp.Expression) -> str:
+    """render_sql([stmt]); the tree is let go after (plan.trees.release): nothing reads it again."""
+    text = render_sql([stmt])
+    release(stmt)
+    return text
 
 
 @dataclass(frozen=True)
@@ -133,7 +142,7 @@ def _split(statements: Iterable[exp.Expression]) -> list[list[str]]:
         if runs[-1] and held + cost > LOCKS_PER_FILE:
             runs.append([])
             held = 0
-        runs[-1].append(render_sql([stmt]))
+        runs[-1].append(_printed(stmt))
         held += cost
     return runs
 
@@ -261,7 +270,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         lines.append("Rerun with --allow-destructive to write it anyway, or use renamed_from: for a rename.")
         return Result("refused", "\n".join(lines), changes=tuple(changes), notices=notices)
     name = name or default_name(changes)
-    units = _units(changes, current, name, concurrently)
+    with GCPause():  # each statement's tree is released once printed (see _printed): no garbage cycles pile up
+        units = _units(changes, current, name, concurrently)
     versions = [m.version for m in layout.migrations()]
     files = []
     for n, unit in enumerate(units, 1):

@@ -26,7 +26,7 @@ from schemac.plan.partition_index_ddl import (add_partition_key, drop_partition_
 from schemac.plan.column_ddl import column_settings_statements, index_statistics
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
-from schemac.plan.trees import fresh_expression, fresh_type
+from schemac.plan.trees import fresh_expression, fresh_type, release
 from schemac.plan.views import view_statements
 
 
@@ -351,11 +351,13 @@ def _around_columns(create: exp.Create, printer: Generator) -> tuple[str, str]:
     """What sqlglot prints before and after a CREATE TABLE's column list (`CREATE UNLOGGED TABLE t`,
     ` PARTITION BY ...`), found by printing the statement with a placeholder for the columns."""
     columns = create.this.args.get("expressions")
-    create.this.set("expressions", [exp.ColumnDef(this=exp.Identifier(this=_COLUMN_LIST))])
+    placeholder = exp.ColumnDef(this=exp.Identifier(this=_COLUMN_LIST))
+    create.this.set("expressions", [placeholder])
     try:
         head, _, tail = printer.generate(create, copy=False).partition(f" ({_COLUMN_LIST})")
     finally:
         create.this.set("expressions", columns)
+        release(placeholder)  # it pointed at the table's tree: a cycle that kept all of it for the collector
     return head, tail
 
 
