@@ -172,7 +172,7 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
     # CPU of a 1,000-table diff), except around the YAML loader and the differ: they parse SQL, and
     # sqlglot trees are cyclic garbage that must be collected.
     from schemac.catalog.worker import CatalogRead, quick_handoff
-    from schemac.collector import GCPause
+    from schemac.model.collector import GCPause
 
     with GCPause() as gc_pause:
         from schemac.catalog.rows import ModelBuilder

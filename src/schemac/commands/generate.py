@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import os
 import re
@@ -13,7 +12,7 @@ from typing import Iterable, Optional
 from sqlglot import exp
 
 from schemac import __version__
-from schemac.collector import GCPause
+from schemac.model.collector import GCPause, OutOfSight
 from schemac.compare.changes import INHERITED, Change
 from schemac.compare.differ import diff, ignored_renames, repeated_key_notices, unused_usings
 from schemac.errors import SchemacError, printable
@@ -185,7 +184,7 @@ def generate(schema_path: str, out_dir: str, name: Optional[str] = None, message
     if name is not None:
         validate_name(name)
     layout = Layout(out_dir)
-    with _OutOfSight() as sight:
+    with OutOfSight() as sight:
         if dry_run or check:
             return _compose(layout, desired, digest, name, message, schema_path, "check" if check else "dry-run",
                             allow_destructive, concurrently, verify, dev_url, sight)
@@ -194,32 +193,9 @@ def generate(schema_path: str, out_dir: str, name: Optional[str] = None, message
                             concurrently, verify, dev_url, sight)
 
 
-class _OutOfSight:
-    """The two models out of the cyclic garbage collector's sight while the migration is planned, printed and
-    recorded (gc.freeze, undone on the way out). They are ~10^5 objects at 1,000 tables that never form
-    garbage cycles, and each full collection, triggered by the sqlglot trees of the statements (cyclic:
-    each node knows its parent), walked all of them again (at 1,000 tables: 2 collections, ~0.25 s). The
-    statements' own garbage is collected as before."""
-
-    def __init__(self) -> None:
-        self.frozen = False
-
-    def models_built(self) -> None:
-        if gc.isenabled() and not self.frozen:
-            gc.freeze()
-            self.frozen = True
-
-    def __enter__(self) -> "_OutOfSight":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.frozen:
-            gc.unfreeze()  # back to the oldest generation: a later full collection sees them again
-
-
 def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], message: Optional[str],
              schema_path: str, mode: str, allow_destructive: bool, concurrently: bool, verify: bool = False,
-             dev_url: Optional[str] = None, sight: Optional[_OutOfSight] = None) -> Result:
+             dev_url: Optional[str] = None, sight: Optional[OutOfSight] = None) -> Result:
     state = read_state(layout.state_path)
     if mode == "write":
         recovered = _recover_interrupted(layout, state, desired, digest)
