@@ -190,3 +190,15 @@ def at_local_sql(generator, e: AtLocal) -> str:
     operand = generator.sql(e, "this")
     return f"({operand}) AT LOCAL" if isinstance(e.this, (exp.Binary, exp.Unary)) and not isinstance(e.this, exp.Paren) \
         else f"{operand} AT LOCAL"
+
+
+class Verbatim(exp.Expression, exp.Condition):
+    """An expression sqlglot cannot read (pg.verbatim), `this` its text without comments: printed as written,
+    in parentheses, so that it stays one operand wherever a statement embeds it."""
+
+    arg_types = {"this": True}
+    _hash_raw_args = True  # its text as written: 'A' and 'a' are two expressions
+
+
+def verbatim_sql(generator, e: Verbatim) -> str:
+    return f"({e.this})"
