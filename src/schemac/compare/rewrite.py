@@ -12,6 +12,7 @@ from sqlglot import exp
 from schemac.compare.literals import BOOLEAN_WORDS, array_text, interval_value, timestamp_value
 from schemac.pg.dialect import DIALECT
 from schemac.pg.idents import ident
+from schemac.pg.names import quote_ident
 from schemac.pg.expressions import is_verbatim, parse_expression, parse_to_compare
 from schemac.pg.verbatim import normal_text, renamed
 from schemac.pg.operators import OtherOperator, PrefixOperator
@@ -245,7 +246,7 @@ def renamed_column(text: str, old: str, new: str) -> str:
     """normalize.rename_column_in_expression's tree work (a verbatim expression's on its tokens)."""
     tree = parse_expression(text)
     if isinstance(tree, Verbatim):
-        return renamed(text, old, new)
+        return renamed(text, old, quote_ident(new))
     for col in tree.find_all(exp.Column):
         i = col.this
         if isinstance(i, exp.Identifier) and (i.name if i.quoted else i.name.lower()) == old:

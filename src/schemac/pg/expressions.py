@@ -17,7 +17,7 @@ from sqlglot.tokens import TokenType
 from schemac.pg.dialect import DIALECT
 from schemac.pg.operators import is_operator_token
 from schemac.pg import verbatim
-from schemac.pg.syntax import Verbatim
+from schemac.pg.syntax import KnownGrammarError, Verbatim
 
 # Top-level nodes that are statements, not expressions.
 _STATEMENTS = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Transaction, exp.Commit, exp.Rollback,
@@ -28,8 +28,9 @@ class ExpressionError(ValueError):
     pass
 
 
-class NestingError(ExpressionError):
-    """Nested past what the parser can take: refused, never kept verbatim (the guard against nesting bombs)."""
+class FirmError(ExpressionError):
+    """Refused, never kept verbatim: nested past what the parser can take (the guard against nesting bombs),
+    or a construct whose grammar schemac reads written wrong (pg.syntax.KnownGrammarError)."""
 
 
 # sqlglot's parser tries `ARRAY[`, `TIME(`, `x[` ... one way, then another: each nested level doubles the
@@ -50,7 +51,7 @@ def _check_nesting(tokens: list) -> None:
             stack.append(is_typed)
             typed += is_typed
             if typed > MAX_TYPED_NESTING:
-                raise NestingError(f"nests arrays, subscripts or type constructors more than {MAX_TYPED_NESTING} "
+                raise FirmError(f"nests arrays, subscripts or type constructors more than {MAX_TYPED_NESTING} "
                                       "levels deep")
         elif kind in (TokenType.R_PAREN, TokenType.R_BRACKET) and stack:
             typed -= stack.pop()
@@ -80,13 +81,15 @@ def _sqlglot_parse(text: str) -> list[exp.Expression]:
         return [p for p in DIALECT.parser().parse(tokens, text) if p is not None]
     except ExpressionError:
         raise
+    except KnownGrammarError as e:
+        raise FirmError(f"is not valid SQL ({_where(text, e)})") from None
     except ParseError as e:
         raise ExpressionError(f"is not valid SQL ({_where(text, e)})") from None
     except TokenError as e:
         detail = str(e).splitlines()[0] if str(e) else "syntax error"
         raise ExpressionError(f"is not valid SQL ({detail})") from None
     except RecursionError:
-        raise NestingError("is nested too deeply to parse") from None
+        raise FirmError("is nested too deeply to parse") from None
     except Exception as e:  # sqlglot's function builders raise IndexError, TypeError... on odd arguments
         raise ExpressionError(f"is not valid SQL (sqlglot: {type(e).__name__})") from None
 
@@ -99,7 +102,7 @@ def _parse(text: str) -> exp.Expression:
         raise ExpressionError("is empty")
     try:
         return _read(text)
-    except NestingError:
+    except FirmError:
         raise
     except ExpressionError:
         if verbatim.refusal(text) is not None:

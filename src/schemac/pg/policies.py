@@ -11,7 +11,7 @@ from sqlglot import exp
 
 from schemac.pg.dialect import DIALECT
 from schemac.pg import verbatim
-from schemac.pg.expressions import ExpressionError, NestingError, parse_to_compare
+from schemac.pg.expressions import ExpressionError, FirmError, parse_to_compare
 from schemac.pg.syntax import Verbatim
 
 _NEVER = (exp.DDL, exp.DML, exp.Command, exp.Transaction, exp.Commit, exp.Rollback, exp.Set, exp.Use,
@@ -24,7 +24,7 @@ def _policy_tree(text: str) -> exp.Expression:
         raise ExpressionError("is empty")
     try:
         return _read(text)
-    except NestingError:
+    except FirmError:
         raise
     except ExpressionError:
         if verbatim.refusal(text, subqueries=True) is not None:

@@ -32,6 +32,11 @@ STATEMENT_WORDS = frozenset({
 CLAUSE_WORDS = frozenset({"AS", "WHERE", "INTO", "UNION", "INTERSECT", "EXCEPT", "ORDER", "GROUP", "HAVING",
                           "LIMIT", "OFFSET", "FETCH", "RETURNING", "WINDOW", "SELECT"})
 _CLOSING = {")": "(", "]": "["}
+# An expression never ends with these (nor has one right before ')', ',' or ']'): the text is unfinished, a typo
+# (`a >`), which stays the loader's error. `*` ends `count(*)` and `t.*`.
+_OPERAND_NEEDED = frozenset({"AND", "OR", "NOT", "IS", "IN", "LIKE", "ILIKE", "SIMILAR", "BETWEEN", "ESCAPE",
+                             "COLLATE", "AT", "OPERATOR", "CASE", "WHEN", "THEN", "ELSE", "ARRAY", "DISTINCT", "TO",
+                             "OVERLAPS", "ANY", "ALL", "SOME", "EXISTS", "UESCAPE"})
 # One spelling of the blank space between two tokens, whatever was written: none after these, none before
 # those (and none before '(' or '[' after a name, a call's or a subscript's), one space elsewhere.
 _TIGHT_AFTER = frozenset({"(", "[", ".", "::"})
@@ -71,6 +76,14 @@ def refusal(text: str, subqueries: bool = False) -> Optional[str]:
         return "is not valid SQL (its parentheses or brackets do not balance)"
     if toks[0].kind == "word" and toks[0].text.upper() in STATEMENT_WORDS:
         return "must be an expression, not a statement or subquery"
+    for i, t in enumerate(toks):
+        last = i + 1 == len(toks) or toks[i + 1].kind in (")", ",", "]")
+        if last and (t.kind in ("::", ".") or (t.kind == "op" and t.text != "*")
+                     or (t.kind == "word" and t.text.upper() in _OPERAND_NEEDED)):
+            return f"is not valid SQL (incomplete after '{text[:t.start + len(t.text)].strip()[-40:]}')"
+    words = [t.text.upper() for t in toks if t.kind == "word"]
+    if words.count("CASE") != words.count("END"):
+        return "is not valid SQL (a CASE without its END)"
     return None
 
 
@@ -171,17 +184,15 @@ def relations(text: str) -> frozenset[tuple[str, str]]:
     return frozenset(out)
 
 
-def renamed(text: str, old: str, new: str) -> str:
-    """The text with every name `old` (not called, not a type after '::') written `new`, as RENAME COLUMN
-    leaves an expression that reads it. A keyword spelled as the old name is renamed too: the text then
-    differs, and the expression is made again from schema.yaml's, which is safe."""
-    from schemac.pg.names import quote_ident
-
+def renamed(text: str, old: str, new_sql: str) -> str:
+    """The text with every name `old` (not called, not a type after '::') written `new_sql` (the new name,
+    quoted where it needs it), as RENAME COLUMN leaves an expression that reads it. A keyword spelled as the
+    old name is renamed too: the text then differs, and the expression is made again from schema.yaml's."""
     toks = tokens(text)
     out, at = [], 0
     for i, t in enumerate(toks):
         called = i + 1 < len(toks) and toks[i + 1].kind == "("
         if _is_name(t) and _name(t) == old and not called and not (i and toks[i - 1].kind == "::"):
-            out += [text[at:t.start], quote_ident(new)]
+            out += [text[at:t.start], new_sql]
             at = t.start + len(t.text)
     return "".join(out) + text[at:]
