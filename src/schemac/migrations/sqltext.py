@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from schemac.pg.sqllex import DOLLAR as _DOLLAR, WORD, block_comment_end as _block_comment_end, quoted_end
+from schemac.pg.sqllex import DOLLAR as _DOLLAR, WORD, blank_end, quoted_end
 
 
 @dataclass(frozen=True)
@@ -37,17 +37,10 @@ def split(text: str) -> list[Statement]:
     words: list[str] = []  # the current statement's first keywords, and BEGIN/END nesting of a body
     body = 0
     while i < n:
+        i = blank_end(text, i)
+        if i >= n:
+            break
         c = text[i]
-        if text.startswith("--", i):
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
-            continue
-        if text.startswith("/*", i):
-            i = _block_comment_end(text, i)
-            continue
-        if c.isspace():
-            i += 1
-            continue
         if start is None:
             start = i
         if c == "'" or (c in "eE" and text.startswith("'", i + 1)):

@@ -62,6 +62,26 @@ class LexError(ValueError):
     """A quote, dollar quote or comment left open."""
 
 
+def blank_end(text: str, i: int, strict: bool = False) -> int:
+    """Just past the blank space and comments (-- and nested /* */) from text[i]; a /* left open runs to the
+    end, or is a LexError when `strict`."""
+    n = len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+        elif text.startswith("--", i):
+            end = text.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif text.startswith("/*", i):
+            end = block_comment_end(text, i)
+            if strict and (not text.endswith("*/", 0, end) or end - i < 4):
+                raise LexError("a /* comment is not closed")
+            i = end
+        else:
+            break
+    return i
+
+
 @dataclass(frozen=True)
 class Token:
     kind: str  # word (unquoted name or keyword), name ("quoted"), string, number, op, or the punctuation itself
@@ -75,20 +95,10 @@ def tokens(text: str) -> list[Token]:
     out: list[Token] = []
     i, n, depth = 0, len(text), 0
     while i < n:
+        i = blank_end(text, i, strict=True)
+        if i >= n:
+            break
         c = text[i]
-        if c.isspace():
-            i += 1
-            continue
-        if text.startswith("--", i):
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
-            continue
-        if text.startswith("/*", i):
-            end = block_comment_end(text, i)
-            if not text.endswith("*/", 0, end) or end - i < 4:
-                raise LexError("a /* comment is not closed")
-            i = end
-            continue
         lower = text[i:i + 3].lower()
         prefix = next((p for p in _PREFIXES if lower.startswith(p)), None)
         if c in "'\"" or prefix is not None:
