@@ -1,15 +1,15 @@
-"""The identifier character classes of migrations.sqltext, written as what they exclude (cheap to compile),
+"""The identifier character classes of pg.sqllex (which migrations.sqltext splits files with), written as what they exclude (cheap to compile),
 accept exactly the characters of the classes Postgres's lexer documents ([A-Za-z_\\200-\\377] and, in a
 later position, also [0-9$]; dollar-quote tags without $), spelled as ranges here."""
 
 import re
 
-from schemac.migrations import sqltext
+from schemac.pg import sqllex
 
 SPELLED = {
-    sqltext.IDENT_START: r"[A-Za-z_\u0080-\U0010ffff]",
-    sqltext.IDENT_PART: r"[A-Za-z0-9_$\u0080-\U0010ffff]",
-    sqltext._TAG_PART: r"[A-Za-z0-9_\u0080-\U0010ffff]",
+    sqllex.IDENT_START: r"[A-Za-z_\u0080-\U0010ffff]",
+    sqllex.IDENT_PART: r"[A-Za-z0-9_$\u0080-\U0010ffff]",
+    sqllex.TAG_PART: r"[A-Za-z0-9_\u0080-\U0010ffff]",
 }
 CODE_POINTS = list(range(0, 0x800)) + list(range(0x800, 0x110000, 101)) + [0xD7FF, 0xD800, 0xDFFF, 0xE000,
                                                                        0xFFFF, 0x10000, 0x10FFFF]
@@ -23,9 +23,9 @@ def test_each_class_accepts_the_same_characters_as_its_ranges():
 
 
 def test_words_and_dollar_tags():
-    assert sqltext.WORD.match("émile$2 x").group(0) == "émile$2"
-    assert sqltext.WORD.match("2x") is None and sqltext.WORD.match("$x") is None
-    assert sqltext._DOLLAR.match("$body_1$ ...").group(0) == "$body_1$"
-    assert sqltext._DOLLAR.match("$$").group(0) == "$$"
-    assert sqltext._DOLLAR.match("$a$b$").group(0) == "$a$"
-    assert sqltext._DOLLAR.match("$1$") is None and sqltext._DOLLAR.match("$a b$") is None
+    assert sqllex.WORD.match("émile$2 x").group(0) == "émile$2"
+    assert sqllex.WORD.match("2x") is None and sqllex.WORD.match("$x") is None
+    assert sqllex.DOLLAR.match("$body_1$ ...").group(0) == "$body_1$"
+    assert sqllex.DOLLAR.match("$$").group(0) == "$$"
+    assert sqllex.DOLLAR.match("$a$b$").group(0) == "$a$"
+    assert sqllex.DOLLAR.match("$1$") is None and sqllex.DOLLAR.match("$a b$") is None

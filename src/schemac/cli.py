@@ -290,7 +290,7 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
     and partitions become schema.yaml; policies and other objects schemac does not manage are listed in a
     comment at the end. The same database always gives byte-identical output.
     """
-    from schemac.commands.inspect import inspect_database, write_output
+    from schemac.commands.inspect import inspect_database, warn_verbatim, write_output
 
     if old_schema_flag:
         raise click.UsageError("inspect names namespaces with -n/--namespace (as pg_dump does); --schema is the "
@@ -319,6 +319,7 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
                     "a CREATE INDEX CONCURRENTLY failed or is still running"
                 click.echo(f"schemac: note: index {t.schema}.{i.name} is INVALID in the database ({why}); "
                            "written as declared: rebuild it", err=True)
+    warn_verbatim(result.yaml, output or "schema.yaml")
 
 
 main.add_command(check_queries)

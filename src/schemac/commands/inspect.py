@@ -81,3 +81,15 @@ def write_output(path: str, text: str, force: bool) -> None:
         write_atomic(path, text)
     except OSError as e:
         raise SchemacError(f"{path}: cannot write ({e.strerror})") from None
+
+
+def warn_verbatim(text: str, path: str) -> None:
+    """The loader's warnings for the file written (an expression of the catalog's that sqlglot cannot read is
+    kept verbatim: said at its line, as `generate` will say it). The file is read as `generate` reads it; one
+    the loader refuses is `generate`'s to report."""
+    from schemac.schemafile.load import load_text
+
+    try:
+        load_text(text, path)
+    except SchemacError:
+        pass

@@ -39,7 +39,8 @@ def fingerprint() -> str:
     pg = os.path.join(os.path.dirname(here), "pg")
     for path in (os.path.join(here, "normalize.py"), os.path.join(here, "rewrite.py"), os.path.join(here, "literals.py"),
                  os.path.join(pg, "expressions.py"), os.path.join(pg, "dialect.py"), os.path.join(pg, "operators.py"),
-                 os.path.join(pg, "syntax.py"), os.path.join(pg, "keywordcalls.py")):
+                 os.path.join(pg, "syntax.py"), os.path.join(pg, "keywordcalls.py"), os.path.join(pg, "verbatim.py"),
+                 os.path.join(pg, "sqllex.py")):
         with open(path, "rb") as f:
             digest.update(f.read())
     return digest.hexdigest()
@@ -60,7 +61,8 @@ def remember(record: object) -> None:
 
 
 def normal_form(text: Optional[str]) -> Optional[str]:
-    """Canonical SQL text of an expression (None stays None). Unparsable text compares as itself."""
+    """Canonical SQL text of an expression (None stays None). Text sqlglot cannot read compares as itself,
+    blank space and comments aside (pg.verbatim.normal_text)."""
     if text is None:
         return None
     known = _remembered.get(text)

@@ -12,8 +12,11 @@ from sqlglot import exp
 from schemac.compare.literals import BOOLEAN_WORDS, array_text, interval_value, timestamp_value
 from schemac.pg.dialect import DIALECT
 from schemac.pg.idents import ident
-from schemac.pg.expressions import parse_expression, parse_to_compare
+from schemac.pg.names import quote_ident
+from schemac.pg.expressions import is_verbatim, parse_expression, parse_to_compare
+from schemac.pg.verbatim import normal_text, renamed
 from schemac.pg.operators import OtherOperator, PrefixOperator
+from schemac.pg.syntax import Verbatim
 
 _TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR,
                exp.DataType.Type.BPCHAR, exp.DataType.Type.NAME}
@@ -218,15 +221,19 @@ def _parenthesize(tree: exp.Expression) -> exp.Expression:
 
 
 def parsed_normal_form(text: str) -> str:
-    """normalize.normal_form of a text it does not remember: parsed, rewritten, printed."""
+    """normalize.normal_form of a text it does not remember: parsed, rewritten, printed; one sqlglot cannot
+    read (a verbatim expression, pg.verbatim) is its text, blank space and comments aside."""
     try:
-        tree = _parenthesize(_rewrite_tree(parse_to_compare(text)))
+        tree = parse_to_compare(text)
+        if not isinstance(tree, (exp.Condition, exp.Interval, exp.AtTimeZone)) and is_verbatim(text):
+            return normal_text(text)  # sqlglot read another thing than the expression (`n < 1_000`)
+        tree = _parenthesize(_rewrite_tree(tree))
     except (ValueError, RecursionError):
-        return " ".join(text.split())
+        return normal_text(text)
     try:
         return tree.sql(dialect=DIALECT)
     except Exception:  # what sqlglot parses but cannot print compares as its text, as when unparsable
-        return " ".join(text.split())
+        return normal_text(text)
 
 
 def is_string_literal(text: str) -> bool:
@@ -236,8 +243,10 @@ def is_string_literal(text: str) -> bool:
 
 
 def renamed_column(text: str, old: str, new: str) -> str:
-    """normalize.rename_column_in_expression's tree work."""
+    """normalize.rename_column_in_expression's tree work (a verbatim expression's on its tokens)."""
     tree = parse_expression(text)
+    if isinstance(tree, Verbatim):
+        return renamed(text, old, quote_ident(new))
     for col in tree.find_all(exp.Column):
         i = col.this
         if isinstance(i, exp.Identifier) and (i.name if i.quoted else i.name.lower()) == old:

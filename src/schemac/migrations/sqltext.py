@@ -9,18 +9,10 @@ function or procedure (PostgreSQL 14+).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Optional
 
-# An identifier's first character ([A-Za-z_] or any non-ASCII one), a later one (also [0-9$]), and a dollar
-# quote's tag character ([A-Za-z0-9_], non-ASCII): written as what they exclude, which `re` compiles in
-# well under a millisecond; the class spelled [A-Za-z_\u0080-\U0010ffff] takes ~15 ms of every start-up.
-IDENT_START = r"[^\x00-\x40\x5b-\x5e\x60\x7b-\x7f]"
-IDENT_PART = r"[^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]"
-_TAG_PART = r"[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]"
-_DOLLAR = re.compile(rf"\$({IDENT_START}{_TAG_PART}*)?\$")
-WORD = re.compile(f"{IDENT_START}{IDENT_PART}*")  # an unquoted identifier (or keyword)
+from schemac.pg.sqllex import DOLLAR as _DOLLAR, WORD, blank_end, quoted_end
 
 
 @dataclass(frozen=True)
@@ -45,23 +37,16 @@ def split(text: str) -> list[Statement]:
     words: list[str] = []  # the current statement's first keywords, and BEGIN/END nesting of a body
     body = 0
     while i < n:
+        i = blank_end(text, i)
+        if i >= n:
+            break
         c = text[i]
-        if text.startswith("--", i):
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
-            continue
-        if text.startswith("/*", i):
-            i = _block_comment_end(text, i)
-            continue
-        if c.isspace():
-            i += 1
-            continue
         if start is None:
             start = i
         if c == "'" or (c in "eE" and text.startswith("'", i + 1)):
-            i = _quoted_end(text, i + (c != "'"), "'", backslashes=c != "'")
+            i = min(quoted_end(text, i + (c != "'"), "'", backslashes=c != "'"), n)
         elif c == '"':
-            i = _quoted_end(text, i, '"', backslashes=False)
+            i = min(quoted_end(text, i, '"', backslashes=False), n)
         elif c == "$" and (m := _DOLLAR.match(text, i)) and not (i and (text[i - 1].isalnum() or text[i - 1] == "_")):
             close = text.find(m.group(0), m.end())
             i = n if close < 0 else close + len(m.group(0))
@@ -99,37 +84,6 @@ def _in_routine(words: list[str]) -> bool:
 
 def _statement(text: str, start: int, end: int) -> Statement:
     return Statement(text[start:end], start, end, text.count("\n", 0, start) + 1)
-
-
-def _block_comment_end(text: str, i: int) -> int:
-    level = 0
-    while i < len(text):
-        if text.startswith("/*", i):
-            level, i = level + 1, i + 2
-        elif text.startswith("*/", i):
-            level, i = level - 1, i + 2
-            if level == 0:
-                return i
-        else:
-            i += 1
-    return i
-
-
-def _quoted_end(text: str, i: int, quote: str, backslashes: bool) -> int:
-    """Just past the string or identifier opening at text[i] (a doubled quote stays inside)."""
-    i += 1
-    while i < len(text):
-        c = text[i]
-        if backslashes and c == "\\":
-            i += 2
-        elif c == quote:
-            if text.startswith(quote, i + 1):
-                i += 2
-            else:
-                return i + 1
-        else:
-            i += 1
-    return i
 
 
 def at(statements: list[Statement], offset: int) -> Optional[Statement]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from schemac.errors import SchemacError
-from schemac.migrations.sqltext import WORD
+from schemac.pg.sqllex import WORD
 
 CONFIG_FILE = "sqlx.toml"
 DEFAULT_TABLE = ("_sqlx_migrations",)

@@ -24,8 +24,9 @@ from sqlglot.tokens import TokenType
 from schemac.pg.keywordcalls import is_json_as_stored, json_object_as_stored, keyword_call
 from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, merge_operators, other_sql,
                                   parse_other, parse_prefix, prefix_sql)
-from schemac.pg.syntax import (AtLocal, SpelledCall, SqlValue, at_local_sql, collation_for, finish_type, interval_sql,
-                               is_boolean_test, is_words, similar_substring, spelled_sql, sql_value, xml_call)
+from schemac.pg.syntax import (AtLocal, SpelledCall, SqlValue, Verbatim, at_local_sql, collation_for, finish_type,
+                               interval_sql, is_boolean_test, is_words, similar_substring, spelled_sql, sql_value,
+                               verbatim_sql, xml_call)
 
 
 def _generated(self: Postgres.Generator, e: exp.ComputedColumnConstraint) -> str:
@@ -235,7 +236,7 @@ class SchemacPostgres(Postgres):
         TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.ComputedColumnConstraint: _generated,
                       exp.GeneratedAsIdentityColumnConstraint: _identity, OtherOperator: other_sql,
                       PrefixOperator: prefix_sql, SpelledCall: spelled_sql, AtLocal: at_local_sql,
-                      SqlValue: lambda _, e: e.this,
+                      SqlValue: lambda _, e: e.this, Verbatim: verbatim_sql,
                       **_SPELLED}
 
 

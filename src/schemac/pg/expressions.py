@@ -1,7 +1,9 @@
 """SQL expressions from schema.yaml (defaults, checks, index keys and predicates), parsed by sqlglot.
 
 An expression is parsed when the file is loaded, so a typo fails in review, not in production, and
-anything that is not exactly one expression (``1; DROP TABLE x``) never reaches a migration.
+anything that is not exactly one expression (``1; DROP TABLE x``) never reaches a migration. One that
+sqlglot cannot read but that is plausibly one expression (pg.verbatim) is kept as written: a
+pg.syntax.Verbatim node, printed as written, analysed by its tokens.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from sqlglot.tokens import TokenType
 
 from schemac.pg.dialect import DIALECT
 from schemac.pg.operators import is_operator_token
+from schemac.pg import verbatim
+from schemac.pg.syntax import KnownGrammarError, Verbatim
 
 # Top-level nodes that are statements, not expressions.
 _STATEMENTS = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Transaction, exp.Commit, exp.Rollback,
@@ -22,6 +26,11 @@ _STATEMENTS = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Transaction, exp.Co
 
 class ExpressionError(ValueError):
     pass
+
+
+class FirmError(ExpressionError):
+    """Refused, never kept verbatim: nested past what the parser can take (the guard against nesting bombs),
+    or a construct whose grammar schemac reads written wrong (pg.syntax.KnownGrammarError)."""
 
 
 # sqlglot's parser tries `ARRAY[`, `TIME(`, `x[` ... one way, then another: each nested level doubles the
@@ -42,7 +51,7 @@ def _check_nesting(tokens: list) -> None:
             stack.append(is_typed)
             typed += is_typed
             if typed > MAX_TYPED_NESTING:
-                raise ExpressionError(f"nests arrays, subscripts or type constructors more than {MAX_TYPED_NESTING} "
+                raise FirmError(f"nests arrays, subscripts or type constructors more than {MAX_TYPED_NESTING} "
                                       "levels deep")
         elif kind in (TokenType.R_PAREN, TokenType.R_BRACKET) and stack:
             typed -= stack.pop()
@@ -72,22 +81,36 @@ def _sqlglot_parse(text: str) -> list[exp.Expression]:
         return [p for p in DIALECT.parser().parse(tokens, text) if p is not None]
     except ExpressionError:
         raise
+    except KnownGrammarError as e:
+        raise FirmError(f"is not valid SQL ({_where(text, e)})") from None
     except ParseError as e:
         raise ExpressionError(f"is not valid SQL ({_where(text, e)})") from None
     except TokenError as e:
         detail = str(e).splitlines()[0] if str(e) else "syntax error"
         raise ExpressionError(f"is not valid SQL ({detail})") from None
     except RecursionError:
-        raise ExpressionError("is nested too deeply to parse") from None
+        raise FirmError("is nested too deeply to parse") from None
     except Exception as e:  # sqlglot's function builders raise IndexError, TypeError... on odd arguments
         raise ExpressionError(f"is not valid SQL (sqlglot: {type(e).__name__})") from None
 
 
 @lru_cache(maxsize=8192)
 def _parse(text: str) -> exp.Expression:
-    """The parsed expression, validated; shared by every caller, so never mutate it."""
+    """The parsed expression, validated, or a Verbatim node where sqlglot cannot read a text that is plausibly
+    one expression; shared by every caller, so never mutate it."""
     if not text.strip():
         raise ExpressionError("is empty")
+    try:
+        return _read(text)
+    except FirmError:
+        raise
+    except ExpressionError:
+        if verbatim.refusal(text) is not None:
+            raise
+        return Verbatim(this=verbatim.without_comments(text))
+
+
+def _read(text: str) -> exp.Expression:
     parsed = _sqlglot_parse(text)
     if len(parsed) != 1:
         raise ExpressionError(f"must be exactly one SQL expression, found {len(parsed)} statements")
@@ -114,6 +137,20 @@ def check_expression(text: str) -> None:
     _parse(text)
 
 
+def is_verbatim(text: str) -> bool:
+    """Whether the loader keeps `text` as written (sqlglot cannot read it); False for text it refuses."""
+    try:
+        return isinstance(_parse(text), Verbatim)
+    except ExpressionError:
+        return False
+
+
+def checked_columns(text: str) -> set[str]:
+    """The columns the loader checks an expression names: referenced_columns, none for a verbatim one (its
+    names are a guess from its tokens, keywords among them; Postgres checks them when the migration runs)."""
+    return set() if is_verbatim(text) else referenced_columns(text)
+
+
 def parse_to_compare(text: str) -> exp.Expression:
     """A fresh tree of one expression, comments dropped, for comparing spellings (normalize.py):
     the same parser and nesting guard as the loader's, without its checks of what may go into DDL
@@ -127,7 +164,8 @@ def parse_to_compare(text: str) -> exp.Expression:
 
 
 def referenced_columns(text: str) -> set[str]:
-    """Column names an expression uses, as Postgres resolves them (unquoted names fold to lower case)."""
+    """Column names an expression uses, as Postgres resolves them (unquoted names fold to lower case); of a
+    verbatim one, every name it holds (a superset: what reads a column is then never missed)."""
     return set(_referenced_columns(text))
 
 
@@ -135,9 +173,11 @@ def called_functions(text: str) -> set[tuple[str, str]]:
     """The functions an expression calls that are not Postgres's own (sqlglot knows those by name):
     (schema, name), the schema `public` when the call does not name one; empty when it does not parse."""
     try:
-        tree = parse_expression(text)
+        tree = _parse(text)
     except ValueError:
         return set()
+    if isinstance(tree, Verbatim):  # every name called, Postgres's own among them
+        return set(verbatim.calls(tree.this))
     out: set[tuple[str, str]] = set()
     for call in tree.find_all(exp.Anonymous):
         parent = call.parent
@@ -149,8 +189,11 @@ def called_functions(text: str) -> set[tuple[str, str]]:
 
 @lru_cache(maxsize=8192)
 def _referenced_columns(text: str) -> frozenset[str]:
+    tree = _parse(text)
+    if isinstance(tree, Verbatim):
+        return verbatim.names(tree.this)
     out = set()
-    for c in _parse(text).find_all(exp.Column):
+    for c in tree.find_all(exp.Column):
         ident = c.this
         if isinstance(ident, exp.Identifier):
             out.add(ident.name if ident.quoted else ident.name.lower())

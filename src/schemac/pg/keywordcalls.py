@@ -18,7 +18,7 @@ from typing import Optional
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
-from schemac.pg.syntax import SpelledCall
+from schemac.pg.syntax import SpelledCall, refuse
 
 # Words of the clauses (each function's grammar in Postgres's gram.y); any other word where a clause starts
 # is refused here, not by Postgres when the migration runs.
@@ -78,7 +78,7 @@ def keyword_call(parser) -> Optional[exp.Expression]:
                 and not (word == "NO" and _word(parser._next) == "VALUE"):
             operand = parser._parse_assignment()
             if operand is None:
-                parser.raise_error(f"Expected an expression in {name}(...)")
+                refuse(parser, f"Expected an expression in {name}(...)")
                 return None
             parts.append(operand)
             argument = False
@@ -90,11 +90,11 @@ def keyword_call(parser) -> Optional[exp.Expression]:
             if word in ("RETURNING", "AS", "NAME"):  # a type, a name
                 follows = parser._parse_types() if word == "RETURNING" else parser._parse_id_var(any_token=True)
                 if follows is None:
-                    parser.raise_error(f"Expected a {'type' if word == 'RETURNING' else 'name'} after {word}")
+                    refuse(parser, f"Expected a {'type' if word == 'RETURNING' else 'name'} after {word}")
                     return None
                 parts.append(follows)
         else:
-            parser.raise_error(f"Unexpected {parser._curr.text} in {name}(...)")
+            refuse(parser, f"Unexpected {parser._curr.text} in {name}(...)")
             return None
     parser._match_r_paren()
     return parser._parse_column_ops(SpelledCall(this=name, expressions=_as_stored(name, parts, returning)))

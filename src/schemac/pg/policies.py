@@ -1,6 +1,7 @@
 """Policy conditions (USING, WITH CHECK): one SQL expression, which, unlike a default or a check, may
 hold subqueries (`EXISTS (SELECT 1 FROM members m WHERE m.org_id = org_id)`), as row-level security
-policies commonly do. Never a statement: no DML, DDL or command anywhere inside."""
+policies commonly do. Never a statement: no DML, DDL or command anywhere inside. One sqlglot cannot read
+(a subquery over JSON_TABLE) is kept as written when it is plausibly one condition (pg.verbatim)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from functools import lru_cache
 from sqlglot import exp
 
 from schemac.pg.dialect import DIALECT
-from schemac.pg.expressions import ExpressionError, parse_to_compare
+from schemac.pg import verbatim
+from schemac.pg.expressions import ExpressionError, FirmError, parse_to_compare
+from schemac.pg.syntax import Verbatim
 
 _NEVER = (exp.DDL, exp.DML, exp.Command, exp.Transaction, exp.Commit, exp.Rollback, exp.Set, exp.Use,
           exp.Describe, exp.Pragma, exp.Drop, exp.Create, exp.Alter, exp.Into)
@@ -19,6 +22,17 @@ _NEVER = (exp.DDL, exp.DML, exp.Command, exp.Transaction, exp.Commit, exp.Rollba
 def _policy_tree(text: str) -> exp.Expression:
     if not text.strip():
         raise ExpressionError("is empty")
+    try:
+        return _read(text)
+    except FirmError:
+        raise
+    except ExpressionError:
+        if verbatim.refusal(text, subqueries=True) is not None:
+            raise
+        return Verbatim(this=verbatim.without_comments(text))
+
+
+def _read(text: str) -> exp.Expression:
     node = parse_to_compare(text)
     if isinstance(node, exp.Query) or not isinstance(node, exp.Condition):
         raise ExpressionError("must be a condition (an expression), not a statement")
@@ -36,6 +50,14 @@ def check_policy_expression(text: str) -> None:
     _policy_tree(text)
 
 
+def is_verbatim_policy(text: str) -> bool:
+    """Whether the condition is kept as written (sqlglot cannot read it)."""
+    try:
+        return isinstance(_policy_tree(text), Verbatim)
+    except ExpressionError:
+        return False
+
+
 def parse_policy_expression(text: str) -> exp.Expression:
     """A fresh tree of the condition (for the DDL)."""
     return _policy_tree(text).copy()
@@ -49,6 +71,8 @@ def policy_refs(text: str) -> tuple[set[str], set[tuple[str, str]], set[tuple[st
         tree = _policy_tree(text)
     except ExpressionError:
         return set(), set(), set()
+    if isinstance(tree, Verbatim):  # from its tokens: every name, what follows FROM/JOIN, every call
+        return set(verbatim.names(tree.this)), set(verbatim.relations(tree.this)), set(verbatim.calls(tree.this))
     columns = {c.this.name if c.this.quoted else c.this.name.lower()
                for c in tree.find_all(exp.Column) if isinstance(c.this, exp.Identifier)}
     tables = {(t.db or "public", t.name) for t in tree.find_all(exp.Table) if t.name}
@@ -69,6 +93,8 @@ def qualified_policy_text(text: str, schema: str, table: str, columns_of) -> str
     try:
         tree = _policy_tree(text).copy()
     except ExpressionError:
+        return text
+    if isinstance(tree, Verbatim):
         return text
     own = columns_of(schema, table) or set()
     for col in list(tree.find_all(exp.Column)):
@@ -122,6 +148,8 @@ def comparable_policy_text(text: str) -> str:
     try:
         tree = _policy_tree(text).copy()
     except ExpressionError:
+        return text
+    if isinstance(tree, Verbatim):
         return text
     for dot in list(tree.find_all(exp.Dot)):
         if isinstance(dot.expression, exp.Anonymous) and dot.this.name == "public":

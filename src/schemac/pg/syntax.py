@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Optional
 
 from sqlglot import exp
+from sqlglot.errors import ParseError
 from sqlglot.tokens import TokenType
 
 # The words that may follow IS (or IS NOT) and are not an operand: each a keyword of Postgres's grammar there.
@@ -109,8 +110,21 @@ def _take(parser, *words: str) -> Optional[str]:
 def _need(parser, *words: str) -> str:
     word = _take(parser, *words)
     if word is None:
-        parser.raise_error(f"Expected {' or '.join(words)}")
+        refuse(parser, f"Expected {' or '.join(words)}")
     return word or ""
+
+
+class KnownGrammarError(ParseError):
+    """A construct whose whole grammar schemac reads (the keyword calls, the IS ... forms) written wrong: an
+    error, never an expression kept verbatim (pg.verbatim), which is for shapes sqlglot does not know."""
+
+
+def refuse(parser, message: str) -> None:
+    """parser.raise_error(message), raised as a KnownGrammarError."""
+    try:
+        parser.raise_error(message)
+    except ParseError as e:
+        raise KnownGrammarError(str(e), e.errors) from None
 
 
 def similar_substring(parser) -> exp.Expression:
@@ -190,3 +204,15 @@ def at_local_sql(generator, e: AtLocal) -> str:
     operand = generator.sql(e, "this")
     return f"({operand}) AT LOCAL" if isinstance(e.this, (exp.Binary, exp.Unary)) and not isinstance(e.this, exp.Paren) \
         else f"{operand} AT LOCAL"
+
+
+class Verbatim(exp.Expression, exp.Condition):
+    """An expression sqlglot cannot read (pg.verbatim), `this` its text without comments: printed as written,
+    in parentheses, so that it stays one operand wherever a statement embeds it."""
+
+    arg_types = {"this": True}
+    _hash_raw_args = True  # its text as written: 'A' and 'a' are two expressions
+
+
+def verbatim_sql(generator, e: Verbatim) -> str:
+    return f"({e.this})"

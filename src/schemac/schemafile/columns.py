@@ -7,7 +7,7 @@ from dataclasses import replace
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from schemac.model import Column, Identity
-from schemac.pg.expressions import referenced_columns
+from schemac.pg.expressions import checked_columns
 from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.pg.sequences import without_defaults
 from schemac.schemafile.column_settings import SETTING_KEYS, ColumnSettingsReader
@@ -38,9 +38,9 @@ class ColumnReader(ColumnSettingsReader):
             if known is not None and self.w._budget >= known[0]:  # (the reading would stay within the budget)
                 self.w._budget -= known[0]
                 return with_fields(known[1], source=self.w.src(key_node)), known[2], known[3], None
-        budget = self.w._budget
+        budget, warned = self.w._budget, len(self.warnings)
         column, is_pk, is_unique, check = self._column(key_node, node, table_what)
-        if key is not None and check is None:
+        if key is not None and check is None and len(self.warnings) == warned:  # (a warning is given at each line)
             self._columns[key] = (budget - self.w._budget, column, is_pk, is_unique)
         return column, is_pk, is_unique, check
 
@@ -63,7 +63,7 @@ class ColumnReader(ColumnSettingsReader):
         if "default" in fields:
             d_node = fields["default"][1]
             default = self.expression(d_node, f"default of {what}")
-            cols = referenced_columns(default)
+            cols = checked_columns(default)
             if cols:
                 raise self.fail(d_node, f"default of {what} refers to column '{sorted(cols)[0]}'; a default cannot "
                                         "refer to columns (for a string literal write it in SQL quotes, e.g. "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from yaml.nodes import Node, ScalarNode
 
 from schemac.model import FK_ACTIONS, Check, ForeignKey
-from schemac.pg.expressions import referenced_columns
+from schemac.pg.expressions import checked_columns
 from schemac.schemafile.fields import FieldReader
 
 CHECK_KEYS = {"expression": True, "not_valid": False, "no_inherit": False, "comment": False}
@@ -29,7 +29,7 @@ class ConstraintReader(FieldReader):
             expr = self.expression(at, what)
             not_valid, comment = self.opt_bool(cf, "not_valid", what), self.opt_string(cf, "comment", what)
             no_inherit = self.opt_bool(cf, "no_inherit", what)
-        for col in sorted(referenced_columns(expr)):
+        for col in sorted(checked_columns(expr)):
             known(col, at, what)
         return Check(name, expr, self.w.src(key_node), comment, not_valid, no_inherit)
 

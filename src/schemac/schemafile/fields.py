@@ -15,7 +15,8 @@ from yaml.nodes import Node
 from schemac.errors import SchemaFileError
 from schemac.model import SequenceOptions
 from schemac.model.collnames import from_yaml, ref_parts
-from schemac.pg.expressions import ExpressionError, check_expression
+from schemac.pg.expressions import ExpressionError, check_expression, is_verbatim
+from schemac.pg.verbatim import WARNING as VERBATIM_WARNING, refused_as_error
 from schemac.pg.names import MAX_IDENTIFIER_BYTES
 from schemac.schemafile.walker import Walker
 
@@ -38,6 +39,7 @@ class FieldReader:
         self.w = Walker(self.path)
         self._names: set[str] = set()  # names identifier() found good (its checks are of the text alone)
         self.collation_schemas: frozenset[str] = frozenset()  # where `x.y` names schema x's collation y
+        self.warnings: list[str] = []  # one line each, file:line:column first (kept_verbatim)
 
     def collation(self, node: Node, what: str) -> str:
         """A `collation:` value as the model names it (model.collnames): `x.y` is qualified when x is
@@ -80,7 +82,16 @@ class FieldReader:
             check_expression(text)
         except ExpressionError as e:
             raise self.fail(node, f"{what} {e}") from None
+        if is_verbatim(text):
+            self.kept_verbatim(node, what)
         return text
+
+    def kept_verbatim(self, node: Node, what: str) -> None:
+        """An expression sqlglot cannot read, kept as written (pg.verbatim): a warning at its line, or, under
+        SCHEMAC_VERBATIM=error, the loader's error."""
+        if refused_as_error():
+            raise self.fail(node, f"{what}: {VERBATIM_WARNING.split(';')[0]} (SCHEMAC_VERBATIM=error refuses it)")
+        self.warnings.append(f"{self.w.src(node)}: {what}: {VERBATIM_WARNING}")
 
     def object_name(self, f: dict, key_node: Node, label: str) -> str:
         """The key names the object, unless a name: key does (two schemas may hold objects of one name,

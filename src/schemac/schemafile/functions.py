@@ -10,7 +10,7 @@ import re
 from yaml.nodes import Node
 
 from schemac.model import Function
-from schemac.pg.expressions import ExpressionError, parse_expression, referenced_columns
+from schemac.pg.expressions import ExpressionError, is_verbatim, parse_expression, referenced_columns
 from schemac.pg.routines import implied_result, parse_arguments, result_type
 from schemac.pg.types import TypeSyntaxError
 from schemac.schemafile.fields import FieldReader, is_plain_reference
@@ -75,7 +75,9 @@ class FunctionReader(FieldReader):
                             parse_expression(a.default)
                         except ExpressionError as e:
                             raise self.fail(at, f"default {a.default!r} in arguments of {what} {e}") from None
-                        if referenced_columns(a.default):
+                        if is_verbatim(a.default):
+                            self.kept_verbatim(at, f"default {a.default!r} in arguments of {what}")  # type: ignore[attr-defined]
+                        elif referenced_columns(a.default):
                             raise self.fail(at, f"arguments of {what}: a default cannot refer to columns "
                                                 f"({a.default})")
             returns = None

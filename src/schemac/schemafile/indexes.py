@@ -8,7 +8,7 @@ from dataclasses import replace
 from yaml.nodes import Node, ScalarNode
 
 from schemac.model import Index, IndexElement
-from schemac.pg.expressions import referenced_columns
+from schemac.pg.expressions import checked_columns
 from schemac.schemafile.fields import MAX_INDEX_COLUMNS
 from schemac.schemafile.column_settings import statistics_target
 from schemac.schemafile.storage import StorageReader
@@ -72,7 +72,7 @@ class IndexReader(StorageReader):
             column = known(self.identifier(ef["name"][1], f"column of {what}"), ef["name"][1], what)
         else:
             expression = self.expression(ef["expression"][1], f"expression of {what}")
-            for col in sorted(referenced_columns(expression)):
+            for col in sorted(checked_columns(expression)):
                 known(col, ef["expression"][1], what)
         order = self.choice(ef, "order", ("asc", "desc"), what) or "asc"
         nulls = self.choice(ef, "nulls", ("first", "last"), what)
@@ -97,7 +97,7 @@ class IndexReader(StorageReader):
         where = None
         if "where" in f:
             where = self.expression(f["where"][1], f"where of {what}")
-            for col in sorted(referenced_columns(where)):
+            for col in sorted(checked_columns(where)):
                 known(col, f["where"][1], f"where of {what}")
         include = self.opt_columns(f, "include", what, known)
         if key_count + len(include) > MAX_INDEX_COLUMNS:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import sys
 from typing import Any, Optional
 
 from yaml.nodes import Node
@@ -109,10 +110,13 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         paused = gc.isenabled()
         gc.disable()
         try:
-            return self._model(root)
+            schema = self._model(root)
         finally:
             if paused:
                 gc.enable()
+        for line in self.warnings:  # after the whole file read: no warning is given for a file refused
+            print(f"schemac: warning: {line}", file=sys.stderr)
+        return schema
 
     def _model(self, root: Node) -> Schema:
         top = self.w.fields(root, "schema.yaml (top level)", TOP_KEYS)

@@ -7,7 +7,7 @@ from typing import Optional
 
 from schemac.model import POLICY_COMMANDS, PUBLIC, Policy
 from schemac.pg.expressions import ExpressionError
-from schemac.pg.policies import check_policy_expression
+from schemac.pg.policies import check_policy_expression, is_verbatim_policy
 from schemac.schemafile.grants import GrantReader
 
 RLS_KEYS = {"enabled": False, "forced": False}
@@ -67,6 +67,8 @@ class PolicyReader(GrantReader):
             check_policy_expression(text)
         except ExpressionError as e:
             raise self.fail(f[key][1], f"{key} of {what} {e}") from None
+        if is_verbatim_policy(text):
+            self.kept_verbatim(f[key][1], f"{key} of {what}")  # type: ignore[attr-defined]
         return text
 
 

@@ -9,7 +9,7 @@ from yaml.nodes import Node
 
 from schemac.errors import SchemaFileError
 from schemac.model import Check, Column, ForeignKey, Index, Partitioning, PartitionOf, PrimaryKey, Source, Table, Unique
-from schemac.pg.expressions import ExpressionError, parse_partition_bound, parse_partition_key, referenced_columns
+from schemac.pg.expressions import ExpressionError, checked_columns, parse_partition_bound, parse_partition_key, referenced_columns
 from schemac.pg.names import make_object_name
 from schemac.schemafile.columns import with_fields
 from schemac.schemafile.storage import StorageReader
@@ -68,7 +68,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                 uniques.append(Unique((column.name,), None, self.w.src(col_key)))
             if check is not None:
                 expr, at = check
-                for col in sorted(referenced_columns(expr)):
+                for col in sorted(checked_columns(expr)):
                     if col != column.name:
                         raise self.fail(at, f"the check of column '{column.name}' refers to column '{col}'; "
                                             "put checks over several columns under the table's checks:")
@@ -87,7 +87,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
             return col
 
         for column in columns:
-            for col in sorted(referenced_columns(column.using)) if column.using else ():
+            for col in sorted(checked_columns(column.using)) if column.using else ():
                 if col not in names:
                     raise SchemaFileError(f"using of column '{column.name}' of {what} names column '{col}', which "
                                           f"{what} does not have; columns: {', '.join(sorted(names))}", column.source)
@@ -261,10 +261,10 @@ def _check_columns_known(t: Table) -> None:
     for c in ([t.primary_key] if t.primary_key else []) + list(t.uniques) + list(t.foreign_keys) + list(t.exclusions):
         used += [(col, c.source) for col in c.columns]
     for c in t.checks:
-        used += [(col, c.source) for col in referenced_columns(c.expression)]
+        used += [(col, c.source) for col in checked_columns(c.expression)]
     for i in t.indexes:
         used += [(e.column, i.source) for e in i.elements if e.column]
-        used += [(col, i.source) for e in i.elements if e.expression for col in referenced_columns(e.expression)]
+        used += [(col, i.source) for e in i.elements if e.expression for col in checked_columns(e.expression)]
         used += [(col, i.source) for col in i.include]
     for col, src in used:
         if col not in names:

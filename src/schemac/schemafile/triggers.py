@@ -6,7 +6,7 @@ from __future__ import annotations
 from yaml.nodes import Node
 
 from schemac.model import TRIGGER_EVENTS, Trigger
-from schemac.pg.expressions import referenced_columns
+from schemac.pg.expressions import checked_columns
 from schemac.schemafile.fields import FieldReader, is_plain_reference
 
 TRIGGER_KEYS = {"function": True, "events": True, "timing": False, "update_of": False, "for_each": False,
@@ -43,7 +43,7 @@ class TriggerReader(FieldReader):
         when = None
         if "when" in f:
             when = self.expression(f["when"][1], f"when of {what}")
-            for col in sorted(referenced_columns(when)):
+            for col in sorted(checked_columns(when)):
                 if col not in ("old", "new"):
                     known(col, f["when"][1], f"when of {what}")
         arguments = tuple(self.w.text(a, f"argument of {what}") for a in self.w.sequence(f["arguments"][1],

@@ -6,7 +6,7 @@ from __future__ import annotations
 from yaml.nodes import Node, ScalarNode
 
 from schemac.model import View, ViewColumn
-from schemac.pg.expressions import ExpressionError, check_expression
+from schemac.pg.expressions import ExpressionError, check_expression, is_verbatim
 from schemac.pg.views import QueryError, view_query
 from schemac.schemafile.column_settings import statistics_target
 from schemac.schemafile.storage import StorageReader
@@ -32,6 +32,8 @@ class ViewReader(StorageReader):
             check_expression(text)
         except ExpressionError as e:
             raise self.fail(node, f"{where} {e}") from None
+        if is_verbatim(text):
+            self.kept_verbatim(node, where)  # type: ignore[attr-defined]
         return text
 
     def views(self, node: Node, materialized: bool) -> list[View]:

@@ -1,0 +1,198 @@
+"""Expressions sqlglot cannot read, kept as written ("verbatim") rather than refused.
+
+A real database holds expressions of shapes sqlglot does not know (``(n)::numeric(5,-2)``, a policy over
+``JSON_TABLE(...)``), and `inspect` writes Postgres's own deparse of them: refusing them at load would
+make the tool unusable on that database. Such a text is kept when it is plausibly one expression (it
+tokenizes by Postgres's rules, its parentheses and brackets balance, it holds no ';', no top-level comma
+or clause keyword, does not start as a statement, and holds no subquery where Postgres allows none);
+anything else keeps the loader's error. What is kept reaches the DDL unchanged, in parentheses
+(pg.syntax.Verbatim), and is compared as text: blank space and comments outside quotes aside
+(normal_text). What it loses, being unread: see docs/architecture.md ("Verbatim expressions").
+
+No sqlglot here: the normal form of a verbatim text is also taken where sqlglot is not imported.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Optional
+
+from schemac.pg.sqllex import LexError, Token, tokens
+
+# Words that start a statement, never an expression (Postgres's statement keywords that are not also
+# expression syntax; a subquery starts with '(' and a call such as delete(h, 'k') is read by sqlglot).
+STATEMENT_WORDS = frozenset({
+    "SELECT", "WITH", "INSERT", "UPDATE", "DELETE", "MERGE", "DROP", "CREATE", "ALTER", "GRANT", "REVOKE",
+    "TRUNCATE", "COPY", "VALUES", "TABLE", "SET", "RESET", "BEGIN", "COMMIT", "ROLLBACK", "ABORT", "START",
+    "SAVEPOINT", "RELEASE", "DO", "CALL", "EXPLAIN", "ANALYZE", "ANALYSE", "VACUUM", "LOCK", "DECLARE",
+    "EXECUTE", "PREPARE", "DEALLOCATE", "LISTEN", "UNLISTEN", "NOTIFY", "SHOW", "COMMENT", "REINDEX", "CLUSTER",
+    "REFRESH", "SECURITY", "IMPORT", "DISCARD", "CHECKPOINT", "LOAD", "FETCH", "MOVE", "CLOSE", "REASSIGN"})
+# Words of a query's clauses: outside parentheses, never part of one expression.
+CLAUSE_WORDS = frozenset({"AS", "WHERE", "INTO", "UNION", "INTERSECT", "EXCEPT", "ORDER", "GROUP", "HAVING",
+                          "LIMIT", "OFFSET", "FETCH", "RETURNING", "WINDOW", "SELECT"})
+_CLOSING = {")": "(", "]": "["}
+# An expression never ends with these (nor has one right before ')', ',' or ']'): the text is unfinished, a typo
+# (`a >`), which stays the loader's error. `*` ends `count(*)` and `t.*`.
+_OPERAND_NEEDED = frozenset({"AND", "OR", "NOT", "IS", "IN", "LIKE", "ILIKE", "SIMILAR", "BETWEEN", "ESCAPE",
+                             "COLLATE", "AT", "OPERATOR", "CASE", "WHEN", "THEN", "ELSE", "ARRAY", "DISTINCT", "TO",
+                             "OVERLAPS", "ANY", "ALL", "SOME", "EXISTS", "UESCAPE"})
+# One spelling of the blank space between two tokens, whatever was written: none after these, none before
+# those (and none before '(' or '[' after a name, a call's or a subscript's), one space elsewhere.
+_TIGHT_AFTER = frozenset({"(", "[", ".", "::"})
+_TIGHT_BEFORE = frozenset({")", "]", ",", ".", "::"})
+_OPENERS = frozenset({"(", "["})
+_ENDS_OPERAND = frozenset({"word", "name", ")", "]"})
+WARNING = "sqlglot cannot read this expression; kept verbatim and compared as text"
+
+
+def refusal(text: str, subqueries: bool = False) -> Optional[str]:
+    """Why `text` is not plausibly one SQL expression (the reason, worded as the loader's errors are), or
+    None when it is. `subqueries`: where Postgres allows them (a policy's condition)."""
+    try:
+        toks = tokens(text)
+    except LexError as e:
+        return f"is not valid SQL ({e})"
+    if not toks:
+        return "is empty"
+    stack: list[str] = []
+    for t in toks:
+        if t.kind in ("(", "["):
+            stack.append(t.kind)
+        elif t.kind in _CLOSING:
+            if not stack or stack.pop() != _CLOSING[t.kind]:
+                return "is not valid SQL (its parentheses or brackets do not balance)"
+        elif t.kind == ";":
+            return "must be exactly one SQL expression (it holds a ';')"
+        elif t.kind == "," and not stack:
+            return "must be exactly one SQL expression, not a list"
+        elif t.kind == "param":
+            return f"is not valid SQL (a parameter {t.text} has no value here)"
+        elif t.kind == "word":
+            word = t.text.upper()
+            if (not stack and word in CLAUSE_WORDS) or (word == "SELECT" and not subqueries):
+                return "must be an expression, not a statement or subquery"
+    if stack:
+        return "is not valid SQL (its parentheses or brackets do not balance)"
+    if toks[0].kind == "word" and toks[0].text.upper() in STATEMENT_WORDS:
+        return "must be an expression, not a statement or subquery"
+    for i, t in enumerate(toks):
+        last = i + 1 == len(toks) or toks[i + 1].kind in (")", ",", "]")
+        if last and (t.kind in ("::", ".") or (t.kind == "op" and t.text != "*")
+                     or (t.kind == "word" and t.text.upper() in _OPERAND_NEEDED)):
+            return f"is not valid SQL (incomplete after '{text[:t.start + len(t.text)].strip()[-40:]}')"
+    words = [t.text.upper() for t in toks if t.kind == "word"]
+    if words.count("CASE") != words.count("END"):
+        return "is not valid SQL (a CASE without its END)"
+    return None
+
+
+def refused_as_error() -> bool:
+    """SCHEMAC_VERBATIM=error: the loader refuses what it would keep verbatim (for a project that wants every
+    expression read, so compared by meaning)."""
+    return os.environ.get("SCHEMAC_VERBATIM", "").strip().lower() == "error"
+
+
+def _gap(before: Token, after: Token) -> str:
+    if before.kind in _TIGHT_AFTER or after.kind in _TIGHT_BEFORE:
+        return ""
+    return "" if after.kind in _OPENERS and before.kind in _ENDS_OPERAND else " "
+
+
+@lru_cache(maxsize=4096)
+def normal_text(text: str) -> str:
+    """The text with blank space and comments outside quotes normalized (one spelling of the space between
+    two tokens, whatever was written: _gap) and parentheses around the whole taken off:
+    Postgres prints a CHECK's expression in them, and a person may write it without."""
+    try:
+        toks = tokens(text)
+    except LexError:
+        return " ".join(text.split())
+    while len(toks) >= 2 and toks[0].kind == "(" and toks[-1].kind == ")" and \
+            not any(t.kind == ")" and t.depth == 0 for t in toks[1:-1]):
+        toks = [Token(t.kind, t.text, t.start, t.depth - 1) for t in toks[1:-1]]
+    out = []
+    for i, t in enumerate(toks):
+        if i:
+            out.append(_gap(toks[i - 1], t))
+        out.append(t.text)
+    return "".join(out)
+
+
+def without_comments(text: str) -> str:
+    """The text as written, each comment replaced by blank space (a -- comment would swallow the ')' the DDL
+    closes it with; comments never travel into generated DDL)."""
+    toks = tokens(text)
+    out, at = [], 0
+    for t in toks:
+        gap = text[at:t.start]
+        out.append(gap if not gap.strip() else ("\n" if "\n" in gap else " "))
+        out.append(t.text)
+        at = t.start + len(t.text)
+    return "".join(out).strip()
+
+
+def _name(t: Token) -> str:
+    """A name as Postgres resolves it: unquoted ones fold to lower case."""
+    return t.text[1:-1].replace('""', '"') if t.kind == "name" else t.text.lower()
+
+
+def _is_name(t: Token) -> bool:
+    return t.kind == "word" or (t.kind == "name" and t.text.startswith('"'))
+
+
+@lru_cache(maxsize=4096)
+def names(text: str) -> frozenset[str]:
+    """Every name the text holds that is not called or a type after '::': a superset of the columns it reads
+    (keywords among them), for ordering statements and finding what a column change touches."""
+    toks = tokens(text)
+    out = set()
+    for i, t in enumerate(toks):
+        called = i + 1 < len(toks) and toks[i + 1].kind == "("
+        if _is_name(t) and not called and not (i and toks[i - 1].kind == "::"):
+            out.add(_name(t))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=4096)
+def calls(text: str) -> frozenset[tuple[str, str]]:
+    """(schema, name) of every `name(` and `schema.name(` in the text, public when unqualified (casts' type
+    modifiers after '::' left out): the functions it may call."""
+    toks = tokens(text)
+    out = set()
+    for i, t in enumerate(toks):
+        if not (_is_name(t) and i + 1 < len(toks) and toks[i + 1].kind == "(") or (i and toks[i - 1].kind == "::"):
+            continue
+        qualified = i >= 2 and toks[i - 1].kind == "." and _is_name(toks[i - 2])
+        out.add((_name(toks[i - 2]) if qualified else "public", _name(t)))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=4096)
+def relations(text: str) -> frozenset[tuple[str, str]]:
+    """(schema, name) of what follows FROM or JOIN (public when unqualified): the tables a verbatim policy's
+    subqueries may read, for ordering statements."""
+    toks = tokens(text)
+    out = set()
+    for i, t in enumerate(toks[:-1]):
+        if t.kind == "word" and t.text.upper() in ("FROM", "JOIN") and _is_name(toks[i + 1]):
+            nxt = toks[i + 1]
+            if i + 3 < len(toks) and toks[i + 2].kind == "." and _is_name(toks[i + 3]):
+                out.add((_name(nxt), _name(toks[i + 3])))
+            else:
+                out.add(("public", _name(nxt)))
+    return frozenset(out)
+
+
+def renamed(text: str, old: str, new_sql: str) -> str:
+    """The text with every name `old` (not called, not a type after '::') written `new_sql` (the new name,
+    quoted where it needs it), as RENAME COLUMN leaves an expression that reads it. A keyword spelled as the
+    old name is renamed too: the text then differs, and the expression is made again from schema.yaml's."""
+    toks = tokens(text)
+    out, at = [], 0
+    for i, t in enumerate(toks):
+        called = i + 1 < len(toks) and toks[i + 1].kind == "("
+        if _is_name(t) and _name(t) == old and not called and not (i and toks[i - 1].kind == "::"):
+            out += [text[at:t.start], new_sql]
+            at = t.start + len(t.text)
+    return "".join(out) + text[at:]
