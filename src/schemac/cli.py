@@ -319,7 +319,7 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
                     "a CREATE INDEX CONCURRENTLY failed or is still running"
                 click.echo(f"schemac: note: index {t.schema}.{i.name} is INVALID in the database ({why}); "
                            "written as declared: rebuild it", err=True)
-    warn_verbatim(result.yaml, output or "schema.yaml")
+    warn_verbatim(result.yaml, output or "schema.yaml", result.schema)
 
 
 main.add_command(check_queries)
