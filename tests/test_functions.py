@@ -226,5 +226,19 @@ def test_inspect_lists_no_row_type_of_its_own_tables_as_external(tmp_path, db_ur
     assert "external_types" not in text
 
 
+def test_argument_types_with_modifiers_name_the_function_postgres_has(tmp_path, db_url, schemac):
+    """pg_proc keeps a type's oid only: `char(4)`, `varchar(20)`, `numeric(10,2)`, `bit(4)` are `character`,
+    `character varying`, `numeric`, `bit` in a function's identity (found on PostgREST's test schema: the
+    loader spelled `character` as a column's `character(1)`, and diff called the function missing and
+    found one not in schema.yaml). The rebuilt database has pg_proc's signatures; diff of both is clean."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE FUNCTION pad(c char(4), cs char(4)[], v varchar(20), n numeric(10,2), b bit(4)) "
+                     "RETURNS TABLE(c1 char, n1 numeric(5,1)) LANGUAGE sql AS 'SELECT c, n'")
+    _inspected_and_rebuilt(tmp_path, db_url, schemac, lambda conn: _equal(conn.execute(
+        "SELECT pg_get_function_identity_arguments('pad'::regproc)").fetchone()[0],
+        "c character, cs character[], v character varying, n numeric, b bit"))
+    assert schemac("diff", "--database-url", db_url).returncode == 0
+
+
 def _equal(a, b) -> None:
     assert a == b, (a, b)
