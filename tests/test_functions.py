@@ -4,6 +4,7 @@ oid, what depends on it), drift made by hand, and the loader's errors."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import psycopg
 import pytest
@@ -238,6 +239,26 @@ def test_argument_types_with_modifiers_name_the_function_postgres_has(tmp_path, 
         "SELECT pg_get_function_identity_arguments('pad'::regproc)").fetchone()[0],
         "c character, cs character[], v character varying, n numeric, b bit"))
     assert schemac("diff", "--database-url", db_url).returncode == 0
+
+
+def test_plpgsql_rowtype_of_a_table_the_migration_creates_later(tmp_path, db_url, schemac):
+    """A PL/pgSQL function whose DECLARE names a table's row type (`core.obs%ROWTYPE`): PL/pgSQL's validator
+    resolves it at CREATE FUNCTION, before the table the same migration creates (found on an ISO-28258 soil
+    database's dump: `relation "core.observation_phys_chem" does not exist`). check_function_bodies is off
+    for every new function, as pg_dump has it; the rebuilt function runs against the table there."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA core; CREATE TABLE core.obs (id int PRIMARY KEY, value_max numeric);"
+                     "CREATE FUNCTION core.max_of(i int) RETURNS numeric LANGUAGE plpgsql AS $$ DECLARE o core.obs%ROWTYPE;"
+                     " BEGIN SELECT * INTO o FROM core.obs WHERE id = i; RETURN o.value_max; END $$")
+    sig = "SELECT pg_get_function_identity_arguments(p.oid), prosrc FROM pg_proc p WHERE proname = 'max_of'"
+    with psycopg.connect(db_url) as conn:
+        expected = conn.execute(sig).fetchall()
+
+    def check(conn):
+        _equal(conn.execute(sig).fetchall(), expected)
+        conn.execute("INSERT INTO core.obs VALUES (1, 7.5)")
+        _equal(conn.execute("SELECT core.max_of(1)").fetchone()[0], Decimal("7.5"))
+    _inspected_and_rebuilt(tmp_path, db_url, schemac, check)
 
 
 def _equal(a, b) -> None:

@@ -272,10 +272,10 @@ def _identity_sets(old: SequenceOptions, new: SequenceOptions, column_type: str)
 
 
 def _preamble(changes: list[Change]) -> list[exp.Expression]:
-    """`SET LOCAL check_function_bodies = off` where SQL functions are created: Postgres would check a SQL
-    body against tables the same migration creates later (pg_dump does the same); the setting lasts
-    until the file's transaction ends."""
-    if any(c.kind in ("add_function", "alter_function") and c.new.language == "sql" for c in changes):  # type: ignore
+    """`SET LOCAL check_function_bodies = off` where functions are created: Postgres would check a SQL body,
+    and PL/pgSQL's `%ROWTYPE`/`%TYPE` declarations, against tables the same migration creates later (pg_dump
+    does the same); the setting lasts until the file's transaction ends."""
+    if any(c.kind in ("add_function", "alter_function") for c in changes):
         return [ddl.command("SET", "LOCAL check_function_bodies = off")]
     return []
 
