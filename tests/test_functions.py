@@ -228,17 +228,34 @@ def test_inspect_lists_no_row_type_of_its_own_tables_as_external(tmp_path, db_ur
 
 
 def test_argument_types_with_modifiers_name_the_function_postgres_has(tmp_path, db_url, schemac):
-    """pg_proc keeps a type's oid only: `char(4)`, `varchar(20)`, `numeric(10,2)`, `bit(4)` are `character`,
-    `character varying`, `numeric`, `bit` in a function's identity (found on PostgREST's test schema: the
+    """pg_proc keeps a type's oid only: `char(4)`, `varchar(20)`, `numeric(10,2)`, `bit(4)`, `interval day to
+    second` are `character`, `character varying`, `numeric`, `bit`, `interval` in a function's identity (found on PostgREST's test schema: the
     loader spelled `character` as a column's `character(1)`, and diff called the function missing and
     found one not in schema.yaml). The rebuilt database has pg_proc's signatures; diff of both is clean."""
     with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("CREATE FUNCTION pad(c char(4), cs char(4)[], v varchar(20), n numeric(10,2), b bit(4)) "
+        conn.execute("CREATE FUNCTION pad(c char(4), cs char(4)[], v varchar(20), n numeric(10,2), b bit(4), "
+                     "i interval day to second) "
                      "RETURNS TABLE(c1 char, n1 numeric(5,1)) LANGUAGE sql AS 'SELECT c, n'")
     _inspected_and_rebuilt(tmp_path, db_url, schemac, lambda conn: _equal(conn.execute(
         "SELECT pg_get_function_identity_arguments('pad'::regproc)").fetchone()[0],
-        "c character, cs character[], v character varying, n numeric, b bit"))
+        "c character, cs character[], v character varying, n numeric, b bit, i interval"))
     assert schemac("diff", "--database-url", db_url).returncode == 0
+
+
+def test_argument_types_written_with_modifiers_by_hand(tmp_path, db_url):
+    """The same written in schema.yaml by hand: `numeric(10,2)`, `interval day to second` (an interval's fields
+    are its modifier) name the function pg_proc has, so diff after the migration is clean."""
+    (tmp_path / "schema.yaml").write_text(
+        "functions:\n  span:\n    arguments: 'n numeric(10,2), i interval day to second, t timestamp(0) with time zone'\n"
+        "    returns: interval hour to minute\n    body: select i\n", encoding="utf-8")
+    out = str(tmp_path / "generated")
+    generate(str(tmp_path / "schema.yaml"), out, name="span")
+    _apply(db_url, out)
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT pg_get_function_identity_arguments('span'::regproc), "
+                            "pg_get_function_result('span'::regproc)").fetchone() == \
+            ("n numeric, i interval, t timestamp with time zone", "interval")
+    assert check_drift(str(tmp_path / "schema.yaml"), db_url, out_dir=out).differences == ()
 
 
 def test_plpgsql_rowtype_of_a_table_the_migration_creates_later(tmp_path, db_url, schemac):

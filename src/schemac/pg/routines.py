@@ -34,13 +34,17 @@ def routine_type(text: str) -> str:
 
 def without_modifiers(canonical: str) -> str:
     """`character(4)[]` -> `character[]`, `timestamp(3) with time zone` -> `timestamp with time zone`: the
-    first parenthesized group outside double quotes dropped (a quoted name may hold parentheses)."""
+    first parenthesized group outside double quotes dropped (a quoted name may hold parentheses); an
+    interval's fields are a modifier too (`interval day to second` -> `interval`)."""
     quoted = False
     for i, ch in enumerate(canonical):
         if ch == '"':
             quoted = not quoted
         elif ch == "(" and not quoted:
-            return canonical[:i] + canonical[canonical.index(")", i) + 1:]
+            canonical = canonical[:i] + canonical[canonical.index(")", i) + 1:]
+            break
+    if canonical.startswith("interval "):
+        return "interval" + "[]" * canonical.count("[]")
     return canonical
 
 
