@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Callable
 
-from schemac.model import (Operator, AGGREGATE_FUNCTIONS, STATISTICS_KINDS, Statistics, EVENT_TRIGGER_STATES, PUBLISH_ACTIONS, EventTrigger, Publication, PublishedTable, Aggregate, Argument, Attribute, Collation, CompositeType, Function, RangeType, Rule, TextSearchConfig,
+from schemac.model import (CAST_CONTEXTS, Cast, Operator, AGGREGATE_FUNCTIONS, STATISTICS_KINDS, Statistics, EVENT_TRIGGER_STATES, PUBLISH_ACTIONS, EventTrigger, Publication, PublishedTable, Aggregate, Argument, Attribute, Collation, CompositeType, Function, RangeType, Rule, TextSearchConfig,
                            TextSearchDictionary, TextSearchMapping, default_multirange)
 from schemac.pg import ruledef
 from schemac.pg.indexdef import collation_from_sql, top_level_items
@@ -147,3 +147,9 @@ def operators(rows: list[dict[str, Any]]) -> tuple[Operator, ...]:
                     join=r["join"], hashes=r["hashes"], merges=r["merges"], comment=r["comment"],
                     owner=r["owner"]) for r in rows)
     return tuple(sorted(out, key=lambda o: (o.schema, o.name, o.identity)))
+
+
+def casts(rows: list[dict[str, Any]]) -> tuple[Cast, ...]:
+    """casts.sql's rows (sorted by source and target type there)."""
+    return tuple(Cast(r["source_type"], r["target_type"], r["function"], r["method"] == "i",
+                      CAST_CONTEXTS[r["context"]], r["comment"]) for r in rows)  # type: ignore[arg-type]

@@ -1,4 +1,4 @@
-"""Triggers, event triggers and operators of a database read that run a function the read does not hold.
+"""Triggers, event triggers, operators and casts of a database read that run a function the read does not hold.
 
 `inspect -n public` reads no function of another schema, and Postgres's own are never read: a trigger or
 event trigger that runs one of a schema not read (not Postgres's, not in the schema of an extension read)
@@ -8,7 +8,8 @@ the migration would create it before its function and fail). `diff` reads the sa
 schema.yaml: there a trigger whose function schema.yaml does not list under external_functions is listed as
 not managed, rather than called drift, and a function it lists is no undeclared function
 (`as_schema_yaml_reads`). An operator whose function the read does not hold (one of another schema, or a C
-function, which is not managed) is listed as not managed (external_functions name trigger functions only).
+function, which is not managed) is listed as not managed (external_functions name trigger functions only),
+and so is a cast whose function the read does not hold.
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ def with_outside_functions(schema: Schema) -> Schema:
     outside = sorted({_run(f) for f in runs if not known(f)})
     schema = replace(schema, external_functions=tuple(outside)) if outside else schema
     operators, listed = _operators_known(schema, names)
-    return replace(schema, operators=operators, unmanaged=_sorted((*schema.unmanaged, *listed))) if listed else schema
+    casts = tuple(c for c in schema.casts if c.function is None or known(c.function.partition("(")[0]))
+    listed += [Unmanaged("cast", "", c.name) for c in schema.casts if c not in casts]
+    return replace(schema, operators=operators, casts=casts, unmanaged=_sorted((*schema.unmanaged, *listed))) \
+        if listed else schema
 
 
 def _operators_known(schema: Schema, names: frozenset) -> tuple[tuple, list[Unmanaged]]:

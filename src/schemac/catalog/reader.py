@@ -30,7 +30,7 @@ __all__ = ["CatalogRows", "IntrospectResult", "build", "introspect", "read_catal
 QUERY_NAMES = ("tables", "columns", "constraints", "indexes", "enums", "domains", "sequences", "extensions",
                 "functions", "aggregates", "operators", "triggers", "views", "unmanaged", "schemas", "exclusions", "composite_types",
                 "range_types", "collations", "rules", "policies", "privileges", "roles", "default_privileges",
-                "text_search_configs", "text_search_dictionaries", "publications", "event_triggers")
+                "text_search_configs", "text_search_dictionaries", "publications", "event_triggers", "casts")
 
 # -- reading the catalog ------------------------------------------------------------------------
 

@@ -393,4 +393,5 @@ class ModelBuilder:
                       namespace_access=_commented(acl.namespaces(), rows["schemas"]),
                       default_privileges=default_privileges(rows.get("default_privileges", [])),
                       publications=kindrows.publications(rows.get("publications", []), {t.key for t in built}),
-                      event_triggers=kindrows.event_triggers(rows.get("event_triggers", []))))
+                      event_triggers=kindrows.event_triggers(rows.get("event_triggers", [])),
+                      casts=kindrows.casts(rows.get("casts", []))))

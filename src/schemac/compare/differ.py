@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from schemac.compare.aggregates import diff_aggregates
+from schemac.compare.casts import diff_casts
 from schemac.compare.operators import around_operators, diff_operators, domains_around_operators
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, KINDS, TYPED_REBUILT, Change,
                                      takes_using)
@@ -233,7 +234,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         changes, views = around, diff_views(current, desired, around)
     changes = privileges_of_recreated(changes, current)
     changes = readers_around(changes + views, current, desired)
-    changes.extend(diff_publications(current, desired, changes) + diff_event_triggers(current, desired))
+    changes.extend(diff_publications(current, desired, changes) + diff_event_triggers(current, desired)
+                   + diff_casts(current, desired, changes))
     order = {k: n for n, k in enumerate(KINDS)}
     # Stable sort by kind keeps the declaration order of schema.yaml inside each kind; drops of
     # tables run in reverse declaration order.

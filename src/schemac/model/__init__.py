@@ -19,6 +19,7 @@ from .types import Attribute, Collation, CompositeType, Domain, Enum, Extension,
 from .functions import Argument, Function
 from .aggregates import AGGREGATE_FUNCTIONS, Aggregate
 from .operators import Operator
+from .casts import CAST_CONTEXTS, Cast
 from .queries import Distribution, Query, QueryParam
 from .views import Dependency, View, ViewColumn
 from .textsearch import TextSearchConfig, TextSearchDictionary, TextSearchMapping
@@ -31,6 +32,8 @@ from .policies import POLICY_COMMANDS, Policy
 
 __all__ = [
     "Operator",
+    "CAST_CONTEXTS",
+    "Cast",
     "collate_sql",
     "spelled_for",
     "yaml_spelling",

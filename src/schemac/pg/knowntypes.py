@@ -96,9 +96,9 @@ def declared_types(types) -> set[tuple[str, str]]:
     return out | {(t.schema, t.multirange_name) for t in types if hasattr(t, "multirange_name")}
 
 
-def type_uses(tables, domains, functions, composites=(), ranges=(), operators=()) -> list[tuple[str, str, object]]:
+def type_uses(tables, domains, functions, composites=(), ranges=(), operators=(), casts=()) -> list[tuple[str, str, object]]:
     """(type, what uses it, source) for every column (a partition's inherited ones aside), domain,
-    function argument and result, composite type attribute, range subtype and operator argument."""
+    function argument and result, composite type attribute, range subtype, operator argument and cast."""
     uses = [(c.type, f"column '{c.name}' of table {t.qualified_name}", c.source or t.source)
             for t in tables for c in t.columns if t.partition_of is None or c.source is not t.source]
     uses += [(d.type, f"domain {d.schema}.{d.name}", d.source) for d in domains]
@@ -111,6 +111,7 @@ def type_uses(tables, domains, functions, composites=(), ranges=(), operators=()
     uses += [(r.subtype, f"range type {r.schema}.{r.name}", r.source) for r in ranges]
     uses += [(t, f"an argument of operator {o.schema}.{o.signature}", o.source) for o in operators for t in (o.left, o.right)
              if t is not None]
+    uses += [(t, f"cast {c.signature}", c.source) for c in casts for t in c.identity]
     return uses
 
 
@@ -122,7 +123,7 @@ def external_types_of(schema) -> tuple[str, ...]:
     extensions = [e.name for e in schema.extensions]
     out = set()
     for type_text, _, _ in type_uses(schema.tables, schema.domains, schema.functions, schema.composite_types,
-                                     schema.range_types, schema.operators):
+                                     schema.range_types, schema.operators, schema.casts):
         if unknown_type(type_text, declared, extensions, set()):
             schema_name, name = base_name(type_text)
             out.add(name if schema_name is None else f"{schema_name}.{name}")

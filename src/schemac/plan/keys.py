@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Optional
 
 from schemac.compare.views import view_keys, view_refs
-from schemac.model import (Aggregate, Operator, EventTrigger, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
+from schemac.model import (Aggregate, Cast, Operator, EventTrigger, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
                            Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique,
                            View)
 from schemac.model.collnames import collation_ref
@@ -191,6 +191,10 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         others = {("schema", obj.operator_key(x)[0]) for x in (obj.commutator, obj.negator) if x}
         return {("schema", obj.schema), ("function", *obj.function_key())} | fns | others | \
             {type_key(t) for t in (obj.left, obj.right) if t}
+    if isinstance(obj, Cast):  # its types (named by DROP CAST: before an enum is set aside) and its function
+        fn = obj.function_parts()
+        return {type_key(t) for t in obj.identity} | {("signature type", *type_name(t)) for t in obj.identity} | \
+            ({("function", *fn[:2])} if fn else set())
     if isinstance(obj, Publication):  # its tables, the columns its lists and row filters name, its schemas
         out = {("schema", s) for s in obj.schemas}
         for m in obj.tables:
@@ -277,7 +281,7 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
         return {("function", obj.schema, obj.name), ("function", obj.schema, obj.name, obj.identity)}
     if isinstance(obj, Table):
         return {_table(obj)}
-    if isinstance(obj, (Publication, EventTrigger)):
+    if isinstance(obj, (Publication, EventTrigger, Cast)):
         return {(type(obj).__name__, obj.name)}
     if isinstance(obj, View):  # a relation ("table" key), and its columns
         return view_keys(obj)

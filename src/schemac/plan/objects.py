@@ -18,6 +18,7 @@ from schemac.pg.names import qualified, quote_ident
 from schemac.plan import ddl, routine_ddl
 from schemac.plan.aggregate_ddl import aggregate_statements
 from schemac.plan.operator_ddl import operator_statements
+from schemac.plan.cast_ddl import cast_statements
 from schemac.plan.event_trigger_ddl import event_trigger_statements
 from schemac.plan.publication_ddl import publication_statements
 from schemac.plan.textsearch_ddl import text_search_statements
@@ -42,6 +43,8 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
         typed = event_trigger_statements(change)
     if typed is None:
         typed = operator_statements(change)
+    if typed is None:
+        typed = cast_statements(change)
     if typed is not None:
         return typed
     if k == "add_extension":

@@ -152,6 +152,13 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "operator_changed": ("Operator differs",
                          "The operator's function, commutator, negator, selectivity estimators, HASHES or MERGES differ "
                          "from schema.yaml."),
+    "missing_cast": ("Cast is missing",
+                     "A cast declared in schema.yaml (CREATE CAST, from one type to another) does not exist in the database."),
+    "unexpected_cast": ("Cast is not in schema.yaml",
+                        "The database has a cast of its own (CREATE CAST) that schema.yaml does not declare."),
+    "cast_changed": ("Cast differs",
+                     "The cast's function, method (WITHOUT FUNCTION, WITH INOUT) or context (explicit, assignment, "
+                     "implicit) differs from schema.yaml."),
     "missing_domain": ("Domain is missing", "A domain declared in schema.yaml does not exist in the database."),
     "unexpected_domain": ("Domain is not in schema.yaml",
                           "The database has a domain that schema.yaml does not declare."),

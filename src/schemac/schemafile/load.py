@@ -18,6 +18,7 @@ from schemac.model import Schema, Source, Table
 from schemac.pg.knowntypes import base_name, declared_types, extension_of, suggestion, type_uses, unknown_type
 from schemac.schemafile.aggregates import AggregateReader
 from schemac.schemafile.operators import OperatorReader
+from schemac.schemafile.casts import CastReader
 from schemac.schemafile.collations import CollationReader
 from schemac.schemafile.columns import ColumnReader
 from schemac.schemafile.constraints import ConstraintReader
@@ -47,7 +48,7 @@ from schemac.schemafile.views import ViewReader
 TOP_KEYS = {"extensions": False, "schemas": False, "collations": False, "text_search_dictionaries": False, "text_search_configs": False, "enums": False, "domains": False, "composite_types": False,
             "range_types": False, "sequences": False, "functions": False, "aggregates": False, "operators": False,
             "external_types": False, "external_functions": False,
-            "default_privileges": False, "publications": False, "event_triggers": False, "tables": False, "views": False, "materialized_views": False,
+            "default_privileges": False, "publications": False, "event_triggers": False, "casts": False, "tables": False, "views": False, "materialized_views": False,
             "queries": False}
 
 
@@ -97,7 +98,7 @@ def load_with_digest(text: str, path: str = "schema.yaml") -> tuple[Schema, str]
 
 class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerReader, TypeReader, SequenceReader,
              ExtensionReader, FunctionReader, ExclusionReader, UserTypeReader, InheritsReader,
-             CollationReader, RuleReader, StatisticsReader, QueryReader, ViewReader, PolicyReader, AggregateReader, OperatorReader, PublicationReader, EventTriggerReader, TextSearchReader):
+             CollationReader, RuleReader, StatisticsReader, QueryReader, ViewReader, PolicyReader, AggregateReader, OperatorReader, CastReader, PublicationReader, EventTriggerReader, TextSearchReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
 
     def load(self, text: str) -> Schema:
@@ -173,8 +174,9 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
                  *(self.views(top["materialized_views"][1], True) if "materialized_views" in top else ())]
         # A table's or view's row type is a type too (`returns: SETOF places`, a column of a table's type).
         operators = self.operators(top["operators"][1], functions, extensions) if "operators" in top else []
+        casts = self.casts(top["casts"][1], functions, extensions) if "casts" in top else ()
         _types_known(tables, [*enums, *domains, *composites, *ranges, *tables, *views], domains, functions,
-                     extensions, external, composites, ranges, operators)
+                     extensions, external, composites, ranges, operators, casts)
         outside = self.external_functions(top["external_functions"][1], functions) if "external_functions" in top else ()
         _trigger_functions_known([*tables, *views], functions, extensions, outside)
         relations.update({(q.schema, q.name): f"sequence {q.schema}.{q.name}" for q in sequences})
@@ -203,6 +205,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             views=tuple(views),
             publications=self.publications(top["publications"][1], tables) if "publications" in top else (),
             event_triggers=self.event_triggers(top["event_triggers"][1], functions, extensions, outside) if "event_triggers" in top else (),
+            casts=casts,
         ))
 
 
@@ -257,7 +260,8 @@ def _functions_once(functions: list) -> None:
         seen[key] = f
 
 
-def _types_known(tables, types, domains, functions, extensions, external, composites=(), ranges=(), operators=()) -> None:
+def _types_known(tables, types, domains, functions, extensions, external, composites=(), ranges=(), operators=(),
+                 casts=()) -> None:
     """Every type used is one Postgres, schema.yaml or a declared extension knows, or is declared in
     external_types: a typo is an error at its line, with the closest known name. `types`: the enums,
     domains, composite and range types schema.yaml declares, and its tables and views (their row types)."""
@@ -267,7 +271,7 @@ def _types_known(tables, types, domains, functions, extensions, external, compos
     # Each distinct type is looked up once; the columns' (most of the uses) are looked at first, and each use
     # worded (for the message) only when one of them is unknown.
     unknown = {t: unknown_type(t, declared, ext_names, ext_set) for t in {c.type for t in tables for c in t.columns}}
-    uses = type_uses(tables if any(unknown.values()) else (), domains, functions, composites, ranges, operators)
+    uses = type_uses(tables if any(unknown.values()) else (), domains, functions, composites, ranges, operators, casts)
     for type_text, what, source in uses:
         if type_text not in unknown:
             unknown[type_text] = unknown_type(type_text, declared, ext_names, ext_set)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemac.model import Check, Collation, CompositeType, Domain, Enum, RangeType, Rule, TextSearchConfig, TextSearchDictionary
+from schemac.model import Check, Collation, CompositeType, Domain, Enum, RangeType, Rule, TextSearchConfig, TextSearchDictionary, Unmanaged
 from schemac.model.collnames import yaml_spelling
 
 
@@ -99,3 +99,16 @@ def rules_spec(rules: tuple[Rule, ...]) -> dict:
     return {r.name: (dict if r.actions else Flow)(drop_empty(
         {"event": r.event, "instead": r.instead, "where": r.where, "actions": list(r.actions), "comment": r.comment}))
         for r in rules}
+
+
+def unmanaged_comment(unmanaged: tuple[Unmanaged, ...]) -> str:
+    """The closing comment of schema.yaml: what the database holds that schemac does not manage, by kind."""
+    if not unmanaged:
+        return ""
+    lines = [f"# Not managed by schemac ({len(unmanaged)}): listed for reference, never changed."]
+    by_kind: dict[str, list[str]] = {}
+    for u in unmanaged:
+        by_kind.setdefault(u.kind, []).append(u.path)
+    for kind in sorted(by_kind):
+        lines.append(f"#   {kind} ({len(by_kind[kind])}): {', '.join(by_kind[kind])}")
+    return "\n".join(lines) + "\n"

@@ -13,7 +13,7 @@ from typing import Any, Optional
 import yaml
 
 from schemac.model import (Column, Exclusion, ForeignKey, Function, Identity, Index, IndexElement,
-                           Schema, Sequence, SequenceOptions, spelled_for, Table, Trigger, Unmanaged, View, yaml_spelling)
+                           Schema, Sequence, SequenceOptions, spelled_for, Table, Trigger, View, yaml_spelling)
 from schemac.pg.knowntypes import external_types_of
 from schemac.schemafile.aggregates import aggregate_spec
 from schemac.schemafile.operators import operator_spec
@@ -22,12 +22,14 @@ from schemac.schemafile.emit import FastEmitter
 from schemac.schemafile.inherits import own_columns
 from schemac.schemafile.extended_statistics import statistics_spec
 from schemac.schemafile.typewriter import Block as _Block, Flow as _Flow, FlowList as _FlowList
-from schemac.schemafile.typewriter import check_spec, collation_spec, composite_spec, domain_spec, enum_spec, range_spec, rules_spec
-from schemac.schemafile.typewriter import drop_empty as _drop_empty, text_search_config_spec, text_search_dictionary_spec
+from schemac.schemafile.typewriter import (check_spec, collation_spec, composite_spec, domain_spec, drop_empty as _drop_empty,
+                                           enum_spec, range_spec, rules_spec, text_search_config_spec, text_search_dictionary_spec,
+                                           unmanaged_comment)
 from schemac.schemafile.grants import grants_flow as _grants_flow, owner_spec, written_default_privileges, written_grants, written_namespaces
 from schemac.schemafile.policies import written_policies
 from schemac.schemafile.publications import written_publications
 from schemac.schemafile.event_triggers import written_event_triggers
+from schemac.schemafile.casts import written_casts
 from schemac.schemafile.storage import storage_spec
 from schemac.schemafile.replica_identity import replica_identity_spec
 from schemac.schemafile.column_settings import column_settings_spec
@@ -344,18 +346,6 @@ def _named(spec: Any, obj: Any, key: str) -> Any:
     return _Flow(named) if isinstance(spec, _Flow) else named
 
 
-def _unmanaged_comment(unmanaged: tuple[Unmanaged, ...]) -> str:
-    if not unmanaged:
-        return ""
-    lines = [f"# Not managed by schemac ({len(unmanaged)}): listed for reference, never changed."]
-    by_kind: dict[str, list[str]] = {}
-    for u in unmanaged:
-        by_kind.setdefault(u.kind, []).append(u.path)
-    for kind in sorted(by_kind):
-        lines.append(f"#   {kind} ({len(by_kind[kind])}): {', '.join(by_kind[kind])}")
-    return "\n".join(lines) + "\n"
-
-
 def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
     doc: dict = {}
     if schema.extensions:
@@ -394,7 +384,8 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         keys = _keys(views)
         if views:
             doc[field] = {keys[id(v)]: _named(_view(v), v, keys[id(v)]) for v in views}
-    doc.update({**written_publications(schema.publications), **written_event_triggers(schema.event_triggers)})
+    doc.update({**written_publications(schema.publications), **written_event_triggers(schema.event_triggers),
+                **written_casts(schema.casts)})
     body = _EMITTER.dump(doc)  # what yaml.dump(doc, Dumper=_Dumper, width=120, ...) writes, faster (emit.py)
     out = (header or "") + body
-    return out + _unmanaged_comment(schema.unmanaged)
+    return out + unmanaged_comment(schema.unmanaged)

@@ -16,8 +16,8 @@
 --             are managed (composite_types.sql, range_types.sql)
 --   operator ("name(left, right)"): shells only (oprcode 0: a COMMUTATOR or NEGATOR named before its
 --             operator was made; the others are managed: operators.sql), operator class and family ("name USING method"; a family
---             only when no operator class made it), conversion, text search parser and template; and a
---             cast ("source AS target", a database's own: empty schema_name) that Postgres did not ship
+--             only when no operator class made it), conversion, text search parser and template (a
+--             database's own casts are managed: casts.sql)
 -- Objects owned by an extension (pg_depend deptype 'e'), and triggers/policies/rules/constraints of
 -- a relation owned by one, are left out. Foreign data wrappers and foreign servers belong to the
 -- database, not a schema: listed with an empty schema_name, whatever schemas are requested (event
@@ -126,14 +126,6 @@ FROM pg_catalog.pg_ts_template tt
 JOIN pg_catalog.pg_namespace n ON n.oid = tt.tmplnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND tt.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_ts_template'::regclass)
-UNION ALL
-SELECT 'cast', '', pg_catalog.format_type(ca.castsource, NULL) || ' AS ' || pg_catalog.format_type(ca.casttarget, NULL)
-FROM pg_catalog.pg_cast ca
-WHERE ca.oid >= 16384  -- FirstNormalObjectId: not one of Postgres's own
-  AND ca.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_cast'::regclass)
-  AND NOT EXISTS (  -- made by Postgres with another object (a range type's cast to its multirange type)
-        SELECT 1 FROM pg_catalog.pg_depend dep
-        WHERE dep.classid = 'pg_catalog.pg_cast'::regclass AND dep.objid = ca.oid AND dep.deptype = 'i')
 UNION ALL
 SELECT 'type', n.nspname::text, t.typname::text
 FROM pg_catalog.pg_type t

@@ -1,0 +1,67 @@
+"""User-defined casts (CREATE CAST): a database's objects, in no schema, one per (source, target) pair."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Optional
+
+from .source import Source, _src
+
+# pg_cast.castcontext -> schema.yaml's word; explicit is CREATE CAST's default (no AS clause)
+CAST_CONTEXTS = {"e": "explicit", "a": "assignment", "i": "implicit"}
+
+
+@dataclass(frozen=True)
+class Cast:
+    """CREATE CAST (source_type AS target_type) WITH FUNCTION f(types) | WITHOUT FUNCTION | WITH INOUT
+    [AS ASSIGNMENT | AS IMPLICIT]. Types in format_type's spelling (bare on the search path, else
+    schema-qualified); `function` is `name(types)` in public, else `schema.name(types)`: None for a
+    binary-coercible cast (WITHOUT FUNCTION) or an I/O conversion (`inout`). Identity: (source, target)."""
+
+    source_type: str
+    target_type: str
+    function: Optional[str] = None
+    inout: bool = False
+    context: Literal["explicit", "assignment", "implicit"] = "explicit"
+    comment: Optional[str] = None
+    source: Optional[Source] = _src()
+
+    @property
+    def schema(self) -> str:
+        return ""  # a database's object: no namespace
+
+    @property
+    def name(self) -> str:
+        return f"{self.source_type} AS {self.target_type}"
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        return (self.source_type, self.target_type)
+
+    @property
+    def signature(self) -> str:
+        """(source AS target), as DROP CAST and reports name it."""
+        return f"({self.name})"
+
+    def function_parts(self) -> Optional[tuple[str, str, tuple[str, ...]]]:
+        """(schema, name, argument types) of the function, None without one."""
+        if self.function is None:
+            return None
+        head, _, args = self.function.partition("(")
+        schema, _, name = head.rpartition(".")
+        return (schema or "public", name, split_types(args[:-1]))
+
+
+def split_types(text: str) -> tuple[str, ...]:
+    """`text, integer, "a,b"` -> the types, split at commas outside parentheses and double quotes."""
+    out, depth, quoted, start = [], 0, False, 0
+    for i, ch in enumerate(text):
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif not quoted and depth == 0 and ch == ",":
+            out.append(text[start:i].strip())
+            start = i + 1
+    last = text[start:].strip()
+    return tuple(out + [last]) if last or out else ()
