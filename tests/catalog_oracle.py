@@ -214,6 +214,16 @@ QUERIES = {
                 FROM pg_publication_namespace pn WHERE pn.pnpubid = p.oid)
         FROM pg_publication p
     """,
+    # Casts of the database's own (CREATE CAST): not Postgres's, not an extension's, not those Postgres made with
+    # another object (a range type's cast to its multirange).
+    "casts": """
+        SELECT format_type(c.castsource, NULL), format_type(c.casttarget, NULL), c.castfunc::regprocedure::text,
+               c.castcontext::text, c.castmethod::text, obj_description(c.oid, 'pg_cast')
+        FROM pg_cast c
+        WHERE c.oid >= 16384
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_cast'::regclass AND d.objid = c.oid
+                                                      AND d.deptype IN ('e', 'i'))
+    """,
     "event_triggers": f"""
         SELECT e.evtname, e.evtevent, e.evtfoid::regprocedure::text,
                ARRAY(SELECT t FROM unnest(e.evttags) t ORDER BY 1),  -- a set: the order as written means nothing
