@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from schemac.pg import names
-from schemac.schemafile import (aggregates, operators, event_triggers, publications, collations, textsearch, columns, constraints, exclusions, fields, functions, grants, indexes, load,
+from schemac.schemafile import (aggregates, operators, casts, event_triggers, publications, collations, textsearch, columns, constraints, exclusions, fields, functions, grants, indexes, load,
                                 policies, queries, rules, sequences, extended_statistics, tables, triggers, types, usertypes, views)
 from schemac.errors import SchemaFileError
 from schemac.schemafile.jsonschema import schema_json, schema_json_text
@@ -82,6 +82,12 @@ T = "tables:\n  t:\n    columns:\n      a: integer\n      b: {type: text}\n"  # 
 
 # (id, yaml text, fragment of the loader's message): both the JSON Schema and the loader must reject.
 REJECTED = [
+    # casts: exactly one way to convert
+    ("cast-function-and-inout", "casts:\n  - {source: text, target: json, function: 'pg_catalog.to_json(text)', "
+                                "inout: true}\n", "not function and inout"),
+    ("cast-no-way", "casts:\n  - {source: text, target: json, without_function: false}\n", "takes one of function:"),
+    ("cast-unknown-key", "casts:\n  - {source: text, target: json, inout: true, as: implicit}\n", "unknown key 'as'"),
+    ("cast-no-target", "casts:\n  - {source: text, inout: true}\n", "target"),
     # unknown keys, at every level
     ("unknown-top-key", "table:\n  t: {columns: {a: integer}}\n", "unknown key 'table'"),
     ("external-function-with-arguments", "external_functions: ['audit.f(integer)']\n", "without arguments"),
@@ -283,6 +289,9 @@ def test_both_reject(case_id, text, fragment):
 # Valid documents at the edges: both must accept.
 ACCEPTED = [
     ("empty-document", ""),
+    ("casts-each-way", "casts:\n  - {source: text, target: json, inout: true, context: Implicit, comment: c}\n"
+                       "  - {source: int4, target: date, without_function: true, inout: false}\n"
+                       "  - {source: varchar, target: json, function: 'pg_catalog.to_json(text)', without_function: false}\n"),
     ("comment-only", "# nothing yet\n"),
     ("no-tables", "tables: {}\n"),
     ("choices-any-case", T + "    indexes:\n      i: {columns: [{name: a, order: DESC, nulls: First}], method: BTree}\n"
@@ -408,6 +417,7 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("publication", publications.PUBLICATION_KEYS),
     ("publishedTable", publications.PUBLISHED_TABLE_KEYS),
     ("eventTrigger", event_triggers.EVENT_TRIGGER_KEYS),
+    ("cast", casts.CAST_KEYS),  # exactly one of function, without_function, inout: a oneOf
     ("textSearchDictionary", textsearch.TEXT_SEARCH_DICTIONARY_KEYS),
     ("rule", rules.RULE_KEYS),
     ("statistics", extended_statistics.STATISTICS_KEYS),

@@ -19,6 +19,10 @@ tables:
       name: {type: text}
 """
 
+# A composite type and a function a cast can use (a cast's entry is at line 9).
+_CAST_FN = ("composite_types:\n  pair: {attributes: {a: integer, b: integer}}\nfunctions:\n  pair_text:\n"
+            "    arguments: p pair\n    returns: text\n    body: SELECT p.a || ':' || p.b\n")
+
 # (id, yaml text, expected line, fragment of the message)
 CASES = [
     ("syntax", "tables:\n  t:\n    columns: [a\n", 4, "YAML syntax error"),
@@ -161,6 +165,31 @@ CASES = [
      "using of column 'b' of table 't' names column 'c'"),
     ("include-unknown-column", "tables:\n  t:\n    columns: {a: integer}\n    primary_key: {columns: [a], include: [b]}\n",
      4, "names column 'b'"),
+    # casts: (source, target): one way to convert, a function schema.yaml (or Postgres, an extension) makes
+    ("cast-unknown-key", _CAST_FN + "casts:\n  - {source: pair, target: text, function: pair_text(pair), contxt: implicit}\n",
+     9, "unknown key 'contxt' in a cast (did you mean 'context'?)"),
+    ("cast-not-a-type", _CAST_FN + "casts:\n  - {source: 'pair; drop', target: text, inout: true}\n", 9,
+     "source of a cast"),
+    ("cast-unknown-type", _CAST_FN + "casts:\n  - {source: pairs, target: text, inout: true}\n", 9,
+     "type of cast (pairs AS text): unknown type 'pairs' (did you mean 'pair'?)"),
+    ("cast-function-and-inout", _CAST_FN + "casts:\n  - {source: pair, target: text, function: pair_text(pair), "
+     "inout: true}\n", 9, "cast (pair AS text) takes one of function:, without_function: true or inout: true, "
+     "not function and inout"),
+    ("cast-no-way", _CAST_FN + "casts:\n  - {source: pair, target: text, without_function: false}\n", 9,
+     "cast (pair AS text) takes one of function:, without_function: true or inout: true"),
+    ("cast-function-without-types", _CAST_FN + "casts:\n  - {source: pair, target: text, function: pair_text}\n",
+     9, "function of cast (pair AS text) must name a function with its argument types"),
+    ("cast-function-other-overload", _CAST_FN + "casts:\n  - {source: pair, target: text, function: 'pair_text(text)'}\n",
+     9, "schema.yaml declares no pair_text(text) (functions: has pair_text(pair))"),
+    ("cast-function-undeclared", _CAST_FN + "casts:\n  - {source: pair, target: text, function: 'nope(pair)'}\n",
+     9, "schema.yaml declares no function nope"),
+    ("cast-function-second-argument", _CAST_FN + "casts:\n  - {source: pair, target: text, function: 'pair_text(pair, text)'}\n",
+     9, "must take one argument (then integer, then boolean), not (pair, text)"),
+    ("cast-bad-context", _CAST_FN + "casts:\n  - {source: pair, target: text, inout: true, context: always}\n", 9,
+     "context of cast (pair AS text) must be one of explicit, assignment, implicit"),
+    ("cast-twice", _CAST_FN + "casts:\n  - {source: pair, target: text, inout: true}\n"
+     "  - {source: public.pair, target: TEXT, function: pair_text(pair)}\n", 10,
+     "cast (pair AS text) is declared twice (first at line 9)"),
 ]
 
 
