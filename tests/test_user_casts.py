@@ -75,13 +75,10 @@ def _round_trip(url: str, tmp_path, schemac) -> None:
     assert {c.identity: c for c in load_text(written).casts} == {c.identity: c for c in load_text(SCHEMA).casts}
 
 
-def test_round_trip_with_rows_and_inspect(db_url, tmp_path, schemac):
-    _round_trip(db_url, tmp_path, schemac)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("any_db_url", MAJORS, indirect=True)
-def test_round_trip_on_every_major(any_db_url, tmp_path, schemac):
+# 18 by default, every major under -m slow
+@pytest.mark.parametrize("any_db_url", [pytest.param(m, marks=() if m == "pg18" else pytest.mark.slow) for m in MAJORS],
+                         indirect=True)
+def test_round_trip_with_rows_and_inspect(any_db_url, tmp_path, schemac):
     _round_trip(any_db_url, tmp_path, schemac)
 
 
