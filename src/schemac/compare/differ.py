@@ -21,7 +21,7 @@ from schemac.compare.partition_copies import with_detached_copies
 from schemac.compare.tables import created_by_create_table, diff_table, partition_of_key, repeated_keys
 from schemac.compare.inherited_checks import across_parents, after_no_inherit
 from schemac.compare.recreated import privileges_of_recreated
-from schemac.compare.routine_dependents import dropped_functions, functions_around_types
+from schemac.compare.routine_dependents import functions_around_types
 from schemac.compare.types import diff_objects
 from schemac.compare.views import diff_views
 from schemac.compare.readers import readers_around
@@ -216,7 +216,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables))
     changes.extend(_typed_tables(cur_tables, des_tables, objects))
     changes.extend(objects + diff_aggregates(current, desired, objects) + diff_operators(current, desired, objects))
-    changes.extend(diff_policies(cur_tables, des_tables, rebuilt, frozenset(dropped_functions(changes)))
+    changes.extend(diff_policies(cur_tables, des_tables, rebuilt)
                    + diff_grants(cur_tables, des_tables, current, desired, rebuilt))
     changes.extend(around_recreated(changes, cur_tables, des_tables))
     changes = domains_around_recreated(changes, current, desired)
