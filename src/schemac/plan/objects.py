@@ -15,7 +15,7 @@ from schemac.model import Domain, Extension, Function, Namespace
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
-from schemac.plan import ddl, routine_ddl
+from schemac.plan import ddl, routine_ddl, sequence_ddl
 from schemac.plan.aggregate_ddl import aggregate_statements
 from schemac.plan.operator_ddl import operator_statements
 from schemac.plan.event_trigger_ddl import event_trigger_statements
@@ -84,13 +84,13 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k == "alter_domain":
         return _alter_domain(old, new)  # type: ignore[arg-type]
     if k == "add_sequence":
-        return [ddl.create_sequence(new)]  # type: ignore[arg-type]
+        return [sequence_ddl.create_sequence(new)]  # type: ignore[arg-type]
     if k == "drop_sequence":
         return [ddl.command("DROP", "SEQUENCE IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
     if k == "alter_sequence":
-        return [ddl.alter_sequence(new)]  # type: ignore[arg-type]
+        return [sequence_ddl.alter_sequence(new)]  # type: ignore[arg-type]
     if k == "set_sequence_owner":
-        return [ddl.sequence_owned_by(new)]  # type: ignore[arg-type]
+        return [sequence_ddl.sequence_owned_by(new)]  # type: ignore[arg-type]
     if k == "add_function":
         return [routine_ddl.create_function(new)]  # type: ignore[arg-type]
     if k == "drop_function":
