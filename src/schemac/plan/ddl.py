@@ -16,7 +16,7 @@ from schemac.model import (Check, collate_sql, Column, deferral, Domain, Enum, E
                            IndexElement, PrimaryKey, Table, Unique)
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident
-from schemac.pg.expressions import parse_expression, parse_partition_bound, parse_partition_key
+from schemac.pg.expressions import parse_expression, parse_partition_bound, parse_partition_key, partition_key_opclasses
 from schemac.pg.names import qualified, quote_ident
 from schemac.pg.types import build_type
 from schemac.plan.exclusion_ddl import exclusion_body
@@ -202,8 +202,10 @@ def own_columns(table: Table) -> tuple[Column, ...]:
 def _partition_by(table: Table) -> Optional[exp.PartitionedByProperty]:
     if table.partition_by is None:
         return None
-    key = exp.Anonymous(this=table.partition_by.strategy.upper(),
-                        expressions=[fresh_expression(p) for p in parse_partition_key(table.partition_by.key)])
+    key_text = table.partition_by.key
+    elements = [fresh_expression(p) if c is None else exp.Opclass(this=fresh_expression(p), expression=exp.Var(this=c))
+                for p, c in zip(parse_partition_key(key_text), partition_key_opclasses(key_text))]
+    key = exp.Anonymous(this=table.partition_by.strategy.upper(), expressions=elements)
     return exp.PartitionedByProperty(this=key)
 
 
