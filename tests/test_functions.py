@@ -280,3 +280,42 @@ def test_plpgsql_rowtype_of_a_table_the_migration_creates_later(tmp_path, db_url
 
 def _equal(a, b) -> None:
     assert a == b, (a, b)
+
+
+PARTITION_KEYS = """\
+functions:
+  bucket: {arguments: x integer, returns: integer, language: sql, volatility: immutable, body: select x}
+  same: {arguments: "a integer, b integer", returns: boolean, language: sql, volatility: immutable, body: select a = b}
+operators:
+  ===: {left: integer, right: integer, function: same}
+tables:
+  by_bucket:
+    partition_by: {strategy: range, key: bucket(a)}
+    columns:
+      a: integer
+  by_flag:
+    partition_by: {strategy: list, key: ((a === 1))}
+    columns:
+      a: integer
+"""
+
+
+@pytest.mark.parametrize("edit,table", [(("arguments: x integer", "arguments: y integer"), "by_bucket"),
+                                        (("function: same}", "function: same, hashes: true}"), "by_flag")])
+def test_a_partition_key_over_what_is_re_created_is_refused_at_its_line(tmp_path, db_url, schemac, edit, table):
+    """Postgres refuses DROP FUNCTION (OPERATOR) under a partition key that uses it, and a key cannot change
+    without moving the rows: generate refuses the migration with the table's line rather than write one
+    that does not apply."""
+    (tmp_path / "schema.yaml").write_text(PARTITION_KEYS)
+    assert schemac("generate").returncode == 0
+    _apply(db_url, str(tmp_path / "generated"))
+    with psycopg.connect(db_url, autocommit=True) as conn:  # the oracle: the key holds them
+        held = conn.execute("SELECT count(*) FROM pg_depend WHERE classid = 'pg_class'::regclass AND objid = %s::regclass"
+                            " AND refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass)", (table,)).fetchone()
+        assert held == (1,)
+    (tmp_path / "schema.yaml").write_text(PARTITION_KEYS.replace(*edit))
+    result = schemac("generate")
+    line = PARTITION_KEYS.splitlines().index(f"  {table}:") + 1
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert f"schema.yaml:{line}:3: table public.{table}: its partition key" in result.stderr, result.stderr
+    assert len(Layout(str(tmp_path / "generated")).migrations()) == 1

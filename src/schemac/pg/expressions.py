@@ -8,7 +8,9 @@ pg.syntax.Verbatim node, printed as written, analysed by its tokens.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from typing import Optional
 
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
@@ -16,7 +18,7 @@ from sqlglot.tokens import TokenType
 
 from schemac.pg.dialect import DIALECT
 from schemac.pg.operators import is_operator_token
-from schemac.pg import verbatim
+from schemac.pg import sqllex, verbatim
 from schemac.pg.syntax import KnownGrammarError, Verbatim
 
 # Top-level nodes that are statements, not expressions.
@@ -207,19 +209,71 @@ def _parse_statement(sql: str, what: str) -> exp.Expression:
     return parsed[0]
 
 
-@lru_cache(maxsize=1024)
 def parse_partition_key(text: str) -> tuple[str, ...]:
-    """The parts of a partition key (``"a"``, ``"lower(b), c"``), each validated as one expression."""
+    """The expressions of a partition key (``"a"``, ``"lower(b), c"``), each validated as one expression
+    (an element's operator class aside: partition_key_opclasses)."""
+    return tuple(e for e, _ in _key_elements(text))
+
+
+def partition_key_opclasses(text: str) -> tuple[Optional[str], ...]:
+    """Each element's operator class (``name text_pattern_ops``: pg_get_partkeydef writes one that is not the
+    type's default), None where it has none."""
+    return tuple(c for _, c in _key_elements(text))
+
+
+@lru_cache(maxsize=1024)
+def _key_elements(text: str) -> tuple[tuple[str, Optional[str]], ...]:
     if ";" in text or not text.strip():
         raise ExpressionError("is not a valid partition key")
-    tree = _parse_statement(f"CREATE TABLE _k (_x INT) PARTITION BY RANGE ({text})", "partition key")
+    try:
+        tree = _parse_statement(f"CREATE TABLE _k (_x INT) PARTITION BY RANGE ({text})", "partition key")
+    except FirmError:
+        raise
+    except ExpressionError:
+        return _elements_with_opclasses(text)  # sqlglot knows no operator class in a partition key
     prop = tree.find(exp.PartitionedByProperty)
     if prop is None or not isinstance(prop.this, exp.Anonymous):
         raise ExpressionError("is not a valid partition key")
     parts = tuple(e.sql(dialect=DIALECT) for e in prop.this.expressions)
     for part in parts:
         _parse(part)
-    return parts
+    return tuple((p, None) for p in parts)
+
+
+# An element's trailing operator class: a name or schema.name after a complete expression.
+_OPCLASS = re.compile(r'^(.*?\S)\s+((?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)(?:\.(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*))?)$', re.S)
+
+
+_NOT_OPCLASSES = {"asc", "desc", "nulls", "first", "last", "collate"}  # an index's words, which a key refuses
+
+
+def _elements_with_opclasses(text: str) -> tuple[tuple[str, Optional[str]], ...]:
+    """The key split at its top-level commas (pg.sqllex: not inside quotes or parentheses), each element an
+    expression sqlglot reads, followed by an operator class when it reads only without the last name."""
+    try:
+        tokens = sqllex.tokens(text)
+    except sqllex.LexError:
+        raise ExpressionError("is not a valid partition key") from None
+    cuts = [t.start for t in tokens if t.kind == "," and t.depth == 0]
+    bounds = zip([0] + [c + 1 for c in cuts], cuts + [len(text)])
+    out = []
+    for element in (text[a:b].strip() for a, b in bounds):
+        if _readable(element):
+            out.append((_read(element).sql(dialect=DIALECT), None))
+            continue
+        m = _OPCLASS.match(element)
+        if m is None or m.group(2).lower() in _NOT_OPCLASSES or not _readable(m.group(1)):
+            raise ExpressionError("is not a valid partition key")
+        out.append((_read(m.group(1)).sql(dialect=DIALECT), m.group(2)))
+    return tuple(out)
+
+
+def _readable(text: str) -> bool:
+    try:
+        _read(text)
+    except ExpressionError:
+        return False
+    return True
 
 
 @lru_cache(maxsize=1024)

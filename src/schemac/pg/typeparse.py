@@ -11,8 +11,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from schemac.pg.dialect import DIALECT
-from schemac.pg.types import NEGATIVE_SCALE
-from schemac.pg.typetext import _BARE, _SERIAL_NAMES, _VARBIT, TypeSyntaxError, _with_modifiers
+from schemac.pg.typetext import _BARE, _SERIAL_NAMES, _VARBIT, NEGATIVE_SCALE, TypeSyntaxError, _with_modifiers
 from schemac.pg.typmods import ModifierError
 
 T = exp.DataType.Type

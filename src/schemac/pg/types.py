@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from schemac.pg.typetext import _POSTGIS_TYPE, _VARBIT, TypeSyntaxError, _named_type, _with_modifiers, name_parts
+from schemac.pg.typetext import _POSTGIS_TYPE, _VARBIT, NEGATIVE_SCALE, TypeSyntaxError, _named_type, _with_modifiers, name_parts
 from schemac.pg.typmods import ModifierError
 
 __all__ = ["TypeSyntaxError", "build_type", "canonical_type", "is_text_like", "is_user_defined", "name_parts",
@@ -30,9 +30,6 @@ name oid tsvector tsquery point int4range int8range numrange daterange tsrange t
 int8multirange nummultirange datemultirange tsmultirange tstzmultirange
 """.split()) | {"double precision", "character varying", "timestamp with time zone", "timestamp without time zone",
                 "time with time zone", "time without time zone"}
-# numeric(5,-2): a negative scale (PostgreSQL 15+; rounds to hundreds), which sqlglot cannot parse.
-NEGATIVE_SCALE = re.compile(r"^\s*(?:numeric|decimal)\s*\(\s*(\d+)\s*,\s*(-\s*\d+)\s*\)\s*((?:\[\s*\d*\s*\]\s*)*)$",
-                            re.I)
 _KNOWN_WITH_MODIFIERS = re.compile(r"(?:character varying|character|bit)\([1-9][0-9]*\)|numeric\([1-9][0-9]*,(?:0|[1-9][0-9]*)\)"
                                    r"|(?:timestamp|time)\([0-6]\) with(?:out)? time zone|interval\([0-6]\)")
 

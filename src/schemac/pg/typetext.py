@@ -12,6 +12,9 @@ _SERIAL_NAMES = {"serial", "serial2", "serial4", "serial8", "bigserial", "smalls
 
 # sqlglot reads `bit varying(n)` as plain `bit`: handle the varying bit string ourselves.
 _VARBIT = re.compile(r"^\s*(?:bit\s+varying|varbit)\s*(?:\(\s*(\d+)\s*\))?\s*((?:\[\s*\d*\s*\]\s*)*)$", re.I)
+# numeric(5,-2): a negative scale (PostgreSQL 15+; rounds to hundreds), which sqlglot cannot parse.
+NEGATIVE_SCALE = re.compile(r"^\s*(?:numeric|decimal)\s*\(\s*(\d+)\s*,\s*(-\s*\d+)\s*\)\s*((?:\[\s*\d*\s*\]\s*)*)$",
+                            re.I)
 
 
 class TypeSyntaxError(ValueError):

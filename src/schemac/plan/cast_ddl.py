@@ -10,7 +10,7 @@ from sqlglot import exp
 from schemac.compare.changes import Change
 from schemac.model import Cast
 from schemac.pg.names import qualified
-from schemac.plan.ddl import command, literal
+from schemac.plan.ddl import command, comment_value
 from schemac.plan.routine_ddl import routine_type_sql
 
 
@@ -39,6 +39,5 @@ def cast_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k == "drop_cast":
         return [command("DROP", "CAST IF EXISTS", cast_target(old))]  # type: ignore[arg-type]
     if k == "set_type_comment":
-        return [command("COMMENT", "ON CAST", cast_target(new), "IS",  # type: ignore[arg-type]
-                        literal(new.comment) if new.comment is not None else "NULL")]  # type: ignore[union-attr]
+        return [command("COMMENT", "ON CAST", cast_target(new), "IS", comment_value(new.comment))]  # type: ignore
     return None

@@ -13,12 +13,11 @@ from typing import Iterable, Optional
 from sqlglot import exp
 
 from schemac.model import (Check, collate_sql, Column, deferral, Domain, Enum, Exclusion, Extension, ForeignKey, Identity, Index,
-                           IndexElement, PrimaryKey, Sequence, SequenceOptions, Table, Unique)
+                           IndexElement, PrimaryKey, Table, Unique)
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident
-from schemac.pg.expressions import parse_expression, parse_partition_bound, parse_partition_key
+from schemac.pg.expressions import parse_expression, parse_partition_bound, parse_partition_key, partition_key_opclasses
 from schemac.pg.names import qualified, quote_ident
-from schemac.pg.sequences import filled
 from schemac.pg.types import build_type
 from schemac.plan.exclusion_ddl import exclusion_body
 from schemac.plan.trees import fresh_expression, fresh_type
@@ -50,7 +49,7 @@ def _escape(c: str) -> str:
     return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
 
 
-def _num(n: Optional[int]) -> Optional[exp.Expression]:
+def number(n: Optional[int]) -> Optional[exp.Expression]:
     if n is None:
         return None
     return exp.Literal.number(n) if n >= 0 else exp.Neg(this=exp.Literal.number(-n))
@@ -60,8 +59,8 @@ def identity_constraint(identity: Identity, schema: str = "public") -> exp.Gener
     """`schema`: the table's, where a SEQUENCE NAME goes (unqualified, it would go where the search path says)."""
     o = identity.options
     return exp.GeneratedAsIdentityColumnConstraint(
-        this=identity.always, start=_num(o.start), increment=_num(o.increment), minvalue=_num(o.min_value),
-        maxvalue=_num(o.max_value), cycle=o.cycle or None,
+        this=identity.always, start=number(o.start), increment=number(o.increment), minvalue=number(o.min_value),
+        maxvalue=number(o.max_value), cycle=o.cycle or None,
         sequence_name=qualified(schema, identity.sequence_name) if identity.sequence_name else None)
 
 
@@ -95,6 +94,11 @@ def command(keyword: str, *parts: str) -> exp.Command:
 
 def literal(text: str) -> str:
     return _string(text).sql(dialect=RENDER)
+
+
+def comment_value(comment: Optional[str]) -> str:
+    """What COMMENT ON ... IS takes: the comment as a string literal, NULL for none (which removes it)."""
+    return literal(comment) if comment is not None else "NULL"
 
 
 def _named(name: Optional[str], body: exp.Expression) -> exp.Expression:
@@ -198,8 +202,10 @@ def own_columns(table: Table) -> tuple[Column, ...]:
 def _partition_by(table: Table) -> Optional[exp.PartitionedByProperty]:
     if table.partition_by is None:
         return None
-    key = exp.Anonymous(this=table.partition_by.strategy.upper(),
-                        expressions=[fresh_expression(p) for p in parse_partition_key(table.partition_by.key)])
+    key_text = table.partition_by.key
+    elements = [fresh_expression(p) if c is None else exp.Opclass(this=fresh_expression(p), expression=exp.Var(this=c))
+                for p, c in zip(parse_partition_key(key_text), partition_key_opclasses(key_text))]
+    key = exp.Anonymous(this=table.partition_by.strategy.upper(), expressions=elements)
     return exp.PartitionedByProperty(this=key)
 
 
@@ -311,7 +317,7 @@ def comment_on_index(table: Table, index: str, comment: Optional[str]) -> exp.Co
 
 def comment_on_constraint(table: Table, name: str, comment: Optional[str], kind: str = "CONSTRAINT") -> exp.Command:
     """COMMENT ON CONSTRAINT (or TRIGGER: `kind`) name ON table: the objects named within their table."""
-    value = literal(comment) if comment is not None else "NULL"
+    value = comment_value(comment)
     return command("COMMENT", "ON", kind, quote_ident(name), "ON", qualified(table.schema, table.name), "IS", value)
 
 
@@ -340,40 +346,6 @@ def create_domain(d: Domain) -> exp.Command:
 
 def alter_domain(d: Domain, *action: str) -> exp.Command:
     return command("ALTER", "DOMAIN", qualified(d.schema, d.name), *action)
-
-
-def sequence_properties(o: SequenceOptions) -> exp.Properties:
-    return exp.Properties(expressions=[exp.SequenceProperties(
-        start=_num(o.start), increment=_num(o.increment), minvalue=_num(o.min_value), maxvalue=_num(o.max_value),
-        cache=_num(o.cache), options=[exp.Var(this="CYCLE" if o.cycle else "NO CYCLE")])])
-
-
-def create_sequence(seq: Sequence) -> exp.Create:
-    o = seq.options
-    return exp.Create(this=exp.Table(this=ident(seq.name), db=ident(seq.schema) if seq.schema != "public" else None),
-                      kind="SEQUENCE", exists=True,
-                      expression=build_type(o.type) if o.type else None, properties=sequence_properties(o))
-
-
-def alter_sequence(seq: Sequence) -> exp.Command:
-    """ALTER SEQUENCE to exactly these options: unset ones go back to Postgres's defaults."""
-    o = seq.options
-    parts = [f"AS {build_type(o.type or 'bigint').sql(dialect=RENDER)}",  # the type too: bigint when unset
-             f"INCREMENT BY {int(o.increment if o.increment is not None else 1)}",
-             f"MINVALUE {int(o.min_value)}" if o.min_value is not None else "NO MINVALUE",
-             f"MAXVALUE {int(o.max_value)}" if o.max_value is not None else "NO MAXVALUE",
-             f"START WITH {filled(o, 'bigint').start}",  # unset: the default again, not the old value
-             f"CACHE {int(o.cache if o.cache is not None else 1)}",
-             "CYCLE" if o.cycle else "NO CYCLE"]
-    return command("ALTER", "SEQUENCE", qualified(seq.schema, seq.name), *parts)
-
-
-def sequence_owned_by(seq: Sequence) -> exp.Command:
-    owner = "NONE"
-    if seq.owned_by:
-        table, _, column = seq.owned_by.rpartition(".")
-        owner = f"{qualified(seq.schema, table)}.{quote_ident(column)}"
-    return command("ALTER", "SEQUENCE", qualified(seq.schema, seq.name), "OWNED BY", owner)
 
 
 def create_extension(ext: Extension) -> exp.Command:

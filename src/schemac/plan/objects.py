@@ -15,7 +15,7 @@ from schemac.model import Domain, Extension, Function, Namespace
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
-from schemac.plan import ddl, routine_ddl
+from schemac.plan import ddl, routine_ddl, sequence_ddl
 from schemac.plan.aggregate_ddl import aggregate_statements
 from schemac.plan.operator_ddl import operator_statements
 from schemac.plan.cast_ddl import cast_statements
@@ -87,13 +87,13 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k == "alter_domain":
         return _alter_domain(old, new)  # type: ignore[arg-type]
     if k == "add_sequence":
-        return [ddl.create_sequence(new)]  # type: ignore[arg-type]
+        return [sequence_ddl.create_sequence(new)]  # type: ignore[arg-type]
     if k == "drop_sequence":
         return [ddl.command("DROP", "SEQUENCE IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
     if k == "alter_sequence":
-        return [ddl.alter_sequence(new)]  # type: ignore[arg-type]
+        return [sequence_ddl.alter_sequence(new)]  # type: ignore[arg-type]
     if k == "set_sequence_owner":
-        return [ddl.sequence_owned_by(new)]  # type: ignore[arg-type]
+        return [sequence_ddl.sequence_owned_by(new)]  # type: ignore[arg-type]
     if k == "add_function":
         return [routine_ddl.create_function(new)]  # type: ignore[arg-type]
     if k == "drop_function":
@@ -120,7 +120,7 @@ def type_comment(change: Change, unset: bool = False) -> list[exp.Expression]:
     new = change.new
     if new.comment is None and not unset:  # type: ignore[union-attr]
         return []
-    value = ddl.literal(new.comment) if new.comment is not None else "NULL"  # type: ignore[union-attr]
+    value = ddl.comment_value(new.comment)  # type: ignore[union-attr]
     if isinstance(new, Function):
         what, target = "PROCEDURE" if new.procedure else "FUNCTION", routine_ddl.function_target(new)
     else:
@@ -164,5 +164,5 @@ def _domain_check_comments(old: Optional[Domain], new: Domain) -> list[exp.Expre
         if c.comment != before:
             out.append(ddl.command("COMMENT", "ON CONSTRAINT", quote_ident(c.name), "ON DOMAIN",
                                    qualified(new.schema, new.name), "IS",
-                                   ddl.literal(c.comment) if c.comment is not None else "NULL"))
+                                   ddl.comment_value(c.comment)))
     return out
