@@ -58,7 +58,7 @@ def canonical_type(text: str) -> str:
     except ModifierError as e:
         raise TypeSyntaxError(f"'{text.strip()}': {e}") from None
     if named is not None:
-        return named
+        return _unqualified_public(named)
     if _POSTGIS_TYPE.match(text):  # sqlglot refuses an SRID of -1 (PostGIS 1's "unknown")
         return _with_modifiers(text)
     if ";" in text or text.count("(") != text.count(")") or text.count("[") != text.count("]"):
@@ -66,6 +66,22 @@ def canonical_type(text: str) -> str:
     from schemac.pg.typeparse import parsed_type  # sqlglot: only for a spelling not in _KNOWN
 
     return parsed_type(text)
+
+
+def _unqualified_public(named: str) -> str:
+    """`public.mood` as format_type() spells it, `mood` (the catalog is read with public on the search path),
+    unless the bare name would be one of Postgres's own types (`public.text`, `public.int4` stay qualified)."""
+    parts = name_parts(re.sub(r"(\(.*\))?(\[\])*$", "", named))
+    if len(parts) != 2 or parts[0] != "public" or not named.startswith("public."):
+        return named
+    bare = named[len("public."):]
+    if re.fullmatch(r"[a-z_][a-z0-9_ ]*", parts[1]):  # a name Postgres's own could have (quoted or not)
+        try:
+            if canonical_type(parts[1]) != parts[1] or parts[1] in _KNOWN:
+                return named  # Postgres's own name (int4 is integer): the public one needs its schema
+        except TypeSyntaxError:
+            pass
+    return bare
 
 
 def build_type(canonical: str) -> "exp.DataType":
