@@ -176,3 +176,44 @@ def test_inspect_n_public_with_the_extension_in_a_schema_it_does_not_read(server
     finally:
         server.drop_database(source)
         server.drop_database(target)
+
+
+def test_inspect_lists_privileges_changed_on_an_extensions_objects(server, db_url):
+    """A GRANT or REVOKE on an extension's own function or table after CREATE EXTENSION (pg_dump writes them:
+    REVOKE SELECT ON spatial_ref_sys FROM PUBLIC, GRANT EXECUTE ON st_buffer(...) TO a role) is not recreated
+    by schemac: inspect lists the object as not managed instead of losing it silently. The oracle is
+    pg_init_privs: an untouched extension lists nothing; the one function whose access list then changes is
+    listed, under its identity arguments, and nothing else is."""
+    from schemac.commands.inspect import inspect_database
+
+    choice = next((c for c in CANDIDATES if c[0] in _available(db_url)), None)
+    if choice is None:
+        pytest.skip(f"none of {[c[0] for c in CANDIDATES]} is available on this server")
+    name = choice[0]
+    role = "schemac_ext_grantee"
+    with server.admin() as conn:
+        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+        conn.execute(sql.SQL("CREATE ROLE {}").format(sql.Identifier(role)))
+    kind = "extension object privileges"
+    try:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE EXTENSION {}").format(sql.Identifier(name)))
+            assert not [u for u in inspect_database(db_url, ("public",)).schema.unmanaged if u.kind == kind]
+            oid, ident = conn.execute(
+                "SELECT p.oid, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' "
+                "FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid "
+                "JOIN pg_extension e ON e.oid = d.refobjid WHERE d.deptype = 'e' AND e.extname = %s "
+                "ORDER BY p.oid LIMIT 1", (name,)).fetchone()
+            signature = conn.execute("SELECT %s::regprocedure::text", (oid,)).fetchone()[0]
+            conn.execute(sql.SQL("GRANT EXECUTE ON FUNCTION {} TO {}").format(sql.SQL(signature),
+                                                                             sql.Identifier(role)))
+            # the oracle: the catalog says this function's access list now differs from the extension's own
+            assert conn.execute("SELECT p.proacl IS DISTINCT FROM (SELECT initprivs FROM pg_init_privs "
+                                "WHERE objoid = p.oid AND classoid = 'pg_proc'::regclass) FROM pg_proc p "
+                                "WHERE p.oid = %s", (oid,)).fetchone()[0]
+            listed = [u for u in inspect_database(db_url, ("public",)).schema.unmanaged if u.kind == kind]
+            assert [(u.schema, u.name) for u in listed] == [("public", ident)], listed
+            conn.execute(sql.SQL("DROP EXTENSION {}").format(sql.Identifier(name)))
+    finally:
+        with server.admin() as conn:
+            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
