@@ -1,5 +1,5 @@
 """An oracle of the tests' own for security as code over a whole database: every owner, access list
-(tables, columns, sequences, views, functions, types, schemas), default privilege, policy and
+(tables, columns, sequences, views, functions, types, schemas), operator owner, default privilege, policy and
 row-level-security switch of the user's schemas, read with SQL written here (no schemac code).
 
 catalog_oracle.fingerprint compares the shape of a schema; this compares who may touch it. Two
@@ -57,6 +57,11 @@ SECURITY = {
         WHERE t.typnamespace IN ({_USER_NS}) AND t.typelem = 0
           AND (t.typtype IN ('d', 'e', 'r', 'm', 'b')
                OR t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c') AND {_mine('pg_type', 't.oid')}
+    """,
+    "operator_owners": f"""
+        SELECT n.nspname, o.oid::regoperator::text, o.oprowner::regrole::text
+        FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
+        WHERE o.oprnamespace IN ({_USER_NS}) AND {_mine('pg_operator', 'o.oid')}
     """,
     "default_privileges": f"""
         SELECT d.defaclrole::regrole::text, n.nspname, d.defaclobjtype::text, {_ACL}

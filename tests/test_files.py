@@ -377,6 +377,31 @@ def test_change_written_as_several_files_when_it_needs_many_locks(tmp_path, monk
     assert migration_files(other / "generated") == [partial]
 
 
+def test_sql_function_in_a_later_file_is_created_with_bodies_unchecked(tmp_path, monkeypatch, db_url):
+    """check_function_bodies is off (SET LOCAL) in every file of a change cut into several, not only the
+    first: a SQL function created in a later file (after the table its argument's type is) whose body names what exists only at run time (a table made
+    later, a type found through the caller's search_path) applies as it does in one file (found on
+    PostgREST's test schema: `type "text/xml" does not exist` in the second file)."""
+    import schemac.commands.generate as gen
+    from schemac.migrations.apply import apply_files
+    from schemac.migrations.layout import Layout
+
+    tables = "".join(f"  t{i}:\n    columns:\n      id: {{type: bigint, primary_key: true}}\n" for i in range(8))
+    (tmp_path / "schema.yaml").write_text(
+        "tables:\n" + tables + "functions:\n  later:\n    arguments: r t7\n    returns: bigint\n    language: sql\n"
+        "    body: SELECT count(*) FROM made_at_run_time\n", encoding="utf-8")
+    monkeypatch.setattr(gen, "LOCKS_PER_FILE", 6)
+    out = str(tmp_path / "generated")
+    gen.generate(str(tmp_path / "schema.yaml"), out, name="init")
+    files = migration_files(Path(out))
+    assert len(files) > 1 and "CREATE FUNCTION" in files[-1].read_text()
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        assert conn.execute("SELECT prosrc FROM pg_proc WHERE proname = 'later'").fetchone() == \
+            ("SELECT count(*) FROM made_at_run_time",)
+        assert conn.execute("SELECT current_setting('check_function_bodies')").fetchone() == ("on",)
+
+
 # -- line endings --------------------------------------------------------------------------------------------------
 
 def test_crlf_schema_is_accepted_and_generated_files_use_lf(schemac, tmp_path):

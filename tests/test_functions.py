@@ -4,6 +4,7 @@ oid, what depends on it), drift made by hand, and the loader's errors."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import psycopg
 import pytest
@@ -226,5 +227,95 @@ def test_inspect_lists_no_row_type_of_its_own_tables_as_external(tmp_path, db_ur
     assert "external_types" not in text
 
 
+def test_argument_types_with_modifiers_name_the_function_postgres_has(tmp_path, db_url, schemac):
+    """pg_proc keeps a type's oid only: `char(4)`, `varchar(20)`, `numeric(10,2)`, `bit(4)`, `interval day to
+    second` are `character`, `character varying`, `numeric`, `bit`, `interval` in a function's identity (found on PostgREST's test schema: the
+    loader spelled `character` as a column's `character(1)`, and diff called the function missing and
+    found one not in schema.yaml). The rebuilt database has pg_proc's signatures; diff of both is clean."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE FUNCTION pad(c char(4), cs char(4)[], v varchar(20), n numeric(10,2), b bit(4), "
+                     "i interval day to second) "
+                     "RETURNS TABLE(c1 char, n1 numeric(5,1)) LANGUAGE sql AS 'SELECT c, n'")
+    _inspected_and_rebuilt(tmp_path, db_url, schemac, lambda conn: _equal(conn.execute(
+        "SELECT pg_get_function_identity_arguments('pad'::regproc)").fetchone()[0],
+        "c character, cs character[], v character varying, n numeric, b bit, i interval"))
+    assert schemac("diff", "--database-url", db_url).returncode == 0
+
+
+def test_argument_types_written_with_modifiers_by_hand(tmp_path, db_url):
+    """The same written in schema.yaml by hand: `numeric(10,2)`, `interval day to second` (an interval's fields
+    are its modifier) name the function pg_proc has, so diff after the migration is clean."""
+    (tmp_path / "schema.yaml").write_text(
+        "functions:\n  span:\n    arguments: 'n numeric(10,2), i interval day to second, t timestamp(0) with time zone'\n"
+        "    returns: interval hour to minute\n    body: select i\n", encoding="utf-8")
+    out = str(tmp_path / "generated")
+    generate(str(tmp_path / "schema.yaml"), out, name="span")
+    _apply(db_url, out)
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT pg_get_function_identity_arguments('span'::regproc), "
+                            "pg_get_function_result('span'::regproc)").fetchone() == \
+            ("n numeric, i interval, t timestamp with time zone", "interval")
+    assert check_drift(str(tmp_path / "schema.yaml"), db_url, out_dir=out).differences == ()
+
+
+def test_plpgsql_rowtype_of_a_table_the_migration_creates_later(tmp_path, db_url, schemac):
+    """A PL/pgSQL function whose DECLARE names a table's row type (`core.obs%ROWTYPE`): PL/pgSQL's validator
+    resolves it at CREATE FUNCTION, before the table the same migration creates (found on an ISO-28258 soil
+    database's dump: `relation "core.observation_phys_chem" does not exist`). check_function_bodies is off
+    for every new function, as pg_dump has it; the rebuilt function runs against the table there."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA core; CREATE TABLE core.obs (id int PRIMARY KEY, value_max numeric);"
+                     "CREATE FUNCTION core.max_of(i int) RETURNS numeric LANGUAGE plpgsql AS $$ DECLARE o core.obs%ROWTYPE;"
+                     " BEGIN SELECT * INTO o FROM core.obs WHERE id = i; RETURN o.value_max; END $$")
+    sig = "SELECT pg_get_function_identity_arguments(p.oid), prosrc FROM pg_proc p WHERE proname = 'max_of'"
+    with psycopg.connect(db_url) as conn:
+        expected = conn.execute(sig).fetchall()
+
+    def check(conn):
+        _equal(conn.execute(sig).fetchall(), expected)
+        conn.execute("INSERT INTO core.obs VALUES (1, 7.5)")
+        _equal(conn.execute("SELECT core.max_of(1)").fetchone()[0], Decimal("7.5"))
+    _inspected_and_rebuilt(tmp_path, db_url, schemac, check)
+
+
 def _equal(a, b) -> None:
     assert a == b, (a, b)
+
+
+PARTITION_KEYS = """\
+functions:
+  bucket: {arguments: x integer, returns: integer, language: sql, volatility: immutable, body: select x}
+  same: {arguments: "a integer, b integer", returns: boolean, language: sql, volatility: immutable, body: select a = b}
+operators:
+  ===: {left: integer, right: integer, function: same}
+tables:
+  by_bucket:
+    partition_by: {strategy: range, key: bucket(a)}
+    columns:
+      a: integer
+  by_flag:
+    partition_by: {strategy: list, key: ((a === 1))}
+    columns:
+      a: integer
+"""
+
+
+@pytest.mark.parametrize("edit,table", [(("arguments: x integer", "arguments: y integer"), "by_bucket"),
+                                        (("function: same}", "function: same, hashes: true}"), "by_flag")])
+def test_a_partition_key_over_what_is_re_created_is_refused_at_its_line(tmp_path, db_url, schemac, edit, table):
+    """Postgres refuses DROP FUNCTION (OPERATOR) under a partition key that uses it, and a key cannot change
+    without moving the rows: generate refuses the migration with the table's line rather than write one
+    that does not apply."""
+    (tmp_path / "schema.yaml").write_text(PARTITION_KEYS)
+    assert schemac("generate").returncode == 0
+    _apply(db_url, str(tmp_path / "generated"))
+    with psycopg.connect(db_url, autocommit=True) as conn:  # the oracle: the key holds them
+        held = conn.execute("SELECT count(*) FROM pg_depend WHERE classid = 'pg_class'::regclass AND objid = %s::regclass"
+                            " AND refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass)", (table,)).fetchone()
+        assert held == (1,)
+    (tmp_path / "schema.yaml").write_text(PARTITION_KEYS.replace(*edit))
+    result = schemac("generate")
+    line = PARTITION_KEYS.splitlines().index(f"  {table}:") + 1
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert f"schema.yaml:{line}:3: table public.{table}: its partition key" in result.stderr, result.stderr
+    assert len(Layout(str(tmp_path / "generated")).migrations()) == 1

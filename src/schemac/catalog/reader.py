@@ -14,7 +14,6 @@ from typing import Any, Callable, Optional, Union
 import psycopg
 import psycopg.conninfo
 from psycopg.pq import TransactionStatus
-from psycopg.rows import dict_row
 
 from schemac.catalog.connection import (begin_read_only, database_label, error_message, passwords, restore_autocommit,
                                         rollback_quietly)
@@ -45,9 +44,25 @@ class _Session:
     def fetch(self, name: str) -> list[dict[str, Any]]:
         self.queries += 1
         # prepare=False: no server-side prepared statements, so poolers in transaction mode are fine.
-        with self.conn.cursor(row_factory=dict_row) as cur:
+        with self.conn.cursor(row_factory=shared_key_rows) as cur:
             cur.execute(sql_text(name), self.params, prepare=False)
             return cur.fetchall()
+
+
+def shared_key_rows(cursor: psycopg.Cursor) -> Callable[[Any], dict[str, Any]]:
+    """psycopg's dict_row, each row a dict sharing its keys with the query's other rows (CPython's split
+    dicts, as an instance's __dict__ is): half the memory of a dict of its own (~470 -> ~260 bytes a row
+    of 20 columns), which at 10,000 tables is ~40 MB of rows held at once (the columns query alone has
+    115,000). Filled key by key in the query's column order, a dict stays split."""
+    names = [c.name for c in cursor.description or ()]
+    holder = type("CatalogRow", (), {})
+
+    def make(values: Any) -> dict[str, Any]:
+        row = holder().__dict__
+        for name, value in zip(names, values):
+            row[name] = value
+        return row
+    return make
 
 
 def fetch(conn: psycopg.Connection, schemas: tuple[str, ...], name: str) -> list[dict[str, Any]]:

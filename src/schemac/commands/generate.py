@@ -133,17 +133,29 @@ def keys_of_create_table(stmt: exp.Create) -> int:
 def _split(statements: Iterable[exp.Expression]) -> list[list[str]]:
     """The statements in order, each rendered alone as it comes (its tree can go then: the first migration
     of 10,000 tables held all of them, over 300 MiB), cut into runs of at most LOCKS_PER_FILE locks (one
-    run if they fit)."""
+    run if they fit). The leading `SET LOCAL`s (the plan's preamble: check_function_bodies off) begin
+    every run: each file is its own transaction, where a SET LOCAL of an earlier file no longer holds."""
     runs: list[list[str]] = [[]]
+    head: list[str] = []
+    leading = True
     held = 0
     for stmt in statements:
         cost = _locks(stmt)
         if runs[-1] and held + cost > LOCKS_PER_FILE:
-            runs.append([])
+            runs.append(list(head))
             held = 0
-        runs[-1].append(_printed(stmt))
+        leading = leading and _is_set_local(stmt)  # (before _printed lets the tree go)
+        text = _printed(stmt)
+        if leading:
+            head.append(text)
+        runs[-1].append(text)
         held += cost
     return runs
+
+
+def _is_set_local(stmt: exp.Expression) -> bool:
+    return isinstance(stmt, exp.Command) and str(stmt.this).upper() == "SET" \
+        and str(stmt.expression).upper().startswith("LOCAL ")
 
 
 def _transactional(name: str, statements: Iterable[exp.Expression], changes: list[Change]) -> list[Unit]:

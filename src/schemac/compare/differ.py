@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from schemac.compare.aggregates import diff_aggregates
-from schemac.compare.operators import around_operators, diff_operators, domains_around_operators
+from schemac.compare.around import around_recreated, domains_around_recreated
+from schemac.compare.operators import diff_operators
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, KINDS, TYPED_REBUILT, Change,
                                      takes_using)
 from schemac.compare.grants import diff_grants, namespace
@@ -20,8 +21,7 @@ from schemac.compare.partition_copies import with_detached_copies
 from schemac.compare.tables import created_by_create_table, diff_table, partition_of_key, repeated_keys
 from schemac.compare.inherited_checks import across_parents, after_no_inherit
 from schemac.compare.recreated import privileges_of_recreated
-from schemac.compare.routine_dependents import (around_functions, domains_around_functions, dropped_functions,
-                                               functions_around_types)
+from schemac.compare.routine_dependents import functions_around_types
 from schemac.compare.types import diff_objects
 from schemac.compare.views import diff_views
 from schemac.compare.readers import readers_around
@@ -216,11 +216,10 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables))
     changes.extend(_typed_tables(cur_tables, des_tables, objects))
     changes.extend(objects + diff_aggregates(current, desired, objects) + diff_operators(current, desired, objects))
-    changes.extend(diff_policies(cur_tables, des_tables, rebuilt, frozenset(dropped_functions(changes)))
+    changes.extend(diff_policies(cur_tables, des_tables, rebuilt)
                    + diff_grants(cur_tables, des_tables, current, desired, rebuilt))
-    changes.extend(around_functions(changes, cur_tables, des_tables))
-    changes.extend(around_operators(changes, cur_tables, des_tables))
-    changes = domains_around_operators(domains_around_functions(changes, current, desired), current, desired)
+    changes.extend(around_recreated(changes, cur_tables, des_tables))
+    changes = domains_around_recreated(changes, current, desired)
     changes = functions_around_columns(changes, current, desired)
     views = diff_views(current, desired, changes)
     # A function returning or taking a view's row type holds the view: around a view dropped (or re-created)

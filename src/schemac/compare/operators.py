@@ -4,11 +4,9 @@ RESTRICT and JOIN change in place (ALTER OPERATOR ... SET, every supported major
 function, COMMUTATOR, NEGATOR, HASHES, MERGES: ALTER sets those only from PostgreSQL 17, and only where
 unset) is a DROP and a CREATE; the owner (no privileges: operators have none) is compared where schema.yaml
 pins it: `drop_operator` (cause OPERATOR_REBUILT) then `add_operator` (reported as
-changed). Postgres refuses DROP OPERATOR under a CHECK, an index, a default or a generated column that uses
-it, so those are dropped before and made again after (`around_operators`; a domain's CHECKs:
-`domains_around_operators`), as around a function re-created
-(compare.routine_dependents); views are re-created by compare.views (their `depends` name the operator). An
-operator whose function this migration drops or re-creates goes the same way.
+changed). Postgres refuses DROP OPERATOR under what uses it: that is made again around it as around a
+function re-created (compare.around; views: compare.views, their `depends` name the operator; rules and
+policies: compare.readers). An operator whose function this migration drops or re-creates goes the same way.
 """
 
 from __future__ import annotations
@@ -18,14 +16,10 @@ from typing import Optional
 
 from schemac.compare.aggregates import diff_overloads
 from schemac.compare.changes import Change
-from schemac.compare.routine_dependents import FUNCTION_REBUILT, domains_around, dropped_functions, table_objects_around
+from schemac.compare.around import OPERATOR_REBUILT
+from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
 from schemac.model import Operator, Schema
 from schemac.model.operators import ALTERABLE
-from schemac.pg.lazy import lazy
-
-used_operators = lazy("schemac.pg.expressions", "used_operators")
-
-OPERATOR_REBUILT = "re-created around an operator dropped and created again"
 
 
 def in_place(old: Operator, new: Operator) -> bool:
@@ -56,28 +50,6 @@ def owner_changes(current: Schema, desired: Schema, changes: list[Change]) -> li
         if o.owner is not None and o.owner != (old.owner if old is not None else None):
             out.append(Change("set_operator_owner", o.schema, "", o.signature, old, o))
     return out
-
-
-def _dropped(changes: list[Change]) -> set[tuple[str, str]]:
-    """(schema, symbol) of the operators `changes` drop, for good or to create them again."""
-    return {(c.schema, c.old.name) for c in changes if c.kind == "drop_operator"}  # type: ignore[union-attr]
-
-
-def around_operators(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
-    """The table objects dropped before and made again after the operators `changes` drop (see the module)."""
-    gone = _dropped(changes)
-    if not gone:
-        return []
-    return table_objects_around(changes, cur_tables, des_tables,
-                                lambda *texts: any(t and used_operators(t) & gone for t in texts), OPERATOR_REBUILT)
-
-
-def domains_around_operators(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
-    """`changes` with each domain whose CHECK uses an operator they drop changed in two steps around it."""
-    gone = _dropped(changes)
-    if not gone:
-        return changes
-    return domains_around(changes, current, desired, lambda text: bool(used_operators(text) & gone), OPERATOR_REBUILT)
 
 
 def operator_text(o: Operator) -> str:

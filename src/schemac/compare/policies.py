@@ -7,7 +7,6 @@ from typing import Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.normalize import same_expression
-from schemac.compare.routine_dependents import calls
 from schemac.model import Policy, Table
 from schemac.pg.lazy import lazy
 from schemac.pg.types import type_name
@@ -43,8 +42,7 @@ def _retyped(old: Table, new: Table, rebuilt: frozenset = frozenset()) -> set[st
 
 
 def policy_changes(old: Optional[Table], new: Table, cause: Optional[str] = None,
-                   columns_of=lambda schema, name: None, rebuilt: frozenset = frozenset(),
-                   gone: frozenset = frozenset()) -> list[Change]:
+                   columns_of=lambda schema, name: None, rebuilt: frozenset = frozenset()) -> list[Change]:
     """set_row_security, add/drop/alter_policy and set_policy_comment that turn `old` (None: a table this
     migration creates, with row-level security off and no policies) into `new`."""
     out: list[Change] = []
@@ -64,8 +62,8 @@ def policy_changes(old: Optional[Table], new: Table, cause: Optional[str] = None
         was = cur.get(name)
         if was is None:
             ch("add_policy", name, None, p)
-        elif _over(was, retyped) or calls(gone, was.using, was.with_check):
-            # Postgres refuses ALTER COLUMN TYPE, and DROP FUNCTION, under a policy: replaced around it
+        elif _over(was, retyped):  # Postgres refuses ALTER COLUMN TYPE under a policy: replaced around it
+            # (around a function or operator dropped: compare.readers)
             why = "retype" if same_policy(was, p, new.key, columns_of) else cause  # changed too: reported
             out += [Change(k, new.schema, new.name, name, was, p, new, why)
                     for k in ("drop_policy", "add_policy") + (("set_policy_comment",) if p.comment else ())]
@@ -84,11 +82,9 @@ def _over(p: Policy, columns: set[str]) -> bool:
     return bool(columns) and any(policy_refs(t)[0] & columns for t in (p.using, p.with_check) if t is not None)
 
 
-def diff_policies(cur_tables: dict, des_tables: dict, rebuilt: frozenset = frozenset(),
-                  gone: frozenset = frozenset()) -> list[Change]:
+def diff_policies(cur_tables: dict, des_tables: dict, rebuilt: frozenset = frozenset()) -> list[Change]:
     """Every table schema.yaml keeps; a new table's changes carry `cause` (reports leave them out: the
-    missing table is the difference). `rebuilt`: the types (schema, name) the migration re-creates; `gone`:
-    the functions (schema, name) it drops, for good or to create them again."""
+    missing table is the difference). `rebuilt`: the types (schema, name) the migration re-creates."""
     out: list[Change] = []
     columns: dict[tuple[str, str], set[str]] = {}  # made for the tables a policy names (most have none)
 
@@ -102,5 +98,5 @@ def diff_policies(cur_tables: dict, des_tables: dict, rebuilt: frozenset = froze
 
     for key, t in des_tables.items():
         old = cur_tables.get(key)
-        out += policy_changes(old, t, None if old is not None else "new table", columns_of, rebuilt, gone)
+        out += policy_changes(old, t, None if old is not None else "new table", columns_of, rebuilt)
     return out

@@ -21,7 +21,7 @@ from schemac.compare.aggregates import replaceable_aggregate
 from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.compare.grants import defaulted, object_changes
 from schemac.compare.normalize import normal_form
-from schemac.compare.routine_dependents import around_functions, calls, dropped_functions
+from schemac.compare.around import around_recreated, recreated_uses
 from schemac.compare.tables import diff_table, parameters_changed
 from schemac.compare.types import replaceable
 from schemac.model import PrimaryKey, Schema, Table, View
@@ -187,8 +187,8 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
             removed |= view_keys(old)
     for c in others:
         removed |= _disturbed(c)
-    gone = dropped_functions(others)  # a column default calling one: Postgres refuses DROP FUNCTION under it
-    rebuilt |= {key for key, old in cur.items() if key in des and gone and calls(gone, *(c.default for c in old.columns))}
+    uses = recreated_uses(others)  # a column default using one: Postgres refuses DROP FUNCTION (OPERATOR) under it
+    rebuilt |= {key for key, old in cur.items() if key in des and uses and uses(*(c.default for c in old.columns))}
     removed |= {k for key in rebuilt for k in view_keys(cur[key])}
     grown = True
     while grown:  # what reads a view re-created is re-created too, and so on
@@ -220,8 +220,8 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
             ch("set_view_parameters", v, old, v)
         out.extend(_members(old, v))
         out.extend(object_changes(old, v))
-    # A materialized view's index calling a function dropped and created again: made again around it.
+    # A materialized view's index using a function or operator dropped and created again: made again around it.
     kept = [key for key, v in cur.items() if v.indexes and key in des and key not in rebuilt]
-    if gone and kept:
-        out.extend(around_functions(others + out, {k: stand_in(cur[k]) for k in kept}, {k: stand_in(des[k]) for k in kept}))
+    if uses and kept:
+        out.extend(around_recreated(others + out, {k: stand_in(cur[k]) for k in kept}, {k: stand_in(des[k]) for k in kept}))
     return out

@@ -282,6 +282,26 @@ class SchemacRender(SchemacPostgres):
             position = f" {position}" if position else ""
             return f"{exists}{column}{kind}{constraints}{position}"
 
+        def or_sql(self, expression: exp.Or, stack=None) -> str:
+            return _nested_connector(self, expression, "OR", exp.Or, stack)
+
+        def and_sql(self, expression: exp.And, stack=None) -> str:
+            return _nested_connector(self, expression, "AND", exp.And, stack)
+
+
+def _nested_connector(self: Postgres.Generator, e: exp.Connector, op: str, kind: type, stack) -> str:
+    """`(x OR y) OR z` as `CAST((x OR y) AS BOOLEAN) OR z`. Postgres's grammar flattens a left operand of the
+    same connector into one list, parentheses or not, but stores a row comparison (`(a, b, c) IS DISTINCT
+    FROM (d, e, f)`) as nested ORs and deparses them so: written back as they read, they would come back
+    flat, another deparse (inspect of the rebuilt database no longer byte-identical). The cast stops the
+    grammar's flattening and is gone once parsed (a cast to the expression's own type)."""
+    left = e.left
+    if stack is None or not (isinstance(left, exp.Paren) and isinstance(left.this, kind)):
+        return self.connector_sql(e, op, stack)
+    stack.append(e.right)
+    stack.extend((op, f"CAST({self.sql(left)} AS BOOLEAN)"))
+    return op
+
 
 DIALECT = SchemacPostgres()
 RENDER = SchemacRender()

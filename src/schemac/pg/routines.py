@@ -22,11 +22,30 @@ _QUOTED = re.compile(r'^"((?:[^"]|"")+)"\s+(.+)$', re.S)
 
 
 def routine_type(text: str) -> str:
-    """A parameter's or result's type in canonical spelling (pseudo-types as they are)."""
+    """A parameter's or result's type in canonical spelling (pseudo-types as they are), without modifiers:
+    pg_proc keeps a type's oid only, so `char(4)`, `numeric(10,2)` or `geometry(Point,4326)` there are
+    `character`, `numeric` and `geometry`, as format_type prints them (`character`'s column spelling,
+    `character(1)`, named no function Postgres has: the function counted as missing)."""
     word = text.strip().lower()
     if word in PSEUDO_TYPES:
         return word
-    return canonical_type(text)
+    return without_modifiers(canonical_type(text))
+
+
+def without_modifiers(canonical: str) -> str:
+    """`character(4)[]` -> `character[]`, `timestamp(3) with time zone` -> `timestamp with time zone`: the
+    first parenthesized group outside double quotes dropped (a quoted name may hold parentheses); an
+    interval's fields are a modifier too (`interval day to second` -> `interval`)."""
+    quoted = False
+    for i, ch in enumerate(canonical):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "(" and not quoted:
+            canonical = canonical[:i] + canonical[canonical.index(")", i) + 1:]
+            break
+    if canonical.startswith("interval "):
+        return "interval" + "[]" * canonical.count("[]")
+    return canonical
 
 
 def _split_default(item: str) -> tuple[str, Optional[str]]:

@@ -11,6 +11,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from schemac.pg.dialect import DIALECT
+from schemac.pg.types import NEGATIVE_SCALE
 from schemac.pg.typetext import _BARE, _SERIAL_NAMES, _VARBIT, TypeSyntaxError, _with_modifiers
 from schemac.pg.typmods import ModifierError
 
@@ -189,9 +190,8 @@ def build_type(canonical: str) -> exp.DataType:
 @lru_cache(maxsize=4096)
 def _built(canonical: str) -> exp.DataType:
     """build_type's node, parsed once per spelling (a schema repeats a few dozen types); never mutate it."""
-    m = _VARBIT.match(canonical)
-    if m:
-        # sqlglot has no varying-bit node; a user-defined type renders its name verbatim.
+    if _VARBIT.match(canonical) or NEGATIVE_SCALE.match(canonical):
+        # sqlglot has no varying-bit node, nor a negative scale; a user-defined type renders its name verbatim.
         return exp.DataType(this=T.USERDEFINED, kind=canonical)
     try:
         return exp.DataType.build(canonical, dialect=DIALECT, udt=True)

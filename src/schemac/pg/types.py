@@ -30,6 +30,9 @@ name oid tsvector tsquery point int4range int8range numrange daterange tsrange t
 int8multirange nummultirange datemultirange tsmultirange tstzmultirange
 """.split()) | {"double precision", "character varying", "timestamp with time zone", "timestamp without time zone",
                 "time with time zone", "time without time zone"}
+# numeric(5,-2): a negative scale (PostgreSQL 15+; rounds to hundreds), which sqlglot cannot parse.
+NEGATIVE_SCALE = re.compile(r"^\s*(?:numeric|decimal)\s*\(\s*(\d+)\s*,\s*(-\s*\d+)\s*\)\s*((?:\[\s*\d*\s*\]\s*)*)$",
+                            re.I)
 _KNOWN_WITH_MODIFIERS = re.compile(r"(?:character varying|character|bit)\([1-9][0-9]*\)|numeric\([1-9][0-9]*,(?:0|[1-9][0-9]*)\)"
                                    r"|(?:timestamp|time)\([0-6]\) with(?:out)? time zone|interval\([0-6]\)")
 
@@ -46,6 +49,13 @@ def canonical_type(text: str) -> str:
     if m:
         base = f"bit varying({m.group(1)})" if m.group(1) else "bit varying"
         return base + ("[]" if m.group(2).strip() else "")
+    m = NEGATIVE_SCALE.match(text)
+    if m:
+        precision, scale = int(m.group(1)), int(m.group(2).replace(" ", ""))
+        if not (1 <= precision <= 1000 and -1000 <= scale <= 1000):
+            raise TypeSyntaxError(f"'{text.strip()}': NUMERIC precision must be between 1 and 1000 and its scale "
+                                  "between -1000 and 1000")
+        return f"numeric({precision},{scale})" + "[]" * m.group(3).count("[")
     try:
         named = _named_type(text)
     except ModifierError as e:

@@ -11,7 +11,7 @@ from schemac.compare.aggregates import replaceable_aggregate
 from schemac.compare.changes import Change
 from schemac.model import AGGREGATE_FUNCTIONS, Aggregate
 from schemac.pg.names import qualified, quote_ident
-from schemac.plan.ddl import command, literal
+from schemac.plan.ddl import command, comment_value, literal
 from schemac.plan.routine_ddl import routine_type_sql
 
 
@@ -61,7 +61,7 @@ def drop_aggregate(a: Aggregate) -> exp.Command:
 
 def aggregate_comment(a: Aggregate) -> exp.Command:
     return command("COMMENT", "ON AGGREGATE", aggregate_target(a), "IS",
-                   literal(a.comment) if a.comment is not None else "NULL")
+                   comment_value(a.comment))
 
 
 def aggregate_statements(change: Change) -> Optional[list[exp.Expression]]:

@@ -97,6 +97,11 @@ def literal(text: str) -> str:
     return _string(text).sql(dialect=RENDER)
 
 
+def comment_value(comment: Optional[str]) -> str:
+    """What COMMENT ON ... IS takes: the comment as a string literal, NULL for none (which removes it)."""
+    return literal(comment) if comment is not None else "NULL"
+
+
 def _named(name: Optional[str], body: exp.Expression) -> exp.Expression:
     if name is None:
         return body
@@ -311,7 +316,7 @@ def comment_on_index(table: Table, index: str, comment: Optional[str]) -> exp.Co
 
 def comment_on_constraint(table: Table, name: str, comment: Optional[str], kind: str = "CONSTRAINT") -> exp.Command:
     """COMMENT ON CONSTRAINT (or TRIGGER: `kind`) name ON table: the objects named within their table."""
-    value = literal(comment) if comment is not None else "NULL"
+    value = comment_value(comment)
     return command("COMMENT", "ON", kind, quote_ident(name), "ON", qualified(table.schema, table.name), "IS", value)
 
 

@@ -117,7 +117,7 @@ def type_comment(change: Change, unset: bool = False) -> list[exp.Expression]:
     new = change.new
     if new.comment is None and not unset:  # type: ignore[union-attr]
         return []
-    value = ddl.literal(new.comment) if new.comment is not None else "NULL"  # type: ignore[union-attr]
+    value = ddl.comment_value(new.comment)  # type: ignore[union-attr]
     if isinstance(new, Function):
         what, target = "PROCEDURE" if new.procedure else "FUNCTION", routine_ddl.function_target(new)
     else:
@@ -161,5 +161,5 @@ def _domain_check_comments(old: Optional[Domain], new: Domain) -> list[exp.Expre
         if c.comment != before:
             out.append(ddl.command("COMMENT", "ON CONSTRAINT", quote_ident(c.name), "ON DOMAIN",
                                    qualified(new.schema, new.name), "IS",
-                                   ddl.literal(c.comment) if c.comment is not None else "NULL"))
+                                   ddl.comment_value(c.comment)))
     return out

@@ -12,7 +12,7 @@ from sqlglot import exp
 from schemac.compare.changes import Change
 from schemac.model import Operator
 from schemac.pg.names import qualified, quote_ident
-from schemac.plan.ddl import command, literal
+from schemac.plan.ddl import command, comment_value
 from schemac.plan.routine_ddl import routine_type_sql
 
 
@@ -54,7 +54,7 @@ def alter_operator(o: Operator) -> exp.Command:
 
 def operator_comment(o: Operator) -> exp.Command:
     return command("COMMENT", "ON OPERATOR", operator_target(o), "IS",
-                   literal(o.comment) if o.comment is not None else "NULL")
+                   comment_value(o.comment))
 
 
 def operator_statements(change: Change) -> Optional[list[exp.Expression]]:

@@ -112,6 +112,12 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "REPLICA IDENTITY",  # type: ignore[union-attr]
                             f"USING INDEX {quote_ident(new.replica_identity_index)}" if new.replica_identity == "index"  # type: ignore
                             else new.replica_identity.upper())]  # type: ignore[union-attr]
+    if k == "alter_partitioning" and change.cause is not None:  # compare.around: a key using what is re-created
+        where = f"{change.new.source}: " if change.new.source else ""  # type: ignore[union-attr]
+        raise PlanError(f"{where}table {t.qualified_name}: its partition key ({change.old.partition_by.key}) uses a "  # type: ignore
+                        f"function or operator the migration drops to create it again, which Postgres refuses "
+                        "under a partition key; change it in place (CREATE OR REPLACE keeps the signature and "
+                        "result), or create a new table and move the rows")
     if k == "alter_partitioning":
         raise PlanError(f"table {t.qualified_name}: its partitioning cannot change in place; "  # type: ignore
                         "create a new table and move the rows")
@@ -272,10 +278,10 @@ def _identity_sets(old: SequenceOptions, new: SequenceOptions, column_type: str)
 
 
 def _preamble(changes: list[Change]) -> list[exp.Expression]:
-    """`SET LOCAL check_function_bodies = off` where SQL functions are created: Postgres would check a SQL
-    body against tables the same migration creates later (pg_dump does the same); the setting lasts
-    until the file's transaction ends."""
-    if any(c.kind in ("add_function", "alter_function") and c.new.language == "sql" for c in changes):  # type: ignore
+    """`SET LOCAL check_function_bodies = off` where functions are created: Postgres would check a SQL body,
+    and PL/pgSQL's `%ROWTYPE`/`%TYPE` declarations, against tables the same migration creates later (pg_dump
+    does the same); the setting lasts until the file's transaction ends."""
+    if any(c.kind in ("add_function", "alter_function") for c in changes):
         return [ddl.command("SET", "LOCAL check_function_bodies = off")]
     return []
 

@@ -17,7 +17,7 @@ from schemac.model import PUBLISH_ACTIONS, Publication, PublishedTable
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
-from schemac.plan.ddl import command, literal
+from schemac.plan.ddl import command, comment_value, literal
 
 
 def _member(m: PublishedTable, whole: bool = True) -> str:
@@ -88,5 +88,5 @@ def owned_statements(change: Change, kind: str, keyword: str) -> Optional[list[e
         return [command("ALTER", keyword, quote_ident(new.name), "OWNER TO", quote_ident(new.owner))]  # type: ignore
     if change.kind == f"set_{kind}_comment":
         return [command("COMMENT", "ON", keyword, quote_ident(new.name), "IS",  # type: ignore[union-attr]
-                        literal(new.comment) if new.comment is not None else "NULL")]  # type: ignore[union-attr]
+                        comment_value(new.comment))]  # type: ignore[union-attr]
     return None

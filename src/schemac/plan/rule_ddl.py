@@ -11,7 +11,7 @@ from schemac.model import Rule, Table
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
-from schemac.plan.ddl import command, literal
+from schemac.plan.ddl import command, comment_value
 
 
 def create_rule(t: Table, r: Rule, replace: bool = False) -> exp.Command:
@@ -32,4 +32,4 @@ def drop_rule(t: Table, r: Rule) -> exp.Command:
 
 def rule_comment(t: Table, r: Rule) -> exp.Command:
     return command("COMMENT", "ON RULE", quote_ident(r.name), "ON", qualified(t.schema, t.name), "IS",
-                   literal(r.comment) if r.comment is not None else "NULL")
+                   comment_value(r.comment))

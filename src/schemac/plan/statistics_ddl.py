@@ -11,7 +11,7 @@ from schemac.model import Statistics, Table, names_a_column
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
-from schemac.plan.ddl import command, literal
+from schemac.plan.ddl import command, comment_value
 
 
 def _name(t: Table, s: Statistics) -> str:
@@ -37,4 +37,4 @@ def statistics_target(t: Table, s: Statistics) -> exp.Command:
 
 
 def statistics_comment(t: Table, s: Statistics) -> exp.Command:
-    return command("COMMENT", "ON STATISTICS", _name(t, s), "IS", literal(s.comment) if s.comment is not None else "NULL")
+    return command("COMMENT", "ON STATISTICS", _name(t, s), "IS", comment_value(s.comment))

@@ -13,7 +13,7 @@ from schemac.compare.changes import Change
 from schemac.errors import SchemacError
 from schemac.model import Attribute, Collation, CompositeType, RangeType
 from schemac.model.collnames import collate_sql
-from schemac.plan.ddl import literal
+from schemac.plan.ddl import comment_value, literal
 from schemac.pg.dialect import RENDER
 from schemac.pg.names import qualified, quote_ident
 from schemac.pg.types import build_type
@@ -90,7 +90,7 @@ def attribute_comments(old: Optional[CompositeType], new: CompositeType) -> list
     """COMMENT ON COLUMN type.attribute for each attribute of `new` whose comment `old`'s does not have."""
     before = {a.name: a.comment for a in old.attributes} if old is not None else {}
     return [exp.Command(this="COMMENT", expression=f"ON COLUMN {qualified(new.schema, new.name)}.{quote_ident(a.name)} IS "
-                        + (literal(a.comment) if a.comment is not None else "NULL"))
+                        + comment_value(a.comment))
             for a in new.attributes if a.comment != before.get(a.name)]
 
 

@@ -49,7 +49,7 @@ def view_comments(v: View, old: Optional[View] = None) -> list[exp.Expression]:
     out: list[exp.Expression] = []
     if old is None or (old.comment or None) != (v.comment or None):
         if v.comment is not None or old is not None:
-            value = ddl.literal(v.comment) if v.comment is not None else "NULL"
+            value = ddl.comment_value(v.comment)
             out.append(ddl.command("COMMENT", "ON", _word(v), qualified(v.schema, v.name), "IS", value))
     was = {c.name: c.comment for c in old.columns} if old is not None else {}
     will = {c.name: c.comment for c in v.columns}

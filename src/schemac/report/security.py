@@ -128,13 +128,15 @@ def security_difference(c: Change, make: Callable[..., object]) -> Optional[obje
         e, a = _rls(new), _rls(old)  # type: ignore[arg-type]
         return make(kind, "table", c.schema, c.table, None, e, a,
                     f"row-level security of table {c.schema}.{c.table} is {a}, expected {e}")
-    if k == "add_policy":
+    if k == "drop_policy" and new is not None:  # dropped to be created again: its add reports it, as changed
+        return SKIP
+    if k == "add_policy" and old is None:
         return make("missing_policy", "policy", c.schema, c.table, c.name, _policy(new), None,  # type: ignore
                     f"policy {c.name} is missing")
     if k == "drop_policy":
         return make("unexpected_policy", "policy", c.schema, c.table, c.name, None, _policy(old),  # type: ignore
                     f"policy {c.name} ({_policy(old)}) is not in schema.yaml")  # type: ignore[arg-type]
-    if k == "alter_policy":
+    if k in ("alter_policy", "add_policy"):  # or created again, and changed (compare.readers, compare.policies)
         return make("policy_changed", "policy", c.schema, c.table, c.name, _policy(new), _policy(old),  # type: ignore
                     f"policy {c.name} is {_policy(old)}, expected {_policy(new)}")  # type: ignore[arg-type]
     return None

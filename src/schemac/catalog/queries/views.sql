@@ -18,12 +18,12 @@
 -- every one: a third of the query's time at 1,000 views).
 WITH rule_deps AS (
   SELECT r.ev_class AS view_oid, dep.refclassid, dep.refobjid, dep.refobjsubid
-  FROM pg_catalog.pg_rewrite r
+  FROM pg_catalog.pg_rewrite r  -- the query's own (a view's other rules: compare.readers)
   JOIN pg_catalog.pg_class vc ON vc.oid = r.ev_class AND vc.relkind IN ('v', 'm')
   JOIN pg_catalog.pg_namespace vn ON vn.oid = vc.relnamespace AND vn.nspname = ANY (%(schemas)s::name[])
   JOIN pg_catalog.pg_depend dep
     ON dep.classid = 'pg_catalog.pg_rewrite'::regclass AND dep.objid = r.oid AND dep.deptype = 'n'
-  WHERE dep.refobjid <> r.ev_class
+  WHERE dep.refobjid <> r.ev_class AND r.rulename = '_RETURN'
 ), items AS (
   SELECT d.view_oid, CASE WHEN d.refobjsubid = 0 THEN 'relation' ELSE 'column' END AS kind,
          rn.nspname AS schema_name, rc.relname::text AS name, NULL::text AS column_name, NULL::text AS type

@@ -1,0 +1,170 @@
+"""What uses a function or an operator dropped and created again, made again around it: one pass for both.
+
+A function whose signature or result changes cannot be replaced in place (compare.types.replaceable), and
+an operator changed beyond RESTRICT and JOIN (compare.operators): each is dropped and created. Postgres
+refuses DROP FUNCTION and DROP OPERATOR while an index, a CHECK, an EXCLUDE, extended statistics, a default
+or a generated column of a table, a trigger's WHEN or a domain's CHECK or DEFAULT uses it, so each of those
+is dropped before and created again after, with its comment (`recreated_uses` says what uses either; the
+readers, rules and policies, are compare.readers'; views, compare.views'). A partition key that uses one
+cannot be made again without the table's rows: the plan refuses it (plan.planner). (A trigger's function
+has no arguments to change: a trigger moved to another function is its own change.) Calls are matched by
+schema and name, operators by schema and symbol (overloads alike: re-creating one more object than
+needed loses nothing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable, Iterable, Optional
+
+from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change
+from schemac.compare.routine_dependents import FUNCTION_REBUILT, calls, dropped_functions
+from schemac.model import Check, Schema, Table, names_a_column
+from schemac.pg.lazy import lazy
+
+referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
+used_operators = lazy("schemac.pg.expressions", "used_operators")
+
+OPERATOR_REBUILT = "re-created around an operator dropped and created again"
+
+# texts -> why what holds them is made again around this migration's drops (None: it uses none of them).
+Uses = Callable[..., Optional[str]]
+
+
+def dropped_operators(changes: Iterable[Change]) -> set[tuple[str, str]]:
+    """(schema, symbol) of the operators `changes` drop, for good or to create them again."""
+    return {(c.schema, c.old.name) for c in changes if c.kind == "drop_operator"}  # type: ignore[union-attr]
+
+
+def recreated_uses(changes: list[Change]) -> Optional[Uses]:
+    """Whether expressions use a function or an operator `changes` drop, as the cause of what holds them
+    made again around it; None when they drop neither."""
+    functions, operators = dropped_functions(changes), dropped_operators(changes)
+    if not functions and not operators:
+        return None
+
+    def uses(*texts: Optional[str]) -> Optional[str]:
+        if functions and calls(functions, *texts):
+            return FUNCTION_REBUILT
+        if operators and any(t and used_operators(t) & operators for t in texts):
+            return OPERATOR_REBUILT
+        return None
+    return uses
+
+
+def domains_around_recreated(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
+    """`changes` with each domain whose CHECK or DEFAULT uses a function or operator they drop (and create
+    again) changed in two steps: those dropped before (Postgres refuses the DROP under them), then the
+    domain's desired form after it is created again (any change of the domain itself, planned in one
+    `alter_domain`, goes with that second step)."""
+    uses = recreated_uses(changes)
+    if uses is None:
+        return changes
+    des = {(d.schema, d.name): d for d in desired.domains}
+    rebuilt = {(c.schema, c.name) for c in changes if c.kind == "alter_domain" and c.cause == ENUM_REBUILT}
+    out = changes
+    for old in current.domains:
+        key = (old.schema, old.name)
+        new = des.get(key)
+        why = {c.name: uses(c.expression) for c in old.checks}
+        calling = {name for name, cause in why.items() if cause}
+        default = uses(old.default) if old.default else None  # its DEFAULT using it holds it too
+        if new is None or new.type != old.type or key in rebuilt or not (calling or default):
+            continue  # dropped, or re-created (its CHECKs go with it), or using none of them
+        cause = default or next(why[n] for n in calling)
+        out = [c for c in out if not (c.kind == "alter_domain" and (c.schema, c.name) == key)]
+        without = replace(old, checks=tuple(c for c in old.checks if c.name not in calling),
+                          default=None if default else old.default)
+        out.append(Change("alter_domain", old.schema, "", old.name, old, without, None, cause))
+        out.append(Change("alter_domain", new.schema, "", new.name, without, new, None, cause))
+    return out
+
+
+def around_recreated(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
+    """The table objects (of tables kept, or views' stand-ins) dropped before and made again after the
+    functions and operators `changes` drop, unless `changes` already touch them."""
+    uses = recreated_uses(changes)
+    if uses is None:
+        return []
+    touched = {(c.kind, c.schema, c.table, c.name) for c in changes}
+    out: list[Change] = []
+    for key, old_t in cur_tables.items():
+        new_t = des_tables.get(key)
+        if new_t is not None:
+            out += _table(old_t, new_t, uses, lambda kind, name: (kind, new_t.schema, new_t.name, name) in touched)
+    return out
+
+
+def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optional[str]], bool]) -> list[Change]:
+    out: list[Change] = []
+
+    def ch(kind: str, name: Optional[str], old: object, new: object, cause: str) -> None:
+        out.append(Change(kind, new_t.schema, new_t.name, name, old, new, new_t, cause))
+
+    def again(kind: str, name: str, old: object, new, cause: str) -> None:
+        """drop_, add_ and the comment of a constraint, index or statistics object."""
+        ch(f"drop_{kind}", name, old, new, cause)
+        ch(f"add_{kind}", name, old, new, cause)
+        if new.comment and not touched(f"set_{kind}_comment", name):
+            ch(f"set_{kind}_comment", name, old, new, cause)
+
+    # Generated columns that use it are dropped and added again: the indexes and CHECKs over them go with the
+    # DROP COLUMN, so they are made again too.
+    new_cols = {c.name: c for c in new_t.columns}
+    regenerated: set[str] = set()
+    for col in old_t.columns:
+        n = new_cols.get(col.name)
+        if n is None or touched("drop_column", col.name) or touched("alter_generated", col.name):
+            continue
+        if col.generated and n.generated and uses(col.generated):
+            regenerated.add(col.name)
+            ch("drop_column", col.name, col, None, GENERATED_REBUILT)
+            ch("add_column", col.name, None, n, GENERATED_REBUILT)
+            if n.comment:
+                ch("set_column_comment", col.name, None, n, GENERATED_REBUILT)
+        elif col.default and n.default and not touched("set_default", col.name) and (why := uses(col.default)):
+            ch("drop_default", col.name, col, n, why)
+            ch("set_default", col.name, col, n, why)
+
+    def over(*texts: Optional[str], columns: Iterable[Optional[str]] = ()) -> Optional[str]:
+        return uses(*texts) or (GENERATED_REBUILT if regenerated and (set(columns) & regenerated or any(
+            t and referenced_columns(t) & regenerated for t in texts)) else None)
+
+    new_idx = {i.name: i for i in new_t.indexes}
+    for i in old_t.indexes:
+        n = new_idx.get(i.name)
+        if n is not None and not touched("drop_index", i.name) and (why := over(
+                i.where, *(e.expression for e in i.elements), columns=[e.column for e in i.elements] + list(i.include))):
+            again("index", i.name, i, n, why)
+    new_tg = {g.name: g for g in new_t.triggers}
+    for g in old_t.triggers:  # a trigger's WHEN calling it: Postgres refuses DROP FUNCTION under it too
+        n = new_tg.get(g.name)
+        if n is not None and not touched("drop_trigger", g.name) and not touched("alter_trigger", g.name) and \
+                (why := uses(g.when)):
+            ch("drop_trigger", g.name, g, None, why)
+            ch("add_trigger", g.name, None, n, why)
+            if n.enabled != "origin":
+                ch("set_trigger_enabled", g.name, None, n, why)
+            if n.comment:
+                ch("set_trigger_comment", g.name, None, n, why)
+    new_checks = {c.name: c for c in new_t.checks if c.name}
+    for c in old_t.checks:
+        n = new_checks.get(c.name)  # type: ignore[arg-type]
+        if isinstance(n, Check) and not touched("drop_constraint", c.name) and (why := over(c.expression)):
+            again("constraint", n.name, c, n, why)  # type: ignore[arg-type]
+    new_excl = {x.name: x for x in new_t.exclusions if x.name}
+    for x in old_t.exclusions:  # its elements' expressions or its WHERE
+        n = new_excl.get(x.name)  # type: ignore[arg-type]
+        if n is not None and not touched("drop_constraint", x.name) and (why := over(
+                x.where, *(e.expression for e in x.elements), columns=[e.column for e in x.elements] + list(x.include))):
+            again("constraint", n.name, x, n, why)  # type: ignore[arg-type]
+    new_stats = {s.name: s for s in new_t.statistics}
+    for s in old_t.statistics:  # extended statistics on an expression
+        n = new_stats.get(s.name)
+        if n is not None and not touched("drop_statistics", s.name) and (why := over(
+                *(e for e in s.elements if not names_a_column(e)), columns=s.elements)):
+            again("statistics", s.name, s, n, why)
+    if old_t.partition_by is not None and new_t.partition_by is not None and not touched("alter_partitioning", None) \
+            and (why := uses(f"({old_t.partition_by.key})")):
+        ch("alter_partitioning", None, old_t, new_t, why)  # refused by the plan, with why
+    return out
