@@ -178,42 +178,69 @@ def test_inspect_n_public_with_the_extension_in_a_schema_it_does_not_read(server
         server.drop_database(target)
 
 
-def test_inspect_lists_privileges_changed_on_an_extensions_objects(server, db_url):
-    """A GRANT or REVOKE on an extension's own function or table after CREATE EXTENSION (pg_dump writes them:
-    REVOKE SELECT ON spatial_ref_sys FROM PUBLIC, GRANT EXECUTE ON st_buffer(...) TO a role) is not recreated
-    by schemac: inspect lists the object as not managed instead of losing it silently. The oracle is
-    pg_init_privs: an untouched extension lists nothing; the one function whose access list then changes is
-    listed, under its identity arguments, and nothing else is."""
-    from schemac.commands.inspect import inspect_database
 
-    choice = next((c for c in CANDIDATES if c[0] in _available(db_url)), None)
-    if choice is None:
-        pytest.skip(f"none of {[c[0] for c in CANDIDATES]} is available on this server")
-    name = choice[0]
+# An extension's functions and their access lists (NULL read as the default it stands for, entries in one order).
+_MEMBERS = ("SELECT p.oid::regprocedure::text, ARRAY(SELECT x::text FROM unnest(COALESCE(p.proacl, "
+            "acldefault('f', p.proowner))) x ORDER BY 1) FROM pg_proc p JOIN pg_depend d ON d.classid = "
+            "'pg_proc'::regclass AND d.objid = p.oid JOIN pg_extension e ON e.oid = d.refobjid WHERE d.deptype = 'e' "
+            "AND e.extname = %s ORDER BY p.oid")
+
+
+def test_grants_on_an_extensions_own_routines_round_trip(server, schemac, tmp_path):
+    """A GRANT on an extension's own function and a REVOKE of PUBLIC's EXECUTE on another, made after CREATE
+    EXTENSION (pg_dump writes them: GRANT ... ON FUNCTION public.st_union(geometry) TO a role, REVOKE SELECT ON
+    spatial_ref_sys FROM PUBLIC) are written under the extension's grants, recreated by generate's migration on an
+    empty database and compared by diff. The oracle: every member function's access list (pg_proc.proacl) in the
+    rebuilt database equals the source's, and the two changed ones differ from the extension's initial lists."""
+    source, target, fresh = server.create_database(), server.create_database(), server.create_database()
     role = "schemac_ext_grantee"
     with server.admin() as conn:
         conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
         conn.execute(sql.SQL("CREATE ROLE {}").format(sql.Identifier(role)))
-    kind = "extension object privileges"
     try:
-        with psycopg.connect(db_url, autocommit=True) as conn:
+        choice = next((c for c in CANDIDATES if c[0] in _available(source)), None)
+        if choice is None:
+            pytest.skip(f"none of {[c[0] for c in CANDIDATES]} is available on this server")
+        name = choice[0]
+        with psycopg.connect(source, autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE EXTENSION {}").format(sql.Identifier(name)))
-            assert not [u for u in inspect_database(db_url, ("public",)).schema.unmanaged if u.kind == kind]
-            oid, ident = conn.execute(
-                "SELECT p.oid, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' "
-                "FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid "
-                "JOIN pg_extension e ON e.oid = d.refobjid WHERE d.deptype = 'e' AND e.extname = %s "
-                "ORDER BY p.oid LIMIT 1", (name,)).fetchone()
-            signature = conn.execute("SELECT %s::regprocedure::text", (oid,)).fetchone()[0]
-            conn.execute(sql.SQL("GRANT EXECUTE ON FUNCTION {} TO {}").format(sql.SQL(signature),
-                                                                             sql.Identifier(role)))
-            # the oracle: the catalog says this function's access list now differs from the extension's own
-            assert conn.execute("SELECT p.proacl IS DISTINCT FROM (SELECT initprivs FROM pg_init_privs "
-                                "WHERE objoid = p.oid AND classoid = 'pg_proc'::regclass) FROM pg_proc p "
-                                "WHERE p.oid = %s", (oid,)).fetchone()[0]
-            listed = [u for u in inspect_database(db_url, ("public",)).schema.unmanaged if u.kind == kind]
-            assert [(u.schema, u.name) for u in listed] == [("public", ident)], listed
-            conn.execute(sql.SQL("DROP EXTENSION {}").format(sql.Identifier(name)))
+            (first, _), (second, _) = conn.execute(_MEMBERS, (name,)).fetchall()[:2]
+            conn.execute(sql.SQL("GRANT EXECUTE ON FUNCTION {} TO {}").format(sql.SQL(first), sql.Identifier(role)))
+            conn.execute(sql.SQL("REVOKE EXECUTE ON FUNCTION {} FROM PUBLIC").format(sql.SQL(second)))
+            changed = conn.execute("SELECT count(*) FROM pg_proc p LEFT JOIN pg_init_privs i ON i.objoid = p.oid AND "
+                                   "i.classoid = 'pg_proc'::regclass WHERE COALESCE(p.proacl, acldefault('f', proowner))"
+                                   " IS DISTINCT FROM COALESCE(i.initprivs, acldefault('f', proowner)) "
+                                   "AND p.oid = ANY(%s::regprocedure[])", ([first, second],)).fetchone()[0]
+            assert changed == 2
+            expected = conn.execute(_MEMBERS, (name,)).fetchall()
+        r = schemac("inspect", "--database-url", source, "--output", "schema.yaml", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        assert "grants:" in (tmp_path / "schema.yaml").read_text(encoding="utf-8")
+        r = schemac("generate", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        with psycopg.connect(target, autocommit=True) as conn:
+            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+            assert conn.execute(_MEMBERS, (name,)).fetchall() == expected
+        for url in (source, target):
+            r = schemac("diff", "--database-url", url, cwd=tmp_path)
+            assert r.returncode == 0, r.stdout + r.stderr
+        with psycopg.connect(target, autocommit=True) as conn:  # and a grant the database lacks is drift
+            conn.execute(sql.SQL("REVOKE EXECUTE ON FUNCTION {} FROM {}").format(sql.SQL(first), sql.Identifier(role)))
+        r = schemac("diff", "--database-url", target, cwd=tmp_path)
+        assert r.returncode != 0 and "grants on its own objects" in r.stdout, r.stdout + r.stderr
+        # schema.yaml without the grants: the change revokes the grant and gives PUBLIC its EXECUTE back, so the
+        # source's access lists become those a fresh CREATE EXTENSION leaves (a third database, the oracle)
+        (tmp_path / "schema.yaml").write_text(f"extensions:\n  - {{name: {name}, schema: public}}\n")
+        r = schemac("generate", "--name", "without_grants", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        with psycopg.connect(source, autocommit=True) as conn:
+            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+            after = conn.execute(_MEMBERS, (name,)).fetchall()
+        with psycopg.connect(fresh, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE EXTENSION {}").format(sql.Identifier(name)))
+            assert after == conn.execute(_MEMBERS, (name,)).fetchall() != expected
     finally:
+        for db in (source, target, fresh):
+            server.drop_database(db)
         with server.admin() as conn:
             conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))

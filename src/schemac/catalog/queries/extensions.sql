@@ -2,11 +2,63 @@
 -- not to a schema: all are returned whatever schemas are requested (the parameter is not used).
 -- comment: COMMENT ON EXTENSION where it differs from the extension's own (pg_available_extensions reads
 -- the control files: only for an extension with a comment). One row per extension.
+-- member_grants: GRANT/REVOKE made on the extension's own relations, routines and types since its script ran (what
+-- pg_dump writes for them): each access-list entry of the object now that its initial list (pg_init_privs, or the
+-- kind's default where none was recorded) lacks, ['+'], and each entry of the initial list now gone, ['-'], as
+-- [object, '+' or '-', grantee or PUBLIC, privilege]; the object as GRANT names it (TABLE, SEQUENCE, ROUTINE or
+-- TYPE and its qualified name). Grantors and WITH GRANT OPTION are not told apart; column grants are listed as
+-- not managed (unmanaged.sql).
 SELECT e.extname::text AS extension_name,
        n.nspname::text AS schema_name,
        CASE WHEN d.description IS DISTINCT FROM (SELECT a.comment FROM pg_catalog.pg_available_extensions a
                                                 WHERE a.name = e.extname)
-            THEN d.description END AS comment
+            THEN d.description END AS comment,
+       (SELECT COALESCE(jsonb_agg(jsonb_build_array(g.obj, g.act, g.grantee, g.priv)
+                                  ORDER BY g.obj COLLATE "C", g.act, g.grantee COLLATE "C", g.priv), '[]'::jsonb)
+        FROM (SELECT m.obj, x.act,
+                     CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(x.grantee)::text END AS grantee,
+                     x.priv
+              FROM (SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE ' ELSE 'TABLE ' END
+                             || pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(c.relname) AS obj,
+                           COALESCE(c.relacl, pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char",
+                                                                    c.relowner)) AS now,
+                           COALESCE(ip.initprivs, pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char",
+                                                                       c.relowner)) AS was
+                    FROM pg_catalog.pg_depend dp
+                    JOIN pg_catalog.pg_class c ON c.oid = dp.objid
+                    JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace
+                    LEFT JOIN pg_catalog.pg_init_privs ip ON ip.classoid = dp.classid AND ip.objoid = c.oid AND ip.objsubid = 0
+                    WHERE dp.refobjid = e.oid AND dp.deptype = 'e' AND dp.classid = 'pg_catalog.pg_class'::regclass
+                      AND c.relacl IS NOT NULL
+                    UNION ALL
+                    SELECT 'ROUTINE ' || pg_catalog.quote_ident(pn.nspname) || '.' || pg_catalog.quote_ident(p.proname)
+                             || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',
+                           COALESCE(p.proacl, pg_catalog.acldefault('f', p.proowner)),
+                           COALESCE(ip.initprivs, pg_catalog.acldefault('f', p.proowner))
+                    FROM pg_catalog.pg_depend dp
+                    JOIN pg_catalog.pg_proc p ON p.oid = dp.objid
+                    JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
+                    LEFT JOIN pg_catalog.pg_init_privs ip ON ip.classoid = dp.classid AND ip.objoid = p.oid AND ip.objsubid = 0
+                    WHERE dp.refobjid = e.oid AND dp.deptype = 'e' AND dp.classid = 'pg_catalog.pg_proc'::regclass
+                      AND p.proacl IS NOT NULL
+                    UNION ALL
+                    SELECT 'TYPE ' || pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(t.typname),
+                           COALESCE(t.typacl, pg_catalog.acldefault('T', t.typowner)),
+                           COALESCE(ip.initprivs, pg_catalog.acldefault('T', t.typowner))
+                    FROM pg_catalog.pg_depend dp
+                    JOIN pg_catalog.pg_type t ON t.oid = dp.objid
+                    JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
+                    LEFT JOIN pg_catalog.pg_init_privs ip ON ip.classoid = dp.classid AND ip.objoid = t.oid AND ip.objsubid = 0
+                    WHERE dp.refobjid = e.oid AND dp.deptype = 'e' AND dp.classid = 'pg_catalog.pg_type'::regclass
+                      AND t.typacl IS NOT NULL) m,
+                   LATERAL (SELECT '+' AS act, a.grantee, a.privilege_type AS priv FROM pg_catalog.aclexplode(m.now) a
+                            EXCEPT
+                            SELECT '+', a.grantee, a.privilege_type FROM pg_catalog.aclexplode(m.was) a
+                            UNION ALL
+                            (SELECT '-', a.grantee, a.privilege_type FROM pg_catalog.aclexplode(m.was) a
+                             EXCEPT
+                             SELECT '-', a.grantee, a.privilege_type FROM pg_catalog.aclexplode(m.now) a)) x) g
+       ) AS member_grants
 FROM pg_catalog.pg_extension e
 JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
 LEFT JOIN pg_catalog.pg_description d

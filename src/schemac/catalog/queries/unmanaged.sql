@@ -22,11 +22,9 @@
 -- a relation owned by one, are left out. Foreign data wrappers and foreign servers belong to the
 -- database, not a schema: listed with an empty schema_name, whatever schemas are requested (event
 -- triggers and publications, the database's too, are managed: event_triggers.sql, publications.sql).
--- Privileges changed on an extension's own relations, columns, functions and types (GRANT/REVOKE after
--- CREATE EXTENSION: pg_dump writes them, e.g. REVOKE SELECT ON spatial_ref_sys FROM PUBLIC): kind 'extension
--- object privileges', one row per object whose access list is not the one the extension's script left
--- (pg_init_privs, or the kind's default where it recorded none), compared as sets; named "relation",
--- "relation.column" or "function(arguments)". schemac does not recreate them, so they are listed, not lost.
+-- Column privileges changed on an extension's own relations (GRANT SELECT (col) after CREATE EXTENSION): kind
+-- 'extension column privileges', "relation.column", where the column's access list is not the one the extension's
+-- script left (pg_init_privs); the extension's grants on whole objects are managed (extensions.sql's member_grants).
 -- Subscriptions of this database are listed by name alone: their connection strings are never read. Enums and domains are managed (enums.sql, domains.sql), and
 -- so are EXCLUDE constraints (exclusions.sql).
 -- Parameter: schemas, an array of schema names.
@@ -148,39 +146,19 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
         SELECT 1 FROM pg_catalog.pg_type elem WHERE elem.typarray = t.oid)
   AND t.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_type'::regclass)
 UNION ALL
-SELECT 'extension object privileges', n.nspname::text, obj.name
-FROM (
-  SELECT c.relnamespace AS ns, c.relname::text AS name, 'pg_catalog.pg_class'::regclass AS cls, c.oid, 0 AS sub,
-         c.relacl AS acl,
-         pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner) AS dflt
-  FROM pg_catalog.pg_class c
-  WHERE c.oid IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
-  UNION ALL
-  SELECT c.relnamespace, c.relname::text || '.' || a.attname::text, 'pg_catalog.pg_class'::regclass, c.oid,
-         a.attnum, a.attacl, '{}'::aclitem[]
-  FROM pg_catalog.pg_attribute a
-  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-  WHERE c.oid IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
-    AND a.attnum > 0 AND NOT a.attisdropped
-  UNION ALL
-  SELECT p.pronamespace, p.proname::text || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',
-         'pg_catalog.pg_proc'::regclass, p.oid, 0, p.proacl, pg_catalog.acldefault('f', p.proowner)
-  FROM pg_catalog.pg_proc p
-  WHERE p.oid IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_proc'::regclass)
-  UNION ALL
-  SELECT t.typnamespace, t.typname::text, 'pg_catalog.pg_type'::regclass, t.oid, 0, t.typacl,
-         pg_catalog.acldefault('T', t.typowner)
-  FROM pg_catalog.pg_type t
-  WHERE t.oid IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_type'::regclass)
-) obj
-JOIN pg_catalog.pg_namespace n ON n.oid = obj.ns
+SELECT 'extension column privileges', n.nspname::text, c.relname::text || '.' || a.attname::text
+FROM pg_catalog.pg_attribute a
+JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
-  AND ARRAY(SELECT x::text FROM unnest(COALESCE(obj.acl, obj.dflt)) x ORDER BY 1)
+  AND c.oid IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
+  AND a.attnum > 0 AND NOT a.attisdropped
+  AND ARRAY(SELECT x::text FROM unnest(COALESCE(a.attacl, '{}'::aclitem[])) x ORDER BY 1)
       IS DISTINCT FROM
       ARRAY(SELECT x::text
             FROM unnest(COALESCE((SELECT ip.initprivs FROM pg_catalog.pg_init_privs ip
-                                  WHERE ip.classoid = obj.cls AND ip.objoid = obj.oid AND ip.objsubid = obj.sub),
-                                 obj.dflt)) x
+                                  WHERE ip.classoid = 'pg_catalog.pg_class'::regclass AND ip.objoid = c.oid
+                                    AND ip.objsubid = a.attnum), '{}'::aclitem[])) x
             ORDER BY 1)
 UNION ALL
 SELECT 'subscription', '', s.subname::text  -- the name only: subconninfo holds a connection string
