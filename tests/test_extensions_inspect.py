@@ -12,6 +12,8 @@ from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.migrations.layout import Layout
 
+from conftest import MAJORS
+
 # An extension with a type of its own, per what each server ships (PG16 from pgserver has only vector).
 CANDIDATES = [("citext", "citext", "'x'::citext"), ("vector", "vector(3)", None), ("hstore", "hstore", None)]
 
@@ -241,6 +243,49 @@ def test_grants_on_an_extensions_own_routines_round_trip(server, schemac, tmp_pa
             assert after == conn.execute(_MEMBERS, (name,)).fetchall() != expected
     finally:
         for db in (source, target, fresh):
+            server.drop_database(db)
+        with server.admin() as conn:
+            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+
+
+@pytest.mark.parametrize("major", MAJORS)
+def test_default_privileges_in_force_at_create_extension_round_trip(major, schemac, tmp_path):
+    """Default privileges set before CREATE EXTENSION reach the extension's functions as it creates them (pg_init_privs
+    does not record them as initial); a migration creates the extension before its default privileges, so they are
+    written as the extension's grants. The oracle: every member function's access list in the rebuilt
+    database equals the source's, on each major."""
+    from conftest import _server
+
+    server = _server(major)
+    if server is None:
+        pytest.skip(f"no {major} server here")
+    source, target = server.create_database(), server.create_database()
+    role = "schemac_ext_default_grantee"
+    with server.admin() as conn:
+        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+        conn.execute(sql.SQL("CREATE ROLE {}").format(sql.Identifier(role)))
+    try:
+        choice = next((c for c in CANDIDATES if c[0] in _available(source)), None)
+        if choice is None:
+            pytest.skip(f"none of {[c[0] for c in CANDIDATES]} is available on this server")
+        name = choice[0]
+        with psycopg.connect(source, autocommit=True) as conn:
+            conn.execute(sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT EXECUTE ON FUNCTIONS TO {}").format(
+                sql.Identifier(role)))
+            conn.execute(sql.SQL("CREATE EXTENSION {}").format(sql.Identifier(name)))
+            expected = conn.execute(_MEMBERS, (name,)).fetchall()
+        assert expected and all(any(e.startswith(f"{role}=X") for e in acl) for _, acl in expected)
+        assert schemac("inspect", "--database-url", source, "--output", "schema.yaml", cwd=tmp_path).returncode == 0
+        r = schemac("generate", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        with psycopg.connect(target, autocommit=True) as conn:
+            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+            assert conn.execute(_MEMBERS, (name,)).fetchall() == expected
+        for url in (source, target):
+            r = schemac("diff", "--database-url", url, cwd=tmp_path)
+            assert r.returncode == 0, r.stdout + r.stderr
+    finally:
+        for db in (source, target):
             server.drop_database(db)
         with server.admin() as conn:
             conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
