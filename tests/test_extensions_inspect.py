@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -188,22 +189,48 @@ _MEMBERS = ("SELECT p.oid::regprocedure::text, ARRAY(SELECT x::text FROM unnest(
             "AND e.extname = %s ORDER BY p.oid")
 
 
+@contextmanager
+def _extension_case(server, role: str, databases: int):
+    """(an extension of CANDIDATES this server has, `databases` fresh databases) with `role` created; all dropped after."""
+    dbs = [server.create_database() for _ in range(databases)]
+    with server.admin() as conn:
+        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+        conn.execute(sql.SQL("CREATE ROLE {}").format(sql.Identifier(role)))
+    try:
+        choice = next((c for c in CANDIDATES if c[0] in _available(dbs[0])), None)
+        if choice is None:
+            pytest.skip(f"none of {[c[0] for c in CANDIDATES]} is available on this server")
+        yield choice[0], dbs
+    finally:
+        for db in dbs:
+            server.drop_database(db)
+        with server.admin() as conn:
+            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+
+
+def _rebuilt_alike(schemac, tmp_path, source: str, target: str, name: str, expected: list) -> None:
+    """inspect `source`, generate, apply to the empty `target`: its extension's functions hold `expected`'s access
+    lists, and diff is clean on both."""
+    r = schemac("inspect", "--database-url", source, "--output", "schema.yaml", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = schemac("generate", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    with psycopg.connect(target, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        assert conn.execute(_MEMBERS, (name,)).fetchall() == expected
+    for url in (source, target):
+        r = schemac("diff", "--database-url", url, cwd=tmp_path)
+        assert r.returncode == 0, r.stdout + r.stderr
+
+
 def test_grants_on_an_extensions_own_routines_round_trip(server, schemac, tmp_path):
     """A GRANT on an extension's own function and a REVOKE of PUBLIC's EXECUTE on another, made after CREATE
     EXTENSION (pg_dump writes them: GRANT ... ON FUNCTION public.st_union(geometry) TO a role, REVOKE SELECT ON
     spatial_ref_sys FROM PUBLIC) are written under the extension's grants, recreated by generate's migration on an
     empty database and compared by diff. The oracle: every member function's access list (pg_proc.proacl) in the
     rebuilt database equals the source's, and the two changed ones differ from the extension's initial lists."""
-    source, target, fresh = server.create_database(), server.create_database(), server.create_database()
     role = "schemac_ext_grantee"
-    with server.admin() as conn:
-        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
-        conn.execute(sql.SQL("CREATE ROLE {}").format(sql.Identifier(role)))
-    try:
-        choice = next((c for c in CANDIDATES if c[0] in _available(source)), None)
-        if choice is None:
-            pytest.skip(f"none of {[c[0] for c in CANDIDATES]} is available on this server")
-        name = choice[0]
+    with _extension_case(server, role, 3) as (name, (source, target, fresh)):
         with psycopg.connect(source, autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE EXTENSION {}").format(sql.Identifier(name)))
             (first, _), (second, _) = conn.execute(_MEMBERS, (name,)).fetchall()[:2]
@@ -215,17 +242,8 @@ def test_grants_on_an_extensions_own_routines_round_trip(server, schemac, tmp_pa
                                    "AND p.oid = ANY(%s::regprocedure[])", ([first, second],)).fetchone()[0]
             assert changed == 2
             expected = conn.execute(_MEMBERS, (name,)).fetchall()
-        r = schemac("inspect", "--database-url", source, "--output", "schema.yaml", cwd=tmp_path)
-        assert r.returncode == 0, r.stderr
+        _rebuilt_alike(schemac, tmp_path, source, target, name, expected)
         assert "grants:" in (tmp_path / "schema.yaml").read_text(encoding="utf-8")
-        r = schemac("generate", cwd=tmp_path)
-        assert r.returncode == 0, r.stderr
-        with psycopg.connect(target, autocommit=True) as conn:
-            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
-            assert conn.execute(_MEMBERS, (name,)).fetchall() == expected
-        for url in (source, target):
-            r = schemac("diff", "--database-url", url, cwd=tmp_path)
-            assert r.returncode == 0, r.stdout + r.stderr
         with psycopg.connect(target, autocommit=True) as conn:  # and a grant the database lacks is drift
             conn.execute(sql.SQL("REVOKE EXECUTE ON FUNCTION {} FROM {}").format(sql.SQL(first), sql.Identifier(role)))
         r = schemac("diff", "--database-url", target, cwd=tmp_path)
@@ -241,11 +259,6 @@ def test_grants_on_an_extensions_own_routines_round_trip(server, schemac, tmp_pa
         with psycopg.connect(fresh, autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE EXTENSION {}").format(sql.Identifier(name)))
             assert after == conn.execute(_MEMBERS, (name,)).fetchall() != expected
-    finally:
-        for db in (source, target, fresh):
-            server.drop_database(db)
-        with server.admin() as conn:
-            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
 
 
 @pytest.mark.parametrize("major", MAJORS)
@@ -259,33 +272,12 @@ def test_default_privileges_in_force_at_create_extension_round_trip(major, schem
     server = _server(major)
     if server is None:
         pytest.skip(f"no {major} server here")
-    source, target = server.create_database(), server.create_database()
     role = "schemac_ext_default_grantee"
-    with server.admin() as conn:
-        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
-        conn.execute(sql.SQL("CREATE ROLE {}").format(sql.Identifier(role)))
-    try:
-        choice = next((c for c in CANDIDATES if c[0] in _available(source)), None)
-        if choice is None:
-            pytest.skip(f"none of {[c[0] for c in CANDIDATES]} is available on this server")
-        name = choice[0]
+    with _extension_case(server, role, 2) as (name, (source, target)):
         with psycopg.connect(source, autocommit=True) as conn:
             conn.execute(sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT EXECUTE ON FUNCTIONS TO {}").format(
                 sql.Identifier(role)))
             conn.execute(sql.SQL("CREATE EXTENSION {}").format(sql.Identifier(name)))
             expected = conn.execute(_MEMBERS, (name,)).fetchall()
         assert expected and all(any(e.startswith(f"{role}=X") for e in acl) for _, acl in expected)
-        assert schemac("inspect", "--database-url", source, "--output", "schema.yaml", cwd=tmp_path).returncode == 0
-        r = schemac("generate", cwd=tmp_path)
-        assert r.returncode == 0, r.stderr
-        with psycopg.connect(target, autocommit=True) as conn:
-            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
-            assert conn.execute(_MEMBERS, (name,)).fetchall() == expected
-        for url in (source, target):
-            r = schemac("diff", "--database-url", url, cwd=tmp_path)
-            assert r.returncode == 0, r.stdout + r.stderr
-    finally:
-        for db in (source, target):
-            server.drop_database(db)
-        with server.admin() as conn:
-            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+        _rebuilt_alike(schemac, tmp_path, source, target, name, expected)

@@ -6,8 +6,8 @@
 -- pg_dump writes for them): each access-list entry of the object now that its initial list (pg_init_privs, or the
 -- kind's default where none was recorded) lacks, ['+'], and each entry of the initial list now gone, ['-'], as
 -- [object, '+' or '-', grantee or PUBLIC, privilege]; the object as GRANT names it (TABLE, SEQUENCE, ROUTINE or
--- TYPE and its qualified name). Grantors and WITH GRANT OPTION are not told apart; column grants are listed as
--- not managed (unmanaged.sql).
+-- TYPE and pg_identify_object's identity: qualified names, a routine's argument types qualified too). Grantors
+-- and WITH GRANT OPTION are not told apart; column grants are listed as not managed (unmanaged.sql).
 SELECT e.extname::text AS extension_name,
        n.nspname::text AS schema_name,
        CASE WHEN d.description IS DISTINCT FROM (SELECT a.comment FROM pg_catalog.pg_available_extensions a
@@ -18,39 +18,22 @@ SELECT e.extname::text AS extension_name,
         FROM (SELECT m.obj, x.act,
                      CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(x.grantee)::text END AS grantee,
                      x.priv
-              FROM (SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE ' ELSE 'TABLE ' END
-                             || pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(c.relname) AS obj,
-                           COALESCE(c.relacl, pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char",
-                                                                    c.relowner)) AS now,
-                           COALESCE(ip.initprivs, pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char",
-                                                                       c.relowner)) AS was
+              FROM (SELECT CASE WHEN o.type = 'sequence' THEN 'SEQUENCE ' WHEN p.oid IS NOT NULL THEN 'ROUTINE '
+                                WHEN t.oid IS NOT NULL THEN 'TYPE ' ELSE 'TABLE ' END || o.identity AS obj,
+                           COALESCE(c.relacl, p.proacl, t.typacl) AS now,
+                           COALESCE(ip.initprivs, pg_catalog.acldefault(
+                               CASE WHEN c.relkind = 'S' THEN 's' WHEN c.oid IS NOT NULL THEN 'r'
+                                    WHEN p.oid IS NOT NULL THEN 'f' ELSE 'T' END::"char",
+                               COALESCE(c.relowner, p.proowner, t.typowner))) AS was
                     FROM pg_catalog.pg_depend dp
-                    JOIN pg_catalog.pg_class c ON c.oid = dp.objid
-                    JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace
-                    LEFT JOIN pg_catalog.pg_init_privs ip ON ip.classoid = dp.classid AND ip.objoid = c.oid AND ip.objsubid = 0
-                    WHERE dp.refobjid = e.oid AND dp.deptype = 'e' AND dp.classid = 'pg_catalog.pg_class'::regclass
-                      AND c.relacl IS NOT NULL
-                    UNION ALL
-                    SELECT 'ROUTINE ' || pg_catalog.quote_ident(pn.nspname) || '.' || pg_catalog.quote_ident(p.proname)
-                             || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',
-                           COALESCE(p.proacl, pg_catalog.acldefault('f', p.proowner)),
-                           COALESCE(ip.initprivs, pg_catalog.acldefault('f', p.proowner))
-                    FROM pg_catalog.pg_depend dp
-                    JOIN pg_catalog.pg_proc p ON p.oid = dp.objid
-                    JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
-                    LEFT JOIN pg_catalog.pg_init_privs ip ON ip.classoid = dp.classid AND ip.objoid = p.oid AND ip.objsubid = 0
-                    WHERE dp.refobjid = e.oid AND dp.deptype = 'e' AND dp.classid = 'pg_catalog.pg_proc'::regclass
-                      AND p.proacl IS NOT NULL
-                    UNION ALL
-                    SELECT 'TYPE ' || pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(t.typname),
-                           COALESCE(t.typacl, pg_catalog.acldefault('T', t.typowner)),
-                           COALESCE(ip.initprivs, pg_catalog.acldefault('T', t.typowner))
-                    FROM pg_catalog.pg_depend dp
-                    JOIN pg_catalog.pg_type t ON t.oid = dp.objid
-                    JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
-                    LEFT JOIN pg_catalog.pg_init_privs ip ON ip.classoid = dp.classid AND ip.objoid = t.oid AND ip.objsubid = 0
-                    WHERE dp.refobjid = e.oid AND dp.deptype = 'e' AND dp.classid = 'pg_catalog.pg_type'::regclass
-                      AND t.typacl IS NOT NULL) m,
+                    LEFT JOIN pg_catalog.pg_class c ON dp.classid = 'pg_catalog.pg_class'::regclass AND c.oid = dp.objid
+                    LEFT JOIN pg_catalog.pg_proc p ON dp.classid = 'pg_catalog.pg_proc'::regclass AND p.oid = dp.objid
+                    LEFT JOIN pg_catalog.pg_type t ON dp.classid = 'pg_catalog.pg_type'::regclass AND t.oid = dp.objid
+                    LEFT JOIN pg_catalog.pg_init_privs ip
+                           ON ip.classoid = dp.classid AND ip.objoid = dp.objid AND ip.objsubid = 0
+                    CROSS JOIN LATERAL pg_catalog.pg_identify_object(dp.classid, dp.objid, 0) o
+                    WHERE dp.refobjid = e.oid AND dp.refclassid = 'pg_catalog.pg_extension'::regclass
+                      AND dp.deptype = 'e' AND COALESCE(c.relacl, p.proacl, t.typacl) IS NOT NULL) m,
                    LATERAL (SELECT '+' AS act, a.grantee, a.privilege_type AS priv FROM pg_catalog.aclexplode(m.now) a
                             EXCEPT
                             SELECT '+', a.grantee, a.privilege_type FROM pg_catalog.aclexplode(m.was) a
