@@ -45,6 +45,9 @@ SECURITY_KINDS: dict[str, tuple[float, str, str]] = {
     "owner_changed": (7.0, "Owner changed",
                       "The object is owned by another role than schema.yaml pins (an owner bypasses privileges and, "
                       "unless forced, row-level security)."),
+    "extension_grants_changed": (6.0, "Grants on an extension's objects differ",
+                                 "The GRANT and REVOKE made on an extension's own tables, routines or types (after "
+                                 "its script ran) differ from the extension's grants in schema.yaml."),
 }
 
 
