@@ -281,3 +281,28 @@ def test_default_privileges_in_force_at_create_extension_round_trip(major, schem
             expected = conn.execute(_MEMBERS, (name,)).fetchall()
         assert expected and all(any(e.startswith(f"{role}=X") for e in acl) for _, acl in expected)
         _rebuilt_alike(schemac, tmp_path, source, target, name, expected)
+
+
+def test_column_grants_on_an_extensions_table_are_listed_as_not_managed(schemac, tmp_path):
+    """A column GRANT on an extension's own table (GRANT SELECT (srid) ON spatial_ref_sys) is not recreated: inspect
+    lists the column as not managed rather than lose it silently. The oracle is pg_init_privs: an untouched
+    PostGIS lists nothing; the one column whose access list then differs from its initial one is listed."""
+    from conftest import _server
+
+    from schemac.commands.inspect import inspect_database
+
+    server = _server("pg15")  # the build here with PostGIS
+    if server is None or "postgis" not in _available(server.url):
+        pytest.skip("no server with PostGIS here")
+    role = "schemac_ext_column_grantee"
+    with _extension_case(server, role, 1) as (_, (db,)):
+        kind = "extension column privileges"
+        with psycopg.connect(db, autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION postgis")
+            assert not [u for u in inspect_database(db, ("public",)).schema.unmanaged if u.kind == kind]
+            conn.execute(sql.SQL("GRANT SELECT (srid) ON public.spatial_ref_sys TO {}").format(sql.Identifier(role)))
+            assert conn.execute("SELECT count(*) FROM pg_attribute a LEFT JOIN pg_init_privs i ON i.objoid = a.attrelid "
+                                "AND i.objsubid = a.attnum WHERE a.attrelid = 'public.spatial_ref_sys'::regclass "
+                                "AND a.attnum > 0 AND a.attacl IS DISTINCT FROM i.initprivs").fetchone()[0] == 1
+            listed = [u.path for u in inspect_database(db, ("public",)).schema.unmanaged if u.kind == kind]
+            assert listed == ["public.spatial_ref_sys.srid"], listed
