@@ -117,6 +117,8 @@ def security_difference(c: Change, make: Callable[..., object]) -> Optional[obje
         return make("missing_privilege", new.on, c.schema, c.table, c.name, expected, actual,  # type: ignore
                     f"{who} lacks {lacking} on {obj}, which schema.yaml grants")
     if k == "set_extension_grants":
+        if old is None:
+            return SKIP  # the missing extension is the difference; its grants come with it
         want, have = set(new.grants), set(old.grants if old is not None else ())  # type: ignore[union-attr]
         text = lambda gs: "; ".join(f"{'REVOKE' if g.revoked else 'GRANT'} {g.privilege} ON {g.on} "  # noqa: E731
                                      f"{'FROM' if g.revoked else 'TO'} {g.grantee}" for g in sorted(
