@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -11,6 +12,8 @@ from schemac.migrations.apply import apply_files
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.migrations.layout import Layout
+
+from conftest import MAJORS
 
 # An extension with a type of its own, per what each server ships (PG16 from pgserver has only vector).
 CANDIDATES = [("citext", "citext", "'x'::citext"), ("vector", "vector(3)", None), ("hstore", "hstore", None)]
@@ -176,3 +179,142 @@ def test_inspect_n_public_with_the_extension_in_a_schema_it_does_not_read(server
     finally:
         server.drop_database(source)
         server.drop_database(target)
+
+
+
+# An extension's functions and their access lists (NULL read as the default it stands for, entries in one order).
+_MEMBERS = ("SELECT p.oid::regprocedure::text, ARRAY(SELECT x::text FROM unnest(COALESCE(p.proacl, "
+            "acldefault('f', p.proowner))) x ORDER BY 1) FROM pg_proc p JOIN pg_depend d ON d.classid = "
+            "'pg_proc'::regclass AND d.objid = p.oid JOIN pg_extension e ON e.oid = d.refobjid WHERE d.deptype = 'e' "
+            "AND e.extname = %s ORDER BY p.oid")
+
+
+@contextmanager
+def _extension_case(server, role: str, databases: int):
+    """(an extension of CANDIDATES this server has, `databases` fresh databases) with `role` created; all dropped after."""
+    dbs = [server.create_database() for _ in range(databases)]
+    with server.admin() as conn:
+        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+        conn.execute(sql.SQL("CREATE ROLE {}").format(sql.Identifier(role)))
+    try:
+        choice = next((c for c in CANDIDATES if c[0] in _available(dbs[0])), None)
+        if choice is None:
+            pytest.skip(f"none of {[c[0] for c in CANDIDATES]} is available on this server")
+        yield choice[0], dbs
+    finally:
+        for db in dbs:
+            server.drop_database(db)
+        with server.admin() as conn:
+            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+
+
+def _rebuilt_alike(schemac, tmp_path, source: str, target: str, name: str, expected: list) -> None:
+    """inspect `source`, generate, apply to the empty `target`: its extension's functions hold `expected`'s access
+    lists, and diff is clean on both."""
+    r = schemac("inspect", "--database-url", source, "--output", "schema.yaml", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = schemac("generate", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    with psycopg.connect(target, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        assert conn.execute(_MEMBERS, (name,)).fetchall() == expected
+    for url in (source, target):
+        r = schemac("diff", "--database-url", url, cwd=tmp_path)
+        assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_grants_on_an_extensions_own_routines_round_trip(server, schemac, tmp_path):
+    """A GRANT on an extension's own function and a REVOKE of PUBLIC's EXECUTE on another, made after CREATE
+    EXTENSION (pg_dump writes them: GRANT ... ON FUNCTION public.st_union(geometry) TO a role, REVOKE SELECT ON
+    spatial_ref_sys FROM PUBLIC) are written under the extension's grants, recreated by generate's migration on an
+    empty database and compared by diff. The oracle: every member function's access list (pg_proc.proacl) in the
+    rebuilt database equals the source's, and the two changed ones differ from the extension's initial lists."""
+    role = "schemac_ext_grantee"
+    with _extension_case(server, role, 3) as (name, (source, target, fresh)):
+        with psycopg.connect(source, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE EXTENSION {}").format(sql.Identifier(name)))
+            (first, _), (second, _) = conn.execute(_MEMBERS, (name,)).fetchall()[:2]
+            conn.execute(sql.SQL("GRANT EXECUTE ON FUNCTION {} TO {}").format(sql.SQL(first), sql.Identifier(role)))
+            conn.execute(sql.SQL("REVOKE EXECUTE ON FUNCTION {} FROM PUBLIC").format(sql.SQL(second)))
+            changed = conn.execute("SELECT count(*) FROM pg_proc p LEFT JOIN pg_init_privs i ON i.objoid = p.oid AND "
+                                   "i.classoid = 'pg_proc'::regclass WHERE COALESCE(p.proacl, acldefault('f', proowner))"
+                                   " IS DISTINCT FROM COALESCE(i.initprivs, acldefault('f', proowner)) "
+                                   "AND p.oid = ANY(%s::regprocedure[])", ([first, second],)).fetchone()[0]
+            assert changed == 2
+            expected = conn.execute(_MEMBERS, (name,)).fetchall()
+        _rebuilt_alike(schemac, tmp_path, source, target, name, expected)
+        assert "grants:" in (tmp_path / "schema.yaml").read_text(encoding="utf-8")
+        with psycopg.connect(target, autocommit=True) as conn:  # and a grant the database lacks is drift
+            conn.execute(sql.SQL("REVOKE EXECUTE ON FUNCTION {} FROM {}").format(sql.SQL(first), sql.Identifier(role)))
+        r = schemac("diff", "--database-url", target, cwd=tmp_path)
+        assert r.returncode != 0 and "grants on its own objects" in r.stdout, r.stdout + r.stderr
+        # schema.yaml without the grants: the change revokes the grant and gives PUBLIC its EXECUTE back, so the
+        # source's access lists become those a fresh CREATE EXTENSION leaves (a third database, the oracle)
+        (tmp_path / "schema.yaml").write_text(f"extensions:\n  - {{name: {name}, schema: public}}\n")
+        r = schemac("generate", "--name", "without_grants", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        with psycopg.connect(source, autocommit=True) as conn:
+            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+            after = conn.execute(_MEMBERS, (name,)).fetchall()
+        with psycopg.connect(fresh, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE EXTENSION {}").format(sql.Identifier(name)))
+            assert after == conn.execute(_MEMBERS, (name,)).fetchall() != expected
+
+
+@pytest.mark.parametrize("major", MAJORS)
+def test_default_privileges_in_force_at_create_extension_round_trip(major, schemac, tmp_path):
+    """Default privileges set before CREATE EXTENSION reach the extension's functions as it creates them (pg_init_privs
+    does not record them as initial); a migration creates the extension before its default privileges, so they are
+    written as the extension's grants. The oracle: every member function's access list in the rebuilt
+    database equals the source's, on each major."""
+    from conftest import _server
+
+    server = _server(major)
+    if server is None:
+        pytest.skip(f"no {major} server here")
+    role = "schemac_ext_default_grantee"
+    with _extension_case(server, role, 2) as (name, (source, target)):
+        with psycopg.connect(source, autocommit=True) as conn:
+            conn.execute(sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT EXECUTE ON FUNCTIONS TO {}").format(
+                sql.Identifier(role)))
+            conn.execute(sql.SQL("CREATE EXTENSION {}").format(sql.Identifier(name)))
+            expected = conn.execute(_MEMBERS, (name,)).fetchall()
+        assert expected and all(any(e.startswith(f"{role}=X") for e in acl) for _, acl in expected)
+        _rebuilt_alike(schemac, tmp_path, source, target, name, expected)
+
+
+def test_column_grants_on_an_extensions_table_are_listed_as_not_managed(schemac, tmp_path):
+    """A column GRANT on an extension's own table (GRANT SELECT (srid) ON spatial_ref_sys) is not recreated: inspect
+    lists the column as not managed rather than lose it silently. The oracle is pg_init_privs: an untouched
+    PostGIS lists nothing; the one column whose access list then differs from its initial one is listed."""
+    from conftest import _server
+
+    from schemac.commands.inspect import inspect_database
+
+    server = _server("pg15")  # the build here with PostGIS
+    if server is None or "postgis" not in _available(server.url):
+        pytest.skip("no server with PostGIS here")
+    role = "schemac_ext_column_grantee"
+    with _extension_case(server, role, 1) as (_, (db,)):
+        kind = "extension column privileges"
+        with psycopg.connect(db, autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION postgis")
+            assert not [u for u in inspect_database(db, ("public",)).schema.unmanaged if u.kind == kind]
+            conn.execute(sql.SQL("GRANT SELECT (srid) ON public.spatial_ref_sys TO {}").format(sql.Identifier(role)))
+            assert conn.execute("SELECT count(*) FROM pg_attribute a LEFT JOIN pg_init_privs i ON i.objoid = a.attrelid "
+                                "AND i.objsubid = a.attnum WHERE a.attrelid = 'public.spatial_ref_sys'::regclass "
+                                "AND a.attnum > 0 AND a.attacl IS DISTINCT FROM i.initprivs").fetchone()[0] == 1
+            listed = [u.path for u in inspect_database(db, ("public",)).schema.unmanaged if u.kind == kind]
+            assert listed == ["public.spatial_ref_sys.srid"], listed
+
+
+def test_a_missing_extension_with_grants_is_one_difference(db_url, tmp_path):
+    """An extension schema.yaml declares with grants and the database lacks is reported once, as missing (its
+    grants come with it), not a second time as grants that differ."""
+    choice = next((c for c in CANDIDATES if c[0] in _available(db_url)), None)
+    if choice is None:
+        pytest.skip(f"none of {[c[0] for c in CANDIDATES]} is available on this server")
+    (tmp_path / "schema.yaml").write_text(f"extensions:\n  - name: {choice[0]}\n    grants:\n"
+                                          "      ROUTINE public.f(): {revoke: {PUBLIC: [execute]}}\n")
+    drift = check_drift(str(tmp_path / "schema.yaml"), db_url)
+    assert [d.kind for d in drift.differences] == ["missing_extension"], drift.render("text")

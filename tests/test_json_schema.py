@@ -270,6 +270,10 @@ REJECTED = [
     ("default-privileges-no-grants", "default_privileges: [{role: r, objects: tables}]\n", "needs the key 'grants'"),
     ("schema-item-unknown-key", "schemas: [{name: app, grant: {x: [usage]}}]\n", "unknown key 'grant'"),
     ("policy-no-roles", T + "    policies:\n      p: {roles: [], using: 'true'}\n", "roles of policy 'p'"),
+    ("extension-grants-bad-object", "extensions:\n  - name: hstore\n    grants:\n      FUNCTION public.f(): "
+     "{grant: {app: [execute]}}\n", "must be TABLE, SEQUENCE, ROUTINE or TYPE"),
+    ("extension-grants-unknown-key", "extensions:\n  - name: hstore\n    grants:\n      ROUTINE public.f(): "
+     "{grants: {app: [execute]}}\n", "unknown key 'grants'"),
 ]
 
 
@@ -358,6 +362,9 @@ ACCEPTED = [
                               "schemas: [app, {name: public, grants: {PUBLIC: [], app: [usage]}}, {name: x, owner: o}]\n"
                               "default_privileges:\n  - {role: o, objects: functions, grants: {PUBLIC: []}}\n"
                               "  - {role: o, objects: tables, schema: app, grants: {app: [select]}}\n"),
+    ("extension-grants", "extensions:\n  - name: postgis\n    schema: public\n    grants:\n"
+                         "      TABLE public.spatial_ref_sys: {grant: {app: [select]}, revoke: {PUBLIC: [select]}}\n"
+                         "      ROUTINE public.st_union(geometry): {grant: {app: [execute]}}\n"),
 ]
 
 

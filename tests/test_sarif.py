@@ -242,7 +242,8 @@ def _report_kinds() -> set[str]:
     history = Path(report.__file__).with_name("history.py").read_text(encoding="utf-8")
     literal |= set(re.findall(r'"(migration_[a-z]+)"', history))
     security = Path(report.__file__).with_name("security.py").read_text(encoding="utf-8")
-    literal |= set(re.findall(r'"((?:missing|unexpected)_[a-z_]+|[a-z]+_changed|row_security_[a-z_]+)"', security))
+    literal |= set(re.findall(r'"((?:missing|unexpected)_[a-z_]+|[a-z]+(?:_[a-z]+)*_changed|row_security_[a-z_]+)"',
+                              security))
     # f"missing_{kind}", f"unexpected_{kind}", f"{kind}_changed" over the objects outside tables, and
     # f"column_{attr}_changed" for identity/generated, and f"missing_{'index' or 'constraint'}" etc.
     families = {f"{prefix}_{obj}" for prefix in ("missing", "unexpected") for obj in

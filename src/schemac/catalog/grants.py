@@ -116,3 +116,11 @@ def with_identity_grants(tables: list[Table], rows: list[dict[str, Any]],
     """Each table (of tables.sql's `rows`, in order) with each identity column's sequence's grants (the
     owner's, the table's, left out) and its name where it is not Postgres's choice."""
     return [_with_identity_grants(t, r["table_oid"], sequences, acl) for t, r in zip(tables, rows)] if sequences else tables
+
+
+def member_grants(rows: list) -> tuple:
+    """extensions.sql's member_grants ([object, '+' or '-', grantee, privilege] each) as MemberGrants."""
+    from schemac.model import MemberGrant
+
+    return tuple(sorted((MemberGrant(on, grantee, privilege, act == "-") for on, act, grantee, privilege in rows),
+                        key=lambda g: (g.on, g.revoked, g.grantee, g.privilege)))

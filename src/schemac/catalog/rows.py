@@ -17,7 +17,7 @@ from schemac.model import (Check, Column, Domain, Enum, Exclusion, ExclusionElem
                            Identity, Index, IndexElement, Nulls, Parent, Partitioning, PartitionOf, PrimaryKey,
                            Rule, Schema, Sequence, SequenceOptions, Table, Trigger, Unique, Unmanaged)
 from schemac.catalog.views import build_view
-from schemac.catalog.grants import AccessLists, default_privileges, identity_sequences, with_identity_grants
+from schemac.catalog.grants import AccessLists, default_privileges, identity_sequences, member_grants, with_identity_grants
 from schemac.catalog.partition_indexes import own_constraints, own_indexes
 from schemac.catalog.outside import with_outside_functions
 from schemac.catalog.policies import policies_by_table
@@ -361,7 +361,8 @@ class ModelBuilder:
         sequences = sorted((replace(_sequence(r), grants=acl.grants("class", r["sequence_oid"]),
                                     owner=acl.owner("class", r["sequence_oid"])) for r in rows["sequences"]),
                            key=lambda s: (s.schema, s.name))
-        extensions = sorted((Extension(name=r["extension_name"], schema=r["schema_name"], comment=r["comment"])
+        extensions = sorted((Extension(name=r["extension_name"], schema=r["schema_name"], comment=r["comment"],
+                                       grants=member_grants(r["member_grants"]))
                              for r in rows["extensions"]),
                             key=lambda e: e.name)
         unmanaged = sorted((Unmanaged(kind=r["kind"], schema=r["schema_name"], name=r["object_name"])

@@ -37,7 +37,7 @@ KINDS = (
     "add_foreign_key",
     "add_trigger", "alter_trigger", "set_trigger_enabled", "add_rule", "alter_rule", "add_statistics", "alter_statistics",
     "set_cluster_on", "set_replica_identity", "set_sequence_owner",
-    "set_row_security", "add_policy", "alter_policy", "set_owner", "set_operator_owner", "revoke", "grant",
+    "set_row_security", "add_policy", "alter_policy", "set_owner", "set_operator_owner", "revoke", "grant", "set_extension_grants",
     "add_view", "alter_view", "replace_view", "refresh_view", "set_view_defaults", "set_view_parameters",
     "add_publication", "alter_publication", "set_publication_owner", "set_publication_comment",
     "set_table_comment", "set_column_comment", "set_index_comment", "set_constraint_comment", "set_trigger_comment",

@@ -15,7 +15,7 @@ from .collnames import collate_sql, spelled_for, yaml_spelling
 from .source import Source
 from .sequences import Identity, Sequence, SequenceOptions
 from .tables import Check, Nulls, Order, Column, Exclusion, ExclusionElement, FK_ACTIONS, ForeignKey, Index, IndexElement, Parent, PartitionOf, Partitioning, PrimaryKey, Rule, STATISTICS_KINDS, Statistics, names_a_column, TRIGGER_EVENTS, Table, Trigger, Unique, deferral, index_comment
-from .types import Attribute, Collation, CompositeType, Domain, Enum, Extension, RangeType, default_multirange
+from .types import Attribute, Collation, CompositeType, Domain, Enum, Extension, MemberGrant, RangeType, default_multirange
 from .functions import Argument, Function
 from .aggregates import AGGREGATE_FUNCTIONS, Aggregate
 from .operators import Operator
@@ -60,6 +60,7 @@ __all__ = [
     "Exclusion",
     "ExclusionElement",
     "Extension",
+    "MemberGrant",
     "FK_ACTIONS",
     "ForeignKey",
     "Function",

@@ -38,6 +38,18 @@ class Domain:
 
 
 @dataclass(frozen=True)
+class MemberGrant:
+    """A GRANT (`revoked` False) or REVOKE made on an extension's own object after its script ran: `on` names the
+    object as GRANT does (TABLE public.spatial_ref_sys, ROUTINE public.st_union(geometry)); compared with the
+    object's initial access list (pg_init_privs), as pg_dump dumps them."""
+
+    on: str
+    grantee: str  # a role name, or PUBLIC
+    privilege: str  # upper case: SELECT, EXECUTE, USAGE...
+    revoked: bool = False
+
+
+@dataclass(frozen=True)
 class Extension:
     name: str
     schema: Optional[str] = None  # None: wherever Postgres puts it
@@ -45,6 +57,7 @@ class Extension:
     # COMMENT ON EXTENSION when it is not the extension's own (its control file's): a dump of an older version
     # sets that one's (PostGIS 2's "... and raster ..."); None: not compared
     comment: Optional[str] = None
+    grants: tuple[MemberGrant, ...] = ()  # sorted (on, revoked, grantee, privilege)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from schemac.model import Domain, Extension, Function, Namespace
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
+from schemac.plan.member_grant_ddl import member_grant_statements
 from schemac.plan import ddl, routine_ddl, sequence_ddl
 from schemac.plan.aggregate_ddl import aggregate_statements
 from schemac.plan.operator_ddl import operator_statements
@@ -56,6 +57,8 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
         # changes nothing where it does (or where the migration makes it first, as it does a managed one).
         schema = [ddl.create_schema(new.schema)] if new.schema not in (None, "public", "pg_catalog") else []  # type: ignore
         return schema + [ddl.create_extension(new)]  # type: ignore[arg-type]
+    if k == "set_extension_grants":
+        return member_grant_statements(old, new)  # type: ignore[arg-type]
     if k == "drop_extension":
         return [ddl.command("DROP", "EXTENSION IF EXISTS", quote_ident(old.name))]  # type: ignore
     if k == "add_enum":

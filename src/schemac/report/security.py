@@ -45,6 +45,9 @@ SECURITY_KINDS: dict[str, tuple[float, str, str]] = {
     "owner_changed": (7.0, "Owner changed",
                       "The object is owned by another role than schema.yaml pins (an owner bypasses privileges and, "
                       "unless forced, row-level security)."),
+    "extension_grants_changed": (6.0, "Grants on an extension's objects differ",
+                                 "The GRANT and REVOKE made on an extension's own tables, routines or types (after "
+                                 "its script ran) differ from the extension's grants in schema.yaml."),
 }
 
 
@@ -113,6 +116,16 @@ def security_difference(c: Change, make: Callable[..., object]) -> Optional[obje
         lacking = privileges_text(to_revoke(new.entries, old.entries))  # type: ignore[union-attr]
         return make("missing_privilege", new.on, c.schema, c.table, c.name, expected, actual,  # type: ignore
                     f"{who} lacks {lacking} on {obj}, which schema.yaml grants")
+    if k == "set_extension_grants":
+        if old is None:
+            return SKIP  # the missing extension is the difference; its grants come with it
+        want, have = set(new.grants), set(old.grants if old is not None else ())  # type: ignore[union-attr]
+        text = lambda gs: "; ".join(f"{'REVOKE' if g.revoked else 'GRANT'} {g.privilege} ON {g.on} "  # noqa: E731
+                                     f"{'FROM' if g.revoked else 'TO'} {g.grantee}" for g in sorted(
+                                         gs, key=lambda g: (g.on, g.revoked, g.grantee, g.privilege))) or None
+        return make("extension_grants_changed", "extension", "", "", new.name, text(want - have),  # type: ignore
+                    text(have - want), f"extension {new.name}: the grants on its own objects differ from schema.yaml's "  # type: ignore
+                    f"(missing: {text(want - have) or 'none'}; not in schema.yaml: {text(have - want) or 'none'})")
     if k == "set_owner":
         return make("owner_changed", new.on, c.schema, c.table, c.name, new.grantee, old.grantee or None,  # type: ignore
                     f"{new.on} {c.path} is owned by {old.grantee or 'another role'}, expected "  # type: ignore

@@ -1,14 +1,23 @@
-"""Extensions, by name and optionally the schema they live in."""
+"""Extensions, by name and optionally the schema they live in, and the GRANT/REVOKE made on their own objects."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from yaml.nodes import Node, ScalarNode
 
-from schemac.model import Extension
+from schemac.model import PRIVILEGES, Extension, MemberGrant
+from schemac.model.grants import TABLE_ONLY
 from schemac.schemafile.fields import FieldReader
+from schemac.schemafile.grants import role_name
+from schemac.schemafile.typewriter import Flow, FlowList, drop_empty
 
 
-EXTENSION_KEYS = {"name": True, "schema": False, "comment": False}
+EXTENSION_KEYS = {"name": True, "schema": False, "comment": False, "grants": False}
+# An extension's own object as GRANT names it: the keyword, then its qualified name (a routine's arguments too).
+_MEMBER = re.compile(r"(TABLE|SEQUENCE|ROUTINE|TYPE) (\S.*)")
+_MEMBER_KIND = {"TABLE": "table", "SEQUENCE": "sequence", "ROUTINE": "function", "TYPE": "type"}
 
 
 class ExtensionReader(FieldReader):
@@ -22,10 +31,51 @@ class ExtensionReader(FieldReader):
                 continue
             f = self.w.fields(item, "extension", EXTENSION_KEYS)
             schema = self.identifier(f["schema"][1], "extension schema") if "schema" in f else None
-            out.append(Extension(self.identifier(f["name"][1], "extension name"), schema, self.w.src(item),
-                                 self.opt_string(f, "comment", "extension")))
+            name = self.identifier(f["name"][1], "extension name")
+            grants = self.member_grants(f["grants"][1], f"extension {name}") if "grants" in f else ()
+            out.append(Extension(name, schema, self.w.src(item), self.opt_string(f, "comment", "extension"), grants))
         names = [e.name for e in out]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise self.fail(node, f"extension {dupes[0]!r} is listed twice")
         return out
+
+    def member_grants(self, node: Node, what: str) -> tuple[MemberGrant, ...]:
+        """`grants:` of an extension: object -> {grant: {role: [privileges]}, revoke: {role: [privileges]}}, what was
+        granted on (or revoked from) the extension's own object after its script ran."""
+        out = []
+        for _, key_node, spec in self.w.mapping(node, f"grants of {what}"):
+            on = self.w.string(key_node, f"object of the grants of {what}")
+            m = _MEMBER.fullmatch(on)
+            if m is None or any(bad in on for bad in (";", "--", "/*")):
+                raise self.fail(key_node, f"grants of {what}: {on!r} must be TABLE, SEQUENCE, ROUTINE or TYPE and the "
+                                          "object's qualified name")
+            kind = _MEMBER_KIND[m.group(1)]
+            allowed = PRIVILEGES[kind] + (TABLE_ONLY if kind == "table" else ())
+            f = self.w.fields(spec, f"grants on {on} of {what}", {"grant": False, "revoke": False})
+            for action in ("grant", "revoke"):
+                for _, role_node, privileges in (self.w.mapping(f[action][1], f"{action} on {on}") if action in f else ()):
+                    grantee = role_name(self.identifier(role_node, f"grantee of {action} on {on}"))
+                    for p in self.w.sequence(privileges, f"privileges of {action} on {on}"):
+                        privilege = self.w.string(p, f"privilege of {action} on {on}").strip().upper()
+                        if privilege not in allowed:
+                            raise self.fail(p, f"privilege of {action} on {on} must be one of "
+                                               f"{', '.join(a.lower() for a in allowed)}, not {privilege.lower()!r}")
+                        out.append(MemberGrant(on, grantee, privilege, action == "revoke"))
+        return tuple(sorted(set(out), key=lambda g: (g.on, g.revoked, g.grantee, g.privilege)))
+
+
+def extension_spec(e: Extension) -> Any:
+    """An extension as inspect writes it: its name alone, {name, schema?, comment?} on a line, or a block with
+    its grants (object -> {grant, revoke} -> role -> privileges)."""
+    if not (e.schema or e.comment or e.grants):
+        return e.name
+    head = drop_empty({"name": e.name, "schema": e.schema, "comment": e.comment})
+    if not e.grants:
+        return Flow(head)
+    by_on: dict[str, dict] = {}
+    for g in e.grants:
+        by_on.setdefault(g.on, {}).setdefault("revoke" if g.revoked else "grant", {}).setdefault(
+            g.grantee, []).append(g.privilege.lower())
+    return {**head, "grants": {on: Flow({k: Flow({r: FlowList(p) for r, p in v.items()}) for k, v in spec.items()})
+                               for on, spec in by_on.items()}}

@@ -30,6 +30,7 @@ from schemac.schemafile.policies import written_policies
 from schemac.schemafile.publications import written_publications
 from schemac.schemafile.event_triggers import written_event_triggers
 from schemac.schemafile.casts import written_casts
+from schemac.schemafile.extensions import extension_spec
 from schemac.schemafile.storage import storage_spec
 from schemac.schemafile.replica_identity import replica_identity_spec
 from schemac.schemafile.column_settings import column_settings_spec
@@ -349,8 +350,7 @@ def _named(spec: Any, obj: Any, key: str) -> Any:
 def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
     doc: dict = {}
     if schema.extensions:
-        doc["extensions"] = [_Flow(_drop_empty({"name": e.name, "schema": e.schema, "comment": e.comment}))
-                             if e.schema or e.comment else e.name for e in schema.extensions]
+        doc["extensions"] = [extension_spec(e) for e in schema.extensions]
     used = {t.schema for t in schema.tables}
     extra = written_namespaces(sorted(set(schema.schemas) - used - {"public"}), schema.namespace_access)
     spelled_for({x if isinstance(x, str) else x["name"] for x in extra} | {c.schema for c in schema.collations})

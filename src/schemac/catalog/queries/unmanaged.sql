@@ -22,6 +22,9 @@
 -- a relation owned by one, are left out. Foreign data wrappers and foreign servers belong to the
 -- database, not a schema: listed with an empty schema_name, whatever schemas are requested (event
 -- triggers and publications, the database's too, are managed: event_triggers.sql, publications.sql).
+-- Column privileges changed on an extension's own relations (GRANT SELECT (col) after CREATE EXTENSION): kind
+-- 'extension column privileges', "relation.column", where the column's access list is not the one the extension's
+-- script left (pg_init_privs); the extension's grants on whole objects are managed (extensions.sql's member_grants).
 -- Subscriptions of this database are listed by name alone: their connection strings are never read. Enums and domains are managed (enums.sql, domains.sql), and
 -- so are EXCLUDE constraints (exclusions.sql).
 -- Parameter: schemas, an array of schema names.
@@ -134,6 +137,21 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
   AND t.typtype = 'b' AND NOT EXISTS (
         SELECT 1 FROM pg_catalog.pg_type elem WHERE elem.typarray = t.oid)
   AND t.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_type'::regclass)
+UNION ALL
+SELECT 'extension column privileges', n.nspname::text, c.relname::text || '.' || a.attname::text
+FROM pg_catalog.pg_attribute a
+JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND c.oid IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
+  AND a.attnum > 0 AND NOT a.attisdropped
+  AND ARRAY(SELECT x::text FROM unnest(COALESCE(a.attacl, '{}'::aclitem[])) x ORDER BY 1)
+      IS DISTINCT FROM
+      ARRAY(SELECT x::text
+            FROM unnest(COALESCE((SELECT ip.initprivs FROM pg_catalog.pg_init_privs ip
+                                  WHERE ip.classoid = 'pg_catalog.pg_class'::regclass AND ip.objoid = c.oid
+                                    AND ip.objsubid = a.attnum), '{}'::aclitem[])) x
+            ORDER BY 1)
 UNION ALL
 SELECT 'subscription', '', s.subname::text  -- the name only: subconninfo holds a connection string
 FROM pg_catalog.pg_subscription s
