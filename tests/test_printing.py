@@ -74,12 +74,43 @@ def test_shape_tells_types_apart():
 @pytest.mark.parametrize("path", SCHEMAS, ids=lambda p: p.name)
 def test_lock_count_finds_every_key_find_all_finds(path):
     """generate cuts files by the locks of each statement, counting a CREATE TABLE's keys where its trees
-    hold them instead of walking every node."""
+    hold them (a column printed once per definition says how many it holds) instead of walking every node:
+    as many as the statement's text says (its words PRIMARY KEY and UNIQUE, outside quotes: pg.sqllex)."""
     from schemac.commands.generate import keys_of_create_table
+    from schemac.pg.sqllex import tokens
+    from schemac.plan.planner import render_sql
 
-    keys = (exp.PrimaryKey, exp.PrimaryKeyColumnConstraint, exp.UniqueColumnConstraint)
     tables = [s for s in plan(diff(Schema(), load_file(str(path))))
               if isinstance(s, exp.Create) and str(s.args.get("kind")).upper() == "TABLE"]
     assert tables
     for statement in tables:
-        assert keys_of_create_table(statement) == sum(1 for _ in statement.find_all(*keys))
+        text = render_sql([statement])
+        words = [t.text.upper() for t in tokens(text) if t.kind == "word"]
+        said = words.count("UNIQUE") + sum(1 for a, b in zip(words, words[1:]) if (a, b) == ("PRIMARY", "KEY"))
+        assert keys_of_create_table(statement) == said, text
+
+
+@pytest.mark.parametrize("path", SCHEMAS, ids=lambda p: p.name)
+def test_a_column_printed_once_prints_as_its_tree(path):
+    """CREATE TABLE prints each distinct column definition once (plan.ddl._printed_column): every column of the
+    fixtures reads as column_def's own tree printed afresh, in every table that repeats it."""
+    from schemac.plan.ddl import _printed_column, column_def
+
+    schema = load_file(str(path))
+    for table in schema.tables:
+        for column in table.columns:
+            for inline_pk in (False, True):
+                fresh = printing.printer().generate(column_def(column, inline_pk, table.schema), copy=False)
+                assert _printed_column(column, inline_pk, table.schema).this == fresh
+
+
+def test_what_column_def_reads_beyond_equality_is_in_the_key():
+    """An identity's sequence name is not compared (a rename later is no drift) but is written at CREATE."""
+    from schemac.model import Column
+    from schemac.model.sequences import Identity
+    from schemac.plan.ddl import _printed_column
+
+    a, b = (Column("id", "bigint", identity=Identity(True, sequence_name=n)) for n in ("a_seq", "b_seq"))
+    assert a == b
+    texts = {_printed_column(c, False, "public").this for c in (a, b)}
+    assert len(texts) == 2 and all("SEQUENCE NAME" in t.upper() for t in texts), texts

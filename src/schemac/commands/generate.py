@@ -23,6 +23,7 @@ from schemac.migrations.state import State, file_sha384, read_state
 from schemac.model import Schema
 from schemac.plan.hazards import destructive_reason, missing_cast
 from schemac.plan.planner import plan_online, planned, render_sql
+from schemac.pg.syntax import Printed
 from schemac.plan.trees import release
 from schemac.queries.indexes import change_notices
 from schemac.schemafile.load import load_with_digest, read_schema_text
@@ -121,7 +122,9 @@ def keys_of_create_table(stmt: exp.Create) -> int:
     n = 0
     items = stmt.this.expressions if isinstance(stmt.this, exp.Schema) else ()
     for item in items:
-        if isinstance(item, exp.ColumnDef):
+        if isinstance(item, Printed):
+            n += item.args.get("keys") or 0
+        elif isinstance(item, exp.ColumnDef):
             n += sum(1 for c in item.args.get("constraints") or () if isinstance(c.args.get("kind"), _KEYS))
         elif isinstance(item, exp.Constraint):
             n += sum(1 for c in item.expressions if isinstance(c, _KEYS))

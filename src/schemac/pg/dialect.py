@@ -24,7 +24,7 @@ from sqlglot.tokens import TokenType
 from schemac.pg.keywordcalls import is_json_as_stored, json_object_as_stored, keyword_call
 from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, merge_operators, other_sql,
                                   parse_other, parse_prefix, prefix_sql)
-from schemac.pg.syntax import (AtLocal, SpelledCall, SqlValue, Verbatim, at_local_sql, collation_for, finish_type,
+from schemac.pg.syntax import (AtLocal, Printed, SpelledCall, SqlValue, Verbatim, at_local_sql, collation_for, finish_type,
                                interval_sql, is_boolean_test, is_words, similar_substring, spelled_sql, sql_value,
                                verbatim_sql, xml_call)
 
@@ -267,7 +267,7 @@ class SchemacRender(SchemacPostgres):
     class Generator(SchemacPostgres.Generator):
         # sqlglot spells this one out in upper case, past the function-name normalization.
         TRANSFORMS = {**SchemacPostgres.Generator.TRANSFORMS, exp.Uuid: lambda *_: "gen_random_uuid()",
-                      exp.ColumnDef: _column_def}
+                      exp.ColumnDef: _column_def, Printed: lambda _, e: e.this}
 
         def columndef_sql(self, expression: exp.ColumnDef, sep: str = " ") -> str:
             if not _plain_column(expression):

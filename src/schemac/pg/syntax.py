@@ -178,6 +178,14 @@ def collation_for(parser) -> Optional[exp.Expression]:
 _SQL_VALUES = ("CURRENT_ROLE", "USER", "SYSTEM_USER")
 
 
+class Printed(exp.Expression):
+    """A subtree the same generator printed before, its text in `this` (plan.ddl's column definitions: a
+    schema repeats a few hundred definitions over thousands of columns); `keys`: the PRIMARY KEY and UNIQUE
+    constraints it holds, for what counts them (commands.generate's locks)."""
+
+    arg_types = {"this": True, "keys": False}
+
+
 class SqlValue(exp.Expression, exp.Func):
     """One of `_SQL_VALUES`, `this` its name: printed bare (an expression of its own, as a default is)."""
 
