@@ -25,16 +25,16 @@ referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
 def constraint_key(c: Constraint) -> tuple:
     if isinstance(c, PrimaryKey):
-        return ("p", c.columns, c.include, c.deferrable, c.initially_deferred)
+        return ("p", c.columns, c.include, c.deferrable, c.initially_deferred, c.without_overlaps)
     if isinstance(c, Unique):
-        return ("u", c.columns, c.include, c.nulls_not_distinct, c.deferrable, c.initially_deferred)
+        return ("u", c.columns, c.include, c.nulls_not_distinct, c.deferrable, c.initially_deferred, c.without_overlaps)
     if isinstance(c, ForeignKey):
         return ("f", c.columns, c.ref_schema, c.ref_table, c.ref_columns, c.on_delete, c.on_delete_columns,
-                c.on_update, c.match_full, c.deferrable, c.initially_deferred)
+                c.on_update, c.match_full, c.deferrable, c.initially_deferred, c.period, c.enforced)
     if isinstance(c, Exclusion):
         return ("x", tuple((_element_key(e), e.operator) for e in c.elements), c.method, normal_form(c.where),
                 c.include, c.deferrable, c.initially_deferred)
-    return ("c", normal_form(c.expression), c.no_inherit)
+    return ("c", normal_form(c.expression), c.no_inherit, c.enforced)
 
 
 def _same_constraint(a: Constraint, b: Constraint) -> bool:

@@ -340,7 +340,8 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> Online
         if c.kind == "add_index" and on_existing:
             concurrent.append((c.name, ddl.create_index(c.table_def, c.new, concurrently=True)))  # type: ignore
             validate.extend(index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]  (once it exists)
-        elif c.kind == "add_constraint" and on_existing and isinstance(c.new, Check) and not c.new.not_valid:
+        elif c.kind == "add_constraint" and on_existing and isinstance(c.new, Check) and not c.new.not_valid \
+                and c.new.enforced:  # (NOT ENFORCED: nothing to validate)
             stmt = _alter(c.table_def, exp.AddConstraint(expressions=[ddl.constraint_node(c.new)]))  # type: ignore
             stmt.set("not_valid", True)
             main.append(stmt)
