@@ -74,7 +74,9 @@ def foreign_key_spec(fk: ForeignKey, schema: str) -> dict:
     if fk.match_full:
         spec["match"] = "full"
     spec.update(drop_empty({"period": fk.period, "deferrable": fk.deferrable, "initially_deferred": fk.initially_deferred,
-                            "not_valid": fk.not_valid, **unenforced(fk), "comment": fk.comment}))
+                            "not_valid": fk.not_valid}))
+    spec.update(unenforced(fk))
+    spec.update(drop_empty({"comment": fk.comment}))
     return spec
 
 
