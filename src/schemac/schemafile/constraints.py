@@ -50,6 +50,10 @@ class ConstraintReader(FieldReader):
         for key in ("on_delete", "on_update"):
             value = self.choice(f, key, tuple(a.replace(" ", "_") for a in FK_ACTIONS), what) or "no_action"
             actions[key] = value.replace("_", " ")
+        period = self.temporal(f, "period", len(cols), what)
+        for key in ("on_delete", "on_update"):
+            if period and actions[key] != "no action":  # (Postgres 18 has no other action for PERIOD)
+                raise self.fail(f[key][1], f"{what}: period allows only {key}: no_action")
         match = self.choice(f, "match", ("simple", "full"), what) or "simple"
         set_columns: tuple[str, ...] = ()
         if "on_delete_columns" in f:
@@ -66,7 +70,7 @@ class ConstraintReader(FieldReader):
         return ForeignKey(cols, ref_table, ref_cols, ref_schema, name, actions["on_delete"], actions["on_update"],
                           match == "full", *self.deferral(f, what), self.opt_bool(f, "not_valid", what),
                           self.opt_string(f, "comment", what), self.w.src(node), set_columns,
-                          self.temporal(f, "period", len(cols), what), self.enforced(f, what))
+                          period, self.enforced(f, what))
 
     def temporal(self, f: dict, key: str, columns: int, what: str) -> bool:
         """`without_overlaps` of a key, `period` of a foreign key (PostgreSQL 18+): on the last of two columns or more."""
