@@ -81,3 +81,23 @@ def test_inspect_writes_them_back(applied):
     assert "a_pos: {expression: (a > 0), enforced: false}" in text  # NOT ENFORCED, not NOT VALID
     assert "b_pos: {expression: (b > 0), not_valid: true}" in text
     assert text.count("enforced: false") == 2 and text.count("not_valid") == 1
+
+
+def test_not_enforced_check_added_concurrently_is_not_validated(db_url, tmp_path):
+    """`--concurrently` adds a CHECK NOT VALID, then validates it: not a NOT ENFORCED one, which checks nothing
+    (and which rows already break)."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text("tables:\n  t:\n    columns: {a: integer}\n", encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute("INSERT INTO t VALUES (-1)")
+    schema.write_text("tables:\n  t:\n    columns: {a: integer}\n    checks:\n"
+                      "      a_pos: {expression: a > 0, enforced: false}\n", encoding="utf-8")
+    result = generate(str(schema), out, concurrently=True)
+    assert result.status == "written", result.message
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        row = conn.execute("SELECT conenforced, pg_get_constraintdef(oid) FROM pg_constraint "
+                           "WHERE conname = 'a_pos'").fetchone()
+    assert row == (False, "CHECK ((a > 0)) NOT ENFORCED"), result.sql
