@@ -101,3 +101,26 @@ def test_not_enforced_check_added_concurrently_is_not_validated(db_url, tmp_path
         row = conn.execute("SELECT conenforced, pg_get_constraintdef(oid) FROM pg_constraint "
                            "WHERE conname = 'a_pos'").fetchone()
     assert row == (False, "CHECK ((a > 0)) NOT ENFORCED"), result.sql
+
+
+def test_foreign_key_enforcement_toggled_in_place(db_url, tmp_path):
+    """A foreign key made [NOT] ENFORCED is altered (ALTER CONSTRAINT), not dropped and added; made ENFORCED, it
+    is validated (a breaking row makes the migration fail, as adding it would)."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    tables = ("tables:\n  p:\n    columns: {id: {type: integer, primary_key: true}}\n  c:\n    columns: {a: integer, b: integer}\n"
+              "    foreign_keys:\n      - {columns: [a], references: {table: p, columns: [id]}, name: c_a, enforced: %s}\n"
+              "      - {columns: [b], references: {table: p, columns: [id]}, name: c_b%s}\n")
+    schema.write_text(tables % ("false", ", not_valid: true"), encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute("INSERT INTO p VALUES (1); INSERT INTO c VALUES (1, 1)")
+    schema.write_text(tables % ("true", ", enforced: false"), encoding="utf-8")
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    assert "ALTER TABLE c ALTER CONSTRAINT c_a ENFORCED" in result.sql and "DROP CONSTRAINT" not in result.sql, result.sql
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        rows = conn.execute("SELECT conname::text, conenforced, convalidated FROM pg_constraint "
+                            "WHERE conrelid = 'c'::regclass ORDER BY conname").fetchall()
+    assert rows == [("c_a", True, True), ("c_b", False, False)]

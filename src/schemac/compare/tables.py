@@ -37,6 +37,13 @@ def constraint_key(c: Constraint) -> tuple:
     return ("c", normal_form(c.expression), c.no_inherit, c.enforced)
 
 
+def enforced_only(old: Constraint, new: Constraint) -> bool:
+    """A foreign key only made [NOT] ENFORCED: ALTER CONSTRAINT (PostgreSQL 18), which validates one made ENFORCED,
+    so not one declared NOT VALID (re-added so)."""
+    return isinstance(old, ForeignKey) and isinstance(new, ForeignKey) and old.enforced != new.enforced and \
+        not new.not_valid and _same_constraint(replace(old, enforced=new.enforced), new)
+
+
 def _same_constraint(a: Constraint, b: Constraint) -> bool:
     """Same definition; names only count when the desired side names the constraint."""
     return constraint_key(a) == constraint_key(b) and (b.name is None or a.name is None or a.name == b.name)
@@ -280,7 +287,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
                 ch("set_index_comment", None, None, new_c, "comment of a new object")
         elif new_c is None:
             ch("drop_foreign_key" if isinstance(old_c, ForeignKey) else "drop_constraint", old_c.name, old_c, None)
-        elif not _same_constraint(old_c, new_c) or type(old_c) is not type(new_c) or \
+        elif not (_same_constraint(old_c, new_c) or enforced_only(old_c, new_c)) or type(old_c) is not type(new_c) or \
                 (getattr(new_c, "not_valid", False) and not getattr(old_c, "not_valid", False)):
             # (Validated, but declared NOT VALID: only re-adding it NOT VALID says so: no scan, brief lock.)
             ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c)
@@ -291,7 +298,9 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             ch("add_constraint", new_c.name, old_c, new_c, "retype")
             recreated(old_c, new_c)
         else:
-            if getattr(old_c, "not_valid", False) and not getattr(new_c, "not_valid", False):
+            if enforced_only(old_c, new_c):
+                ch("enforce_foreign_key", old_c.name, old_c, new_c)
+            elif getattr(old_c, "not_valid", False) and not getattr(new_c, "not_valid", False):
                 ch("validate_constraint", old_c.name, old_c, new_c)
             if (old_c.comment or None) != (new_c.comment or None):
                 ch("set_constraint_comment", old_c.name, old_c, new_c)

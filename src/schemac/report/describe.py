@@ -329,7 +329,7 @@ def _difference(c: Change) -> Optional[Difference]:
         return Difference(f"{kind if kind != 'sequence_owner' else 'sequence'}_changed", kind_of, c.schema, "",
                           name, describe(exp_), describe(act), f"{kind_of} {c.path} is {describe(act)}, expected "
                           f"{describe(exp_)}", file, line)
-    if k in ("add_constraint", "add_index", "add_foreign_key", "set_index_parameters"):
+    if k in ("add_constraint", "add_index", "add_foreign_key", "enforce_foreign_key", "set_index_parameters"):
         k = "add_index" if k == "set_index_parameters" else k
         label = "index" if k == "add_index" else kind_of
         shown = name or _columns_of(exp_) or describe(exp_)
