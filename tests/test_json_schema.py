@@ -198,6 +198,20 @@ REJECTED = [
      "apply only to btree"),
     ("initially-deferred-alone", T + "    foreign_keys:\n      - {columns: [a], references: {table: t, columns: [a]}, "
                                      "initially_deferred: true}\n", "needs deferrable: true"),
+    ("pk-without-overlaps-one-column", T + "    primary_key: {columns: [a], without_overlaps: true}\n",
+     "without_overlaps needs at least two columns"),
+    ("unique-without-overlaps-one-column", T + "    unique:\n      - {columns: [b], without_overlaps: true}\n",
+     "without_overlaps needs at least two columns"),
+    ("fk-period-one-column", T + "    foreign_keys:\n      - {columns: [a], references: {table: t, columns: [a]}, "
+                                 "period: true}\n", "period needs at least two columns"),
+    ("fk-period-on-delete", T + "    foreign_keys:\n      - {columns: [a, b], references: {table: t, columns: [a, b]}, "
+                               "period: true, on_delete: restrict}\n", "period allows only on_delete: no_action"),
+    ("fk-period-on-update", T + "    foreign_keys:\n      - {columns: [a, b], references: {table: t, columns: [a, b]}, "
+                               "period: true, on_update: CASCADE}\n", "period allows only on_update: no_action"),
+    ("check-not-valid-not-enforced", T + "    checks:\n      c: {expression: a > 0, not_valid: true, enforced: false}\n",
+     "not_valid means nothing with enforced: false"),
+    ("fk-not-valid-not-enforced", T + "    foreign_keys:\n      - {columns: [a], references: {table: t, columns: [a]}, "
+                                      "enforced: false, not_valid: true}\n", "not_valid means nothing"),
     ("pk-twice", "tables:\n  t:\n    columns:\n      a: {type: integer, primary_key: true}\n"
                  "    primary_key: {columns: [a]}\n", "declares its primary key twice"),
     # values the schema bounds
@@ -302,6 +316,11 @@ ACCEPTED = [
                              "    foreign_keys:\n      - {columns: [a], references: {table: t, columns: [a]}, "
                              "on_delete: SET_NULL, on_update: Cascade, match: FULL}\n"
                              "    partition_by: {strategy: RANGE, key: a}\n"),
+    ("temporal-and-not-enforced", T + "    primary_key: {columns: [a, b], without_overlaps: true}\n"
+                                      "    unique:\n      - {columns: [b, a], without_overlaps: true}\n"
+                                      "    checks:\n      c: {expression: a > 0, enforced: false, not_valid: false}\n"
+                                      "    foreign_keys:\n      - {columns: [a, b], references: {table: t, columns: [a, b]}, "
+                                      "period: true, on_delete: No_Action, enforced: false}\n"),
     ("sequence-type-any-case", "sequences:\n  s: {type: BigInt}\n"),
     ("hash-index-asc", T + "    indexes:\n      i: {columns: [{name: a, order: asc}], method: hash}\n"),
     ("sequence-without-options", "sequences:\n  s:\n"),

@@ -163,6 +163,17 @@ CASES = [
      "      c: {expression: a > 0, no_inherit: yes please}\n", 5, "no_inherit of check 'c' must be true or false"),
     ("using-unknown-column", "tables:\n  t:\n    columns:\n      a: integer\n      b: {type: bigint, using: a + c}\n", 5,
      "using of column 'b' of table 't' names column 'c'"),
+    ("without-overlaps-one-column", "tables:\n  t:\n    columns: {a: int4range}\n"
+     "    primary_key: {columns: [a], without_overlaps: true}\n", 4, "without_overlaps needs at least two columns"),
+    ("without-overlaps-not-boolean", "tables:\n  t:\n    columns: {a: integer, b: int4range}\n    unique:\n"
+     "      - {columns: [a, b], without_overlaps: b}\n", 5, "without_overlaps of unique constraint of table 't' must be"),
+    ("period-with-cascade", "tables:\n  p:\n    columns: {a: integer, b: int4range}\n    primary_key: {columns: [a, b], "
+     "without_overlaps: true}\n  c:\n    columns: {x: integer, y: int4range}\n    foreign_keys:\n      - {columns: [x, y], "
+     "references: {table: p, columns: [a, b]}, period: true,\n         on_delete: cascade}\n", 9,
+     "period allows only on_delete: no_action"),
+    ("check-not-enforced-not-valid", "tables:\n  t:\n    columns: {a: integer}\n    checks:\n"
+     "      c: {expression: a > 0, enforced: false,\n          not_valid: true}\n", 6,
+     "not_valid means nothing with enforced: false"),
     ("include-unknown-column", "tables:\n  t:\n    columns: {a: integer}\n    primary_key: {columns: [a], include: [b]}\n",
      4, "names column 'b'"),
     # casts: (source, target): one way to convert, a function schema.yaml (or Postgres, an extension) makes

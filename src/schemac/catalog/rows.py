@@ -153,7 +153,7 @@ def _foreign_key(con: dict[str, Any]) -> ForeignKey:
         ref_schema=con["ref_schema"], name=con["constraint_name"], on_delete=con["on_delete"],
         on_update=con["on_update"], match_full=con["match_type"] == "f", deferrable=con["deferrable"],
         initially_deferred=con["initially_deferred"], not_valid=con["not_valid"], comment=con["comment"],
-        on_delete_columns=tuple(con["on_delete_column_names"] or ()))
+        on_delete_columns=tuple(con["on_delete_column_names"] or ()), period=con["period"], enforced=con["enforced"])
 
 
 def _columns_maker(rows: list[dict[str, Any]]) -> Any:
@@ -204,17 +204,17 @@ def _constraints_by_table(rows: list[dict[str, Any]]) -> dict[int, _Constraints]
                                            comment=con["comment"], deferrable=con["deferrable"],
                                            initially_deferred=con["initially_deferred"],
                                            include=tuple(con["include_names"] or ()),
-                                           index_comment=con["index_comment"])
+                                           index_comment=con["index_comment"], without_overlaps=con["period"])
         elif con["kind"] == "u":
             found.uniques.append(Unique(columns=tuple(con["column_names"]), name=con["constraint_name"],
                                         comment=con["comment"], nulls_not_distinct=con["nulls_not_distinct"],
                                         deferrable=con["deferrable"], initially_deferred=con["initially_deferred"],
                                         include=tuple(con["include_names"] or ()),
-                                        index_comment=con["index_comment"]))
+                                        index_comment=con["index_comment"], without_overlaps=con["period"]))
         elif con["kind"] == "c":
             found.checks.append(Check(name=con["constraint_name"], expression=con["expression"],
                                       comment=con["comment"], not_valid=con["not_valid"],
-                                      no_inherit=con["no_inherit"]))
+                                      no_inherit=con["no_inherit"], enforced=con["enforced"]))
         elif con["kind"] == "f":
             found.foreign_keys.append(_foreign_key(con))
     return out

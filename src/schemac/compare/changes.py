@@ -34,7 +34,7 @@ KINDS = (
     "drop_default", "alter_column_type", "drop_identity", "drop_not_null", "set_not_null", "set_default",
     "alter_identity", "alter_generated", "set_column_settings", "set_of",
     "add_constraint", "validate_constraint", "add_index", "set_index_parameters", "set_table_parameters",
-    "add_foreign_key",
+    "add_foreign_key", "enforce_foreign_key",
     "add_trigger", "alter_trigger", "set_trigger_enabled", "add_rule", "alter_rule", "add_statistics", "alter_statistics",
     "set_cluster_on", "set_replica_identity", "set_sequence_owner",
     "set_row_security", "add_policy", "alter_policy", "set_owner", "set_operator_owner", "revoke", "grant", "set_extension_grants",

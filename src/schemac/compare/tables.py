@@ -25,16 +25,23 @@ referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
 def constraint_key(c: Constraint) -> tuple:
     if isinstance(c, PrimaryKey):
-        return ("p", c.columns, c.include, c.deferrable, c.initially_deferred)
+        return ("p", c.columns, c.include, c.deferrable, c.initially_deferred, c.without_overlaps)
     if isinstance(c, Unique):
-        return ("u", c.columns, c.include, c.nulls_not_distinct, c.deferrable, c.initially_deferred)
+        return ("u", c.columns, c.include, c.nulls_not_distinct, c.deferrable, c.initially_deferred, c.without_overlaps)
     if isinstance(c, ForeignKey):
         return ("f", c.columns, c.ref_schema, c.ref_table, c.ref_columns, c.on_delete, c.on_delete_columns,
-                c.on_update, c.match_full, c.deferrable, c.initially_deferred)
+                c.on_update, c.match_full, c.deferrable, c.initially_deferred, c.period, c.enforced)
     if isinstance(c, Exclusion):
         return ("x", tuple((_element_key(e), e.operator) for e in c.elements), c.method, normal_form(c.where),
                 c.include, c.deferrable, c.initially_deferred)
-    return ("c", normal_form(c.expression), c.no_inherit)
+    return ("c", normal_form(c.expression), c.no_inherit, c.enforced)
+
+
+def enforced_only(old: Constraint, new: Constraint) -> bool:
+    """A foreign key only made [NOT] ENFORCED: ALTER CONSTRAINT (PostgreSQL 18), which validates one made ENFORCED,
+    so not one declared NOT VALID (re-added so)."""
+    return isinstance(old, ForeignKey) and isinstance(new, ForeignKey) and old.enforced != new.enforced and \
+        not new.not_valid and _same_constraint(replace(old, enforced=new.enforced), new)
 
 
 def _same_constraint(a: Constraint, b: Constraint) -> bool:
@@ -280,7 +287,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
                 ch("set_index_comment", None, None, new_c, "comment of a new object")
         elif new_c is None:
             ch("drop_foreign_key" if isinstance(old_c, ForeignKey) else "drop_constraint", old_c.name, old_c, None)
-        elif not _same_constraint(old_c, new_c) or type(old_c) is not type(new_c) or \
+        elif not (_same_constraint(old_c, new_c) or enforced_only(old_c, new_c)) or type(old_c) is not type(new_c) or \
                 (getattr(new_c, "not_valid", False) and not getattr(old_c, "not_valid", False)):
             # (Validated, but declared NOT VALID: only re-adding it NOT VALID says so: no scan, brief lock.)
             ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c)
@@ -291,7 +298,9 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             ch("add_constraint", new_c.name, old_c, new_c, "retype")
             recreated(old_c, new_c)
         else:
-            if getattr(old_c, "not_valid", False) and not getattr(new_c, "not_valid", False):
+            if enforced_only(old_c, new_c):
+                ch("enforce_foreign_key", old_c.name, old_c, new_c)
+            elif getattr(old_c, "not_valid", False) and not getattr(new_c, "not_valid", False):
                 ch("validate_constraint", old_c.name, old_c, new_c)
             if (old_c.comment or None) != (new_c.comment or None):
                 ch("set_constraint_comment", old_c.name, old_c, new_c)

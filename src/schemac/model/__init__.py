@@ -14,7 +14,7 @@ deparses them (catalog). Comparisons go through :mod:`schemac.compare.normalize`
 from .collnames import collate_sql, spelled_for, yaml_spelling
 from .source import Source
 from .sequences import Identity, Sequence, SequenceOptions
-from .tables import Check, Nulls, Order, Column, Exclusion, ExclusionElement, FK_ACTIONS, ForeignKey, Index, IndexElement, Parent, PartitionOf, Partitioning, PrimaryKey, Rule, STATISTICS_KINDS, Statistics, names_a_column, TRIGGER_EVENTS, Table, Trigger, Unique, deferral, index_comment
+from .tables import Check, Nulls, Order, Column, Exclusion, ExclusionElement, FK_ACTIONS, ForeignKey, Index, IndexElement, key_mark, marked_columns, not_enforced, Parent, PartitionOf, Partitioning, PrimaryKey, Rule, STATISTICS_KINDS, Statistics, names_a_column, TRIGGER_EVENTS, Table, Trigger, Unique, deferral, index_comment
 from .types import Attribute, Collation, CompositeType, Domain, Enum, Extension, MemberGrant, RangeType, default_multirange
 from .functions import Argument, Function
 from .aggregates import AGGREGATE_FUNCTIONS, Aggregate
@@ -102,6 +102,9 @@ __all__ = [
     "View",
     "ViewColumn",
     "deferral",
+    "key_mark",
+    "marked_columns",
+    "not_enforced",
     "in_grant_order",
     "index_comment",
     "sorted_privileges",

@@ -55,6 +55,8 @@ class PrimaryKey:
     initially_deferred: bool = False
     include: tuple[str, ...] = ()  # INCLUDE (...): non-key columns stored in the key's index
     index_comment: Optional[str] = None  # COMMENT ON INDEX of the index Postgres made for the key
+    # PostgreSQL 18+: the last column WITHOUT OVERLAPS (a temporal key: a range, its index gist, pg_constraint.conperiod)
+    without_overlaps: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class Unique:
     initially_deferred: bool = False
     include: tuple[str, ...] = ()  # INCLUDE (...): non-key columns stored in the key's index
     index_comment: Optional[str] = None  # COMMENT ON INDEX of the index Postgres made for the key
+    without_overlaps: bool = False  # as PrimaryKey's
 
 
 @dataclass(frozen=True)
@@ -78,11 +81,33 @@ class Check:
     comment: Optional[str] = None
     not_valid: bool = False
     no_inherit: bool = False  # NO INHERIT: not passed down to inheritance children
+    # False: NOT ENFORCED (PostgreSQL 18+, pg_constraint.conenforced): declared, never checked; not NOT VALID
+    enforced: bool = True
 
 
 def index_comment(obj: "Index | PrimaryKey | Unique") -> Optional[str]:
     """The comment on an index: a key's index_comment, an index's comment."""
     return obj.index_comment if isinstance(obj, (PrimaryKey, Unique)) else obj.comment
+
+
+def key_mark(c: "PrimaryKey | Unique | ForeignKey") -> str:
+    """What marks the last column of a temporal key (PostgreSQL 18+): WITHOUT OVERLAPS, PERIOD, "" for none."""
+    if isinstance(c, ForeignKey):
+        return "PERIOD" if c.period else ""
+    return "WITHOUT OVERLAPS" if c.without_overlaps else ""
+
+
+def marked_columns(columns: tuple[str, ...], mark: str) -> str:
+    """Columns as a report lists them, the last one's `mark` (key_mark) in place."""
+    if not mark:
+        return ", ".join(columns)
+    last = f"{columns[-1]} {mark}" if mark == "WITHOUT OVERLAPS" else f"{mark} {columns[-1]}"
+    return ", ".join((*columns[:-1], last))
+
+
+def not_enforced(c: "Check | ForeignKey") -> str:
+    """ NOT ENFORCED, as a report follows a constraint with it ("" for an enforced one)."""
+    return "" if c.enforced else " NOT ENFORCED"
 
 
 FK_ACTIONS = ("no action", "restrict", "cascade", "set null", "set default")
@@ -112,6 +137,9 @@ class ForeignKey:
     source: Optional[Source] = _src()
     # ON DELETE SET NULL | SET DEFAULT (columns), PostgreSQL 15+: only these referencing columns are set.
     on_delete_columns: tuple[str, ...] = ()
+    # PostgreSQL 18+: PERIOD before the last column of both sides (a temporal foreign key, over a WITHOUT OVERLAPS key)
+    period: bool = False
+    enforced: bool = True  # False: NOT ENFORCED (PostgreSQL 18+), as Check's
 
 
 Order = Literal["asc", "desc"]

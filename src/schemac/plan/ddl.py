@@ -13,7 +13,7 @@ from typing import Iterable, Optional
 from sqlglot import exp
 
 from schemac.model import (Check, collate_sql, Column, deferral, Domain, Enum, Exclusion, Extension, ForeignKey, Identity, Index,
-                           IndexElement, PrimaryKey, Table, Unique)
+                           IndexElement, key_mark, PrimaryKey, Table, Unique)
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident
 from schemac.pg.expressions import parse_expression, parse_partition_bound, parse_partition_key, partition_key_opclasses
@@ -109,8 +109,14 @@ def _named(name: Optional[str], body: exp.Expression) -> exp.Expression:
     return exp.Constraint(this=ident(name), expressions=[body])
 
 
-def _columns_schema(columns: Iterable[str]) -> exp.Schema:
-    return exp.Schema(expressions=[ident(c) for c in columns])
+def _key_columns(columns: Iterable[str], last: str = "") -> list[exp.Expression]:
+    """A key's columns; `last` "WITHOUT OVERLAPS" or "PERIOD" marks the last one (PostgreSQL 18's temporal
+    keys, which sqlglot does not know: the clause goes with the name it rendered)."""
+    nodes: list[exp.Expression] = [ident(c) for c in columns]
+    if last:
+        name = nodes[-1].sql(dialect=RENDER)
+        nodes[-1] = exp.Var(this=f"{name} {last}" if last == "WITHOUT OVERLAPS" else f"{last} {name}")
+    return nodes
 
 
 def _include(key: PrimaryKey | Unique) -> Optional[exp.IndexParameters]:
@@ -118,12 +124,13 @@ def _include(key: PrimaryKey | Unique) -> Optional[exp.IndexParameters]:
 
 
 def primary_key_body(pk: PrimaryKey) -> exp.Expression:
-    return exp.PrimaryKey(expressions=[ident(c) for c in pk.columns], options=list(deferral(pk)) or None,
+    return exp.PrimaryKey(expressions=_key_columns(pk.columns, key_mark(pk)), options=list(deferral(pk)) or None,
                           include=_include(pk))
 
 
 def unique_body(unique: Unique) -> exp.Expression:
-    return exp.UniqueColumnConstraint(this=_columns_schema(unique.columns), nulls=unique.nulls_not_distinct or None,
+    return exp.UniqueColumnConstraint(this=exp.Schema(expressions=_key_columns(unique.columns, key_mark(unique))),
+                                      nulls=unique.nulls_not_distinct or None,
                                       options=list(deferral(unique)) or None, include=_include(unique))
 
 
@@ -137,18 +144,21 @@ def foreign_key_body(fk: ForeignKey) -> exp.Expression:
     if fk.on_update != "no action":
         options.append(f"ON UPDATE {fk.on_update.upper()}")
     options.extend(deferral(fk))
+    if not fk.enforced:
+        options.append("NOT ENFORCED")
     ref = exp.Schema(this=exp.Table(this=ident(fk.ref_table), db=ident(fk.ref_schema) if fk.ref_schema != "public"
-                                    else None), expressions=[ident(c) for c in fk.ref_columns])
-    return exp.ForeignKey(expressions=[ident(c) for c in fk.columns],
+                                    else None), expressions=_key_columns(fk.ref_columns, key_mark(fk)))
+    return exp.ForeignKey(expressions=_key_columns(fk.columns, key_mark(fk)),
                           reference=exp.Reference(this=ref, options=options or None))
 
 
 def check_body(check: Check) -> exp.Expression:
     body = exp.CheckColumnConstraint(this=fresh_expression(check.expression))
-    if not check.no_inherit:
+    if not check.no_inherit and check.enforced:
         return body
-    # sqlglot has no NO INHERIT: the clause follows the CHECK it rendered.
-    return exp.Var(this=f"{body.sql(dialect=RENDER)} NO INHERIT")
+    # sqlglot has no NO INHERIT nor NOT ENFORCED: the clauses follow the CHECK it rendered.
+    clauses = (" NO INHERIT" if check.no_inherit else "") + ("" if check.enforced else " NOT ENFORCED")
+    return exp.Var(this=f"{body.sql(dialect=RENDER)}{clauses}")
 
 
 def constraint_node(c: PrimaryKey | Unique | Check | ForeignKey | Exclusion) -> exp.Expression:

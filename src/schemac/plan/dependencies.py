@@ -207,7 +207,7 @@ def deps(c: Change) -> Deps:
         # replace_view creates a view re-created (its drop_view is a change of its own): what the old one read
         # orders that drop, not the creation.
         old_refs |= refs_of(None, old) if old is not None and k != "replace_view" else set()
-    elif k in ("validate_constraint", "set_constraint_comment", "set_index_comment", "set_index_parameters",
+    elif k in ("validate_constraint", "enforce_foreign_key", "set_constraint_comment", "set_index_comment", "set_index_parameters",
                "set_column_comment", "set_trigger_enabled", "set_trigger_comment", "refresh_view", "set_view_comment", "set_view_defaults",
                "set_view_parameters",
                "set_rule_comment", "set_policy_comment", "alter_statistics", "set_statistics_comment", "set_publication_owner", "set_publication_comment",

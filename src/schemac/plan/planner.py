@@ -128,6 +128,9 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [_alter(t, exp.Drop(tables=[exp.Table(this=ident(name))], kind="CONSTRAINT", exists=True))]
     if k == "validate_constraint":
         return [validate_constraint(t, constraint_name(t, change.old))]  # type: ignore[arg-type]
+    if k == "enforce_foreign_key":
+        return [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "ALTER CONSTRAINT", quote_ident(  # type: ignore
+            constraint_name(t, change.old)), "ENFORCED" if change.new.enforced else "NOT ENFORCED")]  # type: ignore
     if k == "set_index_comment":  # of an index, or of the index of a PRIMARY KEY or UNIQUE (named like it)
         name = change.name or constraint_name(t, change.new)  # type: ignore[arg-type]
         return [ddl.comment_on_index(t, name, index_comment(change.new))]  # type: ignore
@@ -340,7 +343,8 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> Online
         if c.kind == "add_index" and on_existing:
             concurrent.append((c.name, ddl.create_index(c.table_def, c.new, concurrently=True)))  # type: ignore
             validate.extend(index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]  (once it exists)
-        elif c.kind == "add_constraint" and on_existing and isinstance(c.new, Check) and not c.new.not_valid:
+        elif c.kind == "add_constraint" and on_existing and isinstance(c.new, Check) and not c.new.not_valid \
+                and c.new.enforced:  # (NOT ENFORCED: nothing to validate)
             stmt = _alter(c.table_def, exp.AddConstraint(expressions=[ddl.constraint_node(c.new)]))  # type: ignore
             stmt.set("not_valid", True)
             main.append(stmt)

@@ -15,7 +15,7 @@ from schemac.compare.aggregates import aggregate_text
 from schemac.compare.operators import operator_text
 from schemac.compare.changes import Change
 from schemac.model import (Aggregate, Operator, Check, collate_sql, Collation, Column, CompositeType, deferral, Domain, Enum, Exclusion, Extension, ForeignKey,
-                           Function, Identity, Index, index_comment, Partitioning, PartitionOf, PrimaryKey,
+                           Function, Identity, Index, index_comment, key_mark, marked_columns, not_enforced, Partitioning, PartitionOf, PrimaryKey,
                            RangeType, Rule, SequenceOptions, STATISTICS_KINDS, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique)
 from schemac.model import Sequence as SequenceObject
 from schemac.pg.routines import arguments_text, comparable_body
@@ -101,13 +101,13 @@ def describe(obj: object) -> Optional[str]:
             parts.append(f"DEFAULT {obj.default}")
         return " ".join(parts)
     if isinstance(obj, PrimaryKey):
-        return f"PRIMARY KEY ({', '.join(obj.columns)})" + _included(obj.include) + _clauses(deferral(obj))
+        return f"PRIMARY KEY ({marked_columns(obj.columns, key_mark(obj))})" + _included(obj.include) + _clauses(deferral(obj))
     if isinstance(obj, Unique):
-        return (f"UNIQUE{' NULLS NOT DISTINCT' if obj.nulls_not_distinct else ''} ({', '.join(obj.columns)})"
+        return (f"UNIQUE{' NULLS NOT DISTINCT' if obj.nulls_not_distinct else ''} ({marked_columns(obj.columns, key_mark(obj))})"
                 + _included(obj.include) + _clauses(deferral(obj)))
     if isinstance(obj, Check):
         return f"CHECK ({obj.expression})" + (" NO INHERIT" if obj.no_inherit else "") + \
-            (" NOT VALID" if obj.not_valid else "")
+            (" NOT VALID" if obj.not_valid else "") + not_enforced(obj)
     if isinstance(obj, Exclusion):
         keys = ", ".join(f"{_key(e)} WITH {e.operator}" for e in obj.elements)
         return (f"EXCLUDE USING {obj.method} ({keys})" + _included(obj.include) +
@@ -124,8 +124,8 @@ def describe(obj: object) -> Optional[str]:
     if isinstance(obj, Table):
         return f"TABLE {obj.qualified_name}"
     if isinstance(obj, ForeignKey):
-        s = f"FOREIGN KEY ({', '.join(obj.columns)}) REFERENCES {obj.ref_schema}.{obj.ref_table} " \
-            f"({', '.join(obj.ref_columns)})"
+        s = f"FOREIGN KEY ({marked_columns(obj.columns, key_mark(obj))}) REFERENCES {obj.ref_schema}.{obj.ref_table} " \
+            f"({marked_columns(obj.ref_columns, key_mark(obj))})"
         for label, value in (("ON DELETE", obj.on_delete), ("ON UPDATE", obj.on_update)):
             if value != "no action":
                 s += f" {label} {value.upper()}"
@@ -133,7 +133,7 @@ def describe(obj: object) -> Optional[str]:
                     s += f" ({', '.join(obj.on_delete_columns)})"
         if obj.match_full:
             s += " MATCH FULL"
-        return s + _clauses(deferral(obj)) + (" NOT VALID" if obj.not_valid else "")
+        return s + _clauses(deferral(obj)) + (" NOT VALID" if obj.not_valid else "") + not_enforced(obj)
     if isinstance(obj, Enum):
         return f"ENUM ({', '.join(repr(v) for v in obj.values)})"
     if isinstance(obj, Domain):
@@ -329,7 +329,7 @@ def _difference(c: Change) -> Optional[Difference]:
         return Difference(f"{kind if kind != 'sequence_owner' else 'sequence'}_changed", kind_of, c.schema, "",
                           name, describe(exp_), describe(act), f"{kind_of} {c.path} is {describe(act)}, expected "
                           f"{describe(exp_)}", file, line)
-    if k in ("add_constraint", "add_index", "add_foreign_key", "set_index_parameters"):
+    if k in ("add_constraint", "add_index", "add_foreign_key", "enforce_foreign_key", "set_index_parameters"):
         k = "add_index" if k == "set_index_parameters" else k
         label = "index" if k == "add_index" else kind_of
         shown = name or _columns_of(exp_) or describe(exp_)

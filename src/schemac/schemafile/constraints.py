@@ -1,4 +1,5 @@
-"""Constraints declared by name or by definition: CHECKs and foreign keys, and their DEFERRABLE flags."""
+"""Constraints declared by name or by definition: CHECKs and foreign keys, and their DEFERRABLE, NOT ENFORCED and
+temporal (PostgreSQL 18) flags."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from schemac.model import FK_ACTIONS, Check, ForeignKey
 from schemac.pg.expressions import checked_columns
 from schemac.schemafile.fields import FieldReader
 
-CHECK_KEYS = {"expression": True, "not_valid": False, "no_inherit": False, "comment": False}
+CHECK_KEYS = {"expression": True, "not_valid": False, "no_inherit": False, "enforced": False, "comment": False}
 FK_KEYS = {"columns": True, "references": True, "name": False, "on_delete": False, "on_delete_columns": False,
-           "on_update": False, "match": False, "deferrable": False, "initially_deferred": False, "not_valid": False,
-           "comment": False}
+           "on_update": False, "match": False, "period": False, "deferrable": False, "initially_deferred": False,
+           "not_valid": False, "enforced": False, "comment": False}
 FK_REF_KEYS = {"table": True, "columns": True, "schema": False}
 
 
@@ -22,16 +23,17 @@ class ConstraintReader(FieldReader):
         what = f"check '{name}'"
         if isinstance(node, ScalarNode):
             expr, not_valid, no_inherit, comment = self.expression(node, what), False, False, None
-            at = node
+            at, enforced = node, True
         else:
             cf = self.w.fields(node, what, CHECK_KEYS)
             at = cf["expression"][1]
             expr = self.expression(at, what)
             not_valid, comment = self.opt_bool(cf, "not_valid", what), self.opt_string(cf, "comment", what)
             no_inherit = self.opt_bool(cf, "no_inherit", what)
+            enforced = self.enforced(cf, what)
         for col in sorted(checked_columns(expr)):
             known(col, at, what)
-        return Check(name, expr, self.w.src(key_node), comment, not_valid, no_inherit)
+        return Check(name, expr, self.w.src(key_node), comment, not_valid, no_inherit, enforced)
 
     def foreign_key(self, node: Node, table_what: str, schema: str, known) -> ForeignKey:
         what = f"foreign key of {table_what}"
@@ -48,6 +50,10 @@ class ConstraintReader(FieldReader):
         for key in ("on_delete", "on_update"):
             value = self.choice(f, key, tuple(a.replace(" ", "_") for a in FK_ACTIONS), what) or "no_action"
             actions[key] = value.replace("_", " ")
+        period = self.temporal(f, "period", len(cols), what)
+        for key in ("on_delete", "on_update"):
+            if period and actions[key] != "no action":  # (Postgres 18 has no other action for PERIOD)
+                raise self.fail(f[key][1], f"{what}: period allows only {key}: no_action")
         match = self.choice(f, "match", ("simple", "full"), what) or "simple"
         set_columns: tuple[str, ...] = ()
         if "on_delete_columns" in f:
@@ -63,7 +69,23 @@ class ConstraintReader(FieldReader):
             set_columns = self.column_list(at, f"on_delete_columns of {what}", among_key)
         return ForeignKey(cols, ref_table, ref_cols, ref_schema, name, actions["on_delete"], actions["on_update"],
                           match == "full", *self.deferral(f, what), self.opt_bool(f, "not_valid", what),
-                          self.opt_string(f, "comment", what), self.w.src(node), set_columns)
+                          self.opt_string(f, "comment", what), self.w.src(node), set_columns,
+                          period, self.enforced(f, what))
+
+    def temporal(self, f: dict, key: str, columns: int, what: str) -> bool:
+        """`without_overlaps` of a key, `period` of a foreign key (PostgreSQL 18+): on the last of two columns or more."""
+        marked = self.opt_bool(f, key, what)
+        if marked and columns < 2:
+            raise self.fail(f[key][1], f"{what}: {key} needs at least two columns (the last one is the range)")
+        return marked
+
+    def enforced(self, f: dict, what: str) -> bool:
+        """False: NOT ENFORCED (PostgreSQL 18+), which NOT VALID (a check of rows yet to come) cannot go with."""
+        enforced = self.opt_bool(f, "enforced", what, default=True)
+        if not enforced and self.opt_bool(f, "not_valid", what):
+            raise self.fail(f["not_valid"][1], f"{what}: not_valid means nothing with enforced: false (a NOT "
+                                               "ENFORCED constraint checks no row)")
+        return enforced
 
     def deferral(self, f: dict, what: str) -> tuple[bool, bool]:
         """(deferrable, initially_deferred) of a constraint."""

@@ -107,8 +107,8 @@ class FieldReader:
                                       f"{seen[identity]})")
         seen[identity] = key_node.start_mark.line + 1
 
-    def opt_bool(self, f: dict, key: str, what: str) -> bool:
-        return self.w.boolean(f[key][1], f"{key} of {what}") if key in f else False
+    def opt_bool(self, f: dict, key: str, what: str, default: bool = False) -> bool:
+        return self.w.boolean(f[key][1], f"{key} of {what}") if key in f else default
 
     def opt_string(self, f: dict, key: str, what: str) -> Optional[str]:
         return self.w.string(f[key][1], f"{key} of {what}") if key in f else None

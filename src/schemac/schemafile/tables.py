@@ -23,10 +23,10 @@ TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": 
               "checks": False, "indexes": False, "triggers": False, "unlogged": False, "cluster_on": False, "exclude": False,
               "inherits": False, "of": False, "rules": False, "statistics": False, "queries": False, "row_level_security": False, "policies": False,
               "grants": False, "owner": False, "with": False, "replica_identity": False}
-PK_KEYS = {"columns": True, "name": False, "include": False, "deferrable": False, "initially_deferred": False,
-           "comment": False, "index_comment": False}
-UNIQUE_KEYS = {"columns": True, "name": False, "include": False, "nulls_not_distinct": False, "deferrable": False,
-               "initially_deferred": False, "comment": False, "index_comment": False}
+PK_KEYS = {"columns": True, "name": False, "include": False, "without_overlaps": False, "deferrable": False,
+           "initially_deferred": False, "comment": False, "index_comment": False}
+UNIQUE_KEYS = {"columns": True, "name": False, "include": False, "nulls_not_distinct": False, "without_overlaps": False,
+               "deferrable": False, "initially_deferred": False, "comment": False, "index_comment": False}
 PARTITION_BY_KEYS = {"strategy": True, "key": True}
 PARTITION_OF_KEYS = {"parent": True, "bound": True, "schema": False}
 
@@ -104,7 +104,8 @@ class TableReader(StorageReader, ReplicaIdentityReader):
             primary_key = PrimaryKey(cols, pk_name, self.w.src(pk_key), self.opt_string(pkf, "comment", what),
                                      *self.deferral(pkf, f"primary_key of {what}"),
                                      self.opt_columns(pkf, "include", f"primary_key of {what}", known),
-                                     self.opt_string(pkf, "index_comment", what))
+                                     self.opt_string(pkf, "index_comment", what),
+                                     self.temporal(pkf, "without_overlaps", len(cols), f"primary_key of {what}"))
         elif pk_columns:
             primary_key = PrimaryKey(tuple(c for c, _ in pk_columns), None, self.w.src(pk_columns[0][1]))
         if primary_key is not None:
@@ -119,7 +120,8 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                                       self.opt_bool(uf, "nulls_not_distinct", what),
                                       *self.deferral(uf, f"unique constraint of {what}"),
                                       self.opt_columns(uf, "include", f"unique constraint of {what}", known),
-                                      self.opt_string(uf, "index_comment", what)))
+                                      self.opt_string(uf, "index_comment", what),
+                                      self.temporal(uf, "without_overlaps", len(cols), f"unique constraint of {what}")))
 
         unnamed: dict[tuple[str, ...], Unique] = {}
         for u in uniques:

@@ -1,12 +1,13 @@
 """The shapes schema.yaml is written in (a mapping or a list on one line, a literal block) and how
-`inspect` writes CHECKs, enums, domains, composite and range types and collations (schemafile.writer puts
+`inspect` writes CHECKs, foreign keys, enums, domains, composite and range types and collations (schemafile.writer puts
 them together)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from schemac.model import Check, Collation, CompositeType, Domain, Enum, RangeType, Rule, TextSearchConfig, TextSearchDictionary, Unmanaged
+from schemac.model import (Check, Collation, CompositeType, Domain, Enum, ForeignKey, RangeType, Rule, TextSearchConfig,
+                           TextSearchDictionary, Unmanaged)
 from schemac.model.collnames import yaml_spelling
 
 
@@ -47,11 +48,37 @@ def range_spec(r: RangeType) -> Any:
                               "comment": r.comment}))
 
 
+def unenforced(c: Check | ForeignKey) -> dict:
+    """`enforced: false` of a NOT ENFORCED constraint; nothing (the default) of an enforced one."""
+    return {} if c.enforced else {"enforced": False}
+
+
 def check_spec(c: Check) -> Any:
-    if not c.not_valid and not c.no_inherit and c.comment is None:
+    if not c.not_valid and not c.no_inherit and c.enforced and c.comment is None:
         return c.expression
-    return Flow(drop_empty({"expression": c.expression, "not_valid": c.not_valid, "no_inherit": c.no_inherit,
-                              "comment": c.comment}))
+    return Flow({**drop_empty({"expression": c.expression, "not_valid": c.not_valid, "no_inherit": c.no_inherit}),
+                 **unenforced(c), **drop_empty({"comment": c.comment})})
+
+
+def foreign_key_spec(fk: ForeignKey, schema: str) -> dict:
+    ref: dict = {"table": fk.ref_table, "columns": FlowList(fk.ref_columns)}
+    if fk.ref_schema != schema:
+        ref["schema"] = fk.ref_schema
+    spec: dict = {"columns": FlowList(fk.columns), "references": Flow(ref)}
+    if fk.name is not None:
+        spec["name"] = fk.name
+    for key, value in (("on_delete", fk.on_delete), ("on_update", fk.on_update)):
+        if value != "no action":
+            spec[key] = value.replace(" ", "_")
+    if fk.on_delete_columns:
+        spec["on_delete_columns"] = FlowList(fk.on_delete_columns)
+    if fk.match_full:
+        spec["match"] = "full"
+    spec.update(drop_empty({"period": fk.period, "deferrable": fk.deferrable, "initially_deferred": fk.initially_deferred,
+                            "not_valid": fk.not_valid}))
+    spec.update(unenforced(fk))
+    spec.update(drop_empty({"comment": fk.comment}))
+    return spec
 
 
 def enum_spec(e: Enum) -> Any:

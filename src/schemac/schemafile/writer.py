@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 import yaml
 
-from schemac.model import (Column, Exclusion, ForeignKey, Function, Identity, Index, IndexElement,
+from schemac.model import (Column, Exclusion, Function, Identity, Index, IndexElement,
                            Schema, Sequence, SequenceOptions, spelled_for, Table, Trigger, View, yaml_spelling)
 from schemac.pg.knowntypes import external_types_of
 from schemac.schemafile.aggregates import aggregate_spec
@@ -23,8 +23,8 @@ from schemac.schemafile.inherits import own_columns
 from schemac.schemafile.extended_statistics import statistics_spec
 from schemac.schemafile.typewriter import Block as _Block, Flow as _Flow, FlowList as _FlowList
 from schemac.schemafile.typewriter import (check_spec, collation_spec, composite_spec, domain_spec, drop_empty as _drop_empty,
-                                           enum_spec, range_spec, rules_spec, text_search_config_spec, text_search_dictionary_spec,
-                                           unmanaged_comment)
+                                           enum_spec, foreign_key_spec, range_spec, rules_spec, text_search_config_spec,
+                                           text_search_dictionary_spec, unmanaged_comment)
 from schemac.schemafile.grants import grants_flow as _grants_flow, owner_spec, written_default_privileges, written_grants, written_namespaces
 from schemac.schemafile.policies import written_policies
 from schemac.schemafile.publications import written_publications
@@ -134,25 +134,6 @@ def _index(i: Index) -> dict:
     return spec if len(spec) > 2 or any(isinstance(e, _Flow) for e in spec["columns"]) else _Flow(spec)
 
 
-def _foreign_key(fk: ForeignKey, schema: str) -> dict:
-    ref: dict = {"table": fk.ref_table, "columns": _FlowList(fk.ref_columns)}
-    if fk.ref_schema != schema:
-        ref["schema"] = fk.ref_schema
-    spec: dict = {"columns": _FlowList(fk.columns), "references": _Flow(ref)}
-    if fk.name is not None:
-        spec["name"] = fk.name
-    for key, value in (("on_delete", fk.on_delete), ("on_update", fk.on_update)):
-        if value != "no action":
-            spec[key] = value.replace(" ", "_")
-    if fk.on_delete_columns:
-        spec["on_delete_columns"] = _FlowList(fk.on_delete_columns)
-    if fk.match_full:
-        spec["match"] = "full"
-    spec.update(_drop_empty({"deferrable": fk.deferrable, "initially_deferred": fk.initially_deferred,
-                             "not_valid": fk.not_valid, "comment": fk.comment}))
-    return spec
-
-
 def _unless_default(t: Table, c) -> Table:
     """The constraint without its name when Postgres would give it that name anyway: less to review."""
     from schemac.pg.names import default_constraint_name
@@ -191,19 +172,21 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
         spec["columns"] = {c.name: _column(c, pk_inline and c.name == pk.columns[0]) for c in t.columns}  # type: ignore
     if pk is not None and not pk_inline:
         spec["primary_key"] = _Flow(_drop_empty({"columns": _FlowList(pk.columns), "name": pk.name,
-                                                 "include": _FlowList(pk.include), "deferrable": pk.deferrable,
+                                                 "include": _FlowList(pk.include), "without_overlaps": pk.without_overlaps,
+                                                 "deferrable": pk.deferrable,
                                                  "initially_deferred": pk.initially_deferred, "comment": pk.comment,
                                                  "index_comment": pk.index_comment}))
     if t.uniques:
         spec["unique"] = [_Flow(_drop_empty({"columns": _FlowList(u.columns), "name": u.name,
-                                             "include": _FlowList(u.include), "nulls_not_distinct": u.nulls_not_distinct, "deferrable": u.deferrable,
+                                             "include": _FlowList(u.include), "nulls_not_distinct": u.nulls_not_distinct,
+                                             "without_overlaps": u.without_overlaps, "deferrable": u.deferrable,
                                              "initially_deferred": u.initially_deferred, "comment": u.comment,
                                              "index_comment": u.index_comment}))
                           for u in t.uniques]
     if t.checks:
         spec["checks"] = {c.name: check_spec(c) for c in t.checks}
     if t.foreign_keys:
-        spec["foreign_keys"] = [_foreign_key(fk, t.schema) for fk in t.foreign_keys]
+        spec["foreign_keys"] = [foreign_key_spec(fk, t.schema) for fk in t.foreign_keys]
     if t.exclusions:
         spec["exclude"] = [_exclusion(x) for x in t.exclusions]
     if t.indexes:

@@ -16,6 +16,9 @@
 -- no_inherit: a CHECK ... NO INHERIT (connoinherit; Postgres sets it on other kinds too, where it
 -- means nothing). on_delete_column_names: ON DELETE SET NULL|DEFAULT (columns), confdelsetcols
 -- (PostgreSQL 15+).
+-- period: pg_constraint.conperiod, enforced: conenforced (PostgreSQL 18+; read through to_jsonb, so that the
+-- query runs on every major: false and true before 18). A NOT ENFORCED constraint has convalidated false
+-- too: not_valid is only said of an enforced one.
 -- attached: a partition's copy of its parent's PRIMARY KEY or UNIQUE (conparentid <> 0). Postgres names
 -- it as an unnamed one on the partition would be: the caller (catalog/partition_indexes.py) drops those
 -- and keeps the ones whose name the partition had of its own (made before it was attached, or renamed).
@@ -30,7 +33,9 @@ SELECT con.conrelid AS table_oid,
          FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
          ORDER BY k.ord
        ) AS column_names,
-       NOT con.convalidated AS not_valid,
+       NOT con.convalidated AND v18.enforced AS not_valid,
+       v18.period,
+       v18.enforced,
        con.condeferrable AS deferrable,
        con.condeferred AS initially_deferred,
        COALESCE(ix.indnullsnotdistinct, false) AS nulls_not_distinct,
@@ -65,6 +70,8 @@ SELECT con.conrelid AS table_oid,
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+CROSS JOIN LATERAL (SELECT COALESCE((pg_catalog.to_jsonb(con) ->> 'conperiod')::boolean, false) AS period,
+                           COALESCE((pg_catalog.to_jsonb(con) ->> 'conenforced')::boolean, true) AS enforced) v18
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = con.oid AND d.classoid = 'pg_catalog.pg_constraint'::regclass AND d.objsubid = 0
 LEFT JOIN pg_catalog.pg_description di
