@@ -134,3 +134,26 @@ def _in_statement(node: exp.Expression) -> bool:
             return True
         node = node.parent
     return False
+
+
+def test_generate_never_counts_the_frozen_models(monkeypatch):
+    """gc.get_freeze_count walks every frozen object: asked while generate holds its models frozen (OutOfSight),
+    once per planning (GCPause) and once per diff of --verify, it made a long-lived process (the property
+    test's 300 generates in one pytest) spend nearly all its time walking its own heap."""
+    import gc
+
+    from schemac.model.collector import GCPause, OutOfSight
+
+    counted = []
+    real = gc.get_freeze_count
+    monkeypatch.setattr(gc, "get_freeze_count", lambda: counted.append(1) or real())
+    with OutOfSight() as sight:
+        sight.models_built()
+        with GCPause():
+            pass
+        with GCPause(keep=False):
+            pass
+        assert counted == [] and (not gc.isenabled() or real() > 0)
+    with GCPause():
+        pass
+    assert counted == [1]  # outside, it is asked (nothing frozen: what was built goes to the oldest generation)

@@ -261,7 +261,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         lines.append("Rerun with --allow-destructive to write it anyway, or use renamed_from: for a rename.")
         return Result("refused", "\n".join(lines), changes=tuple(changes), notices=notices)
     name = name or default_name(changes)
-    with GCPause():  # each statement's tree is released once printed (see _printed): no garbage cycles pile up
+    with GCPause(keep=False):  # each statement's tree is released once printed (_printed): no garbage cycles pile up
         units = _units(changes, current, name, concurrently)
     versions = [m.version for m in layout.migrations()]
     files = []

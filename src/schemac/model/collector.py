@@ -16,7 +16,11 @@ from typing import Iterator
 
 class GCPause:
     """Cyclic garbage collection off for a while (and back on only if it was on), with a way to
-    resume it inside."""
+    resume it inside. `keep`: what was built meanwhile stays (it goes to the oldest generation on the way
+    out); `generate`'s planning, whose trees are freed as they go, says False."""
+
+    def __init__(self, keep: bool = True) -> None:
+        self.keep = keep
 
     def __enter__(self) -> "GCPause":
         self.was = gc.isenabled()
@@ -25,7 +29,8 @@ class GCPause:
 
     def __exit__(self, *exc: object) -> None:
         if self.was:
-            if gc.get_freeze_count() == 0:
+            # (get_freeze_count walks every frozen object: not asked while OutOfSight holds the models frozen)
+            if self.keep and not OutOfSight.holding and gc.get_freeze_count() == 0:
                 # What was built meanwhile goes straight to the oldest generation: otherwise the
                 # first young collection after enable() walks all of it (~30 ms at 1,000 tables).
                 gc.freeze()
@@ -48,13 +53,15 @@ class OutOfSight:
     never form garbage cycles, and each full collection (triggered by what else is made meanwhile) walked
     all of them again (at 1,000 tables: 2 collections, ~0.25 s)."""
 
+    holding = False  # a model is frozen now (by any OutOfSight)
+
     def __init__(self) -> None:
         self.frozen = False
 
     def models_built(self) -> None:
         if gc.isenabled() and not self.frozen:
             gc.freeze()
-            self.frozen = True
+            self.frozen = OutOfSight.holding = True
 
     def __enter__(self) -> "OutOfSight":
         return self
@@ -62,3 +69,4 @@ class OutOfSight:
     def __exit__(self, *exc: object) -> None:
         if self.frozen:
             gc.unfreeze()  # back to the oldest generation: a later full collection sees them again
+            OutOfSight.holding = False
