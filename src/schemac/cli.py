@@ -6,12 +6,13 @@ import os
 import sys
 from typing import Callable, NoReturn, Optional
 
-import click
+from schemac.commands.loading import loading
 
-from schemac.commands.check_queries import check_queries
-from schemac.errors import SchemacError
-
-from schemac.commands.options import DEV_URL_HELP, OUT_HELP, SCHEMA_HELP, timeouts as _timeouts
+with loading():  # no cyclic GC while modules load (commands/loading.py)
+    import click
+    from schemac.commands.check_queries import check_queries
+    from schemac.commands.options import DEV_URL_HELP, OUT_HELP, SCHEMA_HELP, timeouts as _timeouts
+    from schemac.errors import SchemacError
 
 
 class _Group(click.Group):
@@ -125,13 +126,13 @@ def generate(ctx: click.Context, schema_path: str, out_dir: str, name: Optional[
     """
     verify = _verify_wanted(ctx, verify, dev_url)
     if check and name is None:  # the pre-commit hook's case: schema.yaml as recorded, answered from state.json
-        from schemac.commands.unchanged import unchanged_check
-
+        with loading():
+            from schemac.commands.unchanged import unchanged_check
         quick = unchanged_check(schema_path, out_dir)
         if quick is not None:
             return _report_generated(quick)
-    from schemac.commands.generate import generate as run
-
+    with loading():
+        from schemac.commands.generate import generate as run
     result = run(schema_path, out_dir, name=name, message=message, dry_run=dry_run, check=check,
                  allow_destructive=allow_destructive, concurrently=concurrently, verify=verify, dev_url=dev_url)
     _report_generated(result)
@@ -175,8 +176,8 @@ def diff(schema_path: str, database_url: Optional[str], fmt: str, strict: bool, 
 
     Exit status: 0 in sync, 1 drift found, 2 error (bad schema.yaml, cannot connect, timeout).
     """
-    from schemac.commands.diff import check_drift, check_drift_offline, no_database_given
-
+    with loading():
+        from schemac.commands.diff import check_drift, check_drift_offline, no_database_given
     if dev_url or no_database_given(database_url):
         result = check_drift_offline(schema_path, out_dir, dev_url, strict)
     else:
@@ -290,8 +291,8 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
     and partitions become schema.yaml; policies and other objects schemac does not manage are listed in a
     comment at the end. The same database always gives byte-identical output.
     """
-    from schemac.commands.inspect import inspect_database, warn_verbatim, write_output
-
+    with loading():
+        from schemac.commands.inspect import inspect_database, warn_verbatim, write_output
     if old_schema_flag:
         raise click.UsageError("inspect names namespaces with -n/--namespace (as pg_dump does); --schema is the "
                                "schema.yaml file of generate and diff")

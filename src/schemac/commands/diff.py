@@ -50,22 +50,24 @@ class DriftResult:
         return replace(self, differences=tuple(d for d in self.differences if d.category == category))
 
     def render(self, fmt: str) -> str:
-        from schemac.report.github import render_github
-        from schemac.report.json import render_json
-        from schemac.report.text import render_text
-
-        diffs = list(self.differences)
+        diffs = list(self.differences)  # (each format's renderer imported alone: start-up work)
         if fmt == "json":
+            from schemac.report.json import render_json
+
             target = {"database": self.target_label, "server_version": self.server_version,
                       "catalog_queries": self.queries}
             return render_json(diffs, target, self.schema_file, self.unmanaged)
         if fmt == "github":
+            from schemac.report.github import render_github
+
             return render_github(diffs, self.schema_file, self.unmanaged)
         if fmt == "sarif":
             from schemac import __version__
             from schemac.report.sarif import render_sarif
 
             return render_sarif(diffs, self.schema_file, __version__)
+        from schemac.report.text import render_text
+
         return render_text(diffs, self.target_label, self.schema_file, self.unmanaged)
 
 
@@ -171,9 +173,11 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
     # a collection every 700 allocations would walk the growing heap again and again, ~15% of the
     # CPU of a 1,000-table diff), except around the YAML loader and the differ: they parse SQL, and
     # sqlglot trees are cyclic garbage that must be collected.
-    from schemac.catalog.worker import CatalogRead, quick_handoff
-    from schemac.model.collector import GCPause
+    from schemac.commands.loading import loading
 
+    with loading():  # (the whole model loads here)
+        from schemac.catalog.worker import CatalogRead, quick_handoff
+        from schemac.model.collector import GCPause
     with GCPause() as gc_pause:
         from schemac.catalog.rows import ModelBuilder
 

@@ -1,0 +1,44 @@
+"""commands.loading: the commands' modules load with the cyclic garbage collector off, and it is back as it
+was afterwards (a collector left off would let sqlglot's cyclic trees pile up for the rest of the run)."""
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+
+import pytest
+
+from schemac.commands.loading import loading
+
+
+def test_no_collection_while_loading_and_the_collector_back_as_it_was():
+    collections = []
+
+    def seen(phase, info):
+        collections.append(phase)
+
+    gc.callbacks.append(seen)
+    try:
+        assert gc.isenabled()
+        with loading():
+            assert not gc.isenabled()
+            kept = [[object()] for _ in range(20_000)]  # enough allocations to trigger young collections
+        assert collections == [] and gc.isenabled() and gc.get_freeze_count() == 0
+        with pytest.raises(ImportError):
+            with loading():
+                import schemac.no_such_module  # noqa: F401
+        assert gc.isenabled()
+        gc.disable()
+        with loading():
+            pass
+        assert not gc.isenabled()  # off before: stays off
+    finally:
+        gc.enable()
+        gc.callbacks.remove(seen)
+    assert len(kept) == 20_000
+
+
+def test_importing_the_cli_leaves_the_collector_on():
+    code = ("import gc, sys; import schemac.cli, schemac.commands.diff; "
+            "sys.exit(0 if gc.isenabled() and gc.get_freeze_count() == 0 else 1)")
+    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
