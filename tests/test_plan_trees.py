@@ -142,7 +142,7 @@ def test_generate_never_counts_the_frozen_models(monkeypatch):
     test's 300 generates in one pytest) spend nearly all its time walking its own heap."""
     import gc
 
-    from schemac.model.collector import GCPause, OutOfSight
+    from schemac.pg.collector import GCPause, OutOfSight
 
     counted = []
     real = gc.get_freeze_count

@@ -177,7 +177,7 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
 
     with loading():  # (the whole model loads here)
         from schemac.catalog.worker import CatalogRead, quick_handoff
-        from schemac.model.collector import GCPause
+        from schemac.pg.collector import GCPause
     with GCPause() as gc_pause:
         from schemac.catalog.rows import ModelBuilder
 

@@ -12,7 +12,7 @@ from typing import Iterable, Optional
 from sqlglot import exp
 
 from schemac import __version__
-from schemac.model.collector import GCPause, OutOfSight
+from schemac.pg.collector import GCPause, OutOfSight
 from schemac.compare.changes import INHERITED, Change
 from schemac.compare.differ import diff, ignored_renames, repeated_key_notices, unused_usings
 from schemac.errors import SchemacError, printable

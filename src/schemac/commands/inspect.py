@@ -42,7 +42,7 @@ def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (),
     # builds the model from each query's rows as they come.
     from schemac.catalog.rows import ModelBuilder
     from schemac.catalog.worker import CatalogRead, quick_handoff
-    from schemac.model.collector import GCPause
+    from schemac.pg.collector import GCPause
 
     with GCPause(), quick_handoff():
         catalog = CatalogRead(database_url, connect_timeout, statement_timeout_ms, lock_timeout_ms)

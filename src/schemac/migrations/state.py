@@ -21,7 +21,7 @@ from dataclasses import MISSING, dataclass, fields, is_dataclass, replace
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 from schemac import __version__
-from schemac.model.collector import GCPause
+from schemac.pg.collector import GCPause
 from schemac.errors import SchemacError
 from schemac.migrations import statejson
 from schemac.migrations.statejson import encoded, recorded_fields

@@ -94,7 +94,7 @@ def release(tree: exp.Expression) -> None:
     """Let a statement's tree go as soon as its last reference does, without the cyclic collector: each
     node knows its parent, so a tree is a web of cycles that only a collection frees, and while
     `generate` plans thousands of statements the collections their allocation triggered were a third
-    of planning (model.collector.GCPause keeps them off there). Only for a tree nothing reads any more."""
+    of planning (pg.collector.GCPause keeps them off there). Only for a tree nothing reads any more."""
     stack = [tree]
     while stack:
         node = stack.pop()

@@ -1,5 +1,5 @@
-"""The cyclic garbage collector paused while a command builds many objects (models above all) that form no
-garbage cycles.
+"""The cyclic garbage collector paused while a command builds many objects (models above all, and the modules
+it loads) that form no garbage cycles. Here, below every stage, so that importing it loads nothing else.
 
 Each collection that their allocation triggers walks the growing heap again: the model decoded from
 state.json, the catalog's rows, a plan's statement trees (which are cyclic, each node knowing its parent,
