@@ -12,6 +12,7 @@ The round-trip tests (generate -> apply -> introspect -> diff) keep this honest 
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from typing import Optional
 
@@ -88,10 +89,16 @@ def same_default(a: Optional[str], b: Optional[str], type_text: str) -> bool:
     return same_expression(_typed(a, type_text), _typed(b, type_text))
 
 
+# DEFAULT NULL (or NULL::type): Postgres stores no default for a null constant. schema.yaml says it where an
+# INHERITS child has no default on a column whose parent has one (a child's column takes its parent's default
+# unless it declares its own).
+_NULL_DEFAULT = re.compile(r'\s*null\s*(::\s*[\w ."]+(\[\])*)?\s*', re.IGNORECASE)
+
+
 def _typed(default: Optional[str], type_text: str) -> Optional[str]:
     from schemac.compare.rewrite import is_string_literal
 
-    if default is None:
+    if default is None or _NULL_DEFAULT.fullmatch(default):
         return None
     try:
         bare = is_string_literal(default)

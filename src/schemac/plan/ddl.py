@@ -181,10 +181,13 @@ def add_constraint(table: Table, c: PrimaryKey | Unique | Check | ForeignKey | E
 
 
 def create_table(table: Table) -> exp.Create:
-    pk = table.primary_key
-    inline_pk = pk is not None and pk.name is None and len(pk.columns) == 1 and not pk.deferrable and not pk.include
+    pk, columns = table.primary_key, own_columns(table)
+    # Inline only on a column CREATE TABLE lists: an INHERITS child's key on a column it only inherits
+    # (Odoo's ir_act_* tables) is a table constraint.
+    inline_pk = pk is not None and pk.name is None and len(pk.columns) == 1 and not pk.deferrable and not pk.include \
+        and any(c.name == pk.columns[0] for c in columns)
     items: list[exp.Expression] = [
-        _printed_column(c, inline_pk and c.name == pk.columns[0], table.schema) for c in own_columns(table)  # type: ignore
+        _printed_column(c, inline_pk and c.name == pk.columns[0], table.schema) for c in columns  # type: ignore
     ]
     if pk is not None and not inline_pk:
         items.append(constraint_node(pk))

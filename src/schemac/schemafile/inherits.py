@@ -79,9 +79,13 @@ def resolve_inherits(tables: list[Table]) -> list[Table]:
 
 def own_columns(t: Table, tables: dict) -> tuple[Column, ...]:
     """What `inspect` writes of a child's columns (`tables`: by key): all but those it has exactly as its
-    parents give them, which merged_columns() puts back."""
+    parents give them, which merged_columns() puts back. A column with no default where its parent has one
+    (ALTER TABLE child ALTER ... DROP DEFAULT) is written `default: 'NULL'`: merged, it would take the
+    parent's; CREATE TABLE ... (c type DEFAULT NULL) INHERITS stores none."""
     given: dict[str, Column] = {}
     for p in t.inherits:
         for c in getattr(tables.get((p.schema, p.name)), "columns", ()):
             given.setdefault(c.name, inherited_column(c, None))
-    return tuple(c for c in t.columns if given.get(c.name) != replace(c, source=None))
+    own = (c for c in t.columns if given.get(c.name) != replace(c, source=None))
+    return tuple(replace(c, default="NULL") if c.name in given and c.default is None and c.identity is None
+                 and c.generated is None and given[c.name].default is not None else c for c in own)

@@ -167,7 +167,8 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
     spec.update(replica_identity_spec(t))
     pk = t.primary_key
     pk_inline = pk is not None and len(pk.columns) == 1 and pk.name is None and pk.comment is None \
-        and not pk.deferrable and not pk.include and pk.index_comment is None
+        and not pk.deferrable and not pk.include and pk.index_comment is None \
+        and any(c.name == pk.columns[0] for c in t.columns)  # not on a column an INHERITS child only inherits
     if t.columns or not t.inherits:
         spec["columns"] = {c.name: _column(c, pk_inline and c.name == pk.columns[0]) for c in t.columns}  # type: ignore
     if pk is not None and not pk_inline:
