@@ -252,20 +252,6 @@ def create_partition(table: Table) -> exp.Command:
                    storage_clause(table.parameters))
 
 
-def attach_partition(table: Table) -> exp.Command:
-    p = table.partition_of
-    assert p is not None
-    return command("ALTER", "TABLE", qualified(p.parent_schema, p.parent), "ATTACH PARTITION",
-                   qualified(table.schema, table.name), parse_partition_bound(p.bound))
-
-
-def detach_partition(table: Table) -> exp.Command:
-    p = table.partition_of
-    assert p is not None
-    return command("ALTER", "TABLE", qualified(p.parent_schema, p.parent), "DETACH PARTITION",
-                   qualified(table.schema, table.name))
-
-
 def identity_cache(table: Table, column: Column) -> Optional[exp.Command]:
     """sqlglot has no CACHE in an identity clause: set it right after."""
     if column.identity is None or column.identity.options.cache is None:

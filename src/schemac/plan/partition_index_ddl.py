@@ -11,6 +11,8 @@ A primary key or UNIQUE goes the same way, and one more: the parent's may be dec
 partition's own key could be made. Adding the key renames that copy when there is one (its constraint
 and index: RENAME CONSTRAINT does both), else adds the key, which the parent's ADD then attaches: so the
 partition's key and its parent's need no order between them (the parent's ADD, run first, made the copy).
+
+Also a partition attached to its parent and detached from it (ATTACH / DETACH PARTITION).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from schemac.model import Index, PrimaryKey, Table, Unique
 from schemac.pg.childindex import child_index_name, child_key_name
 from schemac.pg.dialect import RENDER
 from schemac.pg.names import constraint_name, qualified, quote_ident
+from schemac.pg.expressions import parse_partition_bound
 from schemac.plan.ddl import add_constraint, command, literal
 
 
@@ -101,3 +104,17 @@ def renamed_after_detach(old: Table, new: Table) -> list[exp.Command]:
             out.append(rename_constraint(new, f.name, want))
             taken.add(want)
     return out
+
+
+def attach_partition(table: Table) -> exp.Command:
+    p = table.partition_of
+    assert p is not None
+    return command("ALTER", "TABLE", qualified(p.parent_schema, p.parent), "ATTACH PARTITION",
+                   qualified(table.schema, table.name), parse_partition_bound(p.bound))
+
+
+def detach_partition(table: Table) -> exp.Command:
+    p = table.partition_of
+    assert p is not None
+    return command("ALTER", "TABLE", qualified(p.parent_schema, p.parent), "DETACH PARTITION",
+                   qualified(table.schema, table.name))

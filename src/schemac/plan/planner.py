@@ -21,8 +21,8 @@ from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
-from schemac.plan.partition_index_ddl import (add_partition_key, drop_partition_index, drop_partition_key,
-                                             is_partition_key, renamed_after_detach)
+from schemac.plan.partition_index_ddl import (add_partition_key, attach_partition, detach_partition, drop_partition_index,
+                                             drop_partition_key, is_partition_key, renamed_after_detach)
 from schemac.plan.column_ddl import column_settings_statements, index_statistics
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
@@ -96,9 +96,9 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "INHERIT" if k == "add_inherit"  # type: ignore
                             else "NO INHERIT", qualified(p.schema, p.name))]  # type: ignore[union-attr]
     if k == "attach_partition":
-        return [ddl.attach_partition(change.new)]  # type: ignore[arg-type]
+        return [attach_partition(change.new)]  # type: ignore[arg-type]
     if k == "detach_partition":  # and the foreign keys it kept from the parent under the names it declares
-        return [ddl.detach_partition(change.old)] + renamed_after_detach(change.old, change.new)  # type: ignore
+        return [detach_partition(change.old)] + renamed_after_detach(change.old, change.new)  # type: ignore
     if k == "set_logging":  # rewrites the table, under an ACCESS EXCLUSIVE lock
         return [_alter(t, exp.AlterSet(option=exp.var("UNLOGGED" if change.new.unlogged else "LOGGED")))]  # type: ignore
     if k == "set_cluster_on":  # a catalog flag: no rows move (CLUSTER itself is not DDL)
