@@ -45,7 +45,7 @@ class _Session:
         self.queries += 1
         # prepare=False: no server-side prepared statements, so poolers in transaction mode are fine.
         with self.conn.cursor(row_factory=shared_key_rows) as cur:
-            cur.execute(sql_text(name), self.params, prepare=False)
+            cur.execute(sql_text(name, self.conn.info.server_version // 10000), self.params, prepare=False)
             return cur.fetchall()
 
 

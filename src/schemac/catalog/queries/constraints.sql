@@ -16,8 +16,8 @@
 -- no_inherit: a CHECK ... NO INHERIT (connoinherit; Postgres sets it on other kinds too, where it
 -- means nothing). on_delete_column_names: ON DELETE SET NULL|DEFAULT (columns), confdelsetcols
 -- (PostgreSQL 15+).
--- period: pg_constraint.conperiod, enforced: conenforced (PostgreSQL 18+; read through to_jsonb, so that the
--- query runs on every major: false and true before 18). A NOT ENFORCED constraint has convalidated false
+-- period: pg_constraint.conperiod, enforced: conenforced (PostgreSQL 18+: the reader gives the query for the
+-- server's major, false and true before 18). A NOT ENFORCED constraint has convalidated false
 -- too: not_valid is only said of an enforced one.
 -- attached: a partition's copy of its parent's PRIMARY KEY or UNIQUE (conparentid <> 0). Postgres names
 -- it as an unnamed one on the partition would be: the caller (catalog/partition_indexes.py) drops those
@@ -70,8 +70,8 @@ SELECT con.conrelid AS table_oid,
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-CROSS JOIN LATERAL (SELECT COALESCE((pg_catalog.to_jsonb(con) ->> 'conperiod')::boolean, false) AS period,
-                           COALESCE((pg_catalog.to_jsonb(con) ->> 'conenforced')::boolean, true) AS enforced) v18
+CROSS JOIN LATERAL (SELECT /* since 18: con.conperiod */ false AS period,
+                           /* since 18: con.conenforced */ true AS enforced) v18
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = con.oid AND d.classoid = 'pg_catalog.pg_constraint'::regclass AND d.objsubid = 0
 LEFT JOIN pg_catalog.pg_description di
