@@ -114,3 +114,16 @@ def test_what_column_def_reads_beyond_equality_is_in_the_key():
     assert a == b
     texts = {_printed_column(c, False, "public").this for c in (a, b)}
     assert len(texts) == 2 and all("SEQUENCE NAME" in t.upper() for t in texts), texts
+
+
+@pytest.mark.parametrize("path", SCHEMAS, ids=lambda p: p.name)
+def test_a_plain_create_table_s_head_is_sqlglot_s(path):
+    """render_sql prints a plain CREATE TABLE's head from its name alone: what printing the whole statement
+    with a placeholder for its columns gives (every table of the fixtures, plain or not)."""
+    from schemac.plan.printing import around_columns, around_columns_printed
+
+    tables = [s for s in plan(diff(Schema(), load_file(str(path))))
+              if isinstance(s, exp.Create) and str(s.args.get("kind")).upper() == "TABLE"]
+    assert tables
+    for statement in tables:
+        assert around_columns(statement, printing.printer()) == around_columns_printed(statement, printing.printer())

@@ -88,10 +88,19 @@ def collation_keys(*objects) -> set[Key]:
 
 
 def column_refs(t: Table, c: Column) -> set[Key]:
-    out = {_table(t), type_key(c.type)} | collation_keys(c)
-    out |= expression_refs(c.default, t.schema, None) | expression_refs(c.generated, t.schema, t.name)
+    out = set(_column_refs(c.type, c.collation, c.default, c.generated, t.schema, t.name if c.generated else None))
+    out.add(_table(t))
     out.discard(_col(t, c.name))
     return out
+
+
+@lru_cache(maxsize=16384)  # a schema repeats its column definitions from table to table
+def _column_refs(type_text: str, collation: Optional[str], default: Optional[str], generated: Optional[str],
+                 schema: str, table: Optional[str]) -> frozenset[Key]:
+    """column_refs but the table's own keys: the type, collation, and what the default and generated
+    expression read (a generated column's reads are of its table: `table`)."""
+    out = {type_key(type_text)} | ({("collation", collation)} if collation else set())
+    return frozenset(out | expression_refs(default, schema, None) | expression_refs(generated, schema, table))
 
 
 def refs_of(t: Optional[Table], obj: object) -> set[Key]:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from sqlglot import exp
-from sqlglot.generator import Generator
 
 from schemac.compare.changes import INHERITED, Change, takes_using
 from schemac.model import Check, Column, SequenceOptions, Table, Trigger, index_comment
@@ -26,7 +25,7 @@ from schemac.plan.partition_index_ddl import (add_partition_key, attach_partitio
 from schemac.plan.column_ddl import column_settings_statements, index_statistics
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
-from schemac.plan.trees import fresh_expression, fresh_type, release
+from schemac.plan.trees import fresh_expression, fresh_type
 from schemac.plan.views import view_statements
 
 
@@ -354,23 +353,6 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> Online
     return OnlinePlan(main, concurrent, validate)
 
 
-_COLUMN_LIST = "schemac_column_list_placeholder"
-
-
-def _around_columns(create: exp.Create, printer: Generator) -> tuple[str, str]:
-    """What sqlglot prints before and after a CREATE TABLE's column list (`CREATE UNLOGGED TABLE t`,
-    ` PARTITION BY ...`), found by printing the statement with a placeholder for the columns."""
-    columns = create.this.args.get("expressions")
-    placeholder = exp.ColumnDef(this=exp.Identifier(this=_COLUMN_LIST))
-    create.this.set("expressions", [placeholder])
-    try:
-        head, _, tail = printer.generate(create, copy=False).partition(f" ({_COLUMN_LIST})")
-    finally:
-        create.this.set("expressions", columns)
-        release(placeholder)  # it pointed at the table's tree: a cycle that kept all of it for the collector
-    return head, tail
-
-
 def render_sql(statements: list[exp.Expression]) -> str:
     """Statements as a reviewable script: one per paragraph, CREATE TABLE laid out one column a line.
 
@@ -385,7 +367,7 @@ def render_sql(statements: list[exp.Expression]) -> str:
     parts = []
     for s in statements:
         if isinstance(s, exp.Create) and s.args.get("kind") == "TABLE" and isinstance(s.this, exp.Schema):
-            head, tail = _around_columns(s, printer)
+            head, tail = printing.around_columns(s, printer)
             items = ",\n  ".join(printer.generate(item, copy=False) for item in s.this.expressions)
             parts.append(f"{head} (\n  {items}\n){tail};" if items else f"{head} (){tail};")
         else:

@@ -1,4 +1,5 @@
-"""The generator render_sql prints statements with: pg.dialect's RENDER, remembering the text of types.
+"""The generator render_sql prints statements with: pg.dialect's RENDER, remembering the text of types; and
+what a CREATE TABLE prints around its column list (around_columns).
 
 A schema spells a few dozen types over thousands of columns, and sqlglot's printing of one (three
 `is_type` checks, each building the types it compares with) was a third of `generate`'s printing. So
@@ -17,8 +18,10 @@ from __future__ import annotations
 from typing import Optional
 
 from sqlglot import exp
+from sqlglot.generator import Generator
 
 from schemac.pg.dialect import RENDER, SchemacRender
+from schemac.plan.trees import release
 
 _SHAPED = (exp.DataType, exp.DataTypeParam, exp.Literal)
 _LEAF_VALUES = (str, int, bool, exp.DType)
@@ -68,3 +71,31 @@ class Printer(SchemacRender.Generator):
 def printer() -> Printer:
     """A generator as `.sql(dialect=RENDER)` makes one, remembering types."""
     return Printer(dialect=RENDER)
+
+
+_COLUMN_LIST = "schemac_column_list_placeholder"
+
+
+def around_columns(create: exp.Create, printer: Generator) -> tuple[str, str]:
+    """What sqlglot prints before and after a CREATE TABLE's column list (`CREATE UNLOGGED TABLE t`,
+    ` PARTITION BY ...`), found by printing the statement with a placeholder for the columns; for a plain
+    table (no properties: most), by printing only its name (tests/test_printing.py holds the two equal)."""
+    if set(create.args) <= _PLAIN_CREATE and not create.args.get("properties") and create.args.get("exists"):
+        return f"CREATE TABLE IF NOT EXISTS {printer.generate(create.this.this, copy=False)}", ""
+    return around_columns_printed(create, printer)
+
+
+_PLAIN_CREATE = {"this", "kind", "exists", "properties", "expression"}  # expression: None (no AS query)
+
+
+def around_columns_printed(create: exp.Create, printer: Generator) -> tuple[str, str]:
+    """_around_columns, by printing the statement with a placeholder for its columns."""
+    columns = create.this.args.get("expressions")
+    placeholder = exp.ColumnDef(this=exp.Identifier(this=_COLUMN_LIST))
+    create.this.set("expressions", [placeholder])
+    try:
+        head, _, tail = printer.generate(create, copy=False).partition(f" ({_COLUMN_LIST})")
+    finally:
+        create.this.set("expressions", columns)
+        release(placeholder)  # it pointed at the table's tree: a cycle that kept all of it for the collector
+    return head, tail
