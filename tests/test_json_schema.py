@@ -312,7 +312,8 @@ ACCEPTED = [
                        "  - {source: varchar, target: json, function: 'pg_catalog.to_json(text)', without_function: false}\n"),
     ("comment-only", "# nothing yet\n"),
     ("no-tables", "tables: {}\n"),
-    ("choices-any-case", T + "    indexes:\n      i: {columns: [{name: a, order: DESC, nulls: First}], method: BTree}\n"
+    ("choices-any-case", T + "    primary_key: {columns: [a]}\n"
+                             "    indexes:\n      i: {columns: [{name: a, order: DESC, nulls: First}], method: BTree}\n"
                              "    foreign_keys:\n      - {columns: [a], references: {table: t, columns: [a]}, "
                              "on_delete: SET_NULL, on_update: Cascade, match: FULL}\n"
                              "    partition_by: {strategy: RANGE, key: a}\n"),
@@ -340,7 +341,7 @@ ACCEPTED = [
                                  "nullable: false}\n"),
     ("pk-table-and-column-false", "tables:\n  t:\n    columns:\n      a: {type: integer, primary_key: false}\n"
                                   "    primary_key: {columns: [a]}\n"),
-    ("deferrable-initially-deferred", T + "    foreign_keys:\n      - {columns: [a], references: {table: t, "
+    ("deferrable-initially-deferred", T + "    unique:\n      - {columns: [a]}\n    foreign_keys:\n      - {columns: [a], references: {table: t, "
                                           "columns: [a]}, deferrable: true, initially_deferred: true}\n"),
     ("unique-btree-nnd", T + "    indexes:\n      i: {columns: [{expression: lower(b)}], unique: true, "
                              "nulls_not_distinct: true, method: btree}\n"),

@@ -149,6 +149,15 @@ CASES = [
      "has the same name as table public.t"),
     ("sequence-named-like-index", "sequences:\n  t_a: {start: 5}\ntables:\n  t:\n    columns: {a: integer}\n"
      "    indexes:\n      t_a: {columns: [a]}\n", 2, "has the same name as index public.t_a"),
+    ("fk-references-no-key", "tables:\n  p:\n    columns: {a: integer, b: integer}\n  c:\n    columns: {x: integer}\n"
+     "    foreign_keys:\n      - {columns: [x], references: {table: p, columns: [a]}}\n", 7,
+     "references (a) of table public.p, which no primary key, unique constraint or unique index of it has"),
+    ("fk-references-deferrable-key", "tables:\n  p:\n    columns: {a: integer}\n    unique:\n      - {columns: [a], deferrable: true}\n"
+     "  c:\n    columns: {x: integer}\n    foreign_keys:\n      - {columns: [x], references: {table: p, columns: [a]}}\n", 9,
+     "(Postgres requires one, not deferrable)"),
+    ("fk-references-partial-index", "tables:\n  p:\n    columns: {a: integer}\n    indexes:\n      i: {columns: [a], unique: true, where: a > 0}\n"
+     "  c:\n    columns: {x: integer}\n    foreign_keys:\n      - {columns: [x], references: {table: p, columns: [a]}}\n", 9,
+     "which no primary key, unique constraint or unique index"),
     ("on-delete-columns-without-set-null", "tables:\n  p:\n    columns: {a: integer, b: integer}\n    primary_key: {columns: [a, b]}\n  c:\n    columns: {x: integer, y: integer}\n    foreign_keys:\n      - {columns: [x, y], references: {table: p, columns: [a, b]}, "
      "on_delete: cascade, on_delete_columns: [y]}\n", 8, "on_delete_columns needs on_delete: set_null or set_default"),
     ("on-delete-columns-not-in-key", "tables:\n  p:\n    columns: {a: integer, b: integer}\n    primary_key: {columns: [a, b]}\n  c:\n    columns: {x: integer, y: integer}\n    foreign_keys:\n      - {columns: [x, y], references: {table: p, columns: [a, b]}, "

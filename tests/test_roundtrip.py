@@ -168,3 +168,43 @@ def test_a_query_names_a_later_major_s_columns_only_for_that_major(any_db_url):
         conn.execute(sql_text("constraints", major), {"schemas": ["public"]})
         with pytest.raises(psycopg.errors.UndefinedColumn) if major < 18 else contextlib.nullcontext():
             conn.execute(sql_text("constraints", 18), {"schemas": ["public"]})
+
+
+def test_foreign_keys_on_every_kind_of_key_postgres_takes(db_url, tmp_path):
+    """The loader refuses a foreign key whose referenced columns no key covers (Postgres would refuse the
+    migration); what Postgres takes still loads and applies: a primary key's columns in another order, a
+    UNIQUE constraint, a unique index on plain columns (with INCLUDE), a partitioned table's key, a partition
+    (whose key is its parent's). pg_constraint is the oracle."""
+    schema = tmp_path / "schema.yaml"
+    schema.write_text("""\
+tables:
+  p:
+    columns: {a: integer, b: integer, c: integer, d: integer}
+    primary_key: {columns: [a, b]}
+    unique:
+      - {columns: [c]}
+    indexes:
+      p_d: {columns: [d], unique: true, include: [a]}
+  parted:
+    columns: {k: integer, v: integer}
+    primary_key: {columns: [k]}
+    partition_by: {strategy: range, key: k}
+  parted_1:
+    partition_of: {parent: parted, bound: "FOR VALUES FROM (0) TO (10)"}
+  c:
+    columns: {x: integer, y: integer, z: integer, w: integer, q: integer, r: integer}
+    foreign_keys:
+      - {columns: [y, x], references: {table: p, columns: [b, a]}}
+      - {columns: [z], references: {table: p, columns: [c]}}
+      - {columns: [w], references: {table: p, columns: [d]}}
+      - {columns: [q], references: {table: parted, columns: [k]}}
+      - {columns: [r], references: {table: parted_1, columns: [k]}}
+""")
+    out = str(tmp_path / "generated")
+    assert generate(str(schema), out, name="init").status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        count = conn.execute("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid = 'c'::regclass "
+                             "AND conparentid = 0").fetchone()
+    assert count == (5,)
+    assert not check_drift(str(schema), db_url, out_dir=out).differences

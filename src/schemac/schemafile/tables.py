@@ -225,6 +225,11 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                 if missing:
                     raise SchemaFileError(f"foreign key of table {t.qualified_name} references column "
                                           f"'{missing[0]}', which table {ref.qualified_name} does not have", fk.source)
+                if not fk.period and ref.partition_of is None and frozenset(fk.ref_columns) not in _unique_keys(ref):
+                    raise SchemaFileError(f"foreign key of table {t.qualified_name} references ({', '.join(fk.ref_columns)}) "
+                                          f"of table {ref.qualified_name}, which no primary key, unique constraint or "
+                                          "unique index of it has as its columns (Postgres requires one, not deferrable)",
+                                          fk.source)
         return out
 
     def partition_by(self, f: dict, what: str, known) -> Optional[Partitioning]:
@@ -286,3 +291,13 @@ def _check_own_key(t: Table, parent: Table) -> None:
 
 def _not_null(column: Column) -> Column:
     return with_fields(column, nullable=False)
+
+
+def _unique_keys(t: Table) -> set[frozenset]:
+    """The column sets a foreign key may reference (Postgres's rule): a primary key's or UNIQUE's that is not
+    deferrable, a unique index's on plain columns without WHERE. (A partition's come from its parent: not asked.)"""
+    keys = [k for k in (t.primary_key, *t.uniques) if k is not None and not k.deferrable]
+    out = {frozenset(k.columns) for k in keys}
+    out |= {frozenset(e.column for e in i.elements) for i in t.indexes
+            if i.unique and i.where is None and all(e.column is not None and e.expression is None for e in i.elements)}
+    return out
