@@ -14,6 +14,7 @@ from schemac.compare.aggregates import diff_overloads
 from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
 from schemac.model import Cast, Schema
+from schemac.pg.routines import cast_function_parts
 from schemac.pg.types import TypeSyntaxError, type_name
 
 # The cause of a cast dropped and created again because it differs (no ALTER CAST), and around a type that is.
@@ -36,7 +37,7 @@ def diff_casts(current: Schema, desired: Schema, changes: list[Change]) -> list[
                if c.kind == "alter_enum" or (c.kind == "alter_domain" and c.cause == ENUM_REBUILT)}
 
     def rebuild(old: Cast, new: Cast) -> Optional[str]:
-        parts = old.function_parts()
+        parts = cast_function_parts(old)
         if parts is not None and parts[:2] in gone:
             return FUNCTION_REBUILT
         if any(_type_key(t) in rebuilt for t in old.identity):

@@ -42,26 +42,3 @@ class Cast:
     def signature(self) -> str:
         """(source AS target), as DROP CAST and reports name it."""
         return f"({self.name})"
-
-    def function_parts(self) -> Optional[tuple[str, str, tuple[str, ...]]]:
-        """(schema, name, argument types) of the function, None without one."""
-        if self.function is None:
-            return None
-        head, _, args = self.function.partition("(")
-        schema, _, name = head.rpartition(".")
-        return (schema or "public", name, split_types(args[:-1]))
-
-
-def split_types(text: str) -> tuple[str, ...]:
-    """`text, integer, "a,b"` -> the types, split at commas outside parentheses and double quotes."""
-    out, depth, quoted, start = [], 0, False, 0
-    for i, ch in enumerate(text):
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in "()":
-            depth += 1 if ch == "(" else -1
-        elif not quoted and depth == 0 and ch == ",":
-            out.append(text[start:i].strip())
-            start = i + 1
-    last = text[start:].strip()
-    return tuple(out + [last]) if last or out else ()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from schemac.model import Argument, Function
+from schemac.model import Argument, Cast, Function
 from schemac.pg.indexdef import top_level_items
 from schemac.pg.names import quote_ident
 from schemac.pg.types import TypeSyntaxError, canonical_type
@@ -139,3 +139,13 @@ def dollar_quoted(body: str) -> str:
 def comparable_body(f: Function) -> str:
     """The body as compared: line endings and the blank lines and spaces around it do not count."""
     return f.body.replace("\r\n", "\n").strip()
+
+
+def cast_function_parts(c: Cast) -> Optional[tuple[str, str, tuple[str, ...]]]:
+    """(schema, name, argument types) of a cast's function (`schema.name(types)`, public when bare), None
+    without one; the types split as an argument list is (top_level_items)."""
+    if c.function is None:
+        return None
+    head, _, args = c.function.partition("(")
+    schema, _, name = head.rpartition(".")
+    return (schema or "public", name, tuple(top_level_items(args[:-1])))

@@ -10,6 +10,7 @@ from sqlglot import exp
 from schemac.compare.changes import Change
 from schemac.model import Cast
 from schemac.pg.names import qualified
+from schemac.pg.routines import cast_function_parts
 from schemac.plan.ddl import command, comment_value
 from schemac.plan.routine_ddl import routine_type_sql
 
@@ -20,7 +21,7 @@ def cast_target(c: Cast) -> str:
 
 
 def create_cast(c: Cast) -> exp.Command:
-    parts = c.function_parts()
+    parts = cast_function_parts(c)
     if parts is not None:
         schema, name, types = parts
         how = f"WITH FUNCTION {qualified(schema, name)}({', '.join(map(routine_type_sql, types))})"

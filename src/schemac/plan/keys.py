@@ -16,6 +16,7 @@ from schemac.pg.expressions import called_functions, referenced_columns, used_op
 from schemac.pg.knowntypes import EXTENSION_REQUIRES
 from schemac.pg.names import make_object_name
 from schemac.pg.policies import policy_refs
+from schemac.pg.routines import cast_function_parts
 from schemac.pg.sqlbody import sql_body_refs, statement_refs
 from schemac.pg.types import name_parts, type_name
 Key = tuple
@@ -201,7 +202,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         return {("schema", obj.schema), ("function", *obj.function_key())} | fns | others | \
             {type_key(t) for t in (obj.left, obj.right) if t}
     if isinstance(obj, Cast):  # its types (named by DROP CAST: before an enum is set aside) and its function
-        fn = obj.function_parts()
+        fn = cast_function_parts(obj)
         return {type_key(t) for t in obj.identity} | {("signature type", *type_name(t)) for t in obj.identity} | \
             ({("function", *fn[:2])} if fn else set())
     if isinstance(obj, Publication):  # its tables, the columns its lists and row filters name, its schemas

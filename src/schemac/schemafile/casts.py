@@ -6,7 +6,7 @@ from __future__ import annotations
 from yaml.nodes import Node
 
 from schemac.model import CAST_CONTEXTS, Cast, Extension, Function
-from schemac.model.casts import split_types
+from schemac.pg.indexdef import top_level_items
 from schemac.model.functions import function_names, runs_a_known_function
 from schemac.pg.routines import routine_type
 from schemac.pg.types import TypeSyntaxError
@@ -69,7 +69,7 @@ class CastReader(FieldReader):
             raise self.fail(node, f"function of {what} must name a function with its argument types, "
                                   f"`name(type)` or `schema.name(type)`, not {text!r}")
         types = []
-        for t in split_types(args[:-1]):
+        for t in top_level_items(args[:-1]):
             try:
                 types.append(_bare(routine_type(t)))
             except TypeSyntaxError as e:
