@@ -2,7 +2,7 @@
 
     python bench/catalog_queries.py --database-url URL [--schemas public] [--repeat 3] [--set "jit = on"]...
 
-Runs every query of `schemac.catalog.reader.QUERY_NAMES` inside the same READ ONLY transaction
+Runs every query of `schemac.catalog.fetch.QUERY_NAMES` inside the same READ ONLY transaction
 `diff` opens (catalog/connection.begin_read_only: timeouts, TimeZone, search_path, JIT off), `--repeat`
 times, and prints per query the rows, the best wall time and, when the server runs on this machine
 (a Unix socket or localhost), the best CPU time of its backend process (/proc; parallel workers not
@@ -19,7 +19,7 @@ import psycopg
 from psycopg import sql
 
 from schemac.catalog.connection import begin_read_only
-from schemac.catalog.reader import QUERY_NAMES, fetch
+from schemac.catalog.fetch import QUERY_NAMES, fetch
 
 
 def _backend_cpu(pid: int) -> float | None:

@@ -16,7 +16,8 @@ from psycopg import conninfo, sql
 
 from schemac.catalog.connection import begin_read_only
 from schemac.catalog.lanes import SharedRead, second_lane
-from schemac.catalog.reader import QUERY_NAMES, build, fetch, introspect, read_catalog
+from schemac.catalog.fetch import QUERY_NAMES, fetch, read_catalog
+from schemac.catalog.reader import build, introspect
 from schemac.catalog.rows import CatalogRows
 
 DDL = """

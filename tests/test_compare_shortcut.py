@@ -1,4 +1,4 @@
-"""compare.tables.unchanged lets diff_table answer "no change" without walking two tables (issue 15:
+"""compare.shortcut.unchanged lets diff_table answer "no change" without walking two tables (issue 15:
 `generate` compares schema.yaml with the recorded model, where most tables are equal). Its claim is held
 here against the walk itself (compared_table), on every table of the YAML fixtures and of a real database's
 catalog (pagila), each compared with its equal twin: the same file loaded again, the same catalog read again."""
@@ -12,7 +12,8 @@ import pytest
 
 from schemac.catalog.connection import connect
 from schemac.catalog.reader import introspect
-from schemac.compare.tables import compared_table, diff_table, unchanged
+from schemac.compare.shortcut import unchanged
+from schemac.compare.tables import compared_table, diff_table
 from schemac.model import Index, Schema
 from schemac.schemafile.load import load_file
 
@@ -63,3 +64,51 @@ def test_what_the_walk_reads_beside_equality_is_not_taken():
     rebuilt = frozenset({("public", "mood")})
     assert unchanged(people, people) and not unchanged(people, people, rebuilt)
     assert diff_table(people, people, rebuilt) == compared_table(people, people, rebuilt) != []
+
+
+@pytest.mark.parametrize("path", SQLS, ids=lambda p: p.parent.name)
+def test_tables_read_back_against_their_inspected_yaml_have_no_change(db_url, path, tmp_path):
+    """`diff`'s case: the catalog's tables against schema.yaml's, which inspect wrote without the names Postgres
+    chose for keys (pagila's `actor_pkey`...) and tables without a TOAST table, as check_drift compares them.
+    Taken by the shortcut (none of the 22 was before), and the walk agrees."""
+    from schemac.commands.diff import check_drift
+    from schemac.commands.inspect import inspect_database
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(path.read_text(encoding="utf-8"))
+    (tmp_path / "schema.yaml").write_text(inspect_database(db_url, ("public",)).yaml, encoding="utf-8")
+    result = check_drift(str(tmp_path / "schema.yaml"), db_url)
+    assert result.differences == ()
+    actual, desired = ({t.key: t for t in s.tables} for s in result.compared)
+    unnamed = [t for k, t in actual.items() if t.primary_key and desired[k].primary_key.name is None]
+    assert len(unnamed) > 10 and all(t.primary_key.name for t in unnamed)  # the names differ, as written
+    taken = [k for k, t in actual.items() if unchanged(t, desired[k])]
+    assert len(taken) == len(actual) == len(desired)
+    for key in taken:
+        assert compared_table(actual[key], desired[key]) == [], key
+
+
+def test_a_key_left_unnamed_is_still_compared_by_its_definition(db_url):
+    """The names are left aside, nothing else: an unnamed UNIQUE over another column, a foreign key with another
+    action, are changes (the walk finds them), not taken by the shortcut."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE p (id int PRIMARY KEY, a int, b int UNIQUE);"
+                     "CREATE TABLE c (id int PRIMARY KEY, p_id int REFERENCES p ON DELETE CASCADE)")
+    with connect(db_url) as conn:
+        actual = {t.name: t for t in introspect(conn, ("public",)).schema.tables}
+    p, c = actual["p"], actual["c"]
+    unnamed_p = type(p)(**{**p.__dict__, "primary_key": type(p.primary_key)(**{**p.primary_key.__dict__, "name": None})})
+    assert unchanged(p, unnamed_p) and compared_table(p, unnamed_p) == []
+    other_column = type(p)(**{**unnamed_p.__dict__, "uniques": tuple(
+        type(u)(**{**u.__dict__, "name": None, "columns": ("a",)}) for u in p.uniques)})
+    assert not unchanged(p, other_column) and compared_table(p, other_column) != []
+    fk = c.foreign_keys[0]
+    other_action = type(c)(**{**c.__dict__, "foreign_keys": (type(fk)(**{**fk.__dict__, "name": None,
+                                                                            "on_delete": "restrict"}),)})
+    assert not unchanged(c, other_action) and compared_table(c, other_action) != []
+    # No TOAST table in the catalog (p's columns need none): only a `toast.` parameter makes that a change.
+    assert not p.toast_table and unchanged(p, type(p)(**{**unnamed_p.__dict__, "toast_table": True}))
+    toast_set = {"parameters": ("toast.autovacuum_enabled=false",)}
+    toasted = type(p)(**{**p.__dict__, **toast_set})
+    wanted = type(p)(**{**unnamed_p.__dict__, **toast_set, "toast_table": True})
+    assert not unchanged(toasted, wanted) and compared_table(toasted, wanted) != []

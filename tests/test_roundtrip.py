@@ -14,7 +14,8 @@ from schemac.migrations.apply import apply_files
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.catalog.connection import connect
-from schemac.catalog.reader import QUERY_NAMES, introspect
+from schemac.catalog.fetch import QUERY_NAMES
+from schemac.catalog.reader import introspect
 from schemac.migrations.layout import Layout
 
 HERE = os.path.dirname(os.path.abspath(__file__))

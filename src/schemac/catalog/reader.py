@@ -6,69 +6,19 @@ if pointed at production. The number of queries is fixed (one per kind of object
 requested schemas), so introspecting 5 000 tables costs the same round trips as 5.
 
 Only pg_catalog is read, which every role that may CONNECT can see: no table privileges needed.
+The rows are read by
+:mod:`schemac.catalog.fetch` (psycopg alone), the model built from them by :mod:`schemac.catalog.rows`.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Optional, Union
-
 import psycopg
-import psycopg.conninfo
-from psycopg.pq import TransactionStatus
 
-from schemac.catalog.connection import (begin_read_only, database_label, error_message, passwords, restore_autocommit,
-                                        rollback_quietly)
-from schemac.catalog.history import read_history
-from schemac.catalog.lanes import SharedRead
-from schemac.catalog.queries import sql_text
-from schemac.catalog.rows import CatalogRows, IntrospectResult, ModelBuilder
-from schemac.errors import SchemacError
+from schemac.catalog.fetch import CatalogRows, read_catalog
+from schemac.catalog.rows import IntrospectResult, ModelBuilder
 
 __all__ = ["CatalogRows", "IntrospectResult", "build", "introspect", "read_catalog"]
 
-# One whole-database query per kind of object: the count does not grow with the database.
-QUERY_NAMES = ("tables", "columns", "constraints", "indexes", "enums", "domains", "sequences", "extensions",
-                "functions", "aggregates", "operators", "triggers", "views", "unmanaged", "schemas", "exclusions", "composite_types",
-                "range_types", "collations", "rules", "policies", "privileges", "roles", "default_privileges",
-                "text_search_configs", "text_search_dictionaries", "publications", "event_triggers", "casts")
-
-# -- reading the catalog ------------------------------------------------------------------------
-
-class _Session:
-    """Runs the catalog queries of one introspection and counts them."""
-
-    def __init__(self, conn: psycopg.Connection, schemas: tuple[str, ...]):
-        self.conn = conn
-        self.params = {"schemas": list(schemas)}
-        self.queries = 0
-
-    def fetch(self, name: str) -> list[dict[str, Any]]:
-        self.queries += 1
-        # prepare=False: no server-side prepared statements, so poolers in transaction mode are fine.
-        with self.conn.cursor(row_factory=shared_key_rows) as cur:
-            cur.execute(sql_text(name, self.conn.info.server_version // 10000), self.params, prepare=False)
-            return cur.fetchall()
-
-
-def shared_key_rows(cursor: psycopg.Cursor) -> Callable[[Any], dict[str, Any]]:
-    """psycopg's dict_row, each row a dict sharing its keys with the query's other rows (CPython's split
-    dicts, as an instance's __dict__ is): half the memory of a dict of its own (~470 -> ~260 bytes a row
-    of 20 columns), which at 10,000 tables is ~40 MB of rows held at once (the columns query alone has
-    115,000). Filled key by key in the query's column order, a dict stays split."""
-    names = [c.name for c in cursor.description or ()]
-    holder = type("CatalogRow", (), {})
-
-    def make(values: Any) -> dict[str, Any]:
-        row = holder().__dict__
-        for name, value in zip(names, values):
-            row[name] = value
-        return row
-    return make
-
-
-def fetch(conn: psycopg.Connection, schemas: tuple[str, ...], name: str) -> list[dict[str, Any]]:
-    """One catalog query's rows (the second lane's, catalog/lanes.py)."""
-    return _Session(conn, schemas).fetch(name)
-
+# -- reading the catalog, then building the model -------------------------------------------
 
 def introspect(conn: psycopg.Connection, schemas: tuple[str, ...], statement_timeout_ms: int = 30000,
                lock_timeout_ms: int = 5000) -> IntrospectResult:
@@ -85,56 +35,3 @@ def build(catalog: CatalogRows) -> IntrospectResult:
     for name, rows in catalog.rows.items():
         builder.add(name, rows)
     return builder.result(catalog)
-
-
-def read_catalog(conn: psycopg.Connection, schemas: tuple[str, ...], statement_timeout_ms: int = 30000,
-                 lock_timeout_ms: int = 5000,
-                 on_rows: Optional[Callable[[str, list[dict[str, Any]]], None]] = None,
-                 history: Union[bool, tuple[str, ...]] = False, shared: Optional[SharedRead] = None) -> CatalogRows:
-    """The rows of every catalog query, from one READ ONLY snapshot transaction that is rolled back.
-    ``on_rows(name, rows)`` is told of each query's rows as soon as they are in (and they are not kept in
-    the result's ``rows`` then: it lists the queries, each with no rows); with ``history``, the
-    rows of `_sqlx_migrations` (or of the table ``history`` names: sqlx.toml's) are read in the same
-    transaction. With ``shared`` (and ``on_rows``), a second connection started by the caller takes some of
-    the queries (catalog/lanes.py)."""
-    label = database_label(conn)
-    if conn.closed:
-        raise SchemacError(f"introspecting {label}: the connection is closed")
-    if conn.info.transaction_status != TransactionStatus.IDLE:
-        raise SchemacError(f"introspecting {label}: the connection is already inside a transaction; "
-                           "introspection needs its own READ ONLY snapshot")
-    secrets = passwords(None) | ({conn.info.password} if conn.info.password else set())
-    was_autocommit = conn.autocommit
-    conn.autocommit = True  # so BEGIN below is ours, not psycopg's implicit one
-    if isinstance(schemas, str):  # introspect(conn, "public") means one schema, not six letters
-        schemas = (schemas,)
-    session = _Session(conn, tuple(schemas))
-    try:
-        begin_read_only(conn, statement_timeout_ms, lock_timeout_ms)
-        if shared is not None and not shared.offer(conn, tuple(schemas)):
-            rollback_quietly(conn)  # the export failed, and the transaction with it: read alone
-            begin_read_only(conn, statement_timeout_ms, lock_timeout_ms)
-        rows = {name: [] for name in QUERY_NAMES}
-        for name in (iter(shared.next, None) if shared is not None else QUERY_NAMES):
-            fetched = session.fetch(name)
-            if on_rows is None:
-                rows[name] = fetched
-            else:  # the caller keeps what it needs: holding every row here too costs ~70 MiB at 10,000 tables
-                on_rows(name, fetched)
-                del fetched
-        if shared is not None:
-            shared.finish()
-            session.queries += shared.partner_queries
-        history_rows = (read_history(conn, history) if isinstance(history, tuple) else read_history(conn)) \
-            if history else None
-        server_version = conn.info.server_version
-    except psycopg.Error as e:
-        if shared is not None:
-            e = shared.failed(e)
-        raise SchemacError(error_message(e, label, statement_timeout_ms, lock_timeout_ms, secrets)) from None
-    finally:
-        if shared is not None:
-            shared.withdraw()
-        rollback_quietly(conn)
-        restore_autocommit(conn, was_autocommit)
-    return CatalogRows(rows=rows, queries=session.queries, server_version=server_version, history=history_rows)

@@ -13,6 +13,7 @@ from operator import itemgetter
 from typing import Any, Optional
 
 from schemac.catalog import kindrows
+from schemac.catalog.fetch import CatalogRows
 from schemac.model import (Check, Column, Domain, Enum, Exclusion, ExclusionElement, Extension, ForeignKey, Namespace,
                            Identity, Index, IndexElement, Nulls, Parent, Partitioning, PartitionOf, PrimaryKey,
                            Rule, Schema, Sequence, SequenceOptions, Table, Trigger, Unique, Unmanaged)
@@ -28,17 +29,6 @@ from schemac.pg.sequences import without_defaults
 # indoption bits (src/include/catalog/pg_index.h)
 _INDOPTION_DESC = 0x0001
 _INDOPTION_NULLS_FIRST = 0x0002
-
-
-@dataclass(frozen=True)
-class CatalogRows:
-    """What the catalog queries returned, before it becomes a model. Reading needs psycopg only, so
-    `schemac diff` can put the queries in flight before it has imported sqlglot (see commands/diff.py)."""
-
-    rows: dict[str, list[dict[str, Any]]]
-    queries: int
-    server_version: int
-    history: Optional[list[tuple]] = None  # `_sqlx_migrations` rows, when asked for and readable
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,8 @@ class CatalogRead:
         self._error: Optional[BaseException] = None
         # Everything the worker imports (psycopg, the reader and the history reader; no sqlglot), here, before
         # it starts: no two threads ever import the same module at once.
-        from schemac.catalog import connection, lanes, reader  # noqa: F401
-        shared = lanes.SharedRead(reader.QUERY_NAMES)
+        from schemac.catalog import connection, fetch, lanes  # noqa: F401
+        shared = lanes.SharedRead(fetch.QUERY_NAMES)
         # The second lane connects now too, and waits for the first lane's snapshot.
         shared.partner = threading.Thread(target=self._second_lane, args=(shared,), name="schemac-catalog-2",
                                           daemon=True)
@@ -51,7 +51,7 @@ class CatalogRead:
     def _second_lane(self, shared: Any) -> None:
         from schemac.catalog.connection import begin_read_only, connect
         from schemac.catalog.lanes import second_lane
-        from schemac.catalog.reader import fetch
+        from schemac.catalog.fetch import fetch
 
         url, connect_timeout, statement_timeout_ms, lock_timeout_ms = self._args
         second_lane(shared, lambda: connect(url, connect_timeout=connect_timeout),
@@ -62,7 +62,7 @@ class CatalogRead:
     def _run(self) -> None:
         # Imported in __init__, before the thread started: these only bind the names.
         from schemac.catalog.connection import connect, database_label
-        from schemac.catalog.reader import read_catalog
+        from schemac.catalog.fetch import read_catalog
 
         url, connect_timeout, statement_timeout_ms, lock_timeout_ms = self._args
         try:

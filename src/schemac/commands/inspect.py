@@ -40,7 +40,6 @@ def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (),
                      statement_timeout_ms: int = 30000, lock_timeout_ms: int = 5000) -> InspectResult:
     # The catalog is read on a worker thread (catalog.worker) while this one loads the YAML writer and
     # builds the model from each query's rows as they come.
-    from schemac.catalog.rows import ModelBuilder
     from schemac.catalog.worker import CatalogRead, quick_handoff
     from schemac.pg.collector import GCPause
 
@@ -50,7 +49,9 @@ def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (),
         asked = schemas or _namespaces
         catalog.start(asked)
         try:
-            from schemac.schemafile.writer import dump_schema  # imported while the server answers
+            # Imported while the server answers (the worker needs psycopg only).
+            from schemac.catalog.rows import ModelBuilder
+            from schemac.schemafile.writer import dump_schema
         except BaseException:
             catalog.abandon()
             raise

@@ -10,6 +10,7 @@ from typing import Iterable, Optional, Union
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, Constraint
 from schemac.compare.equality import equal_except
 from schemac.compare.rules import diff_rules
+from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import diff_statistics
 from schemac.compare.column_renames import applied_column_renames
 from schemac.compare.normalize import normal_form, same_default, same_expression
@@ -173,16 +174,6 @@ def diff_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list
     if unchanged(cur, des, rebuilt):
         return []
     return compared_table(cur, des, rebuilt)
-
-
-def unchanged(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> bool:
-    """What compared_table answers with no change, known without walking it: the two tables equal (the
-    fields they compare by; grants and owners are diff_grants'), with nothing compared_table reads beside
-    them (a TOAST table, an invalid index, a column of an enum re-created). `generate` compares
-    schema.yaml with the recorded model, where most tables are these (~5x faster than the walk).
-    tests/test_compare_shortcut.py holds compared_table to [] for them."""
-    return (cur == des and cur.toast_table == des.toast_table and all(i.valid for i in cur.indexes)
-            and not (rebuilt and any(type_name(c.type) in rebuilt for c in des.columns)))
 
 
 def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> list[Change]:
