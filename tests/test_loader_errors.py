@@ -158,6 +158,15 @@ CASES = [
     ("fk-references-partial-index", "tables:\n  p:\n    columns: {a: integer}\n    indexes:\n      i: {columns: [a], unique: true, where: a > 0}\n"
      "  c:\n    columns: {x: integer}\n    foreign_keys:\n      - {columns: [x], references: {table: p, columns: [a]}}\n", 9,
      "which no primary key, unique constraint or unique index"),
+    ("fk-period-references-plain-key", "tables:\n  p:\n    columns: {a: integer, d: tstzrange}\n    primary_key: {columns: [a, d]}\n"
+     "  c:\n    columns: {x: integer, d: tstzrange}\n    foreign_keys:\n"
+     "      - {columns: [x, d], references: {table: p, columns: [a, d]}, period: true}\n", 8,
+     "references (a, d) of table public.p, which no primary key or unique constraint of it WITHOUT OVERLAPS on d"),
+    ("fk-references-temporal-key", "tables:\n  p:\n    columns: {a: integer, d: tstzrange}\n"
+     "    primary_key: {columns: [a, d], without_overlaps: true}\n"
+     "  c:\n    columns: {x: integer, d: tstzrange}\n    foreign_keys:\n"
+     "      - {columns: [x, d], references: {table: p, columns: [a, d]}}\n", 8,
+     "whose key on them is WITHOUT OVERLAPS (Postgres takes one only for a foreign key with period: true)"),
     ("on-delete-columns-without-set-null", "tables:\n  p:\n    columns: {a: integer, b: integer}\n    primary_key: {columns: [a, b]}\n  c:\n    columns: {x: integer, y: integer}\n    foreign_keys:\n      - {columns: [x, y], references: {table: p, columns: [a, b]}, "
      "on_delete: cascade, on_delete_columns: [y]}\n", 8, "on_delete_columns needs on_delete: set_null or set_default"),
     ("on-delete-columns-not-in-key", "tables:\n  p:\n    columns: {a: integer, b: integer}\n    primary_key: {columns: [a, b]}\n  c:\n    columns: {x: integer, y: integer}\n    foreign_keys:\n      - {columns: [x, y], references: {table: p, columns: [a, b]}, "

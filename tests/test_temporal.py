@@ -124,3 +124,46 @@ def test_foreign_key_enforcement_toggled_in_place(db_url, tmp_path):
         rows = conn.execute("SELECT conname::text, conenforced, convalidated FROM pg_constraint "
                             "WHERE conrelid = 'c'::regclass ORDER BY conname").fetchall()
     assert rows == [("c_a", True, True), ("c_b", False, False)]
+
+
+# Foreign keys onto temporal and plain keys: (columns of the referenced table's keys, the foreign key), each judged by
+# the loader and by Postgres (CREATE TABLE of both), which must agree. Postgres takes the first key on the column set.
+REFERENCES = [
+    ("PRIMARY KEY (id, d WITHOUT OVERLAPS)", "primary_key: {columns: [id, d], without_overlaps: true}",
+     "(rid, PERIOD d) REFERENCES r (id, PERIOD d)", "[rid, d], references: {table: r, columns: [id, d]}, period: true", True),
+    ("PRIMARY KEY (id, d)", "primary_key: {columns: [id, d]}",
+     "(rid, PERIOD d) REFERENCES r (id, PERIOD d)", "[rid, d], references: {table: r, columns: [id, d]}, period: true", False),
+    ("PRIMARY KEY (id, d WITHOUT OVERLAPS)", "primary_key: {columns: [id, d], without_overlaps: true}",
+     "(rid, d) REFERENCES r (id, d)", "[rid, d], references: {table: r, columns: [id, d]}", False),
+    ("UNIQUE (a, id, d WITHOUT OVERLAPS)", "unique: [{columns: [a, id, d], without_overlaps: true}]",
+     "(rid, ra, PERIOD d) REFERENCES r (id, a, PERIOD d)", "[rid, ra, d], references: {table: r, columns: [id, a, d]}, period: true",
+     True),
+    ("UNIQUE (id, d WITHOUT OVERLAPS) DEFERRABLE", "unique: [{columns: [id, d], without_overlaps: true, deferrable: true}]",
+     "(rid, PERIOD d) REFERENCES r (id, PERIOD d)", "[rid, d], references: {table: r, columns: [id, d]}, period: true", False),
+]
+
+
+@pytest.mark.parametrize("key_sql, key_yaml, fk_sql, fk_yaml, accepted", REFERENCES, ids=range(len(REFERENCES)))
+def test_the_loader_takes_the_foreign_keys_postgres_takes(db_url, tmp_path, key_sql, key_yaml, fk_sql, fk_yaml, accepted):
+    from schemac.errors import SchemaFileError
+    from schemac.schemafile.load import load_file
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION btree_gist")
+        conn.execute(f"CREATE TABLE r (id int, a int, d tstzrange, {key_sql})")
+        try:
+            conn.execute(f"CREATE TABLE c (rid int, ra int, d tstzrange, FOREIGN KEY {fk_sql})")
+            postgres = True
+        except psycopg.errors.Error:
+            postgres = False
+    (tmp_path / "schema.yaml").write_text(
+        "extensions: [btree_gist]\ntables:\n"
+        f"  r:\n    columns: {{id: integer, a: integer, d: tstzrange}}\n    {key_yaml}\n"
+        f"  c:\n    columns: {{rid: integer, ra: integer, d: tstzrange}}\n    foreign_keys:\n      - {{columns: {fk_yaml}}}\n",
+        encoding="utf-8")
+    try:
+        load_file(str(tmp_path / "schema.yaml"))
+        loader = True
+    except SchemaFileError:
+        loader = False
+    assert postgres == loader == accepted

@@ -225,11 +225,8 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                 if missing:
                     raise SchemaFileError(f"foreign key of table {t.qualified_name} references column "
                                           f"'{missing[0]}', which table {ref.qualified_name} does not have", fk.source)
-                if not fk.period and ref.partition_of is None and frozenset(fk.ref_columns) not in _unique_keys(ref):
-                    raise SchemaFileError(f"foreign key of table {t.qualified_name} references ({', '.join(fk.ref_columns)}) "
-                                          f"of table {ref.qualified_name}, which no primary key, unique constraint or "
-                                          "unique index of it has as its columns (Postgres requires one, not deferrable)",
-                                          fk.source)
+                if ref.partition_of is None:
+                    _check_referenced_key(t, fk, ref)
         return out
 
     def partition_by(self, f: dict, what: str, known) -> Optional[Partitioning]:
@@ -293,10 +290,35 @@ def _not_null(column: Column) -> Column:
     return with_fields(column, nullable=False)
 
 
+def _check_referenced_key(t: Table, fk: ForeignKey, ref: Table) -> None:
+    """A foreign key onto columns Postgres finds a key for, or an error at its line (its migration would fail at apply).
+    A PERIOD one needs a key WITHOUT OVERLAPS on the same columns, the same period last; any other takes the first
+    key on its column set and refuses one WITHOUT OVERLAPS ("foreign key must use PERIOD"), so only a set no
+    plain key has is refused."""
+    columns = frozenset(fk.ref_columns)
+    temporal = {frozenset(k.columns): k.columns[-1] for k in (ref.primary_key, *ref.uniques)
+                if k is not None and not k.deferrable and k.without_overlaps}
+    if fk.period:
+        if temporal.get(columns) == fk.ref_columns[-1]:
+            return
+        needed = (f"which no primary key or unique constraint of it WITHOUT OVERLAPS on {fk.ref_columns[-1]} has as its "
+                  "columns (Postgres requires one, not deferrable, for a foreign key with period: true)")
+    elif columns in _unique_keys(ref):
+        return
+    elif columns in temporal:
+        needed = "whose key on them is WITHOUT OVERLAPS (Postgres takes one only for a foreign key with period: true)"
+    else:
+        needed = ("which no primary key, unique constraint or unique index of it has as its columns (Postgres requires "
+                  "one, not deferrable)")
+    raise SchemaFileError(f"foreign key of table {t.qualified_name} references ({', '.join(fk.ref_columns)}) of table "
+                          f"{ref.qualified_name}, {needed}", fk.source)
+
+
 def _unique_keys(t: Table) -> set[frozenset]:
-    """The column sets a foreign key may reference (Postgres's rule): a primary key's or UNIQUE's that is not
-    deferrable, a unique index's on plain columns without WHERE. (A partition's come from its parent: not asked.)"""
-    keys = [k for k in (t.primary_key, *t.uniques) if k is not None and not k.deferrable]
+    """The column sets a foreign key without PERIOD may reference (Postgres's rule): a primary key's or UNIQUE's that
+    is not deferrable nor WITHOUT OVERLAPS, a unique index's on plain columns without WHERE. (A partition's come from
+    its parent: not asked.)"""
+    keys = [k for k in (t.primary_key, *t.uniques) if k is not None and not k.deferrable and not k.without_overlaps]
     out = {frozenset(k.columns) for k in keys}
     out |= {frozenset(e.column for e in i.elements) for i in t.indexes
             if i.unique and i.where is None and all(e.column is not None and e.expression is None for e in i.elements)}
