@@ -296,16 +296,16 @@ def _check_referenced_key(t: Table, fk: ForeignKey, ref: Table) -> None:
     key on its column set and refuses one WITHOUT OVERLAPS ("foreign key must use PERIOD"), so only a set no
     plain key has is refused."""
     columns = frozenset(fk.ref_columns)
-    temporal = {frozenset(k.columns): k.columns[-1] for k in (ref.primary_key, *ref.uniques)
+    temporal = {(frozenset(k.columns), k.columns[-1]) for k in (ref.primary_key, *ref.uniques)
                 if k is not None and not k.deferrable and k.without_overlaps}
     if fk.period:
-        if temporal.get(columns) == fk.ref_columns[-1]:
+        if (columns, fk.ref_columns[-1]) in temporal:
             return
         needed = (f"which no primary key or unique constraint of it WITHOUT OVERLAPS on {fk.ref_columns[-1]} has as its "
                   "columns (Postgres requires one, not deferrable, for a foreign key with period: true)")
     elif columns in _unique_keys(ref):
         return
-    elif columns in temporal:
+    elif any(columns == key for key, _ in temporal):
         needed = "whose key on them is WITHOUT OVERLAPS (Postgres takes one only for a foreign key with period: true)"
     else:
         needed = ("which no primary key, unique constraint or unique index of it has as its columns (Postgres requires "
