@@ -68,8 +68,10 @@ def _rename_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str,
                 hints.append((str(c.source or c.name), "column", c.renamed_from, c.name,
                               cur is not None and cur.column(c.name) is not None))
         for i in t.indexes:
+            if not i.renamed_from:
+                continue
             names = {x.name for x in cur.indexes} if cur is not None else set()
-            if i.renamed_from and i.renamed_from not in names:
+            if i.renamed_from not in names:
                 hints.append((str(i.source or i.name), "index", i.renamed_from, i.name, i.name in names))
     return hints
 
