@@ -266,6 +266,24 @@ def deep_equal(a, b, path="schema") -> None:
         assert a == b, (path, a, b)
 
 
+def test_msgspec_decodes_the_tables_and_decoder_what_it_would_fill_in_wrongly():
+    from schemac.migrations.state import _typed_fields
+
+    assert {"tables", "views", "enums", "functions"} <= _typed_fields()
+    assert "publications" not in _typed_fields()
+
+
+def test_a_required_field_the_record_leaves_out_is_put_back_as_the_decoder_does():
+    """An enum without values (Postgres has them) is recorded without `values`, a field with no default: msgspec
+    turns it down, _Decoder puts () back."""
+    from schemac.migrations.record import parts
+    from schemac.model import Enum
+
+    text = json.dumps({"format": 1, "enums": [{"name": "e", "source": "s.yaml:2:3"}]}).encode()
+    for doc in (json.loads(text), parts(text)):
+        assert schema_from_json(doc).enums == (Enum("e", ()),)
+
+
 def test_every_model_class_can_be_recorded():
     """The record is decoded generically from the model's type hints: a field of a type the decoder
     cannot rebuild (say a dict) must fail here, not silently in someone's CI."""
@@ -302,11 +320,25 @@ def bench_schema(tmp_path) -> str:
     return str(path)
 
 
-@pytest.mark.parametrize("which", ["fixture", "everything", "repo", "bench"])
-def test_record_decodes_to_exactly_the_yaml_model(tmp_path, which):
-    if which == "fixture":
+# What msgspec would fill in wrongly (migrations/state.py decodes that field with _Decoder): a publication that
+# publishes nothing, recorded without its `publish`, whose default is every action.
+EDGES = """\
+tables:
+  t:
+    columns: {id: {type: integer, primary_key: true}}
+publications:
+  quiet: {tables: [t], publish: []}
+"""
+
+
+@pytest.mark.parametrize("lazy", [False, True], ids=["parsed", "lazy"])
+@pytest.mark.parametrize("which", ["fixture", "everything", "repo", "bench", "edges"])
+def test_record_decodes_to_exactly_the_yaml_model(tmp_path, which, lazy):
+    """Parsed (JSON values) or lazy (the model's fields left as JSON text, as `diff` reads it), through msgspec or
+    _Decoder: exactly the model."""
+    if which in ("fixture", "edges"):
         path = tmp_path / "schema.yaml"
-        path.write_text(SCHEMA, encoding="utf-8")
+        path.write_text(SCHEMA if which == "fixture" else EDGES, encoding="utf-8")
         schema_path = str(path)
     elif which == "bench":
         schema_path = bench_schema(tmp_path)
@@ -315,11 +347,15 @@ def test_record_decodes_to_exactly_the_yaml_model(tmp_path, which):
             os.path.join(ROOT, "schema.yaml")
     model = load_file(schema_path)
     text = State("a" * 64, "1_x.sql", model).dumps()
-    doc = compiled_model(text.encode("utf-8"), "a" * 64)
+    doc = compiled_model(text.encode("utf-8"), "a" * 64, lazy=lazy)
     assert doc is not None and doc["schemac"] == __version__
+    if which == "edges":
+        assert model.publications[0].publish == ()
     assert doc["namespaces"] == list(model.namespaces)
     # Sources rebased to the path diff was given; everything else exactly as loaded.
     deep_equal(schema_from_json(doc, schema_path, rebase_sources=True), model)
+    if lazy:
+        doc = compiled_model(text.encode("utf-8"), "a" * 64, lazy=lazy)  # (Raw parts are read once each)
     back = schema_from_json(doc, "elsewhere/schema.yaml", rebase_sources=True)
     assert back == model and back.source_file == "elsewhere/schema.yaml"
     assert {s.file for s in sources(back)} <= {"elsewhere/schema.yaml"}

@@ -83,8 +83,8 @@ def _schema_sha256(path: str) -> Optional[str]:
 
 
 def _record(out_dir: Optional[str], start: Callable[[tuple[str, ...]], None]) -> list[bytes]:
-    """The bytes of <out_dir>/state.json, if any, in a list (for _from_state to take out); the catalog queries are put in flight on the schemas its first
-    lines name, before the model is imported: the server answers them while we import and decode the model (or
+    """The bytes of <out_dir>/state.json, if any, in a list (for _from_state to take out); the catalog queries are
+    put in flight on the schemas its first lines name, before the model is imported: the server answers them while we import and decode the model (or
     parse schema.yaml). A guess: check_drift reads again if the model it ends up with lives in other schemas."""
     if out_dir is None:
         return []
@@ -99,23 +99,22 @@ def _record(out_dir: Optional[str], start: Callable[[tuple[str, ...]], None]) ->
     return [data]
 
 
-def _from_state(schema_path: str, record: list[bytes], start: Callable[[tuple[str, ...]], None]) -> Optional[Schema]:
+def _from_state(schema_path: str, record: list[bytes]) -> Optional[Schema]:
     """The model recorded in state.json, if it was compiled from this very schema.yaml. Its bytes are taken out of
     `record` (_record's list), so that no name holds them while the model is decoded."""
     if not record:
         return None
     data = record.pop()
-    from schemac.migrations.record import compiled_model, namespaces_of
+    from schemac.migrations.record import compiled_model
     from schemac.migrations.state import schema_from_json
 
     digest = _schema_sha256(schema_path)
-    doc = compiled_model(data, digest) if digest is not None else None
-    del data  # 43 MB at 10,000 tables: not held while the model is decoded
+    doc = compiled_model(data, digest, lazy=True) if digest is not None else None
+    del data  # (its model's parts still point into it until they are decoded)
     if doc is None:
         return None
     try:
-        start(namespaces_of(doc))  # a record without the hint
-        desired = schema_from_json(doc, os.fspath(schema_path), rebase_sources=True, consume=True)
+        desired = schema_from_json(doc, os.fspath(schema_path), rebase_sources=True)
     except (KeyError, TypeError, IndexError, AttributeError, ValueError):
         return None
     from schemac.compare.normalize import remember
@@ -160,7 +159,7 @@ def check_drift_offline(schema_path: str, out_dir: Optional[str], dev_url: Optio
     # when it was compiled from this very schema.yaml, else the file itself.
     desired_from = "schema.yaml"
     if desired is None:
-        desired = _from_state(schema_path, _record(out_dir, lambda namespaces: None), lambda namespaces: None)
+        desired = _from_state(schema_path, _record(out_dir, lambda namespaces: None))
         desired_from = "state.json"
     if desired is None and os.path.exists(schema_path):
         from schemac.schemafile.load import load_file
@@ -209,7 +208,7 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
                 from schemac.catalog.rows import ModelBuilder
 
                 if desired is None:
-                    desired = _from_state(schema_path, record, catalog.start)
+                    desired = _from_state(schema_path, record)
                     desired_from = "state.json"
                 if desired is None:
                     from schemac.schemafile.load import load_file

@@ -7,18 +7,11 @@ from __future__ import annotations
 import json
 from typing import Optional
 
+import msgspec
+
 from schemac import __version__
 
 FORMAT = 1
-
-
-def namespaces_of(doc: dict) -> tuple[str, ...]:
-    """A quick guess at `Schema.namespaces` of the model in `doc`, before it is built (the caller
-    checks the guess against the built model)."""
-    used = {str(x.get("schema", "public")) for key in ("tables", "enums", "domains", "sequences", "views")
-            for x in doc.get(key, ()) if isinstance(x, dict)}
-    used |= {str(x) for x in doc.get("schemas", ())}
-    return tuple(sorted(used)) or ("public",)
 
 
 def read_record(path: str) -> Optional[bytes]:
@@ -49,10 +42,26 @@ def namespaces_hint(data: bytes) -> Optional[tuple[str, ...]]:
     return None
 
 
-def compiled_model(data: bytes, schema_sha256: str) -> Optional[dict]:
+# The record's own keys, beside the model's fields.
+DOC_KEYS = ("format", "comment", "schemac", "schema_sha256", "migration", "migration_sha384", "namespaces",
+            "normal_forms")
+_PARTS = msgspec.json.Decoder(dict[str, msgspec.Raw])
+
+
+def parts(data: bytes) -> dict:
+    """The record's top-level keys: its own (DOC_KEYS) decoded, the model's fields left as JSON text (msgspec.Raw),
+    which schema_from_json (migrations/state.py) decodes straight into the model. ValueError: not a JSON object."""
+    doc = _PARTS.decode(data)
+    for key in DOC_KEYS:
+        if key in doc:
+            doc[key] = msgspec.json.decode(doc[key])
+    return doc
+
+
+def compiled_model(data: bytes, schema_sha256: str, lazy: bool = False) -> Optional[dict]:
     """The record (parsed JSON), if it can stand in for the schema.yaml whose hash is `schema_sha256`:
     the same hash, written in this format by this very schemac version (whose loader and model made
-    it). None otherwise.
+    it). None otherwise. With `lazy`, the model's fields are left as JSON text (see parts).
 
     The record is only a cache here, so a foreign, older or damaged file is no error: the caller
     parses schema.yaml instead, and gets exactly what it would have got without a record.
@@ -61,10 +70,10 @@ def compiled_model(data: bytes, schema_sha256: str) -> Optional[dict]:
     if schema_sha256.encode("ascii") not in data[:4096]:
         return None
     try:
-        doc = json.loads(data)
-    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        doc = parts(data) if lazy else msgspec.json.decode(data)
+    except (ValueError, RecursionError):  # msgspec's DecodeError is a ValueError
         return None
     if (not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("schemac") != __version__
-            or doc.get("schema_sha256") != schema_sha256 or not isinstance(doc.get("tables"), list)):
+            or doc.get("schema_sha256") != schema_sha256 or not isinstance(doc.get("tables"), (list, msgspec.Raw))):
         return None
     return doc
