@@ -147,9 +147,13 @@ def test_sources_are_their_text_and_decode_as_recorded_or_rebased():
     assert _Decoder("schema.yaml").source("C:/work/a:b.yaml:12:7") == Source("schema.yaml", 12, 7)
     assert _Decoder("schema.yaml").source("schema.yaml:4:2") == "schema.yaml:4:2"
     assert _Decoder("schema.yaml").source("schema.yaml.bak:4:2") == "schema.yaml:4:2"
-    for damaged in ("schema.yaml", "schema.yaml:x:2", "4:2"):
+    for damaged in ("schema.yaml", "schema.yaml:x:2", "4:2", "schema.yaml:4:²"):
         with pytest.raises(ValueError):
             _Decoder().source(damaged)
+        with pytest.raises(ValueError):  # msgspec's dec_hook, the same
+            _Decoder("schema.yaml").hook(Source, damaged)
+    assert _Decoder("schema.yaml").hook(Source, "schema.yaml.bak:4:2") == "schema.yaml:4:2"
+    assert type(_Decoder().hook(Source, "a:b.yaml:12:7")) is Source
 
 
 def test_records_of_plain_values_decode_to_one_shared_object():
