@@ -234,7 +234,6 @@ REJECTED = [
     ("table-1601-columns", "tables:\n  t:\n    columns: {" + ", ".join(f"c{i}: integer" for i in range(1601))
      + "}\n", "at most 1600"),
     ("index-columns-empty", T + "    indexes:\n      i: {columns: []}\n", "is empty"),
-    ("enum-no-values", "enums:\n  e: []\n", "has no values"),
     ("enum-value-twice", "enums:\n  e: [a, b, a]\n", "twice"),
     ("enum-value-too-long", "enums:\n  e: [" + "v" * 64 + "]\n", "longer than 63 bytes"),
     ("increment-zero", "sequences:\n  s: {increment: 0}\n", "cannot be 0"),
@@ -326,6 +325,7 @@ ACCEPTED = [
     ("hash-index-asc", T + "    indexes:\n      i: {columns: [{name: a, order: asc}], method: hash}\n"),
     ("sequence-without-options", "sequences:\n  s:\n"),
     ("sequence-empty-mapping", "sequences:\n  s: {}\n"),
+    ("enum-and-composite-empty", "enums:\n  e: []\ncomposite_types:\n  c:\n    attributes: {}\n"),  # (warnings)
     ("sequence-all-options", "sequences:\n  s: {type: smallint, start: 0x10, increment: -1, min_value: -9223372036854775808,"
                              " max_value: 9223372036854775807, cache: 1_000, cycle: true, schema: public, comment: c}\n"),
     ("expressions-as-numbers-and-booleans", "tables:\n  t:\n    columns:\n      a: {type: integer, default: 0, "

@@ -164,7 +164,6 @@ def test_a_range_type_definition_change_is_refused():
 
 
 @pytest.mark.parametrize("text,message", [
-    ("composite_types:\n  c:\n    attributes: {}\n", "composite type 'c' has no attributes"),
     ("composite_types:\n  c:\n    attributes: {a: txet}\n", "unknown type 'txet'"),
     ("composite_types:\n  c: {attributes: {a: integer}, colour: red}\n", "colour"),
     ("range_types:\n  r: {subtype: integer, subtype_diff: 'f(x)'}\n", "must be a name or schema.name"),

@@ -71,7 +71,7 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
             if v in old.values:  # type: ignore[union-attr]
                 continue
             after = new.values[i - 1] if i > 0 else None  # type: ignore[union-attr]
-            before = None if after is not None else old.values[0]  # type: ignore[union-attr]
+            before = None if after is not None or not old.values else old.values[0]  # type: ignore[union-attr]
             out.append(ddl.add_enum_value(new, v, before, after))  # type: ignore[arg-type]
         return out
     if k == "alter_enum":  # set the old type aside, create the new one; columns follow (ENUM_REBUILT)

@@ -66,7 +66,7 @@ def alter_composite(old: CompositeType, new: CompositeType, user: Optional[objec
     if kept_old != kept_new:
         raise TypePlanError(f"{what}: its attributes cannot be reordered in place; create a new type")
     last_kept = max((i for i, a in enumerate(new.attributes) if a.name in olds), default=-1)
-    early = next((a.name for a in new.attributes[:last_kept] if a.name not in olds), None)
+    early = next((a.name for a in new.attributes[:max(last_kept, 0)] if a.name not in olds), None)
     if early is not None:
         raise TypePlanError(f"{what}: attribute {early} can only be added after the existing ones "
                             "(ALTER TYPE ... ADD ATTRIBUTE appends); move it to the end in schema.yaml")
