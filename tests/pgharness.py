@@ -114,3 +114,13 @@ def external(url: str, label: str = "external") -> Server:
 
 
 STARTERS = {"pg18": embedded_18, "pg16": pgserver_16, "pg15": debian_15}
+
+
+def takes(conn: psycopg.Connection, statement: str, refusals: type = psycopg.errors.Error) -> bool:
+    """Whether Postgres runs `statement` (autocommit `conn`), or refuses it with one of `refusals`: the oracle of
+    tests that hold schemac's rules to Postgres's."""
+    try:
+        conn.execute(statement)
+        return True
+    except refusals:
+        return False

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from pgharness import takes
 
 from schemac.commands.generate import generate
 from schemac.commands.inspect import inspect_database
@@ -151,11 +152,7 @@ def test_the_loader_takes_the_foreign_keys_postgres_takes(db_url, tmp_path, key_
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION btree_gist")
         conn.execute(f"CREATE TABLE r (id int, a int, d tstzrange, {key_sql})")
-        try:
-            conn.execute(f"CREATE TABLE c (rid int, ra int, d tstzrange, FOREIGN KEY {fk_sql})")
-            postgres = True
-        except psycopg.errors.Error:
-            postgres = False
+        postgres = takes(conn, f"CREATE TABLE c (rid int, ra int, d tstzrange, FOREIGN KEY {fk_sql})")
     (tmp_path / "schema.yaml").write_text(
         "extensions: [btree_gist]\ntables:\n"
         f"  r:\n    columns: {{id: integer, a: integer, d: tstzrange}}\n    {key_yaml}\n"
