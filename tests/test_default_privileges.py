@@ -87,3 +87,29 @@ def _later(reader: str, me: str) -> str:
                    tables=table.format(name="b") + table.format(name="c") + f"    grants: {{{reader}: [select]}}\n",
                    sequences="sequences:\n  s: {}\n",
                    views=f'  vb: {{query: "SELECT id FROM b", grants: {{{reader}: [select]}}}}\n')
+
+
+def _default_acls(url: str) -> list[tuple]:
+    """The oracle: every entry of pg_default_acl, by role, schema and kind."""
+    with psycopg.connect(url) as conn:
+        return conn.execute(
+            "SELECT d.defaclrole::regrole::text, n.nspname, d.defaclobjtype::text, d.defaclacl::text[]"
+            " FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace ORDER BY 1, 2, 3").fetchall()
+
+
+def test_default_privileges_in_a_schema_no_object_lives_in(db_url, reader, tmp_path):
+    """Default privileges IN SCHEMA public while every object lives in another schema: public is read too, so
+    the migration sets them and the database that has them is in sync (it read as lacking them)."""
+    name, me = reader
+    text = f"""\
+schemas: [app]
+default_privileges:
+  - {{role: {me}, objects: tables, schema: public, grants: {{{name}: [select]}}}}
+tables:
+  a:
+    schema: app
+    columns:
+      id: {{type: integer}}
+"""
+    _migrate(db_url, str(tmp_path), text, 0)
+    assert _default_acls(db_url) == [(me, "public", "r", [f"{name}=r/{me}"])]
