@@ -121,8 +121,10 @@ def security_difference(c: Change, make: Callable[..., object]) -> Optional[obje
             return SKIP  # the missing extension is the difference; its grants come with it
         want, have = set(new.grants), set(old.grants if old is not None else ())  # type: ignore[union-attr]
         text = lambda gs: "; ".join(f"{'REVOKE' if g.revoked else 'GRANT'} {g.privilege} ON {g.on} "  # noqa: E731
-                                     f"{'FROM' if g.revoked else 'TO'} {g.grantee}" for g in sorted(
-                                         gs, key=lambda g: (g.on, g.revoked, g.grantee, g.privilege))) or None
+                                     f"{'FROM' if g.revoked else 'TO'} {g.grantee}"
+                                     f"{' WITH GRANT OPTION' if g.grantable else ''}"
+                                     f"{f' GRANTED BY {g.grantor}' if g.grantor else ''}"
+                                     for g in sorted(gs, key=lambda g: g.order)) or None
         return make("extension_grants_changed", "extension", "", "", new.name, text(want - have),  # type: ignore
                     text(have - want), f"extension {new.name}: the grants on its own objects differ from schema.yaml's "  # type: ignore
                     f"(missing: {text(want - have) or 'none'}; not in schema.yaml: {text(have - want) or 'none'})")
