@@ -34,7 +34,7 @@ def _target(h: Holding, owner: bool = False) -> str:
     if isinstance(o, Namespace):
         return "SCHEMA " + quote_ident(o.name)
     if isinstance(o, DefaultPrivileges):
-        return o.on.upper()
+        return o.on.upper().replace("_", " ")  # LARGE OBJECTS
     if isinstance(o, Aggregate):  # GRANT takes it as a FUNCTION, with its input types (none: `()`, not `(*)`)
         return "AGGREGATE " + aggregate_target(o) if owner else \
             f"FUNCTION {qualified(o.schema, o.name)}({', '.join(routine_type_sql(t) for t in o.arguments)})"

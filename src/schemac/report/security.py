@@ -95,7 +95,7 @@ def security_difference(c: Change, make: Callable[..., object]) -> Optional[obje
     if k in ("grant", "revoke"):
         o = new.obj  # type: ignore[union-attr]
         obj = f"{new.on} {c.path}" if not isinstance(o, DefaultPrivileges) else \
-            f"the {o.on} {o.role} creates{f' in schema {o.schema}' if o.schema else ''} (default privileges)"
+            f"the {o.on.replace('_', ' ')} {o.role} creates{f' in schema {o.schema}' if o.schema else ''} (default privileges)"
         who = "PUBLIC (every role)" if new.grantee == PUBLIC else f"role {new.grantee}"  # type: ignore[union-attr]
         expected, actual = privileges_text(list(new.entries)), privileges_text(list(old.entries))  # type: ignore
         if k == "grant" and _defaults(old.entries):  # the GRANT after REVOKE ALL of an owner's: reported with it
