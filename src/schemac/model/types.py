@@ -133,3 +133,4 @@ class Collation:
     deterministic: bool = True
     comment: Optional[str] = None
     source: Optional[Source] = _src()
+    owner: Optional[str] = _security(None)  # None: not compared

@@ -132,10 +132,11 @@ def security_difference(c: Change, make: Callable[..., object]) -> Optional[obje
         return make("owner_changed", new.on, c.schema, c.table, c.name, new.grantee, old.grantee or None,  # type: ignore
                     f"{new.on} {c.path} is owned by {old.grantee or 'another role'}, expected "  # type: ignore
                     f"{new.grantee}")  # type: ignore[union-attr]
-    if k == "set_operator_owner":  # an operator missing is reported once, by its add_operator
-        return SKIP if old is None else make("owner_changed", "operator", c.schema, "", c.name, new.owner,  # type: ignore
-                                             old.owner, f"operator {c.path} is owned by {old.owner}, "  # type: ignore
-                                             f"expected {new.owner}")  # type: ignore[union-attr]
+    if k in ("set_operator_owner", "set_object_owner", "set_statistics_owner"):  # one missing (or made again) is
+        # reported once, by its add_ change
+        return SKIP if old is None else make("owner_changed", c.object_kind, c.schema, c.table, c.name,  # type: ignore
+                                             new.owner, old.owner, f"{c.object_kind} {c.path} is owned by "  # type: ignore
+                                             f"{old.owner}, expected {new.owner}")  # type: ignore[union-attr]
     if k == "set_row_security":
         kind = ("row_security_disabled" if new.row_level_security and not old.row_level_security  # type: ignore
                 else "row_security_not_forced" if new.force_row_level_security and not old.force_row_level_security  # type: ignore
