@@ -358,3 +358,32 @@ def test_grant_option_and_grantor_on_an_extensions_routine_round_trip(server, sc
         assert any(e.startswith(f"{role}=X*/") for e in entries) and f"{other}=X/{role}" in entries, entries
         _rebuilt_alike(schemac, tmp_path, source, target, name, expected)
         _without_grants(schemac, tmp_path, source, fresh, name)
+
+
+def test_grants_on_a_schema_an_extension_owns(server, schemac, tmp_path):
+    """A schema an extension's script creates (pg_cron's `cron`; here one added to the extension, as a script does)
+    is the extension's, left out of `schemas:`; a GRANT on it (Supabase: GRANT USAGE ON SCHEMA cron TO postgres WITH
+    GRANT OPTION) is written under the extension's grants, and a database that lost it is drift that `diff --sql`
+    makes good. The oracle: the schema's access list (pg_namespace.nspacl) before and after."""
+    role = "schemac_ext_schema_grantee"
+    acl = "SELECT nspacl::text[] FROM pg_namespace WHERE nspname = 'ext_member'"
+    with _extension_case(server, role, 1) as (name, (db,)):
+        with psycopg.connect(db, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE EXTENSION {0}; CREATE SCHEMA ext_member; ALTER EXTENSION {0} ADD SCHEMA "
+                                 "ext_member; GRANT USAGE ON SCHEMA ext_member TO {1} WITH GRANT OPTION").format(
+                sql.Identifier(name), sql.Identifier(role)))
+            expected = conn.execute(acl).fetchone()
+        assert any(e.startswith(f"{role}=U*/") for e in expected[0]), expected
+        r = schemac("inspect", "--database-url", db, "--output", "schema.yaml", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        doc = (tmp_path / "schema.yaml").read_text(encoding="utf-8")
+        assert "SCHEMA ext_member" in doc and "name: ext_member" not in doc, doc
+        assert schemac("diff", "--database-url", db, cwd=tmp_path).returncode == 0
+        with psycopg.connect(db, autocommit=True) as conn:
+            conn.execute(sql.SQL("REVOKE USAGE ON SCHEMA ext_member FROM {}").format(sql.Identifier(role)))
+        r = schemac("diff", "--database-url", db, "--sql", cwd=tmp_path)
+        assert r.returncode == 1 and "GRANT USAGE ON SCHEMA ext_member" in r.stdout, r.stdout + r.stderr
+        with psycopg.connect(db, autocommit=True) as conn:
+            conn.execute(r.stdout)
+            assert conn.execute(acl).fetchone() == expected
+        assert schemac("diff", "--database-url", db, cwd=tmp_path).returncode == 0

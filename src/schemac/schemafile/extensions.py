@@ -15,8 +15,8 @@ from schemac.schemafile.typewriter import Flow, FlowList, drop_empty
 
 EXTENSION_KEYS = {"name": True, "schema": False, "comment": False, "grants": False}
 # An extension's own object as GRANT names it: the keyword, then its qualified name (a routine's arguments too).
-_MEMBER = re.compile(r"(TABLE|SEQUENCE|ROUTINE|TYPE) (\S.*)")
-_MEMBER_KIND = {"TABLE": "table", "SEQUENCE": "sequence", "ROUTINE": "function", "TYPE": "type"}
+_MEMBER = re.compile(r"(TABLE|SEQUENCE|ROUTINE|TYPE|SCHEMA) (\S.*)")
+_MEMBER_KIND = {"TABLE": "table", "SEQUENCE": "sequence", "ROUTINE": "function", "TYPE": "type", "SCHEMA": "schema"}
 
 
 class ExtensionReader(GrantReader):
@@ -47,7 +47,7 @@ class ExtensionReader(GrantReader):
             on = self.w.string(key_node, f"object of the grants of {what}")
             m = _MEMBER.fullmatch(on)
             if m is None or any(bad in on for bad in (";", "--", "/*")):
-                raise self.fail(key_node, f"grants of {what}: {on!r} must be TABLE, SEQUENCE, ROUTINE or TYPE and the "
+                raise self.fail(key_node, f"grants of {what}: {on!r} must be TABLE, SEQUENCE, ROUTINE, TYPE or SCHEMA and the "
                                           "object's qualified name")
             kind = _MEMBER_KIND[m.group(1)]
             allowed = PRIVILEGES[kind] + (TABLE_ONLY if kind == "table" else ())
