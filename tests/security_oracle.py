@@ -1,5 +1,6 @@
 """An oracle of the tests' own for security as code over a whole database: every owner, access list
-(tables, columns, sequences, views, functions, types, schemas), operator owner, default privilege, policy and
+(tables, columns, sequences, views, functions, types, schemas), owner of an operator, collation, text search
+dictionary and configuration and statistics object, default privilege, policy and
 row-level-security switch of the user's schemas, read with SQL written here (no schemac code).
 
 catalog_oracle.fingerprint compares the shape of a schema; this compares who may touch it. Two
@@ -58,6 +59,13 @@ SECURITY = {
           AND (t.typtype IN ('d', 'e', 'r', 'm', 'b')
                OR t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c') AND {_mine('pg_type', 't.oid')}
     """,
+    "object_owners": " UNION ALL ".join(f"""
+        SELECT '{kind}', n.nspname, o.{prefix}name, o.{prefix}owner::regrole::text
+        FROM {catalog} o JOIN pg_namespace n ON n.oid = o.{prefix}namespace
+        WHERE o.{prefix}namespace IN ({_USER_NS}) AND {_mine(catalog, 'o.oid')}"""
+        for kind, catalog, prefix in (("collation", "pg_collation", "coll"), ("text search dictionary", "pg_ts_dict", "dict"),
+                                      ("text search configuration", "pg_ts_config", "cfg"),
+                                      ("statistics", "pg_statistic_ext", "stx"))),
     "operator_owners": f"""
         SELECT n.nspname, o.oid::regoperator::text, o.oprowner::regrole::text
         FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace

@@ -250,15 +250,7 @@ def test_grants_on_an_extensions_own_routines_round_trip(server, schemac, tmp_pa
         assert r.returncode != 0 and "grants on its own objects" in r.stdout, r.stdout + r.stderr
         # schema.yaml without the grants: the change revokes the grant and gives PUBLIC its EXECUTE back, so the
         # source's access lists become those a fresh CREATE EXTENSION leaves (a third database, the oracle)
-        (tmp_path / "schema.yaml").write_text(f"extensions:\n  - {{name: {name}, schema: public}}\n")
-        r = schemac("generate", "--name", "without_grants", cwd=tmp_path)
-        assert r.returncode == 0, r.stderr
-        with psycopg.connect(source, autocommit=True) as conn:
-            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
-            after = conn.execute(_MEMBERS, (name,)).fetchall()
-        with psycopg.connect(fresh, autocommit=True) as conn:
-            conn.execute(sql.SQL("CREATE EXTENSION {}").format(sql.Identifier(name)))
-            assert after == conn.execute(_MEMBERS, (name,)).fetchall() != expected
+        assert _without_grants(schemac, tmp_path, source, fresh, name) != expected
 
 
 @pytest.mark.parametrize("major", MAJORS)
@@ -318,3 +310,80 @@ def test_a_missing_extension_with_grants_is_one_difference(db_url, tmp_path):
                                           "      ROUTINE public.f(): {revoke: {PUBLIC: [execute]}}\n")
     drift = check_drift(str(tmp_path / "schema.yaml"), db_url)
     assert [d.kind for d in drift.differences] == ["missing_extension"], drift.render("text")
+
+
+def _without_grants(schemac, tmp_path, source: str, fresh: str, name: str) -> list:
+    """schema.yaml without the extension's grants, generated and applied to `source`: its functions' access lists
+    are then those CREATE EXTENSION leaves in the empty `fresh` (returned)."""
+    (tmp_path / "schema.yaml").write_text(f"extensions:\n  - {{name: {name}, schema: public}}\n")
+    r = schemac("generate", "--name", "without_grants", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    with psycopg.connect(source, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        after = conn.execute(_MEMBERS, (name,)).fetchall()
+    with psycopg.connect(fresh, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE EXTENSION {}").format(sql.Identifier(name)))
+        assert after == conn.execute(_MEMBERS, (name,)).fetchall()
+    return after
+
+
+@contextmanager
+def _role(server, name: str):
+    """`name` created for the block and dropped after it (after the databases of an _extension_case inside it)."""
+    with server.admin() as conn:
+        conn.execute(sql.SQL("DROP ROLE IF EXISTS {0}; CREATE ROLE {0}").format(sql.Identifier(name)))
+    try:
+        yield
+    finally:
+        with server.admin() as conn:
+            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
+
+
+def test_grant_option_and_grantor_on_an_extensions_routine_round_trip(server, schemac, tmp_path):
+    """A GRANT ... WITH GRANT OPTION on an extension's own function, and the grant its grantee then made with that
+    option (pg_dump: SET SESSION AUTHORIZATION), are recreated with both (they read as plain grants by the owner);
+    schema.yaml without them takes them back in an order Postgres accepts (the grantee's grant before its option).
+    The oracle: the member functions' access lists (pg_proc.proacl: grantor and `*`) as in the source, then as a
+    fresh CREATE EXTENSION leaves them."""
+    role, other = "schemac_ext_option", "schemac_ext_option_2"
+    with _role(server, other), _extension_case(server, role, 3) as (name, (source, target, fresh)):
+        with psycopg.connect(source, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE EXTENSION {}").format(sql.Identifier(name)))
+            first = conn.execute(_MEMBERS, (name,)).fetchone()[0]
+            conn.execute(sql.SQL("GRANT EXECUTE ON FUNCTION {0} TO {1} WITH GRANT OPTION; SET ROLE {1}; "
+                                 "GRANT EXECUTE ON FUNCTION {0} TO {2}; RESET ROLE").format(
+                sql.SQL(first), sql.Identifier(role), sql.Identifier(other)))
+            expected = conn.execute(_MEMBERS, (name,)).fetchall()
+        entries = {e for _, acl in expected for e in acl}
+        assert any(e.startswith(f"{role}=X*/") for e in entries) and f"{other}=X/{role}" in entries, entries
+        _rebuilt_alike(schemac, tmp_path, source, target, name, expected)
+        _without_grants(schemac, tmp_path, source, fresh, name)
+
+
+def test_grants_on_a_schema_an_extension_owns(server, schemac, tmp_path):
+    """A schema an extension's script creates (pg_cron's `cron`; here one added to the extension, as a script does)
+    is the extension's, left out of `schemas:`; a GRANT on it (Supabase: GRANT USAGE ON SCHEMA cron TO postgres WITH
+    GRANT OPTION) is written under the extension's grants, and a database that lost it is drift that `diff --sql`
+    makes good. The oracle: the schema's access list (pg_namespace.nspacl) before and after."""
+    role = "schemac_ext_schema_grantee"
+    acl = "SELECT nspacl::text[] FROM pg_namespace WHERE nspname = 'ext_member'"
+    with _extension_case(server, role, 1) as (name, (db,)):
+        with psycopg.connect(db, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE EXTENSION {0}; CREATE SCHEMA ext_member; ALTER EXTENSION {0} ADD SCHEMA "
+                                 "ext_member; GRANT USAGE ON SCHEMA ext_member TO {1} WITH GRANT OPTION").format(
+                sql.Identifier(name), sql.Identifier(role)))
+            expected = conn.execute(acl).fetchone()
+        assert any(e.startswith(f"{role}=U*/") for e in expected[0]), expected
+        r = schemac("inspect", "--database-url", db, "--output", "schema.yaml", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        doc = (tmp_path / "schema.yaml").read_text(encoding="utf-8")
+        assert "SCHEMA ext_member" in doc and "name: ext_member" not in doc, doc
+        assert schemac("diff", "--database-url", db, cwd=tmp_path).returncode == 0
+        with psycopg.connect(db, autocommit=True) as conn:
+            conn.execute(sql.SQL("REVOKE USAGE ON SCHEMA ext_member FROM {}").format(sql.Identifier(role)))
+        r = schemac("diff", "--database-url", db, "--sql", cwd=tmp_path)
+        assert r.returncode == 1 and "GRANT USAGE ON SCHEMA ext_member" in r.stdout, r.stdout + r.stderr
+        with psycopg.connect(db, autocommit=True) as conn:
+            conn.execute(r.stdout)
+            assert conn.execute(acl).fetchone() == expected
+        assert schemac("diff", "--database-url", db, cwd=tmp_path).returncode == 0

@@ -1,4 +1,5 @@
-"""Owners (an aggregate's too, with its grants), a default-privileges list granting to its own role, an identity column's sequence's grants
+"""Owners (an aggregate's too, with its grants; a collation's, text search dictionary's and configuration's and
+statistics object's), a default-privileges list granting to its own role, an identity column's sequence's grants
 (from default privileges and GRANT ON SEQUENCE) and `SET search_path = ''` through inspect
 -> generate -> apply to an empty sibling, judged by tests/security_oracle.py (owners, grants with their
 grantors, default privileges, policies: SQL of its own over pg_catalog) and pg_proc.proconfig.
@@ -51,6 +52,14 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA vault GRANT USAGE ON SEQUENCES TO {api};
 CREATE TABLE vault.notes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text);
 GRANT SELECT ON SEQUENCE vault.notes_id_seq TO {svc};
 INSERT INTO vault.notes (body) VALUES ('a'), ('b');
+CREATE COLLATION vault.bytes (locale = 'C');
+ALTER COLLATION vault.bytes OWNER TO {svc};
+CREATE TEXT SEARCH DICTIONARY vault.plain (TEMPLATE = simple);
+ALTER TEXT SEARCH DICTIONARY vault.plain OWNER TO {api};
+CREATE TEXT SEARCH CONFIGURATION vault.words (COPY = pg_catalog.simple);
+ALTER TEXT SEARCH CONFIGURATION vault.words OWNER TO {svc};
+CREATE STATISTICS vault.kinds (dependencies) ON id, kind FROM vault.secrets;
+ALTER STATISTICS vault.kinds OWNER TO {api};
 """
 
 
@@ -81,6 +90,9 @@ def test_owners_default_privileges_and_an_empty_search_path_rebuilt(db_url, role
     assert doc["sequences"]["loose"]["owner"] == svc and "owner" not in doc["sequences"]["secrets_id_seq"]
     assert (doc["views"]["names"]["owner"], doc["functions"]["peek"]["owner"], doc["enums"]["kind"]["owner"]) == (api, svc, svc)
     assert (doc["aggregates"]["total"]["owner"], doc["aggregates"]["total"]["grants"]) == (svc, {"PUBLIC": [], api: ["execute"]})
+    assert (doc["collations"]["bytes"]["owner"], doc["text_search_dictionaries"]["plain"]["owner"],
+            doc["text_search_configs"]["words"]["owner"],
+            doc["tables"]["secrets"]["statistics"]["kinds"]["owner"]) == (svc, api, svc, api)
     assert generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated")).status == "written"
     with sibling_database(db_url) as other:
         with psycopg.connect(other, autocommit=True) as conn:
@@ -88,10 +100,16 @@ def test_owners_default_privileges_and_an_empty_search_path_rebuilt(db_url, role
             config = conn.execute("SELECT proconfig FROM pg_proc WHERE proname = 'peek'").fetchone()
         assert check_drift(str(tmp_path / "schema.yaml"), other).differences == ()
         rebuilt = security_fingerprint(other)
+        with psycopg.connect(other, autocommit=True) as conn:  # an owner changed by hand is security drift
+            conn.execute(f'ALTER COLLATION vault.bytes OWNER TO "{api}"; ALTER STATISTICS vault.kinds OWNER TO "{svc}"')
+        drift = check_drift(str(tmp_path / "schema.yaml"), other).differences
+        assert sorted((d.kind, d.object_type, d.category) for d in drift) == [
+            ("owner_changed", "collation", "security"), ("owner_changed", "statistics", "security")], drift
     original = security_fingerprint(db_url)
     assert config == (['search_path=""'],)
     assert ("postgres", "vault", "r", "postgres", "postgres", "SELECT", False) in original["default_privileges"]
     assert (svc, "vault", "S", svc, svc, "SELECT", False) in original["default_privileges"]
+    assert {r[2]: r[3] for r in original["object_owners"]} == {"bytes": svc, "plain": api, "words": svc, "kinds": api}
     assert rebuilt == original
 
 

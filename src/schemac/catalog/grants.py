@@ -119,8 +119,9 @@ def with_identity_grants(tables: list[Table], rows: list[dict[str, Any]],
 
 
 def member_grants(rows: list) -> tuple:
-    """extensions.sql's member_grants ([object, '+' or '-', grantee, privilege] each) as MemberGrants."""
+    """extensions.sql's member_grants ([object, '+' or '-', grantee, privilege, grantable, grantor] each) as
+    MemberGrants."""
     from schemac.model import MemberGrant
 
-    return tuple(sorted((MemberGrant(on, grantee, privilege, act == "-") for on, act, grantee, privilege in rows),
-                        key=lambda g: (g.on, g.revoked, g.grantee, g.privilege)))
+    return tuple(sorted((MemberGrant(on, grantee, privilege, act == "-", grantable, grantor)
+                         for on, act, grantee, privilege, grantable, grantor in rows), key=lambda g: g.order))

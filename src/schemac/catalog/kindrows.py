@@ -40,20 +40,22 @@ def collation(row: dict[str, Any]) -> Collation:
         lc_collate = lc_ctype = None
     return Collation(name=row["collation_name"], schema=row["schema_name"], provider=provider, locale=locale,
                      lc_collate=lc_collate, lc_ctype=lc_ctype, deterministic=co["collisdeterministic"],
-                     comment=row["comment"])
+                     comment=row["comment"], owner=row["owner"])
 
 
 def text_search_configs(rows: list[dict[str, Any]]) -> tuple[TextSearchConfig, ...]:
     return tuple(sorted((TextSearchConfig(name=r["config_name"], schema=r["schema_name"], parser=search_name(*r["parser"]),
                                           mappings=tuple(sorted(TextSearchMapping(k, tuple(search_name(*d) for d in v))
                                                                 for k, v in r["mappings"].items())),
-                                          comment=r["comment"]) for r in rows), key=lambda c: (c.schema, c.name)))
+                                          comment=r["comment"], owner=r["owner"]) for r in rows),
+                        key=lambda c: (c.schema, c.name)))
 
 
 def text_search_dictionaries(rows: list[dict[str, Any]]) -> tuple[TextSearchDictionary, ...]:
     return tuple(sorted((TextSearchDictionary(name=r["dictionary_name"], template=search_name(*r["template"]),
                                               schema=r["schema_name"], options=parse_dictionary_options(r["options"]),
-                                              comment=r["comment"]) for r in rows), key=lambda c: (c.schema, c.name)))
+                                              comment=r["comment"], owner=r["owner"]) for r in rows),
+                        key=lambda c: (c.schema, c.name)))
 
 
 def rule(row: dict[str, Any]) -> Rule:
@@ -72,7 +74,7 @@ def statistics(d: dict[str, Any], table_schema: str) -> Statistics:
     return Statistics(name=d["name"], elements=(*d["columns"], *(d["expressions"] or ())),
                       kinds=() if kinds == STATISTICS_KINDS else kinds,
                       schema=d["schema"] if d["schema"] != table_schema else None, target=target,
-                      comment=d["comment"])
+                      comment=d["comment"], owner=d.get("owner"))
 
 
 _PARALLEL = {"u": "unsafe", "r": "restricted", "s": "safe"}

@@ -107,6 +107,8 @@ def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optio
         ch(f"add_{kind}", name, old, new, cause)
         if new.comment and not touched(f"set_{kind}_comment", name):
             ch(f"set_{kind}_comment", name, old, new, cause)
+        if kind == "statistics" and new.owner is not None and not touched("set_statistics_owner", name):
+            ch("set_statistics_owner", name, old, new, cause)  # created again by the migration's role
 
     # Generated columns that use it are dropped and added again: the indexes and CHECKs over them go with the
     # DROP COLUMN, so they are made again too.

@@ -278,8 +278,10 @@ def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
         out += [(p.grantor, p.source or obj.source) for p in obj.grants if p.grantor is not None]
     for t in schema.tables:
         out += [(r, p.source) for p in t.policies for r in p.roles if r != "PUBLIC"]
-    return out + [(o.owner, o.source) for o in (*schema.publications, *schema.event_triggers, *schema.operators)
-                if o.owner is not None]
+        out += [(s.owner, s.source) for s in t.statistics if s.owner is not None]
+    return out + [(o.owner, o.source) for o in (*schema.publications, *schema.event_triggers, *schema.operators,
+                                                *schema.collations, *schema.text_search_dictionaries,
+                                                *schema.text_search_configs) if o.owner is not None]
 
 
 def check_roles(schema: Schema, roles: frozenset, where: str) -> None:

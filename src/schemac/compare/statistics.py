@@ -20,6 +20,9 @@ def diff_statistics(cur: Table, des: Table, ch) -> None:
     old_by_name = {s.name: s for s in cur.statistics}
     for s in des.statistics:
         old = old_by_name.get(s.name)
+        made = old is None or _shape(old, cur) != _shape(s, des)
+        if s.owner is not None and s.owner != (None if made else old.owner):  # type: ignore[union-attr]
+            ch("set_statistics_owner", s.name, None if made else old, s)  # ALTER ... OWNER TO after it (made)
         if old is not None and _shape(old, cur) != _shape(s, des):  # reported once, as changed (by the add)
             ch("drop_statistics", s.name, old, s)
             ch("add_statistics", s.name, old, s)

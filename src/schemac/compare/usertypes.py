@@ -22,6 +22,9 @@ def _user(current: Schema, c: CompositeType) -> Optional[Table]:
     return None
 
 
+_OWNED_HERE = ("collation", "text_search_dictionary", "text_search_config")
+
+
 def diff_user_types(current: Schema, desired: Schema) -> list[Change]:
     out: list[Change] = []
     for kind, cur_objs, des_objs in (("composite_type", current.composite_types, desired.composite_types),
@@ -45,6 +48,10 @@ def diff_user_types(current: Schema, desired: Schema) -> list[Change]:
                 out.append(Change(f"alter_{kind}", obj.schema, "", obj.name, old, obj))
             if (getattr(old, "comment", None) or None) != (obj.comment or None):
                 out.append(Change("set_type_comment", obj.schema, "", obj.name, old, obj))
+            if kind in _OWNED_HERE and obj.owner is not None and obj.owner != getattr(old, "owner", None):  # type: ignore
+                # pinned, and another role (or made here, by the migration's role): ALTER ... OWNER TO after it
+                # (the types' owners are compared with their grants: compare/grants.py)
+                out.append(Change("set_object_owner", obj.schema, "", obj.name, old, obj))
         for key, obj in cur.items():
             if key not in des:
                 out.append(Change(f"drop_{kind}", obj.schema, "", obj.name, obj, None))

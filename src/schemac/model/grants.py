@@ -21,6 +21,7 @@ PRIVILEGES: dict[str, tuple[str, ...]] = {
     "function": ("EXECUTE",),
     "schema": ("USAGE", "CREATE"),
     "type": ("USAGE",),
+    "large object": ("SELECT", "UPDATE"),  # default privileges only (PostgreSQL 18): large objects are data
 }
 TABLE_ONLY = ("MAINTAIN",)  # PostgreSQL 17 and later
 # The privilege of the one entry that says a grantee is named with no privilege at all: `its_owner: []`, an
@@ -75,7 +76,8 @@ class Namespace:
 # ALTER DEFAULT PRIVILEGES ... ON <kind>: schema.yaml's word -> the kind of object (PRIVILEGES' key) and
 # pg_default_acl.defaclobjtype.
 DEFAULT_PRIVILEGE_KINDS = {"tables": ("table", "r"), "sequences": ("sequence", "S"), "functions": ("function", "f"),
-                           "types": ("type", "T"), "schemas": ("schema", "n")}
+                           "types": ("type", "T"), "schemas": ("schema", "n"),
+                           "large_objects": ("large object", "L")}
 
 
 @dataclass(frozen=True)

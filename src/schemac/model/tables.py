@@ -283,6 +283,7 @@ class Statistics:
     target: Optional[int] = None
     comment: Optional[str] = None
     source: Optional[Source] = _src()
+    owner: Optional[str] = _security(None)  # None: not compared (another role than its table's may own it)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from .source import Source, _src
+from .source import Source, _security, _src
 
 
 @dataclass(frozen=True, order=True)
@@ -30,6 +30,7 @@ class TextSearchConfig:
     mappings: tuple[TextSearchMapping, ...] = ()
     comment: Optional[str] = None
     source: Optional[Source] = _src()
+    owner: Optional[str] = _security(None)  # None: not compared
 
 
 @dataclass(frozen=True)
@@ -44,3 +45,4 @@ class TextSearchDictionary:
     options: tuple[str, ...] = ()
     comment: Optional[str] = None
     source: Optional[Source] = _src()
+    owner: Optional[str] = _security(None)  # None: not compared

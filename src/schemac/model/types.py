@@ -47,6 +47,13 @@ class MemberGrant:
     grantee: str  # a role name, or PUBLIC
     privilege: str  # upper case: SELECT, EXECUTE, USAGE...
     revoked: bool = False
+    grantable: bool = False  # WITH GRANT OPTION (a grant only)
+    grantor: Optional[str] = None  # a role holding the grant option that made the grant; None: the object's owner
+
+    @property
+    def order(self) -> tuple:
+        """The order grants are listed and written in."""
+        return (self.on, self.revoked, self.grantee, self.privilege, self.grantor or "", self.grantable)
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,7 @@ class Extension:
     # COMMENT ON EXTENSION when it is not the extension's own (its control file's): a dump of an older version
     # sets that one's (PostGIS 2's "... and raster ..."); None: not compared
     comment: Optional[str] = None
-    grants: tuple[MemberGrant, ...] = ()  # sorted (on, revoked, grantee, privilege)
+    grants: tuple[MemberGrant, ...] = ()  # sorted by MemberGrant.order
 
 
 @dataclass(frozen=True)
@@ -126,3 +133,4 @@ class Collation:
     deterministic: bool = True
     comment: Optional[str] = None
     source: Optional[Source] = _src()
+    owner: Optional[str] = _security(None)  # None: not compared

@@ -34,7 +34,7 @@ def _target(h: Holding, owner: bool = False) -> str:
     if isinstance(o, Namespace):
         return "SCHEMA " + quote_ident(o.name)
     if isinstance(o, DefaultPrivileges):
-        return o.on.upper()
+        return o.on.upper().replace("_", " ")  # LARGE OBJECTS
     if isinstance(o, Aggregate):  # GRANT takes it as a FUNCTION, with its input types (none: `()`, not `(*)`)
         return "AGGREGATE " + aggregate_target(o) if owner else \
             f"FUNCTION {qualified(o.schema, o.name)}({', '.join(routine_type_sql(t) for t in o.arguments)})"
@@ -67,13 +67,13 @@ def grant_statements(change: Change) -> Optional[list[exp.Expression]]:
             if option:
                 some.append(_statement(new, "REVOKE", "GRANT OPTION FOR", privilege_list(option), "ON",  # type: ignore
                                        target, "FROM", role))
-            out += _as(grantor, some)
+            out += as_grantor(grantor, some)
         return out
     for grantor, added in _by_grantor(to_revoke(new.entries, old.entries)):  # type: ignore[union-attr]
         some = [_statement(new, "GRANT", privilege_list(entries), "ON", target, "TO", role,  # type: ignore
                            "WITH GRANT OPTION" if grantable else "")
                 for grantable in (False, True) for entries in [[p for p in added if p.grantable == grantable]] if entries]
-        out += _as(grantor, some)
+        out += as_grantor(grantor, some)
     return out
 
 
@@ -85,7 +85,7 @@ def _by_grantor(entries: list[Privilege]) -> list[tuple[Optional[str], list[Priv
     return sorted(out.items(), key=lambda x: (x[0] is not None, x[0] or ""))
 
 
-def _as(grantor: Optional[str], statements: list[exp.Expression]) -> list[exp.Expression]:
+def as_grantor(grantor: Optional[str], statements: list[exp.Expression]) -> list[exp.Expression]:
     """`statements` as `grantor` makes them, the way pg_dump writes a grant made by a role that holds the grant
     option: between SET SESSION AUTHORIZATION and RESET (the migration's role must be a superuser)."""
     if grantor is None or not statements:

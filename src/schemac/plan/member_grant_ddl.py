@@ -1,6 +1,7 @@
 """GRANT and REVOKE on an extension's own objects: from what the database holds to what schema.yaml says, relative
 to the access lists the extension's script left (a grant schema.yaml drops is revoked, a revoke it drops is granted
-back)."""
+back). A grant made by another role than the object's owner is made (and taken back) as that role, as pg_dump
+writes it, after the grant that gave it the grant option."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlglot import exp
 from schemac.model import PUBLIC, Extension, MemberGrant
 from schemac.pg.names import quote_ident
 from schemac.plan import ddl
+from schemac.plan.grants import as_grantor
 
 
 def _grantee(name: str) -> str:
@@ -19,13 +21,37 @@ def _grantee(name: str) -> str:
 
 def _statement(g: MemberGrant, give: bool) -> exp.Expression:
     if give:
-        return ddl.command("GRANT", g.privilege, "ON", g.on, "TO", _grantee(g.grantee))
+        return ddl.command("GRANT", g.privilege, "ON", g.on, "TO", _grantee(g.grantee),
+                           "WITH GRANT OPTION" if g.grantable else "")
     return ddl.command("REVOKE", g.privilege, "ON", g.on, "FROM", _grantee(g.grantee))
 
 
+def _in_grant_order(grants: list[MemberGrant]) -> list[MemberGrant]:
+    """`grants` ordered so that each grant by a role other than the owner comes after the one that gives that
+    role the grant option, when it is among them (else where it is: the role holds it already)."""
+    rest, out = sorted(grants, key=lambda g: g.order), []
+    gives = {(g.on, g.grantee, g.privilege) for g in rest if g.grantable and not g.revoked}
+    done: set = set()
+    while rest:
+        ready = [g for g in rest if g.grantor is None or (g.on, g.grantor, g.privilege) not in gives - done] or rest
+        out += ready
+        done |= {(g.on, g.grantee, g.privilege) for g in ready if g.grantable}
+        rest = [g for g in rest if g not in ready]
+    return out
+
+
 def member_grant_statements(old: Optional[Extension], new: Extension) -> list[exp.Expression]:
-    """What turns `old`'s grants (none for an extension just created) into `new`'s."""
+    """What turns `old`'s grants (none for an extension just created) into `new`'s: what schema.yaml no longer has
+    taken back first (a grant option before the grants made with it is revoked after them), then what it adds."""
     want, have = set(new.grants), set(old.grants if old is not None else ())
-    key = lambda g: (g.on, g.revoked, g.grantee, g.privilege)  # noqa: E731
-    return ([_statement(g, not g.revoked) for g in sorted(want - have, key=key)]
-            + [_statement(g, g.revoked) for g in sorted(have - want, key=key)])
+    steps = [(g.grantor, _statement(g, g.revoked)) for g in reversed(_in_grant_order(list(have - want)))]
+    steps += [(g.grantor, _statement(g, not g.revoked)) for g in _in_grant_order(list(want - have))]
+    out: list[exp.Expression] = []
+    i = 0
+    while i < len(steps):  # runs of one grantor's statements between SET and RESET SESSION AUTHORIZATION
+        j = i
+        while j < len(steps) and steps[j][0] == steps[i][0]:
+            j += 1
+        out += as_grantor(steps[i][0], [s for _, s in steps[i:j]])
+        i = j
+    return out

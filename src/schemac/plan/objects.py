@@ -11,7 +11,7 @@ from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.normalize import same_expression
 from schemac.compare.types import replaceable
 from schemac.errors import SchemacError
-from schemac.model import Domain, Extension, Function, Namespace
+from schemac.model import Collation, Domain, Extension, Function, Namespace, TextSearchConfig, TextSearchDictionary
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
@@ -24,6 +24,11 @@ from schemac.plan.event_trigger_ddl import event_trigger_statements
 from schemac.plan.publication_ddl import publication_statements
 from schemac.plan.textsearch_ddl import text_search_statements
 from schemac.plan.type_ddl import user_type_statements
+
+
+# What ALTER ... OWNER TO names the objects of a set_object_owner change.
+_OWNED_WORDS = {Collation: "COLLATION", TextSearchDictionary: "TEXT SEARCH DICTIONARY",
+                TextSearchConfig: "TEXT SEARCH CONFIGURATION"}
 
 
 class PlanError(SchemacError):
@@ -59,6 +64,9 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
         return schema + [ddl.create_extension(new)]  # type: ignore[arg-type]
     if k == "set_extension_grants":
         return member_grant_statements(old, new)  # type: ignore[arg-type]
+    if k == "set_object_owner":
+        return [ddl.command("ALTER", _OWNED_WORDS[type(new)], qualified(new.schema, new.name), "OWNER TO",  # type: ignore
+                            quote_ident(new.owner))]  # type: ignore[union-attr]
     if k == "drop_extension":
         return [ddl.command("DROP", "EXTENSION IF EXISTS", quote_ident(old.name))]  # type: ignore
     if k == "add_enum":

@@ -36,6 +36,7 @@ _STATISTICS = {
     "drop_statistics": lambda t, s: [statistics_ddl.drop_statistics(t, s)],
     "alter_statistics": lambda t, s: [statistics_ddl.statistics_target(t, s)],
     "set_statistics_comment": lambda t, s: [statistics_ddl.statistics_comment(t, s)],
+    "set_statistics_owner": lambda t, s: [statistics_ddl.statistics_owner(t, s)],
 }
 
 def _alter(table: Table, *actions: exp.Expression) -> exp.Alter:

@@ -1,4 +1,4 @@
-"""CREATE STATISTICS, DROP STATISTICS, ALTER STATISTICS ... SET STATISTICS, COMMENT ON STATISTICS: sqlglot
+"""CREATE STATISTICS, DROP STATISTICS, ALTER STATISTICS ... SET STATISTICS / OWNER TO, COMMENT ON STATISTICS: sqlglot
 parses them only as Commands, so each is assembled from names quoted by pg.names and expressions rendered by
 sqlglot (an element that is not a column's name is an expression, in parentheses as CREATE STATISTICS
 wants it)."""
@@ -34,6 +34,10 @@ def drop_statistics(t: Table, s: Statistics) -> exp.Command:
 
 def statistics_target(t: Table, s: Statistics) -> exp.Command:
     return command("ALTER", "STATISTICS", _name(t, s), "SET STATISTICS", str(s.target if s.target is not None else -1))
+
+
+def statistics_owner(t: Table, s: Statistics) -> exp.Command:
+    return command("ALTER", "STATISTICS", _name(t, s), "OWNER TO", quote_ident(s.owner))  # type: ignore[arg-type]
 
 
 def statistics_comment(t: Table, s: Statistics) -> exp.Command:

@@ -95,7 +95,7 @@ def security_difference(c: Change, make: Callable[..., object]) -> Optional[obje
     if k in ("grant", "revoke"):
         o = new.obj  # type: ignore[union-attr]
         obj = f"{new.on} {c.path}" if not isinstance(o, DefaultPrivileges) else \
-            f"the {o.on} {o.role} creates{f' in schema {o.schema}' if o.schema else ''} (default privileges)"
+            f"the {o.on.replace('_', ' ')} {o.role} creates{f' in schema {o.schema}' if o.schema else ''} (default privileges)"
         who = "PUBLIC (every role)" if new.grantee == PUBLIC else f"role {new.grantee}"  # type: ignore[union-attr]
         expected, actual = privileges_text(list(new.entries)), privileges_text(list(old.entries))  # type: ignore
         if k == "grant" and _defaults(old.entries):  # the GRANT after REVOKE ALL of an owner's: reported with it
@@ -121,8 +121,10 @@ def security_difference(c: Change, make: Callable[..., object]) -> Optional[obje
             return SKIP  # the missing extension is the difference; its grants come with it
         want, have = set(new.grants), set(old.grants if old is not None else ())  # type: ignore[union-attr]
         text = lambda gs: "; ".join(f"{'REVOKE' if g.revoked else 'GRANT'} {g.privilege} ON {g.on} "  # noqa: E731
-                                     f"{'FROM' if g.revoked else 'TO'} {g.grantee}" for g in sorted(
-                                         gs, key=lambda g: (g.on, g.revoked, g.grantee, g.privilege))) or None
+                                     f"{'FROM' if g.revoked else 'TO'} {g.grantee}"
+                                     f"{' WITH GRANT OPTION' if g.grantable else ''}"
+                                     f"{f' GRANTED BY {g.grantor}' if g.grantor else ''}"
+                                     for g in sorted(gs, key=lambda g: g.order)) or None
         return make("extension_grants_changed", "extension", "", "", new.name, text(want - have),  # type: ignore
                     text(have - want), f"extension {new.name}: the grants on its own objects differ from schema.yaml's "  # type: ignore
                     f"(missing: {text(want - have) or 'none'}; not in schema.yaml: {text(have - want) or 'none'})")
@@ -130,10 +132,11 @@ def security_difference(c: Change, make: Callable[..., object]) -> Optional[obje
         return make("owner_changed", new.on, c.schema, c.table, c.name, new.grantee, old.grantee or None,  # type: ignore
                     f"{new.on} {c.path} is owned by {old.grantee or 'another role'}, expected "  # type: ignore
                     f"{new.grantee}")  # type: ignore[union-attr]
-    if k == "set_operator_owner":  # an operator missing is reported once, by its add_operator
-        return SKIP if old is None else make("owner_changed", "operator", c.schema, "", c.name, new.owner,  # type: ignore
-                                             old.owner, f"operator {c.path} is owned by {old.owner}, "  # type: ignore
-                                             f"expected {new.owner}")  # type: ignore[union-attr]
+    if k in ("set_operator_owner", "set_object_owner", "set_statistics_owner"):  # one missing (or made again) is
+        # reported once, by its add_ change
+        return SKIP if old is None else make("owner_changed", c.object_kind, c.schema, c.table, c.name,  # type: ignore
+                                             new.owner, old.owner, f"{c.object_kind} {c.path} is owned by "  # type: ignore
+                                             f"{old.owner}, expected {new.owner}")  # type: ignore[union-attr]
     if k == "set_row_security":
         kind = ("row_security_disabled" if new.row_level_security and not old.row_level_security  # type: ignore
                 else "row_security_not_forced" if new.force_row_level_security and not old.force_row_level_security  # type: ignore

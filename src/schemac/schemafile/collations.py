@@ -10,7 +10,7 @@ from schemac.schemafile.fields import FieldReader
 
 COLLATION_PROVIDERS = ("libc", "icu", "builtin")
 COLLATION_KEYS = {"provider": False, "locale": False, "lc_collate": False, "lc_ctype": False, "deterministic": False,
-                  "name": False, "schema": False, "comment": False}
+                  "name": False, "schema": False, "comment": False, "owner": False}
 
 
 class CollationReader(FieldReader):
@@ -37,5 +37,6 @@ class CollationReader(FieldReader):
                                                                              f"deterministic of {what}"))
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             out.append(Collation(name, schema, provider, locale, lc_collate, lc_ctype, deterministic,
-                                 self.opt_string(f, "comment", what), self.w.src(key)))
+                                 self.opt_string(f, "comment", what), self.w.src(key),
+                                 self.owner(f, what)))  # type: ignore[attr-defined]  # GrantReader's, in the Loader
         return out

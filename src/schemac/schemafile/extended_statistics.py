@@ -11,7 +11,7 @@ from schemac.schemafile.column_settings import statistics_target
 from schemac.schemafile.fields import FieldReader
 from schemac.schemafile.typewriter import Flow, FlowList
 
-STATISTICS_KEYS = {"columns": True, "kinds": False, "schema": False, "target": False, "comment": False}
+STATISTICS_KEYS = {"columns": True, "kinds": False, "schema": False, "target": False, "comment": False, "owner": False}
 
 
 class StatisticsReader(FieldReader):
@@ -39,7 +39,8 @@ class StatisticsReader(FieldReader):
         target = statistics_target(self, f["target"][1], f"target of {what}") if "target" in f else None
         schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else None
         return Statistics(name, tuple(elements), tuple(sorted(set(kinds), key=STATISTICS_KINDS.index)), schema, target,
-                          self.opt_string(f, "comment", what), self.w.src(key_node))
+                          self.opt_string(f, "comment", what), self.w.src(key_node),
+                          self.owner(f, what))  # type: ignore[attr-defined]  # GrantReader's, in the Loader
 
 
 def _is_sequence(node: Node) -> bool:
@@ -59,5 +60,7 @@ def statistics_spec(stats: Sequence[Statistics], table_schema: str) -> dict[str,
             spec["target"] = s.target
         if s.comment is not None:
             spec["comment"] = s.comment
+        if s.owner is not None:
+            spec["owner"] = s.owner
         out[s.name] = Flow(spec) if len(spec) > 1 else FlowList(s.elements)
     return out

@@ -7,20 +7,19 @@ from typing import Any
 
 from yaml.nodes import Node, ScalarNode
 
-from schemac.model import PRIVILEGES, Extension, MemberGrant
+from schemac.model import PRIVILEGES, Extension, MemberGrant, Privilege
 from schemac.model.grants import TABLE_ONLY
-from schemac.schemafile.fields import FieldReader
-from schemac.schemafile.grants import role_name
+from schemac.schemafile.grants import GrantReader, grants_flow, role_name, written_grants
 from schemac.schemafile.typewriter import Flow, FlowList, drop_empty
 
 
 EXTENSION_KEYS = {"name": True, "schema": False, "comment": False, "grants": False}
 # An extension's own object as GRANT names it: the keyword, then its qualified name (a routine's arguments too).
-_MEMBER = re.compile(r"(TABLE|SEQUENCE|ROUTINE|TYPE) (\S.*)")
-_MEMBER_KIND = {"TABLE": "table", "SEQUENCE": "sequence", "ROUTINE": "function", "TYPE": "type"}
+_MEMBER = re.compile(r"(TABLE|SEQUENCE|ROUTINE|TYPE|SCHEMA) (\S.*)")
+_MEMBER_KIND = {"TABLE": "table", "SEQUENCE": "sequence", "ROUTINE": "function", "TYPE": "type", "SCHEMA": "schema"}
 
 
-class ExtensionReader(FieldReader):
+class ExtensionReader(GrantReader):
     """Reads the top-level `extensions:` list."""
 
     def extensions(self, node: Node) -> list[Extension]:
@@ -48,21 +47,25 @@ class ExtensionReader(FieldReader):
             on = self.w.string(key_node, f"object of the grants of {what}")
             m = _MEMBER.fullmatch(on)
             if m is None or any(bad in on for bad in (";", "--", "/*")):
-                raise self.fail(key_node, f"grants of {what}: {on!r} must be TABLE, SEQUENCE, ROUTINE or TYPE and the "
+                raise self.fail(key_node, f"grants of {what}: {on!r} must be TABLE, SEQUENCE, ROUTINE, TYPE or SCHEMA and the "
                                           "object's qualified name")
             kind = _MEMBER_KIND[m.group(1)]
             allowed = PRIVILEGES[kind] + (TABLE_ONLY if kind == "table" else ())
             f = self.w.fields(spec, f"grants on {on} of {what}", {"grant": False, "revoke": False})
             for action in ("grant", "revoke"):
-                for _, role_node, privileges in (self.w.mapping(f[action][1], f"{action} on {on}") if action in f else ()):
+                for _, role_node, node in (self.w.mapping(f[action][1], f"{action} on {on}") if action in f else ()):
                     grantee = role_name(self.identifier(role_node, f"grantee of {action} on {on}"))
-                    for p in self.w.sequence(privileges, f"privileges of {action} on {on}"):
-                        privilege = self.w.string(p, f"privilege of {action} on {on}").strip().upper()
-                        if privilege not in allowed:
-                            raise self.fail(p, f"privilege of {action} on {on} must be one of "
-                                               f"{', '.join(a.lower() for a in allowed)}, not {privilege.lower()!r}")
-                        out.append(MemberGrant(on, grantee, privilege, action == "revoke"))
-        return tuple(sorted(set(out), key=lambda g: (g.on, g.revoked, g.grantee, g.privilege)))
+                    # a grant as a table's (WITH GRANT OPTION, granted_by); a revoke takes back an initial entry
+                    groups = self._grant_groups(node, f"grant on {on} to {grantee}") if action == "grant" \
+                        else [(node, False, None)]
+                    for privileges, grantable, grantor in groups:
+                        for p in self.w.sequence(privileges, f"privileges of {action} on {on}"):
+                            privilege = self.w.string(p, f"privilege of {action} on {on}").strip().upper()
+                            if privilege not in allowed:
+                                raise self.fail(p, f"privilege of {action} on {on} must be one of "
+                                                   f"{', '.join(a.lower() for a in allowed)}, not {privilege.lower()!r}")
+                            out.append(MemberGrant(on, grantee, privilege, action == "revoke", grantable, grantor))
+        return tuple(sorted(set(out), key=lambda g: g.order))
 
 
 def extension_spec(e: Extension) -> Any:
@@ -75,7 +78,12 @@ def extension_spec(e: Extension) -> Any:
         return Flow(head)
     by_on: dict[str, dict] = {}
     for g in e.grants:
-        by_on.setdefault(g.on, {}).setdefault("revoke" if g.revoked else "grant", {}).setdefault(
-            g.grantee, []).append(g.privilege.lower())
-    return {**head, "grants": {on: Flow({k: Flow({r: FlowList(p) for r, p in v.items()}) for k, v in spec.items()})
-                               for on, spec in by_on.items()}}
+        by_on.setdefault(g.on, {}).setdefault("revoke" if g.revoked else "grant", []).append(g)
+
+    def written(action: str, gs: list[MemberGrant]) -> Any:
+        if action == "revoke":
+            return Flow({g: FlowList([x.privilege.lower() for x in gs if x.grantee == g]) for g in dict.fromkeys(
+                x.grantee for x in gs)})
+        privileges = tuple(Privilege(g.grantee, g.privilege, g.grantable, grantor=g.grantor) for g in gs)
+        return Flow(grants_flow(written_grants(privileges, "member")))
+    return {**head, "grants": {on: Flow({k: written(k, v) for k, v in spec.items()}) for on, spec in by_on.items()}}

@@ -70,8 +70,9 @@ class GrantReader(FieldReader):
             what = f"default privileges of {role} on {on}" + (f" in schema {schema}" if schema else "")
             if role == PUBLIC:
                 raise self.fail(f["role"][1], f"role of {what} must be a role, not PUBLIC")
-            if schema is not None and on == "schemas":
-                raise self.fail(f["schema"][1], f"{what}: default privileges on schemas apply in no schema")
+            if schema is not None and on in ("schemas", "large_objects"):
+                raise self.fail(f["schema"][1], f"{what}: default privileges on {on.replace('_', ' ')} apply in no "
+                                                "schema")
             kind = DEFAULT_PRIVILEGE_KINDS[on][0]  # type: ignore[index]
             if (role, on, schema) in seen:
                 raise self.fail(item, f"{what} are declared twice (first at line {seen[(role, on, schema)]})")

@@ -11,8 +11,10 @@ from schemac.model import TextSearchConfig, TextSearchDictionary, TextSearchMapp
 from schemac.pg.searchnames import parse_search_name
 from schemac.schemafile.fields import FieldReader
 
-TEXT_SEARCH_CONFIG_KEYS = {"parser": False, "mappings": False, "name": False, "schema": False, "comment": False}
-TEXT_SEARCH_DICTIONARY_KEYS = {"template": True, "options": False, "name": False, "schema": False, "comment": False}
+TEXT_SEARCH_CONFIG_KEYS = {"parser": False, "mappings": False, "name": False, "schema": False, "comment": False,
+                           "owner": False}
+TEXT_SEARCH_DICTIONARY_KEYS = {"template": True, "options": False, "name": False, "schema": False, "comment": False,
+                               "owner": False}
 
 
 class TextSearchReader(FieldReader):
@@ -33,7 +35,8 @@ class TextSearchReader(FieldReader):
                     options.append(f"{option}={self.w.text(o_value, f'{option} in options of {what}')}")
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             out.append(TextSearchDictionary(name, template, schema, tuple(options),
-                                            self.opt_string(f, "comment", what), self.w.src(key)))
+                                            self.opt_string(f, "comment", what), self.w.src(key),
+                                            self.owner(f, what)))  # type: ignore[attr-defined]
         return out
 
     def text_search_configs(self, node: Node) -> list[TextSearchConfig]:
@@ -54,7 +57,8 @@ class TextSearchReader(FieldReader):
                     mappings.append(TextSearchMapping(token, names))
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             out.append(TextSearchConfig(name, schema, parser, tuple(sorted(mappings)),
-                                        self.opt_string(f, "comment", what), self.w.src(key)))
+                                        self.opt_string(f, "comment", what), self.w.src(key),
+                                        self.owner(f, what)))  # type: ignore[attr-defined]
         return out
 
     def _search_name(self, node: Node, what: str) -> str:

@@ -38,7 +38,8 @@ def composite_spec(c: CompositeType) -> dict:
 def collation_spec(c: Collation) -> Any:
     spec = drop_empty({"provider": c.provider, "locale": c.locale, "lc_collate": c.lc_collate, "lc_ctype": c.lc_ctype})
     spec.update({"deterministic": False} if not c.deterministic else {})
-    return Flow({**spec, **drop_empty({"schema": c.schema if c.schema != "public" else None, "comment": c.comment})})
+    return Flow({**spec, **drop_empty({"schema": c.schema if c.schema != "public" else None, "comment": c.comment,
+                                       "owner": c.owner})})
 
 
 def range_spec(r: RangeType) -> Any:
@@ -111,14 +112,15 @@ def text_search_dictionary_spec(d: TextSearchDictionary) -> dict:
     options = dict(o.split("=", 1) for o in d.options)
     return {"template": d.template, **drop_empty({"options": Flow(options) if options else None,
                                                   "schema": d.schema if d.schema != "public" else None,
-                                                  "comment": d.comment})}
+                                                  "comment": d.comment, "owner": d.owner})}
 
 
 def text_search_config_spec(c: TextSearchConfig) -> dict:
     """parser (when not pg_catalog's default), then the mappings, one token type a line."""
     spec = drop_empty({"parser": c.parser if c.parser != "default" else None,
                        "mappings": {m.token: FlowList(m.dictionaries) for m in c.mappings}})
-    return {**spec, **drop_empty({"schema": c.schema if c.schema != "public" else None, "comment": c.comment})}
+    return {**spec, **drop_empty({"schema": c.schema if c.schema != "public" else None, "comment": c.comment,
+                                  "owner": c.owner})}
 
 
 def rules_spec(rules: tuple[Rule, ...]) -> dict:

@@ -22,7 +22,7 @@
 -- it and its parameters are left out.
 -- statistics: its extended statistics objects (CREATE STATISTICS), each {name, schema, kinds (stxkind: d
 -- ndistinct, f dependencies, m mcv, e expressions'), columns (in the table's order, as Postgres keeps
--- them), expressions (deparsed), target (stxstattarget: -1, or null on 17+, the default), comment}.
+-- them), expressions (deparsed), target (stxstattarget: -1, or null on 17+, the default), comment, owner}.
 -- Parameter: schemas, an array of schema names. One row per table.
 SELECT c.oid AS table_oid,
        n.nspname::text AS schema_name,
@@ -64,7 +64,8 @@ SELECT c.oid AS table_oid,
                                    ORDER BY k.n),
                   'expressions', pg_catalog.pg_get_statisticsobjdef_expressions(s.oid),
                   'target', s.stxstattarget,
-                  'comment', sd.description) ORDER BY s.stxname)
+                  'comment', sd.description,
+                  'owner', pg_catalog.pg_get_userbyid(s.stxowner)::text) ORDER BY s.stxname)
          FROM pg_catalog.pg_statistic_ext s
          JOIN pg_catalog.pg_namespace sn ON sn.oid = s.stxnamespace
          LEFT JOIN pg_catalog.pg_description sd

@@ -1,7 +1,7 @@
 -- Text search configurations of the requested schemas (CREATE TEXT SEARCH CONFIGURATION), not those
 -- owned by an extension. parser and each dictionary: [schema, name]. mappings: {token type alias:
 -- [dictionaries in the order they are tried (mapseqno)]}, only the token types that have a mapping.
--- Parameter: schemas, an array of schema names. One row per configuration.
+-- owner: the owning role's name. Parameter: schemas, an array of schema names. One row per configuration.
 SELECT n.nspname::text AS schema_name,
        c.cfgname::text AS config_name,
        json_build_array(pn.nspname, p.prsname) AS parser,
@@ -15,7 +15,8 @@ SELECT n.nspname::text AS schema_name,
          FROM pg_catalog.ts_token_type(c.cfgparser) AS tt
          WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_ts_config_map m WHERE m.mapcfg = c.oid AND m.maptokentype = tt.tokid)
        ), '{}'::json) AS mappings,
-       d.description AS comment
+       d.description AS comment,
+       pg_catalog.pg_get_userbyid(c.cfgowner)::text AS owner
 FROM pg_catalog.pg_ts_config c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.cfgnamespace
 JOIN pg_catalog.pg_ts_parser p ON p.oid = c.cfgparser

@@ -1,12 +1,13 @@
 -- Text search dictionaries of the requested schemas (CREATE TEXT SEARCH DICTIONARY), not those owned by
 -- an extension (unaccent's own). template: [schema, name]; options: pg_ts_dict.dictinitoption, the
 -- options as Postgres keeps them (`language = 'english', stopwords = 'english'`), or null.
--- Parameter: schemas, an array of schema names. One row per dictionary.
+-- owner: the owning role's name. Parameter: schemas, an array of schema names. One row per dictionary.
 SELECT n.nspname::text AS schema_name,
        dct.dictname::text AS dictionary_name,
        json_build_array(tn.nspname, t.tmplname) AS template,
        dct.dictinitoption AS options,
-       d.description AS comment
+       d.description AS comment,
+       pg_catalog.pg_get_userbyid(dct.dictowner)::text AS owner
 FROM pg_catalog.pg_ts_dict dct
 JOIN pg_catalog.pg_namespace n ON n.oid = dct.dictnamespace
 JOIN pg_catalog.pg_ts_template t ON t.oid = dct.dicttemplate

@@ -25,6 +25,12 @@
 -- Column privileges changed on an extension's own relations (GRANT SELECT (col) after CREATE EXTENSION): kind
 -- 'extension column privileges', "relation.column", where the column's access list is not the one the extension's
 -- script left (pg_init_privs); the extension's grants on whole objects are managed (extensions.sql's member_grants).
+-- Privileges changed on the constructor functions Postgres makes with a range type and its multirange (GRANT ... ON ALL
+-- ROUTINES IN SCHEMA reaches them, as default privileges on functions do): kind 'range constructor privileges', each
+-- named with its argument types, where its access list is not the default.
+-- Privileges changed on Postgres's own objects (GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_reset(), GRANT USAGE ON
+-- LANGUAGE plpgsql: pg_dump writes them, relative to pg_init_privs): kind 'system object privileges', the object as
+-- pg_describe_object names it, where its access list is not the initial one (initdb's, or the kind's default).
 -- Subscriptions of this database are listed by name alone: their connection strings are never read. Enums and domains are managed (enums.sql, domains.sql), and
 -- so are EXCLUDE constraints (exclusions.sql).
 -- Parameter: schemas, an array of schema names.
@@ -32,6 +38,8 @@ WITH ext_owned AS (
   SELECT dep.classid, dep.objid
   FROM pg_catalog.pg_depend dep
   WHERE dep.deptype = 'e'
+), system_ns AS (
+  SELECT n.oid FROM pg_catalog.pg_namespace n WHERE n.nspname = 'pg_catalog'  -- pg_dump leaves information_schema out
 )
 SELECT 'foreign table' AS kind,
        n.nspname::text AS schema_name,
@@ -151,6 +159,40 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
             FROM unnest(COALESCE((SELECT ip.initprivs FROM pg_catalog.pg_init_privs ip
                                   WHERE ip.classoid = 'pg_catalog.pg_class'::regclass AND ip.objoid = c.oid
                                     AND ip.objsubid = a.attnum), '{}'::aclitem[])) x
+            ORDER BY 1)
+UNION ALL
+SELECT 'range constructor privileges', n.nspname::text,
+       p.proname::text || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'
+FROM pg_catalog.pg_proc p
+JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_catalog.pg_depend dep ON dep.classid = 'pg_catalog.pg_proc'::regclass AND dep.objid = p.oid AND dep.deptype = 'i'
+                             AND dep.refclassid = 'pg_catalog.pg_type'::regclass
+JOIN pg_catalog.pg_type t ON t.oid = dep.refobjid AND t.typtype IN ('r', 'm')
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND t.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_type'::regclass)
+  AND p.proacl IS NOT NULL
+  AND ARRAY(SELECT a::text FROM unnest(p.proacl) a ORDER BY 1)
+      IS DISTINCT FROM ARRAY(SELECT a::text FROM unnest(pg_catalog.acldefault('f', p.proowner)) a ORDER BY 1)
+UNION ALL
+SELECT 'system object privileges', '', pg_catalog.pg_describe_object(x.classid, x.objid, 0)
+FROM (SELECT 'pg_catalog.pg_proc'::regclass AS classid, p.oid AS objid, 'f' AS kind, p.proowner AS owner, p.proacl AS acl
+      FROM pg_catalog.pg_proc p WHERE p.pronamespace IN (SELECT oid FROM system_ns)
+      UNION ALL
+      SELECT 'pg_catalog.pg_class'::regclass, c.oid, CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END, c.relowner, c.relacl
+      FROM pg_catalog.pg_class c WHERE c.relnamespace IN (SELECT oid FROM system_ns)
+      UNION ALL
+      SELECT 'pg_catalog.pg_type'::regclass, t.oid, 'T', t.typowner, t.typacl
+      FROM pg_catalog.pg_type t WHERE t.typnamespace IN (SELECT oid FROM system_ns)
+      UNION ALL
+      SELECT 'pg_catalog.pg_namespace'::regclass, n.oid, 'n', n.nspowner, n.nspacl
+      FROM pg_catalog.pg_namespace n WHERE n.oid IN (SELECT oid FROM system_ns)
+      UNION ALL
+      SELECT 'pg_catalog.pg_language'::regclass, l.oid, 'l', l.lanowner, l.lanacl FROM pg_catalog.pg_language l) x
+LEFT JOIN pg_catalog.pg_init_privs ip ON ip.classoid = x.classid AND ip.objoid = x.objid AND ip.objsubid = 0
+WHERE x.acl IS NOT NULL
+  AND ARRAY(SELECT a::text FROM unnest(x.acl) a ORDER BY 1)
+      IS DISTINCT FROM
+      ARRAY(SELECT a::text FROM unnest(COALESCE(ip.initprivs, pg_catalog.acldefault(x.kind::"char", x.owner))) a
             ORDER BY 1)
 UNION ALL
 SELECT 'subscription', '', s.subname::text  -- the name only: subconninfo holds a connection string
