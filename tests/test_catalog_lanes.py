@@ -155,3 +155,24 @@ def test_rows_are_psycopgs_dict_rows_sharing_their_keys(db_url, select):
             rows = cur.execute(select).fetchall()
     assert rows == expected and [list(r) for r in rows] == [list(r) for r in expected]
     assert all(sys.getsizeof(r) < sys.getsizeof(dict(r)) for r in rows)
+
+
+def test_the_catalog_read_starts_before_the_model_is_imported(populated):
+    """`diff` and `inspect` start the read (psycopg alone: catalog/fetch.py) and import the model while the server
+    answers: in a process of its own, the worker holds the rows of every query before schemac.model is imported."""
+    import subprocess
+    import sys
+
+    program = """
+import sys
+from schemac.catalog.worker import CatalogRead
+read = CatalogRead(sys.argv[1], 10, 30000, 5000)
+read.start(("public",))
+got = []
+assert "schemac.model" not in sys.modules and "schemac.catalog.rows" not in sys.modules, "imported too soon"
+read.result(("public",), lambda name, rows: got.append(name))
+assert "schemac.model" not in sys.modules
+print(len(got))
+"""
+    out = subprocess.run([sys.executable, "-c", program, populated], capture_output=True, text=True, check=True)
+    assert int(out.stdout) == len(QUERY_NAMES)
