@@ -242,6 +242,19 @@ def test_argument_types_with_modifiers_name_the_function_postgres_has(tmp_path, 
     assert schemac("diff", "--database-url", db_url).returncode == 0
 
 
+def test_argument_defaults_with_commas_inside_brackets_stay_on_their_arguments(tmp_path, db_url, schemac):
+    """pg_get_expr(proargdefaults) lists the defaults in one string; ARRAY[1, 2] and a slice x[1:2] hold
+    commas of their own (inspect split at them: `c`'s ARRAY[1, 2] became two defaults, and every default
+    moved onto the argument before it, `a` taking `b`'s). The rebuilt database has pg_proc's arguments and
+    the defaults still work."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE FUNCTION tags(a int, b text DEFAULT 'it''s, ok', c int[] DEFAULT ARRAY[1, 2], "
+                     "d int[] DEFAULT ('{5,6,7}'::int[])[2:3], e text[] DEFAULT ARRAY['x', 'y']) RETURNS text "
+                     "LANGUAGE sql AS $$ SELECT b || array_to_string(c || d, ',') || array_to_string(e, ',') $$")
+    _inspected_and_rebuilt(tmp_path, db_url, schemac, lambda conn: _equal(
+        conn.execute("SELECT tags(0)").fetchone()[0], "it's, ok1,2,6,7x,y"))
+
+
 def test_argument_types_written_with_modifiers_by_hand(tmp_path, db_url):
     """The same written in schema.yaml by hand: `numeric(10,2)`, `interval day to second` (an interval's fields
     are its modifier) name the function pg_proc has, so diff after the migration is clean."""
