@@ -255,6 +255,32 @@ def test_argument_defaults_with_commas_inside_brackets_stay_on_their_arguments(t
         conn.execute("SELECT tags(0)").fetchone()[0], "it's, ok1,2,6,7x,y"))
 
 
+def test_a_new_tables_default_and_check_calling_standard_bodies_that_read_it(tmp_path, db_url, schemac):
+    """A column default and a CHECK calling SQL-standard functions whose bodies read the same table (one
+    through another function): Postgres resolves such a body at CREATE FUNCTION, so the table comes first,
+    then the functions, then SET DEFAULT and ADD CONSTRAINT (the migration created the functions first and
+    failed: relation "acct" does not exist). The rebuilt table has A's default and check, and they work."""
+    catalog = "SELECT pg_get_expr(d.adbin, d.adrelid), pg_get_constraintdef(k.oid) FROM pg_attrdef d, pg_constraint k " \
+              "WHERE d.adrelid = 'acct'::regclass AND k.conname = 'acct_limit'"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE acct (id int PRIMARY KEY, owner text);"
+                     "CREATE FUNCTION acct_max() RETURNS int LANGUAGE sql STABLE "
+                     "BEGIN ATOMIC SELECT coalesce(max(id), 0) FROM acct; END;"
+                     "CREATE FUNCTION next_acct() RETURNS int LANGUAGE sql STABLE RETURN acct_max() + 1;"
+                     "ALTER TABLE acct ALTER COLUMN id SET DEFAULT next_acct();"
+                     "CREATE FUNCTION acct_count() RETURNS bigint LANGUAGE sql STABLE "
+                     "BEGIN ATOMIC SELECT count(*) FROM acct; END;"
+                     "ALTER TABLE acct ADD CONSTRAINT acct_limit CHECK (acct_count() < 2)")
+        expected = conn.execute(catalog).fetchone()
+
+    def check(conn):
+        _equal(conn.execute(catalog).fetchone(), expected)
+        _equal([conn.execute(f"INSERT INTO acct (owner) VALUES ('{o}') RETURNING id").fetchone()[0] for o in "ab"], [1, 2])
+        with pytest.raises(psycopg.errors.CheckViolation):
+            conn.execute("INSERT INTO acct (owner) VALUES ('c')")
+    _inspected_and_rebuilt(tmp_path, db_url, schemac, check)
+
+
 def test_argument_types_written_with_modifiers_by_hand(tmp_path, db_url):
     """The same written in schema.yaml by hand: `numeric(10,2)`, `interval day to second` (an interval's fields
     are its modifier) name the function pg_proc has, so diff after the migration is clean."""

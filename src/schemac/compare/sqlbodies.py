@@ -9,13 +9,15 @@ nothing."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 
 from schemac.compare.changes import Change
 from schemac.compare.routine_dependents import dropped_functions
-from schemac.model import Schema
+from schemac.model import Schema, Table
 from schemac.pg.lazy import lazy
 
 sql_body_refs = lazy("schemac.pg.sqlbody", "sql_body_refs")
+called_functions = lazy("schemac.pg.expressions", "called_functions")
 
 COLUMN_REBUILT = "re-created around a column its body reads"
 _COLUMN_CHANGES = ("alter_column_type", "drop_column", "alter_generated")
@@ -57,3 +59,41 @@ def functions_around_columns(changes: list[Change], current: Schema, desired: Sc
         if new.comment:
             out.append(Change("set_type_comment", new.schema, "", new.signature, None, new, None, COLUMN_REBUILT))
     return out
+
+
+def table_readers(desired: Schema) -> dict[tuple[str, str], frozenset[tuple[str, str]]]:
+    """(schema, table) -> the functions (schema, name) whose SQL-standard body reads it, itself or through
+    another such function it calls. Postgres resolves such a body at CREATE FUNCTION, so a new table's
+    default or CHECK that calls one cannot be in its CREATE TABLE (the function needs the table first)."""
+    direct: dict[tuple[str, str], tuple[set, set]] = {}
+    for f in desired.functions:
+        if f.standard_body:
+            relations, functions, _ = sql_body_refs(f.body)
+            seen = direct.setdefault((f.schema, f.name), (set(), set()))  # overloads together
+            seen[0].update(relations)
+            seen[1].update(functions)
+    reads = {key: set(relations) for key, (relations, _) in direct.items()}
+    grown = True
+    while grown:  # through the standard-body functions each calls, to a fixed point
+        grown = False
+        for key, (_, calls) in direct.items():
+            more = set().union(*(reads.get(g, set()) for g in calls)) - reads[key]
+            if more:
+                reads[key] |= more
+                grown = True
+    out: dict[tuple[str, str], set] = {}
+    for key, relations in reads.items():
+        for relation in relations:
+            out.setdefault(relation, set()).add(key)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def without_calls_to(t: Table, functions: frozenset[tuple[str, str]]) -> Table:
+    """`t` without the defaults and CHECKs that call any of `functions`: what its CREATE TABLE can hold
+    when those functions read it (the rest follows as SET DEFAULT and ADD CONSTRAINT, after them)."""
+    if not functions:
+        return t
+    calls = lambda text: bool(text) and not functions.isdisjoint(called_functions(text))  # noqa: E731
+    columns = tuple(replace(c, default=None) if calls(c.default) else c for c in t.columns)
+    checks = tuple(c for c in t.checks if not calls(c.expression))
+    return t if columns == t.columns and checks == t.checks else replace(t, columns=columns, checks=checks)
