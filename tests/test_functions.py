@@ -247,12 +247,12 @@ def test_argument_defaults_with_commas_inside_brackets_stay_on_their_arguments(t
     commas of their own (inspect split at them: `c`'s ARRAY[1, 2] became two defaults, and every default
     moved onto the argument before it, `a` taking `b`'s). The rebuilt database has pg_proc's arguments and
     the defaults still work."""
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("CREATE FUNCTION tags(a int, b text DEFAULT 'it''s, ok', c int[] DEFAULT ARRAY[1, 2], "
-                     "d int[] DEFAULT ('{5,6,7}'::int[])[2:3], e text[] DEFAULT ARRAY['x', 'y']) RETURNS text "
-                     "LANGUAGE sql AS $$ SELECT b || array_to_string(c || d, ',') || array_to_string(e, ',') $$")
-    _inspected_and_rebuilt(tmp_path, db_url, schemac, lambda conn: _equal(
-        conn.execute("SELECT tags(0)").fetchone()[0], "it's, ok1,2,6,7x,y"))
+    sql = ("CREATE FUNCTION tags(a int, b text DEFAULT 'it''s, ok', c int[] DEFAULT ARRAY[1, 2], "
+           "d int[] DEFAULT ('{5,6,7}'::int[])[2:3], e text[] DEFAULT ARRAY['x', 'y']) RETURNS text "
+           "LANGUAGE sql AS $$ SELECT b || array_to_string(c || d, ',') || array_to_string(e, ',') $$")
+    psycopg.connect(db_url, autocommit=True).execute(sql).connection.close()
+    _inspected_and_rebuilt(tmp_path, db_url, schemac, lambda conn: _equal(conn.execute("SELECT tags(0)").fetchone()[0],
+                                                                          "it's, ok1,2,6,7x,y"))
 
 
 def test_a_new_tables_default_and_check_calling_standard_bodies_that_read_it(tmp_path, db_url, schemac):
