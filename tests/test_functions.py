@@ -256,14 +256,20 @@ def test_argument_defaults_with_commas_inside_brackets_stay_on_their_arguments(t
 
 
 def test_a_new_tables_default_and_check_calling_standard_bodies_that_read_it(tmp_path, db_url, schemac):
-    """A column default and a CHECK calling SQL-standard functions whose bodies read the same table (one
-    through another function): Postgres resolves such a body at CREATE FUNCTION, so the table comes first,
-    then the functions, then SET DEFAULT and ADD CONSTRAINT (the migration created the functions first and
-    failed: relation "acct" does not exist). The rebuilt table has A's default and check, and they work."""
-    catalog = "SELECT pg_get_expr(d.adbin, d.adrelid), pg_get_constraintdef(k.oid) FROM pg_attrdef d, pg_constraint k " \
-              "WHERE d.adrelid = 'acct'::regclass AND k.conname = 'acct_limit'"
+    """Column defaults and a CHECK calling SQL-standard functions whose bodies read the same table (one
+    through another function, one through a view): Postgres resolves such a body at CREATE FUNCTION, so the
+    table comes first, then the view and the functions, then SET DEFAULT and ADD CONSTRAINT (the migration
+    created the functions first and failed: relation "acct" does not exist). The rebuilt table has A's
+    defaults and check, and they work."""
+    catalog = "SELECT array_agg(pg_get_expr(d.adbin, d.adrelid) ORDER BY d.adnum), pg_get_constraintdef(k.oid) " \
+              "FROM pg_attrdef d, pg_constraint k WHERE d.adrelid = 'acct'::regclass AND k.conname = 'acct_limit' " \
+              "GROUP BY k.oid"
     with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("CREATE TABLE acct (id int PRIMARY KEY, owner text);"
+        conn.execute("CREATE TABLE acct (id int PRIMARY KEY, owner text, rank bigint);"
+                     "CREATE VIEW acct_ids AS SELECT id FROM acct;"
+                     "CREATE FUNCTION acct_rank() RETURNS bigint LANGUAGE sql STABLE "
+                     "BEGIN ATOMIC SELECT count(*) + 10 FROM acct_ids; END;"
+                     "ALTER TABLE acct ALTER COLUMN rank SET DEFAULT acct_rank();"
                      "CREATE FUNCTION acct_max() RETURNS int LANGUAGE sql STABLE "
                      "BEGIN ATOMIC SELECT coalesce(max(id), 0) FROM acct; END;"
                      "CREATE FUNCTION next_acct() RETURNS int LANGUAGE sql STABLE RETURN acct_max() + 1;"
@@ -275,7 +281,8 @@ def test_a_new_tables_default_and_check_calling_standard_bodies_that_read_it(tmp
 
     def check(conn):
         _equal(conn.execute(catalog).fetchone(), expected)
-        _equal([conn.execute(f"INSERT INTO acct (owner) VALUES ('{o}') RETURNING id").fetchone()[0] for o in "ab"], [1, 2])
+        _equal([conn.execute(f"INSERT INTO acct (owner) VALUES ('{o}') RETURNING id, rank").fetchone() for o in "ab"],
+               [(1, 10), (2, 11)])
         with pytest.raises(psycopg.errors.CheckViolation):
             conn.execute("INSERT INTO acct (owner) VALUES ('c')")
     _inspected_and_rebuilt(tmp_path, db_url, schemac, check)

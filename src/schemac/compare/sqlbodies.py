@@ -18,6 +18,7 @@ from schemac.pg.lazy import lazy
 
 sql_body_refs = lazy("schemac.pg.sqlbody", "sql_body_refs")
 called_functions = lazy("schemac.pg.expressions", "called_functions")
+query_refs = lazy("schemac.pg.sqlbody", "query_refs")
 
 COLUMN_REBUILT = "re-created around a column its body reads"
 _COLUMN_CHANGES = ("alter_column_type", "drop_column", "alter_generated")
@@ -62,30 +63,39 @@ def functions_around_columns(changes: list[Change], current: Schema, desired: Sc
 
 
 def table_readers(desired: Schema) -> dict[tuple[str, str], frozenset[tuple[str, str]]]:
-    """(schema, table) -> the functions (schema, name) whose SQL-standard body reads it, itself or through
-    another such function it calls. Postgres resolves such a body at CREATE FUNCTION, so a new table's
-    default or CHECK that calls one cannot be in its CREATE TABLE (the function needs the table first)."""
-    direct: dict[tuple[str, str], tuple[set, set]] = {}
+    """(schema, table) -> the functions (schema, name) whose SQL-standard body reads it: itself, through a view
+    (over views), or through another such function it calls. Postgres resolves such a body at CREATE
+    FUNCTION, so a new table's default or CHECK that calls one cannot be in its CREATE TABLE (the function
+    needs the table first)."""
+    bodies: dict[tuple[str, str], list[str]] = {}
     for f in desired.functions:
         if f.standard_body:
-            relations, functions, _ = sql_body_refs(f.body)
-            seen = direct.setdefault((f.schema, f.name), (set(), set()))  # overloads together
-            seen[0].update(relations)
-            seen[1].update(functions)
-    reads = {key: set(relations) for key, (relations, _) in direct.items()}
-    grown = True
-    while grown:  # through the standard-body functions each calls, to a fixed point
-        grown = False
-        for key, (_, calls) in direct.items():
-            more = set().union(*(reads.get(g, set()) for g in calls)) - reads[key]
-            if more:
-                reads[key] |= more
-                grown = True
-    out: dict[tuple[str, str], set] = {}
-    for key, relations in reads.items():
-        for relation in relations:
-            out.setdefault(relation, set()).add(key)
-    return {k: frozenset(v) for k, v in out.items()}
+            bodies.setdefault((f.schema, f.name), []).append(f.body)  # overloads together
+    if not bodies:
+        return {}
+    views = {(v.schema, v.name): v.query for v in desired.views}
+    reads: dict[tuple[str, tuple[str, str]], frozenset] = {}
+
+    def read(node: tuple[str, tuple[str, str]]) -> frozenset:
+        """The relations a function ("f") or a view ("v") reads, through the views and standard bodies it names."""
+        if node in reads:
+            return reads[node]
+        reads[node] = frozenset()  # a cycle (which Postgres cannot build) ends here
+        kind, key = node
+        named = [sql_body_refs(b) for b in bodies[key]] if kind == "f" else [query_refs(views[key])]
+        out = set()
+        for relations, functions, _ in named:
+            out |= relations
+            out.update(*(read(("v", r)) for r in relations if r in views))
+            out.update(*(read(("f", g)) for g in functions if g in bodies))
+        reads[node] = frozenset(out)
+        return reads[node]
+
+    found: dict[tuple[str, str], set] = {}
+    for key in bodies:
+        for relation in read(("f", key)):
+            found.setdefault(relation, set()).add(key)
+    return {k: frozenset(v) for k, v in found.items()}
 
 
 def without_calls_to(t: Table, functions: frozenset[tuple[str, str]]) -> Table:
