@@ -277,14 +277,36 @@ def test_a_new_tables_default_and_check_calling_standard_bodies_that_read_it(tmp
                      "CREATE FUNCTION acct_count() RETURNS bigint LANGUAGE sql STABLE "
                      "BEGIN ATOMIC SELECT count(*) FROM acct; END;"
                      "ALTER TABLE acct ADD CONSTRAINT acct_limit CHECK (acct_count() < 2)")
-        expected = conn.execute(catalog).fetchone()
+    _rebuilt_as_catalog_says(tmp_path, db_url, schemac, catalog, "INSERT INTO acct (owner) VALUES ('c')", lambda conn: _equal(
+        [conn.execute(f"INSERT INTO acct (owner) VALUES ('{o}') RETURNING id, rank").fetchone() for o in "ab"],
+        [(1, 10), (2, 11)]))
+
+
+def test_a_new_domains_check_calling_a_standard_body_that_reads_a_table_of_it(tmp_path, db_url, schemac):
+    """A domain's CHECK calls a SQL-standard function reading a table whose column is of the domain: CREATE
+    DOMAIN comes first without it, then the table and the function, then ALTER DOMAIN ... ADD CONSTRAINT (the
+    CHECK inline waited for the function, which waited for the table, which waited for the domain: the
+    migration failed). The rebuilt domain has A's check, and it holds."""
+    catalog = "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE contypid = 'small'::regtype"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE DOMAIN small AS int; CREATE TABLE lim (n small);"
+                     "CREATE FUNCTION lim_max() RETURNS int LANGUAGE sql STABLE "
+                     "BEGIN ATOMIC SELECT coalesce(max(n), 100) FROM lim; END;"
+                     "ALTER DOMAIN small ADD CONSTRAINT small_max CHECK (VALUE <= lim_max())")
+    _rebuilt_as_catalog_says(tmp_path, db_url, schemac, catalog, "INSERT INTO lim VALUES (101)")
+
+
+def _rebuilt_as_catalog_says(tmp_path, db_url, schemac, catalog: str, violating: str, works=lambda conn: None) -> None:
+    """inspect, generate and apply to an empty sibling (_inspected_and_rebuilt): `catalog` reads the same there,
+    `works(conn)` holds, then `violating` fails the CHECK."""
+    with psycopg.connect(db_url) as conn:
+        expected = conn.execute(catalog).fetchall()
 
     def check(conn):
-        _equal(conn.execute(catalog).fetchone(), expected)
-        _equal([conn.execute(f"INSERT INTO acct (owner) VALUES ('{o}') RETURNING id, rank").fetchone() for o in "ab"],
-               [(1, 10), (2, 11)])
+        _equal(conn.execute(catalog).fetchall(), expected)
+        works(conn)
         with pytest.raises(psycopg.errors.CheckViolation):
-            conn.execute("INSERT INTO acct (owner) VALUES ('c')")
+            conn.execute(violating)
     _inspected_and_rebuilt(tmp_path, db_url, schemac, check)
 
 

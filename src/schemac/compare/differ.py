@@ -26,7 +26,7 @@ from schemac.compare.routine_dependents import functions_around_types
 from schemac.compare.types import diff_objects
 from schemac.compare.views import diff_views
 from schemac.compare.readers import readers_around
-from schemac.compare.sqlbodies import functions_around_columns, table_readers, without_calls_to
+from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
 from schemac.compare.usertypes import diff_user_types
 from schemac.model import Index, Schema, Table
 from schemac.pg.types import type_name
@@ -199,6 +199,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     objects = functions_around_types(objects, current, desired, rebuilt)
     per_table: dict[tuple[str, str], list[Change]] = {}
     readers = table_readers(desired) if any(f.standard_body for f in desired.functions) else {}
+    objects = domains_after_readers(objects, readers)
     for key, t in des_tables.items():
         old = cur_tables.get(key)
         if old is None:

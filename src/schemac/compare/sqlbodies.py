@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from schemac.compare.changes import Change
+from schemac.compare.changes import DOMAIN_CHECKS_LATER, Change
 from schemac.compare.routine_dependents import dropped_functions
 from schemac.model import Schema, Table
 from schemac.pg.lazy import lazy
@@ -107,3 +107,28 @@ def without_calls_to(t: Table, functions: frozenset[tuple[str, str]]) -> Table:
     columns = tuple(replace(c, default=None) if calls(c.default) else c for c in t.columns)
     checks = tuple(c for c in t.checks if not calls(c.expression))
     return t if columns == t.columns and checks == t.checks else replace(t, columns=columns, checks=checks)
+
+
+def domains_after_readers(changes: list[Change], readers: dict[tuple[str, str], frozenset[tuple[str, str]]]) -> list[Change]:
+    """`changes` with each new domain whose CHECK or DEFAULT calls a function of `readers` (table_readers) made
+    in two steps: CREATE DOMAIN without them, ALTER DOMAIN adding them once the function exists (it reads a
+    table, and that table's columns may be of the domain: the CREATE DOMAIN waits for none of them)."""
+    functions = frozenset().union(*readers.values()) if readers else frozenset()
+    if not functions:
+        return changes
+    out = []
+    for c in changes:
+        new = c.new
+        if c.kind != "add_domain" or new is None:
+            out.append(c)
+            continue
+        calls = lambda text: bool(text) and not functions.isdisjoint(called_functions(text))  # noqa: E731
+        checks = tuple(k for k in new.checks if not calls(k.expression))  # type: ignore[attr-defined]
+        default = None if calls(new.default) else new.default  # type: ignore[attr-defined]
+        if checks == new.checks and default == new.default:  # type: ignore[attr-defined]
+            out.append(c)
+            continue
+        made = replace(new, checks=checks, default=default)
+        out.append(replace(c, new=made))
+        out.append(Change("alter_domain", c.schema, "", c.name, made, new, None, DOMAIN_CHECKS_LATER))
+    return out
