@@ -242,6 +242,74 @@ def test_argument_types_with_modifiers_name_the_function_postgres_has(tmp_path, 
     assert schemac("diff", "--database-url", db_url).returncode == 0
 
 
+def test_argument_defaults_with_commas_inside_brackets_stay_on_their_arguments(tmp_path, db_url, schemac):
+    """pg_get_expr(proargdefaults) lists the defaults in one string; ARRAY[1, 2] and a slice x[1:2] hold
+    commas of their own (inspect split at them: `c`'s ARRAY[1, 2] became two defaults, and every default
+    moved onto the argument before it, `a` taking `b`'s). The rebuilt database has pg_proc's arguments and
+    the defaults still work."""
+    sql = ("CREATE FUNCTION tags(a int, b text DEFAULT 'it''s, ok', c int[] DEFAULT ARRAY[1, 2], "
+           "d int[] DEFAULT ('{5,6,7}'::int[])[2:3], e text[] DEFAULT ARRAY['x', 'y']) RETURNS text "
+           "LANGUAGE sql AS $$ SELECT b || array_to_string(c || d, ',') || array_to_string(e, ',') $$")
+    psycopg.connect(db_url, autocommit=True).execute(sql).connection.close()
+    _inspected_and_rebuilt(tmp_path, db_url, schemac, lambda conn: _equal(conn.execute("SELECT tags(0)").fetchone()[0],
+                                                                          "it's, ok1,2,6,7x,y"))
+
+
+def test_a_new_tables_default_and_check_calling_standard_bodies_that_read_it(tmp_path, db_url, schemac):
+    """Column defaults and a CHECK calling SQL-standard functions whose bodies read the same table (one
+    through another function, one through a view): Postgres resolves such a body at CREATE FUNCTION, so the
+    table comes first, then the view and the functions, then SET DEFAULT and ADD CONSTRAINT (the migration
+    created the functions first and failed: relation "acct" does not exist). The rebuilt table has A's
+    defaults and check, and they work."""
+    catalog = "SELECT array_agg(pg_get_expr(d.adbin, d.adrelid) ORDER BY d.adnum), pg_get_constraintdef(k.oid) " \
+              "FROM pg_attrdef d, pg_constraint k WHERE d.adrelid = 'acct'::regclass AND k.conname = 'acct_limit' " \
+              "GROUP BY k.oid"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE acct (id int PRIMARY KEY, owner text, rank bigint);"
+                     "CREATE VIEW acct_ids AS SELECT id FROM acct;"
+                     "CREATE FUNCTION acct_rank() RETURNS bigint LANGUAGE sql STABLE "
+                     "BEGIN ATOMIC SELECT count(*) + 10 FROM acct_ids; END;"
+                     "ALTER TABLE acct ALTER COLUMN rank SET DEFAULT acct_rank();"
+                     "CREATE FUNCTION acct_max() RETURNS int LANGUAGE sql STABLE "
+                     "BEGIN ATOMIC SELECT coalesce(max(id), 0) FROM acct; END;"
+                     "CREATE FUNCTION next_acct() RETURNS int LANGUAGE sql STABLE RETURN acct_max() + 1;"
+                     "ALTER TABLE acct ALTER COLUMN id SET DEFAULT next_acct();"
+                     "CREATE FUNCTION acct_count() RETURNS bigint LANGUAGE sql STABLE "
+                     "BEGIN ATOMIC SELECT count(*) FROM acct; END;"
+                     "ALTER TABLE acct ADD CONSTRAINT acct_limit CHECK (acct_count() < 2)")
+    _rebuilt_as_catalog_says(tmp_path, db_url, schemac, catalog, "INSERT INTO acct (owner) VALUES ('c')", lambda conn: _equal(
+        [conn.execute(f"INSERT INTO acct (owner) VALUES ('{o}') RETURNING id, rank").fetchone() for o in "ab"],
+        [(1, 10), (2, 11)]))
+
+
+def test_a_new_domains_check_calling_a_standard_body_that_reads_a_table_of_it(tmp_path, db_url, schemac):
+    """A domain's CHECK calls a SQL-standard function reading a table whose column is of the domain: CREATE
+    DOMAIN comes first without it, then the table and the function, then ALTER DOMAIN ... ADD CONSTRAINT (the
+    CHECK inline waited for the function, which waited for the table, which waited for the domain: the
+    migration failed). The rebuilt domain has A's check, and it holds."""
+    catalog = "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE contypid = 'small'::regtype"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE DOMAIN small AS int; CREATE TABLE lim (n small);"
+                     "CREATE FUNCTION lim_max() RETURNS int LANGUAGE sql STABLE "
+                     "BEGIN ATOMIC SELECT coalesce(max(n), 100) FROM lim; END;"
+                     "ALTER DOMAIN small ADD CONSTRAINT small_max CHECK (VALUE <= lim_max())")
+    _rebuilt_as_catalog_says(tmp_path, db_url, schemac, catalog, "INSERT INTO lim VALUES (101)")
+
+
+def _rebuilt_as_catalog_says(tmp_path, db_url, schemac, catalog: str, violating: str, works=lambda conn: None) -> None:
+    """inspect, generate and apply to an empty sibling (_inspected_and_rebuilt): `catalog` reads the same there,
+    `works(conn)` holds, then `violating` fails the CHECK."""
+    with psycopg.connect(db_url) as conn:
+        expected = conn.execute(catalog).fetchall()
+
+    def check(conn):
+        _equal(conn.execute(catalog).fetchall(), expected)
+        works(conn)
+        with pytest.raises(psycopg.errors.CheckViolation):
+            conn.execute(violating)
+    _inspected_and_rebuilt(tmp_path, db_url, schemac, check)
+
+
 def test_argument_types_written_with_modifiers_by_hand(tmp_path, db_url):
     """The same written in schema.yaml by hand: `numeric(10,2)`, `interval day to second` (an interval's fields
     are its modifier) name the function pg_proc has, so diff after the migration is clean."""

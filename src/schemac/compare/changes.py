@@ -70,6 +70,9 @@ AFTER_DETACH = CARRIED_TO_PARTITIONS | {"add_constraint", "drop_constraint", "ad
 # The cause of the changes around an enum re-created with values removed or reordered: the old type is
 # renamed aside, the new one created, every column retyped to it through text, the old one dropped.
 ENUM_REBUILT = "enum re-created"
+# The cause of a new domain's CHECKs (or DEFAULT) added by ALTER DOMAIN after its CREATE DOMAIN: they call a
+# SQL-standard function that reads a table, which may be of that domain (compare.sqlbodies.domains_after_readers).
+DOMAIN_CHECKS_LATER = "calls a function that reads a table"
 # The cause of a generated column dropped and added again because Postgres refuses to change what its
 # expression reads under it (a column retyped, a function dropped): its values are derived, none is lost.
 GENERATED_REBUILT = "generated column re-created"

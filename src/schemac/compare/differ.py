@@ -26,7 +26,7 @@ from schemac.compare.routine_dependents import functions_around_types
 from schemac.compare.types import diff_objects
 from schemac.compare.views import diff_views
 from schemac.compare.readers import readers_around
-from schemac.compare.sqlbodies import functions_around_columns
+from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
 from schemac.compare.usertypes import diff_user_types
 from schemac.model import Index, Schema, Table
 from schemac.pg.types import type_name
@@ -200,12 +200,15 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
                         (c.kind == "alter_domain" and c.cause == ENUM_REBUILT))
     objects = functions_around_types(objects, current, desired, rebuilt)
     per_table: dict[tuple[str, str], list[Change]] = {}
+    readers = table_readers(desired) if any(f.standard_body for f in desired.functions) else {}
+    objects = domains_after_readers(objects, readers)
     for key, t in des_tables.items():
         old = cur_tables.get(key)
         if old is None:
-            changes.append(Change("add_table", t.schema, t.name, None, None, t, t))
+            made = without_calls_to(t, readers.get(key, frozenset()))  # SET DEFAULT, ADD CONSTRAINT: after them
+            changes.append(Change("add_table", t.schema, t.name, None, None, made, made))
             parent = des_tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of else None
-            changes.extend(replace(c, cause="new table") for c in diff_table(created_by_create_table(t, parent), t))
+            changes.extend(replace(c, cause="new table") for c in diff_table(created_by_create_table(made, parent), t))
         else:
             old, t, before, left = across_parents(with_detached_copies(old, t, cur_tables, des_tables), t, cur_tables, des_tables)
             per_table[key] = before + after_no_inherit(diff_table(old, t, rebuilt), left)

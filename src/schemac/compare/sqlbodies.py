@@ -9,13 +9,16 @@ nothing."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 
-from schemac.compare.changes import Change
+from schemac.compare.changes import DOMAIN_CHECKS_LATER, Change
 from schemac.compare.routine_dependents import dropped_functions
-from schemac.model import Schema
+from schemac.model import Schema, Table
 from schemac.pg.lazy import lazy
 
 sql_body_refs = lazy("schemac.pg.sqlbody", "sql_body_refs")
+called_functions = lazy("schemac.pg.expressions", "called_functions")
+query_refs = lazy("schemac.pg.sqlbody", "query_refs")
 
 COLUMN_REBUILT = "re-created around a column its body reads"
 _COLUMN_CHANGES = ("alter_column_type", "drop_column", "alter_generated")
@@ -56,4 +59,76 @@ def functions_around_columns(changes: list[Change], current: Schema, desired: Sc
         out.append(Change("add_function", new.schema, "", new.signature, None, new, None, COLUMN_REBUILT))
         if new.comment:
             out.append(Change("set_type_comment", new.schema, "", new.signature, None, new, None, COLUMN_REBUILT))
+    return out
+
+
+def table_readers(desired: Schema) -> dict[tuple[str, str], frozenset[tuple[str, str]]]:
+    """(schema, table) -> the functions (schema, name) whose SQL-standard body reads it: itself, through a view
+    (over views), or through another such function it calls. Postgres resolves such a body at CREATE
+    FUNCTION, so a new table's default or CHECK that calls one cannot be in its CREATE TABLE (the function
+    needs the table first)."""
+    bodies: dict[tuple[str, str], list[str]] = {}
+    for f in desired.functions:
+        if f.standard_body:
+            bodies.setdefault((f.schema, f.name), []).append(f.body)  # overloads together
+    if not bodies:
+        return {}
+    views = {(v.schema, v.name): v.query for v in desired.views}
+    reads: dict[tuple[str, tuple[str, str]], frozenset] = {}
+
+    def read(node: tuple[str, tuple[str, str]]) -> frozenset:
+        """The relations a function ("f") or a view ("v") reads, through the views and standard bodies it names."""
+        if node in reads:
+            return reads[node]
+        reads[node] = frozenset()  # a cycle (which Postgres cannot build) ends here
+        kind, key = node
+        named = [sql_body_refs(b) for b in bodies[key]] if kind == "f" else [query_refs(views[key])]
+        out = set()
+        for relations, functions, _ in named:
+            out |= relations
+            out.update(*(read(("v", r)) for r in relations if r in views))
+            out.update(*(read(("f", g)) for g in functions if g in bodies))
+        reads[node] = frozenset(out)
+        return reads[node]
+
+    found: dict[tuple[str, str], set] = {}
+    for key in bodies:
+        for relation in read(("f", key)):
+            found.setdefault(relation, set()).add(key)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def without_calls_to(t: Table, functions: frozenset[tuple[str, str]]) -> Table:
+    """`t` without the defaults and CHECKs that call any of `functions`: what its CREATE TABLE can hold
+    when those functions read it (the rest follows as SET DEFAULT and ADD CONSTRAINT, after them)."""
+    if not functions:
+        return t
+    calls = lambda text: bool(text) and not functions.isdisjoint(called_functions(text))  # noqa: E731
+    columns = tuple(replace(c, default=None) if calls(c.default) else c for c in t.columns)
+    checks = tuple(c for c in t.checks if not calls(c.expression))
+    return t if columns == t.columns and checks == t.checks else replace(t, columns=columns, checks=checks)
+
+
+def domains_after_readers(changes: list[Change], readers: dict[tuple[str, str], frozenset[tuple[str, str]]]) -> list[Change]:
+    """`changes` with each new domain whose CHECK or DEFAULT calls a function of `readers` (table_readers) made
+    in two steps: CREATE DOMAIN without them, ALTER DOMAIN adding them once the function exists (it reads a
+    table, and that table's columns may be of the domain: the CREATE DOMAIN waits for none of them)."""
+    functions = frozenset().union(*readers.values()) if readers else frozenset()
+    if not functions:
+        return changes
+    out = []
+    for c in changes:
+        new = c.new
+        if c.kind != "add_domain" or new is None:
+            out.append(c)
+            continue
+        calls = lambda text: bool(text) and not functions.isdisjoint(called_functions(text))  # noqa: E731
+        checks = tuple(k for k in new.checks if not calls(k.expression))  # type: ignore[attr-defined]
+        default = None if calls(new.default) else new.default  # type: ignore[attr-defined]
+        if checks == new.checks and default == new.default:  # type: ignore[attr-defined]
+            out.append(c)
+            continue
+        made = replace(new, checks=checks, default=default)
+        out.append(replace(c, new=made))
+        out.append(Change("alter_domain", c.schema, "", c.name, made, new, None, DOMAIN_CHECKS_LATER))
     return out

@@ -14,8 +14,9 @@ from schemac.model.collnames import collation_ref
 
 
 def _unquoted(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
-    """(index, character, parenthesis depth before it) of each character outside quotes ('...', "...",
-    with doubled quotes inside), from text[start]."""
+    """(index, character, bracket depth before it) of each character outside quotes ('...', "...",
+    with doubled quotes inside), from text[start]. Square brackets nest as parentheses do: a comma inside
+    ARRAY[1, 2] or x[1:2] is not a list's."""
     depth, quote, i = 0, "", start
     while i < len(text):
         ch = text[i]
@@ -28,7 +29,7 @@ def _unquoted(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
             quote = ch
         else:
             yield i, ch, depth
-            depth += 1 if ch == "(" else -1 if ch == ")" else 0
+            depth += 1 if ch in "([" else -1 if ch in ")]" else 0
         i += 1
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemac.compare.changes import (AFTER_DETACH, CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
+from schemac.compare.changes import (AFTER_DETACH, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
                                      takes_using)
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs, type_key,
@@ -243,6 +243,9 @@ def deps(c: Change) -> Deps:
         makes.add(("typed columns", t.schema, t.name))
     if t is not None and c.cause != INHERITED and k in AFTER_DETACH:
         new_refs.add(("detached", t.schema, t.name))  # a partition changed while detached: after DETACH
+    if c.cause == DOMAIN_CHECKS_LATER:  # the domain made already, used by what the function reads: no key of its own
+        own = own_keys(None, new)  # type: ignore[arg-type]
+        makes, removes, new_refs = makes - own, removes - own, new_refs | own
     if k == "alter_enum" or (k == "alter_domain" and c.cause == ENUM_REBUILT):  # renames the old type aside
         makes.add(("set aside", c.schema, set_aside_name(c.name)))
     if c.cause == ENUM_REBUILT and k in ("drop_enum", "drop_domain"):  # the type set aside: after the rename
