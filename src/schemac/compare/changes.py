@@ -31,7 +31,7 @@ KINDS = (
     "drop_cast", "drop_operator", "drop_aggregate", "drop_function", "drop_sequence", "drop_composite_type", "drop_range_type", "drop_domain", "drop_enum",
     "drop_collation", "drop_text_search_config", "drop_text_search_dictionary",
     "add_table", "add_inherit", "alter_partitioning", "attach_partition", "set_logging", "add_column",
-    "drop_default", "alter_column_type", "drop_identity", "drop_not_null", "set_not_null", "set_default",
+    "drop_default", "alter_column_type", "drop_identity", "drop_not_null", "set_not_null", "alter_not_null", "set_default",
     "alter_identity", "alter_generated", "set_column_settings", "set_of",
     "add_constraint", "validate_constraint", "add_index", "set_index_parameters", "set_table_parameters",
     "add_foreign_key", "enforce_foreign_key",
