@@ -65,7 +65,7 @@ CARRIED_TO_PARTITIONS = frozenset({"add_column", "drop_column", "alter_column_ty
 # Changes of a partition detached that wait for the DETACH: those carried down, and those of the copies of
 # its parent's keys, CHECKs and indexes, which it cannot drop while attached and holds once detached
 # (compare/partition_copies.py).
-AFTER_DETACH = CARRIED_TO_PARTITIONS | {"add_constraint", "drop_constraint", "add_index", "drop_index"}
+AFTER_DETACH = CARRIED_TO_PARTITIONS | {"add_constraint", "drop_constraint", "add_index", "drop_index", "alter_not_null"}
 # The cause of the changes around an enum re-created with values removed or reordered: the old type is
 # renamed aside, the new one created, every column retyped to it through text, the old one dropped.
 ENUM_REBUILT = "enum re-created"

@@ -21,6 +21,7 @@ from schemac.compare.event_triggers import diff_event_triggers
 from schemac.compare.partition_copies import with_detached_copies
 from schemac.compare.tables import created_by_create_table, diff_table, partition_of_key, repeated_keys
 from schemac.compare.inherited_checks import across_parents, after_no_inherit
+from schemac.compare.not_nulls import across_no_inherit
 from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import functions_around_types
 from schemac.compare.types import diff_objects
@@ -206,7 +207,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             changes.extend(replace(c, cause="new table") for c in diff_table(created_by_create_table(t, parent), t))
         else:
             old, t, before, left = across_parents(with_detached_copies(old, t, cur_tables, des_tables), t, cur_tables, des_tables)
-            per_table[key] = before + after_no_inherit(diff_table(old, t, rebuilt), left)
+            old, renamed = across_no_inherit(old, t, cur_tables)
+            per_table[key] = before + after_no_inherit(diff_table(old, t, rebuilt), left) + renamed
     for key, table_changes in per_table.items():
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table))
     for key, t in cur_tables.items():

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from schemac.model import Column, NotNull
+from schemac.compare.changes import Change
+from schemac.compare.inherited_checks import AFTER_NO_INHERIT
+from schemac.model import Column, NotNull, Table
 from schemac.pg.names import default_not_null_name
 
 
@@ -23,3 +25,34 @@ def not_null_changes(table: str, old: Column, new: Column) -> list[tuple[str, Co
     if was == will:
         return []
     return [("alter_not_null", replace(old, not_null=replace(was, name=was.name or default_not_null_name(table, old.name))))]
+
+
+def across_no_inherit(cur: Table, des: Table, cur_tables: dict) -> tuple[Table, list[Change]]:
+    """A NOT NULL a child (or partition) inherited from a parent it leaves (NO INHERIT, DETACH) stays on it as its
+    own, under the parent's constraint's
+    name: renamed after the NO INHERIT as schema.yaml names it, or as Postgres names a table's own (what CREATE
+    TABLE makes), when the child holds it under the parent's name (not where the child had declared it too: it
+    then has a name of its own, which the catalog read). `cur` comes back with those columns named as `des`."""
+    left = [cur_tables.get((q.schema, q.name)) for q in cur.inherits if q not in des.inherits]
+    p, q = cur.partition_of, des.partition_of
+    if p is not None and (q is None or (q.parent_schema, q.parent) != (p.parent_schema, p.parent)):  # detached
+        left.append(cur_tables.get((p.parent_schema, p.parent)))
+    if not left:
+        return cur, []
+    des_cols = {c.name: c for c in des.columns}
+    named: dict[str, Column] = {}
+    changes: list[Change] = []
+    for parent in left:
+        for pc in getattr(parent, "columns", ()):
+            col, own = des_cols.get(pc.name), cur.column(pc.name)
+            if pc.nullable or (pc.not_null is not None and pc.not_null.no_inherit) or col is None or col.nullable \
+                    or own is None or own.nullable or own.not_null is not None or pc.name in named:
+                continue
+            name = (pc.not_null and pc.not_null.name) or default_not_null_name(parent.name, pc.name)
+            to = (col.not_null and col.not_null.name) or default_not_null_name(des.name, col.name)
+            named[pc.name] = replace(own, not_null=col.not_null)
+            if name != to:
+                changes.append(Change("alter_not_null", des.schema, des.name, col.name,
+                                      replace(own, not_null=NotNull(name)), replace(col, not_null=NotNull(to)), des,
+                                      AFTER_NO_INHERIT))
+    return replace(cur, columns=tuple(named.get(c.name, c) for c in cur.columns)), changes

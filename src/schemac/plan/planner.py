@@ -8,6 +8,7 @@ from typing import Iterator
 from sqlglot import exp
 
 from schemac.compare.changes import INHERITED, Change, takes_using
+from schemac.compare.inherited_checks import AFTER_NO_INHERIT
 from schemac.model import Check, Column, SequenceOptions, Table, Trigger, index_comment
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident
@@ -21,7 +22,8 @@ from schemac.plan.objects import PlanError, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
 from schemac.plan.partition_index_ddl import (add_partition_key, attach_partition, detach_partition, drop_partition_index,
-                                             drop_partition_key, is_partition_key, renamed_after_detach)
+                                             drop_partition_key, is_partition_key, renamed_after_detach,
+                                             renamed_after_leaving)
 from schemac.plan.column_ddl import column_settings_statements, index_statistics
 from schemac.plan.not_null_ddl import add_not_null, alter_not_null, not_valid_statements
 from schemac.plan.hazards import destructive_reason
@@ -200,7 +202,8 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if k == "set_not_null":
         return [_alter(t, exp.AlterColumn(this=ident(col.name), allow_null=False))]
     if k == "alter_not_null":
-        return alter_not_null(t, change.old, col)  # type: ignore[arg-type]
+        return [renamed_after_leaving(t, change.old, col)] if change.cause == AFTER_NO_INHERIT else \
+            alter_not_null(t, change.old, col)  # type: ignore[arg-type]
     if k == "drop_not_null":
         return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True, allow_null=True))]
     if k == "set_default":
