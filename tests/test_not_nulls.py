@@ -7,7 +7,10 @@ import psycopg
 import pytest
 
 from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
 from schemac.commands.inspect import inspect_database
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
 
 LONG = "t" * 40
 LONG_COLUMN = "c" * 40
@@ -57,3 +60,26 @@ def test_postgres_own_names_are_not_written_even_clipped(pg18, tmp_path):
     drift = check_drift(str(schema), pg18)
     assert [(d.kind, d.name, d.expected, d.actual) for d in drift.differences] == [
         ("column_nullability_changed", "note", "CONSTRAINT note_present NOT NULL", "CONSTRAINT note_given NOT NULL")]
+
+
+def test_a_renamed_tables_not_null_is_changed_under_the_name_it_kept(pg18, tmp_path):
+    """ALTER TABLE ... RENAME keeps <old>_<column>_not_null: a change of that constraint in the same migration
+    (named, validated) must name it so, not as Postgres would name the renamed table's."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text("tables:\n  orders:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+                      "      a: {type: integer, not_null: {not_valid: true}}\n")
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(pg18, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute("INSERT INTO orders VALUES (1, 5), (2, 6)")
+    assert _not_nulls(pg18)[("orders", "a")] == ("orders_a_not_null", False)
+    schema.write_text("tables:\n  purchases:\n    renamed_from: orders\n    columns:\n"
+                      "      id: {type: integer, primary_key: true}\n      a: {type: integer, not_null: {name: a_given}}\n")
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    with psycopg.connect(pg18, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+    names = _not_nulls(pg18)
+    assert names[("purchases", "a")] == ("a_given", True), result.sql
+    assert names[("purchases", "id")] == ("orders_id_not_null", True)
+    assert check_drift(str(schema), pg18).differences == ()

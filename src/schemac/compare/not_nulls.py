@@ -56,3 +56,10 @@ def across_no_inherit(cur: Table, des: Table, cur_tables: dict) -> tuple[Table, 
                                       replace(own, not_null=NotNull(name)), replace(col, not_null=NotNull(to)), des,
                                       AFTER_NO_INHERIT))
     return replace(cur, columns=tuple(named.get(c.name, c) for c in cur.columns)), changes
+
+
+def named_before_rename(old: Table) -> tuple[Column, ...]:
+    """The columns of a table about to be renamed, each NOT NULL under the name it has: Postgres's default for
+    the old table's name, which ALTER TABLE ... RENAME keeps (a later change of the constraint names it so)."""
+    return tuple(replace(c, not_null=replace(c.not_null or NotNull(), name=default_not_null_name(old.name, c.name)))
+                 if not c.nullable and (c.not_null is None or c.not_null.name is None) else c for c in old.columns)
