@@ -81,7 +81,7 @@ QUERIES = {
           AND c.relname <> ALL (%(ignored)s) AND a.attnum > 0 AND NOT a.attisdropped
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}
     """,
-    # NOT NULL is the column's attnotnull: PostgreSQL 18's contype 'n' rows would only repeat it.
+    # NOT NULL is the column's attnotnull, and on PostgreSQL 18 a contype 'n' row too: not_nulls below.
     # connoinherit of a CHECK only: Postgres sets it on a key by the kind of table the key was made on
     # (a partition detached keeps its copies' false, where a key made on a plain table has true), and
     # never reads it there.
@@ -92,6 +92,19 @@ QUERIES = {
         FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relnamespace IN ({_USER_NS}) AND c.relname <> ALL (%(ignored)s) AND k.contype <> 'n'
           AND k.conparentid = 0
+    """,
+    # PostgreSQL 18's NOT NULL constraints (none before 18): name, NOT VALID, NO INHERIT, and whether it is the
+    # table's own or inherited. An inherited one's name and conislocal are left out, as columns' attislocal is:
+    # Postgres gives the parent's name to a child made INHERITS or PARTITION OF, while one made first and attached
+    # later (pg_dump's partitions) keeps its own, and stays local too after ALTER TABLE ... INHERIT, which nothing
+    # can undo.
+    "not_nulls": f"""
+        SELECT n.nspname, c.relname, a.attname, CASE WHEN k.coninhcount = 0 THEN k.conname::text ELSE '<inherited>' END,
+               k.convalidated, k.connoinherit, k.coninhcount = 0 AND k.conislocal
+        FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
+        WHERE c.relnamespace IN ({_USER_NS}) AND c.relname <> ALL (%(ignored)s) AND k.contype = 'n'
+          AND c.relkind::text = ANY (%(relkinds)s)
     """,
     "indexes": f"""
         SELECT n.nspname, t.relname, i.relname, pg_get_indexdef(x.indexrelid), x.indisvalid,

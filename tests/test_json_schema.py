@@ -287,6 +287,11 @@ REJECTED = [
      "{grant: {app: [execute]}}\n", "must be TABLE, SEQUENCE, ROUTINE, TYPE or SCHEMA"),
     ("extension-grants-unknown-key", "extensions:\n  - name: hstore\n    grants:\n      ROUTINE public.f(): "
      "{grants: {app: [execute]}}\n", "unknown key 'grants'"),
+    ("not-null-unknown-key", "tables:\n  t:\n    columns:\n      a: {type: integer, not_null: {valid: false}}\n",
+     "unknown key 'valid'"),
+    ("not-null-not-a-mapping", "tables:\n  t:\n    columns:\n      a: {type: integer, not_null: true}\n", "not_null of column"),
+    ("not-null-not-valid-text", "tables:\n  t:\n    columns:\n      a: {type: integer, not_null: {not_valid: 'yes'}}\n",
+     "not_valid of not_null"),
 ]
 
 
@@ -382,6 +387,8 @@ ACCEPTED = [
                               "schemas: [app, {name: public, grants: {PUBLIC: [], app: [usage]}}, {name: x, owner: o}]\n"
                               "default_privileges:\n  - {role: o, objects: functions, grants: {PUBLIC: []}}\n"
                               "  - {role: o, objects: tables, schema: app, grants: {app: [select]}}\n"),
+    ("not-null-constraint", "tables:\n  t:\n    columns:\n      a: {type: integer, nullable: false, not_null: {name: a_nn, "
+                            "not_valid: true, no_inherit: true}}\n      b: {type: integer, not_null: {}}\n"),
     ("extension-grants", "extensions:\n  - name: postgis\n    schema: public\n    grants:\n"
                          "      TABLE public.spatial_ref_sys: {grant: {app: [select]}, revoke: {PUBLIC: [select]}}\n"
                          "      ROUTINE public.st_union(geometry): {grant: {app: [execute]}}\n"),
@@ -428,6 +435,7 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("partitionOf", tables.PARTITION_OF_KEYS),
     ("sequence", sequences.SEQUENCE_KEYS),
     ("identity", columns.IDENTITY_KEYS),
+    ("notNull", columns.NOT_NULL_KEYS),
     ("enum", types.ENUM_KEYS),
     ("domain", types.DOMAIN_KEYS),
     ("function", functions.FUNCTION_KEYS),

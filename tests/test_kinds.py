@@ -42,9 +42,14 @@ PAIRS = load_pairs(HERE)
 NEEDS = {"WITHOUT OVERLAPS": ("pg18",), "NOT ENFORCED": ("pg18",), "btree_gist": ("pg18", "pg15"), "provider = icu": ("pg15",), "EXTENSION vector": ("pg18", "pg16"), "halfvec": ("pg18",)}
 
 
+# Files of a major's syntax throughout (kinds/not_nulls.sql: PostgreSQL 18's NOT NULL constraints).
+NEEDS_FILES = {"not_nulls": ("pg18",)}
+
+
 def _majors_for(pair) -> list[str]:
     text = pair.old + pair.new
-    return [m for m in MAJORS if all(m in majors for needle, majors in NEEDS.items() if needle in text)]
+    return [m for m in MAJORS if all(m in majors for needle, majors in NEEDS.items() if needle in text)
+            and m in NEEDS_FILES.get(pair.file, MAJORS)]
 
 
 # Cases written against another implementation of kinds whose own tests run by default (tests/test_text_search.py,

@@ -219,6 +219,15 @@ CASES = [
     ("cast-twice", _CAST_FN + "casts:\n  - {source: pair, target: text, inout: true}\n"
      "  - {source: public.pair, target: TEXT, function: pair_text(pair)}\n", 10,
      "cast (pair AS text) is declared twice (first at line 9)"),
+    # PostgreSQL 18's NOT NULL constraints: what contradicts the column, or what Postgres refuses
+    ("not-null-but-nullable", "tables:\n  t:\n    columns:\n      a: {type: integer, nullable: true, not_null: {name: n}}\n",
+     4, "not_null makes it NOT NULL; nullable: true says otherwise"),
+    ("not-null-not-valid-identity", "tables:\n  t:\n    columns:\n      a: {type: integer, identity: always,\n"
+     "          not_null: {not_valid: true}}\n", 5, "is an identity column, whose NOT NULL Postgres makes validated"),
+    ("not-null-not-valid-primary-key", "tables:\n  t:\n    columns:\n      a: {type: integer, not_null: {not_valid: true}}\n"
+     "    primary_key: {columns: [a]}\n", 4, "is in the primary key, whose NOT NULL Postgres makes validated"),
+    ("not-null-no-inherit-partitioned", "tables:\n  t:\n    partition_by: {strategy: list, key: a}\n    columns:\n"
+     "      a: {type: integer, not_null: {no_inherit: true}}\n", 5, "a partitioned table's NOT NULL cannot be no_inherit"),
 ]
 
 

@@ -7,11 +7,33 @@ from dataclasses import replace
 from typing import Any, Callable
 
 from schemac.model import (CAST_CONTEXTS, Cast, Operator, AGGREGATE_FUNCTIONS, STATISTICS_KINDS, Statistics, EVENT_TRIGGER_STATES, PUBLISH_ACTIONS, EventTrigger, Publication, PublishedTable, Aggregate, Argument, Attribute, Collation, CompositeType, Function, RangeType, Rule, TextSearchConfig,
-                           TextSearchDictionary, TextSearchMapping, default_multirange)
+                           TextSearchDictionary, TextSearchMapping, default_multirange, Column, NotNull)
 from schemac.pg import ruledef
 from schemac.pg.indexdef import collation_from_sql, top_level_items
+from schemac.pg.names import default_not_null_name
 from schemac.pg.routines import result_type
 from schemac.pg.searchnames import parse_dictionary_options, search_name
+
+
+def not_null(row: dict[str, Any]) -> "NotNull | None":
+    """columns.sql's not_null_* as the column's NotNull, None for a plain one (and before PostgreSQL 18)."""
+    name, not_valid, no_inherit = row["not_null_name"], row["not_null_not_valid"], row["not_null_no_inherit"]
+    return NotNull(name, bool(not_valid), bool(no_inherit)) if name is not None or not_valid or no_inherit else None
+
+
+def not_null_names(table: str, columns: tuple[Column, ...]) -> tuple[Column, ...]:
+    """The columns without the NOT NULL names columns.sql could not tell from Postgres's own (past 63 bytes,
+    where Postgres clips the table's and the column's names)."""
+    if all(c.not_null is None or c.not_null.name is None for c in columns):
+        return columns
+    out = []
+    for c in columns:
+        nn = c.not_null
+        if nn is not None and nn.name == default_not_null_name(table, c.name):
+            nn = replace(nn, name=None)
+            c = replace(c, not_null=nn if nn != NotNull() else None)
+        out.append(c)
+    return tuple(out)
 
 
 def composite_type(row: dict[str, Any], canonical: Callable[[str], str]) -> CompositeType:

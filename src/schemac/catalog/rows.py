@@ -83,7 +83,8 @@ def _column(row: dict[str, Any]) -> Column:
                   default=None if identity or generated else row["default_expr"], comment=row["comment"],
                   identity=identity, generated=generated, collation=collation_from_sql(row["collation"]),
                   virtual=row["generated_kind"] == "v", statistics=row["statistics"], storage=row["storage"],
-                  compression=row["compression"], options=tuple(row["options"].split(",")) if row["options"] else ())
+                  compression=row["compression"], options=tuple(row["options"].split(",")) if row["options"] else (),
+                  not_null=kindrows.not_null(row))
 
 
 def _nulls(option: int, order: str) -> Optional[Nulls]:
@@ -226,7 +227,7 @@ def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: 
     return Table(
         name=row["table_name"],
         schema=row["schema_name"],
-        columns=tuple(c for _, c in sorted(columns, key=lambda pc: pc[0])),
+        columns=kindrows.not_null_names(row["table_name"], tuple(c for _, c in sorted(columns, key=lambda pc: pc[0]))),
         primary_key=constraints.primary_key,
         uniques=tuple(sorted(constraints.uniques, key=lambda u: u.name or "")),
         checks=tuple(sorted(constraints.checks, key=lambda c: c.name)),

@@ -31,7 +31,7 @@ KINDS = (
     "drop_cast", "drop_operator", "drop_aggregate", "drop_function", "drop_sequence", "drop_composite_type", "drop_range_type", "drop_domain", "drop_enum",
     "drop_collation", "drop_text_search_config", "drop_text_search_dictionary",
     "add_table", "add_inherit", "alter_partitioning", "attach_partition", "set_logging", "add_column",
-    "drop_default", "alter_column_type", "drop_identity", "drop_not_null", "set_not_null", "set_default",
+    "drop_default", "alter_column_type", "drop_identity", "drop_not_null", "set_not_null", "alter_not_null", "set_default",
     "alter_identity", "alter_generated", "set_column_settings", "set_of",
     "add_constraint", "validate_constraint", "add_index", "set_index_parameters", "set_table_parameters",
     "add_foreign_key", "enforce_foreign_key",
@@ -66,7 +66,7 @@ CARRIED_TO_PARTITIONS = frozenset({"add_column", "drop_column", "alter_column_ty
 # Changes of a partition detached that wait for the DETACH: those carried down, and those of the copies of
 # its parent's keys, CHECKs and indexes, which it cannot drop while attached and holds once detached
 # (compare/partition_copies.py).
-AFTER_DETACH = CARRIED_TO_PARTITIONS | {"add_constraint", "drop_constraint", "add_index", "drop_index"}
+AFTER_DETACH = CARRIED_TO_PARTITIONS | {"add_constraint", "drop_constraint", "add_index", "drop_index", "alter_not_null"}
 # The cause of the changes around an enum re-created with values removed or reordered: the old type is
 # renamed aside, the new one created, every column retyped to it through text, the old one dropped.
 ENUM_REBUILT = "enum re-created"

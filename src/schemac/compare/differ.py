@@ -21,6 +21,7 @@ from schemac.compare.event_triggers import diff_event_triggers
 from schemac.compare.partition_copies import with_detached_copies
 from schemac.compare.tables import created_by_create_table, diff_table, partition_of_key, repeated_keys
 from schemac.compare.inherited_checks import across_parents, after_no_inherit
+from schemac.compare.not_nulls import across_no_inherit, named_before_rename
 from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import functions_around_types
 from schemac.compare.types import diff_objects
@@ -186,7 +187,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         if t.renamed_from and old_key in cur_tables and key not in cur_tables and old_key not in des_tables:
             old = cur_tables.pop(old_key)
             changes.append(Change("rename_table", t.schema, t.name, None, old, t, t))
-            cur_tables[key] = replace(old, name=t.name)
+            cur_tables[key] = replace(old, name=t.name, columns=named_before_rename(old))
     cur_ns = set(current.namespaces) | {"public"}
     for ns in sorted(set(desired.namespaces) - cur_ns):
         changes.append(Change("add_schema", ns, "", None, None, ns))
@@ -211,7 +212,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             changes.extend(replace(c, cause="new table") for c in diff_table(created_by_create_table(made, parent), t))
         else:
             old, t, before, left = across_parents(with_detached_copies(old, t, cur_tables, des_tables), t, cur_tables, des_tables)
-            per_table[key] = before + after_no_inherit(diff_table(old, t, rebuilt), left)
+            old, renamed = across_no_inherit(old, t, cur_tables)
+            per_table[key] = before + after_no_inherit(diff_table(old, t, rebuilt), left) + renamed
     for key, table_changes in per_table.items():
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table))
     for key, t in cur_tables.items():

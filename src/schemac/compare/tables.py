@@ -14,6 +14,7 @@ from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import diff_statistics
 from schemac.compare.column_renames import applied_column_renames
 from schemac.compare.normalize import normal_form, same_default, same_expression
+from schemac.compare.not_nulls import not_null_changes
 from schemac.model import Check, Column, Exclusion, ForeignKey, Index, IndexElement, PrimaryKey, Table, Trigger, Unique, View
 from schemac.pg.column_storage import DEFAULT_SETTINGS, column_settings
 from schemac.pg.lazy import lazy
@@ -220,8 +221,8 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             retyped = True
         elif retyped:
             ch("alter_column_type", name, old, col)
-        if old.nullable != col.nullable:
-            ch("drop_not_null" if col.nullable else "set_not_null", name, old, col)
+        for kind, was in not_null_changes(cur.name, old, col):
+            ch(kind, name, was, col)
         default_changed = not same_default(old.default, col.default, col.type)
         if retyped and old.default is not None:
             # The old default would be cast to the new type during ALTER TYPE (and may not cast):

@@ -15,6 +15,16 @@ from .source import Qualified, Source, _catalog_only, _hint, _security, _src
 
 
 @dataclass(frozen=True)
+class NotNull:
+    """A column's NOT NULL constraint where it is not what a bare NOT NULL makes (PostgreSQL 18+ stores it as a
+    pg_constraint row, contype 'n'): its name, NOT VALID (rows there not checked), NO INHERIT."""
+
+    name: Optional[str] = None  # None: Postgres's own (<table>_<column>_not_null), or any name it already has
+    not_valid: bool = False
+    no_inherit: bool = False
+
+
+@dataclass(frozen=True)
 class Column:
     name: str
     type: str
@@ -38,6 +48,8 @@ class Column:
     storage: Optional[Literal["plain", "external", "extended", "main"]] = None
     compression: Optional[Literal["pglz", "lz4"]] = None
     options: tuple[str, ...] = ()
+    # With nullable False: the NOT NULL constraint's name, NOT VALID, NO INHERIT (PostgreSQL 18+); None: a plain one.
+    not_null: Optional[NotNull] = None
 
     @property
     def type_text(self) -> str:
@@ -83,6 +95,15 @@ class Check:
     no_inherit: bool = False  # NO INHERIT: not passed down to inheritance children
     # False: NOT ENFORCED (PostgreSQL 18+, pg_constraint.conenforced): declared, never checked; not NOT VALID
     enforced: bool = True
+
+
+def nullability(c: Column) -> str:
+    """NULL, NOT NULL, or NOT NULL with its constraint's name and clauses, as a report shows a column's."""
+    nn = c.not_null
+    if c.nullable or nn is None:
+        return "NULL" if c.nullable else "NOT NULL"
+    return " ".join(filter(None, (nn.name and f"CONSTRAINT {nn.name}", "NOT NULL", nn.not_valid and "NOT VALID",
+                                  nn.no_inherit and "NO INHERIT")))
 
 
 def index_comment(obj: "Index | PrimaryKey | Unique") -> Optional[str]:

@@ -119,6 +119,11 @@ def make_object_name(name1: str, name2: Optional[str], label: str) -> str:
     return "_".join(parts)
 
 
+def default_not_null_name(table: str, column: str) -> str:
+    """The name PostgreSQL 18 gives a column's NOT NULL constraint declared without one."""
+    return make_object_name(table, column, "not_null")
+
+
 def _element_names(c: Exclusion) -> list[str]:
     """ChooseIndexColumnNames(): a key's column name, or what FigureIndexColname() makes of its
     expression (a function call's name, else "expr"), a name already taken numbered; then INCLUDE's."""

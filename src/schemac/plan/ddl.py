@@ -22,6 +22,7 @@ from schemac.pg.types import build_type
 from schemac.pg.syntax import Printed
 from schemac.plan import printing
 from schemac.plan.exclusion_ddl import exclusion_body
+from schemac.plan.not_null_ddl import inline_not_null
 from schemac.plan.trees import fresh_expression, fresh_type, release
 
 
@@ -75,10 +76,11 @@ def column_def(column: Column, inline_pk: bool = False, schema: str = "public") 
     constraints = []
     if column.collation is not None:
         constraints.append(exp.ColumnConstraint(kind=exp.CollateColumnConstraint(this=collate(column.collation))))
+    not_null = inline_not_null(column)
+    if not_null is not None and (not inline_pk or column.not_null is not None):  # (a key's is the key's own)
+        constraints.append(not_null)
     if inline_pk:
         constraints.append(exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint()))
-    elif not column.nullable:
-        constraints.append(exp.ColumnConstraint(kind=exp.NotNullColumnConstraint()))
     if column.default is not None:
         constraints.append(exp.ColumnConstraint(kind=exp.DefaultColumnConstraint(this=fresh_expression(column.default))))
     if column.identity is not None:

@@ -164,8 +164,10 @@ def deps(c: Change) -> Deps:
             if k == "drop_column":
                 removes.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
                 makes.add(("columns dropped", t.schema, t.name))  # type: ignore[union-attr]
-    elif k in ("set_not_null", "drop_not_null"):
-        (makes if k == "set_not_null" else removes).add(("notnull", t.schema, t.name, c.name))  # type: ignore
+    elif k in ("set_not_null", "drop_not_null", "alter_not_null"):
+        (removes if k == "drop_not_null" else makes).add(("notnull", t.schema, t.name, c.name))  # type: ignore
+        if k == "drop_not_null":  # after a parent's NO INHERIT, which leaves the child's copy its own to drop
+            new_refs |= {("notnull", q.schema, q.name, c.name) for q in t.inherits}  # type: ignore[union-attr]
         new_refs.add(col(c.name))
     elif k in ("set_default", "drop_default"):
         if old is not None and old.default is not None:  # type: ignore[union-attr]

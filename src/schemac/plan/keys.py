@@ -230,13 +230,16 @@ def table_refs(t: Table) -> set[Key]:
     out: set[Key] = {("schema", t.schema)}
     for c in t.columns:
         out |= column_refs(t, c)
-    if t.partition_of is not None:  # created PARTITION OF its parent, with the parent's columns
-        p = t.partition_of
+    p = t.partition_of
+    if p is not None:  # created PARTITION OF its parent, with the parent's columns
         out |= {("table", p.parent_schema, p.parent)} | {("column", p.parent_schema, p.parent, c.name) for c in t.columns}
     if t.of is not None:  # its composite type (ALTER TABLE ... OF follows): dropped after it
         out.add(type_key(t.of))
     for q in t.inherits:  # created INHERITS its parents, with their columns
         out |= {("table", q.schema, q.name)} | {("column", q.schema, q.name, c.name) for c in t.columns}
+    for schema, name in [(q.schema, q.name) for q in t.inherits] + ([(p.parent_schema, p.parent)] if p else []):
+        # and after their NOT NULLs: one made after the child is NOT VALID on it too when it is on the parent
+        out |= {("notnull", schema, name, c.name) for c in t.columns if not c.nullable}
     return out - {_table(t)}
 
 

@@ -22,7 +22,7 @@ from typing import Union
 from sqlglot import exp
 
 from schemac.compare.tables import constraint_key
-from schemac.model import Index, PrimaryKey, Table, Unique
+from schemac.model import Column, Index, PrimaryKey, Table, Unique
 from schemac.pg.childindex import child_index_name, child_key_name
 from schemac.pg.dialect import RENDER
 from schemac.pg.names import constraint_name, qualified, quote_ident
@@ -104,6 +104,18 @@ def renamed_after_detach(old: Table, new: Table) -> list[exp.Command]:
             out.append(rename_constraint(new, f.name, want))
             taken.add(want)
     return out
+
+
+def renamed_after_leaving(t: Table, old: Column, new: Column) -> exp.Command:
+    """After NO INHERIT or DETACH, a NOT NULL the table inherited carries its parent's constraint's name (PostgreSQL
+    18): renamed as `new` names it (compare.not_nulls) where the table holds it under that name. The catalog
+    said nothing of an inherited one, and one the table had declared too has a name of its own: the statement
+    asks the server (and does nothing before 18, which has no such constraint)."""
+    name, to = old.not_null.name, new.not_null.name  # type: ignore[union-attr]
+    table = qualified(t.schema, t.name)
+    return _do(f"BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = pg_catalog.to_regclass("
+               f"{literal(table)}) AND contype = 'n' AND conname = {literal(name)}) THEN "  # type: ignore[arg-type]
+               f"{rename_constraint(t, name, to).sql(dialect=RENDER)}; END IF; END")  # type: ignore[arg-type]
 
 
 def attach_partition(table: Table) -> exp.Command:

@@ -8,6 +8,7 @@ from typing import Iterator
 from sqlglot import exp
 
 from schemac.compare.changes import INHERITED, Change, takes_using
+from schemac.compare.inherited_checks import AFTER_NO_INHERIT
 from schemac.model import Check, Column, SequenceOptions, Table, Trigger, index_comment
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident
@@ -21,8 +22,10 @@ from schemac.plan.objects import PlanError, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
 from schemac.plan.partition_index_ddl import (add_partition_key, attach_partition, detach_partition, drop_partition_index,
-                                             drop_partition_key, is_partition_key, renamed_after_detach)
+                                             drop_partition_key, is_partition_key, renamed_after_detach,
+                                             renamed_after_leaving)
 from schemac.plan.column_ddl import column_settings_statements, index_statistics
+from schemac.plan.not_null_ddl import add_not_null, alter_not_null, not_valid_statements
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
 from schemac.plan.trees import fresh_expression, fresh_type
@@ -79,7 +82,8 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [ddl.create_partition(t)]  # type: ignore[arg-type]
     if k == "add_table":
         caches = [ddl.identity_cache(t, c) for c in t.columns]  # type: ignore[union-attr]
-        return [ddl.create_table(t)] + [c for c in caches if c is not None]  # type: ignore[arg-type]
+        return [ddl.create_table(t)] + [c for c in caches if c is not None] + \
+            not_valid_statements(t, ddl.own_columns(t))  # type: ignore[arg-type]
     if k in ("add_rule", "alter_rule"):
         return [rule_ddl.create_rule(t, change.new, replace=k == "alter_rule")]  # type: ignore[arg-type]
     if k == "drop_rule":
@@ -179,7 +183,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if k == "add_column":
         cache = ddl.identity_cache(t, change.new)  # type: ignore[arg-type]
         return [_alter(t, ddl.column_def(change.new, schema=t.schema))] + \
-            ([cache] if cache else [])  # type: ignore[arg-type]
+            ([cache] if cache else []) + not_valid_statements(t, (change.new,))  # type: ignore[arg-type]
     if k == "drop_column":
         return [_alter(t, exp.Drop(tables=[exp.Column(this=ident(change.name))], kind="COLUMN"))]  # type: ignore
     col: Column = change.new  # type: ignore[assignment]
@@ -194,8 +198,13 @@ def statements_for(change: Change) -> list[exp.Expression]:
         collation = ddl.collate(col.collation) if col.collation != old.collation else None
         return [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
                                           using=using))]
+    if k == "set_not_null" and col.not_null is not None:
+        return [add_not_null(t, col)]  # type: ignore[arg-type]
     if k == "set_not_null":
         return [_alter(t, exp.AlterColumn(this=ident(col.name), allow_null=False))]
+    if k == "alter_not_null":
+        return [renamed_after_leaving(t, change.old, col)] if change.cause == AFTER_NO_INHERIT else \
+            alter_not_null(t, change.old, col)  # type: ignore[arg-type]
     if k == "drop_not_null":
         return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True, allow_null=True))]
     if k == "set_default":

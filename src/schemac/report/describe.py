@@ -15,7 +15,7 @@ from schemac.compare.aggregates import aggregate_text
 from schemac.compare.operators import operator_text
 from schemac.compare.changes import Change
 from schemac.model import (Aggregate, Operator, Check, collate_sql, Collation, Column, CompositeType, deferral, Domain, Enum, Exclusion, Extension, ForeignKey,
-                           Function, Identity, Index, index_comment, key_mark, marked_columns, not_enforced, Partitioning, PartitionOf, PrimaryKey,
+                           Function, Identity, Index, index_comment, key_mark, marked_columns, not_enforced, nullability, Partitioning, PartitionOf, PrimaryKey,
                            RangeType, Rule, SequenceOptions, STATISTICS_KINDS, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique)
 from schemac.model import Sequence as SequenceObject
 from schemac.pg.routines import arguments_text, comparable_body
@@ -96,7 +96,7 @@ def describe(obj: object) -> Optional[str]:
     if obj is None:
         return None
     if isinstance(obj, Column):
-        parts = [obj.type_text, "NULL" if obj.nullable else "NOT NULL"]
+        parts = [obj.type_text, nullability(obj)]
         if obj.default is not None:
             parts.append(f"DEFAULT {obj.default}")
         return " ".join(parts)
@@ -240,8 +240,8 @@ def _difference(c: Change) -> Optional[Difference]:
         e, a = exp_.type_text, act.type_text  # type: ignore[union-attr]
         return Difference("column_type_changed", "column", c.schema, c.table, name, e, a,
                           f"column {name}: type is {a}, expected {e}", file, line)
-    if k in ("set_not_null", "drop_not_null"):
-        e, a = ("NOT NULL", "NULL") if k == "set_not_null" else ("NULL", "NOT NULL")
+    if k in ("set_not_null", "drop_not_null", "alter_not_null"):
+        e, a = nullability(exp_), nullability(act)  # type: ignore[arg-type]
         return Difference("column_nullability_changed", "column", c.schema, c.table, name, e, a,
                           f"column {name}: is {a}, expected {e}", file, line)
     if k in ("set_default", "drop_default"):

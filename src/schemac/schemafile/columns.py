@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from schemac.model import Column, Identity
+from schemac.model import Column, Identity, NotNull
 from schemac.pg.expressions import checked_columns
 from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.pg.sequences import without_defaults
@@ -16,7 +16,8 @@ from schemac.schemafile.walker import _MAPPINGS, _SCALARS
 
 IDENTITY_KEYS = {"generated": True, **SEQUENCE_OPTION_KEYS, "grants": False, "sequence_name": False}  # its sequence's
 COLUMN_KEYS = {"type": True, "renamed_from": False, "identity": False, "generated": False, "check": False, "nullable": False, "default": False, "primary_key": False, "unique": False,
-               "comment": False, "collation": False, "using": False, "distribution": False, **SETTING_KEYS}
+               "comment": False, "collation": False, "using": False, "distribution": False, "not_null": False, **SETTING_KEYS}
+NOT_NULL_KEYS = {"name": False, "not_valid": False, "no_inherit": False}
 GENERATED_KEYS = {"expression": True, "stored": False}
 
 
@@ -98,10 +99,28 @@ class ColumnReader(ColumnSettingsReader):
                         None if collation == "default" else collation, virtual, using,
                         self.distribution(fields["distribution"][1], what, nullable and not is_pk)  # type: ignore[attr-defined]
                         if "distribution" in fields else None)
+        if "not_null" in fields:
+            column = with_fields(column, nullable=False, not_null=self.not_null(fields, what, identity is not None))
         settings = self.column_settings(fields, what, type_)
         if settings:
             column = with_fields(column, **settings)
         return column, is_pk, is_unique, check
+
+    def not_null(self, fields: dict, what: str, identity: bool) -> "NotNull | None":
+        """`not_null: {name?, not_valid?, no_inherit?}`: the column's NOT NULL constraint (PostgreSQL 18+), which
+        makes it NOT NULL; None when it says nothing a bare NOT NULL does not. `identity`: an identity column,
+        whose NOT NULL Postgres makes validated with it (a primary key's: schemafile.tables)."""
+        key, node = fields["not_null"]
+        f = self.w.fields(node, f"not_null of {what}", NOT_NULL_KEYS)
+        if "nullable" in fields and self.w.boolean(fields["nullable"][1], f"nullable of {what}"):
+            raise self.fail(key, f"{what}: not_null makes it NOT NULL; nullable: true says otherwise")
+        name = self.identifier(f["name"][1], f"name of not_null of {what}") if "name" in f else None
+        nn = NotNull(name, self.opt_bool(f, "not_valid", f"not_null of {what}"),
+                     self.opt_bool(f, "no_inherit", f"not_null of {what}"))
+        if nn.not_valid and identity:
+            raise self.fail(f["not_valid"][0], f"{what} is an identity column, whose NOT NULL Postgres makes "
+                                               "validated: not_null cannot be not_valid")
+        return None if nn == NotNull() else nn
 
     def identity(self, node: Node, what: str) -> Identity:
         if isinstance(node, ScalarNode):

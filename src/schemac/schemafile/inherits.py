@@ -33,8 +33,11 @@ class InheritsReader(FieldReader):
 
 def inherited_column(parent_column: Column, source) -> Column:
     """What a child gets of a parent's column: not its comment, not its identity (Postgres does not
-    pass identities down; the NOT NULL stays)."""
-    return replace(parent_column, comment=None, renamed_from=None, using=None, identity=None, source=source)
+    pass identities down; the NOT NULL stays, as a constraint Postgres names and validates for the child,
+    unless it is NO INHERIT)."""
+    no_inherit = parent_column.not_null is not None and parent_column.not_null.no_inherit
+    return replace(parent_column, comment=None, renamed_from=None, using=None, identity=None, source=source,
+                   not_null=None, nullable=parent_column.nullable or no_inherit)
 
 
 def merged_columns(t: Table, parents: list[Table]) -> tuple[Column, ...]:

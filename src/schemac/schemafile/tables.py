@@ -110,6 +110,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
             primary_key = PrimaryKey(tuple(c for c, _ in pk_columns), None, self.w.src(pk_columns[0][1]))
         if primary_key is not None:
             columns = [c if c.name not in primary_key.columns else _not_null(c) for c in columns]
+        _check_not_nulls(columns, primary_key, "partition_by" in f, what)
 
         if "unique" in f:
             for item in self.w.sequence(f["unique"][1], f"unique of {what}"):
@@ -209,8 +210,10 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                                           t.source)
                 if not t.columns:
                     # PARTITION OF copies a column's storage and compression, not its statistics or options
+                    # and its NOT NULL, named as the parent's
                     t = replace(t, columns=tuple(replace(c, source=t.source, comment=None, renamed_from=None,
-                                                         statistics=None, options=()) for c in parent.columns))
+                                                         statistics=None, options=(), not_null=None)
+                                                 for c in parent.columns))
                     _check_columns_known(t)
                 _check_own_key(t, parent)
             out.append(t)
@@ -284,6 +287,20 @@ def _check_own_key(t: Table, parent: Table) -> None:
         raise SchemaFileError(f"table {t.qualified_name}: a partition's primary key is its parent's "
                               f"({', '.join(theirs.columns + theirs.include)}), named as the partition likes; "
                               f"not ({', '.join(mine.columns + mine.include)})", mine.source)
+
+
+def _check_not_nulls(columns: list[Column], pk: Optional[PrimaryKey], partitioned: bool, what: str) -> None:
+    """What Postgres refuses of a column's `not_null`: NOT VALID under a primary key (made validated with
+    it), NO INHERIT on a partitioned table (its partitions must have it)."""
+    for c in columns:
+        if c.not_null is None:
+            continue
+        if c.not_null.not_valid and pk is not None and c.name in pk.columns:
+            raise SchemaFileError(f"column '{c.name}' of {what} is in the primary key, whose NOT NULL Postgres "
+                                  "makes validated: not_null cannot be not_valid", c.source)
+        if c.not_null.no_inherit and partitioned:
+            raise SchemaFileError(f"column '{c.name}' of {what}: a partitioned table's NOT NULL cannot be "
+                                  "no_inherit (Postgres refuses it: its partitions must have it)", c.source)
 
 
 def _not_null(column: Column) -> Column:

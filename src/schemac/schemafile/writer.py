@@ -76,6 +76,9 @@ def _column(c: Column, pk_inline: bool) -> Any:
         spec["collation"] = yaml_spelling(c.collation)
     if not c.nullable and not pk_inline and c.identity is None:
         spec["nullable"] = False
+    if c.not_null is not None:
+        nn = c.not_null
+        spec["not_null"] = _Flow(_drop_empty({"name": nn.name, "not_valid": nn.not_valid, "no_inherit": nn.no_inherit}))
     if pk_inline:
         spec["primary_key"] = True
     if c.default is not None:

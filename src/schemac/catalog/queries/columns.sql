@@ -17,6 +17,11 @@
 -- PostgreSQL 17 on, is the default), SET STORAGE (attstorage, when not its type's typstorage), SET COMPRESSION
 -- (attcompression, '' the default), SET (n_distinct = ...) (attoptions, joined by commas: numbers only, and
 -- text keeps the row hashable for the reader's sharing of equal columns); NULL where default.
+-- not_null_*: the column's own NOT NULL constraint (PostgreSQL 18+: a pg_constraint row, contype 'n'; nothing
+-- before 18): its name where it is not <table>_<column>_not_null (a longer one, clipped by Postgres's rule, is
+-- compared by the caller), NOT VALID (attnotnull is true then too), NO INHERIT. One inherited and not also
+-- declared here (not conislocal) is what the parent's gives: named as the parent's, or as the table's before
+-- an ATTACH or INHERIT; left out, as constraints.sql leaves out inherited CHECKs.
 -- Rows for tables tables.sql left out (extension-owned) are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per column.
 WITH identity_sequences AS (
@@ -57,7 +62,10 @@ SELECT a.attrelid AS table_oid,
        CASE WHEN a.attstorage <> t.typstorage THEN CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external'
             WHEN 'm' THEN 'main' ELSE 'extended' END END AS storage,
        CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression,
-       pg_catalog.array_to_string(a.attoptions, ',') AS options
+       pg_catalog.array_to_string(a.attoptions, ',') AS options,
+       CASE WHEN nn.conname <> c.relname || '_' || a.attname || '_not_null' THEN nn.conname::text END AS not_null_name,
+       NOT nn.convalidated AS not_null_not_valid,
+       nn.connoinherit AS not_null_no_inherit
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -65,6 +73,8 @@ LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+LEFT JOIN pg_catalog.pg_constraint nn
+       ON /* since 18: nn.conrelid = a.attrelid AND nn.contype = 'n' AND nn.conkey[1] = a.attnum AND nn.conislocal */ false
 LEFT JOIN identity_sequences seq
        ON seq.root_oid = CASE WHEN a.attidentity <> '' THEN COALESCE(pg_catalog.pg_partition_root(a.attrelid), a.attrelid) END
       AND seq.column_name = a.attname

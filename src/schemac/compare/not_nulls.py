@@ -1,0 +1,65 @@
+"""A column's NOT NULL as PostgreSQL 18 keeps it, a constraint (pg_constraint contype 'n'): its name, NOT VALID
+and NO INHERIT beside the nullability compare.tables compares."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from schemac.compare.changes import Change
+from schemac.compare.inherited_checks import AFTER_NO_INHERIT
+from schemac.model import Column, NotNull, Table
+from schemac.pg.names import default_not_null_name
+
+
+def not_null_changes(table: str, old: Column, new: Column) -> list[tuple[str, Column]]:
+    """(kind, old column) of each change between two columns' NOT NULLs; `table` the current table's name.
+    An alter_not_null's old column names its constraint as the database does (Postgres's default where the
+    catalog said none), which the statements rename, validate or alter."""
+    if old.nullable != new.nullable:
+        return [("drop_not_null" if new.nullable else "set_not_null", old)]
+    if new.nullable or old.not_null == new.not_null:
+        return []
+    was, will = old.not_null or NotNull(), new.not_null or NotNull()
+    if will.name is None:  # unnamed in schema.yaml: any name the constraint has is right (as for keys)
+        will = replace(will, name=was.name)
+    if was == will:
+        return []
+    return [("alter_not_null", replace(old, not_null=replace(was, name=was.name or default_not_null_name(table, old.name))))]
+
+
+def across_no_inherit(cur: Table, des: Table, cur_tables: dict) -> tuple[Table, list[Change]]:
+    """A NOT NULL a child (or partition) inherited from a parent it leaves (NO INHERIT, DETACH) stays on it as its
+    own, under the parent's constraint's
+    name: renamed after the NO INHERIT as schema.yaml names it, or as Postgres names a table's own (what CREATE
+    TABLE makes), when the child holds it under the parent's name (not where the child had declared it too: it
+    then has a name of its own, which the catalog read). `cur` comes back with those columns named as `des`."""
+    left = [cur_tables.get((q.schema, q.name)) for q in cur.inherits if q not in des.inherits]
+    p, q = cur.partition_of, des.partition_of
+    if p is not None and (q is None or (q.parent_schema, q.parent) != (p.parent_schema, p.parent)):  # detached
+        left.append(cur_tables.get((p.parent_schema, p.parent)))
+    if not left:
+        return cur, []
+    des_cols = {c.name: c for c in des.columns}
+    named: dict[str, Column] = {}
+    changes: list[Change] = []
+    for parent in left:
+        for pc in getattr(parent, "columns", ()):
+            col, own = des_cols.get(pc.name), cur.column(pc.name)
+            if pc.nullable or (pc.not_null is not None and pc.not_null.no_inherit) or col is None or col.nullable \
+                    or own is None or own.nullable or own.not_null is not None or pc.name in named:
+                continue
+            name = (pc.not_null and pc.not_null.name) or default_not_null_name(parent.name, pc.name)
+            to = (col.not_null and col.not_null.name) or default_not_null_name(des.name, col.name)
+            named[pc.name] = replace(own, not_null=col.not_null)
+            if name != to:
+                changes.append(Change("alter_not_null", des.schema, des.name, col.name,
+                                      replace(own, not_null=NotNull(name)), replace(col, not_null=NotNull(to)), des,
+                                      AFTER_NO_INHERIT))
+    return replace(cur, columns=tuple(named.get(c.name, c) for c in cur.columns)), changes
+
+
+def named_before_rename(old: Table) -> tuple[Column, ...]:
+    """The columns of a table about to be renamed, each NOT NULL under the name it has: Postgres's default for
+    the old table's name, which ALTER TABLE ... RENAME keeps (a later change of the constraint names it so)."""
+    return tuple(replace(c, not_null=replace(c.not_null or NotNull(), name=default_not_null_name(old.name, c.name)))
+                 if not c.nullable and (c.not_null is None or c.not_null.name is None) else c for c in old.columns)

@@ -1,0 +1,62 @@
+"""A column's NOT NULL constraint with a name, NOT VALID or NO INHERIT (PostgreSQL 18+): the clause a column
+definition carries, and the ALTER TABLE statements sqlglot has no node for (ADD CONSTRAINT ... NOT NULL,
+RENAME / VALIDATE / ALTER CONSTRAINT), built from parts quoted by pg.names."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlglot import exp
+
+from schemac.model import Column, NotNull, Table
+from schemac.pg.idents import ident
+from schemac.pg.names import qualified, quote_ident
+
+
+def inline_not_null(column: Column) -> Optional[exp.ColumnConstraint]:
+    """The NOT NULL of a column definition (None for a nullable one, and for a NOT VALID one, which only
+    ALTER TABLE ... ADD CONSTRAINT can make: not_valid_statements)."""
+    nn = column.not_null
+    if column.nullable or (nn is not None and nn.not_valid):
+        return None
+    if nn is None:
+        return exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())
+    kind = exp.Var(this="NOT NULL NO INHERIT") if nn.no_inherit else exp.NotNullColumnConstraint()
+    return exp.ColumnConstraint(this=ident(nn.name) if nn.name else None, kind=kind)
+
+
+def _alter(t: Table, *parts: str) -> exp.Command:
+    return exp.Command(this="ALTER", expression=" ".join(("TABLE", qualified(t.schema, t.name)) + parts))
+
+
+def add_not_null(t: Table, column: Column) -> exp.Command:
+    """ALTER TABLE t ADD [CONSTRAINT name] NOT NULL column [NOT VALID] [NO INHERIT]."""
+    nn = column.not_null or NotNull()
+    return _alter(t, "ADD", *(("CONSTRAINT", quote_ident(nn.name)) if nn.name else ()), "NOT NULL",
+                  quote_ident(column.name), *(("NOT VALID",) if nn.not_valid else ()),
+                  *(("NO INHERIT",) if nn.no_inherit else ()))
+
+
+def not_valid_statements(t: Table, columns: tuple[Column, ...]) -> list[exp.Expression]:
+    """The NOT VALID NOT NULLs of new columns (of a new table), added after them."""
+    return [add_not_null(t, c) for c in columns if not c.nullable and c.not_null is not None and c.not_null.not_valid]
+
+
+def alter_not_null(t: Table, old: Column, new: Column) -> list[exp.Expression]:
+    """The NOT NULL of `old` (its constraint named as the database has it: compare.not_nulls) made `new`'s:
+    renamed, validated, [NO] INHERIT altered; made NOT VALID again by dropping and adding it (Postgres keeps
+    one NOT NULL per column, and never un-validates one)."""
+    was, will = old.not_null or NotNull(), new.not_null or NotNull()
+    if will.not_valid and not was.not_valid:
+        drop = _alter(t, "ALTER COLUMN", quote_ident(new.name), "DROP NOT NULL")
+        return [drop, add_not_null(t, new)]
+    name = was.name or ""
+    out: list[exp.Expression] = []
+    if will.name is not None and will.name != name:
+        out.append(_alter(t, "RENAME CONSTRAINT", quote_ident(name), "TO", quote_ident(will.name)))
+        name = will.name
+    if was.not_valid and not will.not_valid:
+        out.append(_alter(t, "VALIDATE CONSTRAINT", quote_ident(name)))
+    if was.no_inherit != will.no_inherit:
+        out.append(_alter(t, "ALTER CONSTRAINT", quote_ident(name), "NO INHERIT" if will.no_inherit else "INHERIT"))
+    return out
