@@ -29,6 +29,7 @@ from schemac.compare.changes import (AFTER_DETACH, CARRIED_TO_PARTITIONS, DOMAIN
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs, type_key,
                                expression_refs, own_keys, refs_of, table_members, table_refs)
+from schemac.model import Check
 from schemac.pg.types import type_name
 
 # Made by every change that creates an object default privileges reach: ALTER DEFAULT PRIVILEGES waits
@@ -107,6 +108,8 @@ def deps(c: Change) -> Deps:
             new_refs |= {col(x.name) for x in new.columns}  # type: ignore[union-attr]
             new_refs.add(("columns dropped", p.parent_schema, p.parent))
             new_refs |= {("notnull", t.schema, t.name, x.name) for x in new.columns if not x.nullable}  # type: ignore
+            # ... and before the parent's new CHECKs: ATTACH refuses a table without them, ADD CONSTRAINT reaches it
+            makes.add(("attached to", p.parent_schema, p.parent))
         if k == "detach_partition":
             p = old.partition_of  # type: ignore[union-attr]
             old_refs.add(("table", p.parent_schema, p.parent))
@@ -191,6 +194,8 @@ def deps(c: Change) -> Deps:
         if k.startswith("add_") or k in ("rename_index", "alter_trigger", "alter_rule", "alter_policy"):
             makes |= own_keys(t, new)
             new_refs |= refs_of(t, new)
+        if k == "add_constraint" and t.partition_by is not None and isinstance(new, Check) and not new.no_inherit:  # type: ignore
+            new_refs.add(("attached to", t.schema, t.name))  # type: ignore[union-attr]  (after its partitions' ATTACH)
         if k in ("add_index", "drop_index"):  # catalog/partition_indexes.py
             # A partition's own index is made before its parent's, whose CREATE INDEX attaches it; dropped
             # after (IF EXISTS: the parent's DROP took it along).
