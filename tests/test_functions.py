@@ -387,3 +387,26 @@ def test_a_partition_key_over_what_is_re_created_is_refused_at_its_line(tmp_path
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert f"schema.yaml:{line}:3: table public.{table}: its partition key" in result.stderr, result.stderr
     assert len(Layout(str(tmp_path / "generated")).migrations()) == 1
+
+
+def test_a_setting_whose_value_holds_a_comma_is_one_value(tmp_path, db_url, schemac):
+    """`SET application_name = 'a, b'` is one text (proconfig `application_name=a, b`); only list settings
+    (search_path...) are lists. The migration split it ("SET application_name takes only one argument")."""
+    from catalog_oracle import sibling_database
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA app; CREATE FUNCTION one() RETURNS int LANGUAGE sql "
+                     "SET application_name = 'a, b' SET search_path = app, 'my schema', public SET work_mem = '64MB' "
+                     "SET datestyle = 'ISO, MDY' AS 'SELECT 1'")
+    query = "SELECT proconfig FROM pg_proc WHERE proname = 'one'"
+    r = schemac("inspect", "--database-url", db_url, "--output", "schema.yaml")
+    assert r.returncode == 0, r.stderr
+    r = schemac("generate", "--name", "one")
+    assert r.returncode == 0, r.stdout + r.stderr
+    with psycopg.connect(db_url) as conn:
+        expected = conn.execute(query).fetchone()[0]
+    assert "application_name=a, b" in expected
+    with sibling_database(db_url) as b:
+        _apply(b, str(tmp_path / "generated"))
+        with psycopg.connect(b) as conn:
+            assert conn.execute(query).fetchone()[0] == expected

@@ -37,12 +37,19 @@ def function_target(f: Function) -> str:
     return f"{qualified(f.schema, f.name)}({', '.join(routine_type_sql(t) for t in f.identity)})"
 
 
-def _setting_value(value: str) -> str:
-    """A SET clause's value list, each item a name or number as it is, a quoted name kept, else a literal.
+# The settings whose value is a list of names (Postgres's GUC_LIST_QUOTE ones, as pg_dump's
+# variable_is_guc_list_quote lists them): proconfig holds them joined by ", ", each name quoted where it needs it.
+_LIST_SETTINGS = frozenset({"search_path", "temp_tablespaces", "session_preload_libraries", "shared_preload_libraries",
+                            "local_preload_libraries", "unix_socket_directories"})
+
+
+def _setting_value(name: str, value: str) -> str:
+    """A SET clause's value: for a list setting, each item a name or number as it is, a quoted name kept, else a
+    literal; for any other, the one value so (`SET application_name = 'a, b'` is one text, its comma no list's).
     `""`, the empty name (proconfig's `search_path=""`, of `SET search_path = ''`), is the empty literal:
     Postgres refuses a zero-length quoted name, and `'""'` would set the two characters."""
     items = []
-    for item in (i.strip() for i in value.split(",")):
+    for item in ([i.strip() for i in value.split(",")] if name.lower() in _LIST_SETTINGS else [value]):
         if item == '""':
             items.append("''")
         elif re.fullmatch(r'[a-z_][a-z0-9_$]*|-?\d+(\.\d+)?|"(?:[^"]|"")+"', item):  # (UTC bare would be utc)
@@ -71,7 +78,7 @@ def create_function(f: Function, replace: bool = False) -> exp.Command:
     parts.append("SECURITY DEFINER" if f.security_definer else "")
     for setting in f.config:
         name, _, value = setting.partition("=")
-        parts += ["SET", quote_ident(name) if "." not in name else name, "=", _setting_value(value)]
+        parts += ["SET", quote_ident(name) if "." not in name else name, "=", _setting_value(name, value)]
     parts += [f.body.strip()] if f.standard_body else ["AS", dollar_quoted(f.body)]
     return command("CREATE", *parts)
 
