@@ -207,7 +207,7 @@ def test_drift_and_what_stays_unmanaged(db_url, tmp_path, schemac):
                      "MSFUNC = int4pl, MINVFUNC = int4mi, MSTYPE = integer, MINITCOND = '0', PARALLEL = SAFE)")
         conn.execute("CREATE AGGREGATE isum(bigint) (SFUNC = int8pl, STYPE = bigint)")
         conn.execute("COMMENT ON AGGREGATE group_concat(text) IS 'other'")
-        # Ordered-set and variadic aggregates stay not managed (listed, never diffed).
+        # Ordered-set aggregates stay not managed (listed, never diffed).
         conn.execute("CREATE AGGREGATE my_pct(float8 ORDER BY float8) (SFUNC = ordered_set_transition, "
                      "STYPE = internal, FINALFUNC = percentile_cont_float8_final)")
     drift = check_drift(str(schema), db_url)
@@ -222,7 +222,8 @@ def test_drift_and_what_stays_unmanaged(db_url, tmp_path, schemac):
     ("aggregates:\n  a: {arguments: text, stype: text}\n", "needs the key 'sfunc'"),
     ("aggregates:\n  a: {arguments: text, sfunc: f, stype: text, sortop: 'drop table'}\n", "must be an operator name"),
     ("aggregates:\n  a: {arguments: 'text ORDER BY text', sfunc: f, stype: text}\n", "ordered-set aggregates"),
-    ("aggregates:\n  a: {arguments: 'VARIADIC text[]', sfunc: f, stype: text}\n", "only plain input types"),
+    ("aggregates:\n  a: {arguments: 'VARIADIC text[], text', sfunc: f, stype: text}\n", "only the last one can be VARIADIC"),
+    ("aggregates:\n  a: {arguments: 'OUT text', sfunc: f, stype: text}\n", "only input types"),
     ("aggregates:\n  a: {arguments: text, sfunc: f, stype: text, msfunc: g}\n", "go together"),
     ("aggregates:\n  a: {arguments: text, sfunc: f, stype: text, mfinalfunc: g}\n", "needs msfunc"),
     ("aggregates:\n  a: {arguments: text, sfunc: 'a.b.c', stype: text}\n", "must be a name or schema.name"),

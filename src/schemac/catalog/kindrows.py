@@ -107,7 +107,7 @@ def aggregates(rows: list[dict[str, Any]], acl: Any = None) -> tuple[Aggregate, 
     """aggregates.sql's rows, sorted by (schema, name, input types); with their grants and owners from `acl`
     (catalog.grants.AccessLists) when given."""
     out = (Aggregate(name=r["aggregate_name"], sfunc=r["sfunc"], stype=r["stype"], schema=r["schema_name"],
-                     arguments=tuple(r["arguments"]), initcond=r["initcond"], mstype=r["mstype"],
+                     arguments=tuple(r["arguments"]), variadic=r["variadic"], initcond=r["initcond"], mstype=r["mstype"],
                      minitcond=r["minitcond"], sortop=r["sortop"], parallel=_PARALLEL[r["parallel"]],  # type: ignore
                      comment=r["comment"], finalfunc_extra=r["finalfunc_extra"], mfinalfunc_extra=r["mfinalfunc_extra"],
                      finalfunc_modify=_MODIFY[r["finalfunc_modify"]], mfinalfunc_modify=_MODIFY[r["mfinalfunc_modify"]],

@@ -25,6 +25,7 @@ class Aggregate:
     stype: str
     schema: str = "public"
     arguments: tuple[str, ...] = ()  # input types; () is `name(*)`
+    variadic: bool = False  # the last input is VARIADIC (`vsum(VARIADIC integer[])` takes any number of integers)
     finalfunc: Optional[str] = None
     initcond: Optional[str] = None
     combinefunc: Optional[str] = None

@@ -26,9 +26,13 @@ def _operator(name: str) -> str:
     return f"OPERATOR({quote_ident(schema)}.{op})" if schema else op
 
 
-def aggregate_target(a: Aggregate) -> str:
-    """schema.name(input types), name(*) without inputs: how DROP and COMMENT name one overload."""
-    return f"{qualified(a.schema, a.name)}({', '.join(routine_type_sql(t) for t in a.arguments) or '*'})"
+def aggregate_target(a: Aggregate, declared: bool = False) -> str:
+    """schema.name(input types), name(*) without inputs: how DROP and COMMENT name one overload; `declared`: as
+    CREATE declares it, its last input VARIADIC where it is."""
+    types = [routine_type_sql(t) for t in a.arguments]
+    if declared and a.variadic:
+        types[-1] = f"VARIADIC {types[-1]}"
+    return f"{qualified(a.schema, a.name)}({', '.join(types) or '*'})"
 
 
 def create_aggregate(a: Aggregate, replace: bool = False) -> exp.Command:
@@ -51,7 +55,7 @@ def create_aggregate(a: Aggregate, replace: bool = False) -> exp.Command:
         options += [f"{prefix}FINALFUNC_MODIFY = {modify.upper()}"] if modify else []
         space = getattr(a, f"{prefix.lower()}sspace")
         options += [f"{prefix}SSPACE = {int(space)}"] if space else []
-    return command("CREATE", "OR REPLACE AGGREGATE" if replace else "AGGREGATE", aggregate_target(a),
+    return command("CREATE", "OR REPLACE AGGREGATE" if replace else "AGGREGATE", aggregate_target(a, declared=True),
                    f"({', '.join(options)})")
 
 

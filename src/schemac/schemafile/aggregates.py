@@ -42,13 +42,17 @@ class AggregateReader(FieldReader):
             name = self.object_name(f, key_node, "aggregate name")
             what = f"aggregate '{key}'"
             arguments: tuple[str, ...] = ()
+            variadic = False
             if "arguments" in f:
                 at = f["arguments"][1]
                 text = self.w.string(at, f"arguments of {what}").strip()
                 if "order by" in text.lower():
                     raise self.fail(at, f"arguments of {what}: ordered-set aggregates (WITHIN GROUP) are not managed")
                 items = [] if text == "*" else top_level_items(text)
-                arguments = tuple(self._argument(at, item, what) for item in items)
+                parsed = [self._argument(at, item, what) for item in items]
+                if any(v for _, v in parsed[:-1]):
+                    raise self.fail(at, f"arguments of {what}: only the last one can be VARIADIC")
+                arguments, variadic = tuple(t for t, _ in parsed), bool(parsed and parsed[-1][1])
             functions = {k: self._function(f, k, what) for k in ("sfunc", *AGGREGATE_FUNCTIONS)}
             moving = [k for k in _MOVING if k in f]
             if moving and len(moving) != len(_MOVING):
@@ -66,6 +70,7 @@ class AggregateReader(FieldReader):
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             agg = Aggregate(
                 name, functions.pop("sfunc"), self._type(f["stype"][1], f"stype of {what}"), schema, arguments,  # type: ignore
+                variadic=variadic,
                 initcond=self.w.text(f["initcond"][1], f"initcond of {what}") if "initcond" in f else None,
                 mstype=self._type(f["mstype"][1], f"mstype of {what}") if "mstype" in f else None,
                 minitcond=self.w.text(f["minitcond"][1], f"minitcond of {what}") if "minitcond" in f else None,
@@ -77,15 +82,17 @@ class AggregateReader(FieldReader):
             out.append(agg)
         return out
 
-    def _argument(self, node: Node, item: str, what: str) -> str:
-        """One input: `type`, or `name type` (the name is not kept: only types tell overloads apart)."""
+    def _argument(self, node: Node, item: str, what: str) -> tuple[str, bool]:
+        """One input: `[VARIADIC] [name] type` (the name is not kept: only types tell overloads apart), and whether
+        it is VARIADIC."""
         try:
             a = parse_argument(item)
         except (TypeSyntaxError, ValueError) as e:
             raise self.fail(node, f"arguments of {what}: {e}") from None
-        if a.mode != "in" or a.default is not None:
-            raise self.fail(node, f"arguments of {what}: '{item}': only plain input types are managed")
-        return a.type
+        if a.mode not in ("in", "variadic") or a.default is not None:
+            raise self.fail(node, f"arguments of {what}: '{item}': only input types, the last one VARIADIC or not, "
+                                  "are managed")
+        return a.type, a.mode == "variadic"
 
     def _final_options(self, f: dict, what: str) -> dict:
         """FINALFUNC_EXTRA and _MODIFY (read_only, Postgres's default, is None), SSPACE, and their moving-mode twins."""
@@ -112,7 +119,8 @@ class AggregateReader(FieldReader):
 def aggregate_spec(a: Aggregate) -> dict:
     """An aggregate as schema.yaml writes it: what differs from CREATE AGGREGATE's defaults."""
     spec: dict = {"schema": a.schema} if a.schema != "public" else {}
-    spec["arguments"] = ", ".join(a.arguments) or "*"
+    spec["arguments"] = ", ".join(a.arguments[:-1] + (f"VARIADIC {a.arguments[-1]}",) if a.variadic
+                                  else a.arguments) or "*"
     spec.update({"sfunc": a.sfunc, "stype": a.stype})
     for key in (*AGGREGATE_FUNCTIONS, "initcond", "mstype", "minitcond", "sortop", "comment"):
         if getattr(a, key) is not None:

@@ -1,7 +1,6 @@
--- Ordinary aggregates of the requested schemas (pg_aggregate.aggkind 'n') whose inputs are plain IN
--- arguments (no VARIADIC): ordered-set and hypothetical-set aggregates (WITHIN GROUP) and variadic ones
--- are listed by unmanaged.sql. Not those owned by an extension.
--- arguments: the input types (format_type), in order; [] for name(*).
+-- Ordinary aggregates of the requested schemas (pg_aggregate.aggkind 'n'): ordered-set and hypothetical-set
+-- aggregates (WITHIN GROUP) are listed by unmanaged.sql. Not those owned by an extension.
+-- arguments: the input types (format_type), in order; [] for name(*). variadic: the last one is VARIADIC.
 -- sfunc, finalfunc, combinefunc, serialfunc, deserialfunc, msfunc, minvfunc, mfinalfunc: the function's
 -- name, bare in pg_catalog and public, else schema.name (as range_types.sql names functions; regproc's text
 -- would qualify an overloaded name too); NULL where unset.
@@ -22,6 +21,7 @@ SELECT p.oid AS aggregate_oid,
        p.proname::text AS aggregate_name,
        COALESCE((SELECT json_agg(pg_catalog.format_type(x.t, NULL) ORDER BY x.ord)
                  FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS x(t, ord)), '[]'::json) AS arguments,
+       p.provariadic <> 0 AS variadic,
        (SELECT name FROM fn WHERE fn.oid = a.aggtransfn) AS sfunc,
        pg_catalog.format_type(a.aggtranstype, NULL) AS stype,
        (SELECT name FROM fn WHERE fn.oid = a.aggfinalfn) AS finalfunc,
@@ -53,7 +53,6 @@ LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_proc'::regclass AND d.objsubid = 0
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND a.aggkind = 'n'
-  AND p.provariadic = 0
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
                   WHERE dep.classid = 'pg_catalog.pg_proc'::regclass AND dep.objid = p.oid AND dep.deptype IN ('e', 'i'))
 ORDER BY n.nspname, p.proname, p.oid;

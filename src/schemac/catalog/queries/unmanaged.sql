@@ -3,7 +3,7 @@
 --   foreign table        pg_class relkind 'f' (views and materialized views are managed: views.sql)
 --   function (plain and window), procedure, aggregate   pg_proc prokind 'f'/'w', 'p', 'a': those
 --             functions.sql and aggregates.sql do not manage (window functions, ordered-set, hypothetical-set
---             and variadic aggregates, C and internal ones); not those internal to
+--             aggregates, C and internal ones); not those internal to
 --             another object (a range type's constructor functions); one row per overload, named without
 --             arguments
 --   trigger   "table.trigger": user triggers on foreign tables (those on tables and views are managed:
@@ -59,7 +59,7 @@ JOIN pg_catalog.pg_language l ON l.oid = p.prolang
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND CASE p.prokind WHEN 'a' THEN EXISTS (  -- not an ordinary aggregate of plain inputs (aggregates.sql)
                                       SELECT 1 FROM pg_catalog.pg_aggregate ag
-                                      WHERE ag.aggfnoid = p.oid AND (ag.aggkind <> 'n' OR p.provariadic <> 0))
+                                      WHERE ag.aggfnoid = p.oid AND ag.aggkind <> 'n')
                     WHEN 'w' THEN true
                     ELSE l.lanname IN ('c', 'internal') END
   AND p.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_proc'::regclass)
