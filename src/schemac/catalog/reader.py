@@ -5,9 +5,8 @@ Everything is read in one ``REPEATABLE READ READ ONLY`` transaction, so the quer
 if pointed at production. The number of queries is fixed (one per kind of object, covering all
 requested schemas), so introspecting 5 000 tables costs the same round trips as 5.
 
-Only pg_catalog is read, which every role that may CONNECT can see: no table privileges needed.
-The rows are read by
-:mod:`schemac.catalog.fetch` (psycopg alone), the model built from them by :mod:`schemac.catalog.rows`.
+Only pg_catalog is read, which every role that may CONNECT can see: no table privileges needed. The rows are
+read by :mod:`schemac.catalog.fetch` (psycopg alone), the model built from them by :mod:`schemac.catalog.rows`.
 """
 from __future__ import annotations
 

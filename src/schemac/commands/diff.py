@@ -82,35 +82,31 @@ def _schema_sha256(path: str) -> Optional[str]:
         return None
 
 
-def _record(out_dir: Optional[str], start: Callable[[tuple[str, ...]], None]) -> list[bytes]:
-    """The bytes of <out_dir>/state.json, if any, in a list (for _from_state to take out); the catalog queries are
-    put in flight on the schemas its first lines name, before the model is imported: the server answers them while we import and decode the model (or
+def _record(out_dir: Optional[str], start: Callable[[tuple[str, ...]], None]) -> Optional[bytes]:
+    """The bytes of <out_dir>/state.json, if any; the catalog queries are put in flight on the schemas its first
+    lines name, before the model is imported: the server answers them while we import and decode the model (or
     parse schema.yaml). A guess: check_drift reads again if the model it ends up with lives in other schemas."""
     if out_dir is None:
-        return []
+        return None
     from schemac.migrations.record import namespaces_hint, read_record
 
     data = read_record(os.path.join(out_dir, "state.json"))
-    if data is None:
-        return []
-    hint = namespaces_hint(data)
+    hint = namespaces_hint(data) if data is not None else None
     if hint is not None:
         start(hint)
-    return [data]
+    return data
 
 
-def _from_state(schema_path: str, record: list[bytes]) -> Optional[Schema]:
-    """The model recorded in state.json, if it was compiled from this very schema.yaml. Its bytes are taken out of
-    `record` (_record's list), so that no name holds them while the model is decoded."""
-    if not record:
+def _from_state(schema_path: str, data: Optional[bytes]) -> Optional[Schema]:
+    """The model recorded in state.json (its bytes, `data`), if it was compiled from this very schema.yaml. The
+    model's parts are decoded from those bytes, which they point into until then (the caller lets go of them after)."""
+    if data is None:
         return None
-    data = record.pop()
     from schemac.migrations.record import compiled_model
     from schemac.migrations.state import schema_from_json
 
     digest = _schema_sha256(schema_path)
     doc = compiled_model(data, digest, lazy=True) if digest is not None else None
-    del data  # (its model's parts still point into it until they are decoded)
     if doc is None:
         return None
     try:
@@ -204,12 +200,13 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
                 # History drift needs the migrations to compare with: none here (diff run elsewhere), no check.
                 # The table is sqlx.toml's table-name when it sets one.
                 catalog.with_history = layout.sqlx.table if history and layout is not None else False
-                record = _record(out_dir, catalog.start) if desired is None else []
+                record = _record(out_dir, catalog.start) if desired is None else None
                 from schemac.catalog.rows import ModelBuilder
 
                 if desired is None:
                     desired = _from_state(schema_path, record)
                     desired_from = "state.json"
+                del record  # 43 MB at 10,000 tables: not held while the catalog's model is built
                 if desired is None:
                     from schemac.schemafile.load import load_file
 

@@ -20,9 +20,8 @@ def unchanged(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> bool:
     """What compared_table answers with no change, known without walking it: the two tables equal (the
     fields they compare by; grants and owners are diff_grants'), with nothing compared_table reads beside
     them (a TOAST table where a `toast.` parameter is set, an invalid index, a column of an enum re-created, a
-    statistics object's owner: diff_statistics'). `generate` compares
-    schema.yaml with the recorded model, where most tables are these (~5x faster than the walk).
-    tests/test_compare_shortcut.py holds compared_table to [] for them."""
+    statistics object's owner: diff_statistics'). ~5x faster than the walk; tests/test_compare_shortcut.py holds
+    compared_table to [] for them."""
     return (_equal_but_chosen_names(cur, des) and (cur.toast_table == des.toast_table or not _toast_parameters(des))
             and all(i.valid for i in cur.indexes) and not (rebuilt and any(type_name(c.type) in rebuilt for c in des.columns))
             and all(b.owner is None or a.owner == b.owner for a, b in zip(cur.statistics, des.statistics)))
@@ -37,8 +36,8 @@ _CONSTRAINT_LISTS = ("uniques", "checks", "foreign_keys", "exclusions")
 
 
 def _equal_but_chosen_names(cur: Table, des: Table) -> bool:
-    """`cur == des`, or equal but for the names of the constraints `des` leaves to Postgres (no name in schema.yaml; the name Postgres
-    chose in the catalog's `cur`): compared_table pairs those by definition and does not compare their names
+    """`cur == des`, or equal but for the names of the constraints `des` leaves to Postgres (no name in
+    schema.yaml; the name Postgres chose in the catalog's `cur`): compared_table pairs those by definition and does not compare their names
     (_same_constraint), so they are no change. This is `diff`'s common case: inspect writes no default names, so no
     table read from the catalog equals its schema.yaml twin (~75% of a 1,000-table diff's comparison was walking
     them). Paired by position only: constraints listed in another order are walked."""

@@ -74,7 +74,8 @@ class _Decoder:
 
     def source(self, v: str) -> Source:
         file, line, column = v.rsplit(":", 2)
-        int(line), int(column)  # ValueError: not a source
+        if not (line.isdecimal() and column.isdecimal()):  # (as the record writes them: no int() to make)
+            int(line), int(column)  # ValueError: not a source
         if self.file is None or file == self.file:
             return Source.recorded(v)
         return Source(self.file, int(line), int(column))
@@ -82,9 +83,6 @@ class _Decoder:
     def hook(self, hint: Any, value: Any) -> Any:
         """msgspec's dec_hook: a Source from its text (ValueError: not one), as source() makes it."""
         if hint is Source and isinstance(value, str):
-            file, line, column = value.rsplit(":", 2)  # ValueError: not a source
-            if line.isdecimal() and column.isdecimal() and (self.file is None or file == self.file):
-                return Source.recorded(value)  # (~18 a table: source()'s work, in one call)
             return self.source(value)
         raise NotImplementedError(hint)
 
