@@ -28,4 +28,5 @@ _INCLUDE = re.compile(r"/\* include (\w+) \*/")
 # A column of later majors: `/* since 18: con.conperiod */ false` reads con.conperiod from 18 on, else false (a
 # query naming a column the server lacks fails; to_jsonb(row) ->> 'column' works everywhere but serialised every
 # constraint's whole row: constraints.sql 460 -> 800 ms at 10,000 tables).
-_SINCE = re.compile(r"/\* since (\d+): (.+?) \*/ (\w+)")
+# The text before 18 may be a qualified name too: `/* since 18: not_nulls */ pg_catalog.pg_constraint`.
+_SINCE = re.compile(r"/\* since (\d+): (.+?) \*/ ([\w.]+)")

@@ -24,7 +24,11 @@
 -- an ATTACH or INHERIT; left out, as constraints.sql leaves out inherited CHECKs.
 -- Rows for tables tables.sql left out (extension-owned) are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per column.
-WITH identity_sequences AS (
+-- On 18, the table's own NOT NULL constraints are hashed once (not_nulls): joined per column through
+-- pg_constraint's conrelid index, each lookup filtered the ~10 constraints of its table (26 of 67 ms at
+-- 1,000 tables). Before 18 there are none, and no CTE either: one keeps the planner from a parallel plan
+-- (PostgreSQL 15 at 10,000 tables: 310 -> 385 ms).
+WITH /* since 18: not_nulls AS MATERIALIZED (SELECT con.conrelid, con.conkey[1] AS attnum, con.conname, con.convalidated, con.connoinherit FROM pg_catalog.pg_constraint con WHERE con.contype = 'n' AND con.conislocal), identity_sequences */ identity_sequences AS (
   -- The sequence of each identity column of the database, found by what depends ('i') on the column; a
   -- partition's identity column (PG 17+) uses the sequence of the same-named column of the partition
   -- tree's root. Joined once, not looked up per column (115,000 lookups at 10,000 tables, mostly empty).
@@ -73,8 +77,8 @@ LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-LEFT JOIN pg_catalog.pg_constraint nn
-       ON /* since 18: nn.conrelid = a.attrelid AND nn.contype = 'n' AND nn.conkey[1] = a.attnum AND nn.conislocal */ false
+LEFT JOIN /* since 18: not_nulls */ pg_catalog.pg_constraint nn
+       ON /* since 18: nn.conrelid = a.attrelid AND nn.attnum = a.attnum */ false
 LEFT JOIN identity_sequences seq
        ON seq.root_oid = CASE WHEN a.attidentity <> '' THEN COALESCE(pg_catalog.pg_partition_root(a.attrelid), a.attrelid) END
       AND seq.column_name = a.attname
