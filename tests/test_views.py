@@ -31,7 +31,8 @@ RELATIONS = ("r", "p", "v", "m")
 
 # The oracle: each view as Postgres holds it.
 VIEWS_SQL = """
-SELECT n.nspname, c.relname, c.relkind::text, pg_get_viewdef(c.oid, true), c.reloptions::text[], c.relispopulated,
+SELECT n.nspname, c.relname, c.relkind::text, pg_get_viewdef(c.oid, true), (SELECT array_agg(o ORDER BY o) FROM unnest(c.reloptions) o),
+       c.relispopulated,
        obj_description(c.oid, 'pg_class'),
        ARRAY(SELECT a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || coalesce(' -- ' || col_description(c.oid, a.attnum), '')
              FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),

@@ -21,7 +21,7 @@ from schemac.compare.event_triggers import diff_event_triggers
 from schemac.compare.partition_copies import with_detached_copies
 from schemac.compare.tables import created_by_create_table, diff_table, partition_of_key, repeated_keys
 from schemac.compare.inherited_checks import across_parents, after_no_inherit
-from schemac.compare.not_nulls import across_no_inherit, named_before_rename
+from schemac.compare.not_nulls import across_no_inherit, named_before_rename, named_where_claimed
 from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import functions_around_types
 from schemac.compare.types import diff_objects
@@ -242,6 +242,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes = readers_around(changes + views, current, desired)
     changes.extend(diff_publications(current, desired, changes) + diff_event_triggers(current, desired)
                    + diff_casts(current, desired, changes))
+    changes = named_where_claimed(changes, current, desired)
     order = {k: n for n, k in enumerate(KINDS)}
     # Stable sort by kind keeps the declaration order of schema.yaml inside each kind; drops of
     # tables run in reverse declaration order.

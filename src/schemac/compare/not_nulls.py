@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from schemac.compare.changes import Change
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT
-from schemac.model import Column, NotNull, Table
+from schemac.model import Column, NotNull, Schema, Table
 from schemac.pg.names import default_not_null_name
 
 
@@ -63,3 +63,41 @@ def named_before_rename(old: Table) -> tuple[Column, ...]:
     the old table's name, which ALTER TABLE ... RENAME keeps (a later change of the constraint names it so)."""
     return tuple(replace(c, not_null=replace(c.not_null or NotNull(), name=default_not_null_name(old.name, c.name)))
                  if not c.nullable and (c.not_null is None or c.not_null.name is None) else c for c in old.columns)
+
+
+def named_where_claimed(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
+    """A NOT NULL left unnamed gets Postgres's default name, <table>_<column>_not_null, unless a constraint of the
+    same schema holds that name already: Postgres then numbers it (node_id_not_null1). On PostgreSQL 18 that is
+    every table made by CREATE TABLE ... (LIKE node), which copies node's NOT NULLs with their names, and is
+    created first when its name sorts first. The NOT NULLs that new tables, new columns and SET NOT NULL make are
+    named explicitly where another table of either model names one so (never on a schema without named NOT NULLs:
+    nothing older than 18 has any)."""
+    if not any(ch.kind in ("add_table", "add_column", "set_not_null") for ch in changes):
+        return changes  # (no walk of every column when nothing makes a NOT NULL: `diff` in sync)
+    claimed: dict[tuple[str, str], set[str]] = {}
+    for model in (current, desired):
+        for t in model.tables:
+            for c in t.columns:
+                if c.not_null is not None and c.not_null.name:
+                    claimed.setdefault((t.schema, c.not_null.name), set()).add(t.name)
+    if not claimed:
+        return changes
+
+    def named(t: Table, c: Column) -> Column:
+        if c.nullable or (c.not_null is not None and c.not_null.name):
+            return c
+        name = default_not_null_name(t.name, c.name)
+        if not claimed.get((t.schema, name), set()) - {t.name}:
+            return c
+        return replace(c, not_null=replace(c.not_null or NotNull(), name=name))
+
+    out = []
+    for ch in changes:
+        t = ch.table_def
+        if ch.kind == "add_table" and isinstance(ch.new, Table):
+            made = replace(ch.new, columns=tuple(named(ch.new, c) for c in ch.new.columns))
+            ch = replace(ch, new=made, table_def=made if t is ch.new else t)
+        elif ch.kind in ("add_column", "set_not_null") and isinstance(ch.new, Column) and t is not None:
+            ch = replace(ch, new=named(t, ch.new))
+        out.append(ch)
+    return out
