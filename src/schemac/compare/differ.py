@@ -19,7 +19,8 @@ from schemac.compare.policies import diff_policies
 from schemac.compare.publications import diff_publications
 from schemac.compare.event_triggers import diff_event_triggers
 from schemac.compare.partition_copies import with_detached_copies
-from schemac.compare.tables import created_by_create_table, diff_table, partition_of_key, repeated_keys
+from schemac.compare.partitioning import partition_of_key
+from schemac.compare.tables import created_by_create_table, diff_table, repeated_keys
 from schemac.compare.inherited_checks import across_parents, after_no_inherit
 from schemac.compare.not_nulls import across_no_inherit, named_before_rename, named_where_claimed
 from schemac.compare.recreated import privileges_of_recreated

@@ -101,3 +101,9 @@ def named_where_claimed(changes: list[Change], current: Schema, desired: Schema)
             ch = replace(ch, new=named(t, ch.new))
         out.append(ch)
     return out
+
+
+def partition_names_it(c: Column) -> bool:
+    """A partition's column with a NOT NULL of its own it names: CREATE TABLE ... PARTITION OF makes it
+    (plan.not_null_ddl.partition_not_nulls)."""
+    return not c.nullable and c.not_null is not None and bool(c.not_null.name) and not c.not_null.not_valid

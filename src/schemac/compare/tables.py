@@ -14,14 +14,14 @@ from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import diff_statistics
 from schemac.compare.column_renames import applied_column_renames
 from schemac.compare.normalize import normal_form, same_default, same_expression
-from schemac.compare.not_nulls import not_null_changes
+from schemac.compare.not_nulls import not_null_changes, partition_names_it
+from schemac.compare.partitioning import partition_of_key, same_partitioning
 from schemac.model import Check, Column, Exclusion, ForeignKey, Index, IndexElement, PrimaryKey, Table, Trigger, Unique, View
 from schemac.pg.column_storage import DEFAULT_SETTINGS, column_settings
 from schemac.pg.lazy import lazy
 from schemac.pg.reloptions import TOAST_PREFIX
 from schemac.pg.types import type_name
 
-parse_partition_bound = lazy("schemac.pg.expressions", "parse_partition_bound")
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
 
@@ -88,17 +88,6 @@ def _constraints(t: Table) -> list[Constraint]:
     return out + list(t.uniques) + list(t.checks) + list(t.foreign_keys) + list(t.exclusions)
 
 
-def partition_of_key(t: Table) -> Optional[tuple]:
-    p = t.partition_of
-    if p is None:
-        return None
-    try:
-        bound = parse_partition_bound(p.bound)
-    except ValueError:
-        bound = p.bound
-    return (p.parent_schema, p.parent, bound)
-
-
 def repeated_keys(t: Table) -> list[Unique]:
     """UNIQUEs on the columns of the primary key or of an earlier UNIQUE. Postgres keeps both when the
     second is added by ALTER TABLE (real databases hold them; inspect writes them), but CREATE TABLE
@@ -120,7 +109,9 @@ def created_by_create_table(t: Table, parent: Optional[Table] = None) -> Table:
     if t.partition_of is not None and parent is not None:
         inherited = {c.name: c for c in parent.columns}
         # PARTITION OF copies storage and compression from the parent (its own, not necessarily the same)
-        columns = tuple(replace(c, nullable=inherited[c.name].nullable, default=inherited[c.name].default,
+        # (a NOT NULL of its own it names is made by CREATE too: plan.not_null_ddl.partition_not_nulls)
+        columns = tuple(replace(c, nullable=inherited[c.name].nullable and not partition_names_it(c),
+                                not_null=c.not_null if partition_names_it(c) else None, default=inherited[c.name].default,
                                 comment=None, **{**DEFAULT_SETTINGS, **_COPIED(inherited[c.name])})
                         if c.name in inherited else replace(c, **DEFAULT_SETTINGS) for c in t.columns)
         return replace(t, columns=columns, primary_key=None, uniques=(), checks=(), foreign_keys=(), indexes=(),
@@ -329,7 +320,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
         if name not in des_idx:
             ch("drop_index", name, idx, None)
 
-    if cur.partition_by != des.partition_by:
+    if not same_partitioning(cur, des):
         ch("alter_partitioning", None, cur, des)
     if partition_of_key(cur) != partition_of_key(des):
         if cur.partition_of is not None:

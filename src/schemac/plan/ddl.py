@@ -22,7 +22,7 @@ from schemac.pg.types import build_type
 from schemac.pg.syntax import Printed
 from schemac.plan import printing
 from schemac.plan.exclusion_ddl import exclusion_body
-from schemac.plan.not_null_ddl import inline_not_null
+from schemac.plan.not_null_ddl import inline_not_null, partition_not_nulls
 from schemac.plan.trees import fresh_expression, fresh_type, release
 
 
@@ -250,7 +250,7 @@ def create_partition(table: Table) -> exp.Command:
     by = _partition_by(table)
     return command("CREATE", "UNLOGGED" if table.unlogged else "", "TABLE IF NOT EXISTS",
                    qualified(table.schema, table.name), "PARTITION OF", qualified(p.parent_schema, p.parent),
-                   parse_partition_bound(p.bound), by.sql(dialect=RENDER) if by is not None else "",
+                   partition_not_nulls(table), parse_partition_bound(p.bound), by.sql(dialect=RENDER) if by is not None else "",
                    storage_clause(table.parameters))
 
 

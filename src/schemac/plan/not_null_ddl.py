@@ -8,6 +8,7 @@ from typing import Optional
 
 from sqlglot import exp
 
+from schemac.compare.not_nulls import partition_names_it
 from schemac.model import Column, NotNull, Table
 from schemac.pg.idents import ident
 from schemac.pg.names import qualified, quote_ident
@@ -60,3 +61,13 @@ def alter_not_null(t: Table, old: Column, new: Column) -> list[exp.Expression]:
     if was.no_inherit != will.no_inherit:
         out.append(_alter(t, "ALTER CONSTRAINT", quote_ident(name), "NO INHERIT" if will.no_inherit else "INHERIT"))
     return out
+
+
+def partition_not_nulls(t: Table) -> str:
+    """A partition's own named NOT NULLs, as CREATE TABLE ... PARTITION OF parent (col WITH OPTIONS CONSTRAINT name NOT
+    NULL) declares them (compare.tables.created_by_create_table): the only way to name one, the parent's copy
+    being inherited, which Postgres refuses to rename."""
+    named = [c for c in t.columns if partition_names_it(c)]
+    return "(" + ", ".join(f"{quote_ident(c.name)} WITH OPTIONS CONSTRAINT {quote_ident(c.not_null.name)} NOT NULL"  # type: ignore
+                           for c in named) + ")" if named else ""
+
