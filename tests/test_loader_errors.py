@@ -40,7 +40,7 @@ CASES = [
      "unknown key 'nulable' in column 'a' of table 't' (did you mean 'nullable'?)"),
     ("bad-type", "tables:\n  t:\n    columns:\n      a: {type: 'varchar(('}\n", 4, "type of column 'a'"),
     ("not-a-type", "tables:\n  t:\n    columns:\n      a: {type: 'int; drop table x'}\n", 4, "is not a type"),
-    ("serial", "tables:\n  t:\n    columns:\n      a: {type: serial}\n", 4, "not a type"),
+    ("serial", "tables:\n  t:\n    columns:\n      a: {type: serial, default: 1}\n", 4, "takes no default"),
     ("default-two-statements", "tables:\n  t:\n    columns:\n      a:\n        type: integer\n"
      "        default: '1; DROP TABLE x'\n", 6, "exactly one SQL expression"),
     ("default-statement", "tables:\n  t:\n    columns:\n      a: {type: integer, default: 'DROP TABLE x'}\n", 4,

@@ -47,3 +47,14 @@ def without_defaults(o: SequenceOptions, default_type: str) -> SequenceOptions:
         cache=None if given.cache == 1 else given.cache,
         cycle=o.cycle,
     )
+
+
+# serial, bigserial, smallserial (and serial4, serial8, serial2): not types but CREATE TABLE's shorthand for a column
+# of the integer type, NOT NULL, DEFAULT nextval() of a sequence named <table>_<column>_seq that it owns.
+SERIALS = {"serial": "integer", "serial4": "integer", "bigserial": "bigint", "serial8": "bigint",
+           "smallserial": "smallint", "serial2": "smallint"}
+
+
+def serial_base(type_text: str) -> "str | None":
+    """The integer type a serial type stands for, None for any other type."""
+    return SERIALS.get(type_text.strip().lower())

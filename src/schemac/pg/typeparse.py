@@ -98,9 +98,8 @@ def _canonical(dt: exp.DataType) -> str:
         return _canonical(inner) + "[]"
     if kind in _SERIALS:
         raise TypeSyntaxError(
-            f"'{dt.sql(dialect=DIALECT).lower()}' is not a type but {_SERIALS[kind]} + sequence + "
-            "nextval() default, which schemac does not manage yet; declare the column as "
-            f"{_SERIALS[kind]}"
+            f"'{dt.sql(dialect=DIALECT).lower()}' is not a type but a table column's shorthand for {_SERIALS[kind]} + "
+            f"sequence + nextval() default; here, write {_SERIALS[kind]}"
         )
     if isinstance(kind, T) and kind not in _NAMES and kind not in _TIME_KINDS and kind not in _ALSO_POSTGRES \
             and kind != T.USERDEFINED:

@@ -6,10 +6,11 @@ from dataclasses import replace
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from schemac.model import Column, Identity, NotNull
+from schemac.model import Column, Identity, NotNull, Sequence, SequenceOptions
 from schemac.pg.expressions import checked_columns
+from schemac.pg.names import make_object_name, qualified, quote_ident
 from schemac.pg.types import TypeSyntaxError, canonical_type
-from schemac.pg.sequences import without_defaults
+from schemac.pg.sequences import serial_base, without_defaults
 from schemac.schemafile.column_settings import SETTING_KEYS, ColumnSettingsReader
 from schemac.schemafile.fields import SEQUENCE_OPTION_KEYS
 from schemac.schemafile.walker import _MAPPINGS, _SCALARS
@@ -17,6 +18,8 @@ from schemac.schemafile.walker import _MAPPINGS, _SCALARS
 IDENTITY_KEYS = {"generated": True, **SEQUENCE_OPTION_KEYS, "grants": False, "sequence_name": False}  # its sequence's
 COLUMN_KEYS = {"type": True, "renamed_from": False, "identity": False, "generated": False, "check": False, "nullable": False, "default": False, "primary_key": False, "unique": False,
                "comment": False, "collation": False, "using": False, "distribution": False, "not_null": False, **SETTING_KEYS}
+# A serial column's default until its table names its sequence (TableReader.table): no SQL text can be this one.
+SERIAL_DEFAULT = "\0serial"
 NOT_NULL_KEYS = {"name": False, "not_valid": False, "no_inherit": False}
 GENERATED_KEYS = {"expression": True, "stored": False}
 
@@ -31,6 +34,7 @@ class ColumnReader(ColumnSettingsReader):
         # column definitions table after table (id, created_at...), and what reading one gives is a
         # function of its text and tags (its table's name is only in error messages, which are not kept).
         self._columns: dict[tuple, tuple[int, Column, bool, bool]] = {}
+        self.serial_sequences: list[Sequence] = []  # the sequences of serial columns (serial_column), in order
 
     def column(self, name: str, key_node: Node, node: Node, table_what: str):
         key = _column_key(key_node, node)
@@ -55,10 +59,18 @@ class ColumnReader(ColumnSettingsReader):
             fields = self.w.fields(node, what, COLUMN_KEYS)
         type_node = fields["type"][1]
         type_text = self.w.string(type_node, f"type of {what}")
+        serial = serial_base(type_text)
         try:
-            type_ = canonical_type(type_text)
+            type_ = serial or canonical_type(type_text)
         except TypeSyntaxError as e:
             raise self.fail(type_node, f"type of {what}: {e}") from None
+        if serial is not None:
+            for key in ("default", "identity", "generated", "nullable"):
+                if key in fields and (key != "nullable" or self.w.boolean(fields[key][1], f"nullable of {what}")):
+                    raise self.fail(fields[key][0], f"{what}: {type_text.strip()} makes the column NOT NULL with the "
+                                                    f"default nextval() of its sequence, so it takes no "
+                                                    f"{'nullable: true' if key == 'nullable' else key}; declare it "
+                                                    f"as {serial}")
         nullable = self.w.boolean(fields["nullable"][1], f"nullable of {what}") if "nullable" in fields else True
         default = None
         if "default" in fields:
@@ -87,6 +99,8 @@ class ColumnReader(ColumnSettingsReader):
                 virtual = "stored" in g and not self.w.boolean(g["stored"][1], f"stored of generated of {what}")
             else:
                 generated = self.expression(g_node, f"generated of {what}")
+        if serial is not None:
+            default, nullable = SERIAL_DEFAULT, False  # nextval() of <table>_<column>_seq: the table names it
         if sum(x is not None for x in (identity, generated, default)) > 1:
             raise self.fail(key_node, f"{what}: default, identity and generated exclude each other; keep one")
         check = None
@@ -159,3 +173,15 @@ def with_fields(column: Column, **changes) -> Column:
     new.__dict__.update(column.__dict__)
     new.__dict__.update(changes)
     return new
+
+
+def serial_column(column: Column, schema: str, table: str) -> tuple[Column, Sequence]:
+    """A serial column as CREATE TABLE makes it, and the sequence it makes: <table>_<column>_seq (as Postgres
+    names it, clipped by its rule), of the column's type, owned by the column, its default nextval() of it,
+    written as the catalog gives it (inspect writes the three so)."""
+    name = make_object_name(table, column.name, "seq")
+    seq = qualified(schema, name) if schema != "public" else quote_ident(name)
+    default = f"nextval('{seq.replace(chr(39), chr(39) * 2)}'::regclass)"
+    options = without_defaults(SequenceOptions(type=column.type), "bigint")
+    return with_fields(column, default=default), Sequence(name, schema, options, f"{table}.{column.name}",
+                                                           source=column.source)

@@ -159,6 +159,8 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         ranges = self.range_types(top["range_types"][1]) if "range_types" in top else []
         check_typed_tables(tables, composites)
         sequences = self.sequences(top["sequences"][1], tables) if "sequences" in top else []
+        declared = {(q.schema, q.name) for q in sequences}  # (a serial's sequence schema.yaml declares too: that one)
+        sequences += [q for q in self.serial_sequences if (q.schema, q.name) not in declared]
         # Enums, domains, composite and range types are types (one namespace per schema); a sequence is a
         # relation, like a table.
         _declared_once([*enums, *domains, *composites, *ranges], "type")

@@ -11,7 +11,7 @@ from schemac.errors import SchemaFileError
 from schemac.model import Check, Column, ForeignKey, Index, Partitioning, PartitionOf, PrimaryKey, Source, Table, Unique
 from schemac.pg.expressions import ExpressionError, checked_columns, parse_partition_bound, parse_partition_key, referenced_columns
 from schemac.pg.names import make_object_name
-from schemac.schemafile.columns import with_fields
+from schemac.schemafile.columns import SERIAL_DEFAULT, serial_column, with_fields
 from schemac.schemafile.storage import StorageReader
 from schemac.schemafile.replica_identity import ReplicaIdentityReader
 from schemac.schemafile.inherits import resolve_inherits
@@ -61,6 +61,9 @@ class TableReader(StorageReader, ReplicaIdentityReader):
         for col_name, col_key, col_node in (self.w.mapping(f["columns"][1], f"columns of {what}") if "columns" in f
                                             else ()):
             column, is_pk, is_unique, check = self.column(col_name, col_key, col_node, what)
+            if column.default == SERIAL_DEFAULT:
+                column, sequence = serial_column(column, schema, name)
+                self.serial_sequences.append(sequence)  # type: ignore[attr-defined]
             columns.append(column)
             if is_pk:
                 pk_columns.append((column.name, col_key))
