@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.equality import equal_except
+from schemac.compare.sequences import renamed_sequences
 from schemac.compare.normalize import normal_form, same_default
 from schemac.model import Domain, Enum, Function, Schema, Sequence
 from schemac.pg.routines import comparable_body
@@ -95,7 +96,13 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
             aside = replace(old_d, name=set_aside_name(old_d.name), type=qualified(e_schema, set_aside_name(e_name)))
             out.append(Change("alter_domain", d.schema, "", d.name, old_d, d, cause=ENUM_REBUILT))
             out.append(Change("drop_domain", d.schema, "", aside.name, aside, None, cause=ENUM_REBUILT))
-    _diff_types(ch, "sequence", current.sequences, desired.sequences, sequence_changes,
+    renamed = renamed_sequences(current, desired)
+    for old_q, new_q in renamed:  # ALTER SEQUENCE ... RENAME (and to the options): OWNED BY follows a table's rename
+        ch("alter_sequence", new_q, old_q, new_q)
+        if (old_q.comment or None) != (new_q.comment or None):
+            ch("set_type_comment", new_q, old_q, new_q)
+    _diff_types(ch, "sequence", [q for q in current.sequences if all(q is not o for o, _ in renamed)],
+                [q for q in desired.sequences if all(q is not n for _, n in renamed)], sequence_changes,
                 on_add=lambda q: ["set_sequence_owner"] if q.owned_by else [])
     _diff_functions(ch, current.functions, desired.functions)
     return out

@@ -101,6 +101,9 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
         return [sequence_ddl.create_sequence(new)]  # type: ignore[arg-type]
     if k == "drop_sequence":
         return [ddl.command("DROP", "SEQUENCE IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
+    if k == "alter_sequence" and old.name != new.name:  # type: ignore[union-attr]
+        return [ddl.command("ALTER", "SEQUENCE", qualified(old.schema, old.name), "RENAME TO", quote_ident(new.name))] + \
+            ([sequence_ddl.alter_sequence(new)] if old.options != new.options else [])  # type: ignore
     if k == "alter_sequence":
         return [sequence_ddl.alter_sequence(new)]  # type: ignore[arg-type]
     if k == "set_sequence_owner":

@@ -1,0 +1,34 @@
+"""A sequence that owns the same column under another name: renamed, never dropped and made again.
+
+A dropped sequence takes its position along: one made again hands out 1, 2, ... to a table whose rows hold
+those values already. Postgres keeps a sequence's name when its table is renamed (orders_id_seq, owned by
+purchases.id), while a `serial` column of schema.yaml names it after the table (purchases_id_seq); and a
+sequence schema.yaml renames keeps owning its column."""
+
+from __future__ import annotations
+
+from schemac.model import Schema, Sequence
+
+
+def renamed_sequences(current: Schema, desired: Schema) -> list[tuple[Sequence, Sequence]]:
+    """(current, desired) pairs of sequences of one schema, each name only on its side, owning the same column
+    (of a table schema.yaml renames: under its old name in the catalog)."""
+    cur_keys = {(q.schema, q.name) for q in current.sequences}
+    des_keys = {(q.schema, q.name) for q in desired.sequences}
+    old_names = {(t.schema, t.name): t.renamed_from for t in desired.tables if t.renamed_from}
+    gone = {}
+    for q in current.sequences:
+        if (q.schema, q.name) not in des_keys and q.owned_by:
+            gone.setdefault((q.schema, q.owned_by), []).append(q)
+    pairs = []
+    for q in desired.sequences:
+        if (q.schema, q.name) in cur_keys or not q.owned_by:
+            continue
+        table, _, column = q.owned_by.rpartition(".")
+        old_table = old_names.get((q.schema, table))
+        for owner in (q.owned_by, f"{old_table}.{column}" if old_table else None):
+            found = gone.get((q.schema, owner)) if owner else None
+            if found and len(found) == 1:
+                pairs.append((found.pop(), q))
+                break
+    return pairs

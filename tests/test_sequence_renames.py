@@ -1,0 +1,49 @@
+"""A sequence that owns the same column under another name is renamed, never dropped and made again: one made
+again hands out 1, 2, ... to a table whose rows hold those values, and the next INSERT fails on the key. The
+oracle: the rows numbered on from where they were, and pg_get_serial_sequence / pg_class naming the sequence."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+
+SERIAL = "tables:\n  orders:\n    columns:\n      id: {type: serial, primary_key: true}\n      v: text\n"
+SERIAL_RENAMED = ("tables:\n  purchases:\n    renamed_from: orders\n    columns:\n"
+                  "      id: {type: serial, primary_key: true}\n      v: text\n")
+EXPLICIT = ("sequences:\n  {seq}: {{type: integer, owned_by: orders.id}}\n"
+            "tables:\n  orders:\n    columns:\n"
+            "      id: {{type: integer, primary_key: true, default: \"nextval('{seq}'::regclass)\"}}\n      v: text\n")
+
+
+def _step(tmp_path, url: str, text: str) -> str:
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(text, encoding="utf-8")
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    with psycopg.connect(url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+    return open(Layout(out).migrations()[-1].path, encoding="utf-8").read()
+
+
+@pytest.mark.parametrize("before, after, table, sequence", [
+    (SERIAL, SERIAL_RENAMED, "purchases", "purchases_id_seq"),
+    (EXPLICIT.format(seq="orders_id_seq"), EXPLICIT.format(seq="order_numbers"), "orders", "order_numbers"),
+], ids=["serial-table-renamed", "sequence-renamed"])
+def test_a_sequence_under_a_new_name_keeps_its_position(tmp_path, db_url, before, after, table, sequence):
+    _step(tmp_path, db_url, before)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO orders (v) VALUES ('a'), ('b')")
+    sql = _step(tmp_path, db_url, after)
+    assert "DROP SEQUENCE" not in sql and "RENAME TO" in sql, sql
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(f"INSERT INTO {table} (v) VALUES ('c')")
+        assert conn.execute(f"SELECT id, v FROM {table} ORDER BY id").fetchall() == [(1, "a"), (2, "b"), (3, "c")]
+        assert conn.execute(f"SELECT pg_get_serial_sequence('{table}', 'id')").fetchone()[0] == f"public.{sequence}"
+        assert conn.execute("SELECT array_agg(relname::text ORDER BY relname) FROM pg_class WHERE relkind = 'S'"
+                            ).fetchone()[0] == [sequence]
+    assert check_drift(str(tmp_path / "schema.yaml"), db_url).differences == ()
