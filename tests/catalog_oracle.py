@@ -182,6 +182,7 @@ QUERIES = {
                a.aggmtransfn::regprocedure::text, a.aggminvtransfn::regprocedure::text,
                a.aggmfinalfn::regprocedure::text, a.aggsortop::regoperator::text, a.aggtranstype::regtype::text,
                a.aggmtranstype::regtype::text, a.agginitval, a.aggminitval, p.proparallel::text,
+               pg_get_function_arguments(p.oid), a.aggnumdirectargs, a.aggfinalextra, a.aggfinalmodify::text,
                pg_get_function_result(p.oid), obj_description(p.oid, 'pg_proc')
         FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
         WHERE p.pronamespace IN ({_USER_NS})

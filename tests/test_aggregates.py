@@ -108,7 +108,7 @@ def _round_trip(url: str, tmp_path, schemac) -> None:
     found = _aggregates(url)
     assert set(found) == {"group_concat(text)", "isum(integer)", "util.greatest_of(integer)", "rows_seen()",
                           "shout(text)"}
-    assert found["isum(integer)"][:-2] == ("n", "int4pl(integer,integer)", "-", "-", "-", "-",
+    assert found["isum(integer)"][:15] == ("n", "int4pl(integer,integer)", "-", "-", "-", "-",
                                            "int4pl(integer,integer)", "int4mi(integer,integer)", "-", "0",
                                            "integer", "integer", "0", "0", "s")
     assert found["util.greatest_of(integer)"][9] == ">(integer,integer)"
@@ -207,13 +207,14 @@ def test_drift_and_what_stays_unmanaged(db_url, tmp_path, schemac):
                      "MSFUNC = int4pl, MINVFUNC = int4mi, MSTYPE = integer, MINITCOND = '0', PARALLEL = SAFE)")
         conn.execute("CREATE AGGREGATE isum(bigint) (SFUNC = int8pl, STYPE = bigint)")
         conn.execute("COMMENT ON AGGREGATE group_concat(text) IS 'other'")
-        # Ordered-set aggregates stay not managed (listed, never diffed).
+        # Ordered-set aggregates are managed too (they were listed as not managed).
         conn.execute("CREATE AGGREGATE my_pct(float8 ORDER BY float8) (SFUNC = ordered_set_transition, "
                      "STYPE = internal, FINALFUNC = percentile_cont_float8_final)")
     drift = check_drift(str(schema), db_url)
     found = {(d.kind, d.name) for d in drift.differences}
     assert found == {("aggregate_changed", "isum(integer)"), ("unexpected_aggregate", "isum(bigint)"),
-                     ("comment_changed", "group_concat(text)")}, drift.render("text")
+                     ("comment_changed", "group_concat(text)"),
+                     ("unexpected_aggregate", "my_pct(double precision, double precision)")}, drift.render("text")
     text = schemac("diff", "--database-url", db_url, "--schema", "schema.yaml").stdout
     assert "my_pct" in text and "INITCOND = '5'" in text
 
@@ -221,7 +222,13 @@ def test_drift_and_what_stays_unmanaged(db_url, tmp_path, schemac):
 @pytest.mark.parametrize("text, message", [
     ("aggregates:\n  a: {arguments: text, stype: text}\n", "needs the key 'sfunc'"),
     ("aggregates:\n  a: {arguments: text, sfunc: f, stype: text, sortop: 'drop table'}\n", "must be an operator name"),
-    ("aggregates:\n  a: {arguments: 'text ORDER BY text', sfunc: f, stype: text}\n", "ordered-set aggregates"),
+    ("aggregates:\n  a: {arguments: 'text ORDER BY', sfunc: f, stype: text}\n", "ORDER BY needs the aggregated"),
+    ("aggregates:\n  a: {arguments: 'int ORDER BY int ORDER BY int', sfunc: f, stype: text}\n", "ORDER BY only once"),
+    ("aggregates:\n  a: {arguments: 'VARIADIC \"any\" ORDER BY int', sfunc: f, stype: text}\n",
+     "a VARIADIC direct input goes with the same VARIADIC aggregated one alone"),
+    ("aggregates:\n  a: {arguments: 'VARIADIC int[], int ORDER BY int', sfunc: f, stype: text}\n",
+     "only the last one can be VARIADIC"),
+    ("aggregates:\n  a: {arguments: int, sfunc: f, stype: text, hypothetical: true}\n", "hypothetical needs ORDER BY"),
     ("aggregates:\n  a: {arguments: 'VARIADIC text[], text', sfunc: f, stype: text}\n", "only the last one can be VARIADIC"),
     ("aggregates:\n  a: {arguments: 'OUT text', sfunc: f, stype: text}\n", "only input types"),
     ("aggregates:\n  a: {arguments: text, sfunc: f, stype: text, msfunc: g}\n", "go together"),
@@ -238,6 +245,21 @@ def test_loader_errors(text, message):
     with pytest.raises(SchemaFileError) as e:
         load_text(text, "schema.yaml")
     assert message in str(e.value) and str(e.value).startswith(("schema.yaml:2:", "schema.yaml:3:")), str(e.value)
+
+
+@pytest.mark.parametrize("text, types, variadic, direct", [
+    ("double precision ORDER BY double precision", ("double precision", "double precision"), False, 1),
+    ('VARIADIC "any" ORDER BY VARIADIC "any"', ('"any"',), True, 1),
+    ("ORDER BY anyelement", ("anyelement",), False, 0),
+    ('double precision ORDER BY VARIADIC "any"', ("double precision", '"any"'), True, 1),
+    ("text, VARIADIC integer[]", ("text", "integer[]"), True, None),
+])
+def test_ordered_set_arguments_read_and_written_back(text, types, variadic, direct):
+    """`arguments` as pg_get_function_arguments writes them: the input types (proargtypes), VARIADIC, how many are
+    direct (aggnumdirectargs: VARIADIC on both sides of ORDER BY is one input), and back to the same text."""
+    a = load_text(f"aggregates:\n  a: {{arguments: '{text}', sfunc: f, stype: internal}}\n").aggregates[0]
+    assert (a.arguments, a.variadic, a.direct) == (types, variadic, direct)
+    assert a.declared_arguments() == text
 
 
 def test_an_enum_created_again_under_an_aggregate_and_its_view(db_url, tmp_path):

@@ -292,7 +292,7 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
     comment at the end. The same database always gives byte-identical output.
     """
     with loading():
-        from schemac.commands.inspect import inspect_database, warn_verbatim, write_output
+        from schemac.commands.inspect import inspect_database, inspect_notes, warn_verbatim, write_output
     if old_schema_flag:
         raise click.UsageError("inspect names namespaces with -n/--namespace (as pg_dump does); --schema is the "
                                "schema.yaml file of generate and diff")
@@ -312,14 +312,8 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
     click.echo(f"schemac: read {', '.join(counts)} from {result.label}"
                + (f"; {len(s.unmanaged)} objects not managed (listed at the end)" if s.unmanaged else "")
                + (f"; wrote {output}" if output else ""), err=True)
-    for t in s.tables:
-        for i in t.indexes:
-            if not i.valid:  # ON ONLY (a partitioned table's index that partitions lack) is not managed: said so
-                why = ("made ON ONLY the partitioned table, and a partition has no index attached to it; ON ONLY is "
-                       "not managed: schemac makes it on every partition") if t.partition_by is not None else \
-                    "a CREATE INDEX CONCURRENTLY failed or is still running"
-                click.echo(f"schemac: note: index {t.schema}.{i.name} is INVALID in the database ({why}); "
-                           "written as declared: rebuild it", err=True)
+    for note in inspect_notes(s):
+        click.echo(note, err=True)
     warn_verbatim(result.yaml, output or "schema.yaml", result.schema)
 
 

@@ -101,6 +101,7 @@ def statistics(d: dict[str, Any], table_schema: str) -> Statistics:
 
 _PARALLEL = {"u": "unsafe", "r": "restricted", "s": "safe"}
 _MODIFY = {"r": None, "s": "shareable", "w": "read_write"}
+_ORDERED_MODIFY = {"r": "read_only", "s": "shareable", "w": None}  # read_write is an ordered-set one's default
 
 
 def aggregates(rows: list[dict[str, Any]], acl: Any = None) -> tuple[Aggregate, ...]:
@@ -108,9 +109,11 @@ def aggregates(rows: list[dict[str, Any]], acl: Any = None) -> tuple[Aggregate, 
     (catalog.grants.AccessLists) when given."""
     out = (Aggregate(name=r["aggregate_name"], sfunc=r["sfunc"], stype=r["stype"], schema=r["schema_name"],
                      arguments=tuple(r["arguments"]), variadic=r["variadic"], initcond=r["initcond"], mstype=r["mstype"],
+                     direct=r["direct"] if r["kind"] != "n" else None, hypothetical=r["kind"] == "h",
                      minitcond=r["minitcond"], sortop=r["sortop"], parallel=_PARALLEL[r["parallel"]],  # type: ignore
                      comment=r["comment"], finalfunc_extra=r["finalfunc_extra"], mfinalfunc_extra=r["mfinalfunc_extra"],
-                     finalfunc_modify=_MODIFY[r["finalfunc_modify"]], mfinalfunc_modify=_MODIFY[r["mfinalfunc_modify"]],
+                     finalfunc_modify=(_MODIFY if r["kind"] == "n" else _ORDERED_MODIFY)[r["finalfunc_modify"]],
+                     mfinalfunc_modify=(_MODIFY if r["kind"] == "n" else _ORDERED_MODIFY)[r["mfinalfunc_modify"]],
                      sspace=r["sspace"] or None, msspace=r["msspace"] or None,  # type: ignore[arg-type]
                      **{f: r[f] for f in AGGREGATE_FUNCTIONS}) for r in rows)
     if acl is not None:

@@ -84,3 +84,17 @@ def as_schema_yaml_reads(actual: Schema, desired: Schema) -> Schema:
     if external and any(f"{f.schema}.{f.name}" in external for f in out.functions):
         out = replace(out, functions=tuple(f for f in out.functions if f"{f.schema}.{f.name}" not in external))
     return out
+
+
+def views_reading_unmanaged(schema: Schema) -> list[str]:
+    """One warning per view of the read and unmanaged relation it reads (a foreign table: schemac does not
+    manage them): a migration creating the view applies only to a database that has that relation already,
+    not to an empty one (`generate --verify`, `diff` without a database)."""
+    listed = {(u.schema, u.name): u.kind for u in schema.unmanaged if u.schema}
+    out = []
+    for v in schema.views:
+        read = sorted({(d.schema, d.name) for d in v.depends if d.kind in ("relation", "column")} & listed.keys())
+        out += [f"{v.what} {v.qualified_name} reads {listed[r]} {r[0]}.{r[1]}, which schemac does not manage: a "
+                f"migration creating the {v.what} applies only to a database that has {r[0]}.{r[1]} already, not to "
+                "an empty one (generate --verify, diff without a database); create it before applying" for r in read]
+    return out

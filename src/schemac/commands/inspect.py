@@ -9,6 +9,7 @@ from typing import Iterator, Optional
 import psycopg
 
 from schemac.catalog.connection import database_label
+from schemac.catalog.outside import views_reading_unmanaged
 from schemac.catalog.queries import sql_text
 from schemac.commands.diff import IGNORED_TABLES
 from schemac.errors import SchemacError
@@ -70,6 +71,21 @@ def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (),
               f"(PostgreSQL {result.server_version // 10000}).\n"
               "# Review it, commit it, then `schemac generate` compiles it back to the same schema.\n")
     return InspectResult(dump_schema(model, header), model, label)
+
+
+def inspect_notes(schema: Schema) -> list[str]:
+    """What inspect says beside the file: indexes INVALID in the database, views reading an object schemac does
+    not manage (catalog.outside.views_reading_unmanaged)."""
+    out = []
+    for t in schema.tables:
+        for i in t.indexes:
+            if not i.valid:  # ON ONLY (a partitioned table's index that partitions lack) is not managed: said so
+                why = ("made ON ONLY the partitioned table, and a partition has no index attached to it; ON ONLY is "
+                       "not managed: schemac makes it on every partition") if t.partition_by is not None else \
+                    "a CREATE INDEX CONCURRENTLY failed or is still running"
+                out.append(f"schemac: note: index {t.schema}.{i.name} is INVALID in the database ({why}); "
+                           "written as declared: rebuild it")
+    return out + [f"schemac: warning: {w}" for w in views_reading_unmanaged(schema)]
 
 
 def write_output(path: str, text: str, force: bool) -> None:

@@ -8,6 +8,7 @@ again (`attach_recorded`). See docs/architecture.md, "How views are compared".""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from typing import Optional
 
@@ -17,6 +18,8 @@ from schemac.model import Schema, View
 from schemac.pg.routines import result_type
 from schemac.pg.types import TypeSyntaxError
 from schemac.pg.views import comparable
+
+_MISSING_RELATION = re.compile(r'relation "([^"]+)" does not exist')
 
 
 def _known(v: View) -> bool:
@@ -167,10 +170,7 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
         if v.key in laid:  # one notice for all of them, below
             views.append(v)
         elif b is None or b.materialized != v.materialized:
-            why = failed.get(v.key, "it was not created")
-            notices.append(f"{v.source or v.qualified_name}: {v.what} {v.qualified_name}: PostgreSQL could not create "
-                           f"it from schema.yaml alone ({why}); its query is compared as written. Expected when it "
-                           "reads an object schemac does not manage; else fix the query")
+            notices.append(_not_built(v, failed.get(v.key, "it was not created")))
             views.append(v)
         else:
             _columns_named(v, {c.name for c in b.output})
@@ -179,6 +179,21 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
     if laid:
         notices.insert(0, notice(missing, [v for v in desired.views if v.key in laid], where))
     return replace(desired, views=tuple(views)), notices
+
+
+def _not_built(v: View, why: str) -> str:
+    """The notice of a view the throwaway server could not create: one that reads a relation schema.yaml does not
+    declare (a foreign table: schemac does not manage them) names it, and where the migration applies."""
+    where = f"{v.source or v.qualified_name}: {v.what} {v.qualified_name}: PostgreSQL could not create it from " \
+        "schema.yaml alone"
+    missing = _MISSING_RELATION.match(why)
+    if missing:
+        return (f"{where}: it reads {missing.group(1)}, which schema.yaml does not declare (a foreign table or another "
+                f"object schemac does not manage?): the migration creates the {v.what}, and applies only to a "
+                f"database that has {missing.group(1)} already, not to an empty one (generate --verify, diff "
+                "without a database); its query is compared as written. Else fix the query")
+    return (f"{where} ({why}); its query is compared as written. Expected when it reads an object schemac does not "
+            "manage; else fix the query")
 
 
 def _columns_named(v: View, columns: set[str]) -> None:

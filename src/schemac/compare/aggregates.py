@@ -25,8 +25,10 @@ REBUILT = "re-created around a function or type created again"
 
 def replaceable_aggregate(old: Aggregate, new: Aggregate) -> bool:
     """Whether CREATE OR REPLACE AGGREGATE can make `new` of `old`: Postgres refuses to change the result
-    type, which the final function gives (else the state type)."""
-    return old.finalfunc == new.finalfunc and (old.finalfunc is not None or old.stype == new.stype)
+    type, which the final function gives (else the state type), the kind (ordinary, ordered-set,
+    hypothetical-set) and the number of direct inputs."""
+    return old.finalfunc == new.finalfunc and (old.finalfunc is not None or old.stype == new.stype) and \
+        (old.direct, old.hypothetical) == (new.direct, new.hypothetical)
 
 
 def _function_key(name: str) -> tuple[str, str]:
@@ -86,6 +88,7 @@ def aggregate_text(a: Aggregate) -> str:
                if getattr(a, k) is not None]
     options += [f"{k.upper()} = {getattr(a, k)!r}" for k in ("initcond", "minitcond") if getattr(a, k) is not None]
     options += [f"PARALLEL = {a.parallel.upper()}"] if a.parallel != "unsafe" else []
+    options += ["HYPOTHETICAL"] if a.hypothetical else []
     options += [f"{k.upper()}" + ("" if v is True else f" = {v}") for k in ("finalfunc_extra", "finalfunc_modify",
                 "mfinalfunc_extra", "mfinalfunc_modify", "sspace", "msspace") if (v := getattr(a, k))]
     return f"AGGREGATE {a.signature} ({', '.join(options)})"

@@ -67,6 +67,8 @@ CARRIED_TO_PARTITIONS = frozenset({"add_column", "drop_column", "alter_column_ty
 # its parent's keys, CHECKs and indexes, which it cannot drop while attached and holds once detached
 # (compare/partition_copies.py).
 AFTER_DETACH = CARRIED_TO_PARTITIONS | {"add_constraint", "drop_constraint", "add_index", "drop_index", "alter_not_null"}
+# The cause of the changes that complete a new table after its CREATE TABLE (compare.differ).
+NEW_TABLE = "new table"
 # The cause of the changes around an enum re-created with values removed or reordered: the old type is
 # renamed aside, the new one created, every column retyped to it through text, the old one dropped.
 ENUM_REBUILT = "enum re-created"

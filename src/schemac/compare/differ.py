@@ -12,7 +12,7 @@ from schemac.compare.aggregates import diff_aggregates
 from schemac.compare.around import around_recreated, domains_around_recreated
 from schemac.compare.casts import diff_casts
 from schemac.compare.operators import diff_operators
-from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, KINDS, TYPED_REBUILT, Change,
+from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, NEW_TABLE, KEEPS_COLUMN, KINDS, TYPED_REBUILT, Change,
                                      takes_using)
 from schemac.compare.grants import diff_grants, namespace
 from schemac.compare.policies import diff_policies
@@ -173,7 +173,7 @@ def _typed_tables(cur_tables: dict, des_tables: dict, objects: list[Change]) -> 
             cause = TYPED_REBUILT if t.of is not None else None
             out.append(Change("drop_of", t.schema, t.name, was, old, t, t, cause))
         if t.of is not None and (was != t.of or type_name(t.of) in changed):
-            cause = TYPED_REBUILT if was == t.of else "new table" if old is None else None
+            cause = TYPED_REBUILT if was == t.of else NEW_TABLE if old is None else None
             out.append(Change("set_of", t.schema, t.name, t.of, old, t, t, cause))
     return out
 
@@ -210,7 +210,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             made = without_calls_to(t, readers.get(key, frozenset()))  # SET DEFAULT, ADD CONSTRAINT: after them
             changes.append(Change("add_table", t.schema, t.name, None, None, made, made))
             parent = des_tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of else None
-            changes.extend(replace(c, cause="new table") for c in diff_table(created_by_create_table(made, parent), t))
+            changes.extend(replace(c, cause=NEW_TABLE) for c in diff_table(created_by_create_table(made, parent), t))
         else:
             old, t, before, left = across_parents(with_detached_copies(old, t, cur_tables, des_tables), t, cur_tables, des_tables)
             old, renamed = across_no_inherit(old, t, cur_tables)

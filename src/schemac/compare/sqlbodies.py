@@ -18,6 +18,7 @@ from schemac.pg.lazy import lazy
 
 sql_body_refs = lazy("schemac.pg.sqlbody", "sql_body_refs")
 called_functions = lazy("schemac.pg.expressions", "called_functions")
+referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 query_refs = lazy("schemac.pg.sqlbody", "query_refs")
 
 COLUMN_REBUILT = "re-created around a column its body reads"
@@ -100,13 +101,22 @@ def table_readers(desired: Schema) -> dict[tuple[str, str], frozenset[tuple[str,
 
 def without_calls_to(t: Table, functions: frozenset[tuple[str, str]]) -> Table:
     """`t` without the defaults and CHECKs that call any of `functions`: what its CREATE TABLE can hold
-    when those functions read it (the rest follows as SET DEFAULT and ADD CONSTRAINT, after them)."""
+    when those functions read it (the rest follows as SET DEFAULT and ADD CONSTRAINT, after them). A stored
+    generated column calling one follows as ADD COLUMN (no ALTER makes a column generated before PostgreSQL
+    17's SET EXPRESSION), and so do the columns after it, in order (plan.dependencies chains them: the
+    table keeps its order), with the keys and CHECKs that name them."""
     if not functions:
         return t
     calls = lambda text: bool(text) and not functions.isdisjoint(called_functions(text))  # noqa: E731
-    columns = tuple(replace(c, default=None) if calls(c.default) else c for c in t.columns)
-    checks = tuple(c for c in t.checks if not calls(c.expression))
-    return t if columns == t.columns and checks == t.checks else replace(t, columns=columns, checks=checks)
+    first = next((n for n, c in enumerate(t.columns) if calls(c.generated)), len(t.columns))
+    later = {c.name for c in t.columns[first:]}
+    columns = tuple(replace(c, default=None) if calls(c.default) else c for c in t.columns if c.name not in later)
+    checks = tuple(c for c in t.checks if not calls(c.expression) and not later & referenced_columns(c.expression))
+    if columns == t.columns and checks == t.checks:
+        return t
+    key = t.primary_key if t.primary_key is None or later.isdisjoint(t.primary_key.columns) else None
+    uniques = tuple(u for u in t.uniques if later.isdisjoint(u.columns))
+    return replace(t, columns=columns, checks=checks, primary_key=key, uniques=uniques)
 
 
 def domains_after_readers(changes: list[Change], readers: dict[tuple[str, str], frozenset[tuple[str, str]]]) -> list[Change]:

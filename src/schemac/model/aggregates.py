@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Optional
+from typing import Callable, Literal, Optional
 
 from .grants import Privilege
 from .source import Source, _security, _src
 
-Modify = Literal["shareable", "read_write"]
+Modify = Literal["read_only", "shareable", "read_write"]
 # The optional support functions of an aggregate, in CREATE AGGREGATE's order (model field = option name).
 AGGREGATE_FUNCTIONS = ("finalfunc", "combinefunc", "serialfunc", "deserialfunc", "msfunc", "minvfunc", "mfinalfunc")
 
 
 @dataclass(frozen=True)
 class Aggregate:
-    """An ordinary aggregate (aggkind 'n'; ordered-set and hypothetical-set ones, `WITHIN GROUP`, stay
-    unmanaged). Function names are `name` or `schema.name`, bare in pg_catalog and public (as range
+    """An aggregate: ordinary (aggkind 'n'), ordered-set (`WITHIN GROUP`, 'o': `direct` is set) or
+    hypothetical-set ('h', `hypothetical` too). Function names are `name` or `schema.name`, bare in pg_catalog and public (as range
     types name theirs); types in format_type's spelling; `initcond` and `minitcond` are the text
     Postgres keeps (pg_aggregate.agginitval). The identity is (schema, name, input types)."""
 
@@ -26,6 +26,10 @@ class Aggregate:
     schema: str = "public"
     arguments: tuple[str, ...] = ()  # input types; () is `name(*)`
     variadic: bool = False  # the last input is VARIADIC (`vsum(VARIADIC integer[])` takes any number of integers)
+    # Ordered-set aggregates: how many of `arguments` are direct (before ORDER BY; aggnumdirectargs); None for an
+    # ordinary one. All of them when the last is VARIADIC on both sides (`VARIADIC "any" ORDER BY VARIADIC "any"`).
+    direct: Optional[int] = None
+    hypothetical: bool = False  # HYPOTHETICAL (aggkind 'h': rank-like, ordered-set too)
     finalfunc: Optional[str] = None
     initcond: Optional[str] = None
     combinefunc: Optional[str] = None
@@ -39,7 +43,8 @@ class Aggregate:
     sortop: Optional[str] = None  # an operator name (MIN/MAX-like aggregates): `>`, `schema.>`
     parallel: Literal["unsafe", "restricted", "safe"] = "unsafe"
     finalfunc_extra: bool = False  # FINALFUNC_EXTRA: the final function takes the inputs too (as NULLs)
-    finalfunc_modify: Optional[Modify] = None  # None: read_only, Postgres's default for ordinary aggregates
+    # None: Postgres's default, read_only for ordinary aggregates, read_write for ordered-set ones
+    finalfunc_modify: Optional[Modify] = None
     mfinalfunc_extra: bool = False
     mfinalfunc_modify: Optional[Modify] = None
     sspace: Optional[int] = None  # SSPACE, MSSPACE: the state's average size in bytes (None: Postgres's estimate)
@@ -58,6 +63,17 @@ class Aggregate:
     def signature(self) -> str:
         """name(type, ...) as DROP AGGREGATE and reports name it; name(*) without inputs."""
         return f"{self.name}({', '.join(self.arguments) or '*'})"
+
+    def declared_arguments(self, spell: Callable[[str], str] = str) -> str:
+        """The inputs as CREATE AGGREGATE declares them (each type through `spell`): VARIADIC on the last, and
+        `direct ORDER BY aggregated` for an ordered-set one (as pg_get_function_arguments writes them); `*` for none."""
+        types = [spell(t) for t in self.arguments]
+        if self.variadic:
+            types[-1] = f"VARIADIC {types[-1]}"
+        if self.direct is None:
+            return ", ".join(types) or "*"
+        aggregated = types[self.direct:] or types[-1:]  # VARIADIC on both sides: Postgres keeps it once
+        return " ".join([", ".join(types[:self.direct]), "ORDER BY", ", ".join(aggregated)]).strip()
 
     def functions(self) -> tuple[str, ...]:
         """The support functions it names: sfunc first."""

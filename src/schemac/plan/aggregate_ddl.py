@@ -27,12 +27,11 @@ def _operator(name: str) -> str:
 
 
 def aggregate_target(a: Aggregate, declared: bool = False) -> str:
-    """schema.name(input types), name(*) without inputs: how DROP and COMMENT name one overload; `declared`: as
-    CREATE declares it, its last input VARIADIC where it is."""
-    types = [routine_type_sql(t) for t in a.arguments]
-    if declared and a.variadic:
-        types[-1] = f"VARIADIC {types[-1]}"
-    return f"{qualified(a.schema, a.name)}({', '.join(types) or '*'})"
+    """schema.name(input types), name(*) without inputs: how DROP and COMMENT name one overload; `declared`, or an
+    ordered-set one: as CREATE declares it (VARIADIC, ORDER BY)."""
+    if declared or a.direct is not None:
+        return f"{qualified(a.schema, a.name)}({a.declared_arguments(routine_type_sql)})"
+    return f"{qualified(a.schema, a.name)}({', '.join(routine_type_sql(t) for t in a.arguments) or '*'})"
 
 
 def create_aggregate(a: Aggregate, replace: bool = False) -> exp.Command:
@@ -49,6 +48,7 @@ def create_aggregate(a: Aggregate, replace: bool = False) -> exp.Command:
         options.append(f"SORTOP = {_operator(a.sortop)}")
     if a.parallel != "unsafe":
         options.append(f"PARALLEL = {a.parallel.upper()}")
+    options += ["HYPOTHETICAL"] if a.hypothetical else []
     for prefix in ("", "M"):
         extra, modify = getattr(a, f"{prefix.lower()}finalfunc_extra"), getattr(a, f"{prefix.lower()}finalfunc_modify")
         options += [f"{prefix}FINALFUNC_EXTRA"] if extra else []

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemac.compare.changes import (AFTER_DETACH, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
+from schemac.compare.changes import (AFTER_DETACH, NEW_TABLE, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
                                      takes_using)
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs, type_key,
@@ -158,6 +158,10 @@ def deps(c: Change) -> Deps:
                 new_refs |= expression_refs(new.using, t.schema, t.name)  # type: ignore[union-attr, arg-type]
             if not new.nullable and k == "add_column":  # type: ignore[union-attr]
                 makes.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
+            if k == "add_column" and c.cause == NEW_TABLE:  # a new table's columns its CREATE left out: in order
+                names = [x.name for x in t.columns]  # type: ignore[union-attr]
+                at = names.index(c.name)
+                new_refs |= {col(names[at - 1])} if at else set()
         if old is not None:
             removes.add(col(c.name))
             old_refs |= column_refs(t, old)  # type: ignore[arg-type]

@@ -20,9 +20,11 @@ AGGREGATE_KEYS = {"name": False, "schema": False, "arguments": False, "sfunc": T
                   **{f: False for f in AGGREGATE_FUNCTIONS}, "initcond": False, "mstype": False,
                   "minitcond": False, "sortop": False, "parallel": False, "comment": False,
                   "finalfunc_extra": False, "finalfunc_modify": False, "mfinalfunc_extra": False,
-                  "mfinalfunc_modify": False, "sspace": False, "msspace": False, "grants": False, "owner": False}
+                  "mfinalfunc_modify": False, "sspace": False, "msspace": False, "hypothetical": False, "grants": False,
+                  "owner": False}
 _OPERATOR = re.compile(r"(?:[a-z_][a-z0-9_$]*\.)?[-+*/<>=~!@#%^&|`?]{1,63}")
 _MOVING = ("msfunc", "minvfunc", "mstype")
+_ORDER_BY = re.compile(r"(?i)(?:^|\s)order\s+by(?:\s|$)")
 
 
 class AggregateReader(FieldReader):
@@ -42,17 +44,13 @@ class AggregateReader(FieldReader):
             name = self.object_name(f, key_node, "aggregate name")
             what = f"aggregate '{key}'"
             arguments: tuple[str, ...] = ()
-            variadic = False
+            variadic, direct = False, None
             if "arguments" in f:
-                at = f["arguments"][1]
-                text = self.w.string(at, f"arguments of {what}").strip()
-                if "order by" in text.lower():
-                    raise self.fail(at, f"arguments of {what}: ordered-set aggregates (WITHIN GROUP) are not managed")
-                items = [] if text == "*" else top_level_items(text)
-                parsed = [self._argument(at, item, what) for item in items]
-                if any(v for _, v in parsed[:-1]):
-                    raise self.fail(at, f"arguments of {what}: only the last one can be VARIADIC")
-                arguments, variadic = tuple(t for t, _ in parsed), bool(parsed and parsed[-1][1])
+                arguments, variadic, direct = self._arguments(f["arguments"][1], what)
+            hypothetical = self.opt_bool(f, "hypothetical", what)
+            if hypothetical and direct is None:
+                raise self.fail(f["hypothetical"][0], f"{what}: hypothetical needs ORDER BY in its arguments "
+                                                      "(a hypothetical-set aggregate is ordered-set)")
             functions = {k: self._function(f, k, what) for k in ("sfunc", *AGGREGATE_FUNCTIONS)}
             moving = [k for k in _MOVING if k in f]
             if moving and len(moving) != len(_MOVING):
@@ -70,17 +68,40 @@ class AggregateReader(FieldReader):
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             agg = Aggregate(
                 name, functions.pop("sfunc"), self._type(f["stype"][1], f"stype of {what}"), schema, arguments,  # type: ignore
-                variadic=variadic,
+                variadic=variadic, direct=direct, hypothetical=hypothetical,
                 initcond=self.w.text(f["initcond"][1], f"initcond of {what}") if "initcond" in f else None,
                 mstype=self._type(f["mstype"][1], f"mstype of {what}") if "mstype" in f else None,
                 minitcond=self.w.text(f["minitcond"][1], f"minitcond of {what}") if "minitcond" in f else None,
                 sortop=sortop, comment=self.opt_string(f, "comment", what), source=self.w.src(key_node),
                 parallel=self.choice(f, "parallel", ("unsafe", "restricted", "safe"), what) or "unsafe",  # type: ignore
-                **self._final_options(f, what),
+                **self._final_options(f, what, direct is not None),
                 **functions, grants=self.grants(f, what, "function"), owner=self.owner(f, what))  # type: ignore[attr-defined]
             self.overload_once(seen, agg, key_node, "aggregate")
             out.append(agg)
         return out
+
+    def _arguments(self, at: Node, what: str) -> tuple[tuple[str, ...], bool, Optional[int]]:
+        """`arguments`: the input types, whether the last is VARIADIC, and how many are direct (before ORDER BY:
+        an ordered-set aggregate; None for an ordinary one). VARIADIC on both sides of ORDER BY is kept once."""
+        text = self.w.string(at, f"arguments of {what}").strip()
+        parts = _ORDER_BY.split(f" {text}")
+        if len(parts) > 2:
+            raise self.fail(at, f"arguments of {what}: ORDER BY only once")
+        lists = [[] if p.strip() in ("", "*") else [self._argument(at, i, what) for i in top_level_items(p.strip())]
+                 for p in parts]
+        if len(lists) == 2 and not lists[1]:
+            raise self.fail(at, f"arguments of {what}: ORDER BY needs the aggregated inputs after it")
+        direct = None
+        if len(lists) == 2:
+            before, after = lists
+            if before and before[-1][1] and after != [before[-1]]:
+                raise self.fail(at, f"arguments of {what}: a VARIADIC direct input goes with the same VARIADIC "
+                                    "aggregated one alone (VARIADIC \"any\" ORDER BY VARIADIC \"any\")")
+            lists, direct = ([before] if before and before[-1][1] else lists), len(before)
+        parsed = [a for part in lists for a in part]
+        if any(v for _, v in parsed[:-1]):
+            raise self.fail(at, f"arguments of {what}: only the last one can be VARIADIC")
+        return tuple(t for t, _ in parsed), bool(parsed and parsed[-1][1]), direct
 
     def _argument(self, node: Node, item: str, what: str) -> tuple[str, bool]:
         """One input: `[VARIADIC] [name] type` (the name is not kept: only types tell overloads apart), and whether
@@ -94,8 +115,9 @@ class AggregateReader(FieldReader):
                                   "are managed")
         return a.type, a.mode == "variadic"
 
-    def _final_options(self, f: dict, what: str) -> dict:
-        """FINALFUNC_EXTRA and _MODIFY (read_only, Postgres's default, is None), SSPACE, and their moving-mode twins."""
+    def _final_options(self, f: dict, what: str, ordered: bool) -> dict:
+        """FINALFUNC_EXTRA and _MODIFY (Postgres's default, read_only, or read_write for an `ordered`-set aggregate,
+        is None), SSPACE, and their moving-mode twins."""
         out: dict = {}
         for prefix in ("", "m"):
             for key in (f"{prefix}finalfunc_extra", f"{prefix}finalfunc_modify"):
@@ -103,7 +125,8 @@ class AggregateReader(FieldReader):
                     raise self.fail(f[key][0], f"{what}: {key} needs {prefix}finalfunc")
             out[f"{prefix}finalfunc_extra"] = self.opt_bool(f, f"{prefix}finalfunc_extra", what)
             modify = self.choice(f, f"{prefix}finalfunc_modify", ("read_only", "shareable", "read_write"), what)
-            out[f"{prefix}finalfunc_modify"] = None if modify == "read_only" else modify
+            default = "read_write" if ordered else "read_only"
+            out[f"{prefix}finalfunc_modify"] = None if modify == default else modify
             space = f"{prefix}sspace"
             if space in f:
                 n = self.w.scalar(f[space][1], f"{space} of {what}")
@@ -119,9 +142,10 @@ class AggregateReader(FieldReader):
 def aggregate_spec(a: Aggregate) -> dict:
     """An aggregate as schema.yaml writes it: what differs from CREATE AGGREGATE's defaults."""
     spec: dict = {"schema": a.schema} if a.schema != "public" else {}
-    spec["arguments"] = ", ".join(a.arguments[:-1] + (f"VARIADIC {a.arguments[-1]}",) if a.variadic
-                                  else a.arguments) or "*"
+    spec["arguments"] = a.declared_arguments()
     spec.update({"sfunc": a.sfunc, "stype": a.stype})
+    if a.hypothetical:
+        spec["hypothetical"] = True
     for key in (*AGGREGATE_FUNCTIONS, "initcond", "mstype", "minitcond", "sortop", "comment"):
         if getattr(a, key) is not None:
             spec[key] = getattr(a, key)

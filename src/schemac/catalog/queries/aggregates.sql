@@ -1,6 +1,8 @@
--- Ordinary aggregates of the requested schemas (pg_aggregate.aggkind 'n'): ordered-set and hypothetical-set
--- aggregates (WITHIN GROUP) are listed by unmanaged.sql. Not those owned by an extension.
+-- Aggregates of the requested schemas: ordinary, ordered-set and hypothetical-set (WITHIN GROUP). Not those owned
+-- by an extension.
 -- arguments: the input types (format_type), in order; [] for name(*). variadic: the last one is VARIADIC.
+-- kind: aggkind (n ordinary, o ordered-set, h hypothetical-set); direct: aggnumdirectargs, the inputs before
+-- ORDER BY of an ordered-set one.
 -- sfunc, finalfunc, combinefunc, serialfunc, deserialfunc, msfunc, minvfunc, mfinalfunc: the function's
 -- name, bare in pg_catalog and public, else schema.name (as range_types.sql names functions; regproc's text
 -- would qualify an overloaded name too); NULL where unset.
@@ -22,6 +24,8 @@ SELECT p.oid AS aggregate_oid,
        COALESCE((SELECT json_agg(pg_catalog.format_type(x.t, NULL) ORDER BY x.ord)
                  FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS x(t, ord)), '[]'::json) AS arguments,
        p.provariadic <> 0 AS variadic,
+       a.aggkind::text AS kind,
+       a.aggnumdirectargs AS direct,
        (SELECT name FROM fn WHERE fn.oid = a.aggtransfn) AS sfunc,
        pg_catalog.format_type(a.aggtranstype, NULL) AS stype,
        (SELECT name FROM fn WHERE fn.oid = a.aggfinalfn) AS finalfunc,
@@ -52,7 +56,6 @@ JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_proc'::regclass AND d.objsubid = 0
 WHERE n.nspname = ANY (%(schemas)s::name[])
-  AND a.aggkind = 'n'
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
                   WHERE dep.classid = 'pg_catalog.pg_proc'::regclass AND dep.objid = p.oid AND dep.deptype IN ('e', 'i'))
 ORDER BY n.nspname, p.proname, p.oid;

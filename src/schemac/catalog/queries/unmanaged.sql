@@ -2,8 +2,8 @@
 -- name them (never diffed): one row per object, (kind, schema_name, object_name).
 --   foreign table        pg_class relkind 'f' (views and materialized views are managed: views.sql)
 --   function (plain and window), procedure, aggregate   pg_proc prokind 'f'/'w', 'p', 'a': those
---             functions.sql and aggregates.sql do not manage (window functions, ordered-set, hypothetical-set
---             aggregates, C and internal ones); not those internal to
+--             functions.sql does not manage (window functions, C and internal ones; aggregates.sql
+--             manages every aggregate); not those internal to
 --             another object (a range type's constructor functions); one row per overload, named without
 --             arguments
 --   trigger   "table.trigger": user triggers on foreign tables (those on tables and views are managed:
@@ -57,9 +57,7 @@ FROM pg_catalog.pg_proc p
 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_catalog.pg_language l ON l.oid = p.prolang
 WHERE n.nspname = ANY (%(schemas)s::name[])
-  AND CASE p.prokind WHEN 'a' THEN EXISTS (  -- not an ordinary aggregate of plain inputs (aggregates.sql)
-                                      SELECT 1 FROM pg_catalog.pg_aggregate ag
-                                      WHERE ag.aggfnoid = p.oid AND ag.aggkind <> 'n')
+  AND CASE p.prokind WHEN 'a' THEN false  -- aggregates.sql
                     WHEN 'w' THEN true
                     ELSE l.lanname IN ('c', 'internal') END
   AND p.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_proc'::regclass)
