@@ -26,6 +26,7 @@ from schemac.plan.partition_index_ddl import (add_partition_key, attach_partitio
                                              renamed_after_leaving)
 from schemac.plan.column_ddl import column_settings_statements, index_statistics
 from schemac.plan.not_null_ddl import add_not_null, alter_not_null, not_valid_statements
+from schemac.plan.sequence_ddl import past_the_rows
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
 from schemac.plan.trees import fresh_expression, fresh_type
@@ -260,7 +261,7 @@ def _alter_identity(t: Table, old: Column, new: Column) -> list[exp.Expression]:
     if old.identity is None:
         cache = ddl.identity_cache(t, new)
         added = ddl.identity_constraint(new.identity, t.schema).sql(dialect=RENDER)
-        return [alter("ADD", added)] + ([cache] if cache else [])
+        return [alter("ADD", added)] + ([cache] if cache else []) + [past_the_rows(t, new)]
     # Both are identities: change the sequence in place. DROP + ADD IDENTITY would make a new sequence
     # that starts over, and the next insert into a table with rows would collide with an existing id.
     sets = _identity_sets(old.identity.options, new.identity.options, new.type)

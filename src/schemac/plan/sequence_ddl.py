@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from schemac.model import Sequence, SequenceOptions
+from schemac.model import Column, Sequence, SequenceOptions, Table
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident
 from schemac.pg.names import qualified, quote_ident
@@ -45,3 +45,15 @@ def sequence_owned_by(seq: Sequence) -> exp.Command:
         table, _, column = seq.owned_by.rpartition(".")
         owner = f"{qualified(seq.schema, table)}.{quote_ident(column)}"
     return command("ALTER", "SEQUENCE", qualified(seq.schema, seq.name), "OWNED BY", owner)
+
+
+def past_the_rows(table: Table, column: Column) -> exp.Command:
+    """After ADD GENERATED ... AS IDENTITY on a column that holds values (a serial made an identity, an integer key
+    given one): the new sequence starts at START, and the next insert would take a value a row has (duplicate key).
+    It is moved past the rows, as pg_dump's setval moves a sequence: nothing happens where no row reaches START."""
+    o = filled(column.identity.options, column.type)  # type: ignore[union-attr]
+    agg, reaches = ("max", ">=") if (o.increment or 1) > 0 else ("min", "<=")
+    name, col = qualified(table.schema, table.name), quote_ident(column.name)
+    literal = lambda text: "'" + text.replace("'", "''") + "'"  # noqa: E731
+    return command("SELECT", f"pg_catalog.setval(pg_catalog.pg_get_serial_sequence({literal(name)}, "
+                             f"{literal(column.name)}), {agg}({col})) FROM {name} HAVING {agg}({col}) {reaches} {o.start}")

@@ -1,6 +1,8 @@
-"""A sequence that owns the same column under another name is renamed, never dropped and made again: one made
-again hands out 1, 2, ... to a table whose rows hold those values, and the next INSERT fails on the key. The
-oracle: the rows numbered on from where they were, and pg_get_serial_sequence / pg_class naming the sequence."""
+"""Where a column's values come from a sequence, a migration keeps the sequence past the rows: a sequence made
+again, or an identity added to a column with values, hands out 1, 2, ... to a table whose rows hold them, and the
+next INSERT fails on the key. A sequence that owns the same column under another name is renamed; an identity added
+to a serial or plain column is moved past the rows. The oracle: the next row's value, and pg_get_serial_sequence /
+pg_class naming the sequence."""
 
 from __future__ import annotations
 
@@ -46,4 +48,26 @@ def test_a_sequence_under_a_new_name_keeps_its_position(tmp_path, db_url, before
         assert conn.execute(f"SELECT pg_get_serial_sequence('{table}', 'id')").fetchone()[0] == f"public.{sequence}"
         assert conn.execute("SELECT array_agg(relname::text ORDER BY relname) FROM pg_class WHERE relkind = 'S'"
                             ).fetchone()[0] == [sequence]
+    assert check_drift(str(tmp_path / "schema.yaml"), db_url).differences == ()
+
+
+PLAIN = "tables:\n  orders:\n    columns:\n      id: {type: integer, primary_key: true}\n      v: text\n"
+
+
+@pytest.mark.parametrize("before, ids, identity, next_id", [
+    (SERIAL, (1, 2), "by_default", 3),
+    (PLAIN, (1, 2), "always", 3),
+    (PLAIN, (1, 2), "{generated: by_default, start: 1000}", 1000),
+    (PLAIN, (-1, -2), "{generated: by_default, increment: -1, start: -1}", -3),
+    (PLAIN, (5, 6), "{generated: by_default, increment: -1, start: -1}", -1),
+], ids=["serial-made-identity", "integer-key-made-identity", "start-beyond-the-rows", "descending", "descending-clear"])
+def test_an_identity_added_to_a_column_with_values_starts_past_them(tmp_path, db_url, before, ids, identity, next_id):
+    _step(tmp_path, db_url, before)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO orders (id, v) VALUES (%s, 'a'), (%s, 'b')", ids)
+    _step(tmp_path, db_url, f"tables:\n  orders:\n    columns:\n      id: {{type: integer, primary_key: true, "
+                            f"identity: {identity}}}\n      v: text\n")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        got = conn.execute("INSERT INTO orders (v) VALUES ('c') RETURNING id").fetchone()[0]
+    assert got == next_id
     assert check_drift(str(tmp_path / "schema.yaml"), db_url).differences == ()
