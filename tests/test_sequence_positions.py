@@ -71,3 +71,19 @@ def test_an_identity_added_to_a_column_with_values_starts_past_them(tmp_path, db
         got = conn.execute("INSERT INTO orders (v) VALUES ('c') RETURNING id").fetchone()[0]
     assert got == next_id
     assert check_drift(str(tmp_path / "schema.yaml"), db_url).differences == ()
+
+
+IDENTITY = "tables:\n  orders:\n    columns:\n      id: {type: integer, primary_key: true, identity: by_default}\n      v: text\n"
+
+
+@pytest.mark.parametrize("after, table", [(SERIAL, "orders"), (SERIAL_RENAMED, "purchases")],
+                         ids=["identity-made-serial", "identity-made-serial-table-renamed"])
+def test_a_new_sequence_owning_a_column_with_values_starts_past_them(tmp_path, db_url, after, table):
+    _step(tmp_path, db_url, IDENTITY)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO orders (v) VALUES ('a'), ('b')")
+    _step(tmp_path, db_url, after)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        assert conn.execute(f"INSERT INTO {table} (v) VALUES ('c') RETURNING id").fetchone()[0] == 3
+        assert conn.execute(f"SELECT pg_get_serial_sequence('{table}', 'id')").fetchone()[0] == f"public.{table}_id_seq"
+    assert check_drift(str(tmp_path / "schema.yaml"), db_url).differences == ()

@@ -75,6 +75,9 @@ ENUM_REBUILT = "enum re-created"
 # The cause of a new domain's CHECKs (or DEFAULT) added by ALTER DOMAIN after its CREATE DOMAIN: they call a
 # SQL-standard function that reads a table, which may be of that domain (compare.sqlbodies.domains_after_readers).
 DOMAIN_CHECKS_LATER = "calls a function that reads a table"
+# The cause of a new sequence's OWNED BY a column of a table that exists already (an identity made serial again): its
+# rows hold values the new sequence would hand out, and it is moved past them (plan.sequence_ddl.past_the_rows).
+OWNS_VALUES = "owns a column that holds values"
 # The cause of a generated column dropped and added again because Postgres refuses to change what its
 # expression reads under it (a column retyped, a function dropped): its values are derived, none is lost.
 GENERATED_REBUILT = "generated column re-created"

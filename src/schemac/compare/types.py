@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
+from schemac.compare.changes import ENUM_REBUILT, OWNS_VALUES, Change, set_aside_name
 from schemac.compare.equality import equal_except
 from schemac.compare.sequences import renamed_sequences
 from schemac.compare.normalize import normal_form, same_default
@@ -105,7 +105,11 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
                 [q for q in desired.sequences if all(q is not n for _, n in renamed)], sequence_changes,
                 on_add=lambda q: ["set_sequence_owner"] if q.owned_by else [])
     _diff_functions(ch, current.functions, desired.functions)
-    return out
+    # A new sequence owning a column of a table that exists (under its old name, for one schema.yaml renames)
+    existing = {(t.schema, t.name) for t in current.tables}
+    existing |= {(t.schema, t.name) for t in desired.tables if (t.schema, t.renamed_from) in existing}
+    return [replace(c, cause=OWNS_VALUES) if c.kind == "set_sequence_owner" and c.old is None and c.new.owned_by
+            and (c.schema, c.new.owned_by.rpartition(".")[0]) in existing else c for c in out]  # type: ignore
 
 
 def same_function(a: Function, b: Function) -> bool:

@@ -7,7 +7,7 @@ from typing import Optional
 
 from sqlglot import exp
 
-from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
+from schemac.compare.changes import ENUM_REBUILT, OWNS_VALUES, Change, set_aside_name
 from schemac.compare.normalize import same_expression
 from schemac.compare.types import replaceable
 from schemac.errors import SchemacError
@@ -107,7 +107,8 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k == "alter_sequence":
         return [sequence_ddl.alter_sequence(new)]  # type: ignore[arg-type]
     if k == "set_sequence_owner":
-        return [sequence_ddl.sequence_owned_by(new)]  # type: ignore[arg-type]
+        return [sequence_ddl.sequence_owned_by(new)] + \
+            ([sequence_ddl.sequence_past_the_rows(new)] if change.cause == OWNS_VALUES else [])  # type: ignore[arg-type]
     if k == "add_function":
         return [routine_ddl.create_function(new)]  # type: ignore[arg-type]
     if k == "drop_function":

@@ -51,9 +51,23 @@ def past_the_rows(table: Table, column: Column) -> exp.Command:
     """After ADD GENERATED ... AS IDENTITY on a column that holds values (a serial made an identity, an integer key
     given one): the new sequence starts at START, and the next insert would take a value a row has (duplicate key).
     It is moved past the rows, as pg_dump's setval moves a sequence: nothing happens where no row reaches START."""
-    o = filled(column.identity.options, column.type)  # type: ignore[union-attr]
+    name = qualified(table.schema, table.name)
+    return _setval(f"pg_catalog.pg_get_serial_sequence({_literal(name)}, {_literal(column.name)})",
+                   filled(column.identity.options, column.type), name, column.name)  # type: ignore[union-attr]
+
+
+def sequence_past_the_rows(seq: Sequence) -> exp.Command:
+    """The same for a new sequence owning a column that holds values (an identity made serial again)."""
+    table, _, column = (seq.owned_by or "").rpartition(".")
+    return _setval(_literal(qualified(seq.schema, seq.name)), filled(seq.options, "bigint"),
+                   qualified(seq.schema, table), column)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _setval(sequence: str, o: SequenceOptions, table: str, column: str) -> exp.Command:
     agg, reaches = ("max", ">=") if (o.increment or 1) > 0 else ("min", "<=")
-    name, col = qualified(table.schema, table.name), quote_ident(column.name)
-    literal = lambda text: "'" + text.replace("'", "''") + "'"  # noqa: E731
-    return command("SELECT", f"pg_catalog.setval(pg_catalog.pg_get_serial_sequence({literal(name)}, "
-                             f"{literal(column.name)}), {agg}({col})) FROM {name} HAVING {agg}({col}) {reaches} {o.start}")
+    col = quote_ident(column)
+    return command("SELECT", f"pg_catalog.setval({sequence}, {agg}({col})) FROM {table} HAVING {agg}({col}) {reaches} {o.start}")
