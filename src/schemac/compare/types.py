@@ -105,11 +105,14 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
                 [q for q in desired.sequences if all(q is not n for _, n in renamed)], sequence_changes,
                 on_add=lambda q: ["set_sequence_owner"] if q.owned_by else [])
     _diff_functions(ch, current.functions, desired.functions)
-    # A new sequence owning a column of a table that exists (under its old name, for one schema.yaml renames)
+    # A new sequence owning an integer column of a table that exists (under its old name, for one schema.yaml renames):
+    # its rows may hold the values the sequence will hand out.
     existing = {(t.schema, t.name) for t in current.tables}
-    existing |= {(t.schema, t.name) for t in desired.tables if (t.schema, t.renamed_from) in existing}
-    return [replace(c, cause=OWNS_VALUES) if c.kind == "set_sequence_owner" and c.old is None and c.new.owned_by
-            and (c.schema, c.new.owned_by.rpartition(".")[0]) in existing else c for c in out]  # type: ignore
+    counted = {(t.schema, f"{t.name}.{col.name}") for t in desired.tables
+               if (t.schema, t.name) in existing or (t.schema, t.renamed_from) in existing
+               for col in t.columns if col.type in ("smallint", "integer", "bigint")}
+    return [replace(c, cause=OWNS_VALUES) if c.kind == "set_sequence_owner" and c.old is None
+            and (c.schema, c.new.owned_by) in counted else c for c in out]  # type: ignore[union-attr]
 
 
 def same_function(a: Function, b: Function) -> bool:
