@@ -67,6 +67,7 @@ CASES = [
      False),
     ("drop-column", lambda s: edit(s, "      status: {type: varchar(20), default: \"'new'\"}\n", ""), True),
     ("drop-table", lambda s: s.split("  orders:")[0], True),
+    ("make-column-generated", lambda s: edit(s, "name: {type: text}", "name: {type: text, generated: upper(email)}"), True),
     ("widen-varchar", lambda s: edit(s, "email: {type: varchar(80)", "email: {type: varchar(200)"), False),
     ("varchar-to-text", lambda s: edit(s, "status: {type: varchar(20)", "status: {type: text"), False),
     ("int-to-bigint", lambda s: edit(s, "customer_id: {type: integer", "customer_id: {type: bigint"), False),
@@ -128,7 +129,7 @@ def _apply(url: str, out: str) -> None:
 
 
 # What a case removes or renames, for the values check; names Postgres keeps through a table rename.
-GONE = {"drop-column": {("customers", "status")},
+GONE = {"drop-column": {("customers", "status")}, "make-column-generated": {("customers", "name")},
         "drop-table": {("orders", c) for c in ("id", "customer_id", "total")}}
 RENAMED = {"rename-table": {("orders", c): ("purchases", c) for c in ("id", "customer_id", "total")},
            "rename-column": {("customers", "name"): ("customers", "full_name")}}

@@ -74,6 +74,9 @@ def destructive_reason(change: Change) -> Optional[str]:
         return f"drop table {change.schema}.{change.table}: every row in it is lost"
     if change.kind == "drop_column" and change.cause != GENERATED_REBUILT:  # (derived values: made again)
         return f"drop column {change.name} of {change.schema}.{change.table}: its values are lost"
+    if change.kind == "alter_generated" and not change.old.generated and change.new.generated:  # type: ignore[union-attr]
+        return (f"column {change.name} of {change.schema}.{change.table} made generated: dropped and added again, its "
+                "values are lost (replaced by the expression's)")
     if change.kind == "alter_enum":
         gone = [v for v in change.old.values if v not in change.new.values]  # type: ignore[union-attr]
         if gone:
