@@ -34,8 +34,10 @@ def _step(tmp_path, url: str, text: str) -> str:
 
 @pytest.mark.parametrize("before, after, table, sequence", [
     (SERIAL, SERIAL_RENAMED, "purchases", "purchases_id_seq"),
+    (SERIAL.replace("id: {", "number: {"), SERIAL.replace("id: {", "id: {renamed_from: number, "), "orders",
+     "orders_id_seq"),
     (EXPLICIT.format(seq="orders_id_seq"), EXPLICIT.format(seq="order_numbers"), "orders", "order_numbers"),
-], ids=["serial-table-renamed", "sequence-renamed"])
+], ids=["serial-table-renamed", "serial-column-renamed", "sequence-renamed"])
 def test_a_sequence_under_a_new_name_keeps_its_position(tmp_path, db_url, before, after, table, sequence):
     _step(tmp_path, db_url, before)
     with psycopg.connect(db_url, autocommit=True) as conn:

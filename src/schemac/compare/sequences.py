@@ -12,10 +12,11 @@ from schemac.model import Schema, Sequence
 
 def renamed_sequences(current: Schema, desired: Schema) -> list[tuple[Sequence, Sequence]]:
     """(current, desired) pairs of sequences of one schema, each name only on its side, owning the same column
-    (of a table schema.yaml renames: under its old name in the catalog)."""
+    (a table or column schema.yaml renames: under its old name in the catalog)."""
     cur_keys = {(q.schema, q.name) for q in current.sequences}
     des_keys = {(q.schema, q.name) for q in desired.sequences}
     old_names = {(t.schema, t.name): t.renamed_from for t in desired.tables if t.renamed_from}
+    old_columns = {(t.schema, t.name, c.name): c.renamed_from for t in desired.tables for c in t.columns if c.renamed_from}
     gone = {}
     for q in current.sequences:
         if (q.schema, q.name) not in des_keys and q.owned_by:
@@ -25,8 +26,8 @@ def renamed_sequences(current: Schema, desired: Schema) -> list[tuple[Sequence, 
         if (q.schema, q.name) in cur_keys or not q.owned_by:
             continue
         table, _, column = q.owned_by.rpartition(".")
-        old_table = old_names.get((q.schema, table))
-        for owner in (q.owned_by, f"{old_table}.{column}" if old_table else None):
+        was = f"{old_names.get((q.schema, table)) or table}.{old_columns.get((q.schema, table, column)) or column}"
+        for owner in (q.owned_by, was if was != q.owned_by else None):
             found = gone.get((q.schema, owner)) if owner else None
             if found and len(found) == 1:
                 pairs.append((found.pop(), q))
