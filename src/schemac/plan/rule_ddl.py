@@ -9,13 +9,13 @@ from sqlglot import exp
 
 from schemac.model import Rule, Table
 from schemac.pg.dialect import RENDER
-from schemac.pg.expressions import parse_expression
+from schemac.pg.policies import parse_policy_expression
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan.ddl import command, comment_value
 
 
 def create_rule(t: Table, r: Rule, replace: bool = False) -> exp.Command:
-    where = f"WHERE {parse_expression(r.where).sql(dialect=RENDER)}" if r.where else ""
+    where = f"WHERE {parse_policy_expression(r.where).sql(dialect=RENDER)}" if r.where else ""
     if not r.actions:
         actions = "NOTHING"
     elif len(r.actions) == 1:

@@ -21,7 +21,7 @@ class RuleReader(FieldReader):
             raise self.fail(key_node, f"{what}: _RETURN is a view's own rule; declare a view instead")
         f = self.w.fields(node, what, RULE_KEYS)
         event = self.choice(f, "event", ("select", "insert", "update", "delete"), what)
-        where = self.expression(f["where"][1], f"where of {what}") if "where" in f else None
+        where = self.condition(f["where"][1], f"where of {what}") if "where" in f else None
         actions = []
         for item in self.w.sequence(f["actions"][1], f"actions of {what}") if "actions" in f else ():
             text = one_line(self.w.text(item, f"action of {what}").strip().rstrip(";"))
