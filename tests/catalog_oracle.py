@@ -197,7 +197,7 @@ QUERIES = {
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_operator'", oid="o.oid")}
     """,
     "rules": f"""
-        SELECT n.nspname, c.relname, r.rulename, pg_get_ruledef(r.oid), obj_description(r.oid, 'pg_rewrite')
+        SELECT n.nspname, c.relname, r.rulename, pg_get_ruledef(r.oid), obj_description(r.oid, 'pg_rewrite'), r.ev_enabled::text
         FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relnamespace IN ({_USER_NS}) AND r.rulename <> '_RETURN'
     """,

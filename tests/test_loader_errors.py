@@ -27,6 +27,8 @@ _CAST_FN = ("composite_types:\n  pair: {attributes: {a: integer, b: integer}}\nf
 CASES = [
     ("syntax", "tables:\n  t:\n    columns: [a\n", 4, "YAML syntax error"),
     ("tab-indent", "tables:\n\tt: {}\n", 2, "YAML syntax error"),
+    ("view-rule-disabled", "views:\n  v:\n    query: SELECT 1 AS a\n    rules:\n      r:\n        event: delete\n"
+     "        instead: true\n        enabled: disabled\n", 8, "a view's rules fire on origin"),
     ("duplicate-table", "tables:\n  t:\n    columns: {a: text}\n  t:\n    columns: {b: text}\n", 4,
      "duplicate key 't'"),
     ("duplicate-column", "tables:\n  t:\n    columns:\n      a: text\n      a: integer\n", 5, "duplicate key 'a'"),

@@ -83,7 +83,7 @@ def text_search_dictionaries(rows: list[dict[str, Any]]) -> tuple[TextSearchDict
 def rule(row: dict[str, Any]) -> Rule:
     where, actions = ruledef.parse_ruledef(row["definition"])
     return Rule(name=row["rule_name"], event=ruledef.RULE_EVENTS[row["event"]], instead=row["instead"],  # type: ignore
-                where=where, actions=actions, comment=row["comment"])
+                where=where, actions=actions, comment=row["comment"], enabled=EVENT_TRIGGER_STATES[row["enabled"]])
 
 
 _STATISTICS_KINDS = {"d": "ndistinct", "f": "dependencies", "m": "mcv"}

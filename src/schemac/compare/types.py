@@ -64,8 +64,8 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
         return ["alter_enum"]  # a value removed or reordered: re-created (ENUM_REBUILT)
 
     def _domain_changes(old: Domain, new: Domain) -> list[str]:
-        same_checks = {c.name: (normal_form(c.expression), c.comment) for c in old.checks} == \
-            {c.name: (normal_form(c.expression), c.comment) for c in new.checks}
+        same_checks = {c.name: (normal_form(c.expression), c.comment, c.not_valid) for c in old.checks} == \
+            {c.name: (normal_form(c.expression), c.comment, c.not_valid) for c in new.checks}
         same = (old.type == new.type and same_default(old.default, new.default, new.type) and old.not_null == new.not_null
                 and same_checks and old.collation == new.collation)
         return [] if same else ["alter_domain"]

@@ -274,6 +274,7 @@ class Rule:
     actions: tuple[str, ...] = ()  # statements, as pg_get_ruledef deparses them; () is NOTHING
     comment: Optional[str] = None
     source: Optional[Source] = _src()
+    enabled: Literal["origin", "disabled", "replica", "always"] = "origin"  # ALTER TABLE ... ENABLE/DISABLE RULE
 
 
 _PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")

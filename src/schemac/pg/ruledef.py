@@ -26,9 +26,11 @@ def one_line(sql: str) -> str:
 
 
 def _top_level(text: str, word: str, start: int = 0) -> Optional[int]:
-    """Where `word` (" DO ") first occurs in `text` from `start`, outside quotes and parentheses."""
+    """Where `word` (" WHERE ", " DO") first occurs in `text` from `start`, outside quotes and parentheses,
+    followed by blank space (Postgres prints a utility action on a line of its own: `DO\n NOTIFY ch`)."""
     for i, _, depth in _unquoted(text, start):
-        if depth == 0 and text.startswith(word, i):
+        end = i + len(word)
+        if depth == 0 and text.startswith(word, i) and (word[-1].isspace() or end == len(text) or text[end].isspace()):
             return i
     return None
 
@@ -52,12 +54,12 @@ def _statements(text: str) -> tuple[str, ...]:
 def parse_ruledef(definition: str) -> tuple[Optional[str], tuple[str, ...]]:
     """(WHERE condition or None, actions) of `CREATE RULE r AS ON e TO t [WHERE c] DO [INSTEAD] actions;`."""
     head = definition.index(" TO ")
-    do = _top_level(definition, " DO ", head)
+    do = _top_level(definition, " DO", head)
     if do is None:
         raise ValueError(f"not a rule definition: {definition[:60]!r}")
     where_at = _top_level(definition[:do].replace("\n", " "), " WHERE ", head)
     where = one_line(definition[where_at + len(" WHERE "):do]) if where_at is not None else None
-    actions = definition[do + len(" DO "):].lstrip()
-    if actions.startswith("INSTEAD "):
-        actions = actions[len("INSTEAD "):]
+    actions = definition[do + len(" DO"):].lstrip()
+    if actions.startswith("INSTEAD") and actions[len("INSTEAD"):][:1].isspace():
+        actions = actions[len("INSTEAD"):].lstrip()
     return where, _statements(actions)

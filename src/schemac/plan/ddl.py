@@ -359,8 +359,10 @@ def create_domain(d: Domain) -> exp.Command:
     if d.not_null:
         parts.append("NOT NULL")
     for c in d.checks:
-        parts += ["CONSTRAINT", quote_ident(c.name), check_body(c).sql(dialect=RENDER)]
+        if not c.not_valid:  # a NOT VALID one is added after (plan.objects)
+            parts += ["CONSTRAINT", quote_ident(c.name), check_body(c).sql(dialect=RENDER)]
     return command("CREATE", *parts)
+
 
 
 def alter_domain(d: Domain, *action: str) -> exp.Command:

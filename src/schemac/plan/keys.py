@@ -67,6 +67,15 @@ def _identity_sequence(t: Table, column: str) -> Key:
     return ("sequence", t.schema, make_object_name(t.name, column, "seq"))
 
 
+def _condition_refs(t: Table, text: str) -> set[Key]:
+    """The columns, tables and functions a condition that may hold subqueries names (a policy's, a rule's
+    WHERE); its columns as columns of each table it names too (compare.readers)."""
+    columns, tables, functions = policy_refs(text)
+    out: set[Key] = {_col(t, c) for c in columns} | {("table", *x) for x in tables}
+    out |= {("column", *x, c) for x in tables for c in columns}
+    return out | {("function", *f) for f in functions} | {("operator", *o) for o in used_operators(text)}
+
+
 def _col(t: Table, name: str) -> Key:
     return ("column", t.schema, t.name, name)
 
@@ -131,7 +140,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
             out |= {_col(t, e)} if t is not None and t.column(e) is not None else expression_refs(e, t.schema, t.name)  # type: ignore
         return out
     if isinstance(obj, Rule):  # its table, what its condition calls, what its actions name (resolved at CREATE)
-        out = {_table(t)} | (expression_refs(obj.where, t.schema, None) if obj.where else set())  # type: ignore
+        out = {_table(t)} | (expression_refs(obj.where, t.schema, None) | _condition_refs(t, obj.where) if obj.where else set())  # type: ignore
         for action in obj.actions:  # columns: of any relation it names (compare.readers)
             relations, functions, columns = statement_refs(action)
             out |= {("table", *r) for r in relations} | {("function", *f) for f in functions}
@@ -141,10 +150,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         out = {_table(t)}  # type: ignore[arg-type]
         for text in (obj.using, obj.with_check):
             if text is not None:
-                columns, tables, functions = policy_refs(text)
-                out |= {_col(t, c) for c in columns} | {("table", *x) for x in tables}  # type: ignore[arg-type]
-                out |= {("column", *x, c) for x in tables for c in columns}  # (compare.readers)
-                out |= {("function", *f) for f in functions} | {("operator", *o) for o in used_operators(text)}
+                out |= _condition_refs(t, text)  # type: ignore[arg-type]
         return out
     if isinstance(obj, Trigger):  # its table and columns, the function it executes
         fn_schema, _, fn_name = obj.function.rpartition(".")

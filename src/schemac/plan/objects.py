@@ -11,7 +11,7 @@ from schemac.compare.changes import ENUM_REBUILT, OWNS_VALUES, Change, set_aside
 from schemac.compare.normalize import same_expression
 from schemac.compare.types import replaceable
 from schemac.errors import SchemacError
-from schemac.model import Collation, Domain, Extension, Function, Namespace, TextSearchConfig, TextSearchDictionary
+from schemac.model import Check, Collation, Domain, Extension, Function, Namespace, TextSearchConfig, TextSearchDictionary
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
@@ -89,12 +89,13 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k == "drop_enum":
         return [ddl.command("DROP", "TYPE IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
     if k == "add_domain":
-        return [ddl.create_domain(new)] + _domain_check_comments(None, new)  # type: ignore[arg-type]
+        return [ddl.create_domain(new)] + _not_valid_checks(new) + _domain_check_comments(None, new)  # type: ignore
     if k == "drop_domain":
         return [ddl.command("DROP", "DOMAIN IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
     if k == "alter_domain" and change.cause == ENUM_REBUILT:  # over a re-created enum: set aside, created again
         aside = ddl.alter_domain(old, "RENAME TO", quote_ident(set_aside_name(old.name)))  # type: ignore
-        return [aside, ddl.create_domain(new)] + _carried_comment(change) + _domain_check_comments(None, new)  # type: ignore
+        return [aside, ddl.create_domain(new), *_not_valid_checks(new)] + _carried_comment(change) + \
+            _domain_check_comments(None, new)  # type: ignore
     if k == "alter_domain":
         return _alter_domain(old, new)  # type: ignore[arg-type]
     if k == "add_sequence":
@@ -158,14 +159,28 @@ def _alter_domain(old: Domain, new: Domain) -> list[exp.Expression]:
         out.append(ddl.alter_domain(new, "SET NOT NULL" if new.not_null else "DROP NOT NULL"))
     old_checks = {c.name: c for c in old.checks}
     new_checks = {c.name: c for c in new.checks}
+    # (Validated, but declared NOT VALID: only adding it again NOT VALID says so.)
+    readded = {n for n, c in new_checks.items() if n in old_checks and c.not_valid and not old_checks[n].not_valid}
     for name, c in old_checks.items():
-        if name not in new_checks or not same_expression(c.expression, new_checks[name].expression):
+        if name not in new_checks or not same_expression(c.expression, new_checks[name].expression) or name in readded:
             out.append(ddl.alter_domain(new, "DROP CONSTRAINT", quote_ident(name)))
     for name, c in new_checks.items():
-        if name not in old_checks or not same_expression(old_checks[name].expression, c.expression):
-            out.append(ddl.alter_domain(new, "ADD CONSTRAINT", quote_ident(name),
-                                        ddl.check_body(c).sql(dialect=RENDER)))
+        if name not in old_checks or not same_expression(old_checks[name].expression, c.expression) or name in readded:
+            out.append(_add_domain_check(new, c))
+        elif old_checks[name].not_valid and not c.not_valid:
+            out.append(ddl.alter_domain(new, "VALIDATE CONSTRAINT", quote_ident(name)))
     return out + _domain_check_comments(old, new)
+
+
+def _add_domain_check(d: Domain, c: Check) -> exp.Expression:
+    """ALTER DOMAIN ... ADD CONSTRAINT name CHECK (...) [NOT VALID]: NOT VALID is a mark CREATE DOMAIN
+    cannot write (the values there are not checked)."""
+    return ddl.alter_domain(d, "ADD CONSTRAINT", quote_ident(c.name), ddl.check_body(c).sql(dialect=RENDER),
+                            *(["NOT VALID"] if c.not_valid else []))
+
+
+def _not_valid_checks(d: Domain) -> list[exp.Expression]:
+    return [_add_domain_check(d, c) for c in d.checks if c.not_valid]
 
 
 def _domain_check_comments(old: Optional[Domain], new: Domain) -> list[exp.Expression]:
@@ -175,7 +190,8 @@ def _domain_check_comments(old: Optional[Domain], new: Domain) -> list[exp.Expre
     out: list[exp.Expression] = []
     for c in new.checks:
         was = kept.get(c.name)
-        before = was.comment if was is not None and same_expression(was.expression, c.expression) else None
+        kept_as_is = was is not None and same_expression(was.expression, c.expression) and not (c.not_valid and not was.not_valid)
+        before = was.comment if kept_as_is else None  # (one made NOT VALID is added again: _alter_domain)
         if c.comment != before:
             out.append(ddl.command("COMMENT", "ON CONSTRAINT", quote_ident(c.name), "ON DOMAIN",
                                    qualified(new.schema, new.name), "IS",

@@ -86,7 +86,9 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [ddl.create_table(t)] + [c for c in caches if c is not None] + \
             not_valid_statements(t, ddl.own_columns(t))  # type: ignore[arg-type]
     if k in ("add_rule", "alter_rule"):
-        return [rule_ddl.create_rule(t, change.new, replace=k == "alter_rule")]  # type: ignore[arg-type]
+        made = rule_ddl.create_rule(t, change.new, replace=k == "alter_rule")  # type: ignore[arg-type]
+        was = change.old.enabled if k == "alter_rule" else "origin"  # type: ignore[union-attr]
+        return [made] if change.new.enabled == was else [made, rule_ddl.rule_state(t, change.new)]  # type: ignore
     if k == "drop_rule":
         return [rule_ddl.drop_rule(t, change.old)]  # type: ignore[arg-type]
     if k == "set_rule_comment":

@@ -112,6 +112,10 @@ def create_trigger(table: Table, g: Trigger, replace: bool = False) -> exp.Comma
                    "EXECUTE FUNCTION", f"{qualified(schema or 'public', name)}({', '.join(literal(a) for a in g.arguments)})")
 
 
+# A trigger's or a rule's `enabled` -> ALTER TABLE's words.
+ENABLE_WORDS = {"origin": "ENABLE", "disabled": "DISABLE", "replica": "ENABLE REPLICA", "always": "ENABLE ALWAYS"}
+
+
 def trigger_state(table: Table, g: Trigger) -> exp.Command:
-    word = {"origin": "ENABLE", "disabled": "DISABLE", "replica": "ENABLE REPLICA", "always": "ENABLE ALWAYS"}[g.enabled]
+    word = ENABLE_WORDS[g.enabled]
     return command("ALTER", "TABLE", qualified(table.schema, table.name), word, "TRIGGER", quote_ident(g.name))

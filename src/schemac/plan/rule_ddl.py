@@ -9,13 +9,14 @@ from sqlglot import exp
 
 from schemac.model import Rule, Table
 from schemac.pg.dialect import RENDER
-from schemac.pg.expressions import parse_expression
+from schemac.pg.policies import parse_policy_expression
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan.ddl import command, comment_value
+from schemac.plan.routine_ddl import ENABLE_WORDS
 
 
 def create_rule(t: Table, r: Rule, replace: bool = False) -> exp.Command:
-    where = f"WHERE {parse_expression(r.where).sql(dialect=RENDER)}" if r.where else ""
+    where = f"WHERE {parse_policy_expression(r.where).sql(dialect=RENDER)}" if r.where else ""
     if not r.actions:
         actions = "NOTHING"
     elif len(r.actions) == 1:
@@ -24,6 +25,12 @@ def create_rule(t: Table, r: Rule, replace: bool = False) -> exp.Command:
         actions = "(" + "; ".join(r.actions) + ")"
     return command("CREATE", "OR REPLACE RULE" if replace else "RULE", quote_ident(r.name), "AS ON", r.event.upper(),
                    "TO", qualified(t.schema, t.name), where, "DO", "INSTEAD" if r.instead else "ALSO", actions)
+
+
+def rule_state(t: Table, r: Rule) -> exp.Command:
+    """ALTER TABLE ... ENABLE/DISABLE RULE: CREATE RULE makes a rule fire on origin, CREATE OR REPLACE RULE
+    keeps the state it had (a view's rules always fire on origin: Postgres refuses the ALTER on a view)."""
+    return command("ALTER", "TABLE", qualified(t.schema, t.name), ENABLE_WORDS[r.enabled], "RULE", quote_ident(r.name))
 
 
 def drop_rule(t: Table, r: Rule) -> exp.Command:

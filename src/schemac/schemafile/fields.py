@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from typing import Optional
+from typing import Callable, Optional
 
 from yaml.nodes import Node
 
@@ -16,6 +16,7 @@ from schemac.errors import SchemaFileError
 from schemac.model import SequenceOptions
 from schemac.model.collnames import from_yaml, ref_parts
 from schemac.pg.expressions import ExpressionError, check_expression, is_verbatim
+from schemac.pg.policies import check_policy_expression, is_verbatim_policy
 from schemac.pg.verbatim import WARNING as VERBATIM_WARNING, refused_as_error
 from schemac.pg.names import MAX_IDENTIFIER_BYTES
 from schemac.schemafile.walker import Walker
@@ -77,12 +78,20 @@ class FieldReader:
         return name
 
     def expression(self, node: Node, what: str) -> str:
+        return self._checked(node, what, check_expression, is_verbatim)
+
+    def condition(self, node: Node, what: str) -> str:
+        """A condition that may hold subqueries (a policy's USING or WITH CHECK, a rule's WHERE: EXISTS
+        (SELECT 1 FROM ...)), where a default's or a check's expression may not."""
+        return self._checked(node, what, check_policy_expression, is_verbatim_policy)
+
+    def _checked(self, node: Node, what: str, check: Callable[[str], object], kept_as_written: Callable[[str], bool]) -> str:
         text = self.w.text(node, what).strip()
         try:
-            check_expression(text)
+            check(text)
         except ExpressionError as e:
             raise self.fail(node, f"{what} {e}") from None
-        if is_verbatim(text):
+        if kept_as_written(text):
             self.kept_verbatim(node, what)
         return text
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 from typing import Optional
 
 from schemac.model import POLICY_COMMANDS, PUBLIC, Policy
-from schemac.pg.expressions import ExpressionError
-from schemac.pg.policies import check_policy_expression, is_verbatim_policy
 from schemac.schemafile.grants import GrantReader
 
 RLS_KEYS = {"enabled": False, "forced": False}
@@ -60,16 +58,7 @@ class PolicyReader(GrantReader):
         return tuple(out)
 
     def _condition(self, f: dict, key: str, what: str) -> Optional[str]:
-        if key not in f:
-            return None
-        text = self.w.text(f[key][1], f"{key} of {what}").strip()
-        try:
-            check_policy_expression(text)
-        except ExpressionError as e:
-            raise self.fail(f[key][1], f"{key} of {what} {e}") from None
-        if is_verbatim_policy(text):
-            self.kept_verbatim(f[key][1], f"{key} of {what}")  # type: ignore[attr-defined]
-        return text
+        return self.condition(f[key][1], f"{key} of {what}") if key in f else None
 
 
 

@@ -126,7 +126,8 @@ def text_search_config_spec(c: TextSearchConfig) -> dict:
 def rules_spec(rules: tuple[Rule, ...]) -> dict:
     """A table's or view's `rules:`, a rule with actions over lines (one action a line)."""
     return {r.name: (dict if r.actions else Flow)(drop_empty(
-        {"event": r.event, "instead": r.instead, "where": r.where, "actions": list(r.actions), "comment": r.comment}))
+        {"event": r.event, "instead": r.instead, "where": r.where, "actions": list(r.actions),
+         "enabled": None if r.enabled == "origin" else r.enabled, "comment": r.comment}))
         for r in rules}
 
 

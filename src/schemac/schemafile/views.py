@@ -84,7 +84,7 @@ class ViewReader(StorageReader):
             triggers = tuple(self.trigger(k, v, what, lambda col, _node, _what: col)  # type: ignore[attr-defined]
                              for _, k, v in (self.w.mapping(f["triggers"][1], f"triggers of {what}") if "triggers" in f
                                              else ()))
-            rules = tuple(self.rule(k, v, what)  # type: ignore[attr-defined]
+            rules = tuple(self.rule(k, v, what, view=True)  # type: ignore[attr-defined]
                           for _, k, v in (self.w.mapping(f["rules"][1], f"rules of {what}") if "rules" in f else ()))
             check = self.choice(f, "check_option", ("local", "cascaded"), what)
             out.append(View(name, query, schema, materialized, self.opt_bool(f, "security_barrier", what),

@@ -1,4 +1,5 @@
 -- Rewrite rules on the tables and views of the requested schemas (not a view's _RETURN rule: its body). event: ev_type ('1' select, '2' update, '3' insert, '4' delete);
+-- enabled: ev_enabled (O origin, D disabled, R replica, A always: ALTER TABLE ... ENABLE/DISABLE RULE);
 -- definition: pg_get_ruledef, the catalog's only form of the condition and actions (kept as parse
 -- trees), which the caller reads them from.
 -- Rows for relations tables.sql and views.sql left out are dropped by the caller.
@@ -7,6 +8,7 @@ SELECT r.ev_class AS table_oid,
        r.rulename::text AS rule_name,
        r.ev_type::text AS event,
        r.is_instead AS instead,
+       r.ev_enabled::text AS enabled,
        pg_catalog.pg_get_ruledef(r.oid) AS definition,
        d.description AS comment
 FROM pg_catalog.pg_rewrite r
