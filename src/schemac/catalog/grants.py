@@ -8,8 +8,10 @@ from typing import Any, Optional, TypeVar
 
 T = TypeVar("T")
 
-from schemac.model import DEFAULT_PRIVILEGE_KINDS, DefaultPrivileges, Namespace, Privilege, Table, sorted_privileges
+from schemac.model import (DEFAULT_PRIVILEGE_KINDS, PUBLIC, Constructor, DefaultPrivileges, Namespace, Privilege, RangeType,
+                           Table, sorted_privileges)
 from schemac.model.grants import NOTHING, PRIVILEGES, TABLE_ONLY, owner_holds_defaults
+from schemac.pg.constructors import ROLES, constructor_signatures
 from schemac.model.sequences import identity_sequence_name
 
 
@@ -116,6 +118,27 @@ def with_identity_grants(tables: list[Table], rows: list[dict[str, Any]],
     """Each table (of tables.sql's `rows`, in order) with each identity column's sequence's grants (the
     owner's, the table's, left out) and its name where it is not Postgres's choice."""
     return [_with_identity_grants(t, r["table_oid"], sequences, acl) for t, r in zip(tables, rows)] if sequences else tables
+
+
+_EXECUTE = (Privilege(PUBLIC, "EXECUTE"),)  # a function's default access list, its owner's aside
+_USAGE = (Privilege(PUBLIC, "USAGE"),)
+
+
+def range_access(r: RangeType, row: dict[str, Any], acl: AccessLists) -> RangeType:
+    """Range type `r` (range_types.sql's `row`) with its constructors' access lists where they are not Postgres's
+    default, and its multirange's where it has one of its own (PostgreSQL 15 and older)."""
+    signatures = constructor_signatures(r)
+    made = []
+    for oid, multi, nargs, variadic in row["constructors"]:
+        role = (bool(multi), nargs, bool(variadic))
+        grants = acl.grants("proc", oid)
+        if role in ROLES and grants != _EXECUTE:
+            name, arguments = signatures[ROLES.index(role)]
+            made.append((ROLES.index(role), Constructor(name, arguments, r.schema, r.name, grants=grants,
+                                                        owner=acl.owner("proc", oid))))
+    multirange = acl.grants("type", row["multirange_oid"]) if row["multirange_oid"] is not None else _USAGE
+    return replace(r, constructors=tuple(c for _, c in sorted(made, key=lambda x: x[0])),
+                   multirange_grants=None if multirange == _USAGE else multirange)
 
 
 def member_grants(rows: list) -> tuple:

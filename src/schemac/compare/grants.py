@@ -12,12 +12,13 @@ from typing import Optional, Union
 
 from schemac.compare.changes import Change
 from schemac.compare.identities import IdentitySequence, identity_sequences
-from schemac.model import (DEFAULT_PRIVILEGE_KINDS, Aggregate, CompositeType, DefaultPrivileges, Domain, Enum, Function, Namespace,
-                           Privilege, RangeType, Schema, Sequence, Source, Table, View)
+from schemac.model import (DEFAULT_PRIVILEGE_KINDS, Aggregate, CompositeType, Constructor, DefaultPrivileges, Domain, Enum,
+                           Function, Namespace, Privilege, RangeType, Schema, Sequence, Source, Table, View)
 from schemac.model.grants import ALL, NOTHING, PUBLIC, PUBLIC_SCHEMA_DEFAULT, owner_holds_defaults
+from schemac.pg.constructors import constructor_signatures
 
 Secured = Union[Table, View, Sequence, Function, Aggregate, Namespace, DefaultPrivileges, Enum, Domain, CompositeType,
-                RangeType]
+                RangeType, Constructor]
 TYPES = (Enum, Domain, CompositeType, RangeType)
 NEW_OBJECT = "state of a new object"
 # What every role holds on a new object of a kind (Postgres's default access list, the owner's aside).
@@ -68,6 +69,8 @@ class Holding:
             return {("schema", o.name)}
         if isinstance(o, DefaultPrivileges):
             return {("schema", o.schema)} if o.schema else set()
+        if isinstance(o, Constructor):  # made with its range type (the grant option's key sorts first: its own)
+            return {("constructor", o.schema, o.name, o.arguments), ("type", o.schema, o.range)}
         return {("function", o.schema, o.name, o.identity)}
 
     def options(self, roles) -> set[tuple]:
@@ -91,7 +94,8 @@ class Holding:
 
 
 def _name(obj: Secured) -> Optional[str]:
-    return None if isinstance(obj, (Table, Namespace)) else obj.signature if isinstance(obj, (Function, Aggregate)) else obj.name
+    return None if isinstance(obj, (Table, Namespace)) else \
+        obj.signature if isinstance(obj, (Function, Aggregate, Constructor)) else obj.name
 
 
 def privileges_kind(obj: Secured) -> str:
@@ -230,8 +234,10 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
     for field in ("enums", "domains", "composite_types", "range_types"):
         cur_types = {(t.schema, t.name): t for t in getattr(current, field)}
         for t in getattr(desired, field):
-            out += object_changes(None if (t.schema, t.name) in rebuilt_types else cur_types.get((t.schema, t.name)), t,
-                                  defaulted(current, t))
+            old_t = None if (t.schema, t.name) in rebuilt_types else cur_types.get((t.schema, t.name))
+            out += object_changes(old_t, t, defaulted(current, t))
+            if isinstance(t, RangeType):
+                out += _range_part_changes(old_t, t, current)  # type: ignore[arg-type]
     out += _default_privilege_changes(current, desired)
     existing = set(current.namespaces) | {"public"}
     declared = {n.name for n in desired.namespace_access}
@@ -241,6 +247,27 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
         # A namespace whose grants schema.yaml does not declare: what it holds beyond Postgres's defaults is
         # drift, what it lacks is not (a public schema dropped and created again lacks PUBLIC's USAGE).
         out += found if ns in declared else [c for c in found if c.kind != "grant"]
+    return out
+
+
+def _range_part_changes(old: Optional[RangeType], new: RangeType, current: Schema) -> list[Change]:
+    """The grants and revokes on a range type's constructors (absent: Postgres's default, PUBLIC's EXECUTE) and, where
+    either side gives it a list of its own (PostgreSQL 15 and older), on its multirange (a stand-in RangeType of
+    that name: GRANT ... ON TYPE names it so; absent: PUBLIC's USAGE)."""
+    out: list[Change] = []
+    had = {(c.name, c.arguments): c for c in old.constructors} if old is not None else {}
+    want = {(c.name, c.arguments): c for c in new.constructors}
+    for name, arguments in constructor_signatures(new):
+        default = Constructor(name, arguments, new.schema, new.name, new.source, _CREATED_WITH["function"])
+        made = want.get((name, arguments), default)
+        out += object_changes(None if old is None else had.get((name, arguments), default), made, defaulted(current, made))
+    if new.multirange_grants is not None or (old is not None and old.multirange_grants is not None):
+        def multirange(r: RangeType) -> RangeType:
+            grants = r.multirange_grants if r.multirange_grants is not None else _CREATED_WITH["type"]
+            return replace(r, name=r.multirange_name, multirange=None, grants=grants, owner=None)
+        made_m = multirange(new)
+        out += object_changes(None if old is None else multirange(old), made_m,
+                              defaulted(current, made_m) if new.multirange_grants is not None else ())
     return out
 
 
@@ -276,6 +303,10 @@ def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
             out.append((obj.role if isinstance(obj, DefaultPrivileges) else obj.owner, obj.source))
         out += [(p.grantee, p.source or obj.source) for p in obj.grants if p.grantee != "PUBLIC"]
         out += [(p.grantor, p.source or obj.source) for p in obj.grants if p.grantor is not None]
+    for r in schema.range_types:
+        for c in (*r.constructors, replace(r, grants=r.multirange_grants or ())):
+            out += [(p.grantee, p.source or c.source) for p in c.grants if p.grantee != "PUBLIC"]
+            out += [(p.grantor, p.source or c.source) for p in c.grants if p.grantor is not None]
     for t in schema.tables:
         out += [(r, p.source) for p in t.policies for r in p.roles if r != "PUBLIC"]
         out += [(s.owner, s.source) for s in t.statistics if s.owner is not None]

@@ -98,6 +98,26 @@ def default_multirange(range_name: str) -> str:
 
 
 @dataclass(frozen=True)
+class Constructor:
+    """One of the functions CREATE TYPE ... AS RANGE makes (`r(lower, upper)`, `r(lower, upper, bounds)`, and
+    its multirange's three): part of the range type (no DROP or CREATE of its own), but with an access list of its
+    own, which GRANT ... ON ALL ROUTINES IN SCHEMA and default privileges on functions reach."""
+
+    name: str  # the range's name, or its multirange's
+    arguments: tuple[str, ...]  # input types as format_type prints them; the variadic one "VARIADIC s.r[]"
+    schema: str = "public"
+    range: str = ""  # the range type's name: the constructor exists once it is made
+    source: Optional[Source] = _src()
+    grants: tuple[Privilege, ...] = _security(())  # EXECUTE (proacl), the owner's own left out
+    owner: Optional[str] = _security(None)  # the catalog's (the grants are relative to it); never pinned
+
+    @property
+    def signature(self) -> str:
+        """name(type, ...) as GRANT and reports name it."""
+        return f"{self.name}({', '.join(self.arguments)})"
+
+
+@dataclass(frozen=True)
 class RangeType:
     """CREATE TYPE name AS RANGE (SUBTYPE = ..., ...)."""
 
@@ -113,6 +133,11 @@ class RangeType:
     source: Optional[Source] = _src()
     grants: tuple[Privilege, ...] = _security(())  # USAGE (typacl), the owner's own left out
     owner: Optional[str] = _security(None)  # None: not compared
+    # The constructors whose access lists are not Postgres's default (PUBLIC's EXECUTE), by signature order
+    constructors: tuple[Constructor, ...] = _security(())
+    # USAGE on the multirange type where it has a list of its own (PostgreSQL 15 and older; 16 and later refuse
+    # GRANT on it: its range's list stands for it); None: Postgres's default (PUBLIC's USAGE)
+    multirange_grants: Optional[tuple[Privilege, ...]] = _security(None)
 
     @property
     def multirange_name(self) -> str:

@@ -10,7 +10,7 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.compare.grants import TYPES, Holding, to_revoke
-from schemac.model import Aggregate, DefaultPrivileges, Domain, Namespace, Privilege, Sequence, Table, View
+from schemac.model import Aggregate, Constructor, DefaultPrivileges, Domain, Namespace, Privilege, Sequence, Table, View
 from schemac.model.grants import grouped
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan.ddl import command
@@ -35,6 +35,8 @@ def _target(h: Holding, owner: bool = False) -> str:
         return "SCHEMA " + quote_ident(o.name)
     if isinstance(o, DefaultPrivileges):
         return o.on.upper().replace("_", " ")  # LARGE OBJECTS
+    if isinstance(o, Constructor):  # its input types as format_type spells them, `VARIADIC s.r[]` included
+        return f"FUNCTION {qualified(o.schema, o.name)}({', '.join(o.arguments)})"
     if isinstance(o, Aggregate):  # GRANT takes it as a FUNCTION, with its input types (none: `()`, not `(*)`)
         return "AGGREGATE " + aggregate_target(o) if owner else \
             f"FUNCTION {qualified(o.schema, o.name)}({', '.join(routine_type_sql(t) for t in o.arguments)})"

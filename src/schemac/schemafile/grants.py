@@ -9,7 +9,8 @@ from typing import Any, Optional
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from schemac.model import DEFAULT_PRIVILEGE_KINDS, PRIVILEGES, PUBLIC, DefaultPrivileges, Namespace, Privilege, sorted_privileges
+from schemac.model import (DEFAULT_PRIVILEGE_KINDS, PRIVILEGES, PUBLIC, DefaultPrivileges, Namespace, Privilege, RangeType,
+                           sorted_privileges)
 from schemac.model.grants import NOTHING, PUBLIC_SCHEMA_DEFAULT, TABLE_ONLY, grouped
 from schemac.schemafile.fields import FieldReader
 from schemac.schemafile.typewriter import Flow, FlowList
@@ -238,6 +239,18 @@ def written_default_privileges(entries: tuple[DefaultPrivileges, ...]) -> list[d
             continue  # nothing beyond Postgres's defaults
         item["grants"] = written
         out.append(item)
+    return out
+
+
+def range_parts_spec(r: RangeType) -> dict:
+    """A range type's `multirange_grants:` (a list of its multirange's own: PostgreSQL 15 and older) and
+    `constructor_grants:` (each constructor whose access list is not Postgres's default, by signature)."""
+    out: dict = {}
+    if r.multirange_grants is not None:
+        out["multirange_grants"] = grants_flow(written_grants(r.multirange_grants, "type"))
+    if r.constructors:
+        out["constructor_grants"] = {c.signature: Flow(grants_flow(written_grants(c.grants, "function")))
+                                     for c in r.constructors}
     return out
 
 
