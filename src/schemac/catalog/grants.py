@@ -84,13 +84,16 @@ _KINDS = {code: word for word, (_, code) in DEFAULT_PRIVILEGE_KINDS.items()}
 def default_privileges(rows: list[dict[str, Any]]) -> tuple[DefaultPrivileges, ...]:
     """default_privileges.sql rows -> one DefaultPrivileges per (role, objects, schema)."""
     entries: dict[tuple, list[Privilege]] = {}
+    extensions: dict[Optional[str], Optional[str]] = {}  # schema -> the extension that made it
     for r in rows:
         key = (r["role_name"], _KINDS[r["object_type"]], r["schema_name"])
+        extensions[r["schema_name"]] = r.get("extension_name")
         found = entries.setdefault(key, [])
         if r["grantee"] is not None:
             found.append(Privilege(r["grantee"], r["privilege"], bool(r["grantable"])))
     return tuple(DefaultPrivileges(role, on, schema, sorted_privileges(
-                     ps if schema is not None else without_owner_defaults(ps, role, DEFAULT_PRIVILEGE_KINDS[on][0], True)))
+                     ps if schema is not None else without_owner_defaults(ps, role, DEFAULT_PRIVILEGE_KINDS[on][0], True)),
+                     extension=extensions[schema])
                  for (role, on, schema), ps in sorted(entries.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")))
 
 

@@ -67,8 +67,8 @@ class Holding:
             return {("type", o.schema, o.name)}
         if isinstance(o, Namespace):
             return {("schema", o.name)}
-        if isinstance(o, DefaultPrivileges):
-            return {("schema", o.schema)} if o.schema else set()
+        if isinstance(o, DefaultPrivileges):  # in a schema an extension makes: after CREATE EXTENSION
+            return ({("schema", o.schema)} if o.schema else set()) | ({("extension", o.extension)} if o.extension else set())
         if isinstance(o, Constructor):  # made with its range type (the grant option's key sorts first: its own)
             return {("constructor", o.schema, o.name, o.arguments), ("type", o.schema, o.range)}
         return {("function", o.schema, o.name, o.identity)}
@@ -279,7 +279,8 @@ def _default_privilege_changes(current: Schema, desired: Schema) -> list[Change]
     out: list[Change] = []
     for role, on, schema in sorted(set(cur) | set(des), key=lambda k: (k[0], k[1], k[2] or "")):
         kind = DEFAULT_PRIVILEGE_KINDS[on][0]
-        default = DefaultPrivileges(role, on, schema, _CREATED_WITH.get(kind, ()) if schema is None else ())
+        default = DefaultPrivileges(role, on, schema, _CREATED_WITH.get(kind, ()) if schema is None else (),
+                                    extension=(des.get((role, on, schema)) or cur[(role, on, schema)]).extension)
         out += object_changes(cur.get((role, on, schema), default), des.get((role, on, schema), default))
     return out
 

@@ -13,7 +13,7 @@ from schemac.compare.grants import TYPES, Holding, to_revoke
 from schemac.model import Aggregate, Constructor, DefaultPrivileges, Domain, Namespace, Privilege, Sequence, Table, View
 from schemac.model.grants import grouped
 from schemac.pg.names import qualified, quote_ident
-from schemac.plan.ddl import command
+from schemac.plan.ddl import command, do_block, literal
 from schemac.plan.policies import role_sql
 from schemac.plan.aggregate_ddl import aggregate_target
 from schemac.plan.routine_ddl import function_target, routine_type_sql
@@ -71,12 +71,23 @@ def grant_statements(change: Change) -> Optional[list[exp.Expression]]:
                                        target, "FROM", role))
             out += as_grantor(grantor, some)
         return out
+    o = new.obj  # type: ignore[union-attr]
+    if isinstance(o, DefaultPrivileges) and o.extension is not None and o.schema is not None:
+        out.append(_extension_schema(o.schema, o.extension))
     for grantor, added in _by_grantor(to_revoke(new.entries, old.entries)):  # type: ignore[union-attr]
         some = [_statement(new, "GRANT", privilege_list(entries), "ON", target, "TO", role,  # type: ignore
                            "WITH GRANT OPTION" if grantable else "")
                 for grantable in (False, True) for entries in [[p for p in added if p.grantable == grantable]] if entries]
         out += as_grantor(grantor, some)
     return out
+
+
+def _extension_schema(schema: str, extension: str) -> exp.Expression:
+    """The schema of default privileges that `extension`'s script makes (pg_cron's cron), made and added to it where
+    the script did not (a schema a database added to it: ALTER EXTENSION ... ADD SCHEMA); nothing where it did."""
+    name = quote_ident(schema)
+    return do_block(f"BEGIN IF pg_catalog.to_regnamespace({literal(name)}) IS NULL THEN CREATE SCHEMA {name}; "
+                    f"ALTER EXTENSION {quote_ident(extension)} ADD SCHEMA {name}; END IF; END")
 
 
 def _by_grantor(entries: list[Privilege]) -> list[tuple[Optional[str], list[Privilege]]]:
