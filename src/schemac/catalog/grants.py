@@ -129,7 +129,7 @@ _USAGE = (Privilege(PUBLIC, "USAGE"),)
 
 def range_access(r: RangeType, row: dict[str, Any], acl: AccessLists) -> RangeType:
     """Range type `r` (range_types.sql's `row`) with its constructors' access lists where they are not Postgres's
-    default, and its multirange's where it has one of its own (PostgreSQL 15 and older)."""
+    default, and its multirange's access list and owner where they are its own (PostgreSQL 15)."""
     signatures = constructor_signatures(r)
     made = []
     for oid, multi, nargs, variadic in row["constructors"]:
@@ -140,8 +140,10 @@ def range_access(r: RangeType, row: dict[str, Any], acl: AccessLists) -> RangeTy
             made.append((ROLES.index(role), Constructor(name, arguments, r.schema, r.name, grants=grants,
                                                         owner=acl.owner("proc", oid))))
     multirange = acl.grants("type", row["multirange_oid"]) if row["multirange_oid"] is not None else _USAGE
+    owner = acl.owner("type", row["multirange_oid"]) if row["multirange_oid"] is not None else None
     return replace(r, constructors=tuple(c for _, c in sorted(made, key=lambda x: x[0])),
-                   multirange_grants=None if multirange == _USAGE else multirange)
+                   multirange_grants=None if multirange == _USAGE else multirange,
+                   multirange_owner=owner if owner != r.owner else None)
 
 
 def member_grants(rows: list) -> tuple:

@@ -13,14 +13,15 @@ from typing import Optional, Union
 from schemac.compare.changes import Change
 from schemac.compare.identities import IdentitySequence, identity_sequences
 from schemac.model import (DEFAULT_PRIVILEGE_KINDS, Aggregate, CompositeType, Constructor, DefaultPrivileges, Domain, Enum,
-                           Function, Namespace, Privilege, RangeType, Schema, Sequence, Source, Table, View)
+                           Function, Multirange, Namespace, Privilege, RangeType, Schema, Sequence, Source, Table, View)
 from schemac.model.grants import ALL, NOTHING, PUBLIC, PUBLIC_SCHEMA_DEFAULT, owner_holds_defaults
 from schemac.pg.constructors import constructor_signatures
 
 Secured = Union[Table, View, Sequence, Function, Aggregate, Namespace, DefaultPrivileges, Enum, Domain, CompositeType,
-                RangeType, Constructor]
-TYPES = (Enum, Domain, CompositeType, RangeType)
+                RangeType, Constructor, Multirange]
+TYPES = (Enum, Domain, CompositeType, RangeType, Multirange)
 NEW_OBJECT = "state of a new object"
+FOLLOWS_RANGE = "a multirange's owner, the range's"
 # What every role holds on a new object of a kind (Postgres's default access list, the owner's aside).
 _CREATED_WITH = {"function": (Privilege("PUBLIC", "EXECUTE"),), "type": (Privilege("PUBLIC", "USAGE"),),
                  "domain": (Privilege("PUBLIC", "USAGE"),)}
@@ -63,6 +64,8 @@ class Holding:
             return {("column", o.schema, o.table, o.column)}
         if isinstance(o, Sequence):
             return {("sequence", o.schema, o.name)}
+        if isinstance(o, Multirange):  # made with its range, and owned anew once the range is (ALTER TYPE ... OWNER TO)
+            return {("type", o.schema, o.name), ("owned by", "type", o.schema, o.range)}
         if isinstance(o, TYPES):
             return {("type", o.schema, o.name)}
         if isinstance(o, Namespace):
@@ -252,8 +255,8 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
 
 def _range_part_changes(old: Optional[RangeType], new: RangeType, current: Schema) -> list[Change]:
     """The grants and revokes on a range type's constructors (absent: Postgres's default, PUBLIC's EXECUTE) and, where
-    either side gives it a list of its own (PostgreSQL 15 and older), on its multirange (a stand-in RangeType of
-    that name: GRANT ... ON TYPE names it so; absent: PUBLIC's USAGE)."""
+    either side gives it a list or an owner of its own (PostgreSQL 15), or the range's owner is pinned, on its
+    multirange (absent: PUBLIC's USAGE, and the range's owner, which ALTER TYPE ... OWNER TO does not carry on 15)."""
     out: list[Change] = []
     had = {(c.name, c.arguments): c for c in old.constructors} if old is not None else {}
     want = {(c.name, c.arguments): c for c in new.constructors}
@@ -261,14 +264,21 @@ def _range_part_changes(old: Optional[RangeType], new: RangeType, current: Schem
         default = Constructor(name, arguments, new.schema, new.name, new.source, _CREATED_WITH["function"])
         made = want.get((name, arguments), default)
         out += object_changes(None if old is None else had.get((name, arguments), default), made, defaulted(current, made))
-    if new.multirange_grants is not None or (old is not None and old.multirange_grants is not None):
-        def multirange(r: RangeType) -> RangeType:
-            grants = r.multirange_grants if r.multirange_grants is not None else _CREATED_WITH["type"]
-            return replace(r, name=r.multirange_name, multirange=None, grants=grants, owner=None)
-        made_m = multirange(new)
-        out += object_changes(None if old is None else multirange(old), made_m,
-                              defaulted(current, made_m) if new.multirange_grants is not None else ())
+    own = (new.multirange_grants, new.multirange_owner, new.owner)
+    if any(x is not None for x in own) or (old is not None and (old.multirange_grants, old.multirange_owner) != (None, None)):
+        made_m = _multirange(new)
+        found = object_changes(None if old is None else _multirange(old), made_m,
+                               defaulted(current, made_m) if new.multirange_grants is not None else ())
+        # moved with its range (where the server does not move it): part of the range's owner change, not reported
+        out += [replace(c, cause=c.cause or FOLLOWS_RANGE) if c.kind == "set_owner" and new.multirange_owner is None
+                else c for c in found]
     return out
+
+
+def _multirange(r: RangeType) -> Multirange:
+    """`r`'s multirange, its own access list and owner (absent: Postgres's default, and the range's owner)."""
+    grants = r.multirange_grants if r.multirange_grants is not None else _CREATED_WITH["type"]
+    return Multirange(r.multirange_name, r.schema, r.name, r.source, grants, r.multirange_owner or r.owner)
 
 
 def _default_privilege_changes(current: Schema, desired: Schema) -> list[Change]:
@@ -305,7 +315,8 @@ def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
         out += [(p.grantee, p.source or obj.source) for p in obj.grants if p.grantee != "PUBLIC"]
         out += [(p.grantor, p.source or obj.source) for p in obj.grants if p.grantor is not None]
     for r in schema.range_types:
-        for c in (*r.constructors, replace(r, grants=r.multirange_grants or ())):
+        out += [(r.multirange_owner, r.source)] if r.multirange_owner is not None else []
+        for c in (*r.constructors, _multirange(r)):
             out += [(p.grantee, p.source or c.source) for p in c.grants if p.grantee != "PUBLIC"]
             out += [(p.grantor, p.source or c.source) for p in c.grants if p.grantor is not None]
     for t in schema.tables:

@@ -118,6 +118,20 @@ class Constructor:
 
 
 @dataclass(frozen=True)
+class Multirange:
+    """The multirange type Postgres makes beside range type `range`, as its privileges and owner are compared (not a
+    kind schema.yaml declares): PostgreSQL 15 keeps an access list and an owner of its own (ALTER TYPE range OWNER TO
+    leaves them); 16 and later refuse GRANT on it and move it with its range."""
+
+    name: str
+    schema: str
+    range: str
+    source: Optional[Source] = _src()
+    grants: tuple[Privilege, ...] = _security(())
+    owner: Optional[str] = _security(None)
+
+
+@dataclass(frozen=True)
 class RangeType:
     """CREATE TYPE name AS RANGE (SUBTYPE = ..., ...)."""
 
@@ -138,6 +152,7 @@ class RangeType:
     # USAGE on the multirange type where it has a list of its own (PostgreSQL 15 and older; 16 and later refuse
     # GRANT on it: its range's list stands for it); None: Postgres's default (PUBLIC's USAGE)
     multirange_grants: Optional[tuple[Privilege, ...]] = _security(None)
+    multirange_owner: Optional[str] = _security(None)  # where not the range's (PostgreSQL 15); None: the range's
 
     @property
     def multirange_name(self) -> str:

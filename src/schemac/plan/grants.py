@@ -10,7 +10,7 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.compare.grants import TYPES, Holding, to_revoke
-from schemac.model import Aggregate, Constructor, DefaultPrivileges, Domain, Namespace, Privilege, Sequence, Table, View
+from schemac.model import Aggregate, Constructor, DefaultPrivileges, Multirange, Domain, Namespace, Privilege, Sequence, Table, View
 from schemac.model.grants import grouped
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan.ddl import command, do_block, literal
@@ -52,6 +52,8 @@ def privilege_list(entries: list[Privilege]) -> str:
 def grant_statements(change: Change) -> Optional[list[exp.Expression]]:
     """The statements of a grant, revoke or set_owner change, else None."""
     k, old, new = change.kind, change.old, change.new
+    if k == "set_owner" and isinstance(new.obj, Multirange):  # type: ignore[union-attr]
+        return [_multirange_owner(new.obj, new.grantee)]  # type: ignore[union-attr]
     if k == "set_owner":
         return [command("ALTER", _target(new, owner=True), "OWNER TO", role_sql(new.grantee))]  # type: ignore
     if k not in ("grant", "revoke"):
@@ -80,6 +82,15 @@ def grant_statements(change: Change) -> Optional[list[exp.Expression]]:
                 for grantable in (False, True) for entries in [[p for p in added if p.grantable == grantable]] if entries]
         out += as_grantor(grantor, some)
     return out
+
+
+def _multirange_owner(m: Multirange, owner: str) -> exp.Expression:
+    """ALTER TYPE multirange OWNER TO, where it is not that owner's already: PostgreSQL 15 keeps the multirange's owner
+    apart (ALTER TYPE range OWNER TO leaves it), 16 and later move it with the range and refuse to alter it alone."""
+    name = qualified(m.schema, m.name)
+    return do_block(f"BEGIN IF (SELECT t.typowner FROM pg_catalog.pg_type t WHERE t.oid = {literal(name)}::pg_catalog.regtype)"
+                    f" <> {literal(quote_ident(owner))}::pg_catalog.regrole THEN ALTER TYPE {name} OWNER TO "
+                    f"{role_sql(owner)}; END IF; END")
 
 
 def _extension_schema(schema: str, extension: str) -> exp.Expression:

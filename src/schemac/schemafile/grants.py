@@ -251,11 +251,13 @@ def written_default_privileges(entries: tuple[DefaultPrivileges, ...]) -> list[d
 
 
 def range_parts_spec(r: RangeType) -> dict:
-    """A range type's `multirange_grants:` (a list of its multirange's own: PostgreSQL 15 and older) and
+    """A range type's `multirange_grants:` and `multirange_owner:` (its multirange's own: PostgreSQL 15) and
     `constructor_grants:` (each constructor whose access list is not Postgres's default, by signature)."""
     out: dict = {}
     if r.multirange_grants is not None:
         out["multirange_grants"] = grants_flow(written_grants(r.multirange_grants, "type"))
+    if r.multirange_owner is not None:
+        out["multirange_owner"] = r.multirange_owner
     if r.constructors:
         out["constructor_grants"] = {c.signature: Flow(grants_flow(written_grants(c.grants, "function")))
                                      for c in r.constructors}

@@ -18,7 +18,7 @@ ATTRIBUTE_KEYS = {"type": True, "collation": False, "comment": False}
 RANGE_KEYS = {"subtype": True, "name": False, "schema": False, "subtype_opclass": False, "collation": False,
               "grants": False, "owner": False,
               "canonical": False, "subtype_diff": False, "multirange": False, "comment": False,
-              "constructor_grants": False, "multirange_grants": False}
+              "constructor_grants": False, "multirange_grants": False, "multirange_owner": False}
 
 
 class UserTypeReader(FieldReader):
@@ -71,7 +71,9 @@ class UserTypeReader(FieldReader):
                           *self.type_security(f, what))  # type: ignore[attr-defined]
             multirange_grants = self.grants({"grants": f["multirange_grants"]}, f"multirange of {what}", "type",  # type: ignore
                                             owner=r.owner) if "multirange_grants" in f else None
-            out.append(replace(r, constructors=self._constructors(r, f, what), multirange_grants=multirange_grants))
+            out.append(replace(r, constructors=self._constructors(r, f, what), multirange_grants=multirange_grants,
+                               multirange_owner=self.owner({"owner": f["multirange_owner"]}, f"multirange of {what}")  # type: ignore
+                               if "multirange_owner" in f else None))
         return out
 
     def _constructors(self, r: RangeType, f: dict, what: str) -> tuple[Constructor, ...]:
