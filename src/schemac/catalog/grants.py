@@ -125,6 +125,7 @@ def with_identity_grants(tables: list[Table], rows: list[dict[str, Any]],
 
 _EXECUTE = (Privilege(PUBLIC, "EXECUTE"),)  # a function's default access list, its owner's aside
 _USAGE = (Privilege(PUBLIC, "USAGE"),)
+_NONE = (Privilege(PUBLIC, NOTHING),)  # a multirange's own list that holds nothing (not its default: ())
 
 
 def range_access(r: RangeType, row: dict[str, Any], acl: AccessLists) -> RangeType:
@@ -142,7 +143,7 @@ def range_access(r: RangeType, row: dict[str, Any], acl: AccessLists) -> RangeTy
     multirange = acl.grants("type", row["multirange_oid"]) if row["multirange_oid"] is not None else _USAGE
     owner = acl.owner("type", row["multirange_oid"]) if row["multirange_oid"] is not None else None
     return replace(r, constructors=tuple(c for _, c in sorted(made, key=lambda x: x[0])),
-                   multirange_grants=None if multirange == _USAGE else multirange,
+                   multirange_grants=() if multirange == _USAGE else multirange or _NONE,
                    multirange_owner=owner if owner != r.owner else None)
 
 

@@ -264,11 +264,11 @@ def _range_part_changes(old: Optional[RangeType], new: RangeType, current: Schem
         default = Constructor(name, arguments, new.schema, new.name, new.source, _CREATED_WITH["function"])
         made = want.get((name, arguments), default)
         out += object_changes(None if old is None else had.get((name, arguments), default), made, defaulted(current, made))
-    own = (new.multirange_grants, new.multirange_owner, new.owner)
-    if any(x is not None for x in own) or (old is not None and (old.multirange_grants, old.multirange_owner) != (None, None)):
+    if new.multirange_grants or new.multirange_owner or new.owner or (old is not None and (old.multirange_grants or
+                                                                                         old.multirange_owner)):
         made_m = _multirange(new)
         found = object_changes(None if old is None else _multirange(old), made_m,
-                               defaulted(current, made_m) if new.multirange_grants is not None else ())
+                               defaulted(current, made_m) if new.multirange_grants else ())
         # moved with its range (where the server does not move it): part of the range's owner change, not reported
         out += [replace(c, cause=c.cause or FOLLOWS_RANGE) if c.kind == "set_owner" and new.multirange_owner is None
                 else c for c in found]
@@ -277,7 +277,7 @@ def _range_part_changes(old: Optional[RangeType], new: RangeType, current: Schem
 
 def _multirange(r: RangeType) -> Multirange:
     """`r`'s multirange, its own access list and owner (absent: Postgres's default, and the range's owner)."""
-    grants = r.multirange_grants if r.multirange_grants is not None else _CREATED_WITH["type"]
+    grants = r.multirange_grants or _CREATED_WITH["type"]  # a list that holds nothing: PUBLIC's NOTHING entry
     return Multirange(r.multirange_name, r.schema, r.name, r.source, grants, r.multirange_owner or r.owner)
 
 

@@ -149,9 +149,9 @@ class RangeType:
     owner: Optional[str] = _security(None)  # None: not compared
     # The constructors whose access lists are not Postgres's default (PUBLIC's EXECUTE), by signature order
     constructors: tuple[Constructor, ...] = _security(())
-    # USAGE on the multirange type where it has a list of its own (PostgreSQL 15 and older; 16 and later refuse
-    # GRANT on it: its range's list stands for it); None: Postgres's default (PUBLIC's USAGE)
-    multirange_grants: Optional[tuple[Privilege, ...]] = _security(None)
+    # USAGE on the multirange type where it has a list of its own (PostgreSQL 15; 18 refuses GRANT on it: its range's
+    # list stands for it); (): Postgres's default (PUBLIC's USAGE); a list that holds nothing is PUBLIC's NOTHING entry
+    multirange_grants: tuple[Privilege, ...] = _security(())
     multirange_owner: Optional[str] = _security(None)  # where not the range's (PostgreSQL 15); None: the range's
 
     @property

@@ -254,7 +254,7 @@ def range_parts_spec(r: RangeType) -> dict:
     """A range type's `multirange_grants:` and `multirange_owner:` (its multirange's own: PostgreSQL 15) and
     `constructor_grants:` (each constructor whose access list is not Postgres's default, by signature)."""
     out: dict = {}
-    if r.multirange_grants is not None:
+    if r.multirange_grants:
         out["multirange_grants"] = grants_flow(written_grants(r.multirange_grants, "type"))
     if r.multirange_owner is not None:
         out["multirange_owner"] = r.multirange_owner

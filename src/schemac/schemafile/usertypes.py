@@ -8,7 +8,8 @@ from typing import Optional
 
 from yaml.nodes import Node, ScalarNode
 
-from schemac.model import Attribute, CompositeType, Constructor, RangeType
+from schemac.model import PUBLIC, Attribute, CompositeType, Constructor, Privilege, RangeType
+from schemac.model.grants import NOTHING
 from schemac.pg.constructors import constructor_named, constructor_signatures
 from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.schemafile.fields import FieldReader
@@ -70,7 +71,7 @@ class UserTypeReader(FieldReader):
                           self.opt_string(f, "comment", what), self.w.src(key),
                           *self.type_security(f, what))  # type: ignore[attr-defined]
             multirange_grants = self.grants({"grants": f["multirange_grants"]}, f"multirange of {what}", "type",  # type: ignore
-                                            owner=r.owner) if "multirange_grants" in f else None
+                                            owner=r.owner) or (Privilege(PUBLIC, NOTHING),) if "multirange_grants" in f else ()
             out.append(replace(r, constructors=self._constructors(r, f, what), multirange_grants=multirange_grants,
                                multirange_owner=self.owner({"owner": f["multirange_owner"]}, f"multirange of {what}")  # type: ignore
                                if "multirange_owner" in f else None))
