@@ -12,11 +12,18 @@ import uuid
 
 import psycopg
 import pytest
+import test_security
+from catalog_oracle import sibling_database
+from conftest import MAJORS
+from test_views import test_loader_errors as views_loader_errors
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
+
+roles = test_security.roles  # the fixture: three roles of the test's own, reader, writer, owner
+
 
 def _schema(reader: str, me: str, tables: str = "", sequences: str = "", views: str = "") -> str:
     """Default privileges for `me` (SELECT on tables, USAGE on sequences, to `reader`), a table a and a view va
@@ -144,3 +151,60 @@ def test_default_privileges_on_large_objects_round_trip(server, db_url, reader, 
             assert r.returncode == 0, r.stdout + r.stderr
     finally:
         server.drop_database(target)
+
+
+EXTENSION_SCHEMA = """
+    CREATE EXTENSION citext; CREATE SCHEMA cronlike; ALTER EXTENSION citext ADD SCHEMA cronlike;"""
+# Which extension each schema belongs to (pg_depend 'e'): the oracle that the rebuilt schema is the extension's again.
+MEMBER_SCHEMAS = """SELECT n.nspname::text, e.extname::text FROM pg_depend d JOIN pg_namespace n ON n.oid = d.objid
+                    JOIN pg_extension e ON e.oid = d.refobjid
+                    WHERE d.classid = 'pg_namespace'::regclass AND d.deptype = 'e' ORDER BY 1"""
+
+
+@pytest.mark.parametrize("major_db", MAJORS, indirect=True)
+@pytest.mark.parametrize("made_by_script", [False, True], ids=["schema-added", "schema-there"])
+def test_default_privileges_in_an_extensions_schema(major_db, roles, made_by_script, schemac, tmp_path):
+    """ALTER DEFAULT PRIVILEGES IN SCHEMA of a schema an extension owns (pg_cron's cron, here a schema added to citext):
+    inspect read none (the extension's schemas are not the user's), so the rebuilt database lost them. Now written with
+    `extension:`, set after CREATE EXTENSION: on a database where the extension's script made the schema
+    (`schema-there`: made before the migration) and on one where it did not (`schema-added`: the migration makes it and
+    adds it to the extension); the oracle: pg_default_acl and the schema's extension, as in the source database."""
+    reader, writer = roles["reader"], roles["writer"]
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        if conn.execute("SELECT FROM pg_available_extensions WHERE name = 'citext'").fetchone() is None:
+            pytest.skip("this server has no citext extension")
+        conn.execute(EXTENSION_SCHEMA + f'''
+            ALTER DEFAULT PRIVILEGES IN SCHEMA cronlike GRANT SELECT ON TABLES TO "{reader}" WITH GRANT OPTION;
+            ALTER DEFAULT PRIVILEGES FOR ROLE "{writer}" IN SCHEMA cronlike GRANT EXECUTE ON FUNCTIONS TO "{reader}"''')
+    expected, members = _default_acls(major_db), _read_all(major_db, MEMBER_SCHEMAS)
+    assert len(expected) == 2 and members == [("cronlike", "citext")], (expected, members)
+    r = schemac("inspect", "--database-url", major_db, "--output", "schema.yaml", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = schemac("generate", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    with sibling_database(major_db) as target:
+        with psycopg.connect(target, autocommit=True) as conn:
+            if made_by_script:
+                conn.execute(EXTENSION_SCHEMA)
+            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        assert _default_acls(target) == expected
+        assert _read_all(target, MEMBER_SCHEMAS) == members
+        for url in (major_db, target):
+            r = schemac("diff", "--database-url", url, cwd=tmp_path)
+            assert r.returncode == 0, r.stdout + r.stderr
+    assert "schema: cronlike, extension: citext" in (tmp_path / "schema.yaml").read_text(encoding="utf-8")
+
+
+def _read_all(url: str, query: str) -> list[tuple]:
+    with psycopg.connect(url) as conn:
+        return conn.execute(query).fetchall()
+
+
+@pytest.mark.parametrize("body,where,message", [
+    ("default_privileges:\n  - {role: r, objects: tables, schema: cron, extension: pg_cron, grants: {x: [select]}}\n",
+     "2:57", "extension of default privileges of r on tables in schema cron must be an extension schema.yaml declares"),
+    ("extensions: [pg_cron]\ndefault_privileges:\n  - {role: r, objects: tables, extension: pg_cron, grants: {}}\n",
+     "3:43", "default privileges of r on tables: extension names the maker of a schema: give schema"),
+])
+def test_extension_of_default_privileges_loader_errors(body, where, message, tmp_path):
+    views_loader_errors(body, where, message, tmp_path)

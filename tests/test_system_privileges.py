@@ -1,8 +1,8 @@
 """Privileges schemac does not manage are listed as such by inspect rather than dropped silently: those changed on
 Postgres's own objects (GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_reset() TO a role, GRANT USAGE ON LANGUAGE
 plpgsql: pg_dump writes them, relative to pg_init_privs), nothing on a database where they are as initdb left them
-(each major's initial privileges differ); and those on the constructor functions of a range type. The oracle: the
-objects whose access list SQL finds changed."""
+(each major's initial privileges differ). The oracle: the objects whose access list SQL finds changed. (Those on a
+range type's constructor functions are managed: test_range_parts_grants.py.)"""
 
 from __future__ import annotations
 
@@ -42,28 +42,3 @@ def test_privileges_on_postgres_own_objects_are_listed_as_not_managed(any_db_url
         finally:
             conn.execute(f'REVOKE EXECUTE ON FUNCTION pg_catalog.pg_stat_reset() FROM "{role}"; '
                          f'REVOKE USAGE ON LANGUAGE plpgsql FROM "{role}"; DROP ROLE "{role}"')
-
-
-def test_privileges_on_a_range_types_constructors_are_listed_as_not_managed(any_db_url):
-    """GRANT ... ON ALL ROUTINES IN SCHEMA (or default privileges on functions) reach the constructor functions Postgres
-    makes with a range type and its multirange, which schemac does not manage: listed, not lost silently. The oracle:
-    the functions pg_depend ties to the type whose proacl is not acldefault's."""
-    role = f"rng_grantee_{uuid.uuid4().hex[:8]}"
-    constructors = """
-        SELECT p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' FROM pg_proc p
-        JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'i'
-        JOIN pg_type t ON t.oid = d.refobjid AND d.refclassid = 'pg_type'::regclass AND t.typtype IN ('r', 'm')
-        WHERE p.pronamespace = 'public'::regnamespace AND p.proacl IS NOT NULL
-          AND NOT (p.proacl @> acldefault('f', p.proowner) AND p.proacl <@ acldefault('f', p.proowner)) ORDER BY 1"""
-    with psycopg.connect(any_db_url, autocommit=True) as conn:
-        conn.execute("CREATE TYPE floats AS RANGE (subtype = float8); CREATE FUNCTION f() RETURNS int LANGUAGE sql "
-                     "AS 'SELECT 1'")
-        assert _listed(any_db_url, "range constructor privileges") == []
-        conn.execute(f'CREATE ROLE "{role}"')
-        try:
-            conn.execute(f'GRANT ALL ON ALL ROUTINES IN SCHEMA public TO "{role}"')
-            expected = [r[0] for r in conn.execute(constructors)]
-            assert len(expected) == 5, expected  # floats(2 and 3 arguments), floatmultirange(none, one, variadic)
-            assert _listed(any_db_url, "range constructor privileges") == sorted(f"public.{e}" for e in expected)
-        finally:
-            conn.execute(f'DROP OWNED BY "{role}"; DROP ROLE "{role}"')

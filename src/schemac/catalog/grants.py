@@ -8,8 +8,10 @@ from typing import Any, Optional, TypeVar
 
 T = TypeVar("T")
 
-from schemac.model import DEFAULT_PRIVILEGE_KINDS, DefaultPrivileges, Namespace, Privilege, Table, sorted_privileges
+from schemac.model import (DEFAULT_PRIVILEGE_KINDS, PUBLIC, Constructor, DefaultPrivileges, Namespace, Privilege, RangeType,
+                           Table, sorted_privileges)
 from schemac.model.grants import NOTHING, PRIVILEGES, TABLE_ONLY, owner_holds_defaults
+from schemac.pg.constructors import ROLES, constructor_signatures
 from schemac.model.sequences import identity_sequence_name
 
 
@@ -82,13 +84,16 @@ _KINDS = {code: word for word, (_, code) in DEFAULT_PRIVILEGE_KINDS.items()}
 def default_privileges(rows: list[dict[str, Any]]) -> tuple[DefaultPrivileges, ...]:
     """default_privileges.sql rows -> one DefaultPrivileges per (role, objects, schema)."""
     entries: dict[tuple, list[Privilege]] = {}
+    extensions: dict[Optional[str], Optional[str]] = {}  # schema -> the extension that made it
     for r in rows:
         key = (r["role_name"], _KINDS[r["object_type"]], r["schema_name"])
+        extensions[r["schema_name"]] = r.get("extension_name")
         found = entries.setdefault(key, [])
         if r["grantee"] is not None:
             found.append(Privilege(r["grantee"], r["privilege"], bool(r["grantable"])))
     return tuple(DefaultPrivileges(role, on, schema, sorted_privileges(
-                     ps if schema is not None else without_owner_defaults(ps, role, DEFAULT_PRIVILEGE_KINDS[on][0], True)))
+                     ps if schema is not None else without_owner_defaults(ps, role, DEFAULT_PRIVILEGE_KINDS[on][0], True)),
+                     extension=extensions[schema])
                  for (role, on, schema), ps in sorted(entries.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")))
 
 
@@ -116,6 +121,30 @@ def with_identity_grants(tables: list[Table], rows: list[dict[str, Any]],
     """Each table (of tables.sql's `rows`, in order) with each identity column's sequence's grants (the
     owner's, the table's, left out) and its name where it is not Postgres's choice."""
     return [_with_identity_grants(t, r["table_oid"], sequences, acl) for t, r in zip(tables, rows)] if sequences else tables
+
+
+_EXECUTE = (Privilege(PUBLIC, "EXECUTE"),)  # a function's default access list, its owner's aside
+_USAGE = (Privilege(PUBLIC, "USAGE"),)
+_NONE = (Privilege(PUBLIC, NOTHING),)  # a multirange's own list that holds nothing (not its default: ())
+
+
+def range_access(r: RangeType, row: dict[str, Any], acl: AccessLists) -> RangeType:
+    """Range type `r` (range_types.sql's `row`) with its constructors' access lists where they are not Postgres's
+    default, and its multirange's access list and owner where they are its own (PostgreSQL 15)."""
+    signatures = constructor_signatures(r)
+    made = []
+    for oid, multi, nargs, variadic in row["constructors"]:
+        role = (bool(multi), nargs, bool(variadic))
+        grants = acl.grants("proc", oid)
+        if role in ROLES and grants != _EXECUTE:
+            name, arguments = signatures[ROLES.index(role)]
+            made.append((ROLES.index(role), Constructor(name, arguments, r.schema, r.name, grants=grants,
+                                                        owner=acl.owner("proc", oid))))
+    multirange = acl.grants("type", row["multirange_oid"]) if row["multirange_oid"] is not None else _USAGE
+    owner = acl.owner("type", row["multirange_oid"]) if row["multirange_oid"] is not None else None
+    return replace(r, constructors=tuple(c for _, c in sorted(made, key=lambda x: x[0])),
+                   multirange_grants=() if multirange == _USAGE else multirange or _NONE,
+                   multirange_owner=owner if owner != r.owner else None)
 
 
 def member_grants(rows: list) -> tuple:

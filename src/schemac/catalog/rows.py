@@ -18,7 +18,8 @@ from schemac.model import (Check, Column, Domain, Enum, Exclusion, ExclusionElem
                            Identity, Index, IndexElement, Nulls, Parent, Partitioning, PartitionOf, PrimaryKey,
                            Rule, Schema, Sequence, SequenceOptions, Table, Trigger, Unique, Unmanaged)
 from schemac.catalog.views import build_view
-from schemac.catalog.grants import AccessLists, default_privileges, identity_sequences, member_grants, with_identity_grants
+from schemac.catalog.grants import (AccessLists, default_privileges, identity_sequences, member_grants, range_access,
+                                     with_identity_grants)
 from schemac.catalog.partition_indexes import own_constraints, own_indexes
 from schemac.catalog.outside import with_outside_functions
 from schemac.catalog.policies import policies_by_table
@@ -365,7 +366,8 @@ class ModelBuilder:
         composites = sorted((acl.secured(kindrows.composite_type(r, _canonical), "type", r["type_oid"])
                              for r in rows["composite_types"]),
                             key=lambda c: (c.schema, c.name))
-        ranges = sorted((acl.secured(kindrows.range_type(r, _canonical), "type", r["type_oid"]) for r in rows["range_types"]),
+        ranges = sorted((range_access(acl.secured(kindrows.range_type(r, _canonical), "type", r["type_oid"]), r, acl)
+                         for r in rows["range_types"]),
                         key=lambda r: (r.schema, r.name))
         collations = sorted((kindrows.collation(r) for r in rows["collations"]), key=lambda c: (c.schema, c.name))
         made: dict = {}

@@ -12,14 +12,16 @@ from typing import Optional, Union
 
 from schemac.compare.changes import Change
 from schemac.compare.identities import IdentitySequence, identity_sequences
-from schemac.model import (DEFAULT_PRIVILEGE_KINDS, Aggregate, CompositeType, DefaultPrivileges, Domain, Enum, Function, Namespace,
-                           Privilege, RangeType, Schema, Sequence, Source, Table, View)
+from schemac.model import (DEFAULT_PRIVILEGE_KINDS, Aggregate, CompositeType, Constructor, DefaultPrivileges, Domain, Enum,
+                           Function, Multirange, Namespace, Privilege, RangeType, Schema, Sequence, Source, Table, View)
 from schemac.model.grants import ALL, NOTHING, PUBLIC, PUBLIC_SCHEMA_DEFAULT, owner_holds_defaults
+from schemac.pg.constructors import constructor_signatures
 
 Secured = Union[Table, View, Sequence, Function, Aggregate, Namespace, DefaultPrivileges, Enum, Domain, CompositeType,
-                RangeType]
-TYPES = (Enum, Domain, CompositeType, RangeType)
+                RangeType, Constructor, Multirange]
+TYPES = (Enum, Domain, CompositeType, RangeType, Multirange)
 NEW_OBJECT = "state of a new object"
+FOLLOWS_RANGE = "a multirange's owner, the range's"
 # What every role holds on a new object of a kind (Postgres's default access list, the owner's aside).
 _CREATED_WITH = {"function": (Privilege("PUBLIC", "EXECUTE"),), "type": (Privilege("PUBLIC", "USAGE"),),
                  "domain": (Privilege("PUBLIC", "USAGE"),)}
@@ -62,12 +64,16 @@ class Holding:
             return {("column", o.schema, o.table, o.column)}
         if isinstance(o, Sequence):
             return {("sequence", o.schema, o.name)}
+        if isinstance(o, Multirange):  # made with its range, and owned anew once the range is (ALTER TYPE ... OWNER TO)
+            return {("type", o.schema, o.name), ("owned by", "type", o.schema, o.range)}
         if isinstance(o, TYPES):
             return {("type", o.schema, o.name)}
         if isinstance(o, Namespace):
             return {("schema", o.name)}
-        if isinstance(o, DefaultPrivileges):
-            return {("schema", o.schema)} if o.schema else set()
+        if isinstance(o, DefaultPrivileges):  # in a schema an extension makes: after CREATE EXTENSION
+            return ({("schema", o.schema)} if o.schema else set()) | ({("extension", o.extension)} if o.extension else set())
+        if isinstance(o, Constructor):  # made with its range type (the grant option's key sorts first: its own)
+            return {("constructor", o.schema, o.name, o.arguments), ("type", o.schema, o.range)}
         return {("function", o.schema, o.name, o.identity)}
 
     def options(self, roles) -> set[tuple]:
@@ -91,7 +97,8 @@ class Holding:
 
 
 def _name(obj: Secured) -> Optional[str]:
-    return None if isinstance(obj, (Table, Namespace)) else obj.signature if isinstance(obj, (Function, Aggregate)) else obj.name
+    return None if isinstance(obj, (Table, Namespace)) else \
+        obj.signature if isinstance(obj, (Function, Aggregate, Constructor)) else obj.name
 
 
 def privileges_kind(obj: Secured) -> str:
@@ -230,8 +237,10 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
     for field in ("enums", "domains", "composite_types", "range_types"):
         cur_types = {(t.schema, t.name): t for t in getattr(current, field)}
         for t in getattr(desired, field):
-            out += object_changes(None if (t.schema, t.name) in rebuilt_types else cur_types.get((t.schema, t.name)), t,
-                                  defaulted(current, t))
+            old_t = None if (t.schema, t.name) in rebuilt_types else cur_types.get((t.schema, t.name))
+            out += object_changes(old_t, t, defaulted(current, t))
+            if isinstance(t, RangeType):
+                out += _range_part_changes(old_t, t, current)  # type: ignore[arg-type]
     out += _default_privilege_changes(current, desired)
     existing = set(current.namespaces) | {"public"}
     declared = {n.name for n in desired.namespace_access}
@@ -244,6 +253,34 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
     return out
 
 
+def _range_part_changes(old: Optional[RangeType], new: RangeType, current: Schema) -> list[Change]:
+    """The grants and revokes on a range type's constructors (absent: Postgres's default, PUBLIC's EXECUTE) and, where
+    either side gives it a list or an owner of its own (PostgreSQL 15), or the range's owner is pinned, on its
+    multirange (absent: PUBLIC's USAGE, and the range's owner, which ALTER TYPE ... OWNER TO does not carry on 15)."""
+    out: list[Change] = []
+    had = {(c.name, c.arguments): c for c in old.constructors} if old is not None else {}
+    want = {(c.name, c.arguments): c for c in new.constructors}
+    for name, arguments in constructor_signatures(new):
+        default = Constructor(name, arguments, new.schema, new.name, new.source, _CREATED_WITH["function"])
+        made = want.get((name, arguments), default)
+        out += object_changes(None if old is None else had.get((name, arguments), default), made, defaulted(current, made))
+    if new.multirange_grants or new.multirange_owner or new.owner or (old is not None and (old.multirange_grants or
+                                                                                         old.multirange_owner)):
+        made_m = _multirange(new)
+        found = object_changes(None if old is None else _multirange(old), made_m,
+                               defaulted(current, made_m) if new.multirange_grants else ())
+        # moved with its range (where the server does not move it): part of the range's owner change, not reported
+        out += [replace(c, cause=c.cause or FOLLOWS_RANGE) if c.kind == "set_owner" and new.multirange_owner is None
+                else c for c in found]
+    return out
+
+
+def _multirange(r: RangeType) -> Multirange:
+    """`r`'s multirange, its own access list and owner (absent: Postgres's default, and the range's owner)."""
+    grants = r.multirange_grants or _CREATED_WITH["type"]  # a list that holds nothing: PUBLIC's NOTHING entry
+    return Multirange(r.multirange_name, r.schema, r.name, r.source, grants, r.multirange_owner or r.owner)
+
+
 def _default_privilege_changes(current: Schema, desired: Schema) -> list[Change]:
     """ALTER DEFAULT PRIVILEGES compared per (role, objects, schema); an absent one is Postgres's default
     (in every schema: EXECUTE on functions and USAGE on types for PUBLIC; in one schema: nothing more)."""
@@ -252,7 +289,8 @@ def _default_privilege_changes(current: Schema, desired: Schema) -> list[Change]
     out: list[Change] = []
     for role, on, schema in sorted(set(cur) | set(des), key=lambda k: (k[0], k[1], k[2] or "")):
         kind = DEFAULT_PRIVILEGE_KINDS[on][0]
-        default = DefaultPrivileges(role, on, schema, _CREATED_WITH.get(kind, ()) if schema is None else ())
+        default = DefaultPrivileges(role, on, schema, _CREATED_WITH.get(kind, ()) if schema is None else (),
+                                    extension=(des.get((role, on, schema)) or cur[(role, on, schema)]).extension)
         out += object_changes(cur.get((role, on, schema), default), des.get((role, on, schema), default))
     return out
 
@@ -276,6 +314,11 @@ def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
             out.append((obj.role if isinstance(obj, DefaultPrivileges) else obj.owner, obj.source))
         out += [(p.grantee, p.source or obj.source) for p in obj.grants if p.grantee != "PUBLIC"]
         out += [(p.grantor, p.source or obj.source) for p in obj.grants if p.grantor is not None]
+    for r in schema.range_types:
+        out += [(r.multirange_owner, r.source)] if r.multirange_owner is not None else []
+        for c in (*r.constructors, _multirange(r)):
+            out += [(p.grantee, p.source or c.source) for p in c.grants if p.grantee != "PUBLIC"]
+            out += [(p.grantor, p.source or c.source) for p in c.grants if p.grantor is not None]
     for t in schema.tables:
         out += [(r, p.source) for p in t.policies for r in p.roles if r != "PUBLIC"]
         out += [(s.owner, s.source) for s in t.statistics if s.owner is not None]

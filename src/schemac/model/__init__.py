@@ -15,7 +15,8 @@ from .collnames import collate_sql, spelled_for, yaml_spelling
 from .source import Source
 from .sequences import Identity, Sequence, SequenceOptions
 from .tables import Check, Nulls, Order, Column, Exclusion, ExclusionElement, FK_ACTIONS, ForeignKey, Index, IndexElement, key_mark, marked_columns, not_enforced, Parent, PartitionOf, Partitioning, PrimaryKey, Rule, STATISTICS_KINDS, Statistics, names_a_column, NotNull, nullability, TRIGGER_EVENTS, Table, Trigger, Unique, deferral, index_comment
-from .types import Attribute, Collation, CompositeType, Domain, Enum, Extension, MemberGrant, RangeType, default_multirange
+from .types import (Attribute, Collation, CompositeType, Constructor, Domain, Enum, Extension, MemberGrant, Multirange,
+                    RangeType, default_multirange)
 from .functions import Argument, Function
 from .aggregates import AGGREGATE_FUNCTIONS, Aggregate
 from .operators import Operator
@@ -84,6 +85,8 @@ __all__ = [
     "Query",
     "QueryParam",
     "RangeType",
+    "Constructor",
+    "Multirange",
     "Rule",
     "STATISTICS_KINDS",
     "Schema",

@@ -5,7 +5,7 @@ in upper case, wherever a role is named."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 from .source import Source, _src
@@ -91,6 +91,9 @@ class DefaultPrivileges:
     schema: Optional[str] = None
     grants: tuple[Privilege, ...] = ()
     source: Optional[Source] = _src()
+    # The extension whose script makes `schema` (pg_cron's `cron`): the migration creates no schema for it, and
+    # alters its default privileges after CREATE EXTENSION; None: a schema of schema.yaml's own
+    extension: Optional[str] = field(default=None, compare=False)
 
     @property
     def owner(self) -> Optional[str]:

@@ -89,5 +89,6 @@ class Schema:
         used |= {c.schema for c in self.composite_types} | {r.schema for r in self.range_types}
         used |= {c.schema for c in self.collations} | {c.schema for c in (*self.text_search_configs, *self.text_search_dictionaries)}
         used |= {s for p in self.publications for s in p.schemas}  # FOR TABLES IN SCHEMA
-        used |= {d.schema for d in self.default_privileges if d.schema is not None}  # ... IN SCHEMA, read there
+        # ... IN SCHEMA, read there; not a schema an extension makes (its default privileges are read wherever it is)
+        used |= {d.schema for d in self.default_privileges if d.schema is not None and d.extension is None}
         return tuple(sorted(used)) or ("public",)

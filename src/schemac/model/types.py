@@ -98,6 +98,40 @@ def default_multirange(range_name: str) -> str:
 
 
 @dataclass(frozen=True)
+class Constructor:
+    """One of the functions CREATE TYPE ... AS RANGE makes (`r(lower, upper)`, `r(lower, upper, bounds)`, and
+    its multirange's three): part of the range type (no DROP or CREATE of its own), but with an access list of its
+    own, which GRANT ... ON ALL ROUTINES IN SCHEMA and default privileges on functions reach."""
+
+    name: str  # the range's name, or its multirange's
+    arguments: tuple[str, ...]  # input types as format_type prints them; the variadic one "VARIADIC s.r[]"
+    schema: str = "public"
+    range: str = ""  # the range type's name: the constructor exists once it is made
+    source: Optional[Source] = _src()
+    grants: tuple[Privilege, ...] = _security(())  # EXECUTE (proacl), the owner's own left out
+    owner: Optional[str] = _security(None)  # the catalog's (the grants are relative to it); never pinned
+
+    @property
+    def signature(self) -> str:
+        """name(type, ...) as GRANT and reports name it."""
+        return f"{self.name}({', '.join(self.arguments)})"
+
+
+@dataclass(frozen=True)
+class Multirange:
+    """The multirange type Postgres makes beside range type `range`, as its privileges and owner are compared (not a
+    kind schema.yaml declares): PostgreSQL 15 keeps an access list and an owner of its own (ALTER TYPE range OWNER TO
+    leaves them); 16 and later refuse GRANT on it and move it with its range."""
+
+    name: str
+    schema: str
+    range: str
+    source: Optional[Source] = _src()
+    grants: tuple[Privilege, ...] = _security(())
+    owner: Optional[str] = _security(None)
+
+
+@dataclass(frozen=True)
 class RangeType:
     """CREATE TYPE name AS RANGE (SUBTYPE = ..., ...)."""
 
@@ -113,6 +147,12 @@ class RangeType:
     source: Optional[Source] = _src()
     grants: tuple[Privilege, ...] = _security(())  # USAGE (typacl), the owner's own left out
     owner: Optional[str] = _security(None)  # None: not compared
+    # The constructors whose access lists are not Postgres's default (PUBLIC's EXECUTE), by signature order
+    constructors: tuple[Constructor, ...] = _security(())
+    # USAGE on the multirange type where it has a list of its own (PostgreSQL 15; 18 refuses GRANT on it: its range's
+    # list stands for it); (): Postgres's default (PUBLIC's USAGE); a list that holds nothing is PUBLIC's NOTHING entry
+    multirange_grants: tuple[Privilege, ...] = _security(())
+    multirange_owner: Optional[str] = _security(None)  # where not the range's (PostgreSQL 15); None: the range's
 
     @property
     def multirange_name(self) -> str:

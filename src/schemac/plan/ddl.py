@@ -96,6 +96,14 @@ def command(keyword: str, *parts: str) -> exp.Command:
     return exp.Command(this=keyword, expression=" ".join(p for p in parts if p))
 
 
+def do_block(body: str) -> exp.Command:
+    """DO with `body` (PL/pgSQL, its names quoted by quote_ident) between dollar quotes it does not hold."""
+    tag = "$schemac$"
+    while tag in body:
+        tag = tag[:-1] + "_$"
+    return command("DO", f"{tag}{body}{tag}")
+
+
 def literal(text: str) -> str:
     return _string(text).sql(dialect=RENDER)
 

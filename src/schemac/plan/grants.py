@@ -10,10 +10,10 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.compare.grants import TYPES, Holding, to_revoke
-from schemac.model import Aggregate, DefaultPrivileges, Domain, Namespace, Privilege, Sequence, Table, View
+from schemac.model import Aggregate, Constructor, DefaultPrivileges, Multirange, Domain, Namespace, Privilege, Sequence, Table, View
 from schemac.model.grants import grouped
 from schemac.pg.names import qualified, quote_ident
-from schemac.plan.ddl import command
+from schemac.plan.ddl import command, do_block, literal
 from schemac.plan.policies import role_sql
 from schemac.plan.aggregate_ddl import aggregate_target
 from schemac.plan.routine_ddl import function_target, routine_type_sql
@@ -35,6 +35,8 @@ def _target(h: Holding, owner: bool = False) -> str:
         return "SCHEMA " + quote_ident(o.name)
     if isinstance(o, DefaultPrivileges):
         return o.on.upper().replace("_", " ")  # LARGE OBJECTS
+    if isinstance(o, Constructor):  # its input types as format_type spells them, `VARIADIC s.r[]` included
+        return f"FUNCTION {qualified(o.schema, o.name)}({', '.join(o.arguments)})"
     if isinstance(o, Aggregate):  # GRANT takes it as a FUNCTION, with its input types (none: `()`, not `(*)`)
         return "AGGREGATE " + aggregate_target(o) if owner else \
             f"FUNCTION {qualified(o.schema, o.name)}({', '.join(routine_type_sql(t) for t in o.arguments)})"
@@ -50,6 +52,8 @@ def privilege_list(entries: list[Privilege]) -> str:
 def grant_statements(change: Change) -> Optional[list[exp.Expression]]:
     """The statements of a grant, revoke or set_owner change, else None."""
     k, old, new = change.kind, change.old, change.new
+    if k == "set_owner" and isinstance(new.obj, Multirange):  # type: ignore[union-attr]
+        return [_multirange_owner(new.obj, new.grantee)]  # type: ignore[union-attr]
     if k == "set_owner":
         return [command("ALTER", _target(new, owner=True), "OWNER TO", role_sql(new.grantee))]  # type: ignore
     if k not in ("grant", "revoke"):
@@ -69,12 +73,32 @@ def grant_statements(change: Change) -> Optional[list[exp.Expression]]:
                                        target, "FROM", role))
             out += as_grantor(grantor, some)
         return out
+    o = new.obj  # type: ignore[union-attr]
+    if isinstance(o, DefaultPrivileges) and o.extension is not None and o.schema is not None:
+        out.append(_extension_schema(o.schema, o.extension))
     for grantor, added in _by_grantor(to_revoke(new.entries, old.entries)):  # type: ignore[union-attr]
         some = [_statement(new, "GRANT", privilege_list(entries), "ON", target, "TO", role,  # type: ignore
                            "WITH GRANT OPTION" if grantable else "")
                 for grantable in (False, True) for entries in [[p for p in added if p.grantable == grantable]] if entries]
         out += as_grantor(grantor, some)
     return out
+
+
+def _multirange_owner(m: Multirange, owner: str) -> exp.Expression:
+    """ALTER TYPE multirange OWNER TO, where it is not that owner's already: PostgreSQL 15 keeps the multirange's owner
+    apart (ALTER TYPE range OWNER TO leaves it), 16 and later move it with the range and refuse to alter it alone."""
+    name = qualified(m.schema, m.name)
+    return do_block(f"BEGIN IF (SELECT t.typowner FROM pg_catalog.pg_type t WHERE t.oid = {literal(name)}::pg_catalog.regtype)"
+                    f" <> {literal(quote_ident(owner))}::pg_catalog.regrole THEN ALTER TYPE {name} OWNER TO "
+                    f"{role_sql(owner)}; END IF; END")
+
+
+def _extension_schema(schema: str, extension: str) -> exp.Expression:
+    """The schema of default privileges that `extension`'s script makes (pg_cron's cron), made and added to it where
+    the script did not (a schema a database added to it: ALTER EXTENSION ... ADD SCHEMA); nothing where it did."""
+    name = quote_ident(schema)
+    return do_block(f"BEGIN IF pg_catalog.to_regnamespace({literal(name)}) IS NULL THEN CREATE SCHEMA {name}; "
+                    f"ALTER EXTENSION {quote_ident(extension)} ADD SCHEMA {name}; END IF; END")
 
 
 def _by_grantor(entries: list[Privilege]) -> list[tuple[Optional[str], list[Privilege]]]:

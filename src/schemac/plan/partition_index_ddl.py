@@ -27,21 +27,14 @@ from schemac.pg.childindex import child_index_name, child_key_name
 from schemac.pg.dialect import RENDER
 from schemac.pg.names import constraint_name, qualified, quote_ident
 from schemac.pg.expressions import parse_partition_bound
-from schemac.plan.ddl import add_constraint, command, literal
-
-
-def _do(body: str) -> exp.Command:
-    tag = "$schemac$"
-    while tag in body:
-        tag = tag[:-1] + "_$"
-    return command("DO", f"{tag}{body}{tag}")
+from schemac.plan.ddl import add_constraint, command, do_block, literal
 
 
 def drop_partition_index(t: Table, index: Index) -> list[exp.Expression]:
     name = qualified(t.schema, index.name)
     keep_as = child_index_name(t.name, [e.column for e in index.elements] + list(index.include),
                                [e.expression for e in index.elements] + [None] * len(index.include))
-    return [_do(f"BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhrelid = pg_catalog.to_regclass("
+    return [do_block(f"BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhrelid = pg_catalog.to_regclass("
                 f"{literal(name)})) THEN ALTER INDEX {name} RENAME TO {quote_ident(keep_as)}; "
                 f"ELSE DROP INDEX IF EXISTS {name}; END IF; END")]
 
@@ -70,7 +63,7 @@ def add_partition_key(t: Table, key: Key) -> list[exp.Expression]:
             f"a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.ord) = {columns} LIMIT 1;")
     statement = literal(f"ALTER TABLE {table.replace('%', '%%')} RENAME CONSTRAINT %I TO %I")
     rename = f"pg_catalog.format({statement}, copy, {literal(name)})"
-    return [_do(f"DECLARE copy name; BEGIN {find} IF copy IS NULL THEN "
+    return [do_block(f"DECLARE copy name; BEGIN {find} IF copy IS NULL THEN "
                 f"{add_constraint(t, key).sql(dialect=RENDER)}; ELSIF copy <> {literal(name)} THEN "
                 f"EXECUTE {rename}; END IF; END")]
 
@@ -86,7 +79,7 @@ def drop_partition_key(t: Table, key: Key) -> list[exp.Expression]:
     table, name = qualified(t.schema, t.name), constraint_name(t, key)
     keep_as = child_key_name(t.name, isinstance(key, PrimaryKey), _key_columns(key))
     rename = rename_constraint(t, name, keep_as).sql(dialect=RENDER) + ";" if keep_as != name else "NULL;"
-    return [_do(f"BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = pg_catalog.to_regclass("
+    return [do_block(f"BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = pg_catalog.to_regclass("
                 f"{literal(table)}) AND conname = {literal(name)} AND conparentid <> 0) THEN {rename} "
                 f"ELSE ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {quote_ident(name)}; END IF; END")]
 
@@ -113,7 +106,7 @@ def renamed_after_leaving(t: Table, old: Column, new: Column) -> exp.Command:
     asks the server (and does nothing before 18, which has no such constraint)."""
     name, to = old.not_null.name, new.not_null.name  # type: ignore[union-attr]
     table = qualified(t.schema, t.name)
-    return _do(f"BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = pg_catalog.to_regclass("
+    return do_block(f"BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = pg_catalog.to_regclass("
                f"{literal(table)}) AND contype = 'n' AND conname = {literal(name)}) THEN "  # type: ignore[arg-type]
                f"{rename_constraint(t, name, to).sql(dialect=RENDER)}; END IF; END")  # type: ignore[arg-type]
 

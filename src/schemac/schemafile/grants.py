@@ -9,14 +9,15 @@ from typing import Any, Optional
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from schemac.model import DEFAULT_PRIVILEGE_KINDS, PRIVILEGES, PUBLIC, DefaultPrivileges, Namespace, Privilege, sorted_privileges
+from schemac.model import (DEFAULT_PRIVILEGE_KINDS, PRIVILEGES, PUBLIC, DefaultPrivileges, Namespace, Privilege, RangeType,
+                           sorted_privileges)
 from schemac.model.grants import NOTHING, PUBLIC_SCHEMA_DEFAULT, TABLE_ONLY, grouped
 from schemac.schemafile.fields import FieldReader
 from schemac.schemafile.typewriter import Flow, FlowList
 
 GRANT_KEYS = {"privileges": False, "with_grant_option": False, "granted_by": False}
 NAMESPACE_KEYS = {"name": True, "owner": False, "grants": False, "comment": False}
-DEFAULT_PRIVILEGES_KEYS = {"role": True, "objects": True, "schema": False, "grants": True}
+DEFAULT_PRIVILEGES_KEYS = {"role": True, "objects": True, "schema": False, "extension": False, "grants": True}
 _PRIVILEGE = re.compile(r"\s*([A-Za-z]+)\s*(?:\(([^()]*)\))?\s*")
 # What every role may do on an object of this kind unless revoked (Postgres's default access lists).
 PUBLIC_DEFAULTS = {"function": ("EXECUTE",), "type": ("USAGE",)}
@@ -58,8 +59,9 @@ class GrantReader(FieldReader):
             access.append(Namespace(name, grants, self.owner(f, what), self.w.src(item), self.opt_string(f, "comment", what)))
         return {"schemas": tuple(names), "namespace_access": tuple(access)}
 
-    def default_privileges(self, node: Optional[Node]) -> tuple[DefaultPrivileges, ...]:
-        """`default_privileges:`: a list of {role, objects, schema?, grants}, each (role, objects, schema) once."""
+    def default_privileges(self, node: Optional[Node], extensions: tuple = ()) -> tuple[DefaultPrivileges, ...]:
+        """`default_privileges:`: a list of {role, objects, schema?, extension?, grants}, each (role, objects, schema)
+        once; `extension` one of `extensions` (a schema its script makes, as pg_cron's `cron`)."""
         out: list[DefaultPrivileges] = []
         seen: dict[tuple, int] = {}
         for item in self.w.sequence(node, "default_privileges") if node is not None else ():
@@ -77,10 +79,15 @@ class GrantReader(FieldReader):
             if (role, on, schema) in seen:
                 raise self.fail(item, f"{what} are declared twice (first at line {seen[(role, on, schema)]})")
             seen[(role, on, schema)] = self.w.src(item).line
+            extension = self.identifier(f["extension"][1], f"extension of {what}") if "extension" in f else None
+            if extension is not None and (schema is None or extension not in {e.name for e in extensions}):
+                raise self.fail(f["extension"][1], f"extension of {what} must be an extension schema.yaml declares "
+                                                   "(under extensions:), whose script makes the schema"
+                                if schema is not None else f"{what}: extension names the maker of a schema: give schema")
             # In one schema the list adds to the defaults; in every schema it replaces them (PUBLIC's too).
             grants = self.grants(f, what, kind, public_default=() if schema is not None else None,
                                  owner=role if schema is None else None)
-            out.append(DefaultPrivileges(role, on, schema, grants, self.w.src(item)))  # type: ignore[arg-type]
+            out.append(DefaultPrivileges(role, on, schema, grants, self.w.src(item), extension))  # type: ignore[arg-type]
         return tuple(out)
 
     def grants(self, f: dict, what: str, kind: str, known=None,
@@ -233,11 +240,27 @@ def written_default_privileges(entries: tuple[DefaultPrivileges, ...]) -> list[d
         item: dict = {"role": d.role, "objects": d.on}
         if d.schema is not None:
             item["schema"] = d.schema
+        if d.extension is not None:
+            item["extension"] = d.extension
         written = written_grants(d.grants, kind if d.schema is None else "per-schema")
         if d.schema is not None and not written:
             continue  # nothing beyond Postgres's defaults
         item["grants"] = written
         out.append(item)
+    return out
+
+
+def range_parts_spec(r: RangeType) -> dict:
+    """A range type's `multirange_grants:` and `multirange_owner:` (its multirange's own: PostgreSQL 15) and
+    `constructor_grants:` (each constructor whose access list is not Postgres's default, by signature)."""
+    out: dict = {}
+    if r.multirange_grants:
+        out["multirange_grants"] = grants_flow(written_grants(r.multirange_grants, "type"))
+    if r.multirange_owner is not None:
+        out["multirange_owner"] = r.multirange_owner
+    if r.constructors:
+        out["constructor_grants"] = {c.signature: Flow(grants_flow(written_grants(c.grants, "function")))
+                                     for c in r.constructors}
     return out
 
 

@@ -3,11 +3,14 @@ domains in one type namespace per schema."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional
 
 from yaml.nodes import Node, ScalarNode
 
-from schemac.model import Attribute, CompositeType, RangeType
+from schemac.model import PUBLIC, Attribute, CompositeType, Constructor, Privilege, RangeType
+from schemac.model.grants import NOTHING
+from schemac.pg.constructors import constructor_named, constructor_signatures
 from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.schemafile.fields import FieldReader
 
@@ -15,7 +18,8 @@ COMPOSITE_KEYS = {"attributes": True, "name": False, "schema": False, "comment":
 ATTRIBUTE_KEYS = {"type": True, "collation": False, "comment": False}
 RANGE_KEYS = {"subtype": True, "name": False, "schema": False, "subtype_opclass": False, "collation": False,
               "grants": False, "owner": False,
-              "canonical": False, "subtype_diff": False, "multirange": False, "comment": False}
+              "canonical": False, "subtype_diff": False, "multirange": False, "comment": False,
+              "constructor_grants": False, "multirange_grants": False, "multirange_owner": False}
 
 
 class UserTypeReader(FieldReader):
@@ -60,13 +64,37 @@ class UserTypeReader(FieldReader):
             subtype = self.type_of(f["subtype"][1], f"subtype of {what}")
             collation = self.collation(f["collation"][1], f"collation of {what}") if "collation" in f else None
             multirange = self.identifier(f["multirange"][1], f"multirange of {what}") if "multirange" in f else None
-            out.append(RangeType(name, subtype, schema, self._qualified_name(f, "subtype_opclass", what),
-                                 None if collation == "default" else collation,
-                                 self._qualified_name(f, "canonical", what),
-                                 self._qualified_name(f, "subtype_diff", what), multirange,
-                                 self.opt_string(f, "comment", what), self.w.src(key),
-                                 *self.type_security(f, what)))  # type: ignore[attr-defined]
+            r = RangeType(name, subtype, schema, self._qualified_name(f, "subtype_opclass", what),
+                          None if collation == "default" else collation,
+                          self._qualified_name(f, "canonical", what),
+                          self._qualified_name(f, "subtype_diff", what), multirange,
+                          self.opt_string(f, "comment", what), self.w.src(key),
+                          *self.type_security(f, what))  # type: ignore[attr-defined]
+            multirange_grants = self.grants({"grants": f["multirange_grants"]}, f"multirange of {what}", "type",  # type: ignore
+                                            owner=r.owner) or (Privilege(PUBLIC, NOTHING),) if "multirange_grants" in f else ()
+            out.append(replace(r, constructors=self._constructors(r, f, what), multirange_grants=multirange_grants,
+                               multirange_owner=self.owner({"owner": f["multirange_owner"]}, f"multirange of {what}")  # type: ignore
+                               if "multirange_owner" in f else None))
         return out
+
+    def _constructors(self, r: RangeType, f: dict, what: str) -> tuple[Constructor, ...]:
+        """`constructor_grants:`: the signature of each constructor (as GRANT ... ON FUNCTION names it) -> its grants."""
+        if "constructor_grants" not in f:
+            return ()
+        made: dict[tuple, Constructor] = {}
+        order = constructor_signatures(r)
+        for signature, key, node in self.w.mapping(f["constructor_grants"][1], f"constructor_grants of {what}"):
+            found = constructor_named(r, signature)
+            if found is None:
+                raise self.fail(key, f"constructor_grants of {what}: {signature!r} is not one of its constructors ("
+                                     + ", ".join(f"{n}({', '.join(a)})" for n, a in order) + ")")
+            if found in made:
+                raise self.fail(key, f"constructor_grants of {what}: {signature!r} names {found[0]}"
+                                     f"({', '.join(found[1])}) a second time")
+            c_what = f"constructor {found[0]}({', '.join(found[1])}) of {what}"
+            grants = self.grants({"grants": (key, node)}, c_what, "function", owner=r.owner)  # type: ignore[attr-defined]
+            made[found] = Constructor(found[0], found[1], r.schema, r.name, self.w.src(key), grants)
+        return tuple(made[s] for s in order if s in made)
 
     def _qualified_name(self, f: dict, key: str, what: str) -> Optional[str]:
         """A function or operator class: `name` or `schema.name`, as the catalog reader names them (bare

@@ -13,7 +13,7 @@ from typing import Any, Optional
 import yaml
 
 from schemac.model import (Column, Exclusion, Function, Identity, Index, IndexElement,
-                           Schema, Sequence, SequenceOptions, spelled_for, Table, Trigger, View, yaml_spelling)
+                           RangeType, Schema, Sequence, SequenceOptions, spelled_for, Table, Trigger, View, yaml_spelling)
 from schemac.pg.knowntypes import external_types_of
 from schemac.schemafile.aggregates import aggregate_spec
 from schemac.schemafile.operators import operator_spec
@@ -25,7 +25,8 @@ from schemac.schemafile.typewriter import Block as _Block, Flow as _Flow, FlowLi
 from schemac.schemafile.typewriter import (check_spec, collation_spec, composite_spec, domain_spec, drop_empty as _drop_empty,
                                            enum_spec, foreign_key_spec, range_spec, rules_spec, text_search_config_spec,
                                            text_search_dictionary_spec, unmanaged_comment)
-from schemac.schemafile.grants import grants_flow as _grants_flow, owner_spec, written_default_privileges, written_grants, written_namespaces
+from schemac.schemafile.grants import (grants_flow as _grants_flow, owner_spec, range_parts_spec, written_default_privileges,
+                                       written_grants, written_namespaces)
 from schemac.schemafile.policies import written_policies
 from schemac.schemafile.publications import written_publications
 from schemac.schemafile.event_triggers import written_event_triggers
@@ -323,7 +324,8 @@ def _type_grants(spec: Any, obj: Any) -> Any:
     """A type's spec with its `grants:` where they differ from Postgres's default (PUBLIC's USAGE), its owner."""
     if not hasattr(obj, "grants") or isinstance(obj, Sequence):
         return spec
-    return (_Flow if isinstance(spec, _Flow) else dict)({**spec, **_access(obj, "type")})
+    parts = range_parts_spec(obj) if isinstance(obj, RangeType) else {}
+    return (_Flow if isinstance(spec, _Flow) and not parts else dict)({**spec, **_access(obj, "type"), **parts})
 
 
 def _named(spec: Any, obj: Any, key: str) -> Any:

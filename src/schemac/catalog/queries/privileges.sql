@@ -7,7 +7,7 @@
 -- PUBLIC for the role oid 0. grantor: NULL when the owner granted it (or a superuser did), else the role holding
 -- the grant option that did. explicit: the object's own list is not NULL (never on a column's row).
 -- catalog: 'class' (tables, views and sequences, by pg_class oid), 'proc' (functions, procedures, aggregates: pg_proc oid), 'namespace', 'type'
--- (enums, domains, range types and composite types of their own, by pg_type oid). kind: what its privileges are
+-- (enums, domains, range types, their multiranges and composite types of their own, by pg_type oid). kind: what its privileges are
 -- (model.grants.PRIVILEGES' key).
 -- namespace_name: set on a namespace's rows. column_name: set on column privileges (attacl; never a default). Rows for objects the other queries
 -- left out are dropped by the caller. Reading needs no privilege beyond CONNECT (catalogs only).
@@ -36,7 +36,7 @@ WITH objects AS (
   FROM pg_catalog.pg_type t
   JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
   LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid
-  WHERE n.nspname = ANY (%(schemas)s::name[]) AND t.typtype IN ('e', 'd', 'r', 'c')
+  WHERE n.nspname = ANY (%(schemas)s::name[]) AND t.typtype IN ('e', 'd', 'r', 'm', 'c')
     AND (t.typtype <> 'c' OR c.relkind = 'c')
   UNION ALL
   SELECT 'namespace', n.oid, n.nspname::text, n.nspowner, NULL, 'schema', n.nspacl IS NOT NULL, COALESCE(n.nspacl, pg_catalog.acldefault('n'::"char", n.nspowner))

@@ -4,7 +4,10 @@
 --     pg_catalog and public, else schema.name (as functions are below);
 --   collation: rngcollation as regcollation prints it (qualified when another schema's), when the range has one other than its subtype's own;
 --   canonical, subtype_diff: rngcanonical, rngsubdiff (NULL where unset);
---   multirange: the multirange type Postgres made beside it (rngmultitypid, PostgreSQL 14+).
+--   multirange: the multirange type Postgres made beside it (rngmultitypid, PostgreSQL 14+), multirange_oid its oid
+--     (its access list, of its own on PostgreSQL 15 and older: privileges.sql);
+--   constructors: [oid, returns the multirange, number of arguments, variadic] of each function Postgres made with
+--     the type and its multirange (pg_depend deptype 'i' on either), whose access lists privileges.sql reads.
 -- Types owned by an extension are left out.
 -- Parameter: schemas, an array of schema names. One row per type.
 SELECT t.oid AS type_oid,
@@ -22,6 +25,12 @@ SELECT t.oid AS type_oid,
             THEN CASE WHEN dn.nspname IN ('pg_catalog', 'public') THEN dp.proname::text
                       ELSE dn.nspname::text || '.' || dp.proname::text END END AS subtype_diff,
        mt.typname::text AS multirange,
+       mt.oid AS multirange_oid,
+       COALESCE((SELECT json_agg(json_build_array(p.oid::bigint, p.prorettype = r.rngmultitypid, p.pronargs, p.provariadic <> 0))
+                 FROM pg_catalog.pg_depend dep
+                 JOIN pg_catalog.pg_proc p ON p.oid = dep.objid
+                 WHERE dep.refclassid = 'pg_catalog.pg_type'::regclass AND dep.refobjid IN (t.oid, r.rngmultitypid)
+                   AND dep.classid = 'pg_catalog.pg_proc'::regclass AND dep.deptype = 'i'), '[]'::json) AS constructors,
        d.description AS comment
 FROM pg_catalog.pg_range r
 JOIN pg_catalog.pg_type t ON t.oid = r.rngtypid

@@ -4,7 +4,8 @@
 --   function (plain and window), procedure, aggregate   pg_proc prokind 'f'/'w', 'p', 'a': those
 --             functions.sql does not manage (window functions, C and internal ones; aggregates.sql
 --             manages every aggregate); not those internal to
---             another object (a range type's constructor functions); one row per overload, named without
+--             another object (a range type's constructor functions, whose privileges range_types.sql reads); one
+--             row per overload, named without
 --             arguments
 --   trigger   "table.trigger": user triggers on foreign tables (those on tables and views are managed:
 --             triggers.sql); not internal ones, not the clones Postgres puts on partitions
@@ -25,9 +26,6 @@
 -- Column privileges changed on an extension's own relations (GRANT SELECT (col) after CREATE EXTENSION): kind
 -- 'extension column privileges', "relation.column", where the column's access list is not the one the extension's
 -- script left (pg_init_privs); the extension's grants on whole objects are managed (extensions.sql's member_grants).
--- Privileges changed on the constructor functions Postgres makes with a range type and its multirange (GRANT ... ON ALL
--- ROUTINES IN SCHEMA reaches them, as default privileges on functions do): kind 'range constructor privileges', each
--- named with its argument types, where its access list is not the default.
 -- Privileges changed on Postgres's own objects (GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_reset(), GRANT USAGE ON
 -- LANGUAGE plpgsql: pg_dump writes them, relative to pg_init_privs): kind 'system object privileges', the object as
 -- pg_describe_object names it, where its access list is not the initial one (initdb's, or the kind's default).
@@ -158,19 +156,6 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
                                   WHERE ip.classoid = 'pg_catalog.pg_class'::regclass AND ip.objoid = c.oid
                                     AND ip.objsubid = a.attnum), '{}'::aclitem[])) x
             ORDER BY 1)
-UNION ALL
-SELECT 'range constructor privileges', n.nspname::text,
-       p.proname::text || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'
-FROM pg_catalog.pg_proc p
-JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-JOIN pg_catalog.pg_depend dep ON dep.classid = 'pg_catalog.pg_proc'::regclass AND dep.objid = p.oid AND dep.deptype = 'i'
-                             AND dep.refclassid = 'pg_catalog.pg_type'::regclass
-JOIN pg_catalog.pg_type t ON t.oid = dep.refobjid AND t.typtype IN ('r', 'm')
-WHERE n.nspname = ANY (%(schemas)s::name[])
-  AND t.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_type'::regclass)
-  AND p.proacl IS NOT NULL
-  AND ARRAY(SELECT a::text FROM unnest(p.proacl) a ORDER BY 1)
-      IS DISTINCT FROM ARRAY(SELECT a::text FROM unnest(pg_catalog.acldefault('f', p.proowner)) a ORDER BY 1)
 UNION ALL
 SELECT 'system object privileges', '', pg_catalog.pg_describe_object(x.classid, x.objid, 0)
 FROM (SELECT 'pg_catalog.pg_proc'::regclass AS classid, p.oid AS objid, 'f' AS kind, p.proowner AS owner, p.proacl AS acl
