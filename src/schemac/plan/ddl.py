@@ -372,7 +372,6 @@ def create_domain(d: Domain) -> exp.Command:
     return command("CREATE", *parts)
 
 
-
 def alter_domain(d: Domain, *action: str) -> exp.Command:
     return command("ALTER", "DOMAIN", qualified(d.schema, d.name), *action)
 
