@@ -2,9 +2,13 @@
 thing. Each case was reported as drift (or refused) right after schemac's own migration built it, because the two
 spellings were compared as text: a partition bound `('2025-01-01')` of a timestamptz key (the README's own
 example) or `(10::bigint)`, `COST 100` / `ROWS 1000` written out, `search_path: "public,pg_temp"`, an index key
-`(id)`, a collation `'"C"'` (a crash), a text search mapping to `english_nostop` of public, a rule's actions in
-lower case, `FillFactor`, and the loader refused SQL's `SET NULL`, `BY DEFAULT`, `int4`, `ALL PRIVILEGES` and a
-hash bound's `(REMAINDER r, MODULUS m)`.
+`(id)`, a default operator class written out (`int4_ops` on an integer), `storage: plain` on an integer, a policy
+`TO r, PUBLIC` (Postgres keeps PUBLIC alone), a collation `'"C"'` (a crash), a text search mapping to
+`english_nostop` of public, a rule's actions in lower case; and the loader refused a sequence's `int4`,
+`ALL PRIVILEGES` and a hash bound's `(REMAINDER r, MODULUS m)`. Expressions: `NOT LIKE`, `NOT ILIKE`,
+`SIMILAR TO` against the operators Postgres stores (`!~~`, `~ similar_to_escape(...)`). A default
+`now() AT TIME ZONE 'utc'` (no b_expr)
+went into CREATE TABLE / CREATE DOMAIN without the parentheses DEFAULT needs: the migration did not apply.
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
 (tests/catalog_oracle.py's fingerprint, plus pg_ts_config_map and pg_ts_dict) equals the one schemac's migration
@@ -179,6 +183,43 @@ tables:
 """, """
 CREATE TABLE t (id integer);
 CREATE POLICY positive ON t FOR UPDATE TO postgres, PUBLIC USING (id > 0);
+"""),
+    "storage_written_at_a_fixed_length_types_default": ("""
+tables:
+  t:
+    columns:
+      a: {type: integer, storage: PLAIN}
+      b: {type: "timestamp(3) with time zone", storage: plain}
+""", """
+CREATE TABLE t (a integer, b timestamp(3) with time zone);
+ALTER TABLE t ALTER COLUMN a SET STORAGE PLAIN;
+"""),
+    "defaults_that_are_no_b_expr": ("""
+domains:
+  stamp: {type: timestamp, default: "now() AT TIME ZONE 'utc'"}
+tables:
+  t:
+    columns:
+      at: {type: timestamp, default: "now() AT TIME ZONE 'utc'"}
+      ok: {type: boolean, default: "1 IS NOT NULL AND true"}
+""", """
+CREATE DOMAIN stamp AS timestamp DEFAULT (now() AT TIME ZONE 'utc');
+CREATE TABLE t (at timestamp DEFAULT (now() AT TIME ZONE 'utc'), ok boolean DEFAULT (1 IS NOT NULL AND true));
+"""),
+    "not_like_and_similar_to": ("""
+tables:
+  t:
+    columns:
+      b: text
+    checks:
+      no_q: "b NOT LIKE 'q%' AND b NOT ILIKE 'r%'"
+      z: "b SIMILAR TO '(z|y)%'"
+    indexes:
+      t_b: {columns: [b], where: "b NOT LIKE 'tmp%'"}
+""", """
+CREATE TABLE t (b text CONSTRAINT no_q CHECK (b NOT LIKE 'q%' AND b NOT ILIKE 'r%'),
+                CONSTRAINT z CHECK (b SIMILAR TO '(z|y)%'));
+CREATE INDEX t_b ON t (b) WHERE b NOT LIKE 'tmp%';
 """),
     "rule_actions_in_lower_case": ("""
 tables:
