@@ -111,6 +111,12 @@ def _quantifier(node: exp.Expression) -> Optional[tuple[str, exp.Expression]]:
     return None
 
 
+def _is_similar(node: exp.Expression) -> bool:
+    """`b ~ similar_to_escape(p)`: what SIMILAR TO becomes (Postgres's and the rewrite's)."""
+    return isinstance(node, exp.RegexpLike) and isinstance(node.expression, exp.Anonymous) \
+        and str(node.expression.this).lower() == "similar_to_escape"
+
+
 def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Paren):
         return node.this
@@ -160,6 +166,16 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Not) and isinstance(_unparen(node.this), exp.NullSafeNEQ):
         ne = _unparen(node.this)  # `a IS NOT DISTINCT FROM b` is stored as `NOT (a IS DISTINCT FROM b)`
         return exp.NullSafeEQ(this=ne.this, expression=ne.expression)
+    if isinstance(node, (exp.Like, exp.ILike)) and node.args.get("negate"):
+        # `b NOT LIKE 'q%'` is stored as the operator `b !~~ 'q%'` (NOT ILIKE as `!~~*`)
+        op = "!~~" if isinstance(node, exp.Like) else "!~~*"
+        return OtherOperator(this=node.this, op=exp.Var(this=op), expression=node.expression)
+    if isinstance(node, exp.SimilarTo):  # `b SIMILAR TO 'z'` is stored as `b ~ similar_to_escape('z')`
+        return exp.RegexpLike(this=node.this, expression=exp.Anonymous(this="similar_to_escape",
+                                                                        expressions=[node.expression]))
+    if isinstance(node, exp.Not) and _is_similar(_unparen(node.this)):  # NOT SIMILAR TO: `!~ similar_to_escape`
+        similar = _unparen(node.this)
+        return OtherOperator(this=similar.this, op=exp.Var(this="!~"), expression=similar.expression)
     if isinstance(node, exp.Anonymous) and str(node.this).lower() == "now" and not node.expressions:
         return exp.CurrentTimestamp()
     if isinstance(node, exp.Interval) and isinstance(node.this, exp.Literal):

@@ -1,17 +1,18 @@
 """Rewrite rules of a table compared: by name; the condition as an expression, the actions in one form
-(pg.ruledef.one_line: pg_get_ruledef's deparse, each statement in one line)."""
+(pg.ruledef.folded: pg_get_ruledef's deparse, each statement in one line, keywords and unquoted names in any
+case)."""
 
 from __future__ import annotations
 
 from schemac.compare.equality import equal_except
 from schemac.compare.normalize import same_expression
 from schemac.model import Rule, Table
-from schemac.pg.ruledef import one_line
+from schemac.pg.ruledef import folded
 
 
 def same_rule(a: Rule, b: Rule) -> bool:
     return (equal_except(a, b, "where", "actions", "comment")
-            and same_expression(a.where, b.where) and tuple(map(one_line, a.actions)) == tuple(map(one_line, b.actions)))
+            and same_expression(a.where, b.where) and tuple(map(folded, a.actions)) == tuple(map(folded, b.actions)))
 
 
 def diff_rules(cur: Table, des: Table, ch) -> None:

@@ -17,6 +17,7 @@ from typing import AbstractSet, Optional
 
 UNQUALIFIED = ("pg_catalog", "public")
 _QUALIFIED = re.compile(r'"((?:[^"]|"")*)"\."((?:[^"]|"")*)"')
+_QUOTED = re.compile(r'"((?:[^"]|"")+)"')
 
 
 def _quoted(name: str) -> str:
@@ -66,7 +67,11 @@ def from_yaml(text: str, schemas: AbstractSet[str]) -> str:
     """The model's name of a collation schema.yaml spells `text`: `x.y` is schema x's collation y when x is
     pg_catalog, public (`public.y` is public's y, named bare) or one of `schemas` (declared, or holding a
     collation of the file's own); `"x"."y"`, quoted as SQL quotes, is schema x's y whatever x is (a schema
-    the file does not manage); anything else is one name."""
+    the file does not manage); `"C"`, one name quoted as SQL quotes it (`COLLATE "C"`), is that name;
+    anything else is one name."""
+    one = _QUOTED.fullmatch(text)
+    if one:
+        return one.group(1).replace('""', '"')
     quoted = _QUALIFIED.fullmatch(text)
     if quoted:
         return collation_ref(*(p.replace('""', '"') for p in quoted.groups()))

@@ -4,6 +4,7 @@ removed goes back to the type's own (SET STORAGE DEFAULT exists only from Postgr
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Optional
 
 from schemac.pg.types import type_name
@@ -22,6 +23,14 @@ _BUILTIN_EXTENDED = frozenset(("text", "character varying", "character", "bytea"
                                "bit", "bit varying", "tsvector", "path", "polygon", "refcursor", "txid_snapshot",
                                "pg_snapshot", "varchar", "bpchar", "varbit"))
 
+# Built-in fixed-length types: plain, the only storage Postgres lets them have (`storage: plain` on an integer
+# column is its default, no setting; read as one, it was a difference from the catalog's none).
+_FIXED = frozenset(("smallint", "integer", "bigint", "real", "double precision", "boolean", "date", "uuid", "money",
+                    "oid", "char", "macaddr", "macaddr8", "point", "line", "lseg", "box", "circle", "pg_lsn", "name",
+                    "tid", "xid", "xid8", "cid", "time without time zone", "time with time zone",
+                    "timestamp without time zone", "timestamp with time zone", "interval"))
+_PRECISION = re.compile(r"\(\d+\)")
+
 
 def default_storage(type_text: str) -> Optional[str]:
     """The storage a column of this type takes by default, where it is known without a database (a
@@ -33,6 +42,8 @@ def default_storage(type_text: str) -> Optional[str]:
         return None
     if name in _NOT_EXTENDED:
         return _NOT_EXTENDED[name]
+    if _PRECISION.sub("", name) in _FIXED:  # timestamp(3) with time zone, interval(2)
+        return "plain"
     return "extended" if name in _BUILTIN_EXTENDED else None
 
 

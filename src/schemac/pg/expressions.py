@@ -202,6 +202,21 @@ def _referenced_columns(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def plain_column(text: str) -> Optional[str]:
+    """The column an index or EXCLUDE key's expression is when it is only a column's name, in parentheses or
+    not (`(id)`, `"Name"`): Postgres stores such a key as the plain column (pg_get_indexdef prints `id`), so
+    it is one; None for any other expression."""
+    try:
+        tree = _parse(text)
+    except ValueError:
+        return None
+    while isinstance(tree, exp.Paren):
+        tree = tree.this
+    if not isinstance(tree, exp.Column) or tree.table or not isinstance(tree.this, exp.Identifier):
+        return None
+    return tree.this.name if tree.this.quoted else tree.this.name.lower()
+
+
 def _parse_statement(sql: str, what: str) -> exp.Expression:
     parsed = _sqlglot_parse(sql)
     if len(parsed) != 1 or not isinstance(parsed[0], exp.Create):
@@ -276,13 +291,22 @@ def _readable(text: str) -> bool:
     return True
 
 
+_HASH_SWAPPED = re.compile(r"(\bWITH\s*\(\s*)REMAINDER\s+(\d+)\s*,\s*MODULUS\s+(\d+)(\s*\))", re.I)
+
+
+def hash_bound_in_order(text: str) -> str:
+    """`WITH (REMAINDER r, MODULUS m)`, which Postgres takes in either order, as `WITH (MODULUS m, REMAINDER r)`
+    (the only order sqlglot reads: the other was refused as not valid SQL)."""
+    return _HASH_SWAPPED.sub(lambda m: f"{m.group(1)}MODULUS {m.group(3)}, REMAINDER {m.group(2)}{m.group(4)}", text)
+
+
 @lru_cache(maxsize=1024)
 def parse_partition_bound(text: str) -> str:
     """A partition bound (``FOR VALUES FROM (...) TO (...)``, ``FOR VALUES IN (...)``, ``... WITH (...)``,
     ``DEFAULT``), validated by sqlglot and rendered back."""
     if ";" in text or not text.strip():
         raise ExpressionError("is not a valid partition bound")
-    tree = _parse_statement(f"CREATE TABLE _p PARTITION OF _t {text}", "partition bound")
+    tree = _parse_statement(f"CREATE TABLE _p PARTITION OF _t {hash_bound_in_order(text)}", "partition bound")
     spec = tree.find(exp.PartitionBoundSpec)
     if text.strip().upper() == "DEFAULT":
         return "DEFAULT"

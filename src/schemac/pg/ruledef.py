@@ -25,6 +25,16 @@ def one_line(sql: str) -> str:
     return "".join(out).strip()
 
 
+def folded(sql: str) -> str:
+    """one_line(sql) with everything outside quotes in lower case: keywords and unquoted names are one in any
+    case to Postgres (`insert into t values (new.id)` is pg_get_ruledef's `INSERT INTO t VALUES (new.id)`)."""
+    text = one_line(sql)
+    chars = list(text)
+    for i, ch, _ in _unquoted(text):
+        chars[i] = ch.lower()
+    return "".join(chars)
+
+
 def _top_level(text: str, word: str, start: int = 0) -> Optional[int]:
     """Where `word` (" WHERE ", " DO") first occurs in `text` from `start`, outside quotes and parentheses,
     followed by blank space (Postgres prints a utility action on a line of its own: `DO\n NOTIFY ch`)."""

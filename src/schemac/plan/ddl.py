@@ -23,7 +23,7 @@ from schemac.pg.syntax import Printed
 from schemac.plan import printing
 from schemac.plan.exclusion_ddl import exclusion_body
 from schemac.plan.not_null_ddl import inline_not_null, partition_not_nulls
-from schemac.plan.trees import fresh_expression, fresh_type, release
+from schemac.plan.trees import default_expression, fresh_expression, fresh_type, release
 
 
 def table_ref(table: Table) -> exp.Table:
@@ -82,7 +82,7 @@ def column_def(column: Column, inline_pk: bool = False, schema: str = "public") 
     if inline_pk:
         constraints.append(exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint()))
     if column.default is not None:
-        constraints.append(exp.ColumnConstraint(kind=exp.DefaultColumnConstraint(this=fresh_expression(column.default))))
+        constraints.append(exp.ColumnConstraint(kind=exp.DefaultColumnConstraint(this=default_expression(column.default))))
     if column.identity is not None:
         constraints.append(exp.ColumnConstraint(kind=identity_constraint(column.identity, schema)))
     if column.generated is not None:
@@ -363,7 +363,7 @@ def create_domain(d: Domain) -> exp.Command:
     parts = ["DOMAIN", qualified(d.schema, d.name), "AS", build_type(d.type).sql(dialect=RENDER),
              *(["COLLATE", collate(d.collation).sql(dialect=RENDER)] if d.collation else [])]
     if d.default is not None:
-        parts += ["DEFAULT", parse_expression(d.default).sql(dialect=RENDER)]
+        parts += ["DEFAULT", default_expression(d.default).sql(dialect=RENDER)]
     if d.not_null:
         parts.append("NOT NULL")
     for c in d.checks:

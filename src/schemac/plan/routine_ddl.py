@@ -13,6 +13,7 @@ from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.indexdef import top_level_items
 from schemac.pg.names import qualified, quote_ident
+from schemac.pg.settings import LIST_SETTINGS
 from schemac.pg.routines import PSEUDO_TYPES, argument_text, dollar_quoted, parse_argument
 from schemac.pg.types import build_type
 from schemac.plan.ddl import command, literal
@@ -37,11 +38,6 @@ def function_target(f: Function) -> str:
     return f"{qualified(f.schema, f.name)}({', '.join(routine_type_sql(t) for t in f.identity)})"
 
 
-# The settings whose value is a list of names (Postgres's GUC_LIST_QUOTE ones, as pg_dump's
-# variable_is_guc_list_quote lists them): proconfig holds them joined by ", ", each name quoted where it needs it.
-_LIST_SETTINGS = frozenset({"search_path", "temp_tablespaces", "session_preload_libraries", "shared_preload_libraries",
-                            "local_preload_libraries", "unix_socket_directories"})
-
 
 def _setting_value(name: str, value: str) -> str:
     """A SET clause's value: for a list setting, each item a name or number as it is, a quoted name kept, else a
@@ -49,7 +45,7 @@ def _setting_value(name: str, value: str) -> str:
     `""`, the empty name (proconfig's `search_path=""`, of `SET search_path = ''`), is the empty literal:
     Postgres refuses a zero-length quoted name, and `'""'` would set the two characters."""
     items = []
-    for item in ([i.strip() for i in value.split(",")] if name.lower() in _LIST_SETTINGS else [value]):
+    for item in ([i.strip() for i in value.split(",")] if name.lower() in LIST_SETTINGS else [value]):
         if item == '""':
             items.append("''")
         elif re.fullmatch(r'[a-z_][a-z0-9_$]*|-?\d+(\.\d+)?|"(?:[^"]|"")+"', item):  # (UTC bare would be utc)

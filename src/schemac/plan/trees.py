@@ -104,3 +104,18 @@ def release(tree: exp.Expression) -> None:
                 stack.append(value)
             elif type(value) is list:
                 stack.extend(item for item in value if isinstance(item, exp.Expression))
+
+
+# What CREATE TABLE's and CREATE DOMAIN's DEFAULT takes bare (Postgres's b_expr): constants, names, calls, casts,
+# arithmetic. Anything else (AT TIME ZONE, AND, IS NULL, LIKE, IN, BETWEEN, COLLATE, ...) it takes only in
+# parentheses: `default: now() AT TIME ZONE 'utc'` was written bare, and the migration did not apply.
+_BARE_DEFAULT = (exp.Literal, exp.Null, exp.Boolean, exp.Column, exp.Cast, exp.Paren, exp.Neg, exp.Add, exp.Sub,
+                 exp.Mul, exp.Div, exp.Mod, exp.DPipe, exp.Var)
+_OPERATORS = (exp.Binary, exp.Unary, exp.Predicate, exp.Connector)  # sqlglot's AND is a Func too
+
+
+def default_expression(text: str) -> exp.Expression:
+    """fresh_expression(text) as a DEFAULT clause takes it: in parentheses unless it is a b_expr for sure."""
+    tree = fresh_expression(text)
+    bare = isinstance(tree, _BARE_DEFAULT) or (isinstance(tree, exp.Func) and not isinstance(tree, _OPERATORS))
+    return tree if bare else exp.Paren(this=tree)

@@ -19,6 +19,7 @@ from schemac.pg.expressions import ExpressionError, check_expression, is_verbati
 from schemac.pg.policies import check_policy_expression, is_verbatim_policy
 from schemac.pg.verbatim import WARNING as VERBATIM_WARNING, refused_as_error
 from schemac.pg.names import MAX_IDENTIFIER_BYTES
+from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.schemafile.walker import Walker
 
 MAX_INDEX_COLUMNS = 32  # PostgreSQL's INDEX_MAX_KEYS: key and INCLUDE columns of an index or constraint
@@ -174,8 +175,15 @@ class FieldReader:
         if ints.get("increment") == 0:
             raise self.fail(f["increment"][1], f"increment of {what} cannot be 0")
         type_ = None
-        if "type" in f:
-            type_ = self.choice(f, "type", ("smallint", "integer", "bigint"), what)
+        if "type" in f:  # AS int4 or AS INTEGER: Postgres's own names for them, as a column's type
+            node = f["type"][1]
+            text = self.w.string(node, f"type of {what}")
+            try:
+                type_ = canonical_type(text)
+            except TypeSyntaxError:
+                type_ = text
+            if type_ not in ("smallint", "integer", "bigint"):
+                raise self.fail(node, f"type of {what} must be one of smallint, integer, bigint, not '{text}'")
         return SequenceOptions(type_, ints.get("start"), ints.get("increment"), ints.get("min_value"),
                                ints.get("max_value"), ints.get("cache"), self.opt_bool(f, "cycle", what))
 

@@ -12,6 +12,7 @@ from yaml.nodes import Node
 from schemac.model import Function
 from schemac.pg.expressions import ExpressionError, is_verbatim, parse_expression, referenced_columns
 from schemac.pg.routines import implied_result, parse_arguments, result_type
+from schemac.pg.settings import config_entry
 from schemac.pg.types import TypeSyntaxError
 from schemac.schemafile.fields import FieldReader, is_plain_reference
 
@@ -95,12 +96,16 @@ class FunctionReader(FieldReader):
             body = self.w.text(f["body"][1], f"body of {what}") if "body" in f else \
                 self.body_file(f["body_file"][1], what)
             cost, rows = self.positive(f, "cost", what), self.positive(f, "rows", what)
+            # Postgres's defaults written out (COST 100, ROWS 1000 of a set-returning function) are what the
+            # catalog reader takes for none: held as none, they are not a difference from the database.
+            cost = None if cost == 100 else cost
+            rows = None if rows == 1000 and returns is not None and returns.startswith(("SETOF ", "TABLE(")) else rows
             config = []
             if "set" in f:
                 for setting, s_key, s_value in self.w.mapping(f["set"][1], f"set of {what}"):
                     if not _SETTING.fullmatch(setting):
                         raise self.fail(s_key, f"set of {what}: '{setting}' is not a setting name")
-                    config.append(f"{setting}={self.w.text(s_value, f'{setting} in set of {what}')}")
+                    config.append(config_entry(setting, self.w.text(s_value, f"{setting} in set of {what}")))
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             language = self.identifier(f["language"][1], f"language of {what}").lower() if "language" in f else "sql"
             if language in ("c", "internal"):

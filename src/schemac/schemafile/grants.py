@@ -18,7 +18,7 @@ from schemac.schemafile.typewriter import Flow, FlowList
 GRANT_KEYS = {"privileges": False, "with_grant_option": False, "granted_by": False}
 NAMESPACE_KEYS = {"name": True, "owner": False, "grants": False, "comment": False}
 DEFAULT_PRIVILEGES_KEYS = {"role": True, "objects": True, "schema": False, "extension": False, "grants": True}
-_PRIVILEGE = re.compile(r"\s*([A-Za-z]+)\s*(?:\(([^()]*)\))?\s*")
+_PRIVILEGE = re.compile(r"\s*([A-Za-z]+)(?:(?<=all)\s+PRIVILEGES)?\s*(?:\(([^()]*)\))?\s*", re.I)  # ALL PRIVILEGES: ALL
 # What every role may do on an object of this kind unless revoked (Postgres's default access lists).
 PUBLIC_DEFAULTS = {"function": ("EXECUTE",), "type": ("USAGE",)}
 

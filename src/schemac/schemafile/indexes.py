@@ -7,8 +7,9 @@ from dataclasses import replace
 
 from yaml.nodes import Node, ScalarNode
 
-from schemac.model import Index, IndexElement
-from schemac.pg.expressions import checked_columns
+from schemac.model import Index, IndexElement, Table
+from schemac.pg.expressions import checked_columns, plain_column
+from schemac.pg.opclasses import without_default
 from schemac.schemafile.fields import MAX_INDEX_COLUMNS
 from schemac.schemafile.column_settings import statistics_target
 from schemac.schemafile.storage import StorageReader
@@ -74,6 +75,8 @@ class IndexReader(StorageReader):
             expression = self.expression(ef["expression"][1], f"expression of {what}")
             for col in sorted(checked_columns(expression)):
                 known(col, ef["expression"][1], what)
+            if plain_column(expression) is not None:  # `(id)`: the column, as Postgres keeps it
+                column, expression = plain_column(expression), None
         order = self.choice(ef, "order", ("asc", "desc"), what) or "asc"
         nulls = self.choice(ef, "nulls", ("first", "last"), what)
         opclass = None
@@ -104,3 +107,18 @@ class IndexReader(StorageReader):
             raise self.fail(f[keys][1], f"{what} has {key_count + len(include)} key and INCLUDE columns; "
                                         f"PostgreSQL allows at most {MAX_INDEX_COLUMNS}")
         return where, include
+
+
+def default_opclasses_dropped(table: Table) -> Table:
+    """`table` with each btree or hash key's operator class that is its column's type's default left out, as the
+    catalog reader leaves it out (pg.opclasses): `{name: id, opclass: int4_ops}` is the key `id`."""
+    types = {c.name: c.type for c in table.columns}
+
+    def key(e, method: str):
+        opclass = without_default(e.opclass, method, types.get(e.column)) if e.column is not None else e.opclass
+        return e if opclass == e.opclass else replace(e, opclass=opclass)
+
+    indexes = tuple(replace(i, elements=tuple(key(e, i.method) for e in i.elements)) for i in table.indexes)
+    exclusions = tuple(replace(x, elements=tuple(key(e, x.method) for e in x.elements)) for x in table.exclusions)
+    return table if (indexes, exclusions) == (table.indexes, table.exclusions) else \
+        replace(table, indexes=indexes, exclusions=exclusions)

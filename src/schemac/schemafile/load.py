@@ -38,7 +38,8 @@ from schemac.pg.extension_types import qualify_extension_types
 from schemac.schemafile.sequences import SequenceReader
 from schemac.schemafile.strict import compose
 from schemac.schemafile.tables import TableReader
-from schemac.schemafile.textsearch import TextSearchReader
+from schemac.schemafile.indexes import default_opclasses_dropped
+from schemac.schemafile.textsearch import TextSearchReader, bare_public_dictionaries
 from schemac.schemafile.triggers import TriggerReader
 from schemac.schemafile.typed_tables import check_typed_tables
 from schemac.schemafile.types import TypeReader
@@ -147,7 +148,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         for (schema, name), node in index_names.items():
             if (schema, name) in seen:
                 raise self.fail(node, f"index '{name}' has the same name as table {schema}.{name}")
-        tables = self.resolve_tables(tables)
+        tables = [default_opclasses_dropped(t) for t in self.resolve_tables(tables)]
         enums = self.enums(top["enums"][1]) if "enums" in top else []
         domains = self.domains(top["domains"][1]) if "domains" in top else []
         search_configs = self.text_search_configs(top["text_search_configs"][1]) if "text_search_configs" in top else []
@@ -155,6 +156,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         dictionaries = self.text_search_dictionaries(top["text_search_dictionaries"][1]) \
             if "text_search_dictionaries" in top else []
         _declared_once(dictionaries, "text search dictionary")
+        search_configs = bare_public_dictionaries(search_configs, dictionaries)
         composites = self.composite_types(top["composite_types"][1]) if "composite_types" in top else []
         ranges = self.range_types(top["range_types"][1]) if "range_types" in top else []
         check_typed_tables(tables, composites)

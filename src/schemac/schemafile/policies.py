@@ -46,6 +46,10 @@ class PolicyReader(GrantReader):
                     roles.append(role)
                 if not roles:
                     raise self.fail(pf["roles"][1], f"roles of {p_what} is empty (PUBLIC: every role)")
+                if PUBLIC in roles and len(roles) > 1:  # Postgres keeps PUBLIC alone ("ignoring specified roles
+                    roles = [PUBLIC]                    # other than PUBLIC"): so does the model, as the catalog reads it
+                    self.warnings.append(f"{self.w.src(pf['roles'][1])}: roles of {p_what}: PUBLIC is every role; "
+                                         "Postgres ignores the other roles named beside it")
             using, with_check = (self._condition(pf, k, p_what) for k in ("using", "with_check"))
             if command == "insert" and using is not None:
                 raise self.fail(pf["using"][0], f"{p_what}: an insert policy has only with_check")

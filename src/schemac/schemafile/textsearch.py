@@ -7,6 +7,8 @@ import re
 
 from yaml.nodes import Node
 
+from dataclasses import replace
+
 from schemac.model import TextSearchConfig, TextSearchDictionary, TextSearchMapping
 from schemac.pg.searchnames import parse_search_name
 from schemac.schemafile.fields import FieldReader
@@ -66,3 +68,25 @@ class TextSearchReader(FieldReader):
             return parse_search_name(self.w.string(node, what))
         except ValueError as e:
             raise self.fail(node, f"{what}: {e}") from None
+
+
+# pg_catalog's own dictionaries (initdb's simple and snowball ones): a bare name of these is always theirs,
+# pg_catalog coming first on every search path.
+_CATALOG_DICTIONARIES = frozenset(["simple"] + [f"{lang}_stem" for lang in (
+    "arabic armenian basque catalan danish dutch english finnish french german greek hindi hungarian indonesian "
+    "irish italian lithuanian nepali norwegian portuguese romanian russian serbian spanish swedish tamil turkish "
+    "yiddish").split()])
+
+
+def bare_public_dictionaries(configs: list[TextSearchConfig],
+                             dictionaries: list[TextSearchDictionary]) -> list[TextSearchConfig]:
+    """Mappings naming a dictionary of the file's own in public without its schema (`asciiword: [english_nostop]`)
+    name public's (`public.english_nostop`), as Postgres finds it on the migration's search path and the catalog
+    reader spells it: held bare, as pg_catalog's, the database the migration built differed from schema.yaml."""
+    public = {d.name for d in dictionaries if d.schema == "public"} - _CATALOG_DICTIONARIES
+
+    def resolved(m: TextSearchMapping) -> TextSearchMapping:
+        names = tuple(f"public.{n}" if n in public else n for n in m.dictionaries)
+        return m if names == m.dictionaries else replace(m, dictionaries=names)
+
+    return [replace(c, mappings=tuple(sorted(resolved(m) for m in c.mappings))) for c in configs]

@@ -11,6 +11,7 @@ from yaml.nodes import Node, ScalarNode
 from schemac.model import PUBLIC, Attribute, CompositeType, Constructor, Privilege, RangeType
 from schemac.model.grants import NOTHING
 from schemac.pg.constructors import constructor_named, constructor_signatures
+from schemac.pg.opclasses import without_default
 from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.schemafile.fields import FieldReader
 
@@ -64,7 +65,8 @@ class UserTypeReader(FieldReader):
             subtype = self.type_of(f["subtype"][1], f"subtype of {what}")
             collation = self.collation(f["collation"][1], f"collation of {what}") if "collation" in f else None
             multirange = self.identifier(f["multirange"][1], f"multirange of {what}") if "multirange" in f else None
-            r = RangeType(name, subtype, schema, self._qualified_name(f, "subtype_opclass", what),
+            opclass = without_default(self._qualified_name(f, "subtype_opclass", what), "btree", subtype)
+            r = RangeType(name, subtype, schema, opclass,
                           None if collation == "default" else collation,
                           self._qualified_name(f, "canonical", what),
                           self._qualified_name(f, "subtype_diff", what), multirange,

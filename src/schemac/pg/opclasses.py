@@ -1,0 +1,43 @@
+"""The default operator class of a built-in type under btree and hash (pg_opclass.opcdefault, the same name under
+both): an index key or a range's subtype_opclass that names it is the key without one, as the catalog reader
+reads it (NULL where opcdefault). Written out (`opclass: int4_ops` on an integer column) it was a difference from
+the database schema.yaml's own migration built (an index re-created, a range type refused as changed)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+_BY_TYPE = {
+    '"char"': "char_ops", "bigint": "int8_ops", "bit": "bit_ops", "bit varying": "varbit_ops", "boolean": "bool_ops",
+    "bytea": "bytea_ops", "character": "bpchar_ops", "date": "date_ops", "double precision": "float8_ops",
+    "inet": "inet_ops", "cidr": "inet_ops", "integer": "int4_ops", "interval": "interval_ops", "jsonb": "jsonb_ops",
+    "macaddr": "macaddr_ops", "macaddr8": "macaddr8_ops", "money": "money_ops", "name": "name_ops",
+    "numeric": "numeric_ops", "oid": "oid_ops", "pg_lsn": "pg_lsn_ops", "real": "float4_ops", "smallint": "int2_ops",
+    "text": "text_ops", "character varying": "text_ops", "time with time zone": "timetz_ops",
+    "time without time zone": "time_ops", "timestamp with time zone": "timestamptz_ops",
+    "timestamp without time zone": "timestamp_ops", "uuid": "uuid_ops",
+}
+_BTREE_ONLY = {"tsquery": "tsquery_ops", "tsvector": "tsvector_ops"}
+
+
+def _base(canonical_type: str) -> str:
+    """`numeric(10,2)` -> numeric, `timestamp(3) with time zone` -> timestamp with time zone."""
+    head, _, rest = canonical_type.partition("(")
+    return head + (rest.partition(")")[2] if rest else "")
+
+
+def default_opclass(method: str, canonical_type: Optional[str]) -> Optional[str]:
+    """The name of the default operator class of a built-in type (format_type's spelling) under `method`, or None
+    where this does not know it (other methods, arrays, enums, ranges, extensions' types)."""
+    if canonical_type is None or method not in ("btree", "hash") or canonical_type.endswith("]"):
+        return None
+    base = _base(canonical_type)
+    return _BY_TYPE.get(base) or (_BTREE_ONLY.get(base) if method == "btree" else None)
+
+
+def without_default(opclass: Optional[str], method: str, canonical_type: Optional[str]) -> Optional[str]:
+    """`opclass`, or None when it is the type's default under `method` (bare or pg_catalog's)."""
+    if opclass is None:
+        return None
+    bare = opclass[len("pg_catalog."):] if opclass.startswith("pg_catalog.") else opclass
+    return None if "." not in bare and bare == default_opclass(method, canonical_type) else opclass

@@ -1,0 +1,21 @@
+"""A routine's `SET name = value` as pg_proc.proconfig keeps it: the name in the setting's own spelling
+(`timezone` is TimeZone), a list setting's items joined by ", " (`public,pg_temp` is `public, pg_temp`).
+schema.yaml's spelling compared as text with proconfig's was a difference right after the migration."""
+
+from __future__ import annotations
+
+# The settings whose value is a list of names (Postgres's GUC_LIST_QUOTE ones, as pg_dump's
+# variable_is_guc_list_quote lists them): proconfig holds them joined by ", ", each name quoted where it needs it.
+LIST_SETTINGS = frozenset({"search_path", "temp_tablespaces", "session_preload_libraries", "shared_preload_libraries",
+                           "local_preload_libraries", "unix_socket_directories"})
+
+# The settings a SET names in mixed case (guc_tables.c): proconfig stores them so, whatever case SET used.
+_MIXED_CASE = {n.lower(): n for n in ("DateStyle", "IntervalStyle", "TimeZone")}
+
+
+def config_entry(name: str, value: str) -> str:
+    """proconfig's `name=value` for `SET name = value` as schema.yaml writes it."""
+    name = _MIXED_CASE.get(name.lower(), name.lower() if "." not in name else name)
+    if name in LIST_SETTINGS:
+        value = ", ".join(i.strip() for i in value.split(","))
+    return f"{name}={value}"
