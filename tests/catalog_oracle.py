@@ -108,7 +108,7 @@ QUERIES = {
     """,
     "indexes": f"""
         SELECT n.nspname, t.relname, i.relname, pg_get_indexdef(x.indexrelid), x.indisvalid,
-               obj_description(i.oid, 'pg_class'), x.indisreplident,
+               obj_description(i.oid, 'pg_class'), x.indisreplident, x.indisclustered,
                (SELECT array_agg(COALESCE(a.attstattarget, -1) ORDER BY a.attnum) FROM pg_attribute a
                 WHERE a.attrelid = x.indexrelid)
         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
