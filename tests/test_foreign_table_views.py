@@ -33,6 +33,9 @@ def test_a_view_over_a_foreign_table_is_said_at_inspect_and_generate(db_url, tmp
     assert "schemac: warning: view public.v_remote reads foreign table public.remote_t, which schemac does not " \
            "manage: a migration creating the view applies only to a database that has public.remote_t already" \
            in r.stderr, r.stderr
+    # The server is managed (foreign_servers:), the foreign table not: this test makes both by hand
+    text = (tmp_path / "schema.yaml").read_text()
+    (tmp_path / "schema.yaml").write_text(text[:text.index("foreign_servers:")] + text[text.index("# Not managed"):])
     r = schemac("generate", "--name", "init")
     assert r.returncode == 0, r.stderr
     assert "view public.v_remote: PostgreSQL could not create it from schema.yaml alone: it reads remote_t, which " \
@@ -43,5 +46,6 @@ def test_a_view_over_a_foreign_table_is_said_at_inspect_and_generate(db_url, tmp
             conn.execute("CREATE EXTENSION postgres_fdw;" + FOREIGN)
             apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
             assert conn.execute(VIEW).fetchone() == expected
+        (tmp_path / "schema.yaml").write_text(text)  # the server as inspect wrote it: the one made by hand
         r = schemac("diff", "--database-url", b)
         assert r.returncode == 0, r.stdout + r.stderr

@@ -388,4 +388,5 @@ class ModelBuilder:
                       default_privileges=default_privileges(rows.get("default_privileges", [])),
                       publications=kindrows.publications(rows.get("publications", []), {t.key for t in built}),
                       event_triggers=kindrows.event_triggers(rows.get("event_triggers", [])),
-                      casts=kindrows.casts(rows.get("casts", []))))
+                      casts=kindrows.casts(rows.get("casts", [])),
+                      foreign_servers=kindrows.foreign_servers(rows.get("foreign_servers", []))))

@@ -222,7 +222,8 @@ def deps(c: Change) -> Deps:
                "set_column_comment", "set_trigger_enabled", "set_trigger_comment", "refresh_view", "set_view_comment", "set_view_defaults",
                "set_view_parameters",
                "set_rule_comment", "set_policy_comment", "alter_statistics", "set_statistics_comment", "set_publication_owner", "set_publication_comment",
-               "set_event_trigger_enabled", "set_event_trigger_owner", "set_event_trigger_comment", "set_operator_owner",
+               "set_event_trigger_enabled", "set_event_trigger_owner", "set_event_trigger_comment",
+               "set_foreign_server_options", "set_foreign_server_owner", "set_foreign_server_comment", "set_operator_owner",
                "set_object_owner", "set_statistics_owner"):
         target = new if new is not None else old
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)

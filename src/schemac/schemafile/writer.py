@@ -31,6 +31,7 @@ from schemac.schemafile.policies import written_policies
 from schemac.schemafile.publications import written_publications
 from schemac.schemafile.event_triggers import written_event_triggers
 from schemac.schemafile.casts import written_casts
+from schemac.schemafile.foreign_servers import written_foreign_servers
 from schemac.schemafile.extensions import extension_spec
 from schemac.schemafile.storage import storage_spec
 from schemac.schemafile.replica_identity import replica_identity_spec
@@ -373,7 +374,7 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         keys = _keys(views)
         if views:
             doc[field] = {keys[id(v)]: _named(_view(v), v, keys[id(v)]) for v in views}
-    doc.update({**written_publications(schema.publications), **written_event_triggers(schema.event_triggers),
+    doc.update({**written_foreign_servers(schema.foreign_servers), **written_publications(schema.publications), **written_event_triggers(schema.event_triggers),
                 **written_casts(schema.casts)})
     body = _EMITTER.dump(doc)  # what yaml.dump(doc, Dumper=_Dumper, width=120, ...) writes, faster (emit.py)
     out = (header or "") + body

@@ -20,9 +20,11 @@
 --             only when no operator class made it), conversion, text search parser and template (a
 --             database's own casts are managed: casts.sql)
 -- Objects owned by an extension (pg_depend deptype 'e'), and triggers/policies/rules/constraints of
--- a relation owned by one, are left out. Foreign data wrappers and foreign servers belong to the
+-- a relation owned by one, are left out. Foreign data wrappers and user mappings belong to the
 -- database, not a schema: listed with an empty schema_name, whatever schemas are requested (event
--- triggers and publications, the database's too, are managed: event_triggers.sql, publications.sql).
+-- triggers, publications and foreign servers, the database's too, are managed: event_triggers.sql,
+-- publications.sql, foreign_servers.sql). A user mapping is listed as "role@server", never its options
+-- (they hold passwords): pg_user_mappings' umoptions is not read.
 -- Column privileges changed on an extension's own relations (GRANT SELECT (col) after CREATE EXTENSION): kind
 -- 'extension column privileges', "relation.column", where the column's access list is not the one the extension's
 -- script left (pg_init_privs); the extension's grants on whole objects are managed (extensions.sql's member_grants).
@@ -186,7 +188,8 @@ SELECT 'foreign data wrapper', '', w.fdwname::text
 FROM pg_catalog.pg_foreign_data_wrapper w
 WHERE w.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_foreign_data_wrapper'::regclass)
 UNION ALL
-SELECT 'foreign server', '', s.srvname::text
-FROM pg_catalog.pg_foreign_server s
-WHERE s.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_foreign_server'::regclass)
+SELECT 'user mapping', '', (CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(m.umuser)::text END)
+                           || '@' || s.srvname::text
+FROM pg_catalog.pg_user_mapping m
+JOIN pg_catalog.pg_foreign_server s ON s.oid = m.umserver
 ORDER BY kind, schema_name, object_name;  -- the caller sorts again, by code point
