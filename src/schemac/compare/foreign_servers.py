@@ -4,29 +4,39 @@ place; another wrapper or type is a drop and a create (Postgres has no ALTER for
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Callable, Optional
 
 from schemac.compare.changes import Change
-from schemac.compare.publications import owned_changes
-from schemac.model import ForeignServer, Schema
+from schemac.compare.publications import by_name
+from schemac.model import ForeignServer, Schema, Table
 
 
 def _definition(s: ForeignServer) -> ForeignServer:
     return replace(s, version=None, options=(), comment=None, owner=None, source=None)
 
 
+def _options(old: Optional[ForeignServer], s: ForeignServer) -> list[Change]:
+    changed = old is not None and (old.version, dict(old.options)) != (s.version, dict(s.options))
+    return [Change("set_foreign_server_options", "", "", s.name, old, s)] if changed else []
+
+
 def diff_foreign_servers(current: Schema, desired: Schema) -> list[Change]:
-    cur = {s.name: s for s in current.foreign_servers}
-    out: list[Change] = []
-    for s in desired.foreign_servers:
-        old = cur.get(s.name)
-        if old is None:
-            out.append(Change("add_foreign_server", "", "", s.name, None, s))
-        elif _definition(old) != _definition(s):
-            out.append(Change("alter_foreign_server", "", "", s.name, old, s))  # dropped and created again
-            old = None  # what follows is set on a new server
-        elif (old.version, dict(old.options)) != (s.version, dict(s.options)):
-            out.append(Change("set_foreign_server_options", "", "", s.name, old, s))
-        out += owned_changes("foreign_server", old, s)
-    names = {s.name for s in desired.foreign_servers}
-    return out + [Change("drop_foreign_server", "", "", s.name, s, None) for s in current.foreign_servers
-                  if s.name not in names]
+    return by_name("foreign_server", current.foreign_servers, desired.foreign_servers, _definition, _options)  # type: ignore
+
+
+def foreign_table_changes(cur: Table, des: Table, ch: Callable[..., None]) -> None:
+    """A foreign table's changes beyond a table's (compare.tables): another server (or a table made foreign or
+    not) is alter_foreign_table, which the planner refuses; options changed in place, the table's and its
+    columns' (a new column's after its ADD COLUMN)."""
+    if cur.foreign is None and des.foreign is None:
+        return
+    if cur.foreign is None or des.foreign is None or cur.foreign.server != des.foreign.server:
+        ch("alter_foreign_table", None, cur, des)
+        return
+    if dict(cur.foreign.options) != dict(des.foreign.options):
+        ch("set_foreign_table_options", None, cur, des)
+    was = {c.name: c for c in cur.columns}
+    for c in des.columns:
+        old = was.get(c.name)
+        if dict(old.fdw_options if old is not None else ()) != dict(c.fdw_options):
+            ch("set_column_fdw_options", c.name, old, c)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from .event_triggers import InNoSchema
 from .source import Source, _security, _src
 
 
 @dataclass(frozen=True)
-class ForeignServer:
+class ForeignServer(InNoSchema):
     """CREATE SERVER name [TYPE 't'] [VERSION 'v'] FOREIGN DATA WRAPPER wrapper [OPTIONS (k 'v', ...)]."""
 
     name: str
@@ -22,6 +23,11 @@ class ForeignServer:
     owner: Optional[str] = _security(None)  # None: not compared
     source: Optional[Source] = _src()
 
-    @property
-    def schema(self) -> str:
-        return ""  # a database's object: no namespace
+
+@dataclass(frozen=True)
+class ForeignTable:
+    """What makes a table a foreign one (CREATE FOREIGN TABLE ... SERVER server OPTIONS (...)): `Table.foreign`.
+    Its columns' OPTIONS are `Column.fdw_options`. Another server is a drop and a create (no ALTER for it)."""
+
+    server: str
+    options: tuple[tuple[str, str], ...] = ()  # (option, value) in the catalog's order (ftoptions)

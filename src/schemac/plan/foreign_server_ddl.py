@@ -10,9 +10,12 @@ from typing import Optional
 from sqlglot import exp
 
 from schemac.compare.changes import Change
-from schemac.model import ForeignServer
-from schemac.pg.names import quote_ident
-from schemac.plan.ddl import command, literal
+from schemac.model import Column, ForeignServer, Table
+from schemac.pg.dialect import RENDER
+from schemac.pg.names import qualified, quote_ident
+from schemac.plan import ddl
+from schemac.plan.ddl import command, comment_value, literal
+from schemac.plan.trees import fresh_type
 from schemac.plan.publication_ddl import owned_statements
 
 
@@ -49,3 +52,47 @@ def foreign_server_statements(change: Change) -> Optional[list[exp.Expression]]:
         return [command("ALTER", "SERVER", quote_ident(new.name), version,  # type: ignore[union-attr]
                         changed_fdw_options(old.options, new.options))]  # type: ignore[union-attr]
     return owned_statements(change, "foreign_server", "SERVER")
+
+
+def _foreign(t: Table) -> str:
+    return f"FOREIGN TABLE {qualified(t.schema, t.name)}"
+
+
+def create_foreign_table(t: Table) -> list[exp.Expression]:
+    """CREATE FOREIGN TABLE with its columns (type, COLLATE, NOT NULL, DEFAULT, GENERATED), server and options;
+    then its columns' OPTIONS and its CHECKs (ALTER FOREIGN TABLE: Postgres takes them so too)."""
+    columns = ", ".join(ddl.column_def(c, schema=t.schema).sql(dialect=RENDER) for c in t.columns)
+    out: list[exp.Expression] = [command("CREATE", _foreign(t), f"({columns})", "SERVER",
+                                         quote_ident(t.foreign.server), fdw_options(t.foreign.options))]  # type: ignore
+    out += [column_options(t, c.name, (), c.fdw_options) for c in t.columns if c.fdw_options]
+    return out + [ddl.add_constraint(t, c) for c in t.checks]
+
+
+def column_options(t: Table, column: str, old: tuple, new: tuple) -> exp.Command:
+    return command("ALTER", _foreign(t), "ALTER COLUMN", quote_ident(column), changed_fdw_options(old, new))
+
+
+def foreign_table_statements(change: Change) -> Optional[list[exp.Expression]]:
+    """Statements of a change of a foreign table where they are not a table's (CREATE, DROP, COMMENT ON,
+    OPTIONS, a column retyped: no USING), else None (ALTER TABLE takes the rest on a foreign table)."""
+    t, k = change.table_def, change.kind
+    if t is None or t.foreign is None or not isinstance(t, Table):
+        return None
+    if k == "add_table":
+        return create_foreign_table(t)
+    if k == "drop_table":
+        return [command("DROP", _foreign(t))]
+    if k == "set_table_comment":
+        return [command("COMMENT", "ON", _foreign(t), "IS", comment_value(t.comment))]
+    if k == "set_foreign_table_options":
+        return [command("ALTER", _foreign(t), changed_fdw_options(change.old.foreign.options,  # type: ignore[union-attr]
+                                                                   t.foreign.options))]
+    if k == "set_column_fdw_options":
+        was = change.old.fdw_options if change.old is not None else ()  # type: ignore[union-attr]
+        return [column_options(t, change.name, was, change.new.fdw_options)]  # type: ignore
+    if k == "alter_column_type":
+        c: Column = change.new  # type: ignore[assignment]
+        collation = f"COLLATE {ddl.collate(c.collation).sql(dialect=RENDER)}" if c.collation else ""
+        return [command("ALTER", _foreign(t), "ALTER COLUMN", quote_ident(c.name), "TYPE",
+                        fresh_type(c.type).sql(dialect=RENDER), collation)]
+    return None

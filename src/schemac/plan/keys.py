@@ -220,8 +220,8 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
     if isinstance(obj, EventTrigger):
         fn_schema, _, fn_name = obj.function.rpartition(".")
         return {("function", fn_schema or "public", fn_name)}
-    if isinstance(obj, Table):
-        return table_refs(obj)
+    if isinstance(obj, Table):  # a foreign table's server too
+        return table_refs(obj) | ({("ForeignServer", obj.foreign.server)} if obj.foreign is not None else set())
     if isinstance(obj, View):  # what Postgres recorded it reads (compare.views), what its column defaults call
         out = view_refs(obj)
         for c in obj.columns:

@@ -206,6 +206,9 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
                                   "The database has a foreign server that schema.yaml does not declare."),
     "foreign_server_changed": ("Foreign server differs",
                                "The foreign server's wrapper, type, version or options differ from schema.yaml."),
+    "foreign_table_changed": ("Foreign table differs",
+                              "The foreign table's server or options differ from schema.yaml (or a table is foreign "
+                              "against schema.yaml, or not)."),
     "missing_text_search_config": ("Text search configuration is missing",
                                    "A text search configuration declared in schema.yaml does not exist in the database."),
     "unexpected_text_search_config": ("Text search configuration is not in schema.yaml",

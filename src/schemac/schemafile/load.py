@@ -33,7 +33,7 @@ from schemac.schemafile.queries import QueryReader
 from schemac.schemafile.policies import PolicyReader
 from schemac.schemafile.publications import PublicationReader
 from schemac.schemafile.event_triggers import EventTriggerReader, no_such_function
-from schemac.schemafile.foreign_servers import ForeignServerReader
+from schemac.schemafile.foreign_servers import ForeignServerReader, check_servers
 from schemac.model.functions import function_names, runs_a_known_function
 from schemac.pg.extension_types import qualify_extension_types
 from schemac.schemafile.sequences import SequenceReader
@@ -186,6 +186,8 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         relations.update({(q.schema, q.name): f"sequence {q.schema}.{q.name}" for q in sequences})
         _declared_once(views, "view", relations)
         _view_indexes_once(views, relations)
+        servers = self.foreign_servers(top["foreign_servers"][1]) if "foreign_servers" in top else ()
+        check_servers(tables, servers)
         return qualify_extension_types(Schema(
             tuple(tables),
             source_file=self.path,
@@ -211,7 +213,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             publications=self.publications(top["publications"][1], tables) if "publications" in top else (),
             event_triggers=self.event_triggers(top["event_triggers"][1], functions, extensions, outside) if "event_triggers" in top else (),
             casts=casts,
-            foreign_servers=self.foreign_servers(top["foreign_servers"][1]) if "foreign_servers" in top else (),
+            foreign_servers=servers,
         ))
 
 

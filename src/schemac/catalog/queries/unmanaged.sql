@@ -1,6 +1,7 @@
 -- Objects of the requested schemas that schemac reads but does not manage, listed so a report can
 -- name them (never diffed): one row per object, (kind, schema_name, object_name).
---   foreign table        pg_class relkind 'f' (views and materialized views are managed: views.sql)
+--   foreign table        pg_class relkind 'f' that is a partition or in an inheritance tree (the others are managed as
+--                        tables: tables.sql; views and materialized views are managed: views.sql)
 --   function (plain and window), procedure, aggregate   pg_proc prokind 'f'/'w', 'p', 'a': those
 --             functions.sql does not manage (window functions, C and internal ones; aggregates.sql
 --             manages every aggregate); not those internal to
@@ -48,6 +49,7 @@ FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind = 'f'
+  AND (c.relispartition OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhrelid = c.oid OR fi.inhparent = c.oid))
   AND (c.oid) NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
 SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
@@ -189,7 +191,6 @@ FROM pg_catalog.pg_foreign_data_wrapper w
 WHERE w.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_foreign_data_wrapper'::regclass)
 UNION ALL
 SELECT 'user mapping', '', (CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(m.umuser)::text END)
-                           || '@' || s.srvname::text
-FROM pg_catalog.pg_user_mapping m
-JOIN pg_catalog.pg_foreign_server s ON s.oid = m.umserver
+                           || '@' || m.srvname::text
+FROM pg_catalog.pg_user_mappings m  -- the view any role reads (pg_user_mapping is the superuser's); umoptions not read
 ORDER BY kind, schema_name, object_name;  -- the caller sorts again, by code point
