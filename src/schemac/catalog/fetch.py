@@ -25,7 +25,8 @@ from schemac.errors import SchemacError
 QUERY_NAMES = ("tables", "columns", "constraints", "indexes", "enums", "domains", "sequences", "extensions",
                 "functions", "aggregates", "operators", "triggers", "views", "unmanaged", "schemas", "exclusions", "composite_types",
                 "range_types", "collations", "rules", "policies", "privileges", "roles", "default_privileges",
-                "text_search_configs", "text_search_dictionaries", "publications", "event_triggers", "casts")
+                "text_search_configs", "text_search_dictionaries", "publications", "event_triggers", "casts",
+                "foreign_servers")
 
 
 @dataclass(frozen=True)

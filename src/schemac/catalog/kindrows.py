@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Callable
+import json
+from typing import Any, Callable, Optional
 
-from schemac.model import (CAST_CONTEXTS, Cast, Operator, AGGREGATE_FUNCTIONS, STATISTICS_KINDS, Statistics, EVENT_TRIGGER_STATES, PUBLISH_ACTIONS, EventTrigger, Publication, PublishedTable, Aggregate, Argument, Attribute, Collation, CompositeType, Function, RangeType, Rule, TextSearchConfig,
+from schemac.model import (CAST_CONTEXTS, Cast, Operator, AGGREGATE_FUNCTIONS, STATISTICS_KINDS, Statistics, EVENT_TRIGGER_STATES, PUBLISH_ACTIONS, EventTrigger, ForeignServer, ForeignTable, Publication, PublishedTable, Aggregate, Argument, Attribute, Collation, CompositeType, Function, RangeType, Rule, TextSearchConfig,
                            TextSearchDictionary, TextSearchMapping, default_multirange, Column, NotNull)
 from schemac.pg import ruledef
 from schemac.pg.indexdef import collation_from_sql, top_level_items
@@ -165,6 +166,25 @@ def event_triggers(rows: list[dict[str, Any]]) -> tuple[EventTrigger, ...]:
         function=r["function"][1] if r["function"][0] == "public" else ".".join(r["function"]),
         tags=tuple(sorted(r["tags"] or ())), enabled=EVENT_TRIGGER_STATES[r["enabled"]],  # type: ignore[arg-type]
         comment=r["comment"], owner=r["owner"]) for r in rows)
+
+
+
+def foreign_servers(rows: list[dict[str, Any]]) -> tuple[ForeignServer, ...]:
+    return tuple(ForeignServer(
+        name=r["server_name"], wrapper=r["wrapper"], type=r["server_type"], version=r["server_version"],
+        options=tuple((k, v) for k, v in r["options"]), comment=r["comment"], owner=r["owner"]) for r in rows)
+
+
+
+def pairs(text: Optional[str]) -> tuple[tuple[str, str], ...]:
+    """A column's FDW options, as columns.sql writes them (JSON text), as pairs."""
+    return tuple((k, v) for k, v in json.loads(text)) if text else ()
+
+
+def foreign_table(row: dict[str, Any]) -> Optional[ForeignTable]:
+    """A tables.sql row's server and options, where it is a foreign table."""
+    server = row.get("foreign_server")
+    return ForeignTable(server, tuple((k, v) for k, v in row["foreign_options"] or ())) if server else None
 
 
 def operators(rows: list[dict[str, Any]]) -> tuple[Operator, ...]:

@@ -85,7 +85,7 @@ def _column(row: dict[str, Any]) -> Column:
                   identity=identity, generated=generated, collation=collation_from_sql(row["collation"]),
                   virtual=row["generated_kind"] == "v", statistics=row["statistics"], storage=row["storage"],
                   compression=row["compression"], options=tuple(row["options"].split(",")) if row["options"] else (),
-                  not_null=kindrows.not_null(row))
+                  not_null=kindrows.not_null(row), fdw_options=kindrows.pairs(row["fdw_options"]))
 
 
 def _nulls(option: int, order: str) -> Optional[Nulls]:
@@ -246,7 +246,7 @@ def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: 
         rules=tuple(sorted(rules, key=lambda r: r.name)),
         statistics=tuple(kindrows.statistics(s, row["schema_name"]) for s in row["statistics"]),
         row_level_security=row["row_level_security"],
-        force_row_level_security=row["force_row_level_security"],
+        force_row_level_security=row["force_row_level_security"], foreign=kindrows.foreign_table(row),
         **security,
     )
 
@@ -388,4 +388,5 @@ class ModelBuilder:
                       default_privileges=default_privileges(rows.get("default_privileges", [])),
                       publications=kindrows.publications(rows.get("publications", []), {t.key for t in built}),
                       event_triggers=kindrows.event_triggers(rows.get("event_triggers", [])),
-                      casts=kindrows.casts(rows.get("casts", []))))
+                      casts=kindrows.casts(rows.get("casts", [])),
+                      foreign_servers=kindrows.foreign_servers(rows.get("foreign_servers", []))))

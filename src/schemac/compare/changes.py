@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
-from schemac.model import (Cast, Operator, Aggregate, Check, EventTrigger, Namespace, Publication, Collation, TextSearchConfig, TextSearchDictionary, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
+from schemac.model import (Cast, Operator, Aggregate, Check, EventTrigger, ForeignServer, Namespace, Publication, Collation, TextSearchConfig, TextSearchDictionary, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
                            Policy, PrimaryKey, RangeType, Rule, Sequence, Source, Statistics, Table, Trigger, Unique, View)
 
 Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
@@ -20,7 +20,7 @@ Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
 # every table exists, comments last.
 KINDS = (
     "drop_event_trigger",  # first: an event trigger fires on the migration's own DDL (and is created last)
-    "add_extension", "add_schema", "add_collation", "alter_collation", "add_text_search_dictionary",
+    "add_extension", "add_foreign_server", "alter_foreign_server", "set_foreign_server_options", "add_schema", "add_collation", "alter_collation", "add_text_search_dictionary",
     "alter_text_search_dictionary", "add_text_search_config", "alter_text_search_config", "add_enum", "add_enum_value", "alter_enum",
     "add_domain", "alter_domain",
     "add_range_type", "alter_range_type", "add_composite_type", "alter_composite_type", "add_sequence", "alter_sequence",
@@ -43,7 +43,9 @@ KINDS = (
     "add_publication", "alter_publication", "set_publication_owner", "set_publication_comment",
     "set_table_comment", "set_column_comment", "set_index_comment", "set_constraint_comment", "set_trigger_comment",
     "set_rule_comment", "set_policy_comment", "set_statistics_comment",
-    "set_type_comment", "set_view_comment", "drop_extension", "drop_schema",
+    "set_type_comment", "set_view_comment", "set_foreign_server_owner", "set_foreign_server_comment",
+    "alter_foreign_table", "set_foreign_table_options", "set_column_fdw_options",
+    "drop_foreign_server", "drop_extension", "drop_schema",
     "add_event_trigger", "alter_event_trigger", "set_event_trigger_enabled", "set_event_trigger_owner",
     "set_event_trigger_comment",
 )
@@ -94,7 +96,8 @@ _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique cons
                  CompositeType: "composite type", RangeType: "range type", Collation: "collation",
                  TextSearchConfig: "text search config", TextSearchDictionary: "text search dictionary",
                  Rule: "rule", View: "view", Policy: "policy", Statistics: "statistics",
-                 Aggregate: "aggregate", Operator: "operator", Cast: "cast", Publication: "publication", EventTrigger: "event trigger", Namespace: "schema"}
+                 Aggregate: "aggregate", Operator: "operator", Cast: "cast", Publication: "publication", EventTrigger: "event trigger",
+                 ForeignServer: "foreign server", Namespace: "schema"}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from schemac.compare.grants import diff_grants, namespace
 from schemac.compare.policies import diff_policies
 from schemac.compare.publications import diff_publications
 from schemac.compare.event_triggers import diff_event_triggers
+from schemac.compare.foreign_servers import diff_foreign_servers
 from schemac.compare.partition_copies import with_detached_copies
 from schemac.compare.partitioning import partition_of_key
 from schemac.compare.tables import created_by_create_table, diff_table, repeated_keys
@@ -242,7 +243,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes = privileges_of_recreated(changes, current)
     changes = readers_around(changes + views, current, desired)
     changes.extend(diff_publications(current, desired, changes) + diff_event_triggers(current, desired)
-                   + diff_casts(current, desired, changes))
+                   + diff_casts(current, desired, changes) + diff_foreign_servers(current, desired))
     changes = named_where_claimed(changes, current, desired)
     order = {k: n for n, k in enumerate(KINDS)}
     # Stable sort by kind keeps the declaration order of schema.yaml inside each kind; drops of

@@ -4,9 +4,10 @@ name and comment in place: another event, tags or function is a drop and a creat
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Optional
 
 from schemac.compare.changes import Change
-from schemac.compare.publications import owned_changes
+from schemac.compare.publications import by_name
 from schemac.model import EventTrigger, Schema
 
 
@@ -14,19 +15,10 @@ def _definition(e: EventTrigger) -> EventTrigger:
     return replace(e, enabled="origin", comment=None)
 
 
+def _enabled(old: Optional[EventTrigger], e: EventTrigger) -> list[Change]:
+    return [Change("set_event_trigger_enabled", "", "", e.name, old, e)] \
+        if e.enabled != (old.enabled if old is not None else "origin") else []
+
+
 def diff_event_triggers(current: Schema, desired: Schema) -> list[Change]:
-    cur = {e.name: e for e in current.event_triggers}
-    out: list[Change] = []
-    for e in desired.event_triggers:
-        old = cur.get(e.name)
-        if old is None:
-            out.append(Change("add_event_trigger", "", "", e.name, None, e))
-        elif _definition(old) != _definition(e):
-            out.append(Change("alter_event_trigger", "", "", e.name, old, e))  # dropped and created again
-            old = None  # what follows is set on a new event trigger
-        if e.enabled != (old.enabled if old is not None else "origin"):
-            out.append(Change("set_event_trigger_enabled", "", "", e.name, old, e))
-        out += owned_changes("event_trigger", old, e)
-    names = {e.name for e in desired.event_triggers}
-    return out + [Change("drop_event_trigger", "", "", e.name, e, None) for e in current.event_triggers
-                  if e.name not in names]
+    return by_name("event_trigger", current.event_triggers, desired.event_triggers, _definition, _enabled)  # type: ignore

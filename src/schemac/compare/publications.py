@@ -11,12 +11,12 @@ from typing import Callable, Optional, Union
 from schemac.compare.changes import Change
 from schemac.compare.equality import equal_except
 from schemac.compare.normalize import same_expression
-from schemac.model import EventTrigger, Publication, PublishedTable, Schema
+from schemac.model import EventTrigger, ForeignServer, Publication, PublishedTable, Schema
 from schemac.pg.lazy import lazy
 
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
-Owned = Union[Publication, EventTrigger]
+Owned = Union[Publication, EventTrigger, ForeignServer]
 
 
 def owned_changes(kind: str, old: Optional[Owned], new: Owned) -> list[Change]:
@@ -28,6 +28,24 @@ def owned_changes(kind: str, old: Optional[Owned], new: Owned) -> list[Change]:
     if (old.comment if old is not None else None) != new.comment:
         out.append(Change(f"set_{kind}_comment", "", "", new.name, old, new))
     return out
+
+
+def by_name(kind: str, current: tuple, desired: tuple, definition: Callable,
+            in_place: Callable[[Owned, Owned], list[Change]]) -> list[Change]:
+    """add_<kind>, drop_<kind>, alter_<kind> (a drop and a create: `definition`, what Postgres cannot alter,
+    differs), what `in_place(old, new)` alters of one kept (old None: a new one), then owner and comment."""
+    cur = {o.name: o for o in current}
+    out: list[Change] = []
+    for o in desired:
+        old = cur.get(o.name)
+        if old is None:
+            out.append(Change(f"add_{kind}", "", "", o.name, None, o))
+        elif definition(old) != definition(o):
+            out.append(Change(f"alter_{kind}", "", "", o.name, old, o))  # dropped and created again
+            old = None  # what follows is set on a new object
+        out += in_place(old, o) + owned_changes(kind, old, o)
+    names = {o.name for o in desired}
+    return out + [Change(f"drop_{kind}", "", "", o.name, o, None) for o in current if o.name not in names]
 
 
 def same_member(a: PublishedTable, b: PublishedTable) -> bool:

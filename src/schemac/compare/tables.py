@@ -18,6 +18,7 @@ from schemac.compare.not_nulls import not_null_changes, partition_names_it
 from schemac.compare.partitioning import partition_of_key, same_partitioning
 from schemac.model import Check, Column, Exclusion, ForeignKey, Index, IndexElement, PrimaryKey, Table, Trigger, Unique, View
 from schemac.pg.column_storage import DEFAULT_SETTINGS, column_settings
+from schemac.compare.foreign_servers import foreign_table_changes
 from schemac.pg.lazy import lazy
 from schemac.pg.reloptions import TOAST_PREFIX
 from schemac.pg.types import type_name
@@ -377,4 +378,5 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
         ch("set_table_parameters", None, cur, des)
     if (cur.comment or None) != (des.comment or None):
         ch("set_table_comment", None, cur, des)
+    foreign_table_changes(cur, des, ch)
     return changes

@@ -96,6 +96,8 @@ class _Decoder:
             if len(inner) != 1:
                 raise TypeError(f"cannot record a field of type {hint}")
             return self.converter(inner[0])  # None is passed through as None
+        if origin is tuple and args and all(a in (str, int, bool, float) for a in args):
+            return tuple  # a fixed pair of scalars (an FDW option: name, value), recorded as a list
         if origin is tuple:
             if len(args) != 2 or args[1] is not Ellipsis:
                 raise TypeError(f"cannot record a field of type {hint}")

@@ -13,8 +13,16 @@ EVENT_TRIGGER_EVENTS = ("ddl_command_start", "ddl_command_end", "sql_drop", "tab
 EVENT_TRIGGER_STATES = {"O": "origin", "D": "disabled", "R": "replica", "A": "always"}
 
 
+class InNoSchema:
+    """A database's object (event trigger, foreign server): no namespace."""
+
+    @property
+    def schema(self) -> str:
+        return ""
+
+
 @dataclass(frozen=True)
-class EventTrigger:
+class EventTrigger(InNoSchema):
     """CREATE EVENT TRIGGER name ON event [WHEN TAG IN (tags)] EXECUTE FUNCTION function()."""
 
     name: str
@@ -25,8 +33,4 @@ class EventTrigger:
     comment: Optional[str] = None
     owner: Optional[str] = _security(None)  # None: not compared
     source: Optional[Source] = _src()
-
-    @property
-    def schema(self) -> str:
-        return ""  # a database's object: no namespace
 

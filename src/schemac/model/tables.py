@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Optional
 
 from .collnames import collate_sql
+from .foreign_servers import ForeignTable
 from .queries import Distribution
 from .sequences import Identity
 from .grants import Privilege
@@ -50,6 +51,7 @@ class Column:
     options: tuple[str, ...] = ()
     # With nullable False: the NOT NULL constraint's name, NOT VALID, NO INHERIT (PostgreSQL 18+); None: a plain one.
     not_null: Optional[NotNull] = None
+    fdw_options: tuple[tuple[str, str], ...] = ()  # a foreign table's column's OPTIONS (attfdwoptions)
 
     @property
     def type_text(self) -> str:
@@ -371,10 +373,10 @@ class Table(Qualified):
     policies: tuple[Policy, ...] = ()
     grants: tuple[Privilege, ...] = _security(())
     owner: Optional[str] = _security(None)
-    # WITH (...) storage parameters as an index's (pg_class.reloptions), its TOAST table's named "toast.x=v".
+    foreign: Optional[ForeignTable] = None  # a foreign table: its server and options
+    # WITH (...) storage parameters (pg_class.reloptions; its TOAST table's named "toast.x=v").
     parameters: tuple[str, ...] = ()
-    # False: the database holds no TOAST table for it (no column needs one), so Postgres drops `toast.`
-    # parameters silently; a fact of the catalog only, neither compared nor recorded.
+    # False: no TOAST table (no column needs one): Postgres drops `toast.` parameters silently; catalog fact only.
     toast_table: bool = field(default=True, compare=False, metadata={"recorded": False})
 
     def column(self, name: str) -> Optional[Column]:

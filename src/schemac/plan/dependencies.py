@@ -97,7 +97,8 @@ def deps(c: Change) -> Deps:
             makes |= new.given_keys()  # type: ignore[union-attr]
             removes |= old.given_keys() - new.given_keys()  # type: ignore[union-attr]
     elif k in ("attach_partition", "detach_partition", "alter_partitioning", "set_logging",
-               "set_table_comment", "set_row_security", "set_table_parameters"):
+               "set_table_comment", "set_row_security", "set_table_parameters", "set_foreign_table_options",
+               "alter_foreign_table"):
         new_refs.add(_table(t))  # type: ignore[arg-type]
         if k == "attach_partition":  # the parent must have the partition's columns, no more, no less
             p = new.partition_of  # type: ignore[union-attr]
@@ -117,7 +118,7 @@ def deps(c: Change) -> Deps:
     elif k == "set_cluster_on":  # after the index or key it names is made
         on = new.cluster_on  # type: ignore[union-attr]
         new_refs |= {_table(t)} | ({("index", t.schema, t.name, on), ("constraint", t.schema, t.name, on)} if on else set())  # type: ignore
-    elif k == "set_column_settings":  # on the column as it is once made or retyped
+    elif k in ("set_column_settings", "set_column_fdw_options"):  # on the column as it is once made or retyped
         new_refs |= {_table(t), col(c.name)}  # type: ignore[arg-type]
         makes.add(("settings", t.schema, t.name, c.name))  # type: ignore[union-attr]
     elif k == "set_replica_identity":  # after the index or key it names is made, before the old one is dropped
@@ -222,7 +223,8 @@ def deps(c: Change) -> Deps:
                "set_column_comment", "set_trigger_enabled", "set_trigger_comment", "refresh_view", "set_view_comment", "set_view_defaults",
                "set_view_parameters",
                "set_rule_comment", "set_policy_comment", "alter_statistics", "set_statistics_comment", "set_publication_owner", "set_publication_comment",
-               "set_event_trigger_enabled", "set_event_trigger_owner", "set_event_trigger_comment", "set_operator_owner",
+               "set_event_trigger_enabled", "set_event_trigger_owner", "set_event_trigger_comment",
+               "set_foreign_server_options", "set_foreign_server_owner", "set_foreign_server_comment", "set_operator_owner",
                "set_object_owner", "set_statistics_owner"):
         target = new if new is not None else old
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)

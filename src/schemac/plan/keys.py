@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Optional
 
 from schemac.compare.views import view_keys, view_refs
-from schemac.model import (Aggregate, Cast, Operator, EventTrigger, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
+from schemac.model import (Aggregate, Cast, Operator, EventTrigger, ForeignServer, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
                            Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique,
                            View)
 from schemac.model.collnames import collation_ref
@@ -220,8 +220,8 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
     if isinstance(obj, EventTrigger):
         fn_schema, _, fn_name = obj.function.rpartition(".")
         return {("function", fn_schema or "public", fn_name)}
-    if isinstance(obj, Table):
-        return table_refs(obj)
+    if isinstance(obj, Table):  # a foreign table's server too
+        return table_refs(obj) | ({("ForeignServer", obj.foreign.server)} if obj.foreign is not None else set())
     if isinstance(obj, View):  # what Postgres recorded it reads (compare.views), what its column defaults call
         out = view_refs(obj)
         for c in obj.columns:
@@ -300,7 +300,7 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
         return {("function", obj.schema, obj.name), ("function", obj.schema, obj.name, obj.identity)}
     if isinstance(obj, Table):
         return {_table(obj)}
-    if isinstance(obj, (Publication, EventTrigger, Cast)):
+    if isinstance(obj, (Publication, EventTrigger, Cast, ForeignServer)):
         return {(type(obj).__name__, obj.name)}
     if isinstance(obj, View):  # a relation ("table" key), and its columns
         return view_keys(obj)

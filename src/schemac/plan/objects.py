@@ -21,6 +21,7 @@ from schemac.plan.aggregate_ddl import aggregate_statements
 from schemac.plan.operator_ddl import operator_statements
 from schemac.plan.cast_ddl import cast_statements
 from schemac.plan.event_trigger_ddl import event_trigger_statements
+from schemac.plan.foreign_server_ddl import foreign_server_statements, foreign_table_statements
 from schemac.plan.publication_ddl import publication_statements
 from schemac.plan.textsearch_ddl import text_search_statements
 from schemac.plan.type_ddl import user_type_statements
@@ -51,6 +52,13 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
         typed = operator_statements(change)
     if typed is None:
         typed = cast_statements(change)
+    if typed is None:
+        typed = foreign_server_statements(change)
+    if typed is None:
+        typed = foreign_table_statements(change)
+    if k == "alter_foreign_table":
+        raise PlanError(f"table {new.qualified_name}: Postgres cannot change its server, or make a table foreign or "  # type: ignore
+                        "not, in place: drop it (and what reads it) and create it again in two migrations")
     if typed is not None:
         return typed
     if k == "add_extension":

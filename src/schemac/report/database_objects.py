@@ -1,4 +1,4 @@
-"""What a change of a publication, an event trigger or a cast (the database's objects, in no schema) means in a
+"""What a change of a publication, an event trigger, a cast or a foreign server (the database's objects, in no schema) means in a
 drift report. A cast changed is a DROP and a CREATE: its add_cast holds the old cast, and is the one reported. An owner that differs is security drift, as every other object's."""
 
 from __future__ import annotations
@@ -7,21 +7,29 @@ from typing import Optional, Union
 
 from schemac.compare.changes import Change
 from schemac.compare.casts import cast_text
-from schemac.model import Cast, EventTrigger, Publication
+from schemac.model import Cast, EventTrigger, ForeignServer, Publication
 from schemac.report.security import SECURITY
 
 DATABASE_OBJECT_KINDS = ("add_publication", "drop_publication", "alter_publication", "rename_publication",
                          "set_publication_owner", "set_publication_comment", "add_event_trigger", "drop_event_trigger",
                          "alter_event_trigger", "set_event_trigger_enabled", "set_event_trigger_owner",
-                         "set_event_trigger_comment", "add_cast", "drop_cast")
+                         "set_event_trigger_comment", "add_cast", "drop_cast", "add_foreign_server", "drop_foreign_server",
+                         "alter_foreign_server", "set_foreign_server_options", "set_foreign_server_owner",
+                         "set_foreign_server_comment")
 
 _KINDS = {"publication": ("missing_publication", "unexpected_publication", "publication_changed"),
           "event trigger": ("missing_event_trigger", "unexpected_event_trigger", "event_trigger_changed"),
-          "cast": ("missing_cast", "unexpected_cast", "cast_changed")}
+          "cast": ("missing_cast", "unexpected_cast", "cast_changed"),
+          "foreign server": ("missing_foreign_server", "unexpected_foreign_server", "foreign_server_changed")}
 
 
-def describe_database_object(obj: Union[Publication, EventTrigger, Cast, None]) -> Optional[str]:
-    """One line: CREATE PUBLICATION's, CREATE EVENT TRIGGER's or CREATE CAST's clauses."""
+def describe_database_object(obj: Union[Publication, EventTrigger, Cast, ForeignServer, None]) -> Optional[str]:
+    """One line: CREATE PUBLICATION's, CREATE EVENT TRIGGER's, CREATE CAST's or CREATE SERVER's clauses."""
+    if isinstance(obj, ForeignServer):
+        options = ", ".join(f"{k} '{v}'" for k, v in obj.options)
+        return " ".join(p for p in ("SERVER", f"TYPE '{obj.type}'" if obj.type is not None else "",
+                                    f"VERSION '{obj.version}'" if obj.version is not None else "",
+                                    f"FOREIGN DATA WRAPPER {obj.wrapper}", f"OPTIONS ({options})" if options else "") if p)
     if isinstance(obj, Cast):
         return cast_text(obj)
     if isinstance(obj, EventTrigger):
@@ -42,7 +50,8 @@ def describe_database_object(obj: Union[Publication, EventTrigger, Cast, None]) 
 def database_object_difference(c: Change, difference: type, file: Optional[str], line: Optional[int]):
     """The Difference of one publication, event trigger or cast change (`difference`: report.describe.Difference)."""
     old, new, k, name = c.old, c.new, c.kind, c.name
-    what = "publication" if "publication" in k else "cast" if k.endswith("_cast") else "event trigger"
+    what = "publication" if "publication" in k else "cast" if k.endswith("_cast") else \
+        "foreign server" if "foreign_server" in k else "event trigger"
     missing, unexpected, changed = _KINDS[what]
     if k.startswith("add_") and old is None:
         return difference(missing, what, "", "", name, describe_database_object(new), None,  # type: ignore
@@ -50,7 +59,7 @@ def database_object_difference(c: Change, difference: type, file: Optional[str],
     if k.startswith("drop_"):
         return difference(unexpected, what, "", "", name, None, describe_database_object(old),  # type: ignore
                           f"{what} {name} is not in schema.yaml", file, line)
-    if k.startswith("alter_") or k.startswith("add_"):
+    if k.startswith("alter_") or k.startswith("add_") or k == "set_foreign_server_options":
         e, a = describe_database_object(new), describe_database_object(old)  # type: ignore[arg-type]
         return difference(changed, what, "", "", name, e, a,
                           f"{what} {name} is {a}, expected {e}", file, line)

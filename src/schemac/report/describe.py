@@ -286,7 +286,7 @@ def _difference(c: Change) -> Optional[Difference]:
         e, a = (f"CLUSTER ON {x.cluster_on}" if x.cluster_on else "none" for x in (exp_, act))  # type: ignore[union-attr]
         return Difference("table_cluster_on_changed", "table", c.schema, c.table, None, e, a,
                           f"table {c.schema}.{c.table}: the index CLUSTER uses is {a}, expected {e}", file, line)
-    if k in ("set_column_settings", "set_replica_identity"):
+    if k in ("set_column_settings", "set_replica_identity", "set_column_fdw_options", "set_foreign_table_options", "alter_foreign_table"):
         return marks_difference(c, Difference, exp_, act, file, line)
     if k == "set_table_parameters":
         return parameters_difference(c, Difference, "table", f"{c.schema}.{c.table}", file, line)

@@ -1,5 +1,5 @@
 """Drift of what no DDL of a table's own names: its REPLICA IDENTITY, its columns' statistics target, storage,
-compression and options."""
+compression and options; a foreign table's server and options, its columns' OPTIONS."""
 
 from __future__ import annotations
 
@@ -10,11 +10,25 @@ from schemac.model.tables import replica_identity_text, settings_text
 
 
 def marks_difference(c: Change, difference: Any, exp_: Any, act: Any, file: Optional[str], line: Optional[int]) -> Any:
-    """The Difference of a set_column_settings or set_replica_identity change (`difference` is its class)."""
+    """The Difference of a set_column_settings, set_replica_identity or foreign table change (`difference` is its
+    class)."""
+    if c.kind == "set_column_fdw_options":
+        e, a = _options(exp_.fdw_options), _options(act.fdw_options if act is not None else ())
+        return difference("column_settings_changed", "column", c.schema, c.table, c.name, e, a,
+                          f"column {c.name}: {a}, expected {e}", file, line)
+    if c.kind in ("set_foreign_table_options", "alter_foreign_table"):
+        e, a = (f"SERVER {x.foreign.server} {_options(x.foreign.options)}" if x.foreign else "not foreign"
+                for x in (exp_, act))
+        return difference("foreign_table_changed", "table", c.schema, c.table, None, e, a,
+                          f"table {c.schema}.{c.table}: {a}, expected {e}", file, line)
     if c.kind == "set_column_settings":
         e, a = settings_text(exp_), settings_text(act)
         return difference("column_settings_changed", "column", c.schema, c.table, c.name, e, a,
                           f"column {c.name}: {a}, expected {e}", file, line)
-    e, a = replica_identity_text(exp_), replica_identity_text(act)
+    e, a = replica_identity_text(exp_), replica_identity_text(act)  # set_replica_identity
     return difference("table_replica_identity_changed", "table", c.schema, c.table, None, e, a,
                       f"table {c.schema}.{c.table}: REPLICA IDENTITY is {a}, expected {e}", file, line)
+
+
+def _options(pairs: tuple) -> str:
+    return f"OPTIONS ({', '.join(f'{k} {v!r}' for k, v in pairs)})" if pairs else "no OPTIONS"

@@ -17,7 +17,8 @@ from schemac.schemafile.walker import _MAPPINGS, _SCALARS
 
 IDENTITY_KEYS = {"generated": True, **SEQUENCE_OPTION_KEYS, "grants": False, "sequence_name": False}  # its sequence's
 COLUMN_KEYS = {"type": True, "renamed_from": False, "identity": False, "generated": False, "check": False, "nullable": False, "default": False, "primary_key": False, "unique": False,
-               "comment": False, "collation": False, "using": False, "distribution": False, "not_null": False, **SETTING_KEYS}
+               "comment": False, "collation": False, "using": False, "distribution": False, "not_null": False,
+               "foreign_options": False, **SETTING_KEYS}
 # A serial column's default until its table names its sequence (TableReader.table): no SQL text can be this one.
 SERIAL_DEFAULT = "\0serial"
 NOT_NULL_KEYS = {"name": False, "not_valid": False, "no_inherit": False}
@@ -118,6 +119,8 @@ class ColumnReader(ColumnSettingsReader):
         settings = self.column_settings(fields, what, type_)
         if settings:
             column = with_fields(column, **settings)
+        if "foreign_options" in fields:  # a foreign table's (TableReader refuses them on another table)
+            column = with_fields(column, fdw_options=self.fdw_options(fields["foreign_options"][1], what))  # type: ignore
         return column, is_pk, is_unique, check
 
     def not_null(self, fields: dict, what: str, identity: bool) -> "NotNull | None":

@@ -33,6 +33,7 @@ from schemac.schemafile.queries import QueryReader
 from schemac.schemafile.policies import PolicyReader
 from schemac.schemafile.publications import PublicationReader
 from schemac.schemafile.event_triggers import EventTriggerReader, no_such_function
+from schemac.schemafile.foreign_servers import ForeignServerReader, check_servers
 from schemac.model.functions import function_names, runs_a_known_function
 from schemac.pg.extension_types import qualify_extension_types
 from schemac.schemafile.sequences import SequenceReader
@@ -49,7 +50,7 @@ from schemac.schemafile.views import ViewReader
 TOP_KEYS = {"extensions": False, "schemas": False, "collations": False, "text_search_dictionaries": False, "text_search_configs": False, "enums": False, "domains": False, "composite_types": False,
             "range_types": False, "sequences": False, "functions": False, "aggregates": False, "operators": False,
             "external_types": False, "external_functions": False,
-            "default_privileges": False, "publications": False, "event_triggers": False, "casts": False, "tables": False, "views": False, "materialized_views": False,
+            "default_privileges": False, "publications": False, "event_triggers": False, "casts": False, "foreign_servers": False, "tables": False, "views": False, "materialized_views": False,
             "queries": False}
 
 
@@ -99,7 +100,8 @@ def load_with_digest(text: str, path: str = "schema.yaml") -> tuple[Schema, str]
 
 class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerReader, TypeReader, SequenceReader,
              ExtensionReader, FunctionReader, ExclusionReader, UserTypeReader, InheritsReader,
-             CollationReader, RuleReader, StatisticsReader, QueryReader, ViewReader, PolicyReader, AggregateReader, OperatorReader, CastReader, PublicationReader, EventTriggerReader, TextSearchReader):
+             CollationReader, RuleReader, StatisticsReader, QueryReader, ViewReader, PolicyReader, AggregateReader, OperatorReader, CastReader, PublicationReader, EventTriggerReader, TextSearchReader,
+             ForeignServerReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
 
     def load(self, text: str) -> Schema:
@@ -186,6 +188,8 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         relations.update({(q.schema, q.name): f"sequence {q.schema}.{q.name}" for q in sequences})
         _declared_once(views, "view", relations)
         _view_indexes_once(views, relations)
+        servers = self.foreign_servers(top["foreign_servers"][1]) if "foreign_servers" in top else ()
+        check_servers(tables, servers)
         return qualify_extension_types(Schema(
             tuple(tables),
             source_file=self.path,
@@ -211,6 +215,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             publications=self.publications(top["publications"][1], tables) if "publications" in top else (),
             event_triggers=self.event_triggers(top["event_triggers"][1], functions, extensions, outside) if "event_triggers" in top else (),
             casts=casts,
+            foreign_servers=servers,
         ))
 
 

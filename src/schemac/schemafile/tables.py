@@ -22,7 +22,7 @@ TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": 
               "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
               "checks": False, "indexes": False, "triggers": False, "unlogged": False, "cluster_on": False, "exclude": False,
               "inherits": False, "of": False, "rules": False, "statistics": False, "queries": False, "row_level_security": False, "policies": False,
-              "grants": False, "owner": False, "with": False, "replica_identity": False}
+              "grants": False, "owner": False, "with": False, "replica_identity": False, "foreign": False}
 PK_KEYS = {"columns": True, "name": False, "include": False, "without_overlaps": False, "deferrable": False,
            "initially_deferred": False, "comment": False, "index_comment": False}
 UNIQUE_KEYS = {"columns": True, "name": False, "include": False, "nulls_not_distinct": False, "without_overlaps": False,
@@ -176,7 +176,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                 raise SchemaFileError(f"{what} uses the constraint name '{c.name}' twice "
                                       f"(first at line {named[c.name].line})", c.source)
             named[c.name] = c.source  # type: ignore[assignment]
-        return Table(name=name, schema=schema, columns=tuple(columns), primary_key=primary_key,
+        table = Table(name=name, schema=schema, columns=tuple(columns), primary_key=primary_key,
                      uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=comment,
                      source=self.w.src(key_node), renamed_from=self.renamed_from(f, what, name),
                      foreign_keys=tuple(foreign_keys), partition_by=self.partition_by(f, what, known),
@@ -186,6 +186,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                      cluster_on=self.identifier(f["cluster_on"][1], f"cluster_on of {what}") if "cluster_on" in f else None,
                      parameters=self.table_parameters(f, what), **self.replica_identity(f, what),
                      **self.table_security(f, what, known))
+        return self.foreign_table(f, what, table)  # type: ignore[attr-defined]
 
     def table_parameters(self, f: dict, what: str) -> tuple[str, ...]:
         """`with:`; Postgres refuses storage parameters on a partitioned table (its partitions take them)."""

@@ -31,6 +31,7 @@ from schemac.schemafile.policies import written_policies
 from schemac.schemafile.publications import written_publications
 from schemac.schemafile.event_triggers import written_event_triggers
 from schemac.schemafile.casts import written_casts
+from schemac.schemafile.foreign_servers import foreign_table_spec, written_foreign_servers
 from schemac.schemafile.extensions import extension_spec
 from schemac.schemafile.storage import storage_spec
 from schemac.schemafile.replica_identity import replica_identity_spec
@@ -91,6 +92,8 @@ def _column(c: Column, pk_inline: bool) -> Any:
     if c.comment is not None:
         spec["comment"] = c.comment
     spec.update(column_settings_spec(c))
+    if c.fdw_options:
+        spec["foreign_options"] = _Flow(dict(c.fdw_options))
     if list(spec) == ["type"]:
         return c.type
     return _Flow(spec)
@@ -167,6 +170,7 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
         spec["inherits"] = _FlowList(p.name if p.schema == t.schema else f"{p.schema}.{p.name}" for p in t.inherits)
         t = replace(t, columns=own_columns(t, tables or {}))
     spec.update(_drop_empty({"of": t.of, "unlogged": t.unlogged, "cluster_on": t.cluster_on}))
+    spec.update(foreign_table_spec(t))
     spec.update(storage_spec(t))
     spec.update(replica_identity_spec(t))
     pk = t.primary_key
@@ -373,7 +377,7 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         keys = _keys(views)
         if views:
             doc[field] = {keys[id(v)]: _named(_view(v), v, keys[id(v)]) for v in views}
-    doc.update({**written_publications(schema.publications), **written_event_triggers(schema.event_triggers),
+    doc.update({**written_foreign_servers(schema.foreign_servers), **written_publications(schema.publications), **written_event_triggers(schema.event_triggers),
                 **written_casts(schema.casts)})
     body = _EMITTER.dump(doc)  # what yaml.dump(doc, Dumper=_Dumper, width=120, ...) writes, faster (emit.py)
     out = (header or "") + body

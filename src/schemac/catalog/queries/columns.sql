@@ -22,6 +22,8 @@
 -- compared by the caller), NOT VALID (attnotnull is true then too), NO INHERIT. One inherited and not also
 -- declared here (not conislocal) is what the parent's gives: named as the parent's, or as the table's before
 -- an ATTACH or INHERIT; left out, as constraints.sql leaves out inherited CHECKs.
+-- fdw_options: a foreign table's column's OPTIONS (attfdwoptions) as JSON text [[name, value], ...] (text: the
+-- reader shares equal rows by their values), else null.
 -- Rows for tables tables.sql left out (extension-owned) are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per column.
 -- On 18, the table's own NOT NULL constraints are hashed once (not_nulls): joined per column through
@@ -67,6 +69,10 @@ SELECT a.attrelid AS table_oid,
             WHEN 'm' THEN 'main' ELSE 'extended' END END AS storage,
        CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression,
        pg_catalog.array_to_string(a.attoptions, ',') AS options,
+       CASE WHEN a.attfdwoptions IS NOT NULL THEN (
+         SELECT json_agg(json_build_array(o.option_name, o.option_value) ORDER BY o.n)
+         FROM pg_catalog.pg_options_to_table(a.attfdwoptions) WITH ORDINALITY AS o(option_name, option_value, n))::text
+         END AS fdw_options,
        CASE WHEN nn.conname <> c.relname || '_' || a.attname || '_not_null' THEN nn.conname::text END AS not_null_name,
        NOT nn.convalidated AS not_null_not_valid,
        nn.connoinherit AS not_null_no_inherit
@@ -83,6 +89,6 @@ LEFT JOIN identity_sequences seq
        ON seq.root_oid = CASE WHEN a.attidentity <> '' THEN COALESCE(pg_catalog.pg_partition_root(a.attrelid), a.attrelid) END
       AND seq.column_name = a.attname
 WHERE n.nspname = ANY (%(schemas)s::name[])
-  AND c.relkind IN ('r', 'p')
+  AND c.relkind IN ('r', 'p', 'f')
   AND a.attnum > 0
   AND NOT a.attisdropped;

@@ -81,7 +81,7 @@ LEFT JOIN pg_catalog.pg_index ix ON con.contype IN ('p', 'u') AND ix.indexrelid 
 LEFT JOIN pg_catalog.pg_class rc ON con.contype = 'f' AND rc.oid = con.confrelid
 LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
-  AND c.relkind IN ('r', 'p')
+  AND c.relkind IN ('r', 'p', 'f')
   AND con.contype IN ('p', 'u', 'c', 'f')
   AND (con.contype IN ('p', 'u')  -- only partitions inherit these: see attached
        OR con.conparentid = 0 AND NOT (con.coninhcount > 0 AND NOT con.conislocal))

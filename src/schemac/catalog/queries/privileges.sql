@@ -18,13 +18,13 @@ WITH objects AS (
          COALESCE(c.relacl, pg_catalog.acldefault(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", c.relowner)) AS acl
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY (%(schemas)s::name[]) AND c.relkind IN ('r', 'p', 'S', 'v', 'm')
+  WHERE n.nspname = ANY (%(schemas)s::name[]) AND c.relkind IN ('r', 'p', 'f', 'S', 'v', 'm')
   UNION ALL
   SELECT 'class', c.oid, NULL, c.relowner, a.attname::text, 'table', false, a.attacl
   FROM pg_catalog.pg_attribute a
   JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY (%(schemas)s::name[]) AND c.relkind IN ('r', 'p', 'v', 'm')
+  WHERE n.nspname = ANY (%(schemas)s::name[]) AND c.relkind IN ('r', 'p', 'f', 'v', 'm')
     AND a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped
   UNION ALL
   SELECT 'proc', p.oid, NULL, p.proowner, NULL, 'function', p.proacl IS NOT NULL, COALESCE(p.proacl, pg_catalog.acldefault('f'::"char", p.proowner))

@@ -23,6 +23,8 @@
 -- statistics: its extended statistics objects (CREATE STATISTICS), each {name, schema, kinds (stxkind: d
 -- ndistinct, f dependencies, m mcv, e expressions'), columns (in the table's order, as Postgres keeps
 -- them), expressions (deparsed), target (stxstattarget: -1, or null on 17+, the default), comment, owner}.
+-- Foreign tables (relkind 'f') are tables too, but those that are a partition or inherit (unmanaged.sql lists them):
+-- foreign_server, foreign_options (ftoptions as [[name, value], ...] in the catalog's order); null on another table.
 -- Parameter: schemas, an array of schema names. One row per table.
 SELECT c.oid AS table_oid,
        n.nspname::text AS schema_name,
@@ -32,8 +34,13 @@ SELECT c.oid AS table_oid,
        (SELECT ci.relname::text FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ci ON ci.oid = i.indexrelid
         WHERE i.indrelid = c.oid AND i.indisclustered) AS cluster_on,
        ri.relname::text AS replica_identity_index,
-       CASE c.relreplident WHEN 'f' THEN 'full' WHEN 'n' THEN 'nothing'
-            WHEN 'i' THEN CASE WHEN ri.relname IS NULL THEN 'nothing' ELSE 'index' END ELSE 'default' END AS replica_identity,
+       fs.srvname::text AS foreign_server,
+       CASE WHEN ft.ftrelid IS NOT NULL THEN COALESCE((
+         SELECT json_agg(json_build_array(o.option_name, o.option_value) ORDER BY o.n)
+         FROM pg_catalog.pg_options_to_table(ft.ftoptions) WITH ORDINALITY AS o(option_name, option_value, n)),
+         '[]'::json) END AS foreign_options,
+       CASE WHEN c.relkind = 'f' THEN 'default' ELSE CASE c.relreplident WHEN 'f' THEN 'full' WHEN 'n' THEN 'nothing'
+            WHEN 'i' THEN CASE WHEN ri.relname IS NULL THEN 'nothing' ELSE 'index' END ELSE 'default' END END AS replica_identity,
        CASE pt.partstrat WHEN 'r' THEN 'range' WHEN 'l' THEN 'list' WHEN 'h' THEN 'hash' END AS partition_strategy,
        CASE WHEN c.relkind = 'p'
             THEN substring(pg_catalog.pg_get_partkeydef(c.oid) FROM '^[A-Za-z]+ \((.*)\)$') END AS partition_key,
@@ -75,6 +82,8 @@ FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
+LEFT JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid = c.oid
+LEFT JOIN pg_catalog.pg_foreign_server fs ON fs.oid = ft.ftserver
 LEFT JOIN LATERAL (SELECT ci.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ci ON ci.oid = i.indexrelid
                    WHERE c.relreplident = 'i' AND i.indrelid = c.oid AND i.indisreplident) ri ON true
 LEFT JOIN pg_catalog.pg_partitioned_table pt ON pt.partrelid = c.oid
@@ -87,7 +96,9 @@ LEFT JOIN pg_catalog.pg_class tc
                   WHERE ta.attrelid = c.oid AND ta.attnum > 0 AND NOT ta.attisdropped
                     AND ta.attlen = -1 AND ta.attstorage <> 'p')
 WHERE n.nspname = ANY (%(schemas)s::name[])
-  AND c.relkind IN ('r', 'p')
+  AND (c.relkind IN ('r', 'p')
+       OR c.relkind = 'f' AND NOT c.relispartition
+          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhrelid = c.oid OR fi.inhparent = c.oid))
   AND NOT EXISTS (
         SELECT 1
         FROM pg_catalog.pg_depend dep

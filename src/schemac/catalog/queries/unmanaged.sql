@@ -1,6 +1,7 @@
 -- Objects of the requested schemas that schemac reads but does not manage, listed so a report can
 -- name them (never diffed): one row per object, (kind, schema_name, object_name).
---   foreign table        pg_class relkind 'f' (views and materialized views are managed: views.sql)
+--   foreign table        pg_class relkind 'f' that is a partition or in an inheritance tree (the others are managed as
+--                        tables: tables.sql; views and materialized views are managed: views.sql)
 --   function (plain and window), procedure, aggregate   pg_proc prokind 'f'/'w', 'p', 'a': those
 --             functions.sql does not manage (window functions, C and internal ones; aggregates.sql
 --             manages every aggregate); not those internal to
@@ -20,9 +21,12 @@
 --             only when no operator class made it), conversion, text search parser and template (a
 --             database's own casts are managed: casts.sql)
 -- Objects owned by an extension (pg_depend deptype 'e'), and triggers/policies/rules/constraints of
--- a relation owned by one, are left out. Foreign data wrappers and foreign servers belong to the
+-- a relation owned by one, are left out. Foreign data wrappers and user mappings belong to the
 -- database, not a schema: listed with an empty schema_name, whatever schemas are requested (event
--- triggers and publications, the database's too, are managed: event_triggers.sql, publications.sql).
+-- triggers, publications and foreign servers, the database's too, are managed: event_triggers.sql,
+-- publications.sql, foreign_servers.sql). A user mapping is listed as "role@server", never its options
+-- (they hold passwords): pg_user_mappings' umoptions is not read. A managed server's access list, where it is not
+-- Postgres's default (GRANT USAGE ON FOREIGN SERVER), is listed as 'foreign server privileges': not managed yet.
 -- Column privileges changed on an extension's own relations (GRANT SELECT (col) after CREATE EXTENSION): kind
 -- 'extension column privileges', "relation.column", where the column's access list is not the one the extension's
 -- script left (pg_init_privs); the extension's grants on whole objects are managed (extensions.sql's member_grants).
@@ -46,6 +50,7 @@ FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind = 'f'
+  AND (c.relispartition OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhrelid = c.oid OR fi.inhparent = c.oid))
   AND (c.oid) NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
 SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
@@ -186,7 +191,12 @@ SELECT 'foreign data wrapper', '', w.fdwname::text
 FROM pg_catalog.pg_foreign_data_wrapper w
 WHERE w.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_foreign_data_wrapper'::regclass)
 UNION ALL
-SELECT 'foreign server', '', s.srvname::text
+SELECT 'user mapping', '', (CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(m.umuser)::text END)
+                           || '@' || m.srvname::text
+FROM pg_catalog.pg_user_mappings m  -- the view any role reads (pg_user_mapping is the superuser's); umoptions not read
+UNION ALL
+SELECT 'foreign server privileges', '', s.srvname::text  -- GRANT USAGE ON FOREIGN SERVER: not managed (yet)
 FROM pg_catalog.pg_foreign_server s
-WHERE s.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_foreign_server'::regclass)
+WHERE s.srvacl IS NOT NULL
+  AND s.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_foreign_server'::regclass)
 ORDER BY kind, schema_name, object_name;  -- the caller sorts again, by code point

@@ -1,0 +1,33 @@
+"""Foreign servers: a foreign data wrapper's connection to another data source (CREATE SERVER). They belong
+to the database, not to a schema; the wrapper comes from an extension (postgres_fdw, file_fdw)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from .event_triggers import InNoSchema
+from .source import Source, _security, _src
+
+
+@dataclass(frozen=True)
+class ForeignServer(InNoSchema):
+    """CREATE SERVER name [TYPE 't'] [VERSION 'v'] FOREIGN DATA WRAPPER wrapper [OPTIONS (k 'v', ...)]."""
+
+    name: str
+    wrapper: str
+    type: Optional[str] = None  # fixed at creation: another type is a drop and a create
+    version: Optional[str] = None  # ALTER SERVER ... VERSION
+    options: tuple[tuple[str, str], ...] = ()  # (option, value) in the catalog's order (srvoptions)
+    comment: Optional[str] = None
+    owner: Optional[str] = _security(None)  # None: not compared
+    source: Optional[Source] = _src()
+
+
+@dataclass(frozen=True)
+class ForeignTable:
+    """What makes a table a foreign one (CREATE FOREIGN TABLE ... SERVER server OPTIONS (...)): `Table.foreign`.
+    Its columns' OPTIONS are `Column.fdw_options`. Another server is a drop and a create (no ALTER for it)."""
+
+    server: str
+    options: tuple[tuple[str, str], ...] = ()  # (option, value) in the catalog's order (ftoptions)

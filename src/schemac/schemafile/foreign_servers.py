@@ -1,0 +1,98 @@
+"""Foreign servers a database declares (`foreign_servers:`): the foreign data wrapper (an extension's, which
+`extensions:` declares, or one the database has), type, version, options, owner and comment."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from yaml.nodes import Node
+
+from schemac.errors import SchemaFileError
+from schemac.model import ForeignServer, ForeignTable, Table
+from schemac.schemafile.grants import GrantReader
+from schemac.schemafile.typewriter import Flow, drop_empty
+
+FOREIGN_SERVER_KEYS = {"wrapper": True, "type": False, "version": False, "options": False, "owner": False,
+                       "comment": False}
+FOREIGN_TABLE_KEYS = {"server": True, "options": False}
+# What a foreign table cannot have (Postgres refuses it, or schemac does not manage it on one): the table's key,
+# and whether the table has it.
+_NOT_FOREIGN = {"primary_key": lambda t: t.primary_key is not None, "unique": lambda t: bool(t.uniques),
+                "indexes": lambda t: bool(t.indexes), "foreign_keys": lambda t: bool(t.foreign_keys),
+                "exclude": lambda t: bool(t.exclusions), "partition_by": lambda t: t.partition_by is not None,
+                "partition_of": lambda t: t.partition_of is not None, "inherits": lambda t: bool(t.inherits),
+                "of": lambda t: t.of is not None, "unlogged": lambda t: t.unlogged,
+                "cluster_on": lambda t: t.cluster_on is not None, "with": lambda t: bool(t.parameters),
+                "replica_identity": lambda t: t.replica_identity != "default", "triggers": lambda t: bool(t.triggers),
+                "rules": lambda t: bool(t.rules), "row_level_security": lambda t: t.row_level_security,
+                "policies": lambda t: bool(t.policies),
+                "identity": lambda t: any(c.identity is not None for c in t.columns)}
+
+
+class ForeignServerReader(GrantReader):
+    """Reads the top-level `foreign_servers:`."""
+
+    def fdw_options(self, node: Node, what: str) -> tuple[tuple[str, str], ...]:
+        """`options:` of a foreign object: name -> value, each value a scalar written as Postgres keeps it (text)."""
+        out = []
+        for name, key, value in self.w.mapping(node, f"options of {what}"):
+            if not name:
+                raise self.fail(key, f"an option of {what} has an empty name")
+            out.append((name, self.w.text(value, f"option {name} of {what}")))
+        return tuple(out)
+
+    def foreign_table(self, f: dict, what: str, table: Table) -> Table:
+        """`table` with `foreign: {server, options?}` read; refused where it has what a foreign table cannot."""
+        if "foreign" not in f:
+            for c in table.columns:
+                if c.fdw_options:
+                    raise SchemaFileError(f"column '{c.name}' of {what}: foreign_options belong to a foreign table's "
+                                          "columns (foreign: {server: ...})", c.source)
+            return table
+        key, node = f["foreign"]
+        for name, has in _NOT_FOREIGN.items():
+            if has(table):
+                raise self.fail(key, f"{what} is a foreign table (foreign:), which cannot have {name} "
+                                     "(Postgres refuses it, or schemac does not manage it there)")
+        ff = self.w.fields(node, f"foreign of {what}", FOREIGN_TABLE_KEYS)
+        server = self.identifier(ff["server"][1], f"server of {what}")
+        options = self.fdw_options(ff["options"][1], what) if "options" in ff else ()
+        return replace(table, foreign=ForeignTable(server, options))
+
+    def foreign_servers(self, node: Node) -> tuple[ForeignServer, ...]:
+        out = []
+        for name, key, value in self.w.mapping(node, "foreign_servers"):
+            name = self.identifier(key, "foreign server name")
+            what = f"foreign server '{name}'"
+            f = self.w.fields(value, what, FOREIGN_SERVER_KEYS)
+            wrapper = self.identifier(f["wrapper"][1], f"wrapper of {what}")
+            options = self.fdw_options(f["options"][1], what) if "options" in f else ()
+            out.append(ForeignServer(name, wrapper, self.opt_string(f, "type", what), self.opt_string(f, "version", what),
+                                     options, self.opt_string(f, "comment", what), self.owner(f, what),
+                                     self.w.src(key)))
+        return tuple(out)
+
+
+def check_servers(tables: list[Table], servers: tuple[ForeignServer, ...]) -> None:
+    """A foreign table's server must be one `foreign_servers:` declares: the migration creates it first."""
+    names = {s.name for s in servers}
+    for t in tables:
+        if t.foreign is not None and t.foreign.server not in names:
+            raise SchemaFileError(f"table {t.qualified_name}: its server {t.foreign.server} is not declared under "
+                                  "foreign_servers:", t.source)
+
+
+def foreign_table_spec(t: Table) -> dict:
+    """`foreign:` of a foreign table, as inspect writes it, or nothing."""
+    if t.foreign is None:
+        return {}
+    return {"foreign": Flow(drop_empty({"server": t.foreign.server,
+                                        "options": Flow(dict(t.foreign.options)) if t.foreign.options else None}))}
+
+
+def written_foreign_servers(servers: tuple[ForeignServer, ...]) -> dict:
+    """`foreign_servers:` as inspect writes it (defaults left out), or nothing."""
+    out = {s.name: drop_empty({"wrapper": s.wrapper, "type": s.type, "version": s.version,
+                               "options": Flow(dict(s.options)) if s.options else None, "owner": s.owner,
+                               "comment": s.comment}) for s in servers}
+    return {"foreign_servers": out} if out else {}
