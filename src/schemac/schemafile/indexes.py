@@ -112,6 +112,9 @@ class IndexReader(StorageReader):
 def default_opclasses_dropped(table: Table) -> Table:
     """`table` with each btree or hash key's operator class that is its column's type's default left out, as the
     catalog reader leaves it out (pg.opclasses): `{name: id, opclass: int4_ops}` is the key `id`."""
+    if not any(e.opclass for i in table.indexes for e in i.elements) and \
+            not any(e.opclass for x in table.exclusions for e in x.elements):
+        return table  # (most tables: no walk, no copies; 25 ms of `generate` at 1,000 tables)
     types = {c.name: c.type for c in table.columns}
 
     def key(e, method: str):
