@@ -15,12 +15,14 @@ def renamed_sequences(current: Schema, desired: Schema) -> list[tuple[Sequence, 
     (a table or column schema.yaml renames: under its old name in the catalog)."""
     cur_keys = {(q.schema, q.name) for q in current.sequences}
     des_keys = {(q.schema, q.name) for q in desired.sequences}
-    old_names = {(t.schema, t.name): t.renamed_from for t in desired.tables if t.renamed_from}
-    old_columns = {(t.schema, t.name, c.name): c.renamed_from for t in desired.tables for c in t.columns if c.renamed_from}
-    gone = {}
+    gone: dict[tuple[str, str], list[Sequence]] = {}
     for q in current.sequences:
         if (q.schema, q.name) not in des_keys and q.owned_by:
             gone.setdefault((q.schema, q.owned_by), []).append(q)
+    if not gone:  # (every `diff` in sync: no walk of the tables' columns)
+        return []
+    old_names = {(t.schema, t.name): t.renamed_from for t in desired.tables if t.renamed_from}
+    old_columns = {(t.schema, t.name, c.name): c.renamed_from for t in desired.tables for c in t.columns if c.renamed_from}
     pairs = []
     for q in desired.sequences:
         if (q.schema, q.name) in cur_keys or not q.owned_by:

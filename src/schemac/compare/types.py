@@ -107,12 +107,19 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
     _diff_functions(ch, current.functions, desired.functions)
     # A new sequence owning an integer column of a table that exists (under its old name, for one schema.yaml renames):
     # its rows may hold the values the sequence will hand out.
+    if not any(c.kind == "set_sequence_owner" and c.old is None for c in out):
+        return out
     existing = {(t.schema, t.name) for t in current.tables}
-    counted = {(t.schema, f"{t.name}.{col.name}") for t in desired.tables
-               if (t.schema, t.name) in existing or (t.schema, t.renamed_from) in existing
-               for col in t.columns if col.type in ("smallint", "integer", "bigint")}
-    return [replace(c, cause=OWNS_VALUES) if c.kind == "set_sequence_owner" and c.old is None
-            and (c.schema, c.new.owned_by) in counted else c for c in out]  # type: ignore[union-attr]
+    tables = {(t.schema, t.name): t for t in desired.tables
+              if (t.schema, t.name) in existing or (t.schema, t.renamed_from) in existing}
+
+    def owns_values(c: Change) -> bool:
+        table, _, column = c.new.owned_by.rpartition(".")  # type: ignore[union-attr]
+        col = tables[(c.schema, table)].column(column) if (c.schema, table) in tables else None
+        return col is not None and col.type in ("smallint", "integer", "bigint")
+
+    return [replace(c, cause=OWNS_VALUES) if c.kind == "set_sequence_owner" and c.old is None and owns_values(c)
+            else c for c in out]
 
 
 def same_function(a: Function, b: Function) -> bool:

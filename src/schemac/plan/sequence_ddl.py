@@ -10,7 +10,7 @@ from schemac.pg.idents import ident
 from schemac.pg.names import qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.pg.types import build_type
-from schemac.plan.ddl import command, number
+from schemac.plan.ddl import command, literal, number
 
 
 def sequence_properties(o: SequenceOptions) -> exp.Properties:
@@ -52,19 +52,15 @@ def past_the_rows(table: Table, column: Column) -> exp.Command:
     given one): the new sequence starts at START, and the next insert would take a value a row has (duplicate key).
     It is moved past the rows, as pg_dump's setval moves a sequence: nothing happens where no row reaches START."""
     name = qualified(table.schema, table.name)
-    return _setval(f"pg_catalog.pg_get_serial_sequence({_literal(name)}, {_literal(column.name)})",
+    return _setval(f"pg_catalog.pg_get_serial_sequence({literal(name)}, {literal(column.name)})",
                    filled(column.identity.options, column.type), name, column.name)  # type: ignore[union-attr]
 
 
 def sequence_past_the_rows(seq: Sequence) -> exp.Command:
     """The same for a new sequence owning a column that holds values (an identity made serial again)."""
     table, _, column = (seq.owned_by or "").rpartition(".")
-    return _setval(_literal(qualified(seq.schema, seq.name)), filled(seq.options, "bigint"),
+    return _setval(literal(qualified(seq.schema, seq.name)), filled(seq.options, "bigint"),
                    qualified(seq.schema, table), column)
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _setval(sequence: str, o: SequenceOptions, table: str, column: str) -> exp.Command:
