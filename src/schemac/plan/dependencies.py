@@ -177,6 +177,8 @@ def deps(c: Change) -> Deps:
         if k == "drop_not_null":  # after a parent's NO INHERIT, which leaves the child's copy its own to drop
             new_refs |= {("notnull", q.schema, q.name, c.name) for q in t.inherits}  # type: ignore[union-attr]
         new_refs.add(col(c.name))
+        if k == "set_not_null":  # rows holding NULL are given the default first: what it calls exists by then
+            new_refs |= _attribute_refs(t, c.name, new, "default")  # type: ignore[arg-type]
     elif k in ("set_default", "drop_default"):
         if old is not None and old.default is not None:  # type: ignore[union-attr]
             old_refs |= _attribute_refs(t, c.name, old, "default")  # type: ignore[arg-type]
