@@ -70,3 +70,36 @@ def test_no_default_no_update(tmp_path, db_url):
     with psycopg.connect(db_url, autocommit=True) as conn:
         assert conn.execute("SELECT attnotnull FROM pg_attribute WHERE attname = 'a' AND attrelid = 't'::regclass"
                             ).fetchone()[0] is True
+
+
+@pytest.mark.parametrize("column, warned", [
+    ("{type: integer, nullable: false}", True),
+    ("{type: integer, primary_key: true}", True),
+    ("{type: integer, nullable: false, default: 0}", False),
+    ("{type: integer, nullable: false, identity: by_default}", False),
+    ("{type: integer, generated: id * 2}", False),
+    ("integer", False),
+], ids=["not-null", "primary-key", "with-default", "identity", "generated", "nullable"])
+def test_a_column_added_not_null_without_a_default_is_warned(tmp_path, db_url, column, warned):
+    """generate never sees the rows: it warns, and the warning is true (the migration fails on a table with a
+    row and applies to an empty one)."""
+    base = "tables:\n  t:\n    columns:\n      id: integer\n      k: integer\n"
+    _step(tmp_path, db_url, base)
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(base + f"      a: {column}\n" + ("  fresh:\n    columns:\n      b: {type: integer, nullable: false}\n"),
+                      encoding="utf-8")
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    warnings = [n for n in result.notices if n.startswith("warning: ")]
+    assert warnings == ([f"warning: {schema}:6:7: column public.t.a is added NOT NULL without a default: the migration "
+                         "fails on a table that holds rows (give it a default, or add it nullable, fill it, then make "
+                         "it NOT NULL)"] if warned else [])  # (never for the new table's column)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO t (id, k) VALUES (1, 1)")
+        if warned:
+            with pytest.raises(psycopg.errors.NotNullViolation):
+                apply_files(conn, Layout(out).migrations())
+            conn.execute("DELETE FROM t")
+        apply_files(conn, Layout(out).migrations())
+        assert conn.execute("SELECT attnotnull FROM pg_attribute WHERE attname = 'a' AND attrelid = 't'::regclass"
+                            ).fetchone()[0] is ("nullable: false" in column or "primary_key" in column)

@@ -95,6 +95,22 @@ def destructive_reason(change: Change) -> Optional[str]:
     return None
 
 
+def row_failures(changes: list[Change]) -> list[str]:
+    """`generate`'s warnings for changes that apply only to a table without rows: it never sees the rows, so
+    they are said, not refused. A column added NOT NULL with no default (nor identity, nor generation
+    expression) has no value to give the rows a table holds: ADD COLUMN fails on the first one."""
+    out = []
+    for c in changes:
+        col = c.new
+        if c.kind != "add_column" or c.cause is not None or col.nullable or col.default is not None \
+                or col.identity is not None or col.generated or c.table_def.foreign is not None:  # type: ignore
+            continue
+        out.append(f"warning: {c.source or c.path}: column {c.path} is added NOT NULL without a default: the "
+                   "migration fails on a table that holds rows (give it a default, or add it nullable, fill it, "
+                   "then make it NOT NULL)")
+    return out
+
+
 def missing_cast(change: Change) -> Optional[str]:
     """Why a column type change cannot run as planned: no cast leads from the old built-in type to the
     new one, and schema.yaml gives no `using:` expression. Postgres would refuse the migration."""
