@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from schemac.compare.changes import GENERATED_REBUILT, Change, takes_using
+from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
 from schemac.pg.casts import converts
 from schemac.pg.postgis import YES, fits, refusal
 
@@ -82,6 +82,10 @@ def destructive_reason(change: Change) -> Optional[str]:
         if gone:
             return (f"enum {change.schema}.{change.name}: re-created without {', '.join(map(repr, gone))}: "
                     "the migration fails if a row holds a removed value")
+    if change.kind == "alter_domain" and change.cause == ENUM_REBUILT \
+            and change.old.type != change.new.type and not is_widening(change.old.type, change.new.type):  # type: ignore
+        return (f"domain {change.schema}.{change.name}: base type {change.old.type} -> {change.new.type}: existing "  # type: ignore
+                "values in its columns may be truncated, rounded or rejected")
     if change.kind == "alter_composite_type":
         gone = [a.name for a in change.old.attributes if a.name not in {b.name for b in change.new.attributes}]  # type: ignore
         if gone:
