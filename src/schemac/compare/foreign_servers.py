@@ -15,6 +15,11 @@ def _definition(s: ForeignServer) -> ForeignServer:
     return replace(s, version=None, options=(), comment=None, owner=None, source=None)
 
 
+def made_again(old: ForeignServer, new: ForeignServer) -> bool:
+    """Whether `old` is dropped and `new` created (another wrapper or type): it starts with Postgres's defaults."""
+    return _definition(old) != _definition(new)
+
+
 def _options(old: Optional[ForeignServer], s: ForeignServer) -> list[Change]:
     changed = old is not None and (old.version, dict(old.options)) != (s.version, dict(s.options))
     return [Change("set_foreign_server_options", "", "", s.name, old, s)] if changed else []

@@ -228,6 +228,8 @@ def deps(c: Change) -> Deps:
                "set_object_owner", "set_statistics_owner"):
         target = new if new is not None else old
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)
+        if k == "set_foreign_server_owner":  # the owner's own privileges once it owns it, as set_owner's
+            makes |= {("owned by", *key) for key in own_keys(None, new)}
     elif k in ("rename_publication", "alter_publication"):  # altered in place (after a rename), or created again
         if k == "rename_publication" or old.all_tables != new.all_tables:  # type: ignore[union-attr]
             removes |= own_keys(None, old)

@@ -1,5 +1,5 @@
 """Foreign servers a database declares (`foreign_servers:`): the foreign data wrapper (an extension's, which
-`extensions:` declares, or one the database has), type, version, options, owner and comment."""
+`extensions:` declares, or one the database has), type, version, options, owner, grants (USAGE) and comment."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from yaml.nodes import Node
 
 from schemac.errors import SchemaFileError
 from schemac.model import ForeignServer, ForeignTable, Table
-from schemac.schemafile.grants import GrantReader
+from schemac.schemafile.grants import GrantReader, grants_flow, written_grants
 from schemac.schemafile.typewriter import Flow, drop_empty
 
 FOREIGN_SERVER_KEYS = {"wrapper": True, "type": False, "version": False, "options": False, "owner": False,
-                       "comment": False}
+                       "comment": False, "grants": False}
 FOREIGN_TABLE_KEYS = {"server": True, "options": False}
 # What a foreign table cannot have (Postgres refuses it, or schemac does not manage it on one): the table's key,
 # and whether the table has it.
@@ -69,7 +69,7 @@ class ForeignServerReader(GrantReader):
             options = self.fdw_options(f["options"][1], what) if "options" in f else ()
             out.append(ForeignServer(name, wrapper, self.opt_string(f, "type", what), self.opt_string(f, "version", what),
                                      options, self.opt_string(f, "comment", what), self.owner(f, what),
-                                     self.w.src(key)))
+                                     self.w.src(key), self.grants(f, what, "foreign server")))
         return tuple(out)
 
 
@@ -94,5 +94,6 @@ def written_foreign_servers(servers: tuple[ForeignServer, ...]) -> dict:
     """`foreign_servers:` as inspect writes it (defaults left out), or nothing."""
     out = {s.name: drop_empty({"wrapper": s.wrapper, "type": s.type, "version": s.version,
                                "options": Flow(dict(s.options)) if s.options else None, "owner": s.owner,
+                               "grants": grants_flow(written_grants(s.grants, "foreign server")) or None,
                                "comment": s.comment}) for s in servers}
     return {"foreign_servers": out} if out else {}

@@ -25,8 +25,7 @@
 -- database, not a schema: listed with an empty schema_name, whatever schemas are requested (event
 -- triggers, publications and foreign servers, the database's too, are managed: event_triggers.sql,
 -- publications.sql, foreign_servers.sql). A user mapping is listed as "role@server", never its options
--- (they hold passwords): pg_user_mappings' umoptions is not read. A managed server's access list, where it is not
--- Postgres's default (GRANT USAGE ON FOREIGN SERVER), is listed as 'foreign server privileges': not managed yet.
+-- (they hold passwords): pg_user_mappings' umoptions is not read. A server's access list is managed (privileges.sql).
 -- Column privileges changed on an extension's own relations (GRANT SELECT (col) after CREATE EXTENSION): kind
 -- 'extension column privileges', "relation.column", where the column's access list is not the one the extension's
 -- script left (pg_init_privs); the extension's grants on whole objects are managed (extensions.sql's member_grants).
@@ -194,9 +193,4 @@ UNION ALL
 SELECT 'user mapping', '', (CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(m.umuser)::text END)
                            || '@' || m.srvname::text
 FROM pg_catalog.pg_user_mappings m  -- the view any role reads (pg_user_mapping is the superuser's); umoptions not read
-UNION ALL
-SELECT 'foreign server privileges', '', s.srvname::text  -- GRANT USAGE ON FOREIGN SERVER: not managed (yet)
-FROM pg_catalog.pg_foreign_server s
-WHERE s.srvacl IS NOT NULL
-  AND s.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_foreign_server'::regclass)
 ORDER BY kind, schema_name, object_name;  -- the caller sorts again, by code point
