@@ -89,6 +89,10 @@ def test_foreign_servers_round_trip_and_change(tmp_path, major_db, schemac):
         assert schemac("diff", "--database-url", b).returncode == 0
 
 
+FOREIGN_TRIGGER = "foreign_servers:\n  s: {wrapper: w}\ntables:\n  ft:\n    foreign: {server: s}\n    columns: {a: int}\n" \
+                  "    triggers:\n"
+
+
 @pytest.mark.parametrize("text, message", [
     ("foreign_servers:\n  s:\n    type: pg\n", "3:5: foreign server 's' needs the key 'wrapper'"),
     ("foreign_servers:\n  s:\n    wrapper: postgres_fdw\n    options: [a]\n", "4:14: options of foreign server 's' must be a mapping"),
@@ -97,6 +101,11 @@ def test_foreign_servers_round_trip_and_change(tmp_path, major_db, schemac):
      "4:18: privilege of grants to r on foreign server 's' must be one of usage or all, not 'select'"),
     ("foreign_servers:\n  s:\n    wrapper: w\n    grants: {r: [\"usage (a)\"]}\n", "only a table's privileges name columns"),
     ("foreign_servers:\n  s:\n    wrapper: w\n    grants: [r]\n", "4:13: grants of foreign server 's' must be a mapping"),
+    *[(FOREIGN_TRIGGER + trigger, f"8:7: trigger 'g' of table 'ft': a foreign table's trigger cannot {refused} "
+                                  "(Postgres refuses it)") for trigger, refused in [
+        ("      g: {function: f, timing: instead_of, events: [insert], for_each: row}\n", "be INSTEAD OF"),
+        ("      g: {function: f, events: [insert], for_each: row, constraint: true}\n", "be a constraint trigger"),
+        ("      g: {function: f, events: [insert], new_table: n}\n", "have a transition table (old_table, new_table)")]],
 ])
 def test_foreign_server_loader_errors(text, message):
     with pytest.raises(SchemaFileError) as e:

@@ -23,7 +23,7 @@ _NOT_FOREIGN = {"primary_key": lambda t: t.primary_key is not None, "unique": la
                 "partition_of": lambda t: t.partition_of is not None, "inherits": lambda t: bool(t.inherits),
                 "of": lambda t: t.of is not None, "unlogged": lambda t: t.unlogged,
                 "cluster_on": lambda t: t.cluster_on is not None, "with": lambda t: bool(t.parameters),
-                "replica_identity": lambda t: t.replica_identity != "default", "triggers": lambda t: bool(t.triggers),
+                "replica_identity": lambda t: t.replica_identity != "default",
                 "rules": lambda t: bool(t.rules), "row_level_security": lambda t: t.row_level_security,
                 "policies": lambda t: bool(t.policies),
                 "identity": lambda t: any(c.identity is not None for c in t.columns)}
@@ -54,6 +54,12 @@ class ForeignServerReader(GrantReader):
             if has(table):
                 raise self.fail(key, f"{what} is a foreign table (foreign:), which cannot have {name} "
                                      "(Postgres refuses it, or schemac does not manage it there)")
+        for g in table.triggers:  # row or statement, BEFORE or AFTER (TRUNCATE: PostgreSQL 16+), as Postgres allows
+            refused = "be INSTEAD OF" if g.timing == "instead of" else "be a constraint trigger" if g.constraint else \
+                "have a transition table (old_table, new_table)" if g.old_table or g.new_table else None
+            if refused:
+                raise SchemaFileError(f"trigger '{g.name}' of {what}: a foreign table's trigger cannot {refused} "
+                                      "(Postgres refuses it)", g.source)
         ff = self.w.fields(node, f"foreign of {what}", FOREIGN_TABLE_KEYS)
         server = self.identifier(ff["server"][1], f"server of {what}")
         options = self.fdw_options(ff["options"][1], what) if "options" in ff else ()

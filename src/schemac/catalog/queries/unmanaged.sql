@@ -8,8 +8,9 @@
 --             another object (a range type's constructor functions, whose privileges range_types.sql reads); one
 --             row per overload, named without
 --             arguments
---   trigger   "table.trigger": user triggers on foreign tables (those on tables and views are managed:
---             triggers.sql); not internal ones, not the clones Postgres puts on partitions
+--   trigger   "table.trigger": user triggers on a foreign table that is a partition or in an inheritance tree (those
+--             on tables, views and other foreign tables are managed: triggers.sql); not internal ones, not the clones
+--             Postgres puts on partitions
 --   policy    "relation.policy": policies on relations that are not tables (those on tables are
 --             managed: policies.sql)
 --   rule      "relation.rule": rewrite rules on relations that are not tables or views (those on tables and
@@ -78,6 +79,7 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
   AND NOT tg.tgisinternal
   AND tg.tgparentid = 0
   AND c.relkind NOT IN ('r', 'p', 'v')
+  AND (c.relkind <> 'f' OR c.relispartition OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhrelid = c.oid OR fi.inhparent = c.oid))
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
 SELECT 'policy', n.nspname::text, c.relname::text || '.' || pol.polname::text
