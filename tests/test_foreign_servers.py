@@ -39,6 +39,18 @@ def need_postgres_fdw(url):
             pytest.skip("this PostgreSQL build has no postgres_fdw")
 
 
+def inspected(tmp_path, url: str, sql: str, schemac) -> str:
+    """schema.yaml as inspect writes it from `url` once `sql` ran there, nothing listed as not managed (a server
+    without postgres_fdw: skipped)."""
+    need_postgres_fdw(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql)
+    r = schemac("inspect", "--database-url", url, "--output", "schema.yaml")
+    text = (tmp_path / "schema.yaml").read_text()
+    assert r.returncode == 0 and "# Not managed" not in text, r.stderr + text
+    return text
+
+
 def _migration(tmp_path, name):
     return "".join(p.read_text() for p in sorted((tmp_path / "generated" / "migrations").glob(f"*{name}*.sql")))
 

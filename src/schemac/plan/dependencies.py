@@ -98,7 +98,7 @@ def deps(c: Change) -> Deps:
             removes |= old.given_keys() - new.given_keys()  # type: ignore[union-attr]
     elif k in ("attach_partition", "detach_partition", "alter_partitioning", "set_logging",
                "set_table_comment", "set_row_security", "set_table_parameters", "set_foreign_table_options",
-               "alter_foreign_table"):
+               "alter_foreign_table", "remake_foreign_table"):
         new_refs.add(_table(t))  # type: ignore[arg-type]
         if k == "attach_partition":  # the parent must have the partition's columns, no more, no less
             p = new.partition_of  # type: ignore[union-attr]
