@@ -3,7 +3,8 @@ made): Postgres has no ALTER for either, so the migration drops the table and cr
 options, CHECK, comment, grants and trigger, every view reading it (and the views reading those) dropped before
 and created again after with their grants. A foreign table holds no rows here: its DROP is not destructive; a
 plain table made foreign loses its rows: `--allow-destructive`. A plain table whose DROP takes more along (a
-serial column's sequence) stays refused. Judged by this file's own SQL over pg_class, pg_foreign_table,
+serial column's sequence) stays refused. A server dropped and created again (another type) takes the foreign
+tables using it along: they are made again too. Judged by this file's own SQL over pg_class, pg_foreign_table,
 pg_attribute, pg_constraint, pg_trigger, pg_get_viewdef and relacl, against the edited schema written by hand."""
 
 from __future__ import annotations
@@ -34,12 +35,17 @@ CREATE FOREIGN TABLE to_local (id int, note text) SERVER remote_a;
 CREATE VIEW v_local AS SELECT id FROM to_local;
 CREATE TABLE local_t (id int, note text);
 COMMENT ON TABLE local_t IS 'local';
+CREATE SERVER remote_c TYPE 'x' FOREIGN DATA WRAPPER postgres_fdw;
+CREATE FOREIGN TABLE on_c (id int) SERVER remote_c OPTIONS (table_name 'c');
+GRANT SELECT ON on_c TO PUBLIC;
+CREATE VIEW v_c AS SELECT id FROM on_c;
 """
-# The edited schema, by hand: remote_orders on remote_b, to_local a plain table, local_t a foreign one.
+# The edited schema, by hand: remote_orders on remote_b, to_local a plain table, local_t a foreign one, remote_c of
+# another type (dropped and created again: so is on_c, which uses it, and v_c, which reads on_c).
 EDITED = SOURCE.replace("SERVER remote_a OPTIONS (table_name 'orders')", "SERVER remote_b OPTIONS (table_name 'orders')") \
     .replace("CREATE FOREIGN TABLE to_local (id int, note text) SERVER remote_a;", "CREATE TABLE to_local (id int, note text);") \
     .replace("CREATE TABLE local_t (id int, note text);", "CREATE FOREIGN TABLE local_t (id int, note text) SERVER remote_a;") \
-    .replace("COMMENT ON TABLE local_t", "COMMENT ON FOREIGN TABLE local_t")
+    .replace("COMMENT ON TABLE local_t", "COMMENT ON FOREIGN TABLE local_t").replace("TYPE 'x'", "TYPE 'y'")
 RELATIONS = """SELECT c.relname, c.relkind, s.srvname, ft.ftoptions, c.relacl::text[], obj_description(c.oid, 'pg_class'),
        (SELECT array_agg(ARRAY[a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull::text,
                                a.attfdwoptions::text] ORDER BY a.attnum)
@@ -79,7 +85,8 @@ def test_foreign_table_server_changed_and_made_foreign_or_not(tmp_path, major_db
         to_local = _block(text, "to_local")
         edited = edited.replace(to_local, to_local.replace("    foreign: {server: remote_a}\n", ""))
         edited = edited.replace("  local_t:\n", "  local_t:\n    foreign: {server: remote_a}\n")
-        assert edited.count("foreign: {server:") == 2 and "remote_b, options" in edited, edited
+        edited = edited.replace("    type: x\n", "    type: y\n")
+        assert edited.count("foreign: {server:") == 3 and "remote_b, options" in edited and "type: y" in edited, edited
         (tmp_path / "schema.yaml").write_text(edited)
         r = schemac("generate", "--name", "change")  # local_t loses its rows: refused without --allow-destructive
         assert r.returncode != 0 and "local_t" in r.stdout + r.stderr and "remote_orders" not in r.stdout + r.stderr, \
@@ -98,11 +105,11 @@ def test_foreign_table_server_changed_and_made_foreign_or_not(tmp_path, major_db
         r = schemac("diff", "--database-url", b)
         assert r.returncode == 0, r.stdout + r.stderr
         # drift: each table on another server, or made foreign or not, is one difference (not a missing table and an
-        # unexpected one, nor its views, grants, trigger)
+        # unexpected one, nor its views, grants, trigger); a server made again is one too (not the table using it)
         r = schemac("diff", "--database-url", major_db, "--format", "json")
-        found = sorted((d["kind"], d["object"]["table"]) for d in json.loads(r.stdout)["differences"])
-        assert r.returncode == 1 and found == [("foreign_table_changed", t) for t in ("local_t", "remote_orders", "to_local")], \
-            r.stdout
+        found = sorted((d["kind"], d["object"]["table"] or "") for d in json.loads(r.stdout)["differences"])
+        assert r.returncode == 1 and found == [("foreign_server_changed", "")] + \
+            [("foreign_table_changed", t) for t in ("local_t", "remote_orders", "to_local")], r.stdout
 
 
 @pytest.mark.parametrize("major_db", MAJORS[1:], indirect=True)

@@ -19,7 +19,7 @@ from schemac.compare.grants import diff_grants, namespace
 from schemac.compare.policies import diff_policies
 from schemac.compare.publications import diff_publications
 from schemac.compare.event_triggers import diff_event_triggers
-from schemac.compare.foreign_servers import FOREIGN_REMADE, diff_foreign_servers, remade_foreign_tables
+from schemac.compare.foreign_servers import FOREIGN_REMADE, diff_foreign_servers, foreign_drift, remade_foreign_tables
 from schemac.compare.partition_copies import with_detached_copies
 from schemac.compare.partitioning import partition_of_key
 from schemac.compare.tables import created_by_create_table, diff_table, repeated_keys
@@ -197,11 +197,12 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             old = cur_tables.pop(old_key)
             changes.append(Change("rename_table", t.schema, t.name, None, old, t, t))
             cur_tables[key] = replace(old, name=t.name, columns=named_before_rename(old))
-    remade = remade_foreign_tables(cur_tables, des_tables, current)
+    remade = remade_foreign_tables(cur_tables, des_tables, current, desired)
     for key in remade:  # dropped, then created as a new table (with its grants, owner, comment, triggers)
         old = cur_tables.pop(key)
-        changes += _dropped(old, FOREIGN_REMADE) + [Change("remake_foreign_table", old.schema, old.name, None, old,
-                                                          des_tables[key], des_tables[key])]
+        changes += _dropped(old, FOREIGN_REMADE) + ([Change("remake_foreign_table", old.schema, old.name, None, old,
+                                                           des_tables[key], des_tables[key])]
+                                                    if foreign_drift(old, des_tables[key]) else [])
     cur_ns = set(current.namespaces) | {"public"}
     for ns in sorted(set(desired.namespaces) - cur_ns):
         changes.append(Change("add_schema", ns, "", None, None, ns))

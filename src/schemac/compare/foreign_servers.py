@@ -41,6 +41,12 @@ def _moved(old: Table, new: Table) -> bool:
         (old.foreign is not None and old.foreign.server != new.foreign.server)  # type: ignore[union-attr]
 
 
+def foreign_drift(old: Table, new: Table) -> bool:
+    """Whether a table made again differs as a foreign table (server, options, foreign or not): what drift reports
+    of it (one made again only because its server is, with the same options, reports nothing more)."""
+    return _moved(old, new) or dict(old.foreign.options) != dict(new.foreign.options)  # type: ignore[union-attr]
+
+
 def _owns_sequence(old: Table, current: Schema) -> bool:
     """Whether a sequence is OWNED BY a column of `old` (serial): DROP TABLE would take it along."""
     return any(s.owned_by and s.schema == old.schema and s.owned_by.rpartition(".")[0] == old.name for s in current.sequences)
@@ -60,13 +66,20 @@ def _plain(old: Table, current: Schema) -> bool:
         not any(m.key == old.key for p in current.publications for m in p.tables)
 
 
-def remade_foreign_tables(cur_tables: dict, des_tables: dict, current: Schema) -> frozenset:
-    """Keys of the tables the migration drops and creates again: a foreign table whose server changes or that is
-    made a plain table (it holds no rows here), a plain table made foreign (`_plain`; its rows are lost: a
-    destructive change, plan.hazards); neither where a sequence is OWNED BY one of its columns (refused)."""
-    return frozenset(key for key, t in des_tables.items() if key in cur_tables and _moved(cur_tables[key], t)
-                     and not _owns_sequence(cur_tables[key], current)
-                     and (cur_tables[key].foreign is not None or _plain(cur_tables[key], current)))
+def remade_foreign_tables(cur_tables: dict, des_tables: dict, current: Schema, desired: Schema) -> frozenset:
+    """Keys of the tables the migration drops and creates again: a foreign table whose server changes, or is
+    itself dropped and created again (DROP SERVER refuses while a table uses it), or that is made a plain table
+    (it holds no rows here), a plain table made foreign (`_plain`; its rows are lost: a destructive change,
+    plan.hazards); none where a sequence is OWNED BY one of its columns (refused)."""
+    was = {s.name: s for s in current.foreign_servers}
+    again = {s.name for s in desired.foreign_servers if s.name in was and made_again(was[s.name], s)}
+
+    def remade(old: Table, new: Table) -> bool:
+        if not _moved(old, new):
+            return old.foreign is not None and old.foreign.server in again
+        return old.foreign is not None or _plain(old, current)
+    return frozenset(key for key, t in des_tables.items() if key in cur_tables and remade(cur_tables[key], t)
+                     and not _owns_sequence(cur_tables[key], current))
 
 
 def foreign_table_changes(cur: Table, des: Table, ch: Callable[..., None]) -> None:
