@@ -238,6 +238,21 @@ QUERIES = {
           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_cast'::regclass AND d.objid = c.oid
                                                       AND d.deptype IN ('e', 'i'))
     """,
+    # The database's foreign servers (not an extension's) and the foreign tables of the user's schemas: server,
+    # options, each column's OPTIONS. Access lists are the security oracle's.
+    "foreign_servers": f"""
+        SELECT s.srvname, w.fdwname, s.srvtype, s.srvversion, s.srvoptions, obj_description(s.oid, 'pg_foreign_server')
+        FROM pg_foreign_server s JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
+        WHERE {_NOT_EXTENSION_MEMBER.format(catalog="'pg_foreign_server'", oid="s.oid")}
+    """,
+    "foreign_tables": f"""
+        SELECT n.nspname, c.relname, s.srvname, ft.ftoptions,
+               (SELECT array_agg(ARRAY[a.attname::text, a.attfdwoptions::text] ORDER BY a.attnum) FROM pg_attribute a
+                WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attfdwoptions IS NOT NULL)
+        FROM pg_foreign_table ft JOIN pg_class c ON c.oid = ft.ftrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_foreign_server s ON s.oid = ft.ftserver
+        WHERE c.relnamespace IN ({_USER_NS}) AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}
+    """,
     "event_triggers": f"""
         SELECT e.evtname, e.evtevent, e.evtfoid::regprocedure::text,
                ARRAY(SELECT t FROM unnest(e.evttags) t ORDER BY 1),  -- a set: the order as written means nothing

@@ -11,6 +11,7 @@ import re
 from typing import Optional
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
+from schemac.compare.foreign_servers import FOREIGN_REMADE
 from schemac.pg.casts import converts
 from schemac.pg.postgis import YES, fits, refusal
 
@@ -70,6 +71,8 @@ def is_widening(old: str, new: str) -> bool:
 
 def destructive_reason(change: Change) -> Optional[str]:
     """Why this change can destroy data, or None when it cannot."""
+    if change.kind == "drop_table" and change.cause == FOREIGN_REMADE and change.old.foreign is not None:  # type: ignore
+        return None  # a foreign table made again (another server, or made a plain table): it holds no rows here
     if change.kind == "drop_table":
         return f"drop table {change.schema}.{change.table}: every row in it is lost"
     if change.kind == "drop_column" and change.cause != GENERATED_REBUILT:  # (derived values: made again)
