@@ -33,6 +33,9 @@
 -- Privileges changed on Postgres's own objects (GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_reset(), GRANT USAGE ON
 -- LANGUAGE plpgsql: pg_dump writes them, relative to pg_init_privs): kind 'system object privileges', the object as
 -- pg_describe_object names it, where its access list is not the initial one (initdb's, or the kind's default).
+-- A table, partitioned table, materialized view or index in a tablespace other than the database's default: kind
+-- 'tablespace', "relation in tablespace" (schemac writes no TABLESPACE clause: the relation is managed, where it
+-- lives is not, and is said so rather than lost).
 -- Subscriptions of this database are listed by name alone: their connection strings are never read. Enums and domains are managed (enums.sql, domains.sql), and
 -- so are EXCLUDE constraints (exclusions.sql).
 -- Parameter: schemas, an array of schema names.
@@ -183,6 +186,14 @@ WHERE x.acl IS NOT NULL
       IS DISTINCT FROM
       ARRAY(SELECT a::text FROM unnest(COALESCE(ip.initprivs, pg_catalog.acldefault(x.kind::"char", x.owner))) a
             ORDER BY 1)
+UNION ALL
+SELECT 'tablespace', n.nspname::text, c.relname::text || ' in ' || t.spcname::text
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_tablespace t ON t.oid = c.reltablespace
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND c.relkind IN ('r', 'p', 'm', 'i', 'I')
+  AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
 SELECT 'subscription', '', s.subname::text  -- the name only: subconninfo holds a connection string
 FROM pg_catalog.pg_subscription s
