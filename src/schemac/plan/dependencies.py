@@ -54,6 +54,19 @@ def _held_aside(type_text: str) -> Key:
     return ("type", schema, set_aside_name(name))
 
 
+def _trigger_clone_keys(c: Change, needs: set[Key]) -> set[Key]:
+    """What a trigger's ALTER TABLE ... ENABLE / DISABLE TRIGGER makes. Of a clone on a partition
+    (compare/trigger_clones.py), it needs the trigger made (or its state set), the partition made and
+    attached, and its parent's clone set first, and makes its own clone's state for its partitions'."""
+    t = c.table_def
+    if t is None or t.partition_of is None or any(g.name == c.name for g in t.triggers):
+        return {("trigger named", c.name)}
+    p = t.partition_of
+    needs |= {_table(t), ("trigger named", c.name), ("trigger", p.parent_schema, p.parent, c.name),
+              ("attached to", p.parent_schema, p.parent)}
+    return {("trigger", t.schema, t.name, c.name)}
+
+
 def deps(c: Change) -> Deps:
     """The four sets of one change (see the module's docstring)."""
     k, t, old, new = c.kind, c.table_def, c.old, c.new
@@ -197,7 +210,7 @@ def deps(c: Change) -> Deps:
                "drop_index", "rename_index", "add_trigger", "drop_trigger", "alter_trigger", "add_rule", "drop_rule",
                "alter_rule", "add_policy", "drop_policy", "alter_policy", "add_statistics", "drop_statistics"):
         if k.startswith("add_") or k in ("rename_index", "alter_trigger", "alter_rule", "alter_policy"):
-            makes |= own_keys(t, new)
+            makes |= own_keys(t, new) | ({("trigger named", c.name)} if k in ("add_trigger", "alter_trigger") else set())
             new_refs |= refs_of(t, new)
         if k == "add_constraint" and t.partition_by is not None and isinstance(new, Check) and not new.no_inherit:  # type: ignore
             new_refs.add(("attached to", t.schema, t.name))  # type: ignore[union-attr]  (after its partitions' ATTACH)
@@ -228,6 +241,8 @@ def deps(c: Change) -> Deps:
                "set_object_owner", "set_statistics_owner"):
         target = new if new is not None else old
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)
+        if k == "set_trigger_enabled":
+            makes |= _trigger_clone_keys(c, new_refs)
     elif k in ("rename_publication", "alter_publication"):  # altered in place (after a rename), or created again
         if k == "rename_publication" or old.all_tables != new.all_tables:  # type: ignore[union-attr]
             removes |= own_keys(None, old)

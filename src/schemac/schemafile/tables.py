@@ -15,6 +15,7 @@ from schemac.schemafile.columns import SERIAL_DEFAULT, serial_column, with_field
 from schemac.schemafile.storage import StorageReader
 from schemac.schemafile.replica_identity import ReplicaIdentityReader
 from schemac.schemafile.inherits import resolve_inherits
+from schemac.schemafile.triggers import check_cloned_triggers
 from schemac.pg.typetext import name_parts
 
 MAX_TABLE_COLUMNS = 1600  # PostgreSQL's MaxHeapAttributeNumber
@@ -22,7 +23,8 @@ TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": 
               "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
               "checks": False, "indexes": False, "triggers": False, "unlogged": False, "cluster_on": False, "exclude": False,
               "inherits": False, "of": False, "rules": False, "statistics": False, "queries": False, "row_level_security": False, "policies": False,
-              "grants": False, "owner": False, "with": False, "replica_identity": False, "foreign": False}
+              "grants": False, "owner": False, "with": False, "replica_identity": False, "foreign": False,
+              "cloned_triggers": False}
 PK_KEYS = {"columns": True, "name": False, "include": False, "without_overlaps": False, "deferrable": False,
            "initially_deferred": False, "comment": False, "index_comment": False}
 UNIQUE_KEYS = {"columns": True, "name": False, "include": False, "nulls_not_distinct": False, "without_overlaps": False,
@@ -181,6 +183,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                      source=self.w.src(key_node), renamed_from=self.renamed_from(f, what, name),
                      foreign_keys=tuple(foreign_keys), partition_by=self.partition_by(f, what, known),
                      partition_of=partition_of, triggers=tuple(triggers), exclusions=tuple(exclusions),
+                     cloned_triggers=self.cloned_triggers(f, what),
                      inherits=inherits, of=of, rules=tuple(rules), statistics=tuple(statistics),
                      unlogged=self.w.boolean(f["unlogged"][1], f"unlogged of {what}") if "unlogged" in f else False,
                      cluster_on=self.identifier(f["cluster_on"][1], f"cluster_on of {what}") if "cluster_on" in f else None,
@@ -234,6 +237,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                                           f"'{missing[0]}', which table {ref.qualified_name} does not have", fk.source)
                 if ref.partition_of is None:
                     _check_referenced_key(t, fk, ref)
+        check_cloned_triggers(out)
         return out
 
     def partition_by(self, f: dict, what: str, known) -> Optional[Partitioning]:
