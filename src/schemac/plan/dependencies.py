@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemac.compare.changes import (AFTER_DETACH, NEW_TABLE, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
+from schemac.compare.changes import (AFTER_DETACH, NAMED_BELOW, NEW_TABLE, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
                                      takes_using)
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs, type_key,
@@ -172,6 +172,7 @@ def deps(c: Change) -> Deps:
                 new_refs |= expression_refs(new.using, t.schema, t.name)  # type: ignore[union-attr, arg-type]
             if not new.nullable and k == "add_column":  # type: ignore[union-attr]
                 makes.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
+                new_refs.add(("named below", t.schema, t.name, c.name))  # type: ignore[union-attr]
             if k == "add_column" and c.cause == NEW_TABLE:  # a new table's columns its CREATE left out: in order
                 names = [x.name for x in t.columns]  # type: ignore[union-attr]
                 at = names.index(c.name)
@@ -187,6 +188,8 @@ def deps(c: Change) -> Deps:
                 makes.add(("columns dropped", t.schema, t.name))  # type: ignore[union-attr]
     elif k in ("set_not_null", "drop_not_null", "alter_not_null"):
         (removes if k == "drop_not_null" else makes).add(("notnull", t.schema, t.name, c.name))  # type: ignore
+        if k == "set_not_null":  # after its children's own named ones (NAMED_BELOW), which it merges into
+            new_refs.add(("named below", t.schema, t.name, c.name))  # type: ignore[union-attr]
         if k == "drop_not_null":  # after a parent's NO INHERIT, which leaves the child's copy its own to drop
             new_refs |= {("notnull", q.schema, q.name, c.name) for q in t.inherits}  # type: ignore[union-attr]
         new_refs.add(col(c.name))
@@ -284,6 +287,10 @@ def deps(c: Change) -> Deps:
         makes.add(("for inherit", t.schema, t.name))  # type: ignore[union-attr]
     elif c.cause == AFTER_NO_INHERIT:  # a CHECK the NO INHERIT left on the table
         new_refs.add(("no inherit", t.schema, t.name))  # type: ignore[union-attr]
+    if c.cause == NAMED_BELOW:  # before the parent's change, which merges into it
+        p = t.partition_of  # type: ignore[union-attr]
+        makes |= {("named below", q.schema, q.name, c.name) for q in t.inherits} | \
+            ({("named below", p.parent_schema, p.parent, c.name)} if p is not None else set())  # type: ignore[union-attr]
     if c.cause == INHERITED and t is not None and t.partition_of is not None:  # made by the parent's change
         p = t.partition_of
         new_refs.add(("column", p.parent_schema, p.parent, c.name))
