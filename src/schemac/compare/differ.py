@@ -24,7 +24,7 @@ from schemac.compare.partition_copies import with_detached_copies
 from schemac.compare.partitioning import partition_of_key
 from schemac.compare.tables import created_by_create_table, diff_table, repeated_keys
 from schemac.compare.inherited_checks import across_parents, after_no_inherit
-from schemac.compare.not_nulls import across_no_inherit, named_before_rename, named_where_claimed, names_its_own
+from schemac.compare.not_nulls import across_no_inherit, named_before_rename, named_in_partitions, named_where_claimed, names_its_own
 from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import functions_around_types
 from schemac.compare.types import diff_objects
@@ -219,6 +219,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             per_table[key] = before + after_no_inherit(diff_table(old, t, rebuilt), left) + renamed
     for key, table_changes in per_table.items():
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table))
+    changes = named_in_partitions(changes, des_tables)
     for key, t in cur_tables.items():
         if key not in des_tables:
             changes.append(Change("drop_table", t.schema, t.name, None, t, None, t))

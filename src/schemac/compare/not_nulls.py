@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from schemac.compare.changes import Change
+from schemac.compare.changes import INHERITED, NAMED_BELOW, Change
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT
 from schemac.model import Column, NotNull, Schema, Table
 from schemac.pg.names import default_not_null_name
@@ -142,4 +142,31 @@ def inherited_renames(changes: list[Change], current: Schema) -> list[tuple[Chan
                                "/ PARTITION OF) or before its parent's NOT NULL: drop it from schema.yaml, or make "
                                "the table again"))
                 break
+    return out
+
+
+def named_in_partitions(changes: list[Change], des_tables: dict) -> list[Change]:
+    """A partition's new column takes its NOT NULL from its parent's ADD COLUMN, under the parent's name, which it
+    cannot rename: where schema.yaml names the partition's, the parent adds the column without it, the partition
+    adds its own (NAMED_BELOW) and the parent's SET NOT NULL merges into it."""
+    named = {}
+    for c in changes:
+        t = des_tables.get((c.schema, c.table))
+        if c.kind == "add_column" and c.cause == INHERITED and t is not None and t.partition_of is not None \
+                and isinstance(c.new, Column) and c.new.not_null is not None and c.new.not_null.name \
+                and not c.new.not_null.not_valid:
+            named.setdefault((t.partition_of.parent_schema, t.partition_of.parent, c.name), []).append(c)
+    if not named:
+        return changes
+    out = []
+    for c in changes:
+        below = named.get((c.schema, c.table, c.name)) if c.kind == "add_column" and c.cause is None else None
+        if below and isinstance(c.new, Column) and not c.new.nullable:
+            out += [replace(c, new=replace(c.new, nullable=True, not_null=None)),
+                    Change("set_not_null", c.schema, c.table, c.name, replace(c.new, nullable=True, not_null=None),
+                           c.new, c.table_def)]
+            out += [Change("set_not_null", b.schema, b.table, b.name, replace(b.new, nullable=True, not_null=None),
+                           b.new, b.table_def, NAMED_BELOW) for b in below]  # type: ignore[type-var]
+        else:
+            out.append(c)
     return out
