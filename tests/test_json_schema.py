@@ -336,6 +336,14 @@ ACCEPTED = [
                          "    indexes:\n      i: {columns: [{name: b, opclass: int8_ops}], with: {FillFactor: 80}}\n"
                          "    foreign_keys:\n      - {columns: [b], references: {table: t, columns: [a]}, "
                          "on_delete: SET NULL, on_update: Set Default}\n"),
+    ("key-words-any-case", "functions:\n  f: {returns: trigger, language: plpgsql, body: BEGIN RETURN NEW; END, "
+                           "volatility: STABLE, parallel: Safe}\n"
+                           "tables:\n  t:\n    columns: {a: {type: text, storage: EXTERNAL, compression: PGLZ}}\n"
+                           "    replica_identity: FULL\n"
+                           "    triggers:\n      g: {function: f, events: [INSERT], timing: BEFORE, for_each: ROW, "
+                           "enabled: DISABLED}\n"
+                           "    policies:\n      p: {command: SELECT, as: PERMISSIVE, using: 'true'}\n"
+                           "views:\n  v: {query: select 1 as a, check_option: LOCAL}\n"),
     ("sequence-type-any-case", "sequences:\n  s: {type: BigInt}\n"),
     ("hash-index-asc", T + "    indexes:\n      i: {columns: [{name: a, order: asc}], method: hash}\n"),
     ("sequence-without-options", "sequences:\n  s:\n"),

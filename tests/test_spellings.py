@@ -247,6 +247,7 @@ tables:
       parent: bigint
       owner: bigint
     with: {FillFactor: 70, TOAST.Autovacuum_Enabled: false}
+    replica_identity: FULL
     indexes:
       accounts_owner: {columns: [owner], with: {FillFactor: 80}}
     foreign_keys:
@@ -259,6 +260,7 @@ CREATE TABLE accounts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   FOREIGN KEY (owner) REFERENCES accounts (id) ON DELETE SET DEFAULT)
   WITH (FillFactor = 70, TOAST.Autovacuum_Enabled = false);
 CREATE INDEX accounts_owner ON accounts (owner) WITH (FILLFACTOR = 80);
+ALTER TABLE accounts REPLICA IDENTITY FULL;
 """),
 }
 
