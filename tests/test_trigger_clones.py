@@ -87,7 +87,6 @@ tables:
     partition_by: {strategy: list, key: b}%s
   m_2025_1:
     partition_of: {parent: m_2025, bound: FOR VALUES IN (1)}
-    columns: {a: integer, b: integer}
 """
 M_2026 = """  m_2026:
     partition_of: {parent: m, bound: FOR VALUES FROM (20) TO (30)}

@@ -206,8 +206,13 @@ class TableReader(StorageReader, ReplicaIdentityReader):
             if t.inherits:
                 _check_columns_known(t)
         by_key = {t.key: t for t in tables}
-        out = []
-        for t in tables:
+        done: dict[tuple[str, str], Table] = {}
+
+        def resolved(t: Table, below: frozenset = frozenset()) -> Table:
+            """`t` with its columns, its parent's first (a sub-partition takes them from a partition that took
+            them from its own parent)."""
+            if t.key in done:
+                return done[t.key]
             if t.partition_of is not None:
                 pkey = (t.partition_of.parent_schema, t.partition_of.parent)
                 parent = by_key.get(pkey)
@@ -215,6 +220,8 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                     raise SchemaFileError(f"table {t.qualified_name} is a partition of {pkey[0]}.{pkey[1]}, which "
                                           "schema.yaml does not declare as a partitioned table (partition_by:)",
                                           t.source)
+                if parent.partition_of is not None and pkey not in below:
+                    parent = resolved(parent, below | {t.key})
                 if not t.columns:
                     # PARTITION OF copies a column's storage and compression, not its statistics or options
                     # and its NOT NULL, named as the parent's
@@ -223,7 +230,10 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                                                  for c in parent.columns))
                     _check_columns_known(t)
                 _check_own_key(t, parent)
-            out.append(t)
+            done[t.key] = t
+            return t
+
+        out = [resolved(t) for t in tables]
         by_key = {t.key: t for t in out}
         for t in out:
             for fk in t.foreign_keys:
