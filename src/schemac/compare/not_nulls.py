@@ -115,7 +115,7 @@ def names_its_own(c: Change, t: Table) -> bool:
     col = c.new
     return (c.kind == "set_not_null" or (c.kind == "add_column" and t.partition_of is None)) and \
         isinstance(col, Column) and not col.nullable and col.not_null is not None and bool(col.not_null.name) \
-        and not col.not_null.not_valid
+        and not col.not_null.not_valid and col.identity is None
 
 
 def inherited_renames(changes: list[Change], current: Schema) -> list[tuple[Change, str]]:
@@ -161,7 +161,7 @@ def named_in_partitions(changes: list[Change], des_tables: dict) -> list[Change]
     out = []
     for c in changes:
         below = named.get((c.schema, c.table, c.name)) if c.kind == "add_column" and c.cause is None else None
-        if below and isinstance(c.new, Column) and not c.new.nullable:
+        if below and isinstance(c.new, Column) and not c.new.nullable and c.new.identity is None:  # (NOT NULL itself)
             out += [replace(c, new=replace(c.new, nullable=True, not_null=None)),
                     Change("set_not_null", c.schema, c.table, c.name, replace(c.new, nullable=True, not_null=None),
                            c.new, c.table_def)]
