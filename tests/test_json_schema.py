@@ -164,8 +164,10 @@ REJECTED = [
     ("order-down", T + "    indexes:\n      i: {columns: [{name: a, order: down}]}\n", "must be one of asc, desc"),
     ("method-foo", T + "    indexes:\n      i: {columns: [a], method: foo}\n", "must be one of btree"),
     ("nulls-middle", T + "    indexes:\n      i: {columns: [{name: a, nulls: middle}]}\n", "must be one of first"),
-    ("on-delete-with-space", T + "    foreign_keys:\n      - {columns: [a], references: {table: t, columns: [a]}, "
-                                 "on_delete: set null}\n", "must be one of no_action"),
+    ("on-delete-misspelt", T + "    foreign_keys:\n      - {columns: [a], references: {table: t, columns: [a]}, "
+                               "on_delete: SET NUL}\n", "must be one of no_action"),
+    ("on-delete-two-spaces", T + "    foreign_keys:\n      - {columns: [a], references: {table: t, columns: [a]}, "
+                                 "on_delete: set  null}\n", "must be one of no_action"),
     ("on-update-bad", T + "    foreign_keys:\n      - {columns: [a], references: {table: t, columns: [a]}, "
                           "on_update: nothing}\n", "must be one of no_action"),
     ("match-partial", T + "    foreign_keys:\n      - {columns: [a], references: {table: t, columns: [a]}, "
@@ -173,8 +175,9 @@ REJECTED = [
     ("strategy-interval", T + "    partition_by: {strategy: interval, key: a}\n", "must be one of range"),
     ("identity-sometimes", "tables:\n  t:\n    columns:\n      a: {type: bigint, identity: sometimes}\n",
      "must be always or by_default"),
-    ("identity-upper-case", "tables:\n  t:\n    columns:\n      a: {type: bigint, identity: ALWAYS}\n",
+    ("identity-misspelt", "tables:\n  t:\n    columns:\n      a: {type: bigint, identity: ALWAY}\n",
      "must be always or by_default"),
+    ("with-name-misspelt", T + "    with: {FilFactor: 70}\n", "is not a storage parameter of a table"),
     ("identity-generated-bad", "tables:\n  t:\n    columns:\n      a: {type: bigint, identity: {generated: yes}}\n",
      "must be a string"),
     ("sequence-type-numeric", "sequences:\n  s: {type: numeric}\n", "must be one of smallint"),
@@ -327,6 +330,21 @@ ACCEPTED = [
                                       "    checks:\n      c: {expression: a > 0, enforced: false, not_valid: false}\n"
                                       "    foreign_keys:\n      - {columns: [a, b], references: {table: t, columns: [a, b]}, "
                                       "period: true, on_delete: No_Action, enforced: false}\n"),
+    ("spellings-of-sql", "tables:\n  t:\n    columns:\n      a: {type: bigint, identity: ALWAYS, primary_key: true}\n"
+                         "      b: {type: bigint, identity: {generated: BY DEFAULT}}\n"
+                         "      c: {type: bigint, identity: By_Default}\n"
+                         "    with: {FillFactor: 70, TOAST.Autovacuum_Enabled: false}\n"
+                         "    indexes:\n      i: {columns: [{name: b, opclass: int8_ops}], with: {FillFactor: 80}}\n"
+                         "    foreign_keys:\n      - {columns: [b], references: {table: t, columns: [a]}, "
+                         "on_delete: SET NULL, on_update: Set Default}\n"),
+    ("key-words-any-case", "functions:\n  f: {returns: trigger, language: plpgsql, body: BEGIN RETURN NEW; END, "
+                           "volatility: STABLE, parallel: Safe}\n"
+                           "tables:\n  t:\n    columns: {a: {type: text, storage: EXTERNAL, compression: PGLZ}}\n"
+                           "    replica_identity: FULL\n"
+                           "    triggers:\n      g: {function: f, events: [INSERT], timing: BEFORE, for_each: ROW, "
+                           "enabled: DISABLED}\n"
+                           "    policies:\n      p: {command: SELECT, as: PERMISSIVE, using: 'true'}\n"
+                           "views:\n  v: {query: select 1 as a, check_option: LOCAL}\n"),
     ("sequence-type-any-case", "sequences:\n  s: {type: BigInt}\n"),
     ("hash-index-asc", T + "    indexes:\n      i: {columns: [{name: a, order: asc}], method: hash}\n"),
     ("sequence-without-options", "sequences:\n  s:\n"),

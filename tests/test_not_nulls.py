@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from catalog_oracle import sibling_database
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.commands.inspect import inspect_database
+from schemac.errors import SchemacError
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 
@@ -83,3 +85,83 @@ def test_a_renamed_tables_not_null_is_changed_under_the_name_it_kept(pg18, tmp_p
     assert names[("purchases", "a")] == ("a_given", True), result.sql
     assert names[("purchases", "id")] == ("orders_id_not_null", True)
     assert check_drift(str(schema), pg18).differences == ()
+
+
+def test_an_attached_partitions_own_not_null_name_is_kept(pg18, tmp_path):
+    """A table made with a NOT NULL of its own name, then attached: the constraint it keeps is inherited (not
+    conislocal) under its own name, which inspect left out, so the partition schemac made had the parent's."""
+    with psycopg.connect(pg18, autocommit=True) as conn:
+        conn.execute("CREATE TABLE p (a int NOT NULL, b int) PARTITION BY LIST (b);"
+                     "CREATE TABLE x (a int CONSTRAINT x_a_own NOT NULL, b int);"
+                     "ALTER TABLE p ATTACH PARTITION x FOR VALUES IN (1);"
+                     "CREATE TABLE y PARTITION OF p FOR VALUES IN (2)")
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    text = inspect_database(pg18).yaml
+    schema.write_text(text, encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    with sibling_database(pg18) as other:
+        with psycopg.connect(other, autocommit=True) as conn:
+            apply_files(conn, Layout(out).migrations())
+        assert _not_nulls(other)[("x", "a")][0] == _not_nulls(pg18)[("x", "a")][0] == "x_a_own"
+        assert _not_nulls(other)[("y", "a")][0] == _not_nulls(pg18)[("y", "a")][0] == "p_a_not_null"
+        assert check_drift(str(schema), other, out_dir=out).differences == ()
+    assert check_drift(str(schema), pg18, out_dir=out).differences == ()
+    assert "a: {type: integer, nullable: false, not_null: {name: x_a_own}}" in text, text
+
+
+PARENTS = """
+tables:
+  p:
+    columns: {a: %s, b: integer%s}
+  c:
+    inherits: [p]
+    columns: {a: %s, b: integer%s}
+  pp:
+    partition_by: {strategy: list, key: b}
+    columns: {a: %s, b: integer%s}
+  q:
+    partition_of: {parent: pp, bound: FOR VALUES IN (1)}
+    columns: {a: %s, b: integer%s}
+"""
+NOT_NULL = "{type: integer, nullable: false}"
+
+
+def test_a_childs_named_not_null_is_made_before_its_parents(pg18, tmp_path):
+    """The parent's SET NOT NULL or ADD COLUMN ... NOT NULL makes its children's NOT NULLs under its own name, which
+    Postgres does not let them rename: the children's named ones are made first, and the parent's merges into them
+    (a partitioned parent adds the column without NOT NULL, which it sets once its partitions named theirs). The
+    names were lost: `diff` found them right after the migration."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(PARENTS % ("integer", "", "integer", "", "integer", "", "integer", ""), encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    schema.write_text(PARENTS % (NOT_NULL, ", z: " + NOT_NULL, "{type: integer, not_null: {name: c_a_nn}}",
+                                 ", z: {type: integer, not_null: {name: c_z_nn}}", NOT_NULL, ", z: " + NOT_NULL,
+                                 "{type: integer, not_null: {name: q_a_nn}}",
+                                 ", z: {type: integer, not_null: {name: q_z_nn}}"), encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(pg18, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+    names = _not_nulls(pg18)
+    assert {k: names[k][0] for k in [("c", "a"), ("c", "z"), ("q", "a"), ("q", "z"), ("p", "a"), ("pp", "z")]} == {
+        ("c", "a"): "c_a_nn", ("c", "z"): "c_z_nn", ("q", "a"): "q_a_nn", ("q", "z"): "q_z_nn",
+        ("p", "a"): "p_a_not_null", ("pp", "z"): "pp_z_not_null"}
+    assert check_drift(str(schema), pg18, out_dir=out).differences == ()
+    assert generate(str(schema), out).status == "unchanged"
+
+
+def test_renaming_an_inherited_not_null_is_refused_at_generate(pg18, tmp_path):
+    """Postgres refuses RENAME CONSTRAINT of an inherited NOT NULL (a child's merged one too): `generate` says so
+    at the column's line instead of writing a migration that does not apply."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(PARENTS % (NOT_NULL, "", NOT_NULL, "", NOT_NULL, "", NOT_NULL, ""), encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(pg18, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+    for edited in (PARENTS % (NOT_NULL, "", "{type: integer, not_null: {name: c_a_nn}}", "", NOT_NULL, "", NOT_NULL, ""),
+                   PARENTS % (NOT_NULL, "", NOT_NULL, "", NOT_NULL, "", "{type: integer, not_null: {name: q_a_nn}}", "")):
+        schema.write_text(edited, encoding="utf-8")
+        with pytest.raises(SchemacError) as e:
+            generate(str(schema), out)
+        assert f"{schema}:" in str(e.value) and "Postgres cannot rename an inherited constraint" in str(e.value)
+    assert len(Layout(out).migrations()) == 1
+    assert _not_nulls(pg18)[("c", "a")][0] == "c_a_not_null" and _not_nulls(pg18)[("q", "a")][0] == "pp_a_not_null"

@@ -11,6 +11,7 @@ from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
+from schemac.schemafile.load import load_text
 
 KEYS = {"p": ("range", "id,at"), "q": ("list", "LOWER( name )"), "r": ("hash", "(id)"), "s": ("range", "(lower(name)), (id)")}
 CATALOG = {"p": "RANGE (id, at)", "q": "LIST (lower(name))", "r": "HASH (id)", "s": "RANGE (lower(name), id)"}
@@ -44,3 +45,36 @@ def test_another_key_is_still_a_change_of_partitioning(tmp_path, db_url, key):
     schema.write_text(_schema({"p": ("range", key)}), encoding="utf-8")
     with pytest.raises(Exception, match="partitioning cannot change in place"):
         check_drift(str(schema), db_url, out_dir=out)
+
+
+SUB_PARTITIONS = """
+tables:
+  m_2025_1:
+    partition_of: {parent: m_2025, bound: FOR VALUES IN (1)}
+  m:
+    partition_by: {strategy: range, key: a}
+    columns: {a: integer, b: {type: text, nullable: false}}
+  m_2025:
+    partition_of: {parent: m, bound: FOR VALUES FROM (10) TO (20)}
+    partition_by: {strategy: list, key: a}
+  m_2025_2:
+    partition_of: {parent: m_2025, bound: FOR VALUES IN (2)}
+"""
+
+
+def test_a_sub_partition_without_columns_takes_them_from_its_partition_parent(tmp_path, db_url):
+    """A partition of a partition, neither naming columns: the loader gave the sub-partitions none (their parent's
+    were taken from the parent before it had taken its own), so `diff` called the columns Postgres made
+    unexpected. Oracle: the loaded model's columns of each are pg_attribute's."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(SUB_PARTITIONS, encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        catalog = {t: conn.execute("SELECT attname::text, format_type(atttypid, atttypmod), attnotnull FROM pg_attribute "
+                                   "WHERE attrelid = %s::regclass AND attnum > 0 ORDER BY attnum", (t,)).fetchall()
+                   for t in ("m_2025", "m_2025_1", "m_2025_2")}
+    model = {t.name: [(c.name, c.type, not c.nullable) for c in t.columns] for t in load_text(SUB_PARTITIONS).tables}
+    assert {t: model[t] for t in catalog} == catalog == {t: [("a", "integer", False), ("b", "text", True)]
+                                                         for t in catalog}
+    assert check_drift(str(schema), db_url).differences == ()

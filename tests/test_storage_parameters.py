@@ -151,18 +151,19 @@ MATVIEW = "materialized_views:\n  mv:\n    query: SELECT 1 AS a\n    with: {%s}\
 @pytest.mark.parametrize("text,fragment", [
     (TABLE % "filfactor: 70", "'filfactor' is not a storage parameter of a table"),
     (TABLE % "toast.fillfactor: 70", "'toast.fillfactor' is not a storage parameter of a TOAST table"),
-    (TABLE % "toast.Fill: 70", "'toast.Fill' is not a storage parameter name"),
+    (TABLE % "toast.fill-factor: 70", "'toast.fill-factor' is not a storage parameter name"),
     (TABLE % "fillfactor: 9", "9 is out of bounds (10 to 100)"),
     (TABLE % "fillfactor: seventy", "'seventy' is not an integer"),
     (TABLE % "autovacuum_enabled: maybe", "'maybe' is not a boolean"),
     (TABLE % "autovacuum_vacuum_scale_factor: nan", "'nan' is not a number"),
     (TABLE % "vacuum_index_cleanup: sometimes", "is not one of auto, on, off"),
     (TABLE % "fillfactor: 70, fillfactor: 80", "duplicate key 'fillfactor'"),
+    (TABLE % "fillfactor: 70, FillFactor: 80", "'FillFactor' names fillfactor a second time"),
     (TABLE % "fillfactor: ''", "fillfactor in with of table 't' is empty"),
     (MATVIEW % "toast.parallel_workers: 2", "'toast.parallel_workers' is not a storage parameter of a TOAST table"),
     ("tables:\n  p:\n    partition_by: {strategy: list, key: a}\n    columns: {a: integer}\n    with: {fillfactor: 70}\n",
      "a partitioned table cannot have storage parameters"),
-], ids=["unknown", "toast-heap-only", "bad-name", "bounds", "not-int", "not-bool", "nan", "enum", "duplicate", "empty",
+], ids=["unknown", "toast-heap-only", "bad-name", "bounds", "not-int", "not-bool", "nan", "enum", "duplicate", "duplicate-folded", "empty",
         "matview-toast", "partitioned"])
 def test_rejected_at_its_line(tmp_path, text, fragment):
     line, message = _error(text, tmp_path)
@@ -196,5 +197,5 @@ def test_json_schema_names_what_the_loader_takes():
     import schemac.schemafile as schemafile
 
     with open(os.path.join(os.path.dirname(schemafile.__file__), "schema.json"), encoding="utf-8") as f:
-        names = json.load(f)["$defs"]["storageParameters"]["propertyNames"]["enum"]
+        names = json.load(f)["$defs"]["storageParameters"]["propertyNames"]["anyOf"][0]["enum"]
     assert sorted(names) == sorted([*HEAP_PARAMETERS, *(f"toast.{n}" for n in TOAST_PARAMETERS)])

@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from schemac.model import Schema, Unmanaged
 from schemac.model.functions import function_names, runs_a_known_function
+from schemac.model.clones import of_known_triggers
 
 
 def _run(function: str) -> str:
@@ -66,7 +67,7 @@ def without_outside_functions(schema: Schema, external: tuple[str, ...] = ()) ->
             out.append(replace(h, triggers=tuple(g for g in h.triggers if g not in outside)) if outside else h)
         return tuple(out)
 
-    tables, views = kept(schema.tables), kept(schema.views)
+    tables, views = of_known_triggers(kept(schema.tables)), kept(schema.views)
     events = tuple(e for e in schema.event_triggers if known(e.function))
     listed += [Unmanaged("event trigger", "", e.name) for e in schema.event_triggers if e not in events]
     named = tuple(f for f in schema.external_functions if f in external)

@@ -304,6 +304,7 @@ class ModelBuilder:
         self._constraints: dict[int, _Constraints] = {}
         self._indexes: dict[int, list[Index]] = {}
         self._triggers: dict[int, list[Trigger]] = {}
+        self._clones: dict[int, list[tuple[str, str]]] = {}  # a partition's trigger clones not in their parent's state
         self._exclusions: dict[int, list[Exclusion]] = {}
         self._rules: dict[int, list[Rule]] = {}
         self._identities: dict[tuple[int, str], tuple[int, str]] = {}
@@ -317,7 +318,9 @@ class ModelBuilder:
         elif name == "indexes":
             self._indexes = _by_table(own_indexes(rows), _index)
         elif name == "triggers":
-            self._triggers = _by_table(rows, _trigger)
+            self._triggers = _by_table([r for r in rows if not r["clone"]], _trigger)
+            self._clones = _by_table([r for r in rows if r["clone"]],
+                                     lambda r: (r["trigger_name"], _ENABLED[r["enabled"]]))
         elif name == "exclusions":
             self._exclusions = _by_table(rows, _exclusion)
         elif name == "rules":
@@ -343,6 +346,7 @@ class ModelBuilder:
                         self._constraints.get(row["table_oid"], _NO_CONSTRAINTS),
                         self._indexes.get(row["table_oid"], []), self._triggers.get(row["table_oid"], []),
                         self._exclusions.get(row["table_oid"], []), self._rules.get(row["table_oid"], []),
+                        cloned_triggers=tuple(sorted(self._clones.get(row["table_oid"], ()))),
                         policies=policies.get(row["table_oid"], ()), grants=acl.grants("class", row["table_oid"]),
                         owner=acl.owner("class", row["table_oid"]))
                  for row in rows["tables"]]

@@ -15,9 +15,9 @@ from schemac import __version__
 from schemac.pg.collector import GCPause, OutOfSight
 from schemac.compare.changes import INHERITED, Change
 from schemac.compare.differ import diff, ignored_renames, repeated_key_notices, unused_usings
+from schemac.compare.not_nulls import inherited_renames
 from schemac.errors import SchemacError, printable
-from schemac.migrations.layout import (Layout, MigrationFile, NewMigration, locked, next_version, validate_name,
-                                       write_new)
+from schemac.migrations.layout import Layout, MigrationFile, NewMigration, locked, next_version, validate_name, write_new
 from schemac.commands.views import attach_recorded, computed, dev_url_of, major_of, reparsed
 from schemac.migrations.state import State, file_sha384, read_state
 from schemac.model import Schema
@@ -157,8 +157,7 @@ def _split(statements: Iterable[exp.Expression]) -> list[list[str]]:
 
 
 def _is_set_local(stmt: exp.Expression) -> bool:
-    return isinstance(stmt, exp.Command) and str(stmt.this).upper() == "SET" \
-        and str(stmt.expression).upper().startswith("LOCAL ")
+    return isinstance(stmt, exp.Command) and str(stmt.this).upper() == "SET" and str(stmt.expression).upper().startswith("LOCAL ")
 
 
 def _transactional(name: str, statements: Iterable[exp.Expression], changes: list[Change]) -> list[Unit]:
@@ -249,9 +248,10 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     uncastable = [(c, r) for c in changes if (r := missing_cast(c))]
     if uncastable:
         (first, why), rest = uncastable[0], uncastable[1:]
-        also = "; also " + ", ".join(f"{c.source or c.path} ({c.old.type} -> {c.new.type})" for c, _ in rest) \
-            if rest else ""  # type: ignore[union-attr]
+        also = "; also " + ", ".join(f"{c.source or c.path} ({c.old.type} -> {c.new.type})" for c, _ in rest) if rest else ""  # type: ignore[union-attr]
         raise SchemacError(f"{first.source or first.path}: {why}{also}")
+    for c, why in inherited_renames(changes, current)[:1]:  # (no migration that Postgres refuses)
+        raise SchemacError(f"{c.new.source or c.path}: {why}")  # type: ignore[union-attr]
     refused = [(c, r) for c in changes if c.cause != INHERITED and (r := destructive_reason(c))]
     if refused and not allow_destructive:
         lines = ["Refusing to write a migration that can destroy data (nothing written):"]

@@ -65,6 +65,10 @@ KEEPS_COLUMN = "keeps a column its parent drops"
 CARRIED_TO_PARTITIONS = frozenset({"add_column", "drop_column", "alter_column_type", "set_not_null", "drop_not_null",
                                    "set_default", "drop_default", "alter_generated", "alter_identity",
                                    "drop_identity"})
+# The cause of a child's (or partition's) own SET NOT NULL or ADD COLUMN ... NOT NULL, which its parent's ALTER TABLE
+# would make under the parent's name, where schema.yaml names the child's NOT NULL: made first, under its name, the
+# parent's then merges into it (Postgres refuses to rename an inherited one).
+NAMED_BELOW = "names its own NOT NULL before its parent's"
 # Changes of a partition detached that wait for the DETACH: those carried down, and those of the copies of
 # its parent's keys, CHECKs and indexes, which it cannot drop while attached and holds once detached
 # (compare/partition_copies.py).

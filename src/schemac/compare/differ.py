@@ -13,18 +13,19 @@ from schemac.compare.aggregates import diff_aggregates
 from schemac.compare.around import around_recreated, domains_around_recreated
 from schemac.compare.casts import diff_casts
 from schemac.compare.operators import diff_operators
-from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, NEW_TABLE, KEEPS_COLUMN, KINDS, TYPED_REBUILT, Change,
+from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KINDS, TYPED_REBUILT, Change,
                                      takes_using)
 from schemac.compare.grants import diff_grants, namespace
 from schemac.compare.policies import diff_policies
 from schemac.compare.publications import diff_publications
 from schemac.compare.event_triggers import diff_event_triggers
+from schemac.compare.trigger_clones import diff_cloned_triggers
 from schemac.compare.foreign_servers import FOREIGN_REMADE, diff_foreign_servers, foreign_drift, remade_foreign_tables
 from schemac.compare.partition_copies import with_detached_copies
 from schemac.compare.partitioning import partition_of_key
 from schemac.compare.tables import created_by_create_table, diff_table, repeated_keys
 from schemac.compare.inherited_checks import across_parents, after_no_inherit
-from schemac.compare.not_nulls import across_no_inherit, named_before_rename, named_where_claimed
+from schemac.compare.not_nulls import across_no_inherit, named_before_rename, named_in_partitions, named_where_claimed, names_its_own
 from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import functions_around_types
 from schemac.compare.types import diff_objects
@@ -118,8 +119,8 @@ def _not_inherited(changes: list[Change], old: Table, new: Table,
     attached below it). A partition detached to be attached again takes its own changes."""
     parents = _stable_parents(old, new)
     parent = {(c.kind, c.name) for key in parents for c in per_table.get(key, ())}
-    out = [replace(c, cause=INHERITED) if c.kind in CARRIED_TO_PARTITIONS and (c.kind, c.name) in parent else c
-           for c in changes]
+    out = [c if c.kind not in CARRIED_TO_PARTITIONS or (c.kind, c.name) not in parent else
+           replace(c, cause=NAMED_BELOW if names_its_own(c, new) else INHERITED) for c in changes]
     if new.partition_of is None:  # a column the child keeps while its parent drops it: NO INHERIT, INHERIT
         names = {c.name for c in new.columns}
         for q in new.inherits:
@@ -232,6 +233,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             per_table[key] = before + after_no_inherit(diff_table(old, t, rebuilt), left) + renamed
     for key, table_changes in per_table.items():
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table))
+    changes = named_in_partitions(changes, des_tables)
     for key, t in cur_tables.items():
         if key not in des_tables:
             changes += _dropped(t)
@@ -257,6 +259,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(diff_publications(current, desired, changes) + diff_event_triggers(current, desired)
                    + diff_casts(current, desired, changes) + diff_foreign_servers(current, desired))
     changes = named_where_claimed(changes, current, desired)
+    changes.extend(diff_cloned_triggers(cur_tables, des_tables, changes))
     order = {k: n for n, k in enumerate(KINDS)}
     # Stable sort by kind keeps the declaration order of schema.yaml inside each kind; drops of
     # tables run in reverse declaration order.

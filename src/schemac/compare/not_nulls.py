@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from schemac.compare.changes import Change
+from schemac.compare.changes import INHERITED, NAMED_BELOW, Change
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT
 from schemac.model import Column, NotNull, Schema, Table
 from schemac.pg.names import default_not_null_name
@@ -107,3 +107,66 @@ def partition_names_it(c: Column) -> bool:
     """A partition's column with a NOT NULL of its own it names: CREATE TABLE ... PARTITION OF makes it
     (plan.not_null_ddl.partition_not_nulls)."""
     return not c.nullable and c.not_null is not None and bool(c.not_null.name) and not c.not_null.not_valid
+
+
+def names_its_own(c: Change, t: Table) -> bool:
+    """A child's SET NOT NULL or ADD COLUMN (not a partition's: Postgres adds its columns from the parent alone)
+    its parent's ALTER TABLE would make, whose NOT NULL schema.yaml names: made on the child first (NAMED_BELOW)."""
+    col = c.new
+    return (c.kind == "set_not_null" or (c.kind == "add_column" and t.partition_of is None)) and \
+        isinstance(col, Column) and not col.nullable and col.not_null is not None and bool(col.not_null.name) \
+        and not col.not_null.not_valid and col.identity is None
+
+
+def inherited_renames(changes: list[Change], current: Schema) -> list[tuple[Change, str]]:
+    """Each change renaming a child's (or partition's) NOT NULL it inherits from a parent, with why `generate`
+    cannot: Postgres refuses to rename an inherited constraint (the child's own merged into it too), and
+    keeps one NOT NULL per column. Its name is given where the table is made, or its parent's NOT NULL set."""
+    renames = [c for c in changes if c.kind == "alter_not_null" and c.cause is None and isinstance(c.old, Column)
+               and isinstance(c.new, Column) and c.new.not_null is not None and c.new.not_null.name is not None
+               and c.new.not_null.name != (c.old.not_null or NotNull()).name]
+    if not renames:
+        return []
+    tables = {t.key: t for t in current.tables}
+    out = []
+    for c in renames:
+        t = tables.get((c.schema, c.table))
+        parents = [] if t is None else [(q.schema, q.name) for q in t.inherits] + \
+            ([(t.partition_of.parent_schema, t.partition_of.parent)] if t.partition_of is not None else [])
+        for key in parents:
+            pc = tables[key].column(c.name) if key in tables else None
+            if pc is not None and not pc.nullable and not (pc.not_null is not None and pc.not_null.no_inherit):
+                out.append((c, f"table {c.schema}.{c.table}: the NOT NULL of column {c.name} is inherited from "
+                               f"{key[0]}.{key[1]}, and Postgres cannot rename an inherited constraint; its name "
+                               f"({c.new.not_null.name}) is given where the table is made (CREATE TABLE ... INHERITS "  # type: ignore
+                               "/ PARTITION OF) or before its parent's NOT NULL: drop it from schema.yaml, or make "
+                               "the table again"))
+                break
+    return out
+
+
+def named_in_partitions(changes: list[Change], des_tables: dict) -> list[Change]:
+    """A partition's new column takes its NOT NULL from its parent's ADD COLUMN, under the parent's name, which it
+    cannot rename: where schema.yaml names the partition's, the parent adds the column without it, the partition
+    adds its own (NAMED_BELOW) and the parent's SET NOT NULL merges into it."""
+    named = {}
+    for c in changes:
+        t = des_tables.get((c.schema, c.table))
+        if c.kind == "add_column" and c.cause == INHERITED and t is not None and t.partition_of is not None \
+                and isinstance(c.new, Column) and c.new.not_null is not None and c.new.not_null.name \
+                and not c.new.not_null.not_valid:
+            named.setdefault((t.partition_of.parent_schema, t.partition_of.parent, c.name), []).append(c)
+    if not named:
+        return changes
+    out = []
+    for c in changes:
+        below = named.get((c.schema, c.table, c.name)) if c.kind == "add_column" and c.cause is None else None
+        if below and isinstance(c.new, Column) and not c.new.nullable and c.new.identity is None:  # (NOT NULL itself)
+            out += [replace(c, new=replace(c.new, nullable=True, not_null=None)),
+                    Change("set_not_null", c.schema, c.table, c.name, replace(c.new, nullable=True, not_null=None),
+                           c.new, c.table_def)]
+            out += [Change("set_not_null", b.schema, b.table, b.name, replace(b.new, nullable=True, not_null=None),
+                           b.new, b.table_def, NAMED_BELOW) for b in below]  # type: ignore[type-var]
+        else:
+            out.append(c)
+    return out

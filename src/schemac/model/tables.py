@@ -352,10 +352,10 @@ class Table(Qualified):
     partition_of: Optional[PartitionOf] = None
     unlogged: bool = False  # UNLOGGED: not written to the WAL (fast, emptied after a crash, not replicated)
     cluster_on: Optional[str] = None  # ALTER TABLE ... CLUSTER ON: the index (or key) a bare CLUSTER orders by
-    # ALTER TABLE ... REPLICA IDENTITY (pg_class.relreplident): what a logical replication UPDATE/DELETE
-    # carries of the old row; "index": the unique index (or key) replica_identity_index names.
+    # ALTER TABLE ... REPLICA IDENTITY (relreplident): what logical replication's UPDATE/DELETE carries of the old row ("index": replica_identity_index's)
     replica_identity: Literal["default", "full", "nothing", "index"] = "default"
     replica_identity_index: Optional[str] = None
+    cloned_triggers: tuple[tuple[str, str], ...] = ()  # a partition's: (name, enabled), model/clones.py
     triggers: tuple[Trigger, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()  # EXCLUDE constraints
     # INHERITS (parents, in order): the columns and CHECKs they give the table are in `columns` (as the

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemac.compare.changes import (AFTER_DETACH, NEW_TABLE, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
+from schemac.compare.changes import (AFTER_DETACH, NAMED_BELOW, NEW_TABLE, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
                                      takes_using)
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs, type_key,
@@ -52,6 +52,19 @@ def _held_aside(type_text: str) -> Key:
     set-aside name until it leaves it (retyped, dropped, or its table dropped): before that type is dropped."""
     schema, name = type_name(type_text)
     return ("type", schema, set_aside_name(name))
+
+
+def _trigger_clone_keys(c: Change, needs: set[Key]) -> set[Key]:
+    """What a trigger's ALTER TABLE ... ENABLE / DISABLE TRIGGER makes. Of a clone on a partition
+    (compare/trigger_clones.py), it needs the trigger made (or its state set), the partition made and
+    attached, and its parent's clone set first, and makes its own clone's state for its partitions'."""
+    t = c.table_def
+    if t is None or t.partition_of is None or any(g.name == c.name for g in t.triggers):
+        return {("trigger named", c.name)}
+    p = t.partition_of
+    needs |= {_table(t), ("trigger named", c.name), ("trigger", p.parent_schema, p.parent, c.name),
+              ("attached to", p.parent_schema, p.parent)}
+    return {("trigger", t.schema, t.name, c.name)}
 
 
 def deps(c: Change) -> Deps:
@@ -159,6 +172,7 @@ def deps(c: Change) -> Deps:
                 new_refs |= expression_refs(new.using, t.schema, t.name)  # type: ignore[union-attr, arg-type]
             if not new.nullable and k == "add_column":  # type: ignore[union-attr]
                 makes.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
+                new_refs.add(("named below", t.schema, t.name, c.name))  # type: ignore[union-attr]
             if k == "add_column" and c.cause == NEW_TABLE:  # a new table's columns its CREATE left out: in order
                 names = [x.name for x in t.columns]  # type: ignore[union-attr]
                 at = names.index(c.name)
@@ -174,6 +188,8 @@ def deps(c: Change) -> Deps:
                 makes.add(("columns dropped", t.schema, t.name))  # type: ignore[union-attr]
     elif k in ("set_not_null", "drop_not_null", "alter_not_null"):
         (removes if k == "drop_not_null" else makes).add(("notnull", t.schema, t.name, c.name))  # type: ignore
+        if k == "set_not_null":  # after its children's own named ones (NAMED_BELOW), which it merges into
+            new_refs.add(("named below", t.schema, t.name, c.name))  # type: ignore[union-attr]
         if k == "drop_not_null":  # after a parent's NO INHERIT, which leaves the child's copy its own to drop
             new_refs |= {("notnull", q.schema, q.name, c.name) for q in t.inherits}  # type: ignore[union-attr]
         new_refs.add(col(c.name))
@@ -199,7 +215,7 @@ def deps(c: Change) -> Deps:
                "drop_index", "rename_index", "add_trigger", "drop_trigger", "alter_trigger", "add_rule", "drop_rule",
                "alter_rule", "add_policy", "drop_policy", "alter_policy", "add_statistics", "drop_statistics"):
         if k.startswith("add_") or k in ("rename_index", "alter_trigger", "alter_rule", "alter_policy"):
-            makes |= own_keys(t, new)
+            makes |= own_keys(t, new) | ({("trigger named", c.name)} if k in ("add_trigger", "alter_trigger") else set())
             new_refs |= refs_of(t, new)
         if k == "add_constraint" and t.partition_by is not None and isinstance(new, Check) and not new.no_inherit:  # type: ignore
             new_refs.add(("attached to", t.schema, t.name))  # type: ignore[union-attr]  (after its partitions' ATTACH)
@@ -232,6 +248,8 @@ def deps(c: Change) -> Deps:
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)
         if k == "set_foreign_server_owner":  # the owner's own privileges once it owns it, as set_owner's
             makes |= {("owned by", *key) for key in own_keys(None, new)}
+        if k == "set_trigger_enabled":
+            makes |= _trigger_clone_keys(c, new_refs)
     elif k in ("rename_publication", "alter_publication"):  # altered in place (after a rename), or created again
         if k == "rename_publication" or old.all_tables != new.all_tables:  # type: ignore[union-attr]
             removes |= own_keys(None, old)
@@ -273,6 +291,10 @@ def deps(c: Change) -> Deps:
         makes.add(("for inherit", t.schema, t.name))  # type: ignore[union-attr]
     elif c.cause == AFTER_NO_INHERIT:  # a CHECK the NO INHERIT left on the table
         new_refs.add(("no inherit", t.schema, t.name))  # type: ignore[union-attr]
+    if c.cause == NAMED_BELOW:  # before the parent's change, which merges into it
+        p = t.partition_of  # type: ignore[union-attr]
+        makes |= {("named below", q.schema, q.name, c.name) for q in t.inherits} | \
+            ({("named below", p.parent_schema, p.parent, c.name)} if p is not None else set())  # type: ignore[union-attr]
     if c.cause == INHERITED and t is not None and t.partition_of is not None:  # made by the parent's change
         p = t.partition_of
         new_refs.add(("column", p.parent_schema, p.parent, c.name))

@@ -141,18 +141,24 @@ class ColumnReader(ColumnSettingsReader):
 
     def identity(self, node: Node, what: str) -> Identity:
         if isinstance(node, ScalarNode):
-            kind = self.w.string(node, f"identity of {what}")
+            kind = _identity_kind(self.w.string(node, f"identity of {what}"))
             if kind not in ("always", "by_default"):
                 raise self.fail(node, f"identity of {what} must be always or by_default (or a mapping with "
                                       "always/by_default and sequence options)")
             return Identity(always=kind == "always")
         f = self.w.fields(node, f"identity of {what}", IDENTITY_KEYS)
-        kind = self.w.string(f["generated"][1], f"identity generated of {what}")
+        kind = _identity_kind(self.w.string(f["generated"][1], f"identity generated of {what}"))
         if kind not in ("always", "by_default"):
             raise self.fail(f["generated"][1], f"identity generated of {what} must be always or by_default")
         grants = self.grants(f, f"identity of {what}", "sequence") if "grants" in f else ()  # type: ignore[attr-defined]
         name = self.identifier(f["sequence_name"][1], f"sequence_name of {what}") if "sequence_name" in f else None  # type: ignore[attr-defined]
         return Identity(kind == "always", self.sequence_options(f, f"identity of {what}"), grants, name)
+
+
+def _identity_kind(written: str) -> str:
+    """`ALWAYS`, `By Default`: Postgres's GENERATED ALWAYS / BY DEFAULT in any letter case, with a space or an
+    _ between the words, read as the lower-case name inspect writes."""
+    return written.lower().replace(" ", "_")
 
 
 def _column_key(key_node: Node, node: Node):

@@ -48,7 +48,7 @@ class ConstraintReader(FieldReader):
         name = self.identifier(f["name"][1], "constraint name") if "name" in f else None
         actions = {}
         for key in ("on_delete", "on_update"):
-            value = self.choice(f, key, tuple(a.replace(" ", "_") for a in FK_ACTIONS), what) or "no_action"
+            value = self.choice(f, key, tuple(a.replace(" ", "_") for a in FK_ACTIONS), what, words=True) or "no_action"
             actions[key] = value.replace("_", " ")
         period = self.temporal(f, "period", len(cols), what)
         for key in ("on_delete", "on_update"):

@@ -123,11 +123,14 @@ class FieldReader:
     def opt_string(self, f: dict, key: str, what: str) -> Optional[str]:
         return self.w.string(f[key][1], f"{key} of {what}") if key in f else None
 
-    def choice(self, f: dict, key: str, allowed: tuple[str, ...], what: str) -> Optional[str]:
+    def choice(self, f: dict, key: str, allowed: tuple[str, ...], what: str, words: bool = False) -> Optional[str]:
+        """One of `allowed`, in any letter case as SQL's key words are; `words`: a choice of several words
+        (`set null`) may be written with a space between them as SQL spells it, or with an _ as inspect writes it."""
         if key not in f:
             return None
         node = f[key][1]
         value = self.w.string(node, f"{key} of {what}").lower()
+        value = value.replace(" ", "_") if words else value
         if value not in allowed:
             raise self.fail(node, f"{key} of {what} must be one of {', '.join(allowed)}, not '{value}'")
         return value

@@ -29,7 +29,7 @@ class ReplicaIdentityReader(FieldReader):
             g = self.w.fields(node, where, _INDEX_KEYS)
             return {"replica_identity": "index",
                     "replica_identity_index": self.identifier(g["index"][1], f"index of {where}")}
-        kind = self.w.string(node, where)
+        kind = self.w.string(node, where).lower()  # (REPLICA IDENTITY FULL: a key word, in any letter case)
         if kind not in REPLICA_IDENTITY_KINDS:
             raise self.fail(node, f"{where} must be default, full, nothing or {{index: name}}")
         return {"replica_identity": kind}

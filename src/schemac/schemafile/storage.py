@@ -24,11 +24,16 @@ class StorageReader(FieldReader):
         if key not in f:
             return ()
         out = []
-        for name, key_node, value_node in self.w.mapping(f[key][1], f"{key} of {what}"):
+        seen: set[str] = set()
+        for written, key_node, value_node in self.w.mapping(f[key][1], f"{key} of {what}"):
+            name = _folded(written)
             bare = name[len(TOAST_PREFIX):] if heap and name.startswith(TOAST_PREFIX) else name
             if not PARAMETER_NAME.fullmatch(bare):
-                raise self.fail(key_node, f"{key} of {what}: '{name}' is not a storage parameter name "
-                                          "(lowercase letters, digits and _, like fillfactor)")
+                raise self.fail(key_node, f"{key} of {what}: '{written}' is not a storage parameter name "
+                                          "(letters, digits and _, like fillfactor)")
+            if name in seen:  # (FillFactor and fillfactor: Postgres refuses a parameter named twice)
+                raise self.fail(key_node, f"{key} of {what}: '{written}' names {name} a second time")
+            seen.add(name)
             value = self.w.text(value_node, f"{name} in {key} of {what}")
             if not value.strip():
                 raise self.fail(value_node, f"{name} in {key} of {what} is empty")
@@ -38,6 +43,15 @@ class StorageReader(FieldReader):
                                 f"{name} in {key} of {what}: {error}")
             out.append(f"{name}={value}")
         return tuple(out)
+
+
+def _folded(name: str) -> str:
+    """A parameter's name as Postgres folds an unquoted one (`FillFactor` is fillfactor, as pg_class.reloptions
+    and inspect have it): ASCII letters lower-cased, nothing else."""
+    return name.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 def storage_spec(obj: Any, key: str = "with", parameters: Optional[tuple[str, ...]] = None) -> dict:

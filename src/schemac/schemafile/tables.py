@@ -15,6 +15,7 @@ from schemac.schemafile.columns import SERIAL_DEFAULT, serial_column, with_field
 from schemac.schemafile.storage import StorageReader
 from schemac.schemafile.replica_identity import ReplicaIdentityReader
 from schemac.schemafile.inherits import resolve_inherits
+from schemac.schemafile.triggers import check_cloned_triggers
 from schemac.pg.typetext import name_parts
 
 MAX_TABLE_COLUMNS = 1600  # PostgreSQL's MaxHeapAttributeNumber
@@ -22,7 +23,8 @@ TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": 
               "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
               "checks": False, "indexes": False, "triggers": False, "unlogged": False, "cluster_on": False, "exclude": False,
               "inherits": False, "of": False, "rules": False, "statistics": False, "queries": False, "row_level_security": False, "policies": False,
-              "grants": False, "owner": False, "with": False, "replica_identity": False, "foreign": False}
+              "grants": False, "owner": False, "with": False, "replica_identity": False, "foreign": False,
+              "cloned_triggers": False}
 PK_KEYS = {"columns": True, "name": False, "include": False, "without_overlaps": False, "deferrable": False,
            "initially_deferred": False, "comment": False, "index_comment": False}
 UNIQUE_KEYS = {"columns": True, "name": False, "include": False, "nulls_not_distinct": False, "without_overlaps": False,
@@ -181,6 +183,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                      source=self.w.src(key_node), renamed_from=self.renamed_from(f, what, name),
                      foreign_keys=tuple(foreign_keys), partition_by=self.partition_by(f, what, known),
                      partition_of=partition_of, triggers=tuple(triggers), exclusions=tuple(exclusions),
+                     cloned_triggers=self.cloned_triggers(f, what),
                      inherits=inherits, of=of, rules=tuple(rules), statistics=tuple(statistics),
                      unlogged=self.w.boolean(f["unlogged"][1], f"unlogged of {what}") if "unlogged" in f else False,
                      cluster_on=self.identifier(f["cluster_on"][1], f"cluster_on of {what}") if "cluster_on" in f else None,
@@ -203,8 +206,13 @@ class TableReader(StorageReader, ReplicaIdentityReader):
             if t.inherits:
                 _check_columns_known(t)
         by_key = {t.key: t for t in tables}
-        out = []
-        for t in tables:
+        done: dict[tuple[str, str], Table] = {}
+
+        def resolved(t: Table, below: frozenset = frozenset()) -> Table:
+            """`t` with its columns, its parent's first (a sub-partition takes them from a partition that took
+            them from its own parent)."""
+            if t.key in done:
+                return done[t.key]
             if t.partition_of is not None:
                 pkey = (t.partition_of.parent_schema, t.partition_of.parent)
                 parent = by_key.get(pkey)
@@ -212,6 +220,8 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                     raise SchemaFileError(f"table {t.qualified_name} is a partition of {pkey[0]}.{pkey[1]}, which "
                                           "schema.yaml does not declare as a partitioned table (partition_by:)",
                                           t.source)
+                if parent.partition_of is not None and pkey not in below:
+                    parent = resolved(parent, below | {t.key})
                 if not t.columns:
                     # PARTITION OF copies a column's storage and compression, not its statistics or options
                     # and its NOT NULL, named as the parent's
@@ -220,7 +230,10 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                                                  for c in parent.columns))
                     _check_columns_known(t)
                 _check_own_key(t, parent)
-            out.append(t)
+            done[t.key] = t
+            return t
+
+        out = [resolved(t) for t in tables]
         by_key = {t.key: t for t in out}
         for t in out:
             for fk in t.foreign_keys:
@@ -234,6 +247,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                                           f"'{missing[0]}', which table {ref.qualified_name} does not have", fk.source)
                 if ref.partition_of is None:
                     _check_referenced_key(t, fk, ref)
+        check_cloned_triggers(out)
         return out
 
     def partition_by(self, f: dict, what: str, known) -> Optional[Partitioning]:

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from yaml.nodes import Node
 
-from schemac.model import TRIGGER_EVENTS, Trigger
+from schemac.model import TRIGGER_EVENTS, Table, Trigger
+from schemac.model.clones import inherited_row_triggers
+from schemac.errors import SchemaFileError
 from schemac.pg.expressions import checked_columns
 from schemac.schemafile.fields import FieldReader, is_plain_reference
 
 TRIGGER_KEYS = {"function": True, "events": True, "timing": False, "update_of": False, "for_each": False,
                 "when": False, "arguments": False, "old_table": False, "new_table": False, "constraint": False,
                 "deferrable": False, "initially_deferred": False, "enabled": False, "comment": False, "from": False}
+
+
+TRIGGER_STATES = ("origin", "disabled", "replica", "always")
 
 
 class TriggerReader(FieldReader):
@@ -55,7 +60,7 @@ class TriggerReader(FieldReader):
             raise self.fail(f["deferrable"][0], f"{what}: only a constraint trigger (constraint: true) is deferrable")
         if constraint and (timing != "after" or not row):
             raise self.fail(node, f"{what}: a constraint trigger fires AFTER, FOR EACH ROW")
-        enabled = self.choice(f, "enabled", ("origin", "disabled", "replica", "always"), what) or "origin"
+        enabled = self.choice(f, "enabled", TRIGGER_STATES, what) or "origin"
         referenced = self.w.string(f["from"][1], f"from of {what}") if "from" in f else None
         if referenced is not None and (not constraint or not is_plain_reference(referenced)):
             raise self.fail(f["from"][1], f"from of {what}: a constraint trigger (constraint: true) names its referenced "
@@ -70,3 +75,31 @@ class TriggerReader(FieldReader):
                        constraint, deferrable, initially_deferred, enabled,  # type: ignore[arg-type]
                        self.opt_string(f, "comment", what), self.w.src(key_node),
                        referenced.removeprefix("public.") if referenced else None)
+
+    def cloned_triggers(self, f: dict, what: str) -> tuple[tuple[str, str], ...]:
+        """`cloned_triggers: {name: disabled}` of a partition: the state of the clone Postgres made on it of its
+        parent's row trigger `name` (model/clones.py), where it is not the parent trigger's."""
+        if "cloned_triggers" not in f:
+            return ()
+        if "partition_of" not in f:
+            raise self.fail(f["cloned_triggers"][0], f"{what}: cloned_triggers are a partition's (partition_of:), "
+                                                     "the clones of its parent's row triggers")
+        out = []
+        for name, key_node, value_node in self.w.mapping(f["cloned_triggers"][1], f"cloned_triggers of {what}"):
+            name = self.identifier(key_node, "trigger name")
+            state = self.w.string(value_node, f"cloned trigger '{name}' of {what}").lower()
+            if state not in TRIGGER_STATES:
+                raise self.fail(value_node, f"cloned trigger '{name}' of {what} must be one of "
+                                            f"{', '.join(TRIGGER_STATES)}, not '{state}'")
+            out.append((name, state))
+        return tuple(sorted(out))
+
+
+def check_cloned_triggers(tables: list[Table]) -> None:
+    """Each name under a partition's cloned_triggers is a row trigger of a table it is a partition of."""
+    inherited = inherited_row_triggers(tables)
+    for t in tables:
+        for name, _ in t.cloned_triggers:
+            if name not in inherited.get(t.key, {}):
+                raise SchemaFileError(f"cloned_triggers of table {t.qualified_name} name '{name}', which is no row "
+                                      "trigger (for_each: row) of a table it is a partition of", t.source)

@@ -202,6 +202,8 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
         spec["indexes"] = {i.name: _index(i) for i in t.indexes}
     if t.triggers:
         spec["triggers"] = {g.name: _trigger(g) for g in t.triggers}
+    if t.cloned_triggers:
+        spec["cloned_triggers"] = _Flow(dict(t.cloned_triggers))
     if t.rules:
         spec["rules"] = rules_spec(t.rules)
     if t.statistics:

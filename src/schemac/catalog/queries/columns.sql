@@ -20,8 +20,10 @@
 -- not_null_*: the column's own NOT NULL constraint (PostgreSQL 18+: a pg_constraint row, contype 'n'; nothing
 -- before 18): its name where it is not <table>_<column>_not_null (a longer one, clipped by Postgres's rule, is
 -- compared by the caller), NOT VALID (attnotnull is true then too), NO INHERIT. One inherited and not also
--- declared here (not conislocal) is what the parent's gives: named as the parent's, or as the table's before
--- an ATTACH or INHERIT; left out, as constraints.sql leaves out inherited CHECKs.
+-- declared here (not conislocal) is what the parent's gives, left out as constraints.sql leaves out inherited
+-- CHECKs, where it has the parent's name (CREATE ... INHERITS / PARTITION OF names it so); one with a name of its
+-- own (the table's before an ATTACH or INHERIT: x_a_own) is read, so its name is not lost (CREATE TABLE ...
+-- PARTITION OF p (a WITH OPTIONS CONSTRAINT x_a_own NOT NULL) makes it again).
 -- fdw_options: a foreign table's column's OPTIONS (attfdwoptions) as JSON text [[name, value], ...] (text: the
 -- reader shares equal rows by their values), else null.
 -- Rows for tables tables.sql left out (extension-owned) are dropped by the caller.
@@ -30,7 +32,7 @@
 -- pg_constraint's conrelid index, each lookup filtered the ~10 constraints of its table (26 of 67 ms at
 -- 1,000 tables). Before 18 there are none, and no CTE either: one keeps the planner from a parallel plan
 -- (PostgreSQL 15 at 10,000 tables: 310 -> 385 ms).
-WITH /* since 18: not_nulls AS MATERIALIZED (SELECT con.conrelid, con.conkey[1] AS attnum, con.conname, con.convalidated, con.connoinherit FROM pg_catalog.pg_constraint con WHERE con.contype = 'n' AND con.conislocal), identity_sequences */ identity_sequences AS (
+WITH /* since 18: not_nulls AS MATERIALIZED (SELECT con.conrelid, con.conkey[1] AS attnum, con.conname, con.convalidated, con.connoinherit FROM pg_catalog.pg_constraint con WHERE con.contype = 'n' AND (con.conislocal OR NOT EXISTS (SELECT FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_constraint pc ON pc.conrelid = i.inhparent AND pc.contype = 'n' AND pc.conname = con.conname WHERE i.inhrelid = con.conrelid))), identity_sequences */ identity_sequences AS (
   -- The sequence of each identity column of the database, found by what depends ('i') on the column; a
   -- partition's identity column (PG 17+) uses the sequence of the same-named column of the partition
   -- tree's root. Joined once, not looked up per column (115,000 lookups at 10,000 tables, mostly empty).
