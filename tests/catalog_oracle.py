@@ -248,9 +248,7 @@ QUERIES = {
                oc.opcdefault, f.opfnamespace::regnamespace::text || '.' || f.opfname, format_type(oc.opckeytype, NULL),
                pg_get_userbyid(oc.opcowner), obj_description(oc.oid, 'pg_opclass')
         FROM pg_opclass oc JOIN pg_am am ON am.oid = oc.opcmethod JOIN pg_opfamily f ON f.oid = oc.opcfamily
-        WHERE oc.opcnamespace IN ({_USER_NS})
-          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_opclass'::regclass AND d.objid = oc.oid
-                                                      AND d.deptype = 'e')
+        WHERE oc.opcnamespace IN ({_USER_NS}) AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_opclass'", oid="oc.oid")}
     """,
     "operator_families": f"""
         SELECT f.opfnamespace::regnamespace::text, f.opfname, am.amname,
@@ -264,9 +262,22 @@ QUERIES = {
                          || ' ' || format_type(p.amprocrighttype, NULL) AS m
                   FROM pg_amproc p WHERE p.amprocfamily = f.oid) procs)
         FROM pg_opfamily f JOIN pg_am am ON am.oid = f.opfmethod
-        WHERE f.opfnamespace IN ({_USER_NS})
-          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_opfamily'::regclass AND d.objid = f.oid
-                                                      AND d.deptype = 'e')
+        WHERE f.opfnamespace IN ({_USER_NS}) AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_opfamily'", oid="f.oid")}
+    """,
+    # The database's foreign servers (not an extension's) and the foreign tables of the user's schemas: server,
+    # options, each column's OPTIONS. Access lists are the security oracle's.
+    "foreign_servers": f"""
+        SELECT s.srvname, w.fdwname, s.srvtype, s.srvversion, s.srvoptions, obj_description(s.oid, 'pg_foreign_server')
+        FROM pg_foreign_server s JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
+        WHERE {_NOT_EXTENSION_MEMBER.format(catalog="'pg_foreign_server'", oid="s.oid")}
+    """,
+    "foreign_tables": f"""
+        SELECT n.nspname, c.relname, s.srvname, ft.ftoptions,
+               (SELECT array_agg(ARRAY[a.attname::text, a.attfdwoptions::text] ORDER BY a.attnum) FROM pg_attribute a
+                WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attfdwoptions IS NOT NULL)
+        FROM pg_foreign_table ft JOIN pg_class c ON c.oid = ft.ftrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_foreign_server s ON s.oid = ft.ftserver
+        WHERE c.relnamespace IN ({_USER_NS}) AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}
     """,
     "event_triggers": f"""
         SELECT e.evtname, e.evtevent, e.evtfoid::regprocedure::text,

@@ -390,4 +390,4 @@ class ModelBuilder:
                       event_triggers=kindrows.event_triggers(rows.get("event_triggers", [])),
                       casts=kindrows.casts(rows.get("casts", [])),
                       operator_classes=kindrows.operator_classes(rows.get("operator_classes", [])),
-                      foreign_servers=kindrows.foreign_servers(rows.get("foreign_servers", []))))
+                      foreign_servers=kindrows.foreign_servers(rows.get("foreign_servers", []), acl)))
