@@ -215,6 +215,9 @@ CASES = [
      "[{number: 1, function: 'pair_hash(pair)'}]}\n", 9, "schema.yaml declares no function pair_hash"),
     ("opclass-other-overload", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pair, functions: "
      "[{number: 1, function: 'pair_text(integer)'}]}\n", 9, "declares no pair_text(integer)"),
+    ("opclass-unknown-family", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pair, family: fam, "
+     "operators: [{strategy: 1, operator: '='}]}\n", 9, "family of operator class 'p_ops': schema.yaml declares no "
+     "hash class fam"),
     ("opclass-twice", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pair, operators: [{strategy: 1, "
      "operator: '='}]}\n  q: {name: p_ops, method: hash, type: pair, operators: [{strategy: 1, operator: '='}]}\n", 10,
      "operator class public.p_ops USING hash is declared twice (first at line 9)"),

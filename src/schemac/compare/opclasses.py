@@ -3,8 +3,9 @@ another member, type, storage or DEFAULT is a DROP and a CREATE (reported as cha
 a pinned owner ALTER ... OWNER TO. A class whose operator or support function this migration drops (for good,
 or to create it again), or whose type is an enum created again, is dropped before and made again after: Postgres
 refuses those drops under it. A class in the family of a class dropped goes with it (the family is dropped).
-Postgres refuses DROP OPERATOR CLASS under an index or EXCLUDE constraint that uses it (named, or its type's
-default): those are dropped before and made again after (`around_operator_classes`).
+Postgres refuses DROP OPERATOR CLASS under an index, EXCLUDE, PRIMARY KEY or UNIQUE constraint that uses it
+(named, or its type's default): those are dropped before and made again after (`around_operator_classes`); a
+partition key using it cannot be made again without the rows: the plan refuses it.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from yaml.nodes import Node
 from schemac.model import ClassFunction, ClassOperator, Extension, Function, OperatorClass, Table
 from schemac.model.functions import function_names
 from schemac.compare.opclasses import class_key
+from schemac.errors import SchemaFileError
 from schemac.pg.types import type_name
 from schemac.schemafile.casts import CastReader
 from schemac.schemafile.operators import operator_symbol_error
@@ -58,6 +59,11 @@ class OperatorClassReader(CastReader):
                               self.w.src(key_node))
             self.overload_once(seen, c, key_node, "operator class")
             out.append(c)
+        made = {c.identity for c in out}
+        for c in out:  # FAMILY names an existing family: another class's own, which its CREATE makes
+            if c.family is not None and c.family_key() not in made:
+                raise SchemaFileError(f"family of operator class '{c.name}': schema.yaml declares no {c.method} "
+                                      f"class {c.family}, whose own family it would be", c.source)
         return tuple(out)
 
     def _family(self, f: dict, what: str, schema: str, name: str) -> Optional[str]:
