@@ -112,7 +112,10 @@ QUERIES = {
         SELECT n.nspname, t.relname, i.relname, pg_get_indexdef(x.indexrelid), x.indisvalid,
                obj_description(i.oid, 'pg_class'), x.indisreplident, x.indisclustered,
                (SELECT array_agg(COALESCE(a.attstattarget, -1) ORDER BY a.attnum) FROM pg_attribute a
-                WHERE a.attrelid = x.indexrelid)
+                WHERE a.attrelid = x.indexrelid),
+               (SELECT array_agg(oc.opcnamespace::regnamespace::text || '.' || oc.opcname ORDER BY k.ord)  -- indclass,
+                FROM unnest(x.indclass::oid[]) WITH ORDINALITY AS k(o, ord)  -- default classes too
+                JOIN pg_opclass oc ON oc.oid = k.o)
         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
         JOIN pg_namespace n ON n.oid = t.relnamespace
         WHERE t.relnamespace IN ({_USER_NS}) AND t.relname <> ALL (%(ignored)s)
@@ -239,6 +242,29 @@ QUERIES = {
         WHERE c.oid >= 16384
           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_cast'::regclass AND d.objid = c.oid
                                                       AND d.deptype IN ('e', 'i'))
+    """,
+    # Operator classes and families of the user schemas (not an extension's): each family with its operators
+    # (pg_amop) and support functions (pg_amproc), each class with its family, type, DEFAULT and storage.
+    "operator_classes": f"""
+        SELECT oc.opcnamespace::regnamespace::text, oc.opcname, am.amname, format_type(oc.opcintype, NULL),
+               oc.opcdefault, f.opfnamespace::regnamespace::text || '.' || f.opfname, format_type(oc.opckeytype, NULL),
+               pg_get_userbyid(oc.opcowner), obj_description(oc.oid, 'pg_opclass')
+        FROM pg_opclass oc JOIN pg_am am ON am.oid = oc.opcmethod JOIN pg_opfamily f ON f.oid = oc.opcfamily
+        WHERE oc.opcnamespace IN ({_USER_NS}) AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_opclass'", oid="oc.oid")}
+    """,
+    "operator_families": f"""
+        SELECT f.opfnamespace::regnamespace::text, f.opfname, am.amname,
+               (SELECT array_agg(m ORDER BY m) FROM (
+                  SELECT o.amopstrategy || ' ' || o.amopopr::regoperator::text || ' ' || format_type(o.amoplefttype, NULL)
+                         || ' ' || format_type(o.amoprighttype, NULL) || ' ' || o.amoppurpose::text || ' '
+                         || COALESCE((SELECT sf.opfname::text FROM pg_opfamily sf WHERE sf.oid = o.amopsortfamily), '') AS m
+                  FROM pg_amop o WHERE o.amopfamily = f.oid) ops),
+               (SELECT array_agg(m ORDER BY m) FROM (
+                  SELECT p.amprocnum || ' ' || p.amproc::regprocedure::text || ' ' || format_type(p.amproclefttype, NULL)
+                         || ' ' || format_type(p.amprocrighttype, NULL) AS m
+                  FROM pg_amproc p WHERE p.amprocfamily = f.oid) procs)
+        FROM pg_opfamily f JOIN pg_am am ON am.oid = f.opfmethod
+        WHERE f.opfnamespace IN ({_USER_NS}) AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_opfamily'", oid="f.oid")}
     """,
     # The database's foreign servers (not an extension's) and the foreign tables of the user's schemas: server,
     # options, each column's OPTIONS. Access lists are the security oracle's.

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from schemac.pg import names
-from schemac.schemafile import (aggregates, operators, casts, event_triggers, publications, collations, textsearch, columns, constraints, exclusions, fields, functions, grants, indexes, load,
+from schemac.schemafile import (aggregates, operators, opclasses, casts, event_triggers, publications, collations, textsearch, columns, constraints, exclusions, fields, functions, grants, indexes, load,
                                 policies, queries, rules, sequences, extended_statistics, tables, triggers, types, usertypes, views)
 from schemac.errors import SchemaFileError
 from schemac.schemafile.jsonschema import schema_json, schema_json_text
@@ -83,6 +83,13 @@ T = "tables:\n  t:\n    columns:\n      a: integer\n      b: {type: text}\n"  # 
 
 # (id, yaml text, fragment of the loader's message): both the JSON Schema and the loader must reject.
 REJECTED = [
+    # operator classes: a method and a type, members numbered from 1, of known keys
+    ("opclass-no-type", "operator_classes:\n  p: {method: hash, operators: [{strategy: 1, operator: '='}]}\n", "type"),
+    ("opclass-no-members", "operator_classes:\n  p: {method: hash, type: integer}\n", "needs operators: or functions:"),
+    ("opclass-strategy-zero", "operator_classes:\n  p: {method: hash, type: integer, operators: [{strategy: 0, "
+                              "operator: '='}]}\n", "must be an integer from 1"),
+    ("opclass-member-unknown-key", "operator_classes:\n  p: {method: hash, type: integer, operators: [{strategy: 1, "
+                                   "operator: '=', purpose: search}]}\n", "unknown key 'purpose'"),
     # casts: exactly one way to convert
     ("cast-function-and-inout", "casts:\n  - {source: text, target: json, function: 'pg_catalog.to_json(text)', "
                                 "inout: true}\n", "not function and inout"),
@@ -318,6 +325,9 @@ ACCEPTED = [
     ("casts-each-way", "casts:\n  - {source: text, target: json, inout: true, context: Implicit, comment: c}\n"
                        "  - {source: int4, target: date, without_function: true, inout: false}\n"
                        "  - {source: varchar, target: json, function: 'pg_catalog.to_json(text)', without_function: false}\n"),
+    ("opclass-members", "operator_classes:\n  int_hash: {method: hash, type: int4, default: true, operators: "
+                        "[{strategy: 1, operator: '=', left: integer, right: integer}], functions: [{number: 1, "
+                        "function: 'pg_catalog.hashint4(integer)'}], storage: integer, family: int_hash, comment: c}\n"),
     ("comment-only", "# nothing yet\n"),
     ("no-tables", "tables: {}\n"),
     ("choices-any-case", T + "    primary_key: {columns: [a]}\n"
@@ -479,6 +489,9 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("publishedTable", publications.PUBLISHED_TABLE_KEYS),
     ("eventTrigger", event_triggers.EVENT_TRIGGER_KEYS),
     ("cast", casts.CAST_KEYS),  # exactly one of function, without_function, inout: a oneOf
+    ("operatorClass", opclasses.CLASS_KEYS),
+    ("classOperator", opclasses.OPERATOR_KEYS),
+    ("classFunction", opclasses.FUNCTION_KEYS),
     ("textSearchDictionary", textsearch.TEXT_SEARCH_DICTIONARY_KEYS),
     ("rule", rules.RULE_KEYS),
     ("statistics", extended_statistics.STATISTICS_KEYS),

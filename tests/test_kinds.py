@@ -449,15 +449,18 @@ def test_cluster_on_round_trips_and_changes_over_rows(tmp_path, db_url, schemac)
 
 
 def test_statistics_operators_and_the_like_are_listed_not_lost(db_url, tmp_path):
-    """Kinds schemac does not manage and a round trip would lose silently (operator shells, operator classes and
-    families, conversions, text search parsers and templates) are listed with where they are, and
+    """Kinds schemac does not manage and a round trip would lose silently (operator shells, operator classes of a
+    family CREATE OPERATOR FAMILY made and such families, conversions, text search parsers and templates) are listed with where they are, and
     --strict counts them. (Operators are managed: the shell a NEGATOR naming a missing operator leaves is not.
-    Casts are managed: not the one Postgres makes from a range type to its multirange type.)"""
+    Casts are managed: not the one Postgres makes from a range type to its multirange type; so are the other
+    operator classes.)"""
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute("CREATE FUNCTION near_eq(int, int) RETURNS bool LANGUAGE sql IMMUTABLE AS 'select abs($1 - $2) < 2';"
                      "CREATE OPERATOR ~~= (LEFTARG = int, RIGHTARG = int, FUNCTION = near_eq, NEGATOR = !~~=);"
                      "CREATE OPERATOR FAMILY fam USING btree;"
-                     "CREATE OPERATOR CLASS int_rev FOR TYPE int USING btree AS OPERATOR 1 >, FUNCTION 1 btint4cmp(int, int);"
+                     "CREATE OPERATOR CLASS int_rev FOR TYPE int USING btree FAMILY fam AS OPERATOR 1 >, FUNCTION 1 btint4cmp(int, int);"
+                     # managed: a class of its own family (operator_classes:)
+                     "CREATE OPERATOR CLASS int_hash FOR TYPE int USING hash AS OPERATOR 1 =, FUNCTION 1 hashint4(int);"
                      "CREATE TEXT SEARCH TEMPLATE tmpl (LEXIZE = dsimple_lexize);"
                      "CREATE DOMAIN posint AS int; CREATE TYPE pair AS (a int, b int);"
                      "CREATE FUNCTION pair_text(pair) RETURNS text LANGUAGE sql IMMUTABLE AS 'select ($1).a::text';"
@@ -470,10 +473,14 @@ def test_statistics_operators_and_the_like_are_listed_not_lost(db_url, tmp_path)
             "UNION ALL SELECT 'cast', '', castsource::regtype::text FROM pg_cast c WHERE oid >= 16384 AND NOT EXISTS ("
             "  SELECT FROM pg_depend d WHERE d.classid = 'pg_cast'::regclass AND d.objid = c.oid AND d.deptype = 'i')")}
     assert listed == {("operator", "public", "~~="), ("operator", "public", "!~~="),
-                      ("operator class", "public", "int_rev"), ("cast", "", "pair")}  # the oracle: pg_catalog itself
+                      ("operator class", "public", "int_rev"), ("operator class", "public", "int_hash"),
+                      ("cast", "", "pair")}  # the oracle: pg_catalog itself
     text = inspect_database(db_url).yaml
     assert "\noperators:\n  ~~=: {left: integer, right: integer, function: near_eq, negator: '!~~='}\n" in text, text
     assert "\ncasts:\n  - {source: pair, target: text, function: pair_text(pair)}\n" in text, text
+    assert "\noperator_classes:\n  int_hash:\n    method: hash\n    type: integer\n    operators:\n" \
+           "      - {strategy: 1, operator: '='}\n    functions:\n      - {number: 1, function: pg_catalog.hashint4(integer)}\n" \
+           in text, text
     section = text.split("# Not managed by schemac", 1)[1]
     assert section == (" (4): listed for reference, never changed.\n"
                        "#   operator (1): public.!~~=(integer, integer)\n#   operator class (1): public.int_rev USING btree\n"

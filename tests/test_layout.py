@@ -125,7 +125,7 @@ def test_no_two_modules_share_a_confusable_name():
     may repeat across stages only for a family of object kinds, which every stage names the same way."""
     families = {"__init__", "tables", "types", "columns", "constraints", "indexes", "sequences", "extensions",
                 "history", "functions", "triggers", "views", "policies", "grants", "queries", "usertypes",
-                "collations", "rules", "aggregates", "textsearch", "publications", "event_triggers", "operators", "casts",
+                "collations", "rules", "aggregates", "textsearch", "publications", "event_triggers", "operators", "casts", "opclasses",
                 "foreign_servers"}
     seen: dict[str, str] = {}
     for name in _modules():

@@ -196,6 +196,31 @@ CASES = [
      "not_valid means nothing with enforced: false"),
     ("include-unknown-column", "tables:\n  t:\n    columns: {a: integer}\n    primary_key: {columns: [a], include: [b]}\n",
      4, "names column 'b'"),
+    # operator classes: method and type, members with their numbers, support functions schema.yaml (or Postgres) makes
+    ("opclass-unknown-key", _CAST_FN + "operator_classes:\n  p_ops: {method: btree, type: pair, kind: x}\n", 9,
+     "unknown key 'kind'"),
+    ("opclass-no-method", _CAST_FN + "operator_classes:\n  p_ops: {type: pair, functions: [{number: 1, "
+     "function: 'pg_catalog.btint4cmp(integer, integer)'}]}\n", 9, "method"),
+    ("opclass-unknown-type", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pairs, operators: "
+     "[{strategy: 1, operator: '='}]}\n", 9, "unknown type 'pairs' (did you mean 'pair'?)"),
+    ("opclass-no-members", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pair}\n", 9,
+     "needs operators: or functions:"),
+    ("opclass-strategy-not-a-number", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pair, operators: "
+     "[{strategy: one, operator: '='}]}\n", 9, "strategy of an operator of operator class 'p_ops' must be an integer"),
+    ("opclass-bad-operator", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pair, operators: "
+     "[{strategy: 1, operator: 'drop table'}]}\n", 9, "operator of operator class 'p_ops' must be `op` or `schema.op`"),
+    ("opclass-function-without-types", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pair, functions: "
+     "[{number: 1, function: pair_text}]}\n", 9, "must name a function with its argument types"),
+    ("opclass-unknown-function", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pair, functions: "
+     "[{number: 1, function: 'pair_hash(pair)'}]}\n", 9, "schema.yaml declares no function pair_hash"),
+    ("opclass-other-overload", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pair, functions: "
+     "[{number: 1, function: 'pair_text(integer)'}]}\n", 9, "declares no pair_text(integer)"),
+    ("opclass-unknown-family", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pair, family: fam, "
+     "operators: [{strategy: 1, operator: '='}]}\n", 9, "family of operator class 'p_ops': schema.yaml declares no "
+     "hash class fam"),
+    ("opclass-twice", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pair, operators: [{strategy: 1, "
+     "operator: '='}]}\n  q: {name: p_ops, method: hash, type: pair, operators: [{strategy: 1, operator: '='}]}\n", 10,
+     "operator class public.p_ops USING hash is declared twice (first at line 9)"),
     # casts: (source, target): one way to convert, a function schema.yaml (or Postgres, an extension) makes
     ("cast-unknown-key", _CAST_FN + "casts:\n  - {source: pair, target: text, function: pair_text(pair), contxt: implicit}\n",
      9, "unknown key 'contxt' in a cast (did you mean 'context'?)"),

@@ -1,4 +1,4 @@
-"""Triggers, event triggers, operators and casts of a database read that run a function the read does not hold.
+"""Triggers, event triggers, operators, casts and operator classes of a database read that run a function the read does not hold.
 
 `inspect -n public` reads no function of another schema, and Postgres's own are never read: a trigger or
 event trigger that runs one of a schema not read (not Postgres's, not in the schema of an extension read)
@@ -38,8 +38,18 @@ def with_outside_functions(schema: Schema) -> Schema:
     operators, listed = _operators_known(schema, names)
     casts = tuple(c for c in schema.casts if c.function is None or known(c.function.partition("(")[0]))
     listed += [Unmanaged("cast", "", c.name) for c in schema.casts if c not in casts]
-    return replace(schema, operators=operators, casts=casts, unmanaged=_sorted((*schema.unmanaged, *listed))) \
-        if listed else schema
+    dropped = {(o.schema, o.name) for o in schema.operators if o not in operators}
+    classes = tuple(c for c in schema.operator_classes if _members_known(c, known, dropped))
+    listed += [Unmanaged("operator class", c.schema, c.signature) for c in schema.operator_classes if c not in classes]
+    return replace(schema, operators=operators, casts=casts, operator_classes=classes,
+                   unmanaged=_sorted((*schema.unmanaged, *listed))) if listed else schema
+
+
+def _members_known(c, known, dropped: set) -> bool:
+    """Whether the read holds an operator class's support functions (or they are Postgres's, an extension's)
+    and its operators: a C function's class is listed as not managed, as its function is."""
+    ops = {(o.operator.rpartition(".")[0] or "public", o.operator.rpartition(".")[2]) for o in c.operators}
+    return all(known(f.function.partition("(")[0]) for f in c.functions) and not ops & dropped
 
 
 def _operators_known(schema: Schema, names: frozenset) -> tuple[tuple, list[Unmanaged]]:

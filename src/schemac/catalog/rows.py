@@ -393,4 +393,5 @@ class ModelBuilder:
                       publications=kindrows.publications(rows.get("publications", []), {t.key for t in built}),
                       event_triggers=kindrows.event_triggers(rows.get("event_triggers", [])),
                       casts=kindrows.casts(rows.get("casts", [])),
+                      operator_classes=kindrows.operator_classes(rows.get("operator_classes", [])),
                       foreign_servers=kindrows.foreign_servers(rows.get("foreign_servers", []), acl)))

@@ -12,6 +12,7 @@ from typing import Optional
 from schemac.compare.aggregates import diff_aggregates
 from schemac.compare.around import around_recreated, domains_around_recreated
 from schemac.compare.casts import diff_casts
+from schemac.compare.opclasses import around_operator_classes, diff_operator_classes
 from schemac.compare.operators import diff_operators
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KINDS, TYPED_REBUILT, Change,
                                      takes_using)
@@ -240,9 +241,12 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables))
     changes.extend(_typed_tables(cur_tables, des_tables, objects))
     changes.extend(objects + diff_aggregates(current, desired, objects) + diff_operators(current, desired, objects))
+    changes.extend(diff_operator_classes(current, desired, changes))
     changes.extend(diff_policies(cur_tables, des_tables, rebuilt)
                    + diff_grants(cur_tables, des_tables, current, desired, rebuilt))
     changes.extend(around_recreated(changes, cur_tables, des_tables))
+    classes = around_operator_classes(changes, cur_tables, des_tables)  # and the foreign keys on their keys
+    changes.extend(classes + _foreign_keys_around_rebuilt_keys(changes + classes, cur_tables, des_tables) if classes else [])
     changes = domains_around_recreated(changes, current, desired)
     changes = functions_around_columns(changes, current, desired)
     views = diff_views(current, desired, changes)

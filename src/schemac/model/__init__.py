@@ -21,6 +21,7 @@ from .functions import Argument, Function
 from .aggregates import AGGREGATE_FUNCTIONS, Aggregate
 from .operators import Operator
 from .casts import CAST_CONTEXTS, Cast
+from .opclasses import ClassFunction, ClassOperator, OperatorClass
 from .queries import Distribution, Query, QueryParam
 from .views import Dependency, View, ViewColumn
 from .textsearch import TextSearchConfig, TextSearchDictionary, TextSearchMapping
@@ -34,6 +35,9 @@ from .policies import POLICY_COMMANDS, Policy
 
 __all__ = [
     "Operator",
+    "ClassFunction",
+    "ClassOperator",
+    "OperatorClass",
     "CAST_CONTEXTS",
     "Cast",
     "collate_sql",

@@ -7,12 +7,13 @@ import re
 from functools import lru_cache
 from typing import Optional
 
+from schemac.compare.opclasses import class_key
 from schemac.compare.views import view_keys, view_refs
-from schemac.model import (Aggregate, Cast, Operator, EventTrigger, ForeignServer, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
+from schemac.model import (Aggregate, Cast, Operator, OperatorClass, EventTrigger, ForeignServer, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
                            Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique,
                            View)
 from schemac.model.collnames import collation_ref
-from schemac.pg.expressions import called_functions, referenced_columns, used_operators
+from schemac.pg.expressions import called_functions, partition_key_opclasses, referenced_columns, used_operators
 from schemac.pg.knowntypes import EXTENSION_REQUIRES
 from schemac.pg.names import make_object_name
 from schemac.pg.policies import policy_refs
@@ -119,6 +120,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         return column_refs(t, obj)  # type: ignore[arg-type]
     if isinstance(obj, (PrimaryKey, Unique)):
         out = {_table(t)} | {_col(t, c) for c in obj.columns + obj.include}  # type: ignore[arg-type]
+        out |= _default_classes(t, "btree", obj.columns)  # type: ignore[arg-type]
         if isinstance(obj, PrimaryKey):  # DROP NOT NULL is refused while the primary key stands
             out |= {("notnull", t.schema, t.name, c) for c in obj.columns}  # type: ignore[union-attr]
         return out
@@ -133,6 +135,8 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         out = {_table(t)} | {_col(t, c) for c in obj.include} | collation_keys(*obj.elements)  # type: ignore
         for e in obj.elements:
             out |= {_col(t, e.column)} if e.column else expression_refs(e.expression, t.schema, t.name)  # type: ignore
+        out |= {("operator class", *class_key(e.opclass)) for e in obj.elements if e.opclass}  # type: ignore[misc]
+        out |= _default_classes(t, obj.method, [e.column for e in obj.elements if e.column and not e.opclass])  # type: ignore
         return out | expression_refs(obj.where, t.schema, t.name)  # type: ignore[union-attr]
     if isinstance(obj, Statistics):  # its table, its schema, the columns and functions it is on
         out = {_table(t), ("schema", obj.schema or t.schema)}  # type: ignore[union-attr]
@@ -207,6 +211,11 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         others = {("schema", obj.operator_key(x)[0]) for x in (obj.commutator, obj.negator) if x}
         return {("schema", obj.schema), ("function", *obj.function_key())} | fns | others | \
             {type_key(t) for t in (obj.left, obj.right) if t}
+    if isinstance(obj, OperatorClass):  # its schema, types, operators, support functions, another class's family
+        out = {("schema", obj.schema)} | {type_key(x) for x in (obj.type, obj.storage) if x}
+        out |= {("operator", *class_key(o.operator)) for o in obj.operators}  # type: ignore[misc]
+        out |= {("function", *class_key(f.function.partition("(")[0])) for f in obj.functions}  # type: ignore[misc]
+        return out | ({("operator family", *obj.family_key())} if obj.family else set())
     if isinstance(obj, Cast):  # its types (named by DROP CAST: before an enum is set aside) and its function
         fn = cast_function_parts(obj)
         return {type_key(t) for t in obj.identity} | {("signature type", *type_name(t)) for t in obj.identity} | \
@@ -230,6 +239,17 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
     return set()
 
 
+def _default_classes(t: Table, method: str, columns) -> set[Key]:
+    """The default operator classes of the types of `columns` of `t` under `method`: keys a user's DEFAULT class
+    makes (Postgres's own are keys nothing makes)."""
+    out = set()
+    for name in columns:
+        col = t.column(name)
+        if col is not None:
+            out.add(("default operator class", method, *type_name(col.type)))
+    return out
+
+
 def table_refs(t: Table) -> set[Key]:
     """What CREATE TABLE needs: its schema, its columns' types and sequences, a partition's parent and
     the parent's columns, a foreign table's server (made first, dropped after the table: DROP SERVER refuses)."""
@@ -239,6 +259,8 @@ def table_refs(t: Table) -> set[Key]:
     p = t.partition_of
     if p is not None:  # created PARTITION OF its parent, with the parent's columns
         out |= {("table", p.parent_schema, p.parent)} | {("column", p.parent_schema, p.parent, c.name) for c in t.columns}
+    if p is None and t.partition_by is not None:  # the operator classes its partition key names
+        out |= {("operator class", *class_key(c)) for c in partition_key_opclasses(t.partition_by.key) if c}  # type: ignore
     if t.of is not None:  # its composite type (ALTER TABLE ... OF follows): dropped after it
         out.add(type_key(t.of))
     for q in t.inherits:  # created INHERITS its parents, with their columns
@@ -296,6 +318,9 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
         return {("text search dictionary", obj.schema, obj.name)}
     if isinstance(obj, Operator):
         return {("operator", obj.schema, obj.name), ("operator", obj.schema, obj.name, obj.identity)}
+    if isinstance(obj, OperatorClass):  # and its own family, and what names it as its type's default
+        out = {("operator class", obj.schema, obj.name)} | ({("operator family", *obj.identity)} if not obj.family else set())
+        return out | ({("default operator class", obj.method, *type_name(obj.type))} if obj.default else set())
     if isinstance(obj, (Function, Aggregate)):  # an aggregate is a pg_proc row too (views name it so)
         return {("function", obj.schema, obj.name), ("function", obj.schema, obj.name, obj.identity)}
     if isinstance(obj, Table):

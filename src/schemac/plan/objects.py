@@ -20,6 +20,7 @@ from schemac.plan import ddl, routine_ddl, sequence_ddl
 from schemac.plan.aggregate_ddl import aggregate_statements
 from schemac.plan.operator_ddl import operator_statements
 from schemac.plan.cast_ddl import cast_statements
+from schemac.plan.opclass_ddl import operator_class_statements
 from schemac.plan.event_trigger_ddl import event_trigger_statements
 from schemac.plan.foreign_server_ddl import foreign_server_statements, foreign_table_statements
 from schemac.plan.publication_ddl import publication_statements
@@ -52,6 +53,8 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
         typed = operator_statements(change)
     if typed is None:
         typed = cast_statements(change)
+    if typed is None:
+        typed = operator_class_statements(change)
     if typed is None:
         typed = foreign_server_statements(change)
     if typed is None:

@@ -122,7 +122,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if k == "alter_partitioning" and change.cause is not None:  # compare.around: a key using what is re-created
         where = f"{change.new.source}: " if change.new.source else ""  # type: ignore[union-attr]
         raise PlanError(f"{where}table {t.qualified_name}: its partition key ({change.old.partition_by.key}) uses a "  # type: ignore
-                        f"function or operator the migration drops to create it again, which Postgres refuses "
+                        f"function, operator or operator class the migration drops to create it again, which Postgres refuses "
                         "under a partition key; change it in place (CREATE OR REPLACE keeps the signature and "
                         "result), or create a new table and move the rows")
     if k == "alter_partitioning":

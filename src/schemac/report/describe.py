@@ -13,11 +13,12 @@ from typing import Optional
 
 from schemac.compare.aggregates import aggregate_text
 from schemac.compare.operators import operator_text
+from schemac.compare.opclasses import operator_class_text
 from schemac.compare.changes import Change
-from schemac.model import (Aggregate, Operator, Check, collate_sql, Collation, Column, CompositeType, deferral, Domain, Enum, Exclusion, Extension, ForeignKey,
+from schemac.model import (Aggregate, Operator, OperatorClass, Check, collate_sql, Collation, Column, CompositeType, deferral, Domain, Enum, Exclusion, Extension, ForeignKey,
                            Function, Identity, Index, index_comment, key_mark, marked_columns, not_enforced, nullability, Partitioning, PartitionOf, PrimaryKey,
-                           RangeType, Rule, SequenceOptions, STATISTICS_KINDS, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique)
-from schemac.model import Sequence as SequenceObject
+                           RangeType, Rule, SequenceOptions, STATISTICS_KINDS, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique,
+                           Sequence as SequenceObject)
 from schemac.pg.routines import arguments_text, comparable_body
 from schemac.report.database_objects import DATABASE_OBJECT_KINDS, database_object_difference
 from schemac.report.table_marks import MARK_KINDS, marks_difference
@@ -49,8 +50,7 @@ class Difference:
             "kind": self.kind,
             "object": {"type": self.object_type, "schema": self.schema, "table": self.table or None,
                        "name": self.name, "path": self.path},
-            "expected": self.expected,
-            "actual": self.actual,
+            "expected": self.expected, "actual": self.actual,
             "message": self.message,
             "file": self.file,
             "line": self.line,
@@ -178,8 +178,8 @@ def describe(obj: object) -> Optional[str]:
                   if n]
         words += [f"WHEN ({obj.when})"] if obj.when else []
         return " ".join(words + [f"EXECUTE FUNCTION {obj.function}({', '.join(repr(a) for a in obj.arguments)})"])
-    if isinstance(obj, (Aggregate, Operator)):
-        return aggregate_text(obj) if isinstance(obj, Aggregate) else operator_text(obj)
+    if isinstance(obj, (Aggregate, Operator, OperatorClass)):
+        return {Aggregate: aggregate_text, Operator: operator_text}.get(type(obj), operator_class_text)(obj)  # type: ignore
     if isinstance(obj, Function):
         head = f"{'PROCEDURE' if obj.procedure else 'FUNCTION'} {obj.name}({arguments_text(obj.arguments)})"
         words = [head] + ([f"RETURNS {obj.returns}"] if obj.returns else []) + [f"LANGUAGE {obj.language}"]
@@ -311,7 +311,7 @@ def _difference(c: Change) -> Optional[Difference]:
     if k in ("add_extension", "add_enum", "add_domain", "add_sequence", "drop_extension", "drop_enum", "drop_domain",
              "drop_sequence", "add_enum_value", "alter_enum", "alter_domain", "alter_sequence", "set_sequence_owner",
              "add_function", "drop_function", "alter_function", "add_aggregate", "drop_aggregate", "alter_aggregate", "add_operator", "drop_operator", "alter_operator",
-             "add_composite_type", "drop_composite_type",
+             "add_composite_type", "drop_composite_type", "add_operator_class", "drop_operator_class",
              "alter_composite_type", "add_range_type", "drop_range_type", "alter_range_type", "add_collation",
              "drop_collation", "alter_collation", "add_text_search_config", "drop_text_search_config",
              "alter_text_search_config", "add_text_search_dictionary", "drop_text_search_dictionary",

@@ -152,6 +152,14 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "operator_changed": ("Operator differs",
                          "The operator's function, commutator, negator, selectivity estimators, HASHES or MERGES differ "
                          "from schema.yaml."),
+    "missing_operator_class": ("Operator class is missing",
+                               "An operator class declared in schema.yaml (CREATE OPERATOR CLASS) does not exist in the "
+                               "database."),
+    "unexpected_operator_class": ("Operator class is not in schema.yaml",
+                                  "The database has an operator class that schema.yaml does not declare."),
+    "operator_class_changed": ("Operator class differs",
+                               "The operator class's type, DEFAULT, family, storage, operators or support functions "
+                               "differ from schema.yaml."),
     "missing_cast": ("Cast is missing",
                      "A cast declared in schema.yaml (CREATE CAST, from one type to another) does not exist in the database."),
     "unexpected_cast": ("Cast is not in schema.yaml",

@@ -62,6 +62,16 @@ class CastReader(FieldReader):
                   extensions: tuple[Extension, ...]) -> str:
         """`name(types)` in public, else `schema.name(types)`, the types canonical: a function schema.yaml
         declares with these argument types, or one of Postgres's or an extension's."""
+        def arity(types: list[str]) -> None:
+            if not 1 <= len(types) <= 3 or tuple(types[1:]) != _EXTRA_ARGUMENTS[:len(types) - 1]:
+                raise self.fail(node, f"function of {what} must take one argument (then integer, then boolean), "
+                                      f"not ({', '.join(types)})")
+        return self.function_with_types(node, what, functions, names, extensions, "cast", arity)
+
+    def function_with_types(self, node: Node, what: str, functions: list[Function], names: frozenset,
+                            extensions: tuple[Extension, ...], kind: str, check=None) -> str:
+        """A function named with its argument types (a cast's, an operator class's support function), as
+        `name(types)` in public, else `schema.name(types)`; `check(types)` may refuse the types."""
         text = self.w.string(node, f"function of {what}").strip()
         head, paren, args = text.partition("(")
         head = head.strip().removeprefix("public.")
@@ -74,16 +84,15 @@ class CastReader(FieldReader):
                 types.append(_bare(routine_type(t)))
             except TypeSyntaxError as e:
                 raise self.fail(node, f"function of {what}: {e}") from None
-        if not 1 <= len(types) <= 3 or tuple(types[1:]) != _EXTRA_ARGUMENTS[:len(types) - 1]:
-            raise self.fail(node, f"function of {what} must take one argument (then integer, then boolean), "
-                                  f"not ({', '.join(types)})")
+        if check is not None:
+            check(types)
         schema, _, name = head.rpartition(".")
         declared = [x for x in functions if (x.schema, x.name) == (schema or "public", name)]
         if declared and not any(tuple(_bare(t) for t in x.identity) == tuple(types) for x in declared):
             raise self.fail(node, f"function of {what}: schema.yaml declares no {head}({', '.join(types)}) "
                                   f"(functions: has {', '.join(x.signature for x in declared)})")
         if not runs_a_known_function(head, names, extensions):
-            raise self.fail(node, no_such_function(f"function of {what}", head, "cast"))
+            raise self.fail(node, no_such_function(f"function of {what}", head, kind))
         return f"{head}({', '.join(types)})"
 
 

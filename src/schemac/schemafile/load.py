@@ -18,7 +18,7 @@ from schemac.model import Schema, Source, Table
 from schemac.pg.knowntypes import base_name, declared_types, extension_of, suggestion, type_uses, unknown_type
 from schemac.schemafile.aggregates import AggregateReader
 from schemac.schemafile.operators import OperatorReader
-from schemac.schemafile.casts import CastReader
+from schemac.schemafile.opclasses import OperatorClassReader, declared_classes_spelled
 from schemac.schemafile.collations import CollationReader
 from schemac.schemafile.columns import ColumnReader
 from schemac.schemafile.constraints import ConstraintReader
@@ -50,7 +50,7 @@ from schemac.schemafile.views import ViewReader
 TOP_KEYS = {"extensions": False, "schemas": False, "collations": False, "text_search_dictionaries": False, "text_search_configs": False, "enums": False, "domains": False, "composite_types": False,
             "range_types": False, "sequences": False, "functions": False, "aggregates": False, "operators": False,
             "external_types": False, "external_functions": False,
-            "default_privileges": False, "publications": False, "event_triggers": False, "casts": False, "foreign_servers": False, "tables": False, "views": False, "materialized_views": False,
+            "default_privileges": False, "publications": False, "event_triggers": False, "casts": False, "operator_classes": False, "foreign_servers": False, "tables": False, "views": False, "materialized_views": False,
             "queries": False}
 
 
@@ -100,7 +100,7 @@ def load_with_digest(text: str, path: str = "schema.yaml") -> tuple[Schema, str]
 
 class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerReader, TypeReader, SequenceReader,
              ExtensionReader, FunctionReader, ExclusionReader, UserTypeReader, InheritsReader,
-             CollationReader, RuleReader, StatisticsReader, QueryReader, ViewReader, PolicyReader, AggregateReader, OperatorReader, CastReader, PublicationReader, EventTriggerReader, TextSearchReader,
+             CollationReader, RuleReader, StatisticsReader, QueryReader, ViewReader, PolicyReader, AggregateReader, OperatorReader, OperatorClassReader, PublicationReader, EventTriggerReader, TextSearchReader,
              ForeignServerReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
 
@@ -181,8 +181,11 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         # A table's or view's row type is a type too (`returns: SETOF places`, a column of a table's type).
         operators = self.operators(top["operators"][1], functions, extensions) if "operators" in top else []
         casts = self.casts(top["casts"][1], functions, extensions) if "casts" in top else ()
+        classes = self.operator_classes(top["operator_classes"][1], functions, extensions) \
+            if "operator_classes" in top else ()
+        tables, views = declared_classes_spelled(tables, classes), declared_classes_spelled(views, classes)
         _types_known(tables, [*enums, *domains, *composites, *ranges, *tables, *views], domains, functions,
-                     extensions, external, composites, ranges, operators, casts)
+                     extensions, external, composites, ranges, operators, (*casts, *classes))
         outside = self.external_functions(top["external_functions"][1], functions) if "external_functions" in top else ()
         _trigger_functions_known([*tables, *views], functions, extensions, outside)
         relations.update({(q.schema, q.name): f"sequence {q.schema}.{q.name}" for q in sequences})
@@ -215,6 +218,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             publications=self.publications(top["publications"][1], tables) if "publications" in top else (),
             event_triggers=self.event_triggers(top["event_triggers"][1], functions, extensions, outside) if "event_triggers" in top else (),
             casts=casts,
+            operator_classes=classes,
             foreign_servers=servers,
         ))
 

@@ -31,6 +31,7 @@ from schemac.schemafile.policies import written_policies
 from schemac.schemafile.publications import written_publications
 from schemac.schemafile.event_triggers import written_event_triggers
 from schemac.schemafile.casts import written_casts
+from schemac.schemafile.opclasses import written_operator_classes
 from schemac.schemafile.foreign_servers import foreign_table_spec, written_foreign_servers
 from schemac.schemafile.extensions import extension_spec
 from schemac.schemafile.storage import storage_spec
@@ -371,6 +372,7 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         if getattr(schema, field):  # overloads keyed name(types), as functions
             keys = _function_keys(getattr(schema, field))
             doc[field] = {keys[id(o)]: _named(_Flow(spec(o)), o, keys[id(o)]) for o in getattr(schema, field)}
+    doc.update(written_operator_classes(schema.operator_classes))
     keys = _keys(schema.tables)
     by_key = {t.key: t for t in schema.tables}
     doc["tables"] = {keys[id(t)]: _table(t, keys[id(t)], by_key) for t in schema.tables}

@@ -1,0 +1,74 @@
+"""User-defined operator classes (CREATE OPERATOR CLASS): how an index method (btree, hash, gist, gin, brin ...)
+works on a type, with the operators it serves and the support functions it calls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from .source import Source, _security, _src
+
+
+@dataclass(frozen=True)
+class ClassOperator:
+    """OPERATOR strategy op [(left, right)] [FOR ORDER BY family]: a pg_amop row of the class. `operator` is
+    bare in public and pg_catalog, else `schema.op`; `left` and `right` are None where they are the class's
+    type; `order_by` is the sort family of an ordering operator (FOR ORDER BY), None for a search one."""
+
+    strategy: int
+    operator: str
+    left: Optional[str] = None
+    right: Optional[str] = None
+    order_by: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class ClassFunction:
+    """FUNCTION number [(left, right)] f(types): a pg_amproc row of the class. `function` is `name(types)` in
+    public, else `schema.name(types)`; `left` and `right` (the types it serves) None where the class's type."""
+
+    number: int
+    function: str
+    left: Optional[str] = None
+    right: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class OperatorClass:
+    """An operator class (pg_opclass) of `method` for `type` (format_type's spelling). `family` is None for the
+    class's own (the family of its name that CREATE OPERATOR CLASS makes), else another class's own, bare in
+    the class's schema or `schema.name`; `storage` the type the index stores where not `type`. Identity:
+    (schema, name, method). `owner` is compared where schema.yaml pins it."""
+
+    name: str
+    method: str
+    type: str
+    schema: str = "public"
+    default: bool = False
+    family: Optional[str] = None
+    storage: Optional[str] = None
+    operators: tuple[ClassOperator, ...] = ()
+    functions: tuple[ClassFunction, ...] = ()
+    comment: Optional[str] = None
+    owner: Optional[str] = _security(None)
+    source: Optional[Source] = _src()
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        return (self.schema, self.name, self.method)
+
+    @property
+    def signature(self) -> str:
+        """name USING method, as DROP OPERATOR CLASS and reports name it."""
+        return f"{self.name} USING {self.method}"
+
+    def family_key(self) -> tuple[str, str, str]:
+        """(schema, name, method) of its operator family."""
+        if self.family is None:
+            return self.identity
+        schema, _, name = self.family.rpartition(".")
+        return (schema or self.schema, name, self.method)
+
+    def reference(self) -> str:
+        """How an index key names it: bare in public, else schema.name."""
+        return self.name if self.schema == "public" else f"{self.schema}.{self.name}"

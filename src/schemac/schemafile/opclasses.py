@@ -1,0 +1,170 @@
+"""User-defined operator classes (`operator_classes:`): index method, type, DEFAULT, family, the operators
+(strategy numbers) and support functions (numbers) it holds, storage type, owner, comment; and how `inspect`
+writes one back."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Optional
+
+from yaml.nodes import Node
+
+from schemac.model import ClassFunction, ClassOperator, Extension, Function, OperatorClass, Table
+from schemac.model.functions import function_names
+from schemac.compare.opclasses import class_key
+from schemac.errors import SchemaFileError
+from schemac.pg.types import type_name
+from schemac.schemafile.casts import CastReader
+from schemac.schemafile.operators import operator_symbol_error
+from schemac.schemafile.fields import is_plain_reference
+from schemac.schemafile.grants import owner_spec
+from schemac.schemafile.typewriter import Flow, drop_empty
+
+CLASS_KEYS = {"name": False, "schema": False, "method": True, "type": True, "default": False, "family": False,
+              "storage": False, "operators": False, "functions": False, "comment": False, "owner": False}
+OPERATOR_KEYS = {"strategy": True, "operator": True, "left": False, "right": False, "order_by": False}
+FUNCTION_KEYS = {"number": True, "function": True, "left": False, "right": False}
+
+
+class OperatorClassReader(CastReader):
+    """Reads the top-level `operator_classes:`."""
+
+    def operator_classes(self, node: Node, functions: list[Function],
+                         extensions: tuple[Extension, ...]) -> tuple[OperatorClass, ...]:
+        out: list[OperatorClass] = []
+        seen: dict[tuple, int] = {}
+        names = function_names(functions)
+        for key, key_node, value in self.w.mapping(node, "operator_classes"):
+            what = f"operator class '{key}'"
+            f = self.w.fields(value, what, CLASS_KEYS)
+            name = self.object_name(f, key_node, "operator class name")
+            schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
+            method = self.identifier(f["method"][1], f"method of {what}").lower()
+            type_ = self._cast_type(f["type"][1], f"type of {what}")
+            own = lambda t: None if t == type_ else t  # noqa: E731  (the class's type: left out)
+            operators = tuple(self._class_member(item, what, own, False, functions, names, extensions)
+                              for item in self.w.sequence(f["operators"][1], f"operators of {what}")) \
+                if "operators" in f else ()
+            support = tuple(self._class_member(item, what, own, True, functions, names, extensions)
+                            for item in self.w.sequence(f["functions"][1], f"functions of {what}")) \
+                if "functions" in f else ()
+            if not operators and not support:
+                raise self.fail(value, f"{what} needs operators: or functions: (CREATE OPERATOR CLASS ... AS lists "
+                                       "at least one)")
+            family = self._family(f, what, schema, name)
+            storage = self._cast_type(f["storage"][1], f"storage of {what}") if "storage" in f else None
+            c = OperatorClass(name, method, type_, schema, self.opt_bool(f, "default", what), family,
+                              None if storage == type_ else storage, operators, support,  # type: ignore[arg-type]
+                              self.opt_string(f, "comment", what), self.owner(f, what),  # type: ignore[attr-defined]
+                              self.w.src(key_node))
+            self.overload_once(seen, c, key_node, "operator class")
+            out.append(c)
+        made = {c.identity for c in out}
+        for c in out:  # FAMILY names an existing family: another class's own, which its CREATE makes
+            if c.family is not None and c.family_key() not in made:
+                raise SchemaFileError(f"family of operator class '{c.name}': schema.yaml declares no {c.method} "
+                                      f"class {c.family}, whose own family it would be", c.source)
+        return tuple(out)
+
+    def _family(self, f: dict, what: str, schema: str, name: str) -> Optional[str]:
+        """None for the class's own, else the family's name, bare in the class's schema."""
+        if "family" not in f:
+            return None
+        text = self.w.string(f["family"][1], f"family of {what}").strip()
+        if not is_plain_reference(text):
+            raise self.fail(f["family"][1], f"family of {what} must be a name or schema.name, not {text!r}")
+        qualifier, _, family = text.rpartition(".")
+        if qualifier in ("", schema):
+            return None if family == name else family
+        return text
+
+    def _class_member(self, item: Node, what: str, own, function: bool, functions, names, extensions):
+        """One `{strategy, operator, ...}` or `{number, function, ...}` entry."""
+        label = "a function" if function else "an operator"
+        f = self.w.fields(item, f"{label} of {what}", FUNCTION_KEYS if function else OPERATOR_KEYS)
+        number_key = "number" if function else "strategy"
+        node = f[number_key][1]
+        if node.tag != "tag:yaml.org,2002:int" or not 1 <= int(node.value) <= 32767:
+            raise self.fail(node, f"{number_key} of {label} of {what} must be an integer from 1, not {node.value!r}")
+        left, right = (own(self._cast_type(f[k][1], f"{k} of {label} of {what}")) if k in f else None
+                       for k in ("left", "right"))
+        if function:
+            text = self.function_with_types(f["function"][1], f"a function of {what}", functions, names, extensions,
+                                            "operator class")
+            return ClassFunction(int(node.value), text, left, right)
+        op_node = f["operator"][1]
+        text = self.w.string(op_node, f"operator of {what}").strip()
+        qualifier, _, symbol = text.rpartition(".") if "." in text.lstrip(".") else ("", "", text)
+        why = operator_symbol_error(symbol)
+        if why is not None or (qualifier and not is_plain_reference(qualifier)):
+            raise self.fail(op_node, f"operator of {what} must be `op` or `schema.op`: {symbol!r} {why or 'has a bad schema'}")
+        order_by = self.w.string(f["order_by"][1], f"order_by of {what}").strip() if "order_by" in f else None
+        if order_by is not None and not is_plain_reference(order_by):
+            raise self.fail(f["order_by"][1], f"order_by of {what} must be an operator family, not {order_by!r}")
+        return ClassOperator(int(node.value), symbol if qualifier in ("", "public", "pg_catalog") else text, left, right,
+                             _bare_family(order_by))
+
+
+def _bare_family(name: Optional[str]) -> Optional[str]:
+    """A family as the catalog reader names one: bare in pg_catalog and public."""
+    if name is None:
+        return None
+    qualifier, _, bare = name.rpartition(".")
+    return bare if qualifier in ("pg_catalog", "public") else name
+
+
+def operator_class_spec(c: OperatorClass) -> dict:
+    """A class as schema.yaml writes it: what differs from CREATE OPERATOR CLASS's defaults; a member one line."""
+    spec = drop_empty({"schema": c.schema if c.schema != "public" else None, "method": c.method, "type": c.type,
+                       "default": c.default, "family": c.family, "storage": c.storage})
+    if c.operators:
+        spec["operators"] = [Flow(drop_empty({"strategy": o.strategy, "operator": o.operator, "left": o.left,
+                                              "right": o.right, "order_by": o.order_by})) for o in c.operators]
+    if c.functions:
+        spec["functions"] = [Flow(drop_empty({"number": x.number, "function": x.function, "left": x.left,
+                                              "right": x.right})) for x in c.functions]
+    return {**spec, **({"comment": c.comment} if c.comment is not None else {})}
+
+
+def written_operator_classes(classes: tuple[OperatorClass, ...]) -> dict:
+    """`operator_classes:` as inspect writes it, or nothing: keyed by name, else (the same name under two methods
+    or in two schemas) by `name method` or `schema.name method`, with a name: key."""
+    def key(c: OperatorClass, level: int) -> str:
+        return [c.name, f"{c.name} {c.method}", f"{c.schema}.{c.name} {c.method}"][level]
+    out = {}
+    for c in classes:
+        level = next(n for n in range(3) if [key(x, n) for x in classes].count(key(c, n)) == 1)
+        spec = {**operator_class_spec(c), **owner_spec(c)}
+        out[key(c, level)] = spec if level == 0 else {"name": c.name, **spec}
+    return {"operator_classes": out} if out else {}
+
+
+def declared_classes_spelled(objects: list, classes: tuple[OperatorClass, ...]) -> list:
+    """`objects` (tables, materialized views) with each index or EXCLUDE key naming a class schema.yaml declares
+    spelled as the catalog reader reads it: none where the class is the DEFAULT of the key column's type under the
+    index's method (pg.opclasses does so for Postgres's own), else `public.name` for a bare one of public (the
+    catalog names every class outside pg_catalog qualified): either was drift from the index its migration built."""
+    declared = {(c.schema, c.name): c for c in classes}
+    if not declared:
+        return objects
+
+    def key(o, method: str, e):
+        c = declared.get(class_key(e.opclass)) if e.opclass else None  # type: ignore[arg-type]
+        if c is None:
+            return e
+        col = o.column(e.column) if e.column and isinstance(o, Table) else None
+        if c.default and c.method == method and col is not None and not e.opclass_options and \
+                type_name(col.type) == type_name(c.type):
+            return replace(e, opclass=None)
+        return replace(e, opclass=f"{c.schema}.{c.name}")
+    out = []
+    for o in objects:
+        if any(e.opclass for i in (*o.indexes, *getattr(o, "exclusions", ())) for e in i.elements):
+            changed = {"indexes": tuple(replace(i, elements=tuple(key(o, i.method, e) for e in i.elements))
+                                        for i in o.indexes)}
+            if hasattr(o, "exclusions"):
+                changed["exclusions"] = tuple(replace(x, elements=tuple(key(o, x.method, e) for e in x.elements))
+                                              for x in o.exclusions)
+            o = replace(o, **changed)
+        out.append(o)
+    return out
