@@ -71,6 +71,8 @@ def deps(c: Change) -> Deps:
     elif k == "add_table":
         makes |= table_members(new)  # type: ignore[arg-type]
         new_refs |= table_refs(new)  # type: ignore[arg-type]
+        for check in new.checks:  # type: ignore[union-attr]  (in the CREATE TABLE: what they call, first)
+            new_refs |= refs_of(new, check) if not check.not_valid else set()
         if new.partition_of is not None:  # PARTITION OF copies the parent's storage and compression as they are then
             p = new.partition_of  # type: ignore[union-attr]
             new_refs |= {("settings", p.parent_schema, p.parent, x.name) for x in new.columns}  # type: ignore[union-attr]
