@@ -69,15 +69,16 @@ def functions_around_columns(changes: list[Change], current: Schema, desired: Sc
 def table_readers(desired: Schema) -> dict[tuple[str, str], frozenset[tuple[str, str]]]:
     """(schema, table) -> the functions (schema, name) whose SQL-standard body reads it: itself, through a view
     (over views), or through another such function it calls; and those an argument or the result of which is
-    of its row type (CHECK (valid(t.*))). Postgres resolves such a body, and a signature, at CREATE FUNCTION,
-    so a new table's default or CHECK that calls one cannot be in its CREATE TABLE (the function needs the
-    table first)."""
+    of its row type (CHECK (valid(t.*))), or of a domain (its CHECK (is_even(VALUE)) calls is_even(even)).
+    Postgres resolves such a body, and a signature, at CREATE FUNCTION, so a new table's default or CHECK that
+    calls one cannot be in its CREATE TABLE (the function needs the table first), nor a domain's in its CREATE
+    DOMAIN (domains_after_readers)."""
     found: dict[tuple[str, str], set] = {}
-    tables = {(t.schema, t.name) for t in desired.tables}
+    typed = {(t.schema, t.name) for t in desired.tables} | {(d.schema, d.name) for d in desired.domains}
     for f in desired.functions:
         for text in [a.type for a in f.arguments] + [f.returns or ""]:
             relation = type_name(_SETOF.sub("", text)) if text else None
-            if relation in tables:
+            if relation in typed:
                 found.setdefault(relation, set()).add((f.schema, f.name))
     bodies: dict[tuple[str, str], list[str]] = {}
     for f in desired.functions:
