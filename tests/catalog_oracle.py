@@ -12,6 +12,8 @@ fingerprint hold the same schema, whatever schemac thinks.
   column must keep its values, not only the row count.
 - :func:`renamed` — a fingerprint read with some names replaced, where Postgres keeps an old one.
 - :func:`without_key_names` — a fingerprint blind to the names of keys schema.yaml may leave unnamed.
+- :func:`objects` — every object of the database by its identity (pg_identify_object), whatever its kind: a
+  sweep that knows no kind, for what the fingerprint's kinds do not read.
 - :func:`sibling_database` — a second, empty database on the same server, to build the expected
   schema in from scratch and compare with the one migrations built step by step.
 """
@@ -238,6 +240,21 @@ QUERIES = {
           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_cast'::regclass AND d.objid = c.oid
                                                       AND d.deptype IN ('e', 'i'))
     """,
+    # The database's foreign servers (not an extension's) and the foreign tables of the user's schemas: server,
+    # options, each column's OPTIONS. Access lists are the security oracle's.
+    "foreign_servers": f"""
+        SELECT s.srvname, w.fdwname, s.srvtype, s.srvversion, s.srvoptions, obj_description(s.oid, 'pg_foreign_server')
+        FROM pg_foreign_server s JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
+        WHERE {_NOT_EXTENSION_MEMBER.format(catalog="'pg_foreign_server'", oid="s.oid")}
+    """,
+    "foreign_tables": f"""
+        SELECT n.nspname, c.relname, s.srvname, ft.ftoptions,
+               (SELECT array_agg(ARRAY[a.attname::text, a.attfdwoptions::text] ORDER BY a.attnum) FROM pg_attribute a
+                WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attfdwoptions IS NOT NULL)
+        FROM pg_foreign_table ft JOIN pg_class c ON c.oid = ft.ftrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_foreign_server s ON s.oid = ft.ftserver
+        WHERE c.relnamespace IN ({_USER_NS}) AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}
+    """,
     "event_triggers": f"""
         SELECT e.evtname, e.evtevent, e.evtfoid::regprocedure::text,
                ARRAY(SELECT t FROM unnest(e.evttags) t ORDER BY 1),  -- a set: the order as written means nothing
@@ -331,6 +348,38 @@ def values(url: str, renamed: Optional[dict[tuple[str, str], tuple[str, str]]] =
             key = renamed.get((name, column), (name, column))
             out[key] = digest
     return out
+
+
+# Every catalog whose rows are objects (pg_identify_object names them); objects a user made (oid >= 16384,
+# FirstNormalObjectId) and not an extension's own, nor what belongs to one (its rowtype, array type, indexes,
+# sequences, toast: auto and internal dependencies, to a fixed point), nor sqlx's history table and its parts,
+# nor what is named by oid (toast relations, the internal triggers of foreign keys).
+_CLASSES = ("pg_class", "pg_proc", "pg_type", "pg_cast", "pg_collation", "pg_constraint", "pg_conversion", "pg_attrdef",
+            "pg_language", "pg_operator", "pg_opclass", "pg_opfamily", "pg_am", "pg_amop", "pg_amproc", "pg_rewrite",
+            "pg_trigger", "pg_namespace", "pg_statistic_ext", "pg_ts_parser", "pg_ts_dict", "pg_ts_template",
+            "pg_ts_config", "pg_foreign_data_wrapper", "pg_foreign_server", "pg_user_mapping", "pg_default_acl",
+            "pg_extension", "pg_event_trigger", "pg_policy", "pg_publication", "pg_publication_namespace",
+            "pg_publication_rel", "pg_subscription", "pg_transform")
+_OBJECTS = """
+    WITH RECURSIVE objs(classid, objid) AS (
+        """ + "\n        UNION ALL ".join(f"SELECT '{c}'::regclass, oid FROM {c} WHERE oid >= 16384" for c in _CLASSES) + """
+    ), left_out(classid, objid) AS (
+        SELECT d.classid, d.objid FROM pg_depend d WHERE d.deptype = 'e'
+        UNION SELECT 'pg_class'::regclass, c.oid FROM pg_class c WHERE c.relname = ANY (%(ignored)s)
+        UNION SELECT d.classid, d.objid FROM pg_depend d JOIN left_out l ON l.classid = d.refclassid AND l.objid = d.refobjid
+              WHERE d.deptype IN ('a', 'i')
+    )
+    SELECT i.type, i.identity FROM objs o, pg_identify_object(o.classid, o.objid, 0) i
+    WHERE (o.classid, o.objid) NOT IN (SELECT classid, objid FROM left_out)
+      AND coalesce(i.schema, '') NOT IN ('pg_toast') AND coalesce(i.schema, '') NOT LIKE 'pg\\_temp\\_%%'
+      AND NOT (o.classid = 'pg_trigger'::regclass AND (SELECT t.tgisinternal FROM pg_trigger t WHERE t.oid = o.objid))
+    ORDER BY 1, 2"""
+
+
+def objects(url: str) -> list[tuple[str, str]]:
+    """(type, identity) of every object a user made, of any kind (see _OBJECTS)."""
+    with psycopg.connect(url) as conn:
+        return [tuple(r) for r in conn.execute(_OBJECTS, {"ignored": list(IGNORED_RELATIONS)}).fetchall()]  # type: ignore
 
 
 @contextlib.contextmanager

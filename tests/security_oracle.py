@@ -1,5 +1,5 @@
 """An oracle of the tests' own for security as code over a whole database: every owner, access list
-(tables, columns, sequences, views, functions, types, schemas), owner of an operator, collation, text search
+(tables, columns, sequences, views, functions, types, schemas, foreign servers), owner of an operator, collation, text search
 dictionary and configuration and statistics object, default privilege, policy and
 row-level-security switch of the user's schemas, read with SQL written here (no schemac code).
 
@@ -88,6 +88,11 @@ SECURITY = {
         UNION ALL
         SELECT 'event trigger', e.evtname, e.evtowner::regrole::text FROM pg_event_trigger e
         WHERE {_mine('pg_event_trigger', 'e.oid')}
+    """,
+    "foreign_server_security": f"""
+        SELECT s.srvname, s.srvowner::regrole::text, {_ACL}
+        FROM pg_foreign_server s, aclexplode(coalesce(s.srvacl, acldefault('S', s.srvowner))) a
+        WHERE {_mine('pg_foreign_server', 's.oid')}
     """,
 }
 

@@ -39,6 +39,18 @@ def need_postgres_fdw(url):
             pytest.skip("this PostgreSQL build has no postgres_fdw")
 
 
+def inspected(tmp_path, url: str, sql: str, schemac) -> str:
+    """schema.yaml as inspect writes it from `url` once `sql` ran there, nothing listed as not managed (a server
+    without postgres_fdw: skipped)."""
+    need_postgres_fdw(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql)
+    r = schemac("inspect", "--database-url", url, "--output", "schema.yaml")
+    text = (tmp_path / "schema.yaml").read_text()
+    assert r.returncode == 0 and "# Not managed" not in text, r.stderr + text
+    return text
+
+
 def _migration(tmp_path, name):
     return "".join(p.read_text() for p in sorted((tmp_path / "generated" / "migrations").glob(f"*{name}*.sql")))
 
@@ -56,7 +68,8 @@ def test_foreign_servers_round_trip_and_change(tmp_path, major_db, schemac):
     assert r.returncode == 0, r.stderr
     assert "  remote_pg:\n    wrapper: postgres_fdw\n    type: pg\n    version: '15'\n" \
            "    options: {host: db.example, dbname: app, port: '5432'}\n" in text, text
-    assert "#   foreign server privileges (1): Other Server\n" in text, text  # not managed: said, not lost silently
+    assert "  Other Server:\n    wrapper: postgres_fdw\n    options: {dbname: \"it's\"}\n    grants:\n      PUBLIC: [usage]\n" \
+        in text and "foreign server privileges" not in text, text  # managed (test_foreign_server_grants)
     assert "#   user mapping (1): PUBLIC@remote_pg" in text and "hunter2" not in text + r.stderr, text
     assert schemac("generate", "--name", "base").returncode == 0
     sql = _migration(tmp_path, "base")
@@ -69,7 +82,8 @@ def test_foreign_servers_round_trip_and_change(tmp_path, major_db, schemac):
         edited = text.replace("version: '15'", "version: '16'").replace(
             "{host: db.example, dbname: app, port: '5432'}", "{host: db2.example, port: '5432', sslmode: require}")
         edited = edited.replace("  Other Server:\n", "  gone:\n").replace("  gone:\n    wrapper: postgres_fdw\n"
-                                                                          "    options: {dbname: \"it's\"}\n", "")
+                                                                          "    options: {dbname: \"it's\"}\n"
+                                                                          "    grants:\n      PUBLIC: [usage]\n", "")
         assert "  Other Server:" not in edited and "gone" not in edited, edited
         (tmp_path / "schema.yaml").write_text(edited)
         r = schemac("generate", "--name", "change", "--allow-destructive")
@@ -125,10 +139,23 @@ def test_server_waits_for_its_wrappers_extension(tmp_path, major_db, schemac):
             assert "file_fdw" not in [x[0] for x in conn.execute(EXTENSIONS).fetchall()]
 
 
+FOREIGN_TRIGGER = "foreign_servers:\n  s: {wrapper: w}\ntables:\n  ft:\n    foreign: {server: s}\n    columns: {a: int}\n" \
+                  "    triggers:\n"
+
+
 @pytest.mark.parametrize("text, message", [
     ("foreign_servers:\n  s:\n    type: pg\n", "3:5: foreign server 's' needs the key 'wrapper'"),
     ("foreign_servers:\n  s:\n    wrapper: postgres_fdw\n    options: [a]\n", "4:14: options of foreign server 's' must be a mapping"),
     ("foreign_servers:\n  s:\n    wrapper: postgres_fdw\n    host: x\n", "4:5:"),
+    ("foreign_servers:\n  s:\n    wrapper: w\n    grants: {r: [select]}\n",
+     "4:18: privilege of grants to r on foreign server 's' must be one of usage or all, not 'select'"),
+    ("foreign_servers:\n  s:\n    wrapper: w\n    grants: {r: [\"usage (a)\"]}\n", "only a table's privileges name columns"),
+    ("foreign_servers:\n  s:\n    wrapper: w\n    grants: [r]\n", "4:13: grants of foreign server 's' must be a mapping"),
+    *[(FOREIGN_TRIGGER + trigger, f"8:7: trigger 'g' of table 'ft': a foreign table's trigger cannot {refused} "
+                                  "(Postgres refuses it)") for trigger, refused in [
+        ("      g: {function: f, timing: instead_of, events: [insert], for_each: row}\n", "be INSTEAD OF"),
+        ("      g: {function: f, events: [insert], for_each: row, constraint: true}\n", "be a constraint trigger"),
+        ("      g: {function: f, events: [insert], new_table: n}\n", "have a transition table (old_table, new_table)")]],
 ])
 def test_foreign_server_loader_errors(text, message):
     with pytest.raises(SchemaFileError) as e:

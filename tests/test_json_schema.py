@@ -24,6 +24,7 @@ from schemac.schemafile import (aggregates, operators, casts, event_triggers, pu
 from schemac.errors import SchemaFileError
 from schemac.schemafile.jsonschema import schema_json, schema_json_text
 from schemac.schemafile.extensions import EXTENSION_KEYS
+from schemac.schemafile import foreign_servers
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = schema_json()
@@ -389,6 +390,13 @@ ACCEPTED = [
                               "  - {role: o, objects: tables, schema: app, grants: {app: [select]}}\n"),
     ("not-null-constraint", "tables:\n  t:\n    columns:\n      a: {type: integer, nullable: false, not_null: {name: a_nn, "
                             "not_valid: true, no_inherit: true}}\n      b: {type: integer, not_null: {}}\n"),
+    ("foreign-server-grants-and-foreign-table-triggers",
+     "foreign_servers:\n  s:\n    wrapper: postgres_fdw\n    owner: o\n    grants:\n      PUBLIC: [usage]\n"
+     "      app: {privileges: [usage], with_grant_option: true}\n      o: []\n"
+     "functions:\n  f: {returns: trigger, language: plpgsql, body: begin return new; end}\n"
+     "tables:\n  ft:\n    foreign: {server: s, options: {table_name: t}}\n    columns: {a: integer}\n"
+     "    triggers:\n      g: {function: f, timing: before, events: [insert, update], for_each: row, when: new.a > 0}\n"
+     "      h: {function: f, events: [truncate], enabled: disabled}\n"),
     ("extension-grants", "extensions:\n  - name: postgis\n    schema: public\n    grants:\n"
                          "      TABLE public.spatial_ref_sys: {grant: {app: [select]}, revoke: {PUBLIC: [select]}}\n"
                          "      ROUTINE public.st_union(geometry): {grant: {app: [execute]}}\n"),
@@ -463,6 +471,7 @@ def _keys(schema: dict) -> dict[str, bool]:
     ("extension", EXTENSION_KEYS),
     ("query", queries.QUERY_KEYS),
     ("distribution", queries.DISTRIBUTION_KEYS),
+    ("foreignServer", foreign_servers.FOREIGN_SERVER_KEYS),
 ])
 def test_keys_match_the_loader(where, expected):
     if where == "top":

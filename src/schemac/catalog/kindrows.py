@@ -169,10 +169,11 @@ def event_triggers(rows: list[dict[str, Any]]) -> tuple[EventTrigger, ...]:
 
 
 
-def foreign_servers(rows: list[dict[str, Any]]) -> tuple[ForeignServer, ...]:
-    return tuple(ForeignServer(
+def foreign_servers(rows: list[dict[str, Any]], acl: Any) -> tuple[ForeignServer, ...]:
+    """foreign_servers.sql's rows, each with its access list and owner (catalog.grants.AccessLists)."""
+    return tuple(acl.secured(ForeignServer(
         name=r["server_name"], wrapper=r["wrapper"], type=r["server_type"], version=r["server_version"],
-        options=tuple((k, v) for k, v in r["options"]), comment=r["comment"], owner=r["owner"]) for r in rows)
+        options=tuple((k, v) for k, v in r["options"]), comment=r["comment"]), "server", r["server_oid"]) for r in rows)
 
 
 

@@ -389,4 +389,4 @@ class ModelBuilder:
                       publications=kindrows.publications(rows.get("publications", []), {t.key for t in built}),
                       event_triggers=kindrows.event_triggers(rows.get("event_triggers", [])),
                       casts=kindrows.casts(rows.get("casts", [])),
-                      foreign_servers=kindrows.foreign_servers(rows.get("foreign_servers", []))))
+                      foreign_servers=kindrows.foreign_servers(rows.get("foreign_servers", []), acl)))

@@ -21,7 +21,7 @@ from schemac.migrations.layout import (Layout, MigrationFile, NewMigration, lock
 from schemac.commands.views import attach_recorded, computed, dev_url_of, major_of, reparsed
 from schemac.migrations.state import State, file_sha384, read_state
 from schemac.model import Schema
-from schemac.plan.hazards import destructive_reason, missing_cast
+from schemac.plan.hazards import destructive_reason, missing_cast, row_failures
 from schemac.plan.planner import plan_online, planned, render_sql
 from schemac.pg.syntax import Printed
 from schemac.plan.trees import release
@@ -230,7 +230,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
             desired, view_notices = computed(desired, dev_url, current)
     changes = diff(current, desired)
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
-                    + change_notices(changes, desired) + view_notices)
+                    + change_notices(changes, desired) + row_failures(changes) + view_notices)
     if not changes:
         last = f" (last migration: {state.migration})" if state else ""
         if state is None or (state.schema_sha256 == digest and not reparsed(current, desired)):

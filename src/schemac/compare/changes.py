@@ -44,7 +44,7 @@ KINDS = (
     "set_table_comment", "set_column_comment", "set_index_comment", "set_constraint_comment", "set_trigger_comment",
     "set_rule_comment", "set_policy_comment", "set_statistics_comment",
     "set_type_comment", "set_view_comment", "set_foreign_server_owner", "set_foreign_server_comment",
-    "alter_foreign_table", "set_foreign_table_options", "set_column_fdw_options",
+    "alter_foreign_table", "remake_foreign_table", "set_foreign_table_options", "set_column_fdw_options",
     "drop_foreign_server", "drop_extension", "drop_schema",
     "add_event_trigger", "alter_event_trigger", "set_event_trigger_enabled", "set_event_trigger_owner",
     "set_event_trigger_comment",

@@ -7,6 +7,7 @@ that would *add* something is, seen from a live database, something *missing*.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Optional
 
 from schemac.compare.aggregates import diff_aggregates
 from schemac.compare.around import around_recreated, domains_around_recreated
@@ -18,7 +19,7 @@ from schemac.compare.grants import diff_grants, namespace
 from schemac.compare.policies import diff_policies
 from schemac.compare.publications import diff_publications
 from schemac.compare.event_triggers import diff_event_triggers
-from schemac.compare.foreign_servers import diff_foreign_servers
+from schemac.compare.foreign_servers import FOREIGN_REMADE, diff_foreign_servers, foreign_drift, remade_foreign_tables
 from schemac.compare.partition_copies import with_detached_copies
 from schemac.compare.partitioning import partition_of_key
 from schemac.compare.tables import created_by_create_table, diff_table, repeated_keys
@@ -179,6 +180,12 @@ def _typed_tables(cur_tables: dict, des_tables: dict, objects: list[Change]) -> 
     return out
 
 
+def _dropped(t: Table, cause: Optional[str] = None) -> list[Change]:
+    """DROP TABLE, and its foreign keys before it (so drop order never matters)."""
+    return [Change("drop_table", t.schema, t.name, None, t, None, t, cause)] + \
+        [Change("drop_foreign_key", t.schema, t.name, fk.name, fk, None, t, cause) for fk in t.foreign_keys]
+
+
 def diff(current: Schema, desired: Schema) -> list[Change]:
     """Changes that turn `current` into `desired`, in the order their DDL must run."""
     changes: list[Change] = []
@@ -190,6 +197,12 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             old = cur_tables.pop(old_key)
             changes.append(Change("rename_table", t.schema, t.name, None, old, t, t))
             cur_tables[key] = replace(old, name=t.name, columns=named_before_rename(old))
+    remade = remade_foreign_tables(cur_tables, des_tables, current, desired)
+    for key in remade:  # dropped, then created as a new table (with its grants, owner, comment, triggers)
+        old = cur_tables.pop(key)
+        changes += _dropped(old, FOREIGN_REMADE) + ([Change("remake_foreign_table", old.schema, old.name, None, old,
+                                                           des_tables[key], des_tables[key])]
+                                                    if foreign_drift(old, des_tables[key]) else [])
     cur_ns = set(current.namespaces) | {"public"}
     for ns in sorted(set(desired.namespaces) - cur_ns):
         changes.append(Change("add_schema", ns, "", None, None, ns))
@@ -209,7 +222,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         old = cur_tables.get(key)
         if old is None:
             made = without_calls_to(t, readers.get(key, frozenset()))  # SET DEFAULT, ADD CONSTRAINT: after them
-            changes.append(Change("add_table", t.schema, t.name, None, None, made, made))
+            changes.append(Change("add_table", t.schema, t.name, None, None, made, made,
+                                  FOREIGN_REMADE if key in remade else None))
             parent = des_tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of else None
             changes.extend(replace(c, cause=NEW_TABLE) for c in diff_table(created_by_create_table(made, parent), t))
         else:
@@ -220,9 +234,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table))
     for key, t in cur_tables.items():
         if key not in des_tables:
-            changes.append(Change("drop_table", t.schema, t.name, None, t, None, t))
-            # Foreign keys from a dropped table go first, so drop order never matters.
-            changes.extend(Change("drop_foreign_key", t.schema, t.name, fk.name, fk, None, t) for fk in t.foreign_keys)
+            changes += _dropped(t)
     changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables))
     changes.extend(_typed_tables(cur_tables, des_tables, objects))
     changes.extend(objects + diff_aggregates(current, desired, objects) + diff_operators(current, desired, objects))

@@ -11,14 +11,15 @@ from dataclasses import dataclass, replace
 from typing import Optional, Union
 
 from schemac.compare.changes import Change
+from schemac.compare.foreign_servers import made_again
 from schemac.compare.identities import IdentitySequence, identity_sequences
 from schemac.model import (DEFAULT_PRIVILEGE_KINDS, Aggregate, CompositeType, Constructor, DefaultPrivileges, Domain, Enum,
-                           Function, Multirange, Namespace, Privilege, RangeType, Schema, Sequence, Source, Table, View)
+                           ForeignServer, Function, Multirange, Namespace, Privilege, RangeType, Schema, Sequence, Source, Table, View)
 from schemac.model.grants import ALL, NOTHING, PUBLIC, PUBLIC_SCHEMA_DEFAULT, owner_holds_defaults
 from schemac.pg.constructors import constructor_signatures
 
 Secured = Union[Table, View, Sequence, Function, Aggregate, Namespace, DefaultPrivileges, Enum, Domain, CompositeType,
-                RangeType, Constructor, Multirange]
+                RangeType, Constructor, Multirange, ForeignServer]
 TYPES = (Enum, Domain, CompositeType, RangeType, Multirange)
 NEW_OBJECT = "state of a new object"
 FOLLOWS_RANGE = "a multirange's owner, the range's"
@@ -34,7 +35,7 @@ def kind_of(obj: Secured) -> str:
         return "domain" if isinstance(obj, Domain) else "type"
     return "table" if isinstance(obj, Table) else "sequence" if isinstance(obj, Sequence) else \
         "schema" if isinstance(obj, Namespace) else "default privileges" if isinstance(obj, DefaultPrivileges) \
-        else "function"
+        else "foreign server" if isinstance(obj, ForeignServer) else "function"
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class Holding:
             return {("schema", o.name)}
         if isinstance(o, DefaultPrivileges):  # in a schema an extension makes: after CREATE EXTENSION
             return ({("schema", o.schema)} if o.schema else set()) | ({("extension", o.extension)} if o.extension else set())
+        if isinstance(o, ForeignServer):  # plan.keys.own_keys' name of it
+            return {("ForeignServer", o.name)}
         if isinstance(o, Constructor):  # made with its range type (the grant option's key sorts first: its own)
             return {("constructor", o.schema, o.name, o.arguments), ("type", o.schema, o.range)}
         return {("function", o.schema, o.name, o.identity)}
@@ -85,7 +88,7 @@ class Holding:
         """What the grants made by roles other than the owner need given first, and taken back only after them:
         each grantor's grant option on the object, and USAGE on the object's schema (to name the object)."""
         roles = {p.grantor for p in self.entries if p.grantor}
-        schema = None if isinstance(self.obj, (Namespace, DefaultPrivileges)) else self.obj.schema
+        schema = None if isinstance(self.obj, (Namespace, DefaultPrivileges, ForeignServer)) else self.obj.schema
         return self.options(roles) | ({("usage", schema, r) for r in roles | {PUBLIC}} if roles and schema else set())
 
     def given_keys(self) -> set[tuple]:
@@ -242,6 +245,7 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
             if isinstance(t, RangeType):
                 out += _range_part_changes(old_t, t, current)  # type: ignore[arg-type]
     out += _default_privilege_changes(current, desired)
+    out += _foreign_server_changes(current, desired)
     existing = set(current.namespaces) | {"public"}
     declared = {n.name for n in desired.namespace_access}
     for ns in desired.namespaces:
@@ -250,6 +254,18 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
         # A namespace whose grants schema.yaml does not declare: what it holds beyond Postgres's defaults is
         # drift, what it lacks is not (a public schema dropped and created again lacks PUBLIC's USAGE).
         out += found if ns in declared else [c for c in found if c.kind != "grant"]
+    return out
+
+
+def _foreign_server_changes(current: Schema, desired: Schema) -> list[Change]:
+    """The grants and revokes on each foreign server (one created again, compare.foreign_servers, starts with
+    Postgres's defaults); its owner is set_foreign_server_owner's (compare.publications.owned_changes)."""
+    cur = {s.name: s for s in current.foreign_servers}
+    out: list[Change] = []
+    for s in desired.foreign_servers:
+        old = cur.get(s.name)
+        kept = old if old is not None and not made_again(old, s) else None
+        out += [c for c in object_changes(kept, s) if c.kind != "set_owner"]
     return out
 
 
@@ -309,7 +325,7 @@ def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
     out: list[tuple[str, Optional[Source]]] = []
     for obj in (*schema.tables, *schema.views, *schema.enums, *schema.domains, *schema.composite_types,
                 *schema.range_types, *schema.sequences, *schema.functions, *schema.aggregates, *schema.namespace_access,
-                *schema.default_privileges):
+                *schema.default_privileges, *schema.foreign_servers):
         if obj.owner is not None or isinstance(obj, DefaultPrivileges):
             out.append((obj.role if isinstance(obj, DefaultPrivileges) else obj.owner, obj.source))
         out += [(p.grantee, p.source or obj.source) for p in obj.grants if p.grantee != "PUBLIC"]

@@ -80,20 +80,26 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
         out.append(Change("drop_enum", c.schema, "", aside.name, aside, None, cause=ENUM_REBUILT))
     rebuilt = {(c.schema, c.name) for c in out if c.kind == "alter_enum"}
     cur_domains = _keyed(current.domains)
+    rebuilt_domains = _rebuilt_domains(cur_domains, desired.domains, rebuilt)
+    rebuilt |= rebuilt_domains
 
     def domain_changes(old: Domain, new: Domain) -> list[str]:  # noqa: F811 (one over a re-created enum too)
-        if type_name(old.type) in rebuilt and type_name(new.type) in rebuilt:
-            return []  # re-created below, under the new enum
+        if (new.schema, new.name) in rebuilt_domains:
+            return []  # re-created below
         return _domain_changes(old, new)
 
     _diff_types(ch, "domain", current.domains, desired.domains, domain_changes)
     for d in desired.domains:
         old_d = cur_domains.get((d.schema, d.name))
-        if old_d is not None and type_name(old_d.type) in rebuilt and type_name(d.type) in rebuilt:
-            # Set aside (renamed) like the enum, created again over the new enum; its columns are retyped
-            # through text, then the old one is dropped before the old enum.
-            e_schema, e_name = type_name(old_d.type)
-            aside = replace(old_d, name=set_aside_name(old_d.name), type=qualified(e_schema, set_aside_name(e_name)))
+        if old_d is not None and (d.schema, d.name) in rebuilt_domains:
+            # Set aside (renamed) like an enum re-created, created again (over the new enum or domain, or
+            # over its new base type); its columns are retyped through text, then the old one is dropped
+            # (before the enum or domain it stands on, itself set aside under it).
+            if type_name(old_d.type) in rebuilt and type_name(d.type) == type_name(old_d.type):
+                e_schema, e_name = type_name(old_d.type)
+                aside = replace(old_d, name=set_aside_name(old_d.name), type=qualified(e_schema, set_aside_name(e_name)))
+            else:
+                aside = replace(old_d, name=set_aside_name(old_d.name))
             out.append(Change("alter_domain", d.schema, "", d.name, old_d, d, cause=ENUM_REBUILT))
             out.append(Change("drop_domain", d.schema, "", aside.name, aside, None, cause=ENUM_REBUILT))
     renamed = renamed_sequences(current, desired)
@@ -161,3 +167,24 @@ def _diff_functions(ch, current, desired) -> None:
     for key, f in cur.items():
         if key not in des:
             ch("drop_function", f, f, None)
+
+
+def _rebuilt_domains(cur_domains: dict, desired: tuple[Domain, ...], rebuilt: set) -> set[tuple[str, str]]:
+    """Domains created again under their columns: Postgres has no ALTER DOMAIN for a base type or collation,
+    and a domain over an enum or domain created again goes with it (to a fixed point: domains over those)."""
+    out: set[tuple[str, str]] = set()
+    for d in desired:
+        old = cur_domains.get((d.schema, d.name))
+        if old is not None and (old.type != d.type or old.collation != d.collation):
+            out.add((d.schema, d.name))
+    grew = True
+    while grew:
+        grew = False
+        for d in desired:
+            old = cur_domains.get((d.schema, d.name))
+            key = (d.schema, d.name)
+            if old is not None and key not in out and type_name(old.type) == type_name(d.type) \
+                    and type_name(d.type) in (rebuilt | out):
+                out.add(key)
+                grew = True
+    return out

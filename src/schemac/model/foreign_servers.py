@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .event_triggers import InNoSchema
+from .grants import Privilege
 from .source import Source, _security, _src
 
 
@@ -22,6 +23,7 @@ class ForeignServer(InNoSchema):
     comment: Optional[str] = None
     owner: Optional[str] = _security(None)  # None: not compared
     source: Optional[Source] = _src()
+    grants: tuple[Privilege, ...] = _security(())  # USAGE (srvacl), the owner's own left out
 
 
 @dataclass(frozen=True)

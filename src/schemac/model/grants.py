@@ -21,6 +21,7 @@ PRIVILEGES: dict[str, tuple[str, ...]] = {
     "function": ("EXECUTE",),
     "schema": ("USAGE", "CREATE"),
     "type": ("USAGE",),
+    "foreign server": ("USAGE",),
     "large object": ("SELECT", "UPDATE"),  # default privileges only (PostgreSQL 18): large objects are data
 }
 TABLE_ONLY = ("MAINTAIN",)  # PostgreSQL 17 and later

@@ -11,9 +11,11 @@ from sqlglot import exp
 
 from schemac.model import Column, Index, Table
 from schemac.pg.column_storage import default_storage
+from schemac.pg.idents import ident
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan import ddl
 from schemac.plan.objects import PlanError
+from schemac.plan.trees import fresh_expression
 
 _DO_TAG = "$schemac$"
 
@@ -66,3 +68,17 @@ def index_statistics(t: Table, old: Optional[Index], new: Index) -> list[exp.Exp
     return [ddl.command("ALTER", "INDEX", qualified(t.schema, new.name), "ALTER COLUMN", str(n),
                         f"SET STATISTICS {-1 if e.statistics is None else int(e.statistics)}")
             for n, e in enumerate(new.elements, 1) if (was[n - 1] if n <= len(was) else None) != e.statistics]
+
+
+def nulls_given_the_default(t: Table, column: Column) -> list[exp.Expression]:
+    """UPDATE t SET c = <default> WHERE c IS NULL, before a column with a default is made NOT NULL: Postgres
+    fills a new column's rows with its default, never an existing column's NULLs, so SET NOT NULL would fail
+    on them (Atlas plans the same). Not for a NOT VALID NOT NULL (rows are left unchecked), a generated or
+    identity column (no default to give), nor a foreign table (its rows are another server's)."""
+    nn = column.not_null
+    if column.default is None or column.generated or column.identity is not None or t.foreign is not None \
+            or (nn is not None and nn.not_valid):
+        return []
+    target = exp.Column(this=ident(column.name))
+    return [exp.Update(this=ddl.table_ref(t), expressions=[exp.EQ(this=target, expression=fresh_expression(column.default))],
+                       where=exp.Where(this=exp.Is(this=target.copy(), expression=exp.Null())))]

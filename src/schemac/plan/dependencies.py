@@ -102,7 +102,7 @@ def deps(c: Change) -> Deps:
             removes |= old.given_keys() - new.given_keys()  # type: ignore[union-attr]
     elif k in ("attach_partition", "detach_partition", "alter_partitioning", "set_logging",
                "set_table_comment", "set_row_security", "set_table_parameters", "set_foreign_table_options",
-               "alter_foreign_table"):
+               "alter_foreign_table", "remake_foreign_table"):
         new_refs.add(_table(t))  # type: ignore[arg-type]
         if k == "attach_partition":  # the parent must have the partition's columns, no more, no less
             p = new.partition_of  # type: ignore[union-attr]
@@ -181,6 +181,8 @@ def deps(c: Change) -> Deps:
         if k == "drop_not_null":  # after a parent's NO INHERIT, which leaves the child's copy its own to drop
             new_refs |= {("notnull", q.schema, q.name, c.name) for q in t.inherits}  # type: ignore[union-attr]
         new_refs.add(col(c.name))
+        if k == "set_not_null":  # rows holding NULL are given the default first: what it calls exists by then
+            new_refs |= _attribute_refs(t, c.name, new, "default")  # type: ignore[arg-type]
     elif k in ("set_default", "drop_default"):
         if old is not None and old.default is not None:  # type: ignore[union-attr]
             old_refs |= _attribute_refs(t, c.name, old, "default")  # type: ignore[arg-type]
@@ -232,6 +234,8 @@ def deps(c: Change) -> Deps:
                "set_object_owner", "set_statistics_owner"):
         target = new if new is not None else old
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)
+        if k == "set_foreign_server_owner":  # the owner's own privileges once it owns it, as set_owner's
+            makes |= {("owned by", *key) for key in own_keys(None, new)}
     elif k in ("rename_publication", "alter_publication"):  # altered in place (after a rename), or created again
         if k == "rename_publication" or old.all_tables != new.all_tables:  # type: ignore[union-attr]
             removes |= own_keys(None, old)

@@ -10,7 +10,8 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.compare.grants import TYPES, Holding, to_revoke
-from schemac.model import Aggregate, Constructor, DefaultPrivileges, Multirange, Domain, Namespace, Privilege, Sequence, Table, View
+from schemac.model import (Aggregate, Constructor, DefaultPrivileges, ForeignServer, Multirange, Domain, Namespace, Privilege,
+                           Sequence, Table, View)
 from schemac.model.grants import grouped
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan.ddl import command, do_block, literal
@@ -33,6 +34,8 @@ def _target(h: Holding, owner: bool = False) -> str:
         return ("DOMAIN " if isinstance(o, Domain) else "TYPE ") + qualified(o.schema, o.name)
     if isinstance(o, Namespace):
         return "SCHEMA " + quote_ident(o.name)
+    if isinstance(o, ForeignServer):  # its owner is set by ALTER SERVER (plan.foreign_server_ddl)
+        return "FOREIGN SERVER " + quote_ident(o.name)
     if isinstance(o, DefaultPrivileges):
         return o.on.upper().replace("_", " ")  # LARGE OBJECTS
     if isinstance(o, Constructor):  # its input types as format_type spells them, `VARIADIC s.r[]` included

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from schemac.compare.changes import GENERATED_REBUILT, Change, takes_using
+from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
+from schemac.compare.foreign_servers import FOREIGN_REMADE
 from schemac.pg.casts import converts
 from schemac.pg.postgis import YES, fits, refusal
 
@@ -70,6 +71,8 @@ def is_widening(old: str, new: str) -> bool:
 
 def destructive_reason(change: Change) -> Optional[str]:
     """Why this change can destroy data, or None when it cannot."""
+    if change.kind == "drop_table" and change.cause == FOREIGN_REMADE and change.old.foreign is not None:  # type: ignore
+        return None  # a foreign table made again (another server, or made a plain table): it holds no rows here
     if change.kind == "drop_table":
         return f"drop table {change.schema}.{change.table}: every row in it is lost"
     if change.kind == "drop_column" and change.cause != GENERATED_REBUILT:  # (derived values: made again)
@@ -82,6 +85,10 @@ def destructive_reason(change: Change) -> Optional[str]:
         if gone:
             return (f"enum {change.schema}.{change.name}: re-created without {', '.join(map(repr, gone))}: "
                     "the migration fails if a row holds a removed value")
+    if change.kind == "alter_domain" and change.cause == ENUM_REBUILT \
+            and change.old.type != change.new.type and not is_widening(change.old.type, change.new.type):  # type: ignore
+        return (f"domain {change.schema}.{change.name}: base type {change.old.type} -> {change.new.type}: existing "  # type: ignore
+                "values in its columns may be truncated, rounded or rejected")
     if change.kind == "alter_composite_type":
         gone = [a.name for a in change.old.attributes if a.name not in {b.name for b in change.new.attributes}]  # type: ignore
         if gone:
@@ -93,6 +100,22 @@ def destructive_reason(change: Change) -> Optional[str]:
             return (f"change type of column {change.name} of {change.schema}.{change.table} from {old} to {new}: "
                     "existing values may be truncated, rounded or rejected")
     return None
+
+
+def row_failures(changes: list[Change]) -> list[str]:
+    """`generate`'s warnings for changes that apply only to a table without rows: it never sees the rows, so
+    they are said, not refused. A column added NOT NULL with no default (nor identity, nor generation
+    expression) has no value to give the rows a table holds: ADD COLUMN fails on the first one."""
+    out = []
+    for c in changes:
+        col = c.new
+        if c.kind != "add_column" or c.cause is not None or col.nullable or col.default is not None \
+                or col.identity is not None or col.generated or c.table_def.foreign is not None:  # type: ignore
+            continue
+        out.append(f"warning: {c.source or c.path}: column {c.path} is added NOT NULL without a default: the "
+                   "migration fails on a table that holds rows (give it a default, or add it nullable, fill it, "
+                   "then make it NOT NULL)")
+    return out
 
 
 def missing_cast(change: Change) -> Optional[str]:

@@ -221,7 +221,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         fn_schema, _, fn_name = obj.function.rpartition(".")
         return {("function", fn_schema or "public", fn_name)}
     if isinstance(obj, Table):  # a foreign table's server too
-        return table_refs(obj) | ({("ForeignServer", obj.foreign.server)} if obj.foreign is not None else set())
+        return table_refs(obj)
     if isinstance(obj, View):  # what Postgres recorded it reads (compare.views), what its column defaults call
         out = view_refs(obj)
         for c in obj.columns:
@@ -232,8 +232,8 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
 
 def table_refs(t: Table) -> set[Key]:
     """What CREATE TABLE needs: its schema, its columns' types and sequences, a partition's parent and
-    the parent's columns."""
-    out: set[Key] = {("schema", t.schema)}
+    the parent's columns, a foreign table's server (made first, dropped after the table: DROP SERVER refuses)."""
+    out: set[Key] = {("schema", t.schema)} | ({("ForeignServer", t.foreign.server)} if t.foreign is not None else set())
     for c in t.columns:
         out |= column_refs(t, c)
     p = t.partition_of

@@ -56,9 +56,13 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
         typed = foreign_server_statements(change)
     if typed is None:
         typed = foreign_table_statements(change)
+    if k == "remake_foreign_table":  # its drop_table and add_table say it (compare.foreign_servers.FOREIGN_REMADE)
+        return []
     if k == "alter_foreign_table":
         raise PlanError(f"table {new.qualified_name}: Postgres cannot change its server, or make a table foreign or "  # type: ignore
-                        "not, in place: drop it (and what reads it) and create it again in two migrations")
+                        "not, in place, and its DROP would take along what the migration does not make again (a "
+                        "sequence a column owns or calls, partitions, parents or children, its type, a publication's "
+                        "membership): drop it (and what reads it) and create it again in two migrations")
     if typed is not None:
         return typed
     if k == "add_extension":

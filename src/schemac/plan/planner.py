@@ -24,7 +24,7 @@ from schemac.plan.storage_ddl import alter_parameters
 from schemac.plan.partition_index_ddl import (add_partition_key, attach_partition, detach_partition, drop_partition_index,
                                              drop_partition_key, is_partition_key, renamed_after_detach,
                                              renamed_after_leaving)
-from schemac.plan.column_ddl import column_settings_statements, index_statistics
+from schemac.plan.column_ddl import column_settings_statements, index_statistics, nulls_given_the_default
 from schemac.plan.not_null_ddl import add_not_null, alter_not_null, not_valid_statements
 from schemac.plan.sequence_ddl import past_the_rows
 from schemac.plan.hazards import destructive_reason
@@ -201,10 +201,10 @@ def statements_for(change: Change) -> list[exp.Expression]:
         collation = ddl.collate(col.collation) if col.collation != old.collation else None
         return [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
                                           using=using))]
-    if k == "set_not_null" and col.not_null is not None:
-        return [add_not_null(t, col)]  # type: ignore[arg-type]
     if k == "set_not_null":
-        return [_alter(t, exp.AlterColumn(this=ident(col.name), allow_null=False))]
+        return nulls_given_the_default(t, col) + [  # type: ignore[arg-type]
+            add_not_null(t, col) if col.not_null is not None else  # type: ignore[arg-type]
+            _alter(t, exp.AlterColumn(this=ident(col.name), allow_null=False))]
     if k == "alter_not_null":
         return [renamed_after_leaving(t, change.old, col)] if change.cause == AFTER_NO_INHERIT else \
             alter_not_null(t, change.old, col)  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from schemac.model import (Aggregate, Operator, Check, collate_sql, Collation, C
 from schemac.model import Sequence as SequenceObject
 from schemac.pg.routines import arguments_text, comparable_body
 from schemac.report.database_objects import DATABASE_OBJECT_KINDS, database_object_difference
-from schemac.report.table_marks import marks_difference
+from schemac.report.table_marks import MARK_KINDS, marks_difference
 from schemac.report.views import VIEW_CHANGE_KINDS, parameters_difference, view_difference
 from schemac.report.security import SECURITY, SKIP, security_difference
 
@@ -286,7 +286,7 @@ def _difference(c: Change) -> Optional[Difference]:
         e, a = (f"CLUSTER ON {x.cluster_on}" if x.cluster_on else "none" for x in (exp_, act))  # type: ignore[union-attr]
         return Difference("table_cluster_on_changed", "table", c.schema, c.table, None, e, a,
                           f"table {c.schema}.{c.table}: the index CLUSTER uses is {a}, expected {e}", file, line)
-    if k in ("set_column_settings", "set_replica_identity", "set_column_fdw_options", "set_foreign_table_options", "alter_foreign_table"):
+    if k in MARK_KINDS:
         return marks_difference(c, Difference, exp_, act, file, line)
     if k == "set_table_parameters":
         return parameters_difference(c, Difference, "table", f"{c.schema}.{c.table}", file, line)
@@ -392,7 +392,7 @@ def _target(s: Statistics) -> str:
 def differences(changes: list[Change]) -> list[Difference]:
     # A missing table is one difference, not one more per index and comment it would bring along; an
     # unexpected table is one too, not one more per foreign key its DROP takes along.
-    whole = {(c.schema, c.table) for c in changes if c.kind in ("add_table", "drop_table")}
+    whole = {(c.schema, c.table) for c in changes if c.kind in ("add_table", "drop_table") and c.cause is None}
     changes = [c for c in changes
                if c.cause is None and (c.kind in ("add_table", "drop_table") or (c.schema, c.table) not in whole)]
     out = [d for d in (_difference(c) for c in changes) if d is not None]

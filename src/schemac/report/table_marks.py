@@ -8,6 +8,9 @@ from typing import Any, Optional
 from schemac.compare.changes import Change
 from schemac.model.tables import replica_identity_text, settings_text
 
+MARK_KINDS = ("set_column_settings", "set_replica_identity", "set_column_fdw_options", "set_foreign_table_options",
+              "alter_foreign_table", "remake_foreign_table")
+
 
 def marks_difference(c: Change, difference: Any, exp_: Any, act: Any, file: Optional[str], line: Optional[int]) -> Any:
     """The Difference of a set_column_settings, set_replica_identity or foreign table change (`difference` is its
@@ -16,7 +19,7 @@ def marks_difference(c: Change, difference: Any, exp_: Any, act: Any, file: Opti
         e, a = _options(exp_.fdw_options), _options(act.fdw_options if act is not None else ())
         return difference("column_settings_changed", "column", c.schema, c.table, c.name, e, a,
                           f"column {c.name}: {a}, expected {e}", file, line)
-    if c.kind in ("set_foreign_table_options", "alter_foreign_table"):
+    if c.kind in ("set_foreign_table_options", "alter_foreign_table", "remake_foreign_table"):
         e, a = (f"SERVER {x.foreign.server} {_options(x.foreign.options)}" if x.foreign else "not foreign"
                 for x in (exp_, act))
         return difference("foreign_table_changed", "table", c.schema, c.table, None, e, a,

@@ -1,5 +1,5 @@
 """Foreign servers a database declares (`foreign_servers:`): the foreign data wrapper (an extension's, which
-`extensions:` declares, or one the database has), type, version, options, owner and comment."""
+`extensions:` declares, or one the database has), type, version, options, owner, grants (USAGE) and comment."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from yaml.nodes import Node
 
 from schemac.errors import SchemaFileError
 from schemac.model import ForeignServer, ForeignTable, Table
-from schemac.schemafile.grants import GrantReader
+from schemac.schemafile.grants import GrantReader, grants_flow, written_grants
 from schemac.schemafile.typewriter import Flow, drop_empty
 
 FOREIGN_SERVER_KEYS = {"wrapper": True, "type": False, "version": False, "options": False, "owner": False,
-                       "comment": False}
+                       "comment": False, "grants": False}
 FOREIGN_TABLE_KEYS = {"server": True, "options": False}
 # What a foreign table cannot have (Postgres refuses it, or schemac does not manage it on one): the table's key,
 # and whether the table has it.
@@ -23,7 +23,7 @@ _NOT_FOREIGN = {"primary_key": lambda t: t.primary_key is not None, "unique": la
                 "partition_of": lambda t: t.partition_of is not None, "inherits": lambda t: bool(t.inherits),
                 "of": lambda t: t.of is not None, "unlogged": lambda t: t.unlogged,
                 "cluster_on": lambda t: t.cluster_on is not None, "with": lambda t: bool(t.parameters),
-                "replica_identity": lambda t: t.replica_identity != "default", "triggers": lambda t: bool(t.triggers),
+                "replica_identity": lambda t: t.replica_identity != "default",
                 "rules": lambda t: bool(t.rules), "row_level_security": lambda t: t.row_level_security,
                 "policies": lambda t: bool(t.policies),
                 "identity": lambda t: any(c.identity is not None for c in t.columns)}
@@ -54,6 +54,12 @@ class ForeignServerReader(GrantReader):
             if has(table):
                 raise self.fail(key, f"{what} is a foreign table (foreign:), which cannot have {name} "
                                      "(Postgres refuses it, or schemac does not manage it there)")
+        for g in table.triggers:  # row or statement, BEFORE or AFTER (TRUNCATE: PostgreSQL 16+), as Postgres allows
+            refused = "be INSTEAD OF" if g.timing == "instead of" else "be a constraint trigger" if g.constraint else \
+                "have a transition table (old_table, new_table)" if g.old_table or g.new_table else None
+            if refused:
+                raise SchemaFileError(f"trigger '{g.name}' of {what}: a foreign table's trigger cannot {refused} "
+                                      "(Postgres refuses it)", g.source)
         ff = self.w.fields(node, f"foreign of {what}", FOREIGN_TABLE_KEYS)
         server = self.identifier(ff["server"][1], f"server of {what}")
         options = self.fdw_options(ff["options"][1], what) if "options" in ff else ()
@@ -69,7 +75,7 @@ class ForeignServerReader(GrantReader):
             options = self.fdw_options(f["options"][1], what) if "options" in f else ()
             out.append(ForeignServer(name, wrapper, self.opt_string(f, "type", what), self.opt_string(f, "version", what),
                                      options, self.opt_string(f, "comment", what), self.owner(f, what),
-                                     self.w.src(key)))
+                                     self.w.src(key), self.grants(f, what, "foreign server")))
         return tuple(out)
 
 
@@ -94,5 +100,6 @@ def written_foreign_servers(servers: tuple[ForeignServer, ...]) -> dict:
     """`foreign_servers:` as inspect writes it (defaults left out), or nothing."""
     out = {s.name: drop_empty({"wrapper": s.wrapper, "type": s.type, "version": s.version,
                                "options": Flow(dict(s.options)) if s.options else None, "owner": s.owner,
+                               "grants": grants_flow(written_grants(s.grants, "foreign server")) or None,
                                "comment": s.comment}) for s in servers}
     return {"foreign_servers": out} if out else {}

@@ -1,7 +1,8 @@
 -- Foreign servers of the database (they belong to no schema), not those an extension owns (pg_depend
 -- deptype 'e'). options: srvoptions as [[name, value], ...] in the catalog's order. User mappings (whose
--- options hold passwords) are not read here: unmanaged.sql lists them by name only.
-SELECT s.srvname::text AS server_name,
+-- options hold passwords) are not read here (the access list is privileges.sql's, by server_oid): unmanaged.sql lists them by name only.
+SELECT s.oid AS server_oid,
+       s.srvname::text AS server_name,
        w.fdwname::text AS wrapper,
        s.srvtype::text AS server_type,
        s.srvversion::text AS server_version,

@@ -1,5 +1,5 @@
 -- Owners and access lists of the tables, views, materialized views, sequences, functions and types of the requested schemas (and of
--- the schemas themselves), and the column privileges of those relations: one row per access-list entry
+-- the schemas themselves, and of the database's foreign servers), and the column privileges of those relations: one row per access-list entry
 -- (aclexplode), or one row with a NULL grantee for an object whose list holds nothing. The owner's own entries
 -- are read where the list is not NULL (the caller keeps them where they are not its defaults: REVOKE INSERT ON t
 -- FROM its owner, a grant option it gave itself, an access list of '{}'); a NULL list is Postgres's default for the
@@ -7,7 +7,7 @@
 -- PUBLIC for the role oid 0. grantor: NULL when the owner granted it (or a superuser did), else the role holding
 -- the grant option that did. explicit: the object's own list is not NULL (never on a column's row).
 -- catalog: 'class' (tables, views and sequences, by pg_class oid), 'proc' (functions, procedures, aggregates: pg_proc oid), 'namespace', 'type'
--- (enums, domains, range types, their multiranges and composite types of their own, by pg_type oid). kind: what its privileges are
+-- (enums, domains, range types, their multiranges and composite types of their own, by pg_type oid), 'server' (pg_foreign_server oid). kind: what its privileges are
 -- (model.grants.PRIVILEGES' key).
 -- namespace_name: set on a namespace's rows. column_name: set on column privileges (attacl; never a default). Rows for objects the other queries
 -- left out are dropped by the caller. Reading needs no privilege beyond CONNECT (catalogs only).
@@ -38,6 +38,10 @@ WITH objects AS (
   LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid
   WHERE n.nspname = ANY (%(schemas)s::name[]) AND t.typtype IN ('e', 'd', 'r', 'm', 'c')
     AND (t.typtype <> 'c' OR c.relkind = 'c')
+  UNION ALL
+  SELECT 'server', s.oid, NULL, s.srvowner, NULL, 'foreign server', s.srvacl IS NOT NULL,
+         COALESCE(s.srvacl, pg_catalog.acldefault('S'::"char", s.srvowner))
+  FROM pg_catalog.pg_foreign_server s  -- the database's, whatever schemas are requested (foreign_servers.sql)
   UNION ALL
   SELECT 'namespace', n.oid, n.nspname::text, n.nspowner, NULL, 'schema', n.nspacl IS NOT NULL, COALESCE(n.nspacl, pg_catalog.acldefault('n'::"char", n.nspowner))
   FROM pg_catalog.pg_namespace n

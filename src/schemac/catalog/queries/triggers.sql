@@ -1,6 +1,6 @@
--- Triggers on the tables of the requested schemas: user triggers, not those Postgres makes for
+-- Triggers on the tables, views and foreign tables of the requested schemas: user triggers, not those Postgres makes for
 -- foreign keys (tgisinternal), not the clones it puts on partitions of a table with a trigger
--- (tgparentid <> 0). Triggers on views stay listed by unmanaged.sql.
+-- (tgparentid <> 0).
 -- tgtype bits: 1 ROW, 2 BEFORE, 4 INSERT, 8 DELETE, 16 UPDATE, 32 TRUNCATE, 64 INSTEAD.
 -- update_columns: UPDATE OF, from tgattr; definition: pg_get_triggerdef, read only for its WHEN
 -- clause (when tgqual is set); arguments: tgargs, NUL-ended strings; referenced_table: a constraint
@@ -36,7 +36,7 @@ JOIN pg_catalog.pg_namespace fn ON fn.oid = p.pronamespace
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = tg.oid AND d.classoid = 'pg_catalog.pg_trigger'::regclass AND d.objsubid = 0
 WHERE n.nspname = ANY (%(schemas)s::name[])
-  AND c.relkind IN ('r', 'p', 'v')
+  AND c.relkind IN ('r', 'p', 'v', 'f')
   AND NOT tg.tgisinternal
   AND tg.tgparentid = 0
 ORDER BY tg.tgrelid, tg.tgname COLLATE "C";

@@ -8,8 +8,9 @@
 --             another object (a range type's constructor functions, whose privileges range_types.sql reads); one
 --             row per overload, named without
 --             arguments
---   trigger   "table.trigger": user triggers on foreign tables (those on tables and views are managed:
---             triggers.sql); not internal ones, not the clones Postgres puts on partitions
+--   trigger   "table.trigger": user triggers on a foreign table that is a partition or in an inheritance tree (those
+--             on tables, views and other foreign tables are managed: triggers.sql); not internal ones, not the clones
+--             Postgres puts on partitions
 --   policy    "relation.policy": policies on relations that are not tables (those on tables are
 --             managed: policies.sql)
 --   rule      "relation.rule": rewrite rules on relations that are not tables or views (those on tables and
@@ -25,14 +26,16 @@
 -- database, not a schema: listed with an empty schema_name, whatever schemas are requested (event
 -- triggers, publications and foreign servers, the database's too, are managed: event_triggers.sql,
 -- publications.sql, foreign_servers.sql). A user mapping is listed as "role@server", never its options
--- (they hold passwords): pg_user_mappings' umoptions is not read. A managed server's access list, where it is not
--- Postgres's default (GRANT USAGE ON FOREIGN SERVER), is listed as 'foreign server privileges': not managed yet.
+-- (they hold passwords): pg_user_mappings' umoptions is not read. A server's access list is managed (privileges.sql).
 -- Column privileges changed on an extension's own relations (GRANT SELECT (col) after CREATE EXTENSION): kind
 -- 'extension column privileges', "relation.column", where the column's access list is not the one the extension's
 -- script left (pg_init_privs); the extension's grants on whole objects are managed (extensions.sql's member_grants).
 -- Privileges changed on Postgres's own objects (GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_reset(), GRANT USAGE ON
 -- LANGUAGE plpgsql: pg_dump writes them, relative to pg_init_privs): kind 'system object privileges', the object as
 -- pg_describe_object names it, where its access list is not the initial one (initdb's, or the kind's default).
+-- A table, partitioned table, materialized view or index in a tablespace other than the database's default: kind
+-- 'tablespace', "relation in tablespace" (schemac writes no TABLESPACE clause: the relation is managed, where it
+-- lives is not, and is said so rather than lost).
 -- Subscriptions of this database are listed by name alone: their connection strings are never read. Enums and domains are managed (enums.sql, domains.sql), and
 -- so are EXCLUDE constraints (exclusions.sql).
 -- Parameter: schemas, an array of schema names.
@@ -79,6 +82,7 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
   AND NOT tg.tgisinternal
   AND tg.tgparentid = 0
   AND c.relkind NOT IN ('r', 'p', 'v')
+  AND (c.relkind <> 'f' OR c.relispartition OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhrelid = c.oid OR fi.inhparent = c.oid))
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
 SELECT 'policy', n.nspname::text, c.relname::text || '.' || pol.polname::text
@@ -183,6 +187,14 @@ WHERE x.acl IS NOT NULL
       ARRAY(SELECT a::text FROM unnest(COALESCE(ip.initprivs, pg_catalog.acldefault(x.kind::"char", x.owner))) a
             ORDER BY 1)
 UNION ALL
+SELECT 'tablespace', n.nspname::text, c.relname::text || ' in ' || t.spcname::text
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_tablespace t ON t.oid = c.reltablespace
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND c.relkind IN ('r', 'p', 'm', 'i', 'I')
+  AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
+UNION ALL
 SELECT 'subscription', '', s.subname::text  -- the name only: subconninfo holds a connection string
 FROM pg_catalog.pg_subscription s
 WHERE s.subdbid = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
@@ -194,9 +206,4 @@ UNION ALL
 SELECT 'user mapping', '', (CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(m.umuser)::text END)
                            || '@' || m.srvname::text
 FROM pg_catalog.pg_user_mappings m  -- the view any role reads (pg_user_mapping is the superuser's); umoptions not read
-UNION ALL
-SELECT 'foreign server privileges', '', s.srvname::text  -- GRANT USAGE ON FOREIGN SERVER: not managed (yet)
-FROM pg_catalog.pg_foreign_server s
-WHERE s.srvacl IS NOT NULL
-  AND s.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_foreign_server'::regclass)
 ORDER BY kind, schema_name, object_name;  -- the caller sorts again, by code point

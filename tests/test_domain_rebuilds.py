@@ -1,0 +1,60 @@
+"""A domain whose base type or collation changes: Postgres has no ALTER DOMAIN for them, so the domain is set
+aside, created again and its columns retyped onto it (as an enum created again), where `generate` refused the
+change. The oracle: pg_type's base type of the domain, the columns' types and values, and no type left aside."""
+
+from __future__ import annotations
+
+import psycopg
+
+from schemac.commands.generate import generate
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+
+SCHEMA = """domains:
+  code: {{type: "{base}", checks: {{code_upper: "VALUE ~ '^[A-Z]+$'"}}}}
+  short_code: {{type: code, checks: {{short_code_len: "length(VALUE) < 5"}}}}
+tables:
+  k:
+    columns:
+      id: {{type: integer, primary_key: true}}
+      c: code
+      cs: "code[]"
+      sc: short_code
+"""
+
+
+def _generate(tmp_path, base: str, **kw):
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(SCHEMA.format(base=base), encoding="utf-8")
+    return generate(str(schema), out, **kw), Layout(out)
+
+
+def test_a_domain_over_a_wider_base_keeps_its_columns_values(tmp_path, db_url):
+    first, layout = _generate(tmp_path, "varchar(10)")
+    assert first.status == "written", first.message
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, layout.migrations())
+        conn.execute("INSERT INTO k VALUES (1, 'AB', ARRAY['CD']::code[], 'EF')")
+    second, layout = _generate(tmp_path, "varchar(20)")
+    assert second.status == "written", second.message
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, layout.migrations())
+        conn.execute("INSERT INTO k VALUES (2, 'ABCDEFGHIJKLMNOP', NULL, NULL)")  # longer than the old base allowed
+        assert conn.execute("SELECT id, c, cs::text, sc FROM k ORDER BY id").fetchall() == [
+            (1, "AB", "{CD}", "EF"), (2, "ABCDEFGHIJKLMNOP", None, None)]
+        assert conn.execute("SELECT format_type(typbasetype, typtypmod) FROM pg_type WHERE typname = 'code'"
+                            ).fetchone()[0] == "character varying(20)"
+        assert conn.execute("SELECT array_agg(a.attname::text || ':' || format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum) "
+                            "FROM pg_attribute a WHERE a.attrelid = 'k'::regclass AND a.attnum > 0").fetchone()[0] == \
+            ["id:integer", "c:code", "cs:code[]", "sc:short_code"]
+        assert conn.execute("SELECT count(*) FROM pg_type WHERE typname LIKE '%schemac_old%'").fetchone()[0] == 0
+
+
+def test_a_narrower_base_needs_allow_destructive(tmp_path):
+    first, _ = _generate(tmp_path, "varchar(20)")
+    assert first.status == "written", first.message
+    refused, _ = _generate(tmp_path, "varchar(10)")
+    assert refused.status == "refused"
+    assert "domain public.code: base type character varying(20) -> character varying(10)" in refused.message
+    written, _ = _generate(tmp_path, "varchar(10)", allow_destructive=True)
+    assert written.status == "written", written.message

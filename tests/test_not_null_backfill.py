@@ -1,0 +1,105 @@
+"""A column with a default made NOT NULL over rows holding NULL: Postgres fills a new column's rows with its
+default, never an existing column's NULLs, so a bare SET NOT NULL fails on them and the migration does not
+apply. The migration gives those rows the default first. The oracle: the rows' values and pg_attribute's
+attnotnull after the migration, and the migration applying at all."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+
+
+def _step(tmp_path, url: str, text: str) -> str:
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(text, encoding="utf-8")
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    with psycopg.connect(url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+    return open(Layout(out).migrations()[-1].path, encoding="utf-8").read()
+
+
+def _table(column: str, partitioned: bool = False, extra: str = "") -> str:
+    parts = ("    partition_by: {strategy: list, key: k}\n" if partitioned else "")
+    text = (f"{extra}tables:\n  t:\n{parts}    columns:\n      id: integer\n      k: {{type: integer, nullable: false}}\n"
+            f"      a: {column}\n")
+    if partitioned:
+        text += "".join(f"  t_{n}:\n    partition_of: {{parent: t, bound: 'FOR VALUES IN ({n})'}}\n" for n in (1, 2))
+    return text
+
+
+TWICE = ("functions:\n  twice:\n    arguments: x integer\n    returns: integer\n    language: sql\n"
+         "    volatility: immutable\n    body: SELECT x * 2\n")
+
+
+@pytest.mark.parametrize("before, after, filled", [
+    ("integer", "{type: integer, nullable: false, default: 7}", 7),
+    ("{type: integer, default: 7}", "{type: integer, nullable: false, default: 7}", 7),
+    ("{type: integer, default: 1}", "{type: integer, nullable: false, default: 7}", 7),
+    ("integer", "{type: integer, nullable: false, default: 'twice(21)'}", 42),
+], ids=["default-added", "default-kept", "default-changed", "default-calls-a-new-function"])
+@pytest.mark.parametrize("partitioned", [False, True], ids=["table", "partitioned"])
+def test_rows_holding_null_take_the_default(tmp_path, db_url, before, after, filled, partitioned):
+    _step(tmp_path, db_url, _table(before, partitioned))
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO t (id, k, a) VALUES (1, 1, NULL), (2, 2, 5), (3, 1, NULL)")
+    sql = _step(tmp_path, db_url, _table(after, partitioned, TWICE if "twice" in after else ""))
+    assert "WHERE a IS NULL" in sql, sql
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        assert conn.execute("SELECT id, a FROM t ORDER BY id").fetchall() == [(1, filled), (2, 5), (3, filled)]
+        assert conn.execute("SELECT bool_and(attnotnull) FROM pg_attribute WHERE attname = 'a' "
+                            "AND attrelid IN ('t'::regclass, 't_1'::regclass, 't_2'::regclass)"
+                            if partitioned else "SELECT attnotnull FROM pg_attribute WHERE attname = 'a' "
+                            "AND attrelid = 't'::regclass").fetchone()[0] is True
+    assert check_drift(str(tmp_path / "schema.yaml"), db_url).differences == ()
+
+
+def test_no_default_no_update(tmp_path, db_url):
+    """Without a default nothing is invented: the migration is a bare SET NOT NULL (it applies where no row
+    holds NULL)."""
+    _step(tmp_path, db_url, _table("integer"))
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO t (id, k, a) VALUES (1, 1, 3)")
+    sql = _step(tmp_path, db_url, _table("{type: integer, nullable: false}"))
+    assert "UPDATE" not in sql and "SET NOT NULL" in sql, sql
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        assert conn.execute("SELECT attnotnull FROM pg_attribute WHERE attname = 'a' AND attrelid = 't'::regclass"
+                            ).fetchone()[0] is True
+
+
+@pytest.mark.parametrize("column, warned", [
+    ("{type: integer, nullable: false}", True),
+    ("{type: integer, primary_key: true}", True),
+    ("{type: integer, nullable: false, default: 0}", False),
+    ("{type: integer, nullable: false, identity: by_default}", False),
+    ("{type: integer, generated: id * 2}", False),
+    ("integer", False),
+], ids=["not-null", "primary-key", "with-default", "identity", "generated", "nullable"])
+def test_a_column_added_not_null_without_a_default_is_warned(tmp_path, db_url, column, warned):
+    """generate never sees the rows: it warns, and the warning is true (the migration fails on a table with a
+    row and applies to an empty one)."""
+    base = "tables:\n  t:\n    columns:\n      id: integer\n      k: integer\n"
+    _step(tmp_path, db_url, base)
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(base + f"      a: {column}\n" + ("  fresh:\n    columns:\n      b: {type: integer, nullable: false}\n"),
+                      encoding="utf-8")
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    warnings = [n for n in result.notices if n.startswith("warning: ")]
+    assert warnings == ([f"warning: {schema}:6:7: column public.t.a is added NOT NULL without a default: the migration "
+                         "fails on a table that holds rows (give it a default, or add it nullable, fill it, then make "
+                         "it NOT NULL)"] if warned else [])  # (never for the new table's column)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO t (id, k) VALUES (1, 1)")
+        if warned:
+            with pytest.raises(psycopg.errors.NotNullViolation):
+                apply_files(conn, Layout(out).migrations())
+            conn.execute("DELETE FROM t")
+        apply_files(conn, Layout(out).migrations())
+        assert conn.execute("SELECT attnotnull FROM pg_attribute WHERE attname = 'a' AND attrelid = 't'::regclass"
+                            ).fetchone()[0] is ("nullable: false" in column or "primary_key" in column)
