@@ -101,6 +101,44 @@ def test_foreign_servers_round_trip_and_change(tmp_path, major_db, schemac):
         assert schemac("diff", "--database-url", b).returncode == 0
 
 
+# The wrapper's extension lives in a schema the migration creates after the servers' place in the kinds' order
+# (file_fdw in "zz"): the server still waits for it, and is dropped before it.
+WRAPPER_LATE = """\
+CREATE SCHEMA zz;
+CREATE EXTENSION file_fdw WITH SCHEMA zz;
+CREATE SERVER aa FOREIGN DATA WRAPPER file_fdw;
+CREATE FOREIGN TABLE public.csv (a int) SERVER aa OPTIONS (filename '/tmp/none.csv', format 'csv');
+"""
+EXTENSIONS = "SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace ORDER BY 1"
+
+
+@pytest.mark.parametrize("major_db", MAJORS, indirect=True)
+def test_server_waits_for_its_wrappers_extension(tmp_path, major_db, schemac):
+    from catalog_oracle import sibling_database
+    from test_functions import _apply
+
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'file_fdw'").fetchone():
+            pytest.skip("this PostgreSQL build has no file_fdw")
+        conn.execute(WRAPPER_LATE)
+    assert schemac("inspect", "--database-url", major_db, "--output", "schema.yaml").returncode == 0
+    assert schemac("generate", "--name", "base").returncode == 0
+    with sibling_database(major_db) as b:
+        _apply(b, str(tmp_path / "generated"))
+        assert servers(b) == servers(major_db)
+        with psycopg.connect(b) as conn:
+            assert ("file_fdw", "zz") in conn.execute(EXTENSIONS).fetchall()
+            assert conn.execute("SELECT ftoptions FROM pg_foreign_table").fetchall() == \
+                [(["filename=/tmp/none.csv", "format=csv"],)]
+        (tmp_path / "schema.yaml").write_text("schemas: [zz]\n")
+        r = schemac("generate", "--name", "gone", "--allow-destructive")
+        assert r.returncode == 0, r.stdout + r.stderr
+        _apply(b, str(tmp_path / "generated"))
+        assert servers(b) == []
+        with psycopg.connect(b) as conn:
+            assert "file_fdw" not in [x[0] for x in conn.execute(EXTENSIONS).fetchall()]
+
+
 FOREIGN_TRIGGER = "foreign_servers:\n  s: {wrapper: w}\ntables:\n  ft:\n    foreign: {server: s}\n    columns: {a: int}\n" \
                   "    triggers:\n"
 

@@ -218,7 +218,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
                         (c.kind == "alter_domain" and c.cause == ENUM_REBUILT))
     objects = functions_around_types(objects, current, desired, rebuilt)
     per_table: dict[tuple[str, str], list[Change]] = {}
-    readers = table_readers(desired) if any(f.standard_body for f in desired.functions) else {}
+    readers = table_readers(desired) if desired.functions else {}
     objects = domains_after_readers(objects, readers)
     for key, t in des_tables.items():
         old = cur_tables.get(key)

@@ -9,18 +9,21 @@ nothing."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from schemac.compare.changes import DOMAIN_CHECKS_LATER, Change
 from schemac.compare.routine_dependents import dropped_functions
 from schemac.model import Schema, Table
 from schemac.pg.lazy import lazy
+from schemac.pg.types import type_name
 
 sql_body_refs = lazy("schemac.pg.sqlbody", "sql_body_refs")
 called_functions = lazy("schemac.pg.expressions", "called_functions")
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 query_refs = lazy("schemac.pg.sqlbody", "query_refs")
 
+_SETOF = re.compile(r"^\s*SETOF\s+", re.IGNORECASE)
 COLUMN_REBUILT = "re-created around a column its body reads"
 _COLUMN_CHANGES = ("alter_column_type", "drop_column", "alter_generated")
 
@@ -65,15 +68,24 @@ def functions_around_columns(changes: list[Change], current: Schema, desired: Sc
 
 def table_readers(desired: Schema) -> dict[tuple[str, str], frozenset[tuple[str, str]]]:
     """(schema, table) -> the functions (schema, name) whose SQL-standard body reads it: itself, through a view
-    (over views), or through another such function it calls. Postgres resolves such a body at CREATE
-    FUNCTION, so a new table's default or CHECK that calls one cannot be in its CREATE TABLE (the function
-    needs the table first)."""
+    (over views), or through another such function it calls; and those an argument or the result of which is
+    of its row type (CHECK (valid(t.*))), or of a domain (its CHECK (is_even(VALUE)) calls is_even(even)).
+    Postgres resolves such a body, and a signature, at CREATE FUNCTION, so a new table's default or CHECK that
+    calls one cannot be in its CREATE TABLE (the function needs the table first), nor a domain's in its CREATE
+    DOMAIN (domains_after_readers)."""
+    found: dict[tuple[str, str], set] = {}
+    typed = {(t.schema, t.name) for t in desired.tables} | {(d.schema, d.name) for d in desired.domains}
+    for f in desired.functions:
+        for text in [a.type for a in f.arguments] + [f.returns or ""]:
+            relation = type_name(_SETOF.sub("", text)) if text else None
+            if relation in typed:
+                found.setdefault(relation, set()).add((f.schema, f.name))
     bodies: dict[tuple[str, str], list[str]] = {}
     for f in desired.functions:
         if f.standard_body:
             bodies.setdefault((f.schema, f.name), []).append(f.body)  # overloads together
     if not bodies:
-        return {}
+        return {k: frozenset(v) for k, v in found.items()}
     views = {(v.schema, v.name): v.query for v in desired.views}
     reads: dict[tuple[str, tuple[str, str]], frozenset] = {}
 
@@ -92,7 +104,6 @@ def table_readers(desired: Schema) -> dict[tuple[str, str], frozenset[tuple[str,
         reads[node] = frozenset(out)
         return reads[node]
 
-    found: dict[tuple[str, str], set] = {}
     for key in bodies:
         for relation in read(("f", key)):
             found.setdefault(relation, set()).add(key)

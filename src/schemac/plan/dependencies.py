@@ -35,6 +35,8 @@ from schemac.pg.types import type_name
 # Made by every change that creates an object default privileges reach: ALTER DEFAULT PRIVILEGES waits
 # for all of them, so the objects of a migration start with the default privileges already in force.
 _CREATED = ("created",)
+# Made by every CREATE EXTENSION, removed by every DROP EXTENSION: what a foreign server's wrapper may come from.
+_EXTENSIONS = ("extensions",)
 _CREATES = frozenset(("add_table", "add_view", "add_sequence", "add_function", "add_enum", "add_domain",
                       "add_composite_type", "add_range_type", "add_schema"))
 
@@ -82,6 +84,8 @@ def deps(c: Change) -> Deps:
     elif k == "add_table":
         makes |= table_members(new)  # type: ignore[arg-type]
         new_refs |= table_refs(new)  # type: ignore[arg-type]
+        for check in new.checks:  # type: ignore[union-attr]  (in the CREATE TABLE: what they call, first)
+            new_refs |= refs_of(new, check) if not check.not_valid else set()
         if new.partition_of is not None:  # PARTITION OF copies the parent's storage and compression as they are then
             p = new.partition_of  # type: ignore[union-attr]
             new_refs |= {("settings", p.parent_schema, p.parent, x.name) for x in new.columns}  # type: ignore[union-attr]
@@ -287,6 +291,14 @@ def deps(c: Change) -> Deps:
         new_refs.add(("set aside", c.schema, c.name))
     if k in _CREATES:
         makes.add(_CREATED)
+    # A server's wrapper comes from an extension (file_fdw, postgres_fdw; dblink's is dblink_fdw) that the model
+    # does not name: a server is created after every extension the migration creates, dropped before any it drops.
+    if k == "add_extension":
+        makes.add(_EXTENSIONS)
+    elif k == "drop_extension":
+        removes.add(_EXTENSIONS)
+    elif k in ("add_foreign_server", "alter_foreign_server", "drop_foreign_server"):
+        (new_refs if new is not None else old_refs).add(_EXTENSIONS)
     if c.cause == FOR_INHERIT:  # a CHECK the INHERIT needs the table to hold (compare.inherited_checks)
         makes.add(("for inherit", t.schema, t.name))  # type: ignore[union-attr]
     elif c.cause == AFTER_NO_INHERIT:  # a CHECK the NO INHERIT left on the table
