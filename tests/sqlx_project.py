@@ -26,3 +26,21 @@ def run_cli(*args: str) -> Result:
     from schemac.cli import main
 
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def generated_and_applied(tmp_path, url: str, text: str) -> str:
+    """schema.yaml in tmp_path made `text`, `generate`d into tmp_path/generated and every migration applied to
+    `url` (those applied already are skipped): the new migration's SQL."""
+    import psycopg
+
+    from schemac.commands.generate import generate
+    from schemac.migrations.apply import apply_files
+    from schemac.migrations.layout import Layout
+
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(text, encoding="utf-8")
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    with psycopg.connect(url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+    return open(Layout(out).migrations()[-1].path, encoding="utf-8").read()

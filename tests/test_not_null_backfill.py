@@ -12,16 +12,10 @@ from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
+from sqlx_project import generated_and_applied
 
 
-def _step(tmp_path, url: str, text: str) -> str:
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(text, encoding="utf-8")
-    result = generate(str(schema), out)
-    assert result.status == "written", result.message
-    with psycopg.connect(url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
-    return open(Layout(out).migrations()[-1].path, encoding="utf-8").read()
+_step = generated_and_applied
 
 
 def _table(column: str, partitioned: bool = False, extra: str = "") -> str:

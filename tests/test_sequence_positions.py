@@ -10,9 +10,7 @@ import psycopg
 import pytest
 
 from schemac.commands.diff import check_drift
-from schemac.commands.generate import generate
-from schemac.migrations.apply import apply_files
-from schemac.migrations.layout import Layout
+from sqlx_project import generated_and_applied
 
 SERIAL = "tables:\n  orders:\n    columns:\n      id: {type: serial, primary_key: true}\n      v: text\n"
 SERIAL_RENAMED = ("tables:\n  purchases:\n    renamed_from: orders\n    columns:\n"
@@ -22,14 +20,7 @@ EXPLICIT = ("sequences:\n  {seq}: {{type: integer, owned_by: orders.id}}\n"
             "      id: {{type: integer, primary_key: true, default: \"nextval('{seq}'::regclass)\"}}\n      v: text\n")
 
 
-def _step(tmp_path, url: str, text: str) -> str:
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(text, encoding="utf-8")
-    result = generate(str(schema), out)
-    assert result.status == "written", result.message
-    with psycopg.connect(url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
-    return open(Layout(out).migrations()[-1].path, encoding="utf-8").read()
+_step = generated_and_applied
 
 
 @pytest.mark.parametrize("before, after, table, sequence", [
