@@ -20,6 +20,7 @@ from typing import Optional
 from schemac.compare.changes import Change
 from schemac.compare.normalize import normal_form
 from schemac.model import Check, Table
+from schemac.pg.names import constraint_name
 
 FOR_INHERIT = "needed by the INHERIT that follows"
 AFTER_NO_INHERIT = "left on the table by NO INHERIT"
@@ -79,3 +80,21 @@ def after_no_inherit(changes: list[Change], left: set) -> list[Change]:
         return changes
     return [replace(c, cause=AFTER_NO_INHERIT) if c.kind in ("drop_constraint", "add_constraint", "set_constraint_comment")
             and c.name in left and c.cause is None else c for c in changes]
+
+
+def reordered_partition(t: Table, parent: Optional[Table]) -> bool:
+    """Whether `t`, a partition, orders its columns otherwise than its parent (a table attached with its own
+    order, as pg_dump and inspect keep it): PARTITION OF would give it the parent's order."""
+    if t.partition_of is None or parent is None:
+        return False
+    mine, theirs = [c.name for c in t.columns], [c.name for c in parent.columns]
+    return mine != theirs and sorted(mine) == sorted(theirs)
+
+
+def attached_partition(made: Table, parent: Table) -> tuple[Table, list[Change]]:
+    """A new partition that keeps its own column order is made as it was: CREATE TABLE on its own (the returned
+    table), and ATTACH PARTITION among the changes that complete it. ATTACH needs the table to hold the parent's
+    CHECKs (under their names: they merge into the inherited ones), added just before it (cause FOR_INHERIT)."""
+    copies = [Change("add_constraint", made.schema, made.name, name, None, replace(c, name=name, comment=None,
+                     not_valid=False), made, FOR_INHERIT) for c in _inheritable(parent) for name in [constraint_name(parent, c)]]
+    return replace(made, partition_of=None), copies
