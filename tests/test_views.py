@@ -568,3 +568,39 @@ def test_options_set_false_are_kept(db_url, tmp_path, schemac):
             got = dict(conn.execute(OPTIONS).fetchall())
         assert got == {"v1": ["security_barrier=true"], "v2": ["security_barrier=true"], "v3": None}, got
         assert schemac("diff", "--database-url", b).returncode == 0
+
+
+CYCLES = """
+CREATE TABLE graph0 (f int, t int, label text);
+CREATE VIEW v_cycle AS WITH RECURSIVE g(f, t, label) AS (
+    SELECT * FROM graph0 UNION ALL SELECT graph0.* FROM graph0, g WHERE graph0.f = g.t
+  ) CYCLE f, t SET is_cycle TO 'Y' DEFAULT 'N' USING path
+  SELECT f, t, label, is_cycle FROM g;
+CREATE VIEW v_cycle_typed AS WITH RECURSIVE g(f, t) AS (
+    SELECT f, t FROM graph0 UNION ALL SELECT graph0.f, graph0.t FROM graph0, g WHERE graph0.f = g.t
+  ) CYCLE f SET seen TO varchar 'yes' DEFAULT varchar 'no' USING path
+  SELECT f, seen FROM g;
+"""
+VIEWDEFS = """SELECT c.relname::text, pg_get_viewdef(c.oid, true) FROM pg_class c
+              WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'v' ORDER BY 1"""
+
+
+def test_cycle_mark_values_are_written_as_constants(db_url, tmp_path):
+    """pg_get_viewdef writes a CYCLE clause's mark values as casts (`TO 'Y'::text DEFAULT 'N'::text`), which the
+    grammar refuses there: pg_dump's own file does not load, and the migration of what inspect wrote did not apply
+    (with.sql's CYCLE ... TO 'Y' DEFAULT 'N' of PostgreSQL's regression). The oracle is pg_get_viewdef."""
+    from catalog_oracle import sibling_database
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(CYCLES)
+        expected = conn.execute(VIEWDEFS).fetchall()
+    assert "TO 'Y'::text DEFAULT 'N'::text" in expected[0][1], expected
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(inspect_database(db_url).yaml, encoding="utf-8")
+    result = generate(str(schema), str(tmp_path / "generated"))
+    assert result.status == "written" and not result.notices, (result.message, result.notices)
+    with sibling_database(db_url) as b:
+        with psycopg.connect(b, autocommit=True) as conn:
+            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+            assert conn.execute(VIEWDEFS).fetchall() == expected
+        assert check_drift(str(schema), b).differences == ()

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any, Callable, Optional, Sequence
 
 from schemac.model import Dependency, Index, Rule, Trigger, View, ViewColumn
+from schemac.pg.views import cycle_marks_spelled
 
 
 
 def view_definition(text: str) -> str:
-    """pg_get_viewdef's text as schema.yaml keeps a query: without the blank space around it and its `;`."""
-    return text.strip().rstrip(";").rstrip()
+    """pg_get_viewdef's text as schema.yaml keeps a query: without the blank space around it and its `;`, and
+    CYCLE's mark values as constants the grammar takes (pg.views.cycle_marks_spelled)."""
+    return cycle_marks_spelled(text.strip().rstrip(";").rstrip())
 
 
 def _one(made: dict, cls: type, *fields: Any) -> Any:
