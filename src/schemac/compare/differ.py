@@ -22,7 +22,7 @@ from schemac.compare.foreign_servers import diff_foreign_servers
 from schemac.compare.partition_copies import with_detached_copies
 from schemac.compare.partitioning import partition_of_key
 from schemac.compare.tables import created_by_create_table, diff_table, repeated_keys
-from schemac.compare.inherited_checks import across_parents, after_no_inherit, attached_partition, reordered_partition
+from schemac.compare.inherited_checks import across_parents, after_no_inherit, attached_partition, checks_for_attach, reordered_partition
 from schemac.compare.not_nulls import across_no_inherit, named_before_rename, named_where_claimed
 from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import functions_around_types
@@ -219,6 +219,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             changes.extend(replace(c, cause=NEW_TABLE) for c in diff_table(created_by_create_table(made, parent), t))
         else:
             old, t, before, left = across_parents(with_detached_copies(old, t, cur_tables, des_tables), t, cur_tables, des_tables)
+            before += checks_for_attach(old, t, cur_tables, des_tables)
             old, renamed = across_no_inherit(old, t, cur_tables)
             per_table[key] = before + after_no_inherit(diff_table(old, t, rebuilt), left) + renamed
     for key, table_changes in per_table.items():

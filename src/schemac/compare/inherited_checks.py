@@ -19,6 +19,7 @@ from typing import Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.normalize import normal_form
+from schemac.compare.partitioning import partition_of_key
 from schemac.model import Check, Table
 from schemac.pg.names import constraint_name
 
@@ -98,3 +99,21 @@ def attached_partition(made: Table, parent: Table) -> tuple[Table, list[Change]]
     copies = [Change("add_constraint", made.schema, made.name, name, None, replace(c, name=name, comment=None,
                      not_valid=False), made, FOR_INHERIT) for c in _inheritable(parent) for name in [constraint_name(parent, c)]]
     return replace(made, partition_of=None), copies
+
+
+def checks_for_attach(cur: Table, des: Table, cur_tables: dict, des_tables: dict) -> list[Change]:
+    """An existing table attached as a partition (`des`; `cur` was none of that parent's): ATTACH refuses it
+    without the parent's CHECKs it has then ("child table is missing constraint"), added just before (cause
+    FOR_INHERIT; they merge into the inherited ones). Those the parent gains in the same migration are added after
+    the ATTACH and reach it; a parent created in it has all of its own already."""
+    p, q = des.partition_of, cur.partition_of
+    if p is None or partition_of_key(cur) == partition_of_key(des) or \
+            (q is not None and (q.parent_schema, q.parent) == (p.parent_schema, p.parent)):
+        return []  # (another bound of the same parent: DETACH left the CHECKs on it, as its own)
+    parent, was = des_tables.get((p.parent_schema, p.parent)), cur_tables.get((p.parent_schema, p.parent))
+    present = None if was is None else {constraint_name(was, c) for c in was.checks}
+    own = {c.name for c in cur.checks}
+    return [Change("add_constraint", des.schema, des.name, name, None, replace(c, name=name, comment=None, not_valid=False),
+                   des, FOR_INHERIT)
+            for c in _inheritable(parent) for name in [constraint_name(parent, c)]  # type: ignore[arg-type]
+            if (present is None or name in present) and name not in own]
