@@ -126,7 +126,7 @@ QUERIES = {
                CASE WHEN t.typtype = 'e' THEN (SELECT array_agg(e.enumlabel::text ORDER BY e.enumsortorder)
                                               FROM pg_enum e WHERE e.enumtypid = t.oid) END,
                CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END,
-               t.typnotnull, t.typdefault, t.typcollation::regcollation::text,
+               t.typnotnull, pg_get_expr(t.typdefaultbin, 0), t.typcollation::regcollation::text,
                (SELECT array_agg(k.conname || ' ' || pg_get_constraintdef(k.oid)
                                  || COALESCE(' -- ' || obj_description(k.oid, 'pg_constraint'), '') ORDER BY k.conname)
                 FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c'),

@@ -291,3 +291,46 @@ views:
     assert order == sorted(order), sql
     assert _one(db_url, "SELECT moods::text FROM all_moods") == ("{happy,sad,ok}",)
     assert _aggregates(db_url)["moods(mood)"][-1] == "every mood"
+
+
+NAMED = """
+CREATE FUNCTION least_accum(anyelement, VARIADIC anyarray) RETURNS anyelement LANGUAGE sql IMMUTABLE
+  AS 'SELECT least($1, min($2[i])) FROM generate_subscripts($2, 1) g(i)';
+CREATE AGGREGATE least_agg(VARIADIC items anyarray) (STYPE = anyelement, SFUNC = least_accum);
+CREATE FUNCTION sum3(int, int, int) RETURNS int LANGUAGE sql IMMUTABLE STRICT AS 'SELECT $1 + $2 + $3';
+CREATE AGGREGATE half_named(int, "Weird Name" int) (STYPE = int, SFUNC = sum3, INITCOND = '0');
+CREATE AGGREGATE sum2(int, int) (STYPE = int, SFUNC = sum3, INITCOND = '0');
+CREATE AGGREGATE pct(fraction float8 ORDER BY value anyelement) (STYPE = internal, SFUNC = ordered_set_transition,
+  FINALFUNC = percentile_disc_final, FINALFUNC_EXTRA);
+"""
+ARGUMENTS = """SELECT p.oid::regprocedure::text, p.proargnames, pg_get_function_arguments(p.oid) FROM pg_proc p
+               WHERE p.pronamespace = 'public'::regnamespace AND p.prokind = 'a' ORDER BY 1"""
+
+
+def test_named_inputs_of_aggregates_are_kept_and_renamed(db_url, tmp_path, schemac):
+    """An aggregate's input names (proargnames; PostgreSQL's regression create_aggregate.sql, `least_agg(VARIADIC
+    items anyarray)`) were left out: made again unnamed. Renaming one is refused by CREATE OR REPLACE: dropped and
+    created again. The oracle is proargnames and pg_get_function_arguments."""
+    from catalog_oracle import sibling_database
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(NAMED)
+        expected = conn.execute(ARGUMENTS).fetchall()
+    assert ("least_agg(anyarray)", ["items"], "VARIADIC items anyarray") in expected
+    assert schemac("inspect", "--database-url", db_url, "--output", "schema.yaml").returncode == 0
+    text = (tmp_path / "schema.yaml").read_text()
+    assert "arguments: VARIADIC items anyarray" in text and "'integer, \"Weird Name\" integer'" in text, text
+    assert schemac("generate", "--name", "named").returncode == 0
+    with sibling_database(db_url) as b:
+        with psycopg.connect(b, autocommit=True) as conn:
+            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+            assert conn.execute(ARGUMENTS).fetchall() == expected
+        (tmp_path / "schema.yaml").write_text(text.replace("VARIADIC items anyarray", "VARIADIC vals anyarray")
+                                              .replace("arguments: 'integer, integer'", "arguments: 'a integer, b integer'"))
+        r = schemac("generate", "--name", "renamed")
+        assert r.returncode == 0, r.stdout + r.stderr
+        with psycopg.connect(b, autocommit=True) as conn:
+            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+            got = dict((r[0], r[2]) for r in conn.execute(ARGUMENTS).fetchall())
+        assert got["least_agg(anyarray)"] == "VARIADIC vals anyarray" and got["sum2(integer,integer)"] == "a integer, b integer"
+        assert schemac("diff", "--database-url", b).returncode == 0

@@ -410,3 +410,29 @@ def test_a_setting_whose_value_holds_a_comma_is_one_value(tmp_path, db_url, sche
         _apply(b, str(tmp_path / "generated"))
         with psycopg.connect(b) as conn:
             assert conn.execute(query).fetchone()[0] == expected
+
+
+def test_list_settings_names_longer_than_an_identifier_are_kept_whole(tmp_path, db_url, schemac):
+    """A list setting's names (search_path, local_preload_libraries...) are no identifiers: a 70-byte library path or
+    schema name is kept whole in proconfig. Written back as quoted or bare identifiers, the lexer cut them to 63
+    bytes (PostgreSQL's regression rules.sql, func_with_set_params)."""
+    from catalog_oracle import sibling_database
+
+    long_path, long_schema = "c:/" + "x" * 70 + "/Lib", "s" * 70
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE FUNCTION pinned() RETURNS int LANGUAGE sql "
+                     f"SET local_preload_libraries = 'Mixed/Case', 'c:/''a\"/path', '', '{long_path}' "
+                     f"SET search_path = '{long_schema}', \"$user\", public AS 'SELECT 1'")
+    query = "SELECT proconfig FROM pg_proc WHERE proname = 'pinned'"
+    with psycopg.connect(db_url) as conn:
+        expected = conn.execute(query).fetchone()[0]
+    assert long_path in expected[0] and long_schema in expected[1], expected
+    r = schemac("inspect", "--database-url", db_url, "--output", "schema.yaml")
+    assert r.returncode == 0, r.stderr
+    r = schemac("generate", "--name", "pinned")
+    assert r.returncode == 0, r.stdout + r.stderr
+    with sibling_database(db_url) as b:
+        _apply(b, str(tmp_path / "generated"))
+        with psycopg.connect(b) as conn:
+            assert conn.execute(query).fetchone()[0] == expected
+        assert schemac("diff", "--database-url", b).returncode == 0

@@ -110,6 +110,7 @@ def aggregates(rows: list[dict[str, Any]], acl: Any = None) -> tuple[Aggregate, 
     (catalog.grants.AccessLists) when given."""
     out = (Aggregate(name=r["aggregate_name"], sfunc=r["sfunc"], stype=r["stype"], schema=r["schema_name"],
                      arguments=tuple(r["arguments"]), variadic=r["variadic"], initcond=r["initcond"], mstype=r["mstype"],
+                     argument_names=tuple(r["argument_names"]) if any(r["argument_names"] or ()) else (),
                      direct=r["direct"] if r["kind"] != "n" else None, hypothetical=r["kind"] == "h",
                      minitcond=r["minitcond"], sortop=r["sortop"], parallel=_PARALLEL[r["parallel"]],  # type: ignore
                      comment=r["comment"], finalfunc_extra=r["finalfunc_extra"], mfinalfunc_extra=r["mfinalfunc_extra"],

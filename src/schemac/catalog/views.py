@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any, Callable, Optional, Sequence
 
 from schemac.model import Dependency, Index, Rule, Trigger, View, ViewColumn
+from schemac.pg.views import cycle_marks_spelled
 
 
 
 def view_definition(text: str) -> str:
-    """pg_get_viewdef's text as schema.yaml keeps a query: without the blank space around it and its `;`."""
-    return text.strip().rstrip(";").rstrip()
+    """pg_get_viewdef's text as schema.yaml keeps a query: without the blank space around it and its `;`, and
+    CYCLE's mark values as constants the grammar takes (pg.views.cycle_marks_spelled)."""
+    return cycle_marks_spelled(text.strip().rstrip(";").rstrip())
 
 
 def _one(made: dict, cls: type, *fields: Any) -> Any:
@@ -40,11 +42,15 @@ def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[s
     depends = [_one(made, Dependency, *k) for k in read]
     check = options.get("check_option")
     return View(name=row["view_name"], query=definition, schema=row["schema_name"], materialized=row["materialized"],
-                security_barrier=options.get("security_barrier", "false").lower() in ("true", "on", "1"),
-                security_invoker=options.get("security_invoker", "false").lower() in ("true", "on", "1"),
+                security_barrier=_flag(options.get("security_barrier")), security_invoker=_flag(options.get("security_invoker")),
                 check_option=check.lower() if check else None,  # type: ignore[arg-type]
                 with_data=row["populated"] or not row["materialized"], indexes=tuple(sorted(indexes, key=lambda i: i.name)),
                 triggers=tuple(sorted(triggers, key=lambda t: t.name)), rules=tuple(sorted(rules, key=lambda r: r.name)),
                 parameters=tuple(row["parameters"] or ()), toast_table=row["toast_table"], comment=row["comment"],
                 columns=comments, definition=definition, output=output, depends=tuple(depends),
                 **more)
+
+
+def _flag(value: Optional[str]) -> Optional[bool]:
+    """A boolean reloption as reloptions keeps it ("true", "on", "1"...), None where it is not set."""
+    return None if value is None else value.lower() in ("true", "on", "1", "yes", "t", "y")

@@ -26,9 +26,10 @@ REBUILT = "re-created around a function or type created again"
 def replaceable_aggregate(old: Aggregate, new: Aggregate) -> bool:
     """Whether CREATE OR REPLACE AGGREGATE can make `new` of `old`: Postgres refuses to change the result
     type, which the final function gives (else the state type), the kind (ordinary, ordered-set,
-    hypothetical-set) and the number of direct inputs."""
+    hypothetical-set) and the number of direct inputs, and to rename an input (naming an unnamed one it takes)."""
+    renamed = any(o and o != n for o, n in zip(old.argument_names, new.argument_names or ("",) * len(old.argument_names)))
     return old.finalfunc == new.finalfunc and (old.finalfunc is not None or old.stype == new.stype) and \
-        (old.direct, old.hypothetical) == (new.direct, new.hypothetical)
+        (old.direct, old.hypothetical) == (new.direct, new.hypothetical) and not renamed
 
 
 def _function_key(name: str) -> tuple[str, str]:

@@ -25,7 +25,7 @@ from schemac.compare.foreign_servers import FOREIGN_REMADE, diff_foreign_servers
 from schemac.compare.partition_copies import with_detached_copies
 from schemac.compare.partitioning import partition_of_key
 from schemac.compare.tables import created_by_create_table, diff_table, repeated_keys
-from schemac.compare.inherited_checks import across_parents, after_no_inherit
+from schemac.compare.inherited_checks import across_parents, after_no_inherit, attached_partition, checks_for_attach, reordered_partition
 from schemac.compare.not_nulls import across_no_inherit, named_before_rename, named_in_partitions, named_where_claimed, names_its_own
 from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import functions_around_types
@@ -224,12 +224,18 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         old = cur_tables.get(key)
         if old is None:
             made = without_calls_to(t, readers.get(key, frozenset()))  # SET DEFAULT, ADD CONSTRAINT: after them
+            parent = des_tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of else None
+            copies: list[Change] = []
+            if reordered_partition(t, parent):  # made on its own, then attached (ATTACH is among diff_table's)
+                made, copies = attached_partition(made, parent)  # type: ignore[arg-type]
+                parent = None
             changes.append(Change("add_table", t.schema, t.name, None, None, made, made,
                                   FOREIGN_REMADE if key in remade else None))
-            parent = des_tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of else None
+            changes.extend(copies)
             changes.extend(replace(c, cause=NEW_TABLE) for c in diff_table(created_by_create_table(made, parent), t))
         else:
             old, t, before, left = across_parents(with_detached_copies(old, t, cur_tables, des_tables), t, cur_tables, des_tables)
+            before += checks_for_attach(old, t, cur_tables, des_tables)
             old, renamed = across_no_inherit(old, t, cur_tables)
             per_table[key] = before + after_no_inherit(diff_table(old, t, rebuilt), left) + renamed
     for key, table_changes in per_table.items():

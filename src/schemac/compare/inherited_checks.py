@@ -19,7 +19,9 @@ from typing import Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.normalize import normal_form
+from schemac.compare.partitioning import partition_of_key
 from schemac.model import Check, Table
+from schemac.pg.names import constraint_name
 
 FOR_INHERIT = "needed by the INHERIT that follows"
 AFTER_NO_INHERIT = "left on the table by NO INHERIT"
@@ -79,3 +81,39 @@ def after_no_inherit(changes: list[Change], left: set) -> list[Change]:
         return changes
     return [replace(c, cause=AFTER_NO_INHERIT) if c.kind in ("drop_constraint", "add_constraint", "set_constraint_comment")
             and c.name in left and c.cause is None else c for c in changes]
+
+
+def reordered_partition(t: Table, parent: Optional[Table]) -> bool:
+    """Whether `t`, a partition, orders its columns otherwise than its parent (a table attached with its own
+    order, as pg_dump and inspect keep it): PARTITION OF would give it the parent's order."""
+    if t.partition_of is None or parent is None:
+        return False
+    mine, theirs = [c.name for c in t.columns], [c.name for c in parent.columns]
+    return mine != theirs and sorted(mine) == sorted(theirs)
+
+
+def attached_partition(made: Table, parent: Table) -> tuple[Table, list[Change]]:
+    """A new partition that keeps its own column order is made as it was: CREATE TABLE on its own (the returned
+    table), and ATTACH PARTITION among the changes that complete it. ATTACH needs the table to hold the parent's
+    CHECKs (under their names: they merge into the inherited ones), added just before it (cause FOR_INHERIT)."""
+    copies = [Change("add_constraint", made.schema, made.name, name, None, replace(c, name=name, comment=None,
+                     not_valid=False), made, FOR_INHERIT) for c in _inheritable(parent) for name in [constraint_name(parent, c)]]
+    return replace(made, partition_of=None), copies
+
+
+def checks_for_attach(cur: Table, des: Table, cur_tables: dict, des_tables: dict) -> list[Change]:
+    """An existing table attached as a partition (`des`; `cur` was none of that parent's): ATTACH refuses it
+    without the parent's CHECKs it has then ("child table is missing constraint"), added just before (cause
+    FOR_INHERIT; they merge into the inherited ones). Those the parent gains in the same migration are added after
+    the ATTACH and reach it; a parent created in it has all of its own already."""
+    p, q = des.partition_of, cur.partition_of
+    if p is None or partition_of_key(cur) == partition_of_key(des) or \
+            (q is not None and (q.parent_schema, q.parent) == (p.parent_schema, p.parent)):
+        return []  # (another bound of the same parent: DETACH left the CHECKs on it, as its own)
+    parent, was = des_tables.get((p.parent_schema, p.parent)), cur_tables.get((p.parent_schema, p.parent))
+    present = None if was is None else {constraint_name(was, c) for c in was.checks}
+    own = {c.name for c in cur.checks}
+    return [Change("add_constraint", des.schema, des.name, name, None, replace(c, name=name, comment=None, not_valid=False),
+                   des, FOR_INHERIT)
+            for c in _inheritable(parent) for name in [constraint_name(parent, c)]  # type: ignore[arg-type]
+            if (present is None or name in present) and name not in own]

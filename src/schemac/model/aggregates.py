@@ -26,6 +26,9 @@ class Aggregate:
     schema: str = "public"
     arguments: tuple[str, ...] = ()  # input types; () is `name(*)`
     variadic: bool = False  # the last input is VARIADIC (`vsum(VARIADIC integer[])` takes any number of integers)
+    # The inputs' names (proargnames: documentation only, `least_agg(VARIADIC items anyarray)`), "" for an unnamed
+    # one; () when none is named.
+    argument_names: tuple[str, ...] = ()
     # Ordered-set aggregates: how many of `arguments` are direct (before ORDER BY; aggnumdirectargs); None for an
     # ordinary one. All of them when the last is VARIADIC on both sides (`VARIADIC "any" ORDER BY VARIADIC "any"`).
     direct: Optional[int] = None
@@ -64,10 +67,12 @@ class Aggregate:
         """name(type, ...) as DROP AGGREGATE and reports name it; name(*) without inputs."""
         return f"{self.name}({', '.join(self.arguments) or '*'})"
 
-    def declared_arguments(self, spell: Callable[[str], str] = str) -> str:
-        """The inputs as CREATE AGGREGATE declares them (each type through `spell`): VARIADIC on the last, and
-        `direct ORDER BY aggregated` for an ordered-set one (as pg_get_function_arguments writes them); `*` for none."""
-        types = [spell(t) for t in self.arguments]
+    def declared_arguments(self, spell: Callable[[str], str] = str, quote: Callable[[str], str] = str) -> str:
+        """The inputs as CREATE AGGREGATE declares them (each type through `spell`, preceded by its name through
+        `quote` where it has one): VARIADIC on the last, and `direct ORDER BY aggregated` for an ordered-set one (as
+        pg_get_function_arguments writes them); `*` for none."""
+        names = self.argument_names or ("",) * len(self.arguments)
+        types = [f"{quote(n)} {spell(t)}" if n else spell(t) for n, t in zip(names, self.arguments)]
         if self.variadic:
             types[-1] = f"VARIADIC {types[-1]}"
         if self.direct is None:

@@ -49,8 +49,10 @@ class View(Qualified):
     query: str
     schema: str = "public"
     materialized: bool = False
-    security_barrier: bool = False
-    security_invoker: bool = False
+    # WITH (security_barrier=...), (security_invoker=...): None where the view sets neither (Postgres's false); an
+    # explicit false is kept as such (ALTER VIEW ... SET (security_barrier = false) stores it in reloptions).
+    security_barrier: Optional[bool] = None
+    security_invoker: Optional[bool] = None
     check_option: Optional[Literal["local", "cascaded"]] = None
     with_data: bool = True  # materialized: populated (CREATE ... WITH DATA / REFRESH); false: WITH NO DATA
     indexes: tuple[Index, ...] = ()  # of a materialized view

@@ -99,6 +99,10 @@ def qualified(schema: str, name: str) -> str:
 
 NAMEDATALEN = 64
 
+# Every table's system columns (attnum < 0): no column of schema.yaml's, yet an expression may name them where
+# Postgres allows it (tableoid in a CHECK or generated column; any of them in a trigger's WHEN or a policy).
+SYSTEM_COLUMNS = frozenset({"tableoid", "ctid", "xmin", "xmax", "cmin", "cmax"})
+
 
 def clip_bytes(name: str, nbytes: int) -> str:
     """The longest prefix of `name` within `nbytes` UTF-8 bytes, never splitting a character."""

@@ -67,3 +67,17 @@ def values_view(query: str) -> Optional[tuple[list[str], str]]:
             return None
         names.append(c.group(2).strip())
     return names, m.group(2).rstrip()
+
+
+# A CYCLE clause of a recursive query (PostgreSQL 14+): `CYCLE f, t SET is_cycle TO 'Y' DEFAULT 'N' USING path`.
+_CYCLE = re.compile(r"\bCYCLE\s.*?\bUSING\s", re.S | re.I)
+_CAST_MARK = re.compile(r"('(?:[^']|'')*')::(.+?)(?=\s+(?:DEFAULT|USING)\s)", re.S | re.I)
+
+
+def cycle_marks_spelled(query: str) -> str:
+    """`query` with the mark values of its CYCLE clauses written as typed literals (`TO text 'Y'`): pg_get_viewdef
+    writes them as casts (`TO 'Y'::text DEFAULT 'N'::text`), which the grammar refuses there (a constant only), so
+    the view Postgres deparsed could not be created again. The same constants: Postgres deparses them as before."""
+    if "CYCLE" not in query.upper():
+        return query
+    return _CYCLE.sub(lambda m: _CAST_MARK.sub(lambda c: f"{c.group(2)} {c.group(1)}", m.group(0)), query)

@@ -30,7 +30,7 @@ def aggregate_target(a: Aggregate, declared: bool = False) -> str:
     """schema.name(input types), name(*) without inputs: how DROP and COMMENT name one overload; `declared`, or an
     ordered-set one: as CREATE declares it (VARIADIC, ORDER BY)."""
     if declared or a.direct is not None:
-        return f"{qualified(a.schema, a.name)}({a.declared_arguments(routine_type_sql)})"
+        return f"{qualified(a.schema, a.name)}({a.declared_arguments(routine_type_sql, quote_ident if declared else str)})"
     return f"{qualified(a.schema, a.name)}({', '.join(routine_type_sql(t) for t in a.arguments) or '*'})"
 
 

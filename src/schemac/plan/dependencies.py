@@ -128,6 +128,7 @@ def deps(c: Change) -> Deps:
             new_refs |= {("notnull", t.schema, t.name, x.name) for x in new.columns if not x.nullable}  # type: ignore
             # ... and before the parent's new CHECKs: ATTACH refuses a table without them, ADD CONSTRAINT reaches it
             makes.add(("attached to", p.parent_schema, p.parent))
+            new_refs.add(("for inherit", t.schema, t.name))  # type: ignore[union-attr]  after the parent's CHECKs it needs
         if k == "detach_partition":
             p = old.partition_of  # type: ignore[union-attr]
             old_refs.add(("table", p.parent_schema, p.parent))

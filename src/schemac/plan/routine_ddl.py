@@ -40,19 +40,21 @@ def function_target(f: Function) -> str:
 
 
 def _setting_value(name: str, value: str) -> str:
-    """A SET clause's value: for a list setting, each item a name or number as it is, a quoted name kept, else a
-    literal; for any other, the one value so (`SET application_name = 'a, b'` is one text, its comma no list's).
-    `""`, the empty name (proconfig's `search_path=""`, of `SET search_path = ''`), is the empty literal:
-    Postgres refuses a zero-length quoted name, and `'""'` would set the two characters."""
-    items = []
-    for item in ([i.strip() for i in value.split(",")] if name.lower() in LIST_SETTINGS else [value]):
-        if item == '""':
-            items.append("''")
-        elif re.fullmatch(r'[a-z_][a-z0-9_$]*|-?\d+(\.\d+)?|"(?:[^"]|"")+"', item):  # (UTC bare would be utc)
-            items.append(item)
-        else:
-            items.append(literal(item))
-    return ", ".join(items)
+    """A SET clause's value. A list setting's items (proconfig's names, quoted where they need it) are each written
+    as a literal of the name: a name written as an identifier would be truncated to 63 bytes by the lexer (a long
+    library path in local_preload_libraries lost its tail), a literal is taken whole and quoted again by Postgres
+    as proconfig has it; `""`, the empty name (of `SET search_path = ''`), is the empty literal. Any other setting
+    has one value: a name or number as it is, else a literal (`SET application_name = 'a, b'` is one text)."""
+    if name.lower() in LIST_SETTINGS:
+        return ", ".join(literal(_unquoted(i.strip())) for i in value.split(","))
+    if re.fullmatch(r'[a-z_][a-z0-9_$]*|-?\d+(\.\d+)?', value):  # (UTC bare would be utc)
+        return value
+    return literal(value)
+
+
+def _unquoted(item: str) -> str:
+    """A name as proconfig quotes it, without its quotes."""
+    return item[1:-1].replace('""', '"') if len(item) >= 2 and item[0] == item[-1] == '"' else item
 
 
 def create_function(f: Function, replace: bool = False) -> exp.Command:

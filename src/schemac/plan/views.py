@@ -25,8 +25,8 @@ def _word(v: View) -> str:
 
 def create_view(v: View, replace: bool = False) -> exp.Command:
     """CREATE [OR REPLACE] [MATERIALIZED] VIEW name [WITH (...)] AS query [WITH ... CHECK OPTION | WITH NO DATA]."""
-    options = [f"{o}=true" for o, on in (("security_barrier", v.security_barrier),
-                                          ("security_invoker", v.security_invoker)) if on]
+    options = [f"{o}={str(on).lower()}" for o, on in (("security_barrier", v.security_barrier),
+                                                      ("security_invoker", v.security_invoker)) if on is not None]
     tail = ""
     if v.check_option:
         tail = f"\nWITH {v.check_option.upper()} CHECK OPTION"

@@ -19,8 +19,8 @@ def describe_view(v: Optional[View]) -> Optional[str]:
     """One line: the kind, options, and the query (as Postgres deparses it, when known) on one line."""
     if v is None:
         return None
-    options = [o for o, on in (("security_barrier", v.security_barrier), ("security_invoker", v.security_invoker))
-               if on]
+    options = [o if on else f"{o}=false" for o, on in (("security_barrier", v.security_barrier),
+                                                       ("security_invoker", v.security_invoker)) if on is not None]
     words = [f"{v.what.upper()} {v.qualified_name}"] + ([f"WITH ({', '.join(options)})"] if options else [])
     words.append(f"AS {comparable(v.definition or v.query)}")
     if v.check_option:

@@ -11,6 +11,7 @@ from yaml.nodes import Node
 
 from schemac.model import AGGREGATE_FUNCTIONS, Aggregate
 from schemac.pg.indexdef import top_level_items
+from schemac.pg.names import quote_ident
 from schemac.pg.routines import parse_argument, routine_type
 from schemac.pg.types import TypeSyntaxError
 from schemac.schemafile.fields import FieldReader
@@ -44,9 +45,10 @@ class AggregateReader(FieldReader):
             name = self.object_name(f, key_node, "aggregate name")
             what = f"aggregate '{key}'"
             arguments: tuple[str, ...] = ()
+            names: tuple[str, ...] = ()
             variadic, direct = False, None
             if "arguments" in f:
-                arguments, variadic, direct = self._arguments(f["arguments"][1], what)
+                arguments, names, variadic, direct = self._arguments(f["arguments"][1], what)
             hypothetical = self.opt_bool(f, "hypothetical", what)
             if hypothetical and direct is None:
                 raise self.fail(f["hypothetical"][0], f"{what}: hypothetical needs ORDER BY in its arguments "
@@ -68,7 +70,7 @@ class AggregateReader(FieldReader):
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             agg = Aggregate(
                 name, functions.pop("sfunc"), self._type(f["stype"][1], f"stype of {what}"), schema, arguments,  # type: ignore
-                variadic=variadic, direct=direct, hypothetical=hypothetical,
+                variadic=variadic, direct=direct, hypothetical=hypothetical, argument_names=names,
                 initcond=self.w.text(f["initcond"][1], f"initcond of {what}") if "initcond" in f else None,
                 mstype=self._type(f["mstype"][1], f"mstype of {what}") if "mstype" in f else None,
                 minitcond=self.w.text(f["minitcond"][1], f"minitcond of {what}") if "minitcond" in f else None,
@@ -80,9 +82,10 @@ class AggregateReader(FieldReader):
             out.append(agg)
         return out
 
-    def _arguments(self, at: Node, what: str) -> tuple[tuple[str, ...], bool, Optional[int]]:
-        """`arguments`: the input types, whether the last is VARIADIC, and how many are direct (before ORDER BY:
-        an ordered-set aggregate; None for an ordinary one). VARIADIC on both sides of ORDER BY is kept once."""
+    def _arguments(self, at: Node, what: str) -> tuple[tuple[str, ...], tuple[str, ...], bool, Optional[int]]:
+        """`arguments`: the input types, their names (() when none has one), whether the last is VARIADIC, and how
+        many are direct (before ORDER BY: an ordered-set aggregate; None for an ordinary one). VARIADIC on both
+        sides of ORDER BY is kept once."""
         text = self.w.string(at, f"arguments of {what}").strip()
         parts = _ORDER_BY.split(f" {text}")
         if len(parts) > 2:
@@ -99,13 +102,14 @@ class AggregateReader(FieldReader):
                                     "aggregated one alone (VARIADIC \"any\" ORDER BY VARIADIC \"any\")")
             lists, direct = ([before] if before and before[-1][1] else lists), len(before)
         parsed = [a for part in lists for a in part]
-        if any(v for _, v in parsed[:-1]):
+        if any(v for _, v, _ in parsed[:-1]):
             raise self.fail(at, f"arguments of {what}: only the last one can be VARIADIC")
-        return tuple(t for t, _ in parsed), bool(parsed and parsed[-1][1]), direct
+        names = tuple(n for _, _, n in parsed) if any(n for _, _, n in parsed) else ()
+        return tuple(t for t, _, _ in parsed), names, bool(parsed and parsed[-1][1]), direct
 
-    def _argument(self, node: Node, item: str, what: str) -> tuple[str, bool]:
-        """One input: `[VARIADIC] [name] type` (the name is not kept: only types tell overloads apart), and whether
-        it is VARIADIC."""
+    def _argument(self, node: Node, item: str, what: str) -> tuple[str, bool, str]:
+        """One input: `[VARIADIC] [name] type`: its type, whether it is VARIADIC, and its name ("" without one:
+        only types tell overloads apart, the name is kept as Postgres keeps it, proargnames)."""
         try:
             a = parse_argument(item)
         except (TypeSyntaxError, ValueError) as e:
@@ -113,7 +117,7 @@ class AggregateReader(FieldReader):
         if a.mode not in ("in", "variadic") or a.default is not None:
             raise self.fail(node, f"arguments of {what}: '{item}': only input types, the last one VARIADIC or not, "
                                   "are managed")
-        return a.type, a.mode == "variadic"
+        return a.type, a.mode == "variadic", a.name or ""
 
     def _final_options(self, f: dict, what: str, ordered: bool) -> dict:
         """FINALFUNC_EXTRA and _MODIFY (Postgres's default, read_only, or read_write for an `ordered`-set aggregate,
@@ -142,7 +146,7 @@ class AggregateReader(FieldReader):
 def aggregate_spec(a: Aggregate) -> dict:
     """An aggregate as schema.yaml writes it: what differs from CREATE AGGREGATE's defaults."""
     spec: dict = {"schema": a.schema} if a.schema != "public" else {}
-    spec["arguments"] = a.declared_arguments()
+    spec["arguments"] = a.declared_arguments(quote=quote_ident)
     spec.update({"sfunc": a.sfunc, "stype": a.stype})
     if a.hypothetical:
         spec["hypothetical"] = True

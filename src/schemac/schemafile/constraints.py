@@ -31,7 +31,7 @@ class ConstraintReader(FieldReader):
             not_valid, comment = self.opt_bool(cf, "not_valid", what), self.opt_string(cf, "comment", what)
             no_inherit = self.opt_bool(cf, "no_inherit", what)
             enforced = self.enforced(cf, what)
-        for col in sorted(checked_columns(expr)):
+        for col in sorted(checked_columns(expr) - {"tableoid"}):  # (the one system column a CHECK may read)
             known(col, at, what)
         return Check(name, expr, self.w.src(key_node), comment, not_valid, no_inherit, enforced)
 

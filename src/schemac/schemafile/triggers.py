@@ -9,6 +9,7 @@ from schemac.model import TRIGGER_EVENTS, Table, Trigger
 from schemac.model.clones import inherited_row_triggers
 from schemac.errors import SchemaFileError
 from schemac.pg.expressions import checked_columns
+from schemac.pg.names import SYSTEM_COLUMNS
 from schemac.schemafile.fields import FieldReader, is_plain_reference
 
 TRIGGER_KEYS = {"function": True, "events": True, "timing": False, "update_of": False, "for_each": False,
@@ -49,7 +50,7 @@ class TriggerReader(FieldReader):
         if "when" in f:
             when = self.expression(f["when"][1], f"when of {what}")
             for col in sorted(checked_columns(when)):
-                if col not in ("old", "new"):
+                if col not in ("old", "new") and col not in SYSTEM_COLUMNS:
                     known(col, f["when"][1], f"when of {what}")
         arguments = tuple(self.w.text(a, f"argument of {what}") for a in self.w.sequence(f["arguments"][1],
                                                                                          f"arguments of {what}")) \

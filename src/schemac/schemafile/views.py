@@ -87,8 +87,9 @@ class ViewReader(StorageReader):
             rules = tuple(self.rule(k, v, what, view=True)  # type: ignore[attr-defined]
                           for _, k, v in (self.w.mapping(f["rules"][1], f"rules of {what}") if "rules" in f else ()))
             check = self.choice(f, "check_option", ("local", "cascaded"), what)
-            out.append(View(name, query, schema, materialized, self.opt_bool(f, "security_barrier", what),
-                            self.opt_bool(f, "security_invoker", what), check,  # type: ignore[arg-type]
+            barrier, invoker = (self.w.boolean(f[k][1], f"{k} of {what}") if k in f else None
+                                for k in ("security_barrier", "security_invoker"))
+            out.append(View(name, query, schema, materialized, barrier, invoker, check,  # type: ignore[arg-type]
                             self.w.boolean(f["with_data"][1], f"with_data of {what}") if "with_data" in f else True,
                             indexes, self.opt_string(f, "comment", what), tuple(columns), self.w.src(key_node),
                             grants=self.grants(f, what, "table", _any_column),  # type: ignore[attr-defined]

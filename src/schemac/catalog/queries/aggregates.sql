@@ -1,6 +1,7 @@
 -- Aggregates of the requested schemas: ordinary, ordered-set and hypothetical-set (WITHIN GROUP). Not those owned
 -- by an extension.
 -- arguments: the input types (format_type), in order; [] for name(*). variadic: the last one is VARIADIC.
+-- argument_names: proargnames ("" for an unnamed input; NULL when none is named).
 -- kind: aggkind (n ordinary, o ordered-set, h hypothetical-set); direct: aggnumdirectargs, the inputs before
 -- ORDER BY of an ordered-set one.
 -- sfunc, finalfunc, combinefunc, serialfunc, deserialfunc, msfunc, minvfunc, mfinalfunc: the function's
@@ -24,6 +25,7 @@ SELECT p.oid AS aggregate_oid,
        COALESCE((SELECT json_agg(pg_catalog.format_type(x.t, NULL) ORDER BY x.ord)
                  FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS x(t, ord)), '[]'::json) AS arguments,
        p.provariadic <> 0 AS variadic,
+       p.proargnames::text[] AS argument_names,
        a.aggkind::text AS kind,
        a.aggnumdirectargs AS direct,
        (SELECT name FROM fn WHERE fn.oid = a.aggtransfn) AS sfunc,

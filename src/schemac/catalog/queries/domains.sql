@@ -1,5 +1,6 @@
--- Domains of the requested schemas: base type (format_type of typbasetype/typtypmod), default (typdefault,
--- the deparsed text Postgres stores), NOT NULL (typnotnull), and CHECK constraints as a JSON array
+-- Domains of the requested schemas: base type (format_type of typbasetype/typtypmod), default (typdefaultbin
+-- deparsed now, under the inspect's search_path: typdefault is its text as deparsed under the search_path of the
+-- CREATE DOMAIN, 'public.s' after pg_dump's empty search_path but 's' after a plain one), NOT NULL (typnotnull), and CHECK constraints as a JSON array
 -- of {name, expression, not_valid, comment} ordered by name; the expression is the deparsed check
 -- without the outer CHECK (...), written with VALUE. (PostgreSQL 17+ also stores a domain's NOT NULL
 -- as a contype 'n' row: nullability comes from typnotnull on every version.)
@@ -10,7 +11,7 @@ SELECT t.oid AS type_oid,
        n.nspname::text AS schema_name,
        t.typname::text AS type_name,
        pg_catalog.format_type(t.typbasetype, t.typtypmod) AS type_text,
-       t.typdefault AS default_expr,
+       pg_catalog.pg_get_expr(t.typdefaultbin, 0) AS default_expr,
        t.typnotnull AS not_null,
        COALESCE((
          SELECT json_agg(json_build_object(
