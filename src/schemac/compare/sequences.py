@@ -7,6 +7,7 @@ sequence schema.yaml renames keeps owning its column."""
 
 from __future__ import annotations
 
+from schemac.compare.moves import old_key
 from schemac.model import Schema, Sequence
 
 
@@ -21,7 +22,8 @@ def renamed_sequences(current: Schema, desired: Schema) -> list[tuple[Sequence, 
             gone.setdefault((q.schema, q.owned_by), []).append(q)
     if not gone:  # (every `diff` in sync: no walk of the tables' columns)
         return []
-    old_names = {(t.schema, t.name): t.renamed_from for t in desired.tables if t.renamed_from}
+    keys = {t.key for t in current.tables}  # a table moved here from another schema: its sequences moved too
+    old_names = {t.key: was[1] for t in desired.tables if t.renamed_from and (was := old_key(t, keys))}
     old_columns = {(t.schema, t.name, c.name): c.renamed_from for t in desired.tables for c in t.columns if c.renamed_from}
     pairs = []
     for q in desired.sequences:

@@ -29,12 +29,14 @@ from schemac.compare.changes import (AFTER_DETACH, NEW_TABLE, CARRIED_TO_PARTITI
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs, type_key,
                                expression_refs, own_keys, refs_of, table_members, table_refs)
-from schemac.model import Check
+from schemac.model import Check, Sequence
 from schemac.pg.types import type_name
 
 # Made by every change that creates an object default privileges reach: ALTER DEFAULT PRIVILEGES waits
 # for all of them, so the objects of a migration start with the default privileges already in force.
 _CREATED = ("created",)
+# Made by a table's move to another schema, under both its names there (a sequence it owns names it by the old).
+_MOVED = "moved into"
 _CREATES = frozenset(("add_table", "add_view", "add_sequence", "add_function", "add_enum", "add_domain",
                       "add_composite_type", "add_range_type", "add_schema"))
 
@@ -81,6 +83,13 @@ def deps(c: Change) -> Deps:
     elif k == "rename_table":
         removes.add(_table(old))  # type: ignore[arg-type]
         makes |= {_table(new)} | {col(x.name) for x in new.columns}  # type: ignore[union-attr, arg-type]
+        if old.schema != new.schema:  # type: ignore[union-attr]  SET SCHEMA: into a schema made first
+            new_refs.add(("schema", new.schema))  # type: ignore[union-attr]
+            old_refs.add(("schema", old.schema))  # type: ignore[union-attr]
+            # what the table takes along: its identity sequences, and what changes on them waits for (_MOVED)
+            removes |= {_identity_sequence(old, x.name) for x in old.columns if x.identity is not None}  # type: ignore
+            makes |= {_identity_sequence(new, x.name) for x in new.columns if x.identity is not None}  # type: ignore
+            makes |= {(_MOVED, new.schema, old.name), (_MOVED, new.schema, new.name)}  # type: ignore[union-attr]
     elif k in ("grant", "revoke", "set_owner"):  # on the object (and columns) as they are once made
         new_refs |= new.keys()  # type: ignore[union-attr]
         # the owner's own privileges once it owns the object (ALTER ... OWNER TO hands the old owner's on)
@@ -269,6 +278,11 @@ def deps(c: Change) -> Deps:
         new_refs.add(("set aside", c.schema, c.name))
     if k in _CREATES:
         makes.add(_CREATED)
+    if k != "rename_table":  # a table moved to another schema: what changes on it or on a sequence it owns, after
+        if t is not None:
+            new_refs.add((_MOVED, t.schema, t.name))
+        if isinstance(old, Sequence) and old.owned_by:  # (OWNED BY names the table as it was: compare.moves)
+            new_refs.add((_MOVED, old.schema, old.owned_by.rpartition(".")[0]))
     if c.cause == FOR_INHERIT:  # a CHECK the INHERIT needs the table to hold (compare.inherited_checks)
         makes.add(("for inherit", t.schema, t.name))  # type: ignore[union-attr]
     elif c.cause == AFTER_NO_INHERIT:  # a CHECK the NO INHERIT left on the table

@@ -1,0 +1,201 @@
+"""A table moved to another schema (`renamed_from: public.t` on a table of `schema: archive`): ALTER TABLE ... SET
+SCHEMA, never DROP + CREATE. Judged on the catalog (pg_class, pg_namespace, pg_get_serial_sequence, relacl,
+pg_get_viewdef), on the rows and on the serial's next value, not only on schemac's own diff."""
+
+from __future__ import annotations
+
+import uuid
+
+import psycopg
+import pytest
+
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+
+BEFORE = """\
+schemas: [archive]
+tables:
+  t:
+    comment: kept through the move
+    columns:
+      id: {type: integer, primary_key: true}
+      v: {type: text, check: length(v) < 100}
+      n: {type: serial}
+      g: {type: bigint, identity: always}
+    indexes:
+      t_v_idx: {columns: [v]}
+    grants:
+      READER: [select]
+    row_level_security: {enabled: true}
+    policies:
+      readable: {command: select, using: "v IS NOT NULL"}
+  r:
+    columns:
+      id: {type: integer, primary_key: true}
+      tid: {type: integer}
+    foreign_keys:
+      - {columns: [tid], references: {table: t, columns: [id]}}
+views:
+  tv:
+    query: SELECT id, v, n FROM t
+"""
+
+
+def moved(text: str, name: str) -> str:
+    """BEFORE with t moved to archive (and renamed `name`), what reads it reading it there."""
+    def edit(old: str, new: str) -> None:
+        nonlocal text
+        assert old in text, old
+        text = text.replace(old, new)
+
+    edit("  t:\n    comment:", f"  {name}:\n    schema: archive\n    renamed_from: public.t\n    comment:")
+    edit("t_v_idx: {columns: [v]}", f"{name}_v_idx: {{columns: [v], renamed_from: t_v_idx}}" if name != "t" else
+         "t_v_idx: {columns: [v]}")
+    edit("{table: t,", f"{{schema: archive, table: {name},")
+    edit("FROM t\n", f"FROM archive.{name}\n")
+    return text
+
+
+@pytest.fixture
+def reader(any_db_url):
+    name = f"moves_reader_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute(f'CREATE ROLE "{name}"')
+    yield name
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute(f'DROP OWNED BY "{name}"')
+        conn.execute(f'DROP ROLE "{name}"')
+
+
+def _apply(url: str, out: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+
+
+def _catalog(url: str, name: str) -> dict:
+    """The oracle: where each relation of the move is, the sequences its columns use, its access list, comment and
+    policies, the view's deparse and the foreign key's target."""
+    with psycopg.connect(url) as conn:
+        one = lambda q, *a: conn.execute(q, a).fetchone()[0]  # noqa: E731
+        q = f"archive.{name}"
+        return {
+            "relations": sorted(conn.execute(
+                "SELECT n.nspname, c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname IN ('public', 'archive') ORDER BY 1, 2").fetchall()),
+            "serial": one("SELECT pg_get_serial_sequence(%s, 'n')", q),
+            "identity": one("SELECT pg_get_serial_sequence(%s, 'g')", q),
+            "relacl": one("SELECT relacl::text FROM pg_class WHERE oid = %s::regclass", q),
+            "comment": one("SELECT obj_description(%s::regclass, 'pg_class')", q),
+            "policies": conn.execute("SELECT policyname, qual FROM pg_policies WHERE schemaname = 'archive'").fetchall(),
+            "checks": conn.execute("SELECT conname, contype FROM pg_constraint WHERE conrelid = %s::regclass "
+                                   "AND contype IN ('p', 'c') ORDER BY 2 DESC", (q,)).fetchall(),
+            "fk": one("SELECT confrelid::regclass::text FROM pg_constraint WHERE contype = 'f'"),
+            "view": one("SELECT pg_get_viewdef('public.tv'::regclass, true)"),
+        }
+
+
+@pytest.mark.parametrize("name", ["t", "t2"], ids=["moved", "moved-and-renamed"])
+def test_table_moved_to_another_schema_keeps_rows_serial_and_readers(any_db_url, reader, tmp_path, name):
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(BEFORE.replace("READER", reader))
+    dev = psycopg.conninfo.make_conninfo(any_db_url, dbname="postgres")  # views deparsed by the database's major
+    assert generate(str(schema), out, dev_url=dev).status == "written"
+    _apply(any_db_url, out)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO t (id, v) VALUES (1, 'a'), (2, 'b')")
+        conn.execute("INSERT INTO r VALUES (10, 1), (20, 2)")
+        oid = conn.execute("SELECT 't'::regclass::oid").fetchone()[0]
+        fk = conn.execute("SELECT oid FROM pg_constraint WHERE contype = 'f'").fetchone()[0]
+    schema.write_text(moved(BEFORE, name).replace("READER", reader))
+    pending = check_drift(str(schema), any_db_url, out_dir=out)  # the database still has public.t: the move is pending
+    assert "public.t" in [d.actual for d in pending.differences if d.kind == "pending_rename"], pending.render("text")
+
+    result = generate(str(schema), out, dev_url=dev)  # no --allow-destructive: no table or sequence dropped
+    assert result.status == "written", result.message
+    assert not {"DROP TABLE", "DROP SEQUENCE", "CREATE TABLE", "CREATE SEQUENCE"} & {s for s in ("DROP TABLE", "DROP SEQUENCE", "CREATE TABLE", "CREATE SEQUENCE") if s in result.sql}, result.sql
+    assert "ALTER TABLE t SET SCHEMA archive;" in result.sql
+    assert "FOREIGN KEY" not in result.sql  # r's foreign key follows t by its oid: not dropped and validated again
+    _apply(any_db_url, out)
+
+    cat = _catalog(any_db_url, name)
+    assert ("public", "t", "r") not in cat["relations"] and ("archive", name, "r") in cat["relations"]
+    assert ("archive", f"{name}_v_idx", "i") in cat["relations"] and ("archive", "t_pkey", "i") in cat["relations"]
+    assert cat["serial"] == f"archive.{name}_n_seq" and cat["identity"] == "archive.t_g_seq"
+    assert not [x for x in cat["relations"] if x[0] == "public" and x[2] == "S"]  # no sequence left behind
+    assert f"{reader}=r/" in cat["relacl"] and cat["comment"] == "kept through the move"
+    assert cat["policies"] == [("readable", "(v IS NOT NULL)")]
+    assert cat["checks"] == [("t_pkey", "p"), (f"{name}_v_check", "c")]  # the key kept under the name Postgres gave it
+    assert cat["fk"] == f"archive.{name}"
+    assert f"FROM archive.{name}" in cat["view"]
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        assert conn.execute(f"SELECT oid FROM pg_class WHERE oid = 'archive.{name}'::regclass").fetchone()[0] == oid
+        assert conn.execute("SELECT oid FROM pg_constraint WHERE contype = 'f'").fetchone()[0] == fk
+        assert conn.execute(f"SELECT id, v, n, g FROM archive.{name} ORDER BY id").fetchall() == \
+            [(1, "a", 1, 1), (2, "b", 2, 2)]
+        conn.execute(f"INSERT INTO archive.{name} (id, v) VALUES (3, 'c')")  # the serial goes on: no duplicate 1
+        assert conn.execute(f"SELECT n, g FROM archive.{name} WHERE id = 3").fetchone() == (3, 3)
+        assert conn.execute("SELECT id, v, n FROM tv ORDER BY id").fetchall() == [(1, "a", 1), (2, "b", 2), (3, "c", 3)]
+        assert conn.execute("SELECT count(*) FROM r JOIN tv ON tv.id = r.tid").fetchone()[0] == 2
+
+    drift = check_drift(str(schema), any_db_url, out_dir=out)
+    assert drift.differences == (), drift.render("text") + result.sql
+    assert any("renamed_from 'public.t' can be removed" in n for n in drift.notices), drift.notices
+    assert generate(str(schema), out, dev_url=dev).status == "unchanged"
+
+
+def test_move_waits_for_its_schema_and_leaves_a_schema_it_empties(db_url, tmp_path):
+    """CREATE SCHEMA before SET SCHEMA into it; DROP SCHEMA of the schema it left after it."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text("tables:\n  t:\n    schema: old\n    columns:\n      id: {type: serial, primary_key: true}\n")
+    assert generate(str(schema), out).status == "written"
+    _apply(db_url, out)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO old.t DEFAULT VALUES")
+    schema.write_text("tables:\n  t:\n    schema: new\n    renamed_from: old.t\n"
+                      "    columns:\n      id: {type: serial, primary_key: true}\n")
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    body = [line for line in result.sql.splitlines() if line and not line.startswith("--")]
+    assert body == ["CREATE SCHEMA IF NOT EXISTS new;", "ALTER TABLE old.t SET SCHEMA new;", "DROP SCHEMA IF EXISTS old;"]
+    _apply(db_url, out)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_namespace WHERE nspname = 'old'").fetchone()[0] == 0
+        conn.execute("INSERT INTO new.t DEFAULT VALUES")
+        assert conn.execute("SELECT array_agg(id ORDER BY id) FROM new.t").fetchone()[0] == [1, 2]
+        assert conn.execute("SELECT pg_get_serial_sequence('new.t', 'id')").fetchone()[0] == "new.t_id_seq"
+    drift = check_drift(str(schema), db_url, out_dir=out)
+    assert drift.differences == (), drift.render("text")
+
+
+def test_renamed_from_naming_the_table_itself_is_an_error(schemac, tmp_path):
+    (tmp_path / "schema.yaml").write_text("tables:\n  t:\n    schema: archive\n    renamed_from: archive.t\n"
+                                          "    columns: {id: integer}\n")
+    r = schemac("generate")
+    assert r.returncode == 2 and "schema.yaml:4:19: renamed_from of table 't' is its own name" in r.stderr, r.stderr
+
+
+def test_plain_rename_keeps_the_foreign_keys_referencing_it(db_url, tmp_path):
+    """A same-schema rename: the foreign key of another table follows the table (no DROP + ADD CONSTRAINT, which
+    would check every row again under a lock)."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    text = ("tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+            "  r:\n    columns:\n      tid: {type: integer}\n"
+            "    foreign_keys:\n      - {columns: [tid], references: {table: t, columns: [id]}}\n")
+    schema.write_text(text)
+    assert generate(str(schema), out).status == "written"
+    _apply(db_url, out)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO t VALUES (1); INSERT INTO r VALUES (1)")
+        fk = conn.execute("SELECT oid FROM pg_constraint WHERE contype = 'f'").fetchone()[0]
+    schema.write_text(text.replace("  t:\n", "  t2:\n    renamed_from: t\n").replace("table: t,", "table: t2,"))
+    result = generate(str(schema), out)
+    assert result.status == "written" and "FOREIGN KEY" not in result.sql, result.sql
+    _apply(db_url, out)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        assert conn.execute("SELECT oid, confrelid::regclass::text FROM pg_constraint WHERE contype = 'f'").fetchone() \
+            == (fk, "t2")
+        assert conn.execute("SELECT tid FROM r JOIN t2 ON t2.id = r.tid").fetchall() == [(1,)]
+    drift = check_drift(str(schema), db_url, out_dir=out)
+    assert drift.differences == (), drift.render("text")
