@@ -141,7 +141,8 @@ def test_table_moved_to_another_schema_keeps_rows_serial_and_readers(any_db_url,
 
     drift = check_drift(str(schema), any_db_url, out_dir=out)
     assert drift.differences == (), drift.render("text") + result.sql
-    assert any("renamed_from 'public.t' can be removed" in n for n in drift.notices), drift.notices
+    assert any(f"renamed_from 'public.t' can be removed: this database has the rename (table archive.{name}, no public.t)"
+               in n for n in drift.notices), drift.notices
     assert generate(str(schema), out, dev_url=dev).status == "unchanged"
 
 
@@ -199,3 +200,39 @@ def test_plain_rename_keeps_the_foreign_keys_referencing_it(db_url, tmp_path):
         assert conn.execute("SELECT tid FROM r JOIN t2 ON t2.id = r.tid").fetchall() == [(1,)]
     drift = check_drift(str(schema), db_url, out_dir=out)
     assert drift.differences == (), drift.render("text")
+
+
+def test_moved_parents_keep_their_partitions_and_children(db_url, tmp_path):
+    """A partitioned table and an INHERITS parent moved: their partitions and children (left in public) stay
+    attached (no DETACH, no NO INHERIT); extended statistics, which Postgres leaves in their schema, are made again
+    in the new one."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    text = ("schemas: [archive]\ntables:\n"
+            "  p:\n    columns: {k: integer, a: integer, b: integer}\n    partition_by: {strategy: list, key: k}\n"
+            "    statistics:\n      st: {columns: [a, b]}\n"
+            "  p1:\n    partition_of: {parent: p, bound: FOR VALUES IN (1)}\n"
+            "  c:\n    columns:\n      id: {type: serial}\n"
+            "  c2:\n    inherits: [c]\n    columns: {x: text}\n")
+    schema.write_text(text)
+    assert generate(str(schema), out).status == "written"
+    _apply(db_url, out)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO p VALUES (1, 2, 3); INSERT INTO c2 (x) VALUES ('x')")
+    schema.write_text(text.replace("  p:\n", "  p:\n    schema: archive\n    renamed_from: public.p\n")
+                      .replace("{parent: p,", "{parent: p, schema: archive,")
+                      .replace("  c:\n", "  c:\n    schema: archive\n    renamed_from: public.c\n")
+                      .replace("inherits: [c]", "inherits: [archive.c]"))
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    assert not [w for w in ("DETACH", "ATTACH", "INHERIT", "DROP TABLE", "SEQUENCE") if w in result.sql], result.sql
+    _apply(db_url, out)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        assert sorted(conn.execute("SELECT inhrelid::regclass::text, inhparent::regclass::text FROM pg_inherits")
+                      .fetchall()) == [("c2", "archive.c"), ("p1", "archive.p")]
+        assert conn.execute("SELECT stxnamespace::regnamespace::text FROM pg_statistic_ext").fetchall() == [("archive",)]
+        assert conn.execute("SELECT k, a, b FROM archive.p").fetchall() == [(1, 2, 3)]
+        conn.execute("INSERT INTO c2 (x) VALUES ('y')")
+        assert conn.execute("SELECT array_agg(id ORDER BY id) FROM archive.c").fetchone()[0] == [1, 2]
+        assert conn.execute("SELECT pg_get_serial_sequence('archive.c', 'id')").fetchone()[0] == "archive.c_id_seq"
+    drift = check_drift(str(schema), db_url, out_dir=out)
+    assert drift.differences == (), drift.render("text") + result.sql

@@ -68,7 +68,8 @@ def _rename_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str,
         old_t = current.table(*was) if was else None
         new_t = current.table(t.schema, t.name)
         if t.renamed_from and old_t is None:
-            hints.append((str(t.source or t.qualified_name), "table", t.renamed_from, t.name, new_t is not None))
+            new_name = f"{t.schema}.{t.name}" if "." in t.renamed_from else t.name  # (schema.name: moved)
+            hints.append((str(t.source or t.qualified_name), "table", t.renamed_from, new_name, new_t is not None))
         cur = old_t or new_t
         for c in t.columns:
             if c.renamed_from and (cur is None or cur.column(c.renamed_from) is None):

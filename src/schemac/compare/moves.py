@@ -14,7 +14,7 @@ from typing import Container, Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.not_nulls import named_before_rename
-from schemac.model import Column, ForeignKey, Schema, Sequence, Table
+from schemac.model import Column, Parent, Schema, Sequence, Table
 from schemac.pg.names import regclass_literal
 
 Key = tuple[str, str]
@@ -43,18 +43,27 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
         old = cur_tables.pop(was)
         changes.append(Change("rename_table", t.schema, t.name, None, old, t, t))
         columns = named_before_rename(old) if old.name != t.name else old.columns
-        cur_tables[key] = replace(old, schema=t.schema, name=t.name, columns=columns)
+        # (its extended statistics stay in their schema: Postgres does not move them)
+        statistics = tuple(replace(s, schema=s.schema or old.schema) for s in old.statistics)
+        cur_tables[key] = replace(old, schema=t.schema, name=t.name, columns=columns, statistics=statistics)
         moved[was] = key
     for key, table in cur_tables.items():
-        if any((fk.ref_schema, fk.ref_table) in moved for fk in table.foreign_keys):
-            cur_tables[key] = replace(table, foreign_keys=tuple(_repointed(fk, moved) for fk in table.foreign_keys))
+        cur_tables[key] = _repointed(table, moved)
     schemas = {was: key for was, key in moved.items() if was[0] != key[0]}
     return changes, _sequences_moved(current, cur_tables, schemas) if schemas else current
 
 
-def _repointed(fk: ForeignKey, moved: dict[Key, Key]) -> ForeignKey:
-    to = moved.get((fk.ref_schema, fk.ref_table))
-    return fk if to is None else replace(fk, ref_schema=to[0], ref_table=to[1])
+def _repointed(t: Table, moved: dict[Key, Key]) -> Table:
+    """`t` with its foreign keys, partition parent and INHERITS parents naming the tables moved where they are now."""
+    fks = tuple(replace(fk, ref_schema=moved[k][0], ref_table=moved[k][1]) if (k := (fk.ref_schema, fk.ref_table))
+                in moved else fk for fk in t.foreign_keys)
+    p = t.partition_of
+    to = moved.get((p.parent_schema, p.parent)) if p is not None else None
+    parents = tuple(Parent(moved[k][1], moved[k][0]) if (k := (q.schema, q.name)) in moved else q for q in t.inherits)
+    if fks == t.foreign_keys and to is None and parents == t.inherits:
+        return t
+    return replace(t, foreign_keys=fks, inherits=parents,
+                   partition_of=replace(p, parent_schema=to[0], parent=to[1]) if to is not None else p)
 
 
 def _sequences_moved(current: Schema, cur_tables: dict[Key, Table], moved: dict[Key, Key]) -> Schema:
