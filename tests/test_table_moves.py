@@ -74,6 +74,26 @@ def _apply(url: str, out: str) -> None:
         apply_files(conn, Layout(out).migrations())
 
 
+def _first(url: str, tmp_path, text: str, rows: str) -> tuple:
+    """schema.yaml `text` generated and applied, then `rows` inserted: (schema.yaml's path, the output folder)."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(text)
+    assert generate(str(schema), out).status == "written"
+    _apply(url, out)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(rows)
+    return schema, out
+
+
+def _second(url: str, schema, out: str, text: str):
+    """schema.yaml edited to `text`: its migration written (without --allow-destructive) and applied."""
+    schema.write_text(text)
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    _apply(url, out)
+    return result
+
+
 def _catalog(url: str, name: str) -> dict:
     """The oracle: where each relation of the move is, the sequences its columns use, its access list, comment and
     policies, the view's deparse and the foreign key's target."""
@@ -148,19 +168,12 @@ def test_table_moved_to_another_schema_keeps_rows_serial_and_readers(any_db_url,
 
 def test_move_waits_for_its_schema_and_leaves_a_schema_it_empties(db_url, tmp_path):
     """CREATE SCHEMA before SET SCHEMA into it; DROP SCHEMA of the schema it left after it."""
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text("tables:\n  t:\n    schema: old\n    columns:\n      id: {type: serial, primary_key: true}\n")
-    assert generate(str(schema), out).status == "written"
-    _apply(db_url, out)
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO old.t DEFAULT VALUES")
-    schema.write_text("tables:\n  t:\n    schema: new\n    renamed_from: old.t\n"
-                      "    columns:\n      id: {type: serial, primary_key: true}\n")
-    result = generate(str(schema), out)
-    assert result.status == "written", result.message
+    schema, out = _first(db_url, tmp_path, "tables:\n  t:\n    schema: old\n    columns:\n      id: {type: serial, "
+                         "primary_key: true}\n", "INSERT INTO old.t DEFAULT VALUES")
+    result = _second(db_url, schema, out, "tables:\n  t:\n    schema: new\n    renamed_from: old.t\n"
+                     "    columns:\n      id: {type: serial, primary_key: true}\n")
     body = [line for line in result.sql.splitlines() if line and not line.startswith("--")]
     assert body == ["CREATE SCHEMA IF NOT EXISTS new;", "ALTER TABLE old.t SET SCHEMA new;", "DROP SCHEMA IF EXISTS old;"]
-    _apply(db_url, out)
     with psycopg.connect(db_url, autocommit=True) as conn:
         assert conn.execute("SELECT count(*) FROM pg_namespace WHERE nspname = 'old'").fetchone()[0] == 0
         conn.execute("INSERT INTO new.t DEFAULT VALUES")
@@ -168,6 +181,10 @@ def test_move_waits_for_its_schema_and_leaves_a_schema_it_empties(db_url, tmp_pa
         assert conn.execute("SELECT pg_get_serial_sequence('new.t', 'id')").fetchone()[0] == "new.t_id_seq"
     drift = check_drift(str(schema), db_url, out_dir=out)
     assert drift.differences == (), drift.render("text")
+    again = generate(str(schema), out)  # the hint has done its work: said, and no second move
+    assert again.status == "unchanged" and any(
+        "renamed_from 'old.t' has done its work: the recorded schema has table new.t and no old.t" in n
+        for n in again.notices), again.notices
 
 
 def test_renamed_from_naming_the_table_itself_is_an_error(schemac, tmp_path):
@@ -180,20 +197,15 @@ def test_renamed_from_naming_the_table_itself_is_an_error(schemac, tmp_path):
 def test_plain_rename_keeps_the_foreign_keys_referencing_it(db_url, tmp_path):
     """A same-schema rename: the foreign key of another table follows the table (no DROP + ADD CONSTRAINT, which
     would check every row again under a lock)."""
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     text = ("tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n"
             "  r:\n    columns:\n      tid: {type: integer}\n"
             "    foreign_keys:\n      - {columns: [tid], references: {table: t, columns: [id]}}\n")
-    schema.write_text(text)
-    assert generate(str(schema), out).status == "written"
-    _apply(db_url, out)
+    schema, out = _first(db_url, tmp_path, text, "INSERT INTO t VALUES (1); INSERT INTO r VALUES (1)")
     with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO t VALUES (1); INSERT INTO r VALUES (1)")
         fk = conn.execute("SELECT oid FROM pg_constraint WHERE contype = 'f'").fetchone()[0]
-    schema.write_text(text.replace("  t:\n", "  t2:\n    renamed_from: t\n").replace("table: t,", "table: t2,"))
-    result = generate(str(schema), out)
-    assert result.status == "written" and "FOREIGN KEY" not in result.sql, result.sql
-    _apply(db_url, out)
+    result = _second(db_url, schema, out, text.replace("  t:\n", "  t2:\n    renamed_from: t\n")
+                     .replace("table: t,", "table: t2,"))
+    assert "FOREIGN KEY" not in result.sql, result.sql
     with psycopg.connect(db_url, autocommit=True) as conn:
         assert conn.execute("SELECT oid, confrelid::regclass::text FROM pg_constraint WHERE contype = 'f'").fetchone() \
             == (fk, "t2")
@@ -206,26 +218,18 @@ def test_moved_parents_keep_their_partitions_and_children(db_url, tmp_path):
     """A partitioned table and an INHERITS parent moved: their partitions and children (left in public) stay
     attached (no DETACH, no NO INHERIT); extended statistics, which Postgres leaves in their schema, are made again
     in the new one."""
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     text = ("schemas: [archive]\ntables:\n"
             "  p:\n    columns: {k: integer, a: integer, b: integer}\n    partition_by: {strategy: list, key: k}\n"
             "    statistics:\n      st: {columns: [a, b]}\n"
             "  p1:\n    partition_of: {parent: p, bound: FOR VALUES IN (1)}\n"
             "  c:\n    columns:\n      id: {type: serial}\n"
             "  c2:\n    inherits: [c]\n    columns: {x: text}\n")
-    schema.write_text(text)
-    assert generate(str(schema), out).status == "written"
-    _apply(db_url, out)
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO p VALUES (1, 2, 3); INSERT INTO c2 (x) VALUES ('x')")
-    schema.write_text(text.replace("  p:\n", "  p:\n    schema: archive\n    renamed_from: public.p\n")
-                      .replace("{parent: p,", "{parent: p, schema: archive,")
-                      .replace("  c:\n", "  c:\n    schema: archive\n    renamed_from: public.c\n")
-                      .replace("inherits: [c]", "inherits: [archive.c]"))
-    result = generate(str(schema), out)
-    assert result.status == "written", result.message
+    schema, out = _first(db_url, tmp_path, text, "INSERT INTO p VALUES (1, 2, 3); INSERT INTO c2 (x) VALUES ('x')")
+    result = _second(db_url, schema, out, text.replace("  p:\n", "  p:\n    schema: archive\n    renamed_from: public.p\n")
+                     .replace("{parent: p,", "{parent: p, schema: archive,")
+                     .replace("  c:\n", "  c:\n    schema: archive\n    renamed_from: public.c\n")
+                     .replace("inherits: [c]", "inherits: [archive.c]"))
     assert not [w for w in ("DETACH", "ATTACH", "INHERIT", "DROP TABLE", "SEQUENCE") if w in result.sql], result.sql
-    _apply(db_url, out)
     with psycopg.connect(db_url, autocommit=True) as conn:
         assert sorted(conn.execute("SELECT inhrelid::regclass::text, inhparent::regclass::text FROM pg_inherits")
                       .fetchall()) == [("c2", "archive.c"), ("p1", "archive.p")]
