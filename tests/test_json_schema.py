@@ -357,6 +357,7 @@ ACCEPTED = [
                                     "collation: " + "s" * 63 + "." + "c" * 63 + "}\n"),
     ("table-moved-from-two-63-byte-parts", "tables:\n  t:\n    schema: archive\n    renamed_from: " + "s" * 63 + "."
                                            + "t" * 63 + "\n    columns: {a: integer}\n"),
+    ("sequence-moved", "sequences:\n  s:\n    schema: archive\n    renamed_from: public.s\n"),
     ("table-label-with-name", "tables:\n  " + "label_" * 12 + ":\n    name: t\n    columns: {a: integer}\n"),
     ("table-label-control-with-name", "tables:\n  \"label\\tone\":\n    name: t\n    columns: {a: integer}\n"),
     ("enum-list-and-mapping", "enums:\n  e: ['', b]\n  f: {values: [x], schema: s, comment: c}\n"),

@@ -240,3 +240,27 @@ def test_moved_parents_keep_their_partitions_and_children(db_url, tmp_path):
         assert conn.execute("SELECT pg_get_serial_sequence('archive.c', 'id')").fetchone()[0] == "archive.c_id_seq"
     drift = check_drift(str(schema), db_url, out_dir=out)
     assert drift.differences == (), drift.render("text") + result.sql
+
+
+def test_sequence_moved_and_renamed_keeps_its_position(any_db_url, reader, tmp_path):
+    """A standalone sequence with `renamed_from: public.s`: ALTER SEQUENCE ... SET SCHEMA, RENAME TO; the values
+    go on where they were (a sequence made again would hand out 100 again), its grants stay, the default calling it
+    reads it under its new name."""
+    text = ("schemas: [archive]\nsequences:\n  s:\n    start: 100\n    grants: {READER: [usage]}\n"
+            "tables:\n  t:\n    columns:\n      id: {type: bigint, default: \"nextval('s'::regclass)\"}\n")
+    schema, out = _first(any_db_url, tmp_path, text.replace("READER", reader), "INSERT INTO t DEFAULT VALUES")
+    result = _second(any_db_url, schema, out, text.replace("READER", reader)
+                     .replace("  s:\n", "  s2:\n    schema: archive\n    renamed_from: public.s\n")
+                     .replace("nextval('s'::regclass)", "nextval('archive.s2'::regclass)"))
+    assert "ALTER SEQUENCE s SET SCHEMA archive;" in result.sql and "DROP SEQUENCE" not in result.sql, result.sql
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        assert conn.execute("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                            " WHERE c.relkind = 'S'").fetchall() == [("archive", "s2")]
+        assert f"{reader}=U/" in conn.execute("SELECT relacl::text FROM pg_class WHERE relkind = 'S'").fetchone()[0]
+        conn.execute("INSERT INTO t DEFAULT VALUES")
+        assert conn.execute("SELECT array_agg(id ORDER BY id) FROM t").fetchone()[0] == [100, 101]
+    drift = check_drift(str(schema), any_db_url, out_dir=out)
+    assert drift.differences == (), drift.render("text") + result.sql
+    again = generate(str(schema), out)
+    assert again.status == "unchanged" and any("renamed_from 'public.s' has done its work: the recorded schema has "
+                                               "sequence archive.s2 and no public.s" in n for n in again.notices)

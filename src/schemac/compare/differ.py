@@ -81,6 +81,11 @@ def _rename_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str,
             names = {x.name for x in cur.indexes} if cur is not None else set()
             if i.renamed_from not in names:
                 hints.append((str(i.source or i.name), "index", i.renamed_from, i.name, i.name in names))
+    sequences = {(q.schema, q.name) for q in current.sequences} if any(q.renamed_from for q in desired.sequences) else ()
+    for q in desired.sequences:
+        if q.renamed_from and old_key(q, sequences) is None:
+            hints.append((str(q.source or q.name), "sequence", q.renamed_from, f"{q.schema}.{q.name}",
+                          (q.schema, q.name) in sequences))
     return hints
 
 
@@ -94,7 +99,7 @@ def ignored_renames(current: Schema, desired: Schema) -> list[str]:
                          f"and no {old}; remove it once the migration that renamed it is applied to every "
                          f"database (`schemac diff` against a database says when)")
         else:
-            scope = "schema" if kind == "table" else "table"
+            scope = "table" if kind in ("column", "index") else "schema"
             notes.append(f"{where}: renamed_from '{old}' ignored: no such {kind} in the recorded {scope}")
     return notes
 

@@ -10,7 +10,7 @@ again what followed the table by itself (a sequence dropped and made again would
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Container, Optional
+from typing import Container, Optional, Union
 
 from schemac.compare.changes import Change
 from schemac.compare.not_nulls import named_before_rename
@@ -20,12 +20,12 @@ from schemac.pg.names import regclass_literal
 Key = tuple[str, str]
 
 
-def old_key(t: Table, keys: Container[Key]) -> Optional[Key]:
-    """The (schema, name) `t.renamed_from` names among `keys` (the other model's tables): a name of its own schema
-    first (a name may hold a dot), then `schema.name` (moved here); None when neither is there (nothing to rename)."""
+def old_key(t: Union[Table, Sequence], keys: Container[Key]) -> Optional[Key]:
+    """The (schema, name) `t.renamed_from` names among `keys` (the other model's tables or sequences): a name of its
+    own schema first (a name may hold a dot), then `schema.name` (moved here); None when neither is there."""
     schema, dot, name = (t.renamed_from or "").rpartition(".")
     candidates = [(t.schema, t.renamed_from)] + ([(schema, name)] if dot and schema else [])
-    return next((k for k in candidates if k != t.key and k in keys), None) if t.renamed_from else None
+    return next((k for k in candidates if k != (t.schema, t.name) and k in keys), None) if t.renamed_from else None
 
 
 def renamed_tables(current: Schema, cur_tables: dict[Key, Table],

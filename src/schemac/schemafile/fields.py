@@ -141,8 +141,8 @@ class FieldReader:
         return old
 
     def moved_from(self, f: dict, what: str, schema: str, name: str) -> Optional[str]:
-        """A table's `renamed_from`: its old name, or `schema.name` of a table moved from another schema (ALTER TABLE
-        ... SET SCHEMA). A name holding a dot is read as a name of this schema first (compare.moves.old_key)."""
+        """A table's or sequence's `renamed_from`: its old name, or `schema.name` of one moved from another schema
+        (ALTER ... SET SCHEMA). A name holding a dot is read as a name of this schema first (compare.moves.old_key)."""
         if "renamed_from" not in f:
             return None
         node = f["renamed_from"][1]
