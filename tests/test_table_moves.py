@@ -266,14 +266,25 @@ def test_sequence_moved_and_renamed_keeps_its_position(any_db_url, reader, tmp_p
                                                "sequence archive.s2 and no public.s" in n for n in again.notices)
 
 
+PUBLISHED = """\
+schemas: [archive]
+functions:
+  up: {returns: trigger, language: plpgsql, body: "BEGIN NEW.v := upper(NEW.v); RETURN NEW; END"}
+tables:
+  t:
+    columns: {v: text}
+    triggers:
+      t_up: {timing: before, events: [insert], for_each: row, function: up}
+publications:
+  pub:
+    tables: [t]
+"""
+
+
 def test_moved_table_stays_published_and_its_trigger_fires(db_url, tmp_path):
     """A publication's member and a trigger follow the table to its new schema: no ALTER PUBLICATION, no trigger
     made again."""
-    text = ("schemas: [archive]\nfunctions:\n  up:\n    returns: trigger\n    language: plpgsql\n"
-            "    body: \"BEGIN NEW.v := upper(NEW.v); RETURN NEW; END\"\n"
-            "tables:\n  t:\n    columns: {v: text}\n    triggers:\n"
-            "      t_up: {timing: before, events: [insert], for_each: row, function: up}\n"
-            "publications:\n  pub:\n    tables: [t]\n")
+    text = PUBLISHED
     schema, out = _first(db_url, tmp_path, text, "INSERT INTO t VALUES ('a')")
     result = _second(db_url, schema, out, text.replace("  t:\n", "  t:\n    schema: archive\n    renamed_from: public.t\n")
                      .replace("tables: [t]", "tables: [archive.t]"))
@@ -284,3 +295,57 @@ def test_moved_table_stays_published_and_its_trigger_fires(db_url, tmp_path):
         assert conn.execute("SELECT array_agg(v ORDER BY v) FROM archive.t").fetchone()[0] == ["A", "B"]
     drift = check_drift(str(schema), db_url, out_dir=out)
     assert drift.differences == (), drift.render("text") + result.sql
+
+
+VIEWS = """\
+schemas: [archive]
+tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+views:
+  v:
+    query: SELECT id, id AS x FROM t
+    comment: a view
+    grants: {READER: [select]}
+  w:
+    query: SELECT id FROM v
+materialized_views:
+  mv:
+    query: SELECT id FROM t
+    indexes:
+      mv_id: {columns: [id]}
+"""
+
+
+@pytest.mark.parametrize("query", ["SELECT id, id AS x FROM t", "SELECT id FROM t"], ids=["kept", "rebuilt"])
+def test_views_moved_and_renamed(any_db_url, reader, tmp_path, query):
+    """`renamed_from: public.v` on a view, `public.mv` on a materialized view: ALTER [MATERIALIZED] VIEW ... SET
+    SCHEMA, RENAME TO (the matview keeps its rows and index, the view its grants and comment, a view reading it
+    follows); a view whose columns change too is dropped under its old name and created under the new one."""
+    schema, out = _first(any_db_url, tmp_path, VIEWS.replace("READER", reader),
+                         "INSERT INTO t VALUES (1), (2); REFRESH MATERIALIZED VIEW mv")
+    dev = psycopg.conninfo.make_conninfo(any_db_url, dbname="postgres")  # views deparsed by the database's major
+    schema.write_text(VIEWS.replace("READER", reader).replace("  v:\n", "  v2:\n    schema: archive\n    renamed_from: public.v\n")
+                      .replace("FROM v\n", "FROM archive.v2\n").replace("SELECT id, id AS x FROM t", query)
+                      .replace("  mv:\n", "  mv:\n    schema: archive\n    renamed_from: public.mv\n"))
+    result = generate(str(schema), out, dev_url=dev)
+    assert result.status == "written", result.message
+    assert "ALTER MATERIALIZED VIEW mv SET SCHEMA archive;" in result.sql and "DROP MATERIALIZED" not in result.sql
+    assert ("ALTER VIEW v SET SCHEMA archive;" in result.sql) == (query != "SELECT id FROM t"), result.sql
+    _apply(any_db_url, out)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        assert sorted(conn.execute("SELECT n.nspname, c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON "
+                                   "n.oid = c.relnamespace WHERE n.nspname IN ('public', 'archive') AND c.relkind IN ('v', 'm', 'i') "
+                                   "AND c.relname NOT IN ('t_pkey', '_sqlx_migrations_pkey')")
+                      .fetchall()) == [("archive", "mv", "m"), ("archive", "mv_id", "i"), ("archive", "v2", "v"),
+                                       ("public", "w", "v")]
+        assert conn.execute("SELECT array_agg(id ORDER BY id) FROM archive.mv").fetchone()[0] == [1, 2]  # no REFRESH
+        assert "archive.v2" in conn.execute("SELECT pg_get_viewdef('w'::regclass, true)").fetchone()[0]
+        assert conn.execute("SELECT array_agg(id ORDER BY id) FROM w").fetchone()[0] == [1, 2]
+        acl, comment = conn.execute("SELECT relacl::text, obj_description(oid, 'pg_class') FROM pg_class "
+                                    "WHERE oid = 'archive.v2'::regclass").fetchone()
+        assert f"{reader}=r/" in acl and comment == "a view"
+    drift = check_drift(str(schema), any_db_url, out_dir=out)
+    assert drift.differences == (), drift.render("text") + result.sql
+    assert generate(str(schema), out, dev_url=dev).status == "unchanged"

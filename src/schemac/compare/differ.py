@@ -81,11 +81,12 @@ def _rename_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str,
             names = {x.name for x in cur.indexes} if cur is not None else set()
             if i.renamed_from not in names:
                 hints.append((str(i.source or i.name), "index", i.renamed_from, i.name, i.name in names))
-    sequences = {(q.schema, q.name) for q in current.sequences} if any(q.renamed_from for q in desired.sequences) else ()
-    for q in desired.sequences:
-        if q.renamed_from and old_key(q, sequences) is None:
-            hints.append((str(q.source or q.name), "sequence", q.renamed_from, f"{q.schema}.{q.name}",
-                          (q.schema, q.name) in sequences))
+    for kind, objects, others in (("sequence", desired.sequences, current.sequences), ("view", desired.views, current.views)):
+        keys = {(q.schema, q.name) for q in others} if any(q.renamed_from for q in objects) else set()
+        for q in objects:
+            if q.renamed_from and old_key(q, keys) is None:
+                hints.append((str(q.source or q.name), kind, q.renamed_from, f"{q.schema}.{q.name}",
+                              (q.schema, q.name) in keys))
     return hints
 
 

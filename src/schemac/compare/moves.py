@@ -14,13 +14,13 @@ from typing import Container, Optional, Union
 
 from schemac.compare.changes import Change
 from schemac.compare.not_nulls import named_before_rename
-from schemac.model import Column, Parent, Schema, Sequence, Table
+from schemac.model import Column, Parent, Schema, Sequence, Table, View
 from schemac.pg.names import regclass_literal
 
 Key = tuple[str, str]
 
 
-def old_key(t: Union[Table, Sequence], keys: Container[Key]) -> Optional[Key]:
+def old_key(t: Union[Table, Sequence, View], keys: Container[Key]) -> Optional[Key]:
     """The (schema, name) `t.renamed_from` names among `keys` (the other model's tables or sequences): a name of its
     own schema first (a name may hold a dot), then `schema.name` (moved here); None when neither is there."""
     schema, dot, name = (t.renamed_from or "").rpartition(".")
