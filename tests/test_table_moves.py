@@ -349,3 +349,24 @@ def test_views_moved_and_renamed(any_db_url, reader, tmp_path, query):
     drift = check_drift(str(schema), any_db_url, out_dir=out)
     assert drift.differences == (), drift.render("text") + result.sql
     assert generate(str(schema), out, dev_url=dev).status == "unchanged"
+
+
+@pytest.mark.parametrize("new", ["archive.t", "public.t2"], ids=["moved", "renamed"])
+def test_column_dropped_under_a_view_of_a_moved_table(db_url, tmp_path, new):
+    """A table moved (or renamed) while a column its view reads is dropped: the view is dropped first (Postgres
+    refuses DROP COLUMN under it), as pg_depend names what it reads after the move, and created again after."""
+    text = ("schemas: [archive]\ntables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+            "      c: {type: integer}\nviews:\n  v:\n    query: SELECT id FROM t WHERE c > 0\n")
+    schema, out = _first(db_url, tmp_path, text, "INSERT INTO t VALUES (1, 1), (2, 0)")
+    schema_name, name = new.split(".")
+    schema.write_text(text.replace("  t:\n", f"  {name}:\n    schema: {schema_name}\n    renamed_from: public.t\n")
+                      .replace("      c: {type: integer}\n", "").replace("FROM t WHERE c > 0", f"FROM {new}"))
+    result = generate(str(schema), out, allow_destructive=True)  # (the column's values go)
+    assert result.status == "written", result.message
+    _apply(db_url, out)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        assert conn.execute("SELECT array_agg(id ORDER BY id) FROM v").fetchone()[0] == [1, 2]
+        assert conn.execute(f"SELECT count(*) FROM pg_attribute WHERE attrelid = '{new}'::regclass AND attnum > 0 "
+                            "AND NOT attisdropped").fetchone()[0] == 1
+    drift = check_drift(str(schema), db_url, out_dir=out)
+    assert drift.differences == (), drift.render("text") + result.sql

@@ -49,6 +49,10 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
         moved[was] = key
     for key, table in cur_tables.items():
         cur_tables[key] = _repointed(table, moved)
+    if moved and current.views:  # what a view reads, as pg_depend names it after: its rebuilds and order follow
+        current = replace(current, views=tuple(replace(v, depends=tuple(
+            replace(d, schema=moved[k][0], name=moved[k][1]) if d.kind in ("relation", "column") and
+            (k := (d.schema, d.name)) in moved else d for d in v.depends)) for v in current.views))
     schemas = {was: key for was, key in moved.items() if was[0] != key[0]}
     return changes, _sequences_moved(current, cur_tables, schemas) if schemas else current
 
