@@ -49,12 +49,19 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
         moved[was] = key
     for key, table in cur_tables.items():
         cur_tables[key] = _repointed(table, moved)
-    if moved and current.views:  # what a view reads, as pg_depend names it after: its rebuilds and order follow
-        current = replace(current, views=tuple(replace(v, depends=tuple(
-            replace(d, schema=moved[k][0], name=moved[k][1]) if d.kind in ("relation", "column") and
-            (k := (d.schema, d.name)) in moved else d for d in v.depends)) for v in current.views))
+    if moved and current.views:
+        current = replace(current, views=tuple(_reading_moved(v, moved) for v in current.views))
     schemas = {was: key for was, key in moved.items() if was[0] != key[0]}
     return changes, _sequences_moved(current, cur_tables, schemas) if schemas else current
+
+
+def _reading_moved(v: View, moved: dict[Key, Key]) -> View:
+    """`v` with what it reads named as pg_depend names it after the relations `moved` (old key -> new) were renamed
+    or moved: the rebuilds and the order around a column dropped under it follow."""
+    if not any(d.kind in ("relation", "column") and (d.schema, d.name) in moved for d in v.depends):
+        return v
+    return replace(v, depends=tuple(replace(d, schema=moved[k][0], name=moved[k][1]) if d.kind in ("relation", "column")
+                                    and (k := (d.schema, d.name)) in moved else d for d in v.depends))
 
 
 def _repointed(t: Table, moved: dict[Key, Key]) -> Table:
