@@ -383,6 +383,11 @@ ACCEPTED = [
     ("identifier-63-bytes", "tables:\n  t:\n    columns:\n      " + "a" * 63 + ": integer\n"),
     ("collation-two-63-byte-parts", "schemas: [" + "s" * 63 + "]\ntables:\n  t:\n    columns:\n      a: {type: text, "
                                     "collation: " + "s" * 63 + "." + "c" * 63 + "}\n"),
+    ("table-moved-from-two-63-byte-parts", "tables:\n  t:\n    schema: archive\n    renamed_from: " + "s" * 63 + "."
+                                           + "t" * 63 + "\n    columns: {a: integer}\n"),
+    ("views-moved", "views:\n  v:\n    schema: archive\n    renamed_from: public.v\n    query: SELECT 1\n"
+                    "materialized_views:\n  m:\n    renamed_from: old_m\n    query: SELECT 1\n"),
+    ("sequence-moved", "sequences:\n  s:\n    schema: archive\n    renamed_from: public.s\n"),
     ("table-label-with-name", "tables:\n  " + "label_" * 12 + ":\n    name: t\n    columns: {a: integer}\n"),
     ("table-label-control-with-name", "tables:\n  \"label\\tone\":\n    name: t\n    columns: {a: integer}\n"),
     ("enum-list-and-mapping", "enums:\n  e: ['', b]\n  f: {values: [x], schema: s, comment: c}\n"),

@@ -26,7 +26,8 @@ from schemac.compare.partition_copies import with_detached_copies
 from schemac.compare.partitioning import partition_of_key
 from schemac.compare.tables import created_by_create_table, diff_table, repeated_keys
 from schemac.compare.inherited_checks import across_parents, after_no_inherit, attached_partition, checks_for_attach, reordered_partition
-from schemac.compare.not_nulls import across_no_inherit, named_before_rename, named_in_partitions, named_where_claimed, names_its_own
+from schemac.compare.moves import old_key, renamed_tables
+from schemac.compare.not_nulls import across_no_inherit, named_in_partitions, named_where_claimed, names_its_own
 from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import functions_around_types
 from schemac.compare.types import diff_objects
@@ -63,11 +64,14 @@ def _rename_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str,
     """Each `renamed_from` hint that `current` cannot rename: (where, kind, old name, new name, done),
     done when `current` already has the new name and not the old one (the rename happened)."""
     hints = []
+    keys = {t.key for t in current.tables} if any(t.renamed_from for t in desired.tables) else set()
     for t in desired.tables:
-        old_t = current.table(t.schema, t.renamed_from) if t.renamed_from else None
+        was = old_key(t, keys) if t.renamed_from else None
+        old_t = current.table(*was) if was else None
         new_t = current.table(t.schema, t.name)
         if t.renamed_from and old_t is None:
-            hints.append((str(t.source or t.qualified_name), "table", t.renamed_from, t.name, new_t is not None))
+            new_name = f"{t.schema}.{t.name}" if "." in t.renamed_from else t.name  # (schema.name: moved)
+            hints.append((str(t.source or t.qualified_name), "table", t.renamed_from, new_name, new_t is not None))
         cur = old_t or new_t
         for c in t.columns:
             if c.renamed_from and (cur is None or cur.column(c.renamed_from) is None):
@@ -79,6 +83,12 @@ def _rename_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str,
             names = {x.name for x in cur.indexes} if cur is not None else set()
             if i.renamed_from not in names:
                 hints.append((str(i.source or i.name), "index", i.renamed_from, i.name, i.name in names))
+    for kind, objects, others in (("sequence", desired.sequences, current.sequences), ("view", desired.views, current.views)):
+        keys = {(q.schema, q.name) for q in others} if any(q.renamed_from for q in objects) else set()
+        for q in objects:
+            if q.renamed_from and old_key(q, keys) is None:
+                hints.append((str(q.source or q.name), kind, q.renamed_from, f"{q.schema}.{q.name}",
+                              (q.schema, q.name) in keys))
     return hints
 
 
@@ -92,7 +102,7 @@ def ignored_renames(current: Schema, desired: Schema) -> list[str]:
                          f"and no {old}; remove it once the migration that renamed it is applied to every "
                          f"database (`schemac diff` against a database says when)")
         else:
-            scope = "schema" if kind == "table" else "table"
+            scope = "table" if kind in ("column", "index") else "schema"
             notes.append(f"{where}: renamed_from '{old}' ignored: no such {kind} in the recorded {scope}")
     return notes
 
@@ -193,26 +203,23 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes: list[Change] = []
     cur_tables = {t.key: t for t in current.tables}
     des_tables = {t.key: t for t in desired.tables}
-    for key, t in des_tables.items():
-        old_key = (t.schema, t.renamed_from)
-        if t.renamed_from and old_key in cur_tables and key not in cur_tables and old_key not in des_tables:
-            old = cur_tables.pop(old_key)
-            changes.append(Change("rename_table", t.schema, t.name, None, old, t, t))
-            cur_tables[key] = replace(old, name=t.name, columns=named_before_rename(old))
+    before = current  # (its namespaces: a sequence moved along with its table names the schema it moves to)
+    renames, current = renamed_tables(current, cur_tables, des_tables)  # (cur_tables renamed, moved)
+    changes += renames
     remade = remade_foreign_tables(cur_tables, des_tables, current, desired)
     for key in remade:  # dropped, then created as a new table (with its grants, owner, comment, triggers)
         old = cur_tables.pop(key)
         changes += _dropped(old, FOREIGN_REMADE) + ([Change("remake_foreign_table", old.schema, old.name, None, old,
                                                            des_tables[key], des_tables[key])]
                                                     if foreign_drift(old, des_tables[key]) else [])
-    cur_ns = set(current.namespaces) | {"public"}
+    cur_ns = set(before.namespaces) | {"public"}
     for ns in sorted(set(desired.namespaces) - cur_ns):
         changes.append(Change("add_schema", ns, "", None, None, ns))
-    for ns in sorted(set(current.namespaces) - set(desired.namespaces) - {"public"}):
+    for ns in sorted(set(before.namespaces) - set(desired.namespaces) - {"public"}):
         changes.append(Change("drop_schema", ns, "", None, ns, None))
     for n in desired.namespace_access:  # COMMENT ON SCHEMA, where schema.yaml gives one
-        if n.comment is not None and n.comment != namespace(current, n.name).comment:
-            changes.append(Change("set_type_comment", n.name, "", n.name, namespace(current, n.name), n))
+        if n.comment is not None and n.comment != namespace(before, n.name).comment:
+            changes.append(Change("set_type_comment", n.name, "", n.name, namespace(before, n.name), n))
     objects = diff_objects(current, desired) + diff_user_types(current, desired)
     rebuilt = frozenset((c.schema, c.name) for c in objects if c.kind == "alter_enum" or
                         (c.kind == "alter_domain" and c.cause == ENUM_REBUILT))

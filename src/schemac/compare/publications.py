@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Callable, Optional, Union
 
 from schemac.compare.changes import Change
+from schemac.compare.moves import old_key
 from schemac.compare.equality import equal_except
 from schemac.compare.normalize import same_expression
 from schemac.model import EventTrigger, ForeignServer, Publication, PublishedTable, Schema
@@ -60,9 +61,9 @@ def same_definition(a: Publication, b: Publication) -> bool:
 
 def _renamed_tables(current: Schema, desired: Schema) -> Callable[[PublishedTable], PublishedTable]:
     """A member under its new name where schema.yaml renames its table (the publication keeps the table's oid)."""
-    renames = {(t.schema, t.renamed_from): t.name for t in desired.tables
-               if t.renamed_from and current.table(t.schema, t.renamed_from) is not None}
-    return lambda m: replace(m, name=renames[m.key]) if m.key in renames else m
+    keys = {t.key for t in current.tables} if any(t.renamed_from for t in desired.tables) else set()
+    renames = {was: t.key for t in desired.tables if t.renamed_from and (was := old_key(t, keys))}
+    return lambda m: replace(m, schema=renames[m.key][0], name=renames[m.key][1]) if m.key in renames else m
 
 
 # The cause of a publication's members dropped and added again around a change of a column their column

@@ -7,6 +7,9 @@ sequence schema.yaml renames keeps owning its column."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from schemac.compare.moves import old_key
 from schemac.model import Schema, Sequence
 
 
@@ -15,13 +18,20 @@ def renamed_sequences(current: Schema, desired: Schema) -> list[tuple[Sequence, 
     (a table or column schema.yaml renames: under its old name in the catalog)."""
     cur_keys = {(q.schema, q.name) for q in current.sequences}
     des_keys = {(q.schema, q.name) for q in desired.sequences}
+    hinted = _hinted(current, desired, cur_keys, des_keys) if any(q.renamed_from for q in desired.sequences) else []
+    if hinted:  # the others among the rest
+        taken = {id(x) for pair in hinted for x in pair}
+        rest = renamed_sequences(replace(current, sequences=tuple(q for q in current.sequences if id(q) not in taken)),
+                                 replace(desired, sequences=tuple(q for q in desired.sequences if id(q) not in taken)))
+        return hinted + rest
     gone: dict[tuple[str, str], list[Sequence]] = {}
     for q in current.sequences:
         if (q.schema, q.name) not in des_keys and q.owned_by:
             gone.setdefault((q.schema, q.owned_by), []).append(q)
     if not gone:  # (every `diff` in sync: no walk of the tables' columns)
         return []
-    old_names = {(t.schema, t.name): t.renamed_from for t in desired.tables if t.renamed_from}
+    keys = {t.key for t in current.tables}  # a table moved here from another schema: its sequences moved too
+    old_names = {t.key: was[1] for t in desired.tables if t.renamed_from and (was := old_key(t, keys))}
     old_columns = {(t.schema, t.name, c.name): c.renamed_from for t in desired.tables for c in t.columns if c.renamed_from}
     pairs = []
     for q in desired.sequences:
@@ -34,4 +44,17 @@ def renamed_sequences(current: Schema, desired: Schema) -> list[tuple[Sequence, 
             if found and len(found) == 1:
                 pairs.append((found.pop(), q))
                 break
+    return pairs
+
+
+def _hinted(current: Schema, desired: Schema, cur_keys: set, des_keys: set) -> list[tuple[Sequence, Sequence]]:
+    """The sequences schema.yaml renames or moves (`renamed_from`), found under the old name and not the new one. One
+    a column owns moves only with its table (Postgres refuses ALTER SEQUENCE ... SET SCHEMA on it): not paired so."""
+    by_key = {(q.schema, q.name): q for q in current.sequences}
+    pairs = []
+    for q in desired.sequences:
+        was = old_key(q, by_key) if q.renamed_from and (q.schema, q.name) not in cur_keys else None
+        if was is None or was in des_keys or (by_key[was].owned_by and was[0] != q.schema):
+            continue
+        pairs.append((by_key[was], q))
     return pairs

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from schemac.compare.changes import ENUM_REBUILT, OWNS_VALUES, Change, set_aside_name
 from schemac.compare.equality import equal_except
+from schemac.compare.moves import old_key
 from schemac.compare.sequences import renamed_sequences
 from schemac.compare.normalize import normal_form, same_default
 from schemac.model import Domain, Enum, Function, Schema, Sequence
@@ -117,7 +118,7 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
         return out
     existing = {(t.schema, t.name) for t in current.tables}
     tables = {(t.schema, t.name): t for t in desired.tables
-              if (t.schema, t.name) in existing or (t.schema, t.renamed_from) in existing}
+              if (t.schema, t.name) in existing or old_key(t, existing)}
 
     def owns_values(c: Change) -> bool:
         table, _, column = c.new.owned_by.rpartition(".")  # type: ignore[union-attr]

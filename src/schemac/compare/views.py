@@ -20,6 +20,7 @@ from typing import Optional
 from schemac.compare.aggregates import replaceable_aggregate
 from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.compare.grants import defaulted, object_changes
+from schemac.compare.moves import old_key
 from schemac.compare.normalize import normal_form
 from schemac.compare.around import around_recreated, recreated_uses
 from schemac.compare.tables import diff_table, parameters_changed
@@ -166,6 +167,13 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
     def ch(kind: str, v: View, old: Optional[View], new: Optional[View], cause: Optional[str] = None) -> None:
         out.append(Change(kind, v.schema, "", v.name, old, new, None, cause))
 
+    renamed: dict[tuple[str, str], View] = {}  # (renamed_from) new key -> the view as it was, renamed or moved
+    for key, v in des.items():
+        was = old_key(v, cur) if v.renamed_from and key not in cur else None
+        if was is not None and was not in des:
+            renamed[key] = cur.pop(was)
+            cur[key] = replace(renamed[key], schema=v.schema, name=v.name)
+
     rebuilt: set[tuple[str, str]] = set()  # current views dropped to be created again
     changed: list[tuple[str, str]] = []
     for key, v in des.items():
@@ -189,15 +197,20 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         removed |= _disturbed(c)
     uses = recreated_uses(others)  # a column default using one: Postgres refuses DROP FUNCTION (OPERATOR) under it
     rebuilt |= {key for key, old in cur.items() if key in des and uses and uses(*(c.default for c in old.columns))}
-    removed |= {k for key in rebuilt for k in view_keys(cur[key])}
+    removed |= {k for key in rebuilt for k in view_keys(cur[key]) | view_keys(renamed.get(key, cur[key]))}
     grown = True
     while grown:  # what reads a view re-created is re-created too, and so on
         grown = False
         for key, old in cur.items():
             if key in des and key not in rebuilt and _reads_any(view_refs(old), removed):
                 rebuilt.add(key)
-                removed |= view_keys(old)
+                removed |= view_keys(old) | view_keys(renamed.get(key, old))
                 grown = True
+    for key, old in renamed.items():  # ALTER VIEW ... SET SCHEMA, RENAME TO; one re-created is dropped as it was
+        if key in rebuilt:
+            cur[key] = old
+        else:
+            ch("rename_view", des[key], old, des[key])
     for key in changed:  # OR REPLACE in place, or created again after its drop
         ch("replace_view" if key in rebuilt else "alter_view", des[key], cur[key], des[key])
     for key in sorted(rebuilt):

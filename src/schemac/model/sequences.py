@@ -59,3 +59,5 @@ class Sequence:
     source: Optional[Source] = _src()
     grants: tuple[Privilege, ...] = _security(())  # the owner's own left out (model/security.py)
     owner: Optional[str] = _security(None)  # None: not compared
+    # `renamed_from`: its old name, or schema.name (moved: ALTER SEQUENCE ... SET SCHEMA); a hint, as a table's.
+    renamed_from: Optional[str] = _hint()

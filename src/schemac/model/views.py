@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Optional
 
 from .grants import Privilege
-from .source import Qualified, Source, _security, _src
+from .source import Qualified, Source, _hint, _security, _src
 from .tables import Index, Rule, Trigger
 
 
@@ -69,6 +69,7 @@ class View(Qualified):
     rules: tuple[Rule, ...] = ()  # of a view (DO INSTEAD: an updatable view written before INSTEAD OF triggers)
     parameters: tuple[str, ...] = ()  # of a materialized view: WITH (...) storage parameters, as a table's
     toast_table: bool = field(default=True, compare=False, metadata={"recorded": False})  # as a table's
+    renamed_from: Optional[str] = _hint()  # its old name, or schema.name (moved: ALTER VIEW ... SET SCHEMA)
 
     @property
     def what(self) -> str:

@@ -97,6 +97,12 @@ def qualified(schema: str, name: str) -> str:
     return f"{quote_ident(schema)}.{quote_ident(name)}" if schema != "public" else quote_ident(name)
 
 
+def regclass_literal(schema: str, name: str) -> str:
+    """`'name'::regclass` as pg_get_expr prints a relation's OID (a serial's nextval() of its sequence): qualified
+    outside `public`, the catalog reader's search_path."""
+    return "'" + qualified(schema, name).replace("'", "''") + "'::regclass"
+
+
 NAMEDATALEN = 64
 
 # Every table's system columns (attnum < 0): no column of schema.yaml's, yet an expression may name them where

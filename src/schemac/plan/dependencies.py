@@ -29,7 +29,7 @@ from schemac.compare.changes import (AFTER_DETACH, NAMED_BELOW, NEW_TABLE, CARRI
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs, type_key,
                                expression_refs, own_keys, refs_of, table_members, table_refs)
-from schemac.model import Check
+from schemac.model import Check, Sequence, View
 from schemac.pg.types import type_name
 
 # Made by every change that creates an object default privileges reach: ALTER DEFAULT PRIVILEGES waits
@@ -37,6 +37,8 @@ from schemac.pg.types import type_name
 _CREATED = ("created",)
 # Made by every CREATE EXTENSION, removed by every DROP EXTENSION: what a foreign server's wrapper may come from.
 _EXTENSIONS = ("extensions",)
+# Made by a table's move to another schema, under both its names there (a sequence it owns names it by the old).
+_MOVED = "moved into"
 _CREATES = frozenset(("add_table", "add_view", "add_sequence", "add_function", "add_enum", "add_domain",
                       "add_composite_type", "add_range_type", "add_schema"))
 
@@ -98,6 +100,18 @@ def deps(c: Change) -> Deps:
     elif k == "rename_table":
         removes.add(_table(old))  # type: ignore[arg-type]
         makes |= {_table(new)} | {col(x.name) for x in new.columns}  # type: ignore[union-attr, arg-type]
+        if old.schema != new.schema:  # type: ignore[union-attr]  SET SCHEMA: into a schema made first
+            new_refs.add(("schema", new.schema))  # type: ignore[union-attr]
+            old_refs.add(("schema", old.schema))  # type: ignore[union-attr]
+            # what the table takes along: its identity sequences, and what changes on them waits for (_MOVED)
+            removes |= {_identity_sequence(old, x.name) for x in old.columns if x.identity is not None}  # type: ignore
+            makes |= {_identity_sequence(new, x.name) for x in new.columns if x.identity is not None}  # type: ignore
+            makes |= {(_MOVED, new.schema, old.name), (_MOVED, new.schema, new.name)}  # type: ignore[union-attr]
+    elif k == "rename_view":  # ALTER [MATERIALIZED] VIEW ... SET SCHEMA (into a schema made first), RENAME TO
+        removes |= own_keys(None, old)  # type: ignore[arg-type]
+        makes |= own_keys(None, new) | {(_MOVED, new.schema, new.name)}  # type: ignore[union-attr, arg-type]
+        new_refs.add(("schema", new.schema))  # type: ignore[union-attr]
+        old_refs.add(("schema", old.schema))  # type: ignore[union-attr]
     elif k in ("grant", "revoke", "set_owner"):  # on the object (and columns) as they are once made
         new_refs |= new.keys()  # type: ignore[union-attr]
         # the owner's own privileges once it owns the object (ALTER ... OWNER TO hands the old owner's on)
@@ -300,6 +314,13 @@ def deps(c: Change) -> Deps:
         removes.add(_EXTENSIONS)
     elif k in ("add_foreign_server", "alter_foreign_server", "drop_foreign_server"):
         (new_refs if new is not None else old_refs).add(_EXTENSIONS)
+    if k not in ("rename_table", "rename_view"):  # a table or view moved: what changes on it (or a sequence it owns) after
+        if t is not None:
+            new_refs.add((_MOVED, t.schema, t.name))
+        if isinstance(new or old, View):
+            new_refs.add((_MOVED, (new or old).schema, (new or old).name))  # type: ignore[union-attr]
+        if isinstance(old, Sequence) and old.owned_by:  # (OWNED BY names the table as it was: compare.moves)
+            new_refs.add((_MOVED, old.schema, old.owned_by.rpartition(".")[0]))
     if c.cause == FOR_INHERIT:  # a CHECK the INHERIT needs the table to hold (compare.inherited_checks)
         makes.add(("for inherit", t.schema, t.name))  # type: ignore[union-attr]
     elif c.cause == AFTER_NO_INHERIT:  # a CHECK the NO INHERIT left on the table

@@ -32,6 +32,12 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
         elif c.kind == "drop_constraint" and isinstance(c.old, Exclusion) and not isinstance(c.new, Exclusion):
             d = out[i]
             out[i] = Deps(d.makes, d.removes, d.needs, d.frees | dropped_ext)
+    # A table or sequence renamed (or moved) keeps its OID: what read it under its old name reads it under the new
+    # one, so what changes a reader (CREATE OR REPLACE VIEW, SET DEFAULT) need not run before the rename.
+    renamed = frozenset(k for c, d in zip(changes, out) if _renames(c) for k in d.removes)
+    if renamed:
+        out = [Deps(d.makes, d.removes, d.needs, d.frees - renamed) if not _renames(c) else d
+               for c, d in zip(changes, out)]
     for i, c in enumerate(changes):
         if c.kind == "drop_table" and (c.schema, c.table) in owned:
             d = out[i]
@@ -40,3 +46,8 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
             d = out[i]
             out[i] = Deps(d.makes, d.removes | owned_by_column[(c.schema, f"{c.table}.{c.name}")], d.needs, d.frees)
     return out
+
+
+def _renames(c: Change) -> bool:
+    return c.kind in ("rename_table", "rename_view") or (c.kind == "alter_sequence" and  # type: ignore[union-attr]
+                                        (c.old.schema, c.old.name) != (c.new.schema, c.new.name))  # type: ignore

@@ -117,8 +117,11 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
         return [sequence_ddl.create_sequence(new)]  # type: ignore[arg-type]
     if k == "drop_sequence":
         return [ddl.command("DROP", "SEQUENCE IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
-    if k == "alter_sequence" and old.name != new.name:  # type: ignore[union-attr]
-        return [ddl.command("ALTER", "SEQUENCE", qualified(old.schema, old.name), "RENAME TO", quote_ident(new.name))] + \
+    if k == "alter_sequence" and (old.schema, old.name) != (new.schema, new.name):  # type: ignore[union-attr]
+        moved = [ddl.command("ALTER", "SEQUENCE", qualified(old.schema, old.name), "SET SCHEMA",  # type: ignore
+                             quote_ident(new.schema))] if old.schema != new.schema else []  # type: ignore[union-attr]
+        return moved + ([ddl.command("ALTER", "SEQUENCE", qualified(new.schema, old.name), "RENAME TO",  # type: ignore
+                                     quote_ident(new.name))] if old.name != new.name else []) + \
             ([sequence_ddl.alter_sequence(new)] if old.options != new.options else [])  # type: ignore
     if k == "alter_sequence":
         return [sequence_ddl.alter_sequence(new)]  # type: ignore[arg-type]

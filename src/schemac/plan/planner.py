@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 from sqlglot import exp
@@ -70,9 +70,13 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [ddl.create_schema(change.schema)]
     if k == "drop_schema":  # never CASCADE: a schema still holding objects schemac does not manage stays
         return [ddl.command("DROP", "SCHEMA IF EXISTS", quote_ident(change.schema))]
-    if k == "rename_table":
-        return [exp.Alter(this=ddl.table_ref(change.old), kind="TABLE",  # type: ignore[arg-type]
-                          actions=[exp.AlterRename(this=exp.Table(this=ident(t.name)))])]  # type: ignore
+    if k == "rename_table":  # moved to another schema (its indexes, constraints, owned sequences along), renamed
+        old = change.old
+        moves = [ddl.command("ALTER", "TABLE", qualified(old.schema, old.name), "SET SCHEMA",  # type: ignore
+                             quote_ident(t.schema))] if old.schema != t.schema else []  # type: ignore[union-attr]
+        return moves + ([exp.Alter(this=ddl.table_ref(replace(old, schema=t.schema)), kind="TABLE",  # type: ignore
+                                   actions=[exp.AlterRename(this=exp.Table(this=ident(t.name)))])]  # type: ignore
+                        if old.name != t.name else [])  # type: ignore[union-attr]
     if k == "rename_column":
         return [_alter(t, exp.RenameColumn(this=exp.Column(this=ident(change.old.name)),  # type: ignore
                                            to=exp.Column(this=ident(change.name))))]  # type: ignore[arg-type]

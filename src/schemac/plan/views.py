@@ -94,6 +94,11 @@ def view_statements(change: Change) -> Optional[list[exp.Expression]]:
         return [create_view(new, replace=True)]  # type: ignore[arg-type]
     if k == "drop_view":
         return [drop_view(old)]  # type: ignore[arg-type]
+    if k == "rename_view":  # moved to another schema (its indexes along), renamed
+        return ([ddl.command("ALTER", _word(old), qualified(old.schema, old.name), "SET SCHEMA",  # type: ignore
+                             quote_ident(new.schema))] if old.schema != new.schema else []) + \
+            ([ddl.command("ALTER", _word(old), qualified(new.schema, old.name), "RENAME TO",  # type: ignore
+                          quote_ident(new.name))] if old.name != new.name else [])  # type: ignore[union-attr]
     if k == "refresh_view":
         return [ddl.command("REFRESH", "MATERIALIZED VIEW", qualified(new.schema, new.name),  # type: ignore
                             "" if new.with_data else "WITH NO DATA")]  # type: ignore[union-attr]

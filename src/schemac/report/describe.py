@@ -246,19 +246,19 @@ def _difference(c: Change) -> Optional[Difference]:
                           f"column {name}: is {a}, expected {e}", file, line)
     if k in ("set_default", "drop_default"):
         e, a = exp_.default, act.default  # type: ignore[union-attr]
-        msg = (f"column {name}: default is {a or 'none'}, expected {e or 'none'}")
-        return Difference("column_default_changed", "column", c.schema, c.table, name, e, a, msg, file, line)
+        return Difference("column_default_changed", "column", c.schema, c.table, name, e, a,
+                          f"column {name}: default is {a or 'none'}, expected {e or 'none'}", file, line)
     if k in ("set_table_comment", "set_column_comment"):
-        e = getattr(exp_, "comment", None)
-        a = getattr(act, "comment", None)
+        e, a = getattr(exp_, "comment", None), getattr(act, "comment", None)
         what = "table" if k == "set_table_comment" else f"column {name}"
         return Difference("comment_changed", "table" if k == "set_table_comment" else "column", c.schema, c.table,
                           name, e, a, f"{what}: comment is {_q(a)}, expected {_q(e)}", file, line)
-    if k in ("rename_table", "rename_column", "rename_index"):
+    if k in ("rename_table", "rename_column", "rename_index", "rename_view"):
         what = k.split("_", 1)[1]
-        old_name = getattr(act, "name", None)
-        return Difference("pending_rename", what, c.schema, c.table, name, name or c.table, old_name,
-                          f"{what} {old_name} is still named {old_name}, expected {name or c.table} "
+        old_name, new_name = (f"{act.schema}.{act.name}", f"{c.schema}.{c.table or name}") if k in ("rename_table",
+            "rename_view") and act.schema != c.schema else (getattr(act, "name", None), name or c.table)  # type: ignore
+        return Difference("pending_rename", what, c.schema, c.table, name, new_name, old_name,
+                          f"{what} {old_name} is still named {old_name}, expected {new_name} "
                           f"(renamed_from in schema.yaml)", file, line)
     if k == "set_index_comment" and isinstance(exp_ if exp_ is not None else act, (PrimaryKey, Unique)):
         e, a = (index_comment(x) if x is not None else None for x in (exp_, act))  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from schemac.model import Column, Identity, NotNull, Sequence, SequenceOptions
 from schemac.pg.expressions import checked_columns
-from schemac.pg.names import make_object_name, qualified, quote_ident
+from schemac.pg.names import make_object_name, regclass_literal
 from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.pg.sequences import serial_base, without_defaults
 from schemac.schemafile.column_settings import SETTING_KEYS, ColumnSettingsReader
@@ -189,8 +189,7 @@ def serial_column(column: Column, schema: str, table: str) -> tuple[Column, Sequ
     names it, clipped by its rule), of the column's type, owned by the column, its default nextval() of it,
     written as the catalog gives it (inspect writes the three so)."""
     name = make_object_name(table, column.name, "seq")
-    seq = qualified(schema, name) if schema != "public" else quote_ident(name)
-    default = f"nextval('{seq.replace(chr(39), chr(39) * 2)}'::regclass)"
+    default = f"nextval({regclass_literal(schema, name)})"
     options = without_defaults(SequenceOptions(type=column.type), "bigint")
     return with_fields(column, default=default), Sequence(name, schema, options, f"{table}.{column.name}",
                                                            source=column.source)

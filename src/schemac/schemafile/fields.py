@@ -143,6 +143,23 @@ class FieldReader:
             raise self.fail(f["renamed_from"][1], f"renamed_from of {what} is its own name")
         return old
 
+    def moved_from(self, f: dict, what: str, schema: str, name: str) -> Optional[str]:
+        """A table's or sequence's `renamed_from`: its old name, or `schema.name` of one moved from another schema
+        (ALTER ... SET SCHEMA). A name holding a dot is read as a name of this schema first (compare.moves.old_key)."""
+        if "renamed_from" not in f:
+            return None
+        node = f["renamed_from"][1]
+        text = self.w.string(node, f"renamed_from of {what}")
+        old_schema, dot, old_name = text.rpartition(".")
+        if dot and len(text.encode("utf-8")) > MAX_IDENTIFIER_BYTES:  # no name: schema.name, each an identifier
+            self.name_text(node, old_schema, f"schema of renamed_from of {what}")
+            self.name_text(node, old_name, f"renamed_from of {what}")
+        else:
+            self.renamed_from(f, what, name)
+        if dot and (old_schema, old_name) == (schema, name):
+            raise self.fail(node, f"renamed_from of {what} is its own name")
+        return text
+
     def column_list(self, node: Node, what: str, known) -> tuple[str, ...]:
         items = self.w.sequence(node, f"columns of {what}")
         if not items:

@@ -11,7 +11,7 @@ from schemac.schemafile.grants import GrantReader
 from schemac.schemafile.strict import NULL as NULL_TAG
 
 SEQUENCE_KEYS = {**SEQUENCE_OPTION_KEYS, "name": False, "schema": False, "owned_by": False, "comment": False,
-                 "grants": False, "owner": False}
+                 "grants": False, "owner": False, "renamed_from": False}
 
 
 class SequenceReader(GrantReader):
@@ -36,5 +36,6 @@ class SequenceReader(GrantReader):
                                                       f"in schema {schema}, not {owned_by!r}")
             out.append(Sequence(name, schema, without_defaults(self.sequence_options(f, what), "bigint"), owned_by,
                                 self.opt_string(f, "comment", what), self.w.src(key),
-                                self.grants(f, what, "sequence"), self.owner(f, what)))
+                                self.grants(f, what, "sequence"), self.owner(f, what),
+                                self.moved_from(f, what, schema, name)))
         return out

@@ -180,7 +180,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
             named[c.name] = c.source  # type: ignore[assignment]
         table = Table(name=name, schema=schema, columns=tuple(columns), primary_key=primary_key,
                      uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=comment,
-                     source=self.w.src(key_node), renamed_from=self.renamed_from(f, what, name),
+                     source=self.w.src(key_node), renamed_from=self.moved_from(f, what, schema, name),
                      foreign_keys=tuple(foreign_keys), partition_by=self.partition_by(f, what, known),
                      partition_of=partition_of, triggers=tuple(triggers), exclusions=tuple(exclusions),
                      cloned_triggers=self.cloned_triggers(f, what),

@@ -13,10 +13,10 @@ from schemac.schemafile.storage import StorageReader
 
 VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False, "columns": False,
              "security_barrier": False, "security_invoker": False, "check_option": False, "grants": False,
-             "owner": False, "triggers": False, "rules": False}
+             "owner": False, "triggers": False, "rules": False, "renamed_from": False}
 MATERIALIZED_VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False,
                           "columns": False, "with_data": False, "indexes": False, "grants": False, "owner": False,
-                          "with": False}
+                          "with": False, "renamed_from": False}
 VIEW_COLUMN_KEYS = {"comment": False, "default": False, "statistics_target": False}
 
 
@@ -94,7 +94,8 @@ class ViewReader(StorageReader):
                             indexes, self.opt_string(f, "comment", what), tuple(columns), self.w.src(key_node),
                             grants=self.grants(f, what, "table", _any_column),  # type: ignore[attr-defined]
                             owner=self.owner(f, what), triggers=triggers, rules=rules,
-                            parameters=self.storage_parameters(f, what, heap=True)))  # type: ignore[attr-defined]
+                            parameters=self.storage_parameters(f, what, heap=True),  # type: ignore[attr-defined]
+                            renamed_from=self.moved_from(f, what, schema, name)))
         return out
 
 

@@ -1,0 +1,107 @@
+"""Tables schema.yaml renames or moves to another schema (`renamed_from: name` or `schema.name`): ALTER TABLE ...
+SET SCHEMA and RENAME, and the current model as Postgres has it after them.
+
+Postgres moves a table's indexes, constraints, row type and the sequences it owns (serial, identity) along with
+it, and every other object holds the table by OID: another table's foreign key, a view, a policy keep pointing
+at it under its new name. The current model is brought there too, so that the diff does not drop and create
+again what followed the table by itself (a sequence dropped and made again would hand out values its rows hold).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Container, Optional, Union
+
+from schemac.compare.changes import Change
+from schemac.compare.not_nulls import named_before_rename
+from schemac.model import Column, Parent, Schema, Sequence, Table, View
+from schemac.pg.names import regclass_literal
+
+Key = tuple[str, str]
+
+
+def old_key(t: Union[Table, Sequence, View], keys: Container[Key]) -> Optional[Key]:
+    """The (schema, name) `t.renamed_from` names among `keys` (the other model's tables or sequences): a name of its
+    own schema first (a name may hold a dot), then `schema.name` (moved here); None when neither is there."""
+    schema, dot, name = (t.renamed_from or "").rpartition(".")
+    candidates = [(t.schema, t.renamed_from)] + ([(schema, name)] if dot and schema else [])
+    return next((k for k in candidates if k != (t.schema, t.name) and k in keys), None) if t.renamed_from else None
+
+
+def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
+                   des_tables: dict[Key, Table]) -> tuple[list[Change], Schema]:
+    """A rename_table for each table `current` has under the old key `renamed_from` names (and neither the new
+    key nor schema.yaml the old one). `cur_tables` is updated to the tables as Postgres has them after: renamed
+    or moved, and the foreign keys of every table re-pointed at them; the Schema returned has the sequences a
+    moved table owns in its new schema."""
+    changes = []
+    moved: dict[Key, Key] = {}
+    for key, t in des_tables.items():
+        was = old_key(t, cur_tables)
+        if was is None or key in cur_tables or was in des_tables:
+            continue
+        old = cur_tables.pop(was)
+        changes.append(Change("rename_table", t.schema, t.name, None, old, t, t))
+        columns = named_before_rename(old) if old.name != t.name else old.columns
+        # (its extended statistics stay in their schema: Postgres does not move them)
+        statistics = tuple(replace(s, schema=s.schema or old.schema) for s in old.statistics)
+        cur_tables[key] = replace(old, schema=t.schema, name=t.name, columns=columns, statistics=statistics)
+        moved[was] = key
+    for key, table in cur_tables.items():
+        cur_tables[key] = _repointed(table, moved)
+    if moved and current.views:
+        current = replace(current, views=tuple(_reading_moved(v, moved) for v in current.views))
+    schemas = {was: key for was, key in moved.items() if was[0] != key[0]}
+    return changes, _sequences_moved(current, cur_tables, schemas) if schemas else current
+
+
+def _reading_moved(v: View, moved: dict[Key, Key]) -> View:
+    """`v` with what it reads named as pg_depend names it after the relations `moved` (old key -> new) were renamed
+    or moved: the rebuilds and the order around a column dropped under it follow."""
+    if not any(d.kind in ("relation", "column") and (d.schema, d.name) in moved for d in v.depends):
+        return v
+    return replace(v, depends=tuple(replace(d, schema=moved[k][0], name=moved[k][1]) if d.kind in ("relation", "column")
+                                    and (k := (d.schema, d.name)) in moved else d for d in v.depends))
+
+
+def _repointed(t: Table, moved: dict[Key, Key]) -> Table:
+    """`t` with its foreign keys, partition parent and INHERITS parents naming the tables moved where they are now."""
+    fks = tuple(replace(fk, ref_schema=moved[k][0], ref_table=moved[k][1]) if (k := (fk.ref_schema, fk.ref_table))
+                in moved else fk for fk in t.foreign_keys)
+    p = t.partition_of
+    to = moved.get((p.parent_schema, p.parent)) if p is not None else None
+    parents = tuple(Parent(moved[k][1], moved[k][0]) if (k := (q.schema, q.name)) in moved else q for q in t.inherits)
+    if fks == t.foreign_keys and to is None and parents == t.inherits:
+        return t
+    return replace(t, foreign_keys=fks, inherits=parents,
+                   partition_of=replace(p, parent_schema=to[0], parent=to[1]) if to is not None else p)
+
+
+def _sequences_moved(current: Schema, cur_tables: dict[Key, Table], moved: dict[Key, Key]) -> Schema:
+    """`current` with the sequences the moved tables own in their new schemas (OWNED BY still names the table
+    by its old name, as compare.sequences reads it), and the defaults calling them (nextval('archive.t_id_seq'))
+    as pg_get_expr prints them after the move."""
+    sequences: list[Sequence] = []
+    literals: dict[str, str] = {}
+    for q in current.sequences:
+        to = moved.get((q.schema, q.owned_by.rpartition(".")[0])) if q.owned_by else None
+        if to is not None:
+            literals[regclass_literal(q.schema, q.name)] = regclass_literal(to[0], q.name)
+            q = replace(q, schema=to[0])
+        sequences.append(q)
+    if not literals:
+        return current
+
+    def default(c: Column) -> Column:
+        text = c.default
+        if text is None or "nextval(" not in text:
+            return c
+        for was, now in literals.items():
+            text = text.replace(f"nextval({was})", f"nextval({now})")
+        return c if text == c.default else replace(c, default=text)
+
+    for key, table in cur_tables.items():
+        columns = tuple(default(c) for c in table.columns)
+        if columns != table.columns:
+            cur_tables[key] = replace(table, columns=columns)
+    return replace(current, sequences=tuple(sequences))
