@@ -36,7 +36,10 @@ from schemac.pg.types import type_name
 # for all of them, so the objects of a migration start with the default privileges already in force.
 _CREATED = ("created",)
 # Made by every CREATE EXTENSION, removed by every DROP EXTENSION: what a foreign server's wrapper may come from.
-_EXTENSIONS = ("extensions",)
+# Two keys, not one: a key one change removes and another makes orders the removal first, and one key would have
+# held every CREATE EXTENSION back behind every DROP EXTENSION (and what that waits for: columns of the types the
+# new extension makes were added before it).
+_EXTENSIONS_MADE, _EXTENSIONS_DROPPED = ("extensions made",), ("extensions dropped",)
 # Made by a table's move to another schema, under both its names there (a sequence it owns names it by the old).
 _MOVED = "moved into"
 _CREATES = frozenset(("add_table", "add_view", "add_sequence", "add_function", "add_enum", "add_domain",
@@ -309,11 +312,14 @@ def deps(c: Change) -> Deps:
     # A server's wrapper comes from an extension (file_fdw, postgres_fdw; dblink's is dblink_fdw) that the model
     # does not name: a server is created after every extension the migration creates, dropped before any it drops.
     if k == "add_extension":
-        makes.add(_EXTENSIONS)
+        makes.add(_EXTENSIONS_MADE)
     elif k == "drop_extension":
-        removes.add(_EXTENSIONS)
+        removes.add(_EXTENSIONS_DROPPED)
     elif k in ("add_foreign_server", "alter_foreign_server", "drop_foreign_server"):
-        (new_refs if new is not None else old_refs).add(_EXTENSIONS)
+        if new is not None:
+            new_refs.add(_EXTENSIONS_MADE)
+        if old is not None:
+            old_refs.add(_EXTENSIONS_DROPPED)
     if k not in ("rename_table", "rename_view"):  # a table or view moved: what changes on it (or a sequence it owns) after
         if t is not None:
             new_refs.add((_MOVED, t.schema, t.name))
