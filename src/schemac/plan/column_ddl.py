@@ -73,8 +73,9 @@ def index_statistics(t: Table, old: Optional[Index], new: Index) -> list[exp.Exp
 def nulls_given_the_default(t: Table, column: Column) -> list[exp.Expression]:
     """UPDATE t SET c = <default> WHERE c IS NULL, before a column with a default is made NOT NULL: Postgres
     fills a new column's rows with its default, never an existing column's NULLs, so SET NOT NULL would fail
-    on them (Atlas plans the same). Not for a NOT VALID NOT NULL (rows are left unchecked), a generated or
-    identity column (no default to give), nor a foreign table (its rows are another server's)."""
+    on them (the backfill people write by hand before it). Not for a NOT VALID NOT NULL (rows are left
+    unchecked), a generated or identity column (no default to give), nor a foreign table (its rows are another
+    server's)."""
     nn = column.not_null
     if column.default is None or column.generated or column.identity is not None or t.foreign is not None \
             or (nn is not None and nn.not_valid):
