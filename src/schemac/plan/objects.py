@@ -3,7 +3,7 @@ procedures (the planner's table-level statements are in :mod:`schemac.plan.plann
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 from sqlglot import exp
 
@@ -37,28 +37,26 @@ class PlanError(SchemacError):
     """A change Postgres cannot make in place (e.g. removing an enum value)."""
 
 
+def first_statements(handlers: tuple[Callable[[Change], Optional[list[exp.Expression]]], ...],
+                     change: Change) -> Optional[list[exp.Expression]]:
+    """The statements of the first handler that knows the change's kind (None: none does)."""
+    for handler in handlers:
+        statements = handler(change)
+        if statements is not None:
+            return statements
+    return None
+
+
+# One per family of kinds, each answering None for a change not of its kinds.
+_KIND_STATEMENTS = (user_type_statements, aggregate_statements, text_search_statements, publication_statements,
+                    event_trigger_statements, operator_statements, cast_statements, operator_class_statements,
+                    foreign_server_statements, foreign_table_statements)
+
+
 def object_statements(change: Change) -> Optional[list[exp.Expression]]:
     """Statements for schema-level objects (extensions, enums, domains, sequences), else None."""
     k, old, new = change.kind, change.old, change.new
-    typed = user_type_statements(change)
-    if typed is None:
-        typed = aggregate_statements(change)
-    if typed is None:
-        typed = text_search_statements(change)
-    if typed is None:
-        typed = publication_statements(change)
-    if typed is None:
-        typed = event_trigger_statements(change)
-    if typed is None:
-        typed = operator_statements(change)
-    if typed is None:
-        typed = cast_statements(change)
-    if typed is None:
-        typed = operator_class_statements(change)
-    if typed is None:
-        typed = foreign_server_statements(change)
-    if typed is None:
-        typed = foreign_table_statements(change)
+    typed = first_statements(_KIND_STATEMENTS, change)
     if k == "remake_foreign_table":  # its drop_table and add_table say it (compare.foreign_servers.FOREIGN_REMADE)
         return []
     if k == "alter_foreign_table":

@@ -18,7 +18,7 @@ from schemac.pg.sequences import filled
 from schemac.pg.types import is_text_like, is_user_defined, type_name
 from schemac.plan import ddl, printing, routine_ddl, rule_ddl, statistics_ddl
 from schemac.plan.grants import grant_statements
-from schemac.plan.objects import PlanError, object_statements
+from schemac.plan.objects import PlanError, first_statements, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
 from schemac.plan.partition_index_ddl import (add_partition_key, attach_partition, detach_partition, drop_partition_index,
@@ -54,13 +54,7 @@ def _index_ref(table: Table, name: str) -> exp.Table:
 def statements_for(change: Change) -> list[exp.Expression]:
     if change.cause == INHERITED:
         return []
-    objects = object_statements(change)
-    if objects is None:
-        objects = view_statements(change)
-    if objects is None:
-        objects = policy_statements(change)
-    if objects is None:
-        objects = grant_statements(change)
+    objects = first_statements((object_statements, view_statements, policy_statements, grant_statements), change)
     if objects is not None:
         return objects
     t = change.table_def
