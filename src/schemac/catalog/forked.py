@@ -5,32 +5,23 @@ catalog read (psycopg's import, two connections, a dict per row of the replies) 
 one GIL: catalog/worker.py's threads overlap only the server's share. A child forked before psycopg is
 imported does the whole read on the other core, with the same threads (worker.CatalogRead, unchanged), and
 hands each query's rows back through a pipe, pickled, as soon as they are in. The parent never imports
-psycopg. Where fork is unsafe (not Linux, other threads already running: a fork copies their locks held) or
-`SCHEMAC_CATALOG_READ=threads` asks, the threads run in this process as before (:func:`catalog_read`).
+psycopg. Where no fork is made (pg/forks.py: not Linux, other threads running, `SCHEMAC_FORK=0`), the threads
+run in this process as before (:func:`catalog_read`).
 """
 
 from __future__ import annotations
 
 import os
 import pickle
-import sys
-import threading
 import traceback
 from typing import Any, BinaryIO, Callable, Optional, Union
 
 from schemac.catalog.worker import CatalogRead
 from schemac.errors import SchemacError
+from schemac.pg.forks import exited_cleanly, fork_child, forking
 
 Namespaces = Union[tuple[str, ...], Callable[[Any], tuple[str, ...]]]
 _PIPE_BYTES = 1 << 20  # Linux's default pipe-max-size: the child seldom waits for the parent to read
-
-
-def forking() -> bool:
-    """Whether :func:`catalog_read` forks here."""
-    asked = os.environ.get("SCHEMAC_CATALOG_READ", "")
-    if asked == "threads":
-        return False
-    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
 
 
 def catalog_read(url: Optional[str], connect_timeout: int, statement_timeout_ms: int,
@@ -52,19 +43,13 @@ class ForkedCatalogRead:
         control_read, control_write = os.pipe()
         data_read, data_write = os.pipe()
         _widen(data_write)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns into the caller's code, never runs its atexit handlers
-            status = 0
-            try:
-                os.close(control_write)
-                os.close(data_read)
-                _child(os.fdopen(control_read, "rb"), os.fdopen(data_write, "wb"), self._args)
-            except BaseException:  # noqa: BLE001  (the parent reads EOF and says the read stopped)
-                status = 1
-            finally:
-                os._exit(status)
+
+        def child() -> None:
+            os.close(control_write)
+            os.close(data_read)
+            _child(os.fdopen(control_read, "rb"), os.fdopen(data_write, "wb"), self._args)
+
+        pid = fork_child(child)  # (a child that fails sends nothing more: the parent reads EOF and says so)
         os.close(control_read)
         os.close(data_write)
         self._pid: Optional[int] = pid
@@ -119,7 +104,7 @@ class ForkedCatalogRead:
             except OSError:
                 pass
         if self._pid is not None:
-            os.waitpid(self._pid, 0)
+            exited_cleanly(self._pid)  # (what went wrong there, if anything, was sent or read as EOF)
             self._pid = None
 
 

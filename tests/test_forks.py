@@ -1,15 +1,18 @@
-"""`schemac diff` reading the catalog in a forked child (catalog/forked.py), on a real server.
+"""Work handed to forked children (pg/forks.py), on a real server: `schemac diff` reading the catalog in
+one (catalog/forked.py), `schemac generate` writing state.json's schema part in one (migrations/statebody.py).
 
-Oracles: the same command with the read on this process's threads (`SCHEMAC_CATALOG_READ=threads`): the
+Oracles: the same command with the read on this process's threads (`SCHEMAC_FORK=0`): the
 same report, byte for byte, and the same exit status, on the fast path (state.json), the slow path with
 the read started on a wrong guess of the schemas, and the errors; and the parent's own modules: a parent
-that forked never imports psycopg (the threads' way does).
+that forked never imports psycopg (the threads' way does). For `generate`: the state.json written alone,
+byte for byte but for the migration's name and checksum, and the process that wrote the schema part.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -17,7 +20,7 @@ import psycopg
 import pytest
 from psycopg import conninfo
 
-from schemac.catalog.forked import forking
+from schemac.pg.forks import forking
 
 DDL = """
 CREATE TYPE mood AS ENUM ('ok', 'sad');
@@ -33,8 +36,8 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="th
 
 def _both(schemac, *args):
     """The command run as the console script (one thread: it forks) and with the threads asked for."""
-    forked = schemac(*args, process=True, env={"SCHEMAC_CATALOG_READ": None})
-    threads = schemac(*args, process=True, env={"SCHEMAC_CATALOG_READ": "threads"})
+    forked = schemac(*args, process=True, env={"SCHEMAC_FORK": None})
+    threads = schemac(*args, process=True, env={"SCHEMAC_FORK": "0"})
     return forked, threads
 
 
@@ -62,9 +65,9 @@ def test_fast_path_reports_alike_and_the_parent_never_loads_psycopg(db_url, sche
              "print(json.dumps([len(r.differences), 'psycopg' in sys.modules]))")
     seen = {}
     for mode in ("fork", "threads"):
-        env = {k: v for k, v in os.environ.items() if k != "SCHEMAC_CATALOG_READ"}
+        env = {k: v for k, v in os.environ.items() if k != "SCHEMAC_FORK"}
         if mode == "threads":
-            env["SCHEMAC_CATALOG_READ"] = "threads"
+            env["SCHEMAC_FORK"] = "0"
         out = subprocess.run([sys.executable, "-c", probe, db_url], cwd=tmp_path, env=env, capture_output=True,
                              text=True, timeout=120)
         assert out.returncode == 0, out.stderr
@@ -118,3 +121,62 @@ def test_the_suite_itself_reads_on_threads_where_it_runs_threads():
     finally:
         stop.set()
         t.join()
+
+
+def _state_without_its_migration(path) -> dict:
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    return {k: v for k, v in doc.items() if k not in ("migration", "migration_sha384")}
+
+
+_GENERATE_PROBE = """
+import os, sys
+from schemac.migrations import statebody
+from schemac.commands.generate import generate
+
+written = statebody._write
+def marked(schema, path):  # runs in the process that writes the schema part: it says which
+    if os.environ.get("PROBE_FAIL"):
+        raise RuntimeError("the child fails")
+    with open(sys.argv[2], "w") as f:
+        f.write(str(os.getpid()))
+    written(schema, path)
+statebody._write = marked
+r = generate("schema.yaml", sys.argv[1])
+print(r.status, os.getpid())
+"""
+
+
+@pytest.mark.parametrize("fail", [False, True], ids=["child-writes", "child-fails"])
+def test_generate_writes_state_json_s_schema_part_in_a_child(db_url, schemac, tmp_path, fail):
+    """The state.json a forked child helped write is the one this process writes alone, byte for byte
+    but for the migration's name and checksum; a child that fails leaves it to this process; no file of
+    the child's is left."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(DDL)
+    assert schemac("inspect", "--database-url", db_url, "--output", "schema.yaml").returncode == 0
+    alone = schemac("generate", "--out", "alone", process=True, env={"SCHEMAC_FORK": "0"})
+    assert alone.returncode == 0, alone.stderr
+    env = {k: v for k, v in os.environ.items() if k not in ("SCHEMAC_FORK", "PROBE_FAIL")}
+    if fail:
+        env["PROBE_FAIL"] = "1"
+    out = subprocess.run([sys.executable, "-c", _GENERATE_PROBE, "helped", str(tmp_path / "writer")], cwd=tmp_path,
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    status, parent = out.stdout.split()
+    assert status == "written"
+    if fail:
+        assert not (tmp_path / "writer").exists()
+    else:
+        assert int((tmp_path / "writer").read_text()) != int(parent)  # another process wrote it
+    assert _state_without_its_migration(tmp_path / "helped" / "state.json") == \
+        _state_without_its_migration(tmp_path / "alone" / "state.json")
+    with open(tmp_path / "helped" / "state.json", encoding="utf-8") as f, \
+            open(tmp_path / "alone" / "state.json", encoding="utf-8") as g:
+        helped, mine = f.read(), g.read()
+    strip = lambda text: re.sub(r'"migration(_sha384)?": "[^"]*"', "", text)  # noqa: E731
+    assert strip(helped) == strip(mine)
+    assert sorted(os.listdir(tmp_path / "helped")) == [".schemac.lock", "migrations", "state.json"]
+    # and the record reads back: a second generate finds nothing to do, diff takes the fast path
+    again = schemac("generate", "--out", "helped", process=True)
+    assert again.returncode == 0 and "No changes" in again.stdout, again.stdout + again.stderr
