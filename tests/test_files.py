@@ -296,7 +296,7 @@ def test_an_existing_file_with_the_next_name_is_never_replaced(tmp_path):
 
 
 def _killed_at(monkeypatch, gen, where: str, after: int = 0):
-    """Make `gen.<where>` (statebody's write_new, or migrations.state's write_atomic) die like a killed process on its call number
+    """Make `gen.<where>` (childwork's write_new, or migrations.state's write_atomic) die like a killed process on its call number
     `after` + 1: nothing of generate's own clean-up runs (a kill runs no except: clause)."""
     real = getattr(gen, where)
     calls = []
@@ -336,7 +336,8 @@ def test_change_written_as_several_files_when_it_needs_many_locks(tmp_path, monk
     migration of thousands of tables) is cut into files, in order; they apply as sqlx would, leave no
     drift, and a kill after some of them is refused, not recorded."""
     import schemac.commands.generate as gen
-    import schemac.migrations.statebody as statebody
+    import schemac.commands.statement_runs as statement_runs
+    import schemac.migrations.childwork as childwork
     from schemac.migrations.apply import apply_files
     from schemac.commands.diff import check_drift
     from schemac.migrations.layout import Layout
@@ -346,7 +347,7 @@ def test_change_written_as_several_files_when_it_needs_many_locks(tmp_path, monk
                      f"    foreign_keys:\n      - {{columns: [up], references: {{table: t{max(i - 1, 0)}, columns: [id]}}}}\n"
                      f"    indexes:\n      t{i}_note: {{columns: [note]}}\n" for i in range(8))
     (tmp_path / "schema.yaml").write_text("tables:\n" + tables, encoding="utf-8")
-    monkeypatch.setattr(gen, "LOCKS_PER_FILE", 12)
+    monkeypatch.setattr(statement_runs, "LOCKS_PER_FILE", 12)
     out = str(tmp_path / "generated")
     result = gen.generate(str(tmp_path / "schema.yaml"), out, name="init")
     files = migration_files(Path(out))
@@ -367,11 +368,11 @@ def test_change_written_as_several_files_when_it_needs_many_locks(tmp_path, monk
     other = tmp_path / "other"
     other.mkdir()
     (other / "schema.yaml").write_text("tables:\n" + tables, encoding="utf-8")
-    _killed_at(monkeypatch, statebody, "write_new", after=1)  # (generate writes the files through it)
+    _killed_at(monkeypatch, childwork, "write_new", after=1)  # (generate writes the files through it)
     with pytest.raises(KeyboardInterrupt):
         gen.generate(str(other / "schema.yaml"), str(other / "generated"), name="init")
     monkeypatch.setattr(os, "unlink", os.unlink)
-    monkeypatch.setattr(statebody, "write_new", write_new)
+    monkeypatch.setattr(childwork, "write_new", write_new)
     (partial,) = migration_files(other / "generated")
     with pytest.raises(SchemacError, match=r"stopped after writing file 1 of \d+ of one change \(" + partial.name):
         gen.generate(str(other / "schema.yaml"), str(other / "generated"), name="init")
@@ -384,6 +385,7 @@ def test_sql_function_in_a_later_file_is_created_with_bodies_unchecked(tmp_path,
     later, a type found through the caller's search_path) applies as it does in one file (found on
     PostgREST's test schema: `type "text/xml" does not exist` in the second file)."""
     import schemac.commands.generate as gen
+    import schemac.commands.statement_runs as statement_runs
     from schemac.migrations.apply import apply_files
     from schemac.migrations.layout import Layout
 
@@ -391,7 +393,7 @@ def test_sql_function_in_a_later_file_is_created_with_bodies_unchecked(tmp_path,
     (tmp_path / "schema.yaml").write_text(
         "tables:\n" + tables + "functions:\n  later:\n    arguments: r t7\n    returns: bigint\n    language: sql\n"
         "    body: SELECT count(*) FROM made_at_run_time\n", encoding="utf-8")
-    monkeypatch.setattr(gen, "LOCKS_PER_FILE", 6)
+    monkeypatch.setattr(statement_runs, "LOCKS_PER_FILE", 6)
     out = str(tmp_path / "generated")
     gen.generate(str(tmp_path / "schema.yaml"), out, name="init")
     files = migration_files(Path(out))
@@ -476,6 +478,7 @@ def test_a_change_that_drops_is_one_file_whatever_its_locks(tmp_path, monkeypatc
     without them if a later file failed: a change that drops anything stays one transaction, and a
     failure in it leaves every view in place (the test's own SQL counts them)."""
     import schemac.commands.generate as gen
+    import schemac.commands.statement_runs as statement_runs
     from schemac.migrations.apply import apply_files
     from schemac.migrations.layout import Layout
 
@@ -486,7 +489,7 @@ def test_a_change_that_drops_is_one_file_whatever_its_locks(tmp_path, monkeypatc
     assert gen.generate(str(tmp_path / "schema.yaml"), out, name="init").status == "written"
     with psycopg.connect(db_url, autocommit=True) as conn:
         apply_files(conn, Layout(out).migrations())
-    monkeypatch.setattr(gen, "LOCKS_PER_FILE", 4)
+    monkeypatch.setattr(statement_runs, "LOCKS_PER_FILE", 4)
     (tmp_path / "schema.yaml").write_text(base.replace("note: varchar(10)", "note: varchar(20)"), encoding="utf-8")
     result = gen.generate(str(tmp_path / "schema.yaml"), out, name="widen")
     files = migration_files(Path(out))

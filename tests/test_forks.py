@@ -1,5 +1,5 @@
 """Work handed to forked children (pg/forks.py), on a real server: `schemac diff` reading the catalog in
-one (catalog/forked.py), `schemac generate` writing state.json's schema part in one (migrations/statebody.py).
+one (catalog/forked.py), `schemac generate` writing state.json's schema part in one (migrations/childwork.py).
 
 Oracles: the same command with the read on this process's threads (`SCHEMAC_FORK=0`): the
 same report, byte for byte, and the same exit status, on the fast path (state.json), the slow path with
@@ -18,8 +18,11 @@ import sys
 
 import psycopg
 import pytest
+from catalog_oracle import fingerprint, sibling_database
 from psycopg import conninfo
 
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
 from schemac.pg.forks import forking
 
 DDL = """
@@ -123,37 +126,41 @@ def test_the_suite_itself_reads_on_threads_where_it_runs_threads():
         t.join()
 
 
-def _state_without_its_migration(path) -> dict:
-    with open(path, encoding="utf-8") as f:
-        doc = json.load(f)
-    return {k: v for k, v in doc.items() if k not in ("migration", "migration_sha384")}
+def _without_its_names(text: str) -> str:
+    """A migration's or state.json's text but for what names the run (versions, the migration's checksum)."""
+    return re.sub(r'"migration(_sha384)?": "[^"]*"|-- schemac migration: .*|\d{14}', "", text)
 
 
 _GENERATE_PROBE = """
 import os, sys
-from schemac.migrations import statebody
+from schemac.migrations import childwork
 from schemac.commands.generate import generate
 
-written = statebody._write
-def marked(schema, path):  # runs in the process that writes the schema part: it says which
-    if os.environ.get("PROBE_FAIL"):
-        raise RuntimeError("the child fails")
+written = childwork._write
+def marked(schema, path):  # runs in the process that writes the state's schema part: it says which
     with open(sys.argv[2], "w") as f:
         f.write(str(os.getpid()))
+    if os.environ.get("PROBE_FAIL"):
+        raise RuntimeError("the child fails")
     written(schema, path)
-statebody._write = marked
+childwork._write = marked
 r = generate("schema.yaml", sys.argv[1])
 print(r.status, os.getpid())
 """
 
+# 120 tables of an index and a foreign key each: 360 changes, past statement_runs.SHARED_FROM
+_MANY = "".join(f"CREATE TABLE t{i} (id int PRIMARY KEY, up int REFERENCES t{max(i - 1, 0)} (id), note text DEFAULT 'n{i}' "
+                f"CHECK (note <> ''));\nCREATE INDEX t{i}_note ON t{i} (note) WHERE note IS NOT NULL;\n" for i in range(120))
 
-@pytest.mark.parametrize("fail", [False, True], ids=["child-writes", "child-fails"])
-def test_generate_writes_state_json_s_schema_part_in_a_child(db_url, schemac, tmp_path, fail):
-    """The state.json a forked child helped write is the one this process writes alone, byte for byte
-    but for the migration's name and checksum; a child that fails leaves it to this process; no file of
-    the child's is left."""
+
+@pytest.mark.parametrize("fail", [False, True], ids=["child-works", "child-fails"])
+def test_generate_shares_its_work_with_a_child(db_url, schemac, tmp_path, fail):
+    """The migration files and the state.json of a generate that a forked child helped (a share of the
+    statements, the state's schema part) are those this process writes alone, byte for byte but for the
+    versions in their names; a child that fails leaves its work to this process; none of its files is
+    left; and the migration builds the database it was inspected from."""
     with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute(DDL)
+        conn.execute(_MANY)
     assert schemac("inspect", "--database-url", db_url, "--output", "schema.yaml").returncode == 0
     alone = schemac("generate", "--out", "alone", process=True, env={"SCHEMAC_FORK": "0"})
     assert alone.returncode == 0, alone.stderr
@@ -165,18 +172,17 @@ def test_generate_writes_state_json_s_schema_part_in_a_child(db_url, schemac, tm
     assert out.returncode == 0, out.stderr
     status, parent = out.stdout.split()
     assert status == "written"
-    if fail:
-        assert not (tmp_path / "writer").exists()
-    else:
-        assert int((tmp_path / "writer").read_text()) != int(parent)  # another process wrote it
-    assert _state_without_its_migration(tmp_path / "helped" / "state.json") == \
-        _state_without_its_migration(tmp_path / "alone" / "state.json")
-    with open(tmp_path / "helped" / "state.json", encoding="utf-8") as f, \
-            open(tmp_path / "alone" / "state.json", encoding="utf-8") as g:
-        helped, mine = f.read(), g.read()
-    strip = lambda text: re.sub(r'"migration(_sha384)?": "[^"]*"', "", text)  # noqa: E731
-    assert strip(helped) == strip(mine)
+    assert int((tmp_path / "writer").read_text()) != int(parent)  # a child did (or tried) the state's part
+    texts = {}
+    for run in ("alone", "helped"):
+        folder = tmp_path / run / "migrations"
+        texts[run] = [_without_its_names((folder / f).read_text(encoding="utf-8")) for f in sorted(os.listdir(folder))]
+        texts[run].append(_without_its_names((tmp_path / run / "state.json").read_text(encoding="utf-8")))
+    assert len(texts["helped"]) == len(texts["alone"]) >= 2 and texts["helped"] == texts["alone"]
     assert sorted(os.listdir(tmp_path / "helped")) == [".schemac.lock", "migrations", "state.json"]
-    # and the record reads back: a second generate finds nothing to do, diff takes the fast path
-    again = schemac("generate", "--out", "helped", process=True)
+    again = schemac("generate", "--out", "helped", process=True)  # the record reads back: nothing to do
     assert again.returncode == 0 and "No changes" in again.stdout, again.stdout + again.stderr
+    with sibling_database(db_url) as other:
+        with psycopg.connect(other, autocommit=True) as conn:
+            apply_files(conn, Layout(str(tmp_path / "helped")).migrations())
+        assert fingerprint(other) == fingerprint(db_url)

@@ -76,7 +76,7 @@ def test_lock_count_finds_every_key_find_all_finds(path):
     """generate cuts files by the locks of each statement, counting a CREATE TABLE's keys where its trees
     hold them (a column printed once per definition says how many it holds) instead of walking every node:
     as many as the statement's text says (its words PRIMARY KEY and UNIQUE, outside quotes: pg.sqllex)."""
-    from schemac.commands.generate import keys_of_create_table
+    from schemac.commands.statement_runs import keys_of_create_table
     from schemac.pg.sqllex import tokens
     from schemac.plan.planner import render_sql
 

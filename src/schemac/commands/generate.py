@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from sqlglot import exp
-
 from schemac import __version__
 from schemac.pg.collector import GCPause, OutOfSight
 from schemac.compare.changes import INHERITED, Change
@@ -18,12 +16,11 @@ from schemac.errors import SchemacError, printable
 from schemac.migrations.layout import Layout, MigrationFile, NewMigration, locked, next_version, validate_name
 from schemac.commands.views import attach_recorded, computed, dev_url_of, major_of, reparsed
 from schemac.migrations.state import State, file_sha384, read_state
-from schemac.migrations.statebody import SchemaPart, write_migrations
+from schemac.migrations.childwork import ChildWork, write_migrations
 from schemac.model import Schema
 from schemac.plan.hazards import destructive_reason, missing_cast, row_failures
-from schemac.plan.planner import plan_online, planned, render_sql
-from schemac.pg.syntax import Printed
-from schemac.plan.trees import release
+from schemac.plan.planner import plan_online, planned
+from schemac.commands.statement_runs import Item, items, rendered, shared, split
 from schemac.queries.indexes import change_notices
 from schemac.schemafile.load import load_with_digest, read_schema_text
 
@@ -40,17 +37,6 @@ class Unit:
     def sql(self) -> str:
         """The body: render_sql(statements) (one paragraph each), the very text `--verify` applied."""
         return "\n".join(self.statements)
-
-
-def _rendered(statements: list[exp.Expression]) -> tuple[str, ...]:
-    return tuple(_printed(s) for s in statements)
-
-
-def _printed(stmt: exp.Expression) -> str:
-    """render_sql([stmt]); the tree is let go after (plan.trees.release): nothing reads it again."""
-    text = render_sql([stmt])
-    release(stmt)
-    return text
 
 
 @dataclass(frozen=True)
@@ -93,95 +79,30 @@ def header(name: str, message: Optional[str], digest: str, schema_label: str, no
     return "\n".join(lines) + "\n\n"
 
 
-# sqlx runs each migration file in one transaction, and Postgres holds a lock on every relation a
-# transaction creates until it ends, in a lock table all sessions share: max_locks_per_transaction (64)
-# x max_connections (100) = 6,400 relations on a stock server, fewer with fewer connections. A change
-# that creates thousands of tables at once (the first migration of an adopted database) would fail
-# with "out of shared memory", so it is written as several files in order, each locking at most this
-# many relations (estimated from above: a file cut at 2,000 held 1,953 distinct relations in pg_locks);
-# not a change that drops anything (see _transactional).
-LOCKS_PER_FILE = 1000
-
-
-def _locks(stmt: exp.Expression) -> int:
-    """Locks a statement adds to its transaction, from above: CREATE TABLE locks the table, its TOAST
-    table and the TOAST index, plus one index per PRIMARY KEY / UNIQUE; an index, its index and table."""
-    if isinstance(stmt, exp.Create) and str(stmt.args.get("kind")).upper() == "TABLE":
-        return 3 + keys_of_create_table(stmt)
-    return 2
-
-
-_KEYS = (exp.PrimaryKey, exp.PrimaryKeyColumnConstraint, exp.UniqueColumnConstraint)
-
-
-def keys_of_create_table(stmt: exp.Create) -> int:
-    """The PRIMARY KEY and UNIQUE nodes of a CREATE TABLE, where its trees hold them: a table constraint
-    (named or not) or a column's constraint. Walking the whole tree for them (every type and default) was
-    a twentieth of `generate` from scratch; tests/test_printing.py holds the count equal to find_all's."""
-    n = 0
-    items = stmt.this.expressions if isinstance(stmt.this, exp.Schema) else ()
-    for item in items:
-        if isinstance(item, Printed):
-            n += item.args.get("keys") or 0
-        elif isinstance(item, exp.ColumnDef):
-            n += sum(1 for c in item.args.get("constraints") or () if isinstance(c.args.get("kind"), _KEYS))
-        elif isinstance(item, exp.Constraint):
-            n += sum(1 for c in item.expressions if isinstance(c, _KEYS))
-        elif isinstance(item, _KEYS):
-            n += 1
-    return n
-
-
-def _split(statements: Iterable[exp.Expression]) -> list[list[str]]:
-    """The statements in order, each rendered alone as it comes (its tree can go then: the first migration
-    of 10,000 tables held all of them, over 300 MiB), cut into runs of at most LOCKS_PER_FILE locks (one
-    run if they fit). The leading `SET LOCAL`s (the plan's preamble: check_function_bodies off) begin
-    every run: each file is its own transaction, where a SET LOCAL of an earlier file no longer holds."""
-    runs: list[list[str]] = [[]]
-    head: list[str] = []
-    leading = True
-    held = 0
-    for stmt in statements:
-        cost = _locks(stmt)
-        if runs[-1] and held + cost > LOCKS_PER_FILE:
-            runs.append(list(head))
-            held = 0
-        leading = leading and _is_set_local(stmt)  # (before _printed lets the tree go)
-        text = _printed(stmt)
-        if leading:
-            head.append(text)
-        runs[-1].append(text)
-        held += cost
-    return runs
-
-
-def _is_set_local(stmt: exp.Expression) -> bool:
-    return isinstance(stmt, exp.Command) and str(stmt.this).upper() == "SET" and str(stmt.expression).upper().startswith("LOCAL ")
-
-
-def _transactional(name: str, statements: Iterable[exp.Expression], changes: list[Change]) -> list[Unit]:
+def _transactional(name: str, items: Iterable[Item], changes: list[Change]) -> list[Unit]:
     """One file, or (only for a change that drops nothing) several. Each file is its own transaction: a
     change that drops something (a view dropped to be created again, a function, an index) stays whole, so
     that a failure leaves the database as it was instead of without what the first files dropped."""
-    runs = _split(statements) if not any(c.kind.startswith("drop_") for c in changes) else [list(_rendered(list(statements)))]
+    runs = split(items) if not any(c.kind.startswith("drop_") for c in changes) else [[text for text, _, _ in items]]
     return [Unit(name if n == 1 else f"{name}_part_{n}", tuple(run)) for n, run in enumerate(runs, 1)]
 
 
-def _units(changes: list[Change], current: Schema, name: str, concurrently: bool) -> list[Unit]:
+def _units(changes: list[Change], current: Schema, name: str, concurrently: bool,
+           work: Optional[ChildWork] = None) -> list[Unit]:
     values = [c for c in changes if c.kind == "add_enum_value"]
     if values and len(values) < len(changes):
         # A value added to an enum cannot be used in the transaction that added it (as a default, in a
         # CHECK, an index predicate or a row): the additions go first, in a file of their own.
         rest = [c for c in changes if c.kind != "add_enum_value"]
-        return _transactional(f"{name}_enum_values", planned(values), values) + _units(rest, current, name, concurrently)
+        return _transactional(f"{name}_enum_values", items(planned(values)), values) + _units(rest, current, name, concurrently)
     if not concurrently:
-        return _transactional(name, planned(changes), changes)
+        return _transactional(name, shared(changes, work), changes)
     online = plan_online(changes, {t.key for t in current.tables})
-    units = _transactional(name, online.main, changes) if online.main else []
+    units = _transactional(name, items(online.main), changes) if online.main else []
     for n, (_, stmt) in enumerate(online.concurrent, 1):
-        units.append(Unit(f"{name}_index_{n}", _rendered([stmt]), no_transaction=True))
+        units.append(Unit(f"{name}_index_{n}", rendered([stmt]), no_transaction=True))
     if online.validate:
-        units.append(Unit(f"{name}_validate", _rendered(online.validate)))
+        units.append(Unit(f"{name}_validate", rendered(online.validate)))
     return units
 
 
@@ -201,7 +122,7 @@ def generate(schema_path: str, out_dir: str, name: Optional[str] = None, message
         if dry_run or check:
             return _compose(layout, desired, digest, name, message, schema_path, "check" if check else "dry-run",
                             allow_destructive, concurrently, verify, dev_url, sight)
-        with locked(layout), SchemaPart(layout.state_path) as part:
+        with locked(layout), ChildWork(layout.state_path) as part:
             return _compose(layout, desired, digest, name, message, schema_path, "write", allow_destructive,
                             concurrently, verify, dev_url, sight, part)
 
@@ -209,7 +130,7 @@ def generate(schema_path: str, out_dir: str, name: Optional[str] = None, message
 def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], message: Optional[str],
              schema_path: str, mode: str, allow_destructive: bool, concurrently: bool, verify: bool = False,
              dev_url: Optional[str] = None, sight: Optional[OutOfSight] = None,
-             part: Optional[SchemaPart] = None) -> Result:
+             part: Optional[ChildWork] = None) -> Result:
     state = read_state(layout.state_path)
     if mode == "write":
         recovered = _recover_interrupted(layout, state, desired, digest)
@@ -261,10 +182,10 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         lines.append("Rerun with --allow-destructive to write it anyway, or use renamed_from: for a rename.")
         return Result("refused", "\n".join(lines), changes=tuple(changes), notices=notices)
     name = name or default_name(changes)
-    if part is not None:  # state.json's bulk written by a child meanwhile (migrations/statebody.py)
-        part.start(desired)
+    if part is not None:  # a child may write state.json's bulk meanwhile (migrations/childwork.py)
+        part.prepare(desired)
     with GCPause(keep=False):  # each statement's tree is released once printed (_printed): no garbage cycles pile up
-        units = _units(changes, current, name, concurrently)
+        units = _units(changes, current, name, concurrently, part)
     versions = [m.version for m in layout.migrations()]
     files = []
     for n, unit in enumerate(units, 1):

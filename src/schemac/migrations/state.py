@@ -269,7 +269,7 @@ class State:
 
     def write(self, path: str, schema_part: Optional[Iterator[str]] = None) -> None:
         """Record the state at `path` (atomically), the text of dumps() written as it is made; with
-        `schema_part`, the text of its keys from "namespaces" on, written meanwhile (migrations/statebody.py)."""
+        `schema_part`, the text of its keys from "namespaces" on, written meanwhile (migrations/childwork.py)."""
         if schema_part is not None:
             pieces = itertools.chain(("{",), statejson.members(self._head(), 0), schema_part, (statejson.closing(), "\n"))
             write_atomic(path, pieces)

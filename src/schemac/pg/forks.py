@@ -2,7 +2,7 @@
 
 Why: schemac is CPU-bound Python under one GIL, and people run it on few cores: a child forked at the
 right moment does a second piece of work beside the first (`diff`'s catalog read, catalog/forked.py;
-`generate`'s state.json, migrations/statebody.py). A fork copies the locks that other threads hold, so it
+`generate`'s state.json, migrations/childwork.py). A fork copies the locks that other threads hold, so it
 is done only in a process running no other thread, on Linux; `SCHEMAC_FORK=0` turns it off. Where it is
 not done, the same work runs in this process, as it always did.
 """

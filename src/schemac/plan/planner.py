@@ -305,9 +305,15 @@ def plan(changes: list[Change]) -> list[exp.Expression]:
 
 def planned(changes: list[Change]) -> Iterator[exp.Expression]:
     """plan(changes), a statement at a time: a caller that renders each one can let its tree go."""
-    yield from _preamble(changes)
-    for c in ordered(changes):
+    preamble, order = planned_parts(changes)
+    yield from preamble
+    for c in order:
         yield from statements_for(c)
+
+
+def planned_parts(changes: list[Change]) -> tuple[list[exp.Expression], list[Change]]:
+    """planned(changes) as its preamble and the changes in the order their statements come."""
+    return _preamble(changes), ordered(changes)
 
 
 def marked_script(changes: list[Change]) -> str:
