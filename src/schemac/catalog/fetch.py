@@ -7,13 +7,12 @@ server's share of the catalog queries then runs beside that import instead of af
 
 from __future__ import annotations
 
-from keyword import iskeyword
 from typing import Any, Callable, Optional, Union
 
 import psycopg
 from psycopg.pq import TransactionStatus
 
-from schemac.catalog.catalogrows import CatalogRows
+from schemac.catalog.catalogrows import CatalogRows, row_maker
 from schemac.catalog.connection import (begin_read_only, database_label, passwords, error_message, restore_autocommit,
                                         rollback_quietly)
 from schemac.catalog.history import read_history
@@ -49,26 +48,8 @@ class _Session:
 
 
 def shared_key_rows(cursor: psycopg.Cursor) -> Callable[[Any], dict[str, Any]]:
-    """psycopg's dict_row, each row a dict sharing its keys with the query's other rows (CPython's split
-    dicts, as an instance's __dict__ is): half the memory of a dict of its own (~470 -> ~260 bytes a row
-    of 20 columns), which at 10,000 tables is ~40 MB of rows held at once (the columns query alone has
-    115,000). Filled key by key in the query's column order, a dict stays split: by an __init__ made for the
-    query's columns, as dataclasses make theirs (a loop over the names took ~0.7 us a value: at 10,000 tables
-    80 ms of the columns query's 200 ms on the client, the GIL held away from the caller's thread)."""
-    names = [c.name for c in cursor.description or ()]
-    holder = type("CatalogRow", (), {})
-    if names and len(set(names)) == len(names) and all(n.isidentifier() and not iskeyword(n) for n in names):
-        scope: dict[str, Any] = {}
-        exec(f"def __init__(self, {', '.join(names)}):" + "".join(f"\n    self.{n} = {n}" for n in names), scope)
-        holder.__init__ = scope["__init__"]  # type: ignore[misc]
-        return lambda values: holder(*values).__dict__
-
-    def make(values: Any) -> dict[str, Any]:  # a name no parameter can have (none of the catalog queries')
-        row = holder().__dict__
-        for name, value in zip(names, values):
-            row[name] = value
-        return row
-    return make
+    """psycopg's dict_row, each row a dict sharing its keys with the query's other rows (catalogrows.row_maker)."""
+    return row_maker([c.name for c in cursor.description or ()])
 
 
 def fetch(conn: psycopg.Connection, schemas: tuple[str, ...], name: str) -> list[dict[str, Any]]:

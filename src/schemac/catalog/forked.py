@@ -4,7 +4,7 @@ Why: on `diff`'s fast path this process's own work (click, the model's classes, 
 catalog read (psycopg's import, two connections, a dict per row of the replies) took turns on one core under
 one GIL: catalog/worker.py's threads overlap only the server's share. A child forked before psycopg is
 imported does the whole read on the other core, with the same threads (worker.CatalogRead, unchanged), and
-hands each query's rows back through a pipe, pickled, as soon as they are in. The parent never imports
+hands each query's rows back through a pipe, pickled (values as tuples), as soon as they are in. The parent never imports
 psycopg. Where no fork is made (pg/forks.py: not Linux, other threads running, `SCHEMAC_FORK=0`), the threads
 run in this process as before (:func:`catalog_read`).
 """
@@ -16,6 +16,7 @@ import pickle
 import traceback
 from typing import Any, BinaryIO, Callable, Optional, Union
 
+from schemac.catalog.catalogrows import row_maker
 from schemac.catalog.worker import CatalogRead
 from schemac.errors import SchemacError
 from schemac.pg.forks import exited_cleanly, fork_child, forking
@@ -81,8 +82,9 @@ class ForkedCatalogRead:
                     message = pickle.load(self._data)
                 except EOFError:
                     raise SchemacError("reading the catalog: the reading process stopped without an answer") from None
-                if message[0] == "rows":
-                    on_rows(message[1], message[2])
+                if message[0] == "rows":  # (name, the columns, each row's values): the dicts made here again
+                    make = row_maker(message[2])
+                    on_rows(message[1], [make(values) for values in message[3]])
                 elif message[0] == "done":
                     return message[1]
                 else:
@@ -124,7 +126,9 @@ def _child(control: BinaryIO, data: BinaryIO, args: tuple) -> None:
             catalog.abandon()
             return
         catalog.with_history = message[2]
-        outcome = catalog.result(message[1], lambda name, rows: send("rows", name, rows))
+        # Each row's values as a tuple: unpickled ~3-8x faster than dicts (catalogrows.row_maker makes them again)
+        outcome = catalog.result(message[1], lambda name, rows: send("rows", name, list(rows[0]) if rows else [],
+                                                                     [tuple(row.values()) for row in rows]))
         send("done", outcome)
     except SchemacError as e:
         send("error", True, e.message)
