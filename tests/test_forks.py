@@ -20,19 +20,11 @@ import psycopg
 import pytest
 from catalog_oracle import fingerprint, sibling_database
 from psycopg import conninfo
+from test_catalog_lanes import DDL  # tables, a key, an index, a trigger, a view: what the read covers
 
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 from schemac.pg.forks import forking
-
-DDL = """
-CREATE TYPE mood AS ENUM ('ok', 'sad');
-CREATE TABLE accounts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL UNIQUE,
-                       m mood, score int CHECK (score > 0));
-CREATE TABLE orders (id bigint PRIMARY KEY, account_id bigint REFERENCES accounts (id), total numeric(10, 2));
-CREATE INDEX orders_total ON orders (total DESC) WHERE total > 0;
-CREATE VIEW big_orders AS SELECT o.id, a.email FROM orders o JOIN accounts a ON a.id = o.account_id WHERE o.total > 100;
-"""
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the child is forked on Linux only")
 
