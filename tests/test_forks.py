@@ -132,10 +132,18 @@ written = childwork._write
 def marked(schema, path):  # runs in the process that writes the state's schema part: it says which
     with open(sys.argv[2], "w") as f:
         f.write(str(os.getpid()))
-    if os.environ.get("PROBE_FAIL"):
+    if os.environ.get("PROBE_FAIL") == "state":
         raise RuntimeError("the child fails")
     written(schema, path)
 childwork._write = marked
+if os.environ.get("PROBE_FAIL") == "statements":  # the child fails on its first statement
+    from schemac.commands import statement_runs
+    parent, planned = os.getpid(), statement_runs.statements_for
+    def failing(change):
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return planned(change)
+    statement_runs.statements_for = failing
 r = generate("schema.yaml", sys.argv[1])
 print(r.status, os.getpid())
 """
@@ -145,7 +153,8 @@ _MANY = "".join(f"CREATE TABLE t{i} (id int PRIMARY KEY, up int REFERENCES t{max
                 f"CHECK (note <> ''));\nCREATE INDEX t{i}_note ON t{i} (note) WHERE note IS NOT NULL;\n" for i in range(120))
 
 
-@pytest.mark.parametrize("fail", [False, True], ids=["child-works", "child-fails"])
+@pytest.mark.parametrize("fail", ["", "state", "statements"], ids=["child-works", "child-fails-at-the-state",
+                                                                    "child-fails-at-once"])
 def test_generate_shares_its_work_with_a_child(db_url, schemac, tmp_path, fail):
     """The migration files and the state.json of a generate that a forked child helped (a share of the
     statements, the state's schema part) are those this process writes alone, byte for byte but for the
@@ -158,13 +167,16 @@ def test_generate_shares_its_work_with_a_child(db_url, schemac, tmp_path, fail):
     assert alone.returncode == 0, alone.stderr
     env = {k: v for k, v in os.environ.items() if k not in ("SCHEMAC_FORK", "PROBE_FAIL")}
     if fail:
-        env["PROBE_FAIL"] = "1"
+        env["PROBE_FAIL"] = fail
     out = subprocess.run([sys.executable, "-c", _GENERATE_PROBE, "helped", str(tmp_path / "writer")], cwd=tmp_path,
                          env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     status, parent = out.stdout.split()
     assert status == "written"
-    assert int((tmp_path / "writer").read_text()) != int(parent)  # a child did (or tried) the state's part
+    if fail == "statements":
+        assert not (tmp_path / "writer").exists()  # it never came to the state's part: all done here
+    else:
+        assert int((tmp_path / "writer").read_text()) != int(parent)  # a child did (or tried) the state's part
     texts = {}
     for run in ("alone", "helped"):
         folder = tmp_path / run / "migrations"
