@@ -35,7 +35,8 @@ INSERT INTO s VALUES (3, 5, 's');
 """
 # After: partitions attached with their own names (the table's default, and one of the user's), made PARTITION OF
 # (the parent's; one naming its own), the standalone s attached, a sub-partitioned tree, INHERITS children declaring
-# the column NOT NULL (their own name), only a default of it (the parent's), INHERIT'ed, and of two parents.
+# the column NOT NULL (their own name), only a default of it (the parent's), INHERIT'ed, and of two parents; a
+# partition attached under a parent's identity column (ATTACH refuses a table with an identity of its own).
 AFTER = BEFORE + """
 CREATE TABLE x (a int NOT NULL, b int NOT NULL, c text);
 ALTER TABLE p ATTACH PARTITION x FOR VALUES IN (1);
@@ -56,6 +57,9 @@ CREATE TABLE q1 PARTITION OF q FOR VALUES IN (1, 2) PARTITION BY LIST (a);
 CREATE TABLE q11 PARTITION OF q1 FOR VALUES IN (1);
 CREATE TABLE q12 (a int NOT NULL, b int NOT NULL);
 ALTER TABLE q1 ATTACH PARTITION q12 FOR VALUES IN (2);
+CREATE TABLE ev (id bigint GENERATED ALWAYS AS IDENTITY, at int NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE ev_1 (id bigint NOT NULL, at int NOT NULL);
+ALTER TABLE ev ATTACH PARTITION ev_1 FOR VALUES FROM (0) TO (10);
 """
 NOT_NULLS = """
 SELECT c.relname::text, a.attname::text, k.conname::text, k.convalidated
@@ -107,7 +111,8 @@ def test_not_null_names_of_partitions_and_children_round_trip(major_db, tmp_path
                     ("b2", "kind", "b2_kind_not_null", True), ("s", "a", "s_a_not_null", True),
                     ("y", "a", "p_a_not_null", True), ("b1", "kind", "base_kind_not_null", True),
                     ("b8", "kind", "extra_kind_not_null", True), ("b9", "kind", "b9_kind_not_null", True),
-                    ("q11", "a", "q_a_not_null", True), ("w", "a", "w_a_own", True)]:
+                    ("q11", "a", "q_a_not_null", True), ("w", "a", "w_a_own", True),
+                    ("ev_1", "at", "ev_1_at_not_null", True)]:
             assert own in expected
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     sql = _generated(schema, major_db, out)
