@@ -234,11 +234,12 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             made = parents_names_given(without_calls_to(t, readers.get(key, frozenset())), des_tables)  # SET DEFAULT, ADD CONSTRAINT: after them
             parent = des_tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of else None
             copies: list[Change] = []
+            created = made
             if reordered_partition(t, parent) or (parent is not None and named_as_attached(t, des_tables)):
                 # made on its own, then attached (ATTACH is among diff_table's)
-                made, copies = attached_partition(made, parent)  # type: ignore[arg-type]
+                made, copies, created = attached_partition(made, parent)  # type: ignore[arg-type]
                 parent = None
-            changes.append(Change("add_table", t.schema, t.name, None, None, made, made,
+            changes.append(Change("add_table", t.schema, t.name, None, None, created, created,
                                   FOREIGN_REMADE if key in remade else None))
             changes.extend(copies)
             changes.extend(replace(c, cause=NEW_TABLE) for c in diff_table(created_by_create_table(made, parent), t))

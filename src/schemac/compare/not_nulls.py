@@ -227,10 +227,9 @@ def defaults_as_held(cur: Table, des: Table, cur_tables: dict, des_tables: dict)
 def named_as_attached(t: Table, tables: dict) -> bool:
     """A new partition with a NOT NULL under its own <table>_<column>_not_null, not its parent's (a table made on
     its own and then attached, as pg_dump makes them): PARTITION OF would name it after the parent, so it is made
-    on its own and attached (compare.inherited_checks.attached_partition), which keeps the name. Not one with an
-    identity column (the parent's: ATTACH refuses a table with one of its own) nor a foreign table: PARTITION OF
-    names them (plan.not_null_ddl.partition_not_nulls)."""
-    if t.foreign is not None or any(c.identity is not None for c in t.columns):
+    on its own and attached (compare.inherited_checks.attached_partition), which keeps the name. Not a foreign
+    table: PARTITION OF names its own (plan.not_null_ddl.partition_not_nulls)."""
+    if t.foreign is not None:
         return False
     for c in t.columns:
         if partition_names_it(c) and c.not_null.name == default_not_null_name(t.name, c.name):  # type: ignore[union-attr]
