@@ -30,11 +30,12 @@
 -- reader shares equal rows by their values), else null.
 -- Rows for tables tables.sql left out (extension-owned) are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per column.
+-- (A parent's name is looked for only where the constraint has a parent's merged in: coninhcount > 0.)
 -- On 18, the table's own NOT NULL constraints are hashed once (not_nulls): joined per column through
 -- pg_constraint's conrelid index, each lookup filtered the ~10 constraints of its table (26 of 67 ms at
 -- 1,000 tables). Before 18 there are none, and no CTE either: one keeps the planner from a parallel plan
 -- (PostgreSQL 15 at 10,000 tables: 310 -> 385 ms).
-WITH /* since 18: not_nulls AS MATERIALIZED (SELECT conrelid, attnum, CASE WHEN NOT parents THEN conname END AS conname, convalidated, connoinherit, coninhcount FROM (SELECT con.conrelid, con.conkey[1] AS attnum, con.conname, con.convalidated, con.connoinherit, con.coninhcount, con.conislocal, EXISTS (SELECT FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_constraint pc ON pc.conrelid = i.inhparent AND pc.contype = 'n' AND pc.conname = con.conname WHERE i.inhrelid = con.conrelid) AS parents FROM pg_catalog.pg_constraint con WHERE con.contype = 'n') n WHERE conislocal OR NOT parents), identity_sequences */ identity_sequences AS (
+WITH /* since 18: not_nulls AS MATERIALIZED (SELECT conrelid, attnum, CASE WHEN NOT parents THEN conname END AS conname, convalidated, connoinherit, coninhcount FROM (SELECT con.conrelid, con.conkey[1] AS attnum, con.conname, con.convalidated, con.connoinherit, con.coninhcount, con.conislocal, con.coninhcount > 0 AND EXISTS (SELECT FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_constraint pc ON pc.conrelid = i.inhparent AND pc.contype = 'n' AND pc.conname = con.conname WHERE i.inhrelid = con.conrelid) AS parents FROM pg_catalog.pg_constraint con WHERE con.contype = 'n') n WHERE conislocal OR NOT parents), identity_sequences */ identity_sequences AS (
   -- The sequence of each identity column of the database, found by what depends ('i') on the column; a
   -- partition's identity column (PG 17+) uses the sequence of the same-named column of the partition
   -- tree's root. Joined once, not looked up per column (115,000 lookups at 10,000 tables, mostly empty).
