@@ -231,7 +231,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     for key, t in des_tables.items():
         old = cur_tables.get(key)
         if old is None:
-            made = parents_names_given(without_calls_to(t, readers.get(key, frozenset())), des_tables)  # SET DEFAULT, ADD CONSTRAINT: after them
+            made = without_calls_to(t, readers.get(key, frozenset()))  # SET DEFAULT, ADD CONSTRAINT: after them
+            made = parents_names_given(made, des_tables)  # (a child's NOT NULL it declares again: the parent's name)
             parent = des_tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of else None
             copies: list[Change] = []
             created = made
