@@ -164,4 +164,5 @@ def test_renaming_an_inherited_not_null_is_refused_at_generate(pg18, tmp_path):
             generate(str(schema), out)
         assert f"{schema}:" in str(e.value) and "Postgres cannot rename an inherited constraint" in str(e.value)
     assert len(Layout(out).migrations()) == 1
-    assert _not_nulls(pg18)[("c", "a")][0] == "c_a_not_null" and _not_nulls(pg18)[("q", "a")][0] == "pp_a_not_null"
+    # (c declares a NOT NULL, unnamed: the parent's name, as for one it only inherits: test_not_null_names)
+    assert _not_nulls(pg18)[("c", "a")][0] == "p_a_not_null" and _not_nulls(pg18)[("q", "a")][0] == "pp_a_not_null"

@@ -22,10 +22,11 @@ def not_null(row: dict[str, Any]) -> "NotNull | None":
     return NotNull(name, bool(not_valid), bool(no_inherit)) if name is not None or not_valid or no_inherit else None
 
 
-def not_null_names(table: str, columns: tuple[Column, ...]) -> tuple[Column, ...]:
+def not_null_names(table: str, columns: tuple[Column, ...], has_parents: bool = False) -> tuple[Column, ...]:
     """The columns without the NOT NULL names columns.sql could not tell from Postgres's own (past 63 bytes,
-    where Postgres clips the table's and the column's names)."""
-    if all(c.not_null is None or c.not_null.name is None for c in columns):
+    where Postgres clips the table's and the column's names). Not on a child or partition: there columns.sql
+    reads an inherited NOT NULL's <table>_<column>_not_null too (the parent's name is what it leaves out)."""
+    if has_parents or all(c.not_null is None or c.not_null.name is None for c in columns):
         return columns
     out = []
     for c in columns:

@@ -228,7 +228,8 @@ def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: 
     return Table(
         name=row["table_name"],
         schema=row["schema_name"],
-        columns=kindrows.not_null_names(row["table_name"], tuple(c for _, c in sorted(columns, key=lambda pc: pc[0]))),
+        columns=kindrows.not_null_names(row["table_name"], tuple(c for _, c in sorted(columns, key=lambda pc: pc[0])),
+                                        bool(row["inherits"] or row["partition_parent"])),
         primary_key=constraints.primary_key,
         uniques=tuple(sorted(constraints.uniques, key=lambda u: u.name or "")),
         checks=tuple(sorted(constraints.checks, key=lambda c: c.name)),

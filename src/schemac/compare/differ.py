@@ -27,7 +27,8 @@ from schemac.compare.partitioning import partition_of_key
 from schemac.compare.tables import created_by_create_table, diff_table, repeated_keys
 from schemac.compare.inherited_checks import across_parents, after_no_inherit, attached_partition, checks_for_attach, reordered_partition
 from schemac.compare.moves import old_key, renamed_tables
-from schemac.compare.not_nulls import across_no_inherit, named_in_partitions, named_where_claimed, names_its_own
+from schemac.compare.not_nulls import (across_no_inherit, defaults_as_held, named_as_attached, named_in_partitions, named_where_claimed,
+                                       names_its_own, parents_names_given)
 from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import functions_around_types
 from schemac.compare.types import diff_objects
@@ -231,16 +232,20 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         old = cur_tables.get(key)
         if old is None:
             made = without_calls_to(t, readers.get(key, frozenset()))  # SET DEFAULT, ADD CONSTRAINT: after them
+            made = parents_names_given(made, des_tables)  # (a child's NOT NULL it declares again: the parent's name)
             parent = des_tables.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of else None
             copies: list[Change] = []
-            if reordered_partition(t, parent):  # made on its own, then attached (ATTACH is among diff_table's)
-                made, copies = attached_partition(made, parent)  # type: ignore[arg-type]
+            created = made
+            if reordered_partition(t, parent) or (parent is not None and named_as_attached(t, des_tables)):
+                # made on its own, then attached (ATTACH is among diff_table's)
+                made, copies, created = attached_partition(made, parent)  # type: ignore[arg-type]
                 parent = None
-            changes.append(Change("add_table", t.schema, t.name, None, None, made, made,
+            changes.append(Change("add_table", t.schema, t.name, None, None, created, created,
                                   FOREIGN_REMADE if key in remade else None))
             changes.extend(copies)
             changes.extend(replace(c, cause=NEW_TABLE) for c in diff_table(created_by_create_table(made, parent), t))
         else:
+            t = defaults_as_held(old, t, cur_tables, des_tables)
             old, t, before, left = across_parents(with_detached_copies(old, t, cur_tables, des_tables), t, cur_tables, des_tables)
             before += checks_for_attach(old, t, cur_tables, des_tables)
             old, renamed = across_no_inherit(old, t, cur_tables)

@@ -92,13 +92,19 @@ def reordered_partition(t: Table, parent: Optional[Table]) -> bool:
     return mine != theirs and sorted(mine) == sorted(theirs)
 
 
-def attached_partition(made: Table, parent: Table) -> tuple[Table, list[Change]]:
-    """A new partition that keeps its own column order is made as it was: CREATE TABLE on its own (the returned
-    table), and ATTACH PARTITION among the changes that complete it. ATTACH needs the table to hold the parent's
-    CHECKs (under their names: they merge into the inherited ones), added just before it (cause FOR_INHERIT)."""
+def attached_partition(made: Table, parent: Table) -> tuple[Table, list[Change], Table]:
+    """A new partition that keeps its own column order is made as it was: CREATE TABLE on its own, and ATTACH
+    PARTITION among the changes that complete it. ATTACH needs the table to hold the parent's CHECKs (under their
+    names: they merge into the inherited ones), added just before it (cause FOR_INHERIT). Returned: the table
+    that CREATE TABLE and ATTACH make, the CHECKs, and the table CREATE TABLE makes: without the parent's identity
+    columns' identity, which ATTACH refuses on the table and gives it (PostgreSQL 17+: one sequence, the parent's)."""
     copies = [Change("add_constraint", made.schema, made.name, name, None, replace(c, name=name, comment=None,
                      not_valid=False), made, FOR_INHERIT) for c in _inheritable(parent) for name in [constraint_name(parent, c)]]
-    return replace(made, partition_of=None), copies
+    made = replace(made, partition_of=None)
+    shared = {c.name for c in parent.columns if c.identity is not None}
+    created = replace(made, columns=tuple(replace(c, identity=None) if c.name in shared else c for c in made.columns)) \
+        if any(c.identity is not None and c.name in shared for c in made.columns) else made
+    return made, copies, created
 
 
 def checks_for_attach(cur: Table, des: Table, cur_tables: dict, des_tables: dict) -> list[Change]:

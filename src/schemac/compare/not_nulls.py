@@ -170,3 +170,87 @@ def named_in_partitions(changes: list[Change], des_tables: dict) -> list[Change]
         else:
             out.append(c)
     return out
+
+
+def _parents(t: Table, tables: dict) -> list[Table]:
+    keys = [(q.schema, q.name) for q in t.inherits] + \
+        ([(t.partition_of.parent_schema, t.partition_of.parent)] if t.partition_of is not None else [])
+    return [tables[k] for k in keys if k in tables and k != t.key]
+
+
+def _held_names(t: Table, column: str, tables: dict, depth: int = 0) -> list[str]:
+    """The names `t`'s NOT NULL on `column` may have in a database: the one schema.yaml gives, else those its
+    parents' give it (INHERITS / PARTITION OF copy the parent's name) and Postgres's default for `t`; [] where
+    the column is nullable."""
+    c = t.column(column)
+    if c is None or c.nullable:
+        return []
+    if c.not_null is not None and c.not_null.name:
+        return [c.not_null.name]
+    return parents_not_null_names(t, column, tables, depth + 1) + [default_not_null_name(t.name, column)]
+
+
+def parents_not_null_names(t: Table, column: str, tables: dict, depth: int = 0) -> list[str]:
+    """The names a NOT NULL of `t` on `column` takes from its parents (`tables`: by key), the first parent's first
+    (Postgres gives a child made INHERITS or PARTITION OF the first parent's); [] where no parent passes one down."""
+    out: list[str] = []
+    for p in _parents(t, tables) if depth < 32 else ():  # (a cycle is the loader's error)
+        pc = p.column(column)
+        if pc is not None and not pc.nullable and not (pc.not_null is not None and pc.not_null.no_inherit):
+            out += _held_names(p, column, tables, depth)
+    return out
+
+
+def defaults_as_held(cur: Table, des: Table, cur_tables: dict, des_tables: dict) -> Table:
+    """`des` with each NOT NULL it inherits under one of Postgres's two names for it, its parent's (PARTITION OF,
+    INHERITS) or its own <table>_<column>_not_null (a table made first, then attached or INHERIT'ed, or declaring
+    the column NOT NULL itself), named as `cur` has it where `cur` has either or none: the two are one, since Postgres
+    cannot rename an inherited NOT NULL (the name is given where the table is made: compare.differ)."""
+    if not (des.inherits or des.partition_of):
+        return des
+    columns = []
+    for c in des.columns:
+        old = cur.column(c.name)
+        if c.nullable or c.not_null is None or not c.not_null.name or old is None or old.nullable:
+            columns.append(c)
+            continue
+        given = parents_not_null_names(des, c.name, des_tables) + parents_not_null_names(cur, c.name, cur_tables)
+        either = set(given) | {default_not_null_name(des.name, c.name), default_not_null_name(cur.name, c.name)}
+        held = old.not_null.name if old.not_null is not None else None
+        if given and c.not_null.name in either and (held is None or held in either):
+            nn = replace(c.not_null, name=held)
+            c = replace(c, not_null=None if nn == NotNull() else nn)
+        columns.append(c)
+    return replace(des, columns=tuple(columns))
+
+
+def named_as_attached(t: Table, tables: dict) -> bool:
+    """A new partition with a NOT NULL under its own <table>_<column>_not_null, not its parent's (a table made on
+    its own and then attached, as pg_dump makes them): PARTITION OF would name it after the parent, so it is made
+    on its own and attached (compare.inherited_checks.attached_partition), which keeps the name. Not a foreign
+    table: PARTITION OF names its own (plan.not_null_ddl.partition_not_nulls)."""
+    if t.foreign is not None:
+        return False
+    for c in t.columns:
+        if partition_names_it(c) and c.not_null.name == default_not_null_name(t.name, c.name):  # type: ignore[union-attr]
+            given = parents_not_null_names(t, c.name, tables)
+            if given and c.not_null.name not in given:  # type: ignore[union-attr]
+                return True
+    return False
+
+
+def parents_names_given(t: Table, tables: dict) -> Table:
+    """A new INHERITS child whose own column (one it declares again, with a default of its own) is NOT NULL,
+    unnamed, where a parent passes its NOT NULL down: named as the parent's, which CREATE TABLE ... INHERITS
+    gives it where the child does not say NOT NULL itself (saying it unnamed names it the child's own)."""
+    if not t.inherits:
+        return t
+    columns = []
+    for c in t.columns:
+        nn = c.not_null or NotNull()
+        if not c.nullable and not nn.name and not nn.not_valid and not nn.no_inherit and c.identity is None:
+            given = parents_not_null_names(t, c.name, tables)
+            if given:
+                c = replace(c, not_null=replace(nn, name=given[0]))
+        columns.append(c)
+    return replace(t, columns=tuple(columns))

@@ -21,18 +21,21 @@
 -- before 18): its name where it is not <table>_<column>_not_null (a longer one, clipped by Postgres's rule, is
 -- compared by the caller), NOT VALID (attnotnull is true then too), NO INHERIT. One inherited and not also
 -- declared here (not conislocal) is what the parent's gives, left out as constraints.sql leaves out inherited
--- CHECKs, where it has the parent's name (CREATE ... INHERITS / PARTITION OF names it so); one with a name of its
--- own (the table's before an ATTACH or INHERIT: x_a_own) is read, so its name is not lost (CREATE TABLE ...
--- PARTITION OF p (a WITH OPTIONS CONSTRAINT x_a_own NOT NULL) makes it again).
+-- CHECKs, where it has the parent's name (CREATE ... INHERITS / PARTITION OF names it so); a local one under the
+-- parent's name has no name either (schema.yaml's unnamed NOT NULL of a child is the parent's: compare.not_nulls).
+-- One inherited (coninhcount > 0) under a name of its own is read even where that is <table>_<column>_not_null:
+-- a table made first and then attached (pg_dump's partitions) or INHERIT'ed, or a child declaring the column NOT
+-- NULL itself, keeps that name, which PARTITION OF / INHERITS alone would not give it.
 -- fdw_options: a foreign table's column's OPTIONS (attfdwoptions) as JSON text [[name, value], ...] (text: the
 -- reader shares equal rows by their values), else null.
 -- Rows for tables tables.sql left out (extension-owned) are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per column.
+-- (A parent's name is looked for only where the constraint has a parent's merged in: coninhcount > 0.)
 -- On 18, the table's own NOT NULL constraints are hashed once (not_nulls): joined per column through
 -- pg_constraint's conrelid index, each lookup filtered the ~10 constraints of its table (26 of 67 ms at
 -- 1,000 tables). Before 18 there are none, and no CTE either: one keeps the planner from a parallel plan
 -- (PostgreSQL 15 at 10,000 tables: 310 -> 385 ms).
-WITH /* since 18: not_nulls AS MATERIALIZED (SELECT con.conrelid, con.conkey[1] AS attnum, con.conname, con.convalidated, con.connoinherit FROM pg_catalog.pg_constraint con WHERE con.contype = 'n' AND (con.conislocal OR NOT EXISTS (SELECT FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_constraint pc ON pc.conrelid = i.inhparent AND pc.contype = 'n' AND pc.conname = con.conname WHERE i.inhrelid = con.conrelid))), identity_sequences */ identity_sequences AS (
+WITH /* since 18: not_nulls AS MATERIALIZED (SELECT conrelid, attnum, CASE WHEN NOT parents THEN conname END AS conname, convalidated, connoinherit, coninhcount FROM (SELECT con.conrelid, con.conkey[1] AS attnum, con.conname, con.convalidated, con.connoinherit, con.coninhcount, con.conislocal, con.coninhcount > 0 AND EXISTS (SELECT FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_constraint pc ON pc.conrelid = i.inhparent AND pc.contype = 'n' AND pc.conname = con.conname WHERE i.inhrelid = con.conrelid) AS parents FROM pg_catalog.pg_constraint con WHERE con.contype = 'n') n WHERE conislocal OR NOT parents), identity_sequences */ identity_sequences AS (
   -- The sequence of each identity column of the database, found by what depends ('i') on the column; a
   -- partition's identity column (PG 17+) uses the sequence of the same-named column of the partition
   -- tree's root. Joined once, not looked up per column (115,000 lookups at 10,000 tables, mostly empty).
@@ -75,7 +78,8 @@ SELECT a.attrelid AS table_oid,
          SELECT json_agg(json_build_array(o.option_name, o.option_value) ORDER BY o.n)
          FROM pg_catalog.pg_options_to_table(a.attfdwoptions) WITH ORDINALITY AS o(option_name, option_value, n))::text
          END AS fdw_options,
-       CASE WHEN nn.conname <> c.relname || '_' || a.attname || '_not_null' THEN nn.conname::text END AS not_null_name,
+       CASE WHEN nn.coninhcount > 0 OR nn.conname <> c.relname || '_' || a.attname || '_not_null' THEN nn.conname::text END
+         AS not_null_name,
        NOT nn.convalidated AS not_null_not_valid,
        nn.connoinherit AS not_null_no_inherit
 FROM pg_catalog.pg_attribute a
