@@ -1,8 +1,8 @@
 -- User-defined operator classes of the requested schemas (CREATE OPERATOR CLASS), not those an extension owns
 -- (pg_depend deptype 'e'), and only those whose operator family a class made: its own (an operator family of
 -- the class's name, schema and method, which CREATE OPERATOR CLASS makes when it names none), or another
--- class's own (FAMILY other_ops). A class of a family made by CREATE OPERATOR FAMILY is listed as not managed
--- (unmanaged.sql), with that family.
+-- class's own (FAMILY other_ops), or a family made by CREATE OPERATOR FAMILY that operator_families.sql reads (in
+-- a schema read, not an extension's); a class of another family is listed as not managed (unmanaged.sql).
 -- type_name, storage: format_type of opcintype and opckeytype (NULL where opckeytype is 0: the type itself).
 -- family: NULL where the class's own, else its name, bare in the class's schema, else schema.name.
 -- operators: the class's members: the pg_amop rows bound to it (pg_depend on the class), and, where the family is
@@ -77,6 +77,10 @@ LEFT JOIN pg_catalog.pg_description d
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
                   WHERE dep.classid = 'pg_catalog.pg_opclass'::regclass AND dep.objid = oc.oid AND dep.deptype = 'e')
-  AND EXISTS (SELECT 1 FROM pg_catalog.pg_opclass mk  -- its family is a class's own
-              WHERE (mk.opcname, mk.opcnamespace, mk.opcmethod) = (f.opfname, f.opfnamespace, f.opfmethod))
+  AND (EXISTS (SELECT 1 FROM pg_catalog.pg_opclass mk  -- its family is a class's own
+               WHERE (mk.opcname, mk.opcnamespace, mk.opcmethod) = (f.opfname, f.opfnamespace, f.opfmethod))
+       OR (fn.nspname = ANY (%(schemas)s::name[])  -- or one operator_families.sql reads
+           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
+                           WHERE dep.classid = 'pg_catalog.pg_opfamily'::regclass AND dep.objid = f.oid
+                             AND dep.deptype = 'e')))
 ORDER BY n.nspname COLLATE "C", oc.opcname COLLATE "C", am.amname COLLATE "C";
