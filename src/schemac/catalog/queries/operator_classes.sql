@@ -83,4 +83,7 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
            AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
                            WHERE dep.classid = 'pg_catalog.pg_opfamily'::regclass AND dep.objid = f.oid
                              AND dep.deptype = 'e')))
+  AND (am.oid < 16384  -- FirstNormalObjectId: a method of Postgres's own, or an extension's (CREATE ACCESS METHOD
+       OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep  -- is not managed: unmanaged.sql lists what uses one)
+                  WHERE dep.classid = 'pg_catalog.pg_am'::regclass AND dep.objid = am.oid AND dep.deptype = 'e'))
 ORDER BY n.nspname COLLATE "C", oc.opcname COLLATE "C", am.amname COLLATE "C";

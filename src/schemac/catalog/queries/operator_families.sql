@@ -56,4 +56,7 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
                   WHERE dep.classid = 'pg_catalog.pg_opfamily'::regclass AND dep.objid = f.oid AND dep.deptype = 'e')
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_opclass mk  -- a class's own: managed with it
                   WHERE (mk.opcname, mk.opcnamespace, mk.opcmethod) = (f.opfname, f.opfnamespace, f.opfmethod))
+  AND (am.oid < 16384  -- FirstNormalObjectId: a method of Postgres's own, or an extension's (CREATE ACCESS METHOD
+       OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep  -- is not managed: unmanaged.sql lists what uses one)
+                  WHERE dep.classid = 'pg_catalog.pg_am'::regclass AND dep.objid = am.oid AND dep.deptype = 'e'))
 ORDER BY n.nspname COLLATE "C", f.opfname COLLATE "C", am.amname COLLATE "C";
