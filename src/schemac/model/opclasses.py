@@ -33,8 +33,25 @@ class ClassFunction:
     right: Optional[str] = None
 
 
+class _UsingMethod:
+    """What a class and a family share: named (schema, name, method), as DROP ... USING names them."""
+
+    schema: str
+    name: str
+    method: str
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        return (self.schema, self.name, self.method)
+
+    @property
+    def signature(self) -> str:
+        """name USING method, as DROP OPERATOR CLASS (FAMILY) and reports name it."""
+        return f"{self.name} USING {self.method}"
+
+
 @dataclass(frozen=True)
-class OperatorClass:
+class OperatorClass(_UsingMethod):
     """An operator class (pg_opclass) of `method` for `type` (format_type's spelling). `family` is None for the
     class's own (the family of its name that CREATE OPERATOR CLASS makes), else another class's own, bare in
     the class's schema or `schema.name`; `storage` the type the index stores where not `type`. Identity:
@@ -53,15 +70,6 @@ class OperatorClass:
     owner: Optional[str] = _security(None)
     source: Optional[Source] = _src()
 
-    @property
-    def identity(self) -> tuple[str, str, str]:
-        return (self.schema, self.name, self.method)
-
-    @property
-    def signature(self) -> str:
-        """name USING method, as DROP OPERATOR CLASS and reports name it."""
-        return f"{self.name} USING {self.method}"
-
     def family_key(self) -> tuple[str, str, str]:
         """(schema, name, method) of its operator family."""
         if self.family is None:
@@ -75,7 +83,7 @@ class OperatorClass:
 
 
 @dataclass(frozen=True)
-class OperatorFamily:
+class OperatorFamily(_UsingMethod):
     """An operator family made by CREATE OPERATOR FAMILY (pg_opfamily), not a class's own: its classes name it as
     their `family`. `operators` and `functions` are its loose members, the pg_amop and pg_amproc rows bound to the
     family and to no class (ALTER OPERATOR FAMILY ... ADD, and those Postgres binds to the family when a class is
@@ -90,15 +98,6 @@ class OperatorFamily:
     comment: Optional[str] = None
     owner: Optional[str] = _security(None)
     source: Optional[Source] = _src()
-
-    @property
-    def identity(self) -> tuple[str, str, str]:
-        return (self.schema, self.name, self.method)
-
-    @property
-    def signature(self) -> str:
-        """name USING method, as DROP OPERATOR FAMILY and reports name it."""
-        return f"{self.name} USING {self.method}"
 
 
 def family_members(operators, functions) -> dict:

@@ -32,17 +32,22 @@ FAMILY_KEYS = {"name": False, "schema": False, "method": True, "operators": Fals
 class OperatorClassReader(CastReader):
     """Reads the top-level `operator_classes:` and `operator_families:`."""
 
+    def _entries(self, node: Node, field: str, kind: str, keys: dict):
+        """(key node, value node, what, fields, name, schema, method) of each entry of `operator_classes:` or
+        `operator_families:`."""
+        for key, key_node, value in self.w.mapping(node, field):
+            what = f"{kind} '{key}'"
+            f = self.w.fields(value, what, keys)
+            schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
+            yield (key_node, value, what, f, self.object_name(f, key_node, f"{kind} name"), schema,
+                   self.identifier(f["method"][1], f"method of {what}").lower())
+
     def operator_families(self, node: Node, functions: list[Function],
                           extensions: tuple[Extension, ...]) -> tuple[OperatorFamily, ...]:
         out: list[OperatorFamily] = []
         seen: dict[tuple, int] = {}
         names = function_names(functions)
-        for key, key_node, value in self.w.mapping(node, "operator_families"):
-            what = f"operator family '{key}'"
-            f = self.w.fields(value, what, FAMILY_KEYS)
-            name = self.object_name(f, key_node, "operator family name")
-            schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
-            method = self.identifier(f["method"][1], f"method of {what}").lower()
+        for key_node, _, what, f, name, schema, method in self._entries(node, "operator_families", "operator family", FAMILY_KEYS):
             members = {field: tuple(self._class_member(item, what, None, field == "functions", functions, names,
                                                        extensions) for item in self.w.sequence(f[field][1], f"{field} of {what}"))
                        if field in f else () for field in ("operators", "functions")}
@@ -58,12 +63,7 @@ class OperatorClassReader(CastReader):
         out: list[OperatorClass] = []
         seen: dict[tuple, int] = {}
         names = function_names(functions)
-        for key, key_node, value in self.w.mapping(node, "operator_classes"):
-            what = f"operator class '{key}'"
-            f = self.w.fields(value, what, CLASS_KEYS)
-            name = self.object_name(f, key_node, "operator class name")
-            schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
-            method = self.identifier(f["method"][1], f"method of {what}").lower()
+        for key_node, value, what, f, name, schema, method in self._entries(node, "operator_classes", "operator class", CLASS_KEYS):
             type_ = self._cast_type(f["type"][1], f"type of {what}")
             own = lambda t: None if t == type_ else t  # noqa: E731  (the class's type: left out)
             operators = tuple(self._class_member(item, what, own, False, functions, names, extensions)

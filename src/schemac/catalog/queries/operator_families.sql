@@ -6,8 +6,8 @@
 -- created: btree's cross-type members, its optional support functions), as operator_classes.sql spells a class's,
 -- with both types always.
 -- owner: the owning role's name. Parameter: schemas, an array of schema names. One row per family.
-WITH loose AS (  -- (catalog, row, family) of each member bound to a family
-  SELECT dep.classid, dep.objid, dep.refobjid AS family_oid
+WITH member AS (  -- (catalog, row, family) of each member bound to a family
+  SELECT dep.classid, dep.objid, dep.refobjid AS holder
   FROM pg_catalog.pg_depend dep
   WHERE dep.classid IN ('pg_catalog.pg_amop'::regclass, 'pg_catalog.pg_amproc'::regclass)
     AND dep.refclassid = 'pg_catalog.pg_opfamily'::regclass
@@ -15,40 +15,13 @@ WITH loose AS (  -- (catalog, row, family) of each member bound to a family
 SELECT n.nspname::text AS schema_name,
        f.opfname::text AS family_name,
        am.amname::text AS method,
-       COALESCE((SELECT json_agg(json_build_object(
-                   'strategy', ao.amopstrategy,
-                   'operator', CASE WHEN opn.nspname IN ('public', 'pg_catalog') THEN o.oprname::text
-                                    ELSE opn.nspname::text || '.' || o.oprname::text END,
-                   'left', pg_catalog.format_type(ao.amoplefttype, NULL),
-                   'right', pg_catalog.format_type(ao.amoprighttype, NULL),
-                   'order_by', (SELECT CASE WHEN sn.nspname IN ('public', 'pg_catalog') THEN sf.opfname::text
-                                            ELSE sn.nspname::text || '.' || sf.opfname::text END
-                                FROM pg_catalog.pg_opfamily sf
-                                JOIN pg_catalog.pg_namespace sn ON sn.oid = sf.opfnamespace
-                                WHERE sf.oid = ao.amopsortfamily AND ao.amoppurpose = 'o'))
-                   ORDER BY ao.amopstrategy, ao.amoplefttype, ao.amoprighttype)
-                 FROM pg_catalog.pg_amop ao
-                 JOIN loose m ON m.classid = 'pg_catalog.pg_amop'::regclass AND m.objid = ao.oid AND m.family_oid = f.oid
-                 JOIN pg_catalog.pg_operator o ON o.oid = ao.amopopr
-                 JOIN pg_catalog.pg_namespace opn ON opn.oid = o.oprnamespace), '[]'::json) AS operators,
-       COALESCE((SELECT json_agg(json_build_object(
-                   'number', ap.amprocnum,
-                   'function', CASE WHEN pn.nspname = 'public' THEN '' ELSE pn.nspname::text || '.' END
-                               || p.proname::text || '(' || coalesce((
-                                   SELECT string_agg(pg_catalog.format_type(a.t, NULL), ', ' ORDER BY a.i)
-                                   FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, i)), '') || ')',
-                   'left', pg_catalog.format_type(ap.amproclefttype, NULL),
-                   'right', pg_catalog.format_type(ap.amprocrighttype, NULL))
-                   ORDER BY ap.amprocnum, ap.amproclefttype, ap.amprocrighttype)
-                 FROM pg_catalog.pg_amproc ap
-                 JOIN loose m ON m.classid = 'pg_catalog.pg_amproc'::regclass AND m.objid = ap.oid AND m.family_oid = f.oid
-                 JOIN pg_catalog.pg_proc p ON p.oid = ap.amproc
-                 JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace), '[]'::json) AS functions,
+       /* include opclass_members */,
        d.description AS comment,
        pg_catalog.pg_get_userbyid(f.opfowner)::text AS owner
 FROM pg_catalog.pg_opfamily f
 JOIN pg_catalog.pg_namespace n ON n.oid = f.opfnamespace
 JOIN pg_catalog.pg_am am ON am.oid = f.opfmethod
+CROSS JOIN LATERAL (SELECT f.oid AS holder) h
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = f.oid AND d.classoid = 'pg_catalog.pg_opfamily'::regclass AND d.objsubid = 0
 WHERE n.nspname = ANY (%(schemas)s::name[])
