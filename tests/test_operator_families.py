@@ -15,7 +15,11 @@ import pytest
 from test_aggregates import _step
 from test_operator_classes import SCHEMA as CLASS_SCHEMA, inspected_back
 from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
 from schemac.commands.inspect import inspect_database
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+from schemac.schemafile.load import load_text
 
 _CMP = "".join(f"      - {{strategy: {n}, operator: '{op}'}}\n" for n, op in enumerate(("<", "<=", "=", ">=", ">"), 1))
 SCHEMA = """\
@@ -225,3 +229,32 @@ def test_a_materialized_view_index_on_a_default_class_changed(db_url, tmp_path):
         conn.execute("UPDATE t SET q = ROW(1, 9) WHERE id = 2")  # a equal to row 1's: the class compares `a` only
         with pytest.raises(psycopg.errors.UniqueViolation):
             conn.execute("REFRESH MATERIALIZED VIEW mv")
+
+
+def test_a_class_member_postgres_binds_to_the_family_is_warned(db_url, tmp_path, capsys):
+    """A cross-type operator or an optional support function written under a class of a declared family: Postgres
+    binds it to the family (the catalog says so), where inspect reads it, so the loader warns at the class's line."""
+    text = SCHEMA.replace("    functions: [{number: 1, function: 'pg_catalog.btint8cmp(bigint, bigint)'}]\n",
+                          "    functions: [{number: 1, function: 'pg_catalog.btint8cmp(bigint, bigint)'}]\n"
+                          "  my_int2_ops:\n    method: btree\n    type: int2\n    family: ops.my_integer_ops\n"
+                          "    operators: [{strategy: 1, operator: <}, {strategy: 1, operator: <, right: int4}]\n"
+                          "    functions: [{number: 1, function: 'pg_catalog.btint2cmp(int2, int2)'},"
+                          " {number: 2, function: 'pg_catalog.btint2sortsupport(internal)'}]\n")
+    load_text(text, "schema.yaml")
+    err = capsys.readouterr().err
+    assert "schema.yaml:39:3: operator class 'my_int2_ops': Postgres binds OPERATOR 1 (smallint, integer), FUNCTION 2 " \
+           "(smallint, smallint) to its family " \
+           "ops.my_integer_ops, not to the class" in err, err
+    assert "my_int4_ops" not in err and "my_int8_ops" not in err, err
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(text)
+    assert generate(str(schema), str(tmp_path / "generated")).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+    ops, fns = _members(db_url)
+    assert "1 <(smallint,integer) smallint integer family" in ops and \
+        "1 <(smallint,smallint) smallint smallint my_int2_ops" in ops, ops
+    assert "2 btint2sortsupport(internal) smallint smallint family" in fns, fns
+    found = {(d.kind, d.name) for d in check_drift(str(schema), db_url).differences}
+    assert found == {("operator_class_changed", "my_int2_ops USING btree"),
+                     ("operator_family_changed", "my_integer_ops USING btree")}, found

@@ -89,6 +89,13 @@ class OperatorClassReader(CastReader):
                 raise SchemaFileError(f"family of operator class '{c.name}': schema.yaml declares no {c.method} "
                                       f"operator family {c.family} (under operator_families:), nor a class whose own "
                                       "family it would be", c.source)
+        declared = {f.identity for f in families}
+        for c in out:
+            loose = family_bound(c) if c.family is not None and c.family_key() in declared else []
+            if loose:
+                self.warnings.append(f"{c.source}: operator class '{c.name}': Postgres binds {', '.join(loose)} to "  # type: ignore
+                                     f"its family {c.family}, not to the class: declare them under that family in "
+                                     "operator_families: (as inspect writes them), else diff reports drift")
         return tuple(out)
 
     def _family(self, f: dict, what: str, schema: str, name: str) -> Optional[str]:
@@ -134,6 +141,23 @@ class OperatorClassReader(CastReader):
             raise self.fail(f["order_by"][1], f"order_by of {what} must be an operator family, not {order_by!r}")
         return ClassOperator(int(node.value), symbol if qualifier in ("", "public", "pg_catalog") else text, left, right,
                              _bare_family(order_by))
+
+
+# The support functions a class of these methods holds (pg_depend on the class) when CREATE OPERATOR CLASS names
+# them; Postgres binds its other members to a family of CREATE OPERATOR FAMILY (btadjustmembers, hashadjustmembers:
+# cross-type members and optional functions; gistadjustmembers: every operator and the optional functions).
+_BOUND_FUNCTIONS = {"btree": {1}, "hash": {1}, "gist": {1, 2, 5, 6, 7}}
+
+
+def family_bound(c: OperatorClass) -> list[str]:
+    """The members of `c` (OPERATOR n, FUNCTION n) that Postgres binds to its family rather than to it."""
+    if c.method not in _BOUND_FUNCTIONS:
+        return []
+    def types(m) -> str:
+        return f"({m.left or c.type}, {m.right or c.type})"
+    out = [f"OPERATOR {o.strategy} {types(o)}" for o in c.operators if c.method == "gist" or o.left != o.right]
+    return out + [f"FUNCTION {f.number} {types(f)}" for f in c.functions
+                  if f.number not in _BOUND_FUNCTIONS[c.method] or f.left != f.right]
 
 
 def _bare_family(name: Optional[str]) -> Optional[str]:
