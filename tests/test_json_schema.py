@@ -85,7 +85,6 @@ T = "tables:\n  t:\n    columns:\n      a: integer\n      b: {type: text}\n"  # 
 REJECTED = [
     # operator classes: a method and a type, members numbered from 1, of known keys
     ("opclass-no-type", "operator_classes:\n  p: {method: hash, operators: [{strategy: 1, operator: '='}]}\n", "type"),
-    ("opclass-no-members", "operator_classes:\n  p: {method: hash, type: integer}\n", "needs operators: or functions:"),
     ("opclass-strategy-zero", "operator_classes:\n  p: {method: hash, type: integer, operators: [{strategy: 0, "
                               "operator: '='}]}\n", "must be an integer from 1"),
     ("opclass-member-unknown-key", "operator_classes:\n  p: {method: hash, type: integer, operators: [{strategy: 1, "

@@ -273,3 +273,18 @@ def test_a_family_whose_function_is_not_read_is_listed_with_its_classes(db_url):
     assert "operator_classes:" not in text and "operator_families:" not in text, text
     assert "#   operator class (1): public.fam_int4 USING btree\n" in text, text
     assert "#   operator family (1): public.fam USING btree\n" in text, text
+
+
+def test_a_class_without_members(db_url, tmp_path):
+    """A class with no member of its own (pg_dump writes it `AS STORAGE type`; alter_generic.sql makes some), in a
+    family that holds what it serves: loaded (it was refused: `needs operators: or functions:`), created, in sync."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    sql = _step(schema, out, db_url, "operator_families:\n  uuid_fam: {method: hash, operators: [{strategy: 1, "
+                                     "operator: '=', left: uuid, right: uuid}]}\noperator_classes:\n"
+                                     "  bare_uuid_ops: {method: hash, type: uuid, family: uuid_fam}\n")
+    assert "CREATE OPERATOR CLASS bare_uuid_ops FOR TYPE UUID USING hash FAMILY uuid_fam AS STORAGE UUID" in sql, sql
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT f.opfname::text, c.opckeytype, (SELECT count(*) FROM pg_depend d WHERE d.refobjid = "
+                            "c.oid AND d.classid IN ('pg_amop'::regclass, 'pg_amproc'::regclass)) FROM pg_opclass c "
+                            "JOIN pg_opfamily f ON f.oid = c.opcfamily WHERE c.opcname = 'bare_uuid_ops'").fetchone() \
+            == ("uuid_fam", 0, 0)

@@ -51,6 +51,7 @@ def _members(c, own: Optional[str]) -> list[str]:
 
 def create_operator_class(c: OperatorClass) -> exp.Command:
     items = _members(c, c.type) + ([f"STORAGE {routine_type_sql(c.storage)}"] if c.storage else [])
+    items = items or [f"STORAGE {routine_type_sql(c.type)}"]  # one of no members (its type's own: none kept)
     family = f"FAMILY {_name(c.family, c.schema)}" if c.family else ""
     return command("CREATE", "OPERATOR CLASS", qualified(c.schema, c.name), "DEFAULT" if c.default else "",
                    "FOR TYPE", routine_type_sql(c.type), "USING", quote_ident(c.method), family, "AS", ", ".join(items))

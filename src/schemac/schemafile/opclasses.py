@@ -63,7 +63,7 @@ class OperatorClassReader(CastReader):
         out: list[OperatorClass] = []
         seen: dict[tuple, int] = {}
         names = function_names(functions)
-        for key_node, value, what, f, name, schema, method in self._entries(node, "operator_classes", "operator class", CLASS_KEYS):
+        for key_node, _, what, f, name, schema, method in self._entries(node, "operator_classes", "operator class", CLASS_KEYS):
             type_ = self._cast_type(f["type"][1], f"type of {what}")
             own = lambda t: None if t == type_ else t  # noqa: E731  (the class's type: left out)
             operators = tuple(self._class_member(item, what, own, False, functions, names, extensions)
@@ -72,9 +72,6 @@ class OperatorClassReader(CastReader):
             support = tuple(self._class_member(item, what, own, True, functions, names, extensions)
                             for item in self.w.sequence(f["functions"][1], f"functions of {what}")) \
                 if "functions" in f else ()
-            if not operators and not support:
-                raise self.fail(value, f"{what} needs operators: or functions: (CREATE OPERATOR CLASS ... AS lists "
-                                       "at least one)")
             family = self._family(f, what, schema, name)
             storage = self._cast_type(f["storage"][1], f"storage of {what}") if "storage" in f else None
             c = OperatorClass(name, method, type_, schema, self.opt_bool(f, "default", what), family,
