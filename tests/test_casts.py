@@ -10,6 +10,7 @@ from pgharness import takes
 from schemac.pg.casts import _CASTS, ADDED_IN_18, BUILTIN_TYPES, CAST_TABLE_QUERIES, converts
 
 
+@pytest.mark.every_major
 def test_the_table_is_this_servers_pg_cast(any_db_url):
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         major = conn.info.server_version // 10000

@@ -310,6 +310,9 @@ def test_diff_sends_only_reads_in_a_read_only_transaction(project, db_url, monke
         return original_cur(self, query, *a, **k)
 
     monkeypatch.setattr(psycopg.Cursor, "execute", cur_execute)  # Connection.execute goes through it
+    # The recorder sees this process's statements: no forked child (it runs the same CatalogRead, and
+    # tests/test_catalog_fork.py shows the two ways report alike).
+    monkeypatch.setenv("SCHEMAC_FORK", "0")
     result = check_drift(str(project / "schema.yaml"), migrated, out_dir=str(project / "generated"))
     assert not result.differences
     lanes = {}

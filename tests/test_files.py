@@ -296,7 +296,7 @@ def test_an_existing_file_with_the_next_name_is_never_replaced(tmp_path):
 
 
 def _killed_at(monkeypatch, gen, where: str, after: int = 0):
-    """Make `gen.<where>` (generate's write_new, or migrations.state's write_atomic) die like a killed process on its call number
+    """Make `gen.<where>` (statebody's write_new, or migrations.state's write_atomic) die like a killed process on its call number
     `after` + 1: nothing of generate's own clean-up runs (a kill runs no except: clause)."""
     real = getattr(gen, where)
     calls = []
@@ -336,6 +336,7 @@ def test_change_written_as_several_files_when_it_needs_many_locks(tmp_path, monk
     migration of thousands of tables) is cut into files, in order; they apply as sqlx would, leave no
     drift, and a kill after some of them is refused, not recorded."""
     import schemac.commands.generate as gen
+    import schemac.migrations.statebody as statebody
     from schemac.migrations.apply import apply_files
     from schemac.commands.diff import check_drift
     from schemac.migrations.layout import Layout
@@ -366,11 +367,11 @@ def test_change_written_as_several_files_when_it_needs_many_locks(tmp_path, monk
     other = tmp_path / "other"
     other.mkdir()
     (other / "schema.yaml").write_text("tables:\n" + tables, encoding="utf-8")
-    _killed_at(monkeypatch, gen, "write_new", after=1)
+    _killed_at(monkeypatch, statebody, "write_new", after=1)  # (generate writes the files through it)
     with pytest.raises(KeyboardInterrupt):
         gen.generate(str(other / "schema.yaml"), str(other / "generated"), name="init")
-    monkeypatch.setattr(gen.os, "unlink", os.unlink)
-    monkeypatch.setattr(gen, "write_new", write_new)
+    monkeypatch.setattr(os, "unlink", os.unlink)
+    monkeypatch.setattr(statebody, "write_new", write_new)
     (partial,) = migration_files(other / "generated")
     with pytest.raises(SchemacError, match=r"stopped after writing file 1 of \d+ of one change \(" + partial.name):
         gen.generate(str(other / "schema.yaml"), str(other / "generated"), name="init")

@@ -249,6 +249,7 @@ def _property(db_url: str, examples: int) -> None:
         prop()
 
 
+@pytest.mark.every_major
 def test_written_and_deparsed_checks_normalize_alike(any_db_url):
     _property(any_db_url, EXAMPLES)
 
@@ -269,6 +270,7 @@ DIFFERENT_DEFAULTS = [("boolean", "'t'", "false"), ("text", "'t'", "true"), ("in
                       ("date", "'2020-1-1'", "'2020-01-02'::date"), ("text[]", "'{a b}'", "'{a,b}'")]
 
 
+@pytest.mark.every_major
 def test_defaults_read_back_as_written(any_db_url):
     from schemac.compare.normalize import same_default
 

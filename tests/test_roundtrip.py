@@ -30,6 +30,7 @@ def migrate(schema_path: str, out: str, url: str) -> None:
         apply_files(conn, Layout(out).migrations())
 
 
+@pytest.mark.every_major
 @pytest.mark.parametrize("schema_path", FIXTURES, ids=lambda p: os.path.basename(p))
 def test_generate_apply_diff_is_empty(any_db_url, tmp_path, schema_path, schemac):
     migrate(schema_path, str(tmp_path / "gen"), any_db_url)
@@ -154,6 +155,7 @@ def test_a_table_without_columns_round_trips(db_url, tmp_path, schemac):
         assert fingerprint(rebuilt) == fingerprint(db_url)
 
 
+@pytest.mark.every_major
 def test_a_query_names_a_later_major_s_columns_only_for_that_major(any_db_url):
     """constraints.sql reads PostgreSQL 18's conperiod and conenforced by name on 18 and their values before
     it (catalog.queries' `since` markers): the query runs on every major, without serialising every

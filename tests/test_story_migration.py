@@ -52,6 +52,7 @@ def test_committed_migration_file_follows_sqlx_rules():
     assert data.count(b"CREATE INDEX IF NOT EXISTS") == 3
 
 
+@pytest.mark.every_major
 def test_migration_applies_twice_and_matches_story(any_db_url):
     sql = open(story_migration(), encoding="utf-8").read()
     with psycopg.connect(any_db_url, autocommit=True) as conn:

@@ -7,13 +7,13 @@ server's share of the catalog queries then runs beside that import instead of af
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from keyword import iskeyword
 from typing import Any, Callable, Optional, Union
 
 import psycopg
 from psycopg.pq import TransactionStatus
 
+from schemac.catalog.catalogrows import CatalogRows
 from schemac.catalog.connection import (begin_read_only, database_label, passwords, error_message, restore_autocommit,
                                         rollback_quietly)
 from schemac.catalog.history import read_history
@@ -28,17 +28,6 @@ QUERY_NAMES = ("tables", "columns", "constraints", "indexes", "enums", "domains"
                 "text_search_configs", "text_search_dictionaries", "publications", "event_triggers", "casts",
                 "operator_classes", "operator_families",
                 "foreign_servers")
-
-
-@dataclass(frozen=True)
-class CatalogRows:
-    """What the catalog queries returned, before it becomes a model. Reading needs psycopg only, so
-    `schemac diff` can put the queries in flight before it has imported sqlglot (see commands/diff.py)."""
-
-    rows: dict[str, list[dict[str, Any]]]
-    queries: int
-    server_version: int
-    history: Optional[list[tuple]] = None  # `_sqlx_migrations` rows, when asked for and readable
 
 
 # -- reading the catalog ------------------------------------------------------------------------

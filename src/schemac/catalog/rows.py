@@ -13,7 +13,7 @@ from operator import itemgetter
 from typing import Any, Optional
 
 from schemac.catalog import kindrows
-from schemac.catalog.fetch import CatalogRows
+from schemac.catalog.catalogrows import CatalogRows
 from schemac.model import (Check, Column, Domain, Enum, Exclusion, ExclusionElement, Extension, ForeignKey, Namespace,
                            Identity, Index, IndexElement, Nulls, Parent, Partitioning, PartitionOf, PrimaryKey,
                            Rule, Schema, Sequence, SequenceOptions, Table, Trigger, Unique, Unmanaged)

@@ -7,9 +7,10 @@ What makes this fast on a large schema (numbers in docs/benchmarks-catalog.md):
   compiled model with every source line there, and reading it is ~35x faster than parsing the YAML.
   Otherwise (no record, schema.yaml edited since, another version, a damaged file) schema.yaml is
   parsed as ever; both ways give the same model, so the same report and the same errors.
-- The catalog is read on a worker thread, started as soon as psycopg is imported: the server answers
-  the catalog queries while this process imports sqlglot and decodes the model, instead of one after
-  the other. The worker only fetches rows; the model is built from them here, once they are in.
+- The catalog is read by a forked child process on Linux (worker threads in this process elsewhere,
+  catalog/forked.py), started first: it imports psycopg and the server answers the catalog queries while
+  this process imports the model and decodes the record, on the other core, instead of one after the
+  other. The child only fetches rows; the model is built from them here, once they are in.
 - No cyclic garbage collection while modules load and the models are built; nothing is imported
   that the run does not use (no YAML on the fast path, no DDL when there is nothing to fix).
 """
@@ -181,15 +182,16 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
     # sqlglot trees are cyclic garbage that must be collected.
     from schemac.commands.loading import loading
 
-    with loading():  # (psycopg, for the catalog worker; the model loads below, while the server answers)
-        from schemac.catalog.worker import CatalogRead, quick_handoff
+    with loading():
+        from schemac.catalog.forked import catalog_read
+        from schemac.catalog.worker import quick_handoff
         from schemac.pg.collector import GCPause
     with GCPause() as gc_pause:
         with quick_handoff():
-            # psycopg only: both lanes connect, and the queries start on state.json's hint (_record), while this
-            # thread imports the model and decodes the record (~0.05 s sooner at 1,000 tables, the server
-            # using the core the imports leave idle).
-            catalog = CatalogRead(database_url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
+            # A forked child (or this process's threads: catalog/forked.py) imports psycopg, both lanes connect,
+            # and the queries start on state.json's hint (_record), while this thread imports the model and
+            # decodes the record.
+            catalog = catalog_read(database_url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
             layout = None
             try:
                 if out_dir is not None and os.path.isdir(os.path.join(out_dir, "migrations")):

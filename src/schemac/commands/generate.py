@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -17,9 +15,10 @@ from schemac.compare.changes import INHERITED, Change
 from schemac.compare.differ import diff, ignored_renames, repeated_key_notices, unused_usings
 from schemac.compare.not_nulls import inherited_renames
 from schemac.errors import SchemacError, printable
-from schemac.migrations.layout import Layout, MigrationFile, NewMigration, locked, next_version, validate_name, write_new
+from schemac.migrations.layout import Layout, MigrationFile, NewMigration, locked, next_version, validate_name
 from schemac.commands.views import attach_recorded, computed, dev_url_of, major_of, reparsed
 from schemac.migrations.state import State, file_sha384, read_state
+from schemac.migrations.statebody import SchemaPart, write_migrations
 from schemac.model import Schema
 from schemac.plan.hazards import destructive_reason, missing_cast, row_failures
 from schemac.plan.planner import plan_online, planned, render_sql
@@ -202,14 +201,15 @@ def generate(schema_path: str, out_dir: str, name: Optional[str] = None, message
         if dry_run or check:
             return _compose(layout, desired, digest, name, message, schema_path, "check" if check else "dry-run",
                             allow_destructive, concurrently, verify, dev_url, sight)
-        with locked(layout):
+        with locked(layout), SchemaPart(layout.state_path) as part:
             return _compose(layout, desired, digest, name, message, schema_path, "write", allow_destructive,
-                            concurrently, verify, dev_url, sight)
+                            concurrently, verify, dev_url, sight, part)
 
 
 def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], message: Optional[str],
              schema_path: str, mode: str, allow_destructive: bool, concurrently: bool, verify: bool = False,
-             dev_url: Optional[str] = None, sight: Optional[OutOfSight] = None) -> Result:
+             dev_url: Optional[str] = None, sight: Optional[OutOfSight] = None,
+             part: Optional[SchemaPart] = None) -> Result:
     state = read_state(layout.state_path)
     if mode == "write":
         recovered = _recover_interrupted(layout, state, desired, digest)
@@ -261,6 +261,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         lines.append("Rerun with --allow-destructive to write it anyway, or use renamed_from: for a rename.")
         return Result("refused", "\n".join(lines), changes=tuple(changes), notices=notices)
     name = name or default_name(changes)
+    if part is not None:  # state.json's bulk written by a child meanwhile (migrations/statebody.py)
+        part.start(desired)
     with GCPause(keep=False):  # each statement's tree is released once printed (_printed): no garbage cycles pile up
         units = _units(changes, current, name, concurrently)
     versions = [m.version for m in layout.migrations()]
@@ -284,22 +286,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         return Result("dry-run", f"-- would write {len(files)} file(s) to {layout.migrations_dir}"
                                  + (f"\n-- {verified}" if verified else ""), shown,
                       changes=tuple(changes), notices=notices)
-    paths = []
-    try:
-        for _, filename, body in files:
-            path = os.path.join(layout.migrations_dir, filename)
-            write_new(path, body)
-            paths.append(path)
-        last = hashlib.sha384(files[-1][2].encode("utf-8")).hexdigest()  # the bytes write_new wrote
-        State(digest, files[-1][1], desired, last).write(layout.state_path)
-    except BaseException as e:
-        for p in paths:  # all or nothing: these files are new, not applied anywhere yet
-            with contextlib.suppress(OSError):
-                os.unlink(p)
-        if isinstance(e, OSError):
-            raise SchemacError(f"{layout.state_path}: cannot record the state ({e.strerror}); "
-                               "no migration written") from None
-        raise
+    paths = write_migrations(layout, files, digest, desired, part)
     summary = ", ".join(f"{n} {k}" for k, n in _count(changes))
     written = ", ".join(paths)
     return Result("written", f"Wrote {written} ({summary})." + (f"\n{verified}" if verified else ""),

@@ -19,7 +19,7 @@ import re
 import types
 import typing
 from dataclasses import MISSING, dataclass, fields, is_dataclass, replace
-from typing import Any, Callable, Iterable, Optional, Union
+from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 import msgspec
 
@@ -267,30 +267,44 @@ class State:
     def dumps(self) -> str:
         return statejson.dumps(self._document()) + "\n"  # json.dumps(doc, indent=2, ensure_ascii=False)'s text
 
-    def write(self, path: str) -> None:
-        """Record the state at `path` (atomically), the text of dumps() written as it is made."""
+    def write(self, path: str, schema_part: Optional[Iterator[str]] = None) -> None:
+        """Record the state at `path` (atomically), the text of dumps() written as it is made; with
+        `schema_part`, the text of its keys from "namespaces" on, written meanwhile (migrations/statebody.py)."""
+        if schema_part is not None:
+            pieces = itertools.chain(("{",), statejson.members(self._head(), 0), schema_part, (statejson.closing(), "\n"))
+            write_atomic(path, pieces)
+            return
         doc = self._document()
         try:
             write_atomic(path, itertools.chain(statejson.pieces(doc), ("\n",)))
         except statejson.Unusual:
             write_atomic(path, statejson.dumps(doc) + "\n")
 
-    def _document(self) -> dict:
-        doc = {
+    def _head(self) -> dict:
+        return {
             "format": FORMAT,
             "comment": "Written by `schemac generate`: the schema as of the last migration. Do not edit.",
             "schemac": __version__,
             "schema_sha256": self.schema_sha256,
             "migration": self.migration,
             **({"migration_sha384": self.migration_sha384} if self.migration_sha384 else {}),
-            # Derived, for `schemac diff`: the schemas to introspect, known from the first lines.
-            "namespaces": list(self.schema.namespaces),
-            "tables": [],
         }
-        doc.update(_schema_fields(self.schema))  # "tables" first, then enums, sequences... if any
-        # Derived, for `schemac diff`: how the differ reads each expression (see normalize.remember).
-        doc["normal_forms"] = normal_forms(self.schema)
-        return doc
+
+    def _document(self) -> dict:
+        return {**self._head(), **schema_document(self.schema)}
+
+
+def schema_document(schema: Schema) -> dict:
+    """The keys of state.json that the schema alone makes, after the head's."""
+    doc = {
+        # Derived, for `schemac diff`: the schemas to introspect, known from the first lines.
+        "namespaces": list(schema.namespaces),
+        "tables": [],
+    }
+    doc.update(_schema_fields(schema))  # "tables" first, then enums, sequences... if any
+    # Derived, for `schemac diff`: how the differ reads each expression (see normalize.remember).
+    doc["normal_forms"] = normal_forms(schema)
+    return doc
 
 
 def normal_forms(schema: Schema) -> dict:

@@ -155,9 +155,16 @@ def pieces(doc: dict) -> Iterator[str]:
     if not doc:
         yield "{}"
         return
-    inner = _newline(1)
     yield "{"
-    for n, (key, value) in enumerate(doc.items()):
+    yield from members(doc, 0)
+    yield closing()
+
+
+def members(doc: dict, start: int) -> Iterator[str]:
+    """The pieces of pieces(doc) for its keys alone, as if `start` keys came before them (a separate
+    writer makes the later keys of one document: migrations/statebody.py)."""
+    inner = _newline(1)
+    for n, (key, value) in enumerate(doc.items(), start):
         if type(key) is not str:
             raise Unusual(key)
         yield ("," if n else "") + inner + encode_basestring(key) + ": "
@@ -169,7 +176,11 @@ def pieces(doc: dict) -> Iterator[str]:
             yield inner + "]"
         else:
             yield _text(value, 1)
-    yield _newline(0) + "}"
+
+
+def closing() -> str:
+    """The end of a document written by members()."""
+    return _newline(0) + "}"
 
 
 def _deep(doc: Any) -> Any:

@@ -1,0 +1,146 @@
+"""The catalog read in a forked child process (`schemac diff` on Linux).
+
+Why: on `diff`'s fast path this process's own work (click, the model's classes, state.json's record) and the
+catalog read (psycopg's import, two connections, a dict per row of the replies) took turns on one core under
+one GIL: catalog/worker.py's threads overlap only the server's share. A child forked before psycopg is
+imported does the whole read on the other core, with the same threads (worker.CatalogRead, unchanged), and
+hands each query's rows back through a pipe, pickled, as soon as they are in. The parent never imports
+psycopg. Where no fork is made (pg/forks.py: not Linux, other threads running, `SCHEMAC_FORK=0`), the threads
+run in this process as before (:func:`catalog_read`).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import traceback
+from typing import Any, BinaryIO, Callable, Optional, Union
+
+from schemac.catalog.worker import CatalogRead
+from schemac.errors import SchemacError
+from schemac.pg.forks import exited_cleanly, fork_child, forking
+
+Namespaces = Union[tuple[str, ...], Callable[[Any], tuple[str, ...]]]
+_PIPE_BYTES = 1 << 20  # Linux's default pipe-max-size: the child seldom waits for the parent to read
+
+
+def catalog_read(url: Optional[str], connect_timeout: int, statement_timeout_ms: int,
+                 lock_timeout_ms: int) -> Union[CatalogRead, "ForkedCatalogRead"]:
+    """A catalog read started now: in a forked child where that is safe, else on this process's threads.
+    Both take the same calls (`with_history`, start, abandon, result)."""
+    args = (url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
+    return ForkedCatalogRead(*args) if forking() else CatalogRead(*args)
+
+
+class ForkedCatalogRead:
+    """worker.CatalogRead's calls, the read done by a child process. Namespaces must be a tuple (a
+    function of the connection, as `inspect` gives, cannot cross the fork): `diff`'s are."""
+
+    def __init__(self, url: Optional[str], connect_timeout: int, statement_timeout_ms: int, lock_timeout_ms: int):
+        self._args = (url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
+        self.with_history: Union[bool, tuple[str, ...]] = True
+        self._started: Optional[tuple[str, ...]] = None
+        control_read, control_write = os.pipe()
+        data_read, data_write = os.pipe()
+        _widen(data_write)
+
+        def child() -> None:
+            os.close(control_write)
+            os.close(data_read)
+            _child(os.fdopen(control_read, "rb"), os.fdopen(data_write, "wb"), self._args)
+
+        pid = fork_child(child)  # (a child that fails sends nothing more: the parent reads EOF and says so)
+        os.close(control_read)
+        os.close(data_write)
+        self._pid: Optional[int] = pid
+        self._control: BinaryIO = os.fdopen(control_write, "wb")
+        self._data: BinaryIO = os.fdopen(data_read, "rb")
+
+    def start(self, namespaces: Namespaces) -> None:
+        if self._started is None and isinstance(namespaces, tuple):
+            self._started = namespaces
+            self._tell(("start", namespaces, self.with_history))
+
+    def abandon(self) -> None:
+        """The caller failed first: the child closes its connections and reports nothing."""
+        self._tell(("abandon",))
+        self._close()
+
+    def result(self, namespaces: Namespaces, on_rows: Callable[[str, list], None]) -> Any:
+        """(label, CatalogRows), as worker.CatalogRead.result; on_rows(name, rows) in this thread."""
+        self.start(namespaces)
+        if self._started != namespaces:
+            # Started on a guess from state.json, and schema.yaml names other schemas: read them here.
+            self.abandon()
+            catalog = CatalogRead(*self._args)
+            catalog.with_history = self.with_history
+            return catalog.result(namespaces, on_rows)
+        try:
+            while True:
+                try:
+                    message = pickle.load(self._data)
+                except EOFError:
+                    raise SchemacError("reading the catalog: the reading process stopped without an answer") from None
+                if message[0] == "rows":
+                    on_rows(message[1], message[2])
+                elif message[0] == "done":
+                    return message[1]
+                else:
+                    raise _error(message[1], message[2])
+        finally:
+            self._close()
+
+    def _tell(self, message: tuple) -> None:
+        try:
+            pickle.dump(message, self._control)
+            self._control.flush()
+        except (OSError, ValueError):  # the child is gone (its answer says why) or we closed already
+            pass
+
+    def _close(self) -> None:
+        for f in (self._control, self._data):
+            try:
+                f.close()
+            except OSError:
+                pass
+        if self._pid is not None:
+            exited_cleanly(self._pid)  # (what went wrong there, if anything, was sent or read as EOF)
+            self._pid = None
+
+
+def _child(control: BinaryIO, data: BinaryIO, args: tuple) -> None:
+    """Connect at once; read once told which namespaces; send each query's rows, then the outcome."""
+    def send(*message: Any) -> None:
+        pickle.dump(message, data, protocol=pickle.HIGHEST_PROTOCOL)
+        data.flush()
+
+    try:
+        catalog = CatalogRead(*args)
+        try:
+            message = pickle.load(control)
+        except EOFError:  # the parent is gone
+            message = ("abandon",)
+        if message[0] != "start":
+            catalog.abandon()
+            return
+        catalog.with_history = message[2]
+        outcome = catalog.result(message[1], lambda name, rows: send("rows", name, rows))
+        send("done", outcome)
+    except SchemacError as e:
+        send("error", True, e.message)
+    except BaseException as e:  # noqa: BLE001  (a bug: the parent shows it whole)
+        send("error", False, "".join(traceback.format_exception(e)))
+
+
+def _error(user_facing: bool, text: str) -> BaseException:
+    return SchemacError(text) if user_facing else RuntimeError(f"the catalog reading process failed:\n{text}")
+
+
+def _widen(fd: int) -> None:
+    """A bigger pipe buffer (F_SETPIPE_SZ), where the system allows it: nothing else changes if not."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE_BYTES)
+    except (OSError, ImportError):
+        pass

@@ -1,0 +1,182 @@
+"""Work handed to forked children (pg/forks.py), on a real server: `schemac diff` reading the catalog in
+one (catalog/forked.py), `schemac generate` writing state.json's schema part in one (migrations/statebody.py).
+
+Oracles: the same command with the read on this process's threads (`SCHEMAC_FORK=0`): the
+same report, byte for byte, and the same exit status, on the fast path (state.json), the slow path with
+the read started on a wrong guess of the schemas, and the errors; and the parent's own modules: a parent
+that forked never imports psycopg (the threads' way does). For `generate`: the state.json written alone,
+byte for byte but for the migration's name and checksum, and the process that wrote the schema part.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import psycopg
+import pytest
+from psycopg import conninfo
+
+from schemac.pg.forks import forking
+
+DDL = """
+CREATE TYPE mood AS ENUM ('ok', 'sad');
+CREATE TABLE accounts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL UNIQUE,
+                       m mood, score int CHECK (score > 0));
+CREATE TABLE orders (id bigint PRIMARY KEY, account_id bigint REFERENCES accounts (id), total numeric(10, 2));
+CREATE INDEX orders_total ON orders (total DESC) WHERE total > 0;
+CREATE VIEW big_orders AS SELECT o.id, a.email FROM orders o JOIN accounts a ON a.id = o.account_id WHERE o.total > 100;
+"""
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the child is forked on Linux only")
+
+
+def _both(schemac, *args):
+    """The command run as the console script (one thread: it forks) and with the threads asked for."""
+    forked = schemac(*args, process=True, env={"SCHEMAC_FORK": None})
+    threads = schemac(*args, process=True, env={"SCHEMAC_FORK": "0"})
+    return forked, threads
+
+
+def _project(db_url, schemac):
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(DDL)
+    assert schemac("inspect", "--database-url", db_url, "--output", "schema.yaml").returncode == 0
+    r = schemac("generate", "--name", "start")
+    assert r.returncode == 0, r.stderr
+    # (the migration stays pending: history drift, reported alike both ways)
+    with psycopg.connect(db_url, autocommit=True) as conn:  # drift: a column and an index made by hand
+        conn.execute("ALTER TABLE orders ADD COLUMN note text; CREATE INDEX accounts_score ON accounts (score)")
+
+
+def test_fast_path_reports_alike_and_the_parent_never_loads_psycopg(db_url, schemac, tmp_path):
+    _project(db_url, schemac)
+    forked, threads = _both(schemac, "diff", "--database-url", db_url, "--format", "json")
+    assert (forked.returncode, forked.stdout, forked.stderr) == (threads.returncode, threads.stdout, threads.stderr)
+    report = json.loads(forked.stdout)
+    assert forked.returncode == 1, forked.stdout + forked.stderr
+    assert sorted(d["kind"] for d in report["differences"]) == ["unexpected_column", "unexpected_index"], report
+    assert report["in_sync"] is False, report
+    probe = ("import json, sys\nfrom schemac.commands.diff import check_drift\n"
+             "r = check_drift('schema.yaml', sys.argv[1], out_dir='generated')\n"
+             "print(json.dumps([len(r.differences), 'psycopg' in sys.modules]))")
+    seen = {}
+    for mode in ("fork", "threads"):
+        env = {k: v for k, v in os.environ.items() if k != "SCHEMAC_FORK"}
+        if mode == "threads":
+            env["SCHEMAC_FORK"] = "0"
+        out = subprocess.run([sys.executable, "-c", probe, db_url], cwd=tmp_path, env=env, capture_output=True,
+                             text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        seen[mode] = json.loads(out.stdout)
+    assert seen == {"fork": [2, False], "threads": [2, True]}
+
+
+def test_a_wrong_guess_of_the_schemas_is_read_again(db_url, schemac, tmp_path):
+    """state.json's schemas start the read; schema.yaml, edited since, names another: read for that one."""
+    _project(db_url, schemac)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA audit; CREATE TABLE audit.log (id int PRIMARY KEY, what text)")
+    assert schemac("inspect", "--database-url", db_url, "--output", "schema.yaml", "--force").returncode == 0
+    forked, threads = _both(schemac, "diff", "--database-url", db_url, "--format", "json")
+    assert (forked.returncode, forked.stdout, forked.stderr) == (threads.returncode, threads.stdout, threads.stderr)
+    report = json.loads(forked.stdout)
+    assert report["in_sync"] is True and report["differences"] == [], report
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'audit'").fetchone() == (1,)
+
+
+def test_errors_are_the_same_lines_and_hold_no_password(db_url, schemac, tmp_path):
+    _project(db_url, schemac)
+    params = conninfo.conninfo_to_dict(db_url)
+    wrong = conninfo.make_conninfo(db_url, dbname="no_such_database_here", password="s3cr3t-pw")
+    forked, threads = _both(schemac, "diff", "--database-url", wrong)
+    assert forked.returncode == threads.returncode == 2
+    assert forked.stderr == threads.stderr and forked.stdout == threads.stdout
+    assert "no_such_database_here" in forked.stderr and "s3cr3t-pw" not in forked.stderr + forked.stdout
+    assert forked.stderr.count("\n") == 1 and "Traceback" not in forked.stderr
+    # schema.yaml broken: its error first, while the child is connecting (it is told to stop and reaped)
+    with open(tmp_path / "schema.yaml", "a", encoding="utf-8") as f:
+        f.write("  - {bad\n")
+    forked, threads = _both(schemac, "diff", "--database-url", db_url)
+    assert forked.returncode == threads.returncode == 2
+    assert forked.stderr == threads.stderr and "schema.yaml:" in forked.stderr, forked.stderr
+    assert params["dbname"]  # the project's database was the one read above
+
+
+def test_the_suite_itself_reads_on_threads_where_it_runs_threads():
+    """In a process with other threads running (pytest-xdist's), forking is not safe: threads are used."""
+    import threading
+
+    started = threading.Event()
+    stop = threading.Event()
+    t = threading.Thread(target=lambda: (started.set(), stop.wait(10)))
+    t.start()
+    try:
+        assert started.wait(5)
+        assert forking() is False
+    finally:
+        stop.set()
+        t.join()
+
+
+def _state_without_its_migration(path) -> dict:
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    return {k: v for k, v in doc.items() if k not in ("migration", "migration_sha384")}
+
+
+_GENERATE_PROBE = """
+import os, sys
+from schemac.migrations import statebody
+from schemac.commands.generate import generate
+
+written = statebody._write
+def marked(schema, path):  # runs in the process that writes the schema part: it says which
+    if os.environ.get("PROBE_FAIL"):
+        raise RuntimeError("the child fails")
+    with open(sys.argv[2], "w") as f:
+        f.write(str(os.getpid()))
+    written(schema, path)
+statebody._write = marked
+r = generate("schema.yaml", sys.argv[1])
+print(r.status, os.getpid())
+"""
+
+
+@pytest.mark.parametrize("fail", [False, True], ids=["child-writes", "child-fails"])
+def test_generate_writes_state_json_s_schema_part_in_a_child(db_url, schemac, tmp_path, fail):
+    """The state.json a forked child helped write is the one this process writes alone, byte for byte
+    but for the migration's name and checksum; a child that fails leaves it to this process; no file of
+    the child's is left."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(DDL)
+    assert schemac("inspect", "--database-url", db_url, "--output", "schema.yaml").returncode == 0
+    alone = schemac("generate", "--out", "alone", process=True, env={"SCHEMAC_FORK": "0"})
+    assert alone.returncode == 0, alone.stderr
+    env = {k: v for k, v in os.environ.items() if k not in ("SCHEMAC_FORK", "PROBE_FAIL")}
+    if fail:
+        env["PROBE_FAIL"] = "1"
+    out = subprocess.run([sys.executable, "-c", _GENERATE_PROBE, "helped", str(tmp_path / "writer")], cwd=tmp_path,
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    status, parent = out.stdout.split()
+    assert status == "written"
+    if fail:
+        assert not (tmp_path / "writer").exists()
+    else:
+        assert int((tmp_path / "writer").read_text()) != int(parent)  # another process wrote it
+    assert _state_without_its_migration(tmp_path / "helped" / "state.json") == \
+        _state_without_its_migration(tmp_path / "alone" / "state.json")
+    with open(tmp_path / "helped" / "state.json", encoding="utf-8") as f, \
+            open(tmp_path / "alone" / "state.json", encoding="utf-8") as g:
+        helped, mine = f.read(), g.read()
+    strip = lambda text: re.sub(r'"migration(_sha384)?": "[^"]*"', "", text)  # noqa: E731
+    assert strip(helped) == strip(mine)
+    assert sorted(os.listdir(tmp_path / "helped")) == [".schemac.lock", "migrations", "state.json"]
+    # and the record reads back: a second generate finds nothing to do, diff takes the fast path
+    again = schemac("generate", "--out", "helped", process=True)
+    assert again.returncode == 0 and "No changes" in again.stdout, again.stdout + again.stderr
