@@ -28,7 +28,7 @@ from schemac.pg.types import type_name
 partition_key_opclasses = lazy("schemac.pg.expressions", "partition_key_opclasses")
 
 CLASS_REBUILT = "re-created: Postgres cannot change an operator class's members"
-FAMILY_REBUILT = "re-created: another operator family's members are made by a new family"
+FAMILY_REBUILT = "re-created: Postgres binds a family's members by its own rules; a new family with the classes in it"
 AROUND_CLASS = "re-created around an operator class dropped and created again"
 _OPERATOR_REBUILT = "re-created around an operator or type created again"
 
