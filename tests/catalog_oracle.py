@@ -38,6 +38,14 @@ _NOT_EXTENSION_MEMBER = """
     NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = {catalog}::regclass AND d.objid = {oid}
                 AND d.deptype = 'e')
 """
+# What pg_depend binds an operator family's member (pg_amop, pg_amproc row) to: `class name` or `family`.
+_MEMBER_OF = """
+    COALESCE((SELECT string_agg(CASE WHEN d.refclassid = 'pg_opclass'::regclass
+                                     THEN 'class ' || (SELECT c.opcname::text FROM pg_opclass c WHERE c.oid = d.refobjid)
+                                     ELSE 'family' END, ',')
+              FROM pg_depend d WHERE d.classid = {catalog}::regclass AND d.objid = {oid}
+                AND d.refclassid IN ('pg_opclass'::regclass, 'pg_opfamily'::regclass)), '')
+"""
 IGNORED_RELATIONS = ("_sqlx_migrations",)
 
 QUERIES = {
@@ -252,16 +260,21 @@ QUERIES = {
         FROM pg_opclass oc JOIN pg_am am ON am.oid = oc.opcmethod JOIN pg_opfamily f ON f.oid = oc.opcfamily
         WHERE oc.opcnamespace IN ({_USER_NS}) AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_opclass'", oid="oc.oid")}
     """,
+    # Each member with what pg_depend binds it to: the family (a loose member: ALTER OPERATOR FAMILY ... ADD, or one
+    # Postgres binds to the family) or a class; a family's owner and comment.
     "operator_families": f"""
-        SELECT f.opfnamespace::regnamespace::text, f.opfname, am.amname,
+        SELECT f.opfnamespace::regnamespace::text, f.opfname, am.amname, pg_get_userbyid(f.opfowner),
+               obj_description(f.oid, 'pg_opfamily'),
                (SELECT array_agg(m ORDER BY m) FROM (
                   SELECT o.amopstrategy || ' ' || o.amopopr::regoperator::text || ' ' || format_type(o.amoplefttype, NULL)
                          || ' ' || format_type(o.amoprighttype, NULL) || ' ' || o.amoppurpose::text || ' '
-                         || COALESCE((SELECT sf.opfname::text FROM pg_opfamily sf WHERE sf.oid = o.amopsortfamily), '') AS m
+                         || COALESCE((SELECT sf.opfname::text FROM pg_opfamily sf WHERE sf.oid = o.amopsortfamily), '')
+                         || ' ' || {_MEMBER_OF.format(catalog="'pg_amop'", oid="o.oid")} AS m
                   FROM pg_amop o WHERE o.amopfamily = f.oid) ops),
                (SELECT array_agg(m ORDER BY m) FROM (
                   SELECT p.amprocnum || ' ' || p.amproc::regprocedure::text || ' ' || format_type(p.amproclefttype, NULL)
-                         || ' ' || format_type(p.amprocrighttype, NULL) AS m
+                         || ' ' || format_type(p.amprocrighttype, NULL)
+                         || ' ' || {_MEMBER_OF.format(catalog="'pg_amproc'", oid="p.oid")} AS m
                   FROM pg_amproc p WHERE p.amprocfamily = f.oid) procs)
         FROM pg_opfamily f JOIN pg_am am ON am.oid = f.opfmethod
         WHERE f.opfnamespace IN ({_USER_NS}) AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_opfamily'", oid="f.oid")}

@@ -85,11 +85,15 @@ T = "tables:\n  t:\n    columns:\n      a: integer\n      b: {type: text}\n"  # 
 REJECTED = [
     # operator classes: a method and a type, members numbered from 1, of known keys
     ("opclass-no-type", "operator_classes:\n  p: {method: hash, operators: [{strategy: 1, operator: '='}]}\n", "type"),
-    ("opclass-no-members", "operator_classes:\n  p: {method: hash, type: integer}\n", "needs operators: or functions:"),
     ("opclass-strategy-zero", "operator_classes:\n  p: {method: hash, type: integer, operators: [{strategy: 0, "
                               "operator: '='}]}\n", "must be an integer from 1"),
     ("opclass-member-unknown-key", "operator_classes:\n  p: {method: hash, type: integer, operators: [{strategy: 1, "
                                    "operator: '=', purpose: search}]}\n", "unknown key 'purpose'"),
+    # operator families: a method; a member with both its types (a family has no type of its own)
+    ("opfamily-no-method", "operator_families:\n  f: {operators: []}\n", "method"),
+    ("opfamily-member-one-type", "operator_families:\n  f: {method: btree, operators: [{strategy: 1, operator: '<', "
+                                 "left: integer}]}\n", "needs right:"),
+    ("opfamily-unknown-key", "operator_families:\n  f: {method: btree, type: integer}\n", "unknown key 'type'"),
     # casts: exactly one way to convert
     ("cast-function-and-inout", "casts:\n  - {source: text, target: json, function: 'pg_catalog.to_json(text)', "
                                 "inout: true}\n", "not function and inout"),

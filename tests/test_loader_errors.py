@@ -203,8 +203,6 @@ CASES = [
      "function: 'pg_catalog.btint4cmp(integer, integer)'}]}\n", 9, "method"),
     ("opclass-unknown-type", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pairs, operators: "
      "[{strategy: 1, operator: '='}]}\n", 9, "unknown type 'pairs' (did you mean 'pair'?)"),
-    ("opclass-no-members", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pair}\n", 9,
-     "needs operators: or functions:"),
     ("opclass-strategy-not-a-number", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pair, operators: "
      "[{strategy: one, operator: '='}]}\n", 9, "strategy of an operator of operator class 'p_ops' must be an integer"),
     ("opclass-bad-operator", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pair, operators: "
@@ -217,7 +215,16 @@ CASES = [
      "[{number: 1, function: 'pair_text(integer)'}]}\n", 9, "declares no pair_text(integer)"),
     ("opclass-unknown-family", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pair, family: fam, "
      "operators: [{strategy: 1, operator: '='}]}\n", 9, "family of operator class 'p_ops': schema.yaml declares no "
-     "hash class fam"),
+     "hash operator family fam (under operator_families:), nor a class"),
+    ("opclass-family-of-another-method", _CAST_FN + "operator_families:\n  fam: {method: btree}\noperator_classes:\n"
+     "  p_ops: {method: hash, type: pair, family: fam, operators: [{strategy: 1, operator: '='}]}\n", 11,
+     "schema.yaml declares no hash operator family fam"),
+    ("opfamily-member-without-left", _CAST_FN + "operator_families:\n  fam: {method: btree, operators: [{strategy: 1, "
+     "operator: '<', right: integer}]}\n", 9, "an operator of operator family 'fam' needs left:"),
+    ("opfamily-unknown-function", _CAST_FN + "operator_families:\n  fam: {method: hash, functions: [{number: 1, "
+     "function: 'pair_hash(pair)', left: pair, right: pair}]}\n", 9, "schema.yaml declares no function pair_hash"),
+    ("opfamily-twice", _CAST_FN + "operator_families:\n  fam: {method: hash}\n  f2: {name: fam, method: hash}\n", 10,
+     "operator family public.fam USING hash is declared twice (first at line 9)"),
     ("opclass-twice", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pair, operators: [{strategy: 1, "
      "operator: '='}]}\n  q: {name: p_ops, method: hash, type: pair, operators: [{strategy: 1, operator: '='}]}\n", 10,
      "operator class public.p_ops USING hash is declared twice (first at line 9)"),

@@ -249,11 +249,11 @@ def _report_kinds() -> set[str]:
     families = {f"{prefix}_{obj}" for prefix in ("missing", "unexpected") for obj in
                 ("extension", "enum", "domain", "sequence", "function", "index", "constraint", "composite_type",
                  "range_type", "collation", "aggregate", "text_search_config", "text_search_dictionary", "operator",
-                 "operator_class")}
+                 "operator_class", "operator_family")}
     families |= {f"{obj}_changed" for obj in ("extension", "enum", "domain", "sequence", "function", "index",
                                               "constraint", "column_identity", "column_generated", "composite_type",
                                               "range_type", "collation", "aggregate", "text_search_config",
-                                              "text_search_dictionary", "operator", "operator_class")}
+                                              "text_search_dictionary", "operator", "operator_class", "operator_family")}
     # report/views.py: f"missing_{kind}", f"unexpected_{kind}", f"{kind}_changed" of views and materialized views
     views = Path(report.__file__).with_name("views.py").read_text(encoding="utf-8")
     literal |= set(re.findall(r'"([a-z]+(?:_[a-z]+)*_changed)"', views))

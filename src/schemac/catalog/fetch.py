@@ -25,7 +25,7 @@ QUERY_NAMES = ("tables", "columns", "constraints", "indexes", "enums", "domains"
                 "functions", "aggregates", "operators", "triggers", "views", "unmanaged", "schemas", "exclusions", "composite_types",
                 "range_types", "collations", "rules", "policies", "privileges", "roles", "default_privileges",
                 "text_search_configs", "text_search_dictionaries", "publications", "event_triggers", "casts",
-                "operator_classes",
+                "operator_classes", "operator_families",
                 "foreign_servers")
 
 

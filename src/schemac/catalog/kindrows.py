@@ -7,7 +7,7 @@ from dataclasses import replace
 import json
 from typing import Any, Callable, Optional
 
-from schemac.model import (CAST_CONTEXTS, Cast, ClassFunction, ClassOperator, OperatorClass, Operator, AGGREGATE_FUNCTIONS, STATISTICS_KINDS, Statistics, EVENT_TRIGGER_STATES, PUBLISH_ACTIONS, EventTrigger, ForeignServer, ForeignTable, Publication, PublishedTable, Aggregate, Argument, Attribute, Collation, CompositeType, Function, RangeType, Rule, TextSearchConfig,
+from schemac.model import (CAST_CONTEXTS, Cast, ClassFunction, ClassOperator, OperatorClass, OperatorFamily, family_members, Operator, AGGREGATE_FUNCTIONS, STATISTICS_KINDS, Statistics, EVENT_TRIGGER_STATES, PUBLISH_ACTIONS, EventTrigger, ForeignServer, ForeignTable, Publication, PublishedTable, Aggregate, Argument, Attribute, Collation, CompositeType, Function, RangeType, Rule, TextSearchConfig,
                            TextSearchDictionary, TextSearchMapping, default_multirange, Column, NotNull)
 from schemac.pg import ruledef
 from schemac.pg.indexdef import collation_from_sql, top_level_items
@@ -205,15 +205,23 @@ def casts(rows: list[dict[str, Any]]) -> tuple[Cast, ...]:
                       CAST_CONTEXTS[r["context"]], r["comment"]) for r in rows)  # type: ignore[arg-type]
 
 
+def _members(r: dict, own: Callable[[str], Optional[str]]) -> dict:
+    """The operators and functions of a class's or family's row, each type through `own`."""
+    return {"operators": tuple(ClassOperator(o["strategy"], o["operator"], own(o["left"]), own(o["right"]), o["order_by"])
+                               for o in r["operators"]),
+            "functions": tuple(ClassFunction(f["number"], f["function"], own(f["left"]), own(f["right"]))
+                               for f in r["functions"])}
+
+
 def operator_classes(rows: list[dict[str, Any]]) -> tuple[OperatorClass, ...]:
     """operator_classes.sql's rows (sorted there): a member's types left out where they are the class's."""
-    def own(t: str, r: dict) -> Optional[str]:
-        return None if t == r["type_name"] else t
     return tuple(OperatorClass(
         name=r["class_name"], method=r["method"], type=r["type_name"], schema=r["schema_name"], default=r["is_default"],
-        family=r["family"], storage=r["storage"],
-        operators=tuple(ClassOperator(o["strategy"], o["operator"], own(o["left"], r), own(o["right"], r), o["order_by"])
-                        for o in r["operators"]),
-        functions=tuple(ClassFunction(f["number"], f["function"], own(f["left"], r), own(f["right"], r))
-                        for f in r["functions"]),
+        family=r["family"], storage=r["storage"], **_members(r, lambda t, r=r: None if t == r["type_name"] else t),
         comment=r["comment"], owner=r["owner"]) for r in rows)
+
+
+def operator_families(rows: list[dict[str, Any]]) -> tuple[OperatorFamily, ...]:
+    """operator_families.sql's rows (sorted there): each member with both its types."""
+    return tuple(OperatorFamily(name=r["family_name"], method=r["method"], schema=r["schema_name"],
+                                **family_members(**_members(r, lambda t: t)), comment=r["comment"], owner=r["owner"]) for r in rows)

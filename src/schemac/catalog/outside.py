@@ -1,4 +1,4 @@
-"""Triggers, event triggers, operators, casts and operator classes of a database read that run a function the read does not hold.
+"""Triggers, event triggers, operators, casts, operator classes and families of a database read that run a function the read does not hold.
 
 `inspect -n public` reads no function of another schema, and Postgres's own are never read: a trigger or
 event trigger that runs one of a schema not read (not Postgres's, not in the schema of an extension read)
@@ -39,15 +39,18 @@ def with_outside_functions(schema: Schema) -> Schema:
     casts = tuple(c for c in schema.casts if c.function is None or known(c.function.partition("(")[0]))
     listed += [Unmanaged("cast", "", c.name) for c in schema.casts if c not in casts]
     dropped = {(o.schema, o.name) for o in schema.operators if o not in operators}
-    classes = tuple(c for c in schema.operator_classes if _members_known(c, known, dropped))
+    families = tuple(f for f in schema.operator_families if _members_known(f, known, dropped))
+    listed += [Unmanaged("operator family", f.schema, f.signature) for f in schema.operator_families if f not in families]
+    lost = {f.identity for f in schema.operator_families if f not in families}  # and the classes in such a family
+    classes = tuple(c for c in schema.operator_classes if _members_known(c, known, dropped) and c.family_key() not in lost)
     listed += [Unmanaged("operator class", c.schema, c.signature) for c in schema.operator_classes if c not in classes]
-    return replace(schema, operators=operators, casts=casts, operator_classes=classes,
+    return replace(schema, operators=operators, casts=casts, operator_classes=classes, operator_families=families,
                    unmanaged=_sorted((*schema.unmanaged, *listed))) if listed else schema
 
 
 def _members_known(c, known, dropped: set) -> bool:
-    """Whether the read holds an operator class's support functions (or they are Postgres's, an extension's)
-    and its operators: a C function's class is listed as not managed, as its function is."""
+    """Whether the read holds an operator class's (or family's) support functions (or they are Postgres's, an
+    extension's) and its operators: a C function's class is listed as not managed, as its function is."""
     ops = {(o.operator.rpartition(".")[0] or "public", o.operator.rpartition(".")[2]) for o in c.operators}
     return all(known(f.function.partition("(")[0]) for f in c.functions) and not ops & dropped
 

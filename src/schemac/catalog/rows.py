@@ -395,4 +395,5 @@ class ModelBuilder:
                       event_triggers=kindrows.event_triggers(rows.get("event_triggers", [])),
                       casts=kindrows.casts(rows.get("casts", [])),
                       operator_classes=kindrows.operator_classes(rows.get("operator_classes", [])),
+                      operator_families=kindrows.operator_families(rows.get("operator_families", [])),
                       foreign_servers=kindrows.foreign_servers(rows.get("foreign_servers", []), acl)))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
-from schemac.model import (Cast, Operator, OperatorClass, Aggregate, Check, EventTrigger, ForeignServer, Namespace, Publication, Collation, TextSearchConfig, TextSearchDictionary, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
+from schemac.model import (Cast, Operator, OperatorClass, OperatorFamily, Aggregate, Check, EventTrigger, ForeignServer, Namespace, Publication, Collation, TextSearchConfig, TextSearchDictionary, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
                            Policy, PrimaryKey, RangeType, Rule, Sequence, Source, Statistics, Table, Trigger, Unique, View)
 
 Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
@@ -24,11 +24,11 @@ KINDS = (
     "alter_text_search_dictionary", "add_text_search_config", "alter_text_search_config", "add_enum", "add_enum_value", "alter_enum",
     "add_domain", "alter_domain",
     "add_range_type", "alter_range_type", "add_composite_type", "alter_composite_type", "add_sequence", "alter_sequence",
-    "add_function", "alter_function", "add_aggregate", "alter_aggregate", "add_operator", "alter_operator", "add_cast", "add_operator_class",
+    "add_function", "alter_function", "add_aggregate", "alter_aggregate", "add_operator", "alter_operator", "add_cast", "add_operator_family", "add_operator_class",
     "rename_table", "rename_view", "rename_column", "rename_index", "rename_publication", "drop_publication", "drop_view",
     "drop_rule", "drop_policy", "drop_statistics", "drop_trigger", "drop_foreign_key", "drop_index", "drop_constraint", "detach_partition", "drop_inherit", "drop_of",
     "drop_column", "drop_table",
-    "drop_operator_class", "drop_cast", "drop_operator", "drop_aggregate", "drop_function", "drop_sequence", "drop_composite_type", "drop_range_type", "drop_domain", "drop_enum",
+    "drop_operator_class", "drop_operator_family", "drop_cast", "drop_operator", "drop_aggregate", "drop_function", "drop_sequence", "drop_composite_type", "drop_range_type", "drop_domain", "drop_enum",
     "drop_collation", "drop_text_search_config", "drop_text_search_dictionary",
     "add_table", "add_inherit", "alter_partitioning", "attach_partition", "set_logging", "add_column",
     "drop_default", "alter_column_type", "drop_identity", "drop_not_null", "set_not_null", "alter_not_null", "set_default",
@@ -100,7 +100,7 @@ _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique cons
                  CompositeType: "composite type", RangeType: "range type", Collation: "collation",
                  TextSearchConfig: "text search config", TextSearchDictionary: "text search dictionary",
                  Rule: "rule", View: "view", Policy: "policy", Statistics: "statistics",
-                 Aggregate: "aggregate", Operator: "operator", OperatorClass: "operator class", Cast: "cast", Publication: "publication", EventTrigger: "event trigger",
+                 Aggregate: "aggregate", Operator: "operator", OperatorClass: "operator class", OperatorFamily: "operator family", Cast: "cast", Publication: "publication", EventTrigger: "event trigger",
                  ForeignServer: "foreign server", Namespace: "schema"}
 
 

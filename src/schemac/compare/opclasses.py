@@ -6,6 +6,9 @@ refuses those drops under it. A class in the family of a class dropped goes with
 Postgres refuses DROP OPERATOR CLASS under an index, EXCLUDE, PRIMARY KEY or UNIQUE constraint that uses it
 (named, or its type's default): those are dropped before and made again after (`around_operator_classes`); a
 partition key using it cannot be made again without the rows: the plan refuses it.
+Operator families (CREATE OPERATOR FAMILY) compared by (schema, name, method) too: another loose member is a DROP
+OPERATOR FAMILY, which takes the classes in it along, and a CREATE with ALTER OPERATOR FAMILY ... ADD, the classes
+(and so what uses them) made again after; so around an operator or support function a member holds re-created.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from schemac.compare.aggregates import diff_overloads
 from schemac.compare.around import dropped_operators
 from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
-from schemac.model import IndexElement, OperatorClass, Schema, Table
+from schemac.model import IndexElement, OperatorClass, OperatorFamily, Schema, Table
 from schemac.pg.indexdef import top_level_items
 from schemac.pg.lazy import lazy
 from schemac.pg.types import type_name
@@ -25,6 +28,7 @@ from schemac.pg.types import type_name
 partition_key_opclasses = lazy("schemac.pg.expressions", "partition_key_opclasses")
 
 CLASS_REBUILT = "re-created: Postgres cannot change an operator class's members"
+FAMILY_REBUILT = "re-created: Postgres binds a family's members by its own rules; a new family with the classes in it"
 AROUND_CLASS = "re-created around an operator class dropped and created again"
 _OPERATOR_REBUILT = "re-created around an operator or type created again"
 
@@ -40,21 +44,23 @@ def _function_key(function: str) -> tuple[str, str]:
 
 
 def _rebuilt(current: Schema, desired: Schema, changes: list[Change]) -> dict[tuple, str]:
-    """identity -> why, of each current class dropped and created again (or dropped for good: no cause needed)."""
+    """identity -> why, of each current class or family dropped and created again (or dropped for good: no cause
+    needed). A family's identity stands for the family's (and a class's own family is the class's identity)."""
     functions, operators = dropped_functions(changes), dropped_operators(changes)
     types = {(c.schema, c.name) for c in changes if c.kind == "alter_enum" or (c.kind == "alter_domain" and c.cause == ENUM_REBUILT)}
-    des = {c.identity: c for c in desired.operator_classes}
+    des = {c.identity: c for c in (*desired.operator_classes, *desired.operator_families)}
     out: dict[tuple, str] = {}
-    for c in current.operator_classes:
+    for c in (*current.operator_families, *current.operator_classes):
         new = des.get(c.identity)
-        if new is None:
+        if new is None or type(new) is not type(c):
             out[c.identity] = ""
         elif any(_function_key(f.function) in functions for f in c.functions):
             out[c.identity] = FUNCTION_REBUILT
-        elif any(_operator_key(o.operator) in operators for o in c.operators) or type_name(c.type) in types:
+        elif any(_operator_key(o.operator) in operators for o in c.operators) or \
+                type_name(getattr(c, "type", "")) in types:
             out[c.identity] = _OPERATOR_REBUILT
         elif replace(c, comment=None) != replace(new, comment=None):
-            out[c.identity] = CLASS_REBUILT
+            out[c.identity] = CLASS_REBUILT if isinstance(c, OperatorClass) else FAMILY_REBUILT
     families = True
     while families:  # a class of a family dropped goes with it
         families = False
@@ -65,13 +71,15 @@ def _rebuilt(current: Schema, desired: Schema, changes: list[Change]) -> dict[tu
 
 
 def diff_operator_classes(current: Schema, desired: Schema, changes: list[Change]) -> list[Change]:
-    """add_, drop_operator_class, comments (set_type_comment) and pinned owners (set_object_owner)."""
+    """add_, drop_operator_class and _family, comments (set_type_comment) and pinned owners (set_object_owner)."""
     rebuilt = _rebuilt(current, desired, changes)
-    out = diff_overloads("operator_class", current.operator_classes, desired.operator_classes,
+    out = diff_overloads("operator_family", current.operator_families, desired.operator_families,
                          lambda old, new: rebuilt.get(old.identity) or None)
-    made = {c.new.identity for c in out if c.kind == "add_operator_class"}  # type: ignore[union-attr]
-    cur = {c.identity: c for c in current.operator_classes}
-    for c in desired.operator_classes:
+    out += diff_overloads("operator_class", current.operator_classes, desired.operator_classes,
+                          lambda old, new: rebuilt.get(old.identity) or None)
+    made = {c.new.identity for c in out if c.kind in ("add_operator_class", "add_operator_family")}  # type: ignore
+    cur = {c.identity: c for c in (*current.operator_classes, *current.operator_families)}
+    for c in (*desired.operator_families, *desired.operator_classes):
         old = None if c.identity in made else cur.get(c.identity)
         if c.owner is not None and c.owner != (old.owner if old is not None else None):
             out.append(Change("set_object_owner", c.schema, "", c.signature, old, c))
@@ -173,3 +181,11 @@ def operator_class_text(c: OperatorClass) -> str:
     family = f" FAMILY {c.family}" if c.family else ""
     return (f"OPERATOR CLASS {c.name}{' DEFAULT' if c.default else ''} FOR TYPE {c.type} USING {c.method}{family} "
             f"({', '.join(members)})")
+
+
+def operator_family_text(f: OperatorFamily) -> str:
+    """One line for reports: OPERATOR FAMILY name USING m (loose members)."""
+    members = [f"OPERATOR {o.strategy} {o.operator}({o.left}, {o.right})" + (f" FOR ORDER BY {o.order_by}" if o.order_by
+                                                                            else "") for o in f.operators]
+    members += [f"FUNCTION {x.number} ({x.left}, {x.right}) {x.function}" for x in f.functions]
+    return f"OPERATOR FAMILY {f.name} USING {f.method} ({', '.join(members)})"

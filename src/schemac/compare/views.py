@@ -23,9 +23,10 @@ from schemac.compare.grants import defaulted, object_changes
 from schemac.compare.moves import old_key
 from schemac.compare.normalize import normal_form
 from schemac.compare.around import around_recreated, recreated_uses
+from schemac.compare.opclasses import around_operator_classes
 from schemac.compare.tables import diff_table, parameters_changed
 from schemac.compare.types import replaceable
-from schemac.model import PrimaryKey, Schema, Table, View
+from schemac.model import Column, PrimaryKey, Schema, Table, View
 from schemac.pg.lazy import lazy
 
 same_text = lazy("schemac.pg.views", "same_text")
@@ -237,4 +238,8 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
     kept = [key for key, v in cur.items() if v.indexes and key in des and key not in rebuilt]
     if uses and kept:
         out.extend(around_recreated(others + out, {k: stand_in(cur[k]) for k in kept}, {k: stand_in(des[k]) for k in kept}))
+    if kept:  # and one using an operator class dropped and created again (named, or its column type's default)
+        typed = {k: replace(stand_in(cur[k]), columns=tuple(Column(c.name, c.type) for c in cur[k].output if c.type))
+                 for k in kept}
+        out.extend(around_operator_classes(others + out, typed, {k: stand_in(des[k]) for k in kept}))
     return out

@@ -21,7 +21,7 @@ from .functions import Argument, Function
 from .aggregates import AGGREGATE_FUNCTIONS, Aggregate
 from .operators import Operator
 from .casts import CAST_CONTEXTS, Cast
-from .opclasses import ClassFunction, ClassOperator, OperatorClass
+from .opclasses import ClassFunction, ClassOperator, OperatorClass, OperatorFamily, family_members
 from .queries import Distribution, Query, QueryParam
 from .views import Dependency, View, ViewColumn
 from .textsearch import TextSearchConfig, TextSearchDictionary, TextSearchMapping
@@ -38,6 +38,8 @@ __all__ = [
     "ClassFunction",
     "ClassOperator",
     "OperatorClass",
+    "OperatorFamily",
+    "family_members",
     "CAST_CONTEXTS",
     "Cast",
     "collate_sql",

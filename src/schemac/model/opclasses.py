@@ -33,8 +33,25 @@ class ClassFunction:
     right: Optional[str] = None
 
 
+class _UsingMethod:
+    """What a class and a family share: named (schema, name, method), as DROP ... USING names them."""
+
+    schema: str
+    name: str
+    method: str
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        return (self.schema, self.name, self.method)
+
+    @property
+    def signature(self) -> str:
+        """name USING method, as DROP OPERATOR CLASS (FAMILY) and reports name it."""
+        return f"{self.name} USING {self.method}"
+
+
 @dataclass(frozen=True)
-class OperatorClass:
+class OperatorClass(_UsingMethod):
     """An operator class (pg_opclass) of `method` for `type` (format_type's spelling). `family` is None for the
     class's own (the family of its name that CREATE OPERATOR CLASS makes), else another class's own, bare in
     the class's schema or `schema.name`; `storage` the type the index stores where not `type`. Identity:
@@ -53,15 +70,6 @@ class OperatorClass:
     owner: Optional[str] = _security(None)
     source: Optional[Source] = _src()
 
-    @property
-    def identity(self) -> tuple[str, str, str]:
-        return (self.schema, self.name, self.method)
-
-    @property
-    def signature(self) -> str:
-        """name USING method, as DROP OPERATOR CLASS and reports name it."""
-        return f"{self.name} USING {self.method}"
-
     def family_key(self) -> tuple[str, str, str]:
         """(schema, name, method) of its operator family."""
         if self.family is None:
@@ -72,3 +80,29 @@ class OperatorClass:
     def reference(self) -> str:
         """How an index key names it: bare in public, else schema.name."""
         return self.name if self.schema == "public" else f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True)
+class OperatorFamily(_UsingMethod):
+    """An operator family made by CREATE OPERATOR FAMILY (pg_opfamily), not a class's own: its classes name it as
+    their `family`. `operators` and `functions` are its loose members, the pg_amop and pg_amproc rows bound to the
+    family and to no class (ALTER OPERATOR FAMILY ... ADD, and those Postgres binds to the family when a class is
+    created: btree's cross-type members and optional support functions), each with both its types. Identity:
+    (schema, name, method)."""
+
+    name: str
+    method: str
+    schema: str = "public"
+    operators: tuple[ClassOperator, ...] = ()
+    functions: tuple[ClassFunction, ...] = ()
+    comment: Optional[str] = None
+    owner: Optional[str] = _security(None)
+    source: Optional[Source] = _src()
+
+
+def family_members(operators, functions) -> dict:
+    """A family's members in one order whatever the order read or written (the catalog's follows type oids):
+    by number, then types, then operator or function; as OperatorFamily's `operators` and `functions`."""
+    return {"operators": tuple(sorted(operators, key=lambda o: (o.strategy, o.left or "", o.right or "", o.operator,
+                                                                 o.order_by or ""))),
+            "functions": tuple(sorted(functions, key=lambda f: (f.number, f.left or "", f.right or "", f.function)))}

@@ -12,7 +12,7 @@ from .operators import Operator
 from .event_triggers import EventTrigger
 from .foreign_servers import ForeignServer
 from .casts import Cast
-from .opclasses import OperatorClass
+from .opclasses import OperatorClass, OperatorFamily
 from .publications import Publication
 from .queries import Query
 from .sequences import Sequence
@@ -63,6 +63,7 @@ class Schema:
     event_triggers: tuple[EventTrigger, ...] = ()  # the database's, not a schema's
     casts: tuple[Cast, ...] = ()  # the database's, not a schema's
     operator_classes: tuple[OperatorClass, ...] = ()
+    operator_families: tuple[OperatorFamily, ...] = ()
     foreign_servers: tuple[ForeignServer, ...] = ()  # the database's, not a schema's
     # Types that exist in the database without schema.yaml declaring them (a base type, an
     # extension's type schemac does not know): named so that a misspelled type is still an error.

@@ -111,10 +111,12 @@ def type_uses(tables, domains, functions, composites=(), ranges=(), operators=()
     uses += [(r.subtype, f"range type {r.schema}.{r.name}", r.source) for r in ranges]
     uses += [(t, f"an argument of operator {o.schema}.{o.signature}", o.source) for o in operators for t in (o.left, o.right)
              if t is not None]
-    for c in casts:  # and operator classes: their type, storage and members' types
+    for c in casts:  # and operator classes and families: their type, storage and members' types
         if hasattr(c, "method"):
-            uses += [(t, f"operator class {c.schema}.{c.signature}", c.source) for t in
-                     (c.type, c.storage, *(x for m in (*c.operators, *c.functions) for x in (m.left, m.right))) if t]
+            what = "operator class" if hasattr(c, "type") else "operator family"
+            uses += [(t, f"{what} {c.schema}.{c.signature}", c.source) for t in
+                     (getattr(c, "type", None), getattr(c, "storage", None),
+                      *(x for m in (*c.operators, *c.functions) for x in (m.left, m.right))) if t]
         else:
             uses += [(t, f"cast {c.signature}", c.source) for t in c.identity]
     return uses
@@ -129,7 +131,7 @@ def external_types_of(schema) -> tuple[str, ...]:
     out = set()
     for type_text, _, _ in type_uses(schema.tables, schema.domains, schema.functions, schema.composite_types,
                                      schema.range_types, schema.operators,
-                                     (*schema.casts, *schema.operator_classes)):
+                                     (*schema.casts, *schema.operator_classes, *schema.operator_families)):
         if unknown_type(type_text, declared, extensions, set()):
             schema_name, name = base_name(type_text)
             out.add(name if schema_name is None else f"{schema_name}.{name}")

@@ -9,7 +9,7 @@ from typing import Optional
 
 from schemac.compare.opclasses import class_key
 from schemac.compare.views import view_keys, view_refs
-from schemac.model import (Aggregate, Cast, Operator, OperatorClass, EventTrigger, ForeignServer, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
+from schemac.model import (Aggregate, Cast, Operator, OperatorClass, OperatorFamily, EventTrigger, ForeignServer, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
                            Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique,
                            View)
 from schemac.model.collnames import collation_ref
@@ -211,11 +211,13 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         others = {("schema", obj.operator_key(x)[0]) for x in (obj.commutator, obj.negator) if x}
         return {("schema", obj.schema), ("function", *obj.function_key())} | fns | others | \
             {type_key(t) for t in (obj.left, obj.right) if t}
-    if isinstance(obj, OperatorClass):  # its schema, types, operators, support functions, another class's family
-        out = {("schema", obj.schema)} | {type_key(x) for x in (obj.type, obj.storage) if x}
+    if isinstance(obj, (OperatorClass, OperatorFamily)):  # its schema, types, operators, functions, family
+        types = (obj.type, obj.storage) if isinstance(obj, OperatorClass) else ()
+        types += tuple(x for m in (*obj.operators, *obj.functions) for x in (m.left, m.right))
+        out = {("schema", obj.schema)} | {type_key(x) for x in types if x}
         out |= {("operator", *class_key(o.operator)) for o in obj.operators}  # type: ignore[misc]
         out |= {("function", *class_key(f.function.partition("(")[0])) for f in obj.functions}  # type: ignore[misc]
-        return out | ({("operator family", *obj.family_key())} if obj.family else set())
+        return out | ({("operator family", *obj.family_key())} if getattr(obj, "family", None) else set())  # type: ignore
     if isinstance(obj, Cast):  # its types (named by DROP CAST: before an enum is set aside) and its function
         fn = cast_function_parts(obj)
         return {type_key(t) for t in obj.identity} | {("signature type", *type_name(t)) for t in obj.identity} | \
@@ -318,6 +320,8 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
         return {("text search dictionary", obj.schema, obj.name)}
     if isinstance(obj, Operator):
         return {("operator", obj.schema, obj.name), ("operator", obj.schema, obj.name, obj.identity)}
+    if isinstance(obj, OperatorFamily):
+        return {("operator family", *obj.identity)}
     if isinstance(obj, OperatorClass):  # and its own family, and what names it as its type's default
         out = {("operator class", obj.schema, obj.name)} | ({("operator family", *obj.identity)} if not obj.family else set())
         return out | ({("default operator class", obj.method, *type_name(obj.type))} if obj.default else set())

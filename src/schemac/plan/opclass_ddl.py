@@ -1,5 +1,6 @@
 """Operator classes -> CREATE OPERATOR CLASS, DROP OPERATOR CLASS (or its own family, which the CREATE made and
-DROP OPERATOR CLASS leaves), COMMENT ON, OWNER TO. sqlglot has no node for them: assembled from quoted names, types
+DROP OPERATOR CLASS leaves), COMMENT ON, OWNER TO; operator families -> CREATE OPERATOR FAMILY with ALTER OPERATOR
+FAMILY ... ADD its loose members, DROP OPERATOR FAMILY (its classes go with it), COMMENT ON, OWNER TO. sqlglot has no node for them: assembled from quoted names, types
 sqlglot rendered and string literals (operator symbols are checked by the loader)."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from typing import Optional
 from sqlglot import exp
 
 from schemac.compare.changes import Change
-from schemac.model import OperatorClass
+from schemac.model import OperatorClass, OperatorFamily
 from schemac.pg.indexdef import top_level_items
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan.ddl import command, comment_value
@@ -22,37 +23,65 @@ def _name(reference: str, schema: str = "public") -> str:
     return qualified(qualifier or schema, name)
 
 
-def class_target(c: OperatorClass) -> str:
-    """schema.name USING method: how DROP, ALTER and COMMENT name a class."""
+def class_target(c) -> str:
+    """schema.name USING method: how DROP, ALTER and COMMENT name a class (or a family)."""
     return f"{qualified(c.schema, c.name)} USING {quote_ident(c.method)}"
 
 
-def _types(c: OperatorClass, left: Optional[str], right: Optional[str]) -> str:
+def _types(own: Optional[str], left: Optional[str], right: Optional[str]) -> str:
     if left is None and right is None:
         return ""
-    return f"({routine_type_sql(left or c.type)}, {routine_type_sql(right or c.type)})"
+    return f"({routine_type_sql(left or own)}, {routine_type_sql(right or own)})"  # type: ignore[arg-type]
 
 
-def create_operator_class(c: OperatorClass) -> exp.Command:
+def _members(c, own: Optional[str]) -> list[str]:
+    """OPERATOR and FUNCTION items of a class (`own`: its type) or a family (None: each member has both types)."""
     items = []
     for o in c.operators:
         qualifier, _, symbol = o.operator.rpartition(".") if "." in o.operator.lstrip(".") else ("", "", o.operator)
         op = f"{quote_ident(qualifier)}.{symbol}" if qualifier else symbol
         order = f" FOR ORDER BY {_name(o.order_by, 'pg_catalog')}" if o.order_by else ""
-        items.append(f"OPERATOR {o.strategy} {op}{(' ' + _types(c, o.left, o.right)).rstrip()}{order}")
+        items.append(f"OPERATOR {o.strategy} {op}{(' ' + _types(own, o.left, o.right)).rstrip()}{order}")
     for f in c.functions:
         head, _, args = f.function.partition("(")
         types = ", ".join(routine_type_sql(t) for t in top_level_items(args[:-1]))
-        items.append(f"FUNCTION {f.number} {(_types(c, f.left, f.right) + ' ').lstrip()}{_name(head)}({types})")
-    items += [f"STORAGE {routine_type_sql(c.storage)}"] if c.storage else []
+        items.append(f"FUNCTION {f.number} {(_types(own, f.left, f.right) + ' ').lstrip()}{_name(head)}({types})")
+    return items
+
+
+def create_operator_class(c: OperatorClass) -> exp.Command:
+    items = _members(c, c.type) + ([f"STORAGE {routine_type_sql(c.storage)}"] if c.storage else [])
+    items = items or [f"STORAGE {routine_type_sql(c.type)}"]  # one of no members (its type's own: none kept)
     family = f"FAMILY {_name(c.family, c.schema)}" if c.family else ""
     return command("CREATE", "OPERATOR CLASS", qualified(c.schema, c.name), "DEFAULT" if c.default else "",
                    "FOR TYPE", routine_type_sql(c.type), "USING", quote_ident(c.method), family, "AS", ", ".join(items))
 
 
-def operator_class_statements(change: Change) -> Optional[list[exp.Expression]]:
-    """The statements of an operator class's change, else None (not a class's)."""
+def create_operator_family(f: OperatorFamily) -> list[exp.Expression]:
+    """CREATE OPERATOR FAMILY, and ALTER OPERATOR FAMILY ... ADD its loose members (before any class of it)."""
+    items = _members(f, None)
+    return [command("CREATE", "OPERATOR FAMILY", class_target(f))] + \
+        ([command("ALTER", "OPERATOR FAMILY", class_target(f), "ADD", ", ".join(items))] if items else [])
+
+
+def _family_statements(change: Change) -> Optional[list[exp.Expression]]:
     k, old, new = change.kind, change.old, change.new
+    if k == "add_operator_family":
+        return create_operator_family(new)  # type: ignore[arg-type]
+    if k == "drop_operator_family":  # the classes in it go with it (compare.opclasses drops and makes them again)
+        return [command("DROP", "OPERATOR FAMILY IF EXISTS", class_target(old))]
+    if k == "set_object_owner":
+        return [command("ALTER", "OPERATOR FAMILY", class_target(new), "OWNER TO", quote_ident(new.owner))]  # type: ignore
+    if k == "set_type_comment":
+        return [command("COMMENT", "ON OPERATOR FAMILY", class_target(new), "IS", comment_value(new.comment))]  # type: ignore
+    return None
+
+
+def operator_class_statements(change: Change) -> Optional[list[exp.Expression]]:
+    """The statements of an operator class's or family's change, else None (neither's)."""
+    k, old, new = change.kind, change.old, change.new
+    if isinstance(new if new is not None else old, OperatorFamily):
+        return _family_statements(change)
     if not isinstance(new if new is not None else old, OperatorClass):
         return None
     if k == "add_operator_class":

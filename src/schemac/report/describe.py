@@ -13,9 +13,9 @@ from typing import Optional
 
 from schemac.compare.aggregates import aggregate_text
 from schemac.compare.operators import operator_text
-from schemac.compare.opclasses import operator_class_text
+from schemac.compare.opclasses import operator_class_text, operator_family_text
 from schemac.compare.changes import Change
-from schemac.model import (Aggregate, Operator, OperatorClass, Check, collate_sql, Collation, Column, CompositeType, deferral, Domain, Enum, Exclusion, Extension, ForeignKey,
+from schemac.model import (Aggregate, Operator, OperatorClass, OperatorFamily, Check, collate_sql, Collation, Column, CompositeType, deferral, Domain, Enum, Exclusion, Extension, ForeignKey,
                            Function, Identity, Index, index_comment, key_mark, marked_columns, not_enforced, nullability, Partitioning, PartitionOf, PrimaryKey,
                            RangeType, Rule, SequenceOptions, STATISTICS_KINDS, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique,
                            Sequence as SequenceObject)
@@ -178,8 +178,8 @@ def describe(obj: object) -> Optional[str]:
                   if n]
         words += [f"WHEN ({obj.when})"] if obj.when else []
         return " ".join(words + [f"EXECUTE FUNCTION {obj.function}({', '.join(repr(a) for a in obj.arguments)})"])
-    if isinstance(obj, (Aggregate, Operator, OperatorClass)):
-        return {Aggregate: aggregate_text, Operator: operator_text}.get(type(obj), operator_class_text)(obj)  # type: ignore
+    if isinstance(obj, (Aggregate, Operator, OperatorClass, OperatorFamily)):
+        return {Aggregate: aggregate_text, Operator: operator_text, OperatorFamily: operator_family_text, OperatorClass: operator_class_text}[type(obj)](obj)  # type: ignore
     if isinstance(obj, Function):
         head = f"{'PROCEDURE' if obj.procedure else 'FUNCTION'} {obj.name}({arguments_text(obj.arguments)})"
         words = [head] + ([f"RETURNS {obj.returns}"] if obj.returns else []) + [f"LANGUAGE {obj.language}"]
@@ -311,7 +311,7 @@ def _difference(c: Change) -> Optional[Difference]:
     if k in ("add_extension", "add_enum", "add_domain", "add_sequence", "drop_extension", "drop_enum", "drop_domain",
              "drop_sequence", "add_enum_value", "alter_enum", "alter_domain", "alter_sequence", "set_sequence_owner",
              "add_function", "drop_function", "alter_function", "add_aggregate", "drop_aggregate", "alter_aggregate", "add_operator", "drop_operator", "alter_operator",
-             "add_composite_type", "drop_composite_type", "add_operator_class", "drop_operator_class",
+             "add_composite_type", "drop_composite_type", "add_operator_class", "drop_operator_class", "add_operator_family", "drop_operator_family",
              "alter_composite_type", "add_range_type", "drop_range_type", "alter_range_type", "add_collation",
              "drop_collation", "alter_collation", "add_text_search_config", "drop_text_search_config",
              "alter_text_search_config", "add_text_search_dictionary", "drop_text_search_dictionary",

@@ -160,6 +160,14 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "operator_class_changed": ("Operator class differs",
                                "The operator class's type, DEFAULT, family, storage, operators or support functions "
                                "differ from schema.yaml."),
+    "missing_operator_family": ("Operator family is missing",
+                                "An operator family declared in schema.yaml (CREATE OPERATOR FAMILY) does not exist in "
+                                "the database."),
+    "unexpected_operator_family": ("Operator family is not in schema.yaml",
+                                   "The database has an operator family that schema.yaml does not declare."),
+    "operator_family_changed": ("Operator family differs",
+                                "The operator family's loose operators or support functions (those of no class) differ "
+                                "from schema.yaml."),
     "missing_cast": ("Cast is missing",
                      "A cast declared in schema.yaml (CREATE CAST, from one type to another) does not exist in the database."),
     "unexpected_cast": ("Cast is not in schema.yaml",

@@ -50,7 +50,7 @@ from schemac.schemafile.views import ViewReader
 TOP_KEYS = {"extensions": False, "schemas": False, "collations": False, "text_search_dictionaries": False, "text_search_configs": False, "enums": False, "domains": False, "composite_types": False,
             "range_types": False, "sequences": False, "functions": False, "aggregates": False, "operators": False,
             "external_types": False, "external_functions": False,
-            "default_privileges": False, "publications": False, "event_triggers": False, "casts": False, "operator_classes": False, "foreign_servers": False, "tables": False, "views": False, "materialized_views": False,
+            "default_privileges": False, "publications": False, "event_triggers": False, "casts": False, "operator_families": False, "operator_classes": False, "foreign_servers": False, "tables": False, "views": False, "materialized_views": False,
             "queries": False}
 
 
@@ -181,11 +181,13 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         # A table's or view's row type is a type too (`returns: SETOF places`, a column of a table's type).
         operators = self.operators(top["operators"][1], functions, extensions) if "operators" in top else []
         casts = self.casts(top["casts"][1], functions, extensions) if "casts" in top else ()
-        classes = self.operator_classes(top["operator_classes"][1], functions, extensions) \
+        families = self.operator_families(top["operator_families"][1], functions, extensions) \
+            if "operator_families" in top else ()
+        classes = self.operator_classes(top["operator_classes"][1], functions, extensions, families) \
             if "operator_classes" in top else ()
         tables, views = declared_classes_spelled(tables, classes), declared_classes_spelled(views, classes)
         _types_known(tables, [*enums, *domains, *composites, *ranges, *tables, *views], domains, functions,
-                     extensions, external, composites, ranges, operators, (*casts, *classes))
+                     extensions, external, composites, ranges, operators, (*casts, *classes, *families))
         outside = self.external_functions(top["external_functions"][1], functions) if "external_functions" in top else ()
         _trigger_functions_known([*tables, *views], functions, extensions, outside)
         relations.update({(q.schema, q.name): f"sequence {q.schema}.{q.name}" for q in sequences})
@@ -219,6 +221,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             event_triggers=self.event_triggers(top["event_triggers"][1], functions, extensions, outside) if "event_triggers" in top else (),
             casts=casts,
             operator_classes=classes,
+            operator_families=families,
             foreign_servers=servers,
         ))
 

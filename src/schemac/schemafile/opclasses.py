@@ -1,6 +1,7 @@
 """User-defined operator classes (`operator_classes:`): index method, type, DEFAULT, family, the operators
-(strategy numbers) and support functions (numbers) it holds, storage type, owner, comment; and how `inspect`
-writes one back."""
+(strategy numbers) and support functions (numbers) it holds, storage type, owner, comment; operator families
+(`operator_families:`, CREATE OPERATOR FAMILY): method, loose members with both types, owner, comment; and how
+`inspect` writes them back."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Optional
 
 from yaml.nodes import Node
 
-from schemac.model import ClassFunction, ClassOperator, Extension, Function, OperatorClass, Table
+from schemac.model import ClassFunction, ClassOperator, Extension, Function, OperatorClass, OperatorFamily, Table, family_members
 from schemac.model.functions import function_names
 from schemac.compare.opclasses import class_key
 from schemac.errors import SchemaFileError
@@ -24,22 +25,45 @@ CLASS_KEYS = {"name": False, "schema": False, "method": True, "type": True, "def
               "storage": False, "operators": False, "functions": False, "comment": False, "owner": False}
 OPERATOR_KEYS = {"strategy": True, "operator": True, "left": False, "right": False, "order_by": False}
 FUNCTION_KEYS = {"number": True, "function": True, "left": False, "right": False}
+FAMILY_KEYS = {"name": False, "schema": False, "method": True, "operators": False, "functions": False, "comment": False,
+               "owner": False}
 
 
 class OperatorClassReader(CastReader):
-    """Reads the top-level `operator_classes:`."""
+    """Reads the top-level `operator_classes:` and `operator_families:`."""
 
-    def operator_classes(self, node: Node, functions: list[Function],
-                         extensions: tuple[Extension, ...]) -> tuple[OperatorClass, ...]:
+    def _entries(self, node: Node, field: str, kind: str, keys: dict):
+        """(key node, value node, what, fields, name, schema, method) of each entry of `operator_classes:` or
+        `operator_families:`."""
+        for key, key_node, value in self.w.mapping(node, field):
+            what = f"{kind} '{key}'"
+            f = self.w.fields(value, what, keys)
+            schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
+            yield (key_node, value, what, f, self.object_name(f, key_node, f"{kind} name"), schema,
+                   self.identifier(f["method"][1], f"method of {what}").lower())
+
+    def operator_families(self, node: Node, functions: list[Function],
+                          extensions: tuple[Extension, ...]) -> tuple[OperatorFamily, ...]:
+        out: list[OperatorFamily] = []
+        seen: dict[tuple, int] = {}
+        names = function_names(functions)
+        for key_node, _, what, f, name, schema, method in self._entries(node, "operator_families", "operator family", FAMILY_KEYS):
+            members = {field: tuple(self._class_member(item, what, None, field == "functions", functions, names,
+                                                       extensions) for item in self.w.sequence(f[field][1], f"{field} of {what}"))
+                       if field in f else () for field in ("operators", "functions")}
+            c = OperatorFamily(name, method, schema, **family_members(**members),  # type: ignore[arg-type]
+                               comment=self.opt_string(f, "comment", what), owner=self.owner(f, what),  # type: ignore
+                               source=self.w.src(key_node))
+            self.overload_once(seen, c, key_node, "operator family")
+            out.append(c)
+        return tuple(out)
+
+    def operator_classes(self, node: Node, functions: list[Function], extensions: tuple[Extension, ...],
+                         families: tuple[OperatorFamily, ...] = ()) -> tuple[OperatorClass, ...]:
         out: list[OperatorClass] = []
         seen: dict[tuple, int] = {}
         names = function_names(functions)
-        for key, key_node, value in self.w.mapping(node, "operator_classes"):
-            what = f"operator class '{key}'"
-            f = self.w.fields(value, what, CLASS_KEYS)
-            name = self.object_name(f, key_node, "operator class name")
-            schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
-            method = self.identifier(f["method"][1], f"method of {what}").lower()
+        for key_node, _, what, f, name, schema, method in self._entries(node, "operator_classes", "operator class", CLASS_KEYS):
             type_ = self._cast_type(f["type"][1], f"type of {what}")
             own = lambda t: None if t == type_ else t  # noqa: E731  (the class's type: left out)
             operators = tuple(self._class_member(item, what, own, False, functions, names, extensions)
@@ -48,9 +72,6 @@ class OperatorClassReader(CastReader):
             support = tuple(self._class_member(item, what, own, True, functions, names, extensions)
                             for item in self.w.sequence(f["functions"][1], f"functions of {what}")) \
                 if "functions" in f else ()
-            if not operators and not support:
-                raise self.fail(value, f"{what} needs operators: or functions: (CREATE OPERATOR CLASS ... AS lists "
-                                       "at least one)")
             family = self._family(f, what, schema, name)
             storage = self._cast_type(f["storage"][1], f"storage of {what}") if "storage" in f else None
             c = OperatorClass(name, method, type_, schema, self.opt_bool(f, "default", what), family,
@@ -59,11 +80,19 @@ class OperatorClassReader(CastReader):
                               self.w.src(key_node))
             self.overload_once(seen, c, key_node, "operator class")
             out.append(c)
-        made = {c.identity for c in out}
-        for c in out:  # FAMILY names an existing family: another class's own, which its CREATE makes
+        made = {c.identity for c in out} | {f.identity for f in families}
+        for c in out:  # FAMILY names an existing family: another class's own, which its CREATE makes, or one declared
             if c.family is not None and c.family_key() not in made:
                 raise SchemaFileError(f"family of operator class '{c.name}': schema.yaml declares no {c.method} "
-                                      f"class {c.family}, whose own family it would be", c.source)
+                                      f"operator family {c.family} (under operator_families:), nor a class whose own "
+                                      "family it would be", c.source)
+        declared = {f.identity for f in families}
+        for c in out:
+            loose = family_bound(c) if c.family is not None and c.family_key() in declared else []
+            if loose:
+                self.warnings.append(f"{c.source}: operator class '{c.name}': Postgres binds {', '.join(loose)} to "  # type: ignore
+                                     f"its family {c.family}, not to the class: declare them under that family in "
+                                     "operator_families: (as inspect writes them), else diff reports drift")
         return tuple(out)
 
     def _family(self, f: dict, what: str, schema: str, name: str) -> Optional[str]:
@@ -79,9 +108,15 @@ class OperatorClassReader(CastReader):
         return text
 
     def _class_member(self, item: Node, what: str, own, function: bool, functions, names, extensions):
-        """One `{strategy, operator, ...}` or `{number, function, ...}` entry."""
+        """One `{strategy, operator, ...}` or `{number, function, ...}` entry (`own` None: a family's, whose
+        left: and right: are required: a family has no type of its own)."""
         label = "a function" if function else "an operator"
         f = self.w.fields(item, f"{label} of {what}", FUNCTION_KEYS if function else OPERATOR_KEYS)
+        if own is None:
+            for k in ("left", "right"):
+                if k not in f:
+                    raise self.fail(item, f"{label} of {what} needs {k}: (the types it serves: a family has no type)")
+            own = lambda t: t  # noqa: E731
         number_key = "number" if function else "strategy"
         node = f[number_key][1]
         if node.tag != "tag:yaml.org,2002:int" or not 1 <= int(node.value) <= 32767:
@@ -105,6 +140,23 @@ class OperatorClassReader(CastReader):
                              _bare_family(order_by))
 
 
+# The support functions a class of these methods holds (pg_depend on the class) when CREATE OPERATOR CLASS names
+# them; Postgres binds its other members to a family of CREATE OPERATOR FAMILY (btadjustmembers, hashadjustmembers:
+# cross-type members and optional functions; gistadjustmembers: every operator and the optional functions).
+_BOUND_FUNCTIONS = {"btree": {1}, "hash": {1}, "gist": {1, 2, 5, 6, 7}}
+
+
+def family_bound(c: OperatorClass) -> list[str]:
+    """The members of `c` (OPERATOR n, FUNCTION n) that Postgres binds to its family rather than to it."""
+    if c.method not in _BOUND_FUNCTIONS:
+        return []
+    def types(m) -> str:
+        return f"({m.left or c.type}, {m.right or c.type})"
+    out = [f"OPERATOR {o.strategy} {types(o)}" for o in c.operators if c.method == "gist" or o.left != o.right]
+    return out + [f"FUNCTION {f.number} {types(f)}" for f in c.functions
+                  if f.number not in _BOUND_FUNCTIONS[c.method] or f.left != f.right]
+
+
 def _bare_family(name: Optional[str]) -> Optional[str]:
     """A family as the catalog reader names one: bare in pg_catalog and public."""
     if name is None:
@@ -113,30 +165,48 @@ def _bare_family(name: Optional[str]) -> Optional[str]:
     return bare if qualifier in ("pg_catalog", "public") else name
 
 
-def operator_class_spec(c: OperatorClass) -> dict:
-    """A class as schema.yaml writes it: what differs from CREATE OPERATOR CLASS's defaults; a member one line."""
-    spec = drop_empty({"schema": c.schema if c.schema != "public" else None, "method": c.method, "type": c.type,
-                       "default": c.default, "family": c.family, "storage": c.storage})
+def _member_specs(c) -> dict:
+    """A class's or family's operators: and functions: as schema.yaml writes them, a member one line."""
+    spec = {}
     if c.operators:
         spec["operators"] = [Flow(drop_empty({"strategy": o.strategy, "operator": o.operator, "left": o.left,
                                               "right": o.right, "order_by": o.order_by})) for o in c.operators]
     if c.functions:
         spec["functions"] = [Flow(drop_empty({"number": x.number, "function": x.function, "left": x.left,
                                               "right": x.right})) for x in c.functions]
-    return {**spec, **({"comment": c.comment} if c.comment is not None else {})}
+    return spec
 
 
-def written_operator_classes(classes: tuple[OperatorClass, ...]) -> dict:
-    """`operator_classes:` as inspect writes it, or nothing: keyed by name, else (the same name under two methods
-    or in two schemas) by `name method` or `schema.name method`, with a name: key."""
-    def key(c: OperatorClass, level: int) -> str:
+def operator_class_spec(c: OperatorClass) -> dict:
+    """A class as schema.yaml writes it: what differs from CREATE OPERATOR CLASS's defaults; a member one line."""
+    spec = drop_empty({"schema": c.schema if c.schema != "public" else None, "method": c.method, "type": c.type,
+                       "default": c.default, "family": c.family, "storage": c.storage})
+    return {**spec, **_member_specs(c), **({"comment": c.comment} if c.comment is not None else {})}
+
+
+def operator_family_spec(f: OperatorFamily) -> dict:
+    """A family as schema.yaml writes it: its method and loose members (both types each)."""
+    spec = drop_empty({"schema": f.schema if f.schema != "public" else None, "method": f.method})
+    return {**spec, **_member_specs(f), **({"comment": f.comment} if f.comment is not None else {})}
+
+
+def _written(field: str, objects: tuple, spec) -> dict:
+    """`field:` as inspect writes it, or nothing: keyed by name, else (the same name under two methods or in two
+    schemas) by `name method` or `schema.name method`, with a name: key."""
+    def key(c, level: int) -> str:
         return [c.name, f"{c.name} {c.method}", f"{c.schema}.{c.name} {c.method}"][level]
     out = {}
-    for c in classes:
-        level = next(n for n in range(3) if [key(x, n) for x in classes].count(key(c, n)) == 1)
-        spec = {**operator_class_spec(c), **owner_spec(c)}
-        out[key(c, level)] = spec if level == 0 else {"name": c.name, **spec}
-    return {"operator_classes": out} if out else {}
+    for c in objects:
+        level = next(n for n in range(3) if [key(x, n) for x in objects].count(key(c, n)) == 1)
+        written = {**spec(c), **owner_spec(c)}
+        out[key(c, level)] = written if level == 0 else {"name": c.name, **written}
+    return {field: out} if out else {}
+
+
+def written_operator_classes(classes: tuple[OperatorClass, ...], families: tuple[OperatorFamily, ...] = ()) -> dict:
+    """`operator_families:` and `operator_classes:` as inspect writes them, or nothing."""
+    return {**_written("operator_families", families, operator_family_spec),
+            **_written("operator_classes", classes, operator_class_spec)}
 
 
 def declared_classes_spelled(objects: list, classes: tuple[OperatorClass, ...]) -> list:

@@ -373,7 +373,7 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         if getattr(schema, field):  # overloads keyed name(types), as functions
             keys = _function_keys(getattr(schema, field))
             doc[field] = {keys[id(o)]: _named(_Flow(spec(o)), o, keys[id(o)]) for o in getattr(schema, field)}
-    doc.update(written_operator_classes(schema.operator_classes))
+    doc.update(written_operator_classes(schema.operator_classes, schema.operator_families))
     keys = _keys(schema.tables)
     by_key = {t.key: t for t in schema.tables}
     doc["tables"] = {keys[id(t)]: _table(t, keys[id(t)], by_key) for t in schema.tables}

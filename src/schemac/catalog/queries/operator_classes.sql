@@ -1,8 +1,8 @@
 -- User-defined operator classes of the requested schemas (CREATE OPERATOR CLASS), not those an extension owns
 -- (pg_depend deptype 'e'), and only those whose operator family a class made: its own (an operator family of
 -- the class's name, schema and method, which CREATE OPERATOR CLASS makes when it names none), or another
--- class's own (FAMILY other_ops). A class of a family made by CREATE OPERATOR FAMILY is listed as not managed
--- (unmanaged.sql), with that family.
+-- class's own (FAMILY other_ops), or a family made by CREATE OPERATOR FAMILY that operator_families.sql reads (in
+-- a schema read, not an extension's); a class of another family is listed as not managed (unmanaged.sql).
 -- type_name, storage: format_type of opcintype and opckeytype (NULL where opckeytype is 0: the type itself).
 -- family: NULL where the class's own, else its name, bare in the class's schema, else schema.name.
 -- operators: the class's members: the pg_amop rows bound to it (pg_depend on the class), and, where the family is
@@ -15,7 +15,7 @@
 -- bare in public, else `schema.name(types)`, the types as format_type prints them.
 -- owner: the owning role's name. Parameter: schemas, an array of schema names. One row per class.
 WITH member AS (  -- (catalog, row, class) of each pg_amop and pg_amproc row a class holds
-  SELECT dep.classid, dep.objid, dep.refobjid AS class_oid
+  SELECT dep.classid, dep.objid, dep.refobjid AS holder
   FROM pg_catalog.pg_depend dep
   WHERE dep.classid IN ('pg_catalog.pg_amop'::regclass, 'pg_catalog.pg_amproc'::regclass)
     AND dep.refclassid = 'pg_catalog.pg_opclass'::regclass
@@ -36,35 +36,7 @@ SELECT n.nspname::text AS schema_name,
             WHEN f.opfnamespace = oc.opcnamespace THEN f.opfname::text
             ELSE fn.nspname::text || '.' || f.opfname::text END AS family,
        CASE WHEN oc.opckeytype <> 0 THEN pg_catalog.format_type(oc.opckeytype, NULL) END AS storage,
-       COALESCE((SELECT json_agg(json_build_object(
-                   'strategy', ao.amopstrategy,
-                   'operator', CASE WHEN opn.nspname IN ('public', 'pg_catalog') THEN o.oprname::text
-                                    ELSE opn.nspname::text || '.' || o.oprname::text END,
-                   'left', pg_catalog.format_type(ao.amoplefttype, NULL),
-                   'right', pg_catalog.format_type(ao.amoprighttype, NULL),
-                   'order_by', (SELECT CASE WHEN sn.nspname IN ('public', 'pg_catalog') THEN sf.opfname::text
-                                            ELSE sn.nspname::text || '.' || sf.opfname::text END
-                                FROM pg_catalog.pg_opfamily sf
-                                JOIN pg_catalog.pg_namespace sn ON sn.oid = sf.opfnamespace
-                                WHERE sf.oid = ao.amopsortfamily AND ao.amoppurpose = 'o'))
-                   ORDER BY ao.amopstrategy, ao.amoplefttype, ao.amoprighttype)
-                 FROM pg_catalog.pg_amop ao
-                 JOIN member m ON m.classid = 'pg_catalog.pg_amop'::regclass AND m.objid = ao.oid AND m.class_oid = oc.oid
-                 JOIN pg_catalog.pg_operator o ON o.oid = ao.amopopr
-                 JOIN pg_catalog.pg_namespace opn ON opn.oid = o.oprnamespace), '[]'::json) AS operators,
-       COALESCE((SELECT json_agg(json_build_object(
-                   'number', ap.amprocnum,
-                   'function', CASE WHEN pn.nspname = 'public' THEN '' ELSE pn.nspname::text || '.' END
-                               || p.proname::text || '(' || coalesce((
-                                   SELECT string_agg(pg_catalog.format_type(a.t, NULL), ', ' ORDER BY a.i)
-                                   FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, i)), '') || ')',
-                   'left', pg_catalog.format_type(ap.amproclefttype, NULL),
-                   'right', pg_catalog.format_type(ap.amprocrighttype, NULL))
-                   ORDER BY ap.amprocnum, ap.amproclefttype, ap.amprocrighttype)
-                 FROM pg_catalog.pg_amproc ap
-                 JOIN member m ON m.classid = 'pg_catalog.pg_amproc'::regclass AND m.objid = ap.oid AND m.class_oid = oc.oid
-                 JOIN pg_catalog.pg_proc p ON p.oid = ap.amproc
-                 JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace), '[]'::json) AS functions,
+       /* include opclass_members */,
        d.description AS comment,
        pg_catalog.pg_get_userbyid(oc.opcowner)::text AS owner
 FROM pg_catalog.pg_opclass oc
@@ -72,11 +44,19 @@ JOIN pg_catalog.pg_namespace n ON n.oid = oc.opcnamespace
 JOIN pg_catalog.pg_am am ON am.oid = oc.opcmethod
 JOIN pg_catalog.pg_opfamily f ON f.oid = oc.opcfamily
 JOIN pg_catalog.pg_namespace fn ON fn.oid = f.opfnamespace
+CROSS JOIN LATERAL (SELECT oc.oid AS holder) h
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = oc.oid AND d.classoid = 'pg_catalog.pg_opclass'::regclass AND d.objsubid = 0
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
                   WHERE dep.classid = 'pg_catalog.pg_opclass'::regclass AND dep.objid = oc.oid AND dep.deptype = 'e')
-  AND EXISTS (SELECT 1 FROM pg_catalog.pg_opclass mk  -- its family is a class's own
-              WHERE (mk.opcname, mk.opcnamespace, mk.opcmethod) = (f.opfname, f.opfnamespace, f.opfmethod))
+  AND (EXISTS (SELECT 1 FROM pg_catalog.pg_opclass mk  -- its family is a class's own
+               WHERE (mk.opcname, mk.opcnamespace, mk.opcmethod) = (f.opfname, f.opfnamespace, f.opfmethod))
+       OR (fn.nspname = ANY (%(schemas)s::name[])  -- or one operator_families.sql reads
+           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
+                           WHERE dep.classid = 'pg_catalog.pg_opfamily'::regclass AND dep.objid = f.oid
+                             AND dep.deptype = 'e')))
+  AND (am.oid < 16384  -- FirstNormalObjectId: a method of Postgres's own, or an extension's (CREATE ACCESS METHOD
+       OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep  -- is not managed: unmanaged.sql lists what uses one)
+                  WHERE dep.classid = 'pg_catalog.pg_am'::regclass AND dep.objid = am.oid AND dep.deptype = 'e'))
 ORDER BY n.nspname COLLATE "C", oc.opcname COLLATE "C", am.amname COLLATE "C";

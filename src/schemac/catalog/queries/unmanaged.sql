@@ -18,9 +18,10 @@
 --   type      base types (not the array types Postgres creates alongside); composite and range types
 --             are managed (composite_types.sql, range_types.sql)
 --   operator ("name(left, right)"): shells only (oprcode 0: a COMMUTATOR or NEGATOR named before its
---             operator was made; the others are managed: operators.sql), operator class and family ("name USING method": a class
---             of a family CREATE OPERATOR FAMILY made, and such a family; the other classes are managed, their
---             own families' members with them: operator_classes.sql), conversion, text search parser and template (a
+--             operator was made; the others are managed: operators.sql), operator class ("name USING method": a class
+--             of a family in a schema not read, or an extension's; the others are managed: operator_classes.sql, and
+--             every family of the schemas read: operator_families.sql; but a class or family of an access method
+--             the database made, CREATE ACCESS METHOD, which is not managed), conversion, text search parser and template (a
 --             database's own casts are managed: casts.sql)
 -- Objects owned by an extension (pg_depend deptype 'e'), and triggers/policies/rules/constraints of
 -- a relation owned by one, are left out. Foreign data wrappers and user mappings belong to the
@@ -118,16 +119,20 @@ JOIN pg_catalog.pg_am am ON am.oid = oc.opcmethod
 JOIN pg_catalog.pg_opfamily f ON f.oid = oc.opcfamily
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND oc.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_opclass'::regclass)
-  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_opclass mk  -- else managed: operator_classes.sql
-                  WHERE (mk.opcname, mk.opcnamespace, mk.opcmethod) = (f.opfname, f.opfnamespace, f.opfmethod))
-UNION ALL
+  AND (NOT (EXISTS (SELECT 1 FROM pg_catalog.pg_opclass mk  -- else managed: operator_classes.sql
+                    WHERE (mk.opcname, mk.opcnamespace, mk.opcmethod) = (f.opfname, f.opfnamespace, f.opfmethod))
+            OR (f.opfnamespace IN (SELECT sn.oid FROM pg_catalog.pg_namespace sn WHERE sn.nspname = ANY (%(schemas)s::name[]))
+                AND f.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_opfamily'::regclass)))
+       OR (am.oid >= 16384 AND am.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_am'::regclass)))
+UNION ALL  -- a family of an access method of the database's own (CREATE ACCESS METHOD is not managed)
 SELECT 'operator family', n.nspname::text, f.opfname::text || ' USING ' || am.amname::text
 FROM pg_catalog.pg_opfamily f
 JOIN pg_catalog.pg_namespace n ON n.oid = f.opfnamespace
 JOIN pg_catalog.pg_am am ON am.oid = f.opfmethod
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND f.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_opfamily'::regclass)
-  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_opclass oc  -- a class's own: managed with it (operator_classes.sql)
+  AND (am.oid >= 16384 AND am.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_am'::regclass))
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_opclass oc  -- a class's own: listed with it
                   WHERE (oc.opcname, oc.opcnamespace, oc.opcmethod) = (f.opfname, f.opfnamespace, f.opfmethod))
 UNION ALL
 SELECT 'conversion', n.nspname::text, cv.conname::text
