@@ -267,10 +267,11 @@ def _trigger(row: dict[str, Any]) -> Trigger:
 
 
 def _commented(namespaces: tuple[Namespace, ...], rows: list[dict[str, Any]]) -> tuple[Namespace, ...]:
-    """The namespaces with their comments (schemas.sql), public's own ("standard public schema") left out."""
+    """The namespaces with their comments (schemas.sql), public's own ("standard public schema") left out; public
+    without one reads '' (COMMENT ... IS '' removes it: a database built from the model has initdb's otherwise)."""
     comments = {r["schema_name"]: r["comment"] for r in rows}
-    return tuple(replace(n, comment=None if (n.name, comments.get(n.name)) == ("public", "standard public schema")
-                         else comments.get(n.name)) for n in namespaces)
+    public = {"standard public schema": None, None: ""}.get(comments.get("public"), comments.get("public"))
+    return tuple(replace(n, comment=public if n.name == "public" else comments.get(n.name)) for n in namespaces)
 
 
 def _enum(row: dict[str, Any]) -> Enum:
