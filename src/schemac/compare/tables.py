@@ -119,11 +119,22 @@ def created_by_create_table(t: Table, parent: Optional[Table] = None) -> Table:
                        comment=None, triggers=(), exclusions=(), rules=(), statistics=(), cluster_on=None, **_NO_REPLICA_IDENTITY)
     repeated = repeated_keys(t)
     return replace(t, columns=tuple(_bare(c) for c in t.columns),
-                   primary_key=replace(t.primary_key, comment=None, index_comment=None) if t.primary_key else None,
+                   primary_key=replace(t.primary_key, comment=None, index_comment=None)
+                   if t.primary_key and not _key_on_inherited(t) else None,
                    uniques=tuple(replace(u, comment=None, index_comment=None) for u in t.uniques if u not in repeated),
                    checks=tuple(replace(c, comment=None) for c in t.checks if not c.not_valid),
                    foreign_keys=(), indexes=(), comment=None, partition_of=None, triggers=(), exclusions=(), rules=(),
                    statistics=(), cluster_on=None, **_NO_REPLICA_IDENTITY)
+
+
+def _key_on_inherited(t: Table) -> bool:
+    """A child's PRIMARY KEY on a column it only inherits (QGEP's value lists: `() INHERITS (value_list_base)`, then
+    ADD PRIMARY KEY): added after CREATE TABLE, as pg_dump does, which keeps the parent's NOT NULL (PostgreSQL 18:
+    the parent's name); declared in CREATE TABLE ... INHERITS the key makes one of the child's own."""
+    if t.primary_key is None or not t.inherits or t.source is None:
+        return False
+    listed = {c.name for c in t.columns if c.source != t.source}  # (the parents' carry the table's own: plan.ddl.own_columns)
+    return any(name not in listed for name in t.primary_key.columns)
 
 
 def _bare(c: Column) -> Column:

@@ -192,14 +192,14 @@ def add_constraint(table: Table, c: PrimaryKey | Unique | Check | ForeignKey | E
 
 def create_table(table: Table) -> exp.Create:
     pk, columns = table.primary_key, own_columns(table)
-    # Inline only on a column CREATE TABLE lists: an INHERITS child's key on a column it only inherits
-    # (Odoo's ir_act_* tables) is a table constraint.
+    # Inline on a column CREATE TABLE lists; on one an INHERITS child only inherits, after it (tables._key_on_inherited)
+    listed = {c.name for c in columns}
     inline_pk = pk is not None and pk.name is None and len(pk.columns) == 1 and not pk.deferrable and not pk.include \
-        and any(c.name == pk.columns[0] for c in columns)
+        and pk.columns[0] in listed
     items: list[exp.Expression] = [
         _printed_column(c, inline_pk and c.name == pk.columns[0], table.schema) for c in columns  # type: ignore
     ]
-    if pk is not None and not inline_pk:
+    if pk is not None and not inline_pk and listed.issuperset(pk.columns):
         items.append(constraint_node(pk))
     items.extend(constraint_node(u) for u in table.uniques)
     # NOT VALID checks cannot be declared inline: they are added by ALTER TABLE after the table.
