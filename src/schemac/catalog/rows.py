@@ -196,13 +196,15 @@ def _constraints_by_table(rows: list[dict[str, Any]]) -> dict[int, _Constraints]
                                            comment=con["comment"], deferrable=con["deferrable"],
                                            initially_deferred=con["initially_deferred"],
                                            include=tuple(con["include_names"] or ()),
-                                           index_comment=con["index_comment"], without_overlaps=con["period"])
+                                           index_comment=con["index_comment"], without_overlaps=con["period"],
+                                           parameters=tuple(con["key_parameters"] or ()))
         elif con["kind"] == "u":
             found.uniques.append(Unique(columns=tuple(con["column_names"]), name=con["constraint_name"],
                                         comment=con["comment"], nulls_not_distinct=con["nulls_not_distinct"],
                                         deferrable=con["deferrable"], initially_deferred=con["initially_deferred"],
                                         include=tuple(con["include_names"] or ()),
-                                        index_comment=con["index_comment"], without_overlaps=con["period"]))
+                                        index_comment=con["index_comment"], without_overlaps=con["period"],
+                                        parameters=tuple(con["key_parameters"] or ())))
         elif con["kind"] == "c":
             found.checks.append(Check(name=con["constraint_name"], expression=con["expression"],
                                       comment=con["comment"], not_valid=con["not_valid"],

@@ -28,9 +28,10 @@ referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
 def constraint_key(c: Constraint) -> tuple:
     if isinstance(c, PrimaryKey):
-        return ("p", c.columns, c.include, c.deferrable, c.initially_deferred, c.without_overlaps)
+        return ("p", c.columns, c.include, c.deferrable, c.initially_deferred, c.without_overlaps, _key_parameters(c))
     if isinstance(c, Unique):
-        return ("u", c.columns, c.include, c.nulls_not_distinct, c.deferrable, c.initially_deferred, c.without_overlaps)
+        return ("u", c.columns, c.include, c.nulls_not_distinct, c.deferrable, c.initially_deferred, c.without_overlaps,
+                _key_parameters(c))
     if isinstance(c, ForeignKey):
         return ("f", c.columns, c.ref_schema, c.ref_table, c.ref_columns, c.on_delete, c.on_delete_columns,
                 c.on_update, c.match_full, c.deferrable, c.initially_deferred, c.period, c.enforced)
@@ -38,6 +39,11 @@ def constraint_key(c: Constraint) -> tuple:
         return ("x", tuple((_element_key(e), e.operator) for e in c.elements), c.method, normal_form(c.where),
                 c.include, c.deferrable, c.initially_deferred)
     return ("c", normal_form(c.expression), c.no_inherit, c.enforced)
+
+
+def _key_parameters(c: Union[PrimaryKey, Unique]) -> tuple:
+    """The WITH (...) of a key's index, by value (a change re-adds the key, as one of its columns would)."""
+    return tuple(sorted(parameter_values(c).items())) if c.parameters else ()  # type: ignore[arg-type]
 
 
 def enforced_only(old: Constraint, new: Constraint) -> bool:
