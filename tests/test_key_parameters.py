@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import psycopg
 from catalog_oracle import fingerprint, fingerprint_difference
-from conftest import built_from_scratch
+from conftest import built_from_scratch, inspected_after, rows_of
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -29,15 +29,8 @@ RELOPTIONS = """SELECT c.conname, i.reloptions FROM pg_constraint c JOIN pg_clas
                 WHERE c.contype IN ('p', 'u') AND c.conrelid::regclass::text IN ('parent', 'child') ORDER BY 1"""
 
 
-def _rows(url: str, query: str) -> list:
-    with psycopg.connect(url) as conn:
-        return conn.execute(query).fetchall()
-
-
-def test_key_storage_parameters_round_trip_and_change_over_rows(db_url, tmp_path):
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute(SOURCE)
-    text = inspect_database(db_url).yaml
+def test_key_storage_parameters_round_trip_and_change_overrows_of(db_url, tmp_path):
+    text = inspected_after(db_url, SOURCE)
     assert "with: {fillfactor: 90}" in text
     rebuilt = built_from_scratch(db_url, text, str(tmp_path / "b"))
     assert fingerprint_difference(rebuilt, fingerprint(db_url)) == ""
@@ -56,9 +49,9 @@ def test_key_storage_parameters_round_trip_and_change_over_rows(db_url, tmp_path
         generate(str(tmp_path / "m" / "schema.yaml"), str(tmp_path / "m" / "generated"))
         with psycopg.connect(other, autocommit=True) as conn:
             apply_files(conn, Layout(str(tmp_path / "m" / "generated")).migrations()[1:])
-        assert _rows(other, RELOPTIONS) == _rows(db_url, RELOPTIONS)
-        assert _rows(other, "SELECT * FROM parent ORDER BY id") == [(1, "a", "x"), (2, "b", None)]
-        assert _rows(other, "SELECT * FROM child") == [(10, "a")]
+        assert rows_of(other, RELOPTIONS) == rows_of(db_url, RELOPTIONS)
+        assert rows_of(other, "SELECT * FROM parent ORDER BY id") == [(1, "a", "x"), (2, "b", None)]
+        assert rows_of(other, "SELECT * FROM child") == [(10, "a")]
         assert not check_drift(str(tmp_path / "schema.yaml"), other).differences
 
 
