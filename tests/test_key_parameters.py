@@ -1,4 +1,4 @@
-"""Storage parameters of a PRIMARY KEY's or UNIQUE's index (`ADD CONSTRAINT ... PRIMARY KEY (id) WITH
+"""Storage parameters of a PRIMARY KEY's, UNIQUE's or EXCLUDE's index (`ADD CONSTRAINT ... PRIMARY KEY (id) WITH
 (fillfactor='90')`, as pg_dump writes a tuned key): read as the key's `with:`, made by CREATE TABLE and by ADD
 CONSTRAINT, and a change of them re-adds the key over the table's rows (a foreign key that needs the key goes and
 comes back). They were dropped: a database built from schema.yaml had the keys' indexes without them, diff clean. The
@@ -23,10 +23,11 @@ CREATE TABLE parent (id bigint NOT NULL, code text NOT NULL, note text);
 ALTER TABLE ONLY parent ADD CONSTRAINT parent_pkey PRIMARY KEY (id) WITH (fillfactor='90');
 ALTER TABLE ONLY parent ADD CONSTRAINT parent_code_key UNIQUE (code) INCLUDE (note) WITH (fillfactor='70', deduplicate_items=off);
 CREATE TABLE child (id bigint PRIMARY KEY, parent_code text REFERENCES parent (code));
+CREATE TABLE slot (during tstzrange, CONSTRAINT slot_excl EXCLUDE USING gist (during WITH &&) WITH (fillfactor='75'));
 """
 
 RELOPTIONS = """SELECT c.conname, i.reloptions FROM pg_constraint c JOIN pg_class i ON i.oid = c.conindid
-                WHERE c.contype IN ('p', 'u') AND c.conrelid::regclass::text IN ('parent', 'child') ORDER BY 1"""
+                WHERE c.contype IN ('p', 'u', 'x') AND c.conrelid::regclass::text IN ('parent', 'child', 'slot') ORDER BY 1"""
 
 
 def test_key_storage_parameters_round_trip_and_change_overrows_of(db_url, tmp_path):
@@ -38,7 +39,8 @@ def test_key_storage_parameters_round_trip_and_change_overrows_of(db_url, tmp_pa
 
     with sibling_database(db_url) as other:  # the keys without parameters, with rows: migrated to the source's
         with psycopg.connect(other, autocommit=True) as conn:
-            conn.execute(SOURCE.replace(" WITH (fillfactor='90')", "").replace(" WITH (fillfactor='70', deduplicate_items=off)", ""))
+            conn.execute(SOURCE.replace(" WITH (fillfactor='90')", "").replace(" WITH (fillfactor='70', deduplicate_items=off)", "")
+                         .replace(" WITH (fillfactor='75')", ""))
             conn.execute("INSERT INTO parent VALUES (1, 'a', 'x'), (2, 'b', NULL); INSERT INTO child VALUES (10, 'a')")
         (tmp_path / "schema.yaml").write_text(text, encoding="utf-8")
         assert check_drift(str(tmp_path / "schema.yaml"), other).differences

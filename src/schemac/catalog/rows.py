@@ -136,7 +136,7 @@ def _exclusion(row: dict[str, Any]) -> Exclusion:
                                     for e, op in zip(elements, row["operators"])),
                      name=row["constraint_name"], method=row["method"], where=row["predicate"], include=include,
                      deferrable=row["deferrable"], initially_deferred=row["initially_deferred"],
-                     comment=row["comment"])
+                     comment=row["comment"], parameters=tuple(row["parameters"] or ()))
 
 
 def _foreign_key(con: dict[str, Any]) -> ForeignKey:

@@ -37,11 +37,11 @@ def constraint_key(c: Constraint) -> tuple:
                 c.on_update, c.match_full, c.deferrable, c.initially_deferred, c.period, c.enforced)
     if isinstance(c, Exclusion):
         return ("x", tuple((_element_key(e), e.operator) for e in c.elements), c.method, normal_form(c.where),
-                c.include, c.deferrable, c.initially_deferred)
+                c.include, c.deferrable, c.initially_deferred, _key_parameters(c))
     return ("c", normal_form(c.expression), c.no_inherit, c.enforced)
 
 
-def _key_parameters(c: Union[PrimaryKey, Unique]) -> tuple:
+def _key_parameters(c: Union[PrimaryKey, Unique, Exclusion]) -> tuple:
     """The WITH (...) of a key's index, by value (a change re-adds the key, as one of its columns would)."""
     return tuple(sorted(parameter_values(c).items())) if c.parameters else ()  # type: ignore[arg-type]
 

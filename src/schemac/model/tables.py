@@ -201,8 +201,7 @@ class ExclusionElement(IndexElement):
 
 @dataclass(frozen=True)
 class Exclusion:
-    """EXCLUDE USING method (element WITH operator, ...) [INCLUDE (...)] [WHERE (...)]: no two rows for
-    which every operator returns true."""
+    """EXCLUDE USING method (element WITH operator, ...) [INCLUDE (...)] [WITH (...)] [WHERE (...)]: no two rows match on all."""
 
     elements: tuple[ExclusionElement, ...]
     name: Optional[str] = None
@@ -213,6 +212,7 @@ class Exclusion:
     initially_deferred: bool = False
     comment: Optional[str] = None
     source: Optional[Source] = _src()
+    parameters: tuple[str, ...] = ()  # WITH (...) of its index, as PrimaryKey's
 
     @property
     def columns(self) -> tuple[str, ...]:

@@ -175,7 +175,7 @@ def check_body(check: Check) -> exp.Expression:
 
 def constraint_node(c: PrimaryKey | Unique | Check | ForeignKey | Exclusion) -> exp.Expression:
     if isinstance(c, Exclusion):
-        return _named(c.name, exclusion_body(c, _index_key))  # type: ignore[arg-type]
+        return _named(c.name, exclusion_body(c, _index_key, storage_clause(c.parameters)))  # type: ignore[arg-type]
     if isinstance(c, PrimaryKey):
         return _named(c.name, primary_key_body(c))
     if isinstance(c, Unique):

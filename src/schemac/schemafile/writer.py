@@ -121,6 +121,7 @@ def _exclusion(x: Exclusion) -> Any:
     spec.update(_drop_empty({"using": x.method if x.method != "gist" else None, "where": x.where,
                              "include": _FlowList(x.include), "deferrable": x.deferrable,
                              "initially_deferred": x.initially_deferred, "comment": x.comment}))
+    spec.update(storage_spec(x))
     return spec
 
 
