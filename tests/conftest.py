@@ -159,6 +159,26 @@ def each_case_on_one_major(cases: list, every: int = 1) -> list:
 def built_from_scratch(url: str, schema_text: str, folder) -> dict:
     """The oracle's fingerprint of `schema_text` built in an empty sibling database of `url` by one
     migration (generated under `folder`): what a migrated database must equal."""
+    return built_and_read(url, schema_text, folder)[0]
+
+
+def rows_of(url: str, query: str) -> list:
+    """A test's own catalog query, its rows."""
+    with psycopg.connect(url) as conn:
+        return conn.execute(query).fetchall()
+
+
+def inspected_after(url: str, sql: str) -> str:
+    """The schema.yaml `inspect` writes of `url` once `sql` has run there."""
+    from schemac.commands.inspect import inspect_database
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql)
+    return inspect_database(url).yaml
+
+
+def built_and_read(url: str, schema_text: str, folder, query: Optional[str] = None) -> tuple[dict, list]:
+    """built_from_scratch's fingerprint, and the rows of a test's own catalog `query` in that database."""
     from catalog_oracle import fingerprint, sibling_database
     from schemac.commands.generate import generate
     from schemac.migrations.apply import apply_files
@@ -171,7 +191,8 @@ def built_from_scratch(url: str, schema_text: str, folder) -> dict:
     with sibling_database(url) as other:
         with psycopg.connect(other, autocommit=True) as conn:
             apply_files(conn, Layout(os.path.join(folder, "generated")).migrations())
-        return fingerprint(other)
+            rows = conn.execute(query).fetchall() if query else []
+        return fingerprint(other), rows
 
 
 @pytest.fixture

@@ -136,7 +136,7 @@ def _exclusion(row: dict[str, Any]) -> Exclusion:
                                     for e, op in zip(elements, row["operators"])),
                      name=row["constraint_name"], method=row["method"], where=row["predicate"], include=include,
                      deferrable=row["deferrable"], initially_deferred=row["initially_deferred"],
-                     comment=row["comment"])
+                     comment=row["comment"], parameters=tuple(row["parameters"] or ()))
 
 
 def _foreign_key(con: dict[str, Any]) -> ForeignKey:
@@ -196,13 +196,15 @@ def _constraints_by_table(rows: list[dict[str, Any]]) -> dict[int, _Constraints]
                                            comment=con["comment"], deferrable=con["deferrable"],
                                            initially_deferred=con["initially_deferred"],
                                            include=tuple(con["include_names"] or ()),
-                                           index_comment=con["index_comment"], without_overlaps=con["period"])
+                                           index_comment=con["index_comment"], without_overlaps=con["period"],
+                                           parameters=tuple(con["key_parameters"] or ()))
         elif con["kind"] == "u":
             found.uniques.append(Unique(columns=tuple(con["column_names"]), name=con["constraint_name"],
                                         comment=con["comment"], nulls_not_distinct=con["nulls_not_distinct"],
                                         deferrable=con["deferrable"], initially_deferred=con["initially_deferred"],
                                         include=tuple(con["include_names"] or ()),
-                                        index_comment=con["index_comment"], without_overlaps=con["period"]))
+                                        index_comment=con["index_comment"], without_overlaps=con["period"],
+                                        parameters=tuple(con["key_parameters"] or ())))
         elif con["kind"] == "c":
             found.checks.append(Check(name=con["constraint_name"], expression=con["expression"],
                                       comment=con["comment"], not_valid=con["not_valid"],
@@ -268,10 +270,11 @@ def _trigger(row: dict[str, Any]) -> Trigger:
 
 
 def _commented(namespaces: tuple[Namespace, ...], rows: list[dict[str, Any]]) -> tuple[Namespace, ...]:
-    """The namespaces with their comments (schemas.sql), public's own ("standard public schema") left out."""
+    """The namespaces with their comments (schemas.sql), public's own ("standard public schema") left out; public
+    without one reads '' (COMMENT ... IS '' removes it: a database built from the model has initdb's otherwise)."""
     comments = {r["schema_name"]: r["comment"] for r in rows}
-    return tuple(replace(n, comment=None if (n.name, comments.get(n.name)) == ("public", "standard public schema")
-                         else comments.get(n.name)) for n in namespaces)
+    public = {"standard public schema": None, None: ""}.get(comments.get("public"), comments.get("public"))
+    return tuple(replace(n, comment=public if n.name == "public" else comments.get(n.name)) for n in namespaces)
 
 
 def _enum(row: dict[str, Any]) -> Enum:

@@ -28,16 +28,22 @@ referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
 def constraint_key(c: Constraint) -> tuple:
     if isinstance(c, PrimaryKey):
-        return ("p", c.columns, c.include, c.deferrable, c.initially_deferred, c.without_overlaps)
+        return ("p", c.columns, c.include, c.deferrable, c.initially_deferred, c.without_overlaps, _key_parameters(c))
     if isinstance(c, Unique):
-        return ("u", c.columns, c.include, c.nulls_not_distinct, c.deferrable, c.initially_deferred, c.without_overlaps)
+        return ("u", c.columns, c.include, c.nulls_not_distinct, c.deferrable, c.initially_deferred, c.without_overlaps,
+                _key_parameters(c))
     if isinstance(c, ForeignKey):
         return ("f", c.columns, c.ref_schema, c.ref_table, c.ref_columns, c.on_delete, c.on_delete_columns,
                 c.on_update, c.match_full, c.deferrable, c.initially_deferred, c.period, c.enforced)
     if isinstance(c, Exclusion):
         return ("x", tuple((_element_key(e), e.operator) for e in c.elements), c.method, normal_form(c.where),
-                c.include, c.deferrable, c.initially_deferred)
+                c.include, c.deferrable, c.initially_deferred, _key_parameters(c))
     return ("c", normal_form(c.expression), c.no_inherit, c.enforced)
+
+
+def _key_parameters(c: Union[PrimaryKey, Unique, Exclusion]) -> tuple:
+    """The WITH (...) of a key's index, by value (a change re-adds the key, as one of its columns would)."""
+    return tuple(sorted(parameter_values(c).items())) if c.parameters else ()  # type: ignore[arg-type]
 
 
 def enforced_only(old: Constraint, new: Constraint) -> bool:
@@ -119,11 +125,22 @@ def created_by_create_table(t: Table, parent: Optional[Table] = None) -> Table:
                        comment=None, triggers=(), exclusions=(), rules=(), statistics=(), cluster_on=None, **_NO_REPLICA_IDENTITY)
     repeated = repeated_keys(t)
     return replace(t, columns=tuple(_bare(c) for c in t.columns),
-                   primary_key=replace(t.primary_key, comment=None, index_comment=None) if t.primary_key else None,
+                   primary_key=replace(t.primary_key, comment=None, index_comment=None)
+                   if t.primary_key and not _key_on_inherited(t) else None,
                    uniques=tuple(replace(u, comment=None, index_comment=None) for u in t.uniques if u not in repeated),
                    checks=tuple(replace(c, comment=None) for c in t.checks if not c.not_valid),
                    foreign_keys=(), indexes=(), comment=None, partition_of=None, triggers=(), exclusions=(), rules=(),
                    statistics=(), cluster_on=None, **_NO_REPLICA_IDENTITY)
+
+
+def _key_on_inherited(t: Table) -> bool:
+    """A child's PRIMARY KEY on a column it only inherits (QGEP's value lists: `() INHERITS (value_list_base)`, then
+    ADD PRIMARY KEY): added after CREATE TABLE, as pg_dump does, which keeps the parent's NOT NULL (PostgreSQL 18:
+    the parent's name); declared in CREATE TABLE ... INHERITS the key makes one of the child's own."""
+    if t.primary_key is None or not t.inherits or t.source is None:
+        return False
+    listed = {c.name for c in t.columns if c.source != t.source}  # (the parents' carry the table's own: plan.ddl.own_columns)
+    return any(name not in listed for name in t.primary_key.columns)
 
 
 def _bare(c: Column) -> Column:

@@ -69,8 +69,8 @@ class PrimaryKey:
     initially_deferred: bool = False
     include: tuple[str, ...] = ()  # INCLUDE (...): non-key columns stored in the key's index
     index_comment: Optional[str] = None  # COMMENT ON INDEX of the index Postgres made for the key
-    # PostgreSQL 18+: the last column WITHOUT OVERLAPS (a temporal key: a range, its index gist, pg_constraint.conperiod)
-    without_overlaps: bool = False
+    without_overlaps: bool = False  # PostgreSQL 18+: the last column WITHOUT OVERLAPS (a temporal key: a range, its index gist)
+    parameters: tuple[str, ...] = ()  # WITH (...) of the key's index, as Index.parameters (pg_dump: ... WITH (fillfactor='90'))
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,7 @@ class Unique:
     include: tuple[str, ...] = ()  # INCLUDE (...): non-key columns stored in the key's index
     index_comment: Optional[str] = None  # COMMENT ON INDEX of the index Postgres made for the key
     without_overlaps: bool = False  # as PrimaryKey's
+    parameters: tuple[str, ...] = ()  # as PrimaryKey's
 
 
 @dataclass(frozen=True)
@@ -200,8 +201,7 @@ class ExclusionElement(IndexElement):
 
 @dataclass(frozen=True)
 class Exclusion:
-    """EXCLUDE USING method (element WITH operator, ...) [INCLUDE (...)] [WHERE (...)]: no two rows for
-    which every operator returns true."""
+    """EXCLUDE USING method (element WITH operator, ...) [INCLUDE (...)] [WITH (...)] [WHERE (...)]: no two rows match on all."""
 
     elements: tuple[ExclusionElement, ...]
     name: Optional[str] = None
@@ -212,6 +212,7 @@ class Exclusion:
     initially_deferred: bool = False
     comment: Optional[str] = None
     source: Optional[Source] = _src()
+    parameters: tuple[str, ...] = ()  # WITH (...) of its index, as PrimaryKey's
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -231,8 +232,7 @@ class Index:
     renamed_from: Optional[str] = _hint()
     comment: Optional[str] = None
     nulls_not_distinct: bool = False
-    # False: the database holds the index as INVALID (pg_index.indisvalid): a CREATE INDEX CONCURRENTLY
-    # that failed, or one still running. Postgres does not use it for queries.
+    # False: the database holds the index as INVALID (pg_index.indisvalid): a CREATE INDEX CONCURRENTLY that failed, or one still running.
     valid: bool = _catalog_only(True)
     # WITH (...) storage parameters as Postgres stores them (pg_class.reloptions): "fillfactor=70".
     parameters: tuple[str, ...] = ()

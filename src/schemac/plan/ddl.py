@@ -134,14 +134,16 @@ def _include(key: PrimaryKey | Unique) -> Optional[exp.IndexParameters]:
 
 
 def primary_key_body(pk: PrimaryKey) -> exp.Expression:
-    return exp.PrimaryKey(expressions=_key_columns(pk.columns, key_mark(pk)), options=list(deferral(pk)) or None,
-                          include=_include(pk))
+    return exp.PrimaryKey(expressions=_key_columns(pk.columns, key_mark(pk)), options=_key_options(pk), include=_include(pk))
 
 
 def unique_body(unique: Unique) -> exp.Expression:
     return exp.UniqueColumnConstraint(this=exp.Schema(expressions=_key_columns(unique.columns, key_mark(unique))),
-                                      nulls=unique.nulls_not_distinct or None,
-                                      options=list(deferral(unique)) or None, include=_include(unique))
+                                      nulls=unique.nulls_not_distinct or None, options=_key_options(unique), include=_include(unique))
+
+
+def _key_options(key: PrimaryKey | Unique) -> Optional[list[str]]:  # WITH (...) of the key's index, then DEFERRABLE ...
+    return ([storage_clause(key.parameters)] if key.parameters else []) + list(deferral(key)) or None
 
 
 def foreign_key_body(fk: ForeignKey) -> exp.Expression:
@@ -173,7 +175,7 @@ def check_body(check: Check) -> exp.Expression:
 
 def constraint_node(c: PrimaryKey | Unique | Check | ForeignKey | Exclusion) -> exp.Expression:
     if isinstance(c, Exclusion):
-        return _named(c.name, exclusion_body(c, _index_key))  # type: ignore[arg-type]
+        return _named(c.name, exclusion_body(c, _index_key, storage_clause(c.parameters)))  # type: ignore[arg-type]
     if isinstance(c, PrimaryKey):
         return _named(c.name, primary_key_body(c))
     if isinstance(c, Unique):
@@ -192,14 +194,14 @@ def add_constraint(table: Table, c: PrimaryKey | Unique | Check | ForeignKey | E
 
 def create_table(table: Table) -> exp.Create:
     pk, columns = table.primary_key, own_columns(table)
-    # Inline only on a column CREATE TABLE lists: an INHERITS child's key on a column it only inherits
-    # (Odoo's ir_act_* tables) is a table constraint.
-    inline_pk = pk is not None and pk.name is None and len(pk.columns) == 1 and not pk.deferrable and not pk.include \
-        and any(c.name == pk.columns[0] for c in columns)
+    # Inline on a column CREATE TABLE lists; on one an INHERITS child only inherits, after it (tables._key_on_inherited)
+    listed = {c.name for c in columns}
+    inline_pk = pk is not None and pk.name is None and len(pk.columns) == 1 and not (pk.deferrable or pk.include or pk.parameters) \
+        and pk.columns[0] in listed
     items: list[exp.Expression] = [
         _printed_column(c, inline_pk and c.name == pk.columns[0], table.schema) for c in columns  # type: ignore
     ]
-    if pk is not None and not inline_pk:
+    if pk is not None and not inline_pk and listed.issuperset(pk.columns):
         items.append(constraint_node(pk))
     items.extend(constraint_node(u) for u in table.uniques)
     # NOT VALID checks cannot be declared inline: they are added by ALTER TABLE after the table.
@@ -296,8 +298,7 @@ _BARE_VALUE = re.compile(r"[a-z_][a-z0-9_]*|(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 
 
 def parameter_assignments(parameters: Iterable[str]) -> list[exp.Property]:
-    """Storage parameters ("fillfactor=70") as `name = value` nodes; a value Postgres would not store as
-    written when bare is a string literal."""
+    """Storage parameters ("fillfactor=70") as `name = value` nodes; a value Postgres would not store as written when bare is a string literal."""
     out = []
     for p in parameters:
         name, _, value = p.partition("=")
@@ -307,8 +308,7 @@ def parameter_assignments(parameters: Iterable[str]) -> list[exp.Property]:
 
 
 def storage_clause(parameters: Iterable[str], keyword: str = "WITH") -> str:
-    """WITH (name = value, ...) (or ALTER's SET (...)) of a statement sqlglot has no node for; nothing
-    without parameters."""
+    """WITH (name = value, ...) (or ALTER's SET (...)) of a statement sqlglot has no node for; nothing without parameters."""
     storage = ", ".join(p.sql(dialect=RENDER) for p in parameter_assignments(parameters))
     return f"{keyword} ({storage})" if storage else ""
 

@@ -20,12 +20,15 @@ def operator_sql(operator: str) -> str:
     return f"OPERATOR({quote_ident(schema)}.{op})" if schema else op
 
 
-def exclusion_body(c: Exclusion, key: Callable[[object], exp.Expression]) -> exp.Var:
-    """The clause without its CONSTRAINT name; `key` renders one element as an index key (ddl._index_key)."""
+def exclusion_body(c: Exclusion, key: Callable[[object], exp.Expression], storage: str = "") -> exp.Var:
+    """The clause without its CONSTRAINT name; `key` renders one element as an index key (ddl._index_key), `storage`
+    is its index's WITH (...) (ddl.storage_clause)."""
     items = ", ".join(f"{key(e).sql(dialect=RENDER)} WITH {operator_sql(e.operator)}" for e in c.elements)
     text = f"EXCLUDE USING {c.method} ({items})"
     if c.include:
         text += f" INCLUDE ({', '.join(quote_ident(col) for col in c.include)})"
+    if storage:
+        text += f" {storage}"
     if c.where:
         text += f" WHERE ({parse_expression(c.where).sql(dialect=RENDER)})"
     return exp.Var(this=" ".join([text, *deferral(c)]))

@@ -13,7 +13,7 @@ from schemac.schemafile.indexes import INDEX_COLUMN_KEYS
 # Access methods that can enforce an exclusion (they support amgettuple).
 EXCLUSION_METHODS = ("gist", "spgist", "btree", "hash")
 EXCLUSION_KEYS = {"elements": True, "using": False, "name": False, "where": False, "include": False,
-                  "deferrable": False, "initially_deferred": False, "comment": False}
+                  "deferrable": False, "initially_deferred": False, "comment": False, "with": False}
 EXCLUSION_ELEMENT_KEYS = {**INDEX_COLUMN_KEYS, "with": True}
 _OPERATOR = re.compile(r"(?:(?P<schema>[a-z_][a-z0-9_$]*)\.)?(?P<op>[-+*/<>=~!@#%^&|`?]{1,63})")
 
@@ -55,4 +55,5 @@ class ExclusionReader(FieldReader):
         where, include = self.where_and_include(f, "elements", len(elements), what, known)  # type: ignore[attr-defined]
         name = self.identifier(f["name"][1], "constraint name") if "name" in f else None
         return Exclusion(tuple(elements), name, method, where, include, *self.deferral(f, what),
-                         self.opt_string(f, "comment", what), self.w.src(node))
+                         self.opt_string(f, "comment", what), self.w.src(node),
+                         self.storage_parameters(f, what))  # type: ignore[attr-defined]

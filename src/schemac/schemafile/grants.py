@@ -219,7 +219,7 @@ def written_namespaces(names: list[str], access: tuple[Namespace, ...]) -> list:
     items: dict[str, object] = {name: name for name in names}
     for n in access:
         default = set(PUBLIC_SCHEMA_DEFAULT) if n.name == "public" else set()
-        item: dict = {"name": n.name, **({"owner": n.owner} if n.owner else {}), **({"comment": n.comment} if n.comment else {})}
+        item: dict = {"name": n.name, **({"owner": n.owner} if n.owner else {}), **({"comment": n.comment} if n.comment is not None else {})}
         if {(p.grantee, p.key, p.grantable) for p in n.grants} != {(p.grantee, p.key, p.grantable) for p in default}:
             written = written_grants(n.grants, "schema")
             if n.name == "public" and not any(p.grantee == PUBLIC for p in n.grants):

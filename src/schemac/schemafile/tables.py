@@ -26,9 +26,9 @@ TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": 
               "grants": False, "owner": False, "with": False, "replica_identity": False, "foreign": False,
               "cloned_triggers": False}
 PK_KEYS = {"columns": True, "name": False, "include": False, "without_overlaps": False, "deferrable": False,
-           "initially_deferred": False, "comment": False, "index_comment": False}
+           "initially_deferred": False, "comment": False, "index_comment": False, "with": False}
 UNIQUE_KEYS = {"columns": True, "name": False, "include": False, "nulls_not_distinct": False, "without_overlaps": False,
-               "deferrable": False, "initially_deferred": False, "comment": False, "index_comment": False}
+               "deferrable": False, "initially_deferred": False, "comment": False, "index_comment": False, "with": False}
 PARTITION_BY_KEYS = {"strategy": True, "key": True}
 PARTITION_OF_KEYS = {"parent": True, "bound": True, "schema": False}
 
@@ -110,7 +110,8 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                                      *self.deferral(pkf, f"primary_key of {what}"),
                                      self.opt_columns(pkf, "include", f"primary_key of {what}", known),
                                      self.opt_string(pkf, "index_comment", what),
-                                     self.temporal(pkf, "without_overlaps", len(cols), f"primary_key of {what}"))
+                                     self.temporal(pkf, "without_overlaps", len(cols), f"primary_key of {what}"),
+                                     self.storage_parameters(pkf, f"primary_key of {what}"))
         elif pk_columns:
             primary_key = PrimaryKey(tuple(c for c, _ in pk_columns), None, self.w.src(pk_columns[0][1]))
         if primary_key is not None:
@@ -127,7 +128,8 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                                       *self.deferral(uf, f"unique constraint of {what}"),
                                       self.opt_columns(uf, "include", f"unique constraint of {what}", known),
                                       self.opt_string(uf, "index_comment", what),
-                                      self.temporal(uf, "without_overlaps", len(cols), f"unique constraint of {what}")))
+                                      self.temporal(uf, "without_overlaps", len(cols), f"unique constraint of {what}"),
+                                      self.storage_parameters(uf, f"unique constraint of {what}")))
 
         unnamed: dict[tuple[str, ...], Unique] = {}
         for u in uniques:

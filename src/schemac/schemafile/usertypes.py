@@ -13,7 +13,7 @@ from schemac.model.grants import NOTHING
 from schemac.pg.constructors import constructor_named, constructor_signatures
 from schemac.pg.opclasses import without_default
 from schemac.pg.types import TypeSyntaxError, canonical_type
-from schemac.schemafile.fields import FieldReader
+from schemac.schemafile.fields import FieldReader, is_plain_reference
 
 COMPOSITE_KEYS = {"attributes": True, "name": False, "schema": False, "comment": False, "grants": False, "owner": False}
 ATTRIBUTE_KEYS = {"type": True, "collation": False, "comment": False}
@@ -103,7 +103,8 @@ class UserTypeReader(FieldReader):
         in pg_catalog and public)."""
         if key not in f:
             return None
-        parts = self.identifier(f[key][1], f"{key} of {what}").split(".")
-        if len(parts) > 2 or not all(p and p.replace("_", "").replace("$", "").isalnum() for p in parts):
-            raise self.fail(f[key][1], f"{key} of {what} must be a name or schema.name, not {'.'.join(parts)!r}")
+        text = self.identifier(f[key][1], f"{key} of {what}")
+        parts = text.split(".")
+        if not is_plain_reference(text):  # (any characters of a quoted name: a schema "Données SIG")
+            raise self.fail(f[key][1], f"{key} of {what} must be a name or schema.name, not {text!r}")
         return parts[-1] if len(parts) == 1 or parts[0] in ("pg_catalog", "public") else ".".join(parts)

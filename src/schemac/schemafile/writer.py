@@ -121,6 +121,7 @@ def _exclusion(x: Exclusion) -> Any:
     spec.update(_drop_empty({"using": x.method if x.method != "gist" else None, "where": x.where,
                              "include": _FlowList(x.include), "deferrable": x.deferrable,
                              "initially_deferred": x.initially_deferred, "comment": x.comment}))
+    spec.update(storage_spec(x))
     return spec
 
 
@@ -176,7 +177,7 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
     spec.update(replica_identity_spec(t))
     pk = t.primary_key
     pk_inline = pk is not None and len(pk.columns) == 1 and pk.name is None and pk.comment is None \
-        and not pk.deferrable and not pk.include and pk.index_comment is None \
+        and not (pk.deferrable or pk.include or pk.parameters) and pk.index_comment is None \
         and any(c.name == pk.columns[0] for c in t.columns)  # not on a column an INHERITS child only inherits
     if t.columns or not t.inherits:
         spec["columns"] = {c.name: _column(c, pk_inline and c.name == pk.columns[0]) for c in t.columns}  # type: ignore
@@ -185,13 +186,13 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
                                                  "include": _FlowList(pk.include), "without_overlaps": pk.without_overlaps,
                                                  "deferrable": pk.deferrable,
                                                  "initially_deferred": pk.initially_deferred, "comment": pk.comment,
-                                                 "index_comment": pk.index_comment}))
+                                                 "index_comment": pk.index_comment, **storage_spec(pk)}))
     if t.uniques:
         spec["unique"] = [_Flow(_drop_empty({"columns": _FlowList(u.columns), "name": u.name,
                                              "include": _FlowList(u.include), "nulls_not_distinct": u.nulls_not_distinct,
                                              "without_overlaps": u.without_overlaps, "deferrable": u.deferrable,
                                              "initially_deferred": u.initially_deferred, "comment": u.comment,
-                                             "index_comment": u.index_comment}))
+                                             "index_comment": u.index_comment, **storage_spec(u)}))
                           for u in t.uniques]
     if t.checks:
         spec["checks"] = {c.name: check_spec(c) for c in t.checks}

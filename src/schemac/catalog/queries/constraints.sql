@@ -12,7 +12,8 @@
 -- A check's expression is returned without the outer CHECK (...).
 -- nulls_not_distinct: from the index backing a UNIQUE constraint (pg_index.indnullsnotdistinct,
 -- PostgreSQL 15+); include_names: that index's INCLUDE columns (indkey past indnkeyatts), for
--- PRIMARY KEY and UNIQUE alike; index_comment: the comment on that index.
+-- PRIMARY KEY and UNIQUE alike; index_comment: the comment on that index; key_parameters: its WITH (...) storage
+-- parameters as stored, "fillfactor=90" (pg_class.reloptions).
 -- no_inherit: a CHECK ... NO INHERIT (connoinherit; Postgres sets it on other kinds too, where it
 -- means nothing). on_delete_column_names: ON DELETE SET NULL|DEFAULT (columns), confdelsetcols
 -- (PostgreSQL 15+).
@@ -65,6 +66,7 @@ SELECT con.conrelid AS table_oid,
        con.confmatchtype::text AS match_type,
        d.description AS comment,
        di.description AS index_comment,
+       ki.reloptions::text[] AS key_parameters,
        c.relname::text AS table_name,
        con.conparentid <> 0 AS attached
 FROM pg_catalog.pg_constraint con
@@ -78,6 +80,7 @@ LEFT JOIN pg_catalog.pg_description di
        ON con.contype IN ('p', 'u') AND di.objoid = con.conindid AND di.classoid = 'pg_catalog.pg_class'::regclass
       AND di.objsubid = 0
 LEFT JOIN pg_catalog.pg_index ix ON con.contype IN ('p', 'u') AND ix.indexrelid = con.conindid
+LEFT JOIN pg_catalog.pg_class ki ON con.contype IN ('p', 'u') AND ki.oid = con.conindid
 LEFT JOIN pg_catalog.pg_class rc ON con.contype = 'f' AND rc.oid = con.confrelid
 LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])

@@ -4,6 +4,7 @@
 --   operators: per key, the operator of its WITH (conexclop), bare in pg_catalog and public, else
 --              qualified with its schema;
 --   key_options: as indexes.sql's, an operator class's parameters (gist_trgm_ops (siglen=32));
+--   parameters: the index's WITH (...) storage parameters as stored, "fillfactor=75" (pg_class.reloptions);
 --   definition: pg_get_constraintdef, the catalog's own form: each key's COLLATE clause is read from it
 --              (Postgres prints one exactly where the collation is not the key's own).
 -- Left out: the copies Postgres makes on partitions of a partitioned table (conparentid <> 0).
@@ -48,7 +49,8 @@ SELECT con.conrelid AS table_oid,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate,
        con.condeferrable AS deferrable,
        con.condeferred AS initially_deferred,
-       d.description AS comment
+       d.description AS comment,
+       ic.reloptions::text[] AS parameters
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
