@@ -30,6 +30,8 @@ def _still_reads_the_same(r: View, schema: Schema, views: dict) -> bool:
     """Whether what recorded view `r` reads is still there, of the same types, in `schema` (the views of
     `views` only when their own forms are known)."""
     for d in r.depends:
+        if (d.schema, d.name) == r.key:  # a view reading itself (plan.stubs): what it reads is what it is
+            continue
         if d.kind in ("relation", "column"):
             table = schema.table(d.schema, d.name)
             view = views.get((d.schema, d.name))
