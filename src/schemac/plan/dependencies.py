@@ -111,6 +111,11 @@ def deps(c: Change) -> Deps:
             removes |= {_identity_sequence(old, x.name) for x in old.columns if x.identity is not None}  # type: ignore
             makes |= {_identity_sequence(new, x.name) for x in new.columns if x.identity is not None}  # type: ignore
             makes |= {(_MOVED, new.schema, old.name), (_MOVED, new.schema, new.name)}  # type: ignore[union-attr]
+    elif k == "rename_type":  # ALTER TYPE ... SET SCHEMA (into a schema made first), RENAME TO: what names it follows
+        removes |= own_keys(None, old) | {("signature type", old.schema, old.name)}  # type: ignore[union-attr]
+        makes |= own_keys(None, new) | {("signature type", new.schema, new.name)}  # type: ignore[union-attr]
+        new_refs.add(("schema", new.schema))  # type: ignore[union-attr]
+        old_refs.add(("schema", old.schema))  # type: ignore[union-attr]
     elif k == "rename_view":  # ALTER [MATERIALIZED] VIEW ... SET SCHEMA (into a schema made first), RENAME TO
         removes |= own_keys(None, old)  # type: ignore[arg-type]
         makes |= own_keys(None, new) | {(_MOVED, new.schema, new.name)}  # type: ignore[union-attr, arg-type]
