@@ -10,9 +10,9 @@ import pytest
 
 from catalog_oracle import sibling_database
 from conftest import MAJORS
+from test_table_moves import _apply
 
 from schemac.commands.generate import generate
-from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 
 SOURCE = """
@@ -47,11 +47,6 @@ def _oracle(url: str, rows: str = ROWS) -> dict:
                 "labels": conn.execute("SELECT * FROM labels ORDER BY 1").fetchall()}
 
 
-def _migrate(url: str, out: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
-
-
 def _generated(schema, out: str, text: str) -> str:
     schema.write_text(text, encoding="utf-8")
     result = generate(str(schema), out)
@@ -80,7 +75,7 @@ def test_views_reading_themselves_are_inspected_and_created_from_a_stub(major_db
         with psycopg.connect(other, autocommit=True) as conn:
             conn.execute("CREATE TABLE IF NOT EXISTS projects (id integer PRIMARY KEY, name text, client_id integer)")
             conn.execute("INSERT INTO projects VALUES (1, 'one', 10), (2, 'two', 20)")
-        _migrate(other, str(tmp_path / "generated"))
+        _apply(other, str(tmp_path / "generated"))
         assert _oracle(other) == expected
 
 
@@ -123,21 +118,33 @@ def test_changed_views_reading_themselves_are_made_again_from_a_stub(major_db, t
     assert AFTER != BEFORE and AFTER.count("code") == 2 and "1::bigint" in AFTER
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     _generated(schema, out, BEFORE)
-    _migrate(major_db, out)
+    _apply(major_db, out)
     with psycopg.connect(major_db, autocommit=True) as conn:
         conn.execute("INSERT INTO projects VALUES (1, 'one'), (2, 'two')")
     migration = _generated(schema, out, AFTER)
     assert "DROP VIEW" in migration and "CREATE OR REPLACE VIEW looped" in migration
-    _migrate(major_db, out)
+    _apply(major_db, out)
     fresh = tmp_path / "fresh"
     fresh.mkdir()
     _generated(fresh / "schema.yaml", str(fresh / "generated"), AFTER)
     rows = "SELECT id, code, name, label(named) FROM named ORDER BY 1"
     with sibling_database(major_db) as other:
-        _migrate(other, str(fresh / "generated"))
+        _apply(other, str(fresh / "generated"))
         with psycopg.connect(other, autocommit=True) as conn:
             conn.execute("INSERT INTO projects VALUES (1, 'one'), (2, 'two')")
         expected = _oracle(other, rows)
     assert _oracle(major_db, rows) == expected
     assert ("n",) in [tuple(r) for r in psycopg.connect(major_db).execute(
         "SELECT attname FROM pg_attribute WHERE attrelid = 'looped'::regclass AND attnum > 0")]
+
+
+@pytest.mark.parametrize("query", ["SELECT id FROM looped", "SELECT 1 AS id WHERE f(NULL::looped)"],
+                         ids=["reads-itself", "through-its-row-type"])
+def test_a_view_reading_itself_without_its_columns_types_is_a_notice_saying_so(db_url, tmp_path, query):
+    text = ("functions:\n  f: {arguments: looped, returns: boolean, language: sql, body: SELECT true}\n"
+            f"views:\n  looped:\n    query: {query}\n")
+    (tmp_path / "schema.yaml").write_text(text)
+    result = generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated"),
+                      dev_url=psycopg.conninfo.make_conninfo(db_url, dbname="postgres"))
+    assert any("view public.looped: PostgreSQL could not create it from schema.yaml alone: its query reads the view "
+               "itself" in n and "{a: {type: integer}}" in n for n in result.notices), result.notices

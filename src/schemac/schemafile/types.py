@@ -43,7 +43,7 @@ class TypeReader(FieldReader):
                 raise self.fail(f["values"][1], f"value {too_long[:20]!r}… of {what} is longer than 63 bytes")
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             out.append(Enum(name, tuple(values), schema, self.opt_string(f, "comment", what), self.w.src(key),
-                            *self.type_security(f, what), self.moved_from(f, what, schema, name)))  # type: ignore
+                            *self.type_security(f, what), self.moved_from(f, what, schema, name)))
         return out
 
     def domains(self, node: Node) -> list[Domain]:
