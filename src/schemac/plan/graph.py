@@ -49,6 +49,19 @@ def ordered(changes: list[Change]) -> list[Change]:
     """The changes in an order Postgres accepts. A view created or dropped on a cycle, or reading itself, is
     made of a stub and the rest (plan.stubs); another cycle (two changes each waiting on the other) is
     broken at the change the kinds' order puts first; see `cycles`."""
+    changes, order, _ = _planned(changes)
+    return [changes[i] for i in order]
+
+
+def cycles(changes: list[Change]) -> list[Change]:
+    """The changes `ordered` had to run before something they wait for: empty when the graph is acyclic (but for
+    the views it makes of a stub and the rest)."""
+    changes, _, broken = _planned(changes)
+    return [changes[i] for i in broken]
+
+
+def _planned(changes: list[Change]) -> tuple[list[Change], list[int], list[int]]:
+    """The changes, views on a cycle (or reading themselves) split (plan.stubs); their order; the cycles broken."""
     after = edges(changes)
     order, broken = _order(changes, after)
     which = self_readers(changes)
@@ -56,13 +69,8 @@ def ordered(changes: list[Change]) -> list[Change]:
         which |= {i for i in on_cycles(after, len(changes)) if stubbed_view(changes[i]) is not None}
     if which:
         changes = split(changes, which)
-        order = _order(changes, edges(changes))[0]
-    return [changes[i] for i in order]
-
-
-def cycles(changes: list[Change]) -> list[Change]:
-    """The changes `ordered` had to run before something they wait for: empty when the graph is acyclic."""
-    return [changes[i] for i in _order(changes, edges(changes))[1]]
+        order, broken = _order(changes, edges(changes))
+    return changes, order, broken
 
 
 def _order(changes: list[Change], after: dict[int, set[int]]) -> tuple[list[int], list[int]]:
