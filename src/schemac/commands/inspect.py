@@ -83,7 +83,8 @@ def _stub_types(schema: Schema) -> Schema:
         return schema
     named = (t for f in (*schema.functions, *schema.aggregates)
              for t in (getattr(f, "returns", None) or getattr(f, "stype", ""), *(getattr(a, "type", a) for a in f.arguments)))
-    named = (*named, *(a.type for c in schema.composite_types for a in c.attributes), *(d.type for d in schema.domains))
+    named = (*named, *(a.type for c in schema.composite_types for a in c.attributes), *(d.type for d in schema.domains),
+             *(f.body for f in schema.functions if f.standard_body))  # (a SQL-standard body reads a view at CREATE)
     if not any((d.schema, d.name) == v.key for v in schema.views for d in v.depends) and \
             not any(w in views for text in named for w in _WORD.findall(text)):
         return schema
