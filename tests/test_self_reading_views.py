@@ -152,3 +152,20 @@ def test_a_view_reading_itself_without_its_columns_types_is_a_notice_saying_so(d
                       dev_url=psycopg.conninfo.make_conninfo(db_url, dbname="postgres"))
     assert any("view public.looped: PostgreSQL could not create it from schema.yaml alone: its query reads the view "
                "itself" in n and "{a: {type: integer}}" in n for n in result.notices), result.notices
+
+
+def test_views_reading_themselves_dropped_with_the_function_of_their_row_type(db_url, tmp_path):
+    """Dropped for good, with the function of its row type it calls: DROP VIEW is refused while the function takes
+    its row, DROP FUNCTION while the view calls it; the view is emptied to its stub first."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _generated(schema, out, BEFORE)
+    _apply(db_url, out)
+    gone = BEFORE.split("functions:")[0] + "views:\n  looped:\n    columns: {id: {type: integer}, name: {type: text}}\n" \
+        "    query: SELECT id, name FROM looped\n"
+    migration = _generated(schema, out, gone)
+    assert migration.index("CREATE OR REPLACE VIEW named AS\nSELECT NULL::integer AS id") < \
+        migration.index("DROP FUNCTION") < migration.index("DROP VIEW IF EXISTS named"), migration
+    _apply(db_url, out)
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute(VIEWS).fetchall() == [("looped", " SELECT id,\n    name\n   FROM looped;")]
+        assert conn.execute("SELECT count(*) FROM pg_proc WHERE proname = 'label'").fetchone()[0] == 0
