@@ -392,6 +392,11 @@ ACCEPTED = [
     ("views-moved", "views:\n  v:\n    schema: archive\n    renamed_from: public.v\n    query: SELECT 1\n"
                     "materialized_views:\n  m:\n    renamed_from: old_m\n    query: SELECT 1\n"),
     ("sequence-moved", "sequences:\n  s:\n    schema: archive\n    renamed_from: public.s\n"),
+    ("types-moved", "schemas: [archive]\nenums:\n  e: {values: [a], schema: archive, renamed_from: public.e}\n"
+                    "domains:\n  d: {type: integer, schema: archive, renamed_from: d0}\n"
+                    "composite_types:\n  c: {attributes: {a: integer}, schema: archive, renamed_from: public.c}\n"
+                    "range_types:\n  r: {subtype: integer, schema: archive, renamed_from: public.r}\n"),
+    ("view-column-types", "views:\n  v: {query: SELECT 1 AS a, columns: {a: {type: integer, comment: x}}}\n"),
     ("table-label-with-name", "tables:\n  " + "label_" * 12 + ":\n    name: t\n    columns: {a: integer}\n"),
     ("table-label-control-with-name", "tables:\n  \"label\\tone\":\n    name: t\n    columns: {a: integer}\n"),
     ("enum-list-and-mapping", "enums:\n  e: ['', b]\n  f: {values: [x], schema: s, comment: c}\n"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, replace
 from typing import Iterator, Optional
 
@@ -66,11 +67,33 @@ def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (),
     ignored = IGNORED_TABLES | {load_config().table[-1]}  # sqlx's table, or sqlx.toml's table-name
     model = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in ignored),
                     schemas=tuple(n for n in namespaces if n != "public"))
-    model = owners_to_write(model, result.database_owner)
+    model = _stub_types(owners_to_write(model, result.database_owner))
     header = (f"# schema.yaml written by `schemac inspect` from {label} "
               f"(PostgreSQL {result.server_version // 10000}).\n"
               "# Review it, commit it, then `schemac generate` compiles it back to the same schema.\n")
     return InspectResult(dump_schema(model, header), model, label)
+
+
+def _stub_types(schema: Schema) -> Schema:
+    """The columns' types of each view reading itself, directly or through a function or type of its row type
+    (plan.stub_types); the planner is imported (with sqlglot) only where a view or a signature may close such a
+    cycle."""
+    views = {v.name for v in schema.views if not v.materialized}
+    if not views:
+        return schema
+    named = (t for f in (*schema.functions, *schema.aggregates)
+             for t in (getattr(f, "returns", None) or getattr(f, "stype", ""), *(getattr(a, "type", a) for a in f.arguments)))
+    named = (*named, *(a.type for c in schema.composite_types for a in c.attributes), *(d.type for d in schema.domains),
+             *(f.body for f in schema.functions if f.standard_body))  # (a SQL-standard body reads a view at CREATE)
+    if not any((d.schema, d.name) == v.key for v in schema.views for d in v.depends) and \
+            not any(w in views for text in named for w in _WORD.findall(text)):
+        return schema
+    from schemac.plan.stub_types import with_stub_types
+
+    return with_stub_types(schema)
+
+
+_WORD = re.compile(r"\w+")
 
 
 def inspect_notes(schema: Schema) -> list[str]:

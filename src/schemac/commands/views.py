@@ -20,6 +20,7 @@ from schemac.pg.types import TypeSyntaxError
 from schemac.pg.views import comparable
 
 _MISSING_RELATION = re.compile(r'relation "([^"]+)" does not exist')
+_MISSING_TYPE = re.compile(r'type "([^"]+)" does not exist')
 
 
 def _known(v: View) -> bool:
@@ -30,6 +31,8 @@ def _still_reads_the_same(r: View, schema: Schema, views: dict) -> bool:
     """Whether what recorded view `r` reads is still there, of the same types, in `schema` (the views of
     `views` only when their own forms are known)."""
     for d in r.depends:
+        if (d.schema, d.name) == r.key:  # a view reading itself (plan.stubs): what it reads is what it is
+            continue
         if d.kind in ("relation", "column"):
             table = schema.table(d.schema, d.name)
             view = views.get((d.schema, d.name))
@@ -186,8 +189,12 @@ def _not_built(v: View, why: str) -> str:
     declare (a foreign table: schemac does not manage them) names it, and where the migration applies."""
     where = f"{v.source or v.qualified_name}: {v.what} {v.qualified_name}: PostgreSQL could not create it from " \
         "schema.yaml alone"
-    missing = _MISSING_RELATION.match(why)
-    if missing:
+    missing = _MISSING_RELATION.match(why) or _MISSING_TYPE.match(why)
+    if missing and missing.group(1) in (v.name, f"{v.schema}.{v.name}") and not v.materialized:
+        return (f"{where}: its query reads the view itself ({why}); give every column of it its type, in order, "
+                "under `columns:` ({a: {type: integer}}): the migration then creates it as pg_dump does, a stub of those "
+                "columns first, then its query (CREATE OR REPLACE VIEW); its query is compared as written meanwhile")
+    if missing and missing.re is _MISSING_RELATION:
         return (f"{where}: it reads {missing.group(1)}, which schema.yaml does not declare (a foreign table or another "
                 f"object schemac does not manage?): the migration creates the {v.what}, and applies only to a "
                 f"database that has {missing.group(1)} already, not to an empty one (generate --verify, diff "

@@ -27,6 +27,7 @@ from schemac.compare.partitioning import partition_of_key
 from schemac.compare.tables import created_by_create_table, diff_table, repeated_keys
 from schemac.compare.inherited_checks import across_parents, after_no_inherit, attached_partition, checks_for_attach, reordered_partition
 from schemac.compare.moves import old_key, renamed_tables
+from schemac.compare.type_moves import moved_types
 from schemac.compare.not_nulls import (across_no_inherit, defaults_as_held, named_as_attached, named_in_partitions, named_where_claimed,
                                        names_its_own, parents_names_given)
 from schemac.compare.recreated import privileges_of_recreated
@@ -84,7 +85,10 @@ def _rename_hints(current: Schema, desired: Schema) -> list[tuple[str, str, str,
             names = {x.name for x in cur.indexes} if cur is not None else set()
             if i.renamed_from not in names:
                 hints.append((str(i.source or i.name), "index", i.renamed_from, i.name, i.name in names))
-    for kind, objects, others in (("sequence", desired.sequences, current.sequences), ("view", desired.views, current.views)):
+    for kind, objects, others in (("sequence", desired.sequences, current.sequences), ("view", desired.views, current.views),
+                                  ("enum", desired.enums, current.enums), ("domain", desired.domains, current.domains),
+                                  ("composite type", desired.composite_types, current.composite_types),
+                                  ("range type", desired.range_types, current.range_types)):
         keys = {(q.schema, q.name) for q in others} if any(q.renamed_from for q in objects) else set()
         for q in objects:
             if q.renamed_from and old_key(q, keys) is None:
@@ -201,10 +205,10 @@ def _dropped(t: Table, cause: Optional[str] = None) -> list[Change]:
 
 def diff(current: Schema, desired: Schema) -> list[Change]:
     """Changes that turn `current` into `desired`, in the order their DDL must run."""
-    changes: list[Change] = []
+    before = current  # (its namespaces: a sequence or type moved names the schema it moves to)
+    changes, current = moved_types(current, desired)  # ALTER TYPE ... SET SCHEMA: what names them follows
     cur_tables = {t.key: t for t in current.tables}
     des_tables = {t.key: t for t in desired.tables}
-    before = current  # (its namespaces: a sequence moved along with its table names the schema it moves to)
     renames, current = renamed_tables(current, cur_tables, des_tables)  # (cur_tables renamed, moved)
     changes += renames
     remade = remade_foreign_tables(cur_tables, des_tables, current, desired)

@@ -52,6 +52,16 @@ def view_refs(v: View) -> set[tuple]:
     query from schema.yaml alone: an extension the throwaway server lacks), what its query names
     (`pg.sqlbody.query_refs`), so that views over views are still created in order and rebuilt around a
     column retyped under them."""
+    return _read(v) - view_keys(v)
+
+
+def reads_itself(v: View) -> bool:
+    """Its query reads the view itself (its columns, its row type): made by CREATE OR REPLACE VIEW over the view
+    as it stood, which its query alone cannot create (plan.stubs)."""
+    return any(k[0] in ("table", "column", "type") and k[1:3] == (v.schema, v.name) for k in _read(v))
+
+
+def _read(v: View) -> set[tuple]:
     out: set[tuple] = {("schema", v.schema)}
     if not v.depends and v.definition is None:
         relations, functions, columns = query_refs(v.query)
@@ -71,7 +81,7 @@ def view_refs(v: View) -> set[tuple]:
         else:
             table, _, constraint = d.name.rpartition(".")
             out.add(("constraint", d.schema, table, constraint))
-    return out - view_keys(v)
+    return out
 
 
 def _disturbed(c: Change) -> set[tuple]:

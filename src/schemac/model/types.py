@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .grants import Privilege
-from .source import Source, _security, _src
+from .source import Source, _hint, _security, _src
 from .tables import Check
 
 
@@ -20,6 +20,7 @@ class Enum:
     source: Optional[Source] = _src()
     grants: tuple[Privilege, ...] = _security(())  # USAGE (typacl), the owner's own left out
     owner: Optional[str] = _security(None)  # None: not compared
+    renamed_from: Optional[str] = _hint()  # its old name, or schema.name (moved: ALTER TYPE ... SET SCHEMA)
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Domain:
     grants: tuple[Privilege, ...] = _security(())  # USAGE (typacl), the owner's own left out
     owner: Optional[str] = _security(None)  # None: not compared
     collation: Optional[str] = None  # COLLATE of the domain, by name, when it is not its base type's own
+    renamed_from: Optional[str] = _hint()  # its old name, or schema.name (moved: ALTER DOMAIN ... SET SCHEMA)
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class CompositeType:
     source: Optional[Source] = _src()
     grants: tuple[Privilege, ...] = _security(())  # USAGE (typacl), the owner's own left out
     owner: Optional[str] = _security(None)  # None: not compared
+    renamed_from: Optional[str] = _hint()  # its old name, or schema.name (moved: ALTER TYPE ... SET SCHEMA)
 
 
 def default_multirange(range_name: str) -> str:
@@ -153,6 +156,7 @@ class RangeType:
     # list stands for it); (): Postgres's default (PUBLIC's USAGE); a list that holds nothing is PUBLIC's NOTHING entry
     multirange_grants: tuple[Privilege, ...] = _security(())
     multirange_owner: Optional[str] = _security(None)  # where not the range's (PostgreSQL 15); None: the range's
+    renamed_from: Optional[str] = _hint()  # schema.name: moved from another schema (ALTER TYPE ... SET SCHEMA)
 
     @property
     def multirange_name(self) -> str:

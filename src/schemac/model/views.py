@@ -72,5 +72,14 @@ class View(Qualified):
     renamed_from: Optional[str] = _hint()  # its old name, or schema.name (moved: ALTER VIEW ... SET SCHEMA)
 
     @property
+    def stub_columns(self) -> tuple[ViewColumn, ...]:
+        """The columns of a stub of the view (plan.stubs): Postgres's answer for its query where known, else those
+        schema.yaml gives a type, when it types every column (a view whose query reads the view itself: the
+        throwaway build of views knows its columns only so); empty where neither."""
+        if self.output:
+            return self.output
+        return self.columns if self.columns and all(c.type for c in self.columns) else ()
+
+    @property
     def what(self) -> str:
         return "materialized view" if self.materialized else "view"

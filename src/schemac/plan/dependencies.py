@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from schemac.compare.changes import (AFTER_DETACH, NAMED_BELOW, NEW_TABLE, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
                                      takes_using)
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
+from schemac.plan.stubs import STUB, STUBBED
 from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs, type_key,
                                expression_refs, own_keys, refs_of, table_members, table_refs)
 from schemac.model import Check, Sequence, View
@@ -110,6 +111,11 @@ def deps(c: Change) -> Deps:
             removes |= {_identity_sequence(old, x.name) for x in old.columns if x.identity is not None}  # type: ignore
             makes |= {_identity_sequence(new, x.name) for x in new.columns if x.identity is not None}  # type: ignore
             makes |= {(_MOVED, new.schema, old.name), (_MOVED, new.schema, new.name)}  # type: ignore[union-attr]
+    elif k == "rename_type":  # ALTER TYPE ... SET SCHEMA (into a schema made first), RENAME TO: what names it follows
+        removes |= own_keys(None, old) | {("signature type", old.schema, old.name)}  # type: ignore[union-attr]
+        makes |= own_keys(None, new) | {("signature type", new.schema, new.name)}  # type: ignore[union-attr]
+        new_refs.add(("schema", new.schema))  # type: ignore[union-attr]
+        old_refs.add(("schema", old.schema))  # type: ignore[union-attr]
     elif k == "rename_view":  # ALTER [MATERIALIZED] VIEW ... SET SCHEMA (into a schema made first), RENAME TO
         removes |= own_keys(None, old)  # type: ignore[arg-type]
         makes |= own_keys(None, new) | {(_MOVED, new.schema, new.name)}  # type: ignore[union-attr, arg-type]
@@ -252,9 +258,27 @@ def deps(c: Change) -> Deps:
         if k.startswith("drop_") or k in ("rename_index", "alter_trigger", "alter_rule", "alter_policy"):
             removes |= own_keys(t, old)
             old_refs |= refs_of(t, old)
+    elif k in ("add_view", "drop_view", "replace_view") and c.cause in (STUB, STUBBED):  # plan.stubs
+        v = new if new is not None else old
+        mark = ("stub", v.schema, v.name)  # type: ignore[union-attr]  the stub stands: made, not yet dropped
+        stub_refs = {("schema", v.schema)} | {type_key(x.type) for x in v.stub_columns}  # type: ignore[union-attr]
+        if k == "drop_view" and c.cause == STUB:  # emptied: what its query read can go, before its DROP
+            new_refs |= stub_refs
+            old_refs |= refs_of(None, old) | {mark}
+        elif k == "drop_view":
+            removes |= own_keys(None, old) | {mark}
+            old_refs |= stub_refs
+        elif c.cause == STUB:  # its row type and columns, for what needs them before its query
+            makes |= own_keys(None, new) | {mark}
+            new_refs |= stub_refs
+        else:
+            makes.add(("view query", v.schema, v.name))  # type: ignore[union-attr]
+            new_refs |= refs_of(None, new) | {mark}
     elif k in ("add_view", "drop_view", "alter_view", "replace_view"):  # alter: in place (OR REPLACE)
         makes |= own_keys(None, new) if new is not None else set()
         new_refs |= refs_of(None, new) if new is not None else set()
+        if new is not None and new.materialized:  # type: ignore[union-attr]  its rows: of a stubbed view's query
+            new_refs |= {("view query", *x[1:]) for x in new_refs if x[0] == "table"}
         removes |= own_keys(None, old) if k == "drop_view" else set()
         # replace_view creates a view re-created (its drop_view is a change of its own): what the old one read
         # orders that drop, not the creation.

@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from schemac.compare.changes import KINDS, Change
 from schemac.plan.implied import plan_deps
+from schemac.plan.stubs import on_cycles, self_readers, split, stubbed_view
 
 _RANK = {k: n for n, k in enumerate(KINDS)}
 
@@ -45,18 +46,34 @@ def edges(changes: list[Change]) -> dict[int, set[int]]:
 
 
 def ordered(changes: list[Change]) -> list[Change]:
-    """The changes in an order Postgres accepts. A cycle (two changes each waiting on the other) is
+    """The changes in an order Postgres accepts. A view created or dropped on a cycle, or reading itself, is
+    made of a stub and the rest (plan.stubs); another cycle (two changes each waiting on the other) is
     broken at the change the kinds' order puts first; see `cycles`."""
-    return [changes[i] for i in _order(changes)[0]]
+    changes, order, _ = _planned(changes)
+    return [changes[i] for i in order]
 
 
 def cycles(changes: list[Change]) -> list[Change]:
-    """The changes `ordered` had to run before something they wait for: empty when the graph is acyclic."""
-    return [changes[i] for i in _order(changes)[1]]
+    """The changes `ordered` had to run before something they wait for: empty when the graph is acyclic (but for
+    the views it makes of a stub and the rest)."""
+    changes, _, broken = _planned(changes)
+    return [changes[i] for i in broken]
 
 
-def _order(changes: list[Change]) -> tuple[list[int], list[int]]:
+def _planned(changes: list[Change]) -> tuple[list[Change], list[int], list[int]]:
+    """The changes, views on a cycle (or reading themselves) split (plan.stubs); their order; the cycles broken."""
     after = edges(changes)
+    order, broken = _order(changes, after)
+    which = self_readers(changes)
+    if broken:
+        which |= {i for i in on_cycles(after, len(changes)) if stubbed_view(changes[i]) is not None}
+    if which:
+        changes = split(changes, which)
+        order, broken = _order(changes, edges(changes))
+    return changes, order, broken
+
+
+def _order(changes: list[Change], after: dict[int, set[int]]) -> tuple[list[int], list[int]]:
     waiting = [0] * len(changes)
     for targets in after.values():
         for j in targets:

@@ -38,6 +38,12 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
     if renamed:
         out = [Deps(d.makes, d.removes, d.needs, d.frees - renamed) if not _renames(c) else d
                for c, d in zip(changes, out)]
+    # A type moved or renamed: what the current model names by its new name (a function dropped, its signature) is so
+    # named only once it is there (compare.type_moves).
+    moved = frozenset(k for c, d in zip(changes, out) if c.kind == "rename_type" for k in d.makes)
+    if moved:
+        out = [Deps(d.makes, d.removes, d.needs | (d.frees & moved), d.frees - moved) if c.kind != "rename_type" else d
+               for c, d in zip(changes, out)]
     for i, c in enumerate(changes):
         if c.kind == "drop_table" and (c.schema, c.table) in owned:
             d = out[i]

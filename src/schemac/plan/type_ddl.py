@@ -5,16 +5,17 @@ quoted by pg.names and types rendered by sqlglot."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Optional
+from typing import Optional, Union
 
 from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.errors import SchemacError
-from schemac.model import Attribute, Collation, CompositeType, RangeType
+from schemac.model import Attribute, Collation, CompositeType, Domain, Enum, RangeType
 from schemac.model.collnames import collate_sql
 from schemac.plan.ddl import comment_value, literal
 from schemac.pg.dialect import RENDER
+from schemac.pg.constructors import constructor_signatures
 from schemac.pg.names import qualified, quote_ident
 from schemac.pg.types import build_type
 
@@ -103,9 +104,44 @@ def create_collation(c: Collation) -> exp.Command:
     return exp.Command(this="CREATE", expression=f"COLLATION {qualified(c.schema, c.name)} ({', '.join(options)})")
 
 
+def move_type(old: Union[Enum, Domain, CompositeType, RangeType], new: Union[Enum, Domain, CompositeType, RangeType]
+              ) -> list[exp.Expression]:
+    """ALTER TYPE (DOMAIN) ... SET SCHEMA, RENAME TO (compare.type_moves); a range type's multirange type and
+    constructors, which Postgres leaves in the old schema and under their old names, moved and renamed after it."""
+    word = "DOMAIN" if isinstance(old, Domain) else "TYPE"
+    out: list[exp.Expression] = []
+    if old.schema != new.schema:
+        out.append(_alter(word, qualified(old.schema, old.name), f"SET SCHEMA {quote_ident(new.schema)}"))
+        if isinstance(old, RangeType):
+            out.append(_alter("TYPE", qualified(old.schema, old.multirange_name), f"SET SCHEMA {quote_ident(new.schema)}"))
+            for name, arguments in constructor_signatures(replace(old, schema=new.schema)):
+                out.append(_alter("FUNCTION", f"{qualified(old.schema, name)}({', '.join(arguments)})",
+                                  f"SET SCHEMA {quote_ident(new.schema)}"))
+    if old.name != new.name:
+        out.append(_alter(word, qualified(new.schema, old.name), f"RENAME TO {quote_ident(new.name)}"))
+    if isinstance(old, RangeType) and isinstance(new, RangeType) and (old.name, old.multirange_name) != \
+            (new.name, new.multirange_name):
+        if old.multirange_name != new.multirange_name:
+            out.append(_alter("TYPE", qualified(new.schema, old.multirange_name),
+                              f"RENAME TO {quote_ident(new.multirange_name)}"))
+        now = replace(old, schema=new.schema, name=new.name, multirange=new.multirange_name)
+        for n, (name, arguments) in enumerate(constructor_signatures(now)):
+            was = old.name if n < 2 else old.multirange_name  # r(...) twice, then its multirange's three
+            if was != name:
+                out.append(_alter("FUNCTION", f"{qualified(new.schema, was)}({', '.join(arguments)})",
+                                  f"RENAME TO {quote_ident(name)}"))
+    return out
+
+
+def _alter(word: str, name: str, action: str) -> exp.Command:
+    return exp.Command(this="ALTER", expression=f"{word} {name} {action}")
+
+
 def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
-    """Statements of a composite or range type change, else None."""
+    """Statements of a composite or range type change, and of any type's move, else None."""
     k, old, new = change.kind, change.old, change.new
+    if k == "rename_type":
+        return move_type(old, new)  # type: ignore[arg-type]
     if k == "add_composite_type":
         return [create_composite(new)] + attribute_comments(None, new)  # type: ignore[arg-type]
     if k == "add_range_type":

@@ -17,6 +17,7 @@ from schemac.pg.names import qualified, quote_ident
 from schemac.pg.views import values_view
 from schemac.plan import ddl
 from schemac.plan.storage_ddl import alter_parameters
+from schemac.plan.stubs import STUB, STUBBED
 
 
 def _word(v: View) -> str:
@@ -38,6 +39,14 @@ def create_view(v: View, replace: bool = False) -> exp.Command:
                        f"({', '.join(values[0])})" if values else "",
                        f"WITH ({', '.join(options)})" if options else ddl.storage_clause(v.parameters),
                        f"AS\n{query}{tail}")
+
+
+def stub_view(v: View, replace: bool = False) -> exp.Command:
+    """CREATE [OR REPLACE] VIEW name AS SELECT NULL::type AS column, ...: the view's columns without its query, as
+    pg_dump makes a view that reads itself before its query (plan.stubs)."""
+    columns = ",\n    ".join(f"NULL::{c.type} AS {quote_ident(c.name)}" for c in v.stub_columns)
+    return ddl.command("CREATE", "OR REPLACE" if replace else "", "VIEW", qualified(v.schema, v.name),
+                       f"AS\nSELECT {columns}")
 
 
 def drop_view(v: View) -> exp.Command:
@@ -88,6 +97,10 @@ def _statistics(v: View, old: Optional[View]) -> list[exp.Expression]:
 def view_statements(change: Change) -> Optional[list[exp.Expression]]:
     """Statements for a change of a view, else None."""
     k, old, new = change.kind, change.old, change.new
+    if change.cause == STUB:  # the stub made, or an old view emptied to its stub before its drop
+        return [stub_view(old, replace=True)] if k == "drop_view" else [stub_view(new)]  # type: ignore[arg-type]
+    if change.cause == STUBBED and k in ("add_view", "replace_view"):  # its query over the stub
+        return [create_view(new, replace=True)] + view_comments(new) + view_defaults(new)  # type: ignore[arg-type]
     if k in ("add_view", "replace_view"):  # created (again, after its drop: REBUILT), with its comments and defaults
         return [create_view(new)] + view_comments(new) + view_defaults(new)  # type: ignore[arg-type]
     if k == "alter_view":  # the same columns, new ones appended

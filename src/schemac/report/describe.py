@@ -253,10 +253,10 @@ def _difference(c: Change) -> Optional[Difference]:
         what = "table" if k == "set_table_comment" else f"column {name}"
         return Difference("comment_changed", "table" if k == "set_table_comment" else "column", c.schema, c.table,
                           name, e, a, f"{what}: comment is {_q(a)}, expected {_q(e)}", file, line)
-    if k in ("rename_table", "rename_column", "rename_index", "rename_view"):
-        what = k.split("_", 1)[1]
+    if k in ("rename_table", "rename_column", "rename_index", "rename_view", "rename_type"):
+        what = kind_of if k == "rename_type" else k.split("_", 1)[1]
         old_name, new_name = (f"{act.schema}.{act.name}", f"{c.schema}.{c.table or name}") if k in ("rename_table",
-            "rename_view") and act.schema != c.schema else (getattr(act, "name", None), name or c.table)  # type: ignore
+            "rename_view", "rename_type") and act.schema != c.schema else (getattr(act, "name", None), name or c.table)  # type: ignore
         return Difference("pending_rename", what, c.schema, c.table, name, new_name, old_name,
                           f"{what} {old_name} is still named {old_name}, expected {new_name} "
                           f"(renamed_from in schema.yaml)", file, line)

@@ -9,9 +9,10 @@ from schemac.pg.names import MAX_IDENTIFIER_BYTES
 from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.schemafile.fields import FieldReader
 
-ENUM_KEYS = {"values": True, "name": False, "schema": False, "comment": False, "grants": False, "owner": False}
+ENUM_KEYS = {"values": True, "name": False, "schema": False, "comment": False, "grants": False, "owner": False,
+             "renamed_from": False}
 DOMAIN_KEYS = {"type": True, "name": False, "schema": False, "default": False, "not_null": False, "checks": False,
-               "comment": False, "grants": False, "owner": False, "collation": False}
+               "comment": False, "grants": False, "owner": False, "collation": False, "renamed_from": False}
 
 
 class TypeReader(FieldReader):
@@ -42,7 +43,7 @@ class TypeReader(FieldReader):
                 raise self.fail(f["values"][1], f"value {too_long[:20]!r}… of {what} is longer than 63 bytes")
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             out.append(Enum(name, tuple(values), schema, self.opt_string(f, "comment", what), self.w.src(key),
-                            *self.type_security(f, what)))
+                            *self.type_security(f, what), self.moved_from(f, what, schema, name)))
         return out
 
     def domains(self, node: Node) -> list[Domain]:
@@ -71,5 +72,6 @@ class TypeReader(FieldReader):
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             out.append(Domain(name, type_, schema, default, self.opt_bool(f, "not_null", what), tuple(checks),
                               self.opt_string(f, "comment", what), self.w.src(key), *self.type_security(f, what),
-                              self.collation(f["collation"][1], f"collation of {what}") if "collation" in f else None))
+                              self.collation(f["collation"][1], f"collation of {what}") if "collation" in f else None,
+                              self.moved_from(f, what, schema, name)))  # type: ignore[attr-defined]
         return out

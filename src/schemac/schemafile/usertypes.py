@@ -15,12 +15,13 @@ from schemac.pg.opclasses import without_default
 from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.schemafile.fields import FieldReader, is_plain_reference
 
-COMPOSITE_KEYS = {"attributes": True, "name": False, "schema": False, "comment": False, "grants": False, "owner": False}
+COMPOSITE_KEYS = {"attributes": True, "name": False, "schema": False, "comment": False, "grants": False, "owner": False,
+                  "renamed_from": False}
 ATTRIBUTE_KEYS = {"type": True, "collation": False, "comment": False}
 RANGE_KEYS = {"subtype": True, "name": False, "schema": False, "subtype_opclass": False, "collation": False,
               "grants": False, "owner": False,
               "canonical": False, "subtype_diff": False, "multirange": False, "comment": False,
-              "constructor_grants": False, "multirange_grants": False, "multirange_owner": False}
+              "constructor_grants": False, "multirange_grants": False, "multirange_owner": False, "renamed_from": False}
 
 
 class UserTypeReader(FieldReader):
@@ -52,7 +53,8 @@ class UserTypeReader(FieldReader):
                 self.warnings.append(f"{self.w.src(f['attributes'][1])}: {what} has no attributes")  # type: ignore[attr-defined]
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             out.append(CompositeType(name, tuple(attributes), schema, self.opt_string(f, "comment", what),
-                                     self.w.src(key), *self.type_security(f, what)))  # type: ignore[attr-defined]
+                                     self.w.src(key), *self.type_security(f, what),  # type: ignore[attr-defined]
+                                     self.moved_from(f, what, schema, name)))  # type: ignore[attr-defined]
         return out
 
     def range_types(self, node: Node) -> list[RangeType]:
@@ -75,6 +77,7 @@ class UserTypeReader(FieldReader):
             multirange_grants = self.grants({"grants": f["multirange_grants"]}, f"multirange of {what}", "type",  # type: ignore
                                             owner=r.owner) or (Privilege(PUBLIC, NOTHING),) if "multirange_grants" in f else ()
             out.append(replace(r, constructors=self._constructors(r, f, what), multirange_grants=multirange_grants,
+                               renamed_from=self.moved_from(f, what, schema, name),  # type: ignore[attr-defined]
                                multirange_owner=self.owner({"owner": f["multirange_owner"]}, f"multirange of {what}")  # type: ignore
                                if "multirange_owner" in f else None))
         return out

@@ -7,6 +7,7 @@ from yaml.nodes import Node, ScalarNode
 
 from schemac.model import View, ViewColumn
 from schemac.pg.expressions import ExpressionError, check_expression, is_verbatim
+from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.pg.views import QueryError, view_query
 from schemac.schemafile.column_settings import statistics_target
 from schemac.schemafile.storage import StorageReader
@@ -17,7 +18,7 @@ VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False
 MATERIALIZED_VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False,
                           "columns": False, "with_data": False, "indexes": False, "grants": False, "owner": False,
                           "with": False, "renamed_from": False}
-VIEW_COLUMN_KEYS = {"comment": False, "default": False, "statistics_target": False}
+VIEW_COLUMN_KEYS = {"comment": False, "default": False, "statistics_target": False, "type": False}
 
 
 class ViewReader(StorageReader):
@@ -35,6 +36,15 @@ class ViewReader(StorageReader):
         if is_verbatim(text):
             self.kept_verbatim(node, where)  # type: ignore[attr-defined]
         return text
+
+    def view_column_type(self, node: Node, where: str, materialized: bool) -> str:
+        """A view column's type: what the stub of a view reading itself is made of (plan.stubs)."""
+        if materialized:
+            raise self.fail(node, f"{where}: only a view's column has one (the stub of a view whose query reads it)")
+        try:
+            return canonical_type(self.w.string(node, where))
+        except TypeSyntaxError as e:
+            raise self.fail(node, f"{where}: {e}") from None
 
     def views(self, node: Node, materialized: bool) -> list[View]:
         top = "materialized_views" if materialized else "views"
@@ -57,14 +67,16 @@ class ViewReader(StorageReader):
             for col, col_key, col_node in (self.w.mapping(f["columns"][1], f"columns of {what}") if "columns" in f
                                            else ()):
                 self.identifier(col_key, f"column name of {what}")
-                default = stats = None
+                default = stats = type_ = None
                 if isinstance(col_node, ScalarNode):  # shorthand: just the comment
                     comment = self.w.string(col_node, f"comment of column '{col}' of {what}")
                 else:
                     cf = self.w.fields(col_node, f"column '{col}' of {what}", VIEW_COLUMN_KEYS)
                     if not cf:
-                        raise self.fail(col_node, f"column '{col}' of {what} needs a comment, a default or a "
-                                                  "statistics_target")
+                        raise self.fail(col_node, f"column '{col}' of {what} needs a comment, a default, a "
+                                                  "statistics_target or a type")
+                    if "type" in cf:
+                        type_ = self.view_column_type(cf["type"][1], f"type of column '{col}' of {what}", materialized)
                     if "statistics_target" in cf:  # ALTER MATERIALIZED VIEW ... SET STATISTICS: a view has none
                         where = f"statistics_target of column '{col}' of {what}"
                         if not materialized:
@@ -77,7 +89,7 @@ class ViewReader(StorageReader):
                     comment = self.w.string(cf["comment"][1], f"comment of column '{col}' of {what}") \
                         if "comment" in cf else None
                     default = self.view_default(cf, col, what) if "default" in cf else None
-                columns.append(ViewColumn(col, comment=comment, default=default, statistics=stats))
+                columns.append(ViewColumn(col, type_, comment=comment, default=default, statistics=stats))
             indexes = tuple(self.index(k, v, what, lambda col, _node, _what: col)
                             for _, k, v in (self.w.mapping(f["indexes"][1], f"indexes of {what}") if "indexes" in f
                                             else ()))

@@ -23,7 +23,9 @@ WITH rule_deps AS (
   JOIN pg_catalog.pg_namespace vn ON vn.oid = vc.relnamespace AND vn.nspname = ANY (%(schemas)s::name[])
   JOIN pg_catalog.pg_depend dep
     ON dep.classid = 'pg_catalog.pg_rewrite'::regclass AND dep.objid = r.oid AND dep.deptype = 'n'
-  WHERE dep.refobjid <> r.ev_class AND r.rulename = '_RETURN'
+  -- (the view itself as a whole: up to PostgreSQL 15 every view's rule names it, for OLD and NEW; a column of its
+  -- own is read by a view that reads itself, made by CREATE OR REPLACE VIEW: plan.stubs)
+  WHERE (dep.refobjid <> r.ev_class OR dep.refobjsubid > 0) AND r.rulename = '_RETURN'
 ), items AS (
   SELECT d.view_oid, CASE WHEN d.refobjsubid = 0 THEN 'relation' ELSE 'column' END AS kind,
          rn.nspname AS schema_name, rc.relname::text AS name, NULL::text AS column_name, NULL::text AS type

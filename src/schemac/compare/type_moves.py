@@ -1,0 +1,164 @@
+"""Enums, domains, composite and range types schema.yaml moves to another schema or renames (`renamed_from:
+schema.name` or `name`): ALTER TYPE (DOMAIN) ... SET SCHEMA, RENAME TO, never DROP + CREATE; and the current model
+as Postgres has it after them.
+
+Postgres holds a type by OID: the columns, domains, attributes, range subtypes, function and aggregate signatures,
+operators, casts and views naming it follow it, and the catalog then prints it under its new name (format_type,
+`'x'::archive.mood` in pg_get_expr and pg_get_viewdef). Every such name of the current model is rewritten so, so that
+the diff drops and creates nothing again around the move (a function's identity, which names its arguments' types,
+moves with it). A range type's multirange type and constructor functions stay where they were (Postgres moves only
+the range itself): the migration moves them too (plan.type_ddl), so that the database is as a new one would be."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import replace
+from typing import Any, Optional
+
+from schemac.compare.changes import Change
+from schemac.compare.moves import old_key
+from schemac.model import Dependency, ForeignServer, OperatorClass, RangeType, Schema, Trigger
+from schemac.model.types import default_multirange
+from schemac.pg.names import format_type_ident
+
+Key = tuple[str, str]
+_FIELDS = (("enum", "enums"), ("domain", "domains"), ("composite_type", "composite_types"),
+           ("range_type", "range_types"))
+# Fields holding a type's name (a column's type, a signature's, a cast's...), and those holding SQL text where the
+# catalog prints a type as a cast (`'happy'::mood`).
+_TYPES = frozenset(("type", "returns", "subtype", "stype", "mstype", "left", "right", "source_type", "target_type",
+                    "of", "arguments", "function"))
+_EXPRESSIONS = frozenset(("default", "expression", "generated", "where", "when", "using", "with_check", "definition",
+                          "query"))
+
+
+_NOT_TYPES = frozenset((("arguments", Trigger), ("type", ForeignServer)))
+
+
+def spelled(key: Key) -> str:
+    """A type's name as format_type prints it, the catalog reader's search_path being public."""
+    schema, name = key
+    return format_type_ident(name) if schema == "public" else f"{format_type_ident(schema)}.{format_type_ident(name)}"
+
+
+def moved_types(current: Schema, desired: Schema) -> tuple[list[Change], Schema]:
+    """A rename_type for each type `current` has under the old key `renamed_from` names (and neither the new key
+    nor schema.yaml the old one), and `current` as Postgres has it after them."""
+    changes: list[Change] = []
+    moved: dict[Key, Key] = {}
+    for kind, field in _FIELDS:
+        if not any(t.renamed_from for t in getattr(desired, field)):
+            continue
+        cur = {(t.schema, t.name): t for t in getattr(current, field)}
+        des = {(t.schema, t.name): t for t in getattr(desired, field)}
+        for key, t in des.items():
+            was = old_key(t, cur) if t.renamed_from and key not in cur else None  # type: ignore[arg-type]
+            if was is None or was in des:
+                continue
+            changes.append(Change("rename_type", t.schema, "", t.name, cur[was], t))
+            moved[was] = key
+            if isinstance(t, RangeType):  # its multirange type: moved and renamed by the migration too
+                moved[(was[0], cur[was].multirange_name)] = (t.schema, t.multirange_name)
+    return changes, (_renamed(current, moved) if moved else current)
+
+
+def _renamed(current: Schema, moved: dict[Key, Key]) -> Schema:
+    """`current` with the types `moved` (old key -> new) where they are now, and every name of them so."""
+    rules = [(re.compile(r'(?<![\w."$])' + re.escape(spelled(was)) + r'(?=(?:\[\d*\])*(?:$|[,)\s]))'), spelled(now))
+             for was, now in moved.items()]
+    casts = [(re.compile(r'::' + re.escape(spelled(was)) + r'(?![\w."$])'), "::" + spelled(now))
+             for was, now in moved.items()]
+    fields: dict[str, Any] = {}
+    for _, field in _FIELDS:
+        fields[field] = tuple(_moved_type(t, moved) for t in getattr(current, field))
+    current = replace(current, **fields)
+    return _walk(current, rules, casts, moved)
+
+
+def _moved_type(t: Any, moved: dict[Key, Key]) -> Any:
+    now = moved.get((t.schema, t.name))
+    if now is None:
+        return t
+    if isinstance(t, RangeType):  # its constructors and multirange: moved and renamed by the migration too
+        multirange = moved[(t.schema, t.multirange_name)][1]
+        names = {t.name: now[1], t.multirange_name: multirange}
+        t = replace(t, multirange=None if multirange == default_multirange(now[1]) else multirange,
+                    constructors=tuple(replace(c, schema=now[0], name=names.get(c.name, c.name), range=now[1])
+                                       for c in t.constructors))
+    return replace(t, schema=now[0], name=now[1])
+
+
+def _types(text: str, rules: list) -> str:
+    """A type's name (or names: a signature's, `TABLE(a t, ...)`) with the moved types' new names."""
+    if text.startswith("TABLE(") and text.endswith(")"):  # a column's name is no type: only what follows it
+        parts = _split(text[len("TABLE("):-1])
+        return "TABLE(" + ", ".join(_column(p, rules) for p in parts) + ")"
+    for pattern, now in rules:
+        text = pattern.sub(now, text)
+    return text
+
+
+def _column(part: str, rules: list) -> str:
+    m = re.match(r'("(?:[^"]|"")*"|\S+)(\s+)(.*)$', part, re.S)
+    return part if m is None else m.group(1) + m.group(2) + _types(m.group(3), rules)
+
+
+def _split(text: str) -> list[str]:
+    out, depth, part, quoted = [], 0, "", False
+    for ch in text:
+        quoted ^= ch == '"'
+        if not quoted:
+            depth += ch in "(["
+            depth -= ch in ")]"
+        if ch == "," and depth == 0 and not quoted:
+            out.append(part.strip())
+            part = ""
+        else:
+            part += ch
+    return out + ([part.strip()] if part.strip() else [])
+
+
+def _walk(obj: Any, rules: list, casts: list, moved: dict[Key, Key], field: Optional[str] = None) -> Any:
+    """`obj` (a model object, a tuple of them, or a field's value) with every name of a moved type renamed."""
+    if isinstance(obj, str):
+        if field == "function":  # `name(types)` (a cast's function), or a name alone
+            head, paren, tail = obj.partition("(")
+            return head + paren + _types(tail, rules) if paren else obj
+        if field in _TYPES:
+            return _types(obj, rules)
+        if field in _EXPRESSIONS:
+            for pattern, now in casts:
+                obj = pattern.sub(now, obj)
+        return obj
+    if isinstance(obj, tuple):
+        items = tuple(_walk(x, rules, casts, moved, field) for x in obj)
+        return obj if all(a is b for a, b in zip(items, obj)) else items
+    if isinstance(obj, Dependency):
+        return _dependency(obj, rules, moved)
+    if not dataclasses.is_dataclass(obj):
+        return obj
+    changed = {}
+    for f in dataclasses.fields(obj):
+        if not f.init or f.name in ("source", "renamed_from", "grants", "owner", "name", "schema", "body", "comment"):
+            continue
+        if (f.name, type(obj)) in _NOT_TYPES or (f.name == "storage" and not isinstance(obj, OperatorClass)):
+            continue  # a trigger's string arguments, a server's type, a column's storage
+        value = getattr(obj, f.name)
+        new = _walk(value, rules, casts, moved, f.name if f.name in _TYPES | _EXPRESSIONS | {"storage"} else None)
+        if new is not value and new != value:
+            changed[f.name] = new
+    return replace(obj, **changed) if changed else obj
+
+
+def _dependency(d: Dependency, rules: list, moved: dict[Key, Key]) -> Dependency:
+    """What a view reads, as pg_depend names it after the move: a type by its new key, a column's type, a function's
+    input types and result."""
+    if d.kind == "type" and (d.schema, d.name) in moved:
+        return replace(d, schema=moved[(d.schema, d.name)][0], name=moved[(d.schema, d.name)][1])
+    if d.type is None and d.kind != "function":
+        return d
+    out = replace(d, type=_types(d.type, rules)) if d.type else d
+    if d.kind == "function" and d.column:
+        out = replace(out, column=_types(d.column, rules))
+    return out if out != d else d

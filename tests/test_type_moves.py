@@ -1,0 +1,154 @@
+"""Enums, domains, composite and range types moved to another schema (`renamed_from: public.mood` on a type of
+`schema: archive`) or renamed: ALTER TYPE (DOMAIN) ... SET SCHEMA / RENAME TO, never DROP + CREATE. Judged on the
+catalog (pg_type.typnamespace, the same pg_type.oid before and after, the range's multirange and constructors beside
+it), on the rows, on the function of the type still called, and on `schemac diff` finding nothing after."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from conftest import MAJORS
+from test_table_moves import _apply
+
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+
+BEFORE = """\
+schemas: [archive]
+enums:
+  mood: [sad, happy]
+domains:
+  posint: {type: integer, checks: {pos: VALUE > 0}}
+composite_types:
+  pair: {attributes: {a: integer, b: mood}}
+range_types:
+  floatrange: {subtype: double precision}
+functions:
+  cheer:
+    arguments: m mood
+    returns: mood
+    language: sql
+    body: SELECT $1
+casts:
+  - {source: pair, target: text, function: pair_text(pair), context: assignment}
+tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+      m: {type: mood, default: "'happy'::mood"}
+      n: posint
+      p: pair
+      r: floatrange
+      ms: mood[]
+    checks:
+      m_ok: m <> 'sad'::mood OR id > 0
+views:
+  v:
+    query: SELECT id, m, cheer(m) AS c, 'sad'::mood AS s FROM t
+"""
+PAIR_TEXT = """\
+  pair_text:
+    arguments: pair
+    returns: text
+    language: sql
+    volatility: immutable
+    body: SELECT ($1).a::text
+"""
+ROWS = "INSERT INTO t VALUES (1, 'sad', 5, ROW(1, 'happy'), '[1.5,2.5)', '{sad,happy}'), (2, DEFAULT, 7, NULL, NULL, NULL)"
+TYPES = ("mood", "posint", "pair", "floatrange", "floatmultirange")
+
+
+def _moved(text: str, enum: str, span: str) -> str:
+    """BEFORE with every type moved to archive (the enum renamed `enum`, the range `span`), what names them naming
+    them there."""
+    text = text.replace("  mood: [sad, happy]", f"  {enum}:\n    schema: archive\n    renamed_from: public.mood\n"
+                                                 "    values: [sad, happy]")
+    text = text.replace("posint: {", "posint: {schema: archive, renamed_from: public.posint, ")
+    text = text.replace("pair: {attributes: {a: integer, b: mood}}",
+                        "pair: {schema: archive, renamed_from: public.pair, attributes: {a: integer, b: mood}}")
+    text = text.replace("floatrange: {", f"{span}: {{schema: archive, renamed_from: public.floatrange, ")
+    text = text.replace(": floatrange\n", f": archive.{span}\n")
+    for word in ("posint", "pair"):
+        text = text.replace(f": {word}\n", f": archive.{word}\n").replace(f"source: {word}", f"source: archive.{word}")
+    text = text.replace("pair_text(pair)", "pair_text(archive.pair)").replace("arguments: pair\n",
+                                                                              "arguments: archive.pair\n")
+    return text.replace("mood", f"archive.{enum}").replace(f"archive.archive.{enum}", f"archive.{enum}") \
+        .replace(f"  archive.{enum}:\n", f"  {enum}:\n").replace("renamed_from: public.archive." + enum,
+                                                                  "renamed_from: public.mood")
+
+
+def _generated(url: str, schema, out: str, text: str):
+    """schema.yaml made `text`, its migration written (views deparsed by the database's major) and applied."""
+    schema.write_text(text)
+    result = generate(str(schema), out, dev_url=psycopg.conninfo.make_conninfo(url, dbname="postgres"))
+    assert result.status == "written", result.message
+    _apply(url, out)
+    return result
+
+
+def _types(url: str) -> dict:
+    """The oracle: each type's OID and schema, by its name before the move (the enum may be renamed)."""
+    with psycopg.connect(url) as conn:
+        rows = conn.execute("SELECT t.oid, n.nspname, t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = "
+                            "t.typnamespace WHERE n.nspname IN ('public', 'archive') AND t.typname NOT LIKE '\\_%' "
+                            "AND t.typtype IN ('e', 'd', 'c', 'r', 'm') AND t.typrelid IN (0, (SELECT oid FROM "
+                            "pg_class WHERE relname = 'pair'))").fetchall()
+    return {oid: (schema, name) for oid, schema, name in rows}
+
+
+@pytest.mark.parametrize("major_db", [pytest.param(m, marks=() if m == MAJORS[0] else pytest.mark.slow, id=m)
+                                      for m in MAJORS], indirect=True)
+@pytest.mark.parametrize("enum,span", [("mood", "floatrange"), ("feeling", "floatspan")],
+                         ids=["moved", "moved-and-renamed"])
+def test_types_moved_keep_their_oid_values_and_functions(major_db, tmp_path, enum, span):
+    before = BEFORE.replace("functions:\n", "functions:\n" + PAIR_TEXT)
+    after = _moved(before, enum, span)
+    assert "renamed_from: public.mood" in after and "'happy'::mood" not in after and "archive.pair)" in after
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _generated(major_db, schema, out, before)
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute(ROWS)
+    types = _types(major_db)
+    assert sorted(types.values()) == sorted(("public", x) for x in TYPES)
+    with psycopg.connect(major_db) as conn:
+        rows = conn.execute("SELECT id, m::text, n, p::text, r::text, ms::text, p::text FROM t ORDER BY id").fetchall()
+        function = conn.execute("SELECT oid FROM pg_proc WHERE proname = 'cheer'").fetchone()[0]
+        view = conn.execute("SELECT 'v'::regclass::oid").fetchone()[0]
+    result = _generated(major_db, schema, out, after)
+    assert "SET SCHEMA archive" in result.sql and "DROP" not in result.sql and "CREATE" not in result.sql, result.sql
+    multi = "floatmultirange" if span == "floatrange" else f"{span}_multirange"
+    renamed = {("public", "mood"): ("archive", enum), ("public", "floatrange"): ("archive", span),
+               ("public", "floatmultirange"): ("archive", multi)}
+    assert _types(major_db) == {oid: renamed.get(key, ("archive", key[1])) for oid, key in types.items()}
+    with psycopg.connect(major_db) as conn:
+        assert conn.execute("SELECT id, m::text, n, p::text, r::text, ms::text, p::text FROM t ORDER BY id"
+                            ).fetchall() == rows
+        assert conn.execute("SELECT oid FROM pg_proc WHERE proname = 'cheer'").fetchone()[0] == function
+        assert conn.execute(f"SELECT cheer('sad'::archive.{enum})::text").fetchone()[0] == "sad"
+        assert conn.execute("SELECT 'v'::regclass::oid").fetchone()[0] == view
+        assert conn.execute("SELECT (ROW(3, 'sad')::archive.pair)::text").fetchone()[0] == "3"  # the cast followed
+        assert sorted(conn.execute("SELECT proname, pronamespace::regnamespace::text, count(*) FROM pg_proc WHERE "
+                                   "proname IN ('floatrange', 'floatmultirange', %s, %s) GROUP BY 1, 2 ORDER BY 1",
+                                   (span, multi)).fetchall()) == sorted([(span, "archive", 2), (multi, "archive", 3)])
+    drift = check_drift(str(schema), major_db, out_dir=out)
+    assert drift.differences == (), drift.render("text") + result.sql
+    again = generate(str(schema), out, dev_url=psycopg.conninfo.make_conninfo(major_db, dbname="postgres"))
+    assert again.status == "unchanged" and any("renamed_from 'public.mood' has done its work" in n for n in again.notices)
+
+
+def test_type_moved_into_a_schema_made_by_the_same_migration(db_url, tmp_path):
+    """The schema is created first, the type moved into it, then a new table's column of it added."""
+    text = "enums:\n  mood: [sad, happy]\ntables:\n  t:\n    columns: {m: mood}\n"
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _generated(db_url, schema, out, text)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO t VALUES ('sad')")
+    result = _generated(db_url, schema, out, "schemas: [app]\n" + text.replace(
+        "  mood: [sad, happy]", "  mood: {schema: app, renamed_from: public.mood, values: [sad, happy]}").replace(
+        "{m: mood}", "{m: app.mood}") + "  u:\n    columns: {m: app.mood}\n")
+    sql = result.sql
+    assert sql.index("CREATE SCHEMA") < sql.index("ALTER TYPE mood SET SCHEMA app") < sql.index("CREATE TABLE"), sql
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT m::text FROM t").fetchall() == [("sad",)]
+    assert check_drift(str(schema), db_url, out_dir=out).differences == ()
