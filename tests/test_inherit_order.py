@@ -93,6 +93,7 @@ def test_children_joined_to_their_parents_keep_their_column_order(major_db, tmp_
     assert ("c", "p_b_check", "c", True, 1, "CHECK ((b > 0))") in constraints
     with _rebuilt(major_db, tmp_path) as (conn, text, sql):
         assert "column_order: [x, a, b, g]" in text and "column_order: [z, x, b, g, a]" in text
+        assert text.count("p_b_check") == 1  # p's: the children's merge into it (made again before INHERIT)
         assert "ALTER TABLE m INHERIT q;\n\nALTER TABLE m INHERIT p;" in sql
         conn.execute("INSERT INTO c SELECT 'c1', 1, 2 UNION ALL SELECT 'c2', 3, 4")  # the source's INSERTs, unchanged
         conn.execute("INSERT INTO m VALUES ('z1', 'm1', 5, DEFAULT, 6)")
@@ -146,19 +147,21 @@ def test_a_table_with_rows_made_a_child_keeps_its_order_and_rows(major_db, tmp_p
 
 # A column added to a parent comes last in each child (Postgres appends it): drift is clean against the schema.yaml
 # that added it (the order is compared nowhere), and a database in that state round-trips in that order. Its
-# rebuilt child holds every column as its own (made on its own, then INHERIT: README, column_order).
+# rebuilt child holds every column, and the parent's CHECK, as its own (made on its own, then INHERIT: README,
+# column_order; catalog_oracle leaves attislocal and an inherited NOT NULL's conislocal out for that reason).
 @pytest.mark.parametrize("major_db", EACH_MAJOR, indirect=True)
 def test_a_column_added_to_a_parent_comes_last_in_its_children(major_db, tmp_path):
     before = "tables:\n  p:\n    columns:\n      a: integer\n  c:\n    inherits: [p]\n    columns:\n      x: text\n" \
              "  d:\n    inherits: [p]\n    column_order: [x, a]\n    columns:\n      x: text\n"
     generated_and_applied(tmp_path, major_db, before)
-    after = before.replace("      a: integer\n", "      a: integer\n      n: {type: integer, default: 7}\n")
+    after = before.replace("      a: integer\n", "      a: integer\n      n: {type: integer, default: 7, check: n > 0}\n")
     assert "ALTER TABLE p ADD COLUMN n INT DEFAULT 7" in generated_and_applied(tmp_path, major_db, after)
     assert check_drift(str(tmp_path / "schema.yaml"), major_db).differences == ()
     with psycopg.connect(major_db, autocommit=True) as conn:
         conn.execute("INSERT INTO c VALUES (1, 'c')")
         conn.execute("ALTER TABLE d ADD COLUMN y int")  # after the parent's: d is x, a, n, y
         order = conn.execute(ORDER).fetchall()
+        assert ("c", "p_n_check", "c", False, 1, "CHECK ((n > 0))") in conn.execute(CONSTRAINTS).fetchall()
     assert ("c", [["a", "false", "1"], ["x", "true", "0"], ["n", "false", "1"]], ["p"]) in order
     assert ("d", [["x", "true", "0"], ["a", "true", "1"], ["n", "false", "1"], ["y", "true", "0"]], ["p"]) in order
     with _rebuilt(major_db, tmp_path / "again") as (conn, text, _):
@@ -167,5 +170,6 @@ def test_a_column_added_to_a_parent_comes_last_in_its_children(major_db, tmp_pat
             ("c", [["a", "true", "1"], ["x", "true", "0"], ["n", "true", "1"]], ["p"]),
             ("d", [["x", "true", "0"], ["a", "true", "1"], ["n", "true", "1"], ["y", "true", "0"]], ["p"]),
             ("p", [["a", "true", "0"], ["n", "true", "0"]], None)]
+        assert ("c", "p_n_check", "c", True, 1, "CHECK ((n > 0))") in conn.execute(CONSTRAINTS).fetchall()
         conn.execute("INSERT INTO c VALUES (1, 'c')")  # the source's order: the row fits
         assert conn.execute("SELECT * FROM c").fetchall() == [(1, "c", 7)]

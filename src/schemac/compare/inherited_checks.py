@@ -140,6 +140,16 @@ def _ancestors_checks(parent: Table, tables: dict, seen: frozenset = frozenset()
     return out
 
 
+def without_parents_checks(t: Table, tables: dict) -> Table:
+    """A child in an order of its own (reordered_child) as inspect writes it: without the CHECKs it has from its
+    parents under their names, whether it declared them too or not (conislocal). Made again, it is given them
+    before its INHERIT either way (inherited_child), as the parents' definition says; listed as its own, a
+    table that had them from its parents only would read back otherwise."""
+    parents = [pc for q in t.inherits if (p := tables.get((q.schema, q.name))) is not None
+               for _, pc in _ancestors_checks(p, tables)]
+    return replace(t, checks=tuple(c for c in t.checks if not _named_like(c, parents)))
+
+
 def inherited_child(made: Table, tables: dict) -> tuple[Table, list[Change]]:
     """A new INHERITS child that keeps its own column order is made as it was: CREATE TABLE on its own with
     every column in that order (the returned table: NOT NULLs and generated columns as its parents', which
