@@ -8,7 +8,7 @@ Steps: start a throwaway server (tests/pgharness.py), load the file into databas
 emulated: the file is sent as one simple-query string, so strip psql meta-commands such as \\connect first),
 `schemac inspect` A, inspect again (byte-stable?), `schemac generate` into an empty project, apply the migration
 to an empty database B, `schemac diff` A and B (must be clean), the catalog oracle's fingerprint of A and B
-(tests/catalog_oracle.py: tables, views, matviews, columns, constraints, indexes, types, sequences, extensions; and a
+(tests/catalog_oracle.py: tables, views, matviews, columns and their order, constraints, indexes, types, sequences, extensions; and a
 sweep of every object by its pg_identify_object identity, whatever its kind: printed, read it beside the not-managed list),
 the security oracle (tests/security_oracle.py: owners, ACLs, default privileges, policies), the access lists of extensions' own
 objects (which both oracles skip), the views' deparse
@@ -143,7 +143,7 @@ def main() -> int:
             d = run(work, "diff", "--database-url", target)
             if d.returncode != 0:
                 fail(f"diff {label}", d.stdout + d.stderr)
-        fa, fb = fingerprint(a, ALL), fingerprint(b, ALL)
+        fa, fb = fingerprint(a, ALL, order=True), fingerprint(b, ALL, order=True)
         if fa != fb:
             fail("catalog fingerprint A vs B", fingerprint_difference(fb, fa))
         oa, ob = objects(a), objects(b)

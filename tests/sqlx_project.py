@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
+from typing import Iterator
 
 from click.testing import CliRunner, Result
 
@@ -44,3 +46,34 @@ def generated_and_applied(tmp_path, url: str, text: str) -> str:
     with psycopg.connect(url, autocommit=True) as conn:
         apply_files(conn, Layout(out).migrations())
     return open(Layout(out).migrations()[-1].path, encoding="utf-8").read()
+
+
+@contextmanager
+def inspected_and_rebuilt(url: str, folder, same_inspect: bool = False) -> Iterator[tuple]:
+    """`url` inspected into folder/schema.yaml, generated into one migration and applied to a sibling database:
+    its connection, the schema.yaml text, the generate result and the database's URL; drift of it against
+    schema.yaml clean after (and, with `same_inspect`, inspect of it the same schema.yaml but its first line,
+    which names the database)."""
+    import psycopg
+    from catalog_oracle import sibling_database
+
+    from schemac.commands.diff import check_drift
+    from schemac.commands.generate import generate
+    from schemac.commands.inspect import inspect_database
+    from schemac.migrations.apply import apply_files
+    from schemac.migrations.layout import Layout
+
+    folder.mkdir(exist_ok=True)
+    schema = folder / "schema.yaml"
+    text = inspect_database(url).yaml
+    schema.write_text(text, encoding="utf-8")
+    result = generate(str(schema), str(folder / "generated"))
+    assert result.status == "written", result.message
+    with sibling_database(url) as b:
+        with psycopg.connect(b, autocommit=True) as conn:
+            apply_files(conn, Layout(str(folder / "generated")).migrations())
+            yield conn, text, result, b
+        drift = check_drift(str(schema), b)
+        assert drift.differences == (), drift.render("text") + "\n" + result.sql
+        if same_inspect:
+            assert inspect_database(b).yaml.split("\n", 1)[1] == text.split("\n", 1)[1], result.sql

@@ -12,14 +12,9 @@ from contextlib import contextmanager
 
 import psycopg
 import pytest
-from catalog_oracle import sibling_database
 from conftest import MAJORS
+from sqlx_project import inspected_and_rebuilt
 
-from schemac.commands.diff import check_drift
-from schemac.commands.generate import generate
-from schemac.commands.inspect import inspect_database
-from schemac.migrations.apply import apply_files
-from schemac.migrations.layout import Layout
 
 SCHEMA = """
 CREATE TABLE parent (id int NOT NULL, region text NOT NULL, amount numeric CHECK (amount >= 0),
@@ -64,17 +59,9 @@ def test_partitions_attached_with_checks_of_their_own_round_trip(major_db, tmp_p
 
 @contextmanager
 def _rebuilt(url: str, tmp_path):
-    """`url` inspected into schema.yaml, generated into one migration and applied to a sibling database: its
-    connection and the generate result; drift of it against schema.yaml clean after."""
-    schema = tmp_path / "schema.yaml"
-    schema.write_text(inspect_database(url).yaml, encoding="utf-8")
-    result = generate(str(schema), str(tmp_path / "generated"))
-    assert result.status == "written", result.message
-    with sibling_database(url) as b:
-        with psycopg.connect(b, autocommit=True) as conn:
-            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
-            yield conn, result
-        assert check_drift(str(schema), b).differences == ()
+    """inspected_and_rebuilt: the rebuilt database's connection and the generate result."""
+    with inspected_and_rebuilt(url, tmp_path) as (conn, _, result, _):
+        yield conn, result
 
 
 # Partitions attached with a column order of their own (PostgreSQL's regression inherit.sql and updatable_views.sql

@@ -304,6 +304,9 @@ REJECTED = [
      "{grants: {app: [execute]}}\n", "unknown key 'grants'"),
     ("not-null-unknown-key", "tables:\n  t:\n    columns:\n      a: {type: integer, not_null: {valid: false}}\n",
      "unknown key 'valid'"),
+    ("column-order-without-inherits", T + "    column_order: [b, a]\n", "only a table with inherits"),
+    ("column-order-empty", T + "  c:\n    inherits: [t]\n    column_order: []\n", "column_order of table 'c' is empty"),
+    ("column-order-twice", T + "  c:\n    inherits: [t]\n    column_order: [b, a, b]\n", "lists column 'b' twice"),
     ("not-null-not-a-mapping", "tables:\n  t:\n    columns:\n      a: {type: integer, not_null: true}\n", "not_null of column"),
     ("not-null-not-valid-text", "tables:\n  t:\n    columns:\n      a: {type: integer, not_null: {not_valid: 'yes'}}\n",
      "not_valid of not_null"),
@@ -326,6 +329,7 @@ def test_both_reject(case_id, text, fragment):
 # Valid documents at the edges: both must accept.
 ACCEPTED = [
     ("empty-document", ""),
+    ("column-order-of-a-child", T + "  c:\n    inherits: [t]\n    column_order: [x, b]\n    columns:\n      x: text\n"),
     ("casts-each-way", "casts:\n  - {source: text, target: json, inout: true, context: Implicit, comment: c}\n"
                        "  - {source: int4, target: date, without_function: true, inout: false}\n"
                        "  - {source: varchar, target: json, function: 'pg_catalog.to_json(text)', without_function: false}\n"),

@@ -27,6 +27,11 @@ _CAST_FN = ("composite_types:\n  pair: {attributes: {a: integer, b: integer}}\nf
 CASES = [
     ("syntax", "tables:\n  t:\n    columns: [a\n", 4, "YAML syntax error"),
     ("tab-indent", "tables:\n\tt: {}\n", 2, "YAML syntax error"),
+    ("column-order-unknown-column", "tables:\n  p:\n    columns: {a: integer}\n  c:\n    inherits: [p]\n"
+     "    column_order:\n      - x\n      - b\n    columns: {x: text}\n", 8,
+     "column_order of table public.c names column 'b', which neither it nor its parents have; columns: a, x"),
+    ("column-order-not-a-child", "tables:\n  c:\n    columns: {x: text}\n    column_order: [x]\n", 4,
+     "column_order of table 'c': only a table with inherits takes it"),
     ("view-rule-disabled", "views:\n  v:\n    query: SELECT 1 AS a\n    rules:\n      r:\n        event: delete\n"
      "        instead: true\n        enabled: disabled\n", 8, "a view's rules fire on origin"),
     ("duplicate-table", "tables:\n  t:\n    columns: {a: text}\n  t:\n    columns: {b: text}\n", 4,

@@ -25,7 +25,8 @@ from schemac.compare.foreign_servers import FOREIGN_REMADE, diff_foreign_servers
 from schemac.compare.partition_copies import with_detached_copies
 from schemac.compare.partitioning import partition_of_key
 from schemac.compare.tables import created_by_create_table, diff_table, repeated_keys
-from schemac.compare.inherited_checks import across_parents, after_no_inherit, attached_partition, checks_for_attach, reordered_partition
+from schemac.compare.inherited_checks import across_parents, after_no_inherit, attached_partition, checks_for_attach, \
+    inherited_child, reordered_child, reordered_partition
 from schemac.compare.moves import old_key, renamed_tables
 from schemac.compare.type_moves import moved_types
 from schemac.compare.not_nulls import (across_no_inherit, defaults_as_held, named_as_attached, named_in_partitions, named_where_claimed,
@@ -245,6 +246,9 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
                 # made on its own, then attached (ATTACH is among diff_table's)
                 made, copies, created = attached_partition(made, parent)  # type: ignore[arg-type]
                 parent = None
+            elif reordered_child(t, des_tables):  # the same for an INHERITS child: CREATE TABLE, then INHERIT
+                made, copies = inherited_child(made, des_tables)
+                created = made
             changes.append(Change("add_table", t.schema, t.name, None, None, created, created,
                                   FOREIGN_REMADE if key in remade else None))
             changes.extend(copies)

@@ -98,13 +98,72 @@ def attached_partition(made: Table, parent: Table) -> tuple[Table, list[Change],
     names: they merge into the inherited ones), added just before it (cause FOR_INHERIT). Returned: the table
     that CREATE TABLE and ATTACH make, the CHECKs, and the table CREATE TABLE makes: without the parent's identity
     columns' identity, which ATTACH refuses on the table and gives it (PostgreSQL 17+: one sequence, the parent's)."""
-    copies = [Change("add_constraint", made.schema, made.name, name, None, replace(c, name=name, comment=None,
-                     not_valid=False), made, FOR_INHERIT) for c in _inheritable(parent) for name in [constraint_name(parent, c)]]
+    copies = _copies(made, [(parent, c) for c in _inheritable(parent)])
     made = replace(made, partition_of=None)
     shared = {c.name for c in parent.columns if c.identity is not None}
     created = replace(made, columns=tuple(replace(c, identity=None) if c.name in shared else c for c in made.columns)) \
         if any(c.identity is not None and c.name in shared for c in made.columns) else made
     return made, copies, created
+
+
+def _copies(made: Table, checks: list[tuple[Table, Check]]) -> list[Change]:
+    """The parents' CHECKs (each with the table that declares it) the new table `made` must hold before its
+    ATTACH or INHERIT, those it does not declare itself under their names (cause FOR_INHERIT)."""
+    out: dict[str, Change] = {}
+    own = {c.name for c in made.checks}
+    for parent, c in checks:
+        name = constraint_name(parent, c)
+        if name not in own and name not in out:
+            out[name] = Change("add_constraint", made.schema, made.name, name, None,
+                               replace(c, name=name, comment=None, not_valid=False), made, FOR_INHERIT)
+    return list(out.values())
+
+
+def default_column_order(t: Table, parents: list[Table]) -> list[str]:
+    """The order CREATE TABLE ... INHERITS gives `t`'s columns (Postgres's MergeAttributes): the parents'
+    first, in order, one per name, then the table's others in its order."""
+    names = list(dict.fromkeys(c.name for p in parents for c in p.columns))
+    given = set(names)
+    return names + [c.name for c in t.columns if c.name not in given]
+
+
+def reordered_child(t: Table, tables: dict) -> bool:
+    """Whether `t`, an INHERITS child, orders its columns otherwise than CREATE TABLE ... INHERITS would (a table
+    made first and joined to its parents by ALTER TABLE ... INHERIT, as inspect writes it: column_order)."""
+    parents = [tables.get((q.schema, q.name)) for q in t.inherits]
+    if not parents or None in parents or t.partition_of is not None:
+        return False
+    return [c.name for c in t.columns] != default_column_order(t, parents)  # type: ignore[arg-type]
+
+
+def _ancestors_checks(parent: Table, tables: dict, seen: frozenset = frozenset()) -> list[tuple[Table, Check]]:
+    """The CHECKs a child of `parent` gets from it: its own (but NO INHERIT ones) and those it has from its own
+    parents (schema.yaml lists a table's own only)."""
+    out = [(parent, c) for c in _inheritable(parent)]
+    for q in parent.inherits:
+        up = tables.get((q.schema, q.name))
+        if up is not None and up.key not in seen:
+            out += _ancestors_checks(up, tables, seen | {parent.key})
+    return out
+
+
+def without_parents_checks(t: Table, tables: dict) -> Table:
+    """A child in an order of its own (reordered_child) as inspect writes it: without the CHECKs it has from its
+    parents under their names, whether it declared them too or not (conislocal). Made again, it is given them
+    before its INHERIT either way (inherited_child), as the parents' definition says; listed as its own, a
+    table that had them from its parents only would read back otherwise."""
+    parents = [pc for q in t.inherits if (p := tables.get((q.schema, q.name))) is not None
+               for _, pc in _ancestors_checks(p, tables)]
+    return replace(t, checks=tuple(c for c in t.checks if not _named_like(c, parents)))
+
+
+def inherited_child(made: Table, tables: dict) -> tuple[Table, list[Change]]:
+    """A new INHERITS child that keeps its own column order is made as it was: CREATE TABLE on its own with
+    every column in that order (the returned table: NOT NULLs and generated columns as its parents', which
+    INHERIT requires), then ALTER TABLE ... INHERIT each parent in turn (among the changes that complete it),
+    after the parents' CHECKs it lacks (cause FOR_INHERIT), which INHERIT requires too."""
+    checks = [pc for q in made.inherits for pc in _ancestors_checks(tables[(q.schema, q.name)], tables)]
+    return replace(made, inherits=()), _copies(made, checks)
 
 
 def checks_for_attach(cur: Table, des: Table, cur_tables: dict, des_tables: dict) -> list[Change]:

@@ -1,6 +1,8 @@
 """INHERITS: a table's parents, and the columns they give it (Postgres's MergeAttributes: the parents'
 columns first, in order, one per name; then the table's own; a column the table declares again keeps
-its place and takes the table's definition)."""
+its place and takes the table's definition). A child's `column_order:` overrides that order (a table
+made first and joined to its parents by ALTER TABLE ... INHERIT keeps its own): the columns it names
+first, in its order, then the others in the order above (where a column added to a parent later lands)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from dataclasses import replace
 from typing import Optional
 
 from schemac.errors import SchemaFileError
-from schemac.model import Column, Parent, Table
+from schemac.model import Column, Parent, Source, Table
 from schemac.schemafile.fields import FieldReader
 
 
@@ -29,6 +31,29 @@ class InheritsReader(FieldReader):
         if not out:
             raise self.fail(f["inherits"][1], f"inherits of {what} is empty")
         return tuple(out)
+
+    def column_order(self, f: dict, what: str, key: tuple[str, str], inherits: tuple[Parent, ...]) -> None:
+        """Reads `column_order:` (the child's columns, its parents' among them, in their order), kept for
+        resolve_inherits, which knows the parents' columns."""
+        if "column_order" not in f:
+            return
+        node = f["column_order"][1]
+        if not inherits:
+            raise self.fail(node, f"column_order of {what}: only a table with inherits takes it (a table's own "
+                                  "columns come in the order columns: lists them)")
+        names: list[tuple[str, Source]] = []
+        for item in self.w.sequence(node, f"column_order of {what}"):
+            name = self.identifier(item, f"column of column_order of {what}")
+            if any(name == n for n, _ in names):
+                raise self.fail(item, f"column_order of {what} lists column '{name}' twice")
+            names.append((name, self.w.src(item)))
+        if not names:
+            raise self.fail(node, f"column_order of {what} is empty")
+        self.__dict__.setdefault("_column_orders", {})[key] = tuple(names)
+
+    def column_orders(self) -> dict:
+        """The `column_order:` of each table that has one (by key): the names with where each is written."""
+        return self.__dict__.get("_column_orders", {})
 
 
 def inherited_column(parent_column: Column, source) -> Column:
@@ -53,9 +78,21 @@ def merged_columns(t: Table, parents: list[Table]) -> tuple[Column, ...]:
     return tuple(merged.values())
 
 
-def resolve_inherits(tables: list[Table]) -> list[Table]:
+def _ordered(t: Table, columns: tuple[Column, ...], order: tuple) -> tuple[Column, ...]:
+    """`columns` in `t`'s column_order: those it names first, then the others as they come."""
+    by_name = {c.name: c for c in columns}
+    for name, at in order:
+        if name not in by_name:
+            raise SchemaFileError(f"column_order of table {t.qualified_name} names column '{name}', which neither "
+                                  f"it nor its parents have; columns: {', '.join(sorted(by_name))}", at)
+    named = [n for n, _ in order]
+    return tuple([by_name[n] for n in named] + [c for c in columns if c.name not in named])
+
+
+def resolve_inherits(tables: list[Table], orders: Optional[dict] = None) -> list[Table]:
     """Every table with `inherits` given its parents' columns (parents before children, so a grandchild
-    gets its grandparent's too). A parent must be declared, and not be partitioned."""
+    gets its grandparent's too), in its `column_order` where `orders` (by key) gives one. A parent must be
+    declared, and not be partitioned."""
     by_key = {t.key: t for t in tables}
     done: dict[tuple[str, str], Table] = {}
 
@@ -74,6 +111,8 @@ def resolve_inherits(tables: list[Table]) -> list[Table]:
                                       f"{p.schema}.{p.name})", t.source)
             parents.append(resolve(parent, path + (t.key,)))
         out = replace(t, columns=merged_columns(t, parents)) if parents else t
+        if t.key in (orders or {}):
+            out = replace(out, columns=_ordered(t, out.columns, orders[t.key]))  # type: ignore[index]
         done[t.key] = out
         return out
 

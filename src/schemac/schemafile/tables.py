@@ -22,7 +22,7 @@ MAX_TABLE_COLUMNS = 1600  # PostgreSQL's MaxHeapAttributeNumber
 TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": False, "columns": False, "foreign_keys": False,
               "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
               "checks": False, "indexes": False, "triggers": False, "unlogged": False, "cluster_on": False, "exclude": False,
-              "inherits": False, "of": False, "rules": False, "statistics": False, "queries": False, "row_level_security": False, "policies": False,
+              "inherits": False, "column_order": False, "of": False, "rules": False, "statistics": False, "queries": False, "row_level_security": False, "policies": False,
               "grants": False, "owner": False, "with": False, "replica_identity": False, "foreign": False,
               "cloned_triggers": False}
 PK_KEYS = {"columns": True, "name": False, "include": False, "without_overlaps": False, "deferrable": False,
@@ -51,6 +51,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
         column_checks: list[Check] = []
         partition_of = self.partition_of(f, what, schema)
         inherits = self.inherits(f, what, schema)  # type: ignore[attr-defined]
+        self.column_order(f, what, (schema, name), inherits)  # type: ignore[attr-defined]
         if inherits and (partition_of is not None or "partition_by" in f):
             raise self.fail(f["inherits"][1], f"{what}: a partitioned table or a partition cannot use inherits")
         of = self.w.string(f["of"][1], f"of of {what}") if "of" in f else None
@@ -203,7 +204,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
     def resolve_tables(self, tables: list[Table]) -> list[Table]:
         """Partitions and INHERITS children take their parents' columns; foreign keys must point at declared
         columns."""
-        tables = resolve_inherits(tables)
+        tables = resolve_inherits(tables, self.column_orders())  # type: ignore[attr-defined]
         for t in tables:
             if t.inherits:
                 _check_columns_known(t)

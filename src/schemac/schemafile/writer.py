@@ -19,6 +19,7 @@ from schemac.schemafile.aggregates import aggregate_spec
 from schemac.schemafile.operators import operator_spec
 from schemac.pg.routines import arguments_text
 from schemac.schemafile.emit import FastEmitter
+from schemac.compare.inherited_checks import reordered_child, without_parents_checks
 from schemac.schemafile.inherits import own_columns
 from schemac.schemafile.extended_statistics import statistics_spec
 from schemac.schemafile.typewriter import Block as _Block, Flow as _Flow, FlowList as _FlowList
@@ -170,6 +171,9 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
         spec["partition_by"] = _Flow({"strategy": t.partition_by.strategy, "key": t.partition_by.key})
     if t.inherits:
         spec["inherits"] = _FlowList(p.name if p.schema == t.schema else f"{p.schema}.{p.name}" for p in t.inherits)
+        if reordered_child(t, tables or {}):  # its parents' columns are not first, or not in their order
+            spec["column_order"] = _FlowList(c.name for c in t.columns)
+            t = without_parents_checks(t, tables or {})
         t = replace(t, columns=own_columns(t, tables or {}))
     spec.update(_drop_empty({"of": t.of, "unlogged": t.unlogged, "cluster_on": t.cluster_on}))
     spec.update(foreign_table_spec(t))

@@ -1,0 +1,163 @@
+"""INHERITS children in a column order of their own: a table made first and joined to its parents by ALTER TABLE
+... INHERIT keeps its order (PostgreSQL's regression inherit.sql leaves such a one: inhcld). CREATE TABLE ...
+INHERITS puts the parents' columns first, so a child rebuilt that way showed SELECT *, COPY and INSERT without a
+column list another table. inspect writes its `column_order:`, and a new child in such an order is created on its
+own, then INHERITs its parents. The oracle: pg_attribute (attname by attnum, attislocal, attinhcount), pg_inherits
+(the parents in inhseqno order), pg_constraint (names, conislocal, coninhcount), and the rows."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import psycopg
+import pytest
+from conftest import MAJORS
+from sqlx_project import generated_and_applied, inspected_and_rebuilt
+
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+
+EACH_MAJOR = [pytest.param(m, marks=() if m == MAJORS[0] else pytest.mark.slow, id=m) for m in MAJORS]
+
+ORDER = """
+SELECT c.relname::text, array_agg(ARRAY[a.attname::text, a.attislocal::text, a.attinhcount::text] ORDER BY a.attnum),
+       (SELECT array_agg(i.inhparent::regclass::text ORDER BY i.inhseqno) FROM pg_inherits i WHERE i.inhrelid = c.oid)
+FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND c.relname <> '_sqlx_migrations'
+GROUP BY c.oid, c.relname ORDER BY 1
+"""
+# NOT NULLs by column (PostgreSQL 18 rows): an inherited one is named after the parent when made by INHERITS.
+CONSTRAINTS = """
+SELECT k.conrelid::regclass::text, CASE WHEN k.contype = 'n' THEN (SELECT attname FROM pg_attribute
+         WHERE attrelid = k.conrelid AND attnum = k.conkey[1]) || ' not null' ELSE k.conname END,
+       k.contype::text, k.conislocal, k.coninhcount, pg_get_constraintdef(k.oid)
+FROM pg_constraint k WHERE k.connamespace = 'public'::regnamespace AND k.conrelid <> 0
+  AND k.conrelid::regclass::text <> '_sqlx_migrations' ORDER BY 1, 2, 3
+"""
+
+# Made first, then joined to their parents: every column the child's own (attislocal) and inherited too, the
+# parents' CHECKs merged into ones of the child's of the same name, NOT NULLs and generated columns as INHERIT
+# requires; two parents giving one column (b); a grandchild made INHERITS a reordered child (its order then).
+SOURCE = """
+CREATE TABLE p (a int NOT NULL, b int CONSTRAINT p_b_check CHECK (b > 0), g int GENERATED ALWAYS AS (a * 2) STORED);
+CREATE TABLE q (b int, z text DEFAULT 'z', CONSTRAINT q_z_check CHECK (z <> ''));
+CREATE TABLE c (x text, a int NOT NULL, b int CONSTRAINT p_b_check CHECK (b > 0), g int GENERATED ALWAYS AS (a * 2) STORED);
+ALTER TABLE c INHERIT p;
+CREATE TABLE m (z text CONSTRAINT q_z_check CHECK (z <> ''), x text, b int CONSTRAINT p_b_check CHECK (b > 0),
+  g int GENERATED ALWAYS AS (a * 2) STORED, a int NOT NULL);
+ALTER TABLE m INHERIT q;
+ALTER TABLE m INHERIT p;
+CREATE TABLE gc (y int) INHERITS (m);
+INSERT INTO c VALUES ('c1', 1, 2), ('c2', 3, 4);
+INSERT INTO m VALUES ('z1', 'm1', 5, DEFAULT, 6);
+INSERT INTO gc VALUES ('z2', 'g1', 7, DEFAULT, 8, 9);
+"""
+
+
+def _state(conn, rows_of: tuple = ("c", "m", "gc")) -> tuple:
+    return (conn.execute(ORDER).fetchall(), conn.execute(CONSTRAINTS).fetchall(),
+            [conn.execute(f"SELECT array_agg(t::text ORDER BY t::text) FROM ONLY {t} t").fetchone()[0]
+             for t in rows_of])
+
+
+@contextmanager
+def _rebuilt(url: str, folder):
+    """inspected_and_rebuilt: the rebuilt database's connection, the schema.yaml text and the migration."""
+    with inspected_and_rebuilt(url, folder, same_inspect=True) as (conn, text, result, _):
+        yield conn, text, result.sql
+
+
+@pytest.mark.parametrize("major_db", EACH_MAJOR, indirect=True)
+def test_children_joined_to_their_parents_keep_their_column_order(major_db, tmp_path):
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute(SOURCE)
+        order, constraints, _ = expected = _state(conn)
+    assert ("c", [["x", "true", "0"], ["a", "true", "1"], ["b", "true", "1"], ["g", "true", "1"]], ["p"]) in order
+    assert ("m", [["z", "true", "1"], ["x", "true", "0"], ["b", "true", "2"], ["g", "true", "1"], ["a", "true", "1"]],
+            ["q", "p"]) in order
+    assert ("c", "p_b_check", "c", True, 1, "CHECK ((b > 0))") in constraints
+    with _rebuilt(major_db, tmp_path) as (conn, text, sql):
+        assert "column_order: [x, a, b, g]" in text and "column_order: [z, x, b, g, a]" in text
+        assert text.count("p_b_check") == 1  # p's: the children's merge into it (made again before INHERIT)
+        assert "ALTER TABLE m INHERIT q;\n\nALTER TABLE m INHERIT p;" in sql
+        conn.execute("INSERT INTO c SELECT 'c1', 1, 2 UNION ALL SELECT 'c2', 3, 4")  # the source's INSERTs, unchanged
+        conn.execute("INSERT INTO m VALUES ('z1', 'm1', 5, DEFAULT, 6)")
+        conn.execute("INSERT INTO gc VALUES ('z2', 'g1', 7, DEFAULT, 8, 9)")
+        assert _state(conn) == expected, sql
+
+
+# A schemac-managed table with rows made a child of a table it has the columns of: ALTER TABLE ... INHERIT, its
+# rows and order kept; inspect then writes its order, and a database built from that schema.yaml has it too.
+PLAIN = """
+tables:
+  p:
+    columns:
+      a: {type: integer, nullable: false}
+      b: integer
+    checks:
+      b_positive: b > 0
+  c:
+    columns:
+      x: text
+      a: {type: integer, nullable: false}
+      b: integer
+"""
+JOINED = PLAIN.replace("""      x: text
+      a: {type: integer, nullable: false}
+      b: integer
+""", """      x: text
+    inherits: [p]
+""")
+
+
+@pytest.mark.parametrize("major_db", EACH_MAJOR, indirect=True)
+def test_a_table_with_rows_made_a_child_keeps_its_order_and_rows(major_db, tmp_path):
+    generated_and_applied(tmp_path, major_db, PLAIN)
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute("INSERT INTO c VALUES ('one', 1, 10), ('two', 2, 20)")
+    sql = generated_and_applied(tmp_path, major_db, JOINED)
+    assert "ALTER TABLE c INHERIT p;" in sql
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        order, constraints, _ = _state(conn, ())
+        rows = conn.execute("SELECT * FROM p ORDER BY a").fetchall()
+        assert conn.execute("SELECT * FROM c ORDER BY a").fetchall() == [("one", 1, 10), ("two", 2, 20)]
+    assert rows == [(1, 10), (2, 20)]
+    assert ("c", [["x", "true", "0"], ["a", "true", "1"], ["b", "true", "1"]], ["p"]) in order
+    assert ("c", "b_positive", "c", True, 1, "CHECK ((b > 0))") in constraints
+    assert check_drift(str(tmp_path / "schema.yaml"), major_db).differences == ()
+    # its order written down: nothing to do (no statement reorders a table's columns; generate does not compare it)
+    (tmp_path / "schema.yaml").write_text(JOINED.replace("[p]\n", "[p]\n    column_order: [x, a, b]\n"), encoding="utf-8")
+    assert generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated")).status == "unchanged"
+    with _rebuilt(major_db, tmp_path / "again") as (conn, text, _):
+        assert "column_order: [x, a, b]" in text
+        assert (conn.execute(ORDER).fetchall(), conn.execute(CONSTRAINTS).fetchall()) == (order, constraints)
+
+
+# A column added to a parent comes last in each child (Postgres appends it): drift is clean against the schema.yaml
+# that added it (the order is compared nowhere), and a database in that state round-trips in that order. Its
+# rebuilt child holds every column, and the parent's CHECK, as its own (made on its own, then INHERIT: README,
+# column_order; catalog_oracle leaves attislocal and an inherited NOT NULL's conislocal out for that reason).
+@pytest.mark.parametrize("major_db", EACH_MAJOR, indirect=True)
+def test_a_column_added_to_a_parent_comes_last_in_its_children(major_db, tmp_path):
+    before = "tables:\n  p:\n    columns:\n      a: integer\n  c:\n    inherits: [p]\n    columns:\n      x: text\n" \
+             "  d:\n    inherits: [p]\n    column_order: [x, a]\n    columns:\n      x: text\n"
+    generated_and_applied(tmp_path, major_db, before)
+    after = before.replace("      a: integer\n", "      a: integer\n      n: {type: integer, default: 7, check: n > 0}\n")
+    assert "ALTER TABLE p ADD COLUMN n INT DEFAULT 7" in generated_and_applied(tmp_path, major_db, after)
+    assert check_drift(str(tmp_path / "schema.yaml"), major_db).differences == ()
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute("INSERT INTO c VALUES (1, 'c')")
+        conn.execute("ALTER TABLE d ADD COLUMN y int")  # after the parent's: d is x, a, n, y
+        order = conn.execute(ORDER).fetchall()
+        assert ("c", "p_n_check", "c", False, 1, "CHECK ((n > 0))") in conn.execute(CONSTRAINTS).fetchall()
+    assert ("c", [["a", "false", "1"], ["x", "true", "0"], ["n", "false", "1"]], ["p"]) in order
+    assert ("d", [["x", "true", "0"], ["a", "true", "1"], ["n", "false", "1"], ["y", "true", "0"]], ["p"]) in order
+    with _rebuilt(major_db, tmp_path / "again") as (conn, text, _):
+        assert "column_order: [a, x, n]" in text and "column_order: [x, a, n, y]" in text
+        assert conn.execute(ORDER).fetchall() == [
+            ("c", [["a", "true", "1"], ["x", "true", "0"], ["n", "true", "1"]], ["p"]),
+            ("d", [["x", "true", "0"], ["a", "true", "1"], ["n", "true", "1"], ["y", "true", "0"]], ["p"]),
+            ("p", [["a", "true", "0"], ["n", "true", "0"]], None)]
+        assert ("c", "p_n_check", "c", True, 1, "CHECK ((n > 0))") in conn.execute(CONSTRAINTS).fetchall()
+        conn.execute("INSERT INTO c VALUES (1, 'c')")  # the source's order: the row fits
+        assert conn.execute("SELECT * FROM c").fetchall() == [(1, "c", 7)]
