@@ -27,9 +27,7 @@ from schemac.pg import triggerdef
 from schemac.pg.indexdef import collation_from_sql, key_collations
 from schemac.pg.sequences import without_defaults
 
-# indoption bits (src/include/catalog/pg_index.h)
-_INDOPTION_DESC = 0x0001
-_INDOPTION_NULLS_FIRST = 0x0002
+_INDOPTION_DESC, _INDOPTION_NULLS_FIRST = 0x0001, 0x0002  # indoption bits (src/include/catalog/pg_index.h)
 
 
 @dataclass(frozen=True)
