@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from catalog_oracle import sibling_database
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -124,3 +125,36 @@ def test_statistics_of_a_materialized_view(tmp_path, db_url):
     assert _catalog(db_url) == [("CREATE STATISTICS public.mv_ab ON a, d FROM mv", *expected[0][1:]), expected[1]]
     _migrate(tmp_path, db_url, rebuilt.split("    statistics:")[0], "drop")
     assert _catalog(db_url) == []
+
+
+TWO_SCHEMAS = ("SELECT sn.nspname::text, pg_get_statisticsobjdef(s.oid) FROM pg_statistic_ext s "
+               "JOIN pg_namespace sn ON sn.oid = s.stxnamespace ORDER BY 1, 2")
+
+
+def test_one_name_in_two_schemas_on_one_table(tmp_path, db_url):
+    """Two statistics objects of one table with one name, in two schemas (PostgreSQL's stats_ext.sql makes
+    `ab1_a_b_stats` and `regress_schema_2.ab1_a_b_stats` on ab1): inspect keyed both by the name, so the second
+    overwrote the first and a database made from schema.yaml lacked one. The one outside the table's schema is keyed
+    `schema.name`, with `name:`; each is compared, made and dropped on its own."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA s2; CREATE TABLE ab1 (a int, b int, c int); "
+                     "CREATE STATISTICS ab1_a_b_stats ON a, b FROM ab1; "
+                     "CREATE STATISTICS s2.ab1_a_b_stats (mcv) ON b, c FROM ab1")
+        expected = conn.execute(TWO_SCHEMAS).fetchall()
+    assert len(expected) == 2
+    text = inspect_database(db_url).yaml
+    assert "      s2.ab1_a_b_stats: {name: ab1_a_b_stats, columns: [b, c], kinds: [mcv], schema: s2}\n" in text, text
+    (tmp_path / "schema.yaml").write_text(text, encoding="utf-8")
+    result = generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated"), name="create")
+    assert result.status == "written", result.message
+    with sibling_database(db_url) as other:
+        with psycopg.connect(other, autocommit=True) as conn:
+            apply_files(conn, Layout(str(tmp_path / "generated")).migrations(), record=False)
+            assert conn.execute(TWO_SCHEMAS).fetchall() == expected
+        assert check_drift(str(tmp_path / "schema.yaml"), other).differences == ()
+    sql = _migrate(tmp_path, db_url, text.replace("columns: [b, c], kinds: [mcv]", "columns: [a, c], kinds: [mcv]"),
+                   "change")
+    assert "DROP STATISTICS IF EXISTS s2.ab1_a_b_stats" in sql and "DROP STATISTICS IF EXISTS ab1_a_b_stats" not in sql, sql
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute(TWO_SCHEMAS).fetchall() == [
+            expected[0], ("s2", "CREATE STATISTICS s2.ab1_a_b_stats (mcv) ON a, c FROM ab1")]

@@ -7,7 +7,8 @@ from typing import Literal, Optional
 
 from .grants import Privilege
 from .source import Qualified, Source, _hint, _security, _src
-from .tables import Index, Rule, Statistics, Trigger
+from .statistics_objects import Statistics
+from .tables import Index, Rule, Trigger
 
 
 @dataclass(frozen=True)
