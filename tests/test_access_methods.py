@@ -1,7 +1,8 @@
 """Access methods CREATE ACCESS METHOD made, and relations using a table access method other than heap: schemac
 manages neither (it writes no USING clause for a table, and does not create the method), so inspect lists them as not
 managed (and `diff --strict` counts them), never lost silently: PostgreSQL's create_am.sql round-tripped with no word
-of them. An index's method is managed (tests/fixtures/kinds/index_methods.sql). The oracle: pg_am and pg_class.relam."""
+of them. An index's method is managed (tests/fixtures/kinds/index_methods.sql). Transforms likewise (object_address.sql).
+The oracle: pg_am, pg_class.relam, pg_transform."""
 
 from __future__ import annotations
 
@@ -38,3 +39,18 @@ def test_access_methods_and_tables_using_them_are_listed(major_db):
     assert sorted(u.name for u in unmanaged if u.kind == "access method") == expected_made
     assert sorted(u.name for u in unmanaged if u.kind == "table access method") == expected_using
     assert {u.schema for u in unmanaged if u.kind == "table access method"} == {"public"}
+
+
+@pytest.mark.parametrize("major_db", [pytest.param("pg18"), pytest.param("pg16", marks=pytest.mark.slow),
+                                      pytest.param("pg15", marks=pytest.mark.slow)], indirect=True)
+def test_transforms_are_listed(major_db):
+    """CREATE TRANSFORM (PostgreSQL's object_address.sql makes one): neither managed nor listed, so lost silently."""
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        assert [u for u in inspect_database(major_db, ("public",)).schema.unmanaged if u.kind == "transform"] == []
+        conn.execute("CREATE TRANSFORM FOR int LANGUAGE SQL (FROM SQL WITH FUNCTION prsd_lextype(internal), "
+                     "TO SQL WITH FUNCTION int4recv(internal))")
+        expected = [r[0] for r in conn.execute(
+            "SELECT 'for ' || format_type(trftype, NULL) || ' language ' || lanname FROM pg_transform "
+            "JOIN pg_language l ON l.oid = trflang")]
+    assert expected == ["for integer language sql"]
+    assert [u.name for u in inspect_database(major_db, ("public",)).schema.unmanaged if u.kind == "transform"] == expected

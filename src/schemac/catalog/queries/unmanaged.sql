@@ -42,6 +42,8 @@
 -- using a table access method other than heap (CREATE TABLE ... USING, ALTER TABLE ... SET ACCESS METHOD): kind
 -- 'table access method', "relation using method" (schemac writes no USING clause: said so rather than lost, as a
 -- tablespace). An index's method is managed (indexes.sql).
+-- Transforms (CREATE TRANSFORM FOR type LANGUAGE lang: an extension's are left out): kind 'transform', the database's,
+-- "for type language lang".
 -- Subscriptions of this database are listed by name alone: their connection strings are never read. Enums and domains are managed (enums.sql, domains.sql), and
 -- so are EXCLUDE constraints (exclusions.sql).
 -- Parameter: schemas, an array of schema names.
@@ -218,6 +220,11 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind IN ('r', 'p', 'm')
   AND am.amname <> 'heap'
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
+UNION ALL
+SELECT 'transform', '', 'for ' || pg_catalog.format_type(tr.trftype, NULL) || ' language ' || l.lanname::text
+FROM pg_catalog.pg_transform tr
+JOIN pg_catalog.pg_language l ON l.oid = tr.trflang
+WHERE tr.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_transform'::regclass)
 UNION ALL
 SELECT 'subscription', '', s.subname::text  -- the name only: subconninfo holds a connection string
 FROM pg_catalog.pg_subscription s
