@@ -173,7 +173,8 @@ REJECTED = [
     ("extension-missing-name", "extensions: [{schema: public}]\n", "needs the key 'name'"),
     # bad choices
     ("order-down", T + "    indexes:\n      i: {columns: [{name: a, order: down}]}\n", "must be one of asc, desc"),
-    ("method-foo", T + "    indexes:\n      i: {columns: [a], method: foo}\n", "must be one of btree"),
+    ("method-empty", T + "    indexes:\n      i: {columns: [a], method: ''}\n", "method of index 'i' is empty"),
+    ("method-hash-unique", T + "    indexes:\n      i: {columns: [a], method: Hash, unique: true}\n", "only btree"),
     ("nulls-middle", T + "    indexes:\n      i: {columns: [{name: a, nulls: middle}]}\n", "must be one of first"),
     ("on-delete-misspelt", T + "    foreign_keys:\n      - {columns: [a], references: {table: t, columns: [a]}, "
                                "on_delete: SET NUL}\n", "must be one of no_action"),
@@ -333,6 +334,8 @@ ACCEPTED = [
     ("casts-each-way", "casts:\n  - {source: text, target: json, inout: true, context: Implicit, comment: c}\n"
                        "  - {source: int4, target: date, without_function: true, inout: false}\n"
                        "  - {source: varchar, target: json, function: 'pg_catalog.to_json(text)', without_function: false}\n"),
+    ("index-method-of-an-extension", T + "    indexes:\n      i: {columns: [a], method: hnsw, unique: true}\n"
+                                     "      j: {columns: [{name: a, order: desc}], method: bloom}\n"),
     ("opclass-members", "operator_classes:\n  int_hash: {method: hash, type: int4, default: true, operators: "
                         "[{strategy: 1, operator: '=', left: integer, right: integer}], functions: [{number: 1, "
                         "function: 'pg_catalog.hashint4(integer)'}], storage: integer, family: int_hash, comment: c}\n"),

@@ -38,13 +38,15 @@ from schemac.schemafile.load import load_text
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "kinds")
 PAIRS = load_pairs(HERE)
-# What some builds lack: pgserver's 16 has no btree_gist, Debian's 15 no pgvector; ICU is not in every build.
+# What some builds lack: pgserver's 16 has no btree_gist, Debian's 15 no pgvector, only 18 has bloom; ICU is not in every build.
 # PostgreSQL 18's syntax (kinds/temporal.sql: PERIOD goes with WITHOUT OVERLAPS) runs on 18, by default too.
-NEEDS = {"WITHOUT OVERLAPS": ("pg18",), "NOT ENFORCED": ("pg18",), "btree_gist": ("pg18", "pg15"), "provider = icu": ("pg15",), "EXTENSION vector": ("pg18", "pg16"), "halfvec": ("pg18",)}
+NEEDS = {"WITHOUT OVERLAPS": ("pg18",), "NOT ENFORCED": ("pg18",), "btree_gist": ("pg18", "pg15"), "provider = icu": ("pg15",), "EXTENSION vector": ("pg18", "pg16"), "halfvec": ("pg18",),
+         "EXTENSION bloom": ("pg18",), "VIRTUAL)": ("pg18",)}
 
 
-# Files of a major's syntax throughout (kinds/not_nulls.sql: PostgreSQL 18's NOT NULL constraints).
-NEEDS_FILES = {"not_nulls": ("pg18",)}
+# Files of a major's syntax throughout (kinds/not_nulls.sql: PostgreSQL 18's NOT NULL constraints; 15 refuses a
+# partition's own generation expression, kinds/partition_generated.sql).
+NEEDS_FILES = {"not_nulls": ("pg18",), "partition_generated": ("pg18", "pg16")}
 
 
 def _majors_for(pair) -> list[str]:

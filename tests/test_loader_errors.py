@@ -118,8 +118,8 @@ CASES = [
     ("trigger-from-without-constraint", "tables:\n  t:\n    columns: {a: integer}\n    triggers:\n"
      "      g: {function: f, events: [delete], timing: after, for_each: row, from: other}\n", 5,
      "only a constraint trigger (constraint: true) has a from table"),
-    ("method-invalid", "tables:\n  t:\n    columns: {a: integer}\n    indexes:\n      i: {columns: [a], method: foo}\n",
-     5, "must be one of btree"),
+    ("method-invalid", "tables:\n  t:\n    columns: {a: integer}\n    indexes:\n      i: {columns: [a], method: ''}\n",
+     5, "method of index 'i' is empty"),
     ("flow-comma", "tables:\n  t:\n    columns:\n      a: {type: decimal(3,2)}\n", 4, "quote values that contain commas"),
     ("merge-key", "base: &b {type: text}\ntables:\n  t:\n    columns:\n      a: {<<: *b}\n", 1, "unknown key 'base'"),
     ("merge-key-inside", "tables:\n  t:\n    columns:\n      a: {<<: {type: text}}\n", 4, "merge keys"),

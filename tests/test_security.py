@@ -18,6 +18,7 @@ from conftest import each_case_on_one_major
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
+from schemac.commands.inspect import inspect_database
 from schemac.errors import SchemaFileError
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
@@ -500,3 +501,24 @@ def test_a_column_retyped_under_a_policy(db_url, tmp_path):
     with psycopg.connect(db_url) as conn:
         assert conn.execute("SELECT obj_description(oid, 'pg_policy') FROM pg_policy").fetchall() == [("own rows",)]
         assert conn.execute("SELECT owner FROM t").fetchall() == [("a",)]
+
+
+POLICIES = "SELECT polname::text, polcmd::text, polpermissive, polqual IS NULL, polwithcheck IS NULL FROM pg_policy ORDER BY 1"
+
+
+def test_a_policy_with_no_condition(db_url, tmp_path):
+    """CREATE POLICY p ON t, with neither USING nor WITH CHECK (PostgreSQL's object_address.sql makes one): Postgres
+    takes it, inspect wrote it as `p: {}`, and generate refused it ("needs using or with_check")."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE t (a int); ALTER TABLE t ENABLE ROW LEVEL SECURITY; CREATE POLICY bare ON t; "
+                     "CREATE POLICY bare_insert ON t AS RESTRICTIVE FOR INSERT")
+        expected = conn.execute(POLICIES).fetchall()
+    assert expected == [("bare", "*", True, True, True), ("bare_insert", "a", False, True, True)]
+    path = _write(tmp_path, inspect_database(db_url).yaml)
+    assert "      bare: {}\n" in open(path, encoding="utf-8").read()
+    assert generate(path, str(tmp_path / "generated")).status == "written"
+    with sibling_database(db_url) as other:
+        with psycopg.connect(other, autocommit=True) as conn:
+            apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+            assert conn.execute(POLICIES).fetchall() == expected
+        assert check_drift(path, other).differences == ()

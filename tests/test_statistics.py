@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from catalog_oracle import sibling_database
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -92,3 +93,68 @@ def test_statistics_are_loaded_strictly(entry, message):
     with pytest.raises(SchemaFileError) as e:
         load_text(text, "schema.yaml")
     assert str(e.value).startswith("schema.yaml:9:") and message in str(e.value), str(e.value)
+
+
+MATVIEW = """\
+tables:
+  t:
+    columns: {a: integer, b: integer, c: text}
+materialized_views:
+  mv:
+    query: SELECT a, b, c FROM t
+    statistics:
+      mv_ab: [a, b]
+      mv_expr: {columns: [(a + b), lower(c)], kinds: [mcv], target: 200, comment: on a matview}
+"""
+
+
+def test_statistics_of_a_materialized_view(tmp_path, db_url):
+    """A materialized view's extended statistics (PostgreSQL's stats_ext.sql makes one): inspect left them out, so a
+    database made from its schema.yaml had none; now created, inspected, made again with the view, changed and
+    dropped like a table's."""
+    sql = _migrate(tmp_path, db_url, MATVIEW, "create")
+    assert "CREATE STATISTICS mv_ab ON a, b FROM mv" in sql, sql
+    expected = [("CREATE STATISTICS public.mv_ab ON a, b FROM mv", -1 if _major(db_url) < 17 else None, None),
+                ("CREATE STATISTICS public.mv_expr (mcv) ON (a + b), lower(c) FROM mv", 200, "on a matview")]
+    assert _catalog(db_url) == expected
+    inspected = inspect_database(db_url).yaml
+    assert "    statistics:\n      mv_ab: [a, b]\n      mv_expr: {columns: [(a + b), lower(c)], kinds: [mcv], target: 200, " \
+           "comment: on a matview}\n" in inspected, inspected
+    rebuilt = MATVIEW.replace("SELECT a, b, c FROM t", "SELECT a, b, c, a * 2 AS d FROM t").replace("[a, b]", "[a, d]")
+    sql = _migrate(tmp_path, db_url, rebuilt, "rebuild")  # the view made again: its statistics with it
+    assert _catalog(db_url) == [("CREATE STATISTICS public.mv_ab ON a, d FROM mv", *expected[0][1:]), expected[1]]
+    _migrate(tmp_path, db_url, rebuilt.split("    statistics:")[0], "drop")
+    assert _catalog(db_url) == []
+
+
+TWO_SCHEMAS = ("SELECT sn.nspname::text, pg_get_statisticsobjdef(s.oid) FROM pg_statistic_ext s "
+               "JOIN pg_namespace sn ON sn.oid = s.stxnamespace ORDER BY 1, 2")
+
+
+def test_one_name_in_two_schemas_on_one_table(tmp_path, db_url):
+    """Two statistics objects of one table with one name, in two schemas (PostgreSQL's stats_ext.sql makes
+    `ab1_a_b_stats` and `regress_schema_2.ab1_a_b_stats` on ab1): inspect keyed both by the name, so the second
+    overwrote the first and a database made from schema.yaml lacked one. The one outside the table's schema is keyed
+    `schema.name`, with `name:`; each is compared, made and dropped on its own."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA s2; CREATE TABLE ab1 (a int, b int, c int); "
+                     "CREATE STATISTICS ab1_a_b_stats ON a, b FROM ab1; "
+                     "CREATE STATISTICS s2.ab1_a_b_stats (mcv) ON b, c FROM ab1")
+        expected = conn.execute(TWO_SCHEMAS).fetchall()
+    assert len(expected) == 2
+    text = inspect_database(db_url).yaml
+    assert "      s2.ab1_a_b_stats: {name: ab1_a_b_stats, columns: [b, c], kinds: [mcv], schema: s2}\n" in text, text
+    (tmp_path / "schema.yaml").write_text(text, encoding="utf-8")
+    result = generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated"), name="create")
+    assert result.status == "written", result.message
+    with sibling_database(db_url) as other:
+        with psycopg.connect(other, autocommit=True) as conn:
+            apply_files(conn, Layout(str(tmp_path / "generated")).migrations(), record=False)
+            assert conn.execute(TWO_SCHEMAS).fetchall() == expected
+        assert check_drift(str(tmp_path / "schema.yaml"), other).differences == ()
+    sql = _migrate(tmp_path, db_url, text.replace("columns: [b, c], kinds: [mcv]", "columns: [a, c], kinds: [mcv]"),
+                   "change")
+    assert "DROP STATISTICS IF EXISTS s2.ab1_a_b_stats" in sql and "DROP STATISTICS IF EXISTS ab1_a_b_stats" not in sql, sql
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute(TWO_SCHEMAS).fetchall() == [
+            expected[0], ("s2", "CREATE STATISTICS s2.ab1_a_b_stats (mcv) ON a, c FROM ab1")]

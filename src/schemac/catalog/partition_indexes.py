@@ -22,14 +22,16 @@ from schemac.pg.childindex import is_child_index_name, is_child_key_name
 
 
 def own_indexes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """indexes.sql's rows, less the attached ones that carry the name Postgres would give them. A name
-    this misjudges as chosen is harmless: the index is made on the partition first, then attached."""
-    return [r for r in rows if not r["attached"] or not is_child_index_name(
+    """indexes.sql's rows, less the attached ones that carry the name Postgres would give them and no comment
+    (COMMENT ON INDEX of a copy: kept as the partition's own, or the comment is lost). A name this misjudges as
+    chosen is harmless: the index is made on the partition first, then attached."""
+    return [r for r in rows if not r["attached"] or r["comment"] is not None or not is_child_index_name(
         r["index_name"], r["table_name"], r["attnames"], r["expressions"] or [None] * len(r["attnames"]))]
 
 
 def own_constraints(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """constraints.sql's rows, less the partitions' copies of primary keys and UNIQUEs that carry the name
-    Postgres would give them."""
-    return [r for r in rows if not r["attached"] or not is_child_key_name(
-        r["constraint_name"], r["table_name"], r["kind"] == "p", r["column_names"] + (r["include_names"] or []))]
+    Postgres would give them and no comment (on the constraint or its index: kept as the partition's own)."""
+    return [r for r in rows if not r["attached"] or r["comment"] is not None or r["index_comment"] is not None
+            or not is_child_key_name(r["constraint_name"], r["table_name"], r["kind"] == "p",
+                                     r["column_names"] + (r["include_names"] or []))]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional, Sequence
 
+from schemac.catalog.kindrows import statistics
 from schemac.model import Dependency, Index, Rule, Trigger, View, ViewColumn
 from schemac.pg.views import cycle_marks_spelled
 
@@ -48,6 +49,7 @@ def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[s
                 triggers=tuple(sorted(triggers, key=lambda t: t.name)), rules=tuple(sorted(rules, key=lambda r: r.name)),
                 parameters=tuple(row["parameters"] or ()), toast_table=row["toast_table"], comment=row["comment"],
                 columns=comments, definition=definition, output=output, depends=tuple(depends),
+                statistics=tuple(statistics(s, row["schema_name"]) for s in row.get("statistics") or ()),
                 **more)
 
 

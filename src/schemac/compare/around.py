@@ -160,12 +160,12 @@ def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optio
         if n is not None and not touched("drop_constraint", x.name) and (why := over(
                 x.where, *(e.expression for e in x.elements), columns=[e.column for e in x.elements] + list(x.include))):
             again("constraint", n.name, x, n, why)  # type: ignore[arg-type]
-    new_stats = {s.name: s for s in new_t.statistics}
+    new_stats = {s.label(new_t.schema): s for s in new_t.statistics}
     for s in old_t.statistics:  # extended statistics on an expression
-        n = new_stats.get(s.name)
-        if n is not None and not touched("drop_statistics", s.name) and (why := over(
+        n = new_stats.get(label := s.label(old_t.schema))
+        if n is not None and not touched("drop_statistics", label) and (why := over(
                 *(e for e in s.elements if not names_a_column(e)), columns=s.elements)):
-            again("statistics", s.name, s, n, why)
+            again("statistics", label, s, n, why)
     if old_t.partition_by is not None and new_t.partition_by is not None and not touched("alter_partitioning", None) \
             and (why := uses(f"({old_t.partition_by.key})")):
         ch("alter_partitioning", None, old_t, new_t, why)  # refused by the plan, with why

@@ -85,11 +85,17 @@ def after_no_inherit(changes: list[Change], left: set) -> list[Change]:
 
 def reordered_partition(t: Table, parent: Optional[Table]) -> bool:
     """Whether `t`, a partition, orders its columns otherwise than its parent (a table attached with its own
-    order, as pg_dump and inspect keep it): PARTITION OF would give it the parent's order."""
+    order, as pg_dump and inspect keep it), or computes a generated column by an expression of its own (a table
+    attached with it: PostgreSQL's generated.sql): PARTITION
+    OF would give it the parent's order and the parent's expressions."""
     if t.partition_of is None or parent is None:
         return False
     mine, theirs = [c.name for c in t.columns], [c.name for c in parent.columns]
-    return mine != theirs and sorted(mine) == sorted(theirs)
+    if mine != theirs and sorted(mine) == sorted(theirs):
+        return True
+    expressions = {c.name: normal_form(c.generated) for c in parent.columns if c.generated is not None}
+    return any(c.generated is not None and c.name in expressions and normal_form(c.generated) != expressions[c.name]
+               for c in t.columns)
 
 
 def attached_partition(made: Table, parent: Table) -> tuple[Table, list[Change], Table]:

@@ -1,4 +1,4 @@
-"""Extended statistics of a table compared, by name: what they are on (the columns as a set, since Postgres
+"""Extended statistics of a table compared, by name (`schema.name` outside the table's schema): what they are on (the columns as a set, since Postgres
 keeps them in the table's order; expressions by meaning), their kinds (none written is every kind), their
 schema, target and comment. Postgres cannot change what a statistics object is on: it is dropped and
 created again; the target changes in place (ALTER STATISTICS ... SET STATISTICS)."""
@@ -17,28 +17,29 @@ def _shape(s: Statistics, table: Table) -> tuple:
 def diff_statistics(cur: Table, des: Table, ch) -> None:
     """add_statistics, drop_statistics (a changed one: both), alter_statistics (its target) and
     set_statistics_comment, through `ch` (diff_table's)."""
-    old_by_name = {s.name: s for s in cur.statistics}
+    old_by_name = {s.label(cur.schema): s for s in cur.statistics}
     for s in des.statistics:
-        old = old_by_name.get(s.name)
+        name = s.label(des.schema)
+        old = old_by_name.get(name)
         made = old is None or _shape(old, cur) != _shape(s, des)
         if s.owner is not None and s.owner != (None if made else old.owner):  # type: ignore[union-attr]
-            ch("set_statistics_owner", s.name, None if made else old, s)  # ALTER ... OWNER TO after it (made)
+            ch("set_statistics_owner", name, None if made else old, s)  # ALTER ... OWNER TO after it (made)
         if old is not None and _shape(old, cur) != _shape(s, des):  # reported once, as changed (by the add)
-            ch("drop_statistics", s.name, old, s)
-            ch("add_statistics", s.name, old, s)
+            ch("drop_statistics", name, old, s)
+            ch("add_statistics", name, old, s)
             if s.comment:
-                ch("set_statistics_comment", s.name, None, s, "comment of a new object")
+                ch("set_statistics_comment", name, None, s, "comment of a new object")
             continue
         if old is None:
-            ch("add_statistics", s.name, None, s)
+            ch("add_statistics", name, None, s)
             if s.comment:
-                ch("set_statistics_comment", s.name, None, s, "comment of a new object")
+                ch("set_statistics_comment", name, None, s, "comment of a new object")
             continue
         if old.target != s.target:
-            ch("alter_statistics", s.name, old, s)
+            ch("alter_statistics", name, old, s)
         if (old.comment or None) != (s.comment or None):
-            ch("set_statistics_comment", s.name, old, s)
-    names = {s.name for s in des.statistics}
+            ch("set_statistics_comment", name, old, s)
+    names = {s.label(des.schema) for s in des.statistics}
     for name, s in old_by_name.items():
         if name not in names:
             ch("drop_statistics", name, s, None)

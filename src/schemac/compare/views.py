@@ -155,18 +155,24 @@ def _defaults(v: View) -> dict:
 
 
 def stand_in(v: View, members: bool = True) -> Table:
-    """A view as the table its indexes (of a materialized view), triggers and rules are diffed and created on
-    (`members` False: with none of them)."""
+    """A view as the table its indexes and extended statistics (of a materialized view), triggers and rules are diffed
+    and created on (`members` False: with none of them)."""
     if not members:
         return Table(name=v.name, schema=v.schema, source=v.source)
-    return Table(name=v.name, schema=v.schema, indexes=v.indexes, triggers=v.triggers, rules=v.rules, source=v.source)
+    return Table(name=v.name, schema=v.schema, indexes=v.indexes, triggers=v.triggers, rules=v.rules,
+                 statistics=v.statistics, source=v.source)
 
 
 def _members(old: Optional[View], new: View) -> list[Change]:
-    """The changes of a view's indexes, triggers and rules (`old` None: all of `new`'s are created)."""
-    if not (new.indexes or new.triggers or new.rules) and (old is None or not (old.indexes or old.triggers or old.rules)):
+    """The changes of a view's indexes, extended statistics, triggers and rules (`old` None: all of `new`'s are
+    created)."""
+    if not _any_member(new) and (old is None or not _any_member(old)):
         return []  # most views: nothing to diff
     return diff_table(stand_in(old) if old is not None else stand_in(new, False), stand_in(new))
+
+
+def _any_member(v: View) -> bool:
+    return bool(v.indexes or v.statistics or v.triggers or v.rules)
 
 
 def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[Change]:
@@ -245,7 +251,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         out.extend(_members(old, v))
         out.extend(object_changes(old, v))
     # A materialized view's index using a function or operator dropped and created again: made again around it.
-    kept = [key for key, v in cur.items() if v.indexes and key in des and key not in rebuilt]
+    kept = [key for key, v in cur.items() if (v.indexes or v.statistics) and key in des and key not in rebuilt]
     if uses and kept:
         out.extend(around_recreated(others + out, {k: stand_in(cur[k]) for k in kept}, {k: stand_in(des[k]) for k in kept}))
     if kept:  # and one using an operator class dropped and created again (named, or its column type's default)

@@ -14,7 +14,8 @@ deparses them (catalog). Comparisons go through :mod:`schemac.compare.normalize`
 from .collnames import collate_sql, spelled_for, yaml_spelling
 from .source import Source
 from .sequences import Identity, Sequence, SequenceOptions
-from .tables import Check, Nulls, Order, Column, Exclusion, ExclusionElement, FK_ACTIONS, ForeignKey, Index, IndexElement, key_mark, marked_columns, not_enforced, Parent, PartitionOf, Partitioning, PrimaryKey, Rule, STATISTICS_KINDS, Statistics, names_a_column, NotNull, nullability, TRIGGER_EVENTS, Table, Trigger, Unique, deferral, index_comment
+from .statistics_objects import STATISTICS_KINDS, Statistics, names_a_column
+from .tables import Check, Nulls, Order, Column, Exclusion, ExclusionElement, FK_ACTIONS, ForeignKey, Index, IndexElement, key_mark, marked_columns, not_enforced, Parent, PartitionOf, Partitioning, PrimaryKey, Rule, NotNull, nullability, TRIGGER_EVENTS, Table, Trigger, Unique, deferral, index_comment
 from .types import (Attribute, Collation, CompositeType, Constructor, Domain, Enum, Extension, MemberGrant, Multirange,
                     RangeType, default_multirange)
 from .functions import Argument, Function

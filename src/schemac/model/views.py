@@ -7,6 +7,7 @@ from typing import Literal, Optional
 
 from .grants import Privilege
 from .source import Qualified, Source, _hint, _security, _src
+from .statistics_objects import Statistics
 from .tables import Index, Rule, Trigger
 
 
@@ -70,6 +71,7 @@ class View(Qualified):
     parameters: tuple[str, ...] = ()  # of a materialized view: WITH (...) storage parameters, as a table's
     toast_table: bool = field(default=True, compare=False, metadata={"recorded": False})  # as a table's
     renamed_from: Optional[str] = _hint()  # its old name, or schema.name (moved: ALTER VIEW ... SET SCHEMA)
+    statistics: tuple[Statistics, ...] = ()  # of a materialized view: CREATE STATISTICS ... FROM it
 
     @property
     def stub_columns(self) -> tuple[ViewColumn, ...]:

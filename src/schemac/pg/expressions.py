@@ -196,6 +196,8 @@ def _referenced_columns(text: str) -> frozenset[str]:
         return verbatim.names(tree.this)
     out = set()
     for c in tree.find_all(exp.Column):
+        if isinstance(c.parent, exp.Collate) and c.arg_key == "expression":
+            continue  # COLLATE schema.name: a collation, which sqlglot reads as a qualified column
         ident = c.this
         if isinstance(ident, exp.Identifier):
             out.add(ident.name if ident.quoted else ident.name.lower())

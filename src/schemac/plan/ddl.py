@@ -316,7 +316,7 @@ def storage_clause(parameters: Iterable[str], keyword: str = "WITH") -> str:
 def create_index(table: Table, index: Index, concurrently: bool = False) -> exp.Expression:
     later = index.nulls_not_distinct  # NULLS NOT DISTINCT goes before WITH and WHERE: see below
     params = exp.IndexParameters(
-        using=exp.Var(this=index.method) if index.method != "btree" else None,
+        using=exp.Var(this=quote_ident(index.method)) if index.method != "btree" else None,
         columns=[_index_key(e) for e in index.elements],
         include=[ident(c) for c in index.include] or None,
         with_storage=parameter_assignments(index.parameters) if index.parameters and not later else None,

@@ -11,16 +11,20 @@ from schemac.schemafile.column_settings import statistics_target
 from schemac.schemafile.fields import FieldReader
 from schemac.schemafile.typewriter import Flow, FlowList
 
-STATISTICS_KEYS = {"columns": True, "kinds": False, "schema": False, "target": False, "comment": False, "owner": False}
+STATISTICS_KEYS = {"columns": True, "name": False, "kinds": False, "schema": False, "target": False, "comment": False,
+                   "owner": False}
 
 
 class StatisticsReader(FieldReader):
-    """Reads one statistics object of a table: `name: {columns: [a, b], kinds: [dependencies]}` or `name: [a, b]`."""
+    """Reads one statistics object of a table: `name: {columns: [a, b], kinds: [dependencies]}` or `name: [a, b]`; a
+    key with `name:` is free (inspect writes `schema.name` for one outside the table's schema)."""
 
     def statistics(self, key_node: Node, node: Node, table_what: str, known: Callable) -> Statistics:
         name = self.identifier(key_node, "statistics name")
         what = f"statistics '{name}' of {table_what}"
         f = self.w.fields(node, what, STATISTICS_KEYS) if not _is_sequence(node) else {"columns": (key_node, node)}
+        if "name" in f:  # the key is free: `s2.st: {name: st, schema: s2, ...}` beside another `st` of the table
+            name = self.identifier(f["name"][1], f"name of {what}")
         elements = []
         for item in self.w.sequence(f["columns"][1], f"columns of {what}"):
             text = self.w.text(item, f"element of {what}").strip()
@@ -50,8 +54,11 @@ def _is_sequence(node: Node) -> bool:
 def statistics_spec(stats: Sequence[Statistics], table_schema: str) -> dict[str, Any]:
     """How `inspect` writes a table's statistics: a list of what they are on when that is all they say."""
     out: dict[str, Any] = {}
+    shared = {s.name for s in stats if sum(t.name == s.name for t in stats) > 1}
     for s in stats:
-        spec: dict[str, Any] = {"columns": FlowList(s.elements)}
+        key = s.label(table_schema) if s.name in shared else s.name  # a name two schemas use: schema.name keys one
+        spec: dict[str, Any] = {"columns": FlowList(s.elements)} if key == s.name else \
+            {"name": s.name, "columns": FlowList(s.elements)}
         if s.kinds and tuple(s.kinds) != STATISTICS_KINDS:
             spec["kinds"] = FlowList(s.kinds)
         if s.schema is not None and s.schema != table_schema:
@@ -62,5 +69,5 @@ def statistics_spec(stats: Sequence[Statistics], table_schema: str) -> dict[str,
             spec["comment"] = s.comment
         if s.owner is not None:
             spec["owner"] = s.owner
-        out[s.name] = Flow(spec) if len(spec) > 1 else FlowList(s.elements)
+        out[key] = Flow(spec) if len(spec) > 1 else FlowList(s.elements)
     return out

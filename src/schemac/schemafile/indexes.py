@@ -14,7 +14,7 @@ from schemac.schemafile.fields import MAX_INDEX_COLUMNS
 from schemac.schemafile.column_settings import statistics_target
 from schemac.schemafile.storage import StorageReader
 
-INDEX_METHODS = ("btree", "hash", "gin", "gist", "spgist", "brin")
+INDEX_METHODS = ("btree", "hash", "gin", "gist", "spgist", "brin")  # Postgres's own; what they allow is checked
 INDEX_KEYS = {"columns": True, "renamed_from": False, "comment": False, "nulls_not_distinct": False, "unique": False,
               "method": False, "where": False, "include": False, "with": False}
 INDEX_COLUMN_KEYS = {"name": False, "expression": False, "collation": False, "order": False, "nulls": False,
@@ -50,10 +50,10 @@ class IndexReader(StorageReader):
                                                                         f"statistics_target of {what}"))
             elements.append(element)
         unique = self.w.boolean(f["unique"][1], f"unique of {what}") if "unique" in f else False
-        method = self.choice(f, "method", INDEX_METHODS, what) or "btree"
-        if method != "btree" and any(e.order == "desc" or e.nulls for e in elements):
+        method = self.method(f, what)
+        if method in INDEX_METHODS[1:] and any(e.order == "desc" or e.nulls for e in elements):
             raise self.fail(node, f"{what}: order and nulls apply only to btree indexes, not {method}")
-        if unique and method != "btree":
+        if unique and method in INDEX_METHODS[1:]:
             raise self.fail(node, f"{what}: only btree indexes can be unique")
         where, include = self.where_and_include(f, "columns", len(elements), what, known)
         nulls_not_distinct = self.opt_bool(f, "nulls_not_distinct", what)
@@ -62,6 +62,15 @@ class IndexReader(StorageReader):
         return Index(name, tuple(elements), unique, method, where, include, self.w.src(key_node),
                      self.renamed_from(f, what, name), self.opt_string(f, "comment", what), nulls_not_distinct,
                      parameters=self.storage_parameters(f, what))
+
+    def method(self, f: dict, what: str) -> str:
+        """The index's access method: one of Postgres's own in any letter case, else another's name as the catalog
+        keeps it (an extension's, bloom or pgvector's hnsw, or one CREATE ACCESS METHOD made: schemac does not
+        manage those, and Postgres says at CREATE INDEX what such a method allows)."""
+        if "method" not in f:
+            return "btree"
+        name = self.identifier(f["method"][1], f"method of {what}")
+        return name.lower() if name.lower() in INDEX_METHODS else name
 
     def index_element(self, item: Node, ef: dict, what: str, known) -> tuple:
         """(column, expression, order, nulls, opclass, collation, opclass_options) of one key of an index or

@@ -47,8 +47,9 @@ def owners_to_write(schema: Schema, role: Optional[str]) -> Schema:
                              and any(p.grantee == d.role for p in d.grants)) for on in set(_DEFAULTED.values())}
     changes: dict[str, tuple] = {field: tuple(_cleared(o, role, reduced.get(_DEFAULTED.get(field, ""), frozenset()))
                                               for o in getattr(schema, field)) for field in _OWNED}
-    changes["tables"] = tuple(replace(t, statistics=tuple(_cleared(s, role) for s in t.statistics))
-                              if any(s.owner == role for s in t.statistics) else t for t in changes["tables"])
+    for field in ("tables", "views"):  # a table's extended statistics, and a materialized view's
+        changes[field] = tuple(replace(t, statistics=tuple(_cleared(s, role) for s in t.statistics))
+                               if any(s.owner == role for s in t.statistics) else t for t in changes[field])
     changes["sequences"] = tuple(replace(s, owner=None) if s.owned_by is not None else _cleared(s, role, reduced["sequences"])
                                  for s in schema.sequences)
     changes["namespace_access"] = tuple(_cleared(n, PUBLIC_SCHEMA_OWNER if n.name == "public" else role, reduced["schemas"])

@@ -55,8 +55,6 @@ class PolicyReader(GrantReader):
                 raise self.fail(pf["using"][0], f"{p_what}: an insert policy has only with_check")
             if command in ("select", "delete") and with_check is not None:
                 raise self.fail(pf["with_check"][0], f"{p_what}: a {command} policy has only using")
-            if using is None and with_check is None:
-                raise self.fail(key_node, f"{p_what} needs using or with_check")
             out.append(Policy(name, command, permissive, tuple(sorted(roles)), using, with_check,  # type: ignore
                               self.opt_string(pf, "comment", p_what), self.w.src(key_node)))
         return tuple(out)

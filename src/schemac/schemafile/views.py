@@ -1,5 +1,6 @@
 """Views and materialized views: the query (inline, or a .sql file beside schema.yaml), options,
-comments of the view and its columns; a view's triggers and rules; a materialized view's indexes and WITH NO DATA."""
+comments of the view and its columns; a view's triggers and rules; a materialized view's indexes, extended statistics
+and WITH NO DATA."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False
              "owner": False, "triggers": False, "rules": False, "renamed_from": False}
 MATERIALIZED_VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False,
                           "columns": False, "with_data": False, "indexes": False, "grants": False, "owner": False,
-                          "with": False, "renamed_from": False}
+                          "with": False, "renamed_from": False, "statistics": False}
 VIEW_COLUMN_KEYS = {"comment": False, "default": False, "statistics_target": False, "type": False}
 
 
@@ -93,6 +94,9 @@ class ViewReader(StorageReader):
             indexes = tuple(self.index(k, v, what, lambda col, _node, _what: col)
                             for _, k, v in (self.w.mapping(f["indexes"][1], f"indexes of {what}") if "indexes" in f
                                             else ()))
+            stats = tuple(self.statistics(k, v, what, lambda col, _node, _what: col)  # type: ignore[attr-defined]
+                          for _, k, v in (self.w.mapping(f["statistics"][1], f"statistics of {what}")
+                                          if "statistics" in f else ()))
             triggers = tuple(self.trigger(k, v, what, lambda col, _node, _what: col)  # type: ignore[attr-defined]
                              for _, k, v in (self.w.mapping(f["triggers"][1], f"triggers of {what}") if "triggers" in f
                                              else ()))
@@ -107,7 +111,7 @@ class ViewReader(StorageReader):
                             grants=self.grants(f, what, "table", _any_column),  # type: ignore[attr-defined]
                             owner=self.owner(f, what), triggers=triggers, rules=rules,
                             parameters=self.storage_parameters(f, what, heap=True),  # type: ignore[attr-defined]
-                            renamed_from=self.moved_from(f, what, schema, name)))
+                            renamed_from=self.moved_from(f, what, schema, name), statistics=stats))
         return out
 
 

@@ -302,6 +302,8 @@ def _view(v: View) -> dict:
                                                       "statistics_target": c.statistics})) for c in v.columns}
     if v.indexes:
         spec["indexes"] = {i.name: _index(i) for i in v.indexes}
+    if v.statistics:
+        spec["statistics"] = statistics_spec(v.statistics, v.schema)
     if v.triggers:
         spec["triggers"] = {g.name: _trigger(g) for g in v.triggers}
     if v.rules:

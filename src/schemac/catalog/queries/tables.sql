@@ -61,23 +61,7 @@ SELECT c.oid AS table_oid,
          SELECT 'toast.' || o.option FROM unnest(tc.reloptions::text[]) WITH ORDINALITY AS o(option, n)
          ORDER BY o.n) AS parameters,
        tc.oid IS NOT NULL AS toast_table,
-       COALESCE((
-         SELECT json_agg(json_build_object(
-                  'name', s.stxname::text,
-                  'schema', sn.nspname::text,
-                  'kinds', s.stxkind::text[],
-                  'columns', ARRAY(SELECT a.attname::text FROM unnest(s.stxkeys::int2[]) WITH ORDINALITY AS k(attnum, n)
-                                   JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
-                                   ORDER BY k.n),
-                  'expressions', pg_catalog.pg_get_statisticsobjdef_expressions(s.oid),
-                  'target', s.stxstattarget,
-                  'comment', sd.description,
-                  'owner', pg_catalog.pg_get_userbyid(s.stxowner)::text) ORDER BY s.stxname)
-         FROM pg_catalog.pg_statistic_ext s
-         JOIN pg_catalog.pg_namespace sn ON sn.oid = s.stxnamespace
-         LEFT JOIN pg_catalog.pg_description sd
-                ON sd.objoid = s.oid AND sd.classoid = 'pg_catalog.pg_statistic_ext'::regclass AND sd.objsubid = 0
-         WHERE s.stxrelid = c.oid), '[]'::json) AS statistics
+       /* include statistics_objects */ AS statistics
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d

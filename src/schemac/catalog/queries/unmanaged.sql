@@ -38,6 +38,13 @@
 -- A table, partitioned table, materialized view or index in a tablespace other than the database's default: kind
 -- 'tablespace', "relation in tablespace" (schemac writes no TABLESPACE clause: the relation is managed, where it
 -- lives is not, and is said so rather than lost).
+-- Access methods CREATE ACCESS METHOD made (an extension's are left out, Postgres's own have system OIDs): kind
+-- 'access method', the database's, with an empty schema_name; and a table, partitioned table or materialized view
+-- using a table access method other than heap (CREATE TABLE ... USING, ALTER TABLE ... SET ACCESS METHOD): kind
+-- 'table access method', "relation using method" (schemac writes no USING clause: said so rather than lost, as a
+-- tablespace). An index's method is managed (indexes.sql).
+-- Transforms (CREATE TRANSFORM FOR type LANGUAGE lang: an extension's are left out): kind 'transform', the database's,
+-- "for type language lang".
 -- Subscriptions of this database are listed by name alone: their connection strings are never read. Enums and domains are managed (enums.sql, domains.sql), and
 -- so are EXCLUDE constraints (exclusions.sql).
 -- Parameter: schemas, an array of schema names.
@@ -204,6 +211,25 @@ JOIN pg_catalog.pg_tablespace t ON t.oid = c.reltablespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind IN ('r', 'p', 'm', 'i', 'I')
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
+UNION ALL
+SELECT 'access method', '', am.amname::text
+FROM pg_catalog.pg_am am
+WHERE am.oid >= 16384  -- FirstNormalObjectId: not Postgres's own
+  AND am.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_am'::regclass)
+UNION ALL
+SELECT 'table access method', n.nspname::text, c.relname::text || ' using ' || am.amname::text
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_am am ON am.oid = c.relam
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND c.relkind IN ('r', 'p', 'm')
+  AND am.amname <> 'heap'
+  AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
+UNION ALL
+SELECT 'transform', '', 'for ' || pg_catalog.format_type(tr.trftype, NULL) || ' language ' || l.lanname::text
+FROM pg_catalog.pg_transform tr
+JOIN pg_catalog.pg_language l ON l.oid = tr.trflang
+WHERE tr.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_transform'::regclass)
 UNION ALL
 SELECT 'subscription', '', s.subname::text  -- the name only: subconninfo holds a connection string
 FROM pg_catalog.pg_subscription s

@@ -7,6 +7,7 @@
 -- prefixed "toast."; toast_table: whether it has one); a view's reloptions are its options.
 -- columns: one JSON object per column in order: {name, type (format_type), comment, default (ALTER VIEW ...
 -- ALTER COLUMN ... SET DEFAULT, deparsed), statistics (a materialized view's SET STATISTICS target, or null)}.
+-- statistics: a materialized view's extended statistics objects (statistics_objects.sql, as tables.sql's), else NULL.
 -- depends: what the query reads, from pg_depend of the view's _RETURN rule (normal dependencies):
 -- {kind: relation|column|function|type|constraint|operator, schema, name, column, type}: a relation read as a
 -- whole (column null) or one of its columns (with its format_type), a function (column: its result,
@@ -104,7 +105,8 @@ SELECT c.oid AS view_oid,
                 ON ad.objoid = c.oid AND ad.classoid = 'pg_catalog.pg_class'::regclass AND ad.objsubid = a.attnum
          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
        ), '[]'::json) AS columns,
-       COALESCE(deps.depends, '[]'::json) AS depends
+       COALESCE(deps.depends, '[]'::json) AS depends,
+       CASE WHEN c.relkind = 'm' THEN /* include statistics_objects */ END AS statistics
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d
