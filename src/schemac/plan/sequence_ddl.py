@@ -55,13 +55,13 @@ def into_the_new_range(sequence: str, was: SequenceOptions, will: SequenceOption
 
 
 def alter_sequence(seq: Sequence, restart: bool = False) -> exp.Command:
-    """ALTER SEQUENCE to exactly these options: unset ones go back to Postgres's defaults."""
-    o = seq.options
+    """ALTER SEQUENCE to exactly these options: unset ones go back to Postgres's defaults. The bounds are
+    written out as numbers: with `AS`, Postgres reads NO MAXVALUE of a sequence made descending as the type's
+    maximum (AS resets a bound that was the old type's own), not as -1."""
+    o, full = seq.options, filled(seq.options, "bigint")
     parts = [f"AS {build_type(o.type or 'bigint').sql(dialect=RENDER)}",  # the type too: bigint when unset
-             f"INCREMENT BY {int(o.increment if o.increment is not None else 1)}",
-             f"MINVALUE {int(o.min_value)}" if o.min_value is not None else "NO MINVALUE",
-             f"MAXVALUE {int(o.max_value)}" if o.max_value is not None else "NO MAXVALUE",
-             f"START WITH {filled(o, 'bigint').start}",  # unset: the default again, not the old value
+             f"INCREMENT BY {full.increment}", f"MINVALUE {full.min_value}", f"MAXVALUE {full.max_value}",
+             f"START WITH {full.start}",  # unset: the default again, not the old value
              f"CACHE {int(o.cache if o.cache is not None else 1)}",
              "CYCLE" if o.cycle else "NO CYCLE", "RESTART" if restart else ""]
     return command("ALTER", "SEQUENCE", qualified(seq.schema, seq.name), *parts)
