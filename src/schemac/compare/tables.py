@@ -224,6 +224,16 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             # Every compared field the same (the common case: most columns of a table in sync): none of the
             # checks below can find a change, except those that depend on the other columns, excluded here.
             continue
+        if old.generated and col.generated and (referenced_columns(old.generated) & retyped_names):
+            # Postgres refuses to retype a column a generated column reads: dropped before, added after,
+            # with its own new type, NOT NULL and settings (no ALTER of it in between: it is not there).
+            ch("drop_column", name, old, None, GENERATED_REBUILT)
+            ch("add_column", name, None, col, GENERATED_REBUILT)
+            if col.comment:
+                ch("set_column_comment", name, None, col, GENERATED_REBUILT)
+            if column_settings(col) != column_settings(replace(col, **DEFAULT_SETTINGS)):
+                ch("set_column_settings", name, None, col, GENERATED_REBUILT)
+            continue
         retyped = old.type != col.type or old.collation != col.collation
         if not retyped and type_name(col.type) in rebuilt:
             ch("alter_column_type", name, old, col, ENUM_REBUILT)
@@ -250,13 +260,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
         if old.identity != col.identity:
             # Dropping an identity runs before DROP NOT NULL (Postgres refuses that on an identity column).
             ch("drop_identity" if col.identity is None else "alter_identity", name, old, col)
-        if old.generated and col.generated and (referenced_columns(old.generated) & retyped_names):
-            # Postgres refuses to retype a column a generated column reads: dropped before, added after.
-            ch("drop_column", name, old, None, GENERATED_REBUILT)
-            ch("add_column", name, None, col, GENERATED_REBUILT)
-            if col.comment:
-                ch("set_column_comment", name, None, col, GENERATED_REBUILT)
-        elif not same_expression(old.generated, col.generated) or old.virtual != col.virtual:
+        if not same_expression(old.generated, col.generated) or old.virtual != col.virtual:
             ch("alter_generated", name, old, col)
     for name, col in cur_cols.items():
         if name not in des_cols:

@@ -120,9 +120,9 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
                              quote_ident(new.schema))] if old.schema != new.schema else []  # type: ignore[union-attr]
         return moved + ([ddl.command("ALTER", "SEQUENCE", qualified(new.schema, old.name), "RENAME TO",  # type: ignore
                                      quote_ident(new.name))] if old.name != new.name else []) + \
-            ([sequence_ddl.alter_sequence(new)] if old.options != new.options else [])  # type: ignore
+            (sequence_ddl.altered_sequence(old, new) if old.options != new.options else [])  # type: ignore
     if k == "alter_sequence":
-        return [sequence_ddl.alter_sequence(new)]  # type: ignore[arg-type]
+        return sequence_ddl.altered_sequence(old, new)  # type: ignore[arg-type]
     if k == "set_sequence_owner":
         return [sequence_ddl.sequence_owned_by(new)] + \
             ([sequence_ddl.sequence_past_the_rows(new)] if change.cause == OWNS_VALUES else [])  # type: ignore[arg-type]

@@ -26,7 +26,7 @@ from schemac.plan.partition_index_ddl import (add_partition_key, attach_partitio
                                              renamed_after_leaving)
 from schemac.plan.column_ddl import column_settings_statements, index_statistics, nulls_given_the_default
 from schemac.plan.not_null_ddl import add_not_null, alter_not_null, not_valid_statements
-from schemac.plan.sequence_ddl import past_the_rows
+from schemac.plan.sequence_ddl import into_the_new_range, past_the_rows, restarts
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
 from schemac.plan.trees import fresh_expression, fresh_type
@@ -194,8 +194,9 @@ def statements_for(change: Change) -> list[exp.Expression]:
             raise PlanError(f"table {t.qualified_name}: column {col.name} is in its partition key, whose types "
                             f"Postgres cannot change ({old.type} -> {col.type}); create a new partitioned table "
                             "and move the rows into it")
-        using = fresh_expression(col.using) if takes_using(change) else \
-            exp.Cast(this=_through_text(exp.Column(this=ident(col.name)), old.type, col.type), to=fresh_type(col.type))
+        # A generated column takes no USING (Postgres computes it again from its expression, and refuses one).
+        using = None if old.generated and col.generated else fresh_expression(col.using) if takes_using(change) \
+            else exp.Cast(this=_through_text(exp.Column(this=ident(col.name)), old.type, col.type), to=fresh_type(col.type))
         collation = ddl.collate(col.collation) if col.collation != old.collation else None
         return [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
                                           using=using))]
@@ -267,7 +268,10 @@ def _alter_identity(t: Table, old: Column, new: Column) -> list[exp.Expression]:
     sets = _identity_sets(old.identity.options, new.identity.options, new.type)
     if old.identity.always != new.identity.always:
         sets.insert(0, "SET GENERATED " + ("ALWAYS" if new.identity.always else "BY DEFAULT"))
-    return [alter(*sets)] if sets else []
+    was, will = filled(old.identity.options, new.type), filled(new.identity.options, new.type)
+    sequence = f"pg_catalog.pg_get_serial_sequence({ddl.literal(qualified(t.schema, t.name))}, {ddl.literal(new.name)})"
+    return (into_the_new_range(sequence, was, will) + [alter(*sets, *(["RESTART"] if restarts(was, will) else []))]
+            if sets else [])
 
 
 def _identity_sets(old: SequenceOptions, new: SequenceOptions, column_type: str) -> list[str]:

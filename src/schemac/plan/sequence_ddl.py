@@ -10,7 +10,7 @@ from schemac.pg.idents import ident
 from schemac.pg.names import qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.pg.types import build_type
-from schemac.plan.ddl import command, literal, number
+from schemac.plan.ddl import command, do_block, literal, number
 
 
 def sequence_properties(o: SequenceOptions) -> exp.Properties:
@@ -26,16 +26,44 @@ def create_sequence(seq: Sequence) -> exp.Create:
                       expression=build_type(o.type) if o.type else None, properties=sequence_properties(o))
 
 
-def alter_sequence(seq: Sequence) -> exp.Command:
-    """ALTER SEQUENCE to exactly these options: unset ones go back to Postgres's defaults."""
-    o = seq.options
+def altered_sequence(old: Sequence, new: Sequence) -> list[exp.Command]:
+    """ALTER SEQUENCE from `old`'s options to `new`'s, its position first brought into the new bounds."""
+    was, will = filled(old.options, "bigint"), filled(new.options, "bigint")
+    return into_the_new_range(literal(qualified(new.schema, new.name)), was, will) + \
+        [alter_sequence(new, restart=restarts(was, will))]
+
+
+def restarts(was: SequenceOptions, will: SequenceOptions) -> bool:
+    """New bounds that share no value with the old ones: the ALTER says RESTART (at the new START), as Postgres
+    rejects a position outside the bounds and setval cannot move it out of the old ones; no value the sequence
+    handed out before can come again."""
+    return will.min_value > was.max_value or will.max_value < was.min_value  # type: ignore[operator]
+
+
+def into_the_new_range(sequence: str, was: SequenceOptions, will: SequenceOptions) -> list[exp.Command]:
+    """Before an ALTER that narrows a sequence's bounds (`was` and `will` filled in): Postgres rejects the new
+    MINVALUE or MAXVALUE where the position (the last value handed out, or a START not used yet) lies outside
+    them. The position is moved to the nearest new bound, with its is_called kept, where it lies outside;
+    `sequence` is an SQL expression naming it (a literal, or pg_get_serial_sequence for an identity)."""
+    low, high = int(will.min_value), int(will.max_value)  # type: ignore[arg-type]
+    if (low <= was.min_value and high >= was.max_value) or restarts(was, will):  # type: ignore[operator]
+        return []
+    return [do_block(f"DECLARE s regclass := ({sequence})::regclass; v bigint; c boolean; BEGIN "
+                     "EXECUTE pg_catalog.format('SELECT last_value, is_called FROM %s', s) INTO v, c; "
+                     f"IF v < {low} OR v > {high} THEN "
+                     f"PERFORM pg_catalog.setval(s, GREATEST({low}, LEAST({high}, v)), c); END IF; END;")]
+
+
+def alter_sequence(seq: Sequence, restart: bool = False) -> exp.Command:
+    """ALTER SEQUENCE to exactly these options: unset ones go back to Postgres's defaults. The bounds are
+    written out as numbers: with `AS`, Postgres reads NO MAXVALUE of a sequence made descending as the type's
+    maximum (AS resets a bound that was the old type's own), not as -1."""
+    o, full = seq.options, filled(seq.options, "bigint")
     parts = [f"AS {build_type(o.type or 'bigint').sql(dialect=RENDER)}",  # the type too: bigint when unset
-             f"INCREMENT BY {int(o.increment if o.increment is not None else 1)}",
-             f"MINVALUE {int(o.min_value)}" if o.min_value is not None else "NO MINVALUE",
-             f"MAXVALUE {int(o.max_value)}" if o.max_value is not None else "NO MAXVALUE",
-             f"START WITH {filled(o, 'bigint').start}",  # unset: the default again, not the old value
+             f"INCREMENT BY {full.increment}", f"MINVALUE {full.min_value}", f"MAXVALUE {full.max_value}",
+             f"START WITH {full.start}",  # unset: the default again, not the old value
              f"CACHE {int(o.cache if o.cache is not None else 1)}",
-             "CYCLE" if o.cycle else "NO CYCLE"]
+             "CYCLE" if o.cycle else "NO CYCLE", "RESTART" if restart else ""]
     return command("ALTER", "SEQUENCE", qualified(seq.schema, seq.name), *parts)
 
 
