@@ -89,6 +89,18 @@ def _constraints(t: Table) -> list[Constraint]:
     return out + list(t.uniques) + list(t.checks) + list(t.foreign_keys) + list(t.exclusions)
 
 
+def _columns(c: Constraint) -> list[Optional[str]]:
+    """The columns a key, EXCLUDE or foreign key stands on (its INCLUDE columns too)."""
+    if isinstance(c, Exclusion):
+        return [e.column for e in c.elements] + list(c.include)
+    return list(c.columns) + list(getattr(c, "include", ()))  # type: ignore[union-attr]
+
+
+def _expressions(c: Constraint) -> tuple[Optional[str], ...]:
+    """The expressions of an EXCLUDE's elements and its WHERE (none for the other kinds)."""
+    return (c.where, *(e.expression for e in c.elements)) if isinstance(c, Exclusion) else ()
+
+
 def repeated_keys(t: Table) -> list[Unique]:
     """UNIQUEs on the columns of the primary key or of an earlier UNIQUE. Postgres keeps both when the
     second is added by ALTER TABLE (real databases hold them; inspect writes them), but CREATE TABLE
@@ -277,9 +289,12 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c)
             ch(add, new_c.name, old_c, new_c)
             recreated(old_c, new_c)
-        elif isinstance(old_c, Check) and over_retyped(old_c.expression):
-            ch("drop_constraint", old_c.name, old_c, new_c, "retype")
-            ch("add_constraint", new_c.name, old_c, new_c, "retype")
+        elif isinstance(old_c, Check) and over_retyped(old_c.expression) or \
+                (regenerated and not isinstance(old_c, Check) and over_retyped(*_expressions(old_c), columns=_columns(old_c))):
+            # (A key, EXCLUDE or foreign key on a column dropped and added again goes with the DROP COLUMN:
+            # and a foreign key standing on the key refuses it, compare.differ's KEY_REBUILT.)
+            ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c, "retype")
+            ch(add, new_c.name, old_c, new_c, "retype")
             recreated(old_c, new_c)
         else:
             if enforced_only(old_c, new_c):
