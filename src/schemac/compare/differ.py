@@ -28,6 +28,7 @@ from schemac.compare.tables import created_by_create_table, diff_table, repeated
 from schemac.compare.inherited_checks import across_parents, after_no_inherit, attached_partition, checks_for_attach, reordered_partition
 from schemac.compare.moves import old_key, renamed_tables
 from schemac.compare.not_nulls import across_no_inherit, named_in_partitions, named_where_claimed, names_its_own
+from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import functions_around_types
 from schemac.compare.types import diff_objects
@@ -271,7 +272,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     around = functions_around_columns(around, current, desired, rowtypes) if rowtypes else around
     if around != changes:
         changes, views = around, diff_views(current, desired, around)
-    changes = privileges_of_recreated(changes, current)
+    changes = defaults_kept_below(privileges_of_recreated(changes, current), cur_tables, des_tables)
     changes = readers_around(changes + views, current, desired)
     changes.extend(diff_publications(current, desired, changes) + diff_event_triggers(current, desired)
                    + diff_casts(current, desired, changes) + diff_foreign_servers(current, desired))
