@@ -29,6 +29,7 @@ from schemac.compare.inherited_checks import across_parents, after_no_inherit, a
 from schemac.compare.moves import old_key, renamed_tables
 from schemac.compare.not_nulls import across_no_inherit, named_in_partitions, named_where_claimed, names_its_own
 from schemac.compare.defaults_below import defaults_kept_below
+from schemac.compare.extension_moves import with_moved_extension_types
 from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import functions_around_types
 from schemac.compare.types import diff_objects
@@ -202,6 +203,7 @@ def _dropped(t: Table, cause: Optional[str] = None) -> list[Change]:
 def diff(current: Schema, desired: Schema) -> list[Change]:
     """Changes that turn `current` into `desired`, in the order their DDL must run."""
     changes: list[Change] = []
+    current = with_moved_extension_types(current, desired)  # (its columns follow an extension moved)
     cur_tables = {t.key: t for t in current.tables}
     des_tables = {t.key: t for t in desired.tables}
     before = current  # (its namespaces: a sequence moved along with its table names the schema it moves to)
