@@ -379,7 +379,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             ch("drop_trigger", name, g, None)
 
     diff_rules(cur, des, ch)
-    diff_statistics(cur, des, ch)
+    diff_statistics(cur, des, ch, frozenset(regenerated))
     if cur.unlogged != des.unlogged:
         ch("set_logging", None, cur, des)
     if cur.cluster_on != des.cluster_on or (des.cluster_on and any(  # its index made again: marked again
