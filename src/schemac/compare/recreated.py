@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from schemac.compare.aggregates import replaceable_aggregate
-from schemac.compare.changes import GENERATED_REBUILT, Change
+from schemac.compare.changes import GENERATED_REBUILT, Change, remade_columns
 from schemac.compare.grants import Holding, defaulted, object_changes
 from schemac.compare.routine_dependents import FUNCTION_REBUILT
 from schemac.compare.types import replaceable
@@ -51,24 +51,10 @@ def privileges_of_recreated(changes: list[Change], current: Schema) -> list[Chan
     return out
 
 
-def _remade_columns(changes: list[Change]) -> dict[tuple[str, str], set[str]]:
-    """(schema, table) -> the columns `changes` drop and add again under the same name (DROP COLUMN takes
-    their column privileges): a generated column's `alter_generated` but a STORED one made plain (DROP
-    EXPRESSION keeps it), or a drop_column and add_column pair (GENERATED_REBUILT)."""
-    dropped = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column"}
-    out: dict[tuple[str, str], set[str]] = {}
-    for c in changes:
-        if (c.kind == "add_column" and (c.schema, c.table, c.name) in dropped) or (
-                c.kind == "alter_generated" and not (c.old.generated and not c.old.virtual  # type: ignore[union-attr]
-                                                     and not c.new.generated)):  # type: ignore[union-attr]
-            out.setdefault((c.schema, c.table), set()).add(c.name)  # type: ignore[arg-type]
-    return out
-
-
 def _column_privileges_of_remade(changes: list[Change], current: Schema) -> list[Change]:
     """The grants of a table with columns dropped and added again compared as if the old table held no privilege
     on those columns: what schema.yaml grants on them is granted again after the ADD COLUMN."""
-    remade = _remade_columns(changes)
+    remade = remade_columns(changes)
     if not remade:
         return changes
     tables = {t.key: t for t in current.tables if t.key in remade and
