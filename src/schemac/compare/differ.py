@@ -24,13 +24,16 @@ from schemac.compare.trigger_clones import diff_cloned_triggers
 from schemac.compare.foreign_servers import FOREIGN_REMADE, diff_foreign_servers, foreign_drift, remade_foreign_tables
 from schemac.compare.partition_copies import with_detached_copies
 from schemac.compare.partitioning import partition_of_key
-from schemac.compare.tables import created_by_create_table, diff_table, repeated_keys
+from schemac.compare.created_tables import created_by_create_table
+from schemac.compare.tables import diff_table, repeated_keys
 from schemac.compare.inherited_checks import across_parents, after_no_inherit, attached_partition, checks_for_attach, \
     inherited_child, reordered_child, reordered_partition
 from schemac.compare.moves import old_key, renamed_tables
 from schemac.compare.type_moves import moved_types
 from schemac.compare.not_nulls import (across_no_inherit, defaults_as_held, named_as_attached, named_in_partitions, named_where_claimed,
                                        names_its_own, parents_names_given)
+from schemac.compare.defaults_below import defaults_kept_below
+from schemac.compare.extension_moves import with_moved_extension_types
 from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import functions_around_types
 from schemac.compare.types import diff_objects
@@ -208,6 +211,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     """Changes that turn `current` into `desired`, in the order their DDL must run."""
     before = current  # (its namespaces: a sequence or type moved names the schema it moves to)
     changes, current = moved_types(current, desired)  # ALTER TYPE ... SET SCHEMA: what names them follows
+    current = with_moved_extension_types(current, desired)  # (its columns follow an extension moved)
     cur_tables = {t.key: t for t in current.tables}
     des_tables = {t.key: t for t in desired.tables}
     renames, current = renamed_tables(current, cur_tables, des_tables)  # (cur_tables renamed, moved)
@@ -285,7 +289,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     around = functions_around_columns(around, current, desired, rowtypes) if rowtypes else around
     if around != changes:
         changes, views = around, diff_views(current, desired, around)
-    changes = privileges_of_recreated(changes, current)
+    changes = defaults_kept_below(privileges_of_recreated(changes, current), cur_tables, des_tables)
     changes = readers_around(changes + views, current, desired)
     changes.extend(diff_publications(current, desired, changes) + diff_event_triggers(current, desired)
                    + diff_casts(current, desired, changes) + diff_foreign_servers(current, desired))

@@ -13,6 +13,7 @@ from schemac.pg.types import type_name
 
 comparable_policy_text = lazy("schemac.pg.policies", "comparable_policy_text")
 policy_refs = lazy("schemac.pg.policies", "policy_refs")
+referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 qualified_policy_text = lazy("schemac.pg.policies", "qualified_policy_text")
 
 
@@ -41,6 +42,23 @@ def _retyped(old: Table, new: Table, rebuilt: frozenset = frozenset()) -> set[st
             or (c.name in was and type_name(c.type) in rebuilt)}
 
 
+def regenerated_columns(old: Table, new: Table, retyped: set[str]) -> set[str]:
+    """The generated columns of `new` the migration drops and adds again (compare.tables, plan.planner): their
+    expression or kind (STORED, VIRTUAL) changes, or a plain column becomes generated, or they read a column of
+    `retyped`; a STORED one made plain keeps its values (DROP EXPRESSION). Postgres refuses DROP COLUMN under a
+    policy that reads it, as ALTER COLUMN TYPE."""
+    was = {c.name: c for c in old.columns}
+    out = set()
+    for c in new.columns:
+        o = was.get(c.name)
+        if o is None or not (o.generated or c.generated) or (o.generated and not o.virtual and not c.generated):
+            continue
+        if not same_expression(o.generated, c.generated) or o.virtual != c.virtual or \
+                (o.generated and referenced_columns(o.generated) & retyped):
+            out.add(c.name)
+    return out
+
+
 def policy_changes(old: Optional[Table], new: Table, cause: Optional[str] = None,
                    columns_of=lambda schema, name: None, rebuilt: frozenset = frozenset()) -> list[Change]:
     """set_row_security, add/drop/alter_policy and set_policy_comment that turn `old` (None: a table this
@@ -50,7 +68,10 @@ def policy_changes(old: Optional[Table], new: Table, cause: Optional[str] = None
     def ch(kind: str, name: Optional[str], o: object, n: object) -> None:
         out.append(Change(kind, new.schema, new.name, name, o, n, new, cause))
 
-    retyped = _retyped(old, new, rebuilt) if new.policies and old is not None and old.policies else set()
+    retyped: set[str] = set()
+    if new.policies and old is not None and old.policies:
+        retyped = _retyped(old, new, rebuilt)
+        retyped |= regenerated_columns(old, new, retyped)  # dropped and added again: as retyped
     rls = (old.row_level_security, old.force_row_level_security) if old is not None else (False, False)
     if rls != (new.row_level_security, new.force_row_level_security):
         ch("set_row_security", None, old, new)

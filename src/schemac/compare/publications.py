@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable, Optional, Union
 
-from schemac.compare.changes import Change
+from schemac.compare.changes import Change, remade_columns
 from schemac.compare.moves import old_key
 from schemac.compare.equality import equal_except
 from schemac.compare.normalize import same_expression
@@ -67,7 +67,8 @@ def _renamed_tables(current: Schema, desired: Schema) -> Callable[[PublishedTabl
 
 
 # The cause of a publication's members dropped and added again around a change of a column their column
-# list or row filter names: Postgres refuses ALTER COLUMN ... TYPE of such a column.
+# list or row filter names: Postgres refuses ALTER COLUMN ... TYPE of such a column, and DROP COLUMN of a generated
+# one dropped and added again.
 COLUMN_RETYPED = "column retyped under a publication"
 
 
@@ -89,7 +90,8 @@ def _around_retyped(old: Publication, new: Publication, retyped: set) -> list[Ch
 
 def diff_publications(current: Schema, desired: Schema, changes: list[Change]) -> list[Change]:
     """The publications' changes; `changes`: the tables' (a column retyped under a member: `_around_retyped`)."""
-    retyped = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type"}
+    retyped = {(c.schema, c.table, c.name) for c in changes if c.kind == "alter_column_type"} | \
+        {(*key, c) for key, columns in remade_columns(changes).items() for c in columns}  # (DROP COLUMN refuses too)
     renamed = _renamed_tables(current, desired)
     cur = {p.name: replace(p, tables=tuple(sorted(map(renamed, p.tables), key=lambda m: m.key)))
            for p in current.publications}

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from schemac.compare.aggregates import replaceable_aggregate
-from schemac.compare.changes import Change
+from schemac.compare.changes import GENERATED_REBUILT, Change, remade_columns
 from schemac.compare.grants import Holding, defaulted, object_changes
 from schemac.compare.routine_dependents import FUNCTION_REBUILT
 from schemac.compare.types import replaceable
-from schemac.model import Aggregate, Function, Schema
+from schemac.model import Aggregate, Function, Schema, Table
 
 _KINDS = {"function": ("drop_function", "add_function", "alter_function", replaceable),
           "aggregate": ("drop_aggregate", "add_aggregate", "alter_aggregate", replaceable_aggregate)}
@@ -27,7 +27,9 @@ def _key(schema: str, obj: object) -> tuple:
 
 def privileges_of_recreated(changes: list[Change], current: Schema) -> list[Change]:
     """`changes` with the privileges and owner of every function and aggregate the migration drops and creates
-    again under the same identity set from a new one's defaults (see the module)."""
+    again under the same identity set from a new one's defaults (see the module), and the column privileges of
+    every column it drops and adds again (a generated one: compare.tables) granted again."""
+    changes = _column_privileges_of_remade(changes, current)
     again: dict = {}
     for drop, add, alter, in_place in _KINDS.values():
         dropped = {_key(c.schema, c.old) for c in changes if c.kind == drop}
@@ -46,4 +48,31 @@ def privileges_of_recreated(changes: list[Change], current: Schema) -> list[Chan
     for made in again.values():
         out.extend(replace(c, cause=made.cause or FUNCTION_REBUILT)
                    for c in object_changes(None, made.new, defaulted(current, made.new)))  # type: ignore[arg-type]
+    return out
+
+
+def _column_privileges_of_remade(changes: list[Change], current: Schema) -> list[Change]:
+    """The grants of a table with columns dropped and added again compared as if the old table held no privilege
+    on those columns: what schema.yaml grants on them is granted again after the ADD COLUMN."""
+    remade = remade_columns(changes)
+    if not remade:
+        return changes
+    tables = {t.key: t for t in current.tables if t.key in remade and
+              any(p.column in remade[t.key] for p in t.grants)}
+    if not tables:
+        return changes
+
+    def on(c: Change) -> bool:
+        obj = c.new.obj if isinstance(c.new, Holding) else None
+        return c.kind in ("grant", "revoke") and isinstance(obj, Table) and obj.key in tables
+
+    desired = {c.new.obj.key: c.new.obj for c in changes if on(c)}  # type: ignore[union-attr]
+    desired.update({c.table_def.key: c.table_def for c in changes if c.kind in ("add_column", "alter_generated")
+                    and isinstance(c.table_def, Table) and c.table_def.key in tables})
+    had = {(c.kind, c.new.grantee) for c in changes if on(c)}  # type: ignore[union-attr]
+    out = [c for c in changes if not on(c)]
+    for key, old in tables.items():
+        kept = replace(old, grants=tuple(p for p in old.grants if p.column not in remade[key]))
+        out += [c if (c.kind, c.new.grantee) in had else replace(c, cause=GENERATED_REBUILT)  # type: ignore[union-attr]
+                for c in object_changes(kept, desired[key]) if c.kind in ("grant", "revoke")]
     return out

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from schemac.compare.normalize import normal_form
 from schemac.model import STATISTICS_KINDS, Statistics, Table, names_a_column
+from schemac.pg.lazy import lazy
+
+referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
 
 def _shape(s: Statistics, table: Table) -> tuple:
@@ -14,19 +17,28 @@ def _shape(s: Statistics, table: Table) -> tuple:
     return elements, s.kinds or STATISTICS_KINDS, s.schema or table.schema
 
 
-def diff_statistics(cur: Table, des: Table, ch) -> None:
+def _over(s: Statistics, columns: frozenset) -> bool:
+    """Whether the statistics object is on one of `columns`, by name or in an expression."""
+    return bool(columns) and any((e in columns) if names_a_column(e) else bool(referenced_columns(e) & columns)
+                                 for e in s.elements)
+
+
+def diff_statistics(cur: Table, des: Table, ch, regenerated: frozenset = frozenset()) -> None:
     """add_statistics, drop_statistics (a changed one: both), alter_statistics (its target) and
-    set_statistics_comment, through `ch` (diff_table's)."""
+    set_statistics_comment, through `ch` (diff_table's). One on a column of `regenerated` (dropped and added
+    again: DROP COLUMN takes it along) is made again after it."""
     old_by_name = {s.label(cur.schema): s for s in cur.statistics}
     for s in des.statistics:
         name = s.label(des.schema)
         old = old_by_name.get(name)
-        made = old is None or _shape(old, cur) != _shape(s, des)
+        changed = old is not None and _shape(old, cur) != _shape(s, des)
+        again = old is not None and not changed and _over(old, regenerated)
+        made = old is None or changed or again
         if s.owner is not None and s.owner != (None if made else old.owner):  # type: ignore[union-attr]
             ch("set_statistics_owner", name, None if made else old, s)  # ALTER ... OWNER TO after it (made)
-        if old is not None and _shape(old, cur) != _shape(s, des):  # reported once, as changed (by the add)
-            ch("drop_statistics", name, old, s)
-            ch("add_statistics", name, old, s)
+        if changed or again:  # reported once, as changed (by the add)
+            ch("drop_statistics", name, old, s, "retype" if again else None)
+            ch("add_statistics", name, old, s, "retype" if again else None)
             if s.comment:
                 ch("set_statistics_comment", name, None, s, "comment of a new object")
             continue

@@ -14,9 +14,9 @@ from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import diff_statistics
 from schemac.compare.column_renames import applied_column_renames
 from schemac.compare.normalize import normal_form, same_default, same_expression
-from schemac.compare.not_nulls import not_null_changes, partition_names_it
+from schemac.compare.not_nulls import not_null_changes
 from schemac.compare.partitioning import partition_of_key, same_partitioning
-from schemac.model import Check, Column, Exclusion, ForeignKey, Index, IndexElement, PrimaryKey, Table, Trigger, Unique, View
+from schemac.model import Check, Exclusion, ForeignKey, Index, IndexElement, PrimaryKey, Table, Trigger, Unique, View
 from schemac.pg.column_storage import DEFAULT_SETTINGS, column_settings
 from schemac.compare.foreign_servers import foreign_table_changes
 from schemac.pg.lazy import lazy
@@ -95,6 +95,18 @@ def _constraints(t: Table) -> list[Constraint]:
     return out + list(t.uniques) + list(t.checks) + list(t.foreign_keys) + list(t.exclusions)
 
 
+def _columns(c: Constraint) -> list[Optional[str]]:
+    """The columns a key, EXCLUDE or foreign key stands on (its INCLUDE columns too)."""
+    if isinstance(c, Exclusion):
+        return [e.column for e in c.elements] + list(c.include)
+    return list(c.columns) + list(getattr(c, "include", ()))  # type: ignore[union-attr]
+
+
+def _expressions(c: Constraint) -> tuple[Optional[str], ...]:
+    """The expressions of an EXCLUDE's elements and its WHERE (none for the other kinds)."""
+    return (c.where, *(e.expression for e in c.elements)) if isinstance(c, Exclusion) else ()
+
+
 def repeated_keys(t: Table) -> list[Unique]:
     """UNIQUEs on the columns of the primary key or of an earlier UNIQUE. Postgres keeps both when the
     second is added by ALTER TABLE (real databases hold them; inspect writes them), but CREATE TABLE
@@ -106,53 +118,6 @@ def repeated_keys(t: Table) -> list[Unique]:
             out.append(u)
         seen.add(u.columns)
     return out
-
-
-def created_by_create_table(t: Table, parent: Optional[Table] = None) -> Table:
-    """What CREATE TABLE alone makes of `t`: the rest (foreign keys, NOT VALID checks, indexes, comments,
-    the partition attachment, a repeated UNIQUE, CLUSTER ON, REPLICA IDENTITY) follows as changes, computed by diffing this skeleton
-    against `t`. A partition of `parent` is created PARTITION OF it: it takes the parent's columns as
-    they are there (type, NOT NULL, default, collation) and nothing of its own."""
-    if t.partition_of is not None and parent is not None:
-        inherited = {c.name: c for c in parent.columns}
-        # PARTITION OF copies storage and compression from the parent (its own, not necessarily the same)
-        # (a NOT NULL of its own it names is made by CREATE too: plan.not_null_ddl.partition_not_nulls)
-        columns = tuple(replace(c, nullable=inherited[c.name].nullable and not partition_names_it(c),
-                                not_null=c.not_null if partition_names_it(c) else None, default=inherited[c.name].default,
-                                comment=None, **{**DEFAULT_SETTINGS, **_COPIED(inherited[c.name])})
-                        if c.name in inherited else replace(c, **DEFAULT_SETTINGS) for c in t.columns)
-        return replace(t, columns=columns, primary_key=None, uniques=(), checks=(), foreign_keys=(), indexes=(),
-                       comment=None, triggers=(), exclusions=(), rules=(), statistics=(), cluster_on=None, **_NO_REPLICA_IDENTITY)
-    repeated = repeated_keys(t)
-    return replace(t, columns=tuple(_bare(c) for c in t.columns),
-                   primary_key=replace(t.primary_key, comment=None, index_comment=None)
-                   if t.primary_key and not _key_on_inherited(t) else None,
-                   uniques=tuple(replace(u, comment=None, index_comment=None) for u in t.uniques if u not in repeated),
-                   checks=tuple(replace(c, comment=None) for c in t.checks if not c.not_valid),
-                   foreign_keys=(), indexes=(), comment=None, partition_of=None, triggers=(), exclusions=(), rules=(),
-                   statistics=(), cluster_on=None, **_NO_REPLICA_IDENTITY)
-
-
-def _key_on_inherited(t: Table) -> bool:
-    """A child's PRIMARY KEY on a column it only inherits (QGEP's value lists: `() INHERITS (value_list_base)`, then
-    ADD PRIMARY KEY): added after CREATE TABLE, as pg_dump does, which keeps the parent's NOT NULL (PostgreSQL 18:
-    the parent's name); declared in CREATE TABLE ... INHERITS the key makes one of the child's own."""
-    if t.primary_key is None or not t.inherits or t.source is None:
-        return False
-    listed = {c.name for c in t.columns if c.source != t.source}  # (the parents' carry the table's own: plan.ddl.own_columns)
-    return any(name not in listed for name in t.primary_key.columns)
-
-
-def _bare(c: Column) -> Column:
-    """The column as CREATE TABLE makes it: no comment, default settings (itself when it has neither)."""
-    if c.comment is None and c.statistics is None and c.storage is None and c.compression is None and not c.options:
-        return c
-    return replace(c, comment=None, **DEFAULT_SETTINGS)
-
-
-_UNKNOWN = "?"  # a setting CREATE TABLE copied from the parent as it is then: always stated after
-_COPIED = lambda p: {k: _UNKNOWN for k in ("storage", "compression") if getattr(p, k) is not None}  # noqa: E731
-_NO_REPLICA_IDENTITY = {"replica_identity": "default", "replica_identity_index": None}
 
 
 def _match_constraints(current: list[Constraint], desired: list[Constraint]):
@@ -298,9 +263,12 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c)
             ch(add, new_c.name, old_c, new_c)
             recreated(old_c, new_c)
-        elif isinstance(old_c, Check) and over_retyped(old_c.expression):
-            ch("drop_constraint", old_c.name, old_c, new_c, "retype")
-            ch("add_constraint", new_c.name, old_c, new_c, "retype")
+        elif isinstance(old_c, Check) and over_retyped(old_c.expression) or \
+                (regenerated and not isinstance(old_c, Check) and over_retyped(*_expressions(old_c), columns=_columns(old_c))):
+            # (A key, EXCLUDE or foreign key on a column dropped and added again goes with the DROP COLUMN:
+            # and a foreign key standing on the key refuses it, compare.differ's KEY_REBUILT.)
+            ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c, "retype")
+            ch(add, new_c.name, old_c, new_c, "retype")
             recreated(old_c, new_c)
         else:
             if enforced_only(old_c, new_c):
@@ -385,7 +353,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             ch("drop_trigger", name, g, None)
 
     diff_rules(cur, des, ch)
-    diff_statistics(cur, des, ch)
+    diff_statistics(cur, des, ch, frozenset(regenerated))
     if cur.unlogged != des.unlogged:
         ch("set_logging", None, cur, des)
     if cur.cluster_on != des.cluster_on or (des.cluster_on and any(  # its index made again: marked again

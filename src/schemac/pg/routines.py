@@ -119,6 +119,18 @@ def result_type(text: str) -> str:
     return routine_type(stripped)
 
 
+def result_types(returns: Optional[str]) -> tuple[str, ...]:
+    """The types a canonical RETURNS clause (result_type) names: its type, SETOF's, or each column's of TABLE(...):
+    what the function needs to exist before it (`TABLE(r x)` of a table x's row type)."""
+    if not returns:
+        return ()
+    if returns.startswith("SETOF "):
+        return (returns[len("SETOF "):],)
+    if returns.startswith("TABLE("):
+        return tuple(parse_argument(item).type for item in top_level_items(returns[len("TABLE("):returns.rindex(")")]))
+    return (returns,)
+
+
 def implied_result(arguments: tuple[Argument, ...]) -> Optional[str]:
     """What a function with OUT arguments returns when RETURNS is left out: the one OUT type, or record."""
     outs = [a for a in arguments if a.mode in ("out", "inout")]

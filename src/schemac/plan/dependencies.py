@@ -28,6 +28,7 @@ from schemac.compare.changes import (AFTER_DETACH, NAMED_BELOW, NEW_TABLE, CARRI
                                      takes_using)
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.plan.stubs import STUB, STUBBED
+from schemac.compare.defaults_below import DEFAULT_KEPT, parents_of
 from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs, type_key,
                                expression_refs, own_keys, refs_of, table_members, table_refs)
 from schemac.model import Check, Sequence, View
@@ -229,6 +230,10 @@ def deps(c: Change) -> Deps:
         if k == "set_default":
             new_refs |= _attribute_refs(t, c.name, new, "default")  # type: ignore[arg-type]
         new_refs.add(_table(t))  # type: ignore[arg-type]
+        # A child's own default after its parent's change, which ALTER TABLE carries down (compare.defaults_below).
+        makes.add(("default", t.schema, t.name, c.name))  # type: ignore[union-attr]
+        if k == "set_default" or c.cause == DEFAULT_KEPT:
+            new_refs |= {("default", *p, c.name) for p in parents_of(t)}  # type: ignore[arg-type]
     elif k in ("alter_identity", "drop_identity"):
         old_refs |= _attribute_refs(t, c.name, old, "identity")  # type: ignore[arg-type]
         new_refs |= _attribute_refs(t, c.name, new, "identity") if new is not None and new.identity is not None \

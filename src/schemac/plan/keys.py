@@ -17,7 +17,7 @@ from schemac.pg.expressions import called_functions, partition_key_opclasses, re
 from schemac.pg.knowntypes import EXTENSION_REQUIRES
 from schemac.pg.names import make_object_name
 from schemac.pg.policies import policy_refs
-from schemac.pg.routines import cast_function_parts
+from schemac.pg.routines import cast_function_parts, result_types
 from schemac.pg.sqlbody import sql_body_refs, statement_refs
 from schemac.pg.types import name_parts, type_name
 Key = tuple
@@ -188,8 +188,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
     if isinstance(obj, Function):  # its signature names its arguments' types (DROP FUNCTION f(t)): "signature type"
         refs = {("schema", obj.schema)} | {type_key(a.type) for a in obj.arguments}
         refs |= {("signature type", *type_name(a.type)) for a in obj.arguments}
-        refs |= {type_key(obj.returns[len("SETOF "):] if obj.returns.startswith("SETOF ") else obj.returns)} \
-            if obj.returns and not obj.returns.startswith("TABLE(") else set()
+        refs |= {type_key(t) for t in result_types(obj.returns)}  # (a TABLE(...)'s columns' too)
         for a in obj.arguments:
             refs |= expression_refs(a.default, obj.schema, None)
         if obj.standard_body:  # Postgres resolves what it names at CREATE: those first

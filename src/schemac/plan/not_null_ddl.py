@@ -65,7 +65,7 @@ def alter_not_null(t: Table, old: Column, new: Column) -> list[exp.Expression]:
 
 def partition_not_nulls(t: Table) -> str:
     """A partition's own named NOT NULLs, as CREATE TABLE ... PARTITION OF parent (col WITH OPTIONS CONSTRAINT name NOT
-    NULL) declares them (compare.tables.created_by_create_table): the only way to name one, the parent's copy
+    NULL) declares them (compare.created_tables.created_by_create_table): the only way to name one, the parent's copy
     being inherited, which Postgres refuses to rename."""
     named = [c for c in t.columns if partition_names_it(c)]
     return "(" + ", ".join(f"{quote_ident(c.name)} WITH OPTIONS CONSTRAINT {quote_ident(c.not_null.name)} NOT NULL"  # type: ignore

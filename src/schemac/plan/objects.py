@@ -47,6 +47,16 @@ def first_statements(handlers: tuple[Callable[[Change], Optional[list[exp.Expres
     return None
 
 
+# The extensions of PostgreSQL's contrib whose control file says `relocatable = true` (the same from 13 to 18):
+# ALTER EXTENSION ... SET SCHEMA moves them. Another one (PostGIS, plpgsql, one this list does not know) is moved by hand.
+RELOCATABLE = frozenset({
+    "address_standardizer", "address_standardizer_data_us", "amcheck", "autoinc", "bloom", "btree_gin", "btree_gist",
+    "citext", "cube", "dblink", "dict_int", "dict_xsyn", "earthdistance", "file_fdw", "fuzzystrmatch", "hstore",
+    "insert_username", "intagg", "intarray", "isn", "lo", "ltree", "moddatetime", "pageinspect", "pg_buffercache",
+    "pg_freespacemap", "pg_prewarm", "pg_stat_statements", "pg_surgery", "pg_trgm", "pg_visibility", "pg_walinspect",
+    "pgcrypto", "pgrowlocks", "pgstattuple", "postgres_fdw", "refint", "seg", "sslinfo", "tablefunc", "tcn",
+    "tsm_system_rows", "tsm_system_time", "unaccent", "uuid-ossp"})
+
 # One per family of kinds, each answering None for a change not of its kinds.
 _KIND_STATEMENTS = (user_type_statements, aggregate_statements, text_search_statements, publication_statements,
                     event_trigger_statements, operator_statements, cast_statements, operator_class_statements,
@@ -67,13 +77,17 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
     if typed is not None:
         return typed
     if k == "add_extension":
-        if old is not None:
+        if old is not None and new.name not in RELOCATABLE:  # type: ignore[union-attr]
             raise PlanError(f"extension {new.name} is installed in schema {old.schema}, schema.yaml wants "  # type: ignore
-                            f"{new.schema}: move it by hand (ALTER EXTENSION ... SET SCHEMA)")  # type: ignore
+                            f"{new.schema}, and it may not support SET SCHEMA: move it by hand (ALTER EXTENSION "  # type: ignore
+                            "... SET SCHEMA, or drop and create it again)")
         # Its schema may be one schema.yaml does not manage (`inspect -n public` of a database whose extensions
         # live in `extensions`): Postgres refuses WITH SCHEMA a schema that does not exist; IF NOT EXISTS
         # changes nothing where it does (or where the migration makes it first, as it does a managed one).
         schema = [ddl.create_schema(new.schema)] if new.schema not in (None, "public", "pg_catalog") else []  # type: ignore
+        if old is not None:  # moved with its objects: the columns of its types follow them
+            return schema + [ddl.command("ALTER", "EXTENSION", quote_ident(new.name), "SET SCHEMA",  # type: ignore
+                                         quote_ident(new.schema))]  # type: ignore[union-attr]
         return schema + [ddl.create_extension(new)]  # type: ignore[arg-type]
     if k == "set_extension_grants":
         return member_grant_statements(old, new)  # type: ignore[arg-type]

@@ -1,0 +1,58 @@
+"""What CREATE TABLE alone makes of a new table: the skeleton the rest of its changes are diffed from."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Optional
+
+from schemac.compare.not_nulls import partition_names_it
+from schemac.compare.tables import repeated_keys
+from schemac.model import Column, Table
+from schemac.pg.column_storage import DEFAULT_SETTINGS
+
+
+def created_by_create_table(t: Table, parent: Optional[Table] = None) -> Table:
+    """What CREATE TABLE alone makes of `t`: the rest (foreign keys, NOT VALID checks, indexes, comments,
+    the partition attachment, a repeated UNIQUE, CLUSTER ON, REPLICA IDENTITY) follows as changes, computed by diffing this skeleton
+    against `t`. A partition of `parent` is created PARTITION OF it: it takes the parent's columns as
+    they are there (type, NOT NULL, default, collation) and nothing of its own."""
+    if t.partition_of is not None and parent is not None:
+        inherited = {c.name: c for c in parent.columns}
+        # PARTITION OF copies storage and compression from the parent (its own, not necessarily the same)
+        # (a NOT NULL of its own it names is made by CREATE too: plan.not_null_ddl.partition_not_nulls)
+        columns = tuple(replace(c, nullable=inherited[c.name].nullable and not partition_names_it(c),
+                                not_null=c.not_null if partition_names_it(c) else None, default=inherited[c.name].default,
+                                comment=None, **{**DEFAULT_SETTINGS, **_COPIED(inherited[c.name])})
+                        if c.name in inherited else replace(c, **DEFAULT_SETTINGS) for c in t.columns)
+        return replace(t, columns=columns, primary_key=None, uniques=(), checks=(), foreign_keys=(), indexes=(),
+                       comment=None, triggers=(), exclusions=(), rules=(), statistics=(), cluster_on=None, **_NO_REPLICA_IDENTITY)
+    repeated = repeated_keys(t)
+    return replace(t, columns=tuple(_bare(c) for c in t.columns),
+                   primary_key=replace(t.primary_key, comment=None, index_comment=None)
+                   if t.primary_key and not _key_on_inherited(t) else None,
+                   uniques=tuple(replace(u, comment=None, index_comment=None) for u in t.uniques if u not in repeated),
+                   checks=tuple(replace(c, comment=None) for c in t.checks if not c.not_valid),
+                   foreign_keys=(), indexes=(), comment=None, partition_of=None, triggers=(), exclusions=(), rules=(),
+                   statistics=(), cluster_on=None, **_NO_REPLICA_IDENTITY)
+
+
+def _key_on_inherited(t: Table) -> bool:
+    """A child's PRIMARY KEY on a column it only inherits (QGEP's value lists: `() INHERITS (value_list_base)`, then
+    ADD PRIMARY KEY): added after CREATE TABLE, as pg_dump does, which keeps the parent's NOT NULL (PostgreSQL 18:
+    the parent's name); declared in CREATE TABLE ... INHERITS the key makes one of the child's own."""
+    if t.primary_key is None or not t.inherits or t.source is None:
+        return False
+    listed = {c.name for c in t.columns if c.source != t.source}  # (the parents' carry the table's own: plan.ddl.own_columns)
+    return any(name not in listed for name in t.primary_key.columns)
+
+
+def _bare(c: Column) -> Column:
+    """The column as CREATE TABLE makes it: no comment, default settings (itself when it has neither)."""
+    if c.comment is None and c.statistics is None and c.storage is None and c.compression is None and not c.options:
+        return c
+    return replace(c, comment=None, **DEFAULT_SETTINGS)
+
+
+_UNKNOWN = "?"  # a setting CREATE TABLE copied from the parent as it is then: always stated after
+_COPIED = lambda p: {k: _UNKNOWN for k in ("storage", "compression") if getattr(p, k) is not None}  # noqa: E731
+_NO_REPLICA_IDENTITY = {"replica_identity": "default", "replica_identity_index": None}

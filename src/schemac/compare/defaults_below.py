@@ -1,0 +1,72 @@
+"""A partition's (or INHERITS child's) own column default, kept under its parent's SET or DROP DEFAULT.
+
+ALTER TABLE parent ALTER COLUMN c SET DEFAULT (or DROP DEFAULT), without ONLY, makes the same change on every
+partition and child, below any level. A child whose default schema.yaml gives otherwise than its parent's
+(`PARTITION OF p (c DEFAULT 7)`) loses it: its own change is then made after its parent's (plan.dependencies
+orders it), not left to the parent's (compare.differ marks a child's change INHERITED when the parent makes one of
+that kind on that column), and a child with no change of its own gets its default set again (DEFAULT_KEPT).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Iterator, Optional
+
+from schemac.compare.changes import INHERITED, Change
+from schemac.compare.normalize import same_default
+from schemac.model import Table
+
+DEFAULT_KEPT = "its own default, set again after its parent's ALTER TABLE carried the parent's down"
+_KINDS = ("set_default", "drop_default")
+
+
+def parents_of(t: Table) -> Iterator[tuple[str, str]]:
+    """(schema, name) of the tables `t` is a partition or an INHERITS child of."""
+    if t.partition_of is not None:
+        yield (t.partition_of.parent_schema, t.partition_of.parent)
+    for q in t.inherits:
+        yield (q.schema, q.name)
+
+
+def _default(t: Table, column: str) -> tuple[bool, Optional[str], str]:
+    col = next((c for c in t.columns if c.name == column), None)
+    return (col is not None, col.default if col is not None else None, col.type if col is not None else "")
+
+
+def defaults_kept_below(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
+    """`changes` with the defaults of the children (at any depth) of a table whose column default changes made
+    again after it where they differ from the parent's new one (see the module)."""
+    carried = [c for c in changes if c.kind in _KINDS and c.cause != INHERITED]
+    if not carried or not any(t.partition_of is not None or t.inherits for t in des_tables.values()):
+        return changes
+    children: dict[tuple[str, str], list[Table]] = {}
+    for t in des_tables.values():
+        for p in parents_of(t):
+            children.setdefault(p, []).append(t)
+    own = {(c.schema, c.table, c.name): c for c in changes if c.kind in _KINDS}
+    out = list(changes)
+    for c in carried:
+        parent_default = c.new.default if c.kind == "set_default" else None  # type: ignore[union-attr]
+        below, seen = list(children.get((c.schema, c.table), ())), set()
+        while below:
+            t = below.pop()
+            if t.key in seen or t.key not in cur_tables:
+                continue
+            seen.add(t.key)
+            below += children.get(t.key, ())
+            has, default, type_text = _default(t, c.name)  # type: ignore[arg-type]
+            if not has or same_default(default, parent_default, type_text):
+                continue  # what the parent's ALTER TABLE gives it is what it wants
+            mine = own.get((t.schema, t.name, c.name))
+            if mine is not None and mine.cause == DEFAULT_KEPT:
+                continue  # (set again already: the parent drops its default and sets it again)
+            if mine is not None and mine.kind == "set_default":
+                if mine.cause == INHERITED:  # its own value, not the parent's: made by its own statement
+                    out[out.index(mine)] = replace(mine, cause=None)
+                continue
+            old = next(x for x in cur_tables[t.key].columns if x.name == c.name)
+            new = next(x for x in t.columns if x.name == c.name)
+            out.append(Change("set_default" if default is not None else "drop_default", t.schema, t.name, c.name,
+                              old, new, t, DEFAULT_KEPT))
+            own[(t.schema, t.name, c.name)] = out[-1]
+    return out
