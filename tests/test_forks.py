@@ -153,8 +153,9 @@ _MANY = "".join(f"CREATE TABLE t{i} (id int PRIMARY KEY, up int REFERENCES t{max
                 f"CHECK (note <> ''));\nCREATE INDEX t{i}_note ON t{i} (note) WHERE note IS NOT NULL;\n" for i in range(120))
 
 
-@pytest.mark.parametrize("fail", ["", "state", "statements"], ids=["child-works", "child-fails-at-the-state",
-                                                                    "child-fails-at-once"])
+@pytest.mark.parametrize("fail", ["", pytest.param("state", marks=pytest.mark.slow),
+                                  pytest.param("statements", marks=pytest.mark.slow)],
+                         ids=["child-works", "child-fails-at-the-state", "child-fails-at-once"])
 def test_generate_shares_its_work_with_a_child(db_url, schemac, tmp_path, fail):
     """The migration files and the state.json of a generate that a forked child helped (a share of the
     statements, the state's schema part) are those this process writes alone, byte for byte but for the

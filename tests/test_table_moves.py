@@ -351,7 +351,7 @@ def test_views_moved_and_renamed(any_db_url, reader, tmp_path, query):
     assert generate(str(schema), out, dev_url=dev).status == "unchanged"
 
 
-@pytest.mark.parametrize("new", ["archive.t", "public.t2"], ids=["moved", "renamed"])
+@pytest.mark.parametrize("new", ["archive.t", pytest.param("public.t2", marks=pytest.mark.slow)], ids=["moved", "renamed"])
 def test_column_dropped_under_a_view_of_a_moved_table(db_url, tmp_path, new):
     """A table moved (or renamed) while a column its view reads is dropped: the view is dropped first (Postgres
     refuses DROP COLUMN under it), as pg_depend names what it reads after the move, and created again after."""
