@@ -31,7 +31,7 @@ def printed(stmt: exp.Expression) -> str:
 # that creates thousands of tables at once (the first migration of an adopted database) would fail
 # with "out of shared memory", so it is written as several files in order, each locking at most this
 # many relations (estimated from above: a file cut at 2,000 held 1,953 distinct relations in pg_locks);
-# not a change that drops anything (see _transactional).
+# not a change that drops anything (see commands.generate._transactional).
 LOCKS_PER_FILE = 1000
 SHARED_FROM = 300  # changes: below, forking a child (and its copy of the heap) costs more than it saves
 
@@ -100,15 +100,18 @@ def shared(changes: list[Change], work: Optional[ChildWork]) -> Iterator[Item]:
     """items(planned(changes)); where a child works beside (migrations/childwork.py), it renders the
     statements of the last two fifths of the ordered changes (from SHARED_FROM changes on) while this process
     renders the rest."""
+    def items_of(some: list[Change]) -> Iterator[Item]:
+        return items(s for c in some for s in statements_for(c))
+
     preamble, order = planned_parts(changes)
     cut = len(order) - len(order) * 2 // 5 if len(order) >= SHARED_FROM else len(order)
     tail = order[cut:]
-    forked = work is not None and bool(tail) and work.start(lambda: list(items(s for c in tail for s in statements_for(c))))
+    forked = work is not None and bool(tail) and work.start(lambda: list(items_of(tail)))
     yield from items(preamble)
-    yield from items(s for c in (order[:cut] if forked else order) for s in statements_for(c))
+    yield from items_of(order[:cut] if forked else order)
     if forked:
         made = work.made()  # type: ignore[union-attr]
-        yield from made if made is not None else items(s for c in tail for s in statements_for(c))
+        yield from made if made is not None else items_of(tail)
 
 
 def is_set_local(stmt: exp.Expression) -> bool:
