@@ -102,6 +102,57 @@ def test_errors_are_the_same_lines_and_hold_no_password(db_url, schemac, tmp_pat
     assert params["dbname"]  # the project's database was the one read above
 
 
+_LAUNCH_PROBE = """
+import os, sys
+from schemac.pg import forks
+forked = []
+real_fork, real_exit = forks.fork_child, os._exit
+def fork_child(work):
+    forked.append(sorted(m for m in ("click", "schemac.cli", "psycopg") if m in sys.modules))
+    return real_fork(work)
+forks.fork_child = fork_child
+def end(code):
+    from schemac.catalog import reading_child
+    print(repr((forked, reading_child._early is None, "psycopg" in sys.modules)), file=sys.stderr)
+    sys.stderr.flush()
+    real_exit(code)
+os._exit = end
+sys.argv = ["schemac"] + sys.argv[1:]
+from schemac.launch import main
+try:
+    main()
+except SystemExit as e:
+    end(e.code or 0)
+"""
+
+
+def test_the_console_script_forks_the_reader_before_anything_loads(db_url, schemac, tmp_path):
+    """`schemac diff` (launch.py): one child, forked before click and the commands load, then taken by the
+    read (not forked again), and psycopg never in the parent; the report the threads' own. Another command
+    forks nothing; a `diff` that never reads (an unknown option) ends as it would without the child."""
+    _project(db_url, schemac)
+    env = {k: v for k, v in os.environ.items() if k != "SCHEMAC_FORK"}
+
+    def probe(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", _LAUNCH_PROBE, *args], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    def seen(r: subprocess.CompletedProcess) -> tuple:
+        return eval(r.stderr.splitlines()[-1])  # noqa: S307 (the probe's own repr)
+
+    out = probe("diff", "--database-url", db_url, "--format", "json")
+    threads = schemac("diff", "--database-url", db_url, "--format", "json", process=True, env={"SCHEMAC_FORK": "0"})
+    assert (out.returncode, out.stdout) == (threads.returncode, threads.stdout) == (1, threads.stdout), out.stderr
+    assert seen(out) == ([[]], True, False)
+    out = probe("generate", "--check")
+    assert out.returncode == 0 and seen(out)[0] == []
+    out = probe("diff", "--no-such-option")
+    threads = schemac("diff", "--no-such-option", process=True, env={"SCHEMAC_FORK": "0"})
+    assert out.returncode == threads.returncode == 2
+    assert out.stderr.splitlines()[:-1] == threads.stderr.splitlines()
+    assert seen(out) == ([[]], False, False)
+
+
 def test_the_suite_itself_reads_on_threads_where_it_runs_threads():
     """In a process with other threads running (pytest-xdist's), forking is not safe: threads are used."""
     import threading

@@ -12,7 +12,9 @@ from typing import Any, Callable, Optional, Union
 import psycopg
 from psycopg.pq import TransactionStatus
 
-from schemac.catalog.catalogrows import CatalogRows, row_maker
+from psycopg.rows import tuple_row
+
+from schemac.catalog.catalogrows import CatalogRows, NamedRows, row_maker
 from schemac.catalog.connection import (begin_read_only, database_label, passwords, error_message, restore_autocommit,
                                         rollback_quietly)
 from schemac.catalog.history import read_history
@@ -29,22 +31,27 @@ QUERY_NAMES = ("tables", "columns", "constraints", "indexes", "enums", "domains"
                 "foreign_servers")
 
 
+Rows = Union[list[dict[str, Any]], NamedRows]
+
+
 # -- reading the catalog ------------------------------------------------------------------------
 
 class _Session:
     """Runs the catalog queries of one introspection and counts them."""
 
-    def __init__(self, conn: psycopg.Connection, schemas: tuple[str, ...]):
+    def __init__(self, conn: psycopg.Connection, schemas: tuple[str, ...], named_tuples: bool = False):
         self.conn = conn
         self.params = {"schemas": list(schemas)}
         self.queries = 0
+        self.named_tuples = named_tuples  # rows as NamedRows (a forked child's), else dicts
 
-    def fetch(self, name: str) -> list[dict[str, Any]]:
+    def fetch(self, name: str) -> Rows:
         self.queries += 1
         # prepare=False: no server-side prepared statements, so poolers in transaction mode are fine.
-        with self.conn.cursor(row_factory=shared_key_rows) as cur:
+        with self.conn.cursor(row_factory=tuple_row if self.named_tuples else shared_key_rows) as cur:
             cur.execute(sql_text(name, self.conn.info.server_version // 10000), self.params, prepare=False)
-            return cur.fetchall()
+            rows = cur.fetchall()
+            return NamedRows([c.name for c in cur.description or ()], rows) if self.named_tuples else rows
 
 
 def shared_key_rows(cursor: psycopg.Cursor) -> Callable[[Any], dict[str, Any]]:
@@ -52,21 +59,22 @@ def shared_key_rows(cursor: psycopg.Cursor) -> Callable[[Any], dict[str, Any]]:
     return row_maker([c.name for c in cursor.description or ()])
 
 
-def fetch(conn: psycopg.Connection, schemas: tuple[str, ...], name: str) -> list[dict[str, Any]]:
+def fetch(conn: psycopg.Connection, schemas: tuple[str, ...], name: str, named_tuples: bool = False) -> Rows:
     """One catalog query's rows (the second lane's, catalog/lanes.py)."""
-    return _Session(conn, schemas).fetch(name)
+    return _Session(conn, schemas, named_tuples).fetch(name)
 
 
 def read_catalog(conn: psycopg.Connection, schemas: tuple[str, ...], statement_timeout_ms: int = 30000,
                  lock_timeout_ms: int = 5000,
                  on_rows: Optional[Callable[[str, list[dict[str, Any]]], None]] = None,
-                 history: Union[bool, tuple[str, ...]] = False, shared: Optional[SharedRead] = None) -> CatalogRows:
+                 history: Union[bool, tuple[str, ...]] = False, shared: Optional[SharedRead] = None,
+                 named_tuples: bool = False) -> CatalogRows:
     """The rows of every catalog query, from one READ ONLY snapshot transaction that is rolled back.
     ``on_rows(name, rows)`` is told of each query's rows as soon as they are in (and they are not kept in
     the result's ``rows`` then: it lists the queries, each with no rows); with ``history``, the
     rows of `_sqlx_migrations` (or of the table ``history`` names: sqlx.toml's) are read in the same
     transaction. With ``shared`` (and ``on_rows``), a second connection started by the caller takes some of
-    the queries (catalog/lanes.py)."""
+    the queries (catalog/lanes.py). With ``named_tuples``, each query's rows are a NamedRows (given to on_rows)."""
     label = database_label(conn)
     if conn.closed:
         raise SchemacError(f"introspecting {label}: the connection is closed")
@@ -78,7 +86,7 @@ def read_catalog(conn: psycopg.Connection, schemas: tuple[str, ...], statement_t
     conn.autocommit = True  # so BEGIN below is ours, not psycopg's implicit one
     if isinstance(schemas, str):  # introspect(conn, "public") means one schema, not six letters
         schemas = (schemas,)
-    session = _Session(conn, tuple(schemas))
+    session = _Session(conn, tuple(schemas), named_tuples)
     try:
         begin_read_only(conn, statement_timeout_ms, lock_timeout_ms)
         if shared is not None and not shared.offer(conn, tuple(schemas)):

@@ -3,10 +3,11 @@
 Why: on `diff`'s fast path this process's own work (click, the model's classes, state.json's record) and the
 catalog read (psycopg's import, two connections, a dict per row of the replies) took turns on one core under
 one GIL: catalog/worker.py's threads overlap only the server's share. A child forked before psycopg is
-imported does the whole read on the other core, with the same threads (worker.CatalogRead, unchanged), and
-hands each query's rows back through a pipe, pickled (values as tuples), as soon as they are in. The parent never imports
-psycopg. Where no fork is made (pg/forks.py: not Linux, other threads running, `SCHEMAC_FORK=0`), the threads
-run in this process as before (:func:`catalog_read`).
+imported does the whole read on the other core, with the same threads (worker.CatalogRead), and hands each
+query's rows back through a pipe, pickled as psycopg made them (tuples, fetch.NamedRows), as soon as they are in.
+The parent never imports psycopg. The console script forks that child first of all (catalog/reading_child.py,
+launch.py); elsewhere it is forked here. Where no fork is made (pg/forks.py: not Linux, other threads running,
+`SCHEMAC_FORK=0`), the threads run in this process as before (:func:`catalog_read`).
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ import traceback
 from typing import Any, BinaryIO, Callable, Optional, Union
 
 from schemac.catalog.catalogrows import row_maker
+from schemac.catalog.reading_child import Child, reading_child
 from schemac.catalog.worker import CatalogRead
+from schemac.commands.loading import loading
 from schemac.errors import SchemacError
-from schemac.pg.forks import exited_cleanly, fork_child, forking
+from schemac.pg.forks import exited_cleanly
 
 Namespaces = Union[tuple[str, ...], Callable[[Any], tuple[str, ...]]]
-_PIPE_BYTES = 1 << 20  # Linux's default pipe-max-size: the child seldom waits for the parent to read
 
 
 def catalog_read(url: Optional[str], connect_timeout: int, statement_timeout_ms: int,
@@ -30,32 +32,23 @@ def catalog_read(url: Optional[str], connect_timeout: int, statement_timeout_ms:
     """A catalog read started now: in a forked child where that is safe, else on this process's threads.
     Both take the same calls (`with_history`, start, abandon, result)."""
     args = (url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
-    return ForkedCatalogRead(*args) if forking() else CatalogRead(*args)
+    child = reading_child()
+    return ForkedCatalogRead(child, args) if child is not None else CatalogRead(*args)
 
 
 class ForkedCatalogRead:
     """worker.CatalogRead's calls, the read done by a child process. Namespaces must be a tuple (a
     function of the connection, as `inspect` gives, cannot cross the fork): `diff`'s are."""
 
-    def __init__(self, url: Optional[str], connect_timeout: int, statement_timeout_ms: int, lock_timeout_ms: int):
-        self._args = (url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
+    def __init__(self, child: Child, args: tuple[Optional[str], int, int, int]):
+        self._args = args  # (url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
         self.with_history: Union[bool, tuple[str, ...]] = True
         self._started: Optional[tuple[str, ...]] = None
-        control_read, control_write = os.pipe()
-        data_read, data_write = os.pipe()
-        _widen(data_write)
-
-        def child() -> None:
-            os.close(control_write)
-            os.close(data_read)
-            _child(os.fdopen(control_read, "rb"), os.fdopen(data_write, "wb"), self._args)
-
-        pid = fork_child(child)  # (a child that fails sends nothing more: the parent reads EOF and says so)
-        os.close(control_read)
-        os.close(data_write)
+        pid, control_write, data_read = child
         self._pid: Optional[int] = pid
         self._control: BinaryIO = os.fdopen(control_write, "wb")
         self._data: BinaryIO = os.fdopen(data_read, "rb")
+        self._tell(("read", args))  # the child connects now
 
     def start(self, namespaces: Namespaces) -> None:
         if self._started is None and isinstance(namespaces, tuple):
@@ -110,14 +103,23 @@ class ForkedCatalogRead:
             self._pid = None
 
 
-def _child(control: BinaryIO, data: BinaryIO, args: tuple) -> None:
-    """Connect at once; read once told which namespaces; send each query's rows, then the outcome."""
+def serve(control_fd: int, data_fd: int) -> None:
+    """The child's work (catalog/reading_child.py): load psycopg, then connect once told where (a "read"
+    message), read once told which namespaces (a "start"); send each query's rows, then the outcome."""
+    control, data = os.fdopen(control_fd, "rb"), os.fdopen(data_fd, "wb")
+
     def send(*message: Any) -> None:
         pickle.dump(message, data, protocol=pickle.HIGHEST_PROTOCOL)
         data.flush()
 
     try:
-        catalog = CatalogRead(*args)
+        with loading():  # before the parent has parsed its command line
+            from schemac.catalog import fetch, lanes  # noqa: F401  (psycopg)
+        try:
+            told = pickle.load(control)
+        except EOFError:  # no read after all (catalog/reading_child.py)
+            return
+        catalog = CatalogRead(*told[1], named_tuples=True)
         try:
             message = pickle.load(control)
         except EOFError:  # the parent is gone
@@ -127,8 +129,7 @@ def _child(control: BinaryIO, data: BinaryIO, args: tuple) -> None:
             return
         catalog.with_history = message[2]
         # Each row's values as a tuple: unpickled ~3-8x faster than dicts (catalogrows.row_maker makes them again)
-        outcome = catalog.result(message[1], lambda name, rows: send("rows", name, list(rows[0]) if rows else [],
-                                                                     [tuple(row.values()) for row in rows]))
+        outcome = catalog.result(message[1], lambda name, rows: send("rows", name, rows.names, rows))
         send("done", outcome)
     except SchemacError as e:
         send("error", True, e.message)
@@ -139,12 +140,3 @@ def _child(control: BinaryIO, data: BinaryIO, args: tuple) -> None:
 def _error(user_facing: bool, text: str) -> BaseException:
     return SchemacError(text) if user_facing else RuntimeError(f"the catalog reading process failed:\n{text}")
 
-
-def _widen(fd: int) -> None:
-    """A bigger pipe buffer (F_SETPIPE_SZ), where the system allows it: nothing else changes if not."""
-    try:
-        import fcntl
-
-        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE_BYTES)
-    except (OSError, ImportError):
-        pass

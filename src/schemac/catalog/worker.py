@@ -23,11 +23,13 @@ class CatalogRead:
     unreachable database, exactly as when the two happened one after the other.
     """
 
-    def __init__(self, url: Optional[str], connect_timeout: int, statement_timeout_ms: int, lock_timeout_ms: int):
+    def __init__(self, url: Optional[str], connect_timeout: int, statement_timeout_ms: int, lock_timeout_ms: int,
+                 named_tuples: bool = False):
         from schemac.catalog.heap import one_heap
 
         one_heap()  # before any thread: see catalog/heap.py
         self._args = (url, connect_timeout, statement_timeout_ms, lock_timeout_ms)
+        self._named_tuples = named_tuples  # each query's rows a fetch.NamedRows (a forked child's), else dicts
         self.with_history = True
         self._rows: queue.SimpleQueue = queue.SimpleQueue()  # (query name, rows) as they come; None: no more
         self._namespaces: Union[None, tuple[str, ...], Callable[[Any], tuple[str, ...]]] = None
@@ -56,7 +58,7 @@ class CatalogRead:
         url, connect_timeout, statement_timeout_ms, lock_timeout_ms = self._args
         second_lane(shared, lambda: connect(url, connect_timeout=connect_timeout),
                     lambda conn, snapshot: begin_read_only(conn, statement_timeout_ms, lock_timeout_ms, snapshot),
-                    lambda conn, name: fetch(conn, shared.schemas, name),
+                    lambda conn, name: fetch(conn, shared.schemas, name, self._named_tuples),
                     lambda name, rows: self._rows.put((name, rows)))
 
     def _run(self) -> None:
@@ -78,7 +80,8 @@ class CatalogRead:
                 self.namespaces = asked(conn) if callable(asked) else asked
                 result = read_catalog(conn, self.namespaces, statement_timeout_ms, lock_timeout_ms,
                                       on_rows=lambda name, rows: self._rows.put((name, rows)),
-                                      history=self.with_history, shared=self._shared)
+                                      history=self.with_history, shared=self._shared,
+                                      named_tuples=self._named_tuples)
             self._outcome = (label, result)
         except BaseException as e:  # re-raised in the caller's thread by result()
             self._error = e

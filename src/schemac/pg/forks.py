@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from typing import Callable
+from collections.abc import Callable  # (not typing's: this module is loaded before the rest, launch.py)
 
 
 def forking() -> bool:
