@@ -17,7 +17,7 @@ import time
 
 T = time.process_time
 t0 = T()
-import schemac.catalog.rows as R  # noqa: E402
+import schemac.catalog.builder as R  # noqa: E402
 import schemac.commands.diff as D  # noqa: E402
 import schemac.compare.differ as Df  # noqa: E402
 

@@ -16,6 +16,7 @@ from psycopg import conninfo, sql
 
 from schemac.catalog.connection import begin_read_only
 from schemac.catalog.lanes import SharedRead, second_lane
+from schemac.catalog.builder import TABLE_QUERIES, ModelBuilder
 from schemac.catalog.fetch import QUERY_NAMES, CatalogRows, fetch, read_catalog, shared_key_rows
 from schemac.catalog.reader import build, introspect
 
@@ -76,7 +77,7 @@ def _two_lanes(url: str, on_first_rows=None, connect_after: threading.Event | No
 def test_two_lanes_read_every_query_once_and_build_the_same_model(populated):
     # The first lane waits (at its first query's rows) until the second has read one, so both work.
     model, readers, queries = _two_lanes(populated, lambda name, second_took: second_took.wait(10))
-    assert sorted(readers) == sorted(QUERY_NAMES) and queries == len(QUERY_NAMES)
+    assert sorted(readers) == sorted(QUERY_NAMES + ("server",)) and queries == len(QUERY_NAMES)
     assert set(readers.values()) == {"second", threading.current_thread().name}, readers
     with psycopg.connect(populated) as conn:
         alone = introspect(conn, ("public",)).schema
@@ -90,6 +91,8 @@ def test_the_second_lane_sees_the_first_lanes_snapshot(populated):
     done = threading.Event()
 
     def first_rows(name, second_took):
+        if name == "server":  # (the server's version: no query)
+            return
         if not done.is_set():
             assert name == "views"  # the costliest first: tables and columns are read after the change
             with psycopg.connect(populated, autocommit=True) as other:
@@ -175,4 +178,32 @@ assert "schemac.model" not in sys.modules
 print(len(got))
 """
     out = subprocess.run([sys.executable, "-c", program, populated], capture_output=True, text=True, check=True)
-    assert int(out.stdout) == len(QUERY_NAMES)
+    assert int(out.stdout) == len(QUERY_NAMES) + 1  # and the server's version
+
+
+def test_the_tables_are_built_while_the_other_queries_are_answered(populated):
+    """The queries the tables are made of come first (lanes.COSTLIEST_FIRST) and the builder makes the tables as
+    soon as they are in, once, while other queries are still to come; the model is the one built at the end
+    (the rows given in another order, the server's version last) and introspect's."""
+    with psycopg.connect(populated, autocommit=True) as conn:
+        got: list = []
+        catalog = read_catalog(conn, ("public",), on_rows=lambda name, rows: got.append((name, rows)))
+        alone = introspect(conn, ("public",)).schema
+    builds: list[int] = []
+
+    def fed(order: list) -> ModelBuilder:
+        builder = ModelBuilder()
+        made = builder._built_tables
+        builder._built_tables = lambda major: (builds.append(len(added)), made(major))[1]  # type: ignore[method-assign]
+        added: list[str] = []
+        for name, rows in order:
+            added.append(name)
+            builder.add(name, rows)
+        return builder
+
+    early = fed(got).result(catalog).schema
+    last = max(i for i, (name, _) in enumerate(got) if name in TABLE_QUERIES) + 1
+    assert builds == [last] and last <= len(got) - 15, [name for name, _ in got]
+    late = fed(got[1:] + got[:1]).result(catalog).schema  # ("server" first, now last: built in result())
+    assert builds[1:] == [len(got)]
+    assert early == late == alone and [t.name for t in early.tables] == ["accounts", "orders"]

@@ -18,7 +18,7 @@ from schemac.catalog.catalogrows import CatalogRows, NamedRows, row_maker
 from schemac.catalog.connection import (begin_read_only, database_label, passwords, error_message, restore_autocommit,
                                         rollback_quietly)
 from schemac.catalog.history import read_history
-from schemac.catalog.lanes import SharedRead
+from schemac.catalog.lanes import SharedRead, reading_order
 from schemac.catalog.queries import sql_text
 from schemac.errors import SchemacError
 
@@ -74,7 +74,7 @@ def read_catalog(conn: psycopg.Connection, schemas: tuple[str, ...], statement_t
     the result's ``rows`` then: it lists the queries, each with no rows); with ``history``, the
     rows of `_sqlx_migrations` (or of the table ``history`` names: sqlx.toml's) are read in the same
     transaction. With ``shared`` (and ``on_rows``), a second connection started by the caller takes some of
-    the queries (catalog/lanes.py). With ``named_tuples``, each query's rows are a NamedRows (given to on_rows)."""
+    the queries (catalog/lanes.py); on_rows is told the server's version first, as the rows of "server". With ``named_tuples``, each query's rows are a NamedRows (given to on_rows)."""
     label = database_label(conn)
     if conn.closed:
         raise SchemacError(f"introspecting {label}: the connection is closed")
@@ -93,7 +93,10 @@ def read_catalog(conn: psycopg.Connection, schemas: tuple[str, ...], statement_t
             rollback_quietly(conn)  # the export failed, and the transaction with it: read alone
             begin_read_only(conn, statement_timeout_ms, lock_timeout_ms)
         rows = {name: [] for name in QUERY_NAMES}
-        for name in (iter(shared.next, None) if shared is not None else QUERY_NAMES):
+        if on_rows is not None:  # the server's version first, as rows of a query "server" (catalog/builder.py)
+            version = conn.info.server_version
+            on_rows("server", NamedRows(["server_version"], [(version,)]) if named_tuples else [{"server_version": version}])
+        for name in (iter(shared.next, None) if shared is not None else reading_order(QUERY_NAMES)):
             fetched = session.fetch(name)
             if on_rows is None:
                 rows[name] = fetched

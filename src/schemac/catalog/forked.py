@@ -6,7 +6,7 @@ one GIL: catalog/worker.py's threads overlap only the server's share. A child fo
 imported does the whole read on the other core, with the same threads (worker.CatalogRead), and hands each
 query's rows back through a pipe, pickled as psycopg made them (tuples, fetch.NamedRows), as soon as they are in.
 The parent never imports psycopg. The console script forks that child first of all (catalog/reading_child.py,
-launch.py); elsewhere it is forked here. Where no fork is made (pg/forks.py: not Linux, other threads running,
+launch.py), which also holds the child's side of the exchange; elsewhere it is forked here. Where no fork is made (pg/forks.py: not Linux, other threads running,
 `SCHEMAC_FORK=0`), the threads run in this process as before (:func:`catalog_read`).
 """
 
@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import os
 import pickle
-import traceback
 from typing import Any, BinaryIO, Callable, Optional, Union
 
 from schemac.catalog.catalogrows import row_maker
 from schemac.catalog.reading_child import Child, reading_child
 from schemac.catalog.worker import CatalogRead
-from schemac.commands.loading import loading
 from schemac.errors import SchemacError
 from schemac.pg.forks import exited_cleanly
 
@@ -101,40 +99,6 @@ class ForkedCatalogRead:
         if self._pid is not None:
             exited_cleanly(self._pid)  # (what went wrong there, if anything, was sent or read as EOF)
             self._pid = None
-
-
-def serve(control_fd: int, data_fd: int) -> None:
-    """The child's work (catalog/reading_child.py): load psycopg, then connect once told where (a "read"
-    message), read once told which namespaces (a "start"); send each query's rows, then the outcome."""
-    control, data = os.fdopen(control_fd, "rb"), os.fdopen(data_fd, "wb")
-
-    def send(*message: Any) -> None:
-        pickle.dump(message, data, protocol=pickle.HIGHEST_PROTOCOL)
-        data.flush()
-
-    try:
-        with loading():  # before the parent has parsed its command line
-            from schemac.catalog import fetch, lanes  # noqa: F401  (psycopg)
-        try:
-            told = pickle.load(control)
-        except EOFError:  # no read after all (catalog/reading_child.py)
-            return
-        catalog = CatalogRead(*told[1], named_tuples=True)
-        try:
-            message = pickle.load(control)
-        except EOFError:  # the parent is gone
-            message = ("abandon",)
-        if message[0] != "start":
-            catalog.abandon()
-            return
-        catalog.with_history = message[2]
-        # Each row's values as a tuple: unpickled ~3-8x faster than dicts (catalogrows.row_maker makes them again)
-        outcome = catalog.result(message[1], lambda name, rows: send("rows", name, rows.names, rows))
-        send("done", outcome)
-    except SchemacError as e:
-        send("error", True, e.message)
-    except BaseException as e:  # noqa: BLE001  (a bug: the parent shows it whole)
-        send("error", False, "".join(traceback.format_exception(e)))
 
 
 def _error(user_facing: bool, text: str) -> BaseException:

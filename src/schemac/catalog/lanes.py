@@ -21,9 +21,18 @@ import psycopg
 from psycopg.pq import TransactionStatus
 
 # Costliest first, as measured at 1,000 to 10,000 tables (docs/benchmarks-catalog.md): whichever lane is
-# free takes the next one, so the long ones start at once and the short ones fill in at the end.
+# free takes the next one, so the long ones start at once and the short ones fill in at the end. The short ones
+# the tables are made of (exclusions, rules, policies) come before the others: the tables are built once those
+# are in (catalog/builder.py), while the rest are answered.
 COSTLIEST_FIRST = ("views", "constraints", "indexes", "columns", "privileges", "tables", "functions", "triggers",
-                   "unmanaged", "sequences", "aggregates")
+                   "exclusions", "rules", "policies", "unmanaged", "sequences", "aggregates")
+
+
+def reading_order(names: Iterable[str]) -> list[str]:
+    """`names` in the order they are asked, by one lane or two: COSTLIEST_FIRST's first."""
+    names = list(names)
+    first = [n for n in COSTLIEST_FIRST if n in names]
+    return first + [n for n in names if n not in first]
 
 
 # The second lane's "error" when the first failed first and cancelled it: not the one to report.
@@ -34,9 +43,7 @@ class SharedRead:
     """The queries still to run, and the hand-over of the snapshot from the first lane to the second."""
 
     def __init__(self, names: Iterable[str]):
-        names = list(names)
-        first = [n for n in COSTLIEST_FIRST if n in names]
-        self._names = deque(first + [n for n in names if n not in first])
+        self._names = deque(reading_order(names))
         self._lock = threading.Condition()
         self._snapshot: Optional[str] = None
         self.schemas: tuple[str, ...] = ()

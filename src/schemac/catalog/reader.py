@@ -13,7 +13,8 @@ from __future__ import annotations
 import psycopg
 
 from schemac.catalog.fetch import CatalogRows, read_catalog
-from schemac.catalog.rows import IntrospectResult, ModelBuilder
+from schemac.catalog.builder import ModelBuilder
+from schemac.catalog.rows import IntrospectResult
 
 __all__ = ["CatalogRows", "IntrospectResult", "build", "introspect", "read_catalog"]
 

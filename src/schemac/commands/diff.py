@@ -203,7 +203,7 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
                 # The table is sqlx.toml's table-name when it sets one.
                 catalog.with_history = layout.sqlx.table if history and layout is not None else False
                 record = _record(out_dir, catalog.start) if desired is None else None
-                from schemac.catalog.rows import ModelBuilder
+                from schemac.catalog.builder import ModelBuilder
 
                 if desired is None:
                     desired = _from_state(schema_path, record)

@@ -52,7 +52,7 @@ def inspect_database(database_url: Optional[str], schemas: tuple[str, ...] = (),
         catalog.start(asked)
         try:
             # Imported while the server answers (the worker needs psycopg only).
-            from schemac.catalog.rows import ModelBuilder
+            from schemac.catalog.builder import ModelBuilder
             from schemac.schemafile.writer import dump_schema
         except BaseException:
             catalog.abandon()
