@@ -9,6 +9,7 @@ collation. Nothing here imports sqlglot until a type name has to be spelled cano
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from schemac.model.frozen import frozen
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Optional
@@ -24,7 +25,7 @@ from schemac.pg.sequences import without_defaults
 _INDOPTION_DESC, _INDOPTION_NULLS_FIRST = 0x0001, 0x0002  # indoption bits (src/include/catalog/pg_index.h)
 
 
-@dataclass(frozen=True)
+@frozen
 class IntrospectResult:
     """The model plus what a caller needs to judge it: cost (queries) and server major."""
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
+from schemac.model.frozen import frozen
 from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 if TYPE_CHECKING:  # imported lazily: `schemac diff` loads only what it uses, in the order it needs it
@@ -31,7 +32,7 @@ if TYPE_CHECKING:  # imported lazily: `schemac diff` loads only what it uses, in
 IGNORED_TABLES = {"_sqlx_migrations"}
 
 
-@dataclass(frozen=True)
+@frozen
 class DriftResult:
     schema_file: str
     target_label: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from schemac.model.frozen import frozen
 from typing import Iterable, Optional
 
 from schemac import __version__
@@ -25,7 +25,7 @@ from schemac.queries.indexes import change_notices
 from schemac.schemafile.load import load_with_digest, read_schema_text
 
 
-@dataclass(frozen=True)
+@frozen
 class Unit:
     """One migration file to write: its description and the statements of its body (without header)."""
 
@@ -39,7 +39,7 @@ class Unit:
         return "\n".join(self.statements)
 
 
-@dataclass(frozen=True)
+@frozen
 class Result:
     status: str  # "unchanged" | "written" | "dry-run" | "pending" | "refused" | "unverified"
     message: str

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from schemac.model.frozen import frozen
 from typing import Iterator, Optional
 
 import psycopg
@@ -19,7 +20,7 @@ from schemac.model import Schema
 from schemac.schemafile.owners import owners_to_write
 
 
-@dataclass(frozen=True)
+@frozen
 class InspectResult:
     yaml: str
     schema: Schema

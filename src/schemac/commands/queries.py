@@ -15,7 +15,8 @@ from __future__ import annotations
 import os
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
+from schemac.model.frozen import frozen
 from typing import Optional
 
 from schemac.errors import SchemacError
@@ -24,7 +25,7 @@ from schemac.report.describe import Difference
 from schemac.report.queries import QueryLine, render_queries
 
 
-@dataclass(frozen=True)
+@frozen
 class QueriesResult:
     schema_file: str
     target_label: str

@@ -6,7 +6,7 @@ that would *add* something is, seen from a live database, something *missing*.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from schemac.model.frozen import frozen
 from typing import Optional, Union
 
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
@@ -104,7 +104,7 @@ _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique cons
                  ForeignServer: "foreign server", Namespace: "schema"}
 
 
-@dataclass(frozen=True)
+@frozen
 class Change:
     """One difference. `old` is the object in the current model, `new` the one in the desired model."""
 

@@ -7,7 +7,8 @@ statement whatever the server's version means by them). An owner is compared onl
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from schemac.model.frozen import frozen
 from typing import Optional, Union
 
 from schemac.compare.changes import Change
@@ -38,7 +39,7 @@ def kind_of(obj: Secured) -> str:
         else "foreign server" if isinstance(obj, ForeignServer) else "function"
 
 
-@dataclass(frozen=True)
+@frozen
 class Holding:
     """What one grantee holds on one object (`grantee` is the owner, and `entries` empty, for set_owner):
     the value of the grant, revoke and set_owner changes."""

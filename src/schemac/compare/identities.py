@@ -5,14 +5,14 @@ column (the grant follows the CREATE TABLE or ADD COLUMN that makes the sequence
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from schemac.model.frozen import frozen
 from typing import Optional
 
 from schemac.model import Sequence, Table
 from schemac.model.sequences import identity_sequence_name
 
 
-@dataclass(frozen=True)
+@frozen
 class IdentitySequence(Sequence):
     table: str = ""
     column: str = ""

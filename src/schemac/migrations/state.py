@@ -18,7 +18,8 @@ import os
 import re
 import types
 import typing
-from dataclasses import MISSING, dataclass, fields, is_dataclass, replace
+from dataclasses import MISSING, fields, is_dataclass, replace
+from schemac.model.frozen import frozen
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 import msgspec
@@ -255,7 +256,7 @@ def _defaulted_otherwise(cls: type, f: Any) -> bool:
             and (cls.__name__, f.name) not in _NEVER_EMPTY)
 
 
-@dataclass(frozen=True)
+@frozen
 class State:
     schema_sha256: str  # of the schema.yaml recorded; "" when rebuilt from the migrations (no schema.yaml's)
     migration: str  # file name of the migration that brought the database to this state

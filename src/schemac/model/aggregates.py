@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from schemac.model.frozen import frozen
 from typing import Callable, Literal, Optional
 
 from .grants import Privilege
@@ -13,7 +13,7 @@ Modify = Literal["read_only", "shareable", "read_write"]
 AGGREGATE_FUNCTIONS = ("finalfunc", "combinefunc", "serialfunc", "deserialfunc", "msfunc", "minvfunc", "mfinalfunc")
 
 
-@dataclass(frozen=True)
+@frozen
 class Aggregate:
     """An aggregate: ordinary (aggkind 'n'), ordered-set (`WITHIN GROUP`, 'o': `direct` is set) or
     hypothetical-set ('h', `hypothetical` too). Function names are `name` or `schema.name`, bare in pg_catalog and public (as range

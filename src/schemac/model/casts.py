@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from schemac.model.frozen import frozen
 from typing import Literal, Optional
 
 from .source import Source, _src
@@ -11,7 +11,7 @@ from .source import Source, _src
 CAST_CONTEXTS = {"e": "explicit", "a": "assignment", "i": "implicit"}
 
 
-@dataclass(frozen=True)
+@frozen
 class Cast:
     """CREATE CAST (source_type AS target_type) WITH FUNCTION f(types) | WITHOUT FUNCTION | WITH INOUT
     [AS ASSIGNMENT | AS IMPLICIT]. Types in format_type's spelling (bare on the search path, else

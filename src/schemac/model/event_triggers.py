@@ -3,7 +3,7 @@ not to a schema, and fire during schemac's own migrations too."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from schemac.model.frozen import frozen
 from typing import Literal, Optional
 
 from .source import Source, _security, _src
@@ -21,7 +21,7 @@ class InNoSchema:
         return ""
 
 
-@dataclass(frozen=True)
+@frozen
 class EventTrigger(InNoSchema):
     """CREATE EVENT TRIGGER name ON event [WHEN TAG IN (tags)] EXECUTE FUNCTION function()."""
 

@@ -3,7 +3,7 @@ to the database, not to a schema; the wrapper comes from an extension (postgres_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from schemac.model.frozen import frozen
 from typing import Optional
 
 from .event_triggers import InNoSchema
@@ -11,7 +11,7 @@ from .grants import Privilege
 from .source import Source, _security, _src
 
 
-@dataclass(frozen=True)
+@frozen
 class ForeignServer(InNoSchema):
     """CREATE SERVER name [TYPE 't'] [VERSION 'v'] FOREIGN DATA WRAPPER wrapper [OPTIONS (k 'v', ...)]."""
 
@@ -26,7 +26,7 @@ class ForeignServer(InNoSchema):
     grants: tuple[Privilege, ...] = _security(())  # USAGE (srvacl), the owner's own left out
 
 
-@dataclass(frozen=True)
+@frozen
 class ForeignTable:
     """What makes a table a foreign one (CREATE FOREIGN TABLE ... SERVER server OPTIONS (...)): `Table.foreign`.
     Its columns' OPTIONS are `Column.fdw_options`. Another server is a drop and a create (no ALTER for it)."""

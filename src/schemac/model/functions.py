@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from schemac.model.frozen import frozen
 from typing import AbstractSet, Iterable, Literal, Optional
 
 from .grants import Privilege
@@ -12,7 +12,7 @@ from .source import Source, _security, _src
 _STANDARD_BODY = re.compile(r"\s*(RETURN\b|BEGIN\s+ATOMIC\b)", re.I)
 
 
-@dataclass(frozen=True)
+@frozen
 class Argument:
     """One parameter of a function or procedure."""
 
@@ -22,7 +22,7 @@ class Argument:
     default: Optional[str] = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Function:
     """A function or procedure written in SQL, PL/pgSQL or another procedural language: its body is
     the source text Postgres keeps as given (pg_proc.prosrc). Overloads are distinct objects: the

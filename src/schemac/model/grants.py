@@ -5,7 +5,8 @@ in upper case, wherever a role is named."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+from schemac.model.frozen import frozen
 from typing import Optional
 
 from .source import Source, _src
@@ -34,7 +35,7 @@ NOTHING = "NOTHING"
 ALL = "ALL"
 
 
-@dataclass(frozen=True)
+@frozen
 class Privilege:
     """One entry of an object's access list: `grantee` may `privilege` (on `column` only, when set), and
     may grant it on (WITH GRANT OPTION) when `grantable`; `grantor` granted it: None for the object's owner
@@ -59,7 +60,7 @@ class Privilege:
 PUBLIC_SCHEMA_DEFAULT = (Privilege(PUBLIC, "USAGE"),)
 
 
-@dataclass(frozen=True)
+@frozen
 class Namespace:
     """The access list and owner of a Postgres schema (namespace); `schemas:` declares them."""
 
@@ -81,7 +82,7 @@ DEFAULT_PRIVILEGE_KINDS = {"tables": ("table", "r"), "sequences": ("sequence", "
                            "large_objects": ("large object", "L")}
 
 
-@dataclass(frozen=True)
+@frozen
 class DefaultPrivileges:
     """ALTER DEFAULT PRIVILEGES FOR ROLE `role` [IN SCHEMA `schema`]: what the objects of kind `on` that
     `role` creates from now on are granted (`schema` None: in every schema, where the list replaces

@@ -3,13 +3,13 @@ works on a type, with the operators it serves and the support functions it calls
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from schemac.model.frozen import frozen
 from typing import Optional
 
 from .source import Source, _security, _src
 
 
-@dataclass(frozen=True)
+@frozen
 class ClassOperator:
     """OPERATOR strategy op [(left, right)] [FOR ORDER BY family]: a pg_amop row of the class. `operator` is
     bare in public and pg_catalog, else `schema.op`; `left` and `right` are None where they are the class's
@@ -22,7 +22,7 @@ class ClassOperator:
     order_by: Optional[str] = None
 
 
-@dataclass(frozen=True)
+@frozen
 class ClassFunction:
     """FUNCTION number [(left, right)] f(types): a pg_amproc row of the class. `function` is `name(types)` in
     public, else `schema.name(types)`; `left` and `right` (the types it serves) None where the class's type."""
@@ -50,7 +50,7 @@ class _UsingMethod:
         return f"{self.name} USING {self.method}"
 
 
-@dataclass(frozen=True)
+@frozen
 class OperatorClass(_UsingMethod):
     """An operator class (pg_opclass) of `method` for `type` (format_type's spelling). `family` is None for the
     class's own (the family of its name that CREATE OPERATOR CLASS makes), else another class's own, bare in
@@ -82,7 +82,7 @@ class OperatorClass(_UsingMethod):
         return self.name if self.schema == "public" else f"{self.schema}.{self.name}"
 
 
-@dataclass(frozen=True)
+@frozen
 class OperatorFamily(_UsingMethod):
     """An operator family made by CREATE OPERATOR FAMILY (pg_opfamily), not a class's own: its classes name it as
     their `family`. `operators` and `functions` are its loose members, the pg_amop and pg_amproc rows bound to the

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from schemac.model.frozen import frozen
 from typing import Optional
 
 from .source import Source, _security, _src
@@ -12,7 +12,7 @@ from .source import Source, _security, _src
 ALTERABLE = ("restrict", "join")
 
 
-@dataclass(frozen=True)
+@frozen
 class Operator:
     """An operator (pg_operator, oprkind 'b' or 'l'). `name` is its symbol; `left` is None for a prefix
     operator; types in format_type's spelling. `function` is `name` (public) or `schema.name` (pg_catalog's

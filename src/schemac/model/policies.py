@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from schemac.model.frozen import frozen
 from typing import Literal, Optional
 
 from .grants import PUBLIC
@@ -11,7 +11,7 @@ from .source import Source, _src
 POLICY_COMMANDS = ("all", "select", "insert", "update", "delete")
 
 
-@dataclass(frozen=True)
+@frozen
 class Policy:
     """CREATE POLICY on a table: for which command, permissive or restrictive, for which roles, and the
     USING and WITH CHECK conditions (as written, or as Postgres deparses them)."""

@@ -3,7 +3,7 @@ change. They belong to the database, not to a schema."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from schemac.model.frozen import frozen
 from typing import Optional
 
 from .source import Source, _hint, _security, _src
@@ -12,7 +12,7 @@ from .source import Source, _hint, _security, _src
 PUBLISH_ACTIONS = ("insert", "update", "delete", "truncate")
 
 
-@dataclass(frozen=True)
+@frozen
 class PublishedTable:
     """One table of a publication (`FOR TABLE ONLY schema.name [(columns)] [WHERE (filter)]`): its column
     list (PostgreSQL 15+; None: every column) and row filter (PostgreSQL 15+, as pg_get_expr prints it)."""
@@ -28,7 +28,7 @@ class PublishedTable:
         return (self.schema, self.name)
 
 
-@dataclass(frozen=True)
+@frozen
 class Publication:
     """CREATE PUBLICATION: FOR ALL TABLES, or the tables and schemas (TABLES IN SCHEMA, PostgreSQL 15+) it
     names; what it publishes; whether a partition's changes go out as its root's."""

@@ -3,13 +3,13 @@ synthetic table look like the real one to the planner. Not DDL: the differ never
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from schemac.model.frozen import frozen
 from typing import Optional
 
 from .source import Source, _src
 
 
-@dataclass(frozen=True)
+@frozen
 class Distribution:
     """How a column's synthetic values are spread (`distribution:` of a column), where the default (as many
     distinct values as rows, no NULLs) would mislead the planner."""
@@ -20,7 +20,7 @@ class Distribution:
     null_fraction: Optional[float] = None  # this share of the rows are NULL (nullable columns only)
 
 
-@dataclass(frozen=True)
+@frozen
 class QueryParam:
     """One `$n` of a query: an example value, or a value drawn from a column's synthetic data."""
 
@@ -28,7 +28,7 @@ class QueryParam:
     column: Optional[str] = None  # "schema.table.column": drawn from the rows generated for it
 
 
-@dataclass(frozen=True)
+@frozen
 class Query:
     """A declared query and what it must get: the indexes its plan uses, no sequential scan over a
     large table, and a latency budget at a stated table size."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+from schemac.model.frozen import frozen
 from typing import Optional
 
 from .aggregates import Aggregate
@@ -22,7 +23,7 @@ from .types import Collation, CompositeType, Domain, Enum, Extension, RangeType
 from .views import View
 
 
-@dataclass(frozen=True)
+@frozen
 class Unmanaged:
     """An object schemac reads but does not manage (ordered-set aggregates, foreign tables...): listed, never diffed."""
 
@@ -35,7 +36,7 @@ class Unmanaged:
         return f"{self.schema}.{self.name}" if self.schema else self.name
 
 
-@dataclass(frozen=True)
+@frozen
 class Schema:
     """A whole desired (or actual) database: the objects schemac manages."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from schemac.model.frozen import frozen
 from typing import Optional
 
 from .grants import Privilege
@@ -11,7 +11,7 @@ from .source import Source, _hint, _security, _src
 NAMEDATALEN = 64
 
 
-@dataclass(frozen=True)
+@frozen
 class SequenceOptions:
     """Options of a sequence; None means Postgres's default for the sequence's type."""
 
@@ -24,7 +24,7 @@ class SequenceOptions:
     cycle: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Identity:
     """GENERATED ALWAYS | BY DEFAULT AS IDENTITY, with its sequence's options and access list (`GRANT ...
     ON SEQUENCE t_id_seq`, from default privileges or ON ALL SEQUENCES IN SCHEMA; its owner is the table's)."""
@@ -49,7 +49,7 @@ def identity_sequence_name(table: str, column: str) -> str:
     return f"{t.decode(errors='ignore')}_{c.decode(errors='ignore')}_seq"  # never half a character (pg_mbcliplen)
 
 
-@dataclass(frozen=True)
+@frozen
 class Sequence:
     name: str
     schema: str = "public"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from schemac.model.frozen import frozen
 from typing import Optional
 
 from .source import Source, _security, _src
@@ -22,7 +22,7 @@ def names_a_column(element: str) -> bool:
 STATISTICS_KINDS = ("ndistinct", "dependencies", "mcv")
 
 
-@dataclass(frozen=True)
+@frozen
 class Statistics:
     """CREATE STATISTICS name [(kinds)] ON elements FROM table. `elements`: column names, and expressions
     as Postgres prints them (PostgreSQL 14+); Postgres keeps the columns in the table's order, so the order

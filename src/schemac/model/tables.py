@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+from schemac.model.frozen import frozen
 from typing import Literal, Optional
 
 from .collnames import collate_sql
@@ -15,7 +16,7 @@ from .statistics_objects import Statistics
 from .source import Qualified, Source, _catalog_only, _hint, _security, _src
 
 
-@dataclass(frozen=True)
+@frozen
 class NotNull:
     """A column's NOT NULL constraint where it is not what a bare NOT NULL makes (PostgreSQL 18+ stores it as a
     pg_constraint row, contype 'n'): its name, NOT VALID (rows there not checked), NO INHERIT."""
@@ -25,7 +26,7 @@ class NotNull:
     no_inherit: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Column:
     name: str
     type: str
@@ -59,7 +60,7 @@ class Column:
         return self.type if self.collation is None else f'{self.type} COLLATE {collate_sql(self.collation)}'
 
 
-@dataclass(frozen=True)
+@frozen
 class PrimaryKey:
     columns: tuple[str, ...]
     name: Optional[str] = None
@@ -73,7 +74,7 @@ class PrimaryKey:
     parameters: tuple[str, ...] = ()  # WITH (...) of the key's index, as Index.parameters (pg_dump: ... WITH (fillfactor='90'))
 
 
-@dataclass(frozen=True)
+@frozen
 class Unique:
     columns: tuple[str, ...]
     name: Optional[str] = None
@@ -88,7 +89,7 @@ class Unique:
     parameters: tuple[str, ...] = ()  # as PrimaryKey's
 
 
-@dataclass(frozen=True)
+@frozen
 class Check:
     name: str
     expression: str
@@ -144,7 +145,7 @@ def deferral(c: "PrimaryKey | Unique | ForeignKey | Exclusion") -> tuple[str, ..
     return ("DEFERRABLE", "INITIALLY DEFERRED") if c.initially_deferred else ("DEFERRABLE",)
 
 
-@dataclass(frozen=True)
+@frozen
 class ForeignKey:
     columns: tuple[str, ...]
     ref_table: str
@@ -170,7 +171,7 @@ Order = Literal["asc", "desc"]
 Nulls = Literal["first", "last"]
 
 
-@dataclass(frozen=True)
+@frozen
 class IndexElement:
     """One key of an index: a column, or an expression (exactly one of the two is set)."""
 
@@ -192,14 +193,14 @@ class IndexElement:
         return "first" if self.order == "desc" else "last"
 
 
-@dataclass(frozen=True)
+@frozen
 class ExclusionElement(IndexElement):
     """One element of an EXCLUDE constraint: an index key and the operator rows are compared with."""
 
     operator: str = "="  # as the catalog names it: "=", "&&", or "schema.op" outside pg_catalog and public
 
 
-@dataclass(frozen=True)
+@frozen
 class Exclusion:
     """EXCLUDE USING method (element WITH operator, ...) [INCLUDE (...)] [WITH (...)] [WHERE (...)]: no two rows match on all."""
 
@@ -220,7 +221,7 @@ class Exclusion:
         return tuple(e.column for e in self.elements if e.column is not None)
 
 
-@dataclass(frozen=True)
+@frozen
 class Index:
     name: str
     elements: tuple[IndexElement, ...]
@@ -241,7 +242,7 @@ class Index:
 TRIGGER_EVENTS = ("insert", "update", "delete", "truncate")
 
 
-@dataclass(frozen=True)
+@frozen
 class Trigger:
     """CREATE [CONSTRAINT] TRIGGER on a table: when it fires, on what, and the function it executes."""
 
@@ -265,7 +266,7 @@ class Trigger:
     referenced_table: Optional[str] = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Rule:
     """CREATE RULE name AS ON event TO table [WHERE condition] DO [ALSO | INSTEAD] actions."""
 
@@ -279,7 +280,7 @@ class Rule:
     enabled: Literal["origin", "disabled", "replica", "always"] = "origin"  # ALTER TABLE ... ENABLE/DISABLE RULE
 
 
-@dataclass(frozen=True)
+@frozen
 class Partitioning:
     """PARTITION BY <strategy> (<key>) of a partitioned table."""
 
@@ -287,7 +288,7 @@ class Partitioning:
     key: str  # the key as Postgres prints it: "payment_date", "lower(name), id"
 
 
-@dataclass(frozen=True)
+@frozen
 class PartitionOf:
     """A partition: attached to `parent` with `bound` (e.g. "FOR VALUES FROM ('a') TO ('b')", "DEFAULT")."""
 
@@ -296,7 +297,7 @@ class PartitionOf:
     parent_schema: str = "public"
 
 
-@dataclass(frozen=True)
+@frozen
 class Parent:
     """A table this one INHERITS from (not a partition's parent: see PartitionOf)."""
 
@@ -304,7 +305,7 @@ class Parent:
     schema: str = "public"
 
 
-@dataclass(frozen=True)
+@frozen
 class Table(Qualified):
     name: str
     schema: str = "public"

@@ -5,6 +5,7 @@ template with options: a snowball stemmer without stop words, a synonym file, un
 from __future__ import annotations
 
 from dataclasses import dataclass
+from schemac.model.frozen import frozen
 from typing import Optional
 
 from .source import Source, _security, _src
@@ -18,7 +19,7 @@ class TextSearchMapping:
     dictionaries: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class TextSearchConfig:
     """CREATE TEXT SEARCH CONFIGURATION plus its mappings. Parser and dictionaries are named bare when
     they are pg_catalog's (`default`, `english_stem`), else `schema.name`. `mappings`: sorted by token
@@ -33,7 +34,7 @@ class TextSearchConfig:
     owner: Optional[str] = _security(None)  # None: not compared
 
 
-@dataclass(frozen=True)
+@frozen
 class TextSearchDictionary:
     """CREATE TEXT SEARCH DICTIONARY: a template (bare when pg_catalog's: simple, snowball, synonym,
     thesaurus, ispell; else schema.name, as an extension's unaccent) and its options, "name=value" in the

@@ -3,7 +3,7 @@ built-in ones."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from schemac.model.frozen import frozen
 from typing import Optional
 
 from .grants import Privilege
@@ -11,7 +11,7 @@ from .source import Source, _hint, _security, _src
 from .tables import Check
 
 
-@dataclass(frozen=True)
+@frozen
 class Enum:
     name: str
     values: tuple[str, ...]
@@ -23,7 +23,7 @@ class Enum:
     renamed_from: Optional[str] = _hint()  # its old name, or schema.name (moved: ALTER TYPE ... SET SCHEMA)
 
 
-@dataclass(frozen=True)
+@frozen
 class Domain:
     name: str
     type: str
@@ -39,7 +39,7 @@ class Domain:
     renamed_from: Optional[str] = _hint()  # its old name, or schema.name (moved: ALTER DOMAIN ... SET SCHEMA)
 
 
-@dataclass(frozen=True)
+@frozen
 class MemberGrant:
     """A GRANT (`revoked` False) or REVOKE made on an extension's own object after its script ran: `on` names the
     object as GRANT does (TABLE public.spatial_ref_sys, ROUTINE public.st_union(geometry)); compared with the
@@ -58,7 +58,7 @@ class MemberGrant:
         return (self.on, self.revoked, self.grantee, self.privilege, self.grantor or "", self.grantable)
 
 
-@dataclass(frozen=True)
+@frozen
 class Extension:
     name: str
     schema: Optional[str] = None  # None: wherever Postgres puts it
@@ -69,7 +69,7 @@ class Extension:
     grants: tuple[MemberGrant, ...] = ()  # sorted by MemberGrant.order
 
 
-@dataclass(frozen=True)
+@frozen
 class Attribute:
     """One attribute of a composite type."""
 
@@ -79,7 +79,7 @@ class Attribute:
     comment: Optional[str] = None  # COMMENT ON COLUMN type.attribute (PostGraphile documents its types so)
 
 
-@dataclass(frozen=True)
+@frozen
 class CompositeType:
     """CREATE TYPE name AS (attribute type, ...): a row type of its own, not a table's."""
 
@@ -100,7 +100,7 @@ def default_multirange(range_name: str) -> str:
     return f"{range_name[:at]}multi{range_name[at:]}" if at >= 0 else f"{range_name}_multirange"
 
 
-@dataclass(frozen=True)
+@frozen
 class Constructor:
     """One of the functions CREATE TYPE ... AS RANGE makes (`r(lower, upper)`, `r(lower, upper, bounds)`, and
     its multirange's three): part of the range type (no DROP or CREATE of its own), but with an access list of its
@@ -120,7 +120,7 @@ class Constructor:
         return f"{self.name}({', '.join(self.arguments)})"
 
 
-@dataclass(frozen=True)
+@frozen
 class Multirange:
     """The multirange type Postgres makes beside range type `range`, as its privileges and owner are compared (not a
     kind schema.yaml declares): PostgreSQL 15 keeps an access list and an owner of its own (ALTER TYPE range OWNER TO
@@ -134,7 +134,7 @@ class Multirange:
     owner: Optional[str] = _security(None)
 
 
-@dataclass(frozen=True)
+@frozen
 class RangeType:
     """CREATE TYPE name AS RANGE (SUBTYPE = ..., ...)."""
 
@@ -163,7 +163,7 @@ class RangeType:
         return self.multirange or default_multirange(self.name)
 
 
-@dataclass(frozen=True)
+@frozen
 class Collation:
     """CREATE COLLATION: a libc one by lc_collate and lc_ctype (`locale` when both are one), an ICU (or,
     PostgreSQL 17+, builtin) one by `locale`."""

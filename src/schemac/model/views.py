@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+from schemac.model.frozen import frozen
 from typing import Literal, Optional
 
 from .grants import Privilege
@@ -11,7 +12,7 @@ from .statistics_objects import Statistics
 from .tables import Index, Rule, Trigger
 
 
-@dataclass(frozen=True)
+@frozen
 class ViewColumn:
     """A column of a view: its comment and default (schema.yaml), or its type as Postgres computed it
     (`output`). A default (ALTER VIEW ... ALTER COLUMN ... SET DEFAULT) is what an INSERT through the view
@@ -24,7 +25,7 @@ class ViewColumn:
     statistics: Optional[int] = None  # a materialized view's: ALTER ... ALTER COLUMN ... SET STATISTICS
 
 
-@dataclass(frozen=True)
+@frozen
 class Dependency:
     """One object a view's query reads, as Postgres records it (pg_depend of the view's rewrite rule):
     a relation (`column` None) or one of its columns (with its type), a function (`type`: its input
@@ -38,7 +39,7 @@ class Dependency:
     type: Optional[str] = None
 
 
-@dataclass(frozen=True)
+@frozen
 class View(Qualified):
     """CREATE [MATERIALIZED] VIEW. `query` is the SQL as schema.yaml writes it (or as Postgres deparses
     it, read from a database). `definition`, `output` and `depends` are Postgres's own answers for that

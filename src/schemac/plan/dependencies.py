@@ -22,7 +22,7 @@ planner changes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from schemac.model.frozen import frozen
 
 from schemac.compare.changes import (AFTER_DETACH, NAMED_BELOW, NEW_TABLE, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
                                      takes_using)
@@ -48,7 +48,7 @@ _CREATES = frozenset(("add_table", "add_view", "add_sequence", "add_function", "
                       "add_composite_type", "add_range_type", "add_schema"))
 
 
-@dataclass(frozen=True)
+@frozen
 class Deps:
     makes: frozenset = frozenset()
     removes: frozenset = frozenset()

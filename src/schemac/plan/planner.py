@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from schemac.model.frozen import frozen
 from typing import Iterator
 
 from sqlglot import exp
@@ -340,7 +341,7 @@ def validate_constraint(table: Table, name: str) -> exp.Command:
                                                  f"VALIDATE CONSTRAINT {quote_ident(name)}")
 
 
-@dataclass(frozen=True)
+@frozen
 class OnlinePlan:
     """`--concurrently`: what runs in the main migration, and what must run outside a transaction.
 

@@ -11,6 +11,7 @@ import json
 import random
 import statistics
 from dataclasses import dataclass, field
+from schemac.model.frozen import frozen
 from typing import Callable, Iterator, Optional, Sequence
 
 import psycopg
@@ -21,7 +22,7 @@ from schemac.model import Query
 STATEMENT = "schemac_query"
 
 
-@dataclass(frozen=True)
+@frozen
 class PlanFacts:
     indexes: frozenset[str]  # index names the plan scans, or uses as ON CONFLICT arbiters
     seq_scans: tuple[tuple[str, str], ...]  # (schema, relation) read by a Seq Scan

@@ -10,7 +10,7 @@ and their comments are put back.)"""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from schemac.model.frozen import frozen
 
 import psycopg
 from psycopg import sql
@@ -22,7 +22,7 @@ from schemac.queries.values import GenerationError
 
 
 
-@dataclass(frozen=True)
+@frozen
 class Filled:
     """The plans of the rows written (for params drawn from them) and how long it took."""
 

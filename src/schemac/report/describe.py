@@ -8,7 +8,7 @@ something means the database has it *unexpectedly*.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from schemac.model.frozen import frozen
 from typing import Optional
 
 from schemac.compare.aggregates import aggregate_text
@@ -26,7 +26,7 @@ from schemac.report.views import VIEW_CHANGE_KINDS, parameters_difference, view_
 from schemac.report.security import SECURITY, SKIP, security_difference
 
 
-@dataclass(frozen=True)
+@frozen
 class Difference:
     kind: str
     object_type: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from schemac.model.frozen import frozen
 from typing import Any, Iterable, Optional, Sequence
 
 import psycopg
@@ -15,7 +15,7 @@ from schemac.upsert.diagnose import copy_error, explain, first_line
 from schemac.upsert.statements import CopyFormat, plan_upsert
 
 
-@dataclass(frozen=True)
+@frozen
 class UpsertResult:
     """What one :func:`bulk_upsert` call did."""
 

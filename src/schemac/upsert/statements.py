@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from schemac.model.frozen import frozen
 from typing import Literal, Optional, Sequence
 
 from sqlglot import exp
@@ -19,7 +19,7 @@ CopyFormat = Literal["binary", "text"]
 _TOUCH_TYPES = ("timestamp", "date")
 
 
-@dataclass(frozen=True)
+@frozen
 class UpsertPlan:
     """The validated statements of one upsert (pure: building it needs no connection)."""
 
