@@ -86,15 +86,16 @@ def test_two_lanes_read_every_query_once_and_build_the_same_model(populated):
 
 
 def test_the_second_lane_sees_the_first_lanes_snapshot(populated):
-    """A table and an index added after the first lane exported its snapshot (and read the views), before
-    the second lane connected and before either read the tables and columns, are seen by neither."""
+    """A table and an index added after the first lane exported its snapshot (and read its first query, the
+    columns), before the second lane connected and before either read the tables and the indexes, are seen by
+    neither."""
     done = threading.Event()
 
     def first_rows(name, second_took):
         if name == "server":  # (the server's version: no query)
             return
         if not done.is_set():
-            assert name == "views"  # the costliest first: tables and columns are read after the change
+            assert name == "columns"  # the costliest first: tables and indexes are read after the change
             with psycopg.connect(populated, autocommit=True) as other:
                 other.execute("SET lock_timeout = '5s'")  # the read holds AccessShare locks: nothing stronger
                 other.execute("CREATE TABLE late (id int PRIMARY KEY)")

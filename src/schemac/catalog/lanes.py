@@ -21,11 +21,11 @@ import psycopg
 from psycopg.pq import TransactionStatus
 
 # Costliest first, as measured at 1,000 to 10,000 tables (docs/benchmarks-catalog.md): whichever lane is
-# free takes the next one, so the long ones start at once and the short ones fill in at the end. The short ones
-# the tables are made of (exclusions, rules, policies) come before the others: the tables are built once those
-# are in (catalog/builder.py), while the rest are answered.
-COSTLIEST_FIRST = ("views", "constraints", "indexes", "columns", "privileges", "tables", "functions", "triggers",
-                   "exclusions", "rules", "policies", "unmanaged", "sequences", "aggregates")
+# free takes the next one, so the long ones start at once and the short ones fill in at the end. What the tables
+# are made of comes before the rest (the views aside, often long): the tables are built once it is in
+# (catalog/builder.py), while the other queries are answered, rather than after the last.
+COSTLIEST_FIRST = ("columns", "constraints", "views", "indexes", "privileges", "tables", "triggers", "exclusions",
+                   "rules", "policies", "functions", "unmanaged", "sequences", "aggregates")
 
 
 def reading_order(names: Iterable[str]) -> list[str]:

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import field, replace
-from schemac.model.frozen import frozen
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 if TYPE_CHECKING:  # imported lazily: `schemac diff` loads only what it uses, in the order it needs it
@@ -32,7 +31,7 @@ if TYPE_CHECKING:  # imported lazily: `schemac diff` loads only what it uses, in
 IGNORED_TABLES = {"_sqlx_migrations"}
 
 
-@frozen
+@dataclass(frozen=True)  # (not the model's @frozen: the model is loaded once the catalog read has begun)
 class DriftResult:
     schema_file: str
     target_label: str
