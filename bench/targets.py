@@ -46,7 +46,9 @@ from psycopg import conninfo
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 GEN_SCHEMA = os.path.join(ROOT, "..", "shared", "bench", "gen_schema.py")
-LAUNCH = "import sys; sys.argv[0] = 'schemac'; from schemac.cli import main; sys.exit(main())"
+# The console script's entry (pyproject's [project.scripts]: schemac.launch, cli before it had one).
+LAUNCH = ("import sys; sys.argv[0] = 'schemac'\ntry:\n    from schemac.launch import main\nexcept ImportError:\n"
+          "    from schemac.cli import main\nsys.exit(main())")
 
 # (key, label, target at 1,000 tables in s, target at 10,000 tables in s)
 COMMANDS = [
