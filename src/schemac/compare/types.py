@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from schemac.compare.changes import ENUM_REBUILT, OWNS_VALUES, Change, set_aside_name
+from schemac.compare.changes import DOMAIN_REBUILT, ENUM_REBUILT, OWNS_VALUES, Change, set_aside_name
 from schemac.compare.equality import equal_except
 from schemac.compare.moves import old_key
 from schemac.compare.sequences import renamed_sequences
@@ -12,6 +12,7 @@ from schemac.compare.normalize import normal_form, same_default
 from schemac.model import Domain, Enum, Function, Schema, Sequence
 from schemac.pg.routines import comparable_body
 from schemac.pg.names import qualified
+from schemac.pg.casts import converts
 from schemac.pg.types import type_name
 
 
@@ -189,3 +190,29 @@ def _rebuilt_domains(cur_domains: dict, desired: tuple[Domain, ...], rebuilt: se
                 out.add(key)
                 grew = True
     return out
+
+
+def _base_type(type_text: str, domains: dict) -> str:
+    """The type a domain stands on at the bottom (through domains over domains); any other type itself."""
+    seen = set()
+    while type_name(type_text) in domains and type_name(type_text) not in seen:
+        seen.add(type_name(type_text))
+        type_text = domains[type_name(type_text)].type
+    return type_text
+
+
+def domains_cast_directly(objects: list[Change], current: Schema, desired: Schema) -> frozenset[tuple[str, str]]:
+    """Domains created again (ENUM_REBUILT) whose columns' values cast straight onto the new one: both base types,
+    followed down through domains, are Postgres's own with a cast between them, which ALTER COLUMN ... TYPE takes
+    as `CAST(c AS d)` does (numeric -> integer rounds). Over an enum created again there is none: through text."""
+    cur, des = _keyed(current.domains), _keyed(desired.domains)
+    return frozenset((c.schema, c.name) for c in objects if c.kind == "alter_domain" and c.cause == ENUM_REBUILT
+                     and converts(_base_type(c.old.type, cur), _base_type(c.new.type, des)))  # type: ignore[union-attr]
+
+
+def cast_directly(changes: list[Change], direct: frozenset[tuple[str, str]]) -> list[Change]:
+    """A table's retypes onto the domains of `direct` (domains_cast_directly) made DOMAIN_REBUILT."""
+    if not direct:
+        return changes
+    return [replace(c, cause=DOMAIN_REBUILT) if c.kind == "alter_column_type" and c.cause == ENUM_REBUILT
+            and type_name(c.new.type) in direct else c for c in changes]  # type: ignore[union-attr]
