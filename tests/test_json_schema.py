@@ -447,6 +447,11 @@ ACCEPTED = [
      "tables:\n  ft:\n    foreign: {server: s, options: {table_name: t}}\n    columns: {a: integer}\n"
      "    triggers:\n      g: {function: f, timing: before, events: [insert, update], for_each: row, when: new.a > 0}\n"
      "      h: {function: f, events: [truncate], enabled: disabled}\n"),
+    ("matview-column-statistics-target", "materialized_views:\n  mv:\n    query: SELECT 1 AS id, 'a' AS code\n"
+                                         "    columns:\n      id: {statistics_target: 20}\n"
+                                         "      code: {statistics_target: 200, comment: the code}\n"),
+    ("view-stub-column-collation", "views:\n  v:\n    query: SELECT id, name FROM v\n"
+                                   "    columns: {id: {type: integer}, name: {type: text, collation: C}}\n"),
     ("names-in-schemas-that-need-quotes",  # as inspect writes them: verbatim, each part any name Postgres takes quoted
      "functions:\n  f: {schema: My Ops, returns: trigger, language: plpgsql, body: begin return new; end}\n"
      "aggregates:\n  least_of: {schema: My Ops, arguments: integer, sfunc: int4smaller, stype: integer, sortop: My Ops.<<<}\n"
