@@ -78,10 +78,6 @@ NEW_TABLE = "new table"
 # The cause of the changes around an enum re-created with values removed or reordered: the old type is
 # renamed aside, the new one created, every column retyped to it through text, the old one dropped.
 ENUM_REBUILT = "enum re-created"
-# The cause of a column's retype onto a domain created again over a new base type, where both base types are
-# Postgres's own and a cast leads from one to the other: the values are cast directly (numeric -> integer
-# rounds, as CAST does), not through text (where '2.5' would not read as an integer).
-DOMAIN_REBUILT = "domain re-created over a new base type"
 # The cause of a new domain's CHECKs (or DEFAULT) added by ALTER DOMAIN after its CREATE DOMAIN: they call a
 # SQL-standard function that reads a table, which may be of that domain (compare.sqlbodies.domains_after_readers).
 DOMAIN_CHECKS_LATER = "calls a function that reads a table"
@@ -122,6 +118,10 @@ class Change:
     # Set on changes that only exist to make another change possible (e.g. a CHECK re-created around
     # a column type change): they are DDL, not differences, and reports leave them out.
     cause: Optional[str] = None
+    # An alter_column_type from or to a domain whose base types (domains followed down) are Postgres's own, one
+    # casting to the other: the values are cast directly, as `USING c::new` does (numeric -> integer rounds), not
+    # through text, where '2.5' is no integer (compare.types.cast_directly).
+    direct_cast: bool = False
 
     @property
     def path(self) -> str:
@@ -153,7 +153,7 @@ def takes_using(change: Change) -> bool:
     """A column type change converts with schema.yaml's `using:` expression: one written for this change
     (the recorded column did not already carry it; a re-created enum's retype goes through text)."""
     new, old = change.new, change.old
-    return (change.kind == "alter_column_type" and change.cause not in (ENUM_REBUILT, DOMAIN_REBUILT)
+    return (change.kind == "alter_column_type" and change.cause != ENUM_REBUILT
             and getattr(new, "using", None) is not None and new.using != getattr(old, "using", None))  # type: ignore
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from schemac.compare.changes import DOMAIN_REBUILT, ENUM_REBUILT, OWNS_VALUES, Change, set_aside_name
+from schemac.compare.changes import ENUM_REBUILT, OWNS_VALUES, Change, set_aside_name
 from schemac.compare.equality import equal_except
 from schemac.compare.moves import old_key
 from schemac.compare.sequences import renamed_sequences
@@ -193,26 +193,34 @@ def _rebuilt_domains(cur_domains: dict, desired: tuple[Domain, ...], rebuilt: se
 
 
 def _base_type(type_text: str, domains: dict) -> str:
-    """The type a domain stands on at the bottom (through domains over domains); any other type itself."""
+    """The type a domain stands on at the bottom (through domains over domains), its array brackets kept; any
+    other type itself."""
+    base = type_text.rstrip()
+    dims = ""
+    while base.endswith("[]"):
+        base, dims = base[:-2].rstrip(), dims + "[]"
     seen = set()
-    while type_name(type_text) in domains and type_name(type_text) not in seen:
-        seen.add(type_name(type_text))
-        type_text = domains[type_name(type_text)].type
-    return type_text
+    while type_name(base) in domains and type_name(base) not in seen:
+        seen.add(type_name(base))
+        base = domains[type_name(base)].type
+    return base + dims
 
 
-def domains_cast_directly(objects: list[Change], current: Schema, desired: Schema) -> frozenset[tuple[str, str]]:
-    """Domains created again (ENUM_REBUILT) whose columns' values cast straight onto the new one: both base types,
-    followed down through domains, are Postgres's own with a cast between them, which ALTER COLUMN ... TYPE takes
-    as `CAST(c AS d)` does (numeric -> integer rounds). Over an enum created again there is none: through text."""
-    cur, des = _keyed(current.domains), _keyed(desired.domains)
-    return frozenset((c.schema, c.name) for c in objects if c.kind == "alter_domain" and c.cause == ENUM_REBUILT
-                     and converts(_base_type(c.old.type, cur), _base_type(c.new.type, des)))  # type: ignore[union-attr]
-
-
-def cast_directly(changes: list[Change], direct: frozenset[tuple[str, str]]) -> list[Change]:
-    """A table's retypes onto the domains of `direct` (domains_cast_directly) made DOMAIN_REBUILT."""
-    if not direct:
+def cast_directly(changes: list[Change], current: dict, desired: dict) -> list[Change]:
+    """`changes` with each column retype from or to a domain marked `direct_cast` where both base types are
+    Postgres's own and one casts to the other (pg.casts): ALTER COLUMN ... TYPE then takes `CAST(c AS d)`, as
+    Postgres's `USING c::d` does (numeric -> integer rounds). A domain over an enum (created again: no cast leads
+    from the one set aside) still goes through text. `current`, `desired`: the domains by (schema, name)."""
+    if not current and not desired:
         return changes
-    return [replace(c, cause=DOMAIN_REBUILT) if c.kind == "alter_column_type" and c.cause == ENUM_REBUILT
-            and type_name(c.new.type) in direct else c for c in changes]  # type: ignore[union-attr]
+
+    def direct(old: str, new: str) -> bool:
+        return (type_name(old) in current or type_name(new) in desired) and \
+            converts(_base_type(old, current), _base_type(new, desired)) is True
+
+    return [replace(c, direct_cast=True) if c.kind == "alter_column_type" and c.cause in (None, ENUM_REBUILT)
+            and direct(c.old.type, c.new.type) else c for c in changes]  # type: ignore[union-attr]
+
+
+def keyed_domains(schema: Schema) -> dict:
+    return _keyed(schema.domains)

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from sqlglot import exp
 
-from schemac.compare.changes import DOMAIN_REBUILT, INHERITED, Change, takes_using
+from schemac.compare.changes import INHERITED, Change, takes_using
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT
 from schemac.model import Check, Column, SequenceOptions, Table, Trigger, index_comment
 from schemac.pg.dialect import RENDER
@@ -197,7 +197,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
         # A generated column takes no USING (Postgres computes it again from its expression, and refuses one).
         value = exp.Column(this=ident(col.name))
         using = None if old.generated and col.generated else fresh_expression(col.using) if takes_using(change) \
-            else exp.Cast(this=value if change.cause == DOMAIN_REBUILT else _through_text(value, old.type, col.type),
+            else exp.Cast(this=value if change.direct_cast else _through_text(value, old.type, col.type),
                           to=fresh_type(col.type))
         collation = ddl.collate(col.collation) if col.collation != old.collation else None
         return [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
