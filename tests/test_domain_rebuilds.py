@@ -58,3 +58,48 @@ def test_a_narrower_base_needs_allow_destructive(tmp_path):
     assert "domain public.code: base type character varying(20) -> character varying(10)" in refused.message
     written, _ = _generate(tmp_path, "varchar(10)", allow_destructive=True)
     assert written.status == "written", written.message
+
+
+NUMERIC_DOMAINS = """domains:
+  amt: {{type: {base}, checks: {{amt_floor: "VALUE > -100"}}}}
+  small_amt: {{type: amt, checks: {{small_amt_ceiling: "VALUE < 100"}}}}
+tables:
+  m:
+    columns:
+      id: {{type: integer, primary_key: true}}
+      v: amt
+      vs: "amt[]"
+      s: small_amt
+      w: {w_type}
+      x: {x_type}
+"""
+
+
+def test_a_numeric_base_made_integer_casts_the_values_as_postgres_does(tmp_path, db_url):
+    """numeric -> integer under rows holding fractions: the values are cast directly (CAST rounds half away from
+    zero), not through text, where '2.5' is no integer and the migration failed; so are a numeric column retyped
+    onto the domain (w) and one of the domain retyped to integer (x)."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(NUMERIC_DOMAINS.format(base="numeric", w_type="numeric", x_type="amt"), encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    rows = "SELECT id, v::integer, vs::integer[]::text, s::integer, w::integer, x::integer FROM m ORDER BY id"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute("INSERT INTO m VALUES (1, 2.5, '{2.5,-3.5}', 2.5, 0.5, 1.5), (2, -2.5, '{}', -0.5, -1.5, NULL),"
+                     " (3, 1.4999, NULL, 99.4, 7, 2.49), (4, NULL, '{7}', NULL, NULL, -7.5)")
+        expected = conn.execute(rows).fetchall()  # Postgres's own cast of each value, before the migration
+    schema.write_text(NUMERIC_DOMAINS.format(base="integer", w_type="amt", x_type="integer"), encoding="utf-8")
+    assert generate(str(schema), out).status == "refused"  # narrowing: destructive
+    done = {m.path for m in Layout(out).migrations()}
+    written = generate(str(schema), out, allow_destructive=True)
+    assert written.status == "written", written.message
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, [m for m in Layout(out).migrations() if m.path not in done])
+        assert conn.execute(rows).fetchall() == expected == [
+            (1, 3, "{3,-4}", 3, 1, 2), (2, -3, "{}", -1, -2, None), (3, 1, None, 99, 7, 2), (4, None, "{7}", None, None, -8)]
+        assert conn.execute("SELECT array_agg(a.attname::text || ':' || format_type(a.atttypid, a.atttypmod) "
+                            "ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = 'm'::regclass AND a.attnum > 0"
+                            ).fetchone()[0] == ["id:integer", "v:amt", "vs:amt[]", "s:small_amt", "w:amt", "x:integer"]
+        assert conn.execute("SELECT typname::text, format_type(typbasetype, NULL) FROM pg_type WHERE typtype = 'd' "
+                            "AND typnamespace = 'public'::regnamespace ORDER BY 1").fetchall() == [
+            ("amt", "integer"), ("small_amt", "amt")]

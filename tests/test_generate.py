@@ -243,3 +243,39 @@ def test_a_type_change_without_a_cast_needs_using_once(schemac, tmp_path, db_url
     widened = schemac("generate", "--dry-run")
     assert widened.returncode == 0, widened.stderr
     assert "ALTER COLUMN day SET DATA TYPE BIGINT USING CAST(day AS BIGINT)" in widened.stdout
+
+
+def test_a_text_column_made_an_array_needs_using(schemac, tmp_path, db_url):
+    """text -> text[]: Postgres has no assignment cast, and `CAST(tags AS text[])` reads each value as an array literal
+    ('{a,b}'), which fails on 'red,green': generate refuses at the column's line and names `using:`, and with it the
+    rows hold what the expression computes (the oracle: the same expression run over the old rows)."""
+    import psycopg
+
+    from schemac.migrations.apply import apply_files
+
+    schema = tmp_path / "schema.yaml"
+    base = "tables:\n  items:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+    schema.write_text(base + "      tags: {type: text}\n")
+    assert schemac("generate").returncode == 0
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        conn.execute("INSERT INTO items VALUES (1, 'red,green'), (2, 'blue'), (3, ''), (4, NULL)")
+        expected = conn.execute("SELECT id, string_to_array(tags, ',') FROM items ORDER BY id").fetchall()
+
+    schema.write_text(base + "      tags: {type: \"text[]\"}\n")
+    r = schemac("generate", "--allow-destructive")
+    assert r.returncode == 2 and r.stdout == "" and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert r.stderr.startswith("schemac: error: schema.yaml:5:7: column public.items.tags: text -> text[] "), r.stderr
+    assert "add `using:` to the column" in r.stderr and "string_to_array(tags, ',')" in r.stderr
+    assert len(migrations(tmp_path)) == 1
+
+    schema.write_text(base + "      tags: {type: \"text[]\", using: \"string_to_array(tags, ',')\"}\n")
+    r = schemac("generate", "--allow-destructive")
+    assert r.returncode == 0, r.stderr
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        assert conn.execute("SELECT id, tags FROM items ORDER BY id").fetchall() == expected == [
+            (1, ["red", "green"]), (2, ["blue"]), (3, []), (4, None)]
+        assert conn.execute("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                            "'items'::regclass AND attname = 'tags'").fetchone()[0] == "text[]"
+    assert schemac("diff", "--database-url", db_url).returncode == 0

@@ -260,8 +260,9 @@ REJECTED = [
     ("check-blank", T + "    checks:\n      c: '  '\n", "is empty"),
     ("bound-empty", T + "    partition_by: {strategy: list, key: a}\n  p:\n    partition_of: {parent: t, bound: ''}\n",
      "not a valid partition bound"),
-    ("opclass-underscore", T + "    indexes:\n      i: {columns: [{name: b, opclass: _}]}\n", "operator class name"),
-    ("opclass-space", T + "    indexes:\n      i: {columns: [{name: b, opclass: 'text ops'}]}\n", "operator class"),
+    # ('text ops' and '_' are names Postgres takes, quoted or not: accepted, names-in-schemas-that-need-quotes)
+    ("opclass-three-parts", T + "    indexes:\n      i: {columns: [{name: b, opclass: a.b.c}]}\n", "operator class name"),
+    ("opclass-parentheses", T + "    indexes:\n      i: {columns: [{name: b, opclass: 'text_ops(x)'}]}\n", "operator class"),
     ("owned-by-no-dot", "sequences:\n  s: {owned_by: t}\n" + T, "must be table.column"),
     ("extension-twice", "extensions: [pgcrypto, pgcrypto]\n", "listed twice"),
     ("comment-nul", T + "    comment: \"a\\0b\"\n", "NUL"),
@@ -446,6 +447,20 @@ ACCEPTED = [
      "tables:\n  ft:\n    foreign: {server: s, options: {table_name: t}}\n    columns: {a: integer}\n"
      "    triggers:\n      g: {function: f, timing: before, events: [insert, update], for_each: row, when: new.a > 0}\n"
      "      h: {function: f, events: [truncate], enabled: disabled}\n"),
+    ("matview-column-statistics-target", "materialized_views:\n  mv:\n    query: SELECT 1 AS id, 'a' AS code\n"
+                                         "    columns:\n      id: {statistics_target: 20}\n"
+                                         "      code: {statistics_target: 200, comment: the code}\n"),
+    ("view-stub-column-collation", "views:\n  v:\n    query: SELECT id, name FROM v\n"
+                                   "    columns: {id: {type: integer}, name: {type: text, collation: C}}\n"),
+    ("names-in-schemas-that-need-quotes",  # as inspect writes them: verbatim, each part any name Postgres takes quoted
+     "functions:\n  f: {schema: My Ops, returns: trigger, language: plpgsql, body: begin return new; end}\n"
+     "aggregates:\n  least_of: {schema: My Ops, arguments: integer, sfunc: int4smaller, stype: integer, sortop: My Ops.<<<}\n"
+     "tables:\n  t:\n    columns: {a: integer, b: integer}\n"
+     "    indexes:\n      i: {columns: [{name: a, opclass: My Ops.abs ops}, {name: b, opclass: ops-x.Abs-Ops}]}\n"
+     "      j: {columns: [{name: a, opclass: 'text ops'}, {name: b, opclass: _}]}\n"
+     "    exclude:\n      - {using: hash, elements: [{name: b, opclass: ops-x.Hash Ops, with: 'OPERATOR(\"My Ops\".===)'}]}\n"
+     "      - {using: hash, elements: [{name: a, with: My Ops.===}]}\n"
+     "    triggers:\n      g: {function: My Ops.f, events: [insert]}\n"),
     ("extension-grants", "extensions:\n  - name: postgis\n    schema: public\n    grants:\n"
                          "      TABLE public.spatial_ref_sys: {grant: {app: [select]}, revoke: {PUBLIC: [select]}}\n"
                          "      ROUTINE public.st_union(geometry): {grant: {app: [execute]}}\n"),

@@ -5,6 +5,7 @@ For each pair: the old SQL and its rows go into database A; `inspect` A writes s
 into a sibling database B; `inspect` B replaces schema.yaml and `generate` writes the change, which is
 applied over A's rows exactly as sqlx would (every file in its own transaction). Then:
 
+- the JSON Schema of schema.yaml accepts what `inspect` wrote of A and of B;
 - the plan's dependency graph has no cycle (none had to be broken to order it);
 - every file applies (a plan Postgres rejects fails here, with the statement);
 - `diff` of A against schema.yaml is clean, and a second `generate` writes nothing;
@@ -25,6 +26,7 @@ from catalog_oracle import fingerprint, fingerprint_difference, sibling_database
 from conftest import MAJORS, each_case_on_one_major
 from pairs import load_pairs
 from security_oracle import security_fingerprint
+from test_json_schema import schema_errors
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -55,7 +57,11 @@ def _load(url: str, text: str) -> None:
 
 
 def _inspected(url: str, path) -> None:
-    path.write_text(inspect_database(url).yaml, encoding="utf-8")
+    """`inspect` of `url` into `path`, which the JSON Schema of schema.yaml accepts (an editor would underline what
+    it refuses: src/schemac/schemafile/schema.json)."""
+    text = inspect_database(url).yaml
+    assert schema_errors(text) == [], "the JSON Schema refuses what inspect wrote"
+    path.write_text(text, encoding="utf-8")
 
 
 @pytest.mark.parametrize("major_db,pair", CASES,

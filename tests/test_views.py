@@ -118,6 +118,8 @@ def _first(sql: str, *statements: str) -> list[int]:
     ("views:\n  v: {query: select 1, columns: {a: {type: 'int('}}}\n", "2:44", "type of column 'a' of view 'v': 'int(' is not a type"),
     ("materialized_views:\n  m: {query: select 1, columns: {a: {type: integer}}}\n", "2:44",
      "type of column 'a' of materialized view 'm': only a view's column has one"),
+    ("views:\n  v: {query: select 1, columns: {a: {collation: C}}}\n", "2:49",
+     "collation of column 'a' of view 'v' needs its type"),
     ("views:\n  v: {query: select 1, columns: {a: {default: '1 +'}}}\n", "2:47", "default of column 'a' of view 'v'"),
     ("materialized_views:\n  m: {query: select 1, columns: {a: {default: '1'}}}\n", "2:37",
      "a materialized view's column has no default"),

@@ -6,6 +6,7 @@ from typing import Any, Callable, Optional, Sequence
 
 from schemac.catalog.kindrows import statistics
 from schemac.model import Dependency, Index, Rule, Trigger, View, ViewColumn
+from schemac.pg.indexdef import collation_from_sql
 from schemac.pg.views import cycle_marks_spelled
 
 
@@ -34,7 +35,8 @@ def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[s
     made = {} if made is None else made
     options = dict(o.partition("=")[::2] for o in row["options"] or ())
     definition = view_definition(row["definition"])
-    output = tuple(_one(made, ViewColumn, c["name"], canonical(c["type"])) for c in row["columns"])
+    output = tuple(_one(made, ViewColumn, c["name"], canonical(c["type"]), None, None, None,
+                        collation_from_sql(c.get("collation"))) for c in row["columns"])
     comments = tuple(ViewColumn(c["name"], comment=c["comment"], default=c.get("default"), statistics=c.get("statistics"))
                      for c in row["columns"]
                      if c["comment"] is not None or c.get("default") is not None or c.get("statistics") is not None)

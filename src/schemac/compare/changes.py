@@ -118,6 +118,10 @@ class Change:
     # Set on changes that only exist to make another change possible (e.g. a CHECK re-created around
     # a column type change): they are DDL, not differences, and reports leave them out.
     cause: Optional[str] = None
+    # An alter_column_type from or to a domain whose base types (domains followed down) are Postgres's own, one
+    # casting to the other: the values are cast directly, as `USING c::new` does (numeric -> integer rounds), not
+    # through text, where '2.5' is no integer (compare.types.cast_directly).
+    direct_cast: bool = False
 
     @property
     def path(self) -> str:

@@ -36,7 +36,7 @@ from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.extension_moves import with_moved_extension_types
 from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import functions_around_types
-from schemac.compare.types import diff_objects
+from schemac.compare.types import cast_directly, diff_objects, keyed_domains
 from schemac.compare.views import diff_views
 from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
@@ -235,6 +235,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     rebuilt = frozenset((c.schema, c.name) for c in objects if c.kind == "alter_enum" or
                         (c.kind == "alter_domain" and c.cause == ENUM_REBUILT))
     objects = functions_around_types(objects, current, desired, rebuilt)
+    domains = (keyed_domains(current), keyed_domains(desired))
     per_table: dict[tuple[str, str], list[Change]] = {}
     readers = table_readers(desired) if desired.functions else {}
     objects = domains_after_readers(objects, readers)
@@ -262,7 +263,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             old, t, before, left = across_parents(with_detached_copies(old, t, cur_tables, des_tables), t, cur_tables, des_tables)
             before += checks_for_attach(old, t, cur_tables, des_tables)
             old, renamed = across_no_inherit(old, t, cur_tables)
-            per_table[key] = before + after_no_inherit(diff_table(old, t, rebuilt), left) + renamed
+            per_table[key] = before + after_no_inherit(cast_directly(diff_table(old, t, rebuilt), *domains), left) + renamed
     for key, table_changes in per_table.items():
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table))
     changes = named_in_partitions(changes, des_tables)

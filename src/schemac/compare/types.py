@@ -12,6 +12,7 @@ from schemac.compare.normalize import normal_form, same_default
 from schemac.model import Domain, Enum, Function, Schema, Sequence
 from schemac.pg.routines import comparable_body
 from schemac.pg.names import qualified
+from schemac.pg.casts import converts
 from schemac.pg.types import type_name
 
 
@@ -189,3 +190,37 @@ def _rebuilt_domains(cur_domains: dict, desired: tuple[Domain, ...], rebuilt: se
                 out.add(key)
                 grew = True
     return out
+
+
+def _base_type(type_text: str, domains: dict) -> str:
+    """The type a domain stands on at the bottom (through domains over domains), its array brackets kept; any
+    other type itself."""
+    base = type_text.rstrip()
+    dims = ""
+    while base.endswith("[]"):
+        base, dims = base[:-2].rstrip(), dims + "[]"
+    seen = set()
+    while type_name(base) in domains and type_name(base) not in seen:
+        seen.add(type_name(base))
+        base = domains[type_name(base)].type
+    return base + dims
+
+
+def cast_directly(changes: list[Change], current: dict, desired: dict) -> list[Change]:
+    """`changes` with each column retype from or to a domain marked `direct_cast` where both base types are
+    Postgres's own and one casts to the other (pg.casts): ALTER COLUMN ... TYPE then takes `CAST(c AS d)`, as
+    Postgres's `USING c::d` does (numeric -> integer rounds). A domain over an enum (created again: no cast leads
+    from the one set aside) still goes through text. `current`, `desired`: the domains by (schema, name)."""
+    if not current and not desired:
+        return changes
+
+    def direct(old: str, new: str) -> bool:
+        return (type_name(old) in current or type_name(new) in desired) and \
+            converts(_base_type(old, current), _base_type(new, desired)) is True
+
+    return [replace(c, direct_cast=True) if c.kind == "alter_column_type" and c.cause in (None, ENUM_REBUILT)
+            and direct(c.old.type, c.new.type) else c for c in changes]  # type: ignore[union-attr]
+
+
+def keyed_domains(schema: Schema) -> dict:
+    return _keyed(schema.domains)

@@ -120,7 +120,7 @@ STRING_TYPES = frozenset({"text", "character varying", "character", "name"})
 _MODIFIER = re.compile(r"\(\s*\d+\s*(?:,\s*-?\d+\s*)?\)")
 
 
-def _base(canonical: str) -> tuple[str, int]:
+def base_and_dims(canonical: str) -> tuple[str, int]:
     """("numeric", 0) for numeric(10,2), ("timestamp with time zone", 1) for timestamp(3) with time zone[]."""
     text = " ".join(_MODIFIER.sub("", canonical).split())
     dims = 0
@@ -132,7 +132,7 @@ def _base(canonical: str) -> tuple[str, int]:
 def converts(old: str, new: str) -> Optional[bool]:
     """Whether `CAST(value AS new)` exists for a value of type `old` (canonical spellings); None when
     either is not a built-in type (an enum, a domain, an extension's type): not known here."""
-    (a, a_dims), (b, b_dims) = _base(old), _base(new)
+    (a, a_dims), (b, b_dims) = base_and_dims(old), base_and_dims(new)
     if a not in BUILTIN_TYPES or b not in BUILTIN_TYPES:
         return None
     if a_dims != b_dims:  # an array from or to a string goes through its text form; else nothing

@@ -8,7 +8,7 @@ import difflib
 import re
 from typing import Iterable, Optional
 
-from schemac.pg.casts import BUILTIN_TYPES, _base
+from schemac.pg.casts import BUILTIN_TYPES, base_and_dims
 from schemac.pg.routines import PSEUDO_TYPES
 from schemac.pg.types import is_user_defined, name_parts
 
@@ -56,7 +56,7 @@ _ALIASES = ("int", "int2", "int4", "int8", "smallint", "bigint", "integer", "tex
 
 def base_name(canonical: str) -> tuple[Optional[str], str]:
     """(schema or None, name) of a type, without modifiers or array brackets."""
-    base, _ = _base(canonical)
+    base, _ = base_and_dims(canonical)
     parts = name_parts(re.sub(r"\([^()]*\)$", "", base))  # geometry(Point,4326): not only numbers
     return (parts[0], parts[1]) if len(parts) == 2 else (None, parts[-1])
 
@@ -65,7 +65,7 @@ def unknown_type(canonical: str, declared: set[tuple[str, str]], extensions: Ite
                  external: set[str]) -> bool:
     """Whether `canonical` names no type Postgres, schema.yaml, its extensions or external_types know.
     `declared`: (schema, name) of enums and domains; `external`: names, or schema.name."""
-    if not is_user_defined(canonical) or _base(canonical)[0] in BUILTIN_TYPES:  # ("char" is quoted)
+    if not is_user_defined(canonical) or base_and_dims(canonical)[0] in BUILTIN_TYPES:  # ("char" is quoted)
         return False
     schema, name = base_name(canonical)
     if schema is None and (name in BUILTIN_TYPES or name in _MORE_BUILTIN or name in PSEUDO_TYPES):

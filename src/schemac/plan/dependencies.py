@@ -29,7 +29,7 @@ from schemac.compare.changes import (AFTER_DETACH, NAMED_BELOW, NEW_TABLE, CARRI
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.plan.stubs import STUB, STUBBED
 from schemac.compare.defaults_below import DEFAULT_KEPT, parents_of
-from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs, type_key,
+from schemac.plan.keys import (Key, collation_keys, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs, type_key,
                                expression_refs, own_keys, refs_of, table_members, table_refs)
 from schemac.model import Check, Sequence, View
 from schemac.pg.types import type_name
@@ -266,7 +266,8 @@ def deps(c: Change) -> Deps:
     elif k in ("add_view", "drop_view", "replace_view") and c.cause in (STUB, STUBBED):  # plan.stubs
         v = new if new is not None else old
         mark = ("stub", v.schema, v.name)  # type: ignore[union-attr]  the stub stands: made, not yet dropped
-        stub_refs = {("schema", v.schema)} | {type_key(x.type) for x in v.stub_columns}  # type: ignore[union-attr]
+        stub_refs = {("schema", v.schema)} | {type_key(x.type) for x in v.stub_columns} | \
+            collation_keys(*v.stub_columns)  # type: ignore[union-attr]
         if k == "drop_view" and c.cause == STUB:  # emptied: what its query read can go, before its DROP
             new_refs |= stub_refs
             old_refs |= refs_of(None, old) | {mark}

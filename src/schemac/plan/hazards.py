@@ -12,7 +12,7 @@ from typing import Optional
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
 from schemac.compare.foreign_servers import FOREIGN_REMADE
-from schemac.pg.casts import converts
+from schemac.pg.casts import STRING_TYPES, base_and_dims, converts
 from schemac.pg.postgis import YES, fits, refusal
 
 _TYPE = re.compile(r"^(?P<base>[^()\[\]]+?)(?:\((?P<params>[^)]*)\))?(?P<zone> with(?:out)? time zone)?(?P<array>\[\])?$")
@@ -118,6 +118,14 @@ def row_failures(changes: list[Change]) -> list[str]:
     return out
 
 
+def _string_to_array(old: str, new: str) -> bool:
+    """A string made an array: Postgres has no assignment cast, and `CAST(c AS text[])` reads the text as an array
+    literal, which fails on nearly every value a text column holds; what the user means (one element? split on
+    commas?) is theirs to write."""
+    (a, a_dims), (b, b_dims) = base_and_dims(old), base_and_dims(new)
+    return a in STRING_TYPES and a_dims == 0 and b_dims > 0
+
+
 def missing_cast(change: Change) -> Optional[str]:
     """Why a column type change cannot run as planned: no cast leads from the old built-in type to the
     new one, and schema.yaml gives no `using:` expression. Postgres would refuse the migration."""
@@ -127,6 +135,11 @@ def missing_cast(change: Change) -> Optional[str]:
     spatial = refusal(change.name or "", old, new)  # a PostGIS SRID, shape or dimension changed
     if spatial is not None:
         return f"column {change.path}: {spatial}, used by this migration only"
+    if _string_to_array(old, new):
+        return (f"column {change.path}: {old} -> {new} would read each value as an array literal ('{{a,b}}'), "
+                f"which text is not; add `using:` to the column: an SQL expression that computes the new value from "
+                f"the row (e.g. using: \"ARRAY[{change.name}]\" or \"string_to_array({change.name}, ',')\"), used by this "
+                "migration only")
     if converts(old, new) is not False:
         return None
     example = f"to_timestamp({change.name})" if old in _INT_DIGITS and new.startswith("timestamp") else None

@@ -198,8 +198,9 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
             refs |= {("column", *r, c) for r in relations for c in columns}
             refs -= own_keys(None, obj)
         return refs
-    if isinstance(obj, Aggregate):  # its schema, input and state types, support functions
+    if isinstance(obj, Aggregate):  # its schema, input and state types, support functions, SORTOP
         refs = {("schema", obj.schema)} | {type_key(t) for t in (*obj.arguments, obj.stype, obj.mstype) if t}
+        refs |= {("operator", *class_key(obj.sortop))} if obj.sortop else set()  # type: ignore[misc]
         refs |= {("signature type", *type_name(t)) for t in obj.arguments}
         return refs | {("function", *(f.split(".", 1) if "." in f else ("public", f))) for f in obj.functions()}
     if isinstance(obj, Sequence):  # OWNED BY is a change of its own (set_sequence_owner): see _owner

@@ -196,8 +196,10 @@ def statements_for(change: Change) -> list[exp.Expression]:
                             f"Postgres cannot change ({old.type} -> {col.type}); create a new partitioned table "
                             "and move the rows into it")
         # A generated column takes no USING (Postgres computes it again from its expression, and refuses one).
+        value = exp.Column(this=ident(col.name))
         using = None if old.generated and col.generated else fresh_expression(col.using) if takes_using(change) \
-            else exp.Cast(this=_through_text(exp.Column(this=ident(col.name)), old.type, col.type), to=fresh_type(col.type))
+            else exp.Cast(this=value if change.direct_cast else _through_text(value, old.type, col.type),
+                          to=fresh_type(col.type))
         collation = ddl.collate(col.collation) if col.collation != old.collation else None
         return [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
                                           using=using))]

@@ -42,4 +42,5 @@ def with_stub_types(schema: Schema) -> Schema:
 
 def _typed(v: View) -> View:
     given = {c.name: c for c in v.columns}
-    return replace(v, columns=tuple(replace(given.get(c.name, ViewColumn(c.name)), type=c.type) for c in v.output))
+    return replace(v, columns=tuple(replace(given.get(c.name, ViewColumn(c.name)), type=c.type, collation=c.collation)
+                                    for c in v.output))

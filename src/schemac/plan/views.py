@@ -9,7 +9,7 @@ from typing import Optional
 from sqlglot import exp
 
 from schemac.compare.changes import Change
-from schemac.model import Table, View
+from schemac.model import Table, View, collate_sql
 from schemac.compare.normalize import normal_form
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
@@ -43,8 +43,10 @@ def create_view(v: View, replace: bool = False) -> exp.Command:
 
 def stub_view(v: View, replace: bool = False) -> exp.Command:
     """CREATE [OR REPLACE] VIEW name AS SELECT NULL::type AS column, ...: the view's columns without its query, as
-    pg_dump makes a view that reads itself before its query (plan.stubs)."""
-    columns = ",\n    ".join(f"NULL::{c.type} AS {quote_ident(c.name)}" for c in v.stub_columns)
+    pg_dump makes a view that reads itself before its query (plan.stubs); `NULL::text COLLATE "C"` where the column
+    has a collation of its own (the query's CREATE OR REPLACE VIEW cannot change it)."""
+    columns = ",\n    ".join(f"NULL::{c.type}{' COLLATE ' + collate_sql(c.collation) if c.collation else ''} "
+                               f"AS {quote_ident(c.name)}" for c in v.stub_columns)
     return ddl.command("CREATE", "OR REPLACE" if replace else "", "VIEW", qualified(v.schema, v.name),
                        f"AS\nSELECT {columns}")
 

@@ -14,6 +14,7 @@ from schemac.pg.indexdef import top_level_items
 from schemac.pg.names import quote_ident
 from schemac.pg.routines import parse_argument, routine_type
 from schemac.pg.types import TypeSyntaxError
+from schemac.schemafile.exclusions import canonical_operator
 from schemac.schemafile.fields import FieldReader
 from schemac.schemafile.usertypes import UserTypeReader
 
@@ -23,7 +24,6 @@ AGGREGATE_KEYS = {"name": False, "schema": False, "arguments": False, "sfunc": T
                   "finalfunc_extra": False, "finalfunc_modify": False, "mfinalfunc_extra": False,
                   "mfinalfunc_modify": False, "sspace": False, "msspace": False, "hypothetical": False, "grants": False,
                   "owner": False}
-_OPERATOR = re.compile(r"(?:[a-z_][a-z0-9_$]*\.)?[-+*/<>=~!@#%^&|`?]{1,63}")
 _MOVING = ("msfunc", "minvfunc", "mstype")
 _ORDER_BY = re.compile(r"(?i)(?:^|\s)order\s+by(?:\s|$)")
 
@@ -63,10 +63,11 @@ class AggregateReader(FieldReader):
             sortop = None
             if "sortop" in f:
                 sortop = self.w.string(f["sortop"][1], f"sortop of {what}").strip()
-                if not _OPERATOR.fullmatch(sortop):
+                try:
+                    sortop = canonical_operator(sortop)  # (bare in pg_catalog and public)
+                except ValueError:
                     raise self.fail(f["sortop"][1], f"sortop of {what} must be an operator name such as '>', "
-                                                    f"not {sortop!r}")
-                sortop = sortop.removeprefix("pg_catalog.").removeprefix("public.")
+                                                    f"not {sortop!r}") from None
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             agg = Aggregate(
                 name, functions.pop("sfunc"), self._type(f["stype"][1], f"stype of {what}"), schema, arguments,  # type: ignore

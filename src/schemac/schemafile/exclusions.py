@@ -15,7 +15,10 @@ EXCLUSION_METHODS = ("gist", "spgist", "btree", "hash")
 EXCLUSION_KEYS = {"elements": True, "using": False, "name": False, "where": False, "include": False,
                   "deferrable": False, "initially_deferred": False, "comment": False, "with": False}
 EXCLUSION_ELEMENT_KEYS = {**INDEX_COLUMN_KEYS, "with": True}
-_OPERATOR = re.compile(r"(?:(?P<schema>[a-z_][a-z0-9_$]*)\.)?(?P<op>[-+*/<>=~!@#%^&|`?]{1,63})")
+# An operator's schema: any name Postgres takes quoted ("My Ops", verbatim as schema.yaml writes names, or in double
+# quotes as SQL's OPERATOR("My Ops".===) does), but the dot, parentheses and blanks at its ends.
+_OPERATOR = re.compile(r'(?:(?P<schema>"(?:[^"]|"")+"|[^.()"\x00\s](?:[^.()"\x00]*[^.()"\x00\s])?)\.)?'
+                       r"(?P<op>[-+*/<>=~!@#%^&|`?]{1,63})")
 
 
 def canonical_operator(text: str) -> str:
@@ -27,6 +30,8 @@ def canonical_operator(text: str) -> str:
     if m is None:
         raise ValueError(text)
     schema = m.group("schema")
+    if schema is not None and schema.startswith('"'):
+        schema = schema[1:-1].replace('""', '"')
     return m.group("op") if schema in (None, "pg_catalog", "public") else f"{schema}.{m.group('op')}"
 
 

@@ -10,7 +10,7 @@ from yaml.nodes import Node, ScalarNode
 from schemac.model import Index, IndexElement, Table
 from schemac.pg.expressions import checked_columns, plain_column
 from schemac.pg.opclasses import without_default
-from schemac.schemafile.fields import MAX_INDEX_COLUMNS
+from schemac.schemafile.fields import MAX_INDEX_COLUMNS, is_plain_reference
 from schemac.schemafile.column_settings import statistics_target
 from schemac.schemafile.storage import StorageReader
 
@@ -91,9 +91,9 @@ class IndexReader(StorageReader):
         opclass = None
         if "opclass" in ef:
             opclass = self.w.string(ef["opclass"][1], f"opclass of {what}")
-            if not all(part and part.replace("_", "").isalnum() for part in opclass.split(".")):
+            if not is_plain_reference(opclass):  # (any characters of a quoted name: a schema "My Ops")
                 raise self.fail(ef["opclass"][1], f"opclass of {what} must be an operator class name like "
-                                                  f"text_pattern_ops, not {opclass!r}")
+                                                  f"text_pattern_ops or schema.name, not {opclass!r}")
             if opclass.startswith("pg_catalog."):  # as the catalog spells the built-in ones
                 opclass = opclass[len("pg_catalog."):]
         collation = self.collation(ef["collation"][1], f"collation of {what}") if "collation" in ef else None

@@ -19,7 +19,7 @@ VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False
 MATERIALIZED_VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False,
                           "columns": False, "with_data": False, "indexes": False, "grants": False, "owner": False,
                           "with": False, "renamed_from": False, "statistics": False}
-VIEW_COLUMN_KEYS = {"comment": False, "default": False, "statistics_target": False, "type": False}
+VIEW_COLUMN_KEYS = {"comment": False, "default": False, "statistics_target": False, "type": False, "collation": False}
 
 
 class ViewReader(StorageReader):
@@ -68,7 +68,7 @@ class ViewReader(StorageReader):
             for col, col_key, col_node in (self.w.mapping(f["columns"][1], f"columns of {what}") if "columns" in f
                                            else ()):
                 self.identifier(col_key, f"column name of {what}")
-                default = stats = type_ = None
+                default = stats = type_ = collation = None
                 if isinstance(col_node, ScalarNode):  # shorthand: just the comment
                     comment = self.w.string(col_node, f"comment of column '{col}' of {what}")
                 else:
@@ -78,6 +78,11 @@ class ViewReader(StorageReader):
                                                   "statistics_target or a type")
                     if "type" in cf:
                         type_ = self.view_column_type(cf["type"][1], f"type of column '{col}' of {what}", materialized)
+                    if "collation" in cf:  # the stub's COLLATE: beside its type only
+                        if type_ is None:
+                            raise self.fail(cf["collation"][1], f"collation of column '{col}' of {what} needs its type "
+                                                                "(they make the stub of a view whose query reads it)")
+                        collation = self.collation(cf["collation"][1], f"collation of column '{col}' of {what}")
                     if "statistics_target" in cf:  # ALTER MATERIALIZED VIEW ... SET STATISTICS: a view has none
                         where = f"statistics_target of column '{col}' of {what}"
                         if not materialized:
@@ -90,7 +95,8 @@ class ViewReader(StorageReader):
                     comment = self.w.string(cf["comment"][1], f"comment of column '{col}' of {what}") \
                         if "comment" in cf else None
                     default = self.view_default(cf, col, what) if "default" in cf else None
-                columns.append(ViewColumn(col, type_, comment=comment, default=default, statistics=stats))
+                columns.append(ViewColumn(col, type_, comment=comment, default=default, statistics=stats,
+                                          collation=collation))
             indexes = tuple(self.index(k, v, what, lambda col, _node, _what: col)
                             for _, k, v in (self.w.mapping(f["indexes"][1], f"indexes of {what}") if "indexes" in f
                                             else ()))

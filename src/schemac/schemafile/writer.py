@@ -298,7 +298,8 @@ def _view(v: View) -> dict:
     if v.comment is not None:
         spec["comment"] = v.comment
     if v.columns:
-        spec["columns"] = {c.name: _Flow(_drop_empty({"type": c.type, "comment": c.comment, "default": c.default,
+        spec["columns"] = {c.name: _Flow(_drop_empty({"type": c.type, "collation": yaml_spelling(c.collation),
+                                                      "comment": c.comment, "default": c.default,
                                                       "statistics_target": c.statistics})) for c in v.columns}
     if v.indexes:
         spec["indexes"] = {i.name: _index(i) for i in v.indexes}

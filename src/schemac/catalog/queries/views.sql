@@ -6,7 +6,8 @@
 -- parameters: a materialized view's storage parameters as tables.sql reads a table's (its TOAST table's
 -- prefixed "toast."; toast_table: whether it has one); a view's reloptions are its options.
 -- columns: one JSON object per column in order: {name, type (format_type), comment, default (ALTER VIEW ...
--- ALTER COLUMN ... SET DEFAULT, deparsed), statistics (a materialized view's SET STATISTICS target, or null)}.
+-- ALTER COLUMN ... SET DEFAULT, deparsed), statistics (a materialized view's SET STATISTICS target, or null),
+-- collation (where not its type's own, as columns.sql reads a table column's: COLLATE "C" of what the query reads)}.
 -- statistics: a materialized view's extended statistics objects (statistics_objects.sql, as tables.sql's), else NULL.
 -- depends: what the query reads, from pg_depend of the view's _RETURN rule (normal dependencies):
 -- {kind: relation|column|function|type|constraint|operator, schema, name, column, type}: a relation read as a
@@ -98,8 +99,11 @@ SELECT c.oid AS view_oid,
                   'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
                   'comment', ad.description,
                   'default', pg_catalog.pg_get_expr(df.adbin, df.adrelid),
-                  'statistics', NULLIF(a.attstattarget, -1)::int) ORDER BY a.attnum)
+                  'statistics', NULLIF(a.attstattarget, -1)::int,
+                  'collation', CASE WHEN a.attcollation <> t.typcollation
+                                    THEN a.attcollation::pg_catalog.regcollation::text END) ORDER BY a.attnum)
          FROM pg_catalog.pg_attribute a
+         JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
          LEFT JOIN pg_catalog.pg_attrdef df ON df.adrelid = a.attrelid AND df.adnum = a.attnum
          LEFT JOIN pg_catalog.pg_description ad
                 ON ad.objoid = c.oid AND ad.classoid = 'pg_catalog.pg_class'::regclass AND ad.objsubid = a.attnum
