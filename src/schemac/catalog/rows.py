@@ -248,7 +248,7 @@ def _table(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: 
         statistics=tuple(kindrows.statistics(s, row["schema_name"]) for s in row["statistics"]),
         row_level_security=row["row_level_security"],
         force_row_level_security=row["force_row_level_security"], foreign=kindrows.foreign_table(row),
-        **security,
+        validated_checks=tuple(row["validated_checks"]), **security,
     )
 
 

@@ -301,6 +301,11 @@ def deps(c: Change) -> Deps:
             makes |= {("owned by", *key) for key in own_keys(None, new)}
         if k == "set_trigger_enabled":
             makes |= _trigger_clone_keys(c, new_refs)
+        if k == "validate_constraint" and t is not None and isinstance(target, Check) and \
+                all(x.name != target.name for x in t.checks):  # a copy of a parent's (compare/check_validity.py)
+            new_refs |= {_table(t)} | {("constraint", s, n, target.name) for s, n in
+                                       [(p.schema, p.name) for p in t.inherits] + ([(t.partition_of.parent_schema,
+                                        t.partition_of.parent)] if t.partition_of is not None else [])}
     elif k in ("rename_publication", "alter_publication"):  # altered in place (after a rename), or created again
         if k == "rename_publication" or old.all_tables != new.all_tables:  # type: ignore[union-attr]
             removes |= own_keys(None, old)

@@ -210,6 +210,8 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
         spec["triggers"] = {g.name: _trigger(g) for g in t.triggers}
     if t.cloned_triggers:
         spec["cloned_triggers"] = _Flow(dict(t.cloned_triggers))
+    if t.validated_checks:
+        spec["validated_checks"] = _FlowList(t.validated_checks)
     if t.rules:
         spec["rules"] = rules_spec(t.rules)
     if t.statistics:
