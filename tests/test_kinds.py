@@ -182,6 +182,10 @@ def test_a_range_types_multirange_is_a_known_type():
      "names column 'zz', which neither it nor its parent has"),
     ("tables:\n  p: {columns: {a: integer}, partition_by: {strategy: list, key: a}}\n  c:\n    inherits: [p]\n",
      "partitioned tables and partitions cannot be inherited from"),
+    ("tables:\n  p: {columns: {a: integer}, checks: {k: a > 0}}\n  c:\n    inherits: [p]\n    validated_checks: [k]\n",
+     "name 'k', which is no NOT VALID CHECK"),
+    ("tables:\n  p: {columns: {a: integer}}\n  c:\n    columns: {a: integer}\n    validated_checks: [k]\n",
+     "validated_checks are a partition's or an INHERITS child's"),
 ])
 def test_inherits_loader_errors(text, message):
     with pytest.raises(SchemaFileError) as e:
