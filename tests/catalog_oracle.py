@@ -123,7 +123,10 @@ QUERIES = {
                 WHERE a.attrelid = x.indexrelid),
                (SELECT array_agg(oc.opcnamespace::regnamespace::text || '.' || oc.opcname ORDER BY k.ord)  -- indclass,
                 FROM unnest(x.indclass::oid[]) WITH ORDINALITY AS k(o, ord)  -- default classes too
-                JOIN pg_opclass oc ON oc.oid = k.o)
+                JOIN pg_opclass oc ON oc.oid = k.o),
+               (SELECT pi.relname FROM pg_inherits h JOIN pg_class pi ON pi.oid = h.inhparent  -- the parent's index
+                WHERE h.inhrelid = x.indexrelid  -- it is attached to (not a key's: some callers leave their names out)
+                  AND NOT EXISTS (SELECT 1 FROM pg_constraint pk WHERE pk.conindid = h.inhparent))
         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
         JOIN pg_namespace n ON n.oid = t.relnamespace
         WHERE t.relnamespace IN ({_USER_NS}) AND t.relname <> ALL (%(ignored)s)

@@ -124,7 +124,7 @@ def _index(row: dict[str, Any]) -> Index:
     return Index(name=row["index_name"], elements=tuple(elements), unique=row["is_unique"], method=row["method"],
                  where=row["predicate"], include=include, comment=row["comment"],
                  nulls_not_distinct=bool(row["nulls_not_distinct"]), valid=row["is_valid"],
-                 parameters=tuple(row["parameters"] or ()))
+                 parameters=tuple(row["parameters"] or ()), attached_to=row["attached_to"])
 
 
 def _exclusion(row: dict[str, Any]) -> Exclusion:

@@ -236,6 +236,9 @@ class Index:
     valid: bool = _catalog_only(True)
     # WITH (...) storage parameters as Postgres stores them (pg_class.reloptions): "fillfactor=70".
     parameters: tuple[str, ...] = ()
+    # Of a partition's index: the parent's index it is attached to, where the parent has two of one definition
+    # (pg_inherits of the index; Postgres attaches it to the first made: plan/dependencies.py orders them).
+    attached_to: Optional[str] = None
 
 
 TRIGGER_EVENTS = ("insert", "update", "delete", "truncate")

@@ -31,7 +31,8 @@ from schemac.plan.stubs import STUB, STUBBED
 from schemac.compare.defaults_below import DEFAULT_KEPT, parents_of
 from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs, type_key,
                                expression_refs, own_keys, refs_of, table_members, table_refs)
-from schemac.model import Check, Sequence, View
+from schemac.compare.tables import index_signature
+from schemac.model import Check, Index, Sequence, Table, View
 from schemac.pg.types import type_name
 
 # Made by every change that creates an object default privileges reach: ALTER DEFAULT PRIVILEGES waits
@@ -74,6 +75,19 @@ def _trigger_clone_keys(c: Change, needs: set[Key]) -> set[Key]:
     needs |= {_table(t), ("trigger named", c.name), ("trigger", p.parent_schema, p.parent, c.name),
               ("attached to", p.parent_schema, p.parent)}
     return {("trigger", t.schema, t.name, c.name)}
+
+
+def _twins_before(t: Table, i: Index) -> set[Key]:
+    """Where a parent has two indexes of one definition, Postgres attaches to each one made the first of its
+    partition's matching indexes (by OID) not attached yet: the parent's twins are made in the order of their
+    names, and a partition's copies (attached_to) in the order of their parents' names, so each gets its own."""
+    sig = index_signature(i)
+    if i.attached_to is not None:
+        return {("index", t.schema, t.name, j.name) for j in t.indexes
+                if j.attached_to is not None and j.attached_to < i.attached_to and index_signature(j) == sig}
+    if t.partition_by is None:
+        return set()
+    return {("index", t.schema, t.name, j.name) for j in t.indexes if j.name < i.name and index_signature(j) == sig}
 
 
 def deps(c: Change) -> Deps:
@@ -260,6 +274,8 @@ def deps(c: Change) -> Deps:
                 (makes if k == "add_index" else new_refs).add(("partition index", k, p.parent_schema, p.parent))
             if t.partition_by is not None:  # type: ignore[union-attr]
                 (new_refs if k == "add_index" else makes).add(("partition index", k, t.schema, t.name))  # type: ignore
+            if k == "add_index":
+                new_refs |= _twins_before(t, new)  # type: ignore[arg-type]
         if k.startswith("drop_") or k in ("rename_index", "alter_trigger", "alter_rule", "alter_policy"):
             removes |= own_keys(t, old)
             old_refs |= refs_of(t, old)

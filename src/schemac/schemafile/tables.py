@@ -14,6 +14,7 @@ from schemac.pg.names import make_object_name
 from schemac.schemafile.columns import SERIAL_DEFAULT, serial_column, with_fields
 from schemac.schemafile.storage import StorageReader
 from schemac.schemafile.replica_identity import ReplicaIdentityReader
+from schemac.schemafile.indexes import check_attached_indexes
 from schemac.schemafile.inherits import check_validated_checks, resolve_inherits
 from schemac.schemafile.triggers import check_cloned_triggers
 from schemac.pg.typetext import name_parts
@@ -253,6 +254,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                     _check_referenced_key(t, fk, ref)
         check_cloned_triggers(out)
         check_validated_checks(out)
+        check_attached_indexes(out)
         return out
 
     def partition_by(self, f: dict, what: str, known) -> Optional[Partitioning]:

@@ -141,6 +141,8 @@ def _index(i: Index) -> dict:
     spec.update(storage_spec(i))
     if i.comment is not None:
         spec["comment"] = i.comment
+    if i.attached_to is not None:
+        spec["attached_to"] = i.attached_to
     return spec if len(spec) > 2 or any(isinstance(e, _Flow) for e in spec["columns"]) else _Flow(spec)
 
 
