@@ -289,6 +289,12 @@ QUERIES = {
         FROM pg_foreign_server s JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
         WHERE {_NOT_EXTENSION_MEMBER.format(catalog="'pg_foreign_server'", oid="s.oid")}
     """,
+    "foreign_data_wrappers": f"""
+        SELECT w.fdwname, w.fdwhandler::regproc::text, w.fdwvalidator::regproc::text, w.fdwoptions,
+               obj_description(w.oid, 'pg_foreign_data_wrapper'), pg_get_userbyid(w.fdwowner)
+        FROM pg_foreign_data_wrapper w
+        WHERE {_NOT_EXTENSION_MEMBER.format(catalog="'pg_foreign_data_wrapper'", oid="w.oid")}
+    """,
     "foreign_tables": f"""
         SELECT n.nspname, c.relname, s.srvname, ft.ftoptions,
                (SELECT array_agg(ARRAY[a.attname::text, a.attfdwoptions::text] ORDER BY a.attnum) FROM pg_attribute a

@@ -397,4 +397,4 @@ class ModelBuilder:
                       casts=kindrows.casts(rows.get("casts", [])),
                       operator_classes=kindrows.operator_classes(rows.get("operator_classes", [])),
                       operator_families=kindrows.operator_families(rows.get("operator_families", [])),
-                      foreign_servers=kindrows.foreign_servers(rows.get("foreign_servers", []), acl)))
+                      **kindrows.foreign_objects(rows, acl)))

@@ -29,10 +29,9 @@ from schemac.compare.changes import (AFTER_DETACH, NAMED_BELOW, NEW_TABLE, CARRI
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.plan.stubs import STUB, STUBBED
 from schemac.compare.defaults_below import DEFAULT_KEPT, parents_of
-from schemac.plan.keys import (Key, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs, type_key,
+from schemac.plan.keys import (Key, twins_before, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs, type_key,
                                expression_refs, own_keys, refs_of, table_members, table_refs)
-from schemac.compare.tables import index_signature
-from schemac.model import Check, Index, Sequence, Table, View
+from schemac.model import Check, Sequence, View
 from schemac.pg.types import type_name
 
 # Made by every change that creates an object default privileges reach: ALTER DEFAULT PRIVILEGES waits
@@ -75,19 +74,6 @@ def _trigger_clone_keys(c: Change, needs: set[Key]) -> set[Key]:
     needs |= {_table(t), ("trigger named", c.name), ("trigger", p.parent_schema, p.parent, c.name),
               ("attached to", p.parent_schema, p.parent)}
     return {("trigger", t.schema, t.name, c.name)}
-
-
-def _twins_before(t: Table, i: Index) -> set[Key]:
-    """Where a parent has two indexes of one definition, Postgres attaches to each one made the first of its
-    partition's matching indexes (by OID) not attached yet: the parent's twins are made in the order of their
-    names, and a partition's copies (attached_to) in the order of their parents' names, so each gets its own."""
-    sig = index_signature(i)
-    if i.attached_to is not None:
-        return {("index", t.schema, t.name, j.name) for j in t.indexes
-                if j.attached_to is not None and j.attached_to < i.attached_to and index_signature(j) == sig}
-    if t.partition_by is None:
-        return set()
-    return {("index", t.schema, t.name, j.name) for j in t.indexes if j.name < i.name and index_signature(j) == sig}
 
 
 def deps(c: Change) -> Deps:
@@ -275,7 +261,7 @@ def deps(c: Change) -> Deps:
             if t.partition_by is not None:  # type: ignore[union-attr]
                 (new_refs if k == "add_index" else makes).add(("partition index", k, t.schema, t.name))  # type: ignore
             if k == "add_index":
-                new_refs |= _twins_before(t, new)  # type: ignore[arg-type]
+                new_refs |= twins_before(t, new)  # type: ignore[arg-type]
         if k.startswith("drop_") or k in ("rename_index", "alter_trigger", "alter_rule", "alter_policy"):
             removes |= own_keys(t, old)
             old_refs |= refs_of(t, old)
@@ -310,6 +296,7 @@ def deps(c: Change) -> Deps:
                "set_rule_comment", "set_policy_comment", "alter_statistics", "set_statistics_comment", "set_publication_owner", "set_publication_comment",
                "set_event_trigger_enabled", "set_event_trigger_owner", "set_event_trigger_comment",
                "set_foreign_server_options", "set_foreign_server_owner", "set_foreign_server_comment", "set_operator_owner",
+               "set_foreign_data_wrapper_owner", "set_foreign_data_wrapper_comment",
                "set_object_owner", "set_statistics_owner"):
         target = new if new is not None else old
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)
@@ -365,11 +352,17 @@ def deps(c: Change) -> Deps:
         makes.add(_EXTENSIONS_MADE)
     elif k == "drop_extension":
         removes.add(_EXTENSIONS_DROPPED)
-    elif k in ("add_foreign_server", "alter_foreign_server", "drop_foreign_server"):
-        if new is not None:
+    elif k in ("add_foreign_server", "alter_foreign_server", "drop_foreign_server", "add_foreign_data_wrapper",
+               "set_foreign_data_wrapper_options", "drop_foreign_data_wrapper"):
+        if new is not None:  # (a wrapper's handler or validator may be an extension's; a server's wrapper too)
             new_refs.add(_EXTENSIONS_MADE)
         if old is not None:
             old_refs.add(_EXTENSIONS_DROPPED)
+        if "wrapper" in k:  # a server after its wrapper (one of the database's own), dropped before it
+            (makes if new is not None else removes).update(own_keys(None, new if new is not None else old))
+        else:
+            new_refs |= {("ForeignDataWrapper", new.wrapper)} if new is not None else set()  # type: ignore[union-attr]
+            old_refs |= {("ForeignDataWrapper", old.wrapper)} if old is not None else set()  # type: ignore[union-attr]
     if k not in ("rename_table", "rename_view"):  # a table or view moved: what changes on it (or a sequence it owns) after
         if t is not None:
             new_refs.add((_MOVED, t.schema, t.name))

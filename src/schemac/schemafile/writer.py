@@ -393,7 +393,7 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         keys = _keys(views)
         if views:
             doc[field] = {keys[id(v)]: _named(_view(v), v, keys[id(v)]) for v in views}
-    doc.update({**written_foreign_servers(schema.foreign_servers), **written_publications(schema.publications), **written_event_triggers(schema.event_triggers),
+    doc.update({**written_foreign_servers(schema.foreign_servers, schema.foreign_data_wrappers), **written_publications(schema.publications), **written_event_triggers(schema.event_triggers),
                 **written_casts(schema.casts)})
     body = _EMITTER.dump(doc)  # what yaml.dump(doc, Dumper=_Dumper, width=120, ...) writes, faster (emit.py)
     out = (header or "") + body

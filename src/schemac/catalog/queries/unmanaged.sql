@@ -24,7 +24,9 @@
 --             the database made, CREATE ACCESS METHOD, which is not managed), conversion, text search parser and template (a
 --             database's own casts are managed: casts.sql)
 -- Objects owned by an extension (pg_depend deptype 'e'), and triggers/policies/rules/constraints of
--- a relation owned by one, are left out. Foreign data wrappers and user mappings belong to the
+-- a relation owned by one, are left out. Foreign data wrappers (those whose handler or validator is a function of
+-- the database's own; the others are managed: foreign_data_wrappers.sql; and any whose access list was changed, kind
+-- 'foreign data wrapper privileges') and user mappings belong to the
 -- database, not a schema: listed with an empty schema_name, whatever schemas are requested (event
 -- triggers, publications and foreign servers, the database's too, are managed: event_triggers.sql,
 -- publications.sql, foreign_servers.sql). A user mapping is listed as "role@server", never its options
@@ -235,9 +237,17 @@ SELECT 'subscription', '', s.subname::text  -- the name only: subconninfo holds 
 FROM pg_catalog.pg_subscription s
 WHERE s.subdbid = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
 UNION ALL
-SELECT 'foreign data wrapper', '', w.fdwname::text
+SELECT 'foreign data wrapper', '', w.fdwname::text  -- its handler or validator is a function of the database's own
+FROM pg_catalog.pg_foreign_data_wrapper w            -- (the others are managed: foreign_data_wrappers.sql)
+WHERE w.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_foreign_data_wrapper'::regclass)
+  AND EXISTS (SELECT 1 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
+              WHERE p.oid IN (w.fdwhandler, w.fdwvalidator) AND pn.nspname <> 'pg_catalog'
+                AND p.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_proc'::regclass))
+UNION ALL
+SELECT 'foreign data wrapper privileges', '', w.fdwname::text  -- GRANT USAGE ON FOREIGN DATA WRAPPER: not managed
 FROM pg_catalog.pg_foreign_data_wrapper w
 WHERE w.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_foreign_data_wrapper'::regclass)
+  AND w.fdwacl IS NOT NULL
 UNION ALL
 SELECT 'user mapping', '', (CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(m.umuser)::text END)
                            || '@' || m.srvname::text
