@@ -15,8 +15,12 @@
 --             managed: policies.sql)
 --   rule      "relation.rule": rewrite rules on relations that are not tables or views (those on tables and
 --             views are managed: rules.sql; a view's _RETURN rule is its body)
---   type      base types (not the array types Postgres creates alongside); composite and range types
+--   type      base types (not the array types Postgres creates alongside): CREATE TYPE t (INPUT = ..., OUTPUT = ...)
+--             over I/O functions in C or internal (Postgres's own C symbols), which schemac does not make: a column
+--             of one names it under external_types, and the migration expects it there; composite and range types
 --             are managed (composite_types.sql, range_types.sql)
+--   shell type  CREATE TYPE t; never completed by CREATE TYPE t (...) (pg_type typtype 'p', not typisdefined): it
+--             holds nothing, but a migration does not make it
 --   operator ("name(left, right)"): shells only (oprcode 0: a COMMUTATOR or NEGATOR named before its
 --             operator was made; the others are managed: operators.sql), operator class ("name USING method": a class
 --             of a family in a schema not read, or an extension's; the others are managed: operator_classes.sql, and
@@ -168,6 +172,13 @@ JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND t.typtype = 'b' AND NOT EXISTS (
         SELECT 1 FROM pg_catalog.pg_type elem WHERE elem.typarray = t.oid)
+  AND t.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_type'::regclass)
+UNION ALL
+SELECT 'shell type', n.nspname::text, t.typname::text  -- CREATE TYPE name; never completed (nor made by a COMMUTATOR)
+FROM pg_catalog.pg_type t
+JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND t.typtype = 'p' AND NOT t.typisdefined
   AND t.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_type'::regclass)
 UNION ALL
 SELECT 'extension column privileges', n.nspname::text, c.relname::text || '.' || a.attname::text
