@@ -123,7 +123,10 @@ QUERIES = {
                 WHERE a.attrelid = x.indexrelid),
                (SELECT array_agg(oc.opcnamespace::regnamespace::text || '.' || oc.opcname ORDER BY k.ord)  -- indclass,
                 FROM unnest(x.indclass::oid[]) WITH ORDINALITY AS k(o, ord)  -- default classes too
-                JOIN pg_opclass oc ON oc.oid = k.o)
+                JOIN pg_opclass oc ON oc.oid = k.o),
+               (SELECT pi.relname FROM pg_inherits h JOIN pg_class pi ON pi.oid = h.inhparent  -- the parent's index
+                WHERE h.inhrelid = x.indexrelid  -- it is attached to (not a key's: some callers leave their names out)
+                  AND NOT EXISTS (SELECT 1 FROM pg_constraint pk WHERE pk.conindid = h.inhparent))
         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
         JOIN pg_namespace n ON n.oid = t.relnamespace
         WHERE t.relnamespace IN ({_USER_NS}) AND t.relname <> ALL (%(ignored)s)
@@ -285,6 +288,12 @@ QUERIES = {
         SELECT s.srvname, w.fdwname, s.srvtype, s.srvversion, s.srvoptions, obj_description(s.oid, 'pg_foreign_server')
         FROM pg_foreign_server s JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
         WHERE {_NOT_EXTENSION_MEMBER.format(catalog="'pg_foreign_server'", oid="s.oid")}
+    """,
+    "foreign_data_wrappers": f"""
+        SELECT w.fdwname, w.fdwhandler::regproc::text, w.fdwvalidator::regproc::text, w.fdwoptions,
+               obj_description(w.oid, 'pg_foreign_data_wrapper'), pg_get_userbyid(w.fdwowner)
+        FROM pg_foreign_data_wrapper w
+        WHERE {_NOT_EXTENSION_MEMBER.format(catalog="'pg_foreign_data_wrapper'", oid="w.oid")}
     """,
     "foreign_tables": f"""
         SELECT n.nspname, c.relname, s.srvname, ft.ftoptions,

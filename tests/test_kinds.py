@@ -182,6 +182,10 @@ def test_a_range_types_multirange_is_a_known_type():
      "names column 'zz', which neither it nor its parent has"),
     ("tables:\n  p: {columns: {a: integer}, partition_by: {strategy: list, key: a}}\n  c:\n    inherits: [p]\n",
      "partitioned tables and partitions cannot be inherited from"),
+    ("tables:\n  p: {columns: {a: integer}, checks: {k: a > 0}}\n  c:\n    inherits: [p]\n    validated_checks: [k]\n",
+     "name 'k', which is no NOT VALID CHECK"),
+    ("tables:\n  p: {columns: {a: integer}}\n  c:\n    columns: {a: integer}\n    validated_checks: [k]\n",
+     "validated_checks are a partition's or an INHERITS child's"),
 ])
 def test_inherits_loader_errors(text, message):
     with pytest.raises(SchemaFileError) as e:
@@ -294,14 +298,16 @@ def test_rule_definitions_read_from_pg_get_ruledef():
 
 
 def test_what_is_left_unmanaged_is_listed_and_strict_counts_it(db_url, tmp_path):
-    """Everything of issue 13's kinds is managed now: what is left are the database's foreign data wrappers
-    and user mappings (by name: their options hold passwords), listed and, with --strict, drift (its event
-    trigger, publication and foreign server are managed)."""
+    """Everything of issue 13's kinds is managed now: what is left are a foreign data wrapper's changed access list,
+    a shell type (CREATE TYPE t; never completed) and user mappings (by name: their options hold passwords), listed
+    and, with --strict, drift (its event trigger, publication, foreign server and wrapper are managed)."""
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute("CREATE FUNCTION evt() RETURNS event_trigger LANGUAGE plpgsql AS $$ begin end $$")
         conn.execute("CREATE EVENT TRIGGER no_drops ON sql_drop EXECUTE FUNCTION evt()")
         conn.execute("CREATE PUBLICATION pub FOR ALL TABLES")
         conn.execute("CREATE FOREIGN DATA WRAPPER dummy")
+        conn.execute("GRANT USAGE ON FOREIGN DATA WRAPPER dummy TO PUBLIC")
+        conn.execute("CREATE TYPE halfmade")
         conn.execute("CREATE SERVER far FOREIGN DATA WRAPPER dummy")
         conn.execute("CREATE USER MAPPING FOR PUBLIC SERVER far OPTIONS (password 'secret')")
         conn.execute("CREATE TYPE pair AS (a int)")
@@ -309,16 +315,19 @@ def test_what_is_left_unmanaged_is_listed_and_strict_counts_it(db_url, tmp_path)
         conn.execute("CREATE RULE r AS ON DELETE TO t DO INSTEAD NOTHING")
     text = inspect_database(db_url).yaml
     listed = text.split("# Not managed by schemac", 1)[1]
-    assert listed == (" (2): listed for reference, never changed.\n"
-                      "#   foreign data wrapper (1): dummy\n#   user mapping (1): PUBLIC@far\n")
-    assert "foreign_servers:\n  far:\n    wrapper: dummy\n" in text and "secret" not in text, text
+    assert listed == (" (3): listed for reference, never changed.\n"
+                      "#   foreign data wrapper privileges (1): dummy\n#   shell type (1): public.halfmade\n"
+                      "#   user mapping (1): PUBLIC@far\n")
+    assert "foreign_data_wrappers:\n  dummy: {}\nforeign_servers:\n  far:\n    wrapper: dummy\n" in text, text
+    assert "secret" not in text, text
     assert "no_drops: {event: sql_drop, function: evt}" in text and "  pub:\n    all_tables: true\n" in text, text
     schema = tmp_path / "schema.yaml"
     schema.write_text(text, encoding="utf-8")
     assert check_drift(str(schema), db_url).differences == ()
     strict = check_drift(str(schema), db_url, strict=True).differences
     assert sorted((d.kind, d.object_type, d.name) for d in strict) == [
-        ("unmanaged_object", "foreign data wrapper", "dummy"), ("unmanaged_object", "user mapping", "PUBLIC@far")]
+        ("unmanaged_object", "foreign data wrapper privileges", "dummy"), ("unmanaged_object", "shell type", "halfmade"),
+        ("unmanaged_object", "user mapping", "PUBLIC@far")]
 
 
 KINDS_SCHEMA = """\

@@ -309,7 +309,8 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
               f"{len(s.text_search_configs)} text search configurations",
               f"{len(s.views)} views", f"{len(s.extensions)} extensions", f"{len(s.publications)} publications",
               f"{len(s.event_triggers)} event triggers"] + \
-        ([f"{len(s.foreign_servers)} foreign servers"] if s.foreign_servers else [])
+        ([f"{len(s.foreign_servers)} foreign servers"] if s.foreign_servers else []) + \
+        ([f"{len(s.foreign_data_wrappers)} foreign-data wrappers"] if s.foreign_data_wrappers else [])
     click.echo(f"schemac: read {', '.join(counts)} from {result.label}"
                + (f"; {len(s.unmanaged)} objects not managed (listed at the end)" if s.unmanaged else "")
                + (f"; wrote {output}" if output else ""), err=True)

@@ -131,7 +131,7 @@ class ModelBuilder:
                       casts=kindrows.casts(rows.get("casts", [])),
                       operator_classes=kindrows.operator_classes(rows.get("operator_classes", [])),
                       operator_families=kindrows.operator_families(rows.get("operator_families", [])),
-                      foreign_servers=kindrows.foreign_servers(rows.get("foreign_servers", []), acl)))
+                      **kindrows.foreign_objects(rows, acl)))
 
     def _built_tables(self, major: Optional[int]) -> list[Table]:
         """Every table, sorted, from the rows of TABLE_QUERIES."""

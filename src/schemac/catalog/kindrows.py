@@ -7,7 +7,7 @@ from dataclasses import replace
 import json
 from typing import Any, Callable, Optional
 
-from schemac.model import (CAST_CONTEXTS, Cast, ClassFunction, ClassOperator, OperatorClass, OperatorFamily, family_members, Operator, AGGREGATE_FUNCTIONS, STATISTICS_KINDS, Statistics, EVENT_TRIGGER_STATES, PUBLISH_ACTIONS, EventTrigger, ForeignServer, ForeignTable, Publication, PublishedTable, Aggregate, Argument, Attribute, Collation, CompositeType, Function, RangeType, Rule, TextSearchConfig,
+from schemac.model import (CAST_CONTEXTS, Cast, ClassFunction, ClassOperator, OperatorClass, OperatorFamily, family_members, Operator, AGGREGATE_FUNCTIONS, STATISTICS_KINDS, Statistics, EVENT_TRIGGER_STATES, PUBLISH_ACTIONS, EventTrigger, ForeignDataWrapper, ForeignServer, ForeignTable, Publication, PublishedTable, Aggregate, Argument, Attribute, Collation, CompositeType, Function, RangeType, Rule, TextSearchConfig,
                            TextSearchDictionary, TextSearchMapping, default_multirange, Column, NotNull)
 from schemac.pg import ruledef
 from schemac.pg.indexdef import collation_from_sql, top_level_items
@@ -171,11 +171,16 @@ def event_triggers(rows: list[dict[str, Any]]) -> tuple[EventTrigger, ...]:
 
 
 
-def foreign_servers(rows: list[dict[str, Any]], acl: Any) -> tuple[ForeignServer, ...]:
-    """foreign_servers.sql's rows, each with its access list and owner (catalog.grants.AccessLists)."""
-    return tuple(acl.secured(ForeignServer(
+def foreign_objects(rows: dict[str, list[dict[str, Any]]], acl: Any) -> dict[str, tuple]:
+    """foreign_servers.sql's rows, each with its access list and owner (catalog.grants.AccessLists), and
+    foreign_data_wrappers.sql's: the Schema's foreign_servers and foreign_data_wrappers."""
+    return {"foreign_servers": tuple(acl.secured(ForeignServer(
         name=r["server_name"], wrapper=r["wrapper"], type=r["server_type"], version=r["server_version"],
-        options=tuple((k, v) for k, v in r["options"]), comment=r["comment"]), "server", r["server_oid"]) for r in rows)
+        options=tuple((k, v) for k, v in r["options"]), comment=r["comment"]), "server", r["server_oid"])
+        for r in rows.get("foreign_servers", [])),
+        "foreign_data_wrappers": tuple(ForeignDataWrapper(
+            r["wrapper_name"], r["handler"], r["validator"], tuple((k, v) for k, v in r["options"]), r["comment"],
+            r["owner"]) for r in rows.get("foreign_data_wrappers", []))}
 
 
 

@@ -119,7 +119,7 @@ def index_of(row: dict[str, Any]) -> Index:
     return Index(name=row["index_name"], elements=tuple(elements), unique=row["is_unique"], method=row["method"],
                  where=row["predicate"], include=include, comment=row["comment"],
                  nulls_not_distinct=bool(row["nulls_not_distinct"]), valid=row["is_valid"],
-                 parameters=tuple(row["parameters"] or ()))
+                 parameters=tuple(row["parameters"] or ()), attached_to=row["attached_to"])
 
 
 def exclusion_of(row: dict[str, Any]) -> Exclusion:
@@ -243,7 +243,7 @@ def table_of(row: dict[str, Any], columns: list[tuple[int, Column]], constraints
         statistics=tuple(kindrows.statistics(s, row["schema_name"]) for s in row["statistics"]),
         row_level_security=row["row_level_security"],
         force_row_level_security=row["force_row_level_security"], foreign=kindrows.foreign_table(row),
-        **security,
+        validated_checks=tuple(row["validated_checks"]), **security,
     )
 
 

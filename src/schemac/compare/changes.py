@@ -20,7 +20,7 @@ Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
 # every table exists, comments last.
 KINDS = (
     "drop_event_trigger",  # first: an event trigger fires on the migration's own DDL (and is created last)
-    "add_extension", "add_foreign_server", "alter_foreign_server", "set_foreign_server_options", "add_schema", "add_collation", "alter_collation", "add_text_search_dictionary",
+    "add_extension", "add_foreign_data_wrapper", "set_foreign_data_wrapper_options", "add_foreign_server", "alter_foreign_server", "set_foreign_server_options", "add_schema", "add_collation", "alter_collation", "add_text_search_dictionary",
     "alter_text_search_dictionary", "add_text_search_config", "alter_text_search_config", "rename_type", "add_enum", "add_enum_value", "alter_enum",
     "add_domain", "alter_domain",
     "add_range_type", "alter_range_type", "add_composite_type", "alter_composite_type", "add_sequence", "alter_sequence",
@@ -44,8 +44,9 @@ KINDS = (
     "set_table_comment", "set_column_comment", "set_index_comment", "set_constraint_comment", "set_trigger_comment",
     "set_rule_comment", "set_policy_comment", "set_statistics_comment",
     "set_type_comment", "set_view_comment", "set_foreign_server_owner", "set_foreign_server_comment",
+    "set_foreign_data_wrapper_owner", "set_foreign_data_wrapper_comment",
     "alter_foreign_table", "remake_foreign_table", "set_foreign_table_options", "set_column_fdw_options",
-    "drop_foreign_server", "drop_extension", "drop_schema",
+    "drop_foreign_server", "drop_foreign_data_wrapper", "drop_extension", "drop_schema",
     "add_event_trigger", "alter_event_trigger", "set_event_trigger_enabled", "set_event_trigger_owner",
     "set_event_trigger_comment",
 )

@@ -9,7 +9,7 @@ from typing import Callable, Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.publications import by_name
-from schemac.model import ForeignServer, Schema, Table
+from schemac.model import ForeignDataWrapper, ForeignServer, Schema, Table
 
 
 def _definition(s: ForeignServer) -> ForeignServer:
@@ -26,8 +26,16 @@ def _options(old: Optional[ForeignServer], s: ForeignServer) -> list[Change]:
     return [Change("set_foreign_server_options", "", "", s.name, old, s)] if changed else []
 
 
+def _wrapper_options(old: Optional[ForeignDataWrapper], w: ForeignDataWrapper) -> list[Change]:
+    changed = old is not None and (old.handler, old.validator, dict(old.options)) != (w.handler, w.validator, dict(w.options))
+    return [Change("set_foreign_data_wrapper_options", "", "", w.name, old, w)] if changed else []
+
+
 def diff_foreign_servers(current: Schema, desired: Schema) -> list[Change]:
-    return by_name("foreign_server", current.foreign_servers, desired.foreign_servers, _definition, _options)  # type: ignore
+    """Foreign servers, and foreign-data wrappers (ALTER FOREIGN DATA WRAPPER changes all but the name)."""
+    return by_name("foreign_server", current.foreign_servers, desired.foreign_servers, _definition, _options) + \
+        by_name("foreign_data_wrapper", current.foreign_data_wrappers, desired.foreign_data_wrappers,  # type: ignore
+                lambda w: None, _wrapper_options)
 
 
 # The cause of a table's DROP and CREATE where its server changes, or it is made foreign or not (reported once, as

@@ -1,5 +1,6 @@
 """Foreign servers: a foreign data wrapper's connection to another data source (CREATE SERVER). They belong
-to the database, not to a schema; the wrapper comes from an extension (postgres_fdw, file_fdw)."""
+to the database, not to a schema; the wrapper comes from an extension (postgres_fdw, file_fdw) or is one of the
+database's own (foreign_data_wrappers:)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,21 @@ class ForeignServer(InNoSchema):
     owner: Optional[str] = _security(None)  # None: not compared
     source: Optional[Source] = _src()
     grants: tuple[Privilege, ...] = _security(())  # USAGE (srvacl), the owner's own left out
+
+
+@frozen
+class ForeignDataWrapper(InNoSchema):
+    """CREATE FOREIGN DATA WRAPPER name [HANDLER h] [VALIDATOR v] [OPTIONS (k 'v', ...)]: one made in the database,
+    not an extension's; its handler and validator are Postgres's own functions or an extension's (a C function of
+    the database's own cannot be made by a migration: such a wrapper is listed as not managed)."""
+
+    name: str
+    handler: Optional[str] = None  # the function, "name" (pg_catalog) or "schema.name"; None: NO HANDLER
+    validator: Optional[str] = None  # likewise; None: NO VALIDATOR
+    options: tuple[tuple[str, str], ...] = ()  # (option, value) in the catalog's order (fdwoptions)
+    comment: Optional[str] = None
+    owner: Optional[str] = _security(None)  # None: not compared
+    source: Optional[Source] = _src()
 
 
 @frozen

@@ -11,7 +11,7 @@ from .functions import Function
 from .grants import DefaultPrivileges, Namespace
 from .operators import Operator
 from .event_triggers import EventTrigger
-from .foreign_servers import ForeignServer
+from .foreign_servers import ForeignDataWrapper, ForeignServer
 from .casts import Cast
 from .opclasses import OperatorClass, OperatorFamily
 from .publications import Publication
@@ -66,6 +66,7 @@ class Schema:
     operator_classes: tuple[OperatorClass, ...] = ()
     operator_families: tuple[OperatorFamily, ...] = ()
     foreign_servers: tuple[ForeignServer, ...] = ()  # the database's, not a schema's
+    foreign_data_wrappers: tuple[ForeignDataWrapper, ...] = ()  # the database's own (not an extension's)
     # Types that exist in the database without schema.yaml declaring them (a base type, an
     # extension's type schemac does not know): named so that a misspelled type is still an error.
     external_types: tuple[str, ...] = field(default=(), compare=False)

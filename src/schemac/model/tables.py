@@ -237,6 +237,9 @@ class Index:
     valid: bool = _catalog_only(True)
     # WITH (...) storage parameters as Postgres stores them (pg_class.reloptions): "fillfactor=70".
     parameters: tuple[str, ...] = ()
+    # Of a partition's index: the parent's index it is attached to, where the parent has two of one definition
+    # (pg_inherits of the index; Postgres attaches it to the first made: plan/dependencies.py orders them).
+    attached_to: Optional[str] = None
 
 
 TRIGGER_EVENTS = ("insert", "update", "delete", "truncate")
@@ -331,6 +334,9 @@ class Table(Qualified):
     # INHERITS (parents, in order): the columns and CHECKs they give the table are in `columns` (as the
     # catalog lists them) but not among `checks`; what it has beyond them is its own.
     inherits: tuple[Parent, ...] = ()
+    # The CHECKs it inherits that are validated here while a parent's is NOT VALID (made or attached after the
+    # parent's ADD CONSTRAINT ... NOT VALID, or VALIDATE CONSTRAINT on this table), by name, sorted.
+    validated_checks: tuple[str, ...] = ()
     # CREATE TABLE ... OF type (pg_class.reloftype): a typed table, its columns the composite type's
     # attributes (as the type is spelled in a column's type: "person", "s.person").
     of: Optional[str] = None

@@ -29,7 +29,7 @@ from schemac.compare.changes import (AFTER_DETACH, NAMED_BELOW, NEW_TABLE, CARRI
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.plan.stubs import STUB, STUBBED
 from schemac.compare.defaults_below import DEFAULT_KEPT, parents_of
-from schemac.plan.keys import (Key, collation_keys, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs, type_key,
+from schemac.plan.keys import (Key, collation_keys, twins_before, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs, type_key,
                                expression_refs, own_keys, refs_of, table_members, table_refs)
 from schemac.model import Check, Sequence, View
 from schemac.pg.types import type_name
@@ -260,6 +260,8 @@ def deps(c: Change) -> Deps:
                 (makes if k == "add_index" else new_refs).add(("partition index", k, p.parent_schema, p.parent))
             if t.partition_by is not None:  # type: ignore[union-attr]
                 (new_refs if k == "add_index" else makes).add(("partition index", k, t.schema, t.name))  # type: ignore
+            if k == "add_index":
+                new_refs |= twins_before(t, new)  # type: ignore[arg-type]
         if k.startswith("drop_") or k in ("rename_index", "alter_trigger", "alter_rule", "alter_policy"):
             removes |= own_keys(t, old)
             old_refs |= refs_of(t, old)
@@ -295,6 +297,7 @@ def deps(c: Change) -> Deps:
                "set_rule_comment", "set_policy_comment", "alter_statistics", "set_statistics_comment", "set_publication_owner", "set_publication_comment",
                "set_event_trigger_enabled", "set_event_trigger_owner", "set_event_trigger_comment",
                "set_foreign_server_options", "set_foreign_server_owner", "set_foreign_server_comment", "set_operator_owner",
+               "set_foreign_data_wrapper_owner", "set_foreign_data_wrapper_comment",
                "set_object_owner", "set_statistics_owner"):
         target = new if new is not None else old
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)
@@ -302,6 +305,11 @@ def deps(c: Change) -> Deps:
             makes |= {("owned by", *key) for key in own_keys(None, new)}
         if k == "set_trigger_enabled":
             makes |= _trigger_clone_keys(c, new_refs)
+        if k == "validate_constraint" and t is not None and isinstance(target, Check) and \
+                all(x.name != target.name for x in t.checks):  # a copy of a parent's (compare/check_validity.py)
+            new_refs |= {_table(t)} | {("constraint", s, n, target.name) for s, n in
+                                       [(p.schema, p.name) for p in t.inherits] + ([(t.partition_of.parent_schema,
+                                        t.partition_of.parent)] if t.partition_of is not None else [])}
     elif k in ("rename_publication", "alter_publication"):  # altered in place (after a rename), or created again
         if k == "rename_publication" or old.all_tables != new.all_tables:  # type: ignore[union-attr]
             removes |= own_keys(None, old)
@@ -345,11 +353,17 @@ def deps(c: Change) -> Deps:
         makes.add(_EXTENSIONS_MADE)
     elif k == "drop_extension":
         removes.add(_EXTENSIONS_DROPPED)
-    elif k in ("add_foreign_server", "alter_foreign_server", "drop_foreign_server"):
-        if new is not None:
+    elif k in ("add_foreign_server", "alter_foreign_server", "drop_foreign_server", "add_foreign_data_wrapper",
+               "set_foreign_data_wrapper_options", "drop_foreign_data_wrapper"):
+        if new is not None:  # (a wrapper's handler or validator may be an extension's; a server's wrapper too)
             new_refs.add(_EXTENSIONS_MADE)
         if old is not None:
             old_refs.add(_EXTENSIONS_DROPPED)
+        if "wrapper" in k:  # a server after its wrapper (one of the database's own), dropped before it
+            (makes if new is not None else removes).update(own_keys(None, new if new is not None else old))
+        else:
+            new_refs |= {("ForeignDataWrapper", new.wrapper)} if new is not None else set()  # type: ignore[union-attr]
+            old_refs |= {("ForeignDataWrapper", old.wrapper)} if old is not None else set()  # type: ignore[union-attr]
     if k not in ("rename_table", "rename_view"):  # a table or view moved: what changes on it (or a sequence it owns) after
         if t is not None:
             new_refs.add((_MOVED, t.schema, t.name))

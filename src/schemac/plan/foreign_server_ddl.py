@@ -10,7 +10,7 @@ from typing import Optional
 from sqlglot import exp
 
 from schemac.compare.changes import Change
-from schemac.model import Column, ForeignServer, Table
+from schemac.model import Column, ForeignDataWrapper, ForeignServer, Table
 from schemac.pg.dialect import RENDER
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan import ddl
@@ -38,9 +38,39 @@ def create_foreign_server(s: ForeignServer) -> exp.Command:
                    quote_ident(s.wrapper), fdw_options(s.options))
 
 
-def foreign_server_statements(change: Change) -> Optional[list[exp.Expression]]:
-    """Statements of a foreign server change, else None."""
+def _function(name: Optional[str]) -> str:
+    """A handler's or validator's name as the statement writes it (schema.name, each part quoted where needed)."""
+    return ".".join(quote_ident(p) for p in name.split(".")) if name else ""
+
+
+def _wrapper_functions(w: ForeignDataWrapper, old: Optional[ForeignDataWrapper] = None) -> list[str]:
+    """HANDLER h / NO HANDLER, VALIDATOR v / NO VALIDATOR: each where it differs from `old` (all, of a new one)."""
+    out = []
+    for clause, name in (("HANDLER", w.handler), ("VALIDATOR", w.validator)):
+        if old is None or getattr(old, clause.lower()) != name:
+            out.append(f"{clause} {_function(name)}" if name else f"NO {clause}" if old is not None else "")
+    return out
+
+
+def wrapper_statements(change: Change) -> Optional[list[exp.Expression]]:
+    """Statements of a foreign-data wrapper change, else None."""
     k, old, new = change.kind, change.old, change.new
+    if k == "add_foreign_data_wrapper":
+        return [command("CREATE", "FOREIGN DATA WRAPPER", quote_ident(new.name), *_wrapper_functions(new),  # type: ignore
+                        fdw_options(new.options))]  # type: ignore[union-attr]
+    if k == "drop_foreign_data_wrapper":
+        return [command("DROP", "FOREIGN DATA WRAPPER IF EXISTS", quote_ident(old.name))]  # type: ignore[union-attr]
+    if k == "set_foreign_data_wrapper_options":
+        return [command("ALTER", "FOREIGN DATA WRAPPER", quote_ident(new.name), *_wrapper_functions(new, old),  # type: ignore
+                        changed_fdw_options(old.options, new.options))]  # type: ignore[union-attr]
+    return owned_statements(change, "foreign_data_wrapper", "FOREIGN DATA WRAPPER")
+
+
+def foreign_server_statements(change: Change) -> Optional[list[exp.Expression]]:
+    """Statements of a foreign server change (or a foreign-data wrapper's), else None."""
+    k, old, new = change.kind, change.old, change.new
+    if "foreign_data_wrapper" in k:
+        return wrapper_statements(change)
     if k == "add_foreign_server":
         return [create_foreign_server(new)]  # type: ignore[arg-type]
     if k in ("drop_foreign_server", "alter_foreign_server"):

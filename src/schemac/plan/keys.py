@@ -8,8 +8,9 @@ from functools import lru_cache
 from typing import Optional
 
 from schemac.compare.opclasses import class_key
+from schemac.compare.tables import index_signature
 from schemac.compare.views import view_keys, view_refs
-from schemac.model import (Aggregate, Cast, Operator, OperatorClass, OperatorFamily, EventTrigger, ForeignServer, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
+from schemac.model import (Aggregate, Cast, Operator, OperatorClass, OperatorFamily, EventTrigger, ForeignDataWrapper, ForeignServer, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
                            Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique,
                            View)
 from schemac.model.collnames import collation_ref
@@ -329,7 +330,7 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
         return {("function", obj.schema, obj.name), ("function", obj.schema, obj.name, obj.identity)}
     if isinstance(obj, Table):
         return {_table(obj)}
-    if isinstance(obj, (Publication, EventTrigger, Cast, ForeignServer)):
+    if isinstance(obj, (Publication, EventTrigger, Cast, ForeignServer, ForeignDataWrapper)):
         return {(type(obj).__name__, obj.name)}
     if isinstance(obj, View):  # a relation ("table" key), and its columns
         return view_keys(obj)
@@ -357,3 +358,16 @@ def _owner(seq: Optional[Sequence]) -> set[Key]:
         return set()
     table, column = seq.owned_by.rsplit(".", 1)
     return {("column", seq.schema, table, column)}
+
+
+def twins_before(t: Table, i: Index) -> set[Key]:
+    """Where a parent has two indexes of one definition, Postgres attaches to each one made the first of its
+    partition's matching indexes (by OID) not attached yet: the parent's twins are made in the order of their
+    names, and a partition's copies (attached_to) in the order of their parents' names, so each gets its own."""
+    sig = index_signature(i)
+    if i.attached_to is not None:
+        return {("index", t.schema, t.name, j.name) for j in t.indexes
+                if j.attached_to is not None and j.attached_to < i.attached_to and index_signature(j) == sig}
+    if t.partition_by is None:
+        return set()
+    return {("index", t.schema, t.name, j.name) for j in t.indexes if j.name < i.name and index_signature(j) == sig}

@@ -7,7 +7,7 @@ from typing import Optional, Union
 
 from schemac.compare.changes import Change
 from schemac.compare.casts import cast_text
-from schemac.model import Cast, EventTrigger, ForeignServer, Publication
+from schemac.model import Cast, EventTrigger, ForeignDataWrapper, ForeignServer, Publication
 from schemac.report.security import SECURITY
 
 DATABASE_OBJECT_KINDS = ("add_publication", "drop_publication", "alter_publication", "rename_publication",
@@ -15,16 +15,25 @@ DATABASE_OBJECT_KINDS = ("add_publication", "drop_publication", "alter_publicati
                          "alter_event_trigger", "set_event_trigger_enabled", "set_event_trigger_owner",
                          "set_event_trigger_comment", "add_cast", "drop_cast", "add_foreign_server", "drop_foreign_server",
                          "alter_foreign_server", "set_foreign_server_options", "set_foreign_server_owner",
-                         "set_foreign_server_comment")
+                         "set_foreign_server_comment", "add_foreign_data_wrapper", "drop_foreign_data_wrapper",
+                         "set_foreign_data_wrapper_options", "set_foreign_data_wrapper_owner", "set_foreign_data_wrapper_comment")
 
 _KINDS = {"publication": ("missing_publication", "unexpected_publication", "publication_changed"),
           "event trigger": ("missing_event_trigger", "unexpected_event_trigger", "event_trigger_changed"),
           "cast": ("missing_cast", "unexpected_cast", "cast_changed"),
-          "foreign server": ("missing_foreign_server", "unexpected_foreign_server", "foreign_server_changed")}
+          "foreign server": ("missing_foreign_server", "unexpected_foreign_server", "foreign_server_changed"),
+          "foreign data wrapper": ("missing_foreign_data_wrapper", "unexpected_foreign_data_wrapper",
+                                   "foreign_data_wrapper_changed")}
 
 
-def describe_database_object(obj: Union[Publication, EventTrigger, Cast, ForeignServer, None]) -> Optional[str]:
-    """One line: CREATE PUBLICATION's, CREATE EVENT TRIGGER's, CREATE CAST's or CREATE SERVER's clauses."""
+def describe_database_object(obj: Union[Publication, EventTrigger, Cast, ForeignServer, ForeignDataWrapper, None]) -> Optional[str]:
+    """One line: CREATE PUBLICATION's, CREATE EVENT TRIGGER's, CREATE CAST's, CREATE SERVER's or CREATE FOREIGN DATA
+    WRAPPER's clauses."""
+    if isinstance(obj, ForeignDataWrapper):
+        options = ", ".join(f"{k} '{v}'" for k, v in obj.options)
+        return " ".join(p for p in ("FOREIGN DATA WRAPPER", f"HANDLER {obj.handler}" if obj.handler else "NO HANDLER",
+                                    f"VALIDATOR {obj.validator}" if obj.validator else "NO VALIDATOR",
+                                    f"OPTIONS ({options})" if options else "") if p)
     if isinstance(obj, ForeignServer):
         options = ", ".join(f"{k} '{v}'" for k, v in obj.options)
         return " ".join(p for p in ("SERVER", f"TYPE '{obj.type}'" if obj.type is not None else "",
@@ -51,7 +60,7 @@ def database_object_difference(c: Change, difference: type, file: Optional[str],
     """The Difference of one publication, event trigger or cast change (`difference`: report.describe.Difference)."""
     old, new, k, name = c.old, c.new, c.kind, c.name
     what = "publication" if "publication" in k else "cast" if k.endswith("_cast") else \
-        "foreign server" if "foreign_server" in k else "event trigger"
+        "foreign server" if "foreign_server" in k else "foreign data wrapper" if "foreign_data_wrapper" in k else "event trigger"
     missing, unexpected, changed = _KINDS[what]
     if k.startswith("add_") and old is None:
         return difference(missing, what, "", "", name, describe_database_object(new), None,  # type: ignore
@@ -59,7 +68,7 @@ def database_object_difference(c: Change, difference: type, file: Optional[str],
     if k.startswith("drop_"):
         return difference(unexpected, what, "", "", name, None, describe_database_object(old),  # type: ignore
                           f"{what} {name} is not in schema.yaml", file, line)
-    if k.startswith("alter_") or k.startswith("add_") or k == "set_foreign_server_options":
+    if k.startswith("alter_") or k.startswith("add_") or k in ("set_foreign_server_options", "set_foreign_data_wrapper_options"):
         e, a = describe_database_object(new), describe_database_object(old)  # type: ignore[arg-type]
         return difference(changed, what, "", "", name, e, a,
                           f"{what} {name} is {a}, expected {e}", file, line)

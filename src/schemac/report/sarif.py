@@ -222,6 +222,12 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
                                   "The database has a foreign server that schema.yaml does not declare."),
     "foreign_server_changed": ("Foreign server differs",
                                "The foreign server's wrapper, type, version or options differ from schema.yaml."),
+    "missing_foreign_data_wrapper": ("Foreign-data wrapper is missing",
+                                     "A foreign-data wrapper declared in schema.yaml does not exist in the database."),
+    "unexpected_foreign_data_wrapper": ("Foreign-data wrapper is not in schema.yaml",
+                                        "The database has a foreign-data wrapper that schema.yaml does not declare."),
+    "foreign_data_wrapper_changed": ("Foreign-data wrapper differs",
+                                     "The foreign-data wrapper's handler, validator or options differ from schema.yaml."),
     "foreign_table_changed": ("Foreign table differs",
                               "The foreign table's server or options differ from schema.yaml (or a table is foreign "
                               "against schema.yaml, or not)."),

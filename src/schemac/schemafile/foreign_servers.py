@@ -8,13 +8,14 @@ from dataclasses import replace
 from yaml.nodes import Node
 
 from schemac.errors import SchemaFileError
-from schemac.model import ForeignServer, ForeignTable, Table
+from schemac.model import ForeignDataWrapper, ForeignServer, ForeignTable, Table
 from schemac.schemafile.grants import GrantReader, grants_flow, written_grants
 from schemac.schemafile.typewriter import Flow, drop_empty
 
 FOREIGN_SERVER_KEYS = {"wrapper": True, "type": False, "version": False, "options": False, "owner": False,
                        "comment": False, "grants": False}
 FOREIGN_TABLE_KEYS = {"server": True, "options": False}
+WRAPPER_KEYS = {"handler": False, "validator": False, "options": False, "owner": False, "comment": False}
 # What a foreign table cannot have (Postgres refuses it, or schemac does not manage it on one): the table's key,
 # and whether the table has it.
 _NOT_FOREIGN = {"primary_key": lambda t: t.primary_key is not None, "unique": lambda t: bool(t.uniques),
@@ -78,6 +79,20 @@ class ForeignServerReader(GrantReader):
                                      self.w.src(key), self.grants(f, what, "foreign server")))
         return tuple(out)
 
+    def foreign_data_wrappers(self, node: Node) -> tuple[ForeignDataWrapper, ...]:
+        """The top-level `foreign_data_wrappers:`: name -> {handler?, validator?, options?, owner?, comment?}."""
+        out = []
+        for name, key, value in self.w.mapping(node, "foreign_data_wrappers"):
+            name = self.identifier(key, "foreign data wrapper name")
+            what = f"foreign data wrapper '{name}'"
+            f = self.w.fields(value, what, WRAPPER_KEYS)
+            handler, validator = (self.identifier(f[k][1], f"{k} of {what}") if k in f else None
+                                  for k in ("handler", "validator"))
+            options = self.fdw_options(f["options"][1], what) if "options" in f else ()
+            out.append(ForeignDataWrapper(name, handler, validator, options, self.opt_string(f, "comment", what),
+                                          self.owner(f, what), self.w.src(key)))
+        return tuple(out)
+
 
 def check_servers(tables: list[Table], servers: tuple[ForeignServer, ...]) -> None:
     """A foreign table's server must be one `foreign_servers:` declares: the migration creates it first."""
@@ -96,10 +111,13 @@ def foreign_table_spec(t: Table) -> dict:
                                         "options": Flow(dict(t.foreign.options)) if t.foreign.options else None}))}
 
 
-def written_foreign_servers(servers: tuple[ForeignServer, ...]) -> dict:
-    """`foreign_servers:` as inspect writes it (defaults left out), or nothing."""
+def written_foreign_servers(servers: tuple[ForeignServer, ...], wrappers: tuple[ForeignDataWrapper, ...] = ()) -> dict:
+    """`foreign_data_wrappers:` and `foreign_servers:` as inspect writes them (defaults left out), or nothing."""
+    fdws = {w.name: drop_empty({"handler": w.handler, "validator": w.validator,
+                                "options": Flow(dict(w.options)) if w.options else None, "owner": w.owner,
+                                "comment": w.comment}) for w in wrappers}
     out = {s.name: drop_empty({"wrapper": s.wrapper, "type": s.type, "version": s.version,
                                "options": Flow(dict(s.options)) if s.options else None, "owner": s.owner,
                                "grants": grants_flow(written_grants(s.grants, "foreign server")) or None,
                                "comment": s.comment}) for s in servers}
-    return {"foreign_servers": out} if out else {}
+    return {**({"foreign_data_wrappers": fdws} if fdws else {}), **({"foreign_servers": out} if out else {})}

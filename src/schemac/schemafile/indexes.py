@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from yaml.nodes import Node, ScalarNode
 
+from schemac.errors import SchemaFileError
 from schemac.model import Index, IndexElement, Table
 from schemac.pg.expressions import checked_columns, plain_column
 from schemac.pg.opclasses import without_default
@@ -16,7 +17,7 @@ from schemac.schemafile.storage import StorageReader
 
 INDEX_METHODS = ("btree", "hash", "gin", "gist", "spgist", "brin")  # Postgres's own; what they allow is checked
 INDEX_KEYS = {"columns": True, "renamed_from": False, "comment": False, "nulls_not_distinct": False, "unique": False,
-              "method": False, "where": False, "include": False, "with": False}
+              "method": False, "where": False, "include": False, "with": False, "attached_to": False}
 INDEX_COLUMN_KEYS = {"name": False, "expression": False, "collation": False, "order": False, "nulls": False,
                      "opclass": False, "opclass_options": False}
 INDEX_KEY_KEYS = {**INDEX_COLUMN_KEYS, "statistics_target": False}  # an index's, not an EXCLUDE constraint's
@@ -61,7 +62,8 @@ class IndexReader(StorageReader):
             raise self.fail(f["nulls_not_distinct"][1], f"{what}: nulls_not_distinct applies to unique indexes only")
         return Index(name, tuple(elements), unique, method, where, include, self.w.src(key_node),
                      self.renamed_from(f, what, name), self.opt_string(f, "comment", what), nulls_not_distinct,
-                     parameters=self.storage_parameters(f, what))
+                     parameters=self.storage_parameters(f, what),
+                     attached_to=self.identifier(f["attached_to"][1], f"attached_to of {what}") if "attached_to" in f else None)
 
     def method(self, f: dict, what: str) -> str:
         """The index's access method: one of Postgres's own in any letter case, else another's name as the catalog
@@ -134,3 +136,20 @@ def default_opclasses_dropped(table: Table) -> Table:
     exclusions = tuple(replace(x, elements=tuple(key(e, x.method) for e in x.elements)) for x in table.exclusions)
     return table if (indexes, exclusions) == (table.indexes, table.exclusions) else \
         replace(table, indexes=indexes, exclusions=exclusions)
+
+
+def check_attached_indexes(tables: list[Table]) -> None:
+    """An index's attached_to names an index of the same definition on the table it is a partition of."""
+    from schemac.compare.tables import index_signature
+
+    by_key = {t.key: t for t in tables}
+    for t in tables:
+        for i in t.indexes:
+            if i.attached_to is None:
+                continue
+            p = by_key.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of is not None else None
+            twin = next((j for j in p.indexes if j.name == i.attached_to), None) if p is not None else None
+            if twin is None or index_signature(twin) != index_signature(i):
+                raise SchemaFileError(f"index {i.name} of table {t.qualified_name}: attached_to names "
+                                      f"'{i.attached_to}', which is no index of the same definition on the table it "
+                                      "is a partition of", i.source)

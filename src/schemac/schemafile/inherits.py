@@ -51,6 +51,21 @@ class InheritsReader(FieldReader):
             raise self.fail(node, f"column_order of {what} is empty")
         self.__dict__.setdefault("_column_orders", {})[key] = tuple(names)
 
+    def validated_checks(self, f: dict, what: str, inheriting: bool) -> tuple[str, ...]:
+        """`validated_checks: [name]` of a partition or INHERITS child: the CHECKs it inherits that are validated
+        on it while NOT VALID on its parent (check_validated_checks holds each to that)."""
+        if "validated_checks" not in f:
+            return ()
+        node = f["validated_checks"][1]
+        if not inheriting:
+            raise self.fail(node, f"{what}: validated_checks are a partition's or an INHERITS child's (the CHECKs "
+                                  "it inherits that are validated on it while NOT VALID on its parent)")
+        names = [self.identifier(item, f"check of validated_checks of {what}")
+                 for item in self.w.sequence(node, f"validated_checks of {what}")]
+        if len(set(names)) != len(names):
+            raise self.fail(node, f"validated_checks of {what} lists a check twice")
+        return tuple(sorted(names))
+
     def column_orders(self) -> dict:
         """The `column_order:` of each table that has one (by key): the names with where each is written."""
         return self.__dict__.get("_column_orders", {})
@@ -131,3 +146,28 @@ def own_columns(t: Table, tables: dict) -> tuple[Column, ...]:
     own = (c for c in t.columns if given.get(c.name) != replace(c, source=None))
     return tuple(replace(c, default="NULL") if c.name in given and c.default is None and c.identity is None
                  and c.generated is None and given[c.name].default is not None else c for c in own)
+
+
+def check_validated_checks(tables: list[Table]) -> None:
+    """Each name under a table's validated_checks is a NOT VALID CHECK (not NO INHERIT) of a table above it."""
+    by_key = {t.key: t for t in tables}
+
+    def ancestors(t: Table, seen: set) -> list[Table]:
+        keys = [(p.schema, p.name) for p in t.inherits]
+        if t.partition_of is not None:
+            keys.append((t.partition_of.parent_schema, t.partition_of.parent))
+        out = []
+        for k in keys:
+            if k in by_key and k not in seen:
+                seen.add(k)
+                out += [by_key[k]] + ancestors(by_key[k], seen)
+        return out
+
+    for t in tables:
+        if not t.validated_checks:
+            continue
+        not_valid = {c.name for a in ancestors(t, set()) for c in a.checks if c.not_valid and not c.no_inherit}
+        for name in t.validated_checks:
+            if name not in not_valid:
+                raise SchemaFileError(f"validated_checks of table {t.qualified_name} name '{name}', which is no "
+                                      "NOT VALID CHECK (not_valid: true) of a table it inherits from", t.source)

@@ -50,7 +50,7 @@ from schemac.schemafile.views import ViewReader
 TOP_KEYS = {"extensions": False, "schemas": False, "collations": False, "text_search_dictionaries": False, "text_search_configs": False, "enums": False, "domains": False, "composite_types": False,
             "range_types": False, "sequences": False, "functions": False, "aggregates": False, "operators": False,
             "external_types": False, "external_functions": False,
-            "default_privileges": False, "publications": False, "event_triggers": False, "casts": False, "operator_families": False, "operator_classes": False, "foreign_servers": False, "tables": False, "views": False, "materialized_views": False,
+            "default_privileges": False, "publications": False, "event_triggers": False, "casts": False, "operator_families": False, "operator_classes": False, "foreign_servers": False, "foreign_data_wrappers": False, "tables": False, "views": False, "materialized_views": False,
             "queries": False}
 
 
@@ -223,6 +223,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             operator_classes=classes,
             operator_families=families,
             foreign_servers=servers,
+            foreign_data_wrappers=self.foreign_data_wrappers(top["foreign_data_wrappers"][1]) if "foreign_data_wrappers" in top else (),
         ))
 
 

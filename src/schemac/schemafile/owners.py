@@ -21,7 +21,7 @@ from schemac.model import Schema
 
 PUBLIC_SCHEMA_OWNER = "pg_database_owner"  # initdb's owner of `public` (PostgreSQL 15 and later)
 _OWNED = ("tables", "views", "functions", "aggregates", "enums", "domains", "composite_types", "range_types",
-          "publications", "event_triggers", "foreign_servers", "operators", "operator_classes", "operator_families", "collations", "text_search_dictionaries", "text_search_configs")
+          "publications", "event_triggers", "foreign_servers", "foreign_data_wrappers", "operators", "operator_classes", "operator_families", "collations", "text_search_dictionaries", "text_search_configs")
 
 
 # The default privileges (`objects:`) that reach each field's objects.

@@ -14,7 +14,8 @@ from schemac.pg.names import make_object_name
 from schemac.schemafile.columns import SERIAL_DEFAULT, serial_column, with_fields
 from schemac.schemafile.storage import StorageReader
 from schemac.schemafile.replica_identity import ReplicaIdentityReader
-from schemac.schemafile.inherits import resolve_inherits
+from schemac.schemafile.indexes import check_attached_indexes
+from schemac.schemafile.inherits import check_validated_checks, resolve_inherits
 from schemac.schemafile.triggers import check_cloned_triggers
 from schemac.pg.typetext import name_parts
 
@@ -24,7 +25,7 @@ TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": 
               "checks": False, "indexes": False, "triggers": False, "unlogged": False, "cluster_on": False, "exclude": False,
               "inherits": False, "column_order": False, "of": False, "rules": False, "statistics": False, "queries": False, "row_level_security": False, "policies": False,
               "grants": False, "owner": False, "with": False, "replica_identity": False, "foreign": False,
-              "cloned_triggers": False}
+              "cloned_triggers": False, "validated_checks": False}
 PK_KEYS = {"columns": True, "name": False, "include": False, "without_overlaps": False, "deferrable": False,
            "initially_deferred": False, "comment": False, "index_comment": False, "with": False}
 UNIQUE_KEYS = {"columns": True, "name": False, "include": False, "nulls_not_distinct": False, "without_overlaps": False,
@@ -187,6 +188,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                      foreign_keys=tuple(foreign_keys), partition_by=self.partition_by(f, what, known),
                      partition_of=partition_of, triggers=tuple(triggers), exclusions=tuple(exclusions),
                      cloned_triggers=self.cloned_triggers(f, what),
+                     validated_checks=self.validated_checks(f, what, bool(inherits) or partition_of is not None),  # type: ignore[attr-defined]
                      inherits=inherits, of=of, rules=tuple(rules), statistics=tuple(statistics),
                      unlogged=self.w.boolean(f["unlogged"][1], f"unlogged of {what}") if "unlogged" in f else False,
                      cluster_on=self.identifier(f["cluster_on"][1], f"cluster_on of {what}") if "cluster_on" in f else None,
@@ -251,6 +253,8 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                 if ref.partition_of is None:
                     _check_referenced_key(t, fk, ref)
         check_cloned_triggers(out)
+        check_validated_checks(out)
+        check_attached_indexes(out)
         return out
 
     def partition_by(self, f: dict, what: str, known) -> Optional[Partitioning]:

@@ -141,6 +141,8 @@ def _index(i: Index) -> dict:
     spec.update(storage_spec(i))
     if i.comment is not None:
         spec["comment"] = i.comment
+    if i.attached_to is not None:
+        spec["attached_to"] = i.attached_to
     return spec if len(spec) > 2 or any(isinstance(e, _Flow) for e in spec["columns"]) else _Flow(spec)
 
 
@@ -210,6 +212,8 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
         spec["triggers"] = {g.name: _trigger(g) for g in t.triggers}
     if t.cloned_triggers:
         spec["cloned_triggers"] = _Flow(dict(t.cloned_triggers))
+    if t.validated_checks:
+        spec["validated_checks"] = _FlowList(t.validated_checks)
     if t.rules:
         spec["rules"] = rules_spec(t.rules)
     if t.statistics:
@@ -390,7 +394,7 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         keys = _keys(views)
         if views:
             doc[field] = {keys[id(v)]: _named(_view(v), v, keys[id(v)]) for v in views}
-    doc.update({**written_foreign_servers(schema.foreign_servers), **written_publications(schema.publications), **written_event_triggers(schema.event_triggers),
+    doc.update({**written_foreign_servers(schema.foreign_servers, schema.foreign_data_wrappers), **written_publications(schema.publications), **written_event_triggers(schema.event_triggers),
                 **written_casts(schema.casts)})
     body = _EMITTER.dump(doc)  # what yaml.dump(doc, Dumper=_Dumper, width=120, ...) writes, faster (emit.py)
     out = (header or "") + body

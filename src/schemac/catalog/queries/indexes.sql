@@ -6,6 +6,10 @@
 -- choosing: the caller (catalog/partition_indexes.py) drops the ones with that name and keeps the others,
 -- whose name only an index made on the partition first gives. An index declared directly on a partition
 -- has no such row and is kept.
+-- attached_to: the name of the parent's index it is attached to, where the parent holds another index of the same
+-- definition (keys, operator classes, collations, options, expressions, predicate, uniqueness, method: Postgres
+-- attaches a partition's index to the first such parent index made that has none there yet); null otherwise.
+-- The caller keeps those whatever their name: which copy is whose is not told by their definition.
 -- Per index, three arrays with one entry per indkey position (key columns, then INCLUDE columns):
 --   attnames:    the column name, or NULL where the entry is an expression (indkey = 0);
 --   expressions: the deparsed expression, or NULL where the entry is a plain column (the whole array
@@ -69,7 +73,21 @@ SELECT i.indrelid AS table_oid,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate,
        d.description AS comment,
        c.relname::text AS table_name,
-       EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = i.indexrelid) AS attached
+       EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = i.indexrelid) AS attached,
+       (SELECT pic.relname::text
+        FROM pg_catalog.pg_inherits inh
+        JOIN pg_catalog.pg_class pic ON pic.oid = inh.inhparent
+        JOIN pg_catalog.pg_index pi ON pi.indexrelid = inh.inhparent
+        WHERE inh.inhrelid = i.indexrelid
+          AND EXISTS (SELECT 1 FROM pg_catalog.pg_index si JOIN pg_catalog.pg_class sic ON sic.oid = si.indexrelid
+                      WHERE si.indrelid = pi.indrelid AND si.indexrelid <> pi.indexrelid AND sic.relam = pic.relam
+                        AND si.indkey::text = pi.indkey::text AND si.indclass::text = pi.indclass::text
+                        AND si.indcollation::text = pi.indcollation::text AND si.indoption::text = pi.indoption::text
+                        AND si.indisunique = pi.indisunique AND si.indnullsnotdistinct = pi.indnullsnotdistinct
+                        AND pg_catalog.pg_get_expr(si.indexprs, si.indrelid) IS NOT DISTINCT FROM
+                            pg_catalog.pg_get_expr(pi.indexprs, pi.indrelid)
+                        AND pg_catalog.pg_get_expr(si.indpred, si.indrelid) IS NOT DISTINCT FROM
+                            pg_catalog.pg_get_expr(pi.indpred, pi.indrelid))) AS attached_to
 FROM pg_catalog.pg_index i
 CROSS JOIN (SELECT array_agg(opc.oid) AS oids,
                    array_agg(CASE WHEN opn.nspname = 'pg_catalog' THEN opc.opcname::text

@@ -25,6 +25,9 @@
 -- them), expressions (deparsed), target (stxstattarget: -1, or null on 17+, the default), comment, owner}.
 -- Foreign tables (relkind 'f') are tables too, but those that are a partition or inherit (unmanaged.sql lists them):
 -- foreign_server, foreign_options (ftoptions as [[name, value], ...] in the catalog's order); null on another table.
+-- validated_checks: the CHECKs it inherits that are validated here while a parent's of the same name is NOT VALID
+-- (a partition or child made or attached after the parent's ADD CONSTRAINT ... NOT VALID, or ALTER TABLE child
+-- VALIDATE CONSTRAINT), by name; a NOT ENFORCED parent's (18) is not NOT VALID.
 -- Parameter: schemas, an array of schema names. One row per table.
 SELECT c.oid AS table_oid,
        n.nspname::text AS schema_name,
@@ -61,6 +64,14 @@ SELECT c.oid AS table_oid,
          SELECT 'toast.' || o.option FROM unnest(tc.reloptions::text[]) WITH ORDINALITY AS o(option, n)
          ORDER BY o.n) AS parameters,
        tc.oid IS NOT NULL AS toast_table,
+       ARRAY(SELECT k.conname::text FROM pg_catalog.pg_constraint k
+             WHERE k.conrelid = c.oid AND k.contype = 'c' AND k.convalidated AND k.coninhcount > 0
+               AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits pi
+                           JOIN pg_catalog.pg_constraint pk ON pk.conrelid = pi.inhparent AND pk.contype = 'c'
+                                                           AND pk.conname = k.conname
+                           WHERE pi.inhrelid = c.oid AND NOT pk.convalidated
+                             AND /* since 18: pk.conenforced */ true)
+             ORDER BY k.conname COLLATE "C") AS validated_checks,
        /* include statistics_objects */ AS statistics
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

@@ -15,8 +15,12 @@
 --             managed: policies.sql)
 --   rule      "relation.rule": rewrite rules on relations that are not tables or views (those on tables and
 --             views are managed: rules.sql; a view's _RETURN rule is its body)
---   type      base types (not the array types Postgres creates alongside); composite and range types
+--   type      base types (not the array types Postgres creates alongside): CREATE TYPE t (INPUT = ..., OUTPUT = ...)
+--             over I/O functions in C or internal (Postgres's own C symbols), which schemac does not make: a column
+--             of one names it under external_types, and the migration expects it there; composite and range types
 --             are managed (composite_types.sql, range_types.sql)
+--   shell type  CREATE TYPE t; never completed by CREATE TYPE t (...) (pg_type typtype 'p', not typisdefined): it
+--             holds nothing, but a migration does not make it
 --   operator ("name(left, right)"): shells only (oprcode 0: a COMMUTATOR or NEGATOR named before its
 --             operator was made; the others are managed: operators.sql), operator class ("name USING method": a class
 --             of a family in a schema not read, or an extension's; the others are managed: operator_classes.sql, and
@@ -24,7 +28,9 @@
 --             the database made, CREATE ACCESS METHOD, which is not managed), conversion, text search parser and template (a
 --             database's own casts are managed: casts.sql)
 -- Objects owned by an extension (pg_depend deptype 'e'), and triggers/policies/rules/constraints of
--- a relation owned by one, are left out. Foreign data wrappers and user mappings belong to the
+-- a relation owned by one, are left out. Foreign data wrappers (those whose handler or validator is a function of
+-- the database's own; the others are managed: foreign_data_wrappers.sql; and any whose access list was changed, kind
+-- 'foreign data wrapper privileges') and user mappings belong to the
 -- database, not a schema: listed with an empty schema_name, whatever schemas are requested (event
 -- triggers, publications and foreign servers, the database's too, are managed: event_triggers.sql,
 -- publications.sql, foreign_servers.sql). A user mapping is listed as "role@server", never its options
@@ -168,6 +174,13 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
         SELECT 1 FROM pg_catalog.pg_type elem WHERE elem.typarray = t.oid)
   AND t.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_type'::regclass)
 UNION ALL
+SELECT 'shell type', n.nspname::text, t.typname::text  -- CREATE TYPE name; never completed (nor made by a COMMUTATOR)
+FROM pg_catalog.pg_type t
+JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND t.typtype = 'p' AND NOT t.typisdefined
+  AND t.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_type'::regclass)
+UNION ALL
 SELECT 'extension column privileges', n.nspname::text, c.relname::text || '.' || a.attname::text
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
@@ -235,9 +248,17 @@ SELECT 'subscription', '', s.subname::text  -- the name only: subconninfo holds 
 FROM pg_catalog.pg_subscription s
 WHERE s.subdbid = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
 UNION ALL
-SELECT 'foreign data wrapper', '', w.fdwname::text
+SELECT 'foreign data wrapper', '', w.fdwname::text  -- its handler or validator is a function of the database's own
+FROM pg_catalog.pg_foreign_data_wrapper w            -- (the others are managed: foreign_data_wrappers.sql)
+WHERE w.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_foreign_data_wrapper'::regclass)
+  AND EXISTS (SELECT 1 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
+              WHERE p.oid IN (w.fdwhandler, w.fdwvalidator) AND pn.nspname <> 'pg_catalog'
+                AND p.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_proc'::regclass))
+UNION ALL
+SELECT 'foreign data wrapper privileges', '', w.fdwname::text  -- GRANT USAGE ON FOREIGN DATA WRAPPER: not managed
 FROM pg_catalog.pg_foreign_data_wrapper w
 WHERE w.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_foreign_data_wrapper'::regclass)
+  AND w.fdwacl IS NOT NULL
 UNION ALL
 SELECT 'user mapping', '', (CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(m.umuser)::text END)
                            || '@' || m.srvname::text
