@@ -81,3 +81,109 @@ def cycle_marks_spelled(query: str) -> str:
     if "CYCLE" not in query.upper():
         return query
     return _CYCLE.sub(lambda m: _CAST_MARK.sub(lambda c: f"{c.group(2)} {c.group(1)}", m.group(0)), query)
+
+
+# A GROUP BY or ORDER BY line of pg_get_viewdef's pretty text (checked for repeated keys before tokenizing).
+_BY_LINE = re.compile(r"\b(?:GROUP|ORDER) BY (.*)$", re.M)
+_CLAUSES = {"FROM", "WHERE", "GROUP_BY", "HAVING", "WINDOW", "ORDER_BY", "LIMIT", "OFFSET", "FETCH", "FOR", "SEMICOLON"}
+_SET_OPERATIONS = {"UNION", "INTERSECT", "EXCEPT"}
+_SORT_SUFFIX = re.compile(r"^(.*?)((?:\s+(?:ASC|DESC))?(?:\s+NULLS\s+(?:FIRST|LAST))?)$", re.S)
+_ALIAS = re.compile(r'^(.*?)\s+AS\s+(?:"(?:[^"]|"")*"|[^\s"]+)$', re.S)
+_LITERAL = re.compile(r"-?\d+(?:\.\d+)?|true|false|'(?:[^']|'')*'")
+
+
+def repeated_keys_numbered(query: str) -> str:
+    """`query` with the GROUP BY and ORDER BY keys that pg_get_viewdef prints more than once written as the
+    output column they stand for (`GROUP BY t.a, 2, 3`): a view grouping by two output columns whose expression is
+    the same (`NULL::boolean AS is_bridge, NULL::boolean AS is_tunnel ... GROUP BY ..., is_bridge, is_tunnel`, as
+    openmaptiles' layers do) deparses to `GROUP BY ..., NULL::boolean, NULL::boolean`, and Postgres reads that as one
+    key (the first column with that expression, once): the view made again from its deparse (or its pg_dump) is
+    another view. By position each key is its own column again, and Postgres deparses it as before. A query it
+    cannot map so (a set operation or DISTINCT at that level, a key matching no column) is left as it is there."""
+    if not any(_repeated(m.group(1)) for m in _BY_LINE.finditer(query)):
+        return query
+    from sqlglot.dialects.dialect import Dialect
+
+    tokens = Dialect.get_or_raise("postgres").tokenize(query)
+    scopes: dict[int, list[int]] = {}  # an opening token's index (-1: the whole query) -> the tokens at its depth
+    stack = [-1]
+    for i, t in enumerate(tokens):
+        kind = t.token_type.name
+        if kind == "R_PAREN" and len(stack) > 1:
+            stack.pop()
+        scopes.setdefault(stack[-1], []).append(i)
+        if kind == "L_PAREN":
+            stack.append(i)
+    edits: list[tuple[int, int, str]] = []
+    for level in scopes.values():
+        edits += _scope_edits(query, tokens, level)
+    for start, end, text in sorted(edits, reverse=True):
+        query = query[:start] + text + query[end:]
+    return query
+
+
+def _repeated(line: str) -> bool:
+    try:
+        keys = [_SORT_SUFFIX.match(k).group(1) for k in top_level_items(line.rstrip(";"))]  # type: ignore[union-attr]
+    except ValueError:  # a line a subquery closes: not one list
+        return False
+    return len(set(keys)) < len(keys)
+
+
+def _lists(tokens: list, level: list[int]) -> dict[str, list[tuple[int, int]]]:
+    """The (start, end) of each item of the one SELECT at this depth: its output columns ("SELECT"), GROUP BY and
+    ORDER BY keys; {} where the level holds no SELECT, a set operation, several SELECTs or a DISTINCT."""
+    kinds = [tokens[i].token_type.name for i in level]
+    if kinds.count("SELECT") != 1 or _SET_OPERATIONS & set(kinds):
+        return {}
+    lists: dict[str, list[tuple[int, int]]] = {}
+    current, begin, last = None, 0, 0
+    for n, i in enumerate(level):
+        kind = kinds[n]
+        if kind in _CLAUSES or kind in ("SELECT", "GROUP_BY", "ORDER_BY"):
+            if current:
+                lists[current].append((begin, tokens[i].start))
+            current = kind if kind in ("SELECT", "GROUP_BY", "ORDER_BY") else None
+            begin = tokens[i].end + 1
+            if current:
+                lists[current] = []
+        elif current == "SELECT" and kind == "DISTINCT":
+            return {}  # DISTINCT [ON (...)]: the output columns start later; not mapped
+        elif current and kind == "COMMA":
+            lists[current].append((begin, tokens[i].start))
+            begin = tokens[i].end + 1
+        last = tokens[i].end + 1
+    if current:
+        lists[current].append((begin, last))
+    return lists
+
+
+def _scope_edits(query: str, tokens: list, level: list[int]) -> list[tuple[int, int, str]]:
+    """(start, end, column number) for each repeated key of the SELECT at this depth; none if one cannot be mapped."""
+    lists = _lists(tokens, level)
+    columns = []
+    for start, end in lists.get("SELECT", []):
+        item = query[start:end].strip()
+        alias = _ALIAS.match(item)
+        columns.append(alias.group(1) if alias else item)
+    edits: list[tuple[int, int, str]] = []
+    for clause in ("GROUP_BY", "ORDER_BY"):
+        keys = []
+        for start, end in lists.get(clause, []):
+            raw = query[start:end]
+            start, end = start + len(raw) - len(raw.lstrip()), end - (len(raw) - len(raw.rstrip()))
+            m = _SORT_SUFFIX.match(query[start:end])
+            keys.append((start, end, m.group(1), m.group(2)))  # type: ignore[union-attr]
+        seen = [k[2] for k in keys]
+        used: dict[str, int] = {}
+        for start, end, key, suffix in keys:
+            if seen.count(key) < 2:
+                continue
+            matching = [n for n, c in enumerate(columns, 1) if c == key] or \
+                [n for n, c in enumerate(columns, 1) if _LITERAL.fullmatch(c) and key.startswith(c + "::")]
+            k = used.get(key, 0)
+            if k >= len(matching):
+                return []
+            used[key] = k + 1
+            edits.append((start, end, f"{matching[k]}{suffix}"))
+    return edits
