@@ -56,8 +56,11 @@ _RESERVED = _KEYWORDS | {
 
 
 def needs_quotes(name: str) -> bool:
-    """Whether an identifier must be quoted: Postgres would otherwise fold or misread it."""
-    return not _SAFE.match(name) or name in _RESERVED
+    """Whether an identifier must be quoted: Postgres would otherwise fold or misread it. Every keyword Postgres
+    does not list as unreserved (_POSTGRES_QUOTED, what its quote_identifier() quotes) is quoted: a column-name
+    keyword (`position`, `values`, `nullif`) is a column's name unquoted, but not a parameter's or a function's
+    (`OUT position geography`, `CREATE FUNCTION greatest(...)` are syntax errors)."""
+    return not _SAFE.match(name) or name in _RESERVED or name in _POSTGRES_QUOTED
 
 
 def quoted(name: str) -> str:

@@ -81,3 +81,134 @@ def cycle_marks_spelled(query: str) -> str:
     if "CYCLE" not in query.upper():
         return query
     return _CYCLE.sub(lambda m: _CAST_MARK.sub(lambda c: f"{c.group(2)} {c.group(1)}", m.group(0)), query)
+
+
+# A GROUP BY, ORDER BY or DISTINCT ON line of pg_get_viewdef's pretty text (checked for repeated keys first).
+_KEY_LINE = re.compile(r"\b(?:GROUP BY|ORDER BY|DISTINCT ON) (.*)$", re.M)
+_CLAUSES = {"FROM", "WHERE", "GROUP_BY", "HAVING", "WINDOW", "ORDER_BY", "LIMIT", "OFFSET", "FETCH", "FOR", "SEMICOLON"}
+_LISTS = ("SELECT", "GROUP_BY", "ORDER_BY")
+_SET_OPERATIONS = {"UNION", "INTERSECT", "EXCEPT"}
+_SORT_SUFFIX = re.compile(r"^(.*?)((?:\s+(?:ASC|DESC))?(?:\s+NULLS\s+(?:FIRST|LAST))?)$", re.S)
+_ALIAS = re.compile(r'^(.*?)\s+AS\s+(?:"(?:[^"]|"")*"|[^\s"]+)$', re.S)
+_LITERAL = re.compile(r"-?\d+(?:\.\d+)?|true|false|'(?:[^']|'')*'")
+
+
+def repeated_keys_numbered(query: str) -> str:
+    """`query` with the GROUP BY, ORDER BY and DISTINCT ON keys that pg_get_viewdef prints more than once written as
+    the output column they stand for (`GROUP BY t.a, 2, 3`): a view grouping by two output columns whose expression
+    is the same (`NULL::boolean AS is_bridge, NULL::boolean AS is_tunnel ... GROUP BY ..., is_bridge, is_tunnel`, as
+    openmaptiles' layers do) deparses to `GROUP BY ..., NULL::boolean, NULL::boolean`, and Postgres reads that as one
+    key (the first column with that expression, once): the view made again from its deparse (or its pg_dump) is
+    another view. By position each key is its own column again, and Postgres deparses it as before. A query it
+    cannot map so (a set operation at that level, a key matching no column) is left as it is there."""
+    if not any(_repeated(m.group(1)) for m in _KEY_LINE.finditer(query)):
+        return query
+    from sqlglot.dialects.dialect import Dialect
+
+    tokens = Dialect.get_or_raise("postgres").tokenize(query)
+    scopes: dict[int, list[int]] = {}  # an opening token's index (-1: the whole query) -> the tokens at its depth
+    stack = [-1]
+    for i, t in enumerate(tokens):
+        kind = t.token_type.name
+        if kind == "R_PAREN" and len(stack) > 1:
+            stack.pop()
+        scopes.setdefault(stack[-1], []).append(i)
+        if kind == "L_PAREN":
+            stack.append(i)
+    edits: list[tuple[int, int, str]] = []
+    for level in scopes.values():
+        edits += _scope_edits(query, tokens, level, scopes)
+    for start, end, text in sorted(edits, reverse=True):
+        query = query[:start] + text + query[end:]
+    return query
+
+
+def _repeated(line: str) -> bool:
+    """Whether a list (or the parenthesized list it starts with, DISTINCT ON's) holds a key twice."""
+    lists = [line.rstrip(";")]
+    if line.startswith("("):
+        depth = 0
+        for i, ch in enumerate(line):
+            depth += (ch == "(") - (ch == ")")
+            if depth == 0:
+                lists.append(line[1:i])
+                break
+    for text in lists:
+        try:
+            keys = [_SORT_SUFFIX.match(k).group(1) for k in top_level_items(text)]  # type: ignore[union-attr]
+        except ValueError:  # a line a subquery closes: not one list
+            continue
+        if len(set(keys)) < len(keys):
+            return True
+    return False
+
+
+def _split(tokens: list, level: list[int], begin: int) -> list[tuple[int, int]]:
+    """(start, end) of the comma-separated items of the tokens of one depth, the first starting at `begin`."""
+    items = []
+    for i in level:
+        if tokens[i].token_type.name == "COMMA":
+            items.append((begin, tokens[i].start))
+            begin = tokens[i].end + 1
+    return items + [(begin, tokens[level[-1]].end + 1)] if level else items
+
+
+def _lists(tokens: list, level: list[int], scopes: dict[int, list[int]]) -> dict[str, list[tuple[int, int]]]:
+    """The (start, end) of each item of the one SELECT at this depth: its output columns ("SELECT"), DISTINCT ON,
+    GROUP BY and ORDER BY keys; {} where the level holds no SELECT, a set operation or several SELECTs."""
+    kinds = [tokens[i].token_type.name for i in level]
+    if kinds.count("SELECT") != 1 or _SET_OPERATIONS & set(kinds):
+        return {}
+    lists: dict[str, list[tuple[int, int]]] = {}
+    current, begin, part = None, 0, []
+    n = 0
+    while n < len(level):
+        i, kind = level[n], kinds[n]
+        if kind in _CLAUSES or kind in _LISTS:
+            if current:
+                lists[current] = _split(tokens, part, begin) if part else []
+            current, begin, part = (kind if kind in _LISTS else None), tokens[i].end + 1, []
+        elif current == "SELECT" and not part and kind == "DISTINCT":
+            begin = tokens[i].end + 1
+            if kinds[n + 1:n + 3] == ["ON", "L_PAREN"] and n + 3 < len(level):
+                inner = scopes.get(level[n + 2], [])
+                lists["DISTINCT_ON"] = _split(tokens, inner, tokens[level[n + 2]].end + 1) if inner else []
+                begin, n = tokens[level[n + 3]].end + 1, n + 3
+        elif current:
+            part.append(i)
+        n += 1
+    if current:
+        lists[current] = _split(tokens, part, begin) if part else []
+    return lists
+
+
+def _scope_edits(query: str, tokens: list, level: list[int],
+                 scopes: dict[int, list[int]]) -> list[tuple[int, int, str]]:
+    """(start, end, column number) for each repeated key of the SELECT at this depth; none if one cannot be mapped."""
+    lists = _lists(tokens, level, scopes)
+    columns = []
+    for start, end in lists.get("SELECT", []):
+        item = query[start:end].strip()
+        alias = _ALIAS.match(item)
+        columns.append(alias.group(1) if alias else item)
+    edits: list[tuple[int, int, str]] = []
+    for clause in ("DISTINCT_ON", "GROUP_BY", "ORDER_BY"):
+        keys = []
+        for start, end in lists.get(clause, []):
+            raw = query[start:end]
+            start, end = start + len(raw) - len(raw.lstrip()), end - (len(raw) - len(raw.rstrip()))
+            m = _SORT_SUFFIX.match(query[start:end])
+            keys.append((start, end, m.group(1), m.group(2)))  # type: ignore[union-attr]
+        seen = [k[2] for k in keys]
+        used: dict[str, int] = {}
+        for start, end, key, suffix in keys:
+            if seen.count(key) < 2:
+                continue
+            matching = [n for n, c in enumerate(columns, 1) if key in (c, f"({c})")] or \
+                [n for n, c in enumerate(columns, 1) if _LITERAL.fullmatch(c) and key.startswith(c + "::")]
+            k = used.get(key, 0)
+            if k >= len(matching):
+                return []
+            used[key] = k + 1
+            edits.append((start, end, f"{matching[k]}{suffix}"))
+    return edits
