@@ -36,11 +36,13 @@ INSERT INTO s VALUES (3, 5, 's');
 # After: partitions attached with their own names (the table's default, and one of the user's), made PARTITION OF
 # (the parent's; one naming its own), the standalone s attached, a sub-partitioned tree, INHERITS children declaring
 # the column NOT NULL (their own name), only a default of it (the parent's), INHERIT'ed, and of two parents; a
-# partition attached under a parent's identity column (ATTACH refuses a table with an identity of its own).
+# partition attached under a parent's identity column (ATTACH refuses a table with an identity of its own); a
+# partition made PARTITION OF declaring one column NOT NULL (v: its own name there, the parent's on the other).
 AFTER = BEFORE + """
 CREATE TABLE x (a int NOT NULL, b int NOT NULL, c text);
 ALTER TABLE p ATTACH PARTITION x FOR VALUES IN (1);
 CREATE TABLE z PARTITION OF p (a WITH OPTIONS CONSTRAINT z_a_own NOT NULL) FOR VALUES IN (3);
+CREATE TABLE v PARTITION OF p (a NOT NULL) FOR VALUES IN (6);
 CREATE TABLE w (a int CONSTRAINT w_a_own NOT NULL, b int NOT NULL, c text);
 ALTER TABLE p ATTACH PARTITION w FOR VALUES IN (4);
 ALTER TABLE p ATTACH PARTITION s FOR VALUES IN (5);
@@ -112,7 +114,8 @@ def test_not_null_names_of_partitions_and_children_round_trip(major_db, tmp_path
                     ("y", "a", "p_a_not_null", True), ("b1", "kind", "base_kind_not_null", True),
                     ("b8", "kind", "extra_kind_not_null", True), ("b9", "kind", "b9_kind_not_null", True),
                     ("q11", "a", "q_a_not_null", True), ("w", "a", "w_a_own", True),
-                    ("ev_1", "at", "ev_1_at_not_null", True)]:
+                    ("ev_1", "at", "ev_1_at_not_null", True), ("v", "a", "v_a_not_null", True),
+                    ("v", "b", "p_b_not_null", True)]:
             assert own in expected
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     sql = _generated(schema, major_db, out)

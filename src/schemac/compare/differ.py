@@ -248,7 +248,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             created = made
             if reordered_partition(t, parent) or (parent is not None and named_as_attached(t, des_tables)):
                 # made on its own, then attached (ATTACH is among diff_table's)
-                made, copies, created = attached_partition(made, parent)  # type: ignore[arg-type]
+                made, copies, created = attached_partition(parents_names_given(made, des_tables, attached=True),
+                                                           parent)  # type: ignore[arg-type]
                 parent = None
             elif reordered_child(t, des_tables):  # the same for an INHERITS child: CREATE TABLE, then INHERIT
                 made, copies = inherited_child(made, des_tables)

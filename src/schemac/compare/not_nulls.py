@@ -239,11 +239,14 @@ def named_as_attached(t: Table, tables: dict) -> bool:
     return False
 
 
-def parents_names_given(t: Table, tables: dict) -> Table:
+def parents_names_given(t: Table, tables: dict, attached: bool = False) -> Table:
     """A new INHERITS child whose own column (one it declares again, with a default of its own) is NOT NULL,
     unnamed, where a parent passes its NOT NULL down: named as the parent's, which CREATE TABLE ... INHERITS
-    gives it where the child does not say NOT NULL itself (saying it unnamed names it the child's own)."""
-    if not t.inherits:
+    gives it where the child does not say NOT NULL itself (saying it unnamed names it the child's own). With
+    `attached`, the same for a new partition made on its own and then attached (compare.inherited_checks.
+    attached_partition): unnamed, its NOT NULL is the parent's, as PARTITION OF names it, but CREATE TABLE alone
+    would name it the partition's own, which ATTACH keeps (PostgreSQL 18)."""
+    if not (t.inherits or (attached and t.partition_of is not None)):
         return t
     columns = []
     for c in t.columns:
