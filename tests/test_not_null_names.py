@@ -176,3 +176,24 @@ def test_either_default_name_of_an_inherited_not_null_is_in_sync(db_url, tmp_pat
     schema.write_text(text % ("x_a_own", "c_kind_not_null"), encoding="utf-8")
     assert [(d.kind, d.name) for d in check_drift(str(schema), db_url).differences] == [
         ("column_nullability_changed", "a")]
+
+
+def test_a_partition_moved_to_another_parent_takes_its_name(db_url, tmp_path):
+    """A partition made PARTITION OF p (its NOT NULL under p's name) moved to a new parent q, as if made PARTITION OF
+    q: DETACH leaves the NOT NULL its own under p's name, renamed to q's before the ATTACH (it was renamed the
+    partition's own default, which ATTACH kept); the rows stay."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _load(db_url, "CREATE TABLE p (a int NOT NULL, b int) PARTITION BY LIST (b);"
+                  "CREATE TABLE y PARTITION OF p FOR VALUES IN (1); INSERT INTO p VALUES (7, 1), (8, 1)")
+    _generated(schema, db_url, out)
+    with sibling_database(db_url) as after:
+        _load(after, "CREATE TABLE p (a int NOT NULL, b int) PARTITION BY LIST (b);"
+                     "CREATE TABLE q (a int NOT NULL, b int) PARTITION BY LIST (b);"
+                     "CREATE TABLE y PARTITION OF q FOR VALUES IN (1)")
+        expected = _names(after)
+        sql = _generated(schema, after, out)
+    _apply(db_url, out)
+    assert _names(db_url) == expected, sql
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT tableoid::regclass::text, a FROM q ORDER BY a").fetchall() == [("y", 7), ("y", 8)]
+    assert check_drift(str(schema), db_url, out_dir=out).differences == ()
