@@ -28,7 +28,8 @@ def not_null_changes(table: str, old: Column, new: Column) -> list[tuple[str, Co
     return [("alter_not_null", replace(old, not_null=replace(was, name=was.name or default_not_null_name(table, old.name))))]
 
 
-def across_no_inherit(cur: Table, des: Table, cur_tables: dict, des_tables: Optional[dict] = None) -> tuple[Table, list[Change]]:
+def across_no_inherit(cur: Table, des: Table, cur_tables: dict,
+                      des_tables: Optional[dict] = None) -> tuple[Table, list[Change]]:
     """A NOT NULL a child (or partition) inherited from a parent it leaves (NO INHERIT, DETACH) stays on it as its
     own, under the parent's constraint's
     name: renamed after the NO INHERIT as schema.yaml names it, or as Postgres names a table's own (what CREATE
@@ -53,7 +54,8 @@ def across_no_inherit(cur: Table, des: Table, cur_tables: dict, des_tables: Opti
                 continue
             name = (pc.not_null and pc.not_null.name) or default_not_null_name(parent.name, pc.name)
             given = parents_not_null_names(des, col.name, des_tables) if q is not None and des_tables else []
-            to = (col.not_null and col.not_null.name) or (given[0] if given else default_not_null_name(des.name, col.name))
+            to = (col.not_null and col.not_null.name) or \
+                (given[0] if given else default_not_null_name(des.name, col.name))
             named[pc.name] = replace(own, not_null=col.not_null)
             if name != to:
                 changes.append(Change("alter_not_null", des.schema, des.name, col.name,
