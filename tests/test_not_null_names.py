@@ -36,11 +36,13 @@ INSERT INTO s VALUES (3, 5, 's');
 # After: partitions attached with their own names (the table's default, and one of the user's), made PARTITION OF
 # (the parent's; one naming its own), the standalone s attached, a sub-partitioned tree, INHERITS children declaring
 # the column NOT NULL (their own name), only a default of it (the parent's), INHERIT'ed, and of two parents; a
-# partition attached under a parent's identity column (ATTACH refuses a table with an identity of its own).
+# partition attached under a parent's identity column (ATTACH refuses a table with an identity of its own); a
+# partition made PARTITION OF declaring one column NOT NULL (v: its own name there, the parent's on the other).
 AFTER = BEFORE + """
 CREATE TABLE x (a int NOT NULL, b int NOT NULL, c text);
 ALTER TABLE p ATTACH PARTITION x FOR VALUES IN (1);
 CREATE TABLE z PARTITION OF p (a WITH OPTIONS CONSTRAINT z_a_own NOT NULL) FOR VALUES IN (3);
+CREATE TABLE v PARTITION OF p (a NOT NULL) FOR VALUES IN (6);
 CREATE TABLE w (a int CONSTRAINT w_a_own NOT NULL, b int NOT NULL, c text);
 ALTER TABLE p ATTACH PARTITION w FOR VALUES IN (4);
 ALTER TABLE p ATTACH PARTITION s FOR VALUES IN (5);
@@ -112,7 +114,8 @@ def test_not_null_names_of_partitions_and_children_round_trip(major_db, tmp_path
                     ("y", "a", "p_a_not_null", True), ("b1", "kind", "base_kind_not_null", True),
                     ("b8", "kind", "extra_kind_not_null", True), ("b9", "kind", "b9_kind_not_null", True),
                     ("q11", "a", "q_a_not_null", True), ("w", "a", "w_a_own", True),
-                    ("ev_1", "at", "ev_1_at_not_null", True)]:
+                    ("ev_1", "at", "ev_1_at_not_null", True), ("v", "a", "v_a_not_null", True),
+                    ("v", "b", "p_b_not_null", True)]:
             assert own in expected
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     sql = _generated(schema, major_db, out)
@@ -173,3 +176,24 @@ def test_either_default_name_of_an_inherited_not_null_is_in_sync(db_url, tmp_pat
     schema.write_text(text % ("x_a_own", "c_kind_not_null"), encoding="utf-8")
     assert [(d.kind, d.name) for d in check_drift(str(schema), db_url).differences] == [
         ("column_nullability_changed", "a")]
+
+
+def test_a_partition_moved_to_another_parent_takes_its_name(db_url, tmp_path):
+    """A partition made PARTITION OF p (its NOT NULL under p's name) moved to a new parent q, as if made PARTITION OF
+    q: DETACH leaves the NOT NULL its own under p's name, renamed to q's before the ATTACH (it was renamed the
+    partition's own default, which ATTACH kept); the rows stay."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _load(db_url, "CREATE TABLE p (a int NOT NULL, b int) PARTITION BY LIST (b);"
+                  "CREATE TABLE y PARTITION OF p FOR VALUES IN (1); INSERT INTO p VALUES (7, 1), (8, 1)")
+    _generated(schema, db_url, out)
+    with sibling_database(db_url) as after:
+        _load(after, "CREATE TABLE p (a int NOT NULL, b int) PARTITION BY LIST (b);"
+                     "CREATE TABLE q (a int NOT NULL, b int) PARTITION BY LIST (b);"
+                     "CREATE TABLE y PARTITION OF q FOR VALUES IN (1)")
+        expected = _names(after)
+        sql = _generated(schema, after, out)
+    _apply(db_url, out)
+    assert _names(db_url) == expected, sql
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT tableoid::regclass::text, a FROM q ORDER BY a").fetchall() == [("y", 7), ("y", 8)]
+    assert check_drift(str(schema), db_url, out_dir=out).differences == ()

@@ -250,7 +250,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             created = made
             if reordered_partition(t, parent) or (parent is not None and named_as_attached(t, des_tables)):
                 # made on its own, then attached (ATTACH is among diff_table's)
-                made, copies, created = attached_partition(made, parent)  # type: ignore[arg-type]
+                made, copies, created = attached_partition(parents_names_given(made, des_tables, attached=True),
+                                                           parent)  # type: ignore[arg-type]
                 parent = None
             elif reordered_child(t, des_tables):  # the same for an INHERITS child: CREATE TABLE, then INHERIT
                 made, copies = inherited_child(made, des_tables)
@@ -263,7 +264,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             t = defaults_as_held(old, t, cur_tables, des_tables)
             old, t, before, left = across_parents(with_detached_copies(old, t, cur_tables, des_tables), t, cur_tables, des_tables)
             before += checks_for_attach(old, t, cur_tables, des_tables)
-            old, renamed = across_no_inherit(old, t, cur_tables)
+            old, renamed = across_no_inherit(old, t, cur_tables, des_tables)
             per_table[key] = before + after_no_inherit(cast_directly(diff_table(old, t, rebuilt), *domains), left) + renamed
     for key, table_changes in per_table.items():
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table))

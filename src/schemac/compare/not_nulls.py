@@ -4,6 +4,7 @@ and NO INHERIT beside the nullability compare.tables compares."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Optional
 
 from schemac.compare.changes import INHERITED, NAMED_BELOW, Change
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT
@@ -27,12 +28,15 @@ def not_null_changes(table: str, old: Column, new: Column) -> list[tuple[str, Co
     return [("alter_not_null", replace(old, not_null=replace(was, name=was.name or default_not_null_name(table, old.name))))]
 
 
-def across_no_inherit(cur: Table, des: Table, cur_tables: dict) -> tuple[Table, list[Change]]:
+def across_no_inherit(cur: Table, des: Table, cur_tables: dict,
+                      des_tables: Optional[dict] = None) -> tuple[Table, list[Change]]:
     """A NOT NULL a child (or partition) inherited from a parent it leaves (NO INHERIT, DETACH) stays on it as its
     own, under the parent's constraint's
     name: renamed after the NO INHERIT as schema.yaml names it, or as Postgres names a table's own (what CREATE
-    TABLE makes), when the child holds it under the parent's name (not where the child had declared it too: it
-    then has a name of its own, which the catalog read). `cur` comes back with those columns named as `des`."""
+    TABLE makes), or, for a partition attached to another parent (`des_tables`), the new parent's name (what
+    PARTITION OF makes: ATTACH keeps the one it has), when the child holds it under the parent's name (not where the
+    child had declared it too: it then has a name of its own, which the catalog read). `cur` comes back with those
+    columns named as `des`."""
     left = [cur_tables.get((q.schema, q.name)) for q in cur.inherits if q not in des.inherits]
     p, q = cur.partition_of, des.partition_of
     if p is not None and (q is None or (q.parent_schema, q.parent) != (p.parent_schema, p.parent)):  # detached
@@ -49,7 +53,9 @@ def across_no_inherit(cur: Table, des: Table, cur_tables: dict) -> tuple[Table, 
                     or own is None or own.nullable or own.not_null is not None or pc.name in named:
                 continue
             name = (pc.not_null and pc.not_null.name) or default_not_null_name(parent.name, pc.name)
-            to = (col.not_null and col.not_null.name) or default_not_null_name(des.name, col.name)
+            given = parents_not_null_names(des, col.name, des_tables) if q is not None and des_tables else []
+            to = (col.not_null and col.not_null.name) or \
+                (given[0] if given else default_not_null_name(des.name, col.name))
             named[pc.name] = replace(own, not_null=col.not_null)
             if name != to:
                 changes.append(Change("alter_not_null", des.schema, des.name, col.name,
@@ -239,11 +245,14 @@ def named_as_attached(t: Table, tables: dict) -> bool:
     return False
 
 
-def parents_names_given(t: Table, tables: dict) -> Table:
+def parents_names_given(t: Table, tables: dict, attached: bool = False) -> Table:
     """A new INHERITS child whose own column (one it declares again, with a default of its own) is NOT NULL,
     unnamed, where a parent passes its NOT NULL down: named as the parent's, which CREATE TABLE ... INHERITS
-    gives it where the child does not say NOT NULL itself (saying it unnamed names it the child's own)."""
-    if not t.inherits:
+    gives it where the child does not say NOT NULL itself (saying it unnamed names it the child's own). With
+    `attached`, the same for a new partition made on its own and then attached (compare.inherited_checks.
+    attached_partition): unnamed, its NOT NULL is the parent's, as PARTITION OF names it, but CREATE TABLE alone
+    would name it the partition's own, which ATTACH keeps (PostgreSQL 18)."""
+    if not (t.inherits or (attached and t.partition_of is not None)):
         return t
     columns = []
     for c in t.columns:
