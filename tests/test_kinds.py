@@ -182,6 +182,12 @@ def test_a_range_types_multirange_is_a_known_type():
      "names column 'zz', which neither it nor its parent has"),
     ("tables:\n  p: {columns: {a: integer}, partition_by: {strategy: list, key: a}}\n  c:\n    inherits: [p]\n",
      "partitioned tables and partitions cannot be inherited from"),
+    ("tables:\n  p: {columns: {a: integer}}\n  c:\n    inherits: [p]\n    inherited_only: [a]\n",
+     "inherited_only of table 'c': only a table with column_order takes it"),
+    ("tables:\n  p: {columns: {a: integer}}\n  c:\n    inherits: [p]\n    column_order: [x, a]\n    inherited_only: [x]\n"
+     "    columns: {x: text}\n", "inherited_only of table public.c names column 'x', which its parents do not have"),
+    ("tables:\n  p: {columns: {a: integer}}\n  c:\n    inherits: [p]\n    column_order: [a]\n    inherited_only: [a, a]\n",
+     "lists column 'a' twice"),
 ])
 def test_inherits_loader_errors(text, message):
     with pytest.raises(SchemaFileError) as e:

@@ -158,6 +158,8 @@ def without_parents_checks(t: Table, tables: dict) -> Table:
     parents under their names, whether it declared them too or not (conislocal). Made again, it is given them
     before its INHERIT either way (inherited_child), as the parents' definition says; listed as its own, a
     table that had them from its parents only would read back otherwise."""
+    if t.inherited_only:  # made through a scratch parent (plan.inherit_ddl): those it declared are made its own
+        return t
     parents = [pc for q in t.inherits if (p := tables.get((q.schema, q.name))) is not None
                for _, pc in _ancestors_checks(p, tables)]
     return replace(t, checks=tuple(c for c in t.checks if not _named_like(c, parents)))
@@ -169,7 +171,8 @@ def inherited_child(made: Table, tables: dict) -> tuple[Table, list[Change]]:
     INHERIT requires), then ALTER TABLE ... INHERIT each parent in turn (among the changes that complete it),
     after the parents' CHECKs it lacks (cause FOR_INHERIT), which INHERIT requires too."""
     checks = [pc for q in made.inherits for pc in _ancestors_checks(tables[(q.schema, q.name)], tables)]
-    return replace(made, inherits=()), _copies(made, checks)
+    made = replace(made, inherits=(), joins=made.inherits)
+    return made, _copies(made, checks)
 
 
 def checks_for_attach(cur: Table, des: Table, cur_tables: dict, des_tables: dict) -> list[Change]:

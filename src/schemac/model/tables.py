@@ -330,6 +330,13 @@ class Table(Qualified):
     # INHERITS (parents, in order): the columns and CHECKs they give the table are in `columns` (as the
     # catalog lists them) but not among `checks`; what it has beyond them is its own.
     inherits: tuple[Parent, ...] = ()
+    # A child's columns it has from its parents only (pg_attribute.attislocal false): the catalog's, and
+    # schema.yaml's `inherited_only:` of a child in an order of its own. Made exactly at CREATE only (no DDL
+    # makes a column of an existing table inherited-only), so not compared, as the column order is not.
+    inherited_only: tuple[str, ...] = field(default=(), compare=False, metadata={"recorded": False})
+    # The parents a child made on its own (column_order) joins by ALTER TABLE ... INHERIT after its CREATE:
+    # created after them (compare.inherited_checks.inherited_child).
+    joins: tuple[Parent, ...] = field(default=(), compare=False, metadata={"recorded": False})
     # CREATE TABLE ... OF type (pg_class.reloftype): a typed table, its columns the composite type's
     # attributes (as the type is spelled in a column's type: "person", "s.person").
     of: Optional[str] = None

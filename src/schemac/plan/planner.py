@@ -16,7 +16,7 @@ from schemac.pg.expressions import referenced_columns
 from schemac.pg.names import constraint_name, qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.pg.types import is_text_like, is_user_defined, type_name
-from schemac.plan import ddl, printing, routine_ddl, rule_ddl, statistics_ddl
+from schemac.plan import ddl, inherit_ddl, printing, routine_ddl, rule_ddl, statistics_ddl
 from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, first_statements, object_statements
 from schemac.plan.policies import policy_statements
@@ -81,7 +81,8 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [ddl.create_partition(t)]  # type: ignore[arg-type]
     if k == "add_table":
         caches = [ddl.identity_cache(t, c) for c in t.columns]  # type: ignore[union-attr]
-        return [ddl.create_table(t)] + [c for c in caches if c is not None] + \
+        made = inherit_ddl.create_through_scratch(t) if inherit_ddl.through_scratch(t) else [ddl.create_table(t)]  # type: ignore
+        return made + [c for c in caches if c is not None] + \
             not_valid_statements(t, ddl.own_columns(t))  # type: ignore[arg-type]
     if k in ("add_rule", "alter_rule"):
         made = rule_ddl.create_rule(t, change.new, replace=k == "alter_rule")  # type: ignore[arg-type]
@@ -97,9 +98,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "OF" if k == "set_of" else "NOT OF",  # type: ignore[union-attr]
                             qualified(*type_name(change.name)) if k == "set_of" else "")]  # type: ignore[arg-type]
     if k in ("add_inherit", "drop_inherit"):
-        p = change.new or change.old
-        return [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "INHERIT" if k == "add_inherit"  # type: ignore
-                            else "NO INHERIT", qualified(p.schema, p.name))]  # type: ignore[union-attr]
+        return inherit_ddl.inherit_statements(change)
     if k == "attach_partition":
         return [attach_partition(change.new)]  # type: ignore[arg-type]
     if k == "detach_partition":  # and the foreign keys it kept from the parent under the names it declares
@@ -217,8 +216,8 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return add_partition_key(t, change.new)  # type: ignore[arg-type]
     if k == "drop_constraint" and is_partition_key(t, change.old):
         return drop_partition_key(t, change.old)  # type: ignore[arg-type]
-    if k == "add_constraint":
-        return [ddl.add_constraint(t, change.new)]  # type: ignore[arg-type]
+    if k == "add_constraint":  # (a CHECK a new child gets inherited-only: on its scratch parent, plan.inherit_ddl)
+        return [ddl.add_constraint(inherit_ddl.holder_of(change), change.new)]  # type: ignore[arg-type]
     if k == "drop_constraint":
         name = constraint_name(t, change.old)  # type: ignore[arg-type]
         return [_alter(t, exp.Drop(tables=[exp.Table(this=ident(name))], kind="CONSTRAINT"))]
