@@ -171,7 +171,9 @@ def inherited_child(made: Table, tables: dict) -> tuple[Table, list[Change]]:
     INHERIT requires), then ALTER TABLE ... INHERIT each parent in turn (among the changes that complete it),
     after the parents' CHECKs it lacks (cause FOR_INHERIT), which INHERIT requires too."""
     checks = [pc for q in made.inherits for pc in _ancestors_checks(tables[(q.schema, q.name)], tables)]
-    made = replace(made, inherits=(), joins=made.inherits)
+    columns = tuple(replace(c, not_null=replace(c.not_null, from_parent=False)) if c.not_null is not None else c
+                    for c in made.columns)  # (declared NOT NULL: INHERIT requires it)
+    made = replace(made, inherits=(), joins=made.inherits, columns=columns)
     return made, _copies(made, checks)
 
 

@@ -21,7 +21,7 @@ from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, first_statements, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
-from schemac.plan.partition_index_ddl import (add_partition_key, attach_partition, detach_partition, drop_partition_index,
+from schemac.plan.partition_index_ddl import (partitioning_refused, add_partition_key, attach_partition, detach_partition, drop_partition_index,
                                              drop_partition_key, is_partition_key, renamed_after_detach,
                                              renamed_after_leaving)
 from schemac.plan.column_ddl import column_settings_statements, index_statistics, nulls_given_the_default
@@ -123,8 +123,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
                         "under a partition key; change it in place (CREATE OR REPLACE keeps the signature and "
                         "result), or create a new table and move the rows")
     if k == "alter_partitioning":
-        raise PlanError(f"table {t.qualified_name}: its partitioning cannot change in place; "  # type: ignore
-                        "create a new table and move the rows")
+        raise PlanError(partitioning_refused(change.old, change.new))  # type: ignore[arg-type]
     if k in ("add_foreign_key",):
         return [ddl.add_constraint(t, change.new)]  # type: ignore[arg-type]
     if k == "drop_foreign_key":
