@@ -142,6 +142,13 @@ def reordered_child(t: Table, tables: dict) -> bool:
     return [c.name for c in t.columns] != default_column_order(t, parents)  # type: ignore[arg-type]
 
 
+def scratch_made(t: Table) -> bool:
+    """Whether a child in an order of its own is made through a scratch parent (plan.inherit_ddl): where it has
+    columns from its parents only, and no generated column of its own (which PostgreSQL 15 refuses declared under a
+    generated parent column and 16+ under a plain one: no scratch parent fits both)."""
+    return bool(t.inherited_only) and not any(c.generated is not None and c.name not in t.inherited_only for c in t.columns)
+
+
 def _ancestors_checks(parent: Table, tables: dict, seen: frozenset = frozenset()) -> list[tuple[Table, Check]]:
     """The CHECKs a child of `parent` gets from it: its own (but NO INHERIT ones) and those it has from its own
     parents (schema.yaml lists a table's own only)."""
@@ -158,7 +165,7 @@ def without_parents_checks(t: Table, tables: dict) -> Table:
     parents under their names, whether it declared them too or not (conislocal). Made again, it is given them
     before its INHERIT either way (inherited_child), as the parents' definition says; listed as its own, a
     table that had them from its parents only would read back otherwise."""
-    if t.inherited_only:  # made through a scratch parent (plan.inherit_ddl): those it declared are made its own
+    if scratch_made(t):  # made through a scratch parent (plan.inherit_ddl): those it declared are made its own
         return t
     parents = [pc for q in t.inherits if (p := tables.get((q.schema, q.name))) is not None
                for _, pc in _ancestors_checks(p, tables)]

@@ -17,7 +17,7 @@ from dataclasses import replace
 from sqlglot import exp
 
 from schemac.compare.changes import NEW_TABLE, Change
-from schemac.compare.inherited_checks import FOR_INHERIT
+from schemac.compare.inherited_checks import FOR_INHERIT, scratch_made
 from schemac.model import Parent, Table
 from schemac.pg.column_storage import DEFAULT_SETTINGS
 from schemac.pg.names import qualified
@@ -27,7 +27,7 @@ from schemac.plan import ddl
 def through_scratch(t: Table) -> bool:
     """Whether the new table `t` is made through a scratch parent: joined to its parents after its CREATE
     (compare.inherited_checks.inherited_child) with columns that must end inherited-only."""
-    return bool(t.joins and t.inherited_only)
+    return bool(t.joins) and scratch_made(t)
 
 
 def scratch_parent(t: Table) -> Parent:
@@ -68,7 +68,7 @@ def inherit_statements(change: Change) -> list[exp.Expression]:
     add = change.kind == "add_inherit"
     out: list[exp.Expression] = [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name),  # type: ignore[union-attr]
                                              "INHERIT" if add else "NO INHERIT", qualified(p.schema, p.name))]  # type: ignore
-    if add and change.cause == NEW_TABLE and t.inherited_only and p == t.inherits[-1]:  # type: ignore[union-attr]
+    if add and change.cause == NEW_TABLE and scratch_made(t) and p == t.inherits[-1]:  # type: ignore
         out += leave_scratch(t)  # type: ignore[arg-type]
     return out
 
