@@ -48,13 +48,17 @@ CREATE TABLE m (z text CONSTRAINT q_z_check CHECK (z <> ''), x text, b int CONST
 ALTER TABLE m INHERIT q;
 ALTER TABLE m INHERIT p;
 CREATE TABLE gc (y int) INHERITS (m);
+CREATE TABLE r (rb int);
+CREATE TABLE h (hx int, hg int GENERATED ALWAYS AS (hx * 3) STORED) INHERITS (r);
+ALTER TABLE r ADD COLUMN late int;
 INSERT INTO c VALUES ('c1', 1, 2), ('c2', 3, 4);
 INSERT INTO m VALUES ('z1', 'm1', 5, DEFAULT, 6);
 INSERT INTO gc VALUES ('z2', 'g1', 7, DEFAULT, 8, 9);
+INSERT INTO h VALUES (1, 2, DEFAULT, 3);
 """
 
 
-def _state(conn, rows_of: tuple = ("c", "m", "gc")) -> tuple:
+def _state(conn, rows_of: tuple = ("c", "m", "gc", "h")) -> tuple:
     return (conn.execute(ORDER).fetchall(), conn.execute(CONSTRAINTS).fetchall(),
             [conn.execute(f"SELECT array_agg(t::text ORDER BY t::text) FROM ONLY {t} t").fetchone()[0]
              for t in rows_of])
@@ -83,7 +87,9 @@ def test_children_joined_to_their_parents_keep_their_column_order(major_db, tmp_
         conn.execute("INSERT INTO c SELECT 'c1', 1, 2 UNION ALL SELECT 'c2', 3, 4")  # the source's INSERTs, unchanged
         conn.execute("INSERT INTO m VALUES ('z1', 'm1', 5, DEFAULT, 6)")
         conn.execute("INSERT INTO gc VALUES ('z2', 'g1', 7, DEFAULT, 8, 9)")
+        conn.execute("INSERT INTO h VALUES (1, 2, DEFAULT, 3)")
         assert _state(conn) == expected, sql
+        assert "column_order: [rb, hx, hg, late]\n    inherited_only: [rb, late]" in text
 
 
 # A schemac-managed table with rows made a child of a table it has the columns of: ALTER TABLE ... INHERIT, its

@@ -144,9 +144,8 @@ def reordered_child(t: Table, tables: dict) -> bool:
 
 def scratch_made(t: Table) -> bool:
     """Whether a child in an order of its own is made through a scratch parent (plan.inherit_ddl): where it has
-    columns from its parents only, and no generated column of its own (which PostgreSQL 15 refuses declared under a
-    generated parent column and 16+ under a plain one: no scratch parent fits both)."""
-    return bool(t.inherited_only) and not any(c.generated is not None and c.name not in t.inherited_only for c in t.columns)
+    columns from its parents only."""
+    return bool(t.inherited_only)
 
 
 def _ancestors_checks(parent: Table, tables: dict, seen: frozenset = frozenset()) -> list[tuple[Table, Check]]:

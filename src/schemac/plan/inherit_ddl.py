@@ -37,16 +37,18 @@ def scratch_parent(t: Table) -> Parent:
 
 def create_through_scratch(t: Table) -> list[exp.Expression]:
     """The scratch parent, with every column of `t` in its order (an inherited-only one as `t` has it: default,
-    NOT NULL under the name it keeps, generation; one of its own bare), and `t` made INHERITS it, declaring its
-    own columns again. A primary key on an inherited-only column follows CREATE TABLE (as pg_dump adds one)."""
+    NOT NULL under the name it keeps, generation; one of its own bare but for its generation), and `t` made INHERITS
+    it, declaring its own columns again. A primary key on an inherited-only column follows CREATE TABLE (as pg_dump adds one)."""
     only = set(t.inherited_only)
     columns = tuple(replace(c, identity=None, comment=None, **DEFAULT_SETTINGS) if c.name in only
                     else replace(c, identity=None, comment=None, default=None, nullable=True, not_null=None,
                                  **DEFAULT_SETTINGS) for c in t.columns)
     scratch = scratch_parent(t)
     holder = Table(name=scratch.name, schema=t.schema, columns=columns)
-    child = replace(t, columns=tuple(c for c in t.columns if c.name not in only), inherits=(scratch,), joins=(),
-                    source=None)
+    # A generated column of its own is declared without its expression, which it takes from the scratch parent's
+    # (PostgreSQL 15 refuses the expression declared there, 16+ a generated column under a plain one).
+    child = replace(t, columns=tuple(replace(c, generated=None, virtual=False) for c in t.columns if c.name not in only),
+                    inherits=(scratch,), joins=(), source=None)
     out: list[exp.Expression] = [ddl.create_table(holder), ddl.create_table(child)]
     pk = t.primary_key
     if pk is not None and any(n in only for n in pk.columns):
