@@ -78,3 +78,30 @@ def test_a_sub_partition_without_columns_takes_them_from_its_partition_parent(tm
     assert {t: model[t] for t in catalog} == catalog == {t: [("a", "integer", False), ("b", "text", True)]
                                                          for t in catalog}
     assert check_drift(str(schema), db_url).differences == ()
+
+
+PLAIN = "tables:\n  t:\n    columns:\n      id: integer\n      at: date\n"
+RANGED = PLAIN + "    partition_by: {strategy: range, key: at}\n  t_all:\n    partition_of: {parent: t, bound: " \
+                 "FOR VALUES FROM (MINVALUE) TO (MAXVALUE)}\n"
+
+
+# A table made partitioned or plain, or re-keyed, is refused by generate (README, partition_by): Postgres has no ALTER,
+# and a move of the rows is no exact plan (a row outside every new partition fails the INSERT, and the migration). The
+# refusal is one line at the table's line, exit 2, naming what changed and what to do; it named neither before.
+@pytest.mark.parametrize("before,after,what", [
+    (PLAIN, RANGED, "(made partitioned; Postgres has no ALTER for it, and rows outside every new partition would fail a move)"),
+    (RANGED, PLAIN, "(made plain; Postgres has no ALTER for it)"),
+    (RANGED, RANGED.replace("range, key: at", "range, key: id").replace("MINVALUE) TO (MAXVALUE", "0) TO (100"),
+     "(PARTITION BY RANGE (at) -> PARTITION BY RANGE (id); Postgres"),
+], ids=["made-partitioned", "made-plain", "re-keyed"])
+def test_a_change_of_partitioning_is_refused_in_one_line_at_the_table(schemac, tmp_path, before, after, what):
+    (tmp_path / "schema.yaml").write_text(before, encoding="utf-8")
+    assert schemac("generate").returncode == 0
+    (tmp_path / "schema.yaml").write_text(after, encoding="utf-8")
+    run = schemac("generate", "--allow-destructive")
+    assert run.returncode == 2 and run.stdout == "", run
+    line = run.stderr.strip()
+    assert "\n" not in line and line.startswith("schemac: error: schema.yaml:2:3: table public.t: its partitioning "
+                                                "cannot change in place " + what), line
+    assert line.endswith("drop public.t, and in the next migration give the new table its name (renamed_from)"), line
+    assert len(list((tmp_path / "generated" / "migrations").iterdir())) == 1  # nothing written

@@ -142,6 +142,12 @@ def reordered_child(t: Table, tables: dict) -> bool:
     return [c.name for c in t.columns] != default_column_order(t, parents)  # type: ignore[arg-type]
 
 
+def scratch_made(t: Table) -> bool:
+    """Whether a child in an order of its own is made through a scratch parent (plan.inherit_ddl): where it has
+    columns from its parents only."""
+    return bool(t.inherited_only)
+
+
 def _ancestors_checks(parent: Table, tables: dict, seen: frozenset = frozenset()) -> list[tuple[Table, Check]]:
     """The CHECKs a child of `parent` gets from it: its own (but NO INHERIT ones) and those it has from its own
     parents (schema.yaml lists a table's own only)."""
@@ -158,6 +164,8 @@ def without_parents_checks(t: Table, tables: dict) -> Table:
     parents under their names, whether it declared them too or not (conislocal). Made again, it is given them
     before its INHERIT either way (inherited_child), as the parents' definition says; listed as its own, a
     table that had them from its parents only would read back otherwise."""
+    if scratch_made(t):  # made through a scratch parent (plan.inherit_ddl): those it declared are made its own
+        return t
     parents = [pc for q in t.inherits if (p := tables.get((q.schema, q.name))) is not None
                for _, pc in _ancestors_checks(p, tables)]
     return replace(t, checks=tuple(c for c in t.checks if not _named_like(c, parents)))
@@ -169,7 +177,10 @@ def inherited_child(made: Table, tables: dict) -> tuple[Table, list[Change]]:
     INHERIT requires), then ALTER TABLE ... INHERIT each parent in turn (among the changes that complete it),
     after the parents' CHECKs it lacks (cause FOR_INHERIT), which INHERIT requires too."""
     checks = [pc for q in made.inherits for pc in _ancestors_checks(tables[(q.schema, q.name)], tables)]
-    return replace(made, inherits=()), _copies(made, checks)
+    columns = tuple(replace(c, not_null=replace(c.not_null, from_parent=False)) if c.not_null is not None else c
+                    for c in made.columns)  # (declared NOT NULL: INHERIT requires it)
+    made = replace(made, inherits=(), joins=made.inherits, columns=columns)
+    return made, _copies(made, checks)
 
 
 def checks_for_attach(cur: Table, des: Table, cur_tables: dict, des_tables: dict) -> list[Change]:

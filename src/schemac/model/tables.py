@@ -24,6 +24,10 @@ class NotNull:
     name: Optional[str] = None  # None: Postgres's own (<table>_<column>_not_null), or any name it already has
     not_valid: bool = False
     no_inherit: bool = False
+    # A new INHERITS child's column it declares again, NOT NULL only as its parent is (compare.not_nulls'
+    # parents_names_given): CREATE TABLE ... INHERITS leaves NOT NULL out, and the parent's reaches it inherited
+    # (PostgreSQL 18: conislocal false, under the parent's name), as it is in the database inspect read.
+    from_parent: bool = field(default=False, compare=False, metadata={"recorded": False})
 
 
 @frozen
@@ -337,6 +341,13 @@ class Table(Qualified):
     # The CHECKs it inherits that are validated here while a parent's is NOT VALID (made or attached after the
     # parent's ADD CONSTRAINT ... NOT VALID, or VALIDATE CONSTRAINT on this table), by name, sorted.
     validated_checks: tuple[str, ...] = ()
+    # A child's columns it has from its parents only (pg_attribute.attislocal false): the catalog's, and
+    # schema.yaml's `inherited_only:` of a child in an order of its own. Made exactly at CREATE only (no DDL
+    # makes a column of an existing table inherited-only), so not compared, as the column order is not.
+    inherited_only: tuple[str, ...] = field(default=(), compare=False, metadata={"recorded": False})
+    # The parents a child made on its own (column_order) joins by ALTER TABLE ... INHERIT after its CREATE:
+    # created after them (compare.inherited_checks.inherited_child).
+    joins: tuple[Parent, ...] = field(default=(), compare=False, metadata={"recorded": False})
     # CREATE TABLE ... OF type (pg_class.reloftype): a typed table, its columns the composite type's
     # attributes (as the type is spelled in a column's type: "person", "s.person").
     of: Optional[str] = None

@@ -180,6 +180,9 @@ def deps(c: Change) -> Deps:
             new_refs |= {("table", q.schema, q.name), _table(t)}  # type: ignore[union-attr, arg-type]
         else:
             new_refs |= parent_columns | {("table", q.schema, q.name), _table(t)} | {col(x.name) for x in t.columns}  # type: ignore
+            at = t.inherits.index(q) if q in t.inherits else -1  # type: ignore[union-attr]  in their order (inhseqno),
+            makes.add(("inherit", t.schema, t.name, at))  # type: ignore[union-attr]  the last one leaving a scratch parent
+            new_refs.add(("inherit", t.schema, t.name, at - 1))  # type: ignore[union-attr]  (plan.inherit_ddl)
             new_refs |= {("notnull", t.schema, t.name, x.name) for x in t.columns if not x.nullable}  # type: ignore
             new_refs.add(("for inherit", t.schema, t.name))  # type: ignore[union-attr]  after the CHECKs it needs
     elif k == "drop_of":  # NOT OF: before its type changes or goes, and before the table's column changes

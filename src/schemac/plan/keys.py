@@ -268,7 +268,9 @@ def table_refs(t: Table) -> set[Key]:
         out.add(type_key(t.of))
     for q in t.inherits:  # created INHERITS its parents, with their columns
         out |= {("table", q.schema, q.name)} | {("column", q.schema, q.name, c.name) for c in t.columns}
-    for schema, name in [(q.schema, q.name) for q in t.inherits] + ([(p.parent_schema, p.parent)] if p else []):
+    for q in t.joins:  # made on its own, then INHERIT: after its parents, so each NOT NULL of theirs that Postgres
+        out.add(("table", q.schema, q.name))  # names takes its name before the child declares it (names are the schema's)
+    for schema, name in [(q.schema, q.name) for q in (*t.inherits, *t.joins)] + ([(p.parent_schema, p.parent)] if p else []):
         # and after their NOT NULLs: one made after the child is NOT VALID on it too when it is on the parent
         out |= {("notnull", schema, name, c.name) for c in t.columns if not c.nullable}
     return out - {_table(t)}

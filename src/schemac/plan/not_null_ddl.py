@@ -18,7 +18,7 @@ def inline_not_null(column: Column) -> Optional[exp.ColumnConstraint]:
     """The NOT NULL of a column definition (None for a nullable one, and for a NOT VALID one, which only
     ALTER TABLE ... ADD CONSTRAINT can make: not_valid_statements)."""
     nn = column.not_null
-    if column.nullable or (nn is not None and nn.not_valid):
+    if column.nullable or (nn is not None and (nn.not_valid or nn.from_parent)):
         return None
     if nn is None:
         return exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())

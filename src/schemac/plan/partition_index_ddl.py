@@ -123,3 +123,21 @@ def detach_partition(table: Table) -> exp.Command:
     assert p is not None
     return command("ALTER", "TABLE", qualified(p.parent_schema, p.parent), "DETACH PARTITION",
                    qualified(table.schema, table.name))
+
+
+def partitioning_refused(old: Table, new: Table) -> str:
+    """generate's one line for a table made partitioned or plain, or re-keyed. Not planned: Postgres has no ALTER for
+    it, and moving the rows into a new table is not always possible (a row outside every new partition's bound fails
+    the INSERT, and with it the migration); what to do instead, at schema.yaml's line of the table."""
+    def text(t: Table) -> str:
+        by = t.partition_by
+        return "plain" if by is None else f"PARTITION BY {by.strategy.upper()} ({by.key})"
+    where = f"{new.source}: " if new.source else ""
+    what = "made partitioned" if old.partition_by is None else "made plain" if new.partition_by is None else \
+        f"{text(old)} -> {text(new)}"
+    rows = ", and rows outside every new partition would fail a move" if new.partition_by is not None else ""
+    return (f"{where}table {new.qualified_name}: its partitioning cannot change in place ({what}; Postgres has no ALTER "
+            f"for it{rows}): declare the new table under another name"
+            f"{' with its partitions' if new.partition_by is not None else ''}, move the rows in a migration of your own "
+            f"(INSERT INTO ... SELECT ... FROM {new.qualified_name}), drop {new.qualified_name}, and in the next "
+            "migration give the new table its name (renamed_from)")

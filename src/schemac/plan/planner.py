@@ -17,12 +17,12 @@ from schemac.pg.expressions import referenced_columns
 from schemac.pg.names import constraint_name, qualified, quote_ident
 from schemac.pg.sequences import filled
 from schemac.pg.types import is_text_like, is_user_defined, type_name
-from schemac.plan import ddl, printing, routine_ddl, rule_ddl, statistics_ddl
+from schemac.plan import ddl, inherit_ddl, printing, routine_ddl, rule_ddl, statistics_ddl
 from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, first_statements, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
-from schemac.plan.partition_index_ddl import (add_partition_key, attach_partition, detach_partition, drop_partition_index,
+from schemac.plan.partition_index_ddl import (partitioning_refused, add_partition_key, attach_partition, detach_partition, drop_partition_index,
                                              drop_partition_key, is_partition_key, renamed_after_detach,
                                              renamed_after_leaving)
 from schemac.plan.column_ddl import column_settings_statements, index_statistics, nulls_given_the_default
@@ -82,7 +82,8 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [ddl.create_partition(t)]  # type: ignore[arg-type]
     if k == "add_table":
         caches = [ddl.identity_cache(t, c) for c in t.columns]  # type: ignore[union-attr]
-        return [ddl.create_table(t)] + [c for c in caches if c is not None] + \
+        made = inherit_ddl.create_through_scratch(t) if inherit_ddl.through_scratch(t) else [ddl.create_table(t)]  # type: ignore
+        return made + [c for c in caches if c is not None] + \
             not_valid_statements(t, ddl.own_columns(t))  # type: ignore[arg-type]
     if k in ("add_rule", "alter_rule"):
         made = rule_ddl.create_rule(t, change.new, replace=k == "alter_rule")  # type: ignore[arg-type]
@@ -98,9 +99,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "OF" if k == "set_of" else "NOT OF",  # type: ignore[union-attr]
                             qualified(*type_name(change.name)) if k == "set_of" else "")]  # type: ignore[arg-type]
     if k in ("add_inherit", "drop_inherit"):
-        p = change.new or change.old
-        return [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "INHERIT" if k == "add_inherit"  # type: ignore
-                            else "NO INHERIT", qualified(p.schema, p.name))]  # type: ignore[union-attr]
+        return inherit_ddl.inherit_statements(change)
     if k == "attach_partition":
         return [attach_partition(change.new)]  # type: ignore[arg-type]
     if k == "detach_partition":  # and the foreign keys it kept from the parent under the names it declares
@@ -125,8 +124,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
                         "under a partition key; change it in place (CREATE OR REPLACE keeps the signature and "
                         "result), or create a new table and move the rows")
     if k == "alter_partitioning":
-        raise PlanError(f"table {t.qualified_name}: its partitioning cannot change in place; "  # type: ignore
-                        "create a new table and move the rows")
+        raise PlanError(partitioning_refused(change.old, change.new))  # type: ignore[arg-type]
     if k in ("add_foreign_key",):
         return [ddl.add_constraint(t, change.new)]  # type: ignore[arg-type]
     if k == "drop_foreign_key":
@@ -220,8 +218,8 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return add_partition_key(t, change.new)  # type: ignore[arg-type]
     if k == "drop_constraint" and is_partition_key(t, change.old):
         return drop_partition_key(t, change.old)  # type: ignore[arg-type]
-    if k == "add_constraint":
-        return [ddl.add_constraint(t, change.new)]  # type: ignore[arg-type]
+    if k == "add_constraint":  # (a CHECK a new child gets inherited-only: on its scratch parent, plan.inherit_ddl)
+        return [ddl.add_constraint(inherit_ddl.holder_of(change), change.new)]  # type: ignore[arg-type]
     if k == "drop_constraint":
         name = constraint_name(t, change.old)  # type: ignore[arg-type]
         return [_alter(t, exp.Drop(tables=[exp.Table(this=ident(name))], kind="CONSTRAINT"))]

@@ -36,6 +36,10 @@ class InheritsReader(FieldReader):
         """Reads `column_order:` (the child's columns, its parents' among them, in their order), kept for
         resolve_inherits, which knows the parents' columns."""
         if "column_order" not in f:
+            if "inherited_only" in f:
+                raise self.fail(f["inherited_only"][1], f"inherited_only of {what}: only a table with column_order "
+                                                        "takes it (a child made INHERITS has from its parents only the "
+                                                        "columns its columns: does not declare)")
             return
         node = f["column_order"][1]
         if not inherits:
@@ -50,6 +54,14 @@ class InheritsReader(FieldReader):
         if not names:
             raise self.fail(node, f"column_order of {what} is empty")
         self.__dict__.setdefault("_column_orders", {})[key] = tuple(names)
+        if "inherited_only" in f:
+            only: list[tuple[str, Source]] = []
+            for item in self.w.sequence(f["inherited_only"][1], f"inherited_only of {what}"):
+                name = self.identifier(item, f"column of inherited_only of {what}")
+                if any(name == n for n, _ in only):
+                    raise self.fail(item, f"inherited_only of {what} lists column '{name}' twice")
+                only.append((name, self.w.src(item)))
+            self.__dict__.setdefault("_inherited_only", {})[key] = tuple(only)
 
     def validated_checks(self, f: dict, what: str, inheriting: bool) -> tuple[str, ...]:
         """`validated_checks: [name]` of a partition or INHERITS child: the CHECKs it inherits that are validated
@@ -67,8 +79,10 @@ class InheritsReader(FieldReader):
         return tuple(sorted(names))
 
     def column_orders(self) -> dict:
-        """The `column_order:` of each table that has one (by key): the names with where each is written."""
-        return self.__dict__.get("_column_orders", {})
+        """The `column_order:` of each table that has one (by key): the names with where each is written; and
+        under ("inherited_only", key) the `inherited_only:` names of those that have one."""
+        only = {("inherited_only", k): v for k, v in self.__dict__.get("_inherited_only", {}).items()}
+        return {**self.__dict__.get("_column_orders", {}), **only}
 
 
 def inherited_column(parent_column: Column, source) -> Column:
@@ -104,6 +118,16 @@ def _ordered(t: Table, columns: tuple[Column, ...], order: tuple) -> tuple[Colum
     return tuple([by_name[n] for n in named] + [c for c in columns if c.name not in named])
 
 
+def _inherited_only(t: Table, parents: list[Table], names: tuple) -> tuple[str, ...]:
+    """`inherited_only:` of `t`: each a column of its parents' (and in its parents' order of its own)."""
+    given = {c.name for p in parents for c in p.columns}
+    for name, at in names:
+        if name not in given:
+            raise SchemaFileError(f"inherited_only of table {t.qualified_name} names column '{name}', which its "
+                                  f"parents do not have; theirs: {', '.join(sorted(given))}", at)
+    return tuple(n for n, _ in names)
+
+
 def resolve_inherits(tables: list[Table], orders: Optional[dict] = None) -> list[Table]:
     """Every table with `inherits` given its parents' columns (parents before children, so a grandchild
     gets its grandparent's too), in its `column_order` where `orders` (by key) gives one. A parent must be
@@ -128,22 +152,25 @@ def resolve_inherits(tables: list[Table], orders: Optional[dict] = None) -> list
         out = replace(t, columns=merged_columns(t, parents)) if parents else t
         if t.key in (orders or {}):
             out = replace(out, columns=_ordered(t, out.columns, orders[t.key]))  # type: ignore[index]
+            out = replace(out, inherited_only=_inherited_only(t, parents, (orders or {}).get(("inherited_only", t.key), ())))
         done[t.key] = out
         return out
 
     return [resolve(t, ()) for t in tables]
 
 
-def own_columns(t: Table, tables: dict) -> tuple[Column, ...]:
+def own_columns(t: Table, tables: dict, reordered: bool = False) -> tuple[Column, ...]:
     """What `inspect` writes of a child's columns (`tables`: by key): all but those it has exactly as its
-    parents give them, which merged_columns() puts back. A column with no default where its parent has one
+    parents give them, which merged_columns() puts back, and but those it declares again (attislocal: CREATE
+    TABLE ... INHERITS declaring them keeps them so) where it is not `reordered` (column_order: inherited_only). A column with no default where its parent has one
     (ALTER TABLE child ALTER ... DROP DEFAULT) is written `default: 'NULL'`: merged, it would take the
     parent's; CREATE TABLE ... (c type DEFAULT NULL) INHERITS stores none."""
     given: dict[str, Column] = {}
     for p in t.inherits:
         for c in getattr(tables.get((p.schema, p.name)), "columns", ()):
             given.setdefault(c.name, inherited_column(c, None))
-    own = (c for c in t.columns if given.get(c.name) != replace(c, source=None))
+    local = set() if reordered else {c.name for c in t.columns if c.name not in t.inherited_only}
+    own = (c for c in t.columns if given.get(c.name) != replace(c, source=None) or c.name in local)
     return tuple(replace(c, default="NULL") if c.name in given and c.default is None and c.identity is None
                  and c.generated is None and given[c.name].default is not None else c for c in own)
 

@@ -23,7 +23,7 @@ MAX_TABLE_COLUMNS = 1600  # PostgreSQL's MaxHeapAttributeNumber
 TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": False, "columns": False, "foreign_keys": False,
               "partition_by": False, "partition_of": False, "primary_key": False, "unique": False,
               "checks": False, "indexes": False, "triggers": False, "unlogged": False, "cluster_on": False, "exclude": False,
-              "inherits": False, "column_order": False, "of": False, "rules": False, "statistics": False, "queries": False, "row_level_security": False, "policies": False,
+              "inherits": False, "column_order": False, "inherited_only": False, "of": False, "rules": False, "statistics": False, "queries": False, "row_level_security": False, "policies": False,
               "grants": False, "owner": False, "with": False, "replica_identity": False, "foreign": False,
               "cloned_triggers": False, "validated_checks": False}
 PK_KEYS = {"columns": True, "name": False, "include": False, "without_overlaps": False, "deferrable": False,

@@ -173,10 +173,13 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
         spec["partition_by"] = _Flow({"strategy": t.partition_by.strategy, "key": t.partition_by.key})
     if t.inherits:
         spec["inherits"] = _FlowList(p.name if p.schema == t.schema else f"{p.schema}.{p.name}" for p in t.inherits)
-        if reordered_child(t, tables or {}):  # its parents' columns are not first, or not in their order
+        reordered = reordered_child(t, tables or {})
+        if reordered:  # its parents' columns are not first, or not in their order
             spec["column_order"] = _FlowList(c.name for c in t.columns)
+            if t.inherited_only:  # columns it has from its parents only (attislocal false)
+                spec["inherited_only"] = _FlowList(t.inherited_only)
             t = without_parents_checks(t, tables or {})
-        t = replace(t, columns=own_columns(t, tables or {}))
+        t = replace(t, columns=own_columns(t, tables or {}, reordered))
     spec.update(_drop_empty({"of": t.of, "unlogged": t.unlogged, "cluster_on": t.cluster_on}))
     spec.update(foreign_table_spec(t))
     spec.update(storage_spec(t))

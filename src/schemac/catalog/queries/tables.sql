@@ -8,7 +8,8 @@
 -- exactly one pg_inherits row: its parent); the bound as pg_get_expr() prints it,
 -- e.g. FOR VALUES FROM (...) TO (...), FOR VALUES IN (...), DEFAULT.
 -- inherits: the INHERITS parents of a table that is not a partition, in order (inhseqno), each
--- {schema, name}.
+-- {schema, name}. inherited_only: such a child's columns it has from its parents only, never declared itself
+-- (attislocal false: made by INHERITS without them, or added to a parent later), in their order.
 -- of: the composite type of a typed table (CREATE TABLE ... OF type, reloftype) as format_type spells it.
 -- row_level_security / force_row_level_security: ALTER TABLE ... ENABLE / FORCE ROW LEVEL SECURITY.
 -- cluster_on: the index ALTER TABLE ... CLUSTER ON (or CLUSTER ... USING) marked (indisclustered), or null.
@@ -57,6 +58,10 @@ SELECT c.oid AS table_oid,
          JOIN pg_catalog.pg_namespace ipn ON ipn.oid = ipc.relnamespace
          WHERE i.inhrelid = c.oid
          ORDER BY i.inhseqno) END AS inherits,
+       CASE WHEN NOT c.relispartition THEN ARRAY(
+         SELECT ia.attname::text FROM pg_catalog.pg_attribute ia
+         WHERE ia.attrelid = c.oid AND ia.attnum > 0 AND NOT ia.attisdropped AND NOT ia.attislocal
+         ORDER BY ia.attnum) END AS inherited_only,
        CASE WHEN c.reloftype <> 0 THEN pg_catalog.format_type(c.reloftype, NULL) END AS of_type,
        c.relrowsecurity AS row_level_security,
        c.relforcerowsecurity AS force_row_level_security,
