@@ -258,7 +258,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             t = defaults_as_held(old, t, cur_tables, des_tables)
             old, t, before, left = across_parents(with_detached_copies(old, t, cur_tables, des_tables), t, cur_tables, des_tables)
             before += checks_for_attach(old, t, cur_tables, des_tables)
-            old, renamed = across_no_inherit(old, t, cur_tables)
+            old, renamed = across_no_inherit(old, t, cur_tables, des_tables)
             per_table[key] = before + after_no_inherit(diff_table(old, t, rebuilt), left) + renamed
     for key, table_changes in per_table.items():
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table))

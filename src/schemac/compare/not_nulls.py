@@ -4,6 +4,7 @@ and NO INHERIT beside the nullability compare.tables compares."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Optional
 
 from schemac.compare.changes import INHERITED, NAMED_BELOW, Change
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT
@@ -27,12 +28,14 @@ def not_null_changes(table: str, old: Column, new: Column) -> list[tuple[str, Co
     return [("alter_not_null", replace(old, not_null=replace(was, name=was.name or default_not_null_name(table, old.name))))]
 
 
-def across_no_inherit(cur: Table, des: Table, cur_tables: dict) -> tuple[Table, list[Change]]:
+def across_no_inherit(cur: Table, des: Table, cur_tables: dict, des_tables: Optional[dict] = None) -> tuple[Table, list[Change]]:
     """A NOT NULL a child (or partition) inherited from a parent it leaves (NO INHERIT, DETACH) stays on it as its
     own, under the parent's constraint's
-    name: renamed after the NO INHERIT as schema.yaml names it, or as Postgres names a table's own (what CREATE
-    TABLE makes), when the child holds it under the parent's name (not where the child had declared it too: it
-    then has a name of its own, which the catalog read). `cur` comes back with those columns named as `des`."""
+    name: renamed after the NO INHERIT as schema.yaml names it, else as CREATE TABLE would name it: after the
+    first parent `des` inherits it from (INHERIT then keeps the child's name, where CREATE TABLE ... INHERITS
+    takes the parent's), or as a table's own; when the child holds it under the parent's name (not where the
+    child had declared it too: it then has a name of its own, which the catalog read). `cur` comes back with
+    those columns named as `des`."""
     left = [cur_tables.get((q.schema, q.name)) for q in cur.inherits if q not in des.inherits]
     p, q = cur.partition_of, des.partition_of
     if p is not None and (q is None or (q.parent_schema, q.parent) != (p.parent_schema, p.parent)):  # detached
@@ -49,13 +52,24 @@ def across_no_inherit(cur: Table, des: Table, cur_tables: dict) -> tuple[Table, 
                     or own is None or own.nullable or own.not_null is not None or pc.name in named:
                 continue
             name = (pc.not_null and pc.not_null.name) or default_not_null_name(parent.name, pc.name)
-            to = (col.not_null and col.not_null.name) or default_not_null_name(des.name, col.name)
+            to = (col.not_null and col.not_null.name) or _parents_name(des, col.name, des_tables or {}) \
+                or default_not_null_name(des.name, col.name)
             named[pc.name] = replace(own, not_null=col.not_null)
             if name != to:
                 changes.append(Change("alter_not_null", des.schema, des.name, col.name,
                                       replace(own, not_null=NotNull(name)), replace(col, not_null=NotNull(to)), des,
                                       AFTER_NO_INHERIT))
     return replace(cur, columns=tuple(named.get(c.name, c) for c in cur.columns)), changes
+
+
+def _parents_name(des: Table, column: str, des_tables: dict) -> Optional[str]:
+    """The name of the NOT NULL `des` inherits on `column` from the first of its parents that holds one."""
+    for q in des.inherits:
+        parent = des_tables.get((q.schema, q.name))
+        pc = parent.column(column) if parent is not None else None
+        if pc is not None and not pc.nullable and not (pc.not_null is not None and pc.not_null.no_inherit):
+            return (pc.not_null and pc.not_null.name) or default_not_null_name(parent.name, column)
+    return None
 
 
 def named_before_rename(old: Table) -> tuple[Column, ...]:
