@@ -175,21 +175,22 @@ def test_either_default_name_of_an_inherited_not_null_is_in_sync(db_url, tmp_pat
         ("column_nullability_changed", "a")]
 
 
-def test_a_child_moved_to_another_parent_takes_the_new_parents_name(db_url, tmp_path):
+def test_a_child_moved_to_another_parent_or_joining_one_takes_the_parents_name(db_url, tmp_path):
     """A child leaving its parent for another (NO INHERIT, INHERIT: apgdiff's modify_inherits) holds the NOT NULL
     it inherited under the old parent's name; it was renamed as the table's own (mv_kind_not_null), which INHERIT
-    keeps, where CREATE TABLE ... INHERITS (the new parent) names it after that parent. The oracle: pg_constraint's
-    names against the new schema loaded in a sibling database; the rows kept."""
+    keeps, where CREATE TABLE ... INHERITS (the new parent) names it after that parent; and a table joining a
+    parent (j) kept its own. The oracle: pg_constraint's names against the new schema loaded in a sibling database;
+    the rows kept."""
     old = ("CREATE TABLE base (id int, kind text NOT NULL); CREATE TABLE base2 (id int, kind text NOT NULL);"
-           "CREATE TABLE mv (x int) INHERITS (base);")
+           "CREATE TABLE mv (x int) INHERITS (base); CREATE TABLE j (id int, kind text NOT NULL);")
     new = ("CREATE TABLE base (id int, kind text NOT NULL); CREATE TABLE base2 (id int, kind text NOT NULL);"
-           "CREATE TABLE mv (x int) INHERITS (base2);")
+           "CREATE TABLE mv (x int) INHERITS (base2); CREATE TABLE j () INHERITS (base);")
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     with sibling_database(db_url) as before:
         _load(before, old)
         _generated(schema, before, out)
     _apply(db_url, out)
-    _load(db_url, "INSERT INTO mv VALUES (1, 'k', 7)")
+    _load(db_url, "INSERT INTO mv VALUES (1, 'k', 7); INSERT INTO j VALUES (2, 'j')")
     with sibling_database(db_url) as after:
         _load(after, new)
         expected = _names(after)
@@ -199,4 +200,5 @@ def test_a_child_moved_to_another_parent_takes_the_new_parents_name(db_url, tmp_
     with psycopg.connect(db_url) as conn:
         assert conn.execute("SELECT id, kind, x FROM mv").fetchall() == [(1, "k", 7)]
         assert conn.execute("SELECT count(*) FROM base2").fetchone() == (1,)
+        assert conn.execute("SELECT id, kind FROM base").fetchall() == [(2, "j")]
     assert check_drift(str(schema), db_url, out_dir=out).differences == ()
