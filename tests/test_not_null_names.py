@@ -101,6 +101,23 @@ def _generated(schema, url: str, out: str) -> str:
     return result.sql or ""
 
 
+def _migrated(db_url: str, tmp_path, old: str, rows: str, new: str) -> tuple[list, str, str, str]:
+    """`old` built by schemac in `db_url`, `rows` inserted, then migrated to `new`: (the NOT NULL names `new` has when
+    loaded in a sibling database, the migration's SQL, schema.yaml's path, the output directory)."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    with sibling_database(db_url) as before:
+        _load(before, old)
+        _generated(schema, before, out)
+    _apply(db_url, out)
+    _load(db_url, rows)
+    with sibling_database(db_url) as after:
+        _load(after, new)
+        expected = _names(after)
+        sql = _generated(schema, after, out)
+    _apply(db_url, out)
+    return expected, sql, str(schema), out
+
+
 @pytest.mark.parametrize("major_db", [pytest.param(m, marks=() if m == MAJORS[0] else pytest.mark.slow, id=m)
                                       for m in MAJORS], indirect=True)
 def test_not_null_names_of_partitions_and_children_round_trip(major_db, tmp_path):
@@ -130,25 +147,15 @@ def test_not_null_names_of_partitions_and_children_round_trip(major_db, tmp_path
 def test_not_null_names_made_over_an_existing_database_with_rows(db_url, tmp_path):
     """The new partitions, children and the attached standalone table of AFTER, made by a migration over BEFORE
     (built by schemac, holding rows): every NOT NULL named as in a database loaded with AFTER, the rows kept."""
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    with sibling_database(db_url) as before:
-        _load(before, BEFORE)
-        _generated(schema, before, out)
-    _apply(db_url, out)
-    _load(db_url, ROWS)
-    with sibling_database(db_url) as after:
-        _load(after, AFTER)
-        expected = _names(after)
-        sql = _generated(schema, after, out)
-    _apply(db_url, out)
+    expected, sql, schema, out = _migrated(db_url, tmp_path, BEFORE, ROWS, AFTER)
     assert _names(db_url) == expected, sql
     assert "ALTER TABLE p ATTACH PARTITION x" in sql and "PARTITION OF p (a WITH OPTIONS CONSTRAINT z_a_own" in sql, sql
     with psycopg.connect(db_url) as conn:
         assert conn.execute("SELECT tableoid::regclass::text, a, c FROM p ORDER BY a").fetchall() == [
             ("y", 1, "y"), ("y", 2, "y"), ("s", 3, "s")]
         assert conn.execute("SELECT count(*) FROM base").fetchone() == (2,)
-    assert check_drift(str(schema), db_url, out_dir=out).differences == ()
-    assert generate(str(schema), out).status == "unchanged"
+    assert check_drift(schema, db_url, out_dir=out).differences == ()
+    assert generate(schema, out).status == "unchanged"
 
 
 def test_either_default_name_of_an_inherited_not_null_is_in_sync(db_url, tmp_path):
@@ -197,3 +204,23 @@ def test_a_partition_moved_to_another_parent_takes_its_name(db_url, tmp_path):
     with psycopg.connect(db_url) as conn:
         assert conn.execute("SELECT tableoid::regclass::text, a FROM q ORDER BY a").fetchall() == [("y", 7), ("y", 8)]
     assert check_drift(str(schema), db_url, out_dir=out).differences == ()
+
+
+def test_a_child_moved_to_another_parent_or_joining_one_takes_the_parents_name(db_url, tmp_path):
+    """A child leaving its parent for another (NO INHERIT, INHERIT: apgdiff's modify_inherits) holds the NOT NULL
+    it inherited under the old parent's name; it was renamed as the table's own (mv_kind_not_null), which INHERIT
+    keeps, where CREATE TABLE ... INHERITS (the new parent) names it after that parent; and a table joining a
+    parent (j) kept its own. The oracle: pg_constraint's names against the new schema loaded in a sibling database;
+    the rows kept."""
+    old = ("CREATE TABLE base (id int, kind text NOT NULL); CREATE TABLE base2 (id int, kind text NOT NULL);"
+           "CREATE TABLE mv (x int) INHERITS (base); CREATE TABLE j (id int, kind text NOT NULL);")
+    new = ("CREATE TABLE base (id int, kind text NOT NULL); CREATE TABLE base2 (id int, kind text NOT NULL);"
+           "CREATE TABLE mv (x int) INHERITS (base2); CREATE TABLE j () INHERITS (base);")
+    expected, sql, schema, out = _migrated(db_url, tmp_path, old, "INSERT INTO mv VALUES (1, 'k', 7); INSERT INTO j VALUES (2, 'j')",
+                                           new)
+    assert _names(db_url) == expected, sql
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT id, kind, x FROM mv").fetchall() == [(1, "k", 7)]
+        assert conn.execute("SELECT count(*) FROM base2").fetchone() == (1,)
+        assert conn.execute("SELECT id, kind FROM base").fetchall() == [(2, "j")]
+    assert check_drift(schema, db_url, out_dir=out).differences == ()

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Optional
 
 from schemac.compare.changes import INHERITED, NAMED_BELOW, Change
-from schemac.compare.inherited_checks import AFTER_NO_INHERIT
+from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.model import Column, NotNull, Schema, Table
 from schemac.pg.names import default_not_null_name
 
@@ -31,12 +31,12 @@ def not_null_changes(table: str, old: Column, new: Column) -> list[tuple[str, Co
 def across_no_inherit(cur: Table, des: Table, cur_tables: dict,
                       des_tables: Optional[dict] = None) -> tuple[Table, list[Change]]:
     """A NOT NULL a child (or partition) inherited from a parent it leaves (NO INHERIT, DETACH) stays on it as its
-    own, under the parent's constraint's
-    name: renamed after the NO INHERIT as schema.yaml names it, or as Postgres names a table's own (what CREATE
-    TABLE makes), or, for a partition attached to another parent (`des_tables`), the new parent's name (what
-    PARTITION OF makes: ATTACH keeps the one it has), when the child holds it under the parent's name (not where the
-    child had declared it too: it then has a name of its own, which the catalog read). `cur` comes back with those
-    columns named as `des`."""
+    own, under the parent's constraint's name: renamed after the NO INHERIT as schema.yaml names it, else as CREATE
+    TABLE would name it: for a partition attached to another parent (`des_tables`), the new parent's name (what
+    PARTITION OF makes: ATTACH keeps the one it has); for a child, after the first parent `des` inherits it from
+    (INHERIT then keeps the child's name, where CREATE TABLE ... INHERITS takes the parent's); else as a table's own;
+    when the child holds it under the parent's name (not where the child had declared it too: it then has a name of
+    its own, which the catalog read). `cur` comes back with those columns named as `des`."""
     left = [cur_tables.get((q.schema, q.name)) for q in cur.inherits if q not in des.inherits]
     p, q = cur.partition_of, des.partition_of
     if p is not None and (q is None or (q.parent_schema, q.parent) != (p.parent_schema, p.parent)):  # detached
@@ -54,14 +54,45 @@ def across_no_inherit(cur: Table, des: Table, cur_tables: dict,
                 continue
             name = (pc.not_null and pc.not_null.name) or default_not_null_name(parent.name, pc.name)
             given = parents_not_null_names(des, col.name, des_tables) if q is not None and des_tables else []
-            to = (col.not_null and col.not_null.name) or \
-                (given[0] if given else default_not_null_name(des.name, col.name))
+            to = (col.not_null and col.not_null.name) or (given[0] if given else None) \
+                or _parents_name(des, col.name, des_tables or {}) or default_not_null_name(des.name, col.name)
             named[pc.name] = replace(own, not_null=col.not_null)
             if name != to:
                 changes.append(Change("alter_not_null", des.schema, des.name, col.name,
                                       replace(own, not_null=NotNull(name)), replace(col, not_null=NotNull(to)), des,
                                       AFTER_NO_INHERIT))
     return replace(cur, columns=tuple(named.get(c.name, c) for c in cur.columns)), changes
+
+
+def before_inherit(cur: Table, des: Table, des_tables: dict) -> list[Change]:
+    """A table joining a parent (INHERIT) keeps its own NOT NULL's name, where CREATE TABLE ... INHERITS names it
+    after the parent's: renamed so just before the INHERIT where schema.yaml names it not (cause FOR_INHERIT; a
+    NOT NULL a kept parent gives it already is left as it is)."""
+    kept = [q for q in des.inherits if q in cur.inherits]
+    if len(kept) == len(des.inherits):
+        return []
+    out: list[Change] = []
+    for col in des.columns:
+        own = cur.column(col.name)
+        if col.nullable or (col.not_null is not None and col.not_null.name is not None) or own is None or own.nullable \
+                or _parents_name(replace(des, inherits=tuple(kept)), col.name, des_tables) is not None:
+            continue
+        to = _parents_name(des, col.name, des_tables)
+        name = (own.not_null and own.not_null.name) or default_not_null_name(cur.name, col.name)
+        if to is not None and to != name:
+            out.append(Change("alter_not_null", des.schema, des.name, col.name, replace(own, not_null=NotNull(name)),
+                              replace(col, not_null=NotNull(to)), des, FOR_INHERIT))
+    return out
+
+
+def _parents_name(des: Table, column: str, des_tables: dict) -> Optional[str]:
+    """The name of the NOT NULL `des` inherits on `column` from the first of its parents that holds one."""
+    for q in des.inherits:
+        parent = des_tables.get((q.schema, q.name))
+        pc = parent.column(column) if parent is not None else None
+        if pc is not None and not pc.nullable and not (pc.not_null is not None and pc.not_null.no_inherit):
+            return (pc.not_null and pc.not_null.name) or default_not_null_name(parent.name, column)
+    return None
 
 
 def named_before_rename(old: Table) -> tuple[Column, ...]:
@@ -75,17 +106,18 @@ def named_where_claimed(changes: list[Change], current: Schema, desired: Schema)
     """A NOT NULL left unnamed gets Postgres's default name, <table>_<column>_not_null, unless a constraint of the
     same schema holds that name already: Postgres then numbers it (node_id_not_null1). On PostgreSQL 18 that is
     every table made by CREATE TABLE ... (LIKE node), which copies node's NOT NULLs with their names, and is
-    created first when its name sorts first. The NOT NULLs that new tables, new columns and SET NOT NULL make are
-    named explicitly where another table of either model names one so (never on a schema without named NOT NULLs:
-    nothing older than 18 has any)."""
+    created first when its name sorts first, and every INHERITS child made before its parent (column_order), which
+    is made with its parent's names. The NOT NULLs that new tables, new columns and SET NOT NULL make are named
+    explicitly where another table of either model, or one made, names one so (never on a schema without named
+    NOT NULLs: nothing older than 18 has any)."""
     if not any(ch.kind in ("add_table", "add_column", "set_not_null") for ch in changes):
         return changes  # (no walk of every column when nothing makes a NOT NULL: `diff` in sync)
     claimed: dict[tuple[str, str], set[str]] = {}
-    for model in (current, desired):
-        for t in model.tables:
-            for c in t.columns:
-                if c.not_null is not None and c.not_null.name:
-                    claimed.setdefault((t.schema, c.not_null.name), set()).add(t.name)
+    made = [ch.new for ch in changes if ch.kind == "add_table" and isinstance(ch.new, Table)]
+    for t in (*current.tables, *desired.tables, *made):  # made: a child made before its parent names its NOT NULL so
+        for c in t.columns:
+            if c.not_null is not None and c.not_null.name:
+                claimed.setdefault((t.schema, c.not_null.name), set()).add(t.name)
     if not claimed:
         return changes
 

@@ -9,7 +9,7 @@ from typing import Iterator
 from sqlglot import exp
 
 from schemac.compare.changes import INHERITED, Change, takes_using
-from schemac.compare.inherited_checks import AFTER_NO_INHERIT
+from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.model import Check, Column, SequenceOptions, Table, Trigger, index_comment
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident
@@ -206,7 +206,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
             add_not_null(t, col) if col.not_null is not None else  # type: ignore[arg-type]
             _alter(t, exp.AlterColumn(this=ident(col.name), allow_null=False))]
     if k == "alter_not_null":
-        return [renamed_after_leaving(t, change.old, col)] if change.cause == AFTER_NO_INHERIT else \
+        return [renamed_after_leaving(t, change.old, col)] if change.cause in (AFTER_NO_INHERIT, FOR_INHERIT) else \
             alter_not_null(t, change.old, col)  # type: ignore[arg-type]
     if k == "drop_not_null":
         return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True, allow_null=True))]
