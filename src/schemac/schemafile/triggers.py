@@ -3,6 +3,8 @@ arguments, transition tables, constraint triggers and their deferral, enabled or
 
 from __future__ import annotations
 
+from typing import Any
+
 from yaml.nodes import Node
 
 from schemac.model import TRIGGER_EVENTS, Table, Trigger
@@ -11,6 +13,7 @@ from schemac.errors import SchemaFileError
 from schemac.pg.expressions import checked_columns
 from schemac.pg.names import SYSTEM_COLUMNS
 from schemac.schemafile.fields import FieldReader, is_plain_reference
+from schemac.schemafile.typewriter import Flow, FlowList, drop_empty
 
 TRIGGER_KEYS = {"function": True, "events": True, "timing": False, "update_of": False, "for_each": False,
                 "when": False, "arguments": False, "old_table": False, "new_table": False, "constraint": False,
@@ -104,3 +107,21 @@ def check_cloned_triggers(tables: list[Table]) -> None:
             if name not in inherited.get(t.key, {}):
                 raise SchemaFileError(f"cloned_triggers of table {t.qualified_name} name '{name}', which is no row "
                                       "trigger (for_each: row) of a table it is a partition of", t.source)
+
+
+def trigger_spec(g: Trigger) -> Any:
+    """A trigger as schema.yaml declares it (`inspect`: schemafile/writer.py): a flow mapping where it is short."""
+    spec: dict = {"function": g.function, "timing": g.timing.replace(" ", "_"), "events": FlowList(g.events)}
+    if g.update_columns:
+        spec["update_of"] = FlowList(g.update_columns)
+    if g.for_each_row:
+        spec["for_each"] = "row"
+    spec.update(drop_empty({"when": g.when, "arguments": FlowList(g.arguments), "old_table": g.old_table,
+                             "new_table": g.new_table, "constraint": g.constraint, "from": g.referenced_table,
+                             "deferrable": g.deferrable,
+                             "initially_deferred": g.initially_deferred}))
+    if g.enabled != "origin":
+        spec["enabled"] = g.enabled
+    if g.comment is not None:
+        spec["comment"] = g.comment
+    return Flow(spec) if len(spec) <= 5 else spec

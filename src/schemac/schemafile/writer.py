@@ -12,8 +12,7 @@ from typing import Any, Optional
 
 import yaml
 
-from schemac.model import (Column, Exclusion, Function, Identity, Index, IndexElement,
-                           RangeType, Schema, Sequence, SequenceOptions, spelled_for, Table, Trigger, View, yaml_spelling)
+from schemac.model import (Column, Exclusion, Function, Identity, Index, IndexElement, RangeType, Schema, Sequence, SequenceOptions, spelled_for, Table, View, yaml_spelling)
 from schemac.pg.knowntypes import external_types_of
 from schemac.schemafile.aggregates import aggregate_spec
 from schemac.schemafile.operators import operator_spec
@@ -22,6 +21,7 @@ from schemac.schemafile.emit import FastEmitter
 from schemac.compare.inherited_checks import reordered_child, without_parents_checks
 from schemac.schemafile.inherits import own_columns
 from schemac.schemafile.extended_statistics import statistics_spec
+from schemac.schemafile.triggers import trigger_spec
 from schemac.schemafile.typewriter import Block as _Block, Flow as _Flow, FlowList as _FlowList
 from schemac.schemafile.typewriter import (check_spec, collation_spec, composite_spec, domain_spec, drop_empty as _drop_empty,
                                            enum_spec, foreign_key_spec, range_spec, rules_spec, text_search_config_spec,
@@ -212,7 +212,7 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
     if t.indexes:
         spec["indexes"] = {i.name: _index(i) for i in t.indexes}
     if t.triggers:
-        spec["triggers"] = {g.name: _trigger(g) for g in t.triggers}
+        spec["triggers"] = {g.name: trigger_spec(g) for g in t.triggers}
     if t.cloned_triggers:
         spec["cloned_triggers"] = _Flow(dict(t.cloned_triggers))
     if t.validated_checks:
@@ -237,23 +237,6 @@ def _access(obj: Any, kind: str) -> dict:
     owner where it is pinned."""
     written = written_grants(obj.grants, kind)
     return {**({"grants": _grants_flow(written)} if written else {}), **owner_spec(obj)}
-
-
-def _trigger(g: Trigger) -> Any:
-    spec: dict = {"function": g.function, "timing": g.timing.replace(" ", "_"), "events": _FlowList(g.events)}
-    if g.update_columns:
-        spec["update_of"] = _FlowList(g.update_columns)
-    if g.for_each_row:
-        spec["for_each"] = "row"
-    spec.update(_drop_empty({"when": g.when, "arguments": _FlowList(g.arguments), "old_table": g.old_table,
-                             "new_table": g.new_table, "constraint": g.constraint, "from": g.referenced_table,
-                             "deferrable": g.deferrable,
-                             "initially_deferred": g.initially_deferred}))
-    if g.enabled != "origin":
-        spec["enabled"] = g.enabled
-    if g.comment is not None:
-        spec["comment"] = g.comment
-    return _Flow(spec) if len(spec) <= 5 else spec
 
 
 def _sequence(s: Sequence) -> Any:
@@ -313,7 +296,7 @@ def _view(v: View) -> dict:
     if v.statistics:
         spec["statistics"] = statistics_spec(v.statistics, v.schema)
     if v.triggers:
-        spec["triggers"] = {g.name: _trigger(g) for g in v.triggers}
+        spec["triggers"] = {g.name: trigger_spec(g) for g in v.triggers}
     if v.rules:
         spec["rules"] = rules_spec(v.rules)
     spec.update(_access(v, "table"))
