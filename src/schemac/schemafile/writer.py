@@ -12,7 +12,8 @@ from typing import Any, Optional
 
 import yaml
 
-from schemac.model import (Column, Exclusion, Function, Identity, Index, IndexElement, RangeType, Schema, Sequence, SequenceOptions, spelled_for, Table, View, yaml_spelling)
+from schemac.model import (Column, Exclusion, Function, Identity, Index, IndexElement, RangeType, Schema, Sequence,
+                           SequenceOptions, spelled_for, Table, View, yaml_spelling)
 from schemac.pg.knowntypes import external_types_of
 from schemac.schemafile.aggregates import aggregate_spec
 from schemac.schemafile.operators import operator_spec
