@@ -320,7 +320,7 @@ def namespace(model: Schema, name: str) -> Namespace:
     return Namespace(name, PUBLIC_SCHEMA_DEFAULT if name == "public" else ())
 
 
-# initdb's comment on `public`, which the catalog reads as no comment (catalog.rows, where the namespaces get their comments).
+# initdb's comment on `public`, which the catalog reads as no comment (catalog.rows._commented).
 PUBLIC_COMMENT = "standard public schema"
 
 
