@@ -321,24 +321,6 @@ def namespace(model: Schema, name: str) -> Namespace:
     return Namespace(name, PUBLIC_SCHEMA_DEFAULT if name == "public" else ())
 
 
-# initdb's comment on `public`, which the catalog reads as no comment (catalog.rows, where the namespaces get their comments).
-PUBLIC_COMMENT = "standard public schema"
-
-
-def schema_comments(current: Schema, desired: Schema) -> list[Change]:
-    """COMMENT ON SCHEMA for each schema schema.yaml holds whose comment differs. A comment schema.yaml does
-    not give is none (on `public`, initdb's, set again), as for every other kind: a schema's removed comment
-    was not compared, and the migrated database kept it. '' and none are the same but on public."""
-    out: list[Change] = []
-    for name in sorted(set(desired.namespaces) | {n.name for n in desired.namespace_access}):
-        want, was = namespace(desired, name), namespace(current, name)
-        if want.comment == was.comment or (want.comment or None, was.comment or None, name == "public") == (None, None, False):
-            continue
-        new = replace(want, comment=PUBLIC_COMMENT) if name == "public" and want.comment is None else want
-        out.append(Change("set_type_comment", name, "", name, was, new))
-    return out
-
-
 def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
     """Every role schema.yaml names (grantees, grantors, owners, policies' roles) with its line, PUBLIC aside."""
     out: list[tuple[str, Optional[Source]]] = []
