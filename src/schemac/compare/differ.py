@@ -229,7 +229,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     for ns in sorted(set(before.namespaces) - set(desired.namespaces) - {"public"}):
         changes.append(Change("drop_schema", ns, "", None, ns, None))
     for n in desired.namespace_access:  # COMMENT ON SCHEMA, where schema.yaml gives one
-        was = namespace(before, n.name).comment  # ('' and no comment are the same but on public, see rows._commented)
+        was = namespace(before, n.name).comment  # ('' and no comment are the same but on public, see rows.commented_namespaces)
         if n.comment is not None and n.comment != was and (n.comment, was, n.name == "public") != ("", None, False):
             changes.append(Change("set_type_comment", n.name, "", n.name, namespace(before, n.name), n))
     objects = diff_objects(current, desired) + diff_user_types(current, desired)
