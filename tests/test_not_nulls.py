@@ -166,3 +166,20 @@ def test_renaming_an_inherited_not_null_is_refused_at_generate(pg18, tmp_path):
     assert len(Layout(out).migrations()) == 1
     # (c declares a NOT NULL, unnamed: the parent's name, as for one it only inherits: test_not_null_names)
     assert _not_nulls(pg18)[("c", "a")][0] == "p_a_not_null" and _not_nulls(pg18)[("q", "a")][0] == "pp_a_not_null"
+
+
+def test_a_column_left_to_its_parent_is_printed_apart_from_its_parents_own():
+    """plan.ddl prints a column definition once per distinct one: a child's column whose NOT NULL its parent gives
+    (NotNull.from_parent, which equality leaves out) and the parent's own, equal otherwise, are two definitions,
+    whichever is printed first (the parent's had come out without NOT NULL after the child's)."""
+    from dataclasses import replace
+
+    from schemac.model import Column, NotNull
+    from schemac.plan.ddl import _printed_column
+
+    own = Column(name="qq_id", type="integer", nullable=False, not_null=NotNull(name="qq_parent_qq_id_not_null"))
+    given = replace(own, not_null=replace(own.not_null, from_parent=True))
+    assert own == given
+    for first, second in ((given, own), (own, given)):
+        texts = {c is own: _printed_column(c, False, "public").this for c in (first, second)}
+        assert "NOT NULL" in texts[True] and "NOT NULL" not in texts[False], texts

@@ -292,6 +292,7 @@ def parents_names_given(t: Table, tables: dict, attached: bool = False) -> Table
         if not c.nullable and not nn.name and not nn.not_valid and not nn.no_inherit and c.identity is None:
             given = parents_not_null_names(t, c.name, tables)
             if given:
-                c = replace(c, not_null=replace(nn, name=given[0], from_parent=True))
+                # (CREATE TABLE ... INHERITS then leaves NOT NULL out; a partition made on its own must say it)
+                c = replace(c, not_null=replace(nn, name=given[0], from_parent=not attached))
         columns.append(c)
     return replace(t, columns=tuple(columns))

@@ -219,10 +219,10 @@ def create_table(table: Table) -> exp.Create:
 
 
 def _printed_column(column: Column, inline_pk: bool, schema: str) -> Printed:
-    """column_def's printing, made once per distinct definition (1,000 tables of gen_schema.py's shape have
-    665 among 11,474 columns: building and printing their trees was two fifths of `generate` from scratch).
-    The key is everything column_def reads: the column's compared fields and its identity's sequence name."""
-    key = (column, column.identity.sequence_name if column.identity else None, inline_pk, schema)
+    """column_def's printing, once per distinct definition (665 of 1,000 gen_schema.py tables' 11,474 columns). The
+    key is all column_def reads: compared fields, sequence name, NotNull.from_parent (uncompared: it lost NOT NULL)."""
+    key = (column, column.identity and column.identity.sequence_name, column.not_null and column.not_null.from_parent,
+           inline_pk, schema)
     text = _PRINTED_COLUMNS.get(key)
     if text is None:
         tree = column_def(column, inline_pk, schema)
