@@ -837,6 +837,12 @@ FIXED_BUG_CASES = {
         "tables:\n  t:\n    columns: {id: {type: integer, identity: {generated: always, max_value: 30000, "
         "cycle: true}}}\n",
         "tables:\n  t:\n    columns: {id: {type: integer, identity: {generated: by_default, min_value: -5}}}\n"),
+    "unique-index-beside-the-key-on-partitions": (  # a partitioned table's unique index of its PRIMARY KEY's
+        # definition taken for a twin of the key's index: its partitions' copies listed, "not in schema.yaml"
+        "tables:\n  p1:\n    columns: {k: integer}\n    partition_by: {strategy: range, key: k}\n",
+        "tables:\n  p1:\n    columns: {k: integer}\n    primary_key: {columns: [k]}\n"
+        "    indexes: {p1_ix0: {columns: [k], unique: true}}\n    partition_by: {strategy: range, key: k}\n"
+        "  p1_0: {partition_of: {parent: p1, bound: FOR VALUES FROM (MINVALUE) TO (0)}}\n"),
 }
 
 

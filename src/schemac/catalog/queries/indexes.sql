@@ -8,7 +8,8 @@
 -- has no such row and is kept.
 -- attached_to: the name of the parent's index it is attached to, where the parent holds another index of the same
 -- definition (keys, operator classes, collations, options, expressions, predicate, uniqueness, method: Postgres
--- attaches a partition's index to the first such parent index made that has none there yet); null otherwise.
+-- attaches a partition's index to the first such parent index made that has none there yet), not a key's (a
+-- PRIMARY KEY's or UNIQUE's index is its constraint's, copied as a constraint); null otherwise.
 -- The caller keeps those whatever their name: which copy is whose is not told by their definition.
 -- Per index, three arrays with one entry per indkey position (key columns, then INCLUDE columns):
 --   attnames:    the column name, or NULL where the entry is an expression (indkey = 0);
@@ -81,6 +82,8 @@ SELECT i.indrelid AS table_oid,
         WHERE inh.inhrelid = i.indexrelid
           AND EXISTS (SELECT 1 FROM pg_catalog.pg_index si JOIN pg_catalog.pg_class sic ON sic.oid = si.indexrelid
                       WHERE si.indrelid = pi.indrelid AND si.indexrelid <> pi.indexrelid AND sic.relam = pic.relam
+                        AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint scon WHERE scon.conindid = si.indexrelid
+                                          AND scon.contype IN ('p', 'u', 'x'))
                         AND si.indkey::text = pi.indkey::text AND si.indclass::text = pi.indclass::text
                         AND si.indcollation::text = pi.indcollation::text AND si.indoption::text = pi.indoption::text
                         AND si.indisunique = pi.indisunique AND si.indnullsnotdistinct = pi.indnullsnotdistinct
