@@ -23,7 +23,7 @@ from schemac.compare.event_triggers import diff_event_triggers
 from schemac.compare.check_validity import diff_validated_checks
 from schemac.compare.trigger_clones import diff_cloned_triggers
 from schemac.compare.foreign_servers import FOREIGN_REMADE, diff_foreign_servers, foreign_drift, remade_foreign_tables
-from schemac.compare.partition_copies import with_detached_copies
+from schemac.compare.partition_copies import with_detached_copies, without_implied_twin_copies
 from schemac.compare.partitioning import partition_of_key
 from schemac.compare.created_tables import created_by_create_table
 from schemac.compare.tables import diff_table, repeated_keys
@@ -262,6 +262,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             changes.extend(replace(c, cause=NEW_TABLE) for c in diff_table(created_by_create_table(made, parent), t))
         else:
             t = defaults_as_held(old, t, cur_tables, des_tables)
+            old = without_implied_twin_copies(old, t)
             old, t, before, left = across_parents(with_detached_copies(old, t, cur_tables, des_tables), t, cur_tables, des_tables)
             before += checks_for_attach(old, t, cur_tables, des_tables)
             old, renamed = across_no_inherit(old, t, cur_tables, des_tables)

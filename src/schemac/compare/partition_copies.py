@@ -14,7 +14,7 @@ from typing import Optional
 
 from schemac.compare.tables import constraint_key, index_signature
 from schemac.model import Index, Table
-from schemac.pg.childindex import child_index_name, child_key_name
+from schemac.pg.childindex import child_index_name, child_key_name, is_child_index_name
 from schemac.pg.names import constraint_name
 
 
@@ -22,6 +22,23 @@ def _index_copy(t: Table, i: Index) -> Index:
     return replace(i, name=child_index_name(t.name, [e.column for e in i.elements] + list(i.include),
                                             [e.expression for e in i.elements] + [None] * len(i.include)),
                    comment=None, renamed_from=None)
+
+
+def _implied_copy(t: Table, i: Index) -> bool:
+    return i.attached_to is not None and i.comment is None and is_child_index_name(
+        i.name, t.name, [e.column for e in i.elements] + list(i.include),
+        [e.expression for e in i.elements] + [None] * len(i.include))
+
+
+def without_implied_twin_copies(cur: Table, des: Table) -> Table:
+    """`cur` without the copies of a parent's twin indexes (attached_to) under the names Postgres gives, where
+    `des` declares no copy of a twin: inspect lists them all (which copy is whose is not told by their
+    definition), a schema.yaml written by hand none, and then they are what the parent's indexes imply, whichever
+    twin each is attached to (a partition's copy cannot be dropped on its own anyway). Where `des` declares them,
+    they are compared and made as declared."""
+    if cur.partition_of is None or des.partition_of is None or any(i.attached_to is not None for i in des.indexes):
+        return cur
+    return replace(cur, indexes=tuple(i for i in cur.indexes if not _implied_copy(cur, i)))
 
 
 def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: dict) -> Table:
