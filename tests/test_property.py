@@ -732,6 +732,8 @@ def _check_a_to_b(databases: tuple[str, str], a: dict, b: dict) -> None:
         try:
             try:
                 result = generate(path, out, allow_destructive=True)
+            except PlanError:
+                raise
             except SchemacError as e:
                 # A string made an array: refused until schema.yaml says how (the README's `using` row); given
                 # the cast the rows were offered to B with, it plans.
