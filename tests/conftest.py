@@ -219,6 +219,16 @@ def server():
     return srv
 
 
+@pytest.fixture(autouse=True)
+def _views_deparsed_on_the_default_server(monkeypatch):
+    """A test's own generate() call deparses views in a scratch database of the default server once that has
+    started, as the `schemac` fixture's runs do (_schemac_env), not in a new embedded server (an initdb per call).
+    A test of the embedded path runs `schemac` with SCHEMAC_DEV_URL set to None."""
+    default = _servers.get("pg18")
+    if default is not None and "SCHEMAC_DEV_URL" not in os.environ:
+        monkeypatch.setenv("SCHEMAC_DEV_URL", default.url)
+
+
 def _schemac_env(env: Optional[dict]) -> dict:
     """The variables a run sees: the test's own over the process's (None removes one)."""
     full_env = {**os.environ, **(env or {})}
