@@ -219,9 +219,8 @@ def create_table(table: Table) -> exp.Create:
 
 
 def _printed_column(column: Column, inline_pk: bool, schema: str) -> Printed:
-    """column_def's printing, once per distinct definition (665 of 1,000 gen_schema.py tables' 11,474 columns). The
-    key is exactly what column_def reads, uncompared fields too (an identity's sequence name; NotNull.from_parent:
-    keyed on the column's equality, a parent's column printed after a child's lost its NOT NULL)."""
+    """column_def's printing, once per distinct definition (665 of 1,000 gen_schema.py tables' 11,474 columns), keyed
+    on what column_def reads, uncompared fields too (a sequence name; NotNull.from_parent, once lost: test_not_nulls)."""
     identity, not_null = column.identity, column.not_null
     key = (column.name, column.type, column.collation, column.nullable, column.default, column.generated, column.virtual,
            identity, identity and identity.sequence_name, not_null, not_null and not_null.from_parent, inline_pk, schema)
