@@ -16,7 +16,7 @@ from schemac.compare.opclasses import around_operator_classes, diff_operator_cla
 from schemac.compare.operators import diff_operators
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KINDS, TYPED_REBUILT, Change,
                                      takes_using)
-from schemac.compare.grants import diff_grants, namespace
+from schemac.compare.grants import diff_grants, schema_comments
 from schemac.compare.policies import diff_policies
 from schemac.compare.publications import diff_publications
 from schemac.compare.event_triggers import diff_event_triggers
@@ -228,10 +228,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         changes.append(Change("add_schema", ns, "", None, None, ns))
     for ns in sorted(set(before.namespaces) - set(desired.namespaces) - {"public"}):
         changes.append(Change("drop_schema", ns, "", None, ns, None))
-    for n in desired.namespace_access:  # COMMENT ON SCHEMA, where schema.yaml gives one
-        was = namespace(before, n.name).comment  # ('' and no comment are the same but on public, see rows.commented_namespaces)
-        if n.comment is not None and n.comment != was and (n.comment, was, n.name == "public") != ("", None, False):
-            changes.append(Change("set_type_comment", n.name, "", n.name, namespace(before, n.name), n))
+    changes += schema_comments(before, desired)
     objects = diff_objects(current, desired) + diff_user_types(current, desired)
     rebuilt = frozenset((c.schema, c.name) for c in objects if c.kind == "alter_enum" or
                         (c.kind == "alter_domain" and c.cause == ENUM_REBUILT))
