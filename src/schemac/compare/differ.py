@@ -37,7 +37,7 @@ from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.extension_moves import with_moved_extension_types
 from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import functions_around_types
-from schemac.compare.types import cast_directly, diff_objects, keyed_domains
+from schemac.compare.types import cast_directly, diff_objects, enum_sides, keyed_domains
 from schemac.compare.views import diff_views
 from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
@@ -264,7 +264,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             before += checks_for_attach(old, t, cur_tables, des_tables)
             old, renamed = across_no_inherit(old, t, cur_tables, des_tables)
             renamed += [c for c in before_inherit(old, t, des_tables) if c.name not in {r.name for r in renamed}]
-            per_table[key] = before + after_no_inherit(cast_directly(diff_table(old, t, rebuilt), *domains), left) + renamed
+            retypes = enum_sides(cast_directly(diff_table(old, t, rebuilt), *domains), current, desired)
+            per_table[key] = before + after_no_inherit(retypes, left) + renamed
     for key, table_changes in per_table.items():
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table))
     changes = named_in_partitions(changes, des_tables)

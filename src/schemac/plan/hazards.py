@@ -96,7 +96,7 @@ def destructive_reason(change: Change) -> Optional[str]:
                     "in every column of the type are lost")
     if change.kind == "alter_column_type":
         old, new = change.old.type, change.new.type  # type: ignore[union-attr]
-        if not is_widening(old, new):
+        if not is_widening(old, new) and not _enum_as_text(change):
             return (f"change type of column {change.name} of {change.schema}.{change.table} from {old} to {new}: "
                     "existing values may be truncated, rounded or rejected")
     return None
@@ -124,6 +124,13 @@ def _string_to_array(old: str, new: str) -> bool:
     commas?) is theirs to write."""
     (a, a_dims), (b, b_dims) = base_and_dims(old), base_and_dims(new)
     return a in STRING_TYPES and a_dims == 0 and b_dims > 0
+
+
+def _enum_as_text(change: Change) -> bool:
+    """An enum (or an array of enums) to text or varchar without a length: each label reads back as the same
+    text (no length to exceed); to varchar(n) a longer label fails."""
+    (_, _, oa), (nb, params, na) = _split(change.old.type), _split(change.new.type)  # type: ignore[union-attr]
+    return change.from_enum and not change.to_enum and nb in ("text", "character varying") and not params and oa == na
 
 
 def missing_cast(change: Change) -> Optional[str]:
