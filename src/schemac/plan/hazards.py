@@ -12,7 +12,7 @@ from typing import Optional
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
 from schemac.compare.foreign_servers import FOREIGN_REMADE
-from schemac.pg.casts import STRING_TYPES, base_and_dims, converts
+from schemac.pg.casts import BUILTIN_TYPES, STRING_TYPES, base_and_dims, converts
 from schemac.pg.postgis import YES, fits, refusal
 
 _TYPE = re.compile(r"^(?P<base>[^()\[\]]+?)(?:\((?P<params>[^)]*)\))?(?P<zone> with(?:out)? time zone)?(?P<array>\[\])?$")
@@ -133,6 +133,17 @@ def _enum_as_text(change: Change) -> bool:
     return change.from_enum and not change.to_enum and nb in ("text", "character varying") and not params and oa == na
 
 
+def _enum_without_cast(change: Change) -> bool:
+    """A retype between an enum and a built-in type other than the string types: Postgres has no cast (nor one
+    through text: '1' spells no label, 'a' no integer), and the migration would fail on the rows."""
+    (a, a_dims), (b, b_dims) = base_and_dims(change.old.type), base_and_dims(change.new.type)  # type: ignore[union-attr]
+    if change.to_enum and not change.from_enum:
+        return a in BUILTIN_TYPES and not (a in STRING_TYPES and a_dims == b_dims)
+    if change.from_enum and not change.to_enum:
+        return b in BUILTIN_TYPES and not (b in STRING_TYPES and b_dims in (0, a_dims))
+    return False
+
+
 def missing_cast(change: Change) -> Optional[str]:
     """Why a column type change cannot run as planned: no cast leads from the old built-in type to the
     new one, and schema.yaml gives no `using:` expression. Postgres would refuse the migration."""
@@ -147,9 +158,21 @@ def missing_cast(change: Change) -> Optional[str]:
                 f"which text is not; add `using:` to the column: an SQL expression that computes the new value from "
                 f"the row (e.g. using: \"ARRAY[{change.name}]\" or \"string_to_array({change.name}, ',')\"), used by this "
                 "migration only")
+    c = change.name
+    if _enum_without_cast(change):
+        if "[" in old + new:
+            example = ""
+        elif change.to_enum:
+            example = (f" (e.g. using: \"CASE {c} WHEN <value> THEN '<label>' END::{new}\", or \"{c}::text::{new}\" "
+                       "where every value spells a label)")
+        else:
+            example = f" (e.g. using: \"CASE {c} WHEN '<label>' THEN <value> END\", or \"{c}::text::{new}\" where every label spells one)"
+        return (f"column {change.path}: PostgreSQL has no cast from {old} to {new} (an enum casts only to and from the "
+                f"string types); add `using:` to the column: an SQL expression that computes the new value from the "
+                f"row{example}, used by this migration only")
     if converts(old, new) is not False:
         return None
-    example = f"to_timestamp({change.name})" if old in _INT_DIGITS and new.startswith("timestamp") else None
+    example = f"to_timestamp({c})" if old in _INT_DIGITS and new.startswith("timestamp") else None
     return (f"column {change.path}: PostgreSQL has no cast from {old} to {new}; add `using:` to the column: an SQL "
             f"expression that computes the new value from the row" + (f" (e.g. using: \"{example}\")" if example else "")
             + ", used by this migration only")
