@@ -695,18 +695,26 @@ def empty(url: str) -> None:
         conn.execute("CREATE SCHEMA public")
 
 
-def with_using_for_arrays(a: dict, b: dict) -> dict:
-    """B where each column of a string type in A made an array says how: `using:` the cast the rows were offered
-    to B with (keep_only_rows_b_can_hold). Asserts there is one: generate refuses nothing else of this kind."""
+def needs_using(old: str, new: str) -> bool:
+    """A retype generate refuses until schema.yaml says how (the README's `using` row): a string made an array,
+    or a number made an enum (or an enum's array) or back (Postgres casts an enum only to and from the strings)."""
+    kinds = {kind_of(old), kind_of(new)}
+    return (kind_of(old) == "text" and new.endswith("[]")) or (
+        bool(kinds & {"enum", "enumarr"}) and bool(kinds & {"int", "num"}))
+
+
+def with_using_for_casts(a: dict, b: dict) -> dict:
+    """B where each column A to B retypes as needs_using says how: `using:` the cast the rows were offered to B
+    with (keep_only_rows_b_can_hold). Asserts there is one: generate refuses nothing else of this kind."""
     b = yaml.safe_load(dump(b))
     made = 0
     for t, spec in b["tables"].items():
         for c, col in spec.get("columns", {}).items():
             old = columns_of(a, t).get(c) if t in a["tables"] else None
-            if old is not None and kind_of(old["type"]) == "text" and col["type"].endswith("[]"):
+            if old is not None and needs_using(old["type"], col["type"]):
                 col["using"] = f"{c}::text::{col['type']}"
                 made += 1
-    assert made, "refused, but no string column of A is an array in B"
+    assert made, "refused, but no column of A is retyped as needs_using says"
     return b
 
 
@@ -732,13 +740,14 @@ def _check_a_to_b(databases: tuple[str, str], a: dict, b: dict) -> None:
         try:
             try:
                 result = generate(path, out, allow_destructive=True)
-            except PlanError:
+            except PlanError:  # (a SchemacError: the refusal to re-key a partitioned table, below)
                 raise
             except SchemacError as e:
-                # A string made an array: refused until schema.yaml says how (the README's `using` row); given
-                # the cast the rows were offered to B with, it plans.
-                assert "would read each value as an array literal" in str(e), str(e)
-                b = with_using_for_arrays(a, b)
+                # A string made an array, a number made an enum or back: refused until schema.yaml says how (the
+                # README's `using` row); given the cast the rows were offered to B with, it plans.
+                assert re.search(r"would read each value as an array literal|PostgreSQL has no cast from .* \(an "
+                                 r"enum casts only to and from the string types\)", str(e)), str(e)
+                b = with_using_for_casts(a, b)
                 with open(path, "w") as f:
                     f.write(dump(b))
                 result = generate(path, out, allow_destructive=True)
@@ -894,8 +903,9 @@ def test_partitioning_change_is_a_documented_refusal():
 
 
 def test_string_made_an_array_is_a_documented_refusal():
-    """The property gives `using:` where generate refuses a string column made an array (with_using_for_arrays)
-    because the README's schema.yaml reference says it asks for one there."""
+    """The property gives `using:` where generate refuses a string column made an array, or a number made an enum
+    or back (with_using_for_casts), because the README's schema.yaml reference says it asks for one there."""
     with open(os.path.join(os.path.dirname(__file__), "..", "README.md"), encoding="utf-8") as f:
         row = next(line for line in f if line.startswith("| column `using`"))
     assert re.search(r"string column made an array", row), row
+    assert re.search(r"between an enum \(or an enum's array.*\) and a built-in type other than the string types", row), row

@@ -41,3 +41,19 @@ def test_public_schema_default_comment_is_not_written(db_url):
         conn.execute("CREATE TABLE t (id int)")
     assert _comment(db_url) == "standard public schema"
     assert "comment" not in inspect_database(db_url).yaml
+
+
+def test_public_schema_comment_left_out_is_compared_only_against_another_comment(db_url, tmp_path):
+    """schema.yaml silent on public's comment: a public schema with none (created again, as a test database's) or
+    initdb's is no drift and no change; any other comment is drift, and the migration sets initdb's back. Another
+    schema's comment left out is none: drift where the database holds one (the oracle: obj_description)."""
+    schema = tmp_path / "schema.yaml"
+    schema.write_text("schemas: [app]\ntables:\n  t: {columns: {id: integer}}\n", encoding="utf-8")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public; CREATE SCHEMA app; CREATE TABLE t (id int)")
+    assert _comment(db_url) is None
+    assert check_drift(str(schema), db_url).differences == ()
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("COMMENT ON SCHEMA public IS 'shared objects'; COMMENT ON SCHEMA app IS 'the application'")
+    found = {(d.name, d.expected, d.actual) for d in check_drift(str(schema), db_url).differences}
+    assert found == {("public", "standard public schema", "shared objects"), ("app", None, "the application")}

@@ -123,6 +123,10 @@ class Change:
     # casting to the other: the values are cast directly, as `USING c::new` does (numeric -> integer rounds), not
     # through text, where '2.5' is no integer (compare.types.cast_directly).
     direct_cast: bool = False
+    # An alter_column_type from an enum (or an array of one) of the current model, to one of the desired model
+    # (compare.types.enum_sides): Postgres casts an enum only to and from the string types (plan.hazards).
+    from_enum: bool = False
+    to_enum: bool = False
 
     @property
     def path(self) -> str:

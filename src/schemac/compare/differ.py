@@ -16,7 +16,7 @@ from schemac.compare.opclasses import around_operator_classes, diff_operator_cla
 from schemac.compare.operators import diff_operators
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KINDS, TYPED_REBUILT, Change,
                                      takes_using)
-from schemac.compare.grants import diff_grants, namespace
+from schemac.compare.grants import diff_grants, schema_comments
 from schemac.compare.policies import diff_policies
 from schemac.compare.publications import diff_publications
 from schemac.compare.event_triggers import diff_event_triggers
@@ -37,7 +37,7 @@ from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.extension_moves import with_moved_extension_types
 from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import functions_around_types
-from schemac.compare.types import cast_directly, diff_objects, keyed_domains
+from schemac.compare.types import cast_directly, diff_objects, enum_sides, keyed_domains
 from schemac.compare.views import diff_views
 from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
@@ -228,10 +228,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         changes.append(Change("add_schema", ns, "", None, None, ns))
     for ns in sorted(set(before.namespaces) - set(desired.namespaces) - {"public"}):
         changes.append(Change("drop_schema", ns, "", None, ns, None))
-    for n in desired.namespace_access:  # COMMENT ON SCHEMA, where schema.yaml gives one
-        was = namespace(before, n.name).comment  # ('' and no comment are the same but on public, see rows.commented_namespaces)
-        if n.comment is not None and n.comment != was and (n.comment, was, n.name == "public") != ("", None, False):
-            changes.append(Change("set_type_comment", n.name, "", n.name, namespace(before, n.name), n))
+    changes += schema_comments(before, desired)
     objects = diff_objects(current, desired) + diff_user_types(current, desired)
     rebuilt = frozenset((c.schema, c.name) for c in objects if c.kind == "alter_enum" or
                         (c.kind == "alter_domain" and c.cause == ENUM_REBUILT))
@@ -267,7 +264,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             before += checks_for_attach(old, t, cur_tables, des_tables)
             old, renamed = across_no_inherit(old, t, cur_tables, des_tables)
             renamed += [c for c in before_inherit(old, t, des_tables) if c.name not in {r.name for r in renamed}]
-            per_table[key] = before + after_no_inherit(cast_directly(diff_table(old, t, rebuilt), *domains), left) + renamed
+            retypes = enum_sides(cast_directly(diff_table(old, t, rebuilt), *domains), current, desired)
+            per_table[key] = before + after_no_inherit(retypes, left) + renamed
     for key, table_changes in per_table.items():
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table))
     changes = named_in_partitions(changes, des_tables)

@@ -321,6 +321,29 @@ def namespace(model: Schema, name: str) -> Namespace:
     return Namespace(name, PUBLIC_SCHEMA_DEFAULT if name == "public" else ())
 
 
+# initdb's comment on `public`, which the catalog reads as None (catalog.rows.commented_namespaces: public without
+# a comment reads '').
+PUBLIC_COMMENT = "standard public schema"
+
+
+def schema_comments(current: Schema, desired: Schema) -> list[Change]:
+    """COMMENT ON SCHEMA for each schema schema.yaml holds whose comment differs: one it does not give is none,
+    as for every other kind ('' is none too). On `public` alone an absent comment is initdb's, and not compared
+    where the database holds none or initdb's (a public schema created again has none); any other comment there
+    is set back to initdb's."""
+    out: list[Change] = []
+    for name in sorted(set(desired.namespaces) | {n.name for n in desired.namespace_access} | {"public"}):
+        want, was = namespace(desired, name), namespace(current, name)
+        if name == "public":
+            if want.comment == was.comment or (want.comment is None and was.comment in (None, "")):
+                continue
+            want = replace(want, comment=PUBLIC_COMMENT) if want.comment is None else want
+        elif (want.comment or None) == (was.comment or None):
+            continue
+        out.append(Change("set_type_comment", name, "", name, was, want))
+    return out
+
+
 def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
     """Every role schema.yaml names (grantees, grantors, owners, policies' roles) with its line, PUBLIC aside."""
     out: list[tuple[str, Optional[Source]]] = []

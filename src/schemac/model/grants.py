@@ -68,7 +68,7 @@ class Namespace:
     grants: tuple[Privilege, ...] = ()
     owner: Optional[str] = None  # None: not compared
     source: Optional[Source] = _src()
-    comment: Optional[str] = None  # COMMENT ON SCHEMA; None: not compared (public's "standard public schema" reads None)
+    comment: Optional[str] = None  # COMMENT ON SCHEMA; None: none (public's "standard public schema" reads None: compare.grants.schema_comments)
 
     @property
     def schema(self) -> str:

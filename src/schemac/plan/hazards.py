@@ -12,7 +12,7 @@ from typing import Optional
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
 from schemac.compare.foreign_servers import FOREIGN_REMADE
-from schemac.pg.casts import STRING_TYPES, base_and_dims, converts
+from schemac.pg.casts import BUILTIN_TYPES, STRING_TYPES, base_and_dims, converts
 from schemac.pg.postgis import YES, fits, refusal
 
 _TYPE = re.compile(r"^(?P<base>[^()\[\]]+?)(?:\((?P<params>[^)]*)\))?(?P<zone> with(?:out)? time zone)?(?P<array>\[\])?$")
@@ -96,7 +96,7 @@ def destructive_reason(change: Change) -> Optional[str]:
                     "in every column of the type are lost")
     if change.kind == "alter_column_type":
         old, new = change.old.type, change.new.type  # type: ignore[union-attr]
-        if not is_widening(old, new):
+        if not is_widening(old, new) and not _enum_as_text(change):
             return (f"change type of column {change.name} of {change.schema}.{change.table} from {old} to {new}: "
                     "existing values may be truncated, rounded or rejected")
     return None
@@ -126,6 +126,24 @@ def _string_to_array(old: str, new: str) -> bool:
     return a in STRING_TYPES and a_dims == 0 and b_dims > 0
 
 
+def _enum_as_text(change: Change) -> bool:
+    """An enum (or an array of enums) to text or varchar without a length: each label reads back as the same
+    text (no length to exceed); to varchar(n) a longer label fails."""
+    (_, _, oa), (nb, params, na) = _split(change.old.type), _split(change.new.type)  # type: ignore[union-attr]
+    return change.from_enum and not change.to_enum and nb in ("text", "character varying") and not params and oa == na
+
+
+def _enum_without_cast(change: Change) -> bool:
+    """A retype between an enum and a built-in type other than the string types: Postgres has no cast (nor one
+    through text: '1' spells no label, 'a' no integer), and the migration would fail on the rows."""
+    (a, a_dims), (b, b_dims) = base_and_dims(change.old.type), base_and_dims(change.new.type)  # type: ignore[union-attr]
+    if change.to_enum and not change.from_enum:
+        return a in BUILTIN_TYPES and not (a in STRING_TYPES and a_dims == b_dims)
+    if change.from_enum and not change.to_enum:
+        return b in BUILTIN_TYPES and not (b in STRING_TYPES and b_dims in (0, a_dims))
+    return False
+
+
 def missing_cast(change: Change) -> Optional[str]:
     """Why a column type change cannot run as planned: no cast leads from the old built-in type to the
     new one, and schema.yaml gives no `using:` expression. Postgres would refuse the migration."""
@@ -140,9 +158,21 @@ def missing_cast(change: Change) -> Optional[str]:
                 f"which text is not; add `using:` to the column: an SQL expression that computes the new value from "
                 f"the row (e.g. using: \"ARRAY[{change.name}]\" or \"string_to_array({change.name}, ',')\"), used by this "
                 "migration only")
+    c = change.name
+    if _enum_without_cast(change):
+        if "[" in old + new:
+            example = ""
+        elif change.to_enum:
+            example = (f" (e.g. using: \"CASE {c} WHEN <value> THEN '<label>' END::{new}\", or \"{c}::text::{new}\" "
+                       "where every value spells a label)")
+        else:
+            example = f" (e.g. using: \"CASE {c} WHEN '<label>' THEN <value> END\", or \"{c}::text::{new}\" where every label spells one)"
+        return (f"column {change.path}: PostgreSQL has no cast from {old} to {new} (an enum casts only to and from the "
+                f"string types); add `using:` to the column: an SQL expression that computes the new value from the "
+                f"row{example}, used by this migration only")
     if converts(old, new) is not False:
         return None
-    example = f"to_timestamp({change.name})" if old in _INT_DIGITS and new.startswith("timestamp") else None
+    example = f"to_timestamp({c})" if old in _INT_DIGITS and new.startswith("timestamp") else None
     return (f"column {change.path}: PostgreSQL has no cast from {old} to {new}; add `using:` to the column: an SQL "
             f"expression that computes the new value from the row" + (f" (e.g. using: \"{example}\")" if example else "")
             + ", used by this migration only")
