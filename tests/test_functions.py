@@ -87,7 +87,10 @@ def test_changes_in_place_keep_the_function_and_drift_is_reported(tmp_path, db_u
     ("functions:\n  f:\n    body: select 1\n", 3, "function 'f' needs the key 'returns' (or OUT arguments)"),
     ("functions:\n  f:\n    arguments: a nosuch type(\n    returns: integer\n    body: x\n", 3, "arguments of function 'f'"),
     ("functions:\n  p:\n    procedure: true\n    volatility: stable\n    body: x\n", 4, "a procedure has no volatility"),
-    ("functions:\n  f:\n    returns: integer\n    language: c\n    body: x\n", 4, "c functions are not managed"),
+    ("functions:\n  f:\n    returns: integer\n    language: internal\n    body: x\n", 4, "internal functions are not managed"),
+    ("functions:\n  f:\n    returns: integer\n    language: c\n    body: x\n", 4, "a C function needs 'library'"),
+    ("functions:\n  f:\n    returns: integer\n    library: $libdir/x\n    body: x\n", 4,
+     "'library' is for a C function (language: c), not sql"),
     ("functions:\n  f:\n    returns: integer\n    body_file: missing.sql\n", 4, "missing.sql does not exist"),
     ("functions:\n  f:\n    returns: integer\n    cost: -1\n    body: x\n", 4, "cost of function 'f' must be a positive"),
     ("functions:\n  f:\n    returns: integer\n    body: x\n  g:\n    name: f\n    returns: text\n    body: y\n", 5,
@@ -436,3 +439,24 @@ def test_list_settings_names_longer_than_an_identifier_are_kept_whole(tmp_path, 
         with psycopg.connect(b) as conn:
             assert conn.execute(query).fetchone()[0] == expected
         assert schemac("diff", "--database-url", b).returncode == 0
+
+
+def test_c_functions_of_a_base_type_of_the_databases_own_stay_not_managed(db_url):
+    """C functions are managed (kinds/c_functions.sql) but for those of a base type the database makes itself: its
+    I/O functions and any taking or returning it (schemac does not make the type: CREATE TYPE needs its I/O functions
+    as one piece, so the migration expects them there). Here over hstore's library, as a dump of a contrib installed
+    before extensions existed holds them; the oracle is pg_proc's own probin."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE TYPE myh; CREATE FUNCTION myh_in(cstring) RETURNS myh LANGUAGE c IMMUTABLE STRICT"
+                     " AS '$libdir/hstore', 'hstore_in'; CREATE FUNCTION myh_out(myh) RETURNS cstring LANGUAGE c"
+                     " IMMUTABLE STRICT AS '$libdir/hstore', 'hstore_out'; CREATE TYPE myh (INPUT = myh_in,"
+                     " OUTPUT = myh_out, INTERNALLENGTH = VARIABLE, STORAGE = extended); CREATE FUNCTION myh_keys(myh)"
+                     " RETURNS text[] LANGUAGE c IMMUTABLE STRICT AS '$libdir/hstore', 'hstore_akeys';"
+                     " CREATE FUNCTION plain_c(oid) RETURNS void LANGUAGE c STRICT AS '$libdir/plpgsql', 'plpgsql_validator'")
+        libraries = dict(conn.execute("SELECT proname::text, probin FROM pg_proc WHERE pronamespace = 'public'::regnamespace"))
+    assert libraries == {"myh_in": "$libdir/hstore", "myh_out": "$libdir/hstore", "myh_keys": "$libdir/hstore",
+                         "plain_c": "$libdir/plpgsql"}
+    from schemac.commands.inspect import inspect_database
+    text = inspect_database(db_url).yaml
+    assert "  plain_c:\n    arguments: oid\n    returns: void\n    language: c\n    library: $libdir/plpgsql\n" in text, text
+    assert "#   function (3): public.myh_in, public.myh_keys, public.myh_out\n#   type (1): public.myh\n" in text, text

@@ -12,6 +12,7 @@ from schemac.model import (CAST_CONTEXTS, Cast, ClassFunction, ClassOperator, Op
 from schemac.pg import ruledef
 from schemac.pg.indexdef import collation_from_sql, top_level_items
 from schemac.pg.names import default_not_null_name
+from schemac.model.functions import default_cost
 from schemac.pg.routines import result_type
 from schemac.pg.searchnames import parse_dictionary_options, search_name
 
@@ -140,14 +141,14 @@ def function(row: dict[str, Any], **access: Any) -> Function:
                                default=with_default.get(n)) for n, a in enumerate(args))
     returns = None if row["is_procedure"] else result_type(row["result"])
     language = row["language"]
-    cost = None if row["cost"] == 100 else row["cost"]
+    cost = None if row["cost"] == default_cost(language) else row["cost"]
     rows = None if row["rows"] == 0 or (row["returns_set"] and row["rows"] == 1000) else row["rows"]
     return Function(name=row["function_name"], body=row["body"], schema=row["schema_name"], arguments=arguments,
                     returns=returns, language=language, procedure=row["is_procedure"],
                     volatility=_VOLATILITY[row["volatility"]], strict=row["strict"],  # type: ignore[arg-type]
                     security_definer=row["security_definer"], leakproof=row["leakproof"],
                     parallel=_PARALLEL[row["parallel"]], cost=cost, rows=rows,  # type: ignore[arg-type]
-                    config=tuple(row["config"] or ()), comment=row["comment"], **access)
+                    config=tuple(row["config"] or ()), comment=row["comment"], library=row.get("library"), **access)
 
 
 def publications(rows: list[dict[str, Any]], tables: set[tuple[str, str]]) -> tuple[Publication, ...]:

@@ -25,8 +25,9 @@ class Argument:
 @frozen
 class Function:
     """A function or procedure written in SQL, PL/pgSQL or another procedural language: its body is
-    the source text Postgres keeps as given (pg_proc.prosrc). Overloads are distinct objects: the
-    identity is (schema, name, the types of the input arguments)."""
+    the source text Postgres keeps as given (pg_proc.prosrc); or in C, its body the link symbol and `library`
+    the file (pg_proc.probin). Overloads are distinct objects: the identity is (schema, name, the types of the
+    input arguments)."""
 
     name: str
     body: str
@@ -40,7 +41,7 @@ class Function:
     security_definer: bool = False
     leakproof: bool = False
     parallel: Literal["unsafe", "restricted", "safe"] = "unsafe"
-    cost: Optional[float] = None  # None: Postgres's default (100; 1 for C functions)
+    cost: Optional[float] = None  # None: Postgres's default (default_cost: 100; 1 for C functions)
     rows: Optional[float] = None  # None: Postgres's default (1000 for a set-returning function)
     config: tuple[str, ...] = ()  # SET name = value, as pg_proc.proconfig stores it: "search_path=public"
     comment: Optional[str] = None
@@ -48,6 +49,7 @@ class Function:
     # The owner's own privileges left out; PUBLIC's EXECUTE is there unless revoked (Postgres's default).
     grants: tuple[Privilege, ...] = _security(())
     owner: Optional[str] = _security(None)  # None: not compared
+    library: Optional[str] = None  # a C function's library (`$libdir/postgis-3`); None in any other language
 
     @property
     def standard_body(self) -> bool:
@@ -64,6 +66,11 @@ class Function:
     def signature(self) -> str:
         """name(type, ...) as DROP FUNCTION and reports name it."""
         return f"{self.name}({', '.join(self.identity)})"
+
+
+def default_cost(language: str) -> float:
+    """The COST Postgres gives a function that names none: 1 for compiled code (C, internal), else 100."""
+    return 1.0 if language in ("c", "internal") else 100.0
 
 
 # Trigger functions of Postgres's own (pg_catalog), which a trigger may name without the schema.

@@ -77,7 +77,10 @@ def create_function(f: Function, replace: bool = False) -> exp.Command:
     for setting in f.config:
         name, _, value = setting.partition("=")
         parts += ["SET", quote_ident(name) if "." not in name else name, "=", _setting_value(name, value)]
-    parts += [f.body.strip()] if f.standard_body else ["AS", dollar_quoted(f.body)]
+    if f.library is not None:  # C: the library and its link symbol, as pg_dump writes them
+        parts += ["AS", literal(f.library) + ",", literal(f.body)]
+    else:
+        parts += [f.body.strip()] if f.standard_body else ["AS", dollar_quoted(f.body)]
     return command("CREATE", *parts)
 
 

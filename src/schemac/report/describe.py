@@ -189,7 +189,7 @@ def describe(obj: object) -> Optional[str]:
                               f"PARALLEL {obj.parallel.upper()}" if obj.parallel != "unsafe" else "",
                               f"COST {obj.cost:g}" if obj.cost is not None else "",
                               f"ROWS {obj.rows:g}" if obj.rows is not None else "") if w]
-        words += [f"SET {c}" for c in obj.config]
+        words += [f"SET {c}" for c in obj.config] + ([f"AS '{obj.library}', '{obj.body}'"] if obj.library else [])
         # The body is too long for a line: its digest tells two bodies apart.
         words.append(f"body sha256:{hashlib.sha256(comparable_body(obj).encode()).hexdigest()[:12]}")
         return " ".join(words)

@@ -10,6 +10,7 @@ import re
 from yaml.nodes import Node
 
 from schemac.model import Function
+from schemac.model.functions import default_cost
 from schemac.pg.expressions import ExpressionError, is_verbatim, parse_expression, referenced_columns
 from schemac.pg.routines import implied_result, parse_arguments, result_type
 from schemac.pg.settings import config_entry
@@ -19,7 +20,7 @@ from schemac.schemafile.fields import FieldReader, is_plain_reference
 FUNCTION_KEYS = {"name": False, "schema": False, "procedure": False, "arguments": False, "returns": False,
                  "language": False, "body": False, "body_file": False, "volatility": False, "strict": False,
                  "security_definer": False, "leakproof": False, "parallel": False, "cost": False, "rows": False,
-                 "set": False, "comment": False, "grants": False, "owner": False}
+                 "set": False, "comment": False, "grants": False, "owner": False, "library": False}
 _SETTING = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")  # Postgres spells some in mixed case: TimeZone, DateStyle
 _ONLY_FUNCTIONS = ("volatility", "strict", "leakproof", "parallel", "cost", "rows", "returns")
 
@@ -95,10 +96,12 @@ class FunctionReader(FieldReader):
                 raise self.fail(value, f"{what} needs exactly one of 'body' and 'body_file'")
             body = self.w.text(f["body"][1], f"body of {what}") if "body" in f else \
                 self.body_file(f["body_file"][1], what)
+            language = self.identifier(f["language"][1], f"language of {what}").lower() if "language" in f else "sql"
+            library = self.library(f, language, what)
             cost, rows = self.positive(f, "cost", what), self.positive(f, "rows", what)
-            # Postgres's defaults written out (COST 100, ROWS 1000 of a set-returning function) are what the
-            # catalog reader takes for none: held as none, they are not a difference from the database.
-            cost = None if cost == 100 else cost
+            # Postgres's defaults written out (COST 100, 1 for C; ROWS 1000 of a set-returning function) are what
+            # the catalog reader takes for none: held as none, they are not a difference from the database.
+            cost = None if cost == default_cost(language) else cost
             rows = None if rows == 1000 and returns is not None and returns.startswith(("SETOF ", "TABLE(")) else rows
             config = []
             if "set" in f:
@@ -107,10 +110,6 @@ class FunctionReader(FieldReader):
                         raise self.fail(s_key, f"set of {what}: '{setting}' is not a setting name")
                     config.append(config_entry(setting, self.w.text(s_value, f"{setting} in set of {what}")))
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
-            language = self.identifier(f["language"][1], f"language of {what}").lower() if "language" in f else "sql"
-            if language in ("c", "internal"):
-                raise self.fail(f["language"][1], f"{what}: {language} functions are not managed (their body is "
-                                                  "compiled code)")
             out.append(Function(
                 name, body, schema, arguments, returns, language, procedure,
                 self.choice(f, "volatility", ("volatile", "stable", "immutable"), what) or "volatile",  # type: ignore
@@ -118,8 +117,21 @@ class FunctionReader(FieldReader):
                 self.opt_bool(f, "leakproof", what),
                 self.choice(f, "parallel", ("unsafe", "restricted", "safe"), what) or "unsafe",  # type: ignore
                 cost, rows, tuple(config), self.opt_string(f, "comment", what), self.w.src(key_node),
-                self.grants(f, what, "function"), self.owner(f, what)))  # type: ignore[attr-defined]
+                self.grants(f, what, "function"), self.owner(f, what), library))  # type: ignore[attr-defined]
         return out
+
+    def library(self, f: dict, language: str, what: str):
+        """A C function's `library` (pg_proc.probin, `$libdir/postgis-3`; its body is the link symbol): required
+        for C, refused elsewhere; internal functions (Postgres's own C symbols) are not managed."""
+        if language == "internal":
+            raise self.fail(f["language"][1], f"{what}: internal functions are not managed (their body is "
+                                              "compiled code)")
+        if language == "c" and "library" not in f:
+            raise self.fail(f["language"][1], f"{what}: a C function needs 'library' (the file of its compiled "
+                                              "code, `$libdir/name`), its body being the link symbol")
+        if language != "c" and "library" in f:
+            raise self.fail(f["library"][0], f"{what}: 'library' is for a C function (language: c), not {language}")
+        return self.w.string(f["library"][1], f"library of {what}") if "library" in f else None
 
     def body_file(self, node: Node, what: str, key: str = "body_file") -> str:
         """The text of a .sql file named relative to schema.yaml (an editor's SQL support for long bodies;

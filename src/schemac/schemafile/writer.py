@@ -263,6 +263,8 @@ def _function(f: Function) -> dict:
     if f.returns is not None:
         spec["returns"] = f.returns
     spec["language"] = f.language
+    if f.library is not None:
+        spec["library"] = f.library
     for key, value, default in (("volatility", f.volatility, "volatile"), ("parallel", f.parallel, "unsafe")):
         if value != default:
             spec[key] = value

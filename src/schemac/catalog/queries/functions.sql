@@ -1,4 +1,6 @@
--- Functions and procedures of the requested schemas in languages other than C and internal. body: the
+-- Functions and procedures of the requested schemas in the languages schemac writes (managed_language.sql: not
+-- internal ones, nor C ones of a base type). library: a C function's library (probin, `$libdir/postgis-3`), its
+-- body then the link symbol. body: the
 -- source text Postgres keeps as given (pg_proc.prosrc), or of a SQL-standard body (BEGIN ATOMIC / RETURN,
 -- PostgreSQL 14+, kept as a parse tree in prosqlbody) its deparse, `RETURN (a + b)` or `BEGIN ATOMIC ... END`
 -- (pg_get_function_sqlbody, names qualified unless the search_path, public, finds them).
@@ -18,6 +20,7 @@ SELECT p.oid AS function_oid,
        p.prokind = 'p' AS is_procedure,
        l.lanname::text AS language,
        CASE WHEN p.prosqlbody IS NULL THEN p.prosrc ELSE pg_catalog.pg_get_function_sqlbody(p.oid) END AS body,
+       p.probin AS library,
        pg_catalog.pg_get_function_result(p.oid) AS result,
        p.provolatile::text AS volatility,
        p.proisstrict AS strict,
@@ -46,7 +49,7 @@ LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_proc'::regclass AND d.objsubid = 0
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND p.prokind IN ('f', 'p')
-  AND l.lanname NOT IN ('c', 'internal')
+  AND /* include managed_language */
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
                   WHERE dep.classid = 'pg_catalog.pg_proc'::regclass AND dep.objid = p.oid AND dep.deptype IN ('e', 'i'))
 ORDER BY n.nspname, p.proname, p.oid;

@@ -3,7 +3,8 @@
 --   foreign table        pg_class relkind 'f' that is a partition or in an inheritance tree (the others are managed as
 --                        tables: tables.sql; views and materialized views are managed: views.sql)
 --   function (plain and window), procedure, aggregate   pg_proc prokind 'f'/'w', 'p', 'a': those
---             functions.sql does not manage (window functions, C and internal ones; aggregates.sql
+--             functions.sql does not manage (window functions, internal ones and C ones of a base type:
+--             managed_language.sql; aggregates.sql
 --             manages every aggregate); not those internal to
 --             another object (a range type's constructor functions, whose privileges range_types.sql reads); one
 --             row per overload, named without
@@ -80,7 +81,7 @@ JOIN pg_catalog.pg_language l ON l.oid = p.prolang
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND CASE p.prokind WHEN 'a' THEN false  -- aggregates.sql
                     WHEN 'w' THEN true
-                    ELSE l.lanname IN ('c', 'internal') END
+                    ELSE NOT /* include managed_language */ END
   AND p.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_proc'::regclass)
   AND NOT EXISTS (  -- part of another object: the constructors Postgres makes for a range type
         SELECT 1

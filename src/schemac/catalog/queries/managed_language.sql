@@ -1,0 +1,18 @@
+-- A fragment functions.sql and unmanaged.sql include (a block comment `include managed_language`), over pg_proc `p`
+-- and pg_language `l`: true where the function's body is one schemac writes. Procedural languages' are text; a C
+-- function's is its library and link symbol (probin, prosrc: `AS '$libdir/postgis-3', 'LWGEOM_addpoint'`, as PostGIS's
+-- legacy.sql makes them outside the extension), made again as written where the library is installed. Not so an
+-- internal function (Postgres's own C symbols), nor a C function that is a base type's I/O or support function or
+-- takes or returns a base or shell type of the database's own (a type schemac does not make: CREATE TYPE t (INPUT =
+-- t_in, ...) needs them as one piece; the migration expects the type, and them, to be there).
+(l.lanname <> 'internal'
+ AND (l.lanname <> 'c' OR (
+   NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type io
+               WHERE p.oid IN (io.typinput, io.typoutput, io.typreceive, io.typsend, io.typmodin, io.typmodout,
+                               io.typanalyze, io.typsubscript))
+   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type own
+                   WHERE own.oid = ANY (COALESCE(p.proallargtypes, p.proargtypes::oid[]) || p.prorettype)
+                     AND own.oid >= 16384 AND own.typtype IN ('b', 'p') AND own.typelem = 0
+                     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend te
+                                     WHERE te.classid = 'pg_catalog.pg_type'::regclass AND te.objid = own.oid
+                                       AND te.deptype = 'e')))))
