@@ -221,9 +221,8 @@ def create_table(table: Table) -> exp.Create:
 def _printed_column(column: Column, inline_pk: bool, schema: str) -> Printed:
     """column_def's printing, once per distinct definition (665 of 1,000 gen_schema.py tables' 11,474 columns), keyed
     on what column_def reads, uncompared fields too (a sequence name; NotNull.from_parent, once lost: test_not_nulls)."""
-    identity, not_null = column.identity, column.not_null
-    key = (column.name, column.type, column.collation, column.nullable, column.default, column.generated, column.virtual,
-           identity, identity and identity.sequence_name, not_null, not_null and not_null.from_parent, inline_pk, schema)
+    i, n, c = column.identity, column.not_null, column
+    key = (c.name, c.type, c.collation, c.nullable, c.default, c.generated, c.virtual, i, i and i.sequence_name, n, n and n.from_parent, inline_pk, schema)
     text = _PRINTED_COLUMNS.get(key)
     if text is None:
         tree = column_def(column, inline_pk, schema)
