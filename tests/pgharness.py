@@ -53,6 +53,11 @@ def drop_database(admin_url: str, url: str) -> None:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+# Durability a throwaway server does without, as Debian's 15 is started: each CREATE DATABASE, DROP DATABASE and
+# commit waited for the disk (create and drop 0.147 -> 0.103 s on PostgreSQL 18 here); nothing the tests observe.
+_NO_FSYNC = ("fsync", "synchronous_commit", "full_page_writes")
+
+
 def _python_server(module: str, label: str) -> Optional[Server]:
     try:
         mod = __import__(module)
@@ -61,6 +66,10 @@ def _python_server(module: str, label: str) -> Optional[Server]:
         return None
     path = tempfile.mkdtemp(prefix=f"schemac-{label}-")
     srv = mod.get_server(path, cleanup_mode="stop")
+    with psycopg.connect(srv.get_uri(), autocommit=True) as conn:  # a throwaway server: no durability (_NO_FSYNC)
+        for setting in _NO_FSYNC:
+            conn.execute(f"ALTER SYSTEM SET {setting} = off")
+        conn.execute("SELECT pg_reload_conf()")
 
     def stop() -> None:
         srv.cleanup()
@@ -99,7 +108,7 @@ def debian_15() -> Optional[Server]:
     run = lambda *args: subprocess.run(prefix + list(args), check=True, capture_output=True, text=True)  # noqa: E731
     run(f"{DEBIAN_PG15}/initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
     run(f"{DEBIAN_PG15}/pg_ctl", "-D", data, "-l", os.path.join(base, "log"), "-w", "-t", "60",
-        "-o", f"-k {sock} -c listen_addresses='' -c fsync=off", "start")
+        "-o", f"-k {sock} -c listen_addresses='' " + " ".join(f"-c {s}=off" for s in _NO_FSYNC), "start")
 
     def stop() -> None:
         subprocess.run(prefix + [f"{DEBIAN_PG15}/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"],
