@@ -259,7 +259,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             changes.append(Change("add_table", t.schema, t.name, None, None, created, created,
                                   FOREIGN_REMADE if key in remade else None))
             changes.extend(copies)
-            changes.extend(replace(c, cause=NEW_TABLE) for c in diff_table(created_by_create_table(made, parent), t))
+            changes.extend(replace(c, cause=NEW_TABLE) for c in diff_table(created_by_create_table(made, parent, des_tables), t))
         else:
             t = defaults_as_held(old, t, cur_tables, des_tables)
             old = without_implied_twin_copies(old, t)

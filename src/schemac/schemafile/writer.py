@@ -180,7 +180,11 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
             if t.inherited_only:  # columns it has from its parents only (attislocal false)
                 spec["inherited_only"] = _FlowList(t.inherited_only)
             t = without_parents_checks(t, tables or {})
-        t = replace(t, columns=own_columns(t, tables or {}, reordered))
+        own = own_columns(t, tables or {}, reordered)
+        listed = [c.name for c in own if c.name in t.inherited_only]
+        if listed and not reordered:  # written (a default, NOT NULL or comment of its own), yet never declared
+            spec["inherited_only"] = _FlowList(listed)
+        t = replace(t, columns=own)
     spec.update(_drop_empty({"of": t.of, "unlogged": t.unlogged, "cluster_on": t.cluster_on}))
     spec.update(foreign_table_spec(t))
     spec.update(storage_spec(t))
