@@ -61,6 +61,9 @@ INHERITED = "inherited from the parent"
 # The cause of a child's NO INHERIT and INHERIT around its parent's DROP COLUMN of a column the child keeps:
 # the pair makes the child's columns its own, so the parent's DROP COLUMN leaves the child's.
 KEEPS_COLUMN = "keeps a column its parent drops"
+# The cause of a parent's DROP COLUMN every child that has the column keeps: ALTER TABLE ONLY, which makes the
+# children's their own (attislocal) and leaves their other columns as they are (NO INHERIT and INHERIT make all local).
+KEPT_BELOW = "kept by every child"
 # Column changes a partition (or an INHERITS child) takes from its parent: ALTER TABLE on the parent makes them on every
 # partition, and Postgres refuses them on the partition itself ("cannot add column to a partition").
 CARRIED_TO_PARTITIONS = frozenset({"add_column", "drop_column", "alter_column_type", "set_not_null", "drop_not_null",

@@ -14,7 +14,7 @@ from schemac.compare.around import around_recreated, domains_around_recreated
 from schemac.compare.casts import diff_casts
 from schemac.compare.opclasses import around_operator_classes, diff_operator_classes
 from schemac.compare.operators import diff_operators
-from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KINDS, TYPED_REBUILT, Change,
+from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, KINDS, TYPED_REBUILT, Change,
                                      takes_using)
 from schemac.compare.grants import diff_grants, namespace
 from schemac.compare.policies import diff_policies
@@ -133,20 +133,42 @@ def _stable_parents(old: Table, new: Table) -> list[tuple[str, str]]:
     return [(q.schema, q.name) for q in new.inherits if q in old.inherits]
 
 
+def _kept_below(per_table: dict[tuple[str, str], list[Change]], cur_tables: dict, des_tables: dict) -> set:
+    """(schema, table, column) of each parent's DROP COLUMN that every INHERITS child having the column keeps:
+    made ALTER TABLE ONLY (cause KEPT_BELOW), which leaves each child's columns as they were but that one, its own."""
+    drops = {(c.schema, c.table, c.name) for changes in per_table.values() for c in changes
+             if c.kind == "drop_column" and c.cause is None}
+    keeps: dict[tuple, set] = {}
+    for key in per_table:
+        old, new = cur_tables[key], des_tables[key]
+        if new.partition_of is not None or old.partition_of is not None:
+            continue
+        names = {c.name for c in new.columns}
+        for p in _stable_parents(old, new):
+            for c in old.columns:
+                if (*p, c.name) in drops:
+                    keeps.setdefault((*p, c.name), set()).add(c.name in names)
+    return {k for k, kept in keeps.items() if kept == {True}}
+
+
 def _not_inherited(changes: list[Change], old: Table, new: Table,
-                   per_table: dict[tuple[str, str], list[Change]]) -> list[Change]:
+                   per_table: dict[tuple[str, str], list[Change]], only: frozenset = frozenset()) -> list[Change]:
     """A partition's (or INHERITS child's) changes, those its parent's ALTER TABLE carries down to it
     marked INHERITED: they run no statement of their own, but order what depends on them (a partition
-    attached below it). A partition detached to be attached again takes its own changes."""
+    attached below it). A partition detached to be attached again takes its own changes. `only`: the parents'
+    DROP COLUMNs every child keeps (_kept_below), its own made ONLY."""
     parents = _stable_parents(old, new)
     parent = {(c.kind, c.name) for key in parents for c in per_table.get(key, ())}
     out = [c if c.kind not in CARRIED_TO_PARTITIONS or (c.kind, c.name) not in parent else
            replace(c, cause=NAMED_BELOW if names_its_own(c, new) else INHERITED) for c in changes]
+    out = [replace(c, cause=KEPT_BELOW) if c.kind == "drop_column" and (c.schema, c.table, c.name) in only else c
+           for c in out]
     if new.partition_of is None:  # a column the child keeps while its parent drops it: NO INHERIT, INHERIT
         names = {c.name for c in new.columns}
         for q in new.inherits:
             kept = tuple(c.name for c in per_table.get((q.schema, q.name), ())
-                         if c.kind == "drop_column" and c.name in names and (q.schema, q.name) in parents)
+                         if c.kind == "drop_column" and c.name in names and (q.schema, q.name) in parents
+                         and (q.schema, q.name, c.name) not in only)
             if kept:  # (the INHERIT carries the columns kept, for its place in the plan: plan.dependencies)
                 name = f"{q.schema}.{q.name}"
                 out += [Change("drop_inherit", new.schema, new.name, name, q, None, new, KEEPS_COLUMN),
@@ -268,8 +290,9 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             old, renamed = across_no_inherit(old, t, cur_tables, des_tables)
             renamed += [c for c in before_inherit(old, t, des_tables) if c.name not in {r.name for r in renamed}]
             per_table[key] = before + after_no_inherit(cast_directly(diff_table(old, t, rebuilt), *domains), left) + renamed
+    only = frozenset(_kept_below(per_table, cur_tables, des_tables))
     for key, table_changes in per_table.items():
-        changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table))
+        changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table, only))
     changes = named_in_partitions(changes, des_tables)
     for key, t in cur_tables.items():
         if key not in des_tables:
