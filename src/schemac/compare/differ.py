@@ -14,7 +14,7 @@ from schemac.compare.around import around_recreated, domains_around_recreated
 from schemac.compare.casts import diff_casts
 from schemac.compare.opclasses import around_operator_classes, diff_operator_classes
 from schemac.compare.operators import diff_operators
-from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, KINDS, TYPED_REBUILT, Change,
+from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change,
                                      takes_using)
 from schemac.compare.grants import diff_grants, namespace
 from schemac.compare.policies import diff_policies
@@ -173,7 +173,30 @@ def _not_inherited(changes: list[Change], old: Table, new: Table,
                 name = f"{q.schema}.{q.name}"
                 out += [Change("drop_inherit", new.schema, new.name, name, q, None, new, KEEPS_COLUMN),
                         Change("add_inherit", new.schema, new.name, name, kept, q, new, KEEPS_COLUMN)]
-    return out
+    return _joined_before_parents_columns(out, old, new, per_table)
+
+
+def _joined_before_parents_columns(changes: list[Change], old: Table, new: Table,
+                                   per_table: dict[tuple[str, str], list[Change]]) -> list[Change]:
+    """A table joining a parent (INHERIT) that gains in the same migration columns the table has from it only
+    (inherited_only, as the parent gives them): the INHERIT first, then the parent's ADD COLUMN carries them down
+    (attislocal false, as in a database where the parent gained them after the INHERIT), the table's own ADD COLUMN
+    INHERITED; added by the table before its INHERIT, they would be its own."""
+    if not new.inherited_only or new.partition_of is not None:
+        return changes
+    given: dict[tuple, tuple[str, ...]] = {}
+    for q in new.inherits:
+        if q not in old.inherits:
+            added = {c.name for c in per_table.get((q.schema, q.name), ()) if c.kind == "add_column" and c.cause is None}
+            given[(q.schema, q.name)] = tuple(c.name for c in new.columns if c.name in added and c.name in new.inherited_only
+                                              and c.source == new.source and old.column(c.name) is None)
+    later = {n for names in given.values() for n in names}
+    if not later:
+        return changes
+    return [replace(c, cause=INHERITED) if c.kind == "add_column" and c.name in later and c.cause is None else
+            replace(c, old=given[(c.new.schema, c.new.name)], cause=BEFORE_PARENTS_COLUMNS)  # type: ignore[union-attr]
+            if c.kind == "add_inherit" and c.cause is None and given.get((c.new.schema, c.new.name)) else c  # type: ignore
+            for c in changes]
 
 
 # The cause of a foreign key dropped and added again around the key it references: Postgres refuses to
