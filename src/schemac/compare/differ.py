@@ -299,8 +299,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
                                                            parent)  # type: ignore[arg-type]
                 parent = None
             elif reordered_child(t, des_tables):  # the same for an INHERITS child: CREATE TABLE, then INHERIT
-                made, copies = inherited_child(made, des_tables)
-                created = made
+                made, copies = inherited_child(made, des_tables, cur_tables)
+                created, t = made, replace(t, checks_inherited=made.checks_inherited)  # (its INHERITs leave the scratch)
             changes.append(Change("add_table", t.schema, t.name, None, None, created, created,
                                   FOREIGN_REMADE if key in remade else None))
             changes.extend(copies)
