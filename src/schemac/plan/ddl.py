@@ -22,7 +22,7 @@ from schemac.pg.types import build_type
 from schemac.pg.syntax import Printed
 from schemac.plan import printing
 from schemac.plan.exclusion_ddl import exclusion_body
-from schemac.plan.not_null_ddl import inline_not_null, partition_not_nulls
+from schemac.plan.not_null_ddl import inherited_not_nulls, inline_not_null, partition_not_nulls
 from schemac.plan.trees import default_expression, fresh_expression, fresh_type, release
 
 
@@ -203,8 +203,7 @@ def create_table(table: Table) -> exp.Create:
     ]
     if pk is not None and not inline_pk and listed.issuperset(pk.columns):
         items.append(constraint_node(pk))
-    items.extend(_not_null_of_inherited(table))
-    items.extend(constraint_node(u) for u in table.uniques)
+    items += inherited_not_nulls(table) + [constraint_node(u) for u in table.uniques]  # (not_null_ddl: a child's own)
     # NOT VALID checks cannot be declared inline: they are added by ALTER TABLE after the table.
     items.extend(constraint_node(c) for c in table.checks if not c.not_valid)
     properties: list[exp.Expression] = [exp.UnloggedProperty()] if table.unlogged else []
@@ -217,22 +216,6 @@ def create_table(table: Table) -> exp.Create:
     properties.extend(parameter_assignments(table.parameters))  # WITH (...)
     return exp.Create(this=exp.Schema(this=table_ref(table), expressions=items), kind="TABLE", exists=True,
                       properties=exp.Properties(expressions=properties) if properties else None)
-
-
-def _not_null_of_inherited(table: Table) -> list[exp.Expression]:
-    """The NOT NULLs an INHERITS child names itself on the columns it has from its parents only (`inherited_only:`):
-    CONSTRAINT name NOT NULL column in CREATE TABLE (PostgreSQL 18), which keeps the column inherited-only; after
-    CREATE, the parent's inherited one would refuse the name (CREATE TABLE ... (PRIMARY KEY (id)) INHERITS makes such)."""
-    if not table.inherits or not table.inherited_only:
-        return []
-    out: list[exp.Expression] = []
-    for c in table.columns:
-        nn = c.not_null
-        if c.name in table.inherited_only and not c.nullable and nn is not None and nn.name and not nn.from_parent \
-                and not nn.not_valid:
-            out.append(exp.Var(this=f"CONSTRAINT {quote_ident(nn.name)} NOT NULL {quote_ident(c.name)}"
-                                    + (" NO INHERIT" if nn.no_inherit else "")))
-    return out
 
 
 def _printed_column(column: Column, inline_pk: bool, schema: str) -> Printed:
@@ -253,8 +236,7 @@ _PRINTED_COLUMNS: dict[tuple, str] = {}
 
 def own_columns(table: Table) -> tuple[Column, ...]:
     """The columns CREATE TABLE lists: an INHERITS child's own, not those the loader merged in from its
-    parents (they carry the table's own source: schemafile.inherits), nor those `inherited_only:` lists (they come
-    from the parents, and what is their own follows: compare.created_tables.inherited_only_given)."""
+    parents (they carry the table's own source: schemafile.inherits), nor those `inherited_only:` lists."""
     if not table.inherits or table.source is None:
         return table.columns
     return tuple(c for c in table.columns if c.source != table.source and c.name not in table.inherited_only)
