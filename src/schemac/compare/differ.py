@@ -14,7 +14,7 @@ from schemac.compare.around import around_recreated, domains_around_recreated
 from schemac.compare.casts import diff_casts
 from schemac.compare.opclasses import around_operator_classes, diff_operator_classes
 from schemac.compare.operators import diff_operators
-from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change,
+from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change,
                                      takes_using)
 from schemac.compare.grants import diff_grants, namespace
 from schemac.compare.policies import diff_policies
@@ -134,8 +134,9 @@ def _stable_parents(old: Table, new: Table) -> list[tuple[str, str]]:
 
 
 def _kept_below(per_table: dict[tuple[str, str], list[Change]], cur_tables: dict, des_tables: dict) -> set:
-    """(schema, table, column) of each parent's DROP COLUMN that every INHERITS child having the column keeps:
-    made ALTER TABLE ONLY (cause KEPT_BELOW), which leaves each child's columns as they were but that one, its own."""
+    """(schema, table, column) of each parent's DROP COLUMN that an INHERITS child having the column keeps: made
+    ALTER TABLE ONLY (cause KEPT_BELOW), which leaves each child's columns as they were but that one, its own (a
+    child that drops it too drops it after: AFTER_ONLY)."""
     drops = {(c.schema, c.table, c.name) for changes in per_table.values() for c in changes
              if c.kind == "drop_column" and c.cause is None}
     keeps: dict[tuple, set] = {}
@@ -148,7 +149,7 @@ def _kept_below(per_table: dict[tuple[str, str], list[Change]], cur_tables: dict
             for c in old.columns:
                 if (*p, c.name) in drops:
                     keeps.setdefault((*p, c.name), set()).add(c.name in names)
-    return {k for k, kept in keeps.items() if kept == {True}}
+    return {k for k, kept in keeps.items() if True in kept}
 
 
 def _not_inherited(changes: list[Change], old: Table, new: Table,
@@ -161,8 +162,9 @@ def _not_inherited(changes: list[Change], old: Table, new: Table,
     parent = {(c.kind, c.name) for key in parents for c in per_table.get(key, ())}
     out = [c if c.kind not in CARRIED_TO_PARTITIONS or (c.kind, c.name) not in parent else
            replace(c, cause=NAMED_BELOW if names_its_own(c, new) else INHERITED) for c in changes]
-    out = [replace(c, cause=KEPT_BELOW) if c.kind == "drop_column" and (c.schema, c.table, c.name) in only else c
-           for c in out]
+    below = {c.name for c in changes if c.kind == "drop_column" for p in parents if (*p, c.name) in only}
+    out = [replace(c, cause=KEPT_BELOW) if c.kind == "drop_column" and (c.schema, c.table, c.name) in only else
+           replace(c, cause=AFTER_ONLY) if c.kind == "drop_column" and c.name in below else c for c in out]
     if new.partition_of is None:  # a column the child keeps while its parent drops it: NO INHERIT, INHERIT
         names = {c.name for c in new.columns}
         for q in new.inherits:

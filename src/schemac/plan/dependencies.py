@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from schemac.model.frozen import frozen
 
-from schemac.compare.changes import (AFTER_DETACH, BEFORE_PARENTS_COLUMNS, NAMED_BELOW, NEW_TABLE, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
+from schemac.compare.changes import (AFTER_DETACH, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KEPT_BELOW, NAMED_BELOW, NEW_TABLE, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
                                      takes_using)
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.plan.stubs import STUB, STUBBED
@@ -218,7 +218,9 @@ def deps(c: Change) -> Deps:
             old_refs.add(_held_aside(old.type))  # type: ignore[union-attr]
             if k == "drop_column" and old.identity is not None:  # type: ignore[union-attr]
                 removes.add(_identity_sequence(t, c.name))  # type: ignore[arg-type]
-            if k == "drop_column":
+            if k == "drop_column":  # (a parent's ONLY before its children's own: compare.differ._kept_below)
+                makes |= {("dropped only", t.schema, t.name, c.name)} if c.cause == KEPT_BELOW else set()  # type: ignore
+                new_refs |= {("dropped only", *p, c.name) for p in parents_of(t)} if c.cause == AFTER_ONLY else set()  # type: ignore
                 removes.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
                 makes.add(("columns dropped", t.schema, t.name))  # type: ignore[union-attr]
     elif k in ("set_not_null", "drop_not_null", "alter_not_null"):
