@@ -67,7 +67,7 @@ def inherited_only_given(t: Table, tables: dict) -> dict[str, Column]:
         nn = c.not_null
         named = nn is not None and bool(nn.name) and not nn.from_parent and not nn.not_valid
         keep = not pc.nullable or named
-        out[c.name] = replace(c, default=pc.default, comment=None, nullable=c.nullable if keep else True,
+        out[c.name] = replace(c, default=pc.default, comment=None, identity=None, nullable=c.nullable if keep else True,
                               not_null=nn if keep else None, **{**DEFAULT_SETTINGS, **_COPIED(pc)})
     return out
 
