@@ -157,7 +157,7 @@ def _not_inherited(changes: list[Change], old: Table, new: Table,
     """A partition's (or INHERITS child's) changes, those its parent's ALTER TABLE carries down to it
     marked INHERITED: they run no statement of their own, but order what depends on them (a partition
     attached below it). A partition detached to be attached again takes its own changes. `only`: the parents'
-    DROP COLUMNs every child keeps (_kept_below), its own made ONLY."""
+    DROP COLUMNs a child keeps (_kept_below): the parent's made ONLY, a child's own that drops it too after."""
     parents = _stable_parents(old, new)
     parent = {(c.kind, c.name) for key in parents for c in per_table.get(key, ())}
     out = [c if c.kind not in CARRIED_TO_PARTITIONS or (c.kind, c.name) not in parent else
