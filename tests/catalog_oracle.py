@@ -81,7 +81,8 @@ QUERIES = {
                CASE WHEN a.attcollation <> t.typcollation THEN co.collnamespace::regnamespace::text || '.' || co.collname END,
                col_description(c.oid, a.attnum),
                COALESCE(a.attstattarget, -1), a.attstorage::text, a.attcompression::text,
-               (SELECT array_agg(o ORDER BY o) FROM unnest(a.attoptions) o)
+               (SELECT array_agg(o ORDER BY o) FROM unnest(a.attoptions) o),
+               a.attislocal, a.attinhcount
         FROM pg_attribute a
         JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         JOIN pg_type t ON t.oid = a.atttypid
@@ -98,7 +99,7 @@ QUERIES = {
     "constraints": f"""
         SELECT n.nspname, c.relname, k.conname, k.contype::text, pg_get_constraintdef(k.oid),
                k.condeferrable, k.condeferred, k.convalidated, k.connoinherit AND k.contype = 'c',
-               obj_description(k.oid, 'pg_constraint')
+               obj_description(k.oid, 'pg_constraint'), k.conislocal, k.coninhcount
         FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relnamespace IN ({_USER_NS}) AND c.relname <> ALL (%(ignored)s) AND k.contype <> 'n'
           AND k.conparentid = 0

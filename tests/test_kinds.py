@@ -186,8 +186,10 @@ def test_a_range_types_multirange_is_a_known_type():
      "name 'k', which is no NOT VALID CHECK"),
     ("tables:\n  p: {columns: {a: integer}}\n  c:\n    columns: {a: integer}\n    validated_checks: [k]\n",
      "validated_checks are a partition's or an INHERITS child's"),
-    ("tables:\n  p: {columns: {a: integer}}\n  c:\n    inherits: [p]\n    inherited_only: [a]\n",
-     "inherited_only of table 'c': only a table with column_order takes it"),
+    ("tables:\n  p: {columns: {a: integer}}\n  c:\n    columns: {a: integer}\n    inherited_only: [a]\n",
+     "inherited_only of table 'c': only a table with inherits takes it"),
+    ("tables:\n  p: {columns: {a: integer}}\n  c:\n    inherits: [p]\n    inherited_only: [x]\n    columns: {x: text}\n",
+     "inherited_only of table public.c names column 'x', which its parents do not have"),
     ("tables:\n  p: {columns: {a: integer}}\n  c:\n    inherits: [p]\n    column_order: [x, a]\n    inherited_only: [x]\n"
      "    columns: {x: text}\n", "inherited_only of table public.c names column 'x', which its parents do not have"),
     ("tables:\n  p: {columns: {a: integer}}\n  c:\n    inherits: [p]\n    column_order: [a]\n    inherited_only: [a, a]\n",

@@ -61,6 +61,15 @@ INHERITED = "inherited from the parent"
 # The cause of a child's NO INHERIT and INHERIT around its parent's DROP COLUMN of a column the child keeps:
 # the pair makes the child's columns its own, so the parent's DROP COLUMN leaves the child's.
 KEEPS_COLUMN = "keeps a column its parent drops"
+# The cause of a parent's DROP COLUMN a child that has the column keeps: ALTER TABLE ONLY, which makes the children's
+# their own (attislocal) and leaves their other columns as they are (NO INHERIT and INHERIT make all local).
+KEPT_BELOW = "kept by a child"
+# The cause of a child's DROP COLUMN of a column its parent drops ONLY (KEPT_BELOW, another child keeps it): after it.
+AFTER_ONLY = "dropped after its parent's ALTER TABLE ONLY"
+# The cause of a table's INHERIT of a parent that gains columns the table has from it only (inherited_only): made
+# before the parent's ADD COLUMN (`old`: their names), which carries them down (attislocal false); the table's own
+# ADD COLUMN of each, INHERITED, runs no statement.
+BEFORE_PARENTS_COLUMNS = "joins before its parent's new columns"
 # Column changes a partition (or an INHERITS child) takes from its parent: ALTER TABLE on the parent makes them on every
 # partition, and Postgres refuses them on the partition itself ("cannot add column to a partition").
 CARRIED_TO_PARTITIONS = frozenset({"add_column", "drop_column", "alter_column_type", "set_not_null", "drop_not_null",

@@ -11,7 +11,7 @@ from schemac.model import Column, Table
 from schemac.pg.column_storage import DEFAULT_SETTINGS
 
 
-def created_by_create_table(t: Table, parent: Optional[Table] = None) -> Table:
+def created_by_create_table(t: Table, parent: Optional[Table] = None, tables: Optional[dict] = None) -> Table:
     """What CREATE TABLE alone makes of `t`: the rest (foreign keys, NOT VALID checks, indexes, comments,
     the partition attachment, a repeated UNIQUE, CLUSTER ON, REPLICA IDENTITY) follows as changes, computed by diffing this skeleton
     against `t`. A partition of `parent` is created PARTITION OF it: it takes the parent's columns as
@@ -27,7 +27,8 @@ def created_by_create_table(t: Table, parent: Optional[Table] = None) -> Table:
         return replace(t, columns=columns, primary_key=None, uniques=(), checks=(), foreign_keys=(), indexes=(),
                        comment=None, triggers=(), exclusions=(), rules=(), statistics=(), cluster_on=None, **_NO_REPLICA_IDENTITY)
     repeated = repeated_keys(t)
-    return replace(t, columns=tuple(_bare(c) for c in t.columns),
+    given = inherited_only_given(t, tables or {})
+    return replace(t, columns=tuple(given.get(c.name) or _bare(c) for c in t.columns),
                    primary_key=replace(t.primary_key, comment=None, index_comment=None)
                    if t.primary_key and not _key_on_inherited(t) else None,
                    uniques=tuple(replace(u, comment=None, index_comment=None) for u in t.uniques if u not in repeated),
@@ -42,8 +43,33 @@ def _key_on_inherited(t: Table) -> bool:
     the parent's name); declared in CREATE TABLE ... INHERITS the key makes one of the child's own."""
     if t.primary_key is None or not t.inherits or t.source is None:
         return False
-    listed = {c.name for c in t.columns if c.source != t.source}  # (the parents' carry the table's own: plan.ddl.own_columns)
+    listed = {c.name for c in t.columns if c.source != t.source  # (the parents' carry the table's own: plan.ddl.own_columns)
+              and c.name not in t.inherited_only}
     return any(name not in listed for name in t.primary_key.columns)
+
+
+def inherited_only_given(t: Table, tables: dict) -> dict[str, Column]:
+    """An INHERITS child's columns schema.yaml lists and `inherited_only:` keeps its parents' only (attislocal false),
+    as CREATE TABLE ... INHERITS makes them without declaring them (by name): its first parent's default, no comment,
+    the storage and compression it copies; NOT NULL where a parent has one or the child names its own in CREATE TABLE
+    (plan.ddl). What the column has of its own (a default, none, a NOT NULL, a comment, settings) follows as changes:
+    ALTER TABLE ... ALTER COLUMN leaves it inherited-only, where declaring it would make it the child's own."""
+    if not t.inherits or not t.inherited_only or t.source is None:
+        return {}
+    out: dict[str, Column] = {}
+    for c in t.columns:
+        if c.source == t.source or c.name not in t.inherited_only:
+            continue
+        pc = next((x for q in t.inherits for x in getattr(tables.get((q.schema, q.name)), "columns", ())
+                   if x.name == c.name), None)
+        if pc is None:
+            continue
+        nn = c.not_null
+        named = nn is not None and bool(nn.name) and not nn.from_parent and not nn.not_valid
+        keep = not pc.nullable or named
+        out[c.name] = replace(c, default=pc.default, comment=None, identity=None, nullable=c.nullable if keep else True,
+                              not_null=nn if keep else None, **{**DEFAULT_SETTINGS, **_COPIED(pc)})
+    return out
 
 
 def _bare(c: Column) -> Column:

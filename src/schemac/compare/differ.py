@@ -14,7 +14,7 @@ from schemac.compare.around import around_recreated, domains_around_recreated
 from schemac.compare.casts import diff_casts
 from schemac.compare.opclasses import around_operator_classes, diff_operator_classes
 from schemac.compare.operators import diff_operators
-from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KINDS, TYPED_REBUILT, Change,
+from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change,
                                      takes_using)
 from schemac.compare.grants import diff_grants, schema_comments
 from schemac.compare.policies import diff_policies
@@ -133,25 +133,72 @@ def _stable_parents(old: Table, new: Table) -> list[tuple[str, str]]:
     return [(q.schema, q.name) for q in new.inherits if q in old.inherits]
 
 
+def _kept_below(per_table: dict[tuple[str, str], list[Change]], cur_tables: dict, des_tables: dict) -> set:
+    """(schema, table, column) of each parent's DROP COLUMN that an INHERITS child having the column keeps: made
+    ALTER TABLE ONLY (cause KEPT_BELOW), which leaves each child's columns as they were but that one, its own (a
+    child that drops it too drops it after: AFTER_ONLY)."""
+    drops = {(c.schema, c.table, c.name) for changes in per_table.values() for c in changes
+             if c.kind == "drop_column" and c.cause is None}
+    keeps: dict[tuple, set] = {}
+    for key in per_table:
+        old, new = cur_tables[key], des_tables[key]
+        if new.partition_of is not None or old.partition_of is not None:
+            continue
+        names = {c.name for c in new.columns}
+        for p in _stable_parents(old, new):
+            for c in old.columns:
+                if (*p, c.name) in drops:
+                    keeps.setdefault((*p, c.name), set()).add(c.name in names)
+    return {k for k, kept in keeps.items() if True in kept}
+
+
 def _not_inherited(changes: list[Change], old: Table, new: Table,
-                   per_table: dict[tuple[str, str], list[Change]]) -> list[Change]:
+                   per_table: dict[tuple[str, str], list[Change]], only: frozenset = frozenset()) -> list[Change]:
     """A partition's (or INHERITS child's) changes, those its parent's ALTER TABLE carries down to it
     marked INHERITED: they run no statement of their own, but order what depends on them (a partition
-    attached below it). A partition detached to be attached again takes its own changes."""
+    attached below it). A partition detached to be attached again takes its own changes. `only`: the parents'
+    DROP COLUMNs a child keeps (_kept_below): the parent's made ONLY, a child's own that drops it too after."""
     parents = _stable_parents(old, new)
     parent = {(c.kind, c.name) for key in parents for c in per_table.get(key, ())}
     out = [c if c.kind not in CARRIED_TO_PARTITIONS or (c.kind, c.name) not in parent else
            replace(c, cause=NAMED_BELOW if names_its_own(c, new) else INHERITED) for c in changes]
+    below = {c.name for c in changes if c.kind == "drop_column" for p in parents if (*p, c.name) in only}
+    out = [replace(c, cause=KEPT_BELOW) if c.kind == "drop_column" and (c.schema, c.table, c.name) in only else
+           replace(c, cause=AFTER_ONLY) if c.kind == "drop_column" and c.name in below else c for c in out]
     if new.partition_of is None:  # a column the child keeps while its parent drops it: NO INHERIT, INHERIT
         names = {c.name for c in new.columns}
         for q in new.inherits:
             kept = tuple(c.name for c in per_table.get((q.schema, q.name), ())
-                         if c.kind == "drop_column" and c.name in names and (q.schema, q.name) in parents)
+                         if c.kind == "drop_column" and c.name in names and (q.schema, q.name) in parents
+                         and (q.schema, q.name, c.name) not in only)
             if kept:  # (the INHERIT carries the columns kept, for its place in the plan: plan.dependencies)
                 name = f"{q.schema}.{q.name}"
                 out += [Change("drop_inherit", new.schema, new.name, name, q, None, new, KEEPS_COLUMN),
                         Change("add_inherit", new.schema, new.name, name, kept, q, new, KEEPS_COLUMN)]
-    return out
+    return _joined_before_parents_columns(out, old, new, per_table)
+
+
+def _joined_before_parents_columns(changes: list[Change], old: Table, new: Table,
+                                   per_table: dict[tuple[str, str], list[Change]]) -> list[Change]:
+    """A table joining a parent (INHERIT) that gains in the same migration columns the table has from it only
+    (inherited_only, as the parent gives them): the INHERIT first, then the parent's ADD COLUMN carries them down
+    (attislocal false, as in a database where the parent gained them after the INHERIT), the table's own ADD COLUMN
+    INHERITED; added by the table before its INHERIT, they would be its own."""
+    if not new.inherited_only or new.partition_of is not None:
+        return changes
+    given: dict[tuple, tuple[str, ...]] = {}
+    for q in new.inherits:
+        if q not in old.inherits:
+            added = {c.name for c in per_table.get((q.schema, q.name), ()) if c.kind == "add_column" and c.cause is None}
+            given[(q.schema, q.name)] = tuple(c.name for c in new.columns if c.name in added and c.name in new.inherited_only
+                                              and c.source == new.source and old.column(c.name) is None)
+    later = {n for names in given.values() for n in names}
+    if not later:
+        return changes
+    return [replace(c, cause=INHERITED) if c.kind == "add_column" and c.name in later and c.cause is None else
+            replace(c, old=given[(c.new.schema, c.new.name)], cause=BEFORE_PARENTS_COLUMNS)  # type: ignore[union-attr]
+            if c.kind == "add_inherit" and c.cause is None and given.get((c.new.schema, c.new.name)) else c  # type: ignore
+            for c in changes]
 
 
 # The cause of a foreign key dropped and added again around the key it references: Postgres refuses to
@@ -251,12 +298,12 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
                                                            parent)  # type: ignore[arg-type]
                 parent = None
             elif reordered_child(t, des_tables):  # the same for an INHERITS child: CREATE TABLE, then INHERIT
-                made, copies = inherited_child(made, des_tables)
-                created = made
+                made, copies = inherited_child(made, des_tables, cur_tables)
+                created, t = made, replace(t, checks_inherited=made.checks_inherited)  # (its INHERITs leave the scratch)
             changes.append(Change("add_table", t.schema, t.name, None, None, created, created,
                                   FOREIGN_REMADE if key in remade else None))
             changes.extend(copies)
-            changes.extend(replace(c, cause=NEW_TABLE) for c in diff_table(created_by_create_table(made, parent), t))
+            changes.extend(replace(c, cause=NEW_TABLE) for c in diff_table(created_by_create_table(made, parent, des_tables), t))
         else:
             t = defaults_as_held(old, t, cur_tables, des_tables)
             old = without_implied_twin_copies(old, t)
@@ -266,8 +313,9 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             renamed += [c for c in before_inherit(old, t, des_tables) if c.name not in {r.name for r in renamed}]
             retypes = enum_sides(cast_directly(diff_table(old, t, rebuilt), *domains), current, desired)
             per_table[key] = before + after_no_inherit(retypes, left) + renamed
+    only = frozenset(_kept_below(per_table, cur_tables, des_tables))
     for key, table_changes in per_table.items():
-        changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table))
+        changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table, only))
     changes = named_in_partitions(changes, des_tables)
     for key, t in cur_tables.items():
         if key not in des_tables:

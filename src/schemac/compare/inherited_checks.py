@@ -144,8 +144,8 @@ def reordered_child(t: Table, tables: dict) -> bool:
 
 def scratch_made(t: Table) -> bool:
     """Whether a child in an order of its own is made through a scratch parent (plan.inherit_ddl): where it has
-    columns from its parents only."""
-    return bool(t.inherited_only)
+    columns from its parents only, or CHECKs (inherited_child)."""
+    return bool(t.inherited_only) or t.checks_inherited
 
 
 def _ancestors_checks(parent: Table, tables: dict, seen: frozenset = frozenset()) -> list[tuple[Table, Check]]:
@@ -159,28 +159,31 @@ def _ancestors_checks(parent: Table, tables: dict, seen: frozenset = frozenset()
     return out
 
 
-def without_parents_checks(t: Table, tables: dict) -> Table:
-    """A child in an order of its own (reordered_child) as inspect writes it: without the CHECKs it has from its
-    parents under their names, whether it declared them too or not (conislocal). Made again, it is given them
-    before its INHERIT either way (inherited_child), as the parents' definition says; listed as its own, a
-    table that had them from its parents only would read back otherwise."""
-    if scratch_made(t):  # made through a scratch parent (plan.inherit_ddl): those it declared are made its own
-        return t
-    parents = [pc for q in t.inherits if (p := tables.get((q.schema, q.name))) is not None
-               for _, pc in _ancestors_checks(p, tables)]
-    return replace(t, checks=tuple(c for c in t.checks if not _named_like(c, parents)))
-
-
-def inherited_child(made: Table, tables: dict) -> tuple[Table, list[Change]]:
+def inherited_child(made: Table, tables: dict, current: Optional[dict] = None) -> tuple[Table, list[Change]]:
     """A new INHERITS child that keeps its own column order is made as it was: CREATE TABLE on its own with
     every column in that order (the returned table: NOT NULLs and generated columns as its parents', which
     INHERIT requires), then ALTER TABLE ... INHERIT each parent in turn (among the changes that complete it),
-    after the parents' CHECKs it lacks (cause FOR_INHERIT), which INHERIT requires too."""
-    checks = [pc for q in made.inherits for pc in _ancestors_checks(tables[(q.schema, q.name)], tables)]
+    after the parents' CHECKs it lacks (cause FOR_INHERIT), which INHERIT requires too. Those CHECKs schema.yaml
+    does not list under its checks it has from its parents only (conislocal false, as inspect writes a child's: the
+    ones it declared too are listed): it is made through a scratch parent holding them (checks_inherited). A CHECK
+    an existing parent (in `current`) gains in the same migration is none of them: its ADD CONSTRAINT, after the
+    INHERIT, reaches the child."""
+    checks = [pc for q in made.inherits for pc in _ancestors_checks(tables[(q.schema, q.name)], tables)
+              if _held_now(*pc, current or {})]
     columns = tuple(replace(c, not_null=replace(c.not_null, from_parent=False)) if c.not_null is not None else c
                     for c in made.columns)  # (declared NOT NULL: INHERIT requires it)
     made = replace(made, inherits=(), joins=made.inherits, columns=columns)
-    return made, _copies(made, checks)
+    copies = _copies(made, checks)
+    if copies and not made.checks_inherited:
+        made = replace(made, checks_inherited=True)
+        copies = _copies(made, checks)
+    return made, copies
+
+
+def _held_now(parent: Table, c: Check, current: dict) -> bool:
+    """Whether `parent`'s CHECK `c` is there before the migration (or `parent` is new: made with it)."""
+    was = current.get(parent.key)
+    return was is None or constraint_name(parent, c) in {constraint_name(was, x) for x in was.checks}
 
 
 def checks_for_attach(cur: Table, des: Table, cur_tables: dict, des_tables: dict) -> list[Change]:

@@ -348,6 +348,9 @@ class Table(Qualified):
     # The parents a child made on its own (column_order) joins by ALTER TABLE ... INHERIT after its CREATE:
     # created after them (compare.inherited_checks.inherited_child).
     joins: tuple[Parent, ...] = field(default=(), compare=False, metadata={"recorded": False})
+    # Such a child that has some of its parents' CHECKs from them only (conislocal false: those schema.yaml does not
+    # list under its checks): made through a scratch parent, as one with inherited_only is (plan.inherit_ddl).
+    checks_inherited: bool = field(default=False, compare=False, metadata={"recorded": False})
     # CREATE TABLE ... OF type (pg_class.reloftype): a typed table, its columns the composite type's
     # attributes (as the type is spelled in a column's type: "person", "s.person").
     of: Optional[str] = None

@@ -22,7 +22,7 @@ from schemac.pg.types import build_type
 from schemac.pg.syntax import Printed
 from schemac.plan import printing
 from schemac.plan.exclusion_ddl import exclusion_body
-from schemac.plan.not_null_ddl import inline_not_null, partition_not_nulls
+from schemac.plan.not_null_ddl import inherited_not_nulls, inline_not_null, partition_not_nulls
 from schemac.plan.trees import default_expression, fresh_expression, fresh_type, release
 
 
@@ -203,7 +203,7 @@ def create_table(table: Table) -> exp.Create:
     ]
     if pk is not None and not inline_pk and listed.issuperset(pk.columns):
         items.append(constraint_node(pk))
-    items.extend(constraint_node(u) for u in table.uniques)
+    items += inherited_not_nulls(table) + [constraint_node(u) for u in table.uniques]  # (not_null_ddl: a child's own)
     # NOT VALID checks cannot be declared inline: they are added by ALTER TABLE after the table.
     items.extend(constraint_node(c) for c in table.checks if not c.not_valid)
     properties: list[exp.Expression] = [exp.UnloggedProperty()] if table.unlogged else []
@@ -236,10 +236,10 @@ _PRINTED_COLUMNS: dict[tuple, str] = {}
 
 def own_columns(table: Table) -> tuple[Column, ...]:
     """The columns CREATE TABLE lists: an INHERITS child's own, not those the loader merged in from its
-    parents (they carry the table's own source: schemafile.inherits)."""
+    parents (they carry the table's own source: schemafile.inherits), nor those `inherited_only:` lists."""
     if not table.inherits or table.source is None:
         return table.columns
-    return tuple(c for c in table.columns if c.source != table.source)
+    return tuple(c for c in table.columns if c.source != table.source and c.name not in table.inherited_only)
 
 
 def _partition_by(table: Table) -> Optional[exp.PartitionedByProperty]:

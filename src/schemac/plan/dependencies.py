@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from schemac.model.frozen import frozen
 
-from schemac.compare.changes import (AFTER_DETACH, NAMED_BELOW, NEW_TABLE, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
+from schemac.compare.changes import (AFTER_DETACH, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KEPT_BELOW, NAMED_BELOW, NEW_TABLE, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
                                      takes_using)
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.plan.stubs import STUB, STUBBED
@@ -178,8 +178,11 @@ def deps(c: Change) -> Deps:
             makes |= kept  # before its other column changes, which reach the child again through it
             old_refs |= parent_columns - kept  # (and before its ADD COLUMNs: KINDS puts add_inherit first)
             new_refs |= {("table", q.schema, q.name), _table(t)}  # type: ignore[union-attr, arg-type]
-        else:
-            new_refs |= parent_columns | {("table", q.schema, q.name), _table(t)} | {col(x.name) for x in t.columns}  # type: ignore
+        else:  # (but the columns the parent gains after it: compare.differ._joined_before_parents_columns)
+            later = set(old) if c.cause == BEFORE_PARENTS_COLUMNS else set()  # type: ignore[arg-type]
+            new_refs |= {r for r in parent_columns if r[3] not in later} | {("table", q.schema, q.name), _table(t)} | \
+                {col(x.name) for x in t.columns if x.name not in later}  # type: ignore[union-attr]
+            makes |= {("joined", q.schema, q.name, x) for x in later}  # type: ignore[union-attr]
             at = t.inherits.index(q) if q in t.inherits else -1  # type: ignore[union-attr]  in their order (inhseqno),
             makes.add(("inherit", t.schema, t.name, at))  # type: ignore[union-attr]  the last one leaving a scratch parent
             new_refs.add(("inherit", t.schema, t.name, at - 1))  # type: ignore[union-attr]  (plan.inherit_ddl)
@@ -199,8 +202,8 @@ def deps(c: Change) -> Deps:
     elif k in ("add_column", "drop_column", "alter_column_type", "alter_generated"):
         if new is not None:
             makes.add(col(c.name))
-            new_refs |= column_refs(t, new)  # type: ignore[arg-type]
-            if takes_using(c):  # the USING expression reads other columns too
+            new_refs |= column_refs(t, new) | {("joined", t.schema, t.name, c.name)}  # type: ignore  (after an INHERIT
+            if takes_using(c):  # that takes the column from it: BEFORE_PARENTS_COLUMNS)  # the USING expression reads other columns too
                 new_refs |= expression_refs(new.using, t.schema, t.name)  # type: ignore[union-attr, arg-type]
             if not new.nullable and k == "add_column":  # type: ignore[union-attr]
                 makes.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
@@ -215,7 +218,9 @@ def deps(c: Change) -> Deps:
             old_refs.add(_held_aside(old.type))  # type: ignore[union-attr]
             if k == "drop_column" and old.identity is not None:  # type: ignore[union-attr]
                 removes.add(_identity_sequence(t, c.name))  # type: ignore[arg-type]
-            if k == "drop_column":
+            if k == "drop_column":  # (a parent's ONLY before its children's own: compare.differ._kept_below)
+                makes |= {("dropped only", t.schema, t.name, c.name)} if c.cause == KEPT_BELOW else set()  # type: ignore
+                new_refs |= {("dropped only", *p, c.name) for p in parents_of(t)} if c.cause == AFTER_ONLY else set()  # type: ignore
                 removes.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
                 makes.add(("columns dropped", t.schema, t.name))  # type: ignore[union-attr]
     elif k in ("set_not_null", "drop_not_null", "alter_not_null"):

@@ -71,3 +71,18 @@ def partition_not_nulls(t: Table) -> str:
     return "(" + ", ".join(f"{quote_ident(c.name)} WITH OPTIONS CONSTRAINT {quote_ident(c.not_null.name)} NOT NULL"  # type: ignore
                            for c in named) + ")" if named else ""
 
+
+def inherited_not_nulls(table: Table) -> list[exp.Expression]:
+    """The NOT NULLs an INHERITS child names itself on the columns it has from its parents only (`inherited_only:`):
+    CONSTRAINT name NOT NULL column in CREATE TABLE (PostgreSQL 18), which keeps the column inherited-only; after
+    CREATE, the parent's inherited one would refuse the name (CREATE TABLE ... (PRIMARY KEY (id)) INHERITS makes such)."""
+    if not table.inherits or not table.inherited_only:
+        return []
+    out: list[exp.Expression] = []
+    for c in table.columns:
+        nn = c.not_null
+        if c.name in table.inherited_only and not c.nullable and nn is not None and nn.name and not nn.from_parent \
+                and not nn.not_valid:
+            out.append(exp.Var(this=f"CONSTRAINT {quote_ident(nn.name)} NOT NULL {quote_ident(c.name)}"
+                                    + (" NO INHERIT" if nn.no_inherit else "")))
+    return out

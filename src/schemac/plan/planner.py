@@ -8,7 +8,7 @@ from typing import Iterator
 
 from sqlglot import exp
 
-from schemac.compare.changes import INHERITED, Change, takes_using
+from schemac.compare.changes import INHERITED, KEPT_BELOW, Change, takes_using
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.model import Check, Column, SequenceOptions, Table, Trigger, index_comment
 from schemac.pg.dialect import RENDER
@@ -184,8 +184,10 @@ def statements_for(change: Change) -> list[exp.Expression]:
         cache = ddl.identity_cache(t, change.new)  # type: ignore[arg-type]
         return [_alter(t, ddl.column_def(change.new, schema=t.schema))] + \
             ([cache] if cache else []) + not_valid_statements(t, (change.new,))  # type: ignore[arg-type]
-    if k == "drop_column":
-        return [_alter(t, exp.Drop(tables=[exp.Column(this=ident(change.name))], kind="COLUMN"))]  # type: ignore
+    if k == "drop_column":  # ONLY where every child keeps it (compare.differ._kept_below)
+        dropped = _alter(t, exp.Drop(tables=[exp.Column(this=ident(change.name))], kind="COLUMN"))  # type: ignore
+        dropped.set("only", change.cause == KEPT_BELOW or None)
+        return [dropped]
     col: Column = change.new  # type: ignore[assignment]
     if k == "alter_column_type":
         old: Column = change.old  # type: ignore[assignment]

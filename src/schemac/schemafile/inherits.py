@@ -35,26 +35,24 @@ class InheritsReader(FieldReader):
     def column_order(self, f: dict, what: str, key: tuple[str, str], inherits: tuple[Parent, ...]) -> None:
         """Reads `column_order:` (the child's columns, its parents' among them, in their order), kept for
         resolve_inherits, which knows the parents' columns."""
-        if "column_order" not in f:
-            if "inherited_only" in f:
-                raise self.fail(f["inherited_only"][1], f"inherited_only of {what}: only a table with column_order "
-                                                        "takes it (a child made INHERITS has from its parents only the "
-                                                        "columns its columns: does not declare)")
-            return
-        node = f["column_order"][1]
-        if not inherits:
-            raise self.fail(node, f"column_order of {what}: only a table with inherits takes it (a table's own "
-                                  "columns come in the order columns: lists them)")
-        names: list[tuple[str, Source]] = []
-        for item in self.w.sequence(node, f"column_order of {what}"):
-            name = self.identifier(item, f"column of column_order of {what}")
-            if any(name == n for n, _ in names):
-                raise self.fail(item, f"column_order of {what} lists column '{name}' twice")
-            names.append((name, self.w.src(item)))
-        if not names:
-            raise self.fail(node, f"column_order of {what} is empty")
-        self.__dict__.setdefault("_column_orders", {})[key] = tuple(names)
+        if "column_order" in f:
+            node = f["column_order"][1]
+            if not inherits:
+                raise self.fail(node, f"column_order of {what}: only a table with inherits takes it (a table's own "
+                                      "columns come in the order columns: lists them)")
+            names: list[tuple[str, Source]] = []
+            for item in self.w.sequence(node, f"column_order of {what}"):
+                name = self.identifier(item, f"column of column_order of {what}")
+                if any(name == n for n, _ in names):
+                    raise self.fail(item, f"column_order of {what} lists column '{name}' twice")
+                names.append((name, self.w.src(item)))
+            if not names:
+                raise self.fail(node, f"column_order of {what} is empty")
+            self.__dict__.setdefault("_column_orders", {})[key] = tuple(names)
         if "inherited_only" in f:
+            if not inherits:
+                raise self.fail(f["inherited_only"][1], f"inherited_only of {what}: only a table with inherits takes "
+                                                        "it (the columns it has from its parents only)")
             only: list[tuple[str, Source]] = []
             for item in self.w.sequence(f["inherited_only"][1], f"inherited_only of {what}"):
                 name = self.identifier(item, f"column of inherited_only of {what}")
@@ -152,6 +150,7 @@ def resolve_inherits(tables: list[Table], orders: Optional[dict] = None) -> list
         out = replace(t, columns=merged_columns(t, parents)) if parents else t
         if t.key in (orders or {}):
             out = replace(out, columns=_ordered(t, out.columns, orders[t.key]))  # type: ignore[index]
+        if parents and (t.key in (orders or {}) or ("inherited_only", t.key) in (orders or {})):
             out = replace(out, inherited_only=_inherited_only(t, parents, (orders or {}).get(("inherited_only", t.key), ())))
         done[t.key] = out
         return out

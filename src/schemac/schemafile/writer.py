@@ -19,7 +19,7 @@ from schemac.schemafile.aggregates import aggregate_spec
 from schemac.schemafile.operators import operator_spec
 from schemac.pg.routines import arguments_text
 from schemac.schemafile.emit import FastEmitter
-from schemac.compare.inherited_checks import reordered_child, without_parents_checks
+from schemac.compare.inherited_checks import reordered_child
 from schemac.schemafile.inherits import own_columns
 from schemac.schemafile.extended_statistics import statistics_spec
 from schemac.schemafile.triggers import trigger_spec
@@ -179,8 +179,11 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
             spec["column_order"] = _FlowList(c.name for c in t.columns)
             if t.inherited_only:  # columns it has from its parents only (attislocal false)
                 spec["inherited_only"] = _FlowList(t.inherited_only)
-            t = without_parents_checks(t, tables or {})
-        t = replace(t, columns=own_columns(t, tables or {}, reordered))
+        own = own_columns(t, tables or {}, reordered)
+        listed = [c.name for c in own if c.name in t.inherited_only]
+        if listed and not reordered:  # written (a default, NOT NULL or comment of its own), yet never declared
+            spec["inherited_only"] = _FlowList(listed)
+        t = replace(t, columns=own)
     spec.update(_drop_empty({"of": t.of, "unlogged": t.unlogged, "cluster_on": t.cluster_on}))
     spec.update(foreign_table_spec(t))
     spec.update(storage_spec(t))
