@@ -235,3 +235,38 @@ def test_a_parents_column_declared_again_keeps_its_own_and_its_parents_not_null(
         assert conn.execute(IDENTITIES).fetchall() == [("c", "id", "", False), ("c2", "id", "", False),
                                                        ("d", "id", "", own), ("p", "id", "", False)]
         conn.execute("ROLLBACK")
+
+
+JOINING = """tables:
+  parent:
+    columns: {id: {type: integer, nullable: false}, kind: text}
+    checks: {parent_kind_check: "kind <> ''"}
+  child:
+%s"""
+
+
+def test_a_table_joining_a_parent_is_told_what_stays_its_own(db_url, tmp_path):
+    """An existing table made a child (ALTER TABLE ... INHERIT) keeps the parent's columns and CHECK its own, which
+    no DDL changes: where schema.yaml leaves them to the parent, generate says so (joined_parent_notices), and the
+    catalog shows what it says; where the child declares them itself, nothing is said."""
+    generated_and_applied(tmp_path, db_url, JOINING % "    columns: {id: {type: integer, nullable: false}, kind: text, extra: integer}\n")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO child VALUES (2, 'c', 7)")
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    declared = JOINING % "    inherits: [parent]\n    columns: {id: {type: integer, nullable: false}, kind: text, extra: integer}\n" \
+        "    checks: {parent_kind_check: \"kind <> ''\"}\n"
+    schema.write_text(declared, encoding="utf-8")
+    assert not [n for n in generate(str(schema), out, dry_run=True).notices if "joins" in n]
+    schema.write_text(JOINING % "    inherits: [parent]\n    columns: {extra: integer}\n", encoding="utf-8")
+    notices = [n for n in generate(str(schema), out, dry_run=True).notices if "joins" in n]
+    assert len(notices) == 1 and "schema.yaml:5:3: table public.child joins public.parent" in notices[0], notices
+    assert "column(s) id, kind and CHECK(s) parent_kind_check stay its own" in notices[0], notices
+    generated_and_applied(tmp_path, db_url, schema.read_text(encoding="utf-8"))
+    with psycopg.connect(db_url) as conn:
+        local = conn.execute("SELECT attname::text, attislocal, attinhcount FROM pg_attribute WHERE attrelid = "
+                             "'child'::regclass AND attnum > 0 ORDER BY attnum").fetchall()
+        check = conn.execute("SELECT conislocal, coninhcount FROM pg_constraint WHERE conrelid = 'child'::regclass "
+                             "AND conname = 'parent_kind_check'").fetchall()
+        rows = conn.execute("SELECT * FROM child").fetchall()
+    assert local == [("id", True, 1), ("kind", True, 1), ("extra", True, 0)] and check == [(True, 1)], (local, check)
+    assert rows == [(2, "c", 7)]

@@ -11,6 +11,7 @@ from schemac import __version__
 from schemac.pg.collector import GCPause, OutOfSight
 from schemac.compare.changes import INHERITED, Change
 from schemac.compare.differ import diff, ignored_renames, repeated_key_notices, unused_usings
+from schemac.compare.joined_parents import joined_parent_notices
 from schemac.compare.not_nulls import inherited_renames
 from schemac.errors import SchemacError, printable
 from schemac.migrations.layout import Layout, MigrationFile, NewMigration, locked, next_version, validate_name
@@ -150,7 +151,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
             desired, view_notices = computed(desired, dev_url, current)
     changes = diff(current, desired)
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
-                    + change_notices(changes, desired) + row_failures(changes) + view_notices)
+                    + change_notices(changes, desired) + row_failures(changes) + view_notices
+                    + joined_parent_notices(current, desired))
     if not changes:
         last = f" (last migration: {state.migration})" if state else ""
         if state is None or (state.schema_sha256 == digest and not reparsed(current, desired)):
