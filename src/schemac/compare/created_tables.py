@@ -7,7 +7,7 @@ from typing import Optional
 
 from schemac.compare.not_nulls import partition_names_it
 from schemac.compare.tables import repeated_keys
-from schemac.model import Column, Table
+from schemac.model import Column, Table, own_columns
 from schemac.pg.column_storage import DEFAULT_SETTINGS
 
 
@@ -43,8 +43,7 @@ def _key_on_inherited(t: Table) -> bool:
     the parent's name); declared in CREATE TABLE ... INHERITS the key makes one of the child's own."""
     if t.primary_key is None or not t.inherits or t.source is None:
         return False
-    listed = {c.name for c in t.columns if c.source != t.source  # (the parents' carry the table's own: plan.ddl.own_columns)
-              and c.name not in t.inherited_only}
+    listed = {c.name for c in own_columns(t)}
     return any(name not in listed for name in t.primary_key.columns)
 
 

@@ -9,30 +9,33 @@ says so where schema.yaml leaves those columns to the parent, rather than leave 
 
 from __future__ import annotations
 
-from schemac.model import Schema, Table
+from schemac.model import Schema, Table, own_columns
 
 
 def _left_to_parent(t: Table, parent: Table) -> list[str]:
-    """The parent's columns `t` (as schema.yaml declares it) does not declare itself: merged in from its parents
-    (they carry the table's own source), or listed under inherited_only."""
-    declared = {c.name for c in t.columns if t.source is None or c.source != t.source} - set(t.inherited_only)
+    """The parent's columns `t` (as schema.yaml declares it) does not declare itself."""
+    declared = {c.name for c in own_columns(t)}
     return [c.name for c in parent.columns if c.name not in declared]
 
 
 def joined_parent_notices(current: Schema, desired: Schema) -> list[str]:
+    children = [t for t in desired.tables if t.inherits]
+    if not children:  # (every generate asks)
+        return []
     cur = {t.key: t for t in current.tables}
     des = {t.key: t for t in desired.tables}
     out = []
-    for key, t in des.items():
-        old = cur.get(key)
+    for t in children:
+        old = cur.get(t.key)
         if old is None or old.partition_of is not None or t.partition_of is not None:
             continue
+        own_checks = {k.name for k in t.checks}
         for p in t.inherits:
             parent = des.get((p.schema, p.name))
             if p in old.inherits or parent is None:
                 continue
             columns = _left_to_parent(t, parent)
-            checks = [c.name for c in parent.checks if not c.no_inherit and c.name not in {k.name for k in t.checks}]
+            checks = [c.name for c in parent.checks if not c.no_inherit and c.name not in own_checks]
             if not columns and not checks:
                 continue
             what = " and ".join(x for x in (f"column(s) {', '.join(columns)}" if columns else "",

@@ -18,16 +18,17 @@ from schemac.pg.childindex import child_index_name, child_key_name, is_child_ind
 from schemac.pg.names import constraint_name
 
 
+def _name_parts(i: Index) -> tuple[list, list]:
+    """What Postgres names an index's copy after: its columns (INCLUDE's too), and its expressions where a key is one."""
+    return [e.column for e in i.elements] + list(i.include), [e.expression for e in i.elements] + [None] * len(i.include)
+
+
 def _index_copy(t: Table, i: Index) -> Index:
-    return replace(i, name=child_index_name(t.name, [e.column for e in i.elements] + list(i.include),
-                                            [e.expression for e in i.elements] + [None] * len(i.include)),
-                   comment=None, renamed_from=None)
+    return replace(i, name=child_index_name(t.name, *_name_parts(i)), comment=None, renamed_from=None)
 
 
 def _implied_copy(t: Table, i: Index) -> bool:
-    return i.attached_to is not None and i.comment is None and is_child_index_name(
-        i.name, t.name, [e.column for e in i.elements] + list(i.include),
-        [e.expression for e in i.elements] + [None] * len(i.include))
+    return i.attached_to is not None and i.comment is None and is_child_index_name(i.name, t.name, *_name_parts(i))
 
 
 def without_implied_twin_copies(cur: Table, des: Table) -> Table:

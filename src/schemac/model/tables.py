@@ -376,6 +376,14 @@ class Table(Qualified):
         return None
 
 
+def own_columns(table: Table) -> tuple[Column, ...]:
+    """The columns an INHERITS child declares itself in schema.yaml (and CREATE TABLE lists): not those the loader
+    merged in from its parents (they carry the table's own source: schemafile.inherits), nor `inherited_only:`'s."""
+    if not table.inherits or table.source is None:
+        return table.columns
+    return tuple(c for c in table.columns if c.source != table.source and c.name not in table.inherited_only)
+
+
 def replica_identity_text(t: Table) -> str:
     """REPLICA IDENTITY as a report shows it: DEFAULT, FULL, NOTHING or USING INDEX name."""
     return f"USING INDEX {t.replica_identity_index}" if t.replica_identity == "index" else t.replica_identity.upper()

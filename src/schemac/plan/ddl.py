@@ -13,7 +13,7 @@ from typing import Iterable, Optional
 from sqlglot import exp
 
 from schemac.model import (Check, collate_sql, Column, deferral, Domain, Enum, Exclusion, Extension, ForeignKey, Identity, Index,
-                           IndexElement, key_mark, PrimaryKey, Table, Unique)
+                           IndexElement, key_mark, own_columns, PrimaryKey, Table, Unique)
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident
 from schemac.pg.expressions import parse_expression, parse_partition_bound, parse_partition_key, partition_key_opclasses
@@ -221,8 +221,9 @@ def create_table(table: Table) -> exp.Create:
 def _printed_column(column: Column, inline_pk: bool, schema: str) -> Printed:
     """column_def's printing, once per distinct definition (665 of 1,000 gen_schema.py tables' 11,474 columns), keyed
     on what column_def reads, uncompared fields too (a sequence name; NotNull.from_parent, once lost: test_not_nulls)."""
-    i, n, c = column.identity, column.not_null, column
-    key = (c.name, c.type, c.collation, c.nullable, c.default, c.generated, c.virtual, i, i and i.sequence_name, n, n and n.from_parent, inline_pk, schema)
+    identity, not_null = column.identity, column.not_null
+    key = (column.name, column.type, column.collation, column.nullable, column.default, column.generated, column.virtual,
+           identity, identity and identity.sequence_name, not_null, not_null and not_null.from_parent, inline_pk, schema)
     text = _PRINTED_COLUMNS.get(key)
     if text is None:
         tree = column_def(column, inline_pk, schema)
@@ -232,14 +233,6 @@ def _printed_column(column: Column, inline_pk: bool, schema: str) -> Printed:
 
 
 _PRINTED_COLUMNS: dict[tuple, str] = {}
-
-
-def own_columns(table: Table) -> tuple[Column, ...]:
-    """The columns CREATE TABLE lists: an INHERITS child's own, not those the loader merged in from its
-    parents (they carry the table's own source: schemafile.inherits), nor those `inherited_only:` lists."""
-    if not table.inherits or table.source is None:
-        return table.columns
-    return tuple(c for c in table.columns if c.source != table.source and c.name not in table.inherited_only)
 
 
 def _partition_by(table: Table) -> Optional[exp.PartitionedByProperty]:
