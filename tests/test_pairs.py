@@ -20,6 +20,8 @@ The default run takes every eighth pair (on one major, in turn: about 40 pairs, 
 
 from __future__ import annotations
 
+from typing import Callable, Optional
+
 import psycopg
 import pytest
 from catalog_oracle import fingerprint, fingerprint_difference, sibling_database, values
@@ -65,7 +67,13 @@ def _inspected(url: str, path) -> None:
 @pytest.mark.parametrize("major_db,pair", CASES,
                          indirect=["major_db"])
 def test_pair_applies_over_rows_and_converges(major_db, tmp_path, pair):
-    a, schema, out = major_db, tmp_path / "schema.yaml", str(tmp_path / "generated")
+    converges(major_db, tmp_path, pair)
+
+
+def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[str], None]] = None) -> None:
+    """The pair's migration applied over A's rows converges on the new side (see the module's docstring);
+    `with_new(url)` is given the new side's database while it stands (test_kinds rebuilds it: no second load)."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     _load(a, pair.old)
     before = values(a)
     _inspected(a, schema)
@@ -77,6 +85,8 @@ def test_pair_applies_over_rows_and_converges(major_db, tmp_path, pair):
         _inspected(b, schema)
         expected = fingerprint(b)
         expected_security = security_fingerprint(b)
+        if with_new is not None:
+            with_new(b)
     result = generate(str(schema), out, name="new", allow_destructive=pair.destructive)
     assert result.status == "written", result.message
     assert cycles(list(result.changes)) == [], "the dependency graph has a cycle"
