@@ -43,7 +43,10 @@ def create_database(admin_url: str, prefix: str = "schemac_test") -> str:
     """A new empty database on the server of `admin_url`; its URL."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
+        # FILE_COPY copies template0's files where the default (15+) writes each of its pages to the WAL: a
+        # quarter to a third less time on the throwaway servers, whose checkpoints need not reach the disk.
+        strategy = " STRATEGY FILE_COPY" if conn.info.server_version >= 150000 else ""
+        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0" + strategy).format(sql.Identifier(name)))
     return conninfo.make_conninfo(admin_url, dbname=name)
 
 
