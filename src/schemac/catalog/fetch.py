@@ -68,13 +68,14 @@ def read_catalog(conn: psycopg.Connection, schemas: tuple[str, ...], statement_t
                  lock_timeout_ms: int = 5000,
                  on_rows: Optional[Callable[[str, list[dict[str, Any]]], None]] = None,
                  history: Union[bool, tuple[str, ...]] = False, shared: Optional[SharedRead] = None,
-                 named_tuples: bool = False) -> CatalogRows:
+                 named_tuples: bool = False, only: Optional[tuple[str, ...]] = None) -> CatalogRows:
     """The rows of every catalog query, from one READ ONLY snapshot transaction that is rolled back.
     ``on_rows(name, rows)`` is told of each query's rows as soon as they are in (and they are not kept in
     the result's ``rows`` then: it lists the queries, each with no rows); with ``history``, the
     rows of `_sqlx_migrations` (or of the table ``history`` names: sqlx.toml's) are read in the same
     transaction. With ``shared`` (and ``on_rows``), a second connection started by the caller takes some of
-    the queries (catalog/lanes.py); on_rows is told the server's version first, as the rows of "server". With ``named_tuples``, each query's rows are a NamedRows (given to on_rows)."""
+    the queries (catalog/lanes.py); on_rows is told the server's version first, as the rows of "server". With ``named_tuples``, each query's rows are a NamedRows (given to on_rows). With ``only``
+    (not with ``shared``), just those queries are asked; the others' rows are empty."""
     label = database_label(conn)
     if conn.closed:
         raise SchemacError(f"introspecting {label}: the connection is closed")
@@ -96,7 +97,7 @@ def read_catalog(conn: psycopg.Connection, schemas: tuple[str, ...], statement_t
         if on_rows is not None:  # the server's version first, as rows of a query "server" (catalog/builder.py)
             version = conn.info.server_version
             on_rows("server", NamedRows(["server_version"], [(version,)]) if named_tuples else [{"server_version": version}])
-        for name in (iter(shared.next, None) if shared is not None else reading_order(QUERY_NAMES)):
+        for name in (iter(shared.next, None) if shared is not None else reading_order(only or QUERY_NAMES)):
             fetched = session.fetch(name)
             if on_rows is None:
                 rows[name] = fetched

@@ -10,6 +10,8 @@ read by :mod:`schemac.catalog.fetch` (psycopg alone), the model built from them 
 """
 from __future__ import annotations
 
+from typing import Optional
+
 import psycopg
 
 from schemac.catalog.fetch import CatalogRows, read_catalog
@@ -21,12 +23,14 @@ __all__ = ["CatalogRows", "IntrospectResult", "build", "introspect", "read_catal
 # -- reading the catalog, then building the model -------------------------------------------
 
 def introspect(conn: psycopg.Connection, schemas: tuple[str, ...], statement_timeout_ms: int = 30000,
-               lock_timeout_ms: int = 5000) -> IntrospectResult:
+               lock_timeout_ms: int = 5000, only: Optional[tuple[str, ...]] = None) -> IntrospectResult:
     """Read the objects of ``schemas`` into a model, in one READ ONLY transaction that is rolled back.
 
     Extensions belong to the database, not to a schema: all of them are read whatever ``schemas`` says.
+    ``only``: just those queries (fetch.QUERY_NAMES), the model holding nothing of the other kinds: `generate`
+    reads back only the views it built in a throwaway database (commands/views.py).
     """
-    return build(read_catalog(conn, schemas, statement_timeout_ms, lock_timeout_ms))
+    return build(read_catalog(conn, schemas, statement_timeout_ms, lock_timeout_ms, only=only))
 
 
 def build(catalog: CatalogRows) -> IntrospectResult:

@@ -160,7 +160,7 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
             while pending:
                 again = run(conn, pending, failed, broken)
                 pending = again if len(again) < len(pending) else []
-            built = {v.key: v for v in introspect(conn, desired.namespaces).schema.views}
+            built = {v.key: v for v in introspect(conn, desired.namespaces, only=("views",)).schema.views}
     views, notices = [], []
     made = {v.key for v in building.views}
     laid = laid_to_extensions(building.views, failed, broken, desired, missing) if missing else set()
