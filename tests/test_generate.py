@@ -281,6 +281,27 @@ def test_a_text_column_made_an_array_needs_using(schemac, tmp_path, db_url):
     assert schemac("diff", "--database-url", db_url).returncode == 0
 
 
+def _refused_then_written(schemac, tmp_path, db_url: str, without: str, with_using: str) -> str:
+    """schema.yaml `without` the `using:`s is refused at generate on one line (nothing written), `with_using` is
+    written and applied to `db_url`: the refusal's text."""
+    from schemac.migrations.apply import apply_files
+
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(without)
+    refused = schemac("generate", "--allow-destructive")
+    assert refused.returncode == 2 and refused.stdout == "" and len(refused.stderr.strip().splitlines()) == 1, \
+        refused.stderr
+    assert len(migrations(tmp_path)) == 1
+    schema.write_text(with_using)
+    r = schemac("generate", "--allow-destructive")
+    assert r.returncode == 0, r.stderr
+    import psycopg
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+    return refused.stderr
+
+
 def test_a_retype_between_an_enum_and_a_number_needs_using(schemac, tmp_path, db_url):
     """integer -> enum, enum -> integer, a domain over an enum -> integer: Postgres casts an enum only to and from
     the string types, and through text ('1' spells no label, 'low' no integer) the migration failed on the rows:
@@ -304,20 +325,14 @@ def test_a_retype_between_an_enum_and_a_number_needs_using(schemac, tmp_path, db
         expected = conn.execute(f"SELECT id, ({v_using})::text, {m_using}, {d_using} FROM t "
                                 "ORDER BY id").fetchall()
 
-    schema.write_text(base + "      v: {type: mood}\n      m: {type: integer}\n      d: {type: integer}\n")
-    r = schemac("generate", "--allow-destructive")
-    assert r.returncode == 2 and r.stdout == "" and len(r.stderr.strip().splitlines()) == 1, r.stderr
-    assert r.stderr.startswith("schemac: error: schema.yaml:9:7: column public.t.v: PostgreSQL has no cast from "
-                               "integer to mood (an enum casts only to and from the string types); add `using:`"), r.stderr
-    assert "also schema.yaml:10:7 (mood -> integer), schema.yaml:11:7 (dmood -> integer)" in r.stderr, r.stderr
-    assert len(migrations(tmp_path)) == 1
-
-    schema.write_text(base + f"      v: {{type: mood, using: \"{v_using}\"}}\n      m: {{type: integer, using: \"{m_using}\"}}\n"
-                             f"      d: {{type: integer, using: \"{d_using}\"}}\n")
-    r = schemac("generate", "--allow-destructive")
-    assert r.returncode == 0, r.stderr
+    refusal = _refused_then_written(
+        schemac, tmp_path, db_url, base + "      v: {type: mood}\n      m: {type: integer}\n      d: {type: integer}\n",
+        base + f"      v: {{type: mood, using: \"{v_using}\"}}\n      m: {{type: integer, using: \"{m_using}\"}}\n"
+               f"      d: {{type: integer, using: \"{d_using}\"}}\n")
+    assert refusal.startswith("schemac: error: schema.yaml:9:7: column public.t.v: PostgreSQL has no cast from "
+                              "integer to mood (an enum casts only to and from the string types); add `using:`"), refusal
+    assert "also schema.yaml:10:7 (mood -> integer), schema.yaml:11:7 (dmood -> integer)" in refusal, refusal
     with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
         assert conn.execute("SELECT id, v::text, m, d FROM t ORDER BY id").fetchall() == expected == [
             (1, "low", 2, 1), (2, "high", 1, 2), (3, None, None, None)]
         assert conn.execute("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
@@ -350,23 +365,17 @@ def test_a_retype_between_a_composite_or_range_and_a_builtin_type_needs_using(sc
         expected = conn.execute(f"SELECT id, ({v_using})::text, ({d_using})::text, i::text, '{{' || m || '}}' "
                                 "FROM t ORDER BY id").fetchall()
 
-    schema.write_text(base + "      v: {type: pair}\n      d: {type: int4range}\n      i: {type: ir}\n"
-                             "      m: {type: ir_multirange}\n")
-    r = schemac("generate", "--allow-destructive")
-    assert r.returncode == 2 and r.stdout == "" and len(r.stderr.strip().splitlines()) == 1, r.stderr
-    assert r.stderr.startswith("schemac: error: schema.yaml:10:7: column public.t.v: PostgreSQL has no cast from "
-                               "integer to pair (a composite type casts only to and from the string types); add "
-                               "`using:` to the column"), r.stderr
-    assert "ROW(v, ...)::pair" in r.stderr and "also schema.yaml:11:7 (dr -> int4range)" in r.stderr, r.stderr
-    assert "12:7" not in r.stderr and "13:7" not in r.stderr, r.stderr
-    assert len(migrations(tmp_path)) == 1
-
-    schema.write_text(base + f"      v: {{type: pair, using: \"{v_using}\"}}\n      d: {{type: int4range, using: "
-                             f"\"{d_using}\"}}\n      i: {{type: ir}}\n      m: {{type: ir_multirange}}\n")
-    r = schemac("generate", "--allow-destructive")
-    assert r.returncode == 0, r.stderr
+    refusal = _refused_then_written(
+        schemac, tmp_path, db_url, base + "      v: {type: pair}\n      d: {type: int4range}\n      i: {type: ir}\n"
+                                          "      m: {type: ir_multirange}\n",
+        base + f"      v: {{type: pair, using: \"{v_using}\"}}\n      d: {{type: int4range, using: \"{d_using}\"}}\n"
+               "      i: {type: ir}\n      m: {type: ir_multirange}\n")
+    assert refusal.startswith("schemac: error: schema.yaml:10:7: column public.t.v: PostgreSQL has no cast from "
+                              "integer to pair (a composite type casts only to and from the string types); add "
+                              "`using:` to the column"), refusal
+    assert "ROW(v, ...)::pair" in refusal and "also schema.yaml:11:7 (dr -> int4range)" in refusal, refusal
+    assert "12:7" not in refusal and "13:7" not in refusal, refusal
     with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
         assert conn.execute("SELECT id, v::text, d::text, i::text, m::text FROM t ORDER BY id").fetchall() == \
             expected == [(1, "(1,-1)", "[30,)", "[1,5)", "{[2,3)}"), (2, "(,)", "(,)", "empty", None)]
         assert conn.execute("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
