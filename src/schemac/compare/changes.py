@@ -138,6 +138,9 @@ class Change:
     # (plan.hazards), and a range to its multirange; "" for any other type.
     from_kind: str = ""
     to_kind: str = ""
+    # Two composite types of different attribute counts: no text form of one reads as the other ('(1,2)' is no
+    # three-attribute literal), where two of one kind otherwise go through text.
+    apart: bool = False
 
     @property
     def from_enum(self) -> bool:

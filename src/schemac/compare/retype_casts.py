@@ -74,6 +74,8 @@ def own_type_sides(changes: list[Change], current: Schema, desired: Schema) -> l
     declared = declared_casts(desired)
 
     subtypes = {**_subtypes(current), **_subtypes(desired)}
+    arity_was = {(t.schema, t.name): len(t.attributes) for t in current.composite_types}
+    arity_will = {(t.schema, t.name): len(t.attributes) for t in desired.composite_types}
 
     def marked(c: Change) -> Change:
         old, new = base_type(c.old.type, below), base_type(c.new.type, above)  # type: ignore[union-attr]
@@ -85,6 +87,7 @@ def own_type_sides(changes: list[Change], current: Schema, desired: Schema) -> l
             from_kind = _as_builtin_range(to_kind, base_and_dims(old)[0], subtypes.get(b, ""))
         elif from_kind and not to_kind:
             to_kind = _as_builtin_range(from_kind, base_and_dims(new)[0], subtypes.get(a, ""))
-        return replace(c, from_kind=from_kind, to_kind=to_kind, direct_cast=direct)
+        apart = from_kind == to_kind == "composite type" and arity_was.get(a) != arity_will.get(b)
+        return replace(c, from_kind=from_kind, to_kind=to_kind, direct_cast=direct, apart=apart)
 
     return [marked(c) if c.kind == "alter_column_type" else c for c in changes]
