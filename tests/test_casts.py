@@ -7,7 +7,9 @@ import psycopg
 import pytest
 from pgharness import takes
 
-from schemac.pg.casts import _CASTS, ADDED_IN_18, BUILTIN_TYPES, CAST_TABLE_QUERIES, converts
+from schemac.pg.casts import (_CASTS, ADDED_IN_18, BUILTIN_TYPES, CAST_TABLE_QUERIES, EXTENSION_STRING_TYPES,
+                              base_and_dims, converts, converts_own)
+from schemac.pg.knowntypes import EXTENSION_TYPES
 
 
 @pytest.mark.every_major
@@ -42,3 +44,43 @@ def test_converts_is_what_alter_column_type_does(db_url, old, new, value):
 
 def test_types_it_does_not_know_are_not_judged():
     assert converts("mood", "text") is None and converts("public.vector(3)", "real[]") is None
+
+
+# (old type, new type): a type of the schema's own on a side (an enum, a composite, a range and its multirange, arrays
+# of them), each way, against Postgres's own types of every kind: string, number, boolean, range, array.
+OWN = ("CREATE TYPE mood AS ENUM ('a'); CREATE TYPE pair AS (a integer, b integer);"
+       "CREATE TYPE r AS RANGE (subtype = integer)")
+OWN_SAMPLES = [("integer", "pair"), ("pair", "integer"), ("pair", "text"), ("text", "pair"), ("character varying(5)", "r"),
+               ("pair[]", "text"), ("text[]", "pair[]"), ("text[]", "mood"), ("text", "mood[]"), ("mood[]", "text[]"),
+               ("mood", "boolean"), ("boolean", "mood"), ("mood", "name"), ("r", "int4range"), ("int4range", "r"),
+               ("r", "text"), ("r", "integer[]"), ("mood", "pair"), ("pair", "r"), ("r[]", "integer[]"),
+               ("r_multirange", "r"), ("int4multirange", "r_multirange"), ("jsonb", "pair"), ("pair", "pair")]
+
+
+def test_converts_own_is_what_alter_column_type_does(db_url):
+    """pg.casts.converts_own (no declared cast) against ALTER COLUMN ... TYPE ... USING CAST(c AS new) on a real
+    server, which refuses a cast it has not (CannotCoerce) whether or not rows are there."""
+    own = {"mood", "pair", "r", "r_multirange"}
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(OWN)
+        for i, (old, new) in enumerate(OWN_SAMPLES):
+            conn.execute(f"CREATE TABLE t{i} (c {old})")
+            works = takes(conn, f"ALTER TABLE t{i} ALTER COLUMN c TYPE {new} USING CAST(c AS {new})",
+                          psycopg.errors.CannotCoerce)
+            judged = converts_own(old, new, base_and_dims(old)[0] in own, base_and_dims(new)[0] in own)
+            assert judged is works, (old, new)
+
+
+def test_the_extension_string_types_are_category_s(db_url):
+    """EXTENSION_STRING_TYPES: the types of category S (pg_type.typcategory) among the extensions' types schemac
+    knows (pg.knowntypes.EXTENSION_TYPES) that this build has."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        available = {r[0] for r in conn.execute("SELECT name FROM pg_available_extensions")}
+        strings = set()
+        for name in sorted(set(EXTENSION_TYPES) & available & {"citext", "hstore", "ltree", "cube", "seg", "isn"}):
+            conn.execute(f"CREATE EXTENSION IF NOT EXISTS {name} CASCADE")
+            strings |= {r[0] for r in conn.execute(
+                "SELECT t.typname FROM pg_type t JOIN pg_depend d ON d.classid = 'pg_type'::regclass AND d.objid = t.oid "
+                "AND d.deptype = 'e' JOIN pg_extension e ON e.oid = d.refobjid WHERE e.extname = %s "
+                "AND t.typcategory = 'S'", (name,))}
+    assert "citext" in available and strings == EXTENSION_STRING_TYPES

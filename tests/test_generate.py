@@ -281,6 +281,27 @@ def test_a_text_column_made_an_array_needs_using(schemac, tmp_path, db_url):
     assert schemac("diff", "--database-url", db_url).returncode == 0
 
 
+def _refused_then_written(schemac, tmp_path, db_url: str, without: str, with_using: str) -> str:
+    """schema.yaml `without` the `using:`s is refused at generate on one line (nothing written), `with_using` is
+    written and applied to `db_url`: the refusal's text."""
+    from schemac.migrations.apply import apply_files
+
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(without)
+    refused = schemac("generate", "--allow-destructive")
+    assert refused.returncode == 2 and refused.stdout == "" and len(refused.stderr.strip().splitlines()) == 1, \
+        refused.stderr
+    assert len(migrations(tmp_path)) == 1
+    schema.write_text(with_using)
+    r = schemac("generate", "--allow-destructive")
+    assert r.returncode == 0, r.stderr
+    import psycopg
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+    return refused.stderr
+
+
 def test_a_retype_between_an_enum_and_a_number_needs_using(schemac, tmp_path, db_url):
     """integer -> enum, enum -> integer, a domain over an enum -> integer: Postgres casts an enum only to and from
     the string types, and through text ('1' spells no label, 'low' no integer) the migration failed on the rows:
@@ -304,23 +325,62 @@ def test_a_retype_between_an_enum_and_a_number_needs_using(schemac, tmp_path, db
         expected = conn.execute(f"SELECT id, ({v_using})::text, {m_using}, {d_using} FROM t "
                                 "ORDER BY id").fetchall()
 
-    schema.write_text(base + "      v: {type: mood}\n      m: {type: integer}\n      d: {type: integer}\n")
-    r = schemac("generate", "--allow-destructive")
-    assert r.returncode == 2 and r.stdout == "" and len(r.stderr.strip().splitlines()) == 1, r.stderr
-    assert r.stderr.startswith("schemac: error: schema.yaml:9:7: column public.t.v: PostgreSQL has no cast from "
-                               "integer to mood (an enum casts only to and from the string types); add `using:`"), r.stderr
-    assert "also schema.yaml:10:7 (mood -> integer), schema.yaml:11:7 (dmood -> integer)" in r.stderr, r.stderr
-    assert len(migrations(tmp_path)) == 1
-
-    schema.write_text(base + f"      v: {{type: mood, using: \"{v_using}\"}}\n      m: {{type: integer, using: \"{m_using}\"}}\n"
-                             f"      d: {{type: integer, using: \"{d_using}\"}}\n")
-    r = schemac("generate", "--allow-destructive")
-    assert r.returncode == 0, r.stderr
+    refusal = _refused_then_written(
+        schemac, tmp_path, db_url, base + "      v: {type: mood}\n      m: {type: integer}\n      d: {type: integer}\n",
+        base + f"      v: {{type: mood, using: \"{v_using}\"}}\n      m: {{type: integer, using: \"{m_using}\"}}\n"
+               f"      d: {{type: integer, using: \"{d_using}\"}}\n")
+    assert refusal.startswith("schemac: error: schema.yaml:9:7: column public.t.v: PostgreSQL has no cast from "
+                              "integer to mood (an enum casts only to and from the string types); add `using:`"), refusal
+    assert "also schema.yaml:10:7 (mood -> integer), schema.yaml:11:7 (dmood -> integer)" in refusal, refusal
     with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
         assert conn.execute("SELECT id, v::text, m, d FROM t ORDER BY id").fetchall() == expected == [
             (1, "low", 2, 1), (2, "high", 1, 2), (3, None, None, None)]
         assert conn.execute("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
                             "'t'::regclass AND attname IN ('v', 'm', 'd') ORDER BY attname").fetchall() == [
             ("d", "integer"), ("m", "integer"), ("v", "mood")]
+    assert schemac("diff", "--database-url", db_url).returncode == 0
+
+
+def test_a_retype_between_a_composite_or_range_and_a_builtin_type_needs_using(schemac, tmp_path, db_url):
+    """integer -> a composite, a range over dates -> int4range, a composite -> one of three attributes: Postgres has no
+    cast, and through text ('1' is no composite literal, a date range no integer range, '(1,2)' too few columns) the
+    migration failed on the rows; generate refuses each at the
+    column's line and names `using:`, and with it the rows hold what the expressions compute (the oracle: the same
+    expressions run over the old rows). int4range -> a range over integers (one text form) goes through text, a range
+    -> its multirange takes the cast CREATE TYPE makes ('[2,3)' read as a multirange literal failed)."""
+    import psycopg
+
+    from schemac.migrations.apply import apply_files
+
+    schema = tmp_path / "schema.yaml"
+    base = ("composite_types:\n  pair: {attributes: {a: integer, b: integer}}\n  triple: {attributes: {a: integer, "
+            "b: integer, c: integer}}\nrange_types:\n  dr: {subtype: date}\n"
+            "  ir: {subtype: integer}\ntables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n")
+    schema.write_text(base + "      v: {type: integer}\n      d: {type: dr}\n      i: {type: int4range}\n"
+                             "      m: {type: ir}\n      p: {type: pair}\n")
+    assert schemac("generate").returncode == 0
+    v_using, d_using, p_using = "ROW(v, -v)::pair", "int4range(upper(d) - lower(d), NULL)", "ROW((p).a, (p).b, 0)::triple"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+        conn.execute("INSERT INTO t VALUES (1, 1, '[2024-01-01,2024-01-31]', '[1,5)', '[2,3)', '(1,2)'), "
+                     "(2, NULL, NULL, 'empty', NULL, NULL)")
+        expected = conn.execute(f"SELECT id, ({v_using})::text, ({d_using})::text, i::text, '{{' || m || '}}', "
+                                f"({p_using})::text FROM t ORDER BY id").fetchall()
+
+    refusal = _refused_then_written(
+        schemac, tmp_path, db_url, base + "      v: {type: pair}\n      d: {type: int4range}\n      i: {type: ir}\n"
+                                          "      m: {type: ir_multirange}\n      p: {type: triple}\n",
+        base + f"      v: {{type: pair, using: \"{v_using}\"}}\n      d: {{type: int4range, using: \"{d_using}\"}}\n"
+               f"      i: {{type: ir}}\n      m: {{type: ir_multirange}}\n      p: {{type: triple, using: \"{p_using}\"}}\n")
+    assert refusal.startswith("schemac: error: schema.yaml:11:7: column public.t.v: PostgreSQL has no cast from "
+                              "integer to pair (a composite type casts only to and from the string types); add "
+                              "`using:` to the column"), refusal
+    assert "ROW(v, ...)::pair" in refusal and "also schema.yaml:12:7 (dr -> int4range), schema.yaml:15:7 (pair -> triple)" in refusal, refusal
+    assert "13:7" not in refusal and "14:7" not in refusal, refusal
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        assert conn.execute("SELECT id, v::text, d::text, i::text, m::text, p::text FROM t ORDER BY id").fetchall() == \
+            expected == [(1, "(1,-1)", "[30,)", "[1,5)", "{[2,3)}", "(1,2,0)"), (2, "(,)", "(,)", "empty", None, "(,,0)")]
+        assert conn.execute("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                            "'t'::regclass AND attname IN ('v', 'd', 'i', 'm', 'p') ORDER BY attname").fetchall() == [
+            ("d", "int4range"), ("i", "ir"), ("m", "ir_multirange"), ("p", "triple"), ("v", "pair")]
     assert schemac("diff", "--database-url", db_url).returncode == 0

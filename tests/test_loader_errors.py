@@ -104,6 +104,12 @@ CASES = [
     ("opclass-options-without-opclass", "tables:\n  t:\n    columns: {a: text}\n    indexes:\n"
      "      i: {columns: [{name: a, opclass_options: {siglen: 32}}], method: gist}\n", 5,
      "opclass_options of index 'i' need the opclass they are for"),
+    ("opclass-three-parts", "tables:\n  t:\n    columns: {a: integer}\n    indexes:\n"
+     "      i: {columns: [{name: a, opclass: ops-x.Abs.Ops}]}\n", 5,
+     "opclass of index 'i' must be an operator class name like text_pattern_ops or schema.name (schema.\"name.with."
+     "dots\"), not 'ops-x.Abs.Ops'"),
+    ("opclass-stray-quote", "tables:\n  t:\n    columns: {a: integer}\n    indexes:\n"
+     "      i: {columns: [{name: a, opclass: 'ops-x.\"Abs.Ops'}]}\n", 5, "not 'ops-x.\"Abs.Ops'"),
     ("opclass-options-bad-name", "tables:\n  t:\n    columns: {a: text}\n    indexes:\n"
      "      i: {columns: [{name: a, opclass: gist_trgm_ops, opclass_options: {Sig-Len: 32}}], method: gist}\n", 5,
      "'Sig-Len' is not a storage parameter name"),

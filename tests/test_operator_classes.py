@@ -140,3 +140,28 @@ def test_a_class_a_partition_key_names_is_not_dropped_under_it():
     with pytest.raises(PlanError) as e:
         plan(diff(load_text(old), load_text(new)))
     assert "table public.t: its partition key (q pair_a_ops) uses a function, operator or operator class" in str(e.value)
+
+
+def test_a_class_whose_name_holds_a_dot_is_named_quoted(db_url, tmp_path, schemac):
+    """An index naming a class whose name holds a dot, in a schema whose name needs quotes: schema.yaml quotes that
+    part (`"ops-x"."Abs.Ops"` as Postgres spells it loads as inspect writes it, `ops-x."Abs.Ops"`); the three bare
+    parts `ops-x.Abs.Ops` were all inspect could write, and the loader refused them. The oracle: pg_index.indclass's
+    class and schema, the index built again over rows."""
+    text = ("schemas: [ops-x]\noperator_classes:\n  Abs.Ops:\n    schema: ops-x\n    method: btree\n    type: integer\n"
+            "    operators: [{strategy: 3, operator: '='}]\n"
+            "    functions: [{number: 1, function: 'pg_catalog.btint4cmp(integer, integer)'}]\n"
+            "tables:\n  t:\n    columns: {id: {type: integer, primary_key: true}, v: integer}\n    indexes:\n"
+            "      t_v: {columns: [{name: v, opclass: '\"ops-x\".\"Abs.Ops\"'}]}\n")
+    assert [e.opclass for e in load_text(text).tables[0].indexes[0].elements] == ['ops-x."Abs.Ops"']
+    sql = _step(tmp_path / "schema.yaml", str(tmp_path / "generated"), db_url, text)
+    assert 'CREATE INDEX IF NOT EXISTS t_v ON t(v "ops-x"."Abs.Ops")' in sql, sql
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO t VALUES (1, 3), (2, 1), (3, 2); REINDEX INDEX t_v")
+    assert _rows(db_url, "SELECT i.indexrelid::regclass::text, n.nspname::text, oc.opcname::text FROM pg_index i "
+                         "JOIN pg_opclass oc ON oc.oid = i.indclass[0] JOIN pg_namespace n ON n.oid = oc.opcnamespace "
+                         "WHERE i.indrelid = 't'::regclass AND NOT i.indisprimary") == {("t_v", "ops-x", "Abs.Ops")}
+    r = schemac("inspect", "--database-url", db_url, "--output", "inspected.yaml")
+    assert r.returncode == 0, r.stderr
+    written = (tmp_path / "inspected.yaml").read_text()
+    assert "{name: v, opclass: ops-x.\"Abs.Ops\"}" in written, written
+    assert load_text(written).tables == load_text(text).tables

@@ -232,17 +232,21 @@ def test_type_change_hazard(old, new, lossy):
         assert reason.startswith(f"change type of column c of public.t from {changes[0].old.type_text} to "), reason
 
 
-# An enum's labels read back as the same text: to text or varchar without a length no value is lost; to varchar(n)
+# An enum's labels read back as the same text: to text, varchar without a length or citext no value is lost; to varchar(n)
 # a longer label fails, to char(n) it is cut or padded (the pairs enum-to-text and enum-array-to-varchar-array apply
 # them over rows without --allow-destructive).
 ENUM_TYPE_CHANGES = [("mood", "text", False), ("mood", "varchar", False), ("mood[]", "text[]", False),
-                     ("mood", "varchar(10)", True), ("mood", "char(10)", True)]
+                     ("mood", "varchar(10)", True), ("mood", "char(10)", True), ("mood", "citext", False),
+                     ("mood[]", "citext[]", False), ("mood", "ext.citext", False)]
 
 
 @pytest.mark.parametrize("old,new,lossy", ENUM_TYPE_CHANGES, ids=[f"{o}->{n}" for o, n, _ in ENUM_TYPE_CHANGES])
 def test_enum_type_change_hazard(old, new, lossy):
-    table = "enums: {mood: [a, bb]}\ntables:\n  t:\n    columns:\n      c: {type: '%s'}\n"
-    changes = [c for c in diff(load_text(table % old), load_text(table % new)) if c.kind == "alter_column_type"]
+    table = ("extensions: [{name: citext, schema: %s}]\nenums: {mood: [a, bb]}\ntables:\n  t:\n    columns:\n"
+             "      c: {type: '%s'}\n")
+    schema = "ext" if "ext." in new else "public"
+    changes = [c for c in diff(load_text(table % (schema, old)), load_text(table % (schema, new)))
+               if c.kind == "alter_column_type"]
     assert len(changes) == 1 and changes[0].from_enum and not changes[0].to_enum
     assert (destructive_reason(changes[0]) is not None) == lossy
 

@@ -132,10 +132,23 @@ class Change:
     # casting to the other: the values are cast directly, as `USING c::new` does (numeric -> integer rounds), not
     # through text, where '2.5' is no integer (compare.types.cast_directly).
     direct_cast: bool = False
-    # An alter_column_type from an enum (or an array of one) of the current model, to one of the desired model
-    # (compare.types.enum_sides): Postgres casts an enum only to and from the string types (plan.hazards).
-    from_enum: bool = False
-    to_enum: bool = False
+    # An alter_column_type from a type of the current model's own (an enum, a composite, range or multirange type, an
+    # array of one, a domain over one: "enum", "composite type", "range type", "multirange type"), to one of the
+    # desired model's (compare.retype_casts.own_type_sides): Postgres casts these only to and from the string types
+    # (plan.hazards), and a range to its multirange; "" for any other type.
+    from_kind: str = ""
+    to_kind: str = ""
+    # Two composite types of different attribute counts: no text form of one reads as the other ('(1,2)' is no
+    # three-attribute literal), where two of one kind otherwise go through text.
+    apart: bool = False
+
+    @property
+    def from_enum(self) -> bool:
+        return self.from_kind == "enum"
+
+    @property
+    def to_enum(self) -> bool:
+        return self.to_kind == "enum"
 
     @property
     def path(self) -> str:

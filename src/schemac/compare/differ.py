@@ -37,7 +37,8 @@ from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.extension_moves import with_moved_extension_types
 from schemac.compare.recreated import privileges_of_recreated
 from schemac.compare.routine_dependents import functions_around_types
-from schemac.compare.types import cast_directly, diff_objects, enum_sides, keyed_domains
+from schemac.compare.retype_casts import own_type_sides
+from schemac.compare.types import cast_directly, diff_objects, keyed_domains
 from schemac.compare.views import diff_views
 from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
@@ -311,7 +312,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             before += checks_for_attach(old, t, cur_tables, des_tables)
             old, renamed = across_no_inherit(old, t, cur_tables, des_tables)
             renamed += [c for c in before_inherit(old, t, des_tables) if c.name not in {r.name for r in renamed}]
-            retypes = enum_sides(cast_directly(diff_table(old, t, rebuilt), *domains), current, desired)
+            retypes = own_type_sides(cast_directly(diff_table(old, t, rebuilt), *domains), current, desired)
             per_table[key] = before + after_no_inherit(retypes, left) + renamed
     only = frozenset(_kept_below(per_table, cur_tables, des_tables))
     for key, table_changes in per_table.items():

@@ -23,6 +23,7 @@ from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functio
 from schemac.model import IndexElement, OperatorClass, OperatorFamily, Schema, Table
 from schemac.pg.indexdef import top_level_items
 from schemac.pg.lazy import lazy
+from schemac.pg.names import reference_parts
 from schemac.pg.types import type_name
 
 partition_key_opclasses = lazy("schemac.pg.expressions", "partition_key_opclasses")
@@ -90,8 +91,8 @@ def class_key(reference: Optional[str]) -> Optional[tuple[str, str]]:
     """(schema, name) of an index key's `opclass` (bare: public's; pg_catalog's are never made)."""
     if reference is None:
         return None
-    schema, _, name = reference.rpartition(".")
-    return (schema or "public", name)
+    parts = reference_parts(reference) or [reference]  # (ops-x."Abs.Ops": a dot in a quoted part)
+    return (parts[0] if len(parts) > 1 else "public", parts[-1])
 
 
 def uses_class(t: Table, method: str, elements, classes: dict) -> bool:

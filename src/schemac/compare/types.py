@@ -192,7 +192,7 @@ def _rebuilt_domains(cur_domains: dict, desired: tuple[Domain, ...], rebuilt: se
     return out
 
 
-def _base_type(type_text: str, domains: dict) -> str:
+def base_type(type_text: str, domains: dict) -> str:
     """The type a domain stands on at the bottom (through domains over domains), its array brackets kept; any
     other type itself."""
     base = type_text.rstrip()
@@ -216,22 +216,10 @@ def cast_directly(changes: list[Change], current: dict, desired: dict) -> list[C
 
     def direct(old: str, new: str) -> bool:
         return (type_name(old) in current or type_name(new) in desired) and \
-            converts(_base_type(old, current), _base_type(new, desired)) is True
+            converts(base_type(old, current), base_type(new, desired)) is True
 
     return [replace(c, direct_cast=True) if c.kind == "alter_column_type" and c.cause in (None, ENUM_REBUILT)
             and direct(c.old.type, c.new.type) else c for c in changes]  # type: ignore[union-attr]
-
-
-def enum_sides(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
-    """`changes` with each column retype marked `from_enum` where its old type is an enum of `current` (or an
-    array of one, or a domain over one), `to_enum` where its new type is one of `desired`'s."""
-    if not any(c.kind == "alter_column_type" for c in changes):
-        return changes
-    was, will = {(e.schema, e.name) for e in current.enums}, {(e.schema, e.name) for e in desired.enums}
-    below, above = keyed_domains(current), keyed_domains(desired)
-    return [replace(c, from_enum=type_name(_base_type(c.old.type, below)) in was,  # type: ignore[union-attr]
-                    to_enum=type_name(_base_type(c.new.type, above)) in will)  # type: ignore[union-attr]
-            if c.kind == "alter_column_type" else c for c in changes]
 
 
 def keyed_domains(schema: Schema) -> dict:

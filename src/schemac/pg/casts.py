@@ -116,6 +116,9 @@ for _source, _target in ADDED_IN_18:
 
 # Category S: every type converts to and from these through its text form (I/O conversion).
 STRING_TYPES = frozenset({"text", "character varying", "character", "name"})
+# The types of category S among the extensions' (pg.knowntypes.EXTENSION_TYPES; pg_type.typcategory, checked by
+# tests/test_casts.py): Postgres's I/O conversion takes them as it takes text.
+EXTENSION_STRING_TYPES = frozenset({"citext"})
 
 _MODIFIER = re.compile(r"\(\s*\d+\s*(?:,\s*-?\d+\s*)?\)")
 
@@ -139,3 +142,28 @@ def converts(old: str, new: str) -> Optional[bool]:
         return (a in STRING_TYPES and a_dims == 0) or (b in STRING_TYPES and b_dims == 0)
     # Arrays convert element by element.
     return a == b or a in STRING_TYPES or b in STRING_TYPES or b in _CASTS.get(a, frozenset())
+
+
+def is_string_type(base: str) -> bool:
+    """A type of category S (`base` without modifiers nor brackets): Postgres's own, or an extension's (citext,
+    schema-qualified or not)."""
+    return base in STRING_TYPES or base.rpartition(".")[2].strip('"') in EXTENSION_STRING_TYPES
+
+
+def converts_own(old: str, new: str, old_own: bool, new_own: bool) -> Optional[bool]:
+    """Whether `CAST(value AS new)` exists where a side is a type of the schema's own (`old_own`, `new_own`: an
+    enum, a composite, range or multirange type, or an array of one; domains followed down) with no cast declared:
+    Postgres has none for these in pg_cast, only the I/O conversion (find_coercion_pathway) to any string type,
+    from one to any type, and element by element between arrays of as many dimensions. None where neither side is
+    one, or the other side is an extension's type (its casts are not known here)."""
+    (a, a_dims), (b, b_dims) = base_and_dims(old), base_and_dims(new)
+    if not (old_own or new_own):
+        return None
+    if (is_string_type(b) and (b_dims == 0 or b_dims == a_dims)) or \
+            (is_string_type(a) and (a_dims == 0 or a_dims == b_dims)):
+        return True
+    if (a, a_dims) == (b, b_dims):
+        return True
+    if (not old_own and a not in BUILTIN_TYPES) or (not new_own and b not in BUILTIN_TYPES):
+        return None
+    return False

@@ -17,7 +17,7 @@ from schemac.model import (Check, collate_sql, Column, deferral, Domain, Enum, E
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident
 from schemac.pg.expressions import parse_expression, parse_partition_bound, parse_partition_key, partition_key_opclasses
-from schemac.pg.names import qualified, quote_ident
+from schemac.pg.names import qualified, quote_ident, reference_parts
 from schemac.pg.types import build_type
 from schemac.pg.syntax import Printed
 from schemac.plan import printing
@@ -273,7 +273,7 @@ def _index_key(element: IndexElement) -> exp.Ordered:
     if element.collation is not None:
         this = exp.Collate(this=this, expression=collate(element.collation))
     if element.opclass is not None:
-        parts = element.opclass.split(".")
+        parts = reference_parts(element.opclass) or [element.opclass]  # (ops-x."Abs.Ops")
         name: exp.Expression = exp.Table(this=ident(parts[-1]), db=ident(parts[0]) if len(parts) > 1 else None)
         if element.opclass_options:  # gist_trgm_ops (siglen = 32): the parameters as a call's arguments
             call = exp.Anonymous(this=ident(parts[-1]), expressions=parameter_assignments(element.opclass_options))

@@ -12,7 +12,7 @@ from typing import Optional
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
 from schemac.compare.foreign_servers import FOREIGN_REMADE
-from schemac.pg.casts import BUILTIN_TYPES, STRING_TYPES, base_and_dims, converts
+from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type
 from schemac.pg.postgis import YES, fits, refusal
 
 _TYPE = re.compile(r"^(?P<base>[^()\[\]]+?)(?:\((?P<params>[^)]*)\))?(?P<zone> with(?:out)? time zone)?(?P<array>\[\])?$")
@@ -127,21 +127,60 @@ def _string_to_array(old: str, new: str) -> bool:
 
 
 def _enum_as_text(change: Change) -> bool:
-    """An enum (or an array of enums) to text or varchar without a length: each label reads back as the same
-    text (no length to exceed); to varchar(n) a longer label fails."""
+    """An enum (or an array of enums) to a string type without a length (text, varchar, an extension's: citext):
+    each label reads back as the same text (no length to exceed); to varchar(n) a longer label fails."""
     (_, _, oa), (nb, params, na) = _split(change.old.type), _split(change.new.type)  # type: ignore[union-attr]
-    return change.from_enum and not change.to_enum and nb in ("text", "character varying") and not params and oa == na
+    return change.from_enum and not change.to_kind and nb != "character" and is_string_type(nb) and not params \
+        and oa == na
 
 
-def _enum_without_cast(change: Change) -> bool:
-    """A retype between an enum and a built-in type other than the string types: Postgres has no cast (nor one
-    through text: '1' spells no label, 'a' no integer), and the migration would fail on the rows."""
-    (a, a_dims), (b, b_dims) = base_and_dims(change.old.type), base_and_dims(change.new.type)  # type: ignore[union-attr]
-    if change.to_enum and not change.from_enum:
-        return a in BUILTIN_TYPES and not (a in STRING_TYPES and a_dims == b_dims)
-    if change.from_enum and not change.to_enum:
-        return b in BUILTIN_TYPES and not (b in STRING_TYPES and b_dims in (0, a_dims))
-    return False
+def _own_type_without_cast(change: Change) -> bool:
+    """A retype from or to a type of the schema's own (an enum, a composite, range or multirange type) where
+    Postgres has no cast (pg.casts.converts_own: '1' spells no label, no composite, no range) and the schema declares
+    none: a cast through text would fail on the rows. Between two of one kind (one enum to another) the values go
+    through text, as their text forms may agree, but for composite types of different attribute counts (`apart`)."""
+    if change.direct_cast or (change.from_kind and change.from_kind == change.to_kind and not change.apart):
+        return False
+    if change.apart:
+        return True
+    return converts_own(change.old.type, change.new.type,  # type: ignore[union-attr]
+                        bool(change.from_kind), bool(change.to_kind)) is False
+
+
+def _example(change: Change) -> str:
+    """The `using:` missing_cast proposes for a retype from or to a type of the schema's own."""
+    c, old, new = change.name, change.old.type, change.new.type  # type: ignore[union-attr]
+    if "[" in old + new:
+        return ""
+    if change.apart:
+        return f" (e.g. using: \"ROW(({c}).<attribute>, ...)::{new}\")"
+    if (change.from_kind and change.to_kind) or all(t.endswith("range") for t in (old, new)):
+        return f" (e.g. using: \"{c}::text::{new}\" where each value's text spells one)"
+    if change.to_enum:
+        return (f" (e.g. using: \"CASE {c} WHEN <value> THEN '<label>' END::{new}\", or \"{c}::text::{new}\" "
+                "where every value spells a label)")
+    if change.from_enum:
+        return f" (e.g. using: \"CASE {c} WHEN '<label>' THEN <value> END\", or \"{c}::text::{new}\" where every label spells one)"
+    examples = {"composite type": (f"ROW({c}, ...)::{new}", f"({c}).<attribute>"),
+                "range type": (f"{new}({c}, {c}, '[]')", f"lower({c})"),
+                "multirange type": (f"{new}(<range of {c}>)", f"range_merge({c})")}
+    to, back = examples[change.to_kind or change.from_kind]
+    return f" (e.g. using: \"{to if change.to_kind else back}\")"
+
+
+def _only_casts(change: Change) -> str:
+    """What casts a type of the schema's own has, said where one is refused."""
+    if change.apart:
+        return "composite types of different attribute counts: no text form of one reads as the other"
+    if change.from_kind and change.to_kind:
+        return f"between {_a(change.from_kind)} and {_a(change.to_kind)}"
+    kind = change.to_kind or change.from_kind
+    return f"{_a(kind)} casts only to and from the string types" + (" and to its multirange" if kind == "range type"
+                                                                      else "")
+
+
+def _a(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
 
 
 def missing_cast(change: Change) -> Optional[str]:
@@ -159,18 +198,11 @@ def missing_cast(change: Change) -> Optional[str]:
                 f"the row (e.g. using: \"ARRAY[{change.name}]\" or \"string_to_array({change.name}, ',')\"), used by this "
                 "migration only")
     c = change.name
-    if _enum_without_cast(change):
-        if "[" in old + new:
-            example = ""
-        elif change.to_enum:
-            example = (f" (e.g. using: \"CASE {c} WHEN <value> THEN '<label>' END::{new}\", or \"{c}::text::{new}\" "
-                       "where every value spells a label)")
-        else:
-            example = f" (e.g. using: \"CASE {c} WHEN '<label>' THEN <value> END\", or \"{c}::text::{new}\" where every label spells one)"
-        return (f"column {change.path}: PostgreSQL has no cast from {old} to {new} (an enum casts only to and from the "
-                f"string types); add `using:` to the column: an SQL expression that computes the new value from the "
-                f"row{example}, used by this migration only")
-    if converts(old, new) is not False:
+    if _own_type_without_cast(change):
+        return (f"column {change.path}: PostgreSQL has no cast from {old} to {new} ({_only_casts(change)}); add "
+                f"`using:` to the column: an SQL expression that computes the new value from the row{_example(change)}, "
+                "used by this migration only (or declare the cast under `casts:`)")
+    if change.direct_cast or converts(old, new) is not False:
         return None
     example = f"to_timestamp({c})" if old in _INT_DIGITS and new.startswith("timestamp") else None
     return (f"column {change.path}: PostgreSQL has no cast from {old} to {new}; add `using:` to the column: an SQL "

@@ -172,10 +172,10 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
     if isinstance(obj, CompositeType):  # its schema, its attributes' types
         refs = {("schema", obj.schema)} | {type_key(a.type) for a in obj.attributes} | collation_keys(*obj.attributes)
         return refs - {("type", obj.schema, obj.name)}
-    if isinstance(obj, RangeType):  # its schema, subtype, and the functions it names
-        fns = {("function", *(f.split(".", 1) if "." in f else ("public", f))) for f in (obj.canonical, obj.subtype_diff)
-               if f}
-        return {("schema", obj.schema), type_key(obj.subtype)} | fns | collation_keys(obj)
+    if isinstance(obj, RangeType):  # its schema, subtype, and the functions and operator class it names
+        fns = {("function", *class_key(f)) for f in (obj.canonical, obj.subtype_diff) if f}  # (schema.yaml's spelling)
+        opclass = {("operator class", *class_key(obj.subtype_opclass))} if obj.subtype_opclass else set()
+        return {("schema", obj.schema), type_key(obj.subtype)} | fns | opclass | collation_keys(obj)
     if isinstance(obj, (Collation, TextSearchDictionary)):
         return {("schema", obj.schema)}
     if isinstance(obj, TextSearchConfig):  # and the dictionaries of a schema it maps to

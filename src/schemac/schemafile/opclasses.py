@@ -14,6 +14,7 @@ from schemac.model import ClassFunction, ClassOperator, Extension, Function, Ope
 from schemac.model.functions import function_names
 from schemac.compare.opclasses import class_key
 from schemac.errors import SchemaFileError
+from schemac.pg.names import reference_part
 from schemac.pg.types import type_name
 from schemac.schemafile.casts import CastReader
 from schemac.schemafile.operators import operator_symbol_error
@@ -226,7 +227,7 @@ def declared_classes_spelled(objects: list, classes: tuple[OperatorClass, ...]) 
         if c.default and c.method == method and col is not None and not e.opclass_options and \
                 type_name(col.type) == type_name(c.type):
             return replace(e, opclass=None)
-        return replace(e, opclass=f"{c.schema}.{c.name}")
+        return replace(e, opclass=f"{reference_part(c.schema)}.{reference_part(c.name)}")
     out = []
     for o in objects:
         if any(e.opclass for i in (*o.indexes, *getattr(o, "exclusions", ())) for e in i.elements):

@@ -27,8 +27,8 @@ SELECT con.conrelid AS table_oid,
        i.indoption::int2[] AS options,
        ARRAY(
          SELECT (SELECT CASE WHEN opc.opcdefault THEN NULL
-                             WHEN opn.nspname = 'pg_catalog' THEN opc.opcname::text
-                             ELSE opn.nspname::text || '.' || opc.opcname::text END
+                             WHEN opn.nspname = 'pg_catalog' THEN CASE WHEN opc.opcname::text ~ '[."]' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END
+                             ELSE CASE WHEN opn.nspname::text ~ '[."]' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || CASE WHEN opc.opcname::text ~ '[."]' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END END
                  FROM pg_catalog.pg_opclass opc
                  JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
                  WHERE opc.oid = k.opcoid)

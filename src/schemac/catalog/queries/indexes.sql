@@ -17,7 +17,8 @@
 --                NULL when no entry is an expression);
 --   options:     indoption bits, key columns only (1 = DESC, 2 = NULLS FIRST);
 -- and opclasses, one entry per key column: the operator class name when it is not the default one
--- for its type (pg_opclass.opcdefault), qualified with its schema unless that is pg_catalog; else NULL
+-- for its type (pg_opclass.opcdefault), qualified with its schema unless that is pg_catalog, a part that holds a dot or
+-- a double quote quoted as schema.yaml writes it (ops-x."Abs.Ops": pg.names.reference_part); else NULL
 -- (the whole array NULL when every key's is the default). The names of the non-default operator classes
 -- are gathered once (nd), not looked up per key: at 10,000 tables that lookup was half the query's time.
 -- key_options: NULL unless a key's operator class has parameters (gist_trgm_ops (siglen=32), kept in the
@@ -93,8 +94,8 @@ SELECT i.indrelid AS table_oid,
                             pg_catalog.pg_get_expr(pi.indpred, pi.indrelid))) AS attached_to
 FROM pg_catalog.pg_index i
 CROSS JOIN (SELECT array_agg(opc.oid) AS oids,
-                   array_agg(CASE WHEN opn.nspname = 'pg_catalog' THEN opc.opcname::text
-                                  ELSE opn.nspname::text || '.' || opc.opcname::text END) AS names
+                   array_agg(CASE WHEN opn.nspname = 'pg_catalog' THEN CASE WHEN opc.opcname::text ~ '[."]' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END
+                                  ELSE CASE WHEN opn.nspname::text ~ '[."]' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || CASE WHEN opc.opcname::text ~ '[."]' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END END) AS names
             FROM pg_catalog.pg_opclass opc
             JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
             WHERE NOT opc.opcdefault) nd

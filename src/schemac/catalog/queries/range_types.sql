@@ -1,7 +1,8 @@
 -- Range types of the requested schemas (pg_range), each with:
 --   subtype: format_type of rngsubtype;
 --   subtype_opclass: rngsubopc when it is not the subtype's default operator class, named bare in
---     pg_catalog and public, else schema.name (as functions are below);
+--     pg_catalog and public, else schema.name (as functions are below), a part that holds a dot or a double quote
+--     quoted as schema.yaml writes it (ops-x."Abs.Ops": pg.names.reference_part);
 --   collation: rngcollation as regcollation prints it (qualified when another schema's), when the range has one other than its subtype's own;
 --   canonical, subtype_diff: rngcanonical, rngsubdiff (NULL where unset);
 --   multirange: the multirange type Postgres made beside it (rngmultitypid, PostgreSQL 14+), multirange_oid its oid
@@ -15,15 +16,15 @@ SELECT t.oid AS type_oid,
        t.typname::text AS type_name,
        pg_catalog.format_type(r.rngsubtype, NULL) AS subtype,
        CASE WHEN NOT opc.opcdefault
-            THEN CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN opc.opcname::text
-                      ELSE opn.nspname::text || '.' || opc.opcname::text END END AS subtype_opclass,
+            THEN CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN CASE WHEN opc.opcname::text ~ '[."]' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END
+                      ELSE CASE WHEN opn.nspname::text ~ '[."]' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || CASE WHEN opc.opcname::text ~ '[."]' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END END END AS subtype_opclass,
        CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN r.rngcollation::pg_catalog.regcollation::text END AS collation,
        CASE WHEN r.rngcanonical <> 0
-            THEN CASE WHEN cn.nspname IN ('pg_catalog', 'public') THEN cp.proname::text
-                      ELSE cn.nspname::text || '.' || cp.proname::text END END AS canonical,
+            THEN CASE WHEN cn.nspname IN ('pg_catalog', 'public') THEN CASE WHEN cp.proname::text ~ '[."]' THEN '"' || replace(cp.proname::text, '"', '""') || '"' ELSE cp.proname::text END
+                      ELSE CASE WHEN cn.nspname::text ~ '[."]' THEN '"' || replace(cn.nspname::text, '"', '""') || '"' ELSE cn.nspname::text END || '.' || CASE WHEN cp.proname::text ~ '[."]' THEN '"' || replace(cp.proname::text, '"', '""') || '"' ELSE cp.proname::text END END END AS canonical,
        CASE WHEN r.rngsubdiff <> 0
-            THEN CASE WHEN dn.nspname IN ('pg_catalog', 'public') THEN dp.proname::text
-                      ELSE dn.nspname::text || '.' || dp.proname::text END END AS subtype_diff,
+            THEN CASE WHEN dn.nspname IN ('pg_catalog', 'public') THEN CASE WHEN dp.proname::text ~ '[."]' THEN '"' || replace(dp.proname::text, '"', '""') || '"' ELSE dp.proname::text END
+                      ELSE CASE WHEN dn.nspname::text ~ '[."]' THEN '"' || replace(dn.nspname::text, '"', '""') || '"' ELSE dn.nspname::text END || '.' || CASE WHEN dp.proname::text ~ '[."]' THEN '"' || replace(dp.proname::text, '"', '""') || '"' ELSE dp.proname::text END END END AS subtype_diff,
        mt.typname::text AS multirange,
        mt.oid AS multirange_oid,
        COALESCE((SELECT json_agg(json_build_array(p.oid::bigint, p.prorettype = r.rngmultitypid, p.pronargs, p.provariadic <> 0))

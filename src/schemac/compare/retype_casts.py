@@ -1,0 +1,93 @@
+"""Which cast a column retype takes where a type of the schema's own is on a side, or schema.yaml declares one.
+
+Postgres has no pg_cast row for an enum, a composite, range or multirange type of a user's (but a range's to its
+multirange, which CREATE TYPE ... AS RANGE makes): only the I/O conversion to and from the string types
+(pg.casts.converts_own). A retype between one and another type takes a cast the schema declares (`casts:`, CREATE
+CAST: found, as Postgres finds it, between the domains' base types), else it is marked with the kinds of its
+sides, for plan.hazards to refuse it where no cast exists (rather than write a cast through text that fails on
+the rows) and the planner to cast the rest through text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from schemac.compare.changes import Change
+from schemac.compare.types import base_type, keyed_domains
+from schemac.model import Schema
+from schemac.model.types import default_multirange
+from schemac.pg.casts import base_and_dims
+from schemac.pg.types import type_name
+
+
+def type_kinds(schema: Schema) -> dict[tuple[str, str], str]:
+    """The types of `schema`'s own whose casts Postgres does not have, by (schema, name): their kind's name."""
+    kinds = {(e.schema, e.name): "enum" for e in schema.enums}
+    kinds.update({(c.schema, c.name): "composite type" for c in schema.composite_types})
+    for r in schema.range_types:
+        kinds[(r.schema, r.name)] = "range type"
+        kinds[_multirange(r)] = "multirange type"
+    return kinds
+
+
+# Postgres's range types and multirange types, by their subtype: one of a user's over the same subtype reads the same
+# text ('[1,3)'), as one enum reads another's labels: the values go through text.
+_BUILTIN_RANGES = {"int4range": "integer", "int8range": "bigint", "numrange": "numeric", "daterange": "date",
+                   "tsrange": "timestamp without time zone", "tstzrange": "timestamp with time zone"}
+_BUILTIN_MULTIRANGES = {k.replace("range", "multirange"): v for k, v in _BUILTIN_RANGES.items()}
+
+
+def _subtypes(schema: Schema) -> dict[tuple[str, str], str]:
+    """The subtype of each range and multirange type of `schema`'s own, by (schema, name)."""
+    out = {(r.schema, r.name): base_and_dims(r.subtype)[0] for r in schema.range_types}
+    out.update({_multirange(r): base_and_dims(r.subtype)[0] for r in schema.range_types})
+    return out
+
+
+def _as_builtin_range(kind: str, builtin: str, subtype: str) -> str:
+    """`kind` where `builtin` (a type of Postgres's own, array brackets taken off) is a range (multirange) type over
+    `subtype` and `kind` that of a range (multirange) type: one text form for both."""
+    table = _BUILTIN_RANGES if kind == "range type" else _BUILTIN_MULTIRANGES if kind == "multirange type" else {}
+    return kind if subtype and table.get(builtin) == subtype else ""
+
+
+def _multirange(r) -> tuple[str, str]:
+    name = r.multirange or default_multirange(r.name)
+    return type_name(name) if "." in name else (r.schema, name)
+
+
+def declared_casts(schema: Schema) -> set[tuple[tuple[str, str], tuple[str, str]]]:
+    """(source, target) of every cast `schema` has: its `casts:`, and each range type's to its multirange."""
+    return {(type_name(c.source_type), type_name(c.target_type)) for c in schema.casts} | \
+        {((r.schema, r.name), _multirange(r)) for r in schema.range_types}
+
+
+def own_type_sides(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
+    """`changes` with each column retype marked with the kind of its old type where it is one of `current`'s own (or
+    an array of one, or a domain over one; `from_kind`), of its new type where one of `desired`'s (`to_kind`), and
+    `direct_cast` where `desired` declares a cast between their base types (arrays of as many dimensions: element
+    by element)."""
+    if not any(c.kind == "alter_column_type" for c in changes):
+        return changes
+    was, will = type_kinds(current), type_kinds(desired)
+    below, above = keyed_domains(current), keyed_domains(desired)
+    declared = declared_casts(desired)
+
+    subtypes = {**_subtypes(current), **_subtypes(desired)}
+    arity_was = {(t.schema, t.name): len(t.attributes) for t in current.composite_types}
+    arity_will = {(t.schema, t.name): len(t.attributes) for t in desired.composite_types}
+
+    def marked(c: Change) -> Change:
+        old, new = base_type(c.old.type, below), base_type(c.new.type, above)  # type: ignore[union-attr]
+        a, b = type_name(old), type_name(new)
+        direct = c.direct_cast or (c.cause is None and (a, b) in declared and a != b
+                                   and base_and_dims(old)[1] == base_and_dims(new)[1])
+        from_kind, to_kind = was.get(a, ""), will.get(b, "")
+        if to_kind and not from_kind:
+            from_kind = _as_builtin_range(to_kind, base_and_dims(old)[0], subtypes.get(b, ""))
+        elif from_kind and not to_kind:
+            to_kind = _as_builtin_range(from_kind, base_and_dims(new)[0], subtypes.get(a, ""))
+        apart = from_kind == to_kind == "composite type" and arity_was.get(a) != arity_will.get(b)
+        return replace(c, from_kind=from_kind, to_kind=to_kind, direct_cast=direct, apart=apart)
+
+    return [marked(c) if c.kind == "alter_column_type" else c for c in changes]
