@@ -122,7 +122,7 @@ def _string_to_array(old: str, new: str) -> bool:
     """A string made an array: Postgres has no assignment cast, and `CAST(c AS text[])` reads the text as an array
     literal, which fails on nearly every value a text column holds; what the user means (one element? split on
     commas?) is theirs to write."""
-    (a, a_dims), (b, b_dims) = base_and_dims(old), base_and_dims(new)
+    (a, a_dims), (_, b_dims) = base_and_dims(old), base_and_dims(new)
     return a in STRING_TYPES and a_dims == 0 and b_dims > 0
 
 
