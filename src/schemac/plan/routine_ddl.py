@@ -79,7 +79,7 @@ def create_function(f: Function, replace: bool = False) -> exp.Command:
     parts.append("SECURITY DEFINER" if f.security_definer else "")
     for setting in f.config:
         name, _, value = setting.partition("=")
-        parts += ["SET", quote_ident(name) if "." not in name else name, "=", _setting_value(name, value)]
+        parts += ["SET", ".".join(quote_ident(n) for n in name.split(".")), "=", _setting_value(name, value)]
     if f.library is not None:  # C: the library and its link symbol, as pg_dump writes them
         parts += ["AS", literal(f.library) + ",", literal(f.body)]
     else:
