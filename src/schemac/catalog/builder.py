@@ -44,7 +44,7 @@ class ModelBuilder:
         self._clones: dict[int, list[tuple[str, str]]] = {}  # a partition's trigger clones not in their parent's state
         self._exclusions: dict[int, list[Exclusion]] = {}
         self._rules: dict[int, list[Rule]] = {}
-        self._identities: dict[tuple[int, str], tuple[int, str]] = {}
+        self._identities: dict[tuple[int, str], tuple[int, str, Optional[str]]] = {}
         self._added: set[str] = set()
 
     def add(self, name: str, rows: list[dict[str, Any]]) -> None:

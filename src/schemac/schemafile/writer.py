@@ -71,7 +71,8 @@ def _options(o: SequenceOptions) -> dict:
 
 def _identity(i: Identity) -> Any:
     kind = "always" if i.always else "by_default"
-    opts = {**_options(i.options), **_drop_empty({"sequence_name": i.sequence_name}), **_access(i, "sequence")}
+    opts = {**_options(i.options), **_drop_empty({"sequence_name": i.sequence_name}), **_access(i, "sequence"),
+            **({"comment": i.comment} if i.comment is not None else {})}
     return _Flow({"generated": kind, **opts}) if opts else kind
 
 
