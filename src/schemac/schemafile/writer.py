@@ -300,6 +300,8 @@ def _view(v: View) -> dict:
                                                       "statistics_target": c.statistics})) for c in v.columns}
     if v.indexes:
         spec["indexes"] = {i.name: _index(i) for i in v.indexes}
+    if v.cluster_on is not None:
+        spec["cluster_on"] = v.cluster_on
     if v.statistics:
         spec["statistics"] = statistics_spec(v.statistics, v.schema)
     if v.triggers:
