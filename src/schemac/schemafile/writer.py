@@ -218,8 +218,10 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
         spec["indexes"] = {i.name: _index(i) for i in t.indexes}
     if t.triggers:
         spec["triggers"] = {g.name: trigger_spec(g) for g in t.triggers}
-    if t.cloned_triggers:
-        spec["cloned_triggers"] = _Flow(dict(t.cloned_triggers))
+    if t.cloned_triggers or t.cloned_trigger_comments:
+        states, comments = dict(t.cloned_triggers), dict(t.cloned_trigger_comments)
+        spec["cloned_triggers"] = _Flow({n: states[n] if n not in comments else _Flow(
+            {**({"enabled": states[n]} if n in states else {}), "comment": comments[n]}) for n in sorted({*states, *comments})})
     if t.validated_checks:
         spec["validated_checks"] = _FlowList(t.validated_checks)
     if t.rules:
