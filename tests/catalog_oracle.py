@@ -440,6 +440,23 @@ _OBJECTS = """
     ORDER BY 1, 2"""
 
 
+# Every comment on an object a user made (pg_description, any catalog, a column's too), by the object's identity: a
+# comment schemac has no place for (on a partition's clone of its parent's trigger or foreign key, a CHECK a child has
+# from its parent, an identity's sequence, a table's row type, a domain's NOT NULL) is lost from a database rebuilt from
+# schema.yaml, where the kinds' queries above read no comment.
+_COMMENTS = _OBJECTS.split("SELECT i.type")[0] + """
+    SELECT i.type, i.identity, d.description FROM pg_description d, pg_identify_object(d.classoid, d.objoid, d.objsubid) i
+    WHERE d.objoid >= 16384 AND (d.classoid, d.objoid) NOT IN (SELECT classid, objid FROM left_out)
+      AND coalesce(i.schema, '') NOT IN ('pg_toast') AND coalesce(i.schema, '') NOT LIKE 'pg\\_temp\\_%%'
+    ORDER BY 1, 2"""
+
+
+def comments(url: str) -> list[tuple[str, str, str]]:
+    """(type, identity, comment) of every comment on an object a user made (see _COMMENTS)."""
+    with psycopg.connect(url) as conn:
+        return [tuple(r) for r in conn.execute(_COMMENTS, {"ignored": list(IGNORED_RELATIONS)}).fetchall()]  # type: ignore
+
+
 def objects(url: str) -> list[tuple[str, str]]:
     """(type, identity) of every object a user made, of any kind (see _OBJECTS)."""
     with psycopg.connect(url) as conn:

@@ -9,7 +9,8 @@ emulated: the file is sent as one simple-query string, so strip psql meta-comman
 `schemac inspect` A, inspect again (byte-stable?), `schemac generate` into an empty project, apply the migration
 to an empty database B, `schemac diff` A and B (must be clean), the catalog oracle's fingerprint of A and B
 (tests/catalog_oracle.py: tables, views, matviews, columns and their order, constraints, indexes, types, sequences, extensions; and a
-sweep of every object by its pg_identify_object identity, whatever its kind: printed, read it beside the not-managed list),
+sweep of every object by its pg_identify_object identity, whatever its kind: printed, read it beside the not-managed list;
+and a sweep of every comment, pg_description by its object's identity, whatever the kind: a failing step),
 the security oracle (tests/security_oracle.py: owners, ACLs, default privileges, policies), the access lists of extensions' own
 objects (which both oracles skip), the views' deparse
 (tests/test_views.views_of), and inspect of B byte-identical to inspect of A. `--counts`: objects per kind in
@@ -31,7 +32,7 @@ sys.path.insert(0, os.path.join(os.getcwd(), "tests"))
 
 import psycopg  # noqa: E402
 
-from catalog_oracle import fingerprint, fingerprint_difference, objects  # noqa: E402
+from catalog_oracle import comments, fingerprint, fingerprint_difference, objects  # noqa: E402
 from security_oracle import security_fingerprint  # noqa: E402
 from pgharness import STARTERS  # noqa: E402
 from test_views import views_of  # noqa: E402
@@ -152,6 +153,10 @@ def main() -> int:
                   f"\n  only in B: {sorted(set(ob) - set(oa))[:60]}")
         else:
             print(f"object sweep: the same {len(oa)} objects in A and B")
+        ca, cb = set(comments(a)), set(comments(b))
+        if ca != cb:
+            fail("comment sweep A vs B (every pg_description entry by its object's identity)",
+                 f"only in A: {sorted(ca - cb)[:40]}\nonly in B: {sorted(cb - ca)[:40]}")
         sa, sb = security_fingerprint(a), security_fingerprint(b)
         if sa != sb:
             fail("security fingerprint A vs B (owners, ACLs, default privileges, policies)", fingerprint_difference(sb, sa))

@@ -117,6 +117,9 @@ CASES = [
      "      i: {columns: [{name: a, statistics_target: 100}]}\n", 5, "Postgres sets one on an expression key only"),
     ("index-statistics-too-high", "tables:\n  t:\n    columns: {a: text}\n    indexes:\n"
      "      i: {columns: [{expression: lower(a), statistics_target: 20000}]}\n", 5, "from -1 (the default) to 10000"),
+    ("materialized-view-cluster-on-no-index", "materialized_views:\n  mv:\n    query: SELECT 1 AS a\n"
+     "    indexes:\n      mv_a: {columns: [a]}\n    cluster_on: mv_b\n", 6,
+     "cluster_on of materialized view 'mv': 'mv_b' is none of its indexes"),
     ("view-column-statistics", "views:\n  v:\n    query: SELECT 1 AS a\n    columns:\n      a: {statistics_target: 10}\n",
      5, "only a materialized view's column has one"),
     ("exclusion-statistics", "tables:\n  t:\n    columns: {a: integer}\n    exclude:\n"

@@ -135,7 +135,9 @@ def test_clone_state_drift_is_reported(tmp_path, db_url):
      "cloned_triggers are a partition's"),
     (V1 % ("", "\n    cloned_triggers: {m_x: disabled}", ""), 10, "name 'm_x', which is no row trigger"),
     (V1 % ("", "\n    cloned_triggers: {m_t: paused}", ""), 12, "must be one of origin, disabled, replica, always"),
-], ids=["not-a-partition", "no-such-trigger", "bad-state"])
+    (V1 % ("", "\n    cloned_triggers: {m_t: {state: disabled}}", ""), 12, "unknown key 'state'"),
+    (V1 % ("", "\n    cloned_triggers: {m_x: {comment: hello}}", ""), 10, "name 'm_x', which is no row trigger"),
+], ids=["not-a-partition", "no-such-trigger", "bad-state", "clone-mapping-unknown-key", "comment-of-no-such-trigger"])
 def test_loader_errors(text, line, message):
     with pytest.raises(SchemaFileError) as e:
         load_text(text, "schema.yaml")

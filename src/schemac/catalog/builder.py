@@ -42,9 +42,10 @@ class ModelBuilder:
         self._indexes: dict[int, list[Index]] = {}
         self._triggers: dict[int, list[Trigger]] = {}
         self._clones: dict[int, list[tuple[str, str]]] = {}  # a partition's trigger clones not in their parent's state
+        self._clone_comments: dict[int, list[tuple[str, str]]] = {}  # and those with a comment
         self._exclusions: dict[int, list[Exclusion]] = {}
         self._rules: dict[int, list[Rule]] = {}
-        self._identities: dict[tuple[int, str], tuple[int, str]] = {}
+        self._identities: dict[tuple[int, str], tuple[int, str, Optional[str]]] = {}
         self._added: set[str] = set()
 
     def add(self, name: str, rows: list[dict[str, Any]]) -> None:
@@ -59,8 +60,10 @@ class ModelBuilder:
             self._indexes = by_table(own_indexes(rows), index_of)
         elif name == "triggers":
             self._triggers = by_table([r for r in rows if not r["clone"]], trigger_of)
-            self._clones = by_table([r for r in rows if r["clone"]],
+            self._clones = by_table([r for r in rows if r["clone"] and r["own_state"]],
                                      lambda r: (r["trigger_name"], TRIGGER_ENABLED[r["enabled"]]))
+            self._clone_comments = by_table([r for r in rows if r["clone"] and r["comment"] is not None],
+                                            lambda r: (r["trigger_name"], r["comment"]))
         elif name == "exclusions":
             self._exclusions = by_table(rows, exclusion_of)
         elif name == "rules":
@@ -142,6 +145,7 @@ class ModelBuilder:
                         self._indexes.get(row["table_oid"], []), self._triggers.get(row["table_oid"], []),
                         self._exclusions.get(row["table_oid"], []), self._rules.get(row["table_oid"], []),
                         cloned_triggers=tuple(sorted(self._clones.get(row["table_oid"], ()))),
+                        cloned_trigger_comments=tuple(sorted(self._clone_comments.get(row["table_oid"], ()))),
                         policies=policies.get(row["table_oid"], ()), grants=acl.grants("class", row["table_oid"]),
                         owner=acl.owner("class", row["table_oid"]))
                  for row in rows["tables"]]

@@ -97,29 +97,31 @@ def default_privileges(rows: list[dict[str, Any]]) -> tuple[DefaultPrivileges, .
                  for (role, on, schema), ps in sorted(entries.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")))
 
 
-def identity_sequences(rows: list[dict[str, Any]]) -> dict[tuple[int, str], tuple[int, str]]:
-    """columns.sql rows -> (table oid, column name) -> the oid and name of its identity's sequence (seq_oid,
-    seq_name), whose access list privileges.sql reads with every other sequence's."""
-    return {(r["table_oid"], r["column_name"]): (r["seq_oid"], r["seq_name"]) for r in rows if r["seq_oid"] is not None}
+def identity_sequences(rows: list[dict[str, Any]]) -> dict[tuple[int, str], tuple[int, str, Optional[str]]]:
+    """columns.sql rows -> (table oid, column name) -> the oid, name and comment of its identity's sequence (seq_oid,
+    seq_name, seq_comment), whose access list privileges.sql reads with every other sequence's."""
+    return {(r["table_oid"], r["column_name"]): (r["seq_oid"], r["seq_name"], r["seq_comment"]) for r in rows
+            if r["seq_oid"] is not None}
 
 
-def _with_identity_grants(table: Table, oid: int, sequences: dict[tuple[int, str], tuple[int, str]],
+def _with_identity_grants(table: Table, oid: int, sequences: dict[tuple[int, str], tuple[int, str, Optional[str]]],
                           acl: AccessLists) -> Table:
     columns = []
     for c in table.columns:
-        seq, name = sequences.get((oid, c.name), (None, None)) if c.identity is not None else (None, None)
+        seq, name, comment = sequences.get((oid, c.name), (None, None, None)) if c.identity is not None else (None, None, None)
         grants = acl.grants("class", seq) if seq is not None else ()
         named = name if name is not None and table.partition_of is None \
             and name != identity_sequence_name(table.name, c.name) else None  # a partition's: its root's (17+)
-        columns.append(replace(c, identity=replace(c.identity, grants=grants, sequence_name=named))
-                       if grants or named else c)
+        comment = comment if table.partition_of is None else None  # (a partition's sequence is its root's)
+        columns.append(replace(c, identity=replace(c.identity, grants=grants, sequence_name=named, comment=comment))
+                       if grants or named or comment is not None else c)
     return replace(table, columns=tuple(columns)) if any(a is not b for a, b in zip(columns, table.columns)) else table
 
 
 def with_identity_grants(tables: list[Table], rows: list[dict[str, Any]],
-                         sequences: dict[tuple[int, str], tuple[int, str]], acl: AccessLists) -> list[Table]:
+                         sequences: dict[tuple[int, str], tuple[int, str, Optional[str]]], acl: AccessLists) -> list[Table]:
     """Each table (of tables.sql's `rows`, in order) with each identity column's sequence's grants (the
-    owner's, the table's, left out) and its name where it is not Postgres's choice."""
+    owner's, the table's, left out), its name where it is not Postgres's choice, and its comment."""
     return [_with_identity_grants(t, r["table_oid"], sequences, acl) for t, r in zip(tables, rows)] if sequences else tables
 
 

@@ -22,11 +22,14 @@ from schemac.pg.childindex import is_child_index_name, is_child_key_name
 
 
 def own_indexes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """indexes.sql's rows, less the attached ones that carry the name Postgres would give them and no comment
-    (COMMENT ON INDEX of a copy: kept as the partition's own, or the comment is lost), or one whose parent index has
-    a twin (indexes.sql's attached_to: which copy is whose is kept). A name this misjudges as
-    chosen is harmless: the index is made on the partition first, then attached."""
-    return [r for r in rows if not r["attached"] or r["comment"] is not None or r["attached_to"] or not is_child_index_name(
+    """indexes.sql's rows, less the attached ones that carry the name Postgres would give them and nothing of their
+    own: no comment (COMMENT ON INDEX of a copy), no statistics target (ALTER INDEX copy ALTER COLUMN n SET
+    STATISTICS), their parent index's storage parameters (ALTER INDEX copy SET (...)): a copy with any is kept as
+    the partition's own, or that is lost; so is one whose parent index has a twin (indexes.sql's attached_to: which
+    copy is whose is kept). A name this misjudges as chosen is harmless: the index is made on the partition first,
+    then attached."""
+    return [r for r in rows if not r["attached"] or r["comment"] is not None or r["attached_to"]
+            or r["key_statistics"] is not None or r["parameters_of_its_own"] or not is_child_index_name(
         r["index_name"], r["table_name"], r["attnames"], r["expressions"] or [None] * len(r["attnames"]))]
 
 

@@ -147,7 +147,7 @@ def columns_maker(rows: list[dict[str, Any]]) -> Any:
     share one object; building a frozen Column is most of the cost of a row."""
     if not rows:
         return None
-    key = itemgetter(*[k for k in rows[0] if k not in ("table_oid", "position", "seq_oid", "seq_name")])
+    key = itemgetter(*[k for k in rows[0] if k not in ("table_oid", "position", "seq_oid", "seq_name", "seq_comment")])
     made: dict[Any, Column] = {}
 
     def make(row: dict[str, Any]) -> tuple[int, Column]:

@@ -51,6 +51,7 @@ def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[s
                 with_data=row["populated"] or not row["materialized"], indexes=tuple(sorted(indexes, key=lambda i: i.name)),
                 triggers=tuple(sorted(triggers, key=lambda t: t.name)), rules=tuple(sorted(rules, key=lambda r: r.name)),
                 parameters=tuple(row["parameters"] or ()), toast_table=row["toast_table"], comment=row["comment"],
+                cluster_on=row["cluster_on"],
                 columns=comments, definition=definition, output=output, depends=tuple(depends),
                 statistics=tuple(statistics(s, row["schema_name"]) for s in row.get("statistics") or ()),
                 **more)

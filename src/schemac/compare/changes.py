@@ -163,6 +163,8 @@ class Change:
         kind = _OBJECT_KINDS.get(type(obj))
         if kind is not None:
             return kind
+        if isinstance(obj, Sequence):  # an identity's (compare/identities.py)
+            return "sequence"
         if self.kind in ("add_schema", "drop_schema"):
             return "schema"
         return "column"

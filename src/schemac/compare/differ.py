@@ -17,11 +17,12 @@ from schemac.compare.operators import diff_operators
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change,
                                      takes_using)
 from schemac.compare.grants import diff_grants, schema_comments
+from schemac.compare.identities import identity_comment_changes
 from schemac.compare.policies import diff_policies
 from schemac.compare.publications import diff_publications
 from schemac.compare.event_triggers import diff_event_triggers
 from schemac.compare.check_validity import diff_validated_checks
-from schemac.compare.trigger_clones import diff_cloned_triggers
+from schemac.compare.trigger_clones import diff_clone_comments, diff_cloned_triggers
 from schemac.compare.foreign_servers import FOREIGN_REMADE, diff_foreign_servers, foreign_drift, remade_foreign_tables
 from schemac.compare.partition_copies import with_detached_copies, without_implied_twin_copies
 from schemac.compare.partitioning import partition_of_key
@@ -347,6 +348,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
                    + diff_casts(current, desired, changes) + diff_foreign_servers(current, desired))
     changes = named_where_claimed(changes, current, desired)
     changes.extend(diff_cloned_triggers(cur_tables, des_tables, changes))
+    changes.extend(diff_clone_comments(cur_tables, des_tables, changes))
+    changes.extend(identity_comment_changes(cur_tables, des_tables, changes))
     changes.extend(diff_validated_checks(cur_tables, des_tables, changes))
     order = {k: n for n, k in enumerate(KINDS)}
     # Stable sort by kind keeps the declaration order of schema.yaml inside each kind; drops of

@@ -1,13 +1,16 @@
-"""An identity column's sequence, as far as its grants go: Postgres makes it with the column and names it
-itself, but grants on it are grants like any (`GRANT ALL ON SEQUENCE t_id_seq TO api`, or default
-privileges on sequences, which apply when the column is created): compared as a sequence's, keyed to the
-column (the grant follows the CREATE TABLE or ADD COLUMN that makes the sequence)."""
+"""An identity column's sequence, as far as its grants and comment go: Postgres makes it with the column and names
+it itself, but grants on it are grants like any (`GRANT ALL ON SEQUENCE t_id_seq TO api`, or default
+privileges on sequences, which apply when the column is created), and COMMENT ON SEQUENCE t_id_seq is a
+comment like any: compared as a sequence's, keyed to the column (the statement follows the CREATE TABLE or ADD
+COLUMN that makes the sequence)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from schemac.model.frozen import frozen
 from typing import Optional
 
+from schemac.compare.changes import Change
 from schemac.model import Sequence, Table
 from schemac.model.sequences import identity_sequence_name
 
@@ -24,5 +27,22 @@ def identity_sequences(table: Optional[Table]) -> dict[str, IdentitySequence]:
         return {}
     return {c.name: IdentitySequence(name=c.identity.sequence_name or identity_sequence_name(table.name, c.name),
                                      schema=table.schema, grants=c.identity.grants, source=c.source, table=table.name,
-                                     column=c.name)
+                                     column=c.name, comment=c.identity.comment)
             for c in table.columns if c.identity is not None}
+
+
+def identity_comment_changes(cur_tables: dict, des_tables: dict, changes: list[Change]) -> list[Change]:
+    """COMMENT ON SEQUENCE of each identity's sequence whose comment is not the one schema.yaml gives it (a new
+    sequence, of a table or identity made by the plan, has none). A partition's identity is its root's sequence."""
+    made = {(c.schema, c.table) for c in changes if c.kind == "add_table"}
+    out = []
+    for key, t in des_tables.items():
+        if t.partition_of is not None or not any(c.identity is not None for c in t.columns):
+            continue
+        was = identity_sequences(None if key in made else cur_tables.get(key))
+        for column, s in identity_sequences(t).items():
+            old = was.get(column)
+            if ((old.comment if old is not None else None) or None) != (s.comment or None):
+                out.append(Change("set_type_comment", t.schema, "", s.name if old is None else old.name, old,
+                                  s if old is None else replace(s, name=old.name)))
+    return out

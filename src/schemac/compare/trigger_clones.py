@@ -63,6 +63,32 @@ def diff_cloned_triggers(cur_tables: dict[Key, Table], des_tables: dict[Key, Tab
     return out
 
 
+def diff_clone_comments(cur_tables: dict[Key, Table], des_tables: dict[Key, Table],
+                        changes: list[Change]) -> list[Change]:
+    """COMMENT ON TRIGGER name ON partition of each clone whose comment is not schema.yaml's (cloned_triggers:
+    {name: {comment}}): a clone made with the plan (its partition or trigger new, or the trigger made again) has
+    none."""
+    if not any(t.cloned_trigger_comments for t in (*cur_tables.values(), *des_tables.values())):
+        return []
+    wanted = inherited_row_triggers(des_tables.values())
+    made = {(c.schema, c.table) for c in changes if c.kind in ("add_table", "attach_partition")}
+    remade = {((c.schema, c.table), c.name) for c in changes if c.kind in ("add_trigger", "drop_trigger")}
+    out: list[Change] = []
+    for key, clones in wanted.items():
+        t = des_tables[key]
+        cur = cur_tables.get(key)
+        new_clone = key in made or any(a in made for a in _ancestors(t, des_tables))
+        was = dict(cur.cloned_trigger_comments) if cur is not None and not new_clone else {}
+        will = dict(t.cloned_trigger_comments)
+        for name, s in sorted(clones.items()):
+            before = None if (s.root, name) in remade else was.get(name)
+            if before != will.get(name):
+                root_trigger = next(g for g in des_tables[s.root].triggers if g.name == name)
+                out.append(Change("set_trigger_comment", t.schema, t.name, name, replace(root_trigger, comment=before),
+                                  replace(root_trigger, comment=will.get(name)), t))
+    return out
+
+
 def _ancestors(t: Table, tables: dict[Key, Table]) -> list[Key]:
     out = []
     while t is not None and t.partition_of is not None:

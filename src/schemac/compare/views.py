@@ -155,12 +155,12 @@ def _defaults(v: View) -> dict:
 
 
 def stand_in(v: View, members: bool = True) -> Table:
-    """A view as the table its indexes and extended statistics (of a materialized view), triggers and rules are diffed
-    and created on (`members` False: with none of them)."""
+    """A view as the table its indexes, extended statistics and CLUSTER ON (of a materialized view), triggers and rules
+    are diffed and created on (`members` False: with none of them)."""
     if not members:
         return Table(name=v.name, schema=v.schema, source=v.source)
     return Table(name=v.name, schema=v.schema, indexes=v.indexes, triggers=v.triggers, rules=v.rules,
-                 statistics=v.statistics, source=v.source)
+                 statistics=v.statistics, source=v.source, cluster_on=v.cluster_on)
 
 
 def _members(old: Optional[View], new: View) -> list[Change]:

@@ -53,6 +53,8 @@ def of_known_triggers(tables: tuple[Table, ...]) -> tuple[Table, ...]:
     """`tables` with no partition's cloned_triggers naming a trigger none of its parents has (any more: one
     left out of the model, its function not read)."""
     inherited = inherited_row_triggers(tables)
-    return tuple(t if all(n in inherited.get(t.key, {}) for n, _ in t.cloned_triggers) else
-                 replace(t, cloned_triggers=tuple(c for c in t.cloned_triggers if c[0] in inherited.get(t.key, {})))
+    return tuple(t if all(n in inherited.get(t.key, {}) for n, _ in t.cloned_triggers + t.cloned_trigger_comments) else
+                 replace(t, cloned_triggers=tuple(c for c in t.cloned_triggers if c[0] in inherited.get(t.key, {})),
+                         cloned_trigger_comments=tuple(c for c in t.cloned_trigger_comments
+                                                       if c[0] in inherited.get(t.key, {})))
                  for t in tables)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import field
+
 from schemac.model.frozen import frozen
 from typing import Optional
 
@@ -26,8 +28,8 @@ class SequenceOptions:
 
 @frozen
 class Identity:
-    """GENERATED ALWAYS | BY DEFAULT AS IDENTITY, with its sequence's options and access list (`GRANT ...
-    ON SEQUENCE t_id_seq`, from default privileges or ON ALL SEQUENCES IN SCHEMA; its owner is the table's)."""
+    """GENERATED ALWAYS | BY DEFAULT AS IDENTITY, with its sequence's options, access list (`GRANT ...
+    ON SEQUENCE t_id_seq`, from default privileges or ON ALL SEQUENCES IN SCHEMA; its owner is the table's) and comment."""
 
     always: bool = False
     options: SequenceOptions = SequenceOptions()
@@ -35,6 +37,9 @@ class Identity:
     # The sequence's name where it is not Postgres's choice (identity_sequence_name: a table renamed since, a
     # pg_dump's SEQUENCE NAME): given at CREATE; not compared (a sequence renamed later is not drift).
     sequence_name: Optional[str] = _hint()
+    # COMMENT ON SEQUENCE of its sequence: compared on its own (compare/identities.py), as a sequence's comment,
+    # never as a change of the identity (which would ALTER the column).
+    comment: Optional[str] = field(default=None, compare=False)
 
 
 def identity_sequence_name(table: str, column: str) -> str:

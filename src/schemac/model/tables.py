@@ -333,6 +333,7 @@ class Table(Qualified):
     replica_identity: Literal["default", "full", "nothing", "index"] = "default"
     replica_identity_index: Optional[str] = None
     cloned_triggers: tuple[tuple[str, str], ...] = ()  # a partition's: (name, enabled), model/clones.py
+    cloned_trigger_comments: tuple[tuple[str, str], ...] = ()  # a partition's: (name, COMMENT ON TRIGGER of the clone)
     triggers: tuple[Trigger, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()  # EXCLUDE constraints
     # INHERITS (parents, in order): the columns and CHECKs they give the table are in `columns` (as the

@@ -73,6 +73,7 @@ class View(Qualified):
     triggers: tuple[Trigger, ...] = ()  # of a view (INSTEAD OF, or statement-level)
     rules: tuple[Rule, ...] = ()  # of a view (DO INSTEAD: an updatable view written before INSTEAD OF triggers)
     parameters: tuple[str, ...] = ()  # of a materialized view: WITH (...) storage parameters, as a table's
+    cluster_on: Optional[str] = None  # of a materialized view: the index a bare CLUSTER orders it by, as a table's
     toast_table: bool = field(default=True, compare=False, metadata={"recorded": False})  # as a table's
     renamed_from: Optional[str] = _hint()  # its old name, or schema.name (moved: ALTER VIEW ... SET SCHEMA)
     statistics: tuple[Statistics, ...] = ()  # of a materialized view: CREATE STATISTICS ... FROM it

@@ -90,6 +90,11 @@ verbose when where window with xmlattributes xmlconcat xmlelement xmlexists xmlf
 xmlroot xmlserialize xmltable""".split())
 
 
+def is_postgres_keyword(word: str) -> bool:
+    """Whether Postgres's quote_identifier() quotes the word: a keyword it does not list as unreserved."""
+    return word in _POSTGRES_QUOTED
+
+
 def format_type_ident(name: str) -> str:
     """A part of a type's name as format_type() prints it: quoted only where Postgres's quote_identifier()
     quotes (`extensions.geometry`, `app."order"`), not wherever sqlglot's tokenizer has a keyword."""

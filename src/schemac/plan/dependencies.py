@@ -313,6 +313,8 @@ def deps(c: Change) -> Deps:
             makes |= {("owned by", *key) for key in own_keys(None, new)}
         if k == "set_trigger_enabled":
             makes |= _trigger_clone_keys(c, new_refs)
+        elif k == "set_trigger_comment":  # of a clone (compare/trigger_clones.py): once it is there
+            _trigger_clone_keys(c, new_refs)
         if k == "validate_constraint" and t is not None and isinstance(target, Check) and \
                 all(x.name != target.name for x in t.checks):  # a copy of a parent's (compare/check_validity.py)
             new_refs |= {_table(t)} | {("constraint", s, n, target.name) for s, n in

@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 from typing import Optional
 
+from schemac.compare.identities import IdentitySequence
 from schemac.compare.opclasses import class_key
 from schemac.compare.tables import index_signature
 from schemac.compare.views import view_keys, view_refs
@@ -204,6 +205,8 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         refs |= {("operator", *class_key(obj.sortop))} if obj.sortop else set()  # type: ignore[misc]
         refs |= {("signature type", *type_name(t)) for t in obj.arguments}
         return refs | {("function", *(f.split(".", 1) if "." in f else ("public", f))) for f in obj.functions()}
+    if isinstance(obj, IdentitySequence):  # its comment: after the CREATE TABLE or ADD COLUMN that makes it
+        return {("column", obj.schema, obj.table, obj.column)}
     if isinstance(obj, Sequence):  # OWNED BY is a change of its own (set_sequence_owner): see _owner
         return {("schema", obj.schema)}
     if isinstance(obj, Operator):  # its schema, argument types, functions (not its commutator: a shell stands in,

@@ -170,7 +170,7 @@ def type_comment(change: Change, unset: bool = False) -> list[exp.Expression]:
     if isinstance(new, Function):
         what, target = "PROCEDURE" if new.procedure else "FUNCTION", routine_ddl.function_target(new)
     else:
-        what = {"Extension": "EXTENSION", "Namespace": "SCHEMA", "Enum": "TYPE", "Domain": "DOMAIN", "Sequence": "SEQUENCE", "CompositeType": "TYPE",
+        what = {"Extension": "EXTENSION", "Namespace": "SCHEMA", "Enum": "TYPE", "Domain": "DOMAIN", "Sequence": "SEQUENCE", "IdentitySequence": "SEQUENCE", "CompositeType": "TYPE",
                 "RangeType": "TYPE", "Collation": "COLLATION",
                 "TextSearchConfig": "TEXT SEARCH CONFIGURATION", "TextSearchDictionary": "TEXT SEARCH DICTIONARY"}[type(new).__name__]
         target = quote_ident(new.name) if isinstance(new, (Extension, Namespace)) else qualified(new.schema, new.name)  # type: ignore

@@ -23,11 +23,28 @@ from sqlglot import exp
 
 from schemac.compare.tables import constraint_key
 from schemac.model import Column, Index, PrimaryKey, Table, Unique
-from schemac.pg.childindex import child_index_name, child_key_name
+from schemac.pg.childindex import child_index_name, child_key_name, is_child_index_name
 from schemac.pg.dialect import RENDER
 from schemac.pg.names import constraint_name, qualified, quote_ident
 from schemac.pg.expressions import parse_partition_bound
-from schemac.plan.ddl import add_constraint, command, do_block, literal
+from schemac.plan.ddl import add_constraint, command, do_block, literal, storage_clause
+
+
+def copy_settings(t: Table, index: Index) -> list[exp.Expression]:
+    """After CREATE INDEX IF NOT EXISTS of a partition's index under the name Postgres gives its copy of the parent's
+    (a copy with settings of its own, catalog/partition_indexes.py): that copy may stand already, with its parent's
+    storage parameters, which the CREATE left alone. They are reset, then the index's own set."""
+    if t.partition_of is None or not is_child_index_name(index.name, t.name, [e.column for e in index.elements]
+                                                         + list(index.include), [e.expression for e in index.elements]
+                                                         + [None] * len(index.include)):
+        return []
+    name = qualified(t.schema, index.name)
+    reset = literal(f"ALTER INDEX {name.replace('%', '%%')} RESET (%s)")
+    return [do_block("DECLARE opts text; BEGIN SELECT pg_catalog.string_agg(pg_catalog.quote_ident(pg_catalog.split_part("
+                     "o, '=', 1)), ', ') INTO opts FROM pg_catalog.pg_class c, pg_catalog.unnest(c.reloptions) AS o WHERE "
+                     f"c.oid = pg_catalog.to_regclass({literal(name)}); IF opts IS NOT NULL THEN EXECUTE "
+                     f"pg_catalog.format({reset}, opts); END IF; END")] + \
+        ([command("ALTER", "INDEX", name, storage_clause(index.parameters, "SET"))] if index.parameters else [])
 
 
 def drop_partition_index(t: Table, index: Index) -> list[exp.Expression]:

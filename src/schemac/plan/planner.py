@@ -22,7 +22,7 @@ from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, first_statements, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
-from schemac.plan.partition_index_ddl import (partitioning_refused, add_partition_key, attach_partition, detach_partition, drop_partition_index,
+from schemac.plan.partition_index_ddl import (partitioning_refused, copy_settings, add_partition_key, attach_partition, detach_partition, drop_partition_index,
                                              drop_partition_key, is_partition_key, renamed_after_detach,
                                              renamed_after_leaving)
 from schemac.plan.column_ddl import column_settings_statements, index_statistics, nulls_given_the_default
@@ -175,7 +175,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
     if k == "drop_table":
         return [exp.Drop(tables=[ddl.table_ref(t)], kind="TABLE")]  # type: ignore[arg-type]
     if k == "add_index":
-        return [ddl.create_index(t, change.new)] + index_statistics(t, None, change.new)  # type: ignore[arg-type]
+        return [ddl.create_index(t, change.new), *copy_settings(t, change.new), *index_statistics(t, None, change.new)]  # type: ignore
     if k == "drop_index" and t.partition_of is not None:  # type: ignore[union-attr]
         return drop_partition_index(t, change.old)  # type: ignore[arg-type]
     if k == "drop_index":
@@ -365,7 +365,8 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> Online
         on_existing = (c.schema, c.table) in existing
         if c.kind == "add_index" and on_existing:
             concurrent.append((c.name, ddl.create_index(c.table_def, c.new, concurrently=True)))  # type: ignore
-            validate.extend(index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]  (once it exists)
+            validate.extend(copy_settings(c.table_def, c.new) +  # type: ignore[arg-type]  (once it exists)
+                            index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]
         elif c.kind == "add_constraint" and on_existing and isinstance(c.new, Check) and not c.new.not_valid \
                 and c.new.enforced:  # (NOT ENFORCED: nothing to validate)
             stmt = _alter(c.table_def, exp.AddConstraint(expressions=[ddl.constraint_node(c.new)]))  # type: ignore

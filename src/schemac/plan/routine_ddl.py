@@ -12,7 +12,7 @@ from schemac.model import Function, Table, Trigger, deferral
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.indexdef import top_level_items
-from schemac.pg.names import qualified, quote_ident
+from schemac.pg.names import is_postgres_keyword, qualified, quote_ident
 from schemac.pg.settings import LIST_SETTINGS
 from schemac.pg.routines import PSEUDO_TYPES, argument_text, dollar_quoted, parse_argument
 from schemac.pg.types import build_type
@@ -44,10 +44,13 @@ def _setting_value(name: str, value: str) -> str:
     as a literal of the name: a name written as an identifier would be truncated to 63 bytes by the lexer (a long
     library path in local_preload_libraries lost its tail), a literal is taken whole and quoted again by Postgres
     as proconfig has it; `""`, the empty name (of `SET search_path = ''`), is the empty literal. Any other setting
-    has one value: a name or number as it is, else a literal (`SET application_name = 'a, b'` is one text)."""
+    has one value: a name or number as it is, else a literal (`SET application_name = 'a, b'` is one text). A
+    keyword is a literal too, but on, true and false (the grammar's own values): `= all` is a syntax error
+    (plpgsql.extra_warnings), `= default` resets the setting, dropping it from proconfig."""
     if name.lower() in LIST_SETTINGS:
         return ", ".join(literal(_unquoted(i.strip())) for i in value.split(","))
-    if re.fullmatch(r'[a-z_][a-z0-9_$]*|-?\d+(\.\d+)?', value):  # (UTC bare would be utc)
+    if re.fullmatch(r'-?\d+(\.\d+)?', value) or (  # (UTC bare would be utc)
+            re.fullmatch(r'[a-z_][a-z0-9_$]*', value) and (value in ("on", "true", "false") or not is_postgres_keyword(value))):
         return value
     return literal(value)
 
@@ -76,7 +79,7 @@ def create_function(f: Function, replace: bool = False) -> exp.Command:
     parts.append("SECURITY DEFINER" if f.security_definer else "")
     for setting in f.config:
         name, _, value = setting.partition("=")
-        parts += ["SET", quote_ident(name) if "." not in name else name, "=", _setting_value(name, value)]
+        parts += ["SET", ".".join(quote_ident(n) for n in name.split(".")), "=", _setting_value(name, value)]
     if f.library is not None:  # C: the library and its link symbol, as pg_dump writes them
         parts += ["AS", literal(f.library) + ",", literal(f.body)]
     else:

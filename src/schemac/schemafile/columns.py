@@ -15,7 +15,8 @@ from schemac.schemafile.column_settings import SETTING_KEYS, ColumnSettingsReade
 from schemac.schemafile.fields import SEQUENCE_OPTION_KEYS
 from schemac.schemafile.walker import _MAPPINGS, _SCALARS
 
-IDENTITY_KEYS = {"generated": True, **SEQUENCE_OPTION_KEYS, "grants": False, "sequence_name": False}  # its sequence's
+IDENTITY_KEYS = {"generated": True, **SEQUENCE_OPTION_KEYS, "grants": False, "sequence_name": False,
+                 "comment": False}  # its sequence's
 COLUMN_KEYS = {"type": True, "renamed_from": False, "identity": False, "generated": False, "check": False, "nullable": False, "default": False, "primary_key": False, "unique": False,
                "comment": False, "collation": False, "using": False, "distribution": False, "not_null": False,
                "foreign_options": False, **SETTING_KEYS}
@@ -152,7 +153,8 @@ class ColumnReader(ColumnSettingsReader):
             raise self.fail(f["generated"][1], f"identity generated of {what} must be always or by_default")
         grants = self.grants(f, f"identity of {what}", "sequence") if "grants" in f else ()  # type: ignore[attr-defined]
         name = self.identifier(f["sequence_name"][1], f"sequence_name of {what}") if "sequence_name" in f else None  # type: ignore[attr-defined]
-        return Identity(kind == "always", self.sequence_options(f, f"identity of {what}"), grants, name)
+        return Identity(kind == "always", self.sequence_options(f, f"identity of {what}"), grants, name,
+                        self.opt_string(f, "comment", f"identity of {what}"))  # type: ignore[attr-defined]
 
 
 def _identity_kind(written: str) -> str:

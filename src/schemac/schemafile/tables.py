@@ -188,6 +188,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                      foreign_keys=tuple(foreign_keys), partition_by=self.partition_by(f, what, known),
                      partition_of=partition_of, triggers=tuple(triggers), exclusions=tuple(exclusions),
                      cloned_triggers=self.cloned_triggers(f, what),
+                     cloned_trigger_comments=self.cloned_trigger_comments(f, what),
                      validated_checks=self.validated_checks(f, what, bool(inherits) or partition_of is not None),  # type: ignore[attr-defined]
                      inherits=inherits, of=of, rules=tuple(rules), statistics=tuple(statistics),
                      unlogged=self.w.boolean(f["unlogged"][1], f"unlogged of {what}") if "unlogged" in f else False,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from yaml.nodes import Node
+from yaml.nodes import Node, ScalarNode
 
 from schemac.model import TRIGGER_EVENTS, Table, Trigger
 from schemac.model.clones import inherited_row_triggers
@@ -91,6 +91,11 @@ class TriggerReader(FieldReader):
         out = []
         for name, key_node, value_node in self.w.mapping(f["cloned_triggers"][1], f"cloned_triggers of {what}"):
             name = self.identifier(key_node, "trigger name")
+            if not isinstance(value_node, ScalarNode):  # {enabled?, comment?}
+                g = self.w.fields(value_node, f"cloned trigger '{name}' of {what}", CLONE_KEYS)
+                if "enabled" not in g:
+                    continue
+                value_node = g["enabled"][1]
             state = self.w.string(value_node, f"cloned trigger '{name}' of {what}").lower()
             if state not in TRIGGER_STATES:
                 raise self.fail(value_node, f"cloned trigger '{name}' of {what} must be one of "
@@ -98,12 +103,28 @@ class TriggerReader(FieldReader):
             out.append((name, state))
         return tuple(sorted(out))
 
+    def cloned_trigger_comments(self, f: dict, what: str) -> tuple[tuple[str, str], ...]:
+        """The comments under `cloned_triggers: {name: {comment: ...}}` of a partition (COMMENT ON TRIGGER name ON
+        partition, on the clone of its parent's row trigger)."""
+        out = []
+        for name, key_node, value_node in self.w.mapping(f["cloned_triggers"][1], "cloned_triggers") \
+                if "cloned_triggers" in f else ():
+            if not isinstance(value_node, ScalarNode):
+                g = self.w.fields(value_node, f"cloned trigger '{name}' of {what}", CLONE_KEYS)
+                comment = self.opt_string(g, "comment", f"cloned trigger '{name}' of {what}")
+                if comment is not None:
+                    out.append((self.identifier(key_node, "trigger name"), comment))
+        return tuple(sorted(out))
+
+
+CLONE_KEYS = {"enabled": False, "comment": False}  # cloned_triggers: {name: {enabled?, comment?}}
+
 
 def check_cloned_triggers(tables: list[Table]) -> None:
     """Each name under a partition's cloned_triggers is a row trigger of a table it is a partition of."""
     inherited = inherited_row_triggers(tables)
     for t in tables:
-        for name, _ in t.cloned_triggers:
+        for name, _ in t.cloned_triggers + t.cloned_trigger_comments:
             if name not in inherited.get(t.key, {}):
                 raise SchemaFileError(f"cloned_triggers of table {t.qualified_name} name '{name}', which is no row "
                                       "trigger (for_each: row) of a table it is a partition of", t.source)

@@ -4,6 +4,8 @@ and WITH NO DATA."""
 
 from __future__ import annotations
 
+from typing import Optional
+
 from yaml.nodes import Node, ScalarNode
 
 from schemac.model import View, ViewColumn
@@ -18,7 +20,7 @@ VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False
              "owner": False, "triggers": False, "rules": False, "renamed_from": False}
 MATERIALIZED_VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False,
                           "columns": False, "with_data": False, "indexes": False, "grants": False, "owner": False,
-                          "with": False, "renamed_from": False, "statistics": False}
+                          "with": False, "renamed_from": False, "statistics": False, "cluster_on": False}
 VIEW_COLUMN_KEYS = {"comment": False, "default": False, "statistics_target": False, "type": False, "collation": False}
 
 
@@ -46,6 +48,15 @@ class ViewReader(StorageReader):
             return canonical_type(self.w.string(node, where))
         except TypeSyntaxError as e:
             raise self.fail(node, f"{where}: {e}") from None
+
+    def _cluster_on(self, f: dict, indexes: tuple, what: str) -> Optional[str]:
+        """`cluster_on`: one of the materialized view's `indexes` (ALTER ... CLUSTER ON needs it made first)."""
+        if "cluster_on" not in f:
+            return None
+        name = self.identifier(f["cluster_on"][1], f"cluster_on of {what}")  # type: ignore[attr-defined]
+        if name not in {i.name for i in indexes}:
+            raise self.fail(f["cluster_on"][1], f"cluster_on of {what}: '{name}' is none of its indexes")  # type: ignore
+        return name
 
     def views(self, node: Node, materialized: bool) -> list[View]:
         top = "materialized_views" if materialized else "views"
@@ -117,7 +128,8 @@ class ViewReader(StorageReader):
                             grants=self.grants(f, what, "table", _any_column),  # type: ignore[attr-defined]
                             owner=self.owner(f, what), triggers=triggers, rules=rules,
                             parameters=self.storage_parameters(f, what, heap=True),  # type: ignore[attr-defined]
-                            renamed_from=self.moved_from(f, what, schema, name), statistics=stats))
+                            renamed_from=self.moved_from(f, what, schema, name), statistics=stats,
+                            cluster_on=self._cluster_on(f, indexes, what)))
         return out
 
 

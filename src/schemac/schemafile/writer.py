@@ -71,7 +71,8 @@ def _options(o: SequenceOptions) -> dict:
 
 def _identity(i: Identity) -> Any:
     kind = "always" if i.always else "by_default"
-    opts = {**_options(i.options), **_drop_empty({"sequence_name": i.sequence_name}), **_access(i, "sequence")}
+    opts = {**_options(i.options), **_drop_empty({"sequence_name": i.sequence_name}), **_access(i, "sequence"),
+            **({"comment": i.comment} if i.comment is not None else {})}
     return _Flow({"generated": kind, **opts}) if opts else kind
 
 
@@ -217,8 +218,10 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
         spec["indexes"] = {i.name: _index(i) for i in t.indexes}
     if t.triggers:
         spec["triggers"] = {g.name: trigger_spec(g) for g in t.triggers}
-    if t.cloned_triggers:
-        spec["cloned_triggers"] = _Flow(dict(t.cloned_triggers))
+    if t.cloned_triggers or t.cloned_trigger_comments:
+        states, comments = dict(t.cloned_triggers), dict(t.cloned_trigger_comments)
+        spec["cloned_triggers"] = _Flow({n: states[n] if n not in comments else _Flow(
+            {**({"enabled": states[n]} if n in states else {}), "comment": comments[n]}) for n in sorted({*states, *comments})})
     if t.validated_checks:
         spec["validated_checks"] = _FlowList(t.validated_checks)
     if t.rules:
@@ -299,6 +302,8 @@ def _view(v: View) -> dict:
                                                       "statistics_target": c.statistics})) for c in v.columns}
     if v.indexes:
         spec["indexes"] = {i.name: _index(i) for i in v.indexes}
+    if v.cluster_on is not None:
+        spec["cluster_on"] = v.cluster_on
     if v.statistics:
         spec["statistics"] = statistics_spec(v.statistics, v.schema)
     if v.triggers:

@@ -68,6 +68,8 @@ SELECT a.attrelid AS table_oid,
        seq.seqcycle AS seq_cycle,
        seq.seqrelid AS seq_oid,
        seq.relname::text AS seq_name,
+       (SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = seq.seqrelid
+          AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0) AS seq_comment,
        d.description AS comment,
        CASE WHEN COALESCE(a.attstattarget, -1) <> -1 THEN a.attstattarget::int END AS statistics,
        CASE WHEN a.attstorage <> t.typstorage THEN CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external'

@@ -6,6 +6,8 @@
 -- choosing: the caller (catalog/partition_indexes.py) drops the ones with that name and keeps the others,
 -- whose name only an index made on the partition first gives. An index declared directly on a partition
 -- has no such row and is kept.
+-- parameters_of_its_own: an attached index whose storage parameters are not its parent index's (ALTER INDEX copy
+-- SET (fillfactor = 50) after Postgres made it with the parent's): the caller keeps it too, as its own.
 -- attached_to: the name of the parent's index it is attached to, where the parent holds another index of the same
 -- definition (keys, operator classes, collations, options, expressions, predicate, uniqueness, method: Postgres
 -- attaches a partition's index to the first such parent index made that has none there yet), not a key's (a
@@ -76,6 +78,8 @@ SELECT i.indrelid AS table_oid,
        d.description AS comment,
        c.relname::text AS table_name,
        EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = i.indexrelid) AS attached,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh JOIN pg_catalog.pg_class pic ON pic.oid = inh.inhparent
+               WHERE inh.inhrelid = i.indexrelid AND pic.reloptions IS DISTINCT FROM ic.reloptions) AS parameters_of_its_own,
        (SELECT pic.relname::text
         FROM pg_catalog.pg_inherits inh
         JOIN pg_catalog.pg_class pic ON pic.oid = inh.inhparent

@@ -1,7 +1,8 @@
 -- Triggers on the tables, views and foreign tables of the requested schemas: user triggers, not those Postgres makes for
 -- foreign keys (tgisinternal). The clones it puts on partitions of a table with a row trigger
 -- (tgparentid <> 0) only where one's state (tgenabled) is not its parent trigger's (ALTER TABLE
--- partition DISABLE TRIGGER): clone true, read for that state alone.
+-- partition DISABLE TRIGGER: own_state) or it has a comment (COMMENT ON TRIGGER t ON partition): clone true, read
+-- for that state and comment alone.
 -- tgtype bits: 1 ROW, 2 BEFORE, 4 INSERT, 8 DELETE, 16 UPDATE, 32 TRUNCATE, 64 INSTEAD.
 -- update_columns: UPDATE OF, from tgattr; definition: pg_get_triggerdef, read only for its WHEN
 -- clause (when tgqual is set); arguments: tgargs, NUL-ended strings; referenced_table: a constraint
@@ -29,7 +30,9 @@ SELECT tg.tgrelid AS table_oid,
        (SELECT CASE WHEN rn.nspname = 'public' THEN rc.relname::text ELSE rn.nspname::text || '.' || rc.relname::text END
         FROM pg_catalog.pg_class rc JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
         WHERE rc.oid = tg.tgconstrrelid) AS referenced_table,
-       tg.tgparentid <> 0 AS clone
+       tg.tgparentid <> 0 AS clone,
+       tg.tgparentid <> 0 AND tg.tgenabled <> (SELECT pt.tgenabled FROM pg_catalog.pg_trigger pt WHERE pt.oid = tg.tgparentid)
+         AS own_state
 FROM pg_catalog.pg_trigger tg
 JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -40,6 +43,6 @@ LEFT JOIN pg_catalog.pg_description d
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind IN ('r', 'p', 'v', 'f')
   AND NOT tg.tgisinternal
-  AND (tg.tgparentid = 0
+  AND (tg.tgparentid = 0 OR d.description IS NOT NULL
        OR tg.tgenabled <> (SELECT pt.tgenabled FROM pg_catalog.pg_trigger pt WHERE pt.oid = tg.tgparentid))
 ORDER BY tg.tgrelid, tg.tgname COLLATE "C";

@@ -3,6 +3,7 @@
 -- qualified where the session's search_path would not find them).
 -- options: reloptions ("security_barrier=true", "check_option=local"...); populated: relispopulated
 -- (a materialized view created WITH NO DATA, or not refreshed since, is not).
+-- cluster_on: the index a materialized view is marked clustered on (ALTER ... CLUSTER ON, or CLUSTER mv USING i).
 -- parameters: a materialized view's storage parameters as tables.sql reads a table's (its TOAST table's
 -- prefixed "toast."; toast_table: whether it has one); a view's reloptions are its options.
 -- columns: one JSON object per column in order: {name, type (format_type), comment, default (ALTER VIEW ...
@@ -92,6 +93,8 @@ SELECT c.oid AS view_oid,
          SELECT 'toast.' || o.option FROM unnest(tc.reloptions::text[]) WITH ORDINALITY AS o(option, n)
          ORDER BY o.n) END AS parameters,
        c.reltoastrelid <> 0 AS toast_table,
+       (SELECT ci.relname::text FROM pg_catalog.pg_index ix JOIN pg_catalog.pg_class ci ON ci.oid = ix.indexrelid
+        WHERE ix.indrelid = c.oid AND ix.indisclustered) AS cluster_on,
        d.description AS comment,
        COALESCE((
          SELECT json_agg(json_build_object(
