@@ -148,7 +148,8 @@ def function(row: dict[str, Any], **access: Any) -> Function:
                     volatility=_VOLATILITY[row["volatility"]], strict=row["strict"],  # type: ignore[arg-type]
                     security_definer=row["security_definer"], leakproof=row["leakproof"],
                     parallel=_PARALLEL[row["parallel"]], cost=cost, rows=rows,  # type: ignore[arg-type]
-                    config=tuple(row["config"] or ()), comment=row["comment"], library=row.get("library"), **access)
+                    config=tuple(row["config"] or ()), comment=row["comment"], library=row.get("library"),
+                    support=row.get("support"), **access)
 
 
 def publications(rows: list[dict[str, Any]], tables: set[tuple[str, str]]) -> tuple[Publication, ...]:
