@@ -114,13 +114,14 @@ def _element_type(text: str, tokens: list, kinds: list[str], begin: int, end: in
     return spelled if spelled is not None and len(found) == 1 else None
 
 
-def hidden_names_kept(query: str) -> str:
+def hidden_names_kept(query: str, top_hidden: bool = False) -> str:
     """`query` with ` AS "?column?"` after each output column that pg_get_viewdef prints without a name where
     names are not seen (a set operation's right-hand SELECTs, a sublink's SELECT: `(SELECT 'x'::text)`,
     `UNION ALL SELECT 0::oid, 'PUBLIC'::name`): Postgres names such a column `?column?` and leaves the name out
     there, but the text read again names it after its expression (`text`, `name`) and prints `AS name` from then
-    on. The name was never used; written, the view deparses as it did."""
-    if "SELECT" not in query[6:]:
+    on. The name was never used; written, the view deparses as it did. `top_hidden`: the outermost SELECTs' names are
+    unseen too (a SQL-standard function body's statements)."""
+    if "SELECT" not in (query if top_hidden else query[6:]):
         return query
     tokens = _tokens(query)
     kinds = [t.token_type.name for t in tokens]
@@ -134,7 +135,7 @@ def hidden_names_kept(query: str) -> str:
         if kind == "L_PAREN":
             parent[i] = stack[-1]
             stack.append(i)
-    hidden: dict[int, bool] = {-1: False}
+    hidden: dict[int, bool] = {-1: top_hidden}
     edits: list[tuple[int, str]] = []
     for scope in sorted(scopes):  # a parenthesis opens after the one holding it: parents come first
         if scope != -1:
