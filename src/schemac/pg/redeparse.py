@@ -186,9 +186,9 @@ def _unnamed(query: str, tokens: list, kinds: list[str], rest: list[int]) -> lis
         if rest and kinds[rest[0]] == "ON" and len(rest) > 1 and kinds[rest[1]] == "L_PAREN":
             rest = rest[2:]
     items, begin = [], None
-    for i in rest:
-        if kinds[i] in _LIST_ENDS:
-            break
+    for n, i in enumerate(rest):
+        if kinds[i] in _LIST_ENDS and not (kinds[i] == "FROM" and n and kinds[rest[n - 1]] == "DISTINCT"):
+            break  # (`a IS [NOT] DISTINCT FROM b` is an expression)
         if kinds[i] == "COMMA":
             if begin is not None:
                 items.append((begin, last))
