@@ -93,6 +93,9 @@ def test_changes_in_place_keep_the_function_and_drift_is_reported(tmp_path, db_u
      "'library' is for a C function (language: c), not sql"),
     ("functions:\n  f:\n    returns: integer\n    body_file: missing.sql\n", 4, "missing.sql does not exist"),
     ("functions:\n  f:\n    returns: integer\n    cost: -1\n    body: x\n", 4, "cost of function 'f' must be a positive"),
+    ("functions:\n  f:\n    returns: integer\n    support: array_unnest_support(internal)\n    body: x\n", 4,
+     "support of function 'f': 'array_unnest_support(internal)' is not a function's name"),
+    ("functions:\n  p:\n    procedure: true\n    support: array_unnest_support\n    body: x\n", 4, "a procedure has no support"),
     ("functions:\n  f:\n    returns: integer\n    body: x\n  g:\n    name: f\n    returns: text\n    body: y\n", 5,
      "function public.f() is declared twice (first at line 2)"),
 ])

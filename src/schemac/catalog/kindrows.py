@@ -12,6 +12,7 @@ from schemac.model import (CAST_CONTEXTS, Cast, ClassFunction, ClassOperator, Op
 from schemac.pg import ruledef
 from schemac.pg.indexdef import collation_from_sql, top_level_items
 from schemac.pg.names import default_not_null_name
+from schemac.pg.redeparse import array_casts_kept, hidden_names_kept
 from schemac.model.functions import default_cost
 from schemac.pg.routines import result_type
 from schemac.pg.searchnames import parse_dictionary_options, search_name
@@ -84,7 +85,7 @@ def text_search_dictionaries(rows: list[dict[str, Any]]) -> tuple[TextSearchDict
 
 
 def rule(row: dict[str, Any]) -> Rule:
-    where, actions = ruledef.parse_ruledef(row["definition"])
+    where, actions = ruledef.parse_ruledef(array_casts_kept(row["definition"]))  # type: ignore[arg-type]
     return Rule(name=row["rule_name"], event=ruledef.RULE_EVENTS[row["event"]], instead=row["instead"],  # type: ignore
                 where=where, actions=actions, comment=row["comment"], enabled=EVENT_TRIGGER_STATES[row["enabled"]])
 
@@ -96,7 +97,7 @@ def statistics(d: dict[str, Any], table_schema: str) -> Statistics:
     """One object of tables.sql's `statistics` (its schema only where it is not the table's, as schema.yaml)."""
     kinds = tuple(_STATISTICS_KINDS[k] for k in "dfm" if k in d["kinds"])
     target = d["target"] if d["target"] is not None and d["target"] >= 0 else None
-    return Statistics(name=d["name"], elements=(*d["columns"], *(d["expressions"] or ())),
+    return Statistics(name=d["name"], elements=(*d["columns"], *(array_casts_kept(e) for e in d["expressions"] or ())),
                       kinds=() if kinds == STATISTICS_KINDS else kinds,
                       schema=d["schema"] if d["schema"] != table_schema else None, target=target,
                       comment=d["comment"], owner=d.get("owner"))
@@ -143,12 +144,15 @@ def function(row: dict[str, Any], **access: Any) -> Function:
     language = row["language"]
     cost = None if row["cost"] == default_cost(language) else row["cost"]
     rows = None if row["rows"] == 0 or (row["returns_set"] and row["rows"] == 1000) else row["rows"]
-    return Function(name=row["function_name"], body=row["body"], schema=row["schema_name"], arguments=arguments,
+    f = Function(name=row["function_name"], body=row["body"], schema=row["schema_name"], arguments=arguments,
                     returns=returns, language=language, procedure=row["is_procedure"],
                     volatility=_VOLATILITY[row["volatility"]], strict=row["strict"],  # type: ignore[arg-type]
                     security_definer=row["security_definer"], leakproof=row["leakproof"],
                     parallel=_PARALLEL[row["parallel"]], cost=cost, rows=rows,  # type: ignore[arg-type]
-                    config=tuple(row["config"] or ()), comment=row["comment"], library=row.get("library"), **access)
+                    config=tuple(row["config"] or ()), comment=row["comment"], library=row.get("library"),
+                    support=row.get("support"), **access)
+    # a SQL-standard body is Postgres's deparse (pg_get_function_sqlbody), written to parse back to itself
+    return replace(f, body=hidden_names_kept(array_casts_kept(f.body), top_hidden=True)) if f.standard_body else f
 
 
 def publications(rows: list[dict[str, Any]], tables: set[tuple[str, str]]) -> tuple[Publication, ...]:

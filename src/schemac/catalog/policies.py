@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from schemac.model import Policy
+from schemac.pg.redeparse import array_casts_kept as kept
 
 _COMMANDS = {"*": "all", "r": "select", "a": "insert", "w": "update", "d": "delete"}
 
@@ -14,6 +15,6 @@ def policies_by_table(rows: list[dict[str, Any]]) -> dict[int, tuple[Policy, ...
     for r in rows:
         out.setdefault(r["table_oid"], []).append(Policy(
             name=r["policy_name"], command=_COMMANDS[r["command"]], permissive=r["permissive"],  # type: ignore
-            roles=tuple(sorted(r["roles"])), using=r["using_expr"], with_check=r["with_check_expr"],
+            roles=tuple(sorted(r["roles"])), using=kept(r["using_expr"]), with_check=kept(r["with_check_expr"]),
             comment=r["comment"]))
     return {oid: tuple(sorted(ps, key=lambda p: p.name)) for oid, ps in out.items()}

@@ -20,6 +20,7 @@ from schemac.model import (Check, Column, Domain, Enum, Exclusion, ExclusionElem
                            Rule, Schema, Sequence, SequenceOptions, Table, Trigger, Unique)
 from schemac.pg import triggerdef
 from schemac.pg.indexdef import collation_from_sql, key_collations
+from schemac.pg.redeparse import array_casts_kept as kept
 from schemac.pg.sequences import without_defaults
 
 _INDOPTION_DESC, _INDOPTION_NULLS_FIRST = 0x0001, 0x0002  # indoption bits (src/include/catalog/pg_index.h)
@@ -72,9 +73,9 @@ def _column(row: dict[str, Any]) -> Column:
         if row["seq_type"] is not None:
             options = _sequence_options(row, default_type=row["type_text"])
         identity = Identity(always=row["identity"] == "a", options=options)
-    generated = row["generated_expr"] if row["generated_kind"] else None
+    generated = kept(row["generated_expr"]) if row["generated_kind"] else None
     return Column(name=row["column_name"], type=type_, nullable=not row["not_null"],
-                  default=None if identity or generated else row["default_expr"], comment=row["comment"],
+                  default=None if identity or generated else kept(row["default_expr"]), comment=row["comment"],
                   identity=identity, generated=generated, collation=collation_from_sql(row["collation"]),
                   virtual=row["generated_kind"] == "v", statistics=row["statistics"], storage=row["storage"],
                   compression=row["compression"], options=tuple(row["options"].split(",")) if row["options"] else (),
@@ -100,7 +101,7 @@ def _elements(row: dict[str, Any]) -> tuple[list[IndexElement], tuple[str, ...]]
         option = options[pos] if pos < len(options) else 0
         order = "desc" if option & _INDOPTION_DESC else "asc"
         column = attnames[pos]
-        expression = expressions[pos] if column is None else None
+        expression = kept(expressions[pos]) if column is None else None
         opclass = opclasses[pos] if pos < len(opclasses) else None
         opclass_options: tuple[str, ...] = ()
         if pos < len(key_options) and key_options[pos]:
@@ -117,7 +118,7 @@ def index_of(row: dict[str, Any]) -> Index:
     """A pg_index row as an Index: key elements in order, then the INCLUDE columns."""
     elements, include = _elements(row)
     return Index(name=row["index_name"], elements=tuple(elements), unique=row["is_unique"], method=row["method"],
-                 where=row["predicate"], include=include, comment=row["comment"],
+                 where=kept(row["predicate"]), include=include, comment=row["comment"],
                  nulls_not_distinct=bool(row["nulls_not_distinct"]), valid=row["is_valid"],
                  parameters=tuple(row["parameters"] or ()), attached_to=row["attached_to"])
 
@@ -127,7 +128,7 @@ def exclusion_of(row: dict[str, Any]) -> Exclusion:
     elements, include = _elements(row)
     return Exclusion(elements=tuple(ExclusionElement(**e.__dict__, operator=op)
                                     for e, op in zip(elements, row["operators"])),
-                     name=row["constraint_name"], method=row["method"], where=row["predicate"], include=include,
+                     name=row["constraint_name"], method=row["method"], where=kept(row["predicate"]), include=include,
                      deferrable=row["deferrable"], initially_deferred=row["initially_deferred"],
                      comment=row["comment"], parameters=tuple(row["parameters"] or ()))
 
@@ -199,7 +200,7 @@ def constraints_by_table(rows: list[dict[str, Any]]) -> dict[int, TableConstrain
                                         index_comment=con["index_comment"], without_overlaps=con["period"],
                                         parameters=tuple(con["key_parameters"] or ())))
         elif con["kind"] == "c":
-            found.checks.append(Check(name=con["constraint_name"], expression=con["expression"],
+            found.checks.append(Check(name=con["constraint_name"], expression=kept(con["expression"]),
                                       comment=con["comment"], not_valid=con["not_valid"],
                                       no_inherit=con["no_inherit"], enforced=con["enforced"]))
         elif con["kind"] == "f":
@@ -255,7 +256,7 @@ def trigger_of(row: dict[str, Any]) -> Trigger:
     return Trigger(name=row["trigger_name"], function=row["function_name"],
                    timing=triggerdef.timing(row["tgtype"]), events=triggerdef.events(row["tgtype"]),  # type: ignore
                    update_columns=tuple(row["update_columns"]), for_each_row=bool(row["tgtype"] & triggerdef.ROW),
-                   when=triggerdef.when_clause(row["definition"]) if row["definition"] else None,
+                   when=kept(triggerdef.when_clause(row["definition"])) if row["definition"] else None,
                    arguments=triggerdef.arguments(bytes(row["arguments"]), row["argument_count"]),
                    old_table=row["old_table"], new_table=row["new_table"], constraint=row["is_constraint"],
                    deferrable=row["deferrable"], initially_deferred=row["initially_deferred"],
@@ -276,10 +277,10 @@ def enum_of(row: dict[str, Any]) -> Enum:
 
 
 def domain_of(row: dict[str, Any]) -> Domain:
-    checks = tuple(Check(name=c["name"], expression=c["expression"], comment=c["comment"], not_valid=c["not_valid"])
+    checks = tuple(Check(name=c["name"], expression=kept(c["expression"]), comment=c["comment"], not_valid=c["not_valid"])
                    for c in row["checks"])
     return Domain(name=row["type_name"], type=canonical_type_text(row["type_text"]), schema=row["schema_name"],
-                  default=row["default_expr"], not_null=row["not_null"],
+                  default=kept(row["default_expr"]), not_null=row["not_null"],
                   checks=tuple(sorted(checks, key=lambda c: c.name)), comment=row["comment"], collation=collation_from_sql(row["collation"]))
 
 

@@ -50,6 +50,8 @@ class Function:
     grants: tuple[Privilege, ...] = _security(())
     owner: Optional[str] = _security(None)  # None: not compared
     library: Optional[str] = None  # a C function's library (`$libdir/postgis-3`); None in any other language
+    # SUPPORT: the planner support function (pg_proc.prosupport), bare in pg_catalog and public, else schema.name
+    support: Optional[str] = None
 
     @property
     def standard_body(self) -> bool:

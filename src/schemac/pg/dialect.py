@@ -152,6 +152,11 @@ def _json_object(parser) -> exp.Expression:
 
 
 class SchemacPostgres(Postgres):
+    # Read and written as Postgres, never translated: sqlglot's array-index offset (1 here, for other dialects'
+    # 0-based arrays) was subtracted from a subscript it typed as an integer on the way in and added on the way out,
+    # so `a[array_length(a, 1)]` came back `a[array_length(a, 1) + 0]`: another expression in the catalog
+    INDEX_OFFSET = 0
+
     class Tokenizer(Postgres.Tokenizer):
         # PostGIS's operators and the others of pg.operators; `cube` is a name (the cube extension's type and
         # its constructor cube(ARRAY[lat, lng]) in indexes), not GROUP BY's CUBE, which sqlglot refused there

@@ -75,7 +75,8 @@ def create_function(f: Function, replace: bool = False) -> exp.Command:
         parts += [f.volatility.upper() if f.volatility != "volatile" else "", "STRICT" if f.strict else "",
                   "LEAKPROOF" if f.leakproof else "",
                   f"PARALLEL {f.parallel.upper()}" if f.parallel != "unsafe" else "",
-                  f"COST {f.cost:g}" if f.cost is not None else "", f"ROWS {f.rows:g}" if f.rows is not None else ""]
+                  f"COST {f.cost:g}" if f.cost is not None else "", f"ROWS {f.rows:g}" if f.rows is not None else "",
+                  f"SUPPORT {'.'.join(map(quote_ident, f.support.split('.')))}" if f.support is not None else ""]
     parts.append("SECURITY DEFINER" if f.security_definer else "")
     for setting in f.config:
         name, _, value = setting.partition("=")

@@ -20,9 +20,10 @@ from schemac.schemafile.fields import FieldReader, is_plain_reference
 FUNCTION_KEYS = {"name": False, "schema": False, "procedure": False, "arguments": False, "returns": False,
                  "language": False, "body": False, "body_file": False, "volatility": False, "strict": False,
                  "security_definer": False, "leakproof": False, "parallel": False, "cost": False, "rows": False,
-                 "set": False, "comment": False, "grants": False, "owner": False, "library": False}
+                 "set": False, "comment": False, "grants": False, "owner": False, "library": False,
+                 "support": False}
 _SETTING = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")  # Postgres spells some in mixed case: TimeZone, DateStyle
-_ONLY_FUNCTIONS = ("volatility", "strict", "leakproof", "parallel", "cost", "rows", "returns")
+_ONLY_FUNCTIONS = ("volatility", "strict", "leakproof", "parallel", "cost", "rows", "returns", "support")
 
 
 class FunctionReader(FieldReader):
@@ -117,8 +118,19 @@ class FunctionReader(FieldReader):
                 self.opt_bool(f, "leakproof", what),
                 self.choice(f, "parallel", ("unsafe", "restricted", "safe"), what) or "unsafe",  # type: ignore
                 cost, rows, tuple(config), self.opt_string(f, "comment", what), self.w.src(key_node),
-                self.grants(f, what, "function"), self.owner(f, what), library))  # type: ignore[attr-defined]
+                self.grants(f, what, "function"), self.owner(f, what), library,  # type: ignore[attr-defined]
+                self.support(f, what)))
         return out
+
+    def support(self, f: dict, what: str):
+        """`support`: the planner support function (SUPPORT), `name` (pg_catalog's or public's) or `schema.name`."""
+        if "support" not in f:
+            return None
+        text = self.w.string(f["support"][1], f"support of {what}")
+        if not is_plain_reference(text):
+            raise self.fail(f["support"][1], f"support of {what}: '{text}' is not a function's name "
+                                             "(`name` or `schema.name`)")
+        return text
 
     def library(self, f: dict, language: str, what: str):
         """A C function's `library` (pg_proc.probin, `$libdir/postgis-3`; its body is the link symbol): required

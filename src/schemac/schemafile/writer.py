@@ -276,6 +276,8 @@ def _function(f: Function) -> dict:
             spec[key] = value
     spec.update(_drop_empty({"strict": f.strict, "security_definer": f.security_definer, "leakproof": f.leakproof,
                              "cost": _number(f.cost), "rows": _number(f.rows)}))
+    if f.support is not None:
+        spec["support"] = f.support
     if f.config:
         spec["set"] = _Flow({name: value for name, _, value in (c.partition("=") for c in f.config)})
     if f.comment is not None:

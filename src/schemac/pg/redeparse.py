@@ -1,0 +1,208 @@
+"""Postgres's deparse written so that Postgres parses it back to itself.
+
+pg_get_expr, pg_get_constraintdef and pg_get_viewdef are not always a fixed point: the text they print, run again,
+can be stored as another tree, which deparses otherwise. schema.yaml keeps their text, and the database a migration
+builds from it must hold what the one inspect read held, so the two spellings below are written as Postgres reads
+them back to the same tree. Told apart with sqlglot's tokenizer only (strings, quoted names and comments skipped);
+nothing else of the text is touched.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+# A type name as ruleutils prints one after `::` (`character varying`, `public.mood`, `"My Type"`, `numeric(10,2)`).
+_TYPE = re.compile(r'^[A-Za-z_"][\w\s."]*(?:\(\s*\d+(?:\s*,\s*\d+)?\s*\))?$')
+_SET_OPERATIONS = {"UNION", "INTERSECT", "EXCEPT"}
+# What ends a SELECT's output list at its depth.
+_LIST_ENDS = {"FROM", "WHERE", "GROUP_BY", "HAVING", "WINDOW", "ORDER_BY", "LIMIT", "OFFSET", "FETCH", "FOR",
+              "SEMICOLON", "INTO"} | _SET_OPERATIONS
+# Tokens after which a parenthesized SELECT is a FROM item or a WITH query (its names are seen), not a sublink.
+_RELATION_BEFORE = {"FROM", "JOIN", "LATERAL", "ALIAS", "ONLY"}  # ALIAS: AS, before a WITH query
+_ALIASED = re.compile(r'\sAS\s+(?:"(?:[^"]|"")*"|[^\s"]+)$', re.I)
+_COLUMN = re.compile(r'^(?:(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)\.)*(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*|\*)$')
+
+
+def _tokens(text: str) -> list:
+    from sqlglot.dialects.dialect import Dialect
+
+    return Dialect.get_or_raise("postgres").tokenize(text)
+
+
+def _edited(text: str, edits: list[tuple[int, str]]) -> str:
+    for at, insert in sorted(edits, reverse=True):
+        text = text[:at] + insert + text[at:]
+    return text
+
+
+def array_casts_kept(text: Optional[str]) -> Optional[str]:
+    """`text` with each `(ARRAY[e1, e2])::T[]` (pretty: `ARRAY[e1, e2]::T[]`) whose elements are of another type E
+    written `(ARRAY[e1, e2]::E[])::T[]`: Postgres prints so an array coerced as a whole (`status IN ('a', 'b')` over a varchar
+    column is `(status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[])`), but reads a
+    cast of an `ARRAY[...]` constructor into its elements (`ARRAY[('a'::character varying)::text, ...]`): another
+    CHECK, index predicate, default or view than the one read. Cast to its own type first, the array is built as
+    before and the cast applies to it whole, as it did: Postgres deparses it as it was."""
+    if text is None or "ARRAY[" not in text or "]::" not in text and "])::" not in text:
+        return text
+    tokens = _tokens(text)
+    kinds = [t.token_type.name for t in tokens]
+    edits = []
+    for i in range(len(tokens) - 1):
+        if kinds[i] != "ARRAY" or kinds[i + 1] != "L_BRACKET":
+            continue
+        close = _closing(kinds, i + 1, "L_BRACKET", "R_BRACKET")
+        if close is None:
+            continue
+        if kinds[close + 1:close + 2] == ["DCOLON"]:  # pretty: `ARRAY[...]::text[]`
+            target = close + 2
+        elif i and kinds[i - 1] == "L_PAREN" and kinds[close + 1:close + 3] == ["R_PAREN", "DCOLON"]:
+            target = close + 3
+        else:
+            continue
+        first = target
+        while target < len(kinds) and kinds[target] != "L_BRACKET":
+            target += 1
+        if kinds[target:target + 2] != ["L_BRACKET", "R_BRACKET"]:
+            continue
+        target_type = text[tokens[first].start:tokens[target - 1].end + 1]
+        element = _element_type(text, tokens, kinds, i + 2, close)
+        if element is not None and " ".join(element.split()) != " ".join(target_type.split()):
+            edits.append((tokens[close].end + 1, f"::{element}[]"))
+    return _edited(text, edits)
+
+
+def _closing(kinds: list[str], at: int, opening: str, closing: str) -> Optional[int]:
+    depth = 0
+    for j in range(at, len(kinds)):
+        depth += (kinds[j] == opening) - (kinds[j] == closing)
+        if depth == 0:
+            return j
+    return None
+
+
+def _element_type(text: str, tokens: list, kinds: list[str], begin: int, end: int) -> Optional[str]:
+    """The one type every element of `ARRAY[...]` (tokens begin..end-1) is cast to (`'a'::character varying`,
+    `(x.a)::text`), None unless each is a literal or a parenthesized expression cast to that same type."""
+    found: set[str] = set()
+    spelled = None
+    j = begin
+    while j < end:
+        if kinds[j] == "STRING":
+            k = j + 1
+        elif kinds[j] == "L_PAREN":
+            close = _closing(kinds, j, "L_PAREN", "R_PAREN")
+            if close is None or close >= end:
+                return None
+            k = close + 1
+        else:
+            return None
+        if k >= end or kinds[k] != "DCOLON":
+            return None
+        stop = k + 1
+        depth = 0
+        while stop < end and not (depth == 0 and kinds[stop] == "COMMA"):
+            depth += (kinds[stop] == "L_PAREN") - (kinds[stop] == "R_PAREN")
+            stop += 1
+        if stop == k + 1:
+            return None
+        spelled = text[tokens[k + 1].start:tokens[stop - 1].end + 1]
+        if not _TYPE.match(spelled):
+            return None
+        found.add(" ".join(spelled.split()))
+        j = stop + 1
+    return spelled if spelled is not None and len(found) == 1 else None
+
+
+def hidden_names_kept(query: str, top_hidden: bool = False) -> str:
+    """`query` with ` AS "?column?"` after each output column that pg_get_viewdef prints without a name where
+    names are not seen (a set operation's right-hand SELECTs, a sublink's SELECT: `(SELECT 'x'::text)`,
+    `UNION ALL SELECT 0::oid, 'PUBLIC'::name`): Postgres names such a column `?column?` and leaves the name out
+    there, but the text read again names it after its expression (`text`, `name`) and prints `AS name` from then
+    on. The name was never used; written, the view deparses as it did. `top_hidden`: the outermost SELECTs' names are
+    unseen too (a SQL-standard function body's statements)."""
+    if "SELECT" not in (query if top_hidden else query[6:]):
+        return query
+    tokens = _tokens(query)
+    kinds = [t.token_type.name for t in tokens]
+    scopes: dict[int, list[int]] = {}  # an opening parenthesis's index (-1: the whole query) -> its tokens
+    parent: dict[int, int] = {}
+    stack = [-1]
+    for i, kind in enumerate(kinds):
+        if kind == "R_PAREN" and len(stack) > 1:
+            stack.pop()
+        scopes.setdefault(stack[-1], []).append(i)
+        if kind == "L_PAREN":
+            parent[i] = stack[-1]
+            stack.append(i)
+    hidden: dict[int, bool] = {-1: top_hidden}
+    edits: list[tuple[int, str]] = []
+    for scope in sorted(scopes):  # a parenthesis opens after the one holding it: parents come first
+        if scope != -1:
+            hidden[scope] = _hidden(scope, parent[scope], scopes, tokens, kinds, hidden)
+        level = scopes[scope]
+        seen_operation = False
+        for n, i in enumerate(level):
+            if kinds[i] in _SET_OPERATIONS:
+                seen_operation = True
+            elif kinds[i] == "SELECT" and (hidden[scope] or seen_operation):
+                edits += _unnamed(query, tokens, kinds, level[n + 1:])
+    return _edited(query, edits)
+
+
+def _hidden(scope: int, outer: int, scopes: dict[int, list[int]], tokens: list, kinds: list[str],
+            hidden: dict[int, bool]) -> bool:
+    """Whether the SELECT a parenthesis opens has its output names unseen: a set operation's right-hand side, or a
+    sublink; a FROM item's or a WITH query's are seen; a parenthesized left-hand side is as the query holding it."""
+    level = scopes[outer]
+    at = level.index(scope)
+    before = kinds[level[at - 1]] if at else None
+    if before in _SET_OPERATIONS or (before in ("ALL", "DISTINCT") and at > 1
+                                      and kinds[level[at - 2]] in _SET_OPERATIONS):
+        return True
+    if before in _RELATION_BEFORE or (before == "COMMA" and _in_from(level[:at], kinds)) \
+            or (before == "VAR" and tokens[level[at - 1]].text.upper() == "MATERIALIZED"):
+        return False
+    if before is None and (outer == -1 or _SET_OPERATIONS & {kinds[i] for i in level}):
+        return hidden[outer]
+    return True
+
+
+def _in_from(level: list[int], kinds: list[str]) -> bool:
+    """Whether the tokens so far at a depth end inside a FROM list."""
+    for i in reversed(level):
+        if kinds[i] == "FROM":
+            return True
+        if kinds[i] in _LIST_ENDS or kinds[i] == "SELECT":
+            return False
+    return False
+
+
+def _unnamed(query: str, tokens: list, kinds: list[str], rest: list[int]) -> list[tuple[int, str]]:
+    """Where to name each output column of the SELECT whose tokens at its depth follow in `rest`: those printed
+    without `AS` that are not a column (a column keeps its own name)."""
+    if rest and kinds[rest[0]] == "DISTINCT":
+        rest = rest[1:]
+        if rest and kinds[rest[0]] == "ON" and len(rest) > 1 and kinds[rest[1]] == "L_PAREN":
+            rest = rest[2:]
+    items, begin = [], None
+    for n, i in enumerate(rest):
+        if kinds[i] in _LIST_ENDS and not (kinds[i] == "FROM" and n and kinds[rest[n - 1]] == "DISTINCT"):
+            break  # (`a IS [NOT] DISTINCT FROM b` is an expression)
+        if kinds[i] == "COMMA":
+            if begin is not None:
+                items.append((begin, last))
+            begin = None
+            continue
+        if begin is None:
+            begin = i
+        last = i  # a parenthesis's closing one is at this depth too
+    if begin is not None:
+        items.append((begin, last))
+    edits = []
+    for first, final in items:
+        item = query[tokens[first].start:tokens[final].end + 1]
+        if not _ALIASED.search(item) and not _COLUMN.match(item):
+            edits.append((tokens[final].end + 1, ' AS "?column?"'))
+    return edits
+
