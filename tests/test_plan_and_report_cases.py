@@ -28,7 +28,8 @@ import test_incremental
 import test_object_changes
 from schemac.compare.differ import diff, ignored_renames
 from schemac.plan.hazards import destructive_reason
-from schemac.plan.planner import PlanError, plan, plan_online, render_sql
+from schemac.plan.online import plan_online
+from schemac.plan.planner import PlanError, plan, render_sql
 from schemac.model import Unmanaged
 from schemac.report.describe import differences
 from schemac.report.unmanaged import unmanaged_differences

@@ -20,8 +20,10 @@ from schemac.migrations.state import State, file_sha384, read_state
 from schemac.migrations.childwork import ChildWork, write_migrations
 from schemac.model import Schema
 from schemac.plan.hazards import destructive_reason, missing_cast, row_failures
-from schemac.plan.planner import plan_online, planned
-from schemac.commands.statement_runs import Item, items, rendered, shared, split
+from schemac.plan.online import plan_online
+from schemac.plan.planner import planned
+from schemac.plan.preamble import restored_search_path
+from schemac.commands.statement_runs import Item, items, printed, rendered, shared, split
 from schemac.queries.indexes import change_notices
 from schemac.schemafile.load import load_with_digest, read_schema_text
 
@@ -85,7 +87,8 @@ def _transactional(name: str, items: Iterable[Item], changes: list[Change]) -> l
     change that drops something (a view dropped to be created again, a function, an index) stays whole, so
     that a failure leaves the database as it was instead of without what the first files dropped."""
     runs = split(items) if not any(c.kind.startswith("drop_") for c in changes) else [[text for text, _, _ in items]]
-    return [Unit(name if n == 1 else f"{name}_part_{n}", tuple(run)) for n, run in enumerate(runs, 1)]
+    restore = printed(restored_search_path())  # each file pinned the search_path first (planner.PINNED_SEARCH_PATH)
+    return [Unit(name if n == 1 else f"{name}_part_{n}", (*run, restore)) for n, run in enumerate(runs, 1)]
 
 
 def _units(changes: list[Change], current: Schema, name: str, concurrently: bool,

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from schemac.model.frozen import frozen
 from typing import Iterator
 
 from sqlglot import exp
 
 from schemac.compare.changes import INHERITED, KEPT_BELOW, Change, takes_using
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
-from schemac.model import Check, Column, SequenceOptions, Table, Trigger, index_comment
+from schemac.model import Column, SequenceOptions, Table, Trigger, index_comment
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident
 from schemac.pg.expressions import referenced_columns
@@ -32,6 +31,7 @@ from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
 from schemac.plan.trees import fresh_expression, fresh_type
 from schemac.plan.views import view_statements
+from schemac.plan.preamble import preamble, restored_search_path
 
 
 # CREATE / DROP / ALTER STATISTICS and their comments (plan/statistics_ddl.py), each one statement.
@@ -297,15 +297,6 @@ def _identity_sets(old: SequenceOptions, new: SequenceOptions, column_type: str)
     return sets
 
 
-def _preamble(changes: list[Change]) -> list[exp.Expression]:
-    """`SET LOCAL check_function_bodies = off` where functions are created: Postgres would check a SQL body,
-    and PL/pgSQL's `%ROWTYPE`/`%TYPE` declarations, against tables the same migration creates later (pg_dump
-    does the same); the setting lasts until the file's transaction ends."""
-    if any(c.kind in ("add_function", "alter_function") for c in changes):
-        return [ddl.command("SET", "LOCAL check_function_bodies = off")]
-    return []
-
-
 def plan(changes: list[Change]) -> list[exp.Expression]:
     return list(planned(changes))
 
@@ -320,62 +311,28 @@ def planned(changes: list[Change]) -> Iterator[exp.Expression]:
 
 def planned_parts(changes: list[Change]) -> tuple[list[exp.Expression], list[Change]]:
     """planned(changes) as its preamble and the changes in the order their statements come."""
-    return _preamble(changes), ordered(changes)
+    return preamble(changes), ordered(changes)
 
 
 def marked_script(changes: list[Change]) -> str:
     """render_sql(plan(changes)), with each change's statements that can destroy data preceded by
     `-- DESTRUCTIVE: why`: whoever runs `diff --sql` by hand has no --allow-destructive to stop them.
     (render_sql joins paragraphs with a blank line, so joining the changes' scripts with one gives the same text.)"""
-    preamble = _preamble(changes)
-    scripts = [render_sql(preamble)] if preamble else []
+    scripts = []
     for c in ordered(changes):
         statements = statements_for(c)
         if statements:
             reason = destructive_reason(c)
             scripts.append((f"-- DESTRUCTIVE: {reason}\n" if reason else "") + render_sql(statements))
-    return "\n".join(scripts)
+    if not scripts:
+        return ""
+    return "\n".join([render_sql(preamble(changes)), *scripts, render_sql([restored_search_path()])])
 
 
 def validate_constraint(table: Table, name: str) -> exp.Command:
     """sqlglot has no node for VALIDATE CONSTRAINT: a Command from parts sqlglot rendered."""
     return exp.Command(this="ALTER", expression=f"TABLE {ddl.table_ref(table).sql(dialect=RENDER)} "
                                                  f"VALIDATE CONSTRAINT {quote_ident(name)}")
-
-
-@frozen
-class OnlinePlan:
-    """`--concurrently`: what runs in the main migration, and what must run outside a transaction.
-
-    Each CREATE INDEX CONCURRENTLY needs a file of its own: Postgres runs a multi-statement file as one
-    implicit transaction, where CONCURRENTLY is refused. CHECK constraints on existing tables are added
-    NOT VALID in the main file (a brief lock) and validated in a later file (no exclusive lock).
-    """
-
-    main: list[exp.Expression]
-    concurrent: list[tuple[str, exp.Expression]]  # (index name, statement)
-    validate: list[exp.Expression]
-
-
-def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> OnlinePlan:
-    main: list[exp.Expression] = _preamble(changes)
-    concurrent: list[tuple[str, exp.Expression]] = []
-    validate: list[exp.Expression] = []
-    for c in ordered(changes):
-        on_existing = (c.schema, c.table) in existing
-        if c.kind == "add_index" and on_existing:
-            concurrent.append((c.name, ddl.create_index(c.table_def, c.new, concurrently=True)))  # type: ignore
-            validate.extend(copy_settings(c.table_def, c.new) +  # type: ignore[arg-type]  (once it exists)
-                            index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]
-        elif c.kind == "add_constraint" and on_existing and isinstance(c.new, Check) and not c.new.not_valid \
-                and c.new.enforced:  # (NOT ENFORCED: nothing to validate)
-            stmt = _alter(c.table_def, exp.AddConstraint(expressions=[ddl.constraint_node(c.new)]))  # type: ignore
-            stmt.set("not_valid", True)
-            main.append(stmt)
-            validate.append(validate_constraint(c.table_def, c.new.name))  # type: ignore[arg-type]
-        else:
-            main.extend(statements_for(c))
-    return OnlinePlan(main, concurrent, validate)
 
 
 def render_sql(statements: list[exp.Expression]) -> str:
