@@ -31,7 +31,7 @@ from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
 from schemac.plan.trees import fresh_expression, fresh_type
 from schemac.plan.views import view_statements
-from schemac.plan.preamble import preamble, restored_search_path
+from schemac.plan.preamble import preamble
 
 
 # CREATE / DROP / ALTER STATISTICS and their comments (plan/statistics_ddl.py), each one statement.
@@ -315,7 +315,8 @@ def planned_parts(changes: list[Change]) -> tuple[list[exp.Expression], list[Cha
 
 
 def marked_script(changes: list[Change]) -> str:
-    """render_sql(plan(changes)), with each change's statements that can destroy data preceded by
+    """render_sql(plan(changes)) but the search_path a migration file pins (plan/preamble.py: SET LOCAL does nothing
+    outside a transaction, which a script run by hand is not in), with each change's statements that can destroy data preceded by
     `-- DESTRUCTIVE: why`: whoever runs `diff --sql` by hand has no --allow-destructive to stop them.
     (render_sql joins paragraphs with a blank line, so joining the changes' scripts with one gives the same text.)"""
     scripts = []
@@ -324,9 +325,8 @@ def marked_script(changes: list[Change]) -> str:
         if statements:
             reason = destructive_reason(c)
             scripts.append((f"-- DESTRUCTIVE: {reason}\n" if reason else "") + render_sql(statements))
-    if not scripts:
-        return ""
-    return "\n".join([render_sql(preamble(changes)), *scripts, render_sql([restored_search_path()])])
+    head = preamble(changes, pinned=False)
+    return "\n".join(([render_sql(head)] if head and scripts else []) + scripts)
 
 
 def validate_constraint(table: Table, name: str) -> exp.Command:

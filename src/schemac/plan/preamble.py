@@ -20,13 +20,14 @@ def restored_search_path() -> exp.Expression:
     return ddl.command("SET", "LOCAL search_path TO DEFAULT")
 
 
-def preamble(changes: list[Change]) -> list[exp.Expression]:
-    """The search_path pinned (PINNED_SEARCH_PATH); `SET LOCAL check_function_bodies = off` where functions are
-    created: Postgres would check a SQL body, and PL/pgSQL's `%ROWTYPE`/`%TYPE` declarations, against tables the
-    same migration creates later (pg_dump does the same). Each lasts until the file's transaction ends."""
+def preamble(changes: list[Change], pinned: bool = True) -> list[exp.Expression]:
+    """The search_path pinned (PINNED_SEARCH_PATH; not with `pinned` false: `diff --sql`'s script for a person to
+    run, in a session of their own); `SET LOCAL check_function_bodies = off` where functions are created: Postgres
+    would check a SQL body, and PL/pgSQL's `%ROWTYPE`/`%TYPE` declarations, against tables the same migration
+    creates later (pg_dump does the same). Each lasts until the file's transaction ends."""
     if not changes:
         return []
-    out = [ddl.command("SET", PINNED_SEARCH_PATH)]
+    out = [ddl.command("SET", PINNED_SEARCH_PATH)] if pinned else []
     if any(c.kind in ("add_function", "alter_function") for c in changes):
         out.append(ddl.command("SET", "LOCAL check_function_bodies = off"))
     return out
