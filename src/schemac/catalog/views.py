@@ -7,6 +7,7 @@ from typing import Any, Callable, Optional, Sequence
 from schemac.catalog.kindrows import statistics
 from schemac.model import Dependency, Index, Rule, Trigger, View, ViewColumn
 from schemac.pg.indexdef import collation_from_sql
+from schemac.pg.view_names import unnamed_casts_named
 from schemac.pg.views import cycle_marks_spelled, repeated_keys_numbered
 
 
@@ -14,8 +15,9 @@ from schemac.pg.views import cycle_marks_spelled, repeated_keys_numbered
 def view_definition(text: str) -> str:
     """pg_get_viewdef's text as schema.yaml keeps a query: without the blank space around it and its `;`, and
     CYCLE's mark values as constants the grammar takes (pg.views.cycle_marks_spelled), repeated GROUP BY and ORDER BY
-    keys as the output columns they stand for (pg.views.repeated_keys_numbered): both made again as they were."""
-    return repeated_keys_numbered(cycle_marks_spelled(text.strip().rstrip(";").rstrip()))
+    keys as the output columns they stand for (pg.views.repeated_keys_numbered), inner SELECTs' columns printed as a
+    cast without their name `AS "?column?"` (pg.view_names.unnamed_casts_named): all made again as they were."""
+    return unnamed_casts_named(repeated_keys_numbered(cycle_marks_spelled(text.strip().rstrip(";").rstrip())))
 
 
 def _one(made: dict, cls: type, *fields: Any) -> Any:

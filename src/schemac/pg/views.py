@@ -103,10 +103,22 @@ def repeated_keys_numbered(query: str) -> str:
     cannot map so (a set operation at that level, a key matching no column) is left as it is there."""
     if not any(_repeated(m.group(1)) for m in _KEY_LINE.finditer(query)):
         return query
+    tokens, scopes = token_levels(query)
+    edits: list[tuple[int, int, str]] = []
+    for level in scopes.values():
+        edits += _scope_edits(query, tokens, level, scopes)
+    for start, end, text in sorted(edits, reverse=True):
+        query = query[:start] + text + query[end:]
+    return query
+
+
+def token_levels(query: str) -> tuple[list, dict[int, list[int]]]:
+    """sqlglot's tokens of `query`, and the tokens of each depth of parentheses: an opening token's index (-1: the
+    whole query) -> the indexes of the tokens inside it, the parentheses of a deeper level included."""
     from sqlglot.dialects.dialect import Dialect
 
     tokens = Dialect.get_or_raise("postgres").tokenize(query)
-    scopes: dict[int, list[int]] = {}  # an opening token's index (-1: the whole query) -> the tokens at its depth
+    scopes: dict[int, list[int]] = {}
     stack = [-1]
     for i, t in enumerate(tokens):
         kind = t.token_type.name
@@ -115,12 +127,7 @@ def repeated_keys_numbered(query: str) -> str:
         scopes.setdefault(stack[-1], []).append(i)
         if kind == "L_PAREN":
             stack.append(i)
-    edits: list[tuple[int, int, str]] = []
-    for level in scopes.values():
-        edits += _scope_edits(query, tokens, level, scopes)
-    for start, end, text in sorted(edits, reverse=True):
-        query = query[:start] + text + query[end:]
-    return query
+    return tokens, scopes
 
 
 def _repeated(line: str) -> bool:
