@@ -10,9 +10,10 @@ from typing import Any, Callable, Optional
 from schemac.model import (CAST_CONTEXTS, Cast, ClassFunction, ClassOperator, OperatorClass, OperatorFamily, family_members, Operator, AGGREGATE_FUNCTIONS, STATISTICS_KINDS, Statistics, EVENT_TRIGGER_STATES, PUBLISH_ACTIONS, EventTrigger, ForeignDataWrapper, ForeignServer, ForeignTable, Publication, PublishedTable, Aggregate, Argument, Attribute, Collation, CompositeType, Function, RangeType, Rule, TextSearchConfig,
                            TextSearchDictionary, TextSearchMapping, default_multirange, Column, NotNull)
 from schemac.pg import ruledef
+from schemac.pg.view_names import unnamed_casts_named
 from schemac.pg.indexdef import collation_from_sql, top_level_items
 from schemac.pg.names import default_not_null_name
-from schemac.model.functions import default_cost
+from schemac.model.functions import default_cost, standard_body
 from schemac.pg.routines import result_type
 from schemac.pg.searchnames import parse_dictionary_options, search_name
 
@@ -84,7 +85,7 @@ def text_search_dictionaries(rows: list[dict[str, Any]]) -> tuple[TextSearchDict
 
 
 def rule(row: dict[str, Any]) -> Rule:
-    where, actions = ruledef.parse_ruledef(row["definition"])
+    where, actions = ruledef.parse_ruledef(unnamed_casts_named(row["definition"], 1))
     return Rule(name=row["rule_name"], event=ruledef.RULE_EVENTS[row["event"]], instead=row["instead"],  # type: ignore
                 where=where, actions=actions, comment=row["comment"], enabled=EVENT_TRIGGER_STATES[row["enabled"]])
 
@@ -143,7 +144,10 @@ def function(row: dict[str, Any], **access: Any) -> Function:
     language = row["language"]
     cost = None if row["cost"] == default_cost(language) else row["cost"]
     rows = None if row["rows"] == 0 or (row["returns_set"] and row["rows"] == 1000) else row["rows"]
-    return Function(name=row["function_name"], body=row["body"], schema=row["schema_name"], arguments=arguments,
+    body = row["body"]
+    if language == "sql" and standard_body(body):
+        body = unnamed_casts_named(body, 1)
+    return Function(name=row["function_name"], body=body, schema=row["schema_name"], arguments=arguments,
                     returns=returns, language=language, procedure=row["is_procedure"],
                     volatility=_VOLATILITY[row["volatility"]], strict=row["strict"],  # type: ignore[arg-type]
                     security_definer=row["security_definer"], leakproof=row["leakproof"],

@@ -12,6 +12,11 @@ from .source import Source, _security, _src
 _STANDARD_BODY = re.compile(r"\s*(RETURN\b|BEGIN\s+ATOMIC\b)", re.I)
 
 
+def standard_body(body: str) -> bool:
+    """Whether a SQL function's body is SQL-standard (`RETURN expr`, `BEGIN ATOMIC ... END`), not a string."""
+    return _STANDARD_BODY.match(body) is not None
+
+
 @frozen
 class Argument:
     """One parameter of a function or procedure."""
@@ -55,7 +60,7 @@ class Function:
     def standard_body(self) -> bool:
         """A SQL-standard body (`RETURN expr` or `BEGIN ATOMIC ... END`, PostgreSQL 14+): written after the
         header, not as a string. No SQL function's string body can start so (RETURN is no SQL command)."""
-        return self.language == "sql" and _STANDARD_BODY.match(self.body) is not None
+        return self.language == "sql" and standard_body(self.body)
 
     @property
     def identity(self) -> tuple[str, ...]:

@@ -17,14 +17,16 @@ _ENDS = {"FROM", "WHERE", "GROUP_BY", "HAVING", "WINDOW", "ORDER_BY", "LIMIT", "
          "UNION", "INTERSECT", "EXCEPT", "INTO"}
 
 
-def unnamed_casts_named(query: str) -> str:
+def unnamed_casts_named(query: str, selects: int = 2) -> str:
     """`query` with `AS "?column?"` after each output column of an inner SELECT (a set operation's later branch, a
     sublink: EXISTS, IN, a scalar subquery, ARRAY()) that pg_get_viewdef prints as a cast without a name. Postgres
     names such a column `?column?` (an unknown literal or NULL it coerced: `UNION ALL SELECT 0::oid, 'PUBLIC'`,
     `EXISTS (SELECT NULL FROM t)`) and prints no name for `?column?` there; the view made again from that text
     names the column after the cast's type (`'PUBLIC'::name AS name`, `NULL::text AS text`): another deparse, so
-    inspect of a rebuilt database differed. Named `?column?` the column is the same, and is printed as before."""
-    if "::" not in query or len(_SELECT.findall(query)) < 2:
+    inspect of a rebuilt database differed. Named `?column?` the column is the same, and is printed as before.
+    `selects`: how many SELECTs the text needs to hold one that may print so (a view's outer one names its columns;
+    an expression's, a rule's or a SQL-standard body's, 1)."""
+    if "::" not in query or len(_SELECT.findall(query)) < selects:
         return query
     tokens, scopes = token_levels(query)
     edits = []
