@@ -236,6 +236,29 @@ CREATE TABLE items (id integer);
 CREATE TABLE log (id integer);
 CREATE RULE copy AS ON INSERT TO log DO insert into items (id) values (new.id);
 """),
+    # A sublink's unnamed column: the catalog's deparse prints `SELECT NULL::text`, which inspect names `AS
+    # "?column?"` (pg.view_names: made again from the bare cast, Postgres would name it `text`); the condition as
+    # written has no name: the same condition.
+    "sublink_column_unnamed_in_a_rule_and_a_policy": ("""
+tables:
+  items:
+    columns:
+      id: integer
+    policies:
+      listed: {using: "EXISTS (SELECT NULL FROM log l WHERE l.id = items.id)", with_check: "id IN (SELECT NULL UNION SELECT 1)"}
+  log:
+    columns:
+      id: integer
+    rules:
+      copy: {event: insert, where: "EXISTS (SELECT NULL FROM items i WHERE i.id = new.id)", actions: ["insert into items (id) values (new.id)"]}
+""", """
+CREATE TABLE items (id integer);
+CREATE TABLE log (id integer);
+CREATE POLICY listed ON items USING (EXISTS (SELECT NULL FROM log l WHERE l.id = items.id))
+  WITH CHECK (id IN (SELECT NULL UNION SELECT 1));
+CREATE RULE copy AS ON INSERT TO log WHERE EXISTS (SELECT NULL FROM items i WHERE i.id = new.id)
+  DO insert into items (id) values (new.id);
+"""),
     # Key words in SQL's case and spacing (the loader refused them): Postgres reads them in any case, and folds
     # a storage parameter's unquoted name (reloptions hold fillfactor=70).
     "key_words_in_upper_case": ("""

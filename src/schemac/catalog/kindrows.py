@@ -85,7 +85,7 @@ def text_search_dictionaries(rows: list[dict[str, Any]]) -> tuple[TextSearchDict
 
 
 def rule(row: dict[str, Any]) -> Rule:
-    where, actions = ruledef.parse_ruledef(array_casts_kept(row["definition"]))  # type: ignore[arg-type]
+    where, actions = ruledef.parse_ruledef(hidden_names_kept(array_casts_kept(row["definition"])))  # type: ignore[arg-type]
     return Rule(name=row["rule_name"], event=ruledef.RULE_EVENTS[row["event"]], instead=row["instead"],  # type: ignore
                 where=where, actions=actions, comment=row["comment"], enabled=EVENT_TRIGGER_STATES[row["enabled"]])
 

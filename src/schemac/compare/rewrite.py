@@ -120,6 +120,8 @@ def _is_similar(node: exp.Expression) -> bool:
 def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Paren):
         return node.this
+    if isinstance(node, exp.Alias) and node.alias == "?column?":  # a subquery's unnamed output, named by inspect
+        return node.this  # (pg.redeparse.hidden_names_kept) as Postgres names it
     if isinstance(node, exp.Cast) and not isinstance(node, exp.TryCast):
         stripped = _strip_cast(node)
         if stripped is not None:

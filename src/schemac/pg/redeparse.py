@@ -185,11 +185,14 @@ def _unnamed(query: str, tokens: list, kinds: list[str], rest: list[int]) -> lis
         rest = rest[1:]
         if rest and kinds[rest[0]] == "ON" and len(rest) > 1 and kinds[rest[1]] == "L_PAREN":
             rest = rest[2:]
-    items, begin = [], None
+    items, begin, brackets, last = [], None, 0, 0
     for n, i in enumerate(rest):
-        if kinds[i] in _LIST_ENDS and not (kinds[i] == "FROM" and n and kinds[rest[n - 1]] == "DISTINCT"):
+        brackets += (kinds[i] == "L_BRACKET") - (kinds[i] == "R_BRACKET")  # ARRAY[a, b] or a subscript: one item
+        if brackets or kinds[i] == "R_BRACKET":
+            pass
+        elif kinds[i] in _LIST_ENDS and not (kinds[i] == "FROM" and n and kinds[rest[n - 1]] == "DISTINCT"):
             break  # (`a IS [NOT] DISTINCT FROM b` is an expression)
-        if kinds[i] == "COMMA":
+        elif kinds[i] == "COMMA":
             if begin is not None:
                 items.append((begin, last))
             begin = None
