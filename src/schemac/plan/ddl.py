@@ -22,7 +22,7 @@ from schemac.pg.types import build_type
 from schemac.pg.syntax import Printed
 from schemac.plan import printing
 from schemac.plan.exclusion_ddl import exclusion_body
-from schemac.plan.literals import comment_value, literal, string_literal as _string  # noqa: F401 (used by other modules)
+from schemac.plan.sql_strings import comment_value, literal, string_literal as _string  # noqa: F401 (used by other modules)
 from schemac.plan.not_null_ddl import inherited_not_nulls, inline_not_null, partition_not_nulls
 from schemac.plan.trees import default_expression, fresh_expression, fresh_type, release
 
