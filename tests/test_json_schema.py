@@ -312,6 +312,8 @@ REJECTED = [
     ("not-null-not-a-mapping", "tables:\n  t:\n    columns:\n      a: {type: integer, not_null: true}\n", "not_null of column"),
     ("not-null-not-valid-text", "tables:\n  t:\n    columns:\n      a: {type: integer, not_null: {not_valid: 'yes'}}\n",
      "not_valid of not_null"),
+    ("not-null-comment-not-text", "tables:\n  t:\n    columns:\n      a: {type: integer, not_null: {comment: [x]}}\n",
+     "comment of not_null"),
 ]
 
 
@@ -439,7 +441,8 @@ ACCEPTED = [
                               "default_privileges:\n  - {role: o, objects: functions, grants: {PUBLIC: []}}\n"
                               "  - {role: o, objects: tables, schema: app, grants: {app: [select]}}\n"),
     ("not-null-constraint", "tables:\n  t:\n    columns:\n      a: {type: integer, nullable: false, not_null: {name: a_nn, "
-                            "not_valid: true, no_inherit: true}}\n      b: {type: integer, not_null: {}}\n"),
+                            "not_valid: true, no_inherit: true}}\n      b: {type: integer, not_null: {}}\n"
+                            "      c: {type: integer, not_null: {comment: c's}}\n"),
     ("foreign-server-grants-and-foreign-table-triggers",
      "foreign_servers:\n  s:\n    wrapper: postgres_fdw\n    owner: o\n    grants:\n      PUBLIC: [usage]\n"
      "      app: {privileges: [usage], with_grant_option: true}\n      o: []\n"
