@@ -150,6 +150,7 @@ QUERIES = {
                (SELECT format_type(r.rngsubtype, NULL) || ' ' || (SELECT o.opcname::text FROM pg_opclass o WHERE o.oid = r.rngsubopc) || ' '
                        || r.rngcollation::regcollation::text || ' ' || r.rngcanonical::text || ' '
                        || r.rngsubdiff::text || ' ' || format_type(r.rngmultitypid, NULL)
+                       || COALESCE(' -- ' || obj_description(r.rngmultitypid, 'pg_type'), '')
                 FROM pg_range r WHERE r.rngtypid = t.oid)
         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
         WHERE t.typnamespace IN ({_USER_NS})

@@ -50,7 +50,8 @@ def composite_type(row: dict[str, Any], canonical: Callable[[str], str]) -> Comp
 def range_type(row: dict[str, Any], canonical: Callable[[str], str]) -> RangeType:
     r = RangeType(name=row["type_name"], subtype=canonical(row["subtype"]), schema=row["schema_name"],
                   subtype_opclass=row["subtype_opclass"], collation=collation_from_sql(row["collation"]), canonical=row["canonical"],
-                  subtype_diff=row["subtype_diff"], multirange=row["multirange"], comment=row["comment"])
+                  subtype_diff=row["subtype_diff"], multirange=row["multirange"], comment=row["comment"],
+                  multirange_comment=row.get("multirange_comment"))
     return replace(r, multirange=None) if r.multirange == default_multirange(r.name) else r
 
 
