@@ -104,14 +104,14 @@ QUERIES = {
         WHERE c.relnamespace IN ({_USER_NS}) AND c.relname <> ALL (%(ignored)s) AND k.contype <> 'n'
           AND k.conparentid = 0
     """,
-    # PostgreSQL 18's NOT NULL constraints (none before 18): name, NOT VALID, NO INHERIT, and whether it is the
-    # table's own or inherited. An inherited one's name and conislocal are left out, as columns' attislocal is:
+    # PostgreSQL 18's NOT NULL constraints (none before 18): name, NOT VALID, NO INHERIT, whether it is the
+    # table's own or inherited, and its comment. An inherited one's name and conislocal are left out, as columns' attislocal is:
     # Postgres gives the parent's name to a child made INHERITS or PARTITION OF, while one made first and attached
     # later (pg_dump's partitions) keeps its own, and stays local too after ALTER TABLE ... INHERIT, which nothing
     # can undo.
     "not_nulls": f"""
         SELECT n.nspname, c.relname, a.attname, CASE WHEN k.coninhcount = 0 THEN k.conname::text ELSE '<inherited>' END,
-               k.convalidated, k.connoinherit, k.coninhcount = 0 AND k.conislocal
+               k.convalidated, k.connoinherit, k.coninhcount = 0 AND k.conislocal, obj_description(k.oid, 'pg_constraint')
         FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
         WHERE c.relnamespace IN ({_USER_NS}) AND c.relname <> ALL (%(ignored)s) AND k.contype = 'n'
@@ -150,6 +150,7 @@ QUERIES = {
                (SELECT format_type(r.rngsubtype, NULL) || ' ' || (SELECT o.opcname::text FROM pg_opclass o WHERE o.oid = r.rngsubopc) || ' '
                        || r.rngcollation::regcollation::text || ' ' || r.rngcanonical::text || ' '
                        || r.rngsubdiff::text || ' ' || format_type(r.rngmultitypid, NULL)
+                       || COALESCE(' -- ' || obj_description(r.rngmultitypid, 'pg_type'), '')
                 FROM pg_range r WHERE r.rngtypid = t.oid)
         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
         WHERE t.typnamespace IN ({_USER_NS})

@@ -312,6 +312,10 @@ REJECTED = [
     ("not-null-not-a-mapping", "tables:\n  t:\n    columns:\n      a: {type: integer, not_null: true}\n", "not_null of column"),
     ("not-null-not-valid-text", "tables:\n  t:\n    columns:\n      a: {type: integer, not_null: {not_valid: 'yes'}}\n",
      "not_valid of not_null"),
+    ("multirange-comment-not-text", "range_types:\n  r: {subtype: int4, multirange_comment: {a: b}}\n",
+     "multirange_comment of range type"),
+    ("not-null-comment-not-text", "tables:\n  t:\n    columns:\n      a: {type: integer, not_null: {comment: [x]}}\n",
+     "comment of not_null"),
 ]
 
 
@@ -403,7 +407,7 @@ ACCEPTED = [
     ("types-moved", "schemas: [archive]\nenums:\n  e: {values: [a], schema: archive, renamed_from: public.e}\n"
                     "domains:\n  d: {type: integer, schema: archive, renamed_from: d0}\n"
                     "composite_types:\n  c: {attributes: {a: integer}, schema: archive, renamed_from: public.c}\n"
-                    "range_types:\n  r: {subtype: integer, schema: archive, renamed_from: public.r}\n"),
+                    "range_types:\n  r: {subtype: integer, schema: archive, renamed_from: public.r, multirange_comment: m}\n"),
     ("view-column-types", "views:\n  v: {query: SELECT 1 AS a, columns: {a: {type: integer, comment: x}}}\n"),
     ("table-label-with-name", "tables:\n  " + "label_" * 12 + ":\n    name: t\n    columns: {a: integer}\n"),
     ("table-label-control-with-name", "tables:\n  \"label\\tone\":\n    name: t\n    columns: {a: integer}\n"),
@@ -439,7 +443,8 @@ ACCEPTED = [
                               "default_privileges:\n  - {role: o, objects: functions, grants: {PUBLIC: []}}\n"
                               "  - {role: o, objects: tables, schema: app, grants: {app: [select]}}\n"),
     ("not-null-constraint", "tables:\n  t:\n    columns:\n      a: {type: integer, nullable: false, not_null: {name: a_nn, "
-                            "not_valid: true, no_inherit: true}}\n      b: {type: integer, not_null: {}}\n"),
+                            "not_valid: true, no_inherit: true}}\n      b: {type: integer, not_null: {}}\n"
+                            "      c: {type: integer, not_null: {comment: c's}}\n"),
     ("foreign-server-grants-and-foreign-table-triggers",
      "foreign_servers:\n  s:\n    wrapper: postgres_fdw\n    owner: o\n    grants:\n      PUBLIC: [usage]\n"
      "      app: {privileges: [usage], with_grant_option: true}\n      o: []\n"

@@ -21,7 +21,9 @@ from schemac.pg.searchnames import parse_dictionary_options, search_name
 def not_null(row: dict[str, Any]) -> "NotNull | None":
     """columns.sql's not_null_* as the column's NotNull, None for a plain one (and before PostgreSQL 18)."""
     name, not_valid, no_inherit = row["not_null_name"], row["not_null_not_valid"], row["not_null_no_inherit"]
-    return NotNull(name, bool(not_valid), bool(no_inherit)) if name is not None or not_valid or no_inherit else None
+    comment = row.get("not_null_comment")
+    return NotNull(name, bool(not_valid), bool(no_inherit), comment) \
+        if name is not None or not_valid or no_inherit or comment is not None else None
 
 
 def not_null_names(table: str, columns: tuple[Column, ...], has_parents: bool = False) -> tuple[Column, ...]:
@@ -49,7 +51,8 @@ def composite_type(row: dict[str, Any], canonical: Callable[[str], str]) -> Comp
 def range_type(row: dict[str, Any], canonical: Callable[[str], str]) -> RangeType:
     r = RangeType(name=row["type_name"], subtype=canonical(row["subtype"]), schema=row["schema_name"],
                   subtype_opclass=row["subtype_opclass"], collation=collation_from_sql(row["collation"]), canonical=row["canonical"],
-                  subtype_diff=row["subtype_diff"], multirange=row["multirange"], comment=row["comment"])
+                  subtype_diff=row["subtype_diff"], multirange=row["multirange"], comment=row["comment"],
+                  multirange_comment=row.get("multirange_comment"))
     return replace(r, multirange=None) if r.multirange == default_multirange(r.name) else r
 
 

@@ -17,7 +17,12 @@ def not_null_changes(table: str, old: Column, new: Column) -> list[tuple[str, Co
     An alter_not_null's old column names its constraint as the database does (Postgres's default where the
     catalog said none), which the statements rename, validate or alter."""
     if old.nullable != new.nullable:
-        return [("drop_not_null" if new.nullable else "set_not_null", old)]
+        commented = not new.nullable and new.not_null is not None and new.not_null.comment is not None
+        # (SET NOT NULL makes it uncommented: COMMENT ON CONSTRAINT follows, as a change of the NOT NULL made)
+        made = replace(new.not_null, comment=None, name=new.not_null.name or default_not_null_name(table, old.name)) \
+            if commented else None  # type: ignore[union-attr]
+        return [("drop_not_null" if new.nullable else "set_not_null", old)] + \
+            ([("alter_not_null", replace(new, not_null=made))] if commented else [])
     if new.nullable or old.not_null == new.not_null:
         return []
     was, will = old.not_null or NotNull(), new.not_null or NotNull()

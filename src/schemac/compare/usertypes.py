@@ -48,6 +48,8 @@ def diff_user_types(current: Schema, desired: Schema) -> list[Change]:
                 out.append(Change(f"alter_{kind}", obj.schema, "", obj.name, old, obj))
             if (getattr(old, "comment", None) or None) != (obj.comment or None):
                 out.append(Change("set_type_comment", obj.schema, "", obj.name, old, obj))
+            if kind == "range_type" and (getattr(old, "multirange_comment", None) or None) != (obj.multirange_comment or None):
+                out.append(Change("set_type_comment", obj.schema, "", obj.multirange_name, *map(_multirange, (old, obj))))
             if kind in _OWNED_HERE and obj.owner is not None and obj.owner != getattr(old, "owner", None):  # type: ignore
                 # pinned, and another role (or made here, by the migration's role): ALTER ... OWNER TO after it
                 # (the types' owners are compared with their grants: compare/grants.py)
@@ -56,6 +58,11 @@ def diff_user_types(current: Schema, desired: Schema) -> list[Change]:
             if key not in des:
                 out.append(Change(f"drop_{kind}", obj.schema, "", obj.name, obj, None))
     return out
+
+
+def _multirange(r):
+    """A range type's multirange, as its set_type_comment's object: named so, with the multirange's comment."""
+    return None if r is None else replace(r, name=r.multirange_name, multirange=r.multirange_name, comment=r.multirange_comment)
 
 
 def _definition(r) -> tuple:

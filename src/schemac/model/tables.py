@@ -24,6 +24,7 @@ class NotNull:
     name: Optional[str] = None  # None: Postgres's own (<table>_<column>_not_null), or any name it already has
     not_valid: bool = False
     no_inherit: bool = False
+    comment: Optional[str] = None  # COMMENT ON CONSTRAINT: made after the NOT NULL (plan.not_null_ddl)
     # A new INHERITS child's column it declares again, NOT NULL only as its parent is (compare.not_nulls'
     # parents_names_given): CREATE TABLE ... INHERITS leaves NOT NULL out, and the parent's reaches it inherited
     # (PostgreSQL 18: conislocal false, under the parent's name), as it is in the database inspect read.

@@ -156,6 +156,7 @@ class RangeType:
     # list stands for it); (): Postgres's default (PUBLIC's USAGE); a list that holds nothing is PUBLIC's NOTHING entry
     multirange_grants: tuple[Privilege, ...] = _security(())
     multirange_owner: Optional[str] = _security(None)  # where not the range's (PostgreSQL 15); None: the range's
+    multirange_comment: Optional[str] = None  # COMMENT ON TYPE of its multirange (a set_type_comment of its own)
     renamed_from: Optional[str] = _hint()  # schema.name: moved from another schema (ALTER TYPE ... SET SCHEMA)
 
     @property

@@ -22,6 +22,7 @@ from schemac.pg.types import build_type
 from schemac.pg.syntax import Printed
 from schemac.plan import printing
 from schemac.plan.exclusion_ddl import exclusion_body
+from schemac.plan.sql_strings import comment_value, literal, string_literal as _string  # noqa: F401 (used by other modules)
 from schemac.plan.not_null_ddl import inherited_not_nulls, inline_not_null, partition_not_nulls
 from schemac.plan.trees import default_expression, fresh_expression, fresh_type, release
 
@@ -30,26 +31,6 @@ def table_ref(table: Table) -> exp.Table:
     # `public` stays implicit, as in hand-written migrations; other schemas are always qualified.
     db = ident(table.schema) if table.schema != "public" else None
     return exp.Table(this=ident(table.name), db=db)
-
-
-def _string(text: str) -> exp.Expression:
-    """A string literal; one holding control characters (CR, TAB...) is written E'...' with escapes, so
-    the migration file never carries a raw CR that git's end-of-line conversion could rewrite."""
-    if text.isprintable() or all(c.isprintable() or c == "\n" for c in text):
-        return exp.Literal.string(text)
-    return exp.Var(this="E'" + "".join(_escape(c) for c in text) + "'")
-
-
-def _escape(c: str) -> str:
-    if c == "\\":
-        return "\\\\"
-    if c == "'":
-        return "\\'"
-    if c == "\n":
-        return "\\n"
-    if c.isprintable():
-        return c
-    return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
 
 
 def number(n: Optional[int]) -> Optional[exp.Expression]:
@@ -102,15 +83,6 @@ def do_block(body: str) -> exp.Command:
     while tag in body:
         tag = tag[:-1] + "_$"
     return command("DO", f"{tag}{body}{tag}")
-
-
-def literal(text: str) -> str:
-    return _string(text).sql(dialect=RENDER)
-
-
-def comment_value(comment: Optional[str]) -> str:
-    """What COMMENT ON ... IS takes: the comment as a string literal, NULL for none (which removes it)."""
-    return literal(comment) if comment is not None else "NULL"
 
 
 def _named(name: Optional[str], body: exp.Expression) -> exp.Expression:

@@ -11,7 +11,8 @@ from sqlglot import exp
 from schemac.compare.not_nulls import partition_names_it
 from schemac.model import Column, NotNull, Table
 from schemac.pg.idents import ident
-from schemac.pg.names import qualified, quote_ident
+from schemac.pg.names import default_not_null_name, qualified, quote_ident
+from schemac.plan.sql_strings import comment_value
 
 
 def inline_not_null(column: Column) -> Optional[exp.ColumnConstraint]:
@@ -39,8 +40,18 @@ def add_not_null(t: Table, column: Column) -> exp.Command:
 
 
 def not_valid_statements(t: Table, columns: tuple[Column, ...]) -> list[exp.Expression]:
-    """The NOT VALID NOT NULLs of new columns (of a new table), added after them."""
-    return [add_not_null(t, c) for c in columns if not c.nullable and c.not_null is not None and c.not_null.not_valid]
+    """The NOT VALID NOT NULLs of new columns (of a new table), added after them; then the comments of their NOT
+    NULLs, which neither carries."""
+    made = [c for c in columns if not c.nullable and c.not_null is not None]
+    return [add_not_null(t, c) for c in made if c.not_null.not_valid] + \
+        [not_null_comment(t, c.name, c.not_null) for c in made if c.not_null.comment is not None]  # type: ignore
+
+
+def not_null_comment(t: Table, column: str, nn: NotNull, name: Optional[str] = None) -> exp.Command:
+    """COMMENT ON CONSTRAINT of a column's NOT NULL, under `name`, else its own or Postgres's default name."""
+    return exp.Command(this="COMMENT", expression=" ".join((
+        "ON CONSTRAINT", quote_ident(name or nn.name or default_not_null_name(t.name, column)), "ON",
+        qualified(t.schema, t.name), "IS", comment_value(nn.comment))))
 
 
 def alter_not_null(t: Table, old: Column, new: Column) -> list[exp.Expression]:
@@ -50,7 +61,7 @@ def alter_not_null(t: Table, old: Column, new: Column) -> list[exp.Expression]:
     was, will = old.not_null or NotNull(), new.not_null or NotNull()
     if will.not_valid and not was.not_valid:
         drop = _alter(t, "ALTER COLUMN", quote_ident(new.name), "DROP NOT NULL")
-        return [drop, add_not_null(t, new)]
+        return [drop, add_not_null(t, new)] + ([not_null_comment(t, new.name, will)] if will.comment else [])
     name = was.name or ""
     out: list[exp.Expression] = []
     if will.name is not None and will.name != name:
@@ -60,6 +71,8 @@ def alter_not_null(t: Table, old: Column, new: Column) -> list[exp.Expression]:
         out.append(_alter(t, "VALIDATE CONSTRAINT", quote_ident(name)))
     if was.no_inherit != will.no_inherit:
         out.append(_alter(t, "ALTER CONSTRAINT", quote_ident(name), "NO INHERIT" if will.no_inherit else "INHERIT"))
+    if was.comment != will.comment:
+        out.append(not_null_comment(t, new.name, will, name))
     return out
 
 

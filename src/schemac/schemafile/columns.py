@@ -22,7 +22,7 @@ COLUMN_KEYS = {"type": True, "renamed_from": False, "identity": False, "generate
                "foreign_options": False, **SETTING_KEYS}
 # A serial column's default until its table names its sequence (TableReader.table): no SQL text can be this one.
 SERIAL_DEFAULT = "\0serial"
-NOT_NULL_KEYS = {"name": False, "not_valid": False, "no_inherit": False}
+NOT_NULL_KEYS = {"name": False, "not_valid": False, "no_inherit": False, "comment": False}
 GENERATED_KEYS = {"expression": True, "stored": False}
 
 
@@ -125,7 +125,7 @@ class ColumnReader(ColumnSettingsReader):
         return column, is_pk, is_unique, check
 
     def not_null(self, fields: dict, what: str, identity: bool) -> "NotNull | None":
-        """`not_null: {name?, not_valid?, no_inherit?}`: the column's NOT NULL constraint (PostgreSQL 18+), which
+        """`not_null: {name?, not_valid?, no_inherit?, comment?}`: the column's NOT NULL constraint (PostgreSQL 18+), which
         makes it NOT NULL; None when it says nothing a bare NOT NULL does not. `identity`: an identity column,
         whose NOT NULL Postgres makes validated with it (a primary key's: schemafile.tables)."""
         key, node = fields["not_null"]
@@ -134,7 +134,8 @@ class ColumnReader(ColumnSettingsReader):
             raise self.fail(key, f"{what}: not_null makes it NOT NULL; nullable: true says otherwise")
         name = self.identifier(f["name"][1], f"name of not_null of {what}") if "name" in f else None
         nn = NotNull(name, self.opt_bool(f, "not_valid", f"not_null of {what}"),
-                     self.opt_bool(f, "no_inherit", f"not_null of {what}"))
+                     self.opt_bool(f, "no_inherit", f"not_null of {what}"),
+                     self.opt_string(f, "comment", f"not_null of {what}"))  # type: ignore[attr-defined]
         if nn.not_valid and identity:
             raise self.fail(f["not_valid"][0], f"{what} is an identity column, whose NOT NULL Postgres makes "
                                                "validated: not_null cannot be not_valid")

@@ -46,7 +46,7 @@ def range_spec(r: RangeType) -> Any:
     return Flow(drop_empty({"subtype": r.subtype, "schema": r.schema if r.schema != "public" else None,
                               "subtype_opclass": r.subtype_opclass, "collation": yaml_spelling(r.collation),
                               "canonical": r.canonical, "subtype_diff": r.subtype_diff, "multirange": r.multirange,
-                              "comment": r.comment}))
+                              "comment": r.comment, "multirange_comment": r.multirange_comment}))
 
 
 def unenforced(c: Check | ForeignKey) -> dict:

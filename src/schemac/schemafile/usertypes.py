@@ -22,7 +22,8 @@ ATTRIBUTE_KEYS = {"type": True, "collation": False, "comment": False}
 RANGE_KEYS = {"subtype": True, "name": False, "schema": False, "subtype_opclass": False, "collation": False,
               "grants": False, "owner": False,
               "canonical": False, "subtype_diff": False, "multirange": False, "comment": False,
-              "constructor_grants": False, "multirange_grants": False, "multirange_owner": False, "renamed_from": False}
+              "constructor_grants": False, "multirange_grants": False, "multirange_owner": False, "renamed_from": False,
+              "multirange_comment": False}
 
 
 class UserTypeReader(FieldReader):
@@ -78,6 +79,7 @@ class UserTypeReader(FieldReader):
             multirange_grants = self.grants({"grants": f["multirange_grants"]}, f"multirange of {what}", "type",  # type: ignore
                                             owner=r.owner) or (Privilege(PUBLIC, NOTHING),) if "multirange_grants" in f else ()
             out.append(replace(r, constructors=self._constructors(r, f, what), multirange_grants=multirange_grants,
+                               multirange_comment=self.opt_string(f, "multirange_comment", what),
                                renamed_from=self.moved_from(f, what, schema, name),  # type: ignore[attr-defined]
                                multirange_owner=self.owner({"owner": f["multirange_owner"]}, f"multirange of {what}")  # type: ignore
                                if "multirange_owner" in f else None))

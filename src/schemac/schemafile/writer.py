@@ -84,7 +84,8 @@ def _column(c: Column, pk_inline: bool) -> Any:
         spec["nullable"] = False
     if c.not_null is not None:
         nn = c.not_null
-        spec["not_null"] = _Flow(_drop_empty({"name": nn.name, "not_valid": nn.not_valid, "no_inherit": nn.no_inherit}))
+        spec["not_null"] = _Flow(_drop_empty({"name": nn.name, "not_valid": nn.not_valid, "no_inherit": nn.no_inherit,
+                                              "comment": nn.comment}))
     if pk_inline:
         spec["primary_key"] = True
     if c.default is not None:

@@ -35,7 +35,7 @@
 -- pg_constraint's conrelid index, each lookup filtered the ~10 constraints of its table (26 of 67 ms at
 -- 1,000 tables). Before 18 there are none, and no CTE either: one keeps the planner from a parallel plan
 -- (PostgreSQL 15 at 10,000 tables: 310 -> 385 ms).
-WITH /* since 18: not_nulls AS MATERIALIZED (SELECT conrelid, attnum, CASE WHEN NOT parents THEN conname END AS conname, convalidated, connoinherit, coninhcount FROM (SELECT con.conrelid, con.conkey[1] AS attnum, con.conname, con.convalidated, con.connoinherit, con.coninhcount, con.conislocal, con.coninhcount > 0 AND EXISTS (SELECT FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_constraint pc ON pc.conrelid = i.inhparent AND pc.contype = 'n' AND pc.conname = con.conname WHERE i.inhrelid = con.conrelid) AS parents FROM pg_catalog.pg_constraint con WHERE con.contype = 'n') n WHERE conislocal OR NOT parents), identity_sequences */ identity_sequences AS (
+WITH /* since 18: not_nulls AS MATERIALIZED (SELECT oid, conrelid, attnum, CASE WHEN NOT parents THEN conname END AS conname, convalidated, connoinherit, coninhcount FROM (SELECT con.oid, con.conrelid, con.conkey[1] AS attnum, con.conname, con.convalidated, con.connoinherit, con.coninhcount, con.conislocal, con.coninhcount > 0 AND EXISTS (SELECT FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_constraint pc ON pc.conrelid = i.inhparent AND pc.contype = 'n' AND pc.conname = con.conname WHERE i.inhrelid = con.conrelid) AS parents FROM pg_catalog.pg_constraint con WHERE con.contype = 'n') n WHERE conislocal OR NOT parents), identity_sequences */ identity_sequences AS (
   -- The sequence of each identity column of the database, found by what depends ('i') on the column; a
   -- partition's identity column (PG 17+) uses the sequence of the same-named column of the partition
   -- tree's root. Joined once, not looked up per column (115,000 lookups at 10,000 tables, mostly empty).
@@ -83,7 +83,8 @@ SELECT a.attrelid AS table_oid,
        CASE WHEN nn.coninhcount > 0 OR nn.conname <> c.relname || '_' || a.attname || '_not_null' THEN nn.conname::text END
          AS not_null_name,
        NOT nn.convalidated AS not_null_not_valid,
-       nn.connoinherit AS not_null_no_inherit
+       nn.connoinherit AS not_null_no_inherit,
+       nd.description AS not_null_comment
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -93,6 +94,8 @@ JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 LEFT JOIN /* since 18: not_nulls */ pg_catalog.pg_constraint nn
        ON /* since 18: nn.conrelid = a.attrelid AND nn.attnum = a.attnum */ false
+LEFT JOIN pg_catalog.pg_description nd
+       ON nd.objoid = nn.oid AND nd.classoid = 'pg_catalog.pg_constraint'::regclass AND nd.objsubid = 0
 LEFT JOIN identity_sequences seq
        ON seq.root_oid = CASE WHEN a.attidentity <> '' THEN COALESCE(pg_catalog.pg_partition_root(a.attrelid), a.attrelid) END
       AND seq.column_name = a.attname

@@ -5,6 +5,7 @@
 --     quoted as schema.yaml writes it (ops-x."Abs.Ops": pg.names.reference_part);
 --   collation: rngcollation as regcollation prints it (qualified when another schema's), when the range has one other than its subtype's own;
 --   canonical, subtype_diff: rngcanonical, rngsubdiff (NULL where unset);
+--   multirange_comment: its multirange type's comment;
 --   multirange: the multirange type Postgres made beside it (rngmultitypid, PostgreSQL 14+), multirange_oid its oid
 --     (its access list, of its own on PostgreSQL 15 and older: privileges.sql);
 --   constructors: [oid, returns the multirange, number of arguments, variadic] of each function Postgres made with
@@ -32,7 +33,8 @@ SELECT t.oid AS type_oid,
                  JOIN pg_catalog.pg_proc p ON p.oid = dep.objid
                  WHERE dep.refclassid = 'pg_catalog.pg_type'::regclass AND dep.refobjid IN (t.oid, r.rngmultitypid)
                    AND dep.classid = 'pg_catalog.pg_proc'::regclass AND dep.deptype = 'i'), '[]'::json) AS constructors,
-       d.description AS comment
+       d.description AS comment,
+       md.description AS multirange_comment
 FROM pg_catalog.pg_range r
 JOIN pg_catalog.pg_type t ON t.oid = r.rngtypid
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
@@ -46,6 +48,8 @@ LEFT JOIN pg_catalog.pg_namespace dn ON dn.oid = dp.pronamespace
 LEFT JOIN pg_catalog.pg_type mt ON mt.oid = r.rngmultitypid
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_type'::regclass AND d.objsubid = 0
+LEFT JOIN pg_catalog.pg_description md
+       ON md.objoid = mt.oid AND md.classoid = 'pg_catalog.pg_type'::regclass AND md.objsubid = 0
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND NOT EXISTS (
         SELECT 1

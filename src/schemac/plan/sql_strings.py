@@ -1,0 +1,39 @@
+"""String literals as the migration files write them (plan.ddl and the modules it imports build COMMENTs with them):
+one holding control characters is written E'...' so no raw CR reaches a file git may rewrite."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlglot import exp
+
+from schemac.pg.dialect import RENDER
+
+
+def string_literal(text: str) -> exp.Expression:
+    """A string literal; one holding control characters (CR, TAB...) is written E'...' with escapes, so
+    the migration file never carries a raw CR that git's end-of-line conversion could rewrite."""
+    if text.isprintable() or all(c.isprintable() or c == "\n" for c in text):
+        return exp.Literal.string(text)
+    return exp.Var(this="E'" + "".join(_escape(c) for c in text) + "'")
+
+
+def _escape(c: str) -> str:
+    if c == "\\":
+        return "\\\\"
+    if c == "'":
+        return "\\'"
+    if c == "\n":
+        return "\\n"
+    if c.isprintable():
+        return c
+    return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+
+
+def literal(text: str) -> str:
+    return string_literal(text).sql(dialect=RENDER)
+
+
+def comment_value(comment: Optional[str]) -> str:
+    """What COMMENT ON ... IS takes: the comment as a string literal, NULL for none (which removes it)."""
+    return literal(comment) if comment is not None else "NULL"
