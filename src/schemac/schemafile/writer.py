@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 import yaml
 
-from schemac.model import (Column, Exclusion, Function, Identity, Index, IndexElement, RangeType, Schema, Sequence,
+from schemac.model import (Column, Function, Identity, RangeType, Schema, Sequence,
                            SequenceOptions, spelled_for, Table, View, yaml_spelling)
 from schemac.pg.knowntypes import external_types_of
 from schemac.schemafile.aggregates import aggregate_spec
@@ -37,6 +37,7 @@ from schemac.schemafile.opclasses import written_operator_classes
 from schemac.schemafile.foreign_servers import foreign_table_spec, written_foreign_servers
 from schemac.schemafile.extensions import extension_spec
 from schemac.schemafile.storage import storage_spec
+from schemac.schemafile.index_specs import exclusion_spec, index_spec
 from schemac.schemafile.replica_identity import replica_identity_spec
 from schemac.schemafile.column_settings import column_settings_spec
 
@@ -104,51 +105,6 @@ def _column(c: Column, pk_inline: bool) -> Any:
     return _Flow(spec)
 
 
-def _element(e: IndexElement) -> Any:
-    if e.order == "asc" and e.nulls is None and e.opclass is None and e.collation is None and e.column is not None \
-            and e.statistics is None:
-        return e.column
-    spec: dict = {"name": e.column} if e.column is not None else {"expression": e.expression}
-    spec.update(_drop_empty({"collation": yaml_spelling(e.collation), "order": e.order if e.order != "asc" else None, "nulls": e.nulls}))
-    if e.opclass is not None:  # (opclass_options come with their opclass named)
-        spec.update({"opclass": e.opclass}, **storage_spec(e, "opclass_options", e.opclass_options))
-    return _Flow({**spec, **_drop_empty({"statistics_target": e.statistics})})
-
-
-def _exclusion(x: Exclusion) -> Any:
-    elements = []
-    for e in x.elements:
-        spec = _element(e)
-        elements.append(_Flow({**(spec if isinstance(spec, dict) else {"name": spec}), "with": e.operator}))
-    spec = _drop_empty({"name": x.name})
-    spec["elements"] = _FlowList(elements)
-    spec.update(_drop_empty({"using": x.method if x.method != "gist" else None, "where": x.where,
-                             "include": _FlowList(x.include), "deferrable": x.deferrable,
-                             "initially_deferred": x.initially_deferred, "comment": x.comment}))
-    spec.update(storage_spec(x))
-    return spec
-
-
-def _index(i: Index) -> dict:
-    spec: dict = {"columns": _FlowList(_element(e) for e in i.elements)}
-    if i.unique:
-        spec["unique"] = True
-    if i.nulls_not_distinct:
-        spec["nulls_not_distinct"] = True
-    if i.method != "btree":
-        spec["method"] = i.method
-    if i.where is not None:
-        spec["where"] = i.where
-    if i.include:
-        spec["include"] = _FlowList(i.include)
-    spec.update(storage_spec(i))
-    if i.comment is not None:
-        spec["comment"] = i.comment
-    if i.attached_to is not None:
-        spec["attached_to"] = i.attached_to
-    return spec if len(spec) > 2 or any(isinstance(e, _Flow) for e in spec["columns"]) else _Flow(spec)
-
-
 def _unless_default(t: Table, c) -> Table:
     """The constraint without its name when Postgres would give it that name anyway: less to review."""
     from schemac.pg.names import default_constraint_name
@@ -214,9 +170,9 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
     if t.foreign_keys:
         spec["foreign_keys"] = [foreign_key_spec(fk, t.schema) for fk in t.foreign_keys]
     if t.exclusions:
-        spec["exclude"] = [_exclusion(x) for x in t.exclusions]
+        spec["exclude"] = [exclusion_spec(x) for x in t.exclusions]
     if t.indexes:
-        spec["indexes"] = {i.name: _index(i) for i in t.indexes}
+        spec["indexes"] = {i.name: index_spec(i) for i in t.indexes}
     if t.triggers:
         spec["triggers"] = {g.name: trigger_spec(g) for g in t.triggers}
     if t.cloned_triggers or t.cloned_trigger_comments:
@@ -304,7 +260,7 @@ def _view(v: View) -> dict:
                                                       "comment": c.comment, "default": c.default,
                                                       "statistics_target": c.statistics})) for c in v.columns}
     if v.indexes:
-        spec["indexes"] = {i.name: _index(i) for i in v.indexes}
+        spec["indexes"] = {i.name: index_spec(i) for i in v.indexes}
     if v.cluster_on is not None:
         spec["cluster_on"] = v.cluster_on
     if v.statistics:
