@@ -74,12 +74,13 @@ class OperatorClass(_UsingMethod):
         """(schema, name, method) of its operator family."""
         if self.family is None:
             return self.identity
-        schema, _, name = self.family.rpartition(".")
-        return (schema or self.schema, name, self.method)
+        from schemac.pg.names import split_reference  # (pg.names imports the model)
+        return (*split_reference(self.family, self.schema), self.method)
 
     def reference(self) -> str:
         """How an index key names it: bare in public, else schema.name."""
-        return self.name if self.schema == "public" else f"{self.schema}.{self.name}"
+        from schemac.pg.names import joined_reference, reference_part  # (pg.names imports the model)
+        return reference_part(self.name) if self.schema == "public" else joined_reference(self.schema, self.name)
 
 
 @frozen

@@ -47,10 +47,10 @@ class Operator:
 
     def function_key(self) -> tuple[str, str]:
         """(schema, name) of the function it calls."""
-        schema, _, fn = self.function.rpartition(".")
-        return (schema or "public", fn)
+        from schemac.pg.names import split_reference  # (pg.names imports the model)
+        return split_reference(self.function)
 
     def operator_key(self, other: str) -> tuple[str, str]:
         """(schema, op) of a commutator or negator as the model spells it."""
-        schema, _, op = other.rpartition(".") if "." in other else ("", "", other)
-        return (schema or self.schema, op)
+        from schemac.pg.names import split_operator  # (pg.names imports the model)
+        return split_operator(other, self.schema)

@@ -125,6 +125,26 @@ def reference_parts(text: str) -> Optional[list[str]]:
         at += 1
 
 
+def split_reference(text: str, default: str = "public") -> tuple[str, str]:
+    """(schema, name) of a `name` or `schema.name` reference schema.yaml writes, split quote-aware (fn-x."touch.v"
+    is ("fn-x", "touch.v")); a bare name is `default`'s."""
+    parts = reference_parts(text) or [text]
+    return (parts[0] if len(parts) > 1 else default, parts[-1])
+
+
+def split_operator(text: str, default: str = "public") -> tuple[str, str]:
+    """(schema, symbol) of an operator reference, `op` or `schema.op` (a symbol holds no dot; the schema part quoted
+    where it holds one: "op.s".<<<); a bare symbol is `default`'s."""
+    qualifier, _, symbol = text.rpartition(".") if "." in text.lstrip(".") else ("", "", text)
+    return (split_reference(qualifier)[1] if qualifier else default, symbol)
+
+
+def joined_reference(schema: str, name: str) -> str:
+    """`schema.name` as schema.yaml writes it, a part holding a dot or a double quote quoted (split_reference's
+    inverse)."""
+    return f"{reference_part(schema)}.{reference_part(name)}"
+
+
 def qualified(schema: str, name: str) -> str:
     return f"{quote_ident(schema)}.{quote_ident(name)}" if schema != "public" else quote_ident(name)
 
