@@ -41,8 +41,8 @@ class FunctionReader(FieldReader):
             text = self.w.string(item, "external function")
             spelled = plain_reference(text)
             if spelled is None:
-                raise self.fail(item, f"external function must name a function, `name` or `schema.name` "
-                                      f"(schema.\"name.with.dots\"), without arguments, not {text!r}")
+                raise self.fail(item, f"external function must name a function, `name` or `schema.name`, without "
+                                      f"arguments, not {text!r}")
             qualified = joined_reference(*split_reference(spelled))
             line = self.w.src(item).line
             if qualified in out:
