@@ -132,6 +132,12 @@ def split_reference(text: str, default: str = "public") -> tuple[str, str]:
     return (parts[0] if len(parts) > 1 else default, parts[-1])
 
 
+def reference_sql(text: str, default: str = "public") -> str:
+    """A `name` or `schema.name` reference schema.yaml writes (fn-x."abs.lt"), as SQL names it (quoted, public's
+    bare)."""
+    return qualified(*split_reference(text, default))
+
+
 def split_operator(text: str, default: str = "public") -> tuple[str, str]:
     """(schema, symbol) of an operator reference, `op` or `schema.op` (a symbol holds no dot; the schema part quoted
     where it holds one: "op.s".<<<); a bare symbol is `default`'s."""

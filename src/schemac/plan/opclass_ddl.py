@@ -12,14 +12,14 @@ from sqlglot import exp
 from schemac.compare.changes import Change
 from schemac.model import OperatorClass, OperatorFamily
 from schemac.pg.indexdef import top_level_items
-from schemac.pg.names import qualified, quote_ident, split_operator, split_reference
+from schemac.pg.names import qualified, quote_ident, reference_sql, split_operator
 from schemac.plan.ddl import command, comment_value
 from schemac.plan.routine_ddl import routine_type_sql
 
 
 def _name(reference: str, schema: str = "public") -> str:
     """A family or function name `name` (in `schema`) or `schema.name`, quoted."""
-    return qualified(*split_reference(reference, schema))  # ("op.s"."Abs.Fam")
+    return reference_sql(reference, schema)  # ("op.s"."Abs.Fam")
 
 
 def class_target(c) -> str:
