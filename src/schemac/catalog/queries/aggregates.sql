@@ -10,7 +10,7 @@
 -- (fn-x."sum.step": pg.names.reference_part); NULL where unset.
 -- stype, mstype: format_type of the state types (mstype NULL without moving-aggregate mode).
 -- initcond, minitcond: agginitval, aggminitval as Postgres keeps them (NULL: none).
--- sortop: the operator's name, qualified outside pg_catalog and public; parallel: proparallel (u, r, s).
+-- sortop: the operator's name, qualified outside pg_catalog and public (a schema holding a dot quoted: "op.s".<<<); parallel: proparallel (u, r, s).
 -- finalfunc_extra, mfinalfunc_extra: FINALFUNC_EXTRA; finalfunc_modify, mfinalfunc_modify: r (READ_ONLY, the
 -- default), s (SHAREABLE), w (READ_WRITE); sspace, msspace: SSPACE, MSSPACE (0: unset).
 -- Parameter: schemas, an array of schema names. One row per aggregate.
@@ -42,7 +42,7 @@ SELECT p.oid AS aggregate_oid,
        a.agginitval AS initcond,
        a.aggminitval AS minitcond,
        (SELECT CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN o.oprname::text
-                    ELSE opn.nspname::text || '.' || o.oprname::text END
+                    ELSE CASE WHEN opn.nspname::text ~ '[."]' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || o.oprname::text END
         FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace opn ON opn.oid = o.oprnamespace
         WHERE o.oid = a.aggsortop) AS sortop,
        p.proparallel::text AS parallel,
