@@ -236,7 +236,3 @@ def operator_reference(text: str) -> tuple[Optional[str], str]:
         return "", symbol
     spelled = plain_reference(qualifier)
     return (spelled if spelled is not None and len(reference_parts(spelled) or ()) == 1 else None), symbol
-
-
-def is_plain_reference(text: str) -> bool:
-    return plain_reference(text) is not None
