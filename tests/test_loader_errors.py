@@ -87,6 +87,9 @@ CASES = [
     ("external-function-with-arguments", "external_functions: ['audit.f(integer)']\n", 1,
      "external function must name a function, `name` or `schema.name`, without arguments, not 'audit.f(integer)'"),
     ("external-function-three-parts", "external_functions:\n  - a.b.c\n", 2, "external function must name a function"),
+    ("external-function-stray-quote", "external_functions:\n  - 'fn-x.\"touch.v'\n", 2,
+     "external function must name a function, `name` or `schema.name`, without arguments, not 'fn-x.\"touch.v'"),
+    ("external-function-empty-quoted", "external_functions:\n  - 'fn-x.\"\"'\n", 2, "not 'fn-x.\"\"'"),
     ("external-function-twice", "external_functions:\n  - f\n  - public.f\n", 3,
      "external_functions lists public.f twice (first at line 2)"),
     ("external-function-declared", "functions:\n  f: {returns: trigger, language: plpgsql, body: 'begin return new; end'}\n"
@@ -221,6 +224,15 @@ CASES = [
      "[{strategy: one, operator: '='}]}\n", 9, "strategy of an operator of operator class 'p_ops' must be an integer"),
     ("opclass-bad-operator", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pair, operators: "
      "[{strategy: 1, operator: 'drop table'}]}\n", 9, "operator of operator class 'p_ops' must be `op` or `schema.op`"),
+    ("opclass-operator-two-part-schema", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pair, operators: "
+     "[{strategy: 1, operator: 'op.s.='}]}\n", 9, "operator of operator class 'p_ops' must be `op` or `schema.op`: '=' "
+     "has a bad schema"),
+    ("opclass-family-three-parts", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pair, family: op.s.Fam, "
+     "operators: [{strategy: 1, operator: '='}]}\n", 9, "family of operator class 'p_ops' must be a name or schema.name "
+     "(schema.\"name.with.dots\"), not 'op.s.Fam'"),
+    ("opclass-order-by-stray-quote", _CAST_FN + "operator_classes:\n  p_ops: {method: gist, type: pair, operators: "
+     "[{strategy: 1, operator: '=', order_by: 'op.\"s'}]}\n", 9, "order_by of operator class 'p_ops' must be an "
+     "operator family, `name` or `schema.name` (schema.\"name.with.dots\"), not 'op.\"s'"),
     ("opclass-function-without-types", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pair, functions: "
      "[{number: 1, function: pair_text}]}\n", 9, "must name a function with its argument types"),
     ("opclass-unknown-function", _CAST_FN + "operator_classes:\n  p_ops: {method: hash, type: pair, functions: "
@@ -256,6 +268,9 @@ CASES = [
      "cast (pair AS text) takes one of function:, without_function: true or inout: true"),
     ("cast-function-without-types", _CAST_FN + "casts:\n  - {source: pair, target: text, function: pair_text}\n",
      9, "function of cast (pair AS text) must name a function with its argument types"),
+    ("cast-function-dotted-unquoted", _CAST_FN + "casts:\n  - {source: pair, target: text, function: 'fn-x.pair.text(pair)'}\n",
+     9, "function of cast (pair AS text) must name a function with its argument types, `name(type)` or "
+     "`schema.name(type)` (schema.\"name.with.dots\"(type)), not 'fn-x.pair.text(pair)'"),
     ("cast-function-other-overload", _CAST_FN + "casts:\n  - {source: pair, target: text, function: 'pair_text(text)'}\n",
      9, "schema.yaml declares no pair_text(text) (functions: has pair_text(pair))"),
     ("cast-function-undeclared", _CAST_FN + "casts:\n  - {source: pair, target: text, function: 'nope(pair)'}\n",

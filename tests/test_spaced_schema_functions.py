@@ -39,7 +39,7 @@ def test_functions_of_a_schema_that_needs_quoting_round_trip(db_url, tmp_path):
     assert rows == rows_of(db_url, FUNCTIONS) and len(rows) == 2
 
 
-@pytest.mark.parametrize("value", ["'f(x)'", "'a.b.c'", "'\"s\".f'", "' s.f'"])
+@pytest.mark.parametrize("value", ["'f(x)'", "'a.b.c'", "'\"s.f'", "'s.\"f'", "' s.f'"])
 def test_function_names_the_loader_still_refuses(value):
     with pytest.raises(SchemaFileError, match="must be a name or schema.name"):
         load_text(f"aggregates:\n  a: {{arguments: text, sfunc: {value}, stype: text}}\n")

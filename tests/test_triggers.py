@@ -49,6 +49,13 @@ def test_trigger_drift_made_by_hand(tmp_path, db_url):
 @pytest.mark.parametrize("trigger,message", [
     ("{function: stamp, events: [upsert]}", "event of trigger 't_x' of table 't' must be one of insert, update"),
     ("{function: 'stamp()', events: [insert]}", "without arguments (those go under arguments:)"),
+    ("{function: fn-x.touch.v, events: [insert]}", "`name` or `schema.name` (schema.\"name.with.dots\"), without "
+     "arguments (those go under arguments:), not 'fn-x.touch.v'"),
+    ("{function: 'fn-x.\"touch.v', events: [insert]}", "not 'fn-x.\"touch.v'"),
+    ("{function: 'fn-x.\"touch\"v\"', events: [insert]}", "not 'fn-x.\"touch\"v\"'"),
+    ("{function: stamp, events: [update], for_each: row, constraint: true, from: 'ref.t.x'}",
+     "a constraint trigger (constraint: true) names its referenced table, `table` or `schema.table` "
+     "(schema.\"name.with.dots\"), not 'ref.t.x'"),
     ("{function: stamp, events: [insert], update_of: [n]}", "update_of needs the update event"),
     ("{function: stamp, events: [insert], update_of: [zz]}", "names column 'zz'"),
     ("{function: stamp, events: [insert], deferrable: true}", "only a constraint trigger (constraint: true) is deferrable"),

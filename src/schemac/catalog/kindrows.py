@@ -11,7 +11,7 @@ from schemac.model import (CAST_CONTEXTS, Cast, ClassFunction, ClassOperator, Op
                            TextSearchDictionary, TextSearchMapping, default_multirange, Column, NotNull)
 from schemac.pg import ruledef
 from schemac.pg.indexdef import collation_from_sql, top_level_items
-from schemac.pg.names import default_not_null_name
+from schemac.pg.names import default_not_null_name, joined_reference, reference_part
 from schemac.pg.redeparse import array_casts_kept, hidden_names_kept
 from schemac.model.functions import default_cost
 from schemac.pg.routines import result_type
@@ -173,7 +173,7 @@ def publications(rows: list[dict[str, Any]], tables: set[tuple[str, str]]) -> tu
 def event_triggers(rows: list[dict[str, Any]]) -> tuple[EventTrigger, ...]:
     return tuple(EventTrigger(
         name=r["trigger_name"], event=r["event"],
-        function=r["function"][1] if r["function"][0] == "public" else ".".join(r["function"]),
+        function=reference_part(r["function"][1]) if r["function"][0] == "public" else joined_reference(*r["function"]),
         tags=tuple(sorted(r["tags"] or ())), enabled=EVENT_TRIGGER_STATES[r["enabled"]],  # type: ignore[arg-type]
         comment=r["comment"], owner=r["owner"]) for r in rows)
 

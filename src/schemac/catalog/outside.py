@@ -19,11 +19,11 @@ from dataclasses import replace
 from schemac.model import Schema, Unmanaged
 from schemac.model.functions import function_names, runs_a_known_function
 from schemac.model.clones import of_known_triggers
+from schemac.pg.names import joined_reference, split_operator, split_reference
 
 
 def _run(function: str) -> str:
-    schema, _, name = function.rpartition(".")
-    return f"{schema or 'public'}.{name}"
+    return joined_reference(*split_reference(function))
 
 
 def with_outside_functions(schema: Schema) -> Schema:
@@ -51,7 +51,7 @@ def with_outside_functions(schema: Schema) -> Schema:
 def _members_known(c, known, dropped: set) -> bool:
     """Whether the read holds an operator class's (or family's) support functions (or they are Postgres's, an
     extension's) and its operators: a C function's class is listed as not managed, as its function is."""
-    ops = {(o.operator.rpartition(".")[0] or "public", o.operator.rpartition(".")[2]) for o in c.operators}
+    ops = {split_operator(o.operator) for o in c.operators}
     return all(known(f.function.partition("(")[0]) for f in c.functions) and not ops & dropped
 
 

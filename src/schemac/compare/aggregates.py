@@ -16,6 +16,7 @@ from typing import Any, Callable, Optional
 from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.compare.routine_dependents import dropped_functions
 from schemac.model import AGGREGATE_FUNCTIONS, Aggregate, Schema
+from schemac.pg.names import split_reference
 from schemac.pg.routines import result_type
 from schemac.pg.types import TypeSyntaxError, type_name
 
@@ -33,8 +34,7 @@ def replaceable_aggregate(old: Aggregate, new: Aggregate) -> bool:
 
 
 def _function_key(name: str) -> tuple[str, str]:
-    schema, _, fn = name.rpartition(".")
-    return (schema or "public", fn)
+    return split_reference(name)  # (fn-x."sum.step")
 
 
 def diff_overloads(kind: str, current: tuple, desired: tuple, rebuild: Callable[[Any, Any], Optional[str]]) -> list[Change]:

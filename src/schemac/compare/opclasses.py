@@ -23,7 +23,7 @@ from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functio
 from schemac.model import IndexElement, OperatorClass, OperatorFamily, Schema, Table
 from schemac.pg.indexdef import top_level_items
 from schemac.pg.lazy import lazy
-from schemac.pg.names import reference_parts
+from schemac.pg.names import split_operator, split_reference
 from schemac.pg.types import type_name
 
 partition_key_opclasses = lazy("schemac.pg.expressions", "partition_key_opclasses")
@@ -35,13 +35,11 @@ _OPERATOR_REBUILT = "re-created around an operator or type created again"
 
 
 def _operator_key(op: str) -> tuple[str, str]:
-    schema, _, symbol = op.rpartition(".") if "." in op.lstrip(".") else ("", "", op)
-    return (schema or "public", symbol)
+    return split_operator(op)
 
 
 def _function_key(function: str) -> tuple[str, str]:
-    schema, _, name = function.partition("(")[0].rpartition(".")
-    return (schema or "public", name)
+    return split_reference(function.partition("(")[0])
 
 
 def _rebuilt(current: Schema, desired: Schema, changes: list[Change]) -> dict[tuple, str]:
@@ -91,8 +89,7 @@ def class_key(reference: Optional[str]) -> Optional[tuple[str, str]]:
     """(schema, name) of an index key's `opclass` (bare: public's; pg_catalog's are never made)."""
     if reference is None:
         return None
-    parts = reference_parts(reference) or [reference]  # (ops-x."Abs.Ops": a dot in a quoted part)
-    return (parts[0] if len(parts) > 1 else "public", parts[-1])
+    return split_reference(reference)  # (ops-x."Abs.Ops": a dot in a quoted part)
 
 
 def uses_class(t: Table, method: str, elements, classes: dict) -> bool:

@@ -7,6 +7,7 @@ from schemac.model.frozen import frozen
 from typing import AbstractSet, Iterable, Literal, Optional
 
 from .grants import Privilege
+from .references import joined_reference, split_reference
 from .source import Source, _security, _src
 
 _STANDARD_BODY = re.compile(r"\s*(RETURN\b|BEGIN\s+ATOMIC\b)", re.I)
@@ -93,9 +94,9 @@ def runs_a_known_function(function: str, functions: AbstractSet[tuple[str, str]]
     among `external` (schema.yaml's external_functions, as `schema.name`), or may be an extension's among
     `extensions` (one living in that schema; which functions it has is not known here). Otherwise nothing
     would make the function before the migration's CREATE TRIGGER or CREATE EVENT TRIGGER, which then fails."""
-    schema, _, name = function.rpartition(".")
+    schema, name = split_reference(function, "")
     if schema == "pg_catalog" or (not schema and name in BUILTIN_TRIGGER_FUNCTIONS):
         return True
     schema = schema or "public"
-    return (schema, name) in functions or f"{schema}.{name}" in external or \
+    return (schema, name) in functions or joined_reference(schema, name) in external or \
         any((e.schema or "public") == schema for e in extensions)

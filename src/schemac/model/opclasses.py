@@ -6,6 +6,7 @@ from __future__ import annotations
 from schemac.model.frozen import frozen
 from typing import Optional
 
+from .references import joined_reference, reference_part, split_reference
 from .source import Source, _security, _src
 
 
@@ -74,12 +75,11 @@ class OperatorClass(_UsingMethod):
         """(schema, name, method) of its operator family."""
         if self.family is None:
             return self.identity
-        schema, _, name = self.family.rpartition(".")
-        return (schema or self.schema, name, self.method)
+        return (*split_reference(self.family, self.schema), self.method)
 
     def reference(self) -> str:
         """How an index key names it: bare in public, else schema.name."""
-        return self.name if self.schema == "public" else f"{self.schema}.{self.name}"
+        return reference_part(self.name) if self.schema == "public" else joined_reference(self.schema, self.name)
 
 
 @frozen

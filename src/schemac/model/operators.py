@@ -5,6 +5,7 @@ from __future__ import annotations
 from schemac.model.frozen import frozen
 from typing import Optional
 
+from .references import split_operator, split_reference
 from .source import Source, _security, _src
 
 # The options ALTER OPERATOR ... SET changes on every supported major (COMMUTATOR, NEGATOR, HASHES and
@@ -47,10 +48,8 @@ class Operator:
 
     def function_key(self) -> tuple[str, str]:
         """(schema, name) of the function it calls."""
-        schema, _, fn = self.function.rpartition(".")
-        return (schema or "public", fn)
+        return split_reference(self.function)
 
     def operator_key(self, other: str) -> tuple[str, str]:
         """(schema, op) of a commutator or negator as the model spells it."""
-        schema, _, op = other.rpartition(".") if "." in other else ("", "", other)
-        return (schema or self.schema, op)
+        return split_operator(other, self.schema)

@@ -12,6 +12,8 @@ import re
 from typing import Optional
 
 from schemac.model import Check, Exclusion, ForeignKey, PrimaryKey, Table, Unique
+from schemac.model.references import (joined_reference, reference_part, reference_parts,  # noqa: F401 (re-exported)
+                                      split_operator, split_reference)
 
 MAX_IDENTIFIER_BYTES = 63  # NAMEDATALEN - 1
 
@@ -101,33 +103,10 @@ def format_type_ident(name: str) -> str:
     return name if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) and name not in _POSTGRES_QUOTED else quoted(name)
 
 
-# A part of a reference schema.yaml writes (`ops-x."Abs.Ops"`): bare, in any characters, unless it holds a dot or a
-# double quote, which the quoted form ("Abs.Ops", its double quotes doubled) keeps apart from the dot between parts.
-_REFERENCE_PART = re.compile(r'"(?:[^"]|"")+"|[^."]+')
-
-
-def reference_part(name: str) -> str:
-    """A part of a name as schema.yaml writes it in a reference: bare, or quoted where it holds a dot or a double
-    quote (inspect writes it so; the catalog queries spell it so too)."""
-    return quoted(name) if "." in name or '"' in name else name
-
-
-def reference_parts(text: str) -> Optional[list[str]]:
-    """The parts of a reference schema.yaml writes (`schema.name`, `ops-x."Abs.Ops"`), unquoted and unfolded (bare
-    parts are names as written: `My Ops.abs_ops`); None where it is not one (an empty part, a stray quote)."""
-    parts, at = [], 0
-    while True:
-        m = _REFERENCE_PART.match(text, at)
-        if m is None:
-            return None
-        part = m.group()
-        parts.append(part[1:-1].replace('""', '"') if part.startswith('"') else part)
-        at = m.end()
-        if at == len(text):
-            return parts
-        if text[at] != ".":
-            return None
-        at += 1
+def reference_sql(text: str, default: str = "public") -> str:
+    """A `name` or `schema.name` reference schema.yaml writes (fn-x."abs.lt"), as SQL names it (quoted, public's
+    bare)."""
+    return qualified(*split_reference(text, default))
 
 
 def qualified(schema: str, name: str) -> str:

@@ -9,7 +9,7 @@ from typing import Optional
 
 from schemac.model import Argument, Cast, Function
 from schemac.pg.indexdef import top_level_items
-from schemac.pg.names import quote_ident
+from schemac.pg.names import quote_ident, split_reference
 from schemac.pg.types import TypeSyntaxError, canonical_type
 
 MODES = {"in": "in", "out": "out", "inout": "inout", "variadic": "variadic"}
@@ -159,5 +159,4 @@ def cast_function_parts(c: Cast) -> Optional[tuple[str, str, tuple[str, ...]]]:
     if c.function is None:
         return None
     head, _, args = c.function.partition("(")
-    schema, _, name = head.rpartition(".")
-    return (schema or "public", name, tuple(top_level_items(args[:-1])))
+    return (*split_reference(head), tuple(top_level_items(args[:-1])))  # (fn-x."m.text"(money))

@@ -10,20 +10,18 @@ from sqlglot import exp
 from schemac.compare.aggregates import replaceable_aggregate
 from schemac.compare.changes import Change
 from schemac.model import AGGREGATE_FUNCTIONS, Aggregate
-from schemac.pg.names import qualified, quote_ident
+from schemac.pg.names import qualified, quote_ident, reference_sql
 from schemac.plan.ddl import command, comment_value, literal
+from schemac.plan.exclusion_ddl import operator_sql
 from schemac.plan.routine_ddl import routine_type_sql
 
 
-def _function(name: str) -> str:
-    schema, _, fn = name.rpartition(".")
-    return qualified(schema or "public", fn)
+_function = reference_sql  # (fn-x."sum.step")
 
 
 def _operator(name: str) -> str:
     """SORTOP's operator: bare, or OPERATOR(schema.op) (the loader allows only operator characters)."""
-    schema, _, op = name.rpartition(".")
-    return f"OPERATOR({quote_ident(schema)}.{op})" if schema else op
+    return operator_sql(name)
 
 
 def aggregate_target(a: Aggregate, declared: bool = False) -> str:

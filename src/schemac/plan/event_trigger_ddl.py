@@ -12,7 +12,7 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.model import EventTrigger
-from schemac.pg.names import quote_ident
+from schemac.pg.names import quote_ident, split_reference
 from schemac.plan.ddl import command, literal
 from schemac.plan.publication_ddl import owned_statements
 
@@ -20,7 +20,7 @@ _STATE = {"origin": "ENABLE", "disabled": "DISABLE", "replica": "ENABLE REPLICA"
 
 
 def create_event_trigger(e: EventTrigger) -> exp.Command:
-    schema, _, name = e.function.rpartition(".")
+    schema, name = split_reference(e.function, "")  # (fn-x."on.ddl")
     when = f"WHEN TAG IN ({', '.join(map(literal, e.tags))})" if e.tags else ""
     function = f"{quote_ident(schema)}.{quote_ident(name)}" if schema else quote_ident(name)
     return command("CREATE", "EVENT TRIGGER", quote_ident(e.name), "ON", e.event, when, "EXECUTE FUNCTION",

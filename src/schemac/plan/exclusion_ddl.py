@@ -11,12 +11,12 @@ from sqlglot import exp
 from schemac.model import Exclusion, deferral
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
-from schemac.pg.names import quote_ident
+from schemac.pg.names import quote_ident, split_operator
 
 
 def operator_sql(operator: str) -> str:
     """`&&`, or OPERATOR(schema.op) for an operator outside pg_catalog and public."""
-    schema, _, op = operator.rpartition(".")
+    schema, op = split_operator(operator, "")  # ("op.s".<<<)
     return f"OPERATOR({quote_ident(schema)}.{op})" if schema else op
 
 

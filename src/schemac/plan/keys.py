@@ -17,7 +17,7 @@ from schemac.model import (Aggregate, Cast, Operator, OperatorClass, OperatorFam
 from schemac.model.collnames import collation_ref
 from schemac.pg.expressions import called_functions, partition_key_opclasses, referenced_columns, used_operators
 from schemac.pg.knowntypes import EXTENSION_REQUIRES
-from schemac.pg.names import make_object_name
+from schemac.pg.names import make_object_name, split_reference
 from schemac.pg.policies import policy_refs
 from schemac.pg.routines import cast_function_parts, result_types
 from schemac.pg.sqlbody import sql_body_refs, statement_refs
@@ -159,11 +159,9 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
                 out |= _condition_refs(t, text)  # type: ignore[arg-type]
         return out
     if isinstance(obj, Trigger):  # its table and columns, the function it executes
-        fn_schema, _, fn_name = obj.function.rpartition(".")
-        out = {_table(t), ("function", fn_schema or "public", fn_name)} | {_col(t, c) for c in obj.update_columns}  # type: ignore
+        out = {_table(t), ("function", *split_reference(obj.function))} | {_col(t, c) for c in obj.update_columns}  # type: ignore
         if obj.referenced_table:  # a constraint trigger's FROM table
-            ref_schema, _, ref_name = obj.referenced_table.rpartition(".")
-            out.add(("table", ref_schema or "public", ref_name))
+            out.add(("table", *split_reference(obj.referenced_table)))
         return out | (expression_refs(obj.when, t.schema, t.name) - {_col(t, "old"), _col(t, "new")})  # type: ignore
     if isinstance(obj, Domain):
         refs = {("schema", obj.schema), type_key(obj.type)} | expression_refs(obj.default, obj.schema, None)
@@ -204,14 +202,14 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         refs = {("schema", obj.schema)} | {type_key(t) for t in (*obj.arguments, obj.stype, obj.mstype) if t}
         refs |= {("operator", *class_key(obj.sortop))} if obj.sortop else set()  # type: ignore[misc]
         refs |= {("signature type", *type_name(t)) for t in obj.arguments}
-        return refs | {("function", *(f.split(".", 1) if "." in f else ("public", f))) for f in obj.functions()}
+        return refs | {("function", *split_reference(f)) for f in obj.functions()}
     if isinstance(obj, IdentitySequence):  # its comment: after the CREATE TABLE or ADD COLUMN that makes it
         return {("column", obj.schema, obj.table, obj.column)}
     if isinstance(obj, Sequence):  # OWNED BY is a change of its own (set_sequence_owner): see _owner
         return {("schema", obj.schema)}
     if isinstance(obj, Operator):  # its schema, argument types, functions (not its commutator: a shell stands in,
         # in the commutator's schema)
-        fns = {("function", *(f.split(".", 1) if "." in f else ("public", f))) for f in (obj.restrict, obj.join) if f}
+        fns = {("function", *split_reference(f)) for f in (obj.restrict, obj.join) if f}
         others = {("schema", obj.operator_key(x)[0]) for x in (obj.commutator, obj.negator) if x}
         return {("schema", obj.schema), ("function", *obj.function_key())} | fns | others | \
             {type_key(t) for t in (obj.left, obj.right) if t}
@@ -233,8 +231,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
             out |= expression_refs(m.where, m.schema, m.name) if m.where else set()
         return out
     if isinstance(obj, EventTrigger):
-        fn_schema, _, fn_name = obj.function.rpartition(".")
-        return {("function", fn_schema or "public", fn_name)}
+        return {("function", *split_reference(obj.function))}
     if isinstance(obj, Table):  # a foreign table's server too
         return table_refs(obj)
     if isinstance(obj, View):  # what Postgres recorded it reads (compare.views), what its column defaults call

@@ -12,15 +12,14 @@ from sqlglot import exp
 from schemac.compare.changes import Change
 from schemac.model import OperatorClass, OperatorFamily
 from schemac.pg.indexdef import top_level_items
-from schemac.pg.names import qualified, quote_ident
+from schemac.pg.names import qualified, quote_ident, reference_sql, split_operator
 from schemac.plan.ddl import command, comment_value
 from schemac.plan.routine_ddl import routine_type_sql
 
 
 def _name(reference: str, schema: str = "public") -> str:
     """A family or function name `name` (in `schema`) or `schema.name`, quoted."""
-    qualifier, _, name = reference.rpartition(".")
-    return qualified(qualifier or schema, name)
+    return reference_sql(reference, schema)  # ("op.s"."Abs.Fam")
 
 
 def class_target(c) -> str:
@@ -38,7 +37,7 @@ def _members(c, own: Optional[str]) -> list[str]:
     """OPERATOR and FUNCTION items of a class (`own`: its type) or a family (None: each member has both types)."""
     items = []
     for o in c.operators:
-        qualifier, _, symbol = o.operator.rpartition(".") if "." in o.operator.lstrip(".") else ("", "", o.operator)
+        qualifier, symbol = split_operator(o.operator, "")  # ("op.s".<<<)
         op = f"{quote_ident(qualifier)}.{symbol}" if qualifier else symbol
         order = f" FOR ORDER BY {_name(o.order_by, 'pg_catalog')}" if o.order_by else ""
         items.append(f"OPERATOR {o.strategy} {op}{(' ' + _types(own, o.left, o.right)).rstrip()}{order}")

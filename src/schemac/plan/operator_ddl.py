@@ -11,14 +11,12 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.model import Operator
-from schemac.pg.names import qualified, quote_ident
+from schemac.pg.names import qualified, quote_ident, reference_sql
 from schemac.plan.ddl import command, comment_value
 from schemac.plan.routine_ddl import routine_type_sql
 
 
-def _function(name: str) -> str:
-    schema, _, fn = name.rpartition(".")
-    return qualified(schema or "public", fn)
+_function = reference_sql  # (fn-x."abs.lt")
 
 
 def _name(schema: str, op: str) -> str:

@@ -12,7 +12,7 @@ from schemac.model import Function, Table, Trigger, deferral
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.indexdef import top_level_items
-from schemac.pg.names import is_postgres_keyword, qualified, quote_ident
+from schemac.pg.names import is_postgres_keyword, qualified, quote_ident, split_reference
 from schemac.pg.settings import LIST_SETTINGS
 from schemac.pg.routines import PSEUDO_TYPES, argument_text, dollar_quoted, parse_argument
 from schemac.pg.types import build_type
@@ -93,8 +93,7 @@ def drop_function(f: Function) -> exp.Command:
 
 
 def _schema_and_name(reference: str) -> tuple[str, str]:
-    schema, _, name = reference.rpartition(".")
-    return schema or "public", name
+    return split_reference(reference)  # (fn-x."touch.v")
 
 
 def create_trigger(table: Table, g: Trigger, replace: bool = False) -> exp.Command:
@@ -108,13 +107,13 @@ def create_trigger(table: Table, g: Trigger, replace: bool = False) -> exp.Comma
             events.append(e.upper())
     referencing = [f"{side} TABLE AS {quote_ident(name)}" for side, name in (("OLD", g.old_table), ("NEW", g.new_table))
                    if name]
-    schema, _, name = g.function.rpartition(".")
+    schema, name = split_reference(g.function)  # (fn-x."touch.v")
     return command("CREATE", "OR REPLACE" if replace else "", "CONSTRAINT" if g.constraint else "", "TRIGGER",
                    quote_ident(g.name), g.timing.upper(), " OR ".join(events), "ON", qualified(table.schema, table.name),
                    f"FROM {qualified(*_schema_and_name(g.referenced_table))}" if g.referenced_table else "", *deferral(g), ("REFERENCING " + " ".join(referencing)) if referencing else "",
                    f"FOR EACH {'ROW' if g.for_each_row else 'STATEMENT'}",
                    f"WHEN ({parse_expression(g.when).sql(dialect=RENDER)})" if g.when else "",
-                   "EXECUTE FUNCTION", f"{qualified(schema or 'public', name)}({', '.join(literal(a) for a in g.arguments)})")
+                   "EXECUTE FUNCTION", f"{qualified(schema, name)}({', '.join(literal(a) for a in g.arguments)})")
 
 
 # A trigger's or a rule's `enabled` -> ALTER TABLE's words.

@@ -16,7 +16,7 @@ from schemac.model.collnames import collate_sql
 from schemac.plan.ddl import comment_value, literal
 from schemac.pg.dialect import RENDER
 from schemac.pg.constructors import constructor_signatures
-from schemac.pg.names import qualified, quote_ident, reference_parts
+from schemac.pg.names import qualified, quote_ident, reference_sql
 from schemac.pg.types import build_type
 
 
@@ -34,8 +34,7 @@ def _attribute(a: Attribute) -> str:
 
 def _function(name: str) -> str:
     """A range's function or operator class, `name` or `schema.name` as schema.yaml writes it (ops-x."Abs.Ops")."""
-    parts = reference_parts(name) or [name]
-    return qualified(parts[0] if len(parts) > 1 else "public", parts[-1])
+    return reference_sql(name)
 
 
 def create_composite(c: CompositeType) -> exp.Command:

@@ -11,7 +11,8 @@ from schemac.model.functions import function_names, runs_a_known_function
 from schemac.pg.routines import routine_type
 from schemac.pg.types import TypeSyntaxError
 from schemac.schemafile.event_triggers import no_such_function
-from schemac.schemafile.fields import FieldReader, is_plain_reference
+from schemac.pg.names import split_reference
+from schemac.schemafile.fields import FieldReader, bare_in, plain_reference
 from schemac.schemafile.typewriter import Flow, drop_empty
 
 CAST_KEYS = {"source": True, "target": True, "function": False, "without_function": False, "inout": False,
@@ -74,10 +75,11 @@ class CastReader(FieldReader):
         `name(types)` in public, else `schema.name(types)`; `check(types)` may refuse the types."""
         text = self.w.string(node, f"function of {what}").strip()
         head, paren, args = text.partition("(")
-        head = head.strip().removeprefix("public.")
-        if not paren or not args.endswith(")") or not is_plain_reference(head):
+        spelled = plain_reference(head.strip())
+        if not paren or not args.endswith(")") or spelled is None:
             raise self.fail(node, f"function of {what} must name a function with its argument types, "
-                                  f"`name(type)` or `schema.name(type)`, not {text!r}")
+                                  f"`name(type)` or `schema.name(type)` (schema.\"name.with.dots\"(type)), not {text!r}")
+        head = bare_in(spelled, ("public",))
         types = []
         for t in top_level_items(args[:-1]):
             try:
@@ -86,8 +88,7 @@ class CastReader(FieldReader):
                 raise self.fail(node, f"function of {what}: {e}") from None
         if check is not None:
             check(types)
-        schema, _, name = head.rpartition(".")
-        declared = [x for x in functions if (x.schema, x.name) == (schema or "public", name)]
+        declared = [x for x in functions if (x.schema, x.name) == split_reference(head)]
         if declared and not any(tuple(_bare(t) for t in x.identity) == tuple(types) for x in declared):
             raise self.fail(node, f"function of {what}: schema.yaml declares no {head}({', '.join(types)}) "
                                   f"(functions: has {', '.join(x.signature for x in declared)})")

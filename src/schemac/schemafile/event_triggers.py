@@ -7,7 +7,8 @@ from yaml.nodes import Node
 
 from schemac.model import EVENT_TRIGGER_EVENTS, EVENT_TRIGGER_STATES, EventTrigger, Extension, Function
 from schemac.model.functions import function_names, runs_a_known_function
-from schemac.schemafile.fields import is_plain_reference
+from schemac.pg.names import split_reference
+from schemac.schemafile.fields import bare_in, plain_reference
 from schemac.schemafile.grants import GrantReader
 from schemac.schemafile.typewriter import Flow, FlowList, drop_empty
 
@@ -16,7 +17,7 @@ EVENT_TRIGGER_KEYS = {"event": True, "function": True, "tags": False, "enabled":
 
 def no_such_function(what: str, function: str, kind: str) -> str:
     """Why a trigger or event trigger that runs a function schema.yaml cannot make is refused."""
-    schema = function.rpartition(".")[0] or "public"
+    schema = split_reference(function)[0]
     return (f"{what}: schema.yaml declares no function {function} (functions:) and no extension in schema {schema} "
             f"(extensions:): the migration would create the {kind} before its function exists (one the database "
             "has already: list it under external_functions:)")
@@ -36,11 +37,12 @@ class EventTriggerReader(GrantReader):
             event = self.choice(f, "event", EVENT_TRIGGER_EVENTS, what)
             fn_node = f["function"][1]
             function = self.w.string(fn_node, f"function of {what}")
-            if not is_plain_reference(function):
-                raise self.fail(fn_node, f"function of {what} must name a function, `name` or `schema.name`, "
-                                         f"without arguments, not {function!r}")
-            schema, _, fn_name = function.rpartition(".")
-            declared = [x for x in functions if (x.schema, x.name) == (schema or "public", fn_name)]
+            spelled = plain_reference(function)
+            if spelled is None:
+                raise self.fail(fn_node, f"function of {what} must name a function, `name` or `schema.name` "
+                                         f"(schema.\"name.with.dots\"), without arguments, not {function!r}")
+            function = bare_in(spelled, ("public",))  # as the catalog names it
+            declared = [x for x in functions if (x.schema, x.name) == split_reference(function)]
             if declared and not any(x.returns == "event_trigger" and not x.arguments for x in declared):
                 raise self.fail(fn_node, f"function of {what}: {function} must take no arguments and return "
                                          "event_trigger")

@@ -7,6 +7,7 @@ import re
 from yaml.nodes import Node
 
 from schemac.model import Exclusion, ExclusionElement
+from schemac.pg.names import reference_part
 from schemac.schemafile.fields import FieldReader
 from schemac.schemafile.indexes import INDEX_COLUMN_KEYS
 
@@ -32,7 +33,7 @@ def canonical_operator(text: str) -> str:
     schema = m.group("schema")
     if schema is not None and schema.startswith('"'):
         schema = schema[1:-1].replace('""', '"')
-    return m.group("op") if schema in (None, "pg_catalog", "public") else f"{schema}.{m.group('op')}"
+    return m.group("op") if schema in (None, "pg_catalog", "public") else f"{reference_part(schema)}.{m.group('op')}"
 
 
 class ExclusionReader(FieldReader):

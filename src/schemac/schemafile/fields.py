@@ -15,6 +15,7 @@ from yaml.nodes import Node
 from schemac.errors import SchemaFileError
 from schemac.model import SequenceOptions
 from schemac.model.collnames import from_yaml, ref_parts
+from schemac.pg.names import reference_part, reference_parts, split_reference
 from schemac.pg.expressions import ExpressionError, check_expression, is_verbatim
 from schemac.pg.policies import check_policy_expression, is_verbatim_policy
 from schemac.pg.verbatim import WARNING as VERBATIM_WARNING, refused_as_error
@@ -208,10 +209,30 @@ class FieldReader:
                                ints.get("max_value"), ints.get("cache"), self.opt_bool(f, "cycle", what))
 
 
-def is_plain_reference(text: str) -> bool:
-    """`name` or `schema.name` of a function (without arguments) or a table: any characters Postgres allows in
-    a quoted name ("My Schema".handle_row is `My Schema.handle_row`) except the dot that separates the two
-    parts and the parentheses of an argument list."""
-    parts = text.split(".")
-    return len(parts) <= 2 and all(p and p == p.strip() and not set(p) & set('()"') for p in parts)
+def plain_reference(text: str) -> Optional[str]:
+    """`name` or `schema.name` of a function (without arguments), a table or an operator class, as schema.yaml
+    spells it (each part bare, a part holding a dot or a double quote quoted: fn-x."touch.v"), or None where it is
+    not one: a bare part takes any characters Postgres allows in a quoted name ("My Schema".handle_row is
+    `My Schema.handle_row`) but the dot that separates the parts; no part takes the parentheses of an argument
+    list or blanks at its ends. A needlessly quoted part is written bare ("ops".abs_ops is ops.abs_ops)."""
+    parts = reference_parts(text)
+    if parts is None or len(parts) > 2 or not all(p == p.strip() and not set(p) & set("()") for p in parts):
+        return None
+    return ".".join(reference_part(p) for p in parts)
 
+
+def bare_in(spelled: str, schemas: tuple[str, ...]) -> str:
+    """A plain_reference's spelling, its name alone where its schema is one of `schemas` (as the catalog writes
+    them: public's functions bare)."""
+    schema, name = split_reference(spelled, schemas[0])
+    return reference_part(name) if schema in schemas else spelled
+
+
+def operator_reference(text: str) -> tuple[Optional[str], str]:
+    """(qualifier, symbol) of `op` or `schema.op`: the qualifier as schema.yaml spells it ("op.s"), "" where bare,
+    None where it is not a schema's name."""
+    qualifier, _, symbol = text.rpartition(".") if "." in text.lstrip(".") else ("", "", text)
+    if not qualifier:
+        return "", symbol
+    spelled = plain_reference(qualifier)
+    return (spelled if spelled is not None and len(reference_parts(spelled) or ()) == 1 else None), symbol

@@ -15,7 +15,8 @@ from schemac.pg.expressions import ExpressionError, is_verbatim, parse_expressio
 from schemac.pg.routines import implied_result, parse_arguments, result_type
 from schemac.pg.settings import config_entry
 from schemac.pg.types import TypeSyntaxError
-from schemac.schemafile.fields import FieldReader, is_plain_reference
+from schemac.schemafile.fields import FieldReader, plain_reference
+from schemac.pg.names import joined_reference, split_reference
 
 FUNCTION_KEYS = {"name": False, "schema": False, "procedure": False, "arguments": False, "returns": False,
                  "language": False, "body": False, "body_file": False, "volatility": False, "strict": False,
@@ -39,15 +40,15 @@ class FunctionReader(FieldReader):
         out: dict[str, int] = {}
         for item in self.w.sequence(node, "external_functions"):
             text = self.w.string(item, "external function")
-            if not is_plain_reference(text):
+            spelled = plain_reference(text)
+            if spelled is None:
                 raise self.fail(item, f"external function must name a function, `name` or `schema.name`, without "
                                       f"arguments, not {text!r}")
-            schema, _, name = text.rpartition(".")
-            qualified = f"{schema or 'public'}.{name}"
+            qualified = joined_reference(*split_reference(spelled))
             line = self.w.src(item).line
             if qualified in out:
                 raise self.fail(item, f"external_functions lists {qualified} twice (first at line {out[qualified]})")
-            declared = next((f for f in functions if f"{f.schema}.{f.name}" == qualified), None)
+            declared = next((f for f in functions if joined_reference(f.schema, f.name) == qualified), None)
             if declared is not None:
                 raise self.fail(item, f"external_functions lists {qualified}, which functions: declares (line "
                                       f"{declared.source.line if declared.source else '?'}): leave one out")

@@ -11,8 +11,7 @@ from schemac.errors import SchemaFileError
 from schemac.model import Index, IndexElement, Table
 from schemac.pg.expressions import checked_columns, plain_column
 from schemac.pg.opclasses import without_default
-from schemac.schemafile.fields import MAX_INDEX_COLUMNS
-from schemac.pg.names import reference_part, reference_parts
+from schemac.schemafile.fields import MAX_INDEX_COLUMNS, plain_reference
 from schemac.schemafile.column_settings import statistics_target
 from schemac.schemafile.storage import StorageReader
 
@@ -94,12 +93,12 @@ class IndexReader(StorageReader):
         opclass = None
         if "opclass" in ef:
             opclass = self.w.string(ef["opclass"][1], f"opclass of {what}")
-            parts = reference_parts(opclass)  # (any characters of a quoted name: a schema "My Ops"; a dot quoted)
-            if parts is None or len(parts) > 2 or not all(p == p.strip() and not set(p) & set("()") for p in parts):
+            spelled = plain_reference(opclass)  # (any characters of a quoted name: a schema "My Ops"; a dot quoted)
+            if spelled is None:
                 raise self.fail(ef["opclass"][1], f"opclass of {what} must be an operator class name like "
                                                   f"text_pattern_ops or schema.name (schema.\"name.with.dots\"), "
                                                   f"not {opclass!r}")
-            opclass = ".".join(reference_part(p) for p in parts)  # ("ops".abs_ops is ops.abs_ops)
+            opclass = spelled  # ("ops".abs_ops is ops.abs_ops)
             if opclass.startswith("pg_catalog."):  # as the catalog spells the built-in ones
                 opclass = opclass[len("pg_catalog."):]
         collation = self.collation(ef["collation"][1], f"collation of {what}") if "collation" in ef else None

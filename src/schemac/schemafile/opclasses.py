@@ -14,11 +14,11 @@ from schemac.model import ClassFunction, ClassOperator, Extension, Function, Ope
 from schemac.model.functions import function_names
 from schemac.compare.opclasses import class_key
 from schemac.errors import SchemaFileError
-from schemac.pg.names import reference_part
+from schemac.pg.names import reference_part, split_reference
 from schemac.pg.types import type_name
 from schemac.schemafile.casts import CastReader
 from schemac.schemafile.operators import operator_symbol_error
-from schemac.schemafile.fields import is_plain_reference
+from schemac.schemafile.fields import bare_in, operator_reference, plain_reference
 from schemac.schemafile.grants import owner_spec
 from schemac.schemafile.typewriter import Flow, drop_empty
 
@@ -101,12 +101,14 @@ class OperatorClassReader(CastReader):
         if "family" not in f:
             return None
         text = self.w.string(f["family"][1], f"family of {what}").strip()
-        if not is_plain_reference(text):
-            raise self.fail(f["family"][1], f"family of {what} must be a name or schema.name, not {text!r}")
-        qualifier, _, family = text.rpartition(".")
-        if qualifier in ("", schema):
-            return None if family == name else family
-        return text
+        spelled = plain_reference(text)
+        if spelled is None:
+            raise self.fail(f["family"][1], f"family of {what} must be a name or schema.name "
+                                            f"(schema.\"name.with.dots\"), not {text!r}")
+        qualifier, family = split_reference(spelled, schema)
+        if qualifier == schema:
+            return None if family == name else reference_part(family)
+        return spelled
 
     def _class_member(self, item: Node, what: str, own, function: bool, functions, names, extensions):
         """One `{strategy, operator, ...}` or `{number, function, ...}` entry (`own` None: a family's, whose
@@ -130,15 +132,19 @@ class OperatorClassReader(CastReader):
             return ClassFunction(int(node.value), text, left, right)
         op_node = f["operator"][1]
         text = self.w.string(op_node, f"operator of {what}").strip()
-        qualifier, _, symbol = text.rpartition(".") if "." in text.lstrip(".") else ("", "", text)
+        qualifier, symbol = operator_reference(text)
         why = operator_symbol_error(symbol)
-        if why is not None or (qualifier and not is_plain_reference(qualifier)):
+        if why is not None or qualifier is None:
             raise self.fail(op_node, f"operator of {what} must be `op` or `schema.op`: {symbol!r} {why or 'has a bad schema'}")
         order_by = self.w.string(f["order_by"][1], f"order_by of {what}").strip() if "order_by" in f else None
-        if order_by is not None and not is_plain_reference(order_by):
-            raise self.fail(f["order_by"][1], f"order_by of {what} must be an operator family, not {order_by!r}")
-        return ClassOperator(int(node.value), symbol if qualifier in ("", "public", "pg_catalog") else text, left, right,
-                             _bare_family(order_by))
+        if order_by is not None:
+            spelled = plain_reference(order_by)
+            if spelled is None:
+                raise self.fail(f["order_by"][1], f"order_by of {what} must be an operator family, `name` or "
+                                                  f"`schema.name` (schema.\"name.with.dots\"), not {order_by!r}")
+            order_by = bare_in(spelled, ("pg_catalog", "public"))  # as the catalog reader names it
+        return ClassOperator(int(node.value), symbol if qualifier in ("", "public", "pg_catalog") else
+                             f"{qualifier}.{symbol}", left, right, order_by)
 
 
 # The support functions a class of these methods holds (pg_depend on the class) when CREATE OPERATOR CLASS names
@@ -156,14 +162,6 @@ def family_bound(c: OperatorClass) -> list[str]:
     out = [f"OPERATOR {o.strategy} {types(o)}" for o in c.operators if c.method == "gist" or o.left != o.right]
     return out + [f"FUNCTION {f.number} {types(f)}" for f in c.functions
                   if f.number not in _BOUND_FUNCTIONS[c.method] or f.left != f.right]
-
-
-def _bare_family(name: Optional[str]) -> Optional[str]:
-    """A family as the catalog reader names one: bare in pg_catalog and public."""
-    if name is None:
-        return None
-    qualifier, _, bare = name.rpartition(".")
-    return bare if qualifier in ("pg_catalog", "public") else name
 
 
 def _member_specs(c) -> dict:

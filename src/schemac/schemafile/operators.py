@@ -13,7 +13,8 @@ from schemac.pg.operators import OP_CHARS, operator_run
 from schemac.pg.routines import routine_type
 from schemac.pg.types import TypeSyntaxError
 from schemac.schemafile.event_triggers import no_such_function
-from schemac.schemafile.fields import FieldReader, is_plain_reference
+from schemac.pg.names import reference_part
+from schemac.schemafile.fields import FieldReader, bare_in, operator_reference, plain_reference
 from schemac.schemafile.usertypes import UserTypeReader
 
 OPERATOR_KEYS = {"name": False, "schema": False, "left": False, "right": True, "function": True, "commutator": False,
@@ -48,10 +49,11 @@ class OperatorReader(FieldReader):
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             fn_node = f["function"][1]
             function = self.w.string(fn_node, f"function of {what}").strip()
-            if not is_plain_reference(function):
-                raise self.fail(fn_node, f"function of {what} must name a function, `name` or `schema.name`, "
-                                         f"without arguments, not {function!r}")
-            function = function.removeprefix("public.")
+            spelled = plain_reference(function)
+            if spelled is None:
+                raise self.fail(fn_node, f"function of {what} must name a function, `name` or `schema.name` "
+                                         f"(schema.\"name.with.dots\"), without arguments, not {function!r}")
+            function = bare_in(spelled, ("public",))
             if not runs_a_known_function(function, names, extensions):
                 raise self.fail(fn_node, no_such_function(f"function of {what}", function, "operator"))
             op = Operator(name, self._type(f["right"][1], f"right of {what}"), function, schema,
@@ -88,12 +90,12 @@ class OperatorReader(FieldReader):
             return None
         node = f[key][1]
         text = self.w.string(node, f"{key} of {what}").strip()
-        qualifier, _, symbol = text.rpartition(".") if "." in text.lstrip(".") else ("", "", text)
+        qualifier, symbol = operator_reference(text)
         why = operator_symbol_error(symbol)
-        if why is not None or (qualifier and not is_plain_reference(qualifier)):
+        if why is not None or qualifier is None:
             raise self.fail(node, f"{key} of {what} must be an operator, `op` or `schema.op`: {symbol!r} "
                                   f"{why or 'has a bad schema'}")
-        return symbol if qualifier in ("", schema) else f"{qualifier}.{symbol}"
+        return symbol if qualifier in ("", reference_part(schema)) else f"{qualifier}.{symbol}"
 
 
 def operator_spec(o: Operator) -> dict:

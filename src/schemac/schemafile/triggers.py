@@ -12,7 +12,7 @@ from schemac.model.clones import inherited_row_triggers
 from schemac.errors import SchemaFileError
 from schemac.pg.expressions import checked_columns
 from schemac.pg.names import SYSTEM_COLUMNS
-from schemac.schemafile.fields import FieldReader, is_plain_reference
+from schemac.schemafile.fields import FieldReader, bare_in, plain_reference
 from schemac.schemafile.typewriter import Flow, FlowList, drop_empty
 
 TRIGGER_KEYS = {"function": True, "events": True, "timing": False, "update_of": False, "for_each": False,
@@ -31,9 +31,12 @@ class TriggerReader(FieldReader):
         what = f"trigger '{name}' of {table_what}"
         f = self.w.fields(node, what, TRIGGER_KEYS)
         function = self.w.string(f["function"][1], f"function of {what}")
-        if not is_plain_reference(function):
-            raise self.fail(f["function"][1], f"function of {what} must name a function, `name` or `schema.name`, "
-                                              f"without arguments (those go under arguments:), not {function!r}")
+        spelled = plain_reference(function)
+        if spelled is None:
+            raise self.fail(f["function"][1], f"function of {what} must name a function, `name` or `schema.name` "
+                                              f"(schema.\"name.with.dots\"), without arguments (those go under "
+                                              f"arguments:), not {function!r}")
+        function = bare_in(spelled, ("public",))  # as the catalog names it
         events = []
         for item in self.w.sequence(f["events"][1], f"events of {what}"):
             event = self.w.string(item, f"event of {what}").lower()
@@ -66,12 +69,11 @@ class TriggerReader(FieldReader):
             raise self.fail(node, f"{what}: a constraint trigger fires AFTER, FOR EACH ROW")
         enabled = self.choice(f, "enabled", TRIGGER_STATES, what) or "origin"
         referenced = self.w.string(f["from"][1], f"from of {what}") if "from" in f else None
-        if referenced is not None and (not constraint or not is_plain_reference(referenced)):
+        if referenced is not None and (not constraint or plain_reference(referenced) is None):
             raise self.fail(f["from"][1], f"from of {what}: a constraint trigger (constraint: true) names its referenced "
-                                          f"table, `table` or `schema.table`, not {referenced!r}" if constraint else
+                                          f"table, `table` or `schema.table` (schema.\"name.with.dots\"), not {referenced!r}" if constraint else
                             f"{what}: only a constraint trigger (constraint: true) has a from table")
-        if function.startswith("public."):  # as the catalog names it
-            function = function[len("public."):]
+        referenced = bare_in(plain_reference(referenced), ("public",)) if referenced else None  # type: ignore[arg-type]
         return Trigger(name, function, timing, tuple(e for e in TRIGGER_EVENTS if e in events), update_of, row,  # type: ignore
                        when, arguments,
                        self.identifier(f["old_table"][1], f"old_table of {what}") if "old_table" in f else None,

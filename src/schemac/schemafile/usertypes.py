@@ -13,8 +13,7 @@ from schemac.model.grants import NOTHING
 from schemac.pg.constructors import constructor_named, constructor_signatures
 from schemac.pg.opclasses import without_default
 from schemac.pg.types import TypeSyntaxError, canonical_type
-from schemac.pg.names import reference_part, reference_parts
-from schemac.schemafile.fields import FieldReader
+from schemac.schemafile.fields import FieldReader, bare_in, plain_reference
 
 COMPOSITE_KEYS = {"attributes": True, "name": False, "schema": False, "comment": False, "grants": False, "owner": False,
                   "renamed_from": False}
@@ -110,9 +109,8 @@ class UserTypeReader(FieldReader):
         if key not in f:
             return None
         text = self.identifier(f[key][1], f"{key} of {what}")
-        parts = reference_parts(text)  # (any characters of a quoted name: a schema "Données SIG"; a dot quoted)
-        if parts is None or len(parts) > 2 or not all(p == p.strip() and not set(p) & set("()") for p in parts):
+        spelled = plain_reference(text)  # (any characters of a quoted name: a schema "Données SIG"; a dot quoted)
+        if spelled is None:
             raise self.fail(f[key][1], f"{key} of {what} must be a name or schema.name (schema.\"name.with.dots\"), "
                                        f"not {text!r}")
-        parts = [reference_part(p) for p in parts]
-        return parts[-1] if len(parts) == 1 or parts[0] in ("pg_catalog", "public") else ".".join(parts)
+        return bare_in(spelled, ("pg_catalog", "public"))

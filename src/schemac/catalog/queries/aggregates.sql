@@ -6,16 +6,17 @@
 -- ORDER BY of an ordered-set one.
 -- sfunc, finalfunc, combinefunc, serialfunc, deserialfunc, msfunc, minvfunc, mfinalfunc: the function's
 -- name, bare in pg_catalog and public, else schema.name (as range_types.sql names functions; regproc's text
--- would qualify an overloaded name too); NULL where unset.
+-- would qualify an overloaded name too), a part that holds a dot or a double quote quoted as schema.yaml writes it
+-- (fn-x."sum.step": pg.names.reference_part); NULL where unset.
 -- stype, mstype: format_type of the state types (mstype NULL without moving-aggregate mode).
 -- initcond, minitcond: agginitval, aggminitval as Postgres keeps them (NULL: none).
--- sortop: the operator's name, qualified outside pg_catalog and public; parallel: proparallel (u, r, s).
+-- sortop: the operator's name, qualified outside pg_catalog and public (a schema holding a dot quoted: "op.s".<<<); parallel: proparallel (u, r, s).
 -- finalfunc_extra, mfinalfunc_extra: FINALFUNC_EXTRA; finalfunc_modify, mfinalfunc_modify: r (READ_ONLY, the
 -- default), s (SHAREABLE), w (READ_WRITE); sspace, msspace: SSPACE, MSSPACE (0: unset).
 -- Parameter: schemas, an array of schema names. One row per aggregate.
 WITH fn AS (
-  SELECT p.oid, CASE WHEN n.nspname IN ('pg_catalog', 'public') THEN p.proname::text
-                     ELSE n.nspname::text || '.' || p.proname::text END AS name
+  SELECT p.oid, CASE WHEN n.nspname IN ('pg_catalog', 'public') THEN CASE WHEN p.proname::text ~ '[."]' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END
+                     ELSE CASE WHEN n.nspname::text ~ '[."]' THEN '"' || replace(n.nspname::text, '"', '""') || '"' ELSE n.nspname::text END || '.' || CASE WHEN p.proname::text ~ '[."]' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END END AS name
   FROM pg_catalog.pg_proc p
   JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 )
@@ -41,7 +42,7 @@ SELECT p.oid AS aggregate_oid,
        a.agginitval AS initcond,
        a.aggminitval AS minitcond,
        (SELECT CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN o.oprname::text
-                    ELSE opn.nspname::text || '.' || o.oprname::text END
+                    ELSE CASE WHEN opn.nspname::text ~ '[."]' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || o.oprname::text END
         FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace opn ON opn.oid = o.oprnamespace
         WHERE o.oid = a.aggsortop) AS sortop,
        p.proparallel::text AS parallel,

@@ -3,11 +3,12 @@
 -- another object (deptype 'i': a range type's cast to its multirange type).
 -- source_type, target_type: format_type of castsource and casttarget (bare where the search path finds them).
 -- function: castfunc as `name(types)`, bare in public, else `schema.name(types)`, the types as format_type
--- prints them; NULL for WITHOUT FUNCTION (method 'b') and WITH INOUT (method 'i').
+-- prints them, a part of the name that holds a dot or a double quote quoted as schema.yaml writes it
+-- (fn-x."m.text"(money): pg.names.reference_part); NULL for WITHOUT FUNCTION (method 'b') and WITH INOUT (method 'i').
 -- One row per cast.
 SELECT pg_catalog.format_type(ca.castsource, NULL) AS source_type,
        pg_catalog.format_type(ca.casttarget, NULL) AS target_type,
-       (SELECT CASE WHEN n.nspname = 'public' THEN '' ELSE n.nspname::text || '.' END || p.proname::text
+       (SELECT CASE WHEN n.nspname = 'public' THEN '' ELSE CASE WHEN n.nspname::text ~ '[."]' THEN '"' || replace(n.nspname::text, '"', '""') || '"' ELSE n.nspname::text END || '.' END || CASE WHEN p.proname::text ~ '[."]' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END
                || '(' || coalesce((SELECT string_agg(pg_catalog.format_type(a.t, NULL), ', ' ORDER BY a.i)
                                    FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, i)), '') || ')'
         FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace

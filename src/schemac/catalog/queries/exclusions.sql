@@ -2,7 +2,7 @@
 -- enforces them, read as indexes.sql reads an index (attnames, expressions, options, opclasses: one
 -- entry per indkey position), plus:
 --   operators: per key, the operator of its WITH (conexclop), bare in pg_catalog and public, else
---              qualified with its schema;
+--              qualified with its schema (quoted where it holds a dot or a double quote: "op.s".<<<);
 --   key_options: as indexes.sql's, an operator class's parameters (gist_trgm_ops (siglen=32));
 --   parameters: the index's WITH (...) storage parameters as stored, "fillfactor=75" (pg_class.reloptions);
 --   definition: pg_get_constraintdef, the catalog's own form: each key's COLLATE clause is read from it
@@ -37,7 +37,7 @@ SELECT con.conrelid AS table_oid,
        ) AS opclasses,
        ARRAY(
          SELECT (SELECT CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN op.oprname::text
-                             ELSE opn.nspname::text || '.' || op.oprname::text END
+                             ELSE CASE WHEN opn.nspname::text ~ '[."]' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || op.oprname::text END
                  FROM pg_catalog.pg_operator op
                  JOIN pg_catalog.pg_namespace opn ON opn.oid = op.oprnamespace
                  WHERE op.oid = k.opoid)

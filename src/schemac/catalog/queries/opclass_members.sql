@@ -4,15 +4,17 @@
 -- {strategy, operator, left, right, order_by}: operator bare in public and pg_catalog, else schema.op; left and right
 -- format_type of amoplefttype and amoprighttype; order_by the sort family of a FOR ORDER BY member (bare in pg_catalog
 -- and public, else schema.name), else NULL; each function {number, function, left, right}: function `name(types)`,
--- bare in public, else `schema.name(types)`, the types as format_type prints them.
+-- bare in public, else `schema.name(types)`, the types as format_type prints them. A part of a name that holds a dot
+-- or a double quote is quoted as schema.yaml writes it ("op.s".<<<, fn-x."abs.cmp"(integer, integer):
+-- pg.names.reference_part).
 COALESCE((SELECT json_agg(json_build_object(
             'strategy', ao.amopstrategy,
             'operator', CASE WHEN opn.nspname IN ('public', 'pg_catalog') THEN o.oprname::text
-                             ELSE opn.nspname::text || '.' || o.oprname::text END,
+                             ELSE CASE WHEN opn.nspname::text ~ '[."]' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || o.oprname::text END,
             'left', pg_catalog.format_type(ao.amoplefttype, NULL),
             'right', pg_catalog.format_type(ao.amoprighttype, NULL),
-            'order_by', (SELECT CASE WHEN sn.nspname IN ('public', 'pg_catalog') THEN sf.opfname::text
-                                     ELSE sn.nspname::text || '.' || sf.opfname::text END
+            'order_by', (SELECT CASE WHEN sn.nspname IN ('public', 'pg_catalog') THEN CASE WHEN sf.opfname::text ~ '[."]' THEN '"' || replace(sf.opfname::text, '"', '""') || '"' ELSE sf.opfname::text END
+                                     ELSE CASE WHEN sn.nspname::text ~ '[."]' THEN '"' || replace(sn.nspname::text, '"', '""') || '"' ELSE sn.nspname::text END || '.' || CASE WHEN sf.opfname::text ~ '[."]' THEN '"' || replace(sf.opfname::text, '"', '""') || '"' ELSE sf.opfname::text END END
                          FROM pg_catalog.pg_opfamily sf
                          JOIN pg_catalog.pg_namespace sn ON sn.oid = sf.opfnamespace
                          WHERE sf.oid = ao.amopsortfamily AND ao.amoppurpose = 'o'))
@@ -23,8 +25,8 @@ COALESCE((SELECT json_agg(json_build_object(
           JOIN pg_catalog.pg_namespace opn ON opn.oid = o.oprnamespace), '[]'::json) AS operators,
 COALESCE((SELECT json_agg(json_build_object(
             'number', ap.amprocnum,
-            'function', CASE WHEN pn.nspname = 'public' THEN '' ELSE pn.nspname::text || '.' END
-                        || p.proname::text || '(' || coalesce((
+            'function', CASE WHEN pn.nspname = 'public' THEN '' ELSE CASE WHEN pn.nspname::text ~ '[."]' THEN '"' || replace(pn.nspname::text, '"', '""') || '"' ELSE pn.nspname::text END || '.' END
+                        || CASE WHEN p.proname::text ~ '[."]' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END || '(' || coalesce((
                             SELECT string_agg(pg_catalog.format_type(a.t, NULL), ', ' ORDER BY a.i)
                             FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, i)), '') || ')',
             'left', pg_catalog.format_type(ap.amproclefttype, NULL),

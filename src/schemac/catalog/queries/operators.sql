@@ -5,13 +5,15 @@
 -- restrict, join: the estimators' names, bare in pg_catalog and public, else schema.name; NULL where unset.
 -- owner: the owning role's name.
 -- commutator, negator: the operator's name, bare in the operator's own schema, else schema.name; NULL where unset.
+-- A part of these names that holds a dot or a double quote is quoted as schema.yaml writes it (fn-x."abs.lt":
+-- pg.names.reference_part).
 -- Parameter: schemas, an array of schema names. One row per operator.
 WITH fn AS (
-  SELECT p.oid, n.nspname::text AS schema_name, p.proname::text AS name
+  SELECT p.oid, CASE WHEN n.nspname::text ~ '[."]' THEN '"' || replace(n.nspname::text, '"', '""') || '"' ELSE n.nspname::text END AS schema_name, CASE WHEN p.proname::text ~ '[."]' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END AS name
   FROM pg_catalog.pg_proc p
   JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 ), op AS (
-  SELECT o.oid, o.oprnamespace, n.nspname::text AS schema_name, o.oprname::text AS name
+  SELECT o.oid, o.oprnamespace, CASE WHEN n.nspname::text ~ '[."]' THEN '"' || replace(n.nspname::text, '"', '""') || '"' ELSE n.nspname::text END AS schema_name, o.oprname::text AS name
   FROM pg_catalog.pg_operator o
   JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
 )

@@ -6,13 +6,14 @@
 -- tgtype bits: 1 ROW, 2 BEFORE, 4 INSERT, 8 DELETE, 16 UPDATE, 32 TRUNCATE, 64 INSTEAD.
 -- update_columns: UPDATE OF, from tgattr; definition: pg_get_triggerdef, read only for its WHEN
 -- clause (when tgqual is set); arguments: tgargs, NUL-ended strings; referenced_table: a constraint
--- trigger's FROM table (tgconstrrelid), bare in public.
+-- trigger's FROM table (tgconstrrelid), bare in public. function_name and referenced_table are spelled as schema.yaml
+-- writes them, a part that holds a dot or a double quote quoted (fn-x."touch.v": pg.names.reference_part).
 -- Rows for tables tables.sql left out are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per trigger.
 SELECT tg.tgrelid AS table_oid,
        tg.tgname::text AS trigger_name,
-       CASE WHEN fn.nspname = 'public' THEN p.proname::text ELSE fn.nspname::text || '.' || p.proname::text END
-         AS function_name,
+       CASE WHEN fn.nspname = 'public' THEN CASE WHEN p.proname::text ~ '[."]' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END
+            ELSE CASE WHEN fn.nspname::text ~ '[."]' THEN '"' || replace(fn.nspname::text, '"', '""') || '"' ELSE fn.nspname::text END || '.' || CASE WHEN p.proname::text ~ '[."]' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END END AS function_name,
        tg.tgtype::int AS tgtype,
        ARRAY(SELECT a.attname::text FROM unnest(tg.tgattr::int2[]) WITH ORDINALITY AS k(attnum, ord)
              JOIN pg_catalog.pg_attribute a ON a.attrelid = tg.tgrelid AND a.attnum = k.attnum
@@ -27,7 +28,8 @@ SELECT tg.tgrelid AS table_oid,
        tg.tginitdeferred AS initially_deferred,
        tg.tgenabled::text AS enabled,
        d.description AS comment,
-       (SELECT CASE WHEN rn.nspname = 'public' THEN rc.relname::text ELSE rn.nspname::text || '.' || rc.relname::text END
+       (SELECT CASE WHEN rn.nspname = 'public' THEN CASE WHEN rc.relname::text ~ '[."]' THEN '"' || replace(rc.relname::text, '"', '""') || '"' ELSE rc.relname::text END
+                    ELSE CASE WHEN rn.nspname::text ~ '[."]' THEN '"' || replace(rn.nspname::text, '"', '""') || '"' ELSE rn.nspname::text END || '.' || CASE WHEN rc.relname::text ~ '[."]' THEN '"' || replace(rc.relname::text, '"', '""') || '"' ELSE rc.relname::text END END
         FROM pg_catalog.pg_class rc JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
         WHERE rc.oid = tg.tgconstrrelid) AS referenced_table,
        tg.tgparentid <> 0 AS clone,
