@@ -12,7 +12,7 @@ from schemac.model import Function, Table, Trigger, deferral
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.indexdef import top_level_items
-from schemac.pg.names import is_postgres_keyword, qualified, quote_ident, split_reference
+from schemac.pg.names import is_postgres_keyword, qualified, quote_ident, reference_sql, split_reference
 from schemac.pg.settings import LIST_SETTINGS
 from schemac.pg.routines import PSEUDO_TYPES, argument_text, dollar_quoted, parse_argument
 from schemac.pg.types import build_type
@@ -76,7 +76,7 @@ def create_function(f: Function, replace: bool = False) -> exp.Command:
                   "LEAKPROOF" if f.leakproof else "",
                   f"PARALLEL {f.parallel.upper()}" if f.parallel != "unsafe" else "",
                   f"COST {f.cost:g}" if f.cost is not None else "", f"ROWS {f.rows:g}" if f.rows is not None else "",
-                  f"SUPPORT {'.'.join(map(quote_ident, f.support.split('.')))}" if f.support is not None else ""]
+                  f"SUPPORT {reference_sql(f.support)}" if f.support is not None else ""]
     parts.append("SECURITY DEFINER" if f.security_definer else "")
     for setting in f.config:
         name, _, value = setting.partition("=")

@@ -128,10 +128,11 @@ class FunctionReader(FieldReader):
         if "support" not in f:
             return None
         text = self.w.string(f["support"][1], f"support of {what}")
-        if not is_plain_reference(text):
+        spelled = plain_reference(text)
+        if spelled is None:
             raise self.fail(f["support"][1], f"support of {what}: '{text}' is not a function's name "
                                              "(`name` or `schema.name`)")
-        return text
+        return spelled
 
     def library(self, f: dict, language: str, what: str):
         """A C function's `library` (pg_proc.probin, `$libdir/postgis-3`; its body is the link symbol): required

@@ -13,7 +13,8 @@
 -- result: pg_get_function_result (NULL for a procedure): "integer", "SETOF text", "TABLE(a integer)",
 -- "trigger", "void".
 -- config: proconfig, "name=value" per SET clause.
--- support: prosupport, the planner support function's name, bare in pg_catalog and public, else schema.name
+-- support: prosupport, the planner support function's name, bare in pg_catalog and public, else schema.name (a part
+-- holding a dot or a double quote quoted, as triggers.sql spells a function)
 -- (as aggregates.sql names functions); NULL where none.
 -- Parameter: schemas, an array of schema names. One row per function.
 SELECT p.oid AS function_oid,
@@ -33,8 +34,10 @@ SELECT p.oid AS function_oid,
        p.prorows::float8 AS rows,
        p.proretset AS returns_set,
        p.proconfig::text[] AS config,
-       (SELECT CASE WHEN sn.nspname IN ('pg_catalog', 'public') THEN s.proname::text
-                    ELSE sn.nspname::text || '.' || s.proname::text END
+       (SELECT CASE WHEN sn.nspname IN ('pg_catalog', 'public') THEN ''
+                    ELSE CASE WHEN sn.nspname::text ~ '[."]' THEN '"' || replace(sn.nspname::text, '"', '""') || '"'
+                              ELSE sn.nspname::text END || '.' END
+               || CASE WHEN s.proname::text ~ '[."]' THEN '"' || replace(s.proname::text, '"', '""') || '"' ELSE s.proname::text END
         FROM pg_catalog.pg_proc s JOIN pg_catalog.pg_namespace sn ON sn.oid = s.pronamespace
         WHERE s.oid = p.prosupport) AS support,
        p.pronargdefaults AS default_count,
