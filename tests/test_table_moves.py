@@ -173,7 +173,8 @@ def test_move_waits_for_its_schema_and_leaves_a_schema_it_empties(db_url, tmp_pa
     result = _second(db_url, schema, out, "tables:\n  t:\n    schema: new\n    renamed_from: old.t\n"
                      "    columns:\n      id: {type: serial, primary_key: true}\n")
     body = [line for line in result.sql.splitlines() if line and not line.startswith("--")]
-    assert body == ["CREATE SCHEMA IF NOT EXISTS new;", "ALTER TABLE old.t SET SCHEMA new;", "DROP SCHEMA IF EXISTS old;"]
+    assert body == ["SET LOCAL search_path = public;", "CREATE SCHEMA IF NOT EXISTS new;", "ALTER TABLE old.t SET SCHEMA new;",
+                    "DROP SCHEMA IF EXISTS old;", "SET LOCAL search_path TO DEFAULT;"]
     with psycopg.connect(db_url, autocommit=True) as conn:
         assert conn.execute("SELECT count(*) FROM pg_namespace WHERE nspname = 'old'").fetchone()[0] == 0
         conn.execute("INSERT INTO new.t DEFAULT VALUES")

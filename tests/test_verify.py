@@ -130,7 +130,7 @@ def test_a_rejected_no_transaction_file_writes_nothing(tmp_path, server, dry_run
     result = generate(str(tmp_path / "schema.yaml"), str(tmp_path / "generated"), concurrently=True, verify=True,
                       dev_url=server.url, dry_run=dry_run)
     assert (result.status, result.sql, result.paths) == ("unverified", "", ())
-    (new_file,) = rejected(result.message, "statement: CREATE INDEX CONCURRENTLY IF NOT EXISTS t_f ON t((no_such_fn(x)));")
+    (new_file,) = rejected(result.message, "statement: CREATE INDEX CONCURRENTLY IF NOT EXISTS t_f ON public.t((no_such_fn(x)));")
     assert new_file.endswith("_update_schema_index_1.sql")
     assert snapshot(tmp_path) == before
 

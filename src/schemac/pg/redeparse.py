@@ -24,10 +24,68 @@ _ALIASED = re.compile(r'\sAS\s+(?:"(?:[^"]|"")*"|[^\s"]+)$', re.I)
 _COLUMN = re.compile(r'^(?:(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)\.)*(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*|\*)$')
 
 
-def _tokens(text: str) -> list:
-    from sqlglot.dialects.dialect import Dialect
+class _Kind:
+    __slots__ = ("name",)
 
-    return Dialect.get_or_raise("postgres").tokenize(text)
+    def __init__(self, name: str):
+        self.name = name
+
+
+class _Token:
+    """What the scans below read of a token, as sqlglot's tokens have it: its kind, text and first and last index."""
+    __slots__ = ("token_type", "text", "start", "end")
+
+    def __init__(self, kind: str, text: str, start: int, end: int):
+        self.token_type, self.text, self.start, self.end = _KINDS.get(kind) or _KINDS.setdefault(kind, _Kind(kind)), \
+            text, start, end
+
+
+_KINDS: dict[str, _Kind] = {}
+# The words the scans tell apart (sqlglot's token kinds); any other word is a VAR, `AS` an ALIAS, and `GROUP BY`,
+# `ORDER BY` one token each.
+_KEYWORDS = {"SELECT", "FROM", "WHERE", "HAVING", "WINDOW", "LIMIT", "OFFSET", "FETCH", "FOR", "INTO", "UNION",
+             "INTERSECT", "EXCEPT", "JOIN", "LATERAL", "ONLY", "DISTINCT", "ON", "ALL", "ARRAY"}
+_PUNCTUATION = {"(": "L_PAREN", ")": "R_PAREN", "[": "L_BRACKET", "]": "R_BRACKET", ",": "COMMA", ";": "SEMICOLON",
+                "::": "DCOLON"}
+_SCAN = re.compile(r"""(?P<blank>\s+|--[^\n]*|/\*.*?\*/)
+    |(?P<string>'(?:[^']|'')*')
+    |(?P<other>[Ee]'(?:[^'\\]|\\.|'')*'|[BbXxNnUu]&?'(?:[^']|'')*'|\$\$.*?\$\$|\$(?P<tag>[A-Za-z_]\w*)\$.*?\$(?P=tag)\$)
+    |(?P<quoted>"(?:[^"]|"")*")
+    |(?P<word>[^\W\d]\w*(?:\$\w*)*)
+    |(?P<number>\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+)
+    |(?P<punct>::|[()\[\],;])
+    |(?P<operator>[^\s\w()\[\],;'"]+?(?=::|[\s\w()\[\],;'"]|$))""", re.S | re.X)
+
+
+def _tokens(text: str) -> list:
+    """`text`'s tokens, for the scans of this module: a regular expression, not sqlglot's tokenizer, which the
+    catalog reader of `diff`'s fast path does not import (it reads a CHECK's or a view's deparse through here)."""
+    out: list[_Token] = []
+    at = 0
+    for m in _SCAN.finditer(text):
+        if m.start() != at:  # a character none of the kinds takes: treated as an operator's
+            out.append(_Token("OPERATOR", text[at:m.start()], at, m.start() - 1))
+        at = m.end()
+        kind = m.lastgroup if m.lastgroup != "tag" else "other"
+        if kind == "blank":
+            continue
+        word = m.group()
+        if kind == "word":
+            upper = word.upper()
+            if upper == "BY" and out and out[-1].token_type.name == "VAR" and out[-1].text.upper() in ("GROUP", "ORDER"):
+                first = out.pop()
+                out.append(_Token(f"{first.text.upper()}_BY", text[first.start:m.end()], first.start, m.end() - 1))
+                continue
+            kind = "ALIAS" if upper == "AS" else upper if upper in _KEYWORDS else "VAR"
+        elif kind == "punct":
+            kind = _PUNCTUATION[word]
+        else:
+            kind = {"string": "STRING", "other": "OTHER_STRING", "quoted": "IDENTIFIER", "number": "NUMBER",
+                    "operator": "OPERATOR"}[kind]
+        out.append(_Token(kind, word, m.start(), m.end() - 1))
+    if at != len(text):
+        out.append(_Token("OPERATOR", text[at:], at, len(text) - 1))
+    return out
 
 
 def _edited(text: str, edits: list[tuple[int, str]]) -> str:
