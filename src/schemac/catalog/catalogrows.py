@@ -42,7 +42,9 @@ def row_maker(names: list[str]) -> Callable[[Any], dict[str, Any]]:
     (the columns query alone has 115,000). Filled key by key in the query's column order, a dict stays split:
     by an __init__ made for the query's columns, as dataclasses make theirs (a loop over the names took
     ~0.7 us a value: at 10,000 tables 80 ms of the columns query's 200 ms on the client). psycopg's rows
-    (catalog/fetch.py) are made so, and the rows a forked child sends as tuples (catalog/forked.py)."""
+    (catalog/fetch.py) are made so, and the rows a forked child sends as tuples (catalog/forked.py). CPython keeps a
+    dict split for at most 29 keys (SHARED_KEYS_MAX_SIZE, 30): a query of 30 columns or more makes dicts of their own,
+    five times the size (296 -> 1,584 bytes); tests/test_catalog_rows.py holds the large queries under it."""
     holder = type("CatalogRow", (), {})
     if names and len(set(names)) == len(names) and all(n.isidentifier() and not iskeyword(n) for n in names):
         scope: dict[str, Any] = {}

@@ -20,7 +20,8 @@ from schemac.pg.searchnames import parse_dictionary_options, search_name
 
 def not_null(row: dict[str, Any]) -> "NotNull | None":
     """columns.sql's not_null_* as the column's NotNull, None for a plain one (and before PostgreSQL 18)."""
-    name, not_valid, no_inherit = row["not_null_name"], row["not_null_not_valid"], row["not_null_no_inherit"]
+    flags = row["not_null_flags"] or ""  # v: NOT VALID, i: NO INHERIT (one field: see catalogrows.row_maker)
+    name, not_valid, no_inherit = row["not_null_name"], "v" in flags, "i" in flags
     comment = row.get("not_null_comment")
     return NotNull(name, bool(not_valid), bool(no_inherit), comment) \
         if name is not None or not_valid or no_inherit or comment is not None else None

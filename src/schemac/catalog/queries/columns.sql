@@ -19,7 +19,9 @@
 -- text keeps the row hashable for the reader's sharing of equal columns); NULL where default.
 -- not_null_*: the column's own NOT NULL constraint (PostgreSQL 18+: a pg_constraint row, contype 'n'; nothing
 -- before 18): its name where it is not <table>_<column>_not_null (a longer one, clipped by Postgres's rule, is
--- compared by the caller), NOT VALID (attnotnull is true then too), NO INHERIT. One inherited and not also
+-- compared by the caller), not_null_flags: 'v' NOT VALID (attnotnull is true then too), 'i' NO INHERIT (one field
+-- for both: a row of 30 fields or more is no longer a split dict, five times the memory: catalogrows.row_maker),
+-- not_null_comment its comment. One inherited and not also
 -- declared here (not conislocal) is what the parent's gives, left out as constraints.sql leaves out inherited
 -- CHECKs, where it has the parent's name (CREATE ... INHERITS / PARTITION OF names it so); a local one under the
 -- parent's name has no name either (schema.yaml's unnamed NOT NULL of a child is the parent's: compare.not_nulls).
@@ -82,8 +84,7 @@ SELECT a.attrelid AS table_oid,
          END AS fdw_options,
        CASE WHEN nn.coninhcount > 0 OR nn.conname <> c.relname || '_' || a.attname || '_not_null' THEN nn.conname::text END
          AS not_null_name,
-       NOT nn.convalidated AS not_null_not_valid,
-       nn.connoinherit AS not_null_no_inherit,
+       CASE WHEN NOT nn.convalidated THEN 'v' ELSE '' END || CASE WHEN nn.connoinherit THEN 'i' ELSE '' END AS not_null_flags,
        nd.description AS not_null_comment
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
