@@ -87,7 +87,7 @@ def _transactional(name: str, items: Iterable[Item], changes: list[Change]) -> l
     change that drops something (a view dropped to be created again, a function, an index) stays whole, so
     that a failure leaves the database as it was instead of without what the first files dropped."""
     runs = split(items) if not any(c.kind.startswith("drop_") for c in changes) else [[text for text, _, _ in items]]
-    restore = printed(restored_search_path())  # each file pinned the search_path first (planner.PINNED_SEARCH_PATH)
+    restore = printed(restored_search_path())  # each file pinned the search_path first (plan.preamble)
     return [Unit(name if n == 1 else f"{name}_part_{n}", (*run, restore)) for n, run in enumerate(runs, 1)]
 
 

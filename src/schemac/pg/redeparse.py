@@ -24,23 +24,14 @@ _ALIASED = re.compile(r'\sAS\s+(?:"(?:[^"]|"")*"|[^\s"]+)$', re.I)
 _COLUMN = re.compile(r'^(?:(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)\.)*(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*|\*)$')
 
 
-class _Kind:
-    __slots__ = ("name",)
-
-    def __init__(self, name: str):
-        self.name = name
-
-
 class _Token:
-    """What the scans below read of a token, as sqlglot's tokens have it: its kind, text and first and last index."""
-    __slots__ = ("token_type", "text", "start", "end")
+    """What the scans below read of a token: its kind (named as sqlglot names them), text, first and last index."""
+    __slots__ = ("kind", "text", "start", "end")
 
     def __init__(self, kind: str, text: str, start: int, end: int):
-        self.token_type, self.text, self.start, self.end = _KINDS.get(kind) or _KINDS.setdefault(kind, _Kind(kind)), \
-            text, start, end
+        self.kind, self.text, self.start, self.end = kind, text, start, end
 
 
-_KINDS: dict[str, _Kind] = {}
 # The words the scans tell apart (sqlglot's token kinds); any other word is a VAR, `AS` an ALIAS, and `GROUP BY`,
 # `ORDER BY` one token each.
 _KEYWORDS = {"SELECT", "FROM", "WHERE", "HAVING", "WINDOW", "LIMIT", "OFFSET", "FETCH", "FOR", "INTO", "UNION",
@@ -72,7 +63,7 @@ def _tokens(text: str) -> list:
         word = m.group()
         if kind == "word":
             upper = word.upper()
-            if upper == "BY" and out and out[-1].token_type.name == "VAR" and out[-1].text.upper() in ("GROUP", "ORDER"):
+            if upper == "BY" and out and out[-1].kind == "VAR" and out[-1].text.upper() in ("GROUP", "ORDER"):
                 first = out.pop()
                 out.append(_Token(f"{first.text.upper()}_BY", text[first.start:m.end()], first.start, m.end() - 1))
                 continue
@@ -104,7 +95,7 @@ def array_casts_kept(text: Optional[str]) -> Optional[str]:
     if text is None or "ARRAY[" not in text or "]::" not in text and "])::" not in text:
         return text
     tokens = _tokens(text)
-    kinds = [t.token_type.name for t in tokens]
+    kinds = [t.kind for t in tokens]
     edits = []
     for i in range(len(tokens) - 1):
         if kinds[i] != "ARRAY" or kinds[i + 1] != "L_BRACKET":
@@ -182,7 +173,7 @@ def hidden_names_kept(query: str, top_hidden: bool = False) -> str:
     if "SELECT" not in (query if top_hidden else query[6:]):
         return query
     tokens = _tokens(query)
-    kinds = [t.token_type.name for t in tokens]
+    kinds = [t.kind for t in tokens]
     scopes: dict[int, list[int]] = {}  # an opening parenthesis's index (-1: the whole query) -> its tokens
     parent: dict[int, int] = {}
     stack = [-1]

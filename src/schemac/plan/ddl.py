@@ -288,7 +288,7 @@ def create_index(table: Table, index: Index, concurrently: bool = False) -> exp.
         where=exp.Where(this=fresh_expression(index.where)) if index.where and not later else None,
     )
     create = exp.Create(
-        # CONCURRENTLY runs in a file of its own, where a SET of the search_path (planner.PINNED_SEARCH_PATH) would
+        # CONCURRENTLY runs in a file of its own, where a SET of the search_path (plan.preamble) would
         # make two statements, one implicit transaction that refuses it: the table is named with its schema.
         this=exp.Index(this=ident(index.name), table=exp.Table(this=ident(table.name), db=ident(table.schema))
                        if concurrently else table_ref(table), params=params),

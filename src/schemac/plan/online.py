@@ -12,7 +12,7 @@ from schemac.plan.column_ddl import index_statistics
 from schemac.plan.graph import ordered
 from schemac.plan.partition_index_ddl import copy_settings
 from schemac.plan.planner import statements_for, validate_constraint
-from schemac.plan.preamble import PINNED_SEARCH_PATH, preamble, restored_search_path
+from schemac.plan.preamble import pinned_search_path, preamble, restored_search_path
 
 
 @frozen
@@ -49,5 +49,5 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> Online
         else:
             main.extend(statements_for(c))
     if validate:  # a transaction of its own
-        validate = [ddl.command("SET", PINNED_SEARCH_PATH), *validate, restored_search_path()]
+        validate = [pinned_search_path(), *validate, restored_search_path()]
     return OnlinePlan(main, concurrent, validate)

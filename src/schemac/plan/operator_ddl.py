@@ -11,7 +11,7 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.model import Operator
-from schemac.pg.names import qualified, quote_ident, reference_sql
+from schemac.pg.names import quote_ident, reference_sql
 from schemac.plan.ddl import command, comment_value
 from schemac.plan.routine_ddl import routine_type_sql
 

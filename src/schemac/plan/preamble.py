@@ -13,7 +13,8 @@ from schemac.plan import ddl
 # indexes went there, and public's stayed missing.
 # The file's last statement gives the rest of its transaction the role's own path back: sqlx (and `schemac apply`)
 # record the file in _sqlx_migrations within the same transaction, by that unqualified name.
-PINNED_SEARCH_PATH = "LOCAL search_path = public"
+def pinned_search_path() -> exp.Expression:
+    return ddl.command("SET", "LOCAL search_path = public")
 
 
 def restored_search_path() -> exp.Expression:
@@ -21,13 +22,13 @@ def restored_search_path() -> exp.Expression:
 
 
 def preamble(changes: list[Change], pinned: bool = True) -> list[exp.Expression]:
-    """The search_path pinned (PINNED_SEARCH_PATH; not with `pinned` false: `diff --sql`'s script for a person to
+    """The search_path pinned (pinned_search_path; not with `pinned` false: `diff --sql`'s script for a person to
     run, in a session of their own); `SET LOCAL check_function_bodies = off` where functions are created: Postgres
     would check a SQL body, and PL/pgSQL's `%ROWTYPE`/`%TYPE` declarations, against tables the same migration
     creates later (pg_dump does the same). Each lasts until the file's transaction ends."""
     if not changes:
         return []
-    out = [ddl.command("SET", PINNED_SEARCH_PATH)] if pinned else []
+    out = [pinned_search_path()] if pinned else []
     if any(c.kind in ("add_function", "alter_function") for c in changes):
         out.append(ddl.command("SET", "LOCAL check_function_bodies = off"))
     return out
