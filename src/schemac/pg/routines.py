@@ -9,7 +9,7 @@ from typing import Optional
 
 from schemac.model import Argument, Cast, Function
 from schemac.pg.indexdef import top_level_items
-from schemac.pg.names import quote_ident, split_reference
+from schemac.pg.names import call_parts, quote_ident, split_reference
 from schemac.pg.types import TypeSyntaxError, canonical_type
 
 MODES = {"in": "in", "out": "out", "inout": "inout", "variadic": "variadic"}
@@ -158,5 +158,5 @@ def cast_function_parts(c: Cast) -> Optional[tuple[str, str, tuple[str, ...]]]:
     without one; the types split as an argument list is (top_level_items)."""
     if c.function is None:
         return None
-    head, _, args = c.function.partition("(")
-    return (*split_reference(head), tuple(top_level_items(args[:-1])))  # (fn-x."m.text"(money))
+    head, args = call_parts(c.function)
+    return (*split_reference(head), tuple(top_level_items(args[1:-1])))  # (fn-x."m.text"(money))
