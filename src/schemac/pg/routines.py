@@ -16,7 +16,8 @@ MODES = {"in": "in", "out": "out", "inout": "inout", "variadic": "variadic"}
 PSEUDO_TYPES = {"trigger", "event_trigger", "void", "record", "internal", "language_handler", "fdw_handler",
                 "index_am_handler", "tsm_handler", "table_am_handler", "anyelement", "anyarray", "anynonarray",
                 "anyenum", "anyrange", "anymultirange", "anycompatible", "anycompatiblearray",
-                "anycompatiblenonarray", "anycompatiblerange", "anycompatiblemultirange", "cstring"}
+                "anycompatiblenonarray", "anycompatiblerange", "anycompatiblemultirange", "cstring",
+                '"any"'}  # a keyword, quoted as format_type prints it (C and internal functions: VARIADIC "any")
 _DEFAULT = re.compile(r"\s+(?:DEFAULT\s+|=\s*)", re.I)
 _QUOTED = re.compile(r'^"((?:[^"]|"")+)"\s+(.+)$', re.S)
 

@@ -1,5 +1,5 @@
 -- Functions and procedures of the requested schemas in the languages schemac writes (managed_language.sql: not
--- internal ones, nor C ones of a base type). library: a C function's library (probin, `$libdir/postgis-3`), its
+-- C and internal ones of a base type). library: a C function's library (probin, `$libdir/postgis-3`), its
 -- body then the link symbol. body: the
 -- source text Postgres keeps as given (pg_proc.prosrc), or of a SQL-standard body (BEGIN ATOMIC / RETURN,
 -- PostgreSQL 14+, kept as a parse tree in prosqlbody) its deparse, `RETURN (a + b)` or `BEGIN ATOMIC ... END`

@@ -3,7 +3,7 @@
 --   foreign table        pg_class relkind 'f' that is a partition or in an inheritance tree (the others are managed as
 --                        tables: tables.sql; views and materialized views are managed: views.sql)
 --   function (plain and window), procedure, aggregate   pg_proc prokind 'f'/'w', 'p', 'a': those
---             functions.sql does not manage (window functions, internal ones and C ones of a base type:
+--             functions.sql does not manage (window functions, C and internal ones of a base type:
 --             managed_language.sql; aggregates.sql
 --             manages every aggregate); not those internal to
 --             another object (a range type's constructor functions, whose privileges range_types.sql reads); one
