@@ -29,6 +29,5 @@ def database_setting_statements(change: Change) -> Optional[list[exp.Expression]
     old, new = change.old, change.new
     if new is None:
         return [alter_current_database(f"RESET {quote_ident(old.name)}")]  # type: ignore[union-attr]
-    assert isinstance(new, DatabaseSetting)
-    name = ".".join(quote_ident(n) for n in new.name.split("."))
-    return [alter_current_database(f"SET {name} = {setting_value(new.name, new.value)}")]
+    assert isinstance(new, DatabaseSetting)  # (a name without a dot: schemafile.database_settings)
+    return [alter_current_database(f"SET {quote_ident(new.name)} = {setting_value(new.name, new.value)}")]
