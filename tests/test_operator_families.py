@@ -262,10 +262,10 @@ def test_a_class_member_postgres_binds_to_the_family_is_warned(db_url, tmp_path,
 
 
 def test_a_family_whose_function_is_not_read_is_listed_with_its_classes(db_url):
-    """A loose member's support function the read does not hold (LANGUAGE internal, as a C one, is not managed): the
+    """A loose member's support function the read does not hold (a window function, which is not managed): the
     family is listed as not managed, and so is the class in it (its schema.yaml could not name the family)."""
     with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("CREATE FUNCTION my48cmp(int4, int8) RETURNS integer LANGUAGE internal IMMUTABLE AS 'btint48cmp';"
+        conn.execute("CREATE FUNCTION my48cmp(int4, int8) RETURNS integer LANGUAGE internal IMMUTABLE WINDOW AS 'btint48cmp';"
                      "CREATE OPERATOR FAMILY fam USING btree;"
                      "CREATE OPERATOR CLASS fam_int4 FOR TYPE int4 USING btree FAMILY fam AS OPERATOR 1 <, "
                      "FUNCTION 1 btint4cmp(int4, int4);"

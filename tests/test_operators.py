@@ -235,14 +235,14 @@ def test_loader_errors(text, message):
 
 
 def test_operators_whose_function_is_not_read_are_listed_not_written(db_url, tmp_path, schemac):
-    """`inspect -n public` reads no function of `util`, and a C function is not managed: an operator calling one
+    """`inspect -n public` reads no function of `util`, and a window function is not managed: an operator calling one
     is listed as not managed (schema.yaml could not make its function), one calling Postgres's own or a function
     it reads is written, and that schema.yaml loads and generates."""
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute("CREATE SCHEMA util;"
                      "CREATE FUNCTION util.ci_eq(a text, b text) RETURNS boolean LANGUAGE sql IMMUTABLE "
                      "AS 'SELECT lower(a) = lower(b)';"
-                     "CREATE FUNCTION c_eq(text, text) RETURNS boolean LANGUAGE internal IMMUTABLE AS 'texteq';"
+                     "CREATE FUNCTION c_eq(text, text) RETURNS boolean LANGUAGE internal IMMUTABLE WINDOW AS 'texteq';"
                      "CREATE OPERATOR === (LEFTARG = text, RIGHTARG = text, FUNCTION = util.ci_eq);"
                      "CREATE OPERATOR ==== (LEFTARG = text, RIGHTARG = text, FUNCTION = c_eq);"
                      "CREATE OPERATOR =~= (LEFTARG = text, RIGHTARG = text, FUNCTION = pg_catalog.texteq)")

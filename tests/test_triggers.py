@@ -46,6 +46,16 @@ def test_trigger_drift_made_by_hand(tmp_path, db_url):
                       "TRIGGER AFTER DELETE FOR EACH STATEMENT EXECUTE FUNCTION stamp()")}
 
 
+def test_names_with_parentheses_or_blanks_at_their_ends_load_quoted():
+    """Postgres takes them (CREATE FUNCTION "fn-x"."touch(v)"(), " sp"."chk "()) and inspect writes them quoted: the
+    loader refused any part holding a parenthesis or a blank at an end, quoted or not."""
+    text = ("external_functions: ['fn-x.\"touch(v)\"', '\" sp\".\"chk \"']\ntables:\n  t:\n    columns: {id: integer}\n"
+            "    triggers:\n      a: {function: 'fn-x.\"touch(v)\"', events: [insert]}\n"
+            "      b: {function: '\" sp\".\"chk \"', events: [insert]}\n")
+    triggers = load_text(text, "schema.yaml").tables[0].triggers
+    assert sorted(t.function for t in triggers) == ['" sp"."chk "', 'fn-x."touch(v)"']
+
+
 @pytest.mark.parametrize("trigger,message", [
     ("{function: stamp, events: [upsert]}", "event of trigger 't_x' of table 't' must be one of insert, update"),
     ("{function: 'stamp()', events: [insert]}", "without arguments (those go under arguments:)"),
@@ -53,6 +63,8 @@ def test_trigger_drift_made_by_hand(tmp_path, db_url):
      "arguments (those go under arguments:), not 'fn-x.touch.v'"),
     ("{function: 'fn-x.\"touch.v', events: [insert]}", "not 'fn-x.\"touch.v'"),
     ("{function: 'fn-x.\"touch\"v\"', events: [insert]}", "not 'fn-x.\"touch\"v\"'"),
+    ("{function: 'fn-x.touch(v)', events: [insert]}", "not 'fn-x.touch(v)'"),  # bare: an argument list
+    ("{function: 'fn-x. touch', events: [insert]}", "not 'fn-x. touch'"),  # bare: a blank at an end
     ("{function: stamp, events: [update], for_each: row, constraint: true, from: 'ref.t.x'}",
      "a constraint trigger (constraint: true) names its referenced table, `table` or `schema.table` "
      "(schema.\"name.with.dots\"), not 'ref.t.x'"),

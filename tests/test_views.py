@@ -289,9 +289,10 @@ def test_generate_compares_by_deparse_and_diff_reads_the_record(db_url, tmp_path
 def test_a_view_reading_what_schemac_does_not_manage(db_url, tmp_path):
     """Postgres cannot create it from schema.yaml alone: a notice, and its query compared as written."""
     with psycopg.connect(db_url, autocommit=True) as conn:
-        # (an internal function: aggregates are managed now, tests/test_aggregates.py)
-        conn.execute("CREATE FUNCTION my_sum(integer) RETURNS integer LANGUAGE internal IMMUTABLE STRICT AS 'int4abs'")
-    text = "tables:\n  t: {columns: {a: integer}}\nviews:\n  s:\n    query: |\n      SELECT my_sum(a) AS s\n         FROM t\n"
+        # (a window function, here row_number's C function: aggregates and internal functions are managed now)
+        conn.execute("CREATE FUNCTION my_sum(integer) RETURNS bigint LANGUAGE internal WINDOW AS 'window_row_number'")
+    text = ("tables:\n  t: {columns: {a: integer}}\nviews:\n  s:\n    query: |\n      SELECT my_sum(a) OVER () AS s\n"
+            "         FROM t\n")
     project = Project(tmp_path / "p", db_url)
     with open(project.schema, "w", encoding="utf-8") as f:
         f.write(text)

@@ -21,7 +21,7 @@ from schemac.catalog.rows import (NO_CONSTRAINTS, TRIGGER_ENABLED, IntrospectRes
                                   canonical_type_text, columns_maker, commented_namespaces, constraints_by_table, domain_of,
                                   enum_of, exclusion_of, index_of, sequence_of, table_of, trigger_of)
 from schemac.catalog.views import build_view
-from schemac.model import Column, Exclusion, Extension, Index, Rule, Schema, Table, Trigger, Unmanaged
+from schemac.model import Column, DatabaseSetting, Exclusion, Extension, Index, Rule, Schema, Table, Trigger, Unmanaged
 
 # The queries every table is made of (and the server's major, which its access list depends on).
 TABLE_QUERIES = frozenset({"server", "tables", "columns", "constraints", "indexes", "triggers", "exclusions", "rules",
@@ -131,6 +131,9 @@ class ModelBuilder:
                       default_privileges=default_privileges(rows.get("default_privileges", [])),
                       publications=kindrows.publications(rows.get("publications", []), {t.key for t in built}),
                       event_triggers=kindrows.event_triggers(rows.get("event_triggers", [])),
+                      database_settings=tuple(DatabaseSetting(r["setting_name"], r["setting_value"])
+                                              for r in sorted(rows.get("database_settings", []),
+                                                              key=lambda r: r["setting_name"])),
                       casts=kindrows.casts(rows.get("casts", [])),
                       operator_classes=kindrows.operator_classes(rows.get("operator_classes", [])),
                       operator_families=kindrows.operator_families(rows.get("operator_families", [])),

@@ -28,7 +28,7 @@ QUERY_NAMES = ("tables", "columns", "constraints", "indexes", "enums", "domains"
                 "range_types", "collations", "rules", "policies", "privileges", "roles", "default_privileges",
                 "text_search_configs", "text_search_dictionaries", "publications", "event_triggers", "casts",
                 "operator_classes", "operator_families",
-                "foreign_servers", "foreign_data_wrappers")
+                "foreign_servers", "foreign_data_wrappers", "database_settings")
 
 
 Rows = Union[list[dict[str, Any]], NamedRows]

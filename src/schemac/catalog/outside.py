@@ -19,7 +19,7 @@ from dataclasses import replace
 from schemac.model import Schema, Unmanaged
 from schemac.model.functions import function_names, runs_a_known_function
 from schemac.model.clones import of_known_triggers
-from schemac.pg.names import joined_reference, split_operator, split_reference
+from schemac.pg.names import call_parts, joined_reference, split_operator, split_reference
 
 
 def _run(function: str) -> str:
@@ -36,7 +36,7 @@ def with_outside_functions(schema: Schema) -> Schema:
     outside = sorted({_run(f) for f in runs if not known(f)})
     schema = replace(schema, external_functions=tuple(outside)) if outside else schema
     operators, listed = _operators_known(schema, names)
-    casts = tuple(c for c in schema.casts if c.function is None or known(c.function.partition("(")[0]))
+    casts = tuple(c for c in schema.casts if c.function is None or known(call_parts(c.function)[0]))
     listed += [Unmanaged("cast", "", c.name) for c in schema.casts if c not in casts]
     dropped = {(o.schema, o.name) for o in schema.operators if o not in operators}
     families = tuple(f for f in schema.operator_families if _members_known(f, known, dropped))
@@ -52,7 +52,7 @@ def _members_known(c, known, dropped: set) -> bool:
     """Whether the read holds an operator class's (or family's) support functions (or they are Postgres's, an
     extension's) and its operators: a C function's class is listed as not managed, as its function is."""
     ops = {split_operator(o.operator) for o in c.operators}
-    return all(known(f.function.partition("(")[0]) for f in c.functions) and not ops & dropped
+    return all(known(call_parts(f.function)[0]) for f in c.functions) and not ops & dropped
 
 
 def _operators_known(schema: Schema, names: frozenset) -> tuple[tuple, list[Unmanaged]]:

@@ -10,7 +10,7 @@ from schemac.model.frozen import frozen
 from typing import Optional, Union
 
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
-from schemac.model import (Cast, Operator, OperatorClass, OperatorFamily, Aggregate, Check, EventTrigger, ForeignServer, Namespace, Publication, Collation, TextSearchConfig, TextSearchDictionary, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
+from schemac.model import (Cast, DatabaseSetting, Operator, OperatorClass, OperatorFamily, Aggregate, Check, EventTrigger, ForeignServer, Namespace, Publication, Collation, TextSearchConfig, TextSearchDictionary, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
                            Policy, PrimaryKey, RangeType, Rule, Sequence, Source, Statistics, Table, Trigger, Unique, View)
 
 Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
@@ -49,6 +49,7 @@ KINDS = (
     "drop_foreign_server", "drop_foreign_data_wrapper", "drop_extension", "drop_schema",
     "add_event_trigger", "alter_event_trigger", "set_event_trigger_enabled", "set_event_trigger_owner",
     "set_event_trigger_comment",
+    "set_database_setting",  # last: what a new session of the database starts with (this one pinned its search_path)
 )
 
 
@@ -111,7 +112,7 @@ _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique cons
                  TextSearchConfig: "text search config", TextSearchDictionary: "text search dictionary",
                  Rule: "rule", View: "view", Policy: "policy", Statistics: "statistics",
                  Aggregate: "aggregate", Operator: "operator", OperatorClass: "operator class", OperatorFamily: "operator family", Cast: "cast", Publication: "publication", EventTrigger: "event trigger",
-                 ForeignServer: "foreign server", Namespace: "schema"}
+                 ForeignServer: "foreign server", Namespace: "schema", DatabaseSetting: "database setting"}
 
 
 @frozen

@@ -23,7 +23,7 @@ from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functio
 from schemac.model import IndexElement, OperatorClass, OperatorFamily, Schema, Table
 from schemac.pg.indexdef import top_level_items
 from schemac.pg.lazy import lazy
-from schemac.pg.names import split_operator, split_reference
+from schemac.pg.names import call_parts, split_operator, split_reference
 from schemac.pg.types import type_name
 
 partition_key_opclasses = lazy("schemac.pg.expressions", "partition_key_opclasses")
@@ -39,7 +39,7 @@ def _operator_key(op: str) -> tuple[str, str]:
 
 
 def _function_key(function: str) -> tuple[str, str]:
-    return split_reference(function.partition("(")[0])
+    return split_reference(call_parts(function)[0])
 
 
 def _rebuilt(current: Schema, desired: Schema, changes: list[Change]) -> dict[tuple, str]:

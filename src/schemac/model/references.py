@@ -1,6 +1,8 @@
 """References schema.yaml writes to other objects, `name` or `schema.name` (fn-x."touch.v", ops-x."Abs.Ops"): a
-part that holds a dot or a double quote is quoted, so that the dot between the parts stays apart. The model, the
-loader, the catalog reader and the DDL all split them here (pg.names re-exports them)."""
+part that holds a dot, a double quote or a parenthesis, or starts or ends with a blank, is quoted, so that the dot
+between the parts stays apart (and an argument list after them: `"touch(v)"(integer)`, blanks around the name). The
+model, the loader, the catalog reader and the DDL all split them here (pg.names re-exports them); the catalog
+queries quote by the same rule (`~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$'`)."""
 
 from __future__ import annotations
 
@@ -12,33 +14,62 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-# A part of a reference schema.yaml writes (`ops-x."Abs.Ops"`): bare, in any characters, unless it holds a dot or a
-# double quote, which the quoted form ("Abs.Ops", its double quotes doubled) keeps apart from the dot between parts.
+# A part of a reference schema.yaml writes (`ops-x."Abs.Ops"`): bare, in any characters, unless it holds a dot, a
+# double quote or a parenthesis, or starts or ends with a blank: the quoted form ("Abs.Ops", its double quotes doubled)
+# keeps it apart from the dot between parts and an argument list after them. The same rule in Python and in the
+# catalog queries' SQL (a blank is one of these six: not the locale's idea of one, which Python's and Postgres's differ on).
 _REFERENCE_PART = re.compile(r'"(?:[^"]|"")+"|[^."]+')
+_CALL_PART = re.compile(r'"(?:[^"]|"")+"|[^."(]+')  # before an argument list: a bare part ends at its parenthesis
+_NEEDS_QUOTES = re.compile(r'[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$')
 
 
 def reference_part(name: str) -> str:
-    """A part of a name as schema.yaml writes it in a reference: bare, or quoted where it holds a dot or a double
-    quote (inspect writes it so; the catalog queries spell it so too)."""
-    return _quoted(name) if "." in name or '"' in name else name
+    """A part of a name as schema.yaml writes it in a reference: bare, or quoted where it holds a dot, a double quote
+    or a parenthesis or has a blank at an end (inspect writes it so; the catalog queries spell it so too)."""
+    return _quoted(name) if _NEEDS_QUOTES.search(name) else name
+
+
+def _parts(text: str, pattern: re.Pattern = _REFERENCE_PART) -> tuple[list[tuple[str, str]], int]:
+    """(written, name) of each part of the reference `text` starts with, and where it ends; no parts where the
+    first is not one."""
+    parts: list[tuple[str, str]] = []
+    at = 0
+    while True:
+        m = pattern.match(text, at)
+        if m is None:  # an empty part, a stray quote: no reference
+            return [], 0
+        part = m.group()
+        parts.append((part, part[1:-1].replace('""', '"') if part.startswith('"') else part))
+        at = m.end()
+        if at == len(text) or text[at] != ".":
+            return parts, at
+        at += 1
 
 
 def reference_parts(text: str) -> Optional[list[str]]:
     """The parts of a reference schema.yaml writes (`schema.name`, `ops-x."Abs.Ops"`), unquoted and unfolded (bare
     parts are names as written: `My Ops.abs_ops`); None where it is not one (an empty part, a stray quote)."""
-    parts, at = [], 0
-    while True:
-        m = _REFERENCE_PART.match(text, at)
-        if m is None:
-            return None
-        part = m.group()
-        parts.append(part[1:-1].replace('""', '"') if part.startswith('"') else part)
-        at = m.end()
-        if at == len(text):
-            return parts
-        if text[at] != ".":
-            return None
-        at += 1
+    parts, end = _parts(text)
+    return [name for _, name in parts] if parts and end == len(text) else None
+
+
+def plain_parts(text: str) -> Optional[list[str]]:
+    """reference_parts, but None where a bare part is one that must be quoted (`touch(v)`: an argument list;
+    ` name`: a blank at an end), which schema.yaml never writes bare."""
+    parts, end = _parts(text)
+    if not parts or end != len(text) or any(not w.startswith('"') and _NEEDS_QUOTES.search(w) for w, _ in parts):
+        return None
+    return [name for _, name in parts]
+
+
+def call_parts(text: str) -> tuple[str, str]:
+    """(reference, rest) of a function named with its arguments, `schema.name(types)`, split after the name, which
+    may be quoted and hold parentheses itself (`"fn-x"."touch(v)"(integer)`); rest "" where there is no argument
+    list after a reference."""
+    parts, end = _parts(text, _CALL_PART)
+    if not parts or end >= len(text) or text[end] != "(":
+        return text, ""
+    return text[:end], text[end:]
 
 
 def split_reference(text: str, default: str = "public") -> tuple[str, str]:

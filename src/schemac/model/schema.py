@@ -11,6 +11,7 @@ from .functions import Function
 from .grants import DefaultPrivileges, Namespace
 from .operators import Operator
 from .event_triggers import EventTrigger
+from .database_settings import DatabaseSetting
 from .foreign_servers import ForeignDataWrapper, ForeignServer
 from .casts import Cast
 from .opclasses import OperatorClass, OperatorFamily
@@ -62,6 +63,7 @@ class Schema:
     default_privileges: tuple[DefaultPrivileges, ...] = ()  # ALTER DEFAULT PRIVILEGES
     publications: tuple[Publication, ...] = ()  # the database's, not a schema's
     event_triggers: tuple[EventTrigger, ...] = ()  # the database's, not a schema's
+    database_settings: tuple[DatabaseSetting, ...] = ()  # ALTER DATABASE ... SET, sorted by name
     casts: tuple[Cast, ...] = ()  # the database's, not a schema's
     operator_classes: tuple[OperatorClass, ...] = ()
     operator_families: tuple[OperatorFamily, ...] = ()

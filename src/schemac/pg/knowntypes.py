@@ -65,7 +65,7 @@ def unknown_type(canonical: str, declared: set[tuple[str, str]], extensions: Ite
                  external: set[str]) -> bool:
     """Whether `canonical` names no type Postgres, schema.yaml, its extensions or external_types know.
     `declared`: (schema, name) of enums and domains; `external`: names, or schema.name."""
-    if not is_user_defined(canonical) or base_and_dims(canonical)[0] in BUILTIN_TYPES:  # ("char" is quoted)
+    if not is_user_defined(canonical) or base_and_dims(canonical)[0] in BUILTIN_TYPES | PSEUDO_TYPES:  # "char", "any"
         return False
     schema, name = base_name(canonical)
     if schema is None and (name in BUILTIN_TYPES or name in _MORE_BUILTIN or name in PSEUDO_TYPES):

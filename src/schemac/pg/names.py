@@ -12,8 +12,8 @@ import re
 from typing import Optional
 
 from schemac.model import Check, Exclusion, ForeignKey, PrimaryKey, Table, Unique
-from schemac.model.references import (joined_reference, reference_part, reference_parts,  # noqa: F401 (re-exported)
-                                      split_operator, split_reference)
+from schemac.model.references import (call_parts, joined_reference,  # noqa: F401 (re-exported)
+                                      plain_parts, reference_part, reference_parts, split_operator, split_reference)
 
 MAX_IDENTIFIER_BYTES = 63  # NAMEDATALEN - 1
 

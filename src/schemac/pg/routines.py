@@ -9,14 +9,15 @@ from typing import Optional
 
 from schemac.model import Argument, Cast, Function
 from schemac.pg.indexdef import top_level_items
-from schemac.pg.names import quote_ident, split_reference
+from schemac.pg.names import call_parts, quote_ident, split_reference
 from schemac.pg.types import TypeSyntaxError, canonical_type
 
 MODES = {"in": "in", "out": "out", "inout": "inout", "variadic": "variadic"}
 PSEUDO_TYPES = {"trigger", "event_trigger", "void", "record", "internal", "language_handler", "fdw_handler",
                 "index_am_handler", "tsm_handler", "table_am_handler", "anyelement", "anyarray", "anynonarray",
                 "anyenum", "anyrange", "anymultirange", "anycompatible", "anycompatiblearray",
-                "anycompatiblenonarray", "anycompatiblerange", "anycompatiblemultirange", "cstring"}
+                "anycompatiblenonarray", "anycompatiblerange", "anycompatiblemultirange", "cstring",
+                '"any"'}  # a keyword, quoted as format_type prints it (C and internal functions: VARIADIC "any")
 _DEFAULT = re.compile(r"\s+(?:DEFAULT\s+|=\s*)", re.I)
 _QUOTED = re.compile(r'^"((?:[^"]|"")+)"\s+(.+)$', re.S)
 
@@ -158,5 +159,5 @@ def cast_function_parts(c: Cast) -> Optional[tuple[str, str, tuple[str, ...]]]:
     without one; the types split as an argument list is (top_level_items)."""
     if c.function is None:
         return None
-    head, _, args = c.function.partition("(")
-    return (*split_reference(head), tuple(top_level_items(args[:-1])))  # (fn-x."m.text"(money))
+    head, args = call_parts(c.function)
+    return (*split_reference(head), tuple(top_level_items(args[1:-1])))  # (fn-x."m.text"(money))

@@ -17,7 +17,7 @@ from schemac.model import (Aggregate, Cast, Operator, OperatorClass, OperatorFam
 from schemac.model.collnames import collation_ref
 from schemac.pg.expressions import called_functions, partition_key_opclasses, referenced_columns, used_operators
 from schemac.pg.knowntypes import EXTENSION_REQUIRES
-from schemac.pg.names import make_object_name, split_reference
+from schemac.pg.names import call_parts, make_object_name, split_reference
 from schemac.pg.policies import policy_refs
 from schemac.pg.routines import cast_function_parts, result_types
 from schemac.pg.sqlbody import sql_body_refs, statement_refs
@@ -218,7 +218,7 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         types += tuple(x for m in (*obj.operators, *obj.functions) for x in (m.left, m.right))
         out = {("schema", obj.schema)} | {type_key(x) for x in types if x}
         out |= {("operator", *class_key(o.operator)) for o in obj.operators}  # type: ignore[misc]
-        out |= {("function", *class_key(f.function.partition("(")[0])) for f in obj.functions}  # type: ignore[misc]
+        out |= {("function", *class_key(call_parts(f.function)[0])) for f in obj.functions}  # type: ignore[misc]
         return out | ({("operator family", *obj.family_key())} if getattr(obj, "family", None) else set())  # type: ignore
     if isinstance(obj, Cast):  # its types (named by DROP CAST: before an enum is set aside) and its function
         fn = cast_function_parts(obj)

@@ -21,6 +21,7 @@ from schemac.plan.aggregate_ddl import aggregate_statements
 from schemac.plan.operator_ddl import operator_statements
 from schemac.plan.cast_ddl import cast_statements
 from schemac.plan.opclass_ddl import operator_class_statements
+from schemac.plan.database_ddl import database_setting_statements
 from schemac.plan.event_trigger_ddl import event_trigger_statements
 from schemac.plan.foreign_server_ddl import foreign_server_statements, foreign_table_statements
 from schemac.plan.publication_ddl import publication_statements
@@ -60,7 +61,7 @@ RELOCATABLE = frozenset({
 # One per family of kinds, each answering None for a change not of its kinds.
 _KIND_STATEMENTS = (user_type_statements, aggregate_statements, text_search_statements, publication_statements,
                     event_trigger_statements, operator_statements, cast_statements, operator_class_statements,
-                    foreign_server_statements, foreign_table_statements)
+                    foreign_server_statements, foreign_table_statements, database_setting_statements)
 
 
 def object_statements(change: Change) -> Optional[list[exp.Expression]]:

@@ -12,7 +12,7 @@ from sqlglot import exp
 from schemac.compare.changes import Change
 from schemac.model import OperatorClass, OperatorFamily
 from schemac.pg.indexdef import top_level_items
-from schemac.pg.names import qualified, quote_ident, reference_sql, split_operator
+from schemac.pg.names import call_parts, qualified, quote_ident, reference_sql, split_operator
 from schemac.plan.ddl import command, comment_value
 from schemac.plan.routine_ddl import routine_type_sql
 
@@ -42,8 +42,8 @@ def _members(c, own: Optional[str]) -> list[str]:
         order = f" FOR ORDER BY {_name(o.order_by, 'pg_catalog')}" if o.order_by else ""
         items.append(f"OPERATOR {o.strategy} {op}{(' ' + _types(own, o.left, o.right)).rstrip()}{order}")
     for f in c.functions:
-        head, _, args = f.function.partition("(")
-        types = ", ".join(routine_type_sql(t) for t in top_level_items(args[:-1]))
+        head, args = call_parts(f.function)
+        types = ", ".join(routine_type_sql(t) for t in top_level_items(args[1:-1]))
         items.append(f"FUNCTION {f.number} {(_types(own, f.left, f.right) + ' ').lstrip()}{_name(head)}({types})")
     return items
 

@@ -39,7 +39,7 @@ def function_target(f: Function) -> str:
 
 
 
-def _setting_value(name: str, value: str) -> str:
+def setting_value(name: str, value: str) -> str:
     """A SET clause's value. A list setting's items (proconfig's names, quoted where they need it) are each written
     as a literal of the name: a name written as an identifier would be truncated to 63 bytes by the lexer (a long
     library path in local_preload_libraries lost its tail), a literal is taken whole and quoted again by Postgres
@@ -80,7 +80,7 @@ def create_function(f: Function, replace: bool = False) -> exp.Command:
     parts.append("SECURITY DEFINER" if f.security_definer else "")
     for setting in f.config:
         name, _, value = setting.partition("=")
-        parts += ["SET", ".".join(quote_ident(n) for n in name.split(".")), "=", _setting_value(name, value)]
+        parts += ["SET", ".".join(quote_ident(n) for n in name.split(".")), "=", setting_value(name, value)]
     if f.library is not None:  # C: the library and its link symbol, as pg_dump writes them
         parts += ["AS", literal(f.library) + ",", literal(f.body)]
     else:

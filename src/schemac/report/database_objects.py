@@ -1,4 +1,4 @@
-"""What a change of a publication, an event trigger, a cast or a foreign server (the database's objects, in no schema) means in a
+"""What a change of a publication, an event trigger, a cast, a foreign server or a setting (the database's objects, in no schema) means in a
 drift report. A cast changed is a DROP and a CREATE: its add_cast holds the old cast, and is the one reported. An owner that differs is security drift, as every other object's."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from typing import Optional, Union
 
 from schemac.compare.changes import Change
 from schemac.compare.casts import cast_text
-from schemac.model import Cast, EventTrigger, ForeignDataWrapper, ForeignServer, Publication
+from schemac.model import Cast, DatabaseSetting, EventTrigger, ForeignDataWrapper, ForeignServer, Publication
 from schemac.report.security import SECURITY
 
 DATABASE_OBJECT_KINDS = ("add_publication", "drop_publication", "alter_publication", "rename_publication",
@@ -16,19 +16,24 @@ DATABASE_OBJECT_KINDS = ("add_publication", "drop_publication", "alter_publicati
                          "set_event_trigger_comment", "add_cast", "drop_cast", "add_foreign_server", "drop_foreign_server",
                          "alter_foreign_server", "set_foreign_server_options", "set_foreign_server_owner",
                          "set_foreign_server_comment", "add_foreign_data_wrapper", "drop_foreign_data_wrapper",
-                         "set_foreign_data_wrapper_options", "set_foreign_data_wrapper_owner", "set_foreign_data_wrapper_comment")
+                         "set_foreign_data_wrapper_options", "set_foreign_data_wrapper_owner", "set_foreign_data_wrapper_comment",
+                         "set_database_setting")
 
 _KINDS = {"publication": ("missing_publication", "unexpected_publication", "publication_changed"),
           "event trigger": ("missing_event_trigger", "unexpected_event_trigger", "event_trigger_changed"),
           "cast": ("missing_cast", "unexpected_cast", "cast_changed"),
           "foreign server": ("missing_foreign_server", "unexpected_foreign_server", "foreign_server_changed"),
           "foreign data wrapper": ("missing_foreign_data_wrapper", "unexpected_foreign_data_wrapper",
-                                   "foreign_data_wrapper_changed")}
+                                   "foreign_data_wrapper_changed"),
+          "database setting": ("missing_database_setting", "unexpected_database_setting", "database_setting_changed")}
 
 
-def describe_database_object(obj: Union[Publication, EventTrigger, Cast, ForeignServer, ForeignDataWrapper, None]) -> Optional[str]:
+def describe_database_object(obj: Union[Publication, EventTrigger, Cast, ForeignServer, ForeignDataWrapper, DatabaseSetting,
+                                        None]) -> Optional[str]:
     """One line: CREATE PUBLICATION's, CREATE EVENT TRIGGER's, CREATE CAST's, CREATE SERVER's or CREATE FOREIGN DATA
-    WRAPPER's clauses."""
+    WRAPPER's clauses, or a setting's value."""
+    if isinstance(obj, DatabaseSetting):
+        return obj.value
     if isinstance(obj, ForeignDataWrapper):
         options = ", ".join(f"{k} '{v}'" for k, v in obj.options)
         return " ".join(p for p in ("FOREIGN DATA WRAPPER", f"HANDLER {obj.handler}" if obj.handler else "NO HANDLER",
@@ -59,6 +64,8 @@ def describe_database_object(obj: Union[Publication, EventTrigger, Cast, Foreign
 def database_object_difference(c: Change, difference: type, file: Optional[str], line: Optional[int]):
     """The Difference of one publication, event trigger or cast change (`difference`: report.describe.Difference)."""
     old, new, k, name = c.old, c.new, c.kind, c.name
+    if k == "set_database_setting":
+        return _setting_difference(c, difference, file, line)
     what = "publication" if "publication" in k else "cast" if k.endswith("_cast") else \
         "foreign server" if "foreign_server" in k else "foreign data wrapper" if "foreign_data_wrapper" in k else "event trigger"
     missing, unexpected, changed = _KINDS[what]
@@ -88,3 +95,13 @@ def database_object_difference(c: Change, difference: type, file: Optional[str],
     e, a = new.comment, old.comment if old is not None else None  # type: ignore[union-attr]
     return difference("comment_changed", what, "", "", name, e, a,
                       f"{what} {name}: comment is {a!r}, expected {e!r}", file, line)
+
+
+def _setting_difference(c: Change, difference: type, file: Optional[str], line: Optional[int]):
+    """ALTER DATABASE ... SET: a setting missing, not in schema.yaml, or of another value."""
+    missing, unexpected, changed = _KINDS["database setting"]
+    e, a = describe_database_object(c.new), describe_database_object(c.old)  # type: ignore[arg-type]
+    kind, message = (missing, f"database setting {c.name} is missing (expected {e})") if a is None else \
+        (unexpected, f"database setting {c.name} ({a}) is not in schema.yaml") if e is None else \
+        (changed, f"database setting {c.name} is {a}, expected {e}")
+    return difference(kind, "database setting", "", "", c.name, e, a, message, file, line)

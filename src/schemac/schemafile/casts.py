@@ -11,7 +11,7 @@ from schemac.model.functions import function_names, runs_a_known_function
 from schemac.pg.routines import routine_type
 from schemac.pg.types import TypeSyntaxError
 from schemac.schemafile.event_triggers import no_such_function
-from schemac.pg.names import split_reference
+from schemac.pg.names import call_parts, split_reference
 from schemac.schemafile.fields import FieldReader, bare_in, plain_reference
 from schemac.schemafile.typewriter import Flow, drop_empty
 
@@ -74,14 +74,14 @@ class CastReader(FieldReader):
         """A function named with its argument types (a cast's, an operator class's support function), as
         `name(types)` in public, else `schema.name(types)`; `check(types)` may refuse the types."""
         text = self.w.string(node, f"function of {what}").strip()
-        head, paren, args = text.partition("(")
+        head, args = call_parts(text)
         spelled = plain_reference(head.strip())
-        if not paren or not args.endswith(")") or spelled is None:
+        if not args or not args.endswith(")") or spelled is None:
             raise self.fail(node, f"function of {what} must name a function with its argument types, "
                                   f"`name(type)` or `schema.name(type)` (schema.\"name.with.dots\"(type)), not {text!r}")
         head = bare_in(spelled, ("public",))
         types = []
-        for t in top_level_items(args[:-1]):
+        for t in top_level_items(args[1:-1]):
             try:
                 types.append(_bare(routine_type(t)))
             except TypeSyntaxError as e:

@@ -15,7 +15,7 @@ from yaml.nodes import Node
 from schemac.errors import SchemaFileError
 from schemac.model import SequenceOptions
 from schemac.model.collnames import from_yaml, ref_parts
-from schemac.pg.names import reference_part, reference_parts, split_reference
+from schemac.pg.names import plain_parts, reference_part, reference_parts, split_reference
 from schemac.pg.expressions import ExpressionError, check_expression, is_verbatim
 from schemac.pg.policies import check_policy_expression, is_verbatim_policy
 from schemac.pg.verbatim import WARNING as VERBATIM_WARNING, refused_as_error
@@ -211,12 +211,13 @@ class FieldReader:
 
 def plain_reference(text: str) -> Optional[str]:
     """`name` or `schema.name` of a function (without arguments), a table or an operator class, as schema.yaml
-    spells it (each part bare, a part holding a dot or a double quote quoted: fn-x."touch.v"), or None where it is
-    not one: a bare part takes any characters Postgres allows in a quoted name ("My Schema".handle_row is
-    `My Schema.handle_row`) but the dot that separates the parts; no part takes the parentheses of an argument
-    list or blanks at its ends. A needlessly quoted part is written bare ("ops".abs_ops is ops.abs_ops)."""
-    parts = reference_parts(text)
-    if parts is None or len(parts) > 2 or not all(p == p.strip() and not set(p) & set("()") for p in parts):
+    spells it (each part bare, a part holding a dot, a double quote or a parenthesis, or with a blank at an end,
+    quoted: fn-x."touch.v", fn-x."touch(v)"), or None where it is not one: a bare part takes any characters Postgres
+    allows in a quoted name ("My Schema".handle_row is `My Schema.handle_row`) but the dot that separates the parts,
+    the parentheses of an argument list and blanks at its ends. A needlessly quoted part is written bare ("ops".abs_ops
+    is ops.abs_ops)."""
+    parts = plain_parts(text)
+    if parts is None or len(parts) > 2:
         return None
     return ".".join(reference_part(p) for p in parts)
 

@@ -136,10 +136,8 @@ class FunctionReader(FieldReader):
 
     def library(self, f: dict, language: str, what: str):
         """A C function's `library` (pg_proc.probin, `$libdir/postgis-3`; its body is the link symbol): required
-        for C, refused elsewhere; internal functions (Postgres's own C symbols) are not managed."""
-        if language == "internal":
-            raise self.fail(f["language"][1], f"{what}: internal functions are not managed (their body is "
-                                              "compiled code)")
+        for C, refused elsewhere (an internal function's body names one of Postgres's own C functions, and no
+        library: `language: internal`, `body: pg_num_nonnulls`)."""
         if language == "c" and "library" not in f:
             raise self.fail(f["language"][1], f"{what}: a C function needs 'library' (the file of its compiled "
                                               "code, `$libdir/name`), its body being the link symbol")

@@ -32,6 +32,7 @@ from schemac.schemafile.extended_statistics import StatisticsReader
 from schemac.schemafile.queries import QueryReader
 from schemac.schemafile.policies import PolicyReader
 from schemac.schemafile.publications import PublicationReader
+from schemac.schemafile.database_settings import DatabaseReader
 from schemac.schemafile.event_triggers import EventTriggerReader, no_such_function
 from schemac.schemafile.foreign_servers import ForeignServerReader, check_servers
 from schemac.model.functions import function_names, runs_a_known_function
@@ -47,7 +48,7 @@ from schemac.schemafile.types import TypeReader
 from schemac.schemafile.usertypes import UserTypeReader
 from schemac.schemafile.views import ViewReader
 
-TOP_KEYS = {"extensions": False, "schemas": False, "collations": False, "text_search_dictionaries": False, "text_search_configs": False, "enums": False, "domains": False, "composite_types": False,
+TOP_KEYS = {"database": False, "extensions": False, "schemas": False, "collations": False, "text_search_dictionaries": False, "text_search_configs": False, "enums": False, "domains": False, "composite_types": False,
             "range_types": False, "sequences": False, "functions": False, "aggregates": False, "operators": False,
             "external_types": False, "external_functions": False,
             "default_privileges": False, "publications": False, "event_triggers": False, "casts": False, "operator_families": False, "operator_classes": False, "foreign_servers": False, "foreign_data_wrappers": False, "tables": False, "views": False, "materialized_views": False,
@@ -101,7 +102,7 @@ def load_with_digest(text: str, path: str = "schema.yaml") -> tuple[Schema, str]
 class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerReader, TypeReader, SequenceReader,
              ExtensionReader, FunctionReader, ExclusionReader, UserTypeReader, InheritsReader,
              CollationReader, RuleReader, StatisticsReader, QueryReader, ViewReader, PolicyReader, AggregateReader, OperatorReader, OperatorClassReader, PublicationReader, EventTriggerReader, TextSearchReader,
-             ForeignServerReader):
+             ForeignServerReader, DatabaseReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
 
     def load(self, text: str) -> Schema:
@@ -224,6 +225,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             operator_families=families,
             foreign_servers=servers,
             foreign_data_wrappers=self.foreign_data_wrappers(top["foreign_data_wrappers"][1]) if "foreign_data_wrappers" in top else (),
+            database_settings=self.database_settings(top["database"][1]) if "database" in top else (),
         ))
 
 

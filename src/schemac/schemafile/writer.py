@@ -31,6 +31,7 @@ from schemac.schemafile.grants import (grants_flow as _grants_flow, owner_spec, 
                                        written_grants, written_namespaces)
 from schemac.schemafile.policies import written_policies
 from schemac.schemafile.publications import written_publications
+from schemac.schemafile.database_settings import written_database
 from schemac.schemafile.event_triggers import written_event_triggers
 from schemac.schemafile.casts import written_casts
 from schemac.schemafile.opclasses import written_operator_classes
@@ -313,7 +314,7 @@ def _named(spec: Any, obj: Any, key: str) -> Any:
 
 
 def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
-    doc: dict = {}
+    doc: dict = written_database(schema)
     if schema.extensions:
         doc["extensions"] = [extension_spec(e) for e in schema.extensions]
     used = {t.schema for t in schema.tables}

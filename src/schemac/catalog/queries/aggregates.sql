@@ -15,8 +15,8 @@
 -- default), s (SHAREABLE), w (READ_WRITE); sspace, msspace: SSPACE, MSSPACE (0: unset).
 -- Parameter: schemas, an array of schema names. One row per aggregate.
 WITH fn AS (
-  SELECT p.oid, CASE WHEN n.nspname IN ('pg_catalog', 'public') THEN CASE WHEN p.proname::text ~ '[."]' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END
-                     ELSE CASE WHEN n.nspname::text ~ '[."]' THEN '"' || replace(n.nspname::text, '"', '""') || '"' ELSE n.nspname::text END || '.' || CASE WHEN p.proname::text ~ '[."]' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END END AS name
+  SELECT p.oid, CASE WHEN n.nspname IN ('pg_catalog', 'public') THEN CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END
+                     ELSE CASE WHEN n.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(n.nspname::text, '"', '""') || '"' ELSE n.nspname::text END || '.' || CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END END AS name
   FROM pg_catalog.pg_proc p
   JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 )
@@ -42,7 +42,7 @@ SELECT p.oid AS aggregate_oid,
        a.agginitval AS initcond,
        a.aggminitval AS minitcond,
        (SELECT CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN o.oprname::text
-                    ELSE CASE WHEN opn.nspname::text ~ '[."]' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || o.oprname::text END
+                    ELSE CASE WHEN opn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || o.oprname::text END
         FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace opn ON opn.oid = o.oprnamespace
         WHERE o.oid = a.aggsortop) AS sortop,
        p.proparallel::text AS parallel,

@@ -27,8 +27,8 @@ SELECT con.conrelid AS table_oid,
        i.indoption::int2[] AS options,
        ARRAY(
          SELECT (SELECT CASE WHEN opc.opcdefault THEN NULL
-                             WHEN opn.nspname = 'pg_catalog' THEN CASE WHEN opc.opcname::text ~ '[."]' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END
-                             ELSE CASE WHEN opn.nspname::text ~ '[."]' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || CASE WHEN opc.opcname::text ~ '[."]' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END END
+                             WHEN opn.nspname = 'pg_catalog' THEN CASE WHEN opc.opcname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END
+                             ELSE CASE WHEN opn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || CASE WHEN opc.opcname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END END
                  FROM pg_catalog.pg_opclass opc
                  JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
                  WHERE opc.oid = k.opcoid)
@@ -37,7 +37,7 @@ SELECT con.conrelid AS table_oid,
        ) AS opclasses,
        ARRAY(
          SELECT (SELECT CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN op.oprname::text
-                             ELSE CASE WHEN opn.nspname::text ~ '[."]' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || op.oprname::text END
+                             ELSE CASE WHEN opn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || op.oprname::text END
                  FROM pg_catalog.pg_operator op
                  JOIN pg_catalog.pg_namespace opn ON opn.oid = op.oprnamespace
                  WHERE op.oid = k.opoid)

@@ -1,5 +1,5 @@
 -- Functions and procedures of the requested schemas in the languages schemac writes (managed_language.sql: not
--- internal ones, nor C ones of a base type). library: a C function's library (probin, `$libdir/postgis-3`), its
+-- C and internal ones of a base type). library: a C function's library (probin, `$libdir/postgis-3`), its
 -- body then the link symbol. body: the
 -- source text Postgres keeps as given (pg_proc.prosrc), or of a SQL-standard body (BEGIN ATOMIC / RETURN,
 -- PostgreSQL 14+, kept as a parse tree in prosqlbody) its deparse, `RETURN (a + b)` or `BEGIN ATOMIC ... END`
@@ -35,9 +35,9 @@ SELECT p.oid AS function_oid,
        p.proretset AS returns_set,
        p.proconfig::text[] AS config,
        (SELECT CASE WHEN sn.nspname IN ('pg_catalog', 'public') THEN ''
-                    ELSE CASE WHEN sn.nspname::text ~ '[."]' THEN '"' || replace(sn.nspname::text, '"', '""') || '"'
+                    ELSE CASE WHEN sn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(sn.nspname::text, '"', '""') || '"'
                               ELSE sn.nspname::text END || '.' END
-               || CASE WHEN s.proname::text ~ '[."]' THEN '"' || replace(s.proname::text, '"', '""') || '"' ELSE s.proname::text END
+               || CASE WHEN s.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(s.proname::text, '"', '""') || '"' ELSE s.proname::text END
         FROM pg_catalog.pg_proc s JOIN pg_catalog.pg_namespace sn ON sn.oid = s.pronamespace
         WHERE s.oid = p.prosupport) AS support,
        p.pronargdefaults AS default_count,

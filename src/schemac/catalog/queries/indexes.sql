@@ -98,8 +98,8 @@ SELECT i.indrelid AS table_oid,
                             pg_catalog.pg_get_expr(pi.indpred, pi.indrelid))) AS attached_to
 FROM pg_catalog.pg_index i
 CROSS JOIN (SELECT array_agg(opc.oid) AS oids,
-                   array_agg(CASE WHEN opn.nspname = 'pg_catalog' THEN CASE WHEN opc.opcname::text ~ '[."]' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END
-                                  ELSE CASE WHEN opn.nspname::text ~ '[."]' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || CASE WHEN opc.opcname::text ~ '[."]' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END END) AS names
+                   array_agg(CASE WHEN opn.nspname = 'pg_catalog' THEN CASE WHEN opc.opcname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END
+                                  ELSE CASE WHEN opn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || CASE WHEN opc.opcname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END END) AS names
             FROM pg_catalog.pg_opclass opc
             JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
             WHERE NOT opc.opcdefault) nd

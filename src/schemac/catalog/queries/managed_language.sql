@@ -1,12 +1,12 @@
 -- A fragment functions.sql and unmanaged.sql include (a block comment `include managed_language`), over pg_proc `p`
 -- and pg_language `l`: true where the function's body is one schemac writes. Procedural languages' are text; a C
 -- function's is its library and link symbol (probin, prosrc: `AS '$libdir/postgis-3', 'LWGEOM_addpoint'`, as PostGIS's
--- legacy.sql makes them outside the extension), made again as written where the library is installed. Not so an
--- internal function (Postgres's own C symbols), nor a C function that is a base type's I/O or support function or
--- takes or returns a base or shell type of the database's own (a type schemac does not make: CREATE TYPE t (INPUT =
--- t_in, ...) needs them as one piece; the migration expects the type, and them, to be there).
-(l.lanname <> 'internal'
- AND (l.lanname <> 'c' OR (
+-- legacy.sql makes them outside the extension), made again as written where the library is installed; an internal
+-- function's is the name of one of Postgres's own C functions (prosrc: `AS 'pg_num_nonnulls'`), which every server
+-- has. Not so a C or internal function that is a base type's I/O or support function or takes or returns a base or
+-- shell type of the database's own (a type schemac does not make: CREATE TYPE t (INPUT = t_in, ...) needs them as one
+-- piece; the migration expects the type, and them, to be there).
+((l.lanname NOT IN ('c', 'internal') OR (
    NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type io
                WHERE p.oid IN (io.typinput, io.typoutput, io.typreceive, io.typsend, io.typmodin, io.typmodout,
                                io.typanalyze, io.typsubscript))

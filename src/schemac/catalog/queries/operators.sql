@@ -9,11 +9,11 @@
 -- pg.names.reference_part).
 -- Parameter: schemas, an array of schema names. One row per operator.
 WITH fn AS (
-  SELECT p.oid, CASE WHEN n.nspname::text ~ '[."]' THEN '"' || replace(n.nspname::text, '"', '""') || '"' ELSE n.nspname::text END AS schema_name, CASE WHEN p.proname::text ~ '[."]' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END AS name
+  SELECT p.oid, CASE WHEN n.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(n.nspname::text, '"', '""') || '"' ELSE n.nspname::text END AS schema_name, CASE WHEN p.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(p.proname::text, '"', '""') || '"' ELSE p.proname::text END AS name
   FROM pg_catalog.pg_proc p
   JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 ), op AS (
-  SELECT o.oid, o.oprnamespace, CASE WHEN n.nspname::text ~ '[."]' THEN '"' || replace(n.nspname::text, '"', '""') || '"' ELSE n.nspname::text END AS schema_name, o.oprname::text AS name
+  SELECT o.oid, o.oprnamespace, CASE WHEN n.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(n.nspname::text, '"', '""') || '"' ELSE n.nspname::text END AS schema_name, o.oprname::text AS name
   FROM pg_catalog.pg_operator o
   JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
 )

@@ -17,15 +17,15 @@ SELECT t.oid AS type_oid,
        t.typname::text AS type_name,
        pg_catalog.format_type(r.rngsubtype, NULL) AS subtype,
        CASE WHEN NOT opc.opcdefault
-            THEN CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN CASE WHEN opc.opcname::text ~ '[."]' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END
-                      ELSE CASE WHEN opn.nspname::text ~ '[."]' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || CASE WHEN opc.opcname::text ~ '[."]' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END END END AS subtype_opclass,
+            THEN CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN CASE WHEN opc.opcname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END
+                      ELSE CASE WHEN opn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || CASE WHEN opc.opcname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END END END AS subtype_opclass,
        CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN r.rngcollation::pg_catalog.regcollation::text END AS collation,
        CASE WHEN r.rngcanonical <> 0
-            THEN CASE WHEN cn.nspname IN ('pg_catalog', 'public') THEN CASE WHEN cp.proname::text ~ '[."]' THEN '"' || replace(cp.proname::text, '"', '""') || '"' ELSE cp.proname::text END
-                      ELSE CASE WHEN cn.nspname::text ~ '[."]' THEN '"' || replace(cn.nspname::text, '"', '""') || '"' ELSE cn.nspname::text END || '.' || CASE WHEN cp.proname::text ~ '[."]' THEN '"' || replace(cp.proname::text, '"', '""') || '"' ELSE cp.proname::text END END END AS canonical,
+            THEN CASE WHEN cn.nspname IN ('pg_catalog', 'public') THEN CASE WHEN cp.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(cp.proname::text, '"', '""') || '"' ELSE cp.proname::text END
+                      ELSE CASE WHEN cn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(cn.nspname::text, '"', '""') || '"' ELSE cn.nspname::text END || '.' || CASE WHEN cp.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(cp.proname::text, '"', '""') || '"' ELSE cp.proname::text END END END AS canonical,
        CASE WHEN r.rngsubdiff <> 0
-            THEN CASE WHEN dn.nspname IN ('pg_catalog', 'public') THEN CASE WHEN dp.proname::text ~ '[."]' THEN '"' || replace(dp.proname::text, '"', '""') || '"' ELSE dp.proname::text END
-                      ELSE CASE WHEN dn.nspname::text ~ '[."]' THEN '"' || replace(dn.nspname::text, '"', '""') || '"' ELSE dn.nspname::text END || '.' || CASE WHEN dp.proname::text ~ '[."]' THEN '"' || replace(dp.proname::text, '"', '""') || '"' ELSE dp.proname::text END END END AS subtype_diff,
+            THEN CASE WHEN dn.nspname IN ('pg_catalog', 'public') THEN CASE WHEN dp.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(dp.proname::text, '"', '""') || '"' ELSE dp.proname::text END
+                      ELSE CASE WHEN dn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(dn.nspname::text, '"', '""') || '"' ELSE dn.nspname::text END || '.' || CASE WHEN dp.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(dp.proname::text, '"', '""') || '"' ELSE dp.proname::text END END END AS subtype_diff,
        mt.typname::text AS multirange,
        mt.oid AS multirange_oid,
        COALESCE((SELECT json_agg(json_build_array(p.oid::bigint, p.prorettype = r.rngmultitypid, p.pronargs, p.provariadic <> 0))

@@ -3,7 +3,7 @@
 --   foreign table        pg_class relkind 'f' that is a partition or in an inheritance tree (the others are managed as
 --                        tables: tables.sql; views and materialized views are managed: views.sql)
 --   function (plain and window), procedure, aggregate   pg_proc prokind 'f'/'w', 'p', 'a': those
---             functions.sql does not manage (window functions, internal ones and C ones of a base type:
+--             functions.sql does not manage (window functions, C and internal ones of a base type:
 --             managed_language.sql; aggregates.sql
 --             manages every aggregate); not those internal to
 --             another object (a range type's constructor functions, whose privileges range_types.sql reads); one
@@ -52,6 +52,9 @@
 -- tablespace). An index's method is managed (indexes.sql).
 -- Transforms (CREATE TRANSFORM FOR type LANGUAGE lang: an extension's are left out): kind 'transform', the database's,
 -- "for type language lang".
+-- Custom settings of this database (ALTER DATABASE ... SET app.x: kind 'custom database setting', the setting's name; Postgres's
+-- own are managed: database_settings.sql) and ALTER ROLE ... IN DATABASE ... SET (kind 'role setting in database',
+-- "setting for role"), by name alone (a value may be a secret), the database's.
 -- Subscriptions of this database are listed by name alone: their connection strings are never read. Enums and domains are managed (enums.sql, domains.sql), and
 -- so are EXCLUDE constraints (exclusions.sql).
 -- Parameter: schemas, an array of schema names.
@@ -260,6 +263,17 @@ SELECT 'foreign data wrapper privileges', '', w.fdwname::text  -- GRANT USAGE ON
 FROM pg_catalog.pg_foreign_data_wrapper w
 WHERE w.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_foreign_data_wrapper'::regclass)
   AND w.fdwacl IS NOT NULL
+UNION ALL  -- ALTER DATABASE ... SET of a custom setting (a name with a dot; the others are managed: database_settings.sql)
+           -- and ALTER ROLE ... IN DATABASE ... SET of this database (pg_db_role_setting): by the setting's name alone
+           -- (a value may hold a secret: Supabase's app.settings.jwt_secret); a role's own settings of every database
+           -- (setdatabase 0) are the cluster's, not the database's
+SELECT CASE WHEN s.setrole = 0 THEN 'custom database setting' ELSE 'role setting in database' END, '',
+       pg_catalog.split_part(cfg, '=', 1)
+       || CASE WHEN s.setrole = 0 THEN '' ELSE ' for ' || pg_catalog.pg_get_userbyid(s.setrole)::text END
+FROM pg_catalog.pg_db_role_setting s
+CROSS JOIN LATERAL pg_catalog.unnest(s.setconfig) cfg
+WHERE s.setdatabase = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
+  AND (s.setrole <> 0 OR pg_catalog.strpos(pg_catalog.split_part(cfg, '=', 1), '.') > 0)
 UNION ALL
 SELECT 'user mapping', '', (CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(m.umuser)::text END)
                            || '@' || m.srvname::text
