@@ -6,7 +6,7 @@ that would *add* something is, seen from a live database, something *missing*.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.aggregates import diff_aggregates

@@ -6,7 +6,7 @@ COLUMN that makes the sequence)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from schemac.model.frozen import frozen
 from typing import Optional
 
