@@ -63,3 +63,47 @@ def test_the_models_objects_compare_as_before():
     assert t == Table(name="t", columns=(b,)) and {t, Table(name="t", columns=(b,))} == {t}
     assert repr(a).startswith("Column(name='id', type='bigint', nullable=False")
     assert pickle.loads(pickle.dumps(t)) == t  # (the forked reader's, generate's child's)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_replace_is_dataclasses_replace(shape):
+    """frozen.replace copies the __dict__ of a @frozen object: the same object as dataclasses.replace makes (its
+    fields, equality, hash, key-shared __dict__ of the same size), the original untouched, the same errors."""
+    import sys
+
+    from schemac.model.frozen import replace
+
+    ours, _ = _pair(SHAPES[shape])
+    names = [f.name for f in dataclasses.fields(ours)]
+    for v in VALUES:
+        x = ours(**{k: v[k] for k in names})
+        for changes in ({}, {n: 7 for n in names[:1]}, {n: "z" for n in names}):
+            new, theirs = replace(x, **changes), dataclasses.replace(x, **changes)
+            assert new is not x and type(new) is ours and new.__dict__ == theirs.__dict__
+            assert list(new.__dict__) == list(theirs.__dict__) == names
+            assert sys.getsizeof(new.__dict__) == sys.getsizeof(theirs.__dict__)
+            assert (new == theirs) is (theirs == dataclasses.replace(x, **changes)) and repr(new) == repr(theirs)
+        assert x.__dict__ == {k: v[k] for k in names}
+        with pytest.raises(TypeError):
+            replace(x, no_such_field=1)
+
+
+def test_replace_leaves_to_dataclasses_what_is_more_than_fields():
+    """A class with __post_init__ or an init=False field, an object holding more than its fields (Schema's index
+    of its tables), a plain dataclass: dataclasses.replace's object, not a copy of the __dict__."""
+    from schemac.model import Schema
+    from schemac.model.frozen import replace
+
+    seen = []
+    post = frozen(type("Post", (), {"__annotations__": {"a": "int"}, "__post_init__": lambda self: seen.append(self.a)}))
+    replace(post(1), a=2)
+    assert seen == [1, 2]
+    derived = frozen(type("Derived", (), {"__annotations__": {"a": "int", "b": "int"}, "b": field(default=0, init=False)}))
+    with pytest.raises(ValueError):
+        replace(derived(1), b=3)  # (dataclasses': an init=False field cannot be given)
+    t = Table(name="t")
+    s = Schema(tables=(t,))
+    assert s.table("public", "t") is t
+    assert replace(s, tables=()).table("public", "t") is None
+    plain = dataclass(type("Plain", (), {"__annotations__": {"a": "int"}}))
+    assert replace(plain(1), a=2) == plain(2)

@@ -6,7 +6,7 @@ import os
 import sys
 from typing import Callable, NoReturn, Optional
 
-from schemac.commands.loading import loading
+from schemac.commands.loading import loading, may_skip_teardown
 
 with loading():  # no cyclic GC while modules load (commands/loading.py)
     import click
@@ -136,6 +136,8 @@ def generate(ctx: click.Context, schema_path: str, out_dir: str, name: Optional[
     result = run(schema_path, out_dir, name=name, message=message, dry_run=dry_run, check=check,
                  allow_destructive=allow_destructive, concurrently=concurrently, verify=verify, dev_url=dev_url)
     _report_generated(result)
+    if may_skip_teardown():
+        _end_process(0)
 
 
 @main.command()
@@ -317,6 +319,8 @@ def inspect(database_url: Optional[str], schemas: tuple[str, ...], old_schema_fl
     for note in inspect_notes(s):
         click.echo(note, err=True)
     warn_verbatim(result.yaml, output or "schema.yaml", result.schema)
+    if may_skip_teardown():
+        _end_process(0)
 
 
 main.add_command(check_queries)

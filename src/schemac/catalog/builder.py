@@ -7,7 +7,7 @@ answers the others: on `diff`'s fast path that work was after the last reply, on
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Any, Optional
 
 from schemac.catalog import kindrows

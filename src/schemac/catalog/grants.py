@@ -3,7 +3,7 @@ not its defaults: model.grants.owner_holds_defaults)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Any, Optional, TypeVar
 
 T = TypeVar("T")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 import json
 from typing import Any, Callable, Optional
 

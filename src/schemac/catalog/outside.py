@@ -14,7 +14,7 @@ and so is a cast whose function the read does not hold.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 
 from schemac.model import Schema, Unmanaged
 from schemac.model.functions import function_names, runs_a_known_function

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import replace
+from schemac.model.frozen import replace
 from schemac.model.frozen import frozen
 from typing import Iterator, Optional
 

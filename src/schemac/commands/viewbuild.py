@@ -14,7 +14,7 @@ error each view records, are those of running the statements one by one."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Iterable, Optional
 
 import psycopg

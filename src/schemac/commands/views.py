@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.aggregates import same_result

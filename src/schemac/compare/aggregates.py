@@ -10,7 +10,7 @@ FUNCTION and DROP TYPE under an aggregate.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Any, Callable, Optional
 
 from schemac.compare.changes import ENUM_REBUILT, Change

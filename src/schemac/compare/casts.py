@@ -7,7 +7,7 @@ Postgres refuses DROP FUNCTION and DROP TYPE under a cast.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.aggregates import diff_overloads

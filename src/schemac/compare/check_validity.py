@@ -17,7 +17,7 @@ that holds it) and the copies below it that must be validated are validated agai
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.changes import Change

@@ -3,7 +3,7 @@ rest of the comparison to see."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Callable
 
 from schemac.compare.normalize import rename_column_in_expression

@@ -9,7 +9,7 @@ that kind on that column), and a child with no change of its own gets its defaul
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Iterator, Optional
 
 from schemac.compare.changes import INHERITED, Change

@@ -6,7 +6,7 @@ that would *add* something is, seen from a live database, something *missing*.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.aggregates import diff_aggregates
@@ -142,6 +142,8 @@ def _kept_below(per_table: dict[tuple[str, str], list[Change]], cur_tables: dict
     child that drops it too drops it after: AFTER_ONLY)."""
     drops = {(c.schema, c.table, c.name) for changes in per_table.values() for c in changes
              if c.kind == "drop_column" and c.cause is None}
+    if not drops:  # (the common case: no walk of every table's columns for nothing)
+        return set()
     keeps: dict[tuple, set] = {}
     for key in per_table:
         old, new = cur_tables[key], des_tables[key]
@@ -161,6 +163,8 @@ def _not_inherited(changes: list[Change], old: Table, new: Table,
     marked INHERITED: they run no statement of their own, but order what depends on them (a partition
     attached below it). A partition detached to be attached again takes its own changes. `only`: the parents'
     DROP COLUMNs a child keeps (_kept_below): the parent's made ONLY, a child's own that drops it too after."""
+    if not changes and not new.inherits:  # (most tables: nothing to mark, no INHERIT to make again)
+        return []
     parents = _stable_parents(old, new)
     parent = {(c.kind, c.name) for key in parents for c in per_table.get(key, ())}
     out = [c if c.kind not in CARRIED_TO_PARTITIONS or (c.kind, c.name) not in parent else

@@ -3,7 +3,7 @@ name and comment in place: another event, tags or function is a drop and a creat
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.changes import Change

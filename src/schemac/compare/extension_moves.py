@@ -13,7 +13,7 @@ and stays as it is.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.model import Schema

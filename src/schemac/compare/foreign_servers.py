@@ -4,7 +4,7 @@ has no ALTER either: the table is dropped and created again (`remade_foreign_tab
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Callable, Optional
 
 from schemac.compare.changes import Change

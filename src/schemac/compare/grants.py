@@ -7,7 +7,7 @@ statement whatever the server's version means by them). An owner is compared onl
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from schemac.model.frozen import frozen
 from typing import Optional, Union
 

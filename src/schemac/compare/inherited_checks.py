@@ -14,7 +14,7 @@ one. So, for the differ:
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.changes import Change

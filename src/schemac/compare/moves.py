@@ -9,7 +9,7 @@ again what followed the table by itself (a sequence dropped and made again would
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Container, Optional, Union
 
 from schemac.compare.changes import Change

@@ -3,7 +3,7 @@ and NO INHERIT beside the nullability compare.tables compares."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.changes import INHERITED, NAMED_BELOW, Change

@@ -13,7 +13,7 @@ OPERATOR FAMILY, which takes the classes in it along, and a CREATE with ALTER OP
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.aggregates import diff_overloads

@@ -11,7 +11,7 @@ policies: compare.readers). An operator whose function this migration drops or r
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.aggregates import diff_overloads

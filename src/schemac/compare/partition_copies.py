@@ -9,7 +9,7 @@ table has (refused) and leave the copies schema.yaml does not list.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.tables import constraint_key, index_signature

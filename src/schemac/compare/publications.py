@@ -5,7 +5,7 @@ member is dropped before and added after. The owner is compared where schema.yam
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Callable, Optional, Union
 
 from schemac.compare.changes import Change, remade_columns

@@ -8,7 +8,7 @@ ones then finds nothing to do, so they are compared with a new object's instead.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 
 from schemac.compare.aggregates import replaceable_aggregate
 from schemac.compare.changes import GENERATED_REBUILT, Change, remade_columns

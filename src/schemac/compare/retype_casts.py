@@ -10,7 +10,7 @@ the rows) and the planner to cast the rest through text.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 
 from schemac.compare.changes import Change
 from schemac.compare.types import base_type, keyed_domains

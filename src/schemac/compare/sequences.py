@@ -7,7 +7,7 @@ sequence schema.yaml renames keeps owning its column."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 
 from schemac.compare.moves import old_key
 from schemac.model import Schema, Sequence

@@ -10,7 +10,7 @@ nothing."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from schemac.model.frozen import replace
 
 from schemac.compare.changes import DOMAIN_CHECKS_LATER, Change
 from schemac.compare.routine_dependents import dropped_functions

@@ -11,7 +11,7 @@ them out.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 
 from schemac.compare.changes import Change
 from schemac.model import Table

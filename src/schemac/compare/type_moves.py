@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Any, Optional
 
 from schemac.compare.changes import Change

@@ -5,7 +5,7 @@ search dictionary's options can, its template cannot."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.changes import Change

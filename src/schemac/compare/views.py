@@ -14,7 +14,7 @@ that only exist to make another possible), in the order the dependency graph giv
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.aggregates import replaceable_aggregate

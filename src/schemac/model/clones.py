@@ -9,7 +9,7 @@ clones whose state is not their parent trigger's: every other clone follows its 
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Iterable, NamedTuple
 
 from .tables import Table

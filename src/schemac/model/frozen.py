@@ -10,8 +10,9 @@ third less (the import of `schemac diff`'s modules: 0.41 -> 0.26 s of CPU on a l
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, fields
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Optional, TypeVar
 
 T = TypeVar("T", bound=type)
 
@@ -19,7 +20,39 @@ T = TypeVar("T", bound=type)
 def frozen(cls: T) -> T:
     cls = dataclass(frozen=True, eq=False, repr=False)(cls)
     cls.__eq__, cls.__hash__, cls.__repr__ = _eq, _hash, _repr
+    _COPIED[cls] = _copied_fields(cls)
     return cls
+
+
+def replace(obj: Any, /, **changes: Any) -> Any:
+    """dataclasses.replace, faster for a @frozen class (its __init__ takes every field and does nothing else):
+    the new object's __dict__ is the old one's, updated, in the same order (so the same key-sharing), instead of
+    __init__ setting each field through object.__setattr__ (a Table, 37 fields: ~49 -> ~8 us). An object that
+    holds more than its fields (Schema's table index), a field not of the class, any other class: dataclasses'."""
+    cls = obj.__class__
+    names = _COPIED.get(cls)
+    if names is not None:
+        old = obj.__dict__
+        if len(old) == len(names) and names.issuperset(changes):
+            new = object.__new__(cls)
+            held = new.__dict__
+            held.update(old)
+            held.update(changes)
+            return new
+    return dataclasses.replace(obj, **changes)
+
+
+def _copied_fields(cls: type) -> Optional[frozenset[str]]:
+    """The names of `cls`'s fields, when each is an __init__ argument its __init__ only stores; else None."""
+    every = cls.__dict__["__dataclass_fields__"]
+    if hasattr(cls, "__post_init__") or hasattr(cls, "__slots__") and "__dict__" not in dir(cls):
+        return None
+    if any(f._field_type is not dataclasses._FIELD or not f.init for f in every.values()):  # type: ignore[attr-defined]
+        return None  # (InitVar, ClassVar, init=False: dataclasses' replace knows them)
+    return frozenset(every)
+
+
+_COPIED: dict[type, Optional[frozenset[str]]] = {}
 
 
 def _eq(self: Any, other: Any) -> Any:

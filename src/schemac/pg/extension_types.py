@@ -11,7 +11,7 @@ migration applied where the search_path held the schema): the same type, no chan
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Iterable, Optional
 
 from schemac.model import Extension

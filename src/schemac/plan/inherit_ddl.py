@@ -12,7 +12,7 @@ scratch parent is dropped at once (all in the migration's transaction).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 
 from sqlglot import exp
 

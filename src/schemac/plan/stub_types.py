@@ -5,7 +5,7 @@ reads the view itself."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 
 from schemac.compare.changes import Change
 from schemac.compare.views import reads_itself, view_keys

@@ -11,7 +11,7 @@ writes for such views."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.changes import Change

@@ -4,7 +4,7 @@ quoted by pg.names and types rendered by sqlglot."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Optional, Union
 
 from sqlglot import exp

@@ -3,7 +3,7 @@ migration drops or alters (`generate` warns), and which a database lacks (`diff`
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Sequence
 
 from schemac.compare.changes import Change

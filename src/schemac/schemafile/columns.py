@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 

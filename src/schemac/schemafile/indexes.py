@@ -3,7 +3,7 @@ INCLUDE, storage parameters."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 
 from yaml.nodes import Node, ScalarNode
 

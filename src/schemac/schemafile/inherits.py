@@ -6,7 +6,7 @@ first, in its order, then the others in the order above (where a column added to
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.errors import SchemaFileError

@@ -14,7 +14,7 @@ owner of it is pinned.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Any, Optional
 
 from schemac.model import Schema

@@ -7,7 +7,7 @@ import re
 
 from yaml.nodes import Node
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 
 from schemac.model import TextSearchConfig, TextSearchDictionary, TextSearchMapping
 from schemac.pg.searchnames import parse_search_name

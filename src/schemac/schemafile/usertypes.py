@@ -3,7 +3,7 @@ domains in one type namespace per schema."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Optional
 
 from yaml.nodes import Node, ScalarNode

@@ -7,7 +7,7 @@ compiles it back into the same database (the corpus round-trip tests hold it to 
 
 from __future__ import annotations
 
-from dataclasses import replace
+from schemac.model.frozen import replace
 from typing import Any, Optional
 
 import yaml
