@@ -22,6 +22,7 @@ from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.compare.grants import defaulted, object_changes
 from schemac.compare.moves import old_key
 from schemac.compare.normalize import normal_form
+from schemac.pg.column_storage import storage_of
 from schemac.compare.around import around_recreated, recreated_uses
 from schemac.compare.opclasses import around_operator_classes
 from schemac.compare.tables import diff_table, parameters_changed
@@ -149,9 +150,9 @@ def _comments(v: View) -> tuple:
 
 def _defaults(v: View) -> dict:
     """The column defaults, each in its normal form (a written default and Postgres's deparse compare alike), and
-    a materialized view's columns' statistics targets."""
-    return {c.name: (normal_form(c.default) if c.default is not None else None, c.statistics)
-            for c in v.columns if c.default is not None or c.statistics is not None}
+    a materialized view's columns' statistics targets and storage (none where it is its type's own, when known)."""
+    return {c.name: (normal_form(c.default) if c.default is not None else None, c.statistics, storage_of(v, c))
+            for c in v.columns if c.default is not None or c.statistics is not None or storage_of(v, c) is not None}
 
 
 def stand_in(v: View, members: bool = True) -> Table:

@@ -23,6 +23,7 @@ class ViewColumn:
     comment: Optional[str] = None
     default: Optional[str] = None
     statistics: Optional[int] = None  # a materialized view's: ALTER ... ALTER COLUMN ... SET STATISTICS
+    storage: Optional[str] = None  # a materialized view's: ... SET STORAGE, where not its type's typstorage
     # Its collation where not its type's own (as a table column's): Postgres's answer for the query, or schema.yaml's
     # beside `type` for a stub, which must have it (CREATE OR REPLACE VIEW cannot change a column's collation).
     collation: Optional[str] = None

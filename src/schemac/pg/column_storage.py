@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Optional
 from schemac.pg.types import type_name
 
 if TYPE_CHECKING:
-    from schemac.model import Column
+    from schemac.model import Column, View, ViewColumn
 
 STORAGES = ("plain", "external", "extended", "main")
 COMPRESSIONS = ("pglz", "lz4")
@@ -45,6 +45,13 @@ def default_storage(type_text: str) -> Optional[str]:
     if _PRECISION.sub("", name) in _FIXED:  # timestamp(3) with time zone, interval(2)
         return "plain"
     return "extended" if name in _BUILTIN_EXTENDED else None
+
+
+def storage_of(v: "View", c: "ViewColumn") -> Optional[str]:
+    """A materialized view column's storage, none where it is its type's own (the type: Postgres's answer)."""
+    typed = {o.name: o.type for o in v.output}
+    return None if c.storage is not None and typed.get(c.name) and default_storage(typed[c.name]) == c.storage \
+        else c.storage
 
 
 def column_settings(c: "Column") -> tuple:

@@ -11,6 +11,7 @@ from sqlglot import exp
 from schemac.compare.changes import Change
 from schemac.model import Table, View, collate_sql
 from schemac.compare.normalize import normal_form
+from schemac.pg.column_storage import default_storage, storage_of
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
@@ -88,12 +89,21 @@ def view_defaults(v: View, old: Optional[View] = None) -> list[exp.Expression]:
 
 
 def _statistics(v: View, old: Optional[View]) -> list[exp.Expression]:
-    """ALTER MATERIALIZED VIEW ... ALTER COLUMN ... SET STATISTICS where a column's target differs from `old`'s."""
+    """ALTER MATERIALIZED VIEW ... ALTER COLUMN ... SET STATISTICS / SET STORAGE where a column's target or storage
+    differs from `old`'s (a storage removed goes back to its type's own: SET STORAGE DEFAULT is 16's)."""
     was = {c.name: c.statistics for c in old.columns} if old is not None else {}
-    return [ddl.command("ALTER", "MATERIALIZED VIEW", qualified(v.schema, v.name), "ALTER COLUMN", quote_ident(name),
-                        f"SET STATISTICS {-1 if target is None else int(target)}")
-            for name, target in {**{n: None for n in was}, **{c.name: c.statistics for c in v.columns}}.items()
-            if was.get(name) != target]
+    out = [ddl.command("ALTER", "MATERIALIZED VIEW", qualified(v.schema, v.name), "ALTER COLUMN", quote_ident(name),
+                       f"SET STATISTICS {-1 if target is None else int(target)}")
+           for name, target in {**{n: None for n in was}, **{c.name: c.statistics for c in v.columns}}.items()
+           if was.get(name) != target]
+    stored = {c.name: storage_of(old, c) for c in old.columns} if old is not None else {}
+    typed = {o.name: o.type for o in [*(old.output if old is not None else ()), *v.output]}
+    for name, storage in {**{n: None for n in stored}, **{c.name: storage_of(v, c) for c in v.columns}}.items():
+        if stored.get(name) != storage:
+            back = storage or default_storage(typed.get(name) or "text") or "extended"
+            out.append(ddl.command("ALTER", "MATERIALIZED VIEW", qualified(v.schema, v.name), "ALTER COLUMN",
+                                   quote_ident(name), f"SET STORAGE {back.upper()}"))
+    return out
 
 
 def view_statements(change: Change) -> Optional[list[exp.Expression]]:

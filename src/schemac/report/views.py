@@ -74,7 +74,8 @@ def _comments(v: View) -> str:
 
 def _defaults(v: View) -> str:
     return "; ".join([f"{c.name}: {c.default}" for c in v.columns if c.default is not None] + [
-        f"{c.name}: statistics {c.statistics}" for c in v.columns if c.statistics is not None]) or "none"
+        f"{c.name}: statistics {c.statistics}" for c in v.columns if c.statistics is not None] + [
+        f"{c.name}: storage {c.storage}" for c in v.columns if c.storage is not None]) or "none"
 
 
 def parameters_difference(c: Change, difference: type, what: str, path: str, file: Optional[str], line: Optional[int]):

@@ -9,6 +9,7 @@ from typing import Optional
 from yaml.nodes import Node, ScalarNode
 
 from schemac.model import View, ViewColumn
+from schemac.pg.column_storage import STORAGES
 from schemac.pg.expressions import ExpressionError, check_expression, is_verbatim
 from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.pg.views import QueryError, view_query
@@ -21,7 +22,8 @@ VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False
 MATERIALIZED_VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False,
                           "columns": False, "with_data": False, "indexes": False, "grants": False, "owner": False,
                           "with": False, "renamed_from": False, "statistics": False, "cluster_on": False}
-VIEW_COLUMN_KEYS = {"comment": False, "default": False, "statistics_target": False, "type": False, "collation": False}
+VIEW_COLUMN_KEYS = {"comment": False, "default": False, "statistics_target": False, "storage": False, "type": False,
+                    "collation": False}
 
 
 class ViewReader(StorageReader):
@@ -79,14 +81,14 @@ class ViewReader(StorageReader):
             for col, col_key, col_node in (self.w.mapping(f["columns"][1], f"columns of {what}") if "columns" in f
                                            else ()):
                 self.identifier(col_key, f"column name of {what}")
-                default = stats = type_ = collation = None
+                default = stats = type_ = collation = storage = None
                 if isinstance(col_node, ScalarNode):  # shorthand: just the comment
                     comment = self.w.string(col_node, f"comment of column '{col}' of {what}")
                 else:
                     cf = self.w.fields(col_node, f"column '{col}' of {what}", VIEW_COLUMN_KEYS)
                     if not cf:
                         raise self.fail(col_node, f"column '{col}' of {what} needs a comment, a default, a "
-                                                  "statistics_target or a type")
+                                                  "statistics_target, a storage or a type")
                     if "type" in cf:
                         type_ = self.view_column_type(cf["type"][1], f"type of column '{col}' of {what}", materialized)
                     if "collation" in cf:  # the stub's COLLATE: beside its type only
@@ -100,6 +102,10 @@ class ViewReader(StorageReader):
                             raise self.fail(cf["statistics_target"][1], f"{where}: only a materialized view's column "
                                                                         "has one")
                         stats = statistics_target(self, cf["statistics_target"][1], where)
+                    if "storage" in cf and not materialized:  # ALTER MATERIALIZED VIEW ... SET STORAGE
+                        raise self.fail(cf["storage"][1], f"storage of column '{col}' of {what}: only a materialized "
+                                                          "view's column has one")
+                    storage = self.choice(cf, "storage", STORAGES, f"column '{col}' of {what}")
                     if materialized and "default" in cf:
                         raise self.fail(col_node, f"column '{col}' of {what}: a materialized view's column has no "
                                                   "default (nothing is inserted through it)")
@@ -107,7 +113,7 @@ class ViewReader(StorageReader):
                         if "comment" in cf else None
                     default = self.view_default(cf, col, what) if "default" in cf else None
                 columns.append(ViewColumn(col, type_, comment=comment, default=default, statistics=stats,
-                                          collation=collation))
+                                          collation=collation, storage=storage))
             indexes = tuple(self.index(k, v, what, lambda col, _node, _what: col)
                             for _, k, v in (self.w.mapping(f["indexes"][1], f"indexes of {what}") if "indexes" in f
                                             else ()))

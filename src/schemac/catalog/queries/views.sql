@@ -8,6 +8,7 @@
 -- prefixed "toast."; toast_table: whether it has one); a view's reloptions are its options.
 -- columns: one JSON object per column in order: {name, type (format_type), comment, default (ALTER VIEW ...
 -- ALTER COLUMN ... SET DEFAULT, deparsed), statistics (a materialized view's SET STATISTICS target, or null),
+-- storage (a materialized view's SET STORAGE where not its type's typstorage, as columns.sql reads a table's, or null),
 -- collation (where not its type's own, as columns.sql reads a table column's: COLLATE "C" of what the query reads)}.
 -- statistics: a materialized view's extended statistics objects (statistics_objects.sql, as tables.sql's), else NULL.
 -- depends: what the query reads, from pg_depend of the view's _RETURN rule (normal dependencies):
@@ -103,6 +104,8 @@ SELECT c.oid AS view_oid,
                   'comment', ad.description,
                   'default', pg_catalog.pg_get_expr(df.adbin, df.adrelid),
                   'statistics', NULLIF(a.attstattarget, -1)::int,
+                  'storage', CASE WHEN c.relkind = 'm' AND a.attstorage <> t.typstorage THEN CASE a.attstorage
+                               WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' ELSE 'extended' END END,
                   'collation', CASE WHEN a.attcollation <> t.typcollation
                                     THEN a.attcollation::pg_catalog.regcollation::text END) ORDER BY a.attnum)
          FROM pg_catalog.pg_attribute a
