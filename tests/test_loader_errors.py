@@ -125,6 +125,12 @@ CASES = [
      "cluster_on of materialized view 'mv': 'mv_b' is none of its indexes"),
     ("view-column-statistics", "views:\n  v:\n    query: SELECT 1 AS a\n    columns:\n      a: {statistics_target: 10}\n",
      5, "only a materialized view's column has one"),
+    ("view-column-storage", "views:\n  v:\n    query: SELECT 1 AS a\n    columns:\n      a: {storage: external}\n",
+     5, "storage of column 'a' of view 'v': only a materialized view's column has one"),
+    ("matview-column-storage-word", "materialized_views:\n  mv:\n    query: SELECT 'x'::text AS a\n    columns:\n"
+     "      a: {storage: outside}\n", 5, "storage"),
+    ("view-flag-spelling", "views:\n  v:\n    query: SELECT 1 AS a\n    security_barrier: 'maybe'\n", 4,
+     "security_barrier of view 'v' must be true or false (or a spelling of one Postgres reads"),
     ("exclusion-statistics", "tables:\n  t:\n    columns: {a: integer}\n    exclude:\n"
      "      - {elements: [{expression: abs(a), with: '=', statistics_target: 10}]}\n", 5, "statistics_target"),
     ("trigger-from-without-constraint", "tables:\n  t:\n    columns: {a: integer}\n    triggers:\n"

@@ -51,6 +51,8 @@ def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[s
     check = options.get("check_option")
     return View(name=row["view_name"], query=definition, schema=row["schema_name"], materialized=row["materialized"],
                 security_barrier=_flag(options.get("security_barrier")), security_invoker=_flag(options.get("security_invoker")),
+                spelled=tuple(f"{k}={options[k]}" for k in ("security_barrier", "security_invoker")
+                              if options.get(k) is not None and options[k] not in ("true", "false")),
                 check_option=check.lower() if check else None,  # type: ignore[arg-type]
                 with_data=row["populated"] or not row["materialized"], indexes=tuple(sorted(indexes, key=lambda i: i.name)),
                 triggers=tuple(sorted(triggers, key=lambda t: t.name)), rules=tuple(sorted(rules, key=lambda r: r.name)),

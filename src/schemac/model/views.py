@@ -78,6 +78,9 @@ class View(Qualified):
     toast_table: bool = field(default=True, compare=False, metadata={"recorded": False})  # as a table's
     renamed_from: Optional[str] = _hint()  # its old name, or schema.name (moved: ALTER VIEW ... SET SCHEMA)
     statistics: tuple[Statistics, ...] = ()  # of a materialized view: CREATE STATISTICS ... FROM it
+    # security_barrier / security_invoker as reloptions keep them where not spelled true or false ("security_barrier=on"):
+    # the same option, made again with its own spelling (schema.yaml's string), so the catalog holds the text it held.
+    spelled: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def stub_columns(self) -> tuple[ViewColumn, ...]:

@@ -35,7 +35,6 @@ TOAST_PARAMETERS = {name: spec for name, spec in HEAP_PARAMETERS.items()
                                     *_ANALYZE)}
 TOAST_PREFIX = "toast."
 _ENUM = ("auto", "on", "off", "true", "false", "yes", "no", "1", "0")  # vacuum_index_cleanup, any case
-_BOOL_WORDS = ("true", "false", "yes", "no")
 _OCTAL = re.compile(r"[+-]?0[0-7]+")
 
 
@@ -61,11 +60,18 @@ def parameter_error(name: str, value: str) -> Optional[str]:
 
 
 def _is_bool(value: str) -> bool:
-    """Postgres's parse_bool: a prefix of true/false/yes/no, on, of[f], 1, 0, in any case, no blanks."""
+    return pg_boolean(value) is not None
+
+
+def pg_boolean(value: str) -> Optional[bool]:
+    """Postgres's parse_bool: a prefix of true/false/yes/no, on, of[f], 1, 0, in any case, no blanks; None for
+    anything else."""
     v = value.lower()
-    if v in ("1", "0", "on", "of", "off"):
+    if v in ("1", "on") or (v and ("true".startswith(v) or "yes".startswith(v))):
         return True
-    return bool(v) and any(word.startswith(v) for word in _BOOL_WORDS)
+    if v in ("0", "of", "off") or (v and ("false".startswith(v) or "no".startswith(v))):
+        return False
+    return None
 
 
 def _number(value: str, integer: bool) -> Optional[float]:

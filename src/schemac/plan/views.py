@@ -27,8 +27,10 @@ def _word(v: View) -> str:
 
 def create_view(v: View, replace: bool = False) -> exp.Command:
     """CREATE [OR REPLACE] [MATERIALIZED] VIEW name [WITH (...)] AS query [WITH ... CHECK OPTION | WITH NO DATA]."""
-    options = [f"{o}={str(on).lower()}" for o, on in (("security_barrier", v.security_barrier),
-                                                      ("security_invoker", v.security_invoker)) if on is not None]
+    spelled = dict(s.partition("=")[::2] for s in v.spelled)
+    options = [f"{o}={spelled.get(o) or str(on).lower()}" for o, on in (("security_barrier", v.security_barrier),
+                                                                         ("security_invoker", v.security_invoker))
+               if on is not None]
     tail = ""
     if v.check_option:
         tail = f"\nWITH {v.check_option.upper()} CHECK OPTION"

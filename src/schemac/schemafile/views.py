@@ -10,6 +10,7 @@ from yaml.nodes import Node, ScalarNode
 
 from schemac.model import View, ViewColumn
 from schemac.pg.column_storage import STORAGES
+from schemac.pg.reloptions import pg_boolean
 from schemac.pg.expressions import ExpressionError, check_expression, is_verbatim
 from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.pg.views import QueryError, view_query
@@ -50,6 +51,20 @@ class ViewReader(StorageReader):
             return canonical_type(self.w.string(node, where))
         except TypeSyntaxError as e:
             raise self.fail(node, f"{where}: {e}") from None
+
+    def view_flag(self, f: dict, key: str, what: str) -> tuple[Optional[bool], Optional[str]]:
+        """security_barrier / security_invoker: true or false, or a string as Postgres spells a boolean ('on', 'yes',
+        '1'...), which reloptions keep as written: (its value, that spelling or None)."""
+        if key not in f:
+            return None, None
+        node = f[key][1]
+        if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:str":
+            value = pg_boolean(node.value)
+            if value is None:
+                raise self.fail(node, f"{key} of {what} must be true or false (or a spelling of one Postgres reads: "
+                                      f"'on', 'off', 'yes', 'no', '1', '0'), not {node.value!r}")
+            return value, node.value
+        return self.w.boolean(node, f"{key} of {what}"), None
 
     def _cluster_on(self, f: dict, indexes: tuple, what: str) -> Optional[str]:
         """`cluster_on`: one of the materialized view's `indexes` (ALTER ... CLUSTER ON needs it made first)."""
@@ -126,8 +141,8 @@ class ViewReader(StorageReader):
             rules = tuple(self.rule(k, v, what, view=True)  # type: ignore[attr-defined]
                           for _, k, v in (self.w.mapping(f["rules"][1], f"rules of {what}") if "rules" in f else ()))
             check = self.choice(f, "check_option", ("local", "cascaded"), what)
-            barrier, invoker = (self.w.boolean(f[k][1], f"{k} of {what}") if k in f else None
-                                for k in ("security_barrier", "security_invoker"))
+            (barrier, barrier_text), (invoker, invoker_text) = (self.view_flag(f, k, what)
+                                                                for k in ("security_barrier", "security_invoker"))
             out.append(View(name, query, schema, materialized, barrier, invoker, check,  # type: ignore[arg-type]
                             self.w.boolean(f["with_data"][1], f"with_data of {what}") if "with_data" in f else True,
                             indexes, self.opt_string(f, "comment", what), tuple(columns), self.w.src(key_node),
@@ -135,6 +150,8 @@ class ViewReader(StorageReader):
                             owner=self.owner(f, what), triggers=triggers, rules=rules,
                             parameters=self.storage_parameters(f, what, heap=True),  # type: ignore[attr-defined]
                             renamed_from=self.moved_from(f, what, schema, name), statistics=stats,
+                            spelled=tuple(f"{k}={t}" for k, t in (("security_barrier", barrier_text),
+                                                                  ("security_invoker", invoker_text)) if t is not None),
                             cluster_on=self._cluster_on(f, indexes, what)))
         return out
 

@@ -248,8 +248,9 @@ def _function(f: Function) -> dict:
 def _view(v: View) -> dict:
     """A view as schema.yaml declares it: the query as Postgres deparses it, options, comments, indexes."""
     spec: dict = {"schema": v.schema} if v.schema != "public" else {}
-    spec.update({k: on for k, on in (("security_barrier", v.security_barrier), ("security_invoker", v.security_invoker))
-                 if on is not None})
+    spelled = dict(s.partition("=")[::2] for s in v.spelled)
+    spec.update({k: spelled.get(k, on) for k, on in (("security_barrier", v.security_barrier),
+                                                      ("security_invoker", v.security_invoker)) if on is not None})
     spec.update(_drop_empty({"check_option": v.check_option}))
     if v.materialized and not v.with_data:
         spec["with_data"] = False
