@@ -246,6 +246,7 @@ def table_of(row: dict[str, Any], columns: list[tuple[int, Column]], constraints
         row_level_security=row["row_level_security"],
         force_row_level_security=row["force_row_level_security"], foreign=kindrows.foreign_table(row),
         validated_checks=tuple(row["validated_checks"]), **security,
+        copy_comments=tuple((n, text) for n, text in row["copy_comments"]), row_type_comment=row["row_type_comment"],
     )
 
 
