@@ -23,7 +23,7 @@ from schemac.compare.publications import diff_publications
 from schemac.compare.event_triggers import diff_event_triggers
 from schemac.compare.check_validity import diff_validated_checks
 from schemac.compare.trigger_clones import diff_clone_comments, diff_cloned_triggers
-from schemac.compare.copy_comments import diff_copy_comments
+from schemac.compare.copies import diff_copy_comments
 from schemac.compare.foreign_servers import FOREIGN_REMADE, diff_foreign_servers, foreign_drift, remade_foreign_tables
 from schemac.compare.partition_copies import with_detached_copies, without_implied_twin_copies
 from schemac.compare.partitioning import partition_of_key

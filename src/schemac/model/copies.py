@@ -1,4 +1,4 @@
-"""A child's copy of a parent's constraint, as a change of its comment names it (compare/copy_comments.py)."""
+"""A child's copy of a parent's constraint, as a change of its comment names it (compare/copies.py)."""
 
 from __future__ import annotations
 

@@ -305,7 +305,7 @@ class Table(Qualified):
     validated_checks: tuple[str, ...] = ()
     # Its comments on its copies of its parents' constraints (COMMENT ON CONSTRAINT name ON child: a CHECK it has from them
     # only, a partition's clone of a foreign key, PostgreSQL 18's inherited NOT NULL), (name, comment) sorted by name:
-    # compare/copy_comments.py. The comment on its row type (COMMENT ON TYPE table), which Postgres keeps apart.
+    # compare/copies.py. The comment on its row type (COMMENT ON TYPE table), which Postgres keeps apart.
     copy_comments: tuple[tuple[str, str], ...] = ()
     row_type_comment: Optional[str] = None
     # A child's columns it has from its parents only (pg_attribute.attislocal false): the catalog's, and

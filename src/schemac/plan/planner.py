@@ -230,7 +230,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [ddl.comment_on_table(t, change.new.comment)]  # type: ignore
     if k == "set_row_type_comment":  # COMMENT ON TYPE of the table's row type
         return [ddl.command("COMMENT", "ON TYPE", qualified(t.schema, t.name), "IS", comment_value(t.row_type_comment))]
-    if k == "set_copy_comment":  # of a copy of a parent's constraint (compare/copy_comments.py)
+    if k == "set_copy_comment":  # of a copy of a parent's constraint (compare/copies.py)
         return [ddl.comment_on_constraint(t, change.name, change.new.comment)]  # type: ignore
     if k == "set_column_comment":
         return [ddl.comment_on_column(t, change.name, change.new.comment)]  # type: ignore

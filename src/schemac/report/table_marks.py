@@ -20,7 +20,7 @@ def marks_difference(c: Change, difference: Any, exp_: Any, act: Any, file: Opti
         e, a = exp_.row_type_comment, act.row_type_comment if act is not None else None
         return difference("comment_changed", "type", c.schema, c.table, None, e, a,
                           f"row type of table {c.schema}.{c.table}: comment is {_q(a)}, expected {_q(e)}", file, line)
-    if c.kind == "set_copy_comment":  # compare/copy_comments.py: `old` the comment the database has
+    if c.kind == "set_copy_comment":  # compare/copies.py: `old` the comment the database has
         e, a = exp_.comment, act.comment
         return difference("comment_changed", f"inherited {exp_.kind}", c.schema, c.table, c.name, e, a,
                           f"inherited {exp_.kind} {c.name}: comment is {_q(a)}, expected {_q(e)}", file, line)
