@@ -139,9 +139,10 @@ class Change:
     # (plan.hazards), and a range to its multirange; "" for any other type.
     from_kind: str = ""
     to_kind: str = ""
-    # Two composite types of different attribute counts: no text form of one reads as the other ('(1,2)' is no
-    # three-attribute literal), where two of one kind otherwise go through text.
-    apart: bool = False
+    # Why no text form of the old type reads as the new one, where two of one kind otherwise go through text
+    # (compare.retype_casts.apart): composite types of different attribute counts ('(1,2)' is no three-attribute
+    # literal), an enum with labels the other lacks, range types over different subtypes; "" where it may.
+    apart: str = ""
 
     @property
     def from_enum(self) -> bool:
