@@ -23,7 +23,7 @@ import os
 import psycopg
 import pytest
 import test_pairs
-from catalog_oracle import comments, fingerprint, fingerprint_difference, sibling_database
+from catalog_oracle import comments, fingerprint, objects, fingerprint_difference, sibling_database
 from conftest import MAJORS
 from pairs import load_pairs
 from sqlx_project import inspected_and_rebuilt
@@ -46,12 +46,13 @@ NEEDS = {"WITHOUT OVERLAPS": ("pg18",), "NOT ENFORCED": ("pg18",), "btree_gist":
 
 # Files of a major's syntax throughout (kinds/not_nulls.sql: PostgreSQL 18's NOT NULL constraints; 15 refuses a
 # partition's own generation expression, kinds/partition_generated.sql).
-NEEDS_FILES = {"not_nulls": ("pg18",), "partition_generated": ("pg18", "pg16")}
+NEEDS_FILES = {"not_nulls": ("pg18",), "partition_generated": ("pg18", "pg16"), "domain_not_nulls": ("pg18",)}
 # Cases of 18's NOT NULL constraints in a file of every major (kinds/copy_comments.sql), by their id.
 NEEDS_CASES = {"comments-on-inherited-not-nulls": ("pg18",)}
-# Files whose cases the comment sweep judges too (catalog_oracle.comments: every pg_description row by its object's
-# identity), for the comments the catalog fingerprint does not read (a foreign key's clone, a row type).
-SWEPT_FILES = {"copy_comments"}
+# Files whose cases the object and comment sweeps judge too (catalog_oracle.objects, .comments: every object a user
+# made, every pg_description row, by its identity), for what the catalog fingerprint does not read (a foreign key's
+# clone, a row type, a domain's NOT NULL constraint).
+SWEPT_FILES = {"copy_comments", "domain_not_nulls"}
 
 
 def _majors_for(pair) -> list[str]:
@@ -90,7 +91,7 @@ def test_kind_pair_and_round_trip(major_db, tmp_path, pair, request):
         with inspected_and_rebuilt(b, tmp_path / "scratch", same_inspect=True) as (_, _, result, c):
             expected, actual = fingerprint(b, order=True), fingerprint(c, order=True)
             if pair.file in SWEPT_FILES:
-                assert comments(c) == comments(b), result.sql
+                assert (objects(c), comments(c)) == (objects(b), comments(b)), result.sql
         assert actual == expected, fingerprint_difference(actual, expected) + "\n" + result.sql
 
     test_pairs.converges(major_db, tmp_path / "pair", pair, with_new=rebuilt, comments_too=pair.file in SWEPT_FILES)
