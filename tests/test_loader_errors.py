@@ -302,6 +302,9 @@ CASES = [
     ("inherited-constraint-a-foreign-key-of-inherits", "tables:\n  r: {columns: {id: {type: integer, primary_key: true}}}\n"
      "  p:\n    columns: {a: integer}\n    foreign_keys: [{name: f, columns: [a], references: {table: r, columns: [id]}}]\n"
      "  c:\n    inherits: [p]\n    inherited_constraints: {f: {comment: x}}\n", 6, "name 'f', which is no CHECK"),
+    ("domain-not-null-unknown-key", "domains:\n  d:\n    type: integer\n    not_null: {nmae: d_nn}\n", 4, "nmae"),
+    ("domain-not-null-name-not-an-identifier", "domains:\n  d:\n    type: integer\n    not_null: {name: [x]}\n", 4,
+     "name of the NOT NULL of domain 'd'"),
     ("row-type-comment-not-a-string", "tables:\n  t:\n    columns: {a: integer}\n    row_type_comment: [x]\n", 4,
      "row_type_comment"),
 ]
