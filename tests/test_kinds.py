@@ -330,11 +330,19 @@ def test_what_is_left_unmanaged_is_listed_and_strict_counts_it(db_url, tmp_path)
         conn.execute("CREATE TYPE pair AS (a int)")
         conn.execute("CREATE TABLE t (id int, EXCLUDE USING btree (id WITH =))")
         conn.execute("CREATE RULE r AS ON DELETE TO t DO INSTEAD NOTHING")
+        # a comment on the row Postgres adds to a foreign key for a partition of the table it references (its name
+        # Postgres's): said, not lost (a partition's clone of its parent's foreign key is managed: inherited_constraints)
+        conn.execute("CREATE TABLE pr (id int PRIMARY KEY) PARTITION BY RANGE (id);"
+                     "CREATE TABLE pr1 PARTITION OF pr FOR VALUES FROM (0) TO (10);"
+                     "CREATE TABLE r (pid int CONSTRAINT r_pid_fkey REFERENCES pr (id))")
+        clone = conn.execute("SELECT conname FROM pg_constraint WHERE conrelid = 'r'::regclass AND conparentid <> 0"
+                             ).fetchone()[0]
+        conn.execute(f"COMMENT ON CONSTRAINT {clone} ON r IS 'the row for pr1'")
     text = inspect_database(db_url).yaml
     listed = text.split("# Not managed by schemac", 1)[1]
-    assert listed == (" (3): listed for reference, never changed.\n"
-                      "#   foreign data wrapper privileges (1): dummy\n#   shell type (1): public.halfmade\n"
-                      "#   user mapping (1): PUBLIC@far\n")
+    assert listed == (" (4): listed for reference, never changed.\n"
+                      f"#   foreign data wrapper privileges (1): dummy\n#   foreign key row comment (1): public.r.{clone}\n"
+                      "#   shell type (1): public.halfmade\n#   user mapping (1): PUBLIC@far\n")
     assert "foreign_data_wrappers:\n  dummy: {}\nforeign_servers:\n  far:\n    wrapper: dummy\n" in text, text
     assert "secret" not in text, text
     assert "no_drops: {event: sql_drop, function: evt}" in text and "  pub:\n    all_tables: true\n" in text, text
@@ -343,7 +351,8 @@ def test_what_is_left_unmanaged_is_listed_and_strict_counts_it(db_url, tmp_path)
     assert check_drift(str(schema), db_url).differences == ()
     strict = check_drift(str(schema), db_url, strict=True).differences
     assert sorted((d.kind, d.object_type, d.name) for d in strict) == [
-        ("unmanaged_object", "foreign data wrapper privileges", "dummy"), ("unmanaged_object", "shell type", "halfmade"),
+        ("unmanaged_object", "foreign data wrapper privileges", "dummy"),
+        ("unmanaged_object", "foreign key row comment", f"r.{clone}"), ("unmanaged_object", "shell type", "halfmade"),
         ("unmanaged_object", "user mapping", "PUBLIC@far")]
 
 

@@ -52,6 +52,9 @@
 -- tablespace). An index's method is managed (indexes.sql).
 -- Transforms (CREATE TRANSFORM FOR type LANGUAGE lang: an extension's are left out): kind 'transform', the database's,
 -- "for type language lang".
+-- A comment on one of the foreign key rows Postgres adds on a referencing table for each partition of a referenced
+-- partitioned table (conparentid: a row of the same table; its name is Postgres's): kind 'foreign key row comment',
+-- "table.constraint" (a partition's clone of its parent's foreign key is managed: tables.sql's copy_comments).
 -- Subscriptions of this database are listed by name alone: their connection strings are never read. Enums and domains are managed (enums.sql, domains.sql), and
 -- so are EXCLUDE constraints (exclusions.sql).
 -- Parameter: schemas, an array of schema names.
@@ -260,6 +263,15 @@ SELECT 'foreign data wrapper privileges', '', w.fdwname::text  -- GRANT USAGE ON
 FROM pg_catalog.pg_foreign_data_wrapper w
 WHERE w.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_foreign_data_wrapper'::regclass)
   AND w.fdwacl IS NOT NULL
+UNION ALL
+SELECT 'foreign key row comment', n.nspname::text, c.relname::text || '.' || k.conname::text
+FROM pg_catalog.pg_constraint k  -- a comment on a row Postgres adds to a foreign key for each partition of the table it
+JOIN pg_catalog.pg_class c ON c.oid = k.conrelid  -- references (named by Postgres): not managed, said rather than lost
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_constraint pk ON pk.oid = k.conparentid AND pk.conrelid = k.conrelid
+JOIN pg_catalog.pg_description kd ON kd.objoid = k.oid AND kd.objsubid = 0
+                                 AND kd.classoid = 'pg_catalog.pg_constraint'::regclass
+WHERE n.nspname = ANY (%(schemas)s::name[]) AND k.contype = 'f'
 UNION ALL
 SELECT 'user mapping', '', (CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(m.umuser)::text END)
                            || '@' || m.srvname::text
