@@ -31,8 +31,8 @@
 -- VALIDATE CONSTRAINT), by name; a NOT ENFORCED parent's (18) is not NOT VALID.
 -- copy_comments: [name, comment] of each copy it has of a parent's constraint that has a comment of its own: a CHECK
 -- (or, 18, a NOT NULL) it has from its parents only (not conislocal) under their name, a partition's clone of its
--- parent's foreign key (conparentid; not the rows Postgres adds for a referenced partition, whose parent row is this
--- table's own). row_type_comment: the comment on its row type (COMMENT ON TYPE table, pg_type reltype).
+-- parent's foreign key (conparentid) under its name (not one Postgres named otherwise, nor the rows it adds for a
+-- referenced partition, whose parent row is this table's own: unmanaged.sql lists their comments). row_type_comment: the comment on its row type (COMMENT ON TYPE table, pg_type reltype).
 -- Parameter: schemas, an array of schema names. One row per table.
 SELECT c.oid AS table_oid,
        n.nspname::text AS schema_name,
@@ -91,7 +91,8 @@ SELECT c.oid AS table_oid,
                                                                 AND pk.conname = k.conname
                                 WHERE pi.inhrelid = c.oid)
                     OR k.contype = 'f' AND EXISTS (SELECT 1 FROM pg_catalog.pg_constraint pk
-                                                   WHERE pk.oid = k.conparentid AND pk.conrelid <> k.conrelid))
+                                                   WHERE pk.oid = k.conparentid AND pk.conrelid <> k.conrelid
+                                                     AND pk.conname = k.conname))
              ORDER BY k.conname COLLATE "C") AS copy_comments,
        td.description AS row_type_comment,
        /* include statistics_objects */ AS statistics

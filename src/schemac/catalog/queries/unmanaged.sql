@@ -54,7 +54,8 @@
 -- "for type language lang".
 -- A comment on one of the foreign key rows Postgres adds on a referencing table for each partition of a referenced
 -- partitioned table (conparentid: a row of the same table; its name is Postgres's): kind 'foreign key row comment',
--- "table.constraint" (a partition's clone of its parent's foreign key is managed: tables.sql's copy_comments).
+-- "table.constraint", and on a partition's clone of its parent's foreign key that Postgres named otherwise than the
+-- parent's (the name was taken); the others are managed: tables.sql's copy_comments.
 -- Subscriptions of this database are listed by name alone: their connection strings are never read. Enums and domains are managed (enums.sql, domains.sql), and
 -- so are EXCLUDE constraints (exclusions.sql).
 -- Parameter: schemas, an array of schema names.
@@ -268,7 +269,7 @@ SELECT 'foreign key row comment', n.nspname::text, c.relname::text || '.' || k.c
 FROM pg_catalog.pg_constraint k  -- a comment on a row Postgres adds to a foreign key for each partition of the table it
 JOIN pg_catalog.pg_class c ON c.oid = k.conrelid  -- references (named by Postgres): not managed, said rather than lost
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-JOIN pg_catalog.pg_constraint pk ON pk.oid = k.conparentid AND pk.conrelid = k.conrelid
+JOIN pg_catalog.pg_constraint pk ON pk.oid = k.conparentid AND (pk.conrelid = k.conrelid OR pk.conname <> k.conname)
 JOIN pg_catalog.pg_description kd ON kd.objoid = k.oid AND kd.objsubid = 0
                                  AND kd.classoid = 'pg_catalog.pg_constraint'::regclass
 WHERE n.nspname = ANY (%(schemas)s::name[]) AND k.contype = 'f'
