@@ -112,7 +112,6 @@ def apart_why(kind: str, a: tuple[str, str], b: tuple[str, str], was: dict, will
             return (f"{'labels' if len(missing) > 1 else 'label'} {', '.join(repr(v) for v in missing[:5])} of "
                     f"{a[1]} {'are' if len(missing) > 1 else 'is'} no label of {b[1]}: a row holding "
                     f"{'one' if len(missing) > 1 else 'it'} has no value there")
-    if kind in ("range type", "multirange type") and subtypes.get(a) != subtypes.get(b):
-        return (f"{kind}s over {subtypes.get(a) or 'another subtype'} and {subtypes.get(b) or 'another subtype'}: "
-                "no text form of one reads as the other")
+    if kind in ("range type", "multirange type") and a in subtypes and b in subtypes and subtypes[a] != subtypes[b]:
+        return f"{kind}s over {subtypes[a]} and {subtypes[b]}: no text form of one reads as the other"
     return ""
