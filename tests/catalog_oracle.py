@@ -141,7 +141,7 @@ QUERIES = {
                t.typnotnull, pg_get_expr(t.typdefaultbin, 0), t.typcollation::regcollation::text,
                (SELECT array_agg(k.conname || ' ' || pg_get_constraintdef(k.oid)
                                  || COALESCE(' -- ' || obj_description(k.oid, 'pg_constraint'), '') ORDER BY k.conname)
-                FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c'),
+                FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype IN ('c', 'n')),  -- 'n': 17+'s NOT NULL, named
                obj_description(t.oid, 'pg_type'),
                (SELECT array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' ' || a.attcollation::regcollation::text
                                  || COALESCE(' -- ' || col_description(t.typrelid, a.attnum), '') ORDER BY a.attnum)

@@ -126,7 +126,7 @@ def test_no_two_modules_share_a_confusable_name():
     families = {"__init__", "tables", "types", "columns", "constraints", "indexes", "sequences", "extensions",
                 "history", "functions", "triggers", "views", "policies", "grants", "queries", "usertypes",
                 "collations", "rules", "aggregates", "textsearch", "publications", "event_triggers", "operators", "casts", "opclasses",
-                "foreign_servers", "database_settings"}
+                "foreign_servers", "database_settings", "copies"}
     seen: dict[str, str] = {}
     for name in _modules():
         last = name.rsplit(".", 1)[-1]

@@ -297,6 +297,22 @@ CASES = [
      "    primary_key: {columns: [a]}\n", 4, "is in the primary key, whose NOT NULL Postgres makes validated"),
     ("not-null-no-inherit-partitioned", "tables:\n  t:\n    partition_by: {strategy: list, key: a}\n    columns:\n"
      "      a: {type: integer, not_null: {no_inherit: true}}\n", 5, "a partitioned table's NOT NULL cannot be no_inherit"),
+    ("inherited-constraints-not-a-child", "tables:\n  t:\n    columns: {a: integer}\n"
+     "    inherited_constraints: {t_a_check: {comment: x}}\n", 4, "inherited_constraints are a partition's or an INHERITS"),
+    ("inherited-constraint-no-comment", "tables:\n  p: {columns: {a: integer}, checks: {k: a > 0}}\n  c:\n    inherits: [p]\n"
+     "    inherited_constraints:\n      k: {comments: x}\n", 6, "comments"),
+    ("inherited-constraint-a-string", "tables:\n  p: {columns: {a: integer}, checks: {k: a > 0}}\n  c:\n    inherits: [p]\n"
+     "    inherited_constraints:\n      k: x\n", 6, "must be a mapping ({comment: ...})"),
+    ("inherited-constraint-unknown", "tables:\n  p: {columns: {a: integer}, checks: {k: a > 0}}\n  c:\n    inherits: [p]\n"
+     "    inherited_constraints:\n      q: {comment: x}\n", 3, "name 'q', which is no CHECK, NOT NULL or (of a partition) foreign key"),
+    ("inherited-constraint-a-foreign-key-of-inherits", "tables:\n  r: {columns: {id: {type: integer, primary_key: true}}}\n"
+     "  p:\n    columns: {a: integer}\n    foreign_keys: [{name: f, columns: [a], references: {table: r, columns: [id]}}]\n"
+     "  c:\n    inherits: [p]\n    inherited_constraints: {f: {comment: x}}\n", 6, "name 'f', which is no CHECK"),
+    ("domain-not-null-unknown-key", "domains:\n  d:\n    type: integer\n    not_null: {nmae: d_nn}\n", 4, "nmae"),
+    ("domain-not-null-name-not-an-identifier", "domains:\n  d:\n    type: integer\n    not_null: {name: [x]}\n", 4,
+     "name of the NOT NULL of domain 'd'"),
+    ("row-type-comment-not-a-string", "tables:\n  t:\n    columns: {a: integer}\n    row_type_comment: [x]\n", 4,
+     "row_type_comment"),
 ]
 
 

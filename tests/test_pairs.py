@@ -24,7 +24,7 @@ from typing import Callable, Optional
 
 import psycopg
 import pytest
-from catalog_oracle import fingerprint, fingerprint_difference, sibling_database, values
+from catalog_oracle import comments, fingerprint, objects, fingerprint_difference, sibling_database, values
 from conftest import MAJORS, each_case_on_one_major
 from pairs import load_pairs
 from security_oracle import security_fingerprint
@@ -70,9 +70,10 @@ def test_pair_applies_over_rows_and_converges(major_db, tmp_path, pair):
     converges(major_db, tmp_path, pair)
 
 
-def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[str], None]] = None) -> None:
+def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[str], None]] = None, comments_too: bool = False) -> None:
     """The pair's migration applied over A's rows converges on the new side (see the module's docstring);
-    `with_new(url)` is given the new side's database while it stands (test_kinds rebuilds it: no second load)."""
+    `with_new(url)` is given the new side's database while it stands (test_kinds rebuilds it: no second load);
+    `comments_too`: every object and every comment by its identity too (catalog_oracle.objects, .comments)."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     _load(a, pair.old)
     before = values(a)
@@ -85,6 +86,7 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[str], None]] 
         _inspected(b, schema)
         expected = fingerprint(b)
         expected_security = security_fingerprint(b)
+        expected_comments = (objects(b), comments(b)) if comments_too else None
         if with_new is not None:
             with_new(b)
     result = generate(str(schema), out, name="new", allow_destructive=pair.destructive)
@@ -105,6 +107,8 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[str], None]] 
     actual_security = security_fingerprint(a)
     assert actual_security == expected_security, \
         fingerprint_difference(actual_security, expected_security) + "\n" + result.sql
+    if comments_too:
+        assert (objects(a), comments(a)) == expected_comments, result.sql
     after = values(a)
     kept = {k: v for k, v in before.items() if k in after and k not in pair.changed}
     assert {k: after[k] for k in kept} == kept, result.sql

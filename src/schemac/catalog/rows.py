@@ -22,6 +22,7 @@ from schemac.pg import triggerdef
 from schemac.pg.indexdef import collation_from_sql, key_collations
 from schemac.pg.redeparse import array_casts_kept as kept
 from schemac.pg.sequences import without_defaults
+from schemac.pg.names import make_object_name
 
 _INDOPTION_DESC, _INDOPTION_NULLS_FIRST = 0x0001, 0x0002  # indoption bits (src/include/catalog/pg_index.h)
 
@@ -246,6 +247,7 @@ def table_of(row: dict[str, Any], columns: list[tuple[int, Column]], constraints
         row_level_security=row["row_level_security"],
         force_row_level_security=row["force_row_level_security"], foreign=kindrows.foreign_table(row),
         validated_checks=tuple(row["validated_checks"]), **security,
+        copy_comments=tuple((n, text) for n, text in row["copy_comments"]), row_type_comment=row["row_type_comment"],
     )
 
 
@@ -281,7 +283,9 @@ def domain_of(row: dict[str, Any]) -> Domain:
                    for c in row["checks"])
     return Domain(name=row["type_name"], type=canonical_type_text(row["type_text"]), schema=row["schema_name"],
                   default=kept(row["default_expr"]), not_null=row["not_null"],
-                  checks=tuple(sorted(checks, key=lambda c: c.name)), comment=row["comment"], collation=collation_from_sql(row["collation"]))
+                  checks=tuple(sorted(checks, key=lambda c: c.name)), comment=row["comment"], collation=collation_from_sql(row["collation"]),
+                  not_null_name=row["not_null_name"] if row["not_null_name"] != make_object_name(row["type_name"], None, "not_null")
+                  else None, not_null_comment=row["not_null_comment"])
 
 
 def sequence_of(row: dict[str, Any]) -> Sequence:

@@ -41,7 +41,8 @@ KINDS = (
     "set_row_security", "add_policy", "alter_policy", "set_owner", "set_operator_owner", "set_object_owner", "revoke", "grant", "set_extension_grants",
     "add_view", "alter_view", "replace_view", "refresh_view", "set_view_defaults", "set_view_parameters",
     "add_publication", "alter_publication", "set_publication_owner", "set_publication_comment",
-    "set_table_comment", "set_column_comment", "set_index_comment", "set_constraint_comment", "set_trigger_comment",
+    "set_table_comment", "set_row_type_comment", "set_column_comment", "set_index_comment", "set_constraint_comment",
+    "set_copy_comment", "set_trigger_comment",
     "set_rule_comment", "set_policy_comment", "set_statistics_comment",
     "set_type_comment", "set_view_comment", "set_foreign_server_owner", "set_foreign_server_comment",
     "set_foreign_data_wrapper_owner", "set_foreign_data_wrapper_comment",
@@ -139,9 +140,10 @@ class Change:
     # (plan.hazards), and a range to its multirange; "" for any other type.
     from_kind: str = ""
     to_kind: str = ""
-    # Two composite types of different attribute counts: no text form of one reads as the other ('(1,2)' is no
-    # three-attribute literal), where two of one kind otherwise go through text.
-    apart: bool = False
+    # Why no text form of the old type reads as the new one, where two of one kind otherwise go through text
+    # (compare.retype_casts.apart): composite types of different attribute counts ('(1,2)' is no three-attribute
+    # literal), an enum with labels the other lacks, range types over different subtypes; "" where it may.
+    apart: str = ""
 
     @property
     def from_enum(self) -> bool:

@@ -25,7 +25,8 @@ def created_by_create_table(t: Table, parent: Optional[Table] = None, tables: Op
                                 comment=None, **{**DEFAULT_SETTINGS, **_COPIED(inherited[c.name])})
                         if c.name in inherited else replace(c, **DEFAULT_SETTINGS) for c in t.columns)
         return replace(t, columns=columns, primary_key=None, uniques=(), checks=(), foreign_keys=(), indexes=(),
-                       comment=None, triggers=(), exclusions=(), rules=(), statistics=(), cluster_on=None, **_NO_REPLICA_IDENTITY)
+                       comment=None, triggers=(), exclusions=(), rules=(), statistics=(), cluster_on=None, row_type_comment=None,
+                       **_NO_REPLICA_IDENTITY)
     repeated = repeated_keys(t)
     given = inherited_only_given(t, tables or {})
     return replace(t, columns=tuple(given.get(c.name) or _bare(c) for c in t.columns),
@@ -34,7 +35,7 @@ def created_by_create_table(t: Table, parent: Optional[Table] = None, tables: Op
                    uniques=tuple(replace(u, comment=None, index_comment=None) for u in t.uniques if u not in repeated),
                    checks=tuple(replace(c, comment=None) for c in t.checks if not c.not_valid),
                    foreign_keys=(), indexes=(), comment=None, partition_of=None, triggers=(), exclusions=(), rules=(),
-                   statistics=(), cluster_on=None, **_NO_REPLICA_IDENTITY)
+                   statistics=(), cluster_on=None, row_type_comment=None, **_NO_REPLICA_IDENTITY)
 
 
 def _key_on_inherited(t: Table) -> bool:

@@ -24,6 +24,7 @@ from schemac.compare.database_settings import diff_database_settings
 from schemac.compare.event_triggers import diff_event_triggers
 from schemac.compare.check_validity import diff_validated_checks
 from schemac.compare.trigger_clones import diff_clone_comments, diff_cloned_triggers
+from schemac.compare.copies import diff_copy_comments
 from schemac.compare.foreign_servers import FOREIGN_REMADE, diff_foreign_servers, foreign_drift, remade_foreign_tables
 from schemac.compare.partition_copies import with_detached_copies, without_implied_twin_copies
 from schemac.compare.partitioning import partition_of_key
@@ -357,6 +358,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(diff_clone_comments(cur_tables, des_tables, changes))
     changes.extend(identity_comment_changes(cur_tables, des_tables, changes))
     changes.extend(diff_validated_checks(cur_tables, des_tables, changes))
+    changes.extend(diff_copy_comments(cur_tables, des_tables, changes))
     order = {k: n for n, k in enumerate(KINDS)}
     # Stable sort by kind keeps the declaration order of schema.yaml inside each kind; drops of
     # tables run in reverse declaration order.

@@ -74,8 +74,7 @@ def own_type_sides(changes: list[Change], current: Schema, desired: Schema) -> l
     declared = declared_casts(desired)
 
     subtypes = {**_subtypes(current), **_subtypes(desired)}
-    arity_was = {(t.schema, t.name): len(t.attributes) for t in current.composite_types}
-    arity_will = {(t.schema, t.name): len(t.attributes) for t in desired.composite_types}
+    sides = (_shapes(current), _shapes(desired))
 
     def marked(c: Change) -> Change:
         old, new = base_type(c.old.type, below), base_type(c.new.type, above)  # type: ignore[union-attr]
@@ -87,7 +86,32 @@ def own_type_sides(changes: list[Change], current: Schema, desired: Schema) -> l
             from_kind = _as_builtin_range(to_kind, base_and_dims(old)[0], subtypes.get(b, ""))
         elif from_kind and not to_kind:
             to_kind = _as_builtin_range(from_kind, base_and_dims(new)[0], subtypes.get(a, ""))
-        apart = from_kind == to_kind == "composite type" and arity_was.get(a) != arity_will.get(b)
+        apart = apart_why(from_kind, a, b, *sides, subtypes) if from_kind == to_kind and a != b else ""
         return replace(c, from_kind=from_kind, to_kind=to_kind, direct_cast=direct, apart=apart)
 
     return [marked(c) if c.kind == "alter_column_type" else c for c in changes]
+
+
+def _shapes(schema: Schema) -> dict[tuple[str, str], tuple]:
+    """What the text form of each enum and composite type of `schema` depends on: its labels, its attribute count."""
+    out: dict[tuple[str, str], tuple] = {(e.schema, e.name): tuple(e.values) for e in schema.enums}
+    out.update({(t.schema, t.name): (len(t.attributes),) for t in schema.composite_types})
+    return out
+
+
+def apart_why(kind: str, a: tuple[str, str], b: tuple[str, str], was: dict, will: dict, subtypes: dict) -> str:
+    """Why a value of `a` (current) may spell no value of `b` (desired), two types of one `kind`, through text: a
+    composite of another attribute count, an enum label the other lacks (ALTER COLUMN TYPE ... USING c::text::b
+    fails on the first row holding it), a range (multirange) over another subtype ('[1,3)' is no date range);
+    "" where every value reads back."""
+    if kind == "composite type" and was.get(a) != will.get(b):
+        return "composite types of different attribute counts: no text form of one reads as the other"
+    if kind == "enum":
+        missing = [v for v in was.get(a, ()) if v not in will.get(b, ())]
+        if missing:
+            return (f"{'labels' if len(missing) > 1 else 'label'} {', '.join(repr(v) for v in missing[:5])} of "
+                    f"{a[1]} {'are' if len(missing) > 1 else 'is'} no label of {b[1]}: a row holding "
+                    f"{'one' if len(missing) > 1 else 'it'} has no value there")
+    if kind in ("range type", "multirange type") and a in subtypes and b in subtypes and subtypes[a] != subtypes[b]:
+        return f"{kind}s over {subtypes[a]} and {subtypes[b]}: no text form of one reads as the other"
+    return ""

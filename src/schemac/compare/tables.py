@@ -367,5 +367,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
         ch("set_table_parameters", None, cur, des)
     if (cur.comment or None) != (des.comment or None):
         ch("set_table_comment", None, cur, des)
+    if cur.row_type_comment != des.row_type_comment:  # COMMENT ON TYPE table
+        ch("set_row_type_comment", None, cur, des)
     foreign_table_changes(cur, des, ch)
     return changes

@@ -69,6 +69,7 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
         same_checks = {c.name: (normal_form(c.expression), c.comment, c.not_valid) for c in old.checks} == \
             {c.name: (normal_form(c.expression), c.comment, c.not_valid) for c in new.checks}
         same = (old.type == new.type and same_default(old.default, new.default, new.type) and old.not_null == new.not_null
+                and (old.not_null_name, old.not_null_comment) == (new.not_null_name, new.not_null_comment)
                 and same_checks and old.collation == new.collation)
         return [] if same else ["alter_domain"]
 

@@ -12,6 +12,7 @@ from .queries import Distribution
 from .sequences import Identity
 from .grants import Privilege
 from .policies import Policy
+from .triggers import TRIGGER_EVENTS, Rule, Trigger  # noqa: F401  (re-exported)
 from .statistics_objects import Statistics
 from .source import Qualified, Source, _catalog_only, _hint, _security, _src
 
@@ -247,47 +248,6 @@ class Index:
     attached_to: Optional[str] = None
 
 
-TRIGGER_EVENTS = ("insert", "update", "delete", "truncate")
-
-
-@frozen
-class Trigger:
-    """CREATE [CONSTRAINT] TRIGGER on a table: when it fires, on what, and the function it executes."""
-
-    name: str
-    function: str  # the trigger function, "name" or "schema.name" outside public
-    timing: Literal["before", "after", "instead of"] = "after"
-    events: tuple[str, ...] = ("insert",)  # in TRIGGER_EVENTS order
-    update_columns: tuple[str, ...] = ()  # UPDATE OF these columns
-    for_each_row: bool = False  # FOR EACH ROW, else FOR EACH STATEMENT
-    when: Optional[str] = None  # WHEN (condition) over OLD and NEW
-    arguments: tuple[str, ...] = ()  # string arguments passed to the function
-    old_table: Optional[str] = None  # REFERENCING OLD TABLE AS
-    new_table: Optional[str] = None  # REFERENCING NEW TABLE AS
-    constraint: bool = False  # CREATE CONSTRAINT TRIGGER
-    deferrable: bool = False
-    initially_deferred: bool = False
-    enabled: Literal["origin", "disabled", "replica", "always"] = "origin"  # ALTER TABLE ... ENABLE/DISABLE TRIGGER
-    comment: Optional[str] = None
-    source: Optional[Source] = _src()
-    # FROM: the table a constraint trigger names as referenced (tgconstrrelid), "table" or "schema.table" outside public
-    referenced_table: Optional[str] = None
-
-
-@frozen
-class Rule:
-    """CREATE RULE name AS ON event TO table [WHERE condition] DO [ALSO | INSTEAD] actions."""
-
-    name: str
-    event: Literal["select", "insert", "update", "delete"]
-    instead: bool = False
-    where: Optional[str] = None  # over OLD and NEW
-    actions: tuple[str, ...] = ()  # statements, as pg_get_ruledef deparses them; () is NOTHING
-    comment: Optional[str] = None
-    source: Optional[Source] = _src()
-    enabled: Literal["origin", "disabled", "replica", "always"] = "origin"  # ALTER TABLE ... ENABLE/DISABLE RULE
-
-
 @frozen
 class Partitioning:
     """PARTITION BY <strategy> (<key>) of a partitioned table."""
@@ -343,6 +303,11 @@ class Table(Qualified):
     # The CHECKs it inherits that are validated here while a parent's is NOT VALID (made or attached after the
     # parent's ADD CONSTRAINT ... NOT VALID, or VALIDATE CONSTRAINT on this table), by name, sorted.
     validated_checks: tuple[str, ...] = ()
+    # Its comments on its copies of its parents' constraints (COMMENT ON CONSTRAINT name ON child: a CHECK it has from them
+    # only, a partition's clone of a foreign key, PostgreSQL 18's inherited NOT NULL), (name, comment) sorted by name:
+    # compare/copies.py. The comment on its row type (COMMENT ON TYPE table), which Postgres keeps apart.
+    copy_comments: tuple[tuple[str, str], ...] = ()
+    row_type_comment: Optional[str] = None
     # A child's columns it has from its parents only (pg_attribute.attislocal false): the catalog's, and
     # schema.yaml's `inherited_only:` of a child in an order of its own. Made exactly at CREATE only (no DDL
     # makes a column of an existing table inherited-only), so not compared, as the column order is not.

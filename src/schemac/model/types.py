@@ -37,6 +37,10 @@ class Domain:
     owner: Optional[str] = _security(None)  # None: not compared
     collation: Optional[str] = None  # COLLATE of the domain, by name, when it is not its base type's own
     renamed_from: Optional[str] = _hint()  # its old name, or schema.name (moved: ALTER DOMAIN ... SET SCHEMA)
+    # PostgreSQL 17+ keeps its NOT NULL as a pg_constraint row: its name where not Postgres's (<domain>_not_null), its
+    # comment (COMMENT ON CONSTRAINT name ON DOMAIN).
+    not_null_name: Optional[str] = None
+    not_null_comment: Optional[str] = None
 
 
 @frozen

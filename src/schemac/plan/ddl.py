@@ -332,8 +332,8 @@ def create_domain(d: Domain) -> exp.Command:
              *(["COLLATE", collate(d.collation).sql(dialect=RENDER)] if d.collation else [])]
     if d.default is not None:
         parts += ["DEFAULT", default_expression(d.default).sql(dialect=RENDER)]
-    if d.not_null:
-        parts.append("NOT NULL")
+    if d.not_null:  # under its name (17+ keeps one)
+        parts += ["CONSTRAINT", quote_ident(d.not_null_name), "NOT NULL"] if d.not_null_name else ["NOT NULL"]
     for c in d.checks:
         if not c.not_valid:  # a NOT VALID one is added after (plan.objects)
             parts += ["CONSTRAINT", quote_ident(c.name), check_body(c).sql(dialect=RENDER)]

@@ -29,7 +29,7 @@ from schemac.compare.changes import (AFTER_DETACH, AFTER_ONLY, BEFORE_PARENTS_CO
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.plan.stubs import STUB, STUBBED
 from schemac.compare.defaults_below import DEFAULT_KEPT, parents_of
-from schemac.plan.keys import (Key, collation_keys, twins_before, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs, type_key,
+from schemac.plan.keys import (Key, collation_keys, copy_keys, twins_before, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs, type_key,
                                expression_refs, own_keys, refs_of, table_members, table_refs)
 from schemac.model import Check, Sequence, View
 from schemac.pg.types import type_name
@@ -138,7 +138,7 @@ def deps(c: Change) -> Deps:
             makes |= new.given_keys()  # type: ignore[union-attr]
             removes |= old.given_keys() - new.given_keys()  # type: ignore[union-attr]
     elif k in ("attach_partition", "detach_partition", "alter_partitioning", "set_logging",
-               "set_table_comment", "set_row_security", "set_table_parameters", "set_foreign_table_options",
+               "set_table_comment", "set_row_type_comment", "set_row_security", "set_table_parameters", "set_foreign_table_options",
                "alter_foreign_table", "remake_foreign_table"):
         new_refs.add(_table(t))  # type: ignore[arg-type]
         if k == "attach_partition":  # the parent must have the partition's columns, no more, no less
@@ -182,7 +182,7 @@ def deps(c: Change) -> Deps:
             later = set(old) if c.cause == BEFORE_PARENTS_COLUMNS else set()  # type: ignore[arg-type]
             new_refs |= {r for r in parent_columns if r[3] not in later} | {("table", q.schema, q.name), _table(t)} | \
                 {col(x.name) for x in t.columns if x.name not in later}  # type: ignore[union-attr]
-            makes |= {("joined", q.schema, q.name, x) for x in later}  # type: ignore[union-attr]
+            makes |= {("joined", q.schema, q.name, x) for x in later} | {("inherits from", t.schema, t.name)}  # type: ignore
             at = t.inherits.index(q) if q in t.inherits else -1  # type: ignore[union-attr]  in their order (inhseqno),
             makes.add(("inherit", t.schema, t.name, at))  # type: ignore[union-attr]  the last one leaving a scratch parent
             new_refs.add(("inherit", t.schema, t.name, at - 1))  # type: ignore[union-attr]  (plan.inherit_ddl)
@@ -300,7 +300,7 @@ def deps(c: Change) -> Deps:
         # orders that drop, not the creation.
         old_refs |= refs_of(None, old) if old is not None and k != "replace_view" else set()
     elif k in ("validate_constraint", "enforce_foreign_key", "set_constraint_comment", "set_index_comment", "set_index_parameters",
-               "set_column_comment", "set_trigger_enabled", "set_trigger_comment", "refresh_view", "set_view_comment", "set_view_defaults",
+               "set_column_comment", "set_trigger_enabled", "set_trigger_comment", "set_copy_comment", "refresh_view", "set_view_comment", "set_view_defaults",
                "set_view_parameters",
                "set_rule_comment", "set_policy_comment", "alter_statistics", "set_statistics_comment", "set_publication_owner", "set_publication_comment",
                "set_event_trigger_enabled", "set_event_trigger_owner", "set_event_trigger_comment",
@@ -315,6 +315,8 @@ def deps(c: Change) -> Deps:
             makes |= _trigger_clone_keys(c, new_refs)
         elif k == "set_trigger_comment":  # of a clone (compare/trigger_clones.py): once it is there
             _trigger_clone_keys(c, new_refs)
+        elif k == "set_copy_comment":  # of a copy of a parent's constraint: once the copy is made
+            new_refs |= copy_keys(t, new)  # type: ignore[arg-type]
         if k == "validate_constraint" and t is not None and isinstance(target, Check) and \
                 all(x.name != target.name for x in t.checks):  # a copy of a parent's (compare/check_validity.py)
             new_refs |= {_table(t)} | {("constraint", s, n, target.name) for s, n in

@@ -138,7 +138,8 @@ def _own_type_without_cast(change: Change) -> bool:
     """A retype from or to a type of the schema's own (an enum, a composite, range or multirange type) where
     Postgres has no cast (pg.casts.converts_own: '1' spells no label, no composite, no range) and the schema declares
     none: a cast through text would fail on the rows. Between two of one kind (one enum to another) the values go
-    through text, as their text forms may agree, but for composite types of different attribute counts (`apart`)."""
+    through text, as their text forms may agree, but where they cannot (`apart`: composite types of different attribute
+    counts, an enum label the other lacks, ranges over different subtypes)."""
     if change.direct_cast or (change.from_kind and change.from_kind == change.to_kind and not change.apart):
         return False
     if change.apart:
@@ -152,8 +153,14 @@ def _example(change: Change) -> str:
     c, old, new = change.name, change.old.type, change.new.type  # type: ignore[union-attr]
     if "[" in old + new:
         return ""
-    if change.apart:
+    if change.apart and change.from_kind == "enum":
+        return f" (e.g. using: \"CASE {c} WHEN '<old label>' THEN '<new label>' ELSE {c}::text END::{new}\")"
+    if change.apart and change.from_kind == "range type":
+        return f" (e.g. using: \"{new}(<lower({c}) as a new bound>, <upper({c}) as a new bound>)\")"
+    if change.apart and change.from_kind == "composite type":
         return f" (e.g. using: \"ROW(({c}).<attribute>, ...)::{new}\")"
+    if change.apart:
+        return ""
     if (change.from_kind and change.to_kind) or all(t.endswith("range") for t in (old, new)):
         return f" (e.g. using: \"{c}::text::{new}\" where each value's text spells one)"
     if change.to_enum:
@@ -171,7 +178,7 @@ def _example(change: Change) -> str:
 def _only_casts(change: Change) -> str:
     """What casts a type of the schema's own has, said where one is refused."""
     if change.apart:
-        return "composite types of different attribute counts: no text form of one reads as the other"
+        return change.apart
     if change.from_kind and change.to_kind:
         return f"between {_a(change.from_kind)} and {_a(change.to_kind)}"
     kind = change.to_kind or change.from_kind

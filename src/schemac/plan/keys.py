@@ -373,3 +373,14 @@ def twins_before(t: Table, i: Index) -> set[Key]:
     if t.partition_by is None:
         return set()
     return {("index", t.schema, t.name, j.name) for j in t.indexes if j.name < i.name and index_signature(j) == sig}
+
+
+def copy_keys(t: Table, copy) -> set[Key]:
+    """What a comment on a child's copy of a parent's constraint (model.copies.ConstraintCopy) needs: the child, and the
+    constraint (or NOT NULL) on each table above it, each attached or joined (the copy is made with any of them)."""
+    out: set[Key] = {_table(t), ("inherits from", t.schema, t.name)}
+    for s, n in copy.above:
+        out |= {("constraint", s, n, copy.name), ("attached to", s, n), ("inherits from", s, n)}
+        if copy.column is not None:
+            out.add(("notnull", s, n, copy.column))
+    return out

@@ -14,7 +14,7 @@ from schemac.errors import SchemacError
 from schemac.model import Check, Collation, Domain, Extension, Function, Namespace, TextSearchConfig, TextSearchDictionary
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
-from schemac.pg.names import qualified, quote_ident
+from schemac.pg.names import make_object_name, qualified, quote_ident
 from schemac.plan.member_grant_ddl import member_grant_statements
 from schemac.plan import ddl, routine_ddl, sequence_ddl
 from schemac.plan.aggregate_ddl import aggregate_statements
@@ -186,8 +186,13 @@ def _alter_domain(old: Domain, new: Domain) -> list[exp.Expression]:
     if not same_expression(old.default, new.default):
         out.append(ddl.alter_domain(new, "DROP DEFAULT") if new.default is None else
                    ddl.alter_domain(new, "SET DEFAULT", parse_expression(new.default).sql(dialect=RENDER)))
-    if old.not_null != new.not_null:
-        out.append(ddl.alter_domain(new, "SET NOT NULL" if new.not_null else "DROP NOT NULL"))
+    if old.not_null != new.not_null:  # a named one: ADD CONSTRAINT (17+)
+        out.append(ddl.alter_domain(new, "DROP NOT NULL") if not new.not_null else ddl.alter_domain(
+            new, "ADD CONSTRAINT", quote_ident(new.not_null_name), "NOT NULL") if new.not_null_name else
+            ddl.alter_domain(new, "SET NOT NULL"))
+    elif new.not_null and old.not_null_name != new.not_null_name:
+        out.append(ddl.alter_domain(new, "RENAME CONSTRAINT", quote_ident(_not_null_name(old)), "TO",
+                                    quote_ident(_not_null_name(new))))
     old_checks = {c.name: c for c in old.checks}
     new_checks = {c.name: c for c in new.checks}
     # (Validated, but declared NOT VALID: only adding it again NOT VALID says so.)
@@ -227,4 +232,13 @@ def _domain_check_comments(old: Optional[Domain], new: Domain) -> list[exp.Expre
             out.append(ddl.command("COMMENT", "ON CONSTRAINT", quote_ident(c.name), "ON DOMAIN",
                                    qualified(new.schema, new.name), "IS",
                                    ddl.comment_value(c.comment)))
+    before = old.not_null_comment if old is not None and old.not_null else None  # (SET NOT NULL makes one bare)
+    if new.not_null and new.not_null_comment != before:
+        out.append(ddl.command("COMMENT", "ON CONSTRAINT", quote_ident(_not_null_name(new)), "ON DOMAIN",
+                               qualified(new.schema, new.name), "IS", ddl.comment_value(new.not_null_comment)))
     return out
+
+
+def _not_null_name(d: Domain) -> str:
+    """The name of a domain's NOT NULL constraint (PostgreSQL 17+): its own, or Postgres's <domain>_not_null."""
+    return d.not_null_name or make_object_name(d.name, None, "not_null")

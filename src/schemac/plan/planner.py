@@ -32,6 +32,7 @@ from schemac.plan.graph import ordered
 from schemac.plan.trees import fresh_expression, fresh_type
 from schemac.plan.views import view_statements
 from schemac.plan.preamble import preamble
+from schemac.plan.sql_strings import comment_value
 
 
 # CREATE / DROP / ALTER STATISTICS and their comments (plan/statistics_ddl.py), each one statement.
@@ -227,6 +228,10 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [_alter(t, exp.Drop(tables=[exp.Table(this=ident(name))], kind="CONSTRAINT"))]
     if k == "set_table_comment":
         return [ddl.comment_on_table(t, change.new.comment)]  # type: ignore
+    if k == "set_row_type_comment":  # COMMENT ON TYPE of the table's row type
+        return [ddl.command("COMMENT", "ON TYPE", qualified(t.schema, t.name), "IS", comment_value(t.row_type_comment))]
+    if k == "set_copy_comment":  # of a copy of a parent's constraint (compare/copies.py)
+        return [ddl.comment_on_constraint(t, change.name, change.new.comment)]  # type: ignore
     if k == "set_column_comment":
         return [ddl.comment_on_column(t, change.name, change.new.comment)]  # type: ignore
     raise ValueError(f"no DDL for change kind {k}")

@@ -47,6 +47,7 @@ from schemac.schemafile.typed_tables import check_typed_tables
 from schemac.schemafile.types import TypeReader
 from schemac.schemafile.usertypes import UserTypeReader
 from schemac.schemafile.views import ViewReader
+from schemac.schemafile.copies import CopyReader
 
 TOP_KEYS = {"database": False, "extensions": False, "schemas": False, "collations": False, "text_search_dictionaries": False, "text_search_configs": False, "enums": False, "domains": False, "composite_types": False,
             "range_types": False, "sequences": False, "functions": False, "aggregates": False, "operators": False,
@@ -102,7 +103,7 @@ def load_with_digest(text: str, path: str = "schema.yaml") -> tuple[Schema, str]
 class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerReader, TypeReader, SequenceReader,
              ExtensionReader, FunctionReader, ExclusionReader, UserTypeReader, InheritsReader,
              CollationReader, RuleReader, StatisticsReader, QueryReader, ViewReader, PolicyReader, AggregateReader, OperatorReader, OperatorClassReader, PublicationReader, EventTriggerReader, TextSearchReader,
-             ForeignServerReader, DatabaseReader):
+             ForeignServerReader, DatabaseReader, CopyReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
 
     def load(self, text: str) -> Schema:

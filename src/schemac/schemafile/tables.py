@@ -17,6 +17,7 @@ from schemac.schemafile.replica_identity import ReplicaIdentityReader
 from schemac.schemafile.indexes import check_attached_indexes
 from schemac.schemafile.inherits import check_validated_checks, resolve_inherits
 from schemac.schemafile.triggers import check_cloned_triggers
+from schemac.schemafile.copies import check_copy_comments
 from schemac.pg.typetext import name_parts
 
 MAX_TABLE_COLUMNS = 1600  # PostgreSQL's MaxHeapAttributeNumber
@@ -25,7 +26,8 @@ TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": 
               "checks": False, "indexes": False, "triggers": False, "unlogged": False, "cluster_on": False, "exclude": False,
               "inherits": False, "column_order": False, "inherited_only": False, "of": False, "rules": False, "statistics": False, "queries": False, "row_level_security": False, "policies": False,
               "grants": False, "owner": False, "with": False, "replica_identity": False, "foreign": False,
-              "cloned_triggers": False, "validated_checks": False}
+              "cloned_triggers": False, "validated_checks": False,
+              "inherited_constraints": False, "row_type_comment": False}
 PK_KEYS = {"columns": True, "name": False, "include": False, "without_overlaps": False, "deferrable": False,
            "initially_deferred": False, "comment": False, "index_comment": False, "with": False}
 UNIQUE_KEYS = {"columns": True, "name": False, "include": False, "nulls_not_distinct": False, "without_overlaps": False,
@@ -190,6 +192,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                      cloned_triggers=self.cloned_triggers(f, what),
                      cloned_trigger_comments=self.cloned_trigger_comments(f, what),
                      validated_checks=self.validated_checks(f, what, bool(inherits) or partition_of is not None),  # type: ignore[attr-defined]
+                     **self.copies(f, what, bool(inherits) or partition_of is not None),  # type: ignore[attr-defined]
                      inherits=inherits, of=of, rules=tuple(rules), statistics=tuple(statistics),
                      unlogged=self.w.boolean(f["unlogged"][1], f"unlogged of {what}") if "unlogged" in f else False,
                      cluster_on=self.identifier(f["cluster_on"][1], f"cluster_on of {what}") if "cluster_on" in f else None,
@@ -255,6 +258,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                     _check_referenced_key(t, fk, ref)
         check_cloned_triggers(out)
         check_validated_checks(out)
+        check_copy_comments(out)
         check_attached_indexes(out)
         return out
 

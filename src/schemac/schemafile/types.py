@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from yaml.nodes import Node, SequenceNode
+from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from schemac.model import Domain, Enum
-from schemac.pg.names import MAX_IDENTIFIER_BYTES
+from schemac.pg.names import MAX_IDENTIFIER_BYTES, make_object_name
 from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.schemafile.fields import FieldReader
 
@@ -70,8 +70,19 @@ class TypeReader(FieldReader):
                         return col
                     checks.append(self.check(c_name, c_key, c_node, only_value))
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
-            out.append(Domain(name, type_, schema, default, self.opt_bool(f, "not_null", what), tuple(checks),
+            not_null, nn = self.domain_not_null(f, what, name)
+            out.append(Domain(name, type_, schema, default, not_null, tuple(checks),
                               self.opt_string(f, "comment", what), self.w.src(key), *self.type_security(f, what),
                               self.collation(f["collation"][1], f"collation of {what}") if "collation" in f else None,
-                              self.moved_from(f, what, schema, name)))  # type: ignore[attr-defined]
+                              self.moved_from(f, what, schema, name), **nn))  # type: ignore[attr-defined]
         return out
+
+    def domain_not_null(self, f: dict, what: str, name_: str) -> tuple[bool, dict]:
+        """`not_null: true`, or `{name?, comment?}`: NOT NULL with the name and comment of its constraint (17+)."""
+        if "not_null" not in f or isinstance(f["not_null"][1], ScalarNode):
+            return self.opt_bool(f, "not_null", what), {}
+        g = self.w.fields(f["not_null"][1], f"not_null of {what}", {"name": False, "comment": False})
+        name = self.identifier(g["name"][1], f"name of the NOT NULL of {what}") if "name" in g else None
+        own = make_object_name(name_, None, "not_null")
+        return True, {"not_null_name": None if name == own else name,  # Postgres's own name: as the catalog reads it
+                      "not_null_comment": self.opt_string(g, "comment", f"NOT NULL of {what}")}

@@ -97,8 +97,9 @@ def domain_spec(d: Domain) -> dict:
         spec["schema"] = d.schema
     if d.default is not None:
         spec["default"] = d.default
-    if d.not_null:
-        spec["not_null"] = True
+    if d.not_null:  # {name?, comment?} of its NOT NULL constraint (17+)
+        nn = {k: v for k, v in (("name", d.not_null_name), ("comment", d.not_null_comment)) if v is not None}
+        spec["not_null"] = Flow(nn) if nn else True
     if d.collation is not None:
         spec["collation"] = yaml_spelling(d.collation)
     if d.checks:

@@ -182,6 +182,10 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
             {**({"enabled": states[n]} if n in states else {}), "comment": comments[n]}) for n in sorted({*states, *comments})})
     if t.validated_checks:
         spec["validated_checks"] = _FlowList(t.validated_checks)
+    if t.copy_comments:  # schemafile/copies.py
+        spec["inherited_constraints"] = {n: _Flow({"comment": text}) for n, text in t.copy_comments}
+    if t.row_type_comment is not None:
+        spec["row_type_comment"] = t.row_type_comment
     if t.rules:
         spec["rules"] = rules_spec(t.rules)
     if t.statistics:

@@ -4,6 +4,7 @@
 -- of {name, expression, not_valid, comment} ordered by name; the expression is the deparsed check
 -- without the outer CHECK (...), written with VALUE. (PostgreSQL 17+ also stores a domain's NOT NULL
 -- as a contype 'n' row: nullability comes from typnotnull on every version.)
+-- not_null_name, not_null_comment: that row's name (the caller drops Postgres's own, <domain>_not_null) and comment.
 -- collation: the domain's COLLATE as regcollation prints it (qualified when another schema's), when it is not its base type's own. Types owned by an
 -- extension are left out.
 -- Parameter: schemas, an array of schema names. One row per domain.
@@ -27,12 +28,17 @@ SELECT t.oid AS type_oid,
            AND con.contype = 'c'
        ), '[]'::json) AS checks,
        d.description AS comment,
+       nn.conname::text AS not_null_name,
+       nd.description AS not_null_comment,
        (SELECT t.typcollation::pg_catalog.regcollation::text FROM pg_catalog.pg_type bt
         WHERE bt.oid = t.typbasetype AND t.typcollation <> bt.typcollation) AS collation
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_type'::regclass AND d.objsubid = 0
+LEFT JOIN pg_catalog.pg_constraint nn ON nn.contypid = t.oid AND nn.contype = 'n'
+LEFT JOIN pg_catalog.pg_description nd
+       ON nd.objoid = nn.oid AND nd.classoid = 'pg_catalog.pg_constraint'::regclass AND nd.objsubid = 0
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND t.typtype = 'd'
   AND NOT EXISTS (

@@ -29,6 +29,10 @@
 -- validated_checks: the CHECKs it inherits that are validated here while a parent's of the same name is NOT VALID
 -- (a partition or child made or attached after the parent's ADD CONSTRAINT ... NOT VALID, or ALTER TABLE child
 -- VALIDATE CONSTRAINT), by name; a NOT ENFORCED parent's (18) is not NOT VALID.
+-- copy_comments: [name, comment] of each copy it has of a parent's constraint that has a comment of its own: a CHECK
+-- (or, 18, a NOT NULL) it has from its parents only (not conislocal) under their name, a partition's clone of its
+-- parent's foreign key (conparentid) under its name (not one Postgres named otherwise, nor the rows it adds for a
+-- referenced partition, whose parent row is this table's own: unmanaged.sql lists their comments). row_type_comment: the comment on its row type (COMMENT ON TYPE table, pg_type reltype).
 -- Parameter: schemas, an array of schema names. One row per table.
 SELECT c.oid AS table_oid,
        n.nspname::text AS schema_name,
@@ -77,11 +81,27 @@ SELECT c.oid AS table_oid,
                            WHERE pi.inhrelid = c.oid AND NOT pk.convalidated
                              AND /* since 18: pk.conenforced */ true)
              ORDER BY k.conname COLLATE "C") AS validated_checks,
+       ARRAY(SELECT json_build_array(k.conname::text, kd.description) FROM pg_catalog.pg_constraint k
+             JOIN pg_catalog.pg_description kd ON kd.objoid = k.oid AND kd.objsubid = 0
+                                              AND kd.classoid = 'pg_catalog.pg_constraint'::regclass
+             WHERE k.conrelid = c.oid
+               AND (k.contype IN ('c', 'n') AND k.coninhcount > 0 AND NOT k.conislocal
+                    AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits pi
+                                JOIN pg_catalog.pg_constraint pk ON pk.conrelid = pi.inhparent AND pk.contype = k.contype
+                                                                AND pk.conname = k.conname
+                                WHERE pi.inhrelid = c.oid)
+                    OR k.contype = 'f' AND EXISTS (SELECT 1 FROM pg_catalog.pg_constraint pk
+                                                   WHERE pk.oid = k.conparentid AND pk.conrelid <> k.conrelid
+                                                     AND pk.conname = k.conname))
+             ORDER BY k.conname COLLATE "C") AS copy_comments,
+       td.description AS row_type_comment,
        /* include statistics_objects */ AS statistics
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
+LEFT JOIN pg_catalog.pg_description td
+       ON td.objoid = c.reltype AND td.classoid = 'pg_catalog.pg_type'::regclass AND td.objsubid = 0
 LEFT JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid = c.oid
 LEFT JOIN pg_catalog.pg_foreign_server fs ON fs.oid = ft.ftserver
 LEFT JOIN LATERAL (SELECT ci.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ci ON ci.oid = i.indexrelid

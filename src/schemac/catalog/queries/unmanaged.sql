@@ -55,6 +55,10 @@
 -- Custom settings of this database (ALTER DATABASE ... SET app.x: kind 'custom database setting', the setting's name; Postgres's
 -- own are managed: database_settings.sql) and ALTER ROLE ... IN DATABASE ... SET (kind 'role setting in database',
 -- "setting for role"), by name alone (a value may be a secret), the database's.
+-- A comment on one of the foreign key rows Postgres adds on a referencing table for each partition of a referenced
+-- partitioned table (conparentid: a row of the same table; its name is Postgres's): kind 'foreign key row comment',
+-- "table.constraint", and on a partition's clone of its parent's foreign key that Postgres named otherwise than the
+-- parent's (the name was taken); the others are managed: tables.sql's copy_comments.
 -- Subscriptions of this database are listed by name alone: their connection strings are never read. Enums and domains are managed (enums.sql, domains.sql), and
 -- so are EXCLUDE constraints (exclusions.sql).
 -- Parameter: schemas, an array of schema names.
@@ -274,6 +278,15 @@ FROM pg_catalog.pg_db_role_setting s
 CROSS JOIN LATERAL pg_catalog.unnest(s.setconfig) cfg
 WHERE s.setdatabase = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
   AND (s.setrole <> 0 OR pg_catalog.strpos(pg_catalog.split_part(cfg, '=', 1), '.') > 0)
+UNION ALL
+SELECT 'foreign key row comment', n.nspname::text, c.relname::text || '.' || k.conname::text
+FROM pg_catalog.pg_constraint k  -- a comment on a row Postgres adds to a foreign key for each partition of the table it
+JOIN pg_catalog.pg_class c ON c.oid = k.conrelid  -- references (named by Postgres): not managed, said rather than lost
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_constraint pk ON pk.oid = k.conparentid AND (pk.conrelid = k.conrelid OR pk.conname <> k.conname)
+JOIN pg_catalog.pg_description kd ON kd.objoid = k.oid AND kd.objsubid = 0
+                                 AND kd.classoid = 'pg_catalog.pg_constraint'::regclass
+WHERE n.nspname = ANY (%(schemas)s::name[]) AND k.contype = 'f'
 UNION ALL
 SELECT 'user mapping', '', (CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(m.umuser)::text END)
                            || '@' || m.srvname::text
