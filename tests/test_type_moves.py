@@ -152,3 +152,22 @@ def test_type_moved_into_a_schema_made_by_the_same_migration(db_url, tmp_path):
     with psycopg.connect(db_url) as conn:
         assert conn.execute("SELECT m::text FROM t").fetchall() == [("sad",)]
     assert check_drift(str(schema), db_url, out_dir=out).differences == ()
+
+
+def test_renamed_domain_takes_the_not_null_name_a_new_one_would(db_url, tmp_path):
+    """PostgreSQL 17+ names a domain's NOT NULL <domain>_not_null and keeps that name through RENAME TO: the
+    migration renames it as the domain made anew would have it (a name of its own stays its own)."""
+    text = "domains:\n  d1: {type: integer, not_null: true}\n  e1: {type: text, not_null: {name: e_own}}\n" \
+           "tables:\n  t:\n    columns: {a: d1, b: e1}\n"
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _generated(db_url, schema, out, text)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO t VALUES (1, 'x')")
+    _generated(db_url, schema, out, text.replace("  d1: {", "  d2: {renamed_from: d1, ").replace(
+        "  e1: {", "  e2: {renamed_from: e1, ").replace("{a: d1, b: e1}", "{a: d2, b: e2}"))
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT t.typname::text, c.conname::text FROM pg_constraint c JOIN pg_type t ON t.oid = "
+                            "c.contypid WHERE c.contype = 'n' ORDER BY 1").fetchall() == [("d2", "d2_not_null"),
+                                                                                         ("e2", "e_own")]
+        assert conn.execute("SELECT a, b FROM t").fetchall() == [(1, "x")]
+    assert check_drift(str(schema), db_url, out_dir=out).differences == ()

@@ -13,7 +13,7 @@ from schemac.compare.changes import Change
 from schemac.errors import SchemacError
 from schemac.model import Attribute, Collation, CompositeType, Domain, Enum, RangeType
 from schemac.model.collnames import collate_sql
-from schemac.plan.ddl import comment_value, literal
+from schemac.plan.ddl import comment_value, do_block, literal
 from schemac.pg.dialect import RENDER
 from schemac.pg.constructors import constructor_signatures
 from schemac.pg.names import qualified, quote_ident, reference_sql
@@ -104,6 +104,15 @@ def create_collation(c: Collation) -> exp.Command:
     return exp.Command(this="CREATE", expression=f"COLLATION {qualified(c.schema, c.name)} ({', '.join(options)})")
 
 
+def _not_null_renamed(d: Domain, was: str) -> exp.Expression:
+    """A renamed domain's NOT NULL, named after its old name by Postgres, given the name a new domain's takes
+    (<domain>_not_null): PostgreSQL 17+ keeps one (a pg_constraint row), older majors none, hence the test."""
+    target, now = qualified(d.schema, d.name), f"{d.name}_not_null"
+    return do_block(f"BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE contypid = {literal(target)}::regtype "
+                    f"AND conname = {literal(was)}) THEN ALTER DOMAIN {target} RENAME CONSTRAINT {quote_ident(was)} TO "
+                    f"{quote_ident(now)}; END IF; END")
+
+
 def move_type(old: Union[Enum, Domain, CompositeType, RangeType], new: Union[Enum, Domain, CompositeType, RangeType]
               ) -> list[exp.Expression]:
     """ALTER TYPE (DOMAIN) ... SET SCHEMA, RENAME TO (compare.type_moves); a range type's multirange type and
@@ -119,6 +128,9 @@ def move_type(old: Union[Enum, Domain, CompositeType, RangeType], new: Union[Enu
                                   f"SET SCHEMA {quote_ident(new.schema)}"))
     if old.name != new.name:
         out.append(_alter(word, qualified(new.schema, old.name), f"RENAME TO {quote_ident(new.name)}"))
+        if isinstance(old, Domain) and isinstance(new, Domain) and old.not_null and new.not_null \
+                and old.not_null_name is None and new.not_null_name is None:
+            out.append(_not_null_renamed(new, f"{old.name}_not_null"))
     if isinstance(old, RangeType) and isinstance(new, RangeType) and (old.name, old.multirange_name) != \
             (new.name, new.multirange_name):
         if old.multirange_name != new.multirange_name:
