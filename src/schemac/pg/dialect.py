@@ -227,8 +227,8 @@ class SchemacPostgres(Postgres):
             return super()._parse_at_time_zone(this)
 
         def _parse_types(self, check_func=False, schema=False, allow_identifiers=True, with_collation=False):
-            return _varbit(self) or _keyword_schema_type(self) or finish_type(self, super()._parse_types(check_func, schema, allow_identifiers,
-                                                                           with_collation))
+            return _varbit(self) or _keyword_schema_type(self) or finish_type(
+                self, super()._parse_types(check_func, schema, allow_identifiers, with_collation))
 
         def _parse_is_rhs(self, distinct=False):
             return (not distinct and is_words(self)) or super()._parse_is_rhs(distinct)
