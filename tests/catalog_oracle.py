@@ -75,13 +75,14 @@ QUERIES = {
           AND c.relname <> ALL (%(ignored)s)
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}
     """,
+    # attoptions without pg_attver=<n>, which Debian's PostgreSQL 15.20 writes into every column itself (no DDL sets it)
     "columns": f"""
         SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
                pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text,
                CASE WHEN a.attcollation <> t.typcollation THEN co.collnamespace::regnamespace::text || '.' || co.collname END,
                col_description(c.oid, a.attnum),
                COALESCE(a.attstattarget, -1), a.attstorage::text, a.attcompression::text,
-               (SELECT array_agg(o ORDER BY o) FROM unnest(a.attoptions) o),
+               (SELECT array_agg(o ORDER BY o) FROM unnest(a.attoptions) o WHERE o NOT LIKE 'pg\_attver=%%'),
                a.attislocal, a.attinhcount
         FROM pg_attribute a
         JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace

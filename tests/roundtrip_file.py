@@ -1,6 +1,6 @@
 """Round trip of one SQL schema file through schemac, outside pytest: for a real schema you have (a pg_dump).
 
-usage: .venv/bin/python tests/roundtrip_file.py SCHEMA.sql [--major pg18|pg16|pg15] [--work DIR] [--roles r1,r2]
+usage: .venv/bin/python tests/roundtrip_file.py SCHEMA.sql [--major pg18|pg16|pg15] [--work DIR] [--roles r1,r2 (names as they are, or "quoted")]
        [--counts] [--keep]
 Run from the repository (it imports tests/ helpers and this checkout's schemac).
 
@@ -31,6 +31,7 @@ import time
 sys.path.insert(0, os.path.join(os.getcwd(), "tests"))
 
 import psycopg  # noqa: E402
+import psycopg.sql  # noqa: E402
 
 from catalog_oracle import comments, fingerprint, fingerprint_difference, objects  # noqa: E402
 from security_oracle import security_fingerprint  # noqa: E402
@@ -114,8 +115,9 @@ def main() -> int:
         a, b = srv.create_database(), srv.create_database()
         print(f"work dir {work}\nA = {a}\nB = {b}")
         with srv.admin() as conn:
-            for role in filter(None, o.roles.split(",")):
-                conn.execute(f"DO $$ BEGIN CREATE ROLE {role} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+            for role in filter(None, o.roles.split(",")):  # a name as it is (GNUmed's gm-dbo), or already quoted
+                name = role if role.startswith('"') else psycopg.sql.Identifier(role).as_string(conn)
+                conn.execute(f"DO $$ BEGIN CREATE ROLE {name} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
         with psycopg.connect(a, autocommit=True) as conn:
             conn.execute(open(o.sql, encoding="utf-8").read())
         r = run(work, "inspect", "--database-url", a, "--output", "schema.yaml")

@@ -107,12 +107,14 @@ def test_replica_identity_drift_is_reported(tmp_path, db_url, schemac):
 
 def column_settings(url: str) -> dict[tuple[str, str], tuple]:
     """(table, column) -> (statistics target, attstorage, attcompression, sorted attoptions) of every column of
-    public whose settings are not all default, by SQL of this test (-1 and, on 17+, NULL are the default target)."""
+    public whose settings are not all default, by SQL of this test (-1 and, on 17+, NULL are the default target;
+    pg_attver=<n>, which Debian's 15.20 writes into every column's attoptions itself, is no setting)."""
     with psycopg.connect(url) as conn:
         rows = conn.execute(
             "SELECT c.relname::text, a.attname::text, COALESCE(a.attstattarget, -1)::int, a.attstorage::text, "
             "a.attstorage = t.typstorage, a.attcompression::text, "
-            "(SELECT array_agg(o ORDER BY o) FROM unnest(a.attoptions) o) FROM pg_attribute a "
+            "(SELECT array_agg(o ORDER BY o) FROM unnest(a.attoptions) o WHERE o NOT LIKE 'pg\\_attver=%') "
+            "FROM pg_attribute a "
             "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid "
             "WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') AND a.attnum > 0 "
             "AND NOT a.attisdropped AND c.relname <> '_sqlx_migrations'").fetchall()
@@ -183,6 +185,33 @@ def test_column_settings_drift_is_reported(tmp_path, db_url, schemac):
         conn.execute("ALTER TABLE t ALTER COLUMN body SET STATISTICS -1, ALTER COLUMN body SET STORAGE MAIN")
     r = schemac("diff", "--database-url", db_url)
     assert r.returncode == 1 and "column body: storage main, expected statistics 500" in r.stdout, r.stdout + r.stderr
+
+
+def test_options_the_server_writes_itself_are_not_read(tmp_path, db_url, schemac):
+    """Debian's PostgreSQL 15.20 writes pg_attver=<n> (a number of its own per column) into the attoptions of every
+    column it makes, which ALTER COLUMN SET/RESET neither sets nor clears: inspect wrote it as a column option that
+    generate then refused ("'pg_attver' is not a column option"), so no table of a 15.20 database round-tripped.
+    Written into pg_attribute here, beside a real n_distinct, on every major; judged by pg_attribute of a database
+    built anew from what inspect wrote."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE t (id int PRIMARY KEY, n int, body text); "
+                     "ALTER TABLE t ALTER COLUMN n SET (n_distinct = 5); "
+                     "UPDATE pg_attribute SET attoptions = array_append(attoptions, 'pg_attver=22158952') "
+                     "WHERE attrelid = 't'::regclass AND attnum > 0; "
+                     "INSERT INTO t VALUES (1, 2, 'x')")
+        assert conn.execute("SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass AND attnum > 0 "
+                            "AND 'pg_attver=22158952' = ANY (attoptions)").fetchone()[0] == 3
+    r = schemac("inspect", "--database-url", db_url, "--output", "schema.yaml")
+    text = (tmp_path / "schema.yaml").read_text()
+    assert r.returncode == 0 and "pg_attver" not in text and "options: {n_distinct: 5}" in text, r.stderr + text
+    r = schemac("generate", "--name", "attver")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert column_settings(db_url) == {("t", "n"): (-1, "p", "", ["n_distinct=5"])}
+    with sibling_database(db_url) as b:
+        _apply(b, tmp_path)
+        assert column_settings(b) == column_settings(db_url)
+        assert schemac("diff", "--database-url", b).returncode == 0
+    assert schemac("diff", "--database-url", db_url).returncode == 0
 
 
 TABLE = "tables:\n  t:\n    %s\n    columns: {id: int}\n"

@@ -16,6 +16,7 @@ rewritten: sqlx checksums every applied file.
 from __future__ import annotations
 
 import logging
+import re
 
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
@@ -132,6 +133,27 @@ def _varbit(parser) -> exp.DataType | None:
     return kind
 
 
+def _keyword_schema_type(parser) -> exp.DataType | None:
+    """`schema.name` where a type stands (after :: or AS) and the schema is one of sqlglot's type keywords (map,
+    list, ref...; pg_get_expr leaves it unquoted): sqlglot read `0::map.zoom` as CAST(0 AS MAP) and then a field
+    .zoom, a syntax error in the migration. The schema quoted, as pg.typeparse writes such a type."""
+    curr, dot = parser._curr, parser._next
+    if curr is None or dot is None or parser._prev is None or dot.token_type != TokenType.DOT \
+            or parser._prev.token_type not in (TokenType.DCOLON, TokenType.ALIAS) \
+            or curr.token_type in (TokenType.VAR, TokenType.IDENTIFIER) or not _BARE_NAME.fullmatch(curr.text):
+        return None
+    name = parser._tokens[parser._index + 2] if parser._index + 2 < len(parser._tokens) else None
+    if name is None or not (name.token_type == TokenType.IDENTIFIER or _BARE_NAME.fullmatch(name.text)):
+        return None
+    parser._advance(3)
+    quoted = '"' + name.text.replace('"', '""') + '"' if name.token_type == TokenType.IDENTIFIER else name.text
+    kind = exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=exp.Var(this=f'"{curr.text}".{quoted}'))
+    while parser._match_pair(TokenType.L_BRACKET, TokenType.R_BRACKET):
+        kind = exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[kind], nested=True)
+    return kind
+
+
+_BARE_NAME = re.compile(r"[a-z_][a-z0-9_$]*")
 _CONSTRUCTOR_WORDS = {"VALUE", "KEY", "RETURNING", "ON", "WITH", "WITHOUT", "ABSENT", "NULL", "FORMAT"}
 
 
@@ -205,8 +227,8 @@ class SchemacPostgres(Postgres):
             return super()._parse_at_time_zone(this)
 
         def _parse_types(self, check_func=False, schema=False, allow_identifiers=True, with_collation=False):
-            return _varbit(self) or finish_type(self, super()._parse_types(check_func, schema, allow_identifiers,
-                                                                           with_collation))
+            return _varbit(self) or _keyword_schema_type(self) or finish_type(
+                self, super()._parse_types(check_func, schema, allow_identifiers, with_collation))
 
         def _parse_is_rhs(self, distinct=False):
             return (not distinct and is_words(self)) or super()._parse_is_rhs(distinct)

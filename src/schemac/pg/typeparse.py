@@ -4,6 +4,7 @@ fast path reads format_type()'s spellings, which pg.types knows without sqlglot.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import sqlglot
@@ -15,6 +16,7 @@ from schemac.pg.typetext import _BARE, _SERIAL_NAMES, _VARBIT, NEGATIVE_SCALE, T
 from schemac.pg.typmods import ModifierError
 
 T = exp.DataType.Type
+_KEYWORD_SCHEMA = re.compile(r"([a-z_][a-z0-9_$]*)\.")  # a schema as format_type() leaves it unquoted
 
 # sqlglot type -> Postgres's format_type() name (no modifiers).
 _NAMES: dict[T, str] = {
@@ -192,7 +194,13 @@ def _built(canonical: str) -> exp.DataType:
         # sqlglot has no varying-bit node, nor a negative scale; a user-defined type renders its name verbatim.
         return exp.DataType(this=T.USERDEFINED, kind=canonical)
     try:
-        return exp.DataType.build(canonical, dialect=DIALECT, udt=True)
+        built = exp.DataType.build(canonical, dialect=DIALECT, udt=True)
+        schema = _KEYWORD_SCHEMA.match(canonical)
+        if schema and built.this != T.USERDEFINED:
+            # a schema named as one of sqlglot's type keywords (GNUmed's ref, a json or map schema): `ref.auto_hint`
+            # came back as the type REF, the rest dropped; quoted, the schema is a name again
+            return exp.DataType.build(f'"{schema.group(1)}"{canonical[schema.end(1):]}', dialect=DIALECT, udt=True)
+        return built
     except (ParseError, TokenError):
         if _BARE.match(canonical) is None:
             raise

@@ -16,7 +16,9 @@
 -- statistics, storage, compression, options: ALTER COLUMN ... SET STATISTICS (attstattarget; -1, or NULL from
 -- PostgreSQL 17 on, is the default), SET STORAGE (attstorage, when not its type's typstorage), SET COMPRESSION
 -- (attcompression, '' the default), SET (n_distinct = ...) (attoptions, joined by commas: numbers only, and
--- text keeps the row hashable for the reader's sharing of equal columns); NULL where default.
+-- text keeps the row hashable for the reader's sharing of equal columns); NULL where default. Only the keys ALTER
+-- COLUMN SET takes: Debian's PostgreSQL 15.20 writes pg_attver=<n> into every column's attoptions itself (no
+-- SET or RESET changes it), which would be written to schema.yaml, refused by generate and differ per database.
 -- not_null_*: the column's own NOT NULL constraint (PostgreSQL 18+: a pg_constraint row, contype 'n'; nothing
 -- before 18): its name where it is not <table>_<column>_not_null (a longer one, clipped by Postgres's rule, is
 -- compared by the caller), not_null_flags: 'v' NOT VALID (attnotnull is true then too), 'i' NO INHERIT (one field
@@ -77,7 +79,8 @@ SELECT a.attrelid AS table_oid,
        CASE WHEN a.attstorage <> t.typstorage THEN CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external'
             WHEN 'm' THEN 'main' ELSE 'extended' END END AS storage,
        CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression,
-       pg_catalog.array_to_string(a.attoptions, ',') AS options,
+       CASE WHEN a.attoptions IS NOT NULL THEN NULLIF(pg_catalog.array_to_string(ARRAY(SELECT o FROM pg_catalog.unnest(a.attoptions) o
+         WHERE pg_catalog.split_part(o, '=', 1) IN ('n_distinct', 'n_distinct_inherited')), ','), '') END AS options,
        CASE WHEN a.attfdwoptions IS NOT NULL THEN (
          SELECT json_agg(json_build_array(o.option_name, o.option_value) ORDER BY o.n)
          FROM pg_catalog.pg_options_to_table(a.attfdwoptions) WITH ORDINALITY AS o(option_name, option_value, n))::text
