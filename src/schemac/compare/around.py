@@ -124,9 +124,10 @@ def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optio
             ch("add_column", col.name, None, n, GENERATED_REBUILT)
             if n.comment:
                 ch("set_column_comment", col.name, None, n, GENERATED_REBUILT)
-        elif col.default and n.default and not touched("set_default", col.name) and (why := uses(col.default)):
-            ch("drop_default", col.name, col, n, why)
-            ch("set_default", col.name, col, n, why)
+        elif col.default and n.default and not touched("drop_default", col.name) and (why := uses(col.default)):
+            ch("drop_default", col.name, col, n, why)  # a SET DEFAULT of its own cannot run before the DROP FUNCTION
+            if not touched("set_default", col.name):
+                ch("set_default", col.name, col, n, why)
 
     def over(*texts: Optional[str], columns: Iterable[Optional[str]] = ()) -> Optional[str]:
         return uses(*texts) or (GENERATED_REBUILT if regenerated and (set(columns) & regenerated or any(
