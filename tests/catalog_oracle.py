@@ -82,7 +82,7 @@ QUERIES = {
                CASE WHEN a.attcollation <> t.typcollation THEN co.collnamespace::regnamespace::text || '.' || co.collname END,
                col_description(c.oid, a.attnum),
                COALESCE(a.attstattarget, -1), a.attstorage::text, a.attcompression::text,
-               (SELECT array_agg(o ORDER BY o) FROM unnest(a.attoptions) o WHERE o NOT LIKE 'pg\_attver=%%'),
+               (SELECT array_agg(o ORDER BY o) FROM unnest(a.attoptions) o WHERE o NOT LIKE 'pg\\_attver=%%'),
                a.attislocal, a.attinhcount
         FROM pg_attribute a
         JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace

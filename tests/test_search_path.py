@@ -21,6 +21,9 @@ SCHEMA = """tables:
 views:
   tv:
     query: SELECT id, v FROM t
+database:
+  settings:
+    search_path: other, public  # the database's own setting, which schema.yaml manages too
 """
 
 WHERE = """SELECT c.relname::text, n.nspname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -114,7 +114,7 @@ def _first(sql: str, *statements: str) -> list[int]:
     ("views:\n  v: {query: select 1, with_data: false}\n", "2:24", "unknown key 'with_data'"),
     ("materialized_views:\n  m: {query: select 1, check_option: local}\n", "2:24", "unknown key 'check_option'"),
     ("views:\n  v: {query: select 1, columns: {a: {comment: x, nullable: true}}}\n", "2:50", "unknown key 'nullable'"),
-    ("views:\n  v: {query: select 1, columns: {a: {}}}\n", "2:37", "column 'a' of view 'v' needs a comment, a default, a statistics_target or a type"),
+    ("views:\n  v: {query: select 1, columns: {a: {}}}\n", "2:37", "column 'a' of view 'v' needs a comment, a default, a statistics_target, a storage or a type"),
     ("views:\n  v: {query: select 1, columns: {a: {type: 'int('}}}\n", "2:44", "type of column 'a' of view 'v': 'int(' is not a type"),
     ("materialized_views:\n  m: {query: select 1, columns: {a: {type: integer}}}\n", "2:44",
      "type of column 'a' of materialized view 'm': only a view's column has one"),
