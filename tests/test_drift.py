@@ -82,7 +82,7 @@ DRIFTS = [
 ]
 
 
-@pytest.mark.parametrize("major_db,case", each_case_on_one_major([pytest.param(d, id=d[0]) for d in DRIFTS]),
+@pytest.mark.parametrize("major_db,case", each_case_on_one_major([pytest.param(d, id=d[0]) for d in DRIFTS], every=2),
                          indirect=["major_db"])
 def test_single_drift_is_reported_exactly(major_db, schemac, case):
     """One change made by hand: exactly one difference, of its kind, at its line. The CLI's JSON and text
