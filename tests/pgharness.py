@@ -10,7 +10,6 @@ import os
 import pwd
 import shutil
 import subprocess
-import tempfile
 import uuid
 from dataclasses import dataclass
 from typing import Callable, Optional
@@ -18,23 +17,14 @@ from typing import Callable, Optional
 import psycopg
 from psycopg import conninfo, sql
 
+# Data directories in memory where there is room, as schemac's own throwaway servers (on these machines' ext4,
+# mounted with `discard`, each CREATE DATABASE of the tests took 80-240 ms, 9-25 ms on tmpfs; a default run
+# makes and drops about 1,000 databases).
+from schemac.migrations.replay import scratch_directory
+
 DEBIAN_PG15 = "/usr/lib/postgresql/15/bin"
 # Why a server could not be started (label -> reason), for the summary line at the end of a run.
 UNAVAILABLE: dict[str, str] = {}
-# Data directories go to memory (tmpfs) where the machine has room there: on these machines' ext4 (mounted with
-# `discard`) each CREATE DATABASE took 80-240 ms, 9-25 ms on tmpfs (tests/pgharness.py's own servers, fsync off);
-# a default run makes and drops about 1,000 databases.
-IN_MEMORY, IN_MEMORY_ROOM = "/dev/shm", 4 << 30
-
-
-def _data_directory(prefix: str) -> str:
-    """A new directory for a throwaway server's data: in memory where there is room, else the temp dir."""
-    try:
-        st = os.statvfs(IN_MEMORY)
-        roomy = st.f_bavail * st.f_frsize >= IN_MEMORY_ROOM and os.access(IN_MEMORY, os.W_OK)
-    except OSError:
-        roomy = False
-    return tempfile.mkdtemp(prefix=prefix, dir=IN_MEMORY if roomy else None)
 
 
 @dataclass
@@ -83,7 +73,7 @@ def _python_server(module: str, label: str) -> Optional[Server]:
     except ImportError as e:
         UNAVAILABLE[label] = f"the {module} package cannot be imported ({e})"
         return None
-    path = _data_directory(f"schemac-{label}-")
+    path = scratch_directory(f"schemac-{label}-")
     srv = mod.get_server(path, cleanup_mode="stop")
     with psycopg.connect(srv.get_uri(), autocommit=True) as conn:  # a throwaway server: no durability (_OFF_ON_A_THROWAWAY)
         for setting in _OFF_ON_A_THROWAWAY:
@@ -110,7 +100,7 @@ def debian_15() -> Optional[Server]:
     if not os.path.exists(os.path.join(DEBIAN_PG15, "postgres")):
         UNAVAILABLE["pg15"] = f"no PostgreSQL 15 binaries in {DEBIAN_PG15}"
         return None
-    base = _data_directory("schemac-pg15-")
+    base = scratch_directory("schemac-pg15-")
     data, sock = os.path.join(base, "data"), os.path.join(base, "sock")
     os.makedirs(sock)
     prefix: list[str] = []

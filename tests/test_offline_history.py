@@ -140,3 +140,28 @@ def test_history_failed(db_url, schemac, tmp_path):
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute("UPDATE _sqlx_migrations SET success = false")
     assert _history(schemac, db_url) == (1, [("migration_failed", layout.migrations()[0].filename)])
+
+
+def test_the_throwaway_server_keeps_its_data_in_memory_where_there_is_room(monkeypatch, tmp_path):
+    """The embedded server of an offline diff, `generate --verify` and a view's deparse starts in /dev/shm where
+    it has room (replay.scratch_directory: seconds less on a disk mounted with `discard`), runs there, and leaves
+    nothing behind; a TMPDIR the user set is where scratch files go instead. The oracle: the server's own
+    data_directory."""
+    import tempfile
+
+    from schemac.migrations.replay import IN_MEMORY, IN_MEMORY_ROOM, scratch_directory, throwaway
+
+    monkeypatch.delenv("TMPDIR", raising=False)
+    st = os.statvfs(IN_MEMORY) if os.path.isdir(IN_MEMORY) else None
+    roomy = st is not None and st.f_bavail * st.f_frsize >= IN_MEMORY_ROOM and os.access(IN_MEMORY, os.W_OK)
+    with throwaway() as (url, _):
+        with psycopg.connect(url) as conn:
+            data = conn.execute("SHOW data_directory").fetchone()[0]
+            assert conn.execute("SELECT count(*) FROM pg_class").fetchone()[0] > 0
+        assert os.path.isdir(data)
+    assert data.startswith((IN_MEMORY if roomy else tempfile.gettempdir()) + "/"), data
+    assert not os.path.exists(data)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # gettempdir() caches what TMPDIR said first
+    made = scratch_directory("schemac-offline-")
+    assert os.path.dirname(made) == str(tmp_path), made
