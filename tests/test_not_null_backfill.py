@@ -88,15 +88,22 @@ def test_a_column_added_not_null_without_a_default_is_warned(tmp_path, db_url, c
     assert warnings == ([f"warning: {schema}:6:7: column public.t.a is added NOT NULL without a default: the migration "
                          "fails on a table that holds rows (give it a default, or add it nullable, fill it, then make "
                          "it NOT NULL)"] if warned else [])  # (never for the new table's column)
+    assert _applied_once_true(db_url, out, "INSERT INTO t (id, k) VALUES (1, 1)", warned, "DELETE FROM t") is (
+        "nullable: false" in column or "primary_key" in column)
+
+
+def _applied_once_true(db_url: str, out: str, rows: str, warned: bool, gone: str) -> bool:
+    """The migration over `rows`: where warned, it fails (the warning is true) and applies once `gone` removed what
+    it fails on; a's attnotnull after."""
     with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO t (id, k) VALUES (1, 1)")
+        conn.execute(rows)
         if warned:
             with pytest.raises(psycopg.errors.NotNullViolation):
                 apply_files(conn, Layout(out).migrations())
-            conn.execute("DELETE FROM t")
+            conn.execute(gone)
         apply_files(conn, Layout(out).migrations())
-        assert conn.execute("SELECT attnotnull FROM pg_attribute WHERE attname = 'a' AND attrelid = 't'::regclass"
-                            ).fetchone()[0] is ("nullable: false" in column or "primary_key" in column)
+        return conn.execute("SELECT attnotnull FROM pg_attribute WHERE attname = 'a' AND attrelid = 't'::regclass"
+                            ).fetchone()[0]
 
 
 @pytest.mark.parametrize("after, warned", [
@@ -117,12 +124,5 @@ def test_a_column_made_not_null_without_a_default_is_warned(tmp_path, db_url, af
     assert warnings == ([f"warning: {schema}:6:7: column public.t.a is made NOT NULL without a default: the migration "
                          "fails where a row holds NULL in it (fill those rows first, or give it a default, which the "
                          "migration gives them)"] if warned else [])
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO t (id, k, a) VALUES (1, 1, NULL), (2, 1, 5)")
-        if warned:
-            with pytest.raises(psycopg.errors.NotNullViolation):
-                apply_files(conn, Layout(out).migrations())
-            conn.execute("DELETE FROM t WHERE a IS NULL")
-        apply_files(conn, Layout(out).migrations())
-        assert conn.execute("SELECT attnotnull FROM pg_attribute WHERE attname = 'a' AND attrelid = 't'::regclass"
-                            ).fetchone()[0] is True
+    assert _applied_once_true(db_url, out, "INSERT INTO t (id, k, a) VALUES (1, 1, NULL), (2, 1, 5)", warned,
+                              "DELETE FROM t WHERE a IS NULL") is True
