@@ -88,12 +88,41 @@ def test_a_column_added_not_null_without_a_default_is_warned(tmp_path, db_url, c
     assert warnings == ([f"warning: {schema}:6:7: column public.t.a is added NOT NULL without a default: the migration "
                          "fails on a table that holds rows (give it a default, or add it nullable, fill it, then make "
                          "it NOT NULL)"] if warned else [])  # (never for the new table's column)
+    assert _applied_once_true(db_url, out, "INSERT INTO t (id, k) VALUES (1, 1)", warned, "DELETE FROM t") is (
+        "nullable: false" in column or "primary_key" in column)
+
+
+def _applied_once_true(db_url: str, out: str, rows: str, warned: bool, gone: str) -> bool:
+    """The migration over `rows`: where warned, it fails (the warning is true) and applies once `gone` removed what
+    it fails on; a's attnotnull after."""
     with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO t (id, k) VALUES (1, 1)")
+        conn.execute(rows)
         if warned:
             with pytest.raises(psycopg.errors.NotNullViolation):
                 apply_files(conn, Layout(out).migrations())
-            conn.execute("DELETE FROM t")
+            conn.execute(gone)
         apply_files(conn, Layout(out).migrations())
-        assert conn.execute("SELECT attnotnull FROM pg_attribute WHERE attname = 'a' AND attrelid = 't'::regclass"
-                            ).fetchone()[0] is ("nullable: false" in column or "primary_key" in column)
+        return conn.execute("SELECT attnotnull FROM pg_attribute WHERE attname = 'a' AND attrelid = 't'::regclass"
+                            ).fetchone()[0]
+
+
+@pytest.mark.parametrize("after, warned", [
+    ("{type: integer, nullable: false}", True),
+    ("{type: integer, nullable: false, default: 7}", False),
+    ("{type: integer, not_null: {not_valid: true}}", False),
+], ids=["without-default", "with-default", "not-valid"])
+def test_a_column_made_not_null_without_a_default_is_warned(tmp_path, db_url, after, warned):
+    """An existing column made NOT NULL (pgquarrel's dellstore: the new side filled its NULLs by an UPDATE no
+    schema.yaml holds): without a default nothing fills the rows holding NULL, so generate warns, and the warning is
+    true (the migration fails over such a row and applies once it is gone)."""
+    _step(tmp_path, db_url, _table("integer"))
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(_table(after), encoding="utf-8")
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    warnings = [n for n in result.notices if n.startswith("warning: ")]
+    assert warnings == ([f"warning: {schema}:6:7: column public.t.a is made NOT NULL without a default: the migration "
+                         "fails where a row holds NULL in it (fill those rows first, or give it a default, which the "
+                         "migration gives them)"] if warned else [])
+    assert _applied_once_true(db_url, out, "INSERT INTO t (id, k, a) VALUES (1, 1, NULL), (2, 1, 5)", warned,
+                              "DELETE FROM t WHERE a IS NULL") is True

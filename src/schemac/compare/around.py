@@ -20,6 +20,7 @@ from typing import Callable, Iterable, Optional
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, calls, dropped_functions
 from schemac.model import Check, Schema, Table, names_a_column
+from schemac.pg.column_storage import DEFAULT_SETTINGS, column_settings
 from schemac.pg.lazy import lazy
 
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
@@ -50,6 +51,40 @@ def recreated_uses(changes: list[Change]) -> Optional[Uses]:
             return OPERATOR_REBUILT
         return None
     return uses
+
+
+def split_around_recreated(changes: list[Change]) -> list[Change]:
+    """`changes` with a generated column's own change (alter_generated) and a trigger's (alter_trigger) split in two
+    where the old expression (or WHEN) uses a function or operator they drop and create again: each is one step,
+    which reads the old function and the new one, so it ran after CREATE FUNCTION and Postgres refused the DROP
+    under the old. The column is dropped before and added after (its values are derived), the trigger too; with
+    the comment, settings and state a new one would take (unless `changes` set them already)."""
+    uses = recreated_uses(changes)
+    if uses is None:
+        return changes
+    had = {(c.kind, c.schema, c.table, c.name) for c in changes}
+    out: list[Change] = []
+    for c in changes:
+        old, new = c.old, c.new
+        again = (lambda kind: (kind, c.schema, c.table, c.name) not in had)  # noqa: E731
+        if c.kind == "alter_generated" and new.generated and uses(old.generated):  # type: ignore[union-attr]
+            out += [replace(c, kind="drop_column", new=None, cause=GENERATED_REBUILT),
+                    replace(c, kind="add_column", old=None, cause=GENERATED_REBUILT)]
+            if new.comment and again("set_column_comment"):  # type: ignore[union-attr]
+                out.append(replace(c, kind="set_column_comment", old=None, cause=GENERATED_REBUILT))
+            if column_settings(new) != column_settings(replace(new, **DEFAULT_SETTINGS)) and \
+                    again("set_column_settings"):  # type: ignore[arg-type]
+                out.append(replace(c, kind="set_column_settings", old=None, cause=GENERATED_REBUILT))
+        elif c.kind == "alter_trigger" and (why := uses(old.when)):  # type: ignore[union-attr]
+            out += [replace(c, kind="drop_trigger", new=None, cause=why),
+                    replace(c, kind="add_trigger", old=None, cause=why)]
+            if new.enabled != "origin" and again("set_trigger_enabled"):  # type: ignore[union-attr]
+                out.append(replace(c, kind="set_trigger_enabled", old=None, cause=why))
+            if new.comment and again("set_trigger_comment"):  # type: ignore[union-attr]
+                out.append(replace(c, kind="set_trigger_comment", old=None, cause=why))
+        else:
+            out.append(c)
+    return out
 
 
 def domains_around_recreated(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:

@@ -21,7 +21,8 @@ def created_by_create_table(t: Table, parent: Optional[Table] = None, tables: Op
         # PARTITION OF copies storage and compression from the parent (its own, not necessarily the same)
         # (a NOT NULL of its own it names is made by CREATE too: plan.not_null_ddl.partition_not_nulls)
         columns = tuple(replace(c, nullable=inherited[c.name].nullable and not partition_names_it(c),
-                                not_null=replace(c.not_null, comment=None) if partition_names_it(c) else None,  # type: ignore default=inherited[c.name].default,
+                                not_null=replace(c.not_null, comment=None) if partition_names_it(c) else None,  # type: ignore
+                                default=inherited[c.name].default,
                                 comment=None, **{**DEFAULT_SETTINGS, **_COPIED(inherited[c.name])})
                         if c.name in inherited else replace(c, **DEFAULT_SETTINGS) for c in t.columns)
         return replace(t, columns=columns, primary_key=None, uniques=(), checks=(), foreign_keys=(), indexes=(),

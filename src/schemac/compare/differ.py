@@ -10,7 +10,7 @@ from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.aggregates import diff_aggregates
-from schemac.compare.around import around_recreated, domains_around_recreated
+from schemac.compare.around import around_recreated, domains_around_recreated, split_around_recreated
 from schemac.compare.casts import diff_casts
 from schemac.compare.opclasses import around_operator_classes, diff_operator_classes
 from schemac.compare.operators import diff_operators
@@ -334,6 +334,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(diff_operator_classes(current, desired, changes))
     changes.extend(diff_policies(cur_tables, des_tables, rebuilt)
                    + diff_grants(cur_tables, des_tables, current, desired, rebuilt))
+    changes = split_around_recreated(changes)
     changes.extend(around_recreated(changes, cur_tables, des_tables))
     classes = around_operator_classes(changes, cur_tables, des_tables)  # and the foreign keys on their keys
     changes.extend(classes + _foreign_keys_around_rebuilt_keys(changes + classes, cur_tables, des_tables) if classes else [])

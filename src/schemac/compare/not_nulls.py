@@ -70,19 +70,25 @@ def across_no_inherit(cur: Table, des: Table, cur_tables: dict,
 
 
 def before_inherit(cur: Table, des: Table, des_tables: dict) -> list[Change]:
-    """A table joining a parent (INHERIT) keeps its own NOT NULL's name, where CREATE TABLE ... INHERITS names it
-    after the parent's: renamed so just before the INHERIT where schema.yaml names it not (cause FOR_INHERIT; a
-    NOT NULL a kept parent gives it already is left as it is)."""
+    """A table joining a parent (INHERIT, or ATTACH PARTITION of a table that was none of that parent's) keeps its
+    own NOT NULL's name, where CREATE TABLE ... INHERITS / PARTITION OF names it after the parent's (which
+    schema.yaml then means, and a COMMENT ON CONSTRAINT names): renamed so just before the INHERIT or ATTACH where
+    schema.yaml names it not (cause FOR_INHERIT; a NOT NULL a kept parent gives it already is left as it is)."""
     kept = [q for q in des.inherits if q in cur.inherits]
-    if len(kept) == len(des.inherits):
+    p, q = cur.partition_of, des.partition_of
+    attached = q is not None and (p is None or (p.parent_schema, p.parent) != (q.parent_schema, q.parent))
+    if len(kept) == len(des.inherits) and not attached:
         return []
     out: list[Change] = []
+    declared = des_tables.get((des.schema, des.name), des)  # as schema.yaml names them (not as defaults_as_held)
     for col in des.columns:
-        own = cur.column(col.name)
-        if col.nullable or (col.not_null is not None and col.not_null.name is not None) or own is None or own.nullable \
-                or _parents_name(replace(des, inherits=tuple(kept)), col.name, des_tables) is not None:
+        own, said = cur.column(col.name), declared.column(col.name) or col
+        if col.nullable or (said.not_null is not None and said.not_null.name is not None) or own is None \
+                or own.nullable or (not attached and _parents_name(replace(des, inherits=tuple(kept)), col.name,
+                                                                   des_tables) is not None):
             continue
-        to = _parents_name(des, col.name, des_tables)
+        given = parents_not_null_names(des, col.name, des_tables) if attached else []
+        to = given[0] if given else _parents_name(des, col.name, des_tables)
         name = (own.not_null and own.not_null.name) or default_not_null_name(cur.name, col.name)
         if to is not None and to != name:
             out.append(Change("alter_not_null", des.schema, des.name, col.name, replace(own, not_null=NotNull(name)),

@@ -105,10 +105,18 @@ def destructive_reason(change: Change) -> Optional[str]:
 def row_failures(changes: list[Change]) -> list[str]:
     """`generate`'s warnings for changes that apply only to a table without rows: it never sees the rows, so
     they are said, not refused. A column added NOT NULL with no default (nor identity, nor generation
-    expression) has no value to give the rows a table holds: ADD COLUMN fails on the first one."""
+    expression) has no value to give the rows a table holds: ADD COLUMN fails on the first one; a column made NOT
+    NULL without a default (which the migration gives the rows holding NULL first) fails on a row holding NULL."""
     out = []
     for c in changes:
         col = c.new
+        nn = getattr(col, "not_null", None)
+        if c.kind == "set_not_null" and c.cause is None and col.default is None and col.identity is None \
+                and not (nn is not None and nn.not_valid) and c.table_def.foreign is None:  # type: ignore[union-attr]
+            out.append(f"warning: {c.source or c.path}: column {c.path} is made NOT NULL without a default: the "
+                       "migration fails where a row holds NULL in it (fill those rows first, or give it a default, "
+                       "which the migration gives them)")
+            continue
         if c.kind != "add_column" or c.cause is not None or col.nullable or col.default is not None \
                 or col.identity is not None or col.generated or c.table_def.foreign is not None:  # type: ignore
             continue
