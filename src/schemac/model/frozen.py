@@ -14,11 +14,32 @@ import dataclasses
 from dataclasses import dataclass, fields
 from typing import Any, Callable, Optional, TypeVar
 
+from schemac.model import frozenmethods
+
 T = TypeVar("T", bound=type)
+_MADE = ("__init__", "__setattr__", "__delattr__")
 
 
 def frozen(cls: T) -> T:
-    cls = dataclass(frozen=True, eq=False, repr=False)(cls)
+    own = cls.__dict__
+    if "__slots__" in own or any(m in own for m in _MADE):
+        cls = dataclass(frozen=True, eq=False, repr=False)(cls)  # what dataclasses alone knows how to do
+    else:
+        # A frozen dataclass without the source text it compiles: __setattr__ and __delattr__ as closures,
+        # __init__ at the first call (frozenmethods). A subclass of a frozen dataclass must be declared frozen.
+        base_frozen = any(b.__dict__.get("__dataclass_params__") is not None and b.__dataclass_params__.frozen
+                          for b in cls.__mro__[1:])
+        documented = bool(own.get("__doc__"))
+        if not documented:
+            cls.__doc__ = "-"  # (dataclasses would describe the signature of object.__init__)
+        cls = dataclass(frozen=base_frozen, eq=False, repr=False, init=False)(cls)
+        if not base_frozen:
+            cls.__setattr__, cls.__delattr__ = frozenmethods.set_del(cls)
+            cls.__dataclass_params__.frozen = True
+        cls.__init__, signature = frozenmethods.lazy_init(cls)
+        if not documented:
+            cls.__doc__ = cls.__name__ + str(signature.replace(parameters=list(signature.parameters.values())[1:]))\
+                .replace(" -> None", "")
     cls.__eq__, cls.__hash__, cls.__repr__ = _eq, _hash, _repr
     _COPIED[cls] = _copied_fields(cls)
     return cls
