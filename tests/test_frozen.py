@@ -135,7 +135,8 @@ def test_the_made_methods_are_dataclasses_own(shape):
     ours, theirs = _pair(body)
     assert ours.__doc__ == theirs.__doc__ and ours.__match_args__ == theirs.__match_args__
     assert str(inspect.signature(ours)) == str(inspect.signature(theirs))
-    assert ours.__dataclass_params__.frozen and ours.__dict__["__init__"].__code__.co_filename.endswith("frozenmethods.py")
+    assert ours.__dataclass_params__.frozen
+    assert ours.__dict__["__init__"].__code__.co_filename.endswith("frozenmethods.py")
     assert ours.__dict__["__setattr__"].__code__.co_filename.endswith("frozenmethods.py")  # nothing compiled yet
     for args, kwargs in CALLS:
         outcome = []
@@ -157,7 +158,8 @@ def test_the_made_methods_are_dataclasses_own(shape):
     if shape == "InitVar and __post_init__":
         _POST.clear()
         assert ours(2, 5) and _POST == [(2, 5)]
-    assert ours.__init__.__qualname__ == "Thing.__init__" and ours.__init__.__annotations__ == theirs.__init__.__annotations__
+    assert ours.__init__.__qualname__ == "Thing.__init__"
+    assert ours.__init__.__annotations__ == theirs.__init__.__annotations__
 
 
 def test_a_plain_subclass_may_set_what_is_not_a_field():
@@ -175,6 +177,9 @@ def test_a_plain_subclass_may_set_what_is_not_a_field():
         assert dataclass(frozen=True)(type("Frozen", (made,), {"__annotations__": {"c": "int"}, "c": 0}))(1).c == 0
         with pytest.raises(TypeError, match="cannot inherit non-frozen dataclass from a frozen one"):
             dataclass(type("Thawed", (made,), {"__annotations__": {"c": "int"}, "c": 0}))
+    thawed = dataclass(type("Thawed", (), {"__annotations__": {"a": "int"}}))
+    with pytest.raises(TypeError, match="cannot inherit frozen dataclass from a non-frozen one"):
+        frozen(type("Child", (thawed,), {"__annotations__": {"c": "int"}, "c": 0}))
 
 
 def test_a_field_without_default_after_one_with_is_refused_at_once():

@@ -6,6 +6,8 @@ a run compares the objects of about a fifth of them. Here __eq__ and __hash__ ar
 same code dataclasses writes (the compared fields, compare=True, as one tuple; only objects of the same class
 equal; hash= where a field sets it), and __repr__ is one function for all: defining the classes costs about a
 third less (the import of `schemac diff`'s modules: 0.41 -> 0.26 s of CPU on a loaded machine, best of 15).
+__init__, __setattr__ and __delattr__ are not compiled as the class is defined either (model/frozenmethods.py): of
+a class with a docstring or none, no slots and none of these of its own, whose dataclass bases are frozen.
 """
 
 from __future__ import annotations
@@ -22,13 +24,13 @@ _MADE = ("__init__", "__setattr__", "__delattr__")
 
 def frozen(cls: T) -> T:
     own = cls.__dict__
-    if "__slots__" in own or any(m in own for m in _MADE):
-        cls = dataclass(frozen=True, eq=False, repr=False)(cls)  # what dataclasses alone knows how to do
+    bases = [b.__dict__["__dataclass_params__"].frozen for b in cls.__mro__[1:] if "__dataclass_params__" in b.__dict__]
+    if "__slots__" in own or any(m in own for m in _MADE) or not all(bases):
+        cls = dataclass(frozen=True, eq=False, repr=False)(cls)  # what dataclasses alone knows how to do (or refuses)
     else:
-        # A frozen dataclass without the source text it compiles: __setattr__ and __delattr__ as closures,
-        # __init__ at the first call (frozenmethods). A subclass of a frozen dataclass must be declared frozen.
-        base_frozen = any(b.__dict__.get("__dataclass_params__") is not None and b.__dataclass_params__.frozen
-                          for b in cls.__mro__[1:])
+        # Without the source text dataclasses compiles: __setattr__ and __delattr__ as closures, __init__ at the first
+        # call (frozenmethods); under a frozen dataclass base, dataclasses' own __setattr__ and __delattr__.
+        base_frozen = bool(bases)
         documented = bool(own.get("__doc__"))
         if not documented:
             cls.__doc__ = "-"  # (dataclasses would describe the signature of object.__init__)

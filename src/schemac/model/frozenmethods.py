@@ -101,7 +101,8 @@ def _compiled_init(cls: type) -> Callable[..., None]:
     if keyword:
         params += ["*", *keyword]
     scope["_return_type"] = None
-    text = (f"def __create_fn__({', '.join(scope)}):\n def __init__({', '.join([self_name, *params])}) -> _return_type:\n"
+    signature = ", ".join([self_name, *params])
+    text = (f"def __create_fn__({', '.join(scope)}):\n def __init__({signature}) -> _return_type:\n"
             + "\n".join("  " + line for line in body or ["pass"]) + "\n return __init__")
     module = sys.modules.get(cls.__module__)
     namespace: dict[str, Any] = {}
