@@ -107,3 +107,81 @@ def test_replace_leaves_to_dataclasses_what_is_more_than_fields():
     assert replace(s, tables=()).table("public", "t") is None
     plain = dataclass(type("Plain", (), {"__annotations__": {"a": "int"}}))
     assert replace(plain(1), a=2) == plain(2)
+
+
+_POST: list = []
+INIT_SHAPES = {  # what dataclasses' __init__ does beyond storing its arguments (model/frozenmethods.py writes the same)
+    "factory": {"__annotations__": {"a": "int", "b": "list"}, "b": field(default_factory=list)},
+    "kw_only": {"__annotations__": {"a": "int", "b": "int", "c": "int"}, "b": field(default=2, kw_only=True),
+                "c": field(kw_only=True)},
+    "init=False": {"__annotations__": {"a": "int", "b": "int", "c": "list"}, "b": field(default=5, init=False),
+                   "c": field(default_factory=list, init=False)},
+    "InitVar and __post_init__": {"__annotations__": {"a": "int", "scale": "dataclasses.InitVar[int]"}, "scale": 1,
+                                  "__post_init__": lambda self, scale: _POST.append((self.a, scale))},
+    "a field named self": {"__annotations__": {"self": "int", "b": "str"}, "b": "x"},
+    "documented": {"__annotations__": {"a": "int"}, "__doc__": "Why it is."},
+}
+CALLS = [((1,), {}), ((), {"a": 1}), ((1, [2]), {}), ((1,), {"c": 3}), ((1,), {"b": 4, "c": 3}), ((1, 2), {}),
+         ((1, "y"), {}), ((), {}), ((1,), {"nope": 1}), ((1,), {"scale": 3})]
+
+
+@pytest.mark.parametrize("shape", {**SHAPES, **INIT_SHAPES})
+def test_the_made_methods_are_dataclasses_own(shape):
+    """@frozen makes __setattr__ and __delattr__ without compiling them and __init__ at its first call: the same
+    objects, errors, signature and docstring as dataclasses' frozen class, before and after that first call."""
+    import inspect
+
+    body = {**SHAPES, **INIT_SHAPES}[shape]
+    ours, theirs = _pair(body)
+    assert ours.__doc__ == theirs.__doc__ and ours.__match_args__ == theirs.__match_args__
+    assert str(inspect.signature(ours)) == str(inspect.signature(theirs))
+    assert ours.__dataclass_params__.frozen
+    assert ours.__dict__["__init__"].__code__.co_filename.endswith("frozenmethods.py")
+    assert ours.__dict__["__setattr__"].__code__.co_filename.endswith("frozenmethods.py")  # nothing compiled yet
+    for args, kwargs in CALLS:
+        outcome = []
+        for cls in (ours, theirs):
+            _POST.clear()
+            try:
+                made = cls(*args, **kwargs)
+            except TypeError as e:
+                outcome.append(("TypeError", str(e).replace(ours.__qualname__, "").replace(theirs.__qualname__, "")))
+                continue
+            outcome.append((made.__dict__, list(made.__dict__), list(_POST)))
+            with pytest.raises(dataclasses.FrozenInstanceError, match="cannot assign to field 'a'"):
+                made.a = 9
+            with pytest.raises(dataclasses.FrozenInstanceError, match="cannot delete field"):
+                del made.a
+        assert outcome[0] == outcome[1], (args, kwargs)
+    assert str(inspect.signature(ours)) == str(inspect.signature(theirs))  # after the first call too
+    assert ours.__dict__["__init__"].__code__.co_filename == "<string>"  # compiled once, then the class's own
+    if shape == "InitVar and __post_init__":
+        _POST.clear()
+        assert ours(2, 5) and _POST == [(2, 5)]
+    assert ours.__init__.__qualname__ == "Thing.__init__"
+    assert ours.__init__.__annotations__ == theirs.__init__.__annotations__
+
+
+def test_a_plain_subclass_may_set_what_is_not_a_field():
+    """As in dataclasses: the class itself refuses every attribute, a subclass that is no dataclass only its fields;
+    a frozen subclass of a @frozen class is frozen, a dataclass that is not cannot be made of one."""
+    for made in _pair(SHAPES["plain"]):
+        sub = type("Sub", (made,), {})
+        x = sub(1)
+        x.other = 2
+        assert x.other == 2
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            x.a = 3
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            made(1).other = 2
+        assert dataclass(frozen=True)(type("Frozen", (made,), {"__annotations__": {"c": "int"}, "c": 0}))(1).c == 0
+        with pytest.raises(TypeError, match="cannot inherit non-frozen dataclass from a frozen one"):
+            dataclass(type("Thawed", (made,), {"__annotations__": {"c": "int"}, "c": 0}))
+    thawed = dataclass(type("Thawed", (), {"__annotations__": {"a": "int"}}))
+    with pytest.raises(TypeError, match="cannot inherit frozen dataclass from a non-frozen one"):
+        frozen(type("Child", (thawed,), {"__annotations__": {"c": "int"}, "c": 0}))
+
+
+def test_a_field_without_default_after_one_with_is_refused_at_once():
+    with pytest.raises(TypeError, match="non-default argument 'b' follows default argument"):
+        frozen(type("Bad", (), {"__annotations__": {"a": "int", "b": "int"}, "a": 0}))

@@ -6,6 +6,8 @@ a run compares the objects of about a fifth of them. Here __eq__ and __hash__ ar
 same code dataclasses writes (the compared fields, compare=True, as one tuple; only objects of the same class
 equal; hash= where a field sets it), and __repr__ is one function for all: defining the classes costs about a
 third less (the import of `schemac diff`'s modules: 0.41 -> 0.26 s of CPU on a loaded machine, best of 15).
+__init__, __setattr__ and __delattr__ are not compiled as the class is defined either (model/frozenmethods.py): of
+a class with a docstring or none, no slots and none of these of its own, whose dataclass bases are frozen.
 """
 
 from __future__ import annotations
@@ -14,11 +16,32 @@ import dataclasses
 from dataclasses import dataclass, fields
 from typing import Any, Callable, Optional, TypeVar
 
+from schemac.model import frozenmethods
+
 T = TypeVar("T", bound=type)
+_MADE = ("__init__", "__setattr__", "__delattr__")
 
 
 def frozen(cls: T) -> T:
-    cls = dataclass(frozen=True, eq=False, repr=False)(cls)
+    own = cls.__dict__
+    bases = [b.__dict__["__dataclass_params__"].frozen for b in cls.__mro__[1:] if "__dataclass_params__" in b.__dict__]
+    if "__slots__" in own or any(m in own for m in _MADE) or not all(bases):
+        cls = dataclass(frozen=True, eq=False, repr=False)(cls)  # what dataclasses alone knows how to do (or refuses)
+    else:
+        # Without the source text dataclasses compiles: __setattr__ and __delattr__ as closures, __init__ at the first
+        # call (frozenmethods); under a frozen dataclass base, dataclasses' own __setattr__ and __delattr__.
+        base_frozen = bool(bases)
+        documented = bool(own.get("__doc__"))
+        if not documented:
+            cls.__doc__ = "-"  # (dataclasses would describe the signature of object.__init__)
+        cls = dataclass(frozen=base_frozen, eq=False, repr=False, init=False)(cls)
+        if not base_frozen:
+            cls.__setattr__, cls.__delattr__ = frozenmethods.set_del(cls)
+            cls.__dataclass_params__.frozen = True
+        cls.__init__, signature = frozenmethods.lazy_init(cls)
+        if not documented:
+            cls.__doc__ = cls.__name__ + str(signature.replace(parameters=list(signature.parameters.values())[1:]))\
+                .replace(" -> None", "")
     cls.__eq__, cls.__hash__, cls.__repr__ = _eq, _hash, _repr
     _COPIED[cls] = _copied_fields(cls)
     return cls
