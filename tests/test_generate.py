@@ -391,7 +391,8 @@ def test_a_retype_between_two_enums_or_two_ranges_needs_using_where_a_value_read
     (`q`), go through text and keep their values; an enum to one lacking a label (`e`: 'meh'), and a range over
     integers to one over dates (`r`), went through text too, and the migration failed on the first row holding 'meh'
     or any non-empty range: generate refuses each at the column's line and names `using:`; with it the rows hold what
-    the expressions compute (the oracle: the same expressions run over the old rows)."""
+    the expressions compute (the oracle: the same expressions run over the old rows). An array of an enum to an enum
+    holding every label (`a`: mood[] -> mood3) went through text as well, and '{meh}' is no label."""
     import psycopg
 
     from schemac.migrations.apply import apply_files
@@ -400,30 +401,34 @@ def test_a_retype_between_two_enums_or_two_ranges_needs_using_where_a_value_read
     base = ("enums:\n  mood: [low, high, meh]\n  mood2: [low, high, great]\n  mood3: [meh, low, high, extra]\n"
             "range_types:\n  ir: {subtype: integer}\n  ir2: {subtype: integer}\n  dr: {subtype: date}\n"
             "tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n")
-    schema.write_text(base + "      e: {type: mood}\n      s: {type: mood}\n      r: {type: ir}\n      q: {type: ir}\n")
+    schema.write_text(base + "      e: {type: mood}\n      s: {type: mood}\n      r: {type: ir}\n      q: {type: ir}\n"
+                      "      a: {type: 'mood[]'}\n")
     assert schemac("generate").returncode == 0
     e_using, r_using = "CASE e WHEN 'meh' THEN 'great' ELSE e::text END::mood2", "dr(DATE '2024-01-01' + lower(r), NULL)"
     with psycopg.connect(db_url, autocommit=True) as conn:
         apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
-        conn.execute("INSERT INTO t VALUES (1, 'meh', 'meh', '[1,5)', '[2,3)'), (2, 'high', 'low', 'empty', '[7,)'), "
-                     "(3, NULL, NULL, NULL, NULL)")
-        expected = conn.execute(f"SELECT id, ({e_using})::text, s::text, ({r_using})::text, q::text FROM t "
+        conn.execute("INSERT INTO t VALUES (1, 'meh', 'meh', '[1,5)', '[2,3)', '{meh,low}'), "
+                     "(2, 'high', 'low', 'empty', '[7,)', '{}'), (3, NULL, NULL, NULL, NULL, NULL)")
+        expected = conn.execute(f"SELECT id, ({e_using})::text, s::text, ({r_using})::text, q::text, a[1]::text FROM t "
                                 "ORDER BY id").fetchall()
 
     refusal = _refused_then_written(
         schemac, tmp_path, db_url,
-        base + "      e: {type: mood2}\n      s: {type: mood3}\n      r: {type: dr}\n      q: {type: ir2}\n",
+        base + "      e: {type: mood2}\n      s: {type: mood3}\n      r: {type: dr}\n      q: {type: ir2}\n"
+               "      a: {type: mood3}\n",
         base + f"      e: {{type: mood2, using: \"{e_using}\"}}\n      s: {{type: mood3}}\n"
-               f"      r: {{type: dr, using: \"{r_using}\"}}\n      q: {{type: ir2}}\n")
+               f"      r: {{type: dr, using: \"{r_using}\"}}\n      q: {{type: ir2}}\n"
+               "      a: {type: mood3, using: 'a[1]::text::mood3'}\n")
     assert refusal.startswith("schemac: error: schema.yaml:13:7: column public.t.e: PostgreSQL has no cast from mood "
                               "to mood2 (label 'meh' of mood is no label of mood2: a row holding it has no value "
                               "there); add `using:`"), refusal
     assert "also schema.yaml:15:7 (ir -> dr)" in refusal and "14:7" not in refusal and "16:7" not in refusal, refusal
+    assert refusal.endswith("also schema.yaml:15:7 (ir -> dr), schema.yaml:17:7 (mood[] -> mood3)\n"), refusal
     with psycopg.connect(db_url, autocommit=True) as conn:
-        assert conn.execute("SELECT id, e::text, s::text, r::text, q::text FROM t ORDER BY id").fetchall() == \
-            expected == [(1, "great", "meh", "[2024-01-02,)", "[2,3)"), (2, "high", "low", "(,)", "[7,)"),
-                         (3, None, None, "(,)", None)]
+        assert conn.execute("SELECT id, e::text, s::text, r::text, q::text, a::text FROM t ORDER BY id").fetchall() == \
+            expected == [(1, "great", "meh", "[2024-01-02,)", "[2,3)", "meh"), (2, "high", "low", "(,)", "[7,)", None),
+                         (3, None, None, "(,)", None, None)]
         assert conn.execute("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
-                            "'t'::regclass AND attname IN ('e', 's', 'r', 'q') ORDER BY attname").fetchall() == [
-            ("e", "mood2"), ("q", "ir2"), ("r", "dr"), ("s", "mood3")]
+                            "'t'::regclass AND attname IN ('e', 's', 'r', 'q', 'a') ORDER BY attname").fetchall() == [
+            ("a", "mood3"), ("e", "mood2"), ("q", "ir2"), ("r", "dr"), ("s", "mood3")]
     assert schemac("diff", "--database-url", db_url).returncode == 0

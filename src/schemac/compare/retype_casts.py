@@ -86,7 +86,12 @@ def own_type_sides(changes: list[Change], current: Schema, desired: Schema) -> l
             from_kind = _as_builtin_range(to_kind, base_and_dims(old)[0], subtypes.get(b, ""))
         elif from_kind and not to_kind:
             to_kind = _as_builtin_range(from_kind, base_and_dims(new)[0], subtypes.get(a, ""))
-        apart = apart_why(from_kind, a, b, *sides, subtypes) if from_kind == to_kind and a != b else ""
+        apart = ""
+        if from_kind and from_kind == to_kind and base_and_dims(old)[1] != base_and_dims(new)[1]:
+            apart = (f"{'an' if from_kind[0] in 'aeiou' else 'a'} {from_kind} casts only to and from the string types, "
+                     "an array of one only to an array of as many dimensions")  # e1[] -> e2: no text form reads back
+        elif from_kind == to_kind and a != b:
+            apart = apart_why(from_kind, a, b, *sides, subtypes)
         return replace(c, from_kind=from_kind, to_kind=to_kind, direct_cast=direct, apart=apart)
 
     return [marked(c) if c.kind == "alter_column_type" else c for c in changes]
