@@ -146,6 +146,10 @@ def test_database_settings_made_changed_and_reset_by_migrations(db_url, tmp_path
      "is given twice (as TimeZone)"),
     ("database:\n  settings:\n    'work mem': 1MB\n", "'work mem' is not a setting name"),
     ("database:\n  setting:\n    work_mem: 1MB\n", "schema.yaml:2:3:"),
+    ("database:\n  grants:\n    app: [usage]\n", "schema.yaml:3:11: grants of database: 'usage' is no privilege on a "
+     "database (connect, create, temporary, all)"),
+    ("database:\n  grants:\n    PUBLIC: [connect]\n    public: []\n", "schema.yaml:4:5: grants of database: PUBLIC is "
+     "given twice"),
 ])
 def test_database_loader_errors(text, message):
     with pytest.raises(SchemaFileError) as e:
