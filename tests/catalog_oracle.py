@@ -450,6 +450,9 @@ _COMMENTS = _OBJECTS.split("SELECT i.type")[0] + """
     SELECT i.type, i.identity, d.description FROM pg_description d, pg_identify_object(d.classoid, d.objoid, d.objsubid) i
     WHERE d.objoid >= 16384 AND (d.classoid, d.objoid) NOT IN (SELECT classid, objid FROM left_out)
       AND coalesce(i.schema, '') NOT IN ('pg_toast') AND coalesce(i.schema, '') NOT LIKE 'pg\\_temp\\_%%'
+    UNION ALL  -- the database's own (pg_shdescription), by no name: two databases compared have names of their own
+    SELECT 'database', '', shobj_description(db.oid, 'pg_database') FROM pg_database db
+    WHERE db.datname = current_database() AND shobj_description(db.oid, 'pg_database') IS NOT NULL
     ORDER BY 1, 2"""
 
 

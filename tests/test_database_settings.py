@@ -170,7 +170,7 @@ def _database_acl(url: str) -> set[tuple[str, str, bool, bool]]:
 
 def test_database_grants_round_trip_and_a_grant_option_is_listed(db_url, tmp_path):
     """QGEP's install runs GRANT CREATE ON DATABASE <its database> TO qgep_user (for ili2pg); apps REVOKE CONNECT
-    or TEMPORARY from PUBLIC. inspect writes the database's access list, a migration makes it on an empty database
+    or TEMPORARY from PUBLIC, and COMMENT ON DATABASE. inspect writes the database's access list, a migration makes it on an empty database
     (a DO block on current_database()), and a grantee dropped from schema.yaml loses what it held there."""
     r1, r2 = f"probe14a_{uuid.uuid4().hex[:8]}", f"probe14a_{uuid.uuid4().hex[:8]}"
     rebuilt = fresh_database("pg18")
@@ -184,8 +184,10 @@ def test_database_grants_round_trip_and_a_grant_option_is_listed(db_url, tmp_pat
                               "GRANT CONNECT ON DATABASE {} TO {r2} WITH GRANT OPTION"):
                 conn.execute(sql.SQL(statement).format(sql.Identifier(db), r1=sql.Identifier(r1), r2=sql.Identifier(r2)))
             conn.execute("CREATE TABLE t (id int PRIMARY KEY)")
+            conn.execute(sql.SQL("COMMENT ON DATABASE {} IS 'Wastewater network, 50% mapped'").format(sql.Identifier(db)))
         text = inspect_database(db_url).yaml
-        assert f"\ndatabase:\n  grants:\n    PUBLIC: [connect]\n    {r1}: [create, temporary]\n" in text, text
+        assert f"\ndatabase:\n  comment: Wastewater network, 50% mapped\n  grants:\n    PUBLIC: [connect]\n" \
+            f"    {r1}: [create, temporary]\n" in text, text
         body, listed = text.split("# Not managed by schemac", 1)
         assert f"database grant (1): CONNECT for {r2}" in listed, listed
         schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
@@ -196,13 +198,19 @@ def test_database_grants_round_trip_and_a_grant_option_is_listed(db_url, tmp_pat
         assert "GRANT %s ON DATABASE %I TO %s" in sql_text, sql_text
         want = {("PUBLIC", "CONNECT", False, True), (r1, "CREATE", False, True), (r1, "TEMPORARY", False, True)}
         assert _database_acl(empty) == want and _database_acl(db_url) == want | {(r2, "CONNECT", True, True)}
+        with psycopg.connect(empty) as conn:  # the oracle of the comment: pg_shdescription
+            assert conn.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                                "WHERE datname = current_database()").fetchone()[0] == "Wastewater network, 50% mapped"
         again = inspect_database(empty).yaml
         assert again.split("\n", 1)[1] == body.split("\n", 1)[1], (body, again)  # the header names the database
         _step(schema, out, empty, body.replace(f"    {r1}: [create, temporary]\n", "").replace("PUBLIC: [connect]",
-                                                                                                "PUBLIC: [all]"))
+              "PUBLIC: [all]").replace("comment: Wastewater network, 50% mapped", "comment: ''"))
         assert _database_acl(empty) == {("PUBLIC", p, False, True) for p in ("CONNECT", "CREATE", "TEMPORARY")}
+        with psycopg.connect(empty) as conn:  # '' is none: COMMENT ... IS NULL
+            assert conn.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                                "WHERE datname = current_database()").fetchone()[0] is None
         found = {(d.kind, d.name) for d in check_drift(str(schema), db_url, out_dir=out).differences}
-        assert found == {("missing_privilege", "PUBLIC"), ("unexpected_privilege", r1)}, found
+        assert found == {("missing_privilege", "PUBLIC"), ("unexpected_privilege", r1), ("comment_changed", "")}, found
     finally:
         next(rebuilt, None)
         with psycopg.connect(db_url, autocommit=True) as conn:

@@ -136,6 +136,8 @@ class ModelBuilder:
                                                               key=lambda r: r["setting_name"])
                                               if r.get("entry", "setting") == "setting"),
                       database_grants=database_grants(rows.get("database_settings", [])),
+                      database_comment=next((r["setting_value"] for r in rows.get("database_settings", [])
+                                             if r.get("entry") == "comment"), ""),
                       casts=kindrows.casts(rows.get("casts", [])),
                       operator_classes=kindrows.operator_classes(rows.get("operator_classes", [])),
                       operator_families=kindrows.operator_families(rows.get("operator_families", [])),

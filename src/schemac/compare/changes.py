@@ -52,6 +52,7 @@ KINDS = (
     "set_event_trigger_comment",
     "set_database_setting",  # last: what a new session of the database starts with (this one pinned its search_path)
     "set_database_grant",  # the database's own access list (roles are the cluster's: nothing here makes them)
+    "set_database_comment",
 )
 
 

@@ -28,3 +28,10 @@ def diff_database_grants(current: Schema, desired: Schema) -> list[Change]:
     want = {g.name: g for g in desired.database_grants}
     return [Change("set_database_grant", "", "", name, cur.get(name), want.get(name)) for name in sorted(set(cur) | set(want))
             if (cur[name].privileges if name in cur else ()) != (want[name].privileges if name in want else ())]
+
+
+def diff_database_comment(current: Schema, desired: Schema) -> list[Change]:
+    """set_database_comment where schema.yaml gives `database: {comment}` and the database's differs ('' for none)."""
+    if desired.database_comment is None or (current.database_comment or "") == desired.database_comment:
+        return []
+    return [Change("set_database_comment", "", "", "", current.database_comment or "", desired.database_comment)]

@@ -67,6 +67,8 @@ class Schema:
     # GRANT ... ON DATABASE (its own access list, the owner's entries aside), sorted by grantee: every grantee the
     # catalog reads; None where schema.yaml gives no `database: {grants}` (not compared)
     database_grants: Optional[tuple[DatabaseGrant, ...]] = None
+    # COMMENT ON DATABASE: '' for none; None where schema.yaml gives no `database: {comment}` (not compared)
+    database_comment: Optional[str] = None
     casts: tuple[Cast, ...] = ()  # the database's, not a schema's
     operator_classes: tuple[OperatorClass, ...] = ()
     operator_families: tuple[OperatorFamily, ...] = ()

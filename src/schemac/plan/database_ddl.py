@@ -43,6 +43,10 @@ def database_setting_statements(change: Change) -> Optional[list[exp.Expression]
     """Statements of a database setting's or grant's change, else None."""
     if change.kind == "set_database_grant":
         return _grant_statements(change.old, change.new)  # type: ignore[arg-type]
+    if change.kind == "set_database_comment":  # COMMENT ... IS NULL where it is to have none
+        text = "%L" if change.new else "NULL"
+        return [do_block(f"BEGIN EXECUTE format('COMMENT ON DATABASE %I IS {text}', current_database()"
+                         + (f", {literal(change.new)}" if change.new else "") + "); END")]
     if change.kind != "set_database_setting":
         return None
     old, new = change.old, change.new

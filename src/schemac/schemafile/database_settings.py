@@ -2,7 +2,8 @@
 of it starts with (PostGIS's topology and tiger scripts add their schema to its search_path). Postgres's settings only:
 a custom one (a name with a dot, `app.jwt_secret`) may hold a secret, and is listed as not managed instead.
 `database: {grants: {role: [create, connect, temporary]}}`: its own access list (GRANT ... ON DATABASE), PUBLIC's
-defaults (connect, temporary) where it does not name PUBLIC; without `grants` the list is not compared."""
+defaults (connect, temporary) where it does not name PUBLIC; without `grants` the list is not compared.
+`database: {comment}`: COMMENT ON DATABASE, not compared where it is not given."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from schemac.pg.settings import config_entry
 from schemac.schemafile.fields import FieldReader
 from schemac.schemafile.grants import grants_flow, role_name
 
-DATABASE_KEYS = {"settings": False, "grants": False}
+DATABASE_KEYS = {"settings": False, "grants": False, "comment": False}
 _WORDS = {"connect": ("CONNECT",), "create": ("CREATE",), "temporary": ("TEMPORARY",), "temp": ("TEMPORARY",),
           "all": DATABASE_PRIVILEGES}
 _SETTING = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # Postgres spells some in mixed case: TimeZone, DateStyle
@@ -62,6 +63,11 @@ class DatabaseReader(FieldReader):
         out.setdefault("PUBLIC", DatabaseGrant("PUBLIC", PUBLIC_DATABASE_DEFAULT, self.w.src(f["grants"][0])))
         return tuple(sorted(out.values(), key=lambda g: g.name))
 
+    def database_comment(self, node: Node) -> Optional[str]:
+        """`comment` of `database:` (COMMENT ON DATABASE; '' for none), else None."""
+        f = self.w.fields(node, "database", DATABASE_KEYS)
+        return self.w.text(f["comment"][1], "comment of database") if "comment" in f else None
+
 
 def written_database(schema: Schema) -> dict:
     """`database:` as inspect writes it, or nothing."""
@@ -69,4 +75,5 @@ def written_database(schema: Schema) -> dict:
     grants = {g.name: [p.lower() for p in g.privileges] for g in schema.database_grants or ()
               if g.name != "PUBLIC" or g.privileges != PUBLIC_DATABASE_DEFAULT}
     out = {"settings": settings} if settings else {}
+    out.update({"comment": schema.database_comment} if schema.database_comment else {})
     return {"database": {**out, "grants": grants_flow(grants)}} if grants else {"database": out} if out else {}

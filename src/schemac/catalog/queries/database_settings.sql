@@ -5,7 +5,8 @@
 -- entry 'grant': the database's own access list (GRANT CREATE ON DATABASE ... TO r), one row per privilege of a
 -- grantee other than its owner (setting_name the role, PUBLIC for oid 0; setting_value CONNECT, CREATE or TEMPORARY),
 -- a NULL datacl read as Postgres's default (PUBLIC's CONNECT and TEMPORARY); an entry with a grant option or granted
--- by another role than the owner is unmanaged.sql's ('database grant').
+-- by another role than the owner is unmanaged.sql's ('database grant'). entry 'comment': COMMENT ON DATABASE (pg_shdescription),
+-- its text as setting_value, where it has one.
 SELECT 'setting' AS entry,
        pg_catalog.split_part(cfg, '=', 1) AS setting_name,
        pg_catalog.substr(cfg, pg_catalog.strpos(cfg, '=') + 1) AS setting_value
@@ -21,4 +22,8 @@ FROM pg_catalog.pg_database d
 CROSS JOIN LATERAL pg_catalog.aclexplode(COALESCE(d.datacl, pg_catalog.acldefault('d'::"char", d.datdba))) x
 WHERE d.datname = pg_catalog.current_database() AND x.grantee <> d.datdba AND x.grantor = d.datdba
   AND NOT x.is_grantable
+UNION ALL
+SELECT 'comment', '', pg_catalog.shobj_description(d.oid, 'pg_database')
+FROM pg_catalog.pg_database d
+WHERE d.datname = pg_catalog.current_database() AND pg_catalog.shobj_description(d.oid, 'pg_database') IS NOT NULL
 ORDER BY 1, 2, 3;
