@@ -167,7 +167,7 @@ QUERIES = {
                   JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
                 WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass
                   AND d.deptype IN ('a', 'i')),
-               obj_description(c.oid, 'pg_class')
+               obj_description(c.oid, 'pg_class'), c.relpersistence::text  -- CREATE UNLOGGED SEQUENCE (15+)
         FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relnamespace IN ({_USER_NS}) AND c.relname <> ALL (%(ignored)s)
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}
