@@ -167,7 +167,7 @@ QUERIES = {
                   JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
                 WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass
                   AND d.deptype IN ('a', 'i')),
-               obj_description(c.oid, 'pg_class')
+               obj_description(c.oid, 'pg_class'), c.relpersistence::text  -- CREATE UNLOGGED SEQUENCE (15+)
         FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relnamespace IN ({_USER_NS}) AND c.relname <> ALL (%(ignored)s)
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}
@@ -450,6 +450,9 @@ _COMMENTS = _OBJECTS.split("SELECT i.type")[0] + """
     SELECT i.type, i.identity, d.description FROM pg_description d, pg_identify_object(d.classoid, d.objoid, d.objsubid) i
     WHERE d.objoid >= 16384 AND (d.classoid, d.objoid) NOT IN (SELECT classid, objid FROM left_out)
       AND coalesce(i.schema, '') NOT IN ('pg_toast') AND coalesce(i.schema, '') NOT LIKE 'pg\\_temp\\_%%'
+    UNION ALL  -- the database's own (pg_shdescription), by no name: two databases compared have names of their own
+    SELECT 'database', '', shobj_description(db.oid, 'pg_database') FROM pg_database db
+    WHERE db.datname = current_database() AND shobj_description(db.oid, 'pg_database') IS NOT NULL
     ORDER BY 1, 2"""
 
 

@@ -94,6 +94,14 @@ SECURITY = {
         FROM pg_foreign_server s, aclexplode(coalesce(s.srvacl, acldefault('S', s.srvowner))) a
         WHERE {_mine('pg_foreign_server', 's.oid')}
     """,
+    # The database's own access list (GRANT CREATE ON DATABASE ... TO r), its owner's entries aside (two databases
+    # compared have owners of their own); a grantor that is the owner is spelled so.
+    "database_security": """
+        SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END, a.privilege_type, a.is_grantable,
+               CASE WHEN a.grantor = d.datdba THEN 'owner' ELSE a.grantor::regrole::text END
+        FROM pg_database d, aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) a
+        WHERE d.datname = current_database() AND a.grantee <> d.datdba
+    """,
 }
 
 

@@ -21,6 +21,8 @@ from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 from schemac.schemafile.load import load_text
 
+from conftest import fresh_database
+
 
 def _settings(url: str) -> dict[tuple[str, str], str]:
     """The oracle: (role or '', setting name) -> value of every pg_db_role_setting row of the database."""
@@ -144,8 +146,73 @@ def test_database_settings_made_changed_and_reset_by_migrations(db_url, tmp_path
      "is given twice (as TimeZone)"),
     ("database:\n  settings:\n    'work mem': 1MB\n", "'work mem' is not a setting name"),
     ("database:\n  setting:\n    work_mem: 1MB\n", "schema.yaml:2:3:"),
+    ("database:\n  grants:\n    app: [usage]\n", "schema.yaml:3:11: grants of database: 'usage' is no privilege on a "
+     "database (connect, create, temporary, all)"),
+    ("database:\n  grants:\n    PUBLIC: [connect]\n    public: []\n", "schema.yaml:4:5: grants of database: PUBLIC is "
+     "given twice"),
 ])
 def test_database_loader_errors(text, message):
     with pytest.raises(SchemaFileError) as e:
         load_text(text, "schema.yaml")
     assert message in str(e.value), str(e.value)
+
+
+def _database_acl(url: str) -> set[tuple[str, str, bool, bool]]:
+    """The oracle: (grantee, privilege, grantable, granted by the owner) of every entry of the database's own access
+    list but its owner's, a NULL datacl read as Postgres's default (acldefault)."""
+    with psycopg.connect(url) as conn:
+        return set(conn.execute(
+            "SELECT CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE x.grantee::regrole::text END, x.privilege_type, "
+            "x.is_grantable, x.grantor = d.datdba FROM pg_database d, "
+            "aclexplode(COALESCE(d.datacl, acldefault('d', d.datdba))) x "
+            "WHERE d.datname = current_database() AND x.grantee <> d.datdba").fetchall())
+
+
+def test_database_grants_round_trip_and_a_grant_option_is_listed(db_url, tmp_path):
+    """QGEP's install runs GRANT CREATE ON DATABASE <its database> TO qgep_user (for ili2pg); apps REVOKE CONNECT
+    or TEMPORARY from PUBLIC, and COMMENT ON DATABASE. inspect writes the database's access list, a migration makes it on an empty database
+    (a DO block on current_database()), and a grantee dropped from schema.yaml loses what it held there."""
+    r1, r2 = f"probe14a_{uuid.uuid4().hex[:8]}", f"probe14a_{uuid.uuid4().hex[:8]}"
+    rebuilt = fresh_database("pg18")
+    empty = next(rebuilt)
+    try:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            db = conn.execute("SELECT current_database()").fetchone()[0]
+            conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN; CREATE ROLE {} NOLOGIN").format(sql.Identifier(r1),
+                                                                                          sql.Identifier(r2)))
+            for statement in ("GRANT CREATE, TEMP ON DATABASE {} TO {r1}", "REVOKE TEMPORARY ON DATABASE {} FROM PUBLIC",
+                              "GRANT CONNECT ON DATABASE {} TO {r2} WITH GRANT OPTION"):
+                conn.execute(sql.SQL(statement).format(sql.Identifier(db), r1=sql.Identifier(r1), r2=sql.Identifier(r2)))
+            conn.execute("CREATE TABLE t (id int PRIMARY KEY)")
+            conn.execute(sql.SQL("COMMENT ON DATABASE {} IS 'Wastewater network, 50% mapped'").format(sql.Identifier(db)))
+        text = inspect_database(db_url).yaml
+        assert f"\ndatabase:\n  comment: Wastewater network, 50% mapped\n  grants:\n    PUBLIC: [connect]\n" \
+            f"    {r1}: [create, temporary]\n" in text, text
+        body, listed = text.split("# Not managed by schemac", 1)
+        assert f"database grant (1): CONNECT for {r2}" in listed, listed
+        schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+        schema.write_text(body, encoding="utf-8")
+        assert check_drift(str(schema), db_url).differences == ()
+        assert _database_acl(empty) == {("PUBLIC", "CONNECT", False, True), ("PUBLIC", "TEMPORARY", False, True)}
+        sql_text = _step(schema, out, empty, body)
+        assert "GRANT %s ON DATABASE %I TO %s" in sql_text, sql_text
+        want = {("PUBLIC", "CONNECT", False, True), (r1, "CREATE", False, True), (r1, "TEMPORARY", False, True)}
+        assert _database_acl(empty) == want and _database_acl(db_url) == want | {(r2, "CONNECT", True, True)}
+        with psycopg.connect(empty) as conn:  # the oracle of the comment: pg_shdescription
+            assert conn.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                                "WHERE datname = current_database()").fetchone()[0] == "Wastewater network, 50% mapped"
+        again = inspect_database(empty).yaml
+        assert again.split("\n", 1)[1] == body.split("\n", 1)[1], (body, again)  # the header names the database
+        _step(schema, out, empty, body.replace(f"    {r1}: [create, temporary]\n", "").replace("PUBLIC: [connect]",
+              "PUBLIC: [all]").replace("comment: Wastewater network, 50% mapped", "comment: ''"))
+        assert _database_acl(empty) == {("PUBLIC", p, False, True) for p in ("CONNECT", "CREATE", "TEMPORARY")}
+        with psycopg.connect(empty) as conn:  # '' is none: COMMENT ... IS NULL
+            assert conn.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                                "WHERE datname = current_database()").fetchone()[0] is None
+        found = {(d.kind, d.name) for d in check_drift(str(schema), db_url, out_dir=out).differences}
+        assert found == {("missing_privilege", "PUBLIC"), ("unexpected_privilege", r1), ("comment_changed", "")}, found
+    finally:
+        next(rebuilt, None)
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            for statement in ("REVOKE ALL ON DATABASE {} FROM {r1}, {r2} CASCADE", "DROP ROLE {r1}", "DROP ROLE {r2}"):
+                conn.execute(sql.SQL(statement).format(sql.Identifier(db), r1=sql.Identifier(r1), r2=sql.Identifier(r2)))

@@ -21,7 +21,7 @@ from schemac.catalog.rows import (NO_CONSTRAINTS, TRIGGER_ENABLED, IntrospectRes
                                   canonical_type_text, columns_maker, commented_namespaces, constraints_by_table, domain_of,
                                   enum_of, exclusion_of, index_of, sequence_of, table_of, trigger_of)
 from schemac.catalog.views import build_view
-from schemac.model import Column, DatabaseSetting, Exclusion, Extension, Index, Rule, Schema, Table, Trigger, Unmanaged
+from schemac.model import DATABASE_PRIVILEGES, Column, DatabaseGrant, DatabaseSetting, Exclusion, Extension, Index, Rule, Schema, Table, Trigger, Unmanaged
 
 # The queries every table is made of (and the server's major, which its access list depends on).
 TABLE_QUERIES = frozenset({"server", "tables", "columns", "constraints", "indexes", "triggers", "exclusions", "rules",
@@ -133,7 +133,11 @@ class ModelBuilder:
                       event_triggers=kindrows.event_triggers(rows.get("event_triggers", [])),
                       database_settings=tuple(DatabaseSetting(r["setting_name"], r["setting_value"])
                                               for r in sorted(rows.get("database_settings", []),
-                                                              key=lambda r: r["setting_name"])),
+                                                              key=lambda r: r["setting_name"])
+                                              if r.get("entry", "setting") == "setting"),
+                      database_grants=database_grants(rows.get("database_settings", [])),
+                      database_comment=next((r["setting_value"] for r in rows.get("database_settings", [])
+                                             if r.get("entry") == "comment"), ""),
                       casts=kindrows.casts(rows.get("casts", [])),
                       operator_classes=kindrows.operator_classes(rows.get("operator_classes", [])),
                       operator_families=kindrows.operator_families(rows.get("operator_families", [])),
@@ -160,3 +164,13 @@ class ModelBuilder:
         if self._access is None or self._access[0] != major:
             self._access = (major, AccessLists(self._rows.get("privileges", []), major))
         return self._access[1]
+
+
+def database_grants(rows) -> tuple[DatabaseGrant, ...]:
+    """The database's own access list (database_settings.sql's 'grant' rows): one entry per grantee, its privileges
+    in GRANT's order; PUBLIC holding none is an entry too (what it holds by default, revoked)."""
+    held: dict[str, set[str]] = {"PUBLIC": set()}
+    for r in rows:
+        if r.get("entry") == "grant":
+            held.setdefault(r["setting_name"], set()).add(r["setting_value"])
+    return tuple(DatabaseGrant(g, tuple(p for p in DATABASE_PRIVILEGES if p in ps)) for g, ps in sorted(held.items()))

@@ -10,7 +10,7 @@ from schemac.model.frozen import frozen
 from typing import Optional, Union
 
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
-from schemac.model import (Cast, DatabaseSetting, Operator, OperatorClass, OperatorFamily, Aggregate, Check, EventTrigger, ForeignServer, Namespace, Publication, Collation, TextSearchConfig, TextSearchDictionary, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
+from schemac.model import (Cast, DatabaseGrant, DatabaseSetting, Operator, OperatorClass, OperatorFamily, Aggregate, Check, EventTrigger, ForeignServer, Namespace, Publication, Collation, TextSearchConfig, TextSearchDictionary, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
                            Policy, PrimaryKey, RangeType, Rule, Sequence, Source, Statistics, Table, Trigger, Unique, View)
 
 Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
@@ -51,6 +51,8 @@ KINDS = (
     "add_event_trigger", "alter_event_trigger", "set_event_trigger_enabled", "set_event_trigger_owner",
     "set_event_trigger_comment",
     "set_database_setting",  # last: what a new session of the database starts with (this one pinned its search_path)
+    "set_database_grant",  # the database's own access list (roles are the cluster's: nothing here makes them)
+    "set_database_comment",
 )
 
 
@@ -113,7 +115,8 @@ _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique cons
                  TextSearchConfig: "text search config", TextSearchDictionary: "text search dictionary",
                  Rule: "rule", View: "view", Policy: "policy", Statistics: "statistics",
                  Aggregate: "aggregate", Operator: "operator", OperatorClass: "operator class", OperatorFamily: "operator family", Cast: "cast", Publication: "publication", EventTrigger: "event trigger",
-                 ForeignServer: "foreign server", Namespace: "schema", DatabaseSetting: "database setting"}
+                 ForeignServer: "foreign server", Namespace: "schema", DatabaseSetting: "database setting",
+                 DatabaseGrant: "database grant"}
 
 
 @frozen

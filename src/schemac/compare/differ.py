@@ -20,7 +20,7 @@ from schemac.compare.grants import diff_grants, schema_comments
 from schemac.compare.identities import identity_comment_changes
 from schemac.compare.policies import diff_policies
 from schemac.compare.publications import diff_publications
-from schemac.compare.database_settings import diff_database_settings
+from schemac.compare.database_settings import diff_database_comment, diff_database_grants, diff_database_settings
 from schemac.compare.event_triggers import diff_event_triggers
 from schemac.compare.check_validity import diff_validated_checks
 from schemac.compare.trigger_clones import diff_clone_comments, diff_cloned_triggers
@@ -353,7 +353,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes = readers_around(changes + views, current, desired)
     changes.extend(diff_publications(current, desired, changes) + diff_event_triggers(current, desired)
                    + diff_casts(current, desired, changes) + diff_foreign_servers(current, desired)
-                   + diff_database_settings(current, desired))
+                   + diff_database_settings(current, desired) + diff_database_grants(current, desired)
+                   + diff_database_comment(current, desired))
     changes = named_where_claimed(changes, current, desired)
     changes.extend(diff_cloned_triggers(cur_tables, des_tables, changes))
     changes.extend(diff_clone_comments(cur_tables, des_tables, changes))

@@ -362,6 +362,7 @@ def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
     for t in schema.tables:
         out += [(r, p.source) for p in t.policies for r in p.roles if r != "PUBLIC"]
         out += [(s.owner, s.source) for s in t.statistics if s.owner is not None]
+    out += [(g.name, g.source) for g in schema.database_grants or () if g.name != "PUBLIC"]
     return out + [(o.owner, o.source) for o in (*schema.publications, *schema.event_triggers, *schema.operators,
                                                 *schema.collations, *schema.text_search_dictionaries,
                                                 *schema.text_search_configs) if o.owner is not None]

@@ -74,7 +74,7 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
         return [] if same else ["alter_domain"]
 
     def sequence_changes(old: Sequence, new: Sequence) -> list[str]:
-        return (["alter_sequence"] if old.options != new.options else []) + \
+        return (["alter_sequence"] if (old.options, old.unlogged) != (new.options, new.unlogged) else []) + \
             (["set_sequence_owner"] if old.owned_by != new.owned_by else [])
 
     _diff_types(ch, "enum", current.enums, desired.enums, enum_changes)

@@ -28,7 +28,7 @@ from .views import Dependency, View, ViewColumn
 from .textsearch import TextSearchConfig, TextSearchDictionary, TextSearchMapping
 from .publications import PUBLISH_ACTIONS, Publication, PublishedTable
 from .event_triggers import EVENT_TRIGGER_EVENTS, EVENT_TRIGGER_STATES, EventTrigger
-from .database_settings import DatabaseSetting
+from .database_settings import DATABASE_PRIVILEGES, PUBLIC_DATABASE_DEFAULT, DatabaseGrant, DatabaseSetting
 from .foreign_servers import ForeignDataWrapper, ForeignServer, ForeignTable
 from .schema import Schema, Unmanaged
 from .grants import (DEFAULT_PRIVILEGE_KINDS, PRIVILEGES, PUBLIC, DefaultPrivileges, Namespace, Privilege, in_grant_order,
@@ -51,6 +51,9 @@ __all__ = [
     "EVENT_TRIGGER_STATES",
     "EventTrigger",
     "DatabaseSetting",
+    "DatabaseGrant",
+    "DATABASE_PRIVILEGES",
+    "PUBLIC_DATABASE_DEFAULT",
     "ForeignServer",
     "ForeignDataWrapper",
     "ForeignTable",

@@ -18,3 +18,20 @@ class DatabaseSetting(InNoSchema):
     name: str
     value: str
     source: Optional[Source] = _src()
+
+
+# What PUBLIC holds on a database Postgres made (acldefault('d')): what `database: {grants}` compares PUBLIC with
+# when it does not name PUBLIC.
+DATABASE_PRIVILEGES = ("CONNECT", "CREATE", "TEMPORARY")
+PUBLIC_DATABASE_DEFAULT = ("CONNECT", "TEMPORARY")
+
+
+@frozen
+class DatabaseGrant(InNoSchema):
+    """What one role (or PUBLIC) holds on the database itself, granted by its owner without grant option:
+    `GRANT CREATE ON DATABASE db TO role` (QGEP's install grants it for ili2pg), `REVOKE CONNECT ... FROM PUBLIC`.
+    `privileges` in DATABASE_PRIVILEGES' order; none: PUBLIC's defaults revoked."""
+
+    name: str  # the grantee
+    privileges: tuple[str, ...]
+    source: Optional[Source] = _src()

@@ -11,7 +11,7 @@ from .functions import Function
 from .grants import DefaultPrivileges, Namespace
 from .operators import Operator
 from .event_triggers import EventTrigger
-from .database_settings import DatabaseSetting
+from .database_settings import DatabaseGrant, DatabaseSetting
 from .foreign_servers import ForeignDataWrapper, ForeignServer
 from .casts import Cast
 from .opclasses import OperatorClass, OperatorFamily
@@ -64,6 +64,11 @@ class Schema:
     publications: tuple[Publication, ...] = ()  # the database's, not a schema's
     event_triggers: tuple[EventTrigger, ...] = ()  # the database's, not a schema's
     database_settings: tuple[DatabaseSetting, ...] = ()  # ALTER DATABASE ... SET, sorted by name
+    # GRANT ... ON DATABASE (its own access list, the owner's entries aside), sorted by grantee: every grantee the
+    # catalog reads; None where schema.yaml gives no `database: {grants}` (not compared)
+    database_grants: Optional[tuple[DatabaseGrant, ...]] = None
+    # COMMENT ON DATABASE: '' for none; None where schema.yaml gives no `database: {comment}` (not compared)
+    database_comment: Optional[str] = None
     casts: tuple[Cast, ...] = ()  # the database's, not a schema's
     operator_classes: tuple[OperatorClass, ...] = ()
     operator_families: tuple[OperatorFamily, ...] = ()

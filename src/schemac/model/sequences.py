@@ -66,3 +66,6 @@ class Sequence:
     owner: Optional[str] = _security(None)  # None: not compared
     # `renamed_from`: its old name, or schema.name (moved: ALTER SEQUENCE ... SET SCHEMA); a hint, as a table's.
     renamed_from: Optional[str] = _hint()
+    # CREATE UNLOGGED SEQUENCE (PostgreSQL 15+; a serial's of an unlogged table is made so): ALTER SEQUENCE ... SET
+    # LOGGED / UNLOGGED changes it
+    unlogged: bool = False

@@ -135,7 +135,8 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
                              quote_ident(new.schema))] if old.schema != new.schema else []  # type: ignore[union-attr]
         return moved + ([ddl.command("ALTER", "SEQUENCE", qualified(new.schema, old.name), "RENAME TO",  # type: ignore
                                      quote_ident(new.name))] if old.name != new.name else []) + \
-            (sequence_ddl.altered_sequence(old, new) if old.options != new.options else [])  # type: ignore
+            (sequence_ddl.altered_sequence(old, new)  # type: ignore[arg-type]
+             if (old.options, old.unlogged) != (new.options, new.unlogged) else [])  # type: ignore[union-attr]
     if k == "alter_sequence":
         return sequence_ddl.altered_sequence(old, new)  # type: ignore[arg-type]
     if k == "set_sequence_owner":

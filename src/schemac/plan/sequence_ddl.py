@@ -21,16 +21,24 @@ def sequence_properties(o: SequenceOptions) -> exp.Properties:
 
 def create_sequence(seq: Sequence) -> exp.Create:
     o = seq.options
-    return exp.Create(this=exp.Table(this=ident(seq.name), db=ident(seq.schema) if seq.schema != "public" else None),
-                      kind="SEQUENCE", exists=True,
-                      expression=build_type(o.type) if o.type else None, properties=sequence_properties(o))
+    create = exp.Create(this=exp.Table(this=ident(seq.name), db=ident(seq.schema) if seq.schema != "public" else None),
+                        kind="SEQUENCE", exists=True,
+                        expression=build_type(o.type) if o.type else None, properties=sequence_properties(o))
+    if seq.unlogged:
+        create.args["properties"].append("expressions", exp.UnloggedProperty())
+    return create
 
 
 def altered_sequence(old: Sequence, new: Sequence) -> list[exp.Command]:
-    """ALTER SEQUENCE from `old`'s options to `new`'s, its position first brought into the new bounds."""
+    """ALTER SEQUENCE from `old`'s options to `new`'s, its position first brought into the new bounds; SET LOGGED or
+    UNLOGGED where that changes."""
     was, will = filled(old.options, "bigint"), filled(new.options, "bigint")
+    persistence = [command("ALTER", "SEQUENCE", qualified(new.schema, new.name), "SET",
+                           "UNLOGGED" if new.unlogged else "LOGGED")] if old.unlogged != new.unlogged else []
+    if old.options == new.options:
+        return persistence
     return into_the_new_range(literal(qualified(new.schema, new.name)), was, will) + \
-        [alter_sequence(new, restart=restarts(was, will))]
+        [alter_sequence(new, restart=restarts(was, will))] + persistence
 
 
 def restarts(was: SequenceOptions, will: SequenceOptions) -> bool:

@@ -17,7 +17,8 @@ DATABASE_OBJECT_KINDS = ("add_publication", "drop_publication", "alter_publicati
                          "alter_foreign_server", "set_foreign_server_options", "set_foreign_server_owner",
                          "set_foreign_server_comment", "add_foreign_data_wrapper", "drop_foreign_data_wrapper",
                          "set_foreign_data_wrapper_options", "set_foreign_data_wrapper_owner", "set_foreign_data_wrapper_comment",
-                         "set_database_setting")
+                         "set_database_setting", "set_database_grant",
+                         "set_database_comment")
 
 _KINDS = {"publication": ("missing_publication", "unexpected_publication", "publication_changed"),
           "event trigger": ("missing_event_trigger", "unexpected_event_trigger", "event_trigger_changed"),
@@ -66,6 +67,16 @@ def database_object_difference(c: Change, difference: type, file: Optional[str],
     old, new, k, name = c.old, c.new, c.kind, c.name
     if k == "set_database_setting":
         return _setting_difference(c, difference, file, line)
+    if k == "set_database_comment":
+        return difference("comment_changed", "database", "", "", "", new or None, old or None,
+                          f"database: comment is {old or None!r}, expected {new or None!r}", file, line)
+    if k == "set_database_grant":
+        e = ", ".join(new.privileges).lower() if new is not None else ""  # type: ignore[union-attr]
+        a = ", ".join(old.privileges).lower() if old is not None else ""  # type: ignore[union-attr]
+        extra = set(old.privileges if old is not None else ()) - set(new.privileges if new is not None else ())  # type: ignore
+        kind = ("unexpected_public_privilege" if name == "PUBLIC" else "unexpected_privilege") if extra else "missing_privilege"
+        return difference(kind, "database grant", "", "", name, e, a,
+                          f"{name} holds [{a}] on the database, expected [{e}]", file, line, SECURITY)
     what = "publication" if "publication" in k else "cast" if k.endswith("_cast") else \
         "foreign server" if "foreign_server" in k else "foreign data wrapper" if "foreign_data_wrapper" in k else "event trigger"
     missing, unexpected, changed = _KINDS[what]

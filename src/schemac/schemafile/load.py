@@ -227,6 +227,8 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             foreign_servers=servers,
             foreign_data_wrappers=self.foreign_data_wrappers(top["foreign_data_wrappers"][1]) if "foreign_data_wrappers" in top else (),
             database_settings=self.database_settings(top["database"][1]) if "database" in top else (),
+            database_grants=self.database_grants(top["database"][1]) if "database" in top else None,
+            database_comment=self.database_comment(top["database"][1]) if "database" in top else None,
         ))
 
 

@@ -11,7 +11,7 @@ from schemac.schemafile.grants import GrantReader
 from schemac.schemafile.strict import NULL as NULL_TAG
 
 SEQUENCE_KEYS = {**SEQUENCE_OPTION_KEYS, "name": False, "schema": False, "owned_by": False, "comment": False,
-                 "grants": False, "owner": False, "renamed_from": False}
+                 "grants": False, "owner": False, "renamed_from": False, "unlogged": False}
 
 
 class SequenceReader(GrantReader):
@@ -37,5 +37,5 @@ class SequenceReader(GrantReader):
             out.append(Sequence(name, schema, without_defaults(self.sequence_options(f, what), "bigint"), owned_by,
                                 self.opt_string(f, "comment", what), self.w.src(key),
                                 self.grants(f, what, "sequence"), self.owner(f, what),
-                                self.moved_from(f, what, schema, name)))
+                                self.moved_from(f, what, schema, name), self.opt_bool(f, "unlogged", what)))
         return out

@@ -214,6 +214,8 @@ def _sequence(s: Sequence) -> Any:
         spec["schema"] = s.schema
     if s.owned_by is not None:
         spec["owned_by"] = s.owned_by
+    if s.unlogged:
+        spec["unlogged"] = True
     if s.comment is not None:
         spec["comment"] = s.comment
     spec.update(_access(s, "sequence"))

@@ -18,7 +18,8 @@ SELECT c.oid AS sequence_oid,
        s.seqcycle AS seq_cycle,
        owner.table_name AS owned_table,
        owner.column_name AS owned_column,
-       d.description AS comment
+       d.description AS comment,
+       c.relpersistence = 'u' AS unlogged  -- CREATE UNLOGGED SEQUENCE (PostgreSQL 15+), a serial's of an unlogged table too
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid

@@ -54,7 +54,8 @@
 -- "for type language lang".
 -- Custom settings of this database (ALTER DATABASE ... SET app.x: kind 'custom database setting', the setting's name; Postgres's
 -- own are managed: database_settings.sql) and ALTER ROLE ... IN DATABASE ... SET (kind 'role setting in database',
--- "setting for role"), by name alone (a value may be a secret), the database's.
+-- "setting for role"), by name alone (a value may be a secret), the database's. An entry of the database's own access
+-- list with a grant option or by another grantor than its owner: kind 'database grant', "PRIVILEGE for role".
 -- A comment on one of the foreign key rows Postgres adds on a referencing table for each partition of a referenced
 -- partitioned table (conparentid: a row of the same table; its name is Postgres's): kind 'foreign key row comment',
 -- "table.constraint", and on a partition's clone of its parent's foreign key that Postgres named otherwise than the
@@ -278,6 +279,14 @@ FROM pg_catalog.pg_db_role_setting s
 CROSS JOIN LATERAL pg_catalog.unnest(s.setconfig) cfg
 WHERE s.setdatabase = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
   AND (s.setrole <> 0 OR pg_catalog.strpos(pg_catalog.split_part(cfg, '=', 1), '.') > 0)
+UNION ALL  -- an entry of the database's own access list with a grant option, or granted by another role than its owner
+           -- (the others are managed: database_settings.sql), "privilege for role"
+SELECT 'database grant', '', x.privilege_type || ' for ' || CASE WHEN x.grantee = 0 THEN 'PUBLIC'
+       ELSE pg_catalog.pg_get_userbyid(x.grantee)::text END
+FROM pg_catalog.pg_database d
+CROSS JOIN LATERAL pg_catalog.aclexplode(d.datacl) x
+WHERE d.datname = pg_catalog.current_database() AND x.grantee <> d.datdba
+  AND (x.is_grantable OR x.grantor <> d.datdba)
 UNION ALL
 SELECT 'foreign key row comment', n.nspname::text, c.relname::text || '.' || k.conname::text
 FROM pg_catalog.pg_constraint k  -- a comment on a row Postgres adds to a foreign key for each partition of the table it
