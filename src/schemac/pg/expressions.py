@@ -20,6 +20,7 @@ from schemac.pg.dialect import DIALECT
 from schemac.pg.operators import is_operator_token
 from schemac.pg import sqllex, verbatim
 from schemac.pg.syntax import KnownGrammarError, Verbatim
+from schemac.pg.typekinds import user_types_kept
 
 # Top-level nodes that are statements, not expressions.
 _STATEMENTS = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Transaction, exp.Commit, exp.Rollback,
@@ -80,7 +81,7 @@ def _sqlglot_parse(text: str) -> list[exp.Expression]:
     try:
         tokens = DIALECT.tokenize(text)
         _check_nesting(tokens)
-        return [p for p in DIALECT.parser().parse(tokens, text) if p is not None]
+        return [user_types_kept(p) for p in DIALECT.parser().parse(tokens, text) if p is not None]
     except ExpressionError:
         raise
     except KnownGrammarError as e:
