@@ -173,6 +173,31 @@ def _json_object(parser) -> exp.Expression:
     return json_object_as_stored(parser._parse_json_object())
 
 
+# Words sqlglot's tokenizer reads as a type that are Postgres's own spellings, or syntax it needs to read as such
+# (SETOF ... ARRAY, a serial shorthand, an extension's type): every other is another dialect's (tinyint, long,
+# string, int64), which Postgres has no type of: in Postgres's SQL only a user's type has that name.
+_OWN_WORDS = frozenset("""
+array bigint bit bool boolean bpchar bytea char character cstring date datemultirange daterange dec decimal double
+float float4 float8 inet int int2 int4 int4multirange int4range int8 int8multirange int8range integer interval json
+jsonb money name nchar numeric nummultirange numrange oid point real regclass regcollation regconfig regdictionary
+regnamespace regoper regoperator regproc regprocedure regrole regtype smallint text time timestamp timestamptz timetz
+tsmultirange tsrange tstzmultirange tstzrange unknown uuid varchar xml geography geometry hstore vector serial
+bigserial smallserial null nullable union range ref user-defined""".split())
+ANOTHER_DIALECTS_WORDS = frozenset(
+    k.lower() for k, v in Postgres.Tokenizer.KEYWORDS.items()
+    if v in Postgres.Parser.TYPE_TOKENS and " " not in k) - _OWN_WORDS
+
+
+def user_type_tokens(tokens: list) -> list:
+    """`tokens` with each word of ANOTHER_DIALECTS_WORDS that a cast names (after :: or AS) read as a name: sqlglot
+    took `::tinyint` for its TINYINT (printed SMALLINT), `::long` for BIGINT, `::int1` for TINYINT; a user's
+    type of that name (Icinga DB's domain uint) is kept as written."""
+    for before, token in zip(tokens, tokens[1:]):
+        if before.token_type in (TokenType.DCOLON, TokenType.ALIAS) and token.text.lower() in ANOTHER_DIALECTS_WORDS:
+            token.token_type, token.text = TokenType.IDENTIFIER, token.text.lower()
+    return tokens
+
+
 class SchemacPostgres(Postgres):
     # Read and written as Postgres, never translated: sqlglot's array-index offset (1 here, for other dialects'
     # 0-based arrays) was subtracted from a subscript it typed as an integer on the way in and added on the way out,
@@ -201,7 +226,7 @@ class SchemacPostgres(Postgres):
         FUNC_TOKENS = {*Postgres.Parser.FUNC_TOKENS, TokenType.DELETE}
         # `'0001'::"bit"` is bit of any length; `'0001'::bit` is bit(1) (the SQL grammar's default), which
         # truncates: sqlglot reads both as BIT, and the migration then stored another expression.
-        QUOTED_TYPES_TO_PRESERVE = {*Postgres.Parser.QUOTED_TYPES_TO_PRESERVE, "bit"}
+        QUOTED_TYPES_TO_PRESERVE = {*Postgres.Parser.QUOTED_TYPES_TO_PRESERVE, "bit", *ANOTHER_DIALECTS_WORDS}  # (user_type_tokens)
         FUNCTIONS = {**Postgres.Parser.FUNCTIONS, **{name.upper(): _kept(name) for name in KEPT_FUNCTIONS}}
 
         def _parse_statement(self):

@@ -16,11 +16,10 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
-from schemac.pg.dialect import DIALECT
+from schemac.pg.dialect import DIALECT, user_type_tokens
 from schemac.pg.operators import is_operator_token
 from schemac.pg import sqllex, verbatim
 from schemac.pg.syntax import KnownGrammarError, Verbatim
-from schemac.pg.typekinds import user_types_kept
 
 # Top-level nodes that are statements, not expressions.
 _STATEMENTS = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Transaction, exp.Commit, exp.Rollback,
@@ -79,9 +78,9 @@ def _sqlglot_parse(text: str) -> list[exp.Expression]:
     """sqlglot's parse of `text` (tokenized once, for the nesting check and the parser), its errors
     as ExpressionError."""
     try:
-        tokens = DIALECT.tokenize(text)
+        tokens = user_type_tokens(DIALECT.tokenize(text))
         _check_nesting(tokens)
-        return [user_types_kept(p) for p in DIALECT.parser().parse(tokens, text) if p is not None]
+        return [p for p in DIALECT.parser().parse(tokens, text) if p is not None]
     except ExpressionError:
         raise
     except KnownGrammarError as e:

@@ -11,36 +11,73 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
-from schemac.pg.dialect import DIALECT
-from schemac.pg.typekinds import (ALSO_POSTGRES as _ALSO_POSTGRES, NAMES as _NAMES, SERIALS as _SERIALS,
-                                   TIME_KINDS as _TIME_KINDS, postgres_kind as _postgres_kind)
+from schemac.pg.dialect import ANOTHER_DIALECTS_WORDS, DIALECT
 from schemac.pg.typetext import _BARE, _SERIAL_NAMES, _VARBIT, NEGATIVE_SCALE, TypeSyntaxError, _with_modifiers
 from schemac.pg.typmods import ModifierError
 
 T = exp.DataType.Type
 _KEYWORD_SCHEMA = re.compile(r"([a-z_][a-z0-9_$]*)\.")  # a schema as format_type() leaves it unquoted
 
+# sqlglot type -> Postgres's format_type() name (no modifiers).
+_NAMES: dict[T, str] = {
+    T.SMALLINT: "smallint",
+    T.INT: "integer",
+    T.BIGINT: "bigint",
+    T.DECIMAL: "numeric",
+    T.FLOAT: "real",
+    T.DOUBLE: "double precision",
+    T.VARCHAR: "character varying",
+    T.CHAR: "character",
+    T.BPCHAR: "bpchar",
+    T.TEXT: "text",
+    T.NAME: "name",
+    T.BOOLEAN: "boolean",
+    T.DATE: "date",
+    T.INTERVAL: "interval",
+    T.UUID: "uuid",
+    T.JSON: "json",
+    T.JSONB: "jsonb",
+    T.VARBINARY: "bytea",
+    T.INET: "inet",
+    T.MONEY: "money",
+    T.XML: "xml",
+    T.BIT: "bit",
+    T.INT4RANGE: "int4range",
+    T.INT8RANGE: "int8range",
+    T.NUMRANGE: "numrange",
+    T.DATERANGE: "daterange",
+    T.TSRANGE: "tsrange",
+    T.TSTZRANGE: "tstzrange",
+    T.HSTORE: "hstore",
+    T.GEOMETRY: "geometry",
+    T.GEOGRAPHY: "geography",
+    T.POINT: "point",
+    T.VECTOR: "vector",
+}
+
+_TIME_KINDS: dict[T, tuple[str, str]] = {
+    T.TIMESTAMP: ("timestamp", "without time zone"),
+    T.TIMESTAMPTZ: ("timestamp", "with time zone"),
+    T.TIME: ("time", "without time zone"),
+    T.TIMETZ: ("time", "with time zone"),
+}
+
+# Types sqlglot knows beyond _NAMES that PostgreSQL has too, spelled the same by both.
+_ALSO_POSTGRES = {T.INT4MULTIRANGE, T.INT8MULTIRANGE, T.NUMMULTIRANGE, T.DATEMULTIRANGE, T.TSMULTIRANGE,
+                  T.TSTZMULTIRANGE, T.POLYGON}
 # Types whose modifiers are not all numbers: geometry(Point, 4326).
 _FREE_PARAMS = {T.GEOMETRY, T.GEOGRAPHY}
 # How many modifiers a type takes (others in _NAMES take none): int(11) is MySQL, not PostgreSQL.
 _MAX_PARAMS = {T.VARCHAR: 1, T.CHAR: 1, T.BPCHAR: 1, T.BIT: 1, T.DECIMAL: 2, T.DOUBLE: 1, T.INTERVAL: 1,
                T.VECTOR: 1}
 
+_SERIALS = {T.SERIAL: "integer", T.BIGSERIAL: "bigint", T.SMALLSERIAL: "smallint"}
 class _Unsupported(TypeSyntaxError):
     """Parsed, but not a PostgreSQL type schemac can keep exactly: canonical_type names the text."""
 
 
 class _UserModifiers(Exception):
     """A type that is not PostgreSQL's own, with modifiers: kept as written (pg.typmods)."""
-
-
-def another_dialects_type(text: str) -> bool:
-    """Whether `text` names a type of another SQL dialect (tinyint, datetime): the loader's hint for one undeclared."""
-    try:
-        parsed = sqlglot.parse_one(f"CAST(NULL AS {text})", dialect=DIALECT)
-    except Exception:  # noqa: BLE001 (not a type sqlglot reads at all)
-        return False
-    return isinstance(parsed, exp.Cast) and isinstance(parsed.to, exp.DataType) and not _postgres_kind(parsed.to)
 
 
 def _params(dt: exp.DataType) -> list[str]:
@@ -108,8 +145,18 @@ def _canonical(dt: exp.DataType) -> str:
     return name
 
 
+def another_dialects_type(text: str) -> bool:
+    """Whether `text` is a bare name sqlglot reads as another dialect's type (tinyint, datetime, long): in
+    Postgres only a user's type has that name (Icinga DB's domain uint); the loader's hint for one undeclared."""
+    m = _BARE.match(text)
+    return m is not None and m.group(1).lower() in ANOTHER_DIALECTS_WORDS
+
+
 def parsed_type(text: str) -> str:
     """canonical_type of a text its own tables do not settle: sqlglot's parse of it."""
+    if another_dialects_type(text):  # the user's type, not sqlglot's TINYINT, BIGINT, ...
+        m = _BARE.match(text)
+        return m.group(1).lower() + "[]" * m.group(2).count("[")  # type: ignore[union-attr]
     try:
         parsed = sqlglot.parse(f"CAST(NULL AS {text})", dialect=DIALECT)
     except (ParseError, TokenError) as e:
@@ -137,12 +184,6 @@ def parsed_type(text: str) -> str:
     try:
         return _canonical(parsed[0].to)
     except _Unsupported as e:
-        m = _BARE.match(text)
-        to = parsed[0].to
-        if m and (to.this != T.ARRAY or to.expressions) and not _postgres_kind(to):
-            # a bare name Postgres has no type of (uint, datetime, nvarchar) is a user's: Icinga DB's domain uint;
-            # one never declared is refused by the loader's unknown-type check, at its line
-            return m.group(1).lower() + "[]" * m.group(2).count("[")
         raise TypeSyntaxError(f"'{text.strip()}': {e}") from None
     except _UserModifiers:
         try:
@@ -163,9 +204,9 @@ def _built(canonical: str) -> exp.DataType:
         # sqlglot has no varying-bit node, nor a negative scale; a user-defined type renders its name verbatim.
         return exp.DataType(this=T.USERDEFINED, kind=canonical)
     try:
-        built = exp.DataType.build(canonical, dialect=DIALECT, udt=True)
-        if _BARE.match(canonical) and not _postgres_kind(built):  # a user's type named as another dialect's (uint)
+        if another_dialects_type(canonical):  # a user's type named as another dialect's (uint): not sqlglot's UINT
             raise ParseError(canonical)
+        built = exp.DataType.build(canonical, dialect=DIALECT, udt=True)
         schema = _KEYWORD_SCHEMA.match(canonical)
         if schema and built.this != T.USERDEFINED:
             # a schema named as one of sqlglot's type keywords (GNUmed's ref, a json or map schema): `ref.auto_hint`
