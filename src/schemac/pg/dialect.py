@@ -192,8 +192,10 @@ def user_type_tokens(tokens: list) -> list:
     """`tokens` with each word of ANOTHER_DIALECTS_WORDS that a cast names (after :: or AS) read as a name: sqlglot
     took `::tinyint` for its TINYINT (printed SMALLINT), `::long` for BIGINT, `::int1` for TINYINT; a user's
     type of that name (Icinga DB's domain uint) is kept as written."""
-    for before, token in zip(tokens, tokens[1:]):
-        if before.token_type in (TokenType.DCOLON, TokenType.ALIAS) and token.text.lower() in ANOTHER_DIALECTS_WORDS:
+    for i in range(1, len(tokens)):
+        token = tokens[i]
+        if tokens[i - 1].token_type in (TokenType.DCOLON, TokenType.ALIAS) and token.text.lower() in ANOTHER_DIALECTS_WORDS \
+                and (i + 1 == len(tokens) or tokens[i + 1].token_type != TokenType.DOT):  # (not a schema: map.zoom)
             token.token_type, token.text = TokenType.IDENTIFIER, token.text.lower()
     return tokens
 
