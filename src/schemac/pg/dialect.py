@@ -22,6 +22,7 @@ from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.tokens import TokenType
 
+from schemac.pg.foreign_names import ANOTHER_DIALECTS_WORDS, POSTGRES_CALLS
 from schemac.pg.keywordcalls import is_json_as_stored, json_object_as_stored, keyword_call
 from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, merge_operators, other_sql,
                                   parse_other, parse_prefix, prefix_sql)
@@ -62,7 +63,9 @@ KEPT_FUNCTIONS = ("now", "char_length", "character_length", "btrim", "ltrim", "r
                   # s ~ p (the flags lost), date_add(ts, i) as ts + INTERVAL '1' * i (which Postgres refuses)
                   "pow", "regexp_like", "date_add", "date_subtract",
                   # json_extract_path(d, 'a') as d -> 'a': Postgres stores the call and the operator apart
-                  "json_extract_path", "json_extract_path_text", "convert")
+                  "json_extract_path", "json_extract_path_text", "convert",
+                  # decode(a, b, c, d) as a CASE (Oracle's, orafce's): Postgres's own takes two arguments
+                  "decode")
 
 
 def _kept(name: str):
@@ -173,33 +176,6 @@ def _json_object(parser) -> exp.Expression:
     return json_object_as_stored(parser._parse_json_object())
 
 
-# Words sqlglot's tokenizer reads as a type that are Postgres's own spellings, or syntax it needs to read as such
-# (SETOF ... ARRAY, a serial shorthand, an extension's type): every other is another dialect's (tinyint, long,
-# string, int64), which Postgres has no type of: in Postgres's SQL only a user's type has that name.
-_OWN_WORDS = frozenset("""
-array bigint bit bool boolean bpchar bytea char character cstring date datemultirange daterange dec decimal double
-float float4 float8 inet int int2 int4 int4multirange int4range int8 int8multirange int8range integer interval json
-jsonb money name nchar numeric nummultirange numrange oid point real regclass regcollation regconfig regdictionary
-regnamespace regoper regoperator regproc regprocedure regrole regtype smallint text time timestamp timestamptz timetz
-tsmultirange tsrange tstzmultirange tstzrange unknown uuid varchar xml geography geometry hstore vector serial
-bigserial smallserial null nullable union range ref user-defined""".split())
-ANOTHER_DIALECTS_WORDS = frozenset(
-    k.lower() for k, v in Postgres.Tokenizer.KEYWORDS.items()
-    if v in Postgres.Parser.TYPE_TOKENS and " " not in k) - _OWN_WORDS
-
-
-def user_type_tokens(tokens: list) -> list:
-    """`tokens` with each word of ANOTHER_DIALECTS_WORDS that a cast names (after :: or AS) read as a name: sqlglot
-    took `::tinyint` for its TINYINT (printed SMALLINT), `::long` for BIGINT, `::int1` for TINYINT; a user's
-    type of that name (Icinga DB's domain uint) is kept as written."""
-    for i in range(1, len(tokens)):
-        token = tokens[i]
-        if tokens[i - 1].token_type in (TokenType.DCOLON, TokenType.ALIAS) and token.text.lower() in ANOTHER_DIALECTS_WORDS \
-                and (i + 1 == len(tokens) or tokens[i + 1].token_type != TokenType.DOT):  # (not a schema: map.zoom)
-            token.token_type, token.text = TokenType.IDENTIFIER, token.text.lower()
-    return tokens
-
-
 class SchemacPostgres(Postgres):
     # Read and written as Postgres, never translated: sqlglot's array-index offset (1 here, for other dialects'
     # 0-based arrays) was subtracted from a subscript it typed as an integer on the way in and added on the way out,
@@ -221,7 +197,7 @@ class SchemacPostgres(Postgres):
         # date_part('year'::text, d) as EXTRACT(CAST('year' AS TEXT) FROM d), which Postgres refuses
         # convert(b, 'LATIN1', 'UTF8') is Postgres's plain function, not T-SQL's CONVERT(type, value) (refused);
         # json_object(ARRAY[...]), the function (as 15 prints it, unquoted), is not the JSON_OBJECT constructor
-        FUNCTION_PARSERS = {**{k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k not in ("DATE_PART", "CONVERT")},
+        FUNCTION_PARSERS = {**{k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k not in ("DATE_PART", "CONVERT", "DECODE")},
                             "JSON_OBJECT": lambda self: _json_object(self), "SUBSTRING": similar_substring,
                             "XMLSERIALIZE": xml_call("XMLSERIALIZE"), "XMLPARSE": xml_call("XMLPARSE")}
         # hstore's delete(h, 'k'), as pg_get_expr prints it: DELETE is a statement's keyword to sqlglot
@@ -229,7 +205,9 @@ class SchemacPostgres(Postgres):
         # `'0001'::"bit"` is bit of any length; `'0001'::bit` is bit(1) (the SQL grammar's default), which
         # truncates: sqlglot reads both as BIT, and the migration then stored another expression.
         QUOTED_TYPES_TO_PRESERVE = {*Postgres.Parser.QUOTED_TYPES_TO_PRESERVE, "bit", *ANOTHER_DIALECTS_WORDS}  # (user_type_tokens)
-        FUNCTIONS = {**Postgres.Parser.FUNCTIONS, **{name.upper(): _kept(name) for name in KEPT_FUNCTIONS}}
+        FUNCTIONS = {**Postgres.Parser.FUNCTIONS, **{name.upper(): _kept(name) for name in KEPT_FUNCTIONS},
+                     **{name: _kept(name.lower()) for name in Postgres.Parser.FUNCTIONS
+                        if name.lower() not in POSTGRES_CALLS and name.isidentifier()}}
 
         def _parse_statement(self):
             # delete(h, 'k') (FUNC_TOKENS) where a statement starts: an expression, not DELETE's statement

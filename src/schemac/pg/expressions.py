@@ -16,7 +16,8 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
-from schemac.pg.dialect import DIALECT, user_type_tokens
+from schemac.pg.dialect import DIALECT
+from schemac.pg.foreign_names import user_type_tokens
 from schemac.pg.operators import is_operator_token
 from schemac.pg import sqllex, verbatim
 from schemac.pg.syntax import KnownGrammarError, Verbatim

@@ -11,7 +11,8 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
-from schemac.pg.dialect import ANOTHER_DIALECTS_WORDS, DIALECT
+from schemac.pg.dialect import DIALECT
+from schemac.pg.foreign_names import ANOTHER_DIALECTS_WORDS
 from schemac.pg.typetext import _BARE, _SERIAL_NAMES, _VARBIT, NEGATIVE_SCALE, TypeSyntaxError, _with_modifiers
 from schemac.pg.typmods import ModifierError
 
