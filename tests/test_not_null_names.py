@@ -37,7 +37,8 @@ INSERT INTO s VALUES (3, 5, 's');
 # (the parent's; one naming its own), the standalone s attached, a sub-partitioned tree, INHERITS children declaring
 # the column NOT NULL (their own name), only a default of it (the parent's), INHERIT'ed, and of two parents; a
 # partition attached under a parent's identity column (ATTACH refuses a table with an identity of its own); a
-# partition made PARTITION OF declaring one column NOT NULL (v: its own name there, the parent's on the other).
+# partition made PARTITION OF declaring one column NOT NULL (v: its own name there, the parent's on the other);
+# children keyed on a column whose NOT NULL is the parent's (b10, b11: a key CREATE TABLE makes names its own).
 AFTER = BEFORE + """
 CREATE TABLE x (a int NOT NULL, b int NOT NULL, c text);
 ALTER TABLE p ATTACH PARTITION x FOR VALUES IN (1);
@@ -54,6 +55,10 @@ CREATE TABLE b4 (id int, kind text NOT NULL);
 ALTER TABLE b4 INHERIT base;
 CREATE TABLE b8 (x int) INHERITS (extra, base);
 CREATE TABLE b9 (x int, kind text NOT NULL DEFAULT 'k') INHERITS (base, extra);
+CREATE TABLE b10 (LIKE base INCLUDING ALL) INHERITS (base);
+ALTER TABLE b10 ADD PRIMARY KEY (kind);
+CREATE TABLE b11 (id int, kind text) INHERITS (base);
+ALTER TABLE b11 ADD PRIMARY KEY (id, kind);
 CREATE TABLE q (a int NOT NULL, b int NOT NULL) PARTITION BY LIST (b);
 CREATE TABLE q1 PARTITION OF q FOR VALUES IN (1, 2) PARTITION BY LIST (a);
 CREATE TABLE q11 PARTITION OF q1 FOR VALUES IN (1);
@@ -132,7 +137,8 @@ def test_not_null_names_of_partitions_and_children_round_trip(major_db, tmp_path
                     ("b8", "kind", "extra_kind_not_null", True), ("b9", "kind", "b9_kind_not_null", True),
                     ("q11", "a", "q_a_not_null", True), ("w", "a", "w_a_own", True),
                     ("ev_1", "at", "ev_1_at_not_null", True), ("v", "a", "v_a_not_null", True),
-                    ("v", "b", "p_b_not_null", True)]:
+                    ("v", "b", "p_b_not_null", True), ("b10", "kind", "base_kind_not_null", True),
+                    ("b11", "kind", "base_kind_not_null", True), ("b11", "id", "b11_id_not_null", True)]:
             assert own in expected
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     sql = _generated(schema, major_db, out)

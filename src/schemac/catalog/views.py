@@ -39,7 +39,7 @@ def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[s
     made = {} if made is None else made
     options = dict(o.partition("=")[::2] for o in row["options"] or ())
     definition = view_definition(row["definition"])
-    output = tuple(_one(made, ViewColumn, c["name"], canonical(c["type"]), None, None, None,
+    output = tuple(_one(made, ViewColumn, c["name"], canonical(c["type"]), None, None, None, None,  # (storage: None)
                         collation_from_sql(c.get("collation"))) for c in row["columns"])
     comments = tuple(ViewColumn(c["name"], comment=c["comment"], default=c.get("default"), statistics=c.get("statistics"),
                                 storage=c.get("storage"))

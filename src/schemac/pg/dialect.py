@@ -22,6 +22,7 @@ from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.tokens import TokenType
 
+from schemac.pg.foreign_names import ANOTHER_DIALECTS_WORDS, POSTGRES_CALLS
 from schemac.pg.keywordcalls import is_json_as_stored, json_object_as_stored, keyword_call
 from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, merge_operators, other_sql,
                                   parse_other, parse_prefix, prefix_sql)
@@ -62,7 +63,9 @@ KEPT_FUNCTIONS = ("now", "char_length", "character_length", "btrim", "ltrim", "r
                   # s ~ p (the flags lost), date_add(ts, i) as ts + INTERVAL '1' * i (which Postgres refuses)
                   "pow", "regexp_like", "date_add", "date_subtract",
                   # json_extract_path(d, 'a') as d -> 'a': Postgres stores the call and the operator apart
-                  "json_extract_path", "json_extract_path_text", "convert")
+                  "json_extract_path", "json_extract_path_text", "convert",
+                  # decode(a, b, c, d) as a CASE (Oracle's, orafce's): Postgres's own takes two arguments
+                  "decode")
 
 
 def _kept(name: str):
@@ -194,15 +197,17 @@ class SchemacPostgres(Postgres):
         # date_part('year'::text, d) as EXTRACT(CAST('year' AS TEXT) FROM d), which Postgres refuses
         # convert(b, 'LATIN1', 'UTF8') is Postgres's plain function, not T-SQL's CONVERT(type, value) (refused);
         # json_object(ARRAY[...]), the function (as 15 prints it, unquoted), is not the JSON_OBJECT constructor
-        FUNCTION_PARSERS = {**{k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k not in ("DATE_PART", "CONVERT")},
+        FUNCTION_PARSERS = {**{k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k not in ("DATE_PART", "CONVERT", "DECODE")},
                             "JSON_OBJECT": lambda self: _json_object(self), "SUBSTRING": similar_substring,
                             "XMLSERIALIZE": xml_call("XMLSERIALIZE"), "XMLPARSE": xml_call("XMLPARSE")}
         # hstore's delete(h, 'k'), as pg_get_expr prints it: DELETE is a statement's keyword to sqlglot
         FUNC_TOKENS = {*Postgres.Parser.FUNC_TOKENS, TokenType.DELETE}
         # `'0001'::"bit"` is bit of any length; `'0001'::bit` is bit(1) (the SQL grammar's default), which
         # truncates: sqlglot reads both as BIT, and the migration then stored another expression.
-        QUOTED_TYPES_TO_PRESERVE = {*Postgres.Parser.QUOTED_TYPES_TO_PRESERVE, "bit"}
-        FUNCTIONS = {**Postgres.Parser.FUNCTIONS, **{name.upper(): _kept(name) for name in KEPT_FUNCTIONS}}
+        QUOTED_TYPES_TO_PRESERVE = {*Postgres.Parser.QUOTED_TYPES_TO_PRESERVE, "bit", *ANOTHER_DIALECTS_WORDS}  # (user_type_tokens)
+        FUNCTIONS = {**Postgres.Parser.FUNCTIONS, **{name.upper(): _kept(name) for name in KEPT_FUNCTIONS},
+                     **{name: _kept(name.lower()) for name in Postgres.Parser.FUNCTIONS
+                        if name.lower() not in POSTGRES_CALLS and name.isidentifier()}}
 
         def _parse_statement(self):
             # delete(h, 'k') (FUNC_TOKENS) where a statement starts: an expression, not DELETE's statement

@@ -17,6 +17,7 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
 from schemac.pg.dialect import DIALECT
+from schemac.pg.foreign_names import user_type_tokens
 from schemac.pg.operators import is_operator_token
 from schemac.pg import sqllex, verbatim
 from schemac.pg.syntax import KnownGrammarError, Verbatim
@@ -78,7 +79,7 @@ def _sqlglot_parse(text: str) -> list[exp.Expression]:
     """sqlglot's parse of `text` (tokenized once, for the nesting check and the parser), its errors
     as ExpressionError."""
     try:
-        tokens = DIALECT.tokenize(text)
+        tokens = user_type_tokens(DIALECT.tokenize(text))
         _check_nesting(tokens)
         return [p for p in DIALECT.parser().parse(tokens, text) if p is not None]
     except ExpressionError:

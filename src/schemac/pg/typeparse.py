@@ -12,6 +12,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from schemac.pg.dialect import DIALECT
+from schemac.pg.foreign_names import ANOTHER_DIALECTS_WORDS
 from schemac.pg.typetext import _BARE, _SERIAL_NAMES, _VARBIT, NEGATIVE_SCALE, TypeSyntaxError, _with_modifiers
 from schemac.pg.typmods import ModifierError
 
@@ -145,8 +146,18 @@ def _canonical(dt: exp.DataType) -> str:
     return name
 
 
+def another_dialects_type(text: str) -> bool:
+    """Whether `text` is a bare name sqlglot reads as another dialect's type (tinyint, datetime, long): in
+    Postgres only a user's type has that name (Icinga DB's domain uint); the loader's hint for one undeclared."""
+    m = _BARE.match(text)
+    return m is not None and m.group(1).lower() in ANOTHER_DIALECTS_WORDS
+
+
 def parsed_type(text: str) -> str:
     """canonical_type of a text its own tables do not settle: sqlglot's parse of it."""
+    if another_dialects_type(text):  # the user's type, not sqlglot's TINYINT, BIGINT, ...
+        m = _BARE.match(text)
+        return m.group(1).lower() + "[]" * m.group(2).count("[")  # type: ignore[union-attr]
     try:
         parsed = sqlglot.parse(f"CAST(NULL AS {text})", dialect=DIALECT)
     except (ParseError, TokenError) as e:
@@ -194,6 +205,8 @@ def _built(canonical: str) -> exp.DataType:
         # sqlglot has no varying-bit node, nor a negative scale; a user-defined type renders its name verbatim.
         return exp.DataType(this=T.USERDEFINED, kind=canonical)
     try:
+        if another_dialects_type(canonical):  # a user's type named as another dialect's (uint): not sqlglot's UINT
+            raise ParseError(canonical)
         built = exp.DataType.build(canonical, dialect=DIALECT, udt=True)
         schema = _KEYWORD_SCHEMA.match(canonical)
         if schema and built.this != T.USERDEFINED:

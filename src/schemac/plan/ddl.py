@@ -23,7 +23,7 @@ from schemac.pg.syntax import Printed
 from schemac.plan import printing
 from schemac.plan.exclusion_ddl import exclusion_body
 from schemac.plan.sql_strings import comment_value, literal, string_literal as _string  # noqa: F401 (used by other modules)
-from schemac.plan.not_null_ddl import inherited_not_nulls, inline_not_null, partition_not_nulls
+from schemac.plan.not_null_ddl import inherited_not_nulls, inline_not_null, keyed_not_nulls, partition_not_nulls
 from schemac.plan.trees import default_expression, fresh_expression, fresh_type, release
 
 
@@ -170,6 +170,8 @@ def create_table(table: Table) -> exp.Create:
     listed = {c.name for c in columns}
     inline_pk = pk is not None and pk.name is None and len(pk.columns) == 1 and not (pk.deferrable or pk.include or pk.parameters) \
         and pk.columns[0] in listed
+    keyed = pk is not None and (inline_pk or listed.issuperset(pk.columns))
+    columns = keyed_not_nulls(columns, pk.columns) if keyed else columns  # type: ignore[union-attr]
     items: list[exp.Expression] = [
         _printed_column(c, inline_pk and c.name == pk.columns[0], table.schema) for c in columns  # type: ignore
     ]

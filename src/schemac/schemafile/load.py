@@ -283,6 +283,12 @@ def _functions_once(functions: list) -> None:
         seen[key] = f
 
 
+def _another_dialects(type_text: str) -> bool:
+    from schemac.pg.typeparse import another_dialects_type  # sqlglot: only for an unknown type's message
+
+    return another_dialects_type(type_text)
+
+
 def _types_known(tables, types, domains, functions, extensions, external, composites=(), ranges=(), operators=(),
                  casts=()) -> None:
     """Every type used is one Postgres, schema.yaml or a declared extension knows, or is declared in
@@ -303,6 +309,9 @@ def _types_known(tables, types, domains, functions, extensions, external, compos
             ext = extension_of(name)
             if ext is not None:
                 hint = f"; it comes from extension {ext}: declare it under extensions:"
+            elif _another_dialects(type_text):
+                hint = ": not a PostgreSQL type (sqlglot knows it from another SQL dialect); write the PostgreSQL " \
+                    "type, or declare a type of that name (domains:, enums:, composite_types:)"
             else:
                 close = suggestion(type_text, declared, ext_names)
                 hint = (f" (did you mean '{close}'?)" if close else "") + \
