@@ -697,9 +697,10 @@ def empty(url: str) -> None:
 
 def needs_using(old: str, new: str) -> bool:
     """A retype generate refuses until schema.yaml says how (the README's `using` row): a string made an array,
-    or a number made an enum (or an enum's array) or back (Postgres casts an enum only to and from the strings)."""
+    or a number made an enum (or an enum's array) or back (Postgres casts an enum only to and from the strings), or
+    an enum's array made an enum or back (an array casts only to an array of as many dimensions)."""
     kinds = {kind_of(old), kind_of(new)}
-    return (kind_of(old) == "text" and new.endswith("[]")) or (
+    return (kind_of(old) == "text" and new.endswith("[]")) or kinds == {"enum", "enumarr"} or (
         bool(kinds & {"enum", "enumarr"}) and bool(kinds & {"int", "num"}))
 
 
