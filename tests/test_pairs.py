@@ -14,7 +14,7 @@ applied over A's rows exactly as sqlx would (every file in its own transaction).
 - every column A keeps holds the same values (a checksum per column), except those the case says
   change their text form.
 
-The default run takes every eighth pair (on one major, in turn: about 60 pairs);
+The default run takes every twelfth pair (on one major, in turn: about 40 pairs);
 `-m slow` takes every pair on 18, 16 and 15.
 """
 
@@ -42,7 +42,7 @@ PAIRS = load_pairs()
 # (the extension outside the search path; a retype under views the throwaway server cannot build), the
 # others under -m slow, as on the other majors, where they skip when the build has none.
 GIS_MAJOR, GIS_DEFAULT = "pg15", {"gis-extension-in-its-own-schema", "gis-typmod-dropped-under-views-and-index"}
-CASES = each_case_on_one_major([pytest.param(p, id=p.id) for p in PAIRS if p.file != "postgis"], every=8) + [
+CASES = each_case_on_one_major([pytest.param(p, id=p.id) for p in PAIRS if p.file != "postgis"], every=12) + [
     pytest.param(major, p, id=f"{major}-{p.id}",
                  marks=() if major == GIS_MAJOR and p.id in GIS_DEFAULT else (pytest.mark.slow,))
     for p in PAIRS if p.file == "postgis" for major in MAJORS]
