@@ -401,6 +401,7 @@ def test_error_carries_location():
     ("{type: timestampz}", "", "unknown type 'timestampz' (did you mean 'timestamptz'?)"),
     ("{type: 'moood[]'}", "enums:\n  mood: [a, b]\n", "unknown type 'moood[]' (did you mean 'mood'?)"),
     ("{type: citext}", "", "unknown type 'citext'; it comes from extension citext: declare it under extensions:"),
+    ("{type: double}", "", "unknown type 'double': not a PostgreSQL type (sqlglot knows it from another SQL dialect)"),
 ])
 def test_a_misspelled_type_is_an_error_at_its_line(column, declared, message):
     text = declared + f"tables:\n  t:\n    columns:\n      c: {column}\n"

@@ -9,9 +9,10 @@ from sqlglot.tokens import TokenType
 
 # Words sqlglot's tokenizer reads as a type that are Postgres's own spellings, or syntax it needs to read as such
 # (SETOF ... ARRAY, a serial shorthand, an extension's type): every other is another dialect's (tinyint, long,
-# string, int64), which Postgres has no type of: in Postgres's SQL only a user's type has that name.
+# string, int64), which Postgres has no type of: in Postgres's SQL only a user's type has that name. `double` alone is
+# one of them (Postgres's is `double precision`, one token to sqlglot: 'DOUBLE PRECISION').
 _OWN_WORDS = frozenset("""
-array bigint bit bool boolean bpchar bytea char character cstring date datemultirange daterange dec decimal double
+array bigint bit bool boolean bpchar bytea char character cstring date datemultirange daterange dec decimal
 float float4 float8 inet int int2 int4 int4multirange int4range int8 int8multirange int8range integer interval json
 jsonb money name nchar numeric nummultirange numrange oid point real regclass regcollation regconfig regdictionary
 regnamespace regoper regoperator regproc regprocedure regrole regtype smallint text time timestamp timestamptz timetz
