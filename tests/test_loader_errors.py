@@ -62,6 +62,9 @@ CASES = [
      "check 'c' is not valid SQL (incomplete expression at column 3, after 'a >')"),
     ("check-unbalanced", "tables:\n  t:\n    columns:\n      a: integer\n    checks:\n      c: '(a > 3'\n", 6,
      "check 'c' is not valid SQL (expecting ) at column 6, after '(a > 3')"),
+    ("check-position-with-a-comma", "tables:\n  t:\n    columns:\n      a: text\n    checks:\n"
+     "      c: position(a, 'x') > 0\n", 6, "check 'c' is not valid SQL (position takes `substring in string` "
+     "(position(a, b) is a syntax error in postgres; \"position\"(a, b) calls its function: the place of b in a)"),
     ("check-unknown-sqljson-clause", "tables:\n  t:\n    columns:\n      j: jsonb\n    checks:\n"
      "      c: JSON_EXISTS(j, '$.a' MAYBE ON ERROR)\n", 6,
      "check 'c' is not valid SQL (unexpected maybe in json_exists"),

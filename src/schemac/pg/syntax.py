@@ -140,6 +140,17 @@ def similar_substring(parser) -> exp.Expression:
                                                       parser._parse_bitwise()])
 
 
+def sql_position(parser) -> exp.Expression:
+    """After `POSITION(`: `substring IN string`, the only form Postgres's grammar has. sqlglot also took `position(a,
+    b)` (another dialect's order: a in b), which Postgres refuses as a syntax error, and wrote it POSITION(a IN b),
+    while Postgres's function "position"(a, b) is the place of b in a: refused, as Postgres does."""
+    substring = parser._parse_bitwise()
+    if not parser._match(TokenType.IN):
+        refuse(parser, "position takes `substring in string` (position(a, b) is a syntax error in postgres; "
+                       "\"position\"(a, b) calls its function: the place of b in a)")  # (read in lower case)
+    return exp.StrPosition(this=parser._parse_bitwise(), substr=substring)
+
+
 def xml_call(name: str):
     """After `XMLSERIALIZE(` or `XMLPARSE(`: its keyword form. The defaults Postgres prints on some majors
     (`NO INDENT` on 16+, `STRIP WHITESPACE`) are left out, so that the text written and the one read back
