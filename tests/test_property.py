@@ -82,7 +82,8 @@ KNOWN_BUGS = {  # left to a next change; each a shape the strategies do not draw
     "detached-partition-keeps-parent-copies",  # DETACH leaves the parent's CHECK on the table, undeclared
     "attach-existing-table",  # ATTACH of a table without the parent's CHECKs: "child table is missing constraint"
     # (also: its identity column, PG17+, a re-bound partition's too; before the parent's DROP NOT NULL; before
-    # its own DROP COLUMN c that waits for OWNED BY NONE: 'table "t3" contains column "c" not found in parent')
+    # its own DROP COLUMN c that waits for OWNED BY NONE: 'table "t3" contains column "c" not found in parent';
+    # or whose column the parent's type retypes only with a `using:`, which no partition's column can be given)
 }
 
 
@@ -521,7 +522,10 @@ def avoid_known_bugs(a: dict, b: dict) -> tuple[dict, dict]:
         refused = new is not None and (new.get("checks") or any("identity" in x for x in new["columns"].values())
                                        or any(c in ta.get(parent_of(b, name), {}).get("columns", {})
                                               and not_null(ta[parent_of(b, name)], c) and not not_null(new, c)
-                                              for c in new["columns"]))
+                                              for c in new["columns"])
+                                       or any(c in new["columns"] and retype_needs_using(a, b, x["type"],
+                                                                                        new["columns"][c]["type"])
+                                              for c, x in columns_of(a, name).items()))
         if (copies and "detached-partition-keeps-parent-copies" in KNOWN_BUGS) or \
                 (refused and "attach-existing-table" in KNOWN_BUGS):
             del tb[name]
@@ -704,6 +708,20 @@ def needs_using(old: str, new: str) -> bool:
         bool(kinds & {"enum", "enumarr"}) and bool(kinds & {"int", "num"}))
 
 
+def _labels(doc: dict, enum: str) -> list:
+    spec = doc.get("enums", {}).get(enum, [])
+    return spec["values"] if isinstance(spec, dict) else spec
+
+
+def retype_needs_using(a: dict, b: dict, old: str, new: str) -> bool:
+    """needs_using, or one enum (or enum array) made another of the same dimensions lacking one of its labels: a
+    row holding it has no value there (refused until `using:` says where it goes)."""
+    if needs_using(old, new):
+        return True
+    return old != new and kind_of(old) == kind_of(new) in ("enum", "enumarr") and \
+        any(v not in _labels(b, new.removesuffix("[]")) for v in _labels(a, old.removesuffix("[]")))
+
+
 def with_using_for_casts(a: dict, b: dict) -> dict:
     """B where each column A to B retypes as needs_using says how: `using:` the cast the rows were offered to B
     with (keep_only_rows_b_can_hold). Asserts there is one: generate refuses nothing else of this kind."""
@@ -712,7 +730,7 @@ def with_using_for_casts(a: dict, b: dict) -> dict:
     for t, spec in b["tables"].items():
         for c, col in spec.get("columns", {}).items():
             old = columns_of(a, t).get(c) if t in a["tables"] else None
-            if old is not None and needs_using(old["type"], col["type"]):
+            if old is not None and retype_needs_using(a, b, old["type"], col["type"]):
                 col["using"] = f"{c}::text::{col['type']}"
                 made += 1
     assert made, "refused, but no column of A is retyped as needs_using says"
@@ -747,7 +765,8 @@ def _check_a_to_b(databases: tuple[str, str], a: dict, b: dict) -> None:
                 # A string made an array, a number made an enum or back: refused until schema.yaml says how (the
                 # README's `using` row); given the cast the rows were offered to B with, it plans.
                 assert re.search(r"would read each value as an array literal|PostgreSQL has no cast from .* \(an "
-                                 r"enum casts only to and from the string types[,)]", str(e)), str(e)
+                                 r"enum casts only to and from the string types[,)]|PostgreSQL has no cast from .* "
+                                 r"\(labels? .* (is|are) no label of ", str(e)), str(e)
                 b = with_using_for_casts(a, b)
                 with open(path, "w") as f:
                     f.write(dump(b))
