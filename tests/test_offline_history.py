@@ -153,7 +153,7 @@ def test_the_throwaway_server_keeps_its_data_in_memory_where_there_is_room(monke
 
     monkeypatch.delenv("TMPDIR", raising=False)
     st = os.statvfs(IN_MEMORY) if os.path.isdir(IN_MEMORY) else None
-    roomy = st is not None and st.f_bavail * st.f_frsize >= IN_MEMORY_ROOM and os.access(IN_MEMORY, os.W_OK)
+    roomy = st is not None and st.f_bavail * st.f_frsize >= IN_MEMORY_ROOM and os.access(IN_MEMORY, os.W_OK | os.X_OK)
     with throwaway() as (url, _):
         with psycopg.connect(url) as conn:
             data = conn.execute("SHOW data_directory").fetchone()[0]

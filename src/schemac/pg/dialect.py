@@ -27,8 +27,8 @@ from schemac.pg.keywordcalls import is_json_as_stored, json_object_as_stored, ke
 from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, merge_operators, other_sql,
                                   parse_other, parse_prefix, prefix_sql)
 from schemac.pg.syntax import (AtLocal, Printed, SpelledCall, SqlValue, Verbatim, at_local_sql, collation_for, finish_type,
-                               interval_sql, is_boolean_test, is_words, similar_substring, spelled_sql, sql_position, sql_value,
-                               verbatim_sql, xml_call)
+                               interval_sql, is_boolean_test, is_words, similar_substring, spelled_sql, sql_position,
+                               sql_value, verbatim_sql, xml_call)
 
 
 def _generated(self: Postgres.Generator, e: exp.ComputedColumnConstraint) -> str:
@@ -198,7 +198,8 @@ class SchemacPostgres(Postgres):
         # convert(b, 'LATIN1', 'UTF8') is Postgres's plain function, not T-SQL's CONVERT(type, value) (refused);
         # json_object(ARRAY[...]), the function (as 15 prints it, unquoted), is not the JSON_OBJECT constructor
         FUNCTION_PARSERS = {**{k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k not in ("DATE_PART", "CONVERT", "DECODE")},
-                            "JSON_OBJECT": lambda self: _json_object(self), "SUBSTRING": similar_substring, "POSITION": sql_position,
+                            "JSON_OBJECT": lambda self: _json_object(self), "SUBSTRING": similar_substring,
+                            "POSITION": sql_position,
                             "XMLSERIALIZE": xml_call("XMLSERIALIZE"), "XMLPARSE": xml_call("XMLPARSE")}
         # hstore's delete(h, 'k'), as pg_get_expr prints it: DELETE is a statement's keyword to sqlglot
         FUNC_TOKENS = {*Postgres.Parser.FUNC_TOKENS, TokenType.DELETE}

@@ -8,10 +8,9 @@ defaults (connect, temporary) where it does not name PUBLIC; without `grants` th
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 from yaml.nodes import Node
-
-from typing import Optional
 
 from schemac.model import DATABASE_PRIVILEGES, PUBLIC_DATABASE_DEFAULT, DatabaseGrant, DatabaseSetting, Schema
 from schemac.pg.settings import config_entry
