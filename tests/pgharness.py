@@ -18,8 +18,8 @@ import psycopg
 from psycopg import conninfo, sql
 
 # Data directories in memory where there is room, as schemac's own throwaway servers (on these machines' ext4,
-# mounted with `discard`, each CREATE DATABASE of the tests took 80-240 ms, 9-25 ms on tmpfs; a default run
-# makes and drops about 1,000 databases).
+# mounted with `discard`, a CREATE + DROP DATABASE after some DDL took 240 ms, 18 ms in /dev/shm: medians of
+# `python bench/scratch_dirs.py --rounds 3`; a default run makes and drops about 1,000 databases).
 from schemac.migrations.replay import scratch_directory
 
 DEBIAN_PG15 = "/usr/lib/postgresql/15/bin"
