@@ -91,3 +91,35 @@ def test_collation_of_a_schema_not_read(db_url, tmp_path):
     assert yaml.safe_load(path.read_text())["tables"]["t"]["columns"]["s"]["collation"] == '"ops"."bytewise"'
     assert load_text(path.read_text()).tables[0].columns[0].collation == '"ops"."bytewise"'
     assert check_drift(str(path), db_url).differences == ()
+
+
+def test_a_bare_name_that_begins_with_a_quote():
+    """A collation named `"` (or `"C"` with its quotes, or en_US.utf8 where en_US is a declared schema)
+    is one name: COLLATE quotes it whole, and the writer quotes it where the loader would read the bare
+    text as another name (the fuzz campaign's `collation: '"'` raised an AttributeError)."""
+    text = ("schemas: [en_US]\ntables:\n  t:\n    columns:\n"
+            "      q: {type: text, collation: '\"'}\n"
+            "      qq: {type: text, collation: '\"\"\"C\"\"\"'}\n"
+            "      dotted: {type: text, collation: '\"en_US.utf8\"'}\n")
+    schema = load_text(text)
+    refs = {c.name: c.collation for c in schema.tables[0].columns}
+    assert refs == {"q": '"', "qq": '"C"', "dotted": "en_US.utf8"}
+    assert {n: collate_sql(r) for n, r in refs.items()} == {"q": '""""', "qq": '"""C"""', "dotted": '"en_US.utf8"'}
+    written = dump_schema(schema)
+    assert yaml.safe_load(written)["tables"]["t"]["columns"]["qq"]["collation"] == '"""C"""'
+    assert [c.collation for c in load_text(written).tables[0].columns] == list(refs.values())
+
+
+def test_a_collation_named_with_a_quote_round_trips(db_url, tmp_path):
+    """public's collation `"w` (its name begins with a quote): inspect writes it so that the loader reads
+    the same name, and pg_attribute's collation of the column is the oracle that the file names it."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute('CREATE COLLATION public."""w" (provider = libc, locale = \'C\');'
+                     'CREATE TABLE t (s text COLLATE public."""w")')
+        (coll,) = conn.execute("SELECT c.collname FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation "
+                               "WHERE attrelid = 't'::regclass AND attname = 's'").fetchone()
+    assert coll == '"w'
+    path = tmp_path / "schema.yaml"
+    path.write_text(inspect_database(db_url, ("public",)).yaml, encoding="utf-8")
+    assert load_text(path.read_text()).tables[0].columns[0].collation == '"w'
+    assert check_drift(str(path), db_url).differences == ()

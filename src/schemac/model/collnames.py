@@ -31,15 +31,17 @@ def collation_ref(schema: str, name: str) -> str:
 
 def ref_parts(ref: str) -> tuple[Optional[str], str]:
     """(schema, name) of a model collation name; schema None for a bare one (pg_catalog's or public's)."""
-    if not ref.startswith('"'):
+    qualified = _QUALIFIED.fullmatch(ref) if ref.startswith('"') else None
+    if qualified is None:  # a bare name may itself begin with a quote (`"`, `"C"` with its quotes)
         return None, ref
-    schema, name = (p.replace('""', '"') for p in _QUALIFIED.fullmatch(ref).groups())  # type: ignore[union-attr]
+    schema, name = (p.replace('""', '"') for p in qualified.groups())
     return schema, name
 
 
 def collate_sql(ref: str) -> str:
     """The collation as COLLATE names it in SQL."""
-    return ref if ref.startswith('"') else _quoted(ref)
+    schema, name = ref_parts(ref)
+    return _quoted(name) if schema is None else ref
 
 
 # The schemas where the file being written reads `x.y` as qualified (from_yaml's): set by the writer at
@@ -58,8 +60,8 @@ def yaml_spelling(ref: Optional[str]) -> Optional[str]:
     if ref is None:
         return None
     schema, name = ref_parts(ref)
-    if schema is None:
-        return name
+    if schema is None:  # quoted as SQL where the file would read the bare text as another name
+        return name if from_yaml(name, _WRITTEN_SCHEMAS.get()) == name else _quoted(name)
     return f"{schema}.{name}" if schema in _WRITTEN_SCHEMAS.get() and "." not in schema else ref
 
 
