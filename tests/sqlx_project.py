@@ -24,10 +24,12 @@ def project(tmp_path, *extra: tuple[str, str]) -> str:
 
 
 def run_cli(*args: str) -> Result:
-    """`schemac ARGS` in this process, in the current directory (not for `diff`, which ends its process)."""
+    """`schemac ARGS` in this process, in the current directory."""
+    from conftest import catchable_end
     from schemac.cli import main
 
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    with catchable_end():
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def generated_and_applied(tmp_path, url: str, text: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import catchable_end
 from schemac import cli
 from schemac.commands import unchanged
 
@@ -28,7 +29,8 @@ tables:
 
 
 def run(*args: str):
-    r = CliRunner().invoke(cli.main, list(args))
+    with catchable_end():
+        r = CliRunner().invoke(cli.main, list(args))
     return r.exit_code, r.stdout, r.stderr
 
 
