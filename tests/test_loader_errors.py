@@ -180,6 +180,13 @@ CASES = [
     ("fk-references-no-key", "tables:\n  p:\n    columns: {a: integer, b: integer}\n  c:\n    columns: {x: integer}\n"
      "    foreign_keys:\n      - {columns: [x], references: {table: p, columns: [a]}}\n", 7,
      "references (a) of table public.p, which no primary key, unique constraint or unique index of it has"),
+    ("fk-references-table-of-undeclared-extension", "tables:\n  c:\n    columns: {x: integer}\n    foreign_keys:\n"
+     "      - {columns: [x], references: {table: spatial_ref_sys, columns: [srid], extension: postgis}}\n", 5,
+     "references public.spatial_ref_sys of extension postgis, which schema.yaml does not declare"),
+    ("fk-references-declared-table-as-extensions", "extensions: [postgis]\ntables:\n  spatial_ref_sys:\n"
+     "    columns: {srid: {type: integer, primary_key: true}}\n  c:\n    columns: {x: integer}\n    foreign_keys:\n"
+     "      - {columns: [x], references: {table: spatial_ref_sys, columns: [srid], extension: postgis}}\n", 8,
+     "as extension postgis's, but schema.yaml declares that table"),
     ("fk-references-deferrable-key", "tables:\n  p:\n    columns: {a: integer}\n    unique:\n      - {columns: [a], deferrable: true}\n"
      "  c:\n    columns: {x: integer}\n    foreign_keys:\n      - {columns: [x], references: {table: p, columns: [a]}}\n", 9,
      "(Postgres requires one, not deferrable)"),

@@ -140,7 +140,8 @@ def _foreign_key(con: dict[str, Any]) -> ForeignKey:
         ref_schema=con["ref_schema"], name=con["constraint_name"], on_delete=con["on_delete"],
         on_update=con["on_update"], match_full=con["match_type"] == "f", deferrable=con["deferrable"],
         initially_deferred=con["initially_deferred"], not_valid=con["not_valid"], comment=con["comment"],
-        on_delete_columns=tuple(con["on_delete_column_names"] or ()), period=con["period"], enforced=con["enforced"])
+        on_delete_columns=tuple(con["on_delete_column_names"] or ()), period=con["period"], enforced=con["enforced"],
+        ref_extension=con["ref_extension"])
 
 
 def columns_maker(rows: list[dict[str, Any]]) -> Any:

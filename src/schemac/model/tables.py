@@ -171,6 +171,9 @@ class ForeignKey:
     # PostgreSQL 18+: PERIOD before the last column of both sides (a temporal foreign key, over a WITHOUT OVERLAPS key)
     period: bool = False
     enforced: bool = True  # False: NOT ENFORCED (PostgreSQL 18+), as Check's
+    # The extension whose table it references (PostGIS's spatial_ref_sys): a table schema.yaml does not declare, there
+    # once the extension is; None: a table schema.yaml declares.
+    ref_extension: Optional[str] = None
 
 
 Order = Literal["asc", "desc"]

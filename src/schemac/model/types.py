@@ -68,7 +68,7 @@ class Extension:
     schema: Optional[str] = None  # None: wherever Postgres puts it
     source: Optional[Source] = _src()
     # COMMENT ON EXTENSION when it is not the extension's own (its control file's): a dump of an older version
-    # sets that one's (PostGIS 2's "... and raster ..."); None: not compared
+    # sets that one's (PostGIS 2's "... and raster ..."); '': removed (IS NULL); None: not compared
     comment: Optional[str] = None
     grants: tuple[MemberGrant, ...] = ()  # sorted by MemberGrant.order
 

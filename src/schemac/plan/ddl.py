@@ -12,6 +12,7 @@ from typing import Iterable, Optional
 
 from sqlglot import exp
 
+from schemac.compare.tables import repeated_keys
 from schemac.model import (Check, collate_sql, Column, deferral, Domain, Enum, Exclusion, Extension, ForeignKey, Identity, Index,
                            IndexElement, key_mark, own_columns, PrimaryKey, Table, Unique)
 from schemac.pg.dialect import RENDER
@@ -177,7 +178,11 @@ def create_table(table: Table) -> exp.Create:
     ]
     if pk is not None and not inline_pk and listed.issuperset(pk.columns):
         items.append(constraint_node(pk))
-    items += inherited_not_nulls(table) + [constraint_node(u) for u in table.uniques]  # (not_null_ddl: a child's own)
+    # A UNIQUE on the columns of the primary key or of an earlier UNIQUE is added after (compare.created_tables): here
+    # Postgres would merge it into the other, whose index and constraint would then take its name (PRIMARY KEY (a, s),
+    # CONSTRAINT t_u UNIQUE (a, s) makes a primary key t_u), and the ALTER TABLE ADD CONSTRAINT t_u after it would fail.
+    repeated = repeated_keys(table)
+    items += inherited_not_nulls(table) + [constraint_node(u) for u in table.uniques if u not in repeated]  # (not_null_ddl: a child's own)
     # NOT VALID checks cannot be declared inline: they are added by ALTER TABLE after the table.
     items.extend(constraint_node(c) for c in table.checks if not c.not_valid)
     properties: list[exp.Expression] = [exp.UnloggedProperty()] if table.unlogged else []

@@ -13,7 +13,7 @@ CHECK_KEYS = {"expression": True, "not_valid": False, "no_inherit": False, "enfo
 FK_KEYS = {"columns": True, "references": True, "name": False, "on_delete": False, "on_delete_columns": False,
            "on_update": False, "match": False, "period": False, "deferrable": False, "initially_deferred": False,
            "not_valid": False, "enforced": False, "comment": False}
-FK_REF_KEYS = {"table": True, "columns": True, "schema": False}
+FK_REF_KEYS = {"table": True, "columns": True, "schema": False, "extension": False}
 
 
 class ConstraintReader(FieldReader):
@@ -43,6 +43,8 @@ class ConstraintReader(FieldReader):
         ref_table = self.identifier(rf["table"][1], f"referenced table of {what}")
         ref_schema = self.identifier(rf["schema"][1], f"referenced schema of {what}") if "schema" in rf else schema
         ref_cols = self.column_list(rf["columns"][1], f"references of {what}", lambda c, at, ctx: c)
+        # a table of this extension, which schema.yaml does not declare (load.py checks the extension is declared)
+        extension = self.identifier(rf["extension"][1], f"referenced extension of {what}") if "extension" in rf else None
         if len(ref_cols) != len(cols):
             raise self.fail(rf["columns"][1], f"{what} has {len(cols)} columns but references {len(ref_cols)}")
         name = self.identifier(f["name"][1], "constraint name") if "name" in f else None
@@ -70,7 +72,7 @@ class ConstraintReader(FieldReader):
         return ForeignKey(cols, ref_table, ref_cols, ref_schema, name, actions["on_delete"], actions["on_update"],
                           match == "full", *self.deferral(f, what), self.opt_bool(f, "not_valid", what),
                           self.opt_string(f, "comment", what), self.w.src(node), set_columns,
-                          period, self.enforced(f, what))
+                          period, self.enforced(f, what), extension)
 
     def temporal(self, f: dict, key: str, columns: int, what: str) -> bool:
         """`without_overlaps` of a key, `period` of a foreign key (PostgreSQL 18+): on the last of two columns or more."""

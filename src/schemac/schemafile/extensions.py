@@ -71,7 +71,7 @@ class ExtensionReader(GrantReader):
 def extension_spec(e: Extension) -> Any:
     """An extension as inspect writes it: its name alone, {name, schema?, comment?} on a line, or a block with
     its grants (object -> {grant, revoke} -> role -> privileges)."""
-    if not (e.schema or e.comment or e.grants):
+    if not (e.schema or e.comment is not None or e.grants):  # a comment '' (removed) is written too
         return e.name
     head = drop_empty({"name": e.name, "schema": e.schema, "comment": e.comment})
     if not e.grants:

@@ -192,6 +192,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
                      extensions, external, composites, ranges, operators, (*casts, *classes, *families))
         outside = self.external_functions(top["external_functions"][1], functions) if "external_functions" in top else ()
         _trigger_functions_known([*tables, *views], functions, extensions, outside)
+        _extension_tables_known(tables, extensions)
         relations.update({(q.schema, q.name): f"sequence {q.schema}.{q.name}" for q in sequences})
         _declared_once(views, "view", relations)
         _view_indexes_once(views, relations)
@@ -242,6 +243,23 @@ def _trigger_functions_known(holders: list, functions: list, extensions: tuple, 
             if not runs_a_known_function(g.function, names, extensions, outside):
                 raise SchemaFileError(no_such_function(f"function of trigger '{g.name}' of {h.qualified_name}",
                                                        g.function, "trigger"), g.source)
+
+
+def _extension_tables_known(tables: list, extensions: tuple) -> None:
+    """A foreign key that references an extension's table (`references: {..., extension: postgis}`) names an
+    extension schema.yaml declares, and not a table it declares too: the extension makes the table."""
+    names = {e.name for e in extensions}
+    declared = {t.key for t in tables}
+    for t in tables:
+        for fk in t.foreign_keys:
+            if fk.ref_extension is None:
+                continue
+            if fk.ref_extension not in names:
+                raise SchemaFileError(f"foreign key of table {t.qualified_name} references {fk.ref_schema}.{fk.ref_table} "
+                                      f"of extension {fk.ref_extension}, which schema.yaml does not declare", fk.source)
+            if (fk.ref_schema, fk.ref_table) in declared:
+                raise SchemaFileError(f"foreign key of table {t.qualified_name} references {fk.ref_schema}.{fk.ref_table} "
+                                      f"as extension {fk.ref_extension}'s, but schema.yaml declares that table", fk.source)
 
 
 def _declared_once(objects: list, kind: str, taken: Optional[dict] = None) -> None:

@@ -247,6 +247,8 @@ class TableReader(StorageReader, ReplicaIdentityReader):
         for t in out:
             for fk in t.foreign_keys:
                 ref = by_key.get((fk.ref_schema, fk.ref_table))
+                if ref is None and fk.ref_extension is not None:
+                    continue  # an extension's table: its columns are the extension's (load._extension_tables_known)
                 if ref is None:
                     raise SchemaFileError(f"foreign key of table {t.qualified_name} references {fk.ref_schema}."
                                           f"{fk.ref_table}, which schema.yaml does not declare", fk.source)

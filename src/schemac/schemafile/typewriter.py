@@ -65,6 +65,8 @@ def foreign_key_spec(fk: ForeignKey, schema: str) -> dict:
     ref: dict = {"table": fk.ref_table, "columns": FlowList(fk.ref_columns)}
     if fk.ref_schema != schema:
         ref["schema"] = fk.ref_schema
+    if fk.ref_extension is not None:
+        ref["extension"] = fk.ref_extension
     spec: dict = {"columns": FlowList(fk.columns), "references": Flow(ref)}
     if fk.name is not None:
         spec["name"] = fk.name

@@ -54,6 +54,9 @@ SELECT con.conrelid AS table_oid,
        ) END AS on_delete_column_names,
        rn.nspname::text AS ref_schema,
        rc.relname::text AS ref_table,
+       (SELECT e.extname::text FROM pg_catalog.pg_depend dx JOIN pg_catalog.pg_extension e ON e.oid = dx.refobjid
+        WHERE dx.classid = 'pg_catalog.pg_class'::regclass AND dx.objid = con.confrelid AND dx.deptype = 'e'
+          AND dx.refclassid = 'pg_catalog.pg_extension'::regclass) AS ref_extension,
        CASE WHEN con.contype = 'f' THEN ARRAY(
          SELECT (SELECT a.attname::text FROM pg_catalog.pg_attribute a WHERE a.attrelid = con.confrelid AND a.attnum = k.attnum)
          FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)

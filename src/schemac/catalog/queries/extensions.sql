@@ -1,7 +1,8 @@
 -- Installed extensions, except plpgsql (every database has it). Extensions belong to the database,
 -- not to a schema: all are returned whatever schemas are requested (the parameter is not used).
 -- comment: COMMENT ON EXTENSION where it differs from the extension's own (pg_available_extensions reads
--- the control files: only for an extension with a comment). One row per extension.
+-- the control files: only for an extension with a comment); '' where the comment was removed (COMMENT ... IS NULL)
+-- from an extension whose control file has one (NULL would say "not compared"). One row per extension.
 -- member_grants: GRANT/REVOKE made on the extension's own relations, routines, types and schemas since its script ran (what
 -- pg_dump writes for them): each access-list entry of the object now that its initial list (pg_init_privs, or the
 -- kind's default where none was recorded) lacks, ['+'], and each entry of the initial list now gone, ['-'], as
@@ -13,7 +14,7 @@ SELECT e.extname::text AS extension_name,
        n.nspname::text AS schema_name,
        CASE WHEN d.description IS DISTINCT FROM (SELECT a.comment FROM pg_catalog.pg_available_extensions a
                                                 WHERE a.name = e.extname)
-            THEN d.description END AS comment,
+            THEN COALESCE(d.description, '') END AS comment,
        (SELECT COALESCE(jsonb_agg(jsonb_build_array(g.obj, g.act, g.grantee, g.priv, g.grantable, g.grantor)
                                   ORDER BY g.obj COLLATE "C", g.act, g.grantee COLLATE "C", g.priv,
                                            g.grantor COLLATE "C", g.grantable), '[]'::jsonb)
