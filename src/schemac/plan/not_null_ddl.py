@@ -81,6 +81,10 @@ def alter_not_null(t: Table, old: Column, new: Column) -> list[exp.Expression]:
     if was.no_inherit != will.no_inherit:
         out.append(_alter(t, "ALTER CONSTRAINT", quote_ident(name), "NO INHERIT" if will.no_inherit else "INHERIT"))
     if was.comment != will.comment:
+        if will.comment is not None and t.inherits and not was.comment:
+            # an INHERITS child's copy of its parent's NOT NULL (conislocal false) made its own, as the catalog reads
+            # a column's commented NOT NULL (a copy's comment is inherited_constraints:); a no-op on its own one
+            out.append(_alter(t, "ALTER COLUMN", quote_ident(new.name), "SET NOT NULL"))
         out.append(not_null_comment(t, new.name, will, name))
     return out
 
