@@ -13,6 +13,7 @@ fresh clone runs them; SCHEMAC_CORPUS points the test at another copy.
 from __future__ import annotations
 
 import os
+import re
 
 import psycopg
 import pytest
@@ -56,6 +57,24 @@ CASES = [pytest.param(major, s, id=f"{s}-{major}",
     for n, s in enumerate(OURS) for major in MAJORS]
 
 
+def _without_configuration_rows(text: str) -> str:
+    """inspect's schema.yaml without its not-managed line of extension configuration rows (gisapp's SRID added to
+    spatial_ref_sys): data, which a database made from schema.yaml lacks, as that line says."""
+    lines = text.split("\n")
+    gone = [n for n, line in enumerate(lines) if line.startswith("#   extension configuration rows (")]
+    if not gone:
+        return text
+    count = int(re.match(r"#   extension configuration rows \((\d+)\)", lines[gone[0]]).group(1))
+    del lines[gone[0]]
+    head = next(n for n, line in enumerate(lines) if line.startswith("# Not managed by schemac ("))
+    left = int(re.match(r"# Not managed by schemac \((\d+)\)", lines[head]).group(1)) - count
+    if left:
+        lines[head] = re.sub(r"\(\d+\)", f"({left})", lines[head], count=1)
+    else:
+        del lines[head]
+    return "\n".join(lines)
+
+
 @pytest.mark.parametrize("major_db,sample", CASES, indirect=["major_db"])
 def test_corpus_round_trip(sample, major_db, server, schemac, tmp_path, request):
     path = os.path.join(CORPUS, sample, "schema.sql")
@@ -91,8 +110,8 @@ def test_corpus_round_trip(sample, major_db, server, schemac, tmp_path, request)
         assert actual == expected, fingerprint_difference(actual, expected)
         assert len(views_of(a)) == VIEWS[sample] and views_of(b) == views_of(a)
         assert security_fingerprint(b) == security_fingerprint(a)  # owners, grants, default privileges, policies
-        assert schemac("inspect", "--database-url", b).stdout == again.stdout.replace(a.split("dbname=")[-1].split()[0],
-                                                                                        b.split("dbname=")[-1].split()[0])
+        assert schemac("inspect", "--database-url", b).stdout == _without_configuration_rows(
+            again.stdout.replace(a.split("dbname=")[-1].split()[0], b.split("dbname=")[-1].split()[0]))
         text = schemac("diff", "--database-url", a)
         assert text.returncode == 0
         if sample == "pagila":

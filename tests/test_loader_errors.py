@@ -80,6 +80,18 @@ CASES = [
      "    primary_key: {columns: [a, b]}\n    partition_by: {strategy: range, key: b}\n  p1:\n"
      "    partition_of: {parent: p, bound: DEFAULT}\n    primary_key: {name: p1_pk, columns: [a]}\n", 8,
      "a partition's primary key is its parent's (a, b)"),
+    # A partition that lists its columns lists its parent's, of their types (Postgres attaches no other table):
+    # one written with only the column its `using:` is for made a migration whose ATTACH Postgres refused
+    ("partition-lists-not-every-parent-column", "tables:\n  p:\n    columns: {k: integer, v: \"text[]\"}\n"
+     "    partition_by: {strategy: range, key: k}\n  t:\n    partition_of: {parent: p, bound: DEFAULT}\n"
+     "    columns:\n      v: {type: \"text[]\", using: \"string_to_array(v, ',')\"}\n", 5,
+     "lists its columns, but not 'k': a partition has every column of its parent"),
+    ("partition-column-of-another-type", "tables:\n  p:\n    columns: {k: integer, v: \"text[]\"}\n"
+     "    partition_by: {strategy: range, key: k}\n  t:\n    partition_of: {parent: p, bound: DEFAULT}\n"
+     "    columns:\n      k: int4\n      v: text\n", 9, "column 'v' of table public.t is text, but a partition's"),
+    ("partition-column-not-its-parents", "tables:\n  p:\n    columns: {k: integer}\n"
+     "    partition_by: {strategy: range, key: k}\n  t:\n    partition_of: {parent: p, bound: DEFAULT}\n"
+     "    columns:\n      k: integer\n      extra: text\n", 9, "column 'extra' of table public.t is not a column of"),
     ("pk-unknown-column", "tables:\n  t:\n    columns:\n      a: integer\n    primary_key: {columns: [b]}\n", 5,
      "names column 'b'"),
     ("long-table-name", "tables:\n  " + "t" * 64 + ":\n    columns: {a: integer}\n", 2, "at most 63 bytes"),

@@ -82,8 +82,7 @@ KNOWN_BUGS = {  # left to a next change; each a shape the strategies do not draw
     "detached-partition-keeps-parent-copies",  # DETACH leaves the parent's CHECK on the table, undeclared
     "attach-existing-table",  # ATTACH of a table without the parent's CHECKs: "child table is missing constraint"
     # (also: its identity column, PG17+, a re-bound partition's too; before the parent's DROP NOT NULL; before
-    # its own DROP COLUMN c that waits for OWNED BY NONE: 'table "t3" contains column "c" not found in parent';
-    # or whose column the parent's type retypes only with a `using:`, which no partition's column can be given)
+    # its own DROP COLUMN c that waits for OWNED BY NONE: 'table "t3" contains column "c" not found in parent')
 }
 
 
@@ -522,10 +521,7 @@ def avoid_known_bugs(a: dict, b: dict) -> tuple[dict, dict]:
         refused = new is not None and (new.get("checks") or any("identity" in x for x in new["columns"].values())
                                        or any(c in ta.get(parent_of(b, name), {}).get("columns", {})
                                               and not_null(ta[parent_of(b, name)], c) and not not_null(new, c)
-                                              for c in new["columns"])
-                                       or any(c in new["columns"] and retype_needs_using(a, b, x["type"],
-                                                                                        new["columns"][c]["type"])
-                                              for c, x in columns_of(a, name).items()))
+                                              for c in new["columns"]))
         if (copies and "detached-partition-keeps-parent-copies" in KNOWN_BUGS) or \
                 (refused and "attach-existing-table" in KNOWN_BUGS):
             del tb[name]
@@ -728,6 +724,14 @@ def with_using_for_casts(a: dict, b: dict) -> dict:
     b = yaml.safe_load(dump(b))
     made = 0
     for t, spec in b["tables"].items():
+        if "partition_of" in spec and "columns" not in spec and t in a["tables"]:
+            # a table B attaches has its parent's columns, which cannot say how its own values convert: it lists
+            # them (as the parent declares them) where one needs using:, as generate's refusal says
+            parent = columns_of(b, t)
+            if any(c in parent and retype_needs_using(a, b, x["type"], parent[c]["type"])
+                   for c, x in columns_of(a, t).items()):
+                spec["columns"] = {c: {k: v for k, v in x.items() if k != "comment"}
+                                   for c, x in yaml.safe_load(dump(parent)).items()}
         for c, col in spec.get("columns", {}).items():
             old = columns_of(a, t).get(c) if t in a["tables"] else None
             if old is not None and retype_needs_using(a, b, old["type"], col["type"]):
@@ -862,6 +866,12 @@ FIXED_BUG_CASES = {
     "attach-before-partition-columns": (  # ATTACH PARTITION t3, then ADD COLUMN k: child table is missing column "k"
         "tables:\n  t3: {columns: {c: integer}}\n",
         "tables:\n" + PARENT % ", c: integer" + "  t3: {partition_of: {parent: p, bound: FOR VALUES IN (1)}}\n"),
+    "attached-table-retyped-with-using": (  # text -> text[] needs using:, which the partition's entry could not say
+        # (it lists no columns); listed as with_using_for_casts lists them, k without the NOT NULL p's key gives it
+        "tables:\n" + PARENT % ", c: \"text[]\"" + "    primary_key: {columns: [k]}\n  t3: {columns: {k: integer, c: text}}\n",
+        "tables:\n" + PARENT % ", c: \"text[]\"" + "    primary_key: {columns: [k]}\n"
+        "  t3:\n    partition_of: {parent: p, bound: FOR VALUES IN (1)}\n"
+        "    columns: {k: integer, c: {type: \"text[]\", using: 'ARRAY[c]'}}\n"),
     "partition-moved-to-another-parent": (  # DETACH, ATTACH to q, then ADD COLUMN c: child ... missing column "c"
         "tables:\n" + PARENT % "" + PARENT.replace("p:", "q:") % ", c: text" + P_1,
         "tables:\n" + PARENT % "" + PARENT.replace("p:", "q:") % ", c: text" +

@@ -34,7 +34,7 @@ from schemac.compare.inherited_checks import across_parents, after_no_inherit, a
     inherited_child, reordered_child, reordered_partition
 from schemac.compare.moves import old_key, renamed_tables
 from schemac.compare.type_moves import moved_types
-from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaults_as_held, named_as_attached, named_in_partitions, named_where_claimed,
+from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaults_as_held, held_as_parents, named_as_attached, named_in_partitions, named_where_claimed,
                                        names_its_own, parents_names_given)
 from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.extension_moves import with_moved_extension_types
@@ -319,7 +319,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             before += checks_for_attach(old, t, cur_tables, des_tables)
             old, renamed = across_no_inherit(old, t, cur_tables, des_tables)
             renamed += [c for c in before_inherit(old, t, des_tables) if c.name not in {r.name for r in renamed}]
-            retypes = own_type_sides(cast_directly(diff_table(old, t, rebuilt), *domains), current, desired)
+            retypes = own_type_sides(cast_directly(diff_table(held_as_parents(old, t, cur_tables), t, rebuilt), *domains),
+                                     current, desired)
             per_table[key] = before + after_no_inherit(retypes, left) + renamed
     only = frozenset(_kept_below(per_table, cur_tables, des_tables))
     for key, table_changes in per_table.items():

@@ -55,17 +55,25 @@ def across_no_inherit(cur: Table, des: Table, cur_tables: dict,
         for pc in getattr(parent, "columns", ()):
             col, own = des_cols.get(pc.name), cur.column(pc.name)
             if pc.nullable or (pc.not_null is not None and pc.not_null.no_inherit) or col is None or col.nullable \
-                    or own is None or own.nullable or own.not_null is not None or pc.name in named:
+                    or own is None or own.nullable or (own.not_null is not None and own.not_null.name) \
+                    or pc.name in named:
                 continue
             name = (pc.not_null and pc.not_null.name) or default_not_null_name(parent.name, pc.name)
             given = parents_not_null_names(des, col.name, des_tables) if q is not None and des_tables else []
             to = (col.not_null and col.not_null.name) or (given[0] if given else None) \
                 or _parents_name(des, col.name, des_tables or {}) or default_not_null_name(des.name, col.name)
-            named[pc.name] = replace(own, not_null=col.not_null)
+            # its comment, where it has one as its own under the parent's name: changed by the rename (which runs
+            # after the NO INHERIT, the other changes before it), or where there is none as any other
+            kept = own.not_null.comment if own.not_null is not None else None
+            will = col.not_null.comment if col.not_null is not None else None
             if name != to:
+                named[pc.name] = replace(own, not_null=col.not_null)
                 changes.append(Change("alter_not_null", des.schema, des.name, col.name,
-                                      replace(own, not_null=NotNull(name)), replace(col, not_null=NotNull(to)), des,
-                                      AFTER_NO_INHERIT))
+                                      replace(own, not_null=NotNull(name, comment=kept)),
+                                      replace(col, not_null=NotNull(to, comment=will)), des, AFTER_NO_INHERIT))
+            else:
+                named[pc.name] = replace(own, not_null=replace(col.not_null, comment=kept)
+                                         if col.not_null is not None else own.not_null)
     return replace(cur, columns=tuple(named.get(c.name, c) for c in cur.columns)), changes
 
 
@@ -273,6 +281,24 @@ def defaults_as_held(cur: Table, des: Table, cur_tables: dict, des_tables: dict)
     return replace(des, columns=tuple(columns))
 
 
+def held_as_parents(cur: Table, des: Table, cur_tables: dict) -> Table:
+    """`cur` with each NOT NULL an INHERITS child holds unnamed (the catalog leaves out the parent's name, which
+    CREATE TABLE ... INHERITS gives it) named as that parent's, where either says something of its own of it (a
+    comment): the COMMENT ON CONSTRAINT then names the constraint the child has, not <child>_<column>_not_null."""
+    if not cur.inherits:
+        return cur
+    columns = []
+    for c in cur.columns:
+        want = des.column(c.name)
+        if not c.nullable and (c.not_null is None or not c.not_null.name) and want is not None and \
+                not (want.not_null is not None and want.not_null.name) and (want.not_null or c.not_null) is not None:
+            given = parents_not_null_names(cur, c.name, cur_tables)
+            if given:
+                c = replace(c, not_null=replace(c.not_null or NotNull(), name=given[0]))
+        columns.append(c)
+    return replace(cur, columns=tuple(columns))
+
+
 def named_as_attached(t: Table, tables: dict) -> bool:
     """A new partition with a NOT NULL under its own <table>_<column>_not_null, not its parent's (a table made on
     its own and then attached, as pg_dump makes them): PARTITION OF would name it after the parent, so it is made
@@ -303,7 +329,10 @@ def parents_names_given(t: Table, tables: dict, attached: bool = False) -> Table
         if not c.nullable and not nn.name and not nn.not_valid and not nn.no_inherit and c.identity is None:
             given = parents_not_null_names(t, c.name, tables)
             if given:
-                # (CREATE TABLE ... INHERITS then leaves NOT NULL out; a partition made on its own must say it)
-                c = replace(c, not_null=replace(nn, name=given[0], from_parent=not attached))
+                # (CREATE TABLE ... INHERITS then leaves NOT NULL out; a partition made on its own must say it). Not
+                # one that says something of its own (a comment): the catalog reads such only from the child's own
+                # NOT NULL (conislocal, as a table made first and then INHERIT'ed has it under the parent's name);
+                # left to the parent, its comment would be an inherited copy's (inherited_constraints:)
+                c = replace(c, not_null=replace(nn, name=given[0], from_parent=not attached and c.not_null is None))
         columns.append(c)
     return replace(t, columns=tuple(columns))

@@ -201,6 +201,24 @@ def _a(kind: str) -> str:
 def missing_cast(change: Change) -> Optional[str]:
     """Why a column type change cannot run as planned: no cast leads from the old built-in type to the
     new one, and schema.yaml gives no `using:` expression. Postgres would refuse the migration."""
+    why = _missing_cast(change)
+    return why + _partition_columns(change) if why else None
+
+
+def _partition_columns(change: Change) -> str:
+    """Where a partition's `using:` goes when its entry declares no columns (it takes its parent's, as a table
+    attached here does): under columns of its own, every one of the parent's (a partition has exactly those)."""
+    t, col = change.table_def, change.new
+    if t is None or t.partition_of is None or getattr(col, "source", None) != t.source:
+        return ""  # (a column the entry declares has its own line; one copied from the parent, the table's)
+    parent = t.partition_of.parent if t.partition_of.parent_schema == t.schema else \
+        f"{t.partition_of.parent_schema}.{t.partition_of.parent}"
+    return (f"; table {t.qualified_name} lists no columns of its own, so it has those of its parent {parent}, where "
+            f"a `using:` would not be its own: list {parent}'s columns ({', '.join(c.name for c in t.columns)}, as "
+            f"{parent} declares them) under {t.name}'s own `columns:` and write `using:` on {change.name} there")
+
+
+def _missing_cast(change: Change) -> Optional[str]:
     if change.kind != "alter_column_type" or change.cause is not None or takes_using(change):
         return None
     old, new = change.old.type, change.new.type  # type: ignore[union-attr]

@@ -81,6 +81,10 @@ def alter_not_null(t: Table, old: Column, new: Column) -> list[exp.Expression]:
     if was.no_inherit != will.no_inherit:
         out.append(_alter(t, "ALTER CONSTRAINT", quote_ident(name), "NO INHERIT" if will.no_inherit else "INHERIT"))
     if was.comment != will.comment:
+        if will.comment is not None and t.inherits and not was.comment:
+            # an INHERITS child's copy of its parent's NOT NULL (conislocal false) made its own, as the catalog reads
+            # a column's commented NOT NULL (a copy's comment is inherited_constraints:); a no-op on its own one
+            out.append(_alter(t, "ALTER COLUMN", quote_ident(new.name), "SET NOT NULL"))
         out.append(not_null_comment(t, new.name, will, name))
     return out
 
@@ -98,13 +102,19 @@ def inherited_not_nulls(table: Table) -> list[exp.Expression]:
     """The NOT NULLs an INHERITS child names itself on the columns it has from its parents only (`inherited_only:`):
     CONSTRAINT name NOT NULL column in CREATE TABLE (PostgreSQL 18), which keeps the column inherited-only; after
     CREATE, the parent's inherited one would refuse the name (CREATE TABLE ... (PRIMARY KEY (id)) INHERITS makes such)."""
+    return [exp.Var(this=f"CONSTRAINT {quote_ident(c.not_null.name)} NOT NULL {quote_ident(c.name)}"  # type: ignore
+                         + (" NO INHERIT" if c.not_null.no_inherit else "")) for c in _inherited_named(table)]  # type: ignore
+
+
+def inherited_not_null_comments(table: Table) -> list[exp.Expression]:
+    """The comments of the NOT NULLs inherited_not_nulls makes (not_valid_statements comments the table's own
+    columns' only): a child's copy of its parent's made its own (SET NOT NULL), commented, was made uncommented."""
+    return [not_null_comment(table, c.name, c.not_null) for c in _inherited_named(table)  # type: ignore[arg-type]
+            if c.not_null.comment is not None]  # type: ignore[union-attr]
+
+
+def _inherited_named(table: Table) -> list[Column]:
     if not table.inherits or not table.inherited_only:
         return []
-    out: list[exp.Expression] = []
-    for c in table.columns:
-        nn = c.not_null
-        if c.name in table.inherited_only and not c.nullable and nn is not None and nn.name and not nn.from_parent \
-                and not nn.not_valid:
-            out.append(exp.Var(this=f"CONSTRAINT {quote_ident(nn.name)} NOT NULL {quote_ident(c.name)}"
-                                    + (" NO INHERIT" if nn.no_inherit else "")))
-    return out
+    return [c for c in table.columns if c.name in table.inherited_only and not c.nullable and c.not_null is not None
+            and c.not_null.name and not c.not_null.from_parent and not c.not_null.not_valid]

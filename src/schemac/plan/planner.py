@@ -25,7 +25,8 @@ from schemac.plan.partition_index_ddl import (partitioning_refused, copy_setting
                                              drop_partition_key, is_partition_key, renamed_after_detach,
                                              renamed_after_leaving)
 from schemac.plan.column_ddl import column_settings_statements, index_statistics, nulls_given_the_default
-from schemac.plan.not_null_ddl import add_not_null, alter_not_null, not_valid_statements
+from schemac.plan.not_null_ddl import (add_not_null, alter_not_null, inherited_not_null_comments, not_null_comment,
+                                      not_valid_statements)
 from schemac.plan.sequence_ddl import into_the_new_range, past_the_rows, restarts
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
@@ -85,7 +86,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
         caches = [ddl.identity_cache(t, c) for c in t.columns]  # type: ignore[union-attr]
         made = inherit_ddl.create_through_scratch(t) if inherit_ddl.through_scratch(t) else [ddl.create_table(t)]  # type: ignore
         return made + [c for c in caches if c is not None] + \
-            not_valid_statements(t, ddl.own_columns(t))  # type: ignore[arg-type]
+            not_valid_statements(t, ddl.own_columns(t)) + inherited_not_null_comments(t)  # type: ignore[arg-type]
     if k in ("add_rule", "alter_rule"):
         made = rule_ddl.create_rule(t, change.new, replace=k == "alter_rule")  # type: ignore[arg-type]
         was = change.old.enabled if k == "alter_rule" else "origin"  # type: ignore[union-attr]
@@ -209,8 +210,11 @@ def statements_for(change: Change) -> list[exp.Expression]:
             add_not_null(t, col) if col.not_null is not None else  # type: ignore[arg-type]
             _alter(t, exp.AlterColumn(this=ident(col.name), allow_null=False))]
     if k == "alter_not_null":
-        return [renamed_after_leaving(t, change.old, col)] if change.cause in (AFTER_NO_INHERIT, FOR_INHERIT) else \
-            alter_not_null(t, change.old, col)  # type: ignore[arg-type]
+        if change.cause in (AFTER_NO_INHERIT, FOR_INHERIT):  # (with the comment it had under the old name)
+            was, will = change.old.not_null, col.not_null  # type: ignore[union-attr]
+            return [renamed_after_leaving(t, change.old, col)] + (  # type: ignore[arg-type]
+                [not_null_comment(t, col.name, will)] if was.comment != will.comment else [])  # type: ignore
+        return alter_not_null(t, change.old, col)  # type: ignore[arg-type]
     if k == "drop_not_null":
         return [_alter(t, exp.AlterColumn(this=ident(col.name), drop=True, allow_null=True))]
     if k == "set_default":

@@ -238,6 +238,8 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                                                          statistics=None, options=(), not_null=None)
                                                  for c in parent.columns))
                     _check_columns_known(t)
+                else:
+                    t = _with_parent_columns(t, parent)
                 _check_own_key(t, parent)
             done[t.key] = t
             return t
@@ -309,6 +311,31 @@ def _check_columns_known(t: Table) -> None:
         if col not in names:
             raise SchemaFileError(f"table {t.qualified_name} names column '{col}', which neither it nor its parent has; "
                                   f"columns: {', '.join(sorted(names))}", src)
+
+
+def _with_parent_columns(t: Table, parent: Table) -> Table:
+    """A partition that lists its columns lists its parent's, of their types: Postgres attaches no table that
+    lacks one, has another or types one otherwise ("child table is missing column"), and a migration would. Each
+    is NOT NULL where the parent's is (a partition cannot be otherwise: its parent's primary key makes one so, which
+    the partition's own list need not repeat)."""
+    mine = {c.name: c for c in t.columns}
+    for c in parent.columns:
+        own = mine.pop(c.name, None)
+        if own is None:
+            raise SchemaFileError(f"table {t.qualified_name} is a partition of {parent.qualified_name} and lists its "
+                                  f"columns, but not '{c.name}': a partition has every column of its parent; "
+                                  f"columns of {parent.qualified_name}: {', '.join(x.name for x in parent.columns)}",
+                                  t.source)
+        if own.type != c.type:
+            raise SchemaFileError(f"column '{c.name}' of table {t.qualified_name} is {own.type}, but a partition's "
+                                  f"columns are of its parent's types: {parent.qualified_name}.{c.name} is {c.type}",
+                                  own.source)
+    for c in mine.values():
+        raise SchemaFileError(f"column '{c.name}' of table {t.qualified_name} is not a column of its parent "
+                              f"{parent.qualified_name}: a partition has only its parent's columns", c.source)
+    held = {c.name for c in parent.columns if not c.nullable}
+    return replace(t, columns=tuple(replace(c, nullable=False) if c.nullable and c.name in held else c
+                                    for c in t.columns))
 
 
 def _check_own_key(t: Table, parent: Table) -> None:

@@ -296,6 +296,20 @@ JOIN pg_catalog.pg_constraint pk ON pk.oid = k.conparentid AND (pk.conrelid = k.
 JOIN pg_catalog.pg_description kd ON kd.objoid = k.oid AND kd.objsubid = 0
                                  AND kd.classoid = 'pg_catalog.pg_constraint'::regclass
 WHERE n.nspname = ANY (%(schemas)s::name[]) AND k.contype = 'f'
+UNION ALL  -- rows of an extension's configuration table (pg_extension_config_dump) that its condition says are the
+           -- database's own, which pg_dump dumps beside the schema: PostGIS's SRIDs added to spatial_ref_sys, the
+           -- topologies and layers postgis_topology registers (topology.topology, topology.layer, whose ids the
+           -- topology's own schema, triggers and CHECKs name). Data schemac does not carry: said so rather than lost.
+           -- Read only where the role may (a refusal would end the whole read); one row whatever their count
+SELECT 'extension configuration rows', n.nspname::text, c.relname::text
+FROM pg_catalog.pg_extension e
+CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(e.extconfig), pg_catalog.unnest(e.extcondition)) AS x(cfg, cond)
+JOIN pg_catalog.pg_class c ON c.oid = x.cfg AND c.relkind IN ('r', 'p')
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND CASE WHEN pg_catalog.has_table_privilege(c.oid, 'SELECT')
+           THEN pg_catalog.query_to_xml(pg_catalog.format('SELECT 1 AS x FROM %%s %%s LIMIT 1', c.oid::regclass,
+                                                          COALESCE(x.cond, '')), false, true, '')::text <> '' END
 UNION ALL
 SELECT 'user mapping', '', (CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(m.umuser)::text END)
                            || '@' || m.srvname::text
