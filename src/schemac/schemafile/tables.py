@@ -315,9 +315,8 @@ def _check_columns_known(t: Table) -> None:
 
 def _with_parent_columns(t: Table, parent: Table) -> Table:
     """A partition that lists its columns lists its parent's, of their types: Postgres attaches no table that
-    lacks one, has another or types one otherwise ("child table is missing column"), and a migration would. Each
-    is NOT NULL where the parent's is (a partition cannot be otherwise: its parent's primary key makes one so, which
-    the partition's own list need not repeat)."""
+    lacks one, has another or types one otherwise ("child table is missing column"). Each is NOT NULL where the
+    parent's is (as Postgres requires; the parent's primary key makes one so, which the list need not repeat)."""
     mine = {c.name: c for c in t.columns}
     for c in parent.columns:
         own = mine.pop(c.name, None)
