@@ -127,3 +127,17 @@ def test_a_plain_create_table_s_head_is_sqlglot_s(path):
     assert tables
     for statement in tables:
         assert around_columns(statement, printing.printer()) == around_columns_printed(statement, printing.printer())
+
+
+def test_a_printed_item_is_what_generate_gives_for_it():
+    """render_sql takes a CREATE TABLE item printed before (Printed) as its text, without generate(): the same
+    text generate() gives, a comment or spaces around it included (which then go through generate)."""
+    from schemac.pg.syntax import Printed
+
+    printer = printing.printer()
+    plain, padded, commented = Printed(this="a INT NOT NULL"), Printed(this="  b TEXT \n"), Printed(this="c INT")
+    commented.comments = ["why"]
+    for item in (plain, padded, commented):
+        assert printing.item_text(item, printer) == printing.printer().generate(item, copy=False)
+    assert printing.item_text(padded, printer) == "b TEXT"
+    assert "why" in printing.item_text(commented, printer)

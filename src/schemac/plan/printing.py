@@ -21,6 +21,7 @@ from sqlglot import exp
 from sqlglot.generator import Generator
 
 from schemac.pg.dialect import RENDER, SchemacRender
+from schemac.pg.syntax import Printed
 from schemac.plan.trees import release
 
 _SHAPED = (exp.DataType, exp.DataTypeParam, exp.Literal)
@@ -71,6 +72,15 @@ class Printer(SchemacRender.Generator):
 def printer() -> Printer:
     """A generator as `.sql(dialect=RENDER)` makes one, remembering types."""
     return Printer(dialect=RENDER)
+
+
+def item_text(item: exp.Expression, printer: Generator) -> str:
+    """printer.generate(item, copy=False): for a subtree printed before (a Printed without comments, printed
+    flat), its text as generate() returns it (RENDER's transform gives `this`, stripped), without generate()'s
+    pass per item (preprocessing, its state reset, the dispatch): 11,474 columns of 1,000 tables."""
+    if type(item) is Printed and not item.comments and not printer.pretty:
+        return item.this.strip()
+    return printer.generate(item, copy=False)
 
 
 _COLUMN_LIST = "schemac_column_list_placeholder"
