@@ -141,3 +141,38 @@ def test_a_printed_item_is_what_generate_gives_for_it():
         assert printing.item_text(item, printer) == printing.printer().generate(item, copy=False)
     assert printing.item_text(padded, printer) == "b TEXT"
     assert "why" in printing.item_text(commented, printer)
+
+
+def test_an_index_s_parameters_printed_once_print_as_their_tree(monkeypatch):
+    """CREATE INDEX prints each distinct definition's keys, INCLUDE, WITH and WHERE once (plan.ddl._printed_parameters):
+    every index of the fixtures (CONCURRENTLY or not, NULLS NOT DISTINCT's own statement too) reads as the statement
+    built with its parameters' tree, printed afresh by sqlglot, the second time from what the first remembered."""
+    from schemac.plan import ddl
+
+    indexes = [(t, i) for path in SCHEMAS for t in load_file(str(path)).tables for i in t.indexes]
+    assert len(indexes) > 20 and any(i.nulls_not_distinct for _, i in indexes)
+    remembered = {(t.key, i.name, c): [render_sql([ddl.create_index(t, i, c)]) for _ in range(2)]
+                  for t, i in indexes for c in (False, True)}
+    monkeypatch.setattr(ddl, "_printed_parameters", ddl._index_parameters)
+    for (t, i), c in ((x, c) for x in indexes for c in (False, True)):
+        fresh = ddl.create_index(t, i, c).sql(dialect=RENDER) + ";\n"
+        assert remembered[(t.key, i.name, c)] == [fresh, fresh]
+
+
+def test_an_index_s_printed_parameters_tell_definitions_apart():
+    """Two indexes of one table that differ only in what the parameters hold (order, nulls, method, WHERE, WITH,
+    INCLUDE, collation, operator class) print differently; NULLS NOT DISTINCT prints its WITH and WHERE after it."""
+    from schemac.model import Index, IndexElement, Table
+    from schemac.plan import ddl
+
+    table = Table("t", columns=())
+    base = Index("i", (IndexElement(column="a"),))
+    variants = [base, Index("i", (IndexElement(column="a", order="desc"),)),
+                Index("i", (IndexElement(column="a", nulls="first"),)), Index("i", base.elements, method="hash"),
+                Index("i", base.elements, where="a > 0"), Index("i", base.elements, parameters=("fillfactor=70",)),
+                Index("i", base.elements, include=("b",)), Index("i", (IndexElement(column="a", collation='"C"'),)),
+                Index("i", (IndexElement(column="a", opclass="text_pattern_ops"),)),
+                Index("i", base.elements, where="a > 0", parameters=("fillfactor=70",), unique=True, nulls_not_distinct=True)]
+    texts = [render_sql([ddl.create_index(table, v)]) for v in variants]
+    assert len(set(texts)) == len(texts), texts
+    assert texts[-1].index("NULLS NOT DISTINCT") < texts[-1].index("WITH") < texts[-1].index("WHERE"), texts[-1]
