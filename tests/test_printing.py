@@ -151,12 +151,11 @@ def test_an_index_s_parameters_printed_once_print_as_their_tree(monkeypatch):
 
     indexes = [(t, i) for path in SCHEMAS for t in load_file(str(path)).tables for i in t.indexes]
     assert len(indexes) > 20 and any(i.nulls_not_distinct for _, i in indexes)
-    remembered = {(t.key, i.name, c): [render_sql([ddl.create_index(t, i, c)]) for _ in range(2)]
-                  for t, i in indexes for c in (False, True)}
-    monkeypatch.setattr(ddl, "_printed_parameters", ddl._index_parameters)
-    for (t, i), c in ((x, c) for x in indexes for c in (False, True)):
-        fresh = ddl.create_index(t, i, c).sql(dialect=RENDER) + ";\n"
-        assert remembered[(t.key, i.name, c)] == [fresh, fresh]
+    assert "_index_parameters" in vars(ddl)  # (what the statement is built from, printed afresh)
+    remembered = [[render_sql([ddl.create_index(t, i, c)]) for _ in range(2)] for t, i in indexes for c in (False, True)]
+    monkeypatch.setattr(printing, "printed_once", lambda key, build, holder, keys=0: build())
+    fresh = [ddl.create_index(t, i, c).sql(dialect=RENDER) + ";\n" for t, i in indexes for c in (False, True)]
+    assert remembered == [[f, f] for f in fresh]
 
 
 def test_an_index_s_printed_parameters_tell_definitions_apart():
@@ -176,3 +175,38 @@ def test_an_index_s_printed_parameters_tell_definitions_apart():
     texts = [render_sql([ddl.create_index(table, v)]) for v in variants]
     assert len(set(texts)) == len(texts), texts
     assert texts[-1].index("NULLS NOT DISTINCT") < texts[-1].index("WITH") < texts[-1].index("WHERE"), texts[-1]
+
+
+def test_a_create_table_s_printed_constraints_print_as_their_trees(monkeypatch):
+    """CREATE TABLE prints each distinct UNIQUE, and each distinct CHECK body under its own name, once
+    (plan.ddl._printed_constraint): every table of the fixtures prints as its statement built of trees printed
+    afresh by sqlglot, the second time from what the first remembered, with as many keys counted."""
+    from schemac.commands.statement_runs import keys_of_create_table
+    from schemac.plan import ddl
+
+    tables = [t for path in SCHEMAS for t in load_file(str(path)).tables if t.partition_of is None]
+    assert sum(len(t.uniques) for t in tables) > 5 and sum(len(t.checks) for t in tables) > 5
+    remembered = [[(render_sql([s]), keys_of_create_table(s)) for s in (ddl.create_table(t), ddl.create_table(t))]
+                  for t in tables]
+    monkeypatch.setattr(printing, "printed_once", lambda key, build, holder, keys=0: build())
+    assert "_printed_constraint" in vars(ddl)
+    for t, texts in zip(tables, remembered):
+        statement = ddl.create_table(t)
+        fresh = (_plain([statement]), keys_of_create_table(statement))
+        assert texts == [fresh, fresh], t.name
+
+
+def test_a_create_table_s_printed_constraints_tell_definitions_apart():
+    """UNIQUEs or CHECKs that differ in any printed field print differently (the key holds every field but the source)."""
+    from schemac.model import Check, Column, Table, Unique
+    from schemac.plan import ddl
+
+    columns = (Column("a", "integer"), Column("b", "integer"))
+    uniques = [Unique(("a",)), Unique(("b",)), Unique(("a",), name="u"), Unique(("a",), nulls_not_distinct=True),
+               Unique(("a",), deferrable=True), Unique(("a",), deferrable=True, initially_deferred=True),
+               Unique(("a",), include=("b",)), Unique(("a",), parameters=("fillfactor=70",))]
+    checks = [Check("c", "a > 0"), Check("c", "a > 1"), Check("d", "a > 0"), Check("c", "a > 0", no_inherit=True),
+              Check("c", "a > 0", enforced=False)]
+    texts = [render_sql([ddl.create_table(Table("t", columns=columns, uniques=(u,)))]) for u in uniques]
+    texts += [render_sql([ddl.create_table(Table("t", columns=columns, checks=(c,)))]) for c in checks]
+    assert len(set(texts)) == len(texts), texts
