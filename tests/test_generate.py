@@ -92,6 +92,40 @@ def test_next_version_rules():
     assert next_version([7, 99999999999999999], now) == 100000000000000000
 
 
+_VERSION_TEXTS = ["20261125120000", "20261125235959", "20240229235959", "20230229000000", "20261300000000", "20260001000000",
+                  "20260100000000", "20260132000000", "20260431000000", "20261125240000", "20261125126000", "20261125120060",
+                  "20261125120061", "20261125120099", "00000101000000", "00010101000000", "99991231235959", "09990615101010",
+                  "2026112512000", "202611251200000", "2026-11-25", "7", "-2026112512000", "\u0662\u0660\u0662\u0666" + "1" * 10]
+
+
+@pytest.mark.parametrize("text", _VERSION_TEXTS)
+def test_a_version_s_time_is_strptime_s(text):
+    """layout.version_time reads schemac's 14 digits without strptime: the same time, or a ValueError, as strptime."""
+    from schemac.migrations.layout import VERSION_FORMAT, version_time
+
+    try:
+        expected = dt.datetime.strptime(text, VERSION_FORMAT)
+    except ValueError:
+        with pytest.raises(ValueError):
+            version_time(text)
+    else:
+        assert version_time(text) == expected
+
+
+def test_versions_bumped_within_one_second_do_not_load_strptime():
+    """The files after the first of a change cut into several (one second): no _strptime import (~7 ms), in a fresh process."""
+    import subprocess
+    import sys
+
+    script = ("import sys, datetime as dt\nfrom schemac.migrations.layout import next_version\n"
+              "now = dt.datetime(2026, 11, 25, 12, 0, 0, tzinfo=dt.timezone.utc)\n"
+              "v = [next_version([], now)]\nfor _ in range(3):\n    v.append(next_version(v, now))\n"
+              "print(v[-1], '_strptime' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": os.path.join(os.path.dirname(__file__), "..", "src")}).stdout.split()
+    assert out == ["20261125120003", "False"]
+
+
 def test_never_overwrites(tmp_path):
     path = tmp_path / "20260101000000_x.sql"
     path.write_text("original\n")

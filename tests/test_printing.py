@@ -127,3 +127,86 @@ def test_a_plain_create_table_s_head_is_sqlglot_s(path):
     assert tables
     for statement in tables:
         assert around_columns(statement, printing.printer()) == around_columns_printed(statement, printing.printer())
+
+
+def test_a_printed_item_is_what_generate_gives_for_it():
+    """render_sql takes a CREATE TABLE item printed before (Printed) as its text, without generate(): the same
+    text generate() gives, a comment or spaces around it included (which then go through generate)."""
+    from schemac.pg.syntax import Printed
+
+    printer = printing.printer()
+    plain, padded, commented = Printed(this="a INT NOT NULL"), Printed(this="  b TEXT \n"), Printed(this="c INT")
+    commented.comments = ["why"]
+    for item in (plain, padded, commented):
+        assert printing.item_text(item, printer) == printing.printer().generate(item, copy=False)
+    assert printing.item_text(padded, printer) == "b TEXT"
+    assert "why" in printing.item_text(commented, printer)
+
+
+def test_an_index_s_parameters_printed_once_print_as_their_tree(monkeypatch):
+    """CREATE INDEX prints each distinct definition's keys, INCLUDE, WITH and WHERE once (plan.ddl._printed_parameters):
+    every index of the fixtures (CONCURRENTLY or not, NULLS NOT DISTINCT's own statement too) reads as the statement
+    built with its parameters' tree, printed afresh by sqlglot, the second time from what the first remembered."""
+    from schemac.plan import ddl
+
+    indexes = [(t, i) for path in SCHEMAS for t in load_file(str(path)).tables for i in t.indexes]
+    assert len(indexes) > 20 and any(i.nulls_not_distinct for _, i in indexes)
+    assert "_index_parameters" in vars(ddl)  # (what the statement is built from, printed afresh)
+    remembered = [[render_sql([ddl.create_index(t, i, c)]) for _ in range(2)] for t, i in indexes for c in (False, True)]
+    monkeypatch.setattr(printing, "printed_once", lambda key, build, holder, keys=0: build())
+    fresh = [ddl.create_index(t, i, c).sql(dialect=RENDER) + ";\n" for t, i in indexes for c in (False, True)]
+    assert remembered == [[f, f] for f in fresh]
+
+
+def test_an_index_s_printed_parameters_tell_definitions_apart():
+    """Two indexes of one table that differ only in what the parameters hold (order, nulls, method, WHERE, WITH,
+    INCLUDE, collation, operator class) print differently; NULLS NOT DISTINCT prints its WITH and WHERE after it."""
+    from schemac.model import Index, IndexElement, Table
+    from schemac.plan import ddl
+
+    table = Table("t", columns=())
+    base = Index("i", (IndexElement(column="a"),))
+    variants = [base, Index("i", (IndexElement(column="a", order="desc"),)),
+                Index("i", (IndexElement(column="a", nulls="first"),)), Index("i", base.elements, method="hash"),
+                Index("i", base.elements, where="a > 0"), Index("i", base.elements, parameters=("fillfactor=70",)),
+                Index("i", base.elements, include=("b",)), Index("i", (IndexElement(column="a", collation='"C"'),)),
+                Index("i", (IndexElement(column="a", opclass="text_pattern_ops"),)),
+                Index("i", base.elements, where="a > 0", parameters=("fillfactor=70",), unique=True, nulls_not_distinct=True)]
+    texts = [render_sql([ddl.create_index(table, v)]) for v in variants]
+    assert len(set(texts)) == len(texts), texts
+    assert texts[-1].index("NULLS NOT DISTINCT") < texts[-1].index("WITH") < texts[-1].index("WHERE"), texts[-1]
+
+
+def test_a_create_table_s_printed_constraints_print_as_their_trees(monkeypatch):
+    """CREATE TABLE prints each distinct UNIQUE, and each distinct CHECK body under its own name, once
+    (plan.ddl._printed_constraint): every table of the fixtures prints as its statement built of trees printed
+    afresh by sqlglot, the second time from what the first remembered, with as many keys counted."""
+    from schemac.commands.statement_runs import keys_of_create_table
+    from schemac.plan import ddl
+
+    tables = [t for path in SCHEMAS for t in load_file(str(path)).tables if t.partition_of is None]
+    assert sum(len(t.uniques) for t in tables) > 5 and sum(len(t.checks) for t in tables) > 5
+    remembered = [[(render_sql([s]), keys_of_create_table(s)) for s in (ddl.create_table(t), ddl.create_table(t))]
+                  for t in tables]
+    monkeypatch.setattr(printing, "printed_once", lambda key, build, holder, keys=0: build())
+    assert "_printed_constraint" in vars(ddl)
+    for t, texts in zip(tables, remembered):
+        statement = ddl.create_table(t)
+        fresh = (_plain([statement]), keys_of_create_table(statement))
+        assert texts == [fresh, fresh], t.name
+
+
+def test_a_create_table_s_printed_constraints_tell_definitions_apart():
+    """UNIQUEs or CHECKs that differ in any printed field print differently (the key holds every field but the source)."""
+    from schemac.model import Check, Column, Table, Unique
+    from schemac.plan import ddl
+
+    columns = (Column("a", "integer"), Column("b", "integer"))
+    uniques = [Unique(("a",)), Unique(("b",)), Unique(("a",), name="u"), Unique(("a",), nulls_not_distinct=True),
+               Unique(("a",), deferrable=True), Unique(("a",), deferrable=True, initially_deferred=True),
+               Unique(("a",), include=("b",)), Unique(("a",), parameters=("fillfactor=70",))]
+    checks = [Check("c", "a > 0"), Check("c", "a > 1"), Check("d", "a > 0"), Check("c", "a > 0", no_inherit=True),
+              Check("c", "a > 0", enforced=False)]
+    texts = [render_sql([ddl.create_table(Table("t", columns=columns, uniques=(u,)))]) for u in uniques]
+    texts += [render_sql([ddl.create_table(Table("t", columns=columns, checks=(c,)))]) for c in checks]
+    assert len(set(texts)) == len(texts), texts

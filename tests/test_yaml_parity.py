@@ -48,8 +48,8 @@ def shape(node, seen=None):
 def fast(text: str):
     """What the fast composer makes of `text` where compose would use it, else strict._REFUSED (and the
     quick pre-check compose uses says what the pattern it stands for says)."""
-    assert strict._fast_takes(text) is not bool(strict._NOT_FAST.search(text)), repr(text)
-    if not text.endswith("\n") or strict._NOT_FAST.search(text) or len(text) > strict.MAX_BYTES:
+    assert strict._fast_takes(text) is not bool(strict.not_fast().search(text)), repr(text)
+    if not text.endswith("\n") or strict.not_fast().search(text) or len(text) > strict.MAX_BYTES:
         return strict._REFUSED
     return strict._compose_fast(text)
 
@@ -171,3 +171,63 @@ def test_parity_on_the_fuzzers_documents(text):
 def test_parity_campaign(text):
     check_parity(text)
     check_parity(text + "\n")
+
+
+def test_an_ascii_document_compiles_no_pattern_of_code_points():
+    """The patterns of what the fast composer leaves to PyYAML hold ranges of code points (~6 ms to compile at each
+    start): compiled only for text that is not ASCII (the whole pattern only for these tests), in a fresh process."""
+    import subprocess
+    import sys
+
+    script = ("from schemac.schemafile import strict\n"
+              "strict.compose('a:\\n  b: [1, 2]\\n', 'x.yaml')\n"
+              "print(strict.not_fast.cache_info().currsize, strict._not_fast_character.cache_info().currsize)\n"
+              "strict.compose('a: \\u00e9\\n', 'x.yaml')\n"
+              "print(strict._not_fast_character.cache_info().currsize)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["0", "0", "1"]
+
+
+@pytest.mark.parametrize("path", ["schema.yaml", "dir/my schema:1.yaml", "é/ü.yaml"])
+def test_the_fast_composer_s_sources_are_the_marks_text(path, monkeypatch):
+    """The walker writes a fast node's source from its line and column (Walker.src): the same text, of the same class,
+    as Source(path, line, column) of the pure-Python composer's marks, for every object of the fuzzers' corpus and of
+    fixtures (state.json records sources: the model's equality does not compare them)."""
+    from schemac.migrations.state import schema_to_json
+    from schemac.model import Source
+
+    texts = list(CORPUS) + [f.read_text(encoding="utf-8") for f in FIXTURES if f.name in _SOURCED]
+    assert len(texts) > len(CORPUS) + 3
+    for text in texts:
+        text = text if text.endswith("\n") else text + "\n"
+        if strict.compose(text, path) is None or not check_parity(text):
+            continue
+        made = []
+        monkeypatch.setattr(Source, "__new__", lambda cls, *a: made.append(a) or str.__new__(cls, f"{a[0]}:{a[1]}:{a[2]}"))
+        fast = load_text(text, path)
+        assert made == []  # no constructor per source
+        monkeypatch.setattr(strict, "_CParser", None)
+        python = load_text(text, path)
+        assert made  # the marks' sources
+        monkeypatch.undo()
+        assert schema_to_json(fast) == schema_to_json(python)
+        assert all(type(x) is Source for x in _sources(fast)) and path in str(next(iter(_sources(fast)), path))
+
+
+_SOURCED = {"everything.yaml", "objects.yaml", "views.yaml", "hostile-but-valid.yaml", "functions.yaml"}
+
+
+def _sources(obj, seen=None):
+    """Every Source in a model (a generator over its dataclasses and tuples)."""
+    from dataclasses import fields, is_dataclass
+
+    from schemac.model import Source
+
+    if isinstance(obj, Source):
+        yield obj
+    elif isinstance(obj, tuple):
+        for x in obj:
+            yield from _sources(x)
+    elif is_dataclass(obj):
+        for f in fields(obj):
+            yield from _sources(getattr(obj, f.name))

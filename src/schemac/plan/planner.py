@@ -353,13 +353,14 @@ def render_sql(statements: list[exp.Expression]) -> str:
     left as they were). One generator prints them all, as `.sql(dialect=RENDER)` would with one each
     (`generate` resets what it keeps per call; its alias counter names only unnamed subquery aliases,
     which DDL does not have): making one per column was a tenth of the printing. It remembers the text
-    of types (plan.printing)."""
+    of types (plan.printing). A column already printed (pg.syntax.Printed: most of a CREATE TABLE's items)
+    is its text: what the generator would give back for it, without a pass through generate() each."""
     printer = printing.printer()
     parts = []
     for s in statements:
         if isinstance(s, exp.Create) and s.args.get("kind") == "TABLE" and isinstance(s.this, exp.Schema):
             head, tail = printing.around_columns(s, printer)
-            items = ",\n  ".join(printer.generate(item, copy=False) for item in s.this.expressions)
+            items = ",\n  ".join(printing.item_text(item, printer) for item in s.this.expressions)
             parts.append(f"{head} (\n  {items}\n){tail};" if items else f"{head} (){tail};")
         else:
             parts.append(printer.generate(s, copy=False) + ";")

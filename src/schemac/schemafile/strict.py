@@ -16,6 +16,7 @@ nodes, marks included.
 
 from __future__ import annotations
 
+import functools
 import gc
 import re
 import weakref
@@ -108,19 +109,28 @@ _SEQ = "tag:yaml.org,2002:seq"
 # (libyaml takes `|-#`); and a last line without a line break (libyaml adds one, which moves the
 # marks of what ends there). The composer also leaves to it explicit tags (libyaml takes `!'x`,
 # which PyYAML refuses; schema.yaml has no use for tags) and a '?' inside a plain scalar in [ ] or
-# { } (PyYAML ends the scalar there).
-_NOT_FAST = re.compile(Reader.NON_PRINTABLE.pattern + "|[\t\ufeff]|[|>][-+0-9]*#")
-_NOT_FAST_CHARACTER = re.compile(Reader.NON_PRINTABLE.pattern + "|[\t\ufeff]")
+# { } (PyYAML ends the scalar there). Compiled when first used (~6 ms at each start for a pattern of ranges of
+# code points that ASCII text, most schema.yaml files, never needs; the whole pattern only for tests).
+@functools.cache
+def not_fast() -> re.Pattern:
+    return re.compile(Reader.NON_PRINTABLE.pattern + "|[\t\ufeff]|[|>][-+0-9]*#")
+
+
+@functools.cache
+def _not_fast_character() -> re.Pattern:
+    return re.compile(Reader.NON_PRINTABLE.pattern + "|[\t\ufeff]")
+
+
 _PRINTABLE_ASCII = bytes([0x0A, 0x0D, *range(0x20, 0x7F)])  # what the two patterns allow of ASCII
 
 
 def _fast_takes(text: str) -> bool:
-    """`not _NOT_FAST.search(text)`, in ~2 ms instead of ~40 for a 1 MB file: ASCII text is checked by
+    """`not not_fast().search(text)`, in ~2 ms instead of ~40 for a 1 MB file: ASCII text is checked by
     bytes.translate, and the block scalar header is looked for from each '#' (rare) backwards."""
     if text.isascii():
         if text.encode("ascii").translate(None, _PRINTABLE_ASCII):
             return False
-    elif _NOT_FAST_CHARACTER.search(text):
+    elif _not_fast_character().search(text):
         return False
     at = text.find("#")
     while at >= 0:
