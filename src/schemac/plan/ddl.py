@@ -7,8 +7,6 @@ needs it), expressions are the trees the loader parsed, comments are string lite
 from __future__ import annotations
 
 import re
-from dataclasses import fields
-
 from typing import Iterable, Optional
 
 from sqlglot import exp
@@ -221,18 +219,9 @@ def _printed_constraint(c: Unique | Check) -> exp.Expression:
     distinct body (its name is its table's; 75 and 24 distinct of 1,000 each in 1,000 gen_schema.py tables), keyed on
     every field but where it was declared (and a CHECK's name, which its body does not read): plan.printing.printed_once."""
     if isinstance(c, Unique):
-        return printing.printed_once(_unsourced(c), lambda: constraint_node(c), lambda tree: exp.Schema(expressions=[tree]), 1)
-    body = printing.printed_once(_unsourced(c, "name"), lambda: check_body(c), lambda tree: exp.Constraint(expressions=[tree]))
+        return printing.printed_once(printing.unsourced(c), lambda: constraint_node(c), lambda tree: exp.Schema(expressions=[tree]), 1)
+    body = printing.printed_once(printing.unsourced(c, "name"), lambda: check_body(c), lambda tree: exp.Constraint(expressions=[tree]))
     return _named(c.name, body)
-
-
-def _unsourced(c: object, *left_out: str) -> tuple:
-    names = _FIELDS.get((type(c), left_out)) or _FIELDS.setdefault((type(c), left_out), tuple(
-        f.name for f in fields(c) if f.name not in ("source", *left_out)))  # type: ignore[arg-type]
-    return (type(c), *(getattr(c, name) for name in names))
-
-
-_FIELDS: dict[tuple, tuple[str, ...]] = {}
 
 
 def _partition_by(table: Table) -> Optional[exp.PartitionedByProperty]:

@@ -15,6 +15,7 @@ the normal forms state.json records, which this does not change.)
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Callable, Optional
 
 from sqlglot import exp
@@ -93,6 +94,16 @@ def printed_once(key: tuple, build: Callable[[], exp.Expression], holder: Callab
 
 
 _PRINTED: dict[tuple, str] = {}
+
+
+def unsourced(c: object, *left_out: str) -> tuple:
+    """A key of printed_once for a model object: its type and every field but where it was declared (and left_out)."""
+    names = _FIELDS.get((type(c), left_out)) or _FIELDS.setdefault((type(c), left_out), tuple(
+        f.name for f in fields(c) if f.name not in ("source", *left_out)))  # type: ignore[arg-type]
+    return (type(c), *(getattr(c, name) for name in names))
+
+
+_FIELDS: dict[tuple, tuple[str, ...]] = {}
 
 
 def item_text(item: exp.Expression, printer: Generator) -> str:
