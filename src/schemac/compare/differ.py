@@ -45,7 +45,7 @@ from schemac.compare.types import cast_directly, diff_objects, keyed_domains
 from schemac.compare.views import diff_views
 from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
-from schemac.compare.usertypes import diff_user_types
+from schemac.compare.usertypes import composites_over_rebuilt, diff_user_types
 from schemac.model import Index, Schema, Table
 from schemac.pg.types import type_name
 
@@ -288,6 +288,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     rebuilt = frozenset((c.schema, c.name) for c in objects if c.kind == "alter_enum" or
                         (c.kind == "alter_domain" and c.cause == ENUM_REBUILT))
     objects = functions_around_types(objects, current, desired, rebuilt)
+    objects = composites_over_rebuilt(objects, current, desired, rebuilt)
     domains = (keyed_domains(current), keyed_domains(desired))
     per_table: dict[tuple[str, str], list[Change]] = {}
     readers = table_readers(desired) if desired.functions else {}
