@@ -39,7 +39,7 @@ from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaul
 from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.extension_moves import with_moved_extension_types
 from schemac.compare.recreated import privileges_of_recreated
-from schemac.compare.routine_dependents import functions_around_types
+from schemac.compare.routine_dependents import dropped_functions, functions_around_types
 from schemac.compare.retype_casts import own_type_sides
 from schemac.compare.types import cast_directly, diff_objects, keyed_domains
 from schemac.compare.views import diff_views
@@ -340,7 +340,12 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     classes = around_operator_classes(changes, cur_tables, des_tables)  # and the foreign keys on their keys
     changes.extend(classes + _foreign_keys_around_rebuilt_keys(changes + classes, cur_tables, des_tables) if classes else [])
     changes = domains_around_recreated(changes, current, desired)
+    before = dropped_functions(changes)
     changes = functions_around_columns(changes, current, desired)
+    if dropped_functions(changes) - before:  # functions moved around those: what calls them is moved in turn
+        changes = split_around_recreated(changes)
+        changes.extend(around_recreated(changes, cur_tables, des_tables))
+        changes = domains_around_recreated(changes, current, desired)
     views = diff_views(current, desired, changes)
     # A function returning or taking a view's row type holds the view: around a view dropped (or re-created)
     # it is dropped before and created after, and the views reading it are planned again around that.
