@@ -25,8 +25,10 @@ from schemac.pg.lazy import lazy
 
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 used_operators = lazy("schemac.pg.expressions", "used_operators")
+named_types = lazy("schemac.pg.verbatim", "named_types")
 
 OPERATOR_REBUILT = "re-created around an operator dropped and created again"
+TYPE_NAMED_REBUILT = "re-created around a type it names, set aside and created again"
 
 # texts -> why what holds them is made again around this migration's drops (None: it uses none of them).
 Uses = Callable[..., Optional[str]]
@@ -37,11 +39,20 @@ def dropped_operators(changes: Iterable[Change]) -> set[tuple[str, str]]:
     return {(c.schema, c.old.name) for c in changes if c.kind == "drop_operator"}  # type: ignore[union-attr]
 
 
+def set_aside_types(changes: Iterable[Change]) -> set[tuple[str, str]]:
+    """(schema, name) of the enums and domains `changes` set aside and create again (ENUM_REBUILT): the
+    old type is dropped at the end, under whatever still names it."""
+    return {(c.schema, c.name) for c in changes
+            if c.kind == "alter_enum" or (c.kind == "alter_domain" and c.cause == ENUM_REBUILT)}
+
+
 def recreated_uses(changes: list[Change]) -> Optional[Uses]:
-    """Whether expressions use a function or an operator `changes` drop, as the cause of what holds them
-    made again around it; None when they drop neither."""
-    functions, operators = dropped_functions(changes), dropped_operators(changes)
-    if not functions and not operators:
+    """Whether expressions use a function or an operator `changes` drop, or name a type they set aside and
+    create again (a cast, `'admin'::app_role`, in a policy, a CHECK or a trigger's WHEN over no column of it:
+    Postgres refuses DROP TYPE under it), as the cause of what holds them made again around it; None when
+    they drop none of those."""
+    functions, operators, types = dropped_functions(changes), dropped_operators(changes), set_aside_types(changes)
+    if not functions and not operators and not types:
         return None
 
     def uses(*texts: Optional[str]) -> Optional[str]:
@@ -49,6 +60,8 @@ def recreated_uses(changes: list[Change]) -> Optional[Uses]:
             return FUNCTION_REBUILT
         if operators and any(t and used_operators(t) & operators for t in texts):
             return OPERATOR_REBUILT
+        if types and any(t and named_types(t) & types for t in texts):
+            return TYPE_NAMED_REBUILT
         return None
     return uses
 

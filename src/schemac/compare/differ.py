@@ -39,13 +39,13 @@ from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaul
 from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.extension_moves import with_moved_extension_types
 from schemac.compare.recreated import privileges_of_recreated
-from schemac.compare.routine_dependents import functions_around_types
+from schemac.compare.routine_dependents import dropped_functions, functions_around_types
 from schemac.compare.retype_casts import own_type_sides
 from schemac.compare.types import cast_directly, diff_objects, keyed_domains
 from schemac.compare.views import diff_views
 from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
-from schemac.compare.usertypes import diff_user_types
+from schemac.compare.usertypes import composites_over_rebuilt, diff_user_types
 from schemac.model import Index, Schema, Table
 from schemac.pg.types import type_name
 
@@ -288,6 +288,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     rebuilt = frozenset((c.schema, c.name) for c in objects if c.kind == "alter_enum" or
                         (c.kind == "alter_domain" and c.cause == ENUM_REBUILT))
     objects = functions_around_types(objects, current, desired, rebuilt)
+    objects = composites_over_rebuilt(objects, current, desired, rebuilt)
     domains = (keyed_domains(current), keyed_domains(desired))
     per_table: dict[tuple[str, str], list[Change]] = {}
     readers = table_readers(desired) if desired.functions else {}
@@ -340,7 +341,12 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     classes = around_operator_classes(changes, cur_tables, des_tables)  # and the foreign keys on their keys
     changes.extend(classes + _foreign_keys_around_rebuilt_keys(changes + classes, cur_tables, des_tables) if classes else [])
     changes = domains_around_recreated(changes, current, desired)
+    before = dropped_functions(changes)
     changes = functions_around_columns(changes, current, desired)
+    if dropped_functions(changes) - before:  # functions moved around those: what calls them is moved in turn
+        changes = split_around_recreated(changes)
+        changes.extend(around_recreated(changes, cur_tables, des_tables))
+        changes = domains_around_recreated(changes, current, desired)
     views = diff_views(current, desired, changes)
     # A function returning or taking a view's row type holds the view: around a view dropped (or re-created)
     # it is dropped before and created after, and the views reading it are planned again around that.

@@ -10,11 +10,13 @@ nothing."""
 from __future__ import annotations
 
 import re
-from schemac.model.frozen import replace
+from typing import Optional
 
+from schemac.compare.around import TYPE_NAMED_REBUILT, set_aside_types
 from schemac.compare.changes import DOMAIN_CHECKS_LATER, Change
-from schemac.compare.routine_dependents import dropped_functions
-from schemac.model import Schema, Table
+from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
+from schemac.model import Function, Schema, Table
+from schemac.model.frozen import replace
 from schemac.pg.lazy import lazy
 from schemac.pg.types import type_name
 
@@ -22,6 +24,7 @@ sql_body_refs = lazy("schemac.pg.sqlbody", "sql_body_refs")
 called_functions = lazy("schemac.pg.expressions", "called_functions")
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 query_refs = lazy("schemac.pg.sqlbody", "query_refs")
+named_types = lazy("schemac.pg.verbatim", "named_types")
 
 _SETOF = re.compile(r"^\s*SETOF\s+", re.IGNORECASE)
 COLUMN_REBUILT = "re-created around a column its body reads"
@@ -33,37 +36,52 @@ def functions_around_columns(changes: list[Change], current: Schema, desired: Sc
     """`changes` with each standard-body function reading a table whose column changes type, is dropped or
     changes its generation expression, or one of `views` (dropped, or re-created: Postgres refuses DROP VIEW
     under it), or calling a function dropped (or created again, as this one then is), dropped and created
-    again (an in-place change of it becomes that pair)."""
+    again (an in-place change of it becomes that pair); and so is any function an argument's DEFAULT of which
+    calls one (`t text DEFAULT app.tenant()`), or whose DEFAULT or standard body names a type set aside and
+    created again (`'a'::mood`): Postgres records those too, and refuses the DROP under them."""
     tables = {(c.schema, c.table) for c in changes if c.kind in _COLUMN_CHANGES} | views
     gone = dropped_functions(changes)  # (schema, name): a body calling one is moved too, and so on
-    if not tables and not gone:
+    types = set_aside_types(changes)
+    if not tables and not gone and not types:
         return changes
     des = {(f.schema, f.name, f.identity): f for f in desired.functions}
     dropped = {(c.schema, c.old.name, c.old.identity) for c in changes if c.kind == "drop_function"}  # type: ignore
-    moved: dict = {}
+    moved: dict = {}  # key -> (the function as it is, why)
     grown = True
     while grown:
         grown = False
         for f in current.functions:
             key = (f.schema, f.name, f.identity)
-            if not f.standard_body or key not in des or key in dropped or key in moved:
+            if key not in des or key in dropped or key in moved:
                 continue
-            relations, functions, _ = sql_body_refs(f.body)
-            if relations & tables or functions & gone:
-                moved[key] = f
+            if (why := _held(f, tables, gone, types)) is not None:
+                moved[key] = (f, why)
                 gone.add((f.schema, f.name))
                 grown = True
     if not moved:
         return changes
     out = [c for c in changes if not (c.kind in ("alter_function", "set_type_comment") and c.new is not None and
                                       (c.schema, c.new.name, getattr(c.new, "identity", None)) in moved)]  # type: ignore
-    for key, old in moved.items():
+    for key, (old, why) in moved.items():
         new = des[key]
-        out.append(Change("drop_function", old.schema, "", old.signature, old, None, None, COLUMN_REBUILT))
-        out.append(Change("add_function", new.schema, "", new.signature, None, new, None, COLUMN_REBUILT))
+        out.append(Change("drop_function", old.schema, "", old.signature, old, None, None, why))
+        out.append(Change("add_function", new.schema, "", new.signature, None, new, None, why))
         if new.comment:
-            out.append(Change("set_type_comment", new.schema, "", new.signature, None, new, None, COLUMN_REBUILT))
+            out.append(Change("set_type_comment", new.schema, "", new.signature, None, new, None, why))
     return out
+
+
+def _held(f: Function, tables: set, gone: set, types: set) -> Optional[str]:
+    """Why `f` is held by what the migration drops (see functions_around_columns), or None."""
+    defaults = [a.default for a in f.arguments if a.default]
+    if any(called_functions(d) & gone for d in defaults):
+        return FUNCTION_REBUILT
+    if types and any(named_types(t) & types for t in defaults + ([f.body] if f.standard_body else [])):
+        return TYPE_NAMED_REBUILT
+    if not f.standard_body:
+        return None
+    relations, functions, _ = sql_body_refs(f.body)
+    return COLUMN_REBUILT if relations & tables else FUNCTION_REBUILT if functions & gone else None
 
 
 def table_readers(desired: Schema) -> dict[tuple[str, str], frozenset[tuple[str, str]]]:

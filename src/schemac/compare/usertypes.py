@@ -8,8 +8,9 @@ from __future__ import annotations
 from schemac.model.frozen import replace
 from typing import Optional
 
-from schemac.compare.changes import Change
+from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
 from schemac.model import CompositeType, Schema, Table
+from schemac.pg.names import quote_ident
 from schemac.pg.types import type_name
 
 
@@ -67,3 +68,31 @@ def _multirange(r):
 
 def _definition(r) -> tuple:
     return (r.subtype, r.subtype_opclass, r.collation, r.canonical, r.subtype_diff, r.multirange_name)
+
+
+def composites_over_rebuilt(objects: list[Change], current: Schema, desired: Schema,
+                            rebuilt: frozenset) -> list[Change]:
+    """`objects` with each composite type kept whose attribute is of an enum (or a domain over one) set aside
+    and created again (`rebuilt`) retyped to the new one: after the rename the attribute is of the old type,
+    and Postgres refuses DROP TYPE under it. Planned as an attribute retype from the set-aside type
+    (ALTER ATTRIBUTE ... TYPE, which the plan refuses where a table has a column of the composite)."""
+    if not rebuilt:
+        return objects
+    des = {(c.schema, c.name): c for c in desired.composite_types}
+    changed = {(c.schema, c.name): c for c in objects if c.kind == "alter_composite_type"}
+    out = [c for c in objects if (c.schema, c.name) not in changed]
+    for old in current.composite_types:
+        key, new = (old.schema, old.name), des.get((old.schema, old.name))
+        aside = tuple(replace(a, type=_aside(a.type)) if type_name(a.type) in rebuilt and a.name in
+                      {b.name for b in new.attributes} else a for a in old.attributes) if new is not None else ()
+        if new is None or aside == old.attributes:
+            continue
+        changed[key] = Change("alter_composite_type", old.schema, "", old.name, replace(old, attributes=aside), new,
+                              _user(current, old), ENUM_REBUILT)
+    return out + list(changed.values())
+
+
+def _aside(type_text: str) -> str:
+    """The type of an attribute once its enum is set aside (its array alike)."""
+    schema, name = type_name(type_text)
+    return f"{quote_ident(schema)}.{quote_ident(set_aside_name(name))}" + ("[]" if type_text.endswith("[]") else "")

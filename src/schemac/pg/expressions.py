@@ -174,11 +174,19 @@ def referenced_columns(text: str) -> set[str]:
 
 def called_functions(text: str) -> set[tuple[str, str]]:
     """The functions an expression calls that are not Postgres's own (sqlglot knows those by name):
-    (schema, name), the schema `public` when the call does not name one; empty when it does not parse."""
+    (schema, name), the schema `public` when the call does not name one; empty when it does not parse. A
+    condition holding a subquery (a policy's USING `(SELECT app.is_admin())`, a rule's WHERE), which an
+    expression may not hold, is read as pg.policies reads it: its calls are what a function dropped and
+    created again finds it by."""
     try:
         tree = _parse(text)
     except ValueError:
-        return set()
+        from schemac.pg.policies import parse_policy_expression  # (pg.policies imports this module)
+
+        try:
+            tree = parse_policy_expression(text)
+        except ValueError:
+            return set()
     if isinstance(tree, Verbatim):  # every name called, Postgres's own among them
         return set(verbatim.calls(tree.this))
     out: set[tuple[str, str]] = set()

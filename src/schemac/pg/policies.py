@@ -34,7 +34,10 @@ def _policy_tree(text: str) -> exp.Expression:
 
 def _read(text: str) -> exp.Expression:
     node = parse_to_compare(text)
-    if isinstance(node, exp.Query) or not isinstance(node, exp.Condition):
+    # A scalar subquery in parentheses is an expression (pg_dump prints `USING ((SELECT app.is_admin() AS
+    # is_admin))`, the form Supabase advises); a bare query is not.
+    scalar = isinstance(node, exp.Subquery) and isinstance(node.this, exp.Query)
+    if not scalar and (isinstance(node, exp.Query) or not isinstance(node, exp.Condition)):
         raise ExpressionError("must be a condition (an expression), not a statement")
     if any(isinstance(n, _NEVER) for n in node.walk()):
         raise ExpressionError("must be a condition; it holds a statement")

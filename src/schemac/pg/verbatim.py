@@ -169,6 +169,24 @@ def calls(text: str) -> frozenset[tuple[str, str]]:
 
 
 @lru_cache(maxsize=4096)
+def named_types(text: str) -> frozenset[tuple[str, str]]:
+    """(schema, name) of every type the text names after '::' or AS (`'admin'::app_role`, `CAST(x AS
+    app.mood)`), public when unqualified: a superset (a subquery's output names among them) of the types an
+    expression depends on without a column of them. Empty when it does not tokenize."""
+    try:
+        toks = tokens(text)
+    except LexError:
+        return frozenset()
+    out = set()
+    for i, t in enumerate(toks[:-1]):
+        if not (t.kind == "::" or (t.kind == "word" and t.text.upper() == "AS")) or not _is_name(toks[i + 1]):
+            continue
+        qualified = i + 3 < len(toks) and toks[i + 2].kind == "." and _is_name(toks[i + 3])
+        out.add((_name(toks[i + 1]), _name(toks[i + 3])) if qualified else ("public", _name(toks[i + 1])))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=4096)
 def relations(text: str) -> frozenset[tuple[str, str]]:
     """(schema, name) of what follows FROM or JOIN (public when unqualified): the tables a verbatim policy's
     subqueries may read, for ordering statements."""

@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 from typing import Optional
 
+from schemac.compare.changes import set_aside_name
 from schemac.compare.identities import IdentitySequence
 from schemac.compare.opclasses import class_key
 from schemac.compare.tables import index_signature
@@ -22,6 +23,7 @@ from schemac.pg.policies import policy_refs
 from schemac.pg.routines import cast_function_parts, result_types
 from schemac.pg.sqlbody import sql_body_refs, statement_refs
 from schemac.pg.types import name_parts, type_name
+from schemac.pg.verbatim import named_types
 Key = tuple
 
 
@@ -62,6 +64,12 @@ def function_refs(text: str) -> frozenset[Key]:
     symbol: Postgres's own are keys nothing makes), as keys."""
     return frozenset({("function", schema, name) for schema, name in called_functions(text)} |
                      {("operator", schema, op) for schema, op in used_operators(text)})
+
+
+def named_types_of(f: Function) -> frozenset[tuple[str, str]]:
+    """The types `f`'s argument DEFAULTs and SQL-standard body name after '::' or AS (pg.verbatim.named_types)."""
+    texts = [a.default for a in f.arguments if a.default] + ([f.body] if f.standard_body else [])
+    return frozenset().union(*(named_types(t) for t in texts))
 
 
 def _identity_sequence(t: Table, column: str) -> Key:
@@ -191,6 +199,10 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
         refs |= {type_key(t) for t in result_types(obj.returns)}  # (a TABLE(...)'s columns' too)
         for a in obj.arguments:
             refs |= expression_refs(a.default, obj.schema, None)
+        # the types a DEFAULT or a standard body casts to: Postgres records them; one set aside (an enum created
+        # again) holds it under its set-aside name until the function is dropped (plan.dependencies._held_aside)
+        refs |= {k for schema, name in named_types_of(obj) for k in (("type", schema, name),
+                                                                    ("type", schema, set_aside_name(name)))}
         if obj.standard_body:  # Postgres resolves what it names at CREATE: those first
             relations, functions, columns = sql_body_refs(obj.body)  # columns: of any table it names
             refs |= {("operator", *o) for o in used_operators(obj.body)}

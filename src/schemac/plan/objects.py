@@ -11,6 +11,7 @@ from schemac.compare.changes import ENUM_REBUILT, OWNS_VALUES, Change, set_aside
 from schemac.compare.normalize import same_expression
 from schemac.compare.types import replaceable
 from schemac.errors import SchemacError
+from schemac.model.frozen import replace
 from schemac.model import Check, Collation, Domain, Extension, Function, Namespace, TextSearchConfig, TextSearchDictionary
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
@@ -122,7 +123,10 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
         return [ddl.command("DROP", "DOMAIN IF EXISTS", qualified(old.schema, old.name))]  # type: ignore
     if k == "alter_domain" and change.cause == ENUM_REBUILT:  # over a re-created enum: set aside, created again
         aside = ddl.alter_domain(old, "RENAME TO", quote_ident(set_aside_name(old.name)))  # type: ignore
-        return [aside, ddl.create_domain(new), *_not_valid_checks(new)] + _carried_comment(change) + \
+        # Its NOT NULL named (17+ keeps one): the old domain, set aside, still holds <domain>_not_null, and Postgres
+        # would choose <domain>_not_null1 for a NOT NULL left unnamed (a name no other major reads: none to 16)
+        made = replace(new, not_null_name=_not_null_name(new)) if new.not_null else new  # type: ignore[union-attr]
+        return [aside, ddl.create_domain(made), *_not_valid_checks(new)] + _carried_comment(change) + \
             _domain_check_comments(None, new)  # type: ignore
     if k == "alter_domain":
         return _alter_domain(old, new)  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ from typing import Optional, Union
 
 from sqlglot import exp
 
-from schemac.compare.changes import Change
+from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.errors import SchemacError
 from schemac.model import Attribute, Collation, CompositeType, Domain, Enum, RangeType
 from schemac.model.collnames import collate_sql
@@ -57,9 +57,11 @@ def create_range(r: RangeType) -> exp.Command:
     return exp.Command(this="CREATE", expression=f"TYPE {qualified(r.schema, r.name)} AS RANGE ({', '.join(options)})")
 
 
-def alter_composite(old: CompositeType, new: CompositeType, user: Optional[object]) -> list[exp.Expression]:
+def alter_composite(old: CompositeType, new: CompositeType, user: Optional[object],
+                    set_aside: bool = False) -> list[exp.Expression]:
     """One ALTER TYPE with the attributes dropped, added (at the end: Postgres has no other place) and
-    retyped; `user`: a table with a column of the type, where Postgres refuses a retype."""
+    retyped; `user`: a table with a column of the type, where Postgres refuses a retype; `set_aside`: the
+    retype is to an enum this migration creates again (compare.usertypes.composites_over_rebuilt)."""
     what = f"composite type {new.schema}.{new.name}"
     olds, news = {a.name: a for a in old.attributes}, {a.name: a for a in new.attributes}
     kept_old = [a.name for a in old.attributes if a.name in news]
@@ -77,6 +79,11 @@ def alter_composite(old: CompositeType, new: CompositeType, user: Optional[objec
         if was is None:
             actions.append(f"ADD ATTRIBUTE {_attribute(a)}")
         elif replace(was, comment=None) != replace(a, comment=None):
+            if user is not None and set_aside:
+                raise TypePlanError(f"{what}: attribute {a.name} is of {a.type}, which this migration creates again "
+                                    f"(values removed or reordered), while table {user.schema}.{user.name} has a "  # type: ignore
+                                    "column of the composite type: Postgres cannot retype the attribute then "
+                                    "(ALTER ATTRIBUTE ... TYPE); keep the enum's values, or drop the attribute first")
             if user is not None:
                 raise TypePlanError(f"{what}: attribute {a.name} cannot change its type while table "
                                     f"{user.schema}.{user.name} has a column of the type (Postgres refuses "  # type: ignore
@@ -161,7 +168,7 @@ def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k in ("drop_composite_type", "drop_range_type"):
         return [exp.Command(this="DROP", expression=f"TYPE IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
     if k == "alter_composite_type":
-        return alter_composite(old, new, change.table_def)  # type: ignore[arg-type]
+        return alter_composite(old, new, change.table_def, change.cause == ENUM_REBUILT)  # type: ignore[arg-type]
     if k == "add_collation":
         return [create_collation(new)]  # type: ignore[arg-type]
     if k == "drop_collation":
