@@ -21,7 +21,8 @@ from schemac.compare.normalize import normal_form
 from schemac.errors import SchemacError
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
-from schemac.pg.expressions import called_functions, is_verbatim, referenced_columns
+from schemac.pg.calls import called_functions
+from schemac.pg.expressions import is_verbatim, referenced_columns
 from schemac.pg.verbatim import normal_text, refusal
 from schemac.schemafile.load import load_file
 

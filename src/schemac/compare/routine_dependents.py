@@ -16,7 +16,7 @@ from schemac.model import Function, Schema
 from schemac.pg.types import type_name
 from schemac.pg.lazy import lazy
 
-called_functions = lazy("schemac.pg.expressions", "called_functions")
+called_functions = lazy("schemac.pg.calls", "called_functions")
 
 FUNCTION_REBUILT = "re-created around a function dropped and created again"
 # The cause of a function dropped and created again because a type of its arguments or result is.

@@ -21,7 +21,7 @@ from schemac.pg.lazy import lazy
 from schemac.pg.types import type_name
 
 sql_body_refs = lazy("schemac.pg.sqlbody", "sql_body_refs")
-called_functions = lazy("schemac.pg.expressions", "called_functions")
+called_functions = lazy("schemac.pg.calls", "called_functions")
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 query_refs = lazy("schemac.pg.sqlbody", "query_refs")
 named_types = lazy("schemac.pg.verbatim", "named_types")

@@ -172,30 +172,9 @@ def referenced_columns(text: str) -> set[str]:
     return set(_referenced_columns(text))
 
 
-def called_functions(text: str) -> set[tuple[str, str]]:
-    """The functions an expression calls that are not Postgres's own (sqlglot knows those by name):
-    (schema, name), the schema `public` when the call does not name one; empty when it does not parse. A
-    condition holding a subquery (a policy's USING `(SELECT app.is_admin())`, a rule's WHERE), which an
-    expression may not hold, is read as pg.policies reads it: its calls are what a function dropped and
-    created again finds it by."""
-    try:
-        tree = _parse(text)
-    except ValueError:
-        from schemac.pg.policies import parse_policy_expression  # (pg.policies imports this module)
-
-        try:
-            tree = parse_policy_expression(text)
-        except ValueError:
-            return set()
-    if isinstance(tree, Verbatim):  # every name called, Postgres's own among them
-        return set(verbatim.calls(tree.this))
-    out: set[tuple[str, str]] = set()
-    for call in tree.find_all(exp.Anonymous):
-        parent = call.parent
-        schema = parent.this.name if isinstance(parent, exp.Dot) and parent.expression is call else "public"
-        quoted = isinstance(call.this, exp.Identifier) and call.this.quoted
-        out.add((schema, call.name if quoted else call.name.lower()))
-    return out
+def shared_tree(text: str) -> exp.Expression:
+    """The parsed expression (or Verbatim), shared by every caller: never mutate it. ValueError where it is none."""
+    return _parse(text)
 
 
 @lru_cache(maxsize=8192)

@@ -16,7 +16,8 @@ from schemac.model import (Aggregate, Cast, Operator, OperatorClass, OperatorFam
                            Function, Index, Policy, PrimaryKey, RangeType, Rule, Sequence, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique,
                            View)
 from schemac.model.collnames import collation_ref
-from schemac.pg.expressions import called_functions, partition_key_opclasses, referenced_columns, used_operators
+from schemac.pg.calls import called_functions
+from schemac.pg.expressions import partition_key_opclasses, referenced_columns, used_operators
 from schemac.pg.knowntypes import EXTENSION_REQUIRES
 from schemac.pg.names import call_parts, make_object_name, split_reference
 from schemac.pg.policies import policy_refs
@@ -60,7 +61,7 @@ def _expression_refs(text: str, schema: str, table: Optional[str]) -> frozenset[
 
 @lru_cache(maxsize=8192)
 def function_refs(text: str) -> frozenset[Key]:
-    """The functions an expression calls (pg.expressions.called_functions) and the operators it names (every
+    """The functions an expression calls (pg.calls.called_functions) and the operators it names (every
     symbol: Postgres's own are keys nothing makes), as keys."""
     return frozenset({("function", schema, name) for schema, name in called_functions(text)} |
                      {("operator", schema, op) for schema, op in used_operators(text)})
