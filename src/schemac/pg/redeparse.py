@@ -132,12 +132,19 @@ def _closing(kinds: list[str], at: int, opening: str, closing: str) -> Optional[
 
 def _element_type(text: str, tokens: list, kinds: list[str], begin: int, end: int) -> Optional[str]:
     """The one type every element of `ARRAY[...]` (tokens begin..end-1) is cast to (`'a'::character varying`,
-    `(x.a)::text`), None unless each is a literal or a parenthesized expression cast to that same type."""
+    `(x.a)::text`) or is of as a bare constant (`1`, `0.25`: `_bare_type`), None unless each is a literal or a
+    parenthesized expression cast to that same type, or such a constant."""
     found: set[str] = set()
     spelled = None
     j = begin
     while j < end:
-        if kinds[j] == "STRING":
+        bare = _bare_type(tokens[j]) if j + 1 == end or kinds[j + 1] == "COMMA" else None
+        if bare is not None:
+            found.add(bare)
+            spelled = bare
+            j += 2
+            continue
+        if kinds[j] in ("STRING", "NUMBER"):  # `'a'::character varying`, `1::bigint`
             k = j + 1
         elif kinds[j] == "L_PAREN":
             close = _closing(kinds, j, "L_PAREN", "R_PAREN")
@@ -161,6 +168,16 @@ def _element_type(text: str, tokens: list, kinds: list[str], begin: int, end: in
         found.add(" ".join(spelled.split()))
         j = stop + 1
     return spelled if spelled is not None and len(found) == 1 else None
+
+
+def _bare_type(token: _Token) -> Optional[str]:
+    """The type of a constant ruleutils prints without a cast: digits alone an `integer` (a `bigint` constant is
+    printed `'5'::bigint`, a negative one quoted too), digits with a point or an exponent a `numeric`
+    (`percentile_disc(ARRAY[0.25, 0.75]::double precision[])`, `n = ANY (ARRAY[1, 2]::numeric[])`: an array of them
+    coerced whole). None for any other token."""
+    if token.kind == "NUMBER":
+        return "integer" if token.text.isdigit() else "numeric"
+    return None
 
 
 def hidden_names_kept(query: str, top_hidden: bool = False) -> str:
