@@ -2,7 +2,7 @@
 
 pg_get_expr, pg_get_constraintdef and pg_get_viewdef are not always a fixed point: the text they print, run again,
 can be stored as another tree, which deparses otherwise. schema.yaml keeps their text, and the database a migration
-builds from it must hold what the one inspect read held, so the two spellings below are written as Postgres reads
+builds from it must hold what the one inspect read held, so the spellings below are written as Postgres reads
 them back to the same tree. Told apart with sqlglot's tokenizer only (strings, quoted names and comments skipped);
 nothing else of the text is touched.
 """
@@ -119,6 +119,37 @@ def array_casts_kept(text: Optional[str]) -> Optional[str]:
         if element is not None and " ".join(element.split()) != " ".join(target_type.split()):
             edits.append((tokens[close].end + 1, f"::{element}[]"))
     return _edited(text, edits)
+
+
+# Words after which a `-` is a prefix minus (what precedes it cannot end an operand).
+_BEFORE_AN_OPERAND = {"THEN", "ELSE", "WHEN", "AND", "OR", "NOT", "CASE", "BETWEEN"}
+
+
+def negated_constants_kept(text: Optional[str]) -> Optional[str]:
+    """`text` with each prefix minus over a bare constant (`- 1`, `- 1.5`) written over the constant cast to its own
+    type (`- 1::integer`, `- 1.5::numeric`): Postgres prints so the minus operator applied to a constant (`-1::int`,
+    `COALESCE(x, -1::integer)`, `-1.5::numeric`: the cast binds first), but reads `- 1` as the negative constant
+    itself (`'-1'::integer`): another tree than the one read. The cast is no node (the constant is of that type
+    already), the minus stays an operator: Postgres deparses it as it was."""
+    if text is None or "- " not in text:
+        return text
+    tokens = _tokens(text)
+    edits = []
+    for i in range(len(tokens) - 1):
+        minus, constant = tokens[i], tokens[i + 1]
+        if minus.text != "-" or constant.kind != "NUMBER" or tokens[i + 2:i + 3] and tokens[i + 2].kind == "DCOLON":
+            continue
+        before = tokens[i - 1] if i else None
+        if before is None or before.kind in ("L_PAREN", "L_BRACKET", "COMMA", "OPERATOR", *_KEYWORDS) or \
+                before.kind == "VAR" and before.text.upper() in _BEFORE_AN_OPERAND:
+            edits.append((constant.end + 1, "::" + _bare_type(constant)))  # type: ignore[operator]
+    return _edited(text, edits)
+
+
+def deparse_kept(text: Optional[str]) -> Optional[str]:
+    """`text` (Postgres's deparse of an expression or a query) with its arrays cast whole and its negated constants
+    written so that Postgres parses them back to themselves (`array_casts_kept`, `negated_constants_kept`)."""
+    return negated_constants_kept(array_casts_kept(text))
 
 
 def _closing(kinds: list[str], at: int, opening: str, closing: str) -> Optional[int]:
