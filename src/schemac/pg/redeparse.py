@@ -163,19 +163,26 @@ def _closing(kinds: list[str], at: int, opening: str, closing: str) -> Optional[
 
 def _element_type(text: str, tokens: list, kinds: list[str], begin: int, end: int) -> Optional[str]:
     """The one type every element of `ARRAY[...]` (tokens begin..end-1) is cast to (`'a'::character varying`,
-    `(x.a)::text`) or is of as a bare constant (`1`, `0.25`: `_bare_type`), None unless each is a literal or a
-    parenthesized expression cast to that same type, or such a constant."""
+    `(x.a)::text`, `NULL::integer`) or is of as a bare constant (`1`, `0.25`: `_bare_type`), or the type of the
+    elements of each row of a multidimensional array (`ARRAY[ARRAY[1, 2], ARRAY[3, 4]]`); None unless each is a
+    literal or a parenthesized expression cast to that same type, or such a constant or row."""
     found: set[str] = set()
     spelled = None
     j = begin
     while j < end:
         bare = _bare_type(tokens[j]) if j + 1 == end or kinds[j + 1] == "COMMA" else None
+        if kinds[j] == "ARRAY" and kinds[j + 1:j + 2] == ["L_BRACKET"]:  # a row of a multidimensional array
+            close = _closing(kinds, j + 1, "L_BRACKET", "R_BRACKET")
+            if close is None or close >= end or close + 1 < end and kinds[close + 1] != "COMMA":
+                return None
+            bare = _element_type(text, tokens, kinds, j + 2, close)
+            j = close  # (the comma after it is skipped below)
         if bare is not None:
             found.add(bare)
             spelled = bare
             j += 2
             continue
-        if kinds[j] in ("STRING", "NUMBER"):  # `'a'::character varying`, `1::bigint`
+        if kinds[j] in ("STRING", "NUMBER") or tokens[j].text.upper() == "NULL":  # `'a'::varchar`, `1::bigint`
             k = j + 1
         elif kinds[j] == "L_PAREN":
             close = _closing(kinds, j, "L_PAREN", "R_PAREN")
