@@ -161,51 +161,61 @@ def _closing(kinds: list[str], at: int, opening: str, closing: str) -> Optional[
     return None
 
 
+# Types without a modifier: an element of one that does not show its type (a column, an expression) is of it exactly,
+# so a cast to it adds no node (a `varchar(10)` column cast to `character varying` gets one).
+_UNMODIFIED = {"integer", "bigint", "smallint", "text", "boolean", "double precision", "real", "date", "uuid", "json",
+               "jsonb", "oid", "name"}
+
+
 def _element_type(text: str, tokens: list, kinds: list[str], begin: int, end: int) -> Optional[str]:
-    """The one type every element of `ARRAY[...]` (tokens begin..end-1) is cast to (`'a'::character varying`,
-    `(x.a)::text`, `NULL::integer`) or is of as a bare constant (`1`, `0.25`: `_bare_type`), or the type of the
-    elements of each row of a multidimensional array (`ARRAY[ARRAY[1, 2], ARRAY[3, 4]]`); None unless each is a
-    literal or a parenthesized expression cast to that same type, or such a constant or row."""
+    """The element type of `ARRAY[...]` (tokens begin..end-1), told by those of its elements whose type the text
+    shows (`_shown_type`): each element is of the array's element type (Postgres prints the cast of one coerced to
+    it). The others (a column, an expression: `ARRAY[t.i, 2]`) are allowed where that type has no modifier
+    (`_UNMODIFIED`). None unless at least one shows its type and all that do show the same."""
     found: set[str] = set()
-    spelled = None
-    j = begin
-    while j < end:
-        bare = _bare_type(tokens[j]) if j + 1 == end or kinds[j + 1] == "COMMA" else None
-        if kinds[j] == "ARRAY" and kinds[j + 1:j + 2] == ["L_BRACKET"]:  # a row of a multidimensional array
-            close = _closing(kinds, j + 1, "L_BRACKET", "R_BRACKET")
-            if close is None or close >= end or close + 1 < end and kinds[close + 1] != "COMMA":
-                return None
-            bare = _element_type(text, tokens, kinds, j + 2, close)
-            j = close  # (the comma after it is skipped below)
-        if bare is not None:
-            found.add(bare)
-            spelled = bare
-            j += 2
-            continue
-        if kinds[j] in ("STRING", "NUMBER") or tokens[j].text.upper() == "NULL":  # `'a'::varchar`, `1::bigint`
-            k = j + 1
-        elif kinds[j] == "L_PAREN":
-            close = _closing(kinds, j, "L_PAREN", "R_PAREN")
-            if close is None or close >= end:
-                return None
-            k = close + 1
-        else:
+    unseen = False
+    start, depth = begin, 0
+    for j in range(begin, end + 1):
+        if j < end and kinds[j] in ("L_PAREN", "L_BRACKET"):
+            depth += 1
+        elif j < end and kinds[j] in ("R_PAREN", "R_BRACKET"):
+            depth -= 1
+        elif j == end or depth == 0 and kinds[j] == "COMMA":
+            shown = _shown_type(text, tokens, kinds, start, j) if j > start else None
+            if shown is None:
+                unseen = True
+            else:
+                found.add(shown)
+            start = j + 1
+    if len(found) != 1:
+        return None
+    element = found.pop()
+    return element if not unseen or element in _UNMODIFIED else None
+
+
+def _shown_type(text: str, tokens: list, kinds: list[str], begin: int, end: int) -> Optional[str]:
+    """The type of the array element of tokens begin..end-1 where the text shows it: a literal or a parenthesized
+    expression cast to it (`'a'::character varying`, `1::bigint`, `NULL::integer`, `(x.a)::text`), a bare constant
+    (`1`, `0.25`: `_bare_type`), a row of a multidimensional array (`ARRAY[1, 2]`: its elements' type); else None."""
+    if end - begin == 1:
+        return _bare_type(tokens[begin])
+    if kinds[begin] == "ARRAY" and kinds[begin + 1] == "L_BRACKET":
+        if _closing(kinds, begin + 1, "L_BRACKET", "R_BRACKET") != end - 1:
             return None
-        if k >= end or kinds[k] != "DCOLON":
+        return _element_type(text, tokens, kinds, begin + 2, end - 1)
+    if kinds[begin] in ("STRING", "NUMBER") or tokens[begin].text.upper() == "NULL":
+        k = begin + 1
+    elif kinds[begin] == "L_PAREN":
+        close = _closing(kinds, begin, "L_PAREN", "R_PAREN")
+        if close is None:
             return None
-        stop = k + 1
-        depth = 0
-        while stop < end and not (depth == 0 and kinds[stop] == "COMMA"):
-            depth += (kinds[stop] == "L_PAREN") - (kinds[stop] == "R_PAREN")
-            stop += 1
-        if stop == k + 1:
-            return None
-        spelled = text[tokens[k + 1].start:tokens[stop - 1].end + 1]
-        if not _TYPE.match(spelled):
-            return None
-        found.add(" ".join(spelled.split()))
-        j = stop + 1
-    return spelled if spelled is not None and len(found) == 1 else None
+        k = close + 1
+    else:
+        return None
+    if k + 1 >= end or kinds[k] != "DCOLON":
+        return None
+    spelled = text[tokens[k + 1].start:tokens[end - 1].end + 1]
+    return " ".join(spelled.split()) if _TYPE.match(spelled) else None
 
 
 def _bare_type(token: _Token) -> Optional[str]:
