@@ -12,7 +12,7 @@ from schemac.model import (CAST_CONTEXTS, Cast, ClassFunction, ClassOperator, Op
 from schemac.pg import ruledef
 from schemac.pg.indexdef import collation_from_sql, top_level_items
 from schemac.pg.names import default_not_null_name, joined_reference, reference_part
-from schemac.pg.redeparse import array_casts_kept, hidden_names_kept
+from schemac.pg.redeparse import deparse_kept, hidden_names_kept
 from schemac.model.functions import default_cost
 from schemac.pg.routines import result_type
 from schemac.pg.searchnames import parse_dictionary_options, search_name
@@ -89,7 +89,7 @@ def text_search_dictionaries(rows: list[dict[str, Any]]) -> tuple[TextSearchDict
 
 
 def rule(row: dict[str, Any]) -> Rule:
-    where, actions = ruledef.parse_ruledef(hidden_names_kept(array_casts_kept(row["definition"])))  # type: ignore[arg-type]
+    where, actions = ruledef.parse_ruledef(hidden_names_kept(deparse_kept(row["definition"])))  # type: ignore[arg-type]
     return Rule(name=row["rule_name"], event=ruledef.RULE_EVENTS[row["event"]], instead=row["instead"],  # type: ignore
                 where=where, actions=actions, comment=row["comment"], enabled=EVENT_TRIGGER_STATES[row["enabled"]])
 
@@ -101,7 +101,7 @@ def statistics(d: dict[str, Any], table_schema: str) -> Statistics:
     """One object of tables.sql's `statistics` (its schema only where it is not the table's, as schema.yaml)."""
     kinds = tuple(_STATISTICS_KINDS[k] for k in "dfm" if k in d["kinds"])
     target = d["target"] if d["target"] is not None and d["target"] >= 0 else None
-    return Statistics(name=d["name"], elements=(*d["columns"], *(array_casts_kept(e) for e in d["expressions"] or ())),
+    return Statistics(name=d["name"], elements=(*d["columns"], *(deparse_kept(e) for e in d["expressions"] or ())),
                       kinds=() if kinds == STATISTICS_KINDS else kinds,
                       schema=d["schema"] if d["schema"] != table_schema else None, target=target,
                       comment=d["comment"], owner=d.get("owner"))
@@ -156,7 +156,7 @@ def function(row: dict[str, Any], **access: Any) -> Function:
                     config=tuple(row["config"] or ()), comment=row["comment"], library=row.get("library"),
                     support=row.get("support"), **access)
     # a SQL-standard body is Postgres's deparse (pg_get_function_sqlbody), written to parse back to itself
-    return replace(f, body=hidden_names_kept(array_casts_kept(f.body), top_hidden=True)) if f.standard_body else f
+    return replace(f, body=hidden_names_kept(deparse_kept(f.body), top_hidden=True)) if f.standard_body else f
 
 
 def publications(rows: list[dict[str, Any]], tables: set[tuple[str, str]]) -> tuple[Publication, ...]:

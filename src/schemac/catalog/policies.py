@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from schemac.model import Policy
-from schemac.pg.redeparse import array_casts_kept, hidden_names_kept
+from schemac.pg.redeparse import deparse_kept, hidden_names_kept
 
 _COMMANDS = {"*": "all", "r": "select", "a": "insert", "w": "update", "d": "delete"}
 
@@ -22,4 +22,4 @@ def policies_by_table(rows: list[dict[str, Any]]) -> dict[int, tuple[Policy, ...
 
 def _kept(expr: Optional[str]) -> Optional[str]:
     """A condition as Postgres reads it back to itself (pg.redeparse): arrays cast whole, sublinks' unseen names."""
-    return None if expr is None else hidden_names_kept(array_casts_kept(expr))  # type: ignore[arg-type]
+    return None if expr is None else hidden_names_kept(deparse_kept(expr))  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from schemac.model import (Check, Column, Domain, Enum, Exclusion, ExclusionElem
                            Rule, Schema, Sequence, SequenceOptions, Table, Trigger, Unique)
 from schemac.pg import triggerdef
 from schemac.pg.indexdef import collation_from_sql, key_collations
-from schemac.pg.redeparse import array_casts_kept as kept
+from schemac.pg.redeparse import deparse_kept as kept
 from schemac.pg.sequences import without_defaults
 from schemac.pg.names import make_object_name
 

@@ -7,7 +7,7 @@ from typing import Any, Callable, Optional, Sequence
 from schemac.catalog.kindrows import statistics
 from schemac.model import Dependency, Index, Rule, Trigger, View, ViewColumn
 from schemac.pg.indexdef import collation_from_sql
-from schemac.pg.redeparse import array_casts_kept, hidden_names_kept
+from schemac.pg.redeparse import deparse_kept, hidden_names_kept
 from schemac.pg.views import cycle_marks_spelled, repeated_keys_numbered
 
 
@@ -16,8 +16,9 @@ def view_definition(text: str) -> str:
     """pg_get_viewdef's text as schema.yaml keeps a query: without the blank space around it and its `;`, and
     CYCLE's mark values as constants the grammar takes (pg.views.cycle_marks_spelled), repeated GROUP BY and ORDER BY
     keys as the output columns they stand for (pg.views.repeated_keys_numbered): both made again as they were; so
-    are arrays cast whole and the unseen names of set operations' and sublinks' columns (pg.redeparse)."""
-    text = hidden_names_kept(array_casts_kept(text.strip().rstrip(";").rstrip()))  # type: ignore[arg-type]
+    are arrays cast whole, negated constants and the unseen names of set operations' and sublinks' columns
+    (pg.redeparse)."""
+    text = hidden_names_kept(deparse_kept(text.strip().rstrip(";").rstrip()))  # type: ignore[arg-type]
     return repeated_keys_numbered(cycle_marks_spelled(text))
 
 

@@ -2,7 +2,7 @@
 
 pg_get_expr, pg_get_constraintdef and pg_get_viewdef are not always a fixed point: the text they print, run again,
 can be stored as another tree, which deparses otherwise. schema.yaml keeps their text, and the database a migration
-builds from it must hold what the one inspect read held, so the two spellings below are written as Postgres reads
+builds from it must hold what the one inspect read held, so the spellings below are written as Postgres reads
 them back to the same tree. Told apart with sqlglot's tokenizer only (strings, quoted names and comments skipped);
 nothing else of the text is touched.
 """
@@ -121,6 +121,37 @@ def array_casts_kept(text: Optional[str]) -> Optional[str]:
     return _edited(text, edits)
 
 
+# Words after which a `-` is a prefix minus (what precedes it cannot end an operand).
+_BEFORE_AN_OPERAND = {"THEN", "ELSE", "WHEN", "AND", "OR", "NOT", "CASE", "BETWEEN"}
+
+
+def negated_constants_kept(text: Optional[str]) -> Optional[str]:
+    """`text` with each prefix minus over a bare constant (`- 1`, `- 1.5`) written over the constant cast to its own
+    type (`- 1::integer`, `- 1.5::numeric`): Postgres prints so the minus operator applied to a constant (`-1::int`,
+    `COALESCE(x, -1::integer)`, `-1.5::numeric`: the cast binds first), but reads `- 1` as the negative constant
+    itself (`'-1'::integer`): another tree than the one read. The cast is no node (the constant is of that type
+    already), the minus stays an operator: Postgres deparses it as it was."""
+    if text is None or "- " not in text:
+        return text
+    tokens = _tokens(text)
+    edits = []
+    for i in range(len(tokens) - 1):
+        minus, constant = tokens[i], tokens[i + 1]
+        if minus.text != "-" or constant.kind != "NUMBER" or tokens[i + 2:i + 3] and tokens[i + 2].kind == "DCOLON":
+            continue
+        before = tokens[i - 1] if i else None
+        if before is None or before.kind in ("L_PAREN", "L_BRACKET", "COMMA", "OPERATOR", *_KEYWORDS) or \
+                before.kind == "VAR" and before.text.upper() in _BEFORE_AN_OPERAND:
+            edits.append((constant.end + 1, "::" + _bare_type(constant)))  # type: ignore[operator]
+    return _edited(text, edits)
+
+
+def deparse_kept(text: Optional[str]) -> Optional[str]:
+    """`text` (Postgres's deparse of an expression or a query) with its arrays cast whole and its negated constants
+    written so that Postgres parses them back to themselves (`array_casts_kept`, `negated_constants_kept`)."""
+    return negated_constants_kept(array_casts_kept(text))
+
+
 def _closing(kinds: list[str], at: int, opening: str, closing: str) -> Optional[int]:
     depth = 0
     for j in range(at, len(kinds)):
@@ -130,37 +161,71 @@ def _closing(kinds: list[str], at: int, opening: str, closing: str) -> Optional[
     return None
 
 
+# Types without a modifier: an element of one that does not show its type (a column, an expression) is of it exactly,
+# so a cast to it adds no node (a `varchar(10)` column cast to `character varying` gets one).
+_UNMODIFIED = {"integer", "bigint", "smallint", "text", "boolean", "double precision", "real", "date", "uuid", "json",
+               "jsonb", "oid", "name"}
+
+
 def _element_type(text: str, tokens: list, kinds: list[str], begin: int, end: int) -> Optional[str]:
-    """The one type every element of `ARRAY[...]` (tokens begin..end-1) is cast to (`'a'::character varying`,
-    `(x.a)::text`), None unless each is a literal or a parenthesized expression cast to that same type."""
+    """The element type of `ARRAY[...]` (tokens begin..end-1), told by those of its elements whose type the text
+    shows (`_shown_type`): each element is of the array's element type (Postgres prints the cast of one coerced to
+    it). The others (a column, an expression: `ARRAY[t.i, 2]`) are allowed where that type has no modifier
+    (`_UNMODIFIED`). None unless at least one shows its type and all that do show the same."""
     found: set[str] = set()
-    spelled = None
-    j = begin
-    while j < end:
-        if kinds[j] == "STRING":
-            k = j + 1
-        elif kinds[j] == "L_PAREN":
-            close = _closing(kinds, j, "L_PAREN", "R_PAREN")
-            if close is None or close >= end:
-                return None
-            k = close + 1
-        else:
+    unseen = False
+    start, depth = begin, 0
+    for j in range(begin, end + 1):
+        if j < end and kinds[j] in ("L_PAREN", "L_BRACKET"):
+            depth += 1
+        elif j < end and kinds[j] in ("R_PAREN", "R_BRACKET"):
+            depth -= 1
+        elif j == end or depth == 0 and kinds[j] == "COMMA":
+            shown = _shown_type(text, tokens, kinds, start, j) if j > start else None
+            if shown is None:
+                unseen = True
+            else:
+                found.add(shown)
+            start = j + 1
+    if len(found) != 1:
+        return None
+    element = found.pop()
+    return element if not unseen or element in _UNMODIFIED else None
+
+
+def _shown_type(text: str, tokens: list, kinds: list[str], begin: int, end: int) -> Optional[str]:
+    """The type of the array element of tokens begin..end-1 where the text shows it: a literal or a parenthesized
+    expression cast to it (`'a'::character varying`, `1::bigint`, `NULL::integer`, `(x.a)::text`), a bare constant
+    (`1`, `0.25`: `_bare_type`), a row of a multidimensional array (`ARRAY[1, 2]`: its elements' type); else None."""
+    if end - begin == 1:
+        return _bare_type(tokens[begin])
+    if kinds[begin] == "ARRAY" and kinds[begin + 1] == "L_BRACKET":
+        if _closing(kinds, begin + 1, "L_BRACKET", "R_BRACKET") != end - 1:
             return None
-        if k >= end or kinds[k] != "DCOLON":
+        return _element_type(text, tokens, kinds, begin + 2, end - 1)
+    if kinds[begin] in ("STRING", "NUMBER") or tokens[begin].text.upper() == "NULL":
+        k = begin + 1
+    elif kinds[begin] == "L_PAREN":
+        close = _closing(kinds, begin, "L_PAREN", "R_PAREN")
+        if close is None:
             return None
-        stop = k + 1
-        depth = 0
-        while stop < end and not (depth == 0 and kinds[stop] == "COMMA"):
-            depth += (kinds[stop] == "L_PAREN") - (kinds[stop] == "R_PAREN")
-            stop += 1
-        if stop == k + 1:
-            return None
-        spelled = text[tokens[k + 1].start:tokens[stop - 1].end + 1]
-        if not _TYPE.match(spelled):
-            return None
-        found.add(" ".join(spelled.split()))
-        j = stop + 1
-    return spelled if spelled is not None and len(found) == 1 else None
+        k = close + 1
+    else:
+        return None
+    if k + 1 >= end or kinds[k] != "DCOLON":
+        return None
+    spelled = text[tokens[k + 1].start:tokens[end - 1].end + 1]
+    return " ".join(spelled.split()) if _TYPE.match(spelled) else None
+
+
+def _bare_type(token: _Token) -> Optional[str]:
+    """The type of a constant ruleutils prints without a cast: digits alone an `integer` (a `bigint` constant is
+    printed `'5'::bigint`, a negative one quoted too), digits with a point or an exponent a `numeric`
+    (`percentile_disc(ARRAY[0.25, 0.75]::double precision[])`, `n = ANY (ARRAY[1, 2]::numeric[])`: an array of them
+    coerced whole). None for any other token."""
+    if token.kind == "NUMBER":
+        return "integer" if token.text.isdigit() else "numeric"
+    return None
 
 
 def hidden_names_kept(query: str, top_hidden: bool = False) -> str:
