@@ -10,7 +10,7 @@ from typing import Iterable, Optional
 
 from schemac.pg.casts import BUILTIN_TYPES, base_and_dims
 from schemac.pg.routines import PSEUDO_TYPES
-from schemac.pg.types import is_user_defined, name_parts
+from schemac.pg.types import is_known_spelling, is_user_defined, name_parts
 
 # Types of common extensions, by extension name (the table ships with schemac; anything else is
 # declared under external_types:).
@@ -64,8 +64,10 @@ def base_name(canonical: str) -> tuple[Optional[str], str]:
 def unknown_type(canonical: str, declared: set[tuple[str, str]], extensions: Iterable[str],
                  external: set[str]) -> bool:
     """Whether `canonical` names no type Postgres, schema.yaml, its extensions or external_types know.
-    `declared`: (schema, name) of enums and domains; `external`: names, or schema.name."""
-    if not is_user_defined(canonical) or base_and_dims(canonical)[0] in BUILTIN_TYPES | PSEUDO_TYPES:  # "char", "any"
+    `declared`: (schema, name) of enums and domains; `external`: names, or schema.name. A common built-in
+    spelling is known without sqlglot's parse (writing `inspect`'s file imports no sqlglot)."""
+    if is_known_spelling(canonical) or not is_user_defined(canonical) \
+            or base_and_dims(canonical)[0] in BUILTIN_TYPES | PSEUDO_TYPES:  # "char", "any"
         return False
     schema, name = base_name(canonical)
     if schema is None and (name in BUILTIN_TYPES or name in _MORE_BUILTIN or name in PSEUDO_TYPES):

@@ -152,3 +152,23 @@ def tokens(text: str) -> list[Token]:
             out.append(Token("other", c, i, depth))
         i += 1
     return out
+
+
+# The characters of Postgres's operator names (scan.l's op_chars; the backquote left out: sqlglot quotes with it).
+OP_CHARS = frozenset("~!@#^&|?+-*/%<>=")
+# A multi-character operator may end in + or - only when it holds one of these (scan.l).
+_KEEPS_SIGN = frozenset("~!@#^&|`?%")
+
+
+def operator_run(text: str) -> list[str]:
+    """A run of operator characters cut as Postgres's lexer cuts it: the longest name first, trailing + and -
+    given back unless the name holds one of `_KEEPS_SIGN` (`=-1` is `=` then `-`, `===` one name)."""
+    out, i = [], 0
+    while i < len(text):
+        n = len(text) - i
+        if n > 1 and text[i + n - 1] in "+-" and not _KEEPS_SIGN & set(text[i:i + n - 1]):
+            while n > 1 and text[i + n - 1] in "+-":
+                n -= 1
+        out.append(text[i:i + n])
+        i += n
+    return out

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from schemac.pg.typetext import _POSTGIS_TYPE, _VARBIT, NEGATIVE_SCALE, TypeSyntaxError, _named_type, _with_modifiers, name_parts
 from schemac.pg.typmods import ModifierError
 
-__all__ = ["TypeSyntaxError", "build_type", "canonical_type", "is_text_like", "is_user_defined", "name_parts",
+__all__ = ["TypeSyntaxError", "build_type", "canonical_type", "is_known_spelling", "is_text_like", "is_user_defined", "name_parts",
            "type_name"]
 
 if TYPE_CHECKING:
@@ -89,6 +89,13 @@ def build_type(canonical: str) -> "exp.DataType":
     from schemac.pg.typeparse import build_type as build
 
     return build(canonical)
+
+
+def is_known_spelling(canonical: str) -> bool:
+    """One of format_type()'s spellings of the common built-in types (_KNOWN, with modifiers, one []): known
+    without a parse."""
+    base = canonical[:-2] if canonical.endswith("[]") else canonical
+    return base in _KNOWN or _KNOWN_WITH_MODIFIERS.fullmatch(base) is not None
 
 
 def is_user_defined(canonical: str) -> bool:

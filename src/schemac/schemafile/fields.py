@@ -16,8 +16,6 @@ from schemac.errors import SchemaFileError
 from schemac.model import SequenceOptions
 from schemac.model.collnames import from_yaml, ref_parts
 from schemac.pg.names import plain_parts, reference_part, reference_parts, split_reference
-from schemac.pg.expressions import ExpressionError, check_expression, is_verbatim
-from schemac.pg.policies import check_policy_expression, is_verbatim_policy
 from schemac.pg.verbatim import WARNING as VERBATIM_WARNING, refused_as_error
 from schemac.pg.names import MAX_IDENTIFIER_BYTES
 from schemac.pg.types import TypeSyntaxError, canonical_type
@@ -79,15 +77,30 @@ class FieldReader:
         self._names.add(name)
         return name
 
+    # pg.expressions and pg.policies (sqlglot) are imported at the first expression read: the writer imports the
+    # modules of this reader (its specs sit beside their reading), and `inspect` imports no sqlglot (pg.readable).
     def expression(self, node: Node, what: str) -> str:
+        from schemac.pg.expressions import check_expression, is_verbatim
+
         return self._checked(node, what, check_expression, is_verbatim)
 
     def condition(self, node: Node, what: str) -> str:
         """A condition that may hold subqueries (a policy's USING or WITH CHECK, a rule's WHERE: EXISTS
         (SELECT 1 FROM ...)), where a default's or a check's expression may not."""
+        from schemac.pg.policies import check_policy_expression, is_verbatim_policy
+
         return self._checked(node, what, check_policy_expression, is_verbatim_policy)
 
+    @staticmethod
+    def checked_columns(text: str) -> set[str]:
+        """pg.expressions.checked_columns, imported as `expression` imports it."""
+        from schemac.pg.expressions import checked_columns
+
+        return checked_columns(text)
+
     def _checked(self, node: Node, what: str, check: Callable[[str], object], kept_as_written: Callable[[str], bool]) -> str:
+        from schemac.pg.expressions import ExpressionError
+
         text = self.w.text(node, what).strip()
         try:
             check(text)

@@ -9,7 +9,7 @@ from yaml.nodes import Node
 
 from schemac.model import Extension, Function, Operator
 from schemac.model.functions import function_names, runs_a_known_function
-from schemac.pg.operators import OP_CHARS, operator_run
+from schemac.pg.sqllex import OP_CHARS, operator_run
 from schemac.pg.routines import routine_type
 from schemac.pg.types import TypeSyntaxError
 from schemac.schemafile.event_triggers import no_such_function
