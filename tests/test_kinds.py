@@ -51,7 +51,8 @@ NEEDS_FILES = {"not_nulls": ("pg18",), "partition_generated": ("pg18", "pg16"), 
 NEEDS_CASES = {"comments-on-inherited-not-nulls": ("pg18",), "comments-on-own-not-nulls-named-as-the-parents": ("pg18",),
                "comments-on-own-not-nulls-removed-changed-and-made-own": ("pg18",),
                "comments-on-own-not-nulls-of-children-leaving-a-parent": ("pg18",),
-               "comments-on-not-nulls-of-tables-joining-a-parent": ("pg18",)}
+               "comments-on-not-nulls-of-tables-joining-a-parent": ("pg18",),
+               "comments-on-not-nulls-of-tables-made-not-null-to-join-a-parent": ("pg18",)}
 # Files whose cases the object and comment sweeps judge too (catalog_oracle.objects, .comments: every object a user
 # made, every pg_description row, by its identity), for what the catalog fingerprint does not read (a foreign key's
 # clone, a row type, a domain's NOT NULL constraint).

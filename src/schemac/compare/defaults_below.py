@@ -64,7 +64,7 @@ def defaults_kept_below(changes: list[Change], cur_tables: dict, des_tables: dic
                 if mine.cause == INHERITED:  # its own value, not the parent's: made by its own statement
                     out[out.index(mine)] = replace(mine, cause=None)
                 continue
-            old = next(x for x in cur_tables[t.key].columns if x.name == c.name)
+            old = next((x for x in cur_tables[t.key].columns if x.name == c.name), None)  # None: a table attached
             new = next(x for x in t.columns if x.name == c.name)
             out.append(Change("set_default" if default is not None else "drop_default", t.schema, t.name, c.name,
                               old, new, t, DEFAULT_KEPT))

@@ -8,6 +8,7 @@ from typing import Optional
 
 from schemac.compare.changes import INHERITED, NAMED_BELOW, Change
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
+from schemac.compare.partitioning import partition_of_key
 from schemac.model import Column, NotNull, Schema, Table
 from schemac.pg.names import default_not_null_name
 
@@ -81,23 +82,28 @@ def before_inherit(cur: Table, des: Table, des_tables: dict) -> list[Change]:
     """A table joining a parent (INHERIT, or ATTACH PARTITION of a table that was none of that parent's) keeps its
     own NOT NULL's name, where CREATE TABLE ... INHERITS / PARTITION OF names it after the parent's (which
     schema.yaml then means, and a COMMENT ON CONSTRAINT names): renamed so just before the INHERIT or ATTACH where
-    schema.yaml names it not (cause FOR_INHERIT; a NOT NULL a kept parent gives it already is left as it is)."""
+    schema.yaml names it not (cause FOR_INHERIT; a NOT NULL a kept parent gives it already is left as it is). The
+    same for one the partition gets in this migration (SET NOT NULL, which ATTACH requires where the parent has it:
+    its default name) where it is attached, or attached again with another bound (DETACH keeps the names it had)."""
     kept = [q for q in des.inherits if q in cur.inherits]
     p, q = cur.partition_of, des.partition_of
     attached = q is not None and (p is None or (p.parent_schema, p.parent) != (q.parent_schema, q.parent))
-    if len(kept) == len(des.inherits) and not attached:
+    again = q is not None and not attached and partition_of_key(cur) != partition_of_key(des)
+    if len(kept) == len(des.inherits) and not attached and not again:
         return []
     out: list[Change] = []
     declared = des_tables.get((des.schema, des.name), des)  # as schema.yaml names them (not as defaults_as_held)
     for col in des.columns:
         own, said = cur.column(col.name), declared.column(col.name) or col
+        made = own is not None and own.nullable and said.not_null is None and (attached or again)  # SET NOT NULL
         if col.nullable or (said.not_null is not None and said.not_null.name is not None) or own is None \
-                or own.nullable or (not attached and _parents_name(replace(des, inherits=tuple(kept)), col.name,
-                                                                   des_tables) is not None):
+                or (own.nullable and not made) or (again and not made) or (not attached and not again and _parents_name(
+                    replace(des, inherits=tuple(kept)), col.name, des_tables) is not None):
             continue
-        given = parents_not_null_names(des, col.name, des_tables) if attached else []
+        given = parents_not_null_names(des, col.name, des_tables) if attached or again else []
         to = given[0] if given else _parents_name(des, col.name, des_tables)
-        name = (own.not_null and own.not_null.name) or default_not_null_name(cur.name, col.name)
+        name = default_not_null_name(des.name, col.name) if made else \
+            (own.not_null and own.not_null.name) or default_not_null_name(cur.name, col.name)  # type: ignore[union-attr]
         if to is not None and to != name:
             out.append(Change("alter_not_null", des.schema, des.name, col.name, replace(own, not_null=NotNull(name)),
                               replace(col, not_null=NotNull(to)), des, FOR_INHERIT))

@@ -28,6 +28,7 @@ from schemac.compare.changes import (AFTER_DETACH, AFTER_ONLY, BEFORE_PARENTS_CO
                                      takes_using)
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.plan.stubs import STUB, STUBBED
+from schemac.plan.not_null_order import attach_needs, not_null_keys
 from schemac.compare.defaults_below import DEFAULT_KEPT, parents_of
 from schemac.plan.keys import (Key, collation_keys, copy_keys, twins_before, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs, type_key,
                                expression_refs, own_keys, refs_of, table_members, table_refs)
@@ -149,7 +150,8 @@ def deps(c: Change) -> Deps:
             # parent none it drops (ATTACH refuses a table missing a column the parent still has)
             new_refs |= {col(x.name) for x in new.columns}  # type: ignore[union-attr]
             new_refs.add(("columns dropped", p.parent_schema, p.parent))
-            new_refs |= {("notnull", t.schema, t.name, x.name) for x in new.columns if not x.nullable}  # type: ignore
+            new_refs |= {("notnull", t.schema, t.name, x.name) for x in new.columns if not x.nullable} | \
+                attach_needs(new)  # type: ignore[arg-type]  (and after the parent's DROP NOT NULLs: plan.not_null_order)
             # ... and before the parent's new CHECKs: ATTACH refuses a table without them, ADD CONSTRAINT reaches it
             makes.add(("attached to", p.parent_schema, p.parent))
             new_refs.add(("for inherit", t.schema, t.name))  # type: ignore[union-attr]  after the parent's CHECKs it needs
@@ -225,10 +227,7 @@ def deps(c: Change) -> Deps:
                 makes.add(("columns dropped", t.schema, t.name))  # type: ignore[union-attr]
     elif k in ("set_not_null", "drop_not_null", "alter_not_null"):
         (removes if k == "drop_not_null" else makes).add(("notnull", t.schema, t.name, c.name))  # type: ignore
-        if k == "set_not_null":  # after its children's own named ones (NAMED_BELOW), which it merges into
-            new_refs.add(("named below", t.schema, t.name, c.name))  # type: ignore[union-attr]
-        if k == "drop_not_null":  # after a parent's NO INHERIT, which leaves the child's copy its own to drop
-            new_refs |= {("notnull", q.schema, q.name, c.name) for q in t.inherits}  # type: ignore[union-attr]
+        makes, new_refs = makes | not_null_keys(c)[0], new_refs | not_null_keys(c)[1]  # (plan.not_null_order)
         new_refs.add(col(c.name))
         if k == "set_not_null":  # rows holding NULL are given the default first: what it calls exists by then
             new_refs |= _attribute_refs(t, c.name, new, "default")  # type: ignore[arg-type]
