@@ -80,17 +80,26 @@ def test_collation_of_a_schema_not_read(db_url, tmp_path):
     """inspect -n public of a column whose collation lives in a schema it does not read: written quoted,
     `"ops"."bytewise"`, and diff of that database against the file is clean (the column's collation per
     pg_attribute is the oracle that the file names the right one)."""
+    path = _column_collation_inspected(db_url, tmp_path, "CREATE SCHEMA ops; CREATE COLLATION ops.bytewise "
+                                       "(provider = libc, locale = 'C'); CREATE TABLE t (s text COLLATE ops.bytewise)",
+                                       "attcollation::regcollation::text", "ops.bytewise", '"ops"."bytewise"')
+    assert yaml.safe_load(path.read_text())["tables"]["t"]["columns"]["s"]["collation"] == '"ops"."bytewise"'
+
+
+def _column_collation_inspected(db_url, tmp_path, sql: str, named: str, expected: str, model_ref: str):
+    """`sql` run (it makes table t with a column s), the column's collation `named` (an expression over pg_attribute
+    a) as the catalog says it checked against `expected`; then inspect -n public's file: the model's name of the
+    collation is `model_ref`, and diff of the database against the file is clean. The file's path."""
     with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("CREATE SCHEMA ops; CREATE COLLATION ops.bytewise (provider = libc, locale = 'C');"
-                     "CREATE TABLE t (s text COLLATE ops.bytewise)")
-        (coll,) = conn.execute("SELECT attcollation::regcollation::text FROM pg_attribute "
+        conn.execute(sql)
+        (coll,) = conn.execute(f"SELECT {named} FROM pg_attribute a LEFT JOIN pg_collation c ON c.oid = a.attcollation "
                                "WHERE attrelid = 't'::regclass AND attname = 's'").fetchone()
-    assert coll == "ops.bytewise"
+    assert coll == expected
     path = tmp_path / "schema.yaml"
     path.write_text(inspect_database(db_url, ("public",)).yaml, encoding="utf-8")
-    assert yaml.safe_load(path.read_text())["tables"]["t"]["columns"]["s"]["collation"] == '"ops"."bytewise"'
-    assert load_text(path.read_text()).tables[0].columns[0].collation == '"ops"."bytewise"'
+    assert load_text(path.read_text()).tables[0].columns[0].collation == model_ref
     assert check_drift(str(path), db_url).differences == ()
+    return path
 
 
 def test_a_bare_name_that_begins_with_a_quote():
@@ -113,13 +122,5 @@ def test_a_bare_name_that_begins_with_a_quote():
 def test_a_collation_named_with_a_quote_round_trips(db_url, tmp_path):
     """public's collation `"w` (its name begins with a quote): inspect writes it so that the loader reads
     the same name, and pg_attribute's collation of the column is the oracle that the file names it."""
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute('CREATE COLLATION public."""w" (provider = libc, locale = \'C\');'
-                     'CREATE TABLE t (s text COLLATE public."""w")')
-        (coll,) = conn.execute("SELECT c.collname FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation "
-                               "WHERE attrelid = 't'::regclass AND attname = 's'").fetchone()
-    assert coll == '"w'
-    path = tmp_path / "schema.yaml"
-    path.write_text(inspect_database(db_url, ("public",)).yaml, encoding="utf-8")
-    assert load_text(path.read_text()).tables[0].columns[0].collation == '"w'
-    assert check_drift(str(path), db_url).differences == ()
+    _column_collation_inspected(db_url, tmp_path, 'CREATE COLLATION public."""w" (provider = libc, locale = \'C\');'
+                                'CREATE TABLE t (s text COLLATE public."""w")', "c.collname", '"w', '"w')
