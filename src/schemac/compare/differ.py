@@ -10,11 +10,11 @@ from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.aggregates import diff_aggregates
-from schemac.compare.around import around_recreated, domains_around_recreated, split_around_recreated
+from schemac.compare.around import around_recreated, domains_around_recreated, set_aside_types, split_around_recreated
 from schemac.compare.casts import diff_casts
 from schemac.compare.opclasses import around_operator_classes, diff_operator_classes
 from schemac.compare.operators import diff_operators
-from schemac.compare.changes import (CARRIED_TO_PARTITIONS, ENUM_REBUILT, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change,
+from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change,
                                      takes_using)
 from schemac.compare.grants import diff_grants, schema_comments
 from schemac.compare.identities import identity_comment_changes
@@ -285,8 +285,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         changes.append(Change("drop_schema", ns, "", None, ns, None))
     changes += schema_comments(before, desired)
     objects = diff_objects(current, desired) + diff_user_types(current, desired)
-    rebuilt = frozenset((c.schema, c.name) for c in objects if c.kind == "alter_enum" or
-                        (c.kind == "alter_domain" and c.cause == ENUM_REBUILT))
+    rebuilt = frozenset(set_aside_types(objects))
     objects = functions_around_types(objects, current, desired, rebuilt)
     objects = composites_over_rebuilt(objects, current, desired, rebuilt)
     domains = (keyed_domains(current), keyed_domains(desired))

@@ -71,12 +71,17 @@ def functions_around_columns(changes: list[Change], current: Schema, desired: Sc
     return out
 
 
+def named_types_of(f: Function) -> frozenset[tuple[str, str]]:
+    """The types `f`'s argument DEFAULTs and SQL-standard body name after '::' or AS (pg.verbatim.named_types)."""
+    texts = [a.default for a in f.arguments if a.default] + ([f.body] if f.standard_body else [])
+    return frozenset().union(*(named_types(t) for t in texts))
+
+
 def _held(f: Function, tables: set, gone: set, types: set) -> Optional[str]:
     """Why `f` is held by what the migration drops (see functions_around_columns), or None."""
-    defaults = [a.default for a in f.arguments if a.default]
-    if any(called_functions(d) & gone for d in defaults):
+    if any(called_functions(a.default) & gone for a in f.arguments if a.default):
         return FUNCTION_REBUILT
-    if types and any(named_types(t) & types for t in defaults + ([f.body] if f.standard_body else [])):
+    if types and named_types_of(f) & types:
         return TYPE_NAMED_REBUILT
     if not f.standard_body:
         return None

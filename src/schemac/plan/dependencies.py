@@ -227,7 +227,8 @@ def deps(c: Change) -> Deps:
                 makes.add(("columns dropped", t.schema, t.name))  # type: ignore[union-attr]
     elif k in ("set_not_null", "drop_not_null", "alter_not_null"):
         (removes if k == "drop_not_null" else makes).add(("notnull", t.schema, t.name, c.name))  # type: ignore
-        makes, new_refs = makes | not_null_keys(c)[0], new_refs | not_null_keys(c)[1]  # (plan.not_null_order)
+        made, needed = not_null_keys(c)  # (plan.not_null_order)
+        makes, new_refs = makes | made, new_refs | needed
         new_refs.add(col(c.name))
         if k == "set_not_null":  # rows holding NULL are given the default first: what it calls exists by then
             new_refs |= _attribute_refs(t, c.name, new, "default")  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from typing import Optional
 from schemac.compare.changes import set_aside_name
 from schemac.compare.identities import IdentitySequence
 from schemac.compare.opclasses import class_key
+from schemac.compare.sqlbodies import named_types_of
 from schemac.compare.tables import index_signature
 from schemac.compare.views import view_keys, view_refs
 from schemac.model import (Aggregate, Cast, Operator, OperatorClass, OperatorFamily, EventTrigger, ForeignDataWrapper, ForeignServer, Publication, Check, Collation, Column, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey,
@@ -24,7 +25,6 @@ from schemac.pg.policies import policy_refs
 from schemac.pg.routines import cast_function_parts, result_types
 from schemac.pg.sqlbody import sql_body_refs, statement_refs
 from schemac.pg.types import name_parts, type_name
-from schemac.pg.verbatim import named_types
 Key = tuple
 
 
@@ -65,12 +65,6 @@ def function_refs(text: str) -> frozenset[Key]:
     symbol: Postgres's own are keys nothing makes), as keys."""
     return frozenset({("function", schema, name) for schema, name in called_functions(text)} |
                      {("operator", schema, op) for schema, op in used_operators(text)})
-
-
-def named_types_of(f: Function) -> frozenset[tuple[str, str]]:
-    """The types `f`'s argument DEFAULTs and SQL-standard body name after '::' or AS (pg.verbatim.named_types)."""
-    texts = [a.default for a in f.arguments if a.default] + ([f.body] if f.standard_body else [])
-    return frozenset().union(*(named_types(t) for t in texts))
 
 
 def _identity_sequence(t: Table, column: str) -> Key:

@@ -10,8 +10,7 @@ from __future__ import annotations
 from schemac.compare.changes import Change
 from schemac.compare.inherited_checks import FOR_INHERIT
 from schemac.model import Table
-
-Key = tuple
+from schemac.plan.keys import Key
 
 
 def not_null_keys(c: Change) -> tuple[set[Key], set[Key]]:

@@ -21,7 +21,6 @@ _SCALARS = {ScalarNode, _Scalar}
 _MAPPINGS = {MappingNode, _Mapping}
 _SEQUENCES = {SequenceNode, _Sequence}
 _BOOLEANS = {"true": True, "false": False}
-_text_of = str.__new__
 
 
 class Walker:
@@ -44,7 +43,7 @@ class Walker:
         except AttributeError:
             mark = node.start_mark
             return Source(self.path, mark.line + 1, mark.column + 1)
-        return _text_of(Source, f"{self.path}:{line + 1}:{column + 1}")  # (as Source.__new__ writes it)
+        return Source.recorded(f"{self.path}:{line + 1}:{column + 1}")  # (as Source.__new__ writes it)
 
     def fail(self, node: Node, message: str) -> SchemaFileError:
         return SchemaFileError(message, self.src(node))
