@@ -38,7 +38,10 @@ INSERT INTO s VALUES (3, 5, 's');
 # the column NOT NULL (their own name), only a default of it (the parent's), INHERIT'ed, and of two parents; a
 # partition attached under a parent's identity column (ATTACH refuses a table with an identity of its own); a
 # partition made PARTITION OF declaring one column NOT NULL (v: its own name there, the parent's on the other);
-# children keyed on a column whose NOT NULL is the parent's (b10, b11: a key CREATE TABLE makes names its own).
+# children keyed on a column whose NOT NULL is the parent's (b10, b11: a key CREATE TABLE makes names its own);
+# children holding a NOT NULL of their own under the parent's name (b10 by LIKE, b12 declared, b13 by SET NOT NULL on
+# a column it only inherits: conislocal true beside the parent's, where b1's and b11's are the parent's only), and
+# one whose key made in CREATE TABLE makes its own (b14).
 AFTER = BEFORE + """
 CREATE TABLE x (a int NOT NULL, b int NOT NULL, c text);
 ALTER TABLE p ATTACH PARTITION x FOR VALUES IN (1);
@@ -59,6 +62,10 @@ CREATE TABLE b10 (LIKE base INCLUDING ALL) INHERITS (base);
 ALTER TABLE b10 ADD PRIMARY KEY (kind);
 CREATE TABLE b11 (id int, kind text) INHERITS (base);
 ALTER TABLE b11 ADD PRIMARY KEY (id, kind);
+CREATE TABLE b12 (kind text CONSTRAINT base_kind_not_null NOT NULL) INHERITS (base);
+CREATE TABLE b13 () INHERITS (base);
+ALTER TABLE b13 ALTER COLUMN kind SET NOT NULL;
+CREATE TABLE b14 (id int, kind text, PRIMARY KEY (id, kind)) INHERITS (base);
 CREATE TABLE q (a int NOT NULL, b int NOT NULL) PARTITION BY LIST (b);
 CREATE TABLE q1 PARTITION OF q FOR VALUES IN (1, 2) PARTITION BY LIST (a);
 CREATE TABLE q11 PARTITION OF q1 FOR VALUES IN (1);
@@ -74,6 +81,12 @@ FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
 JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
 WHERE k.contype = 'n' AND c.relnamespace = 'public'::regnamespace AND c.relname <> '_sqlx_migrations' ORDER BY 1, 2
 """
+# Built from scratch, an INHERITS child's NOT NULL is also its own or not (conislocal) and merged from as many parents
+# as in the source (coninhcount); a migration over an existing table may leave it its own (ALTER TABLE ... INHERIT
+# does, and nothing undoes that), so the tests of migrations leave these out. Not a partition's: ATTACH makes its
+# NOT NULLs inherited-only, PARTITION OF p (a NOT NULL) its own, under the same name (v_a_not_null), which schema.yaml
+# does not tell apart.
+OWN_NOT_NULLS = NOT_NULLS.replace("k.convalidated", "k.convalidated, k.conislocal OR c.relispartition, k.coninhcount")
 # Before PostgreSQL 18 there are no such rows: the columns' attnotnull is the oracle there.
 ATTNOTNULL = """
 SELECT c.relname::text, a.attname::text, a.attnotnull
@@ -83,9 +96,10 @@ WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') AND c.
 """
 
 
-def _names(url: str) -> list[tuple]:
+def _names(url: str, own: bool = False) -> list[tuple]:
     with psycopg.connect(url) as conn:
-        return conn.execute(NOT_NULLS if conn.info.server_version >= 180000 else ATTNOTNULL).fetchall()
+        query = (OWN_NOT_NULLS if own else NOT_NULLS) if conn.info.server_version >= 180000 else ATTNOTNULL
+        return conn.execute(query).fetchall()
 
 
 def _load(url: str, text: str) -> None:
@@ -129,8 +143,8 @@ def test_not_null_names_of_partitions_and_children_round_trip(major_db, tmp_path
     """From scratch: each name as the source has it (before 18: the same NOT NULL columns), inspect of the rebuilt
     database byte-identical, no drift."""
     _load(major_db, AFTER + ROWS)
-    expected = _names(major_db)
-    if ("x", "a", "x_a_not_null", True) in expected:  # 18: the names the source has, which schemac lost
+    expected = _names(major_db, own=True)
+    if ("x", "a", "x_a_not_null", True, True, 1) in expected:  # 18: the names the source has, which schemac lost
         for own in [("x", "b", "x_b_not_null", True), ("q12", "a", "q12_a_not_null", True),
                     ("b2", "kind", "b2_kind_not_null", True), ("s", "a", "s_a_not_null", True),
                     ("y", "a", "p_a_not_null", True), ("b1", "kind", "base_kind_not_null", True),
@@ -138,13 +152,18 @@ def test_not_null_names_of_partitions_and_children_round_trip(major_db, tmp_path
                     ("q11", "a", "q_a_not_null", True), ("w", "a", "w_a_own", True),
                     ("ev_1", "at", "ev_1_at_not_null", True), ("v", "a", "v_a_not_null", True),
                     ("v", "b", "p_b_not_null", True), ("b10", "kind", "base_kind_not_null", True),
-                    ("b11", "kind", "base_kind_not_null", True), ("b11", "id", "b11_id_not_null", True)]:
-            assert own in expected
+                    ("b11", "kind", "base_kind_not_null", True), ("b11", "id", "b11_id_not_null", True),
+                    ("b12", "kind", "base_kind_not_null", True), ("b13", "kind", "base_kind_not_null", True),
+                    ("b14", "kind", "b14_kind_not_null", True)]:
+            assert own in [r[:4] for r in expected]
+        for local in [("b10", "kind", True, 1), ("b12", "kind", True, 1), ("b13", "kind", True, 1), ("b14", "kind", True, 1),
+                      ("b1", "kind", False, 1), ("b11", "kind", False, 1), ("b8", "kind", False, 2)]:
+            assert local in [(r[0], r[1], r[4], r[5]) for r in expected]  # (conislocal, coninhcount)
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     sql = _generated(schema, major_db, out)
     with sibling_database(major_db) as other:
         _apply(other, out)
-        assert _names(other) == expected, sql
+        assert _names(other, own=True) == expected, sql
         assert inspect_database(other).yaml.split("\n", 2)[2] == schema.read_text(encoding="utf-8").split("\n", 2)[2]
         assert check_drift(str(schema), other).differences == ()
     assert check_drift(str(schema), major_db).differences == ()

@@ -32,21 +32,23 @@ def created_by_create_table(t: Table, parent: Optional[Table] = None, tables: Op
     given = inherited_only_given(t, tables or {})
     return replace(t, columns=tuple(given.get(c.name) or _bare(c) for c in t.columns),
                    primary_key=replace(t.primary_key, comment=None, index_comment=None)
-                   if t.primary_key and not _key_on_inherited(t) else None,
+                   if t.primary_key and not key_after_create(t) else None,
                    uniques=tuple(replace(u, comment=None, index_comment=None) for u in t.uniques if u not in repeated),
                    checks=tuple(replace(c, comment=None) for c in t.checks if not c.not_valid),
                    foreign_keys=(), indexes=(), comment=None, partition_of=None, triggers=(), exclusions=(), rules=(),
                    statistics=(), cluster_on=None, row_type_comment=None, **_NO_REPLICA_IDENTITY)
 
 
-def _key_on_inherited(t: Table) -> bool:
+def key_after_create(t: Table) -> bool:
     """A child's PRIMARY KEY on a column it only inherits (QGEP's value lists: `() INHERITS (value_list_base)`, then
-    ADD PRIMARY KEY): added after CREATE TABLE, as pg_dump does, which keeps the parent's NOT NULL (PostgreSQL 18:
-    the parent's name); declared in CREATE TABLE ... INHERITS the key makes one of the child's own."""
-    if t.primary_key is None or not t.inherits or t.source is None:
+    ADD PRIMARY KEY), or on one it declares again whose NOT NULL is its parent's only (NotNull.from_parent): added
+    after CREATE TABLE, as pg_dump does, which keeps the parent's NOT NULL inherited-only (PostgreSQL 18: conislocal
+    false, the parent's name); declared in CREATE TABLE ... INHERITS the key makes one of the child's own."""
+    if t.primary_key is None or not t.inherits:
         return False
-    listed = {c.name for c in own_columns(t)}
-    return any(name not in listed for name in t.primary_key.columns)
+    listed = {c.name: c for c in own_columns(t)}
+    return any(name not in listed or (listed[name].not_null is not None and listed[name].not_null.from_parent)
+               for name in t.primary_key.columns)
 
 
 def inherited_only_given(t: Table, tables: dict) -> dict[str, Column]:

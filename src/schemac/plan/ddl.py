@@ -11,6 +11,7 @@ from typing import Iterable, Optional
 
 from sqlglot import exp
 
+from schemac.compare.created_tables import key_after_create
 from schemac.compare.tables import repeated_keys
 from schemac.model import (Check, collate_sql, Column, deferral, Domain, Enum, Exclusion, Extension, ForeignKey, Identity, Index,
                            IndexElement, key_mark, own_columns, PrimaryKey, Table, Unique)
@@ -23,7 +24,7 @@ from schemac.pg.syntax import Printed
 from schemac.plan import printing
 from schemac.plan.exclusion_ddl import exclusion_body
 from schemac.plan.sql_strings import comment_value, literal, string_literal as _string  # noqa: F401 (used by other modules)
-from schemac.plan.not_null_ddl import inherited_not_nulls, inline_not_null, keyed_not_nulls, partition_not_nulls
+from schemac.plan.not_null_ddl import inherited_not_nulls, inline_not_null, partition_not_nulls
 from schemac.plan.trees import default_expression, fresh_expression, fresh_type, release
 
 
@@ -165,13 +166,13 @@ def add_constraint(table: Table, c: PrimaryKey | Unique | Check | ForeignKey | E
 
 
 def create_table(table: Table) -> exp.Create:
-    pk, columns = table.primary_key, own_columns(table)
-    # Inline on a column CREATE TABLE lists; on one an INHERITS child only inherits, after it (tables._key_on_inherited)
+    columns = own_columns(table)
+    # Inline on a column CREATE TABLE lists; after it on one an INHERITS child only inherits, or whose NOT NULL is
+    # its parent's only (created_tables.key_after_create)
+    pk = None if key_after_create(table) else table.primary_key
     listed = {c.name for c in columns}
     inline_pk = pk is not None and pk.name is None and len(pk.columns) == 1 and not (pk.deferrable or pk.include or pk.parameters) \
         and pk.columns[0] in listed
-    keyed = pk is not None and (inline_pk or listed.issuperset(pk.columns))
-    columns = keyed_not_nulls(columns, pk.columns) if keyed else columns  # type: ignore[union-attr]
     items: list[exp.Expression] = [
         _printed_column(c, inline_pk and c.name == pk.columns[0], table.schema) for c in columns  # type: ignore
     ]

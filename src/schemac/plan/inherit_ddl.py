@@ -17,6 +17,7 @@ from schemac.model.frozen import replace
 from sqlglot import exp
 
 from schemac.compare.changes import NEW_TABLE, Change
+from schemac.compare.created_tables import key_after_create
 from schemac.compare.inherited_checks import FOR_INHERIT, scratch_made
 from schemac.model import Parent, Table
 from schemac.pg.column_storage import DEFAULT_SETTINGS
@@ -38,7 +39,8 @@ def scratch_parent(t: Table) -> Parent:
 def create_through_scratch(t: Table) -> list[exp.Expression]:
     """The scratch parent, with every column of `t` in its order (an inherited-only one as `t` has it: default,
     NOT NULL under the name it keeps, generation; one of its own bare but for its generation), and `t` made INHERITS
-    it, declaring its own columns again. A primary key on an inherited-only column follows CREATE TABLE (as pg_dump adds one)."""
+    it, declaring its own columns again. A primary key on an inherited-only column, or on one whose NOT NULL is its
+    parent's only, follows CREATE TABLE (as pg_dump adds one: compare.created_tables.key_after_create)."""
     only = set(t.inherited_only)
     columns = tuple(replace(c, identity=None, comment=None, **DEFAULT_SETTINGS) if c.name in only
                     else replace(c, identity=None, comment=None, default=None, nullable=True, not_null=None,
@@ -51,7 +53,7 @@ def create_through_scratch(t: Table) -> list[exp.Expression]:
                     inherits=(scratch,), joins=(), source=None)
     out: list[exp.Expression] = [ddl.create_table(holder), ddl.create_table(child)]
     pk = t.primary_key
-    if pk is not None and any(n in only for n in pk.columns):
+    if pk is not None and (any(n in only for n in pk.columns) or key_after_create(child)):
         out.append(ddl.add_constraint(t, pk))
     return out
 

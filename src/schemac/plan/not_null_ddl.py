@@ -10,7 +10,6 @@ from sqlglot import exp
 
 from schemac.compare.not_nulls import partition_names_it
 from schemac.model import Column, NotNull, Table
-from schemac.model.frozen import replace
 from schemac.pg.idents import ident
 from schemac.pg.names import default_not_null_name, qualified, quote_ident
 from schemac.plan.sql_strings import comment_value
@@ -26,14 +25,6 @@ def inline_not_null(column: Column) -> Optional[exp.ColumnConstraint]:
         return exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())
     kind = exp.Var(this="NOT NULL NO INHERIT") if nn.no_inherit else exp.NotNullColumnConstraint()
     return exp.ColumnConstraint(this=ident(nn.name) if nn.name else None, kind=kind)
-
-
-def keyed_not_nulls(columns: tuple[Column, ...], key: tuple[str, ...]) -> tuple[Column, ...]:
-    """The columns of a PRIMARY KEY that CREATE TABLE ... INHERITS makes, whose NOT NULL is the parent's
-    (NotNull.from_parent, which inline_not_null otherwise leaves to the parent): said by the parent's name. The key
-    makes a NOT NULL of its own otherwise, named <child>_<column>_not_null on PostgreSQL 18, not the parent's."""
-    return tuple(replace(c, not_null=replace(c.not_null, from_parent=False))
-                 if c.name in key and c.not_null is not None and c.not_null.from_parent else c for c in columns)
 
 
 def _alter(t: Table, *parts: str) -> exp.Command:

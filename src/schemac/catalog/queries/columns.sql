@@ -26,7 +26,9 @@
 -- not_null_comment its comment. One inherited and not also
 -- declared here (not conislocal) is what the parent's gives, left out as constraints.sql leaves out inherited
 -- CHECKs, where it has the parent's name (CREATE ... INHERITS / PARTITION OF names it so); a local one under the
--- parent's name has no name either (schema.yaml's unnamed NOT NULL of a child is the parent's: compare.not_nulls).
+-- parent's name (declared in CREATE TABLE ... INHERITS, copied by LIKE, or SET NOT NULL on a column the child only
+-- inherits) is read with it: it is the child's own too, as schema.yaml's named NOT NULL of a child is, where an
+-- unnamed one is the parent's only (compare.not_nulls.parents_names_given), which would lose conislocal.
 -- One inherited (coninhcount > 0) under a name of its own is read even where that is <table>_<column>_not_null:
 -- a table made first and then attached (pg_dump's partitions) or INHERIT'ed, or a child declaring the column NOT
 -- NULL itself, keeps that name, which PARTITION OF / INHERITS alone would not give it.
@@ -39,7 +41,7 @@
 -- pg_constraint's conrelid index, each lookup filtered the ~10 constraints of its table (26 of 67 ms at
 -- 1,000 tables). Before 18 there are none, and no CTE either: one keeps the planner from a parallel plan
 -- (PostgreSQL 15 at 10,000 tables: 310 -> 385 ms).
-WITH /* since 18: not_nulls AS MATERIALIZED (SELECT oid, conrelid, attnum, CASE WHEN NOT parents THEN conname END AS conname, convalidated, connoinherit, coninhcount FROM (SELECT con.oid, con.conrelid, con.conkey[1] AS attnum, con.conname, con.convalidated, con.connoinherit, con.coninhcount, con.conislocal, con.coninhcount > 0 AND EXISTS (SELECT FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_constraint pc ON pc.conrelid = i.inhparent AND pc.contype = 'n' AND pc.conname = con.conname WHERE i.inhrelid = con.conrelid) AS parents FROM pg_catalog.pg_constraint con WHERE con.contype = 'n') n WHERE conislocal OR NOT parents), identity_sequences */ identity_sequences AS (
+WITH /* since 18: not_nulls AS MATERIALIZED (SELECT oid, conrelid, attnum, CASE WHEN NOT parents OR conislocal THEN conname END AS conname, convalidated, connoinherit, coninhcount FROM (SELECT con.oid, con.conrelid, con.conkey[1] AS attnum, con.conname, con.convalidated, con.connoinherit, con.coninhcount, con.conislocal, con.coninhcount > 0 AND EXISTS (SELECT FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_constraint pc ON pc.conrelid = i.inhparent AND pc.contype = 'n' AND pc.conname = con.conname WHERE i.inhrelid = con.conrelid) AS parents FROM pg_catalog.pg_constraint con WHERE con.contype = 'n') n WHERE conislocal OR NOT parents), identity_sequences */ identity_sequences AS (
   -- The sequence of each identity column of the database, found by what depends ('i') on the column; a
   -- partition's identity column (PG 17+) uses the sequence of the same-named column of the partition
   -- tree's root. Joined once, not looked up per column (115,000 lookups at 10,000 tables, mostly empty).
