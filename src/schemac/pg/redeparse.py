@@ -79,9 +79,10 @@ def _tokens(text: str) -> list:
     return out
 
 
-def _edited(text: str, edits: list[tuple[int, str]]) -> str:
-    for at, insert in sorted(edits, reverse=True):
-        text = text[:at] + insert + text[at:]
+def _edited(text: str, edits: list[tuple]) -> str:
+    """`text` with each (at, insert) inserted, each (at, insert, upto) replacing text[at:upto]."""
+    for at, insert, *upto in sorted(edits, reverse=True):
+        text = text[:at] + insert + text[upto[0] if upto else at:]
     return text
 
 
@@ -91,7 +92,13 @@ def array_casts_kept(text: Optional[str]) -> Optional[str]:
     column is `(status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[])`), but reads a
     cast of an `ARRAY[...]` constructor into its elements (`ARRAY[('a'::character varying)::text, ...]`): another
     CHECK, index predicate, default or view than the one read. Cast to its own type first, the array is built as
-    before and the cast applies to it whole, as it did: Postgres deparses it as it was."""
+    before and the cast applies to it whole, as it did: Postgres deparses it as it was.
+
+    Where that type is not known exactly (elements not all showing it: `ARRAY[v, 'x'::character varying]` of a
+    varchar(10) column v, which a cast to `character varying` would relabel; or none showing it: `ARRAY[v, w]`), the
+    whole cast is left out: a cast written on `ARRAY[...]` always reaches its elements, so one Postgres prints over the
+    whole array is a coercion it made itself (an operand of ANY, a function's argument, a COALESCE branch), which it
+    makes again of the array written alone, as it did of the text it was first given."""
     if text is None or "ARRAY[" not in text or "]::" not in text and "])::" not in text:
         return text
     tokens = _tokens(text)
@@ -109,6 +116,7 @@ def array_casts_kept(text: Optional[str]) -> Optional[str]:
             target = close + 3
         else:
             continue
+        cast = tokens[target - 1].start
         first = target
         while target < len(kinds) and kinds[target] != "L_BRACKET":
             target += 1
@@ -116,13 +124,26 @@ def array_casts_kept(text: Optional[str]) -> Optional[str]:
             continue
         target_type = text[tokens[first].start:tokens[target - 1].end + 1]
         element = _element_type(text, tokens, kinds, i + 2, close)
-        if element is not None and " ".join(element.split()) != " ".join(target_type.split()):
+        if element is None:
+            if kinds[close + 1] == "DCOLON" or _bare_parenthesis(tokens, i - 1):  # (not `f(ARRAY[...])::text[]`)
+                edits.append((cast, "", tokens[target + 1].end + 1))
+        elif " ".join(element.split()) != " ".join(target_type.split()):
             edits.append((tokens[close].end + 1, f"::{element}[]"))
     return _edited(text, edits)
 
 
 # Words after which a `-` is a prefix minus (what precedes it cannot end an operand).
 _BEFORE_AN_OPERAND = {"THEN", "ELSE", "WHEN", "AND", "OR", "NOT", "CASE", "BETWEEN"}
+
+
+def _bare_parenthesis(tokens: list, at: int) -> bool:
+    """Whether the `(` of tokens[at] encloses an operand (after an operator, a comma, another parenthesis, a word
+    that cannot end an operand), not a function's arguments (after its name)."""
+    if at == 0:
+        return True
+    before = tokens[at - 1]
+    first = before.text[:1]
+    return before.text.upper() in _BEFORE_AN_OPERAND or bool(first) and not (first.isalnum() or first in '_")]$')
 
 
 def negated_constants_kept(text: Optional[str]) -> Optional[str]:
@@ -250,7 +271,7 @@ def hidden_names_kept(query: str, top_hidden: bool = False) -> str:
             parent[i] = stack[-1]
             stack.append(i)
     hidden: dict[int, bool] = {-1: top_hidden}
-    edits: list[tuple[int, str]] = []
+    edits: list[tuple] = []
     for scope in sorted(scopes):  # a parenthesis opens after the one holding it: parents come first
         if scope != -1:
             hidden[scope] = _hidden(scope, parent[scope], scopes, tokens, kinds, hidden)
