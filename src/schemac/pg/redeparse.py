@@ -167,10 +167,36 @@ def negated_constants_kept(text: Optional[str]) -> Optional[str]:
     return _edited(text, edits)
 
 
+_OUTER_JOINS = {"LEFT", "RIGHT", "FULL"}
+
+
+def natural_joins_kept(text: Optional[str]) -> Optional[str]:
+    """`text` with each outer join Postgres prints `ON TRUE` written `NATURAL`: a NATURAL LEFT, RIGHT or FULL JOIN of
+    relations without a common column has no join condition at all, which Postgres prints `... JOIN b ON TRUE` (in
+    capitals; a condition `true` of the user's is printed `ON true`), but reads back as that condition, printed `ON
+    true`: another view than the one read. NATURAL makes none again, over the same relations' columns."""
+    if text is None or " ON TRUE" not in text:
+        return text
+    tokens = _tokens(text)
+    kinds = [t.kind for t in tokens]
+    edits: list[tuple] = []
+    for i in range(2, len(tokens)):
+        if kinds[i - 1] != "ON" or tokens[i].text != "TRUE":
+            continue
+        join, depth = i - 2, 0  # the JOIN this ON closes: the nearest one before it outside parentheses
+        while join >= 0 and not (depth == 0 and kinds[join] in ("JOIN", "L_PAREN")):
+            depth += (kinds[join] == "R_PAREN") - (kinds[join] == "L_PAREN")
+            join -= 1
+        if join >= 1 and kinds[join] == "JOIN" and tokens[join - 1].text in _OUTER_JOINS:
+            edits += [(tokens[join - 1].start, "NATURAL "), (tokens[i - 2].end + 1, "", tokens[i].end + 1)]
+    return _edited(text, edits)
+
+
 def deparse_kept(text: Optional[str]) -> Optional[str]:
-    """`text` (Postgres's deparse of an expression or a query) with its arrays cast whole and its negated constants
-    written so that Postgres parses them back to themselves (`array_casts_kept`, `negated_constants_kept`)."""
-    return negated_constants_kept(array_casts_kept(text))
+    """`text` (Postgres's deparse of an expression or a query) with its arrays cast whole, its negated constants and
+    its outer joins without a condition written so that Postgres parses them back to themselves (`array_casts_kept`,
+    `negated_constants_kept`, `natural_joins_kept`)."""
+    return natural_joins_kept(negated_constants_kept(array_casts_kept(text)))
 
 
 def _closing(kinds: list[str], at: int, opening: str, closing: str) -> Optional[int]:
