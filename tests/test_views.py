@@ -312,6 +312,29 @@ def test_a_view_reading_what_schemac_does_not_manage(db_url, tmp_path):
     assert r.status == "written" and r.notices == (), r.message
 
 
+def test_views_over_a_collation_the_build_server_cannot_create(db_url, tmp_path):
+    """A collation the server building the views cannot create (ICU where its build has none, as the embedded
+    18's; a locale it lacks) is made there as a stand-in of the same name copied from "C": a view only names
+    it, so Postgres deparses the view, what it reads is built, and no notice blames a table schema.yaml
+    declares (found by a real-world schema: an ICU `general_ci_ai` collation on citext columns)."""
+    with psycopg.connect(_admin(db_url), autocommit=True) as conn:
+        try:
+            conn.execute("CREATE COLLATION pg_temp.probe (provider = icu, locale = 'und')")
+            pytest.skip("this server has ICU: it creates the collation itself")
+        except psycopg.errors.FeatureNotSupported:
+            pass
+    text = ("collations:\n  ci: {provider: icu, locale: und-u-ks-level2, deterministic: false}\n"
+            "tables:\n  t: {columns: {a: integer, b: {type: text, collation: ci}}}\n"
+            "views:\n  s:\n    query: SELECT a, b FROM t WHERE b = 'x' ORDER BY b COLLATE ci\n")
+    project = Project(tmp_path / "p", db_url)
+    with open(project.schema, "w", encoding="utf-8") as f:
+        f.write(text)
+    r = generate(project.schema, project.out, dev_url=_admin(db_url))
+    assert r.status == "written" and r.notices == (), r.notices
+    state = open(os.path.join(project.out, "state.json"), encoding="utf-8").read()
+    assert '"definition": "SELECT a,\\n    b\\n   FROM t\\n  WHERE b = \'x\'::text\\n  ORDER BY (b COLLATE ci)"' in state, state
+
+
 @pytest.mark.slow
 def test_generate_starts_the_embedded_server_without_a_dev_url(schemac, tmp_path):
     (tmp_path / "schema.yaml").write_text(BASE)

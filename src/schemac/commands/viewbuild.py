@@ -9,7 +9,9 @@ nothing Postgres answers for a view, and they were most of the statements. Of th
 that need forms are built, with what they may read (`_reach`). The statements go in batches,
 each one round trip and one implicit transaction, and no commit waits for its WAL flush (a throwaway);
 a batch that fails is rolled back and run again one statement at a time, so what is created, and the
-error each view records, are those of running the statements one by one."""
+error each view records, are those of running the statements one by one. A collation the server cannot
+create (ICU without ICU in its build, a locale it lacks) is made as a stand-in copied from "C" (`_stand_in`):
+views only name it."""
 
 from __future__ import annotations
 
@@ -21,7 +23,8 @@ import psycopg
 
 from schemac.compare.changes import Change
 from schemac.compare.views import NEW_MATERIALIZED
-from schemac.model import Schema, Table, View
+from schemac.model import Collation, Schema, Table, View
+from schemac.pg.names import qualified
 
 
 # Changes that no query can read (no pg_depend entry of a view's rule points at what they make).
@@ -133,6 +136,18 @@ def _reads_first(views: list[Change]) -> list[Change]:
     return out
 
 
+def _stand_in(conn: psycopg.Connection, c: Collation) -> bool:
+    """Collation `c`, which this server cannot create (ICU where its build has none, as the embedded 18's; a
+    libc locale it lacks), made as a copy of "C" under its name: a view only names a collation (`x COLLATE
+    ci`, a column's), so Postgres deparses it the same, and the tables and views using it are built. Whether
+    that worked."""
+    try:
+        conn.execute(f'CREATE COLLATION {qualified(c.schema, c.name)} FROM "C"', prepare=False)  # type: ignore[arg-type]
+        return True
+    except psycopg.Error:
+        return False
+
+
 def statements(changes: list[Change]) -> list[Unit]:
     """The SQL of each change to build, views in an order that creates most of them at the first try."""
     from schemac.pg.dialect import RENDER
@@ -173,6 +188,8 @@ def run(conn: psycopg.Connection, units: list[Unit], failed: dict,
                 try:
                     conn.execute(sql, prepare=False)  # type: ignore[arg-type]
                 except psycopg.Error as e:  # a view's is noted; what fails besides makes its views fail
+                    if change.kind == "add_collation" and _stand_in(conn, change.new):  # type: ignore[arg-type]
+                        break
                     if change.kind == "add_view":
                         failed[(change.schema, change.name)] = (e.diag.message_primary or str(e)).strip()
                         again.append(unit)
