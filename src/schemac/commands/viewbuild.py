@@ -136,6 +136,18 @@ def _reads_first(views: list[Change]) -> list[Change]:
     return out
 
 
+# What a server says when its build lacks a feature a statement needs (XML without libxml, ICU, LLVM).
+LACKS = "requires the server to be built with"
+
+
+def _words(e: psycopg.Error) -> str:
+    """The server's words for a view it could not create; where its build lacks a feature the view needs
+    (feature_not_supported, `LACKS` in the detail), the detail that says which."""
+    words = (e.diag.message_primary or str(e)).strip()
+    detail = e.diag.message_detail or ""
+    return f"{words}: {detail.strip()}" if e.sqlstate == "0A000" and LACKS in detail else words
+
+
 def _stand_in(conn: psycopg.Connection, c: Collation) -> bool:
     """Collation `c`, which this server cannot create (ICU where its build has none, as the embedded 18's; a
     libc locale it lacks), made as a copy of "C" under its name: a view only names a collation (`x COLLATE
@@ -191,7 +203,7 @@ def run(conn: psycopg.Connection, units: list[Unit], failed: dict,
                     if change.kind == "add_collation" and _stand_in(conn, change.new):  # type: ignore[arg-type]
                         break
                     if change.kind == "add_view":
-                        failed[(change.schema, change.name)] = (e.diag.message_primary or str(e)).strip()
+                        failed[(change.schema, change.name)] = _words(e)
                         again.append(unit)
                     else:
                         if change.kind == "add_function":  # a SQL-standard body reading a view not made yet

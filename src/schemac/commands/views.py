@@ -173,7 +173,7 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
         if v.key in laid:  # one notice for all of them, below
             views.append(v)
         elif b is None or b.materialized != v.materialized:
-            notices.append(_not_built(v, failed.get(v.key, "it was not created")))
+            notices.append(_not_built(v, failed.get(v.key, "it was not created"), where))
             views.append(v)
         else:
             _columns_named(v, {c.name for c in b.output})
@@ -184,11 +184,17 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
     return replace(desired, views=tuple(views)), notices
 
 
-def _not_built(v: View, why: str) -> str:
-    """The notice of a view the throwaway server could not create: one that reads a relation schema.yaml does not
-    declare (a foreign table: schemac does not manage them) names it, and where the migration applies."""
+def _not_built(v: View, why: str, server: str) -> str:
+    """The notice of a view the throwaway server (`server`: which) could not create: one that reads a relation
+    schema.yaml does not declare (a foreign table: schemac does not manage them) names it, and where the
+    migration applies; one that needs a feature the server's build lacks (XML) says so."""
     where = f"{v.source or v.qualified_name}: {v.what} {v.qualified_name}: PostgreSQL could not create it from " \
         "schema.yaml alone"
+    from schemac.commands.viewbuild import LACKS  # (imports psycopg: after a build only)
+
+    if LACKS in why:
+        return (f"{where}: {server} lacks a feature it needs ({why}); its query is compared as written. Give "
+                f"--dev-url (or SCHEMAC_DEV_URL) a server built with it to have PostgreSQL deparse the {v.what}")
     missing = _MISSING_RELATION.match(why) or _MISSING_TYPE.match(why)
     if missing and missing.group(1) in (v.name, f"{v.schema}.{v.name}") and not v.materialized:
         return (f"{where}: its query reads the view itself ({why}); give every column of it its type, in order, "
