@@ -294,13 +294,13 @@ def _generated(db_url: str, tmp_path, text: str):
     return project, generate(project.schema, project.out, dev_url=_admin(db_url))
 
 
-def _one_notice(project: "Project", r, then: str) -> str:
-    """The one notice of generate's result `r`: view public.s (line 4) could not be built, `then` why."""
-    assert r.status == "written"
-    (notice,) = r.notices
-    assert notice.startswith(f"{project.schema}:4:3: view public.s: PostgreSQL could not create it from schema.yaml "
-                             f"alone{then}"), notice
-    return notice
+def _notices(project: "Project", r, then: str, line: int = 4) -> tuple[str, ...]:
+    """The notices of generate's result `r`, the first that view public.s (at `line`) could not be built, `then`
+    why."""
+    assert r.status == "written" and r.notices
+    assert r.notices[0].startswith(f"{project.schema}:{line}:3: view public.s: PostgreSQL could not create it from "
+                                   f"schema.yaml alone{then}"), r.notices
+    return r.notices
 
 
 def _skip_where_it_takes(db_url: str, statement: str) -> None:
@@ -321,7 +321,7 @@ def test_a_view_reading_what_schemac_does_not_manage(db_url, tmp_path):
     text = ("tables:\n  t: {columns: {a: integer}}\nviews:\n  s:\n    query: |\n      SELECT my_sum(a) OVER () AS s\n"
             "         FROM t\n")
     project, r = _generated(db_url, tmp_path, text)
-    _one_notice(project, r, " (function my_sum(integer) does not exist)")
+    assert len(_notices(project, r, " (function my_sum(integer) does not exist)")) == 1
     with psycopg.connect(db_url, autocommit=True) as conn:
         apply_files(conn, Layout(project.out).migrations())
     assert project.drift() == ()
@@ -352,12 +352,21 @@ def test_a_view_the_build_server_lacks_a_feature_for(db_url, tmp_path):
     """A view Postgres cannot create where its build lacks a feature (XML: xmlelement, an xml constant, without
     libxml, as the embedded 18's build): the notice says the build server lacks it and how to give one that has
     it, not that the query may be wrong or read what schemac does not manage (a real-world schema's view
-    building XML, inspected on PostgreSQL 15)."""
+    building XML, inspected on PostgreSQL 15); a view reading it, or a table that failed there too (a generated
+    column of XML), is not told it reads what schema.yaml does not declare."""
     _skip_where_it_takes(db_url, "SELECT xmlelement(name a)")
-    text = ("tables:\n  t: {columns: {a: integer}}\nviews:\n  s:\n    query: SELECT xmlelement(name row, xmlattributes(a)) AS x"
-            " FROM t\n")
+    text = ("tables:\n  t: {columns: {a: integer}}\n  tx: {columns: {a: integer, x: {type: xml, generated: "
+            "'xmlelement(name a, a)'}}}\nviews:\n  s:\n    query: SELECT a, xmlelement(name row, xmlattributes(a)) AS x"
+            " FROM t\n  s2:\n    query: SELECT a FROM s WHERE a > 1\n  s3:\n    query: SELECT a FROM tx\n")
     project, r = _generated(db_url, tmp_path, text)
-    notice = _one_notice(project, r, ": scratch database ")
+    notice, after, table = _notices(project, r, ": scratch database ", line=5)
+    # s2 reads s, s3 reads tx, which schema.yaml declares: not blamed on an object schemac does not manage
+    lead = "PostgreSQL could not create it from schema.yaml alone: it reads"
+    assert after == (f"{project.schema}:7:3: view public.s2: {lead} s, which could not be built there either (its "
+                     "own notice says why); its query is compared as written"), after
+    assert table == (f"{project.schema}:9:3: view public.s3: {lead} tx, which could not be built there either "
+                     "(unsupported XML feature: This functionality requires the server to be built with libxml "
+                     "support.); its query is compared as written"), table
     assert notice.endswith("on the --dev-url server lacks a feature it needs (unsupported XML feature: This "
                            "functionality requires the server to be built with libxml support.); its query is "
                            "compared as written. Give --dev-url (or SCHEMAC_DEV_URL) a server built with it to have "

@@ -178,12 +178,12 @@ def statements(changes: list[Change]) -> list[Unit]:
 
 
 def run(conn: psycopg.Connection, units: list[Unit], failed: dict,
-        broken: Optional[set[tuple[str, str]]] = None) -> list[Unit]:
+        broken: Optional[dict[tuple[str, str], str]] = None) -> list[Unit]:
     """Run `units` in order on `conn` (autocommit), as if one statement at a time: a change's statements
     stop at the first that fails; a view that fails is noted in `failed` (its key: the server's words) and
     returned, to be tried again, as is a function that fails (a SQL-standard body is parsed at CREATE, and
     may read a view the graph could not order before it: what views read is what this build finds out);
-    any other change that fails, and such a function, in `broken` (its schema and name). A batch goes in one
+    any other change that fails, and such a function, in `broken` (its schema and name: the server's words). A batch goes in one
     round trip, one implicit transaction: all of it, or (an error) none of it, and then one statement at a
     time."""
     again = []
@@ -209,6 +209,6 @@ def run(conn: psycopg.Connection, units: list[Unit], failed: dict,
                         if change.kind == "add_function":  # a SQL-standard body reading a view not made yet
                             again.append(unit)
                         if broken is not None:  # the object's own name: a function's, without its signature
-                            broken.add((change.schema, getattr(change.new, "name", None) or change.table))
+                            broken[(change.schema, getattr(change.new, "name", None) or change.table)] = _words(e)
                     break
     return again
