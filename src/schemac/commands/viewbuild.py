@@ -48,12 +48,15 @@ def _mentions(views: Iterable[View], pattern: re.Pattern) -> bool:
 
 
 def _readable_table(t: Table, indexes: bool, identities: bool) -> Table:
-    """`t` with what a query can read of it: its columns (names, types, collations, NOT NULL, generated
-    expressions; no default, and no identity unless `identities`: its sequence is one relation more),
-    PRIMARY KEY (GROUP BY on it records the constraint) and UNIQUEs, partitioning and parents."""
-    columns = t.columns if identities else tuple(
+    """`t` with what a query can read of it: its columns (names, types, collations, NOT NULL; no default, and
+    no identity unless `identities`: its sequence is one relation more), PRIMARY KEY (GROUP BY on it records
+    the constraint) and UNIQUEs, partitioning and parents. A generated column is a plain one of its type: a
+    view reads the column, never its expression, which may call what the build server lacks (an extension's
+    function, XML without libxml) and take the table and its views down with it."""
+    columns = tuple(replace(c, generated=None, virtual=False) if c.generated is not None else c for c in t.columns)
+    columns = columns if identities else tuple(
         c if c.default is None and c.identity is None else
-        replace(c, default=None, identity=None, nullable=c.nullable and c.identity is None) for c in t.columns)
+        replace(c, default=None, identity=None, nullable=c.nullable and c.identity is None) for c in columns)
     return replace(t, columns=columns, indexes=t.indexes if indexes else (), foreign_keys=(), checks=(), exclusions=(),
                    triggers=(), rules=(), policies=(), row_level_security=False, force_row_level_security=False)
 
