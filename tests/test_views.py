@@ -286,6 +286,33 @@ def test_generate_compares_by_deparse_and_diff_reads_the_record(db_url, tmp_path
     assert generate(project.schema, project.out, check=True).status == "pending"  # no server for --check
 
 
+def _generated(db_url: str, tmp_path, text: str):
+    """A project of schema.yaml `text` migrating `db_url`, generated (views built on its server): it and the result."""
+    project = Project(tmp_path / "p", db_url)
+    with open(project.schema, "w", encoding="utf-8") as f:
+        f.write(text)
+    return project, generate(project.schema, project.out, dev_url=_admin(db_url))
+
+
+def _notices(project: "Project", r, then: str, line: int = 4) -> tuple[str, ...]:
+    """The notices of generate's result `r`, the first that view public.s (at `line`) could not be built, `then`
+    why."""
+    assert r.status == "written" and r.notices
+    assert r.notices[0].startswith(f"{project.schema}:{line}:3: view public.s: PostgreSQL could not create it from "
+                                   f"schema.yaml alone{then}"), r.notices
+    return r.notices
+
+
+def _skip_where_it_takes(db_url: str, statement: str) -> None:
+    """Skip the test where the server's build has the feature `statement` needs (nothing is then missing)."""
+    with psycopg.connect(_admin(db_url), autocommit=True) as conn:
+        try:
+            conn.execute(statement)
+        except psycopg.errors.FeatureNotSupported:
+            return
+    pytest.skip(f"this server's build has what {statement} needs")
+
+
 def test_a_view_reading_what_schemac_does_not_manage(db_url, tmp_path):
     """Postgres cannot create it from schema.yaml alone: a notice, and its query compared as written."""
     with psycopg.connect(db_url, autocommit=True) as conn:
@@ -293,14 +320,8 @@ def test_a_view_reading_what_schemac_does_not_manage(db_url, tmp_path):
         conn.execute("CREATE FUNCTION my_sum(integer) RETURNS bigint LANGUAGE internal WINDOW AS 'window_row_number'")
     text = ("tables:\n  t: {columns: {a: integer}}\nviews:\n  s:\n    query: |\n      SELECT my_sum(a) OVER () AS s\n"
             "         FROM t\n")
-    project = Project(tmp_path / "p", db_url)
-    with open(project.schema, "w", encoding="utf-8") as f:
-        f.write(text)
-    r = generate(project.schema, project.out, dev_url=_admin(db_url))
-    assert r.status == "written"
-    (notice,) = r.notices
-    assert notice.startswith(f"{project.schema}:4:3: view public.s: PostgreSQL could not create it from schema.yaml "
-                             "alone (function my_sum(integer) does not exist)"), notice
+    project, r = _generated(db_url, tmp_path, text)
+    assert len(_notices(project, r, " (function my_sum(integer) does not exist)")) == 1
     with psycopg.connect(db_url, autocommit=True) as conn:
         apply_files(conn, Layout(project.out).migrations())
     assert project.drift() == ()
@@ -310,6 +331,50 @@ def test_a_view_reading_what_schemac_does_not_manage(db_url, tmp_path):
         f.write(text.replace("t: {columns: {a: integer}}", "t: {columns: {a: integer}, comment: c}"))
     r = generate(project.schema, project.out, dev_url="host=/nonexistent dbname=none connect_timeout=1")
     assert r.status == "written" and r.notices == (), r.message
+
+
+def test_views_over_a_collation_the_build_server_cannot_create(db_url, tmp_path):
+    """A collation the server building the views cannot create (ICU where its build has none, as the embedded
+    18's; a locale it lacks) is made there as a stand-in of the same name copied from "C": a view only names
+    it, so Postgres deparses the view, what it reads is built, and no notice blames a table schema.yaml
+    declares (found by a real-world schema: an ICU `general_ci_ai` collation on citext columns)."""
+    _skip_where_it_takes(db_url, "CREATE COLLATION pg_temp.probe (provider = icu, locale = 'und')")
+    text = ("collations:\n  ci: {provider: icu, locale: und-u-ks-level2, deterministic: false}\n"
+            "tables:\n  t: {columns: {a: integer, b: {type: text, collation: ci}}}\n"
+            "views:\n  s:\n    query: SELECT a, b FROM t WHERE b = 'x' ORDER BY b COLLATE ci\n")
+    project, r = _generated(db_url, tmp_path, text)
+    assert r.status == "written" and r.notices == (), r.notices
+    state = open(os.path.join(project.out, "state.json"), encoding="utf-8").read()
+    assert '"definition": "SELECT a,\\n    b\\n   FROM t\\n  WHERE b = \'x\'::text\\n  ORDER BY (b COLLATE ci)"' in state, state
+
+
+def test_a_view_the_build_server_lacks_a_feature_for(db_url, tmp_path):
+    """A view Postgres cannot create where its build lacks a feature (XML: xmlelement, an xml constant, without
+    libxml, as the embedded 18's build): the notice says the build server lacks it and how to give one that has
+    it, not that the query may be wrong or read what schemac does not manage (a real-world schema's view
+    building XML, inspected on PostgreSQL 15); a view reading it, or a table that failed there too (a column of
+    a domain whose CHECK builds XML), is not told it reads what schema.yaml does not declare. A table whose
+    generated column builds XML is built there as a plain column of its type: a view reading it is deparsed."""
+    _skip_where_it_takes(db_url, "SELECT xmlelement(name a)")
+    text = ("domains:\n  dx: {type: text, checks: {dx_xml: 'xmlelement(name a, VALUE) IS NOT NULL'}}\n"
+            "tables:\n  t: {columns: {a: integer}}\n  tx: {columns: {a: integer, x: {type: xml, generated: "
+            "'xmlelement(name a, a)'}}}\n  td: {columns: {a: integer, d: dx}}\n"
+            "views:\n  s:\n    query: SELECT a, xmlelement(name row, xmlattributes(a)) AS x FROM t\n"
+            "  s2:\n    query: SELECT a FROM s WHERE a > 1\n  s3:\n    query: SELECT a, x FROM tx\n"
+            "  s4:\n    query: SELECT a FROM td\n")
+    project, r = _generated(db_url, tmp_path, text)
+    notice, after, table = _notices(project, r, ": scratch database ", line=8)
+    lead = "PostgreSQL could not create it from schema.yaml alone: it reads"
+    assert after == (f"{project.schema}:10:3: view public.s2: {lead} s, which could not be built there either (its "
+                     "own notice says why); its query is compared as written"), after
+    assert table == (f"{project.schema}:14:3: view public.s4: {lead} td, which could not be built there either "
+                     "(type \"dx\" does not exist); its query is compared as written"), table
+    assert notice.endswith("on the --dev-url server lacks a feature it needs (unsupported XML feature: This "
+                           "functionality requires the server to be built with libxml support.); its query is "
+                           "compared as written. Give --dev-url (or SCHEMAC_DEV_URL) a server built with it to have "
+                           "PostgreSQL deparse the view"), notice
+    state = open(os.path.join(project.out, "state.json"), encoding="utf-8").read()
+    assert '"definition": "SELECT a,\\n    x\\n   FROM tx"' in state, state
 
 
 @pytest.mark.slow

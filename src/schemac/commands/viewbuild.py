@@ -9,7 +9,9 @@ nothing Postgres answers for a view, and they were most of the statements. Of th
 that need forms are built, with what they may read (`_reach`). The statements go in batches,
 each one round trip and one implicit transaction, and no commit waits for its WAL flush (a throwaway);
 a batch that fails is rolled back and run again one statement at a time, so what is created, and the
-error each view records, are those of running the statements one by one."""
+error each view records, are those of running the statements one by one. A collation the server cannot
+create (ICU without ICU in its build, a locale it lacks) is made as a stand-in copied from "C" (`_stand_in`):
+views only name it."""
 
 from __future__ import annotations
 
@@ -21,7 +23,8 @@ import psycopg
 
 from schemac.compare.changes import Change
 from schemac.compare.views import NEW_MATERIALIZED
-from schemac.model import Schema, Table, View
+from schemac.model import Collation, Schema, Table, View
+from schemac.pg.names import qualified
 
 
 # Changes that no query can read (no pg_depend entry of a view's rule points at what they make).
@@ -45,12 +48,15 @@ def _mentions(views: Iterable[View], pattern: re.Pattern) -> bool:
 
 
 def _readable_table(t: Table, indexes: bool, identities: bool) -> Table:
-    """`t` with what a query can read of it: its columns (names, types, collations, NOT NULL, generated
-    expressions; no default, and no identity unless `identities`: its sequence is one relation more),
-    PRIMARY KEY (GROUP BY on it records the constraint) and UNIQUEs, partitioning and parents."""
-    columns = t.columns if identities else tuple(
+    """`t` with what a query can read of it: its columns (names, types, collations, NOT NULL; no default, and
+    no identity unless `identities`: its sequence is one relation more), PRIMARY KEY (GROUP BY on it records
+    the constraint) and UNIQUEs, partitioning and parents. A generated column is a plain one of its type: a
+    view reads the column, never its expression, which may call what the build server lacks (an extension's
+    function, XML without libxml) and take the table and its views down with it."""
+    columns = tuple(replace(c, generated=None, virtual=False) if c.generated is not None else c for c in t.columns)
+    columns = columns if identities else tuple(
         c if c.default is None and c.identity is None else
-        replace(c, default=None, identity=None, nullable=c.nullable and c.identity is None) for c in t.columns)
+        replace(c, default=None, identity=None, nullable=c.nullable and c.identity is None) for c in columns)
     return replace(t, columns=columns, indexes=t.indexes if indexes else (), foreign_keys=(), checks=(), exclusions=(),
                    triggers=(), rules=(), policies=(), row_level_security=False, force_row_level_security=False)
 
@@ -133,6 +139,30 @@ def _reads_first(views: list[Change]) -> list[Change]:
     return out
 
 
+# What a server says when its build lacks a feature a statement needs (XML without libxml, ICU, LLVM).
+LACKS = "requires the server to be built with"
+
+
+def _words(e: psycopg.Error) -> str:
+    """The server's words for a view it could not create; where its build lacks a feature the view needs
+    (feature_not_supported, `LACKS` in the detail), the detail that says which."""
+    words = (e.diag.message_primary or str(e)).strip()
+    detail = e.diag.message_detail or ""
+    return f"{words}: {detail.strip()}" if e.sqlstate == "0A000" and LACKS in detail else words
+
+
+def _stand_in(conn: psycopg.Connection, c: Collation) -> bool:
+    """Collation `c`, which this server cannot create (ICU where its build has none, as the embedded 18's; a
+    libc locale it lacks), made as a copy of "C" under its name: a view only names a collation (`x COLLATE
+    ci`, a column's), so Postgres deparses it the same, and the tables and views using it are built. Whether
+    that worked."""
+    try:
+        conn.execute(f'CREATE COLLATION {qualified(c.schema, c.name)} FROM "C"', prepare=False)  # type: ignore[arg-type]
+        return True
+    except psycopg.Error:
+        return False
+
+
 def statements(changes: list[Change]) -> list[Unit]:
     """The SQL of each change to build, views in an order that creates most of them at the first try."""
     from schemac.pg.dialect import RENDER
@@ -151,12 +181,12 @@ def statements(changes: list[Change]) -> list[Unit]:
 
 
 def run(conn: psycopg.Connection, units: list[Unit], failed: dict,
-        broken: Optional[set[tuple[str, str]]] = None) -> list[Unit]:
+        broken: Optional[dict[tuple[str, str], str]] = None) -> list[Unit]:
     """Run `units` in order on `conn` (autocommit), as if one statement at a time: a change's statements
     stop at the first that fails; a view that fails is noted in `failed` (its key: the server's words) and
     returned, to be tried again, as is a function that fails (a SQL-standard body is parsed at CREATE, and
     may read a view the graph could not order before it: what views read is what this build finds out);
-    any other change that fails, and such a function, in `broken` (its schema and name). A batch goes in one
+    any other change that fails, and such a function, in `broken` (its schema and name: the server's words). A batch goes in one
     round trip, one implicit transaction: all of it, or (an error) none of it, and then one statement at a
     time."""
     again = []
@@ -173,13 +203,15 @@ def run(conn: psycopg.Connection, units: list[Unit], failed: dict,
                 try:
                     conn.execute(sql, prepare=False)  # type: ignore[arg-type]
                 except psycopg.Error as e:  # a view's is noted; what fails besides makes its views fail
+                    if change.kind == "add_collation" and _stand_in(conn, change.new):  # type: ignore[arg-type]
+                        break
                     if change.kind == "add_view":
-                        failed[(change.schema, change.name)] = (e.diag.message_primary or str(e)).strip()
+                        failed[(change.schema, change.name)] = _words(e)
                         again.append(unit)
                     else:
                         if change.kind == "add_function":  # a SQL-standard body reading a view not made yet
                             again.append(unit)
                         if broken is not None:  # the object's own name: a function's, without its signature
-                            broken.add((change.schema, getattr(change.new, "name", None) or change.table))
+                            broken[(change.schema, getattr(change.new, "name", None) or change.table)] = _words(e)
                     break
     return again

@@ -33,7 +33,7 @@ def lacking(conn: psycopg.Connection, desired: Schema) -> list[Extension]:
     return [e for e in desired.extensions if e.name not in available]
 
 
-def laid_to_extensions(views: Iterable[View], failed: dict, broken: set[tuple[str, str]], desired: Schema,
+def laid_to_extensions(views: Iterable[View], failed: dict, broken: Iterable[tuple[str, str]], desired: Schema,
                        missing: Iterable[Extension] = ()) -> set[tuple[str, str]]:
     """The keys of the failed `views` whose failure (`failed`: key -> the server's words) follows from
     missing extensions: they name a relation whose build failed (`broken`: (schema, name) of the tables,

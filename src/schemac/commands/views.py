@@ -16,7 +16,7 @@ from schemac.compare.aggregates import same_result
 from schemac.errors import SchemacError, SchemaFileError
 from schemac.model import Schema, View
 from schemac.pg.routines import result_type
-from schemac.pg.types import TypeSyntaxError
+from schemac.pg.types import TypeSyntaxError, name_parts
 from schemac.pg.views import comparable
 
 _MISSING_RELATION = re.compile(r'relation "([^"]+)" does not exist')
@@ -139,7 +139,7 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
     from schemac.plan.graph import ordered
 
     failed: dict[tuple[str, str], str] = {}
-    broken: set[tuple[str, str]] = set()  # what else failed: with an extension missing, its views follow
+    broken: dict[tuple[str, str], str] = {}  # what else failed, its words: with an extension missing, its views follow
     with throwaway(dev_url_of(dev_url)) as (url, where):
         try:
             conn = psycopg.connect(url, autocommit=True)
@@ -163,6 +163,7 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
             built = {v.key: v for v in introspect(conn, desired.namespaces, only=("views",)).schema.views}
     views, notices = [], []
     made = {v.key for v in building.views}
+    declared = {o.key for o in (*desired.tables, *desired.views)}
     laid = laid_to_extensions(building.views, failed, broken, desired, missing) if missing else set()
     for v in desired.views:
         if v.key not in made:  # its recorded forms (nothing it reads changed): those a build would give
@@ -173,7 +174,7 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
         if v.key in laid:  # one notice for all of them, below
             views.append(v)
         elif b is None or b.materialized != v.materialized:
-            notices.append(_not_built(v, failed.get(v.key, "it was not created")))
+            notices.append(_not_built(v, failed.get(v.key, "it was not created"), where, declared, broken))
             views.append(v)
         else:
             _columns_named(v, {c.name for c in b.output})
@@ -184,16 +185,28 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
     return replace(desired, views=tuple(views)), notices
 
 
-def _not_built(v: View, why: str) -> str:
-    """The notice of a view the throwaway server could not create: one that reads a relation schema.yaml does not
-    declare (a foreign table: schemac does not manage them) names it, and where the migration applies."""
+def _not_built(v: View, why: str, server: str, declared: set[tuple[str, str]], broken: dict) -> str:
+    """The notice of a view the throwaway server (`server`: which) could not create: one that reads a relation
+    schema.yaml does not declare (a foreign table: schemac does not manage them) names it, and where the
+    migration applies; one that reads a relation schema.yaml declares (`declared`: the keys of its tables and
+    views), which failed there too, says so (a table's failure: `broken`, the server's words for what else
+    failed); one that needs a feature the server's build lacks (XML) says so."""
     where = f"{v.source or v.qualified_name}: {v.what} {v.qualified_name}: PostgreSQL could not create it from " \
         "schema.yaml alone"
+    from schemac.commands.viewbuild import LACKS  # (imports psycopg: after a build only)
+
+    if LACKS in why:
+        return (f"{where}: {server} lacks a feature it needs ({why}); its query is compared as written. Give "
+                f"--dev-url (or SCHEMAC_DEV_URL) a server built with it to have PostgreSQL deparse the {v.what}")
     missing = _MISSING_RELATION.match(why) or _MISSING_TYPE.match(why)
     if missing and missing.group(1) in (v.name, f"{v.schema}.{v.name}") and not v.materialized:
         return (f"{where}: its query reads the view itself ({why}); give every column of it its type, in order, "
                 "under `columns:` ({a: {type: integer}}): the migration then creates it as pg_dump does, a stub of those "
                 "columns first, then its query (CREATE OR REPLACE VIEW); its query is compared as written meanwhile")
+    if missing and missing.re is _MISSING_RELATION and _relation_key(missing.group(1)) in declared:
+        because = broken.get(_relation_key(missing.group(1)), "its own notice says why")
+        return (f"{where}: it reads {missing.group(1)}, which could not be built there either ({because}); its query "
+                "is compared as written")
     if missing and missing.re is _MISSING_RELATION:
         return (f"{where}: it reads {missing.group(1)}, which schema.yaml does not declare (a foreign table or another "
                 f"object schemac does not manage?): the migration creates the {v.what}, and applies only to a "
@@ -201,6 +214,13 @@ def _not_built(v: View, why: str) -> str:
                 "without a database); its query is compared as written. Else fix the query")
     return (f"{where} ({why}); its query is compared as written. Expected when it reads an object schemac does not "
             "manage; else fix the query")
+
+
+def _relation_key(name: str) -> tuple[str, str]:
+    """(schema, name) of a relation as the server's words name it: unqualified, on the build's search_path
+    (public)."""
+    parts = name_parts(name)
+    return (parts[0], parts[1]) if len(parts) == 2 else ("public", parts[-1])
 
 
 def _columns_named(v: View, columns: set[str]) -> None:
