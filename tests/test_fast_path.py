@@ -421,3 +421,17 @@ def test_in_sync_fast_path_never_imports_sqlglot(project, schemac):
         conn.execute("ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'new'")
     code_drift, modules = imported("--sql")
     assert code_drift == 1 and "sqlglot" in modules
+
+
+def test_the_schemas_to_read_are_known_before_msgspec_is_imported(tmp_path):
+    """`diff` tells its reading child which schemas to read from the record's first lines (record.namespaces_hint)
+    before it decodes the record: msgspec (~10 ms of imports) is imported after, while the child may be waiting."""
+    import subprocess
+
+    (tmp_path / "state.json").write_text('{\n  "format": 1,\n  "namespaces": ["app", "public"],\n  "tables": []\n}\n')
+    code = ("import sys\nfrom schemac.migrations.record import namespaces_hint, read_record\n"
+            "print(namespaces_hint(read_record(sys.argv[1])), 'msgspec' in sys.modules)\n"
+            "from schemac.migrations.record import parts\nprint(sorted(parts(read_record(sys.argv[1]))), 'msgspec' in sys.modules)\n")
+    r = subprocess.run([sys.executable, "-c", code, str(tmp_path / "state.json")], capture_output=True, text=True,
+                       timeout=60, check=True)
+    assert r.stdout.splitlines() == ["('app', 'public') False", "['format', 'namespaces', 'tables'] True"]

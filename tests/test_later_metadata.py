@@ -28,7 +28,7 @@ def test_sqlglot_is_imported_without_importlib_metadata():
 def test_what_uses_it_later_gets_the_real_module():
     script = ("import sys, importlib, sqlglot\n"
               "from importlib import metadata\n"
-              "print(metadata.version('sqlglot'))\n"
+              "print(metadata.distribution('sqlglot').version)\n"
               "import importlib.metadata as m\n"
               "print(type(sys.modules['importlib.metadata']).__name__, importlib.metadata is sys.modules['importlib.metadata'],"
               " m.PackageNotFoundError.__module__, hasattr(sys.modules['importlib.metadata'], 'distribution'))\n"
@@ -65,3 +65,57 @@ def test_the_console_script_s_generate_imports_no_importlib_metadata(tmp_path):
     imported = {line.split("|")[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
     assert "sqlglot" in imported
     assert not {"importlib.metadata", "email.message", "zipfile"} & imported
+
+
+def test_version_is_read_as_the_real_module_reads_it():
+    """The stand-in's version() (psycopg's at import) answers itself where a .dist-info is all there is, and as the
+    real module does: every installed distribution, by its name spelled four ways."""
+    out = _run("import importlib.metadata as m\n"
+               "from schemac.pg import later_metadata as L\n"
+               "names = sorted({d.metadata['Name'] for d in m.distributions()})\n"
+               "spelled = names + [n.upper() for n in names] + [n.replace('-', '_') for n in names] + "
+               "[n.replace('-', '.') for n in names]\n"
+               "print(sum(L._dist_info_version(n) is not None for n in spelled), len(spelled))\n"
+               "print([n for n in spelled if L._dist_info_version(n) not in (None, m.version(n))])\n"
+               "print(L._dist_info_version('psycopg') == m.version('psycopg'), "
+               "L._dist_info_version('no-such-distribution-x'))\n", stand_in=False).stdout.splitlines()
+    answered, spelled = map(int, out[0].split())
+    assert answered == spelled > 40
+    assert out[1:] == ["[]", "True None"]
+
+
+def test_psycopg_is_imported_without_importlib_metadata():
+    """What `diff`'s reading child imports first: psycopg, which reads its two versions at import."""
+    script = "import sys, psycopg, psycopg_binary\nprint(psycopg.__version__, psycopg_binary.__version__)\n"
+    with_it = _run(script + "print('email' in sys.modules, 'zipfile' in sys.modules, "
+                            "type(sys.modules['importlib.metadata']).__name__)\n").stdout.splitlines()
+    assert with_it == _run(script, stand_in=False).stdout.splitlines() + ["False False StandIn"]
+
+
+def _dist(root: Path, directory: str, metadata: str) -> None:
+    (root / directory).mkdir(parents=True)
+    (root / directory / "METADATA").write_text(metadata, encoding="utf-8")
+
+
+def test_what_the_email_parser_might_read_otherwise_is_the_real_module_s(tmp_path):
+    """Distributions first on sys.path: the stand-in's answer (or error) is the real module's for each."""
+    _dist(tmp_path, "plain_x-1.0.dist-info", "Metadata-Version: 2.1\nName: plain-x\nVersion:  1.0 \n\nbody\n")
+    _dist(tmp_path, "folded_x-1.0.dist-info", "Metadata-Version: 2.1\nName: folded-x\nVersion: 1.0\n  .post1\n")
+    _dist(tmp_path, "twice_x-1.0.dist-info", "Name: twice-x\nVersion: 1.0\n")
+    _dist(tmp_path, "Twice.X-2.0.dist-info", "Name: twice-x\nVersion: 2.0\n")
+    _dist(tmp_path, "egg_x-3.0.egg-info", "Name: egg-x\nVersion: 3.0\n")
+    _dist(tmp_path, "none_x-1.0.dist-info", "Name: none-x\n\nVersion: 9\n")
+    _dist(tmp_path, "crlf_x-1.0.dist-info", "Name: crlf-x\r\nVersion: 4.0\r\n")
+    _dist(tmp_path, "odd_x-1.0.dist-info", "Name: odd-x\nVersion : 5.0\n")
+    script = ("import sys\nsys.path.insert(0, %r)\nfrom importlib import metadata\n"
+              "for name in ('plain-x', 'Plain_X', 'folded-x', 'twice-x', 'egg-x', 'none-x', 'crlf-x', 'odd-x', 'gone-x'):\n"
+              "    try:\n        print(name, repr(metadata.version(name)))\n"
+              "    except Exception as e:\n        print(name, type(e).__name__, e)\n") % str(tmp_path)
+    with_it, without = _run(script).stdout, _run(script, stand_in=False).stdout
+    assert with_it == without
+    assert "plain-x ' 1.0 '" not in with_it and "plain-x '1.0 '" in with_it and "crlf-x '4.0'" in with_it
+    assert "gone-x PackageNotFoundError" in with_it
+    answered = _run("import sys\nsys.path.insert(0, %r)\nfrom schemac.pg import later_metadata as L\n"
+                    "print([L._dist_info_version(n) for n in ('plain-x', 'folded-x', 'twice-x', 'egg-x', 'none-x', 'odd-x')])"
+                    % str(tmp_path), stand_in=False).stdout.strip()
+    assert answered == "['1.0 ', None, None, None, None, None]"

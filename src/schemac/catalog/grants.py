@@ -106,16 +106,20 @@ def identity_sequences(rows: list[dict[str, Any]]) -> dict[tuple[int, str], tupl
 
 def _with_identity_grants(table: Table, oid: int, sequences: dict[tuple[int, str], tuple[int, str, Optional[str]]],
                           acl: AccessLists) -> Table:
-    columns = []
-    for c in table.columns:
-        seq, name, comment = sequences.get((oid, c.name), (None, None, None)) if c.identity is not None else (None, None, None)
+    columns: Optional[list] = None  # (made only for a table with a column to change: most have none)
+    for i, c in enumerate(table.columns):
+        if c.identity is None:
+            continue
+        seq, name, comment = sequences.get((oid, c.name), (None, None, None))
         grants = acl.grants("class", seq) if seq is not None else ()
         named = name if name is not None and table.partition_of is None \
             and name != identity_sequence_name(table.name, c.name) else None  # a partition's: its root's (17+)
         comment = comment if table.partition_of is None else None  # (a partition's sequence is its root's)
-        columns.append(replace(c, identity=replace(c.identity, grants=grants, sequence_name=named, comment=comment))
-                       if grants or named or comment is not None else c)
-    return replace(table, columns=tuple(columns)) if any(a is not b for a, b in zip(columns, table.columns)) else table
+        if grants or named or comment is not None:
+            if columns is None:
+                columns = list(table.columns)
+            columns[i] = replace(c, identity=replace(c.identity, grants=grants, sequence_name=named, comment=comment))
+    return table if columns is None else replace(table, columns=tuple(columns))
 
 
 def with_identity_grants(tables: list[Table], rows: list[dict[str, Any]],

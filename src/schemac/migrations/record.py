@@ -1,13 +1,13 @@
 """state.json read as a record, before (and without) any model: whether it stands in for schema.yaml, and
 the schemas it names. `generate --check` answers from this alone, and `diff` starts the catalog read on
-it, so it imports neither the model nor the YAML loader."""
+it, so it imports neither the model nor the YAML loader; nor msgspec until the record is decoded: `diff` tells its
+reading child which schemas to read (namespaces_hint) first, and that child may be waiting for it."""
 
 from __future__ import annotations
 
 import json
-from typing import Optional
-
-import msgspec
+from functools import lru_cache
+from typing import Any, Optional
 
 from schemac import __version__
 
@@ -45,13 +45,21 @@ def namespaces_hint(data: bytes) -> Optional[tuple[str, ...]]:
 # The record's own keys, beside the model's fields.
 DOC_KEYS = ("format", "comment", "schemac", "schema_sha256", "migration", "migration_sha384", "namespaces",
             "normal_forms")
-_PARTS = msgspec.json.Decoder(dict[str, msgspec.Raw])
+
+
+@lru_cache(maxsize=None)
+def _parts_decoder() -> Any:
+    import msgspec
+
+    return msgspec.json.Decoder(dict[str, msgspec.Raw])
 
 
 def parts(data: bytes) -> dict:
     """The record's top-level keys: its own (DOC_KEYS) decoded, the model's fields left as JSON text (msgspec.Raw),
     which schema_from_json (migrations/state.py) decodes straight into the model. ValueError: not a JSON object."""
-    doc = _PARTS.decode(data)
+    import msgspec
+
+    doc = _parts_decoder().decode(data)
     for key in DOC_KEYS:
         if key in doc:
             doc[key] = msgspec.json.decode(doc[key])
@@ -69,6 +77,8 @@ def compiled_model(data: bytes, schema_sha256: str, lazy: bool = False) -> Optio
     # The hash sits in the first lines: a record of another schema.yaml is turned down unparsed.
     if schema_sha256.encode("ascii") not in data[:4096]:
         return None
+    import msgspec
+
     try:
         doc = parts(data) if lazy else msgspec.json.decode(data)
     except (ValueError, RecursionError):  # msgspec's DecodeError is a ValueError

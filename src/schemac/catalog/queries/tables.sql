@@ -82,8 +82,9 @@ SELECT c.oid AS table_oid,
                              AND /* since 18: pk.conenforced */ true)
              ORDER BY k.conname COLLATE "C") AS validated_checks,
        ARRAY(SELECT json_build_array(k.conname::text, kd.description) FROM pg_catalog.pg_constraint k
-             JOIN pg_catalog.pg_description kd ON kd.objoid = k.oid AND kd.objsubid = 0
-                                              AND kd.classoid = 'pg_catalog.pg_constraint'::regclass
+             CROSS JOIN LATERAL (SELECT kd.description FROM pg_catalog.pg_description kd
+                                 WHERE kd.objoid = k.oid AND kd.classoid = 'pg_catalog.pg_constraint'::regclass
+                                   AND kd.objsubid = 0 OFFSET 0) kd
              WHERE k.conrelid = c.oid
                AND (k.contype IN ('c', 'n') AND k.coninhcount > 0 AND NOT k.conislocal
                     AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits pi
