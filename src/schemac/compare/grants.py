@@ -155,8 +155,10 @@ def defaulted(current: Schema, obj: Secured) -> tuple[Privilege, ...]:
     its owner when schema.yaml pins one, else of every role that has some (the role that will run the
     migration is not known). The migration alters default privileges only after it created its objects
     (plan.dependencies), so the current ones are the ones in force."""
+    if not current.default_privileges:  # (most schemas: no kind_of for each of their objects)
+        return ()
     on = _DEFAULTED_BY.get(kind_of(obj))
-    if on is None or not current.default_privileges:
+    if on is None:
         return ()
     schema = obj.name if isinstance(obj, Namespace) else obj.schema
     out: list[Privilege] = []

@@ -130,10 +130,15 @@ def external_types_of(schema) -> tuple[str, ...]:
     declared = declared_types([*schema.enums, *schema.domains, *schema.composite_types, *schema.range_types,
                                *schema.tables, *schema.views])
     extensions = [e.name for e in schema.extensions]
+    # Each spelling looked up once, the columns' (~11,000 at 1,000 tables, ~30 spellings) without wording their uses
+    # (type_uses' rule for a partition's inherited columns kept).
+    used = {c.type for t in schema.tables for c in t.columns if t.partition_of is None or c.source is not t.source}
+    used.update(type_text for type_text, _, _ in type_uses((), schema.domains, schema.functions, schema.composite_types,
+                                                            schema.range_types, schema.operators,
+                                                            (*schema.casts, *schema.operator_classes,
+                                                             *schema.operator_families)))
     out = set()
-    for type_text, _, _ in type_uses(schema.tables, schema.domains, schema.functions, schema.composite_types,
-                                     schema.range_types, schema.operators,
-                                     (*schema.casts, *schema.operator_classes, *schema.operator_families)):
+    for type_text in used:
         if unknown_type(type_text, declared, extensions, set()):
             schema_name, name = base_name(type_text)
             out.add(name if schema_name is None else f"{schema_name}.{name}")
