@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from schemac.compare.changes import Change
 from schemac.model import Exclusion
-from schemac.plan.dependencies import Deps, deps
+from schemac.plan.dependencies import _CREATED, Deps, deps
+from schemac.plan.populate import refreshed_before
 
 
 def plan_deps(changes: list[Change]) -> list[Deps]:
@@ -51,6 +52,20 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
         elif c.kind == "drop_column" and (c.schema, f"{c.table}.{c.name}") in owned_by_column:
             d = out[i]
             out[i] = Deps(d.makes, d.removes | owned_by_column[(c.schema, f"{c.table}.{c.name}")], d.needs, d.frees)
+    # A materialized view populated last (plan.populate): after every CREATE, after the others of the kind it reads,
+    # and before its ALTER ... OWNER TO (REFRESH runs its query as the owner, which need not read what it reads).
+    refreshed = refreshed_before(changes)
+    for i, needs in refreshed.items():
+        d = out[i]
+        out[i] = Deps(d.makes | {("populated", changes[i].schema, changes[i].name)}, d.removes,
+                      d.needs | needs | {_CREATED}, d.frees)
+    populated = {("populated", changes[i].schema, changes[i].name) for i in refreshed}
+    for i, c in enumerate(changes):
+        if c.kind == "set_owner" and populated:
+            before = {("populated", *k[1:3]) for k in c.new.keys() if k[0] == "table"} & populated  # type: ignore
+            if before:
+                d = out[i]
+                out[i] = Deps(d.makes, d.removes, d.needs | before, d.frees)
     return out
 
 

@@ -9,6 +9,8 @@ from typing import Optional
 from sqlglot import exp
 
 from schemac.compare.changes import Change
+from schemac.model.frozen import replace
+from schemac.plan.populate import DEFERRED
 from schemac.model import Table, View, collate_sql
 from schemac.compare.normalize import normal_form
 from schemac.pg.column_storage import default_storage, storage_of
@@ -116,6 +118,8 @@ def view_statements(change: Change) -> Optional[list[exp.Expression]]:
     if change.cause == STUBBED and k in ("add_view", "replace_view"):  # its query over the stub
         return [create_view(new, replace=True)] + view_comments(new) + view_defaults(new)  # type: ignore[arg-type]
     if k in ("add_view", "replace_view"):  # created (again, after its drop: REBUILT), with its comments and defaults
+        if change.cause == DEFERRED:  # populated at the migration's end (plan.populate)
+            return [create_view(replace(new, with_data=False))] + view_comments(new) + view_defaults(new)  # type: ignore
         return [create_view(new)] + view_comments(new) + view_defaults(new)  # type: ignore[arg-type]
     if k == "alter_view":  # the same columns, new ones appended
         return [create_view(new, replace=True)]  # type: ignore[arg-type]

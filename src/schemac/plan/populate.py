@@ -1,0 +1,89 @@
+"""New materialized views populated once every object of the migration is made, as pg_dump populates them (REFRESH
+MATERIALIZED VIEW in its post-data section).
+
+CREATE MATERIALIZED VIEW runs its query, and with it every function the query calls. A function whose body Postgres
+keeps as text (PL/pgSQL, a quoted SQL body: anything but a SQL-standard body) reads relations and functions that
+neither Postgres's catalog nor the plan's graph records, so the migration may create what it reads after the view
+("relation ... does not exist" at apply). A new materialized view whose query calls such a function of the migration,
+directly, through the views it reads or through SQL-standard bodies, is created WITH NO DATA in its place (its indexes,
+comments and grants follow it as before) and populated by REFRESH MATERIALIZED VIEW after every object the migration
+creates, after the refresh of any other such view it reads (a materialized view read unpopulated is an error),
+before its ALTER ... OWNER TO (REFRESH runs the query as the owner, who need not read what the query reads).
+One WITH NO DATA in schema.yaml stays unpopulated: it is never refreshed."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from schemac.compare.changes import Change
+from schemac.model import Function, View
+from schemac.model.frozen import replace
+from schemac.plan.keys import refs_of
+
+# The cause of both halves: the CREATE MATERIALIZED VIEW ... WITH NO DATA, and the REFRESH MATERIALIZED VIEW.
+DEFERRED = "populated after every object the migration creates"
+
+
+def deferred_views(changes: list[Change]) -> set[int]:
+    """The new populated materialized views (indexes into `changes`) whose query runs a function body the graph
+    cannot read."""
+    views, functions = _made(changes)
+    out = set()
+    for i, c in enumerate(changes):
+        v = c.new
+        if c.kind == "add_view" and c.cause is None and isinstance(v, View) and v.materialized and v.with_data and \
+                any(isinstance(x, Function) and not x.standard_body for x in _reached(v, views, functions)):
+            out.add(i)
+    return out
+
+
+def split(changes: list[Change], which: set[int]) -> list[Change]:
+    """`changes` with each of `which` made two: its CREATE ... WITH NO DATA, and its REFRESH (both DEFERRED)."""
+    out: list[Change] = []
+    for i, c in enumerate(changes):
+        if i in which:
+            out += [replace(c, cause=DEFERRED), Change("refresh_view", c.schema, c.table, c.name, None, c.new, None, DEFERRED)]
+        else:
+            out.append(c)
+    return out
+
+
+def refreshed_before(changes: list[Change]) -> dict[int, set[tuple]]:
+    """For each DEFERRED refresh (index into `changes`): the ("populated", schema, name) keys of the other deferred
+    views its query reads, through views or not; and the key it makes is its own."""
+    views, functions = _made(changes)
+    deferred = {(c.schema, c.name) for c in changes if c.kind == "refresh_view" and c.cause == DEFERRED}
+    out = {}
+    for i, c in enumerate(changes):
+        if c.kind == "refresh_view" and c.cause == DEFERRED:
+            read = {(x.schema, x.name) for x in _reached(c.new, views, functions) if isinstance(x, View)}  # type: ignore
+            out[i] = {("populated", *key) for key in read & deferred if key != (c.schema, c.name)}
+    return out
+
+
+def _made(changes: list[Change]) -> tuple[dict, dict]:
+    """The views and functions the migration creates (or replaces), by (schema, name)."""
+    views = {(c.new.schema, c.new.name): c.new for c in changes  # type: ignore[union-attr]
+             if c.kind in ("add_view", "replace_view", "alter_view") and isinstance(c.new, View)}
+    functions: dict[tuple, list] = {}
+    for c in changes:
+        if c.kind in ("add_function", "alter_function") and isinstance(c.new, Function):
+            functions.setdefault((c.new.schema, c.new.name), []).append(c.new)
+    return views, functions
+
+
+def _reached(v: View, views: dict, functions: dict) -> Iterator[object]:
+    """The views and functions of the migration that `v`'s query reads or calls, directly or through them."""
+    seen: set[int] = {id(v)}
+    todo: list[object] = [v]
+    while todo:
+        obj = todo.pop()
+        for k in refs_of(None, obj):
+            found = functions.get(k[1:3], ()) if k[0] == "function" else \
+                (views[k[1:3]],) if k[0] == "table" and k[1:3] in views else ()
+            for x in found:
+                if id(x) not in seen:
+                    seen.add(id(x))
+                    yield x
+                    if not (isinstance(x, Function) and not x.standard_body):
+                        todo.append(x)
