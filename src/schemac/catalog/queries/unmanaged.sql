@@ -65,19 +65,20 @@
 -- Parameter: schemas, an array of schema names.
 WITH ext_owned AS (
   SELECT dep.classid, dep.objid
-  FROM pg_catalog.pg_depend dep
-  WHERE dep.deptype = 'e'
+  FROM pg_catalog.pg_depend dep  -- a member's row names its extension: read by pg_depend_reference_index, not a
+  WHERE dep.refclassid = 'pg_catalog.pg_extension'::regclass AND dep.deptype = 'e'  -- scan of all of pg_depend
 ), system_ns AS (
   SELECT n.oid FROM pg_catalog.pg_namespace n WHERE n.nspname = 'pg_catalog'  -- pg_dump leaves information_schema out
 )
 SELECT 'foreign table' AS kind,
        n.nspname::text AS schema_name,
        c.relname::text AS object_name
-FROM pg_catalog.pg_class c
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+FROM (SELECT fc.oid, fc.relname, fc.relnamespace, fc.relispartition FROM pg_catalog.pg_class fc
+      WHERE fc.relkind = 'f' OFFSET 0) c  -- the foreign tables first: an empty pg_inherits is costed nothing, and
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace  -- its EXISTS came before relkind, for every relation
 WHERE n.nspname = ANY (%(schemas)s::name[])
-  AND c.relkind = 'f'
-  AND (c.relispartition OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhrelid = c.oid OR fi.inhparent = c.oid))
+  AND (c.relispartition OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhrelid = c.oid)
+       OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhparent = c.oid))  -- each by its index
   AND (c.oid) NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
 SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
@@ -106,7 +107,8 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
   AND NOT tg.tgisinternal
   AND tg.tgparentid = 0
   AND c.relkind NOT IN ('r', 'p', 'v')
-  AND (c.relkind <> 'f' OR c.relispartition OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhrelid = c.oid OR fi.inhparent = c.oid))
+  AND (c.relkind <> 'f' OR c.relispartition OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhrelid = c.oid)
+       OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhparent = c.oid))
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
 SELECT 'policy', n.nspname::text, c.relname::text || '.' || pol.polname::text
@@ -232,6 +234,7 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_tablespace t ON t.oid = c.reltablespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind IN ('r', 'p', 'm', 'i', 'I')
+  AND c.reltablespace > 0  -- 0: the database's default; > 0 reads pg_class_tblspc_relfilenode_index, not all pg_class
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
 SELECT 'access method', '', am.amname::text
