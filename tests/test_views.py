@@ -352,29 +352,35 @@ def test_a_view_the_build_server_lacks_a_feature_for(db_url, tmp_path):
     """A view Postgres cannot create where its build lacks a feature (XML: xmlelement, an xml constant, without
     libxml, as the embedded 18's build): the notice says the build server lacks it and how to give one that has
     it, not that the query may be wrong or read what schemac does not manage (a real-world schema's view
-    building XML, inspected on PostgreSQL 15); a view reading it, or a table that failed there too (a column of
-    a domain whose CHECK builds XML), is not told it reads what schema.yaml does not declare. A table whose
-    generated column builds XML is built there as a plain column of its type: a view reading it is deparsed."""
+    building XML, inspected on PostgreSQL 15); a view reading it is not told it reads what schema.yaml does not
+    declare, nor is one reading a table that failed there too (its partition key builds XML). What a view reads
+    of a table but never the expressions of is built there without them: a generated column building XML as a
+    plain column of its type, a domain whose CHECK or default builds XML as its base type alone; the views
+    reading them are deparsed."""
     _skip_where_it_takes(db_url, "SELECT xmlelement(name a)")
     text = ("domains:\n  dx: {type: text, checks: {dx_xml: 'xmlelement(name a, VALUE) IS NOT NULL'}}\n"
+            "  dd: {type: text, default: '(xmlelement(name a))::text'}\n"
             "tables:\n  t: {columns: {a: integer}}\n  tx: {columns: {a: integer, x: {type: xml, generated: "
-            "'xmlelement(name a, a)'}}}\n  td: {columns: {a: integer, d: dx}}\n"
+            "'xmlelement(name a, a)'}}}\n  td: {columns: {a: integer, d: dx, e: dd}}\n"
+            "  tp: {columns: {a: integer}, partition_by: {strategy: list, key: '((xmlelement(name a, a))::text)'}}\n"
             "views:\n  s:\n    query: SELECT a, xmlelement(name row, xmlattributes(a)) AS x FROM t\n"
             "  s2:\n    query: SELECT a FROM s WHERE a > 1\n  s3:\n    query: SELECT a, x FROM tx\n"
-            "  s4:\n    query: SELECT a FROM td\n")
+            "  s4:\n    query: SELECT a, d, e FROM td\n  s5:\n    query: SELECT a FROM tp\n")
     project, r = _generated(db_url, tmp_path, text)
-    notice, after, table = _notices(project, r, ": scratch database ", line=8)
+    notice, after, table = _notices(project, r, ": scratch database ", line=10)
     lead = "PostgreSQL could not create it from schema.yaml alone: it reads"
-    assert after == (f"{project.schema}:10:3: view public.s2: {lead} s, which could not be built there either (its "
+    assert after == (f"{project.schema}:12:3: view public.s2: {lead} s, which could not be built there either (its "
                      "own notice says why); its query is compared as written"), after
-    assert table == (f"{project.schema}:14:3: view public.s4: {lead} td, which could not be built there either "
-                     "(type \"dx\" does not exist); its query is compared as written"), table
+    assert table == (f"{project.schema}:18:3: view public.s5: {lead} tp, which could not be built there either "
+                     "(unsupported XML feature: This functionality requires the server to be built with libxml "
+                     "support.); its query is compared as written"), table
     assert notice.endswith("on the --dev-url server lacks a feature it needs (unsupported XML feature: This "
                            "functionality requires the server to be built with libxml support.); its query is "
                            "compared as written. Give --dev-url (or SCHEMAC_DEV_URL) a server built with it to have "
                            "PostgreSQL deparse the view"), notice
     state = open(os.path.join(project.out, "state.json"), encoding="utf-8").read()
     assert '"definition": "SELECT a,\\n    x\\n   FROM tx"' in state, state
+    assert '"definition": "SELECT a,\\n    d,\\n    e\\n   FROM td"' in state, state
 
 
 @pytest.mark.slow

@@ -23,7 +23,7 @@ import psycopg
 
 from schemac.compare.changes import Change
 from schemac.compare.views import NEW_MATERIALIZED
-from schemac.model import Collation, Schema, Table, View
+from schemac.model import Collation, Domain, Schema, Table, View
 from schemac.pg.names import qualified
 
 
@@ -61,6 +61,14 @@ def _readable_table(t: Table, indexes: bool, identities: bool) -> Table:
                    triggers=(), rules=(), policies=(), row_level_security=False, force_row_level_security=False)
 
 
+def _readable_domain(d: Domain) -> Domain:
+    """`d` as a query reads it: its base type, collation and NOT NULL, no CHECK or default. A view reads a value
+    of the domain, never its constraints' or default's expressions, which may call what the build server lacks
+    (XML without libxml, an extension's function) and take the domain down there, with every table and view
+    using it."""
+    return d if not d.checks and d.default is None else replace(d, checks=(), default=None)
+
+
 def readable(desired: Schema, needed: Optional[set[tuple[str, str]]] = None) -> Schema:
     """What the views of `desired` can read of it, and the views themselves without their indexes,
     triggers or data; with `needed`, only those views, the views they may read and the tables those may
@@ -74,7 +82,7 @@ def readable(desired: Schema, needed: Optional[set[tuple[str, str]]] = None) -> 
         reached = _reach(desired, functions, needed, every_table=indexes)
         views, tables = tuple(v for v in views if v.key in reached), tuple(t for t in tables if t.key in reached)
     return replace(desired, tables=tuple(_readable_table(t, indexes, identities) for t in tables),
-                   functions=functions,
+                   functions=functions, domains=tuple(_readable_domain(d) for d in desired.domains),
                    views=tuple(replace(v, indexes=(), triggers=(), with_data=False) for v in views))
 
 
