@@ -172,9 +172,10 @@ def _stand_in(conn: psycopg.Connection, c: Collation) -> bool:
 
 
 def statements(changes: list[Change]) -> list[Unit]:
-    """The SQL of each change to build, views in an order that creates most of them at the first try."""
-    from schemac.pg.dialect import RENDER
-    from schemac.plan.planner import statements_for
+    """The SQL of each change to build, views in an order that creates most of them at the first try; each
+    statement the text a migration gives it (`render_sql`: a table with no column or constraint of its own,
+    an INHERITS child, is `CREATE TABLE c () INHERITS (p)`, which sqlglot alone prints without its `()`)."""
+    from schemac.plan.planner import render_sql, statements_for
 
     kept = [c for c in changes if c.cause != NEW_MATERIALIZED and c.kind not in _NOT_READ
             and not c.kind.endswith("_comment")]
@@ -184,7 +185,7 @@ def statements(changes: list[Change]) -> list[Unit]:
     out = []
     for c in kept:
         made = statements_for(c)
-        out.append((c, [s.sql(dialect=RENDER) for s in (made[:1] if c.kind == "add_view" else made)]))
+        out.append((c, [render_sql([s]).rstrip()[:-1] for s in (made[:1] if c.kind == "add_view" else made)]))
     return out
 
 
