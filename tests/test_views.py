@@ -361,6 +361,38 @@ def test_views_over_inherits_children_without_columns_of_their_own(db_url, tmp_p
     assert '"definition": "SELECT id\\n   FROM c"' in state and '"definition": "SELECT kind\\n   FROM d"' in state, state
 
 
+def test_views_over_views_of_mixed_case_laid_to_a_missing_extension(db_url, tmp_path):
+    """A view reading a view that reads PostGIS, on a build server without PostGIS (the embedded 18), is laid to the
+    extension too where the view it reads is named in mixed case or with a dot ("Report", "a.b"): the server's
+    words print the name as it is (`relation "Report" does not exist`), which was folded as if written unquoted
+    (report), so report2 had a notice of its own saying it reads Report, which schema.yaml does not declare."""
+    with psycopg.connect(_admin(db_url), autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'").fetchone():
+            pytest.skip("this server's build has PostGIS")
+    text = ("extensions:\n  - {name: postgis}\ntables:\n  zones: {columns: {id: integer, geom: 'geometry(Polygon,4326)'}}\n"
+            "views:\n  Report:\n    query: SELECT id, st_astext(geom) AS t FROM zones\n"
+            "  report2:\n    query: SELECT id FROM \"Report\"\n  a.b:\n    query: SELECT t FROM \"Report\"\n"
+            "  c:\n    query: SELECT t FROM \"a.b\"\n")
+    project, r = _generated(db_url, tmp_path, text)
+    assert r.status == "written" and len(r.notices) == 1, r.notices
+    assert "so 4 views reading it could not be built there (public.Report, public.report2, public.a.b, public.c)" in \
+        r.notices[0], r.notices
+
+
+def test_a_view_over_a_view_of_mixed_case_that_failed_too(db_url, tmp_path):
+    """A view reading "Xml" (which the build server could not create: XML without libxml) is told it reads a view
+    that could not be built there either, not one schema.yaml does not declare: the server prints the name as it
+    is, which was folded as if written unquoted (xml)."""
+    _skip_where_it_takes(db_url, "SELECT xmlelement(name a)")
+    text = ("tables:\n  t: {columns: {a: integer}}\nviews:\n  Xml:\n    query: SELECT a, xmlelement(name r) AS x FROM t\n"
+            "  s:\n    query: SELECT a FROM \"Xml\"\n")
+    project, r = _generated(db_url, tmp_path, text)
+    assert r.status == "written" and len(r.notices) == 2, r.notices
+    assert r.notices[1] == (f"{project.schema}:6:3: view public.s: PostgreSQL could not create it from schema.yaml alone: "
+                            "it reads Xml, which could not be built there either (its own notice says why); its query "
+                            "is compared as written"), r.notices
+
+
 def test_a_view_the_build_server_lacks_a_feature_for(db_url, tmp_path):
     """A view Postgres cannot create where its build lacks a feature (XML: xmlelement, an xml constant, without
     libxml, as the embedded 18's build): the notice says the build server lacks it and how to give one that has
