@@ -23,7 +23,7 @@ import psycopg
 
 from schemac.compare.changes import Change
 from schemac.compare.views import NEW_MATERIALIZED
-from schemac.model import Collation, Domain, Schema, Table, View
+from schemac.model import Collation, Domain, Function, Schema, Table, View
 from schemac.pg.names import qualified
 
 
@@ -69,6 +69,19 @@ def _readable_domain(d: Domain) -> Domain:
     return d if not d.checks and d.default is None else replace(d, checks=(), default=None)
 
 
+_POLYMORPHIC = re.compile(r"any", re.IGNORECASE)  # anyelement, anyarray...: a default's type decides; kept
+
+
+def _readable_function(f: Function) -> Function:
+    """`f` with each argument default NULL: a view's call resolves by how many arguments have defaults, never by
+    what they are (Postgres inserts them when it plans the call, not in the view's query), and a default may call
+    what the build server lacks (an extension's function, uuid_generate_v4; XML without libxml), which took the
+    function down there, with every view calling it."""
+    nulled = tuple(a if a.default is None or _POLYMORPHIC.match(a.type) else replace(a, default="NULL")
+                   for a in f.arguments)
+    return f if nulled == f.arguments else replace(f, arguments=nulled)
+
+
 def readable(desired: Schema, needed: Optional[set[tuple[str, str]]] = None) -> Schema:
     """What the views of `desired` can read of it, and the views themselves without their indexes,
     triggers or data; with `needed`, only those views, the views they may read and the tables those may
@@ -82,7 +95,7 @@ def readable(desired: Schema, needed: Optional[set[tuple[str, str]]] = None) -> 
         reached = _reach(desired, functions, needed, every_table=indexes)
         views, tables = tuple(v for v in views if v.key in reached), tuple(t for t in tables if t.key in reached)
     return replace(desired, tables=tuple(_readable_table(t, indexes, identities) for t in tables),
-                   functions=functions, domains=tuple(_readable_domain(d) for d in desired.domains),
+                   functions=tuple(_readable_function(f) for f in functions), domains=tuple(_readable_domain(d) for d in desired.domains),
                    views=tuple(replace(v, indexes=(), triggers=(), with_data=False) for v in views))
 
 
