@@ -348,33 +348,99 @@ def test_views_over_a_collation_the_build_server_cannot_create(db_url, tmp_path)
     assert '"definition": "SELECT a,\\n    b\\n   FROM t\\n  WHERE b = \'x\'::text\\n  ORDER BY (b COLLATE ci)"' in state, state
 
 
+def test_views_over_inherits_children_without_columns_of_their_own(db_url, tmp_path):
+    """An INHERITS child declaring no column of its own, with or without a CHECK (which the throwaway build leaves
+    out), is built there as the migration makes it, `CREATE TABLE c () INHERITS (p)`: the views reading it are
+    deparsed, not noticed as reading a table that failed there (a syntax error at INHERITS, printed without `()`;
+    found with a real-world-style PostGIS schema's layer tables built on a --dev-url server with PostGIS)."""
+    text = ("tables:\n  p: {columns: {id: integer, kind: text}}\n  c: {inherits: [p], checks: {c_pos: id > 0}}\n"
+            "  d: {inherits: [p]}\nviews:\n  v:\n    query: SELECT id FROM c\n  w:\n    query: SELECT kind FROM d\n")
+    project, r = _generated(db_url, tmp_path, text)
+    assert r.status == "written" and r.notices == (), r.notices
+    state = open(os.path.join(project.out, "state.json"), encoding="utf-8").read()
+    assert '"definition": "SELECT id\\n   FROM c"' in state and '"definition": "SELECT kind\\n   FROM d"' in state, state
+
+
+def test_views_over_views_of_mixed_case_laid_to_a_missing_extension(db_url, tmp_path):
+    """A view reading a view that reads PostGIS, on a build server without PostGIS (the embedded 18), is laid to the
+    extension too where the view it reads is named in mixed case or with a dot ("Report", "a.b"): the server's
+    words print the name as it is (`relation "Report" does not exist`), which was folded as if written unquoted
+    (report), so report2 had a notice of its own saying it reads Report, which schema.yaml does not declare."""
+    with psycopg.connect(_admin(db_url), autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'").fetchone():
+            pytest.skip("this server's build has PostGIS")
+    text = ("extensions:\n  - {name: postgis}\ntables:\n  zones: {columns: {id: integer, geom: 'geometry(Polygon,4326)'}}\n"
+            "views:\n  Report:\n    query: SELECT id, st_astext(geom) AS t FROM zones\n"
+            "  report2:\n    query: SELECT id FROM \"Report\"\n  a.b:\n    query: SELECT t FROM \"Report\"\n"
+            "  c:\n    query: SELECT t FROM \"a.b\"\n")
+    project, r = _generated(db_url, tmp_path, text)
+    assert r.status == "written" and len(r.notices) == 1, r.notices
+    assert "so 4 views reading it could not be built there (public.Report, public.report2, public.a.b, public.c)" in \
+        r.notices[0], r.notices
+
+
+def test_a_view_calling_a_function_whose_argument_default_the_build_server_cannot_make(db_url, tmp_path):
+    """A function whose argument default calls what the build server lacks (XML without libxml here; an extension's
+    function, uuid-ossp's uuid_generate_v4, on the embedded 18) is built there with NULL defaults: a view's call
+    reads how many arguments have defaults, never what they are (Postgres inserts them when it plans the call), so
+    the view calling it, the default left out or given, is deparsed, not noticed as reading what failed there."""
+    _skip_where_it_takes(db_url, "SELECT xmlelement(name a)")
+    text = ("functions:\n  f:\n    arguments: 'a text, b text DEFAULT (xmlelement(name b))::text'\n    returns: text\n"
+            "    language: sql\n    body: SELECT a || b\n"
+            "views:\n  s:\n    query: SELECT f('x') AS v, f('x', 'y') AS w\n")
+    project, r = _generated(db_url, tmp_path, text)
+    assert r.status == "written" and r.notices == (), r.notices
+    state = open(os.path.join(project.out, "state.json"), encoding="utf-8").read()
+    assert '"definition": "SELECT f(\'x\'::text) AS v,\\n    f(\'x\'::text, \'y\'::text) AS w"' in state, state
+
+
+def test_a_view_over_a_view_of_mixed_case_that_failed_too(db_url, tmp_path):
+    """A view reading "Xml" (which the build server could not create: XML without libxml) is told it reads a view
+    that could not be built there either, not one schema.yaml does not declare: the server prints the name as it
+    is, which was folded as if written unquoted (xml)."""
+    _skip_where_it_takes(db_url, "SELECT xmlelement(name a)")
+    text = ("tables:\n  t: {columns: {a: integer}}\nviews:\n  Xml:\n    query: SELECT a, xmlelement(name r) AS x FROM t\n"
+            "  s:\n    query: SELECT a FROM \"Xml\"\n")
+    project, r = _generated(db_url, tmp_path, text)
+    assert r.status == "written" and len(r.notices) == 2, r.notices
+    assert r.notices[1] == (f"{project.schema}:6:3: view public.s: PostgreSQL could not create it from schema.yaml alone: "
+                            "it reads Xml, which could not be built there either (its own notice says why); its query "
+                            "is compared as written"), r.notices
+
+
 def test_a_view_the_build_server_lacks_a_feature_for(db_url, tmp_path):
     """A view Postgres cannot create where its build lacks a feature (XML: xmlelement, an xml constant, without
     libxml, as the embedded 18's build): the notice says the build server lacks it and how to give one that has
     it, not that the query may be wrong or read what schemac does not manage (a real-world schema's view
-    building XML, inspected on PostgreSQL 15); a view reading it, or a table that failed there too (a column of
-    a domain whose CHECK builds XML), is not told it reads what schema.yaml does not declare. A table whose
-    generated column builds XML is built there as a plain column of its type: a view reading it is deparsed."""
+    building XML, inspected on PostgreSQL 15); a view reading it is not told it reads what schema.yaml does not
+    declare, nor is one reading a table that failed there too (its partition key builds XML). What a view reads
+    of a table but never the expressions of is built there without them: a generated column building XML as a
+    plain column of its type, a domain whose CHECK or default builds XML as its base type alone; the views
+    reading them are deparsed."""
     _skip_where_it_takes(db_url, "SELECT xmlelement(name a)")
     text = ("domains:\n  dx: {type: text, checks: {dx_xml: 'xmlelement(name a, VALUE) IS NOT NULL'}}\n"
+            "  dd: {type: text, default: '(xmlelement(name a))::text'}\n"
             "tables:\n  t: {columns: {a: integer}}\n  tx: {columns: {a: integer, x: {type: xml, generated: "
-            "'xmlelement(name a, a)'}}}\n  td: {columns: {a: integer, d: dx}}\n"
+            "'xmlelement(name a, a)'}}}\n  td: {columns: {a: integer, d: dx, e: dd}}\n"
+            "  tp: {columns: {a: integer}, partition_by: {strategy: list, key: '((xmlelement(name a, a))::text)'}}\n"
             "views:\n  s:\n    query: SELECT a, xmlelement(name row, xmlattributes(a)) AS x FROM t\n"
             "  s2:\n    query: SELECT a FROM s WHERE a > 1\n  s3:\n    query: SELECT a, x FROM tx\n"
-            "  s4:\n    query: SELECT a FROM td\n")
+            "  s4:\n    query: SELECT a, d, e FROM td\n  s5:\n    query: SELECT a FROM tp\n")
     project, r = _generated(db_url, tmp_path, text)
-    notice, after, table = _notices(project, r, ": scratch database ", line=8)
+    notice, after, table = _notices(project, r, ": scratch database ", line=10)
     lead = "PostgreSQL could not create it from schema.yaml alone: it reads"
-    assert after == (f"{project.schema}:10:3: view public.s2: {lead} s, which could not be built there either (its "
+    assert after == (f"{project.schema}:12:3: view public.s2: {lead} s, which could not be built there either (its "
                      "own notice says why); its query is compared as written"), after
-    assert table == (f"{project.schema}:14:3: view public.s4: {lead} td, which could not be built there either "
-                     "(type \"dx\" does not exist); its query is compared as written"), table
+    assert table == (f"{project.schema}:18:3: view public.s5: {lead} tp, which could not be built there either "
+                     "(unsupported XML feature: This functionality requires the server to be built with libxml "
+                     "support.); its query is compared as written"), table
     assert notice.endswith("on the --dev-url server lacks a feature it needs (unsupported XML feature: This "
                            "functionality requires the server to be built with libxml support.); its query is "
                            "compared as written. Give --dev-url (or SCHEMAC_DEV_URL) a server built with it to have "
                            "PostgreSQL deparse the view"), notice
     state = open(os.path.join(project.out, "state.json"), encoding="utf-8").read()
     assert '"definition": "SELECT a,\\n    x\\n   FROM tx"' in state, state
+    assert '"definition": "SELECT a,\\n    d,\\n    e\\n   FROM td"' in state, state
 
 
 @pytest.mark.slow

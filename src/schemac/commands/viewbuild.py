@@ -23,7 +23,7 @@ import psycopg
 
 from schemac.compare.changes import Change
 from schemac.compare.views import NEW_MATERIALIZED
-from schemac.model import Collation, Schema, Table, View
+from schemac.model import Collation, Domain, Function, Schema, Table, View
 from schemac.pg.names import qualified
 
 
@@ -61,6 +61,27 @@ def _readable_table(t: Table, indexes: bool, identities: bool) -> Table:
                    triggers=(), rules=(), policies=(), row_level_security=False, force_row_level_security=False)
 
 
+def _readable_domain(d: Domain) -> Domain:
+    """`d` as a query reads it: its base type, collation and NOT NULL, no CHECK or default. A view reads a value
+    of the domain, never its constraints' or default's expressions, which may call what the build server lacks
+    (XML without libxml, an extension's function) and take the domain down there, with every table and view
+    using it."""
+    return d if not d.checks and d.default is None else replace(d, checks=(), default=None)
+
+
+_POLYMORPHIC = re.compile(r"any", re.IGNORECASE)  # anyelement, anyarray...: a default's type decides; kept
+
+
+def _readable_function(f: Function) -> Function:
+    """`f` with each argument default NULL: a view's call resolves by how many arguments have defaults, never by
+    what they are (Postgres inserts them when it plans the call, not in the view's query), and a default may call
+    what the build server lacks (an extension's function, uuid_generate_v4; XML without libxml), which took the
+    function down there, with every view calling it."""
+    nulled = tuple(a if a.default is None or _POLYMORPHIC.match(a.type) else replace(a, default="NULL")
+                   for a in f.arguments)
+    return f if nulled == f.arguments else replace(f, arguments=nulled)
+
+
 def readable(desired: Schema, needed: Optional[set[tuple[str, str]]] = None) -> Schema:
     """What the views of `desired` can read of it, and the views themselves without their indexes,
     triggers or data; with `needed`, only those views, the views they may read and the tables those may
@@ -74,7 +95,7 @@ def readable(desired: Schema, needed: Optional[set[tuple[str, str]]] = None) -> 
         reached = _reach(desired, functions, needed, every_table=indexes)
         views, tables = tuple(v for v in views if v.key in reached), tuple(t for t in tables if t.key in reached)
     return replace(desired, tables=tuple(_readable_table(t, indexes, identities) for t in tables),
-                   functions=functions,
+                   functions=tuple(_readable_function(f) for f in functions), domains=tuple(_readable_domain(d) for d in desired.domains),
                    views=tuple(replace(v, indexes=(), triggers=(), with_data=False) for v in views))
 
 
@@ -164,9 +185,10 @@ def _stand_in(conn: psycopg.Connection, c: Collation) -> bool:
 
 
 def statements(changes: list[Change]) -> list[Unit]:
-    """The SQL of each change to build, views in an order that creates most of them at the first try."""
-    from schemac.pg.dialect import RENDER
-    from schemac.plan.planner import statements_for
+    """The SQL of each change to build, views in an order that creates most of them at the first try; each
+    statement the text a migration gives it (`render_sql`: a table with no column or constraint of its own,
+    an INHERITS child, is `CREATE TABLE c () INHERITS (p)`, which sqlglot alone prints without its `()`)."""
+    from schemac.plan.planner import render_sql, statements_for
 
     kept = [c for c in changes if c.cause != NEW_MATERIALIZED and c.kind not in _NOT_READ
             and not c.kind.endswith("_comment")]
@@ -176,7 +198,7 @@ def statements(changes: list[Change]) -> list[Unit]:
     out = []
     for c in kept:
         made = statements_for(c)
-        out.append((c, [s.sql(dialect=RENDER) for s in (made[:1] if c.kind == "add_view" else made)]))
+        out.append((c, [render_sql([s]).rstrip()[:-1] for s in (made[:1] if c.kind == "add_view" else made)]))
     return out
 
 

@@ -59,13 +59,22 @@ def laid_to_extensions(views: Iterable[View], failed: dict, broken: Iterable[tup
     return out
 
 
+def as_printed(name: str) -> list[list[str]]:
+    """The readings of a relation's name as the server's words print it (`relation "%s" does not exist`, or
+    "%s.%s" qualified): as it is, neither quoted nor folded ("Report", not "report"), so a dot may be the
+    qualifier's or the name's own: each reading, the unqualified one first."""
+    return [[name]] + [[name[:i], name[i + 1:]] for i, c in enumerate(name) if c == "."]
+
+
 def _follows(words: str, down: set[tuple[str, str]], declared: set[str]) -> bool:
     m = _RELATION.match(words)
     if m is not None:
-        parts = name_parts(m.group(1))
-        if parts[-1] in _MEMBERS or (len(parts) == 2 and (parts[0], "") in down):
-            return True
-        return any(k[1] == parts[-1] and (len(parts) == 1 or k[0] == parts[0]) for k in down)
+        for parts in as_printed(m.group(1)):
+            if parts[-1] in _MEMBERS or (len(parts) == 2 and (parts[0], "") in down):
+                return True
+            if any(k[1] == parts[-1] and (len(parts) == 1 or k[0] == parts[0]) for k in down):
+                return True
+        return False
     m = _UNDECLARED.match(words)
     if m is not None and words.rstrip().endswith("does not exist"):
         name = name_parts(m.group(1) or m.group(2))[-1]

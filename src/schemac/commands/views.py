@@ -16,7 +16,7 @@ from schemac.compare.aggregates import same_result
 from schemac.errors import SchemacError, SchemaFileError
 from schemac.model import Schema, View
 from schemac.pg.routines import result_type
-from schemac.pg.types import TypeSyntaxError, name_parts
+from schemac.pg.types import TypeSyntaxError
 from schemac.pg.views import comparable
 
 _MISSING_RELATION = re.compile(r'relation "([^"]+)" does not exist')
@@ -203,8 +203,9 @@ def _not_built(v: View, why: str, server: str, declared: set[tuple[str, str]], b
         return (f"{where}: its query reads the view itself ({why}); give every column of it its type, in order, "
                 "under `columns:` ({a: {type: integer}}): the migration then creates it as pg_dump does, a stub of those "
                 "columns first, then its query (CREATE OR REPLACE VIEW); its query is compared as written meanwhile")
-    if missing and missing.re is _MISSING_RELATION and _relation_key(missing.group(1)) in declared:
-        because = broken.get(_relation_key(missing.group(1)), "its own notice says why")
+    key = _relation_key(missing.group(1), declared) if missing and missing.re is _MISSING_RELATION else None
+    if key is not None:
+        because = broken.get(key, "its own notice says why")
         return (f"{where}: it reads {missing.group(1)}, which could not be built there either ({because}); its query "
                 "is compared as written")
     if missing and missing.re is _MISSING_RELATION:
@@ -216,11 +217,13 @@ def _not_built(v: View, why: str, server: str, declared: set[tuple[str, str]], b
             "manage; else fix the query")
 
 
-def _relation_key(name: str) -> tuple[str, str]:
-    """(schema, name) of a relation as the server's words name it: unqualified, on the build's search_path
-    (public)."""
-    parts = name_parts(name)
-    return (parts[0], parts[1]) if len(parts) == 2 else ("public", parts[-1])
+def _relation_key(name: str, declared: set[tuple[str, str]]) -> Optional[tuple[str, str]]:
+    """(schema, name) of the relation of `declared` the server's words name (printed as it is, neither quoted nor
+    folded: viewcauses.as_printed), unqualified on the build's search_path (public); None if none is."""
+    from schemac.commands.viewcauses import as_printed
+
+    keys = (tuple(parts) if len(parts) == 2 else ("public", parts[0]) for parts in as_printed(name))
+    return next((k for k in keys if k in declared), None)
 
 
 def _columns_named(v: View, columns: set[str]) -> None:
