@@ -29,8 +29,8 @@ migration can keep them. What Postgres itself cannot do is not drawn: a sequence
 contain the values A may have reached (ALTER SEQUENCE checks the current value), a partition key column
 keeps its type, no expression index reads an enum's (not IMMUTABLE) text form.
 
-What schemac cannot do yet is not drawn either, while it is listed in KNOWN_BUGS (one shape, named in
-the exact-plans issue's closing note). FIXED_BUG_CASES keep the smallest case of every other bug this test
+What schemac cannot do yet would not be drawn either, while listed in KNOWN_BUGS (none is: the three shapes
+of the exact-plans issue's closing note are fixed and drawn). FIXED_BUG_CASES keep the smallest case of every other bug this test
 found, each a test of its own.
 
 Default run: 12 examples (SCHEMAC_PROPERTY_EXAMPLES=n for more); `pytest -m slow tests/test_property.py`
@@ -76,12 +76,8 @@ RANGES = {"smallint": (-(2 ** 15), 2 ** 15 - 1), "integer": (-(2 ** 31), 2 ** 31
           "bigint": (-(2 ** 63), 2 ** 63 - 1)}
 
 
-# Shapes schemac cannot migrate yet: while listed, the pairs are drawn around them (avoid_known_bugs).
-KNOWN_BUGS = {  # left to a next change; each a shape the strategies do not draw (avoid_known_bugs):
-    "attach-existing-table",  # ATTACH of a table without the parent's CHECKs: "child table is missing constraint"
-    # (also: its identity column, PG17+, a re-bound partition's too; before its own DROP COLUMN c that waits for
-    # OWNED BY NONE: 'table "t3" contains column "c" not found in parent')
-}
+# Shapes schemac cannot migrate yet: while listed, the pairs are drawn around them (avoid_known_bugs). None is.
+KNOWN_BUGS: set[str] = set()
 
 
 def quote(label: str) -> str:
@@ -498,31 +494,11 @@ def parent_of(doc: dict, name: str) -> Optional[str]:
 
 
 def avoid_known_bugs(a: dict, b: dict) -> tuple[dict, dict]:
-    """(A, B) changed so that no bug of KNOWN_BUGS shows: tables B would detach or attach dropped instead (or,
-    for a table B attaches, the sequences it owns left unowned in A); the owner of a sequence B drops left out
-    of A."""
-    ta, tb = a["tables"], b["tables"]
-    for name in [n for n in tb if n in ta and parent_of(a, n) == parent_of(b, n) is not None]:
-        rebound = ta[name]["partition_of"]["bound"] != tb[name]["partition_of"]["bound"]
-        if rebound and "attach-existing-table" in KNOWN_BUGS and \
-                any("identity" in x for x in tb[parent_of(b, name)]["columns"].values()):
-            del tb[name]  # detached, given the parent's identity column as an identity, attached again
-    for name in [n for n in tb if n in ta and parent_of(a, n) != parent_of(b, n)]:
-        new = tb.get(parent_of(b, name) or "")
-        refused = new is not None and (new.get("checks") or any("identity" in x for x in new["columns"].values()))
-        if refused and "attach-existing-table" in KNOWN_BUGS:
-            del tb[name]
-        elif new is not None and "attach-existing-table" in KNOWN_BUGS:
-            for spec in a.get("sequences", {}).values():  # no OWNED BY NONE to wait for
-                if spec.get("owned_by", "").startswith(f"{name}."):
-                    del spec["owned_by"]
-    for spec in b.get("sequences", {}).values():  # owned by a table dropped from B above
-        if spec.get("owned_by", ".").partition(".")[0] not in tb:
+    """(A, B) changed so that no bug of KNOWN_BUGS shows (none is listed: every shape is drawn as it comes); a
+    sequence of B left unowned where its owner is not in B."""
+    for spec in b.get("sequences", {}).values():
+        if spec.get("owned_by", ".").partition(".")[0] not in b["tables"]:
             spec.pop("owned_by", None)
-    for s, spec in a.get("sequences", {}).items() if "owner-column-dropped-before-default" in KNOWN_BUGS else ():
-        owner, _, col = spec.get("owned_by", "").partition(".")
-        if owner in tb and col not in tb[owner].get("columns", {}) and s not in b.get("sequences", {}):
-            del spec["owned_by"]
     return a, b
 
 
@@ -861,6 +837,15 @@ FIXED_BUG_CASES = {
         PARENT.replace("p:", "q:") % "" + P_1,
         "tables:\n" + PARENT % "" + "    checks: {p_ck: k > 0}\n    indexes: {p_ix: {columns: [k]}}\n" +
         PARENT.replace("p:", "q:") % "" + "  p_1: {partition_of: {parent: q, bound: FOR VALUES IN (1)}}\n"),
+    "identity-of-a-table-attached": (  # t3's own identity kept before its ATTACH to p, whose c is one (PG17+):
+        # 'table "t3" being attached contains an identity column "c"'
+        "tables:\n" + PARENT % ", c: {type: integer, identity: always}" +
+        "  t3: {columns: {k: integer, c: {type: integer, identity: always}}}\n",
+        "tables:\n" + PARENT % ", c: {type: integer, identity: always}" + T3),
+    "attach-before-own-drop-column": (  # ATTACH, OWNED BY NONE, DROP COLUMN c of t3: 'table "t3" contains column
+        # "c" not found in parent'
+        "sequences: {s: {owned_by: t3.c}}\ntables:\n" + PARENT % "" + "  t3: {columns: {k: integer, c: integer}}\n",
+        "sequences: {s: {}}\ntables:\n" + PARENT % "" + T3),
     "rebound-partition-misses-parent-columns": (  # DETACH, ADD COLUMN c on p, ATTACH: child ... missing column "c"
         "tables:\n" + PARENT % "" + P_1,
         "tables:\n" + PARENT % ", c: text" + "  p_1: {partition_of: {parent: p, bound: 'FOR VALUES IN (1, 2)'}}\n"),

@@ -31,7 +31,7 @@ from schemac.compare.partitioning import partition_of_key
 from schemac.compare.created_tables import created_by_create_table
 from schemac.compare.tables import diff_table, repeated_keys
 from schemac.compare.inherited_checks import across_parents, after_no_inherit, attached_partition, checks_for_attach, \
-    inherited_child, reordered_child, reordered_partition
+    identities_given_by_attach, inherited_child, reordered_child, reordered_partition
 from schemac.compare.moves import old_key, renamed_tables
 from schemac.compare.type_moves import moved_types
 from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaults_as_held, held_as_parents, named_as_attached, named_in_partitions, named_where_claimed,
@@ -313,7 +313,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             changes.extend(copies)
             changes.extend(replace(c, cause=NEW_TABLE) for c in diff_table(created_by_create_table(made, parent, des_tables), t))
         else:
-            t = defaults_as_held(old, t, cur_tables, des_tables)
+            t = identities_given_by_attach(old, defaults_as_held(old, t, cur_tables, des_tables), des_tables)
             old = without_implied_twin_copies(old, t)
             old, t, before, left = across_parents(with_detached_copies(old, t, cur_tables, des_tables), t, cur_tables, des_tables)
             before += checks_for_attach(old, t, cur_tables, des_tables)

@@ -186,6 +186,21 @@ def _held_now(parent: Table, c: Check, current: dict) -> bool:
     return was is None or constraint_name(parent, c) in {constraint_name(was, x) for x in was.checks}
 
 
+def identities_given_by_attach(cur: Table, des: Table, des_tables: dict) -> Table:
+    """`des` to diff an existing table against where it is attached as a partition (`cur` was none of that
+    parent's): without the identity of the columns whose identity is the parent's (PostgreSQL 17+ gives a
+    partition its parent's, one sequence). ATTACH gives the table that identity and refuses a table that has one of
+    its own ("table being attached contains an identity column"): dropped before it, never added."""
+    p, q = des.partition_of, cur.partition_of
+    if p is None or (q is not None and (q.parent_schema, q.parent) == (p.parent_schema, p.parent)):
+        return des
+    parent = des_tables.get((p.parent_schema, p.parent))
+    shared = {c.name for c in parent.columns if c.identity is not None} if parent is not None else set()
+    if not any(c.identity is not None and c.name in shared for c in des.columns):
+        return des
+    return replace(des, columns=tuple(replace(c, identity=None) if c.name in shared else c for c in des.columns))
+
+
 def checks_for_attach(cur: Table, des: Table, cur_tables: dict, des_tables: dict) -> list[Change]:
     """An existing table attached as a partition (`des`; `cur` was none of that parent's): ATTACH refuses it
     without the parent's CHECKs it has then ("child table is missing constraint"), added just before (cause
