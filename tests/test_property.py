@@ -842,6 +842,11 @@ FIXED_BUG_CASES = {
         "tables:\n" + PARENT % ", c: {type: integer, identity: always}" +
         "  t3: {columns: {k: integer, c: {type: integer, identity: always}}}\n",
         "tables:\n" + PARENT % ", c: {type: integer, identity: always}" + T3),
+    "rebound-partition-given-the-parents-new-identity": (  # t3 re-bound while p gains an identity column c: c added
+        # to the detached t3 as an identity, 'table "t3" being attached contains an identity column "c"' (PG17+)
+        "tables:\n" + PARENT % "" + T3,
+        "tables:\n" + PARENT % ", c: {type: integer, identity: always}" +
+        "  t3: {partition_of: {parent: p, bound: 'FOR VALUES IN (1, 2)'}}\n"),
     "attach-before-own-drop-column": (  # ATTACH, OWNED BY NONE, DROP COLUMN c of t3: 'table "t3" contains column
         # "c" not found in parent'
         "sequences: {s: {owned_by: t3.c}}\ntables:\n" + PARENT % "" + "  t3: {columns: {k: integer, c: integer}}\n",

@@ -313,7 +313,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             changes.extend(copies)
             changes.extend(replace(c, cause=NEW_TABLE) for c in diff_table(created_by_create_table(made, parent, des_tables), t))
         else:
-            t = identities_given_by_attach(old, defaults_as_held(old, t, cur_tables, des_tables), des_tables)
+            old, t = identities_given_by_attach(old, defaults_as_held(old, t, cur_tables, des_tables), cur_tables, des_tables)
             old = without_implied_twin_copies(old, t)
             old, t, before, left = across_parents(with_detached_copies(old, t, cur_tables, des_tables), t, cur_tables, des_tables)
             before += checks_for_attach(old, t, cur_tables, des_tables)
