@@ -847,6 +847,11 @@ FIXED_BUG_CASES = {
         "tables:\n" + PARENT % "" + T3,
         "tables:\n" + PARENT % ", c: {type: integer, identity: always}" +
         "  t3: {partition_of: {parent: p, bound: 'FOR VALUES IN (1, 2)'}}\n"),
+    "detached-copies-of-twin-indexes": (  # p_1, moved from p to q, holds copies p_1_k_idx and p_1_k_idx1 of p's
+        # twin indexes: both named p_1_k_idx, one dropped after DETACH, "index p_1_k_idx1 is not in schema.yaml"
+        "tables:\n" + PARENT % "" + "    indexes: {p_a: {columns: [k]}, p_b: {columns: [k]}}\n" +
+        PARENT.replace("p:", "q:") % "" + P_1,
+        "tables:\n" + PARENT.replace("p:", "q:") % "" + "  p_1: {partition_of: {parent: q, bound: FOR VALUES IN (1)}}\n"),
     "attach-before-own-drop-column": (  # ATTACH, OWNED BY NONE, DROP COLUMN c of t3: 'table "t3" contains column
         # "c" not found in parent'
         "sequences: {s: {owned_by: t3.c}}\ntables:\n" + PARENT % "" + "  t3: {columns: {k: integer, c: integer}}\n",

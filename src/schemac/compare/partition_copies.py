@@ -23,8 +23,18 @@ def _name_parts(i: Index) -> tuple[list, list]:
     return [e.column for e in i.elements] + list(i.include), [e.expression for e in i.elements] + [None] * len(i.include)
 
 
-def _index_copy(t: Table, i: Index) -> Index:
-    return replace(i, name=child_index_name(t.name, *_name_parts(i)), comment=None, renamed_from=None)
+def _index_copies(t: Table, indexes: list[Index]) -> tuple[Index, ...]:
+    """`t`'s copies of its parent's `indexes`, named as Postgres names them: a name taken (a twin's copy, an index of
+    `t`'s own) numbered, `t_k_idx1` (ChooseRelationName)."""
+    taken, out = {i.name for i in t.indexes}, []
+    for i in indexes:
+        n, name = 0, child_index_name(t.name, *_name_parts(i))
+        while name in taken:
+            n += 1
+            name = child_index_name(t.name, *_name_parts(i), f"idx{n}")
+        taken.add(name)
+        out.append(replace(i, name=name, comment=None, renamed_from=None))
+    return tuple(out)
 
 
 def _implied_copy(t: Table, i: Index) -> bool:
@@ -86,7 +96,7 @@ def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: d
     names = {c.name for c in cur.checks}
     checks = cur.checks + tuple(replace(c, comment=None) for c in parent.checks if not c.no_inherit and c.name not in names)
     signatures = {index_signature(i) for i in cur.indexes}
-    indexes = cur.indexes + tuple(_index_copy(cur, i) for i in parent.indexes if index_signature(i) not in signatures)
+    indexes = cur.indexes + _index_copies(cur, [i for i in parent.indexes if index_signature(i) not in signatures])
     # A foreign key's copy keeps the parent's constraint's name (plan.planner renames it after the DETACH
     # to the one the table declares, as it would have been created).
     fks = {constraint_key(f) for f in cur.foreign_keys}
