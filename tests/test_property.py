@@ -29,8 +29,8 @@ migration can keep them. What Postgres itself cannot do is not drawn: a sequence
 contain the values A may have reached (ALTER SEQUENCE checks the current value), a partition key column
 keeps its type, no expression index reads an enum's (not IMMUTABLE) text form.
 
-What schemac cannot do yet is not drawn either, while it is listed in KNOWN_BUGS (three shapes, named in
-the exact-plans issue's closing note). FIXED_BUG_CASES keep the smallest case of every other bug this test
+What schemac cannot do yet would not be drawn either, while listed in KNOWN_BUGS (none is: the three shapes
+of the exact-plans issue's closing note are fixed and drawn). FIXED_BUG_CASES keep the smallest case of every other bug this test
 found, each a test of its own.
 
 Default run: 12 examples (SCHEMAC_PROPERTY_EXAMPLES=n for more); `pytest -m slow tests/test_property.py`
@@ -76,14 +76,8 @@ RANGES = {"smallint": (-(2 ** 15), 2 ** 15 - 1), "integer": (-(2 ** 31), 2 ** 31
           "bigint": (-(2 ** 63), 2 ** 63 - 1)}
 
 
-# Shapes schemac cannot migrate yet: while listed, the pairs are drawn around them (avoid_known_bugs).
-KNOWN_BUGS = {  # left to a next change; each a shape the strategies do not draw (avoid_known_bugs):
-    "sequence-name-held-by-identity",  # a new sequence named like an identity's own: IF NOT EXISTS skips it
-    "detached-partition-keeps-parent-copies",  # DETACH leaves the parent's CHECK on the table, undeclared
-    "attach-existing-table",  # ATTACH of a table without the parent's CHECKs: "child table is missing constraint"
-    # (also: its identity column, PG17+, a re-bound partition's too; before its own DROP COLUMN c that waits for
-    # OWNED BY NONE: 'table "t3" contains column "c" not found in parent')
-}
+# Shapes schemac cannot migrate yet: while listed, the pairs are drawn around them (avoid_known_bugs). None is.
+KNOWN_BUGS: set[str] = set()
 
 
 def quote(label: str) -> str:
@@ -500,42 +494,11 @@ def parent_of(doc: dict, name: str) -> Optional[str]:
 
 
 def avoid_known_bugs(a: dict, b: dict) -> tuple[dict, dict]:
-    """(A, B) changed so that no bug of KNOWN_BUGS shows: B's sequence t1_c1_seq renamed s3 while A and B
-    both give t1.c1 an identity (and A has no t1_c1_seq, which would have taken the name first); tables
-    B would detach or attach dropped instead (or, for a table B attaches, the sequences it owns left unowned
-    in A); the owner of a sequence B drops left out of A."""
-    ta, tb = a["tables"], b["tables"]
-    for name in [n for n in tb if n in ta and parent_of(a, n) == parent_of(b, n) is not None]:
-        rebound = ta[name]["partition_of"]["bound"] != tb[name]["partition_of"]["bound"]
-        if rebound and "attach-existing-table" in KNOWN_BUGS and \
-                any("identity" in x for x in tb[parent_of(b, name)]["columns"].values()):
-            del tb[name]  # detached, given the parent's identity column as an identity, attached again
-    for name in [n for n in tb if n in ta and parent_of(a, n) != parent_of(b, n)]:
-        old, new = ta.get(parent_of(a, name) or ""), tb.get(parent_of(b, name) or "")
-        copies = old is not None and any(k in old for k in ("checks", "indexes", "primary_key", "unique"))
-        refused = new is not None and (new.get("checks") or any("identity" in x for x in new["columns"].values()))
-        if (copies and "detached-partition-keeps-parent-copies" in KNOWN_BUGS) or \
-                (refused and "attach-existing-table" in KNOWN_BUGS):
-            del tb[name]
-        elif new is not None and "attach-existing-table" in KNOWN_BUGS:
-            for spec in a.get("sequences", {}).values():  # no OWNED BY NONE to wait for
-                if spec.get("owned_by", "").startswith(f"{name}."):
-                    del spec["owned_by"]
-    for spec in b.get("sequences", {}).values():  # owned by a table dropped from B above
-        if spec.get("owned_by", ".").partition(".")[0] not in tb:
+    """(A, B) changed so that no bug of KNOWN_BUGS shows (none is listed: every shape is drawn as it comes); a
+    sequence of B left unowned where its owner is not in B."""
+    for spec in b.get("sequences", {}).values():
+        if spec.get("owned_by", ".").partition(".")[0] not in b["tables"]:
             spec.pop("owned_by", None)
-    for s, spec in a.get("sequences", {}).items() if "owner-column-dropped-before-default" in KNOWN_BUGS else ():
-        owner, _, col = spec.get("owned_by", "").partition(".")
-        if owner in tb and col not in tb[owner].get("columns", {}) and s not in b.get("sequences", {}):
-            del spec["owned_by"]
-    kept_identity = all("identity" in doc["tables"].get("t1", {}).get("columns", {}).get("c1", {}) for doc in (a, b))
-    if "sequence-name-held-by-identity" in KNOWN_BUGS and kept_identity and "t1_c1_seq" in b.get("sequences", {}) \
-            and "t1_c1_seq" not in a.get("sequences", {}):
-        b["sequences"]["s3"] = b["sequences"].pop("t1_c1_seq")
-        for t in b["tables"].values():
-            for x in t.get("columns", {}).values():
-                if x.get("default") == "nextval('t1_c1_seq'::regclass)":
-                    x["default"] = "nextval('s3'::regclass)"
     return a, b
 
 
@@ -868,6 +831,31 @@ FIXED_BUG_CASES = {
         "tables:\n" + PARENT % "" + PARENT.replace("p:", "q:") % ", c: text" + P_1,
         "tables:\n" + PARENT % "" + PARENT.replace("p:", "q:") % ", c: text" +
         "  p_1: {partition_of: {parent: q, bound: FOR VALUES IN (1)}}\n"),
+    "detached-partition-keeps-parent-copies": (  # p_1 moved from p to q keeps p's CHECK and index copy as its own
+        # after DETACH: "check constraint p_ck is not in schema.yaml", "index p_1_k_idx is not in schema.yaml"
+        "tables:\n" + PARENT % "" + "    checks: {p_ck: k > 0}\n    indexes: {p_ix: {columns: [k]}}\n" +
+        PARENT.replace("p:", "q:") % "" + P_1,
+        "tables:\n" + PARENT % "" + "    checks: {p_ck: k > 0}\n    indexes: {p_ix: {columns: [k]}}\n" +
+        PARENT.replace("p:", "q:") % "" + "  p_1: {partition_of: {parent: q, bound: FOR VALUES IN (1)}}\n"),
+    "identity-of-a-table-attached": (  # t3's own identity kept before its ATTACH to p, whose c is one (PG17+):
+        # 'table "t3" being attached contains an identity column "c"'
+        "tables:\n" + PARENT % ", c: {type: integer, identity: always}" +
+        "  t3: {columns: {k: integer, c: {type: integer, identity: always}}}\n",
+        "tables:\n" + PARENT % ", c: {type: integer, identity: always}" + T3),
+    "rebound-partition-given-the-parents-new-identity": (  # t3 re-bound while p gains an identity column c: c added
+        # to the detached t3 as an identity, 'table "t3" being attached contains an identity column "c"' (PG17+)
+        "tables:\n" + PARENT % "" + T3,
+        "tables:\n" + PARENT % ", c: {type: integer, identity: always}" +
+        "  t3: {partition_of: {parent: p, bound: 'FOR VALUES IN (1, 2)'}}\n"),
+    "detached-copies-of-twin-indexes": (  # p_1, moved from p to q, holds copies p_1_k_idx and p_1_k_idx1 of p's
+        # twin indexes: both named p_1_k_idx, one dropped after DETACH, "index p_1_k_idx1 is not in schema.yaml"
+        "tables:\n" + PARENT % "" + "    indexes: {p_a: {columns: [k]}, p_b: {columns: [k]}}\n" +
+        PARENT.replace("p:", "q:") % "" + P_1,
+        "tables:\n" + PARENT.replace("p:", "q:") % "" + "  p_1: {partition_of: {parent: q, bound: FOR VALUES IN (1)}}\n"),
+    "attach-before-own-drop-column": (  # ATTACH, OWNED BY NONE, DROP COLUMN c of t3: 'table "t3" contains column
+        # "c" not found in parent'
+        "sequences: {s: {owned_by: t3.c}}\ntables:\n" + PARENT % "" + "  t3: {columns: {k: integer, c: integer}}\n",
+        "sequences: {s: {}}\ntables:\n" + PARENT % "" + T3),
     "rebound-partition-misses-parent-columns": (  # DETACH, ADD COLUMN c on p, ATTACH: child ... missing column "c"
         "tables:\n" + PARENT % "" + P_1,
         "tables:\n" + PARENT % ", c: text" + "  p_1: {partition_of: {parent: p, bound: 'FOR VALUES IN (1, 2)'}}\n"),
@@ -881,6 +869,9 @@ FIXED_BUG_CASES = {
         # set-aside type dropped before the RENAME that makes it: "e1__schemac_old is not in schema.yaml"
         "enums: {e1: [a, b]}\nsequences: {s2: {owned_by: t3.c2}}\ntables:\n  t3: {columns: {c5: \"e1[]\", c2: integer}}\n",
         "enums: {e1: [b]}\nsequences: {s2: {}}\ntables: {}\n"),
+    "sequence-name-held-by-identity": (  # CREATE SEQUENCE IF NOT EXISTS t_c_seq skipped: t.c's identity held the
+        # name (its sequence is renamed t_c_seq1 first now): "sequence public.t_c_seq is missing"
+        IDENTITY, "sequences: {t_c_seq: {start: 7}}\n" + IDENTITY),
     "sequence-name-of-dropped-identity": (  # CREATE SEQUENCE IF NOT EXISTS t_c_seq, DROP COLUMN c: "t_c_seq is missing"
         IDENTITY, "sequences: {t_c_seq: {}}\ntables:\n  t: {columns: {d: integer}}\n"),
     "owner-dropped-before-default": (  # DROP TABLE a (drops s), then b's DROP DEFAULT: "default ... depends on s"

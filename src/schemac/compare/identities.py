@@ -10,9 +10,10 @@ from schemac.model.frozen import replace
 from schemac.model.frozen import frozen
 from typing import Optional
 
-from schemac.compare.changes import Change
-from schemac.model import Sequence, Table
+from schemac.compare.changes import NAME_TAKEN, Change
+from schemac.model import Schema, Sequence, Table
 from schemac.model.sequences import identity_sequence_name
+from schemac.pg.names import make_object_name
 
 
 @frozen
@@ -55,3 +56,33 @@ def _comments_differ(old: Optional[Table], new: Table) -> bool:
     """Whether an identity's sequence comment of `new` is not the one of the same column's identity in `old`."""
     was = {c.name: c.identity.comment for c in old.columns if c.identity is not None} if old is not None else {}
     return any((was.get(c.name) or None) != (c.identity.comment or None) for c in new.columns if c.identity is not None)
+
+
+def identity_sequences_aside(current: Schema, desired: Schema, changes: list[Change]) -> list[Change]:
+    """ALTER SEQUENCE ... RENAME TO of a kept identity's sequence whose name a new sequence takes (schema.yaml's
+    `t_id_seq` beside t.id's identity): CREATE SEQUENCE IF NOT EXISTS would skip the new one. It gets the name
+    Postgres gives the identity's sequence when a relation holds the first (ChooseRelationName: t_id_seq1,
+    t_id_seq2, ... the first no relation of either side holds), or the one schema.yaml gives it."""
+    made = {(c.schema, c.name) for c in changes if c.kind == "add_sequence"}
+    if not made:
+        return []
+    des_tables = {t.key: t for t in desired.tables}
+    taken = {(x.schema, n) for m in (current, desired) for x in (*m.tables, *m.views, *m.sequences)
+             for n in (x.name, *(getattr(i, "name", None) for i in getattr(x, "indexes", ())))}
+    taken |= {(t.schema, s.name) for m in (current, desired) for t in m.tables for s in identity_sequences(t).values()}
+    out = []
+    for t in current.tables:
+        kept = des_tables.get(t.key)
+        for column, s in identity_sequences(t).items():
+            new_c = kept.column(column) if kept is not None else None
+            if (s.schema, s.name) not in made or new_c is None or new_c.identity is None:
+                continue
+            name = new_c.identity.sequence_name if new_c.identity.sequence_name != s.name else None
+            n = 0
+            while name is None or ((s.schema, name) in taken and name != new_c.identity.sequence_name):
+                n += 1
+                name = make_object_name(t.name, column, f"seq{n}")
+            taken.add((s.schema, name))
+            old = Sequence(name=s.name, schema=s.schema)
+            out.append(Change("alter_sequence", s.schema, "", s.name, old, replace(old, name=name), cause=NAME_TAKEN))
+    return out

@@ -186,6 +186,28 @@ def _held_now(parent: Table, c: Check, current: dict) -> bool:
     return was is None or constraint_name(parent, c) in {constraint_name(was, x) for x in was.checks}
 
 
+def identities_given_by_attach(cur: Table, des: Table, cur_tables: dict, des_tables: dict) -> tuple[Table, Table]:
+    """(cur, des) to diff a table that is attached as a partition (`cur` was not, or was detached: of another parent,
+    or under another bound): without the identity of the columns whose identity is the parent's (PostgreSQL 17+ gives a
+    partition its parent's, one sequence). ATTACH gives the table that identity and refuses a table that has one of
+    its own ("table being attached contains an identity column"): dropped before it, never added (a column the
+    parent gains is added to the detached table without it). DETACH drops what the old parent gave (`cur` without
+    it too)."""
+    p, q = des.partition_of, cur.partition_of
+    if p is None or partition_of_key(cur) == partition_of_key(des):
+        return cur, des
+    des = _without_identities(des, des_tables.get((p.parent_schema, p.parent)))
+    return (_without_identities(cur, cur_tables.get((q.parent_schema, q.parent))) if q is not None else cur), des
+
+
+def _without_identities(t: Table, parent: Optional[Table]) -> Table:
+    """`t` without the identity of the columns whose identity is `parent`'s."""
+    shared = {c.name for c in parent.columns if c.identity is not None} if parent is not None else set()
+    if not any(c.identity is not None and c.name in shared for c in t.columns):
+        return t
+    return replace(t, columns=tuple(replace(c, identity=None) if c.name in shared else c for c in t.columns))
+
+
 def checks_for_attach(cur: Table, des: Table, cur_tables: dict, des_tables: dict) -> list[Change]:
     """An existing table attached as a partition (`des`; `cur` was none of that parent's): ATTACH refuses it
     without the parent's CHECKs it has then ("child table is missing constraint"), added just before (cause

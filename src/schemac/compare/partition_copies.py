@@ -13,7 +13,7 @@ from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.tables import constraint_key, index_signature
-from schemac.model import Index, Table
+from schemac.model import Check, Index, Table
 from schemac.pg.childindex import child_index_name, child_key_name, is_child_index_name
 from schemac.pg.names import constraint_name
 
@@ -23,8 +23,18 @@ def _name_parts(i: Index) -> tuple[list, list]:
     return [e.column for e in i.elements] + list(i.include), [e.expression for e in i.elements] + [None] * len(i.include)
 
 
-def _index_copy(t: Table, i: Index) -> Index:
-    return replace(i, name=child_index_name(t.name, *_name_parts(i)), comment=None, renamed_from=None)
+def _index_copies(t: Table, indexes: list[Index]) -> tuple[Index, ...]:
+    """`t`'s copies of its parent's `indexes`, named as Postgres names them: a name taken (a twin's copy, an index of
+    `t`'s own) numbered, `t_k_idx1` (ChooseRelationName)."""
+    taken, out = {i.name for i in t.indexes}, []
+    for i in indexes:
+        n, name = 0, child_index_name(t.name, *_name_parts(i))
+        while name in taken:
+            n += 1
+            name = child_index_name(t.name, *_name_parts(i), f"idx{n}")
+        taken.add(name)
+        out.append(replace(i, name=name, comment=None, renamed_from=None))
+    return tuple(out)
 
 
 def _implied_copy(t: Table, i: Index) -> bool:
@@ -42,27 +52,40 @@ def without_implied_twin_copies(cur: Table, des: Table) -> Table:
     return replace(cur, indexes=tuple(i for i in cur.indexes if not _implied_copy(cur, i)))
 
 
+def _sorted_by(parent: Table, other: Table, has: bool) -> Table:
+    """`parent` with only the keys, CHECKs, foreign keys and indexes `other` has as they are (`has`), or only
+    those it lacks (not `has`). A CHECK is the same by its name too (what ATTACH looks a parent's up by)."""
+    def key(c) -> tuple:
+        return (c.name, constraint_key(c)) if isinstance(c, Check) else constraint_key(c)
+    same = {key(c) for c in (*other.uniques, *other.checks, *other.foreign_keys)}
+    same_indexes = {index_signature(i) for i in other.indexes}
+    pk = parent.primary_key
+    if pk is not None and (other.primary_key is not None and constraint_key(other.primary_key) == constraint_key(pk)) != has:
+        pk = None
+    return replace(parent, primary_key=pk, uniques=tuple(u for u in parent.uniques if (key(u) in same) == has),
+                   checks=tuple(c for c in parent.checks if (key(c) in same) == has),
+                   foreign_keys=tuple(f for f in parent.foreign_keys if (key(f) in same) == has),
+                   indexes=tuple(i for i in parent.indexes if (index_signature(i) in same_indexes) == has))
+
+
 def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: dict) -> Table:
-    """`cur` as DETACH leaves it when `des` is a standalone table. Not the copies of what the parent drops
-    or changes: that DROP runs before the DETACH (drops rank first) and takes the partition's copy with it.
-    Not when `des` is a partition again (another bound, another parent): ATTACH takes the copies as the
-    parent's again, and a partition declares none (dropping them made the ATTACH fail: "child table is
-    missing constraint")."""
-    p = cur.partition_of
+    """`cur` as DETACH leaves it when `des` is a standalone table, or a partition of another parent. Not the
+    copies of what the parent drops or changes: that DROP runs before the DETACH (drops rank first) and takes
+    the partition's copy with it. Not when `des` is a partition of the same parent again (another bound): ATTACH
+    takes the copies as the parent's again, and a partition declares none (dropping them made the ATTACH fail:
+    "child table is missing constraint"); of another parent, not the copies of what the new parent has too
+    (ATTACH takes them as its own: a CHECK of the same name and expression, an index or key of the same
+    definition), the others stay the table's own after the ATTACH, which it declares none of."""
+    p, d = cur.partition_of, des.partition_of
     parent: Optional[Table] = cur_tables.get((p.parent_schema, p.parent)) if p is not None else None
-    if parent is None or des.partition_of is not None:
+    if parent is None or (d is not None and (d.parent_schema, d.parent) == parent.key):
         return cur
     kept = des_tables.get(parent.key)
     if kept is not None:  # the parent stays: only what it keeps as it is is still there at the DETACH
-        pk = parent.primary_key
-        if pk is not None and (kept.primary_key is None or constraint_key(kept.primary_key) != constraint_key(pk)):
-            pk = None
-        same = {constraint_key(c) for c in (*kept.uniques, *kept.checks, *kept.foreign_keys)}
-        same_indexes = {index_signature(i) for i in kept.indexes}
-        parent = replace(parent, primary_key=pk, uniques=tuple(u for u in parent.uniques if constraint_key(u) in same),
-                         checks=tuple(c for c in parent.checks if constraint_key(c) in same),
-                         foreign_keys=tuple(f for f in parent.foreign_keys if constraint_key(f) in same),
-                         indexes=tuple(i for i in parent.indexes if index_signature(i) in same_indexes))
+        parent = _sorted_by(parent, kept, True)
+    new_parent = des_tables.get((d.parent_schema, d.parent)) if d is not None else None
+    if new_parent is not None:
+        parent = _sorted_by(parent, new_parent, False)
     pk = cur.primary_key
     if pk is None and parent.primary_key is not None:
         k = parent.primary_key
@@ -73,7 +96,7 @@ def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: d
     names = {c.name for c in cur.checks}
     checks = cur.checks + tuple(replace(c, comment=None) for c in parent.checks if not c.no_inherit and c.name not in names)
     signatures = {index_signature(i) for i in cur.indexes}
-    indexes = cur.indexes + tuple(_index_copy(cur, i) for i in parent.indexes if index_signature(i) not in signatures)
+    indexes = cur.indexes + _index_copies(cur, [i for i in parent.indexes if index_signature(i) not in signatures])
     # A foreign key's copy keeps the parent's constraint's name (plan.planner renames it after the DETACH
     # to the one the table declares, as it would have been created).
     fks = {constraint_key(f) for f in cur.foreign_keys}

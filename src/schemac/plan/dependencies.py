@@ -147,14 +147,17 @@ def deps(c: Change) -> Deps:
             new_refs.add(("table", p.parent_schema, p.parent))
             new_refs |= {("column", p.parent_schema, p.parent, x.name) for x in new.columns}  # type: ignore
             # ... and the table its own columns as the partition has them (ADD/ALTER COLUMN first), and the
-            # parent none it drops (ATTACH refuses a table missing a column the parent still has)
+            # parent none it drops (ATTACH refuses a table missing a column the parent still has), and the table none
+            # it drops ("table contains column not found in parent": a DROP COLUMN that waits for OWNED BY NONE)
             new_refs |= {col(x.name) for x in new.columns}  # type: ignore[union-attr]
-            new_refs.add(("columns dropped", p.parent_schema, p.parent))
+            new_refs |= {("columns dropped", p.parent_schema, p.parent), ("columns dropped", t.schema, t.name)}  # type: ignore
             new_refs |= {("notnull", t.schema, t.name, x.name) for x in new.columns if not x.nullable} | \
                 attach_needs(new)  # type: ignore[arg-type]  (and after the parent's DROP NOT NULLs: plan.not_null_order)
             # ... and before the parent's new CHECKs: ATTACH refuses a table without them, ADD CONSTRAINT reaches it
             makes.add(("attached to", p.parent_schema, p.parent))
             new_refs.add(("for inherit", t.schema, t.name))  # type: ignore[union-attr]  after the parent's CHECKs it needs
+            # ... and after the table's identities are dropped: ATTACH refuses a table with one (PostgreSQL 17+)
+            new_refs |= {("no identity", t.schema, t.name, x.name) for x in new.columns}  # type: ignore[union-attr]
         if k == "detach_partition":
             p = old.partition_of  # type: ignore[union-attr]
             old_refs.add(("table", p.parent_schema, p.parent))
@@ -250,6 +253,7 @@ def deps(c: Change) -> Deps:
         own = _identity_sequence(t, c.name)  # type: ignore[arg-type]
         if old.identity is not None and (new is None or new.identity is None):  # type: ignore[union-attr]
             removes.add(own)
+            makes.add(("no identity", t.schema, t.name, c.name))  # type: ignore[union-attr]  (before an ATTACH)
         if old.identity is None and new is not None and new.identity is not None:  # type: ignore[union-attr]
             makes.add(own)
     elif k in ("add_constraint", "add_foreign_key", "add_index", "drop_constraint", "drop_foreign_key",
