@@ -18,6 +18,7 @@ from sqlglot.tokens import TokenType
 
 from schemac.pg.dialect import DIALECT
 from schemac.pg.foreign_names import user_type_tokens
+from schemac.pg.exprerrors import ExpressionError, FirmError
 from schemac.pg.operators import is_operator_token
 from schemac.pg import sqllex, verbatim
 from schemac.pg.syntax import KnownGrammarError, Verbatim
@@ -25,15 +26,6 @@ from schemac.pg.syntax import KnownGrammarError, Verbatim
 # Top-level nodes that are statements, not expressions.
 _STATEMENTS = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Transaction, exp.Commit, exp.Rollback,
                exp.Set, exp.Use, exp.Describe, exp.Pragma, exp.Drop, exp.Create, exp.Alter)
-
-
-class ExpressionError(ValueError):
-    pass
-
-
-class FirmError(ExpressionError):
-    """Refused, never kept verbatim: nested past what the parser can take (the guard against nesting bombs),
-    or a construct whose grammar schemac reads written wrong (pg.syntax.KnownGrammarError)."""
 
 
 # sqlglot's parser tries `ARRAY[`, `TIME(`, `x[` ... one way, then another: each nested level doubles the

@@ -12,6 +12,7 @@ word. Anything else is sqlglot's to decide.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from schemac.pg.sqllex import LexError, tokens
@@ -63,6 +64,13 @@ returning revoke rlike rollback savepoint select set show struct table tablesamp
 unpivot update use using vacuum values variadic when where with xor
 """.split())
 
+# The names some form reads (surely_read) that sqlglot does not read there as a column but as a value (NULL) or a call
+# without parentheses (CURRENT_USER): tests/test_loaded.py reads every keyword in every form and finds exactly these.
+NOT_COLUMNS = frozenset("""
+current_catalog current_date current_role current_schema current_time current_timestamp current_user localtime
+localtimestamp null session_user system_user user
+""".split())
+
 _NAME = re.compile(r"[a-z_][a-z0-9_]*|\"[^\"\\]+\"")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _STRING = re.compile(r"'(?:[^'\\]|'')*'")
@@ -70,13 +78,42 @@ _STRING = re.compile(r"'(?:[^'\\]|'')*'")
 
 def surely_read(text: str) -> bool:
     """True when sqlglot reads `text` as one expression (never kept verbatim, never refused)."""
+    return _form(text) is not None
+
+
+def form_reading(text: str) -> Optional[tuple[frozenset[str], Optional[str]]]:
+    """pg.expressions' answers for `text` where it is of a recorded form whose name sqlglot reads as a column (not one
+    of NOT_COLUMNS): the columns referenced_columns finds, and plain_column's (the name of the form `I`); None for
+    any other text."""
+    found = _form(text)
+    if found is None or found[1] in NOT_COLUMNS:
+        return None
+    form, _, columns = found
+    return columns, next(iter(columns)) if form == "I" else None
+
+
+@lru_cache(maxsize=8192)  # (the loader asks several questions of each text, and a schema repeats its defaults)
+def _form(text: str) -> Optional[tuple[str, Optional[str], frozenset[str]]]:
+    """The form of `text` (one of FORMS), its name as written (None where the form has none) and the column that
+    name is (unquoted, or the text between the quotes); None when `text` is of no recorded form."""
     if "--" in text or "/*" in text:
-        return False
+        return None
     try:
-        parts = [_placeholder(t.kind, t.text) for t in tokens(text)]
+        found = tokens(text)
     except LexError:
-        return False
-    return None not in parts and " ".join(parts) in FORMS  # type: ignore[arg-type]
+        return None
+    parts, name = [], None
+    for t in found:
+        part = _placeholder(t.kind, t.text)
+        if part is None:
+            return None
+        if part == "I":
+            name = t.text
+        parts.append(part)
+    form = " ".join(parts)
+    if form not in FORMS:
+        return None
+    return form, name, frozenset(() if name is None else (name[1:-1] if name[0] == '"' else name,))
 
 
 def _placeholder(kind: str, text: str) -> Optional[str]:

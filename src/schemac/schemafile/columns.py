@@ -7,7 +7,7 @@ from schemac.model.frozen import replace
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from schemac.model import Column, Identity, NotNull, Sequence, SequenceOptions
-from schemac.pg.expressions import checked_columns
+from schemac.pg.loaded import checked_columns
 from schemac.pg.names import make_object_name, regclass_literal
 from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.pg.sequences import serial_base, without_defaults

@@ -6,7 +6,7 @@ from __future__ import annotations
 from yaml.nodes import Node, ScalarNode
 
 from schemac.model import FK_ACTIONS, Check, ForeignKey
-from schemac.pg.expressions import checked_columns
+from schemac.pg.loaded import checked_columns
 from schemac.schemafile.fields import FieldReader
 
 CHECK_KEYS = {"expression": True, "not_valid": False, "no_inherit": False, "enforced": False, "comment": False}

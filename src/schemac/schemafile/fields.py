@@ -15,6 +15,7 @@ from yaml.nodes import Node
 from schemac.errors import SchemaFileError
 from schemac.model import SequenceOptions
 from schemac.model.collnames import from_yaml, ref_parts
+from schemac.pg.loaded import ExpressionError, check_expression, checked_columns, is_verbatim
 from schemac.pg.names import plain_parts, reference_part, reference_parts, split_reference
 from schemac.pg.verbatim import WARNING as VERBATIM_WARNING, refused_as_error
 from schemac.pg.names import MAX_IDENTIFIER_BYTES
@@ -77,11 +78,9 @@ class FieldReader:
         self._names.add(name)
         return name
 
-    # pg.expressions and pg.policies (sqlglot) are imported at the first expression read: the writer imports the
-    # modules of this reader (its specs sit beside their reading), and `inspect` imports no sqlglot (pg.readable).
+    # pg.loaded answers pg.readable's forms without sqlglot (the writer imports the modules of this reader: its specs
+    # sit beside their reading; `inspect` imports no sqlglot); pg.policies (sqlglot) at the first condition read.
     def expression(self, node: Node, what: str) -> str:
-        from schemac.pg.expressions import check_expression, is_verbatim
-
         return self._checked(node, what, check_expression, is_verbatim)
 
     def condition(self, node: Node, what: str) -> str:
@@ -93,14 +92,9 @@ class FieldReader:
 
     @staticmethod
     def checked_columns(text: str) -> set[str]:
-        """pg.expressions.checked_columns, imported as `expression` imports it."""
-        from schemac.pg.expressions import checked_columns
-
         return checked_columns(text)
 
     def _checked(self, node: Node, what: str, check: Callable[[str], object], kept_as_written: Callable[[str], bool]) -> str:
-        from schemac.pg.expressions import ExpressionError
-
         text = self.w.text(node, what).strip()
         try:
             check(text)

@@ -11,7 +11,7 @@ from yaml.nodes import Node
 
 from schemac.model import Function
 from schemac.model.functions import default_cost
-from schemac.pg.expressions import ExpressionError, is_verbatim, parse_expression, referenced_columns
+from schemac.pg.loaded import ExpressionError, check_expression, is_verbatim, referenced_columns
 from schemac.pg.routines import implied_result, parse_arguments, result_type
 from schemac.pg.settings import config_entry
 from schemac.pg.types import TypeSyntaxError
@@ -76,7 +76,7 @@ class FunctionReader(FieldReader):
                 for a in arguments:
                     if a.default is not None:
                         try:
-                            parse_expression(a.default)
+                            check_expression(a.default)
                         except ExpressionError as e:
                             raise self.fail(at, f"default {a.default!r} in arguments of {what} {e}") from None
                         if is_verbatim(a.default):

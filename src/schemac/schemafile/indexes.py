@@ -9,6 +9,7 @@ from yaml.nodes import Node, ScalarNode
 
 from schemac.errors import SchemaFileError
 from schemac.model import Index, IndexElement, Table
+from schemac.pg.loaded import plain_column
 from schemac.pg.opclasses import without_default
 from schemac.schemafile.fields import MAX_INDEX_COLUMNS, plain_reference
 from schemac.schemafile.column_settings import statistics_target
@@ -85,8 +86,6 @@ class IndexReader(StorageReader):
             expression = self.expression(ef["expression"][1], f"expression of {what}")
             for col in sorted(self.checked_columns(expression)):
                 known(col, ef["expression"][1], what)
-            from schemac.pg.expressions import plain_column  # (imported by self.expression)
-
             if plain_column(expression) is not None:  # `(id)`: the column, as Postgres keeps it
                 column, expression = plain_column(expression), None
         order = self.choice(ef, "order", ("asc", "desc"), what) or "asc"

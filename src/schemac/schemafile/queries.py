@@ -10,13 +10,9 @@ from __future__ import annotations
 
 from typing import Optional
 
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import SqlglotError
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from schemac.model import Distribution, Query, QueryParam, Table
-from schemac.pg.dialect import DIALECT
 from schemac.schemafile.fields import FieldReader
 
 QUERY_KEYS = {"sql": True, "params": False, "uses": False, "no_seq_scan_over": False, "p95_ms": False,
@@ -27,7 +23,6 @@ MAX_ROWS = 1_000_000_000
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _NULL = "tag:yaml.org,2002:null"
-_WRITES = (exp.Insert, exp.Update, exp.Delete, exp.Merge)
 
 
 class QueryReader(FieldReader):
@@ -60,6 +55,12 @@ class QueryReader(FieldReader):
         f = self.w.fields(node, what, QUERY_KEYS)
         sql_node = f["sql"][1]
         text = self.w.string(sql_node, f"sql of {what}").strip().rstrip(";").strip()
+        import sqlglot  # (at the first query: a schema without queries loads without sqlglot)
+        from sqlglot import exp
+        from sqlglot.errors import SqlglotError
+
+        from schemac.pg.dialect import DIALECT
+
         try:
             parsed = sqlglot.parse(text, read=DIALECT)
         except SqlglotError as e:
@@ -95,7 +96,7 @@ class QueryReader(FieldReader):
                 raise self.fail(f[key][0], f"{what}: a latency budget is at a stated size: give rows: too")
         return Query(name, text, params, tuple(used), uses, self.count(f, "no_seq_scan_over", what, 0), p95, rows,
                      table.qualified_name if table is not None else None,
-                     any(isinstance(n, _WRITES) for n in tree.walk()), p50, self.w.src(key_node))
+                     any(isinstance(n, (exp.Insert, exp.Update, exp.Delete, exp.Merge)) for n in tree.walk()), p50, self.w.src(key_node))
 
     def param(self, node: Node, what: str, table: Optional[Table], tables: dict) -> QueryParam:
         if isinstance(node, MappingNode):

@@ -9,7 +9,7 @@ from yaml.nodes import Node
 
 from schemac.errors import SchemaFileError
 from schemac.model import Check, Column, ForeignKey, Index, Partitioning, PartitionOf, PrimaryKey, Source, Table, Unique
-from schemac.pg.expressions import ExpressionError, checked_columns, parse_partition_bound, parse_partition_key, referenced_columns
+from schemac.pg.loaded import ExpressionError, checked_columns, parse_partition_bound, parse_partition_key, referenced_columns
 from schemac.pg.names import make_object_name
 from schemac.schemafile.columns import SERIAL_DEFAULT, serial_column, with_fields
 from schemac.schemafile.storage import StorageReader

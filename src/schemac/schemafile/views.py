@@ -11,7 +11,7 @@ from yaml.nodes import Node, ScalarNode
 from schemac.model import View, ViewColumn
 from schemac.pg.column_storage import STORAGES
 from schemac.pg.reloptions import pg_boolean
-from schemac.pg.expressions import ExpressionError, check_expression, is_verbatim
+from schemac.pg.loaded import ExpressionError, check_expression, is_verbatim
 from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.pg.views import QueryError, view_query
 from schemac.schemafile.column_settings import statistics_target
