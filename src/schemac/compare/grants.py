@@ -13,7 +13,7 @@ from typing import Optional, Union
 
 from schemac.compare.changes import Change
 from schemac.compare.foreign_servers import made_again
-from schemac.compare.identities import IdentitySequence, identity_sequences
+from schemac.compare.identities import IdentitySequence, identity_sequences, owned_sequence
 from schemac.model import (DEFAULT_PRIVILEGE_KINDS, Aggregate, CompositeType, Constructor, DefaultPrivileges, Domain, Enum,
                            ForeignServer, Function, Multirange, Namespace, Privilege, RangeType, Schema, Sequence, Source, Table, View)
 from schemac.model.grants import ALL, NOTHING, PUBLIC, PUBLIC_SCHEMA_DEFAULT, owner_holds_defaults
@@ -79,6 +79,20 @@ class Holding:
         if isinstance(o, Constructor):  # made with its range type (the grant option's key sorts first: its own)
             return {("constructor", o.schema, o.name, o.arguments), ("type", o.schema, o.range)}
         return {("function", o.schema, o.name, o.identity)}
+
+    @property
+    def owner(self) -> Optional[str]:
+        """The object's owner where schema.yaml pins it (an identity's sequence: its table's)."""
+        o = self.obj
+        return o.table_owner if isinstance(o, IdentitySequence) else o.owner
+
+    def owned_keys(self) -> set[tuple]:
+        """The key its owner change makes, which a statement on the owner's own list follows (an identity's
+        sequence changes owner with its table: ALTER TABLE ... OWNER TO)."""
+        o = self.obj
+        if isinstance(o, IdentitySequence):
+            return {("owned by", "table", o.schema, o.table)}
+        return {("owned by", *key) for key in self.keys() if key[0] != "column"}
 
     def options(self, roles) -> set[tuple]:
         """Graph keys for `roles`' grant options on the object."""
@@ -181,9 +195,13 @@ def object_changes(old: Optional[Secured], new: Secured, maybe: tuple[Privilege,
         out.append(Change("set_owner", schema, table, _name(new), Holding(old or new, was_owner or ""),
                           Holding(new, new.owner, (), new.source), new if isinstance(new, Table) else None, cause))
     owner = new.owner or was_owner
+    if isinstance(new, IdentitySequence):  # its table's owner's (and the table's owner change moves its entries)
+        was_owner = old.table_owner if isinstance(old, IdentitySequence) else None
+        owner = new.table_owner or was_owner
     kind = privileges_kind(new)
     created = _CREATED_WITH.get(kind_of(new), ())
-    if old is not None and new.owner is not None:  # ALTER ... OWNER TO hands the old owner's entries on
+    if old is not None and owner is not None and (new.owner is not None or isinstance(new, IdentitySequence)):
+        # ALTER ... OWNER TO hands the old owner's entries on
         old = replace(old, grants=_as_owned_by(old.grants, was_owner, owner))  # type: ignore[arg-type, type-var]
     before = _held(old, owner, kind, created)
     could = _held(old, owner, kind, created + _others(maybe, owner)) if old is None and maybe else before
@@ -233,8 +251,9 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
             old = was.get(column)
             out += object_changes(old, s if old is None else replace(s, name=old.name), defaulted(current, s))
     cur_seq = {(s.schema, s.name): s for s in current.sequences}
-    for s in desired.sequences:
-        out += object_changes(cur_seq.get((s.schema, s.name)), s, defaulted(current, s))
+    for s in desired.sequences:  # one a column owns: its table's owner's (ALTER TABLE ... OWNER TO moves it)
+        out += object_changes(owned_sequence(cur_seq.get((s.schema, s.name)), cur_tables), owned_sequence(s, des_tables),
+                              defaulted(current, s))
     cur_fn = {(f.schema, f.name, f.identity): f for f in (*current.functions, *current.aggregates)}
     for f in (*desired.functions, *desired.aggregates):
         out += object_changes(cur_fn.get((f.schema, f.name, f.identity)), f, defaulted(current, f))
