@@ -136,6 +136,8 @@ def deps(c: Change) -> Deps:
         if k != "set_owner":  # a grant by another role than the owner: after what it needs, before that is revoked
             new_refs |= new.grantor_keys()  # type: ignore[union-attr]
             old_refs |= old.grantor_keys()  # type: ignore[union-attr]
+            if k == "revoke" and c.cause is None:  # a column's privilege: before the column goes (DROP, RENAME)
+                old_refs |= {key for key in old.keys() if key[0] == "column"}  # type: ignore[union-attr]
             makes |= new.given_keys()  # type: ignore[union-attr]
             removes |= old.given_keys() - new.given_keys()  # type: ignore[union-attr]
     elif k in ("attach_partition", "detach_partition", "alter_partitioning", "set_logging",
