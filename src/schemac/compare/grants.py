@@ -13,7 +13,7 @@ from typing import Optional, Union
 
 from schemac.compare.changes import Change
 from schemac.compare.foreign_servers import made_again
-from schemac.compare.identities import IdentitySequence, identity_sequences
+from schemac.compare.identities import IdentitySequence, identity_sequences, owned_sequence
 from schemac.model import (DEFAULT_PRIVILEGE_KINDS, Aggregate, CompositeType, Constructor, DefaultPrivileges, Domain, Enum,
                            ForeignServer, Function, Multirange, Namespace, Privilege, RangeType, Schema, Sequence, Source, Table, View)
 from schemac.model.grants import ALL, NOTHING, PUBLIC, PUBLIC_SCHEMA_DEFAULT, owner_holds_defaults
@@ -80,6 +80,20 @@ class Holding:
             return {("constructor", o.schema, o.name, o.arguments), ("type", o.schema, o.range)}
         return {("function", o.schema, o.name, o.identity)}
 
+    @property
+    def owner(self) -> Optional[str]:
+        """The object's owner where schema.yaml pins it (an identity's sequence: its table's)."""
+        o = self.obj
+        return o.table_owner if isinstance(o, IdentitySequence) else o.owner
+
+    def owned_keys(self) -> set[tuple]:
+        """The key its owner change makes, which a statement on the owner's own list follows (an identity's
+        sequence changes owner with its table: ALTER TABLE ... OWNER TO)."""
+        o = self.obj
+        if isinstance(o, IdentitySequence):
+            return {("owned by", "table", o.schema, o.table)}
+        return {("owned by", *key) for key in self.keys() if key[0] != "column"}
+
     def options(self, roles) -> set[tuple]:
         """Graph keys for `roles`' grant options on the object."""
         whole = sorted(k for k in self.keys() if k[0] != "column")
@@ -127,10 +141,24 @@ def _held(obj: Optional[Secured], owner: Optional[str], kind: str, created_as: t
 
 
 def _as_owned_by(grants: tuple[Privilege, ...], was: Optional[str], owner: Optional[str]) -> tuple[Privilege, ...]:
-    """An access list as ALTER ... OWNER TO leaves it: the old owner's entries become the new owner's."""
+    """An access list as ALTER ... OWNER TO leaves it (aclnewowner): the old owner's entries become the new
+    owner's, merged with those the new owner held already (a grantee made owner keeps what it was granted:
+    where the old owner held its defaults, so does the new one); what the new owner had granted is now the
+    owner's grant (grantor None)."""
     if was is None or owner is None or was == owner:
         return grants
-    return tuple(replace(p, grantee=owner) if p.grantee == was else p for p in grants if p.grantee != owner)
+    defaults = not any(p.grantee == was for p in grants)
+    out: dict[tuple, Privilege] = {}
+    for p in grants:
+        if p.grantee == owner and defaults or p.grantee in (was, owner) and p.privilege == NOTHING:
+            continue
+        if p.grantee == was or p.grantor == owner:
+            p = replace(p, grantee=owner if p.grantee == was else p.grantee,
+                        grantor=None if p.grantor == owner else p.grantor)
+        key = (p.grantee, p.key)
+        out[key] = replace(p, grantable=p.grantable or out[key].grantable) if key in out else p
+    held = tuple(out.values())
+    return held if defaults or any(p.grantee == owner for p in held) else held + (Privilege(owner, NOTHING),)
 
 
 def to_revoke(held: tuple[Privilege, ...], kept: tuple[Privilege, ...]) -> list[Privilege]:
@@ -183,9 +211,13 @@ def object_changes(old: Optional[Secured], new: Secured, maybe: tuple[Privilege,
         out.append(Change("set_owner", schema, table, _name(new), Holding(old or new, was_owner or ""),
                           Holding(new, new.owner, (), new.source), new if isinstance(new, Table) else None, cause))
     owner = new.owner or was_owner
+    if isinstance(new, IdentitySequence):  # its table's owner's (and the table's owner change moves its entries)
+        was_owner = old.table_owner if isinstance(old, IdentitySequence) else None
+        owner = new.table_owner or was_owner
     kind = privileges_kind(new)
     created = _CREATED_WITH.get(kind_of(new), ())
-    if old is not None and new.owner is not None:  # ALTER ... OWNER TO hands the old owner's entries on
+    if old is not None and owner is not None and (new.owner is not None or isinstance(new, IdentitySequence)):
+        # ALTER ... OWNER TO hands the old owner's entries on
         old = replace(old, grants=_as_owned_by(old.grants, was_owner, owner))  # type: ignore[arg-type, type-var]
     before = _held(old, owner, kind, created)
     could = _held(old, owner, kind, created + _others(maybe, owner)) if old is None and maybe else before
@@ -235,8 +267,9 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
             old = was.get(column)
             out += object_changes(old, s if old is None else replace(s, name=old.name), defaulted(current, s))
     cur_seq = {(s.schema, s.name): s for s in current.sequences}
-    for s in desired.sequences:
-        out += object_changes(cur_seq.get((s.schema, s.name)), s, defaulted(current, s))
+    for s in desired.sequences:  # one a column owns: its table's owner's (ALTER TABLE ... OWNER TO moves it)
+        out += object_changes(owned_sequence(cur_seq.get((s.schema, s.name)), cur_tables), owned_sequence(s, des_tables),
+                              defaulted(current, s))
     cur_fn = {(f.schema, f.name, f.identity): f for f in (*current.functions, *current.aggregates)}
     for f in (*desired.functions, *desired.aggregates):
         out += object_changes(cur_fn.get((f.schema, f.name, f.identity)), f, defaulted(current, f))

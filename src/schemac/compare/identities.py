@@ -18,8 +18,12 @@ from schemac.pg.names import make_object_name
 
 @frozen
 class IdentitySequence(Sequence):
+    """`owner` stays None (the sequence follows its table's owner: ALTER SEQUENCE ... OWNER TO is refused);
+    `table_owner`, the table's pinned owner, is whose own list `its_owner: []` is (REVOKE ALL ... FROM it)."""
+
     table: str = ""
     column: str = ""
+    table_owner: Optional[str] = None
 
 
 def identity_sequences(table: Optional[Table]) -> dict[str, IdentitySequence]:
@@ -28,8 +32,22 @@ def identity_sequences(table: Optional[Table]) -> dict[str, IdentitySequence]:
         return {}
     return {c.name: IdentitySequence(name=c.identity.sequence_name or identity_sequence_name(table.name, c.name),
                                      schema=table.schema, grants=c.identity.grants, source=c.source, table=table.name,
-                                     column=c.name, comment=c.identity.comment)
+                                     column=c.name, comment=c.identity.comment,
+                                     table_owner=table.owner)
             for c in table.columns if c.identity is not None}
+
+
+def owned_sequence(s: Optional[Sequence], tables: dict) -> Optional[Sequence]:
+    """A sequence a column owns (a serial column's), where schema.yaml leaves its owner to its table: as an
+    identity's sequence, whose owner's own list is its table's owner's (`its_owner: []`), else `s` itself."""
+    if s is None or s.owned_by is None or s.owner is not None:
+        return s
+    table, _, column = s.owned_by.rpartition(".")
+    t = tables.get((s.schema, table))
+    if t is None or t.owner is None:
+        return s
+    return IdentitySequence(name=s.name, schema=s.schema, options=s.options, owned_by=s.owned_by, comment=s.comment,
+                            source=s.source, grants=s.grants, table=table, column=column, table_owner=t.owner)
 
 
 def identity_comment_changes(cur_tables: dict, des_tables: dict, changes: list[Change]) -> list[Change]:

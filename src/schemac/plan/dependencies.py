@@ -126,16 +126,18 @@ def deps(c: Change) -> Deps:
     elif k in ("grant", "revoke", "set_owner"):  # on the object (and columns) as they are once made
         new_refs |= new.keys()  # type: ignore[union-attr]
         # the owner's own privileges once it owns the object (ALTER ... OWNER TO hands the old owner's on)
-        owned = {("owned by", *key) for key in new.keys() if key[0] != "column"}  # type: ignore[union-attr]
+        owned = new.owned_keys()  # type: ignore[union-attr]
         if k == "set_owner":
             makes |= owned
-        elif new.grantee == new.obj.owner:  # type: ignore[union-attr]
+        elif new.grantee == new.owner:  # type: ignore[union-attr]
             new_refs |= owned
         if new.on == "default privileges":  # after every CREATE: compare.grants.defaulted  # type: ignore[union-attr]
             new_refs.add(_CREATED)
         if k != "set_owner":  # a grant by another role than the owner: after what it needs, before that is revoked
             new_refs |= new.grantor_keys()  # type: ignore[union-attr]
             old_refs |= old.grantor_keys()  # type: ignore[union-attr]
+            if k == "revoke" and c.cause is None:  # a column's privilege: before the column goes (DROP, RENAME)
+                old_refs |= {key for key in old.keys() if key[0] == "column"}  # type: ignore[union-attr]
             makes |= new.given_keys()  # type: ignore[union-attr]
             removes |= old.given_keys() - new.given_keys()  # type: ignore[union-attr]
     elif k in ("attach_partition", "detach_partition", "alter_partitioning", "set_logging",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from schemac.model.frozen import replace
 
+from typing import Optional
+
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from schemac.model import Column, Identity, NotNull, Sequence, SequenceOptions
@@ -38,7 +40,7 @@ class ColumnReader(ColumnSettingsReader):
         self._columns: dict[tuple, tuple[int, Column, bool, bool]] = {}
         self.serial_sequences: list[Sequence] = []  # the sequences of serial columns (serial_column), in order
 
-    def column(self, name: str, key_node: Node, node: Node, table_what: str):
+    def column(self, name: str, key_node: Node, node: Node, table_what: str, owner: Optional[str] = None):
         key = _column_key(key_node, node)
         if key is not None:
             known = self._columns.get(key)
@@ -46,12 +48,12 @@ class ColumnReader(ColumnSettingsReader):
                 self.w._budget -= known[0]
                 return with_fields(known[1], source=self.w.src(key_node)), known[2], known[3], None
         budget, warned = self.w._budget, len(self.warnings)
-        column, is_pk, is_unique, check = self._column(key_node, node, table_what)
+        column, is_pk, is_unique, check = self._column(key_node, node, table_what, owner)  # (cached: no grants)
         if key is not None and check is None and len(self.warnings) == warned:  # (a warning is given at each line)
             self._columns[key] = (budget - self.w._budget, column, is_pk, is_unique)
         return column, is_pk, is_unique, check
 
-    def _column(self, key_node: Node, node: Node, table_what: str):
+    def _column(self, key_node: Node, node: Node, table_what: str, owner: Optional[str] = None):
         name = self.identifier(key_node, "column name")
         what = f"column '{name}' of {table_what}"
         if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:str":
@@ -89,7 +91,7 @@ class ColumnReader(ColumnSettingsReader):
             raise self.fail(fields["nullable"][0], f"{what} is in the primary key, so it cannot be nullable")
         comment = self.w.string(fields["comment"][1], f"comment of {what}") if "comment" in fields else None
         renamed_from = self.renamed_from(fields, what, name)
-        identity = self.identity(fields["identity"][1], what) if "identity" in fields else None
+        identity = self.identity(fields["identity"][1], what, owner) if "identity" in fields else None
         if identity is not None:  # options spelled as Postgres's defaults read as the catalog gives them
             identity = replace(identity, options=without_defaults(identity.options, type_))
         generated, virtual = None, False
@@ -141,7 +143,7 @@ class ColumnReader(ColumnSettingsReader):
                                                "validated: not_null cannot be not_valid")
         return None if nn == NotNull() else nn
 
-    def identity(self, node: Node, what: str) -> Identity:
+    def identity(self, node: Node, what: str, owner: Optional[str] = None) -> Identity:
         if isinstance(node, ScalarNode):
             kind = _identity_kind(self.w.string(node, f"identity of {what}"))
             if kind not in ("always", "by_default"):
@@ -152,7 +154,8 @@ class ColumnReader(ColumnSettingsReader):
         kind = _identity_kind(self.w.string(f["generated"][1], f"identity generated of {what}"))
         if kind not in ("always", "by_default"):
             raise self.fail(f["generated"][1], f"identity generated of {what} must be always or by_default")
-        grants = self.grants(f, f"identity of {what}", "sequence") if "grants" in f else ()  # type: ignore[attr-defined]
+        # its owner is the table's (`its_owner: []` is the owner's own list, REVOKE ALL ... FROM it)
+        grants = self.grants(f, f"identity of {what}", "sequence", owner=owner) if "grants" in f else ()  # type: ignore[attr-defined]
         name = self.identifier(f["sequence_name"][1], f"sequence_name of {what}") if "sequence_name" in f else None  # type: ignore[attr-defined]
         return Identity(kind == "always", self.sequence_options(f, f"identity of {what}"), grants, name,
                         self.opt_string(f, "comment", f"identity of {what}"))  # type: ignore[attr-defined]

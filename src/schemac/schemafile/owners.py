@@ -47,6 +47,9 @@ def owners_to_write(schema: Schema, role: Optional[str]) -> Schema:
                              and any(p.grantee == d.role for p in d.grants)) for on in set(_DEFAULTED.values())}
     changes: dict[str, tuple] = {field: tuple(_cleared(o, role, reduced.get(_DEFAULTED.get(field, ""), frozenset()))
                                               for o in getattr(schema, field)) for field in _OWNED}
+    # a table whose sequences' grants (an identity's, a serial's) name its owner's own: its owner is theirs
+    kept = _naming_their_owner(schema)
+    changes["tables"] = tuple(t if (t.schema, t.name) in kept else c for t, c in zip(schema.tables, changes["tables"]))
     for field in ("tables", "views"):  # a table's extended statistics, and a materialized view's
         changes[field] = tuple(replace(t, statistics=tuple(_cleared(s, role) for s in t.statistics))
                                if any(s.owner == role for s in t.statistics) else t for t in changes[field])
@@ -55,3 +58,12 @@ def owners_to_write(schema: Schema, role: Optional[str]) -> Schema:
     changes["namespace_access"] = tuple(_cleared(n, PUBLIC_SCHEMA_OWNER if n.name == "public" else role, reduced["schemas"])
                                         for n in schema.namespace_access)
     return replace(schema, **changes)
+
+
+def _naming_their_owner(schema: Schema) -> set[tuple[str, str]]:
+    """The tables whose owner the grants of a sequence of theirs name (REVOKE ALL ON SEQUENCE t_id_seq FROM its
+    owner): the sequence follows its table's owner, which schema.yaml must pin for `its_owner: []` to be its own."""
+    out = {(s.schema, s.owned_by.rpartition(".")[0]) for s in schema.sequences
+           if s.owned_by is not None and s.owner is not None and any(p.grantee == s.owner for p in s.grants)}
+    return out | {(t.schema, t.name) for t in schema.tables if t.owner is not None and any(
+        p.grantee == t.owner for c in t.columns if c.identity is not None for p in c.identity.grants)}

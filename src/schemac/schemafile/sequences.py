@@ -36,6 +36,8 @@ class SequenceReader(GrantReader):
                                                       f"in schema {schema}, not {owned_by!r}")
             out.append(Sequence(name, schema, without_defaults(self.sequence_options(f, what), "bigint"), owned_by,
                                 self.opt_string(f, "comment", what), self.w.src(key),
-                                self.grants(f, what, "sequence"), self.owner(f, what),
+                                # a sequence a column owns: its table's owner's own list (`its_owner: []`)
+                                self.grants(f, what, "sequence", owner=table.owner if owned_by and "owner" not in f
+                                            else None), self.owner(f, what),
                                 self.moved_from(f, what, schema, name), self.opt_bool(f, "unlogged", what)))
         return out

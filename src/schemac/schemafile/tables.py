@@ -64,9 +64,10 @@ class TableReader(StorageReader, ReplicaIdentityReader):
             raise self.fail(f["of"][1], f"{what}: a partition or a table with inherits cannot be a typed table (of:)")
         if "columns" not in f and partition_of is None and not inherits:
             raise self.fail(node, f"{what} needs the key 'columns'")
+        owner = self.role(f["owner"][1], f"owner of {what}") if "owner" in f else None  # type: ignore[attr-defined]
         for col_name, col_key, col_node in (self.w.mapping(f["columns"][1], f"columns of {what}") if "columns" in f
                                             else ()):
-            column, is_pk, is_unique, check = self.column(col_name, col_key, col_node, what)
+            column, is_pk, is_unique, check = self.column(col_name, col_key, col_node, what, owner)
             if column.default == SERIAL_DEFAULT:
                 column, sequence = serial_column(column, schema, name)
                 self.serial_sequences.append(sequence)  # type: ignore[attr-defined]
