@@ -14,6 +14,7 @@ from typing import Optional, Union
 from schemac.compare.changes import Change
 from schemac.compare.foreign_servers import made_again
 from schemac.compare.identities import IdentitySequence, identity_sequences, owned_sequence
+from schemac.compare.owner_acl import as_owned_by
 from schemac.model import (DEFAULT_PRIVILEGE_KINDS, Aggregate, CompositeType, Constructor, DefaultPrivileges, Domain, Enum,
                            ForeignServer, Function, Multirange, Namespace, Privilege, RangeType, Schema, Sequence, Source, Table, View)
 from schemac.model.grants import ALL, NOTHING, PUBLIC, PUBLIC_SCHEMA_DEFAULT, owner_holds_defaults
@@ -140,27 +141,6 @@ def _held(obj: Optional[Secured], owner: Optional[str], kind: str, created_as: t
     return {g: tuple(ps) for g, ps in out.items() if ps or g == owner}
 
 
-def _as_owned_by(grants: tuple[Privilege, ...], was: Optional[str], owner: Optional[str]) -> tuple[Privilege, ...]:
-    """An access list as ALTER ... OWNER TO leaves it (aclnewowner): the old owner's entries become the new
-    owner's, merged with those the new owner held already (a grantee made owner keeps what it was granted:
-    where the old owner held its defaults, so does the new one); what the new owner had granted is now the
-    owner's grant (grantor None)."""
-    if was is None or owner is None or was == owner:
-        return grants
-    defaults = not any(p.grantee == was for p in grants)
-    out: dict[tuple, Privilege] = {}
-    for p in grants:
-        if p.grantee == owner and defaults or p.grantee in (was, owner) and p.privilege == NOTHING:
-            continue
-        if p.grantee == was or p.grantor == owner:
-            p = replace(p, grantee=owner if p.grantee == was else p.grantee,
-                        grantor=None if p.grantor == owner else p.grantor)
-        key = (p.grantee, p.key)
-        out[key] = replace(p, grantable=p.grantable or out[key].grantable) if key in out else p
-    held = tuple(out.values())
-    return held if defaults or any(p.grantee == owner for p in held) else held + (Privilege(owner, NOTHING),)
-
-
 def to_revoke(held: tuple[Privilege, ...], kept: tuple[Privilege, ...]) -> list[Privilege]:
     """The entries of `held` that `kept` lacks, or holds without the grant option `held` has: what REVOKE
     takes away (given the new list first and the old one second: what GRANT adds)."""
@@ -218,7 +198,7 @@ def object_changes(old: Optional[Secured], new: Secured, maybe: tuple[Privilege,
     created = _CREATED_WITH.get(kind_of(new), ())
     if old is not None and owner is not None and (new.owner is not None or isinstance(new, IdentitySequence)):
         # ALTER ... OWNER TO hands the old owner's entries on
-        old = replace(old, grants=_as_owned_by(old.grants, was_owner, owner))  # type: ignore[arg-type, type-var]
+        old = replace(old, grants=as_owned_by(old.grants, was_owner, owner))  # type: ignore[arg-type, type-var]
     before = _held(old, owner, kind, created)
     could = _held(old, owner, kind, created + _others(maybe, owner)) if old is None and maybe else before
     after = _held(new, owner, kind)

@@ -29,6 +29,7 @@ from schemac.compare.changes import (AFTER_DETACH, AFTER_ONLY, BEFORE_PARENTS_CO
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.plan.stubs import STUB, STUBBED
 from schemac.plan.not_null_order import attach_needs, not_null_keys
+from schemac.plan.privilege_order import CREATED as _CREATED, privilege_deps
 from schemac.compare.defaults_below import DEFAULT_KEPT, parents_of
 from schemac.plan.keys import (Key, collation_keys, copy_keys, twins_before, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs, type_key,
                                expression_refs, own_keys, refs_of, table_members, table_refs)
@@ -37,7 +38,6 @@ from schemac.pg.types import type_name
 
 # Made by every change that creates an object default privileges reach: ALTER DEFAULT PRIVILEGES waits
 # for all of them, so the objects of a migration start with the default privileges already in force.
-_CREATED = ("created",)
 # Made by every CREATE EXTENSION, removed by every DROP EXTENSION: what a foreign server's wrapper may come from.
 # Two keys, not one: a key one change removes and another makes orders the removal first, and one key would have
 # held every CREATE EXTENSION back behind every DROP EXTENSION (and what that waits for: columns of the types the
@@ -124,22 +124,7 @@ def deps(c: Change) -> Deps:
         new_refs.add(("schema", new.schema))  # type: ignore[union-attr]
         old_refs.add(("schema", old.schema))  # type: ignore[union-attr]
     elif k in ("grant", "revoke", "set_owner"):  # on the object (and columns) as they are once made
-        new_refs |= new.keys()  # type: ignore[union-attr]
-        # the owner's own privileges once it owns the object (ALTER ... OWNER TO hands the old owner's on)
-        owned = new.owned_keys()  # type: ignore[union-attr]
-        if k == "set_owner":
-            makes |= owned
-        elif new.grantee == new.owner:  # type: ignore[union-attr]
-            new_refs |= owned
-        if new.on == "default privileges":  # after every CREATE: compare.grants.defaulted  # type: ignore[union-attr]
-            new_refs.add(_CREATED)
-        if k != "set_owner":  # a grant by another role than the owner: after what it needs, before that is revoked
-            new_refs |= new.grantor_keys()  # type: ignore[union-attr]
-            old_refs |= old.grantor_keys()  # type: ignore[union-attr]
-            if k == "revoke" and c.cause is None:  # a column's privilege: before the column goes (DROP, RENAME)
-                old_refs |= {key for key in old.keys() if key[0] == "column"}  # type: ignore[union-attr]
-            makes |= new.given_keys()  # type: ignore[union-attr]
-            removes |= old.given_keys() - new.given_keys()  # type: ignore[union-attr]
+        makes, removes, old_refs, new_refs = privilege_deps(c)
     elif k in ("attach_partition", "detach_partition", "alter_partitioning", "set_logging",
                "set_table_comment", "set_row_type_comment", "set_row_security", "set_table_parameters", "set_foreign_table_options",
                "alter_foreign_table", "remake_foreign_table"):

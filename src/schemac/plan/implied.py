@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from schemac.compare.changes import Change
 from schemac.model import Exclusion
-from schemac.plan.dependencies import _CREATED, Deps, deps
+from schemac.plan.dependencies import Deps, deps
+from schemac.plan.privilege_order import CREATED as _CREATED
 from schemac.plan.populate import refreshed_before
 
 

@@ -120,7 +120,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
         elif pk_columns:
             primary_key = PrimaryKey(tuple(c for c, _ in pk_columns), None, self.w.src(pk_columns[0][1]))
         if primary_key is not None:
-            columns = [c if c.name not in primary_key.columns else _not_null(c) for c in columns]
+            columns = [c if c.name not in primary_key.columns else with_fields(c, nullable=False) for c in columns]
         _check_not_nulls(columns, primary_key, "partition_by" in f, what)
 
         if "unique" in f:
@@ -360,10 +360,6 @@ def _check_not_nulls(columns: list[Column], pk: Optional[PrimaryKey], partitione
         if c.not_null.no_inherit and partitioned:
             raise SchemaFileError(f"column '{c.name}' of {what}: a partitioned table's NOT NULL cannot be "
                                   "no_inherit (Postgres refuses it: its partitions must have it)", c.source)
-
-
-def _not_null(column: Column) -> Column:
-    return with_fields(column, nullable=False)
 
 
 def _check_referenced_key(t: Table, fk: ForeignKey, ref: Table) -> None:

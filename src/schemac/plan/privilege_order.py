@@ -1,0 +1,35 @@
+"""Where a GRANT, REVOKE or ALTER ... OWNER TO goes in the plan's graph (plan.dependencies' four sets of one change):
+on the object as it is once made, the owner's own privileges after the owner change, a grantor's after what it needs."""
+
+from __future__ import annotations
+
+from schemac.compare.changes import Change
+from schemac.plan.keys import Key
+
+CREATED = ("created",)  # made by every CREATE of the plan: what default privileges change waits for
+
+
+def privilege_deps(c: Change) -> tuple[set[Key], set[Key], set[Key], set[Key]]:
+    """makes, removes, old_refs, new_refs of a grant, revoke or set_owner change."""
+    k, old, new = c.kind, c.old, c.new
+    makes: set[Key] = set()
+    removes: set[Key] = set()
+    old_refs: set[Key] = set()
+    new_refs: set[Key] = set()
+    new_refs |= new.keys()  # type: ignore[union-attr]
+    # the owner's own privileges once it owns the object (ALTER ... OWNER TO hands the old owner's on)
+    owned = new.owned_keys()  # type: ignore[union-attr]
+    if k == "set_owner":
+        makes |= owned
+    elif new.grantee == new.owner:  # type: ignore[union-attr]
+        new_refs |= owned
+    if new.on == "default privileges":  # after every CREATE: compare.grants.defaulted  # type: ignore[union-attr]
+        new_refs.add(CREATED)
+    if k != "set_owner":  # a grant by another role than the owner: after what it needs, before that is revoked
+        new_refs |= new.grantor_keys()  # type: ignore[union-attr]
+        old_refs |= old.grantor_keys()  # type: ignore[union-attr]
+        if k == "revoke" and c.cause is None:  # a column's privilege: before the column goes (DROP, RENAME)
+            old_refs |= {key for key in old.keys() if key[0] == "column"}  # type: ignore[union-attr]
+        makes |= new.given_keys()  # type: ignore[union-attr]
+        removes |= old.given_keys() - new.given_keys()  # type: ignore[union-attr]
+    return makes, removes, old_refs, new_refs
