@@ -294,6 +294,18 @@ def _generated(db_url: str, tmp_path, text: str):
     return project, generate(project.schema, project.out, dev_url=_admin(db_url))
 
 
+def _state(project: "Project") -> str:
+    """state.json's text as generate wrote it (what the views' definitions were recorded as)."""
+    return open(os.path.join(project.out, "state.json"), encoding="utf-8").read()
+
+
+def _deparsed(db_url: str, tmp_path, text: str) -> str:
+    """state.json's text of `text` generated with no notice: every view was built and deparsed."""
+    project, r = _generated(db_url, tmp_path, text)
+    assert r.status == "written" and r.notices == (), r.notices
+    return _state(project)
+
+
 def _notices(project: "Project", r, then: str, line: int = 4) -> tuple[str, ...]:
     """The notices of generate's result `r`, the first that view public.s (at `line`) could not be built, `then`
     why."""
@@ -342,9 +354,7 @@ def test_views_over_a_collation_the_build_server_cannot_create(db_url, tmp_path)
     text = ("collations:\n  ci: {provider: icu, locale: und-u-ks-level2, deterministic: false}\n"
             "tables:\n  t: {columns: {a: integer, b: {type: text, collation: ci}}}\n"
             "views:\n  s:\n    query: SELECT a, b FROM t WHERE b = 'x' ORDER BY b COLLATE ci\n")
-    project, r = _generated(db_url, tmp_path, text)
-    assert r.status == "written" and r.notices == (), r.notices
-    state = open(os.path.join(project.out, "state.json"), encoding="utf-8").read()
+    state = _deparsed(db_url, tmp_path, text)
     assert '"definition": "SELECT a,\\n    b\\n   FROM t\\n  WHERE b = \'x\'::text\\n  ORDER BY (b COLLATE ci)"' in state, state
 
 
@@ -355,9 +365,7 @@ def test_views_over_inherits_children_without_columns_of_their_own(db_url, tmp_p
     found with a real-world-style PostGIS schema's layer tables built on a --dev-url server with PostGIS)."""
     text = ("tables:\n  p: {columns: {id: integer, kind: text}}\n  c: {inherits: [p], checks: {c_pos: id > 0}}\n"
             "  d: {inherits: [p]}\nviews:\n  v:\n    query: SELECT id FROM c\n  w:\n    query: SELECT kind FROM d\n")
-    project, r = _generated(db_url, tmp_path, text)
-    assert r.status == "written" and r.notices == (), r.notices
-    state = open(os.path.join(project.out, "state.json"), encoding="utf-8").read()
+    state = _deparsed(db_url, tmp_path, text)
     assert '"definition": "SELECT id\\n   FROM c"' in state and '"definition": "SELECT kind\\n   FROM d"' in state, state
 
 
@@ -388,9 +396,7 @@ def test_a_view_calling_a_function_whose_argument_default_the_build_server_canno
     text = ("functions:\n  f:\n    arguments: 'a text, b text DEFAULT (xmlelement(name b))::text'\n    returns: text\n"
             "    language: sql\n    body: SELECT a || b\n"
             "views:\n  s:\n    query: SELECT f('x') AS v, f('x', 'y') AS w\n")
-    project, r = _generated(db_url, tmp_path, text)
-    assert r.status == "written" and r.notices == (), r.notices
-    state = open(os.path.join(project.out, "state.json"), encoding="utf-8").read()
+    state = _deparsed(db_url, tmp_path, text)
     assert '"definition": "SELECT f(\'x\'::text) AS v,\\n    f(\'x\'::text, \'y\'::text) AS w"' in state, state
 
 
@@ -438,7 +444,7 @@ def test_a_view_the_build_server_lacks_a_feature_for(db_url, tmp_path):
                            "functionality requires the server to be built with libxml support.); its query is "
                            "compared as written. Give --dev-url (or SCHEMAC_DEV_URL) a server built with it to have "
                            "PostgreSQL deparse the view"), notice
-    state = open(os.path.join(project.out, "state.json"), encoding="utf-8").read()
+    state = _state(project)
     assert '"definition": "SELECT a,\\n    x\\n   FROM tx"' in state, state
     assert '"definition": "SELECT a,\\n    d,\\n    e\\n   FROM td"' in state, state
 
