@@ -158,29 +158,32 @@ _DEFAULTED_BY = {**{kind: on for on, (kind, _) in DEFAULT_PRIVILEGE_KINDS.items(
                  "view": "tables", "materialized view": "tables", "procedure": "functions", "domain": "types"}
 
 
-def defaulted(current: Schema, obj: Secured) -> tuple[Privilege, ...]:
-    """What the default privileges `current` holds may grant `obj` when a migration creates it: those of
-    its owner when schema.yaml pins one, else of every role that has some (the role that will run the
-    migration is not known). The migration alters default privileges only after it created its objects
-    (plan.dependencies), so the current ones are the ones in force."""
+def defaulted(current: Schema, obj: Secured) -> tuple[tuple[Privilege, ...], tuple[Privilege, ...]]:
+    """What the default privileges `current` holds may grant `obj` when a migration creates it, and what of
+    Postgres's default list (_CREATED_WITH: PUBLIC's EXECUTE on a routine, USAGE on a type) those in every schema
+    may take from it: those of its owner when schema.yaml pins one, else of every role that has some (the role
+    that will run the migration is not known). The migration alters default privileges only after it created
+    its objects (plan.dependencies), so the current ones are the ones in force."""
     if not current.default_privileges:  # (most schemas: no kind_of for each of their objects)
-        return ()
-    on = _DEFAULTED_BY.get(kind_of(obj))
-    if on is None:
-        return ()
+        return (), ()
+    on, created = _DEFAULTED_BY.get(kind_of(obj)), _CREATED_WITH.get(kind_of(obj), ())
     schema = obj.name if isinstance(obj, Namespace) else obj.schema
     out: list[Privilege] = []
-    for d in current.default_privileges:
-        if d.on == on and (obj.owner is None or d.role == obj.owner) and (d.schema is None or d.schema == schema):
-            out += d.grants
-    return tuple(out)
+    taken: list[Privilege] = []
+    for d in (d for d in current.default_privileges if d.on == on and obj.owner in (None, d.role)):
+        out += d.grants if d.schema in (None, schema) else ()
+        held = {(g.grantee, g.privilege) for g in d.grants}
+        taken += [p for p in created if d.schema is None and (p.grantee, p.privilege) not in held]
+    return tuple(out), tuple(taken)
 
 
-def object_changes(old: Optional[Secured], new: Secured, maybe: tuple[Privilege, ...] = ()) -> list[Change]:
+def object_changes(old: Optional[Secured], new: Secured, maybe: tuple[Privilege, ...] = (),
+                   withheld: tuple[Privilege, ...] = ()) -> list[Change]:
     """grant / revoke per grantee whose privileges differ, and set_owner where schema.yaml pins another
     owner; `old` None: the object is created by this migration (it starts with Postgres's defaults, and
     perhaps `maybe`, what default privileges grant: revoked where schema.yaml lacks it, granted where it
-    has it as if it were not there: both are harmless when the default did not apply)."""
+    has it as if it were not there: both are harmless when the default did not apply; and `withheld`, what
+    they may take from Postgres's defaults: granted where schema.yaml has it)."""
     if old is not None and old.grants == new.grants and new.owner in (None, old.owner):
         return []  # the same access list and owner (most objects): nothing to compare entry by entry
     out: list[Change] = []
@@ -199,8 +202,8 @@ def object_changes(old: Optional[Secured], new: Secured, maybe: tuple[Privilege,
     if old is not None and owner is not None and (new.owner is not None or isinstance(new, IdentitySequence)):
         # ALTER ... OWNER TO hands the old owner's entries on
         old = replace(old, grants=as_owned_by(old.grants, was_owner, owner))  # type: ignore[arg-type, type-var]
-    before = _held(old, owner, kind, created)
-    could = _held(old, owner, kind, created + _others(maybe, owner)) if old is None and maybe else before
+    before = _held(old, owner, kind, tuple(p for p in created if p not in withheld))
+    could = _held(old, owner, kind, created + _others(maybe, owner)) if old is None and (maybe or withheld) else before
     after = _held(new, owner, kind)
     mine = tuple(p for p in maybe if p.grantee == owner and p.privilege != NOTHING)
     if old is None and owner is not None and any(p.grantee == owner for p in maybe):
@@ -236,7 +239,7 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
     (a type in `rebuilt_types`, set aside and created again, starts with Postgres's defaults)."""
     out: list[Change] = []
     for key, t in des_tables.items():
-        out += object_changes(cur_tables.get(key), t, defaulted(current, t))
+        out += object_changes(cur_tables.get(key), t, *defaulted(current, t))
         if t.partition_of is not None:
             continue  # a partition's identity is its root's sequence, compared there
         was_table = cur_tables.get(key)
@@ -245,19 +248,19 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
         was = identity_sequences(was_table)
         for column, s in identity_sequences(t).items():  # an existing sequence keeps its name (a table renamed)
             old = was.get(column)
-            out += object_changes(old, s if old is None else replace(s, name=old.name), defaulted(current, s))
+            out += object_changes(old, s if old is None else replace(s, name=old.name), *defaulted(current, s))
     cur_seq = {(s.schema, s.name): s for s in current.sequences}
     for s in desired.sequences:  # one a column owns: its table's owner's (ALTER TABLE ... OWNER TO moves it)
         out += object_changes(owned_sequence(cur_seq.get((s.schema, s.name)), cur_tables), owned_sequence(s, des_tables),
-                              defaulted(current, s))
+                              *defaulted(current, s))
     cur_fn = {(f.schema, f.name, f.identity): f for f in (*current.functions, *current.aggregates)}
     for f in (*desired.functions, *desired.aggregates):
-        out += object_changes(cur_fn.get((f.schema, f.name, f.identity)), f, defaulted(current, f))
+        out += object_changes(cur_fn.get((f.schema, f.name, f.identity)), f, *defaulted(current, f))
     for field in ("enums", "domains", "composite_types", "range_types"):
         cur_types = {(t.schema, t.name): t for t in getattr(current, field)}
         for t in getattr(desired, field):
             old_t = None if (t.schema, t.name) in rebuilt_types else cur_types.get((t.schema, t.name))
-            out += object_changes(old_t, t, defaulted(current, t))
+            out += object_changes(old_t, t, *defaulted(current, t))
             if isinstance(t, RangeType):
                 out += _range_part_changes(old_t, t, current)  # type: ignore[arg-type]
     out += _default_privilege_changes(current, desired)
@@ -266,7 +269,7 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
     declared = {n.name for n in desired.namespace_access}
     for ns in desired.namespaces:
         found = object_changes(namespace(current, ns) if ns in existing else None, namespace(desired, ns),
-                               defaulted(current, namespace(desired, ns)))
+                               *defaulted(current, namespace(desired, ns)))
         # A namespace whose grants schema.yaml does not declare: what it holds beyond Postgres's defaults is
         # drift, what it lacks is not (a public schema dropped and created again lacks PUBLIC's USAGE).
         out += found if ns in declared else [c for c in found if c.kind != "grant"]
@@ -295,12 +298,12 @@ def _range_part_changes(old: Optional[RangeType], new: RangeType, current: Schem
     for name, arguments in constructor_signatures(new):
         default = Constructor(name, arguments, new.schema, new.name, new.source, _CREATED_WITH["function"])
         made = want.get((name, arguments), default)
-        out += object_changes(None if old is None else had.get((name, arguments), default), made, defaulted(current, made))
+        out += object_changes(None if old is None else had.get((name, arguments), default), made, *defaulted(current, made))
     if new.multirange_grants or new.multirange_owner or new.owner or (old is not None and (old.multirange_grants or
                                                                                          old.multirange_owner)):
         made_m = _multirange(new)
         found = object_changes(None if old is None else _multirange(old), made_m,
-                               defaulted(current, made_m) if new.multirange_grants else ())
+                               defaulted(current, made_m)[0] if new.multirange_grants else ())
         # moved with its range (where the server does not move it): part of the range's owner change, not reported
         out += [replace(c, cause=c.cause or FOLLOWS_RANGE) if c.kind == "set_owner" and new.multirange_owner is None
                 else c for c in found]

@@ -47,7 +47,7 @@ def privileges_of_recreated(changes: list[Change], current: Schema) -> list[Chan
     out = [c for c in changes if not (c.kind in ("grant", "revoke", "set_owner") and held(c))]
     for made in again.values():
         out.extend(replace(c, cause=made.cause or FUNCTION_REBUILT)
-                   for c in object_changes(None, made.new, defaulted(current, made.new)))  # type: ignore[arg-type]
+                   for c in object_changes(None, made.new, *defaulted(current, made.new)))  # type: ignore[arg-type]
     return out
 
 
