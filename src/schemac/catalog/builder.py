@@ -15,6 +15,7 @@ from schemac.catalog.catalogrows import CatalogRows
 from schemac.catalog.grants import AccessLists, default_privileges, identity_sequences, member_grants, range_access, \
     with_identity_grants
 from schemac.catalog.outside import with_outside_functions
+from schemac.catalog.partition_identities import with_parents_identities
 from schemac.catalog.partition_indexes import own_constraints, own_indexes
 from schemac.catalog.policies import policies_by_table
 from schemac.catalog.rows import (NO_CONSTRAINTS, TRIGGER_ENABLED, IntrospectResult, TableConstraints, by_table,
@@ -156,7 +157,7 @@ class ModelBuilder:
                         policies=policies.get(row["table_oid"], ()), grants=acl.grants("class", row["table_oid"]),
                         owner=acl.owner("class", row["table_oid"]))
                  for row in rows["tables"]]
-        built = with_identity_grants(built, rows["tables"], self._identities, acl)
+        built = with_parents_identities(with_identity_grants(built, rows["tables"], self._identities, acl), major)
         built.sort(key=lambda t: (t.schema, t.name))
         return built
 

@@ -21,6 +21,7 @@ from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, first_statements, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
+from schemac.plan.partitioned_identity import add_identity_column
 from schemac.plan.partition_index_ddl import (partitioning_refused, copy_settings, add_partition_key, attach_partition, detach_partition, drop_partition_index,
                                              drop_partition_key, is_partition_key, renamed_after_detach,
                                              renamed_after_leaving)
@@ -184,7 +185,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return [exp.Drop(tables=[_index_ref(t, change.name)], kind="INDEX", exists=True)]  # type: ignore[arg-type]
     if k == "add_column":
         cache = ddl.identity_cache(t, change.new)  # type: ignore[arg-type]
-        return [_alter(t, ddl.column_def(change.new, schema=t.schema))] + \
+        return [add_identity_column(t, change.new, _alter(t, ddl.column_def(change.new, schema=t.schema)))] + \
             ([cache] if cache else []) + not_valid_statements(t, (change.new,))  # type: ignore[arg-type]
     if k == "drop_column":  # ONLY where every child keeps it (compare.differ._kept_below)
         dropped = _alter(t, exp.Drop(tables=[exp.Column(this=ident(change.name))], kind="COLUMN"))  # type: ignore
