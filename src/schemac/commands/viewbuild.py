@@ -95,7 +95,8 @@ def readable(desired: Schema, needed: Optional[set[tuple[str, str]]] = None) -> 
         reached = _reach(desired, functions, needed, every_table=indexes)
         views, tables = tuple(v for v in views if v.key in reached), tuple(t for t in tables if t.key in reached)
     return replace(desired, tables=tuple(_readable_table(t, indexes, identities) for t in tables),
-                   functions=tuple(_readable_function(f) for f in functions), domains=tuple(_readable_domain(d) for d in desired.domains),
+                   functions=tuple(_readable_function(f) for f in functions),
+                   domains=tuple(_readable_domain(d) for d in desired.domains),
                    views=tuple(replace(v, indexes=(), triggers=(), with_data=False) for v in views))
 
 
@@ -208,9 +209,9 @@ def run(conn: psycopg.Connection, units: list[Unit], failed: dict,
     stop at the first that fails; a view that fails is noted in `failed` (its key: the server's words) and
     returned, to be tried again, as is a function that fails (a SQL-standard body is parsed at CREATE, and
     may read a view the graph could not order before it: what views read is what this build finds out);
-    any other change that fails, and such a function, in `broken` (its schema and name: the server's words). A batch goes in one
-    round trip, one implicit transaction: all of it, or (an error) none of it, and then one statement at a
-    time."""
+    any other change that fails, and such a function, in `broken` (its schema and name: the server's words).
+    A batch goes in one round trip, one implicit transaction: all of it, or (an error) none of it, and then one
+    statement at a time."""
     again = []
     for start in range(0, len(units), BATCH):
         batch = units[start:start + BATCH]

@@ -98,11 +98,17 @@ def declared_types(types) -> set[tuple[str, str]]:
     return out | {(t.schema, t.multirange_name) for t in types if hasattr(t, "multirange_name")}
 
 
+def _typed_columns(tables):
+    """(table, column) of every column whose type the table states: a partition's inherited columns aside (their
+    type is their parent's, which it lists)."""
+    return ((t, c) for t in tables for c in t.columns if t.partition_of is None or c.source is not t.source)
+
+
 def type_uses(tables, domains, functions, composites=(), ranges=(), operators=(), casts=()) -> list[tuple[str, str, object]]:
     """(type, what uses it, source) for every column (a partition's inherited ones aside), domain,
     function argument and result, composite type attribute, range subtype, operator argument and cast."""
     uses = [(c.type, f"column '{c.name}' of table {t.qualified_name}", c.source or t.source)
-            for t in tables for c in t.columns if t.partition_of is None or c.source is not t.source]
+            for t, c in _typed_columns(tables)]
     uses += [(d.type, f"domain {d.schema}.{d.name}", d.source) for d in domains]
     for f in functions:
         uses += [(a.type, f"an argument of function {f.schema}.{f.name}", f.source) for a in f.arguments]
@@ -130,9 +136,8 @@ def external_types_of(schema) -> tuple[str, ...]:
     declared = declared_types([*schema.enums, *schema.domains, *schema.composite_types, *schema.range_types,
                                *schema.tables, *schema.views])
     extensions = [e.name for e in schema.extensions]
-    # Each spelling looked up once, the columns' (~11,000 at 1,000 tables, ~30 spellings) without wording their uses
-    # (type_uses' rule for a partition's inherited columns kept).
-    used = {c.type for t in schema.tables for c in t.columns if t.partition_of is None or c.source is not t.source}
+    # Each spelling looked up once, the columns' (~11,000 at 1,000 tables, ~30 spellings) without wording their uses.
+    used = {c.type for _, c in _typed_columns(schema.tables)}
     used.update(type_text for type_text, _, _ in type_uses((), schema.domains, schema.functions, schema.composite_types,
                                                             schema.range_types, schema.operators,
                                                             (*schema.casts, *schema.operator_classes,

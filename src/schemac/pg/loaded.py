@@ -7,7 +7,7 @@ schema.yaml takes to load. tests/test_loaded.py has both answer every expression
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Callable, Optional
 
 from schemac.pg.exprerrors import ExpressionError  # noqa: F401 (the loader catches it from here)
 from schemac.pg.lazy import lazy
@@ -20,46 +20,31 @@ parse_partition_bound = lazy("schemac.pg.expressions", "parse_partition_bound")
 
 def check_expression(text: str) -> None:
     """pg.expressions.check_expression: ExpressionError unless `text` is exactly one expression schemac can write."""
-    if form_reading(text) is None:
-        from schemac.pg.expressions import check_expression as parsed
-
-        parsed(text)
+    return _answer(text, "check_expression", lambda reading: None)
 
 
 def is_verbatim(text: str) -> bool:
     """pg.expressions.is_verbatim: whether the loader keeps `text` as written."""
-    if form_reading(text) is not None:
-        return False
-    from schemac.pg.expressions import is_verbatim as parsed
-
-    return parsed(text)
+    return _answer(text, "is_verbatim", lambda reading: False)
 
 
 def checked_columns(text: str) -> set[str]:
     """pg.expressions.checked_columns: the columns the loader checks an expression names."""
-    reading = form_reading(text)
-    if reading is not None:
-        return set(reading[0])
-    from schemac.pg.expressions import checked_columns as parsed
-
-    return parsed(text)
+    return _answer(text, "checked_columns", lambda reading: set(reading[0]))
 
 
 def referenced_columns(text: str) -> set[str]:
     """pg.expressions.referenced_columns: the column names an expression uses."""
-    reading = form_reading(text)
-    if reading is not None:
-        return set(reading[0])
-    from schemac.pg.expressions import referenced_columns as parsed
-
-    return parsed(text)
+    return _answer(text, "referenced_columns", lambda reading: set(reading[0]))
 
 
 def plain_column(text: str) -> Optional[str]:
     """pg.expressions.plain_column: the column an index key's expression is when it is only a column's name."""
-    reading = form_reading(text)
-    if reading is not None:
-        return reading[1]
-    from schemac.pg.expressions import plain_column as parsed
+    return _answer(text, "plain_column", lambda reading: reading[1])
 
-    return parsed(text)
+
+def _answer(text: str, name: str, from_form: Callable[[tuple], Any]) -> Any:
+    """`from_form` of pg.readable's reading of `text` where it has one, else pg.expressions' `name` (sqlglot,
+    imported then)."""
+    reading = form_reading(text)
+    return from_form(reading) if reading is not None else lazy("schemac.pg.expressions", name)(text)

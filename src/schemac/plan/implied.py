@@ -61,8 +61,8 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
         out[i] = Deps(d.makes | {("populated", changes[i].schema, changes[i].name)}, d.removes,
                       d.needs | needs | {_CREATED}, d.frees)
     populated = {("populated", changes[i].schema, changes[i].name) for i in refreshed}
-    for i, c in enumerate(changes):
-        if c.kind == "set_owner" and populated:
+    for i, c in enumerate(changes if populated else ()):
+        if c.kind == "set_owner":
             before = {("populated", *k[1:3]) for k in c.new.keys() if k[0] == "table"} & populated  # type: ignore
             if before:
                 d = out[i]

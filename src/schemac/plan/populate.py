@@ -51,8 +51,10 @@ def split(changes: list[Change], which: set[int]) -> list[Change]:
 def refreshed_before(changes: list[Change]) -> dict[int, set[tuple]]:
     """For each DEFERRED refresh (index into `changes`): the ("populated", schema, name) keys of the other deferred
     views its query reads, through views or not; and the key it makes is its own."""
-    views, functions = _made(changes)
     deferred = {(c.schema, c.name) for c in changes if c.kind == "refresh_view" and c.cause == DEFERRED}
+    if not deferred:  # (most plans)
+        return {}
+    views, functions = _made(changes)
     out = {}
     for i, c in enumerate(changes):
         if c.kind == "refresh_view" and c.cause == DEFERRED:

@@ -15,7 +15,7 @@ from yaml.nodes import Node
 from schemac.errors import SchemaFileError
 from schemac.model import SequenceOptions
 from schemac.model.collnames import from_yaml, ref_parts
-from schemac.pg.loaded import ExpressionError, check_expression, checked_columns, is_verbatim
+from schemac.pg.loaded import ExpressionError, check_expression, is_verbatim
 from schemac.pg.names import plain_parts, reference_part, reference_parts, split_reference
 from schemac.pg.verbatim import WARNING as VERBATIM_WARNING, refused_as_error
 from schemac.pg.names import MAX_IDENTIFIER_BYTES
@@ -89,10 +89,6 @@ class FieldReader:
         from schemac.pg.policies import check_policy_expression, is_verbatim_policy
 
         return self._checked(node, what, check_policy_expression, is_verbatim_policy)
-
-    @staticmethod
-    def checked_columns(text: str) -> set[str]:
-        return checked_columns(text)
 
     def _checked(self, node: Node, what: str, check: Callable[[str], object], kept_as_written: Callable[[str], bool]) -> str:
         text = self.w.text(node, what).strip()

@@ -9,7 +9,7 @@ from yaml.nodes import Node, ScalarNode
 
 from schemac.errors import SchemaFileError
 from schemac.model import Index, IndexElement, Table
-from schemac.pg.loaded import plain_column
+from schemac.pg.loaded import checked_columns, plain_column
 from schemac.pg.opclasses import without_default
 from schemac.schemafile.fields import MAX_INDEX_COLUMNS, plain_reference
 from schemac.schemafile.column_settings import statistics_target
@@ -84,7 +84,7 @@ class IndexReader(StorageReader):
             column = known(self.identifier(ef["name"][1], f"column of {what}"), ef["name"][1], what)
         else:
             expression = self.expression(ef["expression"][1], f"expression of {what}")
-            for col in sorted(self.checked_columns(expression)):
+            for col in sorted(checked_columns(expression)):
                 known(col, ef["expression"][1], what)
             if plain_column(expression) is not None:  # `(id)`: the column, as Postgres keeps it
                 column, expression = plain_column(expression), None
@@ -114,7 +114,7 @@ class IndexReader(StorageReader):
         where = None
         if "where" in f:
             where = self.expression(f["where"][1], f"where of {what}")
-            for col in sorted(self.checked_columns(where)):
+            for col in sorted(checked_columns(where)):
                 known(col, f["where"][1], f"where of {what}")
         include = self.opt_columns(f, "include", what, known)
         if key_count + len(include) > MAX_INDEX_COLUMNS:

@@ -9,6 +9,7 @@ from typing import Optional
 from yaml.nodes import Node, ScalarNode
 
 from schemac.model import PUBLISH_ACTIONS, Publication, PublishedTable, Table
+from schemac.pg.loaded import checked_columns
 from schemac.schemafile.grants import GrantReader
 from schemac.schemafile.typewriter import Flow, FlowList, drop_empty
 
@@ -93,7 +94,7 @@ class PublicationReader(GrantReader):
         where = None
         if "where" in f:
             where = self.expression(f["where"][1], f"where of {here}")
-            for col in sorted(self.checked_columns(where)):
+            for col in sorted(checked_columns(where)):
                 known(col, f["where"][1], f"where of {here}")
         return PublishedTable(t.schema, t.name, columns, where, self.w.src(item))
 

@@ -96,7 +96,8 @@ class QueryReader(FieldReader):
                 raise self.fail(f[key][0], f"{what}: a latency budget is at a stated size: give rows: too")
         return Query(name, text, params, tuple(used), uses, self.count(f, "no_seq_scan_over", what, 0), p95, rows,
                      table.qualified_name if table is not None else None,
-                     any(isinstance(n, (exp.Insert, exp.Update, exp.Delete, exp.Merge)) for n in tree.walk()), p50, self.w.src(key_node))
+                     any(isinstance(n, (exp.Insert, exp.Update, exp.Delete, exp.Merge)) for n in tree.walk()), p50,
+                     self.w.src(key_node))
 
     def param(self, node: Node, what: str, table: Optional[Table], tables: dict) -> QueryParam:
         if isinstance(node, MappingNode):

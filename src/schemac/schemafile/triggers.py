@@ -10,6 +10,7 @@ from yaml.nodes import Node, ScalarNode
 from schemac.model import TRIGGER_EVENTS, Table, Trigger
 from schemac.model.clones import inherited_row_triggers
 from schemac.errors import SchemaFileError
+from schemac.pg.loaded import checked_columns
 from schemac.pg.names import SYSTEM_COLUMNS
 from schemac.schemafile.fields import FieldReader, bare_in, plain_reference
 from schemac.schemafile.typewriter import Flow, FlowList, drop_empty
@@ -54,7 +55,7 @@ class TriggerReader(FieldReader):
         when = None
         if "when" in f:
             when = self.expression(f["when"][1], f"when of {what}")
-            for col in sorted(self.checked_columns(when)):
+            for col in sorted(checked_columns(when)):
                 if col not in ("old", "new") and col not in SYSTEM_COLUMNS:
                     known(col, f["when"][1], f"when of {what}")
         arguments = tuple(self.w.text(a, f"argument of {what}") for a in self.w.sequence(f["arguments"][1],
