@@ -16,7 +16,8 @@ from schemac.compare.opclasses import around_operator_classes, diff_operator_cla
 from schemac.compare.operators import diff_operators
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change,
                                      takes_using)
-from schemac.compare.grants import diff_grants, schema_comments
+from schemac.compare.grants import diff_grants
+from schemac.compare.namespaces import schema_comments
 from schemac.compare.identities import identity_comment_changes, identity_sequences_aside
 from schemac.compare.policies import diff_policies
 from schemac.compare.publications import diff_publications

@@ -14,10 +14,11 @@ from typing import Optional, Union
 from schemac.compare.changes import Change
 from schemac.compare.foreign_servers import made_again
 from schemac.compare.identities import IdentitySequence, identity_sequences, owned_sequence
+from schemac.compare.namespaces import namespace
 from schemac.compare.owner_acl import as_owned_by
 from schemac.model import (DEFAULT_PRIVILEGE_KINDS, Aggregate, CompositeType, Constructor, DefaultPrivileges, Domain, Enum,
                            ForeignServer, Function, Multirange, Namespace, Privilege, RangeType, Schema, Sequence, Source, Table, View)
-from schemac.model.grants import ALL, NOTHING, PUBLIC, PUBLIC_SCHEMA_DEFAULT, owner_holds_defaults
+from schemac.model.grants import ALL, NOTHING, PUBLIC, owner_holds_defaults
 from schemac.pg.constructors import constructor_signatures
 
 Secured = Union[Table, View, Sequence, Function, Aggregate, Namespace, DefaultPrivileges, Enum, Domain, CompositeType,
@@ -25,6 +26,10 @@ Secured = Union[Table, View, Sequence, Function, Aggregate, Namespace, DefaultPr
 TYPES = (Enum, Domain, CompositeType, RangeType, Multirange)
 NEW_OBJECT = "state of a new object"
 FOLLOWS_RANGE = "a multirange's owner, the range's"
+# Postgres's default entries given back to a new range's multirange where default privileges took them (`withheld`):
+# PostgreSQL 15 and 16 made it under those with an access list of its own; 17 and later keep none on a multirange
+# (it has its range's) and refuse GRANT on one: plan.grants grants them only where its list is its own.
+OWN_LIST_ONLY = "a multirange's own access list (PostgreSQL 16 and older)"
 # What every role holds on a new object of a kind (Postgres's default access list, the owner's aside).
 _CREATED_WITH = {"function": (Privilege("PUBLIC", "EXECUTE"),), "type": (Privilege("PUBLIC", "USAGE"),),
                  "domain": (Privilege("PUBLIC", "USAGE"),)}
@@ -299,15 +304,22 @@ def _range_part_changes(old: Optional[RangeType], new: RangeType, current: Schem
         default = Constructor(name, arguments, new.schema, new.name, new.source, _CREATED_WITH["function"])
         made = want.get((name, arguments), default)
         out += object_changes(None if old is None else had.get((name, arguments), default), made, *defaulted(current, made))
-    if new.multirange_grants or new.multirange_owner or new.owner or (old is not None and (old.multirange_grants or
-                                                                                         old.multirange_owner)):
-        made_m = _multirange(new)
+    made_m = _multirange(new)
+    maybe, withheld = defaulted(current, made_m) if old is None else ((), ())
+    if new.multirange_grants or new.multirange_owner or new.owner or withheld or \
+            (old is not None and (old.multirange_grants or old.multirange_owner)):
         found = object_changes(None if old is None else _multirange(old), made_m,
-                               defaulted(current, made_m)[0] if new.multirange_grants else ())
+                               maybe if new.multirange_grants else (), withheld)
         # moved with its range (where the server does not move it): part of the range's owner change, not reported
         out += [replace(c, cause=c.cause or FOLLOWS_RANGE) if c.kind == "set_owner" and new.multirange_owner is None
-                else c for c in found]
+                else replace(c, cause=OWN_LIST_ONLY) if c.kind == "grant" and _gives_back(c, withheld) else c for c in found]
     return out
+
+
+def _gives_back(c: Change, withheld: tuple[Privilege, ...]) -> bool:
+    """Whether grant change `c` gives only what default privileges withheld (their grantee's USAGE)."""
+    given = {(p.grantee, p.key, p.grantable) for p in to_revoke(c.new.entries, c.old.entries)}  # type: ignore[union-attr]
+    return given <= {(p.grantee, p.key, p.grantable) for p in withheld}
 
 
 def _multirange(r: RangeType) -> Multirange:
@@ -327,38 +339,6 @@ def _default_privilege_changes(current: Schema, desired: Schema) -> list[Change]
         default = DefaultPrivileges(role, on, schema, _CREATED_WITH.get(kind, ()) if schema is None else (),
                                     extension=(des.get((role, on, schema)) or cur[(role, on, schema)]).extension)
         out += object_changes(cur.get((role, on, schema), default), des.get((role, on, schema), default))
-    return out
-
-
-def namespace(model: Schema, name: str) -> Namespace:
-    """The access list and owner of namespace `name` in `model`: as declared (or read), else Postgres's
-    defaults (nothing for other roles; USAGE for PUBLIC on `public`, as initdb leaves it)."""
-    for n in model.namespace_access:
-        if n.name == name:
-            return n
-    return Namespace(name, PUBLIC_SCHEMA_DEFAULT if name == "public" else ())
-
-
-# initdb's comment on `public`, which the catalog reads as None (catalog.rows.commented_namespaces: public without
-# a comment reads '').
-PUBLIC_COMMENT = "standard public schema"
-
-
-def schema_comments(current: Schema, desired: Schema) -> list[Change]:
-    """COMMENT ON SCHEMA for each schema schema.yaml holds whose comment differs: one it does not give is none,
-    as for every other kind ('' is none too). On `public` alone an absent comment is initdb's, and not compared
-    where the database holds none or initdb's (a public schema created again has none); any other comment there
-    is set back to initdb's."""
-    out: list[Change] = []
-    for name in sorted(set(desired.namespaces) | {n.name for n in desired.namespace_access} | {"public"}):
-        want, was = namespace(desired, name), namespace(current, name)
-        if name == "public":
-            if want.comment == was.comment or (want.comment is None and was.comment in (None, "")):
-                continue
-            want = replace(want, comment=PUBLIC_COMMENT) if want.comment is None else want
-        elif (want.comment or None) == (was.comment or None):
-            continue
-        out.append(Change("set_type_comment", name, "", name, was, want))
     return out
 
 

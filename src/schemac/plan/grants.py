@@ -9,10 +9,11 @@ from typing import Optional
 from sqlglot import exp
 
 from schemac.compare.changes import Change
-from schemac.compare.grants import TYPES, Holding, to_revoke
+from schemac.compare.grants import OWN_LIST_ONLY, TYPES, Holding, to_revoke
 from schemac.model import (Aggregate, Constructor, DefaultPrivileges, ForeignServer, Multirange, Domain, Namespace, Privilege,
                            Sequence, Table, View)
 from schemac.model.grants import grouped
+from schemac.pg.dialect import RENDER
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan.ddl import command, do_block, literal
 from schemac.plan.policies import role_sql
@@ -84,7 +85,15 @@ def grant_statements(change: Change) -> Optional[list[exp.Expression]]:
                            "WITH GRANT OPTION" if grantable else "")
                 for grantable in (False, True) for entries in [[p for p in added if p.grantable == grantable]] if entries]
         out += as_grantor(grantor, some)
-    return out
+    return [_own_list_only(o, out)] if change.cause == OWN_LIST_ONLY and isinstance(o, Multirange) else out
+
+
+def _own_list_only(m: Multirange, statements: list[exp.Expression]) -> exp.Expression:
+    """`statements` (GRANT on multirange `m`) where `m` has an access list of its own (PostgreSQL 15 and 16, made
+    under default privileges); 17 and later keep none on a multirange (its range's is its) and refuse GRANT on one."""
+    name = qualified(m.schema, m.name)
+    return do_block(f"BEGIN IF (SELECT t.typacl FROM pg_catalog.pg_type t WHERE t.oid = {literal(name)}::pg_catalog.regtype)"
+                    f" IS NOT NULL THEN {' '.join(s.sql(dialect=RENDER) + ';' for s in statements)} END IF; END")
 
 
 def _multirange_owner(m: Multirange, owner: str) -> exp.Expression:
