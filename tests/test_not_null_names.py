@@ -41,7 +41,8 @@ INSERT INTO s VALUES (3, 5, 's');
 # children keyed on a column whose NOT NULL is the parent's (b10, b11: a key CREATE TABLE makes names its own);
 # children holding a NOT NULL of their own under the parent's name (b10 by LIKE, b12 declared, b13 by SET NOT NULL on
 # a column it only inherits: conislocal true beside the parent's, where b1's and b11's are the parent's only), and
-# one whose key made in CREATE TABLE makes its own (b14).
+# one whose key made in CREATE TABLE makes its own (b14); a child that left its parent (b15, NO INHERIT: a table of its
+# own whose NOT NULL keeps the parent's name, its own now: conislocal true, coninhcount 0).
 AFTER = BEFORE + """
 CREATE TABLE x (a int NOT NULL, b int NOT NULL, c text);
 ALTER TABLE p ATTACH PARTITION x FOR VALUES IN (1);
@@ -66,6 +67,8 @@ CREATE TABLE b12 (kind text CONSTRAINT base_kind_not_null NOT NULL) INHERITS (ba
 CREATE TABLE b13 () INHERITS (base);
 ALTER TABLE b13 ALTER COLUMN kind SET NOT NULL;
 CREATE TABLE b14 (id int, kind text, PRIMARY KEY (id, kind)) INHERITS (base);
+CREATE TABLE b15 (x int) INHERITS (base);
+ALTER TABLE b15 NO INHERIT base;
 CREATE TABLE q (a int NOT NULL, b int NOT NULL) PARTITION BY LIST (b);
 CREATE TABLE q1 PARTITION OF q FOR VALUES IN (1, 2) PARTITION BY LIST (a);
 CREATE TABLE q11 PARTITION OF q1 FOR VALUES IN (1);
@@ -154,10 +157,10 @@ def test_not_null_names_of_partitions_and_children_round_trip(major_db, tmp_path
                     ("v", "b", "p_b_not_null", True), ("b10", "kind", "base_kind_not_null", True),
                     ("b11", "kind", "base_kind_not_null", True), ("b11", "id", "b11_id_not_null", True),
                     ("b12", "kind", "base_kind_not_null", True), ("b13", "kind", "base_kind_not_null", True),
-                    ("b14", "kind", "b14_kind_not_null", True)]:
+                    ("b14", "kind", "b14_kind_not_null", True), ("b15", "kind", "base_kind_not_null", True)]:
             assert own in [r[:4] for r in expected]
         for local in [("b10", "kind", True, 1), ("b12", "kind", True, 1), ("b13", "kind", True, 1), ("b14", "kind", True, 1),
-                      ("b1", "kind", False, 1), ("b11", "kind", False, 1), ("b8", "kind", False, 2)]:
+                      ("b1", "kind", False, 1), ("b11", "kind", False, 1), ("b8", "kind", False, 2), ("b15", "kind", True, 0)]:
             assert local in [(r[0], r[1], r[4], r[5]) for r in expected]  # (conislocal, coninhcount)
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     sql = _generated(schema, major_db, out)
