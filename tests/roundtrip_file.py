@@ -89,6 +89,17 @@ def run(work: str, *args: str) -> subprocess.CompletedProcess:
     return r
 
 
+def _sqlx_home(url: str) -> "str | None":
+    """Where sqlx's table goes in B when A has no public schema (None: A has one). sqlx makes its table in the current
+    schema, public on a new database, before the first migration, which then cannot drop public (docs/architecture.md):
+    the first of A's own schemas instead, made by sqlx (sqlx.toml's create-schemas) and by the migration alike."""
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT (SELECT count(*) FROM pg_namespace WHERE nspname = 'public'), min(n.nspname) "
+                           "FROM pg_namespace n WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' "
+                           "AND n.nspname ~ '^[a-z_][a-z0-9_]*$'").fetchone()
+    return row[1] if row[0] == 0 else None
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("sql")
@@ -135,12 +146,21 @@ def main() -> int:
         if r.stderr.strip():
             print("generate stderr:", r.stderr.strip()[:3000])
         t0 = time.perf_counter()
-        with psycopg.connect(b, autocommit=True) as conn:
-            try:
-                apply_files(conn, Layout(os.path.join(work, "generated")).migrations())
-            except Exception as e:  # noqa: BLE001 - report and stop
-                fail("apply to B", repr(e))
+        home = _sqlx_home(a)
+        if home is not None:  # A has no public: sqlx's table where the migration leaves public empty (sqlx.toml)
+            with open(os.path.join(work, "sqlx.toml"), "w", encoding="utf-8") as f:
+                f.write(f'[migrate]\ntable-name = "{home}._sqlx_migrations"\ncreate-schemas = ["{home}"]\n')
+            r = run(work, "apply", "--database-url", b)
+            if r.returncode != 0:
+                fail("apply to B", r.stdout + r.stderr)
                 return 1
+        else:
+            with psycopg.connect(b, autocommit=True) as conn:
+                try:
+                    apply_files(conn, Layout(os.path.join(work, "generated")).migrations())
+                except Exception as e:  # noqa: BLE001 - report and stop
+                    fail("apply to B", repr(e))
+                    return 1
         TIMES["apply"] = time.perf_counter() - t0
         for label, target in (("A", a), ("B", b)):
             d = run(work, "diff", "--database-url", target)

@@ -26,6 +26,13 @@ _CAST_FN = ("composite_types:\n  pair: {attributes: {a: integer, b: integer}}\nf
 # (id, yaml text, expected line, fragment of the message)
 CASES = [
     ("syntax", "tables:\n  t:\n    columns: [a\n", 4, "YAML syntax error"),
+    ("schema-absent-not-public", "schemas:\n  - {name: app, absent: true}\n", 2, "absent: only on schema 'public'"),
+    ("schema-public-absent-with-grants", "schemas:\n  - {name: public, absent: true, grants: {PUBLIC: [usage]}}\n", 2,
+     "schema 'public' declared absent has no owner, grants or comment"),
+    ("schema-public-absent-and-listed", "schemas:\n  - public\n  - {name: public, absent: true}\n", 2,
+     "schema 'public' is declared absent and listed"),
+    ("schema-public-absent-holds-a-table", "schemas:\n  - {name: public, absent: true}\ntables:\n  t: {columns: {a: text}}\n",
+     2, "schema 'public' is declared absent, but schema.yaml puts objects in it"),
     ("tab-indent", "tables:\n\tt: {}\n", 2, "YAML syntax error"),
     ("column-order-unknown-column", "tables:\n  p:\n    columns: {a: integer}\n  c:\n    inherits: [p]\n"
      "    column_order:\n      - x\n      - b\n    columns: {x: text}\n", 8,

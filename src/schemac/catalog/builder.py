@@ -83,7 +83,9 @@ class ModelBuilder:
         return IntrospectResult(schema=schema, queries=catalog.queries, server_version=catalog.server_version,
                                 roles=frozenset(r["role_name"] for r in self._rows.get("roles", ())),
                                 database_owner=next((r["role_name"] for r in self._rows.get("roles", ())
-                                                     if r["owns_database"]), None))
+                                                     if r["owns_database"]), None),
+                                public_holds=tuple(r["setting_name"] for r in self._rows.get("database_settings", ())
+                                                   if r.get("entry") == "public member"))
 
     def schema(self, major: Optional[int] = None) -> Schema:
         """Everything is sorted here, with Python's code-point order, so the model does not depend on
@@ -139,6 +141,7 @@ class ModelBuilder:
                       database_grants=database_grants(rows.get("database_settings", [])),
                       database_comment=next((r["setting_value"] for r in rows.get("database_settings", [])
                                              if r.get("entry") == "comment"), ""),
+                      public_absent=any(r.get("entry") == "no public" for r in rows.get("database_settings", [])) or None,
                       casts=kindrows.casts(rows.get("casts", [])),
                       operator_classes=kindrows.operator_classes(rows.get("operator_classes", [])),
                       operator_families=kindrows.operator_families(rows.get("operator_families", [])),

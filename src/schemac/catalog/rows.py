@@ -36,6 +36,7 @@ class IntrospectResult:
     server_version: int
     roles: frozenset = frozenset()  # the cluster's role names (roles.sql)
     database_owner: Optional[str] = None  # roles.sql's owns_database
+    public_holds: tuple[str, ...] = ()  # up to two objects `public` holds: a relation's name, '' for another object
 
 
 # -- catalog rows -> model ----------------------------------------------------------------------

@@ -17,7 +17,7 @@ from schemac.compare.operators import diff_operators
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change,
                                      takes_using)
 from schemac.compare.grants import diff_grants
-from schemac.compare.namespaces import schema_comments
+from schemac.compare.namespaces import public_schema_changes, schema_comments
 from schemac.compare.identities import identity_comment_changes, identity_sequences_aside
 from schemac.compare.policies import diff_policies
 from schemac.compare.publications import diff_publications
@@ -284,6 +284,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         changes.append(Change("add_schema", ns, "", None, None, ns))
     for ns in sorted(set(before.namespaces) - set(desired.namespaces) - {"public"}):
         changes.append(Change("drop_schema", ns, "", None, ns, None))
+    changes += public_schema_changes(before, desired)
     changes += schema_comments(before, desired)
     objects = diff_objects(current, desired) + diff_user_types(current, desired)
     rebuilt = frozenset(set_aside_types(objects))

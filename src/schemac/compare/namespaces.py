@@ -1,5 +1,5 @@
-"""Postgres schemas (namespaces): the access list and owner schema.yaml gives one (or Postgres's defaults), and
-COMMENT ON SCHEMA compared."""
+"""Postgres schemas (namespaces): the access list and owner schema.yaml gives one (or Postgres's defaults),
+COMMENT ON SCHEMA, and whether `public` exists, compared."""
 
 from __future__ import annotations
 
@@ -39,3 +39,13 @@ def schema_comments(current: Schema, desired: Schema) -> list[Change]:
             continue
         out.append(Change("set_type_comment", name, "", name, was, want))
     return out
+
+
+def public_schema_changes(current: Schema, desired: Schema) -> list[Change]:
+    """`public` dropped where schema.yaml says it is absent (`schemas: [{name: public, absent: true}]`: plan.planner
+    drops it only while it holds nothing, as sqlx's table may be there), made where the database lacks it."""
+    if desired.public_absent and not current.public_absent:
+        return [Change("drop_schema", "public", "", None, "public", None)]
+    if current.public_absent and not desired.public_absent:
+        return [Change("add_schema", "public", "", None, None, "public")]
+    return []

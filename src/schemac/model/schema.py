@@ -69,6 +69,9 @@ class Schema:
     database_grants: Optional[tuple[DatabaseGrant, ...]] = None
     # COMMENT ON DATABASE: '' for none; None where schema.yaml gives no `database: {comment}` (not compared)
     database_comment: Optional[str] = None
+    # True: the database has no `public` schema (schema.yaml's `schemas: [{name: public, absent: true}]`; the catalog's
+    # when pg_namespace has none); None: it has one, as initdb made it (compare.differ.public_schema_changes)
+    public_absent: Optional[bool] = None
     casts: tuple[Cast, ...] = ()  # the database's, not a schema's
     operator_classes: tuple[OperatorClass, ...] = ()
     operator_families: tuple[OperatorFamily, ...] = ()
@@ -95,7 +98,12 @@ class Schema:
 
     @property
     def namespaces(self) -> tuple[str, ...]:
-        """The Postgres schemas (namespaces) the managed objects live in, sorted."""
+        """The Postgres schemas (namespaces) the managed objects live in, sorted (public where there is none)."""
+        return self.used_namespaces or ("public",)
+
+    @property
+    def used_namespaces(self) -> tuple[str, ...]:
+        """The Postgres schemas the managed objects live in and `schemas:` declares, sorted."""
         used = {t.schema for t in self.tables} | {e.schema for e in self.enums} | {d.schema for d in self.domains}
         used |= {s.schema for s in self.sequences} | set(self.schemas) | {f.schema for f in self.functions}
         used |= {a.schema for a in self.aggregates} | {o.schema for o in self.operators}
@@ -105,4 +113,4 @@ class Schema:
         used |= {s for p in self.publications for s in p.schemas}  # FOR TABLES IN SCHEMA
         # ... IN SCHEMA, read there; not a schema an extension makes (its default privileges are read wherever it is)
         used |= {d.schema for d in self.default_privileges if d.schema is not None and d.extension is None}
-        return tuple(sorted(used)) or ("public",)
+        return tuple(sorted(used))

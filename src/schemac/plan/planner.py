@@ -66,6 +66,8 @@ def statements_for(change: Change) -> list[exp.Expression]:
     k = change.kind
     if k == "add_schema":
         return [ddl.create_schema(change.schema)]
+    if k == "drop_schema" and change.schema == "public":
+        return [drop_public()]
     if k == "drop_schema":  # never CASCADE: a schema still holding objects schemac does not manage stays
         return [ddl.command("DROP", "SCHEMA IF EXISTS", quote_ident(change.schema))]
     if k == "rename_table":  # moved to another schema (its indexes, constraints, owned sequences along), renamed
@@ -366,3 +368,13 @@ def render_sql(statements: list[exp.Expression]) -> str:
         else:
             parts.append(printer.generate(s, copy=False) + ";")
     return "\n\n".join(parts) + ("\n" if parts else "")
+
+
+def drop_public() -> exp.Expression:
+    """DROP SCHEMA public where it exists and holds nothing (schema.yaml says it is absent). sqlx makes its table in
+    the connection's current schema before the first migration runs (on a new database, `public`, unless sqlx.toml's
+    table-name names another): that table, or any other object, keeps `public`, whose absence `diff` then compares
+    (a public holding sqlx's table alone is no drift: commands.diff)."""
+    return ddl.do_block("BEGIN IF EXISTS (SELECT FROM pg_catalog.pg_namespace n WHERE n.nspname = 'public' AND NOT EXISTS "
+                        "(SELECT FROM pg_catalog.pg_depend d WHERE d.refclassid = 'pg_catalog.pg_namespace'::pg_catalog.regclass"
+                        " AND d.refobjid = n.oid AND d.deptype = 'n')) THEN DROP SCHEMA public; END IF; END")

@@ -222,8 +222,8 @@ def _difference(c: Change) -> Optional[Difference]:
         return Difference("missing_schema", "schema", c.schema, "", None, c.schema, None,
                           f"schema {c.schema} is missing", file, line)
     if k == "drop_schema":
-        return Difference("unexpected_schema", "schema", c.schema, "", None, None, c.schema,
-                          f"schema {c.schema} is not in schema.yaml", file, line)
+        return Difference("unexpected_schema", "schema", c.schema, "", None, None, c.schema, f"schema {c.schema} " + (
+            "exists, which schema.yaml says is absent" if c.schema == "public" else "is not in schema.yaml"), file, line)
     if k in ("add_table", "drop_table"):
         missing = k == "add_table"
         t = exp_ if missing else act

@@ -16,7 +16,7 @@ from schemac.schemafile.fields import FieldReader
 from schemac.schemafile.typewriter import Flow, FlowList
 
 GRANT_KEYS = {"privileges": False, "with_grant_option": False, "granted_by": False}
-NAMESPACE_KEYS = {"name": True, "owner": False, "grants": False, "comment": False}
+NAMESPACE_KEYS = {"name": True, "owner": False, "grants": False, "comment": False, "absent": False}
 DEFAULT_PRIVILEGES_KEYS = {"role": True, "objects": True, "schema": False, "extension": False, "grants": True}
 _PRIVILEGE = re.compile(r"\s*([A-Za-z]+)(?:(?<=all)\s+PRIVILEGES)?\s*(?:\(([^()]*)\))?\s*", re.I)  # ALL PRIVILEGES: ALL
 # What every role may do on an object of this kind unless revoked (Postgres's default access lists).
@@ -43,9 +43,11 @@ class GrantReader(FieldReader):
         return owner
 
     def namespaces(self, node: Optional[Node]) -> dict:
-        """`schemas:`: names, or {name, owner?, grants?}: the Schema fields `schemas` and `namespace_access`."""
+        """`schemas:`: names, or {name, owner?, grants?}, or {name: public, absent: true}: the Schema fields `schemas`,
+        `namespace_access` and `public_absent`."""
         names: list[str] = []
         access: list[Namespace] = []
+        absent: Optional[bool] = None
         for item in self.w.sequence(node, "schemas") if node is not None else ():
             if not isinstance(item, MappingNode):
                 names.append(self.identifier(item, "schema name"))
@@ -53,11 +55,28 @@ class GrantReader(FieldReader):
             f = self.w.fields(item, "schema of schemas", NAMESPACE_KEYS)
             name = self.identifier(f["name"][1], "schema name")
             what = f"schema '{name}'"
+            if "absent" in f:
+                absent = self.public_absent(f, name) or absent
+                continue
             names.append(name)
             default = PUBLIC_SCHEMA_DEFAULT if name == "public" else ()
             grants = self.grants(f, what, "schema", public_default=default) if "grants" in f else default
             access.append(Namespace(name, grants, self.owner(f, what), self.w.src(item), self.opt_string(f, "comment", what)))
-        return {"schemas": tuple(names), "namespace_access": tuple(access)}
+        if absent and "public" in names:
+            raise self.fail(node, "schema 'public' is declared absent and listed: give one or the other")
+        return {"schemas": tuple(names), "namespace_access": tuple(access), "public_absent": absent}
+
+    def public_absent(self, f: dict, name: str) -> Optional[bool]:
+        """`absent: true` of {name: public, absent: true}: the database has no public schema (the only schema that
+        exists without schema.yaml naming it); alone, as an absent schema has no owner, grants or comment."""
+        if name != "public":
+            raise self.fail(f["absent"][1], f"absent: only on schema 'public' (schema '{name}' is absent where "
+                                            "schema.yaml neither lists it nor puts an object in it)")
+        if set(f) - {"name", "absent"}:
+            raise self.fail(f[sorted(set(f) - {"name", "absent"})[0]][0],
+                            "schema 'public' declared absent has no owner, grants or comment")
+        self.absent_node = f["absent"][1]
+        return self.opt_bool(f, "absent", "schema 'public'") or None
 
     def default_privileges(self, node: Optional[Node], extensions: tuple = ()) -> tuple[DefaultPrivileges, ...]:
         """`default_privileges:`: a list of {role, objects, schema?, extension?, grants}, each (role, objects, schema)
@@ -213,10 +232,13 @@ def _items(entries: list[Privilege]) -> list[str]:
     return [w.lower() for w in whole] + [f"{name.lower()} ({', '.join(cols)})" for name, cols in columns.items()]
 
 
-def written_namespaces(names: list[str], access: tuple[Namespace, ...]) -> list:
+def written_namespaces(names: list[str], access: tuple[Namespace, ...], public_absent: Optional[bool] = None) -> list:
     """`schemas:` as inspect writes it: `names`, and every namespace whose access list differs from
-    Postgres's defaults, or whose owner is pinned, as {name, owner?, grants?}."""
+    Postgres's defaults, or whose owner is pinned, as {name, owner?, grants?}; {name: public, absent: true} where
+    the database has no public schema."""
     items: dict[str, object] = {name: name for name in names}
+    if public_absent:
+        items["public"] = {"name": "public", "absent": True}
     for n in access:
         default = set(PUBLIC_SCHEMA_DEFAULT) if n.name == "public" else set()
         item: dict = {"name": n.name, **({"owner": n.owner} if n.owner else {}), **({"comment": n.comment} if n.comment is not None else {})}

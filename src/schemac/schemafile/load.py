@@ -195,7 +195,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         _view_indexes_once(views, relations)
         servers = self.foreign_servers(top["foreign_servers"][1]) if "foreign_servers" in top else ()
         check_servers(tables, servers)
-        return qualify_extension_types(Schema(
+        schema = qualify_extension_types(Schema(
             tuple(tables),
             source_file=self.path,
             enums=tuple(enums),
@@ -228,6 +228,10 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             database_grants=self.database_grants(top["database"][1]) if "database" in top else None,
             database_comment=self.database_comment(top["database"][1]) if "database" in top else None,
         ))
+        if schema.public_absent and "public" in schema.used_namespaces:
+            raise self.fail(self.absent_node, "schema 'public' is declared absent, but schema.yaml puts objects in it "
+                                              "(an object without `schema:` is public's)")
+        return schema
 
 
 def _trigger_functions_known(holders: list, functions: list, extensions: tuple, outside: tuple) -> None:

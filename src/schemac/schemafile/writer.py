@@ -327,7 +327,7 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
     if schema.extensions:
         doc["extensions"] = [extension_spec(e) for e in schema.extensions]
     used = {t.schema for t in schema.tables}
-    extra = written_namespaces(sorted(set(schema.schemas) - used - {"public"}), schema.namespace_access)
+    extra = written_namespaces(sorted(set(schema.schemas) - used - {"public"}), schema.namespace_access, schema.public_absent)
     spelled_for({x if isinstance(x, str) else x["name"] for x in extra} | {c.schema for c in schema.collations})
     if extra:
         doc["schemas"] = _FlowList(extra) if all(isinstance(x, str) for x in extra) else \

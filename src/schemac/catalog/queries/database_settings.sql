@@ -6,7 +6,9 @@
 -- grantee other than its owner (setting_name the role, PUBLIC for oid 0; setting_value CONNECT, CREATE or TEMPORARY),
 -- a NULL datacl read as Postgres's default (PUBLIC's CONNECT and TEMPORARY); an entry with a grant option or granted
 -- by another role than the owner is unmanaged.sql's ('database grant'). entry 'comment': COMMENT ON DATABASE (pg_shdescription),
--- its text as setting_value, where it has one.
+-- its text as setting_value, where it has one. entry 'no public': the database has no `public` schema (DROP SCHEMA
+-- public). entry 'public member': what `public` holds (pg_depend on the namespace), at most two objects, setting_name
+-- the relation's name ('' for an object that is no relation): whether it holds only sqlx's table.
 SELECT 'setting' AS entry,
        pg_catalog.split_part(cfg, '=', 1) AS setting_name,
        pg_catalog.substr(cfg, pg_catalog.strpos(cfg, '=') + 1) AS setting_value
@@ -26,4 +28,12 @@ UNION ALL
 SELECT 'comment', '', pg_catalog.shobj_description(d.oid, 'pg_database')
 FROM pg_catalog.pg_database d
 WHERE d.datname = pg_catalog.current_database() AND pg_catalog.shobj_description(d.oid, 'pg_database') IS NOT NULL
+UNION ALL
+SELECT 'no public', '', '' WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_namespace n WHERE n.nspname = 'public')
+UNION ALL
+SELECT 'public member', COALESCE(c.relname::text, ''), ''
+FROM (SELECT d.classid, d.objid FROM pg_catalog.pg_depend d
+      JOIN pg_catalog.pg_namespace n ON n.oid = d.refobjid AND n.nspname = 'public'
+      WHERE d.refclassid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND d.deptype = 'n' LIMIT 2) m
+LEFT JOIN pg_catalog.pg_class c ON m.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND c.oid = m.objid
 ORDER BY 1, 2, 3;
