@@ -35,7 +35,7 @@ from schemac.compare.inherited_checks import across_parents, after_no_inherit, a
     identities_given_by_attach, inherited_child, reordered_child, reordered_partition
 from schemac.compare.moves import old_key, renamed_tables
 from schemac.compare.type_moves import moved_types
-from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaults_as_held, held_as_parents, named_as_attached, named_in_partitions, named_where_claimed,
+from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaults_as_held, held_as_parents, kept_below, named_as_attached, named_in_partitions, named_where_claimed,
                                        names_its_own, parents_names_given)
 from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.extension_moves import with_moved_extension_types
@@ -165,9 +165,10 @@ def _not_inherited(changes: list[Change], old: Table, new: Table,
     marked INHERITED: they run no statement of their own, but order what depends on them (a partition
     attached below it). A partition detached to be attached again takes its own changes. `only`: the parents'
     DROP COLUMNs a child keeps (_kept_below): the parent's made ONLY, a child's own that drops it too after."""
-    if not changes and not new.inherits:  # (most tables: nothing to mark, no INHERIT to make again)
+    if not changes and not new.inherits and new.partition_of is None:  # (most tables: nothing to mark, no INHERIT)
         return []
     parents = _stable_parents(old, new)
+    changes = changes + kept_below(old, new, parents, per_table, changes)
     parent = {(c.kind, c.name) for key in parents for c in per_table.get(key, ())}
     out = [c if c.kind not in CARRIED_TO_PARTITIONS or (c.kind, c.name) not in parent else
            replace(c, cause=NAMED_BELOW if names_its_own(c, new) else INHERITED) for c in changes]

@@ -12,6 +12,29 @@ from schemac.compare.partitioning import partition_of_key
 from schemac.model import Column, NotNull, Schema, Table
 from schemac.pg.names import default_not_null_name
 
+# The cause of a child's (or partition's) SET NOT NULL on a column whose parent drops its NOT NULL while the child keeps
+# it: the parent's DROP NOT NULL takes the child's along (where the child has it from the parent only: every child
+# before PostgreSQL 18, conislocal false on 18, which schema.yaml does not tell), so it is set again after.
+KEEPS_NOT_NULL = "keeps the NOT NULL its parent drops"
+
+
+def kept_below(old: Table, new: Table, parents: list[tuple[str, str]], per_table: dict,
+               changes: list[Change]) -> list[Change]:
+    """`new`'s SET NOT NULL (KEEPS_NOT_NULL) of each column it keeps NOT NULL whose NOT NULL a parent of `parents`
+    drops (`per_table`: each table's changes), `changes` (`new`'s own) leaving it be; a no-op where the child's
+    own NOT NULL outlived the parent's (ADD CONSTRAINT under the name it holds, SET NOT NULL)."""
+    dropped = {c.name for key in parents for c in per_table.get(key, ()) if c.kind == "drop_not_null"}
+    if not dropped:
+        return []
+    own = {c.name for c in changes if c.kind in ("set_not_null", "drop_not_null")}
+    out = []
+    for name in sorted(dropped - own):  # type: ignore[type-var]
+        col, was = new.column(name), old.column(name)  # type: ignore[arg-type]
+        if col is not None and was is not None and not col.nullable and not was.nullable:
+            out.append(Change("set_not_null", new.schema, new.name, name, replace(was, nullable=True), col, new,
+                              KEEPS_NOT_NULL))
+    return out
+
 
 def not_null_changes(table: str, old: Column, new: Column) -> list[tuple[str, Column]]:
     """(kind, old column) of each change between two columns' NOT NULLs; `table` the current table's name.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from schemac.compare.changes import Change
 from schemac.compare.inherited_checks import FOR_INHERIT
+from schemac.compare.not_nulls import KEEPS_NOT_NULL
 from schemac.model import Table
 from schemac.plan.keys import Key
 
@@ -19,6 +20,10 @@ def not_null_keys(c: Change) -> tuple[set[Key], set[Key]]:
     at = (t.schema, t.name, c.name)
     if c.kind == "drop_not_null":  # after a parent's NO INHERIT, which leaves the child's copy its own to drop
         return {("nullable", *at)}, {("notnull", q.schema, q.name, c.name) for q in t.inherits}
+    if c.kind == "set_not_null" and c.cause == KEEPS_NOT_NULL:  # after its parents' DROP NOT NULL, which took it along
+        p = t.partition_of
+        parents = [(q.schema, q.name) for q in t.inherits] + ([(p.parent_schema, p.parent)] if p is not None else [])
+        return {("set notnull", *at)}, {("named below", *at)} | {("nullable", *q, c.name) for q in parents}
     if c.kind == "set_not_null":  # after its children's own named ones (NAMED_BELOW), which it merges into
         return {("set notnull", *at)}, {("named below", *at)}
     return set(), ({("set notnull", *at)} if c.cause == FOR_INHERIT else set())
