@@ -33,7 +33,7 @@ from schemac.pg.dialect import DIALECT
 from schemac.compare.differ import diff
 from schemac.errors import SchemaFileError
 from schemac.schemafile.load import load_text, read_schema_text
-from schemac.schemafile.namespaces_hint import namespaces_hint
+from schemac.schemafile.namespaces_hint import namespaces_hint, public_only
 from schemac.model import Schema
 from schemac.plan.planner import plan, render_sql
 from schemac.migrations.state import State, schema_from_json
@@ -87,6 +87,7 @@ def check_document(text: str):
             return e
         assert isinstance(schema, Schema)
         assert hints in ([], [None], [schema.namespaces]), "the schemas guessed from the tree are not the model's"
+        assert not public_only(text) or schema.namespaces == ("public",), "the text names schemas it was not seen to"
         changes = diff(Schema(), schema)
         sql = render_sql(plan(changes))
         assert isinstance(sql, str)

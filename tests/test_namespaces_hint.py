@@ -18,7 +18,7 @@ from schemac.commands.diff import check_drift
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 from schemac.schemafile.load import Loader, load_text
-from schemac.schemafile.namespaces_hint import namespaces_hint
+from schemac.schemafile.namespaces_hint import namespaces_hint, public_only
 from schemac.schemafile.strict import compose
 
 HERE = Path(__file__).parent
@@ -74,6 +74,55 @@ def test_no_hint_where_the_tree_says_it_otherwise_or_wrongly(text):
     assert namespaces_hint(compose(text, "schema.yaml")) is None
 
 
+@pytest.mark.parametrize("name", ["everything.yaml", "objects.yaml", "views.yaml"])
+def test_a_text_naming_schemas_is_not_taken_for_public_alone(name):
+    assert not public_only((HERE / "fixtures" / name).read_text("utf-8"))
+
+
+@pytest.mark.parametrize("text", [
+    "tables: {t: {columns: {id: integer}}, u: {\"schema\" : x, columns: {id: integer}}}\n",
+    "tables:\n  t:\n    ? schema\n    : x\n    columns: {id: integer}\n",
+    "schemas: [x]\n",
+    "tables: {t: {columns: {id: integer}}}\npublications: {p: {tables_in_schema: [public]}}\n",
+])
+def test_public_only_sees_every_spelling_of_a_schema_key(text):
+    assert not public_only(text)
+    assert namespaces_hint(compose(text, "schema.yaml")) != ("public",) or "publications" in text
+
+
+def test_public_only_where_no_key_names_a_schema():
+    text = "# schema.yaml, by hand\ntables:\n  schema_log:\n    columns: {id: integer, schema_name: text}\n"
+    assert public_only(text)
+    assert load_text(text).namespaces == ("public",)
+
+
+def test_without_a_record_public_alone_starts_before_the_yaml_is_composed(tmp_path, schemac, db_url, monkeypatch):
+    """A schema.yaml whose text names no schema: the read starts on public before the ~2 s of composing (at 10,000
+    tables), not only after it."""
+    (tmp_path / "schema.yaml").write_text("tables:\n  t: {columns: {id: integer}}\n", encoding="utf-8")
+    assert schemac("generate", "--name", "init", cwd=tmp_path).returncode == 0
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+    events = []
+    from schemac.schemafile import load
+
+    real_compose = load.compose
+    monkeypatch.setattr(load, "compose", lambda text, path: (events.append("compose"), real_compose(text, path))[1])
+    _record_starts(monkeypatch, events)
+    result = check_drift(str(tmp_path / "schema.yaml"), db_url, out_dir=str(tmp_path / "no-record"))
+    assert result.desired_from == "schema.yaml" and result.differences == ()
+    assert events[:2] == [("start", ("public",)), "compose"]
+
+
+def _record_starts(monkeypatch, events: list) -> None:
+    from schemac.catalog import forked, worker
+
+    for cls in (forked.ForkedCatalogRead, worker.CatalogRead):
+        start = cls.start
+        monkeypatch.setattr(cls, "start", lambda self, namespaces, start=start: (
+            events.append(("start", namespaces)), start(self, namespaces))[1])
+
+
 def test_without_a_record_the_read_starts_before_the_model_is_built(tmp_path, schemac, db_url, monkeypatch):
     """Before: the slow path with no state.json told the reading child which schemas to read only from the built
     model (catalog.result), so the server's whole read came after the YAML load; now it starts between the two."""
@@ -86,12 +135,7 @@ def test_without_a_record_the_read_starts_before_the_model_is_built(tmp_path, sc
     events = []
     model = Loader._model
     monkeypatch.setattr(Loader, "_model", lambda self, root: (events.append("model"), model(self, root))[1])
-    from schemac.catalog import forked, worker
-
-    for cls in (forked.ForkedCatalogRead, worker.CatalogRead):
-        start = cls.start
-        monkeypatch.setattr(cls, "start", lambda self, namespaces, start=start: (
-            events.append(("start", namespaces)), start(self, namespaces))[1])
+    _record_starts(monkeypatch, events)
     result = check_drift(str(tmp_path / "schema.yaml"), db_url, out_dir=str(tmp_path / "no-record"))
     assert result.desired_from == "schema.yaml" and result.differences == ()
     assert events[:2] == [("start", ("public", "sales")), "model"]

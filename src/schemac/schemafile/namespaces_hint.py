@@ -12,6 +12,7 @@ None where the tree holds what this does not follow (publications' `tables_in_sc
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -23,6 +24,19 @@ _PLACED = frozenset({"tables", "enums", "domains", "sequences", "functions", "ag
                      "text_search_dictionaries"})
 # Sections that name schemas in ways followed nowhere here: no hint when present.
 _UNFOLLOWED = frozenset({"publications", "default_privileges"})
+
+
+# Any key that could name a schema (an object's `schema:`, `schemas:`, a publication's `tables_in_schema:`, a
+# foreign key's `schema:`), or a section not followed here, quoted or not: its absence from the text means that
+# every object is public.
+_NAMING = re.compile(r"""(?:schemas?|publications|default_privileges)["']?\s*:""")
+
+
+def public_only(text: str) -> bool:
+    """Whether schema.yaml's text (before it is composed) names no schema: Schema.namespaces is ("public",) then, for
+    every object lives in public that names no other (~10 ms for 10 MB: the read can start before the ~2 s of YAML
+    composing at 10,000 tables, not only after it, as from the tree)."""
+    return _NAMING.search(text) is None
 
 
 def namespaces_hint(root: Node) -> Optional[tuple[str, ...]]:
