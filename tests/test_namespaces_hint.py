@@ -99,45 +99,40 @@ def test_public_only_where_no_key_names_a_schema():
 def test_without_a_record_public_alone_starts_before_the_yaml_is_composed(tmp_path, schemac, db_url, monkeypatch):
     """A schema.yaml whose text names no schema: the read starts on public before the ~2 s of composing (at 10,000
     tables), not only after it."""
-    (tmp_path / "schema.yaml").write_text("tables:\n  t: {columns: {id: integer}}\n", encoding="utf-8")
-    assert schemac("generate", "--name", "init", cwd=tmp_path).returncode == 0
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
-    events = []
     from schemac.schemafile import load
 
-    real_compose = load.compose
-    monkeypatch.setattr(load, "compose", lambda text, path: (events.append("compose"), real_compose(text, path))[1])
-    _record_starts(monkeypatch, events)
-    result = check_drift(str(tmp_path / "schema.yaml"), db_url, out_dir=str(tmp_path / "no-record"))
-    assert result.desired_from == "schema.yaml" and result.differences == ()
+    events = _slow_path_events(tmp_path, schemac, db_url, monkeypatch, "tables:\n  t: {columns: {id: integer}}\n",
+                               (load, "compose"))
     assert events[:2] == [("start", ("public",)), "compose"]
 
 
-def _record_starts(monkeypatch, events: list) -> None:
+def test_without_a_record_the_read_starts_before_the_model_is_built(tmp_path, schemac, db_url, monkeypatch):
+    """Before: the slow path with no state.json told the reading child which schemas to read only from the built
+    model (catalog.result), so the server's whole read came after the YAML load; now it starts between the two."""
+    text = "schemas: [sales]\ntables:\n  t: {columns: {id: integer}}\n  u: {schema: sales, columns: {id: integer}}\n"
+    events = _slow_path_events(tmp_path, schemac, db_url, monkeypatch, text, (Loader, "_model"))
+    assert events[:2] == [("start", ("public", "sales")), "model"]
+
+
+def _slow_path_events(tmp_path, schemac, db_url, monkeypatch, text: str, step: tuple) -> list:
+    """`diff` of a database migrated to `text`, with no record (in sync): the catalog.start calls and the calls of
+    `step` (an object and its attribute's name: compose, Loader._model), in order."""
+    (tmp_path / "schema.yaml").write_text(text, encoding="utf-8")
+    assert schemac("generate", "--name", "init", cwd=tmp_path).returncode == 0
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
+    events: list = []
+    owner, name = step
+    real = getattr(owner, name)
+    label = name.strip("_")
+    monkeypatch.setattr(owner, name, lambda *args: (events.append(label), real(*args))[1])
     from schemac.catalog import forked, worker
 
     for cls in (forked.ForkedCatalogRead, worker.CatalogRead):
         start = cls.start
         monkeypatch.setattr(cls, "start", lambda self, namespaces, start=start: (
             events.append(("start", namespaces)), start(self, namespaces))[1])
-
-
-def test_without_a_record_the_read_starts_before_the_model_is_built(tmp_path, schemac, db_url, monkeypatch):
-    """Before: the slow path with no state.json told the reading child which schemas to read only from the built
-    model (catalog.result), so the server's whole read came after the YAML load; now it starts between the two."""
-    (tmp_path / "schema.yaml").write_text(
-        "schemas: [sales]\ntables:\n  t: {columns: {id: integer}}\n  u: {schema: sales, columns: {id: integer}}\n",
-        encoding="utf-8")
-    assert schemac("generate", "--name", "init", cwd=tmp_path).returncode == 0
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
-    events = []
-    model = Loader._model
-    monkeypatch.setattr(Loader, "_model", lambda self, root: (events.append("model"), model(self, root))[1])
-    _record_starts(monkeypatch, events)
     result = check_drift(str(tmp_path / "schema.yaml"), db_url, out_dir=str(tmp_path / "no-record"))
     assert result.desired_from == "schema.yaml" and result.differences == ()
-    assert events[:2] == [("start", ("public", "sales")), "model"]
-    doc = json.loads(result.render("json"))
-    assert doc["in_sync"] is True
+    assert json.loads(result.render("json"))["in_sync"] is True
+    return events
