@@ -26,17 +26,24 @@ _PLACED = frozenset({"tables", "enums", "domains", "sequences", "functions", "ag
 _UNFOLLOWED = frozenset({"publications", "default_privileges"})
 
 
-# Any key that could name a schema (an object's `schema:`, `schemas:`, a publication's `tables_in_schema:`, a
-# foreign key's `schema:`), or a section not followed here, quoted or not: its absence from the text means that
-# every object is public.
-_NAMING = re.compile(r"""(?:schemas?|publications|default_privileges)["']?\s*:""")
+# After "schema", what makes it a key that could name a schema (an object's `schema:`, `schemas:`, a publication's
+# `tables_in_schema:`, a foreign key's `schema:`), quoted or not.
+_KEY_AFTER = re.compile(r"""s?["']?\s*:""")
 
 
 def public_only(text: str) -> bool:
-    """Whether schema.yaml's text (before it is composed) names no schema: Schema.namespaces is ("public",) then, for
-    every object lives in public that names no other (~10 ms for 10 MB: the read can start before the ~2 s of YAML
-    composing at 10,000 tables, not only after it, as from the tree)."""
-    return _NAMING.search(text) is None
+    """Whether schema.yaml's text (before it is composed) names no schema, nor holds a section not followed here:
+    Schema.namespaces is ("public",) then, for every object lives in public that names no other. By str.find (~12 ms
+    for 10 MB; one regex over the whole text took ~45): the read can start before the ~2 s of YAML composing at
+    10,000 tables, not only after it, as from the tree."""
+    if "publications" in text or "default_privileges" in text:
+        return False
+    at = text.find("schema")
+    while at >= 0:
+        if _KEY_AFTER.match(text, at + 6):
+            return False
+        at = text.find("schema", at + 6)
+    return True
 
 
 def namespaces_hint(root: Node) -> Optional[tuple[str, ...]]:
