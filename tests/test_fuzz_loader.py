@@ -33,6 +33,7 @@ from schemac.pg.dialect import DIALECT
 from schemac.compare.differ import diff
 from schemac.errors import SchemaFileError
 from schemac.schemafile.load import load_text, read_schema_text
+from schemac.schemafile.namespaces_hint import namespaces_hint, public_only
 from schemac.model import Schema
 from schemac.plan.planner import plan, render_sql
 from schemac.migrations.state import State, schema_from_json
@@ -76,14 +77,17 @@ def alarm(seconds: int):
 def check_document(text: str):
     """The property: a Schema that survives the pipeline, or one located error line. Returns the outcome."""
     with alarm(PER_DOCUMENT_SECONDS):
+        hints = []  # `diff` starts its catalog read on this guess (schemafile.namespaces_hint): never raises
         try:
-            schema = load_text(text, "schema.yaml")
+            schema = load_text(text, "schema.yaml", lambda root: hints.append(namespaces_hint(root)))
         except SchemaFileError as e:
             message = str(e)
             assert MESSAGE.match(message), f"not one located line: {message!r}"
             assert message.isprintable(), f"control or invisible characters in the message: {message!r}"
             return e
         assert isinstance(schema, Schema)
+        assert hints in ([], [None], [schema.namespaces]), "the schemas guessed from the tree are not the model's"
+        assert not public_only(text) or schema.namespaces == ("public",), "the text names schemas it was not seen to"
         changes = diff(Schema(), schema)
         sql = render_sql(plan(changes))
         assert isinstance(sql, str)

@@ -10,7 +10,10 @@ What makes this fast on a large schema (numbers in docs/benchmarks-catalog.md):
 - The catalog is read by a forked child process on Linux (worker threads in this process elsewhere,
   catalog/forked.py), started first: it imports psycopg and the server answers the catalog queries while
   this process imports the model and decodes the record, on the other core, instead of one after the
-  other. The child only fetches rows; the model is built from them here, once they are in.
+  other. The child only fetches rows; the model is built from them here, once they are in. Without a record to
+  name the schemas to read, the slow path names them from schema.yaml's text when it names no schema (public
+  alone), else once it is composed, before its model is built (schemafile.namespaces_hint): the server reads
+  while the YAML is loaded.
 - No cyclic garbage collection while modules load and the models are built; nothing is imported
   that the run does not use (no YAML on the fast path, no DDL when there is nothing to fix).
 """
@@ -96,6 +99,20 @@ def _record(out_dir: Optional[str], start: Callable[[tuple[str, ...]], None]) ->
     if hint is not None:
         start(hint)
     return data
+
+
+def _start_on_tree(catalog) -> Callable:
+    """The loader's `composed` hook: the catalog read starts on the schemas schema.yaml's tree names, before the model
+    is built from it (where no record gave them sooner): the server reads while this process builds the model."""
+
+    def composed(root) -> None:
+        from schemac.schemafile.namespaces_hint import namespaces_hint
+
+        hint = namespaces_hint(root)
+        if hint is not None:
+            catalog.start(hint)
+
+    return composed
 
 
 def _from_state(schema_path: str, data: Optional[bytes]) -> Optional[Schema]:
@@ -210,10 +227,15 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
                     desired_from = "state.json"
                 del record  # 43 MB at 10,000 tables: not held while the catalog's model is built
                 if desired is None:
-                    from schemac.schemafile.load import load_file
+                    from schemac.schemafile.load import load_text, read_schema_text
+                    from schemac.schemafile.namespaces_hint import public_only
 
                     with gc_pause.resumed():
-                        desired = load_file(schema_path)
+                        text = read_schema_text(schema_path)
+                        if public_only(text):  # (else the schemas are known once it is composed)
+                            catalog.start(("public",))
+                        desired = load_text(text, schema_path, _start_on_tree(catalog))
+                        del text
                         desired = _recorded_view_forms(desired, out_dir)
                     desired_from = "schema.yaml"
             except BaseException:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from yaml.nodes import Node
 
@@ -78,12 +78,14 @@ def schema_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def load_file(path: str) -> Schema:
-    return load_text(read_schema_text(path), path)
+def load_file(path: str, composed: Optional[Callable[[Node], None]] = None) -> Schema:
+    return load_text(read_schema_text(path), path, composed)
 
 
-def load_text(text: str, path: str = "schema.yaml") -> Schema:
-    return Loader(path).load(text)
+def load_text(text: str, path: str = "schema.yaml", composed: Optional[Callable[[Node], None]] = None) -> Schema:
+    """`composed(root)`, when given, is called with the document's node tree before the model is built from it
+    (`diff` starts the catalog read on the schemas it names: schemafile.namespaces_hint)."""
+    return Loader(path).load(text, composed)
 
 
 def load_with_digest(text: str, path: str = "schema.yaml") -> tuple[Schema, str]:
@@ -106,7 +108,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
              ForeignServerReader, DatabaseReader, CopyReader):
     """The whole document: one reader per family of object kinds, and the rules across them."""
 
-    def load(self, text: str) -> Schema:
+    def load(self, text: str, composed: Optional[Callable[[Node], None]] = None) -> Schema:
         # The cyclic collector is paused while the file is composed and the model built: they make ~10^5 objects
         # each (no cycles), which stay a while, and each collection their allocation triggered walked them again
         # (a third of the walk's time). What stays goes to the oldest generation (pg.collector.GCPause): the first
@@ -116,6 +118,8 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             root = compose(text, self.path)
             if root is None:
                 return Schema((), source_file=self.path)
+            if composed is not None:
+                composed(root)
             schema = self._model(root)
         for line in self.warnings:  # after the whole file read: no warning is given for a file refused
             print(f"schemac: warning: {line}", file=sys.stderr)
