@@ -55,6 +55,6 @@ regr_intercept regr_r2 regr_slope regr_sxx regr_sxy regr_syy repeat replace reve
 rtrim session_user sha256 sha384 sha512 sign sin sinh split_part sqrt starts_with stddev stddev_pop stddev_samp
 string_to_array strpos substr substring sum tan tanh time timestamp to_char to_date to_hex to_number to_timestamp
 translate trunc unnest upper var_pop var_samp variance version width_bucket
-and or case cast try_cast coalesce nullif greatest least collate collation exists grouping trim xor array filter
+and or case cast coalesce nullif greatest least collate collation exists grouping trim xor array filter
 struct map list insert columns current_catalog current_date current_role current_time current_timestamp localtime
 localtimestamp xmlelement st_distance st_makepoint st_point""".split())
