@@ -22,7 +22,7 @@ from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.tokens import TokenType
 
-from schemac.pg.foreign_names import ANOTHER_DIALECTS_WORDS, POSTGRES_CALLS
+from schemac.pg.foreign_names import ANOTHER_DIALECTS_WORDS, POSTGRES_ARITY, POSTGRES_CALLS, builtin_arity
 from schemac.pg.keywordcalls import is_json_as_stored, json_object_as_stored, keyword_call
 from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, merge_operators, other_sql,
                                   parse_other, parse_prefix, prefix_sql)
@@ -81,6 +81,18 @@ _FOREIGN_PARSED = frozenset(k for k in Postgres.Parser.FUNCTION_PARSERS
 
 def _kept(name: str):
     return lambda args: exp.Anonymous(this=name, expressions=args)
+
+
+def _counted(name: str, build):
+    """sqlglot's builder for Postgres's function `name` where the call has as many arguments as that function takes;
+    else a user's function of that name (foreign_names.POSTGRES_ARITY), kept as written."""
+    takes_dialect = "dialect" in build.__code__.co_varnames
+
+    def counted(args, dialect=None):
+        if not builtin_arity(name, len(args)):
+            return exp.Anonymous(this=name, expressions=args)
+        return build(args, dialect=dialect) if takes_dialect else build(args)
+    return counted
 
 
 def _operand(self, e: exp.Expression, key: str) -> str:
@@ -223,7 +235,10 @@ class SchemacPostgres(Postgres):
         # `'0001'::"bit"` is bit of any length; `'0001'::bit` is bit(1) (the SQL grammar's default), which
         # truncates: sqlglot reads both as BIT, and the migration then stored another expression.
         QUOTED_TYPES_TO_PRESERVE = {*Postgres.Parser.QUOTED_TYPES_TO_PRESERVE, "bit", *ANOTHER_DIALECTS_WORDS}  # (user_type_tokens)
-        FUNCTIONS = {**Postgres.Parser.FUNCTIONS, **{name.upper(): _kept(name) for name in KEPT_FUNCTIONS},
+        FUNCTIONS = {**Postgres.Parser.FUNCTIONS,
+                     **{name: _counted(name.lower(), build) for name, build in Postgres.Parser.FUNCTIONS.items()
+                        if name.lower() in POSTGRES_ARITY},
+                     **{name.upper(): _kept(name) for name in KEPT_FUNCTIONS},
                      **{name: _kept(name.lower()) for name in Postgres.Parser.FUNCTIONS
                         if name.lower() not in POSTGRES_CALLS and name.isidentifier()}}
 
