@@ -207,8 +207,10 @@ class SchemacPostgres(Postgres):
 
     class Tokenizer(Postgres.Tokenizer):
         # PostGIS's operators and the others of pg.operators; `cube` is a name (the cube extension's type and
-        # its constructor cube(ARRAY[lat, lng]) in indexes), not GROUP BY's CUBE, which sqlglot refused there
-        KEYWORDS = {**{k: v for k, v in Postgres.Tokenizer.KEYWORDS.items() if k != "CUBE"},
+        # its constructor cube(ARRAY[lat, lng]) in indexes), not GROUP BY's CUBE, which sqlglot refused there;
+        # `regexp` and `rlike` are names (Redmine's custom_fields.regexp), not MySQL's operators: `rlike IS NULL`
+        # was read as an operator over a column `is`
+        KEYWORDS = {**{k: v for k, v in Postgres.Tokenizer.KEYWORDS.items() if k not in ("CUBE", "REGEXP", "RLIKE")},
                     **{op: TOKEN for op in OPERATORS}}
 
         def tokenize(self, sql: str):
