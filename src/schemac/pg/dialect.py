@@ -22,7 +22,7 @@ from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.tokens import TokenType
 
-from schemac.pg.foreign_names import ANOTHER_DIALECTS_WORDS, POSTGRES_CALLS
+from schemac.pg.foreign_names import ANOTHER_DIALECTS_WORDS, POSTGRES_ARITY, POSTGRES_CALLS, builtin_arity
 from schemac.pg.keywordcalls import is_json_as_stored, json_object_as_stored, keyword_call
 from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, merge_operators, other_sql,
                                   parse_other, parse_prefix, prefix_sql)
@@ -68,8 +68,31 @@ KEPT_FUNCTIONS = ("now", "char_length", "character_length", "btrim", "ltrim", "r
                   "decode")
 
 
+# The calls sqlglot's Postgres parser reads by a grammar of its own that are not Postgres's (its SQL syntax or a
+# function of pg_catalog): a user's function so named (MySQL-compatibility layers' match(), an analytics schema's
+# max_by(), min_by() or arg_max()) was rewritten as another name (min_by as arg_min, which Postgres has not) or refused
+# (match(s, 'x'): sqlglot's MATCH ... AGAINST, try_cast(s): its TRY_CAST(x AS type)). DATE_PART has a parser of ours.
+_POSTGRES_SYNTAX = frozenset(("DATE_PART", "CAST", "EXTRACT", "OVERLAY", "POSITION", "SUBSTRING", "TRIM", "NORMALIZE",
+                              "XMLELEMENT", "XMLPARSE", "XMLSERIALIZE", "XMLTABLE", "JSON_OBJECT", "JSON_OBJECTAGG",
+                              "JSON_TABLE", "JSON_VALUE", "JSON_AGG", "STRING_AGG"))
+_FOREIGN_PARSED = frozenset(k for k in Postgres.Parser.FUNCTION_PARSERS
+                            if k not in _POSTGRES_SYNTAX and k.lower() not in POSTGRES_CALLS)
+
+
 def _kept(name: str):
     return lambda args: exp.Anonymous(this=name, expressions=args)
+
+
+def _counted(name: str, build):
+    """sqlglot's builder for Postgres's function `name` where the call has as many arguments as that function takes;
+    else a user's function of that name (foreign_names.POSTGRES_ARITY), kept as written."""
+    takes_dialect = "dialect" in build.__code__.co_varnames
+
+    def counted(args, dialect=None):
+        if not builtin_arity(name, len(args)):
+            return exp.Anonymous(this=name, expressions=args)
+        return build(args, dialect=dialect) if takes_dialect else build(args)
+    return counted
 
 
 def _operand(self, e: exp.Expression, key: str) -> str:
@@ -184,8 +207,10 @@ class SchemacPostgres(Postgres):
 
     class Tokenizer(Postgres.Tokenizer):
         # PostGIS's operators and the others of pg.operators; `cube` is a name (the cube extension's type and
-        # its constructor cube(ARRAY[lat, lng]) in indexes), not GROUP BY's CUBE, which sqlglot refused there
-        KEYWORDS = {**{k: v for k, v in Postgres.Tokenizer.KEYWORDS.items() if k != "CUBE"},
+        # its constructor cube(ARRAY[lat, lng]) in indexes), not GROUP BY's CUBE, which sqlglot refused there;
+        # `regexp` and `rlike` are names (Redmine's custom_fields.regexp), not MySQL's operators: `rlike IS NULL`
+        # was read as an operator over a column `is`
+        KEYWORDS = {**{k: v for k, v in Postgres.Tokenizer.KEYWORDS.items() if k not in ("CUBE", "REGEXP", "RLIKE")},
                     **{op: TOKEN for op in OPERATORS}}
 
         def tokenize(self, sql: str):
@@ -197,16 +222,25 @@ class SchemacPostgres(Postgres):
         # date_part('year'::text, d) as EXTRACT(CAST('year' AS TEXT) FROM d), which Postgres refuses
         # convert(b, 'LATIN1', 'UTF8') is Postgres's plain function, not T-SQL's CONVERT(type, value) (refused);
         # json_object(ARRAY[...]), the function (as 15 prints it, unquoted), is not the JSON_OBJECT constructor
-        FUNCTION_PARSERS = {**{k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k not in ("DATE_PART", "CONVERT", "DECODE")},
+        # Another dialect's call sqlglot parses by a grammar of its own (MATCH, TRY_CAST, MAX_BY, GAP_FILL...) is in
+        # Postgres only a user's function of that name: a plain call (_FOREIGN_PARSED)
+        FUNCTION_PARSERS = {**{k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items()
+                               if k not in ("DATE_PART", "CONVERT", "DECODE") and k not in _FOREIGN_PARSED},
                             "JSON_OBJECT": lambda self: _json_object(self), "SUBSTRING": similar_substring,
                             "POSITION": sql_position,
                             "XMLSERIALIZE": xml_call("XMLSERIALIZE"), "XMLPARSE": xml_call("XMLPARSE")}
+        # MySQL's IF(c, a, b) (read as a CASE) and Oracle's CONNECT_BY_ROOT: likewise a user's function there
+        NO_PAREN_FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.NO_PAREN_FUNCTION_PARSERS.items()
+                                     if k not in ("IF", "CONNECT_BY_ROOT")}
         # hstore's delete(h, 'k'), as pg_get_expr prints it: DELETE is a statement's keyword to sqlglot
         FUNC_TOKENS = {*Postgres.Parser.FUNC_TOKENS, TokenType.DELETE}
         # `'0001'::"bit"` is bit of any length; `'0001'::bit` is bit(1) (the SQL grammar's default), which
         # truncates: sqlglot reads both as BIT, and the migration then stored another expression.
         QUOTED_TYPES_TO_PRESERVE = {*Postgres.Parser.QUOTED_TYPES_TO_PRESERVE, "bit", *ANOTHER_DIALECTS_WORDS}  # (user_type_tokens)
-        FUNCTIONS = {**Postgres.Parser.FUNCTIONS, **{name.upper(): _kept(name) for name in KEPT_FUNCTIONS},
+        FUNCTIONS = {**Postgres.Parser.FUNCTIONS,
+                     **{name: _counted(name.lower(), build) for name, build in Postgres.Parser.FUNCTIONS.items()
+                        if name.lower() in POSTGRES_ARITY},
+                     **{name.upper(): _kept(name) for name in KEPT_FUNCTIONS},
                      **{name: _kept(name.lower()) for name in Postgres.Parser.FUNCTIONS
                         if name.lower() not in POSTGRES_CALLS and name.isidentifier()}}
 
