@@ -41,7 +41,13 @@
 -- pg_constraint's conrelid index, each lookup filtered the ~10 constraints of its table (26 of 67 ms at
 -- 1,000 tables). Before 18 there are none, and no CTE either: one keeps the planner from a parallel plan
 -- (PostgreSQL 15 at 10,000 tables: 310 -> 385 ms).
-WITH /* since 18: not_nulls AS MATERIALIZED (SELECT oid, conrelid, attnum, CASE WHEN NOT parents OR conislocal THEN conname END AS conname, convalidated, connoinherit, coninhcount FROM (SELECT con.oid, con.conrelid, con.conkey[1] AS attnum, con.conname, con.convalidated, con.connoinherit, con.coninhcount, con.conislocal, con.coninhcount > 0 AND EXISTS (SELECT FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_constraint pc ON pc.conrelid = i.inhparent AND pc.contype = 'n' AND pc.conname = con.conname WHERE i.inhrelid = con.conrelid) AS parents FROM pg_catalog.pg_constraint con WHERE con.contype = 'n') n WHERE conislocal OR NOT parents), identity_sequences */ identity_sequences AS (
+-- not_nulls' array_length(conkey, 1) = 1 is always true (a NOT NULL constraint names one column); it is there for
+-- the planner, which takes it for a selective condition (an equality on a function's result: 0.5%%) and so hashes
+-- not_nulls to join the columns to it. Estimating 61,379 rows there and ~7,700 columns (115,254 at 10,000 tables:
+-- the requested tables have more columns than a relation's average), it hashed the columns instead, wide rows,
+-- in 4 batches spilled to disk (10,000 tables: the query's backend CPU 640 -> 500 ms, 790 -> 720 ms without
+-- parallel workers).
+WITH /* since 18: not_nulls AS MATERIALIZED (SELECT oid, conrelid, attnum, CASE WHEN NOT parents OR conislocal THEN conname END AS conname, convalidated, connoinherit, coninhcount FROM (SELECT con.oid, con.conrelid, con.conkey[1] AS attnum, con.conname, con.convalidated, con.connoinherit, con.coninhcount, con.conislocal, con.coninhcount > 0 AND EXISTS (SELECT FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_constraint pc ON pc.conrelid = i.inhparent AND pc.contype = 'n' AND pc.conname = con.conname WHERE i.inhrelid = con.conrelid) AS parents FROM pg_catalog.pg_constraint con WHERE con.contype = 'n' AND pg_catalog.array_length(con.conkey, 1) = 1) n WHERE conislocal OR NOT parents), identity_sequences */ identity_sequences AS (
   -- The sequence of each identity column of the database, found by what depends ('i') on the column; a
   -- partition's identity column (PG 17+) uses the sequence of the same-named column of the partition
   -- tree's root. Joined once, not looked up per column (115,000 lookups at 10,000 tables, mostly empty).

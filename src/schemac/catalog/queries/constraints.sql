@@ -25,6 +25,10 @@
 -- and keeps the ones whose name the partition had of its own (made before it was attached, or renamed).
 -- Rows for tables tables.sql left out are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per constraint.
+-- The rows are made (OFFSET 0) before they are sorted: the sort then holds the rows sent, not the catalog rows
+-- they are made from (a CHECK's conbin, the index's and the tables' rows: ~1 kB a row, sorted on disk at 10,000
+-- tables).
+SELECT * FROM (
 SELECT con.conrelid AS table_oid,
        con.conname::text AS constraint_name,
        con.contype::text AS kind,
@@ -91,4 +95,5 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
   AND con.contype IN ('p', 'u', 'c', 'f')
   AND (con.contype IN ('p', 'u')  -- only partitions inherit these: see attached
        OR con.conparentid = 0 AND NOT (con.coninhcount > 0 AND NOT con.conislocal))
-ORDER BY con.conrelid, con.conname COLLATE "C";
+OFFSET 0) q
+ORDER BY q.table_oid, q.constraint_name COLLATE "C";

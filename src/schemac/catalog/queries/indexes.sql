@@ -22,7 +22,9 @@
 -- for its type (pg_opclass.opcdefault), qualified with its schema unless that is pg_catalog, a part that holds a dot or
 -- a double quote quoted as schema.yaml writes it (ops-x."Abs.Ops": pg.names.reference_part); else NULL
 -- (the whole array NULL when every key's is the default). The names of the non-default operator classes
--- are gathered once (nd), not looked up per key: at 10,000 tables that lookup was half the query's time.
+-- are gathered once (nd), not looked up per key: at 10,000 tables that lookup was half the query's time. nd is
+-- read by scalar subqueries (an InitPlan, computed once), not cross-joined: its two arrays (~1.5 kB) were then
+-- carried in every row, through the sort and a hash join that spilled to disk at 10,000 tables.
 -- key_options: NULL unless a key's operator class has parameters (gist_trgm_ops (siglen=32), kept in the
 -- index column's pg_attribute.attoptions); then one entry per key column: its operator class's name (the
 -- default one's too: the parameters need it named) and parameters, "public.gist_trgm_ops siglen=32", or NULL.
@@ -38,6 +40,18 @@
 -- is_valid: false while a CREATE INDEX CONCURRENTLY runs, and for good once one has failed.
 -- Rows for tables tables.sql left out are dropped by the caller.
 -- Parameter: schemas, an array of schema names. One row per index.
+-- The rows are made (OFFSET 0) before they are sorted: the sort then holds the rows sent, not the catalog rows
+-- they are made from (10,000 tables: 40 MB sorted on disk -> 4 MB). An index that backs a constraint is found
+-- among its own table's constraints (pg_constraint's conrelid index: a PRIMARY KEY's, UNIQUE's or EXCLUDE's
+-- index is always on the constrained table), not by a hash of every constraint the planner built on the
+-- indexes' side and spilled to disk at 10,000 tables.
+WITH nd AS (SELECT array_agg(opc.oid) AS oids,
+                   array_agg(CASE WHEN opn.nspname = 'pg_catalog' THEN CASE WHEN opc.opcname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END
+                                  ELSE CASE WHEN opn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || CASE WHEN opc.opcname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END END) AS names
+            FROM pg_catalog.pg_opclass opc
+            JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
+            WHERE NOT opc.opcdefault)
+SELECT * FROM (
 SELECT i.indrelid AS table_oid,
        ic.relname::text AS index_name,
        i.indisunique AS is_unique,
@@ -54,9 +68,9 @@ SELECT i.indrelid AS table_oid,
          ORDER BY k.ord
        ) END AS expressions,
        i.indoption::int2[] AS options,
-       CASE WHEN i.indclass::oid[] && nd.oids THEN ARRAY(
+       CASE WHEN i.indclass::oid[] && (SELECT nd.oids FROM nd) THEN ARRAY(
          SELECT nd.names[array_position(nd.oids, k.opcoid)]
-         FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS k(opcoid, ord)
+         FROM nd, unnest(i.indclass::oid[]) WITH ORDINALITY AS k(opcoid, ord)
          ORDER BY k.ord
        ) END AS opclasses,
        /* include key_options */ AS key_options,
@@ -97,12 +111,6 @@ SELECT i.indrelid AS table_oid,
                         AND pg_catalog.pg_get_expr(si.indpred, si.indrelid) IS NOT DISTINCT FROM
                             pg_catalog.pg_get_expr(pi.indpred, pi.indrelid))) AS attached_to
 FROM pg_catalog.pg_index i
-CROSS JOIN (SELECT array_agg(opc.oid) AS oids,
-                   array_agg(CASE WHEN opn.nspname = 'pg_catalog' THEN CASE WHEN opc.opcname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END
-                                  ELSE CASE WHEN opn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || CASE WHEN opc.opcname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opc.opcname::text, '"', '""') || '"' ELSE opc.opcname::text END END) AS names
-            FROM pg_catalog.pg_opclass opc
-            JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
-            WHERE NOT opc.opcdefault) nd
 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_catalog.pg_am am ON am.oid = ic.relam
 JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
@@ -114,6 +122,8 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
   AND NOT EXISTS (
         SELECT 1
         FROM pg_catalog.pg_constraint con
-        WHERE con.conindid = i.indexrelid
+        WHERE con.conrelid = i.indrelid
+          AND con.conindid = i.indexrelid
           AND con.contype IN ('p', 'u', 'x'))
-ORDER BY i.indrelid, ic.relname COLLATE "C";
+OFFSET 0) q
+ORDER BY q.table_oid, q.index_name COLLATE "C";
