@@ -33,7 +33,7 @@ from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
 from schemac.plan.trees import fresh_expression, fresh_type
 from schemac.plan.views import view_statements
-from schemac.plan.preamble import preamble
+from schemac.plan.preamble import preamble, widened
 from schemac.plan.sql_strings import comment_value
 
 
@@ -56,6 +56,18 @@ def _index_ref(table: Table, name: str) -> exp.Table:
 
 
 def statements_for(change: Change) -> list[exp.Expression]:
+    """The change's statements; one whose deparsed text calls an `=` it cannot name (plan.preamble.widened) runs
+    with the schemas holding operators on the search_path: a view's, a trigger's, a policy's, a SQL-standard
+    function body's (a PL/pgSQL or quoted SQL body is read when called, under its own or the caller's path)."""
+    made = _statements_for(change)
+    routine = change.kind in _ROUTINES and not getattr(change.new, "standard_body", False)
+    return made if routine else widened(made)
+
+
+_ROUTINES = frozenset({"add_function", "alter_function", "drop_function"})
+
+
+def _statements_for(change: Change) -> list[exp.Expression]:
     if change.cause == INHERITED:
         return []
     objects = first_statements((object_statements, view_statements, policy_statements, grant_statements), change)

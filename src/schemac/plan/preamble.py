@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
 
 from schemac.compare.changes import Change
@@ -19,6 +21,44 @@ def pinned_search_path() -> exp.Expression:
 
 def restored_search_path() -> exp.Expression:
     return ddl.command("SET", "LOCAL search_path TO DEFAULT")
+
+
+# Postgres deparses `a IS [NOT] DISTINCT FROM b` and `NULLIF(a, b)` without the `=` they call (ruleutils has no
+# syntax to qualify it, where it writes OPERATOR(s.=) for a plain comparison), so the text of a view, a trigger's
+# WHEN or a policy that holds one finds the operator only where the search_path does: one of an extension outside
+# public (citext, hstore, PostGIS in Supabase's `extensions`) becomes text's under the pinned path (citext compared
+# case-sensitively) or none ("operator does not exist"). Such a statement is run with every schema holding
+# operators after public, as where it was first created (pg_dump, which pins an empty path, shares the fault).
+UNQUALIFIED_EQUALS = re.compile(r"\bIS\s+(?:NOT\s+)?DISTINCT\s+FROM\b|\bNULLIF\s*\(", re.IGNORECASE)
+WIDENED_SEARCH_PATH = (
+    "pg_catalog.set_config('search_path', pg_catalog.array_to_string('{public}'::text[] || ARRAY("
+    "SELECT pg_catalog.quote_ident(n.nspname) FROM pg_catalog.pg_namespace n "
+    "WHERE n.nspname <> 'public' AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' "
+    "AND EXISTS (SELECT FROM pg_catalog.pg_operator o WHERE o.oprnamespace = n.oid) ORDER BY n.nspname), ', '), true)")
+
+
+def widened_search_path() -> exp.Expression:
+    return ddl.command("SELECT", WIDENED_SEARCH_PATH)
+
+
+def is_widening(text: str) -> bool:
+    """Whether a rendered statement is widened_search_path()'s."""
+    return text.startswith("SELECT " + WIDENED_SEARCH_PATH)
+
+
+def widened(statements: list[exp.Expression]) -> list[exp.Expression]:
+    """`statements`, each one whose text holds an unqualified `=` (UNQUALIFIED_EQUALS: statements sqlglot only
+    knows as a Command, a view's, a trigger's or a policy's) between widened_search_path() and the pinned path."""
+    if not any(_unqualified_equals(s) for s in statements):
+        return statements
+    out: list[exp.Expression] = []
+    for s in statements:
+        out.extend([widened_search_path(), s, pinned_search_path()] if _unqualified_equals(s) else [s])
+    return out
+
+
+def _unqualified_equals(stmt: exp.Expression) -> bool:
+    return isinstance(stmt, exp.Command) and bool(UNQUALIFIED_EQUALS.search(str(stmt.expression or "")))
 
 
 def preamble(changes: list[Change], pinned: bool = True) -> list[exp.Expression]:
