@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from schemac.model.frozen import replace
 from typing import Iterator
 
@@ -9,7 +10,7 @@ from sqlglot import exp
 
 from schemac.compare.changes import INHERITED, KEPT_BELOW, Change, takes_using
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
-from schemac.model import Column, SequenceOptions, Table, Trigger, index_comment
+from schemac.model import Check, Column, Exclusion, Index, SequenceOptions, Table, Trigger, index_comment
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident
 from schemac.pg.expressions import referenced_columns
@@ -60,11 +61,29 @@ def statements_for(change: Change) -> list[exp.Expression]:
     with the schemas holding operators on the search_path: a view's, a trigger's, a policy's, a SQL-standard
     function body's (a PL/pgSQL or quoted SQL body is read when called, under its own or the caller's path)."""
     made = _statements_for(change)
-    routine = change.kind in _ROUTINES and not getattr(change.new, "standard_body", False)
-    return made if routine else widened(made)
+    if change.kind in _ROUTINES and not getattr(change.new, "standard_body", False):
+        return made
+    # a statement built as a tree is rendered to be read only where the expressions it holds may have one
+    trees = any(_MAY_HOLD.search(text) for text in _expressions(change.new))
+    return widened(made, lambda s: str(s.expression or "") if isinstance(s, exp.Command)
+                   else render_sql([s]) if trees else "")
 
 
 _ROUTINES = frozenset({"add_function", "alter_function", "drop_function"})
+_MAY_HOLD = re.compile(r"DISTINCT|NULLIF", re.IGNORECASE)
+
+
+def _expressions(obj: object) -> Iterator[str]:
+    """The expressions a table, column, CHECK, index or EXCLUDE constraint holds (what a tree statement prints)."""
+    if isinstance(obj, Table):
+        for part in (*obj.columns, *obj.checks, *obj.indexes, *obj.exclusions):
+            yield from _expressions(part)
+    elif isinstance(obj, Column):
+        yield from (obj.default or "", obj.generated or "")
+    elif isinstance(obj, Check):
+        yield obj.expression
+    elif isinstance(obj, (Index, Exclusion)):
+        yield from (obj.where or "", *(e.expression or "" for e in obj.elements))
 
 
 def _statements_for(change: Change) -> list[exp.Expression]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from sqlglot import exp
 
@@ -46,19 +47,13 @@ def is_widening(text: str) -> bool:
     return text.startswith("SELECT " + WIDENED_SEARCH_PATH)
 
 
-def widened(statements: list[exp.Expression]) -> list[exp.Expression]:
-    """`statements`, each one whose text holds an unqualified `=` (UNQUALIFIED_EQUALS: statements sqlglot only
-    knows as a Command, a view's, a trigger's or a policy's) between widened_search_path() and the pinned path."""
-    if not any(_unqualified_equals(s) for s in statements):
-        return statements
+def widened(statements: list[exp.Expression], text_of: Callable[[exp.Expression], str]) -> list[exp.Expression]:
+    """`statements`, each one whose text (`text_of`) holds an unqualified `=` (UNQUALIFIED_EQUALS) between
+    widened_search_path() and the pinned path."""
     out: list[exp.Expression] = []
     for s in statements:
-        out.extend([widened_search_path(), s, pinned_search_path()] if _unqualified_equals(s) else [s])
+        out.extend([widened_search_path(), s, pinned_search_path()] if UNQUALIFIED_EQUALS.search(text_of(s)) else [s])
     return out
-
-
-def _unqualified_equals(stmt: exp.Expression) -> bool:
-    return isinstance(stmt, exp.Command) and bool(UNQUALIFIED_EQUALS.search(str(stmt.expression or "")))
 
 
 def preamble(changes: list[Change], pinned: bool = True) -> list[exp.Expression]:
