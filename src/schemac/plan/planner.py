@@ -58,7 +58,7 @@ def _index_ref(table: Table, name: str) -> exp.Table:
 
 def statements_for(change: Change) -> list[exp.Expression]:
     """The change's statements; one whose deparsed text calls an `=` it cannot name (plan.preamble.widened) runs
-    with the schemas holding operators on the search_path: a view's, a trigger's, a policy's, a SQL-standard
+    with the schemas holding an `=` on the search_path: a view's, a trigger's, a policy's, a SQL-standard
     function body's (a PL/pgSQL or quoted SQL body is read when called, under its own or the caller's path)."""
     made = _statements_for(change)
     if change.kind in _ROUTINES and not getattr(change.new, "standard_body", False):
