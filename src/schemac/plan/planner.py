@@ -70,7 +70,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
 
 
 _ROUTINES = frozenset({"add_function", "alter_function", "drop_function"})
-_MAY_HOLD = re.compile(r"DISTINCT|NULLIF", re.IGNORECASE)
+_MAY_HOLD = re.compile(r"DISTINCT|NULLIF|CASE", re.IGNORECASE)
 
 
 def _expressions(obj: object) -> Iterator[str]:
