@@ -379,6 +379,22 @@ def test_change_written_as_several_files_when_it_needs_many_locks(tmp_path, monk
     assert migration_files(other / "generated") == [partial]
 
 
+def test_a_widened_search_path_stays_in_the_file_of_its_statement(monkeypatch):
+    """A statement run under a widened search_path (plan.preamble.widened: a view whose `IS DISTINCT FROM` names no
+    operator) is never cut from it when a change is written as several files: the next file would pin public
+    alone and create the view comparing its values otherwise."""
+    import schemac.commands.statement_runs as statement_runs
+    from schemac.plan.planner import render_sql
+    from schemac.plan.preamble import pinned_search_path, widened_search_path
+
+    pin, widen = render_sql([pinned_search_path()]), render_sql([widened_search_path()])
+    view = "CREATE VIEW v AS SELECT a IS DISTINCT FROM b AS moved FROM t;\n"
+    monkeypatch.setattr(statement_runs, "LOCKS_PER_FILE", 7)
+    runs = statement_runs.split([(pin, 2, True), ("CREATE TABLE t (a int, b int);\n", 3, False),
+                                 (widen, 2, False), (view, 2, False), (pin, 2, True)])
+    assert runs == [[pin, "CREATE TABLE t (a int, b int);\n"], [pin, widen, view, pin]]
+
+
 def test_sql_function_in_a_later_file_is_created_with_bodies_unchecked(tmp_path, monkeypatch, db_url):
     """check_function_bodies is off (SET LOCAL) in every file of a change cut into several, not only the
     first: a SQL function created in a later file (after the table its argument's type is) whose body names what exists only at run time (a table made

@@ -11,6 +11,7 @@ from schemac.compare.changes import Change
 from schemac.migrations.childwork import ChildWork
 from schemac.pg.syntax import Printed
 from schemac.plan.planner import planned_parts, render_sql, statements_for
+from schemac.plan.preamble import is_widening
 from schemac.plan.trees import release
 
 
@@ -77,16 +78,18 @@ def items(statements: Iterable[exp.Expression]) -> Iterator[Item]:
 
 
 def split(items: Iterable[Item]) -> list[list[str]]:
-    """The statements in order, cut into runs of at most LOCKS_PER_FILE locks (one run if they fit). The
-    leading `SET LOCAL`s (the plan's preamble: check_function_bodies off) begin every run: each file is its
-    own transaction, where a SET LOCAL of an earlier file no longer holds."""
+    """The statements in order, cut into runs of at most LOCKS_PER_FILE locks (one run if they fit), never between
+    a widened search_path and its statement. The leading `SET LOCAL`s (the plan's preamble: check_function_bodies
+    off) begin every run: each file is its own transaction, where a SET LOCAL of an earlier file no longer holds."""
     runs: list[list[str]] = [[]]
     head: list[str] = []
     leading = True
     held = 0
     for text, cost, local in items:
         if runs[-1] and held + cost > LOCKS_PER_FILE:
-            runs.append(list(head))
+            # a widened search_path (plan.preamble.widened) goes with the statement it is for
+            carried = [runs[-1].pop()] if is_widening(runs[-1][-1]) else []
+            runs.append(list(head) + carried)
             held = 0
         leading = leading and local
         if leading:

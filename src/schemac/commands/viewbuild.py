@@ -190,6 +190,7 @@ def statements(changes: list[Change]) -> list[Unit]:
     statement the text a migration gives it (`render_sql`: a table with no column or constraint of its own,
     an INHERITS child, is `CREATE TABLE c () INHERITS (p)`, which sqlglot alone prints without its `()`)."""
     from schemac.plan.planner import render_sql, statements_for
+    from schemac.plan.preamble import is_widening
 
     kept = [c for c in changes if c.cause != NEW_MATERIALIZED and c.kind not in _NOT_READ
             and not c.kind.endswith("_comment")]
@@ -198,8 +199,10 @@ def statements(changes: list[Change]) -> list[Unit]:
         kept[i] = c
     out = []
     for c in kept:
-        made = statements_for(c)
-        out.append((c, [render_sql([s]).rstrip()[:-1] for s in (made[:1] if c.kind == "add_view" else made)]))
+        made = [render_sql([s]).rstrip()[:-1] for s in statements_for(c)]
+        if c.kind == "add_view":  # the CREATE alone, with the search_path it is run under (plan.preamble.widened)
+            made = made[:3] if is_widening(made[0]) else made[:1]
+        out.append((c, made))
     return out
 
 
@@ -212,6 +215,8 @@ def run(conn: psycopg.Connection, units: list[Unit], failed: dict,
     any other change that fails, and such a function, in `broken` (its schema and name: the server's words).
     A batch goes in one round trip, one implicit transaction: all of it, or (an error) none of it, and then one
     statement at a time."""
+    from schemac.plan.preamble import is_widening
+
     again = []
     for start in range(0, len(units), BATCH):
         batch = units[start:start + BATCH]
@@ -222,6 +227,8 @@ def run(conn: psycopg.Connection, units: list[Unit], failed: dict,
             pass
         for unit in batch:
             change, sqls = unit
+            if sqls and is_widening(sqls[0]):  # one implicit transaction, where the widened search_path holds
+                sqls = [";\n".join(sqls)]
             for sql in sqls:
                 try:
                     conn.execute(sql, prepare=False)  # type: ignore[arg-type]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Callable
+
 from sqlglot import exp
 
 from schemac.compare.changes import Change
@@ -19,6 +22,42 @@ def pinned_search_path() -> exp.Expression:
 
 def restored_search_path() -> exp.Expression:
     return ddl.command("SET", "LOCAL search_path TO DEFAULT")
+
+
+# Postgres deparses `a IS [NOT] DISTINCT FROM b`, `NULLIF(a, b)` and `CASE a WHEN b` without the `=` they call
+# (ruleutils has no syntax to qualify it, where it writes OPERATOR(s.=) for a plain comparison), so the text of a
+# view, a trigger's WHEN or a policy that holds one finds the operator only where the search_path does: one of an
+# extension outside public (citext, hstore, PostGIS in Supabase's `extensions`) becomes text's under the pinned path
+# (citext compared case-sensitively) or none ("operator does not exist"). Such a statement is run with every schema
+# holding an `=` after public, as where it was first created (pg_dump, which pins an empty path, shares the fault);
+# only those: another operator of such a schema could take the place of the one a bare name in the text means
+# (intarray's `@>` on int[] before pg_catalog's anyarray one).
+UNQUALIFIED_EQUALS = re.compile(r"\bIS\s+(?:NOT\s+)?DISTINCT\s+FROM\b|\bNULLIF\s*\(|\bCASE\s+(?!WHEN\b)",
+                                re.IGNORECASE)  # (the last: a simple CASE, `CASE x WHEN v`, which compares with `=`)
+WIDENED_SEARCH_PATH = (
+    "pg_catalog.set_config('search_path', pg_catalog.array_to_string('{public}'::text[] || ARRAY("
+    "SELECT pg_catalog.quote_ident(n.nspname) FROM pg_catalog.pg_namespace n "
+    "WHERE n.nspname <> 'public' AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' "
+    "AND EXISTS (SELECT FROM pg_catalog.pg_operator o WHERE o.oprnamespace = n.oid AND o.oprname = '=') "
+    "ORDER BY n.nspname), ', '), true)")
+
+
+def widened_search_path() -> exp.Expression:
+    return ddl.command("SELECT", WIDENED_SEARCH_PATH)
+
+
+def is_widening(text: str) -> bool:
+    """Whether a rendered statement is widened_search_path()'s."""
+    return text.startswith("SELECT " + WIDENED_SEARCH_PATH)
+
+
+def widened(statements: list[exp.Expression], text_of: Callable[[exp.Expression], str]) -> list[exp.Expression]:
+    """`statements`, each one whose text (`text_of`) holds an unqualified `=` (UNQUALIFIED_EQUALS) between
+    widened_search_path() and the pinned path."""
+    out: list[exp.Expression] = []
+    for s in statements:
+        out.extend([widened_search_path(), s, pinned_search_path()] if UNQUALIFIED_EQUALS.search(text_of(s)) else [s])
+    return out
 
 
 def preamble(changes: list[Change], pinned: bool = True) -> list[exp.Expression]:
