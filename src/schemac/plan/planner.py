@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from schemac.model.frozen import replace
 from typing import Iterator
 
@@ -10,7 +9,7 @@ from sqlglot import exp
 
 from schemac.compare.changes import INHERITED, KEPT_BELOW, Change, takes_using
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
-from schemac.model import Check, Column, Exclusion, Index, SequenceOptions, Table, Trigger, index_comment
+from schemac.model import Column, SequenceOptions, Table, Trigger, index_comment
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident
 from schemac.pg.expressions import referenced_columns
@@ -34,7 +33,7 @@ from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
 from schemac.plan.trees import fresh_expression, fresh_type
 from schemac.plan.views import view_statements
-from schemac.plan.preamble import preamble, widened
+from schemac.plan.preamble import may_hold_unqualified_equals, preamble, widened
 from schemac.plan.sql_strings import comment_value
 
 
@@ -63,27 +62,12 @@ def statements_for(change: Change) -> list[exp.Expression]:
     made = _statements_for(change)
     if change.kind in _ROUTINES and not getattr(change.new, "standard_body", False):
         return made
-    # a statement built as a tree is rendered to be read only where the expressions it holds may have one
-    trees = any(_MAY_HOLD.search(text) for text in _expressions(change.new))
+    trees = may_hold_unqualified_equals(change.new)
     return widened(made, lambda s: str(s.expression or "") if isinstance(s, exp.Command)
                    else render_sql([s]) if trees else "")
 
 
 _ROUTINES = frozenset({"add_function", "alter_function", "drop_function"})
-_MAY_HOLD = re.compile(r"DISTINCT|NULLIF|CASE", re.IGNORECASE)
-
-
-def _expressions(obj: object) -> Iterator[str]:
-    """The expressions a table, column, CHECK, index or EXCLUDE constraint holds (what a tree statement prints)."""
-    if isinstance(obj, Table):
-        for part in (*obj.columns, *obj.checks, *obj.indexes, *obj.exclusions):
-            yield from _expressions(part)
-    elif isinstance(obj, Column):
-        yield from (obj.default or "", obj.generated or "")
-    elif isinstance(obj, Check):
-        yield obj.expression
-    elif isinstance(obj, (Index, Exclusion)):
-        yield from (obj.where or "", *(e.expression or "" for e in obj.elements))
 
 
 def _statements_for(change: Change) -> list[exp.Expression]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Callable, Iterator
 
 from sqlglot import exp
 
 from schemac.compare.changes import Change
+from schemac.model import Check, Column, Exclusion, Index, Table
 from schemac.plan import ddl
 
 # What an unqualified name means in a migration: an object of public, as the catalog reader reads them (it pins the
@@ -49,6 +50,29 @@ def widened_search_path() -> exp.Expression:
 def is_widening(text: str) -> bool:
     """Whether a rendered statement is widened_search_path()'s."""
     return text.startswith("SELECT " + WIDENED_SEARCH_PATH)
+
+
+# A prefilter of UNQUALIFIED_EQUALS over schema.yaml's texts: a statement built as a tree is rendered to be searched
+# only where an expression it prints may hold one.
+_MAY_HOLD = re.compile(r"DISTINCT|NULLIF|CASE", re.IGNORECASE)
+
+
+def may_hold_unqualified_equals(obj: object) -> bool:
+    """Whether a table, column, CHECK, index or EXCLUDE constraint holds an expression _MAY_HOLD finds."""
+    return any(_MAY_HOLD.search(text) for text in _expressions(obj))
+
+
+def _expressions(obj: object) -> Iterator[str]:
+    """The expressions a table, column, CHECK, index or EXCLUDE constraint holds (what a tree statement prints)."""
+    if isinstance(obj, Table):
+        for part in (*obj.columns, *obj.checks, *obj.indexes, *obj.exclusions):
+            yield from _expressions(part)
+    elif isinstance(obj, Column):
+        yield from (obj.default or "", obj.generated or "")
+    elif isinstance(obj, Check):
+        yield obj.expression
+    elif isinstance(obj, (Index, Exclusion)):
+        yield from (obj.where or "", *(e.expression or "" for e in obj.elements))
 
 
 def widened(statements: list[exp.Expression], text_of: Callable[[exp.Expression], str]) -> list[exp.Expression]:
