@@ -310,6 +310,39 @@ def test_a_required_field_the_record_leaves_out_is_put_back_as_the_decoder_does(
         assert schema_from_json(doc).enums == (Enum("e", ()),)
 
 
+def _source_as_written(file, v):
+    """_Decoder.source's rule, spelled out the long way (what its one-match shortcut must agree with)."""
+    from schemac.model import Source
+
+    name, line, column = v.rsplit(":", 2)
+    if not (line.isdecimal() and column.isdecimal()):
+        int(line), int(column)
+    return Source.recorded(v) if file is None or name == file else Source(file, int(line), int(column))
+
+
+@pytest.mark.parametrize("file", [None, "schema.yaml", "a:5", "dir/s.yaml"])
+def test_a_recorded_source_is_decoded_as_its_text_says(file):
+    """msgspec's dec_hook takes the common source (this file, ASCII line and column) in one regex match; every
+    other text goes the long way. Both give what the long way gives, or the same ValueError."""
+    from schemac.model import Source
+
+    texts = ["schema.yaml:12:3", "a:5:12:3", "a:12:3", "dir/s.yaml:1:1", "other.yaml:7:9", "x:y:schema.yaml:2:4",
+             "schema.yaml:١٢:3", "schema.yaml: 12:3", "schema.yaml:+12:3", "schema.yaml:1_2:3", "schema.yaml:12:3\n",
+             "schema.yaml\n:12:3", "schema.yaml:12", "schema.yaml:x:3", "schema.yaml::3", ":1:2"]
+    decoder = _Decoder(file)
+    for v in texts:
+        try:
+            expected = _source_as_written(file, v)
+        except ValueError:
+            with pytest.raises(ValueError):
+                decoder.hook(Source, v)
+            continue
+        got = decoder.hook(Source, v)
+        assert type(got) is Source and got == expected and decoder.source(v) == expected, v
+    with pytest.raises(NotImplementedError):
+        decoder.hook(str, "schema.yaml:1:1")
+
+
 def test_every_model_class_can_be_recorded():
     """The record is decoded generically from the model's type hints: a field of a type the decoder
     cannot rebuild (say a dict) must fail here, not silently in someone's CI."""

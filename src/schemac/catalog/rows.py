@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from schemac.model.frozen import frozen
 from functools import lru_cache
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any, Optional
 
 from schemac.catalog import kindrows
@@ -214,9 +214,24 @@ def constraints_by_table(rows: list[dict[str, Any]]) -> dict[int, TableConstrain
 NO_CONSTRAINTS = TableConstraints()
 
 
+def _sorted(objects: list, key: Any) -> tuple:
+    """tuple(sorted(objects, key=key)), without the sort where there is nothing to order (most of a table's lists)."""
+    return tuple(sorted(objects, key=key)) if len(objects) > 1 else tuple(objects)
+
+
+_by_name = attrgetter("name")
+
+
+def _name_or_empty(obj: Any) -> str:
+    return obj.name or ""
+
+
 def table_of(row: dict[str, Any], columns: list[tuple[int, Column]], constraints: TableConstraints,
            indexes: list[Index], triggers: list[Trigger], exclusions: list[Exclusion], rules: list[Rule],
            **security: Any) -> Table:
+    """A tables.sql row as a Table, with its columns (by position) and its objects, each list sorted by name.
+    (Called for every table once the last of its queries is in, on `diff`'s fast path after the server's last reply:
+    no sort and no generator where a list holds nothing or one object, as most of a table's do.)"""
     partition_by: Optional[Partitioning] = None
     if row["partition_strategy"]:
         partition_by = Partitioning(strategy=row["partition_strategy"], key=row["partition_key"])
@@ -227,30 +242,35 @@ def table_of(row: dict[str, Any], columns: list[tuple[int, Column]], constraints
     return Table(
         name=row["table_name"],
         schema=row["schema_name"],
-        columns=kindrows.not_null_names(row["table_name"], tuple(c for _, c in sorted(columns, key=lambda pc: pc[0])),
+        columns=kindrows.not_null_names(row["table_name"], tuple(map(_column_of, sorted(columns, key=_position))),
                                         bool(row["inherits"] or row["partition_parent"])),
         primary_key=constraints.primary_key,
-        uniques=tuple(sorted(constraints.uniques, key=lambda u: u.name or "")),
-        checks=tuple(sorted(constraints.checks, key=lambda c: c.name)),
-        indexes=tuple(sorted(indexes, key=lambda i: i.name)),
+        uniques=_sorted(constraints.uniques, _name_or_empty),
+        checks=_sorted(constraints.checks, _by_name),
+        indexes=_sorted(indexes, _by_name),
         comment=row["comment"],
-        foreign_keys=tuple(sorted(constraints.foreign_keys, key=lambda f: f.name or "")),
+        foreign_keys=_sorted(constraints.foreign_keys, _name_or_empty),
         partition_by=partition_by,
         partition_of=partition_of,
         unlogged=row["unlogged"], cluster_on=row["cluster_on"], parameters=tuple(row["parameters"]),
         toast_table=row["toast_table"], replica_identity=row["replica_identity"],
         replica_identity_index=row["replica_identity_index"],
-        triggers=tuple(sorted(triggers, key=lambda t: t.name)),
-        exclusions=tuple(sorted(exclusions, key=lambda x: x.name or "")),
-        inherits=tuple(Parent(p["name"], p["schema"]) for p in row["inherits"] or ()),
+        triggers=_sorted(triggers, _by_name),
+        exclusions=_sorted(exclusions, _name_or_empty),
+        inherits=tuple(Parent(p["name"], p["schema"]) for p in row["inherits"]) if row["inherits"] else (),
         inherited_only=tuple(row["inherited_only"] or ()) if row["inherits"] else (), of=canonical_type_text(row["of_type"]) if row["of_type"] else None,
-        rules=tuple(sorted(rules, key=lambda r: r.name)),
-        statistics=tuple(kindrows.statistics(s, row["schema_name"]) for s in row["statistics"]),
+        rules=_sorted(rules, _by_name),
+        statistics=tuple(kindrows.statistics(s, row["schema_name"]) for s in row["statistics"])
+        if row["statistics"] else (),
         row_level_security=row["row_level_security"],
         force_row_level_security=row["force_row_level_security"], foreign=kindrows.foreign_table(row),
         validated_checks=tuple(row["validated_checks"]), **security,
-        copy_comments=tuple((n, text) for n, text in row["copy_comments"]), row_type_comment=row["row_type_comment"],
+        copy_comments=tuple((n, text) for n, text in row["copy_comments"]) if row["copy_comments"] else (),
+        row_type_comment=row["row_type_comment"],
     )
+
+
+_position, _column_of = itemgetter(0), itemgetter(1)
 
 
 TRIGGER_ENABLED = {"O": "origin", "D": "disabled", "R": "replica", "A": "always"}

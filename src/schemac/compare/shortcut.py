@@ -7,6 +7,7 @@ keys schema.yaml leaves unnamed. Either way, compared_table (compare/tables.py) 
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Optional
 
 from schemac.compare.changes import Constraint
@@ -23,8 +24,11 @@ def unchanged(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> bool:
     statistics object's owner: diff_statistics'). ~5x faster than the walk; tests/test_compare_shortcut.py holds
     compared_table to [] for them."""
     return (_equal_but_chosen_names(cur, des) and (cur.toast_table == des.toast_table or not _toast_parameters(des))
-            and all(i.valid for i in cur.indexes) and not (rebuilt and any(type_name(c.type) in rebuilt for c in des.columns))
-            and all(b.owner is None or a.owner == b.owner for a, b in zip(cur.statistics, des.statistics)))
+            and all(map(_valid, cur.indexes)) and not (rebuilt and any(type_name(c.type) in rebuilt for c in des.columns))
+            and (not cur.statistics or all(b.owner is None or a.owner == b.owner for a, b in zip(cur.statistics, des.statistics))))
+
+
+_valid = attrgetter("valid")
 
 
 def _toast_parameters(t: Table) -> bool:
@@ -33,6 +37,7 @@ def _toast_parameters(t: Table) -> bool:
 
 
 _CONSTRAINT_LISTS = ("uniques", "checks", "foreign_keys", "exclusions")
+_BESIDE_CONSTRAINTS = ("primary_key", *_CONSTRAINT_LISTS)
 
 
 def _equal_but_chosen_names(cur: Table, des: Table) -> bool:
@@ -40,12 +45,23 @@ def _equal_but_chosen_names(cur: Table, des: Table) -> bool:
     schema.yaml; the name Postgres chose in the catalog's `cur`): compared_table pairs those by definition and does not compare their names
     (_same_constraint), so they are no change. This is `diff`'s common case: inspect writes no default names, so no
     table read from the catalog equals its schema.yaml twin (~75% of a 1,000-table diff's comparison was walking
-    them). Paired by position only: constraints listed in another order are walked."""
-    return (equal_except(cur, des, "primary_key", *_CONSTRAINT_LISTS)
-            and _same_but_chosen_name(cur.primary_key, des.primary_key)
-            and all(len(a) == len(b) and all(map(_same_but_chosen_name, a, b))
-                    for a, b in ((getattr(cur, k), getattr(des, k)) for k in _CONSTRAINT_LISTS)))
+    them). Paired by position only: constraints listed in another order are walked. (A loop, not all() over
+    generators: this runs for every table of the schema.)"""
+    if not (equal_except(cur, des, *_BESIDE_CONSTRAINTS) and _same_but_chosen_name(cur.primary_key, des.primary_key)):
+        return False
+    for name in _CONSTRAINT_LISTS:
+        mine, theirs = getattr(cur, name), getattr(des, name)
+        if len(mine) != len(theirs):
+            return False
+        for a, b in zip(mine, theirs):
+            if not _same_but_chosen_name(a, b):
+                return False
+    return True
 
 
 def _same_but_chosen_name(a: Optional[Constraint], b: Optional[Constraint]) -> bool:
-    return a == b or (a is not None and b is not None and b.name is None and equal_except(a, b, "name"))
+    """`a == b`, or `b` unnamed and `a` equal to it but for its name. (Compared once: `a == b` where b has no name
+    held only where `a` has none either, which equal_except(a, b, "name") holds too.)"""
+    if a is None or b is None:
+        return a is b
+    return equal_except(a, b, "name") if b.name is None else a == b
