@@ -7,7 +7,7 @@ from typing import Iterator
 
 from sqlglot import exp
 
-from schemac.compare.changes import INHERITED, KEPT_BELOW, Change, takes_using
+from schemac.compare.changes import INHERITED, KEPT_BELOW, NUMBERED_BY_PARENT, Change, takes_using
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.model import Column, SequenceOptions, Table, Trigger, index_comment
 from schemac.pg.dialect import RENDER
@@ -21,7 +21,7 @@ from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, first_statements, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
-from schemac.plan.partitioned_identity import add_identity_column
+from schemac.plan.partitioned_identity import add_identity_column, numbered_by_parent
 from schemac.plan.partition_index_ddl import (partitioning_refused, copy_settings, add_partition_key, attach_partition, detach_partition, drop_partition_index,
                                              drop_partition_key, is_partition_key, renamed_after_detach,
                                              renamed_after_leaving)
@@ -183,6 +183,9 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return drop_partition_index(t, change.old)  # type: ignore[arg-type]
     if k == "drop_index":
         return [exp.Drop(tables=[_index_ref(t, change.name)], kind="INDEX", exists=True)]  # type: ignore[arg-type]
+    if k == "add_column" and change.cause == NUMBERED_BY_PARENT:
+        return [_alter(t, ddl.column_def(numbered_by_parent(t, change.new), schema=t.schema)),  # type: ignore[arg-type]
+                _alter_column(t, change.name, "DROP DEFAULT")]  # type: ignore[arg-type]
     if k == "add_column":
         cache = ddl.identity_cache(t, change.new)  # type: ignore[arg-type]
         return [add_identity_column(t, change.new, _alter(t, ddl.column_def(change.new, schema=t.schema)))] + \
