@@ -1,10 +1,11 @@
-"""New materialized views populated once every object of the migration is made, as pg_dump populates them (REFRESH
-MATERIALIZED VIEW in its post-data section).
+"""Materialized views the migration creates (new, or re-made: dropped and created again) populated once every object
+of the migration is made, as pg_dump populates them (REFRESH MATERIALIZED VIEW in its post-data section).
 
 CREATE MATERIALIZED VIEW runs its query, and with it every function the query calls. A function whose body Postgres
 keeps as text (PL/pgSQL, a quoted SQL body: anything but a SQL-standard body) reads relations and functions that
 neither Postgres's catalog nor the plan's graph records, so the migration may create what it reads after the view
-("relation ... does not exist" at apply). A new materialized view whose query calls such a function of the migration,
+("relation ... does not exist" at apply), or, where the view is re-made, while what it reads is dropped to be re-made
+too. A materialized view created (new or re-made) whose query calls such a function of the migration,
 directly, through the views it reads or through SQL-standard bodies, is created WITH NO DATA in its place (its indexes,
 comments and grants follow it as before) and populated by REFRESH MATERIALIZED VIEW after every object the migration
 creates, after the refresh of any other such view it reads (a materialized view read unpopulated is an error),
@@ -16,6 +17,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from schemac.compare.changes import Change
+from schemac.compare.views import REBUILT
 from schemac.model import Function, View
 from schemac.model.frozen import replace
 from schemac.plan.keys import refs_of
@@ -25,16 +27,22 @@ DEFERRED = "populated after every object the migration creates"
 
 
 def deferred_views(changes: list[Change]) -> set[int]:
-    """The new populated materialized views (indexes into `changes`) whose query runs a function body the graph
-    cannot read."""
+    """The populated materialized views the migration creates, new or re-made (indexes into `changes`), whose query
+    runs a function body the graph cannot read."""
     views, functions = _made(changes)
     out = set()
     for i, c in enumerate(changes):
         v = c.new
-        if c.kind == "add_view" and c.cause is None and isinstance(v, View) and v.materialized and v.with_data and \
+        if _created(c) and isinstance(v, View) and v.materialized and v.with_data and \
                 any(isinstance(x, Function) and not x.standard_body for x in _reached(v, views, functions)):
             out.add(i)
     return out
+
+
+def _created(c: Change) -> bool:
+    """A view's CREATE: of a new view, or of one re-made, dropped first (compare.views' REBUILT; a replace_view is
+    always one, as a materialized view has no CREATE OR REPLACE)."""
+    return (c.kind == "add_view" and c.cause in (None, REBUILT)) or (c.kind == "replace_view" and c.cause is None)
 
 
 def split(changes: list[Change], which: set[int]) -> list[Change]:
