@@ -907,6 +907,10 @@ FIXED_BUG_CASES = {
         "tables:\n  p:\n    columns: {k: integer, c: {type: integer, identity: {generated: by_default}}}\n"
         "    partition_by: {strategy: list, key: k}\n"
         "  t3: {partition_of: {parent: p, bound: FOR VALUES IN (1)}}\n"),
+    "copies-of-a-commented-index-retyped": (  # p's index with a comment, its column retyped: before PostgreSQL 17
+        # the rebuilt copy on p_1 took the comment, "index p_1_v_idx is not in schema.yaml" (16, 15)
+        "tables:\n" + PARENT % ", v: bigint" + "    indexes: {p_ix: {columns: [v], comment: note}}\n" + P_1,
+        "tables:\n" + PARENT % ", v: text" + "    indexes: {p_ix: {columns: [v], comment: note}}\n" + P_1),
 }
 
 
