@@ -325,6 +325,13 @@ def _skip_where_it_takes(db_url: str, statement: str) -> None:
     pytest.skip(f"this server's build has what {statement} needs")
 
 
+def _skip_where_available(db_url: str, extension: str) -> None:
+    """Skip the test where the server's build has `extension` (nothing is then missing)."""
+    with psycopg.connect(_admin(db_url), autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = %s", (extension,)).fetchone():
+            pytest.skip(f"this server's build has {extension}")
+
+
 def test_a_view_reading_what_schemac_does_not_manage(db_url, tmp_path):
     """Postgres cannot create it from schema.yaml alone: a notice, and its query compared as written."""
     with psycopg.connect(db_url, autocommit=True) as conn:
@@ -374,9 +381,7 @@ def test_views_over_views_of_mixed_case_laid_to_a_missing_extension(db_url, tmp_
     extension too where the view it reads is named in mixed case or with a dot ("Report", "a.b"): the server's
     words print the name as it is (`relation "Report" does not exist`), which was folded as if written unquoted
     (report), so report2 had a notice of its own saying it reads Report, which schema.yaml does not declare."""
-    with psycopg.connect(_admin(db_url), autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'").fetchone():
-            pytest.skip("this server's build has PostGIS")
+    _skip_where_available(db_url, "postgis")
     text = ("extensions:\n  - {name: postgis}\ntables:\n  zones: {columns: {id: integer, geom: 'geometry(Polygon,4326)'}}\n"
             "views:\n  Report:\n    query: SELECT id, st_astext(geom) AS t FROM zones\n"
             "  report2:\n    query: SELECT id FROM \"Report\"\n  a.b:\n    query: SELECT t FROM \"Report\"\n"
@@ -393,9 +398,7 @@ def test_views_over_a_table_partitioned_by_what_the_build_server_lacks(any_db_ur
     their columns: a view reads their columns, never the key, so the views over the parent and over a partition are
     deparsed, not laid to the missing extension (the table's CREATE failed there, and with it every view reading it
     or one of its partitions)."""
-    with psycopg.connect(_admin(any_db_url), autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'uuid-ossp'").fetchone():
-            pytest.skip("this server's build has uuid-ossp")
+    _skip_where_available(any_db_url, "uuid-ossp")
     text = ("extensions:\n  - {name: uuid-ossp}\ntables:\n"
             "  tp: {columns: {u: uuid, a: integer}, partition_by: {strategy: hash, key: '(uuid_generate_v5(u, a::text))'}}\n"
             "  tp0: {partition_of: {parent: tp, bound: 'FOR VALUES WITH (MODULUS 2, REMAINDER 0)'}}\n"
