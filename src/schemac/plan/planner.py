@@ -22,7 +22,7 @@ from schemac.plan.objects import PlanError, first_statements, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
 from schemac.plan.partitioned_identity import add_identity_column, numbered_by_parent
-from schemac.plan.partition_index_ddl import (partitioning_refused, copies_uncommented, copy_settings, add_partition_key, attach_partition, detach_partition, drop_partition_index,
+from schemac.plan.partition_index_ddl import (partitioning_refused, copies_uncommented, copy_settings, own_comments_again, add_partition_key, attach_partition, detach_partition, drop_partition_index,
                                              drop_partition_key, is_partition_key, renamed_after_detach,
                                              renamed_after_leaving)
 from schemac.plan.column_ddl import column_settings_statements, index_statistics, nulls_given_the_default
@@ -56,8 +56,9 @@ def _index_ref(table: Table, name: str) -> exp.Table:
 
 
 def statements_for(change: Change) -> list[exp.Expression]:
-    if change.cause == INHERITED:
-        return []
+    if change.cause == INHERITED:  # (made by the parent's statement; its indexes' comments given back after it)
+        retyped = change.kind == "alter_column_type"
+        return own_comments_again(change.table_def, change.name) if retyped else []  # type: ignore[arg-type]
     objects = first_statements((object_statements, view_statements, policy_statements, grant_statements), change)
     if objects is not None:
         return objects
