@@ -325,6 +325,13 @@ def _skip_where_it_takes(db_url: str, statement: str) -> None:
     pytest.skip(f"this server's build has what {statement} needs")
 
 
+def _skip_where_available(db_url: str, extension: str) -> None:
+    """Skip the test where the server's build has `extension` (nothing is then missing)."""
+    with psycopg.connect(_admin(db_url), autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = %s", (extension,)).fetchone():
+            pytest.skip(f"this server's build has {extension}")
+
+
 def test_a_view_reading_what_schemac_does_not_manage(db_url, tmp_path):
     """Postgres cannot create it from schema.yaml alone: a notice, and its query compared as written."""
     with psycopg.connect(db_url, autocommit=True) as conn:
@@ -374,9 +381,7 @@ def test_views_over_views_of_mixed_case_laid_to_a_missing_extension(db_url, tmp_
     extension too where the view it reads is named in mixed case or with a dot ("Report", "a.b"): the server's
     words print the name as it is (`relation "Report" does not exist`), which was folded as if written unquoted
     (report), so report2 had a notice of its own saying it reads Report, which schema.yaml does not declare."""
-    with psycopg.connect(_admin(db_url), autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'").fetchone():
-            pytest.skip("this server's build has PostGIS")
+    _skip_where_available(db_url, "postgis")
     text = ("extensions:\n  - {name: postgis}\ntables:\n  zones: {columns: {id: integer, geom: 'geometry(Polygon,4326)'}}\n"
             "views:\n  Report:\n    query: SELECT id, st_astext(geom) AS t FROM zones\n"
             "  report2:\n    query: SELECT id FROM \"Report\"\n  a.b:\n    query: SELECT t FROM \"Report\"\n"
@@ -385,6 +390,27 @@ def test_views_over_views_of_mixed_case_laid_to_a_missing_extension(db_url, tmp_
     assert r.status == "written" and len(r.notices) == 1, r.notices
     assert "so 4 views reading it could not be built there (public.Report, public.report2, public.a.b, public.c)" in \
         r.notices[0], r.notices
+
+
+def test_views_over_a_table_partitioned_by_what_the_build_server_lacks(any_db_url, tmp_path):
+    """A table partitioned by a key calling an extension's function the build server lacks (uuid-ossp's
+    uuid_generate_v5 on the embedded 18) is built there as a plain table, and its partitions as plain tables with
+    their columns: a view reads their columns, never the key, so the views over the parent and over a partition are
+    deparsed, not laid to the missing extension (the table's CREATE failed there, and with it every view reading it
+    or one of its partitions)."""
+    _skip_where_available(any_db_url, "uuid-ossp")
+    text = ("extensions:\n  - {name: uuid-ossp}\ntables:\n"
+            "  tp: {columns: {u: uuid, a: integer}, partition_by: {strategy: hash, key: '(uuid_generate_v5(u, a::text))'}}\n"
+            "  tp0: {partition_of: {parent: tp, bound: 'FOR VALUES WITH (MODULUS 2, REMAINDER 0)'}}\n"
+            "  tp1: {partition_of: {parent: tp, bound: 'FOR VALUES WITH (MODULUS 2, REMAINDER 1)'}, "
+            "partition_by: {strategy: list, key: a}}\n"
+            "  tp1_1: {partition_of: {parent: tp1, bound: 'FOR VALUES IN (1)'}}\n"
+            "views:\n  s:\n    query: SELECT u, a FROM tp\n  s2:\n    query: SELECT a FROM tp0 WHERE a > 1\n"
+            "  s3:\n    query: SELECT count(*) AS n FROM tp1_1\n")
+    state = _deparsed(any_db_url, tmp_path, text)
+    assert '"definition": "SELECT u,\\n    a\\n   FROM tp"' in state, state
+    assert '"definition": "SELECT a\\n   FROM tp0\\n  WHERE a > 1"' in state, state
+    assert '"definition": "SELECT count(*) AS n\\n   FROM tp1_1"' in state, state
 
 
 def test_a_view_calling_a_function_whose_argument_default_the_build_server_cannot_make(db_url, tmp_path):
@@ -419,25 +445,28 @@ def test_a_view_the_build_server_lacks_a_feature_for(db_url, tmp_path):
     libxml, as the embedded 18's build): the notice says the build server lacks it and how to give one that has
     it, not that the query may be wrong or read what schemac does not manage (a real-world schema's view
     building XML, inspected on PostgreSQL 15); a view reading it is not told it reads what schema.yaml does not
-    declare, nor is one reading a table that failed there too (its partition key builds XML). What a view reads
-    of a table but never the expressions of is built there without them: a generated column building XML as a
-    plain column of its type, a domain whose CHECK or default builds XML as its base type alone; the views
-    reading them are deparsed."""
+    declare, nor is one reading a table that failed there too (a partition whose bound builds XML). What a view
+    reads of a table but never the expressions of is built there without them: a generated column building XML as
+    a plain column of its type, a domain whose CHECK or default builds XML as its base type alone, a table
+    partitioned by a key building XML as a plain table; the views reading them are deparsed."""
     _skip_where_it_takes(db_url, "SELECT xmlelement(name a)")
     text = ("domains:\n  dx: {type: text, checks: {dx_xml: 'xmlelement(name a, VALUE) IS NOT NULL'}}\n"
             "  dd: {type: text, default: '(xmlelement(name a))::text'}\n"
             "tables:\n  t: {columns: {a: integer}}\n  tx: {columns: {a: integer, x: {type: xml, generated: "
             "'xmlelement(name a, a)'}}}\n  td: {columns: {a: integer, d: dx, e: dd}}\n"
             "  tp: {columns: {a: integer}, partition_by: {strategy: list, key: '((xmlelement(name a, a))::text)'}}\n"
+            "  tq: {columns: {a: text}, partition_by: {strategy: list, key: a}}\n"
+            "  tq1: {partition_of: {parent: tq, bound: 'FOR VALUES IN ((xmlelement(name a))::text)'}}\n"
             "views:\n  s:\n    query: SELECT a, xmlelement(name row, xmlattributes(a)) AS x FROM t\n"
             "  s2:\n    query: SELECT a FROM s WHERE a > 1\n  s3:\n    query: SELECT a, x FROM tx\n"
-            "  s4:\n    query: SELECT a, d, e FROM td\n  s5:\n    query: SELECT a FROM tp\n")
+            "  s4:\n    query: SELECT a, d, e FROM td\n  s5:\n    query: SELECT a FROM tp\n"
+            "  s6:\n    query: SELECT a FROM tq1\n")
     project, r = _generated(db_url, tmp_path, text)
-    notice, after, table = _notices(project, r, ": scratch database ", line=10)
+    notice, after, table = _notices(project, r, ": scratch database ", line=12)
     lead = "PostgreSQL could not create it from schema.yaml alone: it reads"
-    assert after == (f"{project.schema}:12:3: view public.s2: {lead} s, which could not be built there either (its "
+    assert after == (f"{project.schema}:14:3: view public.s2: {lead} s, which could not be built there either (its "
                      "own notice says why); its query is compared as written"), after
-    assert table == (f"{project.schema}:18:3: view public.s5: {lead} tp, which could not be built there either "
+    assert table == (f"{project.schema}:22:3: view public.s6: {lead} tq1, which could not be built there either "
                      "(unsupported XML feature: This functionality requires the server to be built with libxml "
                      "support.); its query is compared as written"), table
     assert notice.endswith("on the --dev-url server lacks a feature it needs (unsupported XML feature: This "
@@ -447,6 +476,7 @@ def test_a_view_the_build_server_lacks_a_feature_for(db_url, tmp_path):
     state = _state(project)
     assert '"definition": "SELECT a,\\n    x\\n   FROM tx"' in state, state
     assert '"definition": "SELECT a,\\n    d,\\n    e\\n   FROM td"' in state, state
+    assert '"definition": "SELECT a\\n   FROM tp"' in state, state
 
 
 @pytest.mark.slow

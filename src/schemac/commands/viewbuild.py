@@ -11,7 +11,8 @@ each one round trip and one implicit transaction, and no commit waits for its WA
 a batch that fails is rolled back and run again one statement at a time, so what is created, and the
 error each view records, are those of running the statements one by one. A collation the server cannot
 create (ICU without ICU in its build, a locale it lacks) is made as a stand-in copied from "C" (`_stand_in`):
-views only name it."""
+views only name it; a partitioned table it cannot create (its key calls what it lacks), and its partitions, as plain
+tables of their columns (`_unpartitioned`)."""
 
 from __future__ import annotations
 
@@ -185,6 +186,28 @@ def _stand_in(conn: psycopg.Connection, c: Collation) -> bool:
         return False
 
 
+def _unpartitioned(conn: psycopg.Connection, t: Table) -> bool:
+    """Table `t`, which this server could not create as it is partitioned (its key calls what the build lacks: an
+    extension's function, XML without libxml) or as a partition of one made so, made a plain table of its columns
+    (which the model gives a partition too): a view reads a table's columns, never its key or bound, so Postgres
+    deparses it the same, and the views over it and its partitions are built. Whether that worked."""
+    from schemac.plan.planner import render_sql, statements_for
+
+    plain, p = replace(t, partition_by=None), t.partition_of
+    if p is not None and conn.execute("SELECT c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
+                                      "n.oid = c.relnamespace WHERE n.nspname = %s AND c.relname = %s",
+                                      (p.parent_schema, p.parent)).fetchone() == ("r",):
+        plain = replace(plain, partition_of=None)  # (its parent made plain)
+    if plain == t:
+        return False
+    try:
+        for made in statements_for(Change("add_table", t.schema, t.name, None, None, plain, plain)):
+            conn.execute(render_sql([made]).rstrip()[:-1], prepare=False)  # type: ignore[arg-type]
+        return True
+    except psycopg.Error:
+        return False
+
+
 def statements(changes: list[Change]) -> list[Unit]:
     """The SQL of each change to build, views in an order that creates most of them at the first try; each
     statement the text a migration gives it (`render_sql`: a table with no column or constraint of its own,
@@ -234,6 +257,8 @@ def run(conn: psycopg.Connection, units: list[Unit], failed: dict,
                     conn.execute(sql, prepare=False)  # type: ignore[arg-type]
                 except psycopg.Error as e:  # a view's is noted; what fails besides makes its views fail
                     if change.kind == "add_collation" and _stand_in(conn, change.new):  # type: ignore[arg-type]
+                        break
+                    if change.kind == "add_table" and sql is sqls[0] and _unpartitioned(conn, change.new):  # type: ignore
                         break
                     if change.kind == "add_view":
                         failed[(change.schema, change.name)] = _words(e)

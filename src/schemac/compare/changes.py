@@ -87,6 +87,10 @@ NAMED_BELOW = "names its own NOT NULL before its parent's"
 # its parent's keys, CHECKs and indexes, which it cannot drop while attached and holds once detached
 # (compare/partition_copies.py).
 AFTER_DETACH = CARRIED_TO_PARTITIONS | {"add_constraint", "drop_constraint", "add_index", "drop_index", "alter_not_null"}
+# The cause of a column added to a partition while it is detached, which the parent it is attached to next holds as
+# an identity (ATTACH gives it the identity, compare.inherited_checks.identities_given_by_attach): NOT NULL without a
+# default, the rows it holds are numbered from that identity's sequence (plan.partitioned_identity.numbered_by_parent).
+NUMBERED_BY_PARENT = "numbered by its new parent's identity"
 # The cause of the changes that complete a new table after its CREATE TABLE (compare.differ).
 NEW_TABLE = "new table"
 # The cause of the changes around an enum re-created with values removed or reordered: the old type is

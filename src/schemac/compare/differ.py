@@ -32,7 +32,7 @@ from schemac.compare.partitioning import partition_of_key
 from schemac.compare.created_tables import created_by_create_table
 from schemac.compare.tables import diff_table, repeated_keys
 from schemac.compare.inherited_checks import across_parents, after_no_inherit, attached_partition, checks_for_attach, \
-    identities_given_by_attach, inherited_child, reordered_child, reordered_partition
+    identities_given_by_attach, inherited_child, numbered_by_parents_identity, reordered_child, reordered_partition
 from schemac.compare.moves import old_key, renamed_tables
 from schemac.compare.type_moves import moved_types
 from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaults_as_held, held_as_parents, kept_below, named_as_attached, named_in_partitions, named_where_claimed,
@@ -324,6 +324,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             renamed += [c for c in before_inherit(old, t, des_tables) if c.name not in {r.name for r in renamed}]
             retypes = own_type_sides(cast_directly(diff_table(held_as_parents(old, t, cur_tables), t, rebuilt), *domains),
                                      current, desired)
+            retypes = numbered_by_parents_identity(retypes, old, t, des_tables)
             per_table[key] = before + after_no_inherit(retypes, left) + renamed
     only = frozenset(_kept_below(per_table, cur_tables, des_tables))
     for key, table_changes in per_table.items():

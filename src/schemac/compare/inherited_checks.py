@@ -17,7 +17,7 @@ from __future__ import annotations
 from schemac.model.frozen import replace
 from typing import Optional
 
-from schemac.compare.changes import Change
+from schemac.compare.changes import NUMBERED_BY_PARENT, Change
 from schemac.compare.normalize import normal_form
 from schemac.compare.partitioning import partition_of_key
 from schemac.model import Check, Table
@@ -198,6 +198,20 @@ def identities_given_by_attach(cur: Table, des: Table, cur_tables: dict, des_tab
         return cur, des
     des = _without_identities(des, des_tables.get((p.parent_schema, p.parent)))
     return (_without_identities(cur, cur_tables.get((q.parent_schema, q.parent))) if q is not None else cur), des
+
+
+def numbered_by_parents_identity(changes: list[Change], cur: Table, des: Table, des_tables: dict) -> list[Change]:
+    """`changes` of a table attached as a partition (as identities_given_by_attach says), where it gains, while
+    detached, a column its new parent holds as an identity: added NOT NULL without one, it is given the values of the
+    rows it holds from the identity's sequence (cause NUMBERED_BY_PARENT), as the parent's ADD COLUMN gives its own
+    partitions' rows; a plain ADD COLUMN ... NOT NULL fails on the first row ("contains null values")."""
+    p = des.partition_of
+    if p is None or partition_of_key(cur) == partition_of_key(des):
+        return changes
+    parent = des_tables.get((p.parent_schema, p.parent))
+    shared = {c.name for c in parent.columns if c.identity is not None} if parent is not None else set()
+    return [replace(c, cause=NUMBERED_BY_PARENT) if c.kind == "add_column" and c.cause is None and c.name in shared
+            and not c.new.nullable and c.new.default is None else c for c in changes]  # type: ignore[union-attr]
 
 
 def _without_identities(t: Table, parent: Optional[Table]) -> Table:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from schemac.model.frozen import frozen
 
-from schemac.compare.changes import (AFTER_DETACH, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KEPT_BELOW, NAMED_BELOW, NEW_TABLE, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
+from schemac.compare.changes import (AFTER_DETACH, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KEPT_BELOW, NAMED_BELOW, NEW_TABLE, NUMBERED_BY_PARENT, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
                                      takes_using)
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.plan.stubs import STUB, STUBBED
@@ -200,6 +200,9 @@ def deps(c: Change) -> Deps:
             if not new.nullable and k == "add_column":  # type: ignore[union-attr]
                 makes.add(("notnull", t.schema, t.name, c.name))  # type: ignore[union-attr]
                 new_refs.add(("named below", t.schema, t.name, c.name))  # type: ignore[union-attr]
+            if k == "add_column" and c.cause == NUMBERED_BY_PARENT:  # after the parent's identity, which numbers it
+                p = t.partition_of  # type: ignore[union-attr]
+                new_refs.add(("column", p.parent_schema, p.parent, c.name))  # type: ignore[union-attr]
             if k == "add_column" and c.cause == NEW_TABLE:  # a new table's columns its CREATE left out: in order
                 names = [x.name for x in t.columns]  # type: ignore[union-attr]
                 at = names.index(c.name)

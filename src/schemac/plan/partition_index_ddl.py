@@ -26,7 +26,7 @@ from schemac.model import Column, Index, PrimaryKey, Table, Unique
 from schemac.pg.childindex import child_index_name, child_key_name, is_child_index_name
 from schemac.pg.dialect import RENDER
 from schemac.pg.names import constraint_name, qualified, quote_ident
-from schemac.pg.expressions import parse_partition_bound
+from schemac.pg.expressions import parse_partition_bound, referenced_columns
 from schemac.plan.ddl import add_constraint, command, do_block, literal, storage_clause
 
 
@@ -158,3 +158,43 @@ def partitioning_refused(old: Table, new: Table) -> str:
             f"{' with its partitions' if new.partition_by is not None else ''}, move the rows in a migration of your own "
             f"(INSERT INTO ... SELECT ... FROM {new.qualified_name}), drop {new.qualified_name}, and in the next "
             "migration give the new table its name (renamed_from)")
+
+
+def copies_uncommented(t: Table, column: str) -> list[exp.Expression]:
+    """After ALTER COLUMN ... TYPE of partitioned `t`, which rebuilds every index reading `column` and its partitions'
+    copies: before PostgreSQL 17 each copy is rebuilt with its parent index's comment (COMMENT ON INDEX of the
+    parent carried down), which schema.yaml does not give it (a copy with a comment is listed as the partition's own
+    index, catalog/partition_indexes.py). A DO block takes the comments off the copies of each such index (a copy
+    keeps none of its own through the rebuild on any major: own_comments_again gives those back)."""
+    if t.partition_by is None:
+        return []
+    out: list[exp.Expression] = []
+    for i in t.indexes:
+        if _reads(i, column):
+            tree = f"pg_catalog.pg_partition_tree(pg_catalog.to_regclass({literal(qualified(t.schema, i.name))}))"
+            out.append(do_block(
+                f"DECLARE i regclass; BEGIN FOR i IN SELECT p.relid FROM {tree} p WHERE p.level > 0 AND "
+                "pg_catalog.obj_description(p.relid, 'pg_class') IS NOT NULL LOOP "
+                "EXECUTE pg_catalog.format('COMMENT ON INDEX %s IS NULL', i); END LOOP; END"))
+    return out
+
+
+def own_comments_again(t: Table, column: str) -> list[exp.Expression]:
+    """Partition `t`'s share of its parent's ALTER COLUMN ... TYPE (which runs no statement of its own): the comments
+    of its indexes reading `column`, which the rebuild takes from the copies of its parent's indexes on every major
+    (COMMENT ON INDEX again: the same text on an index of its own, which keeps its comment)."""
+    if t.partition_of is None:
+        return []
+    return [command("COMMENT", "ON INDEX", qualified(t.schema, i.name), "IS", literal(i.comment))
+            for i in t.indexes if i.comment is not None and _reads(i, column)]
+
+
+def _reads(i: Index, column: str) -> bool:
+    """Whether index `i` reads `column` (a key, INCLUDE, an expression, its WHERE): ALTER COLUMN ... TYPE rebuilds it."""
+    read = {e.column for e in i.elements if e.column} | set(i.include)
+    for text in [e.expression for e in i.elements if e.expression] + ([i.where] if i.where else []):
+        try:
+            read |= set(referenced_columns(f"({text})"))
+        except ValueError:
+            return True  # (unread: taken as reading it)
+    return column in read

@@ -35,3 +35,14 @@ def add_identity_column(t: Table, col: Column, added: exp.Expression) -> exp.Exp
     return ddl.do_block(f"BEGIN IF pg_catalog.current_setting('server_version_num')::int >= 170000 THEN "
                         f"EXECUTE {ddl.literal(added.sql(dialect=RENDER))}; ELSE "
                         + " ".join(f"EXECUTE {ddl.literal(s)};" for s in older) + " END IF; END")
+
+
+
+def numbered_by_parent(t: Table, col: Column) -> Column:
+    """`col` of partition `t`, which it gains while detached and its next parent holds as an identity (compare.changes'
+    NUMBERED_BY_PARENT), with a DEFAULT of that identity's next value: added so, it fills the rows `t` holds (the
+    column is NOT NULL); the DEFAULT is dropped at once (ATTACH gives the column the parent's identity)."""
+    p = t.partition_of
+    parent = ddl.literal(qualified(p.parent_schema, p.parent))  # type: ignore[union-attr]
+    # (the column's name as it is: pg_get_serial_sequence reads only the table's as SQL)
+    return replace(col, default=f"nextval(pg_catalog.pg_get_serial_sequence({parent}, {ddl.literal(col.name)})::regclass)")

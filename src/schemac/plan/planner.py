@@ -7,7 +7,7 @@ from typing import Iterator
 
 from sqlglot import exp
 
-from schemac.compare.changes import INHERITED, KEPT_BELOW, Change, takes_using
+from schemac.compare.changes import INHERITED, KEPT_BELOW, NUMBERED_BY_PARENT, Change, takes_using
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.model import Column, SequenceOptions, Table, Trigger, index_comment
 from schemac.pg.dialect import RENDER
@@ -21,8 +21,8 @@ from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, first_statements, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
-from schemac.plan.partitioned_identity import add_identity_column
-from schemac.plan.partition_index_ddl import (partitioning_refused, copy_settings, add_partition_key, attach_partition, detach_partition, drop_partition_index,
+from schemac.plan.partitioned_identity import add_identity_column, numbered_by_parent
+from schemac.plan.partition_index_ddl import (partitioning_refused, copies_uncommented, copy_settings, own_comments_again, add_partition_key, attach_partition, detach_partition, drop_partition_index,
                                              drop_partition_key, is_partition_key, renamed_after_detach,
                                              renamed_after_leaving)
 from schemac.plan.column_ddl import column_settings_statements, index_statistics, nulls_given_the_default
@@ -71,8 +71,9 @@ _ROUTINES = frozenset({"add_function", "alter_function", "drop_function"})
 
 
 def _statements_for(change: Change) -> list[exp.Expression]:
-    if change.cause == INHERITED:
-        return []
+    if change.cause == INHERITED:  # (made by the parent's statement; its indexes' comments given back after it)
+        retyped = change.kind == "alter_column_type"
+        return own_comments_again(change.table_def, change.name) if retyped else []  # type: ignore[arg-type]
     objects = first_statements((object_statements, view_statements, policy_statements, grant_statements), change)
     if objects is not None:
         return objects
@@ -200,6 +201,9 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         return drop_partition_index(t, change.old)  # type: ignore[arg-type]
     if k == "drop_index":
         return [exp.Drop(tables=[_index_ref(t, change.name)], kind="INDEX", exists=True)]  # type: ignore[arg-type]
+    if k == "add_column" and change.cause == NUMBERED_BY_PARENT:
+        return [_alter(t, ddl.column_def(numbered_by_parent(t, change.new), schema=t.schema)),  # type: ignore[arg-type]
+                _alter_column(t, change.name, "DROP DEFAULT")]  # type: ignore[arg-type]
     if k == "add_column":
         cache = ddl.identity_cache(t, change.new)  # type: ignore[arg-type]
         return [add_identity_column(t, change.new, _alter(t, ddl.column_def(change.new, schema=t.schema)))] + \
@@ -222,7 +226,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
                           to=fresh_type(col.type))
         collation = ddl.collate(col.collation) if col.collation != old.collation else None
         return [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
-                                          using=using))]
+                                          using=using))] + copies_uncommented(t, col.name)
     if k == "set_not_null":
         return nulls_given_the_default(t, col) + [  # type: ignore[arg-type]
             add_not_null(t, col) if col.not_null is not None else  # type: ignore[arg-type]

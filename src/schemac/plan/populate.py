@@ -1,11 +1,13 @@
-"""New materialized views populated once every object of the migration is made, as pg_dump populates them (REFRESH
-MATERIALIZED VIEW in its post-data section).
+"""Materialized views the migration creates (new, or re-made: dropped and created again) populated once every object
+of the migration is made, as pg_dump populates them (REFRESH MATERIALIZED VIEW in its post-data section).
 
 CREATE MATERIALIZED VIEW runs its query, and with it every function the query calls. A function whose body Postgres
 keeps as text (PL/pgSQL, a quoted SQL body: anything but a SQL-standard body) reads relations and functions that
 neither Postgres's catalog nor the plan's graph records, so the migration may create what it reads after the view
-("relation ... does not exist" at apply). A new materialized view whose query calls such a function of the migration,
-directly, through the views it reads or through SQL-standard bodies, is created WITH NO DATA in its place (its indexes,
+("relation ... does not exist" at apply), or, where the view is re-made, while what it reads is dropped to be re-made
+too. A materialized view created (new or re-made) whose query calls such a function of the migration, or any function
+the migration keeps as it is (its body is not in the plan: _KEPT), directly, through the views it reads or through
+SQL-standard bodies, is created WITH NO DATA in its place (its indexes,
 comments and grants follow it as before) and populated by REFRESH MATERIALIZED VIEW after every object the migration
 creates, after the refresh of any other such view it reads (a materialized view read unpopulated is an error),
 before its ALTER ... OWNER TO (REFRESH runs the query as the owner, who need not read what the query reads).
@@ -16,6 +18,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from schemac.compare.changes import Change
+from schemac.compare.views import REBUILT
 from schemac.model import Function, View
 from schemac.model.frozen import replace
 from schemac.plan.keys import refs_of
@@ -25,16 +28,22 @@ DEFERRED = "populated after every object the migration creates"
 
 
 def deferred_views(changes: list[Change]) -> set[int]:
-    """The new populated materialized views (indexes into `changes`) whose query runs a function body the graph
-    cannot read."""
+    """The populated materialized views the migration creates, new or re-made (indexes into `changes`), whose query
+    runs a function body the graph cannot read."""
     views, functions = _made(changes)
     out = set()
     for i, c in enumerate(changes):
         v = c.new
-        if c.kind == "add_view" and c.cause is None and isinstance(v, View) and v.materialized and v.with_data and \
-                any(isinstance(x, Function) and not x.standard_body for x in _reached(v, views, functions)):
+        if _created(c) and isinstance(v, View) and v.materialized and v.with_data and any(
+                x is _KEPT or (isinstance(x, Function) and not x.standard_body) for x in _reached(v, views, functions)):
             out.add(i)
     return out
+
+
+def _created(c: Change) -> bool:
+    """A view's CREATE: of a new view, or of one re-made, dropped first (compare.views' REBUILT; a replace_view is
+    always one, as a materialized view has no CREATE OR REPLACE)."""
+    return (c.kind == "add_view" and c.cause in (None, REBUILT)) or (c.kind == "replace_view" and c.cause is None)
 
 
 def split(changes: list[Change], which: set[int]) -> list[Change]:
@@ -74,13 +83,22 @@ def _made(changes: list[Change]) -> tuple[dict, dict]:
     return views, functions
 
 
+# What _reached yields for a function of the schema the migration leaves as it is: its body is not in the plan, and may
+# be kept as text and read what the migration drops and creates again (a materialized view re-made around a column
+# retyped under it, read by an unchanged PL/pgSQL function that another re-made one calls).
+_KEPT = object()
+
+
 def _reached(v: View, views: dict, functions: dict) -> Iterator[object]:
-    """The views and functions of the migration that `v`'s query reads or calls, directly or through them."""
+    """The views and functions of the migration that `v`'s query reads or calls, directly or through them; _KEPT for
+    a function it calls that the migration does not create or replace."""
     seen: set[int] = {id(v)}
     todo: list[object] = [v]
     while todo:
         obj = todo.pop()
         for k in refs_of(None, obj):
+            if k[0] == "function" and k[1:3] not in functions:
+                yield _KEPT
             found = functions.get(k[1:3], ()) if k[0] == "function" else \
                 (views[k[1:3]],) if k[0] == "table" and k[1:3] in views else ()
             for x in found:
