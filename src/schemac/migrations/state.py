@@ -77,8 +77,10 @@ class _Decoder:
         self._as_recorded = re.compile(("(?s).*" if file is None else re.escape(file)) + ":[0-9]+:[0-9]+").fullmatch
 
     def source(self, v: str) -> Source:
-        if self._as_recorded(v) is not None:
-            return str.__new__(Source, v)  # (Source.recorded(v))
+        return str.__new__(Source, v) if self._as_recorded(v) is not None else self._parsed(v)  # (Source.recorded(v))
+
+    def _parsed(self, v: str) -> Source:
+        """source() of a text _as_recorded does not take as it is."""
         file, line, column = v.rsplit(":", 2)
         if not (line.isdecimal() and column.isdecimal()):  # (as the record writes them: no int() to make)
             int(line), int(column)  # ValueError: not a source
@@ -89,7 +91,7 @@ class _Decoder:
     def hook(self, hint: Any, value: Any) -> Any:
         """msgspec's dec_hook: a Source from its text (ValueError: not one), as source() makes it."""
         if hint is Source and isinstance(value, str):  # (source()'s common case inline: ~18 calls a table)
-            return str.__new__(Source, value) if self._as_recorded(value) is not None else self.source(value)
+            return str.__new__(Source, value) if self._as_recorded(value) is not None else self._parsed(value)
         raise NotImplementedError(hint)
 
     def converter(self, hint: Any) -> Converter:

@@ -37,7 +37,6 @@ def add_identity_column(t: Table, col: Column, added: exp.Expression) -> exp.Exp
                         + " ".join(f"EXECUTE {ddl.literal(s)};" for s in older) + " END IF; END")
 
 
-
 def numbered_by_parent(t: Table, col: Column) -> Column:
     """`col` of partition `t`, which it gains while detached and its next parent holds as an identity (compare.changes'
     NUMBERED_BY_PARENT), with a DEFAULT of that identity's next value: added so, it fills the rows `t` holds (the
