@@ -183,3 +183,25 @@ def test_a_column_left_to_its_parent_is_printed_apart_from_its_parents_own():
     for first, second in ((given, own), (own, given)):
         texts = {c is own: _printed_column(c, False, "public").this for c in (first, second)}
         assert "NOT NULL" in texts[True] and "NOT NULL" not in texts[False], texts
+
+
+def test_a_not_null_differing_by_its_comment_alone_says_the_comments(pg18, tmp_path):
+    """Drift in a NOT NULL's comment alone was reported as two identical texts ("is CONSTRAINT c5_kind_not_null
+    NOT NULL, expected CONSTRAINT c5_kind_not_null NOT NULL"): the description leaves a NOT NULL's comment out,
+    and says it where nothing else differs."""
+    with psycopg.connect(pg18, autocommit=True) as conn:
+        conn.execute("CREATE TABLE base (id int, kind text NOT NULL);"
+                     "CREATE TABLE c5 (kind text CONSTRAINT c5_kind_not_null NOT NULL) INHERITS (base);"
+                     "COMMENT ON CONSTRAINT c5_kind_not_null ON c5 IS 'old'; CREATE TABLE t (a int NOT NULL)")
+    schema = tmp_path / "schema.yaml"
+    text = inspect_database(pg18).yaml
+    assert "not_null: {name: c5_kind_not_null, comment: old}" in text, text
+    schema.write_text(text.replace("comment: old}", "comment: new}"), encoding="utf-8")
+    drift = check_drift(str(schema), pg18)
+    assert [(d.kind, d.name, d.expected, d.actual, d.message) for d in drift.differences] == [
+        ("column_nullability_changed", "kind", "CONSTRAINT c5_kind_not_null NOT NULL (comment 'new')",
+         "CONSTRAINT c5_kind_not_null NOT NULL (comment 'old')",
+         "column kind: is CONSTRAINT c5_kind_not_null NOT NULL (comment 'old'), expected CONSTRAINT c5_kind_not_null "
+         "NOT NULL (comment 'new')")]
+    schema.write_text(text.replace("      a: {type: integer, nullable: false}", "      a: integer"), encoding="utf-8")
+    assert [(d.expected, d.actual) for d in check_drift(str(schema), pg18).differences] == [("NULL", "NOT NULL")]

@@ -168,7 +168,7 @@ def _not_inherited(changes: list[Change], old: Table, new: Table,
     if not changes and not new.inherits and new.partition_of is None:  # (most tables: nothing to mark, no INHERIT)
         return []
     parents = _stable_parents(old, new)
-    changes = changes + kept_below(old, new, parents, per_table, changes)
+    changes = kept_below(old, new, parents, per_table, changes)
     parent = {(c.kind, c.name) for key in parents for c in per_table.get(key, ())}
     out = [c if c.kind not in CARRIED_TO_PARTITIONS or (c.kind, c.name) not in parent else
            replace(c, cause=NAMED_BELOW if names_its_own(c, new) else INHERITED) for c in changes]

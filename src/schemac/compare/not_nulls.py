@@ -20,20 +20,32 @@ KEEPS_NOT_NULL = "keeps the NOT NULL its parent drops"
 
 def kept_below(old: Table, new: Table, parents: list[tuple[str, str]], per_table: dict,
                changes: list[Change]) -> list[Change]:
-    """`new`'s SET NOT NULL (KEEPS_NOT_NULL) of each column it keeps NOT NULL whose NOT NULL a parent of `parents`
-    drops (`per_table`: each table's changes), `changes` (`new`'s own) leaving it be; a no-op where the child's
-    own NOT NULL outlived the parent's (ADD CONSTRAINT under the name it holds, SET NOT NULL)."""
+    """`changes` (`new`'s own) with, for each column `new` keeps NOT NULL whose NOT NULL a parent of `parents` drops
+    (`per_table`: each table's changes), `changes` setting or dropping none on it, a SET NOT NULL (KEEPS_NOT_NULL),
+    then where its NOT NULL is not yet schema.yaml's, an alter_not_null from what the parent's drop left (that
+    alter_not_null replacing any of `changes`' on the column, written against the NOT NULL before the drop).
+    The parent's drop takes along a NOT NULL the child has from it only (every child before PostgreSQL 18, conislocal
+    false on 18: read unnamed and uncommented), which the SET NOT NULL makes again under the child's default name; an
+    own one (read named, or commented) outlives it with its name, the parent's perhaps, and its comment."""
     dropped = {c.name for key in parents for c in per_table.get(key, ()) if c.kind == "drop_not_null"}
     if not dropped:
-        return []
+        return changes
     own = {c.name for c in changes if c.kind in ("set_not_null", "drop_not_null")}
-    out = []
+    out, renamed = [], set()
     for name in sorted(dropped - own):  # type: ignore[type-var]
         col, was = new.column(name), old.column(name)  # type: ignore[arg-type]
-        if col is not None and was is not None and not col.nullable and not was.nullable:
-            out.append(Change("set_not_null", new.schema, new.name, name, replace(was, nullable=True), col, new,
-                              KEEPS_NOT_NULL))
-    return out
+        if col is None or was is None or col.nullable or was.nullable:
+            continue
+        out.append(Change("set_not_null", new.schema, new.name, name, replace(was, nullable=True),
+                          replace(col, not_null=None), new, KEEPS_NOT_NULL))
+        held = was.not_null or NotNull()
+        left = replace(was, not_null=NotNull(held.name or default_not_null_name(new.name, name), comment=held.comment))
+        will = col.not_null or NotNull()
+        wanted = replace(col, not_null=replace(will, name=will.name or default_not_null_name(new.name, name)))
+        if left.not_null != wanted.not_null:
+            out.append(Change("alter_not_null", new.schema, new.name, name, left, wanted, new, KEEPS_NOT_NULL))
+            renamed.add(name)
+    return [c for c in changes if not (c.kind == "alter_not_null" and c.name in renamed)] + out
 
 
 def not_null_changes(table: str, old: Column, new: Column) -> list[tuple[str, Column]]:

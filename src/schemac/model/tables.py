@@ -116,6 +116,15 @@ def nullability(c: Column) -> str:
                                   nn.no_inherit and "NO INHERIT")))
 
 
+def nullabilities(expected: Column, actual: Column) -> tuple[str, str]:
+    """Two columns' nullability, each with its NOT NULL's comment where they differ by that alone."""
+    e, a = nullability(expected), nullability(actual)
+    if e != a:
+        return e, a
+    comments = [c.not_null.comment if c.not_null is not None else None for c in (expected, actual)]
+    return tuple(f"{text} (comment {'none' if x is None else repr(x)})" for text, x in zip((e, a), comments))  # type: ignore
+
+
 def index_comment(obj: "Index | PrimaryKey | Unique") -> Optional[str]:
     """The comment on an index: a key's index_comment, an index's comment."""
     return obj.index_comment if isinstance(obj, (PrimaryKey, Unique)) else obj.comment

@@ -26,7 +26,7 @@ def not_null_keys(c: Change) -> tuple[set[Key], set[Key]]:
         return {("set notnull", *at)}, {("named below", *at)} | {("nullable", *q, c.name) for q in parents}
     if c.kind == "set_not_null":  # after its children's own named ones (NAMED_BELOW), which it merges into
         return {("set notnull", *at)}, {("named below", *at)}
-    return set(), ({("set notnull", *at)} if c.cause == FOR_INHERIT else set())
+    return set(), ({("set notnull", *at)} if c.cause in (FOR_INHERIT, KEEPS_NOT_NULL) else set())
 
 
 def attach_needs(t: Table) -> set[Key]:

@@ -16,7 +16,7 @@ from schemac.compare.operators import operator_text
 from schemac.compare.opclasses import operator_class_text, operator_family_text
 from schemac.compare.changes import Change
 from schemac.model import (Aggregate, Operator, OperatorClass, OperatorFamily, Check, collate_sql, Collation, Column, CompositeType, deferral, Domain, Enum, Exclusion, Extension, ForeignKey,
-                           Function, Identity, Index, index_comment, key_mark, marked_columns, not_enforced, nullability, Partitioning, PartitionOf, PrimaryKey,
+                           Function, Identity, Index, index_comment, key_mark, marked_columns, not_enforced, nullabilities, nullability, Partitioning, PartitionOf, PrimaryKey,
                            RangeType, Rule, SequenceOptions, STATISTICS_KINDS, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique,
                            Sequence as SequenceObject)
 from schemac.pg.routines import arguments_text, comparable_body
@@ -241,7 +241,7 @@ def _difference(c: Change) -> Optional[Difference]:
         return Difference("column_type_changed", "column", c.schema, c.table, name, e, a,
                           f"column {name}: type is {a}, expected {e}", file, line)
     if k in ("set_not_null", "drop_not_null", "alter_not_null"):
-        e, a = nullability(exp_), nullability(act)  # type: ignore[arg-type]
+        e, a = nullabilities(exp_, act)  # type: ignore[arg-type]
         return Difference("column_nullability_changed", "column", c.schema, c.table, name, e, a,
                           f"column {name}: is {a}, expected {e}", file, line)
     if k in ("set_default", "drop_default"):
