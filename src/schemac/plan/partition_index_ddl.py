@@ -22,7 +22,7 @@ from typing import Union
 from sqlglot import exp
 
 from schemac.compare.tables import constraint_key
-from schemac.model import Column, Index, PrimaryKey, Table, Unique
+from schemac.model import Column, Exclusion, Index, PrimaryKey, Table, Unique
 from schemac.pg.childindex import child_index_name, child_key_name, is_child_index_name
 from schemac.pg.dialect import RENDER
 from schemac.pg.names import constraint_name, qualified, quote_ident
@@ -162,35 +162,50 @@ def partitioning_refused(old: Table, new: Table) -> str:
 
 def copies_uncommented(t: Table, column: str) -> list[exp.Expression]:
     """After ALTER COLUMN ... TYPE of partitioned `t`, which rebuilds every index reading `column` and its partitions'
-    copies: before PostgreSQL 17 each copy is rebuilt with its parent index's comment (COMMENT ON INDEX of the
-    parent carried down), which schema.yaml does not give it (a copy with a comment is listed as the partition's own
-    index, catalog/partition_indexes.py). A DO block takes the comments off the copies of each such index (a copy
-    keeps none of its own through the rebuild on any major: own_comments_again gives those back)."""
+    copies (a PRIMARY KEY's, UNIQUE's or EXCLUDE's too): before PostgreSQL 17 each copy is rebuilt with its parent
+    index's comment (COMMENT ON INDEX of the parent carried down), which schema.yaml does not give it (a copy with a
+    comment is listed as the partition's own index or key, catalog/partition_indexes.py). A DO block takes the comments
+    off the copies of each such index, and off their constraints (a copy keeps none of its own through the rebuild on
+    any major: own_comments_again gives those back)."""
     if t.partition_by is None:
         return []
     out: list[exp.Expression] = []
-    for i in t.indexes:
-        if _reads(i, column):
-            tree = f"pg_catalog.pg_partition_tree(pg_catalog.to_regclass({literal(qualified(t.schema, i.name))}))"
-            out.append(do_block(
-                f"DECLARE i regclass; BEGIN FOR i IN SELECT p.relid FROM {tree} p WHERE p.level > 0 AND "
-                "pg_catalog.obj_description(p.relid, 'pg_class') IS NOT NULL LOOP "
-                "EXECUTE pg_catalog.format('COMMENT ON INDEX %s IS NULL', i); END LOOP; END"))
+    for name in [i.name for i in t.indexes if _reads(i, column)] + [constraint_name(t, k) for k in _keys(t, column)]:
+        tree = f"pg_catalog.pg_partition_tree(pg_catalog.to_regclass({literal(qualified(t.schema, name))}))"
+        out.append(do_block(
+            f"DECLARE i regclass; c record; BEGIN FOR i IN SELECT p.relid FROM {tree} p WHERE p.level > 0 LOOP "
+            "IF pg_catalog.obj_description(i, 'pg_class') IS NOT NULL THEN "
+            "EXECUTE pg_catalog.format('COMMENT ON INDEX %s IS NULL', i); END IF; "
+            "FOR c IN SELECT k.conname, k.conrelid::regclass AS rel FROM pg_catalog.pg_constraint k WHERE k.conindid = i "
+            "AND k.contype IN ('p', 'u', 'x') AND pg_catalog.obj_description(k.oid, 'pg_constraint') IS NOT NULL LOOP "
+            "EXECUTE pg_catalog.format('COMMENT ON CONSTRAINT %I ON %s IS NULL', c.conname, c.rel); END LOOP; "
+            "END LOOP; END"))
     return out
 
 
 def own_comments_again(t: Table, column: str) -> list[exp.Expression]:
     """Partition `t`'s share of its parent's ALTER COLUMN ... TYPE (which runs no statement of its own): the comments
-    of its indexes reading `column`, which the rebuild takes from the copies of its parent's indexes on every major
-    (COMMENT ON INDEX again: the same text on an index of its own, which keeps its comment)."""
+    of its indexes reading `column`, and of its keys' (PRIMARY KEY, UNIQUE, EXCLUDE: of the constraint and of its
+    index), which the rebuild takes from the copies of its parent's on every major (COMMENT ON again: the same text
+    on an object of its own, which keeps its comment)."""
     if t.partition_of is None:
         return []
-    return [command("COMMENT", "ON INDEX", qualified(t.schema, i.name), "IS", literal(i.comment))
-            for i in t.indexes if i.comment is not None and _reads(i, column)]
+    on_index = [(i.name, i.comment) for i in t.indexes if i.comment is not None and _reads(i, column)]
+    keys = [(constraint_name(t, k), k) for k in _keys(t, column)]
+    on_index += [(name, k.index_comment) for name, k in keys if getattr(k, "index_comment", None) is not None]  # type: ignore
+    return [command("COMMENT", "ON INDEX", qualified(t.schema, name), "IS", literal(text)) for name, text in on_index] + \
+        [command("COMMENT", "ON CONSTRAINT", quote_ident(name), "ON", qualified(t.schema, t.name), "IS", literal(k.comment))
+         for name, k in keys if k.comment is not None]
 
 
-def _reads(i: Index, column: str) -> bool:
-    """Whether index `i` reads `column` (a key, INCLUDE, an expression, its WHERE): ALTER COLUMN ... TYPE rebuilds it."""
+def _keys(t: Table, column: str) -> list[Union[PrimaryKey, Unique, Exclusion]]:
+    """`t`'s PRIMARY KEY, UNIQUEs and EXCLUDE constraints whose index reads `column`."""
+    keys = ([t.primary_key] if t.primary_key is not None else []) + list(t.uniques) + list(t.exclusions)
+    return [k for k in keys if column in k.include or (column in k.columns if not isinstance(k, Exclusion) else _reads(k, column))]
+
+
+def _reads(i: Union[Index, Exclusion], column: str) -> bool:
+    """Whether index (or EXCLUDE constraint) `i` reads `column` (a key, INCLUDE, an expression, its WHERE): ALTER COLUMN ... TYPE rebuilds it."""
     read = {e.column for e in i.elements if e.column} | set(i.include)
     for text in [e.expression for e in i.elements if e.expression] + ([i.where] if i.where else []):
         try:
