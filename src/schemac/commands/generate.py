@@ -20,7 +20,7 @@ from schemac.migrations.state import State, file_sha384, read_state
 from schemac.migrations.childwork import ChildWork, write_migrations
 from schemac.model import Schema
 from schemac.plan.hazards import destructive_reason, missing_cast, row_failures
-from schemac.plan.online import plan_online
+from schemac.plan.online import plan_online, widened_indexes
 from schemac.plan.planner import planned
 from schemac.plan.preamble import restored_search_path
 from schemac.commands.statement_runs import Item, items, printed, rendered, shared, split
@@ -155,7 +155,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     changes = diff(current, desired)
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
                     + change_notices(changes, desired) + row_failures(changes) + view_notices
-                    + joined_parent_notices(current, desired))
+                    + joined_parent_notices(current, desired)
+                    + (widened_indexes(changes, {t.key for t in current.tables}) if concurrently else []))
     if not changes:
         last = f" (last migration: {state.migration})" if state else ""
         if state is None or (state.schema_sha256 == digest and not reparsed(current, desired)):

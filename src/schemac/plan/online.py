@@ -11,8 +11,9 @@ from schemac.plan import ddl
 from schemac.plan.column_ddl import index_statistics
 from schemac.plan.graph import ordered
 from schemac.plan.partition_index_ddl import copy_settings
-from schemac.plan.planner import statements_for, validate_constraint
-from schemac.plan.preamble import pinned_search_path, preamble, restored_search_path
+from schemac.plan.planner import render_sql, statements_for, validate_constraint
+from schemac.plan.preamble import (UNQUALIFIED_EQUALS, may_hold_unqualified_equals, pinned_search_path, preamble,
+                                   restored_search_path, widened)
 
 
 @frozen
@@ -22,6 +23,9 @@ class OnlinePlan:
     Each CREATE INDEX CONCURRENTLY needs a file of its own: Postgres runs a multi-statement file as one
     implicit transaction, where CONCURRENTLY is refused. CHECK constraints on existing tables are added
     NOT VALID in the main file (a brief lock) and validated in a later file (no exclusive lock).
+    An index whose text calls an `=` only a widened search_path finds (plan.preamble.widened: IS DISTINCT FROM,
+    NULLIF, a simple CASE) is built in the main file instead, under that path (widened_indexes): the file of a
+    CREATE INDEX CONCURRENTLY holds that statement alone, where no SET can go.
     """
 
     main: list[exp.Expression]
@@ -35,7 +39,7 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> Online
     validate: list[exp.Expression] = []
     for c in ordered(changes):
         on_existing = (c.schema, c.table) in existing
-        if c.kind == "add_index" and on_existing:
+        if c.kind == "add_index" and on_existing and not _widened(c):
             concurrent.append((c.name, ddl.create_index(c.table_def, c.new, concurrently=True)))  # type: ignore
             validate.extend(copy_settings(c.table_def, c.new) +  # type: ignore[arg-type]  (once it exists)
                             index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]
@@ -44,10 +48,25 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> Online
             stmt = exp.Alter(this=ddl.table_ref(c.table_def), kind="TABLE",  # type: ignore[union-attr]
                              actions=[exp.AddConstraint(expressions=[ddl.constraint_node(c.new)])])  # type: ignore[arg-type]
             stmt.set("not_valid", True)
-            main.append(stmt)
+            main.extend(widened([stmt], lambda s: render_sql([s]) if may_hold_unqualified_equals(c.new) else ""))
             validate.append(validate_constraint(c.table_def, c.new.name))  # type: ignore[arg-type]
         else:
             main.extend(statements_for(c))
     if validate:  # a transaction of its own
         validate = [pinned_search_path(), *validate, restored_search_path()]
     return OnlinePlan(main, concurrent, validate)
+
+
+def _widened(c: Change) -> bool:
+    """Whether an add_index's CREATE INDEX calls an `=` its text cannot name (plan.preamble.UNQUALIFIED_EQUALS)."""
+    return may_hold_unqualified_equals(c.new) and UNQUALIFIED_EQUALS.search(
+        render_sql([ddl.create_index(c.table_def, c.new)])) is not None  # type: ignore[arg-type]
+
+
+def widened_indexes(changes: list[Change], existing: set[tuple[str, str]]) -> list[str]:
+    """`generate --concurrently`'s notices of the new indexes on existing tables built in the migration's transaction,
+    not CONCURRENTLY (plan_online)."""
+    return [f"{c.source or c.path}: index {c.name} is built in the migration's transaction, not CONCURRENTLY: "
+            "it compares with IS DISTINCT FROM, NULLIF or a simple CASE, whose `=` Postgres finds only on the "
+            "search_path the migration widens for it (plan.preamble.widened), which a `-- no-transaction` file "
+            "cannot set" for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing and _widened(c)]
