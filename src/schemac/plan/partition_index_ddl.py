@@ -183,6 +183,37 @@ def copies_uncommented(t: Table, column: str) -> list[exp.Expression]:
     return out
 
 
+def copy_names_kept(t: Table, column: str) -> tuple[list[exp.Expression], list[exp.Expression]]:
+    """(before, after) ALTER COLUMN ... TYPE of partitioned `t`: the rebuild makes each partition's copy of an index
+    reading `column` (a key's too) again under Postgres's default name, where the partition's had one of its own (an
+    index or key attached with its name: ATTACH PARTITION, ALTER INDEX ... ATTACH PARTITION). Before, each copy's
+    name is kept in a setting of the transaction, by its parent index and table; after, the new copy gets it back
+    (RENAME CONSTRAINT of a key's, which renames its index too; ALTER INDEX of another)."""
+    parents = [i.name for i in t.indexes if _reads(i, column)] + [constraint_name(t, k) for k in _keys(t, column)]
+    if t.partition_by is None or not parents:
+        return [], []
+    copies = (f"(VALUES {', '.join(f'({literal(qualified(t.schema, n))})' for n in parents)}) x(parent) CROSS JOIN "
+              "LATERAL pg_catalog.pg_partition_tree(pg_catalog.to_regclass(x.parent)) p JOIN pg_catalog.pg_index i ON "
+              "i.indexrelid = p.relid JOIN pg_catalog.pg_class c ON c.oid = p.relid LEFT JOIN pg_catalog.pg_constraint k "
+              "ON k.conindid = p.relid AND k.contype IN ('p', 'u', 'x') WHERE p.level > 0")
+    before = do_block(
+        "BEGIN PERFORM pg_catalog.set_config('schemac.copy_names', COALESCE((SELECT pg_catalog.json_agg("
+        "pg_catalog.json_build_array(x.parent, i.indrelid, c.relname, k.conname)) FROM " + copies + ")::text, '[]'), "
+        "true); END")
+    after = do_block(
+        "DECLARE e json; c record; BEGIN FOR e IN SELECT * FROM pg_catalog.json_array_elements(pg_catalog.current_setting("
+        "'schemac.copy_names')::json) LOOP FOR c IN SELECT r.relname, n.nspname, k.conname FROM "
+        "pg_catalog.pg_partition_tree(pg_catalog.to_regclass(e->>0)) p JOIN pg_catalog.pg_index i ON i.indexrelid = "
+        "p.relid JOIN pg_catalog.pg_class r ON r.oid = p.relid JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace "
+        "LEFT JOIN pg_catalog.pg_constraint k ON k.conindid = p.relid AND k.contype IN ('p', 'u', 'x') "
+        "WHERE p.level > 0 AND i.indrelid = (e->>1)::oid AND r.relname <> e->>2 LOOP "
+        "IF c.conname IS NOT NULL AND e->>3 IS NOT NULL THEN EXECUTE pg_catalog.format("
+        "'ALTER TABLE %s RENAME CONSTRAINT %I TO %I', (e->>1)::oid::regclass, c.conname, e->>3); "
+        "ELSE EXECUTE pg_catalog.format('ALTER INDEX %I.%I RENAME TO %I', c.nspname, c.relname, e->>2); END IF; "
+        "END LOOP; END LOOP; END")
+    return [before], [after]
+
+
 def own_comments_again(t: Table, column: str) -> list[exp.Expression]:
     """Partition `t`'s share of its parent's ALTER COLUMN ... TYPE (which runs no statement of its own): the comments
     of its indexes reading `column`, and of its keys' (PRIMARY KEY, UNIQUE, EXCLUDE: of the constraint and of its

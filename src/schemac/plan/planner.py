@@ -22,7 +22,7 @@ from schemac.plan.objects import PlanError, first_statements, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
 from schemac.plan.partitioned_identity import add_identity_column, numbered_by_parent
-from schemac.plan.partition_index_ddl import (partitioning_refused, copies_uncommented, copy_settings, own_comments_again, add_partition_key, attach_partition, detach_partition, drop_partition_index,
+from schemac.plan.partition_index_ddl import (partitioning_refused, copies_uncommented, copy_names_kept, copy_settings, own_comments_again, add_partition_key, attach_partition, detach_partition, drop_partition_index,
                                              drop_partition_key, is_partition_key, renamed_after_detach,
                                              renamed_after_leaving)
 from schemac.plan.column_ddl import column_settings_statements, index_statistics, nulls_given_the_default
@@ -225,8 +225,9 @@ def _statements_for(change: Change) -> list[exp.Expression]:
             else exp.Cast(this=value if change.direct_cast else _through_text(value, old.type, col.type),
                           to=fresh_type(col.type))
         collation = ddl.collate(col.collation) if col.collation != old.collation else None
-        return [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
-                                          using=using))] + copies_uncommented(t, col.name)
+        before, after = copy_names_kept(t, col.name)
+        return before + [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
+                                                   using=using))] + copies_uncommented(t, col.name) + after
     if k == "set_not_null":
         return nulls_given_the_default(t, col) + [  # type: ignore[arg-type]
             add_not_null(t, col) if col.not_null is not None else  # type: ignore[arg-type]
