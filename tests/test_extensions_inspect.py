@@ -211,16 +211,17 @@ def _extension_case(server, role: str, databases: int):
             conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
 
 
-def _rebuilt_alike(schemac, tmp_path, source: str, target: str, name: str, expected: list) -> None:
-    """inspect `source`, generate, apply to the empty `target`: its extension's functions hold `expected`'s access
-    lists, and diff is clean on both."""
+def _rebuilt_alike(schemac, tmp_path, source: str, target: str, name: str, expected: list,
+                   oracle: str = _MEMBERS) -> None:
+    """inspect `source`, generate, apply to the empty `target`: `oracle` (its extension's functions' access lists)
+    reads `expected` there, and diff is clean on both."""
     r = schemac("inspect", "--database-url", source, "--output", "schema.yaml", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     r = schemac("generate", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     with psycopg.connect(target, autocommit=True) as conn:
         apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
-        assert conn.execute(_MEMBERS, (name,)).fetchall() == expected
+        assert conn.execute(oracle, (name,)).fetchall() == expected
     for url in (source, target):
         r = schemac("diff", "--database-url", url, cwd=tmp_path)
         assert r.returncode == 0, r.stdout + r.stderr
@@ -315,18 +316,18 @@ def test_a_missing_extension_with_grants_is_one_difference(db_url, tmp_path):
     assert [d.kind for d in drift.differences] == ["missing_extension"], drift.render("text")
 
 
-def _without_grants(schemac, tmp_path, source: str, fresh: str, name: str) -> list:
-    """schema.yaml without the extension's grants, generated and applied to `source`: its functions' access lists
-    are then those CREATE EXTENSION leaves in the empty `fresh` (returned)."""
+def _without_grants(schemac, tmp_path, source: str, fresh: str, name: str, oracle: str = _MEMBERS) -> list:
+    """schema.yaml without the extension's grants (or owners), generated and applied to `source`: `oracle`'s rows
+    (its functions' access lists) are then those CREATE EXTENSION leaves in the empty `fresh` (returned)."""
     (tmp_path / "schema.yaml").write_text(f"extensions:\n  - {{name: {name}, schema: public}}\n")
     r = schemac("generate", "--name", "without_grants", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     with psycopg.connect(source, autocommit=True) as conn:
         apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
-        after = conn.execute(_MEMBERS, (name,)).fetchall()
+        after = conn.execute(oracle, (name,)).fetchall()
     with psycopg.connect(fresh, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE EXTENSION {}").format(sql.Identifier(name)))
-        assert after == conn.execute(_MEMBERS, (name,)).fetchall()
+        assert after == conn.execute(oracle, (name,)).fetchall()
     return after
 
 

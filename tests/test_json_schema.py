@@ -304,6 +304,10 @@ REJECTED = [
      "{grant: {app: [execute]}}\n", "must be TABLE, SEQUENCE, ROUTINE, TYPE or SCHEMA"),
     ("extension-grants-unknown-key", "extensions:\n  - name: hstore\n    grants:\n      ROUTINE public.f(): "
      "{grants: {app: [execute]}}\n", "unknown key 'grants'"),
+    ("extension-owners-bad-object", "extensions:\n  - name: hstore\n    owners:\n      ROUTINE public.f(): app\n",
+     "must be an object kind as ALTER ... OWNER TO names it"),
+    ("extension-owners-not-a-role", "extensions:\n  - name: hstore\n    owners:\n      FUNCTION public.f(): [app]\n",
+     "owner of FUNCTION public.f()"),
     ("not-null-unknown-key", "tables:\n  t:\n    columns:\n      a: {type: integer, not_null: {valid: false}}\n",
      "unknown key 'valid'"),
     ("column-order-without-inherits", T + "    column_order: [b, a]\n", "only a table with inherits"),

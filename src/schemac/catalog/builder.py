@@ -100,7 +100,9 @@ class ModelBuilder:
                                     owner=acl.owner("class", r["sequence_oid"])) for r in rows["sequences"]),
                            key=lambda s: (s.schema, s.name))
         extensions = sorted((Extension(name=r["extension_name"], schema=r["schema_name"], comment=r["comment"],
-                                       grants=member_grants(r["member_grants"]))
+                                       grants=member_grants(r["member_grants"]),
+                                       owners=tuple(sorted((on, owner) for on, owner in r["member_owners"])),
+                                       members_owner=r["members_owner"])
                              for r in rows["extensions"]),
                             key=lambda e: e.name)
         unmanaged = sorted((Unmanaged(kind=r["kind"], schema=r["schema_name"], name=r["object_name"])

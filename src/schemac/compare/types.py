@@ -50,7 +50,7 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
             ch("add_extension", e, None, e)
         elif e.schema is not None and cur_ext[name].schema != e.schema:
             ch("add_extension", e, cur_ext[name], e)  # reported as changed; CREATE IF NOT EXISTS cannot move it
-        if e.grants != getattr(cur_ext.get(name), "grants", ()):
+        if e.grants != getattr(cur_ext.get(name), "grants", ()) or e.owners != getattr(cur_ext.get(name), "owners", ()):
             ch("set_extension_grants", e, cur_ext.get(name), e)
         if e.comment is not None and e.comment != getattr(cur_ext.get(name), "comment", None):
             ch("set_type_comment", e, cur_ext.get(name), e)  # (schema.yaml's comment only: None is not compared)

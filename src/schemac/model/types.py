@@ -4,6 +4,7 @@ built-in ones."""
 from __future__ import annotations
 
 from schemac.model.frozen import frozen
+from dataclasses import field
 from typing import Optional
 
 from .grants import Privilege
@@ -71,6 +72,12 @@ class Extension:
     # sets that one's (PostGIS 2's "... and raster ..."); '': removed (IS NULL); None: not compared
     comment: Optional[str] = None
     grants: tuple[MemberGrant, ...] = ()  # sorted by MemberGrant.order
+    # ALTER ... OWNER TO made on its own objects since its script ran: (object as ALTER names it, e.g. FUNCTION
+    # s.unaccent(text), owner), sorted; an object left out keeps the owner the script gave it
+    owners: tuple[tuple[str, str], ...] = ()
+    # the owner its script gives its objects, which an object dropped from `owners` is given back (the catalog's;
+    # None from schema.yaml: the role running the migration)
+    members_owner: Optional[str] = field(default=None, compare=False, repr=False, metadata={"recorded": False})
 
 
 @frozen

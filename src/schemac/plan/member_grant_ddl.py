@@ -1,4 +1,4 @@
-"""GRANT and REVOKE on an extension's own objects: from what the database holds to what schema.yaml says, relative
+"""GRANT and REVOKE (and ALTER ... OWNER TO) on an extension's own objects: from what the database holds to what schema.yaml says, relative
 to the access lists the extension's script left (a grant schema.yaml drops is revoked, a revoke it drops is granted
 back). A grant made by another role than the object's owner is made (and taken back) as that role, as pg_dump
 writes it, after the grant that gave it the grant option."""
@@ -40,10 +40,22 @@ def _in_grant_order(grants: list[MemberGrant]) -> list[MemberGrant]:
     return out
 
 
+def member_owner_statements(old: Optional[Extension], new: Extension) -> list[exp.Expression]:
+    """ALTER ... OWNER TO turning `old`'s owners of the extension's objects into `new`'s: an object schema.yaml
+    no longer lists goes back to the owner the extension's script gave it (the database's members_owner; the role
+    running the migration where that is unknown)."""
+    want, have = dict(new.owners), dict(old.owners if old is not None else ())
+    back = quote_ident(old.members_owner) if old is not None and old.members_owner else "CURRENT_USER"
+    return [ddl.command("ALTER", on, "OWNER TO", quote_ident(want[on]) if on in want else back)
+            for on in sorted(set(want) | set(have)) if want.get(on) != have.get(on)]
+
+
 def member_grant_statements(old: Optional[Extension], new: Extension) -> list[exp.Expression]:
     """What turns `old`'s grants (none for an extension just created) into `new`'s: what schema.yaml no longer has
-    taken back first (a grant option before the grants made with it is revoked after them), then what it adds."""
+    taken back first (a grant option before the grants made with it is revoked after them), then what it adds.
+    The owners come first: the grants are the owner's, and ALTER ... OWNER TO hands the old owner's to the new."""
     want, have = set(new.grants), set(old.grants if old is not None else ())
+    owners: list[exp.Expression] = member_owner_statements(old, new)
     steps = [(g.grantor, _statement(g, g.revoked)) for g in reversed(_in_grant_order(list(have - want)))]
     steps += [(g.grantor, _statement(g, not g.revoked)) for g in _in_grant_order(list(want - have))]
     out: list[exp.Expression] = []
@@ -54,4 +66,4 @@ def member_grant_statements(old: Optional[Extension], new: Extension) -> list[ex
             j += 1
         out += as_grantor(steps[i][0], [s for _, s in steps[i:j]])
         i = j
-    return out
+    return owners + out

@@ -46,8 +46,9 @@ SECURITY_KINDS: dict[str, tuple[float, str, str]] = {
                       "The object is owned by another role than schema.yaml pins (an owner bypasses privileges and, "
                       "unless forced, row-level security)."),
     "extension_grants_changed": (6.0, "Grants on an extension's objects differ",
-                                 "The GRANT and REVOKE made on an extension's own tables, routines or types (after "
-                                 "its script ran) differ from the extension's grants in schema.yaml."),
+                                 "The GRANT and REVOKE (or ALTER ... OWNER TO) made on an extension's own tables, "
+                                 "routines or types (after its script ran) differ from the extension's grants (or "
+                                 "owners) in schema.yaml."),
 }
 
 
@@ -120,14 +121,16 @@ def security_difference(c: Change, make: Callable[..., object]) -> Optional[obje
         if old is None:
             return SKIP  # the missing extension is the difference; its grants come with it
         want, have = set(new.grants), set(old.grants if old is not None else ())  # type: ignore[union-attr]
-        text = lambda gs: "; ".join(f"{'REVOKE' if g.revoked else 'GRANT'} {g.privilege} ON {g.on} "  # noqa: E731
-                                     f"{'FROM' if g.revoked else 'TO'} {g.grantee}"
-                                     f"{' WITH GRANT OPTION' if g.grantable else ''}"
-                                     f"{f' GRANTED BY {g.grantor}' if g.grantor else ''}"
-                                     for g in sorted(gs, key=lambda g: g.order)) or None
-        return make("extension_grants_changed", "extension", "", "", new.name, text(want - have),  # type: ignore
-                    text(have - want), f"extension {new.name}: the grants on its own objects differ from schema.yaml's "  # type: ignore
-                    f"(missing: {text(want - have) or 'none'}; not in schema.yaml: {text(have - want) or 'none'})")
+        owned, held = set(new.owners), set(old.owners)  # type: ignore[union-attr]
+        text = lambda gs, os: "; ".join([f"ALTER {on} OWNER TO {owner}" for on, owner in sorted(os)] + [  # noqa: E731
+            f"{'REVOKE' if g.revoked else 'GRANT'} {g.privilege} ON {g.on} {'FROM' if g.revoked else 'TO'} {g.grantee}"
+            f"{' WITH GRANT OPTION' if g.grantable else ''}{f' GRANTED BY {g.grantor}' if g.grantor else ''}"
+            for g in sorted(gs, key=lambda g: g.order)]) or None
+        what = "grants on" if owned == held else "owners of" if want == have else "grants on and owners of"
+        missing, extra = text(want - have, owned - held), text(have - want, held - owned)
+        return make("extension_grants_changed", "extension", "", "", new.name, missing, extra,  # type: ignore
+                    f"extension {new.name}: the {what} its own objects differ from schema.yaml's "  # type: ignore
+                    f"(missing: {missing or 'none'}; not in schema.yaml: {extra or 'none'})")
     if k == "set_owner":
         return make("owner_changed", new.on, c.schema, c.table, c.name, new.grantee, old.grantee or None,  # type: ignore
                     f"{new.on} {c.path} is owned by {old.grantee or 'another role'}, expected "  # type: ignore

@@ -1,4 +1,5 @@
-"""Extensions, by name and optionally the schema they live in, and the GRANT/REVOKE made on their own objects."""
+"""Extensions, by name and optionally the schema they live in, and the GRANT/REVOKE and ALTER ... OWNER TO made on their
+own objects."""
 
 from __future__ import annotations
 
@@ -13,9 +14,13 @@ from schemac.schemafile.grants import GrantReader, grants_flow, role_name, writt
 from schemac.schemafile.typewriter import Flow, FlowList, drop_empty
 
 
-EXTENSION_KEYS = {"name": True, "schema": False, "comment": False, "grants": False}
+EXTENSION_KEYS = {"name": True, "schema": False, "comment": False, "grants": False, "owners": False}
 # An extension's own object as GRANT names it: the keyword, then its qualified name (a routine's arguments too).
 _MEMBER = re.compile(r"(TABLE|SEQUENCE|ROUTINE|TYPE|SCHEMA) (\S.*)")
+# An extension's own object as ALTER ... OWNER TO names it: the kind, then pg_identify_object's identity.
+_OWNED = re.compile(r"(TABLE|VIEW|MATERIALIZED VIEW|SEQUENCE|FOREIGN TABLE|FUNCTION|PROCEDURE|AGGREGATE|TYPE|DOMAIN|SCHEMA|"
+                    r"OPERATOR|OPERATOR CLASS|OPERATOR FAMILY|TEXT SEARCH DICTIONARY|TEXT SEARCH CONFIGURATION|"
+                    r"COLLATION|CONVERSION) (\S.*)")
 _MEMBER_KIND = {"TABLE": "table", "SEQUENCE": "sequence", "ROUTINE": "function", "TYPE": "type", "SCHEMA": "schema"}
 
 
@@ -32,12 +37,27 @@ class ExtensionReader(GrantReader):
             schema = self.identifier(f["schema"][1], "extension schema") if "schema" in f else None
             name = self.identifier(f["name"][1], "extension name")
             grants = self.member_grants(f["grants"][1], f"extension {name}") if "grants" in f else ()
-            out.append(Extension(name, schema, self.w.src(item), self.opt_string(f, "comment", "extension"), grants))
+            owners = self.member_owners(f["owners"][1], f"extension {name}") if "owners" in f else ()
+            out.append(Extension(name, schema, self.w.src(item), self.opt_string(f, "comment", "extension"), grants,
+                                 owners))
         names = [e.name for e in out]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise self.fail(node, f"extension {dupes[0]!r} is listed twice")
         return out
+
+    def member_owners(self, node: Node, what: str) -> tuple[tuple[str, str], ...]:
+        """`owners:` of an extension: object as ALTER ... OWNER TO names it -> the role that owns it, where that is
+        not the role the extension's script gave it."""
+        out = []
+        for _, key_node, role_node in self.w.mapping(node, f"owners of {what}"):
+            on = self.w.string(key_node, f"object of the owners of {what}")
+            if _OWNED.fullmatch(on) is None or any(bad in on for bad in (";", "--", "/*")):
+                raise self.fail(key_node, f"owners of {what}: {on!r} must be an object kind as ALTER ... OWNER TO "
+                                          "names it (FUNCTION, TYPE, TABLE, OPERATOR CLASS, ...) and the object's "
+                                          "qualified name")
+            out.append((on, self.identifier(role_node, f"owner of {on} of {what}")))
+        return tuple(sorted(out))
 
     def member_grants(self, node: Node, what: str) -> tuple[MemberGrant, ...]:
         """`grants:` of an extension: object -> {grant: {role: [privileges]}, revoke: {role: [privileges]}}, what was
@@ -71,11 +91,13 @@ class ExtensionReader(GrantReader):
 def extension_spec(e: Extension) -> Any:
     """An extension as inspect writes it: its name alone, {name, schema?, comment?} on a line, or a block with
     its grants (object -> {grant, revoke} -> role -> privileges)."""
-    if not (e.schema or e.comment is not None or e.grants):  # a comment '' (removed) is written too
+    if not (e.schema or e.comment is not None or e.grants or e.owners):  # a comment '' (removed) is written too
         return e.name
     head = drop_empty({"name": e.name, "schema": e.schema, "comment": e.comment})
+    if e.owners:
+        head["owners"] = dict(e.owners)
     if not e.grants:
-        return Flow(head)
+        return head if e.owners else Flow(head)
     by_on: dict[str, dict] = {}
     for g in e.grants:
         by_on.setdefault(g.on, {}).setdefault("revoke" if g.revoked else "grant", []).append(g)

@@ -10,6 +10,44 @@
 -- as GRANT names it (TABLE, SEQUENCE, ROUTINE, TYPE or SCHEMA, a schema its script creates, and pg_identify_object's
 -- identity: qualified names, a routine's argument types qualified too). An entry of the initial list held now with another grant option is a
 -- '+' (or kept, when it only lost the option); column grants are listed as not managed (unmanaged.sql).
+-- member_owners: the extension's own objects whose owner is not the one its script gave them (ALTER ... OWNER TO made
+-- since: pgstac's pgstac_admin_owns() takes every routine of its schema, unaccent's among them), as [object as ALTER
+-- names it, owner]; members_owner: that one, the role that created the extension where it is a superuser, else the
+-- bootstrap superuser (a trusted extension made by another role: its script runs as that superuser).
+WITH moved AS MATERIALIZED (  -- the extensions' own objects (of the kinds an owner can be given) owned by another role
+    SELECT m.ext, m.classid, m.objid, m.owner
+    FROM (SELECT dp.refobjid AS ext, dp.classid, dp.objid,
+                 CASE dp.classid  -- each looked up by its oid
+                 WHEN 'pg_catalog.pg_proc'::regclass THEN (SELECT proowner FROM pg_catalog.pg_proc WHERE oid = dp.objid)
+                 WHEN 'pg_catalog.pg_class'::regclass THEN (SELECT relowner FROM pg_catalog.pg_class WHERE oid = dp.objid)
+                 WHEN 'pg_catalog.pg_type'::regclass THEN (SELECT typowner FROM pg_catalog.pg_type WHERE oid = dp.objid)
+                 WHEN 'pg_catalog.pg_namespace'::regclass THEN (SELECT nspowner FROM pg_catalog.pg_namespace WHERE oid = dp.objid)
+                 WHEN 'pg_catalog.pg_operator'::regclass THEN (SELECT oprowner FROM pg_catalog.pg_operator WHERE oid = dp.objid)
+                 WHEN 'pg_catalog.pg_opclass'::regclass THEN (SELECT opcowner FROM pg_catalog.pg_opclass WHERE oid = dp.objid)
+                 WHEN 'pg_catalog.pg_opfamily'::regclass THEN (SELECT opfowner FROM pg_catalog.pg_opfamily WHERE oid = dp.objid)
+                 WHEN 'pg_catalog.pg_ts_dict'::regclass THEN (SELECT dictowner FROM pg_catalog.pg_ts_dict WHERE oid = dp.objid)
+                 WHEN 'pg_catalog.pg_ts_config'::regclass THEN (SELECT cfgowner FROM pg_catalog.pg_ts_config WHERE oid = dp.objid)
+                 WHEN 'pg_catalog.pg_collation'::regclass THEN (SELECT collowner FROM pg_catalog.pg_collation WHERE oid = dp.objid)
+                 WHEN 'pg_catalog.pg_conversion'::regclass THEN (SELECT conowner FROM pg_catalog.pg_conversion WHERE oid = dp.objid)
+                 END AS owner
+          FROM pg_catalog.pg_depend dp
+          WHERE dp.refclassid = 'pg_catalog.pg_extension'::regclass AND dp.deptype = 'e') m
+    JOIN pg_catalog.pg_extension e ON e.oid = m.ext
+    JOIN pg_catalog.pg_roles u ON u.oid = e.extowner
+    WHERE m.owner <> CASE WHEN u.rolsuper THEN u.oid ELSE 10 END
+      -- what follows another object's owner (looked for only where the owner differs): an index, a sequence a column
+      -- owns, an array or multirange type
+      AND NOT EXISTS (SELECT FROM pg_catalog.pg_class c
+                      WHERE m.classid = 'pg_catalog.pg_class'::regclass AND c.oid = m.objid
+                        AND (c.relkind NOT IN ('r', 'p', 'v', 'm', 'S', 'f')
+                             OR EXISTS (SELECT FROM pg_catalog.pg_depend sd
+                                        WHERE sd.classid = 'pg_catalog.pg_class'::regclass AND sd.objid = c.oid
+                                          AND sd.refclassid = 'pg_catalog.pg_class'::regclass AND sd.deptype IN ('a', 'i'))))
+      AND NOT EXISTS (SELECT FROM pg_catalog.pg_type t
+                      WHERE m.classid = 'pg_catalog.pg_type'::regclass AND t.oid = m.objid
+                        AND (t.typtype = 'm' OR EXISTS (SELECT FROM pg_catalog.pg_type b
+                                                        WHERE b.oid = t.typelem AND b.typarray = t.oid)))
+)
 SELECT e.extname::text AS extension_name,
        n.nspname::text AS schema_name,
        CASE WHEN d.description IS DISTINCT FROM (SELECT a.comment FROM pg_catalog.pg_available_extensions a
@@ -52,7 +90,16 @@ SELECT e.extname::text AS extension_name,
                             SELECT '-', a.grantee, m.owner, a.privilege_type, false FROM pg_catalog.aclexplode(m.was) a
                             WHERE NOT EXISTS (SELECT FROM pg_catalog.aclexplode(m.now) b
                                               WHERE (b.grantee, b.privilege_type) = (a.grantee, a.privilege_type))) x) g
-       ) AS member_grants
+       ) AS member_grants,
+       (SELECT COALESCE(jsonb_agg(jsonb_build_array(w.obj, w.owner) ORDER BY w.obj COLLATE "C"), '[]'::jsonb)
+        FROM (SELECT CASE o.type WHEN 'function' THEN 'FUNCTION ' WHEN 'procedure' THEN 'PROCEDURE '
+                                 WHEN 'aggregate' THEN 'AGGREGATE ' ELSE upper(o.type) || ' ' END || o.identity AS obj,
+                     pg_catalog.pg_get_userbyid(m.owner)::text AS owner
+              FROM moved m CROSS JOIN LATERAL pg_catalog.pg_identify_object(m.classid, m.objid, 0) o
+              WHERE m.ext = e.oid) w
+       ) AS member_owners,
+       (SELECT CASE WHEN u.rolsuper THEN u.rolname ELSE pg_catalog.pg_get_userbyid(10) END::text
+        FROM pg_catalog.pg_roles u WHERE u.oid = e.extowner) AS members_owner
 FROM pg_catalog.pg_extension e
 JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
 LEFT JOIN pg_catalog.pg_description d
