@@ -84,6 +84,30 @@ def test_a_wrong_guess_of_the_schemas_is_read_again(db_url, schemac, tmp_path):
         assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'audit'").fetchone() == (1,)
 
 
+def test_the_rows_cross_the_pipe_as_psycopg_made_them():
+    """reading_child.rows_message / row_values: a query's rows as one marshal blob where every value has a marshal
+    code, else pickled as they are (a Decimal, a date: no catalog query reads one today); either way the parent
+    gets the same tuples, each value of the same type."""
+    import datetime
+    import pickle
+    from decimal import Decimal
+
+    from schemac.catalog.catalogrows import NamedRows
+    from schemac.catalog.reading_child import row_values, rows_message
+
+    plain = NamedRows(["oid", "name", "extra", "flag"], [(1, "t", None, True), (2, "", [1, 2], False),
+                                                         (3, "é", {"k": [1.5, "x"]}, None)])
+    odd = NamedRows(["n", "d"], [(Decimal("1.50"), datetime.date(2020, 1, 1))])
+    assert isinstance(rows_message("q", plain)[3], bytes) and not isinstance(rows_message("q", odd)[3], bytes)
+    for rows in (plain, odd):
+        message = pickle.loads(pickle.dumps(rows_message("q", rows), protocol=pickle.HIGHEST_PROTOCOL))
+        assert message[:3] == ("rows", "q", rows.names)
+        got = row_values(message[3])
+        assert got == list(rows)
+        assert [[type(v) for v in row] for row in got] == [[type(v) for v in row] for row in rows]
+        assert all(type(row) is tuple for row in got)
+
+
 def test_errors_are_the_same_lines_and_hold_no_password(db_url, schemac, tmp_path):
     _project(db_url, schemac)
     params = conninfo.conninfo_to_dict(db_url)

@@ -4,7 +4,8 @@ Why: on `diff`'s fast path this process's own work (click, the model's classes, 
 catalog read (psycopg's import, two connections, a dict per row of the replies) took turns on one core under
 one GIL: catalog/worker.py's threads overlap only the server's share. A child forked before psycopg is
 imported does the whole read on the other core, with the same threads (worker.CatalogRead), and hands each
-query's rows back through a pipe, pickled as psycopg made them (tuples, fetch.NamedRows), as soon as they are in.
+query's rows back through a pipe as psycopg made them (tuples; one marshal blob a query: reading_child.rows_message),
+as soon as they are in.
 The parent never imports psycopg. The console script forks that child first of all (catalog/reading_child.py,
 launch.py), which also holds the child's side of the exchange; elsewhere it is forked here. Where no fork is made (pg/forks.py: not Linux, other threads running,
 `SCHEMAC_FORK=0`), the threads run in this process as before (:func:`catalog_read`).
@@ -17,7 +18,7 @@ import pickle
 from typing import Any, BinaryIO, Callable, Optional, Union
 
 from schemac.catalog.catalogrows import row_maker
-from schemac.catalog.reading_child import Child, reading_child
+from schemac.catalog.reading_child import Child, reading_child, row_values
 from schemac.catalog.worker import CatalogRead
 from schemac.errors import SchemacError
 from schemac.pg.forks import exited_cleanly
@@ -75,7 +76,7 @@ class ForkedCatalogRead:
                     raise SchemacError("reading the catalog: the reading process stopped without an answer") from None
                 if message[0] == "rows":  # (name, the columns, each row's values): the dicts made here again
                     make = row_maker(message[2])
-                    on_rows(message[1], [make(values) for values in message[3]])
+                    on_rows(message[1], [make(values) for values in row_values(message[3])])
                 elif message[0] == "done":
                     return message[1]
                 else:
