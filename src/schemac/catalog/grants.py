@@ -97,13 +97,6 @@ def default_privileges(rows: list[dict[str, Any]]) -> tuple[DefaultPrivileges, .
                  for (role, on, schema), ps in sorted(entries.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")))
 
 
-def identity_sequences(rows: list[dict[str, Any]]) -> dict[tuple[int, str], tuple[int, str, Optional[str]]]:
-    """columns.sql rows -> (table oid, column name) -> the oid, name and comment of its identity's sequence (seq_oid,
-    seq_name, seq_comment), whose access list privileges.sql reads with every other sequence's."""
-    return {(r["table_oid"], r["column_name"]): (r["seq_oid"], r["seq_name"], r["seq_comment"]) for r in rows
-            if r["seq_oid"] is not None}
-
-
 def _with_identity_grants(table: Table, oid: int, sequences: dict[tuple[int, str], tuple[int, str, Optional[str]]],
                           acl: AccessLists) -> Table:
     columns: Optional[list] = None  # (made only for a table with a column to change: most have none)
