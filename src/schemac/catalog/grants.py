@@ -42,12 +42,15 @@ class AccessLists:
 
     def grants(self, catalog: str, oid: int) -> tuple[Privilege, ...]:
         """One entry per (grantee, privilege, column, grantor), as the access list holds them."""
-        merged: dict[tuple, Privilege] = {}
-        for p in self.entries.get((catalog, oid), ()):
-            key = (p.grantee, p.privilege, p.column, p.grantor)
-            if key not in merged or p.grantable:
-                merged[key] = p
         key = (catalog, oid)
+        found = self.entries.get(key)
+        if found is None and key not in self.explicit:
+            return ()  # (a NULL list, no column's entry: its owner's defaults, left out; most tables and sequences)
+        merged: dict[tuple, Privilege] = {}
+        for p in found or ():
+            grant = (p.grantee, p.privilege, p.column, p.grantor)
+            if grant not in merged or p.grantable:
+                merged[grant] = p
         return sorted_privileges(without_owner_defaults(list(merged.values()), self.owners.get(key), self.kinds.get(key),
                                                         key in self.explicit, self.major))
 
