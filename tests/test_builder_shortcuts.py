@@ -1,4 +1,4 @@
-"""The shortcuts of the catalog's builder on `diff`'s fast path (docs/benchmarks-catalog.md, session 27),
+"""The shortcuts of the catalog's builder and of the differ on `diff`'s fast path (docs/benchmarks-catalog.md, session 27),
 each held to the long way it skips.
 
 - model.sequences.identity_sequence_name returns `table_column_seq` at once where both names are ASCII and fit:
@@ -6,6 +6,8 @@ each held to the long way it skips.
   characters on both sides of NAMEDATALEN's limit.
 - catalog.grants.AccessLists.grants returns () for an object with a NULL access list and no entry: what the long way
   gives it, beside the objects it still takes (an explicit empty list: its NOTHING entry; a grant; a column's).
+- compare.differ.diff takes a table of no parent that the shortcut finds unchanged as no change without its ~14
+  steps: the oracle is each step's answer for such a table, and a report that still finds what drifted beside it.
 """
 
 from __future__ import annotations
@@ -54,3 +56,53 @@ def test_an_object_with_no_list_of_its_own_has_no_grants(major):
     assert lists.grants("class", 4) == (Privilege("bob", "SELECT", column="a", grantor="alice"),)
     assert lists.grants("class", 5) == (Privilege("alice", "SELECT", grantor="alice"),)
 
+
+def _pair(name: str, comment: str = "kept"):
+    """A table as the catalog reads it (the key's name Postgres chose) and as schema.yaml declares it (unnamed)."""
+    from schemac.model import Column, Identity, Index, IndexElement, PrimaryKey, Table
+
+    columns = (Column(name="id", type="bigint", nullable=False, identity=Identity(always=True)),
+               Column(name="note", type="text", nullable=True, default="'x'::text"))
+    index = Index(name=f"{name}_note", elements=(IndexElement(column="note"),))
+    cur = Table(name=name, schema="public", columns=columns, primary_key=PrimaryKey(("id",), name=f"{name}_pkey"),
+                indexes=(index,), comment="kept")
+    des = Table(name=name, schema="public", columns=columns, primary_key=PrimaryKey(("id",)), indexes=(index,),
+                comment=comment)
+    return cur, des
+
+
+def test_the_steps_the_differ_skips_for_a_table_of_no_parent_in_sync_do_nothing():
+    from schemac.compare.inherited_checks import (across_parents, after_no_inherit, checks_for_attach,
+                                                  identities_given_by_attach, numbered_by_parents_identity)
+    from schemac.compare.not_nulls import across_no_inherit, before_inherit, defaults_as_held, held_as_parents
+    from schemac.compare.partition_copies import with_detached_copies, without_implied_twin_copies
+    from schemac.compare.shortcut import unchanged
+    from schemac.compare.tables import diff_table
+    from schemac.compare.types import cast_directly
+
+    cur, des = _pair("t")
+    cur_tables, des_tables = {cur.key: cur}, {des.key: des}
+    assert unchanged(cur, des) and cur != des  # (equal but for the key's chosen name)
+    assert defaults_as_held(cur, des, cur_tables, des_tables) is des
+    assert identities_given_by_attach(cur, des, cur_tables, des_tables) == (cur, des)
+    assert without_implied_twin_copies(cur, des) is cur
+    assert with_detached_copies(cur, des, cur_tables, des_tables) is cur
+    assert across_parents(cur, des, cur_tables, des_tables) == (cur, des, [], set())
+    assert checks_for_attach(cur, des, cur_tables, des_tables) == []
+    assert across_no_inherit(cur, des, cur_tables, des_tables) == (cur, [])
+    assert before_inherit(cur, des, des_tables) == []
+    assert held_as_parents(cur, des, cur_tables) is cur
+    assert diff_table(cur, des) == []
+    assert cast_directly([], {}, {}) == [] and numbered_by_parents_identity([], cur, des, des_tables) == []
+    assert after_no_inherit([], set()) == []
+
+
+def test_the_differ_still_finds_a_change_beside_tables_in_sync():
+    from schemac.compare.differ import diff
+    from schemac.model import Schema
+
+    pairs = [_pair("a"), _pair("b", comment="changed"), _pair("c")]
+    current = Schema(tables=tuple(c for c, _ in pairs))
+    desired = Schema(tables=tuple(d for _, d in pairs))
+    assert [(c.kind, c.table) for c in diff(current, desired)] == [("set_table_comment", "b")]
+    assert diff(current, Schema(tables=current.tables)) == []
