@@ -12,14 +12,14 @@ from typing import Any, Optional
 
 from schemac.catalog import kindrows
 from schemac.catalog.catalogrows import CatalogRows
-from schemac.catalog.grants import AccessLists, default_privileges, identity_sequences, member_grants, range_access, \
+from schemac.catalog.grants import AccessLists, default_privileges, member_grants, range_access, \
     with_identity_grants
 from schemac.catalog.outside import with_outside_functions
 from schemac.catalog.partition_identities import with_parents_identities
 from schemac.catalog.partition_indexes import own_constraints, own_indexes
 from schemac.catalog.policies import policies_by_table
 from schemac.catalog.rows import (NO_CONSTRAINTS, TRIGGER_ENABLED, IntrospectResult, TableConstraints, by_table,
-                                  canonical_type_text, columns_maker, commented_namespaces, constraints_by_table, domain_of,
+                                  canonical_type_text, columns_by_table, commented_namespaces, constraints_by_table, domain_of,
                                   enum_of, exclusion_of, index_of, sequence_of, table_of, trigger_of)
 from schemac.catalog.views import build_view
 from schemac.model import DATABASE_PRIVILEGES, Column, DatabaseGrant, DatabaseSetting, Exclusion, Extension, Index, Rule, Schema, Table, Trigger, Unmanaged
@@ -53,8 +53,8 @@ class ModelBuilder:
         if name == "server":
             self._major = rows[0]["server_version"] // 10000
         elif name == "columns":
-            self._columns = by_table(rows, columns_maker(rows))
-            self._identities = identity_sequences(rows)
+            # (tuples as a forked child sends them: catalog/forked.py gives them on as they come; dicts on threads)
+            self._columns, self._identities = columns_by_table(rows)
         elif name == "constraints":
             self._constraints = constraints_by_table(own_constraints(rows))
         elif name == "indexes":

@@ -35,6 +35,11 @@ class NamedRows(list):
         self.names = names
 
 
+# The queries whose rows the model is built from as tuples (catalog/builder.py: columns_by_table makes a dict only of
+# a column's first row of each definition): a forked child's are given on as they came (catalog/forked.py).
+AS_TUPLES = frozenset({"columns"})
+
+
 def row_maker(names: list[str]) -> Callable[[Any], dict[str, Any]]:
     """A function making a query's row (its values, in `names`' order) a dict sharing its keys with the
     query's other rows (CPython's split dicts, as an instance's __dict__ is): half the memory of a dict of

@@ -17,7 +17,7 @@ import os
 import pickle
 from typing import Any, BinaryIO, Callable, Optional, Union
 
-from schemac.catalog.catalogrows import row_maker
+from schemac.catalog.catalogrows import AS_TUPLES, NamedRows, row_maker
 from schemac.catalog.reading_child import Child, reading_child, row_values
 from schemac.catalog.worker import CatalogRead
 from schemac.errors import SchemacError
@@ -75,8 +75,11 @@ class ForkedCatalogRead:
                 except EOFError:
                     raise SchemacError("reading the catalog: the reading process stopped without an answer") from None
                 if message[0] == "rows":  # (name, the columns, each row's values): the dicts made here again
-                    make = row_maker(message[2])
-                    on_rows(message[1], [make(values) for values in row_values(message[3])])
+                    if message[1] in AS_TUPLES:
+                        on_rows(message[1], NamedRows(message[2], row_values(message[3])))
+                    else:
+                        make = row_maker(message[2])
+                        on_rows(message[1], [make(values) for values in row_values(message[3])])
                 elif message[0] == "done":
                     return message[1]
                 else:

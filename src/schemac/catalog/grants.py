@@ -42,12 +42,15 @@ class AccessLists:
 
     def grants(self, catalog: str, oid: int) -> tuple[Privilege, ...]:
         """One entry per (grantee, privilege, column, grantor), as the access list holds them."""
-        merged: dict[tuple, Privilege] = {}
-        for p in self.entries.get((catalog, oid), ()):
-            key = (p.grantee, p.privilege, p.column, p.grantor)
-            if key not in merged or p.grantable:
-                merged[key] = p
         key = (catalog, oid)
+        found = self.entries.get(key)
+        if found is None and key not in self.explicit:
+            return ()  # (a NULL list, no column's entry: its owner's defaults, left out; most tables and sequences)
+        merged: dict[tuple, Privilege] = {}
+        for p in found or ():
+            grant = (p.grantee, p.privilege, p.column, p.grantor)
+            if grant not in merged or p.grantable:
+                merged[grant] = p
         return sorted_privileges(without_owner_defaults(list(merged.values()), self.owners.get(key), self.kinds.get(key),
                                                         key in self.explicit, self.major))
 
@@ -95,13 +98,6 @@ def default_privileges(rows: list[dict[str, Any]]) -> tuple[DefaultPrivileges, .
                      ps if schema is not None else without_owner_defaults(ps, role, DEFAULT_PRIVILEGE_KINDS[on][0], True)),
                      extension=extensions[schema])
                  for (role, on, schema), ps in sorted(entries.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")))
-
-
-def identity_sequences(rows: list[dict[str, Any]]) -> dict[tuple[int, str], tuple[int, str, Optional[str]]]:
-    """columns.sql rows -> (table oid, column name) -> the oid, name and comment of its identity's sequence (seq_oid,
-    seq_name, seq_comment), whose access list privileges.sql reads with every other sequence's."""
-    return {(r["table_oid"], r["column_name"]): (r["seq_oid"], r["seq_name"], r["seq_comment"]) for r in rows
-            if r["seq_oid"] is not None}
 
 
 def _with_identity_grants(table: Table, oid: int, sequences: dict[tuple[int, str], tuple[int, str, Optional[str]]],

@@ -60,7 +60,7 @@ def diff_validated_checks(cur_tables: dict[Key, Table], des_tables: dict[Key, Ta
     out: list[Change] = []
     readd: dict[tuple[str, str, str], tuple[Table, Check]] = {}
     wanted: list[tuple[Table, Check]] = []
-    for key, t in sorted(des_tables.items()):
+    for key, t in sorted((k, t) for k, t in des_tables.items() if t.inherits or t.partition_of is not None):
         if not _parents(t):
             continue
         cur = cur_tables.get(key)

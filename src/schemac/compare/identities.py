@@ -56,10 +56,13 @@ def identity_comment_changes(cur_tables: dict, des_tables: dict, changes: list[C
     made = {(c.schema, c.table) for c in changes if c.kind == "add_table"}
     out = []
     for key, t in des_tables.items():
-        if t.partition_of is not None or not any(c.identity is not None for c in t.columns):
+        if t.partition_of is not None:
+            continue
+        comments = [(c.name, c.identity.comment) for c in t.columns if c.identity is not None]
+        if not comments:
             continue
         old_table = None if key in made else cur_tables.get(key)
-        if not _comments_differ(old_table, t):  # (the sequences made only where a comment changes: ~1 in 1,000)
+        if not _comments_differ(old_table, comments):  # (the sequences made only where a comment changes: ~1 in 1,000)
             continue
         was = identity_sequences(old_table)
         for column, s in identity_sequences(t).items():
@@ -70,10 +73,11 @@ def identity_comment_changes(cur_tables: dict, des_tables: dict, changes: list[C
     return out
 
 
-def _comments_differ(old: Optional[Table], new: Table) -> bool:
-    """Whether an identity's sequence comment of `new` is not the one of the same column's identity in `old`."""
+def _comments_differ(old: Optional[Table], comments: list[tuple[str, Optional[str]]]) -> bool:
+    """Whether an identity's sequence comment of a table, (column, comment) of each of its identity columns, is not
+    the one of the same column's identity in `old`."""
     was = {c.name: c.identity.comment for c in old.columns if c.identity is not None} if old is not None else {}
-    return any((was.get(c.name) or None) != (c.identity.comment or None) for c in new.columns if c.identity is not None)
+    return any((was.get(name) or None) != (comment or None) for name, comment in comments)
 
 
 def identity_sequences_aside(current: Schema, desired: Schema, changes: list[Change]) -> list[Change]:

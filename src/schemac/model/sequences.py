@@ -45,6 +45,8 @@ class Identity:
 def identity_sequence_name(table: str, column: str) -> str:
     """The name Postgres gives an identity's (or a serial's) sequence: ChooseRelationName's makeObjectName,
     `table_column_seq`, the longer of the two names clipped first until it fits in NAMEDATALEN - 1 bytes."""
+    if table.isascii() and column.isascii() and len(table) + len(column) <= NAMEDATALEN - 1 - len("_seq") - 1:
+        return f"{table}_{column}_seq"  # (nothing to clip: one a byte, both fit; the catalog's builder asks per identity)
     t, c = table.encode(), column.encode()
     while len(t) + len(c) > NAMEDATALEN - 1 - len("_seq") - 1:
         if len(t) > len(c):
