@@ -178,6 +178,24 @@ def inspected_after(url: str, sql: str) -> str:
     return inspect_database(url).yaml
 
 
+@contextmanager
+def migrated_then_described(url: str, schema, out: str, old_sql: str, new_sql: str) -> Iterator[tuple[str, set]]:
+    """`url` holds `old_sql` and its first migration (generated into `out` from its inspect), then `schema`
+    describes `new_sql`, built in a sibling database standing while the block runs: yields its url and the first
+    migration's paths, for a test applying what `generate` writes next over the old side."""
+    from catalog_oracle import sibling_database
+    from schemac.commands.generate import generate
+    from schemac.migrations.layout import Layout
+
+    schema.write_text(inspected_after(url, old_sql), encoding="utf-8")
+    first = generate(str(schema), out, name="old")
+    assert first.status == "written", first.message
+    old_files = {m.path for m in Layout(out).migrations()}
+    with sibling_database(url) as other:
+        schema.write_text(inspected_after(other, new_sql), encoding="utf-8")
+        yield other, old_files
+
+
 def built_and_read(url: str, schema_text: str, folder, query: Optional[str] = None) -> tuple[dict, list]:
     """built_from_scratch's fingerprint, and the rows of a test's own catalog `query` in that database."""
     from catalog_oracle import fingerprint, sibling_database

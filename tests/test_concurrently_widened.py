@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from catalog_oracle import sibling_database
+from conftest import migrated_then_described, rows_of
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
-from schemac.commands.inspect import inspect_database
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 
@@ -40,19 +39,10 @@ OPERATORS = """SELECT d.classid::regclass::text, o.oprnamespace::regnamespace::t
 @pytest.mark.every_major
 def test_an_index_calling_an_equals_outside_the_path_is_built_widened_not_concurrently(any_db_url, tmp_path):
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    with psycopg.connect(any_db_url, autocommit=True) as conn:
-        if conn.execute("SELECT count(*) FROM pg_available_extensions WHERE name = 'citext'").fetchone() == (0,):
-            pytest.skip("this build has no citext")
-        conn.execute(OLD)
-    schema.write_text(inspect_database(any_db_url).yaml, encoding="utf-8")
-    assert generate(str(schema), out, name="old").status == "written"
-    old_files = {m.path for m in Layout(out).migrations()}
-    with sibling_database(any_db_url) as b:
-        with psycopg.connect(b, autocommit=True) as conn:
-            conn.execute(NEW)
-        schema.write_text(inspect_database(b).yaml, encoding="utf-8")
-        with psycopg.connect(b) as conn:
-            expected = conn.execute(OPERATORS).fetchall()
+    if rows_of(any_db_url, "SELECT count(*) FROM pg_available_extensions WHERE name = 'citext'") == [(0,)]:
+        pytest.skip("this build has no citext")
+    with migrated_then_described(any_db_url, schema, out, OLD, NEW) as (b, old_files):
+        expected = rows_of(b, OPERATORS)
     assert expected == [("pg_class", "ext"), ("pg_constraint", "ext")]  # (the oracle: built where ext is on the path)
     result = generate(str(schema), out, name="new", concurrently=True)
     assert result.status == "written", result.message

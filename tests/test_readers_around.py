@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import psycopg
 
-from catalog_oracle import sibling_database
+from conftest import migrated_then_described
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
-from schemac.commands.inspect import inspect_database
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 
@@ -64,15 +63,7 @@ def _oid(url: str) -> int:
 
 def test_readers_over_what_is_re_created_are_made_again_and_edits_reported_once(db_url, tmp_path):
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute(OLD)
-    schema.write_text(inspect_database(db_url).yaml, encoding="utf-8")
-    assert generate(str(schema), out, name="old").status == "written"
-    old_files = {m.path for m in Layout(out).migrations()}
-    with sibling_database(db_url) as other:
-        with psycopg.connect(other, autocommit=True) as conn:
-            conn.execute(NEW)
-        schema.write_text(inspect_database(other).yaml, encoding="utf-8")
+    with migrated_then_described(db_url, schema, out, OLD, NEW) as (other, old_files):
         expected = _readers(other)
 
     drift = check_drift(str(schema), db_url)
