@@ -15,6 +15,7 @@ from schemac.pg.names import default_not_null_name, joined_reference, reference_
 from schemac.pg.redeparse import deparse_kept, hidden_names_kept
 from schemac.model.functions import default_cost
 from schemac.pg.routines import result_type
+from schemac.pg.typetext import named_type
 from schemac.pg.searchnames import parse_dictionary_options, search_name
 
 
@@ -134,6 +135,13 @@ _VOLATILITY = {"v": "volatile", "s": "stable", "i": "immutable"}
 _ARG_MODES = {"i": "in", "o": "out", "b": "inout", "v": "variadic"}
 
 
+def _argument_type(type_text: str) -> str:
+    """format_type()'s text of an argument's type, a qualified or quoted name as the loader spells it (pg.typetext):
+    16 and 15 print `json.mood`, a schema 18 quotes (JSON is its keyword), so the function was another to diff."""
+    named = named_type(type_text)
+    return type_text if named is None else named
+
+
 def function(row: dict[str, Any], **access: Any) -> Function:
     """A pg_proc row (functions.sql) as a Function; a RETURNS TABLE's columns (mode t) stay in its result.
     `access`: its grants and owner."""
@@ -142,7 +150,7 @@ def function(row: dict[str, Any], **access: Any) -> Function:
     # pronargdefaults defaults belong to the last input arguments, in order.
     inputs = [n for n, a in enumerate(args) if a["mode"] != "o"]
     with_default = dict(zip(inputs[len(inputs) - len(defaults):], defaults))
-    arguments = tuple(Argument(type=a["type"], name=a["name"], mode=_ARG_MODES[a["mode"]],  # type: ignore[arg-type]
+    arguments = tuple(Argument(type=_argument_type(a["type"]), name=a["name"], mode=_ARG_MODES[a["mode"]],  # type: ignore[arg-type]
                                default=with_default.get(n)) for n, a in enumerate(args))
     returns = None if row["is_procedure"] else result_type(row["result"])
     language = row["language"]

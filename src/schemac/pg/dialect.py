@@ -16,14 +16,13 @@ rewritten: sqlx checksums every applied file.
 from __future__ import annotations
 
 import logging
-import re
 
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.tokens import TokenType
 
 from schemac.pg.foreign_names import (ANOTHER_DIALECTS_WORDS, POSTGRES_ARITY, POSTGRES_CALLS, builtin_arity,
-                                      called_words, counted_parser)
+                                      QuotedUserTypes, called_words, counted_parser, keyword_schema_type)
 from schemac.pg.keywords import is_postgres_keyword
 from schemac.pg.keywordcalls import is_json_as_stored, json_object_as_stored, keyword_call
 from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, merge_operators, other_sql,
@@ -169,27 +168,6 @@ def _varbit(parser) -> exp.DataType | None:
     return kind
 
 
-def _keyword_schema_type(parser) -> exp.DataType | None:
-    """`schema.name` where a type stands (after :: or AS) and the schema is one of sqlglot's type keywords (map,
-    list, ref...; pg_get_expr leaves it unquoted): sqlglot read `0::map.zoom` as CAST(0 AS MAP) and then a field
-    .zoom, a syntax error in the migration. The schema quoted, as pg.typeparse writes such a type."""
-    curr, dot = parser._curr, parser._next
-    if curr is None or dot is None or parser._prev is None or dot.token_type != TokenType.DOT \
-            or parser._prev.token_type not in (TokenType.DCOLON, TokenType.ALIAS) \
-            or curr.token_type in (TokenType.VAR, TokenType.IDENTIFIER) or not _BARE_NAME.fullmatch(curr.text):
-        return None
-    name = parser._tokens[parser._index + 2] if parser._index + 2 < len(parser._tokens) else None
-    if name is None or not (name.token_type == TokenType.IDENTIFIER or _BARE_NAME.fullmatch(name.text)):
-        return None
-    parser._advance(3)
-    quoted = '"' + name.text.replace('"', '""') + '"' if name.token_type == TokenType.IDENTIFIER else name.text
-    kind = exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=exp.Var(this=f'"{curr.text}".{quoted}'))
-    while parser._match_pair(TokenType.L_BRACKET, TokenType.R_BRACKET):
-        kind = exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[kind], nested=True)
-    return kind
-
-
-_BARE_NAME = re.compile(r"[a-z_][a-z0-9_$]*")
 _CONSTRUCTOR_WORDS = {"VALUE", "KEY", "RETURNING", "ON", "WITH", "WITHOUT", "ABSENT", "NULL", "FORMAT"}
 
 
@@ -251,7 +229,9 @@ class SchemacPostgres(Postgres):
         FUNC_TOKENS = {*Postgres.Parser.FUNC_TOKENS, TokenType.DELETE}
         # `'0001'::"bit"` is bit of any length; `'0001'::bit` is bit(1) (the SQL grammar's default), which
         # truncates: sqlglot reads both as BIT, and the migration then stored another expression.
-        QUOTED_TYPES_TO_PRESERVE = {*Postgres.Parser.QUOTED_TYPES_TO_PRESERVE, "bit", *ANOTHER_DIALECTS_WORDS}  # (user_type_tokens)
+        # `"integer"`, `"boolean"`, `"Text"`: a user's type (format_type()'s spelling of a domain public."integer"), not
+        # sqlglot's INT, which the migration wrote `integer`: quoted, only the names of pg_catalog's types are theirs
+        QUOTED_TYPES_TO_PRESERVE = QuotedUserTypes()
         FUNCTIONS = {**Postgres.Parser.FUNCTIONS,
                      **{name: _counted(name.lower(), build) for name, build in Postgres.Parser.FUNCTIONS.items()
                         if name.lower() in POSTGRES_ARITY},
@@ -282,7 +262,7 @@ class SchemacPostgres(Postgres):
             return super()._parse_at_time_zone(this)
 
         def _parse_types(self, check_func=False, schema=False, allow_identifiers=True, with_collation=False):
-            return _varbit(self) or _keyword_schema_type(self) or finish_type(
+            return _varbit(self) or keyword_schema_type(self) or finish_type(
                 self, super()._parse_types(check_func, schema, allow_identifiers, with_collation))
 
         def _parse_is_rhs(self, distinct=False):

@@ -4,11 +4,13 @@ not as the type or expression sqlglot maps them to (pg.dialect's parser, pg.expr
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.tokens import TokenType
 
-from schemac.pg.keywords import is_postgres_keyword
+from schemac.pg.keywords import CATALOG_TYPE_WORDS, is_postgres_keyword
 from schemac.pg.sqllex import OP_CHARS
 
 # Words sqlglot's tokenizer reads as a type that are Postgres's own spellings, or syntax it needs to read as such
@@ -185,3 +187,37 @@ def _names_operator(tokens: list, at: int) -> bool:
         if depth == 0:
             return i - 1 > at and bool(tokens[i - 1].text) and set(tokens[i - 1].text) <= OP_CHARS
     return True
+
+
+def keyword_schema_type(parser) -> exp.DataType | None:
+    """`schema.name` where a type stands (after :: or AS) and the schema is one of sqlglot's type keywords (map,
+    list, ref...; pg_get_expr leaves it unquoted) or quoted (`"json".dom`, `"integer".kind`: a keyword of Postgres's):
+    sqlglot read `0::map.zoom` as CAST(0 AS MAP) and then a field .zoom, a syntax error in the migration. The schema
+    quoted, as pg.typeparse writes such a type."""
+    curr, dot = parser._curr, parser._next
+    if curr is None or dot is None or parser._prev is None or dot.token_type != TokenType.DOT \
+            or parser._prev.token_type not in (TokenType.DCOLON, TokenType.ALIAS) or curr.token_type == TokenType.VAR \
+            or not (curr.token_type == TokenType.IDENTIFIER or _BARE_NAME.fullmatch(curr.text)):
+        return None
+    name = parser._tokens[parser._index + 2] if parser._index + 2 < len(parser._tokens) else None
+    if name is None or not (name.token_type == TokenType.IDENTIFIER or _BARE_NAME.fullmatch(name.text)):
+        return None
+    parser._advance(3)
+    quoted = '"' + name.text.replace('"', '""') + '"' if name.token_type == TokenType.IDENTIFIER else name.text
+    schema = '"' + curr.text.replace('"', '""') + '"'
+    kind = exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=exp.Var(this=f"{schema}.{quoted}"))
+    while parser._match_pair(TokenType.L_BRACKET, TokenType.R_BRACKET):
+        kind = exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[kind], nested=True)
+    return kind
+
+
+class QuotedUserTypes:
+    """The quoted names sqlglot is to read as a user's type, not as the type its tokenizer knows the word as: every
+    one but pg_catalog's own (keywords.CATALOG_TYPE_WORDS), except "char" and "bit", which are Postgres's one-byte
+    "char" and bit of any length (unquoted: character(1), bit(1))."""
+
+    def __contains__(self, name: str) -> bool:
+        return name in ("char", "bit") or name not in CATALOG_TYPE_WORDS
+
+
+_BARE_NAME = re.compile(r"[a-z_][a-z0-9_$]*")

@@ -23,3 +23,20 @@ xmlroot xmlserialize xmltable""".split())
 def is_postgres_keyword(word: str) -> bool:
     """Whether Postgres's quote_identifier() quotes the word: a keyword it does not list as unreserved."""
     return word in _POSTGRES_QUOTED
+
+
+# The names of pg_catalog's types (pg_type.typname, 15-18) that are words sqlglot's tokenizer reads as a type: quoted,
+# `"int4"` or `"numeric"` is that type still (Postgres looks a quoted name up as it is, pg_catalog first). Any other
+# quoted word sqlglot reads as a type (`"integer"`, `"boolean"`, `"float"`, `"Text"`: format_type()'s spelling of a
+# domain public."integer") is a user's type: no type of pg_catalog has that name.
+CATALOG_TYPE_WORDS = frozenset("""
+any bit bool bpchar bytea char cstring date datemultirange daterange float4 float8 inet int2 int4 int4multirange
+int4range int8 int8multirange int8range interval json jsonb money name numeric nummultirange numrange oid point
+regclass regcollation regconfig regdictionary regnamespace regoper regoperator regproc regprocedure regrole regtype
+text time timestamp timestamptz timetz tsmultirange tsrange tstzmultirange tstzrange unknown uuid varchar xml""".split())
+
+
+def quoted_type_is_builtin(name: str) -> bool:
+    """Whether `"name"` (quoted as written) names one of pg_catalog's types rather than a user's: a name that reads the
+    same unquoted (`"text"`, `"mood"`) or a keyword that is the name of one of pg_catalog's types (`"numeric"`)."""
+    return name in CATALOG_TYPE_WORDS or (name.isidentifier() and name == name.lower() and not is_postgres_keyword(name))
