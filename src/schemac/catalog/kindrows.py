@@ -116,8 +116,9 @@ _ORDERED_MODIFY = {"r": "read_only", "s": "shareable", "w": None}  # read_write 
 def aggregates(rows: list[dict[str, Any]], acl: Any = None) -> tuple[Aggregate, ...]:
     """aggregates.sql's rows, sorted by (schema, name, input types); with their grants and owners from `acl`
     (catalog.grants.AccessLists) when given."""
-    out = (Aggregate(name=r["aggregate_name"], sfunc=r["sfunc"], stype=r["stype"], schema=r["schema_name"],
-                     arguments=tuple(r["arguments"]), variadic=r["variadic"], initcond=r["initcond"], mstype=r["mstype"],
+    out = (Aggregate(name=r["aggregate_name"], sfunc=r["sfunc"], stype=_type_text(r["stype"]), schema=r["schema_name"],
+                     arguments=tuple(map(_type_text, r["arguments"])), variadic=r["variadic"], initcond=r["initcond"],
+                     mstype=r["mstype"] and _type_text(r["mstype"]),
                      argument_names=tuple(r["argument_names"]) if any(r["argument_names"] or ()) else (),
                      direct=r["direct"] if r["kind"] != "n" else None, hypothetical=r["kind"] == "h",
                      minitcond=r["minitcond"], sortop=r["sortop"], parallel=_PARALLEL[r["parallel"]],  # type: ignore
@@ -135,9 +136,10 @@ _VOLATILITY = {"v": "volatile", "s": "stable", "i": "immutable"}
 _ARG_MODES = {"i": "in", "o": "out", "b": "inout", "v": "variadic"}
 
 
-def _argument_type(type_text: str) -> str:
-    """format_type()'s text of an argument's type, a qualified or quoted name as the loader spells it (pg.typetext):
-    16 and 15 print `json.mood`, a schema 18 quotes (JSON is its keyword), so the function was another to diff."""
+def _type_text(type_text: str) -> str:
+    """format_type()'s text of a function's, aggregate's, operator's or cast's type, a qualified or quoted name as the
+    loader spells it (pg.typetext): 16 and 15 print `json.mood`, a schema 18 quotes (JSON is its keyword), so the
+    function was another to diff."""
     named = named_type(type_text)
     return type_text if named is None else named
 
@@ -150,7 +152,7 @@ def function(row: dict[str, Any], **access: Any) -> Function:
     # pronargdefaults defaults belong to the last input arguments, in order.
     inputs = [n for n, a in enumerate(args) if a["mode"] != "o"]
     with_default = dict(zip(inputs[len(inputs) - len(defaults):], defaults))
-    arguments = tuple(Argument(type=_argument_type(a["type"]), name=a["name"], mode=_ARG_MODES[a["mode"]],  # type: ignore[arg-type]
+    arguments = tuple(Argument(type=_type_text(a["type"]), name=a["name"], mode=_ARG_MODES[a["mode"]],  # type: ignore[arg-type]
                                default=with_default.get(n)) for n, a in enumerate(args))
     returns = None if row["is_procedure"] else result_type(row["result"])
     language = row["language"]
@@ -214,8 +216,8 @@ def foreign_table(row: dict[str, Any]) -> Optional[ForeignTable]:
 
 def operators(rows: list[dict[str, Any]]) -> tuple[Operator, ...]:
     """operators.sql's rows, sorted by (schema, name, argument types)."""
-    out = (Operator(name=r["operator_name"], right=r["right_type"], function=r["function"], schema=r["schema_name"],
-                    left=r["left_type"], commutator=r["commutator"], negator=r["negator"], restrict=r["restrict"],
+    out = (Operator(name=r["operator_name"], right=r["right_type"] and _type_text(r["right_type"]), function=r["function"],
+                    schema=r["schema_name"], left=r["left_type"] and _type_text(r["left_type"]), commutator=r["commutator"], negator=r["negator"], restrict=r["restrict"],
                     join=r["join"], hashes=r["hashes"], merges=r["merges"], comment=r["comment"],
                     owner=r["owner"]) for r in rows)
     return tuple(sorted(out, key=lambda o: (o.schema, o.name, o.identity)))
@@ -223,7 +225,7 @@ def operators(rows: list[dict[str, Any]]) -> tuple[Operator, ...]:
 
 def casts(rows: list[dict[str, Any]]) -> tuple[Cast, ...]:
     """casts.sql's rows (sorted by source and target type there)."""
-    return tuple(Cast(r["source_type"], r["target_type"], r["function"], r["method"] == "i",
+    return tuple(Cast(_type_text(r["source_type"]), _type_text(r["target_type"]), r["function"], r["method"] == "i",
                       CAST_CONTEXTS[r["context"]], r["comment"]) for r in rows)  # type: ignore[arg-type]
 
 
