@@ -144,6 +144,14 @@ def _type_text(type_text: str) -> str:
     return type_text if named is None else named
 
 
+def _signature_text(text: str) -> str:
+    """`schema.f(type, ...)` (an operator class's member) with each type as _type_text spells it."""
+    head, paren, rest = text.partition("(")
+    if not paren or not rest.endswith(")") or not rest[:-1].strip():
+        return text
+    return f"{head}({', '.join(_type_text(t.strip()) for t in top_level_items(rest[:-1]))})"
+
+
 def function(row: dict[str, Any], **access: Any) -> Function:
     """A pg_proc row (functions.sql) as a Function; a RETURNS TABLE's columns (mode t) stay in its result.
     `access`: its grants and owner."""
@@ -233,19 +241,20 @@ def _members(r: dict, own: Callable[[str], Optional[str]]) -> dict:
     """The operators and functions of a class's or family's row, each type through `own`."""
     return {"operators": tuple(ClassOperator(o["strategy"], o["operator"], own(o["left"]), own(o["right"]), o["order_by"])
                                for o in r["operators"]),
-            "functions": tuple(ClassFunction(f["number"], f["function"], own(f["left"]), own(f["right"]))
+            "functions": tuple(ClassFunction(f["number"], _signature_text(f["function"]), own(f["left"]), own(f["right"]))
                                for f in r["functions"])}
 
 
 def operator_classes(rows: list[dict[str, Any]]) -> tuple[OperatorClass, ...]:
     """operator_classes.sql's rows (sorted there): a member's types left out where they are the class's."""
     return tuple(OperatorClass(
-        name=r["class_name"], method=r["method"], type=r["type_name"], schema=r["schema_name"], default=r["is_default"],
-        family=r["family"], storage=r["storage"], **_members(r, lambda t, r=r: None if t == r["type_name"] else t),
+        name=r["class_name"], method=r["method"], type=_type_text(r["type_name"]), schema=r["schema_name"],
+        default=r["is_default"], family=r["family"], storage=r["storage"] and _type_text(r["storage"]),
+        **_members(r, lambda t, r=r: None if t == r["type_name"] else t and _type_text(t)),
         comment=r["comment"], owner=r["owner"]) for r in rows)
 
 
 def operator_families(rows: list[dict[str, Any]]) -> tuple[OperatorFamily, ...]:
     """operator_families.sql's rows (sorted there): each member with both its types."""
     return tuple(OperatorFamily(name=r["family_name"], method=r["method"], schema=r["schema_name"],
-                                **family_members(**_members(r, lambda t: t)), comment=r["comment"], owner=r["owner"]) for r in rows)
+                                **family_members(**_members(r, lambda t: t and _type_text(t))), comment=r["comment"], owner=r["owner"]) for r in rows)
