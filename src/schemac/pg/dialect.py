@@ -22,7 +22,8 @@ from sqlglot.dialects.postgres import Postgres
 from sqlglot.tokens import TokenType
 
 from schemac.pg.foreign_names import (ANOTHER_DIALECTS_WORDS, POSTGRES_ARITY, POSTGRES_CALLS, builtin_arity,
-                                      QuotedUserTypes, called_words, counted_parser, keyword_schema_type)
+                                      QuotedUserTypes, called_words, counted_parser, keyword_schema_type,
+                                      sql_json_parser)
 from schemac.pg.keywords import is_postgres_keyword
 from schemac.pg.keywordcalls import is_json_as_stored, json_object_as_stored, keyword_call
 from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, merge_operators, other_sql,
@@ -219,6 +220,8 @@ class SchemacPostgres(Postgres):
                                if k.lower() in POSTGRES_ARITY and not is_postgres_keyword(k.lower()) else v
                                for k, v in Postgres.Parser.FUNCTION_PARSERS.items()
                                if k not in ("DATE_PART", "CONVERT") and k not in _FOREIGN_PARSED and k not in _PLAIN_CALLS},
+                            **{k: sql_json_parser(k.lower(), Postgres.Parser.FUNCTION_PARSERS[k])
+                               for k in ("JSON_OBJECTAGG", "JSON_TABLE")},
                             "JSON_OBJECT": lambda self: _json_object(self), "SUBSTRING": similar_substring,
                             "POSITION": sql_position,
                             "XMLSERIALIZE": xml_call("XMLSERIALIZE"), "XMLPARSE": xml_call("XMLPARSE")}

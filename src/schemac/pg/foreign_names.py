@@ -221,3 +221,27 @@ class QuotedUserTypes:
 
 
 _BARE_NAME = re.compile(r"[a-z_][a-z0-9_$]*")
+
+
+# SQL/JSON's constructors and JSON_TABLE, which sqlglot reads by their grammar: not keywords before 16 (json_objectagg)
+# or 17 (json_table), so 15 and 16 print a user's function of that name bare, json_objectagg(a, b), which sqlglot
+# wrote as json_object_agg(a: b) (a syntax error). Without a word or ':' of the grammar at the call's own level, a call.
+_JSON_GRAMMAR_WORDS = frozenset(("KEY", "VALUE", "COLUMNS", "RETURNING", "ON", "WITH", "WITHOUT", "ABSENT", "NULL",
+                                 "FORMAT", "PASSING", "ORDER", "NESTED", "PLAN", "ERROR", "EMPTY", "DEFAULT", "AS"))
+
+
+def sql_json_parser(name: str, parse):
+    """sqlglot's grammar for the SQL/JSON call `name` where the call holds its syntax; else a plain call."""
+    def parsed(parser):
+        depth, i, tokens = 0, parser._index, parser._tokens
+        while i < len(tokens):
+            kind = tokens[i].token_type
+            depth += kind in (TokenType.L_PAREN, TokenType.L_BRACKET)
+            depth -= kind in (TokenType.R_PAREN, TokenType.R_BRACKET)
+            if depth < 0:
+                return exp.Anonymous(this=name, expressions=parser._parse_csv(parser._parse_lambda))
+            if depth == 0 and (kind == TokenType.COLON or tokens[i].text.upper() in _JSON_GRAMMAR_WORDS):
+                break
+            i += 1
+        return parse(parser)
+    return parsed
