@@ -55,5 +55,8 @@ def test_public_qualified_user_types_match_the_catalog(db_url, tmp_path):
 def test_only_public_and_only_a_name_postgres_does_not_have():
     assert canonical_type("public.mood") == "mood" and canonical_type('"public"."Mood"[]') == '"Mood"[]'
     assert canonical_type("public.vector(3)") == "vector(3)" and canonical_type("app.mood") == "app.mood"
-    for own in ("public.text", "public.int4", "public.integer"):
+    for own in ("public.text", "public.int4", 'public."numeric"', 'public."timestamp"'):
         assert canonical_type(own).startswith("public."), own
+    # a name that is a keyword but no type of pg_catalog's (int4 is integer's): format_type() spells public's bare,
+    # quoted, as it does a domain public."integer" (pairs rw-domains-named-like-built-in-types)
+    assert canonical_type("public.integer") == canonical_type('"integer"') == '"integer"'

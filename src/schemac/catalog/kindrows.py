@@ -15,6 +15,7 @@ from schemac.pg.names import default_not_null_name, joined_reference, reference_
 from schemac.pg.redeparse import deparse_kept, hidden_names_kept
 from schemac.model.functions import default_cost
 from schemac.pg.routines import result_type
+from schemac.pg.typetext import named_type
 from schemac.pg.searchnames import parse_dictionary_options, search_name
 
 
@@ -115,8 +116,9 @@ _ORDERED_MODIFY = {"r": "read_only", "s": "shareable", "w": None}  # read_write 
 def aggregates(rows: list[dict[str, Any]], acl: Any = None) -> tuple[Aggregate, ...]:
     """aggregates.sql's rows, sorted by (schema, name, input types); with their grants and owners from `acl`
     (catalog.grants.AccessLists) when given."""
-    out = (Aggregate(name=r["aggregate_name"], sfunc=r["sfunc"], stype=r["stype"], schema=r["schema_name"],
-                     arguments=tuple(r["arguments"]), variadic=r["variadic"], initcond=r["initcond"], mstype=r["mstype"],
+    out = (Aggregate(name=r["aggregate_name"], sfunc=r["sfunc"], stype=_type_text(r["stype"]), schema=r["schema_name"],
+                     arguments=tuple(map(_type_text, r["arguments"])), variadic=r["variadic"], initcond=r["initcond"],
+                     mstype=r["mstype"] and _type_text(r["mstype"]),
                      argument_names=tuple(r["argument_names"]) if any(r["argument_names"] or ()) else (),
                      direct=r["direct"] if r["kind"] != "n" else None, hypothetical=r["kind"] == "h",
                      minitcond=r["minitcond"], sortop=r["sortop"], parallel=_PARALLEL[r["parallel"]],  # type: ignore
@@ -134,6 +136,22 @@ _VOLATILITY = {"v": "volatile", "s": "stable", "i": "immutable"}
 _ARG_MODES = {"i": "in", "o": "out", "b": "inout", "v": "variadic"}
 
 
+def _type_text(type_text: str) -> str:
+    """format_type()'s text of a function's, aggregate's, operator's or cast's type, a qualified or quoted name as the
+    loader spells it (pg.typetext): 16 and 15 print `json.mood`, a schema 18 quotes (JSON is its keyword), so the
+    function was another to diff."""
+    named = named_type(type_text)
+    return type_text if named is None else named
+
+
+def _signature_text(text: str) -> str:
+    """`schema.f(type, ...)` (an operator class's member) with each type as _type_text spells it."""
+    head, paren, rest = text.partition("(")
+    if not paren or not rest.endswith(")") or not rest[:-1].strip():
+        return text
+    return f"{head}({', '.join(_type_text(t.strip()) for t in top_level_items(rest[:-1]))})"
+
+
 def function(row: dict[str, Any], **access: Any) -> Function:
     """A pg_proc row (functions.sql) as a Function; a RETURNS TABLE's columns (mode t) stay in its result.
     `access`: its grants and owner."""
@@ -142,7 +160,7 @@ def function(row: dict[str, Any], **access: Any) -> Function:
     # pronargdefaults defaults belong to the last input arguments, in order.
     inputs = [n for n, a in enumerate(args) if a["mode"] != "o"]
     with_default = dict(zip(inputs[len(inputs) - len(defaults):], defaults))
-    arguments = tuple(Argument(type=a["type"], name=a["name"], mode=_ARG_MODES[a["mode"]],  # type: ignore[arg-type]
+    arguments = tuple(Argument(type=_type_text(a["type"]), name=a["name"], mode=_ARG_MODES[a["mode"]],  # type: ignore[arg-type]
                                default=with_default.get(n)) for n, a in enumerate(args))
     returns = None if row["is_procedure"] else result_type(row["result"])
     language = row["language"]
@@ -206,8 +224,8 @@ def foreign_table(row: dict[str, Any]) -> Optional[ForeignTable]:
 
 def operators(rows: list[dict[str, Any]]) -> tuple[Operator, ...]:
     """operators.sql's rows, sorted by (schema, name, argument types)."""
-    out = (Operator(name=r["operator_name"], right=r["right_type"], function=r["function"], schema=r["schema_name"],
-                    left=r["left_type"], commutator=r["commutator"], negator=r["negator"], restrict=r["restrict"],
+    out = (Operator(name=r["operator_name"], right=r["right_type"] and _type_text(r["right_type"]), function=r["function"],
+                    schema=r["schema_name"], left=r["left_type"] and _type_text(r["left_type"]), commutator=r["commutator"], negator=r["negator"], restrict=r["restrict"],
                     join=r["join"], hashes=r["hashes"], merges=r["merges"], comment=r["comment"],
                     owner=r["owner"]) for r in rows)
     return tuple(sorted(out, key=lambda o: (o.schema, o.name, o.identity)))
@@ -215,7 +233,7 @@ def operators(rows: list[dict[str, Any]]) -> tuple[Operator, ...]:
 
 def casts(rows: list[dict[str, Any]]) -> tuple[Cast, ...]:
     """casts.sql's rows (sorted by source and target type there)."""
-    return tuple(Cast(r["source_type"], r["target_type"], r["function"], r["method"] == "i",
+    return tuple(Cast(_type_text(r["source_type"]), _type_text(r["target_type"]), r["function"], r["method"] == "i",
                       CAST_CONTEXTS[r["context"]], r["comment"]) for r in rows)  # type: ignore[arg-type]
 
 
@@ -223,19 +241,20 @@ def _members(r: dict, own: Callable[[str], Optional[str]]) -> dict:
     """The operators and functions of a class's or family's row, each type through `own`."""
     return {"operators": tuple(ClassOperator(o["strategy"], o["operator"], own(o["left"]), own(o["right"]), o["order_by"])
                                for o in r["operators"]),
-            "functions": tuple(ClassFunction(f["number"], f["function"], own(f["left"]), own(f["right"]))
+            "functions": tuple(ClassFunction(f["number"], _signature_text(f["function"]), own(f["left"]), own(f["right"]))
                                for f in r["functions"])}
 
 
 def operator_classes(rows: list[dict[str, Any]]) -> tuple[OperatorClass, ...]:
     """operator_classes.sql's rows (sorted there): a member's types left out where they are the class's."""
     return tuple(OperatorClass(
-        name=r["class_name"], method=r["method"], type=r["type_name"], schema=r["schema_name"], default=r["is_default"],
-        family=r["family"], storage=r["storage"], **_members(r, lambda t, r=r: None if t == r["type_name"] else t),
+        name=r["class_name"], method=r["method"], type=_type_text(r["type_name"]), schema=r["schema_name"],
+        default=r["is_default"], family=r["family"], storage=r["storage"] and _type_text(r["storage"]),
+        **_members(r, lambda t, r=r: None if t == r["type_name"] else t and _type_text(t)),
         comment=r["comment"], owner=r["owner"]) for r in rows)
 
 
 def operator_families(rows: list[dict[str, Any]]) -> tuple[OperatorFamily, ...]:
     """operator_families.sql's rows (sorted there): each member with both its types."""
     return tuple(OperatorFamily(name=r["family_name"], method=r["method"], schema=r["schema_name"],
-                                **family_members(**_members(r, lambda t: t)), comment=r["comment"], owner=r["owner"]) for r in rows)
+                                **family_members(**_members(r, lambda t: t and _type_text(t))), comment=r["comment"], owner=r["owner"]) for r in rows)

@@ -16,13 +16,15 @@ rewritten: sqlx checksums every applied file.
 from __future__ import annotations
 
 import logging
-import re
 
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.tokens import TokenType
 
-from schemac.pg.foreign_names import ANOTHER_DIALECTS_WORDS, POSTGRES_ARITY, POSTGRES_CALLS, builtin_arity
+from schemac.pg.foreign_names import (ANOTHER_DIALECTS_WORDS, POSTGRES_ARITY, POSTGRES_CALLS, builtin_arity,
+                                      QuotedUserTypes, called_words, counted_parser, keyword_schema_type,
+                                      sql_json_parser)
+from schemac.pg.keywords import is_postgres_keyword
 from schemac.pg.keywordcalls import is_json_as_stored, json_object_as_stored, keyword_call
 from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, merge_operators, other_sql,
                                   parse_other, parse_prefix, prefix_sql)
@@ -65,7 +67,11 @@ KEPT_FUNCTIONS = ("now", "char_length", "character_length", "btrim", "ltrim", "r
                   # json_extract_path(d, 'a') as d -> 'a': Postgres stores the call and the operator apart
                   "json_extract_path", "json_extract_path_text", "convert",
                   # decode(a, b, c, d) as a CASE (Oracle's, orafce's): Postgres's own takes two arguments
-                  "decode")
+                  "decode",
+                  # sqlglot wrote variance(x) as var_samp(x) (another function of pg_catalog, and none of a user's
+                  # variance(text)), dropped array_sort's third argument (18's nulls_first), made date_bin's and
+                  # generate_series' string argument an INTERVAL or a unit (DAY) and jsonb_exists' a JSON path
+                  "variance", "array_sort", "date_bin", "generate_series", "jsonb_exists")
 
 
 # The calls sqlglot's Postgres parser reads by a grammar of its own that are not Postgres's (its SQL syntax or a
@@ -77,6 +83,10 @@ _POSTGRES_SYNTAX = frozenset(("DATE_PART", "CAST", "EXTRACT", "OVERLAY", "POSITI
                               "JSON_TABLE", "JSON_VALUE", "JSON_AGG", "STRING_AGG"))
 _FOREIGN_PARSED = frozenset(k for k in Postgres.Parser.FUNCTION_PARSERS
                             if k not in _POSTGRES_SYNTAX and k.lower() not in POSTGRES_CALLS)
+# Postgres's plain functions sqlglot reads by a grammar of its own (another dialect's CEIL(x TO DAY), INITCAP with a
+# default delimiter added, JSONB_EXISTS' JSON path): read as calls, by their builders (_counted, KEPT_FUNCTIONS),
+# which keep a call of another argument count as written (a user's initcap(text, text), ceil(a, b, c))
+_PLAIN_CALLS = frozenset(("CEIL", "FLOOR", "INITCAP", *(name.upper() for name in KEPT_FUNCTIONS)))
 
 
 def _kept(name: str):
@@ -159,27 +169,6 @@ def _varbit(parser) -> exp.DataType | None:
     return kind
 
 
-def _keyword_schema_type(parser) -> exp.DataType | None:
-    """`schema.name` where a type stands (after :: or AS) and the schema is one of sqlglot's type keywords (map,
-    list, ref...; pg_get_expr leaves it unquoted): sqlglot read `0::map.zoom` as CAST(0 AS MAP) and then a field
-    .zoom, a syntax error in the migration. The schema quoted, as pg.typeparse writes such a type."""
-    curr, dot = parser._curr, parser._next
-    if curr is None or dot is None or parser._prev is None or dot.token_type != TokenType.DOT \
-            or parser._prev.token_type not in (TokenType.DCOLON, TokenType.ALIAS) \
-            or curr.token_type in (TokenType.VAR, TokenType.IDENTIFIER) or not _BARE_NAME.fullmatch(curr.text):
-        return None
-    name = parser._tokens[parser._index + 2] if parser._index + 2 < len(parser._tokens) else None
-    if name is None or not (name.token_type == TokenType.IDENTIFIER or _BARE_NAME.fullmatch(name.text)):
-        return None
-    parser._advance(3)
-    quoted = '"' + name.text.replace('"', '""') + '"' if name.token_type == TokenType.IDENTIFIER else name.text
-    kind = exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=exp.Var(this=f'"{curr.text}".{quoted}'))
-    while parser._match_pair(TokenType.L_BRACKET, TokenType.R_BRACKET):
-        kind = exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[kind], nested=True)
-    return kind
-
-
-_BARE_NAME = re.compile(r"[a-z_][a-z0-9_$]*")
 _CONSTRUCTOR_WORDS = {"VALUE", "KEY", "RETURNING", "ON", "WITH", "WITHOUT", "ABSENT", "NULL", "FORMAT"}
 
 
@@ -214,8 +203,9 @@ class SchemacPostgres(Postgres):
                     **{op: TOKEN for op in OPERATORS}}
 
         def tokenize(self, sql: str):
-            # a user's operator (CREATE OPERATOR ===) is one token, as Postgres's lexer reads it
-            return merge_operators(super().tokenize(sql), sql)
+            # a user's operator (CREATE OPERATOR ===) is one token, as Postgres's lexer reads it; a user's function
+            # named like a statement (lock(s), comment(s)) a name (foreign_names.called_words)
+            return called_words(merge_operators(super().tokenize(sql), sql), sql, super().tokenize)
 
     class Parser(Postgres.Parser):
         # date_part stays a call (KEPT_FUNCTIONS): sqlglot's own parser for it wrote pg_get_expr's
@@ -224,8 +214,14 @@ class SchemacPostgres(Postgres):
         # json_object(ARRAY[...]), the function (as 15 prints it, unquoted), is not the JSON_OBJECT constructor
         # Another dialect's call sqlglot parses by a grammar of its own (MATCH, TRY_CAST, MAX_BY, GAP_FILL...) is in
         # Postgres only a user's function of that name: a plain call (_FOREIGN_PARSED)
-        FUNCTION_PARSERS = {**{k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items()
-                               if k not in ("DATE_PART", "CONVERT", "DECODE") and k not in _FOREIGN_PARSED},
+        # A function of Postgres's read by a grammar (string_agg's ORDER BY) with another argument count: a user's, a
+        # plain call (foreign_names.counted_parser; a keyword's, extract(...) or overlay(...), Postgres prints quoted: a name)
+        FUNCTION_PARSERS = {**{k: counted_parser(k.lower(), v)
+                               if k.lower() in POSTGRES_ARITY and not is_postgres_keyword(k.lower()) else v
+                               for k, v in Postgres.Parser.FUNCTION_PARSERS.items()
+                               if k not in ("DATE_PART", "CONVERT") and k not in _FOREIGN_PARSED and k not in _PLAIN_CALLS},
+                            **{k: sql_json_parser(k.lower(), Postgres.Parser.FUNCTION_PARSERS[k])
+                               for k in ("JSON_OBJECTAGG", "JSON_TABLE")},
                             "JSON_OBJECT": lambda self: _json_object(self), "SUBSTRING": similar_substring,
                             "POSITION": sql_position,
                             "XMLSERIALIZE": xml_call("XMLSERIALIZE"), "XMLPARSE": xml_call("XMLPARSE")}
@@ -236,7 +232,9 @@ class SchemacPostgres(Postgres):
         FUNC_TOKENS = {*Postgres.Parser.FUNC_TOKENS, TokenType.DELETE}
         # `'0001'::"bit"` is bit of any length; `'0001'::bit` is bit(1) (the SQL grammar's default), which
         # truncates: sqlglot reads both as BIT, and the migration then stored another expression.
-        QUOTED_TYPES_TO_PRESERVE = {*Postgres.Parser.QUOTED_TYPES_TO_PRESERVE, "bit", *ANOTHER_DIALECTS_WORDS}  # (user_type_tokens)
+        # `"integer"`, `"boolean"`, `"Text"`: a user's type (format_type()'s spelling of a domain public."integer"), not
+        # sqlglot's INT, which the migration wrote `integer`: quoted, only the names of pg_catalog's types are theirs
+        QUOTED_TYPES_TO_PRESERVE = QuotedUserTypes()
         FUNCTIONS = {**Postgres.Parser.FUNCTIONS,
                      **{name: _counted(name.lower(), build) for name, build in Postgres.Parser.FUNCTIONS.items()
                         if name.lower() in POSTGRES_ARITY},
@@ -267,7 +265,7 @@ class SchemacPostgres(Postgres):
             return super()._parse_at_time_zone(this)
 
         def _parse_types(self, check_func=False, schema=False, allow_identifiers=True, with_collation=False):
-            return _varbit(self) or _keyword_schema_type(self) or finish_type(
+            return _varbit(self) or keyword_schema_type(self) or finish_type(
                 self, super()._parse_types(check_func, schema, allow_identifiers, with_collation))
 
         def _parse_is_rhs(self, distinct=False):
@@ -298,6 +296,10 @@ class SchemacPostgres(Postgres):
             # a quoted name (Parser._parse_function_call) is printed as it is: not in the case of NORMALIZE_FUNCTIONS
             if isinstance(expression.this, exp.Identifier) and expression.this.quoted:
                 return self.func(self.sql(expression, "this"), *expression.expressions, normalize=False)
+            if isinstance(expression.this, str) and expression.this.lower() == "operator":
+                # a user's function operator(...), which Postgres prints unquoted (an unreserved keyword) but
+                # reads unquoted as OPERATOR(schema.op): "syntax error at or near ')'" where the migration made it again
+                return self.func('"operator"', *expression.expressions, normalize=False)
             return super().anonymous_sql(expression)
 
         TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.ComputedColumnConstraint: _generated,

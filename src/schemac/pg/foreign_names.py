@@ -4,8 +4,14 @@ not as the type or expression sqlglot maps them to (pg.dialect's parser, pg.expr
 
 from __future__ import annotations
 
+import re
+
+from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.tokens import TokenType
+
+from schemac.pg.keywords import CATALOG_TYPE_WORDS, is_postgres_keyword
+from schemac.pg.sqllex import OP_CHARS
 
 # Words sqlglot's tokenizer reads as a type that are Postgres's own spellings, or syntax it needs to read as such
 # (SETOF ... ARRAY, a serial shorthand, an extension's type): every other is another dialect's (tinyint, long,
@@ -52,11 +58,11 @@ last_value lead left length like ln log log10 lower lpad ltrim make_interval mak
 mod mode normalize now nth_value ntile overlay percent_rank percentile_cont percentile_disc pi pow power radians
 random rank regexp_count regexp_instr regexp_like regexp_replace regexp_substr regr_avgx regr_avgy regr_count
 regr_intercept regr_r2 regr_slope regr_sxx regr_sxy regr_syy repeat replace reverse right round row_number rpad
-rtrim session_user sha256 sha384 sha512 sign sin sinh split_part sqrt starts_with stddev stddev_pop stddev_samp
+rtrim session_user sha256 sha384 sha512 sign sin sinh split_part sqrt starts_with string_agg stddev stddev_pop stddev_samp
 string_to_array strpos substr substring sum tan tanh time timestamp to_char to_date to_hex to_number to_timestamp
 translate trunc unnest upper var_pop var_samp variance version width_bucket
 and or case cast coalesce nullif greatest least collate collation exists grouping trim array
-struct map list insert current_catalog current_date current_role current_time current_timestamp localtime
+struct map list current_catalog current_date current_role current_time current_timestamp localtime
 localtimestamp xmlelement st_distance st_makepoint st_point""".split())
 
 
@@ -84,8 +90,8 @@ radians:1-1 random:0-2 rank:0- regexp_count:2-4 regexp_instr:2-7 regexp_like:2-3
 regexp_substr:2-6 regr_avgx:2-2 regr_avgy:2-2 regr_count:2-2 regr_intercept:2-2 regr_r2:2-2 regr_slope:2-2
 regr_sxx:2-2 regr_sxy:2-2 regr_syy:2-2 repeat:2-2 replace:3-3 reverse:1-1 right:2-2 round:1-2 row_number:0-0
 rpad:2-3 rtrim:1-2 session_user:0-0 sha256:1-1 sha384:1-1 sha512:1-1 sign:1-1 sin:1-1 sinh:1-1 split_part:3-3
-sqrt:1-1 starts_with:2-2 stddev:1-1 stddev_pop:1-1 stddev_samp:1-1 string_to_array:2-3 strpos:2-2 substr:2-3
-substring:2-3 sum:1-1 tan:1-1 tanh:1-1 time:1-2 timestamp:1-2 to_char:2-2 to_date:2-2 to_hex:1-1 to_number:2-2
+sqrt:1-1 starts_with:2-2 stddev:1-1 stddev_pop:1-1 stddev_samp:1-1 string_agg:2-2 string_to_array:2-3 strpos:2-2
+substr:2-3 substring:2-3 sum:1-1 tan:1-1 tanh:1-1 time:1-2 timestamp:1-2 to_char:2-2 to_date:2-2 to_hex:1-1 to_number:2-2
 to_timestamp:1-2 translate:3-3 trunc:1-2 unnest:1-1 upper:1-1 var_pop:1-1 var_samp:1-1 variance:1-1 version:0-0
 width_bucket:2-4"""
 POSTGRES_ARITY = {name: (int(low), int(high) if high else None)
@@ -96,3 +102,146 @@ def builtin_arity(name: str, count: int) -> bool:
     """Whether Postgres's own function `name` (of POSTGRES_ARITY) takes `count` arguments."""
     low, high = POSTGRES_ARITY[name]
     return low <= count and (high is None or count <= high)
+
+
+def _arguments(parser) -> int:
+    """How many arguments the call whose '(' the parser has just passed holds (the commas at its own level, up to an
+    ORDER BY of an aggregate's)."""
+    depth, count, i, tokens = 0, 1, parser._index, parser._tokens
+    if i < len(tokens) and tokens[i].token_type == TokenType.R_PAREN:
+        return 0
+    while i < len(tokens):
+        kind = tokens[i].token_type
+        if kind in (TokenType.L_PAREN, TokenType.L_BRACKET, TokenType.L_BRACE):
+            depth += 1
+        elif kind in (TokenType.R_PAREN, TokenType.R_BRACKET, TokenType.R_BRACE):
+            depth -= 1
+            if depth < 0:
+                break
+        elif depth == 0 and kind == TokenType.COMMA:
+            count += 1
+        elif depth == 0 and kind == TokenType.ORDER_BY:
+            break
+        i += 1
+    return count
+
+
+def counted_parser(name: str, parse):
+    """sqlglot's grammar for Postgres's function `name` (string_agg(x, ',' ORDER BY y)) where the call has as many
+    arguments as that function takes; else a user's function of that name, a plain call: sqlglot added string_agg(s)'s
+    delimiter ',' and dropped a third argument."""
+    def counted(parser):
+        if builtin_arity(name, _arguments(parser)):
+            return parse(parser)
+        return exp.Anonymous(this=name, expressions=parser._parse_csv(parser._parse_lambda))
+    return counted
+
+
+# Words sqlglot's tokenizer reads as the start of a statement (LOCK, COMMENT, SET, EXECUTE...) that Postgres does not
+# quote (unreserved keywords): a user's function so named is printed bare, `lock(s)`, which sqlglot refused ("not an
+# expression") or read as another expression (`(comment(s))` as `(comment AS (s))`).
+_STATEMENT_TYPES = {*Postgres.Parser.STATEMENT_PARSERS, *Postgres.Tokenizer.COMMANDS, TokenType.COMMAND}
+_STATEMENT_WORDS = frozenset(k.lower() for k, v in Postgres.Tokenizer.KEYWORDS.items()
+                             if v in _STATEMENT_TYPES and k.replace("_", "").isalpha() and not is_postgres_keyword(k.lower()))
+# ... except where such a word followed by '(' is its statement's syntax: UPDATE t SET (a, b) = ..., MERGE's INSERT (a)
+_SYNTAX_AFTER = {"set": TokenType.UPDATE, "insert": TokenType.MERGE}
+
+
+def called_words(tokens: list, sql: str, tokenize) -> list:
+    """`tokens` (of `sql`) with each word of _STATEMENT_WORDS that a '(' follows read as a function's name. At the
+    start, sqlglot's tokenizer took the rest of a command's text (lock, show, vacuum, execute...) as one string:
+    `tokenize`, the tokenizer's own, reads it again."""
+    first = tokens[0] if tokens else None
+    if len(tokens) == 2 and first.token_type in Postgres.Tokenizer.COMMANDS and first.text.lower() in _STATEMENT_WORDS \
+            and tokens[1].token_type == TokenType.STRING and sql[first.end + 1:].lstrip().startswith("("):
+        at = first.end + 1
+        rest = tokenize(sql[at:])
+        for token in rest:
+            if token.line == 1:
+                token.col += first.col
+            token.line += first.line - 1
+            token.start += at
+            token.end += at
+        tokens = [first, *rest]
+    for i in range(len(tokens) - 1):
+        token = tokens[i]
+        word = token.text.lower()
+        if word == "operator" and token.token_type == TokenType.OPERATOR and not _names_operator(tokens, i + 1):
+            token.token_type = TokenType.VAR  # a user's function operator(...), not OPERATOR(schema.op)
+            continue
+        if tokens[i + 1].token_type == TokenType.L_PAREN and word in _STATEMENT_WORDS \
+                and token.token_type != TokenType.IDENTIFIER and token.text.isidentifier() \
+                and not (word in _SYNTAX_AFTER and any(t.token_type == _SYNTAX_AFTER[word] for t in tokens[:i])):
+            token.token_type = TokenType.VAR
+    return tokens
+
+
+def _names_operator(tokens: list, at: int) -> bool:
+    """Whether the parenthesis at `at` holds an operator's name, `OPERATOR(schema.+)`, as pg_get_expr prints one
+    outside the search path (the last word before ')' an operator's), not a call's arguments."""
+    if tokens[at].token_type != TokenType.L_PAREN:
+        return True
+    depth = 0
+    for i in range(at, len(tokens)):
+        depth += (tokens[i].token_type == TokenType.L_PAREN) - (tokens[i].token_type == TokenType.R_PAREN)
+        if depth == 0:
+            return i - 1 > at and bool(tokens[i - 1].text) and set(tokens[i - 1].text) <= OP_CHARS
+    return True
+
+
+def keyword_schema_type(parser) -> exp.DataType | None:
+    """`schema.name` where a type stands (after :: or AS) and the schema is one of sqlglot's type keywords (map,
+    list, ref...; pg_get_expr leaves it unquoted) or quoted (`"json".dom`, `"integer".kind`: a keyword of Postgres's):
+    sqlglot read `0::map.zoom` as CAST(0 AS MAP) and then a field .zoom, a syntax error in the migration. The schema
+    quoted, as pg.typeparse writes such a type."""
+    curr, dot = parser._curr, parser._next
+    if curr is None or dot is None or parser._prev is None or dot.token_type != TokenType.DOT \
+            or parser._prev.token_type not in (TokenType.DCOLON, TokenType.ALIAS) or curr.token_type == TokenType.VAR \
+            or not (curr.token_type == TokenType.IDENTIFIER or _BARE_NAME.fullmatch(curr.text)):
+        return None
+    name = parser._tokens[parser._index + 2] if parser._index + 2 < len(parser._tokens) else None
+    if name is None or not (name.token_type == TokenType.IDENTIFIER or _BARE_NAME.fullmatch(name.text)):
+        return None
+    parser._advance(3)
+    quoted = '"' + name.text.replace('"', '""') + '"' if name.token_type == TokenType.IDENTIFIER else name.text
+    schema = '"' + curr.text.replace('"', '""') + '"'
+    kind = exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=exp.Var(this=f"{schema}.{quoted}"))
+    while parser._match_pair(TokenType.L_BRACKET, TokenType.R_BRACKET):
+        kind = exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[kind], nested=True)
+    return kind
+
+
+class QuotedUserTypes:
+    """The quoted names sqlglot is to read as a user's type, not as the type its tokenizer knows the word as: every
+    one but pg_catalog's own (keywords.CATALOG_TYPE_WORDS), except "char" and "bit", which are Postgres's one-byte
+    "char" and bit of any length (unquoted: character(1), bit(1))."""
+
+    def __contains__(self, name: str) -> bool:
+        return name in ("char", "bit") or name not in CATALOG_TYPE_WORDS
+
+
+_BARE_NAME = re.compile(r"[a-z_][a-z0-9_$]*")
+
+
+# SQL/JSON's constructors and JSON_TABLE, which sqlglot reads by their grammar: not keywords before 16 (json_objectagg)
+# or 17 (json_table), so 15 and 16 print a user's function of that name bare, json_objectagg(a, b), which sqlglot
+# wrote as json_object_agg(a: b) (a syntax error). Without a word or ':' of the grammar at the call's own level, a call.
+_JSON_GRAMMAR_WORDS = frozenset(("KEY", "VALUE", "COLUMNS", "RETURNING", "ON", "WITH", "WITHOUT", "ABSENT", "NULL",
+                                 "FORMAT", "PASSING", "ORDER", "NESTED", "PLAN", "ERROR", "EMPTY", "DEFAULT", "AS"))
+
+
+def sql_json_parser(name: str, parse):
+    """sqlglot's grammar for the SQL/JSON call `name` where the call holds its syntax; else a plain call."""
+    def parsed(parser):
+        depth, i, tokens = 0, parser._index, parser._tokens
+        while i < len(tokens):
+            kind = tokens[i].token_type
+            depth += kind in (TokenType.L_PAREN, TokenType.L_BRACKET)
+            depth -= kind in (TokenType.R_PAREN, TokenType.R_BRACKET)
+            if depth < 0:
+                return exp.Anonymous(this=name, expressions=parser._parse_csv(parser._parse_lambda))
+            if depth == 0 and (kind == TokenType.COLON or tokens[i].text.upper() in _JSON_GRAMMAR_WORDS):
+                break
+            i += 1
+        return parse(parser)
+    return parsed

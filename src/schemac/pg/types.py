@@ -12,7 +12,8 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from schemac.pg.typetext import _POSTGIS_TYPE, _VARBIT, NEGATIVE_SCALE, TypeSyntaxError, _named_type, _with_modifiers, name_parts
+from schemac.pg.typetext import _POSTGIS_TYPE, _VARBIT, NEGATIVE_SCALE, TypeSyntaxError, _with_modifiers, named_type, name_parts
+from schemac.pg.keywords import quoted_type_is_builtin
 from schemac.pg.typmods import ModifierError
 
 __all__ = ["TypeSyntaxError", "build_type", "canonical_type", "is_known_spelling", "is_text_like", "is_user_defined", "name_parts",
@@ -54,7 +55,7 @@ def canonical_type(text: str) -> str:
                                   "between -1000 and 1000")
         return f"numeric({precision},{scale})" + "[]" * m.group(3).count("[")
     try:
-        named = _named_type(text)
+        named = named_type(text)
     except ModifierError as e:
         raise TypeSyntaxError(f"'{text.strip()}': {e}") from None
     if named is not None:
@@ -75,6 +76,8 @@ def _unqualified_public(named: str) -> str:
     if len(parts) != 2 or parts[0] != "public" or not named.startswith("public."):
         return named
     bare = named[len("public."):]
+    if bare.startswith('"'):  # `public."integer"`: format_type() spells it bare unless pg_catalog has the name
+        return named if quoted_type_is_builtin(parts[1]) else bare
     if re.fullmatch(r"[a-z_][a-z0-9_ ]*", parts[1]):  # a name Postgres's own could have (quoted or not)
         try:
             if canonical_type(parts[1]) != parts[1] or parts[1] in _KNOWN:
