@@ -98,3 +98,15 @@ def test_version_loaded_strictly(tmp_path):
 def test_version_pairs(major_db, tmp_path, pair):
     _needs_citext(major_db)
     converges(major_db, tmp_path, pair)
+
+
+def test_views_built_where_the_declared_version_is_not_shipped(db_url, tmp_path):
+    """The throwaway server that deparses views ships no citext 0.9: it makes its default instead (a view's deparse
+    does not hang on the version), not a notice that the type citext does not exist; the migration keeps 0.9."""
+    schema = tmp_path / "schema.yaml"
+    schema.write_text("extensions:\n  - {name: citext, version: '0.9'}\ntables:\n  t:\n    columns:\n"
+                      "      id: {type: integer, primary_key: true}\n      v: {type: citext}\n"
+                      "views:\n  w:\n    query: SELECT id, lower(v) AS l FROM t\n", encoding="utf-8")
+    result = generate(str(schema), str(tmp_path / "generated"))
+    assert result.status == "written" and result.notices == (), result.notices
+    assert "CREATE EXTENSION IF NOT EXISTS citext VERSION '0.9';" in result.sql
