@@ -230,7 +230,7 @@ QUERIES = {
           AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_collation'", oid="co.oid")}
     """,
     "extensions": """
-        SELECT e.extname, n.nspname, obj_description(e.oid, 'pg_extension')
+        SELECT e.extname, n.nspname, obj_description(e.oid, 'pg_extension'), e.extversion
         FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
         WHERE e.extname <> 'plpgsql'
     """,    # Publications (the database's): what each publishes, each member table with its column names and

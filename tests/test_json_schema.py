@@ -125,7 +125,7 @@ REJECTED = [
     ("unknown-enum-key", "enums:\n  e: {values: [a], labels: [a]}\n", "unknown key 'labels'"),
     ("unknown-domain-key", "domains:\n  d: {type: integer, nullable: false}\n", "unknown key 'nullable'"),
     ("unknown-sequence-key", "sequences:\n  s: {step: 2}\n", "unknown key 'step'"),
-    ("unknown-extension-key", "extensions: [{name: pgcrypto, version: '1.3'}]\n", "unknown key 'version'"),
+    ("unknown-extension-key", "extensions: [{name: pgcrypto, cascade: true}]\n", "unknown key 'cascade'"),
     ("unknown-identity-key", "tables:\n  t:\n    columns:\n      a: {type: bigint, identity: {generated: always, "
                              "every: 2}}\n", "unknown key 'every'"),
     # wrong types
@@ -265,6 +265,8 @@ REJECTED = [
     ("opclass-parentheses", T + "    indexes:\n      i: {columns: [{name: b, opclass: 'text_ops(x)'}]}\n", "operator class"),
     ("owned-by-no-dot", "sequences:\n  s: {owned_by: t}\n" + T, "must be table.column"),
     ("extension-twice", "extensions: [pgcrypto, pgcrypto]\n", "listed twice"),
+    ("extension-version-number", "extensions: [{name: citext, version: 1.4}]\n", "must be a string"),
+    ("extension-version-blank", "extensions: [{name: citext, version: ' '}]\n", "must be a version"),
     ("comment-nul", T + "    comment: \"a\\0b\"\n", "NUL"),
     ("query-unknown-key", T + "    queries:\n      q: {sql: SELECT a FROM t, use: [i]}\n", "unknown key 'use'"),
     ("query-no-sql", T + "    queries:\n      q: {uses: [i]}\n", "needs the key 'sql'"),
@@ -419,6 +421,7 @@ ACCEPTED = [
     ("domain-checks", "domains:\n  d:\n    type: integer\n    not_null: true\n    default: 1\n"
                       "    checks: {pos: VALUE > 0, small: {expression: VALUE < 10, not_valid: true}}\n"),
     ("extensions-both-forms", "extensions: [pgcrypto, {name: citext, schema: public}]\n"),
+    ("extension-version", "extensions: [{name: citext, version: '1.4'}, {name: hstore, version: '1.10'}]\n"),
     ("schemas-list", "schemas: [audit, 'Sales Data']\n"),
     ("external-functions", "external_functions: [audit.if_modified_func, stamp, 'My Schema.my func']\n" + T
      + "    triggers:\n      t_audit: {function: audit.if_modified_func, events: [insert]}\n"),

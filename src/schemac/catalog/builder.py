@@ -102,7 +102,8 @@ class ModelBuilder:
         extensions = sorted((Extension(name=r["extension_name"], schema=r["schema_name"], comment=r["comment"],
                                        grants=member_grants(r["member_grants"]),
                                        owners=tuple(sorted((on, owner) for on, owner in r["member_owners"])),
-                                       members_owner=r["members_owner"])
+                                       members_owner=r["members_owner"], version=r["version"],
+                                       default_version=r["default_version"])
                              for r in rows["extensions"]),
                             key=lambda e: e.name)
         unmanaged = sorted((Unmanaged(kind=r["kind"], schema=r["schema_name"], name=r["object_name"])

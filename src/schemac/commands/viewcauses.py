@@ -17,6 +17,7 @@ from typing import Iterable
 import psycopg
 
 from schemac.model import Extension, Schema, View
+from schemac.model.frozen import replace
 from schemac.pg.types import name_parts
 
 _RELATION = re.compile(r'^relation "([^"]+)" does not exist')
@@ -31,6 +32,16 @@ def lacking(conn: psycopg.Connection, desired: Schema) -> list[Extension]:
         return []
     available = {r[0] for r in conn.execute("SELECT name FROM pg_catalog.pg_available_extensions")}
     return [e for e in desired.extensions if e.name not in available]
+
+
+def at_versions_it_has(conn: psycopg.Connection, building: Schema) -> Schema:
+    """`building` with the extensions whose declared version the server `conn` does not ship made at its default
+    instead (a view's deparse does not hang on it; the target server may well have that version)."""
+    if all(e.version is None for e in building.extensions):
+        return building
+    shipped = set(conn.execute("SELECT name::text, version FROM pg_catalog.pg_available_extension_versions"))
+    return replace(building, extensions=tuple(e if e.version is None or (e.name, e.version) in shipped
+                                              else replace(e, version=None) for e in building.extensions))
 
 
 def laid_to_extensions(views: Iterable[View], failed: dict, broken: Iterable[tuple[str, str]], desired: Schema,

@@ -133,7 +133,7 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
 
     from schemac.catalog.reader import introspect
     from schemac.commands.viewbuild import readable, run, statements
-    from schemac.commands.viewcauses import lacking, laid_to_extensions, notice
+    from schemac.commands.viewcauses import at_versions_it_has, lacking, laid_to_extensions, notice
     from schemac.compare.differ import diff
     from schemac.migrations.replay import throwaway
     from schemac.plan.graph import ordered
@@ -154,7 +154,7 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
             # indexes are left out (checked against their columns below).
             # Those tried before in vain are tried again: the notices a build of everything would give.
             needed = {v.key for v in desired.views if not _known(v)}
-            building = readable(desired, needed)
+            building = at_versions_it_has(conn, readable(desired, needed))
             pending = statements(ordered(diff(Schema(), building)))
             missing = lacking(conn, desired)
             while pending:

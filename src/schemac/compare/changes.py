@@ -20,7 +20,7 @@ Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
 # every table exists, comments last.
 KINDS = (
     "drop_event_trigger",  # first: an event trigger fires on the migration's own DDL (and is created last)
-    "add_extension", "add_foreign_data_wrapper", "set_foreign_data_wrapper_options", "add_foreign_server", "alter_foreign_server", "set_foreign_server_options", "add_schema", "add_collation", "alter_collation", "add_text_search_dictionary",
+    "add_extension", "alter_extension", "add_foreign_data_wrapper", "set_foreign_data_wrapper_options", "add_foreign_server", "alter_foreign_server", "set_foreign_server_options", "add_schema", "add_collation", "alter_collation", "add_text_search_dictionary",
     "alter_text_search_dictionary", "add_text_search_config", "alter_text_search_config", "rename_type", "add_enum", "add_enum_value", "alter_enum",
     "add_domain", "alter_domain",
     "add_range_type", "alter_range_type", "add_composite_type", "alter_composite_type", "add_sequence", "alter_sequence",

@@ -49,7 +49,10 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
         if name not in cur_ext:
             ch("add_extension", e, None, e)
         elif e.schema is not None and cur_ext[name].schema != e.schema:
-            ch("add_extension", e, cur_ext[name], e)  # reported as changed; CREATE IF NOT EXISTS cannot move it
+            # reported as changed (its version as schema.yaml's: left out, not compared); CREATE IF NOT EXISTS cannot move it
+            ch("add_extension", e, cur_ext[name] if e.version else replace(cur_ext[name], version=None), e)
+        if name in cur_ext and e.version is not None and e.version != cur_ext[name].version:
+            ch("alter_extension", e, cur_ext[name], e)  # ALTER EXTENSION ... UPDATE TO (None: not compared)
         if e.grants != getattr(cur_ext.get(name), "grants", ()) or e.owners != getattr(cur_ext.get(name), "owners", ()):
             ch("set_extension_grants", e, cur_ext.get(name), e)
         if e.comment is not None and e.comment != getattr(cur_ext.get(name), "comment", None):

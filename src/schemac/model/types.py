@@ -78,6 +78,11 @@ class Extension:
     # the owner its script gives its objects, which an object dropped from `owners` is given back (the catalog's;
     # None from schema.yaml: the role running the migration)
     members_owner: Optional[str] = field(default=None, compare=False, repr=False, metadata={"recorded": False})
+    # ALTER EXTENSION ... UPDATE TO / CREATE EXTENSION ... VERSION: pg_extension.extversion (the catalog's, always);
+    # from schema.yaml None: not compared (the server's default is installed)
+    version: Optional[str] = None
+    # pg_available_extensions.default_version: inspect writes `version` only where it differs (None from schema.yaml)
+    default_version: Optional[str] = field(default=None, compare=False, repr=False, metadata={"recorded": False})
 
 
 @frozen

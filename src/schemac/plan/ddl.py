@@ -374,7 +374,8 @@ def alter_domain(d: Domain, *action: str) -> exp.Command:
 
 def create_extension(ext: Extension) -> exp.Command:
     return command("CREATE", "EXTENSION IF NOT EXISTS", quote_ident(ext.name),
-                   f"WITH SCHEMA {quote_ident(ext.schema)}" if ext.schema else "")
+                   f"WITH SCHEMA {quote_ident(ext.schema)}" if ext.schema else "",
+                   f"VERSION {literal(ext.version)}" if ext.version is not None else "")
 
 
 def create_schema(name: str) -> exp.Create:

@@ -91,6 +91,9 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
             return schema + [ddl.command("ALTER", "EXTENSION", quote_ident(new.name), "SET SCHEMA",  # type: ignore
                                          quote_ident(new.schema))]  # type: ignore[union-attr]
         return schema + [ddl.create_extension(new)]  # type: ignore[arg-type]
+    if k == "alter_extension":  # another version: its update scripts run (a downgrade has none: Postgres refuses it)
+        return [ddl.command("ALTER", "EXTENSION", quote_ident(new.name), "UPDATE TO",  # type: ignore[union-attr]
+                            ddl.literal(new.version))]  # type: ignore[union-attr,arg-type]
     if k == "set_extension_grants":
         return member_grant_statements(old, new)  # type: ignore[arg-type]
     if k == "set_object_owner":

@@ -168,7 +168,7 @@ def describe(obj: object) -> Optional[str]:
         return " ".join(["SEQUENCE", *_sequence_options(obj.options)] +
                         ([f"OWNED BY {obj.owned_by}"] if obj.owned_by else []))
     if isinstance(obj, Extension):
-        return f"EXTENSION {obj.name}" + (f" SCHEMA {obj.schema}" if obj.schema else "")
+        return f"EXTENSION {obj.name}" + (f" SCHEMA {obj.schema}" if obj.schema else "") + (f" VERSION '{obj.version}'" if obj.version else "")
     if isinstance(obj, Trigger):
         events = " OR ".join(("UPDATE OF " + ", ".join(obj.update_columns)) if e == "update" and obj.update_columns
                              else e.upper() for e in obj.events)
@@ -308,8 +308,8 @@ def _difference(c: Change) -> Optional[Difference]:
         return Difference("partitioning_changed", "table", c.schema, c.table, None, e, a,
                           f"table {c.schema}.{c.table}: {attr.replace('_', ' ')} is {a or 'none'}, expected "
                           f"{e or 'none'}", file, line)
-    if k in ("add_extension", "add_enum", "add_domain", "add_sequence", "drop_extension", "drop_enum", "drop_domain",
-             "drop_sequence", "add_enum_value", "alter_enum", "alter_domain", "alter_sequence", "set_sequence_owner",
+    if k in ("add_extension", "alter_extension", "add_enum", "add_domain", "add_sequence", "drop_extension",
+             "drop_enum", "drop_domain", "drop_sequence", "add_enum_value", "alter_enum", "alter_domain", "alter_sequence", "set_sequence_owner",
              "add_function", "drop_function", "alter_function", "add_aggregate", "drop_aggregate", "alter_aggregate", "add_operator", "drop_operator", "alter_operator",
              "add_composite_type", "drop_composite_type", "add_operator_class", "drop_operator_class", "add_operator_family", "drop_operator_family",
              "alter_composite_type", "add_range_type", "drop_range_type", "alter_range_type", "add_collation",

@@ -278,7 +278,8 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "unexpected_extension": ("Extension is not in schema.yaml",
                              "The database has an extension installed that schema.yaml does not declare."),
     "extension_changed": ("Extension differs",
-                          "The extension is installed in another schema than schema.yaml declares."),
+                          "The extension is installed in another schema, or at another version, than "
+                          "schema.yaml declares."),
 }
 
 HELP = ("Either the database drifted from schema.yaml (apply the pending migrations of generated/migrations, "

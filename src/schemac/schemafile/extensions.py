@@ -14,7 +14,8 @@ from schemac.schemafile.grants import GrantReader, grants_flow, role_name, writt
 from schemac.schemafile.typewriter import Flow, FlowList, drop_empty
 
 
-EXTENSION_KEYS = {"name": True, "schema": False, "comment": False, "grants": False, "owners": False}
+EXTENSION_KEYS = {"name": True, "schema": False, "comment": False, "grants": False, "owners": False,
+                  "version": False}
 # An extension's own object as GRANT names it: the keyword, then its qualified name (a routine's arguments too).
 _MEMBER = re.compile(r"(TABLE|SEQUENCE|ROUTINE|TYPE|SCHEMA) (\S.*)")
 # An extension's own object as ALTER ... OWNER TO names it: the kind, then pg_identify_object's identity.
@@ -38,8 +39,12 @@ class ExtensionReader(GrantReader):
             name = self.identifier(f["name"][1], "extension name")
             grants = self.member_grants(f["grants"][1], f"extension {name}") if "grants" in f else ()
             owners = self.member_owners(f["owners"][1], f"extension {name}") if "owners" in f else ()
+            version = self.opt_string(f, "version", f"extension {name}")
+            if version is not None and (not version.strip() or version != version.strip()):
+                raise self.fail(f["version"][1], f"version of extension {name} must be a version its control file "
+                                                 f"names (1.4), not {version!r}")
             out.append(Extension(name, schema, self.w.src(item), self.opt_string(f, "comment", "extension"), grants,
-                                 owners))
+                                 owners, version=version))
         names = [e.name for e in out]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
@@ -89,11 +94,12 @@ class ExtensionReader(GrantReader):
 
 
 def extension_spec(e: Extension) -> Any:
-    """An extension as inspect writes it: its name alone, {name, schema?, comment?} on a line, or a block with
+    """An extension as inspect writes it: its name alone, {name, schema?, version?, comment?} on a line, or a block with
     its grants (object -> {grant, revoke} -> role -> privileges)."""
-    if not (e.schema or e.comment is not None or e.grants or e.owners):  # a comment '' (removed) is written too
+    version = e.version if e.version != e.default_version else None  # portable where the servers' defaults differ
+    if not (e.schema or e.comment is not None or e.grants or e.owners or version):  # a comment '' is written too
         return e.name
-    head = drop_empty({"name": e.name, "schema": e.schema, "comment": e.comment})
+    head = drop_empty({"name": e.name, "schema": e.schema, "version": version, "comment": e.comment})
     if e.owners:
         head["owners"] = dict(e.owners)
     if not e.grants:

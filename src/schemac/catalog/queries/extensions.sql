@@ -14,6 +14,8 @@
 -- since: pgstac's pgstac_admin_owns() takes every routine of its schema, unaccent's among them), as [object as ALTER
 -- names it, owner]; members_owner: that one, the role that created the extension where it is a superuser, else the
 -- bootstrap superuser (a trusted extension made by another role: its script runs as that superuser).
+-- version: the version installed (extversion); default_version: the one CREATE EXTENSION installs on this server
+-- (its control file's, NULL without one), which inspect leaves unwritten.
 WITH moved AS MATERIALIZED (  -- the extensions' own objects (of the kinds an owner can be given) owned by another role
     SELECT m.ext, m.classid, m.objid, m.owner
     FROM (SELECT dp.refobjid AS ext, dp.classid, dp.objid,
@@ -50,8 +52,7 @@ WITH moved AS MATERIALIZED (  -- the extensions' own objects (of the kinds an ow
 )
 SELECT e.extname::text AS extension_name,
        n.nspname::text AS schema_name,
-       CASE WHEN d.description IS DISTINCT FROM (SELECT a.comment FROM pg_catalog.pg_available_extensions a
-                                                WHERE a.name = e.extname)
+       CASE WHEN d.description IS DISTINCT FROM a.comment
             THEN COALESCE(d.description, '') END AS comment,
        (SELECT COALESCE(jsonb_agg(jsonb_build_array(g.obj, g.act, g.grantee, g.priv, g.grantable, g.grantor)
                                   ORDER BY g.obj COLLATE "C", g.act, g.grantee COLLATE "C", g.priv,
@@ -99,9 +100,12 @@ SELECT e.extname::text AS extension_name,
               WHERE m.ext = e.oid) w
        ) AS member_owners,
        (SELECT CASE WHEN u.rolsuper THEN u.rolname ELSE pg_catalog.pg_get_userbyid(10) END::text
-        FROM pg_catalog.pg_roles u WHERE u.oid = e.extowner) AS members_owner
+        FROM pg_catalog.pg_roles u WHERE u.oid = e.extowner) AS members_owner,
+       e.extversion::text AS version,
+       a.default_version::text AS default_version
 FROM pg_catalog.pg_extension e
 JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+LEFT JOIN pg_catalog.pg_available_extensions a ON a.name = e.extname  -- its control file's comment and default version
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = e.oid AND d.classoid = 'pg_catalog.pg_extension'::regclass AND d.objsubid = 0
 WHERE e.extname <> 'plpgsql'
