@@ -409,6 +409,13 @@ FIXED_BUG_CASES: dict[str, tuple[str, str]] = {
     "unnamed-exclude-of-a-renamed-column": (  # the same of an EXCLUDE: 'constraint "t_e_excl" ... does not exist'
         "tables:\n  t:\n    columns: {c: integer}\n    exclude: [{elements: [{name: c, with: '='}], using: btree}]\n",
         RENAMED % "integer"),
+    "renamed-column-retyped": (  # ALTER COLUMN e TYPE before RENAME COLUMN c TO e: 'column "e" does not exist'
+        "tables:\n  t:\n    columns: {c: integer}\n", RENAMED % "bigint"),
+    "renamed-column-of-a-domain-made-again": (  # the same, the column retyped onto its domain created again
+        "domains: {d: {type: integer}}\ntables:\n  t:\n    columns: {c: d}\n",
+        "domains: {d: {type: bigint}}\n" + RENAMED % "d"),
+    "renamed-column-of-an-enum-made-again": (  # the same, onto its enum created again (values reordered)
+        "enums: {e: [x, y]}\ntables:\n  t:\n    columns: {c: e}\n", "enums: {e: [y, x]}\n" + RENAMED % "e"),
 }
 
 
