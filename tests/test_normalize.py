@@ -33,6 +33,7 @@ SAME = [
     ("lower(email) = email /* folded */", "(lower(email) = email)"),
     ("Qty > 0", "(qty > 0)"),
     ("n = 0.10", "((n)::numeric = 0.10)"),
+    ("f(n) > 0", "(f((n)::bigint) > 0)"),  # an f(bigint) over an integer n
     ("n IN (0)", "(n = 0)"),
     ("n NOT IN (7)", "(n <> 7)"),
     ("iv < '1 day'", "(iv < '1 day'::interval)"),

@@ -23,9 +23,10 @@ _TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.T
 T = exp.DataType.Type
 _NUMERIC_TYPES = {T.SMALLINT, T.INT, T.BIGINT, T.DECIMAL, T.FLOAT, T.DOUBLE, T.MONEY}
 # Where Postgres's implicit numeric promotions take an operand (integer to numeric, numeric to double
-# precision) when the other one is of the wider type. Dropped from the normal form: an explicit cast
-# to one of these (without a precision) in schema.yaml therefore compares equal to no cast.
-_PROMOTIONS = {T.DECIMAL, T.DOUBLE}
+# precision) when the other one is of the wider type, or a function's argument of the wider type (integer to
+# bigint: `f(n)` of an f(bigint) over an integer n is stored as `f((n)::bigint)`). Dropped from the normal
+# form: an explicit cast to one of these (without a precision) in schema.yaml therefore compares equal to no cast.
+_PROMOTIONS = {T.DECIMAL, T.DOUBLE, T.BIGINT}
 
 _UNICODE_ESCAPE = re.compile(r"\\(?:\+([0-9A-Fa-f]{6})|([0-9A-Fa-f]{4}))")
 

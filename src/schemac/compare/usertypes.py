@@ -80,7 +80,7 @@ def composites_over_rebuilt(objects: list[Change], current: Schema, desired: Sch
         return objects
     des = {(c.schema, c.name): c for c in desired.composite_types}
     changed = {(c.schema, c.name): c for c in objects if c.kind == "alter_composite_type"}
-    out = [c for c in objects if (c.schema, c.name) not in changed]
+    out = [c for c in objects if c.kind != "alter_composite_type"]  # (its comment, grants, owner stay)
     for old in current.composite_types:
         key, new = (old.schema, old.name), des.get((old.schema, old.name))
         aside = tuple(replace(a, type=_aside(a.type)) if type_name(a.type) in rebuilt and a.name in

@@ -39,7 +39,11 @@ def edges(changes: list[Change]) -> dict[int, set[int]]:
                 out[i].add(r)
         for key in x.makes:
             for r in removers.get(key, ()):
-                if key not in x.removes:  # a change that alters a key in place is its own remover
+                if key in x.removes:  # a change that alters a key in place is its own remover
+                    continue
+                if key in d[r].makes:  # r alters in place what x makes (RENAME COLUMN c TO e, then ALTER COLUMN e
+                    out[i].add(r)  # TYPE): it must exist first
+                else:
                     out[r].add(i)
     for i in out:
         out[i].discard(i)

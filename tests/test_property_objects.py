@@ -1,0 +1,449 @@
+"""Property (tests/test_property.py's, on the kinds it does not draw): for random schemas A and B, migration(∅→A),
+rows in A, then migration(A→B) on a real server leaves no drift against B, a second generate writes nothing, the
+catalog, the owners, grants and policies (tests/security_oracle.py) and every comment are those of B built from
+scratch, and every column A→B keeps holds the same values (under its new name where B renames it).
+
+What a schema draws, beside the plain tables t1, t2 of test_property (columns, keys, CHECKs, indexes):
+
+- a domain d1 (integer or bigint; a default, a CHECK, a comment) and a composite type ct1 (integer and text
+  attributes, one added at the end or dropped in B), each the type of a column `dc` / `cc` of a table;
+- functions: f1(a integer) in SQL (volatility, STRICT, the result integer or bigint, the argument's name: B's
+  change may need a drop and create with what calls it), its overload f1(a text), f2(a integer) in plpgsql
+  (SECURITY DEFINER, `SET search_path`), the trigger function tf(); an integer column's default may call f1;
+- views v1 on a table (columns, expressions, calls of f1 and f2, a composite's attribute; `security_barrier`,
+  `security_invoker`, `check_option`) and v2 on v1 (a view on a view), a materialized view mv1 on a table or on
+  v1, with an index, with or without data;
+- triggers on the tables calling tf (before/after, row/statement, events, `UPDATE OF`, `WHEN`, enabled states);
+- row level security (enabled, forced) and policies (command, permissive or restrictive, roles, USING, WITH
+  CHECK), grants to two roles (and PUBLIC's EXECUTE revoked) on tables, views, functions and the types;
+- comments on all of them; B renames a column now and then (`renamed_from`), under the views, policies and
+  triggers that read it, and retypes others (test_property's tables) under them.
+
+Each object of A lives on in B most of the time, changed (B is drawn with A in view). What generate refuses as
+the README says is not drawn (a composite's attribute retyped while a column has the type). What schemac cannot
+do yet would be left out while listed in KNOWN_BUGS, with the reason (none is). FIXED_BUG_CASES keep the smallest
+case of every bug this test found, each a test of its own.
+
+Default run: 3 examples on PostgreSQL 18 (SCHEMAC_PROPERTY_EXAMPLES=n for more); `pytest -m slow` runs 100 more,
+on 18, 16 and 15 (test_property's `databases` fixture).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Optional
+
+import psycopg
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from catalog_oracle import comments
+from security_oracle import security_fingerprint
+from test_property import (COMMON, _a_then_b, _check_a_to_b, comment, databases, kind_of, names, plain_tables,
+                           table)
+
+assert databases  # the fixture this module's tests take, imported
+
+ROLES = ["schemac_prop_r1", "schemac_prop_r2"]
+# Shapes schemac cannot migrate yet, each with its reason: while listed, the pairs are drawn around them. None is.
+KNOWN_BUGS: dict[str, str] = {
+    # `f1((c)::integer)` over an integer column c, in a CHECK or a policy: Postgres drops the cast of a column to its
+    # own type, the normal form (type-blind) keeps it: drift after every migration (a cast to text or bigint, dropped
+    # from the normal form whatever the column's type, is not). Calls cast only columns of other types.
+    "noop-cast": "a column cast to its own type (integer, smallint) in a CHECK or policy expression is drift",
+}
+
+
+@pytest.fixture(scope="module")
+def dbs(databases):
+    """test_property's two databases, on a server that has the roles grants and policies name, and the URL of that
+    server's `postgres` database: views are deparsed there (generate's --dev-url), by the major under test."""
+    with psycopg.connect(databases[0], autocommit=True) as conn:
+        for r in ROLES:
+            conn.execute(f"DO $$ BEGIN CREATE ROLE {r} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+    return databases, psycopg.conninfo.make_conninfo(databases[0], dbname="postgres")
+
+
+def chance(draw, n: int) -> bool:
+    """True one time in n."""
+    return draw(st.integers(0, n - 1)) == 0
+
+
+def with_comment(draw, spec: dict) -> dict:
+    c = comment(draw)
+    if c is not None:
+        spec["comment"] = c
+    return spec
+
+
+# --- types ----------------------------------------------------------------------------------------------
+
+def domain(draw, prev: Optional[dict]) -> dict:
+    spec = dict(prev) if prev and draw(st.integers(0, 2)) else {"type": draw(st.sampled_from(["integer", "bigint"]))}
+    spec.pop("comment", None)
+    if chance(draw, 3):
+        spec["type"] = draw(st.sampled_from(["integer", "bigint"]))
+    for key, choices in (("default", ["0", "7", "(1 + 1)"]), ("checks", [{"d1_ck": "VALUE > -1000"},
+                                                                        {"d1_ck": "VALUE <> 5"},
+                                                                        {"d1_ck": "VALUE BETWEEN -9 AND 9000"}])):
+        if chance(draw, 2):
+            spec[key] = draw(st.sampled_from(choices))
+        elif chance(draw, 2):
+            spec.pop(key, None)
+    return with_comment(draw, spec)
+
+
+def composite(draw, prev: Optional[dict], used: bool) -> dict:
+    """ct1's attributes: A's with one added at the end, or one dropped (never retyped while a column has the type:
+    Postgres refuses it, and generate says so)."""
+    attrs = dict(prev["attributes"]) if prev else {"x": "integer", "y": "text"}
+    if prev:
+        how = draw(st.sampled_from(["same", "same", "add", "drop", "retype"]))
+        if how == "add" and "z" not in attrs:
+            attrs["z"] = draw(st.sampled_from(["integer", "text"]))
+        elif how == "drop" and len(attrs) > 1:
+            attrs.pop(draw(st.sampled_from(sorted(attrs))))
+        elif how == "retype" and not used:
+            a = draw(st.sampled_from(sorted(attrs)))
+            attrs[a] = "bigint" if attrs[a] == "integer" else "integer" if attrs[a] == "bigint" else "varchar(30)"
+    return with_comment(draw, {"attributes": attrs})
+
+
+# --- functions ------------------------------------------------------------------------------------------
+
+def functions(draw, prev: dict) -> dict:
+    out: dict = {}
+    pool = ["f1", "f1_text", "f2", "tf"]
+    for key in names(draw, pool, [k for k in prev if k in pool] if prev is not None else None):
+        old = (prev or {}).get(key)
+        k = draw(st.integers(1, 9))
+        if key == "f1":
+            arg, type_ = old["arguments"].split() if old else (draw(st.sampled_from(["a", "b"])), "integer")
+            if chance(draw, 4):
+                arg = draw(st.sampled_from(["a", "b"]))
+            if chance(draw, 4):
+                type_ = draw(st.sampled_from(["integer", "bigint"]))
+            returns = draw(st.sampled_from(["integer", "bigint"])) if not old or chance(draw, 3) else old["returns"]
+            body = f"select ({arg} + {k})" + ("::bigint" if returns == "bigint" else "::integer")
+            spec = {"arguments": f"{arg} {type_}", "returns": returns, "language": "sql", "body": body}
+            volatility = draw(st.sampled_from([None, "immutable", "stable", "volatile"]))
+            if volatility:
+                spec["volatility"] = volatility
+            if chance(draw, 2):
+                spec["strict"] = True
+        elif key == "f1_text":
+            spec = {"name": "f1", "arguments": "a text", "returns": "text", "language": "sql",
+                    "body": f"select a || '{k}'", "volatility": "immutable"}
+        elif key == "f2":
+            spec = {"arguments": "a integer", "returns": "integer", "language": "plpgsql",
+                    "body": f"begin return a * {k}; end"}
+            if chance(draw, 2):
+                spec["security_definer"] = True
+            if chance(draw, 2):
+                spec["set"] = {"search_path": draw(st.sampled_from(["public, pg_temp", "pg_catalog"]))}
+        else:
+            spec = {"returns": "trigger", "language": "plpgsql",
+                    "body": draw(st.sampled_from(["begin return coalesce(new, old); end",
+                                                  "begin if tg_op = 'DELETE' then return old; end if; return new; end"]))}
+        out[key] = with_comment(draw, spec)
+        if chance(draw, 3):
+            spec["grants"] = draw(grants(["execute"], public=True))
+    return out
+
+
+def call_f1(fns: dict, arg: str, type_: str) -> Optional[str]:
+    """An expression calling one of the functions on a column `arg` of type `type_`, or None. The column cast to the
+    argument's type where it is of another (KNOWN_BUGS: noop-cast)."""
+    if kind_of(type_) == "int" and ("f1" in fns or "f2" in fns):
+        f = "f1" if "f1" in fns else "f2"
+        wants = fns[f]["arguments"].split()[1]
+        implicit = type_ == wants or (wants == "bigint" and type_ != "bigint")  # (Postgres's deparse hides it)
+        return f"{f}({arg if implicit else f'({arg})::{wants}'})"
+    if kind_of(type_) == "text" and "f1_text" in fns:
+        return f"f1({arg if type_ == 'text' else f'({arg})::text'})"
+    return None
+
+
+def callee(call: str, type_: str) -> str:
+    """The key in `functions` of what call_f1's `call` calls on a column of type `type_`."""
+    return "f2" if call.startswith("f2") else "f1_text" if kind_of(type_) == "text" else "f1"
+
+
+@st.composite
+def grants(draw, privileges: list[str], public: bool = False) -> dict:
+    out: dict = {}
+    for r in draw(st.lists(st.sampled_from(ROLES), min_size=1, max_size=2, unique=True)):
+        out[r] = draw(st.lists(st.sampled_from(privileges), min_size=1, max_size=len(privileges), unique=True))
+    if public and chance(draw, 2):
+        out["PUBLIC"] = []
+    return out
+
+
+# --- tables, views ----------------------------------------------------------------------------------------
+
+def column_types(doc: dict, relation: str) -> dict:
+    """A table's or view's columns -> their types (a view's: as drawn)."""
+    if relation in doc.get("tables", {}):
+        return {c: spec["type"] for c, spec in doc["tables"][relation]["columns"].items()}
+    return doc["_columns"][relation]
+
+
+def output(draw, doc: dict, fns: dict, cols: dict) -> tuple[list[str], dict]:
+    """A select list over `cols` (name -> type): its items, and its columns -> types."""
+    items, out = [], {}
+    doc["_updatable"].setdefault("", set()).clear()
+    for c in draw(st.lists(st.sampled_from(sorted(cols)), min_size=1, max_size=3, unique=True)):
+        t = cols[c]
+        how = draw(st.integers(0, 3))
+        call = call_f1(fns, c, t)
+        attrs = doc.get("composite_types", {}).get(t, {}).get("attributes")
+        if how == 1 and call:
+            items.append(f"{call} AS {c}_f")
+            out[f"{c}_f"] = "text" if kind_of(t) == "text" else fns["f1" if call.startswith("f1") else "f2"]["returns"]
+        elif how == 2 and attrs:
+            a = draw(st.sampled_from(sorted(attrs)))
+            items.append(f"({c}).{a} AS {c}_{a}")
+            out[f"{c}_{a}"] = attrs[a]
+        elif how == 2 and kind_of(t) == "text" and t not in doc.get("domains", {}) and not attrs:
+            items.append(f"upper({c}) AS {c}_u")
+            out[f"{c}_u"] = "text"
+        else:
+            items.append(c)
+            out[c] = t
+            doc["_updatable"][""].add(c)
+    return items, out
+
+
+def view(draw, doc: dict, fns: dict, name: str, over: list[str], materialized: bool = False) -> Optional[dict]:
+    over = [r for r in over if r in doc.get("tables", {}) or r in doc["_columns"]]
+    if not over:
+        return None
+    base = draw(st.sampled_from(over))
+    cols = column_types(doc, base)
+    items, out = output(draw, doc, fns, cols)
+    # the columns an UPDATE through it may set (a table's, or the base view's it reads as they are)
+    updatable = {c for c in doc["_updatable"].pop("") if base in doc.get("tables", {}) or
+                 c in doc["_updatable"].get(base, ())}
+    doc["_updatable"][name] = updatable
+    query = f"SELECT {', '.join(items)} FROM {base}"
+    if chance(draw, 2):
+        query += f" WHERE {draw(st.sampled_from(sorted(cols)))} IS NOT NULL"
+    spec: dict = {"query": query}
+    doc["_columns"][name] = out
+    if materialized:
+        if chance(draw, 3):
+            spec["with_data"] = False
+        if chance(draw, 2):
+            spec["indexes"] = {f"{name}_ix": with_comment(draw, {"columns": [draw(st.sampled_from(sorted(out)))]})}
+    else:
+        for option in ("security_barrier", "security_invoker"):
+            if chance(draw, 3):
+                spec[option] = draw(st.booleans())
+        if updatable and (base in doc.get("tables", {}) or doc["_updatable"].get(base)) and chance(draw, 3):
+            spec["check_option"] = draw(st.sampled_from(["local", "cascaded"]))  # on an updatable view only
+    if not materialized and "tf" in fns and chance(draw, 4):
+        spec["triggers"] = {f"{name}_io": with_comment(draw, {
+            "function": "tf", "timing": "instead_of", "for_each": "row",
+            "events": draw(st.lists(st.sampled_from(["insert", "update", "delete"]), min_size=1, max_size=3,
+                                    unique=True))})}
+    if chance(draw, 3):
+        spec["columns"] = {draw(st.sampled_from(sorted(out))): draw(st.sampled_from(["a column", "it's"]))}
+    if chance(draw, 3):
+        spec["grants"] = draw(grants(["select"]))
+    return with_comment(draw, spec)
+
+
+def renamed(draw, name: str, spec: dict, prev: Optional[dict]) -> dict:
+    """B's table with now and then a column A has, kept as it is, renamed (`renamed_from`), in every expression
+    that names it."""
+    if prev is None:
+        return spec
+    kept = [c for c, x in spec["columns"].items() if prev["columns"].get(c) == x and not c.endswith("r")]
+    if not kept or not chance(draw, 3):
+        return spec
+    c = draw(st.sampled_from(kept))
+    spec = json.loads(re.sub(rf"\b{c}\b", f"{c}r", json.dumps(spec)))
+    spec["columns"][f"{c}r"]["renamed_from"] = c
+    return spec
+
+
+def triggers(draw, name: str, cols: list[str]) -> dict:
+    out = {}
+    for n in range(draw(st.integers(0, 2))):
+        for_each = draw(st.sampled_from(["row", "statement"]))
+        events = draw(st.lists(st.sampled_from(["insert", "update", "delete"] + (["truncate"] if for_each ==
+                                                                                "statement" else [])),
+                               min_size=1, max_size=3, unique=True))
+        spec: dict = {"function": "tf", "events": events, "timing": draw(st.sampled_from(["before", "after"]))}
+        if for_each == "row":
+            spec["for_each"] = "row"
+        if "update" in events and chance(draw, 2):
+            spec["update_of"] = draw(st.lists(st.sampled_from(cols), min_size=1, max_size=2, unique=True))
+        if for_each == "row" and chance(draw, 2):
+            c = draw(st.sampled_from(cols))
+            spec["when"] = (f"old.{c} IS DISTINCT FROM new.{c}" if events == ["update"] else
+                            f"new.{c} IS NOT NULL" if "delete" not in events else
+                            f"old.{c} IS NOT NULL" if events == ["delete"] else "pg_trigger_depth() < 1")
+        if chance(draw, 3):
+            spec["enabled"] = draw(st.sampled_from(["disabled", "always", "replica"]))
+        out[f"{name}_tr{n}"] = with_comment(draw, spec)
+    return out
+
+
+def policies(draw, name: str, cols: dict, fns: dict) -> dict:
+    out = {}
+    for n in range(draw(st.integers(0, 2))):
+        command = draw(st.sampled_from(["all", "select", "insert", "update", "delete"]))
+        spec: dict = {"command": command}
+        if chance(draw, 3):
+            spec["as"] = "restrictive"
+        if chance(draw, 2):
+            spec["roles"] = draw(st.lists(st.sampled_from(ROLES), min_size=1, max_size=2, unique=True))
+        c = draw(st.sampled_from(sorted(cols)))
+        call = call_f1(fns, c, cols[c])
+        condition = f"{call} IS NOT NULL" if call and chance(draw, 2) else f"{c} IS NOT NULL"
+        if command != "insert" and not chance(draw, 4):
+            spec["using"] = condition
+        if command in ("all", "insert", "update") and chance(draw, 2):
+            spec["with_check"] = condition
+        out[f"{name}_pol{n}"] = with_comment(draw, spec)
+    return out
+
+
+@st.composite
+def schema(draw, prev: Optional[dict] = None) -> dict:
+    """A schema.yaml document of these kinds; with `prev` (A), B: most of A's objects live on, changed."""
+    was = prev
+    prev = prev or {}
+    doc: dict = {"_columns": {}, "_updatable": {}}
+    if names(draw, ["d1"], list(prev.get("domains", {})) if was else None):
+        doc["domains"] = {"d1": domain(draw, prev.get("domains", {}).get("d1"))}
+    fns = functions(draw, prev.get("functions") if was else None)
+    tables: dict = {}
+    for n in names(draw, ["t1", "t2"], list(plain_tables(prev)) if was else None):
+        old = plain_tables(prev).get(n)
+        own = {c: x for c, x in (old or {}).get("columns", {}).items() if c in ("dc", "cc")}
+        base = dict(old, columns={c: x for c, x in old["columns"].items() if c not in own}) if old else None
+        spec = draw(table(n, {}, [], prev=base))
+        if "domains" in doc and (("dc" in own and draw(st.integers(0, 4))) or chance(draw, 3)):
+            spec["columns"]["dc"] = {"type": "d1"}
+        if chance(draw, 2) or ("cc" in own and draw(st.integers(0, 4))):
+            spec["columns"]["cc"] = {"type": "ct1"}
+        for c, x in spec["columns"].items():
+            if x.get("default") == "f1(1)" and "f1" not in fns:
+                del x["default"]  # (A's column, kept)
+            elif "f1" in fns and kind_of(x["type"]) == "int" and "default" not in x and "identity" not in x \
+                    and chance(draw, 4):
+                x["default"] = "f1(1)"
+        calls = [(c, f) for c, x in spec["columns"].items() for f in [call_f1(fns, c, x["type"])] if f]
+        if calls and chance(draw, 3):  # a CHECK and an expression index (of an IMMUTABLE one) calling a function
+            c, f = draw(st.sampled_from(calls))
+            spec.setdefault("checks", {})[f"{n}_fck"] = f"{f} IS NOT NULL OR {c} IS NULL"
+        immutable = [f for c, f in calls if fns[callee(f, spec["columns"][c]["type"])].get("volatility") == "immutable"]
+        if immutable and chance(draw, 3):
+            spec.setdefault("indexes", {})[f"{n}_fix"] = {"columns": [{"expression": draw(st.sampled_from(immutable))}]}
+        tables[n] = renamed(draw, n, spec, plain_tables(prev).get(n))
+    doc["tables"] = tables
+    used = any(x["type"] == "ct1" for spec in tables.values() for x in spec["columns"].values())
+    if used or names(draw, ["ct1"], list(prev.get("composite_types", {})) if was else None):
+        doc["composite_types"] = {"ct1": composite(draw, prev.get("composite_types", {}).get("ct1"), used or any(
+            x["type"] == "ct1" for spec in plain_tables(prev).values() for x in spec["columns"].values()))}
+    for n, spec in tables.items():
+        cols = column_types(doc, n)
+        trs = triggers(draw, n, sorted(cols)) if "tf" in fns else {}
+        if trs:
+            spec["triggers"] = trs
+        pols = policies(draw, n, cols, fns)
+        if pols:
+            spec["policies"] = pols
+        if pols or chance(draw, 4):
+            spec["row_level_security"] = {"enabled": draw(st.booleans()), "forced": draw(st.booleans())}
+        if chance(draw, 3):
+            spec["grants"] = draw(grants(["select", "insert", "update", "delete"]))
+    views = {}
+    for v, over in (("v1", ["t1", "t2"]), ("v2", ["v1"])):
+        if names(draw, [v], list(prev.get("views", {})) if was else None):
+            spec = view(draw, {**doc, "views": views}, fns, v, over)
+            if spec is not None:
+                views[v] = spec
+    doc["views"] = views
+    if names(draw, ["mv1"], list(prev.get("materialized_views", {})) if was else None):
+        spec = view(draw, doc, fns, "mv1", ["t1", "t2", "v1", "v2"], materialized=True)
+        if spec is not None:
+            doc["materialized_views"] = {"mv1": spec}
+    if fns:
+        doc["functions"] = fns
+    doc.pop("_columns")
+    doc.pop("_updatable")
+    return {k: v for k, v in doc.items() if v or k == "tables"}
+
+
+@st.composite
+def schema_pair(draw) -> tuple[dict, dict]:
+    a = draw(schema())
+    return a, draw(schema(prev=a))
+
+
+def security(url: str) -> dict:
+    """security_fingerprint blind to the names of identities' sequences (`t1_c1_seq`, which a column renamed since
+    keeps: B built from scratch has `t1_c1r_seq`), as test_property's without_implicit_names is in the catalog's."""
+    fp = security_fingerprint(url)
+    fp["relation_security"] = sorted(((r[0], "<identity>", *r[2:]) if r[2] == "S" else r
+                                      for r in fp["relation_security"]), key=repr)
+    return fp
+
+
+ORACLES = (security, comments)
+
+
+@settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", "3")), **COMMON)
+@given(ab=schema_pair())
+def test_objects_a_to_b_leave_no_drift(dbs, ab):
+    _check_a_to_b(dbs[0], *ab, oracles=ORACLES, dev_url=dbs[1])
+
+
+@pytest.mark.slow
+@settings(max_examples=100, **COMMON)
+@given(ab=schema_pair())
+def test_objects_a_to_b_leave_no_drift_100(dbs, ab):
+    _check_a_to_b(dbs[0], *ab, oracles=ORACLES, dev_url=dbs[1])
+
+
+# --- the bugs this test found, each at its smallest ------------------------------------------------------
+
+# Each fixed bug's smallest case, with what it did before the fix.
+BIGINT_ARGUMENT = ("functions: {f: {arguments: a bigint, returns: bigint, language: sql, body: select a}}\ntables:\n"
+                   "  t:\n    columns: {c: integer}\n    checks: {t_ck: f(c) > 0}\n"
+                   "    policies: {p: {using: f(c) IS NOT NULL}}\n")
+RENAMED = "tables:\n  t:\n    columns: {e: {type: %s, renamed_from: c}}\n"
+FIXED_BUG_CASES: dict[str, tuple[str, str]] = {
+    "unnamed-unique-of-a-renamed-column": (  # RENAME COLUMN c TO e, then DROP CONSTRAINT t_e_key (Postgres keeps
+        # t_c_key): 'constraint "t_e_key" of relation "t" does not exist'
+        "tables:\n  t:\n    columns: {c: integer}\n    unique: [{columns: [c]}]\n", RENAMED % "integer"),
+    "unnamed-exclude-of-a-renamed-column": (  # the same of an EXCLUDE: 'constraint "t_e_excl" ... does not exist'
+        "tables:\n  t:\n    columns: {c: integer}\n    exclude: [{elements: [{name: c, with: '='}], using: btree}]\n",
+        RENAMED % "integer"),
+    "integer-column-given-to-a-bigint-argument": (  # f(c) in a CHECK and a policy, Postgres keeps f((c)::bigint):
+        # drift after the migration, "check constraint t_ck is CHECK ((f((c)::bigint) > 0)), expected CHECK (f(c) > 0)"
+        BIGINT_ARGUMENT, BIGINT_ARGUMENT),
+    "composite-commented-beside-an-enum-made-again": (  # an attribute added to ct and its comment set while an enum
+        # is created again: the comment change was dropped with the composite's change (composites_over_rebuilt),
+        # "composite type ct: comment is none, expected 'hi'"
+        "enums: {e: [a, b]}\ncomposite_types:\n  ct: {attributes: {x: integer}}\n",
+        "enums: {e: [b, a]}\ncomposite_types:\n  ct: {attributes: {x: integer, z: integer}, comment: hi}\n"),
+    "renamed-column-retyped": (  # ALTER COLUMN e TYPE before RENAME COLUMN c TO e: 'column "e" does not exist'
+        "tables:\n  t:\n    columns: {c: integer}\n", RENAMED % "bigint"),
+    "renamed-column-of-a-domain-made-again": (  # the same, the column retyped onto its domain created again
+        "domains: {d: {type: integer}}\ntables:\n  t:\n    columns: {c: d}\n",
+        "domains: {d: {type: bigint}}\n" + RENAMED % "d"),
+    "renamed-column-of-an-enum-made-again": (  # the same, onto its enum created again (values reordered)
+        "enums: {e: [x, y]}\ntables:\n  t:\n    columns: {c: e}\n", "enums: {e: [y, x]}\n" + RENAMED % "e"),
+}
+
+
+@pytest.mark.parametrize("bug", list(FIXED_BUG_CASES))
+def test_fixed_bug(dbs, bug):
+    assert bug not in KNOWN_BUGS
+    _a_then_b(dbs[0][0], *FIXED_BUG_CASES[bug], dev_url=dbs[1])
