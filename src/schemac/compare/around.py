@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Optional
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, calls, dropped_functions
 from schemac.model import Check, Schema, Table, names_a_column
-from schemac.pg.column_storage import DEFAULT_SETTINGS, column_settings
+from schemac.pg.column_storage import has_settings
 from schemac.pg.lazy import lazy
 
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
@@ -85,7 +85,7 @@ def split_around_recreated(changes: list[Change]) -> list[Change]:
                     replace(c, kind="add_column", old=None, cause=GENERATED_REBUILT)]
             if new.comment and again("set_column_comment"):  # type: ignore[union-attr]
                 out.append(replace(c, kind="set_column_comment", old=None, cause=GENERATED_REBUILT))
-            if column_settings(new) != column_settings(replace(new, **DEFAULT_SETTINGS)) and \
+            if has_settings(new) and \
                     again("set_column_settings"):  # type: ignore[arg-type]
                 out.append(replace(c, kind="set_column_settings", old=None, cause=GENERATED_REBUILT))
         elif c.kind == "alter_trigger" and (why := uses(old.when)):  # type: ignore[union-attr]
@@ -172,6 +172,8 @@ def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optio
             ch("add_column", col.name, None, n, GENERATED_REBUILT)
             if n.comment:
                 ch("set_column_comment", col.name, None, n, GENERATED_REBUILT)
+            if has_settings(n) and not touched("set_column_settings", col.name):
+                ch("set_column_settings", col.name, None, n, GENERATED_REBUILT)  # (SET STATISTICS 300 ...)
         elif col.default and n.default and not touched("drop_default", col.name) and (why := uses(col.default)):
             ch("drop_default", col.name, col, n, why)  # a SET DEFAULT of its own cannot run before the DROP FUNCTION
             if not touched("set_default", col.name):

@@ -17,7 +17,7 @@ from schemac.compare.normalize import normal_form, same_default, same_expression
 from schemac.compare.not_nulls import not_null_changes
 from schemac.compare.partitioning import partition_of_key, same_partitioning
 from schemac.model import Check, Exclusion, ForeignKey, Index, IndexElement, PrimaryKey, Table, Trigger, Unique, View
-from schemac.pg.column_storage import DEFAULT_SETTINGS, column_settings
+from schemac.pg.column_storage import column_settings, has_settings
 from schemac.compare.foreign_servers import foreign_table_changes
 from schemac.pg.lazy import lazy
 from schemac.pg.reloptions import TOAST_PREFIX
@@ -182,7 +182,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
         old = cur_cols.get(name)
         if old is None:
             added("add_column", name, col, "set_column_comment")
-            if column_settings(col) != column_settings(replace(col, **DEFAULT_SETTINGS)):
+            if has_settings(col):
                 ch("set_column_settings", name, None, col, "settings of a new object")
             continue
         if old == col and not (col.generated and retyped_names) and not (rebuilt and type_name(col.type) in rebuilt):
@@ -196,7 +196,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             ch("add_column", name, None, col, GENERATED_REBUILT)
             if col.comment:
                 ch("set_column_comment", name, None, col, GENERATED_REBUILT)
-            if column_settings(col) != column_settings(replace(col, **DEFAULT_SETTINGS)):
+            if has_settings(col):
                 ch("set_column_settings", name, None, col, GENERATED_REBUILT)
             continue
         retyped = old.type != col.type or old.collation != col.collation

@@ -61,3 +61,8 @@ def column_settings(c: "Column") -> tuple:
 
 # What CREATE TABLE (and ADD COLUMN) leaves them at.
 DEFAULT_SETTINGS = {"statistics": None, "storage": None, "compression": None, "options": ()}
+
+
+def has_settings(c: "Column") -> bool:
+    """Whether a column just made (ADD COLUMN) needs a SET of its settings to be `c`."""
+    return column_settings(c) != (None, None, None, ())
