@@ -118,6 +118,7 @@ TABLE = "tables:\n  t:\n    columns: {id: integer, during: tsrange}\n"
     ("{elements: [{name: during, with: '&&'}], initially_deferred: true}", "initially_deferred needs deferrable"),
     ("{elements: [{name: during, with: '&&'}], where: 'zz > 0'}", "names column 'zz'"),
     ("{elements: [{name: during, with: '&&', order: desc}]}", "order and nulls apply only to btree"),
+    ("{elements: [{name: during, with: '&&'}], index_comment: [x]}", "index_comment of exclusion constraint"),
 ])
 def test_exclusion_loader_errors(entry, message):
     with pytest.raises(SchemaFileError) as e:
