@@ -118,6 +118,7 @@ TABLE = "tables:\n  t:\n    columns: {id: integer, during: tsrange}\n"
     ("{elements: [{name: during, with: '&&'}], initially_deferred: true}", "initially_deferred needs deferrable"),
     ("{elements: [{name: during, with: '&&'}], where: 'zz > 0'}", "names column 'zz'"),
     ("{elements: [{name: during, with: '&&', order: desc}]}", "order and nulls apply only to btree"),
+    ("{elements: [{name: during, with: '&&'}], index_comment: [x]}", "index_comment of exclusion constraint"),
 ])
 def test_exclusion_loader_errors(entry, message):
     with pytest.raises(SchemaFileError) as e:
@@ -365,6 +366,27 @@ def test_what_is_left_unmanaged_is_listed_and_strict_counts_it(db_url, tmp_path)
         ("unmanaged_object", "foreign data wrapper privileges", "dummy"),
         ("unmanaged_object", "foreign key row comment", f"r.{clone}"), ("unmanaged_object", "shell type", "halfmade"),
         ("unmanaged_object", "user mapping", "PUBLIC@far")]
+
+
+def test_comments_on_a_partitions_exclusion_copy_are_listed(db_url):
+    """A partition's copy of its parent's EXCLUDE (PostgreSQL 17+) is not read (exclusions.sql): a comment on it or on
+    its index is listed as not managed, not lost silently; the parent's own (index_comment too) are managed."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        if conn.info.server_version < 170000:
+            pytest.skip("EXCLUDE on a partitioned table: PostgreSQL 17+")
+        conn.execute("CREATE TABLE pe (k int, c int, CONSTRAINT pe_excl EXCLUDE USING btree (k WITH =, c WITH =))"
+                     " PARTITION BY LIST (k);"
+                     "CREATE TABLE pe1 PARTITION OF pe FOR VALUES IN (1);"
+                     "CREATE TABLE pe2 PARTITION OF pe FOR VALUES IN (2);"
+                     "CREATE TABLE pe3 PARTITION OF pe FOR VALUES IN (3);"
+                     "COMMENT ON INDEX pe_excl IS 'parent index';"
+                     "COMMENT ON INDEX pe1_k_c_excl IS 'copy index';"
+                     "COMMENT ON CONSTRAINT pe2_k_c_excl ON pe2 IS 'copy constraint'")
+    text = inspect_database(db_url).yaml
+    listed = text.split("# Not managed by schemac", 1)[1]
+    assert listed == (" (2): listed for reference, never changed.\n"
+                      "#   exclusion copy comment (2): public.pe1.pe1_k_c_excl, public.pe2.pe2_k_c_excl\n"), text
+    assert "index_comment: parent index" in text, text
 
 
 KINDS_SCHEMA = """\

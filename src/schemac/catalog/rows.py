@@ -133,7 +133,8 @@ def exclusion_of(row: dict[str, Any]) -> Exclusion:
                                     for e, op in zip(elements, row["operators"])),
                      name=row["constraint_name"], method=row["method"], where=kept(row["predicate"]), include=include,
                      deferrable=row["deferrable"], initially_deferred=row["initially_deferred"],
-                     comment=row["comment"], parameters=tuple(row["parameters"] or ()))
+                     comment=row["comment"], parameters=tuple(row["parameters"] or ()),
+                     index_comment=row["index_comment"])
 
 
 def _foreign_key(con: dict[str, Any]) -> ForeignKey:

@@ -125,9 +125,9 @@ def nullabilities(expected: Column, actual: Column) -> tuple[str, str]:
     return tuple(f"{text} (comment {'none' if x is None else repr(x)})" for text, x in zip((e, a), comments))  # type: ignore
 
 
-def index_comment(obj: "Index | PrimaryKey | Unique") -> Optional[str]:
-    """The comment on an index: a key's index_comment, an index's comment."""
-    return obj.index_comment if isinstance(obj, (PrimaryKey, Unique)) else obj.comment
+def index_comment(obj: "Index | PrimaryKey | Unique | Exclusion") -> Optional[str]:
+    """The comment on an index: a key's or EXCLUDE constraint's index_comment, an index's comment."""
+    return obj.index_comment if isinstance(obj, (PrimaryKey, Unique, Exclusion)) else obj.comment
 
 
 def key_mark(c: "PrimaryKey | Unique | ForeignKey") -> str:
@@ -232,6 +232,7 @@ class Exclusion:
     comment: Optional[str] = None
     source: Optional[Source] = _src()
     parameters: tuple[str, ...] = ()  # WITH (...) of its index, as PrimaryKey's
+    index_comment: Optional[str] = None  # COMMENT ON INDEX of the index Postgres made for it, as PrimaryKey's
 
     @property
     def columns(self) -> tuple[str, ...]:

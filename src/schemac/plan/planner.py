@@ -156,7 +156,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k == "enforce_foreign_key":
         return [ddl.command("ALTER", "TABLE", qualified(t.schema, t.name), "ALTER CONSTRAINT", quote_ident(  # type: ignore
             constraint_name(t, change.old)), "ENFORCED" if change.new.enforced else "NOT ENFORCED")]  # type: ignore
-    if k == "set_index_comment":  # of an index, or of the index of a PRIMARY KEY or UNIQUE (named like it)
+    if k == "set_index_comment":  # of an index, or of the index of a PRIMARY KEY, UNIQUE or EXCLUDE (named like it)
         name = change.name or constraint_name(t, change.new)  # type: ignore[arg-type]
         return [ddl.comment_on_index(t, name, index_comment(change.new))]  # type: ignore
     if k == "add_trigger":

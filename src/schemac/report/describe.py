@@ -260,7 +260,7 @@ def _difference(c: Change) -> Optional[Difference]:
         return Difference("pending_rename", what, c.schema, c.table, name, new_name, old_name,
                           f"{what} {old_name} is still named {old_name}, expected {new_name} "
                           f"(renamed_from in schema.yaml)", file, line)
-    if k == "set_index_comment" and isinstance(exp_ if exp_ is not None else act, (PrimaryKey, Unique)):
+    if k == "set_index_comment" and isinstance(exp_ if exp_ is not None else act, (PrimaryKey, Unique, Exclusion)):
         e, a = (index_comment(x) if x is not None else None for x in (exp_, act))  # type: ignore[arg-type]
         return Difference("comment_changed", "index", c.schema, c.table, name, e, a,
                           f"the index of {kind_of} {getattr(exp_, 'name', None) or _columns_of(exp_)}: comment is "

@@ -14,7 +14,8 @@ from schemac.schemafile.indexes import INDEX_COLUMN_KEYS
 # Access methods that can enforce an exclusion (they support amgettuple).
 EXCLUSION_METHODS = ("gist", "spgist", "btree", "hash")
 EXCLUSION_KEYS = {"elements": True, "using": False, "name": False, "where": False, "include": False,
-                  "deferrable": False, "initially_deferred": False, "comment": False, "with": False}
+                  "deferrable": False, "initially_deferred": False, "comment": False, "index_comment": False,
+                  "with": False}
 EXCLUSION_ELEMENT_KEYS = {**INDEX_COLUMN_KEYS, "with": True}
 # An operator's schema: any name Postgres takes quoted ("My Ops", verbatim as schema.yaml writes names, or in double
 # quotes as SQL's OPERATOR("My Ops".===) does), but the dot, parentheses and blanks at its ends.
@@ -62,4 +63,5 @@ class ExclusionReader(FieldReader):
         name = self.identifier(f["name"][1], "constraint name") if "name" in f else None
         return Exclusion(tuple(elements), name, method, where, include, *self.deferral(f, what),
                          self.opt_string(f, "comment", what), self.w.src(node),
-                         self.storage_parameters(f, what))  # type: ignore[attr-defined]
+                         self.storage_parameters(f, what),  # type: ignore[attr-defined]
+                         self.opt_string(f, "index_comment", what))

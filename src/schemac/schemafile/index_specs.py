@@ -32,6 +32,7 @@ def exclusion_spec(x: Exclusion) -> Any:
                              "include": FlowList(x.include), "deferrable": x.deferrable,
                              "initially_deferred": x.initially_deferred, "comment": x.comment}))
     spec.update(storage_spec(x))
+    spec.update(drop_empty({"index_comment": x.index_comment}))
     return spec
 
 

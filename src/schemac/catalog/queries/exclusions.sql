@@ -5,6 +5,7 @@
 --              qualified with its schema (quoted where it holds a dot or a double quote: "op.s".<<<);
 --   key_options: as indexes.sql's, an operator class's parameters (gist_trgm_ops (siglen=32));
 --   parameters: the index's WITH (...) storage parameters as stored, "fillfactor=75" (pg_class.reloptions);
+--   index_comment: the comment on that index (COMMENT ON INDEX), as constraints.sql's for keys;
 --   definition: pg_get_constraintdef, the catalog's own form: each key's COLLATE clause is read from it
 --              (Postgres prints one exactly where the collation is not the key's own).
 -- Left out: the copies Postgres makes on partitions of a partitioned table (conparentid <> 0).
@@ -50,6 +51,7 @@ SELECT con.conrelid AS table_oid,
        con.condeferrable AS deferrable,
        con.condeferred AS initially_deferred,
        d.description AS comment,
+       di.description AS index_comment,
        ic.reloptions::text[] AS parameters
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
@@ -59,6 +61,8 @@ JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_catalog.pg_am am ON am.oid = ic.relam
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = con.oid AND d.classoid = 'pg_catalog.pg_constraint'::regclass AND d.objsubid = 0
+LEFT JOIN pg_catalog.pg_description di
+       ON di.objoid = con.conindid AND di.classoid = 'pg_catalog.pg_class'::regclass AND di.objsubid = 0
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind IN ('r', 'p')
   AND con.contype = 'x'

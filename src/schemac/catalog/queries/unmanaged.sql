@@ -61,7 +61,8 @@
 -- "table.constraint", and on a partition's clone of its parent's foreign key that Postgres named otherwise than the
 -- parent's (the name was taken); the others are managed: tables.sql's copy_comments.
 -- Subscriptions of this database are listed by name alone: their connection strings are never read. Enums and domains are managed (enums.sql, domains.sql), and
--- so are EXCLUDE constraints (exclusions.sql).
+-- so are EXCLUDE constraints (exclusions.sql); a comment on a partition's copy of one (or on its index) is listed, kind
+-- 'exclusion copy comment', "partition.constraint".
 -- Parameter: schemas, an array of schema names.
 WITH ext_owned AS (
   SELECT dep.classid, dep.objid
@@ -299,6 +300,16 @@ JOIN pg_catalog.pg_constraint pk ON pk.oid = k.conparentid AND (pk.conrelid = k.
 JOIN pg_catalog.pg_description kd ON kd.objoid = k.oid AND kd.objsubid = 0
                                  AND kd.classoid = 'pg_catalog.pg_constraint'::regclass
 WHERE n.nspname = ANY (%(schemas)s::name[]) AND k.contype = 'f'
+UNION ALL  -- a comment on a partition's copy of its parent's EXCLUDE constraint (PostgreSQL 17+) or on the copy's
+           -- index: exclusions.sql reads no copies, so not managed: said rather than lost, "partition.constraint"
+SELECT 'exclusion copy comment', n.nspname::text, c.relname::text || '.' || k.conname::text
+FROM pg_catalog.pg_constraint k
+JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY (%(schemas)s::name[]) AND k.contype = 'x' AND k.conparentid <> 0
+  AND EXISTS (SELECT FROM pg_catalog.pg_description kd
+              WHERE kd.objsubid = 0 AND (kd.objoid = k.oid AND kd.classoid = 'pg_catalog.pg_constraint'::regclass
+                                         OR kd.objoid = k.conindid AND kd.classoid = 'pg_catalog.pg_class'::regclass))
 UNION ALL  -- rows of an extension's configuration table (pg_extension_config_dump) that its condition says are the
            -- database's own, which pg_dump dumps beside the schema: PostGIS's SRIDs added to spatial_ref_sys, the
            -- topologies and layers postgis_topology registers (topology.topology, topology.layer, whose ids the
