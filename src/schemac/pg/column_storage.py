@@ -5,6 +5,7 @@ removed goes back to the type's own (SET STORAGE DEFAULT exists only from Postgr
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Optional
 
 from schemac.pg.types import type_name
@@ -63,6 +64,9 @@ def column_settings(c: "Column") -> tuple:
 DEFAULT_SETTINGS = {"statistics": None, "storage": None, "compression": None, "options": ()}
 
 
+_SETTINGS_OF_A_NEW_COLUMN = column_settings(SimpleNamespace(**DEFAULT_SETTINGS))  # type: ignore[arg-type]
+
+
 def has_settings(c: "Column") -> bool:
     """Whether a column just made (ADD COLUMN) needs a SET of its settings to be `c`."""
-    return column_settings(c) != (None, None, None, ())
+    return column_settings(c) != _SETTINGS_OF_A_NEW_COLUMN

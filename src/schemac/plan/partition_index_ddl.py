@@ -170,7 +170,7 @@ def copies_uncommented(t: Table, column: str) -> list[exp.Expression]:
     if t.partition_by is None:
         return []
     out: list[exp.Expression] = []
-    for name in [i.name for i in t.indexes if _reads(i, column)] + [constraint_name(t, k) for k in _keys(t, column)]:
+    for name in _rebuilt_parents(t, column):
         tree = f"pg_catalog.pg_partition_tree(pg_catalog.to_regclass({literal(qualified(t.schema, name))}))"
         out.append(do_block(
             f"DECLARE i regclass; c record; BEGIN FOR i IN SELECT p.relid FROM {tree} p WHERE p.level > 0 LOOP "
@@ -189,8 +189,8 @@ def copy_names_kept(t: Table, column: str) -> tuple[list[exp.Expression], list[e
     index or key attached with its name: ATTACH PARTITION, ALTER INDEX ... ATTACH PARTITION). Before, each copy's
     name is kept in a setting of the transaction, by its parent index and table; after, the new copy gets it back
     (RENAME CONSTRAINT of a key's, which renames its index too; ALTER INDEX of another)."""
-    parents = [i.name for i in t.indexes if _reads(i, column)] + [constraint_name(t, k) for k in _keys(t, column)]
-    if t.partition_by is None or not parents:
+    parents = _rebuilt_parents(t, column) if t.partition_by is not None else []
+    if not parents:
         return [], []
     copies = (f"(VALUES {', '.join(f'({literal(qualified(t.schema, n))})' for n in parents)}) x(parent) CROSS JOIN "
               "LATERAL pg_catalog.pg_partition_tree(pg_catalog.to_regclass(x.parent)) p JOIN pg_catalog.pg_index i ON "
@@ -227,6 +227,11 @@ def own_comments_again(t: Table, column: str) -> list[exp.Expression]:
     return [command("COMMENT", "ON INDEX", qualified(t.schema, name), "IS", literal(text)) for name, text in on_index] + \
         [command("COMMENT", "ON CONSTRAINT", quote_ident(name), "ON", qualified(t.schema, t.name), "IS", literal(k.comment))
          for name, k in keys if k.comment is not None]
+
+
+def _rebuilt_parents(t: Table, column: str) -> list[str]:
+    """The names of `t`'s indexes, and of its keys' (as their index is named), that ALTER COLUMN `column` TYPE rebuilds."""
+    return [i.name for i in t.indexes if _reads(i, column)] + [constraint_name(t, k) for k in _keys(t, column)]
 
 
 def _keys(t: Table, column: str) -> list[Union[PrimaryKey, Unique, Exclusion]]:
