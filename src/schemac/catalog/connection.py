@@ -128,9 +128,10 @@ def error_message(e: psycopg.Error, label: str, statement_timeout_ms: int, lock_
 
 
 def begin_read_only(conn: psycopg.Connection, statement_timeout_ms: int, lock_timeout_ms: int,
-                    snapshot: Optional[str] = None) -> None:
+                    snapshot: Optional[str] = None, parallel: bool = True) -> None:
     """Open the READ ONLY snapshot transaction; the timeouts end with it (SET LOCAL). `snapshot`: one
-    another transaction exported (catalog/lanes.py), to see exactly what it sees."""
+    another transaction exported (catalog/lanes.py), to see exactly what it sees. `parallel`: False plans
+    without parallel workers from the start (see serial_plans)."""
     conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", prepare=False)
     if snapshot is not None:
         conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)), prepare=False)
@@ -147,7 +148,25 @@ def begin_read_only(conn: psycopg.Connection, statement_timeout_ms: int, lock_ti
     # JIT off: the catalog queries' cost estimates pass jit_above_cost at a few thousand tables, and compiling
     # them costs more than it saves (bench/catalog_queries.py --set "jit = on" shows it on a server with LLVM).
     conn.execute("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, MDY'; SET LOCAL IntervalStyle = 'postgres'; "
-                 "SET LOCAL search_path = public; SET LOCAL jit = off", prepare=False)
+                 "SET LOCAL search_path = public; SET LOCAL jit = off" + ("" if parallel else "; " + _SERIAL),
+                 prepare=False)
+
+
+# The catalog read's queries but the columns' are planned without parallel workers: past a few thousand tables the
+# planner gives the constraints, indexes and privileges queries parallel scans of pg_class, pg_attribute and
+# pg_depend, whose workers cost the server more CPU than the same plans run serially (10,000 tables, backend and
+# workers: 780 -> 700, 600 -> 500, 140 -> 95 ms; docs/benchmarks-catalog.md), while the two lanes (catalog/lanes.py)
+# already keep two server cores busy, and a schema check then takes no workers from the pool (max_parallel_workers)
+# the application's own queries share. The columns query keeps them: it is the longest, the first a lane asks
+# and the first the model is built from, and its workers cost no more CPU than its serial plan (870 vs 865 ms),
+# so a server with idle cores answers it sooner. (Not begin_read_only's own: `schemac queries --live` EXPLAINs
+# the application's queries in such a transaction, and must see the plans they get.)
+_SERIAL = "SET LOCAL max_parallel_workers_per_gather = 0"
+
+
+def serial_plans(conn: psycopg.Connection) -> None:
+    """The transaction's next queries planned without parallel workers (the comment above)."""
+    conn.execute(_SERIAL, prepare=False)
 
 
 def rollback_quietly(conn: psycopg.Connection) -> None:

@@ -16,7 +16,7 @@ from psycopg.rows import tuple_row
 
 from schemac.catalog.catalogrows import CatalogRows, NamedRows, row_maker
 from schemac.catalog.connection import (begin_read_only, database_label, passwords, error_message, restore_autocommit,
-                                        rollback_quietly)
+                                        rollback_quietly, serial_plans)
 from schemac.catalog.history import read_history
 from schemac.catalog.lanes import SharedRead, reading_order
 from schemac.catalog.queries import sql_text
@@ -97,7 +97,11 @@ def read_catalog(conn: psycopg.Connection, schemas: tuple[str, ...], statement_t
         if on_rows is not None:  # the server's version first, as rows of a query "server" (catalog/builder.py)
             version = conn.info.server_version
             on_rows("server", NamedRows(["server_version"], [(version,)]) if named_tuples else [{"server_version": version}])
+        parallel = True  # (the columns query, asked first, may have parallel workers; no other: connection._SERIAL)
         for name in (iter(shared.next, None) if shared is not None else reading_order(only or QUERY_NAMES)):
+            if parallel and name != "columns":
+                serial_plans(conn)
+                parallel = False
             fetched = session.fetch(name)
             if on_rows is None:
                 rows[name] = fetched

@@ -57,7 +57,8 @@ class CatalogRead:
 
         url, connect_timeout, statement_timeout_ms, lock_timeout_ms = self._args
         second_lane(shared, lambda: connect(url, connect_timeout=connect_timeout),
-                    lambda conn, snapshot: begin_read_only(conn, statement_timeout_ms, lock_timeout_ms, snapshot),
+                    lambda conn, snapshot: begin_read_only(conn, statement_timeout_ms, lock_timeout_ms, snapshot,
+                                                           parallel=False),
                     lambda conn, name: fetch(conn, shared.schemas, name, self._named_tuples),
                     lambda name, rows: self._rows.put((name, rows)))
 
