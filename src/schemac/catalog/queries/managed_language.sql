@@ -8,8 +8,9 @@
 -- piece; the migration expects the type, and them, to be there). Nor a function in a language of the database's own
 -- (CREATE LANGUAGE without an extension, which schemac does not make: unmanaged.sql lists it): the migration would
 -- create the function before, or without, its language. Postgres's languages (sql, c, internal) have system oids,
--- plpgsql and the other procedural languages are an extension's.
-((l.oid < 16384 OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend le
+-- plpgsql and the other procedural languages are an extension's. Nor a function with a TRANSFORM FOR TYPE clause
+-- (pg_proc.protrftypes): schemac writes none (nor makes the transform), so it would be rebuilt without it.
+(p.protrftypes IS NULL AND (l.oid < 16384 OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend le
                            WHERE le.classid = 'pg_catalog.pg_language'::regclass AND le.objid = l.oid
                              AND le.deptype = 'e'))
  AND (l.lanname NOT IN ('c', 'internal') OR (
