@@ -288,13 +288,12 @@ FROM pg_catalog.pg_language l
 WHERE l.oid >= 16384
   AND l.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_language'::regclass)
 UNION ALL  -- large objects: data, with their owners, comments and grants; one row whatever their count
-SELECT 'large objects', '', pg_catalog.count(*)::text || CASE pg_catalog.count(*) WHEN 1 THEN ' object, ' ELSE ' objects, ' END
-       || pg_catalog.count(*) FILTER (WHERE EXISTS (
-            SELECT FROM pg_catalog.pg_description lod WHERE lod.objoid = lo.oid AND lod.objsubid = 0
-              AND lod.classoid = 'pg_catalog.pg_largeobject'::regclass))::text || ' with a comment, '
-       || pg_catalog.count(*) FILTER (WHERE lo.lomacl IS NOT NULL)::text || ' with an access list'
-FROM pg_catalog.pg_largeobject_metadata lo
-HAVING pg_catalog.count(*) > 0
+SELECT 'large objects', '', lo.n::text || CASE lo.n WHEN 1 THEN ' object, ' ELSE ' objects, ' END
+       || (SELECT pg_catalog.count(*) FROM pg_catalog.pg_description d  -- a scan of the comments (not a lookup per
+           WHERE d.classoid = 'pg_catalog.pg_largeobject'::regclass AND d.objsubid = 0)::text  -- object), only where
+       || ' with a comment, ' || lo.acl::text || ' with an access list'             -- there are large objects
+FROM (SELECT pg_catalog.count(*) AS n, pg_catalog.count(m.lomacl) AS acl FROM pg_catalog.pg_largeobject_metadata m) lo
+WHERE lo.n > 0
 UNION ALL  -- security labels: the object and the provider, never the label
 SELECT 'security label', '', pg_catalog.pg_describe_object(sl.classoid, sl.objoid, sl.objsubid) || ' for ' || sl.provider
 FROM pg_catalog.pg_seclabel sl
