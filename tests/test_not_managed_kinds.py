@@ -141,3 +141,30 @@ def test_functions_using_a_transform_are_listed(major_db, tmp_path, schemac):
                                                            ("transform", "", "for integer language sql")]
     text = _round_trip(major_db, tmp_path, schemac)
     assert "without:" in text and "with_transform" not in text, text
+
+
+@pytest.mark.parametrize("major_db", MAJORS, indirect=True)
+def test_table_expressions_naming_a_listed_text_search_configuration_are_warned_of(major_db, tmp_path, schemac):
+    """An index and a generated column over to_tsvector('own_parser', ...), own_parser a configuration of a parser the
+    database made (listed as not managed): the table is managed, and its migration applies only to a database that
+    has the configuration; inspect says so, as it does of a view reading a relation it does not manage. One over a
+    managed configuration is no warning."""
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute("CREATE TEXT SEARCH PARSER tsp (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end, "
+                     "LEXTYPES = prsd_lextype, HEADLINE = prsd_headline); "
+                     "CREATE TEXT SEARCH CONFIGURATION own_parser (PARSER = tsp); "
+                     "ALTER TEXT SEARCH CONFIGURATION own_parser ADD MAPPING FOR word WITH simple; "
+                     "CREATE TEXT SEARCH CONFIGURATION builtin (COPY = simple); "
+                     "CREATE TABLE docs (id int, body text, "
+                     "tsv tsvector GENERATED ALWAYS AS (to_tsvector('own_parser'::regconfig, body)) STORED); "
+                     "CREATE INDEX docs_fts ON docs USING gin (to_tsvector('own_parser'::regconfig, body)); "
+                     "CREATE INDEX docs_builtin ON docs USING gin (to_tsvector('builtin'::regconfig, body))")
+        naming = sorted(r[0] for r in conn.execute(
+            "SELECT pg_describe_object(classid, objid, objsubid) FROM pg_depend "
+            "WHERE refclassid = 'pg_ts_config'::regclass AND refobjid = 'own_parser'::regconfig AND deptype = 'n'"))
+    assert naming == ["default value for column tsv of table docs", "index docs_fts"]  # the generated expression
+    r = schemac("inspect", "--database-url", major_db, "--output", "schema.yaml")
+    assert r.returncode == 0, r.stderr
+    warned = sorted(line for line in r.stderr.splitlines() if "names text search configuration" in line)
+    assert [w.split(" of table ")[0] for w in warned] == ["schemac: warning: column tsv", "schemac: warning: index docs_fts"]
+    assert all("public.own_parser, which schemac does not manage" in w for w in warned), warned
