@@ -112,3 +112,28 @@ def views_reading_unmanaged(schema: Schema) -> list[str]:
                 f"migration creating the {v.what} applies only to a database that has {r[0]}.{r[1]} already, not to "
                 "an empty one (generate --verify, diff without a database); create it before applying" for r in read]
     return out
+
+
+# How a table's expression names a text search configuration or dictionary (Postgres's deparse: a literal cast to the
+# reg type, the name schema-qualified where the schema is not on the search path).
+_NAMED_AS = {"text search configuration": "regconfig", "text search dictionary": "regdictionary"}
+
+
+def expressions_naming_unmanaged(schema: Schema) -> list[str]:
+    """One warning per table expression (an index key or predicate, a column default or generated column, a CHECK)
+    naming a text search configuration or dictionary listed as not managed (`'tsc2'::regconfig`: one of a parser or
+    template of the database's own): a migration making the expression applies only to a database that has it."""
+    named = {f"'{spelled}'::{_NAMED_AS[u.kind]}": u for u in schema.unmanaged if u.kind in _NAMED_AS
+             for spelled in (u.name, f"{u.schema}.{u.name}")}
+    if not named:
+        return []
+    out = []
+    for t in schema.tables:
+        texts = [(f"index {i.name}", x) for i in t.indexes for x in (i.where, *(e.expression for e in i.elements))]
+        texts += [(f"column {c.name}", x) for c in t.columns for x in (c.default, c.generated)]
+        texts += [(f"check {k.name}", k.expression) for k in t.checks]
+        found = dict.fromkeys((what, u) for what, text in texts if text for literal, u in named.items() if literal in text)
+        out += [f"{what} of table {t.schema}.{t.name} names {u.kind} {u.schema}.{u.name}, which schemac does not "
+                "manage: a migration making it applies only to a database that has it already, not to an empty one; "
+                "create it before applying" for what, u in found]
+    return out

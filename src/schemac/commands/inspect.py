@@ -12,7 +12,7 @@ from typing import Optional
 import psycopg
 
 from schemac.catalog.connection import database_label
-from schemac.catalog.outside import views_reading_unmanaged
+from schemac.catalog.outside import expressions_naming_unmanaged, views_reading_unmanaged
 from schemac.catalog.queries import sql_text
 from schemac.commands.diff import IGNORED_TABLES
 from schemac.errors import SchemacError
@@ -105,7 +105,8 @@ _WORD = re.compile(r"\w+")
 
 def inspect_notes(schema: Schema) -> list[str]:
     """What inspect says beside the file: indexes INVALID in the database, views reading an object schemac does
-    not manage (catalog.outside.views_reading_unmanaged)."""
+    not manage (catalog.outside.views_reading_unmanaged), table expressions naming one
+    (catalog.outside.expressions_naming_unmanaged)."""
     out = []
     for t in schema.tables:
         for i in t.indexes:
@@ -115,7 +116,8 @@ def inspect_notes(schema: Schema) -> list[str]:
                     "a CREATE INDEX CONCURRENTLY failed or is still running"
                 out.append(f"schemac: note: index {t.schema}.{i.name} is INVALID in the database ({why}); "
                            "written as declared: rebuild it")
-    return out + [f"schemac: warning: {w}" for w in views_reading_unmanaged(schema)]
+    return out + [f"schemac: warning: {w}" for w in (*views_reading_unmanaged(schema),
+                                                       *expressions_naming_unmanaged(schema))]
 
 
 def write_output(path: str, text: str, force: bool) -> None:

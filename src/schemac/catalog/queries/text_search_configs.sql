@@ -1,5 +1,6 @@
 -- Text search configurations of the requested schemas (CREATE TEXT SEARCH CONFIGURATION), not those
--- owned by an extension. parser and each dictionary: [schema, name]. mappings: {token type alias:
+-- owned by an extension, nor those over a parser or template of the database's own (ts_config_made.sql: listed as not
+-- managed). parser and each dictionary: [schema, name]. mappings: {token type alias:
 -- [dictionaries in the order they are tried (mapseqno)]}, only the token types that have a mapping.
 -- owner: the owning role's name. Parameter: schemas, an array of schema names. One row per configuration.
 SELECT n.nspname::text AS schema_name,
@@ -30,4 +31,5 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
         WHERE dep.classid = 'pg_catalog.pg_ts_config'::regclass
           AND dep.objid = c.oid
           AND dep.deptype = 'e')
+  AND /* include ts_config_made */
 ORDER BY n.nspname COLLATE "C", c.cfgname COLLATE "C";

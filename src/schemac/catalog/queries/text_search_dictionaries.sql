@@ -1,5 +1,6 @@
 -- Text search dictionaries of the requested schemas (CREATE TEXT SEARCH DICTIONARY), not those owned by
--- an extension (unaccent's own). template: [schema, name]; options: pg_ts_dict.dictinitoption, the
+-- an extension (unaccent's own), nor those over a template of the database's own (ts_dictionary_made.sql: listed as not
+-- managed). template: [schema, name]; options: pg_ts_dict.dictinitoption, the
 -- options as Postgres keeps them (`language = 'english', stopwords = 'english'`), or null.
 -- owner: the owning role's name. Parameter: schemas, an array of schema names. One row per dictionary.
 SELECT n.nspname::text AS schema_name,
@@ -21,4 +22,5 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
         WHERE dep.classid = 'pg_catalog.pg_ts_dict'::regclass
           AND dep.objid = dct.oid
           AND dep.deptype = 'e')
+  AND /* include ts_dictionary_made */
 ORDER BY n.nspname COLLATE "C", dct.dictname COLLATE "C";

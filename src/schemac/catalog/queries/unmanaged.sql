@@ -60,6 +60,18 @@
 -- partitioned table (conparentid: a row of the same table; its name is Postgres's): kind 'foreign key row comment',
 -- "table.constraint", and on a partition's clone of its parent's foreign key that Postgres named otherwise than the
 -- parent's (the name was taken); the others are managed: tables.sql's copy_comments.
+-- Languages CREATE [TRUSTED] LANGUAGE made without an extension (plpgsql and the other procedural languages are
+-- extensions' members; sql, c and internal are Postgres's own): kind 'language', the database's, by name (functions in
+-- one are listed too: managed_language.sql). Large objects (lo_create, lo_import: pg_largeobject_metadata, with their
+-- owners, comments and grants, which pg_dump carries beside the schema): one row whatever their count, kind
+-- 'large objects', "N objects" and how many have a comment or an access list. Security labels (SECURITY LABEL FOR
+-- provider ON ...: pg_seclabel, and the database's own in pg_shseclabel; a label provider is a server module such as
+-- sepgsql): kind 'security label', the object as pg_describe_object names it and the provider, never the label, of
+-- every schema (a label names no schema of its own), the database's.
+-- Text search dictionaries whose template, and configurations whose parser (or a dictionary they map to), is the
+-- database's own (CREATE TEXT SEARCH TEMPLATE / PARSER, listed above): kind 'text search dictionary' and
+-- 'text search configuration' (the others are managed: text_search_dictionaries.sql, text_search_configs.sql; the
+-- migration would create them before, or without, what they are made of).
 -- Subscriptions of this database are listed by name alone: their connection strings are never read. Enums and domains are managed (enums.sql, domains.sql), and
 -- so are EXCLUDE constraints (exclusions.sql); a comment on a partition's copy of one (or on its index) is listed, kind
 -- 'exclusion copy comment', "partition.constraint".
@@ -178,6 +190,20 @@ JOIN pg_catalog.pg_namespace n ON n.oid = tt.tmplnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND tt.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_ts_template'::regclass)
 UNION ALL
+SELECT 'text search dictionary', n.nspname::text, dct.dictname::text
+FROM pg_catalog.pg_ts_dict dct
+JOIN pg_catalog.pg_namespace n ON n.oid = dct.dictnamespace
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND dct.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_ts_dict'::regclass)
+  AND NOT /* include ts_dictionary_made */
+UNION ALL
+SELECT 'text search configuration', n.nspname::text, c.cfgname::text
+FROM pg_catalog.pg_ts_config c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.cfgnamespace
+WHERE n.nspname = ANY (%(schemas)s::name[])
+  AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_ts_config'::regclass)
+  AND NOT /* include ts_config_made */
+UNION ALL
 SELECT 'type', n.nspname::text, t.typname::text
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
@@ -256,6 +282,26 @@ SELECT 'transform', '', 'for ' || pg_catalog.format_type(tr.trftype, NULL) || ' 
 FROM pg_catalog.pg_transform tr
 JOIN pg_catalog.pg_language l ON l.oid = tr.trflang
 WHERE tr.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_transform'::regclass)
+UNION ALL  -- CREATE [TRUSTED] LANGUAGE without an extension (its handler, a C function, is managed)
+SELECT 'language', '', l.lanname::text
+FROM pg_catalog.pg_language l
+WHERE l.oid >= 16384
+  AND l.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_language'::regclass)
+UNION ALL  -- large objects: data, with their owners, comments and grants; one row whatever their count
+SELECT 'large objects', '', lo.n::text || CASE lo.n WHEN 1 THEN ' object, ' ELSE ' objects, ' END
+       || (SELECT pg_catalog.count(*) FROM pg_catalog.pg_description d  -- a scan of the comments (not a lookup per
+           WHERE d.classoid = 'pg_catalog.pg_largeobject'::regclass AND d.objsubid = 0)::text  -- object), only where
+       || ' with a comment, ' || lo.acl::text || ' with an access list'             -- there are large objects
+FROM (SELECT pg_catalog.count(*) AS n, pg_catalog.count(m.lomacl) AS acl FROM pg_catalog.pg_largeobject_metadata m) lo
+WHERE lo.n > 0
+UNION ALL  -- security labels: the object and the provider, never the label
+SELECT 'security label', '', pg_catalog.pg_describe_object(sl.classoid, sl.objoid, sl.objsubid) || ' for ' || sl.provider
+FROM pg_catalog.pg_seclabel sl
+UNION ALL
+SELECT 'security label', '', pg_catalog.pg_describe_object(sl.classoid, sl.objoid, 0) || ' for ' || sl.provider
+FROM pg_catalog.pg_shseclabel sl
+WHERE sl.classoid = 'pg_catalog.pg_database'::regclass
+  AND sl.objoid = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
 UNION ALL
 SELECT 'subscription', '', s.subname::text  -- the name only: subconninfo holds a connection string
 FROM pg_catalog.pg_subscription s

@@ -1,0 +1,170 @@
+"""Objects of a database's own that schemac neither makes nor compares, listed by inspect as not managed (and counted
+by `diff --strict`) rather than lost silently (issue 13's rule; the audit of every catalog is in docs/testing.md):
+languages made by CREATE LANGUAGE without an extension, and the functions written in one; large objects; security
+labels; text search dictionaries and configurations made of a template or parser of the database's own (the parser
+and template themselves were listed already: a migration creating the dictionary or configuration failed on an empty
+database). The oracle: pg_language, pg_proc, pg_largeobject_metadata, pg_seclabel/pg_shseclabel, pg_ts_dict and
+pg_ts_config read by SQL of the test's own; the migration of what inspect wrote applied to an empty database."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from schemac.commands.inspect import inspect_database
+
+MAJORS = [pytest.param("pg18"), pytest.param("pg16", marks=pytest.mark.slow), pytest.param("pg15", marks=pytest.mark.slow)]
+
+
+def _listed(url: str, *kinds: str) -> list[tuple[str, str, str]]:
+    return sorted((u.kind, u.schema, u.name) for u in inspect_database(url, ("public",)).schema.unmanaged if u.kind in kinds)
+
+
+def _round_trip(url: str, tmp_path, schemac) -> str:
+    """inspect, generate and apply to an empty database (which must succeed), diff clean; schema.yaml's text less its
+    comment lines (the not-managed list names what it lists)."""
+    from catalog_oracle import sibling_database
+    from test_functions import _apply
+
+    r = schemac("inspect", "--database-url", url, "--output", "schema.yaml")
+    assert r.returncode == 0, r.stderr
+    r = schemac("generate", "--name", "create")
+    assert r.returncode == 0, r.stdout + r.stderr
+    with sibling_database(url) as b:
+        _apply(b, str(tmp_path / "generated"))
+        d = schemac("diff", "--database-url", b)
+        assert d.returncode == 0, d.stdout + d.stderr
+    return "".join(l for l in (tmp_path / "schema.yaml").read_text().splitlines(True) if not l.startswith("#"))
+
+
+@pytest.mark.parametrize("major_db", MAJORS, indirect=True)
+def test_languages_of_the_database_and_their_functions_are_listed(major_db, tmp_path, schemac):
+    """CREATE [TRUSTED] LANGUAGE over a handler of the database's own (as databases older than extensions hold them):
+    neither made nor listed, and a function in one was managed, so the migration failed on an empty database
+    ('language "mylang" does not exist')."""
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        assert _listed(major_db, "language") == []
+        conn.execute("CREATE FUNCTION my_handler() RETURNS language_handler AS '$libdir/plpgsql', 'plpgsql_call_handler' "
+                     "LANGUAGE C; CREATE TRUSTED LANGUAGE mylang HANDLER my_handler; "
+                     "CREATE LANGUAGE myulang HANDLER my_handler; COMMENT ON LANGUAGE mylang IS 'a language'; "
+                     "CREATE FUNCTION in_mylang() RETURNS int LANGUAGE mylang AS 'begin return 1; end'; "
+                     "CREATE FUNCTION in_sql() RETURNS int LANGUAGE sql AS 'SELECT 1'")
+        made = [r[0] for r in conn.execute("SELECT lanname::text FROM pg_language WHERE oid >= 16384 AND NOT EXISTS "
+                                           "(SELECT FROM pg_depend WHERE objid = pg_language.oid AND deptype = 'e') ORDER BY 1")]
+    assert made == ["mylang", "myulang"]
+    assert _listed(major_db, "language", "function") == [
+        ("function", "public", "in_mylang"), ("language", "", "mylang"), ("language", "", "myulang")]
+    text = _round_trip(major_db, tmp_path, schemac)
+    assert "in_sql:" in text and "in_mylang:" not in text and "my_handler:" in text, text
+
+
+@pytest.mark.parametrize("major_db", MAJORS, indirect=True)
+def test_large_objects_are_listed(major_db):
+    """lo_create'd objects, a comment on one and a grant on one (pg_dump carries them): lost silently before."""
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        assert _listed(major_db, "large objects") == []
+        conn.execute("SELECT lo_create(424242), lo_create(424243); COMMENT ON LARGE OBJECT 424242 IS 'a picture'; "
+                     "GRANT SELECT ON LARGE OBJECT 424243 TO PUBLIC")
+        counts = conn.execute("SELECT count(*), count(*) FILTER (WHERE obj_description(oid, 'pg_largeobject') IS NOT NULL), "
+                              "count(lomacl) FROM pg_largeobject_metadata").fetchone()
+    assert counts == (2, 1, 1)
+    assert _listed(major_db, "large objects") == [("large objects", "", "2 objects, 1 with a comment, 1 with an access list")]
+
+
+@pytest.mark.parametrize("major_db", MAJORS, indirect=True)
+def test_security_labels_are_listed(major_db):
+    """SECURITY LABEL needs a label provider (a server module: sepgsql); the rows one writes are planted here, as it
+    writes them (superuser), on a column, a table and the database itself: lost silently before."""
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute("CREATE TABLE t (id int, secret text)")
+        assert _listed(major_db, "security label") == []
+        conn.execute("INSERT INTO pg_seclabel (classoid, objoid, objsubid, provider, label) VALUES "
+                     "('pg_class'::regclass, 't'::regclass, 2, 'selinux', 'system_u:object_r:sepgsql_secret_table_t:s0'), "
+                     "('pg_class'::regclass, 't'::regclass, 0, 'selinux', 'system_u:object_r:sepgsql_table_t:s0'); "
+                     "INSERT INTO pg_shseclabel (classoid, objoid, provider, label) SELECT 'pg_database'::regclass, oid, "
+                     "'selinux', 'system_u:object_r:sepgsql_db_t:s0' FROM pg_database WHERE datname = current_database()")
+        labelled = [r[0] for r in conn.execute(
+            "SELECT pg_describe_object(classoid, objoid, objsubid) || ' for ' || provider FROM pg_seclabel UNION ALL "
+            "SELECT 'database ' || current_database() || ' for ' || provider FROM pg_shseclabel s "
+            "WHERE s.objoid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY 1")]
+    assert len(labelled) == 3
+    assert _listed(major_db, "security label") == [("security label", "", n) for n in labelled]
+
+
+@pytest.mark.parametrize("major_db", MAJORS, indirect=True)
+def test_text_search_objects_over_a_parser_or_template_of_the_database_are_listed(major_db, tmp_path, schemac):
+    """A parser and a template of the database's own (over Postgres's C functions) were listed, but a dictionary of
+    that template and a configuration of that parser, or mapping that dictionary, were managed: the migration failed
+    on an empty database ('text search template "public.tst" does not exist'). Those over Postgres's own stay managed."""
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute("CREATE TEXT SEARCH PARSER tsp (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end, "
+                     "LEXTYPES = prsd_lextype, HEADLINE = prsd_headline); "
+                     "CREATE TEXT SEARCH TEMPLATE tst (INIT = dsimple_init, LEXIZE = dsimple_lexize); "
+                     "CREATE TEXT SEARCH DICTIONARY own_template (TEMPLATE = tst); "
+                     "CREATE TEXT SEARCH DICTIONARY builtin_template (TEMPLATE = simple, STOPWORDS = english); "
+                     "CREATE TEXT SEARCH CONFIGURATION own_parser (PARSER = tsp); "
+                     "ALTER TEXT SEARCH CONFIGURATION own_parser ADD MAPPING FOR word WITH simple; "
+                     "CREATE TEXT SEARCH CONFIGURATION maps_own (PARSER = default); "
+                     "ALTER TEXT SEARCH CONFIGURATION maps_own ADD MAPPING FOR word WITH own_template, simple; "
+                     "CREATE TEXT SEARCH CONFIGURATION builtin (PARSER = default); "
+                     "ALTER TEXT SEARCH CONFIGURATION builtin ADD MAPPING FOR word WITH builtin_template")
+        own = conn.execute("SELECT (SELECT array_agg(dictname::text ORDER BY 1) FROM pg_ts_dict WHERE "
+                           "dicttemplate = (SELECT oid FROM pg_ts_template WHERE tmplname = 'tst')), "
+                           "(SELECT array_agg(DISTINCT cfgname::text ORDER BY cfgname::text) FROM pg_ts_config c "
+                           "LEFT JOIN pg_ts_config_map m ON m.mapcfg = c.oid LEFT JOIN pg_ts_dict d ON d.oid = m.mapdict "
+                           "WHERE c.cfgparser = (SELECT oid FROM pg_ts_parser WHERE prsname = 'tsp') "
+                           "OR d.dicttemplate = (SELECT oid FROM pg_ts_template WHERE tmplname = 'tst'))").fetchone()
+    assert own == (["own_template"], ["maps_own", "own_parser"])
+    assert _listed(major_db, "text search dictionary", "text search configuration", "text search parser",
+                   "text search template") == [
+        ("text search configuration", "public", "maps_own"), ("text search configuration", "public", "own_parser"),
+        ("text search dictionary", "public", "own_template"), ("text search parser", "public", "tsp"),
+        ("text search template", "public", "tst")]
+    text = _round_trip(major_db, tmp_path, schemac)
+    assert "builtin_template:" in text and "builtin:" in text and "own_template:" not in text and "maps_own" not in text
+
+
+@pytest.mark.parametrize("major_db", MAJORS, indirect=True)
+def test_functions_using_a_transform_are_listed(major_db, tmp_path, schemac):
+    """CREATE FUNCTION ... TRANSFORM FOR TYPE (pg_proc.protrftypes): schemac writes no TRANSFORM clause and makes no
+    transform, so the function was rebuilt without it (its arguments then reach the language unconverted) and `diff`
+    said nothing; listed as not managed instead. A function without one stays managed."""
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute("CREATE TRANSFORM FOR int LANGUAGE SQL (FROM SQL WITH FUNCTION prsd_lextype(internal), "
+                     "TO SQL WITH FUNCTION int4recv(internal)); "
+                     "CREATE FUNCTION with_transform(int) RETURNS int LANGUAGE sql TRANSFORM FOR TYPE int AS 'SELECT $1'; "
+                     "CREATE FUNCTION without(int) RETURNS int LANGUAGE sql AS 'SELECT $1'")
+        using = [r[0] for r in conn.execute("SELECT proname::text FROM pg_proc WHERE protrftypes IS NOT NULL "
+                                            "AND pronamespace = 'public'::regnamespace")]
+    assert using == ["with_transform"]
+    assert _listed(major_db, "function", "transform") == [("function", "public", "with_transform"),
+                                                           ("transform", "", "for integer language sql")]
+    text = _round_trip(major_db, tmp_path, schemac)
+    assert "without:" in text and "with_transform" not in text, text
+
+
+@pytest.mark.parametrize("major_db", MAJORS, indirect=True)
+def test_table_expressions_naming_a_listed_text_search_configuration_are_warned_of(major_db, tmp_path, schemac):
+    """An index and a generated column over to_tsvector('own_parser', ...), own_parser a configuration of a parser the
+    database made (listed as not managed): the table is managed, and its migration applies only to a database that
+    has the configuration; inspect says so, as it does of a view reading a relation it does not manage. One over a
+    managed configuration is no warning."""
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute("CREATE TEXT SEARCH PARSER tsp (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end, "
+                     "LEXTYPES = prsd_lextype, HEADLINE = prsd_headline); "
+                     "CREATE TEXT SEARCH CONFIGURATION own_parser (PARSER = tsp); "
+                     "ALTER TEXT SEARCH CONFIGURATION own_parser ADD MAPPING FOR word WITH simple; "
+                     "CREATE TEXT SEARCH CONFIGURATION builtin (COPY = simple); "
+                     "CREATE TABLE docs (id int, body text, "
+                     "tsv tsvector GENERATED ALWAYS AS (to_tsvector('own_parser'::regconfig, body)) STORED); "
+                     "CREATE INDEX docs_fts ON docs USING gin (to_tsvector('own_parser'::regconfig, body)); "
+                     "CREATE INDEX docs_builtin ON docs USING gin (to_tsvector('builtin'::regconfig, body))")
+        naming = sorted(r[0] for r in conn.execute(
+            "SELECT pg_describe_object(classid, objid, objsubid) FROM pg_depend "
+            "WHERE refclassid = 'pg_ts_config'::regclass AND refobjid = 'own_parser'::regconfig AND deptype = 'n'"))
+    assert naming == ["default value for column tsv of table docs", "index docs_fts"]  # the generated expression
+    r = schemac("inspect", "--database-url", major_db, "--output", "schema.yaml")
+    assert r.returncode == 0, r.stderr
+    warned = sorted(line for line in r.stderr.splitlines() if "names text search configuration" in line)
+    assert [w.split(" of table ")[0] for w in warned] == ["schemac: warning: column tsv", "schemac: warning: index docs_fts"]
+    assert all("public.own_parser, which schemac does not manage" in w for w in warned), warned
