@@ -9,7 +9,7 @@ import pytest
 from psycopg import sql
 
 from conftest import MAJORS
-from test_extensions_inspect import _extension_case, _rebuilt_alike
+from test_extensions_inspect import _created_on, _rebuilt_alike
 
 # Every object of an extension with its comment, and every routine of it with its cost, rows and settings, by SQL of
 # the test's own (no schemac code): pg_depend's 'e' rows, pg_description, pg_proc.
@@ -36,14 +36,8 @@ def test_settings_and_comments_of_an_extensions_own_objects_round_trip(major, sc
     them, the migration rebuilds them on an empty database, diff is clean on both; a comment and a setting changed on
     the rebuilt database are drift (the extension's own objects), which `diff --sql` makes good. The oracle: every
     object of the extension with its comment and every routine's procost, prorows and proconfig, on each major."""
-    from conftest import _server
-
-    server = _server(major)
-    if server is None:
-        pytest.skip(f"no {major} server here")
-    with _extension_case(server, "schemac_ext_member_settings", 2) as (name, (source, target)):
+    with _created_on(major, "schemac_ext_member_settings") as (name, (source, target)):
         with psycopg.connect(source, autocommit=True) as conn:
-            conn.execute(sql.SQL("CREATE EXTENSION {}").format(sql.Identifier(name)))
             routines = conn.execute(_ROUTINES, (name,)).fetchall()
             first, commented = [r for r, retset in routines if not retset][:2]
             setof = [r for r, retset in routines if retset][:1]

@@ -7,6 +7,7 @@ from schemac.model.frozen import replace
 from schemac.compare.changes import ENUM_REBUILT, OWNS_VALUES, Change, set_aside_name
 from schemac.compare.equality import equal_except
 from schemac.compare.extension_members import member_settings_differ
+from schemac.compare.extension_takes import taken_objects
 from schemac.compare.moves import old_key
 from schemac.compare.sequences import renamed_sequences
 from schemac.compare.normalize import normal_form, same_default
@@ -49,6 +50,7 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
     for name, e in des_ext.items():
         if name not in cur_ext:
             ch("add_extension", e, None, e)
+            out[-1] = replace(out[-1], takes=taken_objects(e, current, desired))
         elif e.schema is not None and cur_ext[name].schema != e.schema:
             # reported as changed (its version as schema.yaml's: left out, not compared); CREATE IF NOT EXISTS cannot move it
             ch("add_extension", e, cur_ext[name] if e.version else replace(cur_ext[name], version=None), e)
