@@ -316,6 +316,10 @@ REJECTED = [
      "{costs: 5}\n", "unknown key 'costs'"),
     ("extension-settings-bad-cost", "extensions:\n  - name: hstore\n    settings:\n      FUNCTION public.f(): "
      "{cost: 0}\n", "must be a positive number"),
+    ("extension-detached-not-a-type", "extensions:\n  - name: citext\n    detached: [FUNCTION public.f()]\n",
+     "must be TYPE and the base type's qualified name"),
+    ("extension-detached-twice", "extensions:\n  - name: citext\n    detached: [TYPE public.citext, TYPE public.citext]\n",
+     "lists a type twice"),
     ("extension-comments-bad-object", "extensions:\n  - name: hstore\n    comments:\n      ROUTINE public.f(): x\n",
      "must be an object kind as COMMENT ON names it"),
     ("extension-comments-not-text", "extensions:\n  - name: hstore\n    comments:\n      TYPE public.hstore: [x]\n",
@@ -487,7 +491,7 @@ ACCEPTED = [
      "      FUNCTION public.strpos(public.citext,public.citext): {cost: 5, set: {search_path: 'public, pg_temp'}}\n"
      "      FUNCTION public.regexp_matches(public.citext,public.citext): {rows: 7.5}\n    comments:\n"
      "      CAST (character AS public.citext): c\n      OPERATOR CLASS public.citext_ops USING btree: ''\n"
-     "      TEXT SEARCH TEMPLATE public.t: d\n"),
+     "      TEXT SEARCH TEMPLATE public.t: d\n    detached: [TYPE public.citext]\n"),
     ("extension-grants", "extensions:\n  - name: postgis\n    schema: public\n    grants:\n"
                          "      TABLE public.spatial_ref_sys: {grant: {app: [select]}, revoke: {PUBLIC: [select]}}\n"
                          "      ROUTINE public.st_union(geometry): {grant: {app: [execute]}}\n"),

@@ -105,6 +105,7 @@ class ModelBuilder:
                                        settings=tuple(MemberSetting(on, cost, rows, tuple(config or ()))
                                                       for on, cost, rows, config in r["member_settings"]),
                                        comments=tuple((on, text) for on, text in r["member_comments"]),
+                                       detached=tuple(r["detached"]),
                                        members_owner=r["members_owner"], version=r["version"],
                                        default_version=r["default_version"])
                              for r in rows["extensions"]),

@@ -14,7 +14,8 @@ from schemac.model import Extension, MemberSetting
 def member_settings_differ(old: Optional[Extension], new: Extension) -> bool:
     """Whether the settings or comments schema.yaml gives the extension's own objects are not the database's (old:
     None, none yet)."""
-    return bool(changed_member_settings(old, new) or changed_member_comments(old, new))
+    return bool(changed_member_settings(old, new) or changed_member_comments(old, new)) or new.detached != (
+        old.detached if old is not None else ())
 
 
 def held_settings(old: Optional[Extension]) -> dict[str, MemberSetting]:
@@ -43,8 +44,11 @@ def member_settings_text(old: Extension, new: Extension) -> tuple[str, str]:
     drift report."""
     have, held = held_settings(old), dict(old.comments)
     settings, comments = changed_member_settings(old, new), changed_member_comments(old, new)
-    want = [_setting_text(m) for m in settings] + [f"COMMENT ON {on} IS {text!r}" for on, text in comments]
+    detached, kept = set(new.detached) - set(old.detached), set(old.detached) - set(new.detached)
+    want = [_setting_text(m) for m in settings] + [f"COMMENT ON {on} IS {text!r}" for on, text in comments] + [
+        f"{on} detached" for on in sorted(detached)] + [f"{on} the extension's own" for on in sorted(kept)]
     now = [_setting_text(have[m.on]) if m.on in have else f"{m.on} as its script made it" for m in settings] + [
         f"COMMENT ON {on} IS {held[on]!r}" if on in held else f"{on}: its script's comment, or none"
-        for on, _ in comments]
+        for on, _ in comments] + [f"{on} the extension's own" for on in sorted(detached)] + [
+        f"{on} detached" for on in sorted(kept)]
     return "; ".join(want), "; ".join(now)

@@ -93,6 +93,9 @@ class Extension:
     # not compared.
     settings: tuple[MemberSetting, ...] = ()
     comments: tuple[tuple[str, str], ...] = ()
+    # its base types its script made and that were detached from it since (ALTER EXTENSION ... DROP TYPE), as
+    # "TYPE schema.name", sorted: the migration detaches them after CREATE EXTENSION (schemac makes no base type)
+    detached: tuple[str, ...] = ()
     # the owner its script gives its objects, which an object dropped from `owners` is given back (the catalog's;
     # None from schema.yaml: the role running the migration)
     members_owner: Optional[str] = field(default=None, compare=False, repr=False, metadata={"recorded": False})

@@ -57,7 +57,10 @@ def member_grant_statements(old: Optional[Extension], new: Extension) -> list[ex
     taken back first (a grant option before the grants made with it is revoked after them), then what it adds.
     The owners come first: the grants are the owner's, and ALTER ... OWNER TO hands the old owner's to the new."""
     want, have = set(new.grants), set(old.grants if old is not None else ())
-    owners: list[exp.Expression] = member_owner_statements(old, new)
+    had = set(old.detached if old is not None else ())  # (a type detached is no longer the extension's)
+    owners: list[exp.Expression] = [ddl.command("ALTER EXTENSION", quote_ident(new.name), "DROP" if on in new.detached
+                                                else "ADD", on) for on in sorted(had ^ set(new.detached))]
+    owners += member_owner_statements(old, new)
     steps = [(g.grantor, _statement(g, g.revoked)) for g in reversed(_in_grant_order(list(have - want)))]
     steps += [(g.grantor, _statement(g, not g.revoked)) for g in _in_grant_order(list(want - have))]
     out: list[exp.Expression] = []

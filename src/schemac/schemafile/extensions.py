@@ -15,7 +15,7 @@ from schemac.schemafile.typewriter import Flow, FlowList, drop_empty
 
 
 EXTENSION_KEYS = {"name": True, "schema": False, "comment": False, "grants": False, "owners": False,
-                  "settings": False, "comments": False, "version": False}
+                  "settings": False, "comments": False, "detached": False, "version": False}
 # An extension's own object as GRANT names it: the keyword, then its qualified name (a routine's arguments too).
 _MEMBER = re.compile(r"(TABLE|SEQUENCE|ROUTINE|TYPE|SCHEMA) (\S.*)")
 # An extension's own object as ALTER ... OWNER TO names it: the kind, then pg_identify_object's identity.
@@ -27,6 +27,7 @@ _COMMENTED = re.compile(r"(TABLE|VIEW|MATERIALIZED VIEW|SEQUENCE|FOREIGN TABLE|F
                         r"SCHEMA|OPERATOR|OPERATOR CLASS|OPERATOR FAMILY|TEXT SEARCH (?:DICTIONARY|CONFIGURATION|PARSER|"
                         r"TEMPLATE)|COLLATION|CONVERSION|CAST|ACCESS METHOD|EVENT TRIGGER|SERVER|FOREIGN DATA WRAPPER|"
                         r"LANGUAGE) (\S.*)")
+_DETACHED = re.compile(r"TYPE \S.*")
 _ROUTINE = re.compile(r"(FUNCTION|PROCEDURE) (\S.*\(.*\))")
 _MEMBER_KIND = {"TABLE": "table", "SEQUENCE": "sequence", "ROUTINE": "function", "TYPE": "type", "SCHEMA": "schema"}
 
@@ -47,12 +48,13 @@ class ExtensionReader(GrantReader):
             owners = self.member_owners(f["owners"][1], f"extension {name}") if "owners" in f else ()
             settings = self.member_settings(f["settings"][1], f"extension {name}") if "settings" in f else ()
             comments = self.member_comments(f["comments"][1], f"extension {name}") if "comments" in f else ()
+            detached = self.detached_types(f["detached"][1], f"extension {name}") if "detached" in f else ()
             version = self.opt_string(f, "version", f"extension {name}")
             if version is not None and (not version.strip() or version != version.strip()):
                 raise self.fail(f["version"][1], f"version of extension {name} must be a version its control file "
                                                  f"names (1.4), not {version!r}")
             out.append(Extension(name, schema, self.w.src(item), self.opt_string(f, "comment", "extension"), grants,
-                                 owners, settings, comments, version=version))
+                                 owners, settings, comments, detached, version=version))
         names = [e.name for e in out]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
@@ -95,6 +97,18 @@ class ExtensionReader(GrantReader):
             node, what, "comments", _COMMENTED, "an object kind as COMMENT ON names it (FUNCTION, TYPE, TABLE, "
                                                 "OPERATOR CLASS, ...) and the object's qualified name")))
 
+    def detached_types(self, node: Node, what: str) -> tuple[str, ...]:
+        """`detached:` of an extension: its base types detached from it since its script ran, TYPE schema.name."""
+        out = []
+        for item in self.w.sequence(node, f"detached of {what}"):
+            on = self.w.string(item, f"type detached from {what}")
+            if _DETACHED.fullmatch(on) is None or any(bad in on for bad in (";", "--", "/*")):
+                raise self.fail(item, f"detached of {what}: {on!r} must be TYPE and the base type's qualified name")
+            out.append(on)
+        if len(set(out)) < len(out):
+            raise self.fail(node, f"detached of {what} lists a type twice")
+        return tuple(sorted(out))
+
     def member_grants(self, node: Node, what: str) -> tuple[MemberGrant, ...]:
         """`grants:` of an extension: object -> {grant: {role: [privileges]}, revoke: {role: [privileges]}}, what was
         granted on (or revoked from) the extension's own object after its script ran."""
@@ -132,7 +146,7 @@ def extension_spec(e: Extension) -> Any:
     """An extension as inspect writes it: its name alone, {name, schema?, version?, comment?} on a line, or a block with
     its grants (object -> {grant, revoke} -> role -> privileges)."""
     version = e.version if e.version != e.default_version else None  # portable where the servers' defaults differ
-    if not (e.schema or e.comment is not None or e.grants or e.owners or e.settings or e.comments or version):  # a comment '' is written too
+    if not (e.schema or e.comment is not None or e.grants or e.owners or e.settings or e.comments or e.detached or version):  # a comment '' is written too
         return e.name
     head = drop_empty({"name": e.name, "schema": e.schema, "version": version, "comment": e.comment})
     if e.owners:
@@ -143,8 +157,10 @@ def extension_spec(e: Extension) -> Any:
             for m in e.settings}
     if e.comments:
         head["comments"] = dict(e.comments)
+    if e.detached:
+        head["detached"] = FlowList(list(e.detached))
     if not e.grants:
-        return head if e.owners or e.settings or e.comments else Flow(head)
+        return head if e.owners or e.settings or e.comments or e.detached else Flow(head)
     by_on: dict[str, dict] = {}
     for g in e.grants:
         by_on.setdefault(g.on, {}).setdefault("revoke" if g.revoked else "grant", []).append(g)

@@ -23,6 +23,9 @@
 -- script's: else they are taken for the script's), [routine as ALTER names it, procost, prorows (a set-returning
 -- function's, else NULL), proconfig]; member_comments: [object as COMMENT ON names it, comment] (a transform's
 -- aside: COMMENT ON names it otherwise than its identity).
+-- detached: base types its script made and that were detached from it since (ALTER EXTENSION citext DROP TYPE citext),
+-- which schemac does not make: a base type outside every extension whose input function is this extension's (its
+-- input function must return it: no other type can have it), as [TYPE and pg_identify_object's identity].
 -- version: the version installed (extversion); default_version: the one CREATE EXTENSION installs on this server
 -- (its control file's, NULL without one), which inspect leaves unwritten.
 WITH moved AS MATERIALIZED (  -- the extensions' own objects (of the kinds an owner can be given) owned by another role
@@ -154,6 +157,16 @@ SELECT e.extname::text AS extension_name,
                                'text search template', 'collation', 'conversion', 'cast', 'access method',
                                'event trigger', 'server', 'foreign-data wrapper', 'language')) w
        ) AS member_comments,
+       (SELECT COALESCE(jsonb_agg('TYPE ' || o.identity ORDER BY o.identity COLLATE "C"), '[]'::jsonb)
+        FROM pg_catalog.pg_depend dp
+        JOIN pg_catalog.pg_type t ON t.typinput = dp.objid AND t.typtype = 'b'
+        CROSS JOIN LATERAL pg_catalog.pg_identify_object('pg_catalog.pg_type'::regclass, t.oid, 0) o
+        WHERE dp.refobjid = e.oid AND dp.refclassid = 'pg_catalog.pg_extension'::regclass AND dp.deptype = 'e'
+          AND dp.classid = 'pg_catalog.pg_proc'::regclass
+          AND NOT EXISTS (SELECT FROM pg_catalog.pg_type b WHERE b.typarray = t.oid)
+          AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend x
+                          WHERE x.classid = 'pg_catalog.pg_type'::regclass AND x.objid = t.oid AND x.deptype = 'e')
+       ) AS detached,
        (SELECT CASE WHEN u.rolsuper THEN u.rolname ELSE pg_catalog.pg_get_userbyid(10) END::text
         FROM pg_catalog.pg_roles u WHERE u.oid = e.extowner) AS members_owner,
        e.extversion::text AS version,
