@@ -21,6 +21,14 @@ _MEMBERS = """
     WHERE d.deptype = 'e' AND d.refclassid = 'pg_extension'::regclass AND e.extname = %s
     ORDER BY 1"""
 
+# Every comment on an extension's objects and their columns.
+_COMMENTS = """
+    SELECT pg_describe_object(ds.classoid, ds.objoid, ds.objsubid), ds.description
+    FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+    JOIN pg_description ds ON ds.classoid = d.classid AND ds.objoid = d.objid
+    WHERE d.deptype = 'e' AND d.refclassid = 'pg_extension'::regclass AND e.extname = %s
+    ORDER BY 1"""
+
 # The extension's routines: a plain function and a set-returning one where it has one (ROWS), and its type.
 _ROUTINES = """
     SELECT p.oid::regprocedure::text, p.proretset
@@ -75,3 +83,32 @@ def test_settings_and_comments_of_an_extensions_own_objects_round_trip(major, sc
             assert conn.execute(_MEMBERS, (name,)).fetchall() == expected
         r = schemac("diff", "--database-url", target, cwd=tmp_path)
         assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("major", MAJORS)
+def test_comments_on_the_columns_of_an_extensions_view_round_trip(major, schemac, tmp_path):
+    """COMMENT ON COLUMN of an extension's view (pg_stat_statements_info.dealloc), and on the view itself, made after
+    CREATE EXTENSION: inspect writes them under the extension's comments (COLUMN public.pg_stat_statements_info.dealloc),
+    the migration rebuilds them, diff is clean on both. The oracle: every comment on the extension's objects and their
+    columns (pg_description by objsubid), on each major whose build has pg_stat_statements."""
+    from conftest import _server
+    from test_extensions_inspect import _available
+
+    server = _server(major)
+    if server is None:
+        pytest.skip(f"no {major} server here")
+    source, target = server.create_database(), server.create_database()
+    try:
+        if "pg_stat_statements" not in _available(source):
+            pytest.skip(f"{major}'s build has no pg_stat_statements")
+        with psycopg.connect(source, autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION pg_stat_statements")
+            conn.execute("COMMENT ON COLUMN pg_stat_statements_info.dealloc IS 'evictions'")
+            conn.execute("COMMENT ON VIEW pg_stat_statements_info IS 'the info'")
+            expected = conn.execute(_COMMENTS, ("pg_stat_statements",)).fetchall()
+        assert ("column dealloc of view pg_stat_statements_info", "evictions") in expected, expected
+        _rebuilt_alike(schemac, tmp_path, source, target, "pg_stat_statements", expected, _COMMENTS)
+        assert "COLUMN public.pg_stat_statements_info.dealloc: evictions" in (tmp_path / "schema.yaml").read_text()
+    finally:
+        server.drop_database(source)
+        server.drop_database(target)

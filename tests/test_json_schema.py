@@ -491,7 +491,7 @@ ACCEPTED = [
      "      FUNCTION public.strpos(public.citext,public.citext): {cost: 5, set: {search_path: 'public, pg_temp'}}\n"
      "      FUNCTION public.regexp_matches(public.citext,public.citext): {rows: 7.5}\n    comments:\n"
      "      CAST (character AS public.citext): c\n      OPERATOR CLASS public.citext_ops USING btree: ''\n"
-     "      TEXT SEARCH TEMPLATE public.t: d\n    detached: [TYPE public.citext]\n"),
+     "      TEXT SEARCH TEMPLATE public.t: d\n      COLUMN public.spatial_ref_sys.srtext: e\n    detached: [TYPE public.citext]\n"),
     ("extension-grants", "extensions:\n  - name: postgis\n    schema: public\n    grants:\n"
                          "      TABLE public.spatial_ref_sys: {grant: {app: [select]}, revoke: {PUBLIC: [select]}}\n"
                          "      ROUTINE public.st_union(geometry): {grant: {app: [execute]}}\n"),

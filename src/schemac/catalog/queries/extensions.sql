@@ -21,8 +21,8 @@
 -- EXTENSION is not told apart (the migration makes them in a file of its own). member_settings: each routine so
 -- changed whose settings are not Postgres's defaults (a cost or rows only where its access list and owner are the
 -- script's: else they are taken for the script's), [routine as ALTER names it, procost, prorows (a set-returning
--- function's, else NULL), proconfig]; member_comments: [object as COMMENT ON names it, comment] (a transform's
--- aside: COMMENT ON names it otherwise than its identity).
+-- function's, else NULL), proconfig]; member_comments: [object as COMMENT ON names it, comment] (a column of its
+-- relations or composite types too: COLUMN; a transform's aside: COMMENT ON names it otherwise than its identity).
 -- detached: base types its script made and that were detached from it since (ALTER EXTENSION citext DROP TYPE citext),
 -- which schemac does not make: a base type outside every extension whose input function is this extension's (its
 -- input function must return it: no other type can have it), as [TYPE and pg_identify_object's identity].
@@ -143,19 +143,22 @@ SELECT e.extname::text AS extension_name,
                              = COALESCE(ip.initprivs, pg_catalog.acldefault('f', p.proowner))))) w
        ) AS member_settings,
        (SELECT COALESCE(jsonb_agg(jsonb_build_array(w.obj, w.description) ORDER BY w.obj COLLATE "C"), '[]'::jsonb)
-        FROM (SELECT CASE o.type WHEN 'foreign-data wrapper' THEN 'FOREIGN DATA WRAPPER'
-                                 ELSE upper(o.type) END || ' ' || o.identity AS obj,
+        FROM (SELECT CASE WHEN ds.objsubid <> 0 THEN 'COLUMN'
+                          WHEN o.type = 'foreign-data wrapper' THEN 'FOREIGN DATA WRAPPER'
+                          ELSE upper(o.type) END || ' ' || o.identity AS obj,
                      ds.description
               FROM pg_catalog.pg_depend dp
-              JOIN pg_catalog.pg_description ds ON ds.classoid = dp.classid AND ds.objoid = dp.objid AND ds.objsubid = 0
-              CROSS JOIN LATERAL pg_catalog.pg_identify_object(dp.classid, dp.objid, 0) o
+              JOIN pg_catalog.pg_description ds ON ds.classoid = dp.classid AND ds.objoid = dp.objid
+              CROSS JOIN LATERAL pg_catalog.pg_identify_object(dp.classid, dp.objid, ds.objsubid) o
               WHERE dp.refobjid = e.oid AND dp.refclassid = 'pg_catalog.pg_extension'::regclass AND dp.deptype = 'e'
                 AND NOT ds.xmin::text = ANY (mk.xids || e.xmin::text)
                 AND o.type IN ('function', 'procedure', 'aggregate', 'type', 'domain', 'table', 'view', 'materialized view',
                                'sequence', 'foreign table', 'schema', 'operator', 'operator class', 'operator family',
                                'text search dictionary', 'text search configuration', 'text search parser',
                                'text search template', 'collation', 'conversion', 'cast', 'access method',
-                               'event trigger', 'server', 'foreign-data wrapper', 'language')) w
+                               'event trigger', 'server', 'foreign-data wrapper', 'language', 'table column',
+                               'view column', 'materialized view column', 'foreign table column',
+                               'composite type column')) w
        ) AS member_comments,
        (SELECT COALESCE(jsonb_agg('TYPE ' || o.identity ORDER BY o.identity COLLATE "C"), '[]'::jsonb)
         FROM pg_catalog.pg_depend dp
