@@ -25,7 +25,8 @@
 -- relations or composite types too: COLUMN; a transform's aside: COMMENT ON names it otherwise than its identity).
 -- detached: base types its script made and that were detached from it since (ALTER EXTENSION citext DROP TYPE citext),
 -- which schemac does not make: a base type outside every extension whose input function is this extension's (its
--- input function must return it: no other type can have it), as [TYPE and pg_identify_object's identity].
+-- input function must return it: no other type can have it; an array type's is array_in), as [TYPE and
+-- pg_identify_object's identity].
 -- version: the version installed (extversion); default_version: the one CREATE EXTENSION installs on this server
 -- (its control file's, NULL without one), which inspect leaves unwritten.
 WITH moved AS MATERIALIZED (  -- the extensions' own objects (of the kinds an owner can be given) owned by another role
@@ -166,7 +167,6 @@ SELECT e.extname::text AS extension_name,
         CROSS JOIN LATERAL pg_catalog.pg_identify_object('pg_catalog.pg_type'::regclass, t.oid, 0) o
         WHERE dp.refobjid = e.oid AND dp.refclassid = 'pg_catalog.pg_extension'::regclass AND dp.deptype = 'e'
           AND dp.classid = 'pg_catalog.pg_proc'::regclass
-          AND NOT EXISTS (SELECT FROM pg_catalog.pg_type b WHERE b.typarray = t.oid)
           AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend x
                           WHERE x.classid = 'pg_catalog.pg_type'::regclass AND x.objid = t.oid AND x.deptype = 'e')
        ) AS detached,
