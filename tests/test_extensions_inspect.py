@@ -211,6 +211,21 @@ def _extension_case(server, role: str, databases: int):
             conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
 
 
+@contextmanager
+def _created_on(major: str, role: str):
+    """(an extension of CANDIDATES the `major` server has, created in the first of two fresh databases, both) with
+    `role` created, as _extension_case; skipped where there is no such server."""
+    from conftest import _server
+
+    server = _server(major)
+    if server is None:
+        pytest.skip(f"no {major} server here")
+    with _extension_case(server, role, 2) as (name, dbs):
+        with psycopg.connect(dbs[0], autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE EXTENSION {}").format(sql.Identifier(name)))
+        yield name, dbs
+
+
 def _rebuilt_alike(schemac, tmp_path, source: str, target: str, name: str, expected: list,
                    oracle: str = _MEMBERS) -> None:
     """inspect `source`, generate, apply to the empty `target`: `oracle` (its extension's functions' access lists)

@@ -310,6 +310,20 @@ REJECTED = [
      "must be an object kind as ALTER ... OWNER TO names it"),
     ("extension-owners-not-a-role", "extensions:\n  - name: hstore\n    owners:\n      FUNCTION public.f(): [app]\n",
      "owner of FUNCTION public.f()"),
+    ("extension-settings-bad-object", "extensions:\n  - name: hstore\n    settings:\n      TYPE public.hstore: "
+     "{cost: 5}\n", "must be FUNCTION or PROCEDURE"),
+    ("extension-settings-unknown-key", "extensions:\n  - name: hstore\n    settings:\n      FUNCTION public.f(): "
+     "{costs: 5}\n", "unknown key 'costs'"),
+    ("extension-settings-bad-cost", "extensions:\n  - name: hstore\n    settings:\n      FUNCTION public.f(): "
+     "{cost: 0}\n", "must be a positive number"),
+    ("extension-detached-not-a-type", "extensions:\n  - name: citext\n    detached: [FUNCTION public.f()]\n",
+     "must be TYPE and the base type's qualified name"),
+    ("extension-detached-twice", "extensions:\n  - name: citext\n    detached: [TYPE public.citext, TYPE public.citext]\n",
+     "lists a type twice"),
+    ("extension-comments-bad-object", "extensions:\n  - name: hstore\n    comments:\n      ROUTINE public.f(): x\n",
+     "must be an object kind as COMMENT ON names it"),
+    ("extension-comments-not-text", "extensions:\n  - name: hstore\n    comments:\n      TYPE public.hstore: [x]\n",
+     "comment on TYPE public.hstore"),
     ("not-null-unknown-key", "tables:\n  t:\n    columns:\n      a: {type: integer, not_null: {valid: false}}\n",
      "unknown key 'valid'"),
     ("column-order-without-inherits", T + "    column_order: [b, a]\n", "only a table with inherits"),
@@ -473,6 +487,11 @@ ACCEPTED = [
      "    exclude:\n      - {using: hash, elements: [{name: b, opclass: ops-x.Hash Ops, with: 'OPERATOR(\"My Ops\".===)'}]}\n"
      "      - {using: hash, elements: [{name: a, with: My Ops.===}]}\n"
      "    triggers:\n      g: {function: My Ops.f, events: [insert]}\n"),
+    ("extension-settings-and-comments", "extensions:\n  - name: citext\n    settings:\n"
+     "      FUNCTION public.strpos(public.citext,public.citext): {cost: 5, set: {search_path: 'public, pg_temp'}}\n"
+     "      FUNCTION public.regexp_matches(public.citext,public.citext): {rows: 7.5}\n    comments:\n"
+     "      CAST (character AS public.citext): c\n      OPERATOR CLASS public.citext_ops USING btree: ''\n"
+     "      TEXT SEARCH TEMPLATE public.t: d\n      COLUMN public.spatial_ref_sys.srtext: e\n    detached: [TYPE public.citext]\n"),
     ("extension-grants", "extensions:\n  - name: postgis\n    schema: public\n    grants:\n"
                          "      TABLE public.spatial_ref_sys: {grant: {app: [select]}, revoke: {PUBLIC: [select]}}\n"
                          "      ROUTINE public.st_union(geometry): {grant: {app: [execute]}}\n"),

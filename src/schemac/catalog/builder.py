@@ -22,7 +22,7 @@ from schemac.catalog.rows import (NO_CONSTRAINTS, TRIGGER_ENABLED, IntrospectRes
                                   canonical_type_text, columns_by_table, commented_namespaces, constraints_by_table, domain_of,
                                   enum_of, exclusion_of, index_of, sequence_of, table_of, trigger_of)
 from schemac.catalog.views import build_view
-from schemac.model import DATABASE_PRIVILEGES, Column, DatabaseGrant, DatabaseSetting, Exclusion, Extension, Index, Rule, Schema, Table, Trigger, Unmanaged
+from schemac.model import DATABASE_PRIVILEGES, Column, DatabaseGrant, DatabaseSetting, Exclusion, Extension, Index, MemberSetting, Rule, Schema, Table, Trigger, Unmanaged
 
 # The queries every table is made of (and the server's major, which its access list depends on).
 TABLE_QUERIES = frozenset({"server", "tables", "columns", "constraints", "indexes", "triggers", "exclusions", "rules",
@@ -102,6 +102,10 @@ class ModelBuilder:
         extensions = sorted((Extension(name=r["extension_name"], schema=r["schema_name"], comment=r["comment"],
                                        grants=member_grants(r["member_grants"]),
                                        owners=tuple(sorted((on, owner) for on, owner in r["member_owners"])),
+                                       settings=tuple(MemberSetting(on, cost, rows, tuple(config or ()))
+                                                      for on, cost, rows, config in r["member_settings"]),
+                                       comments=tuple((on, text) for on, text in r["member_comments"]),
+                                       detached=tuple(r["detached"]),
                                        members_owner=r["members_owner"], version=r["version"],
                                        default_version=r["default_version"])
                              for r in rows["extensions"]),

@@ -93,6 +93,15 @@ def _transactional(name: str, items: Iterable[Item], changes: list[Change]) -> l
 
 def _units(changes: list[Change], current: Schema, name: str, concurrently: bool,
            work: Optional[ChildWork] = None) -> list[Unit]:
+    made = {c.name for c in changes if c.kind == "add_extension" and c.old is None}
+    members = [c for c in changes if c.kind == "set_extension_grants" and c.name in made
+               and (c.new.settings or c.new.comments)]  # type: ignore[union-attr]
+    if members and len(members) < len(changes):
+        # The settings and comments made on an extension's own objects after its script ran are told apart from the
+        # script's own by the transaction that made them (extensions.sql): they go in a file of their own, after.
+        rest = [c for c in changes if c not in members]
+        return _units(rest, current, name, concurrently, work) + _transactional(
+            f"{name}_extension_members", items(planned(members)), members)
     values = [c for c in changes if c.kind == "add_enum_value"]
     if values and len(values) < len(changes):
         # A value added to an enum cannot be used in the transaction that added it (as a default, in a

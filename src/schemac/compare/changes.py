@@ -154,6 +154,10 @@ class Change:
     # (compare.retype_casts.apart): composite types of different attribute counts ('(1,2)' is no three-attribute
     # literal), an enum with labels the other lacks, range types over different subtypes; "" where it may.
     apart: str = ""
+    # An add_extension creating the extension: the functions, aggregates, operators and views the migration makes in
+    # its schema (compare.extension_takes), which its script may make too where the database holds one detached from
+    # it (ALTER EXTENSION ... DROP): taken out of it and dropped right after CREATE EXTENSION, before they are made.
+    takes: tuple = ()
 
     @property
     def from_enum(self) -> bool:

@@ -6,6 +6,8 @@ from schemac.model.frozen import replace
 
 from schemac.compare.changes import ENUM_REBUILT, OWNS_VALUES, Change, set_aside_name
 from schemac.compare.equality import equal_except
+from schemac.compare.extension_members import member_settings_differ
+from schemac.compare.extension_takes import taken_objects
 from schemac.compare.moves import old_key
 from schemac.compare.sequences import renamed_sequences
 from schemac.compare.normalize import normal_form, same_default
@@ -48,12 +50,14 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
     for name, e in des_ext.items():
         if name not in cur_ext:
             ch("add_extension", e, None, e)
+            out[-1] = replace(out[-1], takes=taken_objects(e, current, desired))
         elif e.schema is not None and cur_ext[name].schema != e.schema:
             # reported as changed (its version as schema.yaml's: left out, not compared); CREATE IF NOT EXISTS cannot move it
             ch("add_extension", e, cur_ext[name] if e.version else replace(cur_ext[name], version=None), e)
         if name in cur_ext and e.version is not None and e.version != cur_ext[name].version:
             ch("alter_extension", e, cur_ext[name], e)  # ALTER EXTENSION ... UPDATE TO (None: not compared)
-        if e.grants != getattr(cur_ext.get(name), "grants", ()) or e.owners != getattr(cur_ext.get(name), "owners", ()):
+        if e.grants != getattr(cur_ext.get(name), "grants", ()) or e.owners != getattr(cur_ext.get(name), "owners", ()) \
+                or member_settings_differ(cur_ext.get(name), e):
             ch("set_extension_grants", e, cur_ext.get(name), e)
         if e.comment is not None and e.comment != getattr(cur_ext.get(name), "comment", None):
             ch("set_type_comment", e, cur_ext.get(name), e)  # (schema.yaml's comment only: None is not compared)

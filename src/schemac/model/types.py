@@ -45,6 +45,19 @@ class Domain:
 
 
 @frozen
+class MemberSetting:
+    """ALTER FUNCTION ... COST/ROWS/SET made on an extension's own routine after its script ran: `on` names the routine
+    as ALTER FUNCTION does (FUNCTION public.strpos(public.citext,public.citext)); cost or rows None from schema.yaml:
+    not compared (the catalog's rows is None but for a set-returning function's); config as pg_proc.proconfig keeps
+    it ("search_path=public, pg_temp")."""
+
+    on: str
+    cost: Optional[float] = None
+    rows: Optional[float] = None
+    config: tuple[str, ...] = ()
+
+
+@frozen
 class MemberGrant:
     """A GRANT (`revoked` False) or REVOKE made on an extension's own object after its script ran: `on` names the
     object as GRANT does (TABLE public.spatial_ref_sys, ROUTINE public.st_union(geometry)); compared with the
@@ -75,6 +88,14 @@ class Extension:
     # ALTER ... OWNER TO made on its own objects since its script ran: (object as ALTER names it, e.g. FUNCTION
     # s.unaccent(text), owner), sorted; an object left out keeps the owner the script gave it
     owners: tuple[tuple[str, str], ...] = ()
+    # ALTER FUNCTION ... COST/ROWS/SET made on its own routines since its script ran, sorted by routine; and COMMENT ON
+    # its own objects since then: (object as COMMENT ON names it, comment), sorted. An object left out of either is
+    # not compared.
+    settings: tuple[MemberSetting, ...] = ()
+    comments: tuple[tuple[str, str], ...] = ()
+    # its base types its script made and that were detached from it since (ALTER EXTENSION ... DROP TYPE), as
+    # "TYPE schema.name", sorted: the migration detaches them after CREATE EXTENSION (schemac makes no base type)
+    detached: tuple[str, ...] = ()
     # the owner its script gives its objects, which an object dropped from `owners` is given back (the catalog's;
     # None from schema.yaml: the role running the migration)
     members_owner: Optional[str] = field(default=None, compare=False, repr=False, metadata={"recorded": False})

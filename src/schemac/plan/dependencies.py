@@ -43,6 +43,9 @@ from schemac.pg.types import type_name
 # held every CREATE EXTENSION back behind every DROP EXTENSION (and what that waits for: columns of the types the
 # new extension makes were added before it).
 _EXTENSIONS_MADE, _EXTENSIONS_DROPPED = ("extensions made",), ("extensions dropped",)
+# What CREATE EXTENSION's script may make that a migration creating it makes as schema.yaml says: after it.
+_TAKEN = frozenset(("add_function", "add_aggregate", "add_operator", "add_view", "add_table", "add_sequence", "add_enum",
+                    "add_domain", "add_composite_type", "add_range_type"))
 # Made by a table's move to another schema, under both its names there (a sequence it owns names it by the old).
 _MOVED = "moved into"
 _CREATES = frozenset(("add_table", "add_view", "add_sequence", "add_function", "add_enum", "add_domain",
@@ -357,6 +360,8 @@ def deps(c: Change) -> Deps:
     # does not name: a server is created after every extension the migration creates, dropped before any it drops.
     if k == "add_extension":
         makes.add(_EXTENSIONS_MADE)
+    elif k in _TAKEN and new is not None:  # after what an extension created here takes back (plan.detached_ddl)
+        new_refs.add(_EXTENSIONS_MADE)
     elif k == "drop_extension":
         removes.add(_EXTENSIONS_DROPPED)
     elif k in ("add_foreign_server", "alter_foreign_server", "drop_foreign_server", "add_foreign_data_wrapper",

@@ -9,10 +9,12 @@ from typing import Optional
 
 from sqlglot import exp
 
+from schemac.compare.extension_members import changed_member_comments, changed_member_settings, held_settings
 from schemac.model import PUBLIC, Extension, MemberGrant
 from schemac.pg.names import quote_ident
 from schemac.plan import ddl
 from schemac.plan.grants import as_grantor
+from schemac.plan.routine_ddl import setting_value
 
 
 def _grantee(name: str) -> str:
@@ -55,7 +57,10 @@ def member_grant_statements(old: Optional[Extension], new: Extension) -> list[ex
     taken back first (a grant option before the grants made with it is revoked after them), then what it adds.
     The owners come first: the grants are the owner's, and ALTER ... OWNER TO hands the old owner's to the new."""
     want, have = set(new.grants), set(old.grants if old is not None else ())
-    owners: list[exp.Expression] = member_owner_statements(old, new)
+    had = set(old.detached if old is not None else ())  # (a type detached is no longer the extension's)
+    owners: list[exp.Expression] = [ddl.command("ALTER EXTENSION", quote_ident(new.name), "DROP" if on in new.detached
+                                                else "ADD", on) for on in sorted(had ^ set(new.detached))]
+    owners += member_owner_statements(old, new)
     steps = [(g.grantor, _statement(g, g.revoked)) for g in reversed(_in_grant_order(list(have - want)))]
     steps += [(g.grantor, _statement(g, not g.revoked)) for g in _in_grant_order(list(want - have))]
     out: list[exp.Expression] = []
@@ -66,4 +71,23 @@ def member_grant_statements(old: Optional[Extension], new: Extension) -> list[ex
             j += 1
         out += as_grantor(steps[i][0], [s for _, s in steps[i:j]])
         i = j
-    return owners + out
+    return owners + out + member_setting_statements(old, new)
+
+
+def member_setting_statements(old: Optional[Extension], new: Extension) -> list[exp.Expression]:
+    """ALTER FUNCTION ... COST/ROWS/SET and COMMENT ON giving the extension's own objects what schema.yaml says of
+    them (compare.extension_members: only the objects it lists, and the cost and rows it gives)."""
+    have = held_settings(old)
+    out: list[exp.Expression] = []
+    for m in changed_member_settings(old, new):
+        held = have.get(m.on)
+        parts = [f"COST {m.cost:g}" if m.cost is not None and (held is None or held.cost != m.cost) else "",
+                 f"ROWS {m.rows:g}" if m.rows is not None and (held is None or held.rows != m.rows) else ""]
+        if held is None or held.config != m.config:
+            parts.append("RESET ALL")
+            for setting in m.config:
+                name, _, value = setting.partition("=")
+                parts += ["SET", ".".join(quote_ident(n) for n in name.split(".")), "=", setting_value(name, value)]
+        out.append(ddl.command("ALTER", m.on, *parts))
+    out += [ddl.command("COMMENT ON", on, "IS", ddl.literal(text)) for on, text in changed_member_comments(old, new)]
+    return out

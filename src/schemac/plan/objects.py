@@ -17,6 +17,7 @@ from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import make_object_name, qualified, quote_ident
 from schemac.plan.member_grant_ddl import member_grant_statements
+from schemac.plan.detached_ddl import taken_back
 from schemac.plan import ddl, routine_ddl, sequence_ddl
 from schemac.plan.aggregate_ddl import aggregate_statements
 from schemac.plan.operator_ddl import operator_statements
@@ -90,7 +91,7 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
         if old is not None:  # moved with its objects: the columns of its types follow them
             return schema + [ddl.command("ALTER", "EXTENSION", quote_ident(new.name), "SET SCHEMA",  # type: ignore
                                          quote_ident(new.schema))]  # type: ignore[union-attr]
-        return schema + [ddl.create_extension(new)]  # type: ignore[arg-type]
+        return schema + [ddl.create_extension(new)] + taken_back(new, change.takes)  # type: ignore[arg-type]
     if k == "alter_extension":  # another version: its update scripts run (a downgrade has none: Postgres refuses it)
         return [ddl.command("ALTER", "EXTENSION", quote_ident(new.name), "UPDATE TO",  # type: ignore[union-attr]
                             ddl.literal(new.version))]  # type: ignore[union-attr,arg-type]

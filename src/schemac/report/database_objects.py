@@ -3,10 +3,11 @@ drift report. A cast changed is a DROP and a CREATE: its add_cast holds the old 
 
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Any, Callable, Optional, Union
 
 from schemac.compare.changes import Change
 from schemac.compare.casts import cast_text
+from schemac.compare.extension_members import member_settings_text
 from schemac.model import Cast, DatabaseSetting, EventTrigger, ForeignDataWrapper, ForeignServer, Publication
 from schemac.report.security import SECURITY
 
@@ -116,3 +117,16 @@ def _setting_difference(c: Change, difference: type, file: Optional[str], line: 
         (unexpected, f"database setting {c.name} ({a}) is not in schema.yaml") if e is None else \
         (changed, f"database setting {c.name} is {a}, expected {e}")
     return difference(kind, "database setting", "", "", c.name, e, a, message, file, line)
+
+
+def member_settings_difference(c: Change, difference: Callable[..., Any], file: Optional[str],
+                               line: Optional[int]) -> Any:
+    """An extension's `settings:` or `comments:` of its own objects not the database's, where its grants and owners
+    are (those are security differences, report/security.py): plain drift. None for any other change."""
+    new, old = c.new, c.old
+    if c.kind != "set_extension_grants" or old is None or (new.grants, new.owners) != (old.grants, old.owners):  # type: ignore
+        return None
+    want, now = member_settings_text(old, new)  # type: ignore[arg-type]
+    return difference("extension_changed", "extension", "", "", c.name, want, now,
+                      f"extension {c.name}: the settings or comments of its own objects differ from schema.yaml's "
+                      f"(schema.yaml: {want}; the database: {now})", file, line)

@@ -20,7 +20,7 @@ from schemac.model import (Aggregate, Operator, OperatorClass, OperatorFamily, C
                            RangeType, Rule, SequenceOptions, STATISTICS_KINDS, Statistics, Table, TextSearchConfig, TextSearchDictionary, Trigger, Unique,
                            Sequence as SequenceObject)
 from schemac.pg.routines import arguments_text, comparable_body
-from schemac.report.database_objects import DATABASE_OBJECT_KINDS, database_object_difference
+from schemac.report.database_objects import DATABASE_OBJECT_KINDS, database_object_difference, member_settings_difference
 from schemac.report.table_marks import MARK_KINDS, marks_difference
 from schemac.report.views import VIEW_CHANGE_KINDS, parameters_difference, view_difference
 from schemac.report.security import SECURITY, SKIP, security_difference
@@ -211,7 +211,7 @@ def _difference(c: Change) -> Optional[Difference]:
     exp_, act = c.new, c.old
     k = c.kind
     name = c.name
-    secured = security_difference(c, lambda *a: Difference(*a, file, line, SECURITY))
+    secured = member_settings_difference(c, Difference, file, line) or security_difference(c, lambda *a: Difference(*a, file, line, SECURITY))
     if secured is not None:
         return None if secured is SKIP else secured  # type: ignore[return-value]
     if k in VIEW_CHANGE_KINDS:

@@ -279,7 +279,8 @@ KIND_DESCRIPTIONS: dict[str, tuple[str, str]] = {
                              "The database has an extension installed that schema.yaml does not declare."),
     "extension_changed": ("Extension differs",
                           "The extension is installed in another schema, or at another version, than "
-                          "schema.yaml declares."),
+                          "schema.yaml declares; or the settings, comments or detached types of its own objects "
+                          "that schema.yaml lists differ."),
 }
 
 HELP = ("Either the database drifted from schema.yaml (apply the pending migrations of generated/migrations, "

@@ -105,12 +105,7 @@ class FunctionReader(FieldReader):
             # the catalog reader takes for none: held as none, they are not a difference from the database.
             cost = None if cost == default_cost(language) else cost
             rows = None if rows == 1000 and returns is not None and returns.startswith(("SETOF ", "TABLE(")) else rows
-            config = []
-            if "set" in f:
-                for setting, s_key, s_value in self.w.mapping(f["set"][1], f"set of {what}"):
-                    if not _SETTING.fullmatch(setting):
-                        raise self.fail(s_key, f"set of {what}: '{setting}' is not a setting name")
-                    config.append(config_entry(setting, self.w.text(s_value, f"{setting} in set of {what}")))
+            config = self.set_clauses(f, what)
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             out.append(Function(
                 name, body, schema, arguments, returns, language, procedure,
@@ -118,7 +113,7 @@ class FunctionReader(FieldReader):
                 self.opt_bool(f, "strict", what), self.opt_bool(f, "security_definer", what),
                 self.opt_bool(f, "leakproof", what),
                 self.choice(f, "parallel", ("unsafe", "restricted", "safe"), what) or "unsafe",  # type: ignore
-                cost, rows, tuple(config), self.opt_string(f, "comment", what), self.w.src(key_node),
+                cost, rows, config, self.opt_string(f, "comment", what), self.w.src(key_node),
                 self.grants(f, what, "function"), self.owner(f, what), library,  # type: ignore[attr-defined]
                 self.support(f, what)))
         return out
@@ -162,6 +157,15 @@ class FunctionReader(FieldReader):
                 from None
         except (OSError, UnicodeDecodeError) as e:
             raise self.fail(node, f"{key} of {what}: cannot read {rel} ({type(e).__name__})") from None
+
+    def set_clauses(self, f: dict, what: str) -> tuple[str, ...]:
+        """A routine's `set:` (setting -> value) as pg_proc.proconfig keeps it, "name=value" each."""
+        out = []
+        for setting, s_key, s_value in (self.w.mapping(f["set"][1], f"set of {what}") if "set" in f else ()):
+            if not _SETTING.fullmatch(setting):
+                raise self.fail(s_key, f"set of {what}: '{setting}' is not a setting name")
+            out.append(config_entry(setting, self.w.text(s_value, f"{setting} in set of {what}")))
+        return tuple(out)
 
     def positive(self, f: dict, key: str, what: str):
         if key not in f:

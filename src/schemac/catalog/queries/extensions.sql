@@ -14,6 +14,19 @@
 -- since: pgstac's pgstac_admin_owns() takes every routine of its schema, unaccent's among them), as [object as ALTER
 -- names it, owner]; members_owner: that one, the role that created the extension where it is a superuser, else the
 -- bootstrap superuser (a trusted extension made by another role: its script runs as that superuser).
+-- member_settings and member_comments: ALTER FUNCTION ... COST/ROWS/SET and COMMENT ON made on the extension's own
+-- objects after its script ran, which Postgres records nowhere: told by the catalog row's transaction (xmin), which
+-- is none of those that made the extension's objects (the xmin of its pg_depend 'e' rows, which are never updated)
+-- nor the one of its last CREATE or UPDATE (pg_extension's row). A change made in the very transaction of CREATE
+-- EXTENSION is not told apart (the migration makes them in a file of its own). member_settings: each routine so
+-- changed whose settings are not Postgres's defaults (a cost or rows only where its access list and owner are the
+-- script's: else they are taken for the script's), [routine as ALTER names it, procost, prorows (a set-returning
+-- function's, else NULL), proconfig]; member_comments: [object as COMMENT ON names it, comment] (a column of its
+-- relations or composite types too: COLUMN; a transform's aside: COMMENT ON names it otherwise than its identity).
+-- detached: base types its script made and that were detached from it since (ALTER EXTENSION citext DROP TYPE citext),
+-- which schemac does not make: a base type outside every extension whose input function is this extension's (its
+-- input function must return it: no other type can have it; an array type's is array_in), as [TYPE and
+-- pg_identify_object's identity].
 -- version: the version installed (extversion); default_version: the one CREATE EXTENSION installs on this server
 -- (its control file's, NULL without one), which inspect leaves unwritten.
 WITH moved AS MATERIALIZED (  -- the extensions' own objects (of the kinds an owner can be given) owned by another role
@@ -49,6 +62,12 @@ WITH moved AS MATERIALIZED (  -- the extensions' own objects (of the kinds an ow
                       WHERE m.classid = 'pg_catalog.pg_type'::regclass AND t.oid = m.objid
                         AND (t.typtype = 'm' OR EXISTS (SELECT FROM pg_catalog.pg_type b
                                                         WHERE b.oid = t.typelem AND b.typarray = t.oid)))
+)
+, made AS MATERIALIZED (  -- the transactions that made each extension's objects
+    SELECT dp.refobjid AS ext, array_agg(DISTINCT dp.xmin::text) AS xids
+    FROM pg_catalog.pg_depend dp
+    WHERE dp.refclassid = 'pg_catalog.pg_extension'::regclass AND dp.deptype = 'e'
+    GROUP BY dp.refobjid
 )
 SELECT e.extname::text AS extension_name,
        n.nspname::text AS schema_name,
@@ -99,6 +118,58 @@ SELECT e.extname::text AS extension_name,
               FROM moved m CROSS JOIN LATERAL pg_catalog.pg_identify_object(m.classid, m.objid, 0) o
               WHERE m.ext = e.oid) w
        ) AS member_owners,
+       (SELECT COALESCE(jsonb_agg(jsonb_build_array(w.obj, w.cost, w.rows, w.config) ORDER BY w.obj COLLATE "C"),
+                         '[]'::jsonb)
+        FROM (SELECT CASE p.prokind WHEN 'p' THEN 'PROCEDURE ' ELSE 'FUNCTION ' END || o.identity AS obj,
+                     p.procost::float8 AS cost, CASE WHEN p.proretset THEN p.prorows::float8 END AS rows,
+                     p.proconfig::text[] AS config
+              FROM pg_catalog.pg_depend dp
+              JOIN pg_catalog.pg_proc p ON p.oid = dp.objid
+              JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+              LEFT JOIN pg_catalog.pg_init_privs ip
+                     ON ip.classoid = dp.classid AND ip.objoid = dp.objid AND ip.objsubid = 0
+              CROSS JOIN LATERAL pg_catalog.pg_identify_object(dp.classid, dp.objid, 0) o
+              WHERE dp.refobjid = e.oid AND dp.refclassid = 'pg_catalog.pg_extension'::regclass AND dp.deptype = 'e'
+                AND dp.classid = 'pg_catalog.pg_proc'::regclass AND p.prokind IN ('f', 'p')
+                AND NOT p.xmin::text = ANY (mk.xids || e.xmin::text)
+                AND (p.proconfig IS NOT NULL
+                     -- a cost or rows other than Postgres's default is the script's own where the row was changed by a
+                     -- GRANT or REVOKE or ALTER ... OWNER TO as well (GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public
+                     -- changes every PostGIS routine's row, 457 of which have a COST of the script's)
+                     OR ((p.procost <> CASE WHEN l.lanname IN ('c', 'internal') THEN 1 ELSE 100 END
+                          OR (p.proretset AND p.prorows <> 1000))
+                         AND p.proowner = (SELECT CASE WHEN u.rolsuper THEN u.oid ELSE 10 END
+                                           FROM pg_catalog.pg_roles u WHERE u.oid = e.extowner)
+                         AND COALESCE(p.proacl, pg_catalog.acldefault('f', p.proowner))
+                             = COALESCE(ip.initprivs, pg_catalog.acldefault('f', p.proowner))))) w
+       ) AS member_settings,
+       (SELECT COALESCE(jsonb_agg(jsonb_build_array(w.obj, w.description) ORDER BY w.obj COLLATE "C"), '[]'::jsonb)
+        FROM (SELECT CASE WHEN ds.objsubid <> 0 THEN 'COLUMN'
+                          WHEN o.type = 'foreign-data wrapper' THEN 'FOREIGN DATA WRAPPER'
+                          ELSE upper(o.type) END || ' ' || o.identity AS obj,
+                     ds.description
+              FROM pg_catalog.pg_depend dp
+              JOIN pg_catalog.pg_description ds ON ds.classoid = dp.classid AND ds.objoid = dp.objid
+              CROSS JOIN LATERAL pg_catalog.pg_identify_object(dp.classid, dp.objid, ds.objsubid) o
+              WHERE dp.refobjid = e.oid AND dp.refclassid = 'pg_catalog.pg_extension'::regclass AND dp.deptype = 'e'
+                AND NOT ds.xmin::text = ANY (mk.xids || e.xmin::text)
+                AND o.type IN ('function', 'procedure', 'aggregate', 'type', 'domain', 'table', 'view', 'materialized view',
+                               'sequence', 'foreign table', 'schema', 'operator', 'operator class', 'operator family',
+                               'text search dictionary', 'text search configuration', 'text search parser',
+                               'text search template', 'collation', 'conversion', 'cast', 'access method',
+                               'event trigger', 'server', 'foreign-data wrapper', 'language', 'table column',
+                               'view column', 'materialized view column', 'foreign table column',
+                               'composite type column')) w
+       ) AS member_comments,
+       (SELECT COALESCE(jsonb_agg('TYPE ' || o.identity ORDER BY o.identity COLLATE "C"), '[]'::jsonb)
+        FROM pg_catalog.pg_depend dp
+        JOIN pg_catalog.pg_type t ON t.typinput = dp.objid AND t.typtype = 'b'
+        CROSS JOIN LATERAL pg_catalog.pg_identify_object('pg_catalog.pg_type'::regclass, t.oid, 0) o
+        WHERE dp.refobjid = e.oid AND dp.refclassid = 'pg_catalog.pg_extension'::regclass AND dp.deptype = 'e'
+          AND dp.classid = 'pg_catalog.pg_proc'::regclass
+          AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend x
+                          WHERE x.classid = 'pg_catalog.pg_type'::regclass AND x.objid = t.oid AND x.deptype = 'e')
+       ) AS detached,
        (SELECT CASE WHEN u.rolsuper THEN u.rolname ELSE pg_catalog.pg_get_userbyid(10) END::text
         FROM pg_catalog.pg_roles u WHERE u.oid = e.extowner) AS members_owner,
        e.extversion::text AS version,
@@ -106,6 +177,7 @@ SELECT e.extname::text AS extension_name,
 FROM pg_catalog.pg_extension e
 JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
 LEFT JOIN pg_catalog.pg_available_extensions a ON a.name = e.extname  -- its control file's comment and default version
+LEFT JOIN made mk ON mk.ext = e.oid
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = e.oid AND d.classoid = 'pg_catalog.pg_extension'::regclass AND d.objsubid = 0
 WHERE e.extname <> 'plpgsql'
