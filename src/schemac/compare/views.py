@@ -23,7 +23,7 @@ from schemac.compare.grants import defaulted, object_changes
 from schemac.compare.moves import old_key
 from schemac.compare.normalize import normal_form
 from schemac.pg.column_storage import storage_of
-from schemac.compare.around import around_recreated, recreated_uses
+from schemac.compare.around import around_recreated, changed_attributes, recreated_uses
 from schemac.compare.opclasses import around_operator_classes
 from schemac.compare.tables import diff_table, parameters_changed
 from schemac.compare.types import replaceable
@@ -100,6 +100,8 @@ def _disturbed(c: Change) -> set[tuple]:
         return {("operator", c.schema, c.old.name)}  # type: ignore[union-attr]
     if k in ("alter_enum", "drop_enum", "drop_domain") or (k == "alter_domain" and c.cause == ENUM_REBUILT):
         return {("type", c.schema, c.old.name)}  # type: ignore[union-attr]
+    if k == "alter_composite_type":  # an attribute dropped or retyped: `(cc).y` reads it (changed_attributes)
+        return {("column", c.schema, c.name, a) for a in changed_attributes([c])}
     if k == "drop_constraint" and isinstance(c.old, PrimaryKey):
         return {("constraint", c.schema, c.table, c.old.name)}
     return set()
