@@ -96,6 +96,9 @@ def with_attributes(changes: list[Change], deps: list) -> list:
     keys = attribute_keys(changes)
     if not keys:
         return deps
+    # The types altered: what runs before the ALTER TYPE (a domain over one dropping its CHECK first) needs the type
+    # as it stands, not as the ALTER makes it.
+    altered = {("type", c.schema, c.name) for c in changes if c.kind == "alter_composite_type"}
     out = []
     for c, d in zip(changes, deps):
         if c.kind == "alter_composite_type":
@@ -104,5 +107,9 @@ def with_attributes(changes: list[Change], deps: list) -> list:
             continue
         old = reads(c.old, keys) if not c.kind.startswith(("add_", "set_")) else set()
         new = reads(c.new, keys) if not c.kind.startswith("drop_") else set()
-        out.append(replace(d, needs=d.needs | new, frees=d.frees | (old - new)) if old or new else d)
+        if old - new:
+            d = replace(d, needs=(d.needs - altered) | new, frees=d.frees | (old - new))
+        elif new:
+            d = replace(d, needs=d.needs | new)
+        out.append(d)
     return out
