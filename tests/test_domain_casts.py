@@ -10,7 +10,7 @@ import pytest
 
 from schemac.compare.domain_casts import domains_as_written, table_as_written
 from schemac.compare.normalize import normal_form
-from schemac.model import Check, Column, Domain, Schema, Table, Trigger
+from schemac.model import Attribute, Check, Column, CompositeType, Domain, Schema, Table, Trigger
 from schemac.pg.verbatim import selected_fields
 
 DOMAINS = {("public", "d1"): Domain(name="d1", type="integer"), ("public", "d2"): Domain(name="d2", type="d1")}
@@ -45,6 +45,17 @@ def test_a_cast_to_the_domains_base_type_is_schema_yamls_text(catalog, written):
 def test_any_other_difference_stays(catalog, written):
     cur = _table(catalog)
     assert table_as_written(cur, _table(written), (DOMAINS, DOMAINS)).checks[0].expression == catalog
+
+
+def test_an_array_element_and_a_composite_attribute_of_a_domain():
+    composite = CompositeType(name="ct", attributes=(Attribute("a", "d1"), Attribute("b", "integer")))
+    cur = Table(name="t", columns=(Column("dca", "d1[]"), Column("cc", "ct")),
+                checks=(Check("c0", "(((dca[1])::integer >= 1) AND ((dca[1])::integer <= 5))"),
+                        Check("c1", "(((cc).a)::integer > 0)"), Check("c2", "(((cc).b)::integer > 0)")))
+    des = Table(name="t", columns=cur.columns, checks=(Check("c0", "dca[1] BETWEEN 1 AND 5"), Check("c1", "(cc).a > 0"),
+                                                       Check("c2", "(cc).b > 0")))
+    got = table_as_written(cur, des, (DOMAINS, DOMAINS), {("public", "ct"): composite})
+    assert [c.expression for c in got.checks] == ["dca[1] BETWEEN 1 AND 5", "(cc).a > 0", "(((cc).b)::integer > 0)"]
 
 
 def test_a_table_without_a_domains_column_is_not_looked_at():

@@ -295,6 +295,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     objects = functions_around_types(objects, current, desired, rebuilt)
     objects = composites_over_rebuilt(objects, current, desired, rebuilt)
     domains = (keyed_domains(current), keyed_domains(desired))
+    composites = {(c.schema, c.name): c for c in current.composite_types} if current.domains else {}
     per_table: dict[tuple[str, str], list[Change]] = {}
     readers = table_readers(desired) if desired.functions else {}
     objects = domains_after_readers(objects, readers)
@@ -323,7 +324,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             # none; most of a schema's tables, each otherwise through ~14 calls that find nothing to do)
             per_table[key] = []
         else:
-            old = cur_tables[key] = table_as_written(old, t, domains)  # (`(dc)::integer` of a domain's column dc)
+            old = cur_tables[key] = table_as_written(old, t, domains, composites)  # (`(dc)::integer` of a domain's dc)
             old, t = identities_given_by_attach(old, defaults_as_held(old, t, cur_tables, des_tables), cur_tables, des_tables)
             old = without_implied_twin_copies(old, t)
             old, t, before, left = across_parents(with_detached_copies(old, t, cur_tables, des_tables), t, cur_tables, des_tables)

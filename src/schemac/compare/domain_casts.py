@@ -31,14 +31,14 @@ from schemac.pg.types import type_name
 Bases = tuple[tuple[str, str], ...]
 
 
-def table_as_written(cur: Table, des: Table, domains: tuple[dict, dict]) -> Table:
+def table_as_written(cur: Table, des: Table, domains: tuple[dict, dict], composites: Optional[dict] = None) -> Table:
     """`cur` with each expression that differs from `des`'s twin only by casts of a domain's value to its base type
-    given `des`'s text (see the module's docstring); `domains`: the current and desired domains by (schema, name)."""
+    given `des`'s text (see the module's docstring); `domains`: the current and desired domains by (schema, name);
+    `composites`: the current composite types by (schema, name), whose attributes may be of a domain."""
     known = domains[0]
     if not known:
         return cur
-    columns = tuple((c.name, base_type(c.type, known)) for c in cur.columns
-                    if not c.type.endswith("]") and type_name(c.type) in known)
+    columns = _domain_values(cur, known, composites or {})
     if not columns:
         return cur
     bases = (columns, _spelled(known))
@@ -80,6 +80,23 @@ def table_as_written(cur: Table, des: Table, domains: tuple[dict, dict]) -> Tabl
     if mine != cur.statistics:
         changed["statistics"] = mine
     return replace(cur, **changed) if changed else cur
+
+
+def _domain_values(t: Table, known: dict, composites: dict) -> Bases:
+    """What of `t`'s columns is of a domain, by how an expression reaches it, with the domain's base type: `c` (a
+    column of a domain), `c[]` (an element of an array of one), `c.a` (an attribute of a composite type)."""
+    out = []
+    for c in t.columns:
+        bare = c.type.rstrip()
+        element = bare[:-2].rstrip() if bare.endswith("[]") else None
+        if element is None and type_name(bare) in known:
+            out.append((c.name, base_type(bare, known)))
+        elif element is not None and not element.endswith("]") and type_name(element) in known:
+            out.append((c.name + "[]", base_type(element, known)))
+        elif element is None and (composite := composites.get(type_name(bare))) is not None:
+            out += [(f"{c.name}.{a.name}", base_type(a.type, known)) for a in composite.attributes
+                    if not a.type.endswith("]") and type_name(a.type) in known]
+    return tuple(out)
 
 
 def _twin(a: str, others: tuple, text) -> str:
@@ -172,8 +189,16 @@ def _without(text: str, columns: Bases, domains: Bases) -> str:
             inner = inner.this
         target = _spelling(cast.to)
         if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Identifier):
-            name = inner.this.name if inner.this.quoted else inner.this.name.lower()
-            wanted = by_column.get(name)
+            wanted = by_column.get(_named(inner.this))
+        elif isinstance(inner, exp.Bracket) and isinstance(inner.this, exp.Column) and len(inner.expressions) == 1 \
+                and isinstance(inner.this.this, exp.Identifier):  # an element of an array of a domain: `(dca[1])`
+            wanted = by_column.get(_named(inner.this.this) + "[]")
+        elif isinstance(inner, exp.Dot) and isinstance(inner.expression, exp.Identifier):  # `((cc).a)`
+            of = inner.this
+            while isinstance(of, exp.Paren):
+                of = of.this
+            wanted = by_column.get(f"{_named(of.this)}.{_named(inner.expression)}") \
+                if isinstance(of, exp.Column) and isinstance(of.this, exp.Identifier) else None
         elif isinstance(inner, exp.Cast) and not isinstance(inner, exp.TryCast):
             wanted = by_domain.get(_spelling(inner.to))
         else:
@@ -184,6 +209,10 @@ def _without(text: str, columns: Bases, domains: Bases) -> str:
         return normal_form(tree.sql(dialect=DIALECT)) or ""
     except Exception:
         return normal_form(text) or ""
+
+
+def _named(i) -> str:
+    return i.name if i.quoted else i.name.lower()
 
 
 def _spelling(to) -> Optional[str]:
