@@ -9,7 +9,8 @@ readers, rules and policies, are compare.readers'; views, compare.views'). A par
 cannot be made again without the table's rows: the plan refuses it (plan.planner). (A trigger's function
 has no arguments to change: a trigger moved to another function is its own change.) Calls are matched by
 schema and name, operators by schema and symbol (overloads alike: re-creating one more object than
-needed loses nothing).
+needed loses nothing). The same holds for an attribute of a composite type dropped or retyped (ALTER TYPE ...
+DROP / ALTER ATTRIBUTE) under what selects it (`(cc).y`), matched by the attribute's name (changed_attributes).
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ from schemac.pg.lazy import lazy
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 used_operators = lazy("schemac.pg.expressions", "used_operators")
 named_types = lazy("schemac.pg.verbatim", "named_types")
+selected_fields = lazy("schemac.pg.verbatim", "selected_fields")
 
 OPERATOR_REBUILT = "re-created around an operator dropped and created again"
 TYPE_NAMED_REBUILT = "re-created around a type it names, set aside and created again"
+ATTRIBUTE_REBUILT = "re-created around an attribute of a composite type it reads, dropped or retyped"
 
 # texts -> why what holds them is made again around this migration's drops (None: it uses none of them).
 Uses = Callable[..., Optional[str]]
@@ -46,13 +49,29 @@ def set_aside_types(changes: Iterable[Change]) -> set[tuple[str, str]]:
             if c.kind == "alter_enum" or (c.kind == "alter_domain" and c.cause == ENUM_REBUILT)}
 
 
+def changed_attributes(changes: Iterable[Change]) -> dict[str, set[tuple[str, str]]]:
+    """attribute name -> (schema, name) of the composite types whose attribute of that name `changes` drop or
+    retype (ALTER TYPE ... DROP / ALTER ATTRIBUTE): Postgres refuses either while an expression reads it (`(cc).y`:
+    pg_depend on the type's relation and the attribute's number)."""
+    out: dict[str, set[tuple[str, str]]] = {}
+    for c in changes:
+        if c.kind == "alter_composite_type":
+            news = {a.name: (a.type, a.collation) for a in c.new.attributes}  # type: ignore[union-attr]
+            for a in c.old.attributes:  # type: ignore[union-attr]
+                if news.get(a.name) != (a.type, a.collation):
+                    out.setdefault(a.name, set()).add((c.schema, c.name))
+    return out
+
+
 def recreated_uses(changes: list[Change]) -> Optional[Uses]:
     """Whether expressions use a function or an operator `changes` drop, or name a type they set aside and
     create again (a cast, `'admin'::app_role`, in a policy, a CHECK or a trigger's WHEN over no column of it:
-    Postgres refuses DROP TYPE under it), as the cause of what holds them made again around it; None when
-    they drop none of those."""
+    Postgres refuses DROP TYPE under it), or select an attribute of a composite type they drop or retype
+    (`(cc).y`: changed_attributes, matched by name), as the cause of what holds them made again around it;
+    None when they change none of those."""
     functions, operators, types = dropped_functions(changes), dropped_operators(changes), set_aside_types(changes)
-    if not functions and not operators and not types:
+    attributes = changed_attributes(changes).keys()
+    if not functions and not operators and not types and not attributes:
         return None
 
     def uses(*texts: Optional[str]) -> Optional[str]:
@@ -62,6 +81,8 @@ def recreated_uses(changes: list[Change]) -> Optional[Uses]:
             return OPERATOR_REBUILT
         if types and any(t and named_types(t) & types for t in texts):
             return TYPE_NAMED_REBUILT
+        if attributes and any(t and selected_fields(t) & attributes for t in texts):
+            return ATTRIBUTE_REBUILT
         return None
     return uses
 

@@ -5,14 +5,15 @@ DROP COLUMN, of a column one uses; a string body (plpgsql, or SQL between quotes
 runs. So each function whose body names the table is dropped before the column change and created after
 it, and the views that call it are re-created around it (compare.views sees the drop). Which columns a
 body reads is not told apart from the table's others: re-creating one function more than needed loses
-nothing."""
+nothing. So is one selecting an attribute of a composite type the migration drops or retypes (`(c).y`, by the
+attribute's name: compare.around.changed_attributes)."""
 
 from __future__ import annotations
 
 import re
 from typing import Optional
 
-from schemac.compare.around import TYPE_NAMED_REBUILT, set_aside_types
+from schemac.compare.around import ATTRIBUTE_REBUILT, TYPE_NAMED_REBUILT, changed_attributes, set_aside_types
 from schemac.compare.changes import DOMAIN_CHECKS_LATER, Change
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
 from schemac.model import Function, Schema, Table
@@ -25,6 +26,7 @@ called_functions = lazy("schemac.pg.calls", "called_functions")
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 query_refs = lazy("schemac.pg.sqlbody", "query_refs")
 named_types = lazy("schemac.pg.verbatim", "named_types")
+selected_fields = lazy("schemac.pg.verbatim", "selected_fields")
 
 _SETOF = re.compile(r"^\s*SETOF\s+", re.IGNORECASE)
 COLUMN_REBUILT = "re-created around a column its body reads"
@@ -38,11 +40,13 @@ def functions_around_columns(changes: list[Change], current: Schema, desired: Sc
     under it), or calling a function dropped (or created again, as this one then is), dropped and created
     again (an in-place change of it becomes that pair); and so is any function an argument's DEFAULT of which
     calls one (`t text DEFAULT app.tenant()`), or whose DEFAULT or standard body names a type set aside and
-    created again (`'a'::mood`): Postgres records those too, and refuses the DROP under them."""
+    created again (`'a'::mood`), or selects an attribute dropped or retyped (`(c).y`): Postgres records those
+    too, and refuses the DROP (the ALTER TYPE) under them."""
     tables = {(c.schema, c.table) for c in changes if c.kind in _COLUMN_CHANGES} | views
     gone = dropped_functions(changes)  # (schema, name): a body calling one is moved too, and so on
     types = set_aside_types(changes)
-    if not tables and not gone and not types:
+    attributes = frozenset(changed_attributes(changes))
+    if not tables and not gone and not types and not attributes:
         return changes
     des = {(f.schema, f.name, f.identity): f for f in desired.functions}
     dropped = {(c.schema, c.old.name, c.old.identity) for c in changes if c.kind == "drop_function"}  # type: ignore
@@ -54,7 +58,7 @@ def functions_around_columns(changes: list[Change], current: Schema, desired: Sc
             key = (f.schema, f.name, f.identity)
             if key not in des or key in dropped or key in moved:
                 continue
-            if (why := _held(f, tables, gone, types)) is not None:
+            if (why := _held(f, tables, gone, types, attributes)) is not None:
                 moved[key] = (f, why)
                 gone.add((f.schema, f.name))
                 grown = True
@@ -77,12 +81,15 @@ def named_types_of(f: Function) -> frozenset[tuple[str, str]]:
     return frozenset().union(*(named_types(t) for t in texts))
 
 
-def _held(f: Function, tables: set, gone: set, types: set) -> Optional[str]:
+def _held(f: Function, tables: set, gone: set, types: set, attributes: frozenset) -> Optional[str]:
     """Why `f` is held by what the migration drops (see functions_around_columns), or None."""
     if any(called_functions(a.default) & gone for a in f.arguments if a.default):
         return FUNCTION_REBUILT
     if types and named_types_of(f) & types:
         return TYPE_NAMED_REBUILT
+    texts = [a.default for a in f.arguments if a.default] + ([f.body] if f.standard_body else [])
+    if attributes and any(selected_fields(t) & attributes for t in texts):
+        return ATTRIBUTE_REBUILT
     if not f.standard_body:
         return None
     relations, functions, _ = sql_body_refs(f.body)

@@ -23,10 +23,11 @@ from schemac.compare.grants import defaulted, object_changes
 from schemac.compare.moves import old_key
 from schemac.compare.normalize import normal_form
 from schemac.pg.column_storage import storage_of
-from schemac.compare.around import around_recreated, recreated_uses
+from schemac.compare.around import around_recreated, changed_attributes, recreated_uses
 from schemac.compare.opclasses import around_operator_classes
 from schemac.compare.tables import diff_table, parameters_changed
-from schemac.compare.types import replaceable
+from schemac.compare.domain_casts import table_as_written
+from schemac.compare.types import keyed_domains, replaceable
 from schemac.model import Column, PrimaryKey, Schema, Table, View
 from schemac.pg.lazy import lazy
 
@@ -100,6 +101,8 @@ def _disturbed(c: Change) -> set[tuple]:
         return {("operator", c.schema, c.old.name)}  # type: ignore[union-attr]
     if k in ("alter_enum", "drop_enum", "drop_domain") or (k == "alter_domain" and c.cause == ENUM_REBUILT):
         return {("type", c.schema, c.old.name)}  # type: ignore[union-attr]
+    if k == "alter_composite_type":  # an attribute dropped or retyped: `(cc).y` reads it (changed_attributes)
+        return {("column", c.schema, c.name, a) for a in changed_attributes([c])}
     if k == "drop_constraint" and isinstance(c.old, PrimaryKey):
         return {("constraint", c.schema, c.table, c.old.name)}
     return set()
@@ -164,12 +167,18 @@ def stand_in(v: View, members: bool = True) -> Table:
                  statistics=v.statistics, source=v.source, cluster_on=v.cluster_on)
 
 
-def _members(old: Optional[View], new: View) -> list[Change]:
+def _members(old: Optional[View], new: View, current: Optional[Schema] = None) -> list[Change]:
     """The changes of a view's indexes, extended statistics, triggers and rules (`old` None: all of `new`'s are
-    created)."""
+    created). Where there are some and `current` has domains, a domain's column cast to its base type in the
+    catalog's deparse (`((dc)::integer + 1)`, compare.domain_casts) is read again as schema.yaml's text."""
     if not _any_member(new) and (old is None or not _any_member(old)):
         return []  # most views: nothing to diff
-    return diff_table(stand_in(old) if old is not None else stand_in(new, False), stand_in(new))
+    out = diff_table(stand_in(old) if old is not None else stand_in(new, False), stand_in(new))
+    if out and old is not None and current is not None and current.domains:
+        domains = (keyed_domains(current), {})
+        typed = replace(stand_in(old), columns=tuple(Column(c.name, c.type) for c in old.output if c.type))
+        out = diff_table(replace(table_as_written(typed, stand_in(new), domains), columns=()), stand_in(new))
+    return out
 
 
 def _any_member(v: View) -> bool:
@@ -249,7 +258,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
             ch("set_view_defaults", v, old, v)
         if v.materialized and parameters_changed(old, v):
             ch("set_view_parameters", v, old, v)
-        out.extend(_members(old, v))
+        out.extend(_members(old, v, current))
         out.extend(object_changes(old, v))
     # A materialized view's index using a function or operator dropped and created again: made again around it.
     kept = [key for key, v in cur.items() if (v.indexes or v.statistics) and key in des and key not in rebuilt]

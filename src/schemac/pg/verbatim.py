@@ -187,6 +187,25 @@ def named_types(text: str) -> frozenset[tuple[str, str]]:
 
 
 @lru_cache(maxsize=4096)
+def selected_fields(text: str) -> frozenset[str]:
+    """The names of the fields the text selects from a composite value, as Postgres reads `(cc).y`,
+    `(f(x)).y` and `t.cc.y` (after ')' and '.', or third in a dotted name; not called): a superset of the
+    attributes of composite types it reads. Empty when it does not tokenize."""
+    try:
+        toks = tokens(text)
+    except LexError:
+        return frozenset()
+    out = set()
+    for i, t in enumerate(toks):
+        if i < 2 or toks[i - 1].kind != "." or not _is_name(t) or (i + 1 < len(toks) and toks[i + 1].kind == "("):
+            continue
+        before = toks[i - 2]
+        if before.kind == ")" or (_is_name(before) and i >= 4 and toks[i - 3].kind == "." and _is_name(toks[i - 4])):
+            out.add(_name(t))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=4096)
 def relations(text: str) -> frozenset[tuple[str, str]]:
     """(schema, name) of what follows FROM or JOIN (public when unqualified): the tables a verbatim policy's
     subqueries may read, for ordering statements."""

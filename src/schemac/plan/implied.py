@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from schemac.compare.changes import Change
 from schemac.model import Exclusion
+from schemac.plan.attribute_order import with_attributes
 from schemac.plan.dependencies import Deps, deps
 from schemac.plan.privilege_order import CREATED as _CREATED
 from schemac.plan.populate import refreshed_before
@@ -14,7 +15,7 @@ from schemac.plan.populate import refreshed_before
 def plan_deps(changes: list[Change]) -> list[Deps]:
     """deps() of each change, and what one change implies for another: a dropped table or column takes
     along the sequences it owns (OWNED BY), so it removes them too (after whatever still uses them)."""
-    out = [deps(c) for c in changes]
+    out = with_attributes(changes, [deps(c) for c in changes])  # around composite types' attributes changed
     owned: dict[tuple, set] = {}
     owned_by_column: dict[tuple, set] = {}
     for c in changes:

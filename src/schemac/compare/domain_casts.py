@@ -1,0 +1,241 @@
+"""Casts of a domain's value to its base type, which Postgres prints where it stores one.
+
+An operator or a function of the base type given a column of a domain over it (`dc > 0`, `f(dc)`,
+`old.dc IS DISTINCT FROM new.dc`, dc of a domain over integer) is stored with the value coerced to the base type,
+and the catalog's deparse prints the coercion as a cast: `((dc)::integer > 0)`, `f((dc)::integer)`,
+`((old.dc)::integer IS DISTINCT FROM (new.dc)::integer)` (pg_get_constraintdef, pg_get_indexdef, pg_get_triggerdef,
+pg_get_expr of a policy, a generated column, an index's predicate, extended statistics), `((VALUE)::integer > 0)`
+in a CHECK of a domain over a domain, `((5)::d1)::integer` of a constant of the domain. Written with the cast or
+without, it is the same expression (Postgres stores both alike). The normal form (compare.rewrite) cannot drop such
+a cast: it sees no types, and a cast of a value of another type (`(n)::integer` of a numeric) changes it.
+
+So where a table's expression in the catalog and in schema.yaml differ (their texts, then their normal forms),
+both are read again without such casts (by the table's columns' types and both sides' domains): equal so, the
+current side takes the desired side's text, and the differ finds no change. Only the tables the differ walks (not in
+sync by compare.shortcut) that have a column of a domain are looked at, and only their texts that differ: an
+in-sync `diff` does no more work than before (and imports no sqlglot).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Optional
+
+from schemac.compare.normalize import normal_form
+from schemac.compare.types import base_type
+from schemac.model import Domain, Schema, Table
+from schemac.model.frozen import replace
+from schemac.pg.types import type_name
+
+# (name of a column or VALUE, its base type), (a domain's spelling, its base type): what a text is read again with.
+Bases = tuple[tuple[str, str], ...]
+
+
+def table_as_written(cur: Table, des: Table, domains: tuple[dict, dict], composites: Optional[dict] = None) -> Table:
+    """`cur` with each expression that differs from `des`'s twin only by casts of a domain's value to its base type
+    given `des`'s text (see the module's docstring); `domains`: the current and desired domains by (schema, name);
+    `composites`: the current composite types by (schema, name), whose attributes may be of a domain."""
+    known = domains[0]
+    if not known:
+        return cur
+    columns = _domain_values(cur, known, composites or {})
+    if not columns:
+        return cur
+    bases = (columns, _spelled(known))
+
+    def text(a: Optional[str], b: Optional[str]) -> Optional[str]:
+        return b if a is not None and b is not None and a != b and _same(a, b, bases) else a
+
+    changed: dict = {}
+    des_columns = {c.name: c for c in des.columns}
+    cols = tuple(replace(c, default=text(c.default, n.default), generated=text(c.generated, n.generated))
+                 if (n := des_columns.get(c.name)) is not None else c for c in cur.columns)
+    if cols != cur.columns:
+        changed["columns"] = cols
+    checks = _checks(cur, des, text)
+    if checks != cur.checks:
+        changed["checks"] = checks
+    for field, named in (("indexes", "name"), ("exclusions", "name")):
+        twins = {x.name: x for x in getattr(des, field) if x.name}
+        mine = tuple(_keyed(x, twins.get(x.name), text) for x in getattr(cur, field))
+        if mine != getattr(cur, field):
+            changed[field] = mine
+    triggers = {g.name: g for g in des.triggers}
+    mine = tuple(replace(g, when=text(g.when, triggers[g.name].when)) if g.name in triggers else g for g in cur.triggers)
+    if mine != cur.triggers:
+        changed["triggers"] = mine
+    policies = {p.name: p for p in des.policies}
+    mine = tuple(replace(p, using=text(p.using, policies[p.name].using),
+                         with_check=text(p.with_check, policies[p.name].with_check))
+                 if p.name in policies else p for p in cur.policies)
+    if mine != cur.policies:
+        changed["policies"] = mine
+    rules = {r.name: r for r in des.rules}
+    mine = tuple(replace(r, where=text(r.where, rules[r.name].where)) if r.name in rules else r for r in cur.rules)
+    if mine != cur.rules:
+        changed["rules"] = mine
+    statistics = {s.name: s for s in des.statistics}  # (its elements in any order: Postgres puts columns first)
+    mine = tuple(replace(s, elements=tuple(_twin(a, statistics[s.name].elements, text) for a in s.elements))
+                 if s.name in statistics else s for s in cur.statistics)
+    if mine != cur.statistics:
+        changed["statistics"] = mine
+    return replace(cur, **changed) if changed else cur
+
+
+def _domain_values(t: Table, known: dict, composites: dict) -> Bases:
+    """What of `t`'s columns is of a domain, by how an expression reaches it, with the domain's base type: `c` (a
+    column of a domain), `c[]` (an element of an array of one), `c.a` (an attribute of a composite type)."""
+    out = []
+    for c in t.columns:
+        bare = c.type.rstrip()
+        element = bare[:-2].rstrip() if bare.endswith("[]") else None
+        if element is None and type_name(bare) in known:
+            out.append((c.name, base_type(bare, known)))
+        elif element is not None and not element.endswith("]") and type_name(element) in known:
+            out.append((c.name + "[]", base_type(element, known)))
+        elif element is None and (composite := composites.get(type_name(bare))) is not None:
+            out += [(f"{c.name}.{a.name}", base_type(a.type, known)) for a in composite.attributes
+                    if not a.type.endswith("]") and type_name(a.type) in known]
+    return tuple(out)
+
+
+def _twin(a: str, others: tuple, text) -> str:
+    """`a`, or the text of `others` it reads as."""
+    return a if a in others else next((b for b in others if text(a, b) != a), a)
+
+
+def _checks(cur: Table, des: Table, text) -> tuple:
+    """cur's CHECKs, each given its twin's text: the one of its name, else an unnamed one (Postgres named it)."""
+    named = {c.name: c for c in des.checks if c.name}
+    unnamed = [c for c in des.checks if not c.name]
+    out = []
+    for c in cur.checks:
+        twin = named.get(c.name)
+        if twin is not None:
+            out.append(replace(c, expression=text(c.expression, twin.expression)))
+            continue
+        out.append(replace(c, expression=_twin(c.expression, tuple(t.expression for t in unnamed), text)))
+    return tuple(out)
+
+
+def _keyed(x, twin, text):
+    """An index or EXCLUDE whose expression keys and predicate take its twin's texts."""
+    if twin is None or len(twin.elements) != len(x.elements):
+        return x
+    elements = tuple(replace(e, expression=text(e.expression, f.expression)) for e, f in zip(x.elements, twin.elements))
+    return replace(x, elements=elements, where=text(x.where, twin.where))
+
+
+def domains_as_written(current: Schema, desired: Schema) -> Schema:
+    """`current` with the CHECKs and DEFAULT of each domain over a domain given schema.yaml's text where they
+    differ from it only by such casts (`((VALUE)::integer > 0)`)."""
+    known = {(d.schema, d.name): d for d in current.domains}
+    if not any(type_name(d.type) in known for d in current.domains):  # (no domain over a domain: most schemas)
+        return current
+    want = {(d.schema, d.name): d for d in desired.domains}
+    spelled = _spelled(known)
+    out = []
+    for d in current.domains:
+        new = want.get((d.schema, d.name))
+        if new is None or type_name(d.type) not in known:
+            out.append(d)
+            continue
+        bases = ((("value", base_type(d.type, known)),), spelled)
+        text = lambda a, b: b if a is not None and b is not None and a != b and _same(a, b, bases) else a  # noqa: E731
+        checks = {c.name: c for c in new.checks}
+        out.append(replace(d, default=text(d.default, new.default),
+                           checks=tuple(replace(c, expression=text(c.expression, checks[c.name].expression))
+                                        if c.name in checks else c for c in d.checks)))
+    return replace(current, domains=tuple(out))
+
+
+def _spelled(domains: dict) -> tuple[tuple[str, str], ...]:
+    """Each domain by the spelling a cast to it takes (bare in public), with its base type."""
+    return tuple((name if schema == "public" else f"{schema}.{name}", base_type(d.type, domains))
+                 for (schema, name), d in domains.items() if isinstance(d, Domain))
+
+
+def _same(a: str, b: str, bases: tuple[Bases, Bases]) -> bool:
+    """Whether `a` and `b` read alike once every cast of a domain's value to its base type is dropped from both."""
+    if normal_form(a) == normal_form(b) or not (_may_cast(a) or _may_cast(b)):
+        return False  # (equal already: the differ finds no change; no cast: nothing to drop)
+    return _without(a, *bases) == _without(b, *bases)
+
+
+def _may_cast(text: str) -> bool:
+    return "::" in text or "cast" in text.lower()
+
+
+@lru_cache(maxsize=4096)
+def _without(text: str, columns: Bases, domains: Bases) -> str:
+    """The normal form of `text` without the casts of a column (or VALUE) of a domain, or of a constant cast to a
+    domain, to that domain's base type."""
+    from sqlglot import exp
+
+    from schemac.pg.dialect import DIALECT
+    from schemac.pg.expressions import parse_expression
+
+    try:
+        tree = parse_expression(text)
+    except (ValueError, RecursionError):
+        return normal_form(text) or ""
+    if not isinstance(tree, exp.Expression):
+        return normal_form(text) or ""
+    by_column = {name: _type_key(base) for name, base in columns}
+    by_domain = {key: _type_key(base) for name, base in domains if (key := _type_key(name)) is not None}
+    for cast in sorted((c for c in tree.find_all(exp.Cast) if not isinstance(c, exp.TryCast)), key=lambda c: -c.depth):
+        inner = cast.this
+        while isinstance(inner, exp.Paren):
+            inner = inner.this
+        target = _spelling(cast.to)
+        if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Identifier):
+            wanted = by_column.get(_named(inner.this))
+        elif isinstance(inner, exp.Bracket) and isinstance(inner.this, exp.Column) and len(inner.expressions) == 1 \
+                and isinstance(inner.this.this, exp.Identifier):  # an element of an array of a domain: `(dca[1])`
+            wanted = by_column.get(_named(inner.this.this) + "[]")
+        elif isinstance(inner, exp.Dot) and isinstance(inner.expression, exp.Identifier):  # `((cc).a)`
+            of = inner.this
+            while isinstance(of, exp.Paren):
+                of = of.this
+            wanted = by_column.get(f"{_named(of.this)}.{_named(inner.expression)}") \
+                if isinstance(of, exp.Column) and isinstance(of.this, exp.Identifier) else None
+        elif isinstance(inner, exp.Cast) and not isinstance(inner, exp.TryCast):
+            wanted = by_domain.get(_spelling(inner.to))
+        else:
+            continue
+        if wanted is not None and target is not None and target == wanted:
+            cast.replace(exp.Paren(this=inner.copy()))
+    try:
+        return normal_form(tree.sql(dialect=DIALECT)) or ""
+    except Exception:
+        return normal_form(text) or ""
+
+
+def _named(i) -> str:
+    return i.name if i.quoted else i.name.lower()
+
+
+def _spelling(to) -> Optional[str]:
+    from schemac.pg.dialect import DIALECT
+
+    try:
+        spelled = to.sql(dialect=DIALECT)
+    except Exception:
+        return None
+    return (spelled if '"' in spelled else spelled.lower()).removeprefix("public.")
+
+
+@lru_cache(maxsize=1024)
+def _type_key(type_text: str) -> Optional[str]:
+    """A type as sqlglot spells it in a cast (aliases folded: int4 and integer alike), or None."""
+    from sqlglot import exp
+
+    from schemac.pg.expressions import parse_expression
+
+    try:
+        cast = parse_expression(f"CAST(NULL AS {type_text})")
+    except Exception:
+        return None
+    if not isinstance(cast, exp.Cast) or isinstance(cast, exp.TryCast):
+        return None
+    return _spelling(cast.to)

@@ -1,0 +1,115 @@
+"""The order of what reads an attribute of a composite type around ALTER TYPE ... DROP / ADD / ALTER ATTRIBUTE.
+
+Postgres records an expression's field selection (`(cc).y`, `t.cc.y`) as a dependency on the attribute (on the
+type's relation, at the attribute's number: what a view's `depends` names `("column", schema, type, attribute)`)
+and refuses to drop or retype an attribute while one stands. A view names the key by what Postgres recorded
+(compare.views.view_refs); an index, a CHECK, a default, a generated column, a trigger's WHEN, a policy, a rule, a
+domain, a function's SQL-standard body or argument DEFAULT by the names its texts select (pg.verbatim.
+selected_fields: a superset, an attribute of that name of any composite type the migration changes). Computed only
+when a migration changes a composite type's attributes: none of it runs otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, is_dataclass
+from typing import Iterator, Optional
+
+from schemac.compare.changes import Change
+from schemac.model.frozen import replace
+from schemac.model import Function
+from schemac.pg.verbatim import selected_fields
+
+# The fields of the model's objects that hold expressions (or lists of them: a rule's actions, extended statistics'
+# elements); an index's elements, a table's members, a domain's CHECKs are walked into.
+_TEXTS = frozenset(("default", "generated", "expression", "where", "when", "using", "with_check", "actions",
+                    "elements"))
+
+
+def attribute_keys(changes: list[Change]) -> dict[str, set[tuple]]:
+    """attribute name -> the keys ("column", schema, type, attribute) of every attribute of that name that
+    `changes` add, drop or retype in a composite type."""
+    out: dict[str, set[tuple]] = {}
+    for c in changes:
+        if c.kind == "alter_composite_type":
+            made, removed = made_removed(c)
+            for key in made | removed:
+                out.setdefault(key[3], set()).add(key)
+    return out
+
+
+def made_removed(c: Change) -> tuple[set[tuple], set[tuple]]:
+    """The attributes' keys an alter_composite_type makes (added, retyped) and removes (dropped, retyped)."""
+    olds = {a.name: a for a in c.old.attributes}  # type: ignore[union-attr]
+    news = {a.name: a for a in c.new.attributes}  # type: ignore[union-attr]
+    made, removed = set(), set()
+    for name in olds.keys() | news.keys():
+        was, now = olds.get(name), news.get(name)
+        if was is not None and now is not None and (was.type, was.collation) == (now.type, now.collation):
+            continue
+        key = ("column", c.schema, c.name, name)
+        if now is not None:
+            made.add(key)
+        if was is not None:
+            removed.add(key)
+    return made, removed
+
+
+def texts(obj: object) -> Iterator[str]:
+    """The expressions `obj` holds (a table: every member's), as written."""
+    if isinstance(obj, Function):
+        yield from (a.default for a in obj.arguments if a.default)
+        if obj.standard_body:
+            yield obj.body
+        return
+    if not is_dataclass(obj):
+        return
+    for f in fields(obj):
+        value = getattr(obj, f.name, None)
+        if isinstance(value, str):
+            if f.name in _TEXTS:
+                yield value
+        elif isinstance(value, (tuple, list)):
+            for item in value:
+                if isinstance(item, str):
+                    if f.name in _TEXTS:
+                        yield item
+                else:
+                    yield from texts(item)
+        elif value is not None and is_dataclass(value) and not isinstance(value, type):
+            yield from texts(value)
+
+
+def reads(obj: Optional[object], keys: dict[str, set[tuple]]) -> set[tuple]:
+    """The keys of `keys` (attribute_keys) whose attribute `obj`'s expressions select."""
+    if obj is None:
+        return set()
+    out: set[tuple] = set()
+    for text in texts(obj):
+        for name in selected_fields(text) & keys.keys():
+            out |= keys[name]
+    return out
+
+
+def with_attributes(changes: list[Change], deps: list) -> list:
+    """`deps` (plan.dependencies.Deps of each change) with the attributes' keys: an alter_composite_type makes and
+    removes those it adds, drops or retypes; what reads one frees it (its old form) or needs it (its new form)."""
+    keys = attribute_keys(changes)
+    if not keys:
+        return deps
+    # The types altered: what runs before the ALTER TYPE (a domain over one dropping its CHECK first) needs the type
+    # as it stands, not as the ALTER makes it.
+    altered = {("type", c.schema, c.name) for c in changes if c.kind == "alter_composite_type"}
+    out = []
+    for c, d in zip(changes, deps):
+        if c.kind == "alter_composite_type":
+            made, removed = made_removed(c)
+            out.append(replace(d, makes=d.makes | made, removes=d.removes | removed))
+            continue
+        old = reads(c.old, keys) if not c.kind.startswith(("add_", "set_")) else set()
+        new = reads(c.new, keys) if not c.kind.startswith("drop_") else set()
+        if old - new:
+            d = replace(d, needs=(d.needs - altered) | new, frees=d.frees | (old - new))
+        elif new:
+            d = replace(d, needs=d.needs | new)
+        out.append(d)
+    return out

@@ -1,0 +1,82 @@
+"""compare.domain_casts without a server: which catalog texts take schema.yaml's (a cast of a domain's value to its
+base type, which Postgres prints where it stores the expression), and which stay drift (another cast, another
+value); pg.verbatim.selected_fields, the attribute names compare.around and plan.attribute_order match.
+The round trips on 18, 16 and 15 are test_property_objects' `domain-columns-cast-to-their-base-type` and
+tests/fixtures/pairs/types.sql's `type-composite-attribute-*` pairs."""
+
+from __future__ import annotations
+
+import pytest
+
+from schemac.compare.domain_casts import domains_as_written, table_as_written
+from schemac.compare.normalize import normal_form
+from schemac.model import Attribute, Check, Column, CompositeType, Domain, Schema, Table, Trigger
+from schemac.pg.verbatim import selected_fields
+
+DOMAINS = {("public", "d1"): Domain(name="d1", type="integer"), ("public", "d2"): Domain(name="d2", type="d1")}
+
+
+def _table(*checks: str, when: str = "old.dc IS DISTINCT FROM new.dc") -> Table:
+    return Table(name="t", columns=(Column("dc", "d1"), Column("dd", "d2"), Column("n", "numeric")),
+                 checks=tuple(Check(f"c{i}", text) for i, text in enumerate(checks)),
+                 triggers=(Trigger("tr", "tf", events=("update",), for_each_row=True, when=when),))
+
+
+@pytest.mark.parametrize("catalog,written", [
+    ("((dc)::integer > 0)", "dc > 0"),
+    ("(f((dd)::integer) > 0)", "f(dd) > 0"),  # a domain over a domain: its base at the bottom
+    ("((dc)::integer = ANY (ARRAY[1, 2]))", "dc IN (1, 2)"),
+    ("((dc)::integer > 0)", "CAST(dc AS int4) > 0"),  # written with the cast: equal as they are
+    ("(((5)::d1)::integer + dc::integer > 0)", "5::d1 + dc > 0"),
+])
+def test_a_cast_to_the_domains_base_type_is_schema_yamls_text(catalog, written):
+    cur = _table(catalog, when="((old.dc)::integer IS DISTINCT FROM (new.dc)::integer)")
+    got = table_as_written(cur, _table(written), (DOMAINS, DOMAINS))
+    assert normal_form(got.checks[0].expression) == normal_form(written)  # (the differ finds no change)
+    assert got.triggers[0].when == "old.dc IS DISTINCT FROM new.dc"
+
+
+@pytest.mark.parametrize("catalog,written", [
+    ("((dc)::integer > 1)", "dc > 0"),  # another value
+    ("((dc)::smallint > 0)", "dc > 0"),  # another type than the base
+    ("((n)::integer > 0)", "n > 0"),  # not a domain's column: the cast rounds
+    ("((dc)::integer > 0)", "dc::bigint > 0::bigint OR true"),
+])
+def test_any_other_difference_stays(catalog, written):
+    cur = _table(catalog)
+    assert table_as_written(cur, _table(written), (DOMAINS, DOMAINS)).checks[0].expression == catalog
+
+
+def test_an_array_element_and_a_composite_attribute_of_a_domain():
+    composite = CompositeType(name="ct", attributes=(Attribute("a", "d1"), Attribute("b", "integer")))
+    cur = Table(name="t", columns=(Column("dca", "d1[]"), Column("cc", "ct")),
+                checks=(Check("c0", "(((dca[1])::integer >= 1) AND ((dca[1])::integer <= 5))"),
+                        Check("c1", "(((cc).a)::integer > 0)"), Check("c2", "(((cc).b)::integer > 0)")))
+    des = Table(name="t", columns=cur.columns, checks=(Check("c0", "dca[1] BETWEEN 1 AND 5"), Check("c1", "(cc).a > 0"),
+                                                       Check("c2", "(cc).b > 0")))
+    got = table_as_written(cur, des, (DOMAINS, DOMAINS), {("public", "ct"): composite})
+    assert [c.expression for c in got.checks] == ["dca[1] BETWEEN 1 AND 5", "(cc).a > 0", "(((cc).b)::integer > 0)"]
+
+
+def test_a_table_without_a_domains_column_is_not_looked_at():
+    cur = Table(name="t", columns=(Column("c", "integer"),), checks=(Check("c0", "((c)::integer > 0)"),))
+    assert table_as_written(cur, cur, (DOMAINS, DOMAINS)) is cur
+    assert table_as_written(cur, cur, ({}, {})) is cur
+
+
+def test_a_check_of_a_domain_over_a_domain():
+    current = Schema(domains=(DOMAINS[("public", "d1")], Domain(name="d2", type="d1", checks=(Check("k", "((VALUE)::integer > 0)"),))))
+    desired = Schema(domains=(DOMAINS[("public", "d1")], Domain(name="d2", type="d1", checks=(Check("k", "VALUE > 0"),))))
+    assert domains_as_written(current, desired).domains[1].checks[0].expression == "VALUE > 0"
+    other = Schema(domains=(DOMAINS[("public", "d1")], Domain(name="d2", type="d1", checks=(Check("k", "VALUE > 1"),))))
+    assert domains_as_written(current, other).domains[1].checks[0].expression == "((VALUE)::integer > 0)"
+
+
+@pytest.mark.parametrize("text,fields", [
+    ("((cc).y <> ''::text)", {"y"}),
+    ("((new.cc).y IS DISTINCT FROM (old.cc).y)", {"y"}),
+    ('t1.cc.y > 0 AND (f(x))."Z" > 0', {"y", "Z"}),
+    ("t.y > 0 AND s.f(x) > 0 AND '(cc).y' = ''", set()),  # a table's column, a call, a string
+])
+def test_selected_fields(text, fields):
+    assert selected_fields(text) == fields
