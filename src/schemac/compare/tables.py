@@ -200,10 +200,14 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
                 ch("set_column_settings", name, None, col, GENERATED_REBUILT)
             continue
         retyped = old.type != col.type or old.collation != col.collation
-        if not retyped and type_name(col.type) in rebuilt:
+        # A generation expression changed: the column is dropped and added again as schema.yaml has it (plan.planner),
+        # its type and settings with it; ALTER TYPE would rewrite the table for a column about to go.
+        regenerates = (not same_expression(old.generated, col.generated) or old.virtual != col.virtual) and \
+            not (old.generated and not old.virtual and not col.generated)
+        if not retyped and type_name(col.type) in rebuilt and not regenerates:
             ch("alter_column_type", name, old, col, ENUM_REBUILT)
             retyped = True
-        elif retyped:
+        elif retyped and not regenerates:
             ch("alter_column_type", name, old, col)
         for kind, was in not_null_changes(cur.name, old, col):
             ch(kind, name, was, col)
@@ -219,8 +223,13 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             ch("drop_default" if col.default is None else "set_default", name, old, col)
         if (old.comment or None) != (col.comment or None):
             ch("set_column_comment", name, old, col)
+        elif regenerates and col.comment:  # (the DROP took it)
+            ch("set_column_comment", name, None, col, GENERATED_REBUILT)
         was = replace(old, storage=None, compression=None) if retyped else old  # ALTER TYPE resets these two
-        if column_settings(was) != column_settings(col):
+        if regenerates:
+            if has_settings(col):  # set on the column added again, which has none (its change is alter_generated's)
+                ch("set_column_settings", name, None, col, GENERATED_REBUILT)
+        elif column_settings(was) != column_settings(col):
             ch("set_column_settings", name, was, col)
         if old.identity != col.identity:
             # Dropping an identity runs before DROP NOT NULL (Postgres refuses that on an identity column).
