@@ -20,6 +20,7 @@ from schemac.model import Check, Exclusion, ForeignKey, Index, IndexElement, Pri
 from schemac.pg.column_storage import column_settings, has_settings
 from schemac.compare.foreign_servers import foreign_table_changes
 from schemac.pg.lazy import lazy
+from schemac.pg.names import constraint_name
 from schemac.pg.reloptions import TOAST_PREFIX
 from schemac.pg.types import type_name
 
@@ -365,13 +366,16 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
     diff_statistics(cur, des, ch, frozenset(regenerated))
     if cur.unlogged != des.unlogged:
         ch("set_logging", None, cur, des)
-    if cur.cluster_on != des.cluster_on or (des.cluster_on and any(  # its index made again: marked again
-            c.kind in ("drop_index", "drop_constraint") and c.name == des.cluster_on for c in changes)):
+    def remade(index: str) -> bool:
+        """Whether the index of that name, or the key's (by the name Postgres gave it: a_pkey), is dropped here."""
+        return any(c.kind == "drop_index" and c.name == index or c.kind == "drop_constraint" and isinstance(
+            c.old, (PrimaryKey, Unique, Exclusion)) and constraint_name(cur, c.old) == index for c in changes)
+
+    if cur.cluster_on != des.cluster_on or (des.cluster_on and remade(des.cluster_on)):  # made again: marked again
         ch("set_cluster_on", None, cur, des)
     ri = des.replica_identity_index
-    if (cur.replica_identity, cur.replica_identity_index) != (des.replica_identity, ri) or (ri and any(
-            c.kind in ("drop_index", "drop_constraint") and c.name == ri for c in changes)):  # made again: set again
-        ch("set_replica_identity", None, cur, des)
+    if (cur.replica_identity, cur.replica_identity_index) != (des.replica_identity, ri) or (ri and remade(ri)):
+        ch("set_replica_identity", None, cur, des)  # (made again: set again)
     if parameters_changed(cur, des):
         ch("set_table_parameters", None, cur, des)
     if (cur.comment or None) != (des.comment or None):
