@@ -20,6 +20,7 @@ from schemac.model import Check, Exclusion, ForeignKey, Index, IndexElement, Pri
 from schemac.pg.column_storage import column_settings, has_settings
 from schemac.compare.foreign_servers import foreign_table_changes
 from schemac.pg.lazy import lazy
+from schemac.pg.names import constraint_name
 from schemac.pg.reloptions import TOAST_PREFIX
 from schemac.pg.types import type_name
 
@@ -200,10 +201,14 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
                 ch("set_column_settings", name, None, col, GENERATED_REBUILT)
             continue
         retyped = old.type != col.type or old.collation != col.collation
-        if not retyped and type_name(col.type) in rebuilt:
+        # A generation expression changed: the column is dropped and added again as schema.yaml has it (plan.planner),
+        # its type and settings with it; ALTER TYPE would rewrite the table for a column about to go.
+        regenerates = (not same_expression(old.generated, col.generated) or old.virtual != col.virtual) and \
+            not (old.generated and not old.virtual and not col.generated)
+        if not retyped and type_name(col.type) in rebuilt and not regenerates:
             ch("alter_column_type", name, old, col, ENUM_REBUILT)
             retyped = True
-        elif retyped:
+        elif retyped and not regenerates:
             ch("alter_column_type", name, old, col)
         for kind, was in not_null_changes(cur.name, old, col):
             ch(kind, name, was, col)
@@ -219,8 +224,13 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             ch("drop_default" if col.default is None else "set_default", name, old, col)
         if (old.comment or None) != (col.comment or None):
             ch("set_column_comment", name, old, col)
+        elif regenerates and col.comment:  # (the DROP took it)
+            ch("set_column_comment", name, None, col, GENERATED_REBUILT)
         was = replace(old, storage=None, compression=None) if retyped else old  # ALTER TYPE resets these two
-        if column_settings(was) != column_settings(col):
+        if regenerates:
+            if has_settings(col):  # set on the column added again, which has none (its change is alter_generated's)
+                ch("set_column_settings", name, None, col, GENERATED_REBUILT)
+        elif column_settings(was) != column_settings(col):
             ch("set_column_settings", name, was, col)
         if old.identity != col.identity:
             # Dropping an identity runs before DROP NOT NULL (Postgres refuses that on an identity column).
@@ -356,13 +366,16 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
     diff_statistics(cur, des, ch, frozenset(regenerated))
     if cur.unlogged != des.unlogged:
         ch("set_logging", None, cur, des)
-    if cur.cluster_on != des.cluster_on or (des.cluster_on and any(  # its index made again: marked again
-            c.kind in ("drop_index", "drop_constraint") and c.name == des.cluster_on for c in changes)):
+    def remade(index: str) -> bool:
+        """Whether the index of that name, or the key's (by the name Postgres gave it: a_pkey), is dropped here."""
+        return any(c.kind == "drop_index" and c.name == index or c.kind == "drop_constraint" and isinstance(
+            c.old, (PrimaryKey, Unique, Exclusion)) and constraint_name(cur, c.old) == index for c in changes)
+
+    if cur.cluster_on != des.cluster_on or (des.cluster_on and remade(des.cluster_on)):  # made again: marked again
         ch("set_cluster_on", None, cur, des)
     ri = des.replica_identity_index
-    if (cur.replica_identity, cur.replica_identity_index) != (des.replica_identity, ri) or (ri and any(
-            c.kind in ("drop_index", "drop_constraint") and c.name == ri for c in changes)):  # made again: set again
-        ch("set_replica_identity", None, cur, des)
+    if (cur.replica_identity, cur.replica_identity_index) != (des.replica_identity, ri) or (ri and remade(ri)):
+        ch("set_replica_identity", None, cur, des)  # (made again: set again)
     if parameters_changed(cur, des):
         ch("set_table_parameters", None, cur, des)
     if (cur.comment or None) != (des.comment or None):

@@ -23,6 +23,7 @@ from schemac.compare.grants import defaulted, object_changes
 from schemac.compare.moves import old_key
 from schemac.compare.normalize import normal_form
 from schemac.pg.column_storage import storage_of
+from schemac.pg.names import constraint_name
 from schemac.compare.around import around_recreated, changed_attributes, recreated_uses
 from schemac.compare.opclasses import around_operator_classes
 from schemac.compare.tables import diff_table, parameters_changed
@@ -103,8 +104,9 @@ def _disturbed(c: Change) -> set[tuple]:
         return {("type", c.schema, c.old.name)}  # type: ignore[union-attr]
     if k == "alter_composite_type":  # an attribute dropped or retyped: `(cc).y` reads it (changed_attributes)
         return {("column", c.schema, c.name, a) for a in changed_attributes([c])}
-    if k == "drop_constraint" and isinstance(c.old, PrimaryKey):
-        return {("constraint", c.schema, c.table, c.old.name)}
+    if k == "drop_constraint" and isinstance(c.old, PrimaryKey):  # a view grouping by it (e.name with GROUP BY e.id)
+        name = constraint_name(c.table_def, c.old) if c.table_def is not None else c.old.name  # (unnamed: e_pkey)
+        return {("constraint", c.schema, c.table, name)}
     return set()
 
 

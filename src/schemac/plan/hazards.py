@@ -1,7 +1,7 @@
 """Which changes can destroy data, and why: `generate` refuses them unless --allow-destructive.
 
 A type change is safe only when every value of the old type fits the new one unchanged
-(``varchar(80)`` -> ``varchar(200)`` or ``text``, ``integer`` -> ``bigint``, ``numeric(3,2)`` ->
+(``varchar(80)`` -> ``varchar(200)`` or ``text``, ``text`` -> ``varchar``, ``integer`` -> ``bigint``, ``numeric(3,2)`` ->
 ``numeric(6,2)``). Everything else may truncate, round, reinterpret or fail on existing rows.
 """
 
@@ -59,8 +59,8 @@ def is_widening(old: str, new: str) -> bool:
         if ob.startswith(("timestamp", "time")):
             return (np_[0] if np_ else 6) >= (op[0] if op else 6)
         return False
-    if (ob, nb) in _WIDENINGS:
-        return True
+    if (ob, nb) in _WIDENINGS or ob == "text" and nb == "character varying" and not np_:  # (varchar without a length
+        return True                                                                        # is text's equal)
     if ob in _INT_DIGITS and nb == "numeric":
         if not np_:
             return True
