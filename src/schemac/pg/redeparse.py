@@ -108,7 +108,7 @@ def array_casts_kept(text: Optional[str]) -> Optional[str]:
         if kinds[i] != "ARRAY" or kinds[i + 1] != "L_BRACKET":
             continue
         close = _closing(kinds, i + 1, "L_BRACKET", "R_BRACKET")
-        if close is None:
+        if close is None or close == i + 2:  # `ARRAY[]::T[]`: the cast is the empty array's type, read back as such
             continue
         if kinds[close + 1:close + 2] == ["DCOLON"]:  # pretty: `ARRAY[...]::text[]`
             target = close + 2
