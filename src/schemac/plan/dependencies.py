@@ -97,11 +97,12 @@ def deps(c: Change) -> Deps:
         if new.partition_of is not None:  # PARTITION OF copies the parent's storage and compression as they are then
             p = new.partition_of  # type: ignore[union-attr]
             new_refs |= {("settings", p.parent_schema, p.parent, x.name) for x in new.columns}  # type: ignore[union-attr]
-    elif k == "drop_table":  # its triggers go with it, before the functions they execute
-        removes |= table_members(old)  # type: ignore[arg-type]
+    elif k == "drop_table":  # what its members execute or call goes after it (DROP FUNCTION, or one made again,
+        removes |= table_members(old)  # type: ignore[arg-type]  is refused under its CHECKs, indexes, triggers...)
         old_refs |= table_refs(old)  # type: ignore[arg-type]
         old_refs |= {_held_aside(x.type) for x in old.columns}  # type: ignore[union-attr]
-        for g in (*old.triggers, *old.policies):  # type: ignore[union-attr]
+        for g in (*old.triggers, *old.policies, *old.checks, *old.indexes, *old.exclusions,  # type: ignore[union-attr]
+                  *old.statistics, *old.rules):  # type: ignore[union-attr]
             old_refs |= refs_of(old, g)
     elif k == "rename_table":
         removes.add(_table(old))  # type: ignore[arg-type]
