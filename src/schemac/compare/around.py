@@ -161,12 +161,14 @@ def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optio
     # Generated columns that use it are dropped and added again: the indexes and CHECKs over them go with the
     # DROP COLUMN, so they are made again too.
     new_cols = {c.name: c for c in new_t.columns}
+    names = {c.name for c in old_t.columns}  # a column renamed (renamed_from): its default under its new name
+    renamed = {c.renamed_from: c for c in new_t.columns if c.renamed_from in names and c.name not in names}
     regenerated: set[str] = set()
     for col in old_t.columns:
-        n = new_cols.get(col.name)
+        n = renamed.get(col.name, new_cols.get(col.name))
         if n is None or touched("drop_column", col.name) or touched("alter_generated", col.name):
             continue
-        if col.generated and n.generated and uses(col.generated):
+        if col.generated and n.generated and n.name == col.name and uses(col.generated):
             regenerated.add(col.name)
             ch("drop_column", col.name, col, None, GENERATED_REBUILT)
             ch("add_column", col.name, None, n, GENERATED_REBUILT)
@@ -174,10 +176,10 @@ def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optio
                 ch("set_column_comment", col.name, None, n, GENERATED_REBUILT)
             if has_settings(n) and not touched("set_column_settings", col.name):
                 ch("set_column_settings", col.name, None, n, GENERATED_REBUILT)  # (SET STATISTICS 300 ...)
-        elif col.default and n.default and not touched("drop_default", col.name) and (why := uses(col.default)):
-            ch("drop_default", col.name, col, n, why)  # a SET DEFAULT of its own cannot run before the DROP FUNCTION
-            if not touched("set_default", col.name):
-                ch("set_default", col.name, col, n, why)
+        elif col.default and n.default and not touched("drop_default", n.name) and (why := uses(col.default)):
+            ch("drop_default", n.name, col, n, why)  # a SET DEFAULT of its own cannot run before the DROP FUNCTION
+            if not touched("set_default", n.name):
+                ch("set_default", n.name, col, n, why)
 
     def over(*texts: Optional[str], columns: Iterable[Optional[str]] = ()) -> Optional[str]:
         return uses(*texts) or (GENERATED_REBUILT if regenerated and (set(columns) & regenerated or any(

@@ -231,6 +231,8 @@ def deps(c: Change) -> Deps:
             old_refs |= _attribute_refs(t, c.name, old, "default")  # type: ignore[arg-type]
         if k == "set_default":
             new_refs |= _attribute_refs(t, c.name, new, "default")  # type: ignore[arg-type]
+        elif old is not None and old.name != c.name:  # type: ignore[union-attr]  (compare.around: after RENAME COLUMN)
+            new_refs.add(col(c.name))
         new_refs.add(_table(t))  # type: ignore[arg-type]
         # A child's own default after its parent's change, which ALTER TABLE carries down (compare.defaults_below).
         makes.add(("default", t.schema, t.name, c.name))  # type: ignore[union-attr]
