@@ -443,6 +443,15 @@ FIXED_BUG_CASES: dict[str, tuple[str, str]] = {
         "tables:\n  t:\n    columns: {c: {type: integer, default: f(1)}}\n",
         "functions: {f: {arguments: a bigint, returns: integer, language: sql, body: select a::integer}}\n"
         "tables:\n  t:\n    columns: {e: {type: integer, default: f(1), renamed_from: c}}\n"),
+    "renamed-generated-column-over-a-function-made-again": (  # f(a integer) made f(a bigint) under generated columns
+        # renamed g -> h (in u, the column they read too: c -> e): left in place, "column h of table t depends on
+        # function f(integer)"; in u, DROP COLUMN h came before RENAME COLUMN g TO h
+        "functions: {f: {arguments: a integer, returns: integer, language: sql, volatility: immutable, body: select a}}\n"
+        "tables:\n  t:\n    columns: {c: integer, g: {type: integer, generated: f(c), comment: derived}}\n"
+        "  u:\n    columns: {c: integer, g: {type: integer, generated: f(c)}}\n",
+        "functions: {f: {arguments: a bigint, returns: integer, language: sql, volatility: immutable, body: select a::integer}}\n"
+        "tables:\n  t:\n    columns: {c: integer, h: {type: integer, generated: f(c), renamed_from: g, comment: derived}}\n"
+        "  u:\n    columns: {e: {type: integer, renamed_from: c}, h: {type: integer, generated: f(e), renamed_from: g}}\n"),
     "renamed-column-retyped": (  # ALTER COLUMN e TYPE before RENAME COLUMN c TO e: 'column "e" does not exist'
         "tables:\n  t:\n    columns: {c: integer}\n", RENAMED % "bigint"),
     "renamed-column-of-a-domain-made-again": (  # the same, the column retyped onto its domain created again

@@ -76,13 +76,23 @@ def split_around_recreated(changes: list[Change]) -> list[Change]:
     if uses is None:
         return changes
     had = {(c.kind, c.schema, c.table, c.name) for c in changes}
+    # A generated column renamed (RENAME COLUMN g TO h) is dropped under its old name instead, and added under its new
+    # one (once, with its own change's): a DROP COLUMN h would be ordered before the RENAME that names it h.
+    renamed = {(c.schema, c.table, c.name) for c in changes if c.kind == "rename_column" and
+               c.old.generated and c.new.generated and uses(c.old.generated)}  # type: ignore[union-attr]
     out: list[Change] = []
     for c in changes:
         old, new = c.old, c.new
         again = (lambda kind: (kind, c.schema, c.table, c.name) not in had)  # noqa: E731
+        if c.kind == "rename_column" and (c.schema, c.table, c.name) in renamed:
+            out.append(replace(c, kind="drop_column", name=old.name, new=None, cause=GENERATED_REBUILT))  # type: ignore
+            if not again("alter_generated"):
+                continue  # (added by it)
+            c = replace(c, kind="alter_generated")  # added below, as a changed one's is
         if c.kind == "alter_generated" and new.generated and uses(old.generated):  # type: ignore[union-attr]
-            out += [replace(c, kind="drop_column", new=None, cause=GENERATED_REBUILT),
-                    replace(c, kind="add_column", old=None, cause=GENERATED_REBUILT)]
+            out += ([] if (c.schema, c.table, c.name) in renamed else  # (dropped under its old name)
+                    [replace(c, kind="drop_column", new=None, cause=GENERATED_REBUILT)]) + \
+                [replace(c, kind="add_column", old=None, cause=GENERATED_REBUILT)]
             if new.comment and again("set_column_comment"):  # type: ignore[union-attr]
                 out.append(replace(c, kind="set_column_comment", old=None, cause=GENERATED_REBUILT))
             if has_settings(new) and \
