@@ -452,6 +452,11 @@ FIXED_BUG_CASES: dict[str, tuple[str, str]] = {
         "functions: {f: {arguments: a bigint, returns: integer, language: sql, volatility: immutable, body: select a::integer}}\n"
         "tables:\n  t:\n    columns: {c: integer, h: {type: integer, generated: f(c), renamed_from: g, comment: derived}}\n"
         "  u:\n    columns: {e: {type: integer, renamed_from: c}, h: {type: integer, generated: f(e), renamed_from: g}}\n"),
+    "generated-column-over-a-renamed-column": (  # RENAME COLUMN c TO e, which Postgres carries into g's expression:
+        # g was also dropped and added again (its comment lost: "column t.g: comment is none, expected 'derived'")
+        "tables:\n  t:\n    columns: {c: integer, g: {type: integer, generated: c + 1, comment: derived}}\n",
+        "tables:\n  t:\n    columns: {e: {type: integer, renamed_from: c}, g: {type: integer, generated: e + 1, "
+        "comment: derived}}\n"),
     "renamed-column-retyped": (  # ALTER COLUMN e TYPE before RENAME COLUMN c TO e: 'column "e" does not exist'
         "tables:\n  t:\n    columns: {c: integer}\n", RENAMED % "bigint"),
     "renamed-column-of-a-domain-made-again": (  # the same, the column retyped onto its domain created again
