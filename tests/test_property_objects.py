@@ -448,9 +448,11 @@ FIXED_BUG_CASES: dict[str, tuple[str, str]] = {
         # function f(integer)"; in u, DROP COLUMN h came before RENAME COLUMN g TO h
         "functions: {f: {arguments: a integer, returns: integer, language: sql, volatility: immutable, body: select a}}\n"
         "tables:\n  t:\n    columns: {c: integer, g: {type: integer, generated: f(c), comment: derived}}\n"
+        "    grants: {schemac_prop_r1: ['select (g)']}\n"
         "  u:\n    columns: {c: integer, g: {type: integer, generated: f(c)}}\n",
         "functions: {f: {arguments: a bigint, returns: integer, language: sql, volatility: immutable, body: select a::integer}}\n"
         "tables:\n  t:\n    columns: {c: integer, h: {type: integer, generated: f(c), renamed_from: g, comment: derived}}\n"
+        "    grants: {schemac_prop_r1: ['select (h)']}\n"
         "  u:\n    columns: {e: {type: integer, renamed_from: c}, h: {type: integer, generated: f(e), renamed_from: g}}\n"),
     "generated-column-over-a-renamed-column": (  # RENAME COLUMN c TO e, which Postgres carries into g's expression:
         # g was also dropped and added again (its comment lost: "column t.g: comment is none, expected 'derived'")

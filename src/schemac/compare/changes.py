@@ -202,11 +202,13 @@ def takes_using(change: Change) -> bool:
 def remade_columns(changes: list[Change]) -> dict[tuple[str, str], set[str]]:
     """(schema, table) -> the columns `changes` drop and add again under the same name (DROP COLUMN takes
     their column privileges): a generated column's `alter_generated` but a STORED one made plain (DROP
-    EXPRESSION keeps it), or a drop_column and add_column pair (GENERATED_REBUILT)."""
+    EXPRESSION keeps it), or a drop_column and add_column pair (GENERATED_REBUILT: both names of one renamed,
+    compare.around)."""
     dropped = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column"}
     out: dict[tuple[str, str], set[str]] = {}
     for c in changes:
         if (c.kind == "add_column" and (c.schema, c.table, c.name) in dropped) or (
+                c.kind in ("drop_column", "add_column") and c.cause == GENERATED_REBUILT) or (
                 c.kind == "alter_generated" and not (c.old.generated and not c.old.virtual  # type: ignore[union-attr]
                                                      and not c.new.generated)):  # type: ignore[union-attr]
             out.setdefault((c.schema, c.table), set()).add(c.name)  # type: ignore[arg-type]
