@@ -201,6 +201,8 @@ def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optio
         if n is not None and not touched("drop_index", i.name) and (why := over(
                 i.where, *(e.expression for e in i.elements), columns=[e.column for e in i.elements] + list(i.include))):
             again("index", i.name, i, n, why)
+            if new_t.cluster_on == i.name and not touched("set_cluster_on", None):
+                ch("set_cluster_on", None, old_t, new_t, why)  # (DROP INDEX took the table's CLUSTER ON mark)
     new_tg = {g.name: g for g in new_t.triggers}
     for g in old_t.triggers:  # a trigger's WHEN calling it: Postgres refuses DROP FUNCTION under it too
         n = new_tg.get(g.name)
