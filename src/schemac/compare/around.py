@@ -17,7 +17,7 @@ from __future__ import annotations
 from schemac.model.frozen import replace
 from typing import Callable, Iterable, Optional
 
-from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change
+from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, MERGED_COPY, Change
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, calls, dropped_functions
 from schemac.model import Check, Schema, Table, names_a_column
 from schemac.pg.column_storage import has_settings
@@ -149,11 +149,16 @@ def around_recreated(changes: list[Change], cur_tables: dict, des_tables: dict) 
     for key, old_t in cur_tables.items():
         new_t = des_tables.get(key)
         if new_t is not None:
-            out += _table(old_t, new_t, uses, lambda kind, name: (kind, new_t.schema, new_t.name, name) in touched)
+            parents = [cur_tables.get((q.schema, q.name)) for q in old_t.inherits]
+            inherited = {c.name for p in parents if p is not None for c in p.checks if not c.no_inherit}
+            out += _table(old_t, new_t, uses, lambda kind, name: (kind, new_t.schema, new_t.name, name) in touched,
+                          inherited)
     return out
 
 
-def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optional[str]], bool]) -> list[Change]:
+def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optional[str]], bool],
+           inherited: set = frozenset()) -> list[Change]:  # type: ignore[assignment]
+    """`inherited`: the names of the CHECKs its INHERITS parents pass down (a copy it declares too is merged)."""
     out: list[Change] = []
 
     def ch(kind: str, name: Optional[str], old: object, new: object, cause: str) -> None:
@@ -218,7 +223,10 @@ def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optio
     for c in old_t.checks:
         n = new_checks.get(c.name)  # type: ignore[arg-type]
         if isinstance(n, Check) and not touched("drop_constraint", c.name) and (why := over(c.expression)):
+            at = len(out)
             again("constraint", n.name, c, n, why)  # type: ignore[arg-type]
+            if c.name in inherited:  # its own copy of a parent's, merged: dropped once the parent's DROP left it its own
+                out[at] = replace(out[at], cause=MERGED_COPY)
     new_excl = {x.name: x for x in new_t.exclusions if x.name}
     for x in old_t.exclusions:  # its elements' expressions or its WHERE
         n = new_excl.get(x.name)  # type: ignore[arg-type]

@@ -105,6 +105,9 @@ OWNS_VALUES = "owns a column that holds values"
 # The cause of a generated column dropped and added again because Postgres refuses to change what its
 # expression reads under it (a column retyped, a function dropped): its values are derived, none is lost.
 GENERATED_REBUILT = "generated column re-created"
+# A child's own CHECK merged with its INHERITS parent's (same name and definition) dropped around a function made
+# again: after the parent's DROP CONSTRAINT, which leaves it the child's alone (Postgres refuses it before).
+MERGED_COPY = "a child's own copy of its parent's CHECK, re-created around a function dropped and created again"
 # The cause of an identity's sequence renamed (as Postgres would have named it) before a new sequence takes its name
 # (compare.identities.identity_sequences_aside): CREATE SEQUENCE IF NOT EXISTS would have skipped the new one.
 NAME_TAKEN = "its name taken by a new sequence"

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from schemac.model.frozen import frozen
 
-from schemac.compare.changes import (AFTER_DETACH, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KEPT_BELOW, NAMED_BELOW, NEW_TABLE, NUMBERED_BY_PARENT, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
+from schemac.compare.changes import (AFTER_DETACH, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KEPT_BELOW, NAMED_BELOW, NEW_TABLE, NUMBERED_BY_PARENT, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, MERGED_COPY, Change, set_aside_name,
                                      takes_using)
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.plan.stubs import STUB, STUBBED
@@ -270,6 +270,9 @@ def deps(c: Change) -> Deps:
         if k.startswith("drop_") or k in ("rename_index", "alter_trigger", "alter_rule", "alter_policy"):
             removes |= own_keys(t, old)
             old_refs |= refs_of(t, old)
+        if k == "drop_constraint" and isinstance(old, Check):  # a child's copy merged with it: after (compare.around)
+            makes.add(("check dropped", t.schema, t.name, old.name))  # type: ignore[union-attr]
+            new_refs |= {("check dropped", q.schema, q.name, old.name) for q in t.inherits} if c.cause == MERGED_COPY else set()  # type: ignore
     elif k in ("add_view", "drop_view", "replace_view") and c.cause in (STUB, STUBBED):  # plan.stubs
         v = new if new is not None else old
         mark = ("stub", v.schema, v.name)  # type: ignore[union-attr]  the stub stands: made, not yet dropped
