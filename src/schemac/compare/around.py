@@ -150,15 +150,18 @@ def around_recreated(changes: list[Change], cur_tables: dict, des_tables: dict) 
         new_t = des_tables.get(key)
         if new_t is not None:
             parents = [cur_tables.get((q.schema, q.name)) for q in old_t.inherits]
-            inherited = {c.name for p in parents if p is not None for c in p.checks if not c.no_inherit}
+            p = old_t.partition_of
+            up = parents + ([cur_tables.get((p.parent_schema, p.parent))] if p is not None else [])
             out += _table(old_t, new_t, uses, lambda kind, name: (kind, new_t.schema, new_t.name, name) in touched,
-                          inherited)
+                          {c.name for q in parents if q is not None for c in q.checks if not c.no_inherit},
+                          {c.name for q in up if q is not None for c in q.columns})
     return out
 
 
 def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optional[str]], bool],
-           inherited: set = frozenset()) -> list[Change]:  # type: ignore[assignment]
-    """`inherited`: the names of the CHECKs its INHERITS parents pass down (a copy it declares too is merged)."""
+           inherited: set, from_parents: set) -> list[Change]:
+    """`inherited`: the names of the CHECKs its INHERITS parents pass down (a copy it declares too is merged);
+    `from_parents`: the columns a parent has (its DROP and ADD COLUMN carry a generated one down)."""
     out: list[Change] = []
 
     def ch(kind: str, name: Optional[str], old: object, new: object, cause: str) -> None:
@@ -183,7 +186,8 @@ def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optio
         n = renamed.get(col.name, new_cols.get(col.name))
         if n is None or touched("drop_column", col.name) or touched("alter_generated", col.name):
             continue
-        if col.generated and n.generated and n.name == col.name and uses(col.generated):
+        if col.generated and n.generated and n.name == col.name and col.name not in from_parents and \
+                uses(col.generated):
             regenerated.add(col.name)
             ch("drop_column", col.name, col, None, GENERATED_REBUILT)
             ch("add_column", col.name, None, n, GENERATED_REBUILT)
