@@ -459,6 +459,12 @@ FIXED_BUG_CASES: dict[str, tuple[str, str]] = {
         "tables:\n  t:\n    columns: {c: integer, g: {type: integer, generated: c + 1, comment: derived}}\n",
         "tables:\n  t:\n    columns: {e: {type: integer, renamed_from: c}, g: {type: integer, generated: e + 1, "
         "comment: derived}}\n"),
+    "renamed-index-over-a-function-made-again": (
+        "functions: {f: {arguments: a integer, returns: integer, language: sql, volatility: immutable, body: select a}}\n"
+        "tables:\n  t:\n    columns: {c: integer}\n    indexes: {t_f: {columns: [{expression: f(c)}], comment: kept}}\n",
+        "functions: {f: {arguments: a bigint, returns: integer, language: sql, volatility: immutable, body: select a::integer}}\n"
+        "tables:\n  t:\n    columns: {c: integer}\n"
+        "    indexes: {t_g: {columns: [{expression: f(c)}], comment: kept, renamed_from: t_f}}\n"),
     "renamed-column-retyped": (  # ALTER COLUMN e TYPE before RENAME COLUMN c TO e: 'column "e" does not exist'
         "tables:\n  t:\n    columns: {c: integer}\n", RENAMED % "bigint"),
     "renamed-column-of-a-domain-made-again": (  # the same, the column retyped onto its domain created again

@@ -71,19 +71,26 @@ def split_around_recreated(changes: list[Change]) -> list[Change]:
     where the old expression (or WHEN) uses a function or operator they drop and create again: each is one step,
     which reads the old function and the new one, so it ran after CREATE FUNCTION and Postgres refused the DROP
     under the old. The column is dropped before and added after (its values are derived), the trigger too; with
-    the comment, settings and state a new one would take (unless `changes` set them already)."""
+    the comment, settings and state a new one would take (unless `changes` set them already). A generated column or
+    an index renamed (renamed_from) is dropped under its old name and made under its new one instead of the RENAME:
+    a DROP under the new name would be ordered before the RENAME that gives it."""
     uses = recreated_uses(changes)
     if uses is None:
         return changes
     had = {(c.kind, c.schema, c.table, c.name) for c in changes}
-    # A generated column renamed (RENAME COLUMN g TO h) is dropped under its old name instead, and added under its new
-    # one (once, with its own change's): a DROP COLUMN h would be ordered before the RENAME that names it h.
+    # (a generated column renamed is added once, by its own alter_generated where it has one)
     renamed = {(c.schema, c.table, c.name) for c in changes if c.kind == "rename_column" and
                c.old.generated and c.new.generated and uses(c.old.generated)}  # type: ignore[union-attr]
     out: list[Change] = []
     for c in changes:
         old, new = c.old, c.new
         again = (lambda kind: (kind, c.schema, c.table, c.name) not in had)  # noqa: E731
+        if c.kind == "rename_index" and (why := uses(old.where, *(e.expression for e in old.elements))):  # type: ignore
+            out += [replace(c, kind="drop_index", name=old.name, new=None, cause=why),  # type: ignore[union-attr]
+                    replace(c, kind="add_index", old=None, cause=why)]
+            if new.comment and again("set_index_comment"):  # type: ignore[union-attr]
+                out.append(replace(c, kind="set_index_comment", old=None, cause=why))
+            continue
         if c.kind == "rename_column" and (c.schema, c.table, c.name) in renamed:
             out.append(replace(c, kind="drop_column", name=old.name, new=None, cause=GENERATED_REBUILT))  # type: ignore
             if not again("alter_generated"):
