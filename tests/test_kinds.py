@@ -175,6 +175,18 @@ def test_a_range_type_definition_change_is_refused():
     assert "range type public.r: its definition cannot change in place" in str(e.value)
 
 
+def test_a_range_types_function_made_again_is_refused():
+    """Its subtype_diff gaining other argument names (DROP FUNCTION, CREATE: Postgres refuses the DROP under the
+    type, which has no ALTER): generate wrote a migration that did not apply ('cannot drop function
+    fdiff(double precision,double precision) because other objects depend on it'); it refuses, naming it."""
+    fn = ("functions:\n  fdiff: {arguments: '%s float8, %s float8', returns: float8, language: sql, "
+          "volatility: immutable, body: select 1::float8}\n")
+    ranges = "range_types:\n  r: {subtype: float8, subtype_diff: fdiff}\n"
+    with pytest.raises(SchemacError) as e:
+        _plan_between(fn % ("a", "b") + ranges, fn % ("x", "y") + ranges)
+    assert "range type public.r: its function fdiff is dropped and created again" in str(e.value)
+
+
 @pytest.mark.parametrize("text,message", [
     ("composite_types:\n  c:\n    attributes: {a: txet}\n", "unknown type 'txet'"),
     ("composite_types:\n  c: {attributes: {a: integer}, colour: red}\n", "colour"),

@@ -467,6 +467,44 @@ FIXED_BUG_CASES: dict[str, tuple[str, str]] = {
         # "composite type ct: comment is none, expected 'hi'"
         "enums: {e: [a, b]}\ncomposite_types:\n  ct: {attributes: {x: integer}}\n",
         "enums: {e: [b, a]}\ncomposite_types:\n  ct: {attributes: {x: integer, z: integer}, comment: hi}\n"),
+    "default-of-a-renamed-column-over-a-function-made-again": (  # f(a integer) made f(a bigint) (DROP FUNCTION,
+        # CREATE) under a column renamed c -> e whose default calls it: the default, looked for under e in the recorded
+        # schema, was left in place: "default value for column e of table t depends on function f(integer)"
+        "functions: {f: {arguments: a integer, returns: integer, language: sql, body: select a}}\n"
+        "tables:\n  t:\n    columns: {c: {type: integer, default: f(1)}}\n",
+        "functions: {f: {arguments: a bigint, returns: integer, language: sql, body: select a::integer}}\n"
+        "tables:\n  t:\n    columns: {e: {type: integer, default: f(1), renamed_from: c}}\n"),
+    "renamed-generated-column-over-a-function-made-again": (  # f(a integer) made f(a bigint) under generated columns
+        # renamed g -> h (in u, the column they read too: c -> e): left in place, "column h of table t depends on
+        # function f(integer)"; in u, DROP COLUMN h came before RENAME COLUMN g TO h
+        "functions: {f: {arguments: a integer, returns: integer, language: sql, volatility: immutable, body: select a}}\n"
+        "tables:\n  t:\n    columns: {c: integer, g: {type: integer, generated: f(c), comment: derived}}\n"
+        "    grants: {schemac_prop_r1: ['select (g)']}\n"
+        "  u:\n    columns: {c: integer, g: {type: integer, generated: f(c)}}\n",
+        "functions: {f: {arguments: a bigint, returns: integer, language: sql, volatility: immutable, body: select a::integer}}\n"
+        "tables:\n  t:\n    columns: {c: integer, h: {type: integer, generated: f(c), renamed_from: g, comment: derived}}\n"
+        "    grants: {schemac_prop_r1: ['select (h)']}\n"
+        "  u:\n    columns: {e: {type: integer, renamed_from: c}, h: {type: integer, generated: f(e), renamed_from: g}}\n"),
+    "generated-column-over-a-renamed-column": (  # RENAME COLUMN c TO e, which Postgres carries into g's expression:
+        # g was also dropped and added again (its comment lost: "column t.g: comment is none, expected 'derived'")
+        "tables:\n  t:\n    columns: {c: integer, g: {type: integer, generated: c + 1, comment: derived}}\n",
+        "tables:\n  t:\n    columns: {e: {type: integer, renamed_from: c}, g: {type: integer, generated: e + 1, "
+        "comment: derived}}\n"),
+    "renamed-index-over-a-function-made-again": (
+        "functions: {f: {arguments: a integer, returns: integer, language: sql, volatility: immutable, body: select a}}\n"
+        "tables:\n  t:\n    columns: {c: integer}\n    indexes: {t_f: {columns: [{expression: f(c)}], comment: kept}}\n",
+        "functions: {f: {arguments: a bigint, returns: integer, language: sql, volatility: immutable, body: select a::integer}}\n"
+        "tables:\n  t:\n    columns: {c: integer}\n"
+        "    indexes: {t_g: {columns: [{expression: f(c)}], comment: kept, renamed_from: t_f}}\n"),
+    "renamed-table-over-a-function-made-again": (  # RENAME TO u under generated column g calling f (made again around
+        # DROP FUNCTION: compare.around): DROP COLUMN g of u was ordered before the RENAME that makes u's g, and the drops
+        # of its CHECK and index with it: 'relation "u" does not exist'
+        "functions: {f: {arguments: a integer, returns: integer, language: sql, volatility: immutable, body: select a}}\n"
+        "tables:\n  t:\n    columns: {c: {type: integer, default: f(1)}, g: {type: integer, generated: f(c)}}\n"
+        "    checks: {t_ck: f(c) > 0}\n    indexes: {t_f: {columns: [{expression: f(c)}]}}\n",
+        "functions: {f: {arguments: a bigint, returns: integer, language: sql, volatility: immutable, body: select a::integer}}\n"
+        "tables:\n  u:\n    renamed_from: t\n    columns: {c: {type: integer, default: f(1)}, g: {type: integer, generated: f(c)}}\n"
+        "    checks: {t_ck: f(c) > 0}\n    indexes: {t_f: {columns: [{expression: f(c)}]}}\n"),
     "renamed-column-retyped": (  # ALTER COLUMN e TYPE before RENAME COLUMN c TO e: 'column "e" does not exist'
         "tables:\n  t:\n    columns: {c: integer}\n", RENAMED % "bigint"),
     "renamed-column-of-a-domain-made-again": (  # the same, the column retyped onto its domain created again

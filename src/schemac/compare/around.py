@@ -18,7 +18,7 @@ from __future__ import annotations
 from schemac.model.frozen import replace
 from typing import Callable, Iterable, Optional
 
-from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change
+from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, MERGED_COPY, Change
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, calls, dropped_functions
 from schemac.model import Check, Schema, Table, names_a_column
 from schemac.pg.column_storage import has_settings
@@ -92,18 +92,35 @@ def split_around_recreated(changes: list[Change]) -> list[Change]:
     where the old expression (or WHEN) uses a function or operator they drop and create again: each is one step,
     which reads the old function and the new one, so it ran after CREATE FUNCTION and Postgres refused the DROP
     under the old. The column is dropped before and added after (its values are derived), the trigger too; with
-    the comment, settings and state a new one would take (unless `changes` set them already)."""
+    the comment, settings and state a new one would take (unless `changes` set them already). A generated column or
+    an index renamed (renamed_from) is dropped under its old name and made under its new one instead of the RENAME:
+    a DROP under the new name would be ordered before the RENAME that gives it."""
     uses = recreated_uses(changes)
     if uses is None:
         return changes
     had = {(c.kind, c.schema, c.table, c.name) for c in changes}
+    # (a generated column renamed is added once, by its own alter_generated where it has one)
+    renamed = {(c.schema, c.table, c.name) for c in changes if c.kind == "rename_column" and
+               c.old.generated and c.new.generated and uses(c.old.generated)}  # type: ignore[union-attr]
     out: list[Change] = []
     for c in changes:
         old, new = c.old, c.new
         again = (lambda kind: (kind, c.schema, c.table, c.name) not in had)  # noqa: E731
+        if c.kind == "rename_index" and (why := uses(old.where, *(e.expression for e in old.elements))):  # type: ignore
+            out += [replace(c, kind="drop_index", name=old.name, new=None, cause=why),  # type: ignore[union-attr]
+                    replace(c, kind="add_index", old=None, cause=why)]
+            if new.comment and again("set_index_comment"):  # type: ignore[union-attr]
+                out.append(replace(c, kind="set_index_comment", old=None, cause=why))
+            continue
+        if c.kind == "rename_column" and (c.schema, c.table, c.name) in renamed:
+            out.append(replace(c, kind="drop_column", name=old.name, new=None, cause=GENERATED_REBUILT))  # type: ignore
+            if not again("alter_generated"):
+                continue  # (added by it)
+            c = replace(c, kind="alter_generated")  # added below, as a changed one's is
         if c.kind == "alter_generated" and new.generated and uses(old.generated):  # type: ignore[union-attr]
-            out += [replace(c, kind="drop_column", new=None, cause=GENERATED_REBUILT),
-                    replace(c, kind="add_column", old=None, cause=GENERATED_REBUILT)]
+            out += ([] if (c.schema, c.table, c.name) in renamed else  # (dropped under its old name)
+                    [replace(c, kind="drop_column", new=None, cause=GENERATED_REBUILT)]) + \
+                [replace(c, kind="add_column", old=None, cause=GENERATED_REBUILT)]
             if new.comment and again("set_column_comment"):  # type: ignore[union-attr]
                 out.append(replace(c, kind="set_column_comment", old=None, cause=GENERATED_REBUILT))
             if has_settings(new) and \
@@ -160,11 +177,19 @@ def around_recreated(changes: list[Change], cur_tables: dict, des_tables: dict) 
     for key, old_t in cur_tables.items():
         new_t = des_tables.get(key)
         if new_t is not None:
-            out += _table(old_t, new_t, uses, lambda kind, name: (kind, new_t.schema, new_t.name, name) in touched)
+            parents = [cur_tables.get((q.schema, q.name)) for q in old_t.inherits]
+            p = old_t.partition_of
+            up = parents + ([cur_tables.get((p.parent_schema, p.parent))] if p is not None else [])
+            out += _table(old_t, new_t, uses, lambda kind, name: (kind, new_t.schema, new_t.name, name) in touched,
+                          {c.name for q in parents if q is not None for c in q.checks if not c.no_inherit},
+                          {c.name for q in up if q is not None for c in q.columns})
     return out
 
 
-def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optional[str]], bool]) -> list[Change]:
+def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optional[str]], bool],
+           inherited: set, from_parents: set) -> list[Change]:
+    """`inherited`: the names of the CHECKs its INHERITS parents pass down (a copy it declares too is merged);
+    `from_parents`: the columns a parent has (its DROP and ADD COLUMN carry a generated one down)."""
     out: list[Change] = []
 
     def ch(kind: str, name: Optional[str], old: object, new: object, cause: str) -> None:
@@ -182,12 +207,15 @@ def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optio
     # Generated columns that use it are dropped and added again: the indexes and CHECKs over them go with the
     # DROP COLUMN, so they are made again too.
     new_cols = {c.name: c for c in new_t.columns}
+    names = {c.name for c in old_t.columns}  # a column renamed (renamed_from): its default under its new name
+    renamed = {c.renamed_from: c for c in new_t.columns if c.renamed_from in names and c.name not in names}
     regenerated: set[str] = set()
     for col in old_t.columns:
-        n = new_cols.get(col.name)
+        n = renamed.get(col.name, new_cols.get(col.name))
         if n is None or touched("drop_column", col.name) or touched("alter_generated", col.name):
             continue
-        if col.generated and n.generated and uses(col.generated):
+        if col.generated and n.generated and n.name == col.name and col.name not in from_parents and \
+                uses(col.generated):
             regenerated.add(col.name)
             ch("drop_column", col.name, col, None, GENERATED_REBUILT)
             ch("add_column", col.name, None, n, GENERATED_REBUILT)
@@ -195,10 +223,10 @@ def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optio
                 ch("set_column_comment", col.name, None, n, GENERATED_REBUILT)
             if has_settings(n) and not touched("set_column_settings", col.name):
                 ch("set_column_settings", col.name, None, n, GENERATED_REBUILT)  # (SET STATISTICS 300 ...)
-        elif col.default and n.default and not touched("drop_default", col.name) and (why := uses(col.default)):
-            ch("drop_default", col.name, col, n, why)  # a SET DEFAULT of its own cannot run before the DROP FUNCTION
-            if not touched("set_default", col.name):
-                ch("set_default", col.name, col, n, why)
+        elif col.default and n.default and not touched("drop_default", n.name) and (why := uses(col.default)):
+            ch("drop_default", n.name, col, n, why)  # a SET DEFAULT of its own cannot run before the DROP FUNCTION
+            if not touched("set_default", n.name):
+                ch("set_default", n.name, col, n, why)
 
     def over(*texts: Optional[str], columns: Iterable[Optional[str]] = ()) -> Optional[str]:
         return uses(*texts) or (GENERATED_REBUILT if regenerated and (set(columns) & regenerated or any(
@@ -210,6 +238,8 @@ def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optio
         if n is not None and not touched("drop_index", i.name) and (why := over(
                 i.where, *(e.expression for e in i.elements), columns=[e.column for e in i.elements] + list(i.include))):
             again("index", i.name, i, n, why)
+            if new_t.cluster_on == i.name and not touched("set_cluster_on", None):
+                ch("set_cluster_on", None, old_t, new_t, why)  # (DROP INDEX took the table's CLUSTER ON mark)
     new_tg = {g.name: g for g in new_t.triggers}
     for g in old_t.triggers:  # a trigger's WHEN calling it: Postgres refuses DROP FUNCTION under it too
         n = new_tg.get(g.name)
@@ -225,7 +255,10 @@ def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optio
     for c in old_t.checks:
         n = new_checks.get(c.name)  # type: ignore[arg-type]
         if isinstance(n, Check) and not touched("drop_constraint", c.name) and (why := over(c.expression)):
+            at = len(out)
             again("constraint", n.name, c, n, why)  # type: ignore[arg-type]
+            if c.name in inherited:  # its own copy of a parent's, merged: dropped once the parent's DROP left it its own
+                out[at] = replace(out[at], cause=MERGED_COPY)
     new_excl = {x.name: x for x in new_t.exclusions if x.name}
     for x in old_t.exclusions:  # its elements' expressions or its WHERE
         n = new_excl.get(x.name)  # type: ignore[arg-type]

@@ -105,6 +105,9 @@ OWNS_VALUES = "owns a column that holds values"
 # The cause of a generated column dropped and added again because Postgres refuses to change what its
 # expression reads under it (a column retyped, a function dropped): its values are derived, none is lost.
 GENERATED_REBUILT = "generated column re-created"
+# A child's own CHECK merged with its INHERITS parent's (same name and definition) dropped around a function made
+# again: after the parent's DROP CONSTRAINT, which leaves it the child's alone (Postgres refuses it before).
+MERGED_COPY = "a child's own copy of its parent's CHECK, re-created around a function dropped and created again"
 # The cause of an identity's sequence renamed (as Postgres would have named it) before a new sequence takes its name
 # (compare.identities.identity_sequences_aside): CREATE SEQUENCE IF NOT EXISTS would have skipped the new one.
 NAME_TAKEN = "its name taken by a new sequence"
@@ -206,11 +209,13 @@ def takes_using(change: Change) -> bool:
 def remade_columns(changes: list[Change]) -> dict[tuple[str, str], set[str]]:
     """(schema, table) -> the columns `changes` drop and add again under the same name (DROP COLUMN takes
     their column privileges): a generated column's `alter_generated` but a STORED one made plain (DROP
-    EXPRESSION keeps it), or a drop_column and add_column pair (GENERATED_REBUILT)."""
+    EXPRESSION keeps it), or a drop_column and add_column pair (GENERATED_REBUILT: both names of one renamed,
+    compare.around)."""
     dropped = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column"}
     out: dict[tuple[str, str], set[str]] = {}
     for c in changes:
         if (c.kind == "add_column" and (c.schema, c.table, c.name) in dropped) or (
+                c.kind in ("drop_column", "add_column") and c.cause == GENERATED_REBUILT) or (
                 c.kind == "alter_generated" and not (c.old.generated and not c.old.virtual  # type: ignore[union-attr]
                                                      and not c.new.generated)):  # type: ignore[union-attr]
             out.setdefault((c.schema, c.table), set()).add(c.name)  # type: ignore[arg-type]

@@ -31,7 +31,8 @@ def _rename_in_table(t: Table, old: str, new: str) -> Table:
                 exclusions=tuple(_kept_name(t, x, old) for x in t.exclusions))
     return replace(
         t,
-        columns=tuple(replace(c, name=new) if c.name == old else c for c in t.columns),
+        columns=tuple(replace(c, name=new if c.name == old else c.name, generated=expr(c.generated))  # (what reads it)
+                      if c.name == old or c.generated else c for c in t.columns),
         primary_key=replace(t.primary_key, columns=tuple(map(col, t.primary_key.columns))) if t.primary_key else None,
         uniques=tuple(replace(u, columns=tuple(map(col, u.columns)), include=tuple(map(col, u.include)))
                       for u in t.uniques),

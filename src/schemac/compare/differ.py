@@ -48,7 +48,7 @@ from schemac.compare.types import cast_directly, diff_objects, keyed_domains
 from schemac.compare.views import diff_views
 from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
-from schemac.compare.usertypes import composites_over_rebuilt, diff_user_types
+from schemac.compare.usertypes import composites_over_rebuilt, diff_user_types, ranges_over_recreated
 from schemac.model import Index, Schema, Table
 from schemac.pg.types import type_name
 
@@ -290,7 +290,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         changes.append(Change("drop_schema", ns, "", None, ns, None))
     changes += public_schema_changes(before, desired)
     changes += schema_comments(before, desired)
-    objects = diff_objects(current, desired) + diff_user_types(current, desired)
+    objects = ranges_over_recreated(diff_objects(current, desired) + diff_user_types(current, desired), current, desired)
     rebuilt = frozenset(set_aside_types(objects))
     objects = functions_around_types(objects, current, desired, rebuilt)
     objects = composites_over_rebuilt(objects, current, desired, rebuilt)

@@ -9,6 +9,8 @@ from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
+from schemac.compare.opclasses import class_key
+from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
 from schemac.model import CompositeType, Schema, Table
 from schemac.pg.names import quote_ident
 from schemac.pg.types import type_name
@@ -96,3 +98,15 @@ def _aside(type_text: str) -> str:
     """The type of an attribute once its enum is set aside (its array alike)."""
     schema, name = type_name(type_text)
     return f"{quote_ident(schema)}.{quote_ident(set_aside_name(name))}" + ("[]" if type_text.endswith("[]") else "")
+
+
+def ranges_over_recreated(objects: list[Change], current: Schema, desired: Schema) -> list[Change]:
+    """`objects` with each range type kept whose canonical or subtype_diff function they drop and create again (its
+    signature or result changed): Postgres refuses DROP FUNCTION under the type and has no ALTER for it, so it is an
+    alter_range_type (cause FUNCTION_REBUILT), which the plan refuses, naming the function."""
+    gone = dropped_functions(objects) if current.range_types else set()
+    des = {(r.schema, r.name): r for r in desired.range_types} if gone else {}
+    had = {(c.schema, c.name) for c in objects if c.kind == "alter_range_type"}
+    return objects + [Change("alter_range_type", r.schema, "", r.name, r, des[(r.schema, r.name)], None, FUNCTION_REBUILT)
+                      for r in current.range_types if (r.schema, r.name) in des and (r.schema, r.name) not in had
+                      and any(f and tuple(class_key(f)) in gone for f in (r.canonical, r.subtype_diff))]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from schemac.model.frozen import frozen
 
-from schemac.compare.changes import (AFTER_DETACH, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KEPT_BELOW, NAMED_BELOW, NEW_TABLE, NUMBERED_BY_PARENT, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, Change, set_aside_name,
+from schemac.compare.changes import (AFTER_DETACH, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KEPT_BELOW, NAMED_BELOW, NEW_TABLE, NUMBERED_BY_PARENT, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, MERGED_COPY, Change, set_aside_name,
                                      takes_using)
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.plan.stubs import STUB, STUBBED
@@ -100,11 +100,12 @@ def deps(c: Change) -> Deps:
         if new.partition_of is not None:  # PARTITION OF copies the parent's storage and compression as they are then
             p = new.partition_of  # type: ignore[union-attr]
             new_refs |= {("settings", p.parent_schema, p.parent, x.name) for x in new.columns}  # type: ignore[union-attr]
-    elif k == "drop_table":  # its triggers go with it, before the functions they execute
-        removes |= table_members(old)  # type: ignore[arg-type]
+    elif k == "drop_table":  # what its members execute or call goes after it (DROP FUNCTION, or one made again,
+        removes |= table_members(old)  # type: ignore[arg-type]  is refused under its CHECKs, indexes, triggers...)
         old_refs |= table_refs(old)  # type: ignore[arg-type]
         old_refs |= {_held_aside(x.type) for x in old.columns}  # type: ignore[union-attr]
-        for g in (*old.triggers, *old.policies):  # type: ignore[union-attr]
+        for g in (*old.triggers, *old.policies, *old.checks, *old.indexes, *old.exclusions,  # type: ignore[union-attr]
+                  *old.statistics, *old.rules):  # type: ignore[union-attr]
             old_refs |= refs_of(old, g)
     elif k == "rename_table":
         removes.add(_table(old))  # type: ignore[arg-type]
@@ -233,6 +234,8 @@ def deps(c: Change) -> Deps:
             old_refs |= _attribute_refs(t, c.name, old, "default")  # type: ignore[arg-type]
         if k == "set_default":
             new_refs |= _attribute_refs(t, c.name, new, "default")  # type: ignore[arg-type]
+        elif old is not None and old.name != c.name:  # type: ignore[union-attr]  (compare.around: after RENAME COLUMN)
+            new_refs.add(col(c.name))
         new_refs.add(_table(t))  # type: ignore[arg-type]
         # A child's own default after its parent's change, which ALTER TABLE carries down (compare.defaults_below).
         makes.add(("default", t.schema, t.name, c.name))  # type: ignore[union-attr]
@@ -270,6 +273,9 @@ def deps(c: Change) -> Deps:
         if k.startswith("drop_") or k in ("rename_index", "alter_trigger", "alter_rule", "alter_policy"):
             removes |= own_keys(t, old)
             old_refs |= refs_of(t, old)
+        if k == "drop_constraint" and isinstance(old, Check):  # a child's copy merged with it: after (compare.around)
+            makes.add(("check dropped", t.schema, t.name, old.name))  # type: ignore[union-attr]
+            new_refs |= {("check dropped", q.schema, q.name, old.name) for q in t.inherits} if c.cause == MERGED_COPY else set()  # type: ignore
     elif k in ("add_view", "drop_view", "replace_view") and c.cause in (STUB, STUBBED):  # plan.stubs
         v = new if new is not None else old
         mark = ("stub", v.schema, v.name)  # type: ignore[union-attr]  the stub stands: made, not yet dropped
