@@ -30,6 +30,7 @@ from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
 from schemac.plan.stubs import STUB, STUBBED
 from schemac.plan.not_null_order import attach_needs, not_null_keys
 from schemac.plan.privilege_order import CREATED as _CREATED, privilege_deps
+from schemac.plan.trigger_clone_order import trigger_clone_keys
 from schemac.compare.defaults_below import DEFAULT_KEPT, parents_of
 from schemac.plan.keys import (Key, collation_keys, copy_keys, twins_before, _attribute_refs, _col, _identity_sequence, _owner, _table, column_refs, type_key,
                                expression_refs, own_keys, refs_of, table_members, table_refs)
@@ -65,19 +66,6 @@ def _held_aside(type_text: str) -> Key:
     set-aside name until it leaves it (retyped, dropped, or its table dropped): before that type is dropped."""
     schema, name = type_name(type_text)
     return ("type", schema, set_aside_name(name))
-
-
-def _trigger_clone_keys(c: Change, needs: set[Key]) -> set[Key]:
-    """What a trigger's ALTER TABLE ... ENABLE / DISABLE TRIGGER makes. Of a clone on a partition
-    (compare/trigger_clones.py), it needs the trigger made (or its state set), the partition made and
-    attached, and its parent's clone set first, and makes its own clone's state for its partitions'."""
-    t = c.table_def
-    if t is None or t.partition_of is None or any(g.name == c.name for g in t.triggers):
-        return {("trigger named", c.name)}
-    p = t.partition_of
-    needs |= {_table(t), ("trigger named", c.name), ("trigger", p.parent_schema, p.parent, c.name),
-              ("attached to", p.parent_schema, p.parent)}
-    return {("trigger", t.schema, t.name, c.name)}
 
 
 def deps(c: Change) -> Deps:
@@ -315,9 +303,9 @@ def deps(c: Change) -> Deps:
         if k == "set_foreign_server_owner":  # the owner's own privileges once it owns it, as set_owner's
             makes |= {("owned by", *key) for key in own_keys(None, new)}
         if k == "set_trigger_enabled":
-            makes |= _trigger_clone_keys(c, new_refs)
+            makes |= trigger_clone_keys(c, new_refs)
         elif k == "set_trigger_comment":  # of a clone (compare/trigger_clones.py): once it is there
-            _trigger_clone_keys(c, new_refs)
+            trigger_clone_keys(c, new_refs)
         elif k == "set_copy_comment":  # of a copy of a parent's constraint: once the copy is made
             new_refs |= copy_keys(t, new)  # type: ignore[arg-type]
         if k == "validate_constraint" and t is not None and isinstance(target, Check) and \
