@@ -98,7 +98,8 @@ def array_casts_kept(text: Optional[str]) -> Optional[str]:
     varchar(10) column v, which a cast to `character varying` would relabel; or none showing it: `ARRAY[v, w]`), the
     whole cast is left out: a cast written on `ARRAY[...]` always reaches its elements, so one Postgres prints over the
     whole array is a coercion it made itself (an operand of ANY, a function's argument, a COALESCE branch), which it
-    makes again of the array written alone, as it did of the text it was first given."""
+    makes again of the array written alone, as it did of the text it was first given. An empty `ARRAY[]` keeps its
+    cast: it has no elements to take a type from ("cannot determine type of empty array")."""
     if text is None or "ARRAY[" not in text or "]::" not in text and "])::" not in text:
         return text
     tokens = _tokens(text)
@@ -108,7 +109,7 @@ def array_casts_kept(text: Optional[str]) -> Optional[str]:
         if kinds[i] != "ARRAY" or kinds[i + 1] != "L_BRACKET":
             continue
         close = _closing(kinds, i + 1, "L_BRACKET", "R_BRACKET")
-        if close is None:
+        if close is None or close == i + 2:  # `ARRAY[]::T[]`: an empty ARRAY[] has no type but the cast's
             continue
         if kinds[close + 1:close + 2] == ["DCOLON"]:  # pretty: `ARRAY[...]::text[]`
             target = close + 2
