@@ -6,7 +6,7 @@ has nothing to do (coerce_type returns the column as it is). A cast to the same 
 (`(v)::varchar(20)`, `(v)::varchar`, `(n)::numeric` on a numeric(5,2)) or to another type is kept. The normal form
 (compare.rewrite) cannot tell one from the other: it sees no column types. The table's columns, which the differ has,
 tell: schema.yaml's expressions over a table's columns (CHECKs, index and EXCLUDE keys and WHERE, generated columns,
-policies) are compared, and made, without such casts. The database's side never has one.
+policies, triggers' WHEN over new.c and old.c) are compared, and made, without such casts. The database's side never has one.
 
 Only an expression without a subquery (whose unqualified names may be another table's columns) is rewritten, and
 only a cast whose type reads the same as the column's (sqlglot's spelling, aliases folded: int4 and integer, and
@@ -57,18 +57,20 @@ def _folded(spelling: str) -> str:
     return spelling.removeprefix("public.")
 
 
-def _column_name(node) -> Optional[str]:
+def _column_name(node, row: bool) -> Optional[str]:
+    """The column a node names: unqualified, or (`row`: a trigger's WHEN) as new.c or old.c."""
     from sqlglot import exp
 
     while isinstance(node, exp.Paren):
         node = node.this
-    if not isinstance(node, exp.Column) or node.table or not isinstance(node.this, exp.Identifier):
+    if not isinstance(node, exp.Column) or not isinstance(node.this, exp.Identifier) or node.args.get("db") or \
+            (node.table.lower() not in ("new", "old") or node.args["table"].quoted if row else node.table):
         return None
     return node.this.name if node.this.quoted else node.this.name.lower()
 
 
 @lru_cache(maxsize=4096)
-def _stripped(text: str, types: tuple[tuple[str, str], ...]) -> str:
+def _stripped(text: str, types: tuple[tuple[str, str], ...], row: bool) -> str:
     from sqlglot import exp
 
     from schemac.pg.dialect import DIALECT
@@ -84,7 +86,7 @@ def _stripped(text: str, types: tuple[tuple[str, str], ...]) -> str:
     casts = [c for c in tree.find_all(exp.Cast) if not isinstance(c, exp.TryCast)]
     done = False
     for cast in sorted(casts, key=lambda c: -c.depth):  # the innermost first: `(c)::integer::integer`
-        name = _column_name(cast.this)
+        name = _column_name(cast.this, row)
         column_type = by_name.get(name) if name is not None else None
         if column_type is None or _type_key(column_type) is None:
             continue
@@ -131,11 +133,13 @@ def _may_cast_to_own_type(text: str, types: dict[str, str]) -> bool:
     return False
 
 
-def without_noop_casts(text: Optional[str], types: tuple[tuple[str, str], ...]) -> Optional[str]:
-    """`text` without the casts of a column (by name: its type in `types`) to its own type."""
+def expression_without_noop_casts(text: Optional[str], types: tuple[tuple[str, str], ...],
+                                   row: bool = False) -> Optional[str]:
+    """`text` without the casts of a column (by name: its type in `types`; with `row`, a trigger's WHEN, the
+    column as new.c or old.c) to its own type."""
     if text is None or ("::" not in text and "cast" not in text.lower()) or not _may_cast_to_own_type(text, dict(types)):
         return text
-    return _stripped(text, types)
+    return _stripped(text, types, row)
 
 
 def _table(t: Table) -> Table:
@@ -144,7 +148,7 @@ def _table(t: Table) -> Table:
         return t
 
     def strip(x: Optional[str]) -> Optional[str]:
-        return without_noop_casts(x, types)
+        return expression_without_noop_casts(x, types)
 
     def elements(obj):
         return tuple(replace(e, expression=strip(e.expression)) if e.expression is not None else e
@@ -155,16 +159,19 @@ def _table(t: Table) -> Table:
         indexes=tuple(replace(i, elements=elements(i), where=strip(i.where)) for i in t.indexes),
         exclusions=tuple(replace(x, elements=elements(x), where=strip(x.where)) for x in t.exclusions),
         columns=tuple(replace(c, generated=strip(c.generated)) if c.generated else c for c in t.columns),
-        policies=tuple(replace(p, using=strip(p.using), with_check=strip(p.with_check)) for p in t.policies))
+        policies=tuple(replace(p, using=strip(p.using), with_check=strip(p.with_check)) for p in t.policies),
+        triggers=tuple(replace(r, when=expression_without_noop_casts(r.when, types, row=True)) if r.when else r
+                       for r in t.triggers))
     if all(changed[k] == getattr(t, k) for k in changed):
         return t
     return replace(t, **changed)
 
 
-def desired_without_noop_casts(desired: Schema) -> Schema:
-    """schema.yaml's tables with their expressions' casts of a column to its own type dropped, as Postgres stores
-    them (the same objects where there is none)."""
-    tables = tuple(_table(t) for t in desired.tables)
-    if all(a is b for a, b in zip(tables, desired.tables)):
-        return desired
-    return replace(desired, tables=tables)
+def without_noop_casts(schema: Schema) -> Schema:
+    """A schema's tables with their expressions' casts of a column to its own type dropped, as Postgres stores them
+    (the same objects where there is none): schema.yaml's, and the record of it `generate` compares it with (the
+    database's never has one)."""
+    tables = tuple(_table(t) for t in schema.tables)
+    if all(a is b for a, b in zip(tables, schema.tables)):
+        return schema
+    return replace(schema, tables=tables)
