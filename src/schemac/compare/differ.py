@@ -35,7 +35,6 @@ from schemac.compare.tables import diff_table, repeated_keys
 from schemac.compare.inherited_checks import across_parents, after_no_inherit, attached_partition, checks_for_attach, \
     identities_given_by_attach, inherited_child, numbered_by_parents_identity, reordered_child, reordered_partition
 from schemac.compare.moves import old_key, renamed_tables
-from schemac.compare.noop_casts import without_noop_casts
 from schemac.compare.type_moves import moved_types
 from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaults_as_held, held_as_parents, kept_below, named_as_attached, named_in_partitions, named_where_claimed,
                                        names_its_own, parents_names_given)
@@ -270,8 +269,6 @@ def _dropped(t: Table, cause: Optional[str] = None) -> list[Change]:
 def diff(current: Schema, desired: Schema) -> list[Change]:
     """Changes that turn `current` into `desired`, in the order their DDL must run."""
     before = current  # (its namespaces: a sequence or type moved names the schema it moves to)
-    # (`(c)::integer` on an integer c: Postgres stores `c`; the current side is a record of schema.yaml on generate)
-    current, desired = without_noop_casts(current), without_noop_casts(desired)
     changes, current = moved_types(current, desired)  # ALTER TYPE ... SET SCHEMA: what names them follows
     current = with_moved_extension_types(current, desired)  # (its columns follow an extension moved)
     cur_tables = {t.key: t for t in current.tables}
