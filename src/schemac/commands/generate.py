@@ -26,6 +26,7 @@ from schemac.plan.preamble import restored_search_path
 from schemac.commands.statement_runs import Item, items, printed, rendered, shared, split
 from schemac.queries.indexes import change_notices
 from schemac.schemafile.load import load_with_digest, read_schema_text
+from schemac.schemafile.noop_casts import without_noop_casts
 
 
 @frozen
@@ -151,7 +152,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
             return recovered
     if state is not None:
         _check_last(layout, state)
-    current = state.schema if state else Schema()
+    # (a record made before the loader dropped casts of a column to its own type may hold them)
+    current = without_noop_casts(state.schema) if state else Schema()
     if sight is not None:
         sight.models_built()
     view_notices: list[str] = []

@@ -15,6 +15,7 @@ from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.pg.sequences import serial_base, without_defaults
 from schemac.schemafile.column_settings import SETTING_KEYS, ColumnSettingsReader
 from schemac.schemafile.fields import SEQUENCE_OPTION_KEYS
+from schemac.schemafile.noop_casts import named_casts
 from schemac.schemafile.walker import _MAPPINGS, _SCALARS
 
 IDENTITY_KEYS = {"generated": True, **SEQUENCE_OPTION_KEYS, "grants": False, "sequence_name": False,
@@ -49,7 +50,9 @@ class ColumnReader(ColumnSettingsReader):
                 return with_fields(known[1], source=self.w.src(key_node)), known[2], known[3], None
         budget, warned = self.w._budget, len(self.warnings)
         column, is_pk, is_unique, check = self._column(key_node, node, table_what, owner)  # (cached: no grants)
-        if key is not None and check is None and len(self.warnings) == warned:  # (a warning is given at each line)
+        # (a warning is given at each line; a generated expression's cast of a name is its table's: load's `casting`)
+        if key is not None and check is None and len(self.warnings) == warned and \
+                (column.generated is None or not named_casts(column.generated)):
             self._columns[key] = (budget - self.w._budget, column, is_pk, is_unique)
         return column, is_pk, is_unique, check
 

@@ -20,6 +20,7 @@ from schemac.pg.names import plain_parts, reference_part, reference_parts, split
 from schemac.pg.verbatim import WARNING as VERBATIM_WARNING, refused_as_error
 from schemac.pg.names import MAX_IDENTIFIER_BYTES
 from schemac.pg.types import TypeSyntaxError, canonical_type
+from schemac.schemafile.noop_casts import named_casts
 from schemac.schemafile.walker import Walker
 
 MAX_INDEX_COLUMNS = 32  # PostgreSQL's INDEX_MAX_KEYS: key and INCLUDE columns of an index or constraint
@@ -42,6 +43,8 @@ class FieldReader:
         self._names: set[str] = set()  # names identifier() found good (its checks are of the text alone)
         self.collation_schemas: frozenset[str] = frozenset()  # where `x.y` names schema x's collation y
         self.warnings: list[str] = []  # one line each, file:line:column first (kept_verbatim)
+        # (name, type's first word) of every cast of a name the expressions read so far hold (noop_casts.named_casts)
+        self.cast_pairs: list[tuple[str, str]] = []
 
     def collation(self, node: Node, what: str) -> str:
         """A `collation:` value as the model names it (model.collnames): `x.y` is qualified when x is
@@ -98,6 +101,8 @@ class FieldReader:
             raise self.fail(node, f"{what} {e}") from None
         if kept_as_written(text):
             self.kept_verbatim(node, what)
+        if pairs := named_casts(text):
+            self.cast_pairs += pairs
         return text
 
     def kept_verbatim(self, node: Node, what: str) -> None:

@@ -41,6 +41,7 @@ from schemac.schemafile.sequences import SequenceReader
 from schemac.schemafile.strict import compose
 from schemac.schemafile.tables import TableReader
 from schemac.schemafile.indexes import default_opclasses_dropped
+from schemac.schemafile.noop_casts import noop_casts_dropped
 from schemac.schemafile.textsearch import TextSearchReader, bare_public_dictionaries
 from schemac.schemafile.triggers import TriggerReader
 from schemac.schemafile.typed_tables import check_typed_tables
@@ -135,9 +136,13 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         tables: list[Table] = []
         seen: dict[tuple[str, str], Node] = {}
         index_names: dict[tuple[str, str], Node] = {}
+        casting: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
         if "tables" in top:
             for name, key_node, value in self.w.mapping(top["tables"][1], "tables"):
+                read = len(self.cast_pairs)
                 table = self.table(name, key_node, value)
+                if len(self.cast_pairs) > read:  # (its expressions cast a name: maybe a column to its own type)
+                    casting[table.key] = tuple(self.cast_pairs[read:])
                 if table.key in seen:
                     raise self.fail(key_node, f"table {table.qualified_name} is declared twice "
                                               f"(first at line {self.w.src(seen[table.key]).line})")
@@ -154,6 +159,10 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             if (schema, name) in seen:
                 raise self.fail(node, f"index '{name}' has the same name as table {schema}.{name}")
         tables = [default_opclasses_dropped(t) for t in self.resolve_tables(tables)]
+        if casting:  # (a column cast to its own type, `(c)::integer` on an integer c, as Postgres stores it: `c`)
+            # (and a partition's or child's parents' columns: a generated one is theirs, as written)
+            tables = [noop_casts_dropped(t, casting.get(t.key)) if t.key in casting or t.partition_of or t.inherits
+                      else t for t in tables]
         enums = self.enums(top["enums"][1]) if "enums" in top else []
         domains = self.domains(top["domains"][1]) if "domains" in top else []
         search_configs = self.text_search_configs(top["text_search_configs"][1]) if "text_search_configs" in top else []

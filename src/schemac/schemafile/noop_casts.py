@@ -1,0 +1,244 @@
+"""Casts of a column to its own type, which Postgres drops when it stores an expression.
+
+`f1((c)::integer)` on an integer column `c` is stored as `f1(c)`, `(v)::varchar(10)` on a varchar(10) as `v`,
+`(d)::mydomain` on a column of that domain as `d`: the cast is the same type with the same modifier, so the parser
+has nothing to do (coerce_type returns the column as it is). A cast to the same type with another modifier or none
+(`(v)::varchar(20)`, `(v)::varchar`, `(n)::numeric` on a numeric(5,2)) or to another type is kept. The normal form
+(compare.rewrite) cannot tell one from the other: it sees no column types. The table's columns, which the loader
+has, tell: schema.yaml's expressions over a table's columns (CHECKs, index and EXCLUDE keys and WHERE, generated
+columns, policies, triggers' WHEN over new.c and old.c) are loaded without such casts, so they are made, recorded in
+state.json and compared as Postgres stores them. The database's side never has one, nor a record made since, so
+`diff`'s fast path (the record stands in for schema.yaml) neither imports this module nor looks at an expression. The
+loader notes the casts of a name in each expression it reads (named_casts: a regular expression, once per distinct
+text with a `::` or CAST; no sqlglot) and rebuilds only a table one of whose columns is cast to its type's first
+word; the others stay the objects read. `generate` also drops them from its record of the last schema.yaml, which
+one made before this change may hold.
+
+Only an expression without a subquery (whose unqualified names may be another table's columns) is rewritten, and
+only a cast whose type reads the same as the column's (sqlglot's spelling, aliases folded: int4 and integer, and
+`public.` dropped); anything else is left as written, as before.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+from typing import Optional
+
+from schemac.model import Schema, Table
+from schemac.pg.loaded import plain_column
+
+_NAME = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
+# A name right before `::` (`(c)::integer`, `c::int4`) or in CAST(name AS, the type's first word after it: a cheap look
+# without sqlglot (diff's fast path never imports it), which lets through more than it should, never less. (Small and
+# case-blind only where it must be: compiling it is part of every load of a schema.yaml with a `::`.)
+_CASTS = re.compile(rf"({_NAME})\s*\)*\s*::|\b(?i:cast)\s*\(\s*({_NAME})\s+(?i:as)\b")
+_TYPE_WORDS = re.compile(rf"\s*({_NAME})(?:\s*\.\s*({_NAME}))?")
+# First words of one type's spellings (format_type's, schema.yaml's); a type not here is compared by its own name.
+_ALIASES = {"int": "integer", "int4": "integer", "int2": "smallint", "int8": "bigint", "varchar": "character",
+            "char": "character", "bpchar": "character", "nchar": "character", "national": "character",
+            "bool": "boolean", "float8": "double", "float4": "real", "float": "double", "decimal": "numeric",
+            "timestamptz": "timestamp", "timetz": "time", "varbit": "bit"}
+
+
+@lru_cache(maxsize=4096)
+def _type_key(text: str) -> Optional[str]:
+    """A type's spelling for comparison, or None where it does not parse as a cast's type."""
+    from sqlglot import exp
+
+    from schemac.pg.dialect import DIALECT
+    from schemac.pg.expressions import parse_expression
+
+    try:
+        cast = parse_expression(f"CAST(NULL AS {text})")
+        if not isinstance(cast, exp.Cast) or isinstance(cast, exp.TryCast):
+            return None
+        return _folded(cast.to.sql(dialect=DIALECT))
+    except Exception:
+        return None
+
+
+def _folded(spelling: str) -> str:
+    spelling = spelling if '"' in spelling else spelling.lower()
+    return spelling.removeprefix("public.")
+
+
+def _column_name(node, row: bool) -> Optional[str]:
+    """The column a node names: unqualified, or (`row`: a trigger's WHEN) as new.c or old.c."""
+    from sqlglot import exp
+
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if not isinstance(node, exp.Column) or not isinstance(node.this, exp.Identifier) or node.args.get("db") or \
+            (node.table.lower() not in ("new", "old") or node.args["table"].quoted if row else node.table):
+        return None
+    return node.this.name if node.this.quoted else node.this.name.lower()
+
+
+@lru_cache(maxsize=4096)
+def _stripped(text: str, types: tuple[tuple[str, str], ...], row: bool) -> str:
+    from sqlglot import exp
+
+    from schemac.pg.dialect import DIALECT
+    from schemac.pg.expressions import parse_expression
+
+    try:
+        tree = parse_expression(text)
+    except (ValueError, RecursionError):
+        return text
+    if not isinstance(tree, exp.Expression) or tree.find(exp.Select, exp.Subquery) is not None:
+        return text
+    by_name = dict(types)
+    casts = [c for c in tree.find_all(exp.Cast) if not isinstance(c, exp.TryCast)]
+    done = False
+    for cast in sorted(casts, key=lambda c: -c.depth):  # the innermost first: `(c)::integer::integer`
+        name = _column_name(cast.this, row)
+        column_type = by_name.get(name) if name is not None else None
+        if column_type is None or _type_key(column_type) is None:
+            continue
+        try:
+            target = _folded(cast.to.sql(dialect=DIALECT))
+        except Exception:
+            continue
+        if target == _type_key(column_type):
+            bare = exp.Paren(this=cast.this.copy())
+            tree = bare if cast is tree else tree  # (the whole expression a cast: replace() has no parent to change)
+            cast.replace(bare)
+            done = True
+    if not done:
+        return text
+    try:
+        return tree.sql(dialect=DIALECT)
+    except Exception:
+        return text
+
+
+def _word(name: str) -> str:
+    """A name as Postgres reads it: quoted verbatim, else lower-cased."""
+    return name[1:-1].replace('""', '"') if name.startswith('"') else name.lower()
+
+
+def _type_word(text: str, at: int = 0) -> Optional[str]:
+    """The first word of the type spelled at `at`, schema public or pg_catalog dropped, aliases folded:
+    `varchar(10)` and `character varying(10)` read `character`, `int4[]` `integer`."""
+    m = _TYPE_WORDS.match(text, at)
+    if m is None:
+        return None
+    word = _word(m.group(1))
+    if m.group(2) is not None:
+        word = _word(m.group(2)) if word in ("public", "pg_catalog") else f"{word}.{_word(m.group(2))}"
+    return _ALIASES.get(word, word)
+
+
+@lru_cache(maxsize=4096)
+def _first_word(type_text: str) -> Optional[str]:
+    """A column type's first word (_type_word)."""
+    return _type_word(type_text) if "::" not in type_text else None
+
+
+@lru_cache(maxsize=16384)
+def named_casts(text: str) -> tuple[tuple[str, str], ...]:
+    """(name, the type's first word) of each cast of a name in `text` (`(c)::integer`, `new.c::int4`,
+    `CAST(c AS integer)`): a cheap look without sqlglot (diff's fast path never imports it), which lets through
+    more than it should, never less. Most texts have none (no `::` and no CAST, or casts of constants only)."""
+    if "::" not in text and "cast" not in text.lower():
+        return ()
+    found = []
+    for m in _CASTS.finditer(text):
+        word = _type_word(text, m.end())
+        if word is not None:
+            found.append((_word(m.group(1) if m.group(1) is not None else m.group(2)), word))
+    return tuple(found)
+
+
+def _may_cast_to_own_type(pairs: tuple[tuple[str, str], ...], columns) -> bool:
+    """Whether one of `pairs` (named_casts') names a column of `columns` with a type of that first word."""
+    for name, word in pairs:
+        for c in columns:
+            if c.name == name:
+                if _first_word(c.type) == word:
+                    return True
+                break
+    return False
+
+
+def expression_without_noop_casts(text: Optional[str], types: tuple[tuple[str, str], ...],
+                                   row: bool = False) -> Optional[str]:
+    """`text` without the casts of a column (by name: its type in `types`; with `row`, a trigger's WHEN, the
+    column as new.c or old.c) to its own type."""
+    if text is None:
+        return text
+    pairs = named_casts(text)
+    if not pairs or not any(_first_word(dict(types).get(name, "")) == word for name, word in pairs):
+        return text
+    return _stripped(text, types, row)
+
+
+def _named_casts_of(t: Table) -> tuple[tuple[str, str], ...]:
+    """named_casts of every expression of `t` over its columns (no object made for a table with none)."""
+    named = named_casts
+    pairs: tuple[tuple[str, str], ...] = ()
+    for c in t.checks:
+        if p := named(c.expression):
+            pairs += p
+    for i in (*t.indexes, *t.exclusions) if t.exclusions else t.indexes:
+        if i.where is not None and (p := named(i.where)):
+            pairs += p
+        for e in i.elements:
+            if e.expression is not None and (p := named(e.expression)):
+                pairs += p
+    for c in t.columns:
+        if c.generated is not None and (p := named(c.generated)):
+            pairs += p
+    for pol in t.policies:
+        if pol.using is not None and (p := named(pol.using)):
+            pairs += p
+        if pol.with_check is not None and (p := named(pol.with_check)):
+            pairs += p
+    for r in t.triggers:
+        if r.when is not None and (p := named(r.when)):
+            pairs += p
+    return pairs
+
+
+def noop_casts_dropped(t: Table, pairs: Optional[tuple[tuple[str, str], ...]] = None) -> Table:
+    """`t` with its expressions' casts of a column to its own type dropped, as Postgres stores them: `t` itself,
+    no object made, where there is none (the loader's every table; `generate`'s record of the last schema.yaml,
+    made before they were dropped)."""
+    pairs = _named_casts_of(t) if pairs is None else pairs
+    if not pairs or not _may_cast_to_own_type(pairs, t.columns):
+        return t
+    types = tuple((c.name, c.type) for c in t.columns)
+
+    def strip(x: Optional[str]) -> Optional[str]:
+        return expression_without_noop_casts(x, types)
+
+    def element(e):
+        expression = strip(e.expression)
+        column = plain_column(expression) if expression != e.expression else None
+        # (a key that is now a plain column, `(c)::integer`: Postgres makes it the column's, as the loader does `(c)`)
+        return replace(e, column=column, expression=None) if column is not None else replace(e, expression=expression)
+
+    def elements(obj):
+        return tuple(element(e) if e.expression is not None else e for e in obj.elements)
+
+    changed = dict(
+        checks=tuple(replace(c, expression=strip(c.expression)) for c in t.checks),
+        indexes=tuple(replace(i, elements=elements(i), where=strip(i.where)) for i in t.indexes),
+        exclusions=tuple(replace(x, elements=elements(x), where=strip(x.where)) for x in t.exclusions),
+        columns=tuple(replace(c, generated=strip(c.generated)) if c.generated else c for c in t.columns),
+        policies=tuple(replace(p, using=strip(p.using), with_check=strip(p.with_check)) for p in t.policies),
+        triggers=tuple(replace(r, when=expression_without_noop_casts(r.when, types, row=True)) if r.when else r
+                       for r in t.triggers))
+    if all(changed[k] == getattr(t, k) for k in changed):
+        return t
+    return replace(t, **changed)
+
+
+def without_noop_casts(schema: Schema) -> Schema:
+    """`schema` with noop_casts_dropped's tables (itself where no table changes)."""
+    tables = tuple(noop_casts_dropped(t) for t in schema.tables)
+    if all(a is b for a, b in zip(tables, schema.tables)):
+        return schema
+    return replace(schema, tables=tables)
