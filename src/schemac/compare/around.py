@@ -20,8 +20,9 @@ from typing import Callable, Iterable, Optional
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, MERGED_COPY, Change
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, calls, dropped_functions
-from schemac.model import Check, Schema, Table, names_a_column
+from schemac.model import Check, Exclusion, Schema, Table, names_a_column
 from schemac.pg.column_storage import has_settings
+from schemac.pg.names import constraint_name
 from schemac.pg.lazy import lazy
 
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
@@ -173,6 +174,8 @@ def around_recreated(changes: list[Change], cur_tables: dict, des_tables: dict) 
     if uses is None:
         return []
     touched = {(c.kind, c.schema, c.table, c.name) for c in changes}
+    touched |= {(c.kind, c.schema, c.table, constraint_name(c.table_def, c.old)) for c in changes  # (an unnamed
+                if c.kind == "drop_constraint" and c.name is None and isinstance(c.old, Exclusion) and c.table_def}  # one)
     out: list[Change] = []
     for key, old_t in cur_tables.items():
         new_t = des_tables.get(key)
@@ -259,10 +262,10 @@ def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optio
             again("constraint", n.name, c, n, why)  # type: ignore[arg-type]
             if c.name in inherited:  # its own copy of a parent's, merged: dropped once the parent's DROP left it its own
                 out[at] = replace(out[at], cause=MERGED_COPY)
-    new_excl = {x.name: x for x in new_t.exclusions if x.name}
+    new_excl = {constraint_name(new_t, x): x for x in new_t.exclusions}  # (unnamed: by the name Postgres gives it)
     for x in old_t.exclusions:  # its elements' expressions or its WHERE
-        n = new_excl.get(x.name)  # type: ignore[arg-type]
-        if n is not None and not touched("drop_constraint", x.name) and (why := over(
+        n = new_excl.get(name := constraint_name(old_t, x))
+        if n is not None and not touched("drop_constraint", name) and (why := over(
                 x.where, *(e.expression for e in x.elements), columns=[e.column for e in x.elements] + list(x.include))):
             again("constraint", n.name, x, n, why)  # type: ignore[arg-type]
     new_stats = {s.label(new_t.schema): s for s in new_t.statistics}
