@@ -285,6 +285,30 @@ CREATE TABLE accounts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 CREATE INDEX accounts_owner ON accounts (owner) WITH (FILLFACTOR = 80);
 ALTER TABLE accounts REPLICA IDENTITY FULL;
 """),
+    # A CASE without ELSE, stored with the one Postgres adds (`ELSE NULL::integer`), in every kind of expression.
+    "case_without_else": ("""
+tables:
+  t:
+    columns:
+      a: integer
+      b: integer
+      c: integer
+      d: text
+      g: {type: integer, generated: CASE WHEN a > 0 THEN 1 END}
+      e: {type: integer, default: CASE WHEN 1 > 0 THEN 1 END}
+    checks:
+      ck: (CASE WHEN a > 0 THEN 1 END) IS NOT NULL OR b > 0
+    exclude:
+      - {using: btree, elements: [{expression: CASE WHEN b > 0 THEN 1 END, with: '='}, {name: c, with: '='}]}
+    indexes:
+      i: {columns: [{expression: "CASE d WHEN 'x' THEN 1 END"}], where: CASE WHEN a > 1 THEN true END}
+""", """
+CREATE TABLE t (a integer, b integer, c integer, d text,
+  g integer GENERATED ALWAYS AS (CASE WHEN a > 0 THEN 1 END) STORED, e integer DEFAULT CASE WHEN 1 > 0 THEN 1 END,
+  CONSTRAINT ck CHECK ((CASE WHEN a > 0 THEN 1 END) IS NOT NULL OR b > 0),
+  EXCLUDE USING btree ((CASE WHEN b > 0 THEN 1 END) WITH =, c WITH =));
+CREATE INDEX i ON t ((CASE d WHEN 'x' THEN 1 END)) WHERE CASE WHEN a > 1 THEN true END;
+"""),
 }
 
 # What the fingerprint leaves out: text search configurations and dictionaries, access lists, policies' roles and

@@ -101,6 +101,13 @@ def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
     return None
 
 
+def _is_null(node: Optional[exp.Expression]) -> bool:
+    """A NULL constant, under casts and parentheses (`NULL::integer`)."""
+    while isinstance(node, (exp.Cast, exp.Paren)):
+        node = node.this
+    return isinstance(node, exp.Null)
+
+
 def _quantifier(node: exp.Expression) -> Optional[tuple[str, exp.Expression]]:
     """('any'|'all', operand) for ANY(...)/ALL(...), however sqlglot happened to parse it."""
     if isinstance(node, exp.Any):
@@ -142,6 +149,10 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         instant = timestamp_value(node.this)
         if instant is not None:
             return exp.Literal.string("instant:" + instant)
+    if isinstance(node, exp.Case) and _is_null(node.args.get("default")):
+        # `CASE WHEN a > 0 THEN 1 END` is stored with the ELSE Postgres adds: `... ELSE NULL::integer END`
+        node.set("default", None)
+        return node
     if isinstance(node, exp.Between):
         return exp.and_(
             exp.GTE(this=node.this.copy(), expression=node.args["low"].copy()),
