@@ -309,6 +309,23 @@ CREATE TABLE t (a integer, b integer, c integer, d text,
   EXCLUDE USING btree ((CASE WHEN b > 0 THEN 1 END) WITH =, c WITH =));
 CREATE INDEX i ON t ((CASE d WHEN 'x' THEN 1 END)) WHERE CASE WHEN a > 1 THEN true END;
 """),
+    # SQL's TRIM (stored as btrim/ltrim/rtrim: 15 prints those, 16 and later TRIM(BOTH FROM d)) and a row
+    # comparison (stored as ROW(a, b) < ROW(1, 2)).
+    "trim_and_row_constructors": ("""
+tables:
+  t:
+    columns: {a: integer, b: integer, d: text}
+    checks:
+      k1: trim(d) = d AND trim(leading 'x' from d) <> '' AND btrim(d, 'y') <> ''
+      k2: (a, b) < (1, 2) OR row(b, a) > (3, 4)
+    indexes:
+      i: {columns: [{expression: trim(trailing from d)}], where: '(a, b) IS NOT NULL'}
+""", """
+CREATE TABLE t (a integer, b integer, d text,
+  CONSTRAINT k1 CHECK (trim(d) = d AND trim(leading 'x' from d) <> '' AND btrim(d, 'y') <> ''),
+  CONSTRAINT k2 CHECK ((a, b) < (1, 2) OR row(b, a) > (3, 4)));
+CREATE INDEX i ON t ((trim(trailing from d))) WHERE (a, b) IS NOT NULL;
+"""),
 }
 
 # What the fingerprint leaves out: text search configurations and dictionaries, access lists, policies' roles and

@@ -101,6 +101,9 @@ def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
     return None
 
 
+_TRIMS = {"BOTH": "btrim", "LEADING": "ltrim", "TRAILING": "rtrim"}
+
+
 def _is_null(node: Optional[exp.Expression]) -> bool:
     """A NULL constant, under casts and parentheses (`NULL::integer`)."""
     while isinstance(node, (exp.Cast, exp.Paren)):
@@ -153,6 +156,15 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         # `CASE WHEN a > 0 THEN 1 END` is stored with the ELSE Postgres adds: `... ELSE NULL::integer END`
         node.set("default", None)
         return node
+    if isinstance(node, exp.Trim):  # TRIM(... FROM d) is btrim/ltrim/rtrim(d[, chars]), which 15 prints, 16+ as TRIM
+        fn = _TRIMS.get(str(node.args.get("position") or "BOTH").upper())
+        if fn is not None:
+            chars = node.args.get("expression")
+            return exp.Anonymous(this=fn, expressions=[node.this] + ([chars] if chars is not None else []))
+    if isinstance(node, exp.Tuple) and len(node.expressions) > 1:  # `(a, b) < (1, 2)` is stored as `ROW(a, b) < ...`
+        return exp.Anonymous(this="ROW", expressions=node.expressions)
+    if isinstance(node, exp.Anonymous) and str(node.this) == "row":
+        return exp.Anonymous(this="ROW", expressions=node.expressions)
     if isinstance(node, exp.Between):
         return exp.and_(
             exp.GTE(this=node.this.copy(), expression=node.args["low"].copy()),
