@@ -326,6 +326,20 @@ CREATE TABLE t (a integer, b integer, d text,
   CONSTRAINT k2 CHECK ((a, b) < (1, 2) OR row(b, a) > (3, 4)));
 CREATE INDEX i ON t ((trim(trailing from d))) WHERE (a, b) IS NOT NULL;
 """),
+    # BETWEEN SYMMETRIC, stored as both orders (compared as the one order before: a change to or from SYMMETRIC went
+    # unseen), and left()/right(), which Postgres prints quoted ("left"(d, 2)).
+    "between_symmetric_and_left_right": ("""
+tables:
+  t:
+    columns: {a: integer, d: text}
+    checks:
+      k1: a BETWEEN SYMMETRIC 1 AND 5 OR a > 20
+      k2: left(d, 2) <> '' AND right(d, 1) <> ''
+""", """
+CREATE TABLE t (a integer, d text,
+  CONSTRAINT k1 CHECK (a BETWEEN SYMMETRIC 1 AND 5 OR a > 20),
+  CONSTRAINT k2 CHECK (left(d, 2) <> '' AND right(d, 1) <> ''));
+"""),
 }
 
 # What the fingerprint leaves out: text search configurations and dictionaries, access lists, policies' roles and

@@ -166,11 +166,19 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Anonymous) and str(node.this) == "row":
         return exp.Anonymous(this="ROW", expressions=node.expressions)
     if isinstance(node, exp.Between):
-        return exp.and_(
-            exp.GTE(this=node.this.copy(), expression=node.args["low"].copy()),
-            exp.LTE(this=node.this.copy(), expression=node.args["high"].copy()),
-            copy=False,
-        )
+        x, low, high = node.this, node.args["low"], node.args["high"]
+        ordered = exp.and_(exp.GTE(this=x.copy(), expression=low.copy()),
+                           exp.LTE(this=x.copy(), expression=high.copy()), copy=False)
+        if not node.args.get("symmetric"):
+            return ordered  # SYMMETRIC is stored as both orders: `(x >= l AND x <= h) OR (x >= h AND x <= l)`
+        return exp.or_(exp.Paren(this=ordered), exp.Paren(this=exp.and_(
+            exp.GTE(this=x.copy(), expression=high.copy()), exp.LTE(this=x.copy(), expression=low.copy()),
+            copy=False)), copy=False)
+    if isinstance(node, (exp.Left, exp.Right)):  # Postgres prints its left()/right() quoted: `"left"(d, 2)`
+        return exp.Anonymous(this=type(node).__name__.lower(), expressions=[node.this, node.expression])
+    if isinstance(node, exp.Anonymous) and isinstance(node.this, exp.Identifier) \
+            and node.this.this in ("left", "right"):
+        return exp.Anonymous(this=node.this.this, expressions=node.expressions)
     if isinstance(node, (exp.EQ, exp.NEQ)):
         quantifier = _quantifier(node.expression)
         if quantifier is not None:
