@@ -25,6 +25,7 @@ from schemac.compare.normalize import normal_form
 from schemac.compare.types import base_type
 from schemac.model import Domain, Schema, Table
 from schemac.model.frozen import replace
+from schemac.pg.cast_targets import target_key, type_key
 from schemac.pg.types import type_name
 
 # (name of a column or VALUE, its base type), (a domain's spelling, its base type): what a text is read again with.
@@ -181,13 +182,13 @@ def _without(text: str, columns: Bases, domains: Bases) -> str:
         return normal_form(text) or ""
     if not isinstance(tree, exp.Expression):
         return normal_form(text) or ""
-    by_column = {name: _type_key(base) for name, base in columns}
-    by_domain = {key: _type_key(base) for name, base in domains if (key := _type_key(name)) is not None}
+    by_column = {name: type_key(base) for name, base in columns}
+    by_domain = {key: type_key(base) for name, base in domains if (key := type_key(name)) is not None}
     for cast in sorted((c for c in tree.find_all(exp.Cast) if not isinstance(c, exp.TryCast)), key=lambda c: -c.depth):
         inner = cast.this
         while isinstance(inner, exp.Paren):
             inner = inner.this
-        target = _spelling(cast.to)
+        target = target_key(cast.to)
         if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Identifier):
             wanted = by_column.get(_named(inner.this))
         elif isinstance(inner, exp.Bracket) and isinstance(inner.this, exp.Column) and len(inner.expressions) == 1 \
@@ -200,7 +201,7 @@ def _without(text: str, columns: Bases, domains: Bases) -> str:
             wanted = by_column.get(f"{_named(of.this)}.{_named(inner.expression)}") \
                 if isinstance(of, exp.Column) and isinstance(of.this, exp.Identifier) else None
         elif isinstance(inner, exp.Cast) and not isinstance(inner, exp.TryCast):
-            wanted = by_domain.get(_spelling(inner.to))
+            wanted = by_domain.get(target_key(inner.to))
         else:
             continue
         if wanted is not None and target is not None and target == wanted:
@@ -213,29 +214,3 @@ def _without(text: str, columns: Bases, domains: Bases) -> str:
 
 def _named(i) -> str:
     return i.name if i.quoted else i.name.lower()
-
-
-def _spelling(to) -> Optional[str]:
-    from schemac.pg.dialect import DIALECT
-
-    try:
-        spelled = to.sql(dialect=DIALECT)
-    except Exception:
-        return None
-    return (spelled if '"' in spelled else spelled.lower()).removeprefix("public.")
-
-
-@lru_cache(maxsize=1024)
-def _type_key(type_text: str) -> Optional[str]:
-    """A type as sqlglot spells it in a cast (aliases folded: int4 and integer alike), or None."""
-    from sqlglot import exp
-
-    from schemac.pg.expressions import parse_expression
-
-    try:
-        cast = parse_expression(f"CAST(NULL AS {type_text})")
-    except Exception:
-        return None
-    if not isinstance(cast, exp.Cast) or isinstance(cast, exp.TryCast):
-        return None
-    return _spelling(cast.to)

@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Optional
 
 from schemac.model import Schema, Table
+from schemac.pg.cast_targets import target_key, type_key
 from schemac.pg.loaded import plain_column
 
 _NAME = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
@@ -40,28 +41,6 @@ _ALIASES = {"int": "integer", "int4": "integer", "int2": "smallint", "int8": "bi
             "char": "character", "bpchar": "character", "nchar": "character", "national": "character",
             "bool": "boolean", "float8": "double", "float4": "real", "float": "double", "decimal": "numeric",
             "timestamptz": "timestamp", "timetz": "time", "varbit": "bit"}
-
-
-@lru_cache(maxsize=4096)
-def _type_key(text: str) -> Optional[str]:
-    """A type's spelling for comparison, or None where it does not parse as a cast's type."""
-    from sqlglot import exp
-
-    from schemac.pg.dialect import DIALECT
-    from schemac.pg.expressions import parse_expression
-
-    try:
-        cast = parse_expression(f"CAST(NULL AS {text})")
-        if not isinstance(cast, exp.Cast) or isinstance(cast, exp.TryCast):
-            return None
-        return _folded(cast.to.sql(dialect=DIALECT))
-    except Exception:
-        return None
-
-
-def _folded(spelling: str) -> str:
-    spelling = spelling if '"' in spelling else spelling.lower()
-    return spelling.removeprefix("public.")
 
 
 def _column_name(node, row: bool) -> Optional[str]:
@@ -94,14 +73,8 @@ def _stripped(text: str, types: tuple[tuple[str, str], ...], row: bool) -> str:
     done = False
     for cast in sorted(casts, key=lambda c: -c.depth):  # the innermost first: `(c)::integer::integer`
         name = _column_name(cast.this, row)
-        column_type = by_name.get(name) if name is not None else None
-        if column_type is None or _type_key(column_type) is None:
-            continue
-        try:
-            target = _folded(cast.to.sql(dialect=DIALECT))
-        except Exception:
-            continue
-        if target == _type_key(column_type):
+        own = type_key(by_name[name]) if name in by_name else None
+        if own is not None and target_key(cast.to) == own:
             bare = exp.Paren(this=cast.this.copy())
             tree = bare if cast is tree else tree  # (the whole expression a cast: replace() has no parent to change)
             cast.replace(bare)
