@@ -4,14 +4,14 @@ own objects."""
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any
 
 from yaml.nodes import Node, ScalarNode
 
 from schemac.model import PRIVILEGES, Extension, MemberGrant, MemberSetting, Privilege
 from schemac.model.grants import TABLE_ONLY
 from schemac.schemafile.grants import GrantReader, grants_flow, role_name, written_grants
-from schemac.schemafile.typewriter import Flow, FlowList, drop_empty
+from schemac.schemafile.typewriter import Flow, FlowList, drop_empty, written_number
 
 
 EXTENSION_KEYS = {"name": True, "schema": False, "comment": False, "grants": False, "owners": False,
@@ -138,10 +138,6 @@ class ExtensionReader(GrantReader):
         return tuple(sorted(set(out), key=lambda g: g.order))
 
 
-def _number(n: Optional[float]) -> Any:
-    return None if n is None else int(n) if n == int(n) else n
-
-
 def extension_spec(e: Extension) -> Any:
     """An extension as inspect writes it: its name alone, {name, schema?, version?, comment?} on a line, or a block with
     its grants (object -> {grant, revoke} -> role -> privileges)."""
@@ -152,7 +148,7 @@ def extension_spec(e: Extension) -> Any:
     if e.owners:
         head["owners"] = dict(e.owners)
     if e.settings:
-        head["settings"] = {m.on: Flow(drop_empty({"cost": _number(m.cost), "rows": _number(m.rows), "set": Flow(
+        head["settings"] = {m.on: Flow(drop_empty({"cost": written_number(m.cost), "rows": written_number(m.rows), "set": Flow(
             {n: v for n, _, v in (c.partition("=") for c in m.config)}) if m.config else None}))
             for m in e.settings}
     if e.comments:

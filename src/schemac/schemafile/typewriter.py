@@ -4,7 +4,7 @@ them together)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from schemac.model import (Check, Collation, CompositeType, Domain, Enum, ForeignKey, RangeType, Rule, TextSearchConfig,
                            TextSearchDictionary, Unmanaged)
@@ -21,6 +21,11 @@ class FlowList(list):
 
 class Block(str):
     """A multi-line text printed as a literal block (|), as a function body is written by hand."""
+
+
+def written_number(value: Optional[float]) -> Any:
+    """A number as schema.yaml writes it: a whole one without its `.0` (`cost: 100`, not 100.0)."""
+    return int(value) if value is not None and value == int(value) else value
 
 
 def drop_empty(d: dict) -> dict:

@@ -24,7 +24,7 @@ from schemac.compare.inherited_checks import reordered_child
 from schemac.schemafile.inherits import own_columns
 from schemac.schemafile.extended_statistics import statistics_spec
 from schemac.schemafile.triggers import trigger_spec
-from schemac.schemafile.typewriter import Block as _Block, Flow as _Flow, FlowList as _FlowList
+from schemac.schemafile.typewriter import Block as _Block, Flow as _Flow, FlowList as _FlowList, written_number as _number
 from schemac.schemafile.typewriter import (check_spec, collation_spec, composite_spec, domain_spec, drop_empty as _drop_empty,
                                            enum_spec, foreign_key_spec, range_spec, rules_spec, text_search_config_spec,
                                            text_search_dictionary_spec, unmanaged_comment)
@@ -282,10 +282,6 @@ def _view(v: View) -> dict:
     spec.update(_access(v, "table"))
     spec["query"] = _Block(v.query)
     return spec
-
-
-def _number(value: Optional[float]) -> Any:
-    return int(value) if value is not None and value == int(value) else value
 
 
 def _function_keys(functions: tuple) -> dict:
