@@ -57,11 +57,27 @@ def changed_attributes(changes: Iterable[Change]) -> dict[str, set[tuple[str, st
     out: dict[str, set[tuple[str, str]]] = {}
     for c in changes:
         if c.kind == "alter_composite_type":
-            news = {a.name: (a.type, a.collation) for a in c.new.attributes}  # type: ignore[union-attr]
-            for a in c.old.attributes:  # type: ignore[union-attr]
-                if news.get(a.name) != (a.type, a.collation):
-                    out.setdefault(a.name, set()).add((c.schema, c.name))
+            for _, schema, name, attribute in attributes_made_removed(c)[1]:
+                out.setdefault(attribute, set()).add((schema, name))
     return out
+
+
+def attributes_made_removed(c: Change) -> tuple[set[tuple], set[tuple]]:
+    """The keys ("column", schema, type, attribute) of the attributes an alter_composite_type makes (added,
+    retyped) and removes (dropped, retyped)."""
+    olds = {a.name: a for a in c.old.attributes}  # type: ignore[union-attr]
+    news = {a.name: a for a in c.new.attributes}  # type: ignore[union-attr]
+    made, removed = set(), set()
+    for name in olds.keys() | news.keys():
+        was, now = olds.get(name), news.get(name)
+        if was is not None and now is not None and (was.type, was.collation) == (now.type, now.collation):
+            continue
+        key = ("column", c.schema, c.name, name)
+        if now is not None:
+            made.add(key)
+        if was is not None:
+            removed.add(key)
+    return made, removed
 
 
 def recreated_uses(changes: list[Change]) -> Optional[Uses]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import fields, is_dataclass
 from typing import Iterator, Optional
 
+from schemac.compare.around import attributes_made_removed
 from schemac.compare.changes import Change
 from schemac.model.frozen import replace
 from schemac.model import Function
@@ -31,27 +32,10 @@ def attribute_keys(changes: list[Change]) -> dict[str, set[tuple]]:
     out: dict[str, set[tuple]] = {}
     for c in changes:
         if c.kind == "alter_composite_type":
-            made, removed = made_removed(c)
+            made, removed = attributes_made_removed(c)
             for key in made | removed:
                 out.setdefault(key[3], set()).add(key)
     return out
-
-
-def made_removed(c: Change) -> tuple[set[tuple], set[tuple]]:
-    """The attributes' keys an alter_composite_type makes (added, retyped) and removes (dropped, retyped)."""
-    olds = {a.name: a for a in c.old.attributes}  # type: ignore[union-attr]
-    news = {a.name: a for a in c.new.attributes}  # type: ignore[union-attr]
-    made, removed = set(), set()
-    for name in olds.keys() | news.keys():
-        was, now = olds.get(name), news.get(name)
-        if was is not None and now is not None and (was.type, was.collation) == (now.type, now.collation):
-            continue
-        key = ("column", c.schema, c.name, name)
-        if now is not None:
-            made.add(key)
-        if was is not None:
-            removed.add(key)
-    return made, removed
 
 
 def texts(obj: object) -> Iterator[str]:
@@ -102,7 +86,7 @@ def with_attributes(changes: list[Change], deps: list) -> list:
     out = []
     for c, d in zip(changes, deps):
         if c.kind == "alter_composite_type":
-            made, removed = made_removed(c)
+            made, removed = attributes_made_removed(c)
             out.append(replace(d, makes=d.makes | made, removes=d.removes | removed))
             continue
         old = reads(c.old, keys) if not c.kind.startswith(("add_", "set_")) else set()
