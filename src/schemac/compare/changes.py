@@ -10,7 +10,7 @@ from schemac.model.frozen import frozen
 from typing import Optional, Union
 
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
-from schemac.model import (Cast, DatabaseGrant, DatabaseSetting, Operator, OperatorClass, OperatorFamily, Aggregate, Check, EventTrigger, ForeignServer, Namespace, Publication, Collation, TextSearchConfig, TextSearchDictionary, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
+from schemac.model import (Cast, expression_dropped, DatabaseGrant, DatabaseSetting, Operator, OperatorClass, OperatorFamily, Aggregate, Check, EventTrigger, ForeignServer, Namespace, Publication, Collation, TextSearchConfig, TextSearchDictionary, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
                            Policy, PrimaryKey, RangeType, Rule, Sequence, Source, Statistics, Table, Trigger, Unique, View)
 
 Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
@@ -216,7 +216,6 @@ def remade_columns(changes: list[Change]) -> dict[tuple[str, str], set[str]]:
     for c in changes:
         if (c.kind == "add_column" and (c.schema, c.table, c.name) in dropped) or (
                 c.kind in ("drop_column", "add_column") and c.cause == GENERATED_REBUILT) or (
-                c.kind == "alter_generated" and not (c.old.generated and not c.old.virtual  # type: ignore[union-attr]
-                                                     and not c.new.generated)):  # type: ignore[union-attr]
+                c.kind == "alter_generated" and not expression_dropped(c.old, c.new)):  # type: ignore[arg-type]
             out.setdefault((c.schema, c.table), set()).add(c.name)  # type: ignore[arg-type]
     return out

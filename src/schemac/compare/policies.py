@@ -7,7 +7,7 @@ from typing import Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.normalize import same_expression
-from schemac.model import Policy, Table
+from schemac.model import Policy, Table, expression_dropped
 from schemac.pg.lazy import lazy
 from schemac.pg.types import type_name
 
@@ -51,7 +51,7 @@ def regenerated_columns(old: Table, new: Table, retyped: set[str]) -> set[str]:
     out = set()
     for c in new.columns:
         o = was.get(c.name)
-        if o is None or not (o.generated or c.generated) or (o.generated and not o.virtual and not c.generated):
+        if o is None or not (o.generated or c.generated) or expression_dropped(o, c):
             continue
         if not same_expression(o.generated, c.generated) or o.virtual != c.virtual or \
                 (o.generated and referenced_columns(o.generated) & retyped):

@@ -16,7 +16,7 @@ from schemac.compare.column_renames import applied_column_renames
 from schemac.compare.normalize import normal_form, same_default, same_expression
 from schemac.compare.not_nulls import not_null_changes
 from schemac.compare.partitioning import partition_of_key, same_partitioning
-from schemac.model import Check, Exclusion, ForeignKey, Index, IndexElement, PrimaryKey, Table, Trigger, Unique, View
+from schemac.model import Check, Exclusion, ForeignKey, expression_dropped, Index, IndexElement, PrimaryKey, Table, Trigger, Unique, View
 from schemac.pg.column_storage import column_settings, has_settings
 from schemac.compare.foreign_servers import foreign_table_changes
 from schemac.pg.lazy import lazy
@@ -204,7 +204,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
         # A generation expression changed: the column is dropped and added again as schema.yaml has it (plan.planner),
         # its type and settings with it; ALTER TYPE would rewrite the table for a column about to go.
         regenerates = (not same_expression(old.generated, col.generated) or old.virtual != col.virtual) and \
-            not (old.generated and not old.virtual and not col.generated)
+            not expression_dropped(old, col)
         if not retyped and type_name(col.type) in rebuilt and not regenerates:
             ch("alter_column_type", name, old, col, ENUM_REBUILT)
             retyped = True
@@ -248,8 +248,8 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
 
     # Generated columns dropped and added again (their expression changed, or a column it reads is
     # retyped): the indexes and CHECKs on them go with the DROP, so they are made again after the ADD.
-    regenerated = {c.name for c in changes if c.cause == GENERATED_REBUILT or (c.kind == "alter_generated" and not (
-        c.old.generated and not c.old.virtual and not c.new.generated))}  # type: ignore[union-attr]
+    regenerated = {c.name for c in changes if c.cause == GENERATED_REBUILT or (
+        c.kind == "alter_generated" and not expression_dropped(c.old, c.new))}  # type: ignore[arg-type]
 
     touched = retyped | regenerated
 

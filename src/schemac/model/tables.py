@@ -107,6 +107,12 @@ class Check:
     enforced: bool = True
 
 
+def expression_dropped(old: Column, new: Column) -> bool:
+    """Whether a STORED generated column is made plain: ALTER COLUMN ... DROP EXPRESSION keeps it and its values
+    (every other change of a generation expression drops the column and adds it again)."""
+    return bool(old.generated) and not old.virtual and not new.generated
+
+
 def nullability(c: Column) -> str:
     """NULL, NOT NULL, or NOT NULL with its constraint's name and clauses, as a report shows a column's."""
     nn = c.not_null

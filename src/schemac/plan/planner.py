@@ -9,7 +9,7 @@ from sqlglot import exp
 
 from schemac.compare.changes import INHERITED, KEPT_BELOW, NUMBERED_BY_PARENT, Change, takes_using
 from schemac.compare.inherited_checks import AFTER_NO_INHERIT, FOR_INHERIT
-from schemac.model import Column, SequenceOptions, Table, Trigger, index_comment
+from schemac.model import Column, SequenceOptions, Table, Trigger, expression_dropped, index_comment
 from schemac.pg.dialect import RENDER
 from schemac.pg.idents import ident
 from schemac.pg.expressions import referenced_columns
@@ -185,7 +185,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         return [ddl.comment_on_constraint(t, name, change.new.comment)]  # type: ignore
     if k in ("alter_identity", "drop_identity"):
         return _alter_identity(t, change.old, change.new)  # type: ignore[arg-type]
-    if k == "alter_generated" and change.old.generated and not change.old.virtual and not change.new.generated:  # type: ignore
+    if k == "alter_generated" and expression_dropped(change.old, change.new):  # type: ignore[arg-type]
         # A stored generated column made plain keeps its values (PostgreSQL 13+).
         return [_alter_column(t, change.name, "DROP EXPRESSION")]  # type: ignore[arg-type]
     if k == "alter_generated":
