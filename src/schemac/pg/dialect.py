@@ -71,7 +71,10 @@ KEPT_FUNCTIONS = ("now", "char_length", "character_length", "btrim", "ltrim", "r
                   # sqlglot wrote variance(x) as var_samp(x) (another function of pg_catalog, and none of a user's
                   # variance(text)), dropped array_sort's third argument (18's nulls_first), made date_bin's and
                   # generate_series' string argument an INTERVAL or a unit (DAY) and jsonb_exists' a JSON path
-                  "variance", "array_sort", "date_bin", "generate_series", "jsonb_exists")
+                  "variance", "array_sort", "date_bin", "generate_series", "jsonb_exists",
+                  # sqlglot's builders translate the format into its own (strftime's) and back: '%Y' came back as
+                  # 'YYYY', 'mi' as 'MI', a quoted "%d" as "%D" (another format, and a drift against the catalog)
+                  "to_char", "to_date", "to_timestamp")
 
 
 # The calls sqlglot's Postgres parser reads by a grammar of its own that are not Postgres's (its SQL syntax or a
@@ -98,11 +101,16 @@ def _counted(name: str, build):
     else a user's function of that name (foreign_names.POSTGRES_ARITY), kept as written."""
     takes_dialect = "dialect" in build.__code__.co_varnames
 
-    def counted(args, dialect=None):
+    def counted(args):
         if not builtin_arity(name, len(args)):
             return exp.Anonymous(this=name, expressions=args)
-        return build(args, dialect=dialect) if takes_dialect else build(args)
-    return counted
+        return build(args)
+
+    def counted_in(args, dialect):  # sqlglot calls builder(args), and builder(args, dialect=...) on its TypeError
+        if not builtin_arity(name, len(args)):
+            return exp.Anonymous(this=name, expressions=args)
+        return build(args, dialect=dialect)
+    return counted_in if takes_dialect else counted
 
 
 def _operand(self, e: exp.Expression, key: str) -> str:
