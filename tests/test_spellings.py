@@ -15,6 +15,7 @@ quoted) drifted after every migration in every kind of table expression, as did 
 with its dialect (to_char, to_date, to_timestamp, concat, concat_ws, log, array_append, array_cat, array_remove), kept
 verbatim and compared as text (`to_char(now(), 'YYYY')` against the catalog's `'YYYY'::text`). An index or EXCLUDE key
 `(d COLLATE "C")` (the column d of collation "C" to Postgres) and a column key's collation that is the column's own.
+`a NOT BETWEEN 10 AND 20` was written `NOT a BETWEEN 10 AND 20` (another catalog than the hand-written SQL's).
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
 (tests/catalog_oracle.py's fingerprint, plus pg_ts_config_map and pg_ts_dict) equals the one schemac's migration
@@ -411,6 +412,30 @@ CREATE TABLE t (d text, e text COLLATE "C", r integer, EXCLUDE USING btree ((d C
 CREATE INDEX i ON t ((d COLLATE "C"), (lower(d) COLLATE "POSIX") DESC);
 CREATE INDEX j ON t ((e COLLATE "C"), (d COLLATE pg_catalog."default"), e COLLATE "C");
 CREATE INDEX k ON t (((d COLLATE "C") COLLATE "POSIX"), (upper(d) COLLATE "C") COLLATE "POSIX");
+"""),
+    # NOT BETWEEN, which Postgres stores as `(a < 10) OR (a > 20)` (SYMMETRIC: both orders, ANDed): schemac read it as
+    # NOT (a BETWEEN ...), and its migration wrote `NOT a BETWEEN ...`, which Postgres stores as NOT ((a >= 10) AND
+    # (a <= 20)). The two compare equal (the same meaning: a database migrated so is no drift).
+    "not_between": ("""
+tables:
+  t:
+    columns:
+      a: integer
+      n: numeric
+      d: date
+      g: {type: boolean, generated: a NOT BETWEEN 1 AND 9}
+    checks:
+      k1: a NOT BETWEEN 10 AND 20
+      k2: n NOT BETWEEN SYMMETRIC 5 AND 1 OR NOT a BETWEEN 1 AND 2
+      k3: NOT (n BETWEEN 1 AND 2) AND d NOT BETWEEN '2020-01-01' AND '2021-01-01'
+    indexes:
+      i: {columns: [a], where: a not between 1 and 2 and n > 0}
+""", """
+CREATE TABLE t (a integer, n numeric, d date, g boolean GENERATED ALWAYS AS (a NOT BETWEEN 1 AND 9) STORED,
+  CONSTRAINT k1 CHECK (a NOT BETWEEN 10 AND 20),
+  CONSTRAINT k2 CHECK (n NOT BETWEEN SYMMETRIC 5 AND 1 OR NOT a BETWEEN 1 AND 2),
+  CONSTRAINT k3 CHECK (NOT (n BETWEEN 1 AND 2) AND d NOT BETWEEN '2020-01-01' AND '2021-01-01'));
+CREATE INDEX i ON t (a) WHERE a not between 1 and 2 and n > 0;
 """),
 }
 

@@ -16,7 +16,7 @@ from schemac.pg.names import quote_ident
 from schemac.pg.expressions import is_verbatim, parse_expression, parse_to_compare
 from schemac.pg.verbatim import normal_text, renamed
 from schemac.pg.operators import OtherOperator, PrefixOperator
-from schemac.pg.syntax import Verbatim
+from schemac.pg.syntax import NotBetween, Verbatim
 
 _TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR,
                exp.DataType.Type.BPCHAR, exp.DataType.Type.NAME}
@@ -128,6 +128,22 @@ def _is_similar(node: exp.Expression) -> bool:
         and str(node.expression.this).lower() == "similar_to_escape"
 
 
+def _is_range(node: exp.Expression) -> bool:
+    """`x >= l AND x <= h` (BETWEEN's rewrite) of one x."""
+    return isinstance(node, exp.And) and isinstance(node.this, exp.GTE) and isinstance(node.expression, exp.LTE) \
+        and node.this.this == node.expression.this
+
+
+def _outside(x: exp.Expression, low: exp.Expression, high: exp.Expression, symmetric: bool) -> exp.Expression:
+    """`x < low OR x > high` (and the other order, `symmetric`): NOT BETWEEN as Postgres stores it."""
+    def either(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+        return exp.or_(exp.LT(this=x.copy(), expression=a.copy()), exp.GT(this=x.copy(), expression=b.copy()),
+                       copy=False)
+    if not symmetric:
+        return either(low, high)
+    return exp.and_(exp.Paren(this=either(low, high)), exp.Paren(this=either(high, low)), copy=False)
+
+
 def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Paren):
         return node.this
@@ -174,6 +190,11 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         return exp.or_(exp.Paren(this=ordered), exp.Paren(this=exp.and_(
             exp.GTE(this=x.copy(), expression=high.copy()), exp.LTE(this=x.copy(), expression=low.copy()),
             copy=False)), copy=False)
+    if isinstance(node, NotBetween):  # stored as `x < l OR x > h`; SYMMETRIC as `(x < l OR x > h) AND (x < h OR x > l)`
+        return _outside(node.this, node.args["low"], node.args["high"], node.args.get("symmetric"))
+    if isinstance(node, exp.Not) and _is_range(_unparen(node.this)):  # NOT (x >= l AND x <= h), which a migration
+        rng = _unparen(node.this)  # made of `x NOT BETWEEN l AND h` before it was printed so: the same meaning
+        return _outside(rng.this.this, rng.this.expression, rng.expression.expression, False)
     if isinstance(node, (exp.Left, exp.Right)):  # Postgres prints its left()/right() quoted: `"left"(d, 2)`
         return exp.Anonymous(this=type(node).__name__.lower(), expressions=[node.this, node.expression])
     if isinstance(node, exp.Anonymous) and isinstance(node.this, exp.Identifier) \

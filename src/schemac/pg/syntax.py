@@ -225,6 +225,19 @@ def at_local_sql(generator, e: AtLocal) -> str:
         else f"{operand} AT LOCAL"
 
 
+class NotBetween(exp.Expression, exp.Predicate):
+    """`x NOT BETWEEN l AND h`, which Postgres stores as `(x < l) OR (x > h)`: sqlglot read it as NOT (x BETWEEN l AND
+    h), the same tree as `NOT x BETWEEN ...`, which Postgres stores as `NOT ((x >= l) AND (x <= h))`."""
+
+    arg_types = {"this": True, "low": True, "high": True, "symmetric": False}
+
+
+def not_between_sql(generator, e: NotBetween) -> str:
+    symmetric = " SYMMETRIC" if e.args.get("symmetric") else ""
+    low, high = generator.sql(e, "low"), generator.sql(e, "high")
+    return f"{generator.sql(e, 'this')} NOT BETWEEN{symmetric} {low} AND {high}"
+
+
 class Verbatim(exp.Expression, exp.Condition):
     """An expression sqlglot cannot read (pg.verbatim), `this` its text without comments: printed as written,
     in parentheses, so that it stays one operand wherever a statement embeds it."""
