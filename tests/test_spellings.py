@@ -15,7 +15,8 @@ quoted) drifted after every migration in every kind of table expression, as did 
 with its dialect (to_char, to_date, to_timestamp, concat, concat_ws, log, array_append, array_cat, array_remove), kept
 verbatim and compared as text (`to_char(now(), 'YYYY')` against the catalog's `'YYYY'::text`). An index or EXCLUDE key
 `(d COLLATE "C")` (the column d of collation "C" to Postgres) and a column key's collation that is the column's own.
-`a NOT BETWEEN 10 AND 20` was written `NOT a BETWEEN 10 AND 20` (another catalog than the hand-written SQL's).
+`a NOT BETWEEN 10 AND 20` was written `NOT a BETWEEN 10 AND 20`, and `a NOT IN (1, 2)` `NOT a IN (1, 2)` (another
+catalog than the hand-written SQL's).
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
 (tests/catalog_oracle.py's fingerprint, plus pg_ts_config_map and pg_ts_dict) equals the one schemac's migration
@@ -436,6 +437,29 @@ CREATE TABLE t (a integer, n numeric, d date, g boolean GENERATED ALWAYS AS (a N
   CONSTRAINT k2 CHECK (n NOT BETWEEN SYMMETRIC 5 AND 1 OR NOT a BETWEEN 1 AND 2),
   CONSTRAINT k3 CHECK (NOT (n BETWEEN 1 AND 2) AND d NOT BETWEEN '2020-01-01' AND '2021-01-01'));
 CREATE INDEX i ON t (a) WHERE a not between 1 and 2 and n > 0;
+"""),
+    # NOT IN, which Postgres stores as `a <> ALL (ARRAY[1, 2])` (of one value `a <> 5`): schemac read it as NOT (a IN
+    # ...) and wrote `NOT a IN (...)`, stored as NOT (a = ANY (ARRAY[1, 2])). (The two compared equal already.)
+    "not_in": ("""
+tables:
+  t:
+    columns:
+      a: integer
+      v: varchar(10)
+      d: text
+      g: {type: boolean, generated: "a NOT IN (1, 2)"}
+    checks:
+      k1: a NOT IN (1, 2, 3) AND v NOT IN ('x', 'y')
+      k2: a NOT IN (5) OR NOT a IN (6, 7)
+      k3: a + 1 NOT IN (2, 3) AND d NOT IN ('z')
+    indexes:
+      i: {columns: [d], where: "d not in ('a', 'b')"}
+""", """
+CREATE TABLE t (a integer, v varchar(10), d text, g boolean GENERATED ALWAYS AS (a NOT IN (1, 2)) STORED,
+  CONSTRAINT k1 CHECK (a NOT IN (1, 2, 3) AND v NOT IN ('x', 'y')),
+  CONSTRAINT k2 CHECK (a NOT IN (5) OR NOT a IN (6, 7)),
+  CONSTRAINT k3 CHECK (a + 1 NOT IN (2, 3) AND d NOT IN ('z')));
+CREATE INDEX i ON t (d) WHERE d not in ('a', 'b');
 """),
 }
 

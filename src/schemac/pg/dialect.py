@@ -28,9 +28,9 @@ from schemac.pg.keywords import is_postgres_keyword
 from schemac.pg.keywordcalls import is_json_as_stored, json_object_as_stored, keyword_call
 from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, merge_operators, other_sql,
                                   parse_other, parse_prefix, prefix_sql)
-from schemac.pg.syntax import (AtLocal, NotBetween, Printed, SpelledCall, SqlValue, Verbatim, at_local_sql, collation_for,
-                               finish_type, interval_sql, is_boolean_test, is_words, not_between_sql, similar_substring,
-                               spelled_sql, sql_position, sql_value, verbatim_sql, xml_call)
+from schemac.pg.syntax import (AtLocal, Printed, SpelledCall, SqlValue, Verbatim, at_local_sql, collation_for,
+                               finish_type, interval_sql, is_boolean_test, is_words, not_after, not_after_sql,
+                               similar_substring, spelled_sql, sql_position, sql_value, verbatim_sql, xml_call)
 
 
 def _generated(self: Postgres.Generator, e: exp.ComputedColumnConstraint) -> str:
@@ -126,6 +126,9 @@ def _prefix(op: str):
 
 
 def _is_not(self, e: exp.Not) -> str:
+    written = not_after_sql(self, e)  # `x NOT BETWEEN ...`, `x NOT IN (...)` as written (pg.syntax.not_after)
+    if written is not None:
+        return written
     # `b IS NOT TRUE` (read as NOT b IS TRUE) is another expression to Postgres than NOT (b IS TRUE)
     if is_boolean_test(e.this):
         return f"{self.sql(e.this, 'this')} IS NOT {self.sql(e.this, 'expression')}"
@@ -276,8 +279,8 @@ class SchemacPostgres(Postgres):
             return _varbit(self) or keyword_schema_type(self) or finish_type(
                 self, super()._parse_types(check_func, schema, allow_identifiers, with_collation))
 
-        def _negate_range(self, this=None):  # `x NOT BETWEEN ...`: not `NOT x BETWEEN ...` (syntax.NotBetween)
-            return NotBetween(**this.args) if type(this) is exp.Between else super()._negate_range(this)
+        def _negate_range(self, this=None):  # `x NOT BETWEEN ...`, `x NOT IN ...`: not `NOT x BETWEEN ...` (pg.syntax)
+            return not_after(this) if type(this) in (exp.Between, exp.In) else super()._negate_range(this)
 
         def _parse_is_rhs(self, distinct=False):
             return (not distinct and is_words(self)) or super()._parse_is_rhs(distinct)
@@ -316,7 +319,7 @@ class SchemacPostgres(Postgres):
         TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.ComputedColumnConstraint: _generated,
                       exp.GeneratedAsIdentityColumnConstraint: _identity, OtherOperator: other_sql,
                       PrefixOperator: prefix_sql, SpelledCall: spelled_sql, AtLocal: at_local_sql,
-                      SqlValue: lambda _, e: e.this, Verbatim: verbatim_sql, NotBetween: not_between_sql,
+                      SqlValue: lambda _, e: e.this, Verbatim: verbatim_sql,
                       **_SPELLED}
 
 
