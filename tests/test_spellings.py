@@ -11,7 +11,12 @@ example) or `(10::bigint)`, `COST 100` / `ROWS 1000` written out, `search_path: 
 went into CREATE TABLE / CREATE DOMAIN without the parentheses DEFAULT needs: the migration did not apply.
 A CASE without ELSE (stored with `ELSE NULL::integer`), SQL's TRIM (btrim/ltrim/rtrim: 15 prints those, 16 and
 later `TRIM(BOTH FROM d)`), row constructors (`ROW(a, b)`), BETWEEN SYMMETRIC (both orders) and left()/right() (printed
-quoted) drifted after every migration in every kind of table expression.
+quoted) drifted after every migration in every kind of table expression, as did calls of the functions sqlglot builds
+with its dialect (to_char, to_date, to_timestamp, concat, concat_ws, log, array_append, array_cat, array_remove), kept
+verbatim and compared as text (`to_char(now(), 'YYYY')` against the catalog's `'YYYY'::text`). An index or EXCLUDE key
+`(d COLLATE "C")` (the column d of collation "C" to Postgres) and a column key's collation that is the column's own.
+`a NOT BETWEEN 10 AND 20` was written `NOT a BETWEEN 10 AND 20`, and `a NOT IN (1, 2)` `NOT a IN (1, 2)` (another
+catalog than the hand-written SQL's).
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
 (tests/catalog_oracle.py's fingerprint, plus pg_ts_config_map and pg_ts_dict) equals the one schemac's migration
@@ -342,6 +347,119 @@ tables:
 CREATE TABLE t (a integer, d text,
   CONSTRAINT k1 CHECK (a BETWEEN SYMMETRIC 1 AND 5 OR a > 20),
   CONSTRAINT k2 CHECK (left(d, 2) <> '' AND right(d, 1) <> ''));
+"""),
+    # Calls of Postgres's own functions that sqlglot builds with the dialect (to_char, to_date, to_timestamp, concat,
+    # concat_ws, log, array_append, array_cat, array_remove): its builder failed, so each was kept verbatim and
+    # compared as text against the catalog's casts ('YYYY'::text); to_char's format must stay as written ('%Y', "%d").
+    "calls_sqlglot_builds_with_the_dialect": ("""
+tables:
+  t:
+    columns:
+      a: integer
+      d: text
+      n: numeric
+      ts: timestamptz
+      arr: "integer[]"
+      y: {type: text, default: "to_char(now(), 'YYYY')"}
+      p: {type: text, default: "to_char(now(), '\\"%d\\" mi')"}
+      c: {type: text, default: "concat('a', 1, 'b')"}
+      w: {type: text, default: "concat_ws(',', 'x', 1)"}
+      l: {type: numeric, generated: log(n)}
+      x: {type: "integer[]", default: "array_append(ARRAY[1], 2)"}
+    checks:
+      k1: to_date(d, 'YYYY-MM-DD') > '2000-01-01' OR to_timestamp(a) > ts OR to_timestamp(d, 'yyyy') IS NULL
+      k2: array_length(array_cat(arr, array_remove(arr, 0)), 1) < 10 AND log(2, n) > 0 AND concat(d, 'x') <> 'y'
+    indexes:
+      i:
+        columns: [{expression: "regexp_replace(d, 'x', 'y', 'g')"}, {expression: "array_append(arr, a)"}]
+        where: array_length(array_remove(arr, 0), 1) > 0
+""", """
+CREATE TABLE t (a integer, d text, n numeric, ts timestamptz, arr integer[],
+  y text DEFAULT to_char(now(), 'YYYY'), p text DEFAULT to_char(now(), '"%d" mi'),
+  c text DEFAULT concat('a', 1, 'b'), w text DEFAULT concat_ws(',', 'x', 1),
+  l numeric GENERATED ALWAYS AS (log(n)) STORED, x integer[] DEFAULT array_append(ARRAY[1], 2),
+  CONSTRAINT k1 CHECK (to_date(d, 'YYYY-MM-DD') > '2000-01-01' OR to_timestamp(a) > ts
+                       OR to_timestamp(d, 'yyyy') IS NULL),
+  CONSTRAINT k2 CHECK (array_length(array_cat(arr, array_remove(arr, 0)), 1) < 10 AND log(2, n) > 0
+                       AND concat(d, 'x') <> 'y'));
+CREATE INDEX i ON t (regexp_replace(d, 'x', 'y', 'g'), array_append(arr, a))
+  WHERE array_length(array_remove(arr, 0), 1) > 0;
+"""),
+    # An index or EXCLUDE key with a COLLATE on top is the key of that collation (ComputeIndexAttrs strips every
+    # top-level COLLATE; "(column COLLATE something)" is the column), and a column key's collation that is the column's
+    # own is none (pg_get_indexdef prints no COLLATE): both compared as expressions or collations before, drift.
+    "index_keys_with_a_collate_on_top": ("""
+tables:
+  t:
+    columns:
+      d: text
+      e: {type: text, collation: C}
+      r: integer
+    indexes:
+      i: {columns: [{expression: (d COLLATE "C")}, {expression: 'lower(d) COLLATE "POSIX"', order: desc}]}
+      j:
+        columns:
+          - {expression: (e COLLATE "C")}
+          - {expression: (d COLLATE pg_catalog."default")}
+          - {name: e, collation: C}
+      k:
+        columns:
+          - {expression: '(d COLLATE "C") COLLATE "POSIX"'}
+          - {expression: '(upper(d) COLLATE "C")', collation: POSIX}
+    exclude:
+      - {using: btree, elements: [{expression: '(d COLLATE "C")', with: '='}, {name: r, with: '='}]}
+""", """
+CREATE TABLE t (d text, e text COLLATE "C", r integer, EXCLUDE USING btree ((d COLLATE "C") WITH =, r WITH =));
+CREATE INDEX i ON t ((d COLLATE "C"), (lower(d) COLLATE "POSIX") DESC);
+CREATE INDEX j ON t ((e COLLATE "C"), (d COLLATE pg_catalog."default"), e COLLATE "C");
+CREATE INDEX k ON t (((d COLLATE "C") COLLATE "POSIX"), (upper(d) COLLATE "C") COLLATE "POSIX");
+"""),
+    # NOT BETWEEN, which Postgres stores as `(a < 10) OR (a > 20)` (SYMMETRIC: both orders, ANDed): schemac read it as
+    # NOT (a BETWEEN ...), and its migration wrote `NOT a BETWEEN ...`, which Postgres stores as NOT ((a >= 10) AND
+    # (a <= 20)). The two compare equal (the same meaning: a database migrated so is no drift).
+    "not_between": ("""
+tables:
+  t:
+    columns:
+      a: integer
+      n: numeric
+      d: date
+      g: {type: boolean, generated: a NOT BETWEEN 1 AND 9}
+    checks:
+      k1: a NOT BETWEEN 10 AND 20
+      k2: n NOT BETWEEN SYMMETRIC 5 AND 1 OR NOT a BETWEEN 1 AND 2
+      k3: NOT (n BETWEEN 1 AND 2) AND d NOT BETWEEN '2020-01-01' AND '2021-01-01'
+    indexes:
+      i: {columns: [a], where: a not between 1 and 2 and n > 0}
+""", """
+CREATE TABLE t (a integer, n numeric, d date, g boolean GENERATED ALWAYS AS (a NOT BETWEEN 1 AND 9) STORED,
+  CONSTRAINT k1 CHECK (a NOT BETWEEN 10 AND 20),
+  CONSTRAINT k2 CHECK (n NOT BETWEEN SYMMETRIC 5 AND 1 OR NOT a BETWEEN 1 AND 2),
+  CONSTRAINT k3 CHECK (NOT (n BETWEEN 1 AND 2) AND d NOT BETWEEN '2020-01-01' AND '2021-01-01'));
+CREATE INDEX i ON t (a) WHERE a not between 1 and 2 and n > 0;
+"""),
+    # NOT IN, which Postgres stores as `a <> ALL (ARRAY[1, 2])` (of one value `a <> 5`): schemac read it as NOT (a IN
+    # ...) and wrote `NOT a IN (...)`, stored as NOT (a = ANY (ARRAY[1, 2])). (The two compared equal already.)
+    "not_in": ("""
+tables:
+  t:
+    columns:
+      a: integer
+      v: varchar(10)
+      d: text
+      g: {type: boolean, generated: "a NOT IN (1, 2)"}
+    checks:
+      k1: a NOT IN (1, 2, 3) AND v NOT IN ('x', 'y')
+      k2: a NOT IN (5) OR NOT a IN (6, 7)
+      k3: a + 1 NOT IN (2, 3) AND d NOT IN ('z')
+    indexes:
+      i: {columns: [d], where: "d not in ('a', 'b')"}
+""", """
+CREATE TABLE t (a integer, v varchar(10), d text, g boolean GENERATED ALWAYS AS (a NOT IN (1, 2)) STORED,
+  CONSTRAINT k1 CHECK (a NOT IN (1, 2, 3) AND v NOT IN ('x', 'y')),
+  CONSTRAINT k2 CHECK (a NOT IN (5) OR NOT a IN (6, 7)),
+  CONSTRAINT k3 CHECK (a + 1 NOT IN (2, 3) AND d NOT IN ('z')));
+CREATE INDEX i ON t (d) WHERE d not in ('a', 'b');
 """),
 }
 

@@ -16,7 +16,7 @@ from schemac.pg.names import quote_ident
 from schemac.pg.expressions import is_verbatim, parse_expression, parse_to_compare
 from schemac.pg.verbatim import normal_text, renamed
 from schemac.pg.operators import OtherOperator, PrefixOperator
-from schemac.pg.syntax import Verbatim
+from schemac.pg.syntax import NOT_AFTER, Verbatim
 
 _TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR,
                exp.DataType.Type.BPCHAR, exp.DataType.Type.NAME}
@@ -128,6 +128,19 @@ def _is_similar(node: exp.Expression) -> bool:
         and str(node.expression.this).lower() == "similar_to_escape"
 
 
+def _is_range(node: exp.Expression) -> bool:
+    """`x >= l AND x <= h` (BETWEEN's rewrite) of one x."""
+    return isinstance(node, exp.And) and isinstance(node.this, exp.GTE) and isinstance(node.expression, exp.LTE) \
+        and node.this.this == node.expression.this
+
+
+def _outside(rng: exp.And) -> exp.Expression:
+    """`x < l OR x > h` of `x >= l AND x <= h`: NOT BETWEEN as Postgres stores it."""
+    x, low, high = rng.this.this, rng.this.expression, rng.expression.expression
+    return exp.or_(exp.LT(this=x.copy(), expression=low.copy()), exp.GT(this=x.copy(), expression=high.copy()),
+                   copy=False)
+
+
 def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Paren):
         return node.this
@@ -174,6 +187,15 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         return exp.or_(exp.Paren(this=ordered), exp.Paren(this=exp.and_(
             exp.GTE(this=x.copy(), expression=high.copy()), exp.LTE(this=x.copy(), expression=low.copy()),
             copy=False)), copy=False)
+    if isinstance(node, exp.Not) and node.meta_get(NOT_AFTER):  # `x NOT IN (...)`, `x NOT BETWEEN ...`: the NOT
+        return exp.Not(this=node.this)  # they are (pg.syntax.not_after), which prints as NOT (...) here
+    if isinstance(node, exp.Not):  # NOT BETWEEN [SYMMETRIC] (NOT over the BETWEEN rewritten as below), stored as
+        inner = _unparen(node.this)  # `x < l OR x > h`; and NOT (x >= l AND x <= h), its meaning, which a migration
+        if _is_range(inner):  # made of `x NOT BETWEEN l AND h` before it was printed so
+            return _outside(inner)
+        if isinstance(inner, exp.Or) and _is_range(_unparen(inner.this)) and _is_range(_unparen(inner.expression)):
+            return exp.and_(exp.Paren(this=_outside(_unparen(inner.this))),  # SYMMETRIC: both orders
+                            exp.Paren(this=_outside(_unparen(inner.expression))), copy=False)
     if isinstance(node, (exp.Left, exp.Right)):  # Postgres prints its left()/right() quoted: `"left"(d, 2)`
         return exp.Anonymous(this=type(node).__name__.lower(), expressions=[node.this, node.expression])
     if isinstance(node, exp.Anonymous) and isinstance(node.this, exp.Identifier) \

@@ -28,9 +28,9 @@ from schemac.pg.keywords import is_postgres_keyword
 from schemac.pg.keywordcalls import is_json_as_stored, json_object_as_stored, keyword_call
 from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, merge_operators, other_sql,
                                   parse_other, parse_prefix, prefix_sql)
-from schemac.pg.syntax import (AtLocal, Printed, SpelledCall, SqlValue, Verbatim, at_local_sql, collation_for, finish_type,
-                               interval_sql, is_boolean_test, is_words, similar_substring, spelled_sql, sql_position,
-                               sql_value, verbatim_sql, xml_call)
+from schemac.pg.syntax import (AtLocal, Printed, SpelledCall, SqlValue, Verbatim, at_local_sql, collation_for,
+                               finish_type, interval_sql, is_boolean_test, is_words, not_after, not_after_sql,
+                               similar_substring, spelled_sql, sql_position, sql_value, verbatim_sql, xml_call)
 
 
 def _generated(self: Postgres.Generator, e: exp.ComputedColumnConstraint) -> str:
@@ -71,7 +71,10 @@ KEPT_FUNCTIONS = ("now", "char_length", "character_length", "btrim", "ltrim", "r
                   # sqlglot wrote variance(x) as var_samp(x) (another function of pg_catalog, and none of a user's
                   # variance(text)), dropped array_sort's third argument (18's nulls_first), made date_bin's and
                   # generate_series' string argument an INTERVAL or a unit (DAY) and jsonb_exists' a JSON path
-                  "variance", "array_sort", "date_bin", "generate_series", "jsonb_exists")
+                  "variance", "array_sort", "date_bin", "generate_series", "jsonb_exists",
+                  # sqlglot's builders translate the format into its own (strftime's) and back: '%Y' came back as
+                  # 'YYYY', 'mi' as 'MI', a quoted "%d" as "%D" (another format, and a drift against the catalog)
+                  "to_char", "to_date", "to_timestamp")
 
 
 # The calls sqlglot's Postgres parser reads by a grammar of its own that are not Postgres's (its SQL syntax or a
@@ -98,11 +101,16 @@ def _counted(name: str, build):
     else a user's function of that name (foreign_names.POSTGRES_ARITY), kept as written."""
     takes_dialect = "dialect" in build.__code__.co_varnames
 
-    def counted(args, dialect=None):
+    def counted(args):
         if not builtin_arity(name, len(args)):
             return exp.Anonymous(this=name, expressions=args)
-        return build(args, dialect=dialect) if takes_dialect else build(args)
-    return counted
+        return build(args)
+
+    def counted_in(args, dialect):  # sqlglot calls builder(args), and builder(args, dialect=...) on its TypeError
+        if not builtin_arity(name, len(args)):
+            return exp.Anonymous(this=name, expressions=args)
+        return build(args, dialect=dialect)
+    return counted_in if takes_dialect else counted
 
 
 def _operand(self, e: exp.Expression, key: str) -> str:
@@ -118,6 +126,9 @@ def _prefix(op: str):
 
 
 def _is_not(self, e: exp.Not) -> str:
+    written = not_after_sql(self, e)  # `x NOT BETWEEN ...`, `x NOT IN (...)` as written (pg.syntax.not_after)
+    if written is not None:
+        return written
     # `b IS NOT TRUE` (read as NOT b IS TRUE) is another expression to Postgres than NOT (b IS TRUE)
     if is_boolean_test(e.this):
         return f"{self.sql(e.this, 'this')} IS NOT {self.sql(e.this, 'expression')}"
@@ -267,6 +278,9 @@ class SchemacPostgres(Postgres):
         def _parse_types(self, check_func=False, schema=False, allow_identifiers=True, with_collation=False):
             return _varbit(self) or keyword_schema_type(self) or finish_type(
                 self, super()._parse_types(check_func, schema, allow_identifiers, with_collation))
+
+        def _negate_range(self, this=None):  # `x NOT BETWEEN ...`, `x NOT IN ...`: not `NOT x BETWEEN ...` (pg.syntax)
+            return not_after(this) if type(this) in (exp.Between, exp.In) else super()._negate_range(this)
 
         def _parse_is_rhs(self, distinct=False):
             return (not distinct and is_words(self)) or super()._parse_is_rhs(distinct)

@@ -199,6 +199,31 @@ def plain_column(text: str) -> Optional[str]:
     return tree.this.name if tree.this.quoted else tree.this.name.lower()
 
 
+def collated_key(text: str) -> Optional[tuple[str, str]]:
+    """An index or EXCLUDE key written with a COLLATE on top (`(d COLLATE "C")`, `lower(d) COLLATE "C"`): the key
+    without it and the collation, quoted as SQL (`"C"`, `"s"."c"`); None for any other. Postgres strips every top-level
+    COLLATE of a key and makes the outermost the key's collation (ComputeIndexAttrs: "(column COLLATE something)" is
+    the column), so pg_get_indexdef prints `d COLLATE "C"`."""
+    try:
+        tree = _parse(text)
+    except ValueError:
+        return None
+    while isinstance(tree, exp.Paren):
+        tree = tree.this
+    if not isinstance(tree, exp.Collate):
+        return None
+    collation = tree.expression
+    parts = [collation] if isinstance(collation, exp.Identifier) else [collation.args.get("table"), collation.this] \
+        if isinstance(collation, exp.Column) and not collation.args.get("db") else []
+    if not parts or not all(isinstance(p, exp.Identifier) for p in parts):
+        return None
+    key = tree.this
+    while isinstance(key, (exp.Paren, exp.Collate)):
+        key = key.this
+    names = (p.name if p.quoted else p.name.lower() for p in parts)
+    return key.sql(dialect=DIALECT), ".".join('"' + n.replace('"', '""') + '"' for n in names)
+
+
 def _parse_statement(sql: str, what: str) -> exp.Expression:
     parsed = _sqlglot_parse(sql)
     if len(parsed) != 1 or not isinstance(parsed[0], exp.Create):

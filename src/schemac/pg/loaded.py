@@ -43,6 +43,11 @@ def plain_column(text: str) -> Optional[str]:
     return _answer(text, "plain_column", lambda reading: reading[1])
 
 
+def collated_key(text: str) -> Optional[tuple[str, str]]:
+    """pg.expressions.collated_key: an index key with a COLLATE on top, as the key without it and the collation."""
+    return _answer(text, "collated_key", lambda reading: None)
+
+
 def _answer(text: str, name: str, from_form: Callable[[tuple], Any]) -> Any:
     """`from_form` of pg.readable's reading of `text` where it has one, else pg.expressions' `name` (sqlglot,
     imported then)."""

@@ -225,6 +225,30 @@ def at_local_sql(generator, e: AtLocal) -> str:
         else f"{operand} AT LOCAL"
 
 
+# The meta key of a NOT that `x NOT BETWEEN ...` or `x NOT IN (...)` made (the dialect's _negate_range): sqlglot reads
+# those as NOT over the BETWEEN or IN, the tree of `NOT x BETWEEN ...`, `NOT x IN (...)`, which Postgres stores
+# otherwise (`NOT ((x >= l) AND (x <= h))`, `NOT (x = ANY (ARRAY[1, 2]))`, where `x NOT BETWEEN` is `(x < l) OR
+# (x > h)` and `x NOT IN` is `x <> ALL (ARRAY[1, 2])`). The same NOT to every reader, printed as written by
+# pg.dialect's generators.
+NOT_AFTER = "schemac_not_after"
+
+
+def not_after(node: exp.Expression) -> exp.Not:
+    """NOT over `node` (a BETWEEN or IN), written after its operand: `x NOT IN (...)`."""
+    negated = exp.Not(this=node)
+    negated.meta[NOT_AFTER] = True
+    return negated
+
+
+def not_after_sql(generator, e: exp.Not) -> Optional[str]:
+    """`x NOT BETWEEN [SYMMETRIC] l AND h` or `x NOT IN (...)` of a NOT that not_after made; else None."""
+    if not e.meta_get(NOT_AFTER) or not isinstance(e.this, (exp.Between, exp.In)):
+        return None
+    operand = generator.sql(e.this, "this")
+    written = generator.sql(e.this)  # `x BETWEEN ...`, `x IN (...)`: x as sql(.., 'this') writes it
+    return f"{operand} NOT{written[len(operand):]}" if written.startswith(operand) else None
+
+
 class Verbatim(exp.Expression, exp.Condition):
     """An expression sqlglot cannot read (pg.verbatim), `this` its text without comments: printed as written,
     in parentheses, so that it stays one operand wherever a statement embeds it."""

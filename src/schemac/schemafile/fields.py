@@ -43,6 +43,8 @@ class FieldReader:
         self._names: set[str] = set()  # names identifier() found good (its checks are of the text alone)
         self.collation_schemas: frozenset[str] = frozenset()  # where `x.y` names schema x's collation y
         self.warnings: list[str] = []  # one line each, file:line:column first (kept_verbatim)
+        self.source_text = ""  # the file's text where it holds a '#' (Loader.load): comment_trap looks at its lines
+        self._source_lines: Optional[list[str]] = None
         # (name, type's first word) of every cast of a name the expressions read so far hold (noop_casts.named_casts)
         self.cast_pairs: list[tuple[str, str]] = []
 
@@ -101,9 +103,24 @@ class FieldReader:
             raise self.fail(node, f"{what} {e}") from None
         if kept_as_written(text):
             self.kept_verbatim(node, what)
+        if self.source_text and getattr(node, "style", None) is None:
+            self.comment_trap(node, what, text, check, kept_as_written)
         if pairs := named_casts(text):
             self.cast_pairs += pairs
         return text
+
+    def comment_trap(self, node: Node, what: str, text: str, check: Callable[[str], object],
+                     kept_as_written: Callable[[str], bool]) -> None:
+        """A warning where YAML took the rest of an unquoted expression for a comment (schemafile.comment_trap)."""
+        from schemac.schemafile.comment_trap import comment_after, reads_on
+
+        if self._source_lines is None:
+            self._source_lines = self.source_text.split("\n")
+        line, column = self.w.position(node)
+        comment = comment_after(self._source_lines, line, column, node.value)
+        if comment is not None and reads_on(text, comment, check, kept_as_written):
+            self.warnings.append(f"{self.w.src(node)}: {what} ends at {text!r}: YAML read the rest of the line, "
+                                 f"{comment!r}, as a comment (` #` starts one); quote the expression")
 
     def kept_verbatim(self, node: Node, what: str) -> None:
         """An expression sqlglot cannot read, kept as written (pg.verbatim): a warning at its line, or, under

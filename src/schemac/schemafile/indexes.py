@@ -9,7 +9,8 @@ from yaml.nodes import Node, ScalarNode
 
 from schemac.errors import SchemaFileError
 from schemac.model import Index, IndexElement, Table
-from schemac.pg.loaded import checked_columns, plain_column
+from schemac.model.collnames import from_yaml
+from schemac.pg.loaded import checked_columns, collated_key, plain_column
 from schemac.pg.opclasses import without_default
 from schemac.schemafile.fields import MAX_INDEX_COLUMNS, plain_reference
 from schemac.schemafile.column_settings import statistics_target
@@ -79,13 +80,15 @@ class IndexReader(StorageReader):
         EXCLUDE constraint, from its fields `ef`."""
         if ("name" in ef) == ("expression" in ef):
             raise self.fail(item, f"each column of {what} needs exactly one of 'name' or 'expression'")
-        column = expression = None
+        column = expression = collated = None
         if "name" in ef:
             column = known(self.identifier(ef["name"][1], f"column of {what}"), ef["name"][1], what)
         else:
             expression = self.expression(ef["expression"][1], f"expression of {what}")
             for col in sorted(checked_columns(expression)):
                 known(col, ef["expression"][1], what)
+            if collated_key(expression) is not None:  # `(d COLLATE "C")`: the key `d` of collation "C", as Postgres
+                expression, collated = collated_key(expression)  # keeps it; an explicit `collation:` wins
             if plain_column(expression) is not None:  # `(id)`: the column, as Postgres keeps it
                 column, expression = plain_column(expression), None
         order = self.choice(ef, "order", ("asc", "desc"), what) or "asc"
@@ -101,7 +104,8 @@ class IndexReader(StorageReader):
             opclass = spelled  # ("ops".abs_ops is ops.abs_ops)
             if opclass.startswith("pg_catalog."):  # as the catalog spells the built-in ones
                 opclass = opclass[len("pg_catalog."):]
-        collation = self.collation(ef["collation"][1], f"collation of {what}") if "collation" in ef else None
+        collation = self.collation(ef["collation"][1], f"collation of {what}") if "collation" in ef else \
+            from_yaml(collated, self.collation_schemas) if collated is not None else None
         options = self.storage_parameters(ef, f"opclass of {what}", key="opclass_options")
         if options and opclass is None:
             raise self.fail(ef["opclass_options"][1], f"opclass_options of {what} need the opclass they are for "
@@ -125,15 +129,20 @@ class IndexReader(StorageReader):
 
 def default_opclasses_dropped(table: Table) -> Table:
     """`table` with each btree or hash key's operator class that is its column's type's default left out, as the
-    catalog reader leaves it out (pg.opclasses): `{name: id, opclass: int4_ops}` is the key `id`."""
-    if not any(e.opclass for i in table.indexes for e in i.elements) and \
-            not any(e.opclass for x in table.exclusions for e in x.elements):
+    catalog reader leaves it out (pg.opclasses): `{name: id, opclass: int4_ops}` is the key `id`. So too a column
+    key's collation that is the column's own (`{name: e, collation: C}` or `(e COLLATE "C")` on a column of collation
+    C, `d COLLATE "default"` on one of none), which pg_get_indexdef does not print."""
+    if not any(e.opclass or e.collation for i in table.indexes for e in i.elements) and \
+            not any(e.opclass or e.collation for x in table.exclusions for e in x.elements):
         return table  # (most tables: no walk, no copies; 25 ms of `generate` at 1,000 tables)
     types = {c.name: c.type for c in table.columns}
+    collations = {c.name: c.collation or "default" for c in table.columns}
 
     def key(e, method: str):
         opclass = without_default(e.opclass, method, types.get(e.column)) if e.column is not None else e.opclass
-        return e if opclass == e.opclass else replace(e, opclass=opclass)
+        own = e.column is not None and e.collation is not None and collations.get(e.column) == e.collation
+        return e if opclass == e.opclass and not own else \
+            replace(e, opclass=opclass, collation=None if own else e.collation)
 
     indexes = tuple(replace(i, elements=tuple(key(e, i.method) for e in i.elements)) for i in table.indexes)
     exclusions = tuple(replace(x, elements=tuple(key(e, x.method) for e in x.elements)) for x in table.exclusions)

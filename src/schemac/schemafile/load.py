@@ -115,6 +115,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         # (a third of the walk's time). What stays goes to the oldest generation (pg.collector.GCPause): the first
         # young collection after a plain gc.enable() walked all of it (~45 ms on `diff`'s slow path at 1,000
         # tables). sqlglot's parse trees that are garbage go with it, to the next full collection.
+        self.source_text = text if "#" in text else ""
         with GCPause():
             root = compose(text, self.path)
             if root is None:

@@ -45,6 +45,14 @@ class Walker:
             return Source(self.path, mark.line + 1, mark.column + 1)
         return Source.recorded(f"{self.path}:{line + 1}:{column + 1}")  # (as Source.__new__ writes it)
 
+    @staticmethod
+    def position(node: Node) -> tuple[int, int]:
+        """(line, column), 0-based, where the node starts (src's, as numbers)."""
+        try:
+            return node.line, node.column  # type: ignore[attr-defined]
+        except AttributeError:
+            return node.start_mark.line, node.start_mark.column
+
     def fail(self, node: Node, message: str) -> SchemaFileError:
         return SchemaFileError(message, self.src(node))
 
