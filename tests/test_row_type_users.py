@@ -50,3 +50,29 @@ def test_a_column_retyped_where_the_row_types_holders_go_is_written(db_url, tmp_
     with psycopg.connect(db_url, autocommit=True) as conn:
         apply_files(conn, Layout(out).migrations())
     assert check_drift(str(schema), db_url, out_dir=out).differences == ()
+
+
+COMPOSITE_USERS = {  # how reg holds composite type entity -> its SQL
+    "domain": "CREATE DOMAIN entity_dmn AS entity CHECK ((VALUE).table_name IS NOT NULL); CREATE TABLE reg (id int, e entity_dmn);",
+    "domain array": "CREATE DOMAIN entity_dmn AS entity; CREATE TABLE reg (id int, e entity_dmn[]);",
+    "composite": "CREATE TYPE pair AS (a entity, b int); CREATE TABLE reg (id int, p pair);",
+}
+
+
+@pytest.mark.parametrize("held", sorted(COMPOSITE_USERS))
+def test_a_composite_attribute_retyped_under_a_table_holding_it_through_another_type_is_refused(db_url, tmp_path, held):
+    """The same rule for a composite type's attribute (ALTER TYPE ... ALTER ATTRIBUTE ... TYPE), which generate
+    refused only where a table column is of the composite itself: held through a domain over it (a bitemporal
+    schema's vrsn.entity_fullname_dmn), an array of such a domain, or another composite, the migration was written
+    and Postgres refused it ('cannot alter type "entity" because column "reg.e" uses it')."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    old = f"CREATE TYPE entity AS (schema_name text, table_name varchar(30)); {COMPOSITE_USERS[held]}"
+    with migrated_then_described(db_url, schema, out, old, old.replace("varchar(30)", "varchar(63)")):
+        with pytest.raises(SchemacError) as e:
+            generate(str(schema), out)
+    assert "composite type public.entity: attribute table_name cannot change its type while table public.reg has a " \
+        "column of the type" in str(e.value)
+    assert len(Layout(out).migrations()) == 1
+    with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.FeatureNotSupported) as refused:
+        conn.execute("ALTER TYPE entity ALTER ATTRIBUTE table_name TYPE varchar(63)")
+    assert 'because column "reg.' in str(refused.value)

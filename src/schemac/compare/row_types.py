@@ -10,9 +10,10 @@ from schemac.model import Schema
 from schemac.pg.types import type_name
 
 
-def _over(current: Schema, table: tuple[str, str]) -> set[tuple[str, str]]:
-    """The types holding the row type of `table`: itself, and the composite types and domains over them."""
-    held = {table}
+def holding_types(current: Schema, key: tuple[str, str]) -> set[tuple[str, str]]:
+    """The types holding type `key` (a composite type, a table's row type): itself, and the composite types and
+    domains over them, as Postgres follows them (find_composite_type_dependencies)."""
+    held = {key}
     grown = True
     while grown:
         grown = False
@@ -37,7 +38,7 @@ def row_type_retypes(changes: list[Change], current: Schema) -> list[tuple[Chang
     dropped = {(c.schema, c.table) for c in changes if c.kind == "drop_table"}
     out = []
     for c in retyped:
-        held = _over(current, (c.schema, c.table))
+        held = holding_types(current, (c.schema, c.table))
         user = next((f"{t.schema}.{t.name}.{col.name}" for t in current.tables if t.key not in dropped
                      for col in t.columns if type_name(col.type) in held and (t.schema, t.name, col.name) not in gone
                      and (t.schema, t.name) != (c.schema, c.table)), None)
