@@ -13,6 +13,7 @@ from schemac.compare.changes import INHERITED, Change
 from schemac.compare.differ import diff, ignored_renames, repeated_key_notices, unused_usings
 from schemac.compare.joined_parents import joined_parent_notices
 from schemac.compare.not_nulls import inherited_renames
+from schemac.compare.row_types import row_type_retypes
 from schemac.errors import SchemacError, printable
 from schemac.migrations.layout import Layout, MigrationFile, NewMigration, locked, next_version, validate_name
 from schemac.commands.views import attach_recorded, computed, dev_url_of, major_of, reparsed
@@ -188,7 +189,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         (first, why), rest = uncastable[0], uncastable[1:]
         also = "; also " + ", ".join(f"{c.source or c.path} ({c.old.type} -> {c.new.type})" for c, _ in rest) if rest else ""  # type: ignore[union-attr]
         raise SchemacError(f"{first.source or first.path}: {why}{also}")
-    for c, why in inherited_renames(changes, current)[:1]:  # (no migration that Postgres refuses)
+    # (no migration that Postgres refuses)
+    for c, why in (inherited_renames(changes, current) + row_type_retypes(changes, current))[:1]:
         raise SchemacError(f"{c.new.source or c.path}: {why}")  # type: ignore[union-attr]
     refused = [(c, r) for c in changes if c.cause != INHERITED and (r := destructive_reason(c))]
     if refused and not allow_destructive:

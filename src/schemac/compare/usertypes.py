@@ -10,6 +10,7 @@ from typing import Optional
 
 from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
 from schemac.compare.opclasses import class_key
+from schemac.compare.row_types import holding_types
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
 from schemac.model import CompositeType, Schema, Table
 from schemac.pg.names import quote_ident
@@ -17,10 +18,11 @@ from schemac.pg.types import type_name
 
 
 def _user(current: Schema, c: CompositeType) -> Optional[Table]:
-    """A table of `current` with a column of composite type `c` (or an array of it): Postgres refuses
-    ALTER ATTRIBUTE ... TYPE while one stands."""
+    """A table of `current` with a column of composite type `c` (or an array of it, of a domain or composite type
+    over it): Postgres refuses ALTER ATTRIBUTE ... TYPE while one stands."""
+    held = holding_types(current, (c.schema, c.name))
     for t in current.tables:
-        if any(type_name(col.type) == (c.schema, c.name) for col in t.columns):
+        if any(type_name(col.type) in held for col in t.columns):
             return t
     return None
 

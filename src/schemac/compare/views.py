@@ -24,6 +24,7 @@ from schemac.compare.moves import old_key
 from schemac.compare.normalize import normal_form
 from schemac.pg.column_storage import storage_of
 from schemac.pg.names import constraint_name
+from schemac.pg.types import type_name
 from schemac.compare.around import around_recreated, changed_attributes, recreated_uses
 from schemac.compare.opclasses import around_operator_classes
 from schemac.compare.tables import diff_table, parameters_changed
@@ -84,6 +85,9 @@ def _read(v: View) -> set[tuple]:
         else:
             table, _, constraint = d.name.rpartition(".")
             out.add(("constraint", d.schema, table, constraint))
+    if v.materialized:  # a column of a table's row type (`SELECT t FROM t`) holds every column of t: Postgres
+        # refuses to retype one while the view stands ('cannot alter table "t" because column "mv.t" uses its row type')
+        out |= {("column", *type_name(c.type), "*") for c in v.output if c.type is not None and ("table", *type_name(c.type)) in out}
     return out
 
 

@@ -1,0 +1,50 @@
+"""A table's row type used elsewhere: Postgres refuses ALTER TABLE ... ALTER COLUMN ... TYPE on the table while a
+column of another table is of that row type, of an array of it, or of a composite type or domain over it ("cannot
+alter table "t" because column "u.c" uses its row type": find_composite_type_dependencies). A materialized view's
+column of it is no such user: compare.views makes the view again around the change."""
+
+from __future__ import annotations
+
+from schemac.compare.changes import Change
+from schemac.model import Schema
+from schemac.pg.types import type_name
+
+
+def holding_types(current: Schema, key: tuple[str, str]) -> set[tuple[str, str]]:
+    """The types holding type `key` (a composite type, a table's row type): itself, and the composite types and
+    domains over them, as Postgres follows them (find_composite_type_dependencies)."""
+    held = {key}
+    grown = True
+    while grown:
+        grown = False
+        for c in current.composite_types:
+            if (c.schema, c.name) not in held and any(type_name(a.type) in held for a in c.attributes):
+                held.add((c.schema, c.name))
+                grown = True
+        for d in current.domains:
+            if (d.schema, d.name) not in held and type_name(d.type) in held:
+                held.add((d.schema, d.name))
+                grown = True
+    return held
+
+
+def row_type_retypes(changes: list[Change], current: Schema) -> list[tuple[Change, str]]:
+    """Each column retyped whose table's row type a column of another table holds (one the migration keeps),
+    with why `generate` cannot: Postgres refuses the ALTER COLUMN ... TYPE, and no statement makes it."""
+    retyped = [c for c in changes if c.kind == "alter_column_type"]
+    if not retyped:
+        return []
+    gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column"}
+    dropped = {(c.schema, c.table) for c in changes if c.kind == "drop_table"}
+    out = []
+    for c in retyped:
+        held = holding_types(current, (c.schema, c.table))
+        user = next((f"{t.schema}.{t.name}.{col.name}" for t in current.tables if t.key not in dropped
+                     for col in t.columns if type_name(col.type) in held and (t.schema, t.name, col.name) not in gone
+                     and (t.schema, t.name) != (c.schema, c.table)), None)
+        if user is not None:
+            out.append((c, f"table {c.schema}.{c.table}: column {c.name} cannot change its type ({c.old.type} -> "  # type: ignore[union-attr]
+                           f"{c.new.type}) while column {user} holds the table's row type (Postgres refuses it: "  # type: ignore[union-attr]
+                           f"'cannot alter table \"{c.table}\" because column ... uses its row type'); drop that "
+                           "column, or change its type, in a migration of its own first, or keep this one"))
+    return out

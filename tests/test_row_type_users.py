@@ -1,0 +1,78 @@
+"""A table's row type held by a column elsewhere (directly, as an array, inside a composite type or a domain):
+Postgres refuses to retype a column of the table then ('cannot alter table "i_0" because column "i_1.i" uses
+its row type'), and no statement makes the change; `generate` says so at the column's line instead of writing a
+migration that does not apply. A materialized view holding the rows is made again around the change (pairs
+realworld.sql rw-column-retyped-under-a-materialized-view-of-the-tables-rows)."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from conftest import migrated_then_described
+
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.errors import SchemacError
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+
+USERS = {  # how the other table holds i_0's row type -> (its SQL, the column named in the refusal)
+    "column": ("CREATE TABLE i_1 (id int, i i_0);", "public.i_1.i"),
+    "array": ("CREATE TABLE i_1 (id int, i i_0[]);", "public.i_1.i"),
+    "composite": ("CREATE TYPE c AS (x i_0); CREATE TYPE cc AS (y c); CREATE TABLE i_1 (id int, v cc);", "public.i_1.v"),
+    "domain": ("CREATE DOMAIN d AS i_0 CHECK ((VALUE).i > 0); CREATE TABLE i_1 (id int, v d);", "public.i_1.v"),
+}
+
+
+@pytest.mark.parametrize("held", sorted(USERS))
+def test_a_column_retyped_under_its_tables_row_type_held_elsewhere_is_refused(db_url, tmp_path, held):
+    users, column = USERS[held]
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    old = f"CREATE TABLE i_0 (i integer); {users} INSERT INTO i_0 VALUES (1);"
+    with migrated_then_described(db_url, schema, out, old, old.replace("i integer", "i bigint")):
+        with pytest.raises(SchemacError) as e:
+            generate(str(schema), out)
+    assert f"{schema}:" in str(e.value) and f"column i cannot change its type (integer -> bigint) while column {column} " \
+        "holds the table's row type" in str(e.value)
+    assert len(Layout(out).migrations()) == 1
+    with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.FeatureNotSupported) as refused:
+        conn.execute("ALTER TABLE i_0 ALTER COLUMN i TYPE bigint")  # (what the refusal says: Postgres's own answer)
+    assert "uses its row type" in str(refused.value)
+
+
+def test_a_column_retyped_where_the_row_types_holders_go_is_written(db_url, tmp_path):
+    """The column holding the row type dropped, and a table holding it dropped, in the same edit: no refusal, and
+    the migration applies (the drops first)."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    old = "CREATE TABLE i_0 (i integer); CREATE TABLE i_1 (id int, i i_0); CREATE TABLE i_2 (i i_0[]);"
+    with migrated_then_described(db_url, schema, out, old, "CREATE TABLE i_0 (i bigint); CREATE TABLE i_1 (id int);"):
+        assert generate(str(schema), out, allow_destructive=True).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+    assert check_drift(str(schema), db_url, out_dir=out).differences == ()
+
+
+COMPOSITE_USERS = {  # how reg holds composite type entity -> its SQL
+    "domain": "CREATE DOMAIN entity_dmn AS entity CHECK ((VALUE).table_name IS NOT NULL); CREATE TABLE reg (id int, e entity_dmn);",
+    "domain array": "CREATE DOMAIN entity_dmn AS entity; CREATE TABLE reg (id int, e entity_dmn[]);",
+    "composite": "CREATE TYPE pair AS (a entity, b int); CREATE TABLE reg (id int, p pair);",
+}
+
+
+@pytest.mark.parametrize("held", sorted(COMPOSITE_USERS))
+def test_a_composite_attribute_retyped_under_a_table_holding_it_through_another_type_is_refused(db_url, tmp_path, held):
+    """The same rule for a composite type's attribute (ALTER TYPE ... ALTER ATTRIBUTE ... TYPE), which generate
+    refused only where a table column is of the composite itself: held through a domain over it (a bitemporal
+    schema's vrsn.entity_fullname_dmn), an array of such a domain, or another composite, the migration was written
+    and Postgres refused it ('cannot alter type "entity" because column "reg.e" uses it')."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    old = f"CREATE TYPE entity AS (schema_name text, table_name varchar(30)); {COMPOSITE_USERS[held]}"
+    with migrated_then_described(db_url, schema, out, old, old.replace("varchar(30)", "varchar(63)")):
+        with pytest.raises(SchemacError) as e:
+            generate(str(schema), out)
+    assert "composite type public.entity: attribute table_name cannot change its type while table public.reg has a " \
+        "column of the type" in str(e.value)
+    assert len(Layout(out).migrations()) == 1
+    with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.FeatureNotSupported) as refused:
+        conn.execute("ALTER TYPE entity ALTER ATTRIBUTE table_name TYPE varchar(63)")
+    assert 'because column "reg.' in str(refused.value)
