@@ -54,6 +54,9 @@ class Holding:
     grantee: str
     entries: tuple[Privilege, ...] = ()
     source: Optional[Source] = None
+    # The grantors (of the statement's entries) that schema.yaml gives no USAGE on the object's schema: they cannot
+    # name the object, so the migration lends them USAGE around their statements (compare.grantor_usage).
+    lent: tuple[str, ...] = ()
 
     @property
     def on(self) -> str:
@@ -109,8 +112,13 @@ class Holding:
         """What the grants made by roles other than the owner need given first, and taken back only after them:
         each grantor's grant option on the object, and USAGE on the object's schema (to name the object)."""
         roles = {p.grantor for p in self.entries if p.grantor}
-        schema = None if isinstance(self.obj, (Namespace, DefaultPrivileges, ForeignServer)) else self.obj.schema
+        schema = self.named_in
         return self.options(roles) | ({("usage", schema, r) for r in roles | {PUBLIC}} if roles and schema else set())
+
+    @property
+    def named_in(self) -> Optional[str]:
+        """The schema a statement names the object in (None: a schema, default privileges, a foreign server)."""
+        return None if isinstance(self.obj, (Namespace, DefaultPrivileges, ForeignServer)) else self.obj.schema
 
     def given_keys(self) -> set[tuple]:
         """What the grantee's entries give it that a grant by it needs: its grant option, USAGE on a schema."""

@@ -75,7 +75,7 @@ def grant_statements(change: Change) -> Optional[list[exp.Expression]]:
             if option:
                 some.append(_statement(new, "REVOKE", "GRANT OPTION FOR", privilege_list(option), "ON",  # type: ignore
                                        target, "FROM", role))
-            out += as_grantor(grantor, some)
+            out += as_grantor(grantor, some, _lent_in(new, grantor))  # type: ignore[arg-type]
         return out
     o = new.obj  # type: ignore[union-attr]
     if isinstance(o, DefaultPrivileges) and o.extension is not None and o.schema is not None:
@@ -84,7 +84,7 @@ def grant_statements(change: Change) -> Optional[list[exp.Expression]]:
         some = [_statement(new, "GRANT", privilege_list(entries), "ON", target, "TO", role,  # type: ignore
                            "WITH GRANT OPTION" if grantable else "")
                 for grantable in (False, True) for entries in [[p for p in added if p.grantable == grantable]] if entries]
-        out += as_grantor(grantor, some)
+        out += as_grantor(grantor, some, _lent_in(new, grantor))  # type: ignore[arg-type]
     return [_own_list_only(o, out)] if change.cause == OWN_LIST_ONLY and isinstance(o, Multirange) else out
 
 
@@ -121,13 +121,29 @@ def _by_grantor(entries: list[Privilege]) -> list[tuple[Optional[str], list[Priv
     return sorted(out.items(), key=lambda x: (x[0] is not None, x[0] or ""))
 
 
-def as_grantor(grantor: Optional[str], statements: list[exp.Expression]) -> list[exp.Expression]:
+def _lent_in(h: Holding, grantor: Optional[str]) -> Optional[str]:
+    """The schema whose USAGE `grantor` is lent around its statements on `h`'s object (compare.grantor_usage)."""
+    return h.named_in if grantor is not None and grantor in h.lent else None
+
+
+def as_grantor(grantor: Optional[str], statements: list[exp.Expression],
+               lent_in: Optional[str] = None) -> list[exp.Expression]:
     """`statements` as `grantor` makes them, the way pg_dump writes a grant made by a role that holds the grant
-    option: between SET SESSION AUTHORIZATION and RESET (the migration's role must be a superuser)."""
+    option: between SET SESSION AUTHORIZATION and RESET (the migration's role must be a superuser). `lent_in`: a
+    schema schema.yaml gives the grantor no USAGE on, which it needs to name the object: a DO block lends it USAGE
+    there around them where it lacks it then, and takes it back (GRANT and REVOKE by the migration's role: the
+    owner's entry, which the grantor did not hold)."""
     if grantor is None or not statements:
         return statements
-    return [command("SET", "SESSION AUTHORIZATION", quote_ident(grantor)), *statements,
-            command("RESET", "SESSION AUTHORIZATION")]
+    if lent_in is None:
+        return [command("SET", "SESSION AUTHORIZATION", quote_ident(grantor)), *statements,
+                command("RESET", "SESSION AUTHORIZATION")]
+    schema, role = quote_ident(lent_in), quote_ident(grantor)
+    made = " ".join(s.sql(dialect=RENDER) + ";" for s in statements)
+    return [do_block(f"DECLARE lent boolean := NOT pg_catalog.has_schema_privilege({literal(grantor)}, {literal(lent_in)}, "
+                     f"'USAGE'); BEGIN IF lent THEN GRANT USAGE ON SCHEMA {schema} TO {role}; END IF; "
+                     f"SET SESSION AUTHORIZATION {role}; {made} RESET SESSION AUTHORIZATION; "
+                     f"IF lent THEN REVOKE USAGE ON SCHEMA {schema} FROM {role}; END IF; END")]
 
 
 def _statement(h: Holding, verb: str, *parts: str) -> exp.Command:
