@@ -139,29 +139,32 @@ def _by_grantor(entries: list[Privilege]) -> list[tuple[Optional[str], list[Priv
     return sorted(out.items(), key=lambda x: (x[0] is not None, x[0] or ""))
 
 
-def _lent_in(h: Holding, grantor: Optional[str]) -> Optional[str]:
-    """The schema whose USAGE `grantor` is lent around its statements on `h`'s object (compare.grantor_usage)."""
-    return h.named_in if grantor is not None and grantor in h.lent else None
+def _lent_in(h: Holding, grantor: Optional[str]) -> tuple[str, ...]:
+    """The schemas whose USAGE `grantor` is lent around its statements on `h`'s object (compare.grantor_usage)."""
+    return tuple(schema for role, schema in h.lent if role == grantor)
 
 
 def as_grantor(grantor: Optional[str], statements: list[exp.Expression],
-               lent_in: Optional[str] = None) -> list[exp.Expression]:
+               lent_in: tuple[str, ...] = ()) -> list[exp.Expression]:
     """`statements` as `grantor` makes them, the way pg_dump writes a grant made by a role that holds the grant
-    option: between SET SESSION AUTHORIZATION and RESET (the migration's role must be a superuser). `lent_in`: a
-    schema schema.yaml gives the grantor no USAGE on, which it needs to name the object: a DO block lends it USAGE
-    there around them where it lacks it then, and takes it back (GRANT and REVOKE by the migration's role: the
-    owner's entry, which the grantor did not hold)."""
+    option: between SET SESSION AUTHORIZATION and RESET (the migration's role must be a superuser). `lent_in`: the
+    schemas schema.yaml gives the grantor no USAGE on, which it needs to name the object: a DO block lends it USAGE
+    on each where it lacks it then, and takes it back after (GRANT and REVOKE by the migration's role: the owner's
+    entry, which the grantor did not hold)."""
     if grantor is None or not statements:
         return statements
-    if lent_in is None:
-        return [command("SET", "SESSION AUTHORIZATION", quote_ident(grantor)), *statements,
-                command("RESET", "SESSION AUTHORIZATION")]
-    schema, role = quote_ident(lent_in), quote_ident(grantor)
+    role = quote_ident(grantor)
+    if not lent_in:
+        return [command("SET", "SESSION AUTHORIZATION", role), *statements, command("RESET", "SESSION AUTHORIZATION")]
+    lent = [(f"lent_{n}", quote_ident(schema)) for n, schema in enumerate(lent_in, 1)]
+    declared = " ".join(f"{v} boolean := NOT pg_catalog.has_schema_privilege({literal(grantor)}, {literal(schema)}, 'USAGE');"
+                        for (v, _), schema in zip(lent, lent_in))
     made = " ".join(s.sql(dialect=RENDER) + ";" for s in statements)
-    return [do_block(f"DECLARE lent boolean := NOT pg_catalog.has_schema_privilege({literal(grantor)}, {literal(lent_in)}, "
-                     f"'USAGE'); BEGIN IF lent THEN GRANT USAGE ON SCHEMA {schema} TO {role}; END IF; "
-                     f"SET SESSION AUTHORIZATION {role}; {made} RESET SESSION AUTHORIZATION; "
-                     f"IF lent THEN REVOKE USAGE ON SCHEMA {schema} FROM {role}; END IF; END")]
+    return [do_block(f"DECLARE {declared} BEGIN "
+                     + " ".join(f"IF {v} THEN GRANT USAGE ON SCHEMA {name} TO {role}; END IF;" for v, name in lent)
+                     + f" SET SESSION AUTHORIZATION {role}; {made} RESET SESSION AUTHORIZATION; "
+                     + " ".join(f"IF {v} THEN REVOKE USAGE ON SCHEMA {name} FROM {role}; END IF;" for v, name in lent)
+                     + " END")]
 
 
 def _statement(h: Holding, verb: str, *parts: str) -> exp.Command:
