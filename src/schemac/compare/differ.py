@@ -382,7 +382,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(identity_sequences_aside(current, desired, changes))
     changes.extend(diff_validated_checks(cur_tables, des_tables, changes))
     changes.extend(diff_copy_comments(cur_tables, des_tables, changes))
-    changes = lent_usage(changes, desired)
+    changes = lent_usage(changes, current, desired)
     order = {k: n for n, k in enumerate(KINDS)}
     # Stable sort by kind keeps the declaration order of schema.yaml inside each kind; drops of
     # tables run in reverse declaration order.
