@@ -63,12 +63,13 @@ COUNTS = "SELECT " + ", ".join([
 # one after CREATE EXTENSION, or default privileges that were in force when the extension was created, show here.
 MEMBER_ACLS = """
     SELECT e.extname, pg_describe_object(d.classid, d.objid, 0),
-           ARRAY(SELECT x::text FROM unnest(COALESCE(c.relacl, p.proacl, t.typacl, n.nspacl)) x ORDER BY 1)
+           ARRAY(SELECT x::text FROM unnest(COALESCE(c.relacl, p.proacl, t.typacl, n.nspacl, w.fdwacl)) x ORDER BY 1)
     FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
     LEFT JOIN pg_class c ON d.classid = 'pg_class'::regclass AND c.oid = d.objid
     LEFT JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND p.oid = d.objid
     LEFT JOIN pg_type t ON d.classid = 'pg_type'::regclass AND t.oid = d.objid
     LEFT JOIN pg_namespace n ON d.classid = 'pg_namespace'::regclass AND n.oid = d.objid
+    LEFT JOIN pg_foreign_data_wrapper w ON d.classid = 'pg_foreign_data_wrapper'::regclass AND w.oid = d.objid
     WHERE d.deptype = 'e' AND d.refclassid = 'pg_extension'::regclass"""
 
 

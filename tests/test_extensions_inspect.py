@@ -406,3 +406,49 @@ def test_grants_on_a_schema_an_extension_owns(server, schemac, tmp_path):
             conn.execute(r.stdout)
             assert conn.execute(acl).fetchone() == expected
         assert schemac("diff", "--database-url", db, cwd=tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize("major", MAJORS)
+def test_grants_on_an_extensions_foreign_data_wrapper_round_trip(major, schemac, tmp_path):
+    """postgres_fdw's own wrapper granted on after CREATE EXTENSION (GRANT USAGE ON FOREIGN DATA WRAPPER postgres_fdw
+    TO a role that may then create servers; pg_dump writes it), with the grant option and a grant its grantee made
+    with it: written under the extension's grants, made again by generate's migration on an empty database, a
+    database that lost it is drift that `diff --sql` makes good. Before, the wrapper's access list was neither read nor
+    listed as not managed: the rebuilt database silently lacked it. The oracle: pg_foreign_data_wrapper.fdwacl."""
+    from conftest import _server
+
+    server = _server(major)
+    if server is None:
+        pytest.skip(f"no {major} server here")
+    role, other = "schemac_fdw_user", "schemac_fdw_user_2"
+    acl = "SELECT fdwacl::text[] FROM pg_foreign_data_wrapper WHERE fdwname = 'postgres_fdw'"
+    with _role(server, role), _role(server, other):
+        source, target = server.create_database(), server.create_database()
+        try:
+            if "postgres_fdw" not in _available(source):
+                pytest.skip("this build has no postgres_fdw")
+            with psycopg.connect(source, autocommit=True) as conn:
+                conn.execute(sql.SQL("CREATE EXTENSION postgres_fdw; GRANT USAGE ON FOREIGN DATA WRAPPER postgres_fdw "
+                                     "TO {0} WITH GRANT OPTION; SET ROLE {0}; GRANT USAGE ON FOREIGN DATA WRAPPER "
+                                     "postgres_fdw TO {1}; RESET ROLE").format(sql.Identifier(role), sql.Identifier(other)))
+                expected = conn.execute(acl).fetchone()
+            assert f"{other}=U/{role}" in expected[0], expected
+            assert schemac("inspect", "--database-url", source, "--output", "schema.yaml", cwd=tmp_path).returncode == 0
+            assert "FOREIGN DATA WRAPPER postgres_fdw" in (tmp_path / "schema.yaml").read_text(encoding="utf-8")
+            r = schemac("generate", cwd=tmp_path)
+            assert r.returncode == 0, r.stderr
+            with psycopg.connect(target, autocommit=True) as conn:
+                apply_files(conn, Layout(str(tmp_path / "generated")).migrations(), record=False)
+                assert conn.execute(acl).fetchone() == expected
+                conn.execute(sql.SQL("REVOKE USAGE ON FOREIGN DATA WRAPPER postgres_fdw FROM {} CASCADE").format(
+                    sql.Identifier(role)))
+            r = schemac("diff", "--database-url", target, "--sql", cwd=tmp_path)
+            assert r.returncode == 1 and "GRANT USAGE ON FOREIGN DATA WRAPPER postgres_fdw" in r.stdout, r.stdout + r.stderr
+            with psycopg.connect(target, autocommit=True) as conn:
+                conn.execute(r.stdout)
+                assert conn.execute(acl).fetchone() == expected
+            assert schemac("diff", "--database-url", target, cwd=tmp_path).returncode == 0
+            assert schemac("diff", "--database-url", source, cwd=tmp_path).returncode == 0
+        finally:
+            server.drop_database(source)
+            server.drop_database(target)

@@ -303,7 +303,7 @@ REJECTED = [
     ("schema-item-unknown-key", "schemas: [{name: app, grant: {x: [usage]}}]\n", "unknown key 'grant'"),
     ("policy-no-roles", T + "    policies:\n      p: {roles: [], using: 'true'}\n", "roles of policy 'p'"),
     ("extension-grants-bad-object", "extensions:\n  - name: hstore\n    grants:\n      FUNCTION public.f(): "
-     "{grant: {app: [execute]}}\n", "must be TABLE, SEQUENCE, ROUTINE, TYPE or SCHEMA"),
+     "{grant: {app: [execute]}}\n", "must be TABLE, SEQUENCE, ROUTINE, TYPE, SCHEMA or FOREIGN DATA WRAPPER"),
     ("extension-grants-unknown-key", "extensions:\n  - name: hstore\n    grants:\n      ROUTINE public.f(): "
      "{grants: {app: [execute]}}\n", "unknown key 'grants'"),
     ("extension-owners-bad-object", "extensions:\n  - name: hstore\n    owners:\n      ROUTINE public.f(): app\n",

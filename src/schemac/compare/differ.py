@@ -17,6 +17,7 @@ from schemac.compare.operators import diff_operators
 from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change,
                                      takes_using)
 from schemac.compare.grants import diff_grants
+from schemac.compare.grantor_usage import lent_usage
 from schemac.compare.namespaces import public_schema_changes, schema_comments
 from schemac.compare.identities import identity_comment_changes, identity_sequences_aside
 from schemac.compare.policies import diff_policies
@@ -381,6 +382,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(identity_sequences_aside(current, desired, changes))
     changes.extend(diff_validated_checks(cur_tables, des_tables, changes))
     changes.extend(diff_copy_comments(cur_tables, des_tables, changes))
+    changes = lent_usage(changes, current, desired)
     order = {k: n for n, k in enumerate(KINDS)}
     # Stable sort by kind keeps the declaration order of schema.yaml inside each kind; drops of
     # tables run in reverse declaration order.

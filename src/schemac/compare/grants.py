@@ -20,6 +20,7 @@ from schemac.model import (DEFAULT_PRIVILEGE_KINDS, Aggregate, CompositeType, Co
                            ForeignServer, Function, Multirange, Namespace, Privilege, RangeType, Schema, Sequence, Source, Table, View)
 from schemac.model.grants import ALL, NOTHING, PUBLIC, owner_holds_defaults
 from schemac.pg.constructors import constructor_signatures
+from schemac.pg.types import type_name
 
 Secured = Union[Table, View, Sequence, Function, Aggregate, Namespace, DefaultPrivileges, Enum, Domain, CompositeType,
                 RangeType, Constructor, Multirange, ForeignServer]
@@ -54,6 +55,10 @@ class Holding:
     grantee: str
     entries: tuple[Privilege, ...] = ()
     source: Optional[Source] = None
+    # (grantor, schema): a grantor of the statement's entries and a schema the statement names (the object's, an
+    # argument type's) that schema.yaml gives it no USAGE on: it cannot name the object, so the migration lends it
+    # USAGE there around its statements (compare.grantor_usage).
+    lent: tuple[tuple[str, str], ...] = ()
 
     @property
     def on(self) -> str:
@@ -109,8 +114,24 @@ class Holding:
         """What the grants made by roles other than the owner need given first, and taken back only after them:
         each grantor's grant option on the object, and USAGE on the object's schema (to name the object)."""
         roles = {p.grantor for p in self.entries if p.grantor}
-        schema = None if isinstance(self.obj, (Namespace, DefaultPrivileges, ForeignServer)) else self.obj.schema
+        schema = self.named_in
         return self.options(roles) | ({("usage", schema, r) for r in roles | {PUBLIC}} if roles and schema else set())
+
+    @property
+    def named_in(self) -> Optional[str]:
+        """The schema a statement names the object in (None: a schema, default privileges, a foreign server)."""
+        return None if isinstance(self.obj, (Namespace, DefaultPrivileges, ForeignServer)) else self.obj.schema
+
+    def schemas_named(self) -> tuple[str, ...]:
+        """The schemas a GRANT or REVOKE on the object names, each once: the object's, and a routine's argument
+        types' where they are qualified (`f(types.e)`); naming each takes USAGE on it."""
+        own = self.named_in
+        if own is None:
+            return ()
+        kinds = self.obj.identity if isinstance(self.obj, (Function, Aggregate)) else \
+            self.obj.arguments if isinstance(self.obj, Constructor) else ()
+        qualified_types = [t.removeprefix("VARIADIC ") for t in kinds if "." in t or '"' in t]
+        return tuple(dict.fromkeys([own, *(type_name(t)[0] for t in qualified_types)]))
 
     def given_keys(self) -> set[tuple]:
         """What the grantee's entries give it that a grant by it needs: its grant option, USAGE on a schema."""

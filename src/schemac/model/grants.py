@@ -23,6 +23,7 @@ PRIVILEGES: dict[str, tuple[str, ...]] = {
     "schema": ("USAGE", "CREATE"),
     "type": ("USAGE",),
     "foreign server": ("USAGE",),
+    "foreign data wrapper": ("USAGE",),  # an extension's own (postgres_fdw's): model.types.MemberGrant
     "large object": ("SELECT", "UPDATE"),  # default privileges only (PostgreSQL 18): large objects are data
 }
 TABLE_ONLY = ("MAINTAIN",)  # PostgreSQL 17 and later

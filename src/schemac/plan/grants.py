@@ -12,7 +12,7 @@ from schemac.compare.changes import Change
 from schemac.compare.grants import OWN_LIST_ONLY, TYPES, Holding, to_revoke
 from schemac.model import (Aggregate, Constructor, DefaultPrivileges, ForeignServer, Multirange, Domain, Namespace, Privilege,
                            Sequence, Table, View)
-from schemac.model.grants import grouped
+from schemac.model.grants import ALL, grouped
 from schemac.pg.dialect import RENDER
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan.ddl import command, do_block, literal
@@ -75,17 +75,35 @@ def grant_statements(change: Change) -> Optional[list[exp.Expression]]:
             if option:
                 some.append(_statement(new, "REVOKE", "GRANT OPTION FOR", privilege_list(option), "ON",  # type: ignore
                                        target, "FROM", role))
-            out += as_grantor(grantor, some)
+            some += _grants(new, target, role, _columns_taken(old.entries, new.entries, grantor, whole, option))  # type: ignore
+            out += as_grantor(grantor, some, _lent_in(new, grantor))  # type: ignore[arg-type]
         return out
     o = new.obj  # type: ignore[union-attr]
     if isinstance(o, DefaultPrivileges) and o.extension is not None and o.schema is not None:
         out.append(_extension_schema(o.schema, o.extension))
     for grantor, added in _by_grantor(to_revoke(new.entries, old.entries)):  # type: ignore[union-attr]
-        some = [_statement(new, "GRANT", privilege_list(entries), "ON", target, "TO", role,  # type: ignore
-                           "WITH GRANT OPTION" if grantable else "")
-                for grantable in (False, True) for entries in [[p for p in added if p.grantable == grantable]] if entries]
-        out += as_grantor(grantor, some)
+        some = _grants(new, target, role, added)  # type: ignore[arg-type]
+        out += as_grantor(grantor, some, _lent_in(new, grantor))  # type: ignore[arg-type]
     return [_own_list_only(o, out)] if change.cause == OWN_LIST_ONLY and isinstance(o, Multirange) else out
+
+
+def _grants(h: Holding, target: str, role: str, entries: list[Privilege]) -> list[exp.Expression]:
+    """GRANT `entries` (of one grantor), those with the grant option in a statement of their own."""
+    return [_statement(h, "GRANT", privilege_list(some), "ON", target, "TO", role, "WITH GRANT OPTION" if grantable else "")
+            for grantable in (False, True) for some in [[p for p in entries if p.grantable == grantable]] if some]
+
+
+def _columns_taken(held: tuple[Privilege, ...], kept: tuple[Privilege, ...], grantor: Optional[str],
+                   whole: list[Privilege], option: list[Privilege]) -> list[Privilege]:
+    """The column privileges `grantor` gave that the list keeps as it `held` them and a REVOKE of the table-wide
+    privilege takes with it: REVOKE SELECT ON t revokes SELECT on each column too (REVOKE ALL every one), REVOKE
+    GRANT OPTION FOR SELECT each column's option, so `SELECT (a)` kept beside a table-wide SELECT revoked is granted
+    again after it (one the list adds is the grant change's, which follows)."""
+    gone = {p.privilege for p in whole if p.column is None}
+    options = {p.privilege for p in option if p.column is None}
+    was = {(p.key, p.grantable) for p in held}
+    return [p for p in kept if p.column is not None and p.grantor == grantor and (p.key, p.grantable) in was and
+            (ALL in gone or p.privilege in gone or (p.grantable and p.privilege in options))]
 
 
 def _own_list_only(m: Multirange, statements: list[exp.Expression]) -> exp.Expression:
@@ -121,13 +139,32 @@ def _by_grantor(entries: list[Privilege]) -> list[tuple[Optional[str], list[Priv
     return sorted(out.items(), key=lambda x: (x[0] is not None, x[0] or ""))
 
 
-def as_grantor(grantor: Optional[str], statements: list[exp.Expression]) -> list[exp.Expression]:
+def _lent_in(h: Holding, grantor: Optional[str]) -> tuple[str, ...]:
+    """The schemas whose USAGE `grantor` is lent around its statements on `h`'s object (compare.grantor_usage)."""
+    return tuple(schema for role, schema in h.lent if role == grantor)
+
+
+def as_grantor(grantor: Optional[str], statements: list[exp.Expression],
+               lent_in: tuple[str, ...] = ()) -> list[exp.Expression]:
     """`statements` as `grantor` makes them, the way pg_dump writes a grant made by a role that holds the grant
-    option: between SET SESSION AUTHORIZATION and RESET (the migration's role must be a superuser)."""
+    option: between SET SESSION AUTHORIZATION and RESET (the migration's role must be a superuser). `lent_in`: the
+    schemas schema.yaml gives the grantor no USAGE on, which it needs to name the object: a DO block lends it USAGE
+    on each where it lacks it then, and takes it back after (GRANT and REVOKE by the migration's role: the owner's
+    entry, which the grantor did not hold)."""
     if grantor is None or not statements:
         return statements
-    return [command("SET", "SESSION AUTHORIZATION", quote_ident(grantor)), *statements,
-            command("RESET", "SESSION AUTHORIZATION")]
+    role = quote_ident(grantor)
+    if not lent_in:
+        return [command("SET", "SESSION AUTHORIZATION", role), *statements, command("RESET", "SESSION AUTHORIZATION")]
+    lent = [(f"lent_{n}", quote_ident(schema)) for n, schema in enumerate(lent_in, 1)]
+    declared = " ".join(f"{v} boolean := NOT pg_catalog.has_schema_privilege({literal(grantor)}, {literal(schema)}, 'USAGE');"
+                        for (v, _), schema in zip(lent, lent_in))
+    made = " ".join(s.sql(dialect=RENDER) + ";" for s in statements)
+    return [do_block(f"DECLARE {declared} BEGIN "
+                     + " ".join(f"IF {v} THEN GRANT USAGE ON SCHEMA {name} TO {role}; END IF;" for v, name in lent)
+                     + f" SET SESSION AUTHORIZATION {role}; {made} RESET SESSION AUTHORIZATION; "
+                     + " ".join(f"IF {v} THEN REVOKE USAGE ON SCHEMA {name} FROM {role}; END IF;" for v, name in lent)
+                     + " END")]
 
 
 def _statement(h: Holding, verb: str, *parts: str) -> exp.Command:

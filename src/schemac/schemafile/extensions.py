@@ -17,7 +17,7 @@ from schemac.schemafile.typewriter import Flow, FlowList, drop_empty, written_nu
 EXTENSION_KEYS = {"name": True, "schema": False, "comment": False, "grants": False, "owners": False,
                   "settings": False, "comments": False, "detached": False, "version": False}
 # An extension's own object as GRANT names it: the keyword, then its qualified name (a routine's arguments too).
-_MEMBER = re.compile(r"(TABLE|SEQUENCE|ROUTINE|TYPE|SCHEMA) (\S.*)")
+_MEMBER = re.compile(r"(TABLE|SEQUENCE|ROUTINE|TYPE|SCHEMA|FOREIGN DATA WRAPPER) (\S.*)")
 # An extension's own object as ALTER ... OWNER TO names it: the kind, then pg_identify_object's identity.
 _OWNED = re.compile(r"(TABLE|VIEW|MATERIALIZED VIEW|SEQUENCE|FOREIGN TABLE|FUNCTION|PROCEDURE|AGGREGATE|TYPE|DOMAIN|SCHEMA|"
                     r"OPERATOR|OPERATOR CLASS|OPERATOR FAMILY|TEXT SEARCH DICTIONARY|TEXT SEARCH CONFIGURATION|"
@@ -29,7 +29,8 @@ _COMMENTED = re.compile(r"(TABLE|VIEW|MATERIALIZED VIEW|SEQUENCE|FOREIGN TABLE|F
                         r"LANGUAGE|COLUMN) (\S.*)")
 _DETACHED = re.compile(r"TYPE \S.*")
 _ROUTINE = re.compile(r"(FUNCTION|PROCEDURE) (\S.*\(.*\))")
-_MEMBER_KIND = {"TABLE": "table", "SEQUENCE": "sequence", "ROUTINE": "function", "TYPE": "type", "SCHEMA": "schema"}
+_MEMBER_KIND = {"TABLE": "table", "SEQUENCE": "sequence", "ROUTINE": "function", "TYPE": "type", "SCHEMA": "schema",
+                "FOREIGN DATA WRAPPER": "foreign data wrapper"}
 
 
 class ExtensionReader(GrantReader):
@@ -117,7 +118,8 @@ class ExtensionReader(GrantReader):
             on = self.w.string(key_node, f"object of the grants of {what}")
             m = _MEMBER.fullmatch(on)
             if m is None or any(bad in on for bad in (";", "--", "/*")):
-                raise self.fail(key_node, f"grants of {what}: {on!r} must be TABLE, SEQUENCE, ROUTINE, TYPE or SCHEMA and the "
+                raise self.fail(key_node, f"grants of {what}: {on!r} must be TABLE, SEQUENCE, ROUTINE, TYPE, SCHEMA or "
+                                          "FOREIGN DATA WRAPPER and the "
                                           "object's qualified name")
             kind = _MEMBER_KIND[m.group(1)]
             allowed = PRIVILEGES[kind] + (TABLE_ONLY if kind == "table" else ())

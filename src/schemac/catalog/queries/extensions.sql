@@ -7,7 +7,7 @@
 -- pg_dump writes for them): each access-list entry of the object now that its initial list (pg_init_privs, or the
 -- kind's default where none was recorded) lacks, ['+'], and each entry of the initial list now gone, ['-'], as
 -- [object, '+' or '-', grantee or PUBLIC, privilege, grantable, grantor or NULL for the object's owner]; the object
--- as GRANT names it (TABLE, SEQUENCE, ROUTINE, TYPE or SCHEMA, a schema its script creates, and pg_identify_object's
+-- as GRANT names it (TABLE, SEQUENCE, ROUTINE, TYPE, SCHEMA, a schema its script creates, or FOREIGN DATA WRAPPER, and pg_identify_object's
 -- identity: qualified names, a routine's argument types qualified too). An entry of the initial list held now with another grant option is a
 -- '+' (or kept, when it only lost the option); column grants are listed as not managed (unmanaged.sql).
 -- member_owners: the extension's own objects whose owner is not the one its script gave them (ALTER ... OWNER TO made
@@ -82,24 +82,28 @@ SELECT e.extname::text AS extension_name,
                      CASE WHEN x.grantor <> m.owner THEN pg_catalog.pg_get_userbyid(x.grantor)::text END AS grantor
               FROM (SELECT CASE WHEN o.type = 'sequence' THEN 'SEQUENCE ' WHEN p.oid IS NOT NULL THEN 'ROUTINE '
                                 WHEN t.oid IS NOT NULL THEN 'TYPE ' WHEN ns.oid IS NOT NULL THEN 'SCHEMA '
+                                WHEN fw.oid IS NOT NULL THEN 'FOREIGN DATA WRAPPER '
                                 ELSE 'TABLE ' END || o.identity AS obj,
-                           COALESCE(c.relowner, p.proowner, t.typowner, ns.nspowner) AS owner,
-                           COALESCE(c.relacl, p.proacl, t.typacl, ns.nspacl) AS now,
+                           COALESCE(c.relowner, p.proowner, t.typowner, ns.nspowner, fw.fdwowner) AS owner,
+                           COALESCE(c.relacl, p.proacl, t.typacl, ns.nspacl, fw.fdwacl) AS now,
                            COALESCE(ip.initprivs, pg_catalog.acldefault(
                                CASE WHEN c.relkind = 'S' THEN 's' WHEN c.oid IS NOT NULL THEN 'r'
-                                    WHEN p.oid IS NOT NULL THEN 'f' WHEN ns.oid IS NOT NULL THEN 'n' ELSE 'T' END::"char",
-                               COALESCE(c.relowner, p.proowner, t.typowner, ns.nspowner))) AS was
+                                    WHEN p.oid IS NOT NULL THEN 'f' WHEN ns.oid IS NOT NULL THEN 'n'
+                                    WHEN fw.oid IS NOT NULL THEN 'F' ELSE 'T' END::"char",
+                               COALESCE(c.relowner, p.proowner, t.typowner, ns.nspowner, fw.fdwowner))) AS was
                     FROM pg_catalog.pg_depend dp
                     LEFT JOIN pg_catalog.pg_class c ON dp.classid = 'pg_catalog.pg_class'::regclass AND c.oid = dp.objid
                     LEFT JOIN pg_catalog.pg_proc p ON dp.classid = 'pg_catalog.pg_proc'::regclass AND p.oid = dp.objid
                     LEFT JOIN pg_catalog.pg_type t ON dp.classid = 'pg_catalog.pg_type'::regclass AND t.oid = dp.objid
                     LEFT JOIN pg_catalog.pg_namespace ns
                            ON dp.classid = 'pg_catalog.pg_namespace'::regclass AND ns.oid = dp.objid
+                    LEFT JOIN pg_catalog.pg_foreign_data_wrapper fw  -- postgres_fdw's: GRANT USAGE ON FOREIGN DATA WRAPPER
+                           ON dp.classid = 'pg_catalog.pg_foreign_data_wrapper'::regclass AND fw.oid = dp.objid
                     LEFT JOIN pg_catalog.pg_init_privs ip
                            ON ip.classoid = dp.classid AND ip.objoid = dp.objid AND ip.objsubid = 0
                     CROSS JOIN LATERAL pg_catalog.pg_identify_object(dp.classid, dp.objid, 0) o
                     WHERE dp.refobjid = e.oid AND dp.refclassid = 'pg_catalog.pg_extension'::regclass
-                      AND dp.deptype = 'e' AND COALESCE(c.relacl, p.proacl, t.typacl, ns.nspacl) IS NOT NULL) m,
+                      AND dp.deptype = 'e' AND COALESCE(c.relacl, p.proacl, t.typacl, ns.nspacl, fw.fdwacl) IS NOT NULL) m,
                    LATERAL (SELECT '+' AS act, a.grantee, a.grantor, a.privilege_type AS priv,
                                    a.is_grantable AS grantable
                             FROM pg_catalog.aclexplode(m.now) a
