@@ -190,3 +190,20 @@ def test_a_record_made_before_reads_its_bare_class_as_the_catalog_spells_it():
         index["elements"][0]["opclass"] = written
     read = schema_from_json(record)
     assert {i.name: [(e.opclass, e.opclass_options) for e in i.elements] for i in read.tables[0].indexes} == keys
+
+
+@pytest.mark.parametrize("major_db", ["pg18"], indirect=True)
+def test_a_class_parameter_changed_by_hand_is_drift_that_says_which(tmp_path, major_db):
+    """An index whose class's parameters changed by hand (`gist_trgm_ops (siglen = 64)` where schema.yaml says 32):
+    drift, and the report shows both sides' parameters (it wrote `INDEX USING gist (name public.gist_trgm_ops)` for
+    both, the one difference unseen)."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(CASES["contrib_classes_bare_and_defaults_written_out"][1], encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute("DROP INDEX t_trgm_sig; CREATE INDEX t_trgm_sig ON t USING gist (name gist_trgm_ops (siglen = 64))")
+    drift = check_drift(str(schema), major_db, out_dir=out)
+    assert len(drift.differences) == 1
+    assert "index t_trgm_sig is INDEX USING gist (name public.gist_trgm_ops(siglen=64)), expected INDEX USING gist " \
+        "(name public.gist_trgm_ops(siglen=32))" in drift.render("text"), drift.render("text")
