@@ -146,6 +146,48 @@ CREATE INDEX f_sp3d ON f USING spgist (g spgist_geometry_ops_3d);
 CREATE INDEX f_brin3d ON f USING brin (g brin_geometry_inclusion_ops_3d);
 CREATE INDEX f_geog ON f USING gist (geog);
 """),
+    # An EXCLUDE element's operator written bare over a column of an extension's type, the extension in a schema of its
+    # own: the extension's operator (`extensions.&&`), as the catalog names it; bare, the migration did not apply
+    # ("operator does not exist: extensions.geometry && extensions.geometry").
+    "exclusion_operators_of_an_extension_in_a_schema_of_its_own": (("pg15",), """
+schemas:
+  - name: extensions
+extensions:
+  - {name: postgis, schema: extensions}
+  - {name: btree_gist, schema: extensions}
+tables:
+  zones:
+    columns:
+      id: {type: integer, primary_key: true}
+      kind: integer
+      area: geometry(Polygon,4326)
+    exclude:
+      - name: zones_no_overlap
+        elements: [{name: kind, with: '='}, {name: area, with: '&&'}]
+""", """
+CREATE SCHEMA extensions; CREATE EXTENSION postgis SCHEMA extensions; CREATE EXTENSION btree_gist SCHEMA extensions;
+CREATE TABLE zones (id int PRIMARY KEY, kind int, area extensions.geometry(Polygon,4326),
+  CONSTRAINT zones_no_overlap EXCLUDE USING gist (kind WITH =, area WITH OPERATOR(extensions.&&)));
+"""),
+    "exclusion_operator_of_citext_in_a_schema_of_its_own": (("pg18", "pg15"), """
+schemas:
+  - name: ext
+extensions:
+  - {name: citext, schema: ext}
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      email: citext
+    exclude:
+      - name: users_email_excl
+        using: btree
+        elements: [{name: email, with: '='}]
+""", """
+CREATE SCHEMA ext; CREATE EXTENSION citext SCHEMA ext;
+CREATE TABLE users (id int PRIMARY KEY, email ext.citext,
+  CONSTRAINT users_email_excl EXCLUDE USING btree (email WITH OPERATOR(ext.=)));
+"""),
 }
 
 
