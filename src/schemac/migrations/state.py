@@ -31,6 +31,7 @@ from schemac.migrations import statejson
 from schemac.migrations.statejson import encoded, recorded_fields
 from schemac import model
 from schemac.model import Schema, Source
+from schemac.pg.extension_opclasses import spell_extension_classes
 from schemac.pg.extension_types import qualify_extension_types
 
 from schemac.migrations.record import DOC_KEYS, FORMAT, parts
@@ -217,7 +218,7 @@ def schema_from_json(data: Union[list, dict], source_file: Optional[str] = None,
         if isinstance(value, msgspec.Raw):
             value = msgspec.json.decode(value)
         values[name] = value if conv is None or value is None else conv(value)
-    schema = qualify_extension_types(Schema(**values))
+    schema = spell_extension_classes(qualify_extension_types(Schema(**values)))
     return schema if source_file is None else replace(schema, source_file=source_file)
 
 

@@ -13,6 +13,7 @@ from typing import Optional
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
 from schemac.compare.foreign_servers import FOREIGN_REMADE
 from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type
+from schemac.pg import pgvector
 from schemac.pg.postgis import YES, fits, refusal
 
 _TYPE = re.compile(r"^(?P<base>[^()\[\]]+?)(?:\((?P<params>[^)]*)\))?(?P<zone> with(?:out)? time zone)?(?P<array>\[\])?$")
@@ -37,7 +38,7 @@ def is_widening(old: str, new: str) -> bool:
     """True when every value of type `old` converts to `new` without loss or error."""
     if old == new:
         return True
-    spatial = fits(old, new)  # PostGIS: modifiers dropped or widened
+    spatial = fits(old, new) or pgvector.fits(old, new)  # PostGIS, pgvector: modifiers dropped or widened
     if spatial is not None:
         return spatial == YES
     ob, op, oa = _split(old)
@@ -222,7 +223,7 @@ def _missing_cast(change: Change) -> Optional[str]:
     if change.kind != "alter_column_type" or change.cause is not None or takes_using(change):
         return None
     old, new = change.old.type, change.new.type  # type: ignore[union-attr]
-    spatial = refusal(change.name or "", old, new)  # a PostGIS SRID, shape or dimension changed
+    spatial = refusal(change.name or "", old, new) or pgvector.refusal(change.name or "", old, new)
     if spatial is not None:
         return f"column {change.path}: {spatial}, used by this migration only"
     if _string_to_array(old, new):

@@ -83,7 +83,7 @@ def _key(e) -> str:
     if e.collation:
         k += f' COLLATE {collate_sql(e.collation)}'
     if e.opclass:
-        k += f" {e.opclass}"
+        k += f" {e.opclass}" + (f"({', '.join(e.opclass_options)})" if e.opclass_options else "")
     if e.order == "desc":
         k += " DESC"
     if e.nulls:

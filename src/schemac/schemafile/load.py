@@ -36,6 +36,7 @@ from schemac.schemafile.database_settings import DatabaseReader
 from schemac.schemafile.event_triggers import EventTriggerReader, no_such_function
 from schemac.schemafile.foreign_servers import ForeignServerReader, check_servers
 from schemac.model.functions import function_names, runs_a_known_function
+from schemac.pg.extension_opclasses import spell_extension_classes
 from schemac.pg.extension_types import qualify_extension_types
 from schemac.schemafile.sequences import SequenceReader
 from schemac.schemafile.strict import compose
@@ -209,7 +210,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         _view_indexes_once(views, relations)
         servers = self.foreign_servers(top["foreign_servers"][1]) if "foreign_servers" in top else ()
         check_servers(tables, servers)
-        schema = qualify_extension_types(Schema(
+        schema = spell_extension_classes(qualify_extension_types(Schema(
             tuple(tables),
             source_file=self.path,
             enums=tuple(enums),
@@ -241,7 +242,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             database_settings=self.database_settings(top["database"][1]) if "database" in top else (),
             database_grants=self.database_grants(top["database"][1]) if "database" in top else None,
             database_comment=self.database_comment(top["database"][1]) if "database" in top else None,
-        ))
+        )))
         if schema.public_absent and "public" in schema.used_namespaces:
             raise self.fail(self.absent_node, "schema 'public' is declared absent, but schema.yaml puts objects in it "
                                               "(an object without `schema:` is public's)")

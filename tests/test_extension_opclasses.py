@@ -1,0 +1,251 @@
+"""An extension's operator class named in schema.yaml as people write it (pg.extension_opclasses): bare
+(`opclass: gin_trgm_ops`, as the README's own `gist_trgm_ops (siglen = 32)` example names it), or the key type's
+default under the index's method written out (`gist_ltree_ops` on an ltree, btree_gist's `gist_int4_ops` in an
+EXCLUDE, pgvector's `vector_l2_ops` under ivfflat, PostGIS's `gist_geometry_ops_2d`). The catalog names every
+class outside pg_catalog with its schema and none where it is the default, so each was drift right after
+schemac's own migration ("index t_trgm is INDEX USING gin (name public.gin_trgm_ops), expected ... (name
+gin_trgm_ops)"); with the extension in a schema of its own the migration did not apply ("operator class
+"gin_trgm_ops" does not exist for access method "gin"").
+
+Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
+(tests/catalog_oracle.py's fingerprint) equals the one schemac's migration built; then `diff` says in sync, from
+state.json and from schema.yaml alone, and a second `generate` writes nothing. Each case runs on the majors whose
+builds have its extensions (skipped elsewhere): contrib on 18 and 15, pgvector on 18 and 16, PostGIS on 15.
+"""
+
+from __future__ import annotations
+
+import json
+
+import psycopg
+import pytest
+from catalog_oracle import fingerprint, fingerprint_difference, sibling_database
+
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+from schemac.migrations.state import schema_fields_to_json, schema_from_json
+from schemac.schemafile.load import load_text
+
+CASES = {
+    "contrib_classes_bare_and_defaults_written_out": (("pg18", "pg15"), """
+extensions:
+  - {name: pg_trgm}
+  - {name: ltree}
+  - {name: intarray}
+  - {name: hstore}
+  - {name: btree_gist}
+tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+      name: text
+      path: ltree
+      tags: "int[]"
+      attrs: hstore
+      room: integer
+      during: tstzrange
+    indexes:
+      t_trgm: {columns: [{name: name, opclass: gin_trgm_ops}], method: gin}
+      t_trgm_sig: {columns: [{name: name, opclass: gist_trgm_ops, opclass_options: {siglen: 32}}], method: gist}
+      t_path_sig: {columns: [{name: path, opclass: gist_ltree_ops, opclass_options: {siglen: 100}}], method: gist}
+      t_path: {columns: [{name: path, opclass: gist_ltree_ops}], method: gist}
+      t_path_q: {columns: [{name: path, opclass: public.ltree_ops}]}
+      t_tags: {columns: [{name: tags, opclass: gin__int_ops}], method: gin}
+      t_tags_gist: {columns: [{name: tags, opclass: gist__int_ops}], method: gist}
+      t_attrs: {columns: [{name: attrs, opclass: gin_hstore_ops}], method: gin}
+      t_lower: {columns: [{expression: lower(name), opclass: gin_trgm_ops}], method: gin}
+    exclude:
+      - name: t_no_overlap
+        elements: [{name: room, with: '=', opclass: gist_int4_ops}, {name: during, with: '&&'}]
+""", """
+CREATE EXTENSION pg_trgm; CREATE EXTENSION ltree; CREATE EXTENSION intarray; CREATE EXTENSION hstore;
+CREATE EXTENSION btree_gist;
+CREATE TABLE t (id int PRIMARY KEY, name text, path ltree, tags int[], attrs hstore, room int, during tstzrange,
+  CONSTRAINT t_no_overlap EXCLUDE USING gist (room WITH =, during WITH &&));
+CREATE INDEX t_trgm ON t USING gin (name gin_trgm_ops);
+CREATE INDEX t_trgm_sig ON t USING gist (name gist_trgm_ops (siglen = 32));
+CREATE INDEX t_path_sig ON t USING gist (path gist_ltree_ops (siglen = 100));
+CREATE INDEX t_path ON t USING gist (path);
+CREATE INDEX t_path_q ON t (path);
+CREATE INDEX t_tags ON t USING gin (tags gin__int_ops);
+CREATE INDEX t_tags_gist ON t USING gist (tags);
+CREATE INDEX t_attrs ON t USING gin (attrs);
+CREATE INDEX t_lower ON t USING gin (lower(name) gin_trgm_ops);
+"""),
+    "classes_of_an_extension_in_a_schema_of_its_own": (("pg18", "pg15"), """
+schemas:
+  - name: extensions
+extensions:
+  - {name: pg_trgm, schema: extensions}
+  - {name: ltree, schema: extensions}
+tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+      name: text
+      path: ltree
+    indexes:
+      t_trgm: {columns: [{name: name, opclass: gin_trgm_ops}], method: gin}
+      t_path_sig: {columns: [{name: path, opclass: gist_ltree_ops, opclass_options: {siglen: 100}}], method: gist}
+      t_path: {columns: [{name: path, opclass: extensions.gist_ltree_ops}], method: gist}
+""", """
+CREATE SCHEMA extensions; CREATE EXTENSION pg_trgm SCHEMA extensions; CREATE EXTENSION ltree SCHEMA extensions;
+CREATE TABLE t (id int PRIMARY KEY, name text, path extensions.ltree);
+CREATE INDEX t_trgm ON t USING gin (name extensions.gin_trgm_ops);
+CREATE INDEX t_path_sig ON t USING gist (path extensions.gist_ltree_ops (siglen = 100));
+CREATE INDEX t_path ON t USING gist (path);
+"""),
+    "pgvector_classes_bare_and_default_written_out": (("pg18", "pg16"), """
+extensions:
+  - {name: vector}
+tables:
+  items:
+    columns:
+      id: {type: integer, primary_key: true}
+      embedding: vector(3)
+    indexes:
+      items_hnsw:
+        columns: [{name: embedding, opclass: vector_cosine_ops}]
+        method: hnsw
+        with: {m: 16, ef_construction: 64}
+      items_ivf:
+        columns: [{name: embedding, opclass: vector_l2_ops}]
+        method: ivfflat
+        with: {lists: 100}
+      items_ip: {columns: [{name: embedding, opclass: vector_ip_ops}], method: ivfflat}
+""", """
+CREATE EXTENSION vector;
+CREATE TABLE items (id int PRIMARY KEY, embedding vector(3));
+CREATE INDEX items_hnsw ON items USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64);
+CREATE INDEX items_ivf ON items USING ivfflat (embedding) WITH (lists = 100);
+CREATE INDEX items_ip ON items USING ivfflat (embedding vector_ip_ops);
+"""),
+    "postgis_classes_bare_and_default_written_out": (("pg15",), """
+extensions:
+  - {name: postgis}
+tables:
+  f:
+    columns:
+      id: {type: integer, primary_key: true}
+      g: geometry(PointZ,4326)
+      geog: geography(Point,4326)
+    indexes:
+      f_nd: {columns: [{name: g, opclass: gist_geometry_ops_nd}], method: gist}
+      f_2d: {columns: [{name: g, opclass: gist_geometry_ops_2d}], method: gist}
+      f_sp3d: {columns: [{name: g, opclass: spgist_geometry_ops_3d}], method: spgist}
+      f_brin3d: {columns: [{name: g, opclass: brin_geometry_inclusion_ops_3d}], method: brin}
+      f_geog: {columns: [{name: geog, opclass: gist_geography_ops}], method: gist}
+""", """
+CREATE EXTENSION postgis;
+CREATE TABLE f (id int PRIMARY KEY, g geometry(PointZ,4326), geog geography(Point,4326));
+CREATE INDEX f_nd ON f USING gist (g gist_geometry_ops_nd);
+CREATE INDEX f_2d ON f USING gist (g);
+CREATE INDEX f_sp3d ON f USING spgist (g spgist_geometry_ops_3d);
+CREATE INDEX f_brin3d ON f USING brin (g brin_geometry_inclusion_ops_3d);
+CREATE INDEX f_geog ON f USING gist (geog);
+"""),
+    # An EXCLUDE element's operator written bare over a column of an extension's type, the extension in a schema of its
+    # own: the extension's operator (`extensions.&&`), as the catalog names it; bare, the migration did not apply
+    # ("operator does not exist: extensions.geometry && extensions.geometry").
+    "exclusion_operators_of_an_extension_in_a_schema_of_its_own": (("pg15",), """
+schemas:
+  - name: extensions
+extensions:
+  - {name: postgis, schema: extensions}
+  - {name: btree_gist, schema: extensions}
+tables:
+  zones:
+    columns:
+      id: {type: integer, primary_key: true}
+      kind: integer
+      area: geometry(Polygon,4326)
+    exclude:
+      - name: zones_no_overlap
+        elements: [{name: kind, with: '='}, {name: area, with: '&&'}]
+""", """
+CREATE SCHEMA extensions; CREATE EXTENSION postgis SCHEMA extensions; CREATE EXTENSION btree_gist SCHEMA extensions;
+CREATE TABLE zones (id int PRIMARY KEY, kind int, area extensions.geometry(Polygon,4326),
+  CONSTRAINT zones_no_overlap EXCLUDE USING gist (kind WITH =, area WITH OPERATOR(extensions.&&)));
+"""),
+    "exclusion_operator_of_citext_in_a_schema_of_its_own": (("pg18", "pg15"), """
+schemas:
+  - name: ext
+extensions:
+  - {name: citext, schema: ext}
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      email: citext
+    exclude:
+      - name: users_email_excl
+        using: btree
+        elements: [{name: email, with: '='}]
+""", """
+CREATE SCHEMA ext; CREATE EXTENSION citext SCHEMA ext;
+CREATE TABLE users (id int PRIMARY KEY, email ext.citext,
+  CONSTRAINT users_email_excl EXCLUDE USING btree (email WITH OPERATOR(ext.=)));
+"""),
+}
+
+
+def _catalog(url: str) -> dict:
+    return {k: [r for r in v if "_sqlx_migrations" not in repr(r)] for k, v in fingerprint(url).items()}
+
+
+@pytest.mark.parametrize("major_db,case", [pytest.param(m, c, id=f"{m}-{c}") for c in sorted(CASES)
+                                           for m in CASES[c][0]], indirect=["major_db"])
+def test_an_extension_class_as_people_write_it_builds_and_stays_in_sync(tmp_path, major_db, case):
+    _, text, by_hand = CASES[case]
+    schema, out, empty = tmp_path / "schema.yaml", str(tmp_path / "generated"), tmp_path / "empty"
+    schema.write_text(text, encoding="utf-8")
+    empty.mkdir()
+    with sibling_database(major_db) as other:
+        with psycopg.connect(other, autocommit=True) as conn:
+            try:
+                conn.execute(by_hand)
+            except (psycopg.errors.FeatureNotSupported, psycopg.errors.UndefinedFile) as e:
+                pytest.skip(f"this server's build lacks an extension of the case: {e.diag.message_primary}")
+        assert generate(str(schema), out).status == "written"
+        with psycopg.connect(major_db, autocommit=True) as conn:
+            apply_files(conn, Layout(out).migrations())
+        ours, theirs = _catalog(major_db), _catalog(other)
+        assert ours == theirs, fingerprint_difference(ours, theirs)
+        assert check_drift(str(schema), other, out_dir=str(empty)).differences == ()
+    assert check_drift(str(schema), major_db, out_dir=out).differences == ()
+    assert check_drift(str(schema), major_db, out_dir=str(empty)).differences == ()
+    assert generate(str(schema), out).status == "unchanged"
+
+
+def test_a_record_made_before_reads_its_bare_class_as_the_catalog_spells_it():
+    """state.json recorded by an earlier schemac kept `gin_trgm_ops` and `gist_ltree_ops` as written: read back,
+    they are the loader's spelling now, so the first `generate` after the upgrade plans no index again."""
+    text = CASES["classes_of_an_extension_in_a_schema_of_its_own"][1]
+    loaded = load_text(text, "schema.yaml")
+    keys = {i.name: [(e.opclass, e.opclass_options) for e in i.elements] for i in loaded.tables[0].indexes}
+    assert keys == {"t_trgm": [("extensions.gin_trgm_ops", ())],
+                    "t_path_sig": [("extensions.gist_ltree_ops", ("siglen=100",))], "t_path": [(None, ())]}
+    record = json.loads(json.dumps(schema_fields_to_json(loaded)))  # (as an earlier schemac wrote it: as written)
+    for index, written in zip(record["tables"][0]["indexes"], ("gin_trgm_ops", "gist_ltree_ops", "gist_ltree_ops")):
+        index["elements"][0]["opclass"] = written
+    read = schema_from_json(record)
+    assert {i.name: [(e.opclass, e.opclass_options) for e in i.elements] for i in read.tables[0].indexes} == keys
+
+
+@pytest.mark.parametrize("major_db", ["pg18"], indirect=True)
+def test_a_class_parameter_changed_by_hand_is_drift_that_says_which(tmp_path, major_db):
+    """An index whose class's parameters changed by hand (`gist_trgm_ops (siglen = 64)` where schema.yaml says 32):
+    drift, and the report shows both sides' parameters (it wrote `INDEX USING gist (name public.gist_trgm_ops)` for
+    both, the one difference unseen)."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(CASES["contrib_classes_bare_and_defaults_written_out"][1], encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute("DROP INDEX t_trgm_sig; CREATE INDEX t_trgm_sig ON t USING gist (name gist_trgm_ops (siglen = 64))")
+    drift = check_drift(str(schema), major_db, out_dir=out)
+    assert len(drift.differences) == 1
+    assert "index t_trgm_sig is INDEX USING gist (name public.gist_trgm_ops(siglen=64)), expected INDEX USING gist " \
+        "(name public.gist_trgm_ops(siglen=32))" in drift.render("text"), drift.render("text")

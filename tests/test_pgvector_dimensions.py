@@ -1,0 +1,111 @@
+"""pgvector's dimensions changed over rows (issue 13: `vector(1536)` to another model's size is a changed type).
+
+pgvector refuses every value of other dimensions (`CAST(e AS vector(4))` over a vector(3): "expected 4 dimensions,
+not 3"), so the migration `generate --allow-destructive` wrote failed on the first row. generate now asks for
+`using:` at the column's line, as it does for a PostGIS SRID changed (pg.pgvector, plan.hazards): with
+`using: "NULL"` the embeddings are cleared (computed again after), with `subvector(...)` the first dimensions kept,
+under the hnsw index over the column and a view reading it. The dimensions dropped (`vector(3)` to `vector`) keep
+every value: neither refused nor destructive. On 18 and 16 (pgvector there; subvector where the build has it).
+"""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from catalog_oracle import values
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.errors import SchemacError
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+from schemac.pg.pgvector import fits, refusal
+from schemac.pg.postgis import NO, YES
+from schemac.plan.hazards import is_widening
+
+OLD = """
+CREATE EXTENSION vector;
+CREATE TABLE docs (id int PRIMARY KEY, title text, e vector(3));
+CREATE INDEX docs_e ON docs USING hnsw (e vector_cosine_ops) WITH (m = 16, ef_construction = 64);
+CREATE VIEW docs_v AS SELECT id, e FROM docs;
+INSERT INTO docs VALUES (1, 'a', '[1,2,3]'), (2, 'b', NULL), (3, 'c', '[4,5,6]');
+"""
+
+SCHEMA = """
+extensions:
+  - {{name: vector}}
+tables:
+  docs:
+    columns:
+      id: {{type: integer, primary_key: true}}
+      title: text
+      e: {e}
+    indexes:
+      docs_e:
+        columns: [{{name: e, opclass: vector_cosine_ops}}]
+        method: hnsw
+        with: {{m: 16, ef_construction: 64}}
+views:
+  docs_v: {{query: 'SELECT id, e FROM docs'}}
+"""
+
+
+def _vector(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'").fetchone() is None:
+            pytest.skip("this server's build has no pgvector")
+
+
+@pytest.mark.parametrize("major_db", ["pg18", "pg16"], indirect=True)
+def test_dimensions_changed_need_using_and_convert_the_rows(major_db, tmp_path):
+    _vector(major_db)
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        conn.execute(OLD)
+        subvector = conn.execute("SELECT 1 FROM pg_proc WHERE proname = 'subvector'").fetchone() is not None
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(SCHEMA.format(e="vector(3)"), encoding="utf-8")
+    assert generate(str(schema), out, name="old").status == "written"  # (the database is that schema already)
+
+    schema.write_text(SCHEMA.format(e="vector(4)"), encoding="utf-8")
+    with pytest.raises(SchemacError) as refused:
+        generate(str(schema), out, name="dims", allow_destructive=True)
+    message = str(refused.value)
+    assert message.startswith(f"{schema}:") and "dimensions 3 to 4" in message and 'using: "NULL"' in message, message
+    assert len(Layout(out).migrations()) == 1
+
+    using, expected = ("{type: 'vector(2)', using: 'subvector(e, 1, 2)::vector(2)'}", [(1, "[1,2]"), (2, None), (3, "[4,5]")]) \
+        if subvector else ("{type: 'vector(2)', using: 'NULL'}", [(1, None), (2, None), (3, None)])
+    schema.write_text(SCHEMA.format(e=using), encoding="utf-8")
+    before = values(major_db)
+    assert generate(str(schema), out, name="dims").status == "refused"  # values change: destructive, as any retype
+    result = generate(str(schema), out, name="dims", allow_destructive=True)
+    assert result.status == "written", result.message
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:], record=False)
+        got = conn.execute("SELECT id, e::text FROM docs ORDER BY id").fetchall()
+        typ = conn.execute("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                           "WHERE attrelid = 'docs'::regclass AND attname = 'e'").fetchone()
+        index = conn.execute("SELECT pg_get_indexdef('docs_e'::regclass)").fetchone()[0]
+    assert got == expected and typ == ("vector(2)",), (got, typ)
+    assert "USING hnsw (e vector_cosine_ops) WITH (m='16', ef_construction='64')" in index, index
+    after = values(major_db)
+    assert {k: v for k, v in after.items() if k[-1] != "e"} == {k: v for k, v in before.items() if k[-1] != "e"}
+    drift = check_drift(str(schema), major_db, out_dir=out)
+    assert drift.differences == (), drift.render("text")
+
+
+def test_which_pgvector_type_changes_keep_every_value():
+    """fits() and is_widening() by pgvector's typmod check (checked on a server by the test above): other
+    dimensions keep no value, dimensions dropped keep every one, dimensions added or another kind depend on the
+    values (halfvec rounds)."""
+    cases = {("vector(3)", "vector(4)"): NO, ("halfvec(4)", "halfvec(2)"): NO, ("vector(3)", "halfvec(4)"): NO,
+             ("ext.vector(3)[]", "ext.vector(4)[]"): NO, ("sparsevec(5)", "sparsevec(6)"): NO,
+             ("vector(3)", "vector"): YES, ("ext.halfvec(2)", "ext.halfvec"): YES,
+             ("vector", "vector(3)"): None, ("vector(3)", "halfvec(3)"): None}
+    for (old, new), answer in cases.items():
+        assert fits(old, new) == answer, (old, new)
+        assert is_widening(old, new) == (answer == YES), (old, new)
+    assert fits("integer", "vector(3)") is None and refusal("e", "vector(3)", "vector") is None
+    assert 'or "subvector(e, 1, 2)::halfvec(2)"' in refusal("e", "halfvec(4)", "halfvec(2)")
+    assert "subvector" not in refusal("e", "vector(2)", "vector(4)")  # (no dimensions to keep: more are needed)
+    assert 'or "ext.subvector(e, 1, 2)::ext.vector(2)"' in refusal("e", "ext.vector(3)", "ext.vector(2)")
