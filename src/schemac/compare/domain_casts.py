@@ -11,7 +11,11 @@ a cast: it sees no types, and a cast of a value of another type (`(n)::integer` 
 
 So where a table's expression in the catalog and in schema.yaml differ (their texts, then their normal forms),
 both are read again without such casts (by the table's columns' types and both sides' domains): equal so, the
-current side takes the desired side's text, and the differ finds no change. Only the tables the differ walks (not in
+current side takes the desired side's text, and the differ finds no change. But not where a function or operator
+of the name takes the domain itself at that place (`f(d1)` beside `f(integer)`, `>(d1, integer)` beside integer's):
+`f(dc)` then calls f(d1) and is stored as written, `f((dc)::integer)` calls f(integer), another function; such a
+cast is kept on both sides (by name, and for a call by position, arity and schema not looked at: a difference
+too many at worst, never one missed). Only the tables the differ walks (not in
 sync by compare.shortcut) that have a column of a domain are looked at, and only their texts that differ: an
 in-sync `diff` does no more work than before (and imports no sqlglot).
 """
@@ -19,8 +23,9 @@ in-sync `diff` does no more work than before (and imports no sqlglot).
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Optional
+from typing import Callable, Optional
 
+from schemac.compare.domain_overloads import chooses_overload, domain_overloads
 from schemac.compare.normalize import normal_form
 from schemac.compare.types import base_type
 from schemac.model import Domain, Schema, Table
@@ -30,19 +35,27 @@ from schemac.pg.types import type_name
 
 # (name of a column or VALUE, its base type), (a domain's spelling, its base type): what a text is read again with.
 Bases = tuple[tuple[str, str], ...]
+# (name of a column or VALUE, the domain it is of), and each (call or operator name, position, domain) a function's
+# argument or an operator's operand of a domain names (domain_overloads): the casts that choose another overload.
+Overloads = tuple[tuple[tuple[str, tuple[str, str]], ...], frozenset]
+_NONE: Overloads = ((), frozenset())
 
 
-def table_as_written(cur: Table, des: Table, domains: tuple[dict, dict], composites: Optional[dict] = None) -> Table:
+def table_as_written(cur: Table, des: Table, domains: tuple[dict, dict], composites: Optional[dict] = None,
+                     overloads: Optional[Callable[[], frozenset]] = None) -> Table:
     """`cur` with each expression that differs from `des`'s twin only by casts of a domain's value to its base type
     given `des`'s text (see the module's docstring); `domains`: the current and desired domains by (schema, name);
-    `composites`: the current composite types by (schema, name), whose attributes may be of a domain."""
+    `composites`: the current composite types by (schema, name), whose attributes may be of a domain; `overloads`:
+    domain_overloads of both sides, asked for only here (none: no function or operator takes a domain)."""
     known = domains[0]
     if not known:
         return cur
-    columns = _domain_values(cur, known, composites or {})
-    if not columns:
+    values = _domain_values(cur, known, composites or {})
+    if not values:
         return cur
-    bases = (columns, _spelled(known))
+    columns = tuple((name, base) for name, base, _ in values)
+    found = overloads() if overloads is not None else frozenset()
+    bases = (columns, _spelled(known), (tuple((name, of) for name, _, of in values), found) if found else _NONE)
 
     def text(a: Optional[str], b: Optional[str]) -> Optional[str]:
         return b if a is not None and b is not None and a != b and _same(a, b, bases) else a
@@ -83,19 +96,20 @@ def table_as_written(cur: Table, des: Table, domains: tuple[dict, dict], composi
     return replace(cur, **changed) if changed else cur
 
 
-def _domain_values(t: Table, known: dict, composites: dict) -> Bases:
-    """What of `t`'s columns is of a domain, by how an expression reaches it, with the domain's base type: `c` (a
-    column of a domain), `c[]` (an element of an array of one), `c.a` (an attribute of a composite type)."""
+def _domain_values(t: Table, known: dict, composites: dict) -> tuple[tuple[str, str, tuple[str, str]], ...]:
+    """What of `t`'s columns is of a domain, by how an expression reaches it, with the domain's base type and the
+    domain: `c` (a column of a domain), `c[]` (an element of an array of one), `c.a` (an attribute of a composite
+    type)."""
     out = []
     for c in t.columns:
         bare = c.type.rstrip()
         element = bare[:-2].rstrip() if bare.endswith("[]") else None
         if element is None and type_name(bare) in known:
-            out.append((c.name, base_type(bare, known)))
+            out.append((c.name, base_type(bare, known), type_name(bare)))
         elif element is not None and not element.endswith("]") and type_name(element) in known:
-            out.append((c.name + "[]", base_type(element, known)))
+            out.append((c.name + "[]", base_type(element, known), type_name(element)))
         elif element is None and (composite := composites.get(type_name(bare))) is not None:
-            out += [(f"{c.name}.{a.name}", base_type(a.type, known)) for a in composite.attributes
+            out += [(f"{c.name}.{a.name}", base_type(a.type, known), type_name(a.type)) for a in composite.attributes
                     if not a.type.endswith("]") and type_name(a.type) in known]
     return tuple(out)
 
@@ -135,13 +149,15 @@ def domains_as_written(current: Schema, desired: Schema) -> Schema:
         return current
     want = {(d.schema, d.name): d for d in desired.domains}
     spelled = _spelled(known)
+    found = domain_overloads((current, desired), (known, want))
     out = []
     for d in current.domains:
         new = want.get((d.schema, d.name))
         if new is None or type_name(d.type) not in known:
             out.append(d)
             continue
-        bases = ((("value", base_type(d.type, known)),), spelled)
+        bases = ((("value", base_type(d.type, known)),), spelled,
+                 ((("value", type_name(d.type)),), found) if found else _NONE)
         text = lambda a, b: b if a is not None and b is not None and a != b and _same(a, b, bases) else a  # noqa: E731
         checks = {c.name: c for c in new.checks}
         out.append(replace(d, default=text(d.default, new.default),
@@ -156,7 +172,7 @@ def _spelled(domains: dict) -> tuple[tuple[str, str], ...]:
                  for (schema, name), d in domains.items() if isinstance(d, Domain))
 
 
-def _same(a: str, b: str, bases: tuple[Bases, Bases]) -> bool:
+def _same(a: str, b: str, bases: tuple[Bases, Bases, Overloads]) -> bool:
     """Whether `a` and `b` read alike once every cast of a domain's value to its base type is dropped from both."""
     if normal_form(a) == normal_form(b) or not (_may_cast(a) or _may_cast(b)):
         return False  # (equal already: the differ finds no change; no cast: nothing to drop)
@@ -168,9 +184,9 @@ def _may_cast(text: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _without(text: str, columns: Bases, domains: Bases) -> str:
+def _without(text: str, columns: Bases, domains: Bases, overloads: Overloads = _NONE) -> str:
     """The normal form of `text` without the casts of a column (or VALUE) of a domain, or of a constant cast to a
-    domain, to that domain's base type."""
+    domain, to that domain's base type; a cast that chooses another overload (`overloads`) is kept."""
     from sqlglot import exp
 
     from schemac.pg.dialect import DIALECT
@@ -183,33 +199,46 @@ def _without(text: str, columns: Bases, domains: Bases) -> str:
     if not isinstance(tree, exp.Expression):
         return normal_form(text) or ""
     by_column = {name: type_key(base) for name, base in columns}
-    by_domain = {key: type_key(base) for name, base in domains if (key := type_key(name)) is not None}
+    by_domain = {key: (type_key(base), type_name(name)) for name, base in domains if (key := type_key(name)) is not None}
+    of_column = dict(overloads[0])
     for cast in sorted((c for c in tree.find_all(exp.Cast) if not isinstance(c, exp.TryCast)), key=lambda c: -c.depth):
         inner = cast.this
         while isinstance(inner, exp.Paren):
             inner = inner.this
         target = target_key(cast.to)
-        if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Identifier):
-            wanted = by_column.get(_named(inner.this))
-        elif isinstance(inner, exp.Bracket) and isinstance(inner.this, exp.Column) and len(inner.expressions) == 1 \
-                and isinstance(inner.this.this, exp.Identifier):  # an element of an array of a domain: `(dca[1])`
-            wanted = by_column.get(_named(inner.this.this) + "[]")
-        elif isinstance(inner, exp.Dot) and isinstance(inner.expression, exp.Identifier):  # `((cc).a)`
-            of = inner.this
-            while isinstance(of, exp.Paren):
-                of = of.this
-            wanted = by_column.get(f"{_named(of.this)}.{_named(inner.expression)}") \
-                if isinstance(of, exp.Column) and isinstance(of.this, exp.Identifier) else None
-        elif isinstance(inner, exp.Cast) and not isinstance(inner, exp.TryCast):
-            wanted = by_domain.get(target_key(inner.to))
+        if isinstance(inner, exp.Cast) and not isinstance(inner, exp.TryCast):  # a constant of a domain: `((5)::d1)`
+            wanted, of = by_domain.get(target_key(inner.to), (None, None))
         else:
-            continue
-        if wanted is not None and target is not None and target == wanted:
+            reached = _reached(inner)
+            if reached is None:
+                continue
+            wanted, of = by_column.get(reached), of_column.get(reached)
+        if wanted is not None and target is not None and target == wanted and \
+                not (overloads[1] and of is not None and chooses_overload(cast, of, overloads[1])):
             cast.replace(exp.Paren(this=inner.copy()))
     try:
         return normal_form(tree.sql(dialect=DIALECT)) or ""
     except Exception:
         return normal_form(text) or ""
+
+
+def _reached(inner) -> Optional[str]:
+    """How an expression reaches a value that may be of a domain (_domain_values' names): `c` (`new.c`), `c[]` (an
+    element of an array: `(dca[1])`), `c.a` (an attribute of a composite: `((cc).a)`); None for anything else."""
+    from sqlglot import exp
+
+    if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Identifier):
+        return _named(inner.this)
+    if isinstance(inner, exp.Bracket) and isinstance(inner.this, exp.Column) and len(inner.expressions) == 1 \
+            and isinstance(inner.this.this, exp.Identifier):
+        return _named(inner.this.this) + "[]"
+    if isinstance(inner, exp.Dot) and isinstance(inner.expression, exp.Identifier):
+        of = inner.this
+        while isinstance(of, exp.Paren):
+            of = of.this
+        if isinstance(of, exp.Column) and isinstance(of.this, exp.Identifier):
+            return f"{_named(of.this)}.{_named(inner.expression)}"
+    return None
 
 
 def _named(i) -> str:
