@@ -493,6 +493,25 @@ tables:
     inherits: [ch]
     columns: {d: integer}
 """
+# Unnamed EXCLUDEs over casts and other expressions Postgres names after what they hold (FigureColname), and over a
+# function made again (its argument retyped).
+UNNAMED_EXCLUDE_CASTS = """\
+composite_types: {ct: {attributes: {a: integer}}}
+functions:
+  f: {arguments: a %s, returns: integer, language: sql, volatility: immutable, body: select 1}
+tables:
+  t:
+    columns: {c: integer}
+    exclude: [{elements: [{expression: '(c)::bigint', with: '='}]%s, using: btree}]
+  u:
+    columns: {c: integer, x: 'integer[]', cc: ct}
+    exclude:
+      - {elements: [{expression: '(f(c))::bigint', with: '='}], using: btree}
+      - {elements: [{expression: 'x[1]', with: '='}, {expression: '(cc).a', with: '='}], using: btree}
+  v:
+    columns: {c: integer}
+    exclude: [{elements: [{expression: '(c)::text', with: '='}, {expression: '(1)::bigint', with: '='}], using: btree}]
+"""
 FIXED_BUG_CASES: dict[str, tuple[str, str]] = {
     "unnamed-unique-of-a-renamed-column": (  # RENAME COLUMN c TO e, then DROP CONSTRAINT t_e_key (Postgres keeps
         # t_c_key): 'constraint "t_e_key" of relation "t" does not exist'
@@ -561,6 +580,11 @@ FIXED_BUG_CASES: dict[str, tuple[str, str]] = {
         # trigger, the statistics, the policy, the rule, the domain), "trigger tr is TRIGGER ... WHEN (((old.dc)::integer
         # IS ..."
         "tables: {}\n", DOMAIN_COLUMNS),
+    "unnamed-exclude-over-casts-changed": (  # EXCLUDE without a name over `(c)::bigint`, `(f(c))::bigint`, `x[1]`,
+        # `(cc).a`, `(c)::text` and `(1)::bigint`: Postgres names each after the column, function or field inside (t_c_excl,
+        # u_f_excl, u_x_a_excl, or the type: v_c_int8_excl), schemac named them t_cast_excl, u_cast_excl, u_expr_expr1_excl, ...:
+        # a predicate added, 'constraint "t_cast_excl" of relation "t" does not exist'
+        UNNAMED_EXCLUDE_CASTS % ("integer", ""), UNNAMED_EXCLUDE_CASTS % ("bigint", ", where: c > 0")),
     "renamed-column-of-an-enum-made-again": (  # the same, onto its enum created again (values reordered)
         "enums: {e: [x, y]}\ntables:\n  t:\n    columns: {c: e}\n", "enums: {e: [y, x]}\n" + RENAMED % "e"),
 }
