@@ -121,3 +121,23 @@ def test_a_cast_no_overload_of_the_domain_takes_goes(catalog, written):
     overloads = lazy_overloads((OVERLOADS,), domains)
     got = table_as_written(_table(catalog), _table(written), domains, None, overloads)
     assert got.checks[0].expression == written
+
+
+def test_values_reached_through_domains_over_arrays_and_composites():
+    """y of a domain over d1[], z of a domain over a composite whose attributes are d1 and d1[], w of a domain over
+    integer[]: Postgres casts `y[1]`, `(z).a` and `(z).b[1]` to integer, `y` itself to d1[] (its domain's base
+    type: an array of a domain is no domain), `w` to integer[] (checked on 18)."""
+    domains = dict(DOMAINS)
+    domains.update({("public", "dda"): Domain(name="dda", type="d1[]"), ("public", "dcomp"): Domain(name="dcomp", type="ct"),
+                    ("public", "dia"): Domain(name="dia", type="integer[]")})
+    composite = CompositeType(name="ct", attributes=(Attribute("a", "d1"), Attribute("b", "d1[]")))
+    columns = (Column("y", "dda"), Column("z", "dcomp"), Column("w", "dia"))
+    cur = Table(name="t", columns=columns, checks=(
+        Check("c0", "(((y[1])::integer > 0) AND (cardinality((y)::d1[]) > 0))"),
+        Check("c1", "((((z).a)::integer > 0) AND (((z).b[1])::integer > 0))"),
+        Check("c2", "(cardinality((w)::integer[]) > 0)"), Check("c3", "(cardinality((y)::integer[]) > 0)")))
+    des = Table(name="t", columns=columns, checks=(
+        Check("c0", "y[1] > 0 AND cardinality(y) > 0"), Check("c1", "(z).a > 0 AND (z).b[1] > 0"),
+        Check("c2", "cardinality(w) > 0"), Check("c3", "cardinality(y) > 0")))
+    got = table_as_written(cur, des, (domains, domains), {("public", "ct"): composite})
+    assert [c.expression for c in got.checks] == [c.expression for c in des.checks[:3]] + [cur.checks[3].expression]

@@ -524,6 +524,34 @@ tables:
       s3: {columns: ['(d)::dom', '(v)::varchar(20)'], kinds: [ndistinct]}
       s4: ['CAST(c AS integer) * 2']
 """
+# Values of a domain reached through arrays, domains over arrays and over composites, composites' attributes.
+DOMAIN_VALUES_DEEPER = """\
+domains:
+  d1: {type: integer}
+  d2: {type: d1}
+  dda: {type: 'd1[]'}
+  dd2a: {type: 'integer[]'}
+  dcomp: {type: ct}
+composite_types:
+  ct: {attributes: {a: d1, b: 'd1[]'}}
+functions:
+  tf: {arguments: '', returns: trigger, language: plpgsql, body: 'begin return new; end'}
+  f: {arguments: a integer, returns: integer, language: sql, volatility: immutable, body: select a}
+tables:
+  t:
+    columns: {id: integer, y: dda, w: dd2a, z: dcomp, cc: ct, dl: 'd2[]', ya: 'dda[]',
+              g: {type: integer, generated: 'y[1] + 1'}}
+    checks: {k1: 'y[1] > 0 AND f(y[2]) > 0', k2: (z).a > 0, k3: '(cc).b[1] > 0 AND (z).b[1] > 0', k4: 'w[1] > 0',
+             k5: 'dl[1] > 0 AND cardinality(y) > 0', k6: '(ya[1])[1] > 0'}
+    indexes:
+      i1: {columns: [{expression: 'y[1]'}], where: (z).a > 0}
+      i2: {columns: [{expression: 'f((z).a)'}]}
+    statistics: {st: ['y[1] + 1', '(z).a * 2']}
+    triggers:
+      tr: {function: tf, events: [update], timing: after, for_each: row, when: 'new.y[1] > 0 AND (new.z).a > 0'}
+    row_level_security: {enabled: true}
+    policies: {p: {using: 'y[1] > 0 AND dl[1] > 0'}}
+"""
 FIXED_BUG_CASES: dict[str, tuple[str, str]] = {
     "unnamed-unique-of-a-renamed-column": (  # RENAME COLUMN c TO e, then DROP CONSTRAINT t_e_key (Postgres keeps
         # t_c_key): 'constraint "t_e_key" of relation "t" does not exist'
@@ -600,6 +628,10 @@ FIXED_BUG_CASES: dict[str, tuple[str, str]] = {
     "noop-casts-in-statistics": (  # CREATE STATISTICS on `(c)::int4`, `((c)::integer + 1)`, `(v)::varchar(10)`: Postgres
         # drops each cast (`ON id, c`, `ON v, (c + 1)`), the loader kept them: drift after every migration
         "tables: {}\n", NOOP_STATISTICS),
+    "domain-values-reached-deeper": (  # an element of a domain over an array of a domain (`y[1]`), an attribute of a
+        # domain over a composite (`(z2).a`), an element of a composite's array attribute (`(cc).b[1]`): Postgres casts
+        # each to its domain's base type, `((y[1])::integer > 0)`: 10 differences after the migration
+        "tables: {}\n", DOMAIN_VALUES_DEEPER),
     "renamed-column-of-an-enum-made-again": (  # the same, onto its enum created again (values reordered)
         "enums: {e: [x, y]}\ntables:\n  t:\n    columns: {c: e}\n", "enums: {e: [y, x]}\n" + RENAMED % "e"),
 }

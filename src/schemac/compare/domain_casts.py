@@ -9,6 +9,11 @@ in a CHECK of a domain over a domain, `((5)::d1)::integer` of a constant of the 
 without, it is the same expression (Postgres stores both alike). The normal form (compare.rewrite) cannot drop such
 a cast: it sees no types, and a cast of a value of another type (`(n)::integer` of a numeric) changes it.
 
+A domain's value is reached as a column, an element of an array of a domain or of a domain over an array
+(`(y[1])::integer` of a domain over d1[]), an attribute of a composite type or of a domain over one (`((z).a)::integer`),
+and so on down (`((cc).b[1])::integer`); a domain is coerced to the type at the bottom of its domains, not into an
+array's elements (`cardinality((y)::d1[])`).
+
 So where a table's expression in the catalog and in schema.yaml differ (their texts, then their normal forms),
 both are read again without such casts (by the table's columns' types and both sides' domains): equal so, the
 current side takes the desired side's text, and the differ finds no change. But not where a function or operator
@@ -97,21 +102,46 @@ def table_as_written(cur: Table, des: Table, domains: tuple[dict, dict], composi
 
 
 def _domain_values(t: Table, known: dict, composites: dict) -> tuple[tuple[str, str, tuple[str, str]], ...]:
-    """What of `t`'s columns is of a domain, by how an expression reaches it, with the domain's base type and the
-    domain: `c` (a column of a domain), `c[]` (an element of an array of one), `c.a` (an attribute of a composite
-    type)."""
-    out = []
+    """What of `t`'s columns is of a domain, by how an expression reaches it (_reached), with the domain's base type
+    and the domain: `c` (a column of a domain), `c[]` (an element of an array of one, or of a domain over such an
+    array), `c.a` (an attribute of a composite type, or of a domain over one), and so on down (`c.b[]`)."""
+    out: list[tuple[str, str, tuple[str, str]]] = []
     for c in t.columns:
-        bare = c.type.rstrip()
-        element = bare[:-2].rstrip() if bare.endswith("[]") else None
-        if element is None and type_name(bare) in known:
-            out.append((c.name, base_type(bare, known), type_name(bare)))
-        elif element is not None and not element.endswith("]") and type_name(element) in known:
-            out.append((c.name + "[]", base_type(element, known), type_name(element)))
-        elif element is None and (composite := composites.get(type_name(bare))) is not None:
-            out += [(f"{c.name}.{a.name}", base_type(a.type, known), type_name(a.type)) for a in composite.attributes
-                    if not a.type.endswith("]") and type_name(a.type) in known]
+        _values_of(c.name, c.type, known, composites, out, 0)
     return tuple(out)
+
+
+def _values_of(path: str, type_text: str, known: dict, composites: dict, out: list, depth: int,
+               record: bool = True) -> None:
+    """_domain_values' entries of a value of `type_text` reached as `path` (`record` False: `path`'s own domain
+    is recorded already, the one it stands on is followed for its elements or attributes only)."""
+    bare = type_text.rstrip()
+    if depth > 8:  # (a domain over itself cannot be made; a bound all the same)
+        return
+    if bare.endswith("]"):  # an array (of any dimensions: one type): its elements
+        element = bare[:bare.index("[")].rstrip()
+        _values_of(path if path.endswith("[]") else path + "[]", element, known, composites, out, depth + 1)
+        return
+    domain = known.get(type_name(bare))
+    if domain is not None:
+        if record:
+            out.append((path, _bottom(bare, known), type_name(bare)))
+        _values_of(path, domain.type, known, composites, out, depth + 1, False)  # (an array's elements, ...)
+        return
+    composite = composites.get(type_name(bare))
+    if composite is not None:
+        for a in composite.attributes:
+            _values_of(f"{path}.{a.name}", a.type, known, composites, out, depth + 1)
+
+
+def _bottom(type_text: str, known: dict) -> str:
+    """The type a domain stands on at the bottom, as Postgres coerces its value (getBaseType): down domains over
+    domains, not into an array's elements (a domain over `d1[]` is coerced to `d1[]`)."""
+    seen = set()
+    while not type_text.rstrip().endswith("]") and type_name(type_text) in known and type_name(type_text) not in seen:
+        seen.add(type_name(type_text))
+        type_text = known[type_name(type_text)].type
+    return type_text
 
 
 def _twin(a: str, others: tuple, text) -> str:
@@ -224,20 +254,20 @@ def _without(text: str, columns: Bases, domains: Bases, overloads: Overloads = _
 
 def _reached(inner) -> Optional[str]:
     """How an expression reaches a value that may be of a domain (_domain_values' names): `c` (`new.c`), `c[]` (an
-    element of an array: `(dca[1])`), `c.a` (an attribute of a composite: `((cc).a)`); None for anything else."""
+    element of an array: `(dca[1])`, `x[1][2]`), `c.a` (an attribute of a composite: `((cc).a)`), and so on down
+    (`(cc).b[1]`: `cc.b[]`); None for anything else (a slice is an array again: not followed)."""
     from sqlglot import exp
 
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
     if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Identifier):
         return _named(inner.this)
-    if isinstance(inner, exp.Bracket) and isinstance(inner.this, exp.Column) and len(inner.expressions) == 1 \
-            and isinstance(inner.this.this, exp.Identifier):
-        return _named(inner.this.this) + "[]"
+    if isinstance(inner, exp.Bracket) and len(inner.expressions) == 1 and not isinstance(inner.expressions[0], exp.Slice):
+        of = _reached(inner.this)
+        return None if of is None else of if of.endswith("[]") else of + "[]"
     if isinstance(inner, exp.Dot) and isinstance(inner.expression, exp.Identifier):
-        of = inner.this
-        while isinstance(of, exp.Paren):
-            of = of.this
-        if isinstance(of, exp.Column) and isinstance(of.this, exp.Identifier):
-            return f"{_named(of.this)}.{_named(inner.expression)}"
+        of = _reached(inner.this)
+        return None if of is None else f"{of}.{_named(inner.expression)}"
     return None
 
 
