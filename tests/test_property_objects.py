@@ -632,6 +632,14 @@ FIXED_BUG_CASES: dict[str, tuple[str, str]] = {
         # domain over a composite (`(z2).a`), an element of a composite's array attribute (`(cc).b[1]`): Postgres casts
         # each to its domain's base type, `((y[1])::integer > 0)`: 10 differences after the migration
         "tables: {}\n", DOMAIN_VALUES_DEEPER),
+    "unnamed-exclude-over-a-domains-column": (  # EXCLUDE without a name over `dc + 1` WHERE dc > 0 (Postgres's
+        # `((dc)::integer + 1)`, `((dc)::integer > 0)`): domain_casts paired exclusions by schema.yaml's name only, so an
+        # unnamed one was not read again: drift after every migration, "exclusion constraint ... WHERE (((dc)::integer
+        # > 0)), expected ... WHERE (dc > 0)"; a named one beside it was in sync
+        "tables: {}\n", "domains: {d1: {type: integer}}\ntables:\n  t:\n    columns: {dc: d1, c: integer}\n"
+        "    exclude:\n      - {elements: [{expression: dc + 1, with: '='}], using: btree, where: dc > 0}\n"
+        "      - {name: t_named, elements: [{expression: dc + 1, with: '='}, {name: c, with: '='}], using: btree,"
+        " where: dc > 0}\n"),
     "renamed-column-of-an-enum-made-again": (  # the same, onto its enum created again (values reordered)
         "enums: {e: [x, y]}\ntables:\n  t:\n    columns: {c: e}\n", "enums: {e: [y, x]}\n" + RENAMED % "e"),
 }

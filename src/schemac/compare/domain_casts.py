@@ -36,6 +36,7 @@ from schemac.compare.types import base_type
 from schemac.model import Domain, Schema, Table
 from schemac.model.frozen import replace
 from schemac.pg.cast_targets import target_key, type_key
+from schemac.pg.names import constraint_name
 from schemac.pg.types import type_name
 
 # (name of a column or VALUE, its base type), (a domain's spelling, its base type): what a text is read again with.
@@ -74,11 +75,15 @@ def table_as_written(cur: Table, des: Table, domains: tuple[dict, dict], composi
     checks = _checks(cur, des, text)
     if checks != cur.checks:
         changed["checks"] = checks
-    for field, named in (("indexes", "name"), ("exclusions", "name")):
-        twins = {x.name: x for x in getattr(des, field) if x.name}
-        mine = tuple(_keyed(x, twins.get(x.name), text) for x in getattr(cur, field))
-        if mine != getattr(cur, field):
-            changed[field] = mine
+    indexes = {x.name: x for x in des.indexes}
+    mine = tuple(_keyed(x, indexes.get(x.name), text) for x in cur.indexes)
+    if mine != cur.indexes:
+        changed["indexes"] = mine
+    if cur.exclusions:  # (one declared without a name: by the name Postgres gives it)
+        exclusions = {constraint_name(des, x): x for x in des.exclusions}
+        mine = tuple(_keyed(x, exclusions.get(constraint_name(cur, x)), text) for x in cur.exclusions)
+        if mine != cur.exclusions:
+            changed["exclusions"] = mine
     triggers = {g.name: g for g in des.triggers}
     mine = tuple(replace(g, when=text(g.when, triggers[g.name].when)) if g.name in triggers else g for g in cur.triggers)
     if mine != cur.triggers:
