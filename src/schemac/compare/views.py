@@ -182,7 +182,8 @@ def _members(old: Optional[View], new: View, current: Optional[Schema] = None,
         domains = (keyed_domains(current), {})
         typed = replace(stand_in(old), columns=tuple(Column(c.name, c.type) for c in old.output if c.type))
         overloads = lazy_overloads((current,) if desired is None else (current, desired), domains)
-        out = diff_table(replace(table_as_written(typed, stand_in(new), domains, overloads=overloads), columns=()),
+        composites = {(c.schema, c.name): c for c in current.composite_types}  # (`(z).a` of an attribute of one)
+        out = diff_table(replace(table_as_written(typed, stand_in(new), domains, composites, overloads), columns=()),
                          stand_in(new))
     return out
 
