@@ -665,6 +665,17 @@ FIXED_BUG_CASES: dict[str, tuple[str, str]] = {
         # `(((z).a)::integer > 0)`; compare.views read a matview's members again with its columns' types but none of
         # the composites: "index m1 is INDEX ... WHERE (((z).a)::integer > 0), expected ... WHERE (z).a > 0"
         "tables: {}\n", DOMAIN_MATVIEW),
+    "domain-checks-over-arrays-and-composites-of-domains": (  # `VALUE[1] > 0` of a domain over d1[], `(VALUE).a > 0`
+        # of a domain over a composite of d1: Postgres's `(((VALUE)[1])::integer > 0)`, `(((VALUE).a)::integer > 0)`;
+        # domains_as_written read only a domain over a domain: "domain public.dda is DOMAIN AS d1[] CONSTRAINT
+        # dda_first CHECK ((((VALUE)[1])::integer > 0)) ..., expected ..."
+        "tables: {}\n",
+        "domains:\n  d1: {type: integer}\n  d2: {type: d1, checks: {d2_pos: VALUE > 0}, default: '1'}\n"
+        "  dda: {type: 'd1[]', checks: {dda_first: 'VALUE[1] > 0', dda_card: 'cardinality(VALUE) < 5'}}\n"
+        "  dcomp: {type: ct, checks: {dcomp_a: '(VALUE).a > 0', dcomp_b: '(VALUE).b[1] > 0'}}\n"
+        "  dia: {type: 'integer[]', checks: {dia_first: 'VALUE[1] > 0'}}\n"
+        "composite_types:\n  ct: {attributes: {a: d1, b: 'd1[]'}}\n"
+        "tables:\n  t:\n    columns: {id: integer, y: dda, z: dcomp, w: dia, d: d2}\n"),
     "renamed-column-of-an-enum-made-again": (  # the same, onto its enum created again (values reordered)
         "enums: {e: [x, y]}\ntables:\n  t:\n    columns: {c: e}\n", "enums: {e: [y, x]}\n" + RENAMED % "e"),
 }

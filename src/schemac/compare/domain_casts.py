@@ -30,9 +30,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Callable, Optional
 
-from schemac.compare.domain_overloads import chooses_overload, domain_overloads
+from schemac.compare.domain_overloads import chooses_overload, lazy_overloads
 from schemac.compare.normalize import normal_form
-from schemac.compare.types import base_type
 from schemac.model import Domain, Schema, Table
 from schemac.model.frozen import replace
 from schemac.pg.cast_targets import target_key, type_key
@@ -177,23 +176,33 @@ def _keyed(x, twin, text):
 
 
 def domains_as_written(current: Schema, desired: Schema) -> Schema:
-    """`current` with the CHECKs and DEFAULT of each domain over a domain given schema.yaml's text where they
-    differ from it only by such casts (`((VALUE)::integer > 0)`)."""
+    """`current` with the CHECKs and DEFAULT of each domain over a domain (or over an array of one, or over a
+    composite type with attributes of one) given schema.yaml's text where they differ from it only by such casts
+    (`((VALUE)::integer > 0)`, `(((VALUE)[1])::integer > 0)`, `(((VALUE).a)::integer > 0)`)."""
     known = {(d.schema, d.name): d for d in current.domains}
-    if not any(type_name(d.type) in known for d in current.domains):  # (no domain over a domain: most schemas)
-        return current
+    composites = {(c.schema, c.name): c for c in current.composite_types}
+    if not any(type_name(d.type) in known or type_name(d.type) in composites for d in current.domains):
+        return current  # (no domain over a domain nor over a composite: most schemas)
     want = {(d.schema, d.name): d for d in desired.domains}
     spelled = _spelled(known)
-    found = domain_overloads((current, desired), (known, want))
+    overloads = lazy_overloads((current, desired), (known, want))
     out = []
     for d in current.domains:
         new = want.get((d.schema, d.name))
-        if new is None or type_name(d.type) not in known:
+        values: list = []
+        if new is not None:
+            _values_of("value", d.type, known, composites, values, 0)
+        if not values:
             out.append(d)
             continue
-        bases = ((("value", base_type(d.type, known)),), spelled,
-                 ((("value", type_name(d.type)),), found) if found else _NONE)
-        text = lambda a, b: b if a is not None and b is not None and a != b and _same(a, b, bases) else a  # noqa: E731
+
+        def text(a, b, values=tuple(values)):
+            if a is None or b is None or a == b:
+                return a
+            found = overloads()
+            bases = (tuple((n, base) for n, base, _ in values), spelled,
+                     (tuple((n, of) for n, _, of in values), found) if found else _NONE)
+            return b if _same(a, b, bases) else a
         checks = {c.name: c for c in new.checks}
         out.append(replace(d, default=text(d.default, new.default),
                            checks=tuple(replace(c, expression=text(c.expression, checks[c.name].expression))
@@ -203,7 +212,7 @@ def domains_as_written(current: Schema, desired: Schema) -> Schema:
 
 def _spelled(domains: dict) -> tuple[tuple[str, str], ...]:
     """Each domain by the spelling a cast to it takes (bare in public), with its base type."""
-    return tuple((name if schema == "public" else f"{schema}.{name}", base_type(d.type, domains))
+    return tuple((name if schema == "public" else f"{schema}.{name}", _bottom(d.type, domains))
                  for (schema, name), d in domains.items() if isinstance(d, Domain))
 
 
