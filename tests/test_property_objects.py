@@ -676,6 +676,17 @@ FIXED_BUG_CASES: dict[str, tuple[str, str]] = {
         "  dia: {type: 'integer[]', checks: {dia_first: 'VALUE[1] > 0'}}\n"
         "composite_types:\n  ct: {attributes: {a: d1, b: 'd1[]'}}\n"
         "tables:\n  t:\n    columns: {id: integer, y: dda, z: dcomp, w: dia, d: d2}\n"),
+    "partition-key-over-a-domains-column": (  # PARTITION BY RANGE ((dc + 1)), LIST (f(dc)): Postgres's
+        # `(((dc)::integer + 1))`, `f((dc)::integer)`; a key that differs is a change of partitioning, refused: generate
+        # after the migration (and diff --sql) failed, "its partitioning cannot change in place (PARTITION BY RANGE
+        # ((((dc)::integer + 1))) -> PARTITION BY RANGE ((dc + 1)) ..."
+        "tables: {}\n",
+        "domains: {d1: {type: integer}}\n"
+        "functions: {f: {arguments: a integer, returns: integer, language: sql, volatility: immutable, body: select a}}\n"
+        "tables:\n  p:\n    columns: {dc: d1, x: integer}\n    partition_by: {strategy: range, key: '(dc + 1), x'}\n"
+        "  p1: {partition_of: {parent: p, bound: 'FOR VALUES FROM (0, 0) TO (10, 10)'}}\n"
+        "  q:\n    columns: {dc: d1, x: integer}\n    partition_by: {strategy: list, key: f(dc)}\n"
+        "  q1: {partition_of: {parent: q, bound: FOR VALUES IN (1)}}\n"),
     "renamed-column-of-an-enum-made-again": (  # the same, onto its enum created again (values reordered)
         "enums: {e: [x, y]}\ntables:\n  t:\n    columns: {c: e}\n", "enums: {e: [y, x]}\n" + RENAMED % "e"),
 }

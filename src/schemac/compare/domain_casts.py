@@ -4,7 +4,7 @@ An operator or a function of the base type given a column of a domain over it (`
 `old.dc IS DISTINCT FROM new.dc`, dc of a domain over integer) is stored with the value coerced to the base type,
 and the catalog's deparse prints the coercion as a cast: `((dc)::integer > 0)`, `f((dc)::integer)`,
 `((old.dc)::integer IS DISTINCT FROM (new.dc)::integer)` (pg_get_constraintdef, pg_get_indexdef, pg_get_triggerdef,
-pg_get_expr of a policy, a generated column, an index's predicate, extended statistics), `((VALUE)::integer > 0)`
+pg_get_expr of a policy, a generated column, an index's predicate, extended statistics, pg_get_partkeydef), `((VALUE)::integer > 0)`
 in a CHECK of a domain over a domain, `((5)::d1)::integer` of a constant of the domain. Written with the cast or
 without, it is the same expression (Postgres stores both alike). The normal form (compare.rewrite) cannot drop such
 a cast: it sees no types, and a cast of a value of another type (`(n)::integer` of a numeric) changes it.
@@ -74,6 +74,10 @@ def table_as_written(cur: Table, des: Table, domains: tuple[dict, dict], composi
     checks = _checks(cur, des, text)
     if checks != cur.checks:
         changed["checks"] = checks
+    if cur.partition_by is not None and des.partition_by is not None and cur.partition_by.key != des.partition_by.key:
+        key = _partition_key(cur.partition_by.key, des.partition_by.key, text)
+        if key != cur.partition_by.key:
+            changed["partition_by"] = replace(cur.partition_by, key=key)
     indexes = {x.name: x for x in des.indexes}
     mine = tuple(_keyed(x, indexes.get(x.name), text) for x in cur.indexes)
     if mine != cur.indexes:
@@ -165,6 +169,21 @@ def _checks(cur: Table, des: Table, text) -> tuple:
             continue
         out.append(replace(c, expression=_twin(c.expression, tuple(t.expression for t in unnamed), text)))
     return tuple(out)
+
+
+def _partition_key(a: str, b: str, text) -> str:
+    """`b`, where partition keys `a` and `b` have as many elements, the same operator classes, and each element of
+    `a` reads as `b`'s (`((dc)::integer + 1)` as `(dc + 1)`); else `a`."""
+    from schemac.pg.expressions import parse_partition_key, partition_key_opclasses
+
+    try:
+        mine, theirs = parse_partition_key(a), parse_partition_key(b)
+        same_classes = partition_key_opclasses(a) == partition_key_opclasses(b)
+    except ValueError:
+        return a
+    if len(mine) != len(theirs) or not same_classes:
+        return a
+    return b if all(x == y or text(x, y) == y for x, y in zip(mine, theirs)) else a
 
 
 def _keyed(x, twin, text):
