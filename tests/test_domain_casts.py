@@ -9,8 +9,10 @@ from __future__ import annotations
 import pytest
 
 from schemac.compare.domain_casts import domains_as_written, table_as_written
+from schemac.compare.domain_overloads import lazy_overloads
 from schemac.compare.normalize import normal_form
-from schemac.model import Attribute, Check, Column, CompositeType, Domain, Schema, Table, Trigger
+from schemac.model import (Argument, Attribute, Check, Column, CompositeType, Domain, Function, Operator, Schema, Table,
+                           Trigger)
 from schemac.pg.verbatim import selected_fields
 
 DOMAINS = {("public", "d1"): Domain(name="d1", type="integer"), ("public", "d2"): Domain(name="d2", type="d1")}
@@ -80,3 +82,62 @@ def test_a_check_of_a_domain_over_a_domain():
 ])
 def test_selected_fields(text, fields):
     assert selected_fields(text) == fields
+
+
+# f(d1) and f(integer), g(integer, d1), an operator > of (d1, integer) beside integer's: Postgres calls f(d1) for
+# `f(dc)` (stored so) and f(integer) for `f(dc::integer)` (stored `f((dc)::integer)`); a domain over a domain given to
+# f is no exact match of f(d1): f(integer) is called (`f((dd)::integer)`, checked on 18).
+OVERLOADS = Schema(
+    domains=tuple(DOMAINS.values()),
+    functions=(Function("f", "select 1", arguments=(Argument("d1"),), returns="integer"),
+               Function("f", "select 2", arguments=(Argument("integer"),), returns="integer"),
+               Function("g", "select 1", arguments=(Argument("integer"), Argument("d1")), returns="integer"),
+               Function("upper", "select 'x'", arguments=(Argument("d1"),), returns="text")),
+    operators=(Operator(">", "integer", "gt", left="d1"),))
+
+
+@pytest.mark.parametrize("catalog,written", [
+    ("(f((dc)::integer) > 0)", "f(dc) > 0"),
+    ("(f(dc) > 0)", "f(dc::integer) > 0"),
+    ("(g(1, (dc)::integer) > 0)", "g(1, dc) > 0"),
+    ("((dc)::integer > 0)", "dc > 0"),
+    ("(dc > 0)", "dc::integer > 0"),
+    ("(upper((dc)::integer) = 'x')", "upper(dc) = 'x'"),  # (a call sqlglot knows: by name at any place)
+])
+def test_a_cast_choosing_the_base_types_overload_stays(catalog, written):
+    domains = (DOMAINS, DOMAINS)
+    overloads = lazy_overloads((OVERLOADS,), domains)
+    assert table_as_written(_table(catalog), _table(written), domains, None, overloads).checks[0].expression == catalog
+
+
+@pytest.mark.parametrize("catalog,written", [
+    ("(f((dd)::integer) > 0)", "f(dd) > 0"),  # dd of d2: f(integer) is called either way
+    ("(g((dc)::integer, 1) > 0)", "g(dc, 1) > 0"),  # g takes d1 second only
+    ("((dc)::integer < 0)", "dc < 0"),  # no < of d1
+    ("((dd)::integer > 0)", "dd > 0"),
+])
+def test_a_cast_no_overload_of_the_domain_takes_goes(catalog, written):
+    domains = (DOMAINS, DOMAINS)
+    overloads = lazy_overloads((OVERLOADS,), domains)
+    got = table_as_written(_table(catalog), _table(written), domains, None, overloads)
+    assert got.checks[0].expression == written
+
+
+def test_values_reached_through_domains_over_arrays_and_composites():
+    """y of a domain over d1[], z of a domain over a composite whose attributes are d1 and d1[], w of a domain over
+    integer[]: Postgres casts `y[1]`, `(z).a` and `(z).b[1]` to integer, `y` itself to d1[] (its domain's base
+    type: an array of a domain is no domain), `w` to integer[] (checked on 18)."""
+    domains = dict(DOMAINS)
+    domains.update({("public", "dda"): Domain(name="dda", type="d1[]"), ("public", "dcomp"): Domain(name="dcomp", type="ct"),
+                    ("public", "dia"): Domain(name="dia", type="integer[]")})
+    composite = CompositeType(name="ct", attributes=(Attribute("a", "d1"), Attribute("b", "d1[]")))
+    columns = (Column("y", "dda"), Column("z", "dcomp"), Column("w", "dia"))
+    cur = Table(name="t", columns=columns, checks=(
+        Check("c0", "(((y[1])::integer > 0) AND (cardinality((y)::d1[]) > 0))"),
+        Check("c1", "((((z).a)::integer > 0) AND (((z).b[1])::integer > 0))"),
+        Check("c2", "(cardinality((w)::integer[]) > 0)"), Check("c3", "(cardinality((y)::integer[]) > 0)")))
+    des = Table(name="t", columns=columns, checks=(
+        Check("c0", "y[1] > 0 AND cardinality(y) > 0"), Check("c1", "(z).a > 0 AND (z).b[1] > 0"),
+        Check("c2", "cardinality(w) > 0"), Check("c3", "cardinality(y) > 0")))
+    got = table_as_written(cur, des, (domains, domains), {("public", "ct"): composite})
+    assert [c.expression for c in got.checks] == [c.expression for c in des.checks[:3]] + [cur.checks[3].expression]

@@ -84,6 +84,32 @@ def test_default_constraint_names_match_postgres(db_url, table, cols):
     assert names["u"] == constraint_name(t, Unique(tuple(cols)))
 
 
+# EXCLUDE elements Postgres names after what they hold (FigureIndexColname): a cast's or COLLATE's argument, or its
+# type where that has none (int8 for bigint), a subscripted column, a field, a qualified function's own name.
+EXCLUDED = ["(c)::bigint", "CAST(c AS bigint)", "(f(c))::bigint", "(1)::bigint", "(c + 1)::smallint", "c + 1",
+            "(c)::text::varchar", '(c)::text COLLATE "C"', "s.f(c)", "x[1]", "(cc).a", "(dc)::integer", "1::d1",
+            "1::s.d1", "(1)::double precision", "(1)::character varying(3)", "1::\"Quoted\"", "lower((c)::text)",
+            "CASE WHEN c > 0 THEN 1 END", "coalesce(c, 0)", "ARRAY[c]", "abs(c)"]
+
+
+def test_unnamed_exclusion_names_match_postgres(db_url):
+    from schemac.model import Column, Exclusion, ExclusionElement, Table
+    from schemac.pg.names import constraint_name
+
+    t = Table("w", columns=(Column("c", "integer"),))
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA s; CREATE TYPE ct AS (a int); CREATE DOMAIN d1 AS integer; CREATE DOMAIN s.d1 AS "
+                     'integer; CREATE DOMAIN "Quoted" AS integer; CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql '
+                     "IMMUTABLE AS 'SELECT a'; CREATE FUNCTION s.f(a int) RETURNS int LANGUAGE sql IMMUTABLE AS "
+                     "'SELECT a'; CREATE TABLE w (c int, x int[], cc ct, dc d1)")
+        for text in EXCLUDED:
+            conn.execute(f"ALTER TABLE w ADD EXCLUDE USING btree (({text}) WITH =)")
+            (got,) = conn.execute("SELECT conname FROM pg_constraint WHERE conrelid = 'w'::regclass AND contype = 'x' "
+                                  "ORDER BY oid DESC LIMIT 1").fetchone()
+            conn.execute(f'ALTER TABLE w DROP CONSTRAINT "{got}"')
+            assert constraint_name(t, Exclusion((ExclusionElement(expression=text),), method="btree")) == got, text
+
+
 def test_collation_set_then_back_to_the_default(db_url, tmp_path):
     """COLLATE on a column, then none: the second migration says COLLATE "default" and the catalog
     agrees with each schema.yaml in turn."""

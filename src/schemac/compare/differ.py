@@ -36,6 +36,7 @@ from schemac.compare.tables import diff_table, repeated_keys
 from schemac.compare.inherited_checks import across_parents, after_no_inherit, attached_partition, checks_for_attach, \
     identities_given_by_attach, inherited_child, numbered_by_parents_identity, reordered_child, reordered_partition
 from schemac.compare.domain_casts import domains_as_written, table_as_written
+from schemac.compare.domain_overloads import lazy_overloads
 from schemac.compare.moves import old_key, renamed_tables
 from schemac.compare.type_moves import moved_types
 from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaults_as_held, held_as_parents, kept_below, named_as_attached, named_in_partitions, named_where_claimed,
@@ -297,6 +298,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     objects = composites_over_rebuilt(objects, current, desired, rebuilt)
     domains = (keyed_domains(current), keyed_domains(desired))
     composites = {(c.schema, c.name): c for c in current.composite_types} if current.domains else {}
+    overloads = lazy_overloads((current, desired), domains)  # (f(d1) beside f(integer): `(dc)::integer` chooses one)
     per_table: dict[tuple[str, str], list[Change]] = {}
     readers = table_readers(desired) if desired.functions else {}
     objects = domains_after_readers(objects, readers)
@@ -325,7 +327,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             # none; most of a schema's tables, each otherwise through ~14 calls that find nothing to do)
             per_table[key] = []
         else:
-            old = cur_tables[key] = table_as_written(old, t, domains, composites)  # (`(dc)::integer` of a domain's dc)
+            old = cur_tables[key] = table_as_written(old, t, domains, composites, overloads)  # (`(dc)::integer`)
             old, t = identities_given_by_attach(old, defaults_as_held(old, t, cur_tables, des_tables), cur_tables, des_tables)
             old = without_implied_twin_copies(old, t)
             old, t, before, left = across_parents(with_detached_copies(old, t, cur_tables, des_tables), t, cur_tables, des_tables)

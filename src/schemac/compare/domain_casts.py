@@ -4,14 +4,23 @@ An operator or a function of the base type given a column of a domain over it (`
 `old.dc IS DISTINCT FROM new.dc`, dc of a domain over integer) is stored with the value coerced to the base type,
 and the catalog's deparse prints the coercion as a cast: `((dc)::integer > 0)`, `f((dc)::integer)`,
 `((old.dc)::integer IS DISTINCT FROM (new.dc)::integer)` (pg_get_constraintdef, pg_get_indexdef, pg_get_triggerdef,
-pg_get_expr of a policy, a generated column, an index's predicate, extended statistics), `((VALUE)::integer > 0)`
+pg_get_expr of a policy, a generated column, an index's predicate, extended statistics, pg_get_partkeydef), `((VALUE)::integer > 0)`
 in a CHECK of a domain over a domain, `((5)::d1)::integer` of a constant of the domain. Written with the cast or
 without, it is the same expression (Postgres stores both alike). The normal form (compare.rewrite) cannot drop such
 a cast: it sees no types, and a cast of a value of another type (`(n)::integer` of a numeric) changes it.
 
+A domain's value is reached as a column, an element of an array of a domain or of a domain over an array
+(`(y[1])::integer` of a domain over d1[]), an attribute of a composite type or of a domain over one (`((z).a)::integer`),
+and so on down (`((cc).b[1])::integer`); a domain is coerced to the type at the bottom of its domains, not into an
+array's elements (`cardinality((y)::d1[])`).
+
 So where a table's expression in the catalog and in schema.yaml differ (their texts, then their normal forms),
 both are read again without such casts (by the table's columns' types and both sides' domains): equal so, the
-current side takes the desired side's text, and the differ finds no change. Only the tables the differ walks (not in
+current side takes the desired side's text, and the differ finds no change. But not where a function or operator
+of the name takes the domain itself at that place (`f(d1)` beside `f(integer)`, `>(d1, integer)` beside integer's):
+`f(dc)` then calls f(d1) and is stored as written, `f((dc)::integer)` calls f(integer), another function; such a
+cast is kept on both sides (by name, and for a call by position, arity and schema not looked at: a difference
+too many at worst, never one missed). Only the tables the differ walks (not in
 sync by compare.shortcut) that have a column of a domain are looked at, and only their texts that differ: an
 in-sync `diff` does no more work than before (and imports no sqlglot).
 """
@@ -19,30 +28,39 @@ in-sync `diff` does no more work than before (and imports no sqlglot).
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Optional
+from typing import Callable, Optional
 
+from schemac.compare.domain_overloads import chooses_overload, lazy_overloads
 from schemac.compare.normalize import normal_form
-from schemac.compare.types import base_type
 from schemac.model import Domain, Schema, Table
 from schemac.model.frozen import replace
 from schemac.pg.cast_targets import target_key, type_key
+from schemac.pg.names import constraint_name
 from schemac.pg.types import type_name
 
 # (name of a column or VALUE, its base type), (a domain's spelling, its base type): what a text is read again with.
 Bases = tuple[tuple[str, str], ...]
+# (name of a column or VALUE, the domain it is of), and each (call or operator name, position, domain) a function's
+# argument or an operator's operand of a domain names (domain_overloads): the casts that choose another overload.
+Overloads = tuple[tuple[tuple[str, tuple[str, str]], ...], frozenset]
+_NONE: Overloads = ((), frozenset())
 
 
-def table_as_written(cur: Table, des: Table, domains: tuple[dict, dict], composites: Optional[dict] = None) -> Table:
+def table_as_written(cur: Table, des: Table, domains: tuple[dict, dict], composites: Optional[dict] = None,
+                     overloads: Optional[Callable[[], frozenset]] = None) -> Table:
     """`cur` with each expression that differs from `des`'s twin only by casts of a domain's value to its base type
     given `des`'s text (see the module's docstring); `domains`: the current and desired domains by (schema, name);
-    `composites`: the current composite types by (schema, name), whose attributes may be of a domain."""
+    `composites`: the current composite types by (schema, name), whose attributes may be of a domain; `overloads`:
+    domain_overloads of both sides, asked for only here (none: no function or operator takes a domain)."""
     known = domains[0]
     if not known:
         return cur
-    columns = _domain_values(cur, known, composites or {})
-    if not columns:
+    values = _domain_values(cur, known, composites or {})
+    if not values:
         return cur
-    bases = (columns, _spelled(known))
+    columns = tuple((name, base) for name, base, _ in values)
+    found = overloads() if overloads is not None else frozenset()
+    bases = (columns, _spelled(known), (tuple((name, of) for name, _, of in values), found) if found else _NONE)
 
     def text(a: Optional[str], b: Optional[str]) -> Optional[str]:
         return b if a is not None and b is not None and a != b and _same(a, b, bases) else a
@@ -56,11 +74,19 @@ def table_as_written(cur: Table, des: Table, domains: tuple[dict, dict], composi
     checks = _checks(cur, des, text)
     if checks != cur.checks:
         changed["checks"] = checks
-    for field, named in (("indexes", "name"), ("exclusions", "name")):
-        twins = {x.name: x for x in getattr(des, field) if x.name}
-        mine = tuple(_keyed(x, twins.get(x.name), text) for x in getattr(cur, field))
-        if mine != getattr(cur, field):
-            changed[field] = mine
+    if cur.partition_by is not None and des.partition_by is not None and cur.partition_by.key != des.partition_by.key:
+        key = _partition_key(cur.partition_by.key, des.partition_by.key, text)
+        if key != cur.partition_by.key:
+            changed["partition_by"] = replace(cur.partition_by, key=key)
+    indexes = {x.name: x for x in des.indexes}
+    mine = tuple(_keyed(x, indexes.get(x.name), text) for x in cur.indexes)
+    if mine != cur.indexes:
+        changed["indexes"] = mine
+    if cur.exclusions:  # (one declared without a name: by the name Postgres gives it)
+        exclusions = {constraint_name(des, x): x for x in des.exclusions}
+        mine = tuple(_keyed(x, exclusions.get(constraint_name(cur, x)), text) for x in cur.exclusions)
+        if mine != cur.exclusions:
+            changed["exclusions"] = mine
     triggers = {g.name: g for g in des.triggers}
     mine = tuple(replace(g, when=text(g.when, triggers[g.name].when)) if g.name in triggers else g for g in cur.triggers)
     if mine != cur.triggers:
@@ -83,21 +109,47 @@ def table_as_written(cur: Table, des: Table, domains: tuple[dict, dict], composi
     return replace(cur, **changed) if changed else cur
 
 
-def _domain_values(t: Table, known: dict, composites: dict) -> Bases:
-    """What of `t`'s columns is of a domain, by how an expression reaches it, with the domain's base type: `c` (a
-    column of a domain), `c[]` (an element of an array of one), `c.a` (an attribute of a composite type)."""
-    out = []
+def _domain_values(t: Table, known: dict, composites: dict) -> tuple[tuple[str, str, tuple[str, str]], ...]:
+    """What of `t`'s columns is of a domain, by how an expression reaches it (_reached), with the domain's base type
+    and the domain: `c` (a column of a domain), `c[]` (an element of an array of one, or of a domain over such an
+    array), `c.a` (an attribute of a composite type, or of a domain over one), and so on down (`c.b[]`)."""
+    out: list[tuple[str, str, tuple[str, str]]] = []
     for c in t.columns:
-        bare = c.type.rstrip()
-        element = bare[:-2].rstrip() if bare.endswith("[]") else None
-        if element is None and type_name(bare) in known:
-            out.append((c.name, base_type(bare, known)))
-        elif element is not None and not element.endswith("]") and type_name(element) in known:
-            out.append((c.name + "[]", base_type(element, known)))
-        elif element is None and (composite := composites.get(type_name(bare))) is not None:
-            out += [(f"{c.name}.{a.name}", base_type(a.type, known)) for a in composite.attributes
-                    if not a.type.endswith("]") and type_name(a.type) in known]
+        _values_of(c.name, c.type, known, composites, out, 0)
     return tuple(out)
+
+
+def _values_of(path: str, type_text: str, known: dict, composites: dict, out: list, depth: int,
+               record: bool = True) -> None:
+    """_domain_values' entries of a value of `type_text` reached as `path` (`record` False: `path`'s own domain
+    is recorded already, the one it stands on is followed for its elements or attributes only)."""
+    bare = type_text.rstrip()
+    if depth > 8:  # (a domain over itself cannot be made; a bound all the same)
+        return
+    if bare.endswith("]"):  # an array (of any dimensions: one type): its elements
+        element = bare[:bare.index("[")].rstrip()
+        _values_of(path if path.endswith("[]") else path + "[]", element, known, composites, out, depth + 1)
+        return
+    domain = known.get(type_name(bare))
+    if domain is not None:
+        if record:
+            out.append((path, _bottom(bare, known), type_name(bare)))
+        _values_of(path, domain.type, known, composites, out, depth + 1, False)  # (an array's elements, ...)
+        return
+    composite = composites.get(type_name(bare))
+    if composite is not None:
+        for a in composite.attributes:
+            _values_of(f"{path}.{a.name}", a.type, known, composites, out, depth + 1)
+
+
+def _bottom(type_text: str, known: dict) -> str:
+    """The type a domain stands on at the bottom, as Postgres coerces its value (getBaseType): down domains over
+    domains, not into an array's elements (a domain over `d1[]` is coerced to `d1[]`)."""
+    seen = set()
+    while not type_text.rstrip().endswith("]") and type_name(type_text) in known and type_name(type_text) not in seen:
+        seen.add(type_name(type_text))
+        type_text = known[type_name(type_text)].type
+    return type_text
 
 
 def _twin(a: str, others: tuple, text) -> str:
@@ -119,6 +171,21 @@ def _checks(cur: Table, des: Table, text) -> tuple:
     return tuple(out)
 
 
+def _partition_key(a: str, b: str, text) -> str:
+    """`b`, where partition keys `a` and `b` have as many elements, the same operator classes, and each element of
+    `a` reads as `b`'s (`((dc)::integer + 1)` as `(dc + 1)`); else `a`."""
+    from schemac.pg.expressions import parse_partition_key, partition_key_opclasses
+
+    try:
+        mine, theirs = parse_partition_key(a), parse_partition_key(b)
+        same_classes = partition_key_opclasses(a) == partition_key_opclasses(b)
+    except ValueError:
+        return a
+    if len(mine) != len(theirs) or not same_classes:
+        return a
+    return b if all(x == y or text(x, y) == y for x, y in zip(mine, theirs)) else a
+
+
 def _keyed(x, twin, text):
     """An index or EXCLUDE whose expression keys and predicate take its twin's texts."""
     if twin is None or len(twin.elements) != len(x.elements):
@@ -128,21 +195,33 @@ def _keyed(x, twin, text):
 
 
 def domains_as_written(current: Schema, desired: Schema) -> Schema:
-    """`current` with the CHECKs and DEFAULT of each domain over a domain given schema.yaml's text where they
-    differ from it only by such casts (`((VALUE)::integer > 0)`)."""
+    """`current` with the CHECKs and DEFAULT of each domain over a domain (or over an array of one, or over a
+    composite type with attributes of one) given schema.yaml's text where they differ from it only by such casts
+    (`((VALUE)::integer > 0)`, `(((VALUE)[1])::integer > 0)`, `(((VALUE).a)::integer > 0)`)."""
     known = {(d.schema, d.name): d for d in current.domains}
-    if not any(type_name(d.type) in known for d in current.domains):  # (no domain over a domain: most schemas)
-        return current
+    composites = {(c.schema, c.name): c for c in current.composite_types}
+    if not any(type_name(d.type) in known or type_name(d.type) in composites for d in current.domains):
+        return current  # (no domain over a domain nor over a composite: most schemas)
     want = {(d.schema, d.name): d for d in desired.domains}
     spelled = _spelled(known)
+    overloads = lazy_overloads((current, desired), (known, want))
     out = []
     for d in current.domains:
         new = want.get((d.schema, d.name))
-        if new is None or type_name(d.type) not in known:
+        values: list = []
+        if new is not None:
+            _values_of("value", d.type, known, composites, values, 0)
+        if not values:
             out.append(d)
             continue
-        bases = ((("value", base_type(d.type, known)),), spelled)
-        text = lambda a, b: b if a is not None and b is not None and a != b and _same(a, b, bases) else a  # noqa: E731
+
+        def text(a, b, values=tuple(values)):
+            if a is None or b is None or a == b:
+                return a
+            found = overloads()
+            bases = (tuple((n, base) for n, base, _ in values), spelled,
+                     (tuple((n, of) for n, _, of in values), found) if found else _NONE)
+            return b if _same(a, b, bases) else a
         checks = {c.name: c for c in new.checks}
         out.append(replace(d, default=text(d.default, new.default),
                            checks=tuple(replace(c, expression=text(c.expression, checks[c.name].expression))
@@ -152,11 +231,11 @@ def domains_as_written(current: Schema, desired: Schema) -> Schema:
 
 def _spelled(domains: dict) -> tuple[tuple[str, str], ...]:
     """Each domain by the spelling a cast to it takes (bare in public), with its base type."""
-    return tuple((name if schema == "public" else f"{schema}.{name}", base_type(d.type, domains))
+    return tuple((name if schema == "public" else f"{schema}.{name}", _bottom(d.type, domains))
                  for (schema, name), d in domains.items() if isinstance(d, Domain))
 
 
-def _same(a: str, b: str, bases: tuple[Bases, Bases]) -> bool:
+def _same(a: str, b: str, bases: tuple[Bases, Bases, Overloads]) -> bool:
     """Whether `a` and `b` read alike once every cast of a domain's value to its base type is dropped from both."""
     if normal_form(a) == normal_form(b) or not (_may_cast(a) or _may_cast(b)):
         return False  # (equal already: the differ finds no change; no cast: nothing to drop)
@@ -168,9 +247,9 @@ def _may_cast(text: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _without(text: str, columns: Bases, domains: Bases) -> str:
+def _without(text: str, columns: Bases, domains: Bases, overloads: Overloads = _NONE) -> str:
     """The normal form of `text` without the casts of a column (or VALUE) of a domain, or of a constant cast to a
-    domain, to that domain's base type."""
+    domain, to that domain's base type; a cast that chooses another overload (`overloads`) is kept."""
     from sqlglot import exp
 
     from schemac.pg.dialect import DIALECT
@@ -183,33 +262,46 @@ def _without(text: str, columns: Bases, domains: Bases) -> str:
     if not isinstance(tree, exp.Expression):
         return normal_form(text) or ""
     by_column = {name: type_key(base) for name, base in columns}
-    by_domain = {key: type_key(base) for name, base in domains if (key := type_key(name)) is not None}
+    by_domain = {key: (type_key(base), type_name(name)) for name, base in domains if (key := type_key(name)) is not None}
+    of_column = dict(overloads[0])
     for cast in sorted((c for c in tree.find_all(exp.Cast) if not isinstance(c, exp.TryCast)), key=lambda c: -c.depth):
         inner = cast.this
         while isinstance(inner, exp.Paren):
             inner = inner.this
         target = target_key(cast.to)
-        if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Identifier):
-            wanted = by_column.get(_named(inner.this))
-        elif isinstance(inner, exp.Bracket) and isinstance(inner.this, exp.Column) and len(inner.expressions) == 1 \
-                and isinstance(inner.this.this, exp.Identifier):  # an element of an array of a domain: `(dca[1])`
-            wanted = by_column.get(_named(inner.this.this) + "[]")
-        elif isinstance(inner, exp.Dot) and isinstance(inner.expression, exp.Identifier):  # `((cc).a)`
-            of = inner.this
-            while isinstance(of, exp.Paren):
-                of = of.this
-            wanted = by_column.get(f"{_named(of.this)}.{_named(inner.expression)}") \
-                if isinstance(of, exp.Column) and isinstance(of.this, exp.Identifier) else None
-        elif isinstance(inner, exp.Cast) and not isinstance(inner, exp.TryCast):
-            wanted = by_domain.get(target_key(inner.to))
+        if isinstance(inner, exp.Cast) and not isinstance(inner, exp.TryCast):  # a constant of a domain: `((5)::d1)`
+            wanted, of = by_domain.get(target_key(inner.to), (None, None))
         else:
-            continue
-        if wanted is not None and target is not None and target == wanted:
+            reached = _reached(inner)
+            if reached is None:
+                continue
+            wanted, of = by_column.get(reached), of_column.get(reached)
+        if wanted is not None and target is not None and target == wanted and \
+                not (overloads[1] and of is not None and chooses_overload(cast, of, overloads[1])):
             cast.replace(exp.Paren(this=inner.copy()))
     try:
         return normal_form(tree.sql(dialect=DIALECT)) or ""
     except Exception:
         return normal_form(text) or ""
+
+
+def _reached(inner) -> Optional[str]:
+    """How an expression reaches a value that may be of a domain (_domain_values' names): `c` (`new.c`), `c[]` (an
+    element of an array: `(dca[1])`, `x[1][2]`), `c.a` (an attribute of a composite: `((cc).a)`), and so on down
+    (`(cc).b[1]`: `cc.b[]`); None for anything else (a slice is an array again: not followed)."""
+    from sqlglot import exp
+
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Identifier):
+        return _named(inner.this)
+    if isinstance(inner, exp.Bracket) and len(inner.expressions) == 1 and not isinstance(inner.expressions[0], exp.Slice):
+        of = _reached(inner.this)
+        return None if of is None else of if of.endswith("[]") else of + "[]"
+    if isinstance(inner, exp.Dot) and isinstance(inner.expression, exp.Identifier):
+        of = _reached(inner.this)
+        return None if of is None else f"{of}.{_named(inner.expression)}"
+    return None
 
 
 def _named(i) -> str:

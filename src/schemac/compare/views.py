@@ -29,6 +29,7 @@ from schemac.compare.around import around_recreated, changed_attributes, recreat
 from schemac.compare.opclasses import around_operator_classes
 from schemac.compare.tables import diff_table, parameters_changed
 from schemac.compare.domain_casts import table_as_written
+from schemac.compare.domain_overloads import lazy_overloads
 from schemac.compare.types import keyed_domains, replaceable
 from schemac.model import Column, PrimaryKey, Schema, Table, View
 from schemac.pg.lazy import lazy
@@ -173,7 +174,8 @@ def stand_in(v: View, members: bool = True) -> Table:
                  statistics=v.statistics, source=v.source, cluster_on=v.cluster_on)
 
 
-def _members(old: Optional[View], new: View, current: Optional[Schema] = None) -> list[Change]:
+def _members(old: Optional[View], new: View, current: Optional[Schema] = None,
+             desired: Optional[Schema] = None) -> list[Change]:
     """The changes of a view's indexes, extended statistics, triggers and rules (`old` None: all of `new`'s are
     created). Where there are some and `current` has domains, a domain's column cast to its base type in the
     catalog's deparse (`((dc)::integer + 1)`, compare.domain_casts) is read again as schema.yaml's text."""
@@ -183,7 +185,10 @@ def _members(old: Optional[View], new: View, current: Optional[Schema] = None) -
     if out and old is not None and current is not None and current.domains:
         domains = (keyed_domains(current), {})
         typed = replace(stand_in(old), columns=tuple(Column(c.name, c.type) for c in old.output if c.type))
-        out = diff_table(replace(table_as_written(typed, stand_in(new), domains), columns=()), stand_in(new))
+        overloads = lazy_overloads((current,) if desired is None else (current, desired), domains)
+        composites = {(c.schema, c.name): c for c in current.composite_types}  # (`(z).a` of an attribute of one)
+        out = diff_table(replace(table_as_written(typed, stand_in(new), domains, composites, overloads), columns=()),
+                         stand_in(new))
     return out
 
 
@@ -264,7 +269,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
             ch("set_view_defaults", v, old, v)
         if v.materialized and parameters_changed(old, v):
             ch("set_view_parameters", v, old, v)
-        out.extend(_members(old, v, current))
+        out.extend(_members(old, v, current, desired))
         out.extend(object_changes(old, v))
     # A materialized view's index using a function or operator dropped and created again: made again around it.
     kept = [key for key, v in cur.items() if (v.indexes or v.statistics) and key in des and key not in rebuilt]

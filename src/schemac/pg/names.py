@@ -129,22 +129,71 @@ def default_not_null_name(table: str, column: str) -> str:
     return make_object_name(table, column, "not_null")
 
 
+# The names the raw parser gives a type written with SQL's own syntax (SystemTypeName): what FigureColname() names a
+# cast of a constant after. Any other type is named as written, its last part.
+_SYSTEM_TYPE_NAMES = {"int": "int4", "integer": "int4", "smallint": "int2", "bigint": "int8", "real": "float4",
+                      "float": "float8", "double precision": "float8", "decimal": "numeric", "dec": "numeric",
+                      "boolean": "bool", "varchar": "varchar", "character varying": "varchar", "char": "bpchar",
+                      "character": "bpchar", "timestamptz": "timestamptz", "timetz": "timetz", "bit varying": "varbit"}
+
+
+_LAST_PART = re.compile(r'(?:"((?:[^"]|"")*)"|[^."]+)$')
+
+
+def figured_name(tree) -> Optional[str]:
+    """FigureColnameInternal() of a parsed expression: a column's name (`t.c`: c; a subscript of one: `x[1]`: x), a
+    field's (`(cc).a`: a), a function's (`s.f(x)`: f; CASE, COALESCE, GREATEST, ARRAY ... their keyword), a cast's
+    or COLLATE's argument's, else a cast's type (`(1)::bigint`: int8); None for an operator and anything else."""
+    from sqlglot import exp
+
+    while isinstance(tree, exp.Paren):
+        tree = tree.this
+    if isinstance(tree, exp.Column):
+        return tree.name if tree.this.quoted else tree.name.lower()
+    if isinstance(tree, exp.Cast):
+        return figured_name(tree.this) or _type_name(tree.to)
+    if isinstance(tree, (exp.Collate, exp.Bracket)):
+        return figured_name(tree.this)
+    if isinstance(tree, exp.Dot):
+        field = tree.expression
+        if isinstance(field, exp.Identifier):
+            return field.name if field.quoted else field.name.lower()
+        return figured_name(field) if isinstance(field, exp.Func) else None  # `s.f(x)`
+    if isinstance(tree, (exp.Binary, exp.Unary, exp.Predicate, exp.Connector, exp.Not)):
+        return None  # (an operator: sqlglot makes some of them Funcs, Postgres names none)
+    if isinstance(tree, exp.Anonymous):
+        return tree.name.lower()
+    if isinstance(tree, exp.Func):
+        return tree.sql_name().lower()
+    return None
+
+
+def _type_name(to) -> Optional[str]:
+    """The name FigureColname() gives a cast to `to` (a parsed cast's type) where its argument has none."""
+    from schemac.pg.dialect import DIALECT
+
+    try:
+        spelled = to.sql(dialect=DIALECT)
+    except Exception:
+        return None
+    spelled = re.sub(r"(\[\d*\])+$|\([^()]*\)$", "", spelled.strip()).strip()
+    last = _LAST_PART.search(spelled)
+    if last is not None and last.group(1) is not None:  # quoted: as it is
+        return last.group(1).replace('""', '"')
+    spelled = spelled.lower()
+    return _SYSTEM_TYPE_NAMES.get(spelled, spelled.rpartition(".")[2])
+
+
 def _element_names(c: Exclusion) -> list[str]:
     """ChooseIndexColumnNames(): a key's column name, or what FigureIndexColname() makes of its
-    expression (a function call's name, else "expr"), a name already taken numbered; then INCLUDE's."""
-    from sqlglot import exp  # only for an unnamed EXCLUDE over expressions
-
-    from schemac.pg.expressions import parse_expression
+    expression (figured_name; "expr" where it makes nothing), a name already taken numbered; then INCLUDE's."""
+    from schemac.pg.expressions import parse_expression  # only for an unnamed EXCLUDE over expressions
 
     out: list[str] = []
     for e in c.elements:
         name = e.column
         if name is None:
-            tree = parse_expression(e.expression or "")
-            while isinstance(tree, exp.Paren):
-                tree = tree.this
-            name = tree.name.lower() if isinstance(tree, exp.Anonymous) else (
-                tree.sql_name().lower() if isinstance(tree, exp.Func) else "expr")
+            name = figured_name(parse_expression(e.expression or "")) or "expr"
         base, n = name, 0
         while name in out:
             n += 1

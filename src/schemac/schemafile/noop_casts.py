@@ -6,7 +6,7 @@ has nothing to do (coerce_type returns the column as it is). A cast to the same 
 (`(v)::varchar(20)`, `(v)::varchar`, `(n)::numeric` on a numeric(5,2)) or to another type is kept. The normal form
 (compare.rewrite) cannot tell one from the other: it sees no column types. The table's columns, which the loader
 has, tell: schema.yaml's expressions over a table's columns (CHECKs, index and EXCLUDE keys and WHERE, generated
-columns, policies, triggers' WHEN over new.c and old.c) are loaded without such casts, so they are made, recorded in
+columns, policies, triggers' WHEN over new.c and old.c, extended statistics) are loaded without such casts, so they are made, recorded in
 state.json and compared as Postgres stores them. The database's side never has one, nor a record made since, so
 `diff`'s fast path (the record stands in for schema.yaml) neither imports this module nor looks at an expression. The
 loader notes the casts of a name in each expression it reads (named_casts: a regular expression, once per distinct
@@ -26,7 +26,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Optional
 
-from schemac.model import Schema, Table
+from schemac.model import Schema, Table, names_a_column
 from schemac.pg.cast_targets import target_key, type_key
 from schemac.pg.loaded import plain_column
 
@@ -172,6 +172,10 @@ def _named_casts_of(t: Table) -> tuple[tuple[str, str], ...]:
     for r in t.triggers:
         if r.when is not None and (p := named(r.when)):
             pairs += p
+    for s in t.statistics:
+        for text in s.elements:
+            if p := named(text):
+                pairs += p
     return pairs
 
 
@@ -196,6 +200,14 @@ def noop_casts_dropped(t: Table, pairs: Optional[tuple[tuple[str, str], ...]] = 
     def elements(obj):
         return tuple(element(e) if e.expression is not None else e for e in obj.elements)
 
+    def statistic(text: str) -> str:
+        if names_a_column(text):
+            return text
+        expression = strip(text)
+        column = plain_column(expression) if expression != text else None
+        # (a key that is now a plain column: Postgres makes it the column's, `ON id, c`)
+        return column if column is not None and names_a_column(column) else expression  # type: ignore[return-value]
+
     changed = dict(
         checks=tuple(replace(c, expression=strip(c.expression)) for c in t.checks),
         indexes=tuple(replace(i, elements=elements(i), where=strip(i.where)) for i in t.indexes),
@@ -203,7 +215,8 @@ def noop_casts_dropped(t: Table, pairs: Optional[tuple[tuple[str, str], ...]] = 
         columns=tuple(replace(c, generated=strip(c.generated)) if c.generated else c for c in t.columns),
         policies=tuple(replace(p, using=strip(p.using), with_check=strip(p.with_check)) for p in t.policies),
         triggers=tuple(replace(r, when=expression_without_noop_casts(r.when, types, row=True)) if r.when else r
-                       for r in t.triggers))
+                       for r in t.triggers),
+        statistics=tuple(replace(s, elements=tuple(statistic(e) for e in s.elements)) for s in t.statistics))
     if all(changed[k] == getattr(t, k) for k in changed):
         return t
     return replace(t, **changed)
