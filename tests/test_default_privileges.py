@@ -208,3 +208,25 @@ def _read_all(url: str, query: str) -> list[tuple]:
 ])
 def test_extension_of_default_privileges_loader_errors(body, where, message, tmp_path):
     views_loader_errors(body, where, message, tmp_path)
+
+
+def test_a_new_view_revokes_all_from_an_owner_its_default_privileges_give_some(db_url, reader, tmp_path):
+    """Default privileges of a role for the objects it makes giving it SELECT only (`REVOKE ALL ... FROM app; GRANT
+    SELECT ... TO app`, the replaced list), then a view owned by that role that holds nothing on it: the plan revoked
+    its defaults (ALL) and what the default privileges may give (SELECT) in one statement, `REVOKE SELECT, ALL ON
+    TABLE v`, which is no SQL: the migration did not apply. The oracle: has_table_privilege of the owner."""
+    name, _ = reader
+    text = f"""\
+default_privileges:
+  - {{role: {name}, objects: tables, grants: {{{name}: [select]}}}}
+tables:
+  t:
+    owner: {name}
+    columns: {{id: integer}}
+"""
+    folder = str(tmp_path)
+    _migrate(db_url, folder, text, 0)
+    _migrate(db_url, folder, text + f"views:\n  v: {{query: SELECT id FROM t, owner: {name}, grants: {{{name}: []}}}}\n", 1)
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT has_table_privilege(%s, 'v', 'SELECT'), has_table_privilege(%s, 't', 'SELECT')",
+                            (name, name)).fetchone() == (False, True)
