@@ -176,7 +176,10 @@ def defaulted(current: Schema, obj: Secured) -> tuple[tuple[Privilege, ...], tup
     out: list[Privilege] = []
     taken: list[Privilege] = []
     for d in (d for d in current.default_privileges if d.on == on and obj.owner in (None, d.role)):
-        out += d.grants if d.schema in (None, schema) else ()
+        # (an object whose owner schema.yaml leaves to the migration's role: they apply only where that role is
+        # d.role, whose own entries are then the owner's, not revoked; object_changes treats a pinned owner's)
+        out += tuple(g for g in d.grants if obj.owner is not None or g.grantee != d.role) if d.schema in (None, schema) \
+            else ()
         held = {(g.grantee, g.privilege) for g in d.grants}
         taken += [p for p in created if d.schema is None and (p.grantee, p.privilege) not in held]
     return tuple(out), tuple(taken)
