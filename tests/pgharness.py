@@ -32,6 +32,10 @@ class Server:
     label: str
     url: str
     stop: Callable[[], None]
+    # Leave the server running after this process exits (tests/roundtrip_file.py --keep): the Python packages'
+    # servers stop themselves at exit (pgserver's atexit handler, cleanup_mode "stop"); Debian's 15 outlives
+    # its starter anyway. Returns how to stop it by hand.
+    keep: Callable[[], str] = lambda: ""
 
     def admin(self) -> psycopg.Connection:
         return psycopg.connect(self.url, autocommit=True)
@@ -84,7 +88,13 @@ def _python_server(module: str, label: str) -> Optional[Server]:
         srv.cleanup()
         shutil.rmtree(path, ignore_errors=True)
 
-    return Server(label, srv.get_uri(), stop)
+    def keep() -> str:
+        srv.cleanup_mode = None  # its atexit handler then leaves the postmaster running
+        pg_ctl = os.path.join(os.path.dirname(mod.__file__), "pginstall", "bin", "pg_ctl")
+        as_user = f"runuser -u {srv.system_user} -- " if getattr(srv, "system_user", None) else ""
+        return f"{as_user}{pg_ctl} -D {path} stop; rm -r {path}"
+
+    return Server(label, srv.get_uri(), stop, keep)
 
 
 def embedded_18() -> Optional[Server]:
@@ -124,7 +134,10 @@ def debian_15() -> Optional[Server]:
                        capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
 
-    return Server("pg15", f"postgresql://postgres@/postgres?host={sock}", stop)
+    def keep() -> str:
+        return " ".join(prefix + [f"{DEBIAN_PG15}/pg_ctl", "-D", data, "stop;", "rm", "-r", base])
+
+    return Server("pg15", f"postgresql://postgres@/postgres?host={sock}", stop, keep)
 
 
 def external(url: str, label: str = "external") -> Server:

@@ -205,7 +205,7 @@ def main() -> int:
         return 0 if not failures else 1
     finally:
         if o.keep:
-            print("server kept running:", srv.url)
+            print("server kept running:", srv.url, "\nto stop it:", srv.keep())
         else:
             srv.stop()
 

@@ -121,6 +121,16 @@ CASES = [
      "schema.yaml declares no function audit.f (functions:) and no extension in schema audit (extensions:): the "
      "migration would create the trigger before its function exists (one the database has already: list it under "
      "external_functions:)"),
+    ("fk-table-not-listed", "external_tables: [auth.people]\ntables:\n  t:\n    columns: {a: uuid}\n"
+     "    foreign_keys:\n      - {columns: [a], references: {table: users, schema: auth, columns: [id]}}\n", 6,
+     "foreign key of table public.t references auth.users, which schema.yaml does not declare (one the database has "
+     "already: list it under external_tables:)"),
+    ("external-table-declared", "tables:\n  t:\n    columns: {a: uuid}\nexternal_tables: [public.t]\n", 4,
+     "external_tables lists public.t, which tables: declares (line 2)"),
+    ("external-table-twice", "external_tables:\n  - auth.users\n  - auth.users\n", 3,
+     "external_tables lists auth.users twice (first at line 2)"),
+    ("external-table-three-parts", "external_tables: [a.b.c]\n", 1,
+     "external table must name a table, `name` or `schema.name`, not 'a.b.c'"),
     ("custom-tag", "tables:\n  t:\n    columns:\n      a: !foo text\n", 4, "is not allowed"),
     ("nullable-not-bool", "tables:\n  t:\n    columns:\n      a: {type: text, nullable: yes}\n", 4,
      "true or false"),

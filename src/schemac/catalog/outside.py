@@ -1,6 +1,8 @@
 """Triggers, event triggers, operators, casts, operator classes and families of a database read that run a function the read does not hold.
 
-`inspect -n public` reads no function of another schema, and Postgres's own are never read: a trigger or
+`inspect -n public` reads no table of another schema: one its foreign keys reference (Supabase's auth.users) is
+recorded in `external_tables`, which inspect writes so that schema.yaml can declare the keys. It reads no function
+of another schema either, and Postgres's own are never read: a trigger or
 event trigger that runs one of a schema not read (not Postgres's, not in the schema of an extension read)
 is kept, and the function recorded in `external_functions` (`with_outside_functions`), which inspect writes
 so that schema.yaml can declare the trigger (the loader refuses one whose function nothing makes or names:
@@ -35,6 +37,10 @@ def with_outside_functions(schema: Schema) -> Schema:
         [e.function for e in schema.event_triggers]
     outside = sorted({_run(f) for f in runs if not known(f)})
     schema = replace(schema, external_functions=tuple(outside)) if outside else schema
+    read = {t.key for t in schema.tables}
+    referenced = sorted({joined_reference(fk.ref_schema, fk.ref_table) for t in schema.tables for fk in t.foreign_keys
+                         if fk.ref_extension is None and (fk.ref_schema, fk.ref_table) not in read})
+    schema = replace(schema, external_tables=tuple(referenced)) if referenced else schema
     operators, listed = _operators_known(schema, names)
     casts = tuple(c for c in schema.casts if c.function is None or known(call_parts(c.function)[0]))
     listed += [Unmanaged("cast", "", c.name) for c in schema.casts if c not in casts]

@@ -371,7 +371,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     around = functions_around_columns(around, current, desired, rowtypes) if rowtypes else around
     if around != changes:
         changes, views = around, diff_views(current, desired, around)
-    changes = defaults_kept_below(privileges_of_recreated(changes, current), cur_tables, des_tables)
+    changes = defaults_kept_below(privileges_of_recreated(changes, current, desired), cur_tables, des_tables)
     changes = readers_around(changes + views, current, desired)
     changes.extend(diff_publications(current, desired, changes) + diff_event_triggers(current, desired)
                    + diff_casts(current, desired, changes) + diff_foreign_servers(current, desired)

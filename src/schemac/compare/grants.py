@@ -184,23 +184,31 @@ _DEFAULTED_BY = {**{kind: on for on, (kind, _) in DEFAULT_PRIVILEGE_KINDS.items(
                  "view": "tables", "materialized view": "tables", "procedure": "functions", "domain": "types"}
 
 
-def defaulted(current: Schema, obj: Secured) -> tuple[tuple[Privilege, ...], tuple[Privilege, ...]]:
-    """What the default privileges `current` holds may grant `obj` when a migration creates it, and what of
-    Postgres's default list (_CREATED_WITH: PUBLIC's EXECUTE on a routine, USAGE on a type) those in every schema
-    may take from it: those of its owner when schema.yaml pins one, else of every role that has some (the role
-    that will run the migration is not known). The migration alters default privileges only after it created
-    its objects (plan.dependencies), so the current ones are the ones in force."""
-    if not current.default_privileges:  # (most schemas: no kind_of for each of their objects)
+def defaulted(current: Schema, desired: Schema, obj: Secured) -> tuple[tuple[Privilege, ...], tuple[Privilege, ...]]:
+    """What the default privileges `current` or `desired` holds may grant `obj` when a migration creates it, and
+    what of Postgres's default list (_CREATED_WITH: PUBLIC's EXECUTE on a routine, USAGE on a type) those in every
+    schema may take from it: those of its owner when schema.yaml pins one, else of every role that has some (the
+    role that will run the migration is not known). The migration alters default privileges only after it created
+    its objects (plan.dependencies), so the current ones are in force; schema.yaml's may be too, where the database
+    the migration runs on had them before its first migration (a platform's: Supabase's `postgres` grants anon,
+    authenticated and service_role everything in public), so what they give is revoked where schema.yaml does not
+    give it as well (a REVOKE of what a role does not hold does nothing)."""
+    defaults = (*current.default_privileges, *(d for d in desired.default_privileges
+                                               if d not in current.default_privileges))
+    if not defaults:  # (most schemas: no kind_of for each of their objects)
         return (), ()
     on, created = _DEFAULTED_BY.get(kind_of(obj)), _CREATED_WITH.get(kind_of(obj), ())
     schema = obj.name if isinstance(obj, Namespace) else obj.schema
     out: list[Privilege] = []
     taken: list[Privilege] = []
-    for d in (d for d in current.default_privileges if d.on == on and obj.owner in (None, d.role)):
-        out += d.grants if d.schema in (None, schema) else ()
+    for d in (d for d in defaults if d.on == on and obj.owner in (None, d.role)):
+        # (an object whose owner schema.yaml leaves to the migration's role: they apply only where that role is
+        # d.role, whose own entries are then the owner's, not revoked; object_changes treats a pinned owner's)
+        out += tuple(g for g in d.grants if obj.owner is not None or g.grantee != d.role) if d.schema in (None, schema) \
+            else ()
         held = {(g.grantee, g.privilege) for g in d.grants}
         taken += [p for p in created if d.schema is None and (p.grantee, p.privilege) not in held]
-    return tuple(out), tuple(taken)
+    return tuple(dict.fromkeys(out)), tuple(dict.fromkeys(taken))
 
 
 def object_changes(old: Optional[Secured], new: Secured, maybe: tuple[Privilege, ...] = (),
@@ -265,7 +273,7 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
     (a type in `rebuilt_types`, set aside and created again, starts with Postgres's defaults)."""
     out: list[Change] = []
     for key, t in des_tables.items():
-        out += object_changes(cur_tables.get(key), t, *defaulted(current, t))
+        out += object_changes(cur_tables.get(key), t, *defaulted(current, desired, t))
         if t.partition_of is not None:
             continue  # a partition's identity is its root's sequence, compared there
         was_table = cur_tables.get(key)
@@ -274,28 +282,28 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
         was = identity_sequences(was_table)
         for column, s in identity_sequences(t).items():  # an existing sequence keeps its name (a table renamed)
             old = was.get(column)
-            out += object_changes(old, s if old is None else replace(s, name=old.name), *defaulted(current, s))
+            out += object_changes(old, s if old is None else replace(s, name=old.name), *defaulted(current, desired, s))
     cur_seq = {(s.schema, s.name): s for s in current.sequences}
     for s in desired.sequences:  # one a column owns: its table's owner's (ALTER TABLE ... OWNER TO moves it)
         out += object_changes(owned_sequence(cur_seq.get((s.schema, s.name)), cur_tables), owned_sequence(s, des_tables),
-                              *defaulted(current, s))
+                              *defaulted(current, desired, s))
     cur_fn = {(f.schema, f.name, f.identity): f for f in (*current.functions, *current.aggregates)}
     for f in (*desired.functions, *desired.aggregates):
-        out += object_changes(cur_fn.get((f.schema, f.name, f.identity)), f, *defaulted(current, f))
+        out += object_changes(cur_fn.get((f.schema, f.name, f.identity)), f, *defaulted(current, desired, f))
     for field in ("enums", "domains", "composite_types", "range_types"):
         cur_types = {(t.schema, t.name): t for t in getattr(current, field)}
         for t in getattr(desired, field):
             old_t = None if (t.schema, t.name) in rebuilt_types else cur_types.get((t.schema, t.name))
-            out += object_changes(old_t, t, *defaulted(current, t))
+            out += object_changes(old_t, t, *defaulted(current, desired, t))
             if isinstance(t, RangeType):
-                out += _range_part_changes(old_t, t, current)  # type: ignore[arg-type]
+                out += _range_part_changes(old_t, t, current, desired)  # type: ignore[arg-type]
     out += _default_privilege_changes(current, desired)
     out += _foreign_server_changes(current, desired)
     existing = set(current.namespaces) | {"public"}
     declared = {n.name for n in desired.namespace_access}
     for ns in desired.namespaces:
         found = object_changes(namespace(current, ns) if ns in existing else None, namespace(desired, ns),
-                               *defaulted(current, namespace(desired, ns)))
+                               *defaulted(current, desired, namespace(desired, ns)))
         # A namespace whose grants schema.yaml does not declare: what it holds beyond Postgres's defaults is
         # drift, what it lacks is not (a public schema dropped and created again lacks PUBLIC's USAGE).
         out += found if ns in declared else [c for c in found if c.kind != "grant"]
@@ -314,7 +322,7 @@ def _foreign_server_changes(current: Schema, desired: Schema) -> list[Change]:
     return out
 
 
-def _range_part_changes(old: Optional[RangeType], new: RangeType, current: Schema) -> list[Change]:
+def _range_part_changes(old: Optional[RangeType], new: RangeType, current: Schema, desired: Schema) -> list[Change]:
     """The grants and revokes on a range type's constructors (absent: Postgres's default, PUBLIC's EXECUTE) and, where
     either side gives it a list or an owner of its own (PostgreSQL 15), or the range's owner is pinned, on its
     multirange (absent: PUBLIC's USAGE, and the range's owner, which ALTER TYPE ... OWNER TO does not carry on 15)."""
@@ -324,9 +332,9 @@ def _range_part_changes(old: Optional[RangeType], new: RangeType, current: Schem
     for name, arguments in constructor_signatures(new):
         default = Constructor(name, arguments, new.schema, new.name, new.source, _CREATED_WITH["function"])
         made = want.get((name, arguments), default)
-        out += object_changes(None if old is None else had.get((name, arguments), default), made, *defaulted(current, made))
+        out += object_changes(None if old is None else had.get((name, arguments), default), made, *defaulted(current, desired, made))
     made_m = _multirange(new)
-    maybe, withheld = defaulted(current, made_m) if old is None else ((), ())
+    maybe, withheld = defaulted(current, desired, made_m) if old is None else ((), ())
     if new.multirange_grants or new.multirange_owner or new.owner or withheld or \
             (old is not None and (old.multirange_grants or old.multirange_owner)):
         found = object_changes(None if old is None else _multirange(old), made_m,

@@ -25,7 +25,7 @@ def _key(schema: str, obj: object) -> tuple:
     return (schema, getattr(obj, "name", None), getattr(obj, "identity", None))
 
 
-def privileges_of_recreated(changes: list[Change], current: Schema) -> list[Change]:
+def privileges_of_recreated(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
     """`changes` with the privileges and owner of every function and aggregate the migration drops and creates
     again under the same identity set from a new one's defaults (see the module), and the column privileges of
     every column it drops and adds again (a generated one: compare.tables) granted again."""
@@ -47,7 +47,7 @@ def privileges_of_recreated(changes: list[Change], current: Schema) -> list[Chan
     out = [c for c in changes if not (c.kind in ("grant", "revoke", "set_owner") and held(c))]
     for made in again.values():
         out.extend(replace(c, cause=made.cause or FUNCTION_REBUILT)
-                   for c in object_changes(None, made.new, *defaulted(current, made.new)))  # type: ignore[arg-type]
+                   for c in object_changes(None, made.new, *defaulted(current, desired, made.new)))  # type: ignore[arg-type]
     return out
 
 

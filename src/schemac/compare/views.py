@@ -219,7 +219,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         if old is None:
             ch("add_view", v, None, v)
             out.extend(replace(c, cause=NEW_MATERIALIZED) for c in _members(None, v))
-            out.extend(object_changes(None, v, *defaulted(current, v)))
+            out.extend(object_changes(None, v, *defaulted(current, desired, v)))
         elif not same_view(old, v):
             changed.append(key)
             if not replaceable_view(old, v):
@@ -258,7 +258,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
             ch("add_view", new, None, new, REBUILT)
         out.extend(replace(c, cause=RESTORED) for c in _members(None, new))
         # Its access list and owner are those of a new view: granted again, and set again, here.
-        out.extend(replace(c, cause=RESTORED) for c in object_changes(None, new, *defaulted(current, new)))
+        out.extend(replace(c, cause=RESTORED) for c in object_changes(None, new, *defaulted(current, desired, new)))
     for key, v in des.items():
         old = cur.get(key)
         if old is None or key in rebuilt:

@@ -83,6 +83,9 @@ class Schema:
     # Functions that exist in the database without schema.yaml declaring them (`schema.name`, no arguments: what
     # a trigger or event trigger runs, e.g. audit.if_modified_func of a schema schema.yaml does not cover).
     external_functions: tuple[str, ...] = field(default=(), compare=False)
+    # Tables that exist in the database without schema.yaml declaring them (`schema.name`): what its foreign keys
+    # reference in a schema it does not cover (Supabase's auth.users in an `-n public` project).
+    external_tables: tuple[str, ...] = field(default=(), compare=False)
     unmanaged: tuple[Unmanaged, ...] = field(default=(), compare=False)
     # Declared access patterns (`queries:`), checked by `schemac check-queries`: not DDL, never diffed.
     queries: tuple[Query, ...] = field(default=(), compare=False)

@@ -68,6 +68,8 @@ def grant_statements(change: Change) -> Optional[list[exp.Expression]]:
         kept = {p.key: p.grantable for p in new.entries}  # type: ignore[union-attr]
         for grantor, gone in _by_grantor(to_revoke(old.entries, new.entries)):  # type: ignore[union-attr]
             whole = [p for p in gone if p.key not in kept]
+            if any(p.privilege == ALL and p.column is None for p in whole):  # (it takes the others, columns' too:
+                whole = [p for p in whole if p.privilege == ALL and p.column is None][:1]  # `REVOKE SELECT, ALL` is no SQL)
             option = [p for p in gone if p.key in kept]
             some: list[exp.Expression] = []
             if whole:

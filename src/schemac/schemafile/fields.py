@@ -16,7 +16,7 @@ from schemac.errors import SchemaFileError
 from schemac.model import SequenceOptions
 from schemac.model.collnames import from_yaml, ref_parts
 from schemac.pg.loaded import ExpressionError, check_expression, is_verbatim
-from schemac.pg.names import plain_parts, reference_part, reference_parts, split_reference
+from schemac.pg.names import joined_reference, plain_parts, reference_part, reference_parts, split_reference
 from schemac.pg.verbatim import WARNING as VERBATIM_WARNING, refused_as_error
 from schemac.pg.names import MAX_IDENTIFIER_BYTES
 from schemac.pg.types import TypeSyntaxError, canonical_type
@@ -47,6 +47,28 @@ class FieldReader:
         self._source_lines: Optional[list[str]] = None
         # (name, type's first word) of every cast of a name the expressions read so far hold (noop_casts.named_casts)
         self.cast_pairs: list[tuple[str, str]] = []
+
+    def external_names(self, node: Node, key: str, kind: str, declaring: str, objects: list,
+                       spelled_without: str = "") -> tuple[str, ...]:
+        """`external_functions:` or `external_tables:` (`key`): objects of `kind` the database has that schema.yaml
+        does not declare, `name` (in public) or `schema.name`, each once and none of `objects` (what `declaring`
+        declares); as `schema.name`."""
+        out: dict[str, int] = {}
+        for item in self.w.sequence(node, key):
+            text = self.w.string(item, f"external {kind}")
+            spelled = plain_reference(text)
+            if spelled is None:
+                raise self.fail(item, f"external {kind} must name a {kind}, `name` or `schema.name`{spelled_without}, "
+                                      f"not {text!r}")
+            qualified = joined_reference(*split_reference(spelled))
+            if qualified in out:
+                raise self.fail(item, f"{key} lists {qualified} twice (first at line {out[qualified]})")
+            declared = next((o for o in objects if joined_reference(o.schema, o.name) == qualified), None)
+            if declared is not None:
+                raise self.fail(item, f"{key} lists {qualified}, which {declaring}: declares (line "
+                                      f"{declared.source.line if declared.source else '?'}): leave one out")
+            out[qualified] = self.w.src(item).line
+        return tuple(out)
 
     def collation(self, node: Node, what: str) -> str:
         """A `collation:` value as the model names it (model.collnames): `x.y` is qualified when x is

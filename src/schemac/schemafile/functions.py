@@ -16,7 +16,6 @@ from schemac.pg.routines import implied_result, parse_arguments, result_type
 from schemac.pg.settings import config_entry
 from schemac.pg.types import TypeSyntaxError
 from schemac.schemafile.fields import FieldReader, plain_reference
-from schemac.pg.names import joined_reference, split_reference
 
 FUNCTION_KEYS = {"name": False, "schema": False, "procedure": False, "arguments": False, "returns": False,
                  "language": False, "body": False, "body_file": False, "volatility": False, "strict": False,
@@ -37,23 +36,7 @@ class FunctionReader(FieldReader):
     def external_functions(self, node: Node, functions: list[Function]) -> tuple[str, ...]:
         """`external_functions:`: functions the database has that schema.yaml does not declare (a trigger's
         function in a schema it does not cover), `name` (in public) or `schema.name`, each once; as `schema.name`."""
-        out: dict[str, int] = {}
-        for item in self.w.sequence(node, "external_functions"):
-            text = self.w.string(item, "external function")
-            spelled = plain_reference(text)
-            if spelled is None:
-                raise self.fail(item, f"external function must name a function, `name` or `schema.name`, without "
-                                      f"arguments, not {text!r}")
-            qualified = joined_reference(*split_reference(spelled))
-            line = self.w.src(item).line
-            if qualified in out:
-                raise self.fail(item, f"external_functions lists {qualified} twice (first at line {out[qualified]})")
-            declared = next((f for f in functions if joined_reference(f.schema, f.name) == qualified), None)
-            if declared is not None:
-                raise self.fail(item, f"external_functions lists {qualified}, which functions: declares (line "
-                                      f"{declared.source.line if declared.source else '?'}): leave one out")
-            out[qualified] = line
-        return tuple(out)
+        return self.external_names(node, "external_functions", "function", "functions", functions, ", without arguments")
 
     def functions(self, node: Node) -> list[Function]:
         out = []

@@ -53,7 +53,7 @@ from schemac.schemafile.copies import CopyReader
 
 TOP_KEYS = {"database": False, "extensions": False, "schemas": False, "collations": False, "text_search_dictionaries": False, "text_search_configs": False, "enums": False, "domains": False, "composite_types": False,
             "range_types": False, "sequences": False, "functions": False, "aggregates": False, "operators": False,
-            "external_types": False, "external_functions": False,
+            "external_types": False, "external_functions": False, "external_tables": False,
             "default_privileges": False, "publications": False, "event_triggers": False, "casts": False, "operator_families": False, "operator_classes": False, "foreign_servers": False, "foreign_data_wrappers": False, "tables": False, "views": False, "materialized_views": False,
             "queries": False}
 
@@ -160,7 +160,10 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         for (schema, name), node in index_names.items():
             if (schema, name) in seen:
                 raise self.fail(node, f"index '{name}' has the same name as table {schema}.{name}")
-        tables = [default_opclasses_dropped(t) for t in self.resolve_tables(tables)]
+        # tables the database has that schema.yaml does not declare (a foreign key's auth.users in an -n public project)
+        external_tables = self.external_names(top["external_tables"][1], "external_tables", "table", "tables", tables) \
+            if "external_tables" in top else ()
+        tables = [default_opclasses_dropped(t) for t in self.resolve_tables(tables, external_tables)]
         if casting:  # (a column cast to its own type, `(c)::integer` on an integer c, as Postgres stores it: `c`)
             # (and a partition's or child's parents' columns: a generated one is theirs, as written)
             tables = [noop_casts_dropped(t, casting.get(t.key)) if t.key in casting or t.partition_of or t.inherits
@@ -230,6 +233,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             text_search_dictionaries=tuple(dictionaries),
             external_types=external,
             external_functions=outside,
+            external_tables=external_tables,
             queries=self.declared_queries(top["queries"][1] if "queries" in top else None, tables),
             views=tuple(views),
             publications=self.publications(top["publications"][1], tables) if "publications" in top else (),

@@ -10,7 +10,7 @@ from yaml.nodes import Node
 from schemac.errors import SchemaFileError
 from schemac.model import Check, Column, ForeignKey, Index, Partitioning, PartitionOf, PrimaryKey, Source, Table, Unique
 from schemac.pg.loaded import ExpressionError, checked_columns, parse_partition_bound, parse_partition_key, referenced_columns
-from schemac.pg.names import make_object_name
+from schemac.pg.names import joined_reference, make_object_name
 from schemac.schemafile.columns import SERIAL_DEFAULT, serial_column, with_fields
 from schemac.schemafile.storage import StorageReader
 from schemac.schemafile.replica_identity import ReplicaIdentityReader
@@ -208,9 +208,9 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                                           "give them to its partitions")
         return self.storage_parameters(f, what, heap=True)
 
-    def resolve_tables(self, tables: list[Table]) -> list[Table]:
+    def resolve_tables(self, tables: list[Table], external: tuple[str, ...] = ()) -> list[Table]:
         """Partitions and INHERITS children take their parents' columns; foreign keys must point at declared
-        columns."""
+        columns, or at a table `external` (external_tables:) names: its columns are the database's."""
         tables = resolve_inherits(tables, self.column_orders())  # type: ignore[attr-defined]
         for t in tables:
             if t.inherits:
@@ -250,11 +250,12 @@ class TableReader(StorageReader, ReplicaIdentityReader):
         for t in out:
             for fk in t.foreign_keys:
                 ref = by_key.get((fk.ref_schema, fk.ref_table))
-                if ref is None and fk.ref_extension is not None:
-                    continue  # an extension's table: its columns are the extension's (load._extension_tables_known)
+                if ref is None and (fk.ref_extension or joined_reference(fk.ref_schema, fk.ref_table) in external):
+                    continue  # an extension's table (load._extension_tables_known) or one external_tables: lists
                 if ref is None:
                     raise SchemaFileError(f"foreign key of table {t.qualified_name} references {fk.ref_schema}."
-                                          f"{fk.ref_table}, which schema.yaml does not declare", fk.source)
+                                          f"{fk.ref_table}, which schema.yaml does not declare (one the database "
+                                          "has already: list it under external_tables:)", fk.source)
                 missing = [c for c in fk.ref_columns if ref.column(c) is None]
                 if missing:
                     raise SchemaFileError(f"foreign key of table {t.qualified_name} references column "

@@ -334,7 +334,8 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         if objects:
             keys = _keys(objects)
             doc[field] = {keys[id(o)]: _named(_type_grants(write(o), o), o, keys[id(o)]) for o in objects}
-    for key, external in (("external_types", external_types_of(schema)), ("external_functions", schema.external_functions)):
+    for key, external in (("external_types", external_types_of(schema)), ("external_functions", schema.external_functions),
+                          ("external_tables", schema.external_tables)):
         if external:
             doc[key] = _FlowList(list(external))
     defaults = written_default_privileges(schema.default_privileges)

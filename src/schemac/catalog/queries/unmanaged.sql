@@ -131,6 +131,36 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind NOT IN ('r', 'p')
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
+UNION ALL  -- a trigger, policy or view of a schema not read that runs or reads a function or relation of the schemas
+           -- read (-n public: Supabase's trigger on auth.users running public.handle_new_user, a policy on
+           -- storage.objects calling public.is_admin(), a view of schema api over public.profiles): not managed, but
+           -- said rather than lost (the migration cannot drop what it needs: DROP FUNCTION refuses), "relation.trigger"
+SELECT 'trigger of a schema not read', n.nspname::text, c.relname::text || '.' || tg.tgname::text
+FROM pg_catalog.pg_trigger tg
+JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_proc fp ON fp.oid = tg.tgfoid
+JOIN pg_catalog.pg_namespace fn ON fn.oid = fp.pronamespace
+WHERE fn.nspname = ANY (%(schemas)s::name[]) AND NOT n.nspname = ANY (%(schemas)s::name[])
+  AND NOT tg.tgisinternal AND tg.tgparentid = 0
+  AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
+UNION ALL
+SELECT CASE WHEN x.classid = 'pg_catalog.pg_policy'::regclass THEN 'policy of a schema not read'
+            ELSE 'view of a schema not read' END, n.nspname::text,
+       c.relname::text || COALESCE('.' || pol.polname::text, '')
+FROM (SELECT DISTINCT d.classid, d.objid FROM pg_catalog.pg_depend d
+      LEFT JOIN pg_catalog.pg_proc rp ON d.refclassid = 'pg_catalog.pg_proc'::regclass AND rp.oid = d.refobjid
+      LEFT JOIN pg_catalog.pg_class rc ON d.refclassid = 'pg_catalog.pg_class'::regclass AND rc.oid = d.refobjid
+      JOIN pg_catalog.pg_namespace rn ON rn.oid = COALESCE(rp.pronamespace, rc.relnamespace)
+      WHERE d.classid IN ('pg_catalog.pg_policy'::regclass, 'pg_catalog.pg_rewrite'::regclass) AND d.deptype = 'n'
+        AND rn.nspname = ANY (%(schemas)s::name[])) x
+LEFT JOIN pg_catalog.pg_policy pol ON x.classid = 'pg_catalog.pg_policy'::regclass AND pol.oid = x.objid
+LEFT JOIN pg_catalog.pg_rewrite r ON x.classid = 'pg_catalog.pg_rewrite'::regclass AND r.oid = x.objid
+                                 AND r.rulename = '_RETURN'
+JOIN pg_catalog.pg_class c ON c.oid = COALESCE(pol.polrelid, r.ev_class)
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE NOT n.nspname = ANY (%(schemas)s::name[]) AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
 SELECT 'rule', n.nspname::text, c.relname::text || '.' || r.rulename::text
 FROM pg_catalog.pg_rewrite r

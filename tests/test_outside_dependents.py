@@ -1,0 +1,72 @@
+"""`inspect -n public` of a Supabase-shaped database: a trigger on auth.users running public.handle_new_user(), a
+policy on storage.objects calling public.is_admin() and a view of schema api over public.profiles live in schemas
+not read, yet run or read what schema.yaml manages (the migration cannot drop that function or table while they
+stand). They were lost silently: neither written nor listed. Now listed as not managed, by inspect and by diff,
+and only where their schema is not read. The oracle is SQL of its own over pg_trigger, pg_policy and pg_depend."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from schemac.commands.diff import check_drift
+from schemac.commands.inspect import inspect_database
+
+SQL = """
+CREATE SCHEMA auth; CREATE SCHEMA storage; CREATE SCHEMA api;
+CREATE TABLE auth.users (id uuid PRIMARY KEY, email text);
+CREATE TABLE storage.objects (id uuid PRIMARY KEY, owner uuid, name text);
+ALTER TABLE storage.objects ENABLE ROW LEVEL SECURITY;
+CREATE POLICY platform_own ON storage.objects USING (owner IS NOT NULL);
+CREATE TABLE profiles (id uuid PRIMARY KEY, username text);
+CREATE FUNCTION handle_new_user() RETURNS trigger LANGUAGE plpgsql AS
+  $$ begin insert into public.profiles (id) values (new.id); return new; end $$;
+CREATE FUNCTION is_admin() RETURNS boolean LANGUAGE sql STABLE AS $$ SELECT false $$;
+CREATE TRIGGER on_auth_user_created AFTER INSERT ON auth.users FOR EACH ROW EXECUTE FUNCTION public.handle_new_user();
+CREATE POLICY "admins see all" ON storage.objects FOR SELECT USING (public.is_admin());
+CREATE VIEW api.profiles AS SELECT id, username FROM public.profiles;
+CREATE VIEW api.emails AS SELECT id, email FROM auth.users;
+"""
+ORACLE = """
+SELECT 'trigger', c.relnamespace::regnamespace::text || '.' || c.relname || '.' || t.tgname
+FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+WHERE NOT t.tgisinternal AND t.tgfoid::regproc::text NOT LIKE '%%.%%' AND c.relnamespace <> 'public'::regnamespace
+UNION ALL
+SELECT DISTINCT 'policy', c.relnamespace::regnamespace::text || '.' || c.relname || '.' || p.polname
+FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_depend d ON d.classid = 'pg_policy'::regclass
+  AND d.objid = p.oid AND d.refclassid = 'pg_proc'::regclass
+  AND d.refobjid IN (SELECT oid FROM pg_proc WHERE pronamespace = 'public'::regnamespace)
+UNION ALL
+SELECT DISTINCT 'view', c.relnamespace::regnamespace::text || '.' || c.relname
+FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass
+  AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass
+  AND d.refobjid IN (SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace)
+WHERE c.relnamespace <> 'public'::regnamespace
+ORDER BY 1, 2"""
+
+
+@pytest.mark.every_major  # (what each major's catalog holds)
+def test_what_other_schemas_hang_on_the_schemas_read(any_db_url, tmp_path):
+    db_url = any_db_url
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(SQL)
+        # (search_path is public: a function of public's prints unqualified)
+        expected = conn.execute(ORACLE).fetchall()
+    assert expected == [("policy", 'storage.objects.admins see all'), ("trigger", "auth.users.on_auth_user_created"),
+                        ("view", "api.profiles")]
+    kinds = {"policy": "policy of a schema not read", "trigger": "trigger of a schema not read",
+             "view": "view of a schema not read"}
+    listed = lambda schema: sorted((u.kind, u.path) for u in schema.unmanaged if u.kind.endswith("not read"))  # noqa: E731
+    want = sorted((kinds[k], path) for k, path in expected)
+    found = inspect_database(db_url, ("public",))
+    assert listed(found.schema) == want
+    assert "# Not managed by schemac" in found.yaml and "auth.users.on_auth_user_created" in found.yaml
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(found.yaml, encoding="utf-8")
+    drift = check_drift(str(schema), db_url)
+    assert drift.differences == () and sorted((u.kind, u.path) for u in drift.unmanaged) == want
+    # every schema read: all of them are managed, none listed
+    assert listed(inspect_database(db_url).schema) == []
+    # public and auth read: the trigger is auth's (read); the policy and the views are outside, api.emails now too
+    assert listed(inspect_database(db_url, ("public", "auth")).schema) == \
+        sorted([w for w in want if "trigger" not in w[0]] + [("view of a schema not read", "api.emails")])
