@@ -159,6 +159,26 @@ def test_the_read_plans_no_parallel_workers_but_for_the_columns(populated, monke
     assert len({rows[0]["pid"] for name, rows in got.items() if name != "server"}) == 2  # (both lanes read)
 
 
+def test_the_indexes_are_asked_on_the_connection_that_asked_the_constraints(populated, monkeypatch):
+    """lanes.SAME_LANE_AFTER: the indexes query is asked by the lane that asked the constraints query, right after it
+    (the server process deparsing the partial indexes' predicates then has the tables' descriptors, built to deparse
+    the CHECKs), while the other lane takes the queries after it. The oracle: each query replaced by one saying its
+    backend, the columns and constraints queries slow enough that the lane done first with the columns would
+    otherwise take the views and the indexes (reading_order: columns, constraints, views, indexes, ...)."""
+    from schemac.catalog import fetch as fetch_module
+    from schemac.catalog.worker import CatalogRead
+
+    monkeypatch.setattr(fetch_module, "sql_text", lambda name, major: (
+        "SELECT pg_catalog.pg_backend_pid() AS pid, pg_catalog.pg_sleep(%s)::text AS slept, %%(schemas)s::text[] AS s"
+        % ("0.5" if name == "constraints" else "0.3" if name == "columns" else "0.01")))
+    read = CatalogRead(populated, 10, 30000, 5000)
+    got: dict = {}
+    read.result(("public",), lambda name, rows: got.setdefault(name, rows))
+    pid = {name: rows[0]["pid"] for name, rows in got.items() if name != "server"}
+    assert sorted(pid) == sorted(QUERY_NAMES)
+    assert pid["indexes"] == pid["constraints"] != pid["columns"] == pid["views"]
+
+
 _COLUMNS = ", ".join(f"{n} AS c{n}" for n in range(16))  # wide enough for a shared key table to be the smaller
 
 

@@ -162,6 +162,71 @@ def test_the_made_methods_are_dataclasses_own(shape):
     assert ours.__init__.__annotations__ == theirs.__init__.__annotations__
 
 
+@pytest.mark.parametrize("shape", {**SHAPES, **INIT_SHAPES})
+def test_made_makes_what_the_class_makes(shape):
+    """frozen.made(cls)(...) is cls(...) where its __init__ only stores its arguments (fields stored into the new
+    object's __dict__: the same fields in the same order, equal, the same hash and repr, frozen), a TypeError for
+    the same wrong calls; for a class whose __init__ does more (a default factory, init=False, InitVar and
+    __post_init__), the class itself."""
+    from schemac.model.frozen import made
+
+    ours, theirs = _pair({**SHAPES, **INIT_SHAPES}[shape])
+    make = made(ours)
+    if shape in ("factory", "init=False", "InitVar and __post_init__"):
+        assert make is ours
+        return
+    assert make is not ours and make is made(ours)  # (compiled once)
+    for args, kwargs in CALLS:
+        outcome = []
+        for call in (make, theirs):
+            try:
+                x = call(*args, **kwargs)
+            except TypeError as e:
+                outcome.append(("TypeError", "positional" in str(e)))  # (a count without self: not the text)
+                continue
+            try:
+                hashed: object = hash(x)
+            except TypeError:  # (a list given for a field)
+                hashed = "unhashable"
+            outcome.append((x.__dict__, list(x.__dict__), repr(x).replace(theirs.__qualname__, "Thing"), hashed))
+            if call is make:
+                assert type(x) is ours and x == ours(*args, **kwargs)
+                with pytest.raises(dataclasses.FrozenInstanceError):
+                    x.a = 9
+        assert outcome[0] == outcome[1], (args, kwargs)
+
+
+def test_made_makes_the_catalogs_objects_as_their_classes_do():
+    """The model classes the catalog builds by the thousand through made() (catalog/rows.py): equal objects with
+    the same __dict__ in the same order as their __init__ makes, pickled alike."""
+    from schemac.model import Check, ForeignKey, Index, IndexElement, PrimaryKey, Unique
+    from schemac.model.frozen import made
+
+    element = dict(column="a", expression=None, order="desc", nulls="last", opclass=None, opclass_options=(),
+                   statistics=None, collation=None)
+    calls = [(IndexElement, element),
+             (Index, dict(name="i", elements=(IndexElement(**element),), unique=True, method="btree", where="a > 0",
+                          include=("b",), comment=None, nulls_not_distinct=False, valid=True, parameters=(),
+                          attached_to=None)),
+             (PrimaryKey, dict(columns=("id",), name="t_pkey", comment=None, deferrable=False, initially_deferred=False,
+                               include=(), index_comment=None, without_overlaps=False, parameters=("fillfactor=90",))),
+             (Unique, dict(columns=("a",), name=None, comment="c", nulls_not_distinct=True, deferrable=True,
+                           initially_deferred=True, include=(), index_comment=None, without_overlaps=False,
+                           parameters=())),
+             (Check, dict(name="k", expression="a > 0", comment=None, not_valid=False, no_inherit=True, enforced=True)),
+             (ForeignKey, dict(columns=("a",), ref_table="r", ref_columns=("id",), ref_schema="public", name="fk",
+                               on_delete="cascade", on_update="no action", match_full=False, deferrable=False,
+                               initially_deferred=False, not_valid=False, comment=None, on_delete_columns=(),
+                               period=False, enforced=True, ref_extension=None)),
+             (Table, dict(name="t", schema="s", columns=(Column(name="id", type="bigint"),), comment="x",
+                          parameters=("fillfactor=70",)))]
+    for cls, kwargs in calls:
+        theirs, ours = cls(**kwargs), made(cls)(**kwargs)
+        assert made(cls) is not cls and type(ours) is cls
+        assert ours == theirs and list(ours.__dict__.items()) == list(theirs.__dict__.items())
+        assert pickle.loads(pickle.dumps(ours)) == theirs and repr(ours) == repr(theirs)
+
+
 def test_a_plain_subclass_may_set_what_is_not_a_field():
     """As in dataclasses: the class itself refuses every attribute, a subclass that is no dataclass only its fields;
     a frozen subclass of a @frozen class is frozen, a dataclass that is not cannot be made of one."""

@@ -9,7 +9,7 @@ collation. Nothing here imports sqlglot until a type name has to be spelled cano
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from schemac.model.frozen import frozen
+from schemac.model.frozen import frozen, made
 from functools import lru_cache
 from operator import attrgetter, itemgetter
 from typing import Any, Optional, Union
@@ -110,7 +110,7 @@ def _elements(row: dict[str, Any]) -> tuple[list[IndexElement], tuple[str, ...]]
         if pos < len(key_options) and key_options[pos]:
             opclass, _, given = key_options[pos].partition(" ")
             opclass_options = tuple(given.split(","))
-        elements.append(IndexElement(column=column, expression=expression, order=order,  # type: ignore[arg-type]
+        elements.append(made(IndexElement)(column=column, expression=expression, order=order,  # type: ignore[arg-type]
                                      nulls=_nulls(option, order), opclass=opclass, opclass_options=opclass_options,
                                      statistics=key_statistics[pos] if pos < len(key_statistics) else None,
                                      collation=collations[pos] if pos < len(collations) else None))
@@ -120,7 +120,7 @@ def _elements(row: dict[str, Any]) -> tuple[list[IndexElement], tuple[str, ...]]
 def index_of(row: dict[str, Any]) -> Index:
     """A pg_index row as an Index: key elements in order, then the INCLUDE columns."""
     elements, include = _elements(row)
-    return Index(name=row["index_name"], elements=tuple(elements), unique=row["is_unique"], method=row["method"],
+    return made(Index)(name=row["index_name"], elements=tuple(elements), unique=row["is_unique"], method=row["method"],
                  where=kept(row["predicate"]), include=include, comment=row["comment"],
                  nulls_not_distinct=bool(row["nulls_not_distinct"]), valid=row["is_valid"],
                  parameters=tuple(row["parameters"] or ()), attached_to=row["attached_to"])
@@ -138,7 +138,7 @@ def exclusion_of(row: dict[str, Any]) -> Exclusion:
 
 
 def _foreign_key(con: dict[str, Any]) -> ForeignKey:
-    return ForeignKey(
+    return made(ForeignKey)(
         columns=tuple(con["column_names"]), ref_table=con["ref_table"], ref_columns=tuple(con["ref_column_names"]),
         ref_schema=con["ref_schema"], name=con["constraint_name"], on_delete=con["on_delete"],
         on_update=con["on_update"], match_full=con["match_type"] == "f", deferrable=con["deferrable"],
@@ -220,21 +220,21 @@ def constraints_by_table(rows: list[dict[str, Any]]) -> dict[int, TableConstrain
         if found is None:
             found = out[con["table_oid"]] = TableConstraints()
         if con["kind"] == "p":
-            found.primary_key = PrimaryKey(columns=tuple(con["column_names"]), name=con["constraint_name"],
+            found.primary_key = made(PrimaryKey)(columns=tuple(con["column_names"]), name=con["constraint_name"],
                                            comment=con["comment"], deferrable=con["deferrable"],
                                            initially_deferred=con["initially_deferred"],
                                            include=tuple(con["include_names"] or ()),
                                            index_comment=con["index_comment"], without_overlaps=con["period"],
                                            parameters=tuple(con["key_parameters"] or ()))
         elif con["kind"] == "u":
-            found.uniques.append(Unique(columns=tuple(con["column_names"]), name=con["constraint_name"],
+            found.uniques.append(made(Unique)(columns=tuple(con["column_names"]), name=con["constraint_name"],
                                         comment=con["comment"], nulls_not_distinct=con["nulls_not_distinct"],
                                         deferrable=con["deferrable"], initially_deferred=con["initially_deferred"],
                                         include=tuple(con["include_names"] or ()),
                                         index_comment=con["index_comment"], without_overlaps=con["period"],
                                         parameters=tuple(con["key_parameters"] or ())))
         elif con["kind"] == "c":
-            found.checks.append(Check(name=con["constraint_name"], expression=kept(con["expression"]),
+            found.checks.append(made(Check)(name=con["constraint_name"], expression=kept(con["expression"]),
                                       comment=con["comment"], not_valid=con["not_valid"],
                                       no_inherit=con["no_inherit"], enforced=con["enforced"]))
         elif con["kind"] == "f":
@@ -270,7 +270,7 @@ def table_of(row: dict[str, Any], columns: list[tuple[int, Column]], constraints
     if row["partition_parent"]:
         partition_of = PartitionOf(parent=row["partition_parent"], bound=row["partition_bound"],
                                    parent_schema=row["partition_parent_schema"])
-    return Table(
+    return made(Table)(
         name=row["table_name"],
         schema=row["schema_name"],
         columns=kindrows.not_null_names(row["table_name"], tuple(map(_column_of, sorted(columns, key=_position))),

@@ -113,6 +113,39 @@ def _compiled_init(cls: type) -> Callable[..., None]:
     return made
 
 
+def compiled_maker(cls: type) -> Callable[..., Any]:
+    """A function taking what `cls`'s __init__ takes and returning the object it makes, its fields stored straight
+    into the new object's __dict__, in the fields' order (the order __init__ stores them in, so the instance dicts
+    share their keys as before), rather than each through object.__setattr__ (a call of a slot wrapper: a Table, 39
+    fields, 10.7 -> ~4 us). Only for a class whose __init__ only stores its arguments (no __post_init__, no default
+    factory, no InitVar, no field left out of __init__, no slots); `cls` itself for any other."""
+    every = list(cls.__dict__["__dataclass_fields__"].values())
+    if (hasattr(cls, "__post_init__") or "__slots__" in cls.__dict__
+            or any(f._field_type is not dataclasses._FIELD or not f.init  # type: ignore[attr-defined]
+                   or f.default_factory is not MISSING for f in every)):
+        return cls
+    names = [f.name for f in every]
+    made = "__dataclass_made__" if "self" in names else "self"
+    values = "__dataclass_values__" if "d" in names else "d"
+    scope: dict[str, Any] = {f"_type_{f.name}": f.type for f in every}
+    scope.update({f"_dflt_{f.name}": f.default for f in every if f.default is not MISSING})
+    scope.update(__dataclass_cls__=cls, __dataclass_new__=object.__new__)
+    params = [_param(f) for f in every if not f.kw_only]
+    keyword = [_param(f) for f in every if f.kw_only]
+    if keyword:
+        params += ["*", *keyword]
+    body = [f"{made} = __dataclass_new__(__dataclass_cls__)", f"{values} = {made}.__dict__",
+            *(f"{values}[{n!r}] = {n}" for n in names), f"return {made}"]
+    text = (f"def __create_fn__({', '.join(scope)}):\n def make({', '.join(params)}):\n"
+            + "\n".join("  " + line for line in body) + "\n return make")
+    module = sys.modules.get(cls.__module__)
+    namespace: dict[str, Any] = {}
+    exec(compile(text, "<string>", "exec", dont_inherit=True), module.__dict__ if module is not None else {}, namespace)
+    maker = namespace["__create_fn__"](**scope)
+    maker.__qualname__ = f"{cls.__qualname__}.made"
+    return maker
+
+
 def _param(f: dataclasses.Field) -> str:
     if f.default is not MISSING:
         return f"{f.name}:_type_{f.name}=_dflt_{f.name}"

@@ -28,6 +28,12 @@
 -- The rows are made (OFFSET 0) before they are sorted: the sort then holds the rows sent, not the catalog rows
 -- they are made from (a CHECK's conbin, the index's and the tables' rows: ~1 kB a row, sorted on disk at 10,000
 -- tables).
+-- The index and the referenced table are looked up by a key that is NULL where the constraint has none (`ki.oid =
+-- CASE WHEN con.contype IN ('p', 'u') THEN con.conindid END`: an index scan on a NULL key ends at once), and the
+-- referenced table's extension only for a foreign key: with the condition beside the key (`con.contype IN ('p',
+-- 'u') AND ki.oid = con.conindid`) the planner looked each one up for every constraint and filtered after, 33,014
+-- lookups each at 10,000 tables for 20,000 keys and 3,014 foreign keys (a foreign key's conindid is the referenced
+-- table's index; confrelid is 0 but for one). Same rows; the query's backend CPU 470 -> 410 ms at 10,000 tables.
 SELECT * FROM (
 SELECT con.conrelid AS table_oid,
        con.conname::text AS constraint_name,
@@ -58,9 +64,10 @@ SELECT con.conrelid AS table_oid,
        ) END AS on_delete_column_names,
        rn.nspname::text AS ref_schema,
        rc.relname::text AS ref_table,
-       (SELECT e.extname::text FROM pg_catalog.pg_depend dx JOIN pg_catalog.pg_extension e ON e.oid = dx.refobjid
-        WHERE dx.classid = 'pg_catalog.pg_class'::regclass AND dx.objid = con.confrelid AND dx.deptype = 'e'
-          AND dx.refclassid = 'pg_catalog.pg_extension'::regclass) AS ref_extension,
+       CASE WHEN con.contype = 'f' THEN (
+         SELECT e.extname::text FROM pg_catalog.pg_depend dx JOIN pg_catalog.pg_extension e ON e.oid = dx.refobjid
+         WHERE dx.classid = 'pg_catalog.pg_class'::regclass AND dx.objid = con.confrelid AND dx.deptype = 'e'
+           AND dx.refclassid = 'pg_catalog.pg_extension'::regclass) END AS ref_extension,
        CASE WHEN con.contype = 'f' THEN ARRAY(
          SELECT (SELECT a.attname::text FROM pg_catalog.pg_attribute a WHERE a.attrelid = con.confrelid AND a.attnum = k.attnum)
          FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
@@ -86,9 +93,9 @@ LEFT JOIN pg_catalog.pg_description d
 LEFT JOIN pg_catalog.pg_description di
        ON con.contype IN ('p', 'u') AND di.objoid = con.conindid AND di.classoid = 'pg_catalog.pg_class'::regclass
       AND di.objsubid = 0
-LEFT JOIN pg_catalog.pg_index ix ON con.contype IN ('p', 'u') AND ix.indexrelid = con.conindid
-LEFT JOIN pg_catalog.pg_class ki ON con.contype IN ('p', 'u') AND ki.oid = con.conindid
-LEFT JOIN pg_catalog.pg_class rc ON con.contype = 'f' AND rc.oid = con.confrelid
+LEFT JOIN pg_catalog.pg_index ix ON ix.indexrelid = CASE WHEN con.contype IN ('p', 'u') THEN con.conindid END
+LEFT JOIN pg_catalog.pg_class ki ON ki.oid = CASE WHEN con.contype IN ('p', 'u') THEN con.conindid END
+LEFT JOIN pg_catalog.pg_class rc ON rc.oid = CASE WHEN con.contype = 'f' THEN con.confrelid END
 LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind IN ('r', 'p', 'f')
