@@ -257,7 +257,7 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
 
     actual = as_schema_yaml_reads(actual, desired)
     if result.roles:
-        from schemac.compare.grants import check_roles
+        from schemac.compare.roles import check_roles
 
         check_roles(desired, result.roles, label)
     changes = diff(actual, desired)

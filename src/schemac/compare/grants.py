@@ -333,11 +333,11 @@ def _range_part_changes(old: Optional[RangeType], new: RangeType, current: Schem
         default = Constructor(name, arguments, new.schema, new.name, new.source, _CREATED_WITH["function"])
         made = want.get((name, arguments), default)
         out += object_changes(None if old is None else had.get((name, arguments), default), made, *defaulted(current, desired, made))
-    made_m = _multirange(new)
+    made_m = multirange(new)
     maybe, withheld = defaulted(current, desired, made_m) if old is None else ((), ())
     if new.multirange_grants or new.multirange_owner or new.owner or withheld or \
             (old is not None and (old.multirange_grants or old.multirange_owner)):
-        found = object_changes(None if old is None else _multirange(old), made_m,
+        found = object_changes(None if old is None else multirange(old), made_m,
                                maybe if new.multirange_grants else (), withheld)
         # moved with its range (where the server does not move it): part of the range's owner change, not reported
         out += [replace(c, cause=c.cause or FOLLOWS_RANGE) if c.kind == "set_owner" and new.multirange_owner is None
@@ -351,7 +351,7 @@ def _gives_back(c: Change, withheld: tuple[Privilege, ...]) -> bool:
     return given <= {(p.grantee, p.key, p.grantable) for p in withheld}
 
 
-def _multirange(r: RangeType) -> Multirange:
+def multirange(r: RangeType) -> Multirange:
     """`r`'s multirange, its own access list and owner (absent: Postgres's default, and the range's owner)."""
     grants = r.multirange_grants or _CREATED_WITH["type"]  # a list that holds nothing: PUBLIC's NOTHING entry
     return Multirange(r.multirange_name, r.schema, r.name, r.source, grants, r.multirange_owner or r.owner)
@@ -369,38 +369,3 @@ def _default_privilege_changes(current: Schema, desired: Schema) -> list[Change]
                                     extension=(des.get((role, on, schema)) or cur[(role, on, schema)]).extension)
         out += object_changes(cur.get((role, on, schema), default), des.get((role, on, schema), default))
     return out
-
-
-def roles_named(schema: Schema) -> list[tuple[str, Optional[Source]]]:
-    """Every role schema.yaml names (grantees, grantors, owners, policies' roles) with its line, PUBLIC aside."""
-    out: list[tuple[str, Optional[Source]]] = []
-    for obj in (*schema.tables, *schema.views, *schema.enums, *schema.domains, *schema.composite_types,
-                *schema.range_types, *schema.sequences, *schema.functions, *schema.aggregates, *schema.namespace_access,
-                *schema.default_privileges, *schema.foreign_servers):
-        if obj.owner is not None or isinstance(obj, DefaultPrivileges):
-            out.append((obj.role if isinstance(obj, DefaultPrivileges) else obj.owner, obj.source))
-        out += [(p.grantee, p.source or obj.source) for p in obj.grants if p.grantee != "PUBLIC"]
-        out += [(p.grantor, p.source or obj.source) for p in obj.grants if p.grantor is not None]
-    for r in schema.range_types:
-        out += [(r.multirange_owner, r.source)] if r.multirange_owner is not None else []
-        for c in (*r.constructors, _multirange(r)):
-            out += [(p.grantee, p.source or c.source) for p in c.grants if p.grantee != "PUBLIC"]
-            out += [(p.grantor, p.source or c.source) for p in c.grants if p.grantor is not None]
-    for t in schema.tables:
-        out += [(r, p.source) for p in t.policies for r in p.roles if r != "PUBLIC"]
-        out += [(s.owner, s.source) for s in t.statistics if s.owner is not None]
-    out += [(g.name, g.source) for g in schema.database_grants or () if g.name != "PUBLIC"]
-    return out + [(o.owner, o.source) for o in (*schema.publications, *schema.event_triggers, *schema.operators,
-                                                *schema.collations, *schema.text_search_dictionaries,
-                                                *schema.text_search_configs) if o.owner is not None]
-
-
-def check_roles(schema: Schema, roles: frozenset, where: str) -> None:
-    """Roles are cluster objects schemac never creates: one schema.yaml names that `where` lacks is an error
-    at its line (SchemaFileError), before any report."""
-    from schemac.errors import SchemaFileError
-
-    for role, source in roles_named(schema):
-        if role not in roles:
-            raise SchemaFileError(f"role {role!r} does not exist in {where}: roles are created outside schema.yaml "
-                                  "(CREATE ROLE), schemac only names them", source)

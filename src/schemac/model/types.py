@@ -3,7 +3,7 @@ built-in ones."""
 
 from __future__ import annotations
 
-from schemac.model.frozen import frozen
+from schemac.model.frozen import frozen, replace
 from dataclasses import field
 from typing import Optional
 
@@ -42,6 +42,14 @@ class Domain:
     # comment (COMMENT ON CONSTRAINT name ON DOMAIN).
     not_null_name: Optional[str] = None
     not_null_comment: Optional[str] = None
+
+
+
+def drops_only(old: Domain, new: Domain) -> bool:
+    """A domain's change that only drops CHECKs or its DEFAULT (ALTER DOMAIN ... DROP CONSTRAINT / DROP DEFAULT):
+    it needs nothing the domain did not stand on before (plan.dependencies)."""
+    return new != old and set(new.checks) <= set(old.checks) and new.default in (None, old.default) and \
+        replace(new, checks=old.checks, default=old.default) == old
 
 
 @frozen

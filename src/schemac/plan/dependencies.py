@@ -22,7 +22,8 @@ planner changes.
 
 from __future__ import annotations
 
-from schemac.model.frozen import frozen, replace
+from schemac.model.frozen import frozen
+from schemac.model.types import drops_only
 
 from schemac.compare.changes import (AFTER_DETACH, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KEPT_BELOW, NAMED_BELOW, NEW_TABLE, NUMBERED_BY_PARENT, CARRIED_TO_PARTITIONS, DOMAIN_CHECKS_LATER, ENUM_REBUILT, INHERITED, KEEPS_COLUMN, MERGED_COPY, Change, set_aside_name,
                                      takes_using)
@@ -66,13 +67,6 @@ def _held_aside(type_text: str) -> Key:
     set-aside name until it leaves it (retyped, dropped, or its table dropped): before that type is dropped."""
     schema, name = type_name(type_text)
     return ("type", schema, set_aside_name(name))
-
-
-def _drops_only(old, new) -> bool:
-    """A domain's change that only drops CHECKs or its DEFAULT (ALTER DOMAIN ... DROP CONSTRAINT / DROP DEFAULT):
-    it needs nothing the domain did not stand on before."""
-    return new != old and set(new.checks) <= set(old.checks) and new.default in (None, old.default) and \
-        replace(new, checks=old.checks, default=old.default) == old
 
 
 def deps(c: Change) -> Deps:
@@ -343,7 +337,7 @@ def deps(c: Change) -> Deps:
             else:
                 removes |= own_keys(None, old) if (new is None or k.startswith("alter_")) else set()
             old_refs |= refs_of(None, old)
-            if k == "alter_domain" and new is not None and _drops_only(old, new):  # (compare.around's first step)
+            if k == "alter_domain" and new is not None and drops_only(old, new):  # (compare.around's first step)
                 new_refs -= refs_of(None, old)  # it stands on them already: a composite base type altered after
     if t is not None and k in CARRIED_TO_PARTITIONS:  # a typed table's column changes: between NOT OF and OF
         new_refs.add(("untyped", t.schema, t.name))
