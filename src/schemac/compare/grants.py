@@ -201,11 +201,13 @@ def defaulted(current: Schema, desired: Schema, obj: Secured) -> tuple[tuple[Pri
     schema = obj.name if isinstance(obj, Namespace) else obj.schema
     out: list[Privilege] = []
     taken: list[Privilege] = []
+    # An object whose owner schema.yaml leaves to the migration's role, which is not known: the default privileges
+    # of a role apply only where that role runs the migration, and their entries for it are then the owner's, not
+    # revoked; nor those of any role that has default privileges (it may be the migration's: Supabase's platform
+    # grants postgres, whose own are there too, what supabase_admin makes). object_changes treats a pinned owner's.
+    roles = {d.role for d in defaults} if obj.owner is None else set()
     for d in (d for d in defaults if d.on == on and obj.owner in (None, d.role)):
-        # (an object whose owner schema.yaml leaves to the migration's role: they apply only where that role is
-        # d.role, whose own entries are then the owner's, not revoked; object_changes treats a pinned owner's)
-        out += tuple(g for g in d.grants if obj.owner is not None or g.grantee != d.role) if d.schema in (None, schema) \
-            else ()
+        out += tuple(g for g in d.grants if g.grantee not in roles) if d.schema in (None, schema) else ()
         held = {(g.grantee, g.privilege) for g in d.grants}
         taken += [p for p in created if d.schema is None and (p.grantee, p.privilege) not in held]
     return tuple(dict.fromkeys(out)), tuple(dict.fromkeys(taken))

@@ -17,7 +17,7 @@ from schemac.model import PUBLISH_ACTIONS, Publication, PublishedTable
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
-from schemac.plan.ddl import command, comment_value, literal
+from schemac.plan.ddl import command, comment_value, do_block, literal
 
 
 def _member(m: PublishedTable, whole: bool = True) -> str:
@@ -42,6 +42,28 @@ def create_publication(p: Publication) -> exp.Command:
     defaults = p.publish == PUBLISH_ACTIONS and not p.via_partition_root and not p.generated_columns
     options = "" if defaults else f"WITH ({', '.join(_options(p, p.generated_columns))})"
     return command("CREATE", "PUBLICATION", quote_ident(p.name), target, options)
+
+
+def made_or_joined(p: Publication) -> exp.Expression:
+    """CREATE PUBLICATION where the database has none of that name, else ALTER PUBLICATION ... ADD of each member
+    it lacks and SET of the options: a publication the platform made before the first migration (Supabase's
+    supabase_realtime, holding its own realtime.messages), which an -n public project's tables join, as CREATE
+    TABLE IF NOT EXISTS leaves a table there; members of schemas not read are left alone. FOR ALL TABLES has no ADD:
+    created as it is."""
+    if p.all_tables:
+        return create_publication(p)
+    name = quote_ident(p.name)
+    mine = f"(SELECT oid FROM pg_catalog.pg_publication WHERE pubname = {literal(p.name)})"
+    lacks = "\n    IF NOT EXISTS (SELECT FROM pg_catalog.pg_publication_{} WHERE {} = {} AND {} = {}) THEN\n      " \
+            "ALTER PUBLICATION {} ADD {};\n    END IF;"
+    joins = [lacks.format("rel", "prpubid", mine, "prrelid", f"{literal(qualified(m.schema, m.name))}::regclass", name,
+                          _member(m)) for m in p.tables]
+    joins += [lacks.format("namespace", "pnpubid", mine, "pnnspid", f"{literal(quote_ident(s))}::regnamespace", name,
+                           f"TABLES IN SCHEMA {quote_ident(s)}") for s in p.schemas]
+    joins.append(f"\n    ALTER PUBLICATION {name} SET ({', '.join(_options(p, p.generated_columns))});")
+    made = create_publication(p).sql(dialect=RENDER)
+    return do_block(f"\nBEGIN\n  IF NOT EXISTS (SELECT FROM pg_catalog.pg_publication WHERE pubname = {literal(p.name)}) "
+                    f"THEN\n    {made};\n  ELSE{''.join(joins)}\n  END IF;\nEND\n")
 
 
 def alter_publication(old: Publication, new: Publication) -> list[exp.Expression]:
@@ -71,7 +93,7 @@ def publication_statements(change: Change) -> Optional[list[exp.Expression]]:
     """Statements of a publication change, else None."""
     k, old, new = change.kind, change.old, change.new
     if k == "add_publication":
-        return [create_publication(new)]  # type: ignore[arg-type]
+        return [made_or_joined(new)]  # type: ignore[arg-type]
     if k == "drop_publication":
         return [command("DROP", "PUBLICATION IF EXISTS", quote_ident(old.name))]  # type: ignore[union-attr]
     if k == "alter_publication":

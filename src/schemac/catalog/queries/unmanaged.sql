@@ -161,6 +161,15 @@ JOIN pg_catalog.pg_class c ON c.oid = COALESCE(pol.polrelid, r.ev_class)
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT n.nspname = ANY (%(schemas)s::name[]) AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
+UNION ALL  -- a member of a publication (the database's: read whatever the schemas) in a schema not read
+           -- (-n public: Supabase's supabase_realtime holds the platform's realtime.messages beside the project's
+           -- tables): the migration leaves it alone (plan.publication_ddl.made_or_joined), "table in publication"
+SELECT 'publication member of a schema not read', n.nspname::text, c.relname::text || ' in ' || p.pubname::text
+FROM pg_catalog.pg_publication_rel pr
+JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid
+JOIN pg_catalog.pg_class c ON c.oid = pr.prrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE NOT n.nspname = ANY (%(schemas)s::name[])
 UNION ALL
 SELECT 'rule', n.nspname::text, c.relname::text || '.' || r.rulename::text
 FROM pg_catalog.pg_rewrite r
