@@ -11,8 +11,8 @@ import pytest
 from schemac.compare.domain_casts import domains_as_written, table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
 from schemac.compare.normalize import normal_form
-from schemac.model import (Argument, Attribute, Check, Column, CompositeType, Domain, Function, Operator, Schema, Table,
-                           Trigger)
+from schemac.model import (Argument, Attribute, Check, Column, CompositeType, Domain, Function, Operator, Policy, Schema,
+                           Table, Trigger)
 from schemac.pg.verbatim import selected_fields
 
 DOMAINS = {("public", "d1"): Domain(name="d1", type="integer"), ("public", "d2"): Domain(name="d2", type="d1")}
@@ -141,3 +141,18 @@ def test_values_reached_through_domains_over_arrays_and_composites():
         Check("c2", "cardinality(w) > 0"), Check("c3", "cardinality(y) > 0")))
     got = table_as_written(cur, des, (domains, domains), {("public", "ct"): composite})
     assert [c.expression for c in got.checks] == [c.expression for c in des.checks[:3]] + [cur.checks[3].expression]
+
+
+def test_a_policys_subquery_over_another_tables_domain_column():
+    """`(o.dc)::integer` of `FROM o`, o.dc of d1: schema.yaml's `o.dc > t.id` (compared as compare.policies compares
+    a condition with a subquery: qualified, outputs named); o.n of numeric stays; t itself has no domain's column."""
+    o = Table(name="o", columns=(Column("id", "integer"), Column("dc", "d1"), Column("n", "numeric")))
+    catalog = ('(EXISTS ( SELECT 1 AS "?column?"\n   FROM o\n  WHERE ((o.dc)::integer > t.id)))',
+               '(EXISTS ( SELECT 1 AS "?column?"\n   FROM o x\n  WHERE ((x.n)::integer > t.id)))')
+    written = ("EXISTS (SELECT 1 FROM o WHERE o.dc > t.id)", "EXISTS (SELECT 1 FROM o x WHERE x.n > t.id)")
+    cur, des = (Table(name="t", columns=(Column("id", "integer"),),
+                      policies=tuple(Policy(f"p{i}", using=u) for i, u in enumerate(texts)))
+                for texts in (catalog, written))
+    got = table_as_written(cur, des, (DOMAINS, DOMAINS), {}, None, {("public", "o"): o, ("public", "t"): cur})
+    assert [p.using for p in got.policies] == [written[0], catalog[1]]
+    assert table_as_written(cur, des, (DOMAINS, DOMAINS)) is cur  # (no tables: not looked at)

@@ -687,6 +687,16 @@ FIXED_BUG_CASES: dict[str, tuple[str, str]] = {
         "  p1: {partition_of: {parent: p, bound: 'FOR VALUES FROM (0, 0) TO (10, 10)'}}\n"
         "  q:\n    columns: {dc: d1, x: integer}\n    partition_by: {strategy: list, key: f(dc)}\n"
         "  q1: {partition_of: {parent: q, bound: FOR VALUES IN (1)}}\n"),
+    "policy-subqueries-over-other-tables-domain-columns": (  # `EXISTS (SELECT 1 FROM o WHERE o.dc > t.id)`, o.dc of
+        # d1: Postgres's `((o.dc)::integer > t.id)`; domain_casts knew the policy's own table's columns only (and u has
+        # none of a domain): drift after every migration, "policy p1 is POLICY ... WHERE ((o.dc)::integer > t.id))))"
+        "tables: {}\n",
+        "domains: {d1: {type: integer}}\ntables:\n  o:\n    columns: {id: integer, dc: d1}\n"
+        "  t:\n    columns: {id: integer, dc: d1}\n    row_level_security: {enabled: true}\n"
+        "    policies:\n      p1: {using: 'EXISTS (SELECT 1 FROM o WHERE o.dc > t.id)'}\n"
+        "      p2: {using: 'dc IN (SELECT x.dc FROM o x WHERE x.dc > 0)', with_check: 'dc > 0'}\n"
+        "  u:\n    columns: {id: integer}\n    row_level_security: {enabled: true}\n"
+        "    policies: {p3: {using: 'id IN (SELECT o.dc + 1 FROM o)'}}\n"),
     "renamed-column-of-an-enum-made-again": (  # the same, onto its enum created again (values reordered)
         "enums: {e: [x, y]}\ntables:\n  t:\n    columns: {c: e}\n", "enums: {e: [y, x]}\n" + RENAMED % "e"),
 }

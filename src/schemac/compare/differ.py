@@ -327,7 +327,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             # none; most of a schema's tables, each otherwise through ~14 calls that find nothing to do)
             per_table[key] = []
         else:
-            old = cur_tables[key] = table_as_written(old, t, domains, composites, overloads)  # (`(dc)::integer`)
+            old = cur_tables[key] = table_as_written(old, t, domains, composites, overloads, cur_tables)  # (`(dc)::integer`)
             old, t = identities_given_by_attach(old, defaults_as_held(old, t, cur_tables, des_tables), cur_tables, des_tables)
             old = without_implied_twin_copies(old, t)
             old, t, before, left = across_parents(with_detached_copies(old, t, cur_tables, des_tables), t, cur_tables, des_tables)

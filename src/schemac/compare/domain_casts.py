@@ -35,6 +35,7 @@ from schemac.compare.normalize import normal_form
 from schemac.model import Domain, Schema, Table
 from schemac.model.frozen import replace
 from schemac.pg.cast_targets import target_key, type_key
+from schemac.pg.lazy import lazy
 from schemac.pg.names import constraint_name
 from schemac.pg.types import type_name
 
@@ -47,16 +48,18 @@ _NONE: Overloads = ((), frozenset())
 
 
 def table_as_written(cur: Table, des: Table, domains: tuple[dict, dict], composites: Optional[dict] = None,
-                     overloads: Optional[Callable[[], frozenset]] = None) -> Table:
+                     overloads: Optional[Callable[[], frozenset]] = None, tables: Optional[dict] = None) -> Table:
     """`cur` with each expression that differs from `des`'s twin only by casts of a domain's value to its base type
     given `des`'s text (see the module's docstring); `domains`: the current and desired domains by (schema, name);
     `composites`: the current composite types by (schema, name), whose attributes may be of a domain; `overloads`:
-    domain_overloads of both sides, asked for only here (none: no function or operator takes a domain)."""
+    domain_overloads of both sides, asked for only here (none: no function or operator takes a domain); `tables`:
+    the current tables by (schema, name), whose columns a policy's subquery may read."""
     known = domains[0]
     if not known:
         return cur
     values = _domain_values(cur, known, composites or {})
-    if not values:
+    reads = tables is not None and any(_subquery(p.using) or _subquery(p.with_check) for p in cur.policies)
+    if not values and not reads:
         return cur
     columns = tuple((name, base) for name, base, _ in values)
     found = overloads() if overloads is not None else frozenset()
@@ -92,8 +95,10 @@ def table_as_written(cur: Table, des: Table, domains: tuple[dict, dict], composi
     if mine != cur.triggers:
         changed["triggers"] = mine
     policies = {p.name: p for p in des.policies}
-    mine = tuple(replace(p, using=text(p.using, policies[p.name].using),
-                         with_check=text(p.with_check, policies[p.name].with_check))
+    condition = text if not reads else \
+        lambda a, b: _policy_text(a, b, text, cur, tables, bases, known, composites or {})  # type: ignore[arg-type]
+    mine = tuple(replace(p, using=condition(p.using, policies[p.name].using),
+                         with_check=condition(p.with_check, policies[p.name].with_check))
                  if p.name in policies else p for p in cur.policies)
     if mine != cur.policies:
         changed["policies"] = mine
@@ -150,6 +155,40 @@ def _bottom(type_text: str, known: dict) -> str:
         seen.add(type_name(type_text))
         type_text = known[type_name(type_text)].type
     return type_text
+
+
+def _subquery(text: Optional[str]) -> bool:
+    return text is not None and "select" in text.lower()
+
+
+def _policy_text(a: Optional[str], b: Optional[str], text, cur: Table, tables: dict, bases, known: dict,
+                 composites: dict) -> Optional[str]:
+    """text(a, b), or for a condition with a subquery `b` where both read alike once qualified as compare.policies
+    compares them and without the casts of a domain's value, the subquery's tables' columns too (`(o.dc)::integer`
+    of `FROM o`)."""
+    if a is None or b is None or a == b or text(a, b) == b:
+        return text(a, b)
+    if not (_subquery(a) or _subquery(b)):
+        return a
+    from schemac.compare.normalize import same_expression
+    from schemac.pg.policies import comparable_policy_text, qualified_policy_text
+
+    def columns_of(schema: str, name: str):
+        t = tables.get((schema, name))
+        return None if t is None else {c.name for c in t.columns}
+
+    try:
+        qa, qb = (qualified_policy_text(x, cur.schema, cur.name, columns_of) for x in (a, b))
+    except Exception:
+        return a
+    others = tuple((key, tuple((n, base) for n, base, _ in found)) for key, t in tables.items()
+                   if key != cur.key and _names(t.name, qa, qb) and (found := _domain_values(t, known, composites)))
+    sa, sb = (_without(x, bases[0], bases[1], bases[2], others, True) for x in (qa, qb))
+    return b if same_expression(comparable_policy_text(sa), comparable_policy_text(sb)) else a
+
+
+def _names(name: str, *texts: str) -> bool:
+    return any(name.lower() in x.lower() for x in texts)
 
 
 def _twin(a: str, others: tuple, text) -> str:
@@ -247,23 +286,26 @@ def _may_cast(text: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _without(text: str, columns: Bases, domains: Bases, overloads: Overloads = _NONE) -> str:
-    """The normal form of `text` without the casts of a column (or VALUE) of a domain, or of a constant cast to a
-    domain, to that domain's base type; a cast that chooses another overload (`overloads`) is kept."""
+def _without(text: str, columns: Bases, domains: Bases, overloads: Overloads = _NONE,
+             others: tuple = (), sql: bool = False) -> str:
+    """The normal form of `text` (`sql`: its SQL) without the casts of a column (or VALUE) of a domain, or of a
+    constant cast to a domain, to that domain's base type; a cast that chooses another overload (`overloads`) is kept.
+    `others`: ((schema, name), Bases) of other tables, whose columns a subquery's FROM names (`o.dc` of `FROM o`)."""
     from sqlglot import exp
 
     from schemac.pg.dialect import DIALECT
     from schemac.pg.expressions import parse_expression
 
     try:
-        tree = parse_expression(text)
+        tree = parse_expression(text) if not sql else lazy("schemac.pg.policies", "parse_policy_expression")(text)
     except (ValueError, RecursionError):
-        return normal_form(text) or ""
+        return text if sql else normal_form(text) or ""
     if not isinstance(tree, exp.Expression):
-        return normal_form(text) or ""
+        return text if sql else normal_form(text) or ""
     by_column = {name: type_key(base) for name, base in columns}
     by_domain = {key: (type_key(base), type_name(name)) for name, base in domains if (key := type_key(name)) is not None}
     of_column = dict(overloads[0])
+    named = _from_tables(tree, dict(others)) if others else {}
     for cast in sorted((c for c in tree.find_all(exp.Cast) if not isinstance(c, exp.TryCast)), key=lambda c: -c.depth):
         inner = cast.this
         while isinstance(inner, exp.Paren):
@@ -275,14 +317,48 @@ def _without(text: str, columns: Bases, domains: Bases, overloads: Overloads = _
             reached = _reached(inner)
             if reached is None:
                 continue
+            other = named.get(_qualifier(inner)) if named else None
+            if other is not None:  # (a column of a table a subquery reads: by its own types; no overloads looked at)
+                wanted, of = other.get(reached), None
+                if wanted is not None and target == type_key(wanted):
+                    cast.replace(exp.Paren(this=inner.copy()))
+                continue
             wanted, of = by_column.get(reached), of_column.get(reached)
         if wanted is not None and target is not None and target == wanted and \
                 not (overloads[1] and of is not None and chooses_overload(cast, of, overloads[1])):
             cast.replace(exp.Paren(this=inner.copy()))
     try:
-        return normal_form(tree.sql(dialect=DIALECT)) or ""
+        return tree.sql(dialect=DIALECT) if sql else normal_form(tree.sql(dialect=DIALECT)) or ""
     except Exception:
-        return normal_form(text) or ""
+        return text if sql else normal_form(text) or ""
+
+
+def _from_tables(tree, others: dict) -> dict:
+    """Each name a FROM of `tree` gives a table of `others` (its alias, else its name), with that table's values by
+    path; a name given twice is left out (which one a column means is not looked for)."""
+    from sqlglot import exp
+
+    out: dict = {}
+    seen: set = set()
+    for t in tree.find_all(exp.Table):
+        name = (t.alias or t.name).lower()
+        key = (t.db or "public", t.name)
+        if name in seen:
+            out.pop(name, None)
+            continue
+        seen.add(name)
+        if key in others:
+            out[name] = dict(others[key])
+    return out
+
+
+def _qualifier(inner) -> Optional[str]:
+    """The table name or alias qualifying the column a path starts at (`o` of `o.dc`, `(o.cc).a`), lower-cased."""
+    from sqlglot import exp
+
+    while isinstance(inner, (exp.Paren, exp.Bracket, exp.Dot)) and not isinstance(inner, exp.Column):
+        inner = inner.this
+    return inner.table.lower() if isinstance(inner, exp.Column) and inner.table else None
 
 
 def _reached(inner) -> Optional[str]:
