@@ -6,7 +6,8 @@ runs. So each function whose body names the table is dropped before the column c
 it, and the views that call it are re-created around it (compare.views sees the drop). Which columns a
 body reads is not told apart from the table's others: re-creating one function more than needed loses
 nothing. So is one selecting an attribute of a composite type the migration drops or retypes (`(c).y`, by the
-attribute's name: compare.around.changed_attributes)."""
+attribute's name: compare.around.changed_attributes), and one with an argument of a changed table's row type
+(`(r).n`: recorded on the table's column)."""
 
 from __future__ import annotations
 
@@ -93,6 +94,8 @@ def _held(f: Function, tables: set, gone: set, types: set, attributes: frozenset
     if not f.standard_body:
         return None
     relations, functions, _ = sql_body_refs(f.body)
+    # (an argument of a table's row type: `(r).n` in the body is recorded on column n of the table too)
+    relations = relations | {type_name(a.type) for a in f.arguments}
     return COLUMN_REBUILT if relations & tables else FUNCTION_REBUILT if functions & gone else None
 
 

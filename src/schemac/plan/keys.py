@@ -25,6 +25,7 @@ from schemac.pg.policies import policy_refs
 from schemac.pg.routines import cast_function_parts, result_types
 from schemac.pg.sqlbody import sql_body_refs, statement_refs
 from schemac.pg.types import name_parts, type_name
+from schemac.pg.verbatim import selected_fields
 Key = tuple
 
 
@@ -203,6 +204,8 @@ def refs_of(t: Optional[Table], obj: object) -> set[Key]:
             refs |= {("operator", *o) for o in used_operators(obj.body)}
             refs |= {("table", *r) for r in relations} | {("function", *f) for f in functions}
             refs |= {("column", *r, c) for r in relations for c in columns}
+            # `(r).n` of an argument of a table's row type (or a composite's): recorded on that column (attribute)
+            refs |= {("column", *type_name(a.type), c) for a in obj.arguments for c in selected_fields(obj.body)}
             refs -= own_keys(None, obj)
         return refs
     if isinstance(obj, Aggregate):  # its schema, input and state types, support functions, SORTOP
