@@ -16,7 +16,7 @@ with its dialect (to_char, to_date, to_timestamp, concat, concat_ws, log, array_
 verbatim and compared as text (`to_char(now(), 'YYYY')` against the catalog's `'YYYY'::text`). An index or EXCLUDE key
 `(d COLLATE "C")` (the column d of collation "C" to Postgres) and a column key's collation that is the column's own.
 `a NOT BETWEEN 10 AND 20` was written `NOT a BETWEEN 10 AND 20`, and `a NOT IN (1, 2)` `NOT a IN (1, 2)` (another
-catalog than the hand-written SQL's).
+catalog than the hand-written SQL's), as was `substring(d, 1, 3)` written `SUBSTRING(d FROM 1 FOR 3)`.
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
 (tests/catalog_oracle.py's fingerprint, plus pg_ts_config_map and pg_ts_dict) equals the one schemac's migration
@@ -460,6 +460,29 @@ CREATE TABLE t (a integer, v varchar(10), d text, g boolean GENERATED ALWAYS AS 
   CONSTRAINT k2 CHECK (a NOT IN (5) OR NOT a IN (6, 7)),
   CONSTRAINT k3 CHECK (a + 1 NOT IN (2, 3) AND d NOT IN ('z')));
 CREATE INDEX i ON t (d) WHERE d not in ('a', 'b');
+"""),
+    # substring() called with commas, which Postgres (14 and later) stores as the function, "substring"(d, 1, 3), apart
+    # from SUBSTRING(d FROM 1 FOR 3): schemac read both as the latter and wrote it; `substring(d from 'a.c')` (stored
+    # as "substring"(d, 'a.c')) drifted.
+    "substring_calls": ("""
+tables:
+  t:
+    columns:
+      a: integer
+      d: text
+      g: {type: text, generated: "substring(d, 2, 3)"}
+    checks:
+      k1: substring(d, 1, 3) <> 'y' AND substring(d FROM 1 FOR 3) <> 'x'
+      k2: substring(d, 2) <> '' OR SUBSTRING(d FROM 2) <> '' OR substring(d from 'a.c') IS NULL
+      k3: '"substring"(d, ''b.'') IS NULL'
+    indexes:
+      i: {columns: [{expression: "substring(d, 1, a)"}], where: "substring(d, 1, 1) = 'x'"}
+""", """
+CREATE TABLE t (a integer, d text, g text GENERATED ALWAYS AS (substring(d, 2, 3)) STORED,
+  CONSTRAINT k1 CHECK (substring(d, 1, 3) <> 'y' AND substring(d FROM 1 FOR 3) <> 'x'),
+  CONSTRAINT k2 CHECK (substring(d, 2) <> '' OR SUBSTRING(d FROM 2) <> '' OR substring(d from 'a.c') IS NULL),
+  CONSTRAINT k3 CHECK ("substring"(d, 'b.') IS NULL));
+CREATE INDEX i ON t ((substring(d, 1, a))) WHERE substring(d, 1, 1) = 'x';
 """),
 }
 

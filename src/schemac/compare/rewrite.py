@@ -196,6 +196,9 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         if isinstance(inner, exp.Or) and _is_range(_unparen(inner.this)) and _is_range(_unparen(inner.expression)):
             return exp.and_(exp.Paren(this=_outside(_unparen(inner.this))),  # SYMMETRIC: both orders
                             exp.Paren(this=_outside(_unparen(inner.expression))), copy=False)
+    if isinstance(node, exp.Substring):  # SUBSTRING(d FROM 1 FOR 3): the function "substring"(d, 1, 3) (as a database
+        args = [node.this, node.args.get("start"), node.args.get("length")]  # an earlier migration wrote so holds it)
+        return exp.Anonymous(this=exp.Identifier(this="substring", quoted=True), expressions=[a for a in args if a])
     if isinstance(node, (exp.Left, exp.Right)):  # Postgres prints its left()/right() quoted: `"left"(d, 2)`
         return exp.Anonymous(this=type(node).__name__.lower(), expressions=[node.this, node.expression])
     if isinstance(node, exp.Anonymous) and isinstance(node.this, exp.Identifier) \

@@ -128,9 +128,15 @@ def refuse(parser, message: str) -> None:
 
 
 def similar_substring(parser) -> exp.Expression:
-    """After `SUBSTRING(`: `s SIMILAR p ESCAPE e` (refused by sqlglot), else sqlglot's SUBSTRING."""
+    """After `SUBSTRING(`: `s SIMILAR p ESCAPE e` (refused by sqlglot); `s, 1, 3`, the function called with commas,
+    which Postgres (14 and later) stores and prints apart from the SQL syntax, `"substring"(s, 1, 3)` (sqlglot read
+    both as its SUBSTRING(s FROM 1 FOR 3)); else sqlglot's SUBSTRING."""
     start = parser._index
     operand = parser._parse_bitwise()
+    if parser._match(TokenType.COMMA, advance=False):
+        parser._retreat(start)
+        return exp.Anonymous(this=exp.Identifier(this="substring", quoted=True),
+                             expressions=parser._parse_csv(parser._parse_bitwise))
     if _take(parser, "SIMILAR") is None:
         parser._retreat(start)
         return parser._parse_substring()
