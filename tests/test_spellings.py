@@ -16,7 +16,8 @@ with its dialect (to_char, to_date, to_timestamp, concat, concat_ws, log, array_
 verbatim and compared as text (`to_char(now(), 'YYYY')` against the catalog's `'YYYY'::text`). An index or EXCLUDE key
 `(d COLLATE "C")` (the column d of collation "C" to Postgres) and a column key's collation that is the column's own.
 `a NOT BETWEEN 10 AND 20` was written `NOT a BETWEEN 10 AND 20`, and `a NOT IN (1, 2)` `NOT a IN (1, 2)` (another
-catalog than the hand-written SQL's), as was `substring(d, 1, 3)` written `SUBSTRING(d FROM 1 FOR 3)`.
+catalog than the hand-written SQL's), as was `substring(d, 1, 3)` written `SUBSTRING(d FROM 1 FOR 3)`. Row comparisons
+(`(a, b) = (1, 2)`, <>, IS DISTINCT FROM, IN, NOT IN), which Postgres stores field by field, drifted.
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
 (tests/catalog_oracle.py's fingerprint, plus pg_ts_config_map and pg_ts_dict) equals the one schemac's migration
@@ -483,6 +484,25 @@ CREATE TABLE t (a integer, d text, g text GENERATED ALWAYS AS (substring(d, 2, 3
   CONSTRAINT k2 CHECK (substring(d, 2) <> '' OR SUBSTRING(d FROM 2) <> '' OR substring(d from 'a.c') IS NULL),
   CONSTRAINT k3 CHECK ("substring"(d, 'b.') IS NULL));
 CREATE INDEX i ON t ((substring(d, 1, a))) WHERE substring(d, 1, 1) = 'x';
+"""),
+    # Row comparisons Postgres stores field by field: `(a, b) = (1, 2)` as `a = 1 AND b = 2`, <> and IS DISTINCT FROM
+    # as ORs, IN as an OR of those ANDs, NOT IN as their negation; schemac compared them as rows (ROW(a, b) = ...).
+    "row_comparisons_field_by_field": ("""
+tables:
+  t:
+    columns: {a: integer, b: integer, c: text}
+    checks:
+      k1: (a, b) = (1, 2) OR (a, b) <> (3, 4)
+      k2: (a, b) IN ((1, 2), (3, 4)) OR (a, b) NOT IN ((5, 6), (7, 8))
+      k3: ROW(a, c) IS DISTINCT FROM ROW(1, 'x') AND (a, b) >= (0, 0)
+    indexes:
+      i: {columns: [c], where: "(a, b) IN ((1, 2))"}
+""", """
+CREATE TABLE t (a integer, b integer, c text,
+  CONSTRAINT k1 CHECK ((a, b) = (1, 2) OR (a, b) <> (3, 4)),
+  CONSTRAINT k2 CHECK ((a, b) IN ((1, 2), (3, 4)) OR (a, b) NOT IN ((5, 6), (7, 8))),
+  CONSTRAINT k3 CHECK (ROW(a, c) IS DISTINCT FROM ROW(1, 'x') AND (a, b) >= (0, 0)));
+CREATE INDEX i ON t (c) WHERE (a, b) IN ((1, 2));
 """),
 }
 

@@ -141,6 +141,34 @@ def _outside(rng: exp.And) -> exp.Expression:
                    copy=False)
 
 
+def _row(node: exp.Expression) -> Optional[list]:
+    """The fields of a row constructor (ROW(a, b), as the rewrite spells `(a, b)`), else None."""
+    node = _unparen(node)
+    return node.expressions if isinstance(node, exp.Anonymous) and node.this == "ROW" else None
+
+
+def _fieldwise(kind: type, left: list, right: list) -> exp.Expression:
+    """`(a, b) = (1, 2)` as Postgres stores it, field by field: `a = 1 AND b = 2` (<>, IS DISTINCT FROM: OR)."""
+    pairs = [kind(this=x.copy(), expression=y.copy()) for x, y in zip(left, right)]
+    join = exp.and_ if kind is exp.EQ else exp.or_
+    return join(*pairs, copy=False) if len(pairs) > 1 else pairs[0]
+
+
+def _negated(node: exp.Expression) -> Optional[exp.Expression]:
+    """NOT of what row comparisons expand to (an AND or OR of =, or one =): `a <> 1 OR b <> 2`, by De Morgan, as
+    Postgres stores `(a, b) NOT IN ((1, 2))`; None for any other."""
+    node = _unparen(node)
+    if isinstance(node, exp.EQ):
+        return exp.NEQ(this=node.this, expression=node.expression)
+    if isinstance(node, (exp.And, exp.Or)):
+        left, right = _negated(node.this), _negated(node.expression)
+        if left is None or right is None:
+            return None
+        join = exp.or_ if isinstance(node, exp.And) else exp.and_
+        return join(exp.Paren(this=left), exp.Paren(this=right), copy=False)
+    return None
+
+
 def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Paren):
         return node.this
@@ -199,6 +227,15 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Substring):  # SUBSTRING(d FROM 1 FOR 3): the function "substring"(d, 1, 3) (as a database
         args = [node.this, node.args.get("start"), node.args.get("length")]  # an earlier migration wrote so holds it)
         return exp.Anonymous(this=exp.Identifier(this="substring", quoted=True), expressions=[a for a in args if a])
+    if isinstance(node, (exp.EQ, exp.NEQ, exp.NullSafeNEQ)) and _row(node.this) is not None \
+            and _row(node.expression) is not None and len(_row(node.this)) == len(_row(node.expression)):
+        return _fieldwise(type(node), _row(node.this), _row(node.expression))  # `(a, b) = (1, 2)`: a = 1 AND b = 2
+    if isinstance(node, exp.In) and _row(node.this) is not None and node.expressions and not node.args.get("query") \
+            and all(_row(e) is not None and len(_row(e)) == len(_row(node.this)) for e in node.expressions):
+        rows = [_fieldwise(exp.EQ, _row(node.this), _row(e)) for e in node.expressions]  # `(a, b) IN ((1, 2), ...)`:
+        return exp.or_(*[exp.Paren(this=r) for r in rows], copy=False) if len(rows) > 1 else rows[0]  # one OR another
+    if isinstance(node, exp.Not) and not node.meta_get(NOT_AFTER) and (negated := _negated(node.this)) is not None:
+        return negated  # `(a, b) NOT IN ((1, 2), (3, 4))`: `(a <> 1 OR b <> 2) AND (...)`, as Postgres stores it
     if isinstance(node, (exp.Left, exp.Right)):  # Postgres prints its left()/right() quoted: `"left"(d, 2)`
         return exp.Anonymous(this=type(node).__name__.lower(), expressions=[node.this, node.expression])
     if isinstance(node, exp.Anonymous) and isinstance(node.this, exp.Identifier) \
