@@ -17,7 +17,8 @@ verbatim and compared as text (`to_char(now(), 'YYYY')` against the catalog's `'
 `(d COLLATE "C")` (the column d of collation "C" to Postgres) and a column key's collation that is the column's own.
 `a NOT BETWEEN 10 AND 20` was written `NOT a BETWEEN 10 AND 20`, and `a NOT IN (1, 2)` `NOT a IN (1, 2)` (another
 catalog than the hand-written SQL's), as was `substring(d, 1, 3)` written `SUBSTRING(d FROM 1 FOR 3)`. Row comparisons
-(`(a, b) = (1, 2)`, <>, IS DISTINCT FROM, IN, NOT IN), which Postgres stores field by field, drifted.
+(`(a, b) = (1, 2)`, <>, IS DISTINCT FROM, IN, NOT IN), which Postgres stores field by field, drifted, as did
+COALESCE (NULLIF, GREATEST, LEAST, CASE) over varchar compared with text (Postgres casts it to text).
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
 (tests/catalog_oracle.py's fingerprint, plus pg_ts_config_map and pg_ts_dict) equals the one schemac's migration
@@ -503,6 +504,25 @@ CREATE TABLE t (a integer, b integer, c text,
   CONSTRAINT k2 CHECK ((a, b) IN ((1, 2), (3, 4)) OR (a, b) NOT IN ((5, 6), (7, 8))),
   CONSTRAINT k3 CHECK (ROW(a, c) IS DISTINCT FROM ROW(1, 'x') AND (a, b) >= (0, 0)));
 CREATE INDEX i ON t (c) WHERE (a, b) IN ((1, 2));
+"""),
+    # COALESCE, NULLIF, GREATEST, LEAST and CASE over varchar, which Postgres casts to text as it casts the column
+    # (`(COALESCE(v, 'x'::character varying))::text <> ''::text`): the cast was compared as written.
+    "varchar_expressions_cast_to_text": ("""
+tables:
+  t:
+    columns: {a: integer, v: varchar(10), w: varchar(10)}
+    checks:
+      k1: COALESCE(v, 'x') <> '' AND nullif(v, 'a') <> 'b'
+      k2: greatest(v, w) <> 'z' OR least(v, 'a') = 'a'
+      k3: CASE WHEN a > 0 THEN v ELSE 'x' END <> ''
+    indexes:
+      i: {columns: [a], where: "coalesce(w, v) <> 'q'"}
+""", """
+CREATE TABLE t (a integer, v varchar(10), w varchar(10),
+  CONSTRAINT k1 CHECK (COALESCE(v, 'x') <> '' AND nullif(v, 'a') <> 'b'),
+  CONSTRAINT k2 CHECK (greatest(v, w) <> 'z' OR least(v, 'a') = 'a'),
+  CONSTRAINT k3 CHECK (CASE WHEN a > 0 THEN v ELSE 'x' END <> ''));
+CREATE INDEX i ON t (a) WHERE coalesce(w, v) <> 'q';
 """),
 }
 

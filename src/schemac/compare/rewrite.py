@@ -28,6 +28,9 @@ _NUMERIC_TYPES = {T.SMALLINT, T.INT, T.BIGINT, T.DECIMAL, T.FLOAT, T.DOUBLE, T.M
 # form: an explicit cast to one of these (without a precision) in schema.yaml therefore compares equal to no cast.
 _PROMOTIONS = {T.DECIMAL, T.DOUBLE, T.BIGINT}
 
+# Expressions of their arguments' type, which Postgres casts as it casts a column of that type (to text, from varchar)
+_OF_ITS_ARGUMENTS_TYPE = (exp.Coalesce, exp.Nullif, exp.Greatest, exp.Least, exp.Case)
+
 _UNICODE_ESCAPE = re.compile(r"\\(?:\+([0-9A-Fa-f]{6})|([0-9A-Fa-f]{4}))")
 
 
@@ -94,8 +97,8 @@ def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
         if isinstance(inner, exp.Literal) and inner.is_string and kind == T.INTERVAL:
             return _interval_literal(inner.this)
         return inner
-    if isinstance(inner, (exp.Column, exp.Array, exp.Cast)) and kind in _TEXT_TYPES:
-        return inner
+    if isinstance(inner, _OF_ITS_ARGUMENTS_TYPE + (exp.Column, exp.Array, exp.Cast)) and kind in _TEXT_TYPES:
+        return inner  # `COALESCE(v, 'x') <> ''` on a varchar v is stored as `(COALESCE(v, 'x'::varchar))::text <> ''`
     if kind in _PROMOTIONS and not node.to.expressions:
         return inner  # `n = 0.10` on an integer n is stored as `(n)::numeric = 0.10`
     return None
