@@ -18,7 +18,8 @@ verbatim and compared as text (`to_char(now(), 'YYYY')` against the catalog's `'
 `a NOT BETWEEN 10 AND 20` was written `NOT a BETWEEN 10 AND 20`, and `a NOT IN (1, 2)` `NOT a IN (1, 2)` (another
 catalog than the hand-written SQL's), as was `substring(d, 1, 3)` written `SUBSTRING(d FROM 1 FOR 3)`. Row comparisons
 (`(a, b) = (1, 2)`, <>, IS DISTINCT FROM, IN, NOT IN), which Postgres stores field by field, drifted, as did
-COALESCE (NULLIF, GREATEST, LEAST, CASE) over varchar compared with text (Postgres casts it to text).
+COALESCE (NULLIF, GREATEST, LEAST, CASE) over varchar compared with text (Postgres casts it to text), and LIKE,
+ILIKE, SIMILAR TO with ESCAPE; `d NOT SIMILAR TO 'b'` was written `NOT d SIMILAR TO 'b'`.
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
 (tests/catalog_oracle.py's fingerprint, plus pg_ts_config_map and pg_ts_dict) equals the one schemac's migration
@@ -523,6 +524,25 @@ CREATE TABLE t (a integer, v varchar(10), w varchar(10),
   CONSTRAINT k2 CHECK (greatest(v, w) <> 'z' OR least(v, 'a') = 'a'),
   CONSTRAINT k3 CHECK (CASE WHEN a > 0 THEN v ELSE 'x' END <> ''));
 CREATE INDEX i ON t (a) WHERE coalesce(w, v) <> 'q';
+"""),
+    # LIKE, ILIKE and SIMILAR TO with ESCAPE, stored as `d ~~ like_escape('a!%', '!')` (`d ~ similar_to_escape(...)`),
+    # compared as written; and `d NOT SIMILAR TO 'b'`, which the migration wrote `NOT d SIMILAR TO 'b'`.
+    "like_and_similar_to_with_escape": ("""
+tables:
+  t:
+    columns: {d: text}
+    checks:
+      k1: d LIKE 'a!%' ESCAPE '!' OR d ILIKE 'x#%' ESCAPE '#'
+      k2: d NOT LIKE 'b!%' ESCAPE '!' AND d NOT ILIKE 'c!_' ESCAPE '!'
+      k3: d SIMILAR TO 'a#%' ESCAPE '#' OR d NOT SIMILAR TO 'b' ESCAPE '#'
+    indexes:
+      i: {columns: [d], where: "d LIKE 'z!%%' ESCAPE '!'"}
+""", """
+CREATE TABLE t (d text,
+  CONSTRAINT k1 CHECK (d LIKE 'a!%' ESCAPE '!' OR d ILIKE 'x#%' ESCAPE '#'),
+  CONSTRAINT k2 CHECK (d NOT LIKE 'b!%' ESCAPE '!' AND d NOT ILIKE 'c!_' ESCAPE '!'),
+  CONSTRAINT k3 CHECK (d SIMILAR TO 'a#%' ESCAPE '#' OR d NOT SIMILAR TO 'b' ESCAPE '#'));
+CREATE INDEX i ON t (d) WHERE d LIKE 'z!%%' ESCAPE '!';
 """),
 }
 

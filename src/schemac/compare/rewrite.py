@@ -31,6 +31,7 @@ _PROMOTIONS = {T.DECIMAL, T.DOUBLE, T.BIGINT}
 # Expressions of their arguments' type, which Postgres casts as it casts a column of that type (to text, from varchar)
 _OF_ITS_ARGUMENTS_TYPE = (exp.Coalesce, exp.Nullif, exp.Greatest, exp.Least, exp.Case)
 
+_MATCHES = (exp.Like, exp.ILike, OtherOperator, exp.RegexpLike)  # LIKE, SIMILAR TO..., as rewritten
 _UNICODE_ESCAPE = re.compile(r"\\(?:\+([0-9A-Fa-f]{6})|([0-9A-Fa-f]{4}))")
 
 
@@ -275,6 +276,16 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Not) and _is_similar(_unparen(node.this)):  # NOT SIMILAR TO: `!~ similar_to_escape`
         similar = _unparen(node.this)
         return OtherOperator(this=similar.this, op=exp.Var(this="!~"), expression=similar.expression)
+    if isinstance(node, exp.Escape) and isinstance(_unparen(node.this), _MATCHES):
+        match = _unparen(node.this)  # `d LIKE 'a!%' ESCAPE '!'` is stored as `d ~~ like_escape('a!%', '!')` (NOT LIKE,
+        pattern = match.expression  # ILIKE alike), SIMILAR TO's as `d ~ similar_to_escape('a', '!')`
+        if _is_similar(match):
+            return match.__class__(this=match.this, expression=exp.Anonymous(
+                this="similar_to_escape", expressions=pattern.expressions + [node.expression]))
+        if not isinstance(match, OtherOperator) or match.args["op"].name in ("!~~", "!~~*"):
+            escaped = match.copy()
+            escaped.set("expression", exp.Anonymous(this="like_escape", expressions=[pattern.copy(), node.expression]))
+            return escaped
     if isinstance(node, exp.Anonymous) and str(node.this).lower() == "now" and not node.expressions:
         return exp.CurrentTimestamp()
     if isinstance(node, exp.Interval) and isinstance(node.this, exp.Literal):
