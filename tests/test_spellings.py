@@ -544,6 +544,41 @@ CREATE TABLE t (d text,
   CONSTRAINT k3 CHECK (d SIMILAR TO 'a#%' ESCAPE '#' OR d NOT SIMILAR TO 'b' ESCAPE '#'));
 CREATE INDEX i ON t (d) WHERE d LIKE 'z!%%' ESCAPE '!';
 """),
+    # The session's spellings (NOT IN, NOT BETWEEN, substring with commas, rows, COALESCE over varchar, NOT SIMILAR TO,
+    # LIKE ... ESCAPE) in a policy's USING and WITH CHECK and a trigger's WHEN.
+    "policy_and_trigger_when": ("""
+functions:
+  trg:
+    returns: trigger
+    language: plpgsql
+    body: begin return new; end
+tables:
+  t:
+    columns: {a: integer, b: integer, d: text, v: varchar(5)}
+    row_level_security: {enabled: true}
+    policies:
+      p1: {command: select, using: "a NOT IN (1, 2) AND a NOT BETWEEN 5 AND 9 AND substring(d, 1, 2) <> 'x'"}
+      p2:
+        command: update
+        using: "(a, b) IN ((1, 2)) OR coalesce(v, 'x') <> ''"
+        with_check: "d NOT SIMILAR TO 'z' AND d LIKE 'q!%' ESCAPE '!'"
+    triggers:
+      tr:
+        timing: before
+        events: [update]
+        for_each: row
+        function: trg
+        when: "new.a NOT IN (1, 2) AND new.a NOT BETWEEN 3 AND 4 AND (new.a, new.b) <> (old.a, old.b)"
+""", """
+CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS $$begin return new; end$$;
+CREATE TABLE t (a integer, b integer, d text, v varchar(5));
+ALTER TABLE t ENABLE ROW LEVEL SECURITY;
+CREATE POLICY p1 ON t FOR SELECT USING (a NOT IN (1, 2) AND a NOT BETWEEN 5 AND 9 AND substring(d, 1, 2) <> 'x');
+CREATE POLICY p2 ON t FOR UPDATE USING ((a, b) IN ((1, 2)) OR coalesce(v, 'x') <> '')
+  WITH CHECK (d NOT SIMILAR TO 'z' AND d LIKE 'q!%' ESCAPE '!');
+CREATE TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW
+  WHEN (new.a NOT IN (1, 2) AND new.a NOT BETWEEN 3 AND 4 AND (new.a, new.b) <> (old.a, old.b)) EXECUTE FUNCTION trg();
+"""),
 }
 
 # What the fingerprint leaves out: text search configurations and dictionaries, access lists, policies' roles and
