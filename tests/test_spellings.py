@@ -16,7 +16,10 @@ with its dialect (to_char, to_date, to_timestamp, concat, concat_ws, log, array_
 verbatim and compared as text (`to_char(now(), 'YYYY')` against the catalog's `'YYYY'::text`). An index or EXCLUDE key
 `(d COLLATE "C")` (the column d of collation "C" to Postgres) and a column key's collation that is the column's own.
 `a NOT BETWEEN 10 AND 20` was written `NOT a BETWEEN 10 AND 20`, and `a NOT IN (1, 2)` `NOT a IN (1, 2)` (another
-catalog than the hand-written SQL's).
+catalog than the hand-written SQL's), as was `substring(d, 1, 3)` written `SUBSTRING(d FROM 1 FOR 3)`. Row comparisons
+(`(a, b) = (1, 2)`, <>, IS DISTINCT FROM, IN, NOT IN), which Postgres stores field by field, drifted, as did
+COALESCE (NULLIF, GREATEST, LEAST, CASE) over varchar compared with text (Postgres casts it to text), and LIKE,
+ILIKE, SIMILAR TO with ESCAPE; `d NOT SIMILAR TO 'b'` was written `NOT d SIMILAR TO 'b'`.
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
 (tests/catalog_oracle.py's fingerprint, plus pg_ts_config_map and pg_ts_dict) equals the one schemac's migration
@@ -460,6 +463,121 @@ CREATE TABLE t (a integer, v varchar(10), d text, g boolean GENERATED ALWAYS AS 
   CONSTRAINT k2 CHECK (a NOT IN (5) OR NOT a IN (6, 7)),
   CONSTRAINT k3 CHECK (a + 1 NOT IN (2, 3) AND d NOT IN ('z')));
 CREATE INDEX i ON t (d) WHERE d not in ('a', 'b');
+"""),
+    # substring() called with commas, which Postgres (14 and later) stores as the function, "substring"(d, 1, 3), apart
+    # from SUBSTRING(d FROM 1 FOR 3): schemac read both as the latter and wrote it; `substring(d from 'a.c')` (stored
+    # as "substring"(d, 'a.c')) drifted.
+    "substring_calls": ("""
+tables:
+  t:
+    columns:
+      a: integer
+      d: text
+      g: {type: text, generated: "substring(d, 2, 3)"}
+    checks:
+      k1: substring(d, 1, 3) <> 'y' AND substring(d FROM 1 FOR 3) <> 'x'
+      k2: substring(d, 2) <> '' OR SUBSTRING(d FROM 2) <> '' OR substring(d from 'a.c') IS NULL
+      k3: '"substring"(d, ''b.'') IS NULL'
+    indexes:
+      i: {columns: [{expression: "substring(d, 1, a)"}], where: "substring(d, 1, 1) = 'x'"}
+""", """
+CREATE TABLE t (a integer, d text, g text GENERATED ALWAYS AS (substring(d, 2, 3)) STORED,
+  CONSTRAINT k1 CHECK (substring(d, 1, 3) <> 'y' AND substring(d FROM 1 FOR 3) <> 'x'),
+  CONSTRAINT k2 CHECK (substring(d, 2) <> '' OR SUBSTRING(d FROM 2) <> '' OR substring(d from 'a.c') IS NULL),
+  CONSTRAINT k3 CHECK ("substring"(d, 'b.') IS NULL));
+CREATE INDEX i ON t ((substring(d, 1, a))) WHERE substring(d, 1, 1) = 'x';
+"""),
+    # Row comparisons Postgres stores field by field: `(a, b) = (1, 2)` as `a = 1 AND b = 2`, <> and IS DISTINCT FROM
+    # as ORs, IN as an OR of those ANDs, NOT IN as their negation; schemac compared them as rows (ROW(a, b) = ...).
+    "row_comparisons_field_by_field": ("""
+tables:
+  t:
+    columns: {a: integer, b: integer, c: text}
+    checks:
+      k1: (a, b) = (1, 2) OR (a, b) <> (3, 4)
+      k2: (a, b) IN ((1, 2), (3, 4)) OR (a, b) NOT IN ((5, 6), (7, 8))
+      k3: ROW(a, c) IS DISTINCT FROM ROW(1, 'x') AND (a, b) >= (0, 0)
+    indexes:
+      i: {columns: [c], where: "(a, b) IN ((1, 2))"}
+""", """
+CREATE TABLE t (a integer, b integer, c text,
+  CONSTRAINT k1 CHECK ((a, b) = (1, 2) OR (a, b) <> (3, 4)),
+  CONSTRAINT k2 CHECK ((a, b) IN ((1, 2), (3, 4)) OR (a, b) NOT IN ((5, 6), (7, 8))),
+  CONSTRAINT k3 CHECK (ROW(a, c) IS DISTINCT FROM ROW(1, 'x') AND (a, b) >= (0, 0)));
+CREATE INDEX i ON t (c) WHERE (a, b) IN ((1, 2));
+"""),
+    # COALESCE, NULLIF, GREATEST, LEAST and CASE over varchar, which Postgres casts to text as it casts the column
+    # (`(COALESCE(v, 'x'::character varying))::text <> ''::text`): the cast was compared as written.
+    "varchar_expressions_cast_to_text": ("""
+tables:
+  t:
+    columns: {a: integer, v: varchar(10), w: varchar(10)}
+    checks:
+      k1: COALESCE(v, 'x') <> '' AND nullif(v, 'a') <> 'b'
+      k2: greatest(v, w) <> 'z' OR least(v, 'a') = 'a'
+      k3: CASE WHEN a > 0 THEN v ELSE 'x' END <> ''
+    indexes:
+      i: {columns: [a], where: "coalesce(w, v) <> 'q'"}
+""", """
+CREATE TABLE t (a integer, v varchar(10), w varchar(10),
+  CONSTRAINT k1 CHECK (COALESCE(v, 'x') <> '' AND nullif(v, 'a') <> 'b'),
+  CONSTRAINT k2 CHECK (greatest(v, w) <> 'z' OR least(v, 'a') = 'a'),
+  CONSTRAINT k3 CHECK (CASE WHEN a > 0 THEN v ELSE 'x' END <> ''));
+CREATE INDEX i ON t (a) WHERE coalesce(w, v) <> 'q';
+"""),
+    # LIKE, ILIKE and SIMILAR TO with ESCAPE, stored as `d ~~ like_escape('a!%', '!')` (`d ~ similar_to_escape(...)`),
+    # compared as written; and `d NOT SIMILAR TO 'b'`, which the migration wrote `NOT d SIMILAR TO 'b'`.
+    "like_and_similar_to_with_escape": ("""
+tables:
+  t:
+    columns: {d: text}
+    checks:
+      k1: d LIKE 'a!%' ESCAPE '!' OR d ILIKE 'x#%' ESCAPE '#'
+      k2: d NOT LIKE 'b!%' ESCAPE '!' AND d NOT ILIKE 'c!_' ESCAPE '!'
+      k3: d SIMILAR TO 'a#%' ESCAPE '#' OR d NOT SIMILAR TO 'b' ESCAPE '#'
+    indexes:
+      i: {columns: [d], where: "d LIKE 'z!%%' ESCAPE '!'"}
+""", """
+CREATE TABLE t (d text,
+  CONSTRAINT k1 CHECK (d LIKE 'a!%' ESCAPE '!' OR d ILIKE 'x#%' ESCAPE '#'),
+  CONSTRAINT k2 CHECK (d NOT LIKE 'b!%' ESCAPE '!' AND d NOT ILIKE 'c!_' ESCAPE '!'),
+  CONSTRAINT k3 CHECK (d SIMILAR TO 'a#%' ESCAPE '#' OR d NOT SIMILAR TO 'b' ESCAPE '#'));
+CREATE INDEX i ON t (d) WHERE d LIKE 'z!%%' ESCAPE '!';
+"""),
+    # The session's spellings (NOT IN, NOT BETWEEN, substring with commas, rows, COALESCE over varchar, NOT SIMILAR TO,
+    # LIKE ... ESCAPE) in a policy's USING and WITH CHECK and a trigger's WHEN.
+    "policy_and_trigger_when": ("""
+functions:
+  trg:
+    returns: trigger
+    language: plpgsql
+    body: begin return new; end
+tables:
+  t:
+    columns: {a: integer, b: integer, d: text, v: varchar(5)}
+    row_level_security: {enabled: true}
+    policies:
+      p1: {command: select, using: "a NOT IN (1, 2) AND a NOT BETWEEN 5 AND 9 AND substring(d, 1, 2) <> 'x'"}
+      p2:
+        command: update
+        using: "(a, b) IN ((1, 2)) OR coalesce(v, 'x') <> ''"
+        with_check: "d NOT SIMILAR TO 'z' AND d LIKE 'q!%' ESCAPE '!'"
+    triggers:
+      tr:
+        timing: before
+        events: [update]
+        for_each: row
+        function: trg
+        when: "new.a NOT IN (1, 2) AND new.a NOT BETWEEN 3 AND 4 AND (new.a, new.b) <> (old.a, old.b)"
+""", """
+CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS $$begin return new; end$$;
+CREATE TABLE t (a integer, b integer, d text, v varchar(5));
+ALTER TABLE t ENABLE ROW LEVEL SECURITY;
+CREATE POLICY p1 ON t FOR SELECT USING (a NOT IN (1, 2) AND a NOT BETWEEN 5 AND 9 AND substring(d, 1, 2) <> 'x');
+CREATE POLICY p2 ON t FOR UPDATE USING ((a, b) IN ((1, 2)) OR coalesce(v, 'x') <> '')
+  WITH CHECK (d NOT SIMILAR TO 'z' AND d LIKE 'q!%' ESCAPE '!');
+CREATE TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW
+  WHEN (new.a NOT IN (1, 2) AND new.a NOT BETWEEN 3 AND 4 AND (new.a, new.b) <> (old.a, old.b)) EXECUTE FUNCTION trg();
 """),
 }
 

@@ -28,6 +28,10 @@ _NUMERIC_TYPES = {T.SMALLINT, T.INT, T.BIGINT, T.DECIMAL, T.FLOAT, T.DOUBLE, T.M
 # form: an explicit cast to one of these (without a precision) in schema.yaml therefore compares equal to no cast.
 _PROMOTIONS = {T.DECIMAL, T.DOUBLE, T.BIGINT}
 
+# Expressions of their arguments' type, which Postgres casts as it casts a column of that type (to text, from varchar)
+_OF_ITS_ARGUMENTS_TYPE = (exp.Coalesce, exp.Nullif, exp.Greatest, exp.Least, exp.Case)
+
+_MATCHES = (exp.Like, exp.ILike, OtherOperator, exp.RegexpLike)  # LIKE, SIMILAR TO..., as rewritten
 _UNICODE_ESCAPE = re.compile(r"\\(?:\+([0-9A-Fa-f]{6})|([0-9A-Fa-f]{4}))")
 
 
@@ -94,8 +98,8 @@ def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
         if isinstance(inner, exp.Literal) and inner.is_string and kind == T.INTERVAL:
             return _interval_literal(inner.this)
         return inner
-    if isinstance(inner, (exp.Column, exp.Array, exp.Cast)) and kind in _TEXT_TYPES:
-        return inner
+    if isinstance(inner, _OF_ITS_ARGUMENTS_TYPE + (exp.Column, exp.Array, exp.Cast)) and kind in _TEXT_TYPES:
+        return inner  # `COALESCE(v, 'x') <> ''` on a varchar v is stored as `(COALESCE(v, 'x'::varchar))::text <> ''`
     if kind in _PROMOTIONS and not node.to.expressions:
         return inner  # `n = 0.10` on an integer n is stored as `(n)::numeric = 0.10`
     return None
@@ -139,6 +143,34 @@ def _outside(rng: exp.And) -> exp.Expression:
     x, low, high = rng.this.this, rng.this.expression, rng.expression.expression
     return exp.or_(exp.LT(this=x.copy(), expression=low.copy()), exp.GT(this=x.copy(), expression=high.copy()),
                    copy=False)
+
+
+def _row(node: exp.Expression) -> Optional[list]:
+    """The fields of a row constructor (ROW(a, b), as the rewrite spells `(a, b)`), else None."""
+    node = _unparen(node)
+    return node.expressions if isinstance(node, exp.Anonymous) and node.this == "ROW" else None
+
+
+def _fieldwise(kind: type, left: list, right: list) -> exp.Expression:
+    """`(a, b) = (1, 2)` as Postgres stores it, field by field: `a = 1 AND b = 2` (<>, IS DISTINCT FROM: OR)."""
+    pairs = [kind(this=x.copy(), expression=y.copy()) for x, y in zip(left, right)]
+    join = exp.and_ if kind is exp.EQ else exp.or_
+    return join(*pairs, copy=False) if len(pairs) > 1 else pairs[0]
+
+
+def _negated(node: exp.Expression) -> Optional[exp.Expression]:
+    """NOT of what row comparisons expand to (an AND or OR of =, or one =): `a <> 1 OR b <> 2`, by De Morgan, as
+    Postgres stores `(a, b) NOT IN ((1, 2))`; None for any other."""
+    node = _unparen(node)
+    if isinstance(node, exp.EQ):
+        return exp.NEQ(this=node.this, expression=node.expression)
+    if isinstance(node, (exp.And, exp.Or)):
+        left, right = _negated(node.this), _negated(node.expression)
+        if left is None or right is None:
+            return None
+        join = exp.or_ if isinstance(node, exp.And) else exp.and_
+        return join(exp.Paren(this=left), exp.Paren(this=right), copy=False)
+    return None
 
 
 def _rewrite(node: exp.Expression) -> exp.Expression:
@@ -196,6 +228,18 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         if isinstance(inner, exp.Or) and _is_range(_unparen(inner.this)) and _is_range(_unparen(inner.expression)):
             return exp.and_(exp.Paren(this=_outside(_unparen(inner.this))),  # SYMMETRIC: both orders
                             exp.Paren(this=_outside(_unparen(inner.expression))), copy=False)
+    if isinstance(node, exp.Substring):  # SUBSTRING(d FROM 1 FOR 3): the function "substring"(d, 1, 3) (as a database
+        args = [node.this, node.args.get("start"), node.args.get("length")]  # an earlier migration wrote so holds it)
+        return exp.Anonymous(this=exp.Identifier(this="substring", quoted=True), expressions=[a for a in args if a])
+    if isinstance(node, (exp.EQ, exp.NEQ, exp.NullSafeNEQ)) and _row(node.this) is not None \
+            and _row(node.expression) is not None and len(_row(node.this)) == len(_row(node.expression)):
+        return _fieldwise(type(node), _row(node.this), _row(node.expression))  # `(a, b) = (1, 2)`: a = 1 AND b = 2
+    if isinstance(node, exp.In) and _row(node.this) is not None and node.expressions and not node.args.get("query") \
+            and all(_row(e) is not None and len(_row(e)) == len(_row(node.this)) for e in node.expressions):
+        rows = [_fieldwise(exp.EQ, _row(node.this), _row(e)) for e in node.expressions]  # `(a, b) IN ((1, 2), ...)`:
+        return exp.or_(*[exp.Paren(this=r) for r in rows], copy=False) if len(rows) > 1 else rows[0]  # one OR another
+    if isinstance(node, exp.Not) and not node.meta_get(NOT_AFTER) and (negated := _negated(node.this)) is not None:
+        return negated  # `(a, b) NOT IN ((1, 2), (3, 4))`: `(a <> 1 OR b <> 2) AND (...)`, as Postgres stores it
     if isinstance(node, (exp.Left, exp.Right)):  # Postgres prints its left()/right() quoted: `"left"(d, 2)`
         return exp.Anonymous(this=type(node).__name__.lower(), expressions=[node.this, node.expression])
     if isinstance(node, exp.Anonymous) and isinstance(node.this, exp.Identifier) \
@@ -232,6 +276,16 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Not) and _is_similar(_unparen(node.this)):  # NOT SIMILAR TO: `!~ similar_to_escape`
         similar = _unparen(node.this)
         return OtherOperator(this=similar.this, op=exp.Var(this="!~"), expression=similar.expression)
+    if isinstance(node, exp.Escape) and isinstance(_unparen(node.this), _MATCHES):
+        match = _unparen(node.this)  # `d LIKE 'a!%' ESCAPE '!'` is stored as `d ~~ like_escape('a!%', '!')` (NOT LIKE,
+        pattern = match.expression  # ILIKE alike), SIMILAR TO's as `d ~ similar_to_escape('a', '!')`
+        if _is_similar(match):
+            return match.__class__(this=match.this, expression=exp.Anonymous(
+                this="similar_to_escape", expressions=pattern.expressions + [node.expression]))
+        if not isinstance(match, OtherOperator) or match.args["op"].name in ("!~~", "!~~*"):
+            escaped = match.copy()
+            escaped.set("expression", exp.Anonymous(this="like_escape", expressions=[pattern.copy(), node.expression]))
+            return escaped
     if isinstance(node, exp.Anonymous) and str(node.this).lower() == "now" and not node.expressions:
         return exp.CurrentTimestamp()
     if isinstance(node, exp.Interval) and isinstance(node.this, exp.Literal):

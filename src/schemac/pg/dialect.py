@@ -29,8 +29,9 @@ from schemac.pg.keywordcalls import is_json_as_stored, json_object_as_stored, ke
 from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, merge_operators, other_sql,
                                   parse_other, parse_prefix, prefix_sql)
 from schemac.pg.syntax import (AtLocal, Printed, SpelledCall, SqlValue, Verbatim, at_local_sql, collation_for,
-                               finish_type, interval_sql, is_boolean_test, is_words, not_after, not_after_sql,
-                               similar_substring, spelled_sql, sql_position, sql_value, verbatim_sql, xml_call)
+                               finish_type, interval_sql, is_boolean_test, is_words, negated_after, not_after,
+                               not_after_sql, similar_substring, spelled_sql, sql_position, sql_value, verbatim_sql,
+                               xml_call)
 
 
 def _generated(self: Postgres.Generator, e: exp.ComputedColumnConstraint) -> str:
@@ -280,7 +281,7 @@ class SchemacPostgres(Postgres):
                 self, super()._parse_types(check_func, schema, allow_identifiers, with_collation))
 
         def _negate_range(self, this=None):  # `x NOT BETWEEN ...`, `x NOT IN ...`: not `NOT x BETWEEN ...` (pg.syntax)
-            return not_after(this) if type(this) in (exp.Between, exp.In) else super()._negate_range(this)
+            return not_after(this) if negated_after(this) else super()._negate_range(this)
 
         def _parse_is_rhs(self, distinct=False):
             return (not distinct and is_words(self)) or super()._parse_is_rhs(distinct)

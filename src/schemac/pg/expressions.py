@@ -184,16 +184,22 @@ def _referenced_columns(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def plain_column(text: str) -> Optional[str]:
-    """The column an index or EXCLUDE key's expression is when it is only a column's name, in parentheses or
-    not (`(id)`, `"Name"`): Postgres stores such a key as the plain column (pg_get_indexdef prints `id`), so
-    it is one; None for any other expression."""
+def _key_tree(text: str) -> Optional[exp.Expression]:
+    """The shared tree of a key's expression without its outer parentheses (never mutate it); None where it is none."""
     try:
         tree = _parse(text)
     except ValueError:
         return None
     while isinstance(tree, exp.Paren):
         tree = tree.this
+    return tree
+
+
+def plain_column(text: str) -> Optional[str]:
+    """The column an index or EXCLUDE key's expression is when it is only a column's name, in parentheses or
+    not (`(id)`, `"Name"`): Postgres stores such a key as the plain column (pg_get_indexdef prints `id`), so
+    it is one; None for any other expression."""
+    tree = _key_tree(text)
     if not isinstance(tree, exp.Column) or tree.table or not isinstance(tree.this, exp.Identifier):
         return None
     return tree.this.name if tree.this.quoted else tree.this.name.lower()
@@ -204,12 +210,7 @@ def collated_key(text: str) -> Optional[tuple[str, str]]:
     without it and the collation, quoted as SQL (`"C"`, `"s"."c"`); None for any other. Postgres strips every top-level
     COLLATE of a key and makes the outermost the key's collation (ComputeIndexAttrs: "(column COLLATE something)" is
     the column), so pg_get_indexdef prints `d COLLATE "C"`."""
-    try:
-        tree = _parse(text)
-    except ValueError:
-        return None
-    while isinstance(tree, exp.Paren):
-        tree = tree.this
+    tree = _key_tree(text)
     if not isinstance(tree, exp.Collate):
         return None
     collation = tree.expression

@@ -128,9 +128,15 @@ def refuse(parser, message: str) -> None:
 
 
 def similar_substring(parser) -> exp.Expression:
-    """After `SUBSTRING(`: `s SIMILAR p ESCAPE e` (refused by sqlglot), else sqlglot's SUBSTRING."""
+    """After `SUBSTRING(`: `s SIMILAR p ESCAPE e` (refused by sqlglot); `s, 1, 3`, the function called with commas,
+    which Postgres (14 and later) stores and prints apart from the SQL syntax, `"substring"(s, 1, 3)` (sqlglot read
+    both as its SUBSTRING(s FROM 1 FOR 3)); else sqlglot's SUBSTRING."""
     start = parser._index
     operand = parser._parse_bitwise()
+    if parser._match(TokenType.COMMA, advance=False):
+        parser._retreat(start)
+        return exp.Anonymous(this=exp.Identifier(this="substring", quoted=True),
+                             expressions=parser._parse_csv(parser._parse_bitwise))
     if _take(parser, "SIMILAR") is None:
         parser._retreat(start)
         return parser._parse_substring()
@@ -225,12 +231,19 @@ def at_local_sql(generator, e: AtLocal) -> str:
         else f"{operand} AT LOCAL"
 
 
-# The meta key of a NOT that `x NOT BETWEEN ...` or `x NOT IN (...)` made (the dialect's _negate_range): sqlglot reads
-# those as NOT over the BETWEEN or IN, the tree of `NOT x BETWEEN ...`, `NOT x IN (...)`, which Postgres stores
-# otherwise (`NOT ((x >= l) AND (x <= h))`, `NOT (x = ANY (ARRAY[1, 2]))`, where `x NOT BETWEEN` is `(x < l) OR
-# (x > h)` and `x NOT IN` is `x <> ALL (ARRAY[1, 2])`). The same NOT to every reader, printed as written by
-# pg.dialect's generators.
+# The meta key of a NOT that `x NOT BETWEEN ...`, `x NOT IN (...)` or `x NOT SIMILAR TO ...` made (the dialect's
+# _negate_range): sqlglot reads those as NOT over the BETWEEN, IN or SIMILAR TO, the tree of `NOT x BETWEEN ...`,
+# `NOT x IN (...)`, which Postgres stores otherwise (`NOT ((x >= l) AND (x <= h))`, `NOT (x = ANY (ARRAY[1, 2]))`,
+# `NOT (x ~ similar_to_escape(p))`, where `x NOT BETWEEN` is `(x < l) OR (x > h)`, `x NOT IN` is `x <> ALL (ARRAY[1,
+# 2])` and `x NOT SIMILAR TO` `x !~ ...`). The same NOT to every reader, printed as written by pg.dialect's generators.
 NOT_AFTER = "schemac_not_after"
+# (ESCAPE over SIMILAR TO: `x NOT SIMILAR TO p ESCAPE e`)
+NEGATED_AFTER = (exp.Between, exp.In, exp.SimilarTo, exp.Escape)
+
+
+def negated_after(node: exp.Expression) -> bool:
+    """Whether `x NOT ...` over `node` is not_after's: BETWEEN, IN, SIMILAR TO [ESCAPE] (LIKE holds its own negate)."""
+    return type(node) in NEGATED_AFTER[:3] or (type(node) is exp.Escape and type(node.this) is exp.SimilarTo)
 
 
 def not_after(node: exp.Expression) -> exp.Not:
@@ -242,9 +255,9 @@ def not_after(node: exp.Expression) -> exp.Not:
 
 def not_after_sql(generator, e: exp.Not) -> Optional[str]:
     """`x NOT BETWEEN [SYMMETRIC] l AND h` or `x NOT IN (...)` of a NOT that not_after made; else None."""
-    if not e.meta_get(NOT_AFTER) or not isinstance(e.this, (exp.Between, exp.In)):
+    if not e.meta_get(NOT_AFTER) or not isinstance(e.this, NEGATED_AFTER):
         return None
-    operand = generator.sql(e.this, "this")
+    operand = generator.sql(e.this.this if isinstance(e.this, exp.Escape) else e.this, "this")
     written = generator.sql(e.this)  # `x BETWEEN ...`, `x IN (...)`: x as sql(.., 'this') writes it
     return f"{operand} NOT{written[len(operand):]}" if written.startswith(operand) else None
 
