@@ -37,13 +37,17 @@ def _marked(c: Change, current: Schema, desired: Schema) -> Change:
 
 def _lacking(sides: list[Namespace], roles: list[str]) -> list[str]:
     """`roles` that one of `sides` (a schema as schema.yaml has it, as the database has it) gives no USAGE (nor
-    PUBLIC). An owner holds it, by ownership or its own entries, only where it owns the schema on every side: ALTER
-    SCHEMA ... OWNER TO hands the old owner's entries to the new one, and the grantor's statements may run after it."""
+    PUBLIC). An owner holds it, by ownership or its own entries, only where it owns the schema on every side (ALTER
+    SCHEMA ... OWNER TO hands the old owner's entries to the new one, and the grantor's statements may run after it)
+    and has not revoked its own USAGE."""
     owners = {ns.owner for ns in sides}
     kept = owners.pop() if len(owners) == 1 else None
 
     def uses(ns: Namespace, r: str) -> bool:
         held = {p.grantee for p in ns.grants if p.privilege in ("USAGE", "ALL") and p.column is None}
-        return r == kept or PUBLIC in held or (r in held and r != ns.owner)
+        if r != ns.owner:
+            return r in held or PUBLIC in held
+        # an owner holds its defaults unless its own entries are listed (REVOKE USAGE ON SCHEMA s FROM its owner)
+        return PUBLIC in held or r == kept and (r in held or not any(p.grantee == r for p in ns.grants))
 
     return [r for r in roles if not all(uses(ns, r) for ns in sides)]

@@ -105,17 +105,18 @@ class Holding:
             return {("owned by", "table", o.schema, o.table)}
         return {("owned by", *key) for key in self.keys() if key[0] != "column"}
 
-    def options(self, roles) -> set[tuple]:
-        """Graph keys for `roles`' grant options on the object."""
+    def options(self, held) -> set[tuple]:
+        """Graph keys for grant options on the object: (role, privilege) in `held` (one privilege's option, whether
+        on the table or a column of it: what a grant of it by that role needs, and what revoking it takes away)."""
         whole = sorted(k for k in self.keys() if k[0] != "column")
-        return {("grant option", *whole[0], r) for r in roles} if whole else set()
+        return {("grant option", *whole[0], r, privilege) for r, privilege in held} if whole else set()
 
     def grantor_keys(self) -> set[tuple]:
         """What the grants made by roles other than the owner need given first, and taken back only after them:
         each grantor's grant option on the object, and USAGE on the object's schema (to name the object)."""
         roles = {p.grantor for p in self.entries if p.grantor}
         schema = self.named_in
-        return self.options(roles) | ({("usage", schema, r) for r in roles | {PUBLIC}} if roles and schema else set())
+        return self.options({(p.grantor, p.privilege) for p in self.entries if p.grantor}) | ({("usage", schema, r) for r in roles | {PUBLIC}} if roles and schema else set())
 
     @property
     def named_in(self) -> Optional[str]:
@@ -135,7 +136,7 @@ class Holding:
 
     def given_keys(self) -> set[tuple]:
         """What the grantee's entries give it that a grant by it needs: its grant option, USAGE on a schema."""
-        out = self.options({self.grantee}) if any(p.grantable for p in self.entries) else set()
+        out = self.options({(self.grantee, p.privilege) for p in self.entries if p.grantable})
         if isinstance(self.obj, Namespace) and any(p.privilege == "USAGE" for p in self.entries):
             out.add(("usage", self.obj.name, self.grantee))
         return out
@@ -237,7 +238,7 @@ def object_changes(old: Optional[Secured], new: Secured, maybe: tuple[Privilege,
     created = _CREATED_WITH.get(kind_of(new), ())
     if old is not None and owner is not None and (new.owner is not None or isinstance(new, IdentitySequence)):
         # ALTER ... OWNER TO hands the old owner's entries on
-        old = replace(old, grants=as_owned_by(old.grants, was_owner, owner))  # type: ignore[arg-type, type-var]
+        old = replace(old, grants=as_owned_by(old.grants, was_owner, owner, kind))  # type: ignore[arg-type, type-var]
     before = _held(old, owner, kind, tuple(p for p in created if p not in withheld))
     could = _held(old, owner, kind, created + _others(maybe, owner)) if old is None and (maybe or withheld) else before
     after = _held(new, owner, kind)

@@ -7,20 +7,25 @@ from typing import Optional
 
 from schemac.model import Privilege
 from schemac.model.frozen import replace
-from schemac.model.grants import NOTHING
+from schemac.model.grants import NOTHING, PRIVILEGES, owner_holds_defaults
 
 
-def as_owned_by(grants: tuple[Privilege, ...], was: Optional[str], owner: Optional[str]) -> tuple[Privilege, ...]:
+def as_owned_by(grants: tuple[Privilege, ...], was: Optional[str], owner: Optional[str],
+                kind: Optional[str] = None) -> tuple[Privilege, ...]:
     """An access list as ALTER ... OWNER TO leaves it (aclnewowner): the old owner's entries become the new
     owner's, merged with those the new owner held already (a grantee made owner keeps what it was granted:
-    where the old owner held its defaults, so does the new one); what the new owner had granted is now the
-    owner's grant (grantor None)."""
+    where the old owner held its defaults, so does the new one, and what it held beyond them, a grant option
+    or a column's privilege, stays: its entries are then the defaults of `kind` and those); what the new owner
+    had granted is now the owner's grant (grantor None)."""
     if was is None or owner is None or was == owner:
         return grants
     defaults = not any(p.grantee == was for p in grants)
     out: dict[tuple, Privilege] = {}
+    if defaults and kind is not None and any(p.grantee == owner and p.privilege != NOTHING for p in grants):
+        out = {(owner, (x, None, None)): Privilege(owner, x) for x in PRIVILEGES[kind]}
+    merged = bool(out)  # (else the new owner's entries go: it holds its defaults, as the old one did)
     for p in grants:
-        if p.grantee == owner and defaults or p.grantee in (was, owner) and p.privilege == NOTHING:
+        if p.grantee == owner and defaults and not merged or p.grantee in (was, owner) and p.privilege == NOTHING:
             continue
         if p.grantee == was or p.grantor == owner:
             p = replace(p, grantee=owner if p.grantee == was else p.grantee,
@@ -28,4 +33,6 @@ def as_owned_by(grants: tuple[Privilege, ...], was: Optional[str], owner: Option
         key = (p.grantee, p.key)
         out[key] = replace(p, grantable=p.grantable or out[key].grantable) if key in out else p
     held = tuple(out.values())
+    if defaults and kind is not None and owner_holds_defaults([p for p in held if p.grantee == owner], kind):
+        held = tuple(p for p in held if p.grantee != owner)  # (it gained nothing beyond them)
     return held if defaults or any(p.grantee == owner for p in held) else held + (Privilege(owner, NOTHING),)

@@ -17,6 +17,8 @@ def privilege_deps(c: Change) -> tuple[set[Key], set[Key], set[Key], set[Key]]:
     old_refs: set[Key] = set()
     new_refs: set[Key] = set()
     new_refs |= new.keys()  # type: ignore[union-attr]
+    if k == "revoke" and c.cause is None:  # (it names the columns it takes away as they were: old_refs below)
+        new_refs = {key for key in new_refs if key[0] != "column"}
     # the owner's own privileges once it owns the object (ALTER ... OWNER TO hands the old owner's on)
     owned = new.owned_keys()  # type: ignore[union-attr]
     if k == "set_owner":
@@ -27,7 +29,8 @@ def privilege_deps(c: Change) -> tuple[set[Key], set[Key], set[Key], set[Key]]:
         new_refs.add(CREATED)
     if k != "set_owner":  # a grant by another role than the owner: after what it needs, before that is revoked
         new_refs |= new.grantor_keys()  # type: ignore[union-attr]
-        old_refs |= old.grantor_keys()  # type: ignore[union-attr]
+        if k == "revoke":  # (a grant makes only what the new list adds, as its grantors: new_refs)
+            old_refs |= old.grantor_keys()  # type: ignore[union-attr]
         if k == "revoke" and c.cause is None:  # a column's privilege: before the column goes (DROP, RENAME)
             old_refs |= {key for key in old.keys() if key[0] == "column"}  # type: ignore[union-attr]
         makes |= new.given_keys()  # type: ignore[union-attr]
