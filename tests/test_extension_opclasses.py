@@ -249,3 +249,39 @@ def test_a_class_parameter_changed_by_hand_is_drift_that_says_which(tmp_path, ma
     assert len(drift.differences) == 1
     assert "index t_trgm_sig is INDEX USING gist (name public.gist_trgm_ops(siglen=64)), expected INDEX USING gist " \
         "(name public.gist_trgm_ops(siglen=32))" in drift.render("text"), drift.render("text")
+
+
+@pytest.mark.parametrize("major_db", ["pg18"], indirect=True)
+def test_an_extension_moved_takes_its_classes_along_and_keeps_the_index(tmp_path, major_db):
+    """pg_trgm moved from public to `extensions` under an index of its class (with parameters): ALTER EXTENSION ...
+    SET SCHEMA takes the class along, and the index with it. The index was compared as read (`public.gist_trgm_ops`
+    against `extensions.gist_trgm_ops`), so the migration dropped it and made it again over its rows; now it is kept
+    (the same relfilenode), its definition names the class in its new schema, and diff is in sync."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    text = """
+extensions:
+  - {name: pg_trgm, schema: public}
+tables:
+  rooms:
+    columns:
+      id: {type: integer, primary_key: true}
+      name: text
+    indexes:
+      rooms_n: {columns: [{name: name, opclass: gist_trgm_ops, opclass_options: {siglen: 32}}], method: gist}
+"""
+    schema.write_text(text, encoding="utf-8")
+    assert generate(str(schema), out, name="old").status == "written"
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute("INSERT INTO rooms VALUES (1, 'bob'), (2, NULL)")
+        node = conn.execute("SELECT relfilenode FROM pg_class WHERE relname = 'rooms_n'").fetchone()
+    schema.write_text("schemas: [{name: extensions}]\n" + text.replace("schema: public", "schema: extensions"),
+                      encoding="utf-8")
+    result = generate(str(schema), out, name="moved")
+    assert result.status == "written" and "DROP INDEX" not in result.sql, result.sql
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:])
+        assert conn.execute("SELECT relfilenode FROM pg_class WHERE relname = 'rooms_n'").fetchone() == node
+        assert "extensions.gist_trgm_ops (siglen='32')" in \
+            conn.execute("SELECT pg_get_indexdef('rooms_n'::regclass)").fetchone()[0]
+    assert check_drift(str(schema), major_db, out_dir=out).differences == ()
