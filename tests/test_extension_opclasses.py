@@ -56,6 +56,7 @@ tables:
       t_tags_gist: {columns: [{name: tags, opclass: gist__int_ops}], method: gist}
       t_attrs: {columns: [{name: attrs, opclass: gin_hstore_ops}], method: gin}
       t_lower: {columns: [{expression: lower(name), opclass: gin_trgm_ops}], method: gin}
+      t_sub: {columns: [{expression: 'subpath(path, 0, 1)', opclass: gist_ltree_ops}], method: gist}
     exclude:
       - name: t_no_overlap
         elements: [{name: room, with: '=', opclass: gist_int4_ops}, {name: during, with: '&&'}]
@@ -73,6 +74,27 @@ CREATE INDEX t_tags ON t USING gin (tags gin__int_ops);
 CREATE INDEX t_tags_gist ON t USING gist (tags);
 CREATE INDEX t_attrs ON t USING gin (attrs);
 CREATE INDEX t_lower ON t USING gin (lower(name) gin_trgm_ops);
+CREATE INDEX t_sub ON t USING gist (subpath(path, 0, 1));
+"""),
+    # (on 18 only: the throwaway server's 18 deparses the query, which 15 spells otherwise: `SELECT t.id, ...`)
+    "default_class_written_out_on_a_materialized_view": (("pg18",), """
+extensions:
+  - {name: ltree}
+tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+      path: ltree
+materialized_views:
+  tm:
+    query: SELECT id, path FROM t
+    indexes:
+      tm_path: {columns: [{name: path, opclass: gist_ltree_ops}], method: gist}
+""", """
+CREATE EXTENSION ltree;
+CREATE TABLE t (id int PRIMARY KEY, path ltree);
+CREATE MATERIALIZED VIEW tm AS SELECT id, path FROM t;
+CREATE INDEX tm_path ON tm USING gist (path);
 """),
     "classes_of_an_extension_in_a_schema_of_its_own": (("pg18", "pg15"), """
 schemas:

@@ -8,7 +8,7 @@ every migration of schemac's own; and where schema.yaml puts the extension in a 
 (`{name: pg_trgm, schema: extensions}`) the bare name did not resolve at CREATE INDEX ("operator class
 gin_trgm_ops does not exist for access method gin"). The loader spells such a class as the catalog reads it:
 qualified with the declared extension's schema (public where it names none), or none where it is the default of
-the key column's type; so does the reading of state.json, whose models recorded before this kept the bare name.
+the key column's type (of an expression key's, a materialized view's column's: the class takes no other); so does the reading of state.json, whose models recorded before this kept the bare name.
 
 CLASSES: the classes of the common extensions (a pg_opclass row that is a member of each, by index method),
 `name=type` for the default one of that type (format_type's spelling), as PostgreSQL 18's contrib, pgvector 0.8
@@ -137,7 +137,9 @@ def _spelled(element, table: Optional[Table], method: str, classes: dict):
         return element
     schema, default = found
     column = table.column(element.column) if table is not None and element.column else None
-    if default is not None and column is not None and not element.opclass_options and _of_type(column.type, default):
+    # (an expression's type, or a materialized view's column's, is not known here: the class accepts only its own,
+    # so naming it is naming the default the key gets without it, which the catalog reader names no more)
+    if default is not None and not element.opclass_options and (column is None or _of_type(column.type, default)):
         return replace(element, opclass=None)
     return element if len(parts) == 2 else replace(element, opclass=f"{reference_part(schema)}.{reference_part(parts[0])}")
 
