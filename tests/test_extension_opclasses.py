@@ -56,6 +56,7 @@ tables:
       t_tags_gist: {columns: [{name: tags, opclass: gist__int_ops}], method: gist}
       t_attrs: {columns: [{name: attrs, opclass: gin_hstore_ops}], method: gin}
       t_lower: {columns: [{expression: lower(name), opclass: gin_trgm_ops}], method: gin}
+      t_sub: {columns: [{expression: 'subpath(path, 0, 1)', opclass: gist_ltree_ops}], method: gist}
     exclude:
       - name: t_no_overlap
         elements: [{name: room, with: '=', opclass: gist_int4_ops}, {name: during, with: '&&'}]
@@ -73,6 +74,27 @@ CREATE INDEX t_tags ON t USING gin (tags gin__int_ops);
 CREATE INDEX t_tags_gist ON t USING gist (tags);
 CREATE INDEX t_attrs ON t USING gin (attrs);
 CREATE INDEX t_lower ON t USING gin (lower(name) gin_trgm_ops);
+CREATE INDEX t_sub ON t USING gist (subpath(path, 0, 1));
+"""),
+    # (on 18 only: the throwaway server's 18 deparses the query, which 15 spells otherwise: `SELECT t.id, ...`)
+    "default_class_written_out_on_a_materialized_view": (("pg18",), """
+extensions:
+  - {name: ltree}
+tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+      path: ltree
+materialized_views:
+  tm:
+    query: SELECT id, path FROM t
+    indexes:
+      tm_path: {columns: [{name: path, opclass: gist_ltree_ops}], method: gist}
+""", """
+CREATE EXTENSION ltree;
+CREATE TABLE t (id int PRIMARY KEY, path ltree);
+CREATE MATERIALIZED VIEW tm AS SELECT id, path FROM t;
+CREATE INDEX tm_path ON tm USING gist (path);
 """),
     "classes_of_an_extension_in_a_schema_of_its_own": (("pg18", "pg15"), """
 schemas:
@@ -249,3 +271,39 @@ def test_a_class_parameter_changed_by_hand_is_drift_that_says_which(tmp_path, ma
     assert len(drift.differences) == 1
     assert "index t_trgm_sig is INDEX USING gist (name public.gist_trgm_ops(siglen=64)), expected INDEX USING gist " \
         "(name public.gist_trgm_ops(siglen=32))" in drift.render("text"), drift.render("text")
+
+
+@pytest.mark.parametrize("major_db", ["pg18"], indirect=True)
+def test_an_extension_moved_takes_its_classes_along_and_keeps_the_index(tmp_path, major_db):
+    """pg_trgm moved from public to `extensions` under an index of its class (with parameters): ALTER EXTENSION ...
+    SET SCHEMA takes the class along, and the index with it. The index was compared as read (`public.gist_trgm_ops`
+    against `extensions.gist_trgm_ops`), so the migration dropped it and made it again over its rows; now it is kept
+    (the same relfilenode), its definition names the class in its new schema, and diff is in sync."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    text = """
+extensions:
+  - {name: pg_trgm, schema: public}
+tables:
+  rooms:
+    columns:
+      id: {type: integer, primary_key: true}
+      name: text
+    indexes:
+      rooms_n: {columns: [{name: name, opclass: gist_trgm_ops, opclass_options: {siglen: 32}}], method: gist}
+"""
+    schema.write_text(text, encoding="utf-8")
+    assert generate(str(schema), out, name="old").status == "written"
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute("INSERT INTO rooms VALUES (1, 'bob'), (2, NULL)")
+        node = conn.execute("SELECT relfilenode FROM pg_class WHERE relname = 'rooms_n'").fetchone()
+    schema.write_text("schemas: [{name: extensions}]\n" + text.replace("schema: public", "schema: extensions"),
+                      encoding="utf-8")
+    result = generate(str(schema), out, name="moved")
+    assert result.status == "written" and "DROP INDEX" not in result.sql, result.sql
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:])
+        assert conn.execute("SELECT relfilenode FROM pg_class WHERE relname = 'rooms_n'").fetchone() == node
+        assert "extensions.gist_trgm_ops (siglen='32')" in \
+            conn.execute("SELECT pg_get_indexdef('rooms_n'::regclass)").fetchone()[0]
+    assert check_drift(str(schema), major_db, out_dir=out).differences == ()

@@ -8,7 +8,8 @@ columns are read with the new schema instead, and so are the functions' argument
 `ext_a.citext` is one of `ext_b.citext` after the move: dropping the first and creating the second would find
 it there), the aggregates', the domains' base types and the composite types' attributes. A type of the old
 schema the model declares (an enum, a domain, a composite or range type) is the user's, not the extension's,
-and stays as it is.
+and stays as it is. The operator classes of the moved extensions named by index and EXCLUDE keys move too
+(pg.extension_opclasses.with_moved_classes): the index stays.
 """
 
 from __future__ import annotations
@@ -17,21 +18,24 @@ from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.model import Schema
+from schemac.pg.extension_opclasses import with_moved_classes
 from schemac.pg.names import quote_ident
 
 
-def _moves(current: Schema, desired: Schema) -> dict[str, str]:
-    """Old schema -> new schema of the extensions schema.yaml moves (an extension in each, at most)."""
+def _moved(current: Schema, desired: Schema) -> dict[str, tuple[str, str]]:
+    """Name -> (old schema, new schema) of the extensions schema.yaml moves."""
     was = {e.name: e.schema for e in current.extensions}
-    return {was[e.name]: e.schema for e in desired.extensions
-            if e.schema is not None and was.get(e.name) not in (None, e.schema)}  # type: ignore[misc]
+    return {e.name: (was[e.name], e.schema) for e in desired.extensions  # type: ignore[misc]
+            if e.schema is not None and was.get(e.name) not in (None, e.schema)}
 
 
 def with_moved_extension_types(current: Schema, desired: Schema) -> Schema:
     """`current` with the columns of the moved extensions' types in their new schema (see the module)."""
-    moves = _moves(current, desired)
-    if not moves:
+    moved = _moved(current, desired)
+    if not moved:
         return current
+    moves = dict(moved.values())  # old schema -> new schema (an extension in each, at most)
+    current = with_moved_classes(current, moved)
     mine = {(t.schema, t.name) for field in ("enums", "domains", "composite_types", "range_types")
             for t in getattr(current, field)}
 

@@ -8,7 +8,7 @@ every migration of schemac's own; and where schema.yaml puts the extension in a 
 (`{name: pg_trgm, schema: extensions}`) the bare name did not resolve at CREATE INDEX ("operator class
 gin_trgm_ops does not exist for access method gin"). The loader spells such a class as the catalog reads it:
 qualified with the declared extension's schema (public where it names none), or none where it is the default of
-the key column's type; so does the reading of state.json, whose models recorded before this kept the bare name.
+the key column's type (of an expression key's, a materialized view's column's: the class takes no other); so does the reading of state.json, whose models recorded before this kept the bare name.
 
 CLASSES: the classes of the common extensions (a pg_opclass row that is a member of each, by index method),
 `name=type` for the default one of that type (format_type's spelling), as PostgreSQL 18's contrib, pgvector 0.8
@@ -137,33 +137,57 @@ def _spelled(element, table: Optional[Table], method: str, classes: dict):
         return element
     schema, default = found
     column = table.column(element.column) if table is not None and element.column else None
-    if default is not None and column is not None and not element.opclass_options and _of_type(column.type, default):
+    # (an expression's type, or a materialized view's column's, is not known here: the class accepts only its own,
+    # so naming it is naming the default the key gets without it, which the catalog reader names no more)
+    if default is not None and not element.opclass_options and (column is None or _of_type(column.type, default)):
         return replace(element, opclass=None)
     return element if len(parts) == 2 else replace(element, opclass=f"{reference_part(schema)}.{reference_part(parts[0])}")
 
 
-def _object(o, classes: dict):
-    """A table or materialized view with its keys' extension classes spelled as the catalog reads them."""
+def _object(o, spelled):
+    """A table or materialized view with `spelled(element, table or None, method)` applied to each key naming a
+    class."""
     exclusions = getattr(o, "exclusions", ())
     if not any(e.opclass for i in (*o.indexes, *exclusions) for e in i.elements):
         return o
     table = o if isinstance(o, Table) else None
-    changed = {"indexes": tuple(replace(i, elements=tuple(_spelled(e, table, i.method, classes) for e in i.elements))
+    changed = {"indexes": tuple(replace(i, elements=tuple(spelled(e, table, i.method) for e in i.elements))
                                 for i in o.indexes)}
     if exclusions:
-        changed["exclusions"] = tuple(replace(x, elements=tuple(_spelled(e, table, x.method, classes)
-                                                                 for e in x.elements)) for x in exclusions)
+        changed["exclusions"] = tuple(replace(x, elements=tuple(spelled(e, table, x.method) for e in x.elements))
+                                      for x in exclusions)
     return o if all(changed[k] == getattr(o, k) for k in changed) else replace(o, **changed)
+
+
+def _objects(schema, spelled):
+    """`schema` with `spelled` applied to the keys of its tables and materialized views (the same object where none
+    changes)."""
+    tables = tuple(_object(t, spelled) for t in schema.tables)
+    views = tuple(_object(v, spelled) if v.indexes else v for v in schema.views)
+    if all(a is b for a, b in zip(tables, schema.tables)) and all(a is b for a, b in zip(views, schema.views)):
+        return schema
+    return replace(schema, tables=tables, views=views)
 
 
 def spell_extension_classes(schema):
     """`schema` (a Schema) with the extension classes its tables' and materialized views' keys name spelled as the
     catalog reads them (see the module's docstring)."""
     classes = extension_classes(schema.extensions)
-    if not classes:
-        return schema
-    tables = tuple(_object(t, classes) for t in schema.tables)
-    views = tuple(_object(v, classes) if v.indexes else v for v in schema.views)
-    if all(a is b for a, b in zip(tables, schema.tables)) and all(a is b for a, b in zip(views, schema.views)):
-        return schema
-    return replace(schema, tables=tables, views=views)
+    return _objects(schema, lambda e, t, m: _spelled(e, t, m, classes)) if classes else schema
+
+
+def with_moved_classes(current, moves: dict[str, tuple[str, str]]):
+    """`current` (the database's Schema) with its keys' classes of the extensions schema.yaml moves (name -> (old
+    schema, new schema)) named in the new schema: ALTER EXTENSION ... SET SCHEMA takes them along, and the index
+    with them (`public.gist_trgm_ops` is `extensions.gist_trgm_ops` once it runs; compared as read, the index was
+    dropped and made again over its rows)."""
+    moved = {(method, old, name.partition("=")[0]): new for extension, (old, new) in moves.items()
+             for method, names in CLASSES.get(extension, {}).items() for name in names}
+    if not moved:
+        return current
+
+    def spelled(e, _table, method):
+        parts = reference_parts(e.opclass) if e.opclass else None
+        new = moved.get((method, parts[0], parts[1])) if parts and len(parts) == 2 else None
+        return e if new is None else replace(e, opclass=f"{reference_part(new)}.{reference_part(parts[1])}")
+    return _objects(current, spelled)
