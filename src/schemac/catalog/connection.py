@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from typing import Iterable, Optional
 from urllib.parse import unquote
 
@@ -87,19 +88,37 @@ def _target(url: Optional[str]) -> str:
     return "the server given by PG* environment variables" + (f" ({' '.join(parts)})" if parts else "")
 
 
-def connect(url: Optional[str], connect_timeout: int = 10) -> psycopg.Connection:
+# A server refuses a connection for want of a slot (SQLSTATE 53300: the role's or the database's CONNECTION LIMIT,
+# max_connections) while it still counts the server processes of connections closed a moment before, until they
+# have exited: a command run right after another as a role allowed one connection (or a read begun again on this
+# process's connection after its reading child's: catalog/forked.py) found the previous one's process still exiting
+# under load and failed. Such a refusal is tried again, for SLOT_WAIT_S at most (a slot held for good is then
+# reported as before). libpq gives no SQLSTATE for a refused connection, only the server's message: its English.
+_NO_SLOT = ("too many connections for role", "too many connections for database", "too many clients already",
+            "remaining connection slots are reserved")
+SLOT_WAIT_S = 2.0
+
+
+def connect(url: Optional[str], connect_timeout: int = 10, wait_for_slot: bool = True) -> psycopg.Connection:
     """Open an autocommit connection; ``url`` None means ``DATABASE_URL``, else libpq's PG* variables.
+    `wait_for_slot`: a refusal for want of a connection slot is tried again a while (_NO_SLOT above).
 
     Autocommit, because :func:`introspect` opens its own READ ONLY transaction explicitly.
     """
     if not url:
         url = os.environ.get("DATABASE_URL") or None
-    try:
-        return psycopg.connect(url or "", connect_timeout=connect_timeout,
-                               application_name=APPLICATION_NAME, autocommit=True)
-    except psycopg.Error as e:
-        text = str(e).replace(url, redact_url(url)) if url else str(e)  # libpq echoes strings it cannot parse
-        raise SchemacError(f"cannot connect to {_target(url)}: {_one_line(text, passwords(url))}") from None
+    deadline, pause = time.monotonic() + SLOT_WAIT_S, 0.02
+    while True:
+        try:
+            return psycopg.connect(url or "", connect_timeout=connect_timeout,
+                                   application_name=APPLICATION_NAME, autocommit=True)
+        except psycopg.Error as e:
+            if wait_for_slot and any(text in str(e) for text in _NO_SLOT) and time.monotonic() + pause < deadline:
+                time.sleep(pause)
+                pause = min(2 * pause, 0.2)
+                continue
+            text = str(e).replace(url, redact_url(url)) if url else str(e)  # libpq echoes strings it cannot parse
+            raise SchemacError(f"cannot connect to {_target(url)}: {_one_line(text, passwords(url))}") from None
 
 
 def database_label(conn: psycopg.Connection) -> str:

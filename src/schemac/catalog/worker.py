@@ -56,7 +56,7 @@ class CatalogRead:
         from schemac.catalog.fetch import fetch
 
         url, connect_timeout, statement_timeout_ms, lock_timeout_ms = self._args
-        second_lane(shared, lambda: connect(url, connect_timeout=connect_timeout),
+        second_lane(shared, lambda: connect(url, connect_timeout=connect_timeout, wait_for_slot=False),  # a help
                     lambda conn, snapshot: begin_read_only(conn, statement_timeout_ms, lock_timeout_ms, snapshot,
                                                            parallel=False),
                     lambda conn, name: fetch(conn, shared.schemas, name, self._named_tuples),

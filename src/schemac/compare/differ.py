@@ -19,7 +19,7 @@ from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BEL
 from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
 from schemac.compare.namespaces import public_schema_changes, schema_comments
-from schemac.compare.identities import identity_comment_changes, identity_sequences_aside
+from schemac.compare.identities import identity_comment_changes, identity_differences, identity_sequences_aside
 from schemac.compare.policies import diff_policies
 from schemac.compare.publications import diff_publications
 from schemac.compare.database_settings import diff_database_comment, diff_database_grants, diff_database_settings
@@ -350,7 +350,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(objects + diff_aggregates(current, desired, objects) + diff_operators(current, desired, objects))
     changes.extend(diff_operator_classes(current, desired, changes))
     changes.extend(diff_policies(cur_tables, des_tables, rebuilt)
-                   + diff_grants(cur_tables, des_tables, current, desired, rebuilt))
+                   + diff_grants(cur_tables, des_tables, current, desired, rebuilt,
+                                 identities := identity_differences(cur_tables, des_tables)))
     changes = split_around_recreated(changes)
     changes.extend(around_recreated(changes, cur_tables, des_tables))
     classes = around_operator_classes(changes, cur_tables, des_tables)  # and the foreign keys on their keys
@@ -380,7 +381,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes = named_where_claimed(changes, current, desired)
     changes.extend(diff_cloned_triggers(cur_tables, des_tables, changes))
     changes.extend(diff_clone_comments(cur_tables, des_tables, changes))
-    changes.extend(identity_comment_changes(cur_tables, des_tables, changes))
+    changes.extend(identity_comment_changes(cur_tables, des_tables, changes, identities))
     changes.extend(identity_sequences_aside(current, desired, changes))
     changes.extend(diff_validated_checks(cur_tables, des_tables, changes))
     changes.extend(diff_copy_comments(cur_tables, des_tables, changes))

@@ -13,7 +13,8 @@ from typing import Optional, Union
 
 from schemac.compare.changes import Change
 from schemac.compare.foreign_servers import made_again
-from schemac.compare.identities import IdentitySequence, identity_sequences, owned_sequence
+from schemac.compare.identities import (IdentityDifferences, IdentitySequence, identity_differences,
+                                        identity_sequences, owned_sequence)
 from schemac.compare.namespaces import namespace
 from schemac.compare.owner_acl import as_owned_by
 from schemac.model import (DEFAULT_PRIVILEGE_KINDS, Aggregate, CompositeType, Constructor, DefaultPrivileges, Domain, Enum,
@@ -261,28 +262,25 @@ def object_changes(old: Optional[Secured], new: Secured, maybe: tuple[Privilege,
     return out
 
 
-def _identity_grants(t: Table) -> list[tuple]:
-    return [(c.name, c.identity.grants) for c in t.columns if c.identity is not None]
-
-
 def _others(entries: tuple[Privilege, ...], owner: Optional[str]) -> tuple[Privilege, ...]:
     """What default privileges may give other roles than the owner (its own are left as its defaults)."""
     return tuple(p for p in entries if p.grantee != owner)
 
 
 def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Schema,
-                rebuilt_types: frozenset = frozenset()) -> list[Change]:
+                rebuilt_types: frozenset = frozenset(), identities: Optional[IdentityDifferences] = None) -> list[Change]:
     """The grant, revoke and set_owner changes of every table, sequence, function and type schema.yaml keeps
-    (a type in `rebuilt_types`, set aside and created again, starts with Postgres's defaults)."""
+    (a type in `rebuilt_types`, set aside and created again, starts with Postgres's defaults). `identities`:
+    identity_differences(cur_tables, des_tables), where the caller has them."""
     out: list[Change] = []
+    identities = identities or identity_differences(cur_tables, des_tables)
     for key, t in des_tables.items():
         out += object_changes(cur_tables.get(key), t, *defaulted(current, desired, t))
         if t.partition_of is not None:
             continue  # a partition's identity is its root's sequence, compared there
-        was_table = cur_tables.get(key)
-        if was_table is not None and _identity_grants(was_table) == _identity_grants(t):
+        if key not in identities.grants:
             continue  # object_changes would find each identity's sequence's access list the same
-        was = identity_sequences(was_table)
+        was = identity_sequences(cur_tables.get(key))
         for column, s in identity_sequences(t).items():  # an existing sequence keeps its name (a table renamed)
             old = was.get(column)
             out += object_changes(old, s if old is None else replace(s, name=old.name), *defaulted(current, desired, s))

@@ -50,13 +50,52 @@ def owned_sequence(s: Optional[Sequence], tables: dict) -> Optional[Sequence]:
                             source=s.source, grants=s.grants, table=table, column=column, table_owner=t.owner)
 
 
-def identity_comment_changes(cur_tables: dict, des_tables: dict, changes: list[Change]) -> list[Change]:
-    """COMMENT ON SEQUENCE of each identity's sequence whose comment is not the one schema.yaml gives it (a new
-    sequence, of a table or identity made by the plan, has none). A partition's identity is its root's sequence."""
-    made = {(c.schema, c.table) for c in changes if c.kind == "add_table"}
-    out = []
+@frozen
+class IdentityDifferences:
+    """The tables (keys) whose identity columns' grants, or comments, may differ from the current table's: all but
+    those found the same, column by column, in one walk of each table's columns a side (diff_grants and
+    identity_comment_changes each walked both: at 10,000 tables each walk of every column costs ~15 ms). Sets of
+    keys, seldom any: each table's identity columns kept instead made the cyclic collector walk the whole heap again
+    (~0.6 s at 10,000 tables). Partitions are not walked (a partition's identity is its root's sequence)."""
+
+    grants: frozenset = frozenset()
+    comments: frozenset = frozenset()
+
+
+def identity_differences(cur_tables: dict, des_tables: dict) -> IdentityDifferences:
+    grants, comments = set(), set()
     for key, t in des_tables.items():
         if t.partition_of is not None:
+            continue
+        old = cur_tables.get(key)
+        mine = [c for c in t.columns if c.identity is not None]
+        was = [c for c in old.columns if c.identity is not None] if old is not None else None
+        if was is None or len(was) != len(mine):
+            grants.add(key)
+            comments.add(key)
+            continue
+        for a, b in zip(was, mine):
+            if a.name != b.name:
+                grants.add(key)
+                comments.add(key)
+                break
+            if a.identity.grants != b.identity.grants:
+                grants.add(key)
+            if (a.identity.comment or None) != (b.identity.comment or None):
+                comments.add(key)
+    return IdentityDifferences(frozenset(grants), frozenset(comments))
+
+
+def identity_comment_changes(cur_tables: dict, des_tables: dict, changes: list[Change],
+                             differences: Optional[IdentityDifferences] = None) -> list[Change]:
+    """COMMENT ON SEQUENCE of each identity's sequence whose comment is not the one schema.yaml gives it (a new
+    sequence, of a table or identity made by the plan, has none). A partition's identity is its root's sequence.
+    `differences`: identity_differences(cur_tables, des_tables), where the caller has them."""
+    made = {(c.schema, c.table) for c in changes if c.kind == "add_table"}
+    differences = differences or identity_differences(cur_tables, des_tables)
+    out = []
+    for key, t in des_tables.items():
+        if t.partition_of is not None or (key not in differences.comments and key not in made):
             continue
         comments = [(c.name, c.identity.comment) for c in t.columns if c.identity is not None]
         if not comments:
