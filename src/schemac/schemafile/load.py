@@ -42,7 +42,7 @@ from schemac.schemafile.sequences import SequenceReader
 from schemac.schemafile.strict import compose
 from schemac.schemafile.tables import TableReader
 from schemac.schemafile.indexes import default_opclasses_dropped
-from schemac.schemafile.noop_casts import noop_casts_dropped
+from schemac.pg.noop_casts import noop_casts_dropped
 from schemac.schemafile.textsearch import TextSearchReader, bare_public_dictionaries
 from schemac.schemafile.triggers import TriggerReader
 from schemac.schemafile.typed_tables import check_typed_tables

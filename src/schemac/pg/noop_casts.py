@@ -12,7 +12,10 @@ state.json and compared as Postgres stores them. The database's side never has o
 loader notes the casts of a name in each expression it reads (named_casts: a regular expression, once per distinct
 text with a `::` or CAST; no sqlglot) and rebuilds only a table one of whose columns is cast to its type's first
 word; the others stay the objects read. `generate` also drops them from its record of the last schema.yaml, which
-one made before this change may hold.
+one made before this change may hold. A materialized view's indexes and statistics, whose columns' types come from its
+query (which the loader does not read), are compared without them by compare.views, which knows those types once
+the view was deparsed or read (noop_casts_dropped on the view as a table of its columns): the reason this module is
+in `pg`, which both stages import.
 
 Only an expression without a subquery (whose unqualified names may be another table's columns) is rewritten, and
 only a cast whose type reads the same as the column's (sqlglot's spelling, aliases folded: int4 and integer, and
