@@ -34,10 +34,10 @@ from schemac.pg.cast_targets import target_key, type_key
 from schemac.pg.loaded import plain_column
 
 _NAME = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
-# A name right before `::` (`(c)::integer`, `c::int4`) or in CAST(name AS, the type's first word after it: a cheap look
+# A name right before `::` (`(c)::integer`, `c::int4`) or in CAST(name AS (`CAST((c) AS`, as sqlglot writes `(c)::text`), the type's first word after it: a cheap look
 # without sqlglot (diff's fast path never imports it), which lets through more than it should, never less. (Small and
 # case-blind only where it must be: compiling it is part of every load of a schema.yaml with a `::`.)
-_CASTS = re.compile(rf"({_NAME})\s*\)*\s*::|\b(?i:cast)\s*\(\s*({_NAME})\s+(?i:as)\b")
+_CASTS = re.compile(rf"({_NAME})\s*\)*\s*::|\b(?i:cast)\s*\([(\s]*({_NAME})[)\s]+(?i:as)\b")
 _TYPE_WORDS = re.compile(rf"\s*({_NAME})(?:\s*\.\s*({_NAME}))?")
 # First words of one type's spellings (format_type's, schema.yaml's); a type not here is compared by its own name.
 _ALIASES = {"int": "integer", "int4": "integer", "int2": "smallint", "int8": "bigint", "varchar": "character",
