@@ -14,7 +14,8 @@ later `TRIM(BOTH FROM d)`), row constructors (`ROW(a, b)`), BETWEEN SYMMETRIC (b
 quoted) drifted after every migration in every kind of table expression, as did calls of the functions sqlglot builds
 with its dialect (to_char, to_date, to_timestamp, concat, concat_ws, log, array_append, array_cat, array_remove), kept
 verbatim and compared as text (`to_char(now(), 'YYYY')` against the catalog's `'YYYY'::text`). An index or EXCLUDE key
-`(d COLLATE "C")` (the column d of collation "C" to Postgres) and a column key's collation that is the column's own.
+`(d COLLATE "C")` (the column d of collation "C" to Postgres) and a column key's collation that is the column's own,
+as was `(d)::text COLLATE "C"` on a text d (the cast, of the column to its own type, goes too).
 `a NOT BETWEEN 10 AND 20` was written `NOT a BETWEEN 10 AND 20`, and `a NOT IN (1, 2)` `NOT a IN (1, 2)` (another
 catalog than the hand-written SQL's), as was `substring(d, 1, 3)` written `SUBSTRING(d FROM 1 FOR 3)`. Row comparisons
 (`(a, b) = (1, 2)`, <>, IS DISTINCT FROM, IN, NOT IN), which Postgres stores field by field, drifted, as did
@@ -416,6 +417,33 @@ CREATE TABLE t (d text, e text COLLATE "C", r integer, EXCLUDE USING btree ((d C
 CREATE INDEX i ON t ((d COLLATE "C"), (lower(d) COLLATE "POSIX") DESC);
 CREATE INDEX j ON t ((e COLLATE "C"), (d COLLATE pg_catalog."default"), e COLLATE "C");
 CREATE INDEX k ON t (((d COLLATE "C") COLLATE "POSIX"), (upper(d) COLLATE "C") COLLATE "POSIX");
+"""),
+    # The same over a cast of the column to its own type (`(d)::text COLLATE "C"`): Postgres drops the COLLATE, then the
+    # cast, and keeps the column of that collation (none where it is the column's own); the key without its COLLATE was
+    # `CAST((d) AS TEXT)`, whose cast the loader's look for casts of a name did not see (nor `CAST((r) AS integer)`).
+    "collated_keys_over_a_cast_to_the_columns_own_type": ("""
+tables:
+  t:
+    columns:
+      d: text
+      e: {type: text, collation: C}
+      v: varchar(10)
+      r: integer
+    checks:
+      t_r: CAST((r) AS integer) > 0
+    exclude:
+      - {using: btree, elements: [{expression: '(d)::text COLLATE "C"', with: '='}]}
+      - using: btree
+        elements:
+          - {expression: '(e)::text COLLATE "C"', with: '='}
+          - {expression: '(v)::varchar(10) COLLATE "POSIX"', with: '='}
+    indexes:
+      i: {columns: [{expression: '(d::text) COLLATE "C"'}, {expression: '(e)::text COLLATE "C"'}]}
+""", """
+CREATE TABLE t (d text, e text COLLATE "C", v varchar(10), r integer, CONSTRAINT t_r CHECK (CAST((r) AS integer) > 0),
+  EXCLUDE USING btree (((d)::text) COLLATE "C" WITH =),
+  EXCLUDE USING btree (((e)::text COLLATE "C") WITH =, ((v)::varchar(10) COLLATE "POSIX") WITH =));
+CREATE INDEX i ON t (((d::text) COLLATE "C"), ((e)::text COLLATE "C"));
 """),
     # NOT BETWEEN, which Postgres stores as `(a < 10) OR (a > 20)` (SYMMETRIC: both orders, ANDed): schemac read it as
     # NOT (a BETWEEN ...), and its migration wrote `NOT a BETWEEN ...`, which Postgres stores as NOT ((a >= 10) AND

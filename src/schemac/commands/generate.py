@@ -27,7 +27,7 @@ from schemac.plan.preamble import restored_search_path
 from schemac.commands.statement_runs import Item, items, printed, rendered, shared, split
 from schemac.queries.indexes import change_notices
 from schemac.schemafile.load import load_with_digest, read_schema_text
-from schemac.schemafile.noop_casts import without_noop_casts
+from schemac.pg.noop_casts import without_noop_casts
 
 
 @frozen

@@ -36,6 +36,7 @@ from schemac.pg.lazy import lazy
 
 same_text = lazy("schemac.pg.views", "same_text")
 query_refs = lazy("schemac.pg.sqlbody", "query_refs")
+noop_casts_dropped = lazy("schemac.pg.noop_casts", "noop_casts_dropped")  # (only where a matview has members)
 
 # The cause of a view dropped and created again: what it reads changes, or its columns do.
 REBUILT = "re-created around a change it depends on"
@@ -181,15 +182,27 @@ def _members(old: Optional[View], new: View, current: Optional[Schema] = None,
     catalog's deparse (`((dc)::integer + 1)`, compare.domain_casts) is read again as schema.yaml's text."""
     if not _any_member(new) and (old is None or not _any_member(old)):
         return []  # most views: nothing to diff
-    out = diff_table(stand_in(old) if old is not None else stand_in(new, False), stand_in(new))
+    wanted = stand_in(new) if old is None else _as_stored(new, old)
+    out = diff_table(stand_in(old) if old is not None else stand_in(new, False), wanted)
     if out and old is not None and current is not None and current.domains:
         domains = (keyed_domains(current), {})
         typed = replace(stand_in(old), columns=tuple(Column(c.name, c.type) for c in old.output if c.type))
         overloads = lazy_overloads((current,) if desired is None else (current, desired), domains)
         composites = {(c.schema, c.name): c for c in current.composite_types}  # (`(z).a` of an attribute of one)
-        out = diff_table(replace(table_as_written(typed, stand_in(new), domains, composites, overloads), columns=()),
-                         stand_in(new))
+        out = diff_table(replace(table_as_written(typed, wanted, domains, composites, overloads), columns=()), wanted)
     return out
+
+
+def _as_stored(new: View, old: View) -> Table:
+    """stand_in(new) with its indexes' and statistics' casts of a column to its own type dropped, as Postgres stores
+    them (`(id)::integer` on an integer column is `id`: pg.noop_casts, which the loader applies to a table's, knowing
+    its columns' types; a matview's come from its query): by its columns' types where known, else the current view's
+    (the same query: this one is not re-created)."""
+    wanted = stand_in(new)
+    if not (new.indexes or new.statistics):
+        return wanted
+    columns = tuple(Column(c.name, c.type) for c in (new.output or old.output) if c.type)
+    return replace(noop_casts_dropped(replace(wanted, columns=columns)), columns=()) if columns else wanted
 
 
 def _any_member(v: View) -> bool:

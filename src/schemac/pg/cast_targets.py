@@ -1,6 +1,6 @@
 """A cast's target type as a key to compare types by: sqlglot's spelling of it in a cast, lower-cased unless quoted,
 `public.` dropped, so that its aliases compare alike (int4 and integer, varchar and character varying). What the
-loader's no-op casts (schemafile.noop_casts: a column cast to its own type) and the differ's domain casts
+loader's no-op casts (pg.noop_casts: a column cast to its own type) and the differ's domain casts
 (compare.domain_casts: a domain's value cast to its base type) compare a cast's type with. sqlglot is imported
 only when called (diff's fast path imports neither user)."""
 

@@ -15,7 +15,7 @@ from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.pg.sequences import serial_base, without_defaults
 from schemac.schemafile.column_settings import SETTING_KEYS, ColumnSettingsReader
 from schemac.schemafile.fields import SEQUENCE_OPTION_KEYS
-from schemac.schemafile.noop_casts import named_casts
+from schemac.pg.noop_casts import named_casts
 from schemac.schemafile.walker import _MAPPINGS, _SCALARS
 
 IDENTITY_KEYS = {"generated": True, **SEQUENCE_OPTION_KEYS, "grants": False, "sequence_name": False,

@@ -20,7 +20,7 @@ from schemac.pg.names import joined_reference, plain_parts, reference_part, refe
 from schemac.pg.verbatim import WARNING as VERBATIM_WARNING, refused_as_error
 from schemac.pg.names import MAX_IDENTIFIER_BYTES
 from schemac.pg.types import TypeSyntaxError, canonical_type
-from schemac.schemafile.noop_casts import named_casts
+from schemac.pg.noop_casts import named_casts
 from schemac.schemafile.walker import Walker
 
 MAX_INDEX_COLUMNS = 32  # PostgreSQL's INDEX_MAX_KEYS: key and INCLUDE columns of an index or constraint

@@ -42,7 +42,7 @@ from schemac.schemafile.sequences import SequenceReader
 from schemac.schemafile.strict import compose
 from schemac.schemafile.tables import TableReader
 from schemac.schemafile.indexes import default_opclasses_dropped
-from schemac.schemafile.noop_casts import noop_casts_dropped
+from schemac.pg.noop_casts import noop_casts_dropped
 from schemac.schemafile.textsearch import TextSearchReader, bare_public_dictionaries
 from schemac.schemafile.triggers import TriggerReader
 from schemac.schemafile.typed_tables import check_typed_tables
@@ -163,11 +163,13 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
         # tables the database has that schema.yaml does not declare (a foreign key's auth.users in an -n public project)
         external_tables = self.external_names(top["external_tables"][1], "external_tables", "table", "tables", tables) \
             if "external_tables" in top else ()
-        tables = [default_opclasses_dropped(t) for t in self.resolve_tables(tables, external_tables)]
+        tables = self.resolve_tables(tables, external_tables)
         if casting:  # (a column cast to its own type, `(c)::integer` on an integer c, as Postgres stores it: `c`)
             # (and a partition's or child's parents' columns: a generated one is theirs, as written)
             tables = [noop_casts_dropped(t, casting.get(t.key)) if t.key in casting or t.partition_of or t.inherits
                       else t for t in tables]
+        # (after: a key that was a cast, `(e)::text COLLATE "C"`, is the column, whose own collation is none)
+        tables = [default_opclasses_dropped(t) for t in tables]
         enums = self.enums(top["enums"][1]) if "enums" in top else []
         domains = self.domains(top["domains"][1]) if "domains" in top else []
         search_configs = self.text_search_configs(top["text_search_configs"][1]) if "text_search_configs" in top else []

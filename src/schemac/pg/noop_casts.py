@@ -12,7 +12,10 @@ state.json and compared as Postgres stores them. The database's side never has o
 loader notes the casts of a name in each expression it reads (named_casts: a regular expression, once per distinct
 text with a `::` or CAST; no sqlglot) and rebuilds only a table one of whose columns is cast to its type's first
 word; the others stay the objects read. `generate` also drops them from its record of the last schema.yaml, which
-one made before this change may hold.
+one made before this change may hold. A materialized view's indexes and statistics, whose columns' types come from its
+query (which the loader does not read), are compared without them by compare.views, which knows those types once
+the view was deparsed or read (noop_casts_dropped on the view as a table of its columns): the reason this module is
+in `pg`, which both stages import.
 
 Only an expression without a subquery (whose unqualified names may be another table's columns) is rewritten, and
 only a cast whose type reads the same as the column's (sqlglot's spelling, aliases folded: int4 and integer, and
@@ -31,10 +34,10 @@ from schemac.pg.cast_targets import target_key, type_key
 from schemac.pg.loaded import plain_column
 
 _NAME = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
-# A name right before `::` (`(c)::integer`, `c::int4`) or in CAST(name AS, the type's first word after it: a cheap look
+# A name right before `::` (`(c)::integer`, `c::int4`) or in CAST(name AS (`CAST((c) AS`, as sqlglot writes `(c)::text`), the type's first word after it: a cheap look
 # without sqlglot (diff's fast path never imports it), which lets through more than it should, never less. (Small and
 # case-blind only where it must be: compiling it is part of every load of a schema.yaml with a `::`.)
-_CASTS = re.compile(rf"({_NAME})\s*\)*\s*::|\b(?i:cast)\s*\(\s*({_NAME})\s+(?i:as)\b")
+_CASTS = re.compile(rf"({_NAME})\s*\)*\s*::|\b(?i:cast)\s*\([(\s]*({_NAME})[)\s]+(?i:as)\b")
 _TYPE_WORDS = re.compile(rf"\s*({_NAME})(?:\s*\.\s*({_NAME}))?")
 # First words of one type's spellings (format_type's, schema.yaml's); a type not here is compared by its own name.
 _ALIASES = {"int": "integer", "int4": "integer", "int2": "smallint", "int8": "bigint", "varchar": "character",
