@@ -96,21 +96,11 @@ def _compiled_init(cls: type) -> Callable[..., None]:
     if hasattr(cls, "__post_init__"):
         initvars = ",".join(f.name for f in every if f._field_type is dataclasses._FIELD_INITVAR)  # type: ignore
         body.append(f"{self_name}.__post_init__({initvars})")
-    params = [_param(f) for f in every if f.init and not f.kw_only]
-    keyword = [_param(f) for f in every if f.init and f.kw_only]
-    if keyword:
-        params += ["*", *keyword]
     scope["_return_type"] = None
-    signature = ", ".join([self_name, *params])
+    signature = ", ".join([self_name, *_params(f for f in every if f.init)])
     text = (f"def __create_fn__({', '.join(scope)}):\n def __init__({signature}) -> _return_type:\n"
             + "\n".join("  " + line for line in body or ["pass"]) + "\n return __init__")
-    module = sys.modules.get(cls.__module__)
-    namespace: dict[str, Any] = {}
-    # (compiled without this module's `from __future__ import annotations`, as dataclasses compiles it)
-    exec(compile(text, "<string>", "exec", dont_inherit=True), module.__dict__ if module is not None else {}, namespace)
-    made = namespace["__create_fn__"](**scope)
-    made.__qualname__ = f"{cls.__qualname__}.__init__"
-    return made
+    return _compiled(cls, text, scope, "__init__")
 
 
 def compiled_maker(cls: type) -> Callable[..., Any]:
@@ -130,20 +120,30 @@ def compiled_maker(cls: type) -> Callable[..., Any]:
     scope: dict[str, Any] = {f"_type_{f.name}": f.type for f in every}
     scope.update({f"_dflt_{f.name}": f.default for f in every if f.default is not MISSING})
     scope.update(__dataclass_cls__=cls, __dataclass_new__=object.__new__)
-    params = [_param(f) for f in every if not f.kw_only]
-    keyword = [_param(f) for f in every if f.kw_only]
-    if keyword:
-        params += ["*", *keyword]
     body = [f"{made} = __dataclass_new__(__dataclass_cls__)", f"{values} = {made}.__dict__",
             *(f"{values}[{n!r}] = {n}" for n in names), f"return {made}"]
-    text = (f"def __create_fn__({', '.join(scope)}):\n def make({', '.join(params)}):\n"
+    text = (f"def __create_fn__({', '.join(scope)}):\n def make({', '.join(_params(every))}):\n"
             + "\n".join("  " + line for line in body) + "\n return make")
+    return _compiled(cls, text, scope, "made")
+
+
+def _params(fields) -> list[str]:
+    """A generated function's parameters for `fields`, the keyword-only ones after a `*`."""
+    fields = list(fields)
+    params = [_param(f) for f in fields if not f.kw_only]
+    keyword = [_param(f) for f in fields if f.kw_only]
+    return [*params, "*", *keyword] if keyword else params
+
+
+def _compiled(cls: type, text: str, scope: dict[str, Any], name: str) -> Callable[..., Any]:
+    """The function `text`'s __create_fn__ returns given `scope`, compiled in `cls`'s module without this module's
+    `from __future__ import annotations` (as dataclasses compiles it), named as `cls`'s `name`."""
     module = sys.modules.get(cls.__module__)
     namespace: dict[str, Any] = {}
     exec(compile(text, "<string>", "exec", dont_inherit=True), module.__dict__ if module is not None else {}, namespace)
-    maker = namespace["__create_fn__"](**scope)
-    maker.__qualname__ = f"{cls.__qualname__}.made"
-    return maker
+    made = namespace["__create_fn__"](**scope)
+    made.__qualname__ = f"{cls.__qualname__}.{name}"
+    return made
 
 
 def _param(f: dataclasses.Field) -> str:
