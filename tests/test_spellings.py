@@ -579,6 +579,28 @@ CREATE POLICY p2 ON t FOR UPDATE USING ((a, b) IN ((1, 2)) OR coalesce(v, 'x') <
 CREATE TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW
   WHEN (new.a NOT IN (1, 2) AND new.a NOT BETWEEN 3 AND 4 AND (new.a, new.b) <> (old.a, old.b)) EXECUTE FUNCTION trg();
 """),
+    # PostgreSQL 16's integer literals in hexadecimal, octal and binary and digits with underscores: sqlglot read
+    # `0x10` as the bit string x'10' (`operator does not exist: integer > bit`: the migration did not apply), `0o17`
+    # and `1_000` as a number followed by a name. Postgres stores the decimal constant (`(c > 16)`); the hand-written
+    # SQL says the same in decimals, which 15 also reads (on 16 and later `0x10` in it builds the same catalog).
+    "integer_literals_in_other_bases_and_with_underscores": ("""
+tables:
+  t:
+    columns:
+      c: {type: integer, default: 0x_1F}
+      n: {type: numeric, default: 1_000.000_5}
+      g: {type: bigint, generated: c * 0xFFFF_FFFF}
+    checks:
+      k1: c > 0x10 AND c < 0o17_7 AND c <> 0b101
+      k2: n < 1_000_000 AND n > -0X10
+    indexes:
+      i: {columns: [c], where: c <> 0B1_1}
+""", """
+CREATE TABLE t (c integer DEFAULT 31, n numeric DEFAULT 1000.0005,
+  g bigint GENERATED ALWAYS AS (c * 4294967295) STORED,
+  CONSTRAINT k1 CHECK (c > 16 AND c < 127 AND c <> 5), CONSTRAINT k2 CHECK (n < 1000000 AND n > -16));
+CREATE INDEX i ON t (c) WHERE c <> 3;
+"""),
 }
 
 # What the fingerprint leaves out: text search configurations and dictionaries, access lists, policies' roles and
