@@ -601,6 +601,22 @@ CREATE TABLE t (c integer DEFAULT 31, n numeric DEFAULT 1000.0005,
   CONSTRAINT k1 CHECK (c > 16 AND c < 127 AND c <> 5), CONSTRAINT k2 CHECK (n < 1000000 AND n > -16));
 CREATE INDEX i ON t (c) WHERE c <> 3;
 """),
+    # A negative zero: `-0.0` and `-0` are a numeric and an integer to Postgres, which have no negative zero; it stores
+    # `0.0` and `0` (a real's or double precision's default too), which the normal form read as -0 against 0: drift.
+    "negative_zero_literals": ("""
+tables:
+  t:
+    columns:
+      a: {type: real, default: -0.0}
+      b: {type: double precision, default: -0.0}
+      c: {type: numeric, default: -0.0}
+      e: {type: integer, default: -0}
+    checks:
+      k: a <> -0.0 AND e > -0 AND c >= -0.00
+""", """
+CREATE TABLE t (a real DEFAULT -0.0, b double precision DEFAULT -0.0, c numeric DEFAULT -0.0, e integer DEFAULT -0,
+  CONSTRAINT k CHECK (a <> -0.0 AND e > -0 AND c >= -0.00));
+"""),
 }
 
 # What the fingerprint leaves out: text search configurations and dictionaries, access lists, policies' roles and

@@ -76,8 +76,9 @@ def _number(text: str) -> Optional[exp.Literal]:
         return None
     if not value.is_finite():
         return None
-    # 0.10 == 0.1, 1.0 == 1; normalize() would print 1E+1 for 10, so format by hand.
-    normal = value.normalize()
+    # 0.10 == 0.1, 1.0 == 1; normalize() would print 1E+1 for 10, so format by hand. -0.0 is 0: a literal is an
+    # integer or a numeric to Postgres, neither of which has a negative zero (`DEFAULT -0.0` of a real is stored 0.0)
+    normal = value.normalize().copy_abs() if value.is_zero() else value.normalize()
     s = format(normal, "f")
     return exp.Literal.number(s)
 
