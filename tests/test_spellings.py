@@ -617,6 +617,29 @@ tables:
 CREATE TABLE t (a real DEFAULT -0.0, b double precision DEFAULT -0.0, c numeric DEFAULT -0.0, e integer DEFAULT -0,
   CONSTRAINT k CHECK (a <> -0.0 AND e > -0 AND c >= -0.00));
 """),
+    # A call named as a type: Postgres calls pg_catalog's function of that name where one takes the argument's type
+    # (int4(r) of a real, date(ts) of a timestamp: stored as calls) and else reads it as a cast (func_get_detail's
+    # coercion path): `int4(d)` of a text is stored `(d)::integer`, `text(v)` of a varchar `(v)::text`; compared as
+    # calls against casts they drifted after every migration.
+    "calls_named_as_types": ("""
+tables:
+  t:
+    columns: {d: text, v: varchar(5), r: real, ts: timestamp, n: numeric}
+    checks:
+      k1: int4(d) > 0 AND int8(v) > 0 AND int4(r) > 0 AND float8(d) > 0 AND bool(d) AND int2(n) > 0
+      k2: date(ts) > '2020-01-01' AND date(d) > '2020-01-01' AND text(v) <> '' AND timestamptz(d) > now()
+      k3: uuid(d) IS NULL AND jsonb(d) IS NULL AND name(d) IS NULL AND text(n) IS NULL AND int4('5') > 0
+    indexes:
+      i: {columns: [d], where: int4(d) > 5}
+""", """
+CREATE TABLE t (d text, v varchar(5), r real, ts timestamp, n numeric,
+  CONSTRAINT k1 CHECK (int4(d) > 0 AND int8(v) > 0 AND int4(r) > 0 AND float8(d) > 0 AND bool(d) AND int2(n) > 0),
+  CONSTRAINT k2 CHECK (date(ts) > '2020-01-01' AND date(d) > '2020-01-01' AND text(v) <> ''
+    AND timestamptz(d) > now()),
+  CONSTRAINT k3 CHECK (uuid(d) IS NULL AND jsonb(d) IS NULL AND name(d) IS NULL AND text(n) IS NULL
+    AND int4('5') > 0));
+CREATE INDEX i ON t (d) WHERE int4(d) > 5;
+"""),
 }
 
 # What the fingerprint leaves out: text search configurations and dictionaries, access lists, policies' roles and

@@ -108,6 +108,26 @@ def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
 
 _TRIMS = {"BOTH": "btrim", "LEADING": "ltrim", "TRAILING": "rtrim"}
 
+# Types whose name a one-argument call may be: Postgres calls the function of pg_catalog of that name where one takes
+# the argument's type (int4(real), date(timestamp): the cast's own function, pg_cast), else reads the call as a cast
+# (func_get_detail's coercion path: `int4(d)` of a text d is stored `(d)::integer`, `text(v)` of a varchar
+# `(v)::text`). Either way it is the cast to the type: the normal form is the cast.
+_TYPE_CALLS = frozenset(("int2", "int4", "int8", "float4", "float8", "numeric", "text", "varchar", "bpchar", "bool",
+                         "date", "timestamptz", "uuid", "jsonb", "bytea", "inet", "cidr", "macaddr", "name", "oid"))
+
+
+def _type_call(node: exp.Expression) -> Optional[exp.Cast]:
+    """`int4(d)` (a call named as a type, _TYPE_CALLS) as the cast `CAST(d AS INT)`; else None."""
+    if isinstance(node, exp.Date) and all(not v for k, v in node.args.items() if k != "this"):
+        name, args = "date", [node.this]
+    elif isinstance(node, exp.Anonymous) and isinstance(node.this, (str, exp.Identifier)):
+        name, args = (node.this if isinstance(node.this, str) else node.this.this).lower(), node.expressions
+    else:
+        return None
+    if name not in _TYPE_CALLS or len(args) != 1:
+        return None
+    return exp.Cast(this=args[0], to=exp.DataType.build(name, dialect=DIALECT))
+
 
 def _is_null(node: Optional[exp.Expression]) -> bool:
     """A NULL constant, under casts and parentheses (`NULL::integer`)."""
@@ -183,6 +203,9 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         stripped = _strip_cast(node)
         if stripped is not None:
             return stripped
+    cast = _type_call(node)
+    if cast is not None:
+        return cast
     if isinstance(node, exp.Neg) and isinstance(_unparen(node.this), exp.Literal) and not _unparen(node.this).is_string:
         return _number("-" + _unparen(node.this).this) or node
     if isinstance(node, exp.Literal) and not node.is_string:
