@@ -640,6 +640,29 @@ CREATE TABLE t (d text, v varchar(5), r real, ts timestamp, n numeric,
     AND int4('5') > 0));
 CREATE INDEX i ON t (d) WHERE int4(d) > 5;
 """),
+    # A string literal compared with a column of a numeric type (or a domain over one): `c = '5'`, `c IN ('1', '2')`
+    # are stored `(c = 5)`, `c = ANY (ARRAY[1, 2])` (`'-3'::bigint` for a negative), and drifted against the strings;
+    # a text column keeps its strings (`d = '05'` is not `d = '5'`).
+    "strings_compared_with_numeric_columns": ("""
+domains:
+  pos: {type: integer}
+tables:
+  t:
+    columns: {id: integer, c: integer, n: numeric, b: bigint, dc: pos, d: text}
+    checks:
+      k1: c = '5' AND '7' > c AND n < '2.5' AND b <> '-3'
+      k2: "c IN ('1', '2') AND n IN ('-1.5', '2') AND b NOT IN ('4', '5')"
+      k3: "dc = '5' OR dc IN ('6', '7') OR d = '05' OR d IN ('1', '2')"
+    indexes:
+      i: {columns: [c], where: "c <> '0' AND b IN ('1', '2')"}
+""", """
+CREATE DOMAIN pos AS integer;
+CREATE TABLE t (id integer, c integer, n numeric, b bigint, dc pos, d text,
+  CONSTRAINT k1 CHECK (c = '5' AND '7' > c AND n < '2.5' AND b <> '-3'),
+  CONSTRAINT k2 CHECK (c IN ('1', '2') AND n IN ('-1.5', '2') AND b NOT IN ('4', '5')),
+  CONSTRAINT k3 CHECK (dc = '5' OR dc IN ('6', '7') OR d = '05' OR d IN ('1', '2')));
+CREATE INDEX i ON t (c) WHERE c <> '0' AND b IN ('1', '2');
+"""),
 }
 
 # What the fingerprint leaves out: text search configurations and dictionaries, access lists, policies' roles and

@@ -83,6 +83,37 @@ def _number(text: str) -> Optional[exp.Literal]:
     return exp.Literal.number(s)
 
 
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+
+
+def _as_number(node: exp.Expression) -> exp.Expression:
+    """A string literal that is a number as the normal form prints one (`'5'`, `'-2.5'`, not `'05'`) as that number,
+    else `node`. Compared with a column, `c = '5'` of an integer c is stored `(c = 5)` and of a text d `(d = '5'::text)`
+    (both read `= 5` so); a column for which `= 5` and `= '5'` were both accepted and meant other things would need
+    an operator with an integer beside its own type's, which no built-in type has."""
+    if isinstance(node, exp.Literal) and node.is_string:
+        number = _number(node.this)
+        if number is not None and number.sql(dialect=DIALECT) == node.this:  # (a negative one is a Neg)
+            return number
+    return node
+
+
+def _numbers_beside_a_column(node: exp.Expression) -> Optional[exp.Expression]:
+    """`c = '5'`, `'5' < c`, `c IN ('1', '2')` (c a column) with the strings that are numbers as numbers; else None."""
+    if isinstance(node, _COMPARISONS):
+        left, right = node.this, node.expression
+        if isinstance(left, exp.Column) and _as_number(right) is not right:
+            return node.__class__(this=left, expression=_as_number(right))
+        if isinstance(right, exp.Column) and _as_number(left) is not left:
+            return node.__class__(this=_as_number(left), expression=right)
+    if isinstance(node, exp.In) and isinstance(node.this, exp.Column) and node.expressions \
+            and any(_as_number(e) is not e for e in node.expressions):
+        changed = node.copy()
+        changed.set("expressions", [_as_number(e) for e in node.expressions])
+        return changed
+    return None
+
+
 def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
     """The cast's operand, if the cast is one Postgres adds on its own; else None."""
     inner = _unparen(node.this)
@@ -206,6 +237,9 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     cast = _type_call(node)
     if cast is not None:
         return cast
+    numbers = _numbers_beside_a_column(node)
+    if numbers is not None:
+        return numbers
     if isinstance(node, exp.Neg) and isinstance(_unparen(node.this), exp.Literal) and not _unparen(node.this).is_string:
         return _number("-" + _unparen(node.this).this) or node
     if isinstance(node, exp.Literal) and not node.is_string:
