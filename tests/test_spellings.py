@@ -19,7 +19,10 @@ verbatim and compared as text (`to_char(now(), 'YYYY')` against the catalog's `'
 catalog than the hand-written SQL's), as was `substring(d, 1, 3)` written `SUBSTRING(d FROM 1 FOR 3)`. Row comparisons
 (`(a, b) = (1, 2)`, <>, IS DISTINCT FROM, IN, NOT IN), which Postgres stores field by field, drifted, as did
 COALESCE (NULLIF, GREATEST, LEAST, CASE) over varchar compared with text (Postgres casts it to text), and LIKE,
-ILIKE, SIMILAR TO with ESCAPE; `d NOT SIMILAR TO 'b'` was written `NOT d SIMILAR TO 'b'`.
+ILIKE, SIMILAR TO with ESCAPE; `d NOT SIMILAR TO 'b'` was written `NOT d SIMILAR TO 'b'`. PostgreSQL 16's `0x10`,
+`0o17`, `0b101`, `1_000` were read as bit strings (a migration that did not apply) or a number and a name; a negative
+zero (`-0.0`, stored 0.0), a call named as a type (`int4(d)`, stored `(d)::integer`) and a string compared with a
+numeric column (`c = '5'`, stored `(c = 5)`) drifted.
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
 (tests/catalog_oracle.py's fingerprint, plus pg_ts_config_map and pg_ts_dict) equals the one schemac's migration
