@@ -666,6 +666,20 @@ CREATE TABLE t (id integer, c integer, n numeric, b bigint, dc pos, d text,
   CONSTRAINT k3 CHECK (dc = '5' OR dc IN ('6', '7') OR d = '05' OR d IN ('1', '2')));
 CREATE INDEX i ON t (c) WHERE c <> '0' AND b IN ('1', '2');
 """),
+    # The same strings in the comparisons a rewrite builds: BETWEEN's (`c >= 1 AND c <= 5`), NOT BETWEEN's, SYMMETRIC's
+    # and a row comparison's fields (`(c, b) = ('1', '2')` is stored `(c = 1) AND (b = 2)`).
+    "strings_in_between_and_rows_beside_numeric_columns": ("""
+tables:
+  t:
+    columns: {c: integer, b: bigint}
+    checks:
+      k1: c BETWEEN '1' AND '5' AND b NOT BETWEEN '6' AND '9'
+      k2: c BETWEEN SYMMETRIC '7' AND '3' OR (c, b) = ('1', '2') OR (c, b) IN (('3', '4'))
+""", """
+CREATE TABLE t (c integer, b bigint,
+  CONSTRAINT k1 CHECK (c BETWEEN '1' AND '5' AND b NOT BETWEEN '6' AND '9'),
+  CONSTRAINT k2 CHECK (c BETWEEN SYMMETRIC '7' AND '3' OR (c, b) = ('1', '2') OR (c, b) IN (('3', '4'))));
+"""),
 }
 
 # What the fingerprint leaves out: text search configurations and dictionaries, access lists, policies' roles and

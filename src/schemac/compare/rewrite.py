@@ -114,6 +114,12 @@ def _numbers_beside_a_column(node: exp.Expression) -> Optional[exp.Expression]:
     return None
 
 
+def _compared(kind: type, x: exp.Expression, y: exp.Expression) -> exp.Expression:
+    """`x kind y` built by a rewrite (BETWEEN's, a row's fields), in normal form as to strings beside a column."""
+    node = kind(this=x, expression=y)
+    return _numbers_beside_a_column(node) or node
+
+
 def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
     """The cast's operand, if the cast is one Postgres adds on its own; else None."""
     inner = _unparen(node.this)
@@ -205,7 +211,7 @@ def _row(node: exp.Expression) -> Optional[list]:
 
 def _fieldwise(kind: type, left: list, right: list) -> exp.Expression:
     """`(a, b) = (1, 2)` as Postgres stores it, field by field: `a = 1 AND b = 2` (<>, IS DISTINCT FROM: OR)."""
-    pairs = [kind(this=x.copy(), expression=y.copy()) for x, y in zip(left, right)]
+    pairs = [_compared(kind, x.copy(), y.copy()) for x, y in zip(left, right)]
     join = exp.and_ if kind is exp.EQ else exp.or_
     return join(*pairs, copy=False) if len(pairs) > 1 else pairs[0]
 
@@ -270,13 +276,13 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         return exp.Anonymous(this="ROW", expressions=node.expressions)
     if isinstance(node, exp.Between):
         x, low, high = node.this, node.args["low"], node.args["high"]
-        ordered = exp.and_(exp.GTE(this=x.copy(), expression=low.copy()),
-                           exp.LTE(this=x.copy(), expression=high.copy()), copy=False)
+        ordered = exp.and_(_compared(exp.GTE, x.copy(), low.copy()), _compared(exp.LTE, x.copy(), high.copy()),
+                           copy=False)
         if not node.args.get("symmetric"):
             return ordered  # SYMMETRIC is stored as both orders: `(x >= l AND x <= h) OR (x >= h AND x <= l)`
         return exp.or_(exp.Paren(this=ordered), exp.Paren(this=exp.and_(
-            exp.GTE(this=x.copy(), expression=high.copy()), exp.LTE(this=x.copy(), expression=low.copy()),
-            copy=False)), copy=False)
+            _compared(exp.GTE, x.copy(), high.copy()), _compared(exp.LTE, x.copy(), low.copy()), copy=False)),
+            copy=False)
     if isinstance(node, exp.Not) and node.meta_get(NOT_AFTER):  # `x NOT IN (...)`, `x NOT BETWEEN ...`: the NOT
         return exp.Not(this=node.this)  # they are (pg.syntax.not_after), which prints as NOT (...) here
     if isinstance(node, exp.Not):  # NOT BETWEEN [SYMMETRIC] (NOT over the BETWEEN rewritten as below), stored as
