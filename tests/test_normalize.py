@@ -110,6 +110,30 @@ def test_recorded_forms_are_used_only_with_the_same_code():
     assert normal_form("q2 > 0") == "as recorded"  # trusted, like the rest of a matching state.json
 
 
+def test_the_fingerprint_reads_every_module_of_pg_the_dialect_imports(monkeypatch):
+    """A module the dialect reads SQL by (its tokenizer's pg.numerals, pg.operators, ...) changes normal forms: the
+    fingerprint of the code that made state.json's forms must read it, or a changed one trusts stale forms."""
+    import builtins
+    import re
+
+    import schemac.compare.normalize as normalize
+    import schemac.pg.dialect as dialect
+
+    read: list = []
+    monkeypatch.setattr(normalize, "open", lambda path, *a, **k: (read.append(os.path.basename(path)),
+                                                                  builtins.open(path, *a, **k))[1], raising=False)
+    normalize.fingerprint.cache_clear()
+    try:
+        normalize.fingerprint()
+    finally:
+        normalize.fingerprint.cache_clear()
+    with open(dialect.__file__, encoding="utf-8") as f:
+        imported = set(re.findall(r"^from schemac\.pg\.(\w+) import", f.read(), re.M))
+    in_sql = {"operators", "syntax", "keywordcalls", "numerals"}  # (the rest: names, foreign names, keywords)
+    assert {m + ".py" for m in imported & in_sql} <= set(read)
+    assert "numerals" in imported
+
+
 # -- property, against a real server ---------------------------------------------------------------------
 
 COLUMNS = {"n": "integer", "b": "bigint", "d": "numeric(10,2)", "f": "double precision", "s": "text",

@@ -20,7 +20,10 @@ as was `(d)::text COLLATE "C"` on a text d (the cast, of the column to its own t
 catalog than the hand-written SQL's), as was `substring(d, 1, 3)` written `SUBSTRING(d FROM 1 FOR 3)`. Row comparisons
 (`(a, b) = (1, 2)`, <>, IS DISTINCT FROM, IN, NOT IN), which Postgres stores field by field, drifted, as did
 COALESCE (NULLIF, GREATEST, LEAST, CASE) over varchar compared with text (Postgres casts it to text), and LIKE,
-ILIKE, SIMILAR TO with ESCAPE; `d NOT SIMILAR TO 'b'` was written `NOT d SIMILAR TO 'b'`.
+ILIKE, SIMILAR TO with ESCAPE; `d NOT SIMILAR TO 'b'` was written `NOT d SIMILAR TO 'b'`. PostgreSQL 16's `0x10`,
+`0o17`, `0b101`, `1_000` were read as bit strings (a migration that did not apply) or a number and a name; a negative
+zero (`-0.0`, stored 0.0), a call named as a type (`int4(d)`, stored `(d)::integer`) and a string compared with a
+numeric column (`c = '5'`, stored `(c = 5)`) drifted.
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
 (tests/catalog_oracle.py's fingerprint, plus pg_ts_config_map and pg_ts_dict) equals the one schemac's migration
@@ -606,6 +609,104 @@ CREATE POLICY p2 ON t FOR UPDATE USING ((a, b) IN ((1, 2)) OR coalesce(v, 'x') <
   WITH CHECK (d NOT SIMILAR TO 'z' AND d LIKE 'q!%' ESCAPE '!');
 CREATE TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW
   WHEN (new.a NOT IN (1, 2) AND new.a NOT BETWEEN 3 AND 4 AND (new.a, new.b) <> (old.a, old.b)) EXECUTE FUNCTION trg();
+"""),
+    # PostgreSQL 16's integer literals in hexadecimal, octal and binary and digits with underscores: sqlglot read
+    # `0x10` as the bit string x'10' (`operator does not exist: integer > bit`: the migration did not apply), `0o17`
+    # and `1_000` as a number followed by a name. Postgres stores the decimal constant (`(c > 16)`); the hand-written
+    # SQL says the same in decimals, which 15 also reads (on 16 and later `0x10` in it builds the same catalog).
+    "integer_literals_in_other_bases_and_with_underscores": ("""
+tables:
+  t:
+    columns:
+      c: {type: integer, default: 0x_1F}
+      n: {type: numeric, default: 1_000.000_5}
+      g: {type: bigint, generated: c * 0xFFFF_FFFF}
+    checks:
+      k1: c > 0x10 AND c < 0o17_7 AND c <> 0b101
+      k2: n < 1_000_000 AND n > -0X10
+    indexes:
+      i: {columns: [c], where: c <> 0B1_1}
+""", """
+CREATE TABLE t (c integer DEFAULT 31, n numeric DEFAULT 1000.0005,
+  g bigint GENERATED ALWAYS AS (c * 4294967295) STORED,
+  CONSTRAINT k1 CHECK (c > 16 AND c < 127 AND c <> 5), CONSTRAINT k2 CHECK (n < 1000000 AND n > -16));
+CREATE INDEX i ON t (c) WHERE c <> 3;
+"""),
+    # A negative zero: `-0.0` and `-0` are a numeric and an integer to Postgres, which have no negative zero; it stores
+    # `0.0` and `0` (a real's or double precision's default too), which the normal form read as -0 against 0: drift.
+    "negative_zero_literals": ("""
+tables:
+  t:
+    columns:
+      a: {type: real, default: -0.0}
+      b: {type: double precision, default: -0.0}
+      c: {type: numeric, default: -0.0}
+      e: {type: integer, default: -0}
+    checks:
+      k: a <> -0.0 AND e > -0 AND c >= -0.00
+""", """
+CREATE TABLE t (a real DEFAULT -0.0, b double precision DEFAULT -0.0, c numeric DEFAULT -0.0, e integer DEFAULT -0,
+  CONSTRAINT k CHECK (a <> -0.0 AND e > -0 AND c >= -0.00));
+"""),
+    # A call named as a type: Postgres calls pg_catalog's function of that name where one takes the argument's type
+    # (int4(r) of a real, date(ts) of a timestamp: stored as calls) and else reads it as a cast (func_get_detail's
+    # coercion path): `int4(d)` of a text is stored `(d)::integer`, `text(v)` of a varchar `(v)::text`; compared as
+    # calls against casts they drifted after every migration.
+    "calls_named_as_types": ("""
+tables:
+  t:
+    columns: {d: text, v: varchar(5), r: real, ts: timestamp, n: numeric}
+    checks:
+      k1: int4(d) > 0 AND int8(v) > 0 AND int4(r) > 0 AND float8(d) > 0 AND bool(d) AND int2(n) > 0
+      k2: date(ts) > '2020-01-01' AND date(d) > '2020-01-01' AND text(v) <> '' AND timestamptz(d) > now()
+      k3: uuid(d) IS NULL AND jsonb(d) IS NULL AND name(d) IS NULL AND text(n) IS NULL AND int4('5') > 0
+    indexes:
+      i: {columns: [d], where: int4(d) > 5}
+""", """
+CREATE TABLE t (d text, v varchar(5), r real, ts timestamp, n numeric,
+  CONSTRAINT k1 CHECK (int4(d) > 0 AND int8(v) > 0 AND int4(r) > 0 AND float8(d) > 0 AND bool(d) AND int2(n) > 0),
+  CONSTRAINT k2 CHECK (date(ts) > '2020-01-01' AND date(d) > '2020-01-01' AND text(v) <> ''
+    AND timestamptz(d) > now()),
+  CONSTRAINT k3 CHECK (uuid(d) IS NULL AND jsonb(d) IS NULL AND name(d) IS NULL AND text(n) IS NULL
+    AND int4('5') > 0));
+CREATE INDEX i ON t (d) WHERE int4(d) > 5;
+"""),
+    # A string literal compared with a column of a numeric type (or a domain over one): `c = '5'`, `c IN ('1', '2')`
+    # are stored `(c = 5)`, `c = ANY (ARRAY[1, 2])` (`'-3'::bigint` for a negative), and drifted against the strings;
+    # a text column keeps its strings (`d = '05'` is not `d = '5'`).
+    "strings_compared_with_numeric_columns": ("""
+domains:
+  pos: {type: integer}
+tables:
+  t:
+    columns: {id: integer, c: integer, n: numeric, b: bigint, dc: pos, d: text}
+    checks:
+      k1: c = '5' AND '7' > c AND n < '2.5' AND b <> '-3'
+      k2: "c IN ('1', '2') AND n IN ('-1.5', '2') AND b NOT IN ('4', '5')"
+      k3: "dc = '5' OR dc IN ('6', '7') OR d = '05' OR d IN ('1', '2')"
+    indexes:
+      i: {columns: [c], where: "c <> '0' AND b IN ('1', '2')"}
+""", """
+CREATE DOMAIN pos AS integer;
+CREATE TABLE t (id integer, c integer, n numeric, b bigint, dc pos, d text,
+  CONSTRAINT k1 CHECK (c = '5' AND '7' > c AND n < '2.5' AND b <> '-3'),
+  CONSTRAINT k2 CHECK (c IN ('1', '2') AND n IN ('-1.5', '2') AND b NOT IN ('4', '5')),
+  CONSTRAINT k3 CHECK (dc = '5' OR dc IN ('6', '7') OR d = '05' OR d IN ('1', '2')));
+CREATE INDEX i ON t (c) WHERE c <> '0' AND b IN ('1', '2');
+"""),
+    # The same strings in the comparisons a rewrite builds: BETWEEN's (`c >= 1 AND c <= 5`), NOT BETWEEN's, SYMMETRIC's
+    # and a row comparison's fields (`(c, b) = ('1', '2')` is stored `(c = 1) AND (b = 2)`).
+    "strings_in_between_and_rows_beside_numeric_columns": ("""
+tables:
+  t:
+    columns: {c: integer, b: bigint}
+    checks:
+      k1: c BETWEEN '1' AND '5' AND b NOT BETWEEN '6' AND '9'
+      k2: c BETWEEN SYMMETRIC '7' AND '3' OR (c, b) = ('1', '2') OR (c, b) IN (('3', '4'))
+""", """
+CREATE TABLE t (c integer, b bigint,
+  CONSTRAINT k1 CHECK (c BETWEEN '1' AND '5' AND b NOT BETWEEN '6' AND '9'),
+  CONSTRAINT k2 CHECK (c BETWEEN SYMMETRIC '7' AND '3' OR (c, b) = ('1', '2') OR (c, b) IN (('3', '4'))));
 """),
 }
 

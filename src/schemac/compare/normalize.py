@@ -41,7 +41,7 @@ def fingerprint() -> str:
     for path in (os.path.join(here, "normalize.py"), os.path.join(here, "rewrite.py"), os.path.join(here, "literals.py"),
                  os.path.join(pg, "expressions.py"), os.path.join(pg, "dialect.py"), os.path.join(pg, "operators.py"),
                  os.path.join(pg, "syntax.py"), os.path.join(pg, "keywordcalls.py"), os.path.join(pg, "verbatim.py"),
-                 os.path.join(pg, "sqllex.py")):
+                 os.path.join(pg, "sqllex.py"), os.path.join(pg, "numerals.py")):
         with open(path, "rb") as f:
             digest.update(f.read())
     return digest.hexdigest()

@@ -76,10 +76,48 @@ def _number(text: str) -> Optional[exp.Literal]:
         return None
     if not value.is_finite():
         return None
-    # 0.10 == 0.1, 1.0 == 1; normalize() would print 1E+1 for 10, so format by hand.
-    normal = value.normalize()
+    # 0.10 == 0.1, 1.0 == 1; normalize() would print 1E+1 for 10, so format by hand. -0.0 is 0: a literal is an
+    # integer or a numeric to Postgres, neither of which has a negative zero (`DEFAULT -0.0` of a real is stored 0.0)
+    normal = value.normalize().copy_abs() if value.is_zero() else value.normalize()
     s = format(normal, "f")
     return exp.Literal.number(s)
+
+
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+
+
+def _as_number(node: exp.Expression) -> exp.Expression:
+    """A string literal that is a number as the normal form prints one (`'5'`, `'-2.5'`, not `'05'`) as that number,
+    else `node`. Compared with a column, `c = '5'` of an integer c is stored `(c = 5)` and of a text d `(d = '5'::text)`
+    (both read `= 5` so); a column for which `= 5` and `= '5'` were both accepted and meant other things would need
+    an operator with an integer beside its own type's, which no built-in type has."""
+    if isinstance(node, exp.Literal) and node.is_string:
+        number = _number(node.this)
+        if number is not None and number.sql(dialect=DIALECT) == node.this:  # (a negative one is a Neg)
+            return number
+    return node
+
+
+def _numbers_beside_a_column(node: exp.Expression) -> Optional[exp.Expression]:
+    """`c = '5'`, `'5' < c`, `c IN ('1', '2')` (c a column) with the strings that are numbers as numbers; else None."""
+    if isinstance(node, _COMPARISONS):
+        left, right = node.this, node.expression
+        if isinstance(left, exp.Column) and _as_number(right) is not right:
+            return node.__class__(this=left, expression=_as_number(right))
+        if isinstance(right, exp.Column) and _as_number(left) is not left:
+            return node.__class__(this=_as_number(left), expression=right)
+    if isinstance(node, exp.In) and isinstance(node.this, exp.Column) and node.expressions \
+            and any(_as_number(e) is not e for e in node.expressions):
+        changed = node.copy()
+        changed.set("expressions", [_as_number(e) for e in node.expressions])
+        return changed
+    return None
+
+
+def _compared(kind: type, x: exp.Expression, y: exp.Expression) -> exp.Expression:
+    """`x kind y` built by a rewrite (BETWEEN's, a row's fields), in normal form as to strings beside a column."""
+    node = kind(this=x, expression=y)
+    return _numbers_beside_a_column(node) or node
 
 
 def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
@@ -106,6 +144,26 @@ def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
 
 
 _TRIMS = {"BOTH": "btrim", "LEADING": "ltrim", "TRAILING": "rtrim"}
+
+# Types whose name a one-argument call may be: Postgres calls the function of pg_catalog of that name where one takes
+# the argument's type (int4(real), date(timestamp): the cast's own function, pg_cast), else reads the call as a cast
+# (func_get_detail's coercion path: `int4(d)` of a text d is stored `(d)::integer`, `text(v)` of a varchar
+# `(v)::text`). Either way it is the cast to the type: the normal form is the cast.
+_TYPE_CALLS = frozenset(("int2", "int4", "int8", "float4", "float8", "numeric", "text", "varchar", "bpchar", "bool",
+                         "date", "timestamptz", "uuid", "jsonb", "bytea", "inet", "cidr", "macaddr", "name", "oid"))
+
+
+def _type_call(node: exp.Expression) -> Optional[exp.Cast]:
+    """`int4(d)` (a call named as a type, _TYPE_CALLS) as the cast `CAST(d AS INT)`; else None."""
+    if isinstance(node, exp.Date) and all(not v for k, v in node.args.items() if k != "this"):
+        name, args = "date", [node.this]
+    elif isinstance(node, exp.Anonymous) and isinstance(node.this, (str, exp.Identifier)):
+        name, args = (node.this if isinstance(node.this, str) else node.this.this).lower(), node.expressions
+    else:
+        return None
+    if name not in _TYPE_CALLS or len(args) != 1:
+        return None
+    return exp.Cast(this=args[0], to=exp.DataType.build(name, dialect=DIALECT))
 
 
 def _is_null(node: Optional[exp.Expression]) -> bool:
@@ -153,7 +211,7 @@ def _row(node: exp.Expression) -> Optional[list]:
 
 def _fieldwise(kind: type, left: list, right: list) -> exp.Expression:
     """`(a, b) = (1, 2)` as Postgres stores it, field by field: `a = 1 AND b = 2` (<>, IS DISTINCT FROM: OR)."""
-    pairs = [kind(this=x.copy(), expression=y.copy()) for x, y in zip(left, right)]
+    pairs = [_compared(kind, x.copy(), y.copy()) for x, y in zip(left, right)]
     join = exp.and_ if kind is exp.EQ else exp.or_
     return join(*pairs, copy=False) if len(pairs) > 1 else pairs[0]
 
@@ -182,6 +240,12 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         stripped = _strip_cast(node)
         if stripped is not None:
             return stripped
+    cast = _type_call(node)
+    if cast is not None:
+        return cast
+    numbers = _numbers_beside_a_column(node)
+    if numbers is not None:
+        return numbers
     if isinstance(node, exp.Neg) and isinstance(_unparen(node.this), exp.Literal) and not _unparen(node.this).is_string:
         return _number("-" + _unparen(node.this).this) or node
     if isinstance(node, exp.Literal) and not node.is_string:
@@ -212,13 +276,13 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         return exp.Anonymous(this="ROW", expressions=node.expressions)
     if isinstance(node, exp.Between):
         x, low, high = node.this, node.args["low"], node.args["high"]
-        ordered = exp.and_(exp.GTE(this=x.copy(), expression=low.copy()),
-                           exp.LTE(this=x.copy(), expression=high.copy()), copy=False)
+        ordered = exp.and_(_compared(exp.GTE, x.copy(), low.copy()), _compared(exp.LTE, x.copy(), high.copy()),
+                           copy=False)
         if not node.args.get("symmetric"):
             return ordered  # SYMMETRIC is stored as both orders: `(x >= l AND x <= h) OR (x >= h AND x <= l)`
         return exp.or_(exp.Paren(this=ordered), exp.Paren(this=exp.and_(
-            exp.GTE(this=x.copy(), expression=high.copy()), exp.LTE(this=x.copy(), expression=low.copy()),
-            copy=False)), copy=False)
+            _compared(exp.GTE, x.copy(), high.copy()), _compared(exp.LTE, x.copy(), low.copy()), copy=False)),
+            copy=False)
     if isinstance(node, exp.Not) and node.meta_get(NOT_AFTER):  # `x NOT IN (...)`, `x NOT BETWEEN ...`: the NOT
         return exp.Not(this=node.this)  # they are (pg.syntax.not_after), which prints as NOT (...) here
     if isinstance(node, exp.Not):  # NOT BETWEEN [SYMMETRIC] (NOT over the BETWEEN rewritten as below), stored as

@@ -26,6 +26,7 @@ from schemac.pg.foreign_names import (ANOTHER_DIALECTS_WORDS, POSTGRES_ARITY, PO
                                       sql_json_parser)
 from schemac.pg.keywords import is_postgres_keyword
 from schemac.pg.keywordcalls import is_json_as_stored, json_object_as_stored, keyword_call
+from schemac.pg.numerals import merge_numerals
 from schemac.pg.operators import (OPERATORS, TOKEN, OtherOperator, PrefixOperator, merge_operators, other_sql,
                                   parse_other, parse_prefix, prefix_sql)
 from schemac.pg.syntax import (AtLocal, Printed, SpelledCall, SqlValue, Verbatim, at_local_sql, collation_for,
@@ -217,7 +218,9 @@ class SchemacPostgres(Postgres):
         def tokenize(self, sql: str):
             # a user's operator (CREATE OPERATOR ===) is one token, as Postgres's lexer reads it; a user's function
             # named like a statement (lock(s), comment(s)) a name (foreign_names.called_words)
-            return called_words(merge_operators(super().tokenize(sql), sql), sql, super().tokenize)
+            # and 16's `0x10`, `0o17`, `0b101`, `1_000` one number each (pg.numerals)
+            return called_words(merge_operators(merge_numerals(super().tokenize(sql), sql), sql), sql,
+                                super().tokenize)
 
     class Parser(Postgres.Parser):
         # date_part stays a call (KEPT_FUNCTIONS): sqlglot's own parser for it wrote pg_get_expr's
