@@ -4,12 +4,12 @@ parsed, never on `schemac diff`'s fast path, whose forms state.json records."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Optional
 
 from sqlglot import exp
 
 from schemac.compare.literals import BOOLEAN_WORDS, array_text, interval_value, timestamp_value
+from schemac.compare.numeric_literals import compared, number, numbers_beside_a_column
 from schemac.pg.dialect import DIALECT
 from schemac.pg.idents import ident
 from schemac.pg.names import quote_ident
@@ -69,57 +69,6 @@ def _target_kind(to: exp.Expression) -> Optional[exp.DataType.Type]:
     return None
 
 
-def _number(text: str) -> Optional[exp.Literal]:
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        return None
-    if not value.is_finite():
-        return None
-    # 0.10 == 0.1, 1.0 == 1; normalize() would print 1E+1 for 10, so format by hand. -0.0 is 0: a literal is an
-    # integer or a numeric to Postgres, neither of which has a negative zero (`DEFAULT -0.0` of a real is stored 0.0)
-    normal = value.normalize().copy_abs() if value.is_zero() else value.normalize()
-    s = format(normal, "f")
-    return exp.Literal.number(s)
-
-
-_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
-
-
-def _as_number(node: exp.Expression) -> exp.Expression:
-    """A string literal that is a number as the normal form prints one (`'5'`, `'-2.5'`, not `'05'`) as that number,
-    else `node`. Compared with a column, `c = '5'` of an integer c is stored `(c = 5)` and of a text d `(d = '5'::text)`
-    (both read `= 5` so); a column for which `= 5` and `= '5'` were both accepted and meant other things would need
-    an operator with an integer beside its own type's, which no built-in type has."""
-    if isinstance(node, exp.Literal) and node.is_string:
-        number = _number(node.this)
-        if number is not None and number.sql(dialect=DIALECT) == node.this:  # (a negative one is a Neg)
-            return number
-    return node
-
-
-def _numbers_beside_a_column(node: exp.Expression) -> Optional[exp.Expression]:
-    """`c = '5'`, `'5' < c`, `c IN ('1', '2')` (c a column) with the strings that are numbers as numbers; else None."""
-    if isinstance(node, _COMPARISONS):
-        left, right = node.this, node.expression
-        if isinstance(left, exp.Column) and _as_number(right) is not right:
-            return node.__class__(this=left, expression=_as_number(right))
-        if isinstance(right, exp.Column) and _as_number(left) is not left:
-            return node.__class__(this=_as_number(left), expression=right)
-    if isinstance(node, exp.In) and isinstance(node.this, exp.Column) and node.expressions \
-            and any(_as_number(e) is not e for e in node.expressions):
-        changed = node.copy()
-        changed.set("expressions", [_as_number(e) for e in node.expressions])
-        return changed
-    return None
-
-
-def _compared(kind: type, x: exp.Expression, y: exp.Expression) -> exp.Expression:
-    """`x kind y` built by a rewrite (BETWEEN's, a row's fields), in normal form as to strings beside a column."""
-    node = kind(this=x, expression=y)
-    return _numbers_beside_a_column(node) or node
-
-
 def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
     """The cast's operand, if the cast is one Postgres adds on its own; else None."""
     inner = _unparen(node.this)
@@ -132,7 +81,7 @@ def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
         return exp.Boolean(this=BOOLEAN_WORDS[inner.this.strip().lower()])
     if _is_constant(inner):
         if isinstance(inner, exp.Literal) and inner.is_string and kind in _NUMERIC_TYPES:
-            return _number(inner.this) or inner
+            return number(inner.this) or inner
         if isinstance(inner, exp.Literal) and inner.is_string and kind == T.INTERVAL:
             return _interval_literal(inner.this)
         return inner
@@ -211,7 +160,7 @@ def _row(node: exp.Expression) -> Optional[list]:
 
 def _fieldwise(kind: type, left: list, right: list) -> exp.Expression:
     """`(a, b) = (1, 2)` as Postgres stores it, field by field: `a = 1 AND b = 2` (<>, IS DISTINCT FROM: OR)."""
-    pairs = [_compared(kind, x.copy(), y.copy()) for x, y in zip(left, right)]
+    pairs = [compared(kind, x.copy(), y.copy()) for x, y in zip(left, right)]
     join = exp.and_ if kind is exp.EQ else exp.or_
     return join(*pairs, copy=False) if len(pairs) > 1 else pairs[0]
 
@@ -243,14 +192,14 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     cast = _type_call(node)
     if cast is not None:
         return cast
-    numbers = _numbers_beside_a_column(node)
+    numbers = numbers_beside_a_column(node)
     if numbers is not None:
         return numbers
     if isinstance(node, exp.Neg) and isinstance(_unparen(node.this), exp.Literal) and not _unparen(node.this).is_string:
-        return _number("-" + _unparen(node.this).this) or node
+        return number("-" + _unparen(node.this).this) or node
     if isinstance(node, exp.Literal) and not node.is_string:
-        number = _number(node.this)
-        return node if number is None or number.this == node.this else number
+        spelled = number(node.this)
+        return node if spelled is None or spelled.this == node.this else spelled
     if isinstance(node, exp.Literal) and node.is_string and not node.this.startswith(("interval:", "instant:")):
         # `iv < '1 day'` on an interval column is stored as `iv < '1 day'::interval`, `t > '2020-01-01'`
         # on a timestamptz as `t > '2020-01-01 00:00:00+00'::timestamp with time zone`, both printed in
@@ -276,12 +225,12 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         return exp.Anonymous(this="ROW", expressions=node.expressions)
     if isinstance(node, exp.Between):
         x, low, high = node.this, node.args["low"], node.args["high"]
-        ordered = exp.and_(_compared(exp.GTE, x.copy(), low.copy()), _compared(exp.LTE, x.copy(), high.copy()),
+        ordered = exp.and_(compared(exp.GTE, x.copy(), low.copy()), compared(exp.LTE, x.copy(), high.copy()),
                            copy=False)
         if not node.args.get("symmetric"):
             return ordered  # SYMMETRIC is stored as both orders: `(x >= l AND x <= h) OR (x >= h AND x <= l)`
         return exp.or_(exp.Paren(this=ordered), exp.Paren(this=exp.and_(
-            _compared(exp.GTE, x.copy(), high.copy()), _compared(exp.LTE, x.copy(), low.copy()), copy=False)),
+            compared(exp.GTE, x.copy(), high.copy()), compared(exp.LTE, x.copy(), low.copy()), copy=False)),
             copy=False)
     if isinstance(node, exp.Not) and node.meta_get(NOT_AFTER):  # `x NOT IN (...)`, `x NOT BETWEEN ...`: the NOT
         return exp.Not(this=node.this)  # they are (pg.syntax.not_after), which prints as NOT (...) here

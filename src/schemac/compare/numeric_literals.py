@@ -1,0 +1,62 @@
+"""Numbers in normal forms (compare.rewrite): a literal's one spelling, and strings that spell a number beside a
+column, which Postgres stores as that number."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Optional
+
+from sqlglot import exp
+
+from schemac.pg.dialect import DIALECT
+
+
+def number(text: str) -> Optional[exp.Literal]:
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    if not value.is_finite():
+        return None
+    # 0.10 == 0.1, 1.0 == 1; normalize() would print 1E+1 for 10, so format by hand. -0.0 is 0: a literal is an
+    # integer or a numeric to Postgres, neither of which has a negative zero (`DEFAULT -0.0` of a real is stored 0.0)
+    normal = value.normalize().copy_abs() if value.is_zero() else value.normalize()
+    s = format(normal, "f")
+    return exp.Literal.number(s)
+
+
+COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+
+
+def as_number(node: exp.Expression) -> exp.Expression:
+    """A string literal that is a number as the normal form prints one (`'5'`, `'-2.5'`, not `'05'`) as that number,
+    else `node`. Compared with a column, `c = '5'` of an integer c is stored `(c = 5)` and of a text d `(d = '5'::text)`
+    (both read `= 5` so); a column for which `= 5` and `= '5'` were both accepted and meant other things would need
+    an operator with an integer beside its own type's, which no built-in type has."""
+    if isinstance(node, exp.Literal) and node.is_string:
+        spelled = number(node.this)
+        if spelled is not None and spelled.sql(dialect=DIALECT) == node.this:  # (a negative one is a Neg)
+            return spelled
+    return node
+
+
+def numbers_beside_a_column(node: exp.Expression) -> Optional[exp.Expression]:
+    """`c = '5'`, `'5' < c`, `c IN ('1', '2')` (c a column) with the strings that are numbers as numbers; else None."""
+    if isinstance(node, COMPARISONS):
+        left, right = node.this, node.expression
+        if isinstance(left, exp.Column) and as_number(right) is not right:
+            return node.__class__(this=left, expression=as_number(right))
+        if isinstance(right, exp.Column) and as_number(left) is not left:
+            return node.__class__(this=as_number(left), expression=right)
+    if isinstance(node, exp.In) and isinstance(node.this, exp.Column) and node.expressions \
+            and any(as_number(e) is not e for e in node.expressions):
+        changed = node.copy()
+        changed.set("expressions", [as_number(e) for e in node.expressions])
+        return changed
+    return None
+
+
+def compared(kind: type, x: exp.Expression, y: exp.Expression) -> exp.Expression:
+    """`x kind y` built by a rewrite (BETWEEN's, a row's fields), in normal form as to strings beside a column."""
+    node = kind(this=x, expression=y)
+    return numbers_beside_a_column(node) or node
