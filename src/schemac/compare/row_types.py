@@ -36,12 +36,18 @@ def row_type_retypes(changes: list[Change], current: Schema) -> list[tuple[Chang
         return []
     gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column"}
     dropped = {(c.schema, c.table) for c in changes if c.kind == "drop_table"}
+    # The columns that may hold a row type (of a table's, a composite's or a domain's type: what holding_types
+    # returns), in the tables' order, found in one pass: once per retyped column was quadratic (a 10,000-table
+    # schema.yaml with ~500 retyped columns: 2.9 s)
+    holders = {t.key for t in current.tables} | {(x.schema, x.name) for x in (*current.composite_types,
+                                                                               *current.domains)}
+    users = [(t, col, key) for t in current.tables if t.key not in dropped for col in t.columns
+             if (key := type_name(col.type)) in holders and (t.schema, t.name, col.name) not in gone]
     out = []
     for c in retyped:
         held = holding_types(current, (c.schema, c.table))
-        user = next((f"{t.schema}.{t.name}.{col.name}" for t in current.tables if t.key not in dropped
-                     for col in t.columns if type_name(col.type) in held and (t.schema, t.name, col.name) not in gone
-                     and (t.schema, t.name) != (c.schema, c.table)), None)
+        user = next((f"{t.schema}.{t.name}.{col.name}" for t, col, key in users
+                     if key in held and (t.schema, t.name) != (c.schema, c.table)), None)
         if user is not None:
             out.append((c, f"table {c.schema}.{c.table}: column {c.name} cannot change its type ({c.old.type} -> "  # type: ignore[union-attr]
                            f"{c.new.type}) while column {user} holds the table's row type (Postgres refuses it: "  # type: ignore[union-attr]
