@@ -28,6 +28,7 @@ in-sync `diff` does no more work than before (and imports no sqlglot).
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import attrgetter
 from typing import Callable, Optional
 
 from schemac.compare.domain_overloads import chooses_overload, lazy_overloads
@@ -69,11 +70,8 @@ def table_as_written(cur: Table, des: Table, domains: tuple[dict, dict], composi
         return b if a is not None and b is not None and a != b and _same(a, b, bases) else a
 
     changed: dict = {}
-    des_columns = {c.name: c for c in des.columns}
-    cols = tuple(replace(c, default=text(c.default, n.default), generated=text(c.generated, n.generated))
-                 if (n := des_columns.get(c.name)) is not None else c for c in cur.columns)
-    if cols != cur.columns:
-        changed["columns"] = cols
+    _twinned(changed, "columns", cur.columns, des.columns,
+             lambda c, n: replace(c, default=text(c.default, n.default), generated=text(c.generated, n.generated)))
     checks = _checks(cur, des, text)
     if checks != cur.checks:
         changed["checks"] = checks
@@ -81,36 +79,20 @@ def table_as_written(cur: Table, des: Table, domains: tuple[dict, dict], composi
         key = _partition_key(cur.partition_by.key, des.partition_by.key, text)
         if key != cur.partition_by.key:
             changed["partition_by"] = replace(cur.partition_by, key=key)
-    indexes = {x.name: x for x in des.indexes}
-    mine = tuple(_keyed(x, indexes.get(x.name), text) for x in cur.indexes)
-    if mine != cur.indexes:
-        changed["indexes"] = mine
+    _twinned(changed, "indexes", cur.indexes, des.indexes, lambda x, twin: _keyed(x, twin, text))
     if cur.exclusions:  # (one declared without a name: by the name Postgres gives it)
-        exclusions = {constraint_name(des, x): x for x in des.exclusions}
-        mine = tuple(_keyed(x, exclusions.get(constraint_name(cur, x)), text) for x in cur.exclusions)
-        if mine != cur.exclusions:
-            changed["exclusions"] = mine
-    triggers = {g.name: g for g in des.triggers}
-    mine = tuple(replace(g, when=text(g.when, triggers[g.name].when)) if g.name in triggers else g for g in cur.triggers)
-    if mine != cur.triggers:
-        changed["triggers"] = mine
-    policies = {p.name: p for p in des.policies}
+        _twinned(changed, "exclusions", cur.exclusions, des.exclusions, lambda x, twin: _keyed(x, twin, text),
+                 lambda x: constraint_name(cur, x), lambda x: constraint_name(des, x))
+    _twinned(changed, "triggers", cur.triggers, des.triggers, lambda g, twin: replace(g, when=text(g.when, twin.when)))
     condition = text if not reads else \
         lambda a, b: _policy_text(a, b, text, cur, tables, bases, known, composites or {})  # type: ignore[arg-type]
-    mine = tuple(replace(p, using=condition(p.using, policies[p.name].using),
-                         with_check=condition(p.with_check, policies[p.name].with_check))
-                 if p.name in policies else p for p in cur.policies)
-    if mine != cur.policies:
-        changed["policies"] = mine
-    rules = {r.name: r for r in des.rules}
-    mine = tuple(replace(r, where=text(r.where, rules[r.name].where)) if r.name in rules else r for r in cur.rules)
-    if mine != cur.rules:
-        changed["rules"] = mine
-    statistics = {s.name: s for s in des.statistics}  # (its elements in any order: Postgres puts columns first)
-    mine = tuple(replace(s, elements=tuple(_twin(a, statistics[s.name].elements, text) for a in s.elements))
-                 if s.name in statistics else s for s in cur.statistics)
-    if mine != cur.statistics:
-        changed["statistics"] = mine
+    _twinned(changed, "policies", cur.policies, des.policies,
+             lambda p, twin: replace(p, using=condition(p.using, twin.using),
+                                     with_check=condition(p.with_check, twin.with_check)))
+    _twinned(changed, "rules", cur.rules, des.rules, lambda r, twin: replace(r, where=text(r.where, twin.where)))
+    # (a statistics object's elements in any order: Postgres puts columns first)
+    _twinned(changed, "statistics", cur.statistics, des.statistics,
+             lambda s, twin: replace(s, elements=tuple(_twin(a, twin.elements, text) for a in s.elements)))
     return replace(cur, **changed) if changed else cur
 
 
@@ -223,6 +205,16 @@ def _partition_key(a: str, b: str, text) -> str:
     if len(mine) != len(theirs) or not same_classes:
         return a
     return b if all(x == y or text(x, y) == y for x, y in zip(mine, theirs)) else a
+
+
+def _twinned(changed: dict, field: str, mine: tuple, theirs: tuple, fix: Callable, name: Callable = attrgetter("name"),
+             their_name: Optional[Callable] = None) -> None:
+    """Each of `mine` with a twin among `theirs` (by name; `their_name` for theirs where it differs) made fix(x, twin),
+    the others kept: set as changed[field] where any differs."""
+    twins = {(their_name or name)(x): x for x in theirs}
+    made = tuple(fix(x, twins[key]) if (key := name(x)) in twins else x for x in mine)
+    if made != mine:
+        changed[field] = made
 
 
 def _keyed(x, twin, text):
