@@ -708,6 +708,23 @@ CREATE TABLE t (c integer, b bigint,
   CONSTRAINT k1 CHECK (c BETWEEN '1' AND '5' AND b NOT BETWEEN '6' AND '9'),
   CONSTRAINT k2 CHECK (c BETWEEN SYMMETRIC '7' AND '3' OR (c, b) = ('1', '2') OR (c, b) IN (('3', '4'))));
 """),
+    # A string beside a column in arithmetic or a COALESCE: `c + '1'`, `coalesce(c, '0')` of an integer c are stored
+    # `(c + 1)`, `COALESCE(c, 0)` (the unknown literal takes the column's type), compared as strings before: drift.
+    "strings_in_arithmetic_and_coalesce_beside_numeric_columns": ("""
+tables:
+  t:
+    columns: {c: integer, n: numeric}
+    checks:
+      k1: coalesce(c, '0') > 1 AND coalesce('2.5', n) < 3
+      k2: c + '1' > 2 AND '3' * n < 10 AND c % '2' = 0
+    indexes:
+      i: {columns: [{expression: "coalesce(c, '-1')"}], where: "n - '1' > 0"}
+""", """
+CREATE TABLE t (c integer, n numeric,
+  CONSTRAINT k1 CHECK (coalesce(c, '0') > 1 AND coalesce('2.5', n) < 3),
+  CONSTRAINT k2 CHECK (c + '1' > 2 AND '3' * n < 10 AND c % '2' = 0));
+CREATE INDEX i ON t ((coalesce(c, '-1'))) WHERE n - '1' > 0;
+"""),
 }
 
 # What the fingerprint leaves out: text search configurations and dictionaries, access lists, policies' roles and

@@ -40,9 +40,18 @@ def as_number(node: exp.Expression) -> exp.Expression:
     return node
 
 
+# Arithmetic a string beside a column takes the column's type in: `c + '1'` of an integer c is stored `(c + 1)`
+ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
+
+
 def numbers_beside_a_column(node: exp.Expression) -> Optional[exp.Expression]:
-    """`c = '5'`, `'5' < c`, `c IN ('1', '2')` (c a column) with the strings that are numbers as numbers; else None."""
-    if isinstance(node, COMPARISONS):
+    """`c = '5'`, `'5' < c`, `c IN ('1', '2')`, `c + '1'`, `COALESCE(c, '0')` (c a column) with the strings that are
+    numbers as numbers; else None. (`COALESCE(c, '0')` of an integer c is stored `COALESCE(c, 0)`, of a text d
+    `COALESCE(d, '0'::text)`: both read `0` so, as above.)"""
+    if isinstance(node, exp.Coalesce) and any(isinstance(e, exp.Column) for e in [node.this, *node.expressions]) \
+            and any(as_number(e) is not e for e in [node.this, *node.expressions]):
+        return exp.Coalesce(this=as_number(node.this), expressions=[as_number(e) for e in node.expressions])
+    if isinstance(node, COMPARISONS + ARITHMETIC):
         left, right = node.this, node.expression
         if isinstance(left, exp.Column) and as_number(right) is not right:
             return node.__class__(this=left, expression=as_number(right))
