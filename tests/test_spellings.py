@@ -725,6 +725,25 @@ CREATE TABLE t (c integer, n numeric,
   CONSTRAINT k2 CHECK (c + '1' > 2 AND '3' * n < 10 AND c % '2' = 0));
 CREATE INDEX i ON t ((coalesce(c, '-1'))) WHERE n - '1' > 0;
 """),
+    # A date where a function takes a timestamp with time zone (to_char, date_trunc, age, timezone, date_bin): stored
+    # with the cast Postgres adds, `to_char((CURRENT_DATE)::timestamp with time zone, 'YYYY'::text)`: drift. (None is
+    # immutable: no index or generated column.)
+    "dates_passed_where_a_timestamptz_is_taken": ("""
+tables:
+  t:
+    columns:
+      d: date
+      y: {type: text, default: "to_char(current_date, 'YYYY')"}
+    checks:
+      k1: to_char(d, 'YYYY') <> '2000' AND date_trunc('month', d) > '2020-01-01'
+      k2: age(d) < interval '100 years' AND timezone('utc', d) IS NOT NULL
+      k3: date_bin('1 day', d, '2000-01-01') IS NOT NULL
+""", """
+CREATE TABLE t (d date, y text DEFAULT to_char(current_date, 'YYYY'),
+  CONSTRAINT k1 CHECK (to_char(d, 'YYYY') <> '2000' AND date_trunc('month', d) > '2020-01-01'),
+  CONSTRAINT k2 CHECK (age(d) < interval '100 years' AND timezone('utc', d) IS NOT NULL),
+  CONSTRAINT k3 CHECK (date_bin('1 day', d, '2000-01-01') IS NOT NULL));
+"""),
 }
 
 # What the fingerprint leaves out: text search configurations and dictionaries, access lists, policies' roles and

@@ -8,6 +8,7 @@ from typing import Optional
 
 from sqlglot import exp
 
+from schemac.compare.implicit_casts import dates_as_arguments
 from schemac.compare.literals import BOOLEAN_WORDS, array_text, interval_value, timestamp_value
 from schemac.compare.numeric_literals import compared, number, numbers_beside_a_column
 from schemac.pg.dialect import DIALECT
@@ -192,7 +193,7 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     cast = _type_call(node)
     if cast is not None:
         return cast
-    numbers = numbers_beside_a_column(node)
+    numbers = numbers_beside_a_column(node) or dates_as_arguments(node)
     if numbers is not None:
         return numbers
     if isinstance(node, exp.Neg) and isinstance(_unparen(node.this), exp.Literal) and not _unparen(node.this).is_string:
