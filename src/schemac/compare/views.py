@@ -24,6 +24,7 @@ from schemac.compare.moves import old_key
 from schemac.compare.normalize import normal_form
 from schemac.pg.column_storage import storage_of
 from schemac.pg.names import constraint_name
+from schemac.pg.opclasses import default_opclasses_dropped
 from schemac.pg.types import type_name
 from schemac.compare.around import around_recreated, changed_attributes, recreated_uses
 from schemac.compare.opclasses import around_operator_classes
@@ -183,7 +184,8 @@ def _members(old: Optional[View], new: View, current: Optional[Schema] = None,
     if not _any_member(new) and (old is None or not _any_member(old)):
         return []  # most views: nothing to diff
     wanted = stand_in(new) if old is None else _as_stored(new, old)
-    out = diff_table(stand_in(old) if old is not None else stand_in(new, False), wanted)
+    # (the current one's as stored too: a state.json records schema.yaml's as written, `{name: id, opclass: int4_ops}`)
+    out = diff_table(_as_stored(old, old) if old is not None else stand_in(new, False), wanted)
     if out and old is not None and current is not None and current.domains:
         domains = (keyed_domains(current), {})
         typed = replace(stand_in(old), columns=tuple(Column(c.name, c.type) for c in old.output if c.type))
@@ -196,13 +198,16 @@ def _members(old: Optional[View], new: View, current: Optional[Schema] = None,
 def _as_stored(new: View, old: View) -> Table:
     """stand_in(new) with its indexes' and statistics' casts of a column to its own type dropped, as Postgres stores
     them (`(id)::integer` on an integer column is `id`: pg.noop_casts, which the loader applies to a table's, knowing
-    its columns' types; a matview's come from its query): by its columns' types where known, else the current view's
-    (the same query: this one is not re-created)."""
+    its columns' types; a matview's come from its query), and then its keys' default operator classes and a column
+    key's collation that is the column's own (pg.opclasses.default_opclasses_dropped, as the loader's): by its columns'
+    types and collations where known, else the current view's (the same query: this one is not re-created)."""
     wanted = stand_in(new)
     if not (new.indexes or new.statistics):
         return wanted
-    columns = tuple(Column(c.name, c.type) for c in (new.output or old.output) if c.type)
-    return replace(noop_casts_dropped(replace(wanted, columns=columns)), columns=()) if columns else wanted
+    columns = tuple(Column(c.name, c.type, collation=c.collation) for c in (new.output or old.output) if c.type)
+    if not columns:
+        return wanted
+    return replace(default_opclasses_dropped(noop_casts_dropped(replace(wanted, columns=columns))), columns=())
 
 
 def _any_member(v: View) -> bool:

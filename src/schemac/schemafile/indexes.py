@@ -11,7 +11,6 @@ from schemac.errors import SchemaFileError
 from schemac.model import Index, IndexElement, Table
 from schemac.model.collnames import from_yaml
 from schemac.pg.loaded import checked_columns, collated_key, plain_column
-from schemac.pg.opclasses import without_default
 from schemac.schemafile.fields import MAX_INDEX_COLUMNS, plain_reference
 from schemac.schemafile.column_settings import statistics_target
 from schemac.schemafile.storage import StorageReader
@@ -125,29 +124,6 @@ class IndexReader(StorageReader):
             raise self.fail(f[keys][1], f"{what} has {key_count + len(include)} key and INCLUDE columns; "
                                         f"PostgreSQL allows at most {MAX_INDEX_COLUMNS}")
         return where, include
-
-
-def default_opclasses_dropped(table: Table) -> Table:
-    """`table` with each btree or hash key's operator class that is its column's type's default left out, as the
-    catalog reader leaves it out (pg.opclasses): `{name: id, opclass: int4_ops}` is the key `id`. So too a column
-    key's collation that is the column's own (`{name: e, collation: C}` or `(e COLLATE "C")` on a column of collation
-    C, `d COLLATE "default"` on one of none), which pg_get_indexdef does not print."""
-    if not any(e.opclass or e.collation for i in table.indexes for e in i.elements) and \
-            not any(e.opclass or e.collation for x in table.exclusions for e in x.elements):
-        return table  # (most tables: no walk, no copies; 25 ms of `generate` at 1,000 tables)
-    types = {c.name: c.type for c in table.columns}
-    collations = {c.name: c.collation or "default" for c in table.columns}
-
-    def key(e, method: str):
-        opclass = without_default(e.opclass, method, types.get(e.column)) if e.column is not None else e.opclass
-        own = e.column is not None and e.collation is not None and collations.get(e.column) == e.collation
-        return e if opclass == e.opclass and not own else \
-            replace(e, opclass=opclass, collation=None if own else e.collation)
-
-    indexes = tuple(replace(i, elements=tuple(key(e, i.method) for e in i.elements)) for i in table.indexes)
-    exclusions = tuple(replace(x, elements=tuple(key(e, x.method) for e in x.elements)) for x in table.exclusions)
-    return table if (indexes, exclusions) == (table.indexes, table.exclusions) else \
-        replace(table, indexes=indexes, exclusions=exclusions)
 
 
 def check_attached_indexes(tables: list[Table]) -> None:

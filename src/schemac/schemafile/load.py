@@ -41,7 +41,7 @@ from schemac.pg.extension_types import qualify_extension_types
 from schemac.schemafile.sequences import SequenceReader
 from schemac.schemafile.strict import compose
 from schemac.schemafile.tables import TableReader
-from schemac.schemafile.indexes import default_opclasses_dropped
+from schemac.pg.opclasses import default_opclasses_dropped
 from schemac.pg.noop_casts import noop_casts_dropped
 from schemac.schemafile.textsearch import TextSearchReader, bare_public_dictionaries
 from schemac.schemafile.triggers import TriggerReader
