@@ -766,6 +766,34 @@ CREATE INDEX m1 ON mv (((d)::text COLLATE "C"), ((e)::text COLLATE "C"), ((id)::
 CREATE INDEX m2 ON mv ((d COLLATE "C"), id int4_ops, e COLLATE "C");
 CREATE INDEX m3 ON mv USING hash (d text_ops);
 """),
+    # Interval literals: SQL's field qualifier, `INTERVAL '2' HOUR`, is the constant `'02:00:00'::interval hour`
+    # (a bare number of the qualifier's last field), which the migration wrote `INTERVAL '2 HOUR'` (another constant:
+    # no type modifier), and `INTERVAL '1:30' MINUTE TO SECOND` compared as 1 h 30 min; `interval '1 day'` and
+    # `'1 hour'::interval` beside them.
+    "interval_literals_with_and_without_a_qualifier": ("""
+tables:
+  t:
+    columns:
+      ts: timestamp
+      a: {type: interval, default: "INTERVAL '2' HOUR"}
+      b: {type: interval, default: "interval '1 day'"}
+      c: {type: interval, default: "'1 hour'::interval"}
+      e: {type: interval, default: "INTERVAL '1:30' MINUTE TO SECOND"}
+      f: {type: interval, default: "INTERVAL '1-2' YEAR TO MONTH"}
+    checks:
+      k1: ts > now() - interval '1 day' AND a < INTERVAL '3' DAY AND b > '1 hour'::interval
+      k2: e <> INTERVAL '5' MINUTE AND c <> INTERVAL '1' DAY TO SECOND AND f < interval '2 years 1 month'
+    indexes:
+      i: {columns: [{expression: "(ts + INTERVAL '1' HOUR)"}], where: "a > interval '1 hour 30 minutes'"}
+""", """
+CREATE TABLE t (ts timestamp, a interval DEFAULT INTERVAL '2' HOUR, b interval DEFAULT interval '1 day',
+  c interval DEFAULT '1 hour'::interval, e interval DEFAULT INTERVAL '1:30' MINUTE TO SECOND,
+  f interval DEFAULT INTERVAL '1-2' YEAR TO MONTH,
+  CONSTRAINT k1 CHECK (ts > now() - interval '1 day' AND a < INTERVAL '3' DAY AND b > '1 hour'::interval),
+  CONSTRAINT k2 CHECK (e <> INTERVAL '5' MINUTE AND c <> INTERVAL '1' DAY TO SECOND
+    AND f < interval '2 years 1 month'));
+CREATE INDEX i ON t ((ts + INTERVAL '1' HOUR)) WHERE a > interval '1 hour 30 minutes';
+"""),
 }
 
 # What the fingerprint leaves out: text search configurations and dictionaries, access lists, policies' roles and

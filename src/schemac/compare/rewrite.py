@@ -13,6 +13,7 @@ from schemac.compare.literals import BOOLEAN_WORDS, array_text, interval_value, 
 from schemac.compare.numeric_literals import compared, number, numbers_beside_a_column
 from schemac.pg.dialect import DIALECT
 from schemac.pg.idents import ident
+from schemac.pg.intervals import qualified_interval_text
 from schemac.pg.names import quote_ident
 from schemac.pg.expressions import is_verbatim, parse_expression, parse_to_compare
 from schemac.pg.verbatim import normal_text, renamed
@@ -201,7 +202,8 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Literal) and not node.is_string:
         spelled = number(node.this)
         return node if spelled is None or spelled.this == node.this else spelled
-    if isinstance(node, exp.Literal) and node.is_string and not node.this.startswith(("interval:", "instant:")):
+    if isinstance(node, exp.Literal) and node.is_string and not node.this.startswith(("interval:", "instant:")) \
+            and not isinstance(node.parent, exp.Interval):  # (`INTERVAL '1:30' MINUTE TO SECOND`: its qualifier's)
         # `iv < '1 day'` on an interval column is stored as `iv < '1 day'::interval`, `t > '2020-01-01'`
         # on a timestamptz as `t > '2020-01-01 00:00:00+00'::timestamp with time zone`, both printed in
         # Postgres's own style: compare such literals by value, as the cast would. (A text that merely
@@ -304,8 +306,7 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         return exp.CurrentTimestamp()
     if isinstance(node, exp.Interval) and isinstance(node.this, exp.Literal):
         unit = node.args.get("unit")
-        text = node.this.this + (f" {unit.sql(dialect=DIALECT).lower()}" if unit is not None else "")
-        return _interval_literal(text)
+        return _interval_literal(qualified_interval_text(node.this.this, unit and unit.sql(dialect=DIALECT).lower()))
     if isinstance(node, exp.BitString):
         return exp.Literal.string(node.this)
     if isinstance(node, exp.ByteString):  # E'...': sqlglot has already decoded the escapes

@@ -21,6 +21,7 @@ from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.tokens import TokenType
 
+from schemac.pg.intervals import interval_literal_sql, parse_interval
 from schemac.pg.foreign_names import (ANOTHER_DIALECTS_WORDS, POSTGRES_ARITY, POSTGRES_CALLS, builtin_arity,
                                       QuotedUserTypes, called_words, counted_parser, keyword_schema_type,
                                       sql_json_parser)
@@ -52,12 +53,11 @@ def _identity(self: Postgres.Generator, e: exp.GeneratedAsIdentityColumnConstrai
     return f"GENERATED{kind} AS IDENTITY" + (f" ({' '.join(options)})" if options else "")
 
 
-# Functions sqlglot would rewrite into another spelling (char_length -> length, btrim -> TRIM(...),
-# strpos -> position, date_part -> EXTRACT, to_hex -> hex, which Postgres does not have). Postgres
-# stores the function the migration names, so the migration names the one schema.yaml names: these
-# stay plain calls, printed as written.
-KEPT_FUNCTIONS = ("now", "char_length", "character_length", "btrim", "ltrim", "rtrim", "strpos", "substr",
-                  "to_hex", "date_part", "date_trunc", "mod", "ceiling", "log10",
+# Functions sqlglot would rewrite into another spelling (char_length -> length, btrim -> TRIM(...), strpos -> position,
+# date_part -> EXTRACT, to_hex -> hex, which Postgres does not have). Postgres stores the function the migration
+# names, so the migration names the one schema.yaml names: these stay plain calls, printed as written.
+KEPT_FUNCTIONS = ("now", "char_length", "character_length", "btrim", "ltrim", "rtrim", "strpos", "substr", "to_hex",
+                  "date_part", "date_trunc", "mod", "ceiling", "log10",
                   # PostGIS: sqlglot would write st_makepoint() as st_point(), another function of PostGIS
                   "st_makepoint", "st_point", "st_distance",
                   # sqlglot reads `a ^ b`, `|/ a` and `||/ a` as power(), sqrt() and cbrt(), and Postgres stores each
@@ -264,6 +264,8 @@ class SchemacPostgres(Postgres):
                 return self._parse_query_modifiers(self._parse_expression())
             return super()._parse_statement()
 
+        _parse_interval = parse_interval  # `INTERVAL '1 day'` apart from `INTERVAL '1' DAY` (pg.intervals)
+
         def _parse_plain_bitwise(self):
             return super()._parse_bitwise()
 
@@ -323,7 +325,7 @@ class SchemacPostgres(Postgres):
         TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.ComputedColumnConstraint: _generated,
                       exp.GeneratedAsIdentityColumnConstraint: _identity, OtherOperator: other_sql,
                       PrefixOperator: prefix_sql, SpelledCall: spelled_sql, AtLocal: at_local_sql,
-                      SqlValue: lambda _, e: e.this, Verbatim: verbatim_sql,
+                      SqlValue: lambda _, e: e.this, Verbatim: verbatim_sql, exp.Interval: interval_literal_sql,
                       **_SPELLED}
 
 
@@ -393,7 +395,6 @@ def _nested_connector(self: Postgres.Generator, e: exp.Connector, op: str, kind:
 DIALECT = SchemacPostgres()
 RENDER = SchemacRender()
 
-# sqlglot logs "Unsupported ALTER COLUMN syntax" for `ALTER COLUMN c SET NOT NULL`, which it nevertheless
-# renders correctly (its own parser builds the same tree). Our output is verified by round trips on real
-# servers instead; keep its warnings out of users' terminals.
+# sqlglot logs "Unsupported ALTER COLUMN syntax" for `ALTER COLUMN c SET NOT NULL`, which it nevertheless renders
+# correctly (its own parser builds the same tree): our output is verified by round trips on real servers instead.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)

@@ -1,0 +1,54 @@
+"""Interval literals as Postgres reads them: `INTERVAL '1 day'` (a string of its own units) apart from `INTERVAL '2'
+HOUR` (a number and a field qualifier, SQL's spelling: the constant `'02:00:00'::interval hour`, of that type modifier).
+
+sqlglot reads both as one tree (it takes the unit out of `'1 day'`, INTERVAL '1' DAY) and writes `INTERVAL '2 HOUR'`,
+which Postgres stores without the modifier (`'02:00:00'::interval`): another catalog than the one the hand-written
+SQL builds. Read here, the first keeps its string and no unit, the second its qualifier, written after the string.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from sqlglot import exp
+from sqlglot.dialects.postgres import Postgres
+from sqlglot.tokens import TokenType
+
+
+def parse_interval(parser, require_interval: bool = True, parse_function_unit: bool = True):
+    """The dialect's Parser._parse_interval: sqlglot's, with a unit it took out of the string put back."""
+    start = parser._index
+    node = Postgres.Parser._parse_interval(parser, require_interval, parse_function_unit)
+    tokens = parser._tokens[start:start + 2]
+    string = next((t for t in tokens if t.token_type == TokenType.STRING), None)
+    if isinstance(node, exp.Interval) and string is not None and isinstance(node.this, exp.Literal) \
+            and node.this.is_string and isinstance(node.args.get("unit"), exp.Var) and string.text != node.this.name:
+        node.set("this", exp.Literal.string(string.text))
+        node.set("unit", None)
+        node.set("fraction_in_string", None)
+    return node
+
+
+def interval_literal_sql(generator, e: exp.Interval) -> str:
+    """`INTERVAL '2' HOUR` as written (sqlglot: `INTERVAL '2 HOUR'`, another constant to Postgres)."""
+    unit = e.args.get("unit")
+    if isinstance(unit, exp.Var) and isinstance(e.this, exp.Literal) and e.this.is_string:
+        return f"INTERVAL {generator.sql(e, 'this')} {generator.sql(unit)}"
+    return generator.interval_sql(e)
+
+
+def qualified_interval_text(value: str, unit: Optional[str]) -> str:
+    """The text of an interval literal's value with its qualifier's meaning (`'2' HOUR` is '2 hour', `'1:30' MINUTE TO
+    SECOND` '00:1:30', `'1-2' YEAR TO MONTH` '1 years 2 months'): a bare number is of the qualifier's last field
+    (Postgres's DecodeInterval); a string of its own units is itself (the modifier's rounding of a finer part aside)."""
+    if unit is None:
+        return value
+    last = unit.split()[-1].split("(")[0]
+    text = value.strip()
+    if text.replace(".", "", 1).lstrip("+-").isdigit():
+        return f"{text} {last}"
+    if unit.startswith("minute to second") and text.count(":") == 1:
+        return f"00:{text}"
+    years_months = re.fullmatch(r"(\d+)-(\d+)", text)
+    return f"{years_months[1]} years {years_months[2]} months" if years_months else value
