@@ -794,6 +794,24 @@ CREATE TABLE t (ts timestamp, a interval DEFAULT INTERVAL '2' HOUR, b interval D
     AND f < interval '2 years 1 month'));
 CREATE INDEX i ON t ((ts + INTERVAL '1' HOUR)) WHERE a > interval '1 hour 30 minutes';
 """),
+    # 'epoch', a special value of the date and time types, stored as its instant ('1970-01-01 00:00:00+00'::timestamp
+    # with time zone, '1970-01-01'::date): compared as the word, drift.
+    "epoch_as_a_date_or_timestamp": ("""
+tables:
+  t:
+    columns:
+      ts: {type: timestamptz, default: "'epoch'"}
+      tz: {type: timestamp, default: "'epoch'::timestamp"}
+      d: {type: date, default: "date 'epoch'"}
+    checks:
+      k: ts > 'epoch'::timestamptz AND tz <> 'EPOCH' AND d >= 'epoch' AND ts < 'infinity'
+    indexes:
+      i: {columns: [d], where: "tz > 'epoch'"}
+""", """
+CREATE TABLE t (ts timestamptz DEFAULT 'epoch', tz timestamp DEFAULT 'epoch'::timestamp, d date DEFAULT date 'epoch',
+  CONSTRAINT k CHECK (ts > 'epoch'::timestamptz AND tz <> 'EPOCH' AND d >= 'epoch' AND ts < 'infinity'));
+CREATE INDEX i ON t (d) WHERE tz > 'epoch';
+"""),
 }
 
 # What the fingerprint leaves out: text search configurations and dictionaries, access lists, policies' roles and

@@ -67,6 +67,8 @@ def timestamp_value(text: str) -> Optional[str]:
     """The instant an ISO date or timestamp literal names, in UTC ('2020-01-01' and Postgres's
     '2020-01-01 00:00:00+00'::timestamp with time zone agree); None if it is not one. A literal
     without an offset is read as UTC, the zone `schemac diff` reads the catalog in."""
+    if text.strip().lower() == "epoch":  # Postgres's special value, stored as the instant: '1970-01-01 00:00:00+00'
+        text = "1970-01-01"
     m = _TIMESTAMP.match(text.strip())
     if m is None:
         return None
