@@ -812,6 +812,26 @@ CREATE TABLE t (ts timestamptz DEFAULT 'epoch', tz timestamp DEFAULT 'epoch'::ti
   CONSTRAINT k CHECK (ts > 'epoch'::timestamptz AND tz <> 'EPOCH' AND d >= 'epoch' AND ts < 'infinity'));
 CREATE INDEX i ON t (d) WHERE tz > 'epoch';
 """),
+    # jsonpath constants, which Postgres stores as its own print of the path (`'$.a ? (@ > 1)'` as
+    # `'$."a"?(@ > 1)'::jsonpath`, `'$.a == 1'` as `'($."a" == 1)'::jsonpath`): compared as written, drift.
+    "jsonpath_literals": ("""
+tables:
+  t:
+    columns: {j: jsonb, s: text}
+    checks:
+      k1: jsonb_path_exists(j, '$.a ? (@ > 1)') OR jsonb_path_match(j, 'exists($.b[*] ? (@.c == "x"))')
+      k2: j @? '$.a' OR j @@ '$.a == 1' OR j @? 'strict $.items[0 to 2].price ? (@ >= 10 && @ < 20)'
+      k3: 'j @@ ''$.n + 1 > 2 || !($.m like_regex "^a" flag "i")'' OR j @? ''lax $.tags[*] ? (@ starts with "x")'''
+    indexes:
+      i: {columns: [{expression: "jsonb_path_query_first(j, '$.a.b')"}], where: "j @? '$.keep'"}
+""", """
+CREATE TABLE t (j jsonb, s text,
+  CONSTRAINT k1 CHECK (jsonb_path_exists(j, '$.a ? (@ > 1)') OR jsonb_path_match(j, 'exists($.b[*] ? (@.c == "x"))')),
+  CONSTRAINT k2 CHECK (j @? '$.a' OR j @@ '$.a == 1' OR j @? 'strict $.items[0 to 2].price ? (@ >= 10 && @ < 20)'),
+  CONSTRAINT k3 CHECK (j @@ '$.n + 1 > 2 || !($.m like_regex "^a" flag "i")'
+    OR j @? 'lax $.tags[*] ? (@ starts with "x")'));
+CREATE INDEX i ON t (jsonb_path_query_first(j, '$.a.b')) WHERE j @? '$.keep';
+"""),
 }
 
 # What the fingerprint leaves out: text search configurations and dictionaries, access lists, policies' roles and
