@@ -832,6 +832,42 @@ CREATE TABLE t (j jsonb, s text,
     OR j @? 'lax $.tags[*] ? (@ starts with "x")'));
 CREATE INDEX i ON t (jsonb_path_query_first(j, '$.a.b')) WHERE j @? '$.keep';
 """),
+    # Constants Postgres folds into its type and prints with the type's output function: a jsonb's keys ordered and
+    # spaced (`'{"b":[1,2],"a":1}'` is `'{"a": 1, "b": [1, 2]}'::jsonb`), a uuid in lower case, an IPv4 host's /32
+    # dropped, a bytea in hex, an int4range's discrete bounds (`'[1,10]'` is `'[1,11)'`), pg_dump's
+    # `nextval('public.s'::regclass)` bare, and `n > '0.50'` on a numeric `(n > 0.50)`: each compared as written, drift.
+    "constants_in_their_types_printed_spelling": ("""
+sequences:
+  s: {}
+tables:
+  t:
+    columns:
+      a: {type: bigint, default: "nextval('public.s'::regclass)"}
+      b: {type: bigint, default: "nextval('public.s')"}
+      j1: {type: jsonb, default: '''{"b":[1,2],"a":1}''::jsonb'}
+      j2: {type: jsonb, default: '''{"a":1.50,"a":2e1}'''}
+      j3: {type: json, default: '''{"a":1}'''}
+      ip: {type: inet, default: "'10.0.0.1/32'"}
+      u: {type: uuid, default: "'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'"}
+      r: {type: int4range, default: "'[1,10]'"}
+      r8: {type: int8range, default: "'(0,5]'::int8range"}
+      by: {type: bytea, default: "'abc'"}
+      n: numeric
+    checks:
+      k1: 'j1 <> ''{"a":1}'' AND ip <> ''10.0.0.2/32'' AND u <> ''A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A12'''
+      k2: 'n > ''0.50'' AND j1 @> ''{"b":[1]}'' AND by <> ''\\x0A''::bytea AND r <> ''[2,3]''::int4range'
+    indexes:
+      i: {columns: [n], where: "j2 <> '[1,2]' AND n <> '1.50'"}
+""", """
+CREATE SEQUENCE s;
+CREATE TABLE t (a bigint DEFAULT nextval('public.s'::regclass), b bigint DEFAULT nextval('public.s'),
+  j1 jsonb DEFAULT '{"b":[1,2],"a":1}'::jsonb, j2 jsonb DEFAULT '{"a":1.50,"a":2e1}', j3 json DEFAULT '{"a":1}',
+  ip inet DEFAULT '10.0.0.1/32', u uuid DEFAULT 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', r int4range DEFAULT '[1,10]',
+  r8 int8range DEFAULT '(0,5]'::int8range, by bytea DEFAULT 'abc', n numeric,
+  CONSTRAINT k1 CHECK (j1 <> '{"a":1}' AND ip <> '10.0.0.2/32' AND u <> 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A12'),
+  CONSTRAINT k2 CHECK (n > '0.50' AND j1 @> '{"b":[1]}' AND by <> '\\x0A'::bytea AND r <> '[2,3]'::int4range));
+CREATE INDEX i ON t (n) WHERE j2 <> '[1,2]' AND n <> '1.50';
+"""),
 }
 
 # What the fingerprint leaves out: text search configurations and dictionaries, access lists, policies' roles and

@@ -3,12 +3,11 @@ column, which Postgres stores as that number."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Optional
 
 from sqlglot import exp
-
-from schemac.pg.dialect import DIALECT
 
 
 def number(text: str) -> Optional[exp.Literal]:
@@ -25,17 +24,18 @@ def number(text: str) -> Optional[exp.Literal]:
     return exp.Literal.number(s)
 
 
+_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 
 
 def as_number(node: exp.Expression) -> exp.Expression:
-    """A string literal that is a number as the normal form prints one (`'5'`, `'-2.5'`, not `'05'`) as that number,
-    else `node`. Compared with a column, `c = '5'` of an integer c is stored `(c = 5)` and of a text d `(d = '5'::text)`
+    """A string literal that is a number in a decimal spelling (`'5'`, `'-2.5'`, `'0.50'`, not `'05'` or `'1e3'`) as
+    that number, else `node`. Compared with a column, `c = '5'` of an integer c is stored `(c = 5)` and of a text d `(d = '5'::text)`
     (both read `= 5` so); a column for which `= 5` and `= '5'` were both accepted and meant other things would need
     an operator with an integer beside its own type's, which no built-in type has."""
     if isinstance(node, exp.Literal) and node.is_string:
-        spelled = number(node.this)
-        if spelled is not None and spelled.sql(dialect=DIALECT) == node.this:  # (a negative one is a Neg)
+        spelled = number(node.this) if _DECIMAL.fullmatch(node.this) else None
+        if spelled is not None:
             return spelled
     return node
 

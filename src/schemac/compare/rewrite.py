@@ -10,6 +10,7 @@ from sqlglot import exp
 
 from schemac.compare.implicit_casts import dates_as_arguments
 from schemac.compare.jsonpath import jsonpath_literals
+from schemac.compare.typed_literals import typed_literals
 from schemac.compare.literals import BOOLEAN_WORDS, array_text, interval_value, timestamp_value
 from schemac.compare.numeric_literals import compared, number, numbers_beside_a_column
 from schemac.pg.dialect import DIALECT
@@ -189,13 +190,14 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Alias) and node.alias == "?column?":  # a subquery's unnamed output, named by inspect
         return node.this  # (pg.redeparse.hidden_names_kept) as Postgres names it
     if isinstance(node, exp.Cast) and not isinstance(node, exp.TryCast):
-        stripped = jsonpath_literals(node) or _strip_cast(node)
+        stripped = jsonpath_literals(node) or typed_literals(node) or _strip_cast(node)
         if stripped is not None:
             return stripped
     cast = _type_call(node)
     if cast is not None:
         return cast
-    numbers = numbers_beside_a_column(node) or dates_as_arguments(node) or jsonpath_literals(node)
+    numbers = numbers_beside_a_column(node) or dates_as_arguments(node) or jsonpath_literals(node) \
+        or typed_literals(node)
     if numbers is not None:
         return numbers
     if isinstance(node, exp.Neg) and isinstance(_unparen(node.this), exp.Literal) and not _unparen(node.this).is_string:

@@ -1,0 +1,104 @@
+"""Constants Postgres stores by value and prints in its own output format (compare.rewrite's normal forms): a string
+cast to a type (or given as a column's default, compare.normalize.same_default's cast) is folded into a constant of
+that type when the expression is stored, and pg_get_expr prints that constant as the type's output function does.
+
+- jsonb (and json, read alike): `'{"b":1,"a":[1,2]}'` is `'{"a": [1, 2], "b": 1}'::jsonb` (keys by length then
+  bytes, the last of a repeated key, one space after `,` and `:`, numbers as numeric prints them); any string that
+  is a JSON object or array reads so (a text compared with one compares by the same rule on both sides).
+- uuid: `'A0EEBC99-...'` is `'a0eebc99-...'::uuid`; an IPv4 address of prefix 32, `'10.0.0.1/32'`, is `'10.0.0.1'`
+  (inet's print; cidr's /32 names the same network).
+- bytea, where cast to it: `'abc'` is `'\\x616263'::bytea` (the escape format's bytes in hex).
+- int4range and int8range, where cast to one: `'[1,10]'` is `'[1,11)'` (the discrete range's canonical bounds).
+- regclass: `nextval('public.s')` (pg_dump's spelling) is `nextval('s'::regclass)`: a sequence of public, on the
+  catalog reader's search path, is printed bare.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from typing import Optional
+
+from sqlglot import exp
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_HOST = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3})/32")
+_PUBLIC = re.compile(r'(?:public|"public")\.((?:[a-z_][a-z0-9_$]*|"(?:[^"]|"")+"))')
+_SEQUENCE_CALLS = ("nextval", "currval", "setval")
+_RANGE = re.compile(r"\s*([\[(])\s*(-?\d*)\s*,\s*(-?\d*)\s*([\])])\s*")
+T = exp.DataType.Type
+
+
+def _jsonb(value: object) -> str:
+    if isinstance(value, dict):
+        keys = sorted(value, key=lambda k: (len(k.encode()), k.encode()))
+        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {_jsonb(value[k])}" for k in keys) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_jsonb(v) for v in value) + "]"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return json.dumps(value, ensure_ascii=False)
+
+
+def literal_value(text: str) -> Optional[str]:
+    """The one spelling of a constant that reads the same as any type it may be (JSON, a uuid, a host address), or
+    None where `text` is none of them or already that spelling."""
+    stripped = text.strip()
+    out = None
+    if stripped[:1] in ("{", "[") and stripped[-1:] in ("}", "]"):
+        try:
+            out = _jsonb(json.loads(stripped, parse_float=Decimal, parse_int=Decimal))
+        except ValueError:
+            return None
+    elif _UUID.fullmatch(stripped):
+        out = stripped.lower()
+    elif _HOST.fullmatch(stripped):
+        out = _HOST.fullmatch(stripped)[1]
+    return out if out is not None and out != text else None
+
+
+def _bytea(text: str) -> str:
+    if text.startswith("\\x"):
+        return "\\x" + text[2:].lower()
+    data, i = bytearray(), 0
+    while i < len(text):
+        if text.startswith("\\\\", i):
+            data.append(92)
+            i += 2
+        elif text[i] == "\\" and re.match(r"[0-3][0-7]{2}", text[i + 1:i + 4]):
+            data.append(int(text[i + 1:i + 4], 8))
+            i += 4
+        else:
+            data.extend(text[i].encode())
+            i += 1
+    return "\\x" + data.hex()
+
+
+def _discrete_range(text: str) -> str:
+    m = _RANGE.fullmatch(text)
+    if m is None:
+        return text
+    opening, low, high, closing = m.groups()
+    low = str(int(low) + 1) if low and opening == "(" else low
+    high = str(int(high) + 1) if high and closing == "]" else high
+    return f"{'[' if low else '('}{low},{high})"
+
+
+def typed_literals(node: exp.Expression) -> Optional[exp.Expression]:
+    """A string constant in its type's printed spelling (above); None where there is nothing to change."""
+    if isinstance(node, exp.Literal) and node.is_string:
+        value = literal_value(node.this)
+        return exp.Literal.string(value) if value is not None else None
+    if isinstance(node, exp.Cast) and isinstance(node.this, exp.Literal) and node.this.is_string \
+            and isinstance(node.to, exp.DataType):
+        kind, text = node.to.this, node.this.this
+        spelled = _bytea(text) if kind == T.VARBINARY else _discrete_range(text) \
+            if kind in (T.INT4RANGE, T.INT8RANGE) else text
+        return exp.Cast(this=exp.Literal.string(spelled), to=node.to) if spelled != text else None
+    if isinstance(node, exp.Anonymous) and str(node.this).lower() in _SEQUENCE_CALLS and node.expressions:
+        first = node.expressions[0]
+        bare = _PUBLIC.fullmatch(first.this) if isinstance(first, exp.Literal) and first.is_string else None
+        if bare is not None:
+            return exp.Anonymous(this=node.this, expressions=[exp.Literal.string(bare[1]), *node.expressions[1:]])
+    return None
