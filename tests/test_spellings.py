@@ -868,6 +868,35 @@ CREATE TABLE t (a bigint DEFAULT nextval('public.s'::regclass), b bigint DEFAULT
   CONSTRAINT k2 CHECK (n > '0.50' AND j1 @> '{"b":[1]}' AND by <> '\\x0A'::bytea AND r <> '[2,3]'::int4range));
 CREATE INDEX i ON t (n) WHERE j2 <> '[1,2]' AND n <> '1.50';
 """),
+    # pg_dump's spelling of a column cast to its own type, `CAST(id AS pg_catalog.int4)`, `s::pg_catalog.text` (Postgres
+    # drops such a cast, the loader too where it reads the type, pg.noop_casts): the qualified type read as another.
+    "casts_to_the_columns_own_type_qualified_by_pg_catalog": ("""
+domains:
+  pos: {type: integer}
+functions:
+  trg:
+    returns: trigger
+    language: plpgsql
+    body: begin return new; end
+tables:
+  t:
+    columns: {id: integer, s: text, n: "numeric(10,2)", v: "varchar(5)", p: pos}
+    checks:
+      k1: "CAST(id AS pg_catalog.int4) > 0 AND s::pg_catalog.text <> '' AND n::pg_catalog.numeric(10,2) > 0"
+      k2: "v::pg_catalog.varchar(5) <> 'x' AND (id)::pg_catalog.int4 < 10"
+    indexes:
+      i: {columns: [{expression: "(s::pg_catalog.text)"}], where: "id::pg_catalog.int4 > 1"}
+    triggers:
+      tr: {timing: before, events: [update], for_each: row, function: trg, when: "new.id::pg_catalog.int4 > 0"}
+""", """
+CREATE DOMAIN pos AS integer;
+CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS $$begin return new; end$$;
+CREATE TABLE t (id integer, s text, n numeric(10,2), v varchar(5), p pos,
+  CONSTRAINT k1 CHECK (CAST(id AS pg_catalog.int4) > 0 AND s::pg_catalog.text <> '' AND n::pg_catalog.numeric(10,2) > 0),
+  CONSTRAINT k2 CHECK (v::pg_catalog.varchar(5) <> 'x' AND (id)::pg_catalog.int4 < 10));
+CREATE INDEX i ON t ((s::pg_catalog.text)) WHERE id::pg_catalog.int4 > 1;
+CREATE TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW WHEN (new.id::pg_catalog.int4 > 0) EXECUTE FUNCTION trg();
+"""),
 }
 
 # What the fingerprint leaves out: text search configurations and dictionaries, access lists, policies' roles and

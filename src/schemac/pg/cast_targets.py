@@ -18,7 +18,9 @@ def target_key(to) -> Optional[str]:
         spelled = to.sql(dialect=DIALECT)
     except Exception:
         return None
-    return (spelled if '"' in spelled else spelled.lower()).removeprefix("public.")
+    key = (spelled if '"' in spelled else spelled.lower()).removeprefix("public.")
+    # `pg_catalog.int4`, pg_dump's spelling, is int4's (`integer`): pg_catalog is on every search path
+    return (type_key(spelled[len("pg_catalog."):]) or key) if key.startswith("pg_catalog.") else key
 
 
 @lru_cache(maxsize=4096)
