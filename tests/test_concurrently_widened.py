@@ -95,7 +95,8 @@ def test_an_index_naming_an_extensions_function_bare_is_built_in_the_transaction
     new_files = [m for m in Layout(out).migrations() if m.path not in old_files]
     texts = [open(m.path, encoding="utf-8").read() for m in new_files]
     assert [t.startswith("-- no-transaction") for t in texts] == [False, True], texts
-    assert "SET LOCAL search_path = public, ext;" in texts[0] and "CREATE INDEX IF NOT EXISTS t_depth" in texts[0], texts[0]
+    assert "SET LOCAL search_path = public, ext;" in texts[0], texts[0]
+    assert "CREATE INDEX IF NOT EXISTS t_depth" in texts[0], texts[0]
     with psycopg.connect(major_db, autocommit=True) as conn:
         apply_files(conn, new_files)
     assert check_drift(str(schema), major_db, out_dir=out).differences == ()

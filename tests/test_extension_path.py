@@ -82,3 +82,11 @@ def test_a_query_as_written_loses_the_names_of_the_path_by_tokens():
         "FROM ext.tab")
     assert unqualified_text(deparse, ()) == deparse
     assert unqualified_text("SELECT 'open", ("ext",)) == "SELECT 'open"
+
+
+def test_a_verbatim_expression_loses_the_names_of_the_path_too():
+    """An expression sqlglot cannot read compares as its text (pg.verbatim), the path's schema names taken off."""
+    with searched(("ext",)):
+        assert normal_form("ext.f(x) >>>= (") == normal_form("f(x)  >>>= (") == "f(x) >>>= ("
+        assert normal_form("other.f(x) >>>= (") == "other.f(x) >>>= ("
+    assert normal_form("ext.f(x) >>>= (") == "ext.f(x) >>>= ("

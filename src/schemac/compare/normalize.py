@@ -90,7 +90,7 @@ def fingerprint() -> str:
                  os.path.join(here, "numeric_literals.py"), os.path.join(here, "on_path.py"),
                  os.path.join(pg, "expressions.py"), os.path.join(pg, "dialect.py"), os.path.join(pg, "operators.py"),
                  os.path.join(pg, "syntax.py"), os.path.join(pg, "keywordcalls.py"), os.path.join(pg, "verbatim.py"),
-                 os.path.join(pg, "sqllex.py"), os.path.join(pg, "numerals.py")):
+                 os.path.join(pg, "sqllex.py"), os.path.join(pg, "numerals.py"), os.path.join(pg, "path_names.py")):
         with open(path, "rb") as f:
             digest.update(f.read())
     return digest.hexdigest()

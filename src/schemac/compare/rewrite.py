@@ -14,6 +14,7 @@ from schemac.compare.on_path import unqualified
 from schemac.pg.dialect import DIALECT
 from schemac.pg.idents import ident
 from schemac.pg.names import quote_ident
+from schemac.pg.path_names import unqualified_text
 from schemac.pg.expressions import is_verbatim, parse_expression, parse_to_compare
 from schemac.pg.verbatim import normal_text, renamed
 from schemac.pg.operators import OtherOperator, PrefixOperator
@@ -365,18 +366,19 @@ def _parenthesize(tree: exp.Expression) -> exp.Expression:
 def parsed_normal_form(text: str, path: tuple[str, ...] = ()) -> str:
     """normalize.normal_form of a text it does not remember, with `path` after public on the search path: parsed,
     rewritten, printed; one sqlglot cannot read (a verbatim expression, pg.verbatim) is its text, blank space and
-    comments aside."""
+    comments aside (and the names of `path`'s schemas, pg.path_names)."""
     try:
         tree = parse_to_compare(text)
         if not isinstance(tree, (exp.Condition, exp.Interval, exp.AtTimeZone)) and is_verbatim(text):
-            return normal_text(text)  # sqlglot read another thing than the expression (`n < 1_000`)
+            # sqlglot read another thing than the expression (`n < 1_000`)
+            return normal_text(unqualified_text(text, path))
         tree = _parenthesize(_rewrite_tree(tree, path))
     except (ValueError, RecursionError):
-        return normal_text(text)
+        return normal_text(unqualified_text(text, path))
     try:
         return tree.sql(dialect=DIALECT)
     except Exception:  # what sqlglot parses but cannot print compares as its text, as when unparsable
-        return normal_text(text)
+        return normal_text(unqualified_text(text, path))
 
 
 def is_string_literal(text: str) -> bool:

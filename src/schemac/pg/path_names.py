@@ -3,9 +3,10 @@ the declared extensions' schemas), for the comparison of a view's query as writt
 (search_path public alone) prints `ext.similarity(name, 'x'::text)` and `h OPERATOR(ext.->) 'a'::text` where
 schema.yaml, as the database it was written against, says `similarity(name, 'x'::text)` and `h -> 'a'::text`.
 
-Tokens only (pg.sqllex: strings, quoted names and comments are left alone), no sqlglot: a call `schema.name(`, a type
-after `::` and an `OPERATOR(schema.op)` lose the schema. Postgres parenthesizes a deparse by its operators' symbols, so a
-bare symbol reads as the qualified one did.
+Tokens only (pg.sqllex: strings, quoted names and comments are left alone), no sqlglot: a call `schema.name(`, a
+type after `::` and an `OPERATOR(schema.op)` lose the schema. Postgres parenthesizes a deparse by its operators'
+symbols, so a bare symbol reads as the qualified one did. Also the normal form of a verbatim expression
+(compare.rewrite), so fingerprinted with it.
 """
 
 from __future__ import annotations

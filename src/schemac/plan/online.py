@@ -72,8 +72,9 @@ def _unqualified_equals(c: Change) -> bool:
 def _on_extension_path(c: Change) -> bool:
     """An expression key or WHERE, where extensions live outside public: their schemas are on the migration's
     search_path (plan.preamble.pinned_search_path), which bare names of their objects need."""
-    return bool(search_path()) and (c.new.where is not None  # type: ignore[union-attr]
-                                    or any(e.expression is not None for e in c.new.elements))  # type: ignore[union-attr]
+    index = c.new
+    return bool(search_path()) and (index.where is not None  # type: ignore[union-attr]
+                                    or any(e.expression is not None for e in index.elements))  # type: ignore[union-attr]
 
 
 def widened_indexes(changes: list[Change], existing: set[tuple[str, str]]) -> list[str]:
