@@ -24,6 +24,8 @@ from schemac.pg.dialect import DIALECT
 from schemac.pg.expressions import parse_to_compare
 from schemac.pg.names import format_type_ident
 from schemac.pg.operators import PrefixOperator
+from schemac.pg.path_names import unqualified_text
+from schemac.pg.verbatim import normal_text
 
 # `schema.op` of an OPERATOR(schema.op) (the schema as the catalog prints it, or as written), and of the prefix form
 _QUALIFIED_OPERATOR = re.compile(r'(?s)(?P<schema>"(?:[^"]|"")+"|[^."]+)\.(?P<op>[^.]+)')
@@ -46,7 +48,8 @@ def _operator(name: str, path: tuple[str, ...]) -> Optional[str]:
 
 def unqualified(node: exp.Expression, path: tuple[str, ...]) -> Optional[exp.Expression]:
     """`node` (its children in normal form) as the parser reads its bare spelling, where it names a function, an
-    operator or a type of a schema of `path`; else None. The caller puts what it gives in normal form."""
+    operator or a type of a schema of `path`; else None. The caller (compare.rewrite._rewrite_tree, once no rule
+    applies to the node) puts what it gives in normal form."""
     if isinstance(node, exp.Dot) and isinstance(node.this, exp.Identifier) and node.this.name in path \
             and isinstance(node.expression, exp.Func):
         return parse_to_compare(node.expression.sql(dialect=DIALECT))
@@ -65,3 +68,9 @@ def unqualified(node: exp.Expression, path: tuple[str, ...]) -> Optional[exp.Exp
         bare.set("kind", exp.Identifier(this=name, quoted=format_type_ident(name) != name))
         return parse_to_compare(f"CAST(NULL AS {bare.sql(dialect=DIALECT)})").args["to"]
     return None
+
+
+def verbatim_text(text: str, path: tuple[str, ...]) -> str:
+    """The normal form of an expression sqlglot cannot read (pg.verbatim): its text, blank space and comments aside,
+    without the names of `path`'s schemas (by tokens: pg.path_names)."""
+    return normal_text(unqualified_text(text, path))

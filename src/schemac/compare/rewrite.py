@@ -10,13 +10,12 @@ from sqlglot import exp
 
 from schemac.compare.literals import BOOLEAN_WORDS, array_text, interval_value, timestamp_value
 from schemac.compare.numeric_literals import compared, number, numbers_beside_a_column
-from schemac.compare.on_path import unqualified
+from schemac.compare.on_path import unqualified, verbatim_text
 from schemac.pg.dialect import DIALECT
 from schemac.pg.idents import ident
 from schemac.pg.names import quote_ident
-from schemac.pg.path_names import unqualified_text
 from schemac.pg.expressions import is_verbatim, parse_expression, parse_to_compare
-from schemac.pg.verbatim import normal_text, renamed
+from schemac.pg.verbatim import renamed
 from schemac.pg.operators import OtherOperator, PrefixOperator
 from schemac.pg.syntax import NOT_AFTER, Verbatim
 
@@ -328,8 +327,7 @@ def _rewrite_tree(node: exp.Expression, path: tuple[str, ...] = ()) -> exp.Expre
     """The tree in normal form, in one bottom-up pass: children first, then the node, rewritten until
     no rule applies (`((x))` -> `(x)` -> `x`). No rule looks below a node's children, and the nodes a
     rule builds hold children already in normal form, so one pass is enough (tests/test_normalize.py
-    checks normal_form(normal_form(x)) == normal_form(x)). A name of a schema of `path` (on the search path after
-    public: compare.on_path) is read again bare, and that tree put in normal form."""
+    checks normal_form(normal_form(x)) == normal_form(x))."""
     for key, value in list(node.args.items()):
         if isinstance(value, exp.Expression):
             new = _rewrite_tree(value, path)
@@ -340,10 +338,9 @@ def _rewrite_tree(node: exp.Expression, path: tuple[str, ...] = ()) -> exp.Expre
     for _ in range(16):
         new = _rewrite(node)
         if new is node:
-            bare = unqualified(node, path) if path else None
-            return node if bare is None else _rewrite_tree(bare, path)
+            break
         node = new
-    return node
+    return node if not path or (bare := unqualified(node, path)) is None else _rewrite_tree(bare, path)
 
 
 _OPERATORS = (exp.Binary, exp.Not, exp.Neg, exp.Predicate)
@@ -364,21 +361,19 @@ def _parenthesize(tree: exp.Expression) -> exp.Expression:
 
 
 def parsed_normal_form(text: str, path: tuple[str, ...] = ()) -> str:
-    """normalize.normal_form of a text it does not remember, with `path` after public on the search path: parsed,
-    rewritten, printed; one sqlglot cannot read (a verbatim expression, pg.verbatim) is its text, blank space and
-    comments aside (and the names of `path`'s schemas, pg.path_names)."""
+    """normalize.normal_form of a text it does not remember, `path` after public (on_path): parsed, rewritten, printed;
+    one sqlglot cannot read (a verbatim expression, pg.verbatim) is its text, blank space and comments aside."""
     try:
         tree = parse_to_compare(text)
         if not isinstance(tree, (exp.Condition, exp.Interval, exp.AtTimeZone)) and is_verbatim(text):
-            # sqlglot read another thing than the expression (`n < 1_000`)
-            return normal_text(unqualified_text(text, path))
+            return verbatim_text(text, path)  # sqlglot read another thing than the expression (`n < 1_000`)
         tree = _parenthesize(_rewrite_tree(tree, path))
     except (ValueError, RecursionError):
-        return normal_text(unqualified_text(text, path))
+        return verbatim_text(text, path)
     try:
         return tree.sql(dialect=DIALECT)
     except Exception:  # what sqlglot parses but cannot print compares as its text, as when unparsable
-        return normal_text(unqualified_text(text, path))
+        return verbatim_text(text, path)
 
 
 def is_string_literal(text: str) -> bool:

@@ -6,7 +6,7 @@ schema.yaml, as the database it was written against, says `similarity(name, 'x':
 Tokens only (pg.sqllex: strings, quoted names and comments are left alone), no sqlglot: a call `schema.name(`, a
 type after `::` and an `OPERATOR(schema.op)` lose the schema. Postgres parenthesizes a deparse by its operators'
 symbols, so a bare symbol reads as the qualified one did. Also the normal form of a verbatim expression
-(compare.rewrite), so fingerprinted with it.
+(compare.on_path.verbatim_text), so fingerprinted with it.
 """
 
 from __future__ import annotations
