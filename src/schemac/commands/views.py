@@ -135,8 +135,11 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
     from schemac.commands.viewbuild import readable, run, statements
     from schemac.commands.viewcauses import at_versions_it_has, lacking, laid_to_extensions, notice
     from schemac.compare.differ import diff
+    from schemac.compare.normalize import extension_path, searched
     from schemac.migrations.replay import throwaway
     from schemac.plan.graph import ordered
+    from schemac.plan.planner import render_sql
+    from schemac.plan.preamble import pinned_search_path
 
     failed: dict[tuple[str, str], str] = {}
     broken: dict[tuple[str, str], str] = {}  # what else failed, its words: with an extension missing, its views follow
@@ -145,9 +148,11 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
             conn = psycopg.connect(url, autocommit=True)
         except psycopg.Error as e:
             raise SchemacError(f"cannot connect to {where} to build the views: {str(e).splitlines()[0]}") from None
-        with conn:
+        with conn, searched(extension_path(desired.extensions)):  # (the migration's search_path: plan.preamble)
             conn.execute("SET check_function_bodies = off")
             conn.execute("SET synchronous_commit = off")  # a throwaway: no commit waits for its WAL flush
+            if extension_path(desired.extensions):  # (its objects named bare: compare.on_path)
+                conn.execute(render_sql([pinned_search_path()]).replace(" LOCAL", "", 1))
             # What a view reads is not known yet (it is what this finds out), so a view may come before
             # the view it reads: those that fail are tried again while any succeeds.
             # Only those views and what they can read are built (viewbuild.readable); views' comments and

@@ -19,6 +19,7 @@ from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BEL
 from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
 from schemac.compare.namespaces import public_schema_changes, schema_comments
+from schemac.compare.normalize import on_desired_path
 from schemac.compare.identities import identity_comment_changes, identity_differences, identity_sequences_aside
 from schemac.compare.policies import diff_policies
 from schemac.compare.publications import diff_publications
@@ -269,6 +270,7 @@ def _dropped(t: Table, cause: Optional[str] = None) -> list[Change]:
         [Change("drop_foreign_key", t.schema, t.name, fk.name, fk, None, t, cause) for fk in t.foreign_keys]
 
 
+@on_desired_path  # (expressions read on the search path of `desired`'s migration: normalize.searched)
 def diff(current: Schema, desired: Schema) -> list[Change]:
     """Changes that turn `current` into `desired`, in the order their DDL must run."""
     before = current  # (its namespaces: a sequence or type moved names the schema it moves to)

@@ -21,10 +21,11 @@ from schemac.compare.aggregates import replaceable_aggregate
 from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.compare.grants import defaulted, object_changes
 from schemac.compare.moves import old_key
-from schemac.compare.normalize import normal_form
+from schemac.compare.normalize import normal_form, search_path
 from schemac.pg.column_storage import storage_of
 from schemac.pg.names import constraint_name
 from schemac.pg.opclasses import default_opclasses_dropped
+from schemac.pg.path_names import unqualified_text
 from schemac.pg.types import type_name
 from schemac.compare.around import around_recreated, changed_attributes, recreated_uses
 from schemac.compare.opclasses import around_operator_classes
@@ -129,7 +130,14 @@ def same_query(old: View, new: View) -> bool:
     otherwise."""
     if old.definition is not None and new.definition is not None and same_text(old.definition, new.definition):
         return True
-    return any(same_text(a, b) for a in (new.query, new.definition) for b in (old.query, old.definition) if a and b)
+    pairs = [(a, b) for a in (new.query, new.definition) for b in (old.query, old.definition) if a and b]
+    if any(same_text(a, b) for a, b in pairs):
+        return True
+    # a query written against a database whose search_path holds the declared extensions' schemas: their names off
+    # (not between two deparses, where `f(x)` is public's f and `ext.f(x)` another)
+    path = search_path()
+    return bool(path) and any(same_text(unqualified_text(a, path), unqualified_text(b, path)) for a, b in pairs
+                              if a is new.query or b is old.query)
 
 
 def compared_as_written(old: View, new: View) -> bool:

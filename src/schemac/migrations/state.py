@@ -318,8 +318,9 @@ def schema_document(schema: Schema) -> dict:
 
 def normal_forms(schema: Schema) -> dict:
     """The normal forms of every expression the differ compares by meaning: defaults, generated
-    columns, checks (of tables and domains), index keys and predicates (normalize.recorded_forms)."""
-    from schemac.compare.normalize import recorded_forms
+    columns, checks (of tables and domains), index keys and predicates (normalize.recorded_forms), on the search path
+    of its migration (normalize.searched)."""
+    from schemac.compare.normalize import extension_path, recorded_forms, searched
 
     texts: set[str] = set()
     for t in schema.tables:
@@ -333,7 +334,8 @@ def normal_forms(schema: Schema) -> dict:
         texts.update(c.expression for c in d.checks)
         if d.default is not None:
             texts.add(d.default)
-    return recorded_forms(texts)
+    with searched(extension_path(schema.extensions)):
+        return recorded_forms(texts)
 
 
 def read_state(path: str, source_file: Optional[str] = None) -> Optional[State]:

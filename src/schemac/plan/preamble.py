@@ -8,7 +8,10 @@ from typing import Callable
 from sqlglot import exp
 
 from schemac.compare.changes import Change
+from schemac.compare.normalize import search_path
 from schemac.model import Check, Column, Exclusion, Index, Table
+from schemac.pg.dialect import RENDER
+from schemac.pg.names import quote_ident
 from schemac.plan import ddl
 
 # What an unqualified name means in a migration: an object of public, as the catalog reader reads them (it pins the
@@ -17,8 +20,11 @@ from schemac.plan import ddl
 # indexes went there, and public's stayed missing.
 # The file's last statement gives the rest of its transaction the role's own path back: sqlx (and `schemac apply`)
 # record the file in _sqlx_migrations within the same transaction, by that unqualified name.
+# After public come the schemas of the extensions schema.yaml declares outside public and pg_catalog (the search path
+# in force, compare.normalize.searched): expressions name their objects bare, as the database they were written against
+# (Supabase's `extensions` on its users' path) found them, and the normal forms read them so (compare.on_path).
 def pinned_search_path() -> exp.Expression:
-    return ddl.command("SET", "LOCAL search_path = public")
+    return ddl.command("SET", "LOCAL search_path = " + ", ".join(("public", *map(quote_ident, search_path()))))
 
 
 def restored_search_path() -> exp.Expression:
@@ -35,8 +41,9 @@ def restored_search_path() -> exp.Expression:
 # (intarray's `@>` on int[] before pg_catalog's anyarray one).
 UNQUALIFIED_EQUALS = re.compile(r"\bIS\s+(?:NOT\s+)?DISTINCT\s+FROM\b|\bNULLIF\s*\(|\bCASE\s+(?!WHEN\b)",
                                 re.IGNORECASE)  # (the last: a simple CASE, `CASE x WHEN v`, which compares with `=`)
+_WIDENING = "pg_catalog.set_config('search_path', pg_catalog.array_to_string("
 WIDENED_SEARCH_PATH = (
-    "pg_catalog.set_config('search_path', pg_catalog.array_to_string('{public}'::text[] || ARRAY("
+    _WIDENING + "'{public}'::text[] || ARRAY("
     "SELECT pg_catalog.quote_ident(n.nspname) FROM pg_catalog.pg_namespace n "
     "WHERE n.nspname <> 'public' AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' "
     "AND EXISTS (SELECT FROM pg_catalog.pg_operator o WHERE o.oprnamespace = n.oid AND o.oprname = '=') "
@@ -44,12 +51,16 @@ WIDENED_SEARCH_PATH = (
 
 
 def widened_search_path() -> exp.Expression:
-    return ddl.command("SELECT", WIDENED_SEARCH_PATH)
+    """WIDENED_SEARCH_PATH, the pinned path's schemas first (those after public too: pinned_search_path)."""
+    pinned = ("public", *map(quote_ident, search_path()))
+    first = "'{public}'" if len(pinned) == 1 else \
+        "ARRAY[" + ", ".join(exp.Literal.string(p).sql(dialect=RENDER) for p in pinned) + "]"
+    return ddl.command("SELECT", WIDENED_SEARCH_PATH.replace("'{public}'", first, 1))
 
 
 def is_widening(text: str) -> bool:
     """Whether a rendered statement is widened_search_path()'s."""
-    return text.startswith("SELECT " + WIDENED_SEARCH_PATH)
+    return text.startswith("SELECT " + _WIDENING)
 
 
 # A prefilter of UNQUALIFIED_EQUALS over schema.yaml's texts: a statement built as a tree is rendered to be searched
