@@ -64,7 +64,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return made
     trees = may_hold_unqualified_equals(change.new)
     return widened(made, lambda s: str(s.expression or "") if isinstance(s, exp.Command)
-                   else render_sql([s]) if trees else "")
+                   else render_sql([s]) if trees else "", change)
 
 
 _ROUTINES = frozenset({"add_function", "alter_function", "drop_function"})

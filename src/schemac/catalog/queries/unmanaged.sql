@@ -170,6 +170,13 @@ JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid
 JOIN pg_catalog.pg_class c ON c.oid = pr.prrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT n.nspname = ANY (%(schemas)s::name[])
+UNION ALL  -- and a schema not read a publication holds whole (FOR TABLES IN SCHEMA realtime), "TABLES IN SCHEMA s in p"
+SELECT 'publication member of a schema not read', '', 'TABLES IN SCHEMA ' || pg_catalog.quote_ident(n.nspname)
+                                                      || ' in ' || p.pubname::text
+FROM pg_catalog.pg_publication_namespace pn
+JOIN pg_catalog.pg_publication p ON p.oid = pn.pnpubid
+JOIN pg_catalog.pg_namespace n ON n.oid = pn.pnnspid
+WHERE NOT n.nspname = ANY (%(schemas)s::name[])
 UNION ALL
 SELECT 'rule', n.nspname::text, c.relname::text || '.' || r.rulename::text
 FROM pg_catalog.pg_rewrite r
