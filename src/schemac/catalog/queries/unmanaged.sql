@@ -30,8 +30,8 @@
 --             database's own casts are managed: casts.sql)
 -- Objects owned by an extension (pg_depend deptype 'e'), and triggers/policies/rules/constraints of
 -- a relation owned by one, are left out. Foreign data wrappers (those whose handler or validator is a function of
--- the database's own; the others are managed: foreign_data_wrappers.sql; and any whose access list was changed, kind
--- 'foreign data wrapper privileges') and user mappings belong to the
+-- the database's own, with their access lists; the others are managed, grants too: foreign_data_wrappers.sql,
+-- privileges.sql) and user mappings belong to the
 -- database, not a schema: listed with an empty schema_name, whatever schemas are requested (event
 -- triggers, publications and foreign servers, the database's too, are managed: event_triggers.sql,
 -- publications.sql, foreign_servers.sql). A user mapping is listed as "role@server", never its options
@@ -372,11 +372,6 @@ WHERE w.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_f
   AND EXISTS (SELECT 1 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
               WHERE p.oid IN (w.fdwhandler, w.fdwvalidator) AND pn.nspname <> 'pg_catalog'
                 AND p.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_proc'::regclass))
-UNION ALL
-SELECT 'foreign data wrapper privileges', '', w.fdwname::text  -- GRANT USAGE ON FOREIGN DATA WRAPPER: not managed
-FROM pg_catalog.pg_foreign_data_wrapper w
-WHERE w.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_foreign_data_wrapper'::regclass)
-  AND w.fdwacl IS NOT NULL
 UNION ALL  -- ALTER DATABASE ... SET of a custom setting (a name with a dot; the others are managed: database_settings.sql)
            -- and ALTER ROLE ... IN DATABASE ... SET of this database (pg_db_role_setting): by the setting's name alone
            -- (a value may hold a secret: Supabase's app.settings.jwt_secret); a role's own settings of every database
