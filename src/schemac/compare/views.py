@@ -118,8 +118,13 @@ def _disturbed(c: Change) -> set[tuple]:
 
 def _reads_any(refs: set[tuple], removed: set[tuple]) -> bool:
     """Whether a view of `refs` reads a key of `removed`; `("column", s, t, "*")` (a query of unknown forms
-    with `*`, `view_refs`) reads every column of t."""
-    return bool(refs & removed) or any(k[0] == "column" and ("column", *k[1:3], "*") in refs for k in removed)
+    with `*`, `view_refs`) reads every column of t, and `("function", s, f)` (one such query's call, its
+    argument types unknown) every overload of f."""
+    if refs & removed:
+        return True
+    named = {k[1:] for k in refs if k[0] == "function" and len(k) == 3}
+    return any(k[0] == "column" and ("column", *k[1:3], "*") in refs or k[0] == "function" and k[1:3] in named
+               for k in removed)
 
 
 def same_query(old: View, new: View) -> bool:
