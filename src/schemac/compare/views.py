@@ -132,15 +132,20 @@ def _reads_any(refs: set[tuple], removed: set[tuple]) -> bool:
 def _names_any(v: View, removed: set[tuple]) -> bool:
     """Whether a view of unknown forms (`view_refs`: what its query names) names in its text a type or an operator
     of `removed`, which its query's names do not hold: a cast to an enum made again or a domain dropped
-    (`k::kind`), an operator created again (`n ~~~ 3`). A word or symbol the same elsewhere in the text
-    re-creates the view needlessly, never wrongly; a relation's row type is left to `view_refs`."""
+    (`k::kind`), an operator created again (`n ~~~ 3`), or leans on a primary key dropped (a GROUP BY over its
+    table). A word or symbol the same elsewhere in the text re-creates the view needlessly, never wrongly; a
+    relation's row type is left to `view_refs`."""
     if v.depends or v.definition is not None:
         return False
     text = v.query.lower()
     for k in removed:
-        if k[0] == "type" and ("table", *k[1:]) not in removed and re.search(r'(?<![\w$])' + re.escape(k[2].lower()) + r'(?![\w$])', text):
+        word = r'(?<![\w$])' + re.escape(k[2].lower()) + r'(?![\w$])'
+        if k[0] == "type" and ("table", *k[1:]) not in removed and re.search(word, text):
             return True
         if k[0] == "operator" and k[2] in text:
+            return True
+        if k[0] == "constraint" and ("table", *k[1:3]) in view_refs(v) \
+                and re.search(r"\bgroup\s+by\b", text):  # `GROUP BY p.id` selecting p.name
             return True
     return False
 
