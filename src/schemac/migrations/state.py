@@ -326,9 +326,8 @@ def schema_document(schema: Schema) -> dict:
 
 
 def normal_forms(schema: Schema) -> dict:
-    """The normal forms of every expression the differ compares by meaning: defaults, generated
-    columns, checks (of tables and domains), index keys and predicates (normalize.recorded_forms), on the search path
-    of its migration (normalize.searched)."""
+    """The normal forms of every expression the differ compares by meaning: defaults, generated columns, checks (of
+    tables and domains), index keys and predicates (normalize.recorded_forms), on its migration's path (searched)."""
     from schemac.compare.normalize import extension_path, recorded_forms, searched
 
     texts: set[str] = set()
