@@ -15,6 +15,7 @@ from schemac.compare.joined_parents import joined_parent_notices
 from schemac.compare.not_nulls import inherited_renames
 from schemac.compare.row_types import row_type_retypes
 from schemac.compare.outside_users import outside_drops
+from schemac.compare.external_type_users import external_type_notices
 from schemac.errors import SchemacError, printable
 from schemac.migrations.layout import Layout, MigrationFile, NewMigration, locked, next_version, validate_name
 from schemac.commands.views import attach_recorded, computed, dev_url_of, major_of, reparsed
@@ -168,7 +169,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     changes = diff(current, desired)
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
                     + change_notices(changes, desired) + row_failures(changes) + view_notices
-                    + joined_parent_notices(current, desired)
+                    + joined_parent_notices(current, desired) + external_type_notices(changes, desired)
                     + (widened_indexes(changes, {t.key for t in current.tables}) if concurrently else []))
     if not changes:
         last = f" (last migration: {state.migration})" if state else ""
