@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+import yaml
+from test_json_schema import schema_errors
 
 from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
 from schemac.commands.inspect import inspect_database
+from schemac.errors import SchemacError
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
 
 SQL = """
 CREATE SCHEMA auth; CREATE SCHEMA storage; CREATE SCHEMA api;
@@ -70,3 +76,43 @@ def test_what_other_schemas_hang_on_the_schemas_read(any_db_url, tmp_path):
     # public and auth read: the trigger is auth's (read); the policy and the views are outside, api.emails now too
     assert listed(inspect_database(db_url, ("public", "auth")).schema) == \
         sorted([w for w in want if "trigger" not in w[0]] + [("view of a schema not read", "api.emails")])
+
+
+@pytest.mark.every_major  # (what each major's catalog holds)
+def test_a_function_they_hang_on_is_not_dropped_under_them(any_db_url, tmp_path):
+    """inspect -n public writes under each function what the schemas not read hold that depends on it
+    (`used_outside:`); generate refuses a migration dropping one of them (its arguments changed, or it is no longer
+    declared), naming them, where the migration failed on the database ('cannot drop function is_admin() because
+    other objects depend on it'); a body changed (CREATE OR REPLACE) is written and applies."""
+    db_url = any_db_url
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(SQL)
+    found = inspect_database(db_url, ("public",))
+    doc = yaml.safe_load(found.yaml)
+    assert doc["functions"]["is_admin"]["used_outside"] == ['policy "admins see all" on storage.objects']
+    assert doc["functions"]["handle_new_user"]["used_outside"] == ["trigger on_auth_user_created on auth.users"]
+    assert schema_errors(found.yaml) == []
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(found.yaml, encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    assert check_drift(str(schema), db_url).differences == ()
+    resigned = {**doc["functions"]["is_admin"], "arguments": "strict boolean DEFAULT false"}
+    for edit, named in (({**doc["functions"], "is_admin": resigned},
+                         'function public.is_admin(): the migration would drop it (its arguments or result changed) '
+                         'while policy "admins see all" on storage.objects'),
+                        ({"is_admin": doc["functions"]["is_admin"]},
+                         "function public.handle_new_user(): the migration would drop it (no longer declared) while "
+                         "trigger on_auth_user_created on auth.users")):
+        schema.write_text(yaml.safe_dump({**doc, "functions": edit}, sort_keys=False), encoding="utf-8")
+        with pytest.raises(SchemacError) as refused:
+            generate(str(schema), out, allow_destructive=True)
+        assert named in str(refused.value), str(refused.value)
+        with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.DependentObjectsStillExist):
+            conn.execute(f"DROP FUNCTION {'is_admin()' if 'is_admin' in named else 'handle_new_user()'}")
+    body = {**doc["functions"]["is_admin"], "body": " SELECT true "}
+    schema.write_text(yaml.safe_dump({**doc, "functions": {**doc["functions"], "is_admin": body}}, sort_keys=False),
+                      encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:])
+        assert conn.execute("SELECT public.is_admin()").fetchone() == (True,)

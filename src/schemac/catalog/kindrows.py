@@ -172,7 +172,7 @@ def function(row: dict[str, Any], **access: Any) -> Function:
                     security_definer=row["security_definer"], leakproof=row["leakproof"],
                     parallel=_PARALLEL[row["parallel"]], cost=cost, rows=rows,  # type: ignore[arg-type]
                     config=tuple(row["config"] or ()), comment=row["comment"], library=row.get("library"),
-                    support=row.get("support"), **access)
+                    support=row.get("support"), used_outside=tuple(sorted(row.get("used_outside") or ())), **access)
     # a SQL-standard body is Postgres's deparse (pg_get_function_sqlbody), written to parse back to itself
     return replace(f, body=hidden_names_kept(deparse_kept(f.body), top_hidden=True)) if f.standard_body else f
 

@@ -15,6 +15,8 @@ from schemac.compare.joined_parents import joined_parent_notices
 from schemac.compare.normalize import extension_path, searched
 from schemac.compare.not_nulls import inherited_renames
 from schemac.compare.row_types import row_type_retypes
+from schemac.compare.outside_users import outside_drops
+from schemac.compare.external_type_users import external_type_notices
 from schemac.errors import SchemacError, printable
 from schemac.migrations.layout import Layout, MigrationFile, NewMigration, locked, next_version, validate_name
 from schemac.commands.views import attach_recorded, computed, dev_url_of, major_of, reparsed
@@ -168,7 +170,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     changes = diff(current, desired)
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
                     + change_notices(changes, desired) + row_failures(changes) + view_notices
-                    + joined_parent_notices(current, desired)
+                    + joined_parent_notices(current, desired) + external_type_notices(changes, desired)
                     + (widened_indexes(changes, {t.key for t in current.tables}) if concurrently else []))
     if not changes:
         last = f" (last migration: {state.migration})" if state else ""
@@ -193,6 +195,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     # (no migration that Postgres refuses)
     for c, why in (inherited_renames(changes, current) + row_type_retypes(changes, current))[:1]:
         raise SchemacError(f"{c.new.source or c.path}: {why}")  # type: ignore[union-attr]
+    for c, why in outside_drops(changes, desired)[:1]:
+        raise SchemacError(why)
     refused = [(c, r) for c in changes if c.cause != INHERITED and (r := destructive_reason(c))]
     if refused and not allow_destructive:
         lines = ["Refusing to write a migration that can destroy data (nothing written):"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import field
+
 from schemac.model.frozen import frozen
 from typing import AbstractSet, Iterable, Literal, Optional
 
@@ -53,6 +55,10 @@ class Function:
     library: Optional[str] = None  # a C function's library (`$libdir/postgis-3`); None in any other language
     # SUPPORT: the planner support function (pg_proc.prosupport), bare in pg_catalog and public, else schema.name
     support: Optional[str] = None
+    # What a schema the read did not cover holds that depends on it (inspect -n public: a policy on storage.objects
+    # calling it, a trigger on auth.users running it, a view of another schema): `policy "p" on storage.objects`,
+    # `trigger t on auth.users`, `view api.v`. Not compared: generate refuses to drop it while they stand.
+    used_outside: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def standard_body(self) -> bool:

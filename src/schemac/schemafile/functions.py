@@ -21,7 +21,7 @@ FUNCTION_KEYS = {"name": False, "schema": False, "procedure": False, "arguments"
                  "language": False, "body": False, "body_file": False, "volatility": False, "strict": False,
                  "security_definer": False, "leakproof": False, "parallel": False, "cost": False, "rows": False,
                  "set": False, "comment": False, "grants": False, "owner": False, "library": False,
-                 "support": False}
+                 "support": False, "used_outside": False}
 _SETTING = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")  # Postgres spells some in mixed case: TimeZone, DateStyle
 _ONLY_FUNCTIONS = ("volatility", "strict", "leakproof", "parallel", "cost", "rows", "returns", "support")
 
@@ -98,8 +98,17 @@ class FunctionReader(FieldReader):
                 self.choice(f, "parallel", ("unsafe", "restricted", "safe"), what) or "unsafe",  # type: ignore
                 cost, rows, config, self.opt_string(f, "comment", what), self.w.src(key_node),
                 self.grants(f, what, "function"), self.owner(f, what), library,  # type: ignore[attr-defined]
-                self.support(f, what)))
+                self.support(f, what), self.used_outside(f, what)))
         return out
+
+    def used_outside(self, f: dict, what: str) -> tuple[str, ...]:
+        """`used_outside`: what a schema schema.yaml does not cover holds that depends on the function (`policy "p"
+        on storage.objects`, as inspect writes them): generate refuses to drop it while they stand."""
+        if "used_outside" not in f:
+            return ()
+        items = [self.w.string(n, f"used_outside of {what}") for n in self.w.sequence(f["used_outside"][1],
+                                                                                      f"used_outside of {what}")]
+        return tuple(sorted(set(items)))
 
     def support(self, f: dict, what: str):
         """`support`: the planner support function (SUPPORT), `name` (pg_catalog's or public's) or `schema.name`."""

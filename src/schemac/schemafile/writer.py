@@ -248,6 +248,8 @@ def _function(f: Function) -> dict:
     if f.comment is not None:
         spec["comment"] = f.comment
     spec.update(_access(f, "function"))
+    if f.used_outside:
+        spec["used_outside"] = list(f.used_outside)
     spec["body"] = _Block(f.body)
     return spec
 
