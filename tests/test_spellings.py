@@ -897,6 +897,25 @@ CREATE TABLE t (id integer, s text, n numeric(10,2), v varchar(5), p pos,
 CREATE INDEX i ON t ((s::pg_catalog.text)) WHERE id::pg_catalog.int4 > 1;
 CREATE TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW WHEN (new.id::pg_catalog.int4 > 0) EXECUTE FUNCTION trg();
 """),
+    # tsquery constants beside @@, which Postgres stores as its own print of the query (`'cat & dog'` as
+    # `'''cat'' & ''dog'''::tsquery`, `a:ba*` as `'a':*AB`, `a | (b | c)` as `'a' | 'b' | 'c'`): compared as written, drift.
+    "tsquery_literals": ("""
+tables:
+  t:
+    columns:
+      s: text
+      tsv: tsvector
+    checks:
+      k1: tsv @@ 'cat & dog' OR tsv @@ 'a:ba* | (b | c)' OR tsv @@ '!x & (y <1> z)'
+      k2: to_tsvector('simple', s) @@ 'fat & (rat | cat) <-> mat'::tsquery OR 'q' IS NULL
+    indexes:
+      i: {columns: [s], where: "tsv @@ '''It''''s'' & x'"}
+""", """
+CREATE TABLE t (s text, tsv tsvector,
+  CONSTRAINT k1 CHECK (tsv @@ 'cat & dog' OR tsv @@ 'a:ba* | (b | c)' OR tsv @@ '!x & (y <1> z)'),
+  CONSTRAINT k2 CHECK (to_tsvector('simple', s) @@ 'fat & (rat | cat) <-> mat'::tsquery OR 'q' IS NULL));
+CREATE INDEX i ON t (s) WHERE tsv @@ '''It''''s'' & x';
+"""),
 }
 
 # What the fingerprint leaves out: text search configurations and dictionaries, access lists, policies' roles and
