@@ -916,6 +916,32 @@ CREATE TABLE t (s text, tsv tsvector,
   CONSTRAINT k2 CHECK (to_tsvector('simple', s) @@ 'fat & (rat | cat) <-> mat'::tsquery OR 'q' IS NULL));
 CREATE INDEX i ON t (s) WHERE tsv @@ '''It''''s'' & x';
 """),
+    # An index key's expression written with the words CREATE INDEX puts after one (`lower(s) text_pattern_ops`,
+    # `lower(v::text) varchar_pattern_ops DESC NULLS LAST`): kept verbatim (sqlglot reads no such words) and written
+    # `((lower(s) text_pattern_ops))`, which Postgres refused. Read as the key's opclass, order and nulls.
+    "index_key_expressions_with_an_opclass_or_order_after_them": ("""
+extensions: [btree_gist]
+tables:
+  t:
+    columns: {s: text, v: "varchar(10)", r: integer}
+    indexes:
+      i1: {columns: [{expression: "lower(s) text_pattern_ops"}]}
+      i2: {columns: [{expression: "lower(v::text) varchar_pattern_ops DESC NULLS LAST"}, {expression: "upper(s) desc"}]}
+    exclude:
+      - {using: gist, elements: [{expression: "(r + 1) gist_int4_ops", with: "="}]}
+materialized_views:
+  mv:
+    query: SELECT s FROM t
+    indexes:
+      m: {columns: [{expression: "lower(s) text_pattern_ops nulls first"}]}
+""", """
+CREATE EXTENSION btree_gist;
+CREATE TABLE t (s text, v varchar(10), r integer, EXCLUDE USING gist ((r + 1) gist_int4_ops WITH =));
+CREATE INDEX i1 ON t (lower(s) text_pattern_ops);
+CREATE INDEX i2 ON t (lower(v::text) varchar_pattern_ops DESC NULLS LAST, upper(s) DESC);
+CREATE MATERIALIZED VIEW mv AS SELECT s FROM t;
+CREATE INDEX m ON mv (lower(s) text_pattern_ops NULLS FIRST);
+"""),
 }
 
 # What the fingerprint leaves out: text search configurations and dictionaries, access lists, policies' roles and
