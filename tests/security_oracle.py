@@ -1,5 +1,5 @@
 """An oracle of the tests' own for security as code over a whole database: every owner, access list
-(tables, columns, sequences, views, functions, types, schemas, foreign servers), owner of an operator, collation, text search
+(tables, columns, sequences, views, functions, types, schemas, foreign servers, foreign-data wrappers, languages), owner of an operator, collation, text search
 dictionary and configuration and statistics object, default privilege, policy and
 row-level-security switch of the user's schemas, read with SQL written here (no schemac code).
 
@@ -93,6 +93,17 @@ SECURITY = {
         SELECT s.srvname, s.srvowner::regrole::text, {_ACL}
         FROM pg_foreign_server s, aclexplode(coalesce(s.srvacl, acldefault('S', s.srvowner))) a
         WHERE {_mine('pg_foreign_server', 's.oid')}
+    """,
+    # Foreign-data wrappers' and languages' owners and access lists, every one of the database (they belong to no
+    # schema): an extension's wrapper's grants are managed (postgres_fdw's: extensions' `grants`), the others' and
+    # every language's are listed as not managed, so a pair that changes one fails here rather than passing unseen.
+    "wrapper_security": f"""
+        SELECT w.fdwname, w.fdwowner::regrole::text, {_ACL}
+        FROM pg_foreign_data_wrapper w, aclexplode(coalesce(w.fdwacl, acldefault('F', w.fdwowner))) a
+    """,
+    "language_security": f"""
+        SELECT l.lanname, l.lanowner::regrole::text, l.lanpltrusted, {_ACL}
+        FROM pg_language l, aclexplode(coalesce(l.lanacl, acldefault('l', l.lanowner))) a
     """,
     # The database's own access list (GRANT CREATE ON DATABASE ... TO r), its owner's entries aside (two databases
     # compared have owners of their own); a grantor that is the owner is spelled so.

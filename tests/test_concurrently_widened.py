@@ -4,7 +4,9 @@ deparses them without the operator they call. A CREATE INDEX CONCURRENTLY is a f
 `-- no-transaction` file as one query string, one implicit transaction if it held two), where no SET can go: such an
 index is built in the migration's transaction instead, under that path, with a notice; the CHECK added NOT VALID there
 is widened too. The oracle is pg_depend: the operators the index's predicate and the CHECK call, citext's in `ext`
-(the role applying it has the default path, without `ext`: text's `=`, case-sensitive, was called before)."""
+(the role applying it has the default path, without `ext`: text's `=`, case-sensitive, was called before).
+Likewise an index whose expression may name an extension's function bare (`nlevel(p)`, ltree in `ext`): found on the
+migration's own search_path (public, ext), which its `-- no-transaction` file could not set."""
 
 from __future__ import annotations
 
@@ -58,3 +60,43 @@ def test_an_index_calling_an_equals_outside_the_path_is_built_widened_not_concur
         apply_files(conn, new_files, record=False)
         assert conn.execute(OPERATORS).fetchall() == expected, result.sql
     assert check_drift(str(schema), any_db_url).differences == ()
+
+
+EXTENSION_PATH = """
+schemas: [{name: ext}]
+extensions: [{name: ltree, schema: ext}]
+tables:
+  t:
+    columns: {id: {type: integer, primary_key: true}, p: ltree}
+"""
+
+
+@pytest.mark.parametrize("major_db", ["pg18", "pg15"], indirect=True)
+def test_an_index_naming_an_extensions_function_bare_is_built_in_the_transaction(major_db, tmp_path):
+    """An index over `nlevel(p)` added to an existing table, ltree in a schema of its own: the function is found on
+    the search_path the migration sets (public, ext), which the `-- no-transaction` file of a CREATE INDEX
+    CONCURRENTLY cannot set ("function nlevel(ext.ltree) does not exist" there): it is built in the migration's
+    transaction, with a notice, and an index without expressions still CONCURRENTLY."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(EXTENSION_PATH, encoding="utf-8")
+    assert generate(str(schema), out, name="old").status == "written"
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute("INSERT INTO t VALUES (1, 'a.b'), (2, 'a')")
+    old_files = {m.path for m in Layout(out).migrations()}
+    schema.write_text(EXTENSION_PATH + "    indexes:\n      t_depth: {columns: [{expression: nlevel(p)}]}\n"
+                      "      t_p: {columns: [p]}\n", encoding="utf-8")
+    result = generate(str(schema), out, name="new", concurrently=True)
+    assert result.status == "written", result.message
+    assert [n.replace(str(schema), "schema.yaml") for n in result.notices] == [
+        "schema.yaml:8:7: index t_depth is built in the migration's transaction, not CONCURRENTLY: its expressions "
+        "may name an extension's objects bare, which Postgres finds only on the search_path the migration sets "
+        "(public, ext), which a `-- no-transaction` file cannot set"], result.notices
+    new_files = [m for m in Layout(out).migrations() if m.path not in old_files]
+    texts = [open(m.path, encoding="utf-8").read() for m in new_files]
+    assert [t.startswith("-- no-transaction") for t in texts] == [False, True], texts
+    assert "SET LOCAL search_path = public, ext;" in texts[0], texts[0]
+    assert "CREATE INDEX IF NOT EXISTS t_depth" in texts[0], texts[0]
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        apply_files(conn, new_files)
+    assert check_drift(str(schema), major_db, out_dir=out).differences == ()

@@ -75,6 +75,7 @@ def _without_configuration_rows(text: str) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.every_major  # (pagila on each major: CASES)
 @pytest.mark.parametrize("major_db,sample", CASES, indirect=["major_db"])
 def test_corpus_round_trip(sample, major_db, server, schemac, tmp_path, request):
     path = os.path.join(CORPUS, sample, "schema.sql")

@@ -6,6 +6,10 @@ class outside pg_catalog with its schema and none where it is the default, so ea
 schemac's own migration ("index t_trgm is INDEX USING gin (name public.gin_trgm_ops), expected ... (name
 gin_trgm_ops)"); with the extension in a schema of its own the migration did not apply ("operator class
 "gin_trgm_ops" does not exist for access method "gin"").
+Expressions naming such an extension's objects bare (`''::hstore`, `h ? 'x'`, `nlevel(p)`, a view's `similarity(...)`,
+a domain's CHECK, a policy, a trigger's WHEN, a materialized view's index)
+made a migration that did not apply ("type "hstore" does not exist"): its search_path now holds the schema after public,
+and the catalog's `ext.`-qualified names compare with them (compare.on_path).
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
 (tests/catalog_oracle.py's fingerprint) equals the one schemac's migration built; then `diff` says in sync, from
@@ -209,6 +213,109 @@ tables:
 CREATE SCHEMA ext; CREATE EXTENSION citext SCHEMA ext;
 CREATE TABLE users (id int PRIMARY KEY, email ext.citext,
   CONSTRAINT users_email_excl EXCLUDE USING btree (email WITH OPERATOR(ext.=)));
+"""),
+    # Expressions naming the objects of extensions in a schema of their own bare, as the database they were written
+    # against (Supabase's `extensions` on its search_path) found them: a default's cast, CHECKs' operators and a cast
+    # of a column, an index expression's function and its predicate's operator, a generated column, a function's body.
+    # The migration pinned the search_path to public alone ("type "hstore" does not exist"); it now holds the declared
+    # extensions' schemas after public, and the normal forms read `ext.nlevel(p)`, `OPERATOR(ext.?)`, `::ext.citext`
+    # (the catalog's) as the bare names (compare.on_path).
+    "expressions_naming_extension_objects_bare": (("pg18", "pg15"), """
+schemas:
+  - name: ext
+extensions:
+  - {name: hstore, schema: ext}
+  - {name: ltree, schema: ext}
+  - {name: citext, schema: ext}
+tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+      h: {type: hstore, default: "''::hstore"}
+      p: ltree
+      e: citext
+      name: text
+      depth: {type: integer, generated: nlevel(p)}
+    checks: {t_h: "h ? 'x'", t_e: "e <> 'x'::citext", t_name: "name::citext <> 'y'"}
+    indexes:
+      t_nlevel: {columns: [{expression: 'nlevel(p)'}], where: "h ? 'k'"}
+functions:
+  f: {arguments: "x hstore", returns: text, language: sql, volatility: immutable, body: "select x -> 'a'"}
+""", """
+CREATE SCHEMA ext; CREATE EXTENSION hstore SCHEMA ext; CREATE EXTENSION ltree SCHEMA ext;
+CREATE EXTENSION citext SCHEMA ext;
+CREATE TABLE t (id int PRIMARY KEY, h ext.hstore DEFAULT ''::ext.hstore, p ext.ltree, e ext.citext, name text,
+  depth int GENERATED ALWAYS AS (ext.nlevel(p)) STORED,
+  CONSTRAINT t_h CHECK (h OPERATOR(ext.?) 'x'), CONSTRAINT t_e CHECK (e OPERATOR(ext.<>) 'x'::ext.citext),
+  CONSTRAINT t_name CHECK (name::ext.citext OPERATOR(ext.<>) 'y'));
+CREATE INDEX t_nlevel ON t (ext.nlevel(p)) WHERE h OPERATOR(ext.?) 'k';
+SET check_function_bodies = off;  -- (its body finds `->` through the caller's search_path)
+CREATE FUNCTION f(x ext.hstore) RETURNS text LANGUAGE sql IMMUTABLE AS 'select x -> ''a''';
+"""),
+    # A domain's CHECK, a policy and a trigger's WHEN naming them bare (the same reading: compare.on_path).
+    "policies_triggers_and_domains_naming_extension_objects_bare": (("pg18", "pg15"), """
+schemas:
+  - name: ext
+extensions:
+  - {name: hstore, schema: ext}
+  - {name: citext, schema: ext}
+domains:
+  d_email: {type: citext, checks: {d_email_at: "VALUE <> ''::citext"}}
+tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+      h: hstore
+      e: d_email
+    row_level_security: {enabled: true}
+    policies:
+      t_sel: {command: select, using: "h ? 'x'"}
+    triggers:
+      t_trg: {timing: before, events: [update], function: trg, for_each: row, when: "NEW.h ? 'y'"}
+functions:
+  trg: {returns: trigger, language: plpgsql, body: "begin return new; end"}
+""", """
+CREATE SCHEMA ext; CREATE EXTENSION hstore SCHEMA ext; CREATE EXTENSION citext SCHEMA ext;
+CREATE DOMAIN d_email AS ext.citext CONSTRAINT d_email_at CHECK (VALUE OPERATOR(ext.<>) ''::ext.citext);
+CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS 'begin return new; end';
+CREATE TABLE t (id int PRIMARY KEY, h ext.hstore, e d_email);
+ALTER TABLE t ENABLE ROW LEVEL SECURITY;
+CREATE POLICY t_sel ON t FOR SELECT USING (h OPERATOR(ext.?) 'x');
+CREATE TRIGGER t_trg BEFORE UPDATE ON t FOR EACH ROW WHEN (NEW.h OPERATOR(ext.?) 'y') EXECUTE FUNCTION trg();
+"""),
+    # A view's query naming them bare, as Postgres deparses it where the schema is on the search_path (and a materialized
+    # view's index expression): built in the
+    # throwaway server under the migration's search_path (it failed there: compared as written, drift), and compared
+    # from schema.yaml alone as written with the catalog's `ext.` names off (compare.views.same_query). (On 18 only:
+    # 15 deparses `SELECT t.id, ...`.)
+    "a_view_naming_extension_objects_bare": (("pg18",), """
+schemas:
+  - name: ext
+extensions:
+  - {name: hstore, schema: ext}
+  - {name: pg_trgm, schema: ext}
+  - {name: ltree, schema: ext}
+tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+      h: hstore
+      name: text
+      p: ltree
+views:
+  v: {query: "SELECT id, h -> 'a'::text AS a, similarity(name, 'x'::text) AS s FROM t"}
+materialized_views:
+  mv:
+    query: SELECT id, p FROM t
+    indexes:
+      mv_depth: {columns: [{expression: nlevel(p)}]}
+""", """
+CREATE SCHEMA ext; CREATE EXTENSION hstore SCHEMA ext; CREATE EXTENSION pg_trgm SCHEMA ext;
+CREATE EXTENSION ltree SCHEMA ext;
+CREATE TABLE t (id int PRIMARY KEY, h ext.hstore, name text, p ext.ltree);
+CREATE VIEW v AS SELECT id, h OPERATOR(ext.->) 'a' AS a, ext.similarity(name, 'x') AS s FROM t;
+CREATE MATERIALIZED VIEW mv AS SELECT id, p FROM t;
+CREATE INDEX mv_depth ON mv (ext.nlevel(p));
 """),
 }
 

@@ -61,3 +61,46 @@ def test_foreign_keys_to_another_schemas_table(any_db_url, tmp_path):
         drift = check_drift(str(schema), other)
         assert drift.differences == () and not drift.unmanaged
         assert inspect_database(other, ("public",)).yaml.split("\n", 2)[2] == found.yaml.split("\n", 2)[2]
+
+
+VIEWS = """
+CREATE TABLE profiles (id uuid PRIMARY KEY, username text);
+CREATE VIEW emails AS SELECT u.id, u.email, p.username FROM auth.users u JOIN profiles p ON p.id = u.id;
+CREATE VIEW sessions AS SELECT s.id, s.user_id FROM auth."Sessions" s;
+CREATE VIEW catalog_names AS SELECT relname FROM pg_catalog.pg_class;
+"""
+
+
+def test_views_over_another_schemas_table(db_url, tmp_path):
+    """A view in public over auth.users, with no foreign key to it (`-n public`): inspect lists what the views read of
+    a schema not read under external_tables (Postgres's own relations aside), generate's notice that the view could
+    not be built from schema.yaml alone says it is listed there; without the key, the notice names external_tables:
+    as the way to declare it (it said "a foreign table or another object schemac does not manage?"). The migration
+    applies where the platform made auth, and diff is clean."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(PLATFORM + VIEWS)
+    found = inspect_database(db_url, ("public",))
+    assert yaml.safe_load(found.yaml)["external_tables"] == ["auth.Sessions", "auth.users"]
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(found.yaml, encoding="utf-8")
+    out = str(tmp_path / "generated")
+    r = generate(str(schema), out)
+    assert r.status == "written"
+    reads = {n.split(": it reads ")[1].split(",")[0]: n for n in r.notices if ": it reads " in n}
+    assert sorted(reads) == ["auth.Sessions", "auth.users"], r.notices  # (the server's words: neither quoted nor folded)
+    for name, notice in reads.items():
+        assert f"which external_tables: lists: the migration creates the view, and applies only to a database that " \
+               f"has {name} already" in notice, notice
+    with sibling_database(db_url) as other:
+        with psycopg.connect(other, autocommit=True) as conn:
+            conn.execute(PLATFORM)
+            apply_files(conn, Layout(out).migrations())
+        drift = check_drift(str(schema), other)
+        assert drift.differences == () and not drift.unmanaged
+    schema.write_text("\n".join(line for line in found.yaml.splitlines() if not line.startswith("external_tables")),
+                      encoding="utf-8")
+    r = generate(str(schema), str(tmp_path / "again"))
+    assert r.status == "written"
+    notice = next(n for n in r.notices if ": it reads auth.users" in n)
+    assert "it reads auth.users, which schema.yaml does not declare: the migration creates the view" in notice, notice
+    assert "is declared so under external_tables: (`external_tables: [auth.users]`)" in notice, notice

@@ -106,3 +106,30 @@ def test_foreign_server_grants_round_trip_change_and_drift(tmp_path, major_db, r
             conn.execute(r.stdout)
         assert acl(b, roles) == CHANGED
 
+
+
+def test_wrapper_grants_inspected_and_drift(db_url, tmp_path):
+    """A foreign-data wrapper of the database's own with a grant (GRANT USAGE ON FOREIGN DATA WRAPPER, listed as not
+    managed before): inspect writes it under the wrapper's `grants:`, a grant made and one revoked by hand are security
+    drift at their lines, and a privilege a wrapper cannot hold is refused at its line."""
+    from schemac.commands.diff import check_drift
+    from schemac.commands.inspect import inspect_database
+    from schemac.schemafile.load import load_text
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("DO $$ BEGIN CREATE ROLE schemac_pair_seq_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;"
+                     "CREATE FOREIGN DATA WRAPPER w; GRANT USAGE ON FOREIGN DATA WRAPPER w TO schemac_pair_seq_reader")
+        text = inspect_database(db_url).yaml
+        assert "foreign_data_wrappers:\n  w:\n    grants:\n      schemac_pair_seq_reader: [usage]\n" in text, text
+        schema = tmp_path / "schema.yaml"
+        schema.write_text(text, encoding="utf-8")
+        assert check_drift(str(schema), db_url).differences == ()
+        conn.execute("REVOKE USAGE ON FOREIGN DATA WRAPPER w FROM schemac_pair_seq_reader;"
+                     "GRANT USAGE ON FOREIGN DATA WRAPPER w TO PUBLIC")
+    line = text.splitlines().index("      schemac_pair_seq_reader: [usage]") + 1
+    assert sorted((d.kind, d.object_type, d.name, d.category, d.line) for d in check_drift(str(schema), db_url).differences) \
+        == [("missing_privilege", "foreign data wrapper", "w", "security", line),
+            ("unexpected_public_privilege", "foreign data wrapper", "w", "security", line - 2)]
+    with pytest.raises(Exception, match=r"schema.yaml:5:16: privilege of grants to PUBLIC on foreign data wrapper 'w' "
+                                        r"must be one of usage or all, not 'select'"):
+        load_text("tables: {}\nforeign_data_wrappers:\n  w:\n    grants:\n      PUBLIC: [select]\n")

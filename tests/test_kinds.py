@@ -339,9 +339,9 @@ def test_rule_definitions_read_from_pg_get_ruledef():
 
 
 def test_what_is_left_unmanaged_is_listed_and_strict_counts_it(db_url, tmp_path):
-    """Everything of issue 13's kinds is managed now: what is left are a foreign data wrapper's changed access list,
-    a shell type (CREATE TYPE t; never completed) and user mappings (by name: their options hold passwords), listed
-    and, with --strict, drift (its event trigger, publication, foreign server and wrapper are managed)."""
+    """Everything of issue 13's kinds is managed now: what is left are a shell type (CREATE TYPE t; never completed)
+    and user mappings (by name: their options hold passwords), listed and, with --strict, drift (its event trigger,
+    publication, foreign server and wrapper are managed, the wrapper's changed access list too)."""
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute("CREATE FUNCTION evt() RETURNS event_trigger LANGUAGE plpgsql AS $$ begin end $$")
         conn.execute("CREATE EVENT TRIGGER no_drops ON sql_drop EXECUTE FUNCTION evt()")
@@ -364,10 +364,11 @@ def test_what_is_left_unmanaged_is_listed_and_strict_counts_it(db_url, tmp_path)
         conn.execute(f"COMMENT ON CONSTRAINT {clone} ON r IS 'the row for pr1'")
     text = inspect_database(db_url).yaml
     listed = text.split("# Not managed by schemac", 1)[1]
-    assert listed == (" (4): listed for reference, never changed.\n"
-                      f"#   foreign data wrapper privileges (1): dummy\n#   foreign key row comment (1): public.r.{clone}\n"
+    assert listed == (" (3): listed for reference, never changed.\n"
+                      f"#   foreign key row comment (1): public.r.{clone}\n"
                       "#   shell type (1): public.halfmade\n#   user mapping (1): PUBLIC@far\n")
-    assert "foreign_data_wrappers:\n  dummy: {}\nforeign_servers:\n  far:\n    wrapper: dummy\n" in text, text
+    assert "foreign_data_wrappers:\n  dummy:\n    grants:\n      PUBLIC: [usage]\nforeign_servers:\n  far:\n    wrapper: dummy\n" \
+        in text, text
     assert "secret" not in text, text
     assert "no_drops: {event: sql_drop, function: evt}" in text and "  pub:\n    all_tables: true\n" in text, text
     schema = tmp_path / "schema.yaml"
@@ -375,7 +376,6 @@ def test_what_is_left_unmanaged_is_listed_and_strict_counts_it(db_url, tmp_path)
     assert check_drift(str(schema), db_url).differences == ()
     strict = check_drift(str(schema), db_url, strict=True).differences
     assert sorted((d.kind, d.object_type, d.name) for d in strict) == [
-        ("unmanaged_object", "foreign data wrapper privileges", "dummy"),
         ("unmanaged_object", "foreign key row comment", f"r.{clone}"), ("unmanaged_object", "shell type", "halfmade"),
         ("unmanaged_object", "user mapping", "PUBLIC@far")]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import psycopg
@@ -77,6 +78,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str]:
     return []
 
 
+@lru_cache(maxsize=1)  # (two tests read the graphs: one parse of every module, never mutated)
 def _graphs() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     modules = _modules()
     by_module = {m: {i for i in _imports(p, modules) if i in modules and i != m} for m, p in modules.items()}

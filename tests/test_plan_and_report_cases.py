@@ -219,6 +219,13 @@ TYPE_CHANGES = [
     ("double precision", "real", True), ("jsonb", "json", True), ("json", "jsonb", True),
     ("bit(3)", "bit(5)", True), ("integer[]", "integer", True), ("varchar(10)[]", "varchar(20)[]", False),
     ("date", "timestamp without time zone", False), ("date", "timestamp with time zone", True),
+    # (only the padding blanks go, which bpchar ignores)
+    ("char(1)", "text", False), ("character", "text", False), ("char(3)", "varchar(3)", False),
+    ("char(3)", "varchar(5)", False), ("char(3)", "varchar(2)", True), ("char(3)", "varchar", False),
+    ("char(1)[]", "text[]", False), ("character", "varchar(1)", False),
+    ("bit(3)", "bit varying(3)", False), ("bit(3)", "bit varying", False), ("bit(3)", "bit varying(2)", True),
+    ("bit varying(4)", "bit varying(8)", False), ("bit varying(4)", "bit varying", False),
+    ("bit varying", "bit varying(4)", True), ("varchar(10)", "varchar", False), ("text", "char(1)", True),
 ]
 
 

@@ -65,3 +65,41 @@ def test_a_platforms_publication_gains_the_projects_tables(any_db_url, tmp_path)
             drift = check_drift(str(schema), other)
             assert drift.differences == ()
             assert [(u.kind, u.path) for u in drift.unmanaged] == (listed if platform else [])
+
+
+IN_SCHEMA = """
+CREATE SCHEMA realtime;
+CREATE TABLE realtime.messages (id bigint PRIMARY KEY, topic text);
+CREATE TABLE realtime.presence (id bigint PRIMARY KEY);
+CREATE PUBLICATION supabase_realtime FOR TABLES IN SCHEMA realtime;
+"""
+
+
+@pytest.mark.every_major  # (what each major's catalog holds)
+def test_a_platforms_publication_of_a_schema_not_read(any_db_url, tmp_path):
+    """The platform's publication holds a schema not read (`FOR TABLES IN SCHEMA realtime`, PostgreSQL 15+), the
+    project adds its tables: that member was neither written nor listed (lost silently); it is listed as not managed
+    now, by inspect and by diff, and the migration leaves it alone."""
+    db_url = any_db_url
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(IN_SCHEMA + USER)
+        spaces = conn.execute("SELECT pn.pnnspid::regnamespace::text FROM pg_publication_namespace pn").fetchall()
+    original = _read(db_url)
+    assert spaces == [("realtime",)] and [r[2] for r in original[0]] == ["notes", "todos", "messages", "presence"]
+    found = inspect_database(db_url, ("public",))
+    assert yaml.safe_load(found.yaml)["publications"]["supabase_realtime"]["tables"] == ["notes", "todos"]
+    listed = [(u.kind, u.path) for u in found.schema.unmanaged]
+    assert listed == [("publication member of a schema not read", "TABLES IN SCHEMA realtime in supabase_realtime")], \
+        listed
+    assert "TABLES IN SCHEMA realtime in supabase_realtime" in found.yaml
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(found.yaml, encoding="utf-8")
+    out = str(tmp_path / "generated")
+    assert generate(str(schema), out).status == "written"
+    with sibling_database(db_url) as other:
+        with psycopg.connect(other, autocommit=True) as conn:
+            conn.execute(IN_SCHEMA)
+            apply_files(conn, Layout(out).migrations())
+        assert _read(other) == original
+        drift = check_drift(str(schema), other)
+        assert drift.differences == () and [(u.kind, u.path) for u in drift.unmanaged] == listed

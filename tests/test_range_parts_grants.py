@@ -60,6 +60,10 @@ def _rebuilt(url: str, tmp_path, schemac) -> tuple[list, list]:
         return _read(other, CONSTRUCTORS), _read(other, TYPES)
 
 
+# The multirange's own access list and owner are 15's (16.2's too): 15 stays in the default run beside 18 (conftest).
+MULTIRANGE_MAJORS = [pytest.param(m, marks=pytest.mark.every_major if m == "pg15" else ()) for m in MAJORS]
+
+
 @pytest.mark.parametrize("major_db", MAJORS, indirect=True)
 def test_constructor_grants_round_trip(major_db, roles, tmp_path, schemac):
     """GRANT ALL ON ALL ROUTINES (with grant option), a grant made by the role holding that option, PUBLIC's EXECUTE
@@ -126,7 +130,7 @@ range_types:
     assert check_drift(schema, major_db, out_dir=out).differences == ()
 
 
-@pytest.mark.parametrize("major_db", MAJORS, indirect=True)
+@pytest.mark.parametrize("major_db", MULTIRANGE_MAJORS, indirect=True)
 def test_multirange_grants_round_trip(major_db, roles, tmp_path, schemac):
     """PostgreSQL 15 keeps a multirange's own access list (GRANT USAGE ON TYPE r_multirange, PUBLIC's revoked, a grant
     by the role holding the option; PUBLIC's alone revoked, a list of none, which state.json read back as the default):
@@ -152,7 +156,7 @@ def test_multirange_grants_round_trip(major_db, roles, tmp_path, schemac):
     assert ("multirange_grants" in (tmp_path / "schema.yaml").read_text(encoding="utf-8")) == own
 
 
-@pytest.mark.parametrize("major_db", MAJORS, indirect=True)
+@pytest.mark.parametrize("major_db", MULTIRANGE_MAJORS, indirect=True)
 @pytest.mark.parametrize("made", ["by-its-owner", "given-to-its-owner"])
 def test_multirange_owner_round_trip(major_db, roles, made, tmp_path, schemac):
     """A range type made by the role that owns it (its multirange is that role's too), or made by another and given to

@@ -52,6 +52,36 @@ def test_a_column_retyped_where_the_row_types_holders_go_is_written(db_url, tmp_
     assert check_drift(str(schema), db_url, out_dir=out).differences == ()
 
 
+@pytest.mark.parametrize("held", ["column", "array"])
+def test_a_column_retyped_where_the_row_types_holder_is_retyped_away_is_written(db_url, tmp_path, held):
+    """The column holding the row type (directly, or as an array) retyped to text in the same edit: generate refused
+    it as if the holder kept the row type; now the holder's ALTER COLUMN ... TYPE runs first (plan.row_type_order),
+    over rows: its values as text of the old row type, the table's column retyped after. A holder retyped to an
+    array of the row type still holds it: refused."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    users = USERS[held][0]
+    old = f"CREATE TABLE i_0 (i integer); {users} INSERT INTO i_0 VALUES (1); " \
+          f"INSERT INTO i_1 VALUES (1, {'ROW(5)' if held == 'column' else 'ARRAY[ROW(5)::i_0]'});"
+    new = f"CREATE TABLE i_0 (i bigint); CREATE TABLE i_1 (id int, i text);"
+    with migrated_then_described(db_url, schema, out, old, new):
+        assert generate(str(schema), out, allow_destructive=True).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        assert conn.execute("SELECT i FROM i_1").fetchall() == [("(5)" if held == "column" else "{(5)}",)]
+        assert conn.execute("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'i_0'::regclass "
+                            "AND attname = 'i'").fetchone() == ("bigint",)
+    assert check_drift(str(schema), db_url, out_dir=out).differences == ()
+
+
+def test_a_holder_retyped_to_an_array_of_the_row_type_still_holds_it(db_url, tmp_path):
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    old = "CREATE TABLE i_0 (i integer); CREATE TABLE i_1 (id int, i i_0);"
+    with migrated_then_described(db_url, schema, out, old, "CREATE TABLE i_0 (i bigint); CREATE TABLE i_1 (id int, i i_0[]);"):
+        with pytest.raises(SchemacError) as e:
+            generate(str(schema), out, allow_destructive=True)
+    assert "while column public.i_1.i holds the table's row type" in str(e.value)
+
+
 COMPOSITE_USERS = {  # how reg holds composite type entity -> its SQL
     "domain": "CREATE DOMAIN entity_dmn AS entity CHECK ((VALUE).table_name IS NOT NULL); CREATE TABLE reg (id int, e entity_dmn);",
     "domain array": "CREATE DOMAIN entity_dmn AS entity; CREATE TABLE reg (id int, e entity_dmn[]);",

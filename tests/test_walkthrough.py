@@ -1,5 +1,7 @@
 """docs/walkthrough.md is a replay, not a story: every `$` line runs here, in order, in a copy of the
-repository's schema.yaml and generated/, against a real server, and prints what the page shows.
+repository's schema.yaml and generated/, against a real server, and prints what the page shows. A line that is
+`schemac ARGS` alone runs through the console script's click entry point in the test's process (in_process; the
+rest in bash), as the `schemac` fixture runs it; `SCHEMAC_TEST_PROCESSES=1` runs every line in bash.
 
 `SCHEMAC_UPDATE_GOLDEN=1` writes this run's output into the page instead (review its diff like code).
 """
@@ -8,10 +10,12 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Optional
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
@@ -57,6 +61,36 @@ def comparable(text: str) -> str:
     return re.sub(r"\b[0-9a-f]{64}\b", "SHA256", text)
 
 
+# A page line that is `schemac ARGS` alone, its stderr dropped or its exit status echoed after it: run through the CLI's
+# click entry point in this process (as the `schemac` fixture runs it: conftest._in_process), not a new interpreter.
+_PLAIN = re.compile(r'^schemac ((?:[^|;<>&`$"\']|"\$DATABASE_URL")*?)( 2>/dev/null)?(; echo "exit status: \$\?")?$')
+
+
+def in_process(cmd: str, cwd, env: dict) -> Optional[str]:
+    """What the terminal shows of `cmd` (stdout and stderr as they came), or None where it is not such a line."""
+    from click.testing import CliRunner
+
+    import schemac.cli as cli
+    from conftest import catchable_end
+
+    found = _PLAIN.match(cmd)
+    if found is None or os.environ.get("SCHEMAC_TEST_PROCESSES"):
+        return None
+    args = [a.replace("$DATABASE_URL", env["DATABASE_URL"]) for a in shlex.split(found[1])]
+    changes = {k: v for k, v in env.items() if os.environ.get(k) != v}
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with catchable_end():
+            result = CliRunner(env=changes).invoke(cli.main, args, prog_name="schemac")
+    finally:
+        os.chdir(here)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    shown = result.stdout if found[2] else result.output
+    return shown + (f"exit status: {result.exit_code}\n" if found[3] else "")
+
+
 def test_walkthrough_replays_as_shown(tmp_path, db_url):
     project = tmp_path / "project"
     project.mkdir()
@@ -71,9 +105,11 @@ def test_walkthrough_replays_as_shown(tmp_path, db_url):
     for block in blocks:
         runs = []
         for cmd in commands(block):
-            r = subprocess.run(["bash", "-c", cmd], cwd=project, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, timeout=180)
-            runs.append((cmd, located(r.stdout, db_url)))
+            shown = in_process(cmd, project, env)
+            if shown is None:
+                shown = subprocess.run(["bash", "-c", cmd], cwd=project, env=env, stdout=subprocess.PIPE,
+                                       stderr=subprocess.STDOUT, text=True, timeout=180).stdout
+            runs.append((cmd, located(shown, db_url)))
         ran.append(render(runs))
     if os.environ.get("SCHEMAC_UPDATE_GOLDEN"):
         parts = iter(ran)

@@ -200,14 +200,14 @@ def event_triggers(rows: list[dict[str, Any]]) -> tuple[EventTrigger, ...]:
 
 def foreign_objects(rows: dict[str, list[dict[str, Any]]], acl: Any) -> dict[str, tuple]:
     """foreign_servers.sql's rows, each with its access list and owner (catalog.grants.AccessLists), and
-    foreign_data_wrappers.sql's: the Schema's foreign_servers and foreign_data_wrappers."""
+    foreign_data_wrappers.sql's, each with its access list: the Schema's foreign_servers and foreign_data_wrappers."""
     return {"foreign_servers": tuple(acl.secured(ForeignServer(
         name=r["server_name"], wrapper=r["wrapper"], type=r["server_type"], version=r["server_version"],
         options=tuple((k, v) for k, v in r["options"]), comment=r["comment"]), "server", r["server_oid"])
         for r in rows.get("foreign_servers", [])),
         "foreign_data_wrappers": tuple(ForeignDataWrapper(
             r["wrapper_name"], r["handler"], r["validator"], tuple((k, v) for k, v in r["options"]), r["comment"],
-            r["owner"]) for r in rows.get("foreign_data_wrappers", []))}
+            r["owner"], grants=acl.grants("wrapper", r["wrapper_oid"])) for r in rows.get("foreign_data_wrappers", []))}
 
 
 

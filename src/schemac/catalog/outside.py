@@ -1,7 +1,8 @@
 """Triggers, event triggers, operators, casts, operator classes and families of a database read that run a function the read does not hold.
 
-`inspect -n public` reads no table of another schema: one its foreign keys reference (Supabase's auth.users) is
-recorded in `external_tables`, which inspect writes so that schema.yaml can declare the keys. It reads no function
+`inspect -n public` reads no table of another schema: one its foreign keys reference (Supabase's auth.users), or
+one of its views reads, is recorded in `external_tables`, which inspect writes so that schema.yaml can declare the
+keys (and say what the views need). It reads no function
 of another schema either, and Postgres's own are never read: a trigger or
 event trigger that runs one of a schema not read (not Postgres's, not in the schema of an extension read)
 is kept, and the function recorded in `external_functions` (`with_outside_functions`), which inspect writes
@@ -38,8 +39,9 @@ def with_outside_functions(schema: Schema) -> Schema:
     outside = sorted({_run(f) for f in runs if not known(f)})
     schema = replace(schema, external_functions=tuple(outside)) if outside else schema
     read = {t.key for t in schema.tables}
-    referenced = sorted({joined_reference(fk.ref_schema, fk.ref_table) for t in schema.tables for fk in t.foreign_keys
-                         if fk.ref_extension is None and (fk.ref_schema, fk.ref_table) not in read})
+    referenced = {joined_reference(fk.ref_schema, fk.ref_table) for t in schema.tables for fk in t.foreign_keys
+                  if fk.ref_extension is None and (fk.ref_schema, fk.ref_table) not in read}
+    referenced = sorted(referenced | _read_by_views(schema))
     schema = replace(schema, external_tables=tuple(referenced)) if referenced else schema
     operators, listed = _operators_known(schema, names)
     casts = tuple(c for c in schema.casts if c.function is None or known(call_parts(c.function)[0]))
@@ -52,6 +54,18 @@ def with_outside_functions(schema: Schema) -> Schema:
     listed += [Unmanaged("operator class", c.schema, c.signature) for c in schema.operator_classes if c not in classes]
     return replace(schema, operators=operators, casts=casts, operator_classes=classes, operator_families=families,
                    unmanaged=_sorted((*schema.unmanaged, *listed))) if listed else schema
+
+
+def _read_by_views(schema: Schema) -> set[str]:
+    """The relations of a schema not read that a view of the read reads (a view in public over Supabase's
+    auth.users, `-n public`): listed under external_tables too, as `schema.name`; Postgres's own and those in an
+    extension's schema (PostGIS's spatial_ref_sys) left out."""
+    read = {n.name for n in schema.namespace_access}
+    if not read or not schema.views:
+        return set()
+    skipped = read | {"pg_catalog", "information_schema"} | {e.schema for e in schema.extensions}
+    return {joined_reference(d.schema, d.name) for v in schema.views for d in v.depends
+            if d.kind in ("relation", "column") and d.schema not in skipped}
 
 
 def _members_known(c, known, dropped: set) -> bool:

@@ -260,12 +260,15 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
         from schemac.compare.roles import check_roles
 
         check_roles(desired, result.roles, label)
-    changes = diff(actual, desired)
-    sql = ""
-    if changes:
-        from schemac.plan.planner import marked_script
+    from schemac.compare.normalize import extension_path, searched
 
-        sql = marked_script(changes)
+    with searched(extension_path(desired.extensions)):  # (the plan's search_path too: plan.preamble)
+        changes = diff(actual, desired)
+        sql = ""
+        if changes:
+            from schemac.plan.planner import marked_script
+
+            sql = marked_script(changes)
     found = differences(changes)
     if desired.queries:  # a missing index names the declared queries that use it
         from schemac.queries.indexes import noted

@@ -55,6 +55,7 @@ def _pending(layout, desired: Schema, schema_path: str) -> list:
     from schemac.compare.differ import diff
     from schemac.migrations.layout import MigrationFile, NewMigration, next_version
     from schemac.migrations.state import read_state
+    from schemac.compare.normalize import extension_path, searched
 
     state = read_state(layout.state_path)
     current = state.schema if state else Schema()
@@ -63,7 +64,9 @@ def _pending(layout, desired: Schema, schema_path: str) -> list:
         return []
     versions = [m.version for m in layout.migrations()]
     out = []
-    for n, unit in enumerate(units := _units(changes, current, "check_queries", False), 1):
+    with searched(extension_path(desired.extensions)):  # (the plan's search_path: plan.preamble)
+        units = _units(changes, current, "check_queries", False)
+    for n, unit in enumerate(units, 1):
         v = next_version(versions)
         versions.append(v)
         body = header(unit.name, None, "", os.path.basename(schema_path), unit.no_transaction, (n, len(units))) + unit.sql

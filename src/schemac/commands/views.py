@@ -15,6 +15,7 @@ from typing import Optional
 from schemac.compare.aggregates import same_result
 from schemac.errors import SchemacError, SchemaFileError
 from schemac.model import Schema, View
+from schemac.pg.names import split_reference
 from schemac.pg.routines import result_type
 from schemac.pg.types import TypeSyntaxError
 from schemac.pg.views import comparable
@@ -135,8 +136,11 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
     from schemac.commands.viewbuild import readable, run, statements
     from schemac.commands.viewcauses import at_versions_it_has, lacking, laid_to_extensions, notice
     from schemac.compare.differ import diff
+    from schemac.compare.normalize import extension_path, searched
     from schemac.migrations.replay import throwaway
     from schemac.plan.graph import ordered
+    from schemac.plan.planner import render_sql
+    from schemac.plan.preamble import pinned_search_path
 
     failed: dict[tuple[str, str], str] = {}
     broken: dict[tuple[str, str], str] = {}  # what else failed, its words: with an extension missing, its views follow
@@ -145,9 +149,11 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
             conn = psycopg.connect(url, autocommit=True)
         except psycopg.Error as e:
             raise SchemacError(f"cannot connect to {where} to build the views: {str(e).splitlines()[0]}") from None
-        with conn:
+        with conn, searched(extension_path(desired.extensions)):  # (the migration's search_path: plan.preamble)
             conn.execute("SET check_function_bodies = off")
             conn.execute("SET synchronous_commit = off")  # a throwaway: no commit waits for its WAL flush
+            if extension_path(desired.extensions):  # (its objects named bare: compare.on_path)
+                conn.execute(render_sql([pinned_search_path()]).replace(" LOCAL", "", 1))
             # What a view reads is not known yet (it is what this finds out), so a view may come before
             # the view it reads: those that fail are tried again while any succeeds.
             # Only those views and what they can read are built (viewbuild.readable); views' comments and
@@ -174,7 +180,8 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
         if v.key in laid:  # one notice for all of them, below
             views.append(v)
         elif b is None or b.materialized != v.materialized:
-            notices.append(_not_built(v, failed.get(v.key, "it was not created"), where, declared, broken))
+            notices.append(_not_built(v, failed.get(v.key, "it was not created"), where, declared, broken,
+                                      desired.external_tables))
             views.append(v)
         else:
             _columns_named(v, {c.name for c in b.output})
@@ -185,7 +192,8 @@ def computed(desired: Schema, dev_url: Optional[str] = None,
     return replace(desired, views=tuple(views)), notices
 
 
-def _not_built(v: View, why: str, server: str, declared: set[tuple[str, str]], broken: dict) -> str:
+def _not_built(v: View, why: str, server: str, declared: set[tuple[str, str]], broken: dict,
+               external: tuple[str, ...] = ()) -> str:
     """The notice of a view the throwaway server (`server`: which) could not create: one that reads a relation
     schema.yaml does not declare (a foreign table: schemac does not manage them) names it, and where the
     migration applies; one that reads a relation schema.yaml declares (`declared`: the keys of its tables and
@@ -209,10 +217,15 @@ def _not_built(v: View, why: str, server: str, declared: set[tuple[str, str]], b
         return (f"{where}: it reads {missing.group(1)}, which could not be built there either ({because}); its query "
                 "is compared as written")
     if missing and missing.re is _MISSING_RELATION:
-        return (f"{where}: it reads {missing.group(1)}, which schema.yaml does not declare (a foreign table or another "
-                f"object schemac does not manage?): the migration creates the {v.what}, and applies only to a "
-                f"database that has {missing.group(1)} already, not to an empty one (generate --verify, diff "
-                "without a database); its query is compared as written. Else fix the query")
+        needs = (f"the migration creates the {v.what}, and applies only to a database that has {missing.group(1)} "
+                 "already, not to an empty one (generate --verify, diff without a database); its query is compared "
+                 "as written")
+        if _relation_key(missing.group(1), {split_reference(x) for x in external}) is not None:
+            return f"{where}: it reads {missing.group(1)}, which external_tables: lists: {needs}"
+        return (f"{where}: it reads {missing.group(1)}, which schema.yaml does not declare: {needs}. A table of a "
+                "schema schema.yaml does not cover (auth.users of a platform) is declared so under external_tables: "
+                f"(`external_tables: [{missing.group(1)}]`); a foreign table or another object schemac does not "
+                "manage needs nothing more. Else fix the query")
     return (f"{where} ({why}); its query is compared as written. Expected when it reads an object schemac does not "
             "manage; else fix the query")
 

@@ -161,6 +161,9 @@ class Change:
     # its schema (compare.extension_takes), which its script may make too where the database holds one detached from
     # it (ALTER EXTENSION ... DROP): taken out of it and dropped right after CREATE EXTENSION, before they are made.
     takes: tuple = ()
+    # An add_trigger made by CREATE OR REPLACE TRIGGER: the migration runs under an event trigger it keeps, which may
+    # have made it already on the table's CREATE or ALTER (compare.event_triggers.made_under_kept).
+    replacing: bool = False
 
     @property
     def from_enum(self) -> bool:

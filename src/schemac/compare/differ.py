@@ -19,11 +19,12 @@ from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BEL
 from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
 from schemac.compare.namespaces import public_schema_changes, schema_comments
+from schemac.compare.normalize import on_desired_path
 from schemac.compare.identities import identity_comment_changes, identity_differences, identity_sequences_aside
 from schemac.compare.policies import diff_policies
 from schemac.compare.publications import diff_publications
 from schemac.compare.database_settings import diff_database_comment, diff_database_grants, diff_database_settings
-from schemac.compare.event_triggers import diff_event_triggers
+from schemac.compare.event_triggers import diff_event_triggers, made_under_kept
 from schemac.compare.check_validity import diff_validated_checks
 from schemac.compare.trigger_clones import diff_clone_comments, diff_cloned_triggers
 from schemac.compare.copies import diff_copy_comments
@@ -269,6 +270,7 @@ def _dropped(t: Table, cause: Optional[str] = None) -> list[Change]:
         [Change("drop_foreign_key", t.schema, t.name, fk.name, fk, None, t, cause) for fk in t.foreign_keys]
 
 
+@on_desired_path  # (expressions read on the search path of `desired`'s migration: normalize.searched)
 def diff(current: Schema, desired: Schema) -> list[Change]:
     """Changes that turn `current` into `desired`, in the order their DDL must run."""
     before = current  # (its namespaces: a sequence or type moved names the schema it moves to)
@@ -385,7 +387,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(identity_sequences_aside(current, desired, changes))
     changes.extend(diff_validated_checks(cur_tables, des_tables, changes))
     changes.extend(diff_copy_comments(cur_tables, des_tables, changes))
-    changes = lent_usage(changes, current, desired)
+    changes = made_under_kept(lent_usage(changes, current, desired), current, desired)
     order = {k: n for n, k in enumerate(KINDS)}
     # Stable sort by kind keeps the declaration order of schema.yaml inside each kind; drops of
     # tables run in reverse declaration order.

@@ -18,13 +18,13 @@ from schemac.compare.identities import (IdentityDifferences, IdentitySequence, i
 from schemac.compare.namespaces import namespace
 from schemac.compare.owner_acl import as_owned_by
 from schemac.model import (DEFAULT_PRIVILEGE_KINDS, Aggregate, CompositeType, Constructor, DefaultPrivileges, Domain, Enum,
-                           ForeignServer, Function, Multirange, Namespace, Privilege, RangeType, Schema, Sequence, Source, Table, View)
+                           ForeignDataWrapper, ForeignServer, Function, Multirange, Namespace, Privilege, RangeType, Schema, Sequence, Source, Table, View)
 from schemac.model.grants import ALL, NOTHING, PUBLIC, owner_holds_defaults
 from schemac.pg.constructors import constructor_signatures
 from schemac.pg.types import type_name
 
 Secured = Union[Table, View, Sequence, Function, Aggregate, Namespace, DefaultPrivileges, Enum, Domain, CompositeType,
-                RangeType, Constructor, Multirange, ForeignServer]
+                RangeType, Constructor, Multirange, ForeignServer, ForeignDataWrapper]
 TYPES = (Enum, Domain, CompositeType, RangeType, Multirange)
 NEW_OBJECT = "state of a new object"
 FOLLOWS_RANGE = "a multirange's owner, the range's"
@@ -44,7 +44,8 @@ def kind_of(obj: Secured) -> str:
         return "domain" if isinstance(obj, Domain) else "type"
     return "table" if isinstance(obj, Table) else "sequence" if isinstance(obj, Sequence) else \
         "schema" if isinstance(obj, Namespace) else "default privileges" if isinstance(obj, DefaultPrivileges) \
-        else "foreign server" if isinstance(obj, ForeignServer) else "function"
+        else "foreign server" if isinstance(obj, ForeignServer) else \
+        "foreign data wrapper" if isinstance(obj, ForeignDataWrapper) else "function"
 
 
 @frozen
@@ -86,8 +87,8 @@ class Holding:
             return {("schema", o.name)}
         if isinstance(o, DefaultPrivileges):  # in a schema an extension makes: after CREATE EXTENSION
             return ({("schema", o.schema)} if o.schema else set()) | ({("extension", o.extension)} if o.extension else set())
-        if isinstance(o, ForeignServer):  # plan.keys.own_keys' name of it
-            return {("ForeignServer", o.name)}
+        if isinstance(o, (ForeignServer, ForeignDataWrapper)):  # plan.keys.own_keys' name of it
+            return {(type(o).__name__, o.name)}
         if isinstance(o, Constructor):  # made with its range type (the grant option's key sorts first: its own)
             return {("constructor", o.schema, o.name, o.arguments), ("type", o.schema, o.range)}
         return {("function", o.schema, o.name, o.identity)}
@@ -121,8 +122,10 @@ class Holding:
 
     @property
     def named_in(self) -> Optional[str]:
-        """The schema a statement names the object in (None: a schema, default privileges, a foreign server)."""
-        return None if isinstance(self.obj, (Namespace, DefaultPrivileges, ForeignServer)) else self.obj.schema
+        """The schema a statement names the object in (None: a schema, default privileges, a foreign server or
+        wrapper)."""
+        return None if isinstance(self.obj, (Namespace, DefaultPrivileges, ForeignServer, ForeignDataWrapper)) \
+            else self.obj.schema
 
     def schemas_named(self) -> tuple[str, ...]:
         """The schemas a GRANT or REVOKE on the object names, each once: the object's, and a routine's argument
@@ -313,13 +316,17 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
 
 def _foreign_server_changes(current: Schema, desired: Schema) -> list[Change]:
     """The grants and revokes on each foreign server (one created again, compare.foreign_servers, starts with
-    Postgres's defaults); its owner is set_foreign_server_owner's (compare.publications.owned_changes)."""
+    Postgres's defaults) and foreign-data wrapper (changed in place, never made again); their owners are
+    set_foreign_server_owner's and set_foreign_data_wrapper_owner's (compare.publications.owned_changes)."""
     cur = {s.name: s for s in current.foreign_servers}
+    was = {w.name: w for w in current.foreign_data_wrappers}
     out: list[Change] = []
     for s in desired.foreign_servers:
         old = cur.get(s.name)
         kept = old if old is not None and not made_again(old, s) else None
         out += [c for c in object_changes(kept, s) if c.kind != "set_owner"]
+    for w in desired.foreign_data_wrappers:
+        out += [c for c in object_changes(was.get(w.name), w) if c.kind != "set_owner"]
     return out
 
 

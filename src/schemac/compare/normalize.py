@@ -13,13 +13,61 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
+import functools
 from functools import lru_cache
-from typing import Optional
+from typing import Callable, Iterable, Iterator, Optional
 
-# Normal forms recorded by `schemac generate` (state.json) for schema.yaml's own expressions: `diff`
-# then parses only the database's spellings. Filled by remember(), only with forms computed by this
-# very code (fingerprint()).
-_remembered: dict[str, str] = {}
+# The schemas after public on the search_path an unqualified name is read under: those of the extensions schema.yaml
+# declares outside public and pg_catalog (`extension_path`; Supabase's `extensions`), which the migration's search_path
+# holds (plan.preamble). A name of one of them is the bare name in a normal form (compare.on_path): `ext.nlevel(p)`,
+# as the catalog reader (search_path public) prints it, is `nlevel(p)` as schema.yaml writes it. Set for a comparison
+# and its plan by `searched`, around them (differ.diff, generate, diff); () by default: public alone.
+_path: tuple[str, ...] = ()
+# Normal forms recorded by `schemac generate` (state.json) for schema.yaml's own expressions, by the search path
+# they were made under: `diff` then parses only the database's spellings. Filled by remember(), only with forms
+# computed by this very code (fingerprint()). _remembered: those of the path in force.
+_by_path: dict[tuple[str, ...], dict[str, str]] = {(): {}}
+_remembered: dict[str, str] = _by_path[()]
+
+
+# Extensions whose operators take the place of pg_catalog's on its own types where their schema is on the search_path:
+# intarray's `@>`, `&&`, `<@` (integer[], integer[]) are exact where pg_catalog's (anyarray) are polymorphic, so a bare
+# `tags @> ARRAY[1]` that meant pg_catalog's (a deparse prints no cast to tell) would call intarray's. Their schema is
+# not put on the path for them (another declared extension's there takes it along: the path has no finer grain).
+_NOT_ON_PATH = frozenset({"intarray"})
+
+
+def extension_path(extensions: Iterable) -> tuple[str, ...]:
+    """The schemas of the extensions (model.Extension) outside public and pg_catalog, sorted: what `searched` takes."""
+    return tuple(sorted({e.schema for e in extensions if e.schema and e.schema not in ("public", "pg_catalog")
+                         and e.name not in _NOT_ON_PATH}))
+
+
+def search_path() -> tuple[str, ...]:
+    """The schemas after public on the search_path in force (`searched`)."""
+    return _path
+
+
+def on_desired_path(fn: Callable) -> Callable:
+    """`fn(current, desired, ...)` run under `searched` of desired's extensions (compare.differ.diff)."""
+    @functools.wraps(fn)
+    def run(current, desired, *args, **kwargs):
+        with searched(extension_path(desired.extensions)):
+            return fn(current, desired, *args, **kwargs)
+    return run
+
+
+@contextmanager
+def searched(path: tuple[str, ...]) -> Iterator[None]:
+    """Normal forms (and plan.preamble's search_path) with `path` after public, until the block ends."""
+    global _path, _remembered
+    before = _path
+    _path, _remembered = path, _by_path.setdefault(path, {})
+    try:
+        yield
+    finally:
+        _path, _remembered = before, _by_path.setdefault(before, {})
 
 
 @lru_cache(maxsize=None)
@@ -41,27 +89,31 @@ def fingerprint() -> str:
     for path in (os.path.join(here, "normalize.py"), os.path.join(here, "rewrite.py"), os.path.join(here, "literals.py"),
                  os.path.join(here, "numeric_literals.py"), os.path.join(here, "implicit_casts.py"),
                  os.path.join(here, "jsonpath.py"), os.path.join(here, "typed_literals.py"),
-                 os.path.join(here, "tsquery.py"),
+                 os.path.join(here, "tsquery.py"), os.path.join(here, "on_path.py"),
                  os.path.join(pg, "expressions.py"), os.path.join(pg, "dialect.py"), os.path.join(pg, "operators.py"),
                  os.path.join(pg, "syntax.py"), os.path.join(pg, "keywordcalls.py"), os.path.join(pg, "verbatim.py"),
-                 os.path.join(pg, "sqllex.py"), os.path.join(pg, "numerals.py"), os.path.join(pg, "intervals.py")):
+                 os.path.join(pg, "sqllex.py"), os.path.join(pg, "numerals.py"), os.path.join(pg, "intervals.py"),
+                 os.path.join(pg, "path_names.py")):
         with open(path, "rb") as f:
             digest.update(f.read())
     return digest.hexdigest()
 
 
 def recorded_forms(texts: "set[str]") -> dict:
-    """The record of the normal forms of `texts`, for state.json."""
-    return {"fingerprint": fingerprint(), "forms": {t: normal_form(t) for t in sorted(texts)}}
+    """The record of the normal forms of `texts` under the search path in force, for state.json."""
+    return {"fingerprint": fingerprint(), **({"search_path": list(_path)} if _path else {}),
+            "forms": {t: normal_form(t) for t in sorted(texts)}}
 
 
 def remember(record: object) -> None:
-    """Take a record made by recorded_forms() with this code; anything else is ignored."""
+    """Take a record made by recorded_forms() with this code; anything else is ignored. Its forms serve
+    where its search path is in force."""
     if not isinstance(record, dict) or record.get("fingerprint") != fingerprint():
         return
-    forms = record.get("forms")
-    if isinstance(forms, dict):
-        _remembered.update((k, v) for k, v in forms.items() if isinstance(k, str) and isinstance(v, str))
+    forms, path = record.get("forms"), record.get("search_path", [])
+    if isinstance(forms, dict) and isinstance(path, list) and all(isinstance(p, str) for p in path):
+        _by_path.setdefault(tuple(path), {}).update(
+            (k, v) for k, v in forms.items() if isinstance(k, str) and isinstance(v, str))
 
 
 def normal_form(text: Optional[str]) -> Optional[str]:
@@ -70,14 +122,14 @@ def normal_form(text: Optional[str]) -> Optional[str]:
     if text is None:
         return None
     known = _remembered.get(text)
-    return known if known is not None else _normal_form(text)
+    return known if known is not None else _normal_form(text, _path)
 
 
 @lru_cache(maxsize=16384)
-def _normal_form(text: str) -> str:
+def _normal_form(text: str, path: tuple[str, ...]) -> str:
     from schemac.compare.rewrite import parsed_normal_form  # sqlglot: only for a text not remembered
 
-    return parsed_normal_form(text)
+    return parsed_normal_form(text, path)
 
 
 def same_expression(a: Optional[str], b: Optional[str]) -> bool:

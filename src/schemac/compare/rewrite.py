@@ -14,12 +14,13 @@ from schemac.compare.tsquery import tsquery_literals
 from schemac.compare.typed_literals import typed_literals
 from schemac.compare.literals import BOOLEAN_WORDS, array_text, interval_value, timestamp_value
 from schemac.compare.numeric_literals import compared, number, numbers_beside_a_column
+from schemac.compare.on_path import unqualified, verbatim_text
 from schemac.pg.dialect import DIALECT
 from schemac.pg.idents import ident
 from schemac.pg.intervals import qualified_interval_text
 from schemac.pg.names import quote_ident
 from schemac.pg.expressions import is_verbatim, parse_expression, parse_to_compare
-from schemac.pg.verbatim import normal_text, renamed
+from schemac.pg.verbatim import renamed
 from schemac.pg.operators import OtherOperator, PrefixOperator
 from schemac.pg.syntax import NOT_AFTER, Verbatim
 
@@ -328,24 +329,24 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     return node
 
 
-def _rewrite_tree(node: exp.Expression) -> exp.Expression:
+def _rewrite_tree(node: exp.Expression, path: tuple[str, ...] = ()) -> exp.Expression:
     """The tree in normal form, in one bottom-up pass: children first, then the node, rewritten until
     no rule applies (`((x))` -> `(x)` -> `x`). No rule looks below a node's children, and the nodes a
     rule builds hold children already in normal form, so one pass is enough (tests/test_normalize.py
     checks normal_form(normal_form(x)) == normal_form(x))."""
     for key, value in list(node.args.items()):
         if isinstance(value, exp.Expression):
-            new = _rewrite_tree(value)
+            new = _rewrite_tree(value, path)
             if new is not value:
                 node.set(key, new)
         elif isinstance(value, list) and any(isinstance(v, exp.Expression) for v in value):
-            node.set(key, [_rewrite_tree(v) if isinstance(v, exp.Expression) else v for v in value])
+            node.set(key, [_rewrite_tree(v, path) if isinstance(v, exp.Expression) else v for v in value])
     for _ in range(16):
         new = _rewrite(node)
         if new is node:
             break
         node = new
-    return node
+    return node if not path or (bare := unqualified(node, path)) is None else _rewrite_tree(bare, path)
 
 
 _OPERATORS = (exp.Binary, exp.Not, exp.Neg, exp.Predicate)
@@ -365,20 +366,20 @@ def _parenthesize(tree: exp.Expression) -> exp.Expression:
 
 
 
-def parsed_normal_form(text: str) -> str:
-    """normalize.normal_form of a text it does not remember: parsed, rewritten, printed; one sqlglot cannot
-    read (a verbatim expression, pg.verbatim) is its text, blank space and comments aside."""
+def parsed_normal_form(text: str, path: tuple[str, ...] = ()) -> str:
+    """normalize.normal_form of a text it does not remember, `path` after public (on_path): parsed, rewritten, printed;
+    one sqlglot cannot read (a verbatim expression, pg.verbatim) is its text, blank space and comments aside."""
     try:
         tree = parse_to_compare(text)
         if not isinstance(tree, (exp.Condition, exp.Interval, exp.AtTimeZone)) and is_verbatim(text):
-            return normal_text(text)  # sqlglot read another thing than the expression (`n < 1_000`)
-        tree = _parenthesize(_rewrite_tree(tree))
+            return verbatim_text(text, path)  # sqlglot read another thing than the expression (`n < 1_000`)
+        tree = _parenthesize(_rewrite_tree(tree, path))
     except (ValueError, RecursionError):
-        return normal_text(text)
+        return verbatim_text(text, path)
     try:
         return tree.sql(dialect=DIALECT)
     except Exception:  # what sqlglot parses but cannot print compares as its text, as when unparsable
-        return normal_text(text)
+        return verbatim_text(text, path)
 
 
 def is_string_literal(text: str) -> bool:

@@ -35,6 +35,9 @@ def row_type_retypes(changes: list[Change], current: Schema) -> list[tuple[Chang
     if not retyped:
         return []
     gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column"}
+    # a holder of the table's own row type retyped away from it in the same change: no holder then (its ALTER runs
+    # first: plan.row_type_order); one holding it through a composite type or a domain is still refused
+    retypes = {(c.schema, c.table, c.name): type_name(c.new.type) for c in retyped}  # type: ignore[union-attr]
     dropped = {(c.schema, c.table) for c in changes if c.kind == "drop_table"}
     # The columns that may hold a row type (of a table's, a composite's or a domain's type: what holding_types
     # returns), in the tables' order, found in one pass: once per retyped column was quadratic (a 10,000-table
@@ -47,7 +50,9 @@ def row_type_retypes(changes: list[Change], current: Schema) -> list[tuple[Chang
     for c in retyped:
         held = holding_types(current, (c.schema, c.table))
         user = next((f"{t.schema}.{t.name}.{col.name}" for t, col, key in users
-                     if key in held and (t.schema, t.name) != (c.schema, c.table)), None)
+                     if key in held and (t.schema, t.name) != (c.schema, c.table)
+                     and (retypes.get((t.schema, t.name, col.name), key) in held or key != (c.schema, c.table))),
+                    None)
         if user is not None:
             out.append((c, f"table {c.schema}.{c.table}: column {c.name} cannot change its type ({c.old.type} -> "  # type: ignore[union-attr]
                            f"{c.new.type}) while column {user} holds the table's row type (Postgres refuses it: "  # type: ignore[union-attr]

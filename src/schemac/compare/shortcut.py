@@ -11,7 +11,7 @@ from operator import attrgetter
 from typing import Optional
 
 from schemac.compare.changes import Constraint
-from schemac.compare.equality import equal_except
+from schemac.compare.equality import compared_values
 from schemac.model import Table
 from schemac.pg.reloptions import TOAST_PREFIX
 from schemac.pg.types import type_name
@@ -47,7 +47,11 @@ def _equal_but_chosen_names(cur: Table, des: Table) -> bool:
     table read from the catalog equals its schema.yaml twin (~75% of a 1,000-table diff's comparison was walking
     them). Paired by position only: constraints listed in another order are walked. (A loop, not all() over
     generators: this runs for every table of the schema.)"""
-    if not (equal_except(cur, des, *_BESIDE_CONSTRAINTS) and _same_but_chosen_name(cur.primary_key, des.primary_key)):
+    cls = cur.__class__
+    if des.__class__ is not cls:
+        return False
+    values = compared_values(cls, _BESIDE_CONSTRAINTS)  # (equal_except's, without its call: ~33,000 of them at 10,000 tables)
+    if not (values(cur) == values(des) and _same_but_chosen_name(cur.primary_key, des.primary_key)):
         return False
     for name in _CONSTRAINT_LISTS:
         mine, theirs = getattr(cur, name), getattr(des, name)
@@ -64,4 +68,13 @@ def _same_but_chosen_name(a: Optional[Constraint], b: Optional[Constraint]) -> b
     held only where `a` has none either, which equal_except(a, b, "name") holds too.)"""
     if a is None or b is None:
         return a is b
-    return equal_except(a, b, "name") if b.name is None else a == b
+    if b.name is not None:
+        return a == b
+    cls = a.__class__
+    if b.__class__ is not cls:
+        return False
+    values = compared_values(cls, _NAME)  # equal_except(a, b, "name")
+    return values(a) == values(b)
+
+
+_NAME = ("name",)

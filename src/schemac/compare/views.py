@@ -14,6 +14,8 @@ that only exist to make another possible), in the order the dependency graph giv
 
 from __future__ import annotations
 
+import re
+
 from schemac.model.frozen import replace
 from typing import Optional
 
@@ -21,10 +23,11 @@ from schemac.compare.aggregates import replaceable_aggregate
 from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.compare.grants import defaulted, object_changes
 from schemac.compare.moves import old_key
-from schemac.compare.normalize import normal_form
+from schemac.compare.normalize import normal_form, search_path
 from schemac.pg.column_storage import storage_of
 from schemac.pg.names import constraint_name
 from schemac.pg.opclasses import default_opclasses_dropped
+from schemac.pg.path_names import unqualified_text
 from schemac.pg.types import type_name
 from schemac.compare.around import around_recreated, changed_attributes, recreated_uses
 from schemac.compare.opclasses import around_operator_classes
@@ -119,8 +122,34 @@ def _disturbed(c: Change) -> set[tuple]:
 
 def _reads_any(refs: set[tuple], removed: set[tuple]) -> bool:
     """Whether a view of `refs` reads a key of `removed`; `("column", s, t, "*")` (a query of unknown forms
-    with `*`, `view_refs`) reads every column of t."""
-    return bool(refs & removed) or any(k[0] == "column" and ("column", *k[1:3], "*") in refs for k in removed)
+    with `*`, `view_refs`) reads every column of t, and `("function", s, f)` (one such query's call, its
+    argument types unknown) every overload of f."""
+    if refs & removed:
+        return True
+    named = {k[1:] for k in refs if k[0] == "function" and len(k) == 3}
+    return any(k[0] == "column" and ("column", *k[1:3], "*") in refs or k[0] == "function" and k[1:3] in named
+               for k in removed)
+
+
+def _names_any(v: View, removed: set[tuple]) -> bool:
+    """Whether a view of unknown forms (`view_refs`: what its query names) names in its text a type or an operator
+    of `removed`, which its query's names do not hold: a cast to an enum made again or a domain dropped
+    (`k::kind`), an operator created again (`n ~~~ 3`), or leans on a primary key dropped (a GROUP BY over its
+    table). A word or symbol the same elsewhere in the text re-creates the view needlessly, never wrongly; a
+    relation's row type is left to `view_refs`."""
+    if v.depends or v.definition is not None:
+        return False
+    text = v.query.lower()
+    for k in removed:
+        word = r'(?<![\w$])' + re.escape(k[2].lower()) + r'(?![\w$])'
+        if k[0] == "type" and ("table", *k[1:]) not in removed and re.search(word, text):
+            return True
+        if k[0] == "operator" and k[2] in text:
+            return True
+        if k[0] == "constraint" and ("table", *k[1:3]) in view_refs(v) \
+                and re.search(r"\bgroup\s+by\b", text):  # `GROUP BY p.id` selecting p.name
+            return True
+    return False
 
 
 def same_query(old: View, new: View) -> bool:
@@ -129,7 +158,14 @@ def same_query(old: View, new: View) -> bool:
     otherwise."""
     if old.definition is not None and new.definition is not None and same_text(old.definition, new.definition):
         return True
-    return any(same_text(a, b) for a in (new.query, new.definition) for b in (old.query, old.definition) if a and b)
+    pairs = [(a, b) for a in (new.query, new.definition) for b in (old.query, old.definition) if a and b]
+    if any(same_text(a, b) for a, b in pairs):
+        return True
+    # a query written against a database whose search_path holds the declared extensions' schemas: their names off
+    # (not between two deparses, where `f(x)` is public's f and `ext.f(x)` another)
+    path = search_path()
+    return bool(path) and any(same_text(unqualified_text(a, path), unqualified_text(b, path)) for a, b in pairs
+                              if a is new.query or b is old.query)
 
 
 def compared_as_written(old: View, new: View) -> bool:
@@ -258,7 +294,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
     while grown:  # what reads a view re-created is re-created too, and so on
         grown = False
         for key, old in cur.items():
-            if key in des and key not in rebuilt and _reads_any(view_refs(old), removed):
+            if key in des and key not in rebuilt and (_reads_any(view_refs(old), removed) or _names_any(old, removed)):
                 rebuilt.add(key)
                 removed |= view_keys(old) | view_keys(renamed.get(key, old))
                 grown = True

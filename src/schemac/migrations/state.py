@@ -76,24 +76,23 @@ class _Decoder:
         # What source() takes as it is (a file that is `file`, or any file without one, then two runs of ASCII
         # digits), matched in one call: state.json holds ~18 sources a table, each through msgspec's dec_hook.
         self._as_recorded = re.compile(("(?s).*" if file is None else re.escape(file)) + ":[0-9]+:[0-9]+").fullmatch
+        self.hook = self._hook()
 
     def source(self, v: str) -> Source:
-        return str.__new__(Source, v) if self._as_recorded(v) is not None else self._parsed(v)  # (Source.recorded(v))
+        return str.__new__(Source, v) if self._as_recorded(v) is not None else _parsed_source(self.file, v)
 
-    def _parsed(self, v: str) -> Source:
-        """source() of a text _as_recorded does not take as it is."""
-        file, line, column = v.rsplit(":", 2)
-        if not (line.isdecimal() and column.isdecimal()):  # (as the record writes them: no int() to make)
-            int(line), int(column)  # ValueError: not a source
-        if self.file is None or file == self.file:
-            return Source.recorded(v)
-        return Source(self.file, int(line), int(column))
+    def _hook(self) -> Callable[[Any, Any], Any]:
+        """msgspec's dec_hook: a Source from its text (ValueError: not one), as source() makes it. A closure, not a
+        method: msgspec calls it for every source (178,254 at 10,000 tables), and a bound method's call and its
+        attribute lookups were ~5% of `diff`'s decode of the record (docs/benchmarks-catalog.md, session 30)."""
+        as_recorded, file, new = self._as_recorded, self.file, str.__new__  # (not self: no cycle to collect)
 
-    def hook(self, hint: Any, value: Any) -> Any:
-        """msgspec's dec_hook: a Source from its text (ValueError: not one), as source() makes it."""
-        if hint is Source and isinstance(value, str):  # (source()'s common case inline: ~18 calls a table)
-            return str.__new__(Source, value) if self._as_recorded(value) is not None else self._parsed(value)
-        raise NotImplementedError(hint)
+        def hook(hint: Any, value: Any, Source: type = Source, str: type = str) -> Any:
+            if hint is Source and isinstance(value, str):  # (source()'s common case inline)
+                return new(Source, value) if as_recorded(value) is not None else _parsed_source(file, value)
+            raise NotImplementedError(hint)
+
+        return hook
 
     def converter(self, hint: Any) -> Converter:
         if hint is Source:
@@ -169,6 +168,16 @@ class _Decoder:
             missing = sorted({f.name for f in fields(cls)} - own.keys())
             raise TypeError(f"{cls.__name__} needs {', '.join(missing)}")
         return obj
+
+
+def _parsed_source(file: Optional[str], v: str) -> Source:
+    """_Decoder.source() of a text its _as_recorded does not take as it is; `file`: the decoder's."""
+    name, line, column = v.rsplit(":", 2)
+    if not (line.isdecimal() and column.isdecimal()):  # (as the record writes them: no int() to make)
+        int(line), int(column)  # ValueError: not a source
+    if file is None or name == file:
+        return Source.recorded(v)
+    return Source(file, int(line), int(column))
 
 
 def schema_to_json(schema: Schema) -> list:
@@ -317,9 +326,9 @@ def schema_document(schema: Schema) -> dict:
 
 
 def normal_forms(schema: Schema) -> dict:
-    """The normal forms of every expression the differ compares by meaning: defaults, generated
-    columns, checks (of tables and domains), index keys and predicates (normalize.recorded_forms)."""
-    from schemac.compare.normalize import recorded_forms
+    """The normal forms of every expression the differ compares by meaning: defaults, generated columns, checks (of
+    tables and domains), index keys and predicates (normalize.recorded_forms), on its migration's path (searched)."""
+    from schemac.compare.normalize import extension_path, recorded_forms, searched
 
     texts: set[str] = set()
     for t in schema.tables:
@@ -333,7 +342,8 @@ def normal_forms(schema: Schema) -> dict:
         texts.update(c.expression for c in d.checks)
         if d.default is not None:
             texts.add(d.default)
-    return recorded_forms(texts)
+    with searched(extension_path(schema.extensions)):
+        return recorded_forms(texts)
 
 
 def read_state(path: str, source_file: Optional[str] = None) -> Optional[State]:

@@ -40,6 +40,7 @@ class ForeignDataWrapper(InNoSchema):
     comment: Optional[str] = None
     owner: Optional[str] = _security(None)  # None: not compared
     source: Optional[Source] = _src()
+    grants: tuple[Privilege, ...] = _security(())  # USAGE (fdwacl), the owner's own left out
 
 
 @frozen

@@ -226,7 +226,11 @@ def _built(canonical: str) -> exp.DataType:
 
 @lru_cache(maxsize=4096)
 def is_user_defined(canonical: str) -> bool:
-    """An enum, a domain, a composite or an extension's type: not one sqlglot knows as Postgres's own."""
+    """An enum, a domain, a composite or an extension's type: not one sqlglot knows as Postgres's own (`bit
+    varying(n)` and a negative numeric scale are Postgres's, which _built keeps as names: a column retyped between
+    two of them went through text, a rewrite, where Postgres changes the modifier in place)."""
+    if _VARBIT.match(canonical) or NEGATIVE_SCALE.match(canonical):
+        return False
     built = _built(canonical)
     return any(n.this == T.USERDEFINED for n in built.walk() if isinstance(n, exp.DataType))
 

@@ -301,7 +301,8 @@ def deps(c: Change) -> Deps:
                "set_object_owner", "set_statistics_owner"):
         target = new if new is not None else old
         new_refs |= {col(c.name)} if k == "set_column_comment" else own_keys(t, target)
-        if k == "set_foreign_server_owner":  # the owner's own privileges once it owns it, as set_owner's
+        if k in ("set_foreign_server_owner", "set_foreign_data_wrapper_owner"):  # the owner's own privileges once
+            # it owns it, as set_owner's
             makes |= {("owned by", *key) for key in own_keys(None, new)}
         if k == "set_trigger_enabled":
             makes |= trigger_clone_keys(c, new_refs)

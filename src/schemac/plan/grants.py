@@ -10,7 +10,7 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.compare.grants import OWN_LIST_ONLY, TYPES, Holding, to_revoke
-from schemac.model import (Aggregate, Constructor, DefaultPrivileges, ForeignServer, Multirange, Domain, Namespace, Privilege,
+from schemac.model import (Aggregate, Constructor, DefaultPrivileges, ForeignDataWrapper, ForeignServer, Multirange, Domain, Namespace, Privilege,
                            Sequence, Table, View)
 from schemac.model.grants import ALL, grouped
 from schemac.pg.dialect import RENDER
@@ -37,6 +37,8 @@ def _target(h: Holding, owner: bool = False) -> str:
         return "SCHEMA " + quote_ident(o.name)
     if isinstance(o, ForeignServer):  # its owner is set by ALTER SERVER (plan.foreign_server_ddl)
         return "FOREIGN SERVER " + quote_ident(o.name)
+    if isinstance(o, ForeignDataWrapper):  # likewise, by ALTER FOREIGN DATA WRAPPER
+        return "FOREIGN DATA WRAPPER " + quote_ident(o.name)
     if isinstance(o, DefaultPrivileges):
         return o.on.upper().replace("_", " ")  # LARGE OBJECTS
     if isinstance(o, Constructor):  # its input types as format_type spells them, `VARIADIC s.r[]` included

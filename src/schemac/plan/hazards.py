@@ -2,7 +2,8 @@
 
 A type change is safe only when every value of the old type fits the new one unchanged
 (``varchar(80)`` -> ``varchar(200)`` or ``text``, ``text`` -> ``varchar``, ``integer`` -> ``bigint``, ``numeric(3,2)`` ->
-``numeric(6,2)``). Everything else may truncate, round, reinterpret or fail on existing rows.
+``numeric(6,2)``, ``char(1)`` -> ``text``, whose padding blanks bpchar ignores). Everything else may truncate, round,
+reinterpret or fail on existing rows.
 """
 
 from __future__ import annotations
@@ -62,6 +63,10 @@ def is_widening(old: str, new: str) -> bool:
         return False
     if (ob, nb) in _WIDENINGS or ob == "text" and nb == "character varying" and not np_:  # (varchar without a length
         return True                                                                        # is text's equal)
+    # char(n) to text or a varchar as long: only the padding blanks go, which bpchar ignores ('ab' = 'ab   '); bit(n)
+    # to a bit varying as long keeps every bit
+    if (ob, nb) in (("character", "text"), ("character", "character varying"), ("bit", "bit varying")):
+        return not np_ or np_[0] >= (op[0] if op else 1)  # (character and bit alone are of length 1)
     if ob in _INT_DIGITS and nb == "numeric":
         if not np_:
             return True

@@ -10,12 +10,14 @@ from schemac.plan.attribute_order import with_attributes
 from schemac.plan.dependencies import Deps, deps
 from schemac.plan.privilege_order import CREATED as _CREATED
 from schemac.plan.populate import refreshed_before
+from schemac.plan.row_type_order import row_type_freed
 
 
 def plan_deps(changes: list[Change]) -> list[Deps]:
     """deps() of each change, and what one change implies for another: a dropped table or column takes
     along the sequences it owns (OWNED BY), so it removes them too (after whatever still uses them)."""
     out = with_attributes(changes, [deps(c) for c in changes])  # around composite types' attributes changed
+    out = row_type_freed(changes, out)  # a column retyped away from a table's row type before the table's retypes
     owned: dict[tuple, set] = {}
     owned_by_column: dict[tuple, set] = {}
     for c in changes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from schemac.compare.changes import Change
+from schemac.compare.normalize import search_path
 from schemac.model import Check
 from schemac.model.frozen import frozen
 from schemac.plan import ddl
@@ -58,15 +59,30 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> Online
 
 
 def _widened(c: Change) -> bool:
-    """Whether an add_index's CREATE INDEX calls an `=` its text cannot name (plan.preamble.UNQUALIFIED_EQUALS)."""
+    """Whether an add_index's CREATE INDEX calls an `=` its text cannot name (plan.preamble.UNQUALIFIED_EQUALS), or
+    may name an extension's object bare (_on_extension_path)."""
+    return _unqualified_equals(c) or _on_extension_path(c)
+
+
+def _unqualified_equals(c: Change) -> bool:
     return may_hold_unqualified_equals(c.new) and UNQUALIFIED_EQUALS.search(
         render_sql([ddl.create_index(c.table_def, c.new)])) is not None  # type: ignore[arg-type]
+
+
+def _on_extension_path(c: Change) -> bool:
+    """An expression key or WHERE, where extensions live outside public: their schemas are on the migration's
+    search_path (plan.preamble.pinned_search_path), which bare names of their objects need."""
+    index = c.new
+    return bool(search_path()) and (index.where is not None  # type: ignore[union-attr]
+                                    or any(e.expression is not None for e in index.elements))  # type: ignore[union-attr]
 
 
 def widened_indexes(changes: list[Change], existing: set[tuple[str, str]]) -> list[str]:
     """`generate --concurrently`'s notices of the new indexes on existing tables built in the migration's transaction,
     not CONCURRENTLY (plan_online)."""
-    return [f"{c.source or c.path}: index {c.name} is built in the migration's transaction, not CONCURRENTLY: "
+    return [f"{c.source or c.path}: index {c.name} is built in the migration's transaction, not CONCURRENTLY: " + (
             "it compares with IS DISTINCT FROM, NULLIF or a simple CASE, whose `=` Postgres finds only on the "
-            "search_path the migration widens for it (plan.preamble.widened), which a `-- no-transaction` file "
+            "search_path the migration widens for it (plan.preamble.widened)" if _unqualified_equals(c) else
+            "its expressions may name an extension's objects bare, which Postgres finds only on the search_path the "
+            f"migration sets (public, {', '.join(search_path())})") + ", which a `-- no-transaction` file "
             "cannot set" for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing and _widened(c)]

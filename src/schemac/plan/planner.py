@@ -64,7 +64,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
         return made
     trees = may_hold_unqualified_equals(change.new)
     return widened(made, lambda s: str(s.expression or "") if isinstance(s, exp.Command)
-                   else render_sql([s]) if trees else "")
+                   else render_sql([s]) if trees else "", change)
 
 
 _ROUTINES = frozenset({"add_function", "alter_function", "drop_function"})
@@ -160,7 +160,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         name = change.name or constraint_name(t, change.new)  # type: ignore[arg-type]
         return [ddl.comment_on_index(t, name, index_comment(change.new))]  # type: ignore
     if k == "add_trigger":
-        return [routine_ddl.create_trigger(t, change.new)]  # type: ignore[arg-type]
+        return [routine_ddl.create_trigger(t, change.new, replace=change.replacing)]  # type: ignore[arg-type]
     if k == "alter_trigger" and not change.old.constraint and not change.new.constraint:  # type: ignore[union-attr]
         # CREATE OR REPLACE TRIGGER makes it fire on origin again: a disabled or replica one is set again.
         return [routine_ddl.create_trigger(t, change.new, replace=True)] + _state_again(t, change.new)  # type: ignore

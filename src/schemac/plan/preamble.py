@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Callable, Optional
 
 from sqlglot import exp
 
 from schemac.compare.changes import Change
+from schemac.compare.normalize import search_path
 from schemac.model import Check, Column, Exclusion, Index, Table
+from schemac.pg.dialect import RENDER
+from schemac.pg.names import quote_ident
 from schemac.plan import ddl
 
 # What an unqualified name means in a migration: an object of public, as the catalog reader reads them (it pins the
@@ -17,8 +20,11 @@ from schemac.plan import ddl
 # indexes went there, and public's stayed missing.
 # The file's last statement gives the rest of its transaction the role's own path back: sqlx (and `schemac apply`)
 # record the file in _sqlx_migrations within the same transaction, by that unqualified name.
+# After public come the schemas of the extensions schema.yaml declares outside public and pg_catalog (the search path
+# in force, compare.normalize.searched): expressions name their objects bare, as the database they were written against
+# (Supabase's `extensions` on its users' path) found them, and the normal forms read them so (compare.on_path).
 def pinned_search_path() -> exp.Expression:
-    return ddl.command("SET", "LOCAL search_path = public")
+    return ddl.command("SET", "LOCAL search_path = " + ", ".join(("public", *map(quote_ident, search_path()))))
 
 
 def restored_search_path() -> exp.Expression:
@@ -43,13 +49,59 @@ WIDENED_SEARCH_PATH = (
     "ORDER BY n.nspname), ', '), true)")
 
 
-def widened_search_path() -> exp.Expression:
-    return ddl.command("SELECT", WIDENED_SEARCH_PATH)
+def widened_search_path(called: tuple[str, ...] = (), equals: bool = True) -> exp.Expression:
+    """The search_path of a widened statement: public and the pinned path's schemas after it (pinned_search_path),
+    then the schemas holding an `=` (`equals`), then `called` (schemas_called)."""
+    pinned = ("public", *map(quote_ident, search_path()))
+    more = ddl.literal("{" + ",".join(_array_item(s) for s in called) + "}") + "::text[]"
+    if not equals:
+        path = ddl.literal(", ".join([*pinned, *map(quote_ident, called)]))
+        return ddl.command("SELECT", f"{_SET_PATH}{path}, true)")
+    first = "'{public}'" if len(pinned) == 1 else \
+        "ARRAY[" + ", ".join(exp.Literal.string(p).sql(dialect=RENDER) for p in pinned) + "]"
+    widest = WIDENED_SEARCH_PATH.replace("'{public}'", first, 1)
+    return ddl.command("SELECT", widest if not called else
+                       widest.replace("ORDER BY n.nspname)", f"ORDER BY n.nspname) || {more}", 1))
+
+
+_SET_PATH = "pg_catalog.set_config('search_path', "
+
+
+def _array_item(schema: str) -> str:
+    """A schema's name as an element of a text[] literal, quoted as a search_path names it."""
+    name = quote_ident(schema)
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"' if name != schema or "," in name else name
 
 
 def is_widening(text: str) -> bool:
     """Whether a rendered statement is widened_search_path()'s."""
-    return text.startswith("SELECT " + WIDENED_SEARCH_PATH)
+    return text.startswith("SELECT " + _SET_PATH)
+
+
+# A function of another schema that an expression computed over a table's rows calls (a generated column added or
+# rewritten, a column retyped, a CHECK or an index made; a new table's generated column, which CREATE TABLE inlines
+# to check that it is immutable): a quoted SQL or PL/pgSQL body is read when it runs, under
+# the caller's search_path unless its own SET names one, and may name its schema's other functions bare, as the path
+# of the session that made it found them (debate-map's app_public functions, made under `SET search_path =
+# app_public` with no SET clause of their own, inlined into a generated column): under the migration's pinned path
+# Postgres found none ("function pick_rev_phrasing(jsonb) does not exist"; pg_dump's restore fails the same way).
+# Such a statement runs with those schemas after public (a bare name of schema.yaml's still means public's).
+_CALL = re.compile(r'(?:"((?:[^"]|"")+)"|\b([A-Za-z_][A-Za-z0-9_$]*))\.(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s*\(')
+_COMPUTES = re.compile(r"(ALTER\s+TABLE|CREATE\s+(UNIQUE\s+)?INDEX|ALTER\s+DOMAIN|CREATE\s+TABLE)\b", re.IGNORECASE)
+_NOT_CALLED = frozenset({"public", "pg_catalog", "information_schema", "pg_temp"})
+
+
+def schemas_called(change: Change) -> tuple[str, ...]:
+    """The schemas (not public's, not Postgres's) of the functions the expressions of the object a change makes or
+    alters call by a qualified name, sorted."""
+    obj = change.new
+    # (a new table's generated columns and CHECKs: Postgres inlines a SQL function of them at CREATE TABLE, to check
+    # that the expression is immutable; its defaults are computed only where a column is added over rows)
+    texts = [c.generated for c in obj.columns if c.generated] + [k.expression for k in obj.checks] \
+        if isinstance(obj, Table) else _expressions(obj)
+    found = {m.group(1).replace('""', '"') if m.group(1) else m.group(2).lower()
+             for text in texts for m in _CALL.finditer(text)}
+    return tuple(sorted(found - _NOT_CALLED))
 
 
 # A prefilter of UNQUALIFIED_EQUALS over schema.yaml's texts: a statement built as a tree is rendered to be searched
@@ -87,13 +139,25 @@ def _keyed(obj: Index | Exclusion) -> list[str]:
     return [text for text in (obj.where, *(e.expression for e in obj.elements)) if text]
 
 
-def widened(statements: list[exp.Expression], text_of: Callable[[exp.Expression], str]) -> list[exp.Expression]:
-    """`statements`, each one whose text (`text_of`) holds an unqualified `=` (UNQUALIFIED_EQUALS) between
+def widened(statements: list[exp.Expression], text_of: Callable[[exp.Expression], str],
+            change: Optional[Change] = None) -> list[exp.Expression]:
+    """`statements`, each one whose text (`text_of`) holds an unqualified `=` (UNQUALIFIED_EQUALS), or that computes
+    over rows with a function of another schema `change`'s object calls (schemas_called), between
     widened_search_path() and the pinned path."""
+    called = schemas_called(change) if change is not None and change.new is not None else ()
     out: list[exp.Expression] = []
     for s in statements:
-        out.extend([widened_search_path(), s, pinned_search_path()] if UNQUALIFIED_EQUALS.search(text_of(s)) else [s])
+        equals = UNQUALIFIED_EQUALS.search(text_of(s)) is not None
+        calls = called if called and _COMPUTES.match(_rendered(s)) else ()
+        out.extend([widened_search_path(calls, equals), s, pinned_search_path()] if equals or calls else [s])
     return out
+
+
+def _rendered(s: exp.Expression) -> str:
+    """The start of a statement's text (its kind)."""
+    return f"{s.args.get('this') or ''} {s.expression or ''}".strip() if isinstance(s, exp.Command) else \
+        f"ALTER {s.args.get('kind') or ''}" if isinstance(s, exp.Alter) else \
+        f"CREATE {s.args.get('kind') or ''}" if isinstance(s, exp.Create) else ""
 
 
 def preamble(changes: list[Change], pinned: bool = True) -> list[exp.Expression]:

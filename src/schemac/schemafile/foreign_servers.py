@@ -15,7 +15,7 @@ from schemac.schemafile.typewriter import Flow, drop_empty
 FOREIGN_SERVER_KEYS = {"wrapper": True, "type": False, "version": False, "options": False, "owner": False,
                        "comment": False, "grants": False}
 FOREIGN_TABLE_KEYS = {"server": True, "options": False}
-WRAPPER_KEYS = {"handler": False, "validator": False, "options": False, "owner": False, "comment": False}
+WRAPPER_KEYS = {"handler": False, "validator": False, "options": False, "owner": False, "comment": False, "grants": False}
 # What a foreign table cannot have (Postgres refuses it, or schemac does not manage it on one): the table's key,
 # and whether the table has it.
 _NOT_FOREIGN = {"primary_key": lambda t: t.primary_key is not None, "unique": lambda t: bool(t.uniques),
@@ -80,7 +80,7 @@ class ForeignServerReader(GrantReader):
         return tuple(out)
 
     def foreign_data_wrappers(self, node: Node) -> tuple[ForeignDataWrapper, ...]:
-        """The top-level `foreign_data_wrappers:`: name -> {handler?, validator?, options?, owner?, comment?}."""
+        """The top-level `foreign_data_wrappers:`: name -> {handler?, validator?, options?, owner?, grants?, comment?}."""
         out = []
         for name, key, value in self.w.mapping(node, "foreign_data_wrappers"):
             name = self.identifier(key, "foreign data wrapper name")
@@ -90,7 +90,7 @@ class ForeignServerReader(GrantReader):
                                   for k in ("handler", "validator"))
             options = self.fdw_options(f["options"][1], what) if "options" in f else ()
             out.append(ForeignDataWrapper(name, handler, validator, options, self.opt_string(f, "comment", what),
-                                          self.owner(f, what), self.w.src(key)))
+                                          self.owner(f, what), self.w.src(key), self.grants(f, what, "foreign data wrapper")))
         return tuple(out)
 
 
@@ -115,6 +115,7 @@ def written_foreign_servers(servers: tuple[ForeignServer, ...], wrappers: tuple[
     """`foreign_data_wrappers:` and `foreign_servers:` as inspect writes them (defaults left out), or nothing."""
     fdws = {w.name: drop_empty({"handler": w.handler, "validator": w.validator,
                                 "options": Flow(dict(w.options)) if w.options else None, "owner": w.owner,
+                                "grants": grants_flow(written_grants(w.grants, "foreign data wrapper")) or None,
                                 "comment": w.comment}) for w in wrappers}
     out = {s.name: drop_empty({"wrapper": s.wrapper, "type": s.type, "version": s.version,
                                "options": Flow(dict(s.options)) if s.options else None, "owner": s.owner,

@@ -23,6 +23,7 @@ WITH ext_owned AS (
                       AND p.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_proc'::regclass))
 )
 SELECT fdw.fdwname::text AS wrapper_name,
+       fdw.oid AS wrapper_oid,
        fdw.handler,
        fdw.validator,
        COALESCE((SELECT json_agg(json_build_array(o.option_name, o.option_value) ORDER BY o.n)

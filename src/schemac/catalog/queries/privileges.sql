@@ -1,5 +1,5 @@
 -- Owners and access lists of the tables, views, materialized views, sequences, functions and types of the requested schemas (and of
--- the schemas themselves, and of the database's foreign servers), and the column privileges of those relations: one row per access-list entry
+-- the schemas themselves, and of the database's foreign servers and foreign-data wrappers), and the column privileges of those relations: one row per access-list entry
 -- (aclexplode), or one row with a NULL grantee for an object whose list holds nothing. The owner's own entries
 -- are read where the list is not NULL (the caller keeps them where they are not its defaults: REVOKE INSERT ON t
 -- FROM its owner, a grant option it gave itself, an access list of '{}'); a NULL list is Postgres's default for the
@@ -7,12 +7,13 @@
 -- PUBLIC for the role oid 0. grantor: NULL when the owner granted it (or a superuser did), else the role holding
 -- the grant option that did. explicit: the object's own list is not NULL (never on a column's row).
 -- catalog: 'class' (tables, views and sequences, by pg_class oid), 'proc' (functions, procedures, aggregates: pg_proc oid), 'namespace', 'type'
--- (enums, domains, range types, their multiranges and composite types of their own, by pg_type oid), 'server' (pg_foreign_server oid). kind: what its privileges are
+-- (enums, domains, range types, their multiranges and composite types of their own, by pg_type oid), 'server' (pg_foreign_server oid), 'wrapper' (pg_foreign_data_wrapper oid: the database's own, foreign_data_wrappers.sql's; an extension's are
+-- extensions.sql's member_grants). kind: what its privileges are
 -- (model.grants.PRIVILEGES' key).
 -- namespace_name: set on a namespace's rows. column_name: set on column privileges (attacl; never a default). Rows for objects the other queries
 -- left out are dropped by the caller. Reading needs no privilege beyond CONNECT (catalogs only).
 -- Parameter: schemas, an array of schema names.
--- A relation's, a schema's or a server's NULL list is read as no entry at all (acl NULL: aclexplode gives no row),
+-- A relation's, a schema's, a server's or a wrapper's NULL list is read as no entry at all (acl NULL: aclexplode gives no row),
 -- not as acldefault's: that default holds the owner's privileges only, which the filter below drops, so each such
 -- object gives its one row with a NULL grantee either way (10,000 tables: 20,000 lists of 7 entries made and
 -- dropped). A function's and a type's default also grant PUBLIC: those are still read from acldefault.
@@ -48,6 +49,9 @@ WITH objects AS (
   SELECT 'server', s.oid, NULL, s.srvowner, NULL, 'foreign server', s.srvacl IS NOT NULL,
          s.srvacl
   FROM pg_catalog.pg_foreign_server s  -- the database's, whatever schemas are requested (foreign_servers.sql)
+  UNION ALL
+  SELECT 'wrapper', w.oid, NULL, w.fdwowner, NULL, 'foreign data wrapper', w.fdwacl IS NOT NULL, w.fdwacl
+  FROM pg_catalog.pg_foreign_data_wrapper w  -- likewise (foreign_data_wrappers.sql)
   UNION ALL
   SELECT 'namespace', n.oid, n.nspname::text, n.nspowner, NULL, 'schema', n.nspacl IS NOT NULL, n.nspacl
   FROM pg_catalog.pg_namespace n

@@ -30,8 +30,8 @@
 --             database's own casts are managed: casts.sql)
 -- Objects owned by an extension (pg_depend deptype 'e'), and triggers/policies/rules/constraints of
 -- a relation owned by one, are left out. Foreign data wrappers (those whose handler or validator is a function of
--- the database's own; the others are managed: foreign_data_wrappers.sql; and any whose access list was changed, kind
--- 'foreign data wrapper privileges') and user mappings belong to the
+-- the database's own, with their access lists; the others are managed, grants too: foreign_data_wrappers.sql,
+-- privileges.sql) and user mappings belong to the
 -- database, not a schema: listed with an empty schema_name, whatever schemas are requested (event
 -- triggers, publications and foreign servers, the database's too, are managed: event_triggers.sql,
 -- publications.sql, foreign_servers.sql). A user mapping is listed as "role@server", never its options
@@ -42,6 +42,12 @@
 -- Privileges changed on Postgres's own objects (GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_reset(), GRANT USAGE ON
 -- LANGUAGE plpgsql: pg_dump writes them, relative to pg_init_privs): kind 'system object privileges', the object as
 -- pg_describe_object names it, where its access list is not the initial one (initdb's, or the kind's default).
+-- PostgreSQL 17 and later: a relation whose owner holds every privilege of a table but MAINTAIN, none with a grant
+-- option nor from another grantor (REVOKE MAINTAIN ON t FROM its owner), and a role's default privileges on tables,
+-- database-wide, that leave it the same: kind 'owner without MAINTAIN', "relation" or "tables of role (default
+-- privileges)". schema.yaml counts such an owner as holding its defaults (it is written for every major, and before 17
+-- those are the seven privileges: model.grants.owner_holds_defaults), so the migration would give it MAINTAIN back:
+-- said rather than lost.
 -- A table, partitioned table, materialized view or index in a tablespace other than the database's default: kind
 -- 'tablespace', "relation in tablespace" (schemac writes no TABLESPACE clause: the relation is managed, where it
 -- lives is not, and is said so rather than lost).
@@ -170,6 +176,13 @@ JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid
 JOIN pg_catalog.pg_class c ON c.oid = pr.prrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT n.nspname = ANY (%(schemas)s::name[])
+UNION ALL  -- and a schema not read a publication holds whole (FOR TABLES IN SCHEMA realtime), "TABLES IN SCHEMA s in p"
+SELECT 'publication member of a schema not read', '', 'TABLES IN SCHEMA ' || pg_catalog.quote_ident(n.nspname)
+                                                      || ' in ' || p.pubname::text
+FROM pg_catalog.pg_publication_namespace pn
+JOIN pg_catalog.pg_publication p ON p.oid = pn.pnpubid
+JOIN pg_catalog.pg_namespace n ON n.oid = pn.pnnspid
+WHERE NOT n.nspname = ANY (%(schemas)s::name[])
 UNION ALL
 SELECT 'rule', n.nspname::text, c.relname::text || '.' || r.rulename::text
 FROM pg_catalog.pg_rewrite r
@@ -293,6 +306,20 @@ WHERE x.acl IS NOT NULL
       IS DISTINCT FROM
       ARRAY(SELECT a::text FROM unnest(COALESCE(ip.initprivs, pg_catalog.acldefault(x.kind::"char", x.owner))) a
             ORDER BY 1)
+UNION ALL  -- an owner (17+) holding its table defaults but MAINTAIN; its own entries as a sorted text array
+SELECT 'owner without MAINTAIN', o.nspname, o.object_name
+FROM (SELECT n.nspname::text AS nspname, c.relname::text AS object_name, c.relowner AS owner, c.relacl AS acl
+      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = ANY (%(schemas)s::name[]) AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND c.relacl IS NOT NULL
+        AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
+      UNION ALL
+      SELECT '', 'tables of ' || pg_catalog.pg_get_userbyid(d.defaclrole)::text || ' (default privileges)',
+             d.defaclrole, d.defaclacl
+      FROM pg_catalog.pg_default_acl d WHERE d.defaclnamespace = 0 AND d.defaclobjtype = 'r') o
+WHERE pg_catalog.current_setting('server_version_num')::int >= 170000
+  AND ARRAY(SELECT x.privilege_type || CASE WHEN x.is_grantable OR x.grantor <> o.owner THEN '*' ELSE '' END
+            FROM pg_catalog.aclexplode(o.acl) x WHERE x.grantee = o.owner ORDER BY 1)
+      = ARRAY['DELETE', 'INSERT', 'REFERENCES', 'SELECT', 'TRIGGER', 'TRUNCATE', 'UPDATE']
 UNION ALL
 SELECT 'tablespace', n.nspname::text, c.relname::text || ' in ' || t.spcname::text
 FROM pg_catalog.pg_class c
@@ -352,11 +379,6 @@ WHERE w.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_f
   AND EXISTS (SELECT 1 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
               WHERE p.oid IN (w.fdwhandler, w.fdwvalidator) AND pn.nspname <> 'pg_catalog'
                 AND p.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_proc'::regclass))
-UNION ALL
-SELECT 'foreign data wrapper privileges', '', w.fdwname::text  -- GRANT USAGE ON FOREIGN DATA WRAPPER: not managed
-FROM pg_catalog.pg_foreign_data_wrapper w
-WHERE w.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_foreign_data_wrapper'::regclass)
-  AND w.fdwacl IS NOT NULL
 UNION ALL  -- ALTER DATABASE ... SET of a custom setting (a name with a dot; the others are managed: database_settings.sql)
            -- and ALTER ROLE ... IN DATABASE ... SET of this database (pg_db_role_setting): by the setting's name alone
            -- (a value may hold a secret: Supabase's app.settings.jwt_secret); a role's own settings of every database

@@ -1,0 +1,62 @@
+"""Column type changes that lose no value (issue 13's open items, probe29b: `character(1)` -> `text` was called
+destructive, refused without --allow-destructive): written without it, applied over rows, every value the same
+(char(n)'s padding blanks aside, which bpchar ignores), and where Postgres allows it without a rewrite of the table
+(the relation's file the same: varchar to a longer varchar or text, numeric(p,s) to numeric, timestamp(0) to timestamp,
+and `bit varying(3)` to `bit varying(10)`, which the migration cast through text, a rewrite). The oracle is the
+test's own SQL: pg_relation_filenode, format_type and the values."""
+
+from __future__ import annotations
+
+import psycopg
+from conftest import migrated_then_described
+
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+
+IN_PLACE = {  # column -> (old type, new type, a value)
+    "a": ("varchar(5)", "varchar(20)", "'abc'"), "b": ("varchar(10)", "text", "'x y'"), "c": ("numeric(5,2)", "numeric", "1.5"),
+    "d": ("bit varying(3)", "bit varying(10)", "B'101'"), "e": ("timestamp(0)", "timestamp", "'2020-01-02 03:04:05'"),
+    "f": ("varchar(4)", "varchar", "'abcd'"), "g": ("bit varying(3)", "bit varying", "B'11'"),
+}
+REWRITTEN = {  # Postgres's casts from char(n) trim its blanks, and bit to bit varying takes a function: a rewrite
+    "h": ("char(1)", "text", "'y'"), "i": ("char(3)", "varchar(3)", "'ab'"), "j": ("char(2)", "varchar", "'q'"),
+    "k": ("bit(3)", "bit varying(3)", "B'101'"), "l": ("char(3)[]", "text[]", "ARRAY['ab'::char(3)]"),
+}
+FORMAT = "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'w'::regclass AND attnum > 0"
+
+
+def _table(types: dict) -> str:
+    return "CREATE TABLE w (id int PRIMARY KEY, " + ", ".join(f"{c} {t}" for c, t in types.items()) + ");"
+
+
+def _values(conn, columns) -> list:
+    return conn.execute(f"SELECT {', '.join(f'{c}::text' for c in columns)} FROM w").fetchall()
+
+
+def test_widenings_are_written_without_allow_destructive_and_in_place_where_postgres_can(db_url, tmp_path):
+    for changes, in_place in ((IN_PLACE, True), (REWRITTEN, False)):
+        schema, out = tmp_path / f"schema{in_place}.yaml", str(tmp_path / f"generated{in_place}")
+        old = _table({c: t for c, (t, _, _) in changes.items()}) + \
+            f" INSERT INTO w VALUES (1, {', '.join(v for _, _, v in changes.values())});"
+        new = _table({c: t for c, (_, t, _) in changes.items()})
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute("DROP TABLE IF EXISTS w; DROP TABLE IF EXISTS _sqlx_migrations")
+        with migrated_then_described(db_url, schema, out, old, new) as (other, _):
+            result = generate(str(schema), out)  # (no --allow-destructive)
+            assert result.status == "written", result.message
+            with psycopg.connect(other) as conn:
+                wanted = conn.execute(FORMAT).fetchall()
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            before = conn.execute("SELECT pg_relation_filenode('w')").fetchone()
+            kept = [tuple(v.rstrip() if isinstance(v, str) else v for v in row) for row in _values(conn, changes)]
+            apply_files(conn, Layout(out).migrations())
+            assert conn.execute(FORMAT).fetchall() == wanted
+            assert (conn.execute("SELECT pg_relation_filenode('w')").fetchone() == before) == in_place
+            if in_place:
+                assert _values(conn, changes) == kept
+            else:  # char(n)'s padding blanks are gone: the rest is the same
+                assert _values(conn, ["h", "i", "j", "k"]) == [("y", "ab", "q", "101")] and \
+                    _values(conn, ["l"]) == [("{ab}",)]
+        assert check_drift(str(schema), db_url).differences == ()
