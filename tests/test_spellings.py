@@ -942,6 +942,39 @@ CREATE INDEX i2 ON t (lower(v::text) varchar_pattern_ops DESC NULLS LAST, upper(
 CREATE MATERIALIZED VIEW mv AS SELECT s FROM t;
 CREATE INDEX m ON mv (lower(s) text_pattern_ops NULLS FIRST);
 """),
+    # Names qualified by a schema on the catalog reader's search path, as pg_dump and careful authors write them:
+    # `public.f(id)`, `pg_catalog.lower(s)`, `s OPERATOR(pg_catalog.=) 'x'`, `v::public.code`, `x::pg_catalog.int8`,
+    # which Postgres stores as what it resolved and prints bare (`f(id)`, `lower(s)`, `s = 'x'::text`): drift.
+    "names_qualified_by_public_or_pg_catalog": ("""
+domains:
+  code: {type: text}
+functions:
+  f:
+    arguments: "x integer"
+    returns: integer
+    language: sql
+    volatility: immutable
+    body: select x
+tables:
+  t:
+    columns:
+      id: integer
+      s: text
+      n: {type: integer, default: "public.f(1)"}
+      m: {type: text, default: "pg_catalog.lower('X'::pg_catalog.text)"}
+    checks:
+      k1: "pg_catalog.lower(s) = s AND s OPERATOR(pg_catalog.=) 'x' OR public.f(id) > 0"
+      k2: "s::public.code <> 'y' AND id::pg_catalog.int8 > 0 AND OPERATOR(pg_catalog.-) id < 0"
+    indexes:
+      i: {columns: [{expression: "public.f(id)"}], where: "pg_catalog.upper(s) <> '' AND id OPERATOR(pg_catalog.>) 1"}
+""", """
+CREATE DOMAIN code AS text;
+CREATE FUNCTION f(x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $$select x$$;
+CREATE TABLE t (id integer, s text, n integer DEFAULT public.f(1), m text DEFAULT pg_catalog.lower('X'::pg_catalog.text),
+  CONSTRAINT k1 CHECK (pg_catalog.lower(s) = s AND s OPERATOR(pg_catalog.=) 'x' OR public.f(id) > 0),
+  CONSTRAINT k2 CHECK (s::public.code <> 'y' AND id::pg_catalog.int8 > 0 AND OPERATOR(pg_catalog.-) id < 0));
+CREATE INDEX i ON t (public.f(id)) WHERE pg_catalog.upper(s) <> '' AND id OPERATOR(pg_catalog.>) 1;
+"""),
 }
 
 # What the fingerprint leaves out: text search configurations and dictionaries, access lists, policies' roles and
