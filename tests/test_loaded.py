@@ -77,7 +77,7 @@ def _answers(module, text: str):
     except module.ExpressionError as e:
         return ("refused", str(e))
     return (module.is_verbatim(text), module.checked_columns(text), module.referenced_columns(text),
-            module.plain_column(text))
+            module.plain_column(text), module.index_element_words(text))
 
 
 def _fast_route_agrees(text: str) -> bool:

@@ -34,6 +34,9 @@ CASES = [
     ("schema-public-absent-holds-a-table", "schemas:\n  - {name: public, absent: true}\ntables:\n  t: {columns: {a: text}}\n",
      2, "schema 'public' is declared absent, but schema.yaml puts objects in it"),
     ("tab-indent", "tables:\n\tt: {}\n", 2, "YAML syntax error"),
+    ("index-key-order-twice", "tables:\n  t:\n    columns: {s: text}\n    indexes:\n      i:\n"
+     "        columns: [{expression: lower(s) DESC, order: asc}]\n", 6,
+     "expression of index 'i' ends with 'desc', and the key gives order too: write it once"),
     ("column-order-unknown-column", "tables:\n  p:\n    columns: {a: integer}\n  c:\n    inherits: [p]\n"
      "    column_order:\n      - x\n      - b\n    columns: {x: text}\n", 8,
      "column_order of table public.c names column 'b', which neither it nor its parents have; columns: a, x"),

@@ -897,6 +897,84 @@ CREATE TABLE t (id integer, s text, n numeric(10,2), v varchar(5), p pos,
 CREATE INDEX i ON t ((s::pg_catalog.text)) WHERE id::pg_catalog.int4 > 1;
 CREATE TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW WHEN (new.id::pg_catalog.int4 > 0) EXECUTE FUNCTION trg();
 """),
+    # tsquery constants beside @@, which Postgres stores as its own print of the query (`'cat & dog'` as
+    # `'''cat'' & ''dog'''::tsquery`, `a:ba*` as `'a':*AB`, `a | (b | c)` as `'a' | 'b' | 'c'`): compared as written, drift.
+    "tsquery_literals": ("""
+tables:
+  t:
+    columns:
+      s: text
+      tsv: tsvector
+    checks:
+      k1: tsv @@ 'cat & dog' OR tsv @@ 'a:ba* | (b | c)' OR tsv @@ '!x & (y <1> z)'
+      k2: to_tsvector('simple', s) @@ 'fat & (rat | cat) <-> mat'::tsquery OR 'q' IS NULL
+    indexes:
+      i: {columns: [s], where: "tsv @@ '''It''''s'' & x'"}
+""", """
+CREATE TABLE t (s text, tsv tsvector,
+  CONSTRAINT k1 CHECK (tsv @@ 'cat & dog' OR tsv @@ 'a:ba* | (b | c)' OR tsv @@ '!x & (y <1> z)'),
+  CONSTRAINT k2 CHECK (to_tsvector('simple', s) @@ 'fat & (rat | cat) <-> mat'::tsquery OR 'q' IS NULL));
+CREATE INDEX i ON t (s) WHERE tsv @@ '''It''''s'' & x';
+"""),
+    # An index key's expression written with the words CREATE INDEX puts after one (`lower(s) text_pattern_ops`,
+    # `lower(v::text) varchar_pattern_ops DESC NULLS LAST`): kept verbatim (sqlglot reads no such words) and written
+    # `((lower(s) text_pattern_ops))`, which Postgres refused. Read as the key's opclass, order and nulls.
+    "index_key_expressions_with_an_opclass_or_order_after_them": ("""
+extensions: [btree_gist]
+tables:
+  t:
+    columns: {s: text, v: "varchar(10)", r: integer}
+    indexes:
+      i1: {columns: [{expression: "lower(s) text_pattern_ops"}]}
+      i2: {columns: [{expression: "lower(v::text) varchar_pattern_ops DESC NULLS LAST"}, {expression: "upper(s) desc"}]}
+    exclude:
+      - {using: gist, elements: [{expression: "(r + 1) gist_int4_ops", with: "="}]}
+materialized_views:
+  mv:
+    query: SELECT s FROM t
+    indexes:
+      m: {columns: [{expression: "lower(s) text_pattern_ops nulls first"}]}
+""", """
+CREATE EXTENSION btree_gist;
+CREATE TABLE t (s text, v varchar(10), r integer, EXCLUDE USING gist ((r + 1) gist_int4_ops WITH =));
+CREATE INDEX i1 ON t (lower(s) text_pattern_ops);
+CREATE INDEX i2 ON t (lower(v::text) varchar_pattern_ops DESC NULLS LAST, upper(s) DESC);
+CREATE MATERIALIZED VIEW mv AS SELECT s FROM t;
+CREATE INDEX m ON mv (lower(s) text_pattern_ops NULLS FIRST);
+"""),
+    # Names qualified by a schema on the catalog reader's search path, as pg_dump and careful authors write them:
+    # `public.f(id)`, `pg_catalog.lower(s)`, `s OPERATOR(pg_catalog.=) 'x'`, `v::public.code`, `x::pg_catalog.int8`,
+    # which Postgres stores as what it resolved and prints bare (`f(id)`, `lower(s)`, `s = 'x'::text`): drift.
+    "names_qualified_by_public_or_pg_catalog": ("""
+domains:
+  code: {type: text}
+functions:
+  f:
+    arguments: "x integer"
+    returns: integer
+    language: sql
+    volatility: immutable
+    body: select x
+tables:
+  t:
+    columns:
+      id: integer
+      s: text
+      n: {type: integer, default: "public.f(1)"}
+      m: {type: text, default: "pg_catalog.lower('X'::pg_catalog.text)"}
+    checks:
+      k1: "pg_catalog.lower(s) = s AND s OPERATOR(pg_catalog.=) 'x' OR public.f(id) > 0"
+      k2: "s::public.code <> 'y' AND id::pg_catalog.int8 > 0 AND OPERATOR(pg_catalog.-) id < 0"
+    indexes:
+      i: {columns: [{expression: "public.f(id)"}], where: "pg_catalog.upper(s) <> '' AND id OPERATOR(pg_catalog.>) 1"}
+""", """
+CREATE DOMAIN code AS text;
+CREATE FUNCTION f(x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $$select x$$;
+CREATE TABLE t (id integer, s text, n integer DEFAULT public.f(1), m text DEFAULT pg_catalog.lower('X'::pg_catalog.text),
+  CONSTRAINT k1 CHECK (pg_catalog.lower(s) = s AND s OPERATOR(pg_catalog.=) 'x' OR public.f(id) > 0),
+  CONSTRAINT k2 CHECK (s::public.code <> 'y' AND id::pg_catalog.int8 > 0 AND OPERATOR(pg_catalog.-) id < 0));
+CREATE INDEX i ON t (public.f(id)) WHERE pg_catalog.upper(s) <> '' AND id OPERATOR(pg_catalog.>) 1;
+"""),
 }
 
 # What the fingerprint leaves out: text search configurations and dictionaries, access lists, policies' roles and

@@ -32,6 +32,12 @@ _QUALIFIED_OPERATOR = re.compile(r'(?s)(?P<schema>"(?:[^"]|"")+"|[^."]+)\.(?P<op
 _PREFIX = re.compile(r'(?s)OPERATOR\((?P<name>.+)\)')
 
 
+# Schemas every reading's search path holds, before the extensions' (`path`): pg_catalog (always searched) and public
+# (the catalog reader's). pg_dump and careful authors write `public.f(id)`, `pg_catalog.lower(s)`, `v::public.code`,
+# `a OPERATOR(pg_catalog.=) b`, which Postgres stores as what it resolved and the reader prints bare.
+ALWAYS = ("public", "pg_catalog")
+
+
 def _schema(text: str) -> str:
     return text[1:-1].replace('""', '"') if text.startswith('"') else text
 
@@ -73,4 +79,4 @@ def unqualified(node: exp.Expression, path: tuple[str, ...]) -> Optional[exp.Exp
 def verbatim_text(text: str, path: tuple[str, ...]) -> str:
     """The normal form of an expression sqlglot cannot read (pg.verbatim): its text, blank space and comments aside,
     without the names of `path`'s schemas (by tokens: pg.path_names)."""
-    return normal_text(unqualified_text(text, path))
+    return normal_text(unqualified_text(text, ALWAYS + path))

@@ -10,17 +10,18 @@ from sqlglot import exp
 
 from schemac.compare.implicit_casts import dates_as_arguments
 from schemac.compare.jsonpath import jsonpath_literals
+from schemac.compare.tsquery import tsquery_literals
 from schemac.compare.typed_literals import typed_literals
 from schemac.compare.literals import BOOLEAN_WORDS, array_text, interval_value, timestamp_value
 from schemac.compare.numeric_literals import compared, number, numbers_beside_a_column
-from schemac.compare.on_path import unqualified, verbatim_text
+from schemac.compare.on_path import ALWAYS, unqualified, verbatim_text
 from schemac.pg.dialect import DIALECT
 from schemac.pg.idents import ident
 from schemac.pg.intervals import qualified_interval_text
 from schemac.pg.names import quote_ident
 from schemac.pg.expressions import is_verbatim, parse_expression, parse_to_compare
 from schemac.pg.verbatim import renamed
-from schemac.pg.operators import OtherOperator, PrefixOperator
+from schemac.pg.operators import OtherOperator
 from schemac.pg.syntax import NOT_AFTER, Verbatim
 
 _TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR,
@@ -198,7 +199,7 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     if cast is not None:
         return cast
     numbers = numbers_beside_a_column(node) or dates_as_arguments(node) or jsonpath_literals(node) \
-        or typed_literals(node)
+        or typed_literals(node) or tsquery_literals(node)
     if numbers is not None:
         return numbers
     if isinstance(node, exp.Neg) and isinstance(_unparen(node.this), exp.Literal) and not _unparen(node.this).is_string:
@@ -319,12 +320,6 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         return exp.Literal.string(_UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), node.this))
     if isinstance(node, exp.Identifier) and not node.quoted:
         return exp.Identifier(this=node.this.lower(), quoted=True)
-    if isinstance(node, exp.Operator) and str(node.args.get("operator")).startswith("public."):
-        # `a OPERATOR(public.===) b` is `a === b` where public is on the search path (the catalog reader's)
-        op = str(node.args["operator"]).removeprefix("public.")
-        return OtherOperator(this=node.this, op=exp.Var(this=op), expression=node.expression)
-    if isinstance(node, PrefixOperator) and node.args["op"].name.startswith("OPERATOR(public."):
-        return PrefixOperator(this=node.this, op=exp.Var(this=node.args["op"].name[len("OPERATOR(public."):-1]))
     return node
 
 
@@ -345,7 +340,8 @@ def _rewrite_tree(node: exp.Expression, path: tuple[str, ...] = ()) -> exp.Expre
         if new is node:
             break
         node = new
-    return node if not path or (bare := unqualified(node, path)) is None else _rewrite_tree(bare, path)
+    # (a name of public, pg_catalog or an extension's schema on the path: read again bare, compare.on_path)
+    return node if (bare := unqualified(node, ALWAYS + path)) is None else _rewrite_tree(bare, path)
 
 
 _OPERATORS = (exp.Binary, exp.Not, exp.Neg, exp.Predicate)

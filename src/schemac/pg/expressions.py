@@ -291,6 +291,29 @@ def _elements_with_opclasses(text: str) -> tuple[tuple[str, Optional[str]], ...]
     return tuple(out)
 
 
+_ORDER_WORDS = (("nulls", re.compile(r"(?is)(.*?\S)\s+nulls\s+(first|last)")),
+                ("order", re.compile(r"(?is)(.*?\S)\s+(asc|desc)")))
+
+
+def index_element_words(text: str) -> Optional[tuple[str, dict[str, str]]]:
+    """An index key's expression written with the words CREATE INDEX puts after one (`lower(s) text_pattern_ops DESC
+    NULLS LAST`): (the expression, {"opclass" | "order" | "nulls": the word}) where the text reads only without them
+    (else the migration wrote `((lower(s) DESC))`, refused); None for any other text."""
+    if not is_verbatim(text):
+        return None
+    head, words = text.strip(), {}
+    for key, pattern in _ORDER_WORDS:
+        m = pattern.fullmatch(head)
+        if m is not None:
+            head, words[key] = m.group(1), m.group(2).lower()
+    if is_verbatim(head) or not _readable(head):
+        m = _OPCLASS.match(head)
+        if m is None or m.group(2).lower() in _NOT_OPCLASSES:
+            return None
+        head, words["opclass"] = m.group(1), m.group(2)
+    return (head, words) if words and _readable(head) and not is_verbatim(head) else None
+
+
 def _readable(text: str) -> bool:
     try:
         _read(text)

@@ -48,6 +48,11 @@ def collated_key(text: str) -> Optional[tuple[str, str]]:
     return _answer(text, "collated_key", lambda reading: None)
 
 
+def index_element_words(text: str) -> Optional[tuple[str, dict[str, str]]]:
+    """pg.expressions.index_element_words: a key's expression written with its opclass, order or nulls after it."""
+    return _answer(text, "index_element_words", lambda reading: None)  # (a form is never verbatim)
+
+
 def _answer(text: str, name: str, from_form: Callable[[tuple], Any]) -> Any:
     """`from_form` of pg.readable's reading of `text` where it has one, else pg.expressions' `name` (sqlglot,
     imported then)."""

@@ -10,7 +10,7 @@ from yaml.nodes import Node, ScalarNode
 from schemac.errors import SchemaFileError
 from schemac.model import Index, IndexElement, Table
 from schemac.model.collnames import from_yaml
-from schemac.pg.loaded import checked_columns, collated_key, plain_column
+from schemac.pg.loaded import checked_columns, collated_key, index_element_words, plain_column
 from schemac.schemafile.fields import MAX_INDEX_COLUMNS, plain_reference
 from schemac.schemafile.column_settings import statistics_target
 from schemac.schemafile.storage import StorageReader
@@ -80,6 +80,8 @@ class IndexReader(StorageReader):
         if ("name" in ef) == ("expression" in ef):
             raise self.fail(item, f"each column of {what} needs exactly one of 'name' or 'expression'")
         column = expression = collated = None
+        if "expression" in ef:
+            ef = self.written_after(ef, what)
         if "name" in ef:
             column = known(self.identifier(ef["name"][1], f"column of {what}"), ef["name"][1], what)
         else:
@@ -110,6 +112,22 @@ class IndexReader(StorageReader):
             raise self.fail(ef["opclass_options"][1], f"opclass_options of {what} need the opclass they are for "
                                                       "(gist_trgm_ops (siglen = 32): name it under opclass)")
         return column, expression, order, nulls, opclass, collation, options
+
+    def written_after(self, ef: dict, what: str) -> dict:
+        """`ef` with the words written after a key's expression (`lower(s) text_pattern_ops DESC`: its opclass, order
+        and nulls, pg.expressions.index_element_words) as those fields; one also given as a field is refused."""
+        node = ef["expression"][1]
+        split = index_element_words(self.w.text(node, f"expression of {what}"))
+        if split is None:
+            return ef
+        head, words = split
+        ef = {**ef, "expression": (ef["expression"][0], ScalarNode(node.tag, head, node.start_mark, node.end_mark))}
+        for key, word in words.items():
+            if key in ef:
+                raise self.fail(node, f"expression of {what} ends with {word!r}, and the key gives {key} too: "
+                                      "write it once")
+            ef[key] = (ef["expression"][0], ScalarNode("tag:yaml.org,2002:str", word, node.start_mark, node.end_mark))
+        return ef
 
     def where_and_include(self, f: dict, keys: str, key_count: int, what: str, known) -> tuple:
         """(WHERE predicate or None, INCLUDE columns) of an index or EXCLUDE constraint with `key_count`
