@@ -131,18 +131,23 @@ def _reads_any(refs: set[tuple], removed: set[tuple]) -> bool:
                for k in removed)
 
 
-def _names_any(v: View, removed: set[tuple]) -> bool:
+def _text_keys(removed: set[tuple]) -> list[tuple]:
+    """The keys of `removed` a view of unknown forms may name in its text alone (`_names_any`): types (a relation's
+    row type left to `view_refs`), operators, constraints. Those a re-created view adds are its relation's."""
+    return [k for k in removed
+            if k[0] in ("operator", "constraint") or k[0] == "type" and ("table", *k[1:]) not in removed]
+
+
+def _names_any(v: View, keys: list[tuple]) -> bool:
     """Whether a view of unknown forms (`view_refs`: what its query names) names in its text a type or an operator
-    of `removed`, which its query's names do not hold: a cast to an enum made again or a domain dropped
+    of `keys` (`_text_keys`), which its query's names do not hold: a cast to an enum made again or a domain dropped
     (`k::kind`), an operator created again (`n ~~~ 3`), or leans on a primary key dropped (a GROUP BY over its
-    table). A word or symbol the same elsewhere in the text re-creates the view needlessly, never wrongly; a
-    relation's row type is left to `view_refs`."""
-    if v.depends or v.definition is not None:
+    table). A word or symbol the same elsewhere in the text re-creates the view needlessly, never wrongly."""
+    if not keys or v.depends or v.definition is not None:
         return False
     text = v.query.lower()
-    for k in removed:
-        word = r'(?<![\w$])' + re.escape(k[2].lower()) + r'(?![\w$])'
-        if k[0] == "type" and ("table", *k[1:]) not in removed and re.search(word, text):
+    for k in keys:
+        if k[0] == "type" and re.search(r'(?<![\w$])' + re.escape(k[2].lower()) + r'(?![\w$])', text):
             return True
         if k[0] == "operator" and k[2] in text:
             return True
@@ -290,11 +295,11 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
     uses = recreated_uses(others)  # a column default using one: Postgres refuses DROP FUNCTION (OPERATOR) under it
     rebuilt |= {key for key, old in cur.items() if key in des and uses and uses(*(c.default for c in old.columns))}
     removed |= {k for key in rebuilt for k in view_keys(cur[key]) | view_keys(renamed.get(key, cur[key]))}
-    grown = True
+    grown, texts = True, _text_keys(removed)
     while grown:  # what reads a view re-created is re-created too, and so on
         grown = False
         for key, old in cur.items():
-            if key in des and key not in rebuilt and (_reads_any(view_refs(old), removed) or _names_any(old, removed)):
+            if key in des and key not in rebuilt and (_reads_any(view_refs(old), removed) or _names_any(old, texts)):
                 rebuilt.add(key)
                 removed |= view_keys(old) | view_keys(renamed.get(key, old))
                 grown = True
