@@ -17,6 +17,7 @@ from schemac.compare.identities import (IdentityDifferences, IdentitySequence, i
                                         identity_sequences, owned_sequence)
 from schemac.compare.namespaces import namespace
 from schemac.compare.owner_acl import as_owned_by
+from schemac.compare.sequences import renamed_sequences
 from schemac.model import (DEFAULT_PRIVILEGE_KINDS, Aggregate, CompositeType, Constructor, DefaultPrivileges, Domain, Enum,
                            ForeignDataWrapper, ForeignServer, Function, Multirange, Namespace, Privilege, RangeType, Schema, Sequence, Source, Table, View)
 from schemac.model.grants import ALL, NOTHING, PUBLIC, owner_holds_defaults
@@ -288,6 +289,10 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
             old = was.get(column)
             out += object_changes(old, s if old is None else replace(s, name=old.name), *defaulted(current, desired, s))
     cur_seq = {(s.schema, s.name): s for s in current.sequences}
+    if any((s.schema, s.name) not in cur_seq for s in desired.sequences):  # renamed or moved (ALTER SEQUENCE): its
+        # list goes along, compared under its new name (not as a new sequence's: what it keeps it held)
+        cur_seq.update({(s.schema, s.name): replace(old, schema=s.schema, name=s.name)
+                        for old, s in renamed_sequences(current, desired)})
     for s in desired.sequences:  # one a column owns: its table's owner's (ALTER TABLE ... OWNER TO moves it)
         out += object_changes(owned_sequence(cur_seq.get((s.schema, s.name)), cur_tables), owned_sequence(s, des_tables),
                               *defaulted(current, desired, s))
