@@ -279,7 +279,7 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
     out: list[Change] = []
     identities = identities or identity_differences(cur_tables, des_tables)
     for key, t in des_tables.items():
-        out += object_changes(cur_tables.get(key), t, *defaulted(current, desired, t))
+        out += object_changes(_columns_renamed(cur_tables.get(key), t), t, *defaulted(current, desired, t))
         if t.partition_of is not None:
             continue  # a partition's identity is its root's sequence, compared there
         if key not in identities.grants:
@@ -317,6 +317,15 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
         # drift, what it lacks is not (a public schema dropped and created again lacks PUBLIC's USAGE).
         out += found if ns in declared else [c for c in found if c.kind != "grant"]
     return out
+
+
+def _columns_renamed(old: Optional[Table], new: Table) -> Optional[Table]:
+    """`old`'s column privileges as RENAME COLUMN leaves them (`renamed_from:`): they follow the column, so nothing is
+    revoked under the old name and granted again under the new one."""
+    names = {c.name for c in old.columns} if old is not None and any(p.column for p in old.grants) else set()
+    renames = {c.renamed_from: c.name for c in new.columns if c.renamed_from in names and c.name not in names}
+    return replace(old, grants=tuple(replace(p, column=renames.get(p.column, p.column)) for p in old.grants)) \
+        if renames and old is not None else old
 
 
 def _foreign_server_changes(current: Schema, desired: Schema) -> list[Change]:
