@@ -420,6 +420,15 @@ BIGINT_ARGUMENT = ("functions: {f: {arguments: a bigint, returns: bigint, langua
                    "  t:\n    columns: {c: integer}\n    checks: {t_ck: f(c) > 0}\n"
                    "    policies: {p: {using: f(c) IS NOT NULL}}\n")
 RENAMED = "tables:\n  t:\n    columns: {e: {type: %s, renamed_from: c}}\n"
+PARTITIONED = ("tables:\n  p:\n    partition_by: {strategy: list, key: k}\n"
+               "    columns: {k: integer, e: {type: integer, renamed_from: c}}\n"
+               "  p1:\n    partition_of: {parent: p, bound: FOR VALUES IN (1)}\n"
+               "    columns: {k: integer, e: {type: integer, renamed_from: c}}\n"
+               f"    grants: {{{ROLES[0]}: [select (e)]}}\n")
+RENAMED_GRANTS = (f"schemas: [{{name: app, grants: {{{ROLES[0]}: [usage]}}}}]\ntables:\n  t:\n    schema: app\n"
+                  "    columns: {e: {type: integer, renamed_from: c}}\n"
+                  f"    grants:\n      {ROLES[0]}: {{privileges: [select (e)], with_grant_option: true}}\n"
+                  f"      {ROLES[1]}: [{{privileges: [select (e)], granted_by: {ROLES[0]}}}]\n")
 # Columns of domains over integer and timestamptz (one over another domain; an array's element, a composite type's
 # attribute) given to the base type's operators and functions in every kind of table expression (a materialized
 # view's index too), a domain over a domain's CHECK and DEFAULT, a column's DEFAULT.
@@ -720,6 +729,13 @@ FIXED_BUG_CASES: dict[str, tuple[str, str]] = {
         "    policies: {p3: {using: 'id IN (SELECT o.dc + 1 FROM o)'}}\n"),
     "renamed-column-of-an-enum-made-again": (  # the same, onto its enum created again (values reordered)
         "enums: {e: [x, y]}\ntables:\n  t:\n    columns: {c: e}\n", "enums: {e: [y, x]}\n" + RENAMED % "e"),
+    "column-privileges-of-a-renamed-column": (  # REVOKE SELECT (c) FROM a role holding it WITH GRANT OPTION before
+        # RENAME COLUMN, then GRANT SELECT (e), while the SELECT (c) it granted on stood: "dependent privileges exist"
+        RENAMED_GRANTS.replace("{e: {type: integer, renamed_from: c}}", "{c: integer}").replace("(e)", "(c)"),
+        RENAMED_GRANTS),
+    "renamed-column-of-a-partitioned-table": (  # RENAME COLUMN on the parent renames its partitions' column too: the
+        # partition's own RENAME COLUMN then failed ('column "c" does not exist'); its column grant follows the column
+        PARTITIONED.replace("e: {type: integer, renamed_from: c}", "c: integer").replace("(e)", "(c)"), PARTITIONED),
 }
 
 

@@ -75,9 +75,10 @@ AFTER_ONLY = "dropped after its parent's ALTER TABLE ONLY"
 # ADD COLUMN of each, INHERITED, runs no statement.
 BEFORE_PARENTS_COLUMNS = "joins before its parent's new columns"
 # Column changes a partition (or an INHERITS child) takes from its parent: ALTER TABLE on the parent makes them on every
-# partition, and Postgres refuses them on the partition itself ("cannot add column to a partition").
-CARRIED_TO_PARTITIONS = frozenset({"add_column", "drop_column", "alter_column_type", "set_not_null", "drop_not_null",
-                                   "set_default", "drop_default", "alter_generated", "alter_identity",
+# partition, and Postgres refuses them on the partition itself ("cannot add column to a partition"; a RENAME COLUMN
+# of the parent's renames the partition's, whose own then finds no column of the old name).
+CARRIED_TO_PARTITIONS = frozenset({"add_column", "drop_column", "rename_column", "alter_column_type", "set_not_null",
+                                   "drop_not_null", "set_default", "drop_default", "alter_generated", "alter_identity",
                                    "drop_identity"})
 # The cause of a child's (or partition's) own SET NOT NULL or ADD COLUMN ... NOT NULL, which its parent's ALTER TABLE
 # would make under the parent's name, where schema.yaml names the child's NOT NULL: made first, under its name, the

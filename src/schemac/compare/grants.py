@@ -17,6 +17,7 @@ from schemac.compare.identities import (IdentityDifferences, IdentitySequence, i
                                         identity_sequences, owned_sequence)
 from schemac.compare.namespaces import namespace
 from schemac.compare.owner_acl import as_owned_by
+from schemac.compare.sequences import renamed_sequences
 from schemac.model import (DEFAULT_PRIVILEGE_KINDS, Aggregate, CompositeType, Constructor, DefaultPrivileges, Domain, Enum,
                            ForeignDataWrapper, ForeignServer, Function, Multirange, Namespace, Privilege, RangeType, Schema, Sequence, Source, Table, View)
 from schemac.model.grants import ALL, NOTHING, PUBLIC, owner_holds_defaults
@@ -278,7 +279,7 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
     out: list[Change] = []
     identities = identities or identity_differences(cur_tables, des_tables)
     for key, t in des_tables.items():
-        out += object_changes(cur_tables.get(key), t, *defaulted(current, desired, t))
+        out += object_changes(_columns_renamed(cur_tables.get(key), t), t, *defaulted(current, desired, t))
         if t.partition_of is not None:
             continue  # a partition's identity is its root's sequence, compared there
         if key not in identities.grants:
@@ -288,6 +289,10 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
             old = was.get(column)
             out += object_changes(old, s if old is None else replace(s, name=old.name), *defaulted(current, desired, s))
     cur_seq = {(s.schema, s.name): s for s in current.sequences}
+    if any((s.schema, s.name) not in cur_seq for s in desired.sequences):  # renamed or moved (ALTER SEQUENCE): its
+        # list goes along, compared under its new name (not as a new sequence's: what it keeps it held)
+        cur_seq.update({(s.schema, s.name): replace(old, schema=s.schema, name=s.name)
+                        for old, s in renamed_sequences(current, desired)})
     for s in desired.sequences:  # one a column owns: its table's owner's (ALTER TABLE ... OWNER TO moves it)
         out += object_changes(owned_sequence(cur_seq.get((s.schema, s.name)), cur_tables), owned_sequence(s, des_tables),
                               *defaulted(current, desired, s))
@@ -312,6 +317,15 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
         # drift, what it lacks is not (a public schema dropped and created again lacks PUBLIC's USAGE).
         out += found if ns in declared else [c for c in found if c.kind != "grant"]
     return out
+
+
+def _columns_renamed(old: Optional[Table], new: Table) -> Optional[Table]:
+    """`old`'s column privileges as RENAME COLUMN leaves them (`renamed_from:`): they follow the column, so nothing is
+    revoked under the old name and granted again under the new one."""
+    names = {c.name for c in old.columns} if old is not None and any(p.column for p in old.grants) else set()
+    renames = {c.renamed_from: c.name for c in new.columns if c.renamed_from in names and c.name not in names}
+    return replace(old, grants=tuple(replace(p, column=renames.get(p.column, p.column)) for p in old.grants)) \
+        if renames and old is not None else old
 
 
 def _foreign_server_changes(current: Schema, desired: Schema) -> list[Change]:
