@@ -794,6 +794,23 @@ CREATE TABLE t (ts timestamp, a interval DEFAULT INTERVAL '2' HOUR, b interval D
     AND f < interval '2 years 1 month'));
 CREATE INDEX i ON t ((ts + INTERVAL '1' HOUR)) WHERE a > interval '1 hour 30 minutes';
 """),
+    # A fraction with a qualifier: `INTERVAL '1.5' DAY` is 1 day 12 hours, which the modifier truncates (stored
+    # `'1 day'::interval day`, `'-1.5' HOUR` `'-01:00:00'::interval hour`), bar SECOND's (`'1.5' MINUTE TO SECOND` is
+    # `'00:00:01.5'`); and a fraction in the string, `'1.5 day'`, stored `'1 day 12:00:00'`: all drift before.
+    "interval_literals_with_a_fraction": ("""
+tables:
+  t:
+    columns:
+      a: {type: interval, default: "INTERVAL '1.5' DAY"}
+      b: {type: interval, default: "INTERVAL '1.5' MINUTE TO SECOND"}
+    checks:
+      k1: a > INTERVAL '1.5' DAY AND a <> INTERVAL '-1.5' HOUR AND b < INTERVAL '2.5' SECOND
+      k2: a < interval '1.5 day' AND b <> interval '-1.5 week'
+""", """
+CREATE TABLE t (a interval DEFAULT INTERVAL '1.5' DAY, b interval DEFAULT INTERVAL '1.5' MINUTE TO SECOND,
+  CONSTRAINT k1 CHECK (a > INTERVAL '1.5' DAY AND a <> INTERVAL '-1.5' HOUR AND b < INTERVAL '2.5' SECOND),
+  CONSTRAINT k2 CHECK (a < interval '1.5 day' AND b <> interval '-1.5 week'));
+"""),
     # 'epoch', a special value of the date and time types, stored as its instant ('1970-01-01 00:00:00+00'::timestamp
     # with time zone, '1970-01-01'::date): compared as the word, drift.
     "epoch_as_a_date_or_timestamp": ("""
