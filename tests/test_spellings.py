@@ -828,6 +828,29 @@ CREATE TABLE t (id integer, d text);
 CREATE VIEW v AS SELECT id, d FROM t;
 CREATE MATERIALIZED VIEW mv AS SELECT d, id FROM t;
 """),
+    # A string compared with a column whose type gives it its meaning, stored as a constant of that type: `b <> 'no'`
+    # on a boolean is `(b <> false)`, `dt > '20000101'` on a date `'2000-01-01'::date`, `r <> '[1,10]'` on an
+    # int4range `'[1,11)'::int4range` (and `s <> 'no'` on a text stays `'no'::text`): compared as strings, drift.
+    "strings_of_a_columns_type": ("""
+tables:
+  t:
+    columns: {id: integer, b: boolean, s: text, dt: date, ts: timestamptz, r: int4range, i: interval}
+    checks:
+      k1: b <> 'no' AND s <> 'no' AND 'yes' <> b
+      k2: dt > '20000101' AND ts > '2020-01-01' AND r <> '[1,10]' AND i < '1 day'
+      k3: dt BETWEEN '2000-01-01' AND '20991231' AND b IN ('t', 'off')
+    indexes:
+      p: {columns: [id], where: "b = 'yes' AND dt >= '19990101'"}
+    policies:
+      pol: {command: select, using: "b = 'on' AND s = 'on'"}
+""", """
+CREATE TABLE t (id integer, b boolean, s text, dt date, ts timestamptz, r int4range, i interval,
+  CONSTRAINT k1 CHECK (b <> 'no' AND s <> 'no' AND 'yes' <> b),
+  CONSTRAINT k2 CHECK (dt > '20000101' AND ts > '2020-01-01' AND r <> '[1,10]' AND i < '1 day'),
+  CONSTRAINT k3 CHECK (dt BETWEEN '2000-01-01' AND '20991231' AND b IN ('t', 'off')));
+CREATE INDEX p ON t (id) WHERE b = 'yes' AND dt >= '19990101';
+CREATE POLICY pol ON t FOR SELECT USING (b = 'on' AND s = 'on');
+"""),
     # 'epoch', a special value of the date and time types, stored as its instant ('1970-01-01 00:00:00+00'::timestamp
     # with time zone, '1970-01-01'::date): compared as the word, drift.
     "epoch_as_a_date_or_timestamp": ("""
