@@ -851,6 +851,24 @@ CREATE TABLE t (id integer, b boolean, s text, dt date, ts timestamptz, r int4ra
 CREATE INDEX p ON t (id) WHERE b = 'yes' AND dt >= '19990101';
 CREATE POLICY pol ON t FOR SELECT USING (b = 'on' AND s = 'on');
 """),
+    # Ranges of dates and instants, stored in their output format: `'[2020-01-01,2020-12-31]'` of a daterange is
+    # `'[2020-01-01,2021-01-01)'::daterange`, `'[2020-01-01,2021-01-01)'` of a tstzrange
+    # `'["2020-01-01 00:00:00+00","2021-01-01 00:00:00+00")'::tstzrange`: compared as strings, drift.
+    "ranges_of_dates_and_instants": ("""
+tables:
+  t:
+    columns:
+      dr: {type: daterange, default: "'(2019-12-31,2020-12-31]'"}
+      tr: tstzrange
+      sr: tsrange
+    checks:
+      k1: dr <> '[2020-01-01,2020-12-31]' AND tr <> '[2020-01-01 10:00+02,)' AND sr <> '(,20210101)'
+      k2: dr <> '(,2020-12-31]'::daterange AND tr <> tstzrange('2020-01-01', '2021-01-01')
+""", """
+CREATE TABLE t (dr daterange DEFAULT '(2019-12-31,2020-12-31]', tr tstzrange, sr tsrange,
+  CONSTRAINT k1 CHECK (dr <> '[2020-01-01,2020-12-31]' AND tr <> '[2020-01-01 10:00+02,)' AND sr <> '(,20210101)'),
+  CONSTRAINT k2 CHECK (dr <> '(,2020-12-31]'::daterange AND tr <> tstzrange('2020-01-01', '2021-01-01')));
+"""),
     # 'epoch', a special value of the date and time types, stored as its instant ('1970-01-01 00:00:00+00'::timestamp
     # with time zone, '1970-01-01'::date): compared as the word, drift.
     "epoch_as_a_date_or_timestamp": ("""
