@@ -836,7 +836,7 @@ tables:
   t:
     columns: {id: integer, b: boolean, s: text, dt: date, ts: timestamptz, r: int4range, i: interval}
     checks:
-      k1: b <> 'no' AND s <> 'no' AND 'yes' <> b
+      k1: b <> 'no' AND s <> 'no' AND 'yes' <> b AND b IS DISTINCT FROM 'f' AND dt IS NOT DISTINCT FROM '20000101'
       k2: dt > '20000101' AND ts > '2020-01-01' AND r <> '[1,10]' AND i < '1 day'
       k3: dt BETWEEN '2000-01-01' AND '20991231' AND b IN ('t', 'off')
     indexes:
@@ -845,11 +845,36 @@ tables:
       pol: {command: select, using: "b = 'on' AND s = 'on'"}
 """, """
 CREATE TABLE t (id integer, b boolean, s text, dt date, ts timestamptz, r int4range, i interval,
-  CONSTRAINT k1 CHECK (b <> 'no' AND s <> 'no' AND 'yes' <> b),
+  CONSTRAINT k1 CHECK (b <> 'no' AND s <> 'no' AND 'yes' <> b AND b IS DISTINCT FROM 'f'
+    AND dt IS NOT DISTINCT FROM '20000101'),
   CONSTRAINT k2 CHECK (dt > '20000101' AND ts > '2020-01-01' AND r <> '[1,10]' AND i < '1 day'),
   CONSTRAINT k3 CHECK (dt BETWEEN '2000-01-01' AND '20991231' AND b IN ('t', 'off')));
 CREATE INDEX p ON t (id) WHERE b = 'yes' AND dt >= '19990101';
 CREATE POLICY pol ON t FOR SELECT USING (b = 'on' AND s = 'on');
+"""),
+    # The same in a trigger's WHEN (`new.b <> 'no'` stored `(new.b <> false)`) and a domain's CHECK over VALUE.
+    "strings_of_a_columns_type_in_a_trigger_and_a_domain": ("""
+functions:
+  f:
+    returns: trigger
+    language: plpgsql
+    body: "BEGIN RETURN NEW; END"
+domains:
+  yn: {type: boolean, checks: {c: "VALUE <> 'no'"}}
+  later: {type: date, checks: {c: "VALUE > '20000101'"}}
+tables:
+  t:
+    columns: {b: boolean, dt: date, s: text}
+    triggers:
+      tr: {timing: before, events: [update], for_each: row, function: f,
+           when: "new.b <> 'no' AND old.dt > '20000101' AND new.s <> 'no'"}
+""", """
+CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+CREATE DOMAIN yn AS boolean CONSTRAINT c CHECK (VALUE <> 'no');
+CREATE DOMAIN later AS date CONSTRAINT c CHECK (VALUE > '20000101');
+CREATE TABLE t (b boolean, dt date, s text);
+CREATE TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW WHEN (new.b <> 'no' AND old.dt > '20000101' AND new.s <> 'no')
+  EXECUTE FUNCTION f();
 """),
     # Ranges of dates and instants, stored in their output format: `'[2020-01-01,2020-12-31]'` of a daterange is
     # `'[2020-01-01,2021-01-01)'::daterange`, `'[2020-01-01,2021-01-01)'` of a tstzrange
