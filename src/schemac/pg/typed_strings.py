@@ -21,7 +21,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Optional
 
-from schemac.model import Domain, Table
+from schemac.model import Domain, Schema, Table
 from schemac.pg.noop_casts import _NAME, _word, rewritten
 
 # A column type (lower case, blank space folded, no modifier) and the type its strings are cast to
@@ -137,3 +137,13 @@ def domain_strings_typed(d: Domain) -> Domain:
     checks = tuple(replace(c, expression=_typed(c.expression, types)) if _may_compare(c.expression, frozenset({"value"}))
                    else c for c in d.checks)
     return d if checks == d.checks else replace(d, checks=checks)
+
+
+def strings_typed_everywhere(schema: Schema) -> Schema:
+    """`schema` with strings_typed's tables and domain_strings_typed's domains (itself where none changes): a record
+    of the last schema.yaml made before the loader typed them, which `generate` would otherwise see changed."""
+    tables = tuple(strings_typed(t) for t in schema.tables)
+    domains = tuple(domain_strings_typed(d) for d in schema.domains)
+    if all(a is b for a, b in zip(tables, schema.tables)) and all(a is b for a, b in zip(domains, schema.domains)):
+        return schema
+    return replace(schema, tables=tables, domains=domains)
