@@ -772,3 +772,32 @@ def test_noop_casts_in_an_older_record_are_no_change(monkeypatch):
             assert "(c)::integer" in f.read()
         again = generate(path, out)
         assert again.status == "unchanged", again.message
+
+
+TYPED_STRINGS = """
+domains:
+  yn: {type: boolean, checks: {c: "VALUE <> 'no'"}}
+tables:
+  t:
+    columns: {b: boolean, dt: date}
+    checks:
+      k: "b <> 'no' AND dt > '20000101'"
+"""
+
+
+def test_untyped_strings_in_an_older_record_are_no_change(monkeypatch):
+    """A state.json recorded before the loader cast the strings compared with a typed column (`b <> 'no'` on a boolean,
+    pg.typed_strings) holds them as written: `generate` casts them in its record too, so schema.yaml unchanged is no
+    migration (not the CHECKs dropped and made again)."""
+    with tempfile.TemporaryDirectory() as d:
+        path, out = os.path.join(d, "schema.yaml"), os.path.join(d, "generated")
+        with open(path, "w") as f:
+            f.write(TYPED_STRINGS)
+        with monkeypatch.context() as m:  # the loader as it was: the strings loaded, made and recorded as written
+            m.setattr("schemac.schemafile.load.strings_typed", lambda t: t)
+            m.setattr("schemac.schemafile.load.domain_strings_typed", lambda d: d)
+            assert generate(path, out).status == "written"
+        with open(os.path.join(out, "state.json")) as f:
+            assert "b <> 'no' AND dt > '20000101'" in f.read()
+        again = generate(path, out)
+        assert again.status == "unchanged", again.message

@@ -794,6 +794,106 @@ CREATE TABLE t (ts timestamp, a interval DEFAULT INTERVAL '2' HOUR, b interval D
     AND f < interval '2 years 1 month'));
 CREATE INDEX i ON t ((ts + INTERVAL '1' HOUR)) WHERE a > interval '1 hour 30 minutes';
 """),
+    # A fraction with a qualifier: `INTERVAL '1.5' DAY` is 1 day 12 hours, which the modifier truncates (stored
+    # `'1 day'::interval day`, `'-1.5' HOUR` `'-01:00:00'::interval hour`), bar SECOND's (`'1.5' MINUTE TO SECOND` is
+    # `'00:00:01.5'`); and a fraction in the string, `'1.5 day'`, stored `'1 day 12:00:00'`: all drift before.
+    "interval_literals_with_a_fraction": ("""
+tables:
+  t:
+    columns:
+      a: {type: interval, default: "INTERVAL '1.5' DAY"}
+      b: {type: interval, default: "INTERVAL '1.5' MINUTE TO SECOND"}
+    checks:
+      k1: a > INTERVAL '1.5' DAY AND a <> INTERVAL '-1.5' HOUR AND b < INTERVAL '2.5' SECOND
+      k2: a < interval '1.5 day' AND b <> interval '-1.5 week'
+""", """
+CREATE TABLE t (a interval DEFAULT INTERVAL '1.5' DAY, b interval DEFAULT INTERVAL '1.5' MINUTE TO SECOND,
+  CONSTRAINT k1 CHECK (a > INTERVAL '1.5' DAY AND a <> INTERVAL '-1.5' HOUR AND b < INTERVAL '2.5' SECOND),
+  CONSTRAINT k2 CHECK (a < interval '1.5 day' AND b <> interval '-1.5 week'));
+"""),
+    # A view's query of one relation, from schema.yaml alone (no state.json: compared as written): PostgreSQL 15's
+    # deparse names the relation before every column (`SELECT t.id, t.d FROM t`), 16's does not; drift on 15 only.
+    "a_view_of_one_relation_compared_as_written": ("""
+tables:
+  t:
+    columns: {id: integer, d: text}
+views:
+  v:
+    query: SELECT id, d FROM t
+materialized_views:
+  mv:
+    query: SELECT d, id FROM t
+""", """
+CREATE TABLE t (id integer, d text);
+CREATE VIEW v AS SELECT id, d FROM t;
+CREATE MATERIALIZED VIEW mv AS SELECT d, id FROM t;
+"""),
+    # A string compared with a column whose type gives it its meaning, stored as a constant of that type: `b <> 'no'`
+    # on a boolean is `(b <> false)`, `dt > '20000101'` on a date `'2000-01-01'::date`, `r <> '[1,10]'` on an
+    # int4range `'[1,11)'::int4range` (and `s <> 'no'` on a text stays `'no'::text`): compared as strings, drift.
+    "strings_of_a_columns_type": ("""
+tables:
+  t:
+    columns: {id: integer, b: boolean, s: text, dt: date, ts: timestamptz, r: int4range, i: interval}
+    checks:
+      k1: b <> 'no' AND s <> 'no' AND 'yes' <> b AND b IS DISTINCT FROM 'f' AND dt IS NOT DISTINCT FROM '20000101'
+      k2: dt > '20000101' AND ts > '2020-01-01' AND r <> '[1,10]' AND i < '1 day'
+      k3: dt BETWEEN '2000-01-01' AND '20991231' AND b IN ('t', 'off')
+    indexes:
+      p: {columns: [id], where: "b = 'yes' AND dt >= '19990101'"}
+    policies:
+      pol: {command: select, using: "b = 'on' AND s = 'on'"}
+""", """
+CREATE TABLE t (id integer, b boolean, s text, dt date, ts timestamptz, r int4range, i interval,
+  CONSTRAINT k1 CHECK (b <> 'no' AND s <> 'no' AND 'yes' <> b AND b IS DISTINCT FROM 'f'
+    AND dt IS NOT DISTINCT FROM '20000101'),
+  CONSTRAINT k2 CHECK (dt > '20000101' AND ts > '2020-01-01' AND r <> '[1,10]' AND i < '1 day'),
+  CONSTRAINT k3 CHECK (dt BETWEEN '2000-01-01' AND '20991231' AND b IN ('t', 'off')));
+CREATE INDEX p ON t (id) WHERE b = 'yes' AND dt >= '19990101';
+CREATE POLICY pol ON t FOR SELECT USING (b = 'on' AND s = 'on');
+"""),
+    # The same in a trigger's WHEN (`new.b <> 'no'` stored `(new.b <> false)`) and a domain's CHECK over VALUE.
+    "strings_of_a_columns_type_in_a_trigger_and_a_domain": ("""
+functions:
+  f:
+    returns: trigger
+    language: plpgsql
+    body: "BEGIN RETURN NEW; END"
+domains:
+  yn: {type: boolean, checks: {c: "VALUE <> 'no'"}}
+  later: {type: date, checks: {c: "VALUE > '20000101'"}}
+tables:
+  t:
+    columns: {b: boolean, dt: date, s: text}
+    triggers:
+      tr: {timing: before, events: [update], for_each: row, function: f,
+           when: "new.b <> 'no' AND old.dt > '20000101' AND new.s <> 'no'"}
+""", """
+CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+CREATE DOMAIN yn AS boolean CONSTRAINT c CHECK (VALUE <> 'no');
+CREATE DOMAIN later AS date CONSTRAINT c CHECK (VALUE > '20000101');
+CREATE TABLE t (b boolean, dt date, s text);
+CREATE TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW WHEN (new.b <> 'no' AND old.dt > '20000101' AND new.s <> 'no')
+  EXECUTE FUNCTION f();
+"""),
+    # Ranges of dates and instants, stored in their output format: `'[2020-01-01,2020-12-31]'` of a daterange is
+    # `'[2020-01-01,2021-01-01)'::daterange`, `'[2020-01-01,2021-01-01)'` of a tstzrange
+    # `'["2020-01-01 00:00:00+00","2021-01-01 00:00:00+00")'::tstzrange`: compared as strings, drift.
+    "ranges_of_dates_and_instants": ("""
+tables:
+  t:
+    columns:
+      dr: {type: daterange, default: "'(2019-12-31,2020-12-31]'"}
+      tr: tstzrange
+      sr: tsrange
+    checks:
+      k1: dr <> '[2020-01-01,2020-12-31]' AND tr <> '[2020-01-01 10:00+02,)' AND sr <> '(,20210101)'
+      k2: dr <> '(,2020-12-31]'::daterange AND tr <> tstzrange('2020-01-01', '2021-01-01')
+""", """
+CREATE TABLE t (dr daterange DEFAULT '(2019-12-31,2020-12-31]', tr tstzrange, sr tsrange,
+  CONSTRAINT k1 CHECK (dr <> '[2020-01-01,2020-12-31]' AND tr <> '[2020-01-01 10:00+02,)' AND sr <> '(,20210101)'),
+  CONSTRAINT k2 CHECK (dr <> '(,2020-12-31]'::daterange AND tr <> tstzrange('2020-01-01', '2021-01-01')));
+"""),
     # 'epoch', a special value of the date and time types, stored as its instant ('1970-01-01 00:00:00+00'::timestamp
     # with time zone, '1970-01-01'::date): compared as the word, drift.
     "epoch_as_a_date_or_timestamp": ("""

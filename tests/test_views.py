@@ -780,3 +780,19 @@ def test_cycle_mark_values_are_written_as_constants(db_url, tmp_path):
             apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
             assert conn.execute(VIEWDEFS).fetchall() == expected
         assert check_drift(str(schema), b).differences == ()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("SELECT t.id,\n    t.d\n   FROM t;", "SELECT id,\n    d\n   FROM t;"),  # PostgreSQL 15's deparse
+    ("SELECT x.id, x.d FROM public.t x", "SELECT id, d FROM public.t x"),
+    ("SELECT t.id, 't.x' AS \"t.y\" FROM t", "SELECT id, 't.x' AS \"t.y\" FROM t"),
+    ("SELECT tt.id, t.d FROM t", "SELECT tt.id, d FROM t"),
+    # not one relation and nothing after it: as written
+    ("SELECT t.id FROM t WHERE (t.id > 1)", None),
+    ("SELECT t.id, (SELECT 1 FROM u) FROM t", None),
+    ("SELECT t.id FROM t JOIN u USING (id)", None),
+])
+def test_a_query_of_one_relation_without_its_name_before_the_columns(text, expected):
+    from schemac.pg.views import sole_relation_unqualified
+
+    assert sole_relation_unqualified(text) == (text if expected is None else expected)

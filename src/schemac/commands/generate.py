@@ -31,6 +31,7 @@ from schemac.commands.statement_runs import Item, items, printed, rendered, shar
 from schemac.queries.indexes import change_notices
 from schemac.schemafile.load import load_with_digest, read_schema_text
 from schemac.pg.noop_casts import without_noop_casts
+from schemac.pg.typed_strings import strings_typed_everywhere
 
 
 @frozen
@@ -156,8 +157,9 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
             return recovered
     if state is not None:
         _check_last(layout, state)
-    # (a record made before the loader dropped casts of a column to its own type may hold them)
-    current = without_noop_casts(state.schema) if state else Schema()
+    # (a record made before the loader dropped casts of a column to its own type may hold them, or before it typed
+    # the strings compared with a column, `b <> 'no'` on a boolean b)
+    current = strings_typed_everywhere(without_noop_casts(state.schema)) if state else Schema()
     if sight is not None:
         sight.models_built()
     view_notices: list[str] = []

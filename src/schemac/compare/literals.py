@@ -51,9 +51,19 @@ def interval_value(text: str) -> Optional[tuple[int, int, int]]:
         unit = words[i + 1]
         unit = _UNIT_ALIASES.get(unit, unit)
         unit = unit[:-1] if unit.endswith("s") and unit[:-1] in _INTERVAL_UNITS else unit
-        if unit not in _INTERVAL_UNITS or qty != qty.to_integral_value():
+        if unit not in _INTERVAL_UNITS:
             return None
         mo, d, us = _INTERVAL_UNITS[unit]
+        if qty != qty.to_integral_value():
+            # A fraction of a day or a week spills into the clock (`1.5 day` is 1 day 12:00:00), of a clock unit
+            # into microseconds; one of a month or a year into days and months by rules not followed here.
+            whole = int(qty * d)
+            fraction = (qty * d - whole) * 86_400_000_000 + qty * us
+            if mo or fraction != fraction.to_integral_value():
+                return None
+            days, micros = days + whole, micros + int(fraction)
+            i += 2
+            continue
         months, days, micros = months + int(qty) * mo, days + int(qty) * d, micros + int(qty) * us
         i += 2
     return months, days, micros

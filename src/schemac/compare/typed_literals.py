@@ -8,7 +8,8 @@ that type when the expression is stored, and pg_get_expr prints that constant as
 - uuid: `'A0EEBC99-...'` is `'a0eebc99-...'::uuid`; an IPv4 address of prefix 32, `'10.0.0.1/32'`, is `'10.0.0.1'`
   (inet's print; cidr's /32 names the same network).
 - bytea, where cast to it: `'abc'` is `'\\x616263'::bytea` (the escape format's bytes in hex).
-- int4range and int8range, where cast to one: `'[1,10]'` is `'[1,11)'` (the discrete range's canonical bounds).
+- int4range and int8range, where cast to one: `'[1,10]'` is `'[1,11)'` (the discrete range's canonical bounds);
+  daterange, tsrange and tstzrange by their bounds' instants (compare.time_ranges).
 - regclass: `nextval('public.s')` (pg_dump's spelling) is `nextval('s'::regclass)`: a sequence of public, on the
   catalog reader's search path, is printed bare.
 """
@@ -21,6 +22,8 @@ from decimal import Decimal
 from typing import Optional
 
 from sqlglot import exp
+
+from schemac.compare.time_ranges import time_range
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _HOST = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3})/32")
@@ -94,7 +97,8 @@ def typed_literals(node: exp.Expression) -> Optional[exp.Expression]:
             and isinstance(node.to, exp.DataType):
         kind, text = node.to.this, node.this.this
         spelled = _bytea(text) if kind == T.VARBINARY else _discrete_range(text) \
-            if kind in (T.INT4RANGE, T.INT8RANGE) else text
+            if kind in (T.INT4RANGE, T.INT8RANGE) else time_range(text, kind == T.DATERANGE) \
+            if kind in (T.DATERANGE, T.TSRANGE, T.TSTZRANGE) else text
         return exp.Cast(this=exp.Literal.string(spelled), to=node.to) if spelled != text else None
     if isinstance(node, exp.Anonymous) and str(node.this).lower() in _SEQUENCE_CALLS and node.expressions:
         first = node.expressions[0]

@@ -39,6 +39,7 @@ from schemac.model import Column, PrimaryKey, Schema, Table, View
 from schemac.pg.lazy import lazy
 
 same_text = lazy("schemac.pg.views", "same_text")
+sole_relation_unqualified = lazy("schemac.pg.views", "sole_relation_unqualified")
 query_refs = lazy("schemac.pg.sqlbody", "query_refs")
 noop_casts_dropped = lazy("schemac.pg.noop_casts", "noop_casts_dropped")  # (only where a matview has members)
 
@@ -165,6 +166,9 @@ def same_query(old: View, new: View) -> bool:
         return True
     pairs = [(a, b) for a in (new.query, new.definition) for b in (old.query, old.definition) if a and b]
     if any(same_text(a, b) for a, b in pairs):
+        return True
+    # PostgreSQL 15's deparse of a query of one relation names it before every column (`SELECT t.id FROM t`)
+    if any(same_text(sole_relation_unqualified(a), sole_relation_unqualified(b)) for a, b in pairs):
         return True
     # a query written against a database whose search_path holds the declared extensions' schemas: their names off
     # (not between two deparses, where `f(x)` is public's f and `ext.f(x)` another)

@@ -47,6 +47,12 @@ def qualified_interval_text(value: str, unit: Optional[str]) -> str:
     last = unit.split()[-1].split("(")[0]
     text = value.strip()
     if text.replace(".", "", 1).lstrip("+-").isdigit():
+        # A fraction spills into finer fields (`'1.5' DAY` is 1 day 12 hours), which the type modifier then clears:
+        # the constant is stored truncated to the qualifier's last field (`'1 day'::interval day`, `'1.5' HOUR`
+        # `'01:00:00'::interval hour`, toward zero as C divides), bar SECOND's fraction, which its precision keeps.
+        if "." in text and last != "second":
+            whole = text.split(".")[0]
+            text = "0" if whole.lstrip("+-") == "" else whole
         return f"{text} {last}"
     if unit.startswith("minute to second") and text.count(":") == 1:
         return f"00:{text}"

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
-from typing import Optional
+from typing import Callable, Optional
 
 from schemac.model import Schema, Table, names_a_column
 from schemac.pg.cast_targets import target_key, type_key
@@ -58,8 +58,10 @@ def _column_name(node, row: bool) -> Optional[str]:
     return node.this.name if node.this.quoted else node.this.name.lower()
 
 
-@lru_cache(maxsize=4096)
-def _stripped(text: str, types: tuple[tuple[str, str], ...], row: bool) -> str:
+def rewritten(text: str, change: Callable) -> str:
+    """`text` as `change(tree)` (its parse, changed in place) leaves it: printed again where it returns the tree to
+    print, else `text` itself, as it is also where it does not parse or has a subquery (whose unqualified names may be
+    another table's columns)."""
     from sqlglot import exp
 
     from schemac.pg.dialect import DIALECT
@@ -71,7 +73,24 @@ def _stripped(text: str, types: tuple[tuple[str, str], ...], row: bool) -> str:
         return text
     if not isinstance(tree, exp.Expression) or tree.find(exp.Select, exp.Subquery) is not None:
         return text
-    by_name = dict(types)
+    tree = change(tree)
+    if tree is None:
+        return text
+    try:
+        return tree.sql(dialect=DIALECT)
+    except Exception:
+        return text
+
+
+@lru_cache(maxsize=4096)
+def _stripped(text: str, types: tuple[tuple[str, str], ...], row: bool) -> str:
+    return rewritten(text, lambda tree: _without_casts(tree, dict(types), row))
+
+
+def _without_casts(tree, by_name: dict, row: bool):
+    """The tree without its casts of a column to its own type (None where it has none)."""
+    from sqlglot import exp
+
     casts = [c for c in tree.find_all(exp.Cast) if not isinstance(c, exp.TryCast)]
     done = False
     for cast in sorted(casts, key=lambda c: -c.depth):  # the innermost first: `(c)::integer::integer`
@@ -82,12 +101,7 @@ def _stripped(text: str, types: tuple[tuple[str, str], ...], row: bool) -> str:
             tree = bare if cast is tree else tree  # (the whole expression a cast: replace() has no parent to change)
             cast.replace(bare)
             done = True
-    if not done:
-        return text
-    try:
-        return tree.sql(dialect=DIALECT)
-    except Exception:
-        return text
+    return tree if done else None
 
 
 def _word(name: str) -> str:

@@ -49,6 +49,33 @@ def comparable(text: Optional[str]) -> Optional[str]:
     return " ".join(text.strip().rstrip(";").split())
 
 
+_NAME = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
+# A query of one relation and nothing after it: `SELECT t.id, t.d FROM t` (pg_get_viewdef's of PostgreSQL 15, which
+# qualifies every column; 16 and later print `SELECT id, d FROM t`), `FROM s.t`, `FROM t x`, `FROM t AS x`
+_SOLE = re.compile(rf"^\s*SELECT\s+(?P<items>.*?)\s+FROM\s+(?:{_NAME}\s*\.\s*)?(?P<rel>{_NAME})"
+                   rf"(?:\s+(?:AS\s+)?(?P<alias>{_NAME}))?\s*;?\s*$", re.S | re.I)
+_NOT_ALIASES = {"where", "group", "order", "limit", "offset", "having", "window", "union", "intersect", "except",
+                "fetch", "for", "join", "natural", "cross", "inner", "left", "right", "full", "tablesample"}
+
+
+def sole_relation_unqualified(text: Optional[str]) -> Optional[str]:
+    """`text` without its sole relation's name before its columns where it is `SELECT items FROM relation` and
+    nothing more (no subquery, no join, no clause after FROM): `SELECT t.id, t.d FROM t` as `SELECT id, d FROM t`,
+    which reads the same columns (there is no other relation a bare name could be of), as PostgreSQL 16 prints it.
+    Strings are left as they are; any other text is itself."""
+    m = _SOLE.match(text or "")
+    if m is None or re.search(r"\b(?i:select|from)\b", m["items"]) is not None:
+        return text
+    qualifier = m["alias"] if m["alias"] is not None else m["rel"]
+    if qualifier.lower() in _NOT_ALIASES:
+        return text
+    before = re.compile(rf'(?<![\w$."]){re.escape(qualifier)}\s*\.\s*(?={_NAME})', 0 if qualifier.startswith('"') else re.I)
+    # (outside string constants: the even pieces of the text split at them)
+    pieces = re.split(r"('(?:[^']|'')*')", m["items"])
+    items = "".join(p if p.startswith("'") else before.sub("", p) for p in pieces)
+    return text[: m.start("items")] + items + text[m.end("items"):]
+
+
 _VALUES_VIEW = re.compile(r'^\s*SELECT\s+(.*?)\s+FROM\s+\(\s*(VALUES\s.*)\)\s+"\*VALUES\*"\s*;?\s*$', re.S | re.I)
 _VALUES_COLUMN = re.compile(r'^(?:"\*VALUES\*"\.)?column(\d+)\s+AS\s+(.+)$', re.S | re.I)
 
