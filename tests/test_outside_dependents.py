@@ -116,3 +116,31 @@ def test_a_function_they_hang_on_is_not_dropped_under_them(any_db_url, tmp_path)
     with psycopg.connect(db_url, autocommit=True) as conn:
         apply_files(conn, Layout(out).migrations()[1:])
         assert conn.execute("SELECT public.is_admin()").fetchone() == (True,)
+
+
+def test_an_overload_nothing_outside_hangs_on_is_dropped(db_url, tmp_path):
+    """`used_outside` belongs to one signature: an overload of is_admin() that nothing outside calls (is_admin(integer))
+    is dropped (no longer declared) and the migration applies, where generate refused it naming the policy on
+    is_admin() (matched by name); the one the policy calls is still refused."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(SQL)
+        conn.execute("CREATE FUNCTION is_admin(uid integer) RETURNS boolean LANGUAGE sql STABLE AS $$ SELECT uid = 0 $$")
+    found = inspect_database(db_url, ("public",))
+    doc = yaml.safe_load(found.yaml)
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(found.yaml, encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    overloads = {k: v for k, v in doc["functions"].items() if k.startswith("is_admin")}
+    assert len(overloads) == 2 and sorted(bool(v.get("used_outside")) for v in overloads.values()) == [False, True]
+    for key, spec in overloads.items():
+        kept = {k: v for k, v in doc["functions"].items() if k != key}
+        schema.write_text(yaml.safe_dump({**doc, "functions": kept}, sort_keys=False), encoding="utf-8")
+        if spec.get("used_outside"):  # the policy's: refused, naming it
+            with pytest.raises(SchemacError, match='policy "admins see all" on storage.objects'):
+                generate(str(schema), out, allow_destructive=True)
+            continue
+        assert generate(str(schema), out, allow_destructive=True).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:])
+        assert conn.execute("SELECT count(*) FROM pg_proc WHERE proname = 'is_admin'").fetchone() == (1,)
+        assert conn.execute("SELECT public.is_admin()").fetchone() == (False,)

@@ -12,20 +12,30 @@ from schemac.model import Schema
 
 
 def outside_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, str]]:
-    """Each change dropping a function that what `used_outside` lists (the function's recorded entry, or schema.yaml's
-    entry of that name) depends on, with why generate refuses it."""
-    listed: dict[tuple[str, str], set[str]] = {}
-    for f in desired.functions:
-        listed.setdefault((f.schema, f.name), set()).update(f.used_outside)
+    """Each change dropping a function that what `used_outside` lists depends on, with why generate refuses it. Per
+    signature (overloads are distinct objects, each with its own dependents): the function's recorded entry, and
+    schema.yaml's entry of the same signature (its result changed) or, when that one is the only overload of its name
+    dropped and one alone is added, the entry that replaces it (its arguments changed)."""
+    declared = {(f.schema, f.name, f.identity): f for f in desired.functions}
+    dropped: dict[tuple[str, str], int] = {}
+    added: dict[tuple[str, str], list] = {}
+    for c in changes:
+        if c.kind == "drop_function":
+            dropped[(c.old.schema, c.old.name)] = dropped.get((c.old.schema, c.old.name), 0) + 1  # type: ignore
+        elif c.kind == "add_function":
+            added.setdefault((c.new.schema, c.new.name), []).append(c.new)  # type: ignore[union-attr]
     out = []
     for c in changes:
         old = c.old
         if old is None or not (c.kind == "drop_function" or (c.kind == "alter_function" and  # type: ignore[union-attr]
                                                               not replaceable(old, c.new))):  # type: ignore[arg-type]
             continue
-        users = sorted(set(getattr(old, "used_outside", ())) | listed.get((old.schema, old.name), set()))  # type: ignore
+        name = (old.schema, old.name)  # type: ignore[union-attr]
+        new_at = declared.get((*name, old.identity))  # type: ignore[union-attr]
+        if new_at is None and dropped.get(name) == 1 and len(added.get(name, ())) == 1:
+            new_at = added[name][0]
+        users = sorted(set(getattr(old, "used_outside", ())) | set(new_at.used_outside if new_at is not None else ()))
         if users:
-            new_at = next((f for f in desired.functions if (f.schema, f.name) == (old.schema, old.name)), None)  # type: ignore
             where = f"{new_at.source}: " if new_at is not None and new_at.source else ""
             out.append((c, f"{where}function {old.schema}.{old.signature}: the migration would drop it "  # type: ignore
                            f"({'its arguments or result changed' if new_at is not None else 'no longer declared'}) "
