@@ -144,3 +144,53 @@ def test_an_overload_nothing_outside_hangs_on_is_dropped(db_url, tmp_path):
         apply_files(conn, Layout(out).migrations()[1:])
         assert conn.execute("SELECT count(*) FROM pg_proc WHERE proname = 'is_admin'").fetchone() == (1,)
         assert conn.execute("SELECT public.is_admin()").fetchone() == (False,)
+
+
+@pytest.mark.every_major  # (what each major's catalog records of a view's columns)
+def test_a_table_a_view_outside_reads_is_not_dropped_under_it(any_db_url, tmp_path):
+    """inspect -n public writes under public.profiles that api.profiles reads it (id, username) (`used_outside:`);
+    generate refuses (SchemacError, exit 2) dropping the table, or dropping or retyping a column the view reads,
+    naming the view, where the migration failed on the database (Postgres's own refusal checked); a column the view
+    does not read is dropped and the migration applies."""
+    db_url = any_db_url
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(SQL)
+        conn.execute("ALTER TABLE profiles ADD COLUMN bio text")
+    found = inspect_database(db_url, ("public",))
+    doc = yaml.safe_load(found.yaml)
+    assert doc["tables"]["profiles"]["used_outside"] == ["view api.profiles (id, username)"]
+    assert schema_errors(found.yaml) == []
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(found.yaml, encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    assert check_drift(str(schema), db_url).differences == ()
+    profiles = doc["tables"]["profiles"]
+    columns = profiles["columns"]
+    retyped = {**columns, "username": {**columns["username"], "type": "varchar(40)"}} \
+        if isinstance(columns["username"], dict) else {**columns, "username": "varchar(40)"}
+    gone, unaltered = psycopg.errors.DependentObjectsStillExist, psycopg.errors.FeatureNotSupported
+    for tables, named, refused_sql, error in (
+            ({k: v for k, v in doc["tables"].items() if k != "profiles"},
+             "table public.profiles: the migration would drop it while view api.profiles (id, username)",
+             "DROP TABLE profiles", gone),
+            ({**doc["tables"], "profiles": {**profiles, "columns": {k: v for k, v in columns.items() if k != "username"}}},
+             "the migration would drop column username while view api.profiles (id, username)",
+             "ALTER TABLE profiles DROP COLUMN username", gone),
+            ({**doc["tables"], "profiles": {**profiles, "columns": retyped}},
+             "the migration would change the type of column username while view api.profiles (id, username)",
+             "ALTER TABLE profiles ALTER COLUMN username TYPE varchar(40)", unaltered)):
+        schema.write_text(yaml.safe_dump({**doc, "tables": tables}, sort_keys=False), encoding="utf-8")
+        with pytest.raises(SchemacError) as refused:
+            generate(str(schema), out, allow_destructive=True)
+        assert named in str(refused.value), str(refused.value)
+        with psycopg.connect(db_url) as conn, pytest.raises(error):
+            conn.execute(refused_sql)
+    kept = {**profiles, "columns": {k: v for k, v in columns.items() if k != "bio"}}
+    schema.write_text(yaml.safe_dump({**doc, "tables": {**doc["tables"], "profiles": kept}}, sort_keys=False),
+                      encoding="utf-8")
+    assert generate(str(schema), out, allow_destructive=True).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:])
+        assert conn.execute("SELECT count(*) FROM pg_attribute WHERE attrelid = 'profiles'::regclass AND attname = 'bio'"
+                            ).fetchone() == (0,)
+        assert conn.execute("SELECT * FROM api.profiles").fetchall() == []
