@@ -15,6 +15,7 @@ import re
 from schemac.compare.changes import Change
 from schemac.compare.types import replaceable
 from schemac.model import Schema
+from schemac.model.tables import expression_dropped
 from schemac.pg.names import quoted
 
 
@@ -53,16 +54,19 @@ def outside_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, 
     return out
 
 
-_COLUMN_CHANGES = {"drop_column": "drop column", "alter_column_type": "change the type of column"}
+_COLUMN_CHANGES = {"drop_column": "drop column", "alter_column_type": "change the type of column",
+                   "alter_generated": "drop and add again column"}
 
 
 def _table_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, str]]:
-    """Each change dropping a table, or dropping or retyping a column, that what its `used_outside` (recorded, or
-    schema.yaml's entry) lists reads: an entry without columns reads the table alone."""
+    """Each change dropping a table, or dropping or retyping a column (or its generation expression changed: dropped
+    and added again, plan.planner), that what its `used_outside` (recorded, or schema.yaml's entry) lists reads: an
+    entry without columns reads the table alone."""
     declared = {t.key: t for t in desired.tables}
     out = []
     for c in changes:
-        if c.kind != "drop_table" and c.kind not in _COLUMN_CHANGES:
+        if c.kind != "drop_table" and c.kind not in _COLUMN_CHANGES or \
+                c.kind == "alter_generated" and expression_dropped(c.old, c.new):  # (DROP EXPRESSION: kept) # type: ignore
             continue
         tables = [t for t in (declared.get((c.schema, c.table)), c.table_def, c.old if c.kind == "drop_table" else None)
                   if t is not None]
