@@ -116,3 +116,88 @@ def test_a_function_they_hang_on_is_not_dropped_under_them(any_db_url, tmp_path)
     with psycopg.connect(db_url, autocommit=True) as conn:
         apply_files(conn, Layout(out).migrations()[1:])
         assert conn.execute("SELECT public.is_admin()").fetchone() == (True,)
+
+
+def test_an_overload_nothing_outside_hangs_on_is_dropped(db_url, tmp_path):
+    """`used_outside` belongs to one signature: an overload of is_admin() that nothing outside calls (is_admin(integer))
+    is dropped (no longer declared) and the migration applies, where generate refused it naming the policy on
+    is_admin() (matched by name); the one the policy calls is still refused."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(SQL)
+        conn.execute("CREATE FUNCTION is_admin(uid integer) RETURNS boolean LANGUAGE sql STABLE AS $$ SELECT uid = 0 $$")
+    found = inspect_database(db_url, ("public",))
+    doc = yaml.safe_load(found.yaml)
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(found.yaml, encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    overloads = {k: v for k, v in doc["functions"].items() if k.startswith("is_admin")}
+    assert len(overloads) == 2 and sorted(bool(v.get("used_outside")) for v in overloads.values()) == [False, True]
+    for key, spec in overloads.items():
+        kept = {k: v for k, v in doc["functions"].items() if k != key}
+        schema.write_text(yaml.safe_dump({**doc, "functions": kept}, sort_keys=False), encoding="utf-8")
+        if spec.get("used_outside"):  # the policy's: refused, naming it
+            with pytest.raises(SchemacError, match='policy "admins see all" on storage.objects'):
+                generate(str(schema), out, allow_destructive=True)
+            continue
+        assert generate(str(schema), out, allow_destructive=True).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:])
+        assert conn.execute("SELECT count(*) FROM pg_proc WHERE proname = 'is_admin'").fetchone() == (1,)
+        assert conn.execute("SELECT public.is_admin()").fetchone() == (False,)
+
+
+@pytest.mark.every_major  # (what each major's catalog records of a view's columns)
+def test_a_table_a_view_outside_reads_is_not_dropped_under_it(any_db_url, tmp_path):
+    """inspect -n public writes under public.profiles that api.profiles reads it (id, username) (`used_outside:`);
+    generate refuses (SchemacError, exit 2) dropping the table, or dropping or retyping a column the view reads (or
+    changing the generation expression of one api.handles reads: dropped and added again), naming the view, where the migration failed on the database (Postgres's own refusal checked); a column the view
+    does not read is dropped and the migration applies."""
+    db_url = any_db_url
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(SQL)
+        conn.execute("ALTER TABLE profiles ADD COLUMN bio text, "
+                     "ADD COLUMN handle text GENERATED ALWAYS AS (lower(username)) STORED")
+        conn.execute("CREATE VIEW api.handles AS SELECT handle FROM public.profiles")
+    found = inspect_database(db_url, ("public",))
+    doc = yaml.safe_load(found.yaml)
+    assert doc["tables"]["profiles"]["used_outside"] == ["view api.handles (handle)", "view api.profiles (id, username)"]
+    assert schema_errors(found.yaml) == []
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(found.yaml, encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    assert check_drift(str(schema), db_url).differences == ()
+    profiles = doc["tables"]["profiles"]
+    columns = profiles["columns"]
+    retyped = {**columns, "username": {**columns["username"], "type": "varchar(40)"}} \
+        if isinstance(columns["username"], dict) else {**columns, "username": "varchar(40)"}
+    regenerated = {**columns["handle"], "generated": "upper(username)"}
+    gone, unaltered = psycopg.errors.DependentObjectsStillExist, psycopg.errors.FeatureNotSupported
+    for tables, named, refused_sql, error in (
+            ({k: v for k, v in doc["tables"].items() if k != "profiles"},
+             "table public.profiles: the migration would drop it while view api.handles (handle); view api.profiles "
+             "(id, username)",
+             "DROP TABLE profiles", gone),
+            ({**doc["tables"], "profiles": {**profiles, "columns": {k: v for k, v in columns.items() if k != "username"}}},
+             "the migration would drop column username while view api.profiles (id, username)",
+             "ALTER TABLE profiles DROP COLUMN username", gone),
+            ({**doc["tables"], "profiles": {**profiles, "columns": retyped}},
+             "the migration would change the type of column username while view api.profiles (id, username)",
+             "ALTER TABLE profiles ALTER COLUMN username TYPE varchar(40)", unaltered),
+            ({**doc["tables"], "profiles": {**profiles, "columns": {**columns, "handle": regenerated}}},
+             "the migration would drop and add again column handle while view api.handles (handle)",
+             "ALTER TABLE profiles DROP COLUMN handle", gone)):
+        schema.write_text(yaml.safe_dump({**doc, "tables": tables}, sort_keys=False), encoding="utf-8")
+        with pytest.raises(SchemacError) as refused:
+            generate(str(schema), out, allow_destructive=True)
+        assert named in str(refused.value), str(refused.value)
+        with psycopg.connect(db_url) as conn, pytest.raises(error):
+            conn.execute(refused_sql)
+    kept = {**profiles, "columns": {k: v for k, v in columns.items() if k != "bio"}}
+    schema.write_text(yaml.safe_dump({**doc, "tables": {**doc["tables"], "profiles": kept}}, sort_keys=False),
+                      encoding="utf-8")
+    assert generate(str(schema), out, allow_destructive=True).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:])
+        assert conn.execute("SELECT count(*) FROM pg_attribute WHERE attrelid = 'profiles'::regclass AND attname = 'bio'"
+                            ).fetchone() == (0,)
+        assert conn.execute("SELECT * FROM api.profiles").fetchall() == []

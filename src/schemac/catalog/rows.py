@@ -297,7 +297,7 @@ def table_of(row: dict[str, Any], columns: list[tuple[int, Column]], constraints
         force_row_level_security=row["force_row_level_security"], foreign=kindrows.foreign_table(row),
         validated_checks=tuple(row["validated_checks"]), **security,
         copy_comments=tuple((n, text) for n, text in row["copy_comments"]) if row["copy_comments"] else (),
-        row_type_comment=row["row_type_comment"],
+        row_type_comment=row["row_type_comment"], used_outside=tuple(row.get("used_outside") or ()),
     )
 
 

@@ -197,8 +197,9 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     # (no migration that Postgres refuses)
     for c, why in (inherited_renames(changes, current) + row_type_retypes(changes, current))[:1]:
         raise SchemacError(f"{c.new.source or c.path}: {why}")  # type: ignore[union-attr]
-    for c, why in outside_drops(changes, desired)[:1]:
-        raise SchemacError(why)
+    outside = outside_drops(changes, desired)  # every one at once: each is undone outside schemac
+    if outside:
+        raise SchemacError("\n".join(dict.fromkeys(why for _, why in outside)))
     refused = [(c, r) for c in changes if c.cause != INHERITED and (r := destructive_reason(c))]
     if refused and not allow_destructive:
         lines = ["Refusing to write a migration that can destroy data (nothing written):"]

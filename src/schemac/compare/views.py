@@ -43,6 +43,8 @@ sole_relation_unqualified = lazy("schemac.pg.views", "sole_relation_unqualified"
 query_refs = lazy("schemac.pg.sqlbody", "query_refs")
 noop_casts_dropped = lazy("schemac.pg.noop_casts", "noop_casts_dropped")  # (only where a matview has members)
 
+selected_fields = lazy("schemac.pg.verbatim", "selected_fields")  # (`(f()).n`: an attribute of a composite type)
+
 # The cause of a view dropped and created again: what it reads changes, or its columns do.
 REBUILT = "re-created around a change it depends on"
 # The cause of the indexes and comments a re-created view gets back.
@@ -132,17 +134,20 @@ def _reads_any(refs: set[tuple], removed: set[tuple]) -> bool:
                for k in removed)
 
 
-def _text_keys(removed: set[tuple]) -> list[tuple]:
+def _text_keys(removed: set[tuple], attributes: set[tuple]) -> list[tuple]:
     """The keys of `removed` a view of unknown forms may name in its text alone (`_names_any`): types (a relation's
-    row type left to `view_refs`), operators, constraints. Those a re-created view adds are its relation's."""
+    row type left to `view_refs`), operators, constraints, and `attributes` (of composite types dropped or retyped).
+    Those a re-created view adds are its relation's."""
     return [k for k in removed
-            if k[0] in ("operator", "constraint") or k[0] == "type" and ("table", *k[1:]) not in removed]
+            if k[0] in ("operator", "constraint") or k[0] == "type" and ("table", *k[1:]) not in removed] + \
+        sorted(attributes)
 
 
 def _names_any(v: View, keys: list[tuple]) -> bool:
     """Whether a view of unknown forms (`view_refs`: what its query names) names in its text a type or an operator
     of `keys` (`_text_keys`), which its query's names do not hold: a cast to an enum made again or a domain dropped
-    (`k::kind`), an operator created again (`n ~~~ 3`), or leans on a primary key dropped (a GROUP BY over its
+    (`k::kind`), an operator created again (`n ~~~ 3`), selects a composite type's attribute dropped or retyped
+    (`(t_stats()).n`, of a function's result: pg.verbatim.selected_fields, its name of any type), or leans on a primary key dropped (a GROUP BY over its
     table). A word or symbol the same elsewhere in the text re-creates the view needlessly, never wrongly."""
     if not keys or v.depends or v.definition is not None:
         return False
@@ -151,6 +156,8 @@ def _names_any(v: View, keys: list[tuple]) -> bool:
         if k[0] == "type" and re.search(r'(?<![\w$])' + re.escape(k[2].lower()) + r'(?![\w$])', text):
             return True
         if k[0] == "operator" and k[2] in text:
+            return True
+        if k[0] == "column" and k[3] in selected_fields(v.query):  # `(t_stats()).n`: an attribute dropped or retyped
             return True
         if k[0] == "constraint" and ("table", *k[1:3]) in view_refs(v) \
                 and re.search(r"\bgroup\s+by\b", text):  # `GROUP BY p.id` selecting p.name
@@ -299,7 +306,8 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
     uses = recreated_uses(others)  # a column default using one: Postgres refuses DROP FUNCTION (OPERATOR) under it
     rebuilt |= {key for key, old in cur.items() if key in des and uses and uses(*(c.default for c in old.columns))}
     removed |= {k for key in rebuilt for k in view_keys(cur[key]) | view_keys(renamed.get(key, cur[key]))}
-    grown, texts = True, _text_keys(removed)
+    attributes = {k for c in others if c.kind == "alter_composite_type" for k in _disturbed(c)}
+    grown, texts = True, _text_keys(removed, attributes)
     while grown:  # what reads a view re-created is re-created too, and so on
         grown = False
         for key, old in cur.items():

@@ -354,6 +354,9 @@ class Table(Qualified):
     parameters: tuple[str, ...] = ()
     # False: no TOAST table (no column needs one): Postgres drops `toast.` parameters silently; catalog fact only.
     toast_table: bool = field(default=True, compare=False, metadata={"recorded": False})
+    # What a schema schema.yaml does not cover holds that reads it (inspect -n: 'view api.profiles (id, username)', the
+    # columns it reads): not compared; generate refuses to drop it, or one of those columns, while they stand.
+    used_outside: tuple[str, ...] = field(default=(), compare=False)
 
     def column(self, name: str) -> Optional[Column]:
         for col in self.columns:

@@ -27,7 +27,8 @@ TABLE_KEYS = {"name": False, "schema": False, "renamed_from": False, "comment": 
               "inherits": False, "column_order": False, "inherited_only": False, "of": False, "rules": False, "statistics": False, "queries": False, "row_level_security": False, "policies": False,
               "grants": False, "owner": False, "with": False, "replica_identity": False, "foreign": False,
               "cloned_triggers": False, "validated_checks": False,
-              "inherited_constraints": False, "row_type_comment": False}
+              "inherited_constraints": False, "row_type_comment": False,
+              "used_outside": False}
 PK_KEYS = {"columns": True, "name": False, "include": False, "without_overlaps": False, "deferrable": False,
            "initially_deferred": False, "comment": False, "index_comment": False, "with": False}
 UNIQUE_KEYS = {"columns": True, "name": False, "include": False, "nulls_not_distinct": False, "without_overlaps": False,
@@ -190,7 +191,7 @@ class TableReader(StorageReader, ReplicaIdentityReader):
                      source=self.w.src(key_node), renamed_from=self.moved_from(f, what, schema, name),
                      foreign_keys=tuple(foreign_keys), partition_by=self.partition_by(f, what, known),
                      partition_of=partition_of, triggers=tuple(triggers), exclusions=tuple(exclusions),
-                     cloned_triggers=self.cloned_triggers(f, what),
+                     cloned_triggers=self.cloned_triggers(f, what), used_outside=self.used_outside(f, what),  # type: ignore[attr-defined]
                      cloned_trigger_comments=self.cloned_trigger_comments(f, what),
                      validated_checks=self.validated_checks(f, what, bool(inherits) or partition_of is not None),  # type: ignore[attr-defined]
                      **self.copies(f, what, bool(inherits) or partition_of is not None),  # type: ignore[attr-defined]

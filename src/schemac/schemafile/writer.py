@@ -187,6 +187,8 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
         spec["inherited_constraints"] = {n: _Flow({"comment": text}) for n, text in t.copy_comments}
     if t.row_type_comment is not None:
         spec["row_type_comment"] = t.row_type_comment
+    if t.used_outside:
+        spec["used_outside"] = list(t.used_outside)
     if t.rules:
         spec["rules"] = rules_spec(t.rules)
     if t.statistics:

@@ -33,6 +33,11 @@
 -- (or, 18, a NOT NULL) it has from its parents only (not conislocal) under their name, a partition's clone of its
 -- parent's foreign key (conparentid) under its name (not one Postgres named otherwise, nor the rows it adds for a
 -- referenced partition, whose parent row is this table's own: unmanaged.sql lists their comments). row_type_comment: the comment on its row type (COMMENT ON TYPE table, pg_type reltype).
+-- used_outside: the views, materialized views and rules of a schema not read that read the table (pg_depend of their
+-- pg_rewrite rows: `inspect -n public` of a view api.profiles over public.profiles), each 'view api.profiles (id,
+-- username)' with the columns it reads (none: the table alone). Read once (outside_reads: the rewrite rows of the schemas
+-- not read, then their pg_depend rows by the depender index), joined by the table's oid: looked up per table through
+-- pg_depend's reference index it took 3-4 times as long (3,000 tables, a view each).
 -- Parameter: schemas, an array of schema names. One row per table.
 -- inherits, inherited_only, validated_checks and copy_comments are looked for only in a table that has a parent
 -- (par.has_parent: a pg_inherits row naming it the child). Without one each is empty: inherits, validated_checks
@@ -43,6 +48,28 @@
 -- constraints each). The TOAST table is looked up per table by its oid (LATERAL, OFFSET 0 so it stays per
 -- table): joined, the planner hashed all of pg_class (80,401 rows at 10,000 tables) and every varlena column
 -- of the database for it.
+WITH outside_rules AS MATERIALIZED (  -- the views' and rules' rewrite rows of the schemas not read (few, or none)
+  SELECT ur.oid, ur.rulename, uc.relname, uc.relkind, un.nspname
+  FROM pg_catalog.pg_namespace un
+  JOIN pg_catalog.pg_class uc ON uc.relnamespace = un.oid
+  JOIN pg_catalog.pg_rewrite ur ON ur.ev_class = uc.oid
+  WHERE NOT un.nspname = ANY (%(schemas)s::name[]) AND un.nspname NOT IN ('pg_catalog', 'information_schema')),
+outside_reads AS MATERIALIZED (
+  SELECT x.refobjid, array_agg(x.reader ORDER BY x.nspname COLLATE "C", x.relname COLLATE "C", x.rulename COLLATE "C")
+           AS readers
+  FROM (SELECT ud.refobjid, ur.nspname, ur.relname, ur.rulename,
+               CASE WHEN ur.rulename <> '_RETURN' THEN 'rule ' || pg_catalog.quote_ident(ur.rulename) || ' on '
+                    WHEN ur.relkind = 'm' THEN 'materialized view ' ELSE 'view ' END
+               || pg_catalog.quote_ident(ur.nspname) || '.' || pg_catalog.quote_ident(ur.relname)
+               || COALESCE(' (' || pg_catalog.string_agg(pg_catalog.quote_ident(ua.attname), ', ' ORDER BY ua.attnum)
+                           || ')', '') AS reader
+        FROM outside_rules ur
+        JOIN pg_catalog.pg_depend ud ON ud.classid = 'pg_catalog.pg_rewrite'::regclass AND ud.objid = ur.oid
+                                    AND ud.refclassid = 'pg_catalog.pg_class'::regclass AND ud.deptype = 'n'
+        LEFT JOIN pg_catalog.pg_attribute ua ON ud.refobjsubid > 0 AND ua.attrelid = ud.refobjid
+                                            AND ua.attnum = ud.refobjsubid
+        GROUP BY ud.refobjid, ur.nspname, ur.relname, ur.relkind, ur.rulename) x
+  GROUP BY x.refobjid)
 SELECT c.oid AS table_oid,
        n.nspname::text AS schema_name,
        c.relname::text AS table_name,
@@ -105,6 +132,7 @@ SELECT c.oid AS table_oid,
                                                      AND pk.conname = k.conname))
              ORDER BY k.conname COLLATE "C") ELSE '{}' END AS copy_comments,
        td.description AS row_type_comment,
+       COALESCE(o.readers, '{}') AS used_outside,
        /* include statistics_objects */ AS statistics
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -114,6 +142,7 @@ LEFT JOIN pg_catalog.pg_description d
 LEFT JOIN pg_catalog.pg_description td
        ON td.objoid = c.reltype AND td.classoid = 'pg_catalog.pg_type'::regclass AND td.objsubid = 0
 LEFT JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid = c.oid
+LEFT JOIN outside_reads o ON o.refobjid = c.oid
 LEFT JOIN pg_catalog.pg_foreign_server fs ON fs.oid = ft.ftserver
 LEFT JOIN LATERAL (SELECT ci.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ci ON ci.oid = i.indexrelid
                    WHERE c.relreplident = 'i' AND i.indrelid = c.oid AND i.indisreplident) ri ON true
