@@ -129,6 +129,32 @@ def test_an_on_only_index_a_partition_lacks_is_said_not_managed(any_db_url, sche
         [("index_invalid", "public.m.m_k")]
 
 
+def test_an_on_only_key_a_partition_lacks_is_said_not_managed(any_db_url, schemac, tmp_path):
+    """ALTER TABLE ONLY a partitioned table ADD PRIMARY KEY / UNIQUE, its partition left without the key (pg_dump's
+    order, stopped before the partition's key is attached; a reduced GitLab structure.sql): the key's index stays
+    INVALID (pg_index, the oracle). inspect says so for each, as it does of an index made ON ONLY: schemac makes the
+    key on every partition, so a copy built from schema.yaml is not the same database (never silently)."""
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE ev (id bigint NOT NULL, part int NOT NULL, v text) PARTITION BY LIST (part); "
+                     "CREATE TABLE ev_1 PARTITION OF ev FOR VALUES IN (1); "
+                     "ALTER TABLE ONLY ev ADD CONSTRAINT ev_pkey PRIMARY KEY (part, id); "
+                     "ALTER TABLE ONLY ev ADD CONSTRAINT ev_v_key UNIQUE (part, v)")
+        assert conn.execute("SELECT count(*) FROM pg_index WHERE indrelid = 'ev'::regclass AND NOT indisvalid"
+                            ).fetchone() == (2,)
+    r = schemac("inspect", "--database-url", any_db_url, "--output", "schema.yaml", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    for key in ("ev_pkey", "ev_v_key"):
+        assert f"note: key public.ev.{key} is INVALID in the database (made with ALTER TABLE ONLY" in r.stderr, r.stderr
+    # attached on the partition, the keys are valid, and nothing is said
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE ONLY ev_1 ADD CONSTRAINT ev_1_pkey PRIMARY KEY (part, id); "
+                     "ALTER INDEX ev_pkey ATTACH PARTITION ev_1_pkey; "
+                     "ALTER TABLE ONLY ev_1 ADD CONSTRAINT ev_1_v_key UNIQUE (part, v); "
+                     "ALTER INDEX ev_v_key ATTACH PARTITION ev_1_v_key")
+    r = schemac("inspect", "--database-url", any_db_url, "--output", "schema.yaml", "--force", cwd=tmp_path)
+    assert r.returncode == 0 and "INVALID" not in r.stderr, r.stderr
+
+
 def test_failed_concurrent_index_build_is_reported_invalid(any_db_url, schemac, tmp_path):
     """CREATE UNIQUE INDEX CONCURRENTLY over duplicates fails and leaves the index behind, INVALID: it
     looks present, Postgres never uses it. diff says so, and --sql rebuilds it."""

@@ -225,14 +225,14 @@ def constraints_by_table(rows: list[dict[str, Any]]) -> dict[int, TableConstrain
                                            initially_deferred=con["initially_deferred"],
                                            include=tuple(con["include_names"] or ()),
                                            index_comment=con["index_comment"], without_overlaps=con["period"],
-                                           parameters=tuple(con["key_parameters"] or ()))
+                                           parameters=tuple(con["key_parameters"] or ()), valid=con["key_valid"])
         elif con["kind"] == "u":
             found.uniques.append(made(Unique)(columns=tuple(con["column_names"]), name=con["constraint_name"],
                                         comment=con["comment"], nulls_not_distinct=con["nulls_not_distinct"],
                                         deferrable=con["deferrable"], initially_deferred=con["initially_deferred"],
                                         include=tuple(con["include_names"] or ()),
                                         index_comment=con["index_comment"], without_overlaps=con["period"],
-                                        parameters=tuple(con["key_parameters"] or ())))
+                                        parameters=tuple(con["key_parameters"] or ()), valid=con["key_valid"]))
         elif con["kind"] == "c":
             found.checks.append(made(Check)(name=con["constraint_name"], expression=kept(con["expression"]),
                                       comment=con["comment"], not_valid=con["not_valid"],

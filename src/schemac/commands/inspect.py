@@ -104,7 +104,7 @@ _WORD = re.compile(r"\w+")
 
 
 def inspect_notes(schema: Schema) -> list[str]:
-    """What inspect says beside the file: indexes INVALID in the database, views reading an object schemac does
+    """What inspect says beside the file: indexes and keys INVALID in the database, views reading an object schemac does
     not manage (catalog.outside.views_reading_unmanaged), table expressions naming one
     (catalog.outside.expressions_naming_unmanaged)."""
     out = []
@@ -116,6 +116,12 @@ def inspect_notes(schema: Schema) -> list[str]:
                     "a CREATE INDEX CONCURRENTLY failed or is still running"
                 out.append(f"schemac: note: index {t.schema}.{i.name} is INVALID in the database ({why}); "
                            "written as declared: rebuild it")
+        for k in (t.primary_key, *t.uniques):  # a key made ALTER TABLE ONLY on a partitioned table that a partition lacks
+            if k is not None and not k.valid:
+                out.append(f"schemac: note: key {t.schema}.{t.name}.{k.name} is INVALID in the database (made with "
+                           "ALTER TABLE ONLY on the partitioned table, and a partition has no key attached to it; ON ONLY "
+                           "is not managed: schemac makes it on every partition); written as declared: make the "
+                           "partition's key and attach it (ALTER INDEX ... ATTACH PARTITION)")
     return out + [f"schemac: warning: {w}" for w in (*views_reading_unmanaged(schema),
                                                        *expressions_naming_unmanaged(schema))]
 

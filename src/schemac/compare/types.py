@@ -158,7 +158,15 @@ def replaceable(old: Function, new: Function) -> bool:
         if a.mode != b.mode or (a.name != b.name and a.mode != "out" and a.name is not None) or \
                 (a.default is not None and b.default is None):
             return False
-    return len(old.arguments) == len(new.arguments)
+    return len(old.arguments) == len(new.arguments) and _out_row(old) == _out_row(new)
+
+
+def _out_row(f: Function) -> tuple:
+    """The result an OUT/INOUT parameter list defines: their types, and with two or more their names too (the
+    row type's columns, which Postgres compares: "Row type defined by OUT parameters is different"; one OUT
+    parameter's name is free to change, its type is the result's)."""
+    outs = [a for a in f.arguments if a.mode in ("out", "inout")]
+    return tuple((a.name if len(outs) > 1 else None, a.type) for a in outs)
 
 
 def _diff_functions(ch, current, desired) -> None:

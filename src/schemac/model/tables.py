@@ -78,6 +78,9 @@ class PrimaryKey:
     index_comment: Optional[str] = None  # COMMENT ON INDEX of the index Postgres made for the key
     without_overlaps: bool = False  # PostgreSQL 18+: the last column WITHOUT OVERLAPS (a temporal key: a range, its index gist)
     parameters: tuple[str, ...] = ()  # WITH (...) of the key's index, as Index.parameters (pg_dump: ... WITH (fillfactor='90'))
+    # False: the key's index is INVALID in the database (a partitioned table's key made ALTER TABLE ONLY that a partition
+    # lacks): said by inspect; never compared (schemac makes the key on every partition) nor recorded.
+    valid: bool = field(default=True, compare=False, metadata={"recorded": False})
 
 
 @frozen
@@ -93,6 +96,7 @@ class Unique:
     index_comment: Optional[str] = None  # COMMENT ON INDEX of the index Postgres made for the key
     without_overlaps: bool = False  # as PrimaryKey's
     parameters: tuple[str, ...] = ()  # as PrimaryKey's
+    valid: bool = field(default=True, compare=False, metadata={"recorded": False})  # as PrimaryKey's
 
 
 @frozen

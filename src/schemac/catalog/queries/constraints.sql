@@ -82,7 +82,8 @@ SELECT con.conrelid AS table_oid,
        di.description AS index_comment,
        ki.reloptions::text[] AS key_parameters,
        c.relname::text AS table_name,
-       con.conparentid <> 0 AS attached
+       con.conparentid <> 0 AS attached,
+       COALESCE(ix.indisvalid, true) AS key_valid
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
