@@ -107,6 +107,8 @@ def strings_typed(t: Table) -> Table:
     if not types:
         return t
     names = frozenset(name for name, _ in types)
+    if not _any_quoted(t):
+        return t  # (the common case: no table rebuilt to be found equal, ~6,000 replace() calls at 1,000 tables)
 
     def typed(x: Optional[str], row: bool = False) -> Optional[str]:
         return _typed(x, types, row) if x is not None and _may_compare(x, names) else x
@@ -125,6 +127,23 @@ def strings_typed(t: Table) -> Table:
     if all(changed[k] == getattr(t, k) for k in changed):
         return t
     return replace(t, **changed)
+
+
+def _any_quoted(t: Table) -> bool:
+    """Whether an expression of `t` strings_typed reads holds a string (a quote): one loop, no generator, as it runs
+    for every table that has a column of _TYPES."""
+    texts = [c.expression for c in t.checks]
+    for obj in (*t.indexes, *t.exclusions):
+        texts.append(obj.where)
+        texts.extend(e.expression for e in obj.elements)
+    texts.extend(c.generated for c in t.columns)
+    for p in t.policies:
+        texts += (p.using, p.with_check)
+    texts.extend(r.when for r in t.triggers)
+    for x in texts:
+        if x is not None and "'" in x:
+            return True
+    return False
 
 
 def domain_strings_typed(d: Domain) -> Domain:
