@@ -214,9 +214,6 @@ def noop_casts_dropped(t: Table, pairs: Optional[tuple[tuple[str, str], ...]] = 
         # (a key that is now a plain column, `(c)::integer`: Postgres makes it the column's, as the loader does `(c)`)
         return replace(e, column=column, expression=None) if column is not None else replace(e, expression=expression)
 
-    def elements(obj):
-        return tuple(element(e) if e.expression is not None else e for e in obj.elements)
-
     def statistic(text: str) -> str:
         if names_a_column(text):
             return text
@@ -225,15 +222,27 @@ def noop_casts_dropped(t: Table, pairs: Optional[tuple[tuple[str, str], ...]] = 
         # (a key that is now a plain column: Postgres makes it the column's, `ON id, c`)
         return column if column is not None and names_a_column(column) else expression  # type: ignore[return-value]
 
+    return expressions_mapped(t, strip, element, lambda w: expression_without_noop_casts(w, types, row=True), statistic)
+
+
+def expressions_mapped(t: Table, text: Callable[[Optional[str]], Optional[str]], element: Callable,
+                       when: Callable[[str], Optional[str]], statistic: Optional[Callable[[str], str]] = None) -> Table:
+    """`t` with `text` applied to its CHECKs, indexes' and EXCLUDEs' WHERE, generated columns and policies, `element`
+    to its keys that are expressions, `when` to its triggers' WHEN and `statistic` (where given) to its statistics'
+    elements: `t` itself where none changes (what the loader's rewrites of a table's expressions share: noop_casts,
+    typed_strings)."""
+    def elements(obj):
+        return tuple(element(e) if e.expression is not None else e for e in obj.elements)
+
     changed = dict(
-        checks=tuple(replace(c, expression=strip(c.expression)) for c in t.checks),
-        indexes=tuple(replace(i, elements=elements(i), where=strip(i.where)) for i in t.indexes),
-        exclusions=tuple(replace(x, elements=elements(x), where=strip(x.where)) for x in t.exclusions),
-        columns=tuple(replace(c, generated=strip(c.generated)) if c.generated else c for c in t.columns),
-        policies=tuple(replace(p, using=strip(p.using), with_check=strip(p.with_check)) for p in t.policies),
-        triggers=tuple(replace(r, when=expression_without_noop_casts(r.when, types, row=True)) if r.when else r
-                       for r in t.triggers),
-        statistics=tuple(replace(s, elements=tuple(statistic(e) for e in s.elements)) for s in t.statistics))
+        checks=tuple(replace(c, expression=text(c.expression)) for c in t.checks),
+        indexes=tuple(replace(i, elements=elements(i), where=text(i.where)) for i in t.indexes),
+        exclusions=tuple(replace(x, elements=elements(x), where=text(x.where)) for x in t.exclusions),
+        columns=tuple(replace(c, generated=text(c.generated)) if c.generated else c for c in t.columns),
+        policies=tuple(replace(p, using=text(p.using), with_check=text(p.with_check)) for p in t.policies),
+        triggers=tuple(replace(r, when=when(r.when)) if r.when else r for r in t.triggers))
+    if statistic is not None:
+        changed["statistics"] = tuple(replace(s, elements=tuple(statistic(e) for e in s.elements)) for s in t.statistics)
     if all(changed[k] == getattr(t, k) for k in changed):
         return t
     return replace(t, **changed)

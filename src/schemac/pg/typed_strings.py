@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Optional
 
 from schemac.model import Domain, Schema, Table
-from schemac.pg.noop_casts import _NAME, _word, rewritten
+from schemac.pg.noop_casts import _NAME, _word, expressions_mapped, rewritten
 
 # A column type (lower case, blank space folded, no modifier) and the type its strings are cast to
 _TYPES = {"boolean": "boolean", "bool": "boolean", "date": "date", "interval": "interval",
@@ -113,20 +113,8 @@ def strings_typed(t: Table) -> Table:
     def typed(x: Optional[str], row: bool = False) -> Optional[str]:
         return _typed(x, types, row) if x is not None and _may_compare(x, names) else x
 
-    def elements(obj):
-        return tuple(replace(e, expression=typed(e.expression)) if e.expression is not None else e
-                     for e in obj.elements)
-
-    changed = dict(
-        checks=tuple(replace(c, expression=typed(c.expression)) for c in t.checks),
-        indexes=tuple(replace(i, elements=elements(i), where=typed(i.where)) for i in t.indexes),
-        exclusions=tuple(replace(x, elements=elements(x), where=typed(x.where)) for x in t.exclusions),
-        columns=tuple(replace(c, generated=typed(c.generated)) if c.generated else c for c in t.columns),
-        policies=tuple(replace(p, using=typed(p.using), with_check=typed(p.with_check)) for p in t.policies),
-        triggers=tuple(replace(r, when=typed(r.when, row=True)) if r.when else r for r in t.triggers))
-    if all(changed[k] == getattr(t, k) for k in changed):
-        return t
-    return replace(t, **changed)
+    return expressions_mapped(t, typed, lambda e: replace(e, expression=typed(e.expression)),
+                              lambda w: typed(w, row=True))
 
 
 def _any_quoted(t: Table) -> bool:
