@@ -1075,6 +1075,40 @@ CREATE TABLE t (id integer, s text, n integer DEFAULT public.f(1), m text DEFAUL
   CONSTRAINT k2 CHECK (s::public.code <> 'y' AND id::pg_catalog.int8 > 0 AND OPERATOR(pg_catalog.-) id < 0));
 CREATE INDEX i ON t (public.f(id)) WHERE pg_catalog.upper(s) <> '' AND id OPERATOR(pg_catalog.>) 1;
 """),
+    # Defaults (a bare string, of the column's type) and explicit casts stored in the type's print: a date's or
+    # timestamptz's ISO basic date (`'20000101'` is `'2000-01-01'::date`), a boolean[]'s `'{yes,no}'` (`'{t,f}'`), a
+    # date[]'s `'{20000101}'`, money's `'1.5'` (`'$1.50'::money`), an interval's fraction of a month or a year
+    # (`'1.5 month'` is `'1 mon 15 days'`, `'1.5 years'` `'1 year 6 mons'`), and `INTERVAL '1.55' SECOND(1)`, which
+    # the migration wrote `INTERVAL '1.55 SECOND(1)'` (refused) and Postgres stores rounded, `'00:00:01.6'`.
+    "constants_of_dates_arrays_money_and_interval_fractions": ("""
+tables:
+  t:
+    columns:
+      a: {type: date, default: "'20000101'"}
+      b: {type: "boolean[]", default: "'{yes,no}'"}
+      c: {type: money, default: "'1.5'"}
+      g: {type: timestamptz, default: "'20000101 10:00'"}
+      h: {type: interval, default: "'1.5 month'"}
+      i: {type: interval, default: "'1.5 years'"}
+      l: {type: "date[]", default: "'{20000101}'"}
+      s1: {type: "interval second(1)", default: "INTERVAL '1.55' SECOND(1)"}
+      s2: {type: interval, default: "interval '-0.1 month'"}
+      mac: macaddr
+    checks:
+      k1: a > '20000101'::date AND h > interval '1.5 month' AND i < '0.35 year' AND h <> '1.01 mon'
+      k2: s2 <> INTERVAL '1.55' SECOND(1) AND s2 <> INTERVAL '-1.25' SECOND(1) AND mac <> '08002b010203'::macaddr
+    indexes:
+      x: {columns: [a], where: "g > '20000101'::timestamptz AND i <> interval '2.5 decades'"}
+""", """
+CREATE TABLE t (a date DEFAULT '20000101', b boolean[] DEFAULT '{yes,no}', c money DEFAULT '1.5',
+  g timestamptz DEFAULT '20000101 10:00', h interval DEFAULT '1.5 month', i interval DEFAULT '1.5 years',
+  l date[] DEFAULT '{20000101}', s1 interval second(1) DEFAULT INTERVAL '1.55' SECOND(1),
+  s2 interval DEFAULT interval '-0.1 month', mac macaddr,
+  CONSTRAINT k1 CHECK (a > '20000101'::date AND h > interval '1.5 month' AND i < '0.35 year' AND h <> '1.01 mon'),
+  CONSTRAINT k2 CHECK (s2 <> INTERVAL '1.55' SECOND(1) AND s2 <> INTERVAL '-1.25' SECOND(1)
+    AND mac <> '08002b010203'::macaddr));
+CREATE INDEX x ON t (a) WHERE g > '20000101'::timestamptz AND i <> interval '2.5 decades';
+"""),
 }
 
 # What the fingerprint leaves out: text search configurations and dictionaries, access lists, policies' roles and

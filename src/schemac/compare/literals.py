@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Optional
+from typing import Callable, Optional
 
 _INTERVAL_UNITS = {
     "microsecond": (0, 0, 1), "millisecond": (0, 0, 1000), "second": (0, 0, 1_000_000),
@@ -54,9 +54,13 @@ def interval_value(text: str) -> Optional[tuple[int, int, int]]:
         if unit not in _INTERVAL_UNITS:
             return None
         mo, d, us = _INTERVAL_UNITS[unit]
+        if qty != qty.to_integral_value() and mo:
+            months, days, micros = _months_fraction(qty, mo, (months, days, micros))
+            i += 2
+            continue
         if qty != qty.to_integral_value():
             # A fraction of a day or a week spills into the clock (`1.5 day` is 1 day 12:00:00), of a clock unit
-            # into microseconds; one of a month or a year into days and months by rules not followed here.
+            # into microseconds.
             whole = int(qty * d)
             fraction = (qty * d - whole) * 86_400_000_000 + qty * us
             if mo or fraction != fraction.to_integral_value():
@@ -69,8 +73,35 @@ def interval_value(text: str) -> Optional[tuple[int, int, int]]:
     return months, days, micros
 
 
+def _months_fraction(qty: Decimal, months_each: int, total: tuple[int, int, int]) -> tuple[int, int, int]:
+    """`total` plus `qty` of a unit of `months_each` months with a fraction, as PostgreSQL (15 and later) reads it
+    (datetime.c's DecodeInterval, in C doubles): a month's fraction in days of 30 (`1.5 month` is 1 mon 15 days) and
+    what is left of a day in microseconds, rounded; a year's (a decade's, ...) in whole months, rint
+    (`1.5 year` is 1 year 6 mons)."""
+    whole = int(qty)  # (toward zero, as strtoint; the fraction keeps the sign)
+    fraction = float(qty - whole)
+    months, days, micros = total[0] + whole * months_each, total[1], total[2]
+    if months_each >= 12:
+        return months + round(fraction * months_each), days, micros  # (round: half to even, as rint)
+    fraction *= 30
+    extra = int(fraction)
+    fraction = (fraction - extra) * 86_400_000_000
+    usec = int(fraction)
+    usec += 1 if fraction - usec > 0.5 else -1 if fraction - usec < -0.5 else 0
+    return months, days + extra, micros + usec
+
+
 _TIMESTAMP = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?"
                         r"\s*(z|[+-]\d{2}(?::?\d{2})?)?$", re.I)
+
+
+_BASIC_DATE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?=$|[ T])")
+
+
+def extended_date(text: str) -> str:
+    """`text` with an ISO 8601 basic date at its start (`20000101`, `20000101 10:00`), which every DateStyle reads,
+    in the extended form timestamp_value reads (`2000-01-01`)."""
+    return _BASIC_DATE.sub(r"\1-\2-\3", text, count=1)
 
 
 def timestamp_value(text: str) -> Optional[str]:
@@ -100,9 +131,10 @@ BOOLEAN_WORDS = {"t": True, "true": True, "y": True, "yes": True, "on": True, "1
                   "f": False, "false": False, "n": False, "no": False, "off": False, "0": False}
 
 
-def array_text(text: str) -> str:
+def array_text(text: str, element_value: Optional[Callable[[str], str]] = None) -> str:
     """An array literal as Postgres prints it: no space around elements, quotes only where needed
-    ('{1, 2}' -> '{1,2}', '{"a", b c}' -> '{a,"b c"}'); unchanged if it is not one."""
+    ('{1, 2}' -> '{1,2}', '{"a", b c}' -> '{a,"b c"}'); unchanged if it is not one. With `element_value`, each
+    element (not NULL) is spelled as it returns (an element type's own reading: `{yes}` of a boolean[] is `{t}`)."""
     text = text.strip()
     if not (text.startswith("{") and text.endswith("}")):
         return text
@@ -124,6 +156,8 @@ def array_text(text: str) -> str:
             chars.append(text[j])
             j += 1
         element = "".join(chars) if quoted else "".join(chars).strip()
+        if element_value is not None and (quoted or element.upper() != "NULL"):
+            element = element_value(element)
         i = j + 1 if quoted else j
         if not quoted and element.upper() == "NULL":
             out.append("NULL")

@@ -11,15 +11,14 @@ import datetime as dt
 import re
 from typing import Optional
 
-from schemac.compare.literals import timestamp_value
+from schemac.compare.literals import extended_date, timestamp_value
 
 _RANGE = re.compile(r'\s*([\[(])\s*("(?:[^"\\]|\\.)*"|[^,"]*?)\s*,\s*("(?:[^"\\]|\\.)*"|[^,"]*?)\s*([\])])\s*')
-_BASIC_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
 def _instant(bound: str) -> Optional[dt.datetime]:
     text = bound[1:-1] if bound.startswith('"') else bound
-    text = _BASIC_DATE.sub(r"\1-\2-\3", text.strip())
+    text = extended_date(text.strip())
     value = timestamp_value(text) if text.lower() != "epoch" else None
     return dt.datetime.fromisoformat(value) if value is not None else None
 

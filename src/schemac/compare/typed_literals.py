@@ -8,6 +8,11 @@ that type when the expression is stored, and pg_get_expr prints that constant as
 - uuid: `'A0EEBC99-...'` is `'a0eebc99-...'::uuid`; an IPv4 address of prefix 32, `'10.0.0.1/32'`, is `'10.0.0.1'`
   (inet's print; cidr's /32 names the same network).
 - bytea, where cast to it: `'abc'` is `'\\x616263'::bytea` (the escape format's bytes in hex).
+- date, timestamp and timestamptz, where cast to one: an ISO basic date (`'20000101'`) in the extended form
+  compare.literals reads by instant; arrays of those by their elements' instants, of booleans by t and f
+  (`'{yes,no}'::boolean[]` is `'{t,f}'`).
+- money, where cast to it: `'1.5'` and `'$1.50'` (lc_monetary C's print) both the number 1.5.
+- macaddr, where cast to it: `'08-00-2B-01-02-03'` is `'08:00:2b:01:02:03'`.
 - int4range and int8range, where cast to one: `'[1,10]'` is `'[1,11)'` (the discrete range's canonical bounds);
   daterange, tsrange and tstzrange by their bounds' instants (compare.time_ranges).
 - regclass: `nextval('public.s')` (pg_dump's spelling) is `nextval('s'::regclass)`: a sequence of public, on the
@@ -19,10 +24,11 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
-from typing import Optional
+from typing import Callable, Optional
 
 from sqlglot import exp
 
+from schemac.compare.literals import BOOLEAN_WORDS, array_text, extended_date, timestamp_value
 from schemac.compare.time_ranges import time_range
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -30,7 +36,9 @@ _HOST = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3})/32")
 _PUBLIC = re.compile(r'(?:public|"public")\.((?:[a-z_][a-z0-9_$]*|"(?:[^"]|"")+"))')
 _SEQUENCE_CALLS = ("nextval", "currval", "setval")
 _RANGE = re.compile(r"\s*([\[(])\s*(-?\d*)\s*,\s*(-?\d*)\s*([\])])\s*")
+_MONEY = re.compile(r"\s*(-?)\$?\s*([\d,]*\.?\d*)\s*")  # (lc_monetary C's print: `-$1,000.50`)
 T = exp.DataType.Type
+_INSTANTS = (T.DATE, T.TIMESTAMP, T.TIMESTAMPTZ)
 
 
 def _jsonb(value: object) -> str:
@@ -88,6 +96,41 @@ def _discrete_range(text: str) -> str:
     return f"{'[' if low else '('}{low},{high})"
 
 
+def _money(text: str) -> str:
+    m = _MONEY.fullmatch(text)
+    return f"{m[1] or ''}{m[2].replace(',', '')}" if m is not None and any(c.isdigit() for c in m[2]) else text
+
+
+def _macaddr(text: str) -> str:
+    digits = re.sub(r"[:.\-]", "", text.strip())
+    if len(digits) != 12 or not re.fullmatch(r"[0-9a-fA-F]{12}", digits):
+        return text
+    return ":".join(digits[i:i + 2] for i in range(0, 12, 2)).lower()
+
+
+def _element(kind) -> Optional[Callable[[str], str]]:
+    """How an element of an array of `kind` reads (None: as it is)."""
+    if kind == T.BOOLEAN:
+        return lambda e: ("t" if BOOLEAN_WORDS[e.strip().lower()] else "f") if e.strip().lower() in BOOLEAN_WORDS else e
+    if kind in _INSTANTS:
+        return lambda e: timestamp_value(extended_date(e)) or e
+    return None
+
+
+def _spelled(to: exp.DataType, text: str) -> str:
+    """`text`, a string cast to `to`, spelled as that type prints it (itself where this does not know the type)."""
+    kind = to.this
+    if kind == T.ARRAY and to.expressions and isinstance(to.expressions[0], exp.DataType):
+        element = _element(to.expressions[0].this)
+        return array_text(text, element) if element is not None else text
+    if kind == T.USERDEFINED and isinstance(to.args.get("kind"), exp.Identifier) and to.args["kind"].name == "macaddr":
+        return _macaddr(text)
+    return _bytea(text) if kind == T.VARBINARY else _discrete_range(text) \
+        if kind in (T.INT4RANGE, T.INT8RANGE) else time_range(text, kind == T.DATERANGE) \
+        if kind in (T.DATERANGE, T.TSRANGE, T.TSTZRANGE) else extended_date(text) if kind in _INSTANTS \
+        else _money(text) if kind == T.MONEY else text
+
+
 def typed_literals(node: exp.Expression) -> Optional[exp.Expression]:
     """A string constant in its type's printed spelling (above); None where there is nothing to change."""
     if isinstance(node, exp.Literal) and node.is_string:
@@ -95,11 +138,8 @@ def typed_literals(node: exp.Expression) -> Optional[exp.Expression]:
         return exp.Literal.string(value) if value is not None else None
     if isinstance(node, exp.Cast) and isinstance(node.this, exp.Literal) and node.this.is_string \
             and isinstance(node.to, exp.DataType):
-        kind, text = node.to.this, node.this.this
-        spelled = _bytea(text) if kind == T.VARBINARY else _discrete_range(text) \
-            if kind in (T.INT4RANGE, T.INT8RANGE) else time_range(text, kind == T.DATERANGE) \
-            if kind in (T.DATERANGE, T.TSRANGE, T.TSTZRANGE) else text
-        return exp.Cast(this=exp.Literal.string(spelled), to=node.to) if spelled != text else None
+        spelled = _spelled(node.to, node.this.this)
+        return exp.Cast(this=exp.Literal.string(spelled), to=node.to) if spelled != node.this.this else None
     if isinstance(node, exp.Anonymous) and str(node.this).lower() in _SEQUENCE_CALLS and node.expressions:
         first = node.expressions[0]
         bare = _PUBLIC.fullmatch(first.this) if isinstance(first, exp.Literal) and first.is_string else None

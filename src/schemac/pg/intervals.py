@@ -9,11 +9,15 @@ SQL builds. Read here, the first keeps its string and no unit, the second its qu
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.tokens import TokenType
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
 
 
 def parse_interval(parser, require_interval: bool = True, parse_function_unit: bool = True):
@@ -33,6 +37,9 @@ def parse_interval(parser, require_interval: bool = True, parse_function_unit: b
 def interval_literal_sql(generator, e: exp.Interval) -> str:
     """`INTERVAL '2' HOUR` as written (sqlglot: `INTERVAL '2 HOUR'`, another constant to Postgres)."""
     unit = e.args.get("unit")
+    if isinstance(unit, exp.Anonymous) and unit.name.lower() == "second" and isinstance(e.this, exp.Literal) \
+            and e.this.is_string:  # `INTERVAL '1.55' SECOND(1)` (sqlglot: `INTERVAL '1.55 SECOND(1)'`, not SQL)
+        return f"INTERVAL {generator.sql(e, 'this')} SECOND({generator.expressions(unit, flat=True)})"
     if isinstance(unit, exp.Var) and isinstance(e.this, exp.Literal) and e.this.is_string:
         return f"INTERVAL {generator.sql(e, 'this')} {generator.sql(unit)}"
     return generator.interval_sql(e)
@@ -44,8 +51,12 @@ def qualified_interval_text(value: str, unit: Optional[str]) -> str:
     (Postgres's DecodeInterval); a string of its own units is itself (the modifier's rounding of a finer part aside)."""
     if unit is None:
         return value
-    last = unit.split()[-1].split("(")[0]
+    last, _, precision = unit.split()[-1].partition("(")
     text = value.strip()
+    if last == "second" and precision.rstrip(") ").isdigit() and _NUMBER.fullmatch(text):
+        # SECOND(p) rounds the seconds to p digits, half away from zero (AdjustIntervalForTypmod): `'1.55'
+        # SECOND(1)` is stored `'00:00:01.6'::interval second(1)`
+        text = str(Decimal(text).quantize(Decimal(1).scaleb(-int(precision.rstrip(") "))), ROUND_HALF_UP))
     if text.replace(".", "", 1).lstrip("+-").isdigit():
         # A fraction spills into finer fields (`'1.5' DAY` is 1 day 12 hours), which the type modifier then clears:
         # the constant is stored truncated to the qualifier's last field (`'1 day'::interval day`, `'1.5' HOUR`
