@@ -794,8 +794,8 @@ def test_untyped_strings_in_an_older_record_are_no_change(monkeypatch):
         with open(path, "w") as f:
             f.write(TYPED_STRINGS)
         with monkeypatch.context() as m:  # the loader as it was: the strings loaded, made and recorded as written
-            m.setattr("schemac.schemafile.load.strings_typed", lambda t: t)
-            m.setattr("schemac.schemafile.load.domain_strings_typed", lambda d: d)
+            m.setattr("schemac.schemafile.load.strings_typed", lambda t, *_: t)
+            m.setattr("schemac.schemafile.load.domain_strings_typed", lambda d, *_: d)
             assert generate(path, out).status == "written"
         with open(os.path.join(out, "state.json")) as f:
             assert "b <> 'no' AND dt > '20000101'" in f.read()

@@ -1075,6 +1075,85 @@ CREATE TABLE t (id integer, s text, n integer DEFAULT public.f(1), m text DEFAUL
   CONSTRAINT k2 CHECK (s::public.code <> 'y' AND id::pg_catalog.int8 > 0 AND OPERATOR(pg_catalog.-) id < 0));
 CREATE INDEX i ON t (public.f(id)) WHERE pg_catalog.upper(s) <> '' AND id OPERATOR(pg_catalog.>) 1;
 """),
+    # A string compared with a column of a domain over boolean, date, timestamptz, interval, a range or text[] (and a
+    # domain over such a domain): Postgres takes the base type's operator, the value cast to it, and stores the string
+    # as a constant of the base type (`f <> 'no'` is `((f)::boolean <> false)`, `VALUE <> 'n'` of a domain over flag
+    # `((VALUE)::boolean <> false)`): the loader typed built-in types' columns only, and these drifted.
+    "strings_beside_a_domains_column": ("""
+functions:
+  trg:
+    returns: trigger
+    language: plpgsql
+    body: "BEGIN RETURN NEW; END"
+domains:
+  flag: {type: boolean}
+  day: {type: date}
+  span: {type: interval}
+  period: {type: daterange}
+  moment: {type: timestamptz}
+  flag2: {type: flag, checks: {c: "VALUE <> 'n' OR VALUE = 'yes'"}}
+  tagset: {type: "text[]"}
+tables:
+  t:
+    columns: {f: flag, d: day, s: span, p: period, m: moment, f2: flag2, ts: tagset, n: integer}
+    checks:
+      k1: f <> 'no' AND d > '20000101' AND s < '1 day' AND p <> '[2020-01-01,2020-12-31]' AND m > '2020-01-01'
+      k2: f2 <> 'off' AND ts <> '{ a , b }' AND d BETWEEN '19991231' AND '20991231' AND f IN ('t', 'yes')
+    indexes:
+      i: {columns: [d], where: "f = 'yes' AND ts <> '{}'"}
+    policies:
+      pol: {command: select, using: "f2 = 'on' AND d <> '20200101'"}
+    triggers:
+      tr: {timing: before, events: [update], for_each: row, function: trg, when: "new.f <> 'no' AND old.d > '20000101'"}
+""", """
+CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+CREATE DOMAIN flag AS boolean; CREATE DOMAIN day AS date; CREATE DOMAIN span AS interval;
+CREATE DOMAIN period AS daterange; CREATE DOMAIN moment AS timestamptz;
+CREATE DOMAIN flag2 AS flag CONSTRAINT c CHECK (VALUE <> 'n' OR VALUE = 'yes'); CREATE DOMAIN tagset AS text[];
+CREATE TABLE t (f flag, d day, s span, p period, m moment, f2 flag2, ts tagset, n integer,
+  CONSTRAINT k1 CHECK (f <> 'no' AND d > '20000101' AND s < '1 day' AND p <> '[2020-01-01,2020-12-31]'
+    AND m > '2020-01-01'),
+  CONSTRAINT k2 CHECK (f2 <> 'off' AND ts <> '{ a , b }' AND d BETWEEN '19991231' AND '20991231' AND f IN ('t', 'yes')));
+CREATE INDEX i ON t (d) WHERE f = 'yes' AND ts <> '{}';
+CREATE POLICY pol ON t FOR SELECT USING (f2 = 'on' AND d <> '20200101');
+CREATE TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW WHEN (new.f <> 'no' AND old.d > '20000101') EXECUTE FUNCTION trg();
+"""),
+    # Strings beside array, bytea, money and macaddr columns, stored as constants of the column's type in its print:
+    # `arr <> '{ 3 , 4 }'` on an int[] is `'{3,4}'::integer[]`, `'{yes}'` of a boolean[] `'{t}'::boolean[]`,
+    # `'{"2020-01-01"}'` of a timestamptz[] `'{"2020-01-01 00:00:00+00"}'`, `by <> 'abc'` `'\\x616263'::bytea`,
+    # `m > '0'` `'$0.00'::money`, a macaddr in lower case with colons; also beside @>, <@ and && of an array.
+    "strings_beside_arrays_bytea_money_and_macaddr": (r"""
+functions:
+  trg:
+    returns: trigger
+    language: plpgsql
+    body: "BEGIN RETURN NEW; END"
+tables:
+  t:
+    columns: {tags: "text[]", arr: "int[]", bs: "boolean[]", ts: "timestamptz[]", vs: "varchar(5)[]", by: bytea,
+              m: money, mac: macaddr, id: integer}
+    checks:
+      k1: "arr <> '{ 3 , 4 }' AND tags = '{\"a b\", c}' AND bs <> '{yes}' AND ts <> '{\"2020-01-01\"}'"
+      k2: "by <> 'abc' AND m > '0' AND mac <> '08-00-2B-01-02-03' AND tags @> '{a, b}' AND arr <@ '{1, 2}'"
+      k3: "vs && '{x, y}' AND arr IN ('{1, 2}', '{ 3 }') AND m BETWEEN '1' AND '1,000.5'"
+    indexes:
+      i: {columns: [id], where: "arr <> '{ 5 }' AND bs = '{on, off}'"}
+    policies:
+      pol: {command: select, using: "tags <> '{ x }' AND by <> 'q'"}
+    triggers:
+      tr: {timing: before, events: [update], for_each: row, function: trg, when: "new.arr <> '{ 7 }'"}
+""", r"""
+CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+CREATE TABLE t (tags text[], arr int[], bs boolean[], ts timestamptz[], vs varchar(5)[], by bytea, m money,
+  mac macaddr, id integer,
+  CONSTRAINT k1 CHECK (arr <> '{ 3 , 4 }' AND tags = '{"a b", c}' AND bs <> '{yes}' AND ts <> '{"2020-01-01"}'),
+  CONSTRAINT k2 CHECK (by <> 'abc' AND m > '0' AND mac <> '08-00-2B-01-02-03' AND tags @> '{a, b}'
+    AND arr <@ '{1, 2}'),
+  CONSTRAINT k3 CHECK (vs && '{x, y}' AND arr IN ('{1, 2}', '{ 3 }') AND m BETWEEN '1' AND '1,000.5'));
+CREATE INDEX i ON t (id) WHERE arr <> '{ 5 }' AND bs = '{on, off}';
+CREATE POLICY pol ON t FOR SELECT USING (tags <> '{ x }' AND by <> 'q');
+CREATE TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW WHEN (new.arr <> '{ 7 }') EXECUTE FUNCTION trg();
+"""),
     # Defaults (a bare string, of the column's type) and explicit casts stored in the type's print: a date's or
     # timestamptz's ISO basic date (`'20000101'` is `'2000-01-01'::date`), a boolean[]'s `'{yes,no}'` (`'{t,f}'`), a
     # date[]'s `'{20000101}'`, money's `'1.5'` (`'$1.50'::money`), an interval's fraction of a month or a year

@@ -9,8 +9,12 @@ table's columns (CHECKs, index and EXCLUDE keys and WHERE, generated columns, po
 old.c; a domain's CHECKs over VALUE) are loaded with such a string cast to the column's type (`b <> 'no'::boolean`),
 which means what was written, and whose normal form is the stored constant's (compare.typed_literals,
 compare.time_ranges, compare.literals). Only the types below, whose operators take both sides of the column's own
-type, and only a comparison (=, <>, <, >, <=, >=, IS [NOT] DISTINCT FROM, IN, BETWEEN) of a column with a string, in an expression without a
-subquery; anything else is left as written. A numeric column's `c = '5'` is compare.numeric_literals' (no type
+type (bytea, money and macaddr too; an array of one, or of text, a number or a uuid: `arr <> '{ 3 }'` on an int[] is
+`'{3}'::integer[]`, `'{yes}'` of a boolean[] `'{t}'::boolean[]`, with @>, <@ and && as well, and an array's IN stored
+as `=` after `=`), and a domain over one of them (by its schema.yaml's domains: `f <> 'no'` of a domain over boolean is
+stored `((f)::boolean <> false)`, the base type's operator; compare.domain_casts reads the value's cast; not an array
+of a domain, whose operators take the domain's array), and only a comparison (=, <>, <, >, <=, >=, IS [NOT] DISTINCT
+FROM, IN, BETWEEN) of a column with a string, in an expression without a subquery; anything else is left as written. A numeric column's `c = '5'` is compare.numeric_literals' (no type
 needed). Built as pg.noop_casts is: a cheap look first, sqlglot only for a text that may hold such a comparison.
 """
 
@@ -19,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
-from typing import Optional
+from typing import Mapping, Optional
 
 from schemac.model import Domain, Schema, Table
 from schemac.pg.noop_casts import _NAME, _word, expressions_mapped, rewritten
@@ -28,18 +32,59 @@ from schemac.pg.noop_casts import _NAME, _word, expressions_mapped, rewritten
 _TYPES = {"boolean": "boolean", "bool": "boolean", "date": "date", "interval": "interval",
           "timestamp": "timestamp", "timestamp without time zone": "timestamp",
           "timestamptz": "timestamptz", "timestamp with time zone": "timestamptz",
+          "bytea": "bytea", "money": "money", "macaddr": "macaddr",
           **{r: r for r in ("int4range", "int8range", "numrange", "daterange", "tsrange", "tstzrange")}}
+# An array's element type and the array type its strings are cast to (`'{ 1 , 2 }'` of an int[] is `'{1,2}'::integer[]`,
+# `'{yes}'` of a boolean[] `'{t}'::boolean[]`): the modifier dropped, as Postgres's operator of the array type takes it
+_ELEMENTS = {**{k: v for k, v in _TYPES.items() if "range" not in v}, "text": "text", "varchar": "varchar",
+             "character varying": "varchar", "char": "bpchar", "character": "bpchar", "bpchar": "bpchar",
+             "int": "integer", "integer": "integer", "int4": "integer", "int2": "smallint", "smallint": "smallint",
+             "int8": "bigint", "bigint": "bigint", "numeric": "numeric", "decimal": "numeric", "real": "real",
+             "float4": "real", "float8": "double precision", "double precision": "double precision", "uuid": "uuid"}
 _DATES = {"date", "timestamp", "timestamptz"}
 _BASIC_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?=$|[ T])")
-_MODIFIER = re.compile(r"\s*\(\s*\d+\s*\)")
-_OPERATOR = r"(?:=|<>|!=|<=|>=|<|>|\b(?i:in|between|from)\b)"  # (FROM: IS [NOT] DISTINCT FROM)
+_MODIFIER = re.compile(r"\s*\(\s*\d+\s*(?:,\s*-?\d+\s*)?\)")
+_ARRAY = re.compile(r"\s*(?:\[\s*\d*\s*\]\s*)+$")
+_QUALIFIED = re.compile(rf"\s*(?:({_NAME})\s*\.\s*)?({_NAME})\s*")
+# (FROM: IS [NOT] DISTINCT FROM; @>, <@ and &&: an array's with another of its type)
+_OPERATOR = r"(?:=|<>|!=|<=|>=|<|>|@>|<@|&&|\b(?i:in|between|from)\b)"
+_ARRAY_OPERATORS = ("ArrayContainsAll", "ArrayContainedBy", "ArrayOverlaps")
+
+Domains = Mapping[tuple[str, str], str]  # (schema, name) of a domain: its type as written
 
 
 @lru_cache(maxsize=4096)
 def _cast_type(type_text: str) -> Optional[str]:
-    """The type a string compared with a column of `type_text` is cast to, or None (not one of _TYPES)."""
+    """The type a string compared with a column of `type_text` is cast to, or None (not one of _TYPES, nor an array
+    of one of _ELEMENTS)."""
     words = " ".join(_MODIFIER.sub(" ", type_text.lower()).split())
+    element = _ARRAY.sub("", words)
+    if element != words:
+        return f"{_ELEMENTS[element]}[]" if element in _ELEMENTS else None
     return _TYPES.get(words)
+
+
+def _resolved(type_text: str, schema: str, domains: Domains, depth: int = 0) -> Optional[str]:
+    """_cast_type of `type_text`, or of the type at the bottom of its domains (a domain over boolean: boolean, whose
+    operator Postgres takes, the domain's value cast to it: `((f)::boolean <> false)`; over text[]: text[]). Not an
+    array of a domain: its operators take an array of the domain (`'{t}'::flag[]`), which the normal form cannot read."""
+    to = _cast_type(type_text)
+    if to is not None or not domains or depth > 8:
+        return to
+    m = _QUALIFIED.fullmatch(type_text)
+    if m is None:
+        return None
+    name = _word(m.group(2))
+    where = (_word(m.group(1)),) if m.group(1) else (schema, "public")
+    found = next(((s, domains[s, name]) for s in where if (s, name) in domains), None)
+    if found is None:
+        return None
+    return _resolved(found[1], found[0], domains, depth + 1)
+
+
+def domain_types(domains) -> Domains:
+    """The (schema, name) of each of `domains` and its type, for strings_typed."""
+    return {(d.schema, d.name): d.type for d in domains}
 
 
 def _may_compare(text: str, names: frozenset[str]) -> bool:
@@ -77,13 +122,20 @@ def _strings_cast(tree, by_name: dict, row: bool):
             text = node.this
             if to in _DATES:  # (ISO 8601's basic date, which any DateStyle reads: the extended one compare.literals reads)
                 text = _BASIC_DATE.sub(r"\1-\2-\3", text, count=1)
-            return exp.Cast(this=exp.Literal.string(text), to=exp.DataType.build(to, dialect=DIALECT))
+            return exp.Cast(this=exp.Literal.string(text), to=exp.DataType.build(to, dialect=DIALECT, udt=True))
         return None
 
     done = False
     for node in list(tree.find_all(exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.NullSafeNEQ)):
         for column, key, other in ((node.this, "expression", node.expression), (node.expression, "this", node.this)):
             if (to := type_of(column)) and (typed := cast(other, to)) is not None:
+                node.set(key, typed)
+                done = True
+                break
+    arrays = [getattr(exp, name) for name in _ARRAY_OPERATORS]
+    for node in list(tree.find_all(*arrays)):  # (an array's own: a range's @> takes an element too)
+        for column, key, other in ((node.this, "expression", node.expression), (node.expression, "this", node.this)):
+            if (to := type_of(column)) and to.endswith("[]") and (typed := cast(other, to)) is not None:
                 node.set(key, typed)
                 done = True
                 break
@@ -97,18 +149,28 @@ def _strings_cast(tree, by_name: dict, row: bool):
         if isinstance(node, exp.In) and any(cast(e, to) is not None for e in node.expressions):
             node.set("expressions", [cast(e, to) or e for e in node.expressions])
             done = True
+            if to.endswith("[]") and len(node.expressions) > 1 and not isinstance(node.parent, exp.Not):
+                # (an array's IN is stored one = after another: `((arr = '{1}'::integer[]) OR (arr = ...))`)
+                either = exp.Paren(this=exp.or_(*(exp.EQ(this=node.this.copy(), expression=e)
+                                                  for e in node.expressions), copy=False))
+                tree = either if node is tree else tree
+                node.replace(either)
     return tree if done else None
 
 
-def strings_typed(t: Table) -> Table:
-    """`t` with the strings its expressions compare with a column of one of _TYPES cast to that type (`t` itself,
-    no object made, where there is none)."""
+def strings_typed(t: Table, domains: Domains = {}) -> Table:
+    """`t` with the strings its expressions compare with a column of one of _TYPES (an array of _ELEMENTS, a domain
+    of `domains`, domain_types', over either) cast to that type (`t` itself, no object made, where there is none)."""
     types = tuple((c.name, to) for c in t.columns if (to := _cast_type(c.type)) is not None)
+    if not types and not domains:
+        return t
+    if not _any_quoted(t):
+        return t  # (the common case: no table rebuilt to be found equal, ~6,000 replace() calls at 1,000 tables)
+    if domains:  # (only a table with a quote: the others' columns not looked up)
+        types = tuple((c.name, to) for c in t.columns if (to := _resolved(c.type, t.schema, domains)) is not None)
     if not types:
         return t
     names = frozenset(name for name, _ in types)
-    if not _any_quoted(t):
-        return t  # (the common case: no table rebuilt to be found equal, ~6,000 replace() calls at 1,000 tables)
 
     def typed(x: Optional[str], row: bool = False) -> Optional[str]:
         return _typed(x, types, row) if x is not None and _may_compare(x, names) else x
@@ -134,10 +196,10 @@ def _any_quoted(t: Table) -> bool:
     return False
 
 
-def domain_strings_typed(d: Domain) -> Domain:
+def domain_strings_typed(d: Domain, domains: Domains = {}) -> Domain:
     """`d` with the strings its CHECKs compare with VALUE cast to its type where that is one of _TYPES (`VALUE <> 'no'`
-    of a boolean domain is stored `(VALUE <> false)`)."""
-    to = _cast_type(d.type)
+    of a boolean domain is stored `(VALUE <> false)`), or an array or a domain (of `domains`) over one."""
+    to = _resolved(d.type, d.schema, domains)
     if to is None or not d.checks:
         return d
     types = (("value", to),)
@@ -149,8 +211,9 @@ def domain_strings_typed(d: Domain) -> Domain:
 def strings_typed_everywhere(schema: Schema) -> Schema:
     """`schema` with strings_typed's tables and domain_strings_typed's domains (itself where none changes): a record
     of the last schema.yaml made before the loader typed them, which `generate` would otherwise see changed."""
-    tables = tuple(strings_typed(t) for t in schema.tables)
-    domains = tuple(domain_strings_typed(d) for d in schema.domains)
+    types = domain_types(schema.domains)
+    tables = tuple(strings_typed(t, types) for t in schema.tables)
+    domains = tuple(domain_strings_typed(d, types) for d in schema.domains)
     if all(a is b for a, b in zip(tables, schema.tables)) and all(a is b for a, b in zip(domains, schema.domains)):
         return schema
     return replace(schema, tables=tables, domains=domains)

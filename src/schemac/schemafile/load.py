@@ -42,7 +42,7 @@ from schemac.schemafile.sequences import SequenceReader
 from schemac.schemafile.strict import compose
 from schemac.schemafile.tables import TableReader
 from schemac.pg.opclasses import default_opclasses_dropped
-from schemac.pg.typed_strings import domain_strings_typed, strings_typed
+from schemac.pg.typed_strings import domain_strings_typed, domain_types, strings_typed
 from schemac.pg.noop_casts import noop_casts_dropped
 from schemac.schemafile.textsearch import TextSearchReader, bare_public_dictionaries
 from schemac.schemafile.triggers import TriggerReader
@@ -171,9 +171,11 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
                       else t for t in tables]
         # (after: a key that was a cast, `(e)::text COLLATE "C"`, is the column, whose own collation is none)
         tables = [default_opclasses_dropped(t) for t in tables]
-        tables = [strings_typed(t) for t in tables]  # (`b <> 'no'` on a boolean b: `b <> 'no'::boolean`, as stored)
+        domains = self.domains(top["domains"][1]) if "domains" in top else []
+        types = domain_types(domains)
+        tables = [strings_typed(t, types) for t in tables]  # (`b <> 'no'` on a boolean b: `b <> 'no'::boolean`, as stored)
         enums = self.enums(top["enums"][1]) if "enums" in top else []
-        domains = [domain_strings_typed(d) for d in self.domains(top["domains"][1])] if "domains" in top else []
+        domains = [domain_strings_typed(d, types) for d in domains]
         search_configs = self.text_search_configs(top["text_search_configs"][1]) if "text_search_configs" in top else []
         _declared_once(search_configs, "text search config")
         dictionaries = self.text_search_dictionaries(top["text_search_dictionaries"][1]) \
