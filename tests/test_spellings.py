@@ -1154,6 +1154,30 @@ CREATE INDEX i ON t (id) WHERE arr <> '{ 5 }' AND bs = '{on, off}';
 CREATE POLICY pol ON t FOR SELECT USING (tags <> '{ x }' AND by <> 'q');
 CREATE TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW WHEN (new.arr <> '{ 7 }') EXECUTE FUNCTION trg();
 """),
+    # inet and cidr: an IPv4 network written short (`'10/8'`) is stored `'10.0.0.0/8'::inet` (a default of a cidr
+    # `'10.0.0.0/8'::cidr`), a cidr column beside a string takes inet's operators, cast: `((cn)::inet <> '...'::inet)`,
+    # with <<, <<=, >>, >>= and && as with =; a uuid[]'s elements in lower case; an array's NOT IN stored as <> after <>.
+    "strings_beside_inet_cidr_and_arrays": ("""
+tables:
+  t:
+    columns:
+      cn: {type: cidr, default: "'10/8'"}
+      ip: {type: inet, default: "'10/8'"}
+      us: "uuid[]"
+      arr: "int[]"
+    checks:
+      k1: ip <> '192.168/16' AND ip <<= '10/8' AND cn && '172.16/12' AND ip >> '10.1/16' AND cn <> '10/8'
+      k2: cn << '10/7' AND ip BETWEEN '10/8' AND '11/8' AND cn >>= '10.1/16'
+      k3: us <> '{A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11}' AND arr NOT IN ('{1, 2}', '{ 3 }')
+    indexes:
+      i: {columns: [ip], where: "ip <<= '192.168/16' AND cn <> '10/8'"}
+""", """
+CREATE TABLE t (cn cidr DEFAULT '10/8', ip inet DEFAULT '10/8', us uuid[], arr int[],
+  CONSTRAINT k1 CHECK (ip <> '192.168/16' AND ip <<= '10/8' AND cn && '172.16/12' AND ip >> '10.1/16' AND cn <> '10/8'),
+  CONSTRAINT k2 CHECK (cn << '10/7' AND ip BETWEEN '10/8' AND '11/8' AND cn >>= '10.1/16'),
+  CONSTRAINT k3 CHECK (us <> '{A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11}' AND arr NOT IN ('{1, 2}', '{ 3 }')));
+CREATE INDEX i ON t (ip) WHERE ip <<= '192.168/16' AND cn <> '10/8';
+"""),
     # Defaults (a bare string, of the column's type) and explicit casts stored in the type's print: a date's or
     # timestamptz's ISO basic date (`'20000101'` is `'2000-01-01'::date`), a boolean[]'s `'{yes,no}'` (`'{t,f}'`), a
     # date[]'s `'{20000101}'`, money's `'1.5'` (`'$1.50'::money`), an interval's fraction of a month or a year

@@ -12,7 +12,8 @@ that type when the expression is stored, and pg_get_expr prints that constant as
   compare.literals reads by instant; arrays of those by their elements' instants, of booleans by t and f
   (`'{yes,no}'::boolean[]` is `'{t,f}'`).
 - money, where cast to it: `'1.5'` and `'$1.50'` (lc_monetary C's print) both the number 1.5.
-- macaddr, where cast to it: `'08-00-2B-01-02-03'` is `'08:00:2b:01:02:03'`.
+- macaddr, where cast to it: `'08-00-2B-01-02-03'` is `'08:00:2b:01:02:03'`; inet and cidr: an IPv4 network written
+  short, `'10/8'`, is `'10.0.0.0/8'`; a uuid[]'s elements in lower case.
 - int4range and int8range, where cast to one: `'[1,10]'` is `'[1,11)'` (the discrete range's canonical bounds);
   daterange, tsrange and tstzrange by their bounds' instants (compare.time_ranges).
 - regclass: `nextval('public.s')` (pg_dump's spelling) is `nextval('s'::regclass)`: a sequence of public, on the
@@ -39,6 +40,7 @@ _RANGE = re.compile(r"\s*([\[(])\s*(-?\d*)\s*,\s*(-?\d*)\s*([\])])\s*")
 _MONEY = re.compile(r"\s*(-?)\$?\s*([\d,]*\.?\d*)\s*")  # (lc_monetary C's print: `-$1,000.50`)
 T = exp.DataType.Type
 _INSTANTS = (T.DATE, T.TIMESTAMP, T.TIMESTAMPTZ)
+_ABBREVIATED = re.compile(r"(\d{1,3}(?:\.\d{1,3}){0,3})/(\d{1,2})")  # (`'10/8'` of an inet or a cidr: 10.0.0.0/8)
 
 
 def _jsonb(value: object) -> str:
@@ -108,13 +110,20 @@ def _macaddr(text: str) -> str:
     return ":".join(digits[i:i + 2] for i in range(0, 12, 2)).lower()
 
 
+def _network(text: str) -> str:
+    m = _ABBREVIATED.fullmatch(text.strip())
+    if m is None or m[1].count(".") == 3:
+        return text
+    return ".".join((m[1].split(".") + ["0", "0", "0"])[:4]) + f"/{m[2]}"
+
+
 def _element(kind) -> Optional[Callable[[str], str]]:
     """How an element of an array of `kind` reads (None: as it is)."""
     if kind == T.BOOLEAN:
         return lambda e: ("t" if BOOLEAN_WORDS[e.strip().lower()] else "f") if e.strip().lower() in BOOLEAN_WORDS else e
     if kind in _INSTANTS:
         return lambda e: timestamp_value(extended_date(e)) or e
-    return None
+    return str.lower if kind == T.UUID else None
 
 
 def _spelled(to: exp.DataType, text: str) -> str:
@@ -123,8 +132,11 @@ def _spelled(to: exp.DataType, text: str) -> str:
     if kind == T.ARRAY and to.expressions and isinstance(to.expressions[0], exp.DataType):
         element = _element(to.expressions[0].this)
         return array_text(text, element) if element is not None else text
-    if kind == T.USERDEFINED and isinstance(to.args.get("kind"), exp.Identifier) and to.args["kind"].name == "macaddr":
+    named = to.args["kind"].name if kind == T.USERDEFINED and isinstance(to.args.get("kind"), exp.Identifier) else None
+    if named == "macaddr":
         return _macaddr(text)
+    if kind == T.INET or named == "cidr":
+        return _network(text)
     return _bytea(text) if kind == T.VARBINARY else _discrete_range(text) \
         if kind in (T.INT4RANGE, T.INT8RANGE) else time_range(text, kind == T.DATERANGE) \
         if kind in (T.DATERANGE, T.TSRANGE, T.TSTZRANGE) else extended_date(text) if kind in _INSTANTS \

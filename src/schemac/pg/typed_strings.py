@@ -32,7 +32,7 @@ from schemac.pg.noop_casts import _NAME, _word, expressions_mapped, rewritten
 _TYPES = {"boolean": "boolean", "bool": "boolean", "date": "date", "interval": "interval",
           "timestamp": "timestamp", "timestamp without time zone": "timestamp",
           "timestamptz": "timestamptz", "timestamp with time zone": "timestamptz",
-          "bytea": "bytea", "money": "money", "macaddr": "macaddr",
+          "bytea": "bytea", "money": "money", "macaddr": "macaddr", "inet": "inet", "cidr": "cidr",
           **{r: r for r in ("int4range", "int8range", "numrange", "daterange", "tsrange", "tstzrange")}}
 # An array's element type and the array type its strings are cast to (`'{ 1 , 2 }'` of an int[] is `'{1,2}'::integer[]`,
 # `'{yes}'` of a boolean[] `'{t}'::boolean[]`): the modifier dropped, as Postgres's operator of the array type takes it
@@ -47,8 +47,9 @@ _MODIFIER = re.compile(r"\s*\(\s*\d+\s*(?:,\s*-?\d+\s*)?\)")
 _ARRAY = re.compile(r"\s*(?:\[\s*\d*\s*\]\s*)+$")
 _QUALIFIED = re.compile(rf"\s*(?:({_NAME})\s*\.\s*)?({_NAME})\s*")
 # (FROM: IS [NOT] DISTINCT FROM; @>, <@ and &&: an array's with another of its type)
-_OPERATOR = r"(?:=|<>|!=|<=|>=|<|>|@>|<@|&&|\b(?i:in|between|from)\b)"
+_OPERATOR = r"(?:<<=|>>=|<<|>>|=|<>|!=|<=|>=|<|>|@>|<@|&&|\b(?i:in|between|from)\b)"
 _ARRAY_OPERATORS = ("ArrayContainsAll", "ArrayContainedBy", "ArrayOverlaps")
+_INET_OPERATORS = ("<<", "<<=", ">>", ">>=")  # (and &&: an inet's, as an array's)
 
 Domains = Mapping[tuple[str, str], str]  # (schema, name) of a domain: its type as written
 
@@ -108,6 +109,7 @@ def _strings_cast(tree, by_name: dict, row: bool):
     from sqlglot import exp
 
     from schemac.pg.dialect import DIALECT
+    from schemac.pg.operators import OtherOperator
 
     def type_of(node) -> Optional[str]:
         while isinstance(node, exp.Paren):
@@ -122,40 +124,63 @@ def _strings_cast(tree, by_name: dict, row: bool):
             text = node.this
             if to in _DATES:  # (ISO 8601's basic date, which any DateStyle reads: the extended one compare.literals reads)
                 text = _BASIC_DATE.sub(r"\1-\2-\3", text, count=1)
+            to = "inet" if to == "cidr" else to
             return exp.Cast(this=exp.Literal.string(text), to=exp.DataType.build(to, dialect=DIALECT, udt=True))
         return None
 
+    def column_cast(node, key: str, to: str) -> None:  # (a cidr's operators are inet's: `((cn)::inet <> '...'::inet)`)
+        if to == "cidr":
+            node.set(key, exp.Cast(this=node.args[key].copy(), to=exp.DataType.build("inet", dialect=DIALECT)))
+
+    def takes(node, to: str) -> bool:  # (an array's @>, <@, && with another: not a range's, whose @> takes an element)
+        if isinstance(node, OtherOperator):
+            return to in ("inet", "cidr") and node.args["op"].name in _INET_OPERATORS
+        return not isinstance(node, arrays) or to.endswith("[]") or (to in ("inet", "cidr") and
+                                                                      isinstance(node, exp.ArrayOverlaps))
+
     done = False
-    for node in list(tree.find_all(exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.NullSafeNEQ)):
-        for column, key, other in ((node.this, "expression", node.expression), (node.expression, "this", node.this)):
-            if (to := type_of(column)) and (typed := cast(other, to)) is not None:
-                node.set(key, typed)
-                done = True
-                break
-    arrays = [getattr(exp, name) for name in _ARRAY_OPERATORS]
-    for node in list(tree.find_all(*arrays)):  # (an array's own: a range's @> takes an element too)
-        for column, key, other in ((node.this, "expression", node.expression), (node.expression, "this", node.this)):
-            if (to := type_of(column)) and to.endswith("[]") and (typed := cast(other, to)) is not None:
-                node.set(key, typed)
+    arrays = tuple(getattr(exp, name) for name in _ARRAY_OPERATORS)
+    for node in list(tree.find_all(exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.NullSafeNEQ,
+                                   *arrays, OtherOperator)):
+        for key, other in (("this", "expression"), ("expression", "this")):
+            if (to := type_of(node.args.get(key))) and takes(node, to) and \
+                    (typed := cast(node.args.get(other), to)) is not None:
+                node.set(other, typed)
+                column_cast(node, key, to)
                 done = True
                 break
     for node in list(tree.find_all(exp.In, exp.Between)):
-        if not (to := type_of(node.this)):
-            continue
+        if not (to := type_of(node.this)) or (to == "cidr" and isinstance(node, exp.In)):
+            continue  # (a cidr's IN is of cidrs, `((cn)::inet = ANY ((ARRAY['10.0.0.0/8'::cidr])::inet[]))`: as written)
+        typed_here = False
         for key in ("low", "high") if isinstance(node, exp.Between) else ():
             if (typed := cast(node.args.get(key), to)) is not None:
                 node.set(key, typed)
-                done = True
+                typed_here = True
         if isinstance(node, exp.In) and any(cast(e, to) is not None for e in node.expressions):
             node.set("expressions", [cast(e, to) or e for e in node.expressions])
+            typed_here = True
+        if typed_here:
+            column_cast(node, "this", to)
             done = True
-            if to.endswith("[]") and len(node.expressions) > 1 and not isinstance(node.parent, exp.Not):
-                # (an array's IN is stored one = after another: `((arr = '{1}'::integer[]) OR (arr = ...))`)
-                either = exp.Paren(this=exp.or_(*(exp.EQ(this=node.this.copy(), expression=e)
-                                                  for e in node.expressions), copy=False))
-                tree = either if node is tree else tree
-                node.replace(either)
+        if typed_here and isinstance(node, exp.In) and to.endswith("[]") and len(node.expressions) > 1:
+            tree = _one_after_another(tree, node)
     return tree if done else None
+
+
+def _one_after_another(tree, node):
+    """`tree` with `node`, an array's IN, as Postgres stores it (no array of arrays): `((arr = '{1}'::integer[]) OR
+    (arr = ...))`, and NOT IN `((arr <> '{1}'::integer[]) AND (arr <> ...))`."""
+    from sqlglot import exp
+
+    negated = isinstance(node.parent, exp.Not)
+    whole = node.parent if negated else node
+    each = [(exp.NEQ if negated else exp.EQ)(this=node.this.copy(), expression=e) for e in node.expressions]
+    joined = exp.Paren(this=(exp.and_ if negated else exp.or_)(*each, copy=False))
+    if whole is tree:
+        return joined
+    whole.replace(joined)
+    return tree
 
 
 def strings_typed(t: Table, domains: Domains = {}) -> Table:
