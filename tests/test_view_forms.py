@@ -26,12 +26,17 @@ VIEWS = open(os.path.join(HERE, "fixtures", "hand_written_views.yaml"), encoding
 ROWS = """INSERT INTO t VALUES (1, 'a', true, NULL, 5, '{x,y}', '{"k": "v", "a": 1, "items": [{"n": 1}]}', now()),
                   (2, NULL, false, 1, 150, '{}', '{"b": 2}', now()), (3, 'c', true, 2, 0, NULL, NULL, NULL);
 INSERT INTO u VALUES (1, 1, 3), (2, 1, 7), (3, 2, NULL)"""
-# Views of what PostgreSQL 16 (IS JSON, any_value) and 17 (JSON_VALUE, JSON_QUERY, JSON_EXISTS) added
-LATER = {160000: """  isjson:
+# Views of what PostgreSQL 16 (IS JSON, any_value, a subquery without an alias) and 17 (JSON_TABLE, JSON_VALUE, JSON_QUERY, JSON_EXISTS) added
+LATER = {160000: """  nosubalias2:
+    query: select id from (select id from t) where id > 1
+  isjson:
     query: select id from t where name is json and doc is json object
   anyv:
     query: select parent_id, any_value(name) as some_name from t group by parent_id
-""", 170000: """  jv:
+""", 170000: """  jt:
+    query: |
+      select t.id, jt.n from t, json_table(doc, '$.items[*]' columns (n int path '$.n')) as jt
+  jv:
     query: |
       select json_value(doc, '$.k') as k, json_query(doc, '$.items') as items, json_exists(doc, '$.a') as has_a from t
 """}
@@ -114,6 +119,10 @@ def _columns(schema: str, name: str):
      "SELECT id, sum(amount) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS s FROM t"),
     ("select json_value(doc, '$.k') as k from t", "SELECT JSON_VALUE(doc, '$.\"k\"' RETURNING text) AS k FROM t"),
     ("VALUES (1, 'a'), (2, 'b')", "VALUES (1,'a'::text), (2,'b'::text)"),
+    ("select id, qty from t natural left join u", "SELECT t.id, u.qty FROM t LEFT JOIN u USING (id)"),
+    ("select t.id, jt.n from t, json_table(doc, '$.items[*]' columns (n int path '$.n')) as jt",
+     "SELECT t.id, jt.n FROM t, LATERAL JSON_TABLE( t.doc, '$.\"items\"[*]' AS json_table_path_0 COLUMNS "
+     "( n integer PATH '$.\"n\"' ) ) jt"),
 ])
 def test_a_query_as_written_has_the_normal_form_of_its_deparse(written, deparsed):
     assert query_form(written, _columns) is not None
@@ -128,6 +137,7 @@ def test_a_query_as_written_has_the_normal_form_of_its_deparse(written, deparsed
     ("select id from t order by name nulls first", "SELECT id FROM t ORDER BY name"),
     ("SELECT id FROM t ORDER BY id FETCH FIRST 3 ROWS WITH TIES", "SELECT id FROM t ORDER BY id LIMIT 3"),
     ("select active, count(*) from t group by 1", "SELECT active, count(*) AS n FROM t GROUP BY active"),
+    ("select id, qty from t natural join u", "SELECT t.id, u.qty FROM t LEFT JOIN u USING (id)"),
     ("select id from (select id, name from t) s where name > 'a'",
      "SELECT s.id FROM ( SELECT t.id, t.name FROM t) s WHERE s.name > 'b'::text"),
 ])

@@ -1,7 +1,8 @@
 """The relations of a view's query as Postgres stores them, read before compare.view_queries resolves its columns:
 a function in FROM (`generate_series(1, 3) g`, `unnest(tags) AS tag`, `LATERAL jsonb_array_elements(d) e`) as
 `LATERAL f(...) AS alias(columns)`, its columns named as Postgres names them and a bare name of its alias as its one
-column; a JOIN ... USING column named bare as the relation's Postgres prints; `d->'k'` as a call's argument, which
+column; a JOIN ... USING column named bare as the relation's Postgres prints (a NATURAL JOIN as its USING); JSON_TABLE's columns
+named and its paths in their one spelling; `d->'k'` as a call's argument, which
 sqlglot reads as a lambda."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Callable, Optional
 
 from sqlglot import exp
 
+from schemac.compare.jsonpath import canonical_jsonpath
 from schemac.pg.dialect import DIALECT
 from schemac.pg.expressions import parse_to_compare
 
@@ -59,6 +61,10 @@ def function_sources(select: exp.Select, columns_of: ColumnsOf, function_columns
         call = call.copy()
         if isinstance(call, exp.Unnest):
             call.set("alias", None)
+        if isinstance(call, exp.JSONTable) and not alias.columns:
+            _json_table_paths(call)
+            alias.set("columns", [d.this.copy() for d in call.find_all(exp.JSONColumnDef)
+                                  if isinstance(d.this, exp.Identifier)])
         if not alias.columns:
             columns = _OUT_COLUMNS.get(name) if schema in (None, "pg_catalog") else None
             if columns is None:
@@ -70,7 +76,7 @@ def function_sources(select: exp.Select, columns_of: ColumnsOf, function_columns
                 continue
             alias.set("columns", [exp.to_identifier(c) for c in columns])
         part.set("this", exp.Lateral(this=call, alias=alias))
-        _bare_of_tables(call, [p.this for p in parts[:n]], columns_of)  # (qualify leaves a function's arguments)
+        bare_of_tables(call, [p.this for p in parts[:n]], columns_of)  # (qualify leaves a function's arguments)
         if len(alias.columns) == 1:
             for column in list(select.find_all(exp.Column)):
                 if not column.table and column.name == alias.name and column.name != alias.columns[0].name \
@@ -78,16 +84,37 @@ def function_sources(select: exp.Select, columns_of: ColumnsOf, function_columns
                     column.replace(exp.column(alias.columns[0].copy(), table=alias.this.copy()))
 
 
-def _bare_of_tables(node: exp.Expression, sources: list, columns_of: ColumnsOf) -> None:
-    """The bare column names in `node` qualified by the one table of `sources` that has such a column."""
-    tables = [(s.alias_or_name, columns_of(s.db or "public", s.name)) for s in sources
+def _json_table_paths(call: exp.JSONTable) -> None:
+    """JSON_TABLE's row and column paths in their one spelling (compare.jsonpath: `'$.n'` is stored `'$."n"'`)."""
+    for node in [call, *call.find_all(exp.JSONColumnDef)]:
+        path = node.args.get("path")
+        if isinstance(path, exp.Literal) and path.is_string:
+            canonical = canonical_jsonpath(path.this)
+            if canonical is not None:
+                node.set("path", exp.Literal.string("jsonpath:" + canonical))
+
+
+def bare_of_tables(node: exp.Expression, sources: list, columns_of: ColumnsOf) -> None:
+    """The bare column names in `node` (not in its subqueries) qualified by the one table of `sources` that has such a
+    column, where every table's columns are known."""
+    tables = [(s.alias_or_name, columns_of(folded(s.args.get("db")) or "public", folded(s.this))) for s in sources
               if isinstance(s, exp.Table) and isinstance(s.this, exp.Identifier)]
+    if any(columns is None for _, columns in tables):
+        return
+    scope = node if isinstance(node, exp.Select) else _scope(node)
     for column in list(node.find_all(exp.Column)):
-        if column.table or not isinstance(column.this, exp.Identifier):
+        if column.table or not isinstance(column.this, exp.Identifier) or _scope(column) is not scope:
             continue
-        holding = [alias for alias, columns in tables if columns is not None and column.name in columns]
-        if len(holding) == 1 and all(columns is not None for _, columns in tables):
+        holding = [alias for alias, columns in tables if folded(column.this) in columns]  # type: ignore[operator]
+        if len(holding) == 1:
             column.set("table", exp.to_identifier(holding[0]))
+
+
+def folded(ident: Optional[exp.Expression]) -> Optional[str]:
+    """An identifier's name as Postgres reads it (unquoted: in lower case)."""
+    if not isinstance(ident, exp.Identifier):
+        return None
+    return ident.name if ident.quoted else ident.name.lower()
 
 
 def arrows_read(tree: exp.Expression) -> None:
@@ -106,13 +133,34 @@ def _scope(node: exp.Expression) -> Optional[exp.Select]:
     return parent
 
 
+def _natural_as_using(join: exp.Join, before: list, columns_of: ColumnsOf) -> None:
+    """A NATURAL JOIN as Postgres prints it: `JOIN u USING (the columns both sides have, in the left side's order)`,
+    where every relation's columns are known and there is one."""
+    def known(source) -> Optional[list[str]]:
+        if not isinstance(source, exp.Table) or not isinstance(source.this, exp.Identifier):
+            return None
+        return columns_of(source.db or "public", source.name)
+
+    left = [known(s) for s in before]
+    right = known(join.this)
+    if right is None or any(c is None for c in left):
+        return
+    common = list(dict.fromkeys(c for columns in left for c in columns if c in right))  # type: ignore[union-attr]
+    if common:
+        join.set("method", None)
+        join.set("using", [exp.to_identifier(c) for c in common])
+
+
 def using_columns(select: exp.Select, columns_of: ColumnsOf) -> None:
     """A column of a JOIN ... USING named bare: the left relation's (an inner or left join: Postgres's merged
     column is that one, and it prints it so), the right one's in a right join; a full join's stays bare."""
     joins = select.args.get("joins") or []
+    parts = [select.args.get("from_"), *joins]
+    for n, join in enumerate(parts):
+        if n and str(join.args.get("method") or "").upper() == "NATURAL":
+            _natural_as_using(join, [p.this for p in parts[:n]], columns_of)
     if not any(j.args.get("using") for j in joins):
         return
-    parts = [select.args.get("from_"), *joins]
     qualifier: dict[str, exp.Identifier] = {}
     for n, join in enumerate(parts):
         if n == 0 or not join.args.get("using"):

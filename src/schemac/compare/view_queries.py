@@ -22,13 +22,14 @@ from typing import Callable, Optional
 
 from sqlglot import exp
 from sqlglot.optimizer.qualify import qualify
+from sqlglot.schema import MappingSchema
 
 from schemac.compare.rewrite import _parenthesize, _rewrite_tree
 from schemac.pg.dialect import DIALECT
 from schemac.pg.expressions import parse_to_compare
 from schemac.pg.indexdef import top_level_items
-from schemac.compare.query_sources import (ColumnsOf, FunctionColumns, arrows_read, call_name, function_sources,
-                                           using_columns)
+from schemac.compare.query_sources import (ColumnsOf, FunctionColumns, arrows_read, bare_of_tables, call_name, folded,
+                                           function_sources, using_columns)
 
 _UNNAMED = "?column?"
 # A type's last name as Postgres's grammar makes it (FigureColname names an unnamed cast after it)
@@ -37,6 +38,8 @@ _TYPE_NAMES = {"int": "int4", "integer": "int4", "bigint": "int8", "smallint": "
                "character varying": "varchar", "char": "bpchar", "character": "bpchar",
                "timestamp with time zone": "timestamptz", "time with time zone": "timetz", "bit varying": "varbit",
                "timestamp without time zone": "timestamp", "time without time zone": "time"}
+# The name Postgres gives a JSON_TABLE path given none (`'$.a[*]' AS json_table_path_0`), which sqlglot cannot read
+_JSON_TABLE_PATH_NAME = re.compile(r"(?<=')\s+AS\s+json_table_path_\d+\b", re.I)
 _SETOF = re.compile(r"^\s*SETOF\s+", re.I)
 
 
@@ -179,6 +182,8 @@ def _canonical_aliases(tree: exp.Expression) -> None:
                 canonical = f"_{n}"
                 n += 1
                 renames.setdefault(id(select), {})[alias.name] = canonical
+                if isinstance(source, exp.Table) and source.name:  # (qualify's alias of `"Things"` is `things`)
+                    renames[id(select)].setdefault(source.name, canonical)
                 alias.set("this", exp.to_identifier(canonical, quoted=True))
     for column in list(tree.find_all(exp.Column)):
         if not column.table:
@@ -191,24 +196,26 @@ def _canonical_aliases(tree: exp.Expression) -> None:
             scope = scope.parent
 
 
-def _schema_mapping(tree: exp.Expression, columns_of: ColumnsOf) -> dict:
-    """sqlglot's schema ({schema: {relation: {column: type}}}) of the relations `tree` names and `columns_of` knows."""
+def _schema_mapping(tree: exp.Expression, columns_of: ColumnsOf) -> MappingSchema:
+    """sqlglot's schema ({schema: {relation: {column: type}}}, names as they are) of the relations `tree` names and
+    `columns_of` knows."""
     mapping: dict[str, dict[str, dict[str, str]]] = {}
     for table in tree.find_all(exp.Table):
-        if not isinstance(table.this, exp.Identifier):
+        name = folded(table.this)
+        if name is None:
             continue
-        schema = table.db or "public"
-        columns = columns_of(schema, table.name)
+        schema = folded(table.args.get("db")) or "public"
+        columns = columns_of(schema, name)
         if columns is not None:
-            mapping.setdefault(schema, {})[table.name] = {c: "unknown" for c in columns}
-    return mapping
+            mapping.setdefault(schema, {})[name] = {c: "unknown" for c in columns}
+    return MappingSchema(mapping, dialect=DIALECT, normalize=False)
 
 
 def _formed(text: str, columns_of: ColumnsOf,
             function_columns: FunctionColumns = lambda schema, name: None) -> Optional[exp.Expression]:
     """The tree of a view's query in normal form but for compare.rewrite's; None where it cannot be read so."""
     try:
-        tree = parse_to_compare(text)
+        tree = parse_to_compare(_JSON_TABLE_PATH_NAME.sub("", text))
         if isinstance(tree, exp.Values):  # (`VALUES (1, 'a')`: nothing to resolve)
             return tree
         if not isinstance(tree, exp.Query):
@@ -227,6 +234,9 @@ def _formed(text: str, columns_of: ColumnsOf,
         for select in list(tree.find_all(exp.Select)):
             _positions_and_names(select)
             _fetch_as_limit(select)
+            for clause in ("group", "having"):  # (qualify leaves a name an output column has too: `GROUP BY a`)
+                if select.args.get(clause) is not None:
+                    bare_of_tables(select.args[clause], _sources(select), columns_of)
         _canonical_aliases(tree)
         for table in tree.find_all(exp.Table):
             if table.db == "public":
