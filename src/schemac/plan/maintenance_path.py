@@ -70,6 +70,9 @@ def restricted_path_notices(changes: list[Change], desired: Schema) -> list[str]
     """One notice per function an index or a populated materialized view of the migration calls (directly, or
     through another such function's body) that PostgreSQL 17 and later cannot run there (see the module's
     docstring)."""
+    computed = [(c, what, text) for c in changes for what, text in _expressions(c)]
+    if not computed or not desired.functions:
+        return []
     functions: dict[tuple[str, str], list[Function]] = {}
     for f in desired.functions:
         functions.setdefault((f.schema, f.name), []).append(f)
@@ -78,26 +81,25 @@ def restricted_path_notices(changes: list[Change], desired: Schema) -> list[str]
         if isinstance(obj, (Function, Table, View)) and obj.schema != "pg_catalog":
             declared.setdefault(obj.name, []).append(obj.schema)
     out: dict[tuple, str] = {}
-    for c in changes:
-        for what, text in _expressions(c):
-            seen: set[tuple[str, str]] = set()
-            todo = sorted(_calls(text))
-            while todo:
-                key = todo.pop()
-                if key in seen or key not in functions:
-                    continue
-                seen.add(key)
-                for f in functions[key]:
-                    name = _unsafe(f, declared)
-                    if name is not None and (what, key) not in out:
-                        source = getattr(c.new, "source", None) or c.source
-                        schemas = ", ".join(sorted(set(declared[name])))
-                        out[what, key] = (
-                            f"{source or what}: {what} calls {key[0]}.{key[1]}, whose body names {name} ({schemas}) "
-                            "bare and sets no search_path: PostgreSQL 17 and later compute it (CREATE INDEX, REINDEX, "
-                            "REFRESH MATERIALIZED VIEW, ANALYZE) with the search_path pg_catalog, pg_temp, where it is "
-                            f"not found; give {key[0]}.{key[1]} `set: {{search_path: {schemas}}}` or name the schema "
-                            "in its body")
-                    called = _calls(f.body)  # (a bare call in its body: its own schema's, as where it was made)
-                    todo.extend(sorted(called | {(f.schema, n) for s, n in called if s == "public"}))
+    for c, what, text in computed:
+        seen: set[tuple[str, str]] = set()
+        todo = sorted(_calls(text))
+        while todo:
+            key = todo.pop()
+            if key in seen or key not in functions:
+                continue
+            seen.add(key)
+            for f in functions[key]:
+                name = _unsafe(f, declared)
+                if name is not None and (what, key) not in out:
+                    source = getattr(c.new, "source", None) or c.source
+                    schemas = ", ".join(sorted(set(declared[name])))
+                    out[what, key] = (
+                        f"{source or what}: {what} calls {key[0]}.{key[1]}, whose body names {name} ({schemas}) "
+                        "bare and sets no search_path: PostgreSQL 17 and later compute it (CREATE INDEX, REINDEX, "
+                        "REFRESH MATERIALIZED VIEW, ANALYZE) with the search_path pg_catalog, pg_temp, where it is "
+                        f"not found; give {key[0]}.{key[1]} `set: {{search_path: {schemas}}}` or name the schema "
+                        "in its body")
+                called = _calls(f.body)  # (a bare call in its body: its own schema's, as where it was made)
+                todo.extend(sorted(called | {(f.schema, n) for s, n in called if s == "public"}))
     return list(out.values())
