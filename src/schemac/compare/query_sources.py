@@ -2,7 +2,7 @@
 a function in FROM (`generate_series(1, 3) g`, `unnest(tags) AS tag`, `LATERAL jsonb_array_elements(d) e`) as
 `LATERAL f(...) AS alias(columns)`, its columns named as Postgres names them and a bare name of its alias as its one
 column; a JOIN ... USING column named bare as the relation's Postgres prints (a NATURAL JOIN as its USING); JSON_TABLE's columns
-named and its paths in their one spelling; `d->'k'` as a call's argument, which
+named and its paths in their one spelling; JSON_OBJECT and JSON_ARRAY given the RETURNING type Postgres stores; `d->'k'` as a call's argument, which
 sqlglot reads as a lambda."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from sqlglot import exp
 from schemac.compare.jsonpath import canonical_jsonpath
 from schemac.pg.dialect import DIALECT
 from schemac.pg.expressions import parse_to_compare
+from schemac.pg.syntax import SpelledCall
 
 # (schema, relation) -> its column names in order, or None where unknown
 ColumnsOf = Callable[[str, str], Optional[list[str]]]
@@ -184,3 +185,51 @@ def using_columns(select: exp.Select, columns_of: ColumnsOf) -> None:
             column.set("table", qualifier[column.name].copy())
 
 
+
+
+TypesOf = Callable[[str, str], Optional[dict[str, str]]]
+
+
+def json_returning(select: exp.Select, types_of: TypesOf) -> None:
+    """JSON_OBJECT(...) and JSON_ARRAY(...) of this SELECT written without RETURNING given the type Postgres stores:
+    jsonb where an argument is jsonb, else json (where every argument's type is known: a constant, a cast, a column
+    of one of its tables)."""
+    sources = {s.alias_or_name: types_of(folded(s.args.get("db")) or "public", folded(s.this))
+               for s in (p.this for p in [select.args.get("from_"), *(select.args.get("joins") or [])] if p is not None)
+               if isinstance(s, exp.Table) and isinstance(s.this, exp.Identifier)}
+    for node in list(select.find_all(exp.JSONObject, SpelledCall)):
+        if _scope(node) is not select:
+            continue
+        if isinstance(node, exp.JSONObject):
+            if node.args.get("return_type"):
+                continue
+            args = [kv.expression for kv in node.expressions if isinstance(kv, exp.JSONKeyValue)]
+        elif str(node.this).upper() == "JSON_ARRAY" and not any(
+                isinstance(p, exp.Var) and p.this.upper() == "RETURNING" for p in node.expressions):
+            args = [p for p in node.expressions if not isinstance(p, exp.Var)]
+        else:
+            continue
+        kinds = [_type_of(a, sources) for a in args]
+        if not args or None in kinds:
+            continue
+        returning = exp.DataType.build("jsonb" if "jsonb" in kinds else "json", dialect=DIALECT)
+        if isinstance(node, exp.JSONObject):
+            node.set("return_type", returning)
+        else:
+            node.set("expressions", [*node.expressions, exp.Var(this="RETURNING"), returning])
+
+
+def _type_of(node: exp.Expression, sources: dict) -> Optional[str]:
+    """`jsonb`, another type's name, or None where it is not known here."""
+    if isinstance(node, (exp.Literal, exp.Null, exp.Boolean)):
+        return "constant"
+    if isinstance(node, exp.Cast):
+        return node.to.sql(dialect=DIALECT).lower()
+    if isinstance(node, exp.Column) and isinstance(node.this, exp.Identifier):
+        name = folded(node.this)
+        if node.table:
+            types = sources.get(node.table)
+            return None if types is None else types.get(name)  # type: ignore[arg-type]
+        found = [types[name] for types in sources.values() if types is not None and name in types]
+        return found[0] if len(found) == 1 and all(t is not None for t in sources.values()) else None
+    return None

@@ -28,8 +28,8 @@ from schemac.compare.rewrite import _parenthesize, _rewrite_tree
 from schemac.pg.dialect import DIALECT
 from schemac.pg.expressions import parse_to_compare
 from schemac.pg.indexdef import top_level_items
-from schemac.compare.query_sources import (ColumnsOf, FunctionColumns, arrows_read, bare_of_tables, call_name, folded,
-                                           function_sources, using_columns)
+from schemac.compare.query_sources import (ColumnsOf, FunctionColumns, TypesOf, arrows_read, bare_of_tables, call_name,
+                                           folded, function_sources, json_returning, using_columns)
 
 _UNNAMED = "?column?"
 # A type's last name as Postgres's grammar makes it (FigureColname names an unnamed cast after it)
@@ -211,8 +211,8 @@ def _schema_mapping(tree: exp.Expression, columns_of: ColumnsOf) -> MappingSchem
     return MappingSchema(mapping, dialect=DIALECT, normalize=False)
 
 
-def _formed(text: str, columns_of: ColumnsOf,
-            function_columns: FunctionColumns = lambda schema, name: None) -> Optional[exp.Expression]:
+def _formed(text: str, columns_of: ColumnsOf, function_columns: FunctionColumns = lambda schema, name: None,
+            types_of: TypesOf = lambda schema, name: None) -> Optional[exp.Expression]:
     """The tree of a view's query in normal form but for compare.rewrite's; None where it cannot be read so."""
     try:
         tree = parse_to_compare(_JSON_TABLE_PATH_NAME.sub("", text))
@@ -224,6 +224,7 @@ def _formed(text: str, columns_of: ColumnsOf,
         for select in list(tree.find_all(exp.Select)):
             function_sources(select, columns_of, function_columns)
             using_columns(select, columns_of)
+            json_returning(select, types_of)
         later = _name_outputs(tree)
         tree = qualify(tree, dialect=DIALECT, db="public", schema=_schema_mapping(tree, columns_of),
                        validate_qualify_columns=False, expand_alias_refs=False, identify=True)
@@ -247,10 +248,10 @@ def _formed(text: str, columns_of: ColumnsOf,
         return None
 
 
-def query_form(text: str, columns_of: ColumnsOf,
-               function_columns: FunctionColumns = lambda schema, name: None) -> Optional[str]:
+def query_form(text: str, columns_of: ColumnsOf, function_columns: FunctionColumns = lambda schema, name: None,
+               types_of: TypesOf = lambda schema, name: None) -> Optional[str]:
     """The normal form of a view's query (see the module's docstring); None where it cannot be read so."""
-    tree = _formed(text, columns_of, function_columns)
+    tree = _formed(text, columns_of, function_columns, types_of)
     try:
         return None if tree is None else _parenthesize(_flattened(_rewrite_tree(tree, ()))).sql(dialect=DIALECT)
     except Exception:
@@ -299,6 +300,14 @@ class QueryForms:
             self.outputs[schema, name] = None if tree is None else _output_names(tree)
         return self.outputs[schema, name]
 
+    def types_of(self, schema: str, name: str) -> Optional[dict[str, str]]:
+        """A table's or a view's columns' types (the view's where Postgres's answer is known)."""
+        table = self.schema.table(schema, name)
+        if table is not None:
+            return {c.name: c.type for c in table.columns}
+        view = self.views.get((schema, name))
+        return {c.name: c.type for c in view.output} if view is not None and view.output else None
+
     def function_columns(self, schema: Optional[str], name: str) -> Optional[list[str]]:
         """The columns of a function of the schema called in FROM: its OUT parameters', its TABLE(...)'s, a
         table's it returns the rows of; [] for one column of another type (named after the alias); None: unknown."""
@@ -320,7 +329,7 @@ class QueryForms:
 
     def form(self, text: str) -> Optional[str]:
         if text not in self.forms:
-            self.forms[text] = query_form(text, self.columns_of, self.function_columns)
+            self.forms[text] = query_form(text, self.columns_of, self.function_columns, self.types_of)
         return self.forms[text]
 
 
