@@ -62,6 +62,16 @@ def test_an_index_calling_an_equals_outside_the_path_is_built_widened_not_concur
     assert check_drift(str(schema), any_db_url).differences == ()
 
 
+def _applied_over_rows(url: str, schema, out: str, text: str, rows: str) -> set:
+    """schema.yaml `text` generated and applied to `url`, then `rows` inserted: the paths of its migration files."""
+    schema.write_text(text, encoding="utf-8")
+    assert generate(str(schema), out, name="old").status == "written"
+    with psycopg.connect(url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute(rows)
+    return {m.path for m in Layout(out).migrations()}
+
+
 EXTENSION_PATH = """
 schemas: [{name: ext}]
 extensions: [{name: ltree, schema: ext}]
@@ -78,12 +88,7 @@ def test_an_index_naming_an_extensions_function_bare_is_built_in_the_transaction
     CONCURRENTLY cannot set ("function nlevel(ext.ltree) does not exist" there): it is built in the migration's
     transaction, with a notice, and an index without expressions still CONCURRENTLY."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(EXTENSION_PATH, encoding="utf-8")
-    assert generate(str(schema), out, name="old").status == "written"
-    with psycopg.connect(major_db, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
-        conn.execute("INSERT INTO t VALUES (1, 'a.b'), (2, 'a')")
-    old_files = {m.path for m in Layout(out).migrations()}
+    old_files = _applied_over_rows(major_db, schema, out, EXTENSION_PATH, "INSERT INTO t VALUES (1, 'a.b'), (2, 'a')")
     schema.write_text(EXTENSION_PATH + "    indexes:\n      t_depth: {columns: [{expression: nlevel(p)}]}\n"
                       "      t_p: {columns: [p]}\n", encoding="utf-8")
     result = generate(str(schema), out, name="new", concurrently=True)
@@ -99,4 +104,45 @@ def test_an_index_naming_an_extensions_function_bare_is_built_in_the_transaction
     assert "CREATE INDEX IF NOT EXISTS t_depth" in texts[0], texts[0]
     with psycopg.connect(major_db, autocommit=True) as conn:
         apply_files(conn, new_files)
+    assert check_drift(str(schema), major_db, out_dir=out).differences == ()
+
+
+CALLED = """schemas: [util]
+functions:
+  clean: {schema: util, arguments: s text, returns: text, volatility: immutable, language: sql, body: SELECT btrim($1)}
+  norm: {schema: util, arguments: s text, returns: text, volatility: immutable, language: sql,
+         body: SELECT lower(clean($1))}
+tables:
+  t:
+    columns: {id: {type: integer, primary_key: true}, name: text}
+"""
+
+
+@pytest.mark.parametrize("major_db", ["pg18", "pg15"], indirect=True)
+def test_a_check_and_an_index_calling_another_schemas_function_under_concurrently(major_db, tmp_path):
+    """A CHECK and an index over `util.norm(name)`, whose SQL body names util's `clean` bare, added to a table with
+    rows under `--concurrently`: the VALIDATE file computes the CHECK over the rows under the path widened with util,
+    as the main file does a plain ADD CONSTRAINT's (it had the pinned path alone: "function clean(text) does not
+    exist" when the body was inlined); the index went to a `-- no-transaction` file, where no path can be set: it is
+    built in the migration's transaction, widened, with a notice. (PostgreSQL 17 and later build an index with the path
+    `pg_catalog, pg_temp` whatever the session's: there only the CHECK.)"""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    old_files = _applied_over_rows(major_db, schema, out, CALLED, "INSERT INTO t VALUES (1, ' A '), (2, 'b')")
+    with psycopg.connect(major_db) as conn:
+        before_17 = conn.info.server_version < 170000
+    added = "    checks: {t_norm_ok: util.norm(name) <> ''}\n" + (
+        "    indexes: {t_norm: {columns: [{expression: util.norm(name)}]}}\n" if before_17 else "")
+    schema.write_text(CALLED + added, encoding="utf-8")
+    result = generate(str(schema), out, name="new", concurrently=True)
+    assert result.status == "written", result.message
+    assert [n.replace(str(schema), "schema.yaml") for n in result.notices] == [
+        "schema.yaml:10:15: index t_norm is built in the migration's transaction, not CONCURRENTLY: it calls functions "
+        "of util, whose bodies may name their schema's objects bare, which Postgres finds only on the search_path the "
+        "migration widens for it (plan.preamble.widened), which a `-- no-transaction` file cannot set"
+    ][:int(before_17)], result.notices
+    new_files = [m for m in Layout(out).migrations() if m.path not in old_files]
+    assert not any(open(m.path, encoding="utf-8").read().startswith("-- no-transaction") for m in new_files)
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        apply_files(conn, new_files)
+        assert conn.execute("SELECT convalidated FROM pg_constraint WHERE conname = 't_norm_ok'").fetchone() == (True,)
     assert check_drift(str(schema), major_db, out_dir=out).differences == ()

@@ -29,6 +29,7 @@ from schemac.plan.planner import planned
 from schemac.plan.preamble import restored_search_path
 from schemac.commands.statement_runs import Item, items, printed, rendered, shared, split
 from schemac.queries.indexes import change_notices
+from schemac.plan.maintenance_path import restricted_path_notices
 from schemac.schemafile.load import load_with_digest, read_schema_text
 from schemac.pg.noop_casts import without_noop_casts
 from schemac.pg.typed_strings import strings_typed_everywhere
@@ -173,6 +174,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
                     + change_notices(changes, desired) + row_failures(changes) + view_notices
                     + joined_parent_notices(current, desired) + external_type_notices(changes, desired)
+                    + restricted_path_notices(changes, desired)
                     + (widened_indexes(changes, {t.key for t in current.tables}) if concurrently else []))
     if not changes:
         last = f" (last migration: {state.migration})" if state else ""

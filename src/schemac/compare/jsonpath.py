@@ -14,6 +14,8 @@ from typing import Optional
 
 from sqlglot import exp
 
+from schemac.pg.syntax import SpelledCall
+
 _TOKEN = re.compile(r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<var>\$(?:"(?:[^"\\]|\\.)*"|[A-Za-z0-9_]+)?)'
                     r'|(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<word>[A-Za-z_][A-Za-z0-9_]*)'
                     r'|(?P<op>&&|\|\||==|!=|<>|<=|>=|\*\*|[<>!+\-*/%()\[\]{},.?@]))')
@@ -245,6 +247,9 @@ def _path(node: exp.Expression) -> exp.Expression:
     return node
 
 
+_SQL_JSON_QUERIES = {"JSON_VALUE", "JSON_QUERY", "JSON_EXISTS"}
+
+
 def _is_jsonpath(to: exp.Expression) -> bool:
     return isinstance(to, exp.DataType) and to.this == exp.DataType.Type.USERDEFINED \
         and str(to.args.get("kind")).lower() in ("jsonpath", "pg_catalog.jsonpath")
@@ -259,6 +264,11 @@ def jsonpath_literals(node: exp.Expression) -> Optional[exp.Expression]:
     if isinstance(node, exp.Anonymous) and str(node.this).lower().startswith("jsonb_path_") and len(node.expressions) > 1:
         args = [node.expressions[0], _path(node.expressions[1]), *node.expressions[2:]]
         return exp.Anonymous(this=node.this, expressions=args) if args[1] is not node.expressions[1] else None
+    if isinstance(node, SpelledCall) and str(node.this).upper() in _SQL_JSON_QUERIES and len(node.expressions) > 2 \
+            and isinstance(node.expressions[1], exp.Var) and node.expressions[1].this == ",":
+        path = _path(node.expressions[2])  # JSON_VALUE(j, '$.a' ...): the path is a jsonpath constant
+        return SpelledCall(this=node.this, expressions=[*node.expressions[:2], path, *node.expressions[3:]]) \
+            if path is not node.expressions[2] else None
     if isinstance(node, (exp.JSONBPathExists, exp.MatchAgainst)):
         changed = False
         for key in ("this", "expression"):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from schemac.model.frozen import replace
-from typing import Optional
+from typing import Callable, Optional
 
 from schemac.compare.aggregates import replaceable_aggregate
 from schemac.compare.changes import ENUM_REBUILT, Change
@@ -41,6 +41,7 @@ from schemac.pg.lazy import lazy
 same_text = lazy("schemac.pg.views", "same_text")
 sole_relation_unqualified = lazy("schemac.pg.views", "sole_relation_unqualified")
 query_refs = lazy("schemac.pg.sqlbody", "query_refs")
+query_forms = lazy("schemac.compare.view_queries", "query_forms")  # (a query compared as written: sqlglot)
 noop_casts_dropped = lazy("schemac.pg.noop_casts", "noop_casts_dropped")  # (only where a matview has members)
 
 selected_fields = lazy("schemac.pg.verbatim", "selected_fields")  # (`(f()).n`: an attribute of a composite type)
@@ -165,10 +166,11 @@ def _names_any(v: View, keys: list[tuple]) -> bool:
     return False
 
 
-def same_query(old: View, new: View) -> bool:
+def same_query(old: View, new: View, meaning: Optional[Callable[[str, str], bool]] = None) -> bool:
     """By Postgres's deparse when both are known; else, or when they differ, as written (either side's
     text): a query inspect wrote is a deparse already, one major's, which another major may spell
-    otherwise."""
+    otherwise. Where one side's deparse is unknown, `meaning(old text, new text)` (compare.view_queries: both
+    read as Postgres resolves them) has the last word."""
     if old.definition is not None and new.definition is not None and same_text(old.definition, new.definition):
         return True
     pairs = [(a, b) for a in (new.query, new.definition) for b in (old.query, old.definition) if a and b]
@@ -180,8 +182,11 @@ def same_query(old: View, new: View) -> bool:
     # a query written against a database whose search_path holds the declared extensions' schemas: their names off
     # (not between two deparses, where `f(x)` is public's f and `ext.f(x)` another)
     path = search_path()
-    return bool(path) and any(same_text(unqualified_text(a, path), unqualified_text(b, path)) for a, b in pairs
-                              if a is new.query or b is old.query)
+    if path and any(same_text(unqualified_text(a, path), unqualified_text(b, path)) for a, b in pairs
+                    if a is new.query or b is old.query):
+        return True
+    return meaning is not None and compared_as_written(old, new) \
+        and meaning(old.definition or old.query, new.definition or new.query)
 
 
 def compared_as_written(old: View, new: View) -> bool:
@@ -192,11 +197,11 @@ def _columns(v: View) -> list[tuple]:
     return [(c.name, c.type) for c in v.output]
 
 
-def same_view(old: View, new: View) -> bool:
-    """The same query (and, when both are known, the same columns), kind and options."""
+def same_view(old: View, new: View, meaning: Optional[Callable[[str, str], bool]] = None) -> bool:
+    """The same query (and, when both are known, the same columns), kind and options (`meaning`: same_query's)."""
     if old.output and new.output and _columns(old) != _columns(new):
         return False
-    return same_query(old, new) and (old.materialized, old.security_barrier, old.security_invoker, old.check_option) \
+    return same_query(old, new, meaning) and (old.materialized, old.security_barrier, old.security_invoker, old.check_option) \
         == (new.materialized, new.security_barrier, new.security_invoker, new.check_option)
 
 
@@ -284,13 +289,20 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
 
     rebuilt: set[tuple[str, str]] = set()  # current views dropped to be created again
     changed: list[tuple[str, str]] = []
+    forms: list[Callable[[str, str], bool]] = []  # made on the first query compared as written
+
+    def meaning(old_text: str, new_text: str) -> bool:
+        if not forms:
+            forms.append(query_forms(current, desired))
+        return forms[0](old_text, new_text)
+
     for key, v in des.items():
         old = cur.get(key)
         if old is None:
             ch("add_view", v, None, v)
             out.extend(replace(c, cause=NEW_MATERIALIZED) for c in _members(None, v))
             out.extend(object_changes(None, v, *defaulted(current, desired, v)))
-        elif not same_view(old, v):
+        elif not same_view(old, v, meaning):
             changed.append(key)
             if not replaceable_view(old, v):
                 rebuilt.add(key)

@@ -14,7 +14,7 @@ from schemac.plan.graph import ordered
 from schemac.plan.partition_index_ddl import copy_settings
 from schemac.plan.planner import render_sql, statements_for, validate_constraint
 from schemac.plan.preamble import (UNQUALIFIED_EQUALS, may_hold_unqualified_equals, pinned_search_path, preamble,
-                                   restored_search_path, widened)
+                                   restored_search_path, schemas_called, widened)
 
 
 @frozen
@@ -50,7 +50,9 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> Online
                              actions=[exp.AddConstraint(expressions=[ddl.constraint_node(c.new)])])  # type: ignore[arg-type]
             stmt.set("not_valid", True)
             main.extend(widened([stmt], lambda s: render_sql([s]) if may_hold_unqualified_equals(c.new) else ""))
-            validate.append(validate_constraint(c.table_def, c.new.name))  # type: ignore[arg-type]
+            # (VALIDATE computes the CHECK over the rows: a function of another schema it calls, under the path its
+            # body needs, as ADD CONSTRAINT without NOT VALID would have been in the main file)
+            validate.extend(widened([validate_constraint(c.table_def, c.new.name)], lambda s: "", c))  # type: ignore[arg-type]
         else:
             main.extend(statements_for(c))
     if validate:  # a transaction of its own
@@ -60,8 +62,10 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> Online
 
 def _widened(c: Change) -> bool:
     """Whether an add_index's CREATE INDEX calls an `=` its text cannot name (plan.preamble.UNQUALIFIED_EQUALS), or
-    may name an extension's object bare (_on_extension_path)."""
-    return _unqualified_equals(c) or _on_extension_path(c)
+    may name an extension's object bare (_on_extension_path), or calls a function of another schema, whose body
+    may name that schema's objects bare (plan.preamble.schemas_called: the main file runs it with that schema on
+    the path)."""
+    return _unqualified_equals(c) or _on_extension_path(c) or bool(schemas_called(c))
 
 
 def _unqualified_equals(c: Change) -> bool:
@@ -84,5 +88,8 @@ def widened_indexes(changes: list[Change], existing: set[tuple[str, str]]) -> li
             "it compares with IS DISTINCT FROM, NULLIF or a simple CASE, whose `=` Postgres finds only on the "
             "search_path the migration widens for it (plan.preamble.widened)" if _unqualified_equals(c) else
             "its expressions may name an extension's objects bare, which Postgres finds only on the search_path the "
-            f"migration sets (public, {', '.join(search_path())})") + ", which a `-- no-transaction` file "
+            f"migration sets (public, {', '.join(search_path())})" if _on_extension_path(c) else
+            f"it calls functions of {', '.join(schemas_called(c))}, whose bodies may name their schema's objects bare, "
+            "which Postgres finds only on the search_path the migration widens for it (plan.preamble.widened)")
+            + ", which a `-- no-transaction` file "
             "cannot set" for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing and _widened(c)]

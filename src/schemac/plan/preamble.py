@@ -9,7 +9,7 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.compare.normalize import search_path
-from schemac.model import Check, Column, Exclusion, Index, Table
+from schemac.model import Check, Column, Exclusion, Index, Table, View
 from schemac.pg.dialect import RENDER
 from schemac.pg.names import quote_ident
 from schemac.plan import ddl
@@ -85,9 +85,11 @@ def is_widening(text: str) -> bool:
 # of the session that made it found them (debate-map's app_public functions, made under `SET search_path =
 # app_public` with no SET clause of their own, inlined into a generated column): under the migration's pinned path
 # Postgres found none ("function pick_rev_phrasing(jsonb) does not exist"; pg_dump's restore fails the same way).
-# Such a statement runs with those schemas after public (a bare name of schema.yaml's still means public's).
+# Such a statement runs with those schemas after public (a bare name of schema.yaml's still means public's). So does a
+# materialized view's CREATE and REFRESH, which run its query over the rows (`SELECT util.norm(name) FROM t`).
 _CALL = re.compile(r'(?:"((?:[^"]|"")+)"|\b([A-Za-z_][A-Za-z0-9_$]*))\.(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s*\(')
-_COMPUTES = re.compile(r"(ALTER\s+TABLE|CREATE\s+(UNIQUE\s+)?INDEX|ALTER\s+DOMAIN|CREATE\s+TABLE)\b", re.IGNORECASE)
+_COMPUTES = re.compile(r"(ALTER\s+TABLE|CREATE\s+(UNIQUE\s+)?INDEX|ALTER\s+DOMAIN|CREATE\s+TABLE"
+                       r"|CREATE\s+(OR\s+REPLACE\s+)?MATERIALIZED\s+VIEW|REFRESH\s+MATERIALIZED\s+VIEW)\b", re.IGNORECASE)
 _NOT_CALLED = frozenset({"public", "pg_catalog", "information_schema", "pg_temp"})
 
 
@@ -98,7 +100,7 @@ def schemas_called(change: Change) -> tuple[str, ...]:
     # (a new table's generated columns and CHECKs: Postgres inlines a SQL function of them at CREATE TABLE, to check
     # that the expression is immutable; its defaults are computed only where a column is added over rows)
     texts = [c.generated for c in obj.columns if c.generated] + [k.expression for k in obj.checks] \
-        if isinstance(obj, Table) else _expressions(obj)
+        if isinstance(obj, Table) else [obj.query] if isinstance(obj, View) and obj.materialized else _expressions(obj)
     found = {m.group(1).replace('""', '"') if m.group(1) else m.group(2).lower()
              for text in texts for m in _CALL.finditer(text)}
     return tuple(sorted(found - _NOT_CALLED))

@@ -1,0 +1,81 @@
+"""An index and a materialized view over rows calling `util.norm(name)`, a SQL function whose quoted body names util's
+`clean` bare with no search_path of its own (made, as people do, under a path that held util). On 15 and 16 the
+migration computes them with util on the path (plan.preamble.widened: the REFRESH of the materialized view was run
+under `public` alone, "function clean(text) does not exist"). PostgreSQL 17 and later compute both with the path
+`pg_catalog, pg_temp` whatever the session's: `generate` says so of each, on every major, naming the function and
+the `set:` to give it (plan.maintenance_path); with `set: {search_path: util}` no notice, and the migration applies
+over the rows on 18."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+
+BASE = """schemas: [util]
+functions:
+  clean: {schema: util, arguments: s text, returns: text, volatility: immutable, body: SELECT btrim($1)}
+  norm:
+    schema: util
+    arguments: s text
+    returns: text
+    volatility: immutable
+    body: SELECT lower(clean($1))
+tables:
+  t:
+    columns: {id: {type: integer, primary_key: true}, name: text}
+"""
+ADDED = """    indexes: {t_norm: {columns: [{expression: util.norm(name)}]}}
+materialized_views:
+  names: {query: "SELECT id, util.norm(name) AS n FROM t"}
+"""
+SET = ("    body: SELECT lower(clean($1))", "    set: {search_path: util}\n    body: SELECT lower(clean($1))")
+
+
+def _added_over_rows(url: str, folder, base: str) -> tuple:
+    """`base` generated and applied to `url` over two rows, then ADDED generated: the result and its new files."""
+    schema, out = folder / "schema.yaml", str(folder / "generated")
+    folder.mkdir()
+    schema.write_text(base, encoding="utf-8")
+    assert generate(str(schema), out, name="old").status == "written"
+    with psycopg.connect(url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute("INSERT INTO t VALUES (1, ' A '), (2, 'b')")
+    old_files = {m.path for m in Layout(out).migrations()}
+    schema.write_text(base + ADDED, encoding="utf-8")
+    result = generate(str(schema), out, name="new")
+    assert result.status == "written", result.message
+    return result, [m for m in Layout(out).migrations() if m.path not in old_files], schema
+
+
+def _applied(url: str, files, schema) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        apply_files(conn, files)
+        assert conn.execute("SELECT id, n FROM names ORDER BY id").fetchall() == [(1, "a"), (2, "b")]
+    assert check_drift(str(schema), url, out_dir=str(schema.parent / "generated")).differences == ()
+
+
+@pytest.mark.parametrize("major_db", ["pg18", "pg15"], indirect=True)
+def test_functions_an_index_or_a_materialized_view_computes_with_a_path_of_their_own(major_db, tmp_path):
+    result, files, schema = _added_over_rows(major_db, tmp_path / "bare", BASE)
+    tail = ("calls util.norm, whose body names clean (util) bare and sets no search_path: PostgreSQL 17 and later "
+            "compute it (CREATE INDEX, REINDEX, REFRESH MATERIALIZED VIEW, ANALYZE) with the search_path pg_catalog, "
+            "pg_temp, where it is not found; give util.norm `set: {search_path: util}` or name the schema in its body")
+    assert [n.replace(str(schema), "schema.yaml") for n in result.notices] == [
+        f"schema.yaml:13:15: index t_norm {tail}", f"schema.yaml:15:3: materialized view public.names {tail}"]
+    with psycopg.connect(major_db) as conn:
+        before_17 = conn.info.server_version < 170000
+    if before_17:  # computed under the widened path
+        _applied(major_db, files, schema)
+        return
+    with psycopg.connect(major_db, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.UndefinedFunction):
+            apply_files(conn, files)
+        conn.execute("DROP SCHEMA util CASCADE; DROP TABLE t; DROP TABLE _sqlx_migrations")
+    result, files, schema = _added_over_rows(major_db, tmp_path / "set", BASE.replace(*SET))
+    assert result.notices == ()
+    _applied(major_db, files, schema)
