@@ -201,3 +201,91 @@ def test_a_table_a_view_outside_reads_is_not_dropped_under_it(any_db_url, tmp_pa
         assert conn.execute("SELECT count(*) FROM pg_attribute WHERE attrelid = 'profiles'::regclass AND attname = 'bio'"
                             ).fetchone() == (0,)
         assert conn.execute("SELECT * FROM api.profiles").fetchall() == []
+
+
+READERS = """
+CREATE SCHEMA auth;
+CREATE TABLE profiles (id int PRIMARY KEY, username text, role text, extra int, bio text);
+INSERT INTO profiles VALUES (1, 'ann', 'admin', 10, 'a'), (2, 'bob', 'user', 20, 'b');
+CREATE TABLE logs (id int, msg text);
+INSERT INTO logs VALUES (1, 'hello');
+CREATE FUNCTION ok(i int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT i > 0';
+CREATE TABLE auth.users (id int PRIMARY KEY, name text);
+INSERT INTO auth.users VALUES (1, 'ann');
+ALTER TABLE auth.users ENABLE ROW LEVEL SECURITY;
+CREATE POLICY admins ON auth.users USING (EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = users.id AND p.role = 'admin'));
+CREATE POLICY writers ON auth.users FOR INSERT WITH CHECK ((SELECT p.username FROM public.profiles p WHERE p.id = users.id) IS NOT NULL);
+CREATE FUNCTION auth.role_of(i int) RETURNS text LANGUAGE sql BEGIN ATOMIC SELECT p.role FROM public.profiles p WHERE p.id = i; END;
+CREATE FUNCTION auth.positive(i int) RETURNS boolean LANGUAGE sql BEGIN ATOMIC SELECT public.ok(i); END;
+CREATE FUNCTION auth.log_count() RETURNS bigint LANGUAGE sql RETURN (SELECT count(*) FROM public.logs);
+CREATE MATERIALIZED VIEW auth.extras AS SELECT id, extra FROM public.profiles;
+CREATE TABLE auth.events (id int, msg text);
+CREATE RULE keep_log AS ON INSERT TO auth.events DO ALSO INSERT INTO public.logs (id, msg) VALUES (new.id, new.msg);
+CREATE FUNCTION auth.noop() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+CREATE TRIGGER checked BEFORE INSERT ON auth.users FOR EACH ROW WHEN (public.ok(new.id)) EXECUTE FUNCTION auth.noop();
+"""
+
+
+def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path):
+    """A table's `used_outside:` held only the views, materialized views and rules of the schemas not read: a policy of
+    auth.users whose USING or WITH CHECK reads public.profiles in a subquery, a function of auth of a SQL-standard body
+    (BEGIN ATOMIC, RETURN) reading it were missing, so generate wrote the DROP COLUMN or ALTER COLUMN TYPE Postgres
+    refuses ('cannot alter type of a column used in a policy definition', '... used by a function or procedure'); nor
+    did a function's `used_outside:` name such a function calling it (DROP FUNCTION refused). Now inspect -n public
+    writes them all, each with the columns it reads, lists them (and the rule, and the trigger whose WHEN calls
+    public.ok) as not managed, and generate refuses each such change naming them, over rows (Postgres's own refusal
+    checked); a column none of them reads is dropped and the migration applies, the rows kept."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(READERS)
+    found = inspect_database(db_url, ("public",))
+    doc = yaml.safe_load(found.yaml)
+    assert doc["tables"]["profiles"]["used_outside"] == [
+        "function auth.role_of(integer) (id, role)", "materialized view auth.extras (id, extra)",
+        "policy admins on auth.users (id, role)", "policy writers on auth.users (id, username)"]
+    assert doc["tables"]["logs"]["used_outside"] == ["function auth.log_count()", "rule keep_log on auth.events (id, msg)"]
+    assert doc["functions"]["ok"]["used_outside"] == ["function auth.positive(integer)", "trigger checked on auth.users"]
+    assert sorted((u.kind, u.path) for u in found.schema.unmanaged if u.kind.endswith("not read")) == [
+        ("function of a schema not read", "auth.log_count()"), ("function of a schema not read", "auth.positive(integer)"),
+        ("function of a schema not read", "auth.role_of(integer)"), ("policy of a schema not read", "auth.users.admins"),
+        ("policy of a schema not read", "auth.users.writers"), ("rule of a schema not read", "auth.events.keep_log"),
+        ("trigger of a schema not read", "auth.users.checked"), ("view of a schema not read", "auth.extras")]
+    assert schema_errors(found.yaml) == []
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(found.yaml, encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    assert check_drift(str(schema), db_url).differences == ()
+    profiles, columns = doc["tables"]["profiles"], doc["tables"]["profiles"]["columns"]
+
+    def with_columns(**changed):
+        kept = {k: v for k, v in {**columns, **changed}.items() if v is not None}
+        return {**doc, "tables": {**doc["tables"], "profiles": {**profiles, "columns": kept}}}
+
+    gone, unaltered = psycopg.errors.DependentObjectsStillExist, psycopg.errors.FeatureNotSupported
+    for edited, named, refused_sql, error in (
+            (with_columns(role=None), "the migration would drop column role while function auth.role_of(integer) "
+             "(id, role); policy admins on auth.users (id, role)", "ALTER TABLE profiles DROP COLUMN role", gone),
+            (with_columns(role="varchar(9)"), "change the type of column role while function auth.role_of(integer) "
+             "(id, role); policy admins on auth.users (id, role)", "ALTER TABLE profiles ALTER role TYPE varchar(9)",
+             unaltered),
+            (with_columns(username="varchar(9)"), "change the type of column username while policy writers on "
+             "auth.users (id, username)", "ALTER TABLE profiles ALTER username TYPE varchar(9)", unaltered),
+            ({**doc, "tables": {k: v for k, v in doc["tables"].items() if k != "logs"}},
+             "table public.logs: the migration would drop it while function auth.log_count(); rule keep_log on "
+             "auth.events (id, msg)", "DROP TABLE logs", gone),
+            ({**doc, "functions": {"ok": {**doc["functions"]["ok"], "arguments": "i bigint"}}},
+             "function public.ok(integer): the migration would drop it (its arguments or result changed) while function "
+             "auth.positive(integer); trigger checked on auth.users", "DROP FUNCTION ok(integer)", gone)):
+        schema.write_text(yaml.safe_dump(edited, sort_keys=False), encoding="utf-8")
+        with pytest.raises(SchemacError) as refused:
+            generate(str(schema), out, allow_destructive=True)
+        assert named in str(refused.value), str(refused.value)
+        with psycopg.connect(db_url) as conn, pytest.raises(error):
+            conn.execute(refused_sql)
+    schema.write_text(yaml.safe_dump(with_columns(bio=None), sort_keys=False), encoding="utf-8")
+    assert generate(str(schema), out, allow_destructive=True).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:])
+        assert conn.execute("SELECT id, username, role, extra FROM profiles ORDER BY id").fetchall() == [
+            (1, "ann", "admin", 10), (2, "bob", "user", 20)]
+        assert conn.execute("SELECT auth.role_of(1), auth.log_count()").fetchone() == ("admin", 1)
+    assert check_drift(str(schema), db_url).differences == ()

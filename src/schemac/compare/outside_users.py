@@ -4,9 +4,11 @@ Postgres refuses DROP FUNCTION while they stand ("cannot drop function is_admin(
 it"), and the migration cannot make them again (schema.yaml does not hold them). A change that drops such a function
 (dropped, or made again: its arguments or result changed) is refused at generate, naming them.
 
-So is a change dropping a table, or dropping or retyping a column, that a view, materialized view or rule of such a
-schema reads (a table's `used_outside:`, `view api.profiles (id, username)`: Postgres refuses 'cannot drop table
-profiles because other objects depend on it', 'cannot alter type of a column used by a view or rule')."""
+So is a change dropping a table, or dropping or retyping a column, that a view, materialized view or rule, a policy
+(a subquery of its USING or WITH CHECK) or a function of a SQL-standard body (BEGIN ATOMIC) of such a schema reads (a
+table's `used_outside:`, `view api.profiles (id, username)`: Postgres refuses 'cannot drop table profiles because other
+objects depend on it', 'cannot alter type of a column used by a view or rule', '... used in a policy definition',
+'... used by a function or procedure')."""
 
 from __future__ import annotations
 
@@ -54,6 +56,14 @@ def outside_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, 
     return out
 
 
+def _columns_read(entry: str) -> str:
+    """The columns a `used_outside` entry of a table reads, `(id, username)` after a space at its end, or "" (it reads
+    the table alone): `view api.profiles (id, username)`, `function auth.role_of(integer) (role)`, whose signature
+    holds no space before its parenthesis."""
+    at = entry.rfind(" (")
+    return entry[at:] if at >= 0 and entry.endswith(")") else ""
+
+
 _COLUMN_CHANGES = {"drop_column": "drop column", "alter_column_type": "change the type of column",
                    "alter_generated": "drop and add again column"}
 
@@ -74,7 +84,7 @@ def _table_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, s
         if c.kind != "drop_table":
             spelled = "|".join(re.escape(n) for n in {c.name or "", quoted(c.name or "")})  # as quote_ident() spells it
             at = re.compile(r"[(,]\s*(?:" + spelled + r")\s*[,)]")  # in `(id, username)`
-            listed = [u for u in listed if "(" in u and at.search(u[u.find("("):])]
+            listed = [u for u in listed if at.search(_columns_read(u))]
         if not listed:
             continue
         what = f"table {c.schema}.{c.table}" if c.kind == "drop_table" else \
@@ -86,3 +96,11 @@ def _table_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, s
                        " it: Postgres refuses, and the migration cannot make them again. Drop or change them first, "
                        "outside schemac, then take them out of used_outside:"))
     return out
+
+
+def _columns_read(entry: str) -> str:
+    """The columns a `used_outside` entry of a table reads, `(id, username)` after a space at its end, or "" (it reads
+    the table alone): `view api.profiles (id, username)`, `function auth.role_of(integer) (role)`, whose signature
+    holds no space before its parenthesis."""
+    at = entry.rfind(" (")
+    return entry[at:] if at >= 0 and entry.endswith(")") else ""
