@@ -223,6 +223,10 @@ CREATE TABLE auth.events (id int, msg text);
 CREATE RULE keep_log AS ON INSERT TO auth.events DO ALSO INSERT INTO public.logs (id, msg) VALUES (new.id, new.msg);
 CREATE FUNCTION auth.noop() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
 CREATE TRIGGER checked BEFORE INSERT ON auth.users FOR EACH ROW WHEN (public.ok(new.id)) EXECUTE FUNCTION auth.noop();
+CREATE TABLE codes (id int PRIMARY KEY, code int UNIQUE);
+INSERT INTO codes VALUES (1, 5);
+CREATE TABLE auth.refs (c int REFERENCES public.codes (code));
+INSERT INTO auth.refs VALUES (5);
 """
 
 
@@ -234,7 +238,9 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
     did a function's `used_outside:` name such a function calling it (DROP FUNCTION refused). Now inspect -n public
     writes them all, each with the columns it reads, lists them (and the rule, and the trigger whose WHEN calls
     public.ok) as not managed, and generate refuses each such change naming them, over rows (Postgres's own refusal
-    checked); a column none of them reads is dropped and the migration applies, the rows kept."""
+    checked); a column none of them reads is dropped and the migration applies, the rows kept. So for a foreign key of
+    auth.refs referencing public.codes (code): the table, the column and its UNIQUE are not dropped under it, while
+    code retyped to bigint is written and applies (Postgres converts it under the foreign key)."""
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(READERS)
     found = inspect_database(db_url, ("public",))
@@ -244,8 +250,9 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
         "policy admins on auth.users (id, role)", "policy writers on auth.users (id, username)"]
     assert doc["tables"]["logs"]["used_outside"] == ["function auth.log_count()", "rule keep_log on auth.events (id, msg)"]
     assert doc["functions"]["ok"]["used_outside"] == ["function auth.positive(integer)", "trigger checked on auth.users"]
+    assert doc["tables"]["codes"]["used_outside"] == ["foreign key refs_c_fkey on auth.refs (code)"]
     assert sorted((u.kind, u.path) for u in found.schema.unmanaged if u.kind.endswith("not read")) == [
-        ("function of a schema not read", "auth.log_count()"), ("function of a schema not read", "auth.positive(integer)"),
+        ("foreign key of a schema not read", "auth.refs.refs_c_fkey"), ("function of a schema not read", "auth.log_count()"), ("function of a schema not read", "auth.positive(integer)"),
         ("function of a schema not read", "auth.role_of(integer)"), ("policy of a schema not read", "auth.users.admins"),
         ("policy of a schema not read", "auth.users.writers"), ("rule of a schema not read", "auth.events.keep_log"),
         ("trigger of a schema not read", "auth.users.checked"), ("view of a schema not read", "auth.extras")]
@@ -260,6 +267,10 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
         kept = {k: v for k, v in {**columns, **changed}.items() if v is not None}
         return {**doc, "tables": {**doc["tables"], "profiles": {**profiles, "columns": kept}}}
 
+    def with_table(name, **changed):
+        spec = {k: v for k, v in {**doc["tables"][name], **changed}.items() if v is not None}
+        return {**doc, "tables": {**doc["tables"], name: spec}}
+
     gone, unaltered = psycopg.errors.DependentObjectsStillExist, psycopg.errors.FeatureNotSupported
     for edited, named, refused_sql, error in (
             (with_columns(role=None), "the migration would drop column role while function auth.role_of(integer) "
@@ -272,6 +283,12 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
             ({**doc, "tables": {k: v for k, v in doc["tables"].items() if k != "logs"}},
              "table public.logs: the migration would drop it while function auth.log_count(); rule keep_log on "
              "auth.events (id, msg)", "DROP TABLE logs", gone),
+            ({**doc, "tables": {k: v for k, v in doc["tables"].items() if k != "codes"}}, "table public.codes: the "
+             "migration would drop it while foreign key refs_c_fkey on auth.refs (code)", "DROP TABLE codes", gone),
+            (with_table("codes", unique=None), "table public.codes: the migration would drop key (code) while foreign "
+             "key refs_c_fkey on auth.refs (code)", "ALTER TABLE codes DROP CONSTRAINT codes_code_key", gone),
+            (with_table("codes", columns={"id": doc["tables"]["codes"]["columns"]["id"]}, unique=None), "the migration would drop "
+             "column code while foreign key refs_c_fkey on auth.refs (code)", "ALTER TABLE codes DROP code", gone),
             ({**doc, "functions": {"ok": {**doc["functions"]["ok"], "arguments": "i bigint"}}},
              "function public.ok(integer): the migration would drop it (its arguments or result changed) while function "
              "auth.positive(integer); trigger checked on auth.users", "DROP FUNCTION ok(integer)", gone)):
@@ -281,11 +298,17 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
         assert named in str(refused.value), str(refused.value)
         with psycopg.connect(db_url) as conn, pytest.raises(error):
             conn.execute(refused_sql)
-    schema.write_text(yaml.safe_dump(with_columns(bio=None), sort_keys=False), encoding="utf-8")
+    retyped = with_table("codes", columns={**doc["tables"]["codes"]["columns"], "code": "bigint"})
+    schema.write_text(yaml.safe_dump({**retyped, "tables": {**retyped["tables"], "profiles": with_columns(bio=None)[
+        "tables"]["profiles"]}}, sort_keys=False), encoding="utf-8")  # (the foreign key takes a type it compares with)
     assert generate(str(schema), out, allow_destructive=True).status == "written"
     with psycopg.connect(db_url, autocommit=True) as conn:
         apply_files(conn, Layout(out).migrations()[1:])
         assert conn.execute("SELECT id, username, role, extra FROM profiles ORDER BY id").fetchall() == [
             (1, "ann", "admin", 10), (2, "bob", "user", 20)]
         assert conn.execute("SELECT auth.role_of(1), auth.log_count()").fetchone() == ("admin", 1)
+        assert conn.execute("SELECT format_type(atttypid, NULL) FROM pg_attribute WHERE attrelid = 'codes'::regclass "
+                            "AND attname = 'code'").fetchone() == ("bigint",)
+        with pytest.raises(psycopg.errors.ForeignKeyViolation):  # (the foreign key of auth still holds)
+            conn.execute("INSERT INTO auth.refs VALUES (6)")
     assert check_drift(str(schema), db_url).differences == ()

@@ -33,13 +33,14 @@
 -- (or, 18, a NOT NULL) it has from its parents only (not conislocal) under their name, a partition's clone of its
 -- parent's foreign key (conparentid) under its name (not one Postgres named otherwise, nor the rows it adds for a
 -- referenced partition, whose parent row is this table's own: unmanaged.sql lists their comments). row_type_comment: the comment on its row type (COMMENT ON TYPE table, pg_type reltype).
--- used_outside: the views, materialized views and rules, the policies (a subquery of USING or WITH CHECK) and the
--- functions and procedures of a SQL-standard body (BEGIN ATOMIC) of a schema not read that read the table (pg_depend of
--- their pg_rewrite, pg_policy and pg_proc rows: `inspect -n public` of a view api.profiles over public.profiles), each
--- 'view api.profiles (id, username)', 'policy p on auth.users (id, role)', 'function auth.f(integer) (role)' with the
--- columns it reads (none: the table alone), in the order of their text. Read once (outside_reads: those rows of the
--- schemas not read, then their pg_depend rows by the depender index), joined by the table's oid: looked up per table through
--- pg_depend's reference index it took 3-4 times as long (3,000 tables, a view each).
+-- used_outside: the views, materialized views and rules, the policies (a subquery of USING or WITH CHECK), the
+-- functions and procedures of a SQL-standard body (BEGIN ATOMIC) and the foreign keys of a schema not read that read
+-- or reference the table (pg_depend of their pg_rewrite, pg_policy, pg_proc and pg_constraint rows: `inspect -n
+-- public` of a view api.profiles over public.profiles), each 'view api.profiles (id, username)', 'policy p on
+-- auth.users (id, role)', 'function auth.f(integer) (role)', 'foreign key f on auth.t (id)' with the columns it reads
+-- (a foreign key: those it references; none: the table alone), in the order of their text. Read once (outside_reads:
+-- those rows of the schemas not read, then their pg_depend rows by the depender index), joined by the table's oid:
+-- looked up per table through pg_depend's reference index it took 3-4 times as long (3,000 tables, a view each).
 -- Parameter: schemas, an array of schema names. One row per table.
 -- inherits, inherited_only, validated_checks and copy_comments are looked for only in a table that has a parent
 -- (par.has_parent: a pg_inherits row naming it the child). Without one each is empty: inherits, validated_checks
@@ -73,7 +74,14 @@ WITH outside_objects AS MATERIALIZED (  -- what the schemas not read hold that c
   FROM pg_catalog.pg_namespace un
   JOIN pg_catalog.pg_proc fp ON fp.pronamespace = un.oid
   WHERE NOT un.nspname = ANY (%(schemas)s::name[]) AND un.nspname NOT IN ('pg_catalog', 'information_schema')
-    AND fp.prosqlbody IS NOT NULL),
+    AND fp.prosqlbody IS NOT NULL
+  UNION ALL  -- a foreign key of a table there referencing it
+  SELECT 'pg_catalog.pg_constraint'::regclass, uk.oid, 'foreign key ' || pg_catalog.quote_ident(uk.conname) || ' on '
+         || pg_catalog.quote_ident(un.nspname) || '.' || pg_catalog.quote_ident(uc.relname)
+  FROM pg_catalog.pg_namespace un
+  JOIN pg_catalog.pg_class uc ON uc.relnamespace = un.oid
+  JOIN pg_catalog.pg_constraint uk ON uk.conrelid = uc.oid AND uk.contype = 'f' AND uk.conparentid = 0
+  WHERE NOT un.nspname = ANY (%(schemas)s::name[]) AND un.nspname NOT IN ('pg_catalog', 'information_schema')),
 outside_reads AS MATERIALIZED (
   SELECT x.refobjid, array_agg(x.reader ORDER BY x.reader COLLATE "C") AS readers
   FROM (SELECT ud.refobjid, uo.label

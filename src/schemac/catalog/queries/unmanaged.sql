@@ -174,6 +174,16 @@ JOIN pg_catalog.pg_class c ON c.oid = COALESCE(pol.polrelid, r.ev_class)
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT n.nspname = ANY (%(schemas)s::name[]) AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
+UNION ALL  -- a foreign key of a table of a schema not read referencing a table of the schemas read: "table.constraint"
+SELECT 'foreign key of a schema not read', n.nspname::text, c.relname::text || '.' || k.conname::text
+FROM pg_catalog.pg_constraint k
+JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_class rc ON rc.oid = k.confrelid
+JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
+WHERE k.contype = 'f' AND k.conparentid = 0 AND rn.nspname = ANY (%(schemas)s::name[])
+  AND NOT n.nspname = ANY (%(schemas)s::name[]) AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL  -- a function or procedure of a SQL-standard body (BEGIN ATOMIC) of a schema not read that reads a relation
            -- or calls a function of the schemas read (an aggregate made of one is listed with the aggregates): "name(types)"
 SELECT DISTINCT 'function of a schema not read', n.nspname::text,
