@@ -227,6 +227,12 @@ CREATE TABLE codes (id int PRIMARY KEY, code int UNIQUE);
 INSERT INTO codes VALUES (1, 5);
 CREATE TABLE auth.refs (c int REFERENCES public.codes (code));
 INSERT INTO auth.refs VALUES (5);
+CREATE TABLE kin (id int, v text);
+CREATE TABLE auth.kid (extra int) INHERITS (public.kin);
+INSERT INTO auth.kid VALUES (1, 'a', 2);
+CREATE TABLE pt (id int, k int) PARTITION BY RANGE (k);
+CREATE TABLE auth.pt1 PARTITION OF public.pt FOR VALUES FROM (0) TO (10);
+INSERT INTO pt VALUES (1, 1);
 """
 
 
@@ -240,7 +246,9 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
     public.ok) as not managed, and generate refuses each such change naming them, over rows (Postgres's own refusal
     checked); a column none of them reads is dropped and the migration applies, the rows kept. So for a foreign key of
     auth.refs referencing public.codes (code): the table, the column and its UNIQUE are not dropped under it, while
-    code retyped to bigint is written and applies (Postgres converts it under the foreign key)."""
+    code retyped to bigint is written and applies (Postgres converts it under the foreign key). And for a table of auth
+    inheriting public.kin (Postgres refuses DROP TABLE kin) and a partition of public.pt there (DROP TABLE pt drops it
+    with its rows): neither table is dropped under them."""
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(READERS)
     found = inspect_database(db_url, ("public",))
@@ -251,9 +259,12 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
     assert doc["tables"]["logs"]["used_outside"] == ["function auth.log_count()", "rule keep_log on auth.events (id, msg)"]
     assert doc["functions"]["ok"]["used_outside"] == ["function auth.positive(integer)", "trigger checked on auth.users"]
     assert doc["tables"]["codes"]["used_outside"] == ["foreign key refs_c_fkey on auth.refs (code)"]
+    assert (doc["tables"]["kin"]["used_outside"], doc["tables"]["pt"]["used_outside"]) == (
+        ["child table auth.kid"], ["partition auth.pt1"])
     assert sorted((u.kind, u.path) for u in found.schema.unmanaged if u.kind.endswith("not read")) == [
-        ("foreign key of a schema not read", "auth.refs.refs_c_fkey"), ("function of a schema not read", "auth.log_count()"), ("function of a schema not read", "auth.positive(integer)"),
-        ("function of a schema not read", "auth.role_of(integer)"), ("policy of a schema not read", "auth.users.admins"),
+        ("child table of a schema not read", "auth.kid"), ("foreign key of a schema not read", "auth.refs.refs_c_fkey"),
+        ("function of a schema not read", "auth.log_count()"), ("function of a schema not read", "auth.positive(integer)"),
+        ("function of a schema not read", "auth.role_of(integer)"), ("partition of a schema not read", "auth.pt1"), ("policy of a schema not read", "auth.users.admins"),
         ("policy of a schema not read", "auth.users.writers"), ("rule of a schema not read", "auth.events.keep_log"),
         ("trigger of a schema not read", "auth.users.checked"), ("view of a schema not read", "auth.extras")]
     assert schema_errors(found.yaml) == []
@@ -285,6 +296,8 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
              "auth.events (id, msg)", "DROP TABLE logs", gone),
             ({**doc, "tables": {k: v for k, v in doc["tables"].items() if k != "codes"}}, "table public.codes: the "
              "migration would drop it while foreign key refs_c_fkey on auth.refs (code)", "DROP TABLE codes", gone),
+            ({**doc, "tables": {k: v for k, v in doc["tables"].items() if k != "kin"}}, "table public.kin: the "
+             "migration would drop it while child table auth.kid", "DROP TABLE kin", gone),
             (with_table("codes", unique=None), "table public.codes: the migration would drop key (code) while foreign "
              "key refs_c_fkey on auth.refs (code)", "ALTER TABLE codes DROP CONSTRAINT codes_code_key", gone),
             (with_table("codes", columns={"id": doc["tables"]["codes"]["columns"]["id"]}, unique=None), "the migration would drop "
@@ -298,6 +311,16 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
         assert named in str(refused.value), str(refused.value)
         with psycopg.connect(db_url) as conn, pytest.raises(error):
             conn.execute(refused_sql)
+    # a partition there: DROP TABLE would drop it with its rows (Postgres does not refuse it)
+    schema.write_text(yaml.safe_dump({**doc, "tables": {k: v for k, v in doc["tables"].items() if k != "pt"}},
+                                     sort_keys=False), encoding="utf-8")
+    with pytest.raises(SchemacError, match=r"table public.pt: the migration would drop it while partition auth.pt1 .*"
+                                           r"drops it with its rows"):
+        generate(str(schema), out, allow_destructive=True)
+    with psycopg.connect(db_url) as conn:
+        conn.execute("DROP TABLE pt")
+        assert conn.execute("SELECT to_regclass('auth.pt1')").fetchone() == (None,)
+        conn.rollback()
     retyped = with_table("codes", columns={**doc["tables"]["codes"]["columns"], "code": "bigint"})
     schema.write_text(yaml.safe_dump({**retyped, "tables": {**retyped["tables"], "profiles": with_columns(bio=None)[
         "tables"]["profiles"]}}, sort_keys=False), encoding="utf-8")  # (the foreign key takes a type it compares with)

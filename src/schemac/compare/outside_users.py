@@ -65,7 +65,8 @@ _COLUMN_CHANGES = {"drop_column": "drop column", "alter_column_type": "change th
 def _table_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, str]]:
     """Each change dropping a table, or dropping or retyping a column (or its generation expression changed: dropped
     and added again, plan.planner), that what its `used_outside` (recorded, or schema.yaml's entry) lists reads: an
-    entry without columns reads the table alone. A foreign key there (`foreign key f on auth.t (id)`) stands on the
+    entry without columns reads the table alone (a child table or partition of it there: DROP TABLE drops a partition with
+its rows, Postgres refuses a child table). A foreign key there (`foreign key f on auth.t (id)`) stands on the
     table, the columns it references and the key or unique index over them (dropped, or made again), but not on their
     type (Postgres converts it under the foreign key, refusing only types it cannot compare, as it would here)."""
     declared = {t.key: t for t in desired.tables}
@@ -89,13 +90,15 @@ def _table_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, s
                 c.kind == "alter_column_type" and u.startswith("foreign key "))]
         if not listed:
             continue
+        named = c.name or f"({', '.join(sorted(key or ()))})"
         what = f"table {c.schema}.{c.table}" if c.kind == "drop_table" else \
-            f"table {c.schema}.{c.table}: the migration would {_COLUMN_CHANGES[c.kind]} {c.name or '(' + ', '.join(sorted(key or ())) + ')'}"
+            f"table {c.schema}.{c.table}: the migration would {_COLUMN_CHANGES[c.kind]} {named}"
         source = next((t.source for t in tables if getattr(t, "source", None)), None)
+        refuses = " (or, a partition, drops it with its rows)" if any(u.startswith("partition ") for u in listed) else ""
         out.append((c, f"{f'{source}: ' if source else ''}{what}"
                        f"{': the migration would drop it' if c.kind == 'drop_table' else ''} while {'; '.join(listed)} "
                        f"(used_outside: of a schema schema.yaml does not cover) {'reads' if len(listed) == 1 else 'read'}"
-                       " it: Postgres refuses, and the migration cannot make them again. Drop or change them first, "
+                       f" it: Postgres refuses{refuses}, and the migration cannot make them again. Drop or change them first, "
                        "outside schemac, then take them out of used_outside:"))
     return out
 

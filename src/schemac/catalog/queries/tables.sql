@@ -35,7 +35,8 @@
 -- referenced partition, whose parent row is this table's own: unmanaged.sql lists their comments). row_type_comment: the comment on its row type (COMMENT ON TYPE table, pg_type reltype).
 -- used_outside: the views, materialized views and rules, the policies (a subquery of USING or WITH CHECK), the
 -- functions and procedures of a SQL-standard body (BEGIN ATOMIC) and the foreign keys of a schema not read that read
--- or reference the table (pg_depend of their pg_rewrite, pg_policy, pg_proc and pg_constraint rows: `inspect -n
+-- or reference the table (pg_depend of their pg_rewrite, pg_policy, pg_proc and pg_constraint rows), and their tables
+-- inheriting it or partitions of it (pg_inherits: 'child table auth.t', 'partition auth.p', no columns) (`inspect -n
 -- public` of a view api.profiles over public.profiles), each 'view api.profiles (id, username)', 'policy p on
 -- auth.users (id, role)', 'function auth.f(integer) (role)', 'foreign key f on auth.t (id)' with the columns it reads
 -- (a foreign key: those it references; none: the table alone), in the order of their text. Read once (outside_reads:
@@ -92,7 +93,14 @@ outside_reads AS MATERIALIZED (
                                     AND ud.refclassid = 'pg_catalog.pg_class'::regclass AND ud.deptype = 'n'
         LEFT JOIN pg_catalog.pg_attribute ua ON ud.refobjsubid > 0 AND ua.attrelid = ud.refobjid
                                             AND ua.attnum = ud.refobjsubid
-        GROUP BY ud.refobjid, uo.classid, uo.oid, uo.label) x
+        GROUP BY ud.refobjid, uo.classid, uo.oid, uo.label
+        UNION ALL  -- a table there inheriting it, or a partition of it there (DROP TABLE drops that one with its rows)
+        SELECT ui.inhparent, CASE WHEN uc.relispartition THEN 'partition ' ELSE 'child table ' END
+                             || pg_catalog.quote_ident(un.nspname) || '.' || pg_catalog.quote_ident(uc.relname)
+        FROM pg_catalog.pg_namespace un
+        JOIN pg_catalog.pg_class uc ON uc.relnamespace = un.oid AND uc.relkind IN ('r', 'p', 'f')
+        JOIN pg_catalog.pg_inherits ui ON ui.inhrelid = uc.oid
+        WHERE NOT un.nspname = ANY (%(schemas)s::name[]) AND un.nspname NOT IN ('pg_catalog', 'information_schema')) x
   GROUP BY x.refobjid)
 SELECT c.oid AS table_oid,
        n.nspname::text AS schema_name,

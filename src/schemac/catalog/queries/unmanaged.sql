@@ -174,6 +174,17 @@ JOIN pg_catalog.pg_class c ON c.oid = COALESCE(pol.polrelid, r.ev_class)
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT n.nspname = ANY (%(schemas)s::name[]) AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
+UNION ALL  -- a table of a schema not read inheriting a table of the schemas read, or a partition of one: "table"
+SELECT CASE WHEN c.relispartition THEN 'partition of a schema not read' ELSE 'child table of a schema not read' END,
+       n.nspname::text, c.relname::text
+FROM pg_catalog.pg_inherits i
+JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid AND c.relkind IN ('r', 'p', 'f')
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent
+JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+WHERE pn.nspname = ANY (%(schemas)s::name[])
+  AND NOT n.nspname = ANY (%(schemas)s::name[]) AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL  -- a foreign key of a table of a schema not read referencing a table of the schemas read: "table.constraint"
 SELECT 'foreign key of a schema not read', n.nspname::text, c.relname::text || '.' || k.conname::text
 FROM pg_catalog.pg_constraint k
