@@ -7,12 +7,15 @@ schema.yaml built from scratch, every row's values (the renamed column read unde
 from __future__ import annotations
 
 import psycopg
+import pytest
 from catalog_oracle import fingerprint, fingerprint_difference, values
 from conftest import built_from_scratch
 from sqlx_project import generated_and_applied
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
+from schemac.errors import SchemacError
+from schemac.migrations.layout import Layout
 
 BEFORE = """\
 tables:
@@ -67,3 +70,42 @@ def test_a_parents_renamed_column_is_renamed_in_its_children(db_url, tmp_path):
         assert conn.execute("SELECT tableoid::regclass::text, id, name FROM parent ORDER BY id").fetchall() == [
             ("parent", 1, "p"), ("child", 2, "c"), ("grandchild", 3, "g"), ("merged", 4, "m")]
     assert generate(str(schema), str(tmp_path / "generated")).status == "unchanged"
+
+
+TWO_PARENTS = """\
+tables:
+  p1:
+    columns:
+      id: integer
+      title: text
+  p2:
+    columns:
+      title: text
+      z: integer
+  kid:
+    inherits: [p1, p2]
+"""
+
+
+def test_a_rename_postgres_refuses_is_refused_at_generate(db_url, tmp_path):
+    """A column a child has from two parents (merged) cannot be renamed in one of them, nor a column a table has from a
+    parent in that table alone: Postgres refuses both ('cannot rename inherited column'), where generate wrote the
+    RENAME (and, for the first, an ADD COLUMN of the child). Refused at generate, saying why; nothing written."""
+    generated_and_applied(tmp_path, db_url, TWO_PARENTS)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO kid VALUES (1, 't', 2)")
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    for text, named, refused_sql in (
+            (TWO_PARENTS.replace("      title: text\n  p2", "      name: {type: text, renamed_from: title}\n  p2"),
+             "table public.p1: column title is inherited by public.kid from public.p2 too",
+             "ALTER TABLE p1 RENAME COLUMN title TO name"),
+            (TWO_PARENTS + "    columns:\n      label: {type: text, renamed_from: z}\n",
+             "table public.kid: column z is inherited from public.p2, and Postgres cannot rename an inherited column",
+             "ALTER TABLE kid RENAME COLUMN z TO label")):
+        schema.write_text(text, encoding="utf-8")
+        with pytest.raises(SchemacError, match=named):
+            generate(str(schema), out, allow_destructive=True)
+        assert len(Layout(out).migrations()) == 1
+        with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.InvalidTableDefinition,
+                                                            match="cannot rename inherited column"):
+            conn.execute(refused_sql)

@@ -8,7 +8,8 @@ parent's statement makes it)."""
 
 from __future__ import annotations
 
-from schemac.model import Table
+from schemac.compare.changes import Change
+from schemac.model import Schema, Table
 from schemac.model.frozen import replace
 
 Key = tuple[str, str]
@@ -48,4 +49,36 @@ def children_follow_renames(cur_tables: dict[Key, Table], des_tables: dict[Key, 
 
     for key in des_tables:
         follow(key)
+    return out
+
+
+def renames_refused(changes: list[Change], current: Schema) -> list[tuple[Change, str]]:
+    """Each RENAME COLUMN Postgres refuses ('cannot rename inherited column'), with why generate does: of a column a
+    table has from a parent (renamed on the child alone), or of a parent's column a child of it has from another
+    parent too (merged: the rename cannot reach it, nor can the other parent's)."""
+    renames = [c for c in changes if c.kind == "rename_column" and c.cause is None]
+    if not renames or not any(t.inherits for t in current.tables):
+        return []
+    tables = {t.key: t for t in current.tables}
+    out = []
+    for c in renames:
+        old = getattr(c.old, "name", None)
+        t = tables.get((c.schema, c.table))
+        given = [] if t is None else [f"{q.schema}.{q.name}" for q in t.inherits
+                                      if (q.schema, q.name) in tables and tables[(q.schema, q.name)].column(old)]
+        if given:
+            out.append((c, f"table {c.schema}.{c.table}: column {old} is inherited from {', '.join(given)}, and Postgres "
+                           "cannot rename an inherited column: rename it in the parent (its children follow)"))
+            continue
+        for child in current.tables:
+            if (c.schema, c.table) not in {(q.schema, q.name) for q in child.inherits}:
+                continue
+            others = [f"{q.schema}.{q.name}" for q in child.inherits if (q.schema, q.name) != (c.schema, c.table)
+                      and (q.schema, q.name) in tables and tables[(q.schema, q.name)].column(old)]
+            if others:
+                out.append((c, f"table {c.schema}.{c.table}: column {old} is inherited by {child.schema}.{child.name} "
+                               f"from {', '.join(others)} too, and Postgres cannot rename a column a table inherits "
+                               "from two parents ('cannot rename inherited column'): make it leave one of them first "
+                               "(drop it from that parent's inherits:), or keep the name"))
+                break
     return out
