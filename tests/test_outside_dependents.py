@@ -233,6 +233,12 @@ INSERT INTO auth.kid VALUES (1, 'a', 2);
 CREATE TABLE pt (id int, k int) PARTITION BY RANGE (k);
 CREATE TABLE auth.pt1 PARTITION OF public.pt FOR VALUES FROM (0) TO (10);
 INSERT INTO pt VALUES (1, 1);
+CREATE FUNCTION seven() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 7';
+CREATE TABLE auth.dflt (a int DEFAULT public.seven(), b int CHECK (b < public.seven()),
+                        c int GENERATED ALWAYS AS (public.seven() + 1) STORED);
+CREATE INDEX dflt_i ON auth.dflt ((a + public.seven()));
+INSERT INTO auth.dflt (b) VALUES (1);
+CREATE DOMAIN auth.small AS int CHECK (VALUE < public.seven());
 """
 
 
@@ -248,7 +254,8 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
     auth.refs referencing public.codes (code): the table, the column and its UNIQUE are not dropped under it, while
     code retyped to bigint is written and applies (Postgres converts it under the foreign key). And for a table of auth
     inheriting public.kin (Postgres refuses DROP TABLE kin) and a partition of public.pt there (DROP TABLE pt drops it
-    with its rows): neither table is dropped under them."""
+    with its rows): neither table is dropped under them. And public.seven(), which a default, a generated column, a
+    CHECK and an index of auth.dflt and a domain's CHECK of auth call, is not dropped under them."""
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(READERS)
     found = inspect_database(db_url, ("public",))
@@ -259,6 +266,9 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
     assert doc["tables"]["logs"]["used_outside"] == ["function auth.log_count()", "rule keep_log on auth.events (id, msg)"]
     assert doc["functions"]["ok"]["used_outside"] == ["function auth.positive(integer)", "trigger checked on auth.users"]
     assert doc["tables"]["codes"]["used_outside"] == ["foreign key refs_c_fkey on auth.refs (code)"]
+    assert doc["functions"]["seven"]["used_outside"] == [
+        "constraint dflt_b_check on auth.dflt", "constraint small_check on domain auth.small",
+        "default of column auth.dflt.a", "generated column auth.dflt.c", "index auth.dflt_i"]
     assert (doc["tables"]["kin"]["used_outside"], doc["tables"]["pt"]["used_outside"]) == (
         ["child table auth.kid"], ["partition auth.pt1"])
     assert sorted((u.kind, u.path) for u in found.schema.unmanaged if u.kind.endswith("not read")) == [
@@ -298,6 +308,10 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
              "migration would drop it while foreign key refs_c_fkey on auth.refs (code)", "DROP TABLE codes", gone),
             ({**doc, "tables": {k: v for k, v in doc["tables"].items() if k != "kin"}}, "table public.kin: the "
              "migration would drop it while child table auth.kid", "DROP TABLE kin", gone),
+            ({**doc, "functions": {k: v for k, v in doc["functions"].items() if k != "seven"}},
+             "function public.seven(): the migration would drop it (no longer declared) while constraint dflt_b_check on "
+             "auth.dflt; constraint small_check on domain auth.small; default of column auth.dflt.a; generated column "
+             "auth.dflt.c; index auth.dflt_i", "DROP FUNCTION seven()", gone),
             (with_table("codes", unique=None), "table public.codes: the migration would drop key (code) while foreign "
              "key refs_c_fkey on auth.refs (code)", "ALTER TABLE codes DROP CONSTRAINT codes_code_key", gone),
             (with_table("codes", columns={"id": doc["tables"]["codes"]["columns"]["id"]}, unique=None), "the migration would drop "
