@@ -174,25 +174,20 @@ JOIN pg_catalog.pg_class c ON c.oid = COALESCE(pol.polrelid, r.ev_class)
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT n.nspname = ANY (%(schemas)s::name[]) AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
-UNION ALL  -- a table of a schema not read inheriting a table of the schemas read, or a partition of one: "table"
-SELECT CASE WHEN c.relispartition THEN 'partition of a schema not read' ELSE 'child table of a schema not read' END,
-       n.nspname::text, c.relname::text
-FROM pg_catalog.pg_inherits i
-JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid AND c.relkind IN ('r', 'p', 'f')
+UNION ALL  -- a table of a schema not read inheriting a table of the schemas read, or a partition of one ("table"), and a
+           -- foreign key of a table there referencing one ("table.constraint")
+SELECT CASE WHEN x.conname IS NOT NULL THEN 'foreign key of a schema not read'
+            WHEN c.relispartition THEN 'partition of a schema not read' ELSE 'child table of a schema not read' END,
+       n.nspname::text, c.relname::text || COALESCE('.' || x.conname::text, '')
+FROM (SELECT i.inhrelid AS relid, i.inhparent AS refid, NULL::name AS conname FROM pg_catalog.pg_inherits i
+      UNION ALL
+      SELECT k.conrelid, k.confrelid, k.conname FROM pg_catalog.pg_constraint k
+      WHERE k.contype = 'f' AND k.conparentid = 0) x
+JOIN pg_catalog.pg_class c ON c.oid = x.relid AND c.relkind IN ('r', 'p', 'f')
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent
+JOIN pg_catalog.pg_class pc ON pc.oid = x.refid
 JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
 WHERE pn.nspname = ANY (%(schemas)s::name[])
-  AND NOT n.nspname = ANY (%(schemas)s::name[]) AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-  AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
-UNION ALL  -- a foreign key of a table of a schema not read referencing a table of the schemas read: "table.constraint"
-SELECT 'foreign key of a schema not read', n.nspname::text, c.relname::text || '.' || k.conname::text
-FROM pg_catalog.pg_constraint k
-JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-JOIN pg_catalog.pg_class rc ON rc.oid = k.confrelid
-JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
-WHERE k.contype = 'f' AND k.conparentid = 0 AND rn.nspname = ANY (%(schemas)s::name[])
   AND NOT n.nspname = ANY (%(schemas)s::name[]) AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL  -- a function or procedure of a SQL-standard body (BEGIN ATOMIC) of a schema not read that reads a relation
