@@ -127,30 +127,53 @@ def test_an_on_only_index_a_partition_lacks_is_said_not_managed(any_db_url, sche
     assert r.returncode == 1, r.stdout + r.stderr
     assert [(d["kind"], d["object"]["path"]) for d in json.loads(r.stdout)["differences"]] == \
         [("index_invalid", "public.m.m_k")]
+    assert "(made ON ONLY the partitioned table" in json.loads(r.stdout)["differences"][0]["message"]  # (not CONCURRENTLY)
 
 
 def test_an_on_only_key_a_partition_lacks_is_said_not_managed(any_db_url, schemac, tmp_path):
     """ALTER TABLE ONLY a partitioned table ADD PRIMARY KEY / UNIQUE, its partition left without the key (pg_dump's
     order, stopped before the partition's key is attached; a reduced GitLab structure.sql): the key's index stays
     INVALID (pg_index, the oracle). inspect says so for each, as it does of an index made ON ONLY: schemac makes the
-    key on every partition, so a copy built from schema.yaml is not the same database (never silently)."""
+    key on every partition, so a copy built from schema.yaml is not the same database (never silently). diff reports
+    each as `index_invalid` (it said nothing: a key's validity was never compared), and its --sql, applied over the
+    rows, makes both keys again on the whole tree: every index valid, diff clean."""
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         conn.execute("CREATE TABLE ev (id bigint NOT NULL, part int NOT NULL, v text) PARTITION BY LIST (part); "
                      "CREATE TABLE ev_1 PARTITION OF ev FOR VALUES IN (1); "
                      "ALTER TABLE ONLY ev ADD CONSTRAINT ev_pkey PRIMARY KEY (part, id); "
-                     "ALTER TABLE ONLY ev ADD CONSTRAINT ev_v_key UNIQUE (part, v)")
+                     "ALTER TABLE ONLY ev ADD CONSTRAINT ev_v_key UNIQUE (part, v); "
+                     "INSERT INTO ev VALUES (1, 1, 'a'), (2, 1, 'b')")
         assert conn.execute("SELECT count(*) FROM pg_index WHERE indrelid = 'ev'::regclass AND NOT indisvalid"
                             ).fetchone() == (2,)
     r = schemac("inspect", "--database-url", any_db_url, "--output", "schema.yaml", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     for key in ("ev_pkey", "ev_v_key"):
         assert f"note: key public.ev.{key} is INVALID in the database (made with ALTER TABLE ONLY" in r.stderr, r.stderr
-    # attached on the partition, the keys are valid, and nothing is said
+    # diff reports each (schema.yaml describes a key valid on every partition; it said nothing), and --sql makes both
+    # again on the whole tree
+    r = schemac("diff", "--database-url", any_db_url, "--format", "json", cwd=tmp_path)
+    assert r.returncode == 1, r.stdout + r.stderr
+    found = [(d["kind"], d["object"]["type"], d["object"]["path"], d["actual"]) for d in json.loads(r.stdout)["differences"]]
+    assert found == [("index_invalid", "primary key", "public.ev.ev_pkey", "INVALID"),
+                     ("index_invalid", "unique constraint", "public.ev.ev_v_key", "INVALID")], r.stdout
+    assert all("made with ALTER TABLE ONLY" in d["message"] for d in json.loads(r.stdout)["differences"])
+    fix = schemac("diff", "--database-url", any_db_url, "--sql", cwd=tmp_path)
+    with psycopg.connect(any_db_url) as conn:
+        conn.execute(fix.stdout)
+        assert conn.execute("SELECT count(*) FILTER (WHERE NOT indisvalid), count(*) FROM pg_index WHERE indrelid IN "
+                            "('ev'::regclass, 'ev_1'::regclass)").fetchone() == (0, 4)
+        assert conn.execute("SELECT * FROM ev").fetchall() == [(1, 1, "a"), (2, 1, "b")]
+    assert schemac("diff", "--database-url", any_db_url, cwd=tmp_path).returncode == 0
+    # attached on the partition (or made on the whole tree), the keys are valid, and nothing is said
     with psycopg.connect(any_db_url, autocommit=True) as conn:
-        conn.execute("ALTER TABLE ONLY ev_1 ADD CONSTRAINT ev_1_pkey PRIMARY KEY (part, id); "
-                     "ALTER INDEX ev_pkey ATTACH PARTITION ev_1_pkey; "
-                     "ALTER TABLE ONLY ev_1 ADD CONSTRAINT ev_1_v_key UNIQUE (part, v); "
-                     "ALTER INDEX ev_v_key ATTACH PARTITION ev_1_v_key")
+        conn.execute("CREATE TABLE ev2 (id bigint NOT NULL, part int NOT NULL, v text) PARTITION BY LIST (part); "
+                     "CREATE TABLE ev2_1 PARTITION OF ev2 FOR VALUES IN (1); "
+                     "ALTER TABLE ONLY ev2 ADD CONSTRAINT ev2_pkey PRIMARY KEY (part, id); "
+                     "ALTER TABLE ONLY ev2_1 ADD CONSTRAINT ev2_1_pkey PRIMARY KEY (part, id); "
+                     "ALTER INDEX ev2_pkey ATTACH PARTITION ev2_1_pkey; "
+                     "ALTER TABLE ONLY ev2 ADD CONSTRAINT ev2_v_key UNIQUE (part, v); "
+                     "ALTER TABLE ONLY ev2_1 ADD CONSTRAINT ev2_1_v_key UNIQUE (part, v); "
+                     "ALTER INDEX ev2_v_key ATTACH PARTITION ev2_1_v_key")
     r = schemac("inspect", "--database-url", any_db_url, "--output", "schema.yaml", "--force", cwd=tmp_path)
     assert r.returncode == 0 and "INVALID" not in r.stderr, r.stderr
 

@@ -201,3 +201,151 @@ def test_a_table_a_view_outside_reads_is_not_dropped_under_it(any_db_url, tmp_pa
         assert conn.execute("SELECT count(*) FROM pg_attribute WHERE attrelid = 'profiles'::regclass AND attname = 'bio'"
                             ).fetchone() == (0,)
         assert conn.execute("SELECT * FROM api.profiles").fetchall() == []
+
+
+READERS = """
+CREATE SCHEMA auth;
+CREATE TABLE profiles (id int PRIMARY KEY, username text, role text, extra int, bio text);
+INSERT INTO profiles VALUES (1, 'ann', 'admin', 10, 'a'), (2, 'bob', 'user', 20, 'b');
+CREATE TABLE logs (id int, msg text);
+INSERT INTO logs VALUES (1, 'hello');
+CREATE FUNCTION ok(i int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT i > 0';
+CREATE TABLE auth.users (id int PRIMARY KEY, name text);
+INSERT INTO auth.users VALUES (1, 'ann');
+ALTER TABLE auth.users ENABLE ROW LEVEL SECURITY;
+CREATE POLICY admins ON auth.users USING (EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = users.id AND p.role = 'admin'));
+CREATE POLICY writers ON auth.users FOR INSERT WITH CHECK ((SELECT p.username FROM public.profiles p WHERE p.id = users.id) IS NOT NULL);
+CREATE FUNCTION auth.role_of(i int) RETURNS text LANGUAGE sql BEGIN ATOMIC SELECT p.role FROM public.profiles p WHERE p.id = i; END;
+CREATE FUNCTION auth.positive(i int) RETURNS boolean LANGUAGE sql BEGIN ATOMIC SELECT public.ok(i); END;
+CREATE FUNCTION auth.log_count() RETURNS bigint LANGUAGE sql RETURN (SELECT count(*) FROM public.logs);
+CREATE MATERIALIZED VIEW auth.extras AS SELECT id, extra FROM public.profiles;
+CREATE TABLE auth.events (id int, msg text);
+CREATE RULE keep_log AS ON INSERT TO auth.events DO ALSO INSERT INTO public.logs (id, msg) VALUES (new.id, new.msg);
+CREATE FUNCTION auth.noop() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+CREATE TRIGGER checked BEFORE INSERT ON auth.users FOR EACH ROW WHEN (public.ok(new.id)) EXECUTE FUNCTION auth.noop();
+CREATE TABLE codes (id int PRIMARY KEY, code int UNIQUE);
+INSERT INTO codes VALUES (1, 5);
+CREATE TABLE auth.refs (c int REFERENCES public.codes (code));
+INSERT INTO auth.refs VALUES (5);
+CREATE TABLE kin (id int, v text);
+CREATE TABLE auth.kid (extra int) INHERITS (public.kin);
+INSERT INTO auth.kid VALUES (1, 'a', 2);
+CREATE TABLE pt (id int, k int) PARTITION BY RANGE (k);
+CREATE TABLE auth.pt1 PARTITION OF public.pt FOR VALUES FROM (0) TO (10);
+INSERT INTO pt VALUES (1, 1);
+CREATE FUNCTION seven() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 7';
+CREATE TABLE auth.dflt (a int DEFAULT public.seven(), b int CHECK (b < public.seven()),
+                        c int GENERATED ALWAYS AS (public.seven() + 1) STORED);
+CREATE INDEX dflt_i ON auth.dflt ((a + public.seven()));
+INSERT INTO auth.dflt (b) VALUES (1);
+CREATE DOMAIN auth.small AS int CHECK (VALUE < public.seven());
+"""
+
+
+def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path):
+    """A table's `used_outside:` held only the views, materialized views and rules of the schemas not read: a policy of
+    auth.users whose USING or WITH CHECK reads public.profiles in a subquery, a function of auth of a SQL-standard body
+    (BEGIN ATOMIC, RETURN) reading it were missing, so generate wrote the DROP COLUMN or ALTER COLUMN TYPE Postgres
+    refuses ('cannot alter type of a column used in a policy definition', '... used by a function or procedure'); nor
+    did a function's `used_outside:` name such a function calling it (DROP FUNCTION refused). Now inspect -n public
+    writes them all, each with the columns it reads, lists them (and the rule, and the trigger whose WHEN calls
+    public.ok) as not managed, and generate refuses each such change naming them, over rows (Postgres's own refusal
+    checked); a column none of them reads is dropped and the migration applies, the rows kept. So for a foreign key of
+    auth.refs referencing public.codes (code): the table, the column and its UNIQUE are not dropped under it, while
+    code retyped to bigint is written and applies (Postgres converts it under the foreign key). And for a table of auth
+    inheriting public.kin (Postgres refuses DROP TABLE kin) and a partition of public.pt there (DROP TABLE pt drops it
+    with its rows): neither table is dropped under them. And public.seven(), which a default, a generated column, a
+    CHECK and an index of auth.dflt and a domain's CHECK of auth call, is not dropped under them."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(READERS)
+    found = inspect_database(db_url, ("public",))
+    doc = yaml.safe_load(found.yaml)
+    assert doc["tables"]["profiles"]["used_outside"] == [
+        "function auth.role_of(integer) (id, role)", "materialized view auth.extras (id, extra)",
+        "policy admins on auth.users (id, role)", "policy writers on auth.users (id, username)"]
+    assert doc["tables"]["logs"]["used_outside"] == ["function auth.log_count()", "rule keep_log on auth.events (id, msg)"]
+    assert doc["functions"]["ok"]["used_outside"] == ["function auth.positive(integer)", "trigger checked on auth.users"]
+    assert doc["tables"]["codes"]["used_outside"] == ["foreign key refs_c_fkey on auth.refs (code)"]
+    assert doc["functions"]["seven"]["used_outside"] == [
+        "constraint dflt_b_check on auth.dflt", "constraint small_check on domain auth.small",
+        "default of column auth.dflt.a", "generated column auth.dflt.c", "index auth.dflt_i"]
+    assert (doc["tables"]["kin"]["used_outside"], doc["tables"]["pt"]["used_outside"]) == (
+        ["child table auth.kid"], ["partition auth.pt1"])
+    assert sorted((u.kind, u.path) for u in found.schema.unmanaged if u.kind.endswith("not read")) == [
+        ("child table of a schema not read", "auth.kid"), ("foreign key of a schema not read", "auth.refs.refs_c_fkey"),
+        ("function of a schema not read", "auth.log_count()"), ("function of a schema not read", "auth.positive(integer)"),
+        ("function of a schema not read", "auth.role_of(integer)"), ("partition of a schema not read", "auth.pt1"), ("policy of a schema not read", "auth.users.admins"),
+        ("policy of a schema not read", "auth.users.writers"), ("rule of a schema not read", "auth.events.keep_log"),
+        ("trigger of a schema not read", "auth.users.checked"), ("view of a schema not read", "auth.extras")]
+    assert schema_errors(found.yaml) == []
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(found.yaml, encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    assert check_drift(str(schema), db_url).differences == ()
+    profiles, columns = doc["tables"]["profiles"], doc["tables"]["profiles"]["columns"]
+
+    def with_columns(**changed):
+        kept = {k: v for k, v in {**columns, **changed}.items() if v is not None}
+        return {**doc, "tables": {**doc["tables"], "profiles": {**profiles, "columns": kept}}}
+
+    def with_table(name, **changed):
+        spec = {k: v for k, v in {**doc["tables"][name], **changed}.items() if v is not None}
+        return {**doc, "tables": {**doc["tables"], name: spec}}
+
+    gone, unaltered = psycopg.errors.DependentObjectsStillExist, psycopg.errors.FeatureNotSupported
+    for edited, named, refused_sql, error in (
+            (with_columns(role=None), "the migration would drop column role while function auth.role_of(integer) "
+             "(id, role); policy admins on auth.users (id, role)", "ALTER TABLE profiles DROP COLUMN role", gone),
+            (with_columns(role="varchar(9)"), "change the type of column role while function auth.role_of(integer) "
+             "(id, role); policy admins on auth.users (id, role)", "ALTER TABLE profiles ALTER role TYPE varchar(9)",
+             unaltered),
+            (with_columns(username="varchar(9)"), "change the type of column username while policy writers on "
+             "auth.users (id, username)", "ALTER TABLE profiles ALTER username TYPE varchar(9)", unaltered),
+            ({**doc, "tables": {k: v for k, v in doc["tables"].items() if k != "logs"}},
+             "table public.logs: the migration would drop it while function auth.log_count(); rule keep_log on "
+             "auth.events (id, msg)", "DROP TABLE logs", gone),
+            ({**doc, "tables": {k: v for k, v in doc["tables"].items() if k != "codes"}}, "table public.codes: the "
+             "migration would drop it while foreign key refs_c_fkey on auth.refs (code)", "DROP TABLE codes", gone),
+            ({**doc, "tables": {k: v for k, v in doc["tables"].items() if k != "kin"}}, "table public.kin: the "
+             "migration would drop it while child table auth.kid", "DROP TABLE kin", gone),
+            ({**doc, "functions": {k: v for k, v in doc["functions"].items() if k != "seven"}},
+             "function public.seven(): the migration would drop it (no longer declared) while constraint dflt_b_check on "
+             "auth.dflt; constraint small_check on domain auth.small; default of column auth.dflt.a; generated column "
+             "auth.dflt.c; index auth.dflt_i", "DROP FUNCTION seven()", gone),
+            (with_table("codes", unique=None), "table public.codes: the migration would drop key (code) while foreign "
+             "key refs_c_fkey on auth.refs (code)", "ALTER TABLE codes DROP CONSTRAINT codes_code_key", gone),
+            (with_table("codes", columns={"id": doc["tables"]["codes"]["columns"]["id"]}, unique=None), "the migration would drop "
+             "column code while foreign key refs_c_fkey on auth.refs (code)", "ALTER TABLE codes DROP code", gone),
+            ({**doc, "functions": {"ok": {**doc["functions"]["ok"], "arguments": "i bigint"}}},
+             "function public.ok(integer): the migration would drop it (its arguments or result changed) while function "
+             "auth.positive(integer); trigger checked on auth.users", "DROP FUNCTION ok(integer)", gone)):
+        schema.write_text(yaml.safe_dump(edited, sort_keys=False), encoding="utf-8")
+        with pytest.raises(SchemacError) as refused:
+            generate(str(schema), out, allow_destructive=True)
+        assert named in str(refused.value), str(refused.value)
+        with psycopg.connect(db_url) as conn, pytest.raises(error):
+            conn.execute(refused_sql)
+    # a partition there: DROP TABLE would drop it with its rows (Postgres does not refuse it)
+    schema.write_text(yaml.safe_dump({**doc, "tables": {k: v for k, v in doc["tables"].items() if k != "pt"}},
+                                     sort_keys=False), encoding="utf-8")
+    with pytest.raises(SchemacError, match=r"table public.pt: the migration would drop it while partition auth.pt1 .*"
+                                           r"drops it with its rows"):
+        generate(str(schema), out, allow_destructive=True)
+    with psycopg.connect(db_url) as conn:
+        conn.execute("DROP TABLE pt")
+        assert conn.execute("SELECT to_regclass('auth.pt1')").fetchone() == (None,)
+        conn.rollback()
+    retyped = with_table("codes", columns={**doc["tables"]["codes"]["columns"], "code": "bigint"})
+    schema.write_text(yaml.safe_dump({**retyped, "tables": {**retyped["tables"], "profiles": with_columns(bio=None)[
+        "tables"]["profiles"]}}, sort_keys=False), encoding="utf-8")  # (the foreign key takes a type it compares with)
+    assert generate(str(schema), out, allow_destructive=True).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:])
+        assert conn.execute("SELECT id, username, role, extra FROM profiles ORDER BY id").fetchall() == [
+            (1, "ann", "admin", 10), (2, "bob", "user", 20)]
+        assert conn.execute("SELECT auth.role_of(1), auth.log_count()").fetchone() == ("admin", 1)
+        assert conn.execute("SELECT format_type(atttypid, NULL) FROM pg_attribute WHERE attrelid = 'codes'::regclass "
+                            "AND attname = 'code'").fetchone() == ("bigint",)
+        with pytest.raises(psycopg.errors.ForeignKeyViolation):  # (the foreign key of auth still holds)
+            conn.execute("INSERT INTO auth.refs VALUES (6)")
+    assert check_drift(str(schema), db_url).differences == ()

@@ -286,3 +286,33 @@ def renderings() -> dict:
 
 def test_every_format_renders_the_same_drift(record):
     assert renderings() == record["renderings"]
+
+
+WRAPPERS_BEFORE = """foreign_data_wrappers:
+  w_opts: {options: {a: '1', b: two}, owner: postgres}
+  w_gone: {}
+foreign_servers:
+  s_opts: {wrapper: w_opts}
+"""
+WRAPPERS_AFTER = """foreign_data_wrappers:
+  w_opts: {options: {a: '2', c: three}, owner: someone, comment: mine}
+  w_new: {}
+foreign_servers:
+  s_opts: {wrapper: w_opts, options: {host: h}, comment: theirs}
+"""
+
+
+def test_a_foreign_data_wrappers_changes_are_of_a_foreign_data_wrapper():
+    """Every change of a foreign-data wrapper (created, dropped, options, owner, comment) and of a foreign server is
+    labelled with its own kind by Change.object_kind, as the JSON report's object type says it (a wrapper's were
+    labelled "column": Change.object_kind had no entry for ForeignDataWrapper)."""
+    changes = diff(load_text(WRAPPERS_BEFORE), load_text(WRAPPERS_AFTER))
+    kinds = {c.kind: c.object_kind for c in changes}
+    assert kinds == {"add_foreign_data_wrapper": "foreign data wrapper", "set_foreign_data_wrapper_options":
+                     "foreign data wrapper", "set_foreign_data_wrapper_owner": "foreign data wrapper",
+                     "set_foreign_data_wrapper_comment": "foreign data wrapper", "drop_foreign_data_wrapper":
+                     "foreign data wrapper", "set_foreign_server_options": "foreign server",
+                     "set_foreign_server_comment": "foreign server"}
+    document = json.loads(render_json(differences(changes), {"database": "x"}, "schema.yaml"))
+    assert {(d["object"]["name"], d["object"]["type"]) for d in document["differences"]} == {
+        (c.name, c.object_kind) for c in changes}

@@ -266,6 +266,8 @@ def _report_kinds() -> set[str]:
     # report/describe.py: rules and extended statistics share one f-string family; report/unmanaged.py, --strict's kind
     families |= {f"{prefix}_{obj}" for prefix in ("missing", "unexpected") for obj in ("rule", "statistics")}
     families |= {"rule_changed", "statistics_changed"}
+    invalid = Path(report.__file__).with_name("invalid.py").read_text(encoding="utf-8")  # an INVALID index or key
+    literal |= set(re.findall(r'"(index_invalid)"', invalid))
     unmanaged = Path(report.__file__).with_name("unmanaged.py").read_text(encoding="utf-8")
     literal |= set(re.findall(r'"(unmanaged_object)"', unmanaged))
     for family in ('f"missing_{kind}"', 'f"unexpected_{kind}"', 'f"column_{attr}_changed"', 'f"{what}_changed"',

@@ -16,6 +16,7 @@ from schemac.compare.normalize import extension_path, searched
 from schemac.compare.not_nulls import inherited_renames
 from schemac.compare.row_types import row_type_retypes
 from schemac.compare.outside_users import outside_drops
+from schemac.compare.inherited_renames import renames_refused
 from schemac.compare.external_type_users import external_type_notices
 from schemac.errors import SchemacError, printable
 from schemac.migrations.layout import Layout, MigrationFile, NewMigration, locked, next_version, validate_name
@@ -197,7 +198,8 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
         also = "; also " + ", ".join(f"{c.source or c.path} ({c.old.type} -> {c.new.type})" for c, _ in rest) if rest else ""  # type: ignore[union-attr]
         raise SchemacError(f"{first.source or first.path}: {why}{also}")
     # (no migration that Postgres refuses)
-    for c, why in (inherited_renames(changes, current) + row_type_retypes(changes, current))[:1]:
+    for c, why in (inherited_renames(changes, current) + renames_refused(changes, current)
+                   + row_type_retypes(changes, current))[:1]:
         raise SchemacError(f"{c.new.source or c.path}: {why}")  # type: ignore[union-attr]
     outside = outside_drops(changes, desired)  # every one at once: each is undone outside schemac
     if outside:

@@ -16,6 +16,7 @@ from schemac.catalog.outside import expressions_naming_unmanaged, views_reading_
 from schemac.catalog.queries import sql_text
 from schemac.commands.diff import IGNORED_TABLES
 from schemac.errors import SchemacError
+from schemac.report.invalid import NOT_MANAGED, why_invalid
 from schemac.migrations.sqlx import load_config
 from schemac.pg.readable import surely_read
 from schemac.model import Schema, View
@@ -111,17 +112,14 @@ def inspect_notes(schema: Schema) -> list[str]:
     for t in schema.tables:
         for i in t.indexes:
             if not i.valid:  # ON ONLY (a partitioned table's index that partitions lack) is not managed: said so
-                why = ("made ON ONLY the partitioned table, and a partition has no index attached to it; ON ONLY is "
-                       "not managed: schemac makes it on every partition") if t.partition_by is not None else \
-                    "a CREATE INDEX CONCURRENTLY failed or is still running"
+                why = why_invalid(t, i) + (f"; {NOT_MANAGED}" if t.partition_by is not None else "")
                 out.append(f"schemac: note: index {t.schema}.{i.name} is INVALID in the database ({why}); "
                            "written as declared: rebuild it")
         for k in (t.primary_key, *t.uniques):  # a key made ALTER TABLE ONLY on a partitioned table that a partition lacks
             if k is not None and not k.valid:
-                out.append(f"schemac: note: key {t.schema}.{t.name}.{k.name} is INVALID in the database (made with "
-                           "ALTER TABLE ONLY on the partitioned table, and a partition has no key attached to it; ON ONLY "
-                           "is not managed: schemac makes it on every partition); written as declared: make the "
-                           "partition's key and attach it (ALTER INDEX ... ATTACH PARTITION)")
+                out.append(f"schemac: note: key {t.schema}.{t.name}.{k.name} is INVALID in the database ({why_invalid(t, k)}; "
+                           f"{NOT_MANAGED}); written as declared: make the partition's key and attach it (ALTER INDEX ... "
+                           "ATTACH PARTITION)")
     return out + [f"schemac: warning: {w}" for w in (*views_reading_unmanaged(schema),
                                                        *expressions_naming_unmanaged(schema))]
 

@@ -10,7 +10,7 @@ from schemac.model.frozen import frozen
 from typing import Optional, Union
 
 from schemac.pg.names import MAX_IDENTIFIER_BYTES, clip_bytes
-from schemac.model import (Cast, expression_dropped, DatabaseGrant, DatabaseSetting, Operator, OperatorClass, OperatorFamily, Aggregate, Check, EventTrigger, ForeignServer, Namespace, Publication, Collation, TextSearchConfig, TextSearchDictionary, CompositeType, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Index,
+from schemac.model import (Cast, expression_dropped, DatabaseGrant, DatabaseSetting, Operator, OperatorClass, OperatorFamily, Aggregate, Check, EventTrigger, ForeignServer, Namespace, Publication, Collation, TextSearchConfig, TextSearchDictionary, CompositeType, Domain, Enum, Exclusion, Extension, ForeignDataWrapper, ForeignKey, Function, Index,
                            Policy, PrimaryKey, RangeType, Rule, Sequence, Source, Statistics, Table, Trigger, Unique, View)
 
 Constraint = Union[PrimaryKey, Unique, Check, ForeignKey, Exclusion]
@@ -126,7 +126,7 @@ _OBJECT_KINDS = {Index: "index", PrimaryKey: "primary key", Unique: "unique cons
                  TextSearchConfig: "text search config", TextSearchDictionary: "text search dictionary",
                  Rule: "rule", View: "view", Policy: "policy", Statistics: "statistics",
                  Aggregate: "aggregate", Operator: "operator", OperatorClass: "operator class", OperatorFamily: "operator family", Cast: "cast", Publication: "publication", EventTrigger: "event trigger",
-                 ForeignServer: "foreign server", Namespace: "schema", DatabaseSetting: "database setting",
+                 ForeignServer: "foreign server", ForeignDataWrapper: "foreign data wrapper", Namespace: "schema", DatabaseSetting: "database setting",
                  DatabaseGrant: "database grant"}
 
 

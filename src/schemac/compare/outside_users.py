@@ -4,17 +4,20 @@ Postgres refuses DROP FUNCTION while they stand ("cannot drop function is_admin(
 it"), and the migration cannot make them again (schema.yaml does not hold them). A change that drops such a function
 (dropped, or made again: its arguments or result changed) is refused at generate, naming them.
 
-So is a change dropping a table, or dropping or retyping a column, that a view, materialized view or rule of such a
-schema reads (a table's `used_outside:`, `view api.profiles (id, username)`: Postgres refuses 'cannot drop table
-profiles because other objects depend on it', 'cannot alter type of a column used by a view or rule')."""
+So is a change dropping a table, or dropping or retyping a column, that a view, materialized view or rule, a policy
+(a subquery of its USING or WITH CHECK) or a function of a SQL-standard body (BEGIN ATOMIC) of such a schema reads (a
+table's `used_outside:`, `view api.profiles (id, username)`: Postgres refuses 'cannot drop table profiles because other
+objects depend on it', 'cannot alter type of a column used by a view or rule', '... used in a policy definition',
+'... used by a function or procedure')."""
 
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.types import replaceable
-from schemac.model import Schema
+from schemac.model import Index, PrimaryKey, Schema, Unique
 from schemac.model.tables import expression_dropped
 from schemac.pg.names import quoted
 
@@ -55,34 +58,72 @@ def outside_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, 
 
 
 _COLUMN_CHANGES = {"drop_column": "drop column", "alter_column_type": "change the type of column",
-                   "alter_generated": "drop and add again column"}
+                   "alter_generated": "drop and add again column", "drop_constraint": "drop key",
+                   "drop_index": "drop unique index"}
 
 
 def _table_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, str]]:
     """Each change dropping a table, or dropping or retyping a column (or its generation expression changed: dropped
     and added again, plan.planner), that what its `used_outside` (recorded, or schema.yaml's entry) lists reads: an
-    entry without columns reads the table alone."""
+    entry without columns reads the table alone (a child table or partition of it there: DROP TABLE drops a partition with
+its rows, Postgres refuses a child table). A foreign key there (`foreign key f on auth.t (id)`) stands on the
+    table, the columns it references and the key or unique index over them (dropped, or made again), but not on their
+    type (Postgres converts it under the foreign key, refusing only types it cannot compare, as it would here)."""
     declared = {t.key: t for t in desired.tables}
     out = []
     for c in changes:
         if c.kind != "drop_table" and c.kind not in _COLUMN_CHANGES or \
                 c.kind == "alter_generated" and expression_dropped(c.old, c.new):  # (DROP EXPRESSION: kept) # type: ignore
             continue
+        key = _key_columns(c)
+        if c.kind in ("drop_constraint", "drop_index") and key is None:
+            continue
         tables = [t for t in (declared.get((c.schema, c.table)), c.table_def, c.old if c.kind == "drop_table" else None)
                   if t is not None]
         listed = sorted({u for t in tables for u in getattr(t, "used_outside", ())})
-        if c.kind != "drop_table":
+        if key is not None:  # (a foreign key on exactly these columns stands on it)
+            listed = [u for u in listed if u.startswith("foreign key ") and _names(_columns_read(u)) == key]
+        elif c.kind != "drop_table":
             spelled = "|".join(re.escape(n) for n in {c.name or "", quoted(c.name or "")})  # as quote_ident() spells it
             at = re.compile(r"[(,]\s*(?:" + spelled + r")\s*[,)]")  # in `(id, username)`
-            listed = [u for u in listed if "(" in u and at.search(u[u.find("("):])]
+            listed = [u for u in listed if at.search(_columns_read(u)) and not (
+                c.kind == "alter_column_type" and u.startswith("foreign key "))]
         if not listed:
             continue
+        named = c.name or f"({', '.join(sorted(key or ()))})"
         what = f"table {c.schema}.{c.table}" if c.kind == "drop_table" else \
-            f"table {c.schema}.{c.table}: the migration would {_COLUMN_CHANGES[c.kind]} {c.name}"
+            f"table {c.schema}.{c.table}: the migration would {_COLUMN_CHANGES[c.kind]} {named}"
         source = next((t.source for t in tables if getattr(t, "source", None)), None)
+        refuses = " (or, a partition, drops it with its rows)" if any(u.startswith("partition ") for u in listed) else ""
         out.append((c, f"{f'{source}: ' if source else ''}{what}"
                        f"{': the migration would drop it' if c.kind == 'drop_table' else ''} while {'; '.join(listed)} "
                        f"(used_outside: of a schema schema.yaml does not cover) {'reads' if len(listed) == 1 else 'read'}"
-                       " it: Postgres refuses, and the migration cannot make them again. Drop or change them first, "
+                       f" it: Postgres refuses{refuses}, and the migration cannot make them again. Drop or change them first, "
                        "outside schemac, then take them out of used_outside:"))
     return out
+
+
+def _key_columns(c: Change) -> Optional[frozenset]:
+    """The columns of the primary key, UNIQUE constraint or unique index (without a WHERE) a drop_constraint or
+    drop_index drops (a foreign key can stand on it), else None."""
+    old = c.old
+    if c.kind == "drop_constraint" and isinstance(old, (PrimaryKey, Unique)):
+        return frozenset(old.columns)
+    if c.kind == "drop_index" and isinstance(old, Index) and old.unique and old.where is None and \
+            all(e.column is not None for e in old.elements):
+        return frozenset(e.column for e in old.elements)  # type: ignore[misc]
+    return None
+
+
+def _names(columns: str) -> frozenset:
+    """`(id, "Code")` as the names it lists."""
+    return frozenset(n.strip()[1:-1].replace('""', '"') if n.strip().startswith('"') else n.strip()
+                     for n in columns.strip()[1:-1].split(",")) if columns else frozenset()
+
+
+def _columns_read(entry: str) -> str:
+    """The columns a `used_outside` entry of a table reads, `(id, username)` after a space at its end, or "" (it reads
+    the table alone): `view api.profiles (id, username)`, `function auth.role_of(integer) (role)`, whose signature
+    holds no space before its parenthesis."""
+    at = entry.rfind(" (")
+    return entry[at:] if at >= 0 and entry.endswith(")") else ""

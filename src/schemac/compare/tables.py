@@ -268,7 +268,8 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
         elif new_c is None:
             ch("drop_foreign_key" if isinstance(old_c, ForeignKey) else "drop_constraint", old_c.name, old_c, None)
         elif not (_same_constraint(old_c, new_c) or enforced_only(old_c, new_c)) or type(old_c) is not type(new_c) or \
-                (getattr(new_c, "not_valid", False) and not getattr(old_c, "not_valid", False)):
+                (getattr(new_c, "not_valid", False) and not getattr(old_c, "not_valid", False)) or \
+                not getattr(old_c, "valid", True):  # (a key's index INVALID, made ON ONLY: rebuilt, as an index)
             # (Validated, but declared NOT VALID: only re-adding it NOT VALID says so: no scan, brief lock.)
             ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c)
             ch(add, new_c.name, old_c, new_c)

@@ -21,6 +21,7 @@ from schemac.model import (Aggregate, Operator, OperatorClass, OperatorFamily, C
                            Sequence as SequenceObject)
 from schemac.pg.routines import arguments_text, comparable_body
 from schemac.report.database_objects import DATABASE_OBJECT_KINDS, database_object_difference, member_settings_difference
+from schemac.report.invalid import invalid_difference
 from schemac.report.table_marks import MARK_KINDS, marks_difference
 from schemac.report.views import VIEW_CHANGE_KINDS, parameters_difference, view_difference
 from schemac.report.security import SECURITY, SKIP, security_difference
@@ -333,10 +334,8 @@ def _difference(c: Change) -> Optional[Difference]:
         k = "add_index" if k == "set_index_parameters" else k
         label = "index" if k == "add_index" else kind_of
         shown = name or _columns_of(exp_) or describe(exp_)
-        if isinstance(act, Index) and not act.valid:
-            return Difference("index_invalid", "index", c.schema, c.table, name, "VALID", "INVALID",
-                              f"index {name} is INVALID (a CREATE INDEX CONCURRENTLY failed, or is still running): "
-                              "Postgres does not use it; drop it and build it again", file, line)
+        if not getattr(act, "valid", True):  # (an index, or a key's)
+            return invalid_difference(c, Difference, file, line)
         if act is None:
             return Difference(f"missing_{'index' if k == 'add_index' else 'constraint'}", label, c.schema, c.table,
                               name, describe(exp_), None, f"{label} {name or describe(exp_)} is missing", file, line)

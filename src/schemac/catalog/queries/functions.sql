@@ -50,7 +50,10 @@ SELECT p.oid AS function_oid,
                 ORDER BY a.ord)
          FROM unnest(COALESCE(p.proallargtypes, p.proargtypes::oid[])) WITH ORDINALITY AS a(type_oid, ord)
        ), '[]'::json) AS arguments,
-       COALESCE((  -- what a schema not read holds that depends on it: a trigger running it, a policy or view calling it
+       COALESCE((  -- what a schema not read holds that depends on it: a trigger running it (or calling it in its WHEN), a
+                   -- policy, view, materialized view or rule calling it, a function or procedure of a SQL-standard body
+                   -- (BEGIN ATOMIC) calling it, an aggregate made of it; a default, generated column, CHECK, index or
+                   -- table (its partition key) of a table there calling it, a domain's CHECK there calling it
          SELECT json_agg(DISTINCT CASE
                   WHEN dp.classid = 'pg_catalog.pg_trigger'::regclass
                     THEN 'trigger ' || pg_catalog.quote_ident(tg.tgname) || ' on ' || pg_catalog.quote_ident(un.nspname)
@@ -58,14 +61,41 @@ SELECT p.oid AS function_oid,
                   WHEN dp.classid = 'pg_catalog.pg_policy'::regclass
                     THEN 'policy ' || pg_catalog.quote_ident(pol.polname) || ' on ' || pg_catalog.quote_ident(un.nspname)
                          || '.' || pg_catalog.quote_ident(uc.relname)
-                  ELSE 'view ' || pg_catalog.quote_ident(un.nspname) || '.' || pg_catalog.quote_ident(uc.relname) END)
+                  WHEN dp.classid = 'pg_catalog.pg_proc'::regclass
+                    THEN CASE op.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate ' ELSE 'function ' END
+                         || pg_catalog.quote_ident(un.nspname) || '.' || pg_catalog.quote_ident(op.proname)
+                         || '(' || pg_catalog.oidvectortypes(op.proargtypes) || ')'
+                  WHEN dp.classid = 'pg_catalog.pg_attrdef'::regclass
+                    THEN CASE WHEN at.attgenerated <> '' THEN 'generated column ' ELSE 'default of column ' END
+                         || pg_catalog.quote_ident(un.nspname) || '.' || pg_catalog.quote_ident(uc.relname) || '.'
+                         || pg_catalog.quote_ident(at.attname)
+                  WHEN dp.classid = 'pg_catalog.pg_constraint'::regclass
+                    THEN 'constraint ' || pg_catalog.quote_ident(ck.conname) || ' on '
+                         || CASE WHEN ck.contypid <> 0 THEN 'domain ' ELSE '' END || pg_catalog.quote_ident(un.nspname)
+                         || '.' || pg_catalog.quote_ident(COALESCE(uc.relname, ty.typname))
+                  WHEN dp.classid = 'pg_catalog.pg_class'::regclass
+                    THEN CASE WHEN uc.relkind IN ('i', 'I') THEN 'index ' ELSE 'table ' END
+                         || pg_catalog.quote_ident(un.nspname) || '.' || pg_catalog.quote_ident(uc.relname)
+                  WHEN rw.rulename <> '_RETURN'
+                    THEN 'rule ' || pg_catalog.quote_ident(rw.rulename) || ' on ' || pg_catalog.quote_ident(un.nspname)
+                         || '.' || pg_catalog.quote_ident(uc.relname)
+                  ELSE CASE WHEN uc.relkind = 'm' THEN 'materialized view ' ELSE 'view ' END
+                       || pg_catalog.quote_ident(un.nspname) || '.' || pg_catalog.quote_ident(uc.relname) END)
          FROM pg_catalog.pg_depend dp
          LEFT JOIN pg_catalog.pg_trigger tg ON dp.classid = 'pg_catalog.pg_trigger'::regclass AND tg.oid = dp.objid
                                             AND NOT tg.tgisinternal
          LEFT JOIN pg_catalog.pg_policy pol ON dp.classid = 'pg_catalog.pg_policy'::regclass AND pol.oid = dp.objid
          LEFT JOIN pg_catalog.pg_rewrite rw ON dp.classid = 'pg_catalog.pg_rewrite'::regclass AND rw.oid = dp.objid
-         JOIN pg_catalog.pg_class uc ON uc.oid = COALESCE(tg.tgrelid, pol.polrelid, rw.ev_class)
-         JOIN pg_catalog.pg_namespace un ON un.oid = uc.relnamespace
+         LEFT JOIN pg_catalog.pg_proc op ON dp.classid = 'pg_catalog.pg_proc'::regclass AND op.oid = dp.objid
+         LEFT JOIN pg_catalog.pg_attrdef ad ON dp.classid = 'pg_catalog.pg_attrdef'::regclass AND ad.oid = dp.objid
+         LEFT JOIN pg_catalog.pg_attribute at ON at.attrelid = ad.adrelid AND at.attnum = ad.adnum
+         LEFT JOIN pg_catalog.pg_constraint ck ON dp.classid = 'pg_catalog.pg_constraint'::regclass AND ck.oid = dp.objid
+         LEFT JOIN pg_catalog.pg_type ty ON ty.oid = ck.contypid AND ck.contypid <> 0
+         LEFT JOIN pg_catalog.pg_class uc ON uc.oid = COALESCE(tg.tgrelid, pol.polrelid, rw.ev_class, ad.adrelid,
+                                                               NULLIF(ck.conrelid, 0),
+                                                               CASE WHEN dp.classid = 'pg_catalog.pg_class'::regclass
+                                                                    THEN dp.objid END)
+         JOIN pg_catalog.pg_namespace un ON un.oid = COALESCE(uc.relnamespace, op.pronamespace, ty.typnamespace)
          WHERE dp.refclassid = 'pg_catalog.pg_proc'::regclass AND dp.refobjid = p.oid AND dp.deptype = 'n'
            AND NOT un.nspname = ANY (%(schemas)s::name[]) AND un.nspname NOT IN ('pg_catalog', 'information_schema')
        ), '[]'::json) AS used_outside,

@@ -33,11 +33,15 @@
 -- (or, 18, a NOT NULL) it has from its parents only (not conislocal) under their name, a partition's clone of its
 -- parent's foreign key (conparentid) under its name (not one Postgres named otherwise, nor the rows it adds for a
 -- referenced partition, whose parent row is this table's own: unmanaged.sql lists their comments). row_type_comment: the comment on its row type (COMMENT ON TYPE table, pg_type reltype).
--- used_outside: the views, materialized views and rules of a schema not read that read the table (pg_depend of their
--- pg_rewrite rows: `inspect -n public` of a view api.profiles over public.profiles), each 'view api.profiles (id,
--- username)' with the columns it reads (none: the table alone). Read once (outside_reads: the rewrite rows of the schemas
--- not read, then their pg_depend rows by the depender index), joined by the table's oid: looked up per table through
--- pg_depend's reference index it took 3-4 times as long (3,000 tables, a view each).
+-- used_outside: the views, materialized views and rules, the policies (a subquery of USING or WITH CHECK), the
+-- functions and procedures of a SQL-standard body (BEGIN ATOMIC) and the foreign keys of a schema not read that read
+-- or reference the table (pg_depend of their pg_rewrite, pg_policy, pg_proc and pg_constraint rows), and their tables
+-- inheriting it or partitions of it (pg_inherits: 'child table auth.t', 'partition auth.p', no columns) (`inspect -n
+-- public` of a view api.profiles over public.profiles), each 'view api.profiles (id, username)', 'policy p on
+-- auth.users (id, role)', 'function auth.f(integer) (role)', 'foreign key f on auth.t (id)' with the columns it reads
+-- (a foreign key: those it references; none: the table alone), in the order of their text. Read once (outside_reads:
+-- those rows of the schemas not read, then their pg_depend rows by the depender index), joined by the table's oid:
+-- looked up per table through pg_depend's reference index it took 3-4 times as long (3,000 tables, a view each).
 -- Parameter: schemas, an array of schema names. One row per table.
 -- inherits, inherited_only, validated_checks and copy_comments are looked for only in a table that has a parent
 -- (par.has_parent: a pg_inherits row naming it the child). Without one each is empty: inherits, validated_checks
@@ -48,27 +52,55 @@
 -- constraints each). The TOAST table is looked up per table by its oid (LATERAL, OFFSET 0 so it stays per
 -- table): joined, the planner hashed all of pg_class (80,401 rows at 10,000 tables) and every varlena column
 -- of the database for it.
-WITH outside_rules AS MATERIALIZED (  -- the views' and rules' rewrite rows of the schemas not read (few, or none)
-  SELECT ur.oid, ur.rulename, uc.relname, uc.relkind, un.nspname
+WITH outside_objects AS MATERIALIZED (  -- what the schemas not read hold that can read a table (few, or none)
+  SELECT 'pg_catalog.pg_rewrite'::regclass AS classid, ur.oid,  -- a view's, materialized view's or rule's rewrite row
+         CASE WHEN ur.rulename <> '_RETURN' THEN 'rule ' || pg_catalog.quote_ident(ur.rulename) || ' on '
+              WHEN uc.relkind = 'm' THEN 'materialized view ' ELSE 'view ' END
+         || pg_catalog.quote_ident(un.nspname) || '.' || pg_catalog.quote_ident(uc.relname) AS label
   FROM pg_catalog.pg_namespace un
   JOIN pg_catalog.pg_class uc ON uc.relnamespace = un.oid
   JOIN pg_catalog.pg_rewrite ur ON ur.ev_class = uc.oid
+  WHERE NOT un.nspname = ANY (%(schemas)s::name[]) AND un.nspname NOT IN ('pg_catalog', 'information_schema')
+  UNION ALL  -- a policy whose USING or WITH CHECK reads it in a subquery
+  SELECT 'pg_catalog.pg_policy'::regclass, up.oid, 'policy ' || pg_catalog.quote_ident(up.polname) || ' on '
+         || pg_catalog.quote_ident(un.nspname) || '.' || pg_catalog.quote_ident(uc.relname)
+  FROM pg_catalog.pg_namespace un
+  JOIN pg_catalog.pg_class uc ON uc.relnamespace = un.oid
+  JOIN pg_catalog.pg_policy up ON up.polrelid = uc.oid
+  WHERE NOT un.nspname = ANY (%(schemas)s::name[]) AND un.nspname NOT IN ('pg_catalog', 'information_schema')
+  UNION ALL  -- a function or procedure of a SQL-standard body (BEGIN ATOMIC, RETURN: the only ones whose reads are recorded)
+  SELECT 'pg_catalog.pg_proc'::regclass, fp.oid, CASE fp.prokind WHEN 'p' THEN 'procedure ' ELSE 'function ' END
+         || pg_catalog.quote_ident(un.nspname) || '.' || pg_catalog.quote_ident(fp.proname)
+         || '(' || pg_catalog.oidvectortypes(fp.proargtypes) || ')'
+  FROM pg_catalog.pg_namespace un
+  JOIN pg_catalog.pg_proc fp ON fp.pronamespace = un.oid
+  WHERE NOT un.nspname = ANY (%(schemas)s::name[]) AND un.nspname NOT IN ('pg_catalog', 'information_schema')
+    AND fp.prosqlbody IS NOT NULL
+  UNION ALL  -- a foreign key of a table there referencing it
+  SELECT 'pg_catalog.pg_constraint'::regclass, uk.oid, 'foreign key ' || pg_catalog.quote_ident(uk.conname) || ' on '
+         || pg_catalog.quote_ident(un.nspname) || '.' || pg_catalog.quote_ident(uc.relname)
+  FROM pg_catalog.pg_namespace un
+  JOIN pg_catalog.pg_class uc ON uc.relnamespace = un.oid
+  JOIN pg_catalog.pg_constraint uk ON uk.conrelid = uc.oid AND uk.contype = 'f' AND uk.conparentid = 0
   WHERE NOT un.nspname = ANY (%(schemas)s::name[]) AND un.nspname NOT IN ('pg_catalog', 'information_schema')),
 outside_reads AS MATERIALIZED (
-  SELECT x.refobjid, array_agg(x.reader ORDER BY x.nspname COLLATE "C", x.relname COLLATE "C", x.rulename COLLATE "C")
-           AS readers
-  FROM (SELECT ud.refobjid, ur.nspname, ur.relname, ur.rulename,
-               CASE WHEN ur.rulename <> '_RETURN' THEN 'rule ' || pg_catalog.quote_ident(ur.rulename) || ' on '
-                    WHEN ur.relkind = 'm' THEN 'materialized view ' ELSE 'view ' END
-               || pg_catalog.quote_ident(ur.nspname) || '.' || pg_catalog.quote_ident(ur.relname)
+  SELECT x.refobjid, array_agg(x.reader ORDER BY x.reader COLLATE "C") AS readers
+  FROM (SELECT ud.refobjid, uo.label
                || COALESCE(' (' || pg_catalog.string_agg(pg_catalog.quote_ident(ua.attname), ', ' ORDER BY ua.attnum)
                            || ')', '') AS reader
-        FROM outside_rules ur
-        JOIN pg_catalog.pg_depend ud ON ud.classid = 'pg_catalog.pg_rewrite'::regclass AND ud.objid = ur.oid
+        FROM outside_objects uo
+        JOIN pg_catalog.pg_depend ud ON ud.classid = uo.classid AND ud.objid = uo.oid
                                     AND ud.refclassid = 'pg_catalog.pg_class'::regclass AND ud.deptype = 'n'
         LEFT JOIN pg_catalog.pg_attribute ua ON ud.refobjsubid > 0 AND ua.attrelid = ud.refobjid
                                             AND ua.attnum = ud.refobjsubid
-        GROUP BY ud.refobjid, ur.nspname, ur.relname, ur.relkind, ur.rulename) x
+        GROUP BY ud.refobjid, uo.classid, uo.oid, uo.label
+        UNION ALL  -- a table there inheriting it, or a partition of it there (DROP TABLE drops that one with its rows)
+        SELECT ui.inhparent, CASE WHEN uc.relispartition THEN 'partition ' ELSE 'child table ' END
+                             || pg_catalog.quote_ident(un.nspname) || '.' || pg_catalog.quote_ident(uc.relname)
+        FROM pg_catalog.pg_namespace un
+        JOIN pg_catalog.pg_class uc ON uc.relnamespace = un.oid AND uc.relkind IN ('r', 'p', 'f')
+        JOIN pg_catalog.pg_inherits ui ON ui.inhrelid = uc.oid
+        WHERE NOT un.nspname = ANY (%(schemas)s::name[]) AND un.nspname NOT IN ('pg_catalog', 'information_schema')) x
   GROUP BY x.refobjid)
 SELECT c.oid AS table_oid,
        n.nspname::text AS schema_name,

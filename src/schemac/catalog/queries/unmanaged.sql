@@ -147,13 +147,21 @@ JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_proc fp ON fp.oid = tg.tgfoid
 JOIN pg_catalog.pg_namespace fn ON fn.oid = fp.pronamespace
-WHERE fn.nspname = ANY (%(schemas)s::name[]) AND NOT n.nspname = ANY (%(schemas)s::name[])
+WHERE (fn.nspname = ANY (%(schemas)s::name[])
+       OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend d  -- or whose WHEN calls one
+                  JOIN pg_catalog.pg_proc wp ON d.refclassid = 'pg_catalog.pg_proc'::regclass AND wp.oid = d.refobjid
+                  JOIN pg_catalog.pg_namespace wn ON wn.oid = wp.pronamespace
+                  WHERE d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid = tg.oid AND d.deptype = 'n'
+                    AND wn.nspname = ANY (%(schemas)s::name[])))
+  AND NOT n.nspname = ANY (%(schemas)s::name[])
   AND NOT tg.tgisinternal AND tg.tgparentid = 0
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL
 SELECT CASE WHEN x.classid = 'pg_catalog.pg_policy'::regclass THEN 'policy of a schema not read'
+            WHEN r.rulename <> '_RETURN' THEN 'rule of a schema not read'
             ELSE 'view of a schema not read' END, n.nspname::text,
-       c.relname::text || COALESCE('.' || pol.polname::text, '')
+       c.relname::text || COALESCE('.' || pol.polname::text, '') || CASE WHEN r.rulename <> '_RETURN'
+                                                                      THEN '.' || r.rulename::text ELSE '' END
 FROM (SELECT DISTINCT d.classid, d.objid FROM pg_catalog.pg_depend d
       LEFT JOIN pg_catalog.pg_proc rp ON d.refclassid = 'pg_catalog.pg_proc'::regclass AND rp.oid = d.refobjid
       LEFT JOIN pg_catalog.pg_class rc ON d.refclassid = 'pg_catalog.pg_class'::regclass AND rc.oid = d.refobjid
@@ -162,11 +170,39 @@ FROM (SELECT DISTINCT d.classid, d.objid FROM pg_catalog.pg_depend d
         AND rn.nspname = ANY (%(schemas)s::name[])) x
 LEFT JOIN pg_catalog.pg_policy pol ON x.classid = 'pg_catalog.pg_policy'::regclass AND pol.oid = x.objid
 LEFT JOIN pg_catalog.pg_rewrite r ON x.classid = 'pg_catalog.pg_rewrite'::regclass AND r.oid = x.objid
-                                 AND r.rulename = '_RETURN'
 JOIN pg_catalog.pg_class c ON c.oid = COALESCE(pol.polrelid, r.ev_class)
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT n.nspname = ANY (%(schemas)s::name[]) AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
+UNION ALL  -- a table of a schema not read inheriting a table of the schemas read, or a partition of one ("table"), and a
+           -- foreign key of a table there referencing one ("table.constraint")
+SELECT CASE WHEN x.conname IS NOT NULL THEN 'foreign key of a schema not read'
+            WHEN c.relispartition THEN 'partition of a schema not read' ELSE 'child table of a schema not read' END,
+       n.nspname::text, c.relname::text || COALESCE('.' || x.conname::text, '')
+FROM (SELECT i.inhrelid AS relid, i.inhparent AS refid, NULL::name AS conname FROM pg_catalog.pg_inherits i
+      UNION ALL
+      SELECT k.conrelid, k.confrelid, k.conname FROM pg_catalog.pg_constraint k
+      WHERE k.contype = 'f' AND k.conparentid = 0) x
+JOIN pg_catalog.pg_class c ON c.oid = x.relid AND c.relkind IN ('r', 'p', 'f')
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_class pc ON pc.oid = x.refid
+JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+WHERE pn.nspname = ANY (%(schemas)s::name[])
+  AND NOT n.nspname = ANY (%(schemas)s::name[]) AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
+UNION ALL  -- a function or procedure of a SQL-standard body (BEGIN ATOMIC) of a schema not read that reads a relation
+           -- or calls a function of the schemas read (an aggregate made of one is listed with the aggregates): "name(types)"
+SELECT DISTINCT 'function of a schema not read', n.nspname::text,
+       fp.proname::text || '(' || pg_catalog.oidvectortypes(fp.proargtypes) || ')'
+FROM pg_catalog.pg_proc fp
+JOIN pg_catalog.pg_namespace n ON n.oid = fp.pronamespace
+JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = fp.oid AND d.deptype = 'n'
+LEFT JOIN pg_catalog.pg_proc rp ON d.refclassid = 'pg_catalog.pg_proc'::regclass AND rp.oid = d.refobjid
+LEFT JOIN pg_catalog.pg_class rc ON d.refclassid = 'pg_catalog.pg_class'::regclass AND rc.oid = d.refobjid
+JOIN pg_catalog.pg_namespace rn ON rn.oid = COALESCE(rp.pronamespace, rc.relnamespace)
+WHERE fp.prosqlbody IS NOT NULL AND rn.nspname = ANY (%(schemas)s::name[])
+  AND NOT n.nspname = ANY (%(schemas)s::name[]) AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND fp.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_proc'::regclass)
 UNION ALL  -- a member of a publication (the database's: read whatever the schemas) in a schema not read
            -- (-n public: Supabase's supabase_realtime holds the platform's realtime.messages beside the project's
            -- tables): the migration leaves it alone (plan.publication_ddl.made_or_joined), "table in publication"

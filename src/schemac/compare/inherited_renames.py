@@ -1,0 +1,84 @@
+"""A column an INHERITS parent renames (`renamed_from:`) is renamed in its children too: ALTER TABLE parent RENAME
+COLUMN recurses to every table inheriting it (Postgres renames the child's column, merged or inherited alone, and
+what reads it there follows). schema.yaml writes `renamed_from:` on the parent's column only, and the child's copy of
+it (schemafile.inherits.inherited_column) holds none: the child's comparison saw a column dropped and one added, and
+generate refused the drop as destructive (or wrote it, losing the child's values). The child's column is given the
+parent's `renamed_from:`, so its comparison sees the same RENAME COLUMN, which compare.differ marks INHERITED (the
+parent's statement makes it)."""
+
+from __future__ import annotations
+
+from schemac.compare.changes import Change
+from schemac.model import Schema, Table
+from schemac.model.frozen import replace
+
+Key = tuple[str, str]
+
+
+def children_follow_renames(cur_tables: dict[Key, Table], des_tables: dict[Key, Table]) -> dict[Key, Table]:
+    """`des_tables` with each child's column that a parent it keeps renames given that rename, grandchildren too."""
+    if not any(t.inherits for t in des_tables.values()):  # (most schemas: no INHERITS at all)
+        return des_tables
+    out = dict(des_tables)
+    done: set[Key] = set()
+
+    def follow(key: Key, path: tuple = ()) -> Table:
+        t = out[key]
+        if key in done or key in path:
+            return t
+        done.add(key)
+        old = cur_tables.get(key)
+        if old is None or not t.inherits or t.partition_of is not None:
+            return t
+        had = {c.name for c in old.columns}
+        renames: dict[str, str] = {}
+        for p in t.inherits:
+            pkey = (p.schema, p.name)
+            if p not in old.inherits or pkey not in out or pkey not in cur_tables:
+                continue  # (a parent it joins or leaves: its ALTER TABLE does not reach the child)
+            parent, parent_had = follow(pkey, path + (key,)), {c.name for c in cur_tables[pkey].columns}
+            for c in parent.columns:
+                if c.renamed_from in parent_had and c.name not in parent_had and c.renamed_from in had:
+                    renames.setdefault(c.name, c.renamed_from)  # type: ignore[arg-type]
+        names = {c.name for c in t.columns}
+        follows = {n for n, was in renames.items() if n not in had and was not in names}
+        if any(c.name in follows and c.renamed_from is None for c in t.columns):  # (a hint: columns compare equal)
+            out[key] = replace(t, columns=tuple(replace(c, renamed_from=renames[c.name])
+                                                if c.name in follows and c.renamed_from is None else c for c in t.columns))
+        return out[key]
+
+    for key in des_tables:
+        follow(key)
+    return out
+
+
+def renames_refused(changes: list[Change], current: Schema) -> list[tuple[Change, str]]:
+    """Each RENAME COLUMN Postgres refuses ('cannot rename inherited column'), with why generate does: of a column a
+    table has from a parent (renamed on the child alone), or of a parent's column a child of it has from another
+    parent too (merged: the rename cannot reach it, nor can the other parent's)."""
+    renames = [c for c in changes if c.kind == "rename_column" and c.cause is None]
+    if not renames or not any(t.inherits for t in current.tables):
+        return []
+    tables = {t.key: t for t in current.tables}
+    out = []
+    for c in renames:
+        old = getattr(c.old, "name", None)
+        t = tables.get((c.schema, c.table))
+        given = [] if t is None else [f"{q.schema}.{q.name}" for q in t.inherits
+                                      if (q.schema, q.name) in tables and tables[(q.schema, q.name)].column(old)]
+        if given:
+            out.append((c, f"table {c.schema}.{c.table}: column {old} is inherited from {', '.join(given)}, and Postgres "
+                           "cannot rename an inherited column: rename it in the parent (its children follow)"))
+            continue
+        for child in current.tables:
+            if (c.schema, c.table) not in {(q.schema, q.name) for q in child.inherits}:
+                continue
+            others = [f"{q.schema}.{q.name}" for q in child.inherits if (q.schema, q.name) != (c.schema, c.table)
+                      and (q.schema, q.name) in tables and tables[(q.schema, q.name)].column(old)]
+            if others:
+                out.append((c, f"table {c.schema}.{c.table}: column {old} is inherited by {child.schema}.{child.name} "
+                               f"from {', '.join(others)} too, and Postgres cannot rename a column a table inherits "
+                               "from two parents ('cannot rename inherited column'): make it leave one of them first "
+                               "(drop it from that parent's inherits:), or keep the name"))
+                break
+    return out
