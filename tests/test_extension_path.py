@@ -53,6 +53,36 @@ def test_the_path_is_the_declared_extensions_schemas_but_intarrays():
     assert extension_path([Extension("intarray", "ext"), Extension("hstore", "ext")]) == ("ext",)
 
 
+def test_intarrays_array_operators_on_the_path_are_named_pg_catalogs_where_nothing_else_may_mean_them():
+    """intarray in a schema the path holds for another extension (plan.captured): its `@>`, `<@`, `&&` would take
+    the bare symbols' place; not those a visible extension has operators of, nor beside one this code does not know."""
+    from sqlglot import parse_one
+
+    from schemac.compare.captures import captured_symbols as symbols
+
+    def captured_symbols(extensions):
+        return symbols(extensions, extension_path(extensions))
+    from schemac.plan.captured import qualified
+
+    shared = [Extension("intarray", "extensions"), Extension("pg_trgm", "extensions")]
+    assert captured_symbols(shared) == {"@>", "<@", "&&"}
+    assert captured_symbols([Extension("intarray", "extensions")]) == set()  # (its schema alone: off the path)
+    assert captured_symbols([Extension("intarray", "arr"), Extension("pg_trgm", "extensions")]) == set()
+    assert captured_symbols(shared + [Extension("hstore", "extensions")]) == {"&&"}  # (hstore's `h @> 'a=>1'`)
+    assert captured_symbols(shared + [Extension("ltree")]) == {"&&"}  # (public: on every path)
+    assert captured_symbols(shared + [Extension("hstore", "elsewhere")]) == {"&&"}  # (every one's schema is on it)
+    assert captured_symbols(shared + [Extension("some_unknown_one", "extensions")]) == set()
+    tree = parse_one("SELECT a @> ARRAY[1], b <@ c, d && e, f OPERATOR(extensions.@>) g", read="postgres")
+    command = parse_one("CREATE POLICY p ON t USING (a @> ARRAY[1] AND '@>' = b AND c OPERATOR(extensions.&&) d)",
+                        read="postgres")
+    with searched(("extensions",), frozenset({"@>", "&&"})):
+        assert render_sql([qualified(tree)]).strip() == "SELECT a OPERATOR(pg_catalog.@>) array[1], b <@ c, " \
+            "d OPERATOR(pg_catalog.&&) e, f OPERATOR(extensions.@>) g;"
+        assert render_sql([qualified(command)]).strip() == "CREATE POLICY p ON t USING (a OPERATOR(pg_catalog.@>) " \
+            "ARRAY[1] AND '@>' = b AND c OPERATOR(extensions.&&) d);"
+    assert qualified(tree) is tree
+
+
 def test_the_migration_sets_the_path_after_public():
     assert render_sql([pinned_search_path()]).strip() == "SET LOCAL search_path = public;"
     with searched(("ext", "My Ext")):

@@ -58,8 +58,10 @@ def test_grants_by_another_role_round_trip_and_drift(tmp_path, db_url, roles, sc
     assert "gr_auth: {privileges: [update (body)], granted_by: gr_editor}" in text, text
     assert schemac("generate", "--name", "grants").returncode == 0
     sql = "".join(p.read_text() for p in (tmp_path / "generated" / "migrations").glob("*.sql"))
-    assert "SET SESSION AUTHORIZATION gr_editor;\n\nGRANT SELECT, INSERT ON TABLE messages TO gr_anon;\n\n" \
-           "RESET SESSION AUTHORIZATION;" in sql, sql
+    # (public undeclared: PUBLIC's USAGE there presumed, not held, so the editor is lent USAGE where it lacks it)
+    assert "has_schema_privilege('gr_editor', 'public', 'USAGE'); BEGIN IF lent_1 THEN GRANT USAGE ON SCHEMA public " \
+           "TO gr_editor; END IF; SET SESSION AUTHORIZATION gr_editor; GRANT SELECT, INSERT ON TABLE messages TO " \
+           "gr_anon; RESET SESSION AUTHORIZATION;" in sql, sql
     assert sql.index("TO gr_editor WITH GRANT OPTION") < sql.index("SET SESSION AUTHORIZATION"), sql
     with sibling_database(db_url) as b:
         _apply(b, str(tmp_path / "generated"))
@@ -73,7 +75,7 @@ def test_grants_by_another_role_round_trip_and_drift(tmp_path, db_url, roles, sc
         assert d.returncode == 1, d.stdout + d.stderr
         assert "gr_anon lacks INSERT GRANTED BY gr_editor on table public.messages" in d.stderr, d.stderr
         assert "REVOKE INSERT ON TABLE messages FROM gr_anon" in d.stdout, d.stdout
-        assert "SET SESSION AUTHORIZATION gr_editor;\n\nGRANT INSERT ON TABLE messages TO gr_anon" in d.stdout, d.stdout
+        assert "SET SESSION AUTHORIZATION gr_editor; GRANT INSERT ON TABLE messages TO gr_anon" in d.stdout, d.stdout
 
 
 def test_a_grantor_that_is_no_role_is_named_at_its_line(tmp_path, db_url, schemac):
@@ -92,3 +94,29 @@ def test_loader_errors(grants, message):
     with pytest.raises(SchemaFileError) as e:
         load_text(f"tables:\n  t:\n    columns: {{id: integer}}\n    grants:\n      r: {grants}\n", "schema.yaml")
     assert "schema.yaml:5:" in str(e.value) and message in str(e.value), str(e.value)
+
+
+def test_a_grantor_is_lent_usage_on_a_public_schema_schema_yaml_leaves_undeclared(tmp_path, db_url, roles, schemac):
+    """A schema.yaml that does not declare `public` presumes PUBLIC's USAGE there (initdb's), but does not hold the
+    database to it: a public schema without it (REVOKE USAGE ON SCHEMA public FROM PUBLIC, or public dropped and created
+    again) is no drift. A grant made as a grantor holding no USAGE there of its own must then be lent it (Postgres
+    refused it: permission denied for schema public), where the database lacks it when the migration runs."""
+    from test_functions import _apply
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("REVOKE USAGE ON SCHEMA public FROM PUBLIC")
+    (tmp_path / "schema.yaml").write_text(
+        "tables:\n  messages:\n    columns: {id: integer}\n    grants:\n"
+        "      gr_editor: {privileges: [select, insert], with_grant_option: true}\n"
+        "      gr_anon: {privileges: [select], granted_by: gr_editor}\n"
+        "functions:\n  answer: {returns: integer, language: sql, body: select 42, grants: {PUBLIC: [],"
+        " gr_editor: {privileges: [execute], with_grant_option: true},"
+        " gr_auth: {privileges: [execute], granted_by: gr_editor}}}\n")
+    assert schemac("generate", "--name", "grants").returncode == 0
+    _apply(db_url, str(tmp_path / "generated"))
+    assert sorted(_acl(db_url)[0][0][1]) == sorted([f"{ROLES[1]}=r/{ROLES[0]}", f"{ROLES[0]}=a*r*/postgres",
+                                                    "postgres=arwdDxtm/postgres"]), _acl(db_url)
+    with psycopg.connect(db_url) as conn:  # the USAGE lent for the statements is taken back
+        assert conn.execute("SELECT has_schema_privilege('gr_editor', 'public', 'USAGE')").fetchone() == (False,)
+    d = schemac("diff", "--database-url", db_url)
+    assert d.returncode == 0, d.stdout + d.stderr

@@ -260,9 +260,9 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
         from schemac.compare.roles import check_roles
 
         check_roles(desired, result.roles, label)
-    from schemac.compare.normalize import extension_path, searched
+    from schemac.compare.normalize import extensions_searched
 
-    with searched(extension_path(desired.extensions)):  # (the plan's search_path too: plan.preamble)
+    with extensions_searched(desired.extensions):  # (the plan's search_path too: plan.preamble)
         changes = diff(actual, desired)
         sql = ""
         if changes:

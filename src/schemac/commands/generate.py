@@ -12,7 +12,7 @@ from schemac.pg.collector import GCPause, OutOfSight
 from schemac.compare.changes import INHERITED, Change
 from schemac.compare.differ import diff, ignored_renames, repeated_key_notices, unused_usings
 from schemac.compare.joined_parents import joined_parent_notices
-from schemac.compare.normalize import extension_path, searched
+from schemac.compare.normalize import extensions_searched
 from schemac.compare.not_nulls import inherited_renames
 from schemac.compare.row_types import row_type_retypes
 from schemac.compare.outside_users import outside_drops
@@ -139,7 +139,7 @@ def generate(schema_path: str, out_dir: str, name: Optional[str] = None, message
     if name is not None:
         validate_name(name)
     layout = Layout(out_dir)
-    with OutOfSight() as sight, searched(extension_path(desired.extensions)):  # (the plan's search_path: plan.preamble)
+    with OutOfSight() as sight, extensions_searched(desired.extensions):  # (the plan's search_path: plan.preamble)
         if dry_run or check:
             return _compose(layout, desired, digest, name, message, schema_path, "check" if check else "dry-run",
                             allow_destructive, concurrently, verify, dev_url, sight)

@@ -4,7 +4,8 @@ object's schema. A grantor that schema.yaml gives no USAGE there (it lost it aft
 app FROM editor), or on the schema of a routine's argument type (`f(types.e)`), cannot, and Postgres refuses the statement ("permission denied for schema app"): such a grantor
 is lent USAGE around its statements, where it lacks it when they run (`Holding.lent`, plan.grants.as_grantor).
 Where schema.yaml gives it (or PUBLIC) USAGE there, its statements wait for that grant instead (the graph's
-("usage", schema, role) key: Holding.grantor_keys)."""
+("usage", schema, role) key: Holding.grantor_keys). PUBLIC's USAGE on a `public` schema.yaml does not declare is
+presumed, not held (a database may lack it): a grantor is lent USAGE there too."""
 
 from __future__ import annotations
 
@@ -30,9 +31,17 @@ def _marked(c: Change, current: Schema, desired: Schema) -> Change:
         return c
     existing = set(current.namespaces) | {"public"}
     lent = tuple((r, schema) for schema in c.new.schemas_named()  # type: ignore[union-attr]
-                 for r in _lacking([namespace(desired, schema)] + ([namespace(current, schema)] if schema in existing else []),
+                 for r in _lacking([_held(desired, schema)] + ([_held(current, schema)] if schema in existing else []),
                                    grantors))
     return replace(c, new=replace(c.new, lent=lent)) if lent else c
+
+
+def _held(model: Schema, name: str) -> Namespace:
+    """Namespace `name` as `model` holds it to: a `public` schema.yaml does not declare is not held to PUBLIC's USAGE
+    (compare.grants: what such a schema lacks is no drift; REVOKE USAGE ON SCHEMA public FROM PUBLIC, or public dropped
+    and created again, leave a database without it)."""
+    ns = namespace(model, name)
+    return ns if name != "public" or any(n.name == name for n in model.namespace_access) else replace(ns, grants=())
 
 
 def _lacking(sides: list[Namespace], roles: list[str]) -> list[str]:

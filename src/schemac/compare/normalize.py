@@ -16,7 +16,7 @@ import re
 from contextlib import contextmanager
 import functools
 from functools import lru_cache
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Callable, ContextManager, Iterable, Iterator, Optional
 
 # The schemas after public on the search_path an unqualified name is read under: those of the extensions schema.yaml
 # declares outside public and pg_catalog (`extension_path`; Supabase's `extensions`), which the migration's search_path
@@ -29,6 +29,9 @@ _path: tuple[str, ...] = ()
 # computed by this very code (fingerprint()). _remembered: those of the path in force.
 _by_path: dict[tuple[str, ...], dict[str, str]] = {(): {}}
 _remembered: dict[str, str] = _by_path[()]
+# The operator symbols whose bare use the migration names pg_catalog's (compare.captures, plan.captured: intarray's
+# schema on the path), set with the path; the normal forms do not depend on it.
+_captured: frozenset[str] = frozenset()
 
 
 # Extensions whose operators take the place of pg_catalog's on its own types where their schema is on the search_path:
@@ -49,25 +52,40 @@ def search_path() -> tuple[str, ...]:
     return _path
 
 
+def captured() -> frozenset[str]:
+    """The operator symbols in force whose bare use the migration names pg_catalog's (`searched`)."""
+    return _captured
+
+
 def on_desired_path(fn: Callable) -> Callable:
     """`fn(current, desired, ...)` run under `searched` of desired's extensions (compare.differ.diff)."""
     @functools.wraps(fn)
     def run(current, desired, *args, **kwargs):
-        with searched(extension_path(desired.extensions)):
+        with extensions_searched(desired.extensions):
             return fn(current, desired, *args, **kwargs)
     return run
 
 
+def extensions_searched(extensions: Iterable) -> ContextManager[None]:
+    """`searched` with the path (and the captured symbols: compare.captures) of the migration of `extensions`."""
+    from schemac.compare.captures import captured_symbols
+
+    extensions = tuple(extensions)
+    path = extension_path(extensions)
+    return searched(path, captured_symbols(extensions, path))
+
+
 @contextmanager
-def searched(path: tuple[str, ...]) -> Iterator[None]:
-    """Normal forms (and plan.preamble's search_path) with `path` after public, until the block ends."""
-    global _path, _remembered
-    before = _path
-    _path, _remembered = path, _by_path.setdefault(path, {})
+def searched(path: tuple[str, ...], symbols: frozenset[str] = frozenset()) -> Iterator[None]:
+    """Normal forms (and plan.preamble's search_path) with `path` after public, and plan.captured's `symbols`, until
+    the block ends."""
+    global _path, _remembered, _captured
+    before, was = _path, _captured
+    _path, _remembered, _captured = path, _by_path.setdefault(path, {}), symbols
     try:
         yield
     finally:
-        _path, _remembered = before, _by_path.setdefault(before, {})
+        _path, _remembered, _captured = before, _by_path.setdefault(before, {}), was
 
 
 @lru_cache(maxsize=None)

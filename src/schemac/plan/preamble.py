@@ -13,6 +13,7 @@ from schemac.model import Check, Column, Exclusion, Index, Table, View
 from schemac.pg.dialect import RENDER
 from schemac.pg.names import quote_ident
 from schemac.plan import ddl
+from schemac.plan.captured import qualified
 
 # What an unqualified name means in a migration: an object of public, as the catalog reader reads them (it pins the
 # same path) and schema.yaml writes them. The role that applies it may have another path (ALTER ROLE / DATABASE ...
@@ -143,12 +144,13 @@ def _keyed(obj: Index | Exclusion) -> list[str]:
 
 def widened(statements: list[exp.Expression], text_of: Callable[[exp.Expression], str],
             change: Optional[Change] = None) -> list[exp.Expression]:
-    """`statements`, each one whose text (`text_of`) holds an unqualified `=` (UNQUALIFIED_EQUALS), or that computes
+    """`statements` (their bare array operators intarray would take named pg_catalog's: plan.captured), each one
+    whose text (`text_of`) holds an unqualified `=` (UNQUALIFIED_EQUALS), or that computes
     over rows with a function of another schema `change`'s object calls (schemas_called), between
     widened_search_path() and the pinned path."""
     called = schemas_called(change) if change is not None and change.new is not None else ()
     out: list[exp.Expression] = []
-    for s in statements:
+    for s in map(qualified, statements):  # (pg_catalog's array operators kept from intarray: plan.captured)
         equals = UNQUALIFIED_EQUALS.search(text_of(s)) is not None
         calls = called if called and _COMPUTES.match(_rendered(s)) else ()
         out.extend([widened_search_path(calls, equals), s, pinned_search_path()] if equals or calls else [s])

@@ -33,6 +33,11 @@ def privilege_deps(c: Change) -> tuple[set[Key], set[Key], set[Key], set[Key]]:
             old_refs |= old.grantor_keys()  # type: ignore[union-attr]
         if k == "revoke" and c.cause is None:  # a column's privilege: before the column goes (DROP, RENAME)
             old_refs |= {key for key in old.keys() if key[0] == "column"}  # type: ignore[union-attr]
-        makes |= new.given_keys()  # type: ignore[union-attr]
+        kept = old.given_keys() if k == "revoke" else set()  # type: ignore[union-attr]
+        # (a revoke makes none of what its grantee held before: a grantor's revoke of what it gave, which needs its
+        # option on another privilege kept and one this revoke takes away, comes before it: no cycle)
+        makes |= new.given_keys() - kept  # type: ignore[union-attr]
+        if k == "revoke":  # an option its grantee keeps from another grantor is given first: else the option this
+            new_refs |= kept & new.given_keys()  # takes has dependents still (Postgres: dependent privileges exist)
         removes |= old.given_keys() - new.given_keys()  # type: ignore[union-attr]
     return makes, removes, old_refs, new_refs
