@@ -100,7 +100,7 @@ def destructive_reason(change: Change) -> Optional[str]:
         if gone:
             return (f"composite type {change.schema}.{change.name}: attribute {', '.join(gone)} dropped: its values "
                     "in every column of the type are lost")
-    if change.kind == "alter_column_type":
+    if change.kind == "alter_column_type" and not _of_foreign_table(change):
         old, new = change.old.type, change.new.type  # type: ignore[union-attr]
         if not is_widening(old, new) and not _enum_as_text(change):
             return (f"change type of column {change.name} of {change.schema}.{change.table} from {old} to {new}: "
@@ -130,6 +130,12 @@ def row_failures(changes: list[Change]) -> list[str]:
                    "migration fails on a table that holds rows (give it a default, or add it nullable, fill it, "
                    "then make it NOT NULL)")
     return out
+
+
+def _of_foreign_table(change: Change) -> bool:
+    """A foreign table's column: ALTER FOREIGN TABLE ... ALTER COLUMN ... TYPE casts no value (it holds none: its
+    server's table keeps them, untouched) and takes no USING ('ALTER TYPE USING is only supported on plain tables')."""
+    return change.table_def is not None and change.table_def.foreign is not None
 
 
 def _string_to_array(old: str, new: str) -> bool:
@@ -225,7 +231,7 @@ def _partition_columns(change: Change) -> str:
 
 
 def _missing_cast(change: Change) -> Optional[str]:
-    if change.kind != "alter_column_type" or change.cause is not None or takes_using(change):
+    if change.kind != "alter_column_type" or change.cause is not None or takes_using(change) or _of_foreign_table(change):
         return None
     old, new = change.old.type, change.new.type  # type: ignore[union-attr]
     spatial = refusal(change.name or "", old, new) or pgvector.refusal(change.name or "", old, new)
