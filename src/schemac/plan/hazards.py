@@ -12,7 +12,6 @@ import re
 from typing import Optional
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
-from schemac.compare.foreign_servers import FOREIGN_REMADE
 from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type
 from schemac.pg import pgvector
 from schemac.pg.postgis import YES, fits, refusal
@@ -77,11 +76,12 @@ def is_widening(old: str, new: str) -> bool:
 
 def destructive_reason(change: Change) -> Optional[str]:
     """Why this change can destroy data, or None when it cannot."""
-    if change.kind == "drop_table" and change.cause == FOREIGN_REMADE and change.old.foreign is not None:  # type: ignore
-        return None  # a foreign table made again (another server, or made a plain table): it holds no rows here
+    if change.kind == "drop_table" and change.old.foreign is not None:  # type: ignore[union-attr]
+        return None  # a foreign table dropped (or made again: another server, or made a plain table): no rows are here
     if change.kind == "drop_table":
         return f"drop table {change.schema}.{change.table}: every row in it is lost"
-    if change.kind == "drop_column" and change.cause != GENERATED_REBUILT:  # (derived values: made again)
+    if change.kind == "drop_column" and change.cause != GENERATED_REBUILT and not _of_foreign_table(change):  # (derived
+        # values: made again; a foreign table's are its server's)
         return f"drop column {change.name} of {change.schema}.{change.table}: its values are lost"
     if change.kind == "alter_generated" and not change.old.generated and change.new.generated:  # type: ignore[union-attr]
         return (f"column {change.name} of {change.schema}.{change.table} made generated: dropped and added again, its "
