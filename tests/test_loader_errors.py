@@ -219,6 +219,14 @@ CASES = [
      "    columns: {srid: {type: integer, primary_key: true}}\n  c:\n    columns: {x: integer}\n    foreign_keys:\n"
      "      - {columns: [x], references: {table: spatial_ref_sys, columns: [srid], extension: postgis}}\n", 8,
      "as extension postgis's, but schema.yaml declares that table"),
+    ("inherits-table-of-undeclared-extension", "tables:\n  c:\n    inherits: [{table: tiger.addr, extension: "
+     "postgis_tiger_geocoder}]\n    columns: {gid: integer}\n", 2,
+     "inherits from tiger.addr of extension postgis_tiger_geocoder, which schema.yaml does not declare"),
+    ("inherits-declared-table-as-extensions", "extensions: [postgis]\ntables:\n  spatial_ref_sys:\n"
+     "    columns: {srid: integer}\n  c:\n    inherits: [{table: spatial_ref_sys, extension: postgis}]\n"
+     "    columns: {srid: integer}\n", 5, "of extension postgis, but schema.yaml declares that table"),
+    ("inherits-extension-parent-without-its-extension", "tables:\n  c:\n    inherits: [{table: tiger.addr}]\n"
+     "    columns: {gid: integer}\n", 3, "needs the key 'extension'"),
     ("fk-references-deferrable-key", "tables:\n  p:\n    columns: {a: integer}\n    unique:\n      - {columns: [a], deferrable: true}\n"
      "  c:\n    columns: {x: integer}\n    foreign_keys:\n      - {columns: [x], references: {table: p, columns: [a]}}\n", 9,
      "(Postgres requires one, not deferrable)"),

@@ -288,7 +288,7 @@ def table_of(row: dict[str, Any], columns: list[tuple[int, Column]], constraints
         replica_identity_index=row["replica_identity_index"],
         triggers=_sorted(triggers, _by_name),
         exclusions=_sorted(exclusions, _name_or_empty),
-        inherits=tuple(Parent(p["name"], p["schema"]) for p in row["inherits"]) if row["inherits"] else (),
+        inherits=tuple(Parent(p["name"], p["schema"], p.get("extension")) for p in row["inherits"]) if row["inherits"] else (),
         inherited_only=tuple(row["inherited_only"] or ()) if row["inherits"] else (), of=canonical_type_text(row["of_type"]) if row["of_type"] else None,
         rules=_sorted(rules, _by_name),
         statistics=tuple(kindrows.statistics(s, row["schema_name"]) for s in row["statistics"])

@@ -65,7 +65,9 @@ def inherited_only_given(t: Table, tables: dict) -> dict[str, Column]:
             continue
         pc = next((x for q in t.inherits for x in getattr(tables.get((q.schema, q.name)), "columns", ())
                    if x.name == c.name), None)
-        if pc is None:
+        if pc is None:  # an extension's table's (schema.yaml lists no columns of it): what default it gives is
+            if c.default is not None:  # not known here, so the child's is set after (SET DEFAULT: the same or its own)
+                out[c.name] = replace(_bare(c), default=_UNKNOWN)
             continue
         nn = c.not_null
         named = nn is not None and bool(nn.name) and not nn.from_parent and not nn.not_valid

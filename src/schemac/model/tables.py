@@ -290,10 +290,13 @@ class PartitionOf:
 
 @frozen
 class Parent:
-    """A table this one INHERITS from (not a partition's parent: see PartitionOf)."""
+    """A table this one INHERITS from (not a partition's parent: see PartitionOf). `extension`: the extension whose
+    table it is (PostGIS's TIGER geocoder's tiger.addr, which its loader's tiger_data.ma_addr inherits), which
+    schema.yaml does not declare: the child lists every column it has."""
 
     name: str
     schema: str = "public"
+    extension: Optional[str] = None
 
 
 @frozen

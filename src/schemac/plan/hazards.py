@@ -12,7 +12,6 @@ import re
 from typing import Optional
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
-from schemac.compare.foreign_servers import FOREIGN_REMADE
 from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type
 from schemac.pg import pgvector
 from schemac.pg.postgis import YES, fits, refusal
@@ -77,11 +76,12 @@ def is_widening(old: str, new: str) -> bool:
 
 def destructive_reason(change: Change) -> Optional[str]:
     """Why this change can destroy data, or None when it cannot."""
-    if change.kind == "drop_table" and change.cause == FOREIGN_REMADE and change.old.foreign is not None:  # type: ignore
-        return None  # a foreign table made again (another server, or made a plain table): it holds no rows here
+    if change.kind == "drop_table" and change.old.foreign is not None:  # type: ignore[union-attr]
+        return None  # a foreign table dropped (or made again: another server, or made a plain table): no rows are here
     if change.kind == "drop_table":
         return f"drop table {change.schema}.{change.table}: every row in it is lost"
-    if change.kind == "drop_column" and change.cause != GENERATED_REBUILT:  # (derived values: made again)
+    if change.kind == "drop_column" and change.cause != GENERATED_REBUILT and not _of_foreign_table(change):  # (derived
+        # values: made again; a foreign table's are its server's)
         return f"drop column {change.name} of {change.schema}.{change.table}: its values are lost"
     if change.kind == "alter_generated" and not change.old.generated and change.new.generated:  # type: ignore[union-attr]
         return (f"column {change.name} of {change.schema}.{change.table} made generated: dropped and added again, its "
@@ -100,7 +100,7 @@ def destructive_reason(change: Change) -> Optional[str]:
         if gone:
             return (f"composite type {change.schema}.{change.name}: attribute {', '.join(gone)} dropped: its values "
                     "in every column of the type are lost")
-    if change.kind == "alter_column_type":
+    if change.kind == "alter_column_type" and not _of_foreign_table(change):
         old, new = change.old.type, change.new.type  # type: ignore[union-attr]
         if not is_widening(old, new) and not _enum_as_text(change):
             return (f"change type of column {change.name} of {change.schema}.{change.table} from {old} to {new}: "
@@ -130,6 +130,12 @@ def row_failures(changes: list[Change]) -> list[str]:
                    "migration fails on a table that holds rows (give it a default, or add it nullable, fill it, "
                    "then make it NOT NULL)")
     return out
+
+
+def _of_foreign_table(change: Change) -> bool:
+    """A foreign table's column: ALTER FOREIGN TABLE ... ALTER COLUMN ... TYPE casts no value (it holds none: its
+    server's table keeps them, untouched) and takes no USING ('ALTER TYPE USING is only supported on plain tables')."""
+    return change.table_def is not None and change.table_def.foreign is not None
 
 
 def _string_to_array(old: str, new: str) -> bool:
@@ -225,7 +231,7 @@ def _partition_columns(change: Change) -> str:
 
 
 def _missing_cast(change: Change) -> Optional[str]:
-    if change.kind != "alter_column_type" or change.cause is not None or takes_using(change):
+    if change.kind != "alter_column_type" or change.cause is not None or takes_using(change) or _of_foreign_table(change):
         return None
     old, new = change.old.type, change.new.type  # type: ignore[union-attr]
     spatial = refusal(change.name or "", old, new) or pgvector.refusal(change.name or "", old, new)

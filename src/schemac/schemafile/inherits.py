@@ -9,23 +9,34 @@ from __future__ import annotations
 from schemac.model.frozen import replace
 from typing import Optional
 
+from yaml import MappingNode
+
 from schemac.errors import SchemaFileError
 from schemac.model import Column, Parent, Source, Table
 from schemac.schemafile.fields import FieldReader
+from schemac.schemafile.typewriter import Flow
+
+PARENT_KEYS = {"table": True, "extension": True}
 
 
 class InheritsReader(FieldReader):
-    """Reads a table's `inherits:` list: `parent` (in the table's schema) or `schema.parent`."""
+    """Reads a table's `inherits:` list: `parent` (in the table's schema) or `schema.parent`, or an extension's table
+    `{table: tiger.addr, extension: postgis_tiger_geocoder}` (the child then lists every column it has)."""
 
     def inherits(self, f: dict, what: str, schema: str) -> tuple[Parent, ...]:
         if "inherits" not in f:
             return ()
         out: list[Parent] = []
         for item in self.w.sequence(f["inherits"][1], f"inherits of {what}"):
+            extension = None
+            if isinstance(item, MappingNode):
+                pf = self.w.fields(item, f"parent of {what}", PARENT_KEYS)
+                extension = self.identifier(pf["extension"][1], f"extension of parent of {what}")
+                item = pf["table"][1]
             text = self.identifier(item, f"parent of {what}")
             parent_schema, _, name = text.rpartition(".")
-            parent = Parent(name, parent_schema or schema)
-            if parent in out:
+            parent = Parent(name, parent_schema or schema, extension)
+            if any((p.schema, p.name) == (parent.schema, parent.name) for p in out):
                 raise self.fail(item, f"{what} inherits from {text} twice")
             out.append(parent)
         if not out:
@@ -83,6 +94,12 @@ class InheritsReader(FieldReader):
         return {**self.__dict__.get("_column_orders", {}), **only}
 
 
+def parent_spec(p: Parent, schema: str) -> object:
+    """A parent as `inherits:` lists it: its name (qualified outside the child's schema); an extension's as a mapping."""
+    name = p.name if p.schema == schema else f"{p.schema}.{p.name}"
+    return name if p.extension is None else Flow({"table": name, "extension": p.extension})
+
+
 def inherited_column(parent_column: Column, source) -> Column:
     """What a child gets of a parent's column: not its comment, not its identity (Postgres does not
     pass identities down; the NOT NULL stays, as a constraint Postgres names and validates for the child,
@@ -117,8 +134,11 @@ def _ordered(t: Table, columns: tuple[Column, ...], order: tuple) -> tuple[Colum
 
 
 def _inherited_only(t: Table, parents: list[Table], names: tuple) -> tuple[str, ...]:
-    """`inherited_only:` of `t`: each a column of its parents' (and in its parents' order of its own)."""
+    """`inherited_only:` of `t`: each a column of its parents' (and in its parents' order of its own); under an
+    extension's table, which schema.yaml does not declare, a column `t` lists."""
     given = {c.name for p in parents for c in p.columns}
+    if any(p.extension is not None for p in t.inherits):
+        given |= {c.name for c in t.columns}
     for name, at in names:
         if name not in given:
             raise SchemaFileError(f"inherited_only of table {t.qualified_name} names column '{name}', which its "
@@ -138,6 +158,8 @@ def resolve_inherits(tables: list[Table], orders: Optional[dict] = None) -> list
             return done[t.key]
         parents = []
         for p in t.inherits:
+            if p.extension is not None:
+                continue  # the extension's table: the child lists its columns (load._extension_tables_known)
             parent: Optional[Table] = by_key.get((p.schema, p.name))
             if parent is None or parent.partition_by is not None or parent.partition_of is not None:
                 raise SchemaFileError(f"table {t.qualified_name} inherits from {p.schema}.{p.name}, which schema.yaml "
@@ -150,7 +172,7 @@ def resolve_inherits(tables: list[Table], orders: Optional[dict] = None) -> list
         out = replace(t, columns=merged_columns(t, parents)) if parents else t
         if t.key in (orders or {}):
             out = replace(out, columns=_ordered(t, out.columns, orders[t.key]))  # type: ignore[index]
-        if parents and (t.key in (orders or {}) or ("inherited_only", t.key) in (orders or {})):
+        if t.inherits and (t.key in (orders or {}) or ("inherited_only", t.key) in (orders or {})):
             out = replace(out, inherited_only=_inherited_only(t, parents, (orders or {}).get(("inherited_only", t.key), ())))
         done[t.key] = out
         return out

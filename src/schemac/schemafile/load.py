@@ -272,11 +272,17 @@ def _trigger_functions_known(holders: list, functions: list, extensions: tuple, 
 
 
 def _extension_tables_known(tables: list, extensions: tuple) -> None:
-    """A foreign key that references an extension's table (`references: {..., extension: postgis}`) names an
-    extension schema.yaml declares, and not a table it declares too: the extension makes the table."""
+    """A foreign key that references an extension's table (`references: {..., extension: postgis}`), and an INHERITS
+    parent that is one (`inherits: [{table: tiger.addr, extension: postgis_tiger_geocoder}]`), names an extension
+    schema.yaml declares, and not a table it declares too: the extension makes the table."""
     names = {e.name for e in extensions}
     declared = {t.key for t in tables}
     for t in tables:
+        for p in t.inherits:
+            if p.extension is not None and (p.extension not in names or (p.schema, p.name) in declared):
+                raise SchemaFileError(f"table {t.qualified_name} inherits from {p.schema}.{p.name} of extension "
+                                      f"{p.extension}, " + ("but schema.yaml declares that table" if p.extension in names
+                                                            else "which schema.yaml does not declare"), t.source)
         for fk in t.foreign_keys:
             if fk.ref_extension is None:
                 continue

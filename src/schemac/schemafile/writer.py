@@ -21,7 +21,7 @@ from schemac.schemafile.operators import operator_spec
 from schemac.pg.routines import arguments_text
 from schemac.schemafile.emit import FastEmitter
 from schemac.compare.inherited_checks import reordered_child
-from schemac.schemafile.inherits import own_columns
+from schemac.schemafile.inherits import own_columns, parent_spec as _parent_spec
 from schemac.schemafile.extended_statistics import statistics_spec
 from schemac.schemafile.triggers import trigger_spec
 from schemac.schemafile.typewriter import Block as _Block, Flow as _Flow, FlowList as _FlowList, written_number as _number
@@ -133,7 +133,7 @@ def _table(t: Table, key: str, tables: Optional[dict] = None) -> dict:
     if t.partition_by is not None:
         spec["partition_by"] = _Flow({"strategy": t.partition_by.strategy, "key": t.partition_by.key})
     if t.inherits:
-        spec["inherits"] = _FlowList(p.name if p.schema == t.schema else f"{p.schema}.{p.name}" for p in t.inherits)
+        spec["inherits"] = _FlowList(_parent_spec(p, t.schema) for p in t.inherits)
         reordered = reordered_child(t, tables or {})
         if reordered:  # its parents' columns are not first, or not in their order
             spec["column_order"] = _FlowList(c.name for c in t.columns)

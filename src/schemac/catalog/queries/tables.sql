@@ -8,7 +8,8 @@
 -- exactly one pg_inherits row: its parent); the bound as pg_get_expr() prints it,
 -- e.g. FOR VALUES FROM (...) TO (...), FOR VALUES IN (...), DEFAULT.
 -- inherits: the INHERITS parents of a table that is not a partition, in order (inhseqno), each
--- {schema, name}. inherited_only: such a child's columns it has from its parents only, never declared itself
+-- {schema, name, extension} (extension: the extension's name where the parent is its table, pg_depend 'e').
+-- inherited_only: such a child's columns it has from its parents only, never declared itself
 -- (attislocal false: made by INHERITS without them, or added to a parent later), in their order.
 -- of: the composite type of a typed table (CREATE TABLE ... OF type, reloftype) as format_type spells it.
 -- row_level_security / force_row_level_security: ALTER TABLE ... ENABLE / FORCE ROW LEVEL SECURITY.
@@ -124,7 +125,10 @@ SELECT c.oid AS table_oid,
        pc.relname::text AS partition_parent,
        CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
        CASE WHEN NOT c.relispartition THEN CASE WHEN par.has_parent THEN ARRAY(
-         SELECT json_build_object('schema', ipn.nspname::text, 'name', ipc.relname::text)
+         SELECT json_build_object('schema', ipn.nspname::text, 'name', ipc.relname::text, 'extension', (
+           SELECT e.extname::text FROM pg_catalog.pg_depend dx JOIN pg_catalog.pg_extension e ON e.oid = dx.refobjid
+           WHERE dx.classid = 'pg_catalog.pg_class'::regclass AND dx.objid = ipc.oid AND dx.deptype = 'e'
+             AND dx.refclassid = 'pg_catalog.pg_extension'::regclass))
          FROM pg_catalog.pg_inherits i
          JOIN pg_catalog.pg_class ipc ON ipc.oid = i.inhparent
          JOIN pg_catalog.pg_namespace ipn ON ipn.oid = ipc.relnamespace
