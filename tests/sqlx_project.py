@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterator, Optional
 
 from click.testing import CliRunner, Result
 
@@ -51,11 +51,11 @@ def generated_and_applied(tmp_path, url: str, text: str) -> str:
 
 
 @contextmanager
-def inspected_and_rebuilt(url: str, folder, same_inspect: bool = False) -> Iterator[tuple]:
-    """`url` inspected into folder/schema.yaml, generated into one migration and applied to a sibling database:
-    its connection, the schema.yaml text, the generate result and the database's URL; drift of it against
-    schema.yaml clean after (and, with `same_inspect`, inspect of it the same schema.yaml but its first line,
-    which names the database)."""
+def inspected_and_rebuilt(url: str, folder, same_inspect: bool = False, text: Optional[str] = None) -> Iterator[tuple]:
+    """`url` inspected into folder/schema.yaml (`text`: inspect's of `url` already at hand), generated into one
+    migration and applied to a sibling database: its connection, the schema.yaml text, the generate result and the
+    database's URL; drift of it against schema.yaml clean after (and, with `same_inspect`, inspect of it the same
+    schema.yaml but its first line, which names the database)."""
     import psycopg
     from catalog_oracle import sibling_database
 
@@ -67,7 +67,7 @@ def inspected_and_rebuilt(url: str, folder, same_inspect: bool = False) -> Itera
 
     folder.mkdir(exist_ok=True)
     schema = folder / "schema.yaml"
-    text = inspect_database(url).yaml
+    text = inspect_database(url).yaml if text is None else text
     schema.write_text(text, encoding="utf-8")
     result = generate(str(schema), str(folder / "generated"))
     assert result.status == "written", result.message

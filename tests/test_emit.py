@@ -59,9 +59,18 @@ documents = st.one_of(
 )
 
 
-@settings(max_examples=int(os.environ.get("SCHEMAC_EMIT_EXAMPLES", "40")), deadline=None)  # a quick default run
+# Drawing a document is most of an example's time (hypothesis's draws of the nested strategies, not the writers):
+# the default run takes 12 (SCHEMAC_EMIT_EXAMPLES=n for more), `-m slow` 300 more.
+@settings(max_examples=int(os.environ.get("SCHEMAC_EMIT_EXAMPLES", "12")), deadline=None)
 @given(documents)
 def test_generated_documents(doc):
+    same(doc)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(documents)
+def test_generated_documents_300(doc):
     same(doc)
 
 

@@ -91,11 +91,11 @@ def test_kind_pair_and_round_trip(major_db, tmp_path, pair, request):
         pytest.skip(f"{major}'s build lacks what the case needs")
     (tmp_path / "pair").mkdir()
 
-    def rebuilt(b: str) -> None:
-        with inspected_and_rebuilt(b, tmp_path / "scratch", same_inspect=True) as (_, _, result, c):
-            expected, actual = fingerprint(b, order=True), fingerprint(c, order=True)
-            if pair.file in SWEPT_FILES:
-                assert (objects(c), comments(c)) == (objects(b), comments(b)), result.sql
+    def rebuilt(b: test_pairs.NewSide) -> None:
+        with inspected_and_rebuilt(b.url, tmp_path / "scratch", same_inspect=True, text=b.inspected) as (_, _, result, c):
+            expected, actual = b.catalog, fingerprint(c, order=True)
+            if b.swept is not None:
+                assert (objects(c), comments(c)) == b.swept, result.sql
         assert actual == expected, fingerprint_difference(actual, expected) + "\n" + result.sql
 
     test_pairs.converges(major_db, tmp_path / "pair", pair, with_new=rebuilt, comments_too=pair.file in SWEPT_FILES)

@@ -20,7 +20,7 @@ The default run takes every twelfth pair (on one major, in turn: about 40 pairs)
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable, NamedTuple, Optional
 
 import psycopg
 import pytest
@@ -56,12 +56,22 @@ def _load(url: str, text: str) -> None:
             pytest.skip(f"this server cannot load the case: {e.diag.message_primary}")
 
 
-def _inspected(url: str, path) -> None:
+def _inspected(url: str, path) -> str:
     """`inspect` of `url` into `path`, which the JSON Schema of schema.yaml accepts (an editor would underline what
-    it refuses: src/schemac/schemafile/schema.json)."""
+    it refuses: src/schemac/schemafile/schema.json); the text."""
     text = inspect_database(url).yaml
     assert schema_errors(text) == [], "the JSON Schema refuses what inspect wrote"
     path.write_text(text, encoding="utf-8")
+    return text
+
+
+class NewSide(NamedTuple):
+    """What converges read of the new side's database B while it stood, for `with_new` (test_kinds rebuilds B from
+    it: B's inspect and oracle readings are not taken twice)."""
+    url: str
+    inspected: str  # inspect's schema.yaml of B
+    catalog: dict  # fingerprint(B, order=True)
+    swept: Optional[tuple]  # (objects(B), comments(B)) with comments_too, else None
 
 
 @pytest.mark.parametrize("major_db,pair", CASES,
@@ -70,9 +80,11 @@ def test_pair_applies_over_rows_and_converges(major_db, tmp_path, pair):
     converges(major_db, tmp_path, pair)
 
 
-def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[str], None]] = None, comments_too: bool = False) -> None:
+def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], None]] = None,
+              comments_too: bool = False) -> None:
     """The pair's migration applied over A's rows converges on the new side (see the module's docstring);
-    `with_new(url)` is given the new side's database while it stands (test_kinds rebuilds it: no second load);
+    `with_new(side)` is given the new side's database while it stands, with what was read of it (NewSide: test_kinds
+    rebuilds it: no second load, inspect or oracle reading);
     `comments_too`: every object and every comment by its identity too (catalog_oracle.objects, .comments)."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     _load(a, pair.old)
@@ -83,12 +95,13 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[str], None]] 
     old_files = {m.path for m in Layout(out).migrations()}  # more than one where it holds many locks
     with sibling_database(a) as b:
         _load(b, pair.new)
-        _inspected(b, schema)
-        expected = fingerprint(b)
+        inspected = _inspected(b, schema)
+        ordered = fingerprint(b, order=with_new is not None)  # the columns' order only for a rebuild's comparison
+        expected = {kind: rows for kind, rows in ordered.items() if kind != "column_order"}
         expected_security = security_fingerprint(b)
         expected_comments = (objects(b), comments(b)) if comments_too else None
         if with_new is not None:
-            with_new(b)
+            with_new(NewSide(b, inspected, ordered, expected_comments))
     result = generate(str(schema), out, name="new", allow_destructive=pair.destructive)
     assert result.status == "written", result.message
     assert cycles(list(result.changes)) == [], "the dependency graph has a cycle"
