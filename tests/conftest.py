@@ -99,7 +99,7 @@ else:
             _reports.append(report)
 
 
-_MAJOR_PARAMETERS = ("any_db_url", "major_db", "major")
+_MAJOR_PARAMETERS = ("any_db_url", "major_db", "major", "base_db")
 
 
 def _major_and_twin(item) -> tuple[Optional[str], tuple]:
@@ -143,6 +143,8 @@ def pytest_terminal_summary(terminalreporter):
 
 def pytest_sessionfinish(session, exitstatus):
     report = _majors()  # the servers stop below, before pytest prints its summary
+    if "base_copies" in sys.modules:
+        sys.modules["base_copies"].drop_templates()
     if hasattr(session.config, "workeroutput"):
         session.config.workeroutput["majors"] = report
     elif not _reports:
@@ -153,12 +155,18 @@ def pytest_sessionfinish(session, exitstatus):
     _servers.clear()
 
 
-def fresh_database(label: str):
+def available(label: str) -> Server:
+    """The server of `label`; where it cannot run, the test skips (fails in CI)."""
     srv = _server(label)
     if srv is None:
         if os.environ.get("CI") and not os.environ.get("SCHEMAC_TEST_DATABASE_URL"):
             pytest.fail(f"PostgreSQL server {label} is not available in CI")
         pytest.skip(f"PostgreSQL server {label} is not available here")
+    return srv
+
+
+def fresh_database(label: str):
+    srv = available(label)
     url = srv.create_database()
     try:
         yield url
@@ -267,7 +275,7 @@ def server():
     return srv
 
 
-_DATABASE_FIXTURES = {"db_url", "major_db", "any_db_url", "server", "schemac"}
+_DATABASE_FIXTURES = {"db_url", "major_db", "any_db_url", "server", "schemac", "base_db"}
 
 
 @pytest.fixture(autouse=True)

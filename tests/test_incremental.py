@@ -11,6 +11,7 @@ import os
 
 import psycopg
 import pytest
+from base_copies import base_copy
 from catalog_oracle import fingerprint, fingerprint_difference, renamed, values
 from conftest import built_from_scratch, each_case_on_one_major
 
@@ -138,18 +139,19 @@ KEPT_NAMES = {"rename-table": {"orders_pkey": "purchases_pkey",
                                **{f"orders_{c}_not_null": f"purchases_{c}_not_null" for c in ("id", "customer_id", "total")}}}
 
 
-@pytest.mark.parametrize("major_db,case", each_case_on_one_major([pytest.param(c, id=c[0]) for c in CASES], every=2),
-                         indirect=["major_db"])
-def test_change_applies_over_rows_without_drift(major_db, tmp_path, case):
+@pytest.fixture
+def base_db(request, tmp_path):
+    """BASE's first migration applied over ROWS on the case's major, in tmp_path/generated (base_copies: made once
+    per server, each case a copy)."""
+    yield from base_copy(request.param, BASE, ROWS, str(tmp_path / "generated"))
+
+
+@pytest.mark.parametrize("base_db,case", each_case_on_one_major([pytest.param(c, id=c[0]) for c in CASES], every=2),
+                         indirect=["base_db"])
+def test_change_applies_over_rows_without_drift(base_db, tmp_path, case):
     case_id, change, destructive = case
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(BASE)
-    assert generate(str(schema), out).status == "written"
-    _apply(major_db, out)
-    with psycopg.connect(major_db, autocommit=True) as conn:
-        for stmt in ROWS:
-            conn.execute(stmt)
-    before = values(major_db, RENAMED.get(case_id))
+    before = values(base_db, RENAMED.get(case_id))
     schema.write_text(change(BASE))
     if destructive:
         refused = generate(str(schema), out)
@@ -159,14 +161,14 @@ def test_change_applies_over_rows_without_drift(major_db, tmp_path, case):
     else:
         result = generate(str(schema), out)
     assert result.status == "written", result.message
-    _apply(major_db, out)
-    drift = check_drift(str(schema), major_db)
+    _apply(base_db, out)
+    drift = check_drift(str(schema), base_db)
     assert drift.differences == (), drift.render("text") + result.sql
     # The oracle: the same catalog as the new schema.yaml built from scratch, and every kept column's values.
-    expected = built_from_scratch(major_db, change(BASE), tmp_path / "scratch")
-    actual = renamed(fingerprint(major_db), KEPT_NAMES.get(case_id, {}))
+    expected = built_from_scratch(base_db, change(BASE), tmp_path / "scratch")
+    actual = renamed(fingerprint(base_db), KEPT_NAMES.get(case_id, {}))
     assert actual == expected, fingerprint_difference(actual, expected) + "\n" + result.sql
-    after = values(major_db)
+    after = values(base_db)
     kept = {k: v for k, v in before.items() if k not in GONE.get(case_id, set())}
     assert {k: after.get(k) for k in kept} == kept, result.sql
     assert generate(str(schema), out).status == "unchanged"

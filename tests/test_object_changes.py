@@ -19,6 +19,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
+from base_copies import base_copy
 from catalog_oracle import fingerprint, fingerprint_difference, sibling_database, values
 from conftest import built_from_scratch, each_case_on_one_major
 from schemac.commands.diff import check_drift
@@ -216,34 +217,35 @@ def _migrate(url: str, out: str) -> None:
         apply_files(conn, Layout(out).migrations())
 
 
-@pytest.mark.parametrize("major_db,change,destructive,after,gone,renamed", each_case_on_one_major(CASES, every=2),
-                         indirect=["major_db"])
-def test_object_change_applies_over_rows(major_db, tmp_path, change, destructive, after, gone, renamed):
+@pytest.fixture
+def base_db(request, tmp_path):
+    """BASE's first migration applied over ROWS on the case's major, in tmp_path/generated (base_copies: made once
+    per server, each case a copy)."""
+    yield from base_copy(request.param, BASE, ROWS, str(tmp_path / "generated"))
+
+
+@pytest.mark.parametrize("base_db,change,destructive,after,gone,renamed", each_case_on_one_major(CASES, every=2),
+                         indirect=["base_db"])
+def test_object_change_applies_over_rows(base_db, tmp_path, change, destructive, after, gone, renamed):
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(BASE, encoding="utf-8")
-    assert generate(str(schema), out).status == "written"
-    _migrate(major_db, out)
-    with psycopg.connect(major_db, autocommit=True) as conn:
-        for stmt in ROWS:
-            conn.execute(stmt)
-    before = values(major_db, renamed)
+    before = values(base_db, renamed)
     new = change(BASE)
     assert new != BASE
     schema.write_text(new, encoding="utf-8")
     result = generate(str(schema), out, allow_destructive=destructive)
     assert result.status == "written", result.message
-    _migrate(major_db, out)
+    _migrate(base_db, out)
 
-    drift = check_drift(str(schema), major_db)
+    drift = check_drift(str(schema), base_db)
     assert drift.differences == (), drift.render("text") + result.sql
     assert generate(str(schema), out).status == "unchanged"
-    expected = built_from_scratch(major_db, new, tmp_path / "scratch")
-    actual = fingerprint(major_db)
+    expected = built_from_scratch(base_db, new, tmp_path / "scratch")
+    actual = fingerprint(base_db)
     assert actual == expected, fingerprint_difference(actual, expected) + "\n" + result.sql
-    after_values = values(major_db)
+    after_values = values(base_db)
     kept = {k: v for k, v in before.items() if k not in gone}
     assert {k: after_values.get(k) for k in kept} == kept, result.sql
-    with psycopg.connect(major_db, autocommit=True) as conn:
+    with psycopg.connect(base_db, autocommit=True) as conn:
         for stmt in after:
             conn.execute(stmt)
 
