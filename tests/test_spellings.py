@@ -1178,6 +1178,34 @@ CREATE TABLE t (cn cidr DEFAULT '10/8', ip inet DEFAULT '10/8', us uuid[], arr i
   CONSTRAINT k3 CHECK (us <> '{A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11}' AND arr NOT IN ('{1, 2}', '{ 3 }')));
 CREATE INDEX i ON t (ip) WHERE ip <<= '192.168/16' AND cn <> '10/8';
 """),
+    # An array of an enum (or of a domain) beside a string is stored as that array type's constant, `ms <> '{a, b}'` as
+    # `'{a,b}'::mood[]`; a timetz as its print, `'09:00+02'` as `'09:00:00+02'::time with time zone`: drift before.
+    "strings_beside_enum_arrays_and_timetz": ("""
+enums:
+  mood: [a, b, c]
+domains:
+  flag: {type: boolean}
+tables:
+  t:
+    columns:
+      ms: "mood[]"
+      fs: "flag[]"
+      tz: {type: timetz, default: "'9:00+2'"}
+      id: integer
+    checks:
+      k1: ms <> '{a, b}' AND ms @> '{ c }' AND fs <> '{ t }' AND tz <> '09:00+02' AND tz < '17:30:00.50-05:30'
+    indexes:
+      i: {columns: [id], where: "ms && '{b, c}'"}
+    policies:
+      pol: {command: select, using: "ms <> '{ a }'"}
+""", """
+CREATE TYPE mood AS ENUM ('a', 'b', 'c'); CREATE DOMAIN flag AS boolean;
+CREATE TABLE t (ms mood[], fs flag[], tz timetz DEFAULT '9:00+2', id integer,
+  CONSTRAINT k1 CHECK (ms <> '{a, b}' AND ms @> '{ c }' AND fs <> '{ t }' AND tz <> '09:00+02'
+    AND tz < '17:30:00.50-05:30'));
+CREATE INDEX i ON t (id) WHERE ms && '{b, c}';
+CREATE POLICY pol ON t FOR SELECT USING (ms <> '{ a }');
+"""),
     # Defaults (a bare string, of the column's type) and explicit casts stored in the type's print: a date's or
     # timestamptz's ISO basic date (`'20000101'` is `'2000-01-01'::date`), a boolean[]'s `'{yes,no}'` (`'{t,f}'`), a
     # date[]'s `'{20000101}'`, money's `'1.5'` (`'$1.50'::money`), an interval's fraction of a month or a year

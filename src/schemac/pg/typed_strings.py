@@ -33,6 +33,7 @@ _TYPES = {"boolean": "boolean", "bool": "boolean", "date": "date", "interval": "
           "timestamp": "timestamp", "timestamp without time zone": "timestamp",
           "timestamptz": "timestamptz", "timestamp with time zone": "timestamptz",
           "bytea": "bytea", "money": "money", "macaddr": "macaddr", "inet": "inet", "cidr": "cidr",
+          "timetz": "timetz", "time with time zone": "timetz",
           **{r: r for r in ("int4range", "int8range", "numrange", "daterange", "tsrange", "tstzrange")}}
 # An array's element type and the array type its strings are cast to (`'{ 1 , 2 }'` of an int[] is `'{1,2}'::integer[]`,
 # `'{yes}'` of a boolean[] `'{t}'::boolean[]`): the modifier dropped, as Postgres's operator of the array type takes it
@@ -61,7 +62,10 @@ def _cast_type(type_text: str) -> Optional[str]:
     words = " ".join(_MODIFIER.sub(" ", type_text.lower()).split())
     element = _ARRAY.sub("", words)
     if element != words:
-        return f"{_ELEMENTS[element]}[]" if element in _ELEMENTS else None
+        if element in _ELEMENTS:
+            return f"{_ELEMENTS[element]}[]"
+        own = _ARRAY.sub("", _MODIFIER.sub("", type_text)).strip()  # (an enum's array, `'{a,b}'::mood[]`: its own)
+        return f"{own}[]" if _QUALIFIED.fullmatch(own) else None
     return _TYPES.get(words)
 
 
@@ -124,8 +128,10 @@ def _strings_cast(tree, by_name: dict, row: bool):
             text = node.this
             if to in _DATES:  # (ISO 8601's basic date, which any DateStyle reads: the extended one compare.literals reads)
                 text = _BASIC_DATE.sub(r"\1-\2-\3", text, count=1)
-            to = "inet" if to == "cidr" else to
-            return exp.Cast(this=exp.Literal.string(text), to=exp.DataType.build(to, dialect=DIALECT, udt=True))
+            try:
+                return exp.Cast(this=exp.Literal.string(text), to=_data_type("inet" if to == "cidr" else to))
+            except Exception:  # (a name sqlglot does not read as a type: left as written)
+                return None
         return None
 
     def column_cast(node, key: str, to: str) -> None:  # (a cidr's operators are inet's: `((cn)::inet <> '...'::inet)`)
@@ -166,6 +172,17 @@ def _strings_cast(tree, by_name: dict, row: bool):
         if typed_here and isinstance(node, exp.In) and to.endswith("[]") and len(node.expressions) > 1:
             tree = _one_after_another(tree, node)
     return tree if done else None
+
+
+def _data_type(to: str):
+    """The type node of `to` (an array of any type as its element's node, `mood[]`)."""
+    from sqlglot import exp
+
+    from schemac.pg.dialect import DIALECT
+
+    if to.endswith("[]"):
+        return exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[_data_type(to[:-2])], nested=True)
+    return exp.DataType.build(to, dialect=DIALECT, udt=True)
 
 
 def _one_after_another(tree, node):
