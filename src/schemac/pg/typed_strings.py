@@ -45,6 +45,7 @@ _ELEMENTS = {**{k: v for k, v in _TYPES.items() if "range" not in v}, "text": "t
 _DATES = {"date", "timestamp", "timestamptz"}
 _BASIC_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?=$|[ T])")
 _MODIFIER = re.compile(r"\s*\(\s*\d+\s*(?:,\s*-?\d+\s*)?\)")
+_QUALIFIED_INTERVAL = re.compile(r"interval (?:year|month|day|hour|minute|second)(?: to (?:month|hour|minute|second))?")
 _ARRAY = re.compile(r"\s*(?:\[\s*\d*\s*\]\s*)+$")
 _QUALIFIED = re.compile(rf"\s*(?:({_NAME})\s*\.\s*)?({_NAME})\s*")
 # (FROM: IS [NOT] DISTINCT FROM; @>, <@ and &&: an array's with another of its type)
@@ -66,7 +67,7 @@ def _cast_type(type_text: str) -> Optional[str]:
             return f"{_ELEMENTS[element]}[]"
         own = _ARRAY.sub("", _MODIFIER.sub("", type_text)).strip()  # (an enum's array, `'{a,b}'::mood[]`: its own)
         return f"{own}[]" if _QUALIFIED.fullmatch(own) else None
-    return _TYPES.get(words)
+    return "interval" if _QUALIFIED_INTERVAL.fullmatch(words) else _TYPES.get(words)
 
 
 def _resolved(type_text: str, schema: str, domains: Domains, depth: int = 0) -> Optional[str]:
