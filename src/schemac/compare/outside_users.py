@@ -35,7 +35,7 @@ def outside_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, 
             dropped[(c.old.schema, c.old.name)] = dropped.get((c.old.schema, c.old.name), 0) + 1  # type: ignore
         elif c.kind == "add_function":
             added.setdefault((c.new.schema, c.new.name), []).append(c.new)  # type: ignore[union-attr]
-    out = _table_drops(changes, desired)
+    out = _table_drops(changes, desired) + _view_drops(changes, desired)
     for c in changes:
         old = c.old
         if old is None or not (c.kind == "drop_function" or (c.kind == "alter_function" and  # type: ignore[union-attr]
@@ -100,6 +100,27 @@ its rows, Postgres refuses a child table). A foreign key there (`foreign key f o
                        f"(used_outside: of a schema schema.yaml does not cover) {'reads' if len(listed) == 1 else 'read'}"
                        f" it: Postgres refuses{refuses}, and the migration cannot make them again. Drop or change them first, "
                        "outside schemac, then take them out of used_outside:"))
+    return out
+
+
+def _view_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, str]]:
+    """Each view or materialized view the migration drops (no longer declared, or made again around a change under
+    it) that what its `used_outside` lists reads (`view api.v2 (a)`): Postgres refuses DROP VIEW under it."""
+    declared = {(v.schema, v.name): v for v in desired.views} if any(c.kind == "drop_view" for c in changes) else {}
+    out = []
+    for c in changes:
+        if c.kind != "drop_view":
+            continue
+        views = [v for v in (c.old, declared.get((c.schema, c.name))) if v is not None]  # type: ignore[arg-type]
+        listed = sorted({u for v in views for u in getattr(v, "used_outside", ())})
+        if not listed:
+            continue
+        source = next((v.source for v in views if getattr(v, "source", None)), None)
+        again = " (and make it again, around a change under it)" if (c.schema, c.name) in declared else ""
+        out.append((c, f"{f'{source}: ' if source else ''}{c.old.what} {c.schema}.{c.name}: the migration would drop "  # type: ignore
+                       f"it{again} while {'; '.join(listed)} (used_outside: of a schema schema.yaml does not cover) "
+                       f"{'reads' if len(listed) == 1 else 'read'} it: Postgres refuses, and the migration cannot make "
+                       "them again. Drop or change them first, outside schemac, then take them out of used_outside:"))
     return out
 
 

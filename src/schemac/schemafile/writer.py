@@ -283,6 +283,8 @@ def _view(v: View) -> dict:
         spec["triggers"] = {g.name: trigger_spec(g) for g in v.triggers}
     if v.rules:
         spec["rules"] = rules_spec(v.rules)
+    if v.used_outside:
+        spec["used_outside"] = list(v.used_outside)
     spec.update(_access(v, "table"))
     spec["query"] = _Block(v.query)
     return spec
