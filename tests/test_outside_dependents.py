@@ -239,6 +239,9 @@ CREATE TABLE auth.dflt (a int DEFAULT public.seven(), b int CHECK (b < public.se
 CREATE INDEX dflt_i ON auth.dflt ((a + public.seven()));
 INSERT INTO auth.dflt (b) VALUES (1);
 CREATE DOMAIN auth.small AS int CHECK (VALUE < public.seven());
+CREATE SEQUENCE s;
+CREATE TABLE auth.numbered (n bigint DEFAULT nextval('public.s'));
+INSERT INTO auth.numbered DEFAULT VALUES;
 """
 
 
@@ -255,7 +258,8 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
     code retyped to bigint is written and applies (Postgres converts it under the foreign key). And for a table of auth
     inheriting public.kin (Postgres refuses DROP TABLE kin) and a partition of public.pt there (DROP TABLE pt drops it
     with its rows): neither table is dropped under them. And public.seven(), which a default, a generated column, a
-    CHECK and an index of auth.dflt and a domain's CHECK of auth call, is not dropped under them."""
+    CHECK and an index of auth.dflt and a domain's CHECK of auth call, is not dropped under them, nor the sequence s a
+    default of auth.numbered takes its values from."""
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(READERS)
     found = inspect_database(db_url, ("public",))
@@ -266,6 +270,7 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
     assert doc["tables"]["logs"]["used_outside"] == ["function auth.log_count()", "rule keep_log on auth.events (id, msg)"]
     assert doc["functions"]["ok"]["used_outside"] == ["function auth.positive(integer)", "trigger checked on auth.users"]
     assert doc["tables"]["codes"]["used_outside"] == ["foreign key refs_c_fkey on auth.refs (code)"]
+    assert doc["sequences"]["s"]["used_outside"] == ["default of column auth.numbered.n"]
     assert doc["functions"]["seven"]["used_outside"] == [
         "constraint dflt_b_check on auth.dflt", "constraint small_check on domain auth.small",
         "default of column auth.dflt.a", "generated column auth.dflt.c", "index auth.dflt_i"]
@@ -312,6 +317,8 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
              "function public.seven(): the migration would drop it (no longer declared) while constraint dflt_b_check on "
              "auth.dflt; constraint small_check on domain auth.small; default of column auth.dflt.a; generated column "
              "auth.dflt.c; index auth.dflt_i", "DROP FUNCTION seven()", gone),
+            ({**doc, "sequences": {}}, "sequence public.s: the migration would drop it while default of column "
+             "auth.numbered.n", "DROP SEQUENCE s", gone),
             (with_table("codes", unique=None), "table public.codes: the migration would drop key (code) while foreign "
              "key refs_c_fkey on auth.refs (code)", "ALTER TABLE codes DROP CONSTRAINT codes_code_key", gone),
             (with_table("codes", columns={"id": doc["tables"]["codes"]["columns"]["id"]}, unique=None), "the migration would drop "

@@ -105,19 +105,24 @@ its rows, Postgres refuses a child table). A foreign key there (`foreign key f o
 
 def _view_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, str]]:
     """Each view or materialized view the migration drops (no longer declared, or made again around a change under
-    it) that what its `used_outside` lists reads (`view api.v2 (a)`): Postgres refuses DROP VIEW under it."""
-    declared = {(v.schema, v.name): v for v in desired.views} if any(c.kind == "drop_view" for c in changes) else {}
+    it), or sequence it drops, that what its `used_outside` lists reads (`view api.v2 (a)`, `default of column
+    auth.t.n`): Postgres refuses DROP VIEW / DROP SEQUENCE under it."""
+    if not any(c.kind in ("drop_view", "drop_sequence") for c in changes):
+        return []
+    declared = {("drop_view", v.schema, v.name): v for v in desired.views}
+    declared.update({("drop_sequence", q.schema, q.name): q for q in desired.sequences})
     out = []
     for c in changes:
-        if c.kind != "drop_view":
+        if c.kind not in ("drop_view", "drop_sequence"):
             continue
-        views = [v for v in (c.old, declared.get((c.schema, c.name))) if v is not None]  # type: ignore[arg-type]
-        listed = sorted({u for v in views for u in getattr(v, "used_outside", ())})
+        objects = [o for o in (c.old, declared.get((c.kind, c.schema, c.name))) if o is not None]  # type: ignore[arg-type]
+        listed = sorted({u for o in objects for u in getattr(o, "used_outside", ())})
         if not listed:
             continue
-        source = next((v.source for v in views if getattr(v, "source", None)), None)
-        again = " (and make it again, around a change under it)" if (c.schema, c.name) in declared else ""
-        out.append((c, f"{f'{source}: ' if source else ''}{c.old.what} {c.schema}.{c.name}: the migration would drop "  # type: ignore
+        source = next((o.source for o in objects if getattr(o, "source", None)), None)
+        again = " (and make it again, around a change under it)" if (c.kind, c.schema, c.name) in declared else ""
+        what = getattr(c.old, "what", "sequence")
+        out.append((c, f"{f'{source}: ' if source else ''}{what} {c.schema}.{c.name}: the migration would drop "
                        f"it{again} while {'; '.join(listed)} (used_outside: of a schema schema.yaml does not cover) "
                        f"{'reads' if len(listed) == 1 else 'read'} it: Postgres refuses, and the migration cannot make "
                        "them again. Drop or change them first, outside schemac, then take them out of used_outside:"))

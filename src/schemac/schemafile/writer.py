@@ -221,8 +221,10 @@ def _sequence(s: Sequence) -> Any:
         spec["unlogged"] = True
     if s.comment is not None:
         spec["comment"] = s.comment
+    if s.used_outside:
+        spec["used_outside"] = list(s.used_outside)
     spec.update(_access(s, "sequence"))
-    return _Flow(spec) if "grants" not in spec else spec
+    return _Flow(spec) if "grants" not in spec and not s.used_outside else spec
 
 
 def _function(f: Function) -> dict:

@@ -1,7 +1,7 @@
--- A fragment tables.sql and views.sql include (a block comment `include outside_reads`) among their WITH queries:
+-- A fragment tables.sql, views.sql and sequences.sql include (a block comment `include outside_reads`) among their WITH queries:
 -- outside_reads (refobjid, readers), what a schema not read holds that reads a relation of the schemas read (its
 -- `used_outside:`): its views, materialized views and rules, policies (a subquery of USING or WITH CHECK), functions
--- and procedures of a SQL-standard body (BEGIN ATOMIC) and foreign keys, by pg_depend, each with the columns it reads
+-- and procedures of a SQL-standard body (BEGIN ATOMIC), foreign keys and column defaults (a sequence's), by pg_depend, each with the columns it reads
 -- or references ('view api.profiles (id, username)'; none: the relation alone), and its tables inheriting it or
 -- partitions of it, by pg_inherits ('child table auth.t', 'partition auth.p'), in the order of their text.
 outside_objects AS MATERIALIZED (  -- what the schemas not read hold that can read a table (few, or none)
@@ -28,6 +28,14 @@ outside_objects AS MATERIALIZED (  -- what the schemas not read hold that can re
   JOIN pg_catalog.pg_proc fp ON fp.pronamespace = un.oid
   WHERE NOT un.nspname = ANY (%(schemas)s::name[]) AND un.nspname NOT IN ('pg_catalog', 'information_schema')
     AND fp.prosqlbody IS NOT NULL
+  UNION ALL  -- a column default of a table there (nextval of a sequence)
+  SELECT 'pg_catalog.pg_attrdef'::regclass, ud.oid, 'default of column ' || pg_catalog.quote_ident(un.nspname) || '.'
+         || pg_catalog.quote_ident(uc.relname) || '.' || pg_catalog.quote_ident(ua.attname)
+  FROM pg_catalog.pg_namespace un
+  JOIN pg_catalog.pg_class uc ON uc.relnamespace = un.oid
+  JOIN pg_catalog.pg_attrdef ud ON ud.adrelid = uc.oid
+  JOIN pg_catalog.pg_attribute ua ON ua.attrelid = ud.adrelid AND ua.attnum = ud.adnum
+  WHERE NOT un.nspname = ANY (%(schemas)s::name[]) AND un.nspname NOT IN ('pg_catalog', 'information_schema')
   UNION ALL  -- a foreign key of a table there referencing it
   SELECT 'pg_catalog.pg_constraint'::regclass, uk.oid, 'foreign key ' || pg_catalog.quote_ident(uk.conname) || ' on '
          || pg_catalog.quote_ident(un.nspname) || '.' || pg_catalog.quote_ident(uc.relname)
