@@ -41,6 +41,13 @@ def _apply(url, out):
         apply_files(conn, Layout(out).migrations())
 
 
+def generated_and_applied(tmp_path, url, schemac, text: str, name: str) -> None:
+    """schema.yaml `text` generated (migration `name`) in `tmp_path` and applied to `url`."""
+    (tmp_path / "schema.yaml").write_text(text)
+    assert schemac("generate", "--name", name).returncode == 0
+    _apply(url, str(tmp_path / "generated"))
+
+
 def _oid(url, signature):
     with psycopg.connect(url) as conn:
         return conn.execute("SELECT %s::regprocedure::oid", (signature,)).fetchone()[0]
@@ -464,3 +471,22 @@ def test_c_functions_of_a_base_type_of_the_databases_own_stay_not_managed(db_url
     text = inspect_database(db_url).yaml
     assert "  plain_c:\n    arguments: oid\n    returns: void\n    language: c\n    library: $libdir/plpgsql\n" in text, text
     assert "#   function (3): public.myh_in, public.myh_keys, public.myh_out\n#   type (1): public.myh\n" in text, text
+
+
+def test_a_search_path_written_as_sql_literals_is_the_names_they_spell(tmp_path, db_url, schemac):
+    """`SET search_path = ''` (Supabase's advice for SECURITY DEFINER functions) written in schema.yaml as SQL spells
+    it, `search_path: "''"`, or `'private', pg_temp`: proconfig holds names (`""`, `private, pg_temp`), and the
+    migration made a schema named `''` the path (`SET search_path = ''''''`), which diff then reported as changed."""
+    generated_and_applied(tmp_path, db_url, schemac,
+            "schemas: [private]\nfunctions:\n"
+            "  whoami: {returns: text, language: sql, security_definer: true, set: {search_path: \"''\"}, body: select 1}\n"
+            "  admin: {returns: text, language: sql, security_definer: true, body: select 2,\n"
+            "          set: {search_path: \"'private', pg_temp, 'My ''S'''\"}}\n"
+            "  blank: {returns: text, language: sql, set: {search_path: ''}, body: select 3}\n", "paths")
+    with psycopg.connect(db_url) as conn:
+        rows = conn.execute("SELECT proname, proconfig FROM pg_proc WHERE proname IN ('whoami', 'admin', 'blank') "
+                            "ORDER BY 1").fetchall()
+    assert rows == [("admin", ['search_path=private, pg_temp, "My \'S\'"']), ("blank", ['search_path=""']),
+                    ("whoami", ['search_path=""'])], rows
+    d = schemac("diff", "--database-url", db_url)
+    assert d.returncode == 0, d.stdout + d.stderr

@@ -101,19 +101,17 @@ def test_a_grantor_is_lent_usage_on_a_public_schema_schema_yaml_leaves_undeclare
     database to it: a public schema without it (REVOKE USAGE ON SCHEMA public FROM PUBLIC, or public dropped and created
     again) is no drift. A grant made as a grantor holding no USAGE there of its own must then be lent it (Postgres
     refused it: permission denied for schema public), where the database lacks it when the migration runs."""
-    from test_functions import _apply
+    from test_functions import generated_and_applied
 
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute("REVOKE USAGE ON SCHEMA public FROM PUBLIC")
-    (tmp_path / "schema.yaml").write_text(
-        "tables:\n  messages:\n    columns: {id: integer}\n    grants:\n"
-        "      gr_editor: {privileges: [select, insert], with_grant_option: true}\n"
-        "      gr_anon: {privileges: [select], granted_by: gr_editor}\n"
-        "functions:\n  answer: {returns: integer, language: sql, body: select 42, grants: {PUBLIC: [],"
-        " gr_editor: {privileges: [execute], with_grant_option: true},"
-        " gr_auth: {privileges: [execute], granted_by: gr_editor}}}\n")
-    assert schemac("generate", "--name", "grants").returncode == 0
-    _apply(db_url, str(tmp_path / "generated"))
+    generated_and_applied(tmp_path, db_url, schemac,
+            "tables:\n  messages:\n    columns: {id: integer}\n    grants:\n"
+            "      gr_editor: {privileges: [select, insert], with_grant_option: true}\n"
+            "      gr_anon: {privileges: [select], granted_by: gr_editor}\n"
+            "functions:\n  answer: {returns: integer, language: sql, body: select 42, grants: {PUBLIC: [],"
+            " gr_editor: {privileges: [execute], with_grant_option: true},"
+            " gr_auth: {privileges: [execute], granted_by: gr_editor}}}\n", "grants")
     assert sorted(_acl(db_url)[0][0][1]) == sorted([f"{ROLES[1]}=r/{ROLES[0]}", f"{ROLES[0]}=a*r*/postgres",
                                                     "postgres=arwdDxtm/postgres"]), _acl(db_url)
     with psycopg.connect(db_url) as conn:  # the USAGE lent for the statements is taken back

@@ -528,3 +528,17 @@ def test_a_policy_with_no_condition(db_url, tmp_path):
             apply_files(conn, Layout(str(tmp_path / "generated")).migrations())
             assert conn.execute(POLICIES).fetchall() == expected
         assert check_drift(path, other).differences == ()
+
+
+def test_a_policys_roles_are_named_as_sql_names_them():
+    """A policy's roles in a report are written as its CREATE POLICY names them: `TO "Admin-Role", "o'brien",
+    service_role`, PUBLIC as the keyword; bare, `TO Admin-Role, o'brien` read as neither SQL nor one name each."""
+    from schemac.compare.changes import Change
+    from schemac.model import PUBLIC, Policy
+    from schemac.report.security import security_difference
+
+    old = Policy("admin_all", roles=("Admin-Role",), using="true")
+    new = Policy("admin_all", roles=("Admin-Role", "o'brien", "service_role", PUBLIC), using="true")
+    said = security_difference(Change("alter_policy", "api", "t0", "admin_all", old, new), lambda *a: a[-1])
+    assert said == "policy admin_all is POLICY PERMISSIVE FOR ALL TO \"Admin-Role\" USING (true), expected POLICY " \
+        "PERMISSIVE FOR ALL TO \"Admin-Role\", \"o'brien\", service_role, PUBLIC USING (true)", said

@@ -4,6 +4,8 @@ schema.yaml's spelling compared as text with proconfig's was a difference right 
 
 from __future__ import annotations
 
+from schemac.pg.names import quote_ident
+
 # The settings whose value is a list of names (Postgres's GUC_LIST_QUOTE ones, as pg_dump's
 # variable_is_guc_list_quote lists them): proconfig holds them joined by ", ", each name quoted where it needs it.
 LIST_SETTINGS = frozenset({"search_path", "temp_tablespaces", "session_preload_libraries", "shared_preload_libraries",
@@ -17,5 +19,15 @@ def config_entry(name: str, value: str) -> str:
     """proconfig's `name=value` for `SET name = value` as schema.yaml writes it."""
     name = _MIXED_CASE.get(name.lower(), name.lower() if "." not in name else name)
     if name in LIST_SETTINGS:
-        value = ", ".join(i.strip() for i in value.split(","))
+        value = ", ".join(_item(i.strip()) for i in value.split(","))
     return f"{name}={value}"
+
+
+def _item(item: str) -> str:
+    """A list setting's item as proconfig holds it: a name, quoted where it needs it. Written as SQL spells it in a
+    SET, a string literal (`''`, Supabase's `SET search_path = ''`; `'private'`), which proconfig never holds (its
+    names are bare or in double quotes), is the name it spells: read as a name, `''` made a schema named `''` the
+    path. An empty item (`search_path: ''` in YAML) is the empty name, `""`, as proconfig holds it."""
+    if not item or len(item) >= 2 and item[0] == item[-1] == "'":
+        return quote_ident(item[1:-1].replace("''", "'"))  # (quote_ident('') is "")
+    return item

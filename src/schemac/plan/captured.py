@@ -1,14 +1,15 @@
 """pg_catalog's array operators a bare symbol means, kept from intarray where the migration's search_path holds it.
 
-intarray's `@>`, `<@` and `&&` on (integer[], integer[]) are exact where pg_catalog's (anyarray) are polymorphic, so a
-bare `tags @> ARRAY[1]` finds intarray's wherever its schema is on the search_path, whatever the path's order.
+intarray's `@>`, `<@` and `&&` on (integer[], integer[]) are exact where pg_catalog's (anyarray) are polymorphic, so
+a bare `tags @> ARRAY[1]` finds intarray's wherever its schema is on the search_path, whatever the path's order.
 compare.normalize leaves its schema off the migration's path (pinned by plan.preamble) for that reason, but another
-declared extension there takes it along (Supabase's `extensions`, holding pg_trgm and intarray alike): a CHECK, an index's
-WHERE, a policy or a view that the catalog reader (search_path public) printed with pg_catalog's bare symbol, as
-`inspect` writes it (intarray's is printed `OPERATOR(extensions.@>)`), was made with intarray's, another operator
-(an error on a NULL element, another index's operator class; the deparse differs). Where that is so, the migration
-names such a symbol `OPERATOR(pg_catalog.@>)`: pg_catalog's anyarray operator takes any array, and an operand that is
-no array finds no intarray operator either. Which symbols: compare.captures (in force: compare.normalize.captured)."""
+declared extension there takes it along (Supabase's `extensions`, holding pg_trgm and intarray alike): a CHECK, an
+index's WHERE, a policy or a view that the catalog reader (search_path public) printed with pg_catalog's bare
+symbol, as `inspect` writes it (intarray's is printed `OPERATOR(extensions.@>)`), was made with intarray's, another
+operator (an error on a NULL element, another index's operator class; the deparse differs). Where that is so, the
+migration names such a symbol `OPERATOR(pg_catalog.@>)`: pg_catalog's anyarray operator takes any array, and an
+operand that is no array finds no intarray operator either. Which symbols: compare.captures (in force:
+compare.normalize.captured)."""
 
 from __future__ import annotations
 

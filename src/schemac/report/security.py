@@ -11,6 +11,7 @@ from schemac.compare.changes import Change
 from schemac.compare.grants import to_revoke
 from schemac.model import PUBLIC, DefaultPrivileges, Policy, Privilege, Table, in_grant_order
 from schemac.model.grants import ALL
+from schemac.pg.names import quote_ident
 
 SECURITY = "security"
 
@@ -70,7 +71,7 @@ def _policy(p: Optional[Policy]) -> Optional[str]:
     if p is None:
         return None
     words = [f"POLICY {'PERMISSIVE' if p.permissive else 'RESTRICTIVE'} FOR {p.command.upper()}",
-             f"TO {', '.join(p.roles)}"]
+             f"TO {', '.join(r if r == PUBLIC else quote_ident(r) for r in p.roles)}"]  # (as CREATE POLICY names them)
     words += [f"USING ({p.using})"] if p.using is not None else []
     words += [f"WITH CHECK ({p.with_check})"] if p.with_check is not None else []
     return " ".join(words)
