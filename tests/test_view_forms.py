@@ -131,6 +131,10 @@ def _form(text: str):
     ("select json_object('id': id, 'name': name) as j, json_array(id, 'x') as a, json_object('d': doc) as jb from t",
      "SELECT JSON_OBJECT('id' : id, 'name' : name RETURNING json) AS j, JSON_ARRAY(id, 'x'::text RETURNING json) AS a, "
      "JSON_OBJECT('d' : doc RETURNING jsonb) AS jb FROM t"),
+    ("select c, (select count(*) from u where u.t_id = (c).id) as n, row_to_json(c) as j from t c",
+     "SELECT c.*::t AS c, ( SELECT count(*) AS count FROM u WHERE u.t_id = c.id) AS n, row_to_json(c.*) AS j FROM t c"),
+    ("select id from t union all select t_id from u union select 0",
+     "( SELECT t.id FROM t UNION ALL SELECT u.t_id FROM u) UNION SELECT 0 AS id"),
     ("select t.id, jt.n from t, json_table(doc, '$.items[*]' columns (n int path '$.n')) as jt",
      "SELECT t.id, jt.n FROM t, LATERAL JSON_TABLE( t.doc, '$.\"items\"[*]' AS json_table_path_0 COLUMNS "
      "( n integer PATH '$.\"n\"' ) ) jt"),
@@ -149,6 +153,9 @@ def test_a_query_as_written_has_the_normal_form_of_its_deparse(written, deparsed
     ("SELECT id FROM t ORDER BY id FETCH FIRST 3 ROWS WITH TIES", "SELECT id FROM t ORDER BY id LIMIT 3"),
     ("select active, count(*) from t group by 1", "SELECT active, count(*) AS n FROM t GROUP BY active"),
     ("select id, qty from t natural join u", "SELECT t.id, u.qty FROM t LEFT JOIN u USING (id)"),
+    ("select id from t union select t_id from u intersect select 0",
+     "( SELECT t.id FROM t UNION SELECT u.t_id FROM u) INTERSECT SELECT 0 AS id"),
+    ("select row_to_json(c) as j from t c", "SELECT row_to_json(c.*) AS j FROM t c WHERE c.active"),
     ("select json_object('d': doc) as j from t", "SELECT JSON_OBJECT('d' : doc RETURNING json) AS j FROM t"),
     ("select id from (select id, name from t) s where name > 'a'",
      "SELECT s.id FROM ( SELECT t.id, t.name FROM t) s WHERE s.name > 'b'::text"),
