@@ -17,6 +17,7 @@ import pytest
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
+from schemac.compare.normalize import searched
 from schemac.compare.view_queries import query_form
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
@@ -161,4 +162,14 @@ def test_a_query_as_written_has_the_normal_form_of_its_deparse(written, deparsed
      "SELECT s.id FROM ( SELECT t.id, t.name FROM t) s WHERE s.name > 'b'::text"),
 ])
 def test_queries_that_mean_otherwise_keep_other_normal_forms(written, deparsed):
+    assert _form(written) != _form(deparsed)
+
+
+def test_a_declared_extensions_schema_is_read_bare_in_a_query():
+    """pg_trgm in `ext`, on the migration's search_path: the catalog (path public) prints `ext.similarity(...)` where
+    schema.yaml says `similarity(...)`; another schema's function keeps its name."""
+    written, deparsed = "select id from t where similarity(name, 'x') > 0.3", \
+        "SELECT id FROM t WHERE ext.similarity(name, 'x'::text) > 0.3::double precision"
+    with searched(("ext",)):
+        assert _form(written) == _form(deparsed)
     assert _form(written) != _form(deparsed)

@@ -24,6 +24,7 @@ from sqlglot import exp
 from sqlglot.optimizer.qualify import qualify
 from sqlglot.schema import MappingSchema
 
+from schemac.compare.normalize import search_path
 from schemac.compare.rewrite import _parenthesize, _rewrite_tree
 from schemac.pg.dialect import DIALECT
 from schemac.pg.expressions import parse_to_compare
@@ -267,7 +268,9 @@ def query_form(text: str, columns_of: ColumnsOf, function_columns: FunctionColum
     """The normal form of a view's query (see the module's docstring); None where it cannot be read so."""
     tree = _formed(text, columns_of, function_columns, types_of)
     try:
-        return None if tree is None else _parenthesize(_flattened(_rewrite_tree(tree, ()))).sql(dialect=DIALECT)
+        # (the declared extensions' schemas read bare, as compare.normalize reads them: `ext.similarity(...)`)
+        return None if tree is None else \
+            _parenthesize(_flattened(_rewrite_tree(tree, search_path()))).sql(dialect=DIALECT)
     except Exception:
         return None
 
