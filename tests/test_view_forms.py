@@ -17,6 +17,7 @@ import pytest
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
+from schemac.compare.normalize import searched
 from schemac.compare.view_queries import query_form
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
@@ -131,6 +132,10 @@ def _form(text: str):
     ("select json_object('id': id, 'name': name) as j, json_array(id, 'x') as a, json_object('d': doc) as jb from t",
      "SELECT JSON_OBJECT('id' : id, 'name' : name RETURNING json) AS j, JSON_ARRAY(id, 'x'::text RETURNING json) AS a, "
      "JSON_OBJECT('d' : doc RETURNING jsonb) AS jb FROM t"),
+    ("select c, (select count(*) from u where u.t_id = (c).id) as n, row_to_json(c) as j from t c",
+     "SELECT c.*::t AS c, ( SELECT count(*) AS count FROM u WHERE u.t_id = c.id) AS n, row_to_json(c.*) AS j FROM t c"),
+    ("select id from t union all select t_id from u union select 0",
+     "( SELECT t.id FROM t UNION ALL SELECT u.t_id FROM u) UNION SELECT 0 AS id"),
     ("select t.id, jt.n from t, json_table(doc, '$.items[*]' columns (n int path '$.n')) as jt",
      "SELECT t.id, jt.n FROM t, LATERAL JSON_TABLE( t.doc, '$.\"items\"[*]' AS json_table_path_0 COLUMNS "
      "( n integer PATH '$.\"n\"' ) ) jt"),
@@ -149,9 +154,22 @@ def test_a_query_as_written_has_the_normal_form_of_its_deparse(written, deparsed
     ("SELECT id FROM t ORDER BY id FETCH FIRST 3 ROWS WITH TIES", "SELECT id FROM t ORDER BY id LIMIT 3"),
     ("select active, count(*) from t group by 1", "SELECT active, count(*) AS n FROM t GROUP BY active"),
     ("select id, qty from t natural join u", "SELECT t.id, u.qty FROM t LEFT JOIN u USING (id)"),
+    ("select id from t union select t_id from u intersect select 0",
+     "( SELECT t.id FROM t UNION SELECT u.t_id FROM u) INTERSECT SELECT 0 AS id"),
+    ("select row_to_json(c) as j from t c", "SELECT row_to_json(c.*) AS j FROM t c WHERE c.active"),
     ("select json_object('d': doc) as j from t", "SELECT JSON_OBJECT('d' : doc RETURNING json) AS j FROM t"),
     ("select id from (select id, name from t) s where name > 'a'",
      "SELECT s.id FROM ( SELECT t.id, t.name FROM t) s WHERE s.name > 'b'::text"),
 ])
 def test_queries_that_mean_otherwise_keep_other_normal_forms(written, deparsed):
+    assert _form(written) != _form(deparsed)
+
+
+def test_a_declared_extensions_schema_is_read_bare_in_a_query():
+    """pg_trgm in `ext`, on the migration's search_path: the catalog (path public) prints `ext.similarity(...)` where
+    schema.yaml says `similarity(...)`; another schema's function keeps its name."""
+    written, deparsed = "select id from t where similarity(name, 'x') > 0.3", \
+        "SELECT id FROM t WHERE ext.similarity(name, 'x'::text) > 0.3::double precision"
+    with searched(("ext",)):
+        assert _form(written) == _form(deparsed)
     assert _form(written) != _form(deparsed)

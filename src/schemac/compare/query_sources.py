@@ -233,3 +233,38 @@ def _type_of(node: exp.Expression, sources: dict) -> Optional[str]:
         found = [types[name] for types in sources.values() if types is not None and name in types]
         return found[0] if len(found) == 1 and all(t is not None for t in sources.values()) else None
     return None
+
+
+_ROW = "*row*"  # the column name standing for a whole-row reference (`c` of `FROM customers c`) in a normal form
+
+
+def whole_rows(tree: exp.Expression) -> None:
+    """A relation's whole row in one spelling, once qualify read it (a bare name of a relation's alias that is no
+    column, `f(c)`, `SELECT c`: sqlglot's TableColumn): `(c).id` is its field `c.id`; Postgres's `c.*` as an
+    argument and `c.*::schema.table AS c` as an output column are the row."""
+    for node in list(tree.find_all(exp.TableColumn)):
+        field = node.parent.parent if isinstance(node.parent, exp.Paren) else None
+        if isinstance(field, exp.Dot) and field.this is node.parent and isinstance(field.expression, exp.Identifier):
+            field.replace(exp.column(field.expression.copy(), table=node.this.copy()))
+        else:
+            node.replace(exp.Column(this=exp.to_identifier(_ROW, quoted=True), table=node.this.copy()))
+    for node in list(tree.find_all(exp.Column)):
+        if not isinstance(node.this, exp.Star) or not node.table:
+            continue
+        cast = node.parent if isinstance(node.parent, exp.Cast) else None
+        if cast is None and isinstance(node.parent, (exp.Select, exp.Alias)):
+            continue  # (`SELECT c.*`: its columns)
+        if cast is not None and not _row_type(cast, node):
+            continue
+        (cast or node).replace(exp.Column(this=exp.to_identifier(_ROW, quoted=True), table=node.args["table"].copy()))
+
+
+def _row_type(cast: exp.Cast, star: exp.Column) -> bool:
+    """Whether a cast of `t.*` is to its relation's own row type (how Postgres prints a whole row as an output)."""
+    scope = _scope(star)
+    while scope is not None:
+        for s in (p.this for p in [scope.args.get("from_"), *(scope.args.get("joins") or [])] if p is not None):
+            if isinstance(s, exp.Table) and s.alias_or_name == star.table:
+                return cast.to.sql(dialect=DIALECT).split(".")[-1].strip('"') == s.name
+        scope = _scope(scope)
+    return False

@@ -24,12 +24,14 @@ from sqlglot import exp
 from sqlglot.optimizer.qualify import qualify
 from sqlglot.schema import MappingSchema
 
+from schemac.compare.normalize import search_path
 from schemac.compare.rewrite import _parenthesize, _rewrite_tree
 from schemac.pg.dialect import DIALECT
 from schemac.pg.expressions import parse_to_compare
 from schemac.pg.indexdef import top_level_items
 from schemac.compare.query_sources import (ColumnsOf, FunctionColumns, TypesOf, arrows_read, bare_of_tables, call_name,
-                                           folded, function_sources, json_returning, using_columns)
+                                           folded, function_sources, json_returning, using_columns,
+                                           whole_rows)
 
 _UNNAMED = "?column?"
 # A type's last name as Postgres's grammar makes it (FigureColname names an unnamed cast after it)
@@ -162,6 +164,17 @@ def _flattened(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+def _left_sets(tree: exp.Expression) -> None:
+    """`(a UNION ALL b) UNION c` as `a UNION ALL b UNION c` (Postgres parenthesizes a set operation's left operand;
+    UNION and EXCEPT read left to right: the same tree). INTERSECT, which binds tighter, keeps its parentheses."""
+    for node in list(tree.find_all(exp.Union, exp.Except)):
+        left = node.this
+        if isinstance(left, exp.Subquery) and isinstance(left.this, (exp.Union, exp.Except)) and \
+                not any(left.args.get(k) for k in ("alias", "order", "limit", "offset")) and \
+                not any(left.this.args.get(k) for k in ("order", "limit", "offset", "with_")):
+            node.set("this", left.this)
+
+
 def _frames(tree: exp.Expression) -> None:
     """A window frame's words in capitals (`rows between 1 preceding`: sqlglot keeps them as written)."""
     for spec in tree.find_all(exp.WindowSpec):
@@ -228,6 +241,7 @@ def _formed(text: str, columns_of: ColumnsOf, function_columns: FunctionColumns 
         later = _name_outputs(tree)
         tree = qualify(tree, dialect=DIALECT, db="public", schema=_schema_mapping(tree, columns_of),
                        validate_qualify_columns=False, expand_alias_refs=False, identify=True)
+        whole_rows(tree)
         for select in later:
             for item in list(select.expressions):
                 if isinstance(item, exp.Alias):
@@ -243,6 +257,7 @@ def _formed(text: str, columns_of: ColumnsOf, function_columns: FunctionColumns 
             if table.db == "public":
                 table.set("db", None)
         _frames(tree)
+        _left_sets(tree)
         return tree
     except Exception:  # (sqlglot's errors, and what its optimizer does not expect of a query it read)
         return None
@@ -253,7 +268,9 @@ def query_form(text: str, columns_of: ColumnsOf, function_columns: FunctionColum
     """The normal form of a view's query (see the module's docstring); None where it cannot be read so."""
     tree = _formed(text, columns_of, function_columns, types_of)
     try:
-        return None if tree is None else _parenthesize(_flattened(_rewrite_tree(tree, ()))).sql(dialect=DIALECT)
+        # (the declared extensions' schemas read bare, as compare.normalize reads them: `ext.similarity(...)`)
+        return None if tree is None else \
+            _parenthesize(_flattened(_rewrite_tree(tree, search_path()))).sql(dialect=DIALECT)
     except Exception:
         return None
 
@@ -324,8 +341,7 @@ class QueryForms:
         if of.lower() == "record":
             return None
         rel_schema, _, rel = of.rpartition(".")
-        table = self.schema.table(_unquoted(rel_schema or "public"), _unquoted(rel))
-        return [c.name for c in table.columns] if table is not None else []
+        return self.columns_of(_unquoted(rel_schema or "public"), _unquoted(rel)) or []  # (a row type's columns)
 
     def form(self, text: str) -> Optional[str]:
         if text not in self.forms:
