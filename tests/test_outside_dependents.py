@@ -239,6 +239,9 @@ CREATE TABLE auth.dflt (a int DEFAULT public.seven(), b int CHECK (b < public.se
 CREATE INDEX dflt_i ON auth.dflt ((a + public.seven()));
 INSERT INTO auth.dflt (b) VALUES (1);
 CREATE DOMAIN auth.small AS int CHECK (VALUE < public.seven());
+CREATE SEQUENCE s;
+CREATE TABLE auth.numbered (n bigint DEFAULT nextval('public.s'));
+INSERT INTO auth.numbered DEFAULT VALUES;
 """
 
 
@@ -255,7 +258,8 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
     code retyped to bigint is written and applies (Postgres converts it under the foreign key). And for a table of auth
     inheriting public.kin (Postgres refuses DROP TABLE kin) and a partition of public.pt there (DROP TABLE pt drops it
     with its rows): neither table is dropped under them. And public.seven(), which a default, a generated column, a
-    CHECK and an index of auth.dflt and a domain's CHECK of auth call, is not dropped under them."""
+    CHECK and an index of auth.dflt and a domain's CHECK of auth call, is not dropped under them, nor the sequence s a
+    default of auth.numbered takes its values from."""
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(READERS)
     found = inspect_database(db_url, ("public",))
@@ -266,6 +270,7 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
     assert doc["tables"]["logs"]["used_outside"] == ["function auth.log_count()", "rule keep_log on auth.events (id, msg)"]
     assert doc["functions"]["ok"]["used_outside"] == ["function auth.positive(integer)", "trigger checked on auth.users"]
     assert doc["tables"]["codes"]["used_outside"] == ["foreign key refs_c_fkey on auth.refs (code)"]
+    assert doc["sequences"]["s"]["used_outside"] == ["default of column auth.numbered.n"]
     assert doc["functions"]["seven"]["used_outside"] == [
         "constraint dflt_b_check on auth.dflt", "constraint small_check on domain auth.small",
         "default of column auth.dflt.a", "generated column auth.dflt.c", "index auth.dflt_i"]
@@ -312,6 +317,8 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
              "function public.seven(): the migration would drop it (no longer declared) while constraint dflt_b_check on "
              "auth.dflt; constraint small_check on domain auth.small; default of column auth.dflt.a; generated column "
              "auth.dflt.c; index auth.dflt_i", "DROP FUNCTION seven()", gone),
+            ({**doc, "sequences": {}}, "sequence public.s: the migration would drop it while default of column "
+             "auth.numbered.n", "DROP SEQUENCE s", gone),
             (with_table("codes", unique=None), "table public.codes: the migration would drop key (code) while foreign "
              "key refs_c_fkey on auth.refs (code)", "ALTER TABLE codes DROP CONSTRAINT codes_code_key", gone),
             (with_table("codes", columns={"id": doc["tables"]["codes"]["columns"]["id"]}, unique=None), "the migration would drop "
@@ -349,3 +356,45 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
         with pytest.raises(psycopg.errors.ForeignKeyViolation):  # (the foreign key of auth still holds)
             conn.execute("INSERT INTO auth.refs VALUES (6)")
     assert check_drift(str(schema), db_url).differences == ()
+
+
+def test_a_view_a_view_outside_reads_is_not_dropped_under_it(db_url, tmp_path):
+    """A managed view or materialized view that a view of a schema not read reads had no `used_outside:`: generate
+    wrote its DROP VIEW (no longer declared, or made again around a column retyped under it), which Postgres refuses
+    ('view api.v2 depends on view v1'). Now inspect -n public writes under each what reads it, with the columns, and
+    generate refuses those changes naming it (Postgres's own refusal checked), while a view replaced in place (CREATE
+    OR REPLACE, a column added at its end) is written and applies over the rows."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA api; CREATE TABLE t (a int, b text); INSERT INTO t VALUES (1, 'x'); "
+                     "CREATE VIEW v1 AS SELECT a, b FROM t; CREATE MATERIALIZED VIEW mv AS SELECT a FROM t; "
+                     "CREATE VIEW api.v2 AS SELECT a FROM public.v1; CREATE VIEW api.v3 AS SELECT a FROM public.mv")
+    found = inspect_database(db_url, ("public",))
+    doc = yaml.safe_load(found.yaml)
+    assert doc["views"]["v1"]["used_outside"] == ["view api.v2 (a)"]
+    assert doc["materialized_views"]["mv"]["used_outside"] == ["view api.v3 (a)"]
+    assert schema_errors(found.yaml) == []
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(found.yaml, encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    columns = doc["tables"]["t"]["columns"]
+    retyped = {**doc, "tables": {"t": {**doc["tables"]["t"], "columns": {**columns, "a": "bigint"}}}}
+    for edited, named, refused_sql in (
+            ({**doc, "views": {}}, "view public.v1: the migration would drop it while view api.v2 (a)", "DROP VIEW v1"),
+            (retyped, "view public.v1: the migration would drop it (and make it again, around a change under it) while "
+             "view api.v2 (a)", "DROP VIEW v1"),
+            (retyped, "materialized view public.mv: the migration would drop it (and make it again, around a change "
+             "under it) while view api.v3 (a)", "DROP MATERIALIZED VIEW mv")):
+        schema.write_text(yaml.safe_dump(edited, sort_keys=False), encoding="utf-8")
+        with pytest.raises(SchemacError) as refused:
+            generate(str(schema), out, allow_destructive=True)
+        assert named in str(refused.value), str(refused.value)
+        with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.DependentObjectsStillExist):
+            conn.execute(refused_sql)
+    grown = {**doc["views"]["v1"], "query": "SELECT a, b, b || 'y' AS c FROM t"}
+    schema.write_text(yaml.safe_dump({**doc, "views": {"v1": grown}}, sort_keys=False), encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:])
+        assert conn.execute("SELECT * FROM api.v2").fetchall() == [(1,)]
+        assert conn.execute("SELECT c FROM v1").fetchall() == [("xy",)]
+    assert check_drift(str(schema), db_url, out_dir=out, history=False).differences == ()  # (deparse: state.json)

@@ -347,4 +347,5 @@ def sequence_of(row: dict[str, Any]) -> Sequence:
         owned_by = f"{row['owned_table']}.{row['owned_column']}"
     return Sequence(name=row["sequence_name"], schema=row["schema_name"],
                     options=_sequence_options(row, default_type="bigint"), owned_by=owned_by,
-                    comment=row["comment"], unlogged=bool(row.get("unlogged")))
+                    comment=row["comment"], unlogged=bool(row.get("unlogged")),
+                    used_outside=tuple(row.get("used_outside") or ()))

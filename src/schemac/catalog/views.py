@@ -61,7 +61,7 @@ def build_view(row: dict[str, Any], indexes: list[Index], canonical: Callable[[s
                 cluster_on=row["cluster_on"],
                 columns=comments, definition=definition, output=output, depends=tuple(depends),
                 statistics=tuple(statistics(s, row["schema_name"]) for s in row.get("statistics") or ()),
-                **more)
+                used_outside=tuple(row.get("used_outside") or ()), **more)
 
 
 def _flag(value: Optional[str]) -> Optional[bool]:

@@ -35,7 +35,7 @@ def outside_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, 
             dropped[(c.old.schema, c.old.name)] = dropped.get((c.old.schema, c.old.name), 0) + 1  # type: ignore
         elif c.kind == "add_function":
             added.setdefault((c.new.schema, c.new.name), []).append(c.new)  # type: ignore[union-attr]
-    out = _table_drops(changes, desired)
+    out = _table_drops(changes, desired) + _view_drops(changes, desired)
     for c in changes:
         old = c.old
         if old is None or not (c.kind == "drop_function" or (c.kind == "alter_function" and  # type: ignore[union-attr]
@@ -100,6 +100,32 @@ its rows, Postgres refuses a child table). A foreign key there (`foreign key f o
                        f"(used_outside: of a schema schema.yaml does not cover) {'reads' if len(listed) == 1 else 'read'}"
                        f" it: Postgres refuses{refuses}, and the migration cannot make them again. Drop or change them first, "
                        "outside schemac, then take them out of used_outside:"))
+    return out
+
+
+def _view_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, str]]:
+    """Each view or materialized view the migration drops (no longer declared, or made again around a change under
+    it), or sequence it drops, that what its `used_outside` lists reads (`view api.v2 (a)`, `default of column
+    auth.t.n`): Postgres refuses DROP VIEW / DROP SEQUENCE under it."""
+    if not any(c.kind in ("drop_view", "drop_sequence") for c in changes):
+        return []
+    declared = {("drop_view", v.schema, v.name): v for v in desired.views}
+    declared.update({("drop_sequence", q.schema, q.name): q for q in desired.sequences})
+    out = []
+    for c in changes:
+        if c.kind not in ("drop_view", "drop_sequence"):
+            continue
+        objects = [o for o in (c.old, declared.get((c.kind, c.schema, c.name))) if o is not None]  # type: ignore[arg-type]
+        listed = sorted({u for o in objects for u in getattr(o, "used_outside", ())})
+        if not listed:
+            continue
+        source = next((o.source for o in objects if getattr(o, "source", None)), None)
+        again = " (and make it again, around a change under it)" if (c.kind, c.schema, c.name) in declared else ""
+        what = getattr(c.old, "what", "sequence")
+        out.append((c, f"{f'{source}: ' if source else ''}{what} {c.schema}.{c.name}: the migration would drop "
+                       f"it{again} while {'; '.join(listed)} (used_outside: of a schema schema.yaml does not cover) "
+                       f"{'reads' if len(listed) == 1 else 'read'} it: Postgres refuses, and the migration cannot make "
+                       "them again. Drop or change them first, outside schemac, then take them out of used_outside:"))
     return out
 
 

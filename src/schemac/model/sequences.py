@@ -71,3 +71,6 @@ class Sequence:
     # CREATE UNLOGGED SEQUENCE (PostgreSQL 15+; a serial's of an unlogged table is made so): ALTER SEQUENCE ... SET
     # LOGGED / UNLOGGED changes it
     unlogged: bool = False
+    # As a table's: what a schema schema.yaml does not cover holds that uses it (inspect -n: 'default of column
+    # auth.t.n'): not compared; generate refuses to drop it while they stand.
+    used_outside: tuple[str, ...] = field(default=(), compare=False)

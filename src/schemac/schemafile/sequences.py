@@ -11,7 +11,8 @@ from schemac.schemafile.grants import GrantReader
 from schemac.schemafile.strict import NULL as NULL_TAG
 
 SEQUENCE_KEYS = {**SEQUENCE_OPTION_KEYS, "name": False, "schema": False, "owned_by": False, "comment": False,
-                 "grants": False, "owner": False, "renamed_from": False, "unlogged": False}
+                 "grants": False, "owner": False, "renamed_from": False, "unlogged": False,
+                 "used_outside": False}
 
 
 class SequenceReader(GrantReader):
@@ -39,5 +40,6 @@ class SequenceReader(GrantReader):
                                 # a sequence a column owns: its table's owner's own list (`its_owner: []`)
                                 self.grants(f, what, "sequence", owner=table.owner if owned_by and "owner" not in f
                                             else None), self.owner(f, what),
-                                self.moved_from(f, what, schema, name), self.opt_bool(f, "unlogged", what)))
+                                self.moved_from(f, what, schema, name), self.opt_bool(f, "unlogged", what),
+                                self.used_outside(f, what)))  # type: ignore[attr-defined]
         return out

@@ -19,10 +19,11 @@ from schemac.schemafile.storage import StorageReader
 
 VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False, "columns": False,
              "security_barrier": False, "security_invoker": False, "check_option": False, "grants": False,
-             "owner": False, "triggers": False, "rules": False, "renamed_from": False}
+             "owner": False, "triggers": False, "rules": False, "renamed_from": False, "used_outside": False}
 MATERIALIZED_VIEW_KEYS = {"name": False, "schema": False, "query": False, "query_file": False, "comment": False,
                           "columns": False, "with_data": False, "indexes": False, "grants": False, "owner": False,
-                          "with": False, "renamed_from": False, "statistics": False, "cluster_on": False}
+                          "with": False, "renamed_from": False, "statistics": False, "cluster_on": False,
+                          "used_outside": False}
 VIEW_COLUMN_KEYS = {"comment": False, "default": False, "statistics_target": False, "storage": False, "type": False,
                     "collation": False}
 
@@ -152,7 +153,8 @@ class ViewReader(StorageReader):
                             renamed_from=self.moved_from(f, what, schema, name), statistics=stats,
                             spelled=tuple(f"{k}={t}" for k, t in (("security_barrier", barrier_text),
                                                                   ("security_invoker", invoker_text)) if t is not None),
-                            cluster_on=self._cluster_on(f, indexes, what)))
+                            cluster_on=self._cluster_on(f, indexes, what),
+                            used_outside=self.used_outside(f, what)))  # type: ignore[attr-defined]
         return out
 
 

@@ -221,8 +221,10 @@ def _sequence(s: Sequence) -> Any:
         spec["unlogged"] = True
     if s.comment is not None:
         spec["comment"] = s.comment
+    if s.used_outside:
+        spec["used_outside"] = list(s.used_outside)
     spec.update(_access(s, "sequence"))
-    return _Flow(spec) if "grants" not in spec else spec
+    return _Flow(spec) if "grants" not in spec and not s.used_outside else spec
 
 
 def _function(f: Function) -> dict:
@@ -283,6 +285,8 @@ def _view(v: View) -> dict:
         spec["triggers"] = {g.name: trigger_spec(g) for g in v.triggers}
     if v.rules:
         spec["rules"] = rules_spec(v.rules)
+    if v.used_outside:
+        spec["used_outside"] = list(v.used_outside)
     spec.update(_access(v, "table"))
     spec["query"] = _Block(v.query)
     return spec

@@ -6,6 +6,7 @@
 -- when the sequence is OWNED BY NONE. (The table is always in the sequence's schema: Postgres
 -- requires it.)
 -- Parameter: schemas, an array of schema names. One row per sequence.
+WITH /* include outside_reads */
 SELECT c.oid AS sequence_oid,
        n.nspname::text AS schema_name,
        c.relname::text AS sequence_name,
@@ -19,10 +20,12 @@ SELECT c.oid AS sequence_oid,
        owner.table_name AS owned_table,
        owner.column_name AS owned_column,
        d.description AS comment,
+       COALESCE(o.readers, '{}') AS used_outside,  -- a default of a table of a schema not read calling nextval of it
        c.relpersistence = 'u' AS unlogged  -- CREATE UNLOGGED SEQUENCE (PostgreSQL 15+), a serial's of an unlogged table too
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid
+LEFT JOIN outside_reads o ON o.refobjid = c.oid
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
 LEFT JOIN LATERAL (

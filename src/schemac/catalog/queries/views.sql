@@ -82,7 +82,7 @@ WITH rule_deps AS (
   FROM items
   WHERE schema_name NOT IN ('pg_catalog', 'information_schema')
   GROUP BY view_oid
-)
+), /* include outside_reads */
 SELECT c.oid AS view_oid,
        n.nspname::text AS schema_name,
        c.relname::text AS view_name,
@@ -116,6 +116,7 @@ SELECT c.oid AS view_oid,
          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
        ), '[]'::json) AS columns,
        COALESCE(deps.depends, '[]'::json) AS depends,
+       COALESCE(o.readers, '{}') AS used_outside,
        CASE WHEN c.relkind = 'm' THEN /* include statistics_objects */ END AS statistics
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -123,6 +124,7 @@ LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
 LEFT JOIN pg_catalog.pg_class tc ON tc.oid = c.reltoastrelid
 LEFT JOIN deps ON deps.view_oid = c.oid
+LEFT JOIN outside_reads o ON o.refobjid = c.oid
 WHERE n.nspname = ANY (%(schemas)s::name[])
   AND c.relkind IN ('v', 'm')
   AND NOT EXISTS (
