@@ -257,7 +257,8 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
     auth.refs referencing public.codes (code): the table, the column and its UNIQUE are not dropped under it, while
     code retyped to bigint is written and applies (Postgres converts it under the foreign key). And for a table of auth
     inheriting public.kin (Postgres refuses DROP TABLE kin) and a partition of public.pt there (DROP TABLE pt drops it
-    with its rows): neither table is dropped under them. And public.seven(), which a default, a generated column, a
+    with its rows): neither table is dropped under them, nor a column of theirs dropped or retyped (ALTER TABLE
+    recurses to auth.kid and auth.pt1: Postgres drops or retypes their column too, unasked). And public.seven(), which a default, a generated column, a
     CHECK and an index of auth.dflt and a domain's CHECK of auth call, is not dropped under them, nor the sequence s a
     default of auth.numbered takes its values from."""
     with psycopg.connect(db_url, autocommit=True) as conn:
@@ -336,6 +337,28 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
     with psycopg.connect(db_url) as conn:
         conn.execute("DROP TABLE pt")
         assert conn.execute("SELECT to_regclass('auth.pt1')").fetchone() == (None,)
+        conn.rollback()
+    # a column of kin or pt dropped or retyped: ALTER TABLE recurses to auth.kid and auth.pt1 (Postgres runs it there)
+    kin = doc["tables"]["kin"]["columns"]
+    for edited, named in (
+            (with_table("kin", columns={"id": kin["id"]}), "table public.kin: the migration would drop column v, "
+             "which Postgres does to child table auth.kid too"),
+            (with_table("kin", columns={**kin, "v": "varchar(20)"}), "table public.kin: the migration would change "
+             "the type of column v, which Postgres does to child table auth.kid too"),
+            (with_table("pt", columns={"k": doc["tables"]["pt"]["columns"]["k"]}), "table public.pt: the migration "
+             "would drop column id, which Postgres does to partition auth.pt1 too")):
+        schema.write_text(yaml.safe_dump(edited, sort_keys=False), encoding="utf-8")
+        with pytest.raises(SchemacError) as refused:
+            generate(str(schema), out, allow_destructive=True)
+        assert named in str(refused.value), str(refused.value)
+    with psycopg.connect(db_url) as conn:
+        conn.execute("ALTER TABLE kin ALTER v TYPE varchar(20)")
+        assert conn.execute("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                            "WHERE attrelid = 'auth.kid'::regclass AND attname = 'v'").fetchone() == ("character varying(20)",)
+        conn.execute("ALTER TABLE kin DROP COLUMN v; ALTER TABLE pt DROP COLUMN id")
+        assert conn.execute("SELECT attrelid::regclass::text, attname FROM pg_attribute WHERE attrelid IN ('auth.kid'"
+                            "::regclass, 'auth.pt1'::regclass) AND attnum > 0 AND NOT attisdropped ORDER BY 1, attnum"
+                            ).fetchall() == [("auth.kid", "id"), ("auth.kid", "extra"), ("auth.pt1", "k")]  # v, id lost
         conn.rollback()
     retyped = with_table("codes", columns={**doc["tables"]["codes"]["columns"], "code": "bigint"})
     schema.write_text(yaml.safe_dump({**retyped, "tables": {**retyped["tables"], "profiles": with_columns(bio=None)[
