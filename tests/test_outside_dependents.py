@@ -257,7 +257,8 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
     auth.refs referencing public.codes (code): the table, the column and its UNIQUE are not dropped under it, while
     code retyped to bigint is written and applies (Postgres converts it under the foreign key). And for a table of auth
     inheriting public.kin (Postgres refuses DROP TABLE kin) and a partition of public.pt there (DROP TABLE pt drops it
-    with its rows): neither table is dropped under them. And public.seven(), which a default, a generated column, a
+    with its rows): neither table is dropped under them, nor a column of theirs dropped or retyped (ALTER TABLE
+    recurses to auth.kid and auth.pt1: Postgres drops or retypes their column too, unasked). And public.seven(), which a default, a generated column, a
     CHECK and an index of auth.dflt and a domain's CHECK of auth call, is not dropped under them, nor the sequence s a
     default of auth.numbered takes its values from."""
     with psycopg.connect(db_url, autocommit=True) as conn:
@@ -326,12 +327,7 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
             ({**doc, "functions": {"ok": {**doc["functions"]["ok"], "arguments": "i bigint"}}},
              "function public.ok(integer): the migration would drop it (its arguments or result changed) while function "
              "auth.positive(integer); trigger checked on auth.users", "DROP FUNCTION ok(integer)", gone)):
-        schema.write_text(yaml.safe_dump(edited, sort_keys=False), encoding="utf-8")
-        with pytest.raises(SchemacError) as refused:
-            generate(str(schema), out, allow_destructive=True)
-        assert named in str(refused.value), str(refused.value)
-        with psycopg.connect(db_url) as conn, pytest.raises(error):
-            conn.execute(refused_sql)
+        _assert_refused(db_url, schema, out, edited, named, refused_sql, error)
     # a partition there: DROP TABLE would drop it with its rows (Postgres does not refuse it)
     schema.write_text(yaml.safe_dump({**doc, "tables": {k: v for k, v in doc["tables"].items() if k != "pt"}},
                                      sort_keys=False), encoding="utf-8")
@@ -341,6 +337,28 @@ def test_policies_functions_and_rules_outside_that_read_a_table(db_url, tmp_path
     with psycopg.connect(db_url) as conn:
         conn.execute("DROP TABLE pt")
         assert conn.execute("SELECT to_regclass('auth.pt1')").fetchone() == (None,)
+        conn.rollback()
+    # a column of kin or pt dropped or retyped: ALTER TABLE recurses to auth.kid and auth.pt1 (Postgres runs it there)
+    kin = doc["tables"]["kin"]["columns"]
+    for edited, named in (
+            (with_table("kin", columns={"id": kin["id"]}), "table public.kin: the migration would drop column v, "
+             "which Postgres does to child table auth.kid too"),
+            (with_table("kin", columns={**kin, "v": "varchar(20)"}), "table public.kin: the migration would change "
+             "the type of column v, which Postgres does to child table auth.kid too"),
+            (with_table("pt", columns={"k": doc["tables"]["pt"]["columns"]["k"]}), "table public.pt: the migration "
+             "would drop column id, which Postgres does to partition auth.pt1 too")):
+        schema.write_text(yaml.safe_dump(edited, sort_keys=False), encoding="utf-8")
+        with pytest.raises(SchemacError) as refused:
+            generate(str(schema), out, allow_destructive=True)
+        assert named in str(refused.value), str(refused.value)
+    with psycopg.connect(db_url) as conn:
+        conn.execute("ALTER TABLE kin ALTER v TYPE varchar(20)")
+        assert conn.execute("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                            "WHERE attrelid = 'auth.kid'::regclass AND attname = 'v'").fetchone() == ("character varying(20)",)
+        conn.execute("ALTER TABLE kin DROP COLUMN v; ALTER TABLE pt DROP COLUMN id")
+        assert conn.execute("SELECT attrelid::regclass::text, attname FROM pg_attribute WHERE attrelid IN ('auth.kid'"
+                            "::regclass, 'auth.pt1'::regclass) AND attnum > 0 AND NOT attisdropped ORDER BY 1, attnum"
+                            ).fetchall() == [("auth.kid", "id"), ("auth.kid", "extra"), ("auth.pt1", "k")]  # v, id lost
         conn.rollback()
     retyped = with_table("codes", columns={**doc["tables"]["codes"]["columns"], "code": "bigint"})
     schema.write_text(yaml.safe_dump({**retyped, "tables": {**retyped["tables"], "profiles": with_columns(bio=None)[
@@ -384,12 +402,7 @@ def test_a_view_a_view_outside_reads_is_not_dropped_under_it(db_url, tmp_path):
              "view api.v2 (a)", "DROP VIEW v1"),
             (retyped, "materialized view public.mv: the migration would drop it (and make it again, around a change "
              "under it) while view api.v3 (a)", "DROP MATERIALIZED VIEW mv")):
-        schema.write_text(yaml.safe_dump(edited, sort_keys=False), encoding="utf-8")
-        with pytest.raises(SchemacError) as refused:
-            generate(str(schema), out, allow_destructive=True)
-        assert named in str(refused.value), str(refused.value)
-        with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.DependentObjectsStillExist):
-            conn.execute(refused_sql)
+        _assert_refused(db_url, schema, out, edited, named, refused_sql, psycopg.errors.DependentObjectsStillExist)
     grown = {**doc["views"]["v1"], "query": "SELECT a, b, b || 'y' AS c FROM t"}
     schema.write_text(yaml.safe_dump({**doc, "views": {"v1": grown}}, sort_keys=False), encoding="utf-8")
     assert generate(str(schema), out).status == "written"
@@ -398,3 +411,65 @@ def test_a_view_a_view_outside_reads_is_not_dropped_under_it(db_url, tmp_path):
         assert conn.execute("SELECT * FROM api.v2").fetchall() == [(1,)]
         assert conn.execute("SELECT c FROM v1").fetchall() == [("xy",)]
     assert check_drift(str(schema), db_url, out_dir=out, history=False).differences == ()  # (deparse: state.json)
+
+
+def test_a_type_a_schema_not_read_uses_is_not_dropped_under_it(db_url, tmp_path):
+    """A managed enum, domain, composite or range type that a column, function or domain of a schema not read uses
+    had no `used_outside:`: generate wrote DROP TYPE for it (no longer declared, or an enum made again for its values
+    reordered), which Postgres refuses ('column m of table auth.t depends on type mood'). Now inspect -n public writes
+    under each what uses it (its array's users, and its multirange's, too), and generate refuses those changes naming
+    them (Postgres's own refusal checked), while an enum value added in place is written and applies over the rows."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA auth; CREATE TYPE mood AS ENUM ('a', 'b'); CREATE DOMAIN pos AS int CHECK (VALUE > 0); "
+                     "CREATE TYPE pair AS (x int, y int); CREATE TYPE floatrange AS RANGE (subtype = float8); "
+                     "CREATE TABLE auth.t (m public.mood, ms public.mood[], p public.pos, c public.pair, "
+                     "r public.floatmultirange); INSERT INTO auth.t VALUES ('b', '{a}', 1, (1, 2), '{[1,2]}'); "
+                     "CREATE FUNCTION auth.f(public.floatrange) RETURNS int LANGUAGE sql AS 'SELECT 1'; "
+                     "CREATE DOMAIN auth.d AS public.mood")
+    found = inspect_database(db_url, ("public",))
+    doc = yaml.safe_load(found.yaml)
+    assert [doc[kind][name]["used_outside"] for kind, name in (
+        ("enums", "mood"), ("domains", "pos"), ("composite_types", "pair"), ("range_types", "floatrange"))] == [
+        ["domain auth.d", "table column auth.t.m", "table column auth.t.ms"], ["table column auth.t.p"],
+        ["table column auth.t.c"], ["function auth.f(public.floatrange)", "table column auth.t.r"]]
+    assert schema_errors(found.yaml) == []
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(found.yaml, encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    pair = doc["composite_types"]["pair"]
+    for edited, named, refused_sql, error in (
+            ({**doc, "enums": {}}, "enum public.mood: the migration would drop it while domain auth.d; table column "
+             "auth.t.m; table column auth.t.ms", "DROP TYPE mood", psycopg.errors.DependentObjectsStillExist),
+            ({**doc, "enums": {"mood": {**doc["enums"]["mood"], "values": ["b", "a"]}}}, "enum public.mood: the "
+             "migration would drop it and make it again (its values removed or reordered) while domain auth.d",
+             "DROP TYPE mood", psycopg.errors.DependentObjectsStillExist),
+            ({**doc, "domains": {}}, "domain public.pos: the migration would drop it while table column auth.t.p",
+             "DROP DOMAIN pos", psycopg.errors.DependentObjectsStillExist),
+            ({**doc, "composite_types": {}}, "composite type public.pair: the migration would drop it while table "
+             "column auth.t.c", "DROP TYPE pair", psycopg.errors.DependentObjectsStillExist),
+            ({**doc, "composite_types": {"pair": {**pair, "attributes": {"x": "bigint", "y": "integer"}}}},
+             "composite type public.pair: the migration would change the type of an attribute while table column "
+             "auth.t.c", "ALTER TYPE pair ALTER ATTRIBUTE x TYPE bigint", psycopg.errors.FeatureNotSupported),
+            ({**doc, "range_types": {}}, "range type public.floatrange: the migration would drop it while function "
+             "auth.f(public.floatrange); table column auth.t.r", "DROP TYPE floatrange",
+             psycopg.errors.DependentObjectsStillExist)):
+        _assert_refused(db_url, schema, out, edited, named, refused_sql, error)
+    grown = {**doc, "enums": {"mood": {**doc["enums"]["mood"], "values": ["a", "b", "c"]}},
+             "composite_types": {"pair": {**pair, "attributes": {"x": "integer", "y": "integer", "z": "text"}}}}
+    schema.write_text(yaml.safe_dump(grown, sort_keys=False), encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:])
+        assert conn.execute("SELECT m, (c).x, (c).z FROM auth.t").fetchall() == [("b", 1, None)]
+        conn.execute("INSERT INTO auth.t (m) VALUES ('c')")
+    assert check_drift(str(schema), db_url, out_dir=out, history=False).differences == ()
+
+
+def _assert_refused(db_url, schema, out, edited, named, refused_sql, error):
+    """generate refuses schema.yaml `edited` (exit 2), naming `named`; Postgres itself refuses `refused_sql`."""
+    schema.write_text(yaml.safe_dump(edited, sort_keys=False), encoding="utf-8")
+    with pytest.raises(SchemacError) as refused:
+        generate(str(schema), out, allow_destructive=True)
+    assert named in str(refused.value), str(refused.value)
+    with psycopg.connect(db_url) as conn, pytest.raises(error):
+        conn.execute(refused_sql)

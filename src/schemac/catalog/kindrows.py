@@ -47,14 +47,14 @@ def not_null_names(table: str, columns: tuple[Column, ...], has_parents: bool = 
 def composite_type(row: dict[str, Any], canonical: Callable[[str], str]) -> CompositeType:
     return CompositeType(name=row["type_name"], schema=row["schema_name"], comment=row["comment"],
                          attributes=tuple(Attribute(a["name"], canonical(a["type"]), collation_from_sql(a["collation"]), a.get("comment"))
-                                          for a in row["attributes"]))
+                                          for a in row["attributes"]), used_outside=tuple(row.get("used_outside") or ()))
 
 
 def range_type(row: dict[str, Any], canonical: Callable[[str], str]) -> RangeType:
     r = RangeType(name=row["type_name"], subtype=canonical(row["subtype"]), schema=row["schema_name"],
                   subtype_opclass=row["subtype_opclass"], collation=collation_from_sql(row["collation"]), canonical=row["canonical"],
                   subtype_diff=row["subtype_diff"], multirange=row["multirange"], comment=row["comment"],
-                  multirange_comment=row.get("multirange_comment"))
+                  multirange_comment=row.get("multirange_comment"), used_outside=tuple(row.get("used_outside") or ()))
     return replace(r, multirange=None) if r.multirange == default_multirange(r.name) else r
 
 

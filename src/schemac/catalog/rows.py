@@ -328,7 +328,8 @@ def commented_namespaces(namespaces: tuple[Namespace, ...], rows: list[dict[str,
 
 
 def enum_of(row: dict[str, Any]) -> Enum:
-    return Enum(name=row["type_name"], values=tuple(row["labels"]), schema=row["schema_name"], comment=row["comment"])
+    return Enum(name=row["type_name"], values=tuple(row["labels"]), schema=row["schema_name"], comment=row["comment"],
+                used_outside=tuple(row.get("used_outside") or ()))
 
 
 def domain_of(row: dict[str, Any]) -> Domain:
@@ -338,7 +339,7 @@ def domain_of(row: dict[str, Any]) -> Domain:
                   default=kept(row["default_expr"]), not_null=row["not_null"],
                   checks=tuple(sorted(checks, key=lambda c: c.name)), comment=row["comment"], collation=collation_from_sql(row["collation"]),
                   not_null_name=row["not_null_name"] if row["not_null_name"] != make_object_name(row["type_name"], None, "not_null")
-                  else None, not_null_comment=row["not_null_comment"])
+                  else None, not_null_comment=row["not_null_comment"], used_outside=tuple(row.get("used_outside") or ()))
 
 
 def sequence_of(row: dict[str, Any]) -> Sequence:

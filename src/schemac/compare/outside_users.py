@@ -16,6 +16,7 @@ import re
 from typing import Optional
 
 from schemac.compare.changes import Change
+from schemac.compare.outside_types import outside_type_drops
 from schemac.compare.types import replaceable
 from schemac.model import Index, PrimaryKey, Schema, Unique
 from schemac.model.tables import expression_dropped
@@ -35,7 +36,7 @@ def outside_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, 
             dropped[(c.old.schema, c.old.name)] = dropped.get((c.old.schema, c.old.name), 0) + 1  # type: ignore
         elif c.kind == "add_function":
             added.setdefault((c.new.schema, c.new.name), []).append(c.new)  # type: ignore[union-attr]
-    out = _table_drops(changes, desired) + _view_drops(changes, desired)
+    out = _table_drops(changes, desired) + _view_drops(changes, desired) + outside_type_drops(changes, desired)
     for c in changes:
         old = c.old
         if old is None or not (c.kind == "drop_function" or (c.kind == "alter_function" and  # type: ignore[union-attr]
@@ -66,7 +67,7 @@ def _table_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, s
     """Each change dropping a table, or dropping or retyping a column (or its generation expression changed: dropped
     and added again, plan.planner), that what its `used_outside` (recorded, or schema.yaml's entry) lists reads: an
     entry without columns reads the table alone (a child table or partition of it there: DROP TABLE drops a partition with
-its rows, Postgres refuses a child table). A foreign key there (`foreign key f on auth.t (id)`) stands on the
+its rows, Postgres refuses a child table; a column dropped or retyped reaches it: ALTER TABLE recurses). A foreign key there (`foreign key f on auth.t (id)`) stands on the
     table, the columns it references and the key or unique index over them (dropped, or made again), but not on their
     type (Postgres converts it under the foreign key, refusing only types it cannot compare, as it would here)."""
     declared = {t.key: t for t in desired.tables}
@@ -84,6 +85,9 @@ its rows, Postgres refuses a child table). A foreign key there (`foreign key f o
         if key is not None:  # (a foreign key on exactly these columns stands on it)
             listed = [u for u in listed if u.startswith("foreign key ") and _names(_columns_read(u)) == key]
         elif c.kind != "drop_table":
+            reached = [u for u in listed if u.startswith(("child table ", "partition ")) and c.kind in _RECURSING]
+            if reached:
+                out.append((c, _reached(c, reached, tables)))
             spelled = "|".join(re.escape(n) for n in {c.name or "", quoted(c.name or "")})  # as quote_ident() spells it
             at = re.compile(r"[(,]\s*(?:" + spelled + r")\s*[,)]")  # in `(id, username)`
             listed = [u for u in listed if at.search(_columns_read(u)) and not (
@@ -101,6 +105,23 @@ its rows, Postgres refuses a child table). A foreign key there (`foreign key f o
                        f" it: Postgres refuses{refuses}, and the migration cannot make them again. Drop or change them first, "
                        "outside schemac, then take them out of used_outside:"))
     return out
+
+
+_RECURSING = ("drop_column", "alter_column_type", "alter_generated")  # (ALTER TABLE recurses to the children)
+
+
+def _reached(c: Change, reached: list[str], tables: list) -> str:
+    """Why a column dropped or retyped (or its generation expression changed) on a table that a table of a schema not
+    read inherits, or a partition there is of, is refused: Postgres runs it there too, unasked (the child's column
+    dropped with its values where it has it from the parent alone, or retyped, the table rewritten)."""
+    source = next((t.source for t in tables if getattr(t, "source", None)), None)
+    lost = ", dropping its column and its values where it has it from the parent alone" \
+        if c.kind == "drop_column" else ""
+    return (f"{f'{source}: ' if source else ''}table {c.schema}.{c.table}: the migration would "
+            f"{_COLUMN_CHANGES[c.kind]} {c.name}, which Postgres does to {'; '.join(reached)} too (ALTER TABLE recurses "
+            f"to the tables inheriting it{lost}), of a schema schema.yaml does not cover (used_outside:): the migration "
+            "cannot change them. Detach them first, outside schemac (ALTER TABLE ... NO INHERIT, or DETACH PARTITION), "
+            "then take them out of used_outside:; or keep the column")
 
 
 def _view_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, str]]:

@@ -22,6 +22,10 @@ class Enum:
     grants: tuple[Privilege, ...] = _security(())  # USAGE (typacl), the owner's own left out
     owner: Optional[str] = _security(None)  # None: not compared
     renamed_from: Optional[str] = _hint()  # its old name, or schema.name (moved: ALTER TYPE ... SET SCHEMA)
+    # As a table's: what a schema schema.yaml does not cover holds that uses the type (inspect -n: 'table column
+    # auth.t.m', 'function auth.f(public.mood)', 'domain auth.d'): not compared; generate refuses to drop it (or make
+    # it again) while they stand.
+    used_outside: tuple[str, ...] = field(default=(), compare=False)
 
 
 @frozen
@@ -42,6 +46,7 @@ class Domain:
     # comment (COMMENT ON CONSTRAINT name ON DOMAIN).
     not_null_name: Optional[str] = None
     not_null_comment: Optional[str] = None
+    used_outside: tuple[str, ...] = field(default=(), compare=False)  # as an enum's
 
 
 
@@ -136,6 +141,7 @@ class CompositeType:
     grants: tuple[Privilege, ...] = _security(())  # USAGE (typacl), the owner's own left out
     owner: Optional[str] = _security(None)  # None: not compared
     renamed_from: Optional[str] = _hint()  # its old name, or schema.name (moved: ALTER TYPE ... SET SCHEMA)
+    used_outside: tuple[str, ...] = field(default=(), compare=False)  # as an enum's
 
 
 def default_multirange(range_name: str) -> str:
@@ -203,6 +209,7 @@ class RangeType:
     multirange_owner: Optional[str] = _security(None)  # where not the range's (PostgreSQL 15); None: the range's
     multirange_comment: Optional[str] = None  # COMMENT ON TYPE of its multirange (a set_type_comment of its own)
     renamed_from: Optional[str] = _hint()  # schema.name: moved from another schema (ALTER TYPE ... SET SCHEMA)
+    used_outside: tuple[str, ...] = field(default=(), compare=False)  # as an enum's (its multirange's too)
 
     @property
     def multirange_name(self) -> str:

@@ -10,9 +10,10 @@ from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.schemafile.fields import FieldReader
 
 ENUM_KEYS = {"values": True, "name": False, "schema": False, "comment": False, "grants": False, "owner": False,
-             "renamed_from": False}
+             "renamed_from": False, "used_outside": False}
 DOMAIN_KEYS = {"type": True, "name": False, "schema": False, "default": False, "not_null": False, "checks": False,
-               "comment": False, "grants": False, "owner": False, "collation": False, "renamed_from": False}
+               "comment": False, "grants": False, "owner": False, "collation": False, "renamed_from": False,
+               "used_outside": False}
 
 
 class TypeReader(FieldReader):
@@ -43,7 +44,8 @@ class TypeReader(FieldReader):
                 raise self.fail(f["values"][1], f"value {too_long[:20]!r}… of {what} is longer than 63 bytes")
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             out.append(Enum(name, tuple(values), schema, self.opt_string(f, "comment", what), self.w.src(key),
-                            *self.type_security(f, what), self.moved_from(f, what, schema, name)))
+                            *self.type_security(f, what), self.moved_from(f, what, schema, name),
+                            self.used_outside(f, what)))  # type: ignore[attr-defined]
         return out
 
     def domains(self, node: Node) -> list[Domain]:
@@ -74,7 +76,8 @@ class TypeReader(FieldReader):
             out.append(Domain(name, type_, schema, default, not_null, tuple(checks),
                               self.opt_string(f, "comment", what), self.w.src(key), *self.type_security(f, what),
                               self.collation(f["collation"][1], f"collation of {what}") if "collation" in f else None,
-                              self.moved_from(f, what, schema, name), **nn))  # type: ignore[attr-defined]
+                              self.moved_from(f, what, schema, name), **nn,  # type: ignore[attr-defined]
+                              used_outside=self.used_outside(f, what)))  # type: ignore[attr-defined]
         return out
 
     def domain_not_null(self, f: dict, what: str, name_: str) -> tuple[bool, dict]:

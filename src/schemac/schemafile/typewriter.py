@@ -33,6 +33,12 @@ def drop_empty(d: dict) -> dict:
     return {k: v for k, v in d.items() if not (v is None or v is False or v in ((), [], {}))}
 
 
+def with_used_outside(spec: Any, obj: Any) -> Any:
+    """A type's or sequence's spec with its `used_outside` (inspect -n), one entry a line (not a flow mapping)."""
+    used = getattr(obj, "used_outside", ())
+    return {**spec, "used_outside": list(used)} if used else spec
+
+
 def composite_spec(c: CompositeType) -> dict:
     attributes = {a.name: a.type if a.collation is None and a.comment is None else
                   Flow(drop_empty({"type": a.type, "collation": yaml_spelling(a.collation), "comment": a.comment})) for a in c.attributes}

@@ -16,13 +16,13 @@ from schemac.pg.types import TypeSyntaxError, canonical_type
 from schemac.schemafile.fields import FieldReader, bare_in, plain_reference
 
 COMPOSITE_KEYS = {"attributes": True, "name": False, "schema": False, "comment": False, "grants": False, "owner": False,
-                  "renamed_from": False}
+                  "renamed_from": False, "used_outside": False}
 ATTRIBUTE_KEYS = {"type": True, "collation": False, "comment": False}
 RANGE_KEYS = {"subtype": True, "name": False, "schema": False, "subtype_opclass": False, "collation": False,
               "grants": False, "owner": False,
               "canonical": False, "subtype_diff": False, "multirange": False, "comment": False,
               "constructor_grants": False, "multirange_grants": False, "multirange_owner": False, "renamed_from": False,
-              "multirange_comment": False}
+              "multirange_comment": False, "used_outside": False}
 
 
 class UserTypeReader(FieldReader):
@@ -55,7 +55,8 @@ class UserTypeReader(FieldReader):
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             out.append(CompositeType(name, tuple(attributes), schema, self.opt_string(f, "comment", what),
                                      self.w.src(key), *self.type_security(f, what),  # type: ignore[attr-defined]
-                                     self.moved_from(f, what, schema, name)))  # type: ignore[attr-defined]
+                                     self.moved_from(f, what, schema, name),  # type: ignore[attr-defined]
+                                     self.used_outside(f, what)))  # type: ignore[attr-defined]
         return out
 
     def range_types(self, node: Node) -> list[RangeType]:
@@ -80,6 +81,7 @@ class UserTypeReader(FieldReader):
             out.append(replace(r, constructors=self._constructors(r, f, what), multirange_grants=multirange_grants,
                                multirange_comment=self.opt_string(f, "multirange_comment", what),
                                renamed_from=self.moved_from(f, what, schema, name),  # type: ignore[attr-defined]
+                               used_outside=self.used_outside(f, what),  # type: ignore[attr-defined]
                                multirange_owner=self.owner({"owner": f["multirange_owner"]}, f"multirange of {what}")  # type: ignore
                                if "multirange_owner" in f else None))
         return out

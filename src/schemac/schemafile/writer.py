@@ -26,7 +26,7 @@ from schemac.schemafile.extended_statistics import statistics_spec
 from schemac.schemafile.triggers import trigger_spec
 from schemac.schemafile.typewriter import Block as _Block, Flow as _Flow, FlowList as _FlowList, written_number as _number
 from schemac.schemafile.typewriter import (check_spec, collation_spec, composite_spec, domain_spec, drop_empty as _drop_empty,
-                                           enum_spec, foreign_key_spec, range_spec, rules_spec, text_search_config_spec,
+                                           enum_spec, foreign_key_spec, range_spec, rules_spec, text_search_config_spec, with_used_outside,
                                            text_search_dictionary_spec, unmanaged_comment)
 from schemac.schemafile.grants import (grants_flow as _grants_flow, owner_spec, range_parts_spec, written_default_privileges,
                                        written_grants, written_namespaces)
@@ -341,7 +341,7 @@ def dump_schema(schema: Schema, header: Optional[str] = None) -> str:
         objects = getattr(schema, field)
         if objects:
             keys = _keys(objects)
-            doc[field] = {keys[id(o)]: _named(_type_grants(write(o), o), o, keys[id(o)]) for o in objects}
+            doc[field] = {keys[id(o)]: _named(with_used_outside(_type_grants(write(o), o), o), o, keys[id(o)]) for o in objects}
     for key, external in (("external_types", external_types_of(schema)), ("external_functions", schema.external_functions),
                           ("external_tables", schema.external_tables)):
         if external:

@@ -17,7 +17,8 @@ SELECT t.oid AS type_oid,
          JOIN pg_catalog.pg_type at ON at.oid = a.atttypid
          WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
        ), '[]'::json) AS attributes,
-       d.description AS comment
+       d.description AS comment,
+       /* include outside_type_users */ AS used_outside
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 JOIN pg_catalog.pg_class c ON c.oid = t.typrelid

@@ -31,7 +31,8 @@ SELECT t.oid AS type_oid,
        nn.conname::text AS not_null_name,
        nd.description AS not_null_comment,
        (SELECT t.typcollation::pg_catalog.regcollation::text FROM pg_catalog.pg_type bt
-        WHERE bt.oid = t.typbasetype AND t.typcollation <> bt.typcollation) AS collation
+        WHERE bt.oid = t.typbasetype AND t.typcollation <> bt.typcollation) AS collation,
+       /* include outside_type_users */ AS used_outside
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 LEFT JOIN pg_catalog.pg_description d

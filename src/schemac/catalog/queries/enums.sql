@@ -11,7 +11,8 @@ SELECT t.oid AS type_oid,
          WHERE e.enumtypid = t.oid
          ORDER BY e.enumsortorder
        ) AS labels,
-       d.description AS comment
+       d.description AS comment,
+       /* include outside_type_users */ AS used_outside
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 LEFT JOIN pg_catalog.pg_description d

@@ -34,7 +34,8 @@ SELECT t.oid AS type_oid,
                  WHERE dep.refclassid = 'pg_catalog.pg_type'::regclass AND dep.refobjid IN (t.oid, r.rngmultitypid)
                    AND dep.classid = 'pg_catalog.pg_proc'::regclass AND dep.deptype = 'i'), '[]'::json) AS constructors,
        d.description AS comment,
-       md.description AS multirange_comment
+       md.description AS multirange_comment,
+       /* include outside_type_users */ AS used_outside
 FROM pg_catalog.pg_range r
 JOIN pg_catalog.pg_type t ON t.oid = r.rngtypid
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
