@@ -90,6 +90,11 @@ WITH ext_owned AS (
   SELECT dep.classid, dep.objid
   FROM pg_catalog.pg_depend dep  -- a member's row names its extension: read by pg_depend_reference_index, not a
   WHERE dep.refclassid = 'pg_catalog.pg_extension'::regclass AND dep.deptype = 'e'  -- scan of all of pg_depend
+), ext_made AS MATERIALIZED (  -- the transactions that made each extension's members (their 'e' rows, never updated)
+  SELECT dp.refobjid AS ext, array_agg(DISTINCT dp.xmin::text) AS xids
+  FROM pg_catalog.pg_depend dp
+  WHERE dp.refclassid = 'pg_catalog.pg_extension'::regclass AND dp.deptype = 'e'
+  GROUP BY dp.refobjid
 ), system_ns AS (
   SELECT n.oid FROM pg_catalog.pg_namespace n WHERE n.nspname = 'pg_catalog'  -- pg_dump leaves information_schema out
 )
@@ -340,9 +345,7 @@ WHERE x.classid = 'pg_catalog.pg_class'::regclass AND x.refclassid = 'pg_catalog
                     'pg_catalog.pg_class'::regclass)
   AND (d.classid <> 'pg_catalog.pg_class'::regclass  -- an index (a sequence a column owns is read as a sequence)
        OR EXISTS (SELECT FROM pg_catalog.pg_class ic WHERE ic.oid = d.objid AND ic.relkind IN ('i', 'I')))
-  AND NOT d.xmin::text = ANY (ARRAY(SELECT DISTINCT m.xmin::text FROM pg_catalog.pg_depend m
-                                    WHERE m.refclassid = 'pg_catalog.pg_extension'::regclass AND m.refobjid = e.oid
-                                      AND m.deptype = 'e') || e.xmin::text)
+  AND NOT d.xmin::text = ANY ((SELECT mk.xids FROM ext_made mk WHERE mk.ext = e.oid) || e.xmin::text)
 UNION ALL
 SELECT 'system object privileges', '', pg_catalog.pg_describe_object(x.classid, x.objid, 0)
 FROM (SELECT 'pg_catalog.pg_proc'::regclass AS classid, p.oid AS objid, 'f' AS kind, p.proowner AS owner, p.proacl AS acl
