@@ -273,8 +273,9 @@ def table_of(row: dict[str, Any], columns: list[tuple[int, Column]], constraints
     return made(Table)(
         name=row["table_name"],
         schema=row["schema_name"],
-        columns=kindrows.not_null_names(row["table_name"], tuple(map(_column_of, sorted(columns, key=_position))),
-                                        bool(row["inherits"] or row["partition_parent"])),
+        columns=_extension_defaults_dropped(row, kindrows.not_null_names(
+            row["table_name"], tuple(map(_column_of, sorted(columns, key=_position))),
+            bool(row["inherits"] or row["partition_parent"]))),
         primary_key=constraints.primary_key,
         uniques=_sorted(constraints.uniques, _name_or_empty),
         checks=_sorted(constraints.checks, _by_name),
@@ -350,3 +351,15 @@ def sequence_of(row: dict[str, Any]) -> Sequence:
                     options=_sequence_options(row, default_type="bigint"), owned_by=owned_by,
                     comment=row["comment"], unlogged=bool(row.get("unlogged")),
                     used_outside=tuple(row.get("used_outside") or ()))
+
+
+def _extension_defaults_dropped(row: dict[str, Any], columns: tuple[Column, ...]) -> tuple[Column, ...]:
+    """A column a child only inherits from an extension's table whose column has a default, without one (ALTER COLUMN
+    gid DROP DEFAULT): `default: 'NULL'`, as schemafile.inherits.own_columns writes it for a declared parent's (CREATE
+    TABLE ... INHERITS gives it the parent's: the migration drops it after, SET DEFAULT NULL)."""
+    given = {n for p in row["inherits"] or () if p.get("extension") for n in p.get("defaults") or ()}
+    dropped = given & set(row["inherited_only"] or ())
+    if not dropped:
+        return columns
+    return tuple(replace(c, default="NULL") if c.name in dropped and c.default is None and c.identity is None
+                 and c.generated is None else c for c in columns)

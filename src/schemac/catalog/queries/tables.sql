@@ -8,7 +8,9 @@
 -- exactly one pg_inherits row: its parent); the bound as pg_get_expr() prints it,
 -- e.g. FOR VALUES FROM (...) TO (...), FOR VALUES IN (...), DEFAULT.
 -- inherits: the INHERITS parents of a table that is not a partition, in order (inhseqno), each
--- {schema, name, extension} (extension: the extension's name where the parent is its table, pg_depend 'e').
+-- {schema, name, extension, defaults} (extension: the extension's name where the parent is its table, pg_depend 'e';
+-- defaults: then the parent's columns that have a default, which schema.yaml does not know: a column the child only
+-- inherits without one dropped it, written `default: 'NULL'` as for a declared parent's).
 -- inherited_only: such a child's columns it has from its parents only, never declared itself
 -- (attislocal false: made by INHERITS without them, or added to a parent later), in their order.
 -- of: the composite type of a typed table (CREATE TABLE ... OF type, reloftype) as format_type spells it.
@@ -76,13 +78,17 @@ SELECT c.oid AS table_oid,
        pc.relname::text AS partition_parent,
        CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
        CASE WHEN NOT c.relispartition THEN CASE WHEN par.has_parent THEN ARRAY(
-         SELECT json_build_object('schema', ipn.nspname::text, 'name', ipc.relname::text, 'extension', (
-           SELECT e.extname::text FROM pg_catalog.pg_depend dx JOIN pg_catalog.pg_extension e ON e.oid = dx.refobjid
-           WHERE dx.classid = 'pg_catalog.pg_class'::regclass AND dx.objid = ipc.oid AND dx.deptype = 'e'
-             AND dx.refclassid = 'pg_catalog.pg_extension'::regclass))
+         SELECT json_build_object('schema', ipn.nspname::text, 'name', ipc.relname::text, 'extension', x.extname,
+                                  'defaults', CASE WHEN x.extname IS NOT NULL THEN ARRAY(
+                                    SELECT pa.attname::text FROM pg_catalog.pg_attribute pa
+                                    WHERE pa.attrelid = ipc.oid AND pa.attnum > 0 AND pa.atthasdef) END)
          FROM pg_catalog.pg_inherits i
          JOIN pg_catalog.pg_class ipc ON ipc.oid = i.inhparent
          JOIN pg_catalog.pg_namespace ipn ON ipn.oid = ipc.relnamespace
+         LEFT JOIN LATERAL (
+           SELECT e.extname::text FROM pg_catalog.pg_depend dx JOIN pg_catalog.pg_extension e ON e.oid = dx.refobjid
+           WHERE dx.classid = 'pg_catalog.pg_class'::regclass AND dx.objid = ipc.oid AND dx.deptype = 'e'
+             AND dx.refclassid = 'pg_catalog.pg_extension'::regclass) x ON true
          WHERE i.inhrelid = c.oid
          ORDER BY i.inhseqno) ELSE '{}' END END AS inherits,
        CASE WHEN NOT c.relispartition THEN CASE WHEN par.has_parent THEN ARRAY(

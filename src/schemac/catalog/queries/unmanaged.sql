@@ -28,8 +28,12 @@
 --             every family of the schemas read: operator_families.sql; but a class or family of an access method
 --             the database made, CREATE ACCESS METHOD, which is not managed), conversion, text search parser and template (a
 --             database's own casts are managed: casts.sql)
--- Objects owned by an extension (pg_depend deptype 'e'), and triggers/policies/rules/constraints of
--- a relation owned by one, are left out. Foreign data wrappers (those whose handler or validator is a function of
+-- Objects owned by an extension (pg_depend deptype 'e') are left out, and so are the indexes, constraints, triggers,
+-- policies, rules, defaults and statistics objects of a relation owned by one that its script made (not members of
+-- their own: told by the transaction of their pg_depend row on the relation, one of those that made the extension's
+-- members or its last CREATE or UPDATE, as extensions.sql tells changes made since); those made since (CREATE INDEX
+-- ON spatial_ref_sys, ALTER TABLE ... ADD CONSTRAINT) are listed: kind 'made on an extension's relation', the object
+-- as pg_describe_object names it. One made in the very transaction of CREATE EXTENSION is taken for the script's. Foreign data wrappers (those whose handler or validator is a function of
 -- the database's own, with their access lists; the others are managed, grants too: foreign_data_wrappers.sql,
 -- privileges.sql) and user mappings belong to the
 -- database, not a schema: listed with an empty schema_name, whatever schemas are requested (event
@@ -86,6 +90,11 @@ WITH ext_owned AS (
   SELECT dep.classid, dep.objid
   FROM pg_catalog.pg_depend dep  -- a member's row names its extension: read by pg_depend_reference_index, not a
   WHERE dep.refclassid = 'pg_catalog.pg_extension'::regclass AND dep.deptype = 'e'  -- scan of all of pg_depend
+), ext_made AS MATERIALIZED (  -- the transactions that made each extension's members (their 'e' rows, never updated)
+  SELECT dp.refobjid AS ext, array_agg(DISTINCT dp.xmin::text) AS xids
+  FROM pg_catalog.pg_depend dp
+  WHERE dp.refclassid = 'pg_catalog.pg_extension'::regclass AND dp.deptype = 'e'
+  GROUP BY dp.refobjid
 ), system_ns AS (
   SELECT n.oid FROM pg_catalog.pg_namespace n WHERE n.nspname = 'pg_catalog'  -- pg_dump leaves information_schema out
 )
@@ -321,6 +330,22 @@ WHERE n.nspname = ANY (%(schemas)s::name[])
                                   WHERE ip.classoid = 'pg_catalog.pg_class'::regclass AND ip.objoid = c.oid
                                     AND ip.objsubid = a.attnum), '{}'::aclitem[])) x
             ORDER BY 1)
+UNION ALL  -- what was made on an extension's relation after its script ran, "index i", "constraint k on table t", ...
+SELECT DISTINCT 'made on an extension''s relation', n.nspname::text, pg_catalog.pg_describe_object(d.classid, d.objid, 0)
+FROM pg_catalog.pg_depend x  -- the relation's membership
+JOIN pg_catalog.pg_class c ON c.oid = x.objid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_extension e ON e.oid = x.refobjid
+JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = c.oid AND d.deptype = 'a'
+WHERE x.classid = 'pg_catalog.pg_class'::regclass AND x.refclassid = 'pg_catalog.pg_extension'::regclass
+  AND x.deptype = 'e' AND n.nspname = ANY (%(schemas)s::name[])
+  AND d.classid IN ('pg_catalog.pg_constraint'::regclass, 'pg_catalog.pg_trigger'::regclass,
+                    'pg_catalog.pg_policy'::regclass, 'pg_catalog.pg_rewrite'::regclass,
+                    'pg_catalog.pg_attrdef'::regclass, 'pg_catalog.pg_statistic_ext'::regclass,
+                    'pg_catalog.pg_class'::regclass)
+  AND (d.classid <> 'pg_catalog.pg_class'::regclass  -- an index (a sequence a column owns is read as a sequence)
+       OR EXISTS (SELECT FROM pg_catalog.pg_class ic WHERE ic.oid = d.objid AND ic.relkind IN ('i', 'I')))
+  AND NOT d.xmin::text = ANY ((SELECT mk.xids FROM ext_made mk WHERE mk.ext = e.oid) || e.xmin::text)
 UNION ALL
 SELECT 'system object privileges', '', pg_catalog.pg_describe_object(x.classid, x.objid, 0)
 FROM (SELECT 'pg_catalog.pg_proc'::regclass AS classid, p.oid AS objid, 'f' AS kind, p.proowner AS owner, p.proacl AS acl
