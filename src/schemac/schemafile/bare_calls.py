@@ -1,0 +1,95 @@
+"""A function of schema.yaml's called bare where the migration's search_path does not find it.
+
+Every statement of a migration runs under `SET LOCAL search_path = public` and the schemas of the extensions
+schema.yaml declares outside public (plan.preamble.pinned_search_path; compare.normalize.extension_path). An index,
+CHECK, default, generated column, policy, trigger WHEN or view that calls `norm(name)`, where schema.yaml declares
+`norm` in schema `util` alone, therefore fails when the migration applies ("function norm(text) does not exist"),
+though generate wrote it without a word. The loader refuses it at the expression's line, naming the qualified call
+to write. A name Postgres may have of its own (sqlglot knows a function by it: `lower`, `now`) is left alone: pg_catalog
+comes first on every path, so the bare call may well be Postgres's.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator, Optional
+
+from schemac.errors import SchemaFileError
+from schemac.model import Source
+from schemac.pg.sqllex import LexError, tokens
+from schemac.model.references import split_reference
+
+
+def check_bare_calls(tables: Iterable, views: Iterable, routines: Iterable, extensions: Iterable,
+                     external: Iterable[str]) -> None:
+    """Raise SchemaFileError at the first expression that calls bare a function or aggregate (`routines`) that schema.yaml
+    declares only in schemas the migration's search_path does not hold (nor external_functions in one it does)."""
+    from schemac.compare.normalize import extension_path
+
+    path = {"public", "pg_catalog", *extension_path(extensions)}
+    found: dict[str, set[str]] = {}
+    for r in routines:
+        found.setdefault(r.name, set()).add(r.schema)
+    for name in external:
+        schema, bare = split_reference(name, "public")
+        found.setdefault(bare, set()).add(schema)
+    astray = {name: schemas for name, schemas in found.items() if not schemas & path and not _maybe_postgres(name)}
+    if not astray:
+        return
+    for what, text, source in _expressions(tables, views):
+        name = _bare_call(text, astray)
+        if name is not None:
+            schema = sorted(astray[name])[0]
+            raise SchemaFileError(
+                f"{what} calls {name}(...) without a schema, and schema.yaml declares {name} only in "
+                f"{', '.join(sorted(astray[name]))}: the migration runs under the search_path "
+                f"{', '.join(sorted(path - {'pg_catalog'}, key=lambda s: (s != 'public', s)))}, where Postgres finds "
+                f"no {name} (\"function {name}(...) does not exist\"); qualify it: {schema}.{name}(...)", source)
+
+
+def _maybe_postgres(name: str) -> bool:
+    from sqlglot.dialects.postgres import Postgres
+
+    return name.upper() in Postgres.Parser.FUNCTIONS
+
+
+def _bare_call(text: str, names: dict) -> Optional[str]:
+    """The first of `names` `text` calls with no schema before it."""
+    if not any(n in text.lower() for n in names):
+        return None
+    try:
+        toks = tokens(text)
+    except LexError:
+        return None
+    for i, t in enumerate(toks[:-1]):
+        if t.kind not in ("word", "name") or toks[i + 1].text != "(" or (i and toks[i - 1].text == "."):
+            continue
+        name = t.text[1:-1].replace('""', '"') if t.kind == "name" else t.text.lower()
+        if name in names:
+            return name
+    return None
+
+
+def _expressions(tables: Iterable, views: Iterable) -> Iterator[tuple[str, str, Optional[Source]]]:
+    """(what, text, source) of each expression a migration makes Postgres read under its search_path."""
+    for t in tables:
+        of = f"of table {t.qualified_name}"
+        for c in t.columns:
+            for text in (c.default, c.generated):
+                if text:
+                    yield f"column {c.name} {of}", text, c.source
+        for k in t.checks:
+            yield f"CHECK {k.name} {of}", k.expression, k.source or t.source
+        for i in (*t.indexes, *t.exclusions):
+            for text in (i.where, *(e.expression for e in i.elements)):
+                if text:
+                    yield f"{'index' if i in t.indexes else 'EXCLUDE constraint'} {i.name or ''} {of}".replace("  ", " "), text, i.source or t.source
+        for p in t.policies:
+            for text in (p.using, p.with_check):
+                if text:
+                    yield f"policy {p.name} {of}", text, p.source or t.source
+    for holder in (*tables, *views):
+        for g in holder.triggers:
+            if g.when:
+                yield f"trigger {g.name} of {holder.qualified_name}", g.when, g.source or holder.source
+    for v in views:
+        yield f"{v.what} {v.qualified_name}", v.query, v.source
