@@ -1,8 +1,8 @@
 """The SQL/JSON and XML calls whose arguments are keyword clauses, as pg_get_expr prints them: sqlglot refused
 `JSON_VALUE(j, '$."a"' PASSING n AS x RETURNING text)`, `JSON_QUERY(... RETURNING jsonb WITHOUT WRAPPER KEEP
 QUOTES)`, `JSON_EXISTS(... TRUE ON ERROR)`, `JSON_SERIALIZE(j RETURNING text)`, `JSON(s WITH UNIQUE KEYS)`,
-`JSON_ARRAY(a, b RETURNING json)`, `JSON_ARRAYAGG(v ORDER BY k RETURNING json)`, `XMLEXISTS(p PASSING (x))`, `XMLPI(NAME n, s)`, `XMLROOT(x, VERSION v,
-STANDALONE YES)`: generate refused what inspect wrote.
+`JSON_ARRAY(a, b RETURNING json)`, `JSON_ARRAYAGG(v ORDER BY k RETURNING json)`, `XMLEXISTS(p PASSING (x))`,
+`XMLPI(NAME n, s)`, `XMLROOT(x, VERSION v, STANDALONE YES)`: generate refused what inspect wrote.
 
 Each is read as a :class:`~schemac.pg.syntax.SpelledCall`: its expressions parsed, its keywords kept as words
 and printed as written. The clauses Postgres stores as their default (`WITHOUT WRAPPER`, `KEEP QUOTES`, `NULL ON
