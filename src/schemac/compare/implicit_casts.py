@@ -2,11 +2,12 @@
 
 A date passed where a function takes a timestamp with time zone (`to_char(d, 'YYYY')`, `date_trunc('month', d)`,
 `age(d)`, `timezone('utc', d)`, `date_bin(...)`, `to_char(current_date, 'YYYY')`, `generate_series(d, d + 7, '1 day')`
-of a date column d, and in a view's query `(SELECT min(day) FROM days)` of a date `day`: date's implicit
-cast to timestamptz, its category's preferred type) is stored with the cast, `to_char((d)::timestamp with time zone,
+of a date column d, and in a view's query `(SELECT min(day) FROM days)` of a date `day`: date's implicit cast to
+timestamptz, its category's preferred type) is stored with the cast, `to_char((d)::timestamp with time zone,
 'YYYY'::text)`. The normal form sees no column types: a cast to timestamptz of what its form tells a date
-(_date_like: a column, CURRENT_DATE, ...) that is a call's argument is dropped, so an explicit one written so in schema.yaml (`to_char(ts::timestamptz, ...)` of a
-timestamp ts, another meaning) compares equal to none, as compare.rewrite's numeric promotions do.
+(_date_like: a column, CURRENT_DATE, ...) that is a call's argument is dropped, so an explicit one written so in
+schema.yaml (`to_char(ts::timestamptz, ...)` of a timestamp ts, another meaning) compares equal to none, as
+compare.rewrite's numeric promotions do.
 """
 
 from __future__ import annotations

@@ -117,8 +117,9 @@ def keyword_call(parser) -> Optional[exp.Expression]:
 
 def spelled_aggregate(parser, name: str) -> bool:
     """Whether the call at the parser (its name, then `(`) is SQL/JSON's aggregate: JSON_OBJECTAGG with `:` or
-    one of its words at its own level, JSON_ARRAYAGG with one argument (before its ORDER BY or other words). Before 16 neither is a keyword, and 15
-    prints a user's function of that name bare, `json_objectagg(a, b)`: a plain call (pg.foreign_names)."""
+    one of its words at its own level, JSON_ARRAYAGG with one argument (before its ORDER BY or other words). Before
+    16 neither is a keyword, and 15 prints a user's function of that name bare, `json_objectagg(a, b)`: a plain call
+    (pg.foreign_names)."""
     depth, commas, grammar = 0, 0, False
     for token in parser._tokens[parser._index + 2:]:
         depth += token.token_type in (TokenType.L_PAREN, TokenType.L_BRACKET)

@@ -21,8 +21,9 @@ from schemac.model.references import split_reference
 
 def check_bare_calls(tables: Iterable, views: Iterable, routines: Iterable, extensions: Iterable,
                      external: Iterable[str]) -> None:
-    """Raise SchemaFileError at the first expression that calls bare a function or aggregate (`routines`) that schema.yaml
-    declares only in schemas the migration's search_path does not hold (nor external_functions in one it does)."""
+    """Raise SchemaFileError at the first expression that calls bare a function or aggregate (`routines`) that
+    schema.yaml declares only in schemas the migration's search_path does not hold (nor external_functions in one it
+    does)."""
     from schemac.compare.normalize import extension_path
 
     path = {"public", "pg_catalog", *extension_path(extensions)}
@@ -35,9 +36,10 @@ def check_bare_calls(tables: Iterable, views: Iterable, routines: Iterable, exte
     astray = {name: schemas for name, schemas in found.items() if not schemas & path and not _maybe_postgres(name)}
     if not astray:
         return
-    for what, text, source in _expressions(tables, views):
+    for text, kind, holder, of in _expressions(tables, views):
         name = _bare_call(text, astray)
         if name is not None:
+            what, source = _what(kind, holder, of)
             schema = sorted(astray[name])[0]
             raise SchemaFileError(
                 f"{what} calls {name}(...) without a schema, and schema.yaml declares {name} only in "
@@ -69,27 +71,43 @@ def _bare_call(text: str, names: dict) -> Optional[str]:
     return None
 
 
-def _expressions(tables: Iterable, views: Iterable) -> Iterator[tuple[str, str, Optional[Source]]]:
-    """(what, text, source) of each expression a migration makes Postgres read under its search_path."""
+def _expressions(tables: Iterable, views: Iterable) -> Iterator[tuple[str, str, object, str]]:
+    """(text, what, holder, name) of each expression a migration makes Postgres read under its search_path: `what`
+    of `holder` named `name` (described only where the text calls one: _what)."""
     for t in tables:
-        of = f"of table {t.qualified_name}"
         for c in t.columns:
-            for text in (c.default, c.generated):
-                if text:
-                    yield f"column {c.name} {of}", text, c.source
+            if c.default:
+                yield c.default, "column", t, c.name
+            if c.generated:
+                yield c.generated, "column", t, c.name
         for k in t.checks:
-            yield f"CHECK {k.name} {of}", k.expression, k.source or t.source
-        for i in (*t.indexes, *t.exclusions):
+            yield k.expression, "CHECK", t, k.name
+        for i in t.indexes:
             for text in (i.where, *(e.expression for e in i.elements)):
                 if text:
-                    yield f"{'index' if i in t.indexes else 'EXCLUDE constraint'} {i.name or ''} {of}".replace("  ", " "), text, i.source or t.source
+                    yield text, "index", t, i.name
+        for x in t.exclusions:
+            for text in (x.where, *(e.expression for e in x.elements)):
+                if text:
+                    yield text, "EXCLUDE constraint", t, x.name or ""
         for p in t.policies:
             for text in (p.using, p.with_check):
                 if text:
-                    yield f"policy {p.name} {of}", text, p.source or t.source
+                    yield text, "policy", t, p.name
     for holder in (*tables, *views):
         for g in holder.triggers:
             if g.when:
-                yield f"trigger {g.name} of {holder.qualified_name}", g.when, g.source or holder.source
+                yield g.when, "trigger", holder, g.name
     for v in views:
-        yield f"{v.what} {v.qualified_name}", v.query, v.source
+        yield v.query, v.what, v, ""
+
+
+def _what(what: str, holder, name: str) -> tuple[str, Optional[Source]]:
+    """How the error names the expression, and its line: the object's own, else its table's or view's."""
+    if not name:
+        return f"{what} {holder.qualified_name}", holder.source
+    field = {"column": "columns", "CHECK": "checks", "index": "indexes", "EXCLUDE constraint": "exclusions",
+             "policy": "policies", "trigger": "triggers"}[what]
+    objects = getattr(holder, field, ())
+    source = next((o.source for o in objects if getattr(o, "name", None) == name and o.source), None)
+    return f"{what} {name} of {holder.qualified_name}", source or holder.source
