@@ -46,7 +46,8 @@ CASES = {
     "default": "      other: {type: text, default: norm('x')}\n",
     "generated": "      other: {type: text, generated: norm(name)}\n",
     "policy": "    policies:\n      p: {command: select, using: \"norm(name) = 'a'\"}\n",
-    "trigger-when": "    triggers:\n      g: {timing: before, events: [update], function: f, when: \"norm(new.name) <> ''\"}\n",
+    "trigger-when": "    triggers:\n      g: {timing: before, events: [update], function: f,"
+                    " when: \"norm(new.name) <> ''\"}\n",
     "view": "views:\n  v: {query: \"SELECT \\\"norm\\\"(name) AS n FROM t\"}\n",
 }
 
@@ -55,12 +56,13 @@ CASES = {
 def test_a_bare_call_of_another_schemas_function_is_refused(case):
     text = HEAD + CASES[case]
     if case == "trigger-when":
-        text = text.replace("functions:\n", "functions:\n  f: {returns: trigger, language: plpgsql, body: BEGIN RETURN NEW; END}\n")
+        text = text.replace("functions:\n", "functions:\n  f: {returns: trigger, language: plpgsql, "
+                                                "body: BEGIN RETURN NEW; END}\n")
     with pytest.raises(SchemaFileError) as e:
         load_text(text)
     at = text.index(CASES[case])
     line = text.count("\n", 0, at) + 1  # the line of what the case adds
-    assert int(str(e.value).split(":")[1]) in (line, line + 1), str(e.value)  # (the object's key or its line)  # (the object's line or its key's)
+    assert int(str(e.value).split(":")[1]) in (line, line + 1), str(e.value)  # (the object's key or its line)
     assert "calls norm(...) without a schema" in str(e.value) and "qualify it: util.norm(...)" in str(e.value)
     assert "search_path public, ext" in str(e.value)
 
@@ -79,3 +81,11 @@ def test_a_name_public_declares_too_is_found():
     text = HEAD.replace("  lower:\n", "  norm_public:\n    name: norm\n    arguments: s text\n    returns: text\n"
                         "    language: sql\n    body: SELECT 'x'\n  lower:\n")
     load_text(text + "    checks:\n      c: \"norm(name) IS NOT NULL\"\n")
+
+
+def test_a_cte_or_an_alias_named_like_the_function_is_no_call():
+    load_text(HEAD + "views:\n  v: {query: \"WITH a AS (SELECT 1), norm(x) AS (SELECT 2) SELECT g.x FROM norm, "
+              "generate_series(1, 2) norm2(x), t norm(y), generate_series(1, 2) g(x)\"}\n")
+    with pytest.raises(SchemaFileError, match="calls norm"):
+        load_text(HEAD + "views:\n  v: {query: \"WITH norm(x) AS (SELECT 2) SELECT x, NOT norm(name) AS n "
+                         "FROM norm, t\"}\n")

@@ -15,6 +15,7 @@ from typing import Iterable, Iterator, Optional
 
 from schemac.errors import SchemaFileError
 from schemac.model import Source
+from schemac.pg.keywords import is_postgres_keyword
 from schemac.pg.sqllex import LexError, tokens
 from schemac.model.references import split_reference
 
@@ -66,9 +67,22 @@ def _bare_call(text: str, names: dict) -> Optional[str]:
         if t.kind not in ("word", "name") or toks[i + 1].text != "(" or (i and toks[i - 1].text == "."):
             continue
         name = t.text[1:-1].replace('""', '"') if t.kind == "name" else t.text.lower()
-        if name in names:
+        if name in names and not _named_columns(toks, i):
             return name
     return None
+
+
+def _named_columns(toks: list, i: int) -> bool:
+    """Whether the name at `i`, before `(`, names a relation and its columns, not a call: an alias (`AS g(day)`,
+    `FROM t n(a)`, `generate_series(...) g(day)`) or a CTE (`WITH norm(x) AS (...)`, `, norm(x) AS (...)`)."""
+    before = toks[i - 1].text.upper() if i else ""
+    if before in ("AS", ")") or (i > 1 and toks[i - 1].kind in ("word", "name") and toks[i - 2].text.upper() in
+                                 ("FROM", "JOIN", ",") and not is_postgres_keyword(toks[i - 1].text.lower())):
+        return True  # (`, t n(a)`: a relation named after a comma, where `, NOT norm(x)` is a call)
+    close = next((j for j in range(i + 2, len(toks)) if toks[j].text == ")" and toks[j].depth == toks[i].depth), None)
+    after = [t.text.upper() for t in toks[close + 1:close + 3]] if close is not None else []
+    return before in ("WITH", "RECURSIVE", ",") and len(after) == 2 and after[0] == "AS" and \
+        after[1] in ("(", "MATERIALIZED", "NOT")
 
 
 def _expressions(tables: Iterable, views: Iterable) -> Iterator[tuple[str, str, object, str]]:
