@@ -725,7 +725,8 @@ CREATE TABLE t (c integer, n numeric,
   CONSTRAINT k2 CHECK (c + '1' > 2 AND '3' * n < 10 AND c % '2' = 0));
 CREATE INDEX i ON t ((coalesce(c, '-1'))) WHERE n - '1' > 0;
 """),
-    # A date where a function takes a timestamp with time zone (to_char, date_trunc, age, timezone, date_bin): stored
+    # A date where a function takes a timestamp with time zone (to_char, date_trunc, age, timezone, date_bin; `d + 1`,
+    # `current_date - 7` dates too): stored
     # with the cast Postgres adds, `to_char((CURRENT_DATE)::timestamp with time zone, 'YYYY'::text)`: drift. (None is
     # immutable: no index or generated column.)
     "dates_passed_where_a_timestamptz_is_taken": ("""
@@ -738,11 +739,13 @@ tables:
       k1: to_char(d, 'YYYY') <> '2000' AND date_trunc('month', d) > '2020-01-01'
       k2: age(d) < interval '100 years' AND timezone('utc', d) IS NOT NULL
       k3: date_bin('1 day', d, '2000-01-01') IS NOT NULL
+      k4: to_char(d + 1, 'YYYY') <> '' AND age(current_date - 7, d) IS NOT NULL
 """, """
 CREATE TABLE t (d date, y text DEFAULT to_char(current_date, 'YYYY'),
   CONSTRAINT k1 CHECK (to_char(d, 'YYYY') <> '2000' AND date_trunc('month', d) > '2020-01-01'),
   CONSTRAINT k2 CHECK (age(d) < interval '100 years' AND timezone('utc', d) IS NOT NULL),
-  CONSTRAINT k3 CHECK (date_bin('1 day', d, '2000-01-01') IS NOT NULL));
+  CONSTRAINT k3 CHECK (date_bin('1 day', d, '2000-01-01') IS NOT NULL),
+  CONSTRAINT k4 CHECK (to_char(d + 1, 'YYYY') <> '' AND age(current_date - 7, d) IS NOT NULL));
 """),
     # A materialized view's index keys as a table's: a default operator class written out (`int4_ops` on its integer
     # column) and a key's collation that is the column's own (`(e)::text COLLATE "C"` of a column e of collation "C",

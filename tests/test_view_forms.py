@@ -26,8 +26,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 VIEWS = open(os.path.join(HERE, "fixtures", "hand_written_views.yaml"), encoding="utf-8").read()
 ROWS = """INSERT INTO t VALUES (1, 'a', true, NULL, 5, '{x,y}', '{"k": "v", "a": 1, "items": [{"n": 1}]}', now()),
                   (2, NULL, false, 1, 150, '{}', '{"b": 2}', now()), (3, 'c', true, 2, 0, NULL, NULL, NULL);
-INSERT INTO u VALUES (1, 1, 3), (2, 1, 7), (3, 2, NULL)"""
-# Views of what PostgreSQL 16 (IS JSON, JSON_OBJECT, JSON_ARRAY, any_value, a subquery without an alias) and 17 (JSON_TABLE, JSON_VALUE, JSON_QUERY, JSON_EXISTS) added
+INSERT INTO u VALUES (1, 1, 3, '2024-01-01'), (2, 1, 7, '2024-01-04'), (3, 2, NULL, NULL)"""
+# Views of what PostgreSQL 16 (IS JSON, JSON_OBJECT, JSON_ARRAY, JSON_ARRAYAGG, JSON_OBJECTAGG, any_value, a subquery without an alias) and 17 (JSON_TABLE, JSON_VALUE, JSON_QUERY, JSON_EXISTS) added
 LATER = {160000: """  jo:
     query: |
       select json_object('id': id, 'name': name) as j, json_array(id, name) as a, json_object('d': doc) as jb from t
@@ -37,6 +37,11 @@ LATER = {160000: """  jo:
     query: select id from t where name is json and doc is json object
   anyv:
     query: select parent_id, any_value(name) as some_name from t group by parent_id
+  jagg:
+    query: |
+      select parent_id, json_arrayagg(id order by id desc, name) as ids, json_arrayagg(doc) as docs,
+        json_objectagg(name value amount absent on null with unique keys) filter (where active) as by_name
+      from t group by parent_id
 """, 170000: """  jt:
     query: |
       select t.id, jt.n from t, json_table(doc, '$.items[*]' columns (n int path '$.n')) as jt
@@ -74,7 +79,7 @@ def test_hand_written_views_are_in_sync_after_their_migration_without_state_json
 
 
 T = ["id", "name", "active", "parent_id", "amount", "tags", "doc", "created"]
-COLUMNS = {"t": T, "u": ["id", "t_id", "qty"], "mv": ["active", "n"]}
+COLUMNS = {"t": T, "u": ["id", "t_id", "qty", "day"], "mv": ["active", "n"]}
 TYPES = {"t": {"id": "integer", "name": "text", "doc": "jsonb"}}
 
 
@@ -132,6 +137,18 @@ def _form(text: str):
     ("select json_object('id': id, 'name': name) as j, json_array(id, 'x') as a, json_object('d': doc) as jb from t",
      "SELECT JSON_OBJECT('id' : id, 'name' : name RETURNING json) AS j, JSON_ARRAY(id, 'x'::text RETURNING json) AS a, "
      "JSON_OBJECT('d' : doc RETURNING jsonb) AS jb FROM t"),
+    ("select json_arrayagg(id order by id desc, name) as a, json_objectagg(name value id) as o, json_arrayagg(doc) as d,"
+     " json_objectagg(name: doc absent on null with unique keys) filter (where id > 1) as f from t",
+     "SELECT JSON_ARRAYAGG(id ORDER BY id DESC, name RETURNING json) AS a, JSON_OBJECTAGG(name : id RETURNING json) AS o,"
+     " JSON_ARRAYAGG(doc RETURNING jsonb) AS d, JSON_OBJECTAGG(name : doc ABSENT ON NULL WITH UNIQUE KEYS RETURNING jsonb)"
+     " FILTER (WHERE id > 1) AS f FROM t"),
+    ("with days as (select day from u where day is not null) select g.day::date as day, generate_series(current_date - 7,"
+     " current_date, interval '1 day') as recent from generate_series((select min(day) from days), (select max(day) "
+     "from days), interval '1 day') as g(day)",
+     "WITH days AS ( SELECT u.day FROM u WHERE u.day IS NOT NULL ) SELECT day::date AS day, generate_series((CURRENT_DATE"
+     " - 7)::timestamp with time zone, CURRENT_DATE::timestamp with time zone, '1 day'::interval) AS recent FROM "
+     "generate_series((( SELECT min(days.day) AS min FROM days))::timestamp with time zone, (( SELECT max(days.day) AS "
+     "max FROM days))::timestamp with time zone, '1 day'::interval) g(day)"),  # (a date given for timestamptz)
     ("select c, (select count(*) from u where u.t_id = (c).id) as n, row_to_json(c) as j from t c",
      "SELECT c.*::t AS c, ( SELECT count(*) AS count FROM u WHERE u.t_id = c.id) AS n, row_to_json(c.*) AS j FROM t c"),
     ("select id from t union all select t_id from u union select 0",
@@ -158,6 +175,12 @@ def test_a_query_as_written_has_the_normal_form_of_its_deparse(written, deparsed
      "( SELECT t.id FROM t UNION SELECT u.t_id FROM u) INTERSECT SELECT 0 AS id"),
     ("select row_to_json(c) as j from t c", "SELECT row_to_json(c.*) AS j FROM t c WHERE c.active"),
     ("select json_object('d': doc) as j from t", "SELECT JSON_OBJECT('d' : doc RETURNING json) AS j FROM t"),
+    ("select generate_series(current_date - interval '7 days', current_date, interval '1 day') as g from t",
+     "SELECT generate_series((CURRENT_DATE - '7 days'::interval)::timestamp with time zone, "
+     "CURRENT_DATE::timestamp with time zone, '1 day'::interval) AS g FROM t"),  # (a timestamp cast: kept)
+    ("select json_arrayagg(id order by id) as a from t", "SELECT JSON_ARRAYAGG(id ORDER BY id DESC RETURNING json) AS a FROM t"),
+    ("select json_objectagg(name: id) as o from t",
+     "SELECT JSON_OBJECTAGG(name : id ABSENT ON NULL RETURNING json) AS o FROM t"),
     ("select id from (select id, name from t) s where name > 'a'",
      "SELECT s.id FROM ( SELECT t.id, t.name FROM t) s WHERE s.name > 'b'::text"),
 ])

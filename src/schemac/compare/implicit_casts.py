@@ -1,11 +1,13 @@
 """Casts Postgres adds to a call's arguments where a person writes none (compare.rewrite's normal forms).
 
 A date passed where a function takes a timestamp with time zone (`to_char(d, 'YYYY')`, `date_trunc('month', d)`,
-`age(d)`, `timezone('utc', d)`, `date_bin(...)`, `to_char(current_date, 'YYYY')` of a date column d: date's implicit
-cast to timestamptz, its category's preferred type) is stored with the cast, `to_char((d)::timestamp with time zone,
-'YYYY'::text)`. The normal form sees no column types: a cast to timestamptz of a column or of CURRENT_DATE that is a
-call's argument is dropped, so an explicit one written so in schema.yaml (`to_char(ts::timestamptz, ...)` of a
-timestamp ts, another meaning) compares equal to none, as compare.rewrite's numeric promotions do.
+`age(d)`, `timezone('utc', d)`, `date_bin(...)`, `to_char(current_date, 'YYYY')`, `generate_series(d, d + 7, '1 day')`
+of a date column d, and in a view's query `(SELECT min(day) FROM days)` of a date `day`: date's implicit cast to
+timestamptz, its category's preferred type) is stored with the cast, `to_char((d)::timestamp with time zone,
+'YYYY'::text)`. The normal form sees no column types: a cast to timestamptz of what its form tells a date
+(_date_like: a column, CURRENT_DATE, ...) that is a call's argument is dropped, so an explicit one written so in
+schema.yaml (`to_char(ts::timestamptz, ...)` of a timestamp ts, another meaning) compares equal to none, as
+compare.rewrite's numeric promotions do.
 """
 
 from __future__ import annotations
@@ -18,16 +20,39 @@ from sqlglot import exp
 def _uncast(arg: exp.Expression) -> exp.Expression:
     if isinstance(arg, exp.Cast) and not isinstance(arg, exp.TryCast) and isinstance(arg.to, exp.DataType) \
             and arg.to.this == exp.DataType.Type.TIMESTAMPTZ and not arg.to.expressions:
-        inner = arg.this
-        while isinstance(inner, exp.Paren):
-            inner = inner.this
-        if isinstance(inner, (exp.Column, exp.CurrentDate)):
+        inner = _bare(arg.this)
+        if _date_like(inner):
             return inner
     return arg
 
 
+def _bare(node: exp.Expression) -> exp.Expression:
+    while isinstance(node, (exp.Paren, exp.Alias)):
+        node = node.this
+    return node
+
+
+def _date_like(node: exp.Expression) -> bool:
+    """Whether `node` is a date as its form tells (its columns' types unknown here): a column, CURRENT_DATE, a cast
+    to date, one of them plus or minus a number (`current_date - 7`), their min() or max() (`generate_series(min(d),
+    max(d), '1 day')`), a scalar subquery of one (`(SELECT min(day) FROM days)`, a view's)."""
+    node = _bare(node)
+    if isinstance(node, (exp.Column, exp.CurrentDate)):
+        return True
+    if isinstance(node, exp.Cast):
+        return isinstance(node.to, exp.DataType) and node.to.this == exp.DataType.Type.DATE
+    if isinstance(node, (exp.Add, exp.Sub)):
+        number = _bare(node.expression)
+        return isinstance(number, exp.Literal) and number.is_number and _date_like(node.this)
+    if isinstance(node, (exp.Min, exp.Max)):
+        return _date_like(node.this)
+    if isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select) and len(node.this.expressions) == 1:
+        return _date_like(node.this.expressions[0])
+    return False
+
+
 def dates_as_arguments(node: exp.Expression) -> Optional[exp.Expression]:
-    """The call with its arguments' casts of a column or CURRENT_DATE to timestamptz dropped; None if it has none."""
+    """The call with its arguments' casts of a date (_date_like) to timestamptz dropped; None if it has none."""
     if not isinstance(node, exp.Anonymous):
         return None
     args = [_uncast(a) for a in node.expressions]

@@ -190,10 +190,13 @@ def using_columns(select: exp.Select, columns_of: ColumnsOf) -> None:
 TypesOf = Callable[[str, str], Optional[dict[str, str]]]
 
 
+_JSON_CALLS = frozenset({"JSON_ARRAY", "JSON_ARRAYAGG", "JSON_OBJECTAGG"})  # (pg.keywordcalls's SpelledCall)
+
+
 def json_returning(select: exp.Select, types_of: TypesOf) -> None:
-    """JSON_OBJECT(...) and JSON_ARRAY(...) of this SELECT written without RETURNING given the type Postgres stores:
-    jsonb where an argument is jsonb, else json (where every argument's type is known: a constant, a cast, a column
-    of one of its tables)."""
+    """JSON_OBJECT(...), JSON_ARRAY(...) and the aggregates JSON_ARRAYAGG and JSON_OBJECTAGG of this SELECT written
+    without RETURNING given the type Postgres stores: jsonb where an argument is jsonb, else json (where every
+    argument's type is known: a constant, a cast, a column of one of its tables)."""
     sources = {s.alias_or_name: types_of(folded(s.args.get("db")) or "public", folded(s.this))
                for s in (p.this for p in [select.args.get("from_"), *(select.args.get("joins") or [])] if p is not None)
                if isinstance(s, exp.Table) and isinstance(s.this, exp.Identifier)}
@@ -204,9 +207,11 @@ def json_returning(select: exp.Select, types_of: TypesOf) -> None:
             if node.args.get("return_type"):
                 continue
             args = [kv.expression for kv in node.expressions if isinstance(kv, exp.JSONKeyValue)]
-        elif str(node.this).upper() == "JSON_ARRAY" and not any(
+        elif str(node.this).upper() in _JSON_CALLS and not any(
                 isinstance(p, exp.Var) and p.this.upper() == "RETURNING" for p in node.expressions):
-            args = [p for p in node.expressions if not isinstance(p, exp.Var)]
+            parts = node.expressions  # (JSON_OBJECTAGG's values: after `:`; JSON_ARRAYAGG's ORDER BY: no value)
+            args = [p for i, p in enumerate(parts) if not isinstance(p, (exp.Var, exp.Order)) and
+                    (str(node.this).upper() != "JSON_OBJECTAGG" or (i and parts[i - 1] == exp.Var(this=":")))]
         else:
             continue
         kinds = [_type_of(a, sources) for a in args]

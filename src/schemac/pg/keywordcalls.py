@@ -1,8 +1,8 @@
 """The SQL/JSON and XML calls whose arguments are keyword clauses, as pg_get_expr prints them: sqlglot refused
 `JSON_VALUE(j, '$."a"' PASSING n AS x RETURNING text)`, `JSON_QUERY(... RETURNING jsonb WITHOUT WRAPPER KEEP
 QUOTES)`, `JSON_EXISTS(... TRUE ON ERROR)`, `JSON_SERIALIZE(j RETURNING text)`, `JSON(s WITH UNIQUE KEYS)`,
-`JSON_ARRAY(a, b RETURNING json)`, `XMLEXISTS(p PASSING (x))`, `XMLPI(NAME n, s)`, `XMLROOT(x, VERSION v,
-STANDALONE YES)`: generate refused what inspect wrote.
+`JSON_ARRAY(a, b RETURNING json)`, `JSON_ARRAYAGG(v ORDER BY k RETURNING json)`, `XMLEXISTS(p PASSING (x))`,
+`XMLPI(NAME n, s)`, `XMLROOT(x, VERSION v, STANDALONE YES)`: generate refused what inspect wrote.
 
 Each is read as a :class:`~schemac.pg.syntax.SpelledCall`: its expressions parsed, its keywords kept as words
 and printed as written. The clauses Postgres stores as their default (`WITHOUT WRAPPER`, `KEEP QUOTES`, `NULL ON
@@ -33,7 +33,12 @@ _CALLS = {"JSON_VALUE": (_JSON_WORDS, (), "text"), "JSON_QUERY": (_JSON_WORDS, (
           "JSON_EXISTS": (_JSON_WORDS, (), None), "JSON_SERIALIZE": (_JSON_WORDS, (), "text"),
           "JSON": (_JSON_WORDS, (), None), "JSON_ARRAY": (_JSON_WORDS, ("RETURNING",), None),
           "XMLEXISTS": (_XML_WORDS, (), None), "XMLPI": (_XML_WORDS, ("NAME",), None),
-          "XMLROOT": (_XML_WORDS, ("VERSION", "STANDALONE"), None)}
+          "XMLROOT": (_XML_WORDS, ("VERSION", "STANDALONE"), None),
+          "JSON_ARRAYAGG": (_JSON_WORDS, (), None), "JSON_OBJECTAGG": (_JSON_WORDS | {"VALUE"}, (), None)}
+# The aggregates (16+): `JSON_ARRAYAGG(v ORDER BY k RETURNING json)`, `JSON_OBJECTAGG(k : v RETURNING json)` as Postgres
+# prints them, which sqlglot could not read (its JSON_OBJECTAGG lost RETURNING and WITH UNIQUE KEYS), with FILTER and
+# OVER after them. `k VALUE v` is `k : v`.
+_AGGREGATES = frozenset({"JSON_ARRAYAGG", "JSON_OBJECTAGG"})
 # Runs of clause words as Postgres stores them: (written, stored), longest first; "" is the default, left out.
 _STORED = (("WITH UNCONDITIONAL ARRAY WRAPPER", "WITH UNCONDITIONAL WRAPPER"),
            ("WITH CONDITIONAL ARRAY WRAPPER", "WITH CONDITIONAL WRAPPER"),
@@ -45,7 +50,8 @@ _STORED = (("WITH UNCONDITIONAL ARRAY WRAPPER", "WITH UNCONDITIONAL WRAPPER"),
            ("WITH UNIQUE", "WITH UNIQUE KEYS"),
            ("BY VALUE", ""), ("BY REF", ""))
 # The default of one function only (JSON_ARRAY's is ABSENT ON NULL, JSON_OBJECT's NULL ON NULL)
-_DEFAULT_OF = {"JSON_EXISTS": "FALSE ON ERROR", "JSON_ARRAY": "ABSENT ON NULL"}
+_DEFAULT_OF = {"JSON_EXISTS": "FALSE ON ERROR", "JSON_ARRAY": "ABSENT ON NULL", "JSON_ARRAYAGG": "ABSENT ON NULL",
+               "JSON_OBJECTAGG": "NULL ON NULL"}
 
 
 def _word(token) -> Optional[str]:
@@ -66,6 +72,8 @@ def keyword_call(parser) -> Optional[exp.Expression]:
     if name not in _CALLS or parser._next is None or parser._next.token_type != TokenType.L_PAREN:
         return None
     words, leading, returning = _CALLS[name]
+    if name in _AGGREGATES and not spelled_aggregate(parser, name):
+        return None
     parser._advance(2)
     parts: list[exp.Expression] = []
     argument = True  # where an argument (an expression) stands: first, after a comma, DEFAULT, PASSING, VERSION
@@ -74,6 +82,12 @@ def keyword_call(parser) -> Optional[exp.Expression]:
         if parser._match(TokenType.COMMA):
             parts.append(exp.Var(this=","))
             argument = True
+        elif name in _AGGREGATES and not argument and (parser._match(TokenType.COLON) or
+                                                       (word == "VALUE" and parser._advance() is None)):
+            parts.append(exp.Var(this=":"))
+            argument = True
+        elif name == "JSON_ARRAYAGG" and not argument and parser._curr.token_type == TokenType.ORDER_BY:
+            parts.append(parser._parse_order())
         elif argument and word not in leading and not (word == "BY" and _said(parts, -1, "PASSING")) \
                 and not (word == "NO" and _word(parser._next) == "VALUE"):
             operand = parser._parse_assignment()
@@ -97,7 +111,26 @@ def keyword_call(parser) -> Optional[exp.Expression]:
             refuse(parser, f"Unexpected {parser._curr.text} in {name}(...)")
             return None
     parser._match_r_paren()
-    return parser._parse_column_ops(SpelledCall(this=name, expressions=_as_stored(name, parts, returning)))
+    call = SpelledCall(this=name, expressions=_as_stored(name, parts, returning))
+    return parser._parse_column_ops(parser._parse_window(call) if name in _AGGREGATES else call)
+
+
+def spelled_aggregate(parser, name: str) -> bool:
+    """Whether the call at the parser (its name, then `(`) is SQL/JSON's aggregate: JSON_OBJECTAGG with `:` or
+    one of its words at its own level, JSON_ARRAYAGG with one argument (before its ORDER BY or other words). Before
+    16 neither is a keyword, and 15 prints a user's function of that name bare, `json_objectagg(a, b)`: a plain call
+    (pg.foreign_names)."""
+    depth, commas, grammar = 0, 0, False
+    for token in parser._tokens[parser._index + 2:]:
+        depth += token.token_type in (TokenType.L_PAREN, TokenType.L_BRACKET)
+        depth -= token.token_type in (TokenType.R_PAREN, TokenType.R_BRACKET)
+        if depth < 0:
+            break
+        if depth == 0:
+            commas += token.token_type == TokenType.COMMA and not grammar  # (not ORDER BY's)
+            grammar = grammar or token.token_type in (TokenType.COLON, TokenType.ORDER_BY) or \
+                _word(token) in ("VALUE", "RETURNING", "ON", "WITH", "WITHOUT", "FORMAT")
+    return grammar if name == "JSON_OBJECTAGG" else commas == 0
 
 
 def _as_stored(name: str, parts: list[exp.Expression], returning: Optional[str]) -> list[exp.Expression]:

@@ -94,7 +94,7 @@ def spelled_sql(generator, e: SpelledCall) -> str:
     """The parts separated by spaces; a comma (`exp.Var(",")`, pg.keywordcalls) follows the part before it."""
     out = ""
     for part in e.expressions:
-        text = generator.sql(part)
+        text = generator.sql(part).lstrip()  # (an ORDER BY, JSON_ARRAYAGG's, prints a space before it)
         out += text if not out or text == "," else f" {text}"
     return f"{e.this}({out})"
 

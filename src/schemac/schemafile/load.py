@@ -51,6 +51,7 @@ from schemac.schemafile.types import TypeReader
 from schemac.schemafile.usertypes import UserTypeReader
 from schemac.schemafile.views import ViewReader
 from schemac.schemafile.copies import CopyReader
+from schemac.schemafile.bare_calls import check_bare_calls
 
 TOP_KEYS = {"database": False, "extensions": False, "schemas": False, "collations": False, "text_search_dictionaries": False, "text_search_configs": False, "enums": False, "domains": False, "composite_types": False,
             "range_types": False, "sequences": False, "functions": False, "aggregates": False, "operators": False,
@@ -253,6 +254,7 @@ class Loader(TableReader, ColumnReader, ConstraintReader, IndexReader, TriggerRe
             database_grants=self.database_grants(top["database"][1]) if "database" in top else None,
             database_comment=self.database_comment(top["database"][1]) if "database" in top else None,
         )))
+        check_bare_calls(schema.tables, schema.views, (*schema.functions, *schema.aggregates), extensions, outside)
         if schema.public_absent and "public" in schema.used_namespaces:
             raise self.fail(self.absent_node, "schema 'public' is declared absent, but schema.yaml puts objects in it "
                                               "(an object without `schema:` is public's)")
