@@ -321,11 +321,14 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
 
 def _columns_renamed(old: Optional[Table], new: Table) -> Optional[Table]:
     """`old`'s column privileges as RENAME COLUMN leaves them (`renamed_from:`): they follow the column, so nothing is
-    revoked under the old name and granted again under the new one."""
-    names = {c.name for c in old.columns} if old is not None and any(p.column for p in old.grants) else set()
+    revoked under the old name and granted again under the new one. (`old` as it is, before any column is looked
+    at, where it has no column privilege: every table of a schema, most without a grant.)"""
+    if old is None or not old.grants or not any(p.column for p in old.grants):
+        return old
+    names = {c.name for c in old.columns}
     renames = {c.renamed_from: c.name for c in new.columns if c.renamed_from in names and c.name not in names}
     return replace(old, grants=tuple(replace(p, column=renames.get(p.column, p.column)) for p in old.grants)) \
-        if renames and old is not None else old
+        if renames else old
 
 
 def _foreign_server_changes(current: Schema, desired: Schema) -> list[Change]:

@@ -66,16 +66,17 @@ _COLUMN_CHANGES = {"drop_column": "drop column", "alter_column_type": "change th
 def _table_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, str]]:
     """Each change dropping a table, or dropping or retyping a column (or its generation expression changed: dropped
     and added again, plan.planner), that what its `used_outside` (recorded, or schema.yaml's entry) lists reads: an
-    entry without columns reads the table alone (a child table or partition of it there: DROP TABLE drops a partition with
-its rows, Postgres refuses a child table; a column dropped or retyped reaches it: ALTER TABLE recurses). A foreign key there (`foreign key f on auth.t (id)`) stands on the
-    table, the columns it references and the key or unique index over them (dropped, or made again), but not on their
-    type (Postgres converts it under the foreign key, refusing only types it cannot compare, as it would here)."""
-    declared = {t.key: t for t in desired.tables}
+    entry without columns reads the table alone (a child table or partition of it there: DROP TABLE drops a
+    partition with its rows, Postgres refuses a child table; a column dropped or retyped reaches it: ALTER TABLE
+    recurses). A foreign key there (`foreign key f on auth.t (id)`) stands on the table, the columns it references and
+    the key or unique index over them (dropped, or made again), but not on their type (Postgres converts it under the
+    foreign key, refusing only types it cannot compare, as it would here)."""
+    dropping = [c for c in changes if (c.kind == "drop_table" or c.kind in _COLUMN_CHANGES) and not (
+        c.kind == "alter_generated" and expression_dropped(c.old, c.new))]  # (DROP EXPRESSION: kept) # type: ignore
+    # (the tables by key only where a change drops: none in most migrations, 10,000 keys at 10,000 tables)
+    declared = {t.key: t for t in desired.tables} if dropping else {}
     out = []
-    for c in changes:
-        if c.kind != "drop_table" and c.kind not in _COLUMN_CHANGES or \
-                c.kind == "alter_generated" and expression_dropped(c.old, c.new):  # (DROP EXPRESSION: kept) # type: ignore
-            continue
+    for c in dropping:
         key = _key_columns(c)
         if c.kind in ("drop_constraint", "drop_index") and key is None:
             continue

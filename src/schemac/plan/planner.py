@@ -33,7 +33,7 @@ from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
 from schemac.plan.trees import fresh_expression, fresh_type
 from schemac.plan.views import view_statements
-from schemac.plan.preamble import may_hold_unqualified_equals, preamble, widened
+from schemac.plan.preamble import expression_marks, preamble, widened
 from schemac.plan.sql_strings import comment_value
 
 
@@ -62,9 +62,9 @@ def statements_for(change: Change) -> list[exp.Expression]:
     made = _statements_for(change)
     if change.kind in _ROUTINES and not getattr(change.new, "standard_body", False):
         return made
-    trees = may_hold_unqualified_equals(change.new)
+    trees, calls = expression_marks(change.new)
     return widened(made, lambda s: str(s.expression or "") if isinstance(s, exp.Command)
-                   else render_sql([s]) if trees else "", change)
+                   else render_sql([s]) if trees else "", change if calls else None)
 
 
 _ROUTINES = frozenset({"add_function", "alter_function", "drop_function"})

@@ -120,6 +120,15 @@ def may_hold_unqualified_equals(obj: object) -> bool:
     return _MAY_HOLD.search("\0".join(_expressions(obj))) is not None
 
 
+def expression_marks(obj: object) -> tuple[bool, bool]:
+    """may_hold_unqualified_equals(obj), and whether its expressions may call a function by a qualified name (one
+    holds a dot: schemas_called finds nothing in them otherwise), from one gathering of its texts: schemas_called's
+    own gathering for each of the 19,800 changes of `generate` at 10,000 tables of gen_schema.py's shape, none of
+    whose expressions holds a dot, cost ~0.1 s."""
+    texts = "\0".join(_expressions(obj))
+    return _MAY_HOLD.search(texts) is not None, "." in texts
+
+
 def _expressions(obj: object) -> list[str]:
     """The expressions a table, column, CHECK, index or EXCLUDE constraint holds (what a tree statement prints),
     those that are not empty."""
