@@ -1178,6 +1178,55 @@ CREATE TABLE t (cn cidr DEFAULT '10/8', ip inet DEFAULT '10/8', us uuid[], arr i
   CONSTRAINT k3 CHECK (us <> '{A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11}' AND arr NOT IN ('{1, 2}', '{ 3 }')));
 CREATE INDEX i ON t (ip) WHERE ip <<= '192.168/16' AND cn <> '10/8';
 """),
+    # An array of an enum (or of a domain) beside a string is stored as that array type's constant, `ms <> '{a, b}'` as
+    # `'{a,b}'::mood[]`; a timetz as its print, `'09:00+02'` as `'09:00:00+02'::time with time zone`: drift before.
+    "strings_beside_enum_arrays_and_timetz": ("""
+enums:
+  mood: [a, b, c]
+domains:
+  flag: {type: boolean}
+tables:
+  t:
+    columns:
+      ms: "mood[]"
+      fs: "flag[]"
+      tz: {type: timetz, default: "'9:00+2'"}
+      id: integer
+    checks:
+      k1: ms <> '{a, b}' AND ms @> '{ c }' AND fs <> '{ t }' AND tz <> '09:00+02' AND tz < '17:30:00.50-05:30'
+    indexes:
+      i: {columns: [id], where: "ms && '{b, c}'"}
+    policies:
+      pol: {command: select, using: "ms <> '{ a }'"}
+""", """
+CREATE TYPE mood AS ENUM ('a', 'b', 'c'); CREATE DOMAIN flag AS boolean;
+CREATE TABLE t (ms mood[], fs flag[], tz timetz DEFAULT '9:00+2', id integer,
+  CONSTRAINT k1 CHECK (ms <> '{a, b}' AND ms @> '{ c }' AND fs <> '{ t }' AND tz <> '09:00+02'
+    AND tz < '17:30:00.50-05:30'));
+CREATE INDEX i ON t (id) WHERE ms && '{b, c}';
+CREATE POLICY pol ON t FOR SELECT USING (ms <> '{ a }');
+"""),
+    # An interval constant of a type with a qualifier or a precision, as a column's default (cast to the column's
+    # type) or cast explicitly, is stored as the type modifier leaves it: `'1.55'` of an interval second(1) is
+    # `'00:00:01.6'::interval second(1)`, `'1.5 days'` of an interval day `'1 day'::interval day`, `'1 year 7 months'`
+    # of an interval year `'1 year'`: compared by the value as written, drift.
+    "interval_constants_of_a_qualified_type": ("""
+tables:
+  t:
+    columns:
+      i1: {type: "interval second(1)", default: "'1.55'"}
+      i2: {type: interval day, default: "'1.5 days'"}
+      i3: {type: interval hour to minute, default: "'90 minutes 30 seconds'"}
+      i4: {type: interval year, default: "'1 year 7 months'"}
+      i5: {type: "interval(1)", default: "'-1.55'"}
+    checks:
+      k: i2 <> '1.5 days'::interval day AND i1 <> '1.55' AND i3 > CAST('2 hours 5 minutes' AS interval hour)
+""", """
+CREATE TABLE t (i1 interval second(1) DEFAULT '1.55', i2 interval day DEFAULT '1.5 days',
+  i3 interval hour to minute DEFAULT '90 minutes 30 seconds', i4 interval year DEFAULT '1 year 7 months',
+  i5 interval(1) DEFAULT '-1.55',
+  CONSTRAINT k CHECK (i2 <> '1.5 days'::interval day AND i1 <> '1.55' AND i3 > CAST('2 hours 5 minutes' AS interval hour)));
+"""),
     # Defaults (a bare string, of the column's type) and explicit casts stored in the type's print: a date's or
     # timestamptz's ISO basic date (`'20000101'` is `'2000-01-01'::date`), a boolean[]'s `'{yes,no}'` (`'{t,f}'`), a
     # date[]'s `'{20000101}'`, money's `'1.5'` (`'$1.50'::money`), an interval's fraction of a month or a year

@@ -91,6 +91,39 @@ def _months_fraction(qty: Decimal, months_each: int, total: tuple[int, int, int]
     return months, days + extra, micros + usec
 
 
+_CLOCK_FIELDS = {"hour": 3_600_000_000, "minute": 60_000_000}
+
+
+def qualified_interval_value(text: str, unit: Optional[str]) -> Optional[tuple[int, int, int]]:
+    """interval_value of an interval constant of a type with a qualifier, `unit` as sqlglot prints it in lower case
+    (`day`, `second(1)`, `minute to second(1)`; None: none), as Postgres stores it (AdjustIntervalForTypmod): a bare
+    number is of the qualifier's last field (pg.intervals.qualified_interval_text), then the fields finer than that
+    are cleared (`'1.5 days'` of interval day is `'1 day'`; an hour or a minute truncated toward zero) and SECOND(p)
+    rounds to p digits, half away from zero (`'1.55'` of interval second(1) is `'00:00:01.6'`)."""
+    from schemac.pg.intervals import qualified_interval_text
+
+    value = interval_value(qualified_interval_text(text, unit))
+    return value if value is None or unit is None else interval_in_typmod(value, unit)
+
+
+def interval_in_typmod(value: tuple[int, int, int], unit: str) -> tuple[int, int, int]:
+    """`value` as an interval type of the qualifier `unit` leaves it (qualified_interval_value)."""
+    months, days, micros = value
+    last, _, precision = unit.split()[-1].partition("(")
+    if last == "year":
+        return int(months / 12) * 12, 0, 0
+    if last == "month":
+        return months, 0, 0
+    if last == "day":
+        return months, days, 0
+    if last in _CLOCK_FIELDS:
+        return months, days, int(micros / _CLOCK_FIELDS[last]) * _CLOCK_FIELDS[last]
+    if last == "second" and precision.rstrip(") ").isdigit():
+        scale = 10 ** (6 - min(int(precision.rstrip(") ")), 6))
+        return months, days, (1 if micros >= 0 else -1) * ((abs(micros) + scale // 2) // scale * scale)
+    return value
+
+
 _TIMESTAMP = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?"
                         r"\s*(z|[+-]\d{2}(?::?\d{2})?)?$", re.I)
 

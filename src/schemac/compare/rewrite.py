@@ -12,7 +12,7 @@ from schemac.compare.implicit_casts import dates_as_arguments
 from schemac.compare.jsonpath import jsonpath_literals
 from schemac.compare.tsquery import tsquery_literals
 from schemac.compare.typed_literals import typed_literals
-from schemac.compare.literals import BOOLEAN_WORDS, array_text, interval_value, timestamp_value
+from schemac.compare.literals import BOOLEAN_WORDS, array_text, interval_value, qualified_interval_value, timestamp_value
 from schemac.compare.numeric_literals import compared, number, numbers_beside_a_column
 from schemac.compare.on_path import ALWAYS, unqualified, verbatim_text
 from schemac.pg.dialect import DIALECT
@@ -41,10 +41,10 @@ _MATCHES = (exp.Like, exp.ILike, OtherOperator, exp.RegexpLike)  # LIKE, SIMILAR
 _UNICODE_ESCAPE = re.compile(r"\\(?:\+([0-9A-Fa-f]{6})|([0-9A-Fa-f]{4}))")
 
 
-def _interval_literal(text: str) -> exp.Expression:
-    value = interval_value(text)
+def _interval_literal(text: str, unit: Optional[str] = None) -> exp.Expression:
+    value = qualified_interval_value(text, unit)  # (`INTERVAL '1.5 days' DAY` is stored `'1 day'::interval day`)
     if value is None:
-        return exp.Literal.string(text)
+        return exp.Literal.string(qualified_interval_text(text, unit))
     return exp.Literal.string("interval:%d:%d:%d" % value)
 
 
@@ -89,7 +89,7 @@ def _strip_cast(node: exp.Cast) -> Optional[exp.Expression]:
         if isinstance(inner, exp.Literal) and inner.is_string and kind in _NUMERIC_TYPES:
             return number(inner.this) or inner
         if isinstance(inner, exp.Literal) and inner.is_string and kind == T.INTERVAL:
-            return _interval_literal(inner.this)
+            return _interval_literal(inner.this, "second")  # (a bare number: seconds, `'1.55'::interval`)
         return inner
     if isinstance(inner, _OF_ITS_ARGUMENTS_TYPE + (exp.Column, exp.Array, exp.Cast)) and kind in _TEXT_TYPES:
         return inner  # `COALESCE(v, 'x') <> ''` on a varchar v is stored as `(COALESCE(v, 'x'::varchar))::text <> ''`
@@ -311,7 +311,7 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         return exp.CurrentTimestamp()
     if isinstance(node, exp.Interval) and isinstance(node.this, exp.Literal):
         unit = node.args.get("unit")
-        return _interval_literal(qualified_interval_text(node.this.this, unit and unit.sql(dialect=DIALECT).lower()))
+        return _interval_literal(node.this.this, unit and unit.sql(dialect=DIALECT).lower())
     if isinstance(node, exp.BitString):
         return exp.Literal.string(node.this)
     if isinstance(node, exp.ByteString):  # E'...': sqlglot has already decoded the escapes

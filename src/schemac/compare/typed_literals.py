@@ -13,7 +13,10 @@ that type when the expression is stored, and pg_get_expr prints that constant as
   (`'{yes,no}'::boolean[]` is `'{t,f}'`).
 - money, where cast to it: `'1.5'` and `'$1.50'` (lc_monetary C's print) both the number 1.5.
 - macaddr, where cast to it: `'08-00-2B-01-02-03'` is `'08:00:2b:01:02:03'`; inet and cidr: an IPv4 network written
-  short, `'10/8'`, is `'10.0.0.0/8'`; a uuid[]'s elements in lower case.
+  short, `'10/8'`, is `'10.0.0.0/8'`; a uuid[]'s elements in lower case; a timetz with its seconds and a two-digit
+  offset, `'9:00+2'` is `'09:00:00+02'`.
+- an interval of a type with a qualifier or a precision (`interval day`, `interval second(1)`, `interval(1)`):
+  by its value as the type modifier leaves it (compare.literals.qualified_interval_value).
 - int4range and int8range, where cast to one: `'[1,10]'` is `'[1,11)'` (the discrete range's canonical bounds);
   daterange, tsrange and tstzrange by their bounds' instants (compare.time_ranges).
 - regclass: `nextval('public.s')` (pg_dump's spelling) is `nextval('s'::regclass)`: a sequence of public, on the
@@ -29,7 +32,8 @@ from typing import Callable, Optional
 
 from sqlglot import exp
 
-from schemac.compare.literals import BOOLEAN_WORDS, array_text, extended_date, timestamp_value
+from schemac.compare.literals import (BOOLEAN_WORDS, array_text, extended_date, interval_in_typmod,
+                                      qualified_interval_value, timestamp_value)
 from schemac.compare.time_ranges import time_range
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -40,6 +44,7 @@ _RANGE = re.compile(r"\s*([\[(])\s*(-?\d*)\s*,\s*(-?\d*)\s*([\])])\s*")
 _MONEY = re.compile(r"\s*(-?)\$?\s*([\d,]*\.?\d*)\s*")  # (lc_monetary C's print: `-$1,000.50`)
 T = exp.DataType.Type
 _INSTANTS = (T.DATE, T.TIMESTAMP, T.TIMESTAMPTZ)
+_TIMETZ = re.compile(r"\s*(\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*([+-]\d{1,2})(?::?(\d{2}))?\s*")
 _ABBREVIATED = re.compile(r"(\d{1,3}(?:\.\d{1,3}){0,3})/(\d{1,2})")  # (`'10/8'` of an inet or a cidr: 10.0.0.0/8)
 
 
@@ -129,6 +134,16 @@ def _element(kind) -> Optional[Callable[[str], str]]:
 def _spelled(to: exp.DataType, text: str) -> str:
     """`text`, a string cast to `to`, spelled as that type prints it (itself where this does not know the type)."""
     kind = to.this
+    if isinstance(kind, exp.Interval) or (kind == T.INTERVAL and to.expressions):  # (`interval day`, `interval(1)`)
+        unit = kind.args["unit"].sql().lower() if isinstance(kind, exp.Interval) and kind.args.get("unit") else None
+        precision = to.expressions[0].name if to.expressions else None
+        if precision:
+            unit = f"{unit or 'second'}({precision})"
+        if text.startswith("interval:") and unit is not None:  # (the string read already, compare.rewrite)
+            value = interval_in_typmod(tuple(int(x) for x in text.split(":")[1:]), unit)  # type: ignore[arg-type]
+            return "interval:%d:%d:%d" % value
+        value = qualified_interval_value(text, unit)
+        return "%d mons %d days %d microseconds" % value if value is not None else text
     if kind == T.ARRAY and to.expressions and isinstance(to.expressions[0], exp.DataType):
         element = _element(to.expressions[0].this)
         return array_text(text, element) if element is not None else text
@@ -137,6 +152,9 @@ def _spelled(to: exp.DataType, text: str) -> str:
         return _macaddr(text)
     if kind == T.INET or named == "cidr":
         return _network(text)
+    if kind == T.TIMETZ and (m := _TIMETZ.fullmatch(text)) is not None:
+        fraction, minutes = (m[4] or "").rstrip("0").rstrip("."), m[6] if m[6] not in (None, "00") else ""
+        return f"{int(m[1]):02}:{m[2]}:{m[3] or '00'}{fraction}{m[5][0]}{int(m[5][1:]):02}{':' + minutes if minutes else ''}"
     return _bytea(text) if kind == T.VARBINARY else _discrete_range(text) \
         if kind in (T.INT4RANGE, T.INT8RANGE) else time_range(text, kind == T.DATERANGE) \
         if kind in (T.DATERANGE, T.TSRANGE, T.TSTZRANGE) else extended_date(text) if kind in _INSTANTS \

@@ -9,13 +9,18 @@ table's columns (CHECKs, index and EXCLUDE keys and WHERE, generated columns, po
 old.c; a domain's CHECKs over VALUE) are loaded with such a string cast to the column's type (`b <> 'no'::boolean`),
 which means what was written, and whose normal form is the stored constant's (compare.typed_literals,
 compare.time_ranges, compare.literals). Only the types below, whose operators take both sides of the column's own
-type (bytea, money and macaddr too; an array of one, or of text, a number or a uuid: `arr <> '{ 3 }'` on an int[] is
-`'{3}'::integer[]`, `'{yes}'` of a boolean[] `'{t}'::boolean[]`, with @>, <@ and && as well, and an array's IN stored
-as `=` after `=`), and a domain over one of them (by its schema.yaml's domains: `f <> 'no'` of a domain over boolean is
-stored `((f)::boolean <> false)`, the base type's operator; compare.domain_casts reads the value's cast; not an array
-of a domain, whose operators take the domain's array), and only a comparison (=, <>, <, >, <=, >=, IS [NOT] DISTINCT
-FROM, IN, BETWEEN) of a column with a string, in an expression without a subquery; anything else is left as written. A numeric column's `c = '5'` is compare.numeric_literals' (no type
-needed). Built as pg.noop_casts is: a cheap look first, sqlglot only for a text that may hold such a comparison.
+type: bytea, money, macaddr, timetz, inet (with <<, <<=, >>, >>= and && too) and cidr (whose operators are inet's:
+the column cast too, `((cn)::inet <> '10.0.0.0/8'::inet)`; not its IN, an array of cidrs cast to inet[]); an interval
+with a qualifier as interval; an array of one, or of text, a number or a uuid (`arr <> '{ 3 }'` on an int[] is
+`'{3}'::integer[]`, `'{yes}'` of a boolean[] `'{t}'::boolean[]`), or of any other type named by a name as its own
+array type (`'{a,b}'::mood[]`), with @>, <@ and && as well, an array's IN and NOT IN stored as `=` after `=` or `<>`
+after `<>`; and a domain over one of them (by schema.yaml's domains: `f <> 'no'` of a domain over boolean is stored
+`((f)::boolean <> false)`, the base type's operator; compare.domain_casts reads the value's cast; an array of a
+domain as the domain's array, whose operators take it). And only a comparison (=, <>, <, >, <=, >=, IS [NOT] DISTINCT
+FROM, IN, BETWEEN) of a column with a string, in an expression without a subquery; anything else is left as written.
+A numeric column's `c = '5'` is compare.numeric_literals' (no type needed). Built as pg.noop_casts is: a cheap look
+first, sqlglot only for a text that may hold such a comparison; a table none of whose expressions holds a quote is
+returned as it is, its columns' types not looked up in the domains.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ _TYPES = {"boolean": "boolean", "bool": "boolean", "date": "date", "interval": "
           "timestamp": "timestamp", "timestamp without time zone": "timestamp",
           "timestamptz": "timestamptz", "timestamp with time zone": "timestamptz",
           "bytea": "bytea", "money": "money", "macaddr": "macaddr", "inet": "inet", "cidr": "cidr",
+          "timetz": "timetz", "time with time zone": "timetz",
           **{r: r for r in ("int4range", "int8range", "numrange", "daterange", "tsrange", "tstzrange")}}
 # An array's element type and the array type its strings are cast to (`'{ 1 , 2 }'` of an int[] is `'{1,2}'::integer[]`,
 # `'{yes}'` of a boolean[] `'{t}'::boolean[]`): the modifier dropped, as Postgres's operator of the array type takes it
@@ -44,6 +50,7 @@ _ELEMENTS = {**{k: v for k, v in _TYPES.items() if "range" not in v}, "text": "t
 _DATES = {"date", "timestamp", "timestamptz"}
 _BASIC_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?=$|[ T])")
 _MODIFIER = re.compile(r"\s*\(\s*\d+\s*(?:,\s*-?\d+\s*)?\)")
+_QUALIFIED_INTERVAL = re.compile(r"interval (?:year|month|day|hour|minute|second)(?: to (?:month|hour|minute|second))?")
 _ARRAY = re.compile(r"\s*(?:\[\s*\d*\s*\]\s*)+$")
 _QUALIFIED = re.compile(rf"\s*(?:({_NAME})\s*\.\s*)?({_NAME})\s*")
 # (FROM: IS [NOT] DISTINCT FROM; @>, <@ and &&: an array's with another of its type)
@@ -61,8 +68,11 @@ def _cast_type(type_text: str) -> Optional[str]:
     words = " ".join(_MODIFIER.sub(" ", type_text.lower()).split())
     element = _ARRAY.sub("", words)
     if element != words:
-        return f"{_ELEMENTS[element]}[]" if element in _ELEMENTS else None
-    return _TYPES.get(words)
+        if element in _ELEMENTS:
+            return f"{_ELEMENTS[element]}[]"
+        own = _ARRAY.sub("", _MODIFIER.sub("", type_text)).strip()  # (an enum's array, `'{a,b}'::mood[]`: its own)
+        return f"{own}[]" if _QUALIFIED.fullmatch(own) else None
+    return "interval" if _QUALIFIED_INTERVAL.fullmatch(words) else _TYPES.get(words)
 
 
 def _resolved(type_text: str, schema: str, domains: Domains, depth: int = 0) -> Optional[str]:
@@ -124,8 +134,10 @@ def _strings_cast(tree, by_name: dict, row: bool):
             text = node.this
             if to in _DATES:  # (ISO 8601's basic date, which any DateStyle reads: the extended one compare.literals reads)
                 text = _BASIC_DATE.sub(r"\1-\2-\3", text, count=1)
-            to = "inet" if to == "cidr" else to
-            return exp.Cast(this=exp.Literal.string(text), to=exp.DataType.build(to, dialect=DIALECT, udt=True))
+            try:
+                return exp.Cast(this=exp.Literal.string(text), to=_data_type("inet" if to == "cidr" else to))
+            except Exception:  # (a name sqlglot does not read as a type: left as written)
+                return None
         return None
 
     def column_cast(node, key: str, to: str) -> None:  # (a cidr's operators are inet's: `((cn)::inet <> '...'::inet)`)
@@ -166,6 +178,17 @@ def _strings_cast(tree, by_name: dict, row: bool):
         if typed_here and isinstance(node, exp.In) and to.endswith("[]") and len(node.expressions) > 1:
             tree = _one_after_another(tree, node)
     return tree if done else None
+
+
+def _data_type(to: str):
+    """The type node of `to` (an array of any type as its element's node, `mood[]`)."""
+    from sqlglot import exp
+
+    from schemac.pg.dialect import DIALECT
+
+    if to.endswith("[]"):
+        return exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[_data_type(to[:-2])], nested=True)
+    return exp.DataType.build(to, dialect=DIALECT, udt=True)
 
 
 def _one_after_another(tree, node):
