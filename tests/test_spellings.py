@@ -1227,6 +1227,23 @@ CREATE TABLE t (i1 interval second(1) DEFAULT '1.55', i2 interval day DEFAULT '1
   i5 interval(1) DEFAULT '-1.55',
   CONSTRAINT k CHECK (i2 <> '1.5 days'::interval day AND i1 <> '1.55' AND i3 > CAST('2 hours 5 minutes' AS interval hour)));
 """),
+    # SQL's interval literal with a string of its own units and a qualifier, `INTERVAL '1.5 days' DAY`, is stored as
+    # the qualified type's constant, `'1 day'::interval day` (a column's default cast to the column's type, `'1
+    # day'::interval`): sqlglot gave the qualifier back, read as an alias, and the string was compared as written.
+    "interval_literals_of_their_own_units_and_a_qualifier": ("""
+tables:
+  t:
+    columns:
+      i: interval
+      j: {type: interval, default: "INTERVAL '1.5 days' DAY"}
+    checks:
+      k: i <> INTERVAL '1.5 days' DAY AND i > INTERVAL '2 hours 5 minutes' HOUR
+        AND i <> INTERVAL '1.5 days' DAY TO HOUR AND i <> INTERVAL '1 day 1.55 seconds' SECOND(1)
+""", """
+CREATE TABLE t (i interval, j interval DEFAULT INTERVAL '1.5 days' DAY,
+ CONSTRAINT k CHECK (i <> INTERVAL '1.5 days' DAY AND i > INTERVAL '2 hours 5 minutes' HOUR
+   AND i <> INTERVAL '1.5 days' DAY TO HOUR AND i <> INTERVAL '1 day 1.55 seconds' SECOND(1)));
+"""),
     # Defaults (a bare string, of the column's type) and explicit casts stored in the type's print: a date's or
     # timestamptz's ISO basic date (`'20000101'` is `'2000-01-01'::date`), a boolean[]'s `'{yes,no}'` (`'{t,f}'`), a
     # date[]'s `'{20000101}'`, money's `'1.5'` (`'$1.50'::money`), an interval's fraction of a month or a year
