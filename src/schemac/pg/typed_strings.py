@@ -31,6 +31,7 @@ from functools import lru_cache
 from typing import Mapping, Optional
 
 from schemac.model import Domain, Schema, Table
+from schemac.pg.network_casts import cidrs_cast, names_a_column
 from schemac.pg.noop_casts import _NAME, _word, expressions_mapped, rewritten
 
 # A column type (lower case, blank space folded, no modifier) and the type its strings are cast to
@@ -177,6 +178,7 @@ def _strings_cast(tree, by_name: dict, row: bool):
             done = True
         if typed_here and isinstance(node, exp.In) and to.endswith("[]") and len(node.expressions) > 1:
             tree = _one_after_another(tree, node)
+    done = cidrs_cast(tree, type_of) or done  # (`cn = ip`: `((cn)::inet = ip)`, pg.network_casts)
     return tree if done else None
 
 
@@ -212,16 +214,18 @@ def strings_typed(t: Table, domains: Domains = {}) -> Table:
     types = tuple((c.name, to) for c in t.columns if (to := _cast_type(c.type)) is not None)
     if not types and not domains:
         return t
-    if not _any_quoted(t):
+    if not _any_quoted(t) and all(to != "cidr" for _, to in types):
         return t  # (the common case: no table rebuilt to be found equal, ~6,000 replace() calls at 1,000 tables)
     if domains:  # (only a table with a quote: the others' columns not looked up)
         types = tuple((c.name, to) for c in t.columns if (to := _resolved(c.type, t.schema, domains)) is not None)
     if not types:
         return t
     names = frozenset(name for name, _ in types)
+    cidrs = tuple(name for name, to in types if to == "cidr")  # (`cn = ip`, no string: pg.network_casts)
 
     def typed(x: Optional[str], row: bool = False) -> Optional[str]:
-        return _typed(x, types, row) if x is not None and _may_compare(x, names) else x
+        return _typed(x, types, row) if x is not None and (_may_compare(x, names) or
+                                                           cidrs and names_a_column(x, cidrs)) else x
 
     return expressions_mapped(t, typed, lambda e: replace(e, expression=typed(e.expression)),
                               lambda w: typed(w, row=True))
