@@ -1216,6 +1216,29 @@ CREATE TABLE t (cn cidr, cn2 cidr, ip inet, v varchar(10), t text, c char(3), c2
 CREATE INDEX i ON t (mid) WHERE cn <<= ip;
 CREATE POLICY pol ON t FOR SELECT USING (cn2 IS DISTINCT FROM ip AND ip << cn2);
 """),
+    # An array of a domain beside a string is stored as that array type's constant, which the domain's base type
+    # reads: `af <> '{no, yes}'` of a flag[] (a domain over boolean) as `'{f,t}'::flag[]`, `'{A0EEBC99-...}'` of an
+    # array of a domain over uuid in lower case: compared as written, drift before.
+    "strings_beside_arrays_of_domains_over_booleans_and_uuids": ("""
+domains:
+  flag: {type: boolean}
+  id_: {type: uuid}
+tables:
+  t:
+    columns:
+      af: "flag[]"
+      ds: "id_[]"
+      id: integer
+    checks:
+      k: af <> '{no, yes}' AND af @> '{ on }' AND ds <> '{A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11}'
+    indexes:
+      i: {columns: [id], where: "af && '{off}'"}
+""", """
+CREATE DOMAIN flag AS boolean; CREATE DOMAIN id_ AS uuid;
+CREATE TABLE t (af flag[], ds id_[], id integer,
+  CONSTRAINT k CHECK (af <> '{no, yes}' AND af @> '{ on }' AND ds <> '{A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11}'));
+CREATE INDEX i ON t (id) WHERE af && '{off}';
+"""),
     "strings_beside_enum_arrays_and_timetz": ("""
 enums:
   mood: [a, b, c]

@@ -16,7 +16,8 @@ with a qualifier as interval; an array of one, or of text, a number or a uuid (`
 array type (`'{a,b}'::mood[]`), with @>, <@ and && as well, an array's IN and NOT IN stored as `=` after `=` or `<>`
 after `<>`; and a domain over one of them (by schema.yaml's domains: `f <> 'no'` of a domain over boolean is stored
 `((f)::boolean <> false)`, the base type's operator; compare.domain_casts reads the value's cast; an array of a
-domain as the domain's array, whose operators take it). And only a comparison (=, <>, <, >, <=, >=, IS [NOT] DISTINCT
+domain as the domain's array, whose operators take it, the string of one over boolean or uuid spelled as the base's
+array prints it, `'{no, yes}'` as `'{f,t}'::flag[]`). And only a comparison (=, <>, <, >, <=, >=, IS [NOT] DISTINCT
 FROM, IN, BETWEEN) of a column with a string, in an expression without a subquery; anything else is left as written.
 A numeric column's `c = '5'` is compare.numeric_literals' (no type needed). Built as pg.noop_casts is: a cheap look
 first, sqlglot only for a text that may hold such a comparison; a table none of whose expressions holds a quote is
@@ -31,6 +32,7 @@ from functools import lru_cache
 from typing import Mapping, Optional
 
 from schemac.model import Domain, Schema, Table
+from schemac.pg.array_literals import array_text, boolean_letter
 from schemac.pg.network_casts import cidrs_cast, names_a_column
 from schemac.pg.noop_casts import _NAME, _word, expressions_mapped, rewritten
 
@@ -110,13 +112,15 @@ def _may_compare(text: str, names: frozenset[str]) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _typed(text: str, types: tuple[tuple[str, str], ...], row: bool = False) -> str:
-    return rewritten(text, lambda tree: _strings_cast(tree, dict(types), row))
+def _typed(text: str, types: tuple[tuple[str, str], ...], row: bool = False,
+           spelled: tuple[tuple[str, str], ...] = ()) -> str:
+    return rewritten(text, lambda tree: _strings_cast(tree, dict(types), row, dict(spelled)))
 
 
-def _strings_cast(tree, by_name: dict, row: bool):
+def _strings_cast(tree, by_name: dict, row: bool, spelled: dict = {}):
     """The tree with the strings it compares with a column of `by_name` (with `row`, a trigger's WHEN: as new.c or
-    old.c) cast to its type (None where it has none)."""
+    old.c) cast to its type (None where it has none); a string cast to a type of `spelled` (an array of a domain)
+    written as that type's base array prints it (`'{no, yes}'` of a flag[], a domain over boolean, `'{f,t}'`)."""
     from sqlglot import exp
 
     from schemac.pg.dialect import DIALECT
@@ -135,6 +139,8 @@ def _strings_cast(tree, by_name: dict, row: bool):
             text = node.this
             if to in _DATES:  # (ISO 8601's basic date, which any DateStyle reads: the extended one compare.literals reads)
                 text = _BASIC_DATE.sub(r"\1-\2-\3", text, count=1)
+            if to in spelled:  # (the domain's input is its base's: the constant stored as the base's array prints it)
+                text = _spelled(text, spelled[to])
             try:
                 return exp.Cast(this=exp.Literal.string(text), to=_data_type("inet" if to == "cidr" else to))
             except Exception:  # (a name sqlglot does not read as a type: left as written)
@@ -193,6 +199,28 @@ def _data_type(to: str):
     return exp.DataType.build(to, dialect=DIALECT, udt=True)
 
 
+def _spelled(text: str, base: str) -> str:
+    """`text` as a constant of the array type `base` (boolean[] or uuid[]) prints it: `'{no, yes}'` is `'{f,t}'`."""
+    return array_text(text, str.lower if base == "uuid[]" else boolean_letter)
+
+
+def _element_base(type_text: str, schema: str, domains: Domains) -> Optional[str]:
+    """The built-in array type of an array of a domain over boolean or uuid (`flag[]` of a domain flag over boolean:
+    boolean[]), or None: those whose elements compare.typed_literals spells as their input reads them (`t`, lower
+    case), not a date's (an instant)."""
+    words = _MODIFIER.sub("", type_text).strip()
+    element = _ARRAY.sub("", words)
+    for _ in range(8) if element != words and _cast_type(element) is None else ():  # (down the domains)
+        m = _QUALIFIED.fullmatch(element)
+        where = () if m is None else (_word(m.group(1)),) if m.group(1) else (schema, "public")
+        found = next(((s, domains[s, _word(m.group(2))]) for s in where if (s, _word(m.group(2))) in domains), None)
+        if found is None:
+            base = _ELEMENTS.get(" ".join(element.lower().split()))
+            return f"{base}[]" if base in ("boolean", "uuid") else None
+        schema, element = found
+    return None
+
+
 def _one_after_another(tree, node):
     """`tree` with `node`, an array's IN, as Postgres stores it (no array of arrays): `((arr = '{1}'::integer[]) OR
     (arr = ...))`, and NOT IN `((arr <> '{1}'::integer[]) AND (arr <> ...))`."""
@@ -221,10 +249,12 @@ def strings_typed(t: Table, domains: Domains = {}) -> Table:
     if not types:
         return t
     names = frozenset(name for name, _ in types)
+    spelled = tuple((to, base) for c in t.columns if domains and (to := _cast_type(c.type)) is not None
+                    and (base := _element_base(c.type, t.schema, domains)) is not None)
     cidrs = tuple(name for name, to in types if to == "cidr")  # (`cn = ip`, no string: pg.network_casts)
 
     def typed(x: Optional[str], row: bool = False) -> Optional[str]:
-        return _typed(x, types, row) if x is not None and (_may_compare(x, names) or
+        return _typed(x, types, row, spelled) if x is not None and (_may_compare(x, names) or
                                                            cidrs and names_a_column(x, cidrs)) else x
 
     return expressions_mapped(t, typed, lambda e: replace(e, expression=typed(e.expression)),
