@@ -1182,7 +1182,8 @@ CREATE INDEX i ON t (ip) WHERE ip <<= '192.168/16' AND cn <> '10/8';
     # `'{a,b}'::mood[]`; a timetz as its print, `'09:00+02'` as `'09:00:00+02'::time with time zone`: drift before.
     # cidr has no operators of its own: a cidr beside another network value is cast to inet, `cn = ip` stored
     # `((cn)::inet = ip)`, `cn = cn2` `((cn)::inet = (cn2)::inet)`, `cn = '10/8'::cidr` `((cn)::inet =
-    # ('10.0.0.0/8'::cidr)::inet)`, in a CHECK, an index's WHERE or a policy: drift before. (varchar, char(n) and
+    # ('10.0.0.0/8'::cidr)::inet)`, a cidr's IN of strings `((cn)::inet = ANY ((ARRAY['10.0.0.0/8'::cidr,
+    # '11.0.0.0/8'::cidr])::inet[]))`, in a CHECK, an index's WHERE or a policy: drift before. (varchar, char(n) and
     # text, or smallint, integer and bigint, compared with each other are stored with casts the normal form reads
     # already: here lest that change.)
     "cidrs_beside_other_network_values": ("""
@@ -1201,20 +1202,22 @@ tables:
       big: bigint
     checks:
       k1: cn = ip AND ip = cn AND cn = cn2 AND cn << ip AND ip >>= cn AND cn && ip AND cn BETWEEN ip AND cn2
-      k2: cn = '10/8'::cidr AND cn <> '10/8'::inet
+      k2: cn = '10/8'::cidr AND cn <> '10/8'::inet AND cn IN ('10/8', '11/8') AND cn NOT IN ('12/8', '13/8')
+        AND cn2 IN ('10/8') AND cn2 NOT IN ('11/8')
       k3: v = t AND c = t AND c = v AND c = c2 AND small = big AND mid < big AND small <> mid
     indexes:
       i: {columns: [mid], where: "cn <<= ip"}
     policies:
-      pol: {command: select, using: "cn2 IS DISTINCT FROM ip AND ip << cn2"}
+      pol: {command: select, using: "cn2 IS DISTINCT FROM ip AND ip << cn2 AND NOT cn IN ('10/8', '11/8')"}
 """, """
 CREATE TABLE t (cn cidr, cn2 cidr, ip inet, v varchar(10), t text, c char(3), c2 char(5), small smallint, mid integer,
   big bigint,
   CONSTRAINT k1 CHECK (cn = ip AND ip = cn AND cn = cn2 AND cn << ip AND ip >>= cn AND cn && ip AND cn BETWEEN ip AND cn2),
-  CONSTRAINT k2 CHECK (cn = '10/8'::cidr AND cn <> '10/8'::inet),
+  CONSTRAINT k2 CHECK (cn = '10/8'::cidr AND cn <> '10/8'::inet AND cn IN ('10/8', '11/8') AND cn NOT IN ('12/8', '13/8')
+    AND cn2 IN ('10/8') AND cn2 NOT IN ('11/8')),
   CONSTRAINT k3 CHECK (v = t AND c = t AND c = v AND c = c2 AND small = big AND mid < big AND small <> mid));
 CREATE INDEX i ON t (mid) WHERE cn <<= ip;
-CREATE POLICY pol ON t FOR SELECT USING (cn2 IS DISTINCT FROM ip AND ip << cn2);
+CREATE POLICY pol ON t FOR SELECT USING (cn2 IS DISTINCT FROM ip AND ip << cn2 AND NOT cn IN ('10/8', '11/8'));
 """),
     # An array of a domain beside a string is stored as that array type's constant, which the domain's base type
     # reads: `af <> '{no, yes}'` of a flag[] (a domain over boolean) as `'{f,t}'::flag[]`, `'{A0EEBC99-...}'` of an

@@ -6,7 +6,10 @@ and a cidr constant `cn = '10/8'::cidr` `((cn)::inet = ('10.0.0.0/8'::cidr)::ine
 that type, a value cast to it) of a comparison, IN, BETWEEN or inet's <<, <<=, >>, >>=, && whose every operand is of
 the family (a cidr or inet column, a value cast to either, a string) is cast to inet. pg.typed_strings runs it (after
 it has typed the strings beside such columns) on expressions that name a cidr column; the normal form, which sees no
-column types, compares the casts as written.
+column types, compares the casts as written. A cidr's IN of two strings or more is stored as an array of cidrs cast to
+inet[], `((cn)::inet = ANY ((ARRAY['10.0.0.0/8'::cidr, '11.0.0.0/8'::cidr])::inet[]))` (NOT IN `<> ALL`), which
+cidr_array_compared writes (the array cast to cidr[] first, which Postgres drops: cast to inet[] alone, each element
+would be cast).
 """
 
 from __future__ import annotations
@@ -68,3 +71,25 @@ def cidrs_cast(tree, type_of: Callable[[object], Optional[str]]) -> bool:
             node.set("expressions", [inet(e) if family(e) == "cidr" else e for e in node.expressions])
         done = True
     return done
+
+
+def cidr_array_compared(tree, node):
+    """`tree` with `node`, a cidr's IN of strings, as Postgres stores it: `CAST(cn AS inet) = ANY (CAST(CAST(ARRAY[
+    CAST('10/8' AS cidr), ...] AS cidr[]) AS inet[]))`, NOT IN with `<> ALL`."""
+    from sqlglot import exp
+
+    def of(kind: str, array: bool = False):
+        element = exp.DataType.build("inet") if kind == "inet" else exp.DataType.build("cidr", udt=True)
+        return exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[element], nested=True) if array else element
+
+    negated = isinstance(node.parent, exp.Not)
+    whole = node.parent if negated else node
+    array = exp.Array(expressions=[exp.Cast(this=e.copy(), to=of("cidr")) for e in node.expressions])
+    inets = exp.Cast(this=exp.Cast(this=array, to=of("cidr", True)), to=of("inet", True))
+    column = exp.Cast(this=node.this.copy(), to=of("inet"))
+    compared = exp.NEQ(this=column, expression=exp.All(this=inets)) if negated else \
+        exp.EQ(this=column, expression=exp.Any(this=exp.Paren(this=inets)))
+    if whole is tree:
+        return compared
+    whole.replace(compared)
+    return tree

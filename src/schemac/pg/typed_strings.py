@@ -10,8 +10,8 @@ old.c; a domain's CHECKs over VALUE) are loaded with such a string cast to the c
 which means what was written, and whose normal form is the stored constant's (compare.typed_literals,
 compare.time_ranges, compare.literals). Only the types below, whose operators take both sides of the column's own
 type: bytea, money, macaddr, timetz, inet (with <<, <<=, >>, >>= and && too) and cidr (whose operators are inet's:
-the column cast too, `((cn)::inet <> '10.0.0.0/8'::inet)`; not its IN, an array of cidrs cast to inet[]); an interval
-with a qualifier as interval; an array of one, or of text, a number or a uuid (`arr <> '{ 3 }'` on an int[] is
+the column cast too, `((cn)::inet <> '10.0.0.0/8'::inet)`, its IN an array of cidrs cast to inet[], and beside
+another network value, pg.network_casts); an interval with a qualifier as interval; an array of one, or of text, a number or a uuid (`arr <> '{ 3 }'` on an int[] is
 `'{3}'::integer[]`, `'{yes}'` of a boolean[] `'{t}'::boolean[]`), or of any other type named by a name as its own
 array type (`'{a,b}'::mood[]`), with @>, <@ and && as well, an array's IN and NOT IN stored as `=` after `=` or `<>`
 after `<>`; and a domain over one of them (by schema.yaml's domains: `f <> 'no'` of a domain over boolean is stored
@@ -33,7 +33,7 @@ from typing import Mapping, Optional
 
 from schemac.model import Domain, Schema, Table
 from schemac.pg.array_literals import array_text, boolean_letter
-from schemac.pg.network_casts import cidrs_cast, names_a_column
+from schemac.pg.network_casts import cidr_array_compared, cidrs_cast, names_a_column
 from schemac.pg.noop_casts import _NAME, _word, expressions_mapped, rewritten
 
 # A column type (lower case, blank space folded, no modifier) and the type its strings are cast to
@@ -169,8 +169,12 @@ def _strings_cast(tree, by_name: dict, row: bool, spelled: dict = {}):
                 done = True
                 break
     for node in list(tree.find_all(exp.In, exp.Between)):
-        if not (to := type_of(node.this)) or (to == "cidr" and isinstance(node, exp.In)):
-            continue  # (a cidr's IN is of cidrs, `((cn)::inet = ANY ((ARRAY['10.0.0.0/8'::cidr])::inet[]))`: as written)
+        if not (to := type_of(node.this)):
+            continue
+        if to == "cidr" and isinstance(node, exp.In) and len(node.expressions) > 1:
+            tree, done = (cidr_array_compared(tree, node), True) if all(
+                isinstance(e, exp.Literal) and e.is_string for e in node.expressions) else (tree, done)
+            continue  # (of cidrs: `((cn)::inet = ANY ((ARRAY['10.0.0.0/8'::cidr, ...])::inet[]))`, pg.network_casts)
         typed_here = False
         for key in ("low", "high") if isinstance(node, exp.Between) else ():
             if (typed := cast(node.args.get(key), to)) is not None:
