@@ -11,9 +11,9 @@ which means what was written, and whose normal form is the stored constant's (co
 compare.time_ranges, compare.literals). Only the types below, whose operators take both sides of the column's own
 type: bytea, money, macaddr, timetz, inet (with <<, <<=, >>, >>= and && too) and cidr (whose operators are inet's:
 the column cast too, `((cn)::inet <> '10.0.0.0/8'::inet)`, its IN an array of cidrs cast to inet[], and beside
-another network value, pg.network_casts); an interval with a qualifier as interval; an array of one, or of text, a number or a uuid (`arr <> '{ 3 }'` on an int[] is
-`'{3}'::integer[]`, `'{yes}'` of a boolean[] `'{t}'::boolean[]`), or of any other type named by a name as its own
-array type (`'{a,b}'::mood[]`), with @>, <@ and && as well, an array's IN and NOT IN stored as `=` after `=` or `<>`
+another network value, pg.network_casts); an interval with a qualifier as interval; an array of one, or of text,
+a number or a uuid (`arr <> '{ 3 }'` on an int[] is `'{3}'::integer[]`, `'{yes}'` of a boolean[] `'{t}'::boolean[]`),
+or of any other type named by a name as its own array type (`'{a,b}'::mood[]`), with @>, <@ and && as well, an array's IN and NOT IN stored as `=` after `=` or `<>`
 after `<>`; and a domain over one of them (by schema.yaml's domains: `f <> 'no'` of a domain over boolean is stored
 `((f)::boolean <> false)`, the base type's operator; compare.domain_casts reads the value's cast; an array of a
 domain as the domain's array, whose operators take it, the string of one over boolean or uuid spelled as the base's
