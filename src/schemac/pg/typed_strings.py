@@ -1,27 +1,27 @@
 """Strings compared with a column whose type gives them their meaning, as Postgres stores them: of that type.
 
 `b <> 'no'` on a boolean column b is stored `(b <> false)`, `dt > '20000101'` on a date `(dt > '2000-01-01'::date)`
-(loaded `'2000-01-01'::date`), `r <> '[1,10]'` on an int4range `(r <> '[1,11)'::int4range)`: an untyped string beside a
-column takes the column's type (the operator of that type with itself), and the constant is stored by value. The
-normal form (compare.rewrite) sees no column types: `'no'` alone is a string, which must stay one (`s <> 'no'` and
-`s <> 'off'` on a text s differ). The table's columns, which the loader has, tell: schema.yaml's expressions over a
+(loaded `'2000-01-01'::date`), `r <> '[1,10]'` on an int4range `(r <> '[1,11)'::int4range)`: an untyped string beside
+a column takes the column's type (the operator of that type with itself), and the constant is stored by value. The
+normal form (compare.rewrite) sees no column types: `'no'` alone is a string, which must stay one (`s <> 'no'` and `s
+<> 'off'` on a text s differ). The table's columns, which the loader has, tell: schema.yaml's expressions over a
 table's columns (CHECKs, index and EXCLUDE keys and WHERE, generated columns, policies, triggers' WHEN over new.c and
 old.c; a domain's CHECKs over VALUE) are loaded with such a string cast to the column's type (`b <> 'no'::boolean`),
 which means what was written, and whose normal form is the stored constant's (compare.typed_literals,
 compare.time_ranges, compare.literals). Only the types below, whose operators take both sides of the column's own
-type: bytea, money, macaddr, timetz, inet (with <<, <<=, >>, >>= and && too) and cidr (whose operators are inet's:
-the column cast too, `((cn)::inet <> '10.0.0.0/8'::inet)`, its IN an array of cidrs cast to inet[], and beside
-another network value, pg.network_casts); an interval with a qualifier as interval; an array of one, or of text,
-a number or a uuid (`arr <> '{ 3 }'` on an int[] is `'{3}'::integer[]`, `'{yes}'` of a boolean[] `'{t}'::boolean[]`),
-or of any other type named by a name as its own array type (`'{a,b}'::mood[]`), with @>, <@ and && as well, an array's IN and NOT IN stored as `=` after `=` or `<>`
-after `<>`; and a domain over one of them (by schema.yaml's domains: `f <> 'no'` of a domain over boolean is stored
-`((f)::boolean <> false)`, the base type's operator; compare.domain_casts reads the value's cast; an array of a
-domain as the domain's array, whose operators take it, the string of one over boolean or uuid spelled as the base's
-array prints it, `'{no, yes}'` as `'{f,t}'::flag[]`). And only a comparison (=, <>, <, >, <=, >=, IS [NOT] DISTINCT
-FROM, IN, BETWEEN) of a column with a string, in an expression without a subquery; anything else is left as written.
-A numeric column's `c = '5'` is compare.numeric_literals' (no type needed). Built as pg.noop_casts is: a cheap look
-first, sqlglot only for a text that may hold such a comparison; a table none of whose expressions holds a quote is
-returned as it is, its columns' types not looked up in the domains.
+type: bytea, money, macaddr, timetz, inet (with <<, <<=, >>, >>= and && too) and cidr (whose operators are inet's: the
+column cast too, `((cn)::inet <> '10.0.0.0/8'::inet)`, its IN an array of cidrs cast to inet[], and beside another
+network value, pg.network_casts); an interval with a qualifier as interval; an array of one, or of text, a number or a
+uuid (`arr <> '{ 3 }'` on an int[] is `'{3}'::integer[]`, `'{yes}'` of a boolean[] `'{t}'::boolean[]`), or of any
+other type named by a name as its own array type (`'{a,b}'::mood[]`), with @>, <@ and && as well, an array's IN and
+NOT IN stored as `=` after `=` or `<>` after `<>`; and a domain over one of them (by schema.yaml's domains: `f <>
+'no'` of a domain over boolean is stored `((f)::boolean <> false)`, the base type's operator; compare.domain_casts
+reads the value's cast; an array of a domain as the domain's array, whose operators take it, the string of one over
+boolean or uuid spelled as the base's array prints it, `'{no, yes}'` as `'{f,t}'::flag[]`). And only a comparison (=,
+<>, <, >, <=, >=, IS [NOT] DISTINCT FROM, IN, BETWEEN) of a column with a string, in an expression without a subquery;
+anything else is left as written. A numeric column's `c = '5'` is compare.numeric_literals' (no type needed). Built as
+pg.noop_casts is: a cheap look first, sqlglot only for a text that may hold such a comparison; a table none of whose
+expressions holds a quote is returned as it is, its columns' types not looked up in the domains.
 """
 
 from __future__ import annotations
