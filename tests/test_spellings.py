@@ -1183,6 +1183,68 @@ CREATE INDEX i ON t (ip) WHERE ip <<= '192.168/16' AND cn <> '10/8';
 """),
     # An array of an enum (or of a domain) beside a string is stored as that array type's constant, `ms <> '{a, b}'` as
     # `'{a,b}'::mood[]`; a timetz as its print, `'09:00+02'` as `'09:00:00+02'::time with time zone`: drift before.
+    # cidr has no operators of its own: a cidr beside another network value is cast to inet, `cn = ip` stored
+    # `((cn)::inet = ip)`, `cn = cn2` `((cn)::inet = (cn2)::inet)`, `cn = '10/8'::cidr` `((cn)::inet =
+    # ('10.0.0.0/8'::cidr)::inet)`, a cidr's IN of strings `((cn)::inet = ANY ((ARRAY['10.0.0.0/8'::cidr,
+    # '11.0.0.0/8'::cidr])::inet[]))`, in a CHECK, an index's WHERE or a policy: drift before. (varchar, char(n) and
+    # text, or smallint, integer and bigint, compared with each other are stored with casts the normal form reads
+    # already: here lest that change.)
+    "cidrs_beside_other_network_values": ("""
+tables:
+  t:
+    columns:
+      cn: cidr
+      cn2: cidr
+      ip: inet
+      v: varchar(10)
+      t: text
+      c: char(3)
+      c2: char(5)
+      small: smallint
+      mid: integer
+      big: bigint
+    checks:
+      k1: cn = ip AND ip = cn AND cn = cn2 AND cn << ip AND ip >>= cn AND cn && ip AND cn BETWEEN ip AND cn2
+      k2: cn = '10/8'::cidr AND cn <> '10/8'::inet AND cn IN ('10/8', '11/8') AND cn NOT IN ('12/8', '13/8')
+        AND cn2 IN ('10/8') AND cn2 NOT IN ('11/8')
+      k3: v = t AND c = t AND c = v AND c = c2 AND small = big AND mid < big AND small <> mid
+    indexes:
+      i: {columns: [mid], where: "cn <<= ip"}
+    policies:
+      pol: {command: select, using: "cn2 IS DISTINCT FROM ip AND ip << cn2 AND NOT cn IN ('10/8', '11/8')"}
+""", """
+CREATE TABLE t (cn cidr, cn2 cidr, ip inet, v varchar(10), t text, c char(3), c2 char(5), small smallint, mid integer,
+  big bigint,
+  CONSTRAINT k1 CHECK (cn = ip AND ip = cn AND cn = cn2 AND cn << ip AND ip >>= cn AND cn && ip AND cn BETWEEN ip AND cn2),
+  CONSTRAINT k2 CHECK (cn = '10/8'::cidr AND cn <> '10/8'::inet AND cn IN ('10/8', '11/8') AND cn NOT IN ('12/8', '13/8')
+    AND cn2 IN ('10/8') AND cn2 NOT IN ('11/8')),
+  CONSTRAINT k3 CHECK (v = t AND c = t AND c = v AND c = c2 AND small = big AND mid < big AND small <> mid));
+CREATE INDEX i ON t (mid) WHERE cn <<= ip;
+CREATE POLICY pol ON t FOR SELECT USING (cn2 IS DISTINCT FROM ip AND ip << cn2 AND NOT cn IN ('10/8', '11/8'));
+"""),
+    # An array of a domain beside a string is stored as that array type's constant, which the domain's base type
+    # reads: `af <> '{no, yes}'` of a flag[] (a domain over boolean) as `'{f,t}'::flag[]`, `'{A0EEBC99-...}'` of an
+    # array of a domain over uuid in lower case: compared as written, drift before.
+    "strings_beside_arrays_of_domains_over_booleans_and_uuids": ("""
+domains:
+  flag: {type: boolean}
+  id_: {type: uuid}
+tables:
+  t:
+    columns:
+      af: "flag[]"
+      ds: "id_[]"
+      id: integer
+    checks:
+      k: af <> '{no, yes}' AND af @> '{ on }' AND ds <> '{A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11}'
+    indexes:
+      i: {columns: [id], where: "af && '{off}'"}
+""", """
+CREATE DOMAIN flag AS boolean; CREATE DOMAIN id_ AS uuid;
+CREATE TABLE t (af flag[], ds id_[], id integer,
+  CONSTRAINT k CHECK (af <> '{no, yes}' AND af @> '{ on }' AND ds <> '{A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11}'));
+CREATE INDEX i ON t (id) WHERE af && '{off}';
+"""),
     "strings_beside_enum_arrays_and_timetz": ("""
 enums:
   mood: [a, b, c]
@@ -1229,6 +1291,23 @@ CREATE TABLE t (i1 interval second(1) DEFAULT '1.55', i2 interval day DEFAULT '1
   i3 interval hour to minute DEFAULT '90 minutes 30 seconds', i4 interval year DEFAULT '1 year 7 months',
   i5 interval(1) DEFAULT '-1.55',
   CONSTRAINT k CHECK (i2 <> '1.5 days'::interval day AND i1 <> '1.55' AND i3 > CAST('2 hours 5 minutes' AS interval hour)));
+"""),
+    # SQL's interval literal with a string of its own units and a qualifier, `INTERVAL '1.5 days' DAY`, is stored as
+    # the qualified type's constant, `'1 day'::interval day` (a column's default cast to the column's type, `'1
+    # day'::interval`): sqlglot gave the qualifier back, read as an alias, and the string was compared as written.
+    "interval_literals_of_their_own_units_and_a_qualifier": ("""
+tables:
+  t:
+    columns:
+      i: interval
+      j: {type: interval, default: "INTERVAL '1.5 days' DAY"}
+    checks:
+      k: i <> INTERVAL '1.5 days' DAY AND i > INTERVAL '2 hours 5 minutes' HOUR
+        AND i <> INTERVAL '1.5 days' DAY TO HOUR AND i <> INTERVAL '1 day 1.55 seconds' SECOND(1)
+""", """
+CREATE TABLE t (i interval, j interval DEFAULT INTERVAL '1.5 days' DAY,
+ CONSTRAINT k CHECK (i <> INTERVAL '1.5 days' DAY AND i > INTERVAL '2 hours 5 minutes' HOUR
+   AND i <> INTERVAL '1.5 days' DAY TO HOUR AND i <> INTERVAL '1 day 1.55 seconds' SECOND(1)));
 """),
     # Defaults (a bare string, of the column's type) and explicit casts stored in the type's print: a date's or
     # timestamptz's ISO basic date (`'20000101'` is `'2000-01-01'::date`), a boolean[]'s `'{yes,no}'` (`'{t,f}'`), a

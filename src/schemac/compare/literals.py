@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Callable, Optional
+from typing import Optional
+
+from schemac.pg.array_literals import BOOLEAN_WORDS, array_text  # noqa: F401 (compare.rewrite's, typed_literals')
 
 _INTERVAL_UNITS = {
     "microsecond": (0, 0, 1), "millisecond": (0, 0, 1000), "second": (0, 0, 1_000_000),
@@ -158,46 +160,3 @@ def timestamp_value(text: str) -> Optional[str]:
     except (ValueError, OverflowError):
         return None
     return value.astimezone(dt.timezone.utc).isoformat()
-
-
-BOOLEAN_WORDS = {"t": True, "true": True, "y": True, "yes": True, "on": True, "1": True,
-                  "f": False, "false": False, "n": False, "no": False, "off": False, "0": False}
-
-
-def array_text(text: str, element_value: Optional[Callable[[str], str]] = None) -> str:
-    """An array literal as Postgres prints it: no space around elements, quotes only where needed
-    ('{1, 2}' -> '{1,2}', '{"a", b c}' -> '{a,"b c"}'); unchanged if it is not one. With `element_value`, each
-    element (not NULL) is spelled as it returns (an element type's own reading: `{yes}` of a boolean[] is `{t}`)."""
-    text = text.strip()
-    if not (text.startswith("{") and text.endswith("}")):
-        return text
-    out, i, n = [], 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch in "{},":
-            out.append(ch)
-            i += 1
-            continue
-        if ch.isspace():
-            i += 1
-            continue
-        quoted, chars = ch == '"', []
-        j = i + 1 if quoted else i
-        while j < n and (text[j] != '"' if quoted else text[j] not in "{},"):
-            if text[j] == "\\" and j + 1 < n:
-                j += 1
-            chars.append(text[j])
-            j += 1
-        element = "".join(chars) if quoted else "".join(chars).strip()
-        if element_value is not None and (quoted or element.upper() != "NULL"):
-            element = element_value(element)
-        i = j + 1 if quoted else j
-        if not quoted and element.upper() == "NULL":
-            out.append("NULL")
-        elif element and element.upper() != "NULL" and not re.search(r'[{},"\\\s]', element):
-            out.append(element)
-        else:
-            out.append('"' + element.replace("\\", "\\\\").replace('"', '\\"') + '"')
-    return "".join(out)
-
-

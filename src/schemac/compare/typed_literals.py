@@ -32,9 +32,10 @@ from typing import Callable, Optional
 
 from sqlglot import exp
 
-from schemac.compare.literals import (BOOLEAN_WORDS, array_text, extended_date, interval_in_typmod,
+from schemac.compare.literals import (array_text, extended_date, interval_in_typmod,
                                       qualified_interval_value, timestamp_value)
 from schemac.compare.time_ranges import time_range
+from schemac.pg.array_literals import boolean_letter
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _HOST = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3})/32")
@@ -125,7 +126,7 @@ def _network(text: str) -> str:
 def _element(kind) -> Optional[Callable[[str], str]]:
     """How an element of an array of `kind` reads (None: as it is)."""
     if kind == T.BOOLEAN:
-        return lambda e: ("t" if BOOLEAN_WORDS[e.strip().lower()] else "f") if e.strip().lower() in BOOLEAN_WORDS else e
+        return boolean_letter
     if kind in _INSTANTS:
         return lambda e: timestamp_value(extended_date(e)) or e
     return str.lower if kind == T.UUID else None

@@ -18,6 +18,7 @@ from sqlglot.tokens import TokenType
 
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
+_FIELDS = ("year", "month", "day", "hour", "minute", "second")  # (Postgres's interval qualifier's words)
 
 
 def parse_interval(parser, require_interval: bool = True, parse_function_unit: bool = True):
@@ -31,7 +32,22 @@ def parse_interval(parser, require_interval: bool = True, parse_function_unit: b
         node.set("this", exp.Literal.string(string.text))
         node.set("unit", None)
         node.set("fraction_in_string", None)
+    if isinstance(node, exp.Interval) and node.args.get("unit") is None and _at_field(parser):
+        node.set("unit", _qualifier(parser))  # (`INTERVAL '1.5 days' DAY`: sqlglot gives the DAY back, an alias)
     return node
+
+
+def _at_field(parser) -> bool:
+    return parser._curr is not None and parser._curr.text.lower() in _FIELDS
+
+
+def _qualifier(parser) -> exp.Expression:
+    """The interval qualifier at the parser's token (`DAY`, `SECOND(1)`, `DAY TO HOUR`), as sqlglot's own is read."""
+    unit = parser._parse_function() or parser._parse_var(any_token=True, upper=True)
+    if parser._match_text_seq("TO"):
+        unit = exp.IntervalSpan(this=unit, expression=parser._parse_function() or
+                                parser._parse_var(any_token=True, upper=True))
+    return unit
 
 
 def interval_literal_sql(generator, e: exp.Interval) -> str:

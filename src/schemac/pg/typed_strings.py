@@ -1,26 +1,27 @@
 """Strings compared with a column whose type gives them their meaning, as Postgres stores them: of that type.
 
 `b <> 'no'` on a boolean column b is stored `(b <> false)`, `dt > '20000101'` on a date `(dt > '2000-01-01'::date)`
-(loaded `'2000-01-01'::date`), `r <> '[1,10]'` on an int4range `(r <> '[1,11)'::int4range)`: an untyped string beside a
-column takes the column's type (the operator of that type with itself), and the constant is stored by value. The
-normal form (compare.rewrite) sees no column types: `'no'` alone is a string, which must stay one (`s <> 'no'` and
-`s <> 'off'` on a text s differ). The table's columns, which the loader has, tell: schema.yaml's expressions over a
+(loaded `'2000-01-01'::date`), `r <> '[1,10]'` on an int4range `(r <> '[1,11)'::int4range)`: an untyped string beside
+a column takes the column's type (the operator of that type with itself), and the constant is stored by value. The
+normal form (compare.rewrite) sees no column types: `'no'` alone is a string, which must stay one (`s <> 'no'` and `s
+<> 'off'` on a text s differ). The table's columns, which the loader has, tell: schema.yaml's expressions over a
 table's columns (CHECKs, index and EXCLUDE keys and WHERE, generated columns, policies, triggers' WHEN over new.c and
 old.c; a domain's CHECKs over VALUE) are loaded with such a string cast to the column's type (`b <> 'no'::boolean`),
 which means what was written, and whose normal form is the stored constant's (compare.typed_literals,
 compare.time_ranges, compare.literals). Only the types below, whose operators take both sides of the column's own
-type: bytea, money, macaddr, timetz, inet (with <<, <<=, >>, >>= and && too) and cidr (whose operators are inet's:
-the column cast too, `((cn)::inet <> '10.0.0.0/8'::inet)`; not its IN, an array of cidrs cast to inet[]); an interval
-with a qualifier as interval; an array of one, or of text, a number or a uuid (`arr <> '{ 3 }'` on an int[] is
-`'{3}'::integer[]`, `'{yes}'` of a boolean[] `'{t}'::boolean[]`), or of any other type named by a name as its own
-array type (`'{a,b}'::mood[]`), with @>, <@ and && as well, an array's IN and NOT IN stored as `=` after `=` or `<>`
-after `<>`; and a domain over one of them (by schema.yaml's domains: `f <> 'no'` of a domain over boolean is stored
-`((f)::boolean <> false)`, the base type's operator; compare.domain_casts reads the value's cast; an array of a
-domain as the domain's array, whose operators take it). And only a comparison (=, <>, <, >, <=, >=, IS [NOT] DISTINCT
-FROM, IN, BETWEEN) of a column with a string, in an expression without a subquery; anything else is left as written.
-A numeric column's `c = '5'` is compare.numeric_literals' (no type needed). Built as pg.noop_casts is: a cheap look
-first, sqlglot only for a text that may hold such a comparison; a table none of whose expressions holds a quote is
-returned as it is, its columns' types not looked up in the domains.
+type: bytea, money, macaddr, timetz, inet (with <<, <<=, >>, >>= and && too) and cidr (whose operators are inet's: the
+column cast too, `((cn)::inet <> '10.0.0.0/8'::inet)`, its IN an array of cidrs cast to inet[], and beside another
+network value, pg.network_casts); an interval with a qualifier as interval; an array of one, or of text, a number or a
+uuid (`arr <> '{ 3 }'` on an int[] is `'{3}'::integer[]`, `'{yes}'` of a boolean[] `'{t}'::boolean[]`), or of any
+other type named by a name as its own array type (`'{a,b}'::mood[]`), with @>, <@ and && as well, an array's IN and
+NOT IN stored as `=` after `=` or `<>` after `<>`; and a domain over one of them (by schema.yaml's domains: `f <>
+'no'` of a domain over boolean is stored `((f)::boolean <> false)`, the base type's operator; compare.domain_casts
+reads the value's cast; an array of a domain as the domain's array, whose operators take it, the string of one over
+boolean or uuid spelled as the base's array prints it, `'{no, yes}'` as `'{f,t}'::flag[]`). And only a comparison (=,
+<>, <, >, <=, >=, IS [NOT] DISTINCT FROM, IN, BETWEEN) of a column with a string, in an expression without a subquery;
+anything else is left as written. A numeric column's `c = '5'` is compare.numeric_literals' (no type needed). Built as
+pg.noop_casts is: a cheap look first, sqlglot only for a text that may hold such a comparison; a table none of whose
+expressions holds a quote is returned as it is, its columns' types not looked up in the domains.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from functools import lru_cache
 from typing import Mapping, Optional
 
 from schemac.model import Domain, Schema, Table
+from schemac.pg.array_literals import array_text, boolean_letter
+from schemac.pg.network_casts import cidr_array_compared, cidrs_cast, names_a_column
 from schemac.pg.noop_casts import _NAME, _word, expressions_mapped, rewritten
 
 # A column type (lower case, blank space folded, no modifier) and the type its strings are cast to
@@ -109,13 +112,15 @@ def _may_compare(text: str, names: frozenset[str]) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _typed(text: str, types: tuple[tuple[str, str], ...], row: bool = False) -> str:
-    return rewritten(text, lambda tree: _strings_cast(tree, dict(types), row))
+def _typed(text: str, types: tuple[tuple[str, str], ...], row: bool = False,
+           spelled: tuple[tuple[str, str], ...] = ()) -> str:
+    return rewritten(text, lambda tree: _strings_cast(tree, dict(types), row, dict(spelled)))
 
 
-def _strings_cast(tree, by_name: dict, row: bool):
+def _strings_cast(tree, by_name: dict, row: bool, spelled: dict = {}):
     """The tree with the strings it compares with a column of `by_name` (with `row`, a trigger's WHEN: as new.c or
-    old.c) cast to its type (None where it has none)."""
+    old.c) cast to its type (None where it has none); a string cast to a type of `spelled` (an array of a domain)
+    written as that type's base array prints it (`'{no, yes}'` of a flag[], a domain over boolean, `'{f,t}'`)."""
     from sqlglot import exp
 
     from schemac.pg.dialect import DIALECT
@@ -134,6 +139,8 @@ def _strings_cast(tree, by_name: dict, row: bool):
             text = node.this
             if to in _DATES:  # (ISO 8601's basic date, which any DateStyle reads: the extended one compare.literals reads)
                 text = _BASIC_DATE.sub(r"\1-\2-\3", text, count=1)
+            if to in spelled:  # (the domain's input is its base's: the constant stored as the base's array prints it)
+                text = _spelled(text, spelled[to])
             try:
                 return exp.Cast(this=exp.Literal.string(text), to=_data_type("inet" if to == "cidr" else to))
             except Exception:  # (a name sqlglot does not read as a type: left as written)
@@ -162,8 +169,12 @@ def _strings_cast(tree, by_name: dict, row: bool):
                 done = True
                 break
     for node in list(tree.find_all(exp.In, exp.Between)):
-        if not (to := type_of(node.this)) or (to == "cidr" and isinstance(node, exp.In)):
-            continue  # (a cidr's IN is of cidrs, `((cn)::inet = ANY ((ARRAY['10.0.0.0/8'::cidr])::inet[]))`: as written)
+        if not (to := type_of(node.this)):
+            continue
+        if to == "cidr" and isinstance(node, exp.In) and len(node.expressions) > 1:
+            tree, done = (cidr_array_compared(tree, node), True) if all(
+                isinstance(e, exp.Literal) and e.is_string for e in node.expressions) else (tree, done)
+            continue  # (of cidrs: `((cn)::inet = ANY ((ARRAY['10.0.0.0/8'::cidr, ...])::inet[]))`, pg.network_casts)
         typed_here = False
         for key in ("low", "high") if isinstance(node, exp.Between) else ():
             if (typed := cast(node.args.get(key), to)) is not None:
@@ -177,6 +188,7 @@ def _strings_cast(tree, by_name: dict, row: bool):
             done = True
         if typed_here and isinstance(node, exp.In) and to.endswith("[]") and len(node.expressions) > 1:
             tree = _one_after_another(tree, node)
+    done = cidrs_cast(tree, type_of) or done  # (`cn = ip`: `((cn)::inet = ip)`, pg.network_casts)
     return tree if done else None
 
 
@@ -189,6 +201,28 @@ def _data_type(to: str):
     if to.endswith("[]"):
         return exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[_data_type(to[:-2])], nested=True)
     return exp.DataType.build(to, dialect=DIALECT, udt=True)
+
+
+def _spelled(text: str, base: str) -> str:
+    """`text` as a constant of the array type `base` (boolean[] or uuid[]) prints it: `'{no, yes}'` is `'{f,t}'`."""
+    return array_text(text, str.lower if base == "uuid[]" else boolean_letter)
+
+
+def _element_base(type_text: str, schema: str, domains: Domains) -> Optional[str]:
+    """The built-in array type of an array of a domain over boolean or uuid (`flag[]` of a domain flag over boolean:
+    boolean[]), or None: those whose elements compare.typed_literals spells as their input reads them (`t`, lower
+    case), not a date's (an instant)."""
+    words = _MODIFIER.sub("", type_text).strip()
+    element = _ARRAY.sub("", words)
+    for _ in range(8) if element != words and _cast_type(element) is None else ():  # (down the domains)
+        m = _QUALIFIED.fullmatch(element)
+        where = () if m is None else (_word(m.group(1)),) if m.group(1) else (schema, "public")
+        found = next(((s, domains[s, _word(m.group(2))]) for s in where if (s, _word(m.group(2))) in domains), None)
+        if found is None:
+            base = _ELEMENTS.get(" ".join(element.lower().split()))
+            return f"{base}[]" if base in ("boolean", "uuid") else None
+        schema, element = found
+    return None
 
 
 def _one_after_another(tree, node):
@@ -209,19 +243,26 @@ def _one_after_another(tree, node):
 def strings_typed(t: Table, domains: Domains = {}) -> Table:
     """`t` with the strings its expressions compare with a column of one of _TYPES (an array of _ELEMENTS, a domain
     of `domains`, domain_types', over either) cast to that type (`t` itself, no object made, where there is none)."""
-    if not _any_quoted(t):
+    quoted = _any_quoted(t)
+    if not quoted and not any("cidr" in c.type for c in t.columns):
         return t  # (the common case, looked at first: no table rebuilt to be found equal, no column's type read)
     types = tuple((c.name, to) for c in t.columns if (to := _cast_type(c.type)) is not None)
     if not types and not domains:
         return t
+    if not quoted and all(to != "cidr" for _, to in types):
+        return t  # (a cidr column is read without a string: `cn = ip`, pg.network_casts)
     if domains:  # (only a table with a quote: the others' columns not looked up)
         types = tuple((c.name, to) for c in t.columns if (to := _resolved(c.type, t.schema, domains)) is not None)
     if not types:
         return t
     names = frozenset(name for name, _ in types)
+    spelled = tuple((to, base) for c in t.columns if domains and (to := _cast_type(c.type)) is not None
+                    and (base := _element_base(c.type, t.schema, domains)) is not None)
+    cidrs = tuple(name for name, to in types if to == "cidr")  # (`cn = ip`, no string: pg.network_casts)
 
     def typed(x: Optional[str], row: bool = False) -> Optional[str]:
-        return _typed(x, types, row) if x is not None and _may_compare(x, names) else x
+        return _typed(x, types, row, spelled) if x is not None and (_may_compare(x, names) or
+                                                           cidrs and names_a_column(x, cidrs)) else x
 
     return expressions_mapped(t, typed, lambda e: replace(e, expression=typed(e.expression)),
                               lambda w: typed(w, row=True))

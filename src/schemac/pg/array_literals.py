@@ -1,0 +1,53 @@
+"""Array constants and boolean words as Postgres reads them, for the loader (pg.typed_strings) and the normal form
+(compare.literals re-exports them): an array literal in its printed spelling, a boolean's input words."""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Optional
+
+BOOLEAN_WORDS = {"t": True, "true": True, "y": True, "yes": True, "on": True, "1": True,
+                  "f": False, "false": False, "n": False, "no": False, "off": False, "0": False}
+
+
+def array_text(text: str, element_value: Optional[Callable[[str], str]] = None) -> str:
+    """An array literal as Postgres prints it: no space around elements, quotes only where needed
+    ('{1, 2}' -> '{1,2}', '{"a", b c}' -> '{a,"b c"}'); unchanged if it is not one. With `element_value`, each
+    element (not NULL) is spelled as it returns (an element type's own reading: `{yes}` of a boolean[] is `{t}`)."""
+    text = text.strip()
+    if not (text.startswith("{") and text.endswith("}")):
+        return text
+    out, i, n = [], 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "{},":
+            out.append(ch)
+            i += 1
+            continue
+        if ch.isspace():
+            i += 1
+            continue
+        quoted, chars = ch == '"', []
+        j = i + 1 if quoted else i
+        while j < n and (text[j] != '"' if quoted else text[j] not in "{},"):
+            if text[j] == "\\" and j + 1 < n:
+                j += 1
+            chars.append(text[j])
+            j += 1
+        element = "".join(chars) if quoted else "".join(chars).strip()
+        if element_value is not None and (quoted or element.upper() != "NULL"):
+            element = element_value(element)
+        i = j + 1 if quoted else j
+        if not quoted and element.upper() == "NULL":
+            out.append("NULL")
+        elif element and element.upper() != "NULL" and not re.search(r'[{},"\\\s]', element):
+            out.append(element)
+        else:
+            out.append('"' + element.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return "".join(out)
+
+
+def boolean_letter(element: str) -> str:
+    """An element of a boolean[] as Postgres prints it (`yes` is `t`): itself where it is no boolean word."""
+    word = element.strip().lower()
+    return ("t" if BOOLEAN_WORDS[word] else "f") if word in BOOLEAN_WORDS else element
