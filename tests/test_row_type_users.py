@@ -106,3 +106,22 @@ def test_a_composite_attribute_retyped_under_a_table_holding_it_through_another_
     with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.FeatureNotSupported) as refused:
         conn.execute("ALTER TYPE entity ALTER ATTRIBUTE table_name TYPE varchar(63)")
     assert 'because column "reg.' in str(refused.value)
+
+
+@pytest.mark.parametrize("made", ["view", "composite"])
+def test_a_table_made_another_kind_of_its_name_under_a_column_of_its_row_type_is_refused(db_url, tmp_path, made):
+    """Table t made a view of its name (or a composite type), column u.r of t's row type kept: the column's type
+    reads the same, nothing changes it, and Postgres refuses DROP TABLE t under it; `generate` says so (the
+    functions of such a row type are dropped and created around it: pair
+    rw-table-made-a-view-of-its-name-under-functions-of-its-row-type)."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    old = "CREATE TABLE t (id int, v int); CREATE TABLE u (id int, r t); INSERT INTO t VALUES (1, 2);"
+    new = ("CREATE TABLE base (id int, v int); CREATE VIEW t AS SELECT id, v FROM base;" if made == "view"
+           else "CREATE TYPE t AS (id int, v int);") + " CREATE TABLE u (id int, r t);"
+    with migrated_then_described(db_url, schema, out, old, new):
+        with pytest.raises(SchemacError) as e:
+            generate(str(schema), out, allow_destructive=True)
+    assert "table public.t is dropped" in str(e.value) and "while column public.u.r holds its row type" in str(e.value)
+    assert len(Layout(out).migrations()) == 1
+    with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.DependentObjectsStillExist):
+        conn.execute("DROP TABLE t")  # (what the refusal says: Postgres's own answer)

@@ -46,7 +46,7 @@ from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaul
 from schemac.compare.defaults_below import defaults_kept_below
 from schemac.compare.extension_moves import with_moved_extension_types
 from schemac.compare.recreated import privileges_of_recreated
-from schemac.compare.routine_dependents import dropped_functions, functions_around_types
+from schemac.compare.routine_dependents import dropped_functions, dropped_row_types, functions_around_types
 from schemac.compare.retype_casts import own_type_sides
 from schemac.compare.types import cast_directly, diff_objects, keyed_domains
 from schemac.compare.views import diff_views
@@ -369,8 +369,9 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         changes = domains_around_recreated(changes, current, desired)
     views = diff_views(current, desired, changes)
     # A function returning or taking a view's row type holds the view: around a view dropped (or re-created)
-    # it is dropped before and created after, and the views reading it are planned again around that.
-    rowtypes = frozenset((c.schema, c.name) for c in views if c.kind == "drop_view")
+    # it is dropped before and created after, and the views reading it are planned again around that (and around
+    # a table or composite type dropped whose name schema.yaml gives to another relation or type).
+    rowtypes = dropped_row_types(changes, views)
     around = functions_around_types(changes, current, desired, rowtypes) if rowtypes else changes
     # So is a function whose SQL-standard body reads such a view (Postgres recorded it).
     around = functions_around_columns(around, current, desired, rowtypes) if rowtypes else around
