@@ -133,9 +133,9 @@ def security_difference(c: Change, make: Callable[..., object]) -> Optional[obje
                     f"extension {new.name}: the {what} its own objects differ from schema.yaml's "  # type: ignore
                     f"(missing: {missing or 'none'}; not in schema.yaml: {extra or 'none'})")
     if k == "set_owner":
-        return make("owner_changed", new.on, c.schema, c.table, c.name, new.grantee, old.grantee or None,  # type: ignore
-                    f"{new.on} {c.path} is owned by {old.grantee or 'another role'}, expected "  # type: ignore
-                    f"{new.grantee}")  # type: ignore[union-attr]
+        expected = new.grantee or "the migrations' role (schema.yaml pins no owner)"  # type: ignore[union-attr]
+        return make("owner_changed", new.on, c.schema, c.table, c.name, new.grantee or None, old.grantee or None,  # type: ignore
+                    f"{new.on} {c.path} is owned by {old.grantee or 'another role'}, expected {expected}")  # type: ignore
     if k in ("set_operator_owner", "set_object_owner", "set_statistics_owner"):  # one missing (or made again) is
         # reported once, by its add_ change
         return SKIP if old is None else make("owner_changed", c.object_kind, c.schema, c.table, c.name,  # type: ignore
