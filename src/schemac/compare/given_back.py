@@ -8,6 +8,9 @@ CURRENT_USER`, the role the migration runs as, which no generate knows by name. 
 sqlx's history table: the role that ran the migrations, where that is another): an object schema.yaml manages
 without pinning an owner, owned by any other role, is drift, given back by the same statement.
 
+The access list is then compared as that role's (MIGRATION_ROLE's, CURRENT_USER in the statements): ALTER ...
+OWNER TO hands the old owner's entries on to it, it gets its defaults back (GRANT ALL ... TO CURRENT_USER where
+the old owner had fewer), and the old owner is a grantee like any other (what schema.yaml grants it is granted).
 A sequence a column owns follows its table (compared there), and one made again starts as the migration's role's.
 The `public` schema is no migration's: its owner is compared only where schema.yaml pins it.
 """
@@ -47,3 +50,4 @@ def owners_by_default(current: Any) -> Optional[frozenset]:
     """given_back's `defaults` where `current` is the side compared from: none for schema.yaml's recorded model
     (state.json: every owner it pinned), a database read's default_owners (None where it read no role)."""
     return frozenset() if current.default_owners is None else frozenset(current.default_owners) or None
+

@@ -237,13 +237,13 @@ def object_changes(old: Optional[Secured], new: Secured, maybe: tuple[Privilege,
     if back or (new.owner is not None and new.owner != was_owner):
         out.append(Change("set_owner", schema, table, _name(new), Holding(old or new, was_owner or ""),
                           Holding(new, new.owner or MIGRATION_ROLE, (), new.source), new if isinstance(new, Table) else None, cause))
-    owner = new.owner or was_owner
+    owner = MIGRATION_ROLE if back else new.owner or was_owner  # (back: its list compared as a new owner's, unnamed)
     if isinstance(new, IdentitySequence):  # its table's owner's (and the table's owner change moves its entries)
         was_owner = old.table_owner if isinstance(old, IdentitySequence) else None
         owner = new.table_owner or was_owner
     kind = privileges_kind(new)
     created = _CREATED_WITH.get(kind_of(new), ())
-    if old is not None and owner is not None and (new.owner is not None or isinstance(new, IdentitySequence)):
+    if old is not None and owner is not None and (new.owner is not None or back or isinstance(new, IdentitySequence)):
         # ALTER ... OWNER TO hands the old owner's entries on
         old = replace(old, grants=as_owned_by(old.grants, was_owner, owner, kind))  # type: ignore[arg-type, type-var]
     before = _held(old, owner, kind, tuple(p for p in created if p not in withheld))

@@ -66,7 +66,8 @@ def grant_statements(change: Change) -> Optional[list[exp.Expression]]:
                         role_sql(new.grantee) if new.grantee != MIGRATION_ROLE else "CURRENT_USER")]  # type: ignore
     if k not in ("grant", "revoke"):
         return None
-    target, role = _target(new), role_sql(new.grantee)  # type: ignore[arg-type, union-attr]
+    target = _target(new)  # type: ignore[arg-type]
+    role = role_sql(new.grantee) if new.grantee != MIGRATION_ROLE else "CURRENT_USER"  # type: ignore[union-attr]
     out: list[exp.Expression] = []
     if k == "revoke":
         kept = {p.key: p.grantable for p in new.entries}  # type: ignore[union-attr]
