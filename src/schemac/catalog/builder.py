@@ -129,7 +129,9 @@ class ModelBuilder:
                                    deparsed_by=major, rules=self._rules.get(r["view_oid"], ()))
                         for r in rows.get("views", ())),
                        key=lambda v: (v.schema, v.name))
+        owners = tuple(r["role_name"] for r in rows.get("roles", ()) if r["owns_database"] or r.get("runs_migrations"))
         return with_outside_functions(Schema(tables=tuple(built), source_file=None, enums=tuple(enums), domains=tuple(domains),
+                      default_owners=owners,
                       sequences=tuple(sequences), extensions=tuple(extensions), unmanaged=tuple(unmanaged),
                       schemas=tuple(schemas), functions=tuple(functions), views=tuple(views),
                       aggregates=kindrows.aggregates(rows.get("aggregates", []), acl),

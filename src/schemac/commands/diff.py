@@ -249,7 +249,10 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
             result = builder.result(rows)
     # sqlx's bookkeeping table is not part of anyone's schema.
     ignored = IGNORED_TABLES | ({layout.sqlx.table[-1]} if layout is not None else set())
-    actual = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in ignored))
+    from schemac.compare.given_back import migration_roles
+
+    actual = replace(result.schema, tables=tuple(t for t in result.schema.tables if t.name not in ignored),
+                     default_owners=migration_roles(result.schema, ignored))
     if desired.public_absent and result.public_holds and set(result.public_holds) <= ignored:
         # sqlx made its table in `public` before the migration that drops it ran (plan.planner.drop_public): not drift
         actual = replace(actual, public_absent=True)

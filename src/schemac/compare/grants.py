@@ -13,6 +13,7 @@ from typing import Optional, Union
 
 from schemac.compare.changes import Change
 from schemac.compare.foreign_servers import made_again
+from schemac.compare.given_back import MIGRATION_ROLE, given_back, owners_by_default
 from schemac.compare.identities import (IdentityDifferences, IdentitySequence, identity_differences,
                                         identity_sequences, owned_sequence)
 from schemac.compare.namespaces import namespace
@@ -220,28 +221,29 @@ def defaulted(current: Schema, desired: Schema, obj: Secured) -> tuple[tuple[Pri
 
 
 def object_changes(old: Optional[Secured], new: Secured, maybe: tuple[Privilege, ...] = (),
-                   withheld: tuple[Privilege, ...] = ()) -> list[Change]:
+                   withheld: tuple[Privilege, ...] = (), defaults: Optional[frozenset] = None) -> list[Change]:
     """grant / revoke per grantee whose privileges differ, and set_owner where schema.yaml pins another
     owner; `old` None: the object is created by this migration (it starts with Postgres's defaults, and
     perhaps `maybe`, what default privileges grant: revoked where schema.yaml lacks it, granted where it
     has it as if it were not there: both are harmless when the default did not apply; and `withheld`, what
-    they may take from Postgres's defaults: granted where schema.yaml has it)."""
-    if old is not None and old.grants == new.grants and new.owner in (None, old.owner):
+    they may take from Postgres's defaults: granted where schema.yaml has it); `defaults`: compare.given_back's."""
+    back = given_back(old, new, defaults)  # an owner schema.yaml pins no more: the migration's role's again
+    if old is not None and old.grants == new.grants and new.owner in (None, old.owner) and not back:
         return []  # the same access list and owner (most objects): nothing to compare entry by entry
     out: list[Change] = []
     schema, table = new.schema or "", new.name if isinstance(new, Table) else ""
     cause = NEW_OBJECT if old is None else None
     was_owner = old.owner if old is not None else None
-    if new.owner is not None and new.owner != was_owner:
+    if back or (new.owner is not None and new.owner != was_owner):
         out.append(Change("set_owner", schema, table, _name(new), Holding(old or new, was_owner or ""),
-                          Holding(new, new.owner, (), new.source), new if isinstance(new, Table) else None, cause))
-    owner = new.owner or was_owner
+                          Holding(new, new.owner or MIGRATION_ROLE, (), new.source), new if isinstance(new, Table) else None, cause))
+    owner = MIGRATION_ROLE if back else new.owner or was_owner  # (back: its list compared as a new owner's, unnamed)
     if isinstance(new, IdentitySequence):  # its table's owner's (and the table's owner change moves its entries)
         was_owner = old.table_owner if isinstance(old, IdentitySequence) else None
         owner = new.table_owner or was_owner
     kind = privileges_kind(new)
     created = _CREATED_WITH.get(kind_of(new), ())
-    if old is not None and owner is not None and (new.owner is not None or isinstance(new, IdentitySequence)):
+    if old is not None and owner is not None and (new.owner is not None or back or isinstance(new, IdentitySequence)):
         # ALTER ... OWNER TO hands the old owner's entries on
         old = replace(old, grants=as_owned_by(old.grants, was_owner, owner, kind))  # type: ignore[arg-type, type-var]
     before = _held(old, owner, kind, tuple(p for p in created if p not in withheld))
@@ -278,8 +280,9 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
     identity_differences(cur_tables, des_tables), where the caller has them."""
     out: list[Change] = []
     identities = identities or identity_differences(cur_tables, des_tables)
+    back = owners_by_default(current)  # whose objects schema.yaml leaves unpinned (compare.given_back)
     for key, t in des_tables.items():
-        out += object_changes(_columns_renamed(cur_tables.get(key), t), t, *defaulted(current, desired, t))
+        out += object_changes(_columns_renamed(cur_tables.get(key), t), t, *defaulted(current, desired, t), back)
         if t.partition_of is not None:
             continue  # a partition's identity is its root's sequence, compared there
         if key not in identities.grants:
@@ -295,15 +298,15 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
                         for old, s in renamed_sequences(current, desired)})
     for s in desired.sequences:  # one a column owns: its table's owner's (ALTER TABLE ... OWNER TO moves it)
         out += object_changes(owned_sequence(cur_seq.get((s.schema, s.name)), cur_tables), owned_sequence(s, des_tables),
-                              *defaulted(current, desired, s))
+                              *defaulted(current, desired, s), back)
     cur_fn = {(f.schema, f.name, f.identity): f for f in (*current.functions, *current.aggregates)}
     for f in (*desired.functions, *desired.aggregates):
-        out += object_changes(cur_fn.get((f.schema, f.name, f.identity)), f, *defaulted(current, desired, f))
+        out += object_changes(cur_fn.get((f.schema, f.name, f.identity)), f, *defaulted(current, desired, f), back)
     for field in ("enums", "domains", "composite_types", "range_types"):
         cur_types = {(t.schema, t.name): t for t in getattr(current, field)}
         for t in getattr(desired, field):
             old_t = None if (t.schema, t.name) in rebuilt_types else cur_types.get((t.schema, t.name))
-            out += object_changes(old_t, t, *defaulted(current, desired, t))
+            out += object_changes(old_t, t, *defaulted(current, desired, t), back)
             if isinstance(t, RangeType):
                 out += _range_part_changes(old_t, t, current, desired)  # type: ignore[arg-type]
     out += _default_privilege_changes(current, desired)
@@ -312,7 +315,7 @@ def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Sc
     declared = {n.name for n in desired.namespace_access}
     for ns in desired.namespaces:
         found = object_changes(namespace(current, ns) if ns in existing else None, namespace(desired, ns),
-                               *defaulted(current, desired, namespace(desired, ns)))
+                               *defaulted(current, desired, namespace(desired, ns)), back)
         # A namespace whose grants schema.yaml does not declare: what it holds beyond Postgres's defaults is
         # drift, what it lacks is not (a public schema dropped and created again lacks PUBLIC's USAGE).
         out += found if ns in declared else [c for c in found if c.kind != "grant"]

@@ -9,6 +9,7 @@ from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.changes import ENUM_REBUILT, Change, set_aside_name
+from schemac.compare.given_back import given_back, owners_by_default
 from schemac.compare.opclasses import class_key
 from schemac.compare.row_types import holding_types
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
@@ -55,9 +56,10 @@ def diff_user_types(current: Schema, desired: Schema) -> list[Change]:
                 out.append(Change("set_type_comment", obj.schema, "", obj.name, old, obj))
             if kind == "range_type" and (getattr(old, "multirange_comment", None) or None) != (obj.multirange_comment or None):
                 out.append(Change("set_type_comment", obj.schema, "", obj.multirange_name, *map(_multirange, (old, obj))))
-            if kind in _OWNED_HERE and obj.owner is not None and obj.owner != getattr(old, "owner", None):  # type: ignore
-                # pinned, and another role (or made here, by the migration's role): ALTER ... OWNER TO after it
-                # (the types' owners are compared with their grants: compare/grants.py)
+            if kind in _OWNED_HERE and (obj.owner is not None and obj.owner != getattr(old, "owner", None) or  # type: ignore
+                                        given_back(old, obj, owners_by_default(current))):
+                # pinned, and another role (or made here, by the migration's role): ALTER ... OWNER TO after it; or
+                # pinned no more, given back (compare.given_back). The types' owners are compared with their grants.
                 out.append(Change("set_object_owner", obj.schema, "", obj.name, old, obj))
         for key, obj in cur.items():
             if key not in des:

@@ -22,6 +22,7 @@ from typing import Callable, Optional
 from schemac.compare.aggregates import replaceable_aggregate
 from schemac.compare.changes import ENUM_REBUILT, Change
 from schemac.compare.grants import defaulted, object_changes
+from schemac.compare.given_back import owners_by_default
 from schemac.compare.moves import old_key
 from schemac.compare.normalize import normal_form, search_path
 from schemac.pg.column_storage import storage_of
@@ -353,7 +354,7 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         if v.materialized and parameters_changed(old, v):
             ch("set_view_parameters", v, old, v)
         out.extend(_members(old, v, current, desired))
-        out.extend(object_changes(old, v))
+        out.extend(object_changes(old, v, defaults=owners_by_default(current)))
     # A materialized view's index using a function or operator dropped and created again: made again around it.
     kept = [key for key, v in cur.items() if (v.indexes or v.statistics) and key in des and key not in rebuilt]
     if uses and kept:

@@ -87,6 +87,9 @@ class Schema:
     # reference in a schema it does not cover (Supabase's auth.users in an `-n public` project).
     external_tables: tuple[str, ...] = field(default=(), compare=False)
     unmanaged: tuple[Unmanaged, ...] = field(default=(), compare=False)
+    # A database read: the roles whose objects schema.yaml leaves unpinned (the database owner, the role that ran the
+    # migrations), compared by compare.given_back; None for schema.yaml (every owner it pinned and no longer does)
+    default_owners: Optional[tuple[str, ...]] = field(default=None, compare=False)
     # Declared access patterns (`queries:`), checked by `schemac check-queries`: not DDL, never diffed.
     queries: tuple[Query, ...] = field(default=(), compare=False)
 

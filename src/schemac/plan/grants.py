@@ -10,6 +10,7 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.compare.grants import OWN_LIST_ONLY, TYPES, Holding, to_revoke
+from schemac.compare.given_back import MIGRATION_ROLE
 from schemac.model import (Aggregate, Constructor, DefaultPrivileges, ForeignDataWrapper, ForeignServer, Multirange, Domain, Namespace, Privilege,
                            Sequence, Table, View)
 from schemac.model.grants import ALL, grouped
@@ -61,10 +62,12 @@ def grant_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k == "set_owner" and isinstance(new.obj, Multirange):  # type: ignore[union-attr]
         return [_multirange_owner(new.obj, new.grantee)]  # type: ignore[union-attr]
     if k == "set_owner":
-        return [command("ALTER", _target(new, owner=True), "OWNER TO", role_sql(new.grantee))]  # type: ignore
+        return [command("ALTER", _target(new, owner=True), "OWNER TO",  # type: ignore[union-attr]
+                        role_sql(new.grantee) if new.grantee != MIGRATION_ROLE else "CURRENT_USER")]  # type: ignore
     if k not in ("grant", "revoke"):
         return None
-    target, role = _target(new), role_sql(new.grantee)  # type: ignore[arg-type, union-attr]
+    target = _target(new)  # type: ignore[arg-type]
+    role = role_sql(new.grantee) if new.grantee != MIGRATION_ROLE else "CURRENT_USER"  # type: ignore[union-attr]
     out: list[exp.Expression] = []
     if k == "revoke":
         kept = {p.key: p.grantable for p in new.entries}  # type: ignore[union-attr]

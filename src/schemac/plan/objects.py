@@ -99,7 +99,7 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
         return member_grant_statements(old, new)  # type: ignore[arg-type]
     if k == "set_object_owner":
         return [ddl.command("ALTER", _OWNED_WORDS[type(new)], qualified(new.schema, new.name), "OWNER TO",  # type: ignore
-                            quote_ident(new.owner))]  # type: ignore[union-attr]
+                            quote_ident(new.owner) if new.owner else "CURRENT_USER")]  # type: ignore[union-attr]
     if k == "drop_extension":
         return [ddl.command("DROP", "EXTENSION IF EXISTS", quote_ident(old.name))]  # type: ignore
     if k == "add_enum":
