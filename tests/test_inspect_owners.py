@@ -175,3 +175,22 @@ def test_unpinned_owner_taken_by_another_role_is_drift(db_url, roles, tmp_path, 
     assert "ALTER COLLATION vault.c OWNER TO CURRENT_USER" in drift.sql
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute("DROP TABLE public._sqlx_migrations")
+
+
+def test_a_given_back_owners_privileges_name_the_migrations_role(db_url, roles, tmp_path, schemac):
+    """An unpinned table taken by another role that then revoked its own privileges: its access list is compared as
+    the migrations' role's (compare.given_back), and the report names that role in words. Before, its name (none:
+    given_back.MIGRATION_ROLE) was printed bare: "role , its owner, holds no privilege on table vault.t"."""
+    svc = roles["svc"]
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA vault; CREATE TABLE vault.t (id int PRIMARY KEY)")
+    assert schemac("inspect", "--database-url", db_url, "--output", "schema.yaml").returncode == 0
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(f'ALTER TABLE vault.t OWNER TO "{svc}"; REVOKE ALL ON vault.t FROM "{svc}"')
+        assert conn.execute("SELECT relacl::text FROM pg_class WHERE oid = 'vault.t'::regclass").fetchone()[0] == "{}"
+    drift = check_drift(str(tmp_path / "schema.yaml"), db_url)
+    said = [d.message for d in drift.differences]
+    assert ("owner_changed", svc) in [(d.kind, d.actual) for d in drift.differences], said
+    assert any(m.startswith("the migrations' role, its owner, holds no privilege on table vault.t")
+               for m in said), said
+    assert not any("role ," in m for m in said), said

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Callable, Optional
 
 from schemac.compare.changes import Change
+from schemac.compare.given_back import MIGRATION_ROLE
 from schemac.compare.grants import to_revoke
 from schemac.model import PUBLIC, DefaultPrivileges, Policy, Privilege, Table, in_grant_order
 from schemac.model.grants import ALL
@@ -100,7 +101,8 @@ def security_difference(c: Change, make: Callable[..., object]) -> Optional[obje
         o = new.obj  # type: ignore[union-attr]
         obj = f"{new.on} {c.path}" if not isinstance(o, DefaultPrivileges) else \
             f"the {o.on.replace('_', ' ')} {o.role} creates{f' in schema {o.schema}' if o.schema else ''} (default privileges)"
-        who = "PUBLIC (every role)" if new.grantee == PUBLIC else f"role {new.grantee}"  # type: ignore[union-attr]
+        who = "PUBLIC (every role)" if new.grantee == PUBLIC else "the migrations' role" \
+            if new.grantee == MIGRATION_ROLE else f"role {new.grantee}"  # type: ignore[union-attr]
         expected, actual = privileges_text(list(new.entries)), privileges_text(list(old.entries))  # type: ignore
         if k == "grant" and _defaults(old.entries):  # the GRANT after REVOKE ALL of an owner's: reported with it
             return SKIP
