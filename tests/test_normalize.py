@@ -36,6 +36,15 @@ SAME = [
     ("f(n) > 0", "(f((n)::bigint) > 0)"),  # an f(bigint) over an integer n
     ("n IN (0)", "(n = 0)"),
     ("n NOT IN (7)", "(n <> 7)"),
+    # an IN list naming a column: the items without one as one ANY first, then each with one, in order (in_lists)
+    ("mid IN (small, big)", "((mid = small) OR (mid = big))"),
+    ("mid IN (small, 1, 2)", "((mid = ANY (ARRAY[1, 2])) OR (mid = small))"),
+    ("mid IN (1, small, abs(2), big)", "((((mid = ANY (ARRAY[1, abs(2)])) OR (mid = small)) OR (mid = big)))"),
+    ("mid IN (small, 1)", "((mid = small) OR (mid = 1))"),
+    ("v IN (t, 'a', 'b')", "((((v)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))"
+                           " OR ((v)::text = t)))"),
+    ("mid NOT IN (small + 1, 1, 2)", "((mid <> ALL (ARRAY[1, 2])) AND (mid <> (small + 1)))"),
+    ("NOT (mid IN (small, big))", "((mid <> small) AND (mid <> big))"),
     ("iv < '1 day'", "(iv < '1 day'::interval)"),
     ("created_at > '2020-01-01'", "(created_at > '2020-01-01 00:00:00+00'::timestamp with time zone)"),
     ("created_at < '2030-06-01 12:00+02'", "(created_at < '2030-06-01 10:00:00+00'::timestamp with time zone)"),
@@ -61,6 +70,10 @@ DIFFERENT = [
     ("a > 0", "b > 0"),
     ('"A" > 0', "a > 0"),
     ("status IN ('a', 'b')", "status IN ('a', 'c')"),
+    ("mid IN (small, big)", "mid IN (big, small)"),  # (Postgres keeps the order of the items naming a column)
+    ("mid IN (small, 1, 2)", "mid IN (small, 1, 3)"),
+    ("mid IN (small, 1, 2)", "mid NOT IN (small, 1, 2)"),
+    ("mid IN (small, big)", "mid IN (small, big, 1)"),
     ("x BETWEEN 0 AND 1", "x BETWEEN 0 AND 2"),
     ("kind = 'a'", "kind = 'A'"),
     ("NOT (a > 0 AND b > 0)", "NOT a > 0 AND b > 0"),  # once parentheses are gone, the text must not merge them

@@ -495,6 +495,37 @@ CREATE TABLE t (a integer, v varchar(10), d text, g boolean GENERATED ALWAYS AS 
   CONSTRAINT k3 CHECK (a + 1 NOT IN (2, 3) AND d NOT IN ('z')));
 CREATE INDEX i ON t (d) WHERE d not in ('a', 'b');
 """),
+    # An IN list naming a column, which Postgres splits (transformAExprIn): the items without a column as one
+    # `= ANY (ARRAY[...])` first, then `mid = small` for each item with one, joined by OR (NOT IN: `<> ALL`, `<>`, AND),
+    # `v IN (d, 'a')` on a varchar as `(((v)::text = d) OR ((v)::text = 'a'::text))`: schemac compared the IN list
+    # with the stored OR, and every such check, index predicate and policy drifted.
+    "in_list_naming_a_column": ("""
+tables:
+  t:
+    columns:
+      mid: integer
+      small: integer
+      big: integer
+      v: varchar(10)
+      d: text
+    checks:
+      k1: mid IN (small, big)
+      k2: mid IN (small, 1, 2) AND v IN (d, 'a')
+      k3: mid NOT IN (1, small, 2, big + 1) OR v NOT IN (d, 'a', 'b')
+    indexes:
+      i: {columns: [mid], where: "mid IN (small, 1, 2)"}
+    row_level_security: {enabled: true}
+    policies:
+      p: {using: "mid IN (big, 3, small)", with_check: "v NOT IN ('x', d)"}
+""", """
+CREATE TABLE t (mid integer, small integer, big integer, v varchar(10), d text,
+  CONSTRAINT k1 CHECK (mid IN (small, big)),
+  CONSTRAINT k2 CHECK (mid IN (small, 1, 2) AND v IN (d, 'a')),
+  CONSTRAINT k3 CHECK (mid NOT IN (1, small, 2, big + 1) OR v NOT IN (d, 'a', 'b')));
+CREATE INDEX i ON t (mid) WHERE mid IN (small, 1, 2);
+ALTER TABLE t ENABLE ROW LEVEL SECURITY;
+CREATE POLICY p ON t USING (mid IN (big, 3, small)) WITH CHECK (v NOT IN ('x', d));
+"""),
     # substring() called with commas, which Postgres (14 and later) stores as the function, "substring"(d, 1, 3), apart
     # from SUBSTRING(d FROM 1 FOR 3): schemac read both as the latter and wrote it; `substring(d from 'a.c')` (stored
     # as "substring"(d, 'a.c')) drifted.
