@@ -147,12 +147,16 @@ def test_unpinned_owner_taken_by_another_role_is_drift(db_url, roles, tmp_path, 
     database owner's, as inspect takes it): one owned by another role is `owner_changed` drift, and diff's SQL gives
     it back (`OWNER TO CURRENT_USER`); what the owner of sqlx's `_sqlx_migrations` owns (migrations run as another
     role than the database owner) is not. Before, diff found none of these (an owner left unpinned was never
-    compared)."""
+    compared; a statistics object's, an operator's and a
+    publication's, until later still)."""
     svc, api = roles["svc"], roles["api"]
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute("CREATE SCHEMA vault; CREATE TABLE vault.t (id int PRIMARY KEY); CREATE TYPE vault.e AS ENUM ('a');"
                      "CREATE VIEW vault.v AS SELECT id FROM vault.t; CREATE SEQUENCE vault.s;"
-                     "CREATE FUNCTION vault.f() RETURNS int LANGUAGE sql AS 'select 1'; CREATE COLLATION vault.c (locale = 'C')")
+                     "CREATE FUNCTION vault.f() RETURNS int LANGUAGE sql AS 'select 1'; CREATE COLLATION vault.c (locale = 'C');"
+                     "CREATE STATISTICS vault.st ON (id + 1) FROM vault.t;"
+                     "CREATE OPERATOR vault.=== (leftarg = int, rightarg = int, function = int4eq);"
+                     "CREATE PUBLICATION vault_feed FOR TABLE vault.t")
     assert schemac("inspect", "--database-url", db_url, "--output", "schema.yaml").returncode == 0
     assert "owner" not in (tmp_path / "schema.yaml").read_text()
     assert check_drift(str(tmp_path / "schema.yaml"), db_url).differences == ()
@@ -160,19 +164,24 @@ def test_unpinned_owner_taken_by_another_role_is_drift(db_url, roles, tmp_path, 
         conn.execute(f'ALTER TYPE vault.e OWNER TO "{svc}"; ALTER TABLE vault.t OWNER TO "{svc}";'
                      f'ALTER VIEW vault.v OWNER TO "{svc}"; ALTER SEQUENCE vault.s OWNER TO "{api}";'
                      f'ALTER FUNCTION vault.f() OWNER TO "{api}"; ALTER SCHEMA vault OWNER TO "{api}";'
-                     f'ALTER COLLATION vault.c OWNER TO "{svc}"')
+                     f'ALTER COLLATION vault.c OWNER TO "{svc}"; ALTER STATISTICS vault.st OWNER TO "{svc}";'
+                     f'ALTER OPERATOR vault.=== (int, int) OWNER TO "{api}";'
+                     f'GRANT CREATE ON DATABASE "{conn.info.dbname}" TO "{api}"; ALTER PUBLICATION vault_feed OWNER TO "{api}"')
     drift = check_drift(str(tmp_path / "schema.yaml"), db_url)
     assert sorted((d.kind, d.object_type, d.actual) for d in drift.differences) == [
-        ("owner_changed", "collation", svc), ("owner_changed", "function", api), ("owner_changed", "schema", api), ("owner_changed", "sequence", api),
+        ("owner_changed", "collation", svc), ("owner_changed", "function", api), ("owner_changed", "operator", api),
+        ("owner_changed", "publication", api), ("owner_changed", "schema", api), ("owner_changed", "sequence", api), ("owner_changed", "statistics", svc),
         ("owner_changed", "table", svc), ("owner_changed", "type", svc), ("owner_changed", "view", svc)], drift.differences
     assert "ALTER TYPE vault.e OWNER TO CURRENT_USER" in drift.sql and "ALTER SCHEMA vault OWNER TO CURRENT_USER" in drift.sql
+    assert "ALTER PUBLICATION vault_feed OWNER TO CURRENT_USER" in drift.sql
     with psycopg.connect(db_url, autocommit=True) as conn:  # api runs the migrations: its objects are no drift
         conn.execute(f'CREATE TABLE public._sqlx_migrations (version bigint PRIMARY KEY);'
                      f'ALTER TABLE public._sqlx_migrations OWNER TO "{api}"')
     drift = check_drift(str(tmp_path / "schema.yaml"), db_url)
     assert sorted((d.object_type, d.actual) for d in drift.differences) == [
-        ("collation", svc), ("table", svc), ("type", svc), ("view", svc)]
+        ("collation", svc), ("statistics", svc), ("table", svc), ("type", svc), ("view", svc)]
     assert "ALTER COLLATION vault.c OWNER TO CURRENT_USER" in drift.sql
+    assert "ALTER STATISTICS vault.st OWNER TO CURRENT_USER" in drift.sql
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute("DROP TABLE public._sqlx_migrations")
 

@@ -33,6 +33,7 @@ from schemac.compare.partition_copies import with_detached_copies, without_impli
 from schemac.compare.partitioning import partition_of_key
 from schemac.compare.created_tables import created_by_create_table
 from schemac.compare.shortcut import unchanged
+from schemac.compare.statistics import statistics_given_back
 from schemac.compare.tables import diff_table, repeated_keys
 from schemac.compare.inherited_checks import across_parents, after_no_inherit, attached_partition, checks_for_attach, \
     identities_given_by_attach, inherited_child, numbered_by_parents_identity, reordered_child, reordered_partition
@@ -352,7 +353,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables))
     changes.extend(_typed_tables(cur_tables, des_tables, objects))
     changes.extend(objects + diff_aggregates(current, desired, objects) + diff_operators(current, desired, objects))
-    changes.extend(diff_operator_classes(current, desired, changes))
+    changes.extend(diff_operator_classes(current, desired, changes) + statistics_given_back(current, desired, changes))
     changes.extend(diff_policies(cur_tables, des_tables, rebuilt)
                    + diff_grants(cur_tables, des_tables, current, desired, rebuilt,
                                  identities := identity_differences(cur_tables, des_tables)))

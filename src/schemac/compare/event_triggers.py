@@ -7,6 +7,7 @@ from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.changes import Change
+from schemac.compare.given_back import owners_by_default
 from schemac.compare.publications import by_name
 from schemac.model import EventTrigger, Schema
 
@@ -21,7 +22,8 @@ def _enabled(old: Optional[EventTrigger], e: EventTrigger) -> list[Change]:
 
 
 def diff_event_triggers(current: Schema, desired: Schema) -> list[Change]:
-    return by_name("event_trigger", current.event_triggers, desired.event_triggers, _definition, _enabled)  # type: ignore
+    return by_name("event_trigger", current.event_triggers, desired.event_triggers, _definition, _enabled,  # type: ignore
+                   owners_by_default(current))  # an owner pinned no more given back (compare.given_back)
 
 
 def made_under_kept(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:

@@ -8,6 +8,7 @@ from schemac.model.frozen import replace
 from typing import Callable, Optional
 
 from schemac.compare.changes import Change
+from schemac.compare.given_back import owners_by_default
 from schemac.compare.publications import by_name
 from schemac.model import ForeignDataWrapper, ForeignServer, Schema, Table
 
@@ -33,9 +34,10 @@ def _wrapper_options(old: Optional[ForeignDataWrapper], w: ForeignDataWrapper) -
 
 def diff_foreign_servers(current: Schema, desired: Schema) -> list[Change]:
     """Foreign servers, and foreign-data wrappers (ALTER FOREIGN DATA WRAPPER changes all but the name)."""
-    return by_name("foreign_server", current.foreign_servers, desired.foreign_servers, _definition, _options) + \
+    back = owners_by_default(current)  # an owner pinned no more given back (compare.given_back)
+    return by_name("foreign_server", current.foreign_servers, desired.foreign_servers, _definition, _options, back) + \
         by_name("foreign_data_wrapper", current.foreign_data_wrappers, desired.foreign_data_wrappers,  # type: ignore
-                lambda w: None, _wrapper_options)
+                lambda w: None, _wrapper_options, back)
 
 
 # The cause of a table's DROP and CREATE where its server changes, or it is made foreign or not (reported once, as

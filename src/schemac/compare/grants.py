@@ -341,12 +341,13 @@ def _foreign_server_changes(current: Schema, desired: Schema) -> list[Change]:
     cur = {s.name: s for s in current.foreign_servers}
     was = {w.name: w for w in current.foreign_data_wrappers}
     out: list[Change] = []
+    back = owners_by_default(current)  # (one given back: its list compared as the migration role's)
     for s in desired.foreign_servers:
         old = cur.get(s.name)
         kept = old if old is not None and not made_again(old, s) else None
-        out += [c for c in object_changes(kept, s) if c.kind != "set_owner"]
+        out += [c for c in object_changes(kept, s, defaults=back) if c.kind != "set_owner"]
     for w in desired.foreign_data_wrappers:
-        out += [c for c in object_changes(was.get(w.name), w) if c.kind != "set_owner"]
+        out += [c for c in object_changes(was.get(w.name), w, defaults=back) if c.kind != "set_owner"]
     return out
 
 

@@ -19,6 +19,7 @@ from typing import Optional
 from schemac.compare.aggregates import diff_overloads
 from schemac.compare.around import dropped_operators
 from schemac.compare.changes import ENUM_REBUILT, Change
+from schemac.compare.given_back import given_back, owners_by_default
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
 from schemac.model import IndexElement, OperatorClass, OperatorFamily, Schema, Table
 from schemac.pg.indexdef import top_level_items
@@ -70,7 +71,7 @@ def _rebuilt(current: Schema, desired: Schema, changes: list[Change]) -> dict[tu
 
 
 def diff_operator_classes(current: Schema, desired: Schema, changes: list[Change]) -> list[Change]:
-    """add_, drop_operator_class and _family, comments (set_type_comment) and pinned owners (set_object_owner)."""
+    """add_, drop_operator_class and _family, comments (set_type_comment) and owners (set_object_owner): pinned, or given back."""
     rebuilt = _rebuilt(current, desired, changes)
     out = diff_overloads("operator_family", current.operator_families, desired.operator_families,
                          lambda old, new: rebuilt.get(old.identity) or None)
@@ -78,9 +79,10 @@ def diff_operator_classes(current: Schema, desired: Schema, changes: list[Change
                           lambda old, new: rebuilt.get(old.identity) or None)
     made = {c.new.identity for c in out if c.kind in ("add_operator_class", "add_operator_family")}  # type: ignore
     cur = {c.identity: c for c in (*current.operator_classes, *current.operator_families)}
+    back = owners_by_default(current)  # an owner pinned no more, given back (compare.given_back)
     for c in (*desired.operator_families, *desired.operator_classes):
         old = None if c.identity in made else cur.get(c.identity)
-        if c.owner is not None and c.owner != (old.owner if old is not None else None):
+        if c.owner is not None and c.owner != (old.owner if old is not None else None) or given_back(old, c, back):
             out.append(Change("set_object_owner", c.schema, "", c.signature, old, c))
     return out
 

@@ -17,6 +17,7 @@ from typing import Optional
 from schemac.compare.aggregates import diff_overloads
 from schemac.compare.changes import Change
 from schemac.compare.around import OPERATOR_REBUILT
+from schemac.compare.given_back import given_back, owners_by_default
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
 from schemac.model import Operator, Schema
 from schemac.model.operators import ALTERABLE
@@ -41,13 +42,15 @@ def diff_operators(current: Schema, desired: Schema, changes: list[Change]) -> l
 
 def owner_changes(current: Schema, desired: Schema, changes: list[Change]) -> list[Change]:
     """set_operator_owner where schema.yaml pins another owner than the operator has (one `changes` create,
-    or create again, has the migration's role: its owner is set after)."""
+    or create again, has the migration's role: its owner is set after), or pins none on one another role owns
+    (compare.given_back)."""
     made = {(c.schema, c.name) for c in changes if c.kind == "add_operator"}
     cur = {(o.schema, o.signature): o for o in current.operators}
     out: list[Change] = []
+    back = owners_by_default(current)
     for o in desired.operators:
         old = None if (o.schema, o.signature) in made else cur.get((o.schema, o.signature))
-        if o.owner is not None and o.owner != (old.owner if old is not None else None):
+        if o.owner is not None and o.owner != (old.owner if old is not None else None) or given_back(old, o, back):
             out.append(Change("set_operator_owner", o.schema, "", o.signature, old, o))
     return out
 

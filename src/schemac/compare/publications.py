@@ -1,7 +1,7 @@
 """Publications compared by name: what they publish and which tables and schemas (a member's column list
 and row filter too: its filter in normal form). FOR ALL TABLES has no ALTER: switching to or from it is a
 drop and a create. Postgres refuses to retype a column a member's column list or row filter names: such a
-member is dropped before and added after. The owner is compared where schema.yaml pins it, as every owner is."""
+member is dropped before and added after. The owner is compared where schema.yaml pins it, and given back where it pins none (compare.given_back)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from schemac.model.frozen import replace
 from typing import Callable, Optional, Union
 
 from schemac.compare.changes import Change, remade_columns
+from schemac.compare.given_back import given_back, owners_by_default
 from schemac.compare.moves import old_key
 from schemac.compare.equality import equal_except
 from schemac.compare.normalize import same_expression
@@ -20,11 +21,12 @@ referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 Owned = Union[Publication, EventTrigger, ForeignServer]
 
 
-def owned_changes(kind: str, old: Optional[Owned], new: Owned) -> list[Change]:
-    """set_<kind>_owner where schema.yaml pins another owner than `old` has, set_<kind>_comment where the
-    comments differ (`old` None: a new object, which CREATE leaves without either)."""
+def owned_changes(kind: str, old: Optional[Owned], new: Owned, back: Optional[frozenset] = None) -> list[Change]:
+    """set_<kind>_owner where schema.yaml pins another owner than `old` has, or pins none and `old` is another role's
+    than `back`'s (compare.given_back), set_<kind>_comment where the comments differ (`old` None: a new object,
+    which CREATE leaves without either)."""
     out = []
-    if new.owner is not None and new.owner != (old.owner if old is not None else None):
+    if new.owner is not None and new.owner != (old.owner if old is not None else None) or given_back(old, new, back):
         out.append(Change(f"set_{kind}_owner", "", "", new.name, old, new))
     if (old.comment if old is not None else None) != new.comment:
         out.append(Change(f"set_{kind}_comment", "", "", new.name, old, new))
@@ -32,9 +34,10 @@ def owned_changes(kind: str, old: Optional[Owned], new: Owned) -> list[Change]:
 
 
 def by_name(kind: str, current: tuple, desired: tuple, definition: Callable,
-            in_place: Callable[[Owned, Owned], list[Change]]) -> list[Change]:
+            in_place: Callable[[Owned, Owned], list[Change]], back: Optional[frozenset] = None) -> list[Change]:
     """add_<kind>, drop_<kind>, alter_<kind> (a drop and a create: `definition`, what Postgres cannot alter,
-    differs), what `in_place(old, new)` alters of one kept (old None: a new one), then owner and comment."""
+    differs), what `in_place(old, new)` alters of one kept (old None: a new one), then owner (`back`: owned_changes')
+    and comment."""
     cur = {o.name: o for o in current}
     out: list[Change] = []
     for o in desired:
@@ -44,7 +47,7 @@ def by_name(kind: str, current: tuple, desired: tuple, definition: Callable,
         elif definition(old) != definition(o):
             out.append(Change(f"alter_{kind}", "", "", o.name, old, o))  # dropped and created again
             old = None  # what follows is set on a new object
-        out += in_place(old, o) + owned_changes(kind, old, o)
+        out += in_place(old, o) + owned_changes(kind, old, o, back)
     names = {o.name for o in desired}
     return out + [Change(f"drop_{kind}", "", "", o.name, o, None) for o in current if o.name not in names]
 
@@ -108,6 +111,6 @@ def diff_publications(current: Schema, desired: Schema, changes: list[Change]) -
         elif old.all_tables != p.all_tables:  # no ALTER for it: dropped and created again (plan.publication_ddl)
             out += [Change("alter_publication", "", "", name, old, p)] + owned_changes("publication", None, p)
         else:
-            out += _around_retyped(old, p, retyped) + owned_changes("publication", old, p)
+            out += _around_retyped(old, p, retyped) + owned_changes("publication", old, p, owners_by_default(current))
     out += [Change("drop_publication", "", "", name, p, None) for name, p in cur.items() if name not in des]
     return out

@@ -5,8 +5,10 @@ created again; the target changes in place (ALTER STATISTICS ... SET STATISTICS)
 
 from __future__ import annotations
 
+from schemac.compare.changes import Change
+from schemac.compare.given_back import given_back, owners_by_default
 from schemac.compare.normalize import normal_form
-from schemac.model import STATISTICS_KINDS, Statistics, Table, names_a_column
+from schemac.model import STATISTICS_KINDS, Schema, Statistics, Table, names_a_column
 from schemac.pg.lazy import lazy
 
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
@@ -56,3 +58,21 @@ def diff_statistics(cur: Table, des: Table, ch, regenerated: frozenset = frozens
         if name not in names:
             ch("drop_statistics", name, s, None)
 
+
+
+def statistics_given_back(current: Schema, desired: Schema, changes: list[Change]) -> list[Change]:
+    """set_statistics_owner for a kept statistics object schema.yaml pins no owner on and another role owns
+    (compare.given_back: ALTER STATISTICS ... OWNER TO CURRENT_USER); diff_statistics compares pinned owners, and
+    one `changes` make (again) is the migration's role's already."""
+    back = owners_by_default(current)
+    made = {(c.schema, c.table, c.name) for c in changes if c.kind == "add_statistics"}
+    cur = {(t.schema, t.name): t for t in current.tables}
+    out: list[Change] = []
+    for des in desired.tables:
+        old_table = cur.get((des.schema, des.name))
+        olds = {s.label(des.schema): s for s in old_table.statistics} if old_table is not None else {}
+        for s in des.statistics:
+            name = s.label(des.schema)
+            if (des.schema, des.name, name) not in made and given_back(olds.get(name), s, back):
+                out.append(Change("set_statistics_owner", des.schema, des.name, name, olds[name], s, des))
+    return out

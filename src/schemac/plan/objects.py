@@ -16,6 +16,7 @@ from schemac.model import Check, Collation, Domain, Extension, Function, Namespa
 from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import make_object_name, qualified, quote_ident
+from schemac.plan.sql_strings import owner_sql
 from schemac.plan.member_grant_ddl import member_grant_statements
 from schemac.plan.detached_ddl import taken_back
 from schemac.plan import ddl, routine_ddl, sequence_ddl
@@ -99,7 +100,7 @@ def object_statements(change: Change) -> Optional[list[exp.Expression]]:
         return member_grant_statements(old, new)  # type: ignore[arg-type]
     if k == "set_object_owner":
         return [ddl.command("ALTER", _OWNED_WORDS[type(new)], qualified(new.schema, new.name), "OWNER TO",  # type: ignore
-                            quote_ident(new.owner) if new.owner else "CURRENT_USER")]  # type: ignore[union-attr]
+                            owner_sql(new.owner))]  # type: ignore[union-attr]
     if k == "drop_extension":
         return [ddl.command("DROP", "EXTENSION IF EXISTS", quote_ident(old.name))]  # type: ignore
     if k == "add_enum":

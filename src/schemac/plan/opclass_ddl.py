@@ -14,6 +14,7 @@ from schemac.model import OperatorClass, OperatorFamily
 from schemac.pg.indexdef import top_level_items
 from schemac.pg.names import call_parts, qualified, quote_ident, reference_sql, split_operator
 from schemac.plan.ddl import command, comment_value
+from schemac.plan.sql_strings import owner_sql
 from schemac.plan.routine_ddl import routine_type_sql
 
 
@@ -70,7 +71,7 @@ def _family_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k == "drop_operator_family":  # the classes in it go with it (compare.opclasses drops and makes them again)
         return [command("DROP", "OPERATOR FAMILY IF EXISTS", class_target(old))]
     if k == "set_object_owner":
-        return [command("ALTER", "OPERATOR FAMILY", class_target(new), "OWNER TO", quote_ident(new.owner))]  # type: ignore
+        return [command("ALTER", "OPERATOR FAMILY", class_target(new), "OWNER TO", owner_sql(new.owner))]  # type: ignore
     if k == "set_type_comment":
         return [command("COMMENT", "ON OPERATOR FAMILY", class_target(new), "IS", comment_value(new.comment))]  # type: ignore
     return None
@@ -89,9 +90,9 @@ def operator_class_statements(change: Change) -> Optional[list[exp.Expression]]:
         return [command("DROP", "OPERATOR FAMILY IF EXISTS" if old.family is None else "OPERATOR CLASS IF EXISTS",  # type: ignore
                         class_target(old))]  # type: ignore[arg-type]
     if k == "set_object_owner":
-        out = [command("ALTER", "OPERATOR CLASS", class_target(new), "OWNER TO", quote_ident(new.owner))]  # type: ignore
+        out = [command("ALTER", "OPERATOR CLASS", class_target(new), "OWNER TO", owner_sql(new.owner))]  # type: ignore
         if new.family is None:  # type: ignore[union-attr]
-            out.append(command("ALTER", "OPERATOR FAMILY", class_target(new), "OWNER TO", quote_ident(new.owner)))  # type: ignore
+            out.append(command("ALTER", "OPERATOR FAMILY", class_target(new), "OWNER TO", owner_sql(new.owner)))  # type: ignore
         return out  # type: ignore[return-value]
     if k == "set_type_comment":
         return [command("COMMENT", "ON OPERATOR CLASS", class_target(new), "IS", comment_value(new.comment))]  # type: ignore

@@ -13,6 +13,7 @@ from schemac.compare.changes import Change
 from schemac.model import Operator
 from schemac.pg.names import quote_ident, reference_sql
 from schemac.plan.ddl import command, comment_value
+from schemac.plan.sql_strings import owner_sql
 from schemac.plan.routine_ddl import routine_type_sql
 
 
@@ -67,7 +68,7 @@ def operator_statements(change: Change) -> Optional[list[exp.Expression]]:
     if k == "alter_operator":
         return [alter_operator(new)]  # type: ignore[arg-type]
     if k == "set_operator_owner":
-        return [command("ALTER", "OPERATOR", operator_target(new), "OWNER TO", quote_ident(new.owner))]  # type: ignore
+        return [command("ALTER", "OPERATOR", operator_target(new), "OWNER TO", owner_sql(new.owner))]  # type: ignore
     if k == "set_type_comment":
         return [operator_comment(new)]  # type: ignore[arg-type]
     return None

@@ -18,6 +18,7 @@ from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan.ddl import command, comment_value, do_block, literal
+from schemac.plan.sql_strings import owner_sql
 
 
 def _member(m: PublishedTable, whole: bool = True) -> str:
@@ -107,7 +108,7 @@ def owned_statements(change: Change, kind: str, keyword: str) -> Optional[list[e
     """set_<kind>_owner (ALTER <keyword> name OWNER TO role), set_<kind>_comment (COMMENT ON), else None."""
     new = change.new
     if change.kind == f"set_{kind}_owner":
-        return [command("ALTER", keyword, quote_ident(new.name), "OWNER TO", quote_ident(new.owner))]  # type: ignore
+        return [command("ALTER", keyword, quote_ident(new.name), "OWNER TO", owner_sql(new.owner))]  # type: ignore
     if change.kind == f"set_{kind}_comment":
         return [command("COMMENT", "ON", keyword, quote_ident(new.name), "IS",  # type: ignore[union-attr]
                         comment_value(new.comment))]  # type: ignore[union-attr]

@@ -8,6 +8,7 @@ from typing import Optional
 from sqlglot import exp
 
 from schemac.pg.dialect import RENDER
+from schemac.pg.names import quote_ident
 
 
 def string_literal(text: str) -> exp.Expression:
@@ -37,3 +38,9 @@ def literal(text: str) -> str:
 def comment_value(comment: Optional[str]) -> str:
     """What COMMENT ON ... IS takes: the comment as a string literal, NULL for none (which removes it)."""
     return literal(comment) if comment is not None else "NULL"
+
+
+def owner_sql(owner: Optional[str]) -> str:
+    """The role of ALTER ... OWNER TO: `owner`, or the migration's role (CURRENT_USER) where schema.yaml pins none
+    (an owner given back: compare.given_back)."""
+    return quote_ident(owner) if owner else "CURRENT_USER"

@@ -12,6 +12,7 @@ from schemac.pg.dialect import RENDER
 from schemac.pg.expressions import parse_expression
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan.ddl import command, comment_value
+from schemac.plan.sql_strings import owner_sql
 
 
 def _name(t: Table, s: Statistics) -> str:
@@ -37,7 +38,7 @@ def statistics_target(t: Table, s: Statistics) -> exp.Command:
 
 
 def statistics_owner(t: Table, s: Statistics) -> exp.Command:
-    return command("ALTER", "STATISTICS", _name(t, s), "OWNER TO", quote_ident(s.owner))  # type: ignore[arg-type]
+    return command("ALTER", "STATISTICS", _name(t, s), "OWNER TO", owner_sql(s.owner))  # type: ignore[arg-type]
 
 
 def statistics_comment(t: Table, s: Statistics) -> exp.Command:

@@ -9,7 +9,7 @@ from schemac.compare.changes import Change
 from schemac.compare.casts import cast_text
 from schemac.compare.extension_members import member_settings_text
 from schemac.model import Cast, DatabaseSetting, EventTrigger, ForeignDataWrapper, ForeignServer, Publication
-from schemac.report.security import SECURITY
+from schemac.report.security import SECURITY, UNPINNED
 
 DATABASE_OBJECT_KINDS = ("add_publication", "drop_publication", "alter_publication", "rename_publication",
                          "set_publication_owner", "set_publication_comment", "add_event_trigger", "drop_event_trigger",
@@ -102,7 +102,7 @@ def database_object_difference(c: Change, difference: type, file: Optional[str],
     if k.endswith("_owner"):
         a = old.owner if old is not None else None  # type: ignore[union-attr]
         return difference("owner_changed", what, "", "", name, new.owner, a,  # type: ignore[union-attr]
-                          f"{what} {name} is owned by {a or 'another role'}, expected {new.owner}",  # type: ignore
+                          f"{what} {name} is owned by {a or 'another role'}, expected {new.owner or UNPINNED}",  # type: ignore
                           file, line, SECURITY)
     e, a = new.comment, old.comment if old is not None else None  # type: ignore[union-attr]
     return difference("comment_changed", what, "", "", name, e, a,

@@ -85,7 +85,7 @@ def _rls(t: Table) -> str:
 # What security_difference returns for a change reported with another (describe leaves it out).
 SKIP = object()
 # The owner expected of an object schema.yaml pins none on (compare.given_back).
-_UNPINNED = "the migrations' role (schema.yaml pins no owner)"
+UNPINNED = "the migrations' role (schema.yaml pins no owner)"
 
 
 def _defaults(entries) -> bool:
@@ -139,12 +139,12 @@ def security_difference(c: Change, make: Callable[..., object]) -> Optional[obje
     if k == "set_owner":
         return make("owner_changed", new.on, c.schema, c.table, c.name, new.grantee or None, old.grantee or None,  # type: ignore
                     f"{new.on} {c.path} is owned by {old.grantee or 'another role'}, expected "  # type: ignore
-                    f"{new.grantee or _UNPINNED}")  # type: ignore[union-attr]
+                    f"{new.grantee or UNPINNED}")  # type: ignore[union-attr]
     if k in ("set_operator_owner", "set_object_owner", "set_statistics_owner"):  # one missing (or made again) is
         # reported once, by its add_ change
         return SKIP if old is None else make("owner_changed", c.object_kind, c.schema, c.table, c.name,  # type: ignore
                                              new.owner, old.owner, f"{c.object_kind} {c.path} is owned by "  # type: ignore
-                                             f"{old.owner}, expected {new.owner or _UNPINNED}")  # type: ignore
+                                             f"{old.owner}, expected {new.owner or UNPINNED}")  # type: ignore
     if k == "set_row_security":
         kind = ("row_security_disabled" if new.row_level_security and not old.row_level_security  # type: ignore
                 else "row_security_not_forced" if new.force_row_level_security and not old.force_row_level_security  # type: ignore
