@@ -90,6 +90,11 @@ class Token:
     depth: int  # parentheses and brackets open before it
 
 
+def folded(t: Token) -> str:
+    """A word or "quoted" name as Postgres resolves it: an unquoted one folds to lower case."""
+    return t.text[1:-1].replace('""', '"') if t.kind == "name" else t.text.lower()
+
+
 def tokens(text: str) -> list[Token]:
     """The tokens of `text`, comments and blank space left out (LexError when something is left open)."""
     out: list[Token] = []

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Optional
 
 from schemac.pg.sqllex import LexError, Token, tokens
+from schemac.pg.sqllex import folded as _name  # (a name as Postgres resolves it)
 
 # Words that start a statement, never an expression (Postgres's statement keywords that are not also
 # expression syntax; a subquery starts with '(' and a call such as delete(h, 'k') is read by sqlglot).
@@ -130,11 +131,6 @@ def without_comments(text: str) -> str:
         out.append(t.text)
         at = t.start + len(t.text)
     return "".join(out).strip()
-
-
-def _name(t: Token) -> str:
-    """A name as Postgres resolves it: unquoted ones fold to lower case."""
-    return t.text[1:-1].replace('""', '"') if t.kind == "name" else t.text.lower()
 
 
 def _is_name(t: Token) -> bool:

@@ -9,24 +9,21 @@ function needs `set: {search_path: ...}` in schema.yaml, or the names in its bod
 
 from __future__ import annotations
 
-import re
 from typing import Iterator, Optional
 
 from schemac.compare.changes import Change
 from schemac.model import Function, Index, Schema, Table, View
-from schemac.pg.sqllex import LexError, tokens
-
-# A call in an expression: `schema.name(` or `name(` (a bare one is public's, as the migration's path reads it)
-_CALL = re.compile(r'(?:(?:"((?:[^"]|"")+)"|\b([A-Za-z_][A-Za-z0-9_$]*))\s*\.\s*)?'
-                   r'(?:"((?:[^"]|"")+)"|\b([A-Za-z_][A-Za-z0-9_$]*))\s*\(')
+from schemac.pg import verbatim
+from schemac.pg.sqllex import LexError, folded, tokens
 
 
-def _calls(text: str) -> set[tuple[str, str]]:
-    out = set()
-    for m in _CALL.finditer(text):
-        schema = m.group(1).replace('""', '"') if m.group(1) else (m.group(2) or "public").lower()
-        out.add((schema, m.group(3).replace('""', '"') if m.group(3) else m.group(4).lower()))
-    return out
+def _calls(text: str) -> frozenset[tuple[str, str]]:
+    """`schema.name(` and `name(` of the text (a bare one is public's, as the migration's path reads it): pg.verbatim's
+    calls, none where the text does not tokenize."""
+    try:
+        return verbatim.calls(text)
+    except LexError:
+        return frozenset()
 
 
 def _bare_names(body: str) -> set[str]:
@@ -40,7 +37,7 @@ def _bare_names(body: str) -> set[str]:
         if t.kind not in ("word", "name") or (i and toks[i - 1].kind == ".") or \
                 (i + 1 < len(toks) and toks[i + 1].kind == "."):
             continue
-        out.add(t.text[1:-1].replace('""', '"') if t.kind == "name" else t.text.lower())
+        out.add(folded(t))
     return out
 
 

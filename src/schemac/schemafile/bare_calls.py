@@ -16,7 +16,7 @@ from typing import Iterable, Iterator, Optional
 from schemac.errors import SchemaFileError
 from schemac.model import Source
 from schemac.pg.keywords import is_postgres_keyword
-from schemac.pg.sqllex import LexError, tokens
+from schemac.pg.sqllex import LexError, folded, tokens
 from schemac.model.references import split_reference
 
 
@@ -66,7 +66,7 @@ def _bare_call(text: str, names: dict) -> Optional[str]:
     for i, t in enumerate(toks[:-1]):
         if t.kind not in ("word", "name") or toks[i + 1].text != "(" or (i and toks[i - 1].text == "."):
             continue
-        name = t.text[1:-1].replace('""', '"') if t.kind == "name" else t.text.lower()
+        name = folded(t)
         if name in names and not _named_columns(toks, i):
             return name
     return None
