@@ -15,6 +15,7 @@ from schemac.compare.statistics import diff_statistics
 from schemac.compare.column_renames import applied_column_renames
 from schemac.compare.normalize import normal_form, same_default, same_expression
 from schemac.compare.not_nulls import not_null_changes
+from schemac.compare.policies import generation_changed
 from schemac.compare.partitioning import partition_of_key, same_partitioning
 from schemac.model import Check, Exclusion, ForeignKey, expression_dropped, Index, IndexElement, PrimaryKey, Table, Trigger, Unique, View
 from schemac.pg.column_storage import column_settings, has_settings
@@ -203,8 +204,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
         retyped = old.type != col.type or old.collation != col.collation
         # A generation expression changed: the column is dropped and added again as schema.yaml has it (plan.planner),
         # its type and settings with it; ALTER TYPE would rewrite the table for a column about to go.
-        regenerates = (not same_expression(old.generated, col.generated) or old.virtual != col.virtual) and \
-            not expression_dropped(old, col)
+        regenerates = generation_changed(old, col) and not expression_dropped(old, col)
         if not retyped and type_name(col.type) in rebuilt and not regenerates:
             ch("alter_column_type", name, old, col, ENUM_REBUILT)
             retyped = True
@@ -235,7 +235,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
         if old.identity != col.identity:
             # Dropping an identity runs before DROP NOT NULL (Postgres refuses that on an identity column).
             ch("drop_identity" if col.identity is None else "alter_identity", name, old, col)
-        if not same_expression(old.generated, col.generated) or old.virtual != col.virtual:
+        if generation_changed(old, col):
             ch("alter_generated", name, old, col)
     for name, col in cur_cols.items():
         if name not in des_cols:
