@@ -28,6 +28,14 @@ from schemac.pg.types import type_name
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
 
+def _rebuilt_from_deparse(index: Index, retyped: set) -> bool:
+    """Whether ALTER TYPE of a column `index` holds would build it again from its deparse, which Postgres does not always
+    read back as itself (pg.redeparse: `kind IN ('a', 'b')` over a varchar column comes back `ARRAY[('a'::character
+    varying)::text, ...]`): one with a predicate or an expression is made again around the type change from schema.yaml's
+    text instead, at no more cost (ALTER TYPE builds it again either way)."""
+    return bool(retyped) and (index.where is not None or any(e.expression for e in index.elements)) and \
+        bool(({e.column for e in index.elements} | set(index.include)) & retyped)
+
 def constraint_key(c: Constraint) -> tuple:
     if isinstance(c, PrimaryKey):
         return ("p", c.columns, c.include, c.deferrable, c.initially_deferred, c.without_overlaps, _key_parameters(c))
@@ -308,7 +316,8 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             if idx.comment and idx.comment == old_i.comment:
                 recreated(old_i, idx)
         elif over_retyped(old_i.where, *(e.expression for e in old_i.elements),
-                          columns=[e.column for e in old_i.elements] + list(old_i.include)):
+                          columns=[e.column for e in old_i.elements] + list(old_i.include)) or \
+                _rebuilt_from_deparse(old_i, retyped):
             ch("drop_index", name, old_i, idx, "retype")
             ch("add_index", name, old_i, idx, "retype")
             if idx.comment and idx.comment == old_i.comment:
