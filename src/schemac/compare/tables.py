@@ -28,11 +28,11 @@ from schemac.pg.types import type_name
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
 
-def _rebuilt_from_deparse(index: Index, retyped: set) -> bool:
-    """Whether ALTER TYPE of a column `index` holds would build it again from its deparse, which Postgres does not always
-    read back as itself (pg.redeparse: `kind IN ('a', 'b')` over a varchar column comes back `ARRAY[('a'::character
-    varying)::text, ...]`): one with a predicate or an expression is made again around the type change from schema.yaml's
-    text instead, at no more cost (ALTER TYPE builds it again either way)."""
+def _rebuilt_from_deparse(index: Union[Index, Exclusion], retyped: set) -> bool:
+    """Whether ALTER TYPE of a column `index` (an EXCLUDE's too) holds would build it again from its deparse, which
+    Postgres does not always read back as itself (pg.redeparse: `kind IN ('a', 'b')` over a varchar column comes back
+    `ARRAY[('a'::character varying)::text, ...]`): one with a predicate or an expression is made again around the type
+    change from schema.yaml's text instead, at no more cost (ALTER TYPE builds it again either way)."""
     return bool(retyped) and (index.where is not None or any(e.expression for e in index.elements)) and \
         bool(({e.column for e in index.elements} | set(index.include)) & retyped)
 
@@ -283,7 +283,9 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             ch(add, new_c.name, old_c, new_c)
             recreated(old_c, new_c)
         elif isinstance(old_c, Check) and over_retyped(old_c.expression) or \
-                (regenerated and not isinstance(old_c, Check) and over_retyped(*_expressions(old_c), columns=_columns(old_c))):
+                (regenerated and not isinstance(old_c, Check) and over_retyped(*_expressions(old_c), columns=_columns(old_c))) \
+                or isinstance(old_c, Exclusion) and (_rebuilt_from_deparse(old_c, retyped)
+                                                    or over_retyped(*_expressions(old_c))):
             # (A key, EXCLUDE or foreign key on a column dropped and added again goes with the DROP COLUMN:
             # and a foreign key standing on the key refuses it, compare.differ's KEY_REBUILT.)
             ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c, "retype")
