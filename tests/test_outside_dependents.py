@@ -229,7 +229,7 @@ CREATE TABLE auth.refs (c int REFERENCES public.codes (code));
 INSERT INTO auth.refs VALUES (5);
 CREATE TABLE kin (id int, v text);
 CREATE TABLE auth.kid (extra int) INHERITS (public.kin);
-INSERT INTO auth.kid VALUES (1, 'a', 2);
+INSERT INTO auth.kid VALUES (1, 'a', 2), (2, NULL, 3);
 CREATE TABLE pt (id int, k int) PARTITION BY RANGE (k);
 CREATE TABLE auth.pt1 PARTITION OF public.pt FOR VALUES FROM (0) TO (10);
 INSERT INTO pt VALUES (1, 1);
@@ -473,3 +473,67 @@ def _assert_refused(db_url, schema, out, edited, named, refused_sql, error):
     assert named in str(refused.value), str(refused.value)
     with psycopg.connect(db_url) as conn, pytest.raises(error):
         conn.execute(refused_sql)
+
+
+CHILDREN = """
+CREATE SCHEMA auth;
+CREATE TABLE kin (id int, v text);
+CREATE TABLE auth.kid (extra int) INHERITS (public.kin);
+INSERT INTO auth.kid VALUES (1, 'a', 2), (2, NULL, 3);
+CREATE TABLE pt (id int, k int) PARTITION BY RANGE (k);
+CREATE TABLE auth.pt1 PARTITION OF public.pt FOR VALUES FROM (0) TO (10);
+INSERT INTO pt VALUES (1, 1), (NULL, 2);
+CREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+"""
+
+
+def test_what_reaches_a_child_or_partition_of_a_schema_not_read_is_said(db_url, tmp_path):
+    """A managed table that a table of a schema not read inherits (auth.kid of public.kin), or whose partition lives
+    there (auth.pt1 of public.pt): a column renamed or added, a CHECK added, a NOT NULL set (its NULLs filled first by
+    an UPDATE of the parent), a default set, an index or a row trigger made on the partitioned one, were written
+    silently, and Postgres made them on auth.kid and auth.pt1 too (ALTER TABLE recurses; the UPDATE reaches their
+    rows). Now generate warns, naming each child and what reaches it, even where the edit took the child out of
+    schema.yaml's used_outside (the recorded one names it); a NO INHERIT CHECK and a statement trigger, which stay
+    on the parent, are not named. The oracle is pg_attribute, pg_constraint, pg_index, pg_trigger and the rows of
+    auth's tables after the migration."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(CHILDREN)
+    found = inspect_database(db_url, ("public",))
+    doc = yaml.safe_load(found.yaml)
+    assert (doc["tables"]["kin"]["used_outside"], doc["tables"]["pt"]["used_outside"]) == (
+        ["child table auth.kid"], ["partition auth.pt1"])
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(found.yaml, encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    kin, pt = doc["tables"]["kin"], doc["tables"]["pt"]
+    kin = {"columns": {"ident": {"type": "integer", "renamed_from": "id"},
+                       "v": {"type": "text", "nullable": False, "default": "'n'"}, "w": {"type": "integer", "default": "5"}},
+           "checks": {"v_len": "length(v) > 0", "v_here": {"expression": "v <> 'z'", "no_inherit": True}}}  # (used_outside taken out)
+    pt = {**pt, "columns": {"id": "integer", "k": {"type": "integer", "nullable": False, "default": "3"}},
+          "indexes": {"pt_id": {"columns": ["id"]}},
+          "triggers": {"each_row": {"timing": "before", "events": ["insert"], "for_each": "row", "function": "noop"},
+                       "once": {"timing": "after", "events": ["insert"], "for_each": "statement", "function": "noop"}}}
+    schema.write_text(yaml.safe_dump({**doc, "tables": {"kin": kin, "pt": pt}}, sort_keys=False), encoding="utf-8")
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    said = [n for n in result.notices if "Postgres runs the migration's ALTER TABLE on" in n]
+    assert len(said) == 2, result.notices
+    assert "table public.kin: Postgres runs the migration's ALTER TABLE on child table auth.kid (RENAME COLUMN id TO " \
+           "ident, ADD COLUMN w, SET NOT NULL v, SET DEFAULT v, ADD CONSTRAINT v_len) too" in said[0], said
+    assert "table public.pt: Postgres runs the migration's ALTER TABLE on partition auth.pt1 (SET NOT NULL k, SET " \
+           "DEFAULT k, CREATE INDEX pt_id, CREATE TRIGGER each_row) too" in said[1], said
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:])
+        assert conn.execute("SELECT attrelid::regclass::text, attname, attnotnull, pg_get_expr(adbin, adrelid) "
+                            "FROM pg_attribute LEFT JOIN pg_attrdef ON adrelid = attrelid AND adnum = attnum WHERE "
+                            "attrelid IN ('auth.kid'::regclass, 'auth.pt1'::regclass) AND attnum > 0 AND NOT "
+                            "attisdropped ORDER BY 1, attname").fetchall() == [
+            ("auth.kid", "extra", False, None), ("auth.kid", "ident", False, None), ("auth.kid", "v", True, "'n'::text"),
+            ("auth.kid", "w", False, "5"), ("auth.pt1", "id", False, None), ("auth.pt1", "k", True, "3")]
+        assert conn.execute("SELECT conname FROM pg_constraint WHERE conrelid = 'auth.kid'::regclass AND contype = 'c'"
+                            ).fetchall() == [("v_len",)]
+        assert conn.execute("SELECT count(*) FROM pg_index WHERE indrelid = 'auth.pt1'::regclass").fetchone() == (1,)
+        assert conn.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'auth.pt1'::regclass").fetchall() == [
+            ("each_row",)]
+        assert conn.execute("SELECT ident, v, w FROM auth.kid ORDER BY ident").fetchall() == [(1, "a", 5), (2, "n", 5)]
+        assert conn.execute("SELECT id, k FROM auth.pt1 ORDER BY k").fetchall() == [(1, 1), (None, 2)]
