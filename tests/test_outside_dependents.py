@@ -537,3 +537,38 @@ def test_what_reaches_a_child_or_partition_of_a_schema_not_read_is_said(db_url, 
             ("each_row",)]
         assert conn.execute("SELECT ident, v, w FROM auth.kid ORDER BY ident").fetchall() == [(1, "a", 5), (2, "n", 5)]
         assert conn.execute("SELECT id, k FROM auth.pt1 ORDER BY k").fetchall() == [(1, 1), (None, 2)]
+
+
+def test_an_entry_taken_out_with_the_change_it_guards_still_counts(db_url, tmp_path):
+    """A column a view of api reads, dropped in the same edit that took the view out of the table's `used_outside:`:
+    generate wrote `ALTER TABLE profiles DROP COLUMN username`, which Postgres refused ('view api.profiles depends on
+    column username'), where a function so edited was refused (the recorded entry counted for functions, types, views
+    and sequences, not for a table's columns). Now the recorded entry counts for columns too; and the way out the
+    message gives works: the view dropped outside schemac, the entry taken out and generated alone (no migration:
+    recorded), the column is then dropped and the migration applies over the rows."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA api; CREATE TABLE profiles (id int PRIMARY KEY, username text); "
+                     "INSERT INTO profiles VALUES (1, 'ann'); "
+                     "CREATE VIEW api.profiles AS SELECT id, username FROM public.profiles")
+    found = inspect_database(db_url, ("public",))
+    doc = yaml.safe_load(found.yaml)
+    assert doc["tables"]["profiles"]["used_outside"] == ["view api.profiles (id, username)"]
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(found.yaml, encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    columns = doc["tables"]["profiles"]["columns"]
+    unlisted = {**doc, "tables": {"profiles": {k: v for k, v in doc["tables"]["profiles"].items()
+                                              if k != "used_outside"}}}
+    dropped = {**doc, "tables": {"profiles": {**unlisted["tables"]["profiles"], "columns": {"id": columns["id"]}}}}
+    _assert_refused(db_url, schema, out, dropped, "the migration would drop column username while view api.profiles "
+                    "(id, username)", "ALTER TABLE profiles DROP COLUMN username",
+                    psycopg.errors.DependentObjectsStillExist)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("DROP VIEW api.profiles")
+    schema.write_text(yaml.safe_dump(unlisted, sort_keys=False), encoding="utf-8")
+    assert generate(str(schema), out).status == "unchanged"
+    schema.write_text(yaml.safe_dump(dropped, sort_keys=False), encoding="utf-8")
+    assert generate(str(schema), out, allow_destructive=True).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:])
+        assert conn.execute("SELECT * FROM profiles").fetchall() == [(1,)]

@@ -202,7 +202,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     for c, why in (inherited_renames(changes, current) + renames_refused(changes, current)
                    + row_type_retypes(changes, current) + row_type_drops(changes, current))[:1]:
         raise SchemacError(f"{getattr(c.new, 'source', None) or c.path}: {why}")
-    outside = outside_drops(changes, desired)  # every one at once: each is undone outside schemac
+    outside = outside_drops(changes, desired, current)  # every one at once: each is undone outside schemac
     if outside:
         raise SchemacError("\n".join(dict.fromkeys(why for _, why in outside)))
     refused = [(c, r) for c in changes if c.cause != INHERITED and (r := destructive_reason(c))]
