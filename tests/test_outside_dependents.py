@@ -572,3 +572,37 @@ def test_an_entry_taken_out_with_the_change_it_guards_still_counts(db_url, tmp_p
     with psycopg.connect(db_url, autocommit=True) as conn:
         apply_files(conn, Layout(out).migrations()[1:])
         assert conn.execute("SELECT * FROM profiles").fetchall() == [(1,)]
+
+
+def test_what_a_schema_not_read_made_after_inspect_is_said_by_diff(db_url, tmp_path):
+    """A view of api reading public.profiles, a partition of public.pt and a trigger running public.touch() made in
+    schemas not read after `inspect -n public`: schema.yaml's used_outside lacked them, diff said nothing (used_outside
+    is never compared), and generate wrote the DROP COLUMN and DROP FUNCTION Postgres refuses, and the DROP TABLE
+    that takes the partition with its rows. Now diff, reading the database, says per object what its used_outside:
+    lacks (a notice: no drift), naming each; Postgres's refusal and the partition lost are checked."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA api; CREATE TABLE profiles (id int PRIMARY KEY, username text); "
+                     "CREATE TABLE pt (id int, k int) PARTITION BY LIST (k); "
+                     "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'")
+    found = inspect_database(db_url, ("public",))
+    assert "used_outside" not in found.yaml
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(found.yaml, encoding="utf-8")
+    assert check_drift(str(schema), db_url).notices == ()
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CREATE VIEW api.names AS SELECT username FROM public.profiles; "
+                     "CREATE TABLE api.pt1 PARTITION OF public.pt FOR VALUES IN (1); INSERT INTO pt VALUES (1, 1); "
+                     "CREATE TRIGGER touched BEFORE INSERT ON api.pt1 FOR EACH ROW EXECUTE FUNCTION public.touch()")
+    drift = check_drift(str(schema), db_url)
+    assert drift.differences == ()
+    said = sorted(n.split(": the database has ")[0].rsplit(": ", 1)[-1] + " | " +
+                  n.split(": the database has ")[1].split(" of a schema")[0] for n in drift.notices)
+    assert said == ["function public.touch() | trigger touched on api.pt1", "table public.profiles | view api.names "
+                    "(username)", "table public.pt | partition api.pt1"], drift.notices
+    with psycopg.connect(db_url) as conn:
+        with pytest.raises(psycopg.errors.DependentObjectsStillExist):
+            conn.execute("ALTER TABLE profiles DROP COLUMN username")
+        conn.rollback()
+        conn.execute("DROP TABLE pt")
+        assert conn.execute("SELECT to_regclass('api.pt1')").fetchone() == (None,)
+        conn.rollback()

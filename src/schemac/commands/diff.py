@@ -242,6 +242,7 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
                 catalog.abandon()
                 raise
             from schemac.compare.differ import applied_renames, diff
+            from schemac.compare.outside_unrecorded import unrecorded_outside
             from schemac.report.describe import differences
 
             builder = ModelBuilder()
@@ -288,4 +289,4 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
         found += unmanaged_differences(unmanaged)
     return DriftResult(schema_path, label, result.server_version, result.queries, tuple(found),
                        sql, desired_from, unmanaged, compared=(actual, desired),
-                       notices=tuple(applied_renames(actual, desired)))
+                       notices=tuple(applied_renames(actual, desired) + unrecorded_outside(actual, desired)))
