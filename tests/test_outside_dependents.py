@@ -606,3 +606,31 @@ def test_what_a_schema_not_read_made_after_inspect_is_said_by_diff(db_url, tmp_p
         conn.execute("DROP TABLE pt")
         assert conn.execute("SELECT to_regclass('api.pt1')").fetchone() == (None,)
         conn.rollback()
+
+
+@pytest.mark.every_major  # (how each major's pg_identify_object names a cast)
+def test_a_type_a_cast_of_a_schema_not_read_hangs_on_is_not_dropped(any_db_url, tmp_path):
+    """A cast from a managed enum (composite type) whose function is of a schema not read, auth.g(anyenum)
+    (auth.r(record)): the cast is not managed (its function is not read) and no other entry named the type, so
+    generate wrote DROP TYPE mood (pair), which Postgres refuses ('cast from mood to text depends on type mood').
+    Now the type's used_outside names the cast and generate refuses, Postgres's refusal checked."""
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA auth; CREATE TYPE mood AS ENUM ('a', 'b'); CREATE TYPE pair AS (x int, y int); "
+                     "CREATE FUNCTION auth.g(anyenum) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'x' $$; "
+                     "CREATE CAST (mood AS text) WITH FUNCTION auth.g(anyenum); "
+                     "CREATE FUNCTION auth.r(record) RETURNS text LANGUAGE plpgsql IMMUTABLE AS 'BEGIN RETURN 1; END'; "
+                     "CREATE CAST (pair AS text) WITH FUNCTION auth.r(record)")
+    found = inspect_database(any_db_url, ("public",))
+    doc = yaml.safe_load(found.yaml)
+    assert (doc["enums"]["mood"]["used_outside"], doc["composite_types"]["pair"]["used_outside"]) == (
+        ["cast (public.mood AS pg_catalog.text)"], ["cast (public.pair AS pg_catalog.text)"])
+    assert "casts" not in doc and schema_errors(found.yaml) == []
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(found.yaml, encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    for edited, named, refused_sql in (
+            ({**doc, "enums": {}}, "enum public.mood: the migration would drop it while cast (public.mood AS "
+             "pg_catalog.text)", "DROP TYPE mood"),
+            ({**doc, "composite_types": {}}, "composite type public.pair: the migration would drop it while cast "
+             "(public.pair AS pg_catalog.text)", "DROP TYPE pair")):
+        _assert_refused(any_db_url, schema, out, edited, named, refused_sql, psycopg.errors.DependentObjectsStillExist)
