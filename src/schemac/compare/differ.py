@@ -353,7 +353,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables))
     changes.extend(_typed_tables(cur_tables, des_tables, objects))
     changes.extend(objects + diff_aggregates(current, desired, objects) + diff_operators(current, desired, objects))
-    changes.extend(diff_operator_classes(current, desired, changes) + statistics_given_back(current, desired, changes))
+    changes.extend(diff_operator_classes(current, desired, changes) + statistics_given_back(current, cur_tables, desired, changes))
     changes.extend(diff_policies(cur_tables, des_tables, rebuilt)
                    + diff_grants(cur_tables, des_tables, current, desired, rebuilt,
                                  identities := identity_differences(cur_tables, des_tables)))
