@@ -382,18 +382,13 @@ def test_a_view_a_view_outside_reads_is_not_dropped_under_it(db_url, tmp_path):
     ('view api.v2 depends on view v1'). Now inspect -n public writes under each what reads it, with the columns, and
     generate refuses those changes naming it (Postgres's own refusal checked), while a view replaced in place (CREATE
     OR REPLACE, a column added at its end) is written and applies over the rows."""
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("CREATE SCHEMA api; CREATE TABLE t (a int, b text); INSERT INTO t VALUES (1, 'x'); "
-                     "CREATE VIEW v1 AS SELECT a, b FROM t; CREATE MATERIALIZED VIEW mv AS SELECT a FROM t; "
-                     "CREATE VIEW api.v2 AS SELECT a FROM public.v1; CREATE VIEW api.v3 AS SELECT a FROM public.mv")
-    found = inspect_database(db_url, ("public",))
-    doc = yaml.safe_load(found.yaml)
+    found, doc, schema, out = _first_migration(
+        db_url, "CREATE SCHEMA api; CREATE TABLE t (a int, b text); INSERT INTO t VALUES (1, 'x'); "
+                "CREATE VIEW v1 AS SELECT a, b FROM t; CREATE MATERIALIZED VIEW mv AS SELECT a FROM t; "
+                "CREATE VIEW api.v2 AS SELECT a FROM public.v1; CREATE VIEW api.v3 AS SELECT a FROM public.mv", tmp_path)
     assert doc["views"]["v1"]["used_outside"] == ["view api.v2 (a)"]
     assert doc["materialized_views"]["mv"]["used_outside"] == ["view api.v3 (a)"]
     assert schema_errors(found.yaml) == []
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(found.yaml, encoding="utf-8")
-    assert generate(str(schema), out).status == "written"
     columns = doc["tables"]["t"]["columns"]
     retyped = {**doc, "tables": {"t": {**doc["tables"]["t"], "columns": {**columns, "a": "bigint"}}}}
     for edited, named, refused_sql in (
@@ -465,6 +460,18 @@ def test_a_type_a_schema_not_read_uses_is_not_dropped_under_it(db_url, tmp_path)
     assert check_drift(str(schema), db_url, out_dir=out, history=False).differences == ()
 
 
+def _first_migration(db_url, sql, tmp_path):
+    """`sql` run, `inspect -n public` of it written as schema.yaml and its first migration generated: (what inspect
+    found, schema.yaml as data, its path, the output folder)."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(sql)
+    found = inspect_database(db_url, ("public",))
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(found.yaml, encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    return found, yaml.safe_load(found.yaml), schema, out
+
+
 def _assert_refused(db_url, schema, out, edited, named, refused_sql, error):
     """generate refuses schema.yaml `edited` (exit 2), naming `named`; Postgres itself refuses `refused_sql`."""
     schema.write_text(yaml.safe_dump(edited, sort_keys=False), encoding="utf-8")
@@ -496,15 +503,9 @@ def test_what_reaches_a_child_or_partition_of_a_schema_not_read_is_said(db_url, 
     schema.yaml's used_outside (the recorded one names it); a NO INHERIT CHECK and a statement trigger, which stay
     on the parent, are not named. The oracle is pg_attribute, pg_constraint, pg_index, pg_trigger and the rows of
     auth's tables after the migration."""
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute(CHILDREN)
-    found = inspect_database(db_url, ("public",))
-    doc = yaml.safe_load(found.yaml)
+    _, doc, schema, out = _first_migration(db_url, CHILDREN, tmp_path)
     assert (doc["tables"]["kin"]["used_outside"], doc["tables"]["pt"]["used_outside"]) == (
         ["child table auth.kid"], ["partition auth.pt1"])
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(found.yaml, encoding="utf-8")
-    assert generate(str(schema), out).status == "written"
     kin, pt = doc["tables"]["kin"], doc["tables"]["pt"]
     kin = {"columns": {"ident": {"type": "integer", "renamed_from": "id"},
                        "v": {"type": "text", "nullable": False, "default": "'n'"}, "w": {"type": "integer", "default": "5"}},
@@ -546,16 +547,10 @@ def test_an_entry_taken_out_with_the_change_it_guards_still_counts(db_url, tmp_p
     and sequences, not for a table's columns). Now the recorded entry counts for columns too; and the way out the
     message gives works: the view dropped outside schemac, the entry taken out and generated alone (no migration:
     recorded), the column is then dropped and the migration applies over the rows."""
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("CREATE SCHEMA api; CREATE TABLE profiles (id int PRIMARY KEY, username text); "
-                     "INSERT INTO profiles VALUES (1, 'ann'); "
-                     "CREATE VIEW api.profiles AS SELECT id, username FROM public.profiles")
-    found = inspect_database(db_url, ("public",))
-    doc = yaml.safe_load(found.yaml)
+    _, doc, schema, out = _first_migration(db_url, "CREATE SCHEMA api; CREATE TABLE profiles (id int PRIMARY KEY, "
+                                           "username text); INSERT INTO profiles VALUES (1, 'ann'); CREATE VIEW "
+                                           "api.profiles AS SELECT id, username FROM public.profiles", tmp_path)
     assert doc["tables"]["profiles"]["used_outside"] == ["view api.profiles (id, username)"]
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(found.yaml, encoding="utf-8")
-    assert generate(str(schema), out).status == "written"
     columns = doc["tables"]["profiles"]["columns"]
     unlisted = {**doc, "tables": {"profiles": {k: v for k, v in doc["tables"]["profiles"].items()
                                               if k != "used_outside"}}}
@@ -614,20 +609,15 @@ def test_a_type_a_cast_of_a_schema_not_read_hangs_on_is_not_dropped(any_db_url, 
     (auth.r(record)): the cast is not managed (its function is not read) and no other entry named the type, so
     generate wrote DROP TYPE mood (pair), which Postgres refuses ('cast from mood to text depends on type mood').
     Now the type's used_outside names the cast and generate refuses, Postgres's refusal checked."""
-    with psycopg.connect(any_db_url, autocommit=True) as conn:
-        conn.execute("CREATE SCHEMA auth; CREATE TYPE mood AS ENUM ('a', 'b'); CREATE TYPE pair AS (x int, y int); "
-                     "CREATE FUNCTION auth.g(anyenum) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'x' $$; "
-                     "CREATE CAST (mood AS text) WITH FUNCTION auth.g(anyenum); "
-                     "CREATE FUNCTION auth.r(record) RETURNS text LANGUAGE plpgsql IMMUTABLE AS 'BEGIN RETURN 1; END'; "
-                     "CREATE CAST (pair AS text) WITH FUNCTION auth.r(record)")
-    found = inspect_database(any_db_url, ("public",))
-    doc = yaml.safe_load(found.yaml)
+    found, doc, schema, out = _first_migration(
+        any_db_url, "CREATE SCHEMA auth; CREATE TYPE mood AS ENUM ('a', 'b'); CREATE TYPE pair AS (x int, y int); "
+                    "CREATE FUNCTION auth.g(anyenum) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'x' $$; "
+                    "CREATE CAST (mood AS text) WITH FUNCTION auth.g(anyenum); "
+                    "CREATE FUNCTION auth.r(record) RETURNS text LANGUAGE plpgsql IMMUTABLE AS 'BEGIN RETURN 1; END'; "
+                    "CREATE CAST (pair AS text) WITH FUNCTION auth.r(record)", tmp_path)
     assert (doc["enums"]["mood"]["used_outside"], doc["composite_types"]["pair"]["used_outside"]) == (
         ["cast (public.mood AS pg_catalog.text)"], ["cast (public.pair AS pg_catalog.text)"])
     assert "casts" not in doc and schema_errors(found.yaml) == []
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(found.yaml, encoding="utf-8")
-    assert generate(str(schema), out).status == "written"
     for edited, named, refused_sql in (
             ({**doc, "enums": {}}, "enum public.mood: the migration would drop it while cast (public.mood AS "
              "pg_catalog.text)", "DROP TYPE mood"),
