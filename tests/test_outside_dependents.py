@@ -501,7 +501,9 @@ def test_what_reaches_a_child_or_partition_of_a_schema_not_read_is_said(db_url, 
     silently, and Postgres made them on auth.kid and auth.pt1 too (ALTER TABLE recurses; the UPDATE reaches their
     rows). Now generate warns, naming each child and what reaches it, even where the edit took the child out of
     schema.yaml's used_outside (the recorded one names it); a NO INHERIT CHECK and a statement trigger, which stay
-    on the parent, are not named. The oracle is pg_attribute, pg_constraint, pg_index, pg_trigger and the rows of
+    on the parent, are not named. An identity column added to public.kin, written before, is refused, naming
+    auth.kid (Postgres's own refusal checked: 'cannot recursively add identity column to table that has child
+    tables'). The oracle is pg_attribute, pg_constraint, pg_index, pg_trigger and the rows of
     auth's tables after the migration."""
     _, doc, schema, out = _first_migration(db_url, CHILDREN, tmp_path)
     assert (doc["tables"]["kin"]["used_outside"], doc["tables"]["pt"]["used_outside"]) == (
@@ -538,6 +540,11 @@ def test_what_reaches_a_child_or_partition_of_a_schema_not_read_is_said(db_url, 
             ("each_row",)]
         assert conn.execute("SELECT ident, v, w FROM auth.kid ORDER BY ident").fetchall() == [(1, "a", 5), (2, "n", 5)]
         assert conn.execute("SELECT id, k FROM auth.pt1 ORDER BY k").fetchall() == [(1, 1), (None, 2)]
+    numbered = {"kin": {**kin, "columns": {**kin["columns"], "n": {"type": "integer", "identity": "always"}},
+                        "used_outside": ["child table auth.kid"]}, "pt": pt}
+    _assert_refused(db_url, schema, out, {**doc, "tables": numbered}, "table public.kin: the migration would add "
+                    "identity column n, which Postgres refuses while child table auth.kid", "ALTER TABLE kin ADD COLUMN n "
+                    "int GENERATED ALWAYS AS IDENTITY", psycopg.errors.InvalidTableDefinition)
 
 
 def test_an_entry_taken_out_with_the_change_it_guards_still_counts(db_url, tmp_path):
