@@ -20,7 +20,7 @@ from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
 from schemac.compare.namespaces import public_schema_changes, schema_comments
 from schemac.compare.normalize import on_desired_path
-from schemac.compare.identities import identity_comment_changes, identity_differences, identity_sequences_aside
+from schemac.compare.identities import identities_over_children, identity_comment_changes, identity_differences, identity_sequences_aside
 from schemac.compare.policies import diff_policies
 from schemac.compare.publications import diff_publications
 from schemac.compare.database_settings import diff_database_comment, diff_database_grants, diff_database_settings
@@ -346,7 +346,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     only = frozenset(_kept_below(per_table, cur_tables, des_tables))
     for key, table_changes in per_table.items():
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table, only))
-    changes = named_in_partitions(changes, des_tables)
+    changes = identities_over_children(named_in_partitions(changes, des_tables), cur_tables, des_tables)
     for key, t in cur_tables.items():
         if key not in des_tables:
             changes += _dropped(t)

@@ -6,15 +6,13 @@ Postgres recurses, unasked (a column renamed or added, a NOT NULL or CHECK added
 a default set; on a partitioned table an index, a foreign key, a row trigger or an identity too), and an UPDATE of
 the parent filling NULLs before a SET NOT NULL fills the child's rows. A column dropped or retyped there is refused
 (compare.outside_users); these apply (or fail over the child's rows, which generate cannot see), so generate warns,
-naming the child and what reaches it. One Postgres refuses whatever the rows, an identity column added to a table that
-a table there inherits ('cannot recursively add identity column to table that has child tables'), generate refuses.
-The recorded table's entries count with schema.yaml's: an entry taken out of schema.yaml in the same edit still
+naming the child and what reaches it (an identity column added: their rows numbered through the parent, as
+plan.partitioned_identity adds one over INHERITS children). The recorded table's entries count with schema.yaml's: an entry taken out of schema.yaml in the same edit still
 names a child the database has."""
 
 from __future__ import annotations
 
 from schemac.compare.changes import INHERITED, Change
-from schemac.compare.outside_types import TAKE_OUT
 from schemac.model import Check, Schema
 from schemac.model.tables import expression_dropped
 
@@ -72,6 +70,7 @@ def outside_child_notices(changes: list[Change], current: Schema, desired: Schem
         for kid in _reaches(c, kids):
             what = (_TO_CHILDREN | _TO_PARTITIONS)[c.kind]
             name = f"{c.old.name} TO {c.name}" if c.kind == "rename_column" else c.name  # type: ignore[union-attr]
+            name += " (an identity: their rows numbered by an UPDATE through it)" if c.over_children else ""
             reached.setdefault((c.schema, c.table), {}).setdefault(kid, []).append(f"{what} {name}")
     declared = {t.key: t for t in desired.tables}
     out = []
@@ -85,22 +84,3 @@ def outside_child_notices(changes: list[Change], current: Schema, desired: Schem
                    "them first (ALTER TABLE ... NO INHERIT, DETACH PARTITION) if they must not change")
     return out
 
-
-def outside_child_refusals(changes: list[Change], current: Schema, desired: Schema) -> list[tuple[Change, str]]:
-    """Each identity column added to a table an INHERITS child of a schema not read inherits, with why generate
-    refuses it (Postgres refuses the ADD COLUMN; a partition takes it on PostgreSQL 17+, said by the warning)."""
-    adds = [c for c in changes if c.kind == "add_column" and c.cause != INHERITED and getattr(c.new, "identity", None)]
-    if not adds:
-        return []
-    children = outside_children([*current.tables, *desired.tables])
-    out = []
-    for c in adds:
-        kids = [k for k in children.get((c.schema, c.table), ()) if k.startswith("child table ")]
-        if kids:
-            where = f"{c.source}: " if c.source else ""
-            out.append((c, f"{where}table {c.schema}.{c.table}: the migration would add identity column {c.name}, "
-                           f"which Postgres refuses while {'; '.join(kids)} (used_outside: of a schema schema.yaml does "
-                           "not cover) inherits it ('cannot recursively add identity column to table that has child "
-                           "tables'): add the column without identity, or detach them first, outside schemac (ALTER "
-                           f"TABLE ... NO INHERIT), then {TAKE_OUT}"))
-    return out

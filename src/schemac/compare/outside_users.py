@@ -16,7 +16,6 @@ import re
 from typing import Optional
 
 from schemac.compare.changes import Change
-from schemac.compare.outside_children import outside_child_refusals
 from schemac.compare.outside_types import TAKE_OUT, outside_type_drops
 from schemac.compare.types import replaceable
 from schemac.model import Index, PrimaryKey, Schema, Unique
@@ -37,8 +36,7 @@ def outside_drops(changes: list[Change], desired: Schema, current: Schema) -> li
             dropped[(c.old.schema, c.old.name)] = dropped.get((c.old.schema, c.old.name), 0) + 1  # type: ignore
         elif c.kind == "add_function":
             added.setdefault((c.new.schema, c.new.name), []).append(c.new)  # type: ignore[union-attr]
-    out = _table_drops(changes, desired, current) + _view_drops(changes, desired) + \
-        outside_type_drops(changes, desired) + outside_child_refusals(changes, current, desired)
+    out = _table_drops(changes, desired, current) + _view_drops(changes, desired) + outside_type_drops(changes, desired)
     for c in changes:
         old = c.old
         if old is None or not (c.kind == "drop_function" or (c.kind == "alter_function" and  # type: ignore[union-attr]
