@@ -7,8 +7,8 @@ a default set; on a partitioned table an index, a foreign key, a row trigger or 
 the parent filling NULLs before a SET NOT NULL fills the child's rows. A column dropped or retyped there is refused
 (compare.outside_users); these apply (or fail over the child's rows, which generate cannot see), so generate warns,
 naming the child and what reaches it (an identity column added: their rows numbered through the parent, as
-plan.partitioned_identity adds one over INHERITS children). The recorded table's entries count with schema.yaml's: an entry taken out of schema.yaml in the same edit still
-names a child the database has."""
+plan.partitioned_identity adds one over INHERITS children). The recorded table's entries count with schema.yaml's:
+an entry taken out of schema.yaml in the same edit still names a child the database has."""
 
 from __future__ import annotations
 
