@@ -460,6 +460,36 @@ def test_a_type_a_schema_not_read_uses_is_not_dropped_under_it(db_url, tmp_path)
     assert check_drift(str(schema), db_url, out_dir=out, history=False).differences == ()
 
 
+
+def test_a_partition_of_a_partition_of_a_schema_not_read_is_said(db_url, tmp_path):
+    """A column renamed and one added on public.pt, whose partition public.pt_a (partitioned itself) has its partition
+    auth.pt_a1 in a schema not read: generate refused the rename ('would drop column id, which Postgres does to
+    partition auth.pt_a1 too': pt_a's copy was compared as dropped and added, compare.inherited_renames), and said
+    nothing of the ADD COLUMN reaching auth.pt_a1 through pt_a (its change, made by pt's statement, was passed over).
+    Now the RENAME COLUMN is written, and the warning names auth.pt_a1 under pt_a; pg_attribute of auth.pt_a1 and its
+    rows after the migration show both reached it."""
+    _, doc, schema, out = _first_migration(
+        db_url, "CREATE SCHEMA auth; CREATE TABLE pt (id int, k int, r int) PARTITION BY LIST (k); "
+                "CREATE TABLE pt_a PARTITION OF pt FOR VALUES IN (1) PARTITION BY LIST (r); "
+                "CREATE TABLE auth.pt_a1 PARTITION OF pt_a FOR VALUES IN (1); INSERT INTO pt VALUES (1, 1, 1)", tmp_path)
+    assert doc["tables"]["pt_a"]["used_outside"] == ["partition auth.pt_a1"]
+    columns = {"ident": {"type": "integer", "renamed_from": "id"}, "k": "integer", "r": "integer",
+               "w": {"type": "integer", "default": "4"}}
+    pt_a = {k: v for k, v in doc["tables"]["pt_a"].items() if k != "columns"}  # (its parent's, as PARTITION OF)
+    schema.write_text(yaml.safe_dump({**doc, "tables": {"pt": {**doc["tables"]["pt"], "columns": columns},
+                                                        "pt_a": pt_a}}, sort_keys=False), encoding="utf-8")
+    result = generate(str(schema), out)
+    assert result.status == "written", result.message
+    assert [n.split(" too, ")[0].split(": ", 1)[1] for n in result.notices if "ALTER TABLE on" in n] == [
+        "table public.pt_a: Postgres runs the migration's ALTER TABLE on partition auth.pt_a1 (RENAME COLUMN id TO "
+        "ident, ADD COLUMN w)"], result.notices
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:])
+        assert conn.execute("SELECT * FROM auth.pt_a1").fetchall() == [(1, 1, 1, 4)]
+        assert [r[0] for r in conn.execute("SELECT attname FROM pg_attribute WHERE attrelid = 'auth.pt_a1'::regclass "
+                                           "AND attnum > 0 AND NOT attisdropped ORDER BY attnum")] == ["ident", "k", "r", "w"]
+
+
 def _first_migration(db_url, sql, tmp_path):
     """`sql` run, `inspect -n public` of it written as schema.yaml and its first migration generated: (what inspect
     found, schema.yaml as data, its path, the output folder)."""

@@ -12,7 +12,7 @@ an entry taken out of schema.yaml in the same edit still names a child the datab
 
 from __future__ import annotations
 
-from schemac.compare.changes import INHERITED, Change
+from schemac.compare.changes import Change
 from schemac.model import Check, Schema
 from schemac.model.tables import expression_dropped
 
@@ -65,7 +65,7 @@ def outside_child_notices(changes: list[Change], current: Schema, desired: Schem
     reached: dict[tuple[str, str], dict[str, list[str]]] = {}
     for c in changes:
         kids = children.get((c.schema, c.table))
-        if not kids or c.cause == INHERITED:
+        if not kids:  # (a change INHERITED from its parent's statement reaches its own partitions there too)
             continue
         for kid in _reaches(c, kids):
             what = (_TO_CHILDREN | _TO_PARTITIONS)[c.kind]
