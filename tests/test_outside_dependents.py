@@ -461,6 +461,7 @@ def test_a_type_a_schema_not_read_uses_is_not_dropped_under_it(db_url, tmp_path)
 
 
 
+@pytest.mark.slow  # (the default run keeps this file's cheaper cases)
 def test_a_partition_of_a_partition_of_a_schema_not_read_is_said(db_url, tmp_path):
     """A column renamed and one added on public.pt, whose partition public.pt_a (partitioned itself) has its partition
     auth.pt_a1 in a schema not read: generate refused the rename ('would drop column id, which Postgres does to
@@ -586,6 +587,7 @@ def test_what_reaches_a_child_or_partition_of_a_schema_not_read_is_said(db_url, 
                             "attname = 'n'").fetchall() == [("a",), ("",)]
 
 
+@pytest.mark.slow  # (the default run keeps this file's cheaper cases)
 def test_an_entry_taken_out_with_the_change_it_guards_still_counts(db_url, tmp_path):
     """A column a view of api reads, dropped in the same edit that took the view out of the table's `used_outside:`:
     generate wrote `ALTER TABLE profiles DROP COLUMN username`, which Postgres refused ('view api.profiles depends on
@@ -649,7 +651,6 @@ def test_what_a_schema_not_read_made_after_inspect_is_said_by_diff(db_url, tmp_p
         conn.rollback()
 
 
-@pytest.mark.every_major  # (how each major's pg_identify_object names a cast)
 def test_a_type_a_cast_of_a_schema_not_read_hangs_on_is_not_dropped(any_db_url, tmp_path):
     """A cast from a managed enum (composite type) whose function is of a schema not read, auth.g(anyenum)
     (auth.r(record)): the cast is not managed (its function is not read) and no other entry named the type, so
