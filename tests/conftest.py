@@ -23,9 +23,17 @@ import psycopg
 import pytest
 
 from pgharness import STARTERS, UNAVAILABLE, Server, external
+from schemac.migrations.replay import in_memory
 
 _servers: dict[str, Server | None] = {}
 MAJORS = ["pg18", "pg16", "pg15"]
+
+# tmp_path in memory too, where the servers' data is (replay.in_memory; pytest's own variable for its temporary
+# root, which keeps its last three runs there): every `generate` a test runs fsyncs the migration and state.json
+# it writes (migrations/layout.py, state.py), 10 ms a file on these machines' disk (mounted with `discard`), and a
+# default run writes some thousands.
+if "PYTEST_DEBUG_TEMPROOT" not in os.environ and in_memory() is not None:
+    os.environ["PYTEST_DEBUG_TEMPROOT"] = in_memory()
 
 
 def _given_servers() -> dict[str, str]:
