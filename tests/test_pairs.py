@@ -20,6 +20,7 @@ turn; `-m slow` takes every pair on 18, 16 and 15.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable, NamedTuple, Optional
 
 import psycopg
@@ -135,3 +136,17 @@ def test_every_pair_is_a_change():
     every = load_pairs()
     assert len(every) == len({p.id for p in every}) >= 150
     assert all(p.old != p.new for p in every)
+
+
+def test_the_default_run_takes_a_fixed_sample_of_every_file():
+    """pairs.spread: SAMPLE pairs, some of every file, each file's share by its size; the default run takes each of
+    them on exactly one major, every other pair only under -m slow (and postgis.sql its two on 15)."""
+    taken = spread(NOT_GIS, SAMPLE)
+    assert len(taken) == SAMPLE and {p.file for p in NOT_GIS if p.id in taken} == {p.file for p in NOT_GIS}
+    largest = max({p.file for p in NOT_GIS}, key=lambda f: sum(p.file == f for p in NOT_GIS))
+    assert sum(p.file == largest for p in NOT_GIS if p.id in taken) > 1
+    default = [c.values for c in CASES if not any(m.name == "slow" for m in c.marks)]
+    assert sorted(pair.id for _, pair in default) == sorted(taken | GIS_DEFAULT)
+    assert {major for major, pair in default if pair.id in taken} == set(MAJORS)
+    grown = NOT_GIS + [replace(p, id=f"{p.id}-again") for p in NOT_GIS if p.file == largest]
+    assert len(spread(grown, SAMPLE)) == SAMPLE  # pairs added: the default run takes as many
