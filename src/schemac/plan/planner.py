@@ -62,7 +62,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
     made = _statements_for(change)
     if change.kind in _ROUTINES and not getattr(change.new, "standard_body", False):
         return made
-    trees, calls = expression_marks(change.new)
+    trees, calls = expression_marks(change.new, change)
     return widened(made, lambda s: str(s.expression or "") if isinstance(s, exp.Command)
                    else render_sql([s]) if trees else "", change if calls else None)
 
