@@ -165,9 +165,9 @@ class Change:
     # An add_trigger made by CREATE OR REPLACE TRIGGER: the migration runs under an event trigger it keeps, which may
     # have made it already on the table's CREATE or ALTER (compare.event_triggers.made_under_kept).
     replacing: bool = False
-    # An add_foreign_key, enforce_foreign_key or validate_constraint of a key: the table it references, whose indexes'
-    # expressions Postgres inlines planning the key's check (compare.key_checks; plan.preamble.schemas_called).
-    referenced: Optional[Table] = None
+    # A change whose ALTER TABLE Postgres plans or computes over its table's indexes and its neighbours' (a key's
+    # check, a rewrite: compare.replanned): the tables its keys reference and those referencing it, with indexes.
+    neighbours: tuple = ()
 
     @property
     def from_enum(self) -> bool:

@@ -8,7 +8,7 @@ from typing import Callable, Optional
 from sqlglot import exp
 
 from schemac.compare.changes import Change
-from schemac.compare.key_checks import checked_key
+from schemac.compare.replanned import replanned
 from schemac.compare.normalize import search_path
 from schemac.model import Check, Column, Exclusion, Index, Table, View
 from schemac.pg.dialect import RENDER
@@ -103,9 +103,8 @@ def schemas_called(change: Change) -> tuple[str, ...]:
     # that the expression is immutable; its defaults are computed only where a column is added over rows)
     texts = [c.generated for c in obj.columns if c.generated] + [k.expression for k in obj.checks] \
         if isinstance(obj, Table) else [obj.query] if isinstance(obj, View) and obj.materialized else _expressions(obj)
-    if checked_key(change) is not None:  # (a key's check, planned over both tables' indexes: compare.key_checks)
-        texts = [t for table in (change.table_def, change.referenced) if table is not None
-                 for i in table.indexes for t in _keyed(i)]
+    if replanned(change):  # (a key's check or a rewrite, over the indexes of its table and neighbours: compare.replanned)
+        texts = [*texts, *(t for table in (change.table_def, *change.neighbours) for i in table.indexes for t in _keyed(i))]
     found = {m.group(1).replace('""', '"') if m.group(1) else m.group(2).lower()
              for text in texts for m in _CALL.finditer(text)}
     return tuple(sorted(found - _NOT_CALLED))
@@ -128,9 +127,9 @@ def expression_marks(obj: object, change: Optional[Change] = None) -> tuple[bool
     """may_hold_unqualified_equals(obj), and whether its expressions may call a function by a qualified name (one
     holds a dot: schemas_called finds nothing in them otherwise), from one gathering of its texts: schemas_called's
     own gathering for each of the 19,800 changes of `generate` at 10,000 tables of gen_schema.py's shape, none of
-    whose expressions holds a dot, cost ~0.1 s. A foreign key's check (`change`) may: its tables' indexes'."""
+    whose expressions holds a dot, cost ~0.1 s. A replanned `change` may: its tables' indexes' (compare.replanned)."""
     texts = "\0".join(_expressions(obj))
-    return _MAY_HOLD.search(texts) is not None, "." in texts or (change is not None and checked_key(change) is not None)
+    return _MAY_HOLD.search(texts) is not None, "." in texts or (change is not None and replanned(change))
 
 
 def _expressions(obj: object) -> list[str]:
