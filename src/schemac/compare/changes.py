@@ -170,6 +170,9 @@ class Change:
     # identity column to table that has child tables'); plan.partitioned_identity adds it in steps
     # (compare.identities.identities_over_children).
     over_children: bool = False
+    # A change whose ALTER TABLE Postgres plans or computes over its table's indexes and its neighbours' (a key's
+    # check, a rewrite: compare.replanned): the tables its keys reference and those referencing it, with indexes.
+    neighbours: tuple = ()
 
     @property
     def from_enum(self) -> bool:

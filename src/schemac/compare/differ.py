@@ -14,8 +14,7 @@ from schemac.compare.around import around_recreated, domains_around_recreated, s
 from schemac.compare.casts import diff_casts
 from schemac.compare.opclasses import around_operator_classes, diff_operator_classes
 from schemac.compare.operators import diff_operators
-from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change,
-                                     takes_using)
+from schemac.compare.changes import (CARRIED_TO_PARTITIONS, INHERITED, NAMED_BELOW, NEW_TABLE, KEEPS_COLUMN, KEPT_BELOW, AFTER_ONLY, BEFORE_PARENTS_COLUMNS, KINDS, TYPED_REBUILT, Change, takes_using)
 from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
 from schemac.compare.namespaces import public_schema_changes, schema_comments
@@ -28,6 +27,7 @@ from schemac.compare.event_triggers import diff_event_triggers, made_under_kept
 from schemac.compare.check_validity import diff_validated_checks
 from schemac.compare.trigger_clones import diff_clone_comments, diff_cloned_triggers
 from schemac.compare.copies import diff_copy_comments
+from schemac.compare.replanned import with_neighbours
 from schemac.compare.foreign_servers import FOREIGN_REMADE, diff_foreign_servers, foreign_drift, remade_foreign_tables
 from schemac.compare.partition_copies import with_detached_copies, without_implied_twin_copies
 from schemac.compare.partitioning import partition_of_key
@@ -384,7 +384,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
                    + diff_casts(current, desired, changes) + diff_foreign_servers(current, desired)
                    + diff_database_settings(current, desired) + diff_database_grants(current, desired)
                    + diff_database_comment(current, desired))
-    changes = named_where_claimed(changes, current, desired)
+    changes = with_neighbours(named_where_claimed(changes, current, desired), des_tables)
     changes.extend(diff_cloned_triggers(cur_tables, des_tables, changes))
     changes.extend(diff_clone_comments(cur_tables, des_tables, changes))
     changes.extend(identity_comment_changes(cur_tables, des_tables, changes, identities))

@@ -62,7 +62,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
     made = _statements_for(change)
     if change.kind in _ROUTINES and not getattr(change.new, "standard_body", False):
         return made
-    trees, calls = expression_marks(change.new)
+    trees, calls = expression_marks(change.new, change)
     return widened(made, lambda s: str(s.expression or "") if isinstance(s, exp.Command)
                    else render_sql([s]) if trees else "", change if calls else None)
 
@@ -224,7 +224,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         using = None if old.generated and col.generated else fresh_expression(col.using) if takes_using(change) \
             else exp.Cast(this=value if change.direct_cast else _through_text(value, old.type, col.type),
                           to=fresh_type(col.type))
-        collation = ddl.collate(col.collation) if col.collation != old.collation else None
+        collation = ddl.collate(col.collation) if col.collation is not None else None  # (else the new type's default)
         before, after = copy_names_kept(t, col.name)
         return before + [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
                                                    using=using))] + copies_uncommented(t, col.name) + after
