@@ -148,6 +148,9 @@ class Change:
     # casting to the other: the values are cast directly, as `USING c::new` does (numeric -> integer rounds), not
     # through text, where '2.5' is no integer (compare.types.cast_directly).
     direct_cast: bool = False
+    # An alter_column_type from a domain of the current model: the type it stands on at the bottom (compare.types.
+    # base_type), which each of its values is (plan.hazards: a domain made its own base type keeps every value).
+    from_base: str = ""
     # An alter_column_type from a type of the current model's own (an enum, a composite, range or multirange type, an
     # array of one, a domain over one: "enum", "composite type", "range type", "multirange type"), to one of the
     # desired model's (compare.retype_casts.own_type_sides): Postgres casts these only to and from the string types
