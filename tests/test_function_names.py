@@ -104,3 +104,11 @@ def test_a_function_in_from_keeps_its_schema():
     assert query_refs("SELECT d.id FROM app.ids() d JOIN t ON true")[1] == {("app", "ids")}
     assert sql_body_refs('BEGIN ATOMIC SELECT x FROM "App"."Ids"() x; END')[1] == {("App", "Ids")}
     assert called_functions("(id IN (SELECT x FROM ids() x))") == {("public", "ids")}
+
+
+def test_a_calls_schema_folds_as_its_name():
+    """`App.F(x)` as a person may write a policy in schema.yaml is app.f to Postgres; `"App".f(x)` is App.f."""
+    from schemac.pg.calls import called_functions
+
+    assert called_functions('App.F(x) + "App".g(1) + "H"(2)') == {("app", "f"), ("App", "g"), ("public", "H")}
+    assert called_functions("(EXISTS (SELECT 1 FROM App.Ids() x))") == {("app", "ids")}

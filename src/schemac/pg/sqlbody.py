@@ -33,15 +33,21 @@ def sql_body_refs(body: str) -> tuple[frozenset[tuple[str, str]], frozenset[tupl
 def call_key(call: exp.Anonymous) -> tuple[str, str]:
     """(schema, name) of a call sqlglot does not know, as Postgres resolves it: `public` when unqualified, the name
     folded unless quoted. The schema is the Dot's before it (`app.f(x)`), or the Table's where the call is a
-    relation of FROM (`FROM app.f() d`: sqlglot makes the call the table's name and the schema its db)."""
+    relation of FROM (`FROM app.f() d`: sqlglot makes the call the table's name and the schema its db), folded
+    unless quoted, as the name."""
     parent = call.parent
     if isinstance(parent, exp.Dot) and parent.expression is call:
-        schema = parent.this.name
+        schema = _folded(parent.this)
     elif isinstance(parent, exp.Table) and parent.this is call and parent.db:
-        schema = parent.db
+        schema = _folded(parent.args["db"])
     else:
         schema = "public"
-    return schema, call.name if isinstance(call.this, exp.Identifier) and call.this.quoted else call.name.lower()
+    return schema, _folded(call.this) if isinstance(call.this, exp.Identifier) else call.name.lower()
+
+
+def _folded(name: exp.Expression) -> str:
+    """A name as Postgres resolves it: kept where quoted, else in lower case."""
+    return name.name if isinstance(name, exp.Identifier) and name.quoted else name.name.lower()
 
 
 @lru_cache(maxsize=1024)
