@@ -10,7 +10,8 @@ from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.aggregates import diff_aggregates
-from schemac.compare.around import around_recreated, domains_around_recreated, set_aside_types, split_around_recreated
+from schemac.compare.around import (around_functions_moved, around_recreated, domains_around_recreated, set_aside_types,
+                                    split_around_recreated)
 from schemac.compare.casts import diff_casts
 from schemac.compare.opclasses import around_operator_classes, diff_operator_classes
 from schemac.compare.operators import diff_operators
@@ -362,12 +363,9 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     classes = around_operator_classes(changes, cur_tables, des_tables)  # and the foreign keys on their keys
     changes.extend(classes + _foreign_keys_around_rebuilt_keys(changes + classes, cur_tables, des_tables) if classes else [])
     changes = domains_around_recreated(changes, current, desired)
-    before = dropped_functions(changes)
-    changes = functions_around_columns(changes, current, desired)
-    if dropped_functions(changes) - before:  # functions moved around those: what calls them is moved in turn
-        changes = split_around_recreated(changes)
-        changes.extend(around_recreated(changes, cur_tables, des_tables))
-        changes = domains_around_recreated(changes, current, desired)
+    before = dropped_functions(changes)  # functions moved around those: what calls them is moved in turn
+    changes = around_functions_moved(functions_around_columns(changes, current, desired), before, current, desired,
+                                     cur_tables, des_tables)
     views = diff_views(current, desired, changes)
     # A function returning or taking a view's row type holds the view: around a view dropped (or re-created)
     # it is dropped before and created after, and the views reading it are planned again around that (and around
@@ -376,7 +374,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     around = functions_around_types(changes, current, desired, rowtypes) if rowtypes else changes
     # So is a function whose SQL-standard body reads such a view (Postgres recorded it).
     around = functions_around_columns(around, current, desired, rowtypes) if rowtypes else around
-    if around != changes:
+    if around != changes:  # (and what calls those functions, in turn)
+        around = around_functions_moved(around, dropped_functions(changes), current, desired, cur_tables, des_tables)
         changes, views = around, diff_views(current, desired, around)
     changes = defaults_kept_below(privileges_of_recreated(changes, current, desired), cur_tables, des_tables)
     changes = readers_around(changes + views, current, desired)
