@@ -168,6 +168,14 @@ class Change:
     # An add_trigger made by CREATE OR REPLACE TRIGGER: the migration runs under an event trigger it keeps, which may
     # have made it already on the table's CREATE or ALTER (compare.event_triggers.made_under_kept).
     replacing: bool = False
+    # An add_column of an identity on a table that tables inherit (INHERITS, of the schemas read or, by its
+    # used_outside, of another): Postgres refuses ADD COLUMN ... IDENTITY there on every major ('cannot recursively add
+    # identity column to table that has child tables'); plan.partitioned_identity adds it in steps
+    # (compare.identities.identities_over_children).
+    over_children: bool = False
+    # A change whose ALTER TABLE Postgres plans or computes over its table's indexes and its neighbours' (a key's
+    # check, a rewrite: compare.replanned): the tables its keys reference and those referencing it, with indexes.
+    neighbours: tuple = ()
 
     @property
     def from_enum(self) -> bool:

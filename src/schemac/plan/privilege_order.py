@@ -4,6 +4,7 @@ on the object as it is once made, the owner's own privileges after the owner cha
 from __future__ import annotations
 
 from schemac.compare.changes import Change
+from schemac.compare.given_back import MIGRATION_ROLE
 from schemac.plan.keys import Key
 
 CREATED = ("created",)  # made by every CREATE of the plan: what default privileges change waits for
@@ -21,10 +22,18 @@ def privilege_deps(c: Change) -> tuple[set[Key], set[Key], set[Key], set[Key]]:
         new_refs = {key for key in new_refs if key[0] != "column"}
     # the owner's own privileges once it owns the object (ALTER ... OWNER TO hands the old owner's on)
     owned = new.owned_keys()  # type: ignore[union-attr]
+    back = {("given back", *key) for key in owned}
     if k == "set_owner":
         makes |= owned
+        if new.grantee == MIGRATION_ROLE:  # type: ignore[union-attr]
+            removes |= back
     elif new.grantee == new.owner:  # type: ignore[union-attr]
         new_refs |= owned
+    if k == "revoke" and new.grantee != MIGRATION_ROLE:  # type: ignore[union-attr]
+        # before the object goes back to the migration's role (unnamed): that role may be the grantee (Supabase's
+        # postgres, granted USAGE on realtime by supabase_admin), and a REVOKE after ALTER ... OWNER TO CURRENT_USER
+        # would take it from the owner's own entry; before it, from the old owner's grant, whoever the role is
+        old_refs |= back
     if new.on == "default privileges":  # after every CREATE: compare.grants.defaulted  # type: ignore[union-attr]
         new_refs.add(CREATED)
     if k != "set_owner":  # a grant by another role than the owner: after what it needs, before that is revoked
