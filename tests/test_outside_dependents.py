@@ -491,6 +491,23 @@ def test_a_partition_of_a_partition_of_a_schema_not_read_is_said(db_url, tmp_pat
                                            "AND attnum > 0 AND NOT attisdropped ORDER BY attnum")] == ["ident", "k", "r", "w"]
 
 
+
+@pytest.mark.slow  # (the default run keeps this file's cheaper cases)
+def test_an_entry_taken_out_of_a_renamed_table_still_counts(db_url, tmp_path):
+    """public.profiles renamed to people (`renamed_from`) in the edit that takes api.profiles out of its used_outside
+    and drops the column username it reads: the recorded entry was looked up under the new name, found none, and
+    generate wrote the RENAME and the DROP COLUMN Postgres refuses. Now the recorded table counts under the name
+    schema.yaml gives it (Postgres's refusal checked)."""
+    _, doc, schema, out = _first_migration(db_url, "CREATE SCHEMA api; CREATE TABLE profiles (id int PRIMARY KEY, "
+                                                   "username text); CREATE VIEW api.profiles AS SELECT id, username "
+                                                   "FROM public.profiles", tmp_path)
+    people = {**{k: v for k, v in doc["tables"]["profiles"].items() if k != "used_outside"},
+              "renamed_from": "profiles", "columns": {"id": doc["tables"]["profiles"]["columns"]["id"]}}
+    _assert_refused(db_url, schema, out, {**doc, "tables": {"people": people}}, "table public.people: the migration "
+                    "would drop column username while view api.profiles (id, username)",
+                    "ALTER TABLE profiles DROP COLUMN username", psycopg.errors.DependentObjectsStillExist)
+
+
 def _first_migration(db_url, sql, tmp_path):
     """`sql` run, `inspect -n public` of it written as schema.yaml and its first migration generated: (what inspect
     found, schema.yaml as data, its path, the output folder)."""

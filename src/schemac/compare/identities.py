@@ -157,7 +157,7 @@ def identities_over_children(changes: list[Change], cur_tables: dict, des_tables
     if not any(c.kind == "add_column" and getattr(c.new, "identity", None) for c in changes):
         return changes
     parents = {(p.schema, p.name) for t in des_tables.values() if t.partition_of is None for p in t.inherits}
-    parents |= {key for key, kids in outside_children([*cur_tables.values(), *des_tables.values()]).items()
+    parents |= {key for key, kids in outside_children(cur_tables, des_tables).items()
                 if any(k.startswith("child table ") for k in kids)}
     return [replace(c, over_children=True) if c.kind == "add_column" and c.cause != INHERITED and
             getattr(c.new, "identity", None) and (c.schema, c.table) in parents else c for c in changes]

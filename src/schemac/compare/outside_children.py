@@ -13,6 +13,7 @@ an entry taken out of schema.yaml in the same edit still names a child the datab
 from __future__ import annotations
 
 from schemac.compare.changes import Change
+from schemac.compare.moves import old_key
 from schemac.model import Check, Schema
 from schemac.model.tables import expression_dropped
 
@@ -29,15 +30,25 @@ _TO_PARTITIONS = {"add_index": "CREATE INDEX", "drop_index": "DROP INDEX", "add_
                   "alter_identity": "identity changed on", "drop_identity": "DROP IDENTITY of"}
 
 
-def outside_children(tables) -> dict[tuple[str, str], list[str]]:
-    """Per table key, the children and partitions of a schema not read its `used_outside` lists (of every model given:
-    the recorded one's and schema.yaml's), sorted."""
+def outside_children(*tables_by_key: dict) -> dict[tuple[str, str], list[str]]:
+    """Per table key, the children and partitions of a schema not read its `used_outside` lists (of every model given,
+    each as key -> table: the recorded one's and schema.yaml's), sorted."""
     out: dict[tuple[str, str], set[str]] = {}
-    for t in tables:
-        kids = [u for u in getattr(t, "used_outside", ()) if u.startswith(("child table ", "partition "))]
-        if kids:
-            out.setdefault(t.key, set()).update(kids)
+    for tables in tables_by_key:
+        for key, t in tables.items():
+            kids = [u for u in getattr(t, "used_outside", ()) if u.startswith(("child table ", "partition "))]
+            if kids:
+                out.setdefault(key, set()).update(kids)
     return {k: sorted(v) for k, v in out.items()}
+
+
+def recorded_tables(current: Schema, desired: Schema) -> dict:
+    """The recorded tables by key, each also under the key schema.yaml renames or moves it to (`renamed_from`): what
+    its recorded used_outside lists stands under the new name too."""
+    recorded = {t.key: t for t in current.tables}
+    renamed = {t.key: recorded[was] for t in desired.tables if t.renamed_from and t.key not in recorded
+               and (was := old_key(t, recorded)) is not None}
+    return {**recorded, **renamed} if renamed else recorded
 
 
 def _reaches(c: Change, kids: list[str]) -> list[str]:
@@ -59,7 +70,7 @@ def outside_child_notices(changes: list[Change], current: Schema, desired: Schem
     """One warning per managed table whose ALTER TABLE reaches a child or partition of a schema not read."""
     if not changes:
         return []
-    children = outside_children([*current.tables, *desired.tables])
+    children = outside_children(recorded_tables(current, desired), {t.key: t for t in desired.tables})
     if not children:
         return []
     reached: dict[tuple[str, str], dict[str, list[str]]] = {}

@@ -16,6 +16,7 @@ import re
 from typing import Optional
 
 from schemac.compare.changes import Change
+from schemac.compare.outside_children import recorded_tables
 from schemac.compare.outside_types import TAKE_OUT, outside_type_drops
 from schemac.compare.types import replaceable
 from schemac.model import Index, PrimaryKey, Schema, Unique
@@ -75,7 +76,7 @@ def _table_drops(changes: list[Change], desired: Schema, current: Schema) -> lis
         c.kind == "alter_generated" and expression_dropped(c.old, c.new))]  # (DROP EXPRESSION: kept) # type: ignore
     # (the tables by key only where a change drops: none in most migrations, 10,000 keys at 10,000 tables)
     declared = {t.key: t for t in desired.tables} if dropping else {}
-    recorded = {t.key: t for t in current.tables} if dropping else {}  # (an entry schema.yaml lost still counts)
+    recorded = recorded_tables(current, desired) if dropping else {}  # (an entry schema.yaml lost still counts)
     out = []
     for c in dropping:
         key = _key_columns(c)
