@@ -1,5 +1,6 @@
 """Where a GRANT, REVOKE or ALTER ... OWNER TO goes in the plan's graph (plan.dependencies' four sets of one change):
-on the object as it is once made, the owner's own privileges after the owner change, a grantor's after what it needs."""
+on the object as it is once made, the owner's own privileges after the owner change, a grantor's after what it needs,
+another grantee's revoke before the object goes back to the migration's role."""
 
 from __future__ import annotations
 
