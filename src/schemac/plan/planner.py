@@ -62,7 +62,7 @@ def statements_for(change: Change) -> list[exp.Expression]:
     made = _statements_for(change)
     if change.kind in _ROUTINES and not getattr(change.new, "standard_body", False):
         return made
-    trees, calls = expression_marks(change.new)
+    trees, calls = expression_marks(change.new, change)
     return widened(made, lambda s: str(s.expression or "") if isinstance(s, exp.Command)
                    else render_sql([s]) if trees else "", change if calls else None)
 
@@ -206,7 +206,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
                 _alter_column(t, change.name, "DROP DEFAULT")]  # type: ignore[arg-type]
     if k == "add_column":
         cache = ddl.identity_cache(t, change.new)  # type: ignore[arg-type]
-        return [add_identity_column(t, change.new, _alter(t, ddl.column_def(change.new, schema=t.schema)))] + \
+        return [*add_identity_column(t, change.new, _alter(t, ddl.column_def(change.new, schema=t.schema)), change.over_children)] + \
             ([cache] if cache else []) + not_valid_statements(t, (change.new,))  # type: ignore[arg-type]
     if k == "drop_column":  # ONLY where every child keeps it (compare.differ._kept_below)
         dropped = _alter(t, exp.Drop(tables=[exp.Column(this=ident(change.name))], kind="COLUMN"))  # type: ignore
@@ -224,7 +224,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         using = None if old.generated and col.generated else fresh_expression(col.using) if takes_using(change) \
             else exp.Cast(this=value if change.direct_cast else _through_text(value, old.type, col.type),
                           to=fresh_type(col.type))
-        collation = ddl.collate(col.collation) if col.collation != old.collation else None
+        collation = ddl.collate(col.collation) if col.collation is not None else None  # (else the new type's default)
         before, after = copy_names_kept(t, col.name)
         return before + [_alter(t, exp.AlterColumn(this=ident(col.name), dtype=fresh_type(col.type), collate=collation,
                                                    using=using))] + copies_uncommented(t, col.name) + after

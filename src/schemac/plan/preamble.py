@@ -8,6 +8,7 @@ from typing import Callable, Optional
 from sqlglot import exp
 
 from schemac.compare.changes import Change
+from schemac.compare.replanned import replanned
 from schemac.compare.normalize import search_path
 from schemac.model import Check, Column, Exclusion, Index, Table, View
 from schemac.pg.dialect import RENDER
@@ -89,7 +90,7 @@ def is_widening(text: str) -> bool:
 # Such a statement runs with those schemas after public (a bare name of schema.yaml's still means public's). So does a
 # materialized view's CREATE and REFRESH, which run its query over the rows (`SELECT util.norm(name) FROM t`).
 _CALL = re.compile(r'(?:"((?:[^"]|"")+)"|\b([A-Za-z_][A-Za-z0-9_$]*))\.(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s*\(')
-_COMPUTES = re.compile(r"(ALTER\s+TABLE|CREATE\s+(UNIQUE\s+)?INDEX|ALTER\s+DOMAIN|CREATE\s+TABLE"
+_COMPUTES = re.compile(r"(ALTER\s+TABLE|UPDATE|CREATE\s+(UNIQUE\s+)?INDEX|ALTER\s+DOMAIN|CREATE\s+TABLE"
                        r"|CREATE\s+(OR\s+REPLACE\s+)?MATERIALIZED\s+VIEW|REFRESH\s+MATERIALIZED\s+VIEW)\b", re.IGNORECASE)
 _NOT_CALLED = frozenset({"public", "pg_catalog", "information_schema", "pg_temp"})
 
@@ -102,6 +103,9 @@ def schemas_called(change: Change) -> tuple[str, ...]:
     # that the expression is immutable; its defaults are computed only where a column is added over rows)
     texts = [c.generated for c in obj.columns if c.generated] + [k.expression for k in obj.checks] \
         if isinstance(obj, Table) else [obj.query] if isinstance(obj, View) and obj.materialized else _expressions(obj)
+    if replanned(change) or change.neighbours:  # (planned over its tables' indexes: compare.replanned)
+        tables = (change.table_def, *change.neighbours) if change.table_def is not None else change.neighbours
+        texts = [*texts, *(t for table in tables for i in table.indexes for t in _keyed(i))]
     found = {m.group(1).replace('""', '"') if m.group(1) else m.group(2).lower()
              for text in texts for m in _CALL.finditer(text)}
     return tuple(sorted(found - _NOT_CALLED))
@@ -120,13 +124,14 @@ def may_hold_unqualified_equals(obj: object) -> bool:
     return _MAY_HOLD.search("\0".join(_expressions(obj))) is not None
 
 
-def expression_marks(obj: object) -> tuple[bool, bool]:
+def expression_marks(obj: object, change: Optional[Change] = None) -> tuple[bool, bool]:
     """may_hold_unqualified_equals(obj), and whether its expressions may call a function by a qualified name (one
     holds a dot: schemas_called finds nothing in them otherwise), from one gathering of its texts: schemas_called's
     own gathering for each of the 19,800 changes of `generate` at 10,000 tables of gen_schema.py's shape, none of
-    whose expressions holds a dot, cost ~0.1 s."""
+    whose expressions holds a dot, cost ~0.1 s. A replanned `change` may: its tables' indexes' (compare.replanned)."""
     texts = "\0".join(_expressions(obj))
-    return _MAY_HOLD.search(texts) is not None, "." in texts
+    return _MAY_HOLD.search(texts) is not None, "." in texts or (change is not None and (
+        replanned(change) or bool(change.neighbours)))
 
 
 def _expressions(obj: object) -> list[str]:
@@ -170,7 +175,7 @@ def _rendered(s: exp.Expression) -> str:
     """The start of a statement's text (its kind)."""
     return f"{s.args.get('this') or ''} {s.expression or ''}".strip() if isinstance(s, exp.Command) else \
         f"ALTER {s.args.get('kind') or ''}" if isinstance(s, exp.Alter) else \
-        f"CREATE {s.args.get('kind') or ''}" if isinstance(s, exp.Create) else ""
+        f"CREATE {s.args.get('kind') or ''}" if isinstance(s, exp.Create) else "UPDATE" if isinstance(s, exp.Update) else ""
 
 
 def preamble(changes: list[Change], pinned: bool = True) -> list[exp.Expression]:
