@@ -17,15 +17,23 @@ import shutil
 import subprocess
 import sys
 from contextlib import contextmanager
-from typing import Iterator, Optional
+from typing import Collection, Iterator, Optional
 
 import psycopg
 import pytest
 
 from pgharness import STARTERS, UNAVAILABLE, Server, external
+from schemac.migrations.replay import in_memory
 
 _servers: dict[str, Server | None] = {}
 MAJORS = ["pg18", "pg16", "pg15"]
+
+# tmp_path in memory too, where the servers' data is (replay.in_memory; pytest's own variable for its temporary
+# root, which keeps its last three runs there): every `generate` a test runs fsyncs the migration and state.json
+# it writes (migrations/layout.py, state.py), 10 ms a file on these machines' disk (mounted with `discard`), and a
+# default run writes some thousands.
+if "PYTEST_DEBUG_TEMPROOT" not in os.environ and in_memory() is not None:
+    os.environ["PYTEST_DEBUG_TEMPROOT"] = in_memory()
 
 
 def _given_servers() -> dict[str, str]:
@@ -181,17 +189,16 @@ def sampled(cases: list, every: int) -> list:
             for n, c in enumerate(cases)]
 
 
-def each_case_on_one_major(cases: list, every: int = 1) -> list:
+def each_case_on_one_major(cases: list, every: int = 1, taken: Optional[Collection[str]] = None) -> list:
     """Parameters (major, *case) for a table of cases: the default run takes each case on one major, in
-    turn, so every major sees a third of them (with `every` = k, only each k-th case); `-m slow` takes
-    every case on every major. `cases` are pytest.param(...) with ids. The test asks for the `major_db`
-    fixture, parametrized indirectly."""
-    def default(n: int, major: str) -> bool:
-        return major == MAJORS[(n // every) % len(MAJORS)] and n % every == 0
-
+    turn, so every major sees a third of them (with `every` = k, only each k-th case; with `taken`, the cases of
+    those ids); `-m slow` takes every case on every major. `cases` are pytest.param(...) with ids. The test asks
+    for the `major_db` fixture, parametrized indirectly."""
+    sample = [c.id for n, c in enumerate(cases) if (c.id in taken if taken is not None else n % every == 0)]
+    turn = {case: MAJORS[n % len(MAJORS)] for n, case in enumerate(sample)}  # the major of each case taken
     return [pytest.param(major, *c.values, id=f"{major}-{c.id}",
-                         marks=tuple(c.marks) + (() if default(n, major) else (pytest.mark.slow,)))
-            for n, c in enumerate(cases) for major in MAJORS]
+                         marks=tuple(c.marks) + (() if turn.get(c.id) == major else (pytest.mark.slow,)))
+            for c in cases for major in MAJORS]
 
 
 def built_from_scratch(url: str, schema_text: str, folder) -> dict:

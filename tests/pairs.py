@@ -69,3 +69,19 @@ def load_pairs(folder: str = HERE) -> list[Pair]:
     if dupes:
         raise ValueError(f"case ids used twice in {folder}: {', '.join(dupes)}")
     return pairs
+
+
+def spread(pairs: list[Pair], size: int) -> set[str]:
+    """The ids of a sample of `size` pairs (one a file where there are more files): one of every file, the rest shared
+    among the files in proportion to their pairs (largest remainders first), each file's evenly spaced in it. The
+    default run's pairs: every class of change, in a sample that stays the same size as pairs are added."""
+    files: dict[str, list[Pair]] = {}
+    for p in pairs:
+        files.setdefault(p.file, []).append(p)
+    extra = max(size - len(files), 0)
+    quota = {f: len(ps) * extra / len(pairs) for f, ps in files.items()}
+    share = {f: min(1 + int(q), len(files[f])) for f, q in quota.items()}
+    for f in sorted(quota, key=lambda f: int(quota[f]) - quota[f]):  # (a stable sort: files in their order)
+        if sum(share.values()) < max(size, len(files)) and share[f] < len(files[f]):
+            share[f] += 1
+    return {ps[(2 * i + 1) * len(ps) // (2 * share[f])].id for f, ps in files.items() for i in range(share[f])}

@@ -9,6 +9,7 @@ the second connection's queries (invisible to both), and a role that may hold on
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import psycopg
 import pytest
@@ -19,6 +20,7 @@ from schemac.catalog.lanes import SharedRead, second_lane
 from schemac.catalog.builder import TABLE_QUERIES, ModelBuilder
 from schemac.catalog.fetch import QUERY_NAMES, CatalogRows, fetch, read_catalog, shared_key_rows
 from schemac.catalog.reader import build, introspect
+from schemac.compare.shortcut import EarlyAnswers, unchanged
 
 
 DDL = """
@@ -295,3 +297,33 @@ def test_the_tables_are_built_while_the_other_queries_are_answered(populated):
     late = fed(got[1:] + got[:1]).result(catalog).schema  # ("server" first, now last: built in result())
     assert builds[1:] == [len(got)]
     assert early == late == alone and [t.name for t in early.tables] == ["accounts", "orders"]
+
+
+def test_the_tables_are_compared_while_the_other_queries_are_answered(populated):
+    """`diff` compares the catalog's tables with schema.yaml's as soon as the builder has made them, before the last
+    queries' rows (ModelBuilder's on_tables, compare.shortcut.EarlyAnswers): the differ, after the last reply, is given
+    those answers for those very tables, and a table made anew in the place of one is compared again. The oracle is
+    the comparison itself, on the catalog read twice (equal tables, other objects) and on a table changed since."""
+    with psycopg.connect(populated, autocommit=True) as conn:
+        got: list = []
+        catalog = read_catalog(conn, ("public",), on_rows=lambda name, rows: got.append((name, rows)))
+        desired = introspect(conn, ("public",)).schema
+    early, told, added = EarlyAnswers(), [], []
+    builder = ModelBuilder(on_tables=lambda tables: (told.append(len(added)), early.compare(tables, desired.tables)))
+    for name, rows in got:
+        added.append(name)
+        builder.add(name, rows)
+    schema = builder.result(catalog).schema
+    last = max(i for i, (name, _) in enumerate(got) if name in TABLE_QUERIES) + 1
+    assert told == [last] and last <= len(got) - 15, [name for name, _ in got]
+    twin = {t.key: t for t in desired.tables}
+    worked_out = early._known  # (the answers, by the two objects' ids)
+    assert sorted(worked_out) == sorted((id(t), id(twin[t.key])) for t in schema.tables)
+    drifted = replace(schema.tables[0], comment="drifted")
+    assert unchanged(schema.tables[0], twin[drifted.key]) and not unchanged(drifted, twin[drifted.key])
+    with early.used():
+        assert [unchanged(t, twin[t.key]) for t in schema.tables] == [True, True]
+        assert not unchanged(drifted, twin[drifted.key])  # not the answer for the table it replaced
+        # An answer worked out is the one given, for those objects: where the two tables differ, so does it.
+        early.compare([drifted], [twin[drifted.key]])
+        assert not unchanged(drifted, twin[drifted.key]) and unchanged(schema.tables[0], twin[drifted.key])

@@ -81,3 +81,48 @@ def test_the_columns_are_built_from_tuples_as_from_dicts(db_url):
     assert tables["b"].columns[0].identity.sequence_name == "b_ids"
     assert tables["b"].columns[0].identity.comment == "the ids"
     assert [g.grantee for g in tables["c"].columns[0].identity.grants] == ["PUBLIC"], tables["c"].columns[0].identity
+
+
+def _scans_under(node: dict, name: str, under: bool = False) -> list:
+    """(relation, actual loops) of every scan in an EXPLAIN (FORMAT JSON) plan below the CTE `name`, but the one-time
+    filter's own (its pg_namespace `x`)."""
+    under = under or node.get("Subplan Name") == f"CTE {name}"
+    found = [(node["Relation Name"], node["Actual Loops"])] if under and "Relation Name" in node \
+        and node.get("Alias") != "x" else []
+    return found + [s for child in node.get("Plans", ()) for s in _scans_under(child, name, under)]
+
+
+def test_what_other_schemas_hold_is_not_looked_for_where_there_are_none(db_url):
+    """tables.sql, views.sql and sequences.sql each look for what the schemas not read hold that reads their relations
+    (outside_reads.sql: views, rules, policies, functions, defaults, foreign keys there). In a database of the schemas
+    read alone (pg_toast holds TOAST tables and their indexes, nothing that reads a table) none of that is scanned: a
+    one-time filter ends it, where each branch scanned pg_class whole before (and pg_attrdef, pg_constraint), in each
+    of the three queries. Where another schema holds a view over a table, it is scanned and found. The oracle is
+    Postgres's EXPLAIN ANALYZE: how often each scan below the CTE ran, and the rows."""
+    from schemac.catalog.connection import begin_read_only
+    from schemac.catalog.queries import sql_text
+
+    def scans(conn: psycopg.Connection) -> dict:
+        out = {}
+        for name in ("tables", "views", "sequences"):
+            begin_read_only(conn, 60_000, 5_000, parallel=False)
+            plan = conn.execute("EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + sql_text(name, major),
+                                {"schemas": ["public"]}, prepare=False).fetchone()[0][0]["Plan"]
+            conn.execute("ROLLBACK")
+            out[name] = _scans_under(plan, "outside_objects")
+        return out
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        major = conn.info.server_version // 10000
+        conn.execute("CREATE TABLE t (id integer PRIMARY KEY, n integer DEFAULT 0); CREATE SEQUENCE s;"
+                     "CREATE VIEW v AS SELECT id FROM t")
+        assert conn.execute("SELECT array_agg(nspname ORDER BY nspname) FROM pg_namespace WHERE nspname NOT LIKE 'pg_temp%'"
+                            " AND nspname NOT LIKE 'pg_toast_temp%'").fetchone()[0] == \
+            ["information_schema", "pg_catalog", "pg_toast", "public"]
+        alone = scans(conn)
+        assert all(alone.values()) and {loops for found in alone.values() for _, loops in found} == {0}, alone
+        assert [r["used_outside"] for r in fetch(conn, ("public",), "tables")] == [[]]
+        conn.execute("CREATE SCHEMA api; CREATE VIEW api.t AS SELECT id FROM public.t")
+        beside = scans(conn)
+        assert all(any(loops for _, loops in found) for found in beside.values()), beside
+        assert [r["used_outside"] for r in fetch(conn, ("public",), "tables")] == [["view api.t (id)"]]

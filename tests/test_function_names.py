@@ -89,3 +89,26 @@ def test_statements_keep_their_syntax():
 
     assert statement_refs("UPDATE t SET (a, b) = (1, lock(c)) WHERE d")[1] == {("public", "lock")}
     assert statement_refs("INSERT INTO t (a) VALUES (comment(1))")[1] == {("public", "comment")}
+
+
+def test_a_function_in_from_keeps_its_schema():
+    """`FROM app.ids() x`: sqlglot makes the call a table's name and the schema its db; a call read as
+    `public.ids` let a policy (a view, a rule, a standard body) calling app.ids stay while app.ids was dropped
+    and created again (pair rw-schema-qualified-function-in-a-policys-from-re-created)."""
+    from schemac.pg.calls import called_functions
+    from schemac.pg.policies import policy_refs
+    from schemac.pg.sqlbody import query_refs, sql_body_refs
+
+    assert called_functions("(id IN (SELECT x.x FROM app.ids() x))") == {("app", "ids")}
+    assert policy_refs("(id IN (SELECT x.x FROM app.ids() x))")[2] == {("app", "ids")}
+    assert query_refs("SELECT d.id FROM app.ids() d JOIN t ON true")[1] == {("app", "ids")}
+    assert sql_body_refs('BEGIN ATOMIC SELECT x FROM "App"."Ids"() x; END')[1] == {("App", "Ids")}
+    assert called_functions("(id IN (SELECT x FROM ids() x))") == {("public", "ids")}
+
+
+def test_a_calls_schema_folds_as_its_name():
+    """`App.F(x)` as a person may write a policy in schema.yaml is app.f to Postgres; `"App".f(x)` is App.f."""
+    from schemac.pg.calls import called_functions
+
+    assert called_functions('App.F(x) + "App".g(1) + "H"(2)') == {("app", "f"), ("App", "g"), ("public", "H")}
+    assert called_functions("(EXISTS (SELECT 1 FROM App.Ids() x))") == {("app", "ids")}

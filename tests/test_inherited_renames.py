@@ -109,3 +109,44 @@ def test_a_rename_postgres_refuses_is_refused_at_generate(db_url, tmp_path):
         with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.InvalidTableDefinition,
                                                             match="cannot rename inherited column"):
             conn.execute(refused_sql)
+
+
+PARTITIONED = """\
+tables:
+  pt:
+    partition_by: {strategy: list, key: k}
+    columns:
+      id: integer
+      k: integer
+      r: integer
+  pt_a:
+    partition_of: {parent: pt, bound: FOR VALUES IN (1)}
+    partition_by: {strategy: list, key: r}
+  pt_a1:
+    partition_of: {parent: pt_a, bound: FOR VALUES IN (1)}
+  pt_b:
+    partition_of: {parent: pt, bound: FOR VALUES IN (2)}
+"""
+
+
+def test_a_partitioned_tables_renamed_column_is_renamed_in_partitions_listing_no_columns(db_url, tmp_path):
+    """A partitioned table's column renamed (`renamed_from:` on the parent alone), its partitions listing no columns
+    (as inspect writes one made PARTITION OF), one of them partitioned itself: the partitions' copies carried no hint,
+    so generate refused their column dropped as destructive ('drop column id of public.pt_a: its values are lost'),
+    and with --allow-destructive wrote `ALTER TABLE pt_a DROP COLUMN id` and `ADD COLUMN ident` after the parent's
+    RENAME COLUMN, which Postgres refused ('column "id" of relation "pt_a" does not exist'). Now the RENAME COLUMN alone, the rows kept
+    under the new name in every partition (the catalog equal to the new schema.yaml built from scratch)."""
+    generated_and_applied(tmp_path, db_url, PARTITIONED)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO pt VALUES (1, 1, 1), (2, 2, 2)")
+    after = PARTITIONED.replace("      id: integer", "      ident: {type: integer, renamed_from: id}")
+    sql = generated_and_applied(tmp_path, db_url, after)
+    statements = [s.strip() for s in sql.split(";") if s.strip() and not s.strip().startswith(("--", "SET LOCAL"))]
+    assert statements == ["ALTER TABLE pt RENAME COLUMN id TO ident"], sql
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT tableoid::regclass::text, ident FROM pt ORDER BY ident").fetchall() == [
+            ("pt_a1", 1), ("pt_b", 2)]
+    expected = built_from_scratch(db_url, after, tmp_path / "scratch")
+    actual = fingerprint(db_url)
+    assert actual == expected, fingerprint_difference(actual, expected) + "\n" + sql
+    assert check_drift(str(tmp_path / "schema.yaml"), db_url).differences == ()

@@ -203,3 +203,33 @@ def test_a_given_back_owners_privileges_name_the_migrations_role(db_url, roles, 
     assert any(m.startswith("the migrations' role, its owner, holds no privilege on table vault.t")
                for m in said), said
     assert not any("role ," in m for m in said), said
+
+
+def test_a_renamed_tables_statistics_owner_is_given_back(db_url, roles, tmp_path):
+    """A statistics object of a table schema.yaml renames (`renamed_from`), its owner pinned no more: the migration
+    renamed the table and left the statistics object the old role's (compare.statistics looked the table up under
+    its new name in the recorded schema, found none, and gave back nothing), where a table kept under its name gave
+    it back. Now ALTER STATISTICS ... OWNER TO CURRENT_USER follows the rename; pg_statistic_ext is the oracle."""
+    svc = roles["svc"]
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA vault; CREATE TABLE vault.t (a int, b int); INSERT INTO vault.t VALUES (1, 2); '
+                     f'CREATE STATISTICS vault.st ON a, b FROM vault.t; ALTER STATISTICS vault.st OWNER TO "{svc}"')
+        me = conn.execute("SELECT current_user").fetchone()[0]
+    from schemac.commands.inspect import inspect_database
+
+    doc = yaml.safe_load(inspect_database(db_url).yaml)
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    (key, table), = [(k, t) for k, t in doc["tables"].items() if t.get("statistics")]
+    assert [s.get("owner") for s in table["statistics"].values()] == [svc]
+    renamed = {**table, "name": "t2", "renamed_from": "t",
+               "statistics": {k: {f: v for f, v in s.items() if f != "owner"} for k, s in table["statistics"].items()}}
+    schema.write_text(yaml.safe_dump({**doc, "tables": {"t2": renamed}}, sort_keys=False), encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:])
+        assert conn.execute("SELECT stxrelid::regclass::text, stxowner::regrole::text FROM pg_statistic_ext "
+                            "WHERE stxname = 'st'").fetchall() == [("vault.t2", me)]
+        assert conn.execute("SELECT * FROM vault.t2").fetchall() == [(1, 2)]  # (renamed, not made again)
+    assert check_drift(str(schema), db_url, out_dir=out, history=False).differences == ()

@@ -259,6 +259,22 @@ def test_enum_type_change_hazard(old, new, lossy):
     assert (destructive_reason(changes[0]) is not None) == lossy
 
 
+# A domain's values are values of the type it stands on: made that type (or a wider one) none is lost; made another
+# domain or a narrower type, its CHECK or length may refuse one (the pair rw-domain-made-its-base-type applies such a
+# change over rows without --allow-destructive).
+DOMAIN_TYPE_CHANGES = [("email", "varchar(200)", False), ("email", "text", False), ("email", "varchar(100)", True),
+                       ("email[]", "varchar(200)[]", False), ("work_email", "text", False), ("email", "work_email", True),
+                       ("varchar(200)", "email", True), ("email", "integer", True), ("email", "varchar(200)[]", True)]
+
+
+@pytest.mark.parametrize("old,new,lossy", DOMAIN_TYPE_CHANGES, ids=[f"{o}->{n}" for o, n, _ in DOMAIN_TYPE_CHANGES])
+def test_domain_type_change_hazard(old, new, lossy):
+    table = ("domains:\n  email: {type: varchar(200), checks: {email_at: \"VALUE LIKE '%%@%%'\"}}\n"
+             "  work_email: {type: email}\ntables:\n  t:\n    columns:\n      c: {type: '%s'}\n")
+    changes = [c for c in diff(load_text(table % old), load_text(table % new)) if c.kind == "alter_column_type"]
+    assert len(changes) == 1
+    assert (destructive_reason(changes[0]) is not None) == lossy, destructive_reason(changes[0])
+
 def renderings() -> dict:
     """Every format over one drift with many kinds of difference at once (the object suite's edits,
     each undone, are what a database drifted from schema.yaml would show)."""

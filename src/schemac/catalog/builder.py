@@ -8,7 +8,7 @@ answers the others: on `diff`'s fast path that work was after the last reply, on
 from __future__ import annotations
 
 from schemac.model.frozen import replace
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from schemac.catalog import kindrows
 from schemac.catalog.catalogrows import CatalogRows
@@ -33,7 +33,10 @@ class ModelBuilder:
     """Builds the model from the catalog queries' rows, one query at a time, in any order: `schemac
     diff` turns each result into model objects while the server is still answering the next query."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_tables: Optional[Callable[[list[Table]], None]] = None) -> None:
+        """`on_tables(tables)`: told of the tables when they are built before the last query's rows (diff's early
+        comparison: compare/shortcut.py)."""
+        self._on_tables = on_tables
         self._rows: dict[str, list[dict[str, Any]]] = {}
         self._major: Optional[int] = None  # the server's, once told ("server": fetch.read_catalog)
         self._tables: Optional[tuple[Optional[int], list[Table]]] = None  # (for major, the tables) built early
@@ -76,6 +79,8 @@ class ModelBuilder:
             # Every query the tables are made of is in (lanes.COSTLIEST_FIRST asks them first): the tables are
             # built now, while the server answers the rest, rather than after the last.
             self._tables = (self._major, self._built_tables(self._major))
+            if self._on_tables is not None:
+                self._on_tables(self._tables[1])
 
     def result(self, catalog: CatalogRows) -> IntrospectResult:
         """The model of every query's rows (all added by now), with what `catalog` says of its reading."""

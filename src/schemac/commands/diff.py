@@ -242,9 +242,13 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
                 catalog.abandon()
                 raise
             from schemac.compare.differ import applied_renames, diff
+            from schemac.compare.outside_unrecorded import unrecorded_outside
+            from schemac.compare.shortcut import EarlyAnswers
             from schemac.report.describe import differences
 
-            builder = ModelBuilder()
+            # The tables compared while the server answers the last queries, not after (compare/shortcut.py).
+            early = EarlyAnswers()
+            builder = ModelBuilder(on_tables=lambda tables: early.compare(tables, desired.tables))
             label, rows = catalog.result(desired.namespaces, builder.add)
             result = builder.result(rows)
     # sqlx's bookkeeping table is not part of anyone's schema.
@@ -265,7 +269,7 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
         check_roles(desired, result.roles, label)
     from schemac.compare.normalize import extensions_searched
 
-    with extensions_searched(desired.extensions):  # (the plan's search_path too: plan.preamble)
+    with extensions_searched(desired.extensions), early.used():  # (the plan's search_path too: plan.preamble)
         changes = diff(actual, desired)
         sql = ""
         if changes:
@@ -288,4 +292,4 @@ def check_drift(schema_path: str, database_url: Optional[str], connect_timeout: 
         found += unmanaged_differences(unmanaged)
     return DriftResult(schema_path, label, result.server_version, result.queries, tuple(found),
                        sql, desired_from, unmanaged, compared=(actual, desired),
-                       notices=tuple(applied_renames(actual, desired)))
+                       notices=tuple(applied_renames(actual, desired) + unrecorded_outside(actual, desired)))

@@ -16,6 +16,7 @@ from schemac.compare.normalize import extensions_searched
 from schemac.compare.not_nulls import inherited_renames
 from schemac.compare.row_types import row_type_drops, row_type_retypes
 from schemac.compare.outside_users import outside_drops
+from schemac.compare.outside_children import outside_child_notices
 from schemac.compare.inherited_renames import renames_refused
 from schemac.compare.external_type_users import external_type_notices
 from schemac.errors import SchemacError, printable
@@ -175,7 +176,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     notices = tuple(ignored_renames(current, desired) + repeated_key_notices(desired) + unused_usings(desired, changes)
                     + change_notices(changes, desired) + row_failures(changes) + view_notices
                     + joined_parent_notices(current, desired) + external_type_notices(changes, desired)
-                    + restricted_path_notices(changes, desired)
+                    + restricted_path_notices(changes, desired) + outside_child_notices(changes, current, desired)
                     + (widened_indexes(changes, {t.key for t in current.tables}) if concurrently else []))
     if not changes:
         last = f" (last migration: {state.migration})" if state else ""
@@ -201,7 +202,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     for c, why in (inherited_renames(changes, current) + renames_refused(changes, current)
                    + row_type_retypes(changes, current) + row_type_drops(changes, current))[:1]:
         raise SchemacError(f"{getattr(c.new, 'source', None) or c.path}: {why}")
-    outside = outside_drops(changes, desired)  # every one at once: each is undone outside schemac
+    outside = outside_drops(changes, desired, current)  # every one at once: each is undone outside schemac
     if outside:
         raise SchemacError("\n".join(dict.fromkeys(why for _, why in outside)))
     refused = [(c, r) for c in changes if c.cause != INHERITED and (r := destructive_reason(c))]

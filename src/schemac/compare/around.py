@@ -294,3 +294,16 @@ def _table(old_t: Table, new_t: Table, uses: Uses, touched: Callable[[str, Optio
             and (why := uses(f"({old_t.partition_by.key})")):
         ch("alter_partitioning", None, old_t, new_t, why)  # refused by the plan, with why
     return out
+
+
+def around_functions_moved(changes: list[Change], before: set[tuple[str, str]], current: Schema, desired: Schema,
+                           cur_tables: dict, des_tables: dict) -> list[Change]:
+    """`changes` with what calls the functions they drop beyond `before` made again around them, as around any
+    function dropped and created again (split_around_recreated, around_recreated, domains_around_recreated): a
+    later pass moved those functions (compare.sqlbodies, around a column they read or a view dropped or re-created,
+    or compare.routine_dependents, around a row type), so Postgres would refuse their DROP under a default, a CHECK,
+    an index, a trigger's WHEN or a domain calling them."""
+    if not dropped_functions(changes) - before:
+        return changes
+    changes = split_around_recreated(changes)
+    return domains_around_recreated(changes + around_recreated(changes, cur_tables, des_tables), current, desired)

@@ -148,6 +148,9 @@ class Change:
     # casting to the other: the values are cast directly, as `USING c::new` does (numeric -> integer rounds), not
     # through text, where '2.5' is no integer (compare.types.cast_directly).
     direct_cast: bool = False
+    # An alter_column_type from a domain of the current model: the type it stands on at the bottom (compare.types.
+    # base_type), which each of its values is (plan.hazards: a domain made its own base type keeps every value).
+    from_base: str = ""
     # An alter_column_type from a type of the current model's own (an enum, a composite, range or multirange type, an
     # array of one, a domain over one: "enum", "composite type", "range type", "multirange type"), to one of the
     # desired model's (compare.retype_casts.own_type_sides): Postgres casts these only to and from the string types
@@ -165,6 +168,11 @@ class Change:
     # An add_trigger made by CREATE OR REPLACE TRIGGER: the migration runs under an event trigger it keeps, which may
     # have made it already on the table's CREATE or ALTER (compare.event_triggers.made_under_kept).
     replacing: bool = False
+    # An add_column of an identity on a table that tables inherit (INHERITS, of the schemas read or, by its
+    # used_outside, of another): Postgres refuses ADD COLUMN ... IDENTITY there on every major ('cannot recursively add
+    # identity column to table that has child tables'); plan.partitioned_identity adds it in steps
+    # (compare.identities.identities_over_children).
+    over_children: bool = False
     # A change whose ALTER TABLE Postgres plans or computes over its table's indexes and its neighbours' (a key's
     # check, a rewrite: compare.replanned): the tables its keys reference and those referencing it, with indexes.
     neighbours: tuple = ()

@@ -10,7 +10,8 @@ from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.aggregates import diff_aggregates
-from schemac.compare.around import around_recreated, domains_around_recreated, set_aside_types, split_around_recreated
+from schemac.compare.around import (around_functions_moved, around_recreated, domains_around_recreated, set_aside_types,
+                                    split_around_recreated)
 from schemac.compare.casts import diff_casts
 from schemac.compare.opclasses import around_operator_classes, diff_operator_classes
 from schemac.compare.operators import diff_operators
@@ -19,7 +20,7 @@ from schemac.compare.grants import diff_grants
 from schemac.compare.grantor_usage import lent_usage
 from schemac.compare.namespaces import public_schema_changes, schema_comments
 from schemac.compare.normalize import on_desired_path
-from schemac.compare.identities import identity_comment_changes, identity_differences, identity_sequences_aside
+from schemac.compare.identities import identities_over_children, identity_comment_changes, identity_differences, identity_sequences_aside
 from schemac.compare.policies import diff_policies
 from schemac.compare.publications import diff_publications
 from schemac.compare.database_settings import diff_database_comment, diff_database_grants, diff_database_settings
@@ -41,7 +42,7 @@ from schemac.compare.domain_casts import domains_as_written, table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
 from schemac.compare.moves import old_key, renamed_tables
 from schemac.compare.inherited_renames import children_follow_renames
-from schemac.compare.type_moves import moved_types
+from schemac.compare.type_moves import moved_types, row_types_moved
 from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaults_as_held, held_as_parents, kept_below, named_as_attached, named_in_partitions, named_where_claimed,
                                        names_its_own, parents_names_given)
 from schemac.compare.defaults_below import defaults_kept_below
@@ -282,6 +283,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     cur_tables = {t.key: t for t in current.tables}
     des_tables = {t.key: t for t in desired.tables}
     renames, current = renamed_tables(current, cur_tables, des_tables)  # (cur_tables renamed, moved)
+    current = row_types_moved(current, cur_tables, renames)  # (functions of their row types follow them)
     changes += renames
     des_tables = children_follow_renames(cur_tables, des_tables)  # (a parent's RENAME COLUMN recurses)
     remade = remade_foreign_tables(cur_tables, des_tables, current, desired)
@@ -346,14 +348,14 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     only = frozenset(_kept_below(per_table, cur_tables, des_tables))
     for key, table_changes in per_table.items():
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table, only))
-    changes = named_in_partitions(changes, des_tables)
+    changes = identities_over_children(named_in_partitions(changes, des_tables), cur_tables, des_tables)
     for key, t in cur_tables.items():
         if key not in des_tables:
             changes += _dropped(t)
     changes.extend(_foreign_keys_around_rebuilt_keys(changes, cur_tables, des_tables))
     changes.extend(_typed_tables(cur_tables, des_tables, objects))
     changes.extend(objects + diff_aggregates(current, desired, objects) + diff_operators(current, desired, objects))
-    changes.extend(diff_operator_classes(current, desired, changes) + statistics_given_back(current, desired, changes))
+    changes.extend(diff_operator_classes(current, desired, changes) + statistics_given_back(current, cur_tables, desired, changes))
     changes.extend(diff_policies(cur_tables, des_tables, rebuilt)
                    + diff_grants(cur_tables, des_tables, current, desired, rebuilt,
                                  identities := identity_differences(cur_tables, des_tables)))
@@ -362,12 +364,9 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     classes = around_operator_classes(changes, cur_tables, des_tables)  # and the foreign keys on their keys
     changes.extend(classes + _foreign_keys_around_rebuilt_keys(changes + classes, cur_tables, des_tables) if classes else [])
     changes = domains_around_recreated(changes, current, desired)
-    before = dropped_functions(changes)
-    changes = functions_around_columns(changes, current, desired)
-    if dropped_functions(changes) - before:  # functions moved around those: what calls them is moved in turn
-        changes = split_around_recreated(changes)
-        changes.extend(around_recreated(changes, cur_tables, des_tables))
-        changes = domains_around_recreated(changes, current, desired)
+    before = dropped_functions(changes)  # functions moved around those: what calls them is moved in turn
+    changes = around_functions_moved(functions_around_columns(changes, current, desired), before, current, desired,
+                                     cur_tables, des_tables)
     views = diff_views(current, desired, changes)
     # A function returning or taking a view's row type holds the view: around a view dropped (or re-created)
     # it is dropped before and created after, and the views reading it are planned again around that (and around
@@ -376,7 +375,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     around = functions_around_types(changes, current, desired, rowtypes) if rowtypes else changes
     # So is a function whose SQL-standard body reads such a view (Postgres recorded it).
     around = functions_around_columns(around, current, desired, rowtypes) if rowtypes else around
-    if around != changes:
+    if around != changes:  # (and what calls those functions, in turn)
+        around = around_functions_moved(around, dropped_functions(changes), current, desired, cur_tables, des_tables)
         changes, views = around, diff_views(current, desired, around)
     changes = defaults_kept_below(privileges_of_recreated(changes, current, desired), cur_tables, des_tables)
     changes = readers_around(changes + views, current, desired)

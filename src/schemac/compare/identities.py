@@ -10,7 +10,8 @@ from schemac.model.frozen import replace
 from schemac.model.frozen import frozen
 from typing import Optional
 
-from schemac.compare.changes import NAME_TAKEN, Change
+from schemac.compare.changes import INHERITED, NAME_TAKEN, Change
+from schemac.compare.outside_children import outside_children
 from schemac.model import Schema, Sequence, Table
 from schemac.model.sequences import identity_sequence_name
 from schemac.pg.names import make_object_name
@@ -147,3 +148,16 @@ def identity_sequences_aside(current: Schema, desired: Schema, changes: list[Cha
             old = Sequence(name=s.name, schema=s.schema)
             out.append(Change("alter_sequence", s.schema, "", s.name, old, replace(old, name=name), cause=NAME_TAKEN))
     return out
+
+
+def identities_over_children(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
+    """`changes` with each identity column added to a table that another inherits (INHERITS: schema.yaml's child, or
+    a `child table` its used_outside names, recorded or declared) marked over_children: the ADD COLUMN ... IDENTITY
+    Postgres refuses there is written in steps (plan.partitioned_identity), the children's rows numbered too."""
+    if not any(c.kind == "add_column" and getattr(c.new, "identity", None) for c in changes):
+        return changes
+    parents = {(p.schema, p.name) for t in des_tables.values() if t.partition_of is None for p in t.inherits}
+    parents |= {key for key, kids in outside_children(cur_tables, des_tables).items()
+                if any(k.startswith("child table ") for k in kids)}
+    return [replace(c, over_children=True) if c.kind == "add_column" and c.cause != INHERITED and
+            getattr(c.new, "identity", None) and (c.schema, c.table) in parents else c for c in changes]

@@ -4,7 +4,9 @@ what reads it there follows). schema.yaml writes `renamed_from:` on the parent's
 it (schemafile.inherits.inherited_column) holds none: the child's comparison saw a column dropped and one added, and
 generate refused the drop as destructive (or wrote it, losing the child's values). The child's column is given the
 parent's `renamed_from:`, so its comparison sees the same RENAME COLUMN, which compare.differ marks INHERITED (the
-parent's statement makes it)."""
+parent's statement makes it). So for a partition that lists no columns (as inspect writes one made PARTITION OF: the
+loader copies its parent's, without their hints), a sub-partition's too: its column was dropped and added, 'column
+"id" of relation "p1" does not exist' after the parent's RENAME COLUMN."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ Key = tuple[str, str]
 
 def children_follow_renames(cur_tables: dict[Key, Table], des_tables: dict[Key, Table]) -> dict[Key, Table]:
     """`des_tables` with each child's column that a parent it keeps renames given that rename, grandchildren too."""
-    if not any(t.inherits for t in des_tables.values()):  # (most schemas: no INHERITS at all)
+    if not any(t.inherits or t.partition_of for t in des_tables.values()):  # (most schemas: no INHERITS at all)
         return des_tables
     out = dict(des_tables)
     done: set[Key] = set()
@@ -28,13 +30,12 @@ def children_follow_renames(cur_tables: dict[Key, Table], des_tables: dict[Key, 
             return t
         done.add(key)
         old = cur_tables.get(key)
-        if old is None or not t.inherits or t.partition_of is not None:
+        if old is None or not (t.inherits or t.partition_of):
             return t
         had = {c.name for c in old.columns}
         renames: dict[str, str] = {}
-        for p in t.inherits:
-            pkey = (p.schema, p.name)
-            if p not in old.inherits or pkey not in out or pkey not in cur_tables:
+        for pkey, kept in _parents(t, old):
+            if not kept or pkey not in out or pkey not in cur_tables:
                 continue  # (a parent it joins or leaves: its ALTER TABLE does not reach the child)
             parent, parent_had = follow(pkey, path + (key,)), {c.name for c in cur_tables[pkey].columns}
             for c in parent.columns:
@@ -50,6 +51,16 @@ def children_follow_renames(cur_tables: dict[Key, Table], des_tables: dict[Key, 
     for key in des_tables:
         follow(key)
     return out
+
+
+def _parents(t: Table, old: Table) -> list[tuple[Key, bool]]:
+    """The key of each parent of `t` (its INHERITS parents, or a partition's), and whether `old` had it too."""
+    if t.partition_of is not None:
+        p = t.partition_of
+        was = old.partition_of
+        return [((p.parent_schema, p.parent), was is not None and (was.parent_schema, was.parent) == (p.parent_schema,
+                                                                                                    p.parent))]
+    return [((p.schema, p.name), p in old.inherits) for p in t.inherits]
 
 
 def renames_refused(changes: list[Change], current: Schema) -> list[tuple[Change, str]]:

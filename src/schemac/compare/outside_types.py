@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from schemac.compare.changes import ENUM_REBUILT, Change
 
+# How what used_outside lists is let go of: the record of the last generate (state.json) counts with schema.yaml, so
+# an entry taken out in the same edit as the change it guards does not let the change through.
+TAKE_OUT = ("take them out of used_outside: and generate once (no migration: it records that), then make this "
+            "change")
+
 _KINDS = {"enum": "enum", "domain": "domain", "composite_type": "composite type", "range_type": "range type"}
 
 
@@ -39,7 +44,7 @@ def outside_type_drops(changes: list[Change], desired) -> list[tuple[Change, str
         out.append((c, f"{f'{source}: ' if source else ''}{_KINDS[kind]} {c.schema}.{c.old.name}: the migration "  # type: ignore
                        f"would {done}{why} while {'; '.join(listed)} (used_outside: of a schema schema.yaml does not "
                        f"cover) {'uses' if len(listed) == 1 else 'use'} it: Postgres refuses, and the migration cannot "
-                       "change them. Drop or change them first, outside schemac, then take them out of used_outside:"))
+                       f"change them. Drop or change them first, outside schemac, then {TAKE_OUT}"))
     return out
 
 

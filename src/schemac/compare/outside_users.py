@@ -16,14 +16,15 @@ import re
 from typing import Optional
 
 from schemac.compare.changes import Change
-from schemac.compare.outside_types import outside_type_drops
+from schemac.compare.outside_children import recorded_tables
+from schemac.compare.outside_types import TAKE_OUT, outside_type_drops
 from schemac.compare.types import replaceable
 from schemac.model import Index, PrimaryKey, Schema, Unique
 from schemac.model.tables import expression_dropped
 from schemac.pg.names import quoted
 
 
-def outside_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, str]]:
+def outside_drops(changes: list[Change], desired: Schema, current: Schema) -> list[tuple[Change, str]]:
     """Each change dropping a function that what `used_outside` lists depends on, with why generate refuses it. Per
     signature (overloads are distinct objects, each with its own dependents): the function's recorded entry, and
     schema.yaml's entry of the same signature (its result changed) or, when that one is the only overload of its name
@@ -36,7 +37,7 @@ def outside_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, 
             dropped[(c.old.schema, c.old.name)] = dropped.get((c.old.schema, c.old.name), 0) + 1  # type: ignore
         elif c.kind == "add_function":
             added.setdefault((c.new.schema, c.new.name), []).append(c.new)  # type: ignore[union-attr]
-    out = _table_drops(changes, desired) + _view_drops(changes, desired) + outside_type_drops(changes, desired)
+    out = _table_drops(changes, desired, current) + _view_drops(changes, desired) + outside_type_drops(changes, desired)
     for c in changes:
         old = c.old
         if old is None or not (c.kind == "drop_function" or (c.kind == "alter_function" and  # type: ignore[union-attr]
@@ -53,7 +54,7 @@ def outside_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, 
                            f"({'its arguments or result changed' if new_at is not None else 'no longer declared'}) "
                            f"while {'; '.join(users)} (used_outside: of a schema schema.yaml does not cover) "
                            f"{'depends' if len(users) == 1 else 'depend'} on it: Postgres refuses ('other objects depend on it'), and the migration cannot make them "
-                           "again. Drop or change them first, outside schemac, then take them out of used_outside:; "
+                           f"again. Drop or change them first, outside schemac, then {TAKE_OUT}; "
                            "or keep the function's arguments and result"))
     return out
 
@@ -63,7 +64,7 @@ _COLUMN_CHANGES = {"drop_column": "drop column", "alter_column_type": "change th
                    "drop_index": "drop unique index"}
 
 
-def _table_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, str]]:
+def _table_drops(changes: list[Change], desired: Schema, current: Schema) -> list[tuple[Change, str]]:
     """Each change dropping a table, or dropping or retyping a column (or its generation expression changed: dropped
     and added again, plan.planner), that what its `used_outside` (recorded, or schema.yaml's entry) lists reads: an
     entry without columns reads the table alone (a child table or partition of it there: DROP TABLE drops a
@@ -75,13 +76,14 @@ def _table_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, s
         c.kind == "alter_generated" and expression_dropped(c.old, c.new))]  # (DROP EXPRESSION: kept) # type: ignore
     # (the tables by key only where a change drops: none in most migrations, 10,000 keys at 10,000 tables)
     declared = {t.key: t for t in desired.tables} if dropping else {}
+    recorded = recorded_tables(current, desired) if dropping else {}  # (an entry schema.yaml lost still counts)
     out = []
     for c in dropping:
         key = _key_columns(c)
         if c.kind in ("drop_constraint", "drop_index") and key is None:
             continue
-        tables = [t for t in (declared.get((c.schema, c.table)), c.table_def, c.old if c.kind == "drop_table" else None)
-                  if t is not None]
+        tables = [t for t in (declared.get((c.schema, c.table)), recorded.get((c.schema, c.table)), c.table_def,
+                              c.old if c.kind == "drop_table" else None) if t is not None]
         listed = sorted({u for t in tables for u in getattr(t, "used_outside", ())})
         if key is not None:  # (a foreign key on exactly these columns stands on it)
             listed = [u for u in listed if u.startswith("foreign key ") and _names(_columns_read(u)) == key]
@@ -104,7 +106,7 @@ def _table_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, s
                        f"{': the migration would drop it' if c.kind == 'drop_table' else ''} while {'; '.join(listed)} "
                        f"(used_outside: of a schema schema.yaml does not cover) {'reads' if len(listed) == 1 else 'read'}"
                        f" it: Postgres refuses{refuses}, and the migration cannot make them again. Drop or change them first, "
-                       "outside schemac, then take them out of used_outside:"))
+                       f"outside schemac, then {TAKE_OUT}"))
     return out
 
 
@@ -122,7 +124,7 @@ def _reached(c: Change, reached: list[str], tables: list) -> str:
             f"{_COLUMN_CHANGES[c.kind]} {c.name}, which Postgres does to {'; '.join(reached)} too (ALTER TABLE recurses "
             f"to the tables inheriting it{lost}), of a schema schema.yaml does not cover (used_outside:): the migration "
             "cannot change them. Detach them first, outside schemac (ALTER TABLE ... NO INHERIT, or DETACH PARTITION), "
-            "then take them out of used_outside:; or keep the column")
+            f"then {TAKE_OUT}; or keep the column")
 
 
 def _view_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, str]]:
@@ -147,7 +149,7 @@ def _view_drops(changes: list[Change], desired: Schema) -> list[tuple[Change, st
         out.append((c, f"{f'{source}: ' if source else ''}{what} {c.schema}.{c.name}: the migration would drop "
                        f"it{again} while {'; '.join(listed)} (used_outside: of a schema schema.yaml does not cover) "
                        f"{'reads' if len(listed) == 1 else 'read'} it: Postgres refuses, and the migration cannot make "
-                       "them again. Drop or change them first, outside schemac, then take them out of used_outside:"))
+                       f"them again. Drop or change them first, outside schemac, then {TAKE_OUT}"))
     return out
 
 

@@ -7,7 +7,7 @@ from typing import Optional
 
 from schemac.compare.changes import Change
 from schemac.compare.normalize import same_expression
-from schemac.model import Policy, Table, expression_dropped
+from schemac.model import Column, Policy, Table, expression_dropped
 from schemac.pg.lazy import lazy
 from schemac.pg.types import type_name
 
@@ -42,6 +42,16 @@ def _retyped(old: Table, new: Table, rebuilt: frozenset = frozenset()) -> set[st
             or (c.name in was and type_name(c.type) in rebuilt)}
 
 
+def generation_changed(old: Column, new: Column) -> bool:
+    """Whether `new`'s generation expression or kind (STORED, VIRTUAL) is not `old`'s: by meaning, or, where the column
+    is retyped too, by text. ALTER TYPE keeps the old expression under an implicit cast to the new type, which
+    Postgres prints without it: `st_area(geometry)` where schema.yaml says `st_area(geometry)::numeric` (equal normal
+    forms, another catalog than a database made from schema.yaml), so such a column is dropped and added again."""
+    if not same_expression(old.generated, new.generated) or old.virtual != new.virtual:
+        return True
+    return old.generated != new.generated and (old.type, old.collation) != (new.type, new.collation)
+
+
 def regenerated_columns(old: Table, new: Table, retyped: set[str]) -> set[str]:
     """The generated columns of `new` the migration drops and adds again (compare.tables, plan.planner): their
     expression or kind (STORED, VIRTUAL) changes, or a plain column becomes generated, or they read a column of
@@ -53,8 +63,7 @@ def regenerated_columns(old: Table, new: Table, retyped: set[str]) -> set[str]:
         o = was.get(c.name)
         if o is None or not (o.generated or c.generated) or expression_dropped(o, c):
             continue
-        if not same_expression(o.generated, c.generated) or o.virtual != c.virtual or \
-                (o.generated and referenced_columns(o.generated) & retyped):
+        if generation_changed(o, c) or (o.generated and referenced_columns(o.generated) & retyped):
             out.add(c.name)
     return out
 

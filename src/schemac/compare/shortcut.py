@@ -7,8 +7,9 @@ keys schema.yaml leaves unnamed. Either way, compared_table (compare/tables.py) 
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from operator import attrgetter
-from typing import Optional
+from typing import Iterable, Iterator, Optional
 
 from schemac.compare.changes import Constraint
 from schemac.compare.equality import compared_values
@@ -40,7 +41,46 @@ _CONSTRAINT_LISTS = ("uniques", "checks", "foreign_keys", "exclusions")
 _BESIDE_CONSTRAINTS = ("primary_key", *_CONSTRAINT_LISTS)
 
 
+class EarlyAnswers:
+    """_equal_but_chosen_names of the catalog's tables and schema.yaml's, worked out ahead: `diff` builds the catalog's
+    tables once their queries are in (catalog/builder.py), while the server still answers ~20 others, and compares
+    them here then; the differ, after the last reply on one core, finds the answers (`used`). An answer is kept with the
+    two objects it is for and given for those very objects only (a table the differ replaced is compared again): the
+    model is immutable and the comparison reads nothing else, so the answer is the one the differ would work out."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[int, int], tuple[Table, Table, bool]] = {}
+
+    def compare(self, current: Iterable[Table], desired: Iterable[Table]) -> None:
+        """Compare each of `current` with its namesake in `desired`, where unchanged() would (a table of no parent)."""
+        theirs = {t.key: t for t in desired}
+        for cur in current:
+            des = theirs.get(cur.key)
+            if des is not None and not (cur.partition_of or des.partition_of or cur.inherits or des.inherits):
+                self._known[id(cur), id(des)] = (cur, des, _compared(cur, des))
+
+    @contextmanager
+    def used(self) -> Iterator[None]:
+        global _early
+        was, _early = _early, self._known
+        try:
+            yield
+        finally:
+            _early = was
+
+
+_early: Optional[dict[tuple[int, int], tuple[Table, Table, bool]]] = None  # EarlyAnswers', while used
+
+
 def _equal_but_chosen_names(cur: Table, des: Table) -> bool:
+    if _early:
+        known = _early.get((id(cur), id(des)))
+        if known is not None and known[0] is cur and known[1] is des:
+            return known[2]
+    return _compared(cur, des)
+
+
+def _compared(cur: Table, des: Table) -> bool:
     """`cur == des`, or equal but for the names of the constraints `des` leaves to Postgres (no name in
     schema.yaml; the name Postgres chose in the catalog's `cur`): compared_table pairs those by definition and does not compare their names
     (_same_constraint), so they are no change. This is `diff`'s common case: inspect writes no default names, so no

@@ -60,13 +60,13 @@ def diff_statistics(cur: Table, des: Table, ch, regenerated: frozenset = frozens
 
 
 
-def statistics_given_back(current: Schema, desired: Schema, changes: list[Change]) -> list[Change]:
+def statistics_given_back(current: Schema, cur: dict, desired: Schema, changes: list[Change]) -> list[Change]:
     """set_statistics_owner for a kept statistics object schema.yaml pins no owner on and another role owns
     (compare.given_back: ALTER STATISTICS ... OWNER TO CURRENT_USER); diff_statistics compares pinned owners, and
-    one `changes` make (again) is the migration's role's already."""
+    one `changes` make (again) is the migration's role's already. `cur`: the current tables by key as they are after
+    the migration's renames (a table renamed or moved keeps its statistics objects and their owners)."""
     back = owners_by_default(current)
     made = {(c.schema, c.table, c.name) for c in changes if c.kind == "add_statistics"}
-    cur = {(t.schema, t.name): t for t in current.tables}
     out: list[Change] = []
     for des in desired.tables:
         old_table = cur.get((des.schema, des.name))

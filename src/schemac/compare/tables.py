@@ -15,6 +15,7 @@ from schemac.compare.statistics import diff_statistics
 from schemac.compare.column_renames import applied_column_renames
 from schemac.compare.normalize import normal_form, same_default, same_expression
 from schemac.compare.not_nulls import not_null_changes
+from schemac.compare.policies import generation_changed
 from schemac.compare.partitioning import partition_of_key, same_partitioning
 from schemac.model import Check, Exclusion, ForeignKey, expression_dropped, Index, IndexElement, PrimaryKey, Table, Trigger, Unique, View
 from schemac.pg.column_storage import column_settings, has_settings
@@ -26,6 +27,14 @@ from schemac.pg.types import type_name
 
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
 
+
+def _rebuilt_from_deparse(index: Union[Index, Exclusion], retyped: set) -> bool:
+    """Whether ALTER TYPE of a column `index` (an EXCLUDE's too) holds would build it again from its deparse, which
+    Postgres does not always read back as itself (pg.redeparse: `kind IN ('a', 'b')` over a varchar column comes back
+    `ARRAY[('a'::character varying)::text, ...]`): one with a predicate or an expression is made again around the type
+    change from schema.yaml's text instead, at no more cost (ALTER TYPE builds it again either way)."""
+    return bool(retyped) and (index.where is not None or any(e.expression for e in index.elements)) and \
+        bool(({e.column for e in index.elements} | set(index.include)) & retyped)
 
 def constraint_key(c: Constraint) -> tuple:
     if isinstance(c, PrimaryKey):
@@ -203,8 +212,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
         retyped = old.type != col.type or old.collation != col.collation
         # A generation expression changed: the column is dropped and added again as schema.yaml has it (plan.planner),
         # its type and settings with it; ALTER TYPE would rewrite the table for a column about to go.
-        regenerates = (not same_expression(old.generated, col.generated) or old.virtual != col.virtual) and \
-            not expression_dropped(old, col)
+        regenerates = generation_changed(old, col) and not expression_dropped(old, col)
         if not retyped and type_name(col.type) in rebuilt and not regenerates:
             ch("alter_column_type", name, old, col, ENUM_REBUILT)
             retyped = True
@@ -235,7 +243,7 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
         if old.identity != col.identity:
             # Dropping an identity runs before DROP NOT NULL (Postgres refuses that on an identity column).
             ch("drop_identity" if col.identity is None else "alter_identity", name, old, col)
-        if not same_expression(old.generated, col.generated) or old.virtual != col.virtual:
+        if generation_changed(old, col):
             ch("alter_generated", name, old, col)
     for name, col in cur_cols.items():
         if name not in des_cols:
@@ -275,7 +283,9 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             ch(add, new_c.name, old_c, new_c)
             recreated(old_c, new_c)
         elif isinstance(old_c, Check) and over_retyped(old_c.expression) or \
-                (regenerated and not isinstance(old_c, Check) and over_retyped(*_expressions(old_c), columns=_columns(old_c))):
+                (regenerated and not isinstance(old_c, Check) and over_retyped(*_expressions(old_c), columns=_columns(old_c))) \
+                or isinstance(old_c, Exclusion) and (_rebuilt_from_deparse(old_c, retyped)
+                                                    or over_retyped(*_expressions(old_c))):
             # (A key, EXCLUDE or foreign key on a column dropped and added again goes with the DROP COLUMN:
             # and a foreign key standing on the key refuses it, compare.differ's KEY_REBUILT.)
             ch("drop_foreign_key" if fk else "drop_constraint", old_c.name, old_c, new_c, "retype")
@@ -308,7 +318,8 @@ def compared_table(cur: Table, des: Table, rebuilt: frozenset = frozenset()) -> 
             if idx.comment and idx.comment == old_i.comment:
                 recreated(old_i, idx)
         elif over_retyped(old_i.where, *(e.expression for e in old_i.elements),
-                          columns=[e.column for e in old_i.elements] + list(old_i.include)):
+                          columns=[e.column for e in old_i.elements] + list(old_i.include)) or \
+                _rebuilt_from_deparse(old_i, retyped):
             ch("drop_index", name, old_i, idx, "retype")
             ch("add_index", name, old_i, idx, "retype")
             if idx.comment and idx.comment == old_i.comment:

@@ -63,12 +63,32 @@ def moved_types(current: Schema, desired: Schema) -> tuple[list[Change], Schema]
     return changes, (_renamed(current, moved) if moved else current)
 
 
-def _renamed(current: Schema, moved: dict[Key, Key]) -> Schema:
-    """`current` with the types `moved` (old key -> new) where they are now, and every name of them so."""
+def row_types_moved(current: Schema, cur_tables: dict[Key, Any], renames: list[Change]) -> Schema:
+    """`current`, and `cur_tables` in place, with every name of the row type of a table `renames` rename or move
+    (compare.moves.renamed_tables) as the catalog prints it after: Postgres holds the row type by OID, so a function
+    `RETURNS SETOF app.jobs`, an argument of it or a cast `::app.jobs` follows the table, and is not dropped and
+    created again (its CREATE, naming the new name, would run before the RENAME: "type does not exist")."""
+    moved = {(c.old.schema, c.old.name): (c.schema, c.table) for c in renames if c.kind == "rename_table"}  # type: ignore
+    if not moved:
+        return current
+    rules, casts = _rules(moved)
+    for key, table in cur_tables.items():
+        cur_tables[key] = _walk(table, rules, casts, moved)
+    return _walk(current, rules, casts, moved)
+
+
+def _rules(moved: dict[Key, Key]) -> tuple[list, list]:
+    """The patterns renaming each moved type where it is named as a type, and where it is cast to."""
     rules = [(re.compile(r'(?<![\w."$])' + re.escape(spelled(was)) + r'(?=(?:\[\d*\])*(?:$|[,)\s]))'), spelled(now))
              for was, now in moved.items()]
     casts = [(re.compile(r'::' + re.escape(spelled(was)) + r'(?![\w."$])'), "::" + spelled(now))
              for was, now in moved.items()]
+    return rules, casts
+
+
+def _renamed(current: Schema, moved: dict[Key, Key]) -> Schema:
+    """`current` with the types `moved` (old key -> new) where they are now, and every name of them so."""
+    rules, casts = _rules(moved)
     fields: dict[str, Any] = {}
     for _, field in _FIELDS:
         fields[field] = tuple(_moved_type(t, moved) for t in getattr(current, field))

@@ -226,7 +226,7 @@ def cast_directly(changes: list[Change], current: dict, desired: dict) -> list[C
     """`changes` with each column retype from or to a domain marked `direct_cast` where both base types are
     Postgres's own and one casts to the other (pg.casts): ALTER COLUMN ... TYPE then takes `CAST(c AS d)`, as
     Postgres's `USING c::d` does (numeric -> integer rounds). A domain over an enum (created again: no cast leads
-    from the one set aside) still goes through text. `current`, `desired`: the domains by (schema, name)."""
+    from the one set aside) still goes through text. A retype from a domain is marked with its `from_base` too. `current`, `desired`: the domains by (schema, name)."""
     if not current and not desired:
         return changes
 
@@ -234,8 +234,13 @@ def cast_directly(changes: list[Change], current: dict, desired: dict) -> list[C
         return (type_name(old) in current or type_name(new) in desired) and \
             converts(base_type(old, current), base_type(new, desired)) is True
 
-    return [replace(c, direct_cast=True) if c.kind == "alter_column_type" and c.cause in (None, ENUM_REBUILT)
-            and direct(c.old.type, c.new.type) else c for c in changes]  # type: ignore[union-attr]
+    def marked(c: Change) -> Change:
+        old, new = c.old.type, c.new.type  # type: ignore[union-attr]
+        if c.cause in (None, ENUM_REBUILT) and direct(old, new):
+            c = replace(c, direct_cast=True)
+        return replace(c, from_base=base_type(old, current)) if type_name(old) in current else c
+
+    return [marked(c) if c.kind == "alter_column_type" else c for c in changes]
 
 
 def keyed_domains(schema: Schema) -> dict:

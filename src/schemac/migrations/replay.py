@@ -51,16 +51,21 @@ def _without_libpq_environment() -> Iterator[None]:
 IN_MEMORY, IN_MEMORY_ROOM = "/dev/shm", 2 << 30
 
 
-def scratch_directory(prefix: str) -> str:
-    """A new directory for a throwaway server's data: in memory where there is room, else the temp dir."""
+def in_memory() -> Optional[str]:
+    """IN_MEMORY where it has IN_MEMORY_ROOM free and TMPDIR names no place of the user's own, else None."""
     if not os.environ.get("TMPDIR"):
         try:
             st = os.statvfs(IN_MEMORY)
             if st.f_bavail * st.f_frsize >= IN_MEMORY_ROOM and os.access(IN_MEMORY, os.W_OK | os.X_OK):
-                return tempfile.mkdtemp(prefix=prefix, dir=IN_MEMORY)
+                return IN_MEMORY
         except OSError:  # no /dev/shm (macOS), or not a directory we may use
             pass
-    return tempfile.mkdtemp(prefix=prefix)
+    return None
+
+
+def scratch_directory(prefix: str) -> str:
+    """A new directory for a throwaway server's data: in memory where there is room, else the temp dir."""
+    return tempfile.mkdtemp(prefix=prefix, dir=in_memory())
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ from sqlglot import exp
 from schemac.pg import verbatim
 from schemac.pg.expressions import shared_tree
 from schemac.pg.policies import parse_policy_expression
+from schemac.pg.sqlbody import call_key
 from schemac.pg.syntax import Verbatim
 
 
@@ -27,10 +28,4 @@ def called_functions(text: str) -> set[tuple[str, str]]:
             return set()
     if isinstance(tree, Verbatim):  # every name called, Postgres's own among them
         return set(verbatim.calls(tree.this))
-    out: set[tuple[str, str]] = set()
-    for call in tree.find_all(exp.Anonymous):
-        parent = call.parent
-        schema = parent.this.name if isinstance(parent, exp.Dot) and parent.expression is call else "public"
-        quoted = isinstance(call.this, exp.Identifier) and call.this.quoted
-        out.add((schema, call.name if quoted else call.name.lower()))
-    return out
+    return {call_key(call) for call in tree.find_all(exp.Anonymous)}

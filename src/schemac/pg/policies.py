@@ -12,6 +12,7 @@ from sqlglot import exp
 from schemac.pg.dialect import DIALECT
 from schemac.pg import verbatim
 from schemac.pg.expressions import ExpressionError, FirmError, parse_to_compare
+from schemac.pg.sqlbody import call_key
 from schemac.pg.syntax import Verbatim
 
 _NEVER = (exp.DDL, exp.DML, exp.Command, exp.Transaction, exp.Commit, exp.Rollback, exp.Set, exp.Use,
@@ -79,12 +80,7 @@ def policy_refs(text: str) -> tuple[set[str], set[tuple[str, str]], set[tuple[st
     columns = {c.this.name if c.this.quoted else c.this.name.lower()
                for c in tree.find_all(exp.Column) if isinstance(c.this, exp.Identifier)}
     tables = {(t.db or "public", t.name) for t in tree.find_all(exp.Table) if t.name}
-    functions = set()
-    for call in tree.find_all(exp.Anonymous):
-        parent = call.parent
-        schema = parent.this.name if isinstance(parent, exp.Dot) and parent.expression is call else "public"
-        functions.add((schema, call.name.lower()))
-    return columns, tables, functions
+    return columns, tables, {call_key(call) for call in tree.find_all(exp.Anonymous)}
 
 
 def qualified_policy_text(text: str, schema: str, table: str, columns_of) -> str:

@@ -30,6 +30,26 @@ def sql_body_refs(body: str) -> tuple[frozenset[tuple[str, str]], frozenset[tupl
     return statement_refs(atomic.group(1)) if atomic else (frozenset(), frozenset(), frozenset())
 
 
+def call_key(call: exp.Anonymous) -> tuple[str, str]:
+    """(schema, name) of a call sqlglot does not know, as Postgres resolves it: `public` when unqualified, the name
+    folded unless quoted. The schema is the Dot's before it (`app.f(x)`), or the Table's where the call is a
+    relation of FROM (`FROM app.f() d`: sqlglot makes the call the table's name and the schema its db), folded
+    unless quoted, as the name."""
+    parent = call.parent
+    if isinstance(parent, exp.Dot) and parent.expression is call:
+        schema = _folded(parent.this)
+    elif isinstance(parent, exp.Table) and parent.this is call and parent.db:
+        schema = _folded(parent.args["db"])
+    else:
+        schema = "public"
+    return schema, _folded(call.this) if isinstance(call.this, exp.Identifier) else call.name.lower()
+
+
+def _folded(name: exp.Expression) -> str:
+    """A name as Postgres resolves it: kept where quoted, else in lower case."""
+    return name.name if isinstance(name, exp.Identifier) and name.quoted else name.name.lower()
+
+
 @lru_cache(maxsize=1024)
 def statement_refs(text: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]], frozenset[str]]:
     """(relations, functions, column names) that SQL statements name, as sql_body_refs gives them: also
@@ -47,11 +67,7 @@ def statement_refs(text: str) -> tuple[frozenset[tuple[str, str]], frozenset[tup
         ctes = {c.alias_or_name for c in tree.find_all(exp.CTE)}
         relations |= {(t.db or "public", t.name) for t in tree.find_all(exp.Table)
                       if t.name and not (not t.db and t.name in ctes)}
-        for call in tree.find_all(exp.Anonymous):
-            parent = call.parent
-            schema = parent.this.name if isinstance(parent, exp.Dot) and parent.expression is call else "public"
-            functions.add((schema, call.name if isinstance(call.this, exp.Identifier) and call.this.quoted
-                           else call.name.lower()))
+        functions |= {call_key(call) for call in tree.find_all(exp.Anonymous)}
     return frozenset(relations), frozenset(functions), frozenset(columns)
 
 

@@ -96,9 +96,10 @@ def deps(c: Change) -> Deps:
         for g in (*old.triggers, *old.policies, *old.checks, *old.indexes, *old.exclusions,  # type: ignore[union-attr]
                   *old.statistics, *old.rules):  # type: ignore[union-attr]
             old_refs |= refs_of(old, g)
-    elif k == "rename_table":
-        removes.add(_table(old))  # type: ignore[arg-type]
-        makes |= {_table(new)} | {col(x.name) for x in new.columns}  # type: ignore[union-attr, arg-type]
+    elif k == "rename_table":  # (its row type too: a function naming it by its new name, made or replaced, after)
+        removes |= {_table(old), ("type", old.schema, old.name), ("signature type", old.schema, old.name)}  # type: ignore
+        makes |= {_table(new), ("type", new.schema, new.name), ("signature type", new.schema, new.name)}  # type: ignore
+        makes |= {col(x.name) for x in new.columns}  # type: ignore[union-attr, arg-type]
         if old.schema != new.schema:  # type: ignore[union-attr]  SET SCHEMA: into a schema made first
             new_refs.add(("schema", new.schema))  # type: ignore[union-attr]
             old_refs.add(("schema", old.schema))  # type: ignore[union-attr]

@@ -1,4 +1,4 @@
-"""A partitioned table's new identity column, on every major.
+"""A partitioned table's new identity column, on every major; and one of a table others inherit.
 
 PostgreSQL 17+ adds it as any table's (ALTER TABLE p ADD COLUMN id int GENERATED ... AS IDENTITY, its partitions
 taking it). Older majors refuse that on a table with partitions ("cannot recursively add identity column to table
@@ -6,7 +6,8 @@ that has child tables"), but take the column NOT NULL with a placeholder DEFAULT
 dropped, ADD GENERATED ... AS IDENTITY on the parent (no recursion needed: a partition's column holds no identity
 before 17, catalog/partition_identities.py) and UPDATE ... SET id = DEFAULT through the parent, which numbers the
 rows from the new sequence as 17+'s ADD COLUMN does. The statement chooses by server_version_num when it runs
-(generate knows no target's major): 17+ runs the plain ADD COLUMN.
+(generate knows no target's major): 17+ runs the plain ADD COLUMN. A table with INHERITS children is refused it on
+every major: the four statements, as they are.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from schemac.pg.names import qualified, quote_ident
 from schemac.plan import ddl
 
 
-def add_identity_column(t: Table, col: Column, added: exp.Expression) -> exp.Expression:
+def add_identity_column(t: Table, col: Column, added: exp.Expression, over_children: bool = False) -> list:
     """`added` (ALTER TABLE t ADD COLUMN col ...), where `col` is an identity of partitioned `t`: it on 17+,
-    the four statements above before 17. Any other column: `added` itself."""
-    if t.partition_by is None or col.identity is None:
-        return added
+    the four statements above before 17; of a table others inherit (`over_children`: refused on every major), the
+    four statements (ADD GENERATED does not recurse to an INHERITS child, whose column holds none, as one made by
+    CREATE TABLE ... INHERITS; the UPDATE through the parent numbers the children's rows too). Any other: `added`."""
+    if (t.partition_by is None and not over_children) or col.identity is None:
+        return [added]
     table, column = qualified(t.schema, t.name), quote_ident(col.name)
     placeholder = replace(col, identity=None, default="0", nullable=False)
     older = [f"ALTER TABLE {table} ADD COLUMN {ddl.column_def(placeholder, schema=t.schema).sql(dialect=RENDER)}",
@@ -32,9 +35,11 @@ def add_identity_column(t: Table, col: Column, added: exp.Expression) -> exp.Exp
              f"ALTER TABLE {table} ALTER COLUMN {column} ADD "
              f"{ddl.identity_constraint(col.identity, t.schema).sql(dialect=RENDER)}",
              f"UPDATE {table} SET {column} = DEFAULT"]
-    return ddl.do_block(f"BEGIN IF pg_catalog.current_setting('server_version_num')::int >= 170000 THEN "
-                        f"EXECUTE {ddl.literal(added.sql(dialect=RENDER))}; ELSE "
-                        + " ".join(f"EXECUTE {ddl.literal(s)};" for s in older) + " END IF; END")
+    if t.partition_by is None:
+        return [ddl.command(*s.split(" ", 1)) for s in older]
+    return [ddl.do_block(f"BEGIN IF pg_catalog.current_setting('server_version_num')::int >= 170000 THEN "
+                         f"EXECUTE {ddl.literal(added.sql(dialect=RENDER))}; ELSE "
+                         + " ".join(f"EXECUTE {ddl.literal(s)};" for s in older) + " END IF; END")]
 
 
 def numbered_by_parent(t: Table, col: Column) -> Column:

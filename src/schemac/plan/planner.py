@@ -206,7 +206,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
                 _alter_column(t, change.name, "DROP DEFAULT")]  # type: ignore[arg-type]
     if k == "add_column":
         cache = ddl.identity_cache(t, change.new)  # type: ignore[arg-type]
-        return [add_identity_column(t, change.new, _alter(t, ddl.column_def(change.new, schema=t.schema)))] + \
+        return [*add_identity_column(t, change.new, _alter(t, ddl.column_def(change.new, schema=t.schema)), change.over_children)] + \
             ([cache] if cache else []) + not_valid_statements(t, (change.new,))  # type: ignore[arg-type]
     if k == "drop_column":  # ONLY where every child keeps it (compare.differ._kept_below)
         dropped = _alter(t, exp.Drop(tables=[exp.Column(this=ident(change.name))], kind="COLUMN"))  # type: ignore

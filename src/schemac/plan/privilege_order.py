@@ -1,9 +1,13 @@
 """Where a GRANT, REVOKE or ALTER ... OWNER TO goes in the plan's graph (plan.dependencies' four sets of one change):
-on the object as it is once made, the owner's own privileges after the owner change, a grantor's after what it needs."""
+on the object as it is once made, the owner's own privileges after the owner change, a grantor's after what it needs,
+another grantee's revoke before the object goes back to the migration's role."""
 
 from __future__ import annotations
 
 from schemac.compare.changes import Change
+from schemac.compare.given_back import MIGRATION_ROLE
+from schemac.compare.identities import IdentitySequence
+from schemac.model import Sequence
 from schemac.plan.keys import Key
 
 CREATED = ("created",)  # made by every CREATE of the plan: what default privileges change waits for
@@ -21,10 +25,18 @@ def privilege_deps(c: Change) -> tuple[set[Key], set[Key], set[Key], set[Key]]:
         new_refs = {key for key in new_refs if key[0] != "column"}
     # the owner's own privileges once it owns the object (ALTER ... OWNER TO hands the old owner's on)
     owned = new.owned_keys()  # type: ignore[union-attr]
+    back = {("given back", *key) for key in _owner_change(new)}
     if k == "set_owner":
         makes |= owned
+        if new.grantee == MIGRATION_ROLE:  # type: ignore[union-attr]
+            removes |= back
     elif new.grantee == new.owner:  # type: ignore[union-attr]
         new_refs |= owned
+    if k == "revoke" and new.grantee != MIGRATION_ROLE:  # type: ignore[union-attr]
+        # before the object goes back to the migration's role (unnamed): that role may be the grantee (Supabase's
+        # postgres, granted USAGE on realtime by supabase_admin), and a REVOKE after ALTER ... OWNER TO CURRENT_USER
+        # would take it from the owner's own entry; before it, from the old owner's grant, whoever the role is
+        old_refs |= back
     if new.on == "default privileges":  # after every CREATE: compare.grants.defaulted  # type: ignore[union-attr]
         new_refs.add(CREATED)
     if k != "set_owner":  # a grant by another role than the owner: after what it needs, before that is revoked
@@ -41,3 +53,12 @@ def privilege_deps(c: Change) -> tuple[set[Key], set[Key], set[Key], set[Key]]:
             new_refs |= kept & new.given_keys()  # takes has dependents still (Postgres: dependent privileges exist)
         removes |= old.given_keys() - new.given_keys()  # type: ignore[union-attr]
     return makes, removes, old_refs, new_refs
+
+
+def _owner_change(h) -> set[Key]:
+    """The keys of the owner change `h`'s object goes with: its own, or a serial column's sequence's table's (ALTER
+    TABLE ... OWNER TO moves it; it has no set_owner of its own)."""
+    o = h.obj
+    if isinstance(o, Sequence) and not isinstance(o, IdentitySequence) and o.owned_by:
+        return {("owned by", "table", o.schema, o.owned_by.rpartition(".")[0])}
+    return h.owned_keys()

@@ -5,6 +5,7 @@
 -- or references ('view api.profiles (id, username)'; none: the relation alone), and its tables inheriting it or
 -- partitions of it, by pg_inherits ('child table auth.t', 'partition auth.p'), in the order of their text.
 outside_objects AS MATERIALIZED (  -- what the schemas not read hold that can read a table (few, or none)
+ SELECT o.* FROM (
   SELECT 'pg_catalog.pg_rewrite'::regclass AS classid, ur.oid,  -- a view's, materialized view's or rule's rewrite row
          CASE WHEN ur.rulename <> '_RETURN' THEN 'rule ' || pg_catalog.quote_ident(ur.rulename) || ' on '
               WHEN uc.relkind = 'm' THEN 'materialized view ' ELSE 'view ' END
@@ -42,7 +43,12 @@ outside_objects AS MATERIALIZED (  -- what the schemas not read hold that can re
   FROM pg_catalog.pg_namespace un
   JOIN pg_catalog.pg_class uc ON uc.relnamespace = un.oid
   JOIN pg_catalog.pg_constraint uk ON uk.conrelid = uc.oid AND uk.contype = 'f' AND uk.conparentid = 0
-  WHERE NOT un.nspname = ANY (%(schemas)s::name[]) AND un.nspname NOT IN ('pg_catalog', 'information_schema')),
+  WHERE NOT un.nspname = ANY (%(schemas)s::name[]) AND un.nspname NOT IN ('pg_catalog', 'information_schema')) o
+  -- None, and nothing scanned (a one-time filter), where no schema but those holds any: pg_toast holds TOAST tables
+  -- and their indexes alone. Otherwise each branch scanned pg_class (and pg_attrdef, pg_constraint) whole, in each
+  -- of the three queries: at 10,000 tables in one schema, tables.sql and sequences.sql 280 -> 230 and 80 -> 50 ms.
+  WHERE EXISTS (SELECT FROM pg_catalog.pg_namespace x WHERE NOT x.nspname = ANY (%(schemas)s::name[])
+                 AND x.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast'))),
 outside_reads AS MATERIALIZED (
   SELECT x.refobjid, array_agg(x.reader ORDER BY x.reader COLLATE "C") AS readers
   FROM (SELECT ud.refobjid, uo.label
