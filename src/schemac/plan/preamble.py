@@ -93,6 +93,7 @@ _CALL = re.compile(r'(?:"((?:[^"]|"")+)"|\b([A-Za-z_][A-Za-z0-9_$]*))\.(?:"(?:[^
 _COMPUTES = re.compile(r"(ALTER\s+TABLE|UPDATE|CREATE\s+(UNIQUE\s+)?INDEX|ALTER\s+DOMAIN|CREATE\s+TABLE"
                        r"|CREATE\s+(OR\s+REPLACE\s+)?MATERIALIZED\s+VIEW|REFRESH\s+MATERIALIZED\s+VIEW)\b", re.IGNORECASE)
 _NOT_CALLED = frozenset({"public", "pg_catalog", "information_schema", "pg_temp"})
+_FILLS_NULLS = frozenset({"set_not_null", "alter_not_null"})  # (plan.column_ddl.nulls_given_the_default)
 
 
 def schemas_called(change: Change) -> tuple[str, ...]:
@@ -106,6 +107,10 @@ def schemas_called(change: Change) -> tuple[str, ...]:
     if replanned(change) or change.neighbours:  # (planned over its tables' indexes: compare.replanned)
         tables = (change.table_def, *change.neighbours) if change.table_def is not None else change.neighbours
         texts = [*texts, *(t for table in tables for i in table.indexes for t in _keyed(i))]
+    if change.kind in _FILLS_NULLS and change.table_def is not None:  # (its UPDATE fires the table's UPDATE triggers,
+        # whose PL/pgSQL bodies name their schema's tables bare, found where the trigger fires: MusicBrainz's
+        # a_upd_release_group inserting into artist_release_group_pending_update)
+        texts += [f"{t.function}(" for t in change.table_def.triggers if "update" in t.events and t.enabled != "disabled"]
     found = {m.group(1).replace('""', '"') if m.group(1) else m.group(2).lower()
              for text in texts for m in _CALL.finditer(text)}
     return tuple(sorted(found - _NOT_CALLED))
