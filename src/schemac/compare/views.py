@@ -93,6 +93,8 @@ def _read(v: View) -> set[tuple]:
             out.add(("type", d.schema, d.name))
         elif d.kind == "operator":
             out.add(("operator", d.schema, d.name))
+        elif d.kind == "text search config":  # plan.keys' key of `'s.cfg'::regconfig` in an index or a column
+            out.add(("text search config", d.schema, d.name))
         else:
             table, _, constraint = d.name.rpartition(".")
             out.add(("constraint", d.schema, table, constraint))
@@ -113,6 +115,8 @@ def _disturbed(c: Change) -> set[tuple]:
         return {("function", c.schema, c.old.name, c.old.identity)}  # type: ignore[union-attr]
     if k == "drop_aggregate" or (k == "alter_aggregate" and not replaceable_aggregate(c.old, c.new)):  # type: ignore
         return {("function", c.schema, c.old.name, c.old.identity)}  # type: ignore[union-attr]
+    if k == "drop_text_search_config":  # `'s.cfg'::regconfig` in the query: Postgres refuses DROP under the view
+        return {("text search config", c.schema, c.old.name)}  # type: ignore[union-attr]
     if k == "drop_operator":  # for good, or to create it again (compare.operators)
         return {("operator", c.schema, c.old.name)}  # type: ignore[union-attr]
     if k in ("alter_enum", "drop_enum", "drop_domain") or (k == "alter_domain" and c.cause == ENUM_REBUILT):
