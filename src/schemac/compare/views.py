@@ -37,6 +37,7 @@ from schemac.compare.domain_casts import table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
 from schemac.compare.types import keyed_domains, replaceable
 from schemac.model import Column, PrimaryKey, Schema, Table, View
+from schemac.model.collnames import collation_ref
 from schemac.pg.lazy import lazy
 
 same_text = lazy("schemac.pg.views", "same_text")
@@ -95,6 +96,8 @@ def _read(v: View) -> set[tuple]:
             out.add(("operator", d.schema, d.name))
         elif d.kind == "text search config":  # plan.keys' key of `'s.cfg'::regconfig` in an index or a column
             out.add(("text search config", d.schema, d.name))
+        elif d.kind == "collation":  # plan.keys' key of a column's or an index's collation
+            out.add(("collation", collation_ref(d.schema, d.name)))
         else:
             table, _, constraint = d.name.rpartition(".")
             out.add(("constraint", d.schema, table, constraint))
@@ -117,6 +120,8 @@ def _disturbed(c: Change) -> set[tuple]:
         return {("function", c.schema, c.old.name, c.old.identity)}  # type: ignore[union-attr]
     if k == "drop_text_search_config":  # `'s.cfg'::regconfig` in the query: Postgres refuses DROP under the view
         return {("text search config", c.schema, c.old.name)}  # type: ignore[union-attr]
+    if k == "drop_collation":  # `COLLATE s.c` in the query: the same
+        return {("collation", collation_ref(c.schema, c.old.name))}  # type: ignore[union-attr]
     if k == "drop_operator":  # for good, or to create it again (compare.operators)
         return {("operator", c.schema, c.old.name)}  # type: ignore[union-attr]
     if k in ("alter_enum", "drop_enum", "drop_domain") or (k == "alter_domain" and c.cause == ENUM_REBUILT):

@@ -34,10 +34,11 @@ class Dependency:
     """One object a view's query reads, as Postgres records it (pg_depend of the view's rewrite rule):
     a relation (`column` None) or one of its columns (with its type), a function (`type`: its input
     types, comma-separated; `column`: its result), a type, a constraint (GROUP BY on a primary key), an
-    operator (`type`: its argument types, NONE for a prefix operator's left), or a text search configuration
-    (`'app.cfg'::regconfig`)."""
+    operator (`type`: its argument types, NONE for a prefix operator's left), a text search configuration
+    (`'app.cfg'::regconfig`) or a collation (`COLLATE app.c`)."""
 
-    kind: Literal["relation", "column", "function", "type", "constraint", "operator", "text search config"]
+    kind: Literal["relation", "column", "function", "type", "constraint", "operator", "text search config",
+                   "collation"]
     schema: str
     name: str
     column: Optional[str] = None
