@@ -94,8 +94,8 @@ def _read(v: View) -> set[tuple]:
             out.add(("type", d.schema, d.name))
         elif d.kind == "operator":
             out.add(("operator", d.schema, d.name))
-        elif d.kind == "text search config":  # plan.keys' key of `'s.cfg'::regconfig` in an index or a column
-            out.add(("text search config", d.schema, d.name))
+        elif d.kind in ("text search config", "text search dictionary"):  # plan.named_refs' keys
+            out.add((d.kind, d.schema, d.name))
         elif d.kind == "collation":  # plan.keys' key of a column's or an index's collation
             out.add(("collation", collation_ref(d.schema, d.name)))
         else:
@@ -118,8 +118,8 @@ def _disturbed(c: Change) -> set[tuple]:
         return {("function", c.schema, c.old.name, c.old.identity)}  # type: ignore[union-attr]
     if k == "drop_aggregate" or (k == "alter_aggregate" and not replaceable_aggregate(c.old, c.new)):  # type: ignore
         return {("function", c.schema, c.old.name, c.old.identity)}  # type: ignore[union-attr]
-    if k == "drop_text_search_config":  # `'s.cfg'::regconfig` in the query: Postgres refuses DROP under the view
-        return {("text search config", c.schema, c.old.name)}  # type: ignore[union-attr]
+    if k in ("drop_text_search_config", "drop_text_search_dictionary"):  # `'s.cfg'::regconfig` in the query:
+        return {(k[5:].replace("_", " "), c.schema, c.old.name)}  # type: ignore[union-attr]  # refused under the view
     if k == "drop_collation":  # `COLLATE s.c` in the query: the same
         return {("collation", collation_ref(c.schema, c.old.name))}  # type: ignore[union-attr]
     if k == "drop_operator":  # for good, or to create it again (compare.operators)

@@ -12,11 +12,11 @@
 -- collation (where not its type's own, as columns.sql reads a table column's: COLLATE "C" of what the query reads)}.
 -- statistics: a materialized view's extended statistics objects (statistics_objects.sql, as tables.sql's), else NULL.
 -- depends: what the query reads, from pg_depend of the view's _RETURN rule (normal dependencies):
--- {kind: relation|column|function|type|constraint|operator|text search config|collation, schema, name, column, type}: a relation read as a
+-- {kind: relation|column|function|type|constraint|operator|text search config|text search dictionary|collation, schema, name, column, type}: a relation read as a
 -- whole (column null) or one of its columns (with its format_type), a function (column: its result,
 -- type: its input types), a type (a cast), a constraint (GROUP BY on a primary key: "table.constraint"
 -- in name), an operator (type: its argument types, NONE for a prefix operator's left), a text search
--- configuration (`'app.cfg'::regconfig`) or a collation (`COLLATE app.c`): Postgres refuses to drop either under the view.
+-- configuration (`'app.cfg'::regconfig`), dictionary (`::regdictionary`) or a collation (`COLLATE app.c`): Postgres refuses to drop either under the view.
 -- Parameter: schemas, an array of schema names. One row per view.
 -- What the views read is gathered for all of them at once, one branch per kind of object referenced, so
 -- that each pg_depend row is looked up in the one catalog it names (a join over all four looked each up in
@@ -83,6 +83,12 @@ WITH rule_deps AS (
   JOIN pg_catalog.pg_ts_config cfg ON cfg.oid = d.refobjid
   JOIN pg_catalog.pg_namespace cn ON cn.oid = cfg.cfgnamespace
   WHERE d.refclassid = 'pg_catalog.pg_ts_config'::regclass
+  UNION ALL
+  SELECT d.view_oid, 'text search dictionary', dn.nspname, dict.dictname::text, NULL, NULL
+  FROM rule_deps d
+  JOIN pg_catalog.pg_ts_dict dict ON dict.oid = d.refobjid
+  JOIN pg_catalog.pg_namespace dn ON dn.oid = dict.dictnamespace
+  WHERE d.refclassid = 'pg_catalog.pg_ts_dict'::regclass
   UNION ALL
   SELECT d.view_oid, 'collation', ln.nspname, l.collname::text, NULL, NULL
   FROM rule_deps d
