@@ -78,23 +78,13 @@ WITH rule_deps AS (
   JOIN pg_catalog.pg_namespace kn ON kn.oid = kc.relnamespace
   WHERE d.refclassid = 'pg_catalog.pg_constraint'::regclass
   UNION ALL
-  SELECT d.view_oid, 'text search config', cn.nspname, cfg.cfgname::text, NULL, NULL
-  FROM rule_deps d
-  JOIN pg_catalog.pg_ts_config cfg ON cfg.oid = d.refobjid
-  JOIN pg_catalog.pg_namespace cn ON cn.oid = cfg.cfgnamespace
-  WHERE d.refclassid = 'pg_catalog.pg_ts_config'::regclass
-  UNION ALL
-  SELECT d.view_oid, 'text search dictionary', dn.nspname, dict.dictname::text, NULL, NULL
-  FROM rule_deps d
-  JOIN pg_catalog.pg_ts_dict dict ON dict.oid = d.refobjid
-  JOIN pg_catalog.pg_namespace dn ON dn.oid = dict.dictnamespace
-  WHERE d.refclassid = 'pg_catalog.pg_ts_dict'::regclass
-  UNION ALL
-  SELECT d.view_oid, 'collation', ln.nspname, l.collname::text, NULL, NULL
-  FROM rule_deps d
-  JOIN pg_catalog.pg_collation l ON l.oid = d.refobjid
-  JOIN pg_catalog.pg_namespace ln ON ln.oid = l.collnamespace
-  WHERE d.refclassid = 'pg_catalog.pg_collation'::regclass
+  -- a text search configuration, dictionary or collation: its schema and name by its address (one branch for three)
+  SELECT d.view_oid, CASE d.refclassid WHEN 'pg_catalog.pg_ts_config'::regclass THEN 'text search config'
+                       WHEN 'pg_catalog.pg_ts_dict'::regclass THEN 'text search dictionary' ELSE 'collation' END,
+         a.object_names[1], a.object_names[2], NULL, NULL
+  FROM rule_deps d, pg_catalog.pg_identify_object_as_address(d.refclassid, d.refobjid, 0) a
+  WHERE d.refclassid IN ('pg_catalog.pg_ts_config'::regclass, 'pg_catalog.pg_ts_dict'::regclass,
+                         'pg_catalog.pg_collation'::regclass)
 ), deps AS (
   SELECT view_oid, json_agg(json_build_object('kind', kind, 'schema', schema_name::text, 'name', name,
                                               'column', column_name, 'type', type)) AS depends
