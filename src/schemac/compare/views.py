@@ -37,6 +37,7 @@ from schemac.compare.domain_casts import table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
 from schemac.compare.types import keyed_domains, replaceable
 from schemac.model import Column, PrimaryKey, Schema, Table, View
+from schemac.model.collnames import collation_ref
 from schemac.pg.lazy import lazy
 
 same_text = lazy("schemac.pg.views", "same_text")
@@ -93,6 +94,10 @@ def _read(v: View) -> set[tuple]:
             out.add(("type", d.schema, d.name))
         elif d.kind == "operator":
             out.add(("operator", d.schema, d.name))
+        elif d.kind in ("text search config", "text search dictionary"):  # plan.named_refs' keys
+            out.add((d.kind, d.schema, d.name))
+        elif d.kind == "collation":  # plan.keys' key of a column's or an index's collation
+            out.add(("collation", collation_ref(d.schema, d.name)))
         else:
             table, _, constraint = d.name.rpartition(".")
             out.add(("constraint", d.schema, table, constraint))
@@ -113,6 +118,10 @@ def _disturbed(c: Change) -> set[tuple]:
         return {("function", c.schema, c.old.name, c.old.identity)}  # type: ignore[union-attr]
     if k == "drop_aggregate" or (k == "alter_aggregate" and not replaceable_aggregate(c.old, c.new)):  # type: ignore
         return {("function", c.schema, c.old.name, c.old.identity)}  # type: ignore[union-attr]
+    if k in ("drop_text_search_config", "drop_text_search_dictionary"):  # `'s.cfg'::regconfig` in the query:
+        return {(k[5:].replace("_", " "), c.schema, c.old.name)}  # type: ignore[union-attr]  # refused under the view
+    if k == "drop_collation":  # `COLLATE s.c` in the query: the same
+        return {("collation", collation_ref(c.schema, c.old.name))}  # type: ignore[union-attr]
     if k == "drop_operator":  # for good, or to create it again (compare.operators)
         return {("operator", c.schema, c.old.name)}  # type: ignore[union-attr]
     if k in ("alter_enum", "drop_enum", "drop_domain") or (k == "alter_domain" and c.cause == ENUM_REBUILT):

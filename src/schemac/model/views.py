@@ -33,10 +33,12 @@ class ViewColumn:
 class Dependency:
     """One object a view's query reads, as Postgres records it (pg_depend of the view's rewrite rule):
     a relation (`column` None) or one of its columns (with its type), a function (`type`: its input
-    types, comma-separated; `column`: its result), a type, a constraint (GROUP BY on a primary key), or an
-    operator (`type`: its argument types, NONE for a prefix operator's left)."""
+    types, comma-separated; `column`: its result), a type, a constraint (GROUP BY on a primary key), an
+    operator (`type`: its argument types, NONE for a prefix operator's left), a text search configuration
+    (`'app.cfg'::regconfig`) or dictionary (`::regdictionary`), or a collation (`COLLATE app.c`)."""
 
-    kind: Literal["relation", "column", "function", "type", "constraint", "operator"]
+    kind: Literal["relation", "column", "function", "type", "constraint", "operator", "text search config",
+                   "text search dictionary", "collation"]
     schema: str
     name: str
     column: Optional[str] = None

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Optional
 
@@ -18,6 +17,7 @@ from schemac.model import (Aggregate, Cast, Operator, OperatorClass, OperatorFam
                            View)
 from schemac.model.collnames import collation_ref
 from schemac.pg.calls import called_functions
+from schemac.plan.named_refs import named_refs
 from schemac.pg.expressions import partition_key_opclasses, referenced_columns, used_operators
 from schemac.pg.knowntypes import EXTENSION_REQUIRES
 from schemac.pg.names import call_parts, make_object_name, split_reference
@@ -34,24 +34,16 @@ def type_key(type_text: str) -> Key:
     return ("type", *type_name(type_text))
 
 
-_SEQUENCE_CALL = re.compile(r"(?:nextval|currval|setval)\s*\(\s*'((?:[^']|'')+)'", re.I)
-_SEARCH_CONFIG = re.compile(r"'((?:[^']|'')+)'\s*::\s*regconfig", re.I)
 
 
 def expression_refs(text: Optional[str], schema: str, table: Optional[str]) -> frozenset[Key]:
-    """Sequences an expression calls, and the columns of `table` it reads."""
+    """Sequences, configurations and collations an expression names (plan.named_refs), the columns of `table` it reads."""
     return _expression_refs(text, schema, table) if text else frozenset()
 
 
 @lru_cache(maxsize=16384)  # a schema repeats its defaults and checks from table to table
 def _expression_refs(text: str, schema: str, table: Optional[str]) -> frozenset[Key]:
-    out: set[Key] = set()
-    for name in _SEQUENCE_CALL.findall(text):
-        parts = name_parts(name.replace("''", "'"))
-        out.add(("sequence", parts[0], parts[1]) if len(parts) == 2 else ("sequence", schema, parts[-1]))
-    for name in _SEARCH_CONFIG.findall(text):  # to_tsvector('app.simple_en'::regconfig, ...)
-        parts = name_parts(name.replace("''", "'"))
-        out.add(("text search config", *(parts if len(parts) == 2 else ("public", parts[-1]))))
+    out = named_refs(text, schema)
     if table is not None:
         try:
             out |= {("column", schema, table, c) for c in referenced_columns(text)}
@@ -78,7 +70,7 @@ def _condition_refs(t: Table, text: str) -> set[Key]:
     """The columns, tables and functions a condition that may hold subqueries names (a policy's, a rule's
     WHERE); its columns as columns of each table it names too (compare.readers)."""
     columns, tables, functions = policy_refs(text)
-    out: set[Key] = {_col(t, c) for c in columns} | {("table", *x) for x in tables}
+    out: set[Key] = {_col(t, c) for c in columns} | {("table", *x) for x in tables} | named_refs(text, t.schema)
     out |= {("column", *x, c) for x in tables for c in columns}
     return out | {("function", *f) for f in functions} | {("operator", *o) for o in used_operators(text)}
 

@@ -12,10 +12,11 @@
 -- collation (where not its type's own, as columns.sql reads a table column's: COLLATE "C" of what the query reads)}.
 -- statistics: a materialized view's extended statistics objects (statistics_objects.sql, as tables.sql's), else NULL.
 -- depends: what the query reads, from pg_depend of the view's _RETURN rule (normal dependencies):
--- {kind: relation|column|function|type|constraint|operator, schema, name, column, type}: a relation read as a
+-- {kind: relation|column|function|type|constraint|operator|text search config|text search dictionary|collation, schema, name, column, type}: a relation read as a
 -- whole (column null) or one of its columns (with its format_type), a function (column: its result,
 -- type: its input types), a type (a cast), a constraint (GROUP BY on a primary key: "table.constraint"
--- in name), an operator (type: its argument types, NONE for a prefix operator's left).
+-- in name), an operator (type: its argument types, NONE for a prefix operator's left), a text search
+-- configuration (`'app.cfg'::regconfig`), dictionary (`::regdictionary`) or a collation (`COLLATE app.c`): Postgres refuses to drop either under the view.
 -- Parameter: schemas, an array of schema names. One row per view.
 -- What the views read is gathered for all of them at once, one branch per kind of object referenced, so
 -- that each pg_depend row is looked up in the one catalog it names (a join over all four looked each up in
@@ -76,6 +77,14 @@ WITH rule_deps AS (
   JOIN pg_catalog.pg_class kc ON kc.oid = k.conrelid
   JOIN pg_catalog.pg_namespace kn ON kn.oid = kc.relnamespace
   WHERE d.refclassid = 'pg_catalog.pg_constraint'::regclass
+  UNION ALL
+  -- a text search configuration, dictionary or collation: its schema and name by its address (one branch for three)
+  SELECT d.view_oid, CASE d.refclassid WHEN 'pg_catalog.pg_ts_config'::regclass THEN 'text search config'
+                       WHEN 'pg_catalog.pg_ts_dict'::regclass THEN 'text search dictionary' ELSE 'collation' END,
+         a.object_names[1], a.object_names[2], NULL, NULL
+  FROM rule_deps d, pg_catalog.pg_identify_object_as_address(d.refclassid, d.refobjid, 0) a
+  WHERE d.refclassid IN ('pg_catalog.pg_ts_config'::regclass, 'pg_catalog.pg_ts_dict'::regclass,
+                         'pg_catalog.pg_collation'::regclass)
 ), deps AS (
   SELECT view_oid, json_agg(json_build_object('kind', kind, 'schema', schema_name::text, 'name', name,
                                               'column', column_name, 'type', type)) AS depends
