@@ -57,6 +57,25 @@ views:
     assert hint == namespaces == ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "public")
 
 
+def test_the_hint_follows_statistics_objects_and_operator_classes_elsewhere():
+    """A statistics object may live outside its table's schema, an operator class or family in a schema of its own:
+    Schema.namespaces counts them (a schema holding one alone is kept and made), so the hint does too."""
+    text = """\
+operator_families: {f2: {schema: fam, method: hash}}
+operator_classes:
+  c: {schema: opc, method: hash, type: integer, family: fam.f2, operators: [{strategy: 1, operator: '='}],
+      functions: [{number: 1, function: 'pg_catalog.hashint4(integer)'}]}
+tables:
+  t:
+    columns: {a: integer, b: integer}
+    statistics: {st: {columns: [a, b], schema: vault}, st2: [a, b]}
+materialized_views:
+  mv: {query: 'SELECT 1 AS x, 2 AS y', statistics: {m: {columns: [x, y], schema: mvs}}}
+"""
+    hint, namespaces = hint_and_model(text)
+    assert hint == namespaces == ("fam", "mvs", "opc", "public", "vault")
+
+
 def test_public_alone_when_nothing_names_a_schema():
     assert hint_and_model("tables:\n  t:\n    columns:\n      id: integer\n") == (("public",), ("public",))
     assert namespaces_hint(compose("extensions: [pgcrypto]\n", "schema.yaml")) == ("public",)

@@ -289,3 +289,39 @@ def test_a_class_without_members(db_url, tmp_path):
                             "c.oid AND d.classid IN ('pg_amop'::regclass, 'pg_amproc'::regclass)) FROM pg_opclass c "
                             "JOIN pg_opfamily f ON f.oid = c.opcfamily WHERE c.opcname = 'bare_uuid_ops'").fetchone() \
             == ("uuid_fam", 0, 0)
+
+
+ALONE = """\
+operator_families:
+  f2: {schema: fam, method: hash}
+operator_classes:
+  int4_rev:
+    schema: opc
+    method: btree
+    type: integer
+    operators:
+""" + "".join(f"      - {{strategy: {n}, operator: '{op}'}}\n" for n, op in enumerate((">", ">=", "=", "<=", "<"), 1)) + """\
+    functions: [{number: 1, function: 'pg_catalog.btint4cmp(integer, integer)'}]
+tables:
+  t:
+    schema: fam
+    columns: {id: integer}
+"""
+WHERE = ("SELECT n.nspname::text, f.opfname::text FROM pg_opfamily f JOIN pg_namespace n ON n.oid = f.opfnamespace "
+         "WHERE n.nspname IN ('fam', 'opc') UNION ALL SELECT n.nspname, c.opcname FROM pg_opclass c "
+         "JOIN pg_namespace n ON n.oid = c.opcnamespace WHERE n.nspname IN ('fam', 'opc') ORDER BY 1, 2")
+
+
+def test_a_schema_holding_only_an_operator_class_or_family(db_url, tmp_path):
+    """An operator class or family in a schema `schemas:` does not declare and nothing else uses: its schema was not
+    among the schemas schema.yaml uses (Schema.used_namespaces), so no CREATE SCHEMA came before it (schema "opc" does
+    not exist), and moving the last table out of the family's schema would have dropped the schema under it."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _step(schema, out, db_url, ALONE)
+    expected = [("fam", "f2"), ("opc", "int4_rev"), ("opc", "int4_rev")]  # the class and the family it made
+    assert _rows(db_url, WHERE) == set(expected)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO fam.t SELECT generate_series(1, 20)")
+    _step(schema, out, db_url, ALONE.replace("    schema: fam\n    columns", "    renamed_from: fam.t\n    columns"))
+    assert _rows(db_url, WHERE) == set(expected)
+    assert _rows(db_url, "SELECT count(*) FROM public.t") == {(20,)}

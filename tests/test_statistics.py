@@ -158,3 +158,35 @@ def test_one_name_in_two_schemas_on_one_table(tmp_path, db_url):
     with psycopg.connect(db_url) as conn:
         assert conn.execute(TWO_SCHEMAS).fetchall() == [
             expected[0], ("s2", "CREATE STATISTICS s2.ab1_a_b_stats (mcv) ON a, c FROM ab1")]
+
+
+WHERE = ("SELECT sn.nspname::text, s.stxname::text, c.relnamespace::regnamespace::text, c.relname::text "
+         "FROM pg_statistic_ext s JOIN pg_namespace sn ON sn.oid = s.stxnamespace JOIN pg_class c ON c.oid = s.stxrelid "
+         "ORDER BY 1, 2")
+VAULT = """\
+tables:
+  t:
+    schema: vault
+    columns: {a: integer, b: integer}
+    statistics:
+      st: [a, b]
+"""
+
+
+def test_a_schema_holding_only_a_statistics_object_is_kept_and_made(tmp_path, db_url):
+    """A statistics object may live in another schema than its table's. Its schema was not among the schemas
+    schema.yaml uses (Schema.used_namespaces), so moving vault.t out while vault.st stays wrote DROP SCHEMA vault,
+    which Postgres refused ("cannot drop schema vault because other objects depend on it"), and a statistics object
+    alone in a new schema got no CREATE SCHEMA ("schema "fresh" does not exist")."""
+    _migrate(tmp_path, db_url, VAULT, "create")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO vault.t SELECT g, g % 3 FROM generate_series(1, 50) g")
+    moved = VAULT.replace("    schema: vault\n", "    renamed_from: vault.t\n").replace("st: [a, b]", "st: {columns: [a, b], schema: vault}")
+    _migrate(tmp_path, db_url, moved, "move")
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute(WHERE).fetchall() == [("vault", "st", "public", "t")]
+        assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 50
+    fresh = moved + "      st2: {columns: [b, a], kinds: [mcv], schema: fresh}\n"
+    _migrate(tmp_path, db_url, fresh, "fresh")
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute(WHERE).fetchall() == [("fresh", "st2", "public", "t"), ("vault", "st", "public", "t")]

@@ -113,7 +113,10 @@ class Schema:
         used = {t.schema for t in self.tables} | {e.schema for e in self.enums} | {d.schema for d in self.domains}
         used |= {s.schema for s in self.sequences} | set(self.schemas) | {f.schema for f in self.functions}
         used |= {a.schema for a in self.aggregates} | {o.schema for o in self.operators}
+        used |= {o.schema for o in (*self.operator_classes, *self.operator_families)}
         used |= {v.schema for v in self.views}
+        # a statistics object may live outside its table's schema (CREATE STATISTICS vault.st ... FROM public.t)
+        used |= {s.schema for r in (*self.tables, *self.views) for s in r.statistics if s.schema is not None}
         used |= {c.schema for c in self.composite_types} | {r.schema for r in self.range_types}
         used |= {c.schema for c in self.collations} | {c.schema for c in (*self.text_search_configs, *self.text_search_dictionaries)}
         used |= {s for p in self.publications for s in p.schemas}  # FOR TABLES IN SCHEMA

@@ -21,7 +21,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 # kinds Schema.namespaces gathers.
 _PLACED = frozenset({"tables", "enums", "domains", "sequences", "functions", "aggregates", "operators", "views",
                      "materialized_views", "composite_types", "range_types", "collations", "text_search_configs",
-                     "text_search_dictionaries"})
+                     "text_search_dictionaries", "operator_classes", "operator_families"})
 # Sections that name schemas in ways followed nowhere here: no hint when present.
 _UNFOLLOWED = frozenset({"publications", "default_privileges"})
 
@@ -71,7 +71,27 @@ def namespaces_hint(root: Node) -> Optional[tuple[str, ...]]:
                 if schema is None:
                     return None
                 used.add(schema)
+                elsewhere = _statistics_schemas(body) if isinstance(body, MappingNode) else set()
+                if elsewhere is None:
+                    return None
+                used |= elsewhere
     return tuple(sorted(used)) or ("public",)
+
+
+def _statistics_schemas(body: MappingNode) -> Optional[set[str]]:
+    """The schemas a table's or materialized view's statistics objects name with `schema:` (one may live outside its
+    table's schema); None when one is not a plain string."""
+    found = [v for k, v in body.value if isinstance(k, ScalarNode) and k.value == "statistics"]
+    if len(found) != 1 or not isinstance(found[0], MappingNode):
+        return None if found else set()
+    out: set[str] = set()
+    for _, entry in found[0].value:
+        if isinstance(entry, MappingNode) and any(isinstance(k, ScalarNode) and k.value == "schema" for k, _ in entry.value):
+            schema = _field(entry, "schema")
+            if schema is None:
+                return None
+            out.add(schema)
+    return out
 
 
 def _scalar(node: Node) -> Optional[str]:
