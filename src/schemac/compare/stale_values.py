@@ -83,7 +83,7 @@ def stale_value_notices(changes: list[Change], desired: Schema) -> list[str]:
     for t in desired.tables:
         if (t.schema, t.name) in made:
             continue
-        for i in t.indexes:
+        for i in (*t.indexes, *(x for x in t.exclusions if x.name)):  # an EXCLUDE's index has its name
             if (t.schema, i.name) not in made and (why := calls(i.where, *(e.expression for e in i.elements))):
                 out.append(f"warning: index {qualified(t.schema, i.name)} on {qualified(t.schema, t.name)} {why}: "
                            f"run REINDEX INDEX {qualified(t.schema, i.name)};")
@@ -100,5 +100,10 @@ def stale_value_notices(changes: list[Change], desired: Schema) -> list[str]:
                 (why := reached(set(query_refs(v.query)[1]) | {(d.schema, d.name) for d in v.depends
                                                               if d.kind == "function"})):
             out.append(f"warning: materialized view {qualified(v.schema, v.name)} {why}: run REFRESH MATERIALIZED VIEW "
-                       f"{qualified(v.schema, v.name)};")
+                       f"{qualified(v.schema, v.name)};")  # (which builds its indexes again too)
+        elif v.materialized and (v.schema, v.name) not in made:
+            for i in v.indexes:
+                if why := calls(i.where, *(e.expression for e in i.elements)):
+                    out.append(f"warning: index {qualified(v.schema, i.name)} on {qualified(v.schema, v.name)} {why}: "
+                               f"run REINDEX INDEX {qualified(v.schema, i.name)};")
     return out
