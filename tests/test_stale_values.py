@@ -23,7 +23,8 @@ CREATE FUNCTION unused(x text) RETURNS text LANGUAGE sql IMMUTABLE RETURN {unuse
 CREATE FUNCTION now_ish() RETURNS text LANGUAGE sql STABLE RETURN {stable};
 """
 TABLES = """CREATE TABLE t (id int PRIMARY KEY, name text,
-  k text GENERATED ALWAYS AS (norm(name)) STORED, k2 text GENERATED ALWAYS AS (pl_norm(name)) STORED, plain text GENERATED ALWAYS AS (upper(name)) STORED,
+  k text GENERATED ALWAYS AS (norm(name)) STORED, k2 text GENERATED ALWAYS AS (pl_norm(name)) STORED,
+  plain text GENERATED ALWAYS AS (upper(name)) STORED,
   CONSTRAINT t_ex EXCLUDE USING btree (norm(name) WITH =));
 CREATE INDEX t_norm ON t (outer_norm(name));
 CREATE INDEX t_plain ON t (lower(name)) WHERE now_ish() IS NOT NULL AND id > 0;

@@ -94,7 +94,8 @@ def stale_value_notices(changes: list[Change], desired: Schema) -> list[str]:
                        + ", ".join(f"{quote_ident(n)} = {quote_ident(n)}" for n in read) + ";") if read else \
                     f"ALTER TABLE {qualified(t.schema, t.name)} ALTER COLUMN {quote_ident(col.name)} SET EXPRESSION " \
                     f"AS ({col.generated}); (PostgreSQL 17+)"
-                out.append(f"warning: generated column {qualified(t.schema, t.name)}.{quote_ident(col.name)} {why}: run {fix}")
+                what = f"{qualified(t.schema, t.name)}.{quote_ident(col.name)}"
+                out.append(f"warning: generated column {what} {why}: run {fix}")
     for v in desired.views:
         if v.materialized and (v.schema, v.name) not in made and \
                 (why := reached(set(query_refs(v.query)[1]) | {(d.schema, d.name) for d in v.depends
