@@ -6,8 +6,8 @@ through another managed function calling the re-bodied one; it writes none of th
 recomputed column rewrites every row): the user runs them when the cost suits.
 
 A generated column is recomputed only by an UPDATE of a column its expression reads (`UPDATE t SET g = DEFAULT`, or
-of another column, keeps the old value: checked on PostgreSQL 15, 16 and 18), so that is the statement named; on 17+ `ALTER
-TABLE t ALTER COLUMN g SET EXPRESSION AS (...)` does it too, by a rewrite of the table."""
+of another column, keeps the old value: checked on PostgreSQL 15, 16 and 18), so that is the statement named; on
+17+ `ALTER TABLE t ALTER COLUMN g SET EXPRESSION AS (...)` does it too, by a rewrite of the table."""
 
 from __future__ import annotations
 
