@@ -1,0 +1,110 @@
+"""Values stored from an IMMUTABLE function whose body a migration replaces (CREATE OR REPLACE FUNCTION): Postgres
+keeps an expression index's keys and its predicate's verdicts, a STORED generated column's values and a materialized
+view's rows as the old body computed them (probe32d: the index then answers with the old keys, a unique index checks
+against them). generate says so, naming each such object and the statement that makes it anew, reached directly or
+through another managed function calling the re-bodied one; it writes none of them itself (REINDEX locks, a
+recomputed column rewrites every row): the user runs them when the cost suits.
+
+A generated column is recomputed only by an UPDATE of a column its expression reads (`UPDATE t SET g = DEFAULT`, or
+of another column, keeps the old value: checked on PostgreSQL 15, 16 and 18), so that is the statement named; on
+17+ `ALTER TABLE t ALTER COLUMN g SET EXPRESSION AS (...)` does it too, by a rewrite of the table."""
+
+from __future__ import annotations
+
+import re
+
+from schemac.compare.changes import Change
+from schemac.compare.types import replaceable
+from schemac.model import Function, Schema
+from schemac.pg.lazy import lazy
+from schemac.pg.names import qualified, quote_ident
+
+called_functions = lazy("schemac.pg.calls", "called_functions")
+referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
+sql_body_refs = lazy("schemac.pg.sqlbody", "sql_body_refs")
+statement_refs = lazy("schemac.pg.sqlbody", "statement_refs")
+query_refs = lazy("schemac.pg.sqlbody", "query_refs")
+
+
+def _rebodied(changes: list[Change]) -> set[tuple[str, str]]:
+    """(schema, name) of each IMMUTABLE function replaced in place with another body."""
+    return {(c.schema, c.old.name) for c in changes  # type: ignore[union-attr]
+            if c.kind == "alter_function" and isinstance(c.old, Function) and isinstance(c.new, Function)
+            and c.old.volatility == "immutable" and c.old.body != c.new.body and replaceable(c.old, c.new)}
+
+
+def _calls_of(f: Function) -> set[tuple[str, str]]:
+    """The functions `f`'s body calls: parsed where it is SQL; in another language (plpgsql), each managed name
+    followed by `(` is taken for a call (a superset: a warning too many costs less than one missed)."""
+    if f.language == "sql":
+        return set((sql_body_refs(f.body) if f.standard_body else statement_refs(f.body))[1])
+    return {("?", m.group(1).lower()) for m in re.finditer(r"([A-Za-z_][A-Za-z_0-9$]*)\s*\(", f.body)}
+
+
+def _tainted(rebodied: set[tuple[str, str]], desired: Schema) -> dict[tuple[str, str], frozenset[tuple[str, str]]]:
+    """Each of `rebodied`, and every managed function calling one of them over any number of calls, mapped to the
+    re-bodied functions it reaches."""
+    out = {f: frozenset({f}) for f in rebodied}
+    calls = {(f.schema, f.name, f.identity): _calls_of(f) for f in desired.functions}
+    grown = True
+    while grown:
+        grown = False
+        for (schema, name, _), called in calls.items():
+            reached = frozenset().union(*(roots for (s, n), roots in out.items()
+                                          if (s, n) in called or ("?", n) in called))
+            if not reached <= out.get((schema, name), frozenset()):
+                out[(schema, name)] = out.get((schema, name), frozenset()) | reached
+                grown = True
+    return out
+
+
+def stale_value_notices(changes: list[Change], desired: Schema) -> list[str]:
+    """One notice per index, STORED generated column and materialized view the migration leaves computed by the
+    old body of an IMMUTABLE function it replaces, with the statement to run; none for what it creates anew."""
+    rebodied = _rebodied(changes)
+    if not rebodied:
+        return []
+    tainted = _tainted(rebodied, desired)
+    made = {(c.schema, c.name) for c in changes if c.kind == "add_index"} | \
+        {(c.schema, c.table) for c in changes if c.kind == "add_table"} | \
+        {(getattr(c.new, "schema", ""), getattr(c.new, "name", "")) for c in changes
+         if c.kind in ("add_view", "replace_view", "refresh_view")}
+
+    def reached(called: set[tuple[str, str]]) -> str:
+        """The re-bodied functions `called` reaches, and why that matters; empty when none."""
+        roots = frozenset().union(*(tainted.get(f, frozenset()) for f in called))
+        return f"calls {', '.join(sorted(qualified(*f) for f in roots))} (IMMUTABLE, body replaced) directly or " \
+            "through another function, and keeps what the old body computed" if roots else ""
+
+    def calls(*texts) -> str:
+        return reached(set().union(*(called_functions(t) for t in texts if t)))
+
+    out = []
+    for t in desired.tables:
+        if (t.schema, t.name) in made:
+            continue
+        for i in (*t.indexes, *(x for x in t.exclusions if x.name)):  # an EXCLUDE's index has its name
+            if (t.schema, i.name) not in made and (why := calls(i.where, *(e.expression for e in i.elements))):
+                out.append(f"warning: index {qualified(t.schema, i.name)} on {qualified(t.schema, t.name)} {why}: "
+                           f"run REINDEX INDEX {qualified(t.schema, i.name)};")
+        for col in t.columns:
+            if col.generated and not col.virtual and (why := calls(col.generated)):
+                read = sorted(referenced_columns(col.generated) & {c.name for c in t.columns if not c.generated})
+                fix = (f"UPDATE {qualified(t.schema, t.name)} SET "
+                       + ", ".join(f"{quote_ident(n)} = {quote_ident(n)}" for n in read) + ";") if read else \
+                    f"ALTER TABLE {qualified(t.schema, t.name)} ALTER COLUMN {quote_ident(col.name)} SET EXPRESSION " \
+                    f"AS ({col.generated}); (PostgreSQL 17+)"
+                what = f"{qualified(t.schema, t.name)}.{quote_ident(col.name)}"
+                out.append(f"warning: generated column {what} {why}: run {fix}")
+    for v in desired.views:
+        if v.materialized and (v.schema, v.name) not in made and \
+                (why := reached(set(query_refs(v.query)[1]) | {(d.schema, d.name) for d in v.depends
+                                                              if d.kind == "function"})):
+            out.append(f"warning: materialized view {qualified(v.schema, v.name)} {why}: run REFRESH MATERIALIZED VIEW "
+                       f"{qualified(v.schema, v.name)};")  # (which builds its indexes again too)
+        elif v.materialized and (v.schema, v.name) not in made:
+            for i in v.indexes:
+                if why := calls(i.where, *(e.expression for e in i.elements)):
+                    out.append(f"warning: index {qualified(v.schema, i.name)} on {qualified(v.schema, v.name)} {why}: "
+                               f"run REINDEX INDEX {qualified(v.schema, i.name)};")
+    return out
