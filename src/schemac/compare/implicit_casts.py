@@ -51,10 +51,40 @@ def _date_like(node: exp.Expression) -> bool:
     return False
 
 
-def dates_as_arguments(node: exp.Expression) -> Optional[exp.Expression]:
-    """The call with its arguments' casts of a date (_date_like) to timestamptz dropped; None if it has none."""
-    if not isinstance(node, exp.Anonymous):
+# Where else a date beside a timestamptz takes its cast (select_common_type): the values of a COALESCE, GREATEST,
+# LEAST, a CASE's results, an ARRAY's or an IN list's items (`coalesce(d, ts)` is stored `COALESCE((d)::timestamp with
+# time zone, ts)`, `d IN (now(), current_date)` `d = ANY (ARRAY[now(), (CURRENT_DATE)::timestamp with time zone])`).
+_COMMON = {exp.Coalesce: ("this", "expressions"), exp.Greatest: ("this", "expressions"),
+           exp.Least: ("this", "expressions"), exp.If: ("true",), exp.Case: ("default",),
+           exp.Array: ("expressions",), exp.In: ("expressions",)}
+
+
+def _common_values(node: exp.Expression) -> Optional[exp.Expression]:
+    keys = _COMMON.get(type(node))
+    if keys is None:
         return None
+    changed = {}
+    for key in keys:
+        value = node.args.get(key)
+        if isinstance(value, list):
+            new = [_uncast(v) for v in value]
+            if any(a is not b for a, b in zip(new, value)):
+                changed[key] = [v.copy() for v in new]
+        elif isinstance(value, exp.Expression) and _uncast(value) is not value:
+            changed[key] = _uncast(value).copy()
+    if not changed:
+        return None
+    copy = node.copy()
+    for key, value in changed.items():
+        copy.set(key, value)
+    return copy
+
+
+def dates_as_arguments(node: exp.Expression) -> Optional[exp.Expression]:
+    """The call (or COALESCE, CASE, IN list, ...: _COMMON) with its arguments' casts of a date (_date_like) to
+    timestamptz dropped; None if it has none."""
+    if not isinstance(node, exp.Anonymous):
+        return _common_values(node)
     args = [_uncast(a) for a in node.expressions]
     if all(new is old for new, old in zip(args, node.expressions)):
         return None
