@@ -17,7 +17,7 @@ other type named by a name as its own array type (`'{a,b}'::mood[]`), with @>, <
 NOT IN stored as `=` after `=` or `<>` after `<>`; and a domain over one of them (by schema.yaml's domains: `f <>
 'no'` of a domain over boolean is stored `((f)::boolean <> false)`, the base type's operator; compare.domain_casts
 reads the value's cast; an array of a domain as the domain's array, whose operators take it, the string of one over
-boolean or uuid spelled as the base's array prints it, `'{no, yes}'` as `'{f,t}'::flag[]`). And only a comparison (=,
+boolean, uuid, date or timestamp spelled as the base's array prints it, `'{no, yes}'` as `'{f,t}'::flag[]`). And only a comparison (=,
 <>, <, >, <=, >=, IS [NOT] DISTINCT FROM, IN, BETWEEN) of a column with a string, in an expression without a subquery;
 anything else is left as written. A numeric column's `c = '5'` is compare.numeric_literals' (no type needed). Built as
 pg.noop_casts is: a cheap look first, sqlglot only for a text that may hold such a comparison; a table none of whose
@@ -32,7 +32,7 @@ from functools import lru_cache
 from typing import Mapping, Optional
 
 from schemac.model import Domain, Schema, Table
-from schemac.pg.array_literals import array_text, boolean_letter
+from schemac.pg.array_literals import array_text, boolean_letter, instant_print
 from schemac.pg.network_casts import cidr_array_compared, cidrs_cast, names_a_column
 from schemac.pg.noop_casts import _NAME, _word, expressions_mapped, rewritten
 
@@ -204,14 +204,17 @@ def _data_type(to: str):
 
 
 def _spelled(text: str, base: str) -> str:
-    """`text` as a constant of the array type `base` (boolean[] or uuid[]) prints it: `'{no, yes}'` is `'{f,t}'`."""
+    """`text` as a constant of the array type `base` (boolean[], uuid[], date[] or timestamp[]) prints it: `'{no, yes}'`
+    is `'{f,t}'`, `'{2024-01-01 10:00}'` of a timestamp[] `'{"2024-01-01 10:00:00"}'`."""
+    if base in ("date[]", "timestamp[]"):
+        return array_text(text, lambda e: instant_print(e, base == "timestamp[]"))
     return array_text(text, str.lower if base == "uuid[]" else boolean_letter)
 
 
 def _element_base(type_text: str, schema: str, domains: Domains) -> Optional[str]:
-    """The built-in array type of an array of a domain over boolean or uuid (`flag[]` of a domain flag over boolean:
-    boolean[]), or None: those whose elements compare.typed_literals spells as their input reads them (`t`, lower
-    case), not a date's (an instant)."""
+    """The built-in array type of an array of a domain over boolean, uuid, date or timestamp (`flag[]` of a domain flag
+    over boolean: boolean[]), or None: those whose elements print the same whatever the session (not a timestamptz's,
+    printed in the reader's zone)."""
     words = _MODIFIER.sub("", type_text).strip()
     element = _ARRAY.sub("", words)
     for _ in range(8) if element != words and _cast_type(element) is None else ():  # (down the domains)
@@ -220,7 +223,7 @@ def _element_base(type_text: str, schema: str, domains: Domains) -> Optional[str
         found = next(((s, domains[s, _word(m.group(2))]) for s in where if (s, _word(m.group(2))) in domains), None)
         if found is None:
             base = _ELEMENTS.get(" ".join(element.lower().split()))
-            return f"{base}[]" if base in ("boolean", "uuid") else None
+            return f"{base}[]" if base in ("boolean", "uuid", "date", "timestamp") else None
         schema, element = found
     return None
 
