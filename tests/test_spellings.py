@@ -23,7 +23,9 @@ COALESCE (NULLIF, GREATEST, LEAST, CASE) over varchar compared with text (Postgr
 ILIKE, SIMILAR TO with ESCAPE; `d NOT SIMILAR TO 'b'` was written `NOT d SIMILAR TO 'b'`. PostgreSQL 16's `0x10`,
 `0o17`, `0b101`, `1_000` were read as bit strings (a migration that did not apply) or a number and a name; a negative
 zero (`-0.0`, stored 0.0), a call named as a type (`int4(d)`, stored `(d)::integer`) and a string compared with a
-numeric column (`c = '5'`, stored `(c = 5)`) drifted.
+numeric column (`c = '5'`, stored `(c = 5)`) drifted, as did a date beside a timestamptz in a COALESCE, CASE or IN list
+(stored cast), `dd = ANY ('{...}')` of a date column (stored `'{...}'::date[]`) and an array of a domain over date or
+timestamp beside a string (stored in the base's print).
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
 (tests/catalog_oracle.py's fingerprint, plus pg_ts_config_map and pg_ts_dict) equals the one schemac's migration
@@ -1316,6 +1318,30 @@ CREATE TABLE t (da day[], ta at[], d day,
  CONSTRAINT k1 CHECK (da @> '{20240101, 2024-2-1}' AND ta @> '{2024-01-01 10:00}'
    AND ta && '{2024-1-1, 2024-01-01 10:00:00.50}'));
 CREATE INDEX i ON t (d) WHERE da <> '{}' AND ta <@ '{2024-01-01T10:00:05}';
+"""),
+    # A string array beside `= ANY` of a date, timestamp or boolean column (or a domain over one), and a string beside
+    # `= ANY` of an array column: stored as a constant of the array's or element's type (`dd = ANY ('{20240101}')` is
+    # `(dd = ANY ('{2024-01-01}'::date[]))`, `'2024-1-1' = ANY (pa)` `('2024-01-01'::date = ANY (pa))`): drift before.
+    "strings_beside_any_of_dates_and_booleans": ("""
+domains:
+  day: {type: date}
+tables:
+  t:
+    columns: {d: day, dd: date, pa: "date[]", tp: timestamp, b: boolean, ba: "boolean[]"}
+    checks:
+      k1: "dd = ANY ('{20240101, 2024-02-01}') AND '2024-1-1' = ANY (pa) AND d = ANY ('{2024-01-01}')"
+      k2: "tp <> ALL ('{2024-01-01 10:00}') AND b = ANY ('{yes}') AND 'no' = ANY (ba)"
+    indexes:
+      i: {columns: [dd], where: "dd = ANY ('{2024-01-01}')"}
+    policies:
+      p: {command: select, using: "'2024-01-01' = ANY (pa)"}
+""", """
+CREATE DOMAIN day AS date;
+CREATE TABLE t (d day, dd date, pa date[], tp timestamp, b boolean, ba boolean[],
+ CONSTRAINT k1 CHECK (dd = ANY ('{20240101, 2024-02-01}') AND '2024-1-1' = ANY (pa) AND d = ANY ('{2024-01-01}')),
+ CONSTRAINT k2 CHECK (tp <> ALL ('{2024-01-01 10:00}') AND b = ANY ('{yes}') AND 'no' = ANY (ba)));
+CREATE INDEX i ON t (dd) WHERE dd = ANY ('{2024-01-01}');
+CREATE POLICY p ON t FOR SELECT USING ('2024-01-01' = ANY (pa));
 """),
     "strings_beside_enum_arrays_and_timetz": ("""
 enums:

@@ -51,6 +51,8 @@ _ELEMENTS = {**{k: v for k, v in _TYPES.items() if "range" not in v}, "text": "t
              "int8": "bigint", "bigint": "bigint", "numeric": "numeric", "decimal": "numeric", "real": "real",
              "float4": "real", "float8": "double precision", "double precision": "double precision", "uuid": "uuid"}
 _DATES = {"date", "timestamp", "timestamptz"}
+_BUILT_IN = frozenset(_ELEMENTS.values())
+_NUMBERS = frozenset({"integer", "smallint", "bigint", "numeric", "real", "double precision"})  # (numeric_literals')
 _BASIC_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?=$|[ T])")
 _MODIFIER = re.compile(r"\s*\(\s*\d+\s*(?:,\s*-?\d+\s*)?\)")
 _QUALIFIED_INTERVAL = re.compile(r"interval (?:year|month|day|hour|minute|second)(?: to (?:month|hour|minute|second))?")
@@ -60,6 +62,7 @@ _QUALIFIED = re.compile(rf"\s*(?:({_NAME})\s*\.\s*)?({_NAME})\s*")
 _OPERATOR = r"(?:<<=|>>=|<<|>>|=|<>|!=|<=|>=|<|>|@>|<@|&&|\b(?i:in|between|from)\b)"
 _ARRAY_OPERATORS = ("ArrayContainsAll", "ArrayContainedBy", "ArrayOverlaps")
 _INET_OPERATORS = ("<<", "<<=", ">>", ">>=")  # (and &&: an inet's, as an array's)
+_ANY = r"(?:\b(?:any|some|all)\s*\(\s*)?"  # (`d = ANY ('{...}')`, `'x' = ANY (arr)`)
 
 Domains = Mapping[tuple[str, str], str]  # (schema, name) of a domain: its type as written
 
@@ -105,7 +108,8 @@ def _may_compare(text: str, names: frozenset[str]) -> bool:
     """Whether `text` may compare one of `names` with a string: a cheap look without sqlglot (more, never less)."""
     if "'" not in text:
         return False
-    for m in re.finditer(rf"({_NAME})\s*(?:\bnot\s+)?{_OPERATOR}\s*\(?\s*'|'\s*{_OPERATOR}\s*({_NAME})", text, re.I):
+    for m in re.finditer(rf"({_NAME})\s*(?:\bnot\s+)?{_OPERATOR}\s*{_ANY}\(?\s*'|'\s*{_OPERATOR}\s*{_ANY}({_NAME})", text,
+                         re.I):
         if _word(m.group(1) or m.group(2)) in names:
             return True
     return False
@@ -157,11 +161,34 @@ def _strings_cast(tree, by_name: dict, row: bool, spelled: dict = {}):
         return not isinstance(node, arrays) or to.endswith("[]") or (to in ("inet", "cidr") and
                                                                       isinstance(node, exp.ArrayOverlaps))
 
+    def quantified(node):  # (`ANY (x)`: Any over a Paren; `ALL (x)`: sqlglot's call named ALL) -> (holder, key)
+        if isinstance(node, exp.Any):
+            return (node.this, "this") if isinstance(node.this, exp.Paren) else (node, "this")
+        if isinstance(node, exp.Anonymous) and str(node.this).upper() == "ALL" and len(node.expressions) == 1:
+            return node, "expressions"
+        return None
+
+    def any_typed(node, key: str, other: str) -> bool:
+        """`d = ANY ('{...}')` of a date d: the string of a date[] (`'{...}'::date[]`); `'x' = ANY (arr)` of a date[]
+        arr: of a date; ALL alike. (Not an array of a domain: cast to its base's array, `((da)::date[])`; nor
+        `'1' = ANY (ia)` of an integer[], stored `1 = ANY (ia)`.)"""
+        side, value = node.args.get(key), node.args.get(other)
+        if (q := quantified(side)) and (to := type_of(_one(q[0].args[q[1]]))) and to[:-2] in _BUILT_IN - _NUMBERS:
+            typed = cast(value, to[:-2])
+            return typed is not None and node.set(other, typed) is None
+        if (q := quantified(value)) and (to := type_of(side)) in _BUILT_IN and to not in ("inet", "cidr"):
+            typed = cast(_one(q[0].args[q[1]]), f"{to}[]")
+            return typed is not None and q[0].set(q[1], [typed] if q[1] == "expressions" else typed) is None
+        return False
+
     done = False
     arrays = tuple(getattr(exp, name) for name in _ARRAY_OPERATORS)
     for node in list(tree.find_all(exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.NullSafeNEQ,
                                    *arrays, OtherOperator)):
         for key, other in (("this", "expression"), ("expression", "this")):
+            if not isinstance(node, (*arrays, OtherOperator)) and any_typed(node, key, other):
+                done = True
+                break
             if (to := type_of(node.args.get(key))) and takes(node, to) and \
                     (typed := cast(node.args.get(other), to)) is not None:
                 node.set(other, typed)
@@ -190,6 +217,11 @@ def _strings_cast(tree, by_name: dict, row: bool, spelled: dict = {}):
             tree = _one_after_another(tree, node)
     done = cidrs_cast(tree, type_of) or done  # (`cn = ip`: `((cn)::inet = ip)`, pg.network_casts)
     return tree if done else None
+
+
+def _one(value):
+    """The one expression of an argument list, or the argument itself."""
+    return value[0] if isinstance(value, list) else value
 
 
 def _data_type(to: str):
