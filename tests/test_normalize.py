@@ -25,6 +25,8 @@ SAME = [
     ("greatest(d - 1, ts)", "GREATEST(((d - 1))::timestamp with time zone, ts)"),
     ("CASE WHEN c THEN d ELSE ts END", "CASE WHEN c THEN (d)::timestamp with time zone ELSE ts END"),
     ("d IN (now(), current_date)", "(d = ANY (ARRAY[now(), (CURRENT_DATE)::timestamp with time zone]))"),
+    ("now() - d", "(now() - (d)::timestamp with time zone)"),
+    ("tp - d", "(tp - (d)::timestamp without time zone)"),
     ("correlation_score BETWEEN 0 AND 1",
      "((correlation_score >= (0)::numeric) AND (correlation_score <= (1)::numeric))"),
     ("status IN ('pending', 'active')",
@@ -99,6 +101,7 @@ DIFFERENT = [
     ("JSON_ARRAY(j RETURNING json)", "JSON_ARRAY(j)"),
     ("s IS JSON SCALAR", "s IS JSON"),
     ("coalesce(d, ts) + 1", "COALESCE(d, ts) + 2"),
+    ("now() - d", "now() - (d + 1)"),
     ("CASE WHEN c THEN d ELSE ts END", "CASE WHEN c THEN d + 1 ELSE ts END"),
 ]
 

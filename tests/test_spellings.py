@@ -781,20 +781,26 @@ CREATE TABLE t (d date, y text DEFAULT to_char(current_date, 'YYYY'),
   CONSTRAINT k4 CHECK (to_char(d + 1, 'YYYY') <> '' AND age(current_date - 7, d) IS NOT NULL));
 """),
     # A date beside a timestamptz where Postgres picks their common type: a COALESCE's, GREATEST's, LEAST's values, a
-    # CASE's results, an IN list's items (`coalesce(d, ts)` is stored `COALESCE((d)::timestamp with time zone, ts)`,
+    # CASE's results, an IN list's items, a subtraction's sides (`now() - d` is stored `(now() - (d)::timestamp with
+    # time zone)`, `tp - d` of a timestamp tp `(tp - (d)::timestamp without time zone)`; `coalesce(d, ts)`
+    # `COALESCE((d)::timestamp with time zone, ts)`,
     # `ts IN (d0, current_date)` `ts = ANY (ARRAY[..., (CURRENT_DATE)::timestamp with time zone])`): drift after the
     # migration. (A comparison `d < now()` has its own cross-type operator: no cast.)
     "dates_beside_timestamptz_in_coalesce_case_and_in_lists": ("""
 tables:
   t:
-    columns: {d: date, ts: timestamptz, c: integer}
+    columns: {d: date, ts: timestamptz, c: integer, tp: timestamp}
     checks:
+      k0: now() - d < interval '30 days' AND ts - d > interval '1 day' AND tp - d > interval '1 day'
+        AND greatest(d, tp) IS NOT NULL
       k1: coalesce(d, ts) IS NOT NULL AND coalesce(ts, d) > now() AND d < now()
       k2: greatest(d, ts) > now() AND least(d, now()) IS NOT NULL
       k3: CASE WHEN c > 0 THEN d ELSE ts END IS NOT NULL
       k4: d IN (now(), current_date) AND ts NOT IN (now(), current_date)
 """, """
-CREATE TABLE t (d date, ts timestamptz, c integer,
+CREATE TABLE t (d date, ts timestamptz, c integer, tp timestamp,
+ CONSTRAINT k0 CHECK (now() - d < interval '30 days' AND ts - d > interval '1 day' AND tp - d > interval '1 day'
+   AND greatest(d, tp) IS NOT NULL),
  CONSTRAINT k1 CHECK (coalesce(d, ts) IS NOT NULL AND coalesce(ts, d) > now() AND d < now()),
  CONSTRAINT k2 CHECK (greatest(d, ts) > now() AND least(d, now()) IS NOT NULL),
  CONSTRAINT k3 CHECK (CASE WHEN c > 0 THEN d ELSE ts END IS NOT NULL),
