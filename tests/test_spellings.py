@@ -1306,7 +1306,9 @@ CREATE INDEX i ON t (id) WHERE af && '{off}';
 """),
     # An array of a domain over date or timestamp beside a string: stored as the domain's array constant, printed as
     # the base's array prints it (`'{2024-1-1 10:00}'` of an at[], at a domain over timestamp, is
-    # `'{"2024-01-01 10:00:00"}'::at[]`): drift before. A different instant still drifts (the text differs).
+    # `'{"2024-01-01 10:00:00"}'::at[]`), and a string beside ANY (or ALL) of one, stored of the base type beside the
+    # array cast to the base's (`('2024-01-01'::date = ANY ((da)::date[]))`): drift before. A different instant still
+    # drifts (the text differs).
     "strings_beside_arrays_of_domains_over_dates_and_timestamps": ("""
 domains:
   day: {type: date}
@@ -1316,13 +1318,15 @@ tables:
     columns: {da: "day[]", ta: "at[]", d: day}
     checks:
       k1: "da @> '{20240101, 2024-2-1}' AND ta @> '{2024-01-01 10:00}' AND ta && '{2024-1-1, 2024-01-01 10:00:00.50}'"
+      k2: "'2024-1-1' = ANY (da) AND '2024-01-01 10:00' <> ALL (ta)"
     indexes:
       i: {columns: [d], where: "da <> '{}' AND ta <@ '{2024-01-01T10:00:05}'"}
 """, """
 CREATE DOMAIN day AS date; CREATE DOMAIN at AS timestamp;
 CREATE TABLE t (da day[], ta at[], d day,
  CONSTRAINT k1 CHECK (da @> '{20240101, 2024-2-1}' AND ta @> '{2024-01-01 10:00}'
-   AND ta && '{2024-1-1, 2024-01-01 10:00:00.50}'));
+   AND ta && '{2024-1-1, 2024-01-01 10:00:00.50}'),
+ CONSTRAINT k2 CHECK ('2024-1-1' = ANY (da) AND '2024-01-01 10:00' <> ALL (ta)));
 CREATE INDEX i ON t (d) WHERE da <> '{}' AND ta <@ '{2024-01-01T10:00:05}';
 """),
     # A string array beside `= ANY` of a date, timestamp or boolean column (or a domain over one), and a string beside

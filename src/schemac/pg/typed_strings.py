@@ -170,9 +170,14 @@ def _strings_cast(tree, by_name: dict, row: bool, spelled: dict = {}):
 
     def any_typed(node, key: str, other: str) -> bool:
         """`d = ANY ('{...}')` of a date d: the string of a date[] (`'{...}'::date[]`); `'x' = ANY (arr)` of a date[]
-        arr: of a date; ALL alike. (Not an array of a domain: cast to its base's array, `((da)::date[])`; nor
-        `'1' = ANY (ia)` of an integer[], stored `1 = ANY (ia)`.)"""
+        arr: of a date; ALL alike; of an array of a domain over one (`spelled`), the array cast to its base's
+        array, `('2024-01-01'::date = ANY ((da)::date[]))`. (Not `'1' = ANY (ia)` of an integer[]: `1 = ANY (ia)`.)"""
         side, value = node.args.get(key), node.args.get(other)
+        if (q := quantified(side)) and (to := type_of(array := _one(q[0].args[q[1]]))) and to in spelled and \
+                (typed := cast(value, spelled[to][:-2])) is not None:
+            base = exp.Cast(this=array.copy(), to=_data_type(spelled[to]))  # (`'x' = ANY ((da)::date[])`)
+            q[0].set(q[1], [base] if q[1] == "expressions" else base)
+            return node.set(other, typed) is None
         if (q := quantified(side)) and (to := type_of(_one(q[0].args[q[1]]))) and to[:-2] in _BUILT_IN - _NUMBERS:
             typed = cast(value, to[:-2])
             return typed is not None and node.set(other, typed) is None
