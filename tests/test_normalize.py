@@ -20,6 +20,13 @@ from schemac.compare.normalize import normal_form, recorded_forms, remember, sam
 
 # (as written in schema.yaml, as PostgreSQL 15-18 deparse it)
 SAME = [
+    # a date beside a timestamptz: the cast Postgres adds to their common type (compare/implicit_casts.py)
+    ("coalesce(d, ts)", "COALESCE((d)::timestamp with time zone, ts)"),
+    ("greatest(d - 1, ts)", "GREATEST(((d - 1))::timestamp with time zone, ts)"),
+    ("CASE WHEN c THEN d ELSE ts END", "CASE WHEN c THEN (d)::timestamp with time zone ELSE ts END"),
+    ("d IN (now(), current_date)", "(d = ANY (ARRAY[now(), (CURRENT_DATE)::timestamp with time zone]))"),
+    ("now() - d", "(now() - (d)::timestamp with time zone)"),
+    ("tp - d", "(tp - (d)::timestamp without time zone)"),
     ("correlation_score BETWEEN 0 AND 1",
      "((correlation_score >= (0)::numeric) AND (correlation_score <= (1)::numeric))"),
     ("status IN ('pending', 'active')",
@@ -93,6 +100,9 @@ DIFFERENT = [
     ("JSON_OBJECT('a': j RETURNING json)", "JSON_OBJECT('a': j)"),
     ("JSON_ARRAY(j RETURNING json)", "JSON_ARRAY(j)"),
     ("s IS JSON SCALAR", "s IS JSON"),
+    ("coalesce(d, ts) + 1", "COALESCE(d, ts) + 2"),
+    ("now() - d", "now() - (d + 1)"),
+    ("CASE WHEN c THEN d ELSE ts END", "CASE WHEN c THEN d + 1 ELSE ts END"),
 ]
 
 

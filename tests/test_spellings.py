@@ -23,7 +23,9 @@ COALESCE (NULLIF, GREATEST, LEAST, CASE) over varchar compared with text (Postgr
 ILIKE, SIMILAR TO with ESCAPE; `d NOT SIMILAR TO 'b'` was written `NOT d SIMILAR TO 'b'`. PostgreSQL 16's `0x10`,
 `0o17`, `0b101`, `1_000` were read as bit strings (a migration that did not apply) or a number and a name; a negative
 zero (`-0.0`, stored 0.0), a call named as a type (`int4(d)`, stored `(d)::integer`) and a string compared with a
-numeric column (`c = '5'`, stored `(c = 5)`) drifted.
+numeric column (`c = '5'`, stored `(c = 5)`) drifted, as did a date beside a timestamptz in a COALESCE, CASE or IN list
+(stored cast), `dd = ANY ('{...}')` of a date column (stored `'{...}'::date[]`) and an array of a domain over date or
+timestamp beside a string (stored in the base's print).
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
 (tests/catalog_oracle.py's fingerprint, plus pg_ts_config_map and pg_ts_dict) equals the one schemac's migration
@@ -778,6 +780,32 @@ CREATE TABLE t (d date, y text DEFAULT to_char(current_date, 'YYYY'),
   CONSTRAINT k3 CHECK (date_bin('1 day', d, '2000-01-01') IS NOT NULL),
   CONSTRAINT k4 CHECK (to_char(d + 1, 'YYYY') <> '' AND age(current_date - 7, d) IS NOT NULL));
 """),
+    # A date beside a timestamptz where Postgres picks their common type: a COALESCE's, GREATEST's, LEAST's values, a
+    # CASE's results, an IN list's items, a subtraction's sides (`now() - d` is stored `(now() - (d)::timestamp with
+    # time zone)`, `tp - d` of a timestamp tp `(tp - (d)::timestamp without time zone)`; `coalesce(d, ts)`
+    # `COALESCE((d)::timestamp with time zone, ts)`,
+    # `ts IN (d0, current_date)` `ts = ANY (ARRAY[..., (CURRENT_DATE)::timestamp with time zone])`): drift after the
+    # migration. (A comparison `d < now()` has its own cross-type operator: no cast.)
+    "dates_beside_timestamptz_in_coalesce_case_and_in_lists": ("""
+tables:
+  t:
+    columns: {d: date, ts: timestamptz, c: integer, tp: timestamp}
+    checks:
+      k0: now() - d < interval '30 days' AND ts - d > interval '1 day' AND tp - d > interval '1 day'
+        AND greatest(d, tp) IS NOT NULL
+      k1: coalesce(d, ts) IS NOT NULL AND coalesce(ts, d) > now() AND d < now()
+      k2: greatest(d, ts) > now() AND least(d, now()) IS NOT NULL
+      k3: CASE WHEN c > 0 THEN d ELSE ts END IS NOT NULL
+      k4: d IN (now(), current_date) AND ts NOT IN (now(), current_date)
+""", """
+CREATE TABLE t (d date, ts timestamptz, c integer, tp timestamp,
+ CONSTRAINT k0 CHECK (now() - d < interval '30 days' AND ts - d > interval '1 day' AND tp - d > interval '1 day'
+   AND greatest(d, tp) IS NOT NULL),
+ CONSTRAINT k1 CHECK (coalesce(d, ts) IS NOT NULL AND coalesce(ts, d) > now() AND d < now()),
+ CONSTRAINT k2 CHECK (greatest(d, ts) > now() AND least(d, now()) IS NOT NULL),
+ CONSTRAINT k3 CHECK (CASE WHEN c > 0 THEN d ELSE ts END IS NOT NULL),
+ CONSTRAINT k4 CHECK (d IN (now(), current_date) AND ts NOT IN (now(), current_date)));
+"""),
     # A materialized view's index keys as a table's: a default operator class written out (`int4_ops` on its integer
     # column) and a key's collation that is the column's own (`(e)::text COLLATE "C"` of a column e of collation "C",
     # from its query), which the loader drops from a table's and pg_get_indexdef does not print: drift, and a second
@@ -1275,6 +1303,55 @@ CREATE DOMAIN flag AS boolean; CREATE DOMAIN id_ AS uuid;
 CREATE TABLE t (af flag[], ds id_[], id integer,
   CONSTRAINT k CHECK (af <> '{no, yes}' AND af @> '{ on }' AND ds <> '{A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11}'));
 CREATE INDEX i ON t (id) WHERE af && '{off}';
+"""),
+    # An array of a domain over date or timestamp beside a string: stored as the domain's array constant, printed as
+    # the base's array prints it (`'{2024-1-1 10:00}'` of an at[], at a domain over timestamp, is
+    # `'{"2024-01-01 10:00:00"}'::at[]`), and a string beside ANY (or ALL) of one, stored of the base type beside the
+    # array cast to the base's (`('2024-01-01'::date = ANY ((da)::date[]))`): drift before. A different instant still
+    # drifts (the text differs).
+    "strings_beside_arrays_of_domains_over_dates_and_timestamps": ("""
+domains:
+  day: {type: date}
+  at: {type: timestamp}
+tables:
+  t:
+    columns: {da: "day[]", ta: "at[]", d: day}
+    checks:
+      k1: "da @> '{20240101, 2024-2-1}' AND ta @> '{2024-01-01 10:00}' AND ta && '{2024-1-1, 2024-01-01 10:00:00.50}'"
+      k2: "'2024-1-1' = ANY (da) AND '2024-01-01 10:00' <> ALL (ta)"
+    indexes:
+      i: {columns: [d], where: "da <> '{}' AND ta <@ '{2024-01-01T10:00:05}'"}
+""", """
+CREATE DOMAIN day AS date; CREATE DOMAIN at AS timestamp;
+CREATE TABLE t (da day[], ta at[], d day,
+ CONSTRAINT k1 CHECK (da @> '{20240101, 2024-2-1}' AND ta @> '{2024-01-01 10:00}'
+   AND ta && '{2024-1-1, 2024-01-01 10:00:00.50}'),
+ CONSTRAINT k2 CHECK ('2024-1-1' = ANY (da) AND '2024-01-01 10:00' <> ALL (ta)));
+CREATE INDEX i ON t (d) WHERE da <> '{}' AND ta <@ '{2024-01-01T10:00:05}';
+"""),
+    # A string array beside `= ANY` of a date, timestamp or boolean column (or a domain over one), and a string beside
+    # `= ANY` of an array column: stored as a constant of the array's or element's type (`dd = ANY ('{20240101}')` is
+    # `(dd = ANY ('{2024-01-01}'::date[]))`, `'2024-1-1' = ANY (pa)` `('2024-01-01'::date = ANY (pa))`): drift before.
+    "strings_beside_any_of_dates_and_booleans": ("""
+domains:
+  day: {type: date}
+tables:
+  t:
+    columns: {d: day, dd: date, pa: "date[]", tp: timestamp, b: boolean, ba: "boolean[]"}
+    checks:
+      k1: "dd = ANY ('{20240101, 2024-02-01}') AND '2024-1-1' = ANY (pa) AND d = ANY ('{2024-01-01}')"
+      k2: "tp <> ALL ('{2024-01-01 10:00}') AND b = ANY ('{yes}') AND 'no' = ANY (ba)"
+    indexes:
+      i: {columns: [dd], where: "dd = ANY ('{2024-01-01}')"}
+    policies:
+      p: {command: select, using: "'2024-01-01' = ANY (pa)"}
+""", """
+CREATE DOMAIN day AS date;
+CREATE TABLE t (d day, dd date, pa date[], tp timestamp, b boolean, ba boolean[],
+ CONSTRAINT k1 CHECK (dd = ANY ('{20240101, 2024-02-01}') AND '2024-1-1' = ANY (pa) AND d = ANY ('{2024-01-01}')),
+ CONSTRAINT k2 CHECK (tp <> ALL ('{2024-01-01 10:00}') AND b = ANY ('{yes}') AND 'no' = ANY (ba)));
+CREATE INDEX i ON t (dd) WHERE dd = ANY ('{2024-01-01}');
+CREATE POLICY p ON t FOR SELECT USING ('2024-01-01' = ANY (pa));
 """),
     "strings_beside_enum_arrays_and_timetz": ("""
 enums:

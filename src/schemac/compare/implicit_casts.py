@@ -7,7 +7,9 @@ timestamptz, its category's preferred type) is stored with the cast, `to_char((d
 'YYYY'::text)`. The normal form sees no column types: a cast to timestamptz of what its form tells a date
 (_date_like: a column, CURRENT_DATE, ...) that is a call's argument is dropped, so an explicit one written so in
 schema.yaml (`to_char(ts::timestamptz, ...)` of a timestamp ts, another meaning) compares equal to none, as
-compare.rewrite's numeric promotions do.
+compare.rewrite's numeric promotions do. Beside a timestamptz or timestamp elsewhere (_COMMON: a COALESCE, a
+subtraction, ...) a cast of a date-like value to either is dropped so too (`coalesce(ts::timestamp, tp)` of a
+timestamptz ts, another meaning, compares equal to `coalesce(ts, tp)`: rare beside the drift it ends).
 """
 
 from __future__ import annotations
@@ -17,9 +19,13 @@ from typing import Optional
 from sqlglot import exp
 
 
-def _uncast(arg: exp.Expression) -> exp.Expression:
+_TZ = (exp.DataType.Type.TIMESTAMPTZ,)
+_INSTANTS = (exp.DataType.Type.TIMESTAMPTZ, exp.DataType.Type.TIMESTAMP)
+
+
+def _uncast(arg: exp.Expression, kinds: tuple = _TZ) -> exp.Expression:
     if isinstance(arg, exp.Cast) and not isinstance(arg, exp.TryCast) and isinstance(arg.to, exp.DataType) \
-            and arg.to.this == exp.DataType.Type.TIMESTAMPTZ and not arg.to.expressions:
+            and arg.to.this in kinds and not arg.to.expressions:
         inner = _bare(arg.this)
         if _date_like(inner):
             return inner
@@ -51,10 +57,42 @@ def _date_like(node: exp.Expression) -> bool:
     return False
 
 
-def dates_as_arguments(node: exp.Expression) -> Optional[exp.Expression]:
-    """The call with its arguments' casts of a date (_date_like) to timestamptz dropped; None if it has none."""
-    if not isinstance(node, exp.Anonymous):
+# Where else a date beside a timestamptz (or a timestamp) takes its cast (select_common_type, or the operator's
+# argument): the values of a COALESCE, GREATEST, LEAST, a CASE's results, an ARRAY's or an IN list's items, a
+# subtraction's sides (`coalesce(d, ts)` is stored `COALESCE((d)::timestamp with time zone, ts)`, `d IN (now(),
+# current_date)` `d = ANY (ARRAY[now(), (CURRENT_DATE)::timestamp with time zone])`, `now() - d` `(now() -
+# (d)::timestamp with time zone)`, `tp - d` of a timestamp tp `(tp - (d)::timestamp without time zone)`).
+_COMMON = {exp.Coalesce: ("this", "expressions"), exp.Greatest: ("this", "expressions"),
+           exp.Least: ("this", "expressions"), exp.If: ("true",), exp.Case: ("default",),
+           exp.Array: ("expressions",), exp.In: ("expressions",), exp.Sub: ("this", "expression")}
+
+
+def _common_values(node: exp.Expression) -> Optional[exp.Expression]:
+    keys = _COMMON.get(type(node))
+    if keys is None:
         return None
+    changed = {}
+    for key in keys:
+        value = node.args.get(key)
+        if isinstance(value, list):
+            new = [_uncast(v, _INSTANTS) for v in value]
+            if any(a is not b for a, b in zip(new, value)):
+                changed[key] = [v.copy() for v in new]
+        elif isinstance(value, exp.Expression) and _uncast(value, _INSTANTS) is not value:
+            changed[key] = _uncast(value, _INSTANTS).copy()
+    if not changed:
+        return None
+    copy = node.copy()
+    for key, value in changed.items():
+        copy.set(key, value)
+    return copy
+
+
+def dates_as_arguments(node: exp.Expression) -> Optional[exp.Expression]:
+    """The call (or COALESCE, CASE, IN list, ...: _COMMON) with its arguments' casts of a date (_date_like) to
+    timestamptz dropped; None if it has none."""
+    if not isinstance(node, exp.Anonymous):
+        return _common_values(node)
     args = [_uncast(a) for a in node.expressions]
     if all(new is old for new, old in zip(args, node.expressions)):
         return None

@@ -51,3 +51,22 @@ def boolean_letter(element: str) -> str:
     """An element of a boolean[] as Postgres prints it (`yes` is `t`): itself where it is no boolean word."""
     word = element.strip().lower()
     return ("t" if BOOLEAN_WORDS[word] else "f") if word in BOOLEAN_WORDS else element
+
+
+_INSTANT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?")
+_BASIC = re.compile(r"(\d{4})(\d{2})(\d{2})(?=$|[ T])")
+
+
+def instant_print(element: str, timestamp: bool) -> str:
+    """An element of a date[] (or with `timestamp`, a timestamp[]) as Postgres prints it (`2024-1-1 10:00` of a
+    timestamp[] is `2024-01-01 10:00:00`), an ISO date or timestamp without a zone (a timestamp ignores one, a date
+    its clock); any other spelling as it is. For an array of a domain over one, whose constant Postgres prints."""
+    m = _INSTANT.fullmatch(_BASIC.sub(r"\1-\2-\3", element.strip(), count=1))
+    if m is None:
+        return element
+    year, month, day, hour, minute, second, fraction = m.groups()
+    if not timestamp:
+        return f"{int(year):04}-{int(month):02}-{int(day):02}"
+    micros = (fraction or "").ljust(6, "0").rstrip("0")
+    return f"{int(year):04}-{int(month):02}-{int(day):02} {int(hour or 0):02}:{int(minute or 0):02}:" \
+           f"{int(second or 0):02}{'.' + micros if micros else ''}"

@@ -17,7 +17,7 @@ other type named by a name as its own array type (`'{a,b}'::mood[]`), with @>, <
 NOT IN stored as `=` after `=` or `<>` after `<>`; and a domain over one of them (by schema.yaml's domains: `f <>
 'no'` of a domain over boolean is stored `((f)::boolean <> false)`, the base type's operator; compare.domain_casts
 reads the value's cast; an array of a domain as the domain's array, whose operators take it, the string of one over
-boolean or uuid spelled as the base's array prints it, `'{no, yes}'` as `'{f,t}'::flag[]`). And only a comparison (=,
+boolean, uuid, date or timestamp spelled as the base's array prints it, `'{no, yes}'` as `'{f,t}'::flag[]`). And only a comparison (=,
 <>, <, >, <=, >=, IS [NOT] DISTINCT FROM, IN, BETWEEN) of a column with a string, in an expression without a subquery;
 anything else is left as written. A numeric column's `c = '5'` is compare.numeric_literals' (no type needed). Built as
 pg.noop_casts is: a cheap look first, sqlglot only for a text that may hold such a comparison; a table none of whose
@@ -32,7 +32,7 @@ from functools import lru_cache
 from typing import Mapping, Optional
 
 from schemac.model import Domain, Schema, Table
-from schemac.pg.array_literals import array_text, boolean_letter
+from schemac.pg.array_literals import array_text, boolean_letter, instant_print
 from schemac.pg.network_casts import cidr_array_compared, cidrs_cast, names_a_column
 from schemac.pg.noop_casts import _NAME, _word, expressions_mapped, rewritten
 
@@ -51,6 +51,8 @@ _ELEMENTS = {**{k: v for k, v in _TYPES.items() if "range" not in v}, "text": "t
              "int8": "bigint", "bigint": "bigint", "numeric": "numeric", "decimal": "numeric", "real": "real",
              "float4": "real", "float8": "double precision", "double precision": "double precision", "uuid": "uuid"}
 _DATES = {"date", "timestamp", "timestamptz"}
+_BUILT_IN = frozenset(_ELEMENTS.values())
+_NUMBERS = frozenset({"integer", "smallint", "bigint", "numeric", "real", "double precision"})  # (numeric_literals')
 _BASIC_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?=$|[ T])")
 _MODIFIER = re.compile(r"\s*\(\s*\d+\s*(?:,\s*-?\d+\s*)?\)")
 _QUALIFIED_INTERVAL = re.compile(r"interval (?:year|month|day|hour|minute|second)(?: to (?:month|hour|minute|second))?")
@@ -60,6 +62,7 @@ _QUALIFIED = re.compile(rf"\s*(?:({_NAME})\s*\.\s*)?({_NAME})\s*")
 _OPERATOR = r"(?:<<=|>>=|<<|>>|=|<>|!=|<=|>=|<|>|@>|<@|&&|\b(?i:in|between|from)\b)"
 _ARRAY_OPERATORS = ("ArrayContainsAll", "ArrayContainedBy", "ArrayOverlaps")
 _INET_OPERATORS = ("<<", "<<=", ">>", ">>=")  # (and &&: an inet's, as an array's)
+_ANY = r"(?:\b(?:any|some|all)\s*\(\s*)?"  # (`d = ANY ('{...}')`, `'x' = ANY (arr)`)
 
 Domains = Mapping[tuple[str, str], str]  # (schema, name) of a domain: its type as written
 
@@ -105,7 +108,8 @@ def _may_compare(text: str, names: frozenset[str]) -> bool:
     """Whether `text` may compare one of `names` with a string: a cheap look without sqlglot (more, never less)."""
     if "'" not in text:
         return False
-    for m in re.finditer(rf"({_NAME})\s*(?:\bnot\s+)?{_OPERATOR}\s*\(?\s*'|'\s*{_OPERATOR}\s*({_NAME})", text, re.I):
+    for m in re.finditer(rf"({_NAME})\s*(?:\bnot\s+)?{_OPERATOR}\s*{_ANY}\(?\s*'|'\s*{_OPERATOR}\s*{_ANY}({_NAME})", text,
+                         re.I):
         if _word(m.group(1) or m.group(2)) in names:
             return True
     return False
@@ -157,11 +161,39 @@ def _strings_cast(tree, by_name: dict, row: bool, spelled: dict = {}):
         return not isinstance(node, arrays) or to.endswith("[]") or (to in ("inet", "cidr") and
                                                                       isinstance(node, exp.ArrayOverlaps))
 
+    def quantified(node):  # (`ANY (x)`: Any over a Paren; `ALL (x)`: sqlglot's call named ALL) -> (holder, key)
+        if isinstance(node, exp.Any):
+            return (node.this, "this") if isinstance(node.this, exp.Paren) else (node, "this")
+        if isinstance(node, exp.Anonymous) and str(node.this).upper() == "ALL" and len(node.expressions) == 1:
+            return node, "expressions"
+        return None
+
+    def any_typed(node, key: str, other: str) -> bool:
+        """`d = ANY ('{...}')` of a date d: the string of a date[] (`'{...}'::date[]`); `'x' = ANY (arr)` of a date[]
+        arr: of a date; ALL alike; of an array of a domain over one (`spelled`), the array cast to its base's
+        array, `('2024-01-01'::date = ANY ((da)::date[]))`. (Not `'1' = ANY (ia)` of an integer[]: `1 = ANY (ia)`.)"""
+        side, value = node.args.get(key), node.args.get(other)
+        if (q := quantified(side)) and (to := type_of(array := _one(q[0].args[q[1]]))) and to in spelled and \
+                (typed := cast(value, spelled[to][:-2])) is not None:
+            base = exp.Cast(this=array.copy(), to=_data_type(spelled[to]))  # (`'x' = ANY ((da)::date[])`)
+            q[0].set(q[1], [base] if q[1] == "expressions" else base)
+            return node.set(other, typed) is None
+        if (q := quantified(side)) and (to := type_of(_one(q[0].args[q[1]]))) and to[:-2] in _BUILT_IN - _NUMBERS:
+            typed = cast(value, to[:-2])
+            return typed is not None and node.set(other, typed) is None
+        if (q := quantified(value)) and (to := type_of(side)) in _BUILT_IN and to not in ("inet", "cidr"):
+            typed = cast(_one(q[0].args[q[1]]), f"{to}[]")
+            return typed is not None and q[0].set(q[1], [typed] if q[1] == "expressions" else typed) is None
+        return False
+
     done = False
     arrays = tuple(getattr(exp, name) for name in _ARRAY_OPERATORS)
     for node in list(tree.find_all(exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.NullSafeNEQ,
                                    *arrays, OtherOperator)):
         for key, other in (("this", "expression"), ("expression", "this")):
+            if not isinstance(node, (*arrays, OtherOperator)) and any_typed(node, key, other):
+                done = True
+                break
             if (to := type_of(node.args.get(key))) and takes(node, to) and \
                     (typed := cast(node.args.get(other), to)) is not None:
                 node.set(other, typed)
@@ -192,6 +224,11 @@ def _strings_cast(tree, by_name: dict, row: bool, spelled: dict = {}):
     return tree if done else None
 
 
+def _one(value):
+    """The one expression of an argument list, or the argument itself."""
+    return value[0] if isinstance(value, list) else value
+
+
 def _data_type(to: str):
     """The type node of `to` (an array of any type as its element's node, `mood[]`)."""
     from sqlglot import exp
@@ -204,14 +241,17 @@ def _data_type(to: str):
 
 
 def _spelled(text: str, base: str) -> str:
-    """`text` as a constant of the array type `base` (boolean[] or uuid[]) prints it: `'{no, yes}'` is `'{f,t}'`."""
+    """`text` as a constant of the array type `base` (boolean[], uuid[], date[] or timestamp[]) prints it: `'{no, yes}'`
+    is `'{f,t}'`, `'{2024-01-01 10:00}'` of a timestamp[] `'{"2024-01-01 10:00:00"}'`."""
+    if base in ("date[]", "timestamp[]"):
+        return array_text(text, lambda e: instant_print(e, base == "timestamp[]"))
     return array_text(text, str.lower if base == "uuid[]" else boolean_letter)
 
 
 def _element_base(type_text: str, schema: str, domains: Domains) -> Optional[str]:
-    """The built-in array type of an array of a domain over boolean or uuid (`flag[]` of a domain flag over boolean:
-    boolean[]), or None: those whose elements compare.typed_literals spells as their input reads them (`t`, lower
-    case), not a date's (an instant)."""
+    """The built-in array type of an array of a domain over boolean, uuid, date or timestamp (`flag[]` of a domain flag
+    over boolean: boolean[]), or None: those whose elements print the same whatever the session (not a timestamptz's,
+    printed in the reader's zone)."""
     words = _MODIFIER.sub("", type_text).strip()
     element = _ARRAY.sub("", words)
     for _ in range(8) if element != words and _cast_type(element) is None else ():  # (down the domains)
@@ -220,7 +260,7 @@ def _element_base(type_text: str, schema: str, domains: Domains) -> Optional[str
         found = next(((s, domains[s, _word(m.group(2))]) for s in where if (s, _word(m.group(2))) in domains), None)
         if found is None:
             base = _ELEMENTS.get(" ".join(element.lower().split()))
-            return f"{base}[]" if base in ("boolean", "uuid") else None
+            return f"{base}[]" if base in ("boolean", "uuid", "date", "timestamp") else None
         schema, element = found
     return None
 
