@@ -208,6 +208,28 @@ def test_the_read_plans_no_parallel_workers_but_for_the_columns(populated, monke
     assert len({rows[0]["pid"] for name, rows in got.items() if name != "server"}) == 2  # (both lanes read)
 
 
+def test_some_queries_are_planned_with_their_joins_as_written_and_the_rest_as_the_connection_says(populated,
+                                                                                                  monkeypatch):
+    """fetch.JOINS_AS_WRITTEN: those queries answer with join_collapse_limit and from_collapse_limit 1 (their planning
+    cost more than their rows), every other with the connection's own (5 here), on either lane: the setting is put back
+    after each (the oracle: each query replaced by one saying the settings it was planned under and its backend)."""
+    from schemac.catalog import fetch as fetch_module
+    from schemac.catalog.worker import CatalogRead
+
+    monkeypatch.setattr(fetch_module, "sql_text", lambda name, major: (
+        "SELECT pg_catalog.current_setting('join_collapse_limit') || '/' || pg_catalog.current_setting("
+        "'from_collapse_limit') AS limits, pg_catalog.pg_backend_pid() AS pid, pg_catalog.pg_sleep(0.02)::text AS "
+        "slept, %(schemas)s::text[] AS schemas"))
+    url = conninfo.make_conninfo(populated, options="-c join_collapse_limit=5 -c from_collapse_limit=5")
+    read = CatalogRead(url, 10, 30000, 5000)
+    got: dict = {}
+    read.result(("public",), lambda name, rows: got.setdefault(name, rows))
+    limits = {name: rows[0]["limits"] for name, rows in got.items() if name != "server"}
+    assert fetch_module.JOINS_AS_WRITTEN < set(QUERY_NAMES)
+    assert limits == {name: "1/1" if name in fetch_module.JOINS_AS_WRITTEN else "5/5" for name in QUERY_NAMES}
+    assert len({rows[0]["pid"] for name, rows in got.items() if name != "server"}) == 2  # (both lanes read)
+
+
 def test_the_indexes_are_asked_on_the_connection_that_asked_the_constraints(populated, monkeypatch):
     """lanes.SAME_LANE_AFTER: the indexes query is asked by the lane that asked the constraints query, right after it
     (the server process deparsing the partial indexes' predicates then has the tables' descriptors, built to deparse
