@@ -4,9 +4,9 @@
 
 Runs every query of `schemac.catalog.fetch.QUERY_NAMES` (or --only's) in `diff`'s READ ONLY transaction (serial
 plans but for the columns query, as catalog/fetch.py), once per configuration per repeat, the configurations
-interleaved: "base" sets nothing (the queries are EXPLAINed as written, without fetch.JOINS_AS_WRITTEN's limits:
-give those as a configuration to measure them), each --config adds `SET LOCAL setting=value` before the named query (`*`: every query) and RESET
-after. Prints per query the median planning and execution ms of each configuration, and the totals.
+interleaved: "base" sets nothing (the queries are EXPLAINed without fetch.JOINS_AS_WRITTEN's limits: give those as
+a configuration to measure them), each --config adds `SET LOCAL setting=value` before the named query (`*`: every
+query) and RESET after. Prints per query the median planning and execution ms of each configuration, and the totals.
 """
 
 import argparse
