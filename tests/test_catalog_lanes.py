@@ -188,23 +188,30 @@ def test_a_connection_slot_freed_a_moment_later_is_waited_for(schemac, tmp_path,
             conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
 
 
-def test_the_read_plans_no_parallel_workers_but_for_the_columns(populated, monkeypatch):
+def test_the_read_plans_no_parallel_workers_but_for_the_columns_and_some_joins_as_written(populated, monkeypatch):
     """Each catalog query of the read (CatalogRead: both lanes, as diff and inspect read) is planned with the
     max_parallel_workers_per_gather it answers with: the connections' own (3 here) for the columns query, 0 for every
     other, on either lane (at 10,000 tables the others' workers cost the server ~10% more CPU; the oracle: each
-    query replaced by one saying the setting and its backend, slow enough that both lanes take some)."""
+    query replaced by one saying the setting and its backend, slow enough that both lanes take some). Likewise
+    fetch.JOINS_AS_WRITTEN's queries answer with join_collapse_limit and from_collapse_limit 1 (their planning cost
+    more than their rows) and every other with the connection's own (5 here): the limits are put back after each."""
     from schemac.catalog import fetch as fetch_module
     from schemac.catalog.worker import CatalogRead
 
     monkeypatch.setattr(fetch_module, "sql_text", lambda name, major: (
         "SELECT pg_catalog.current_setting('max_parallel_workers_per_gather') AS workers, pg_catalog.pg_backend_pid() "
-        "AS pid, pg_catalog.pg_sleep(0.02)::text AS slept, %(schemas)s::text[] AS schemas"))
-    url = conninfo.make_conninfo(populated, options="-c max_parallel_workers_per_gather=3")
+        "AS pid, pg_catalog.pg_sleep(0.02)::text AS slept, %(schemas)s::text[] AS schemas, pg_catalog.current_setting("
+        "'join_collapse_limit') || '/' || pg_catalog.current_setting('from_collapse_limit') AS limits"))
+    url = conninfo.make_conninfo(populated, options="-c max_parallel_workers_per_gather=3 -c join_collapse_limit=5 "
+                                 "-c from_collapse_limit=5")
     read = CatalogRead(url, 10, 30000, 5000)
     got: dict = {}
     read.result(("public",), lambda name, rows: got.setdefault(name, rows))
     workers = {name: rows[0]["workers"] for name, rows in got.items() if name != "server"}
     assert workers == {name: "3" if name == "columns" else "0" for name in QUERY_NAMES}
+    limits = {name: rows[0]["limits"] for name, rows in got.items() if name != "server"}
+    assert fetch_module.JOINS_AS_WRITTEN < set(QUERY_NAMES)
+    assert limits == {name: "1/1" if name in fetch_module.JOINS_AS_WRITTEN else "5/5" for name in QUERY_NAMES}
     assert len({rows[0]["pid"] for name, rows in got.items() if name != "server"}) == 2  # (both lanes read)
 
 

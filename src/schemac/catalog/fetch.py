@@ -33,6 +33,16 @@ QUERY_NAMES = ("tables", "columns", "constraints", "indexes", "enums", "domains"
 
 Rows = Union[list[dict[str, Any]], NamedRows]
 
+# Queries planned with their joins in the order written (join_collapse_limit = from_collapse_limit = 1, SET LOCAL
+# before the query and back to the default after): the planner's search over join orders cost more than the rows
+# (extensions.sql: ~15 ms of planning on an empty database, ~3 ms so), and for these the plans it then makes are no
+# slower at 0, 100, 1,000 or 10,000 tables (medians of interleaved EXPLAIN ANALYZE runs, docs/benchmarks-catalog.md,
+# "Session 32: planning"). Not the whole read: indexes, sequences, tables and unmanaged run slower so at 1,000+ tables,
+# and for columns, constraints, views, exclusions and range types the runs at 10,000 tables disagreed.
+JOINS_AS_WRITTEN = frozenset(("extensions", "operator_classes"))
+_AS_WRITTEN = "SET LOCAL join_collapse_limit = 1; SET LOCAL from_collapse_limit = 1"
+_REORDERED = "SET LOCAL join_collapse_limit = DEFAULT; SET LOCAL from_collapse_limit = DEFAULT"
+
 
 # -- reading the catalog ------------------------------------------------------------------------
 
@@ -48,10 +58,17 @@ class _Session:
     def fetch(self, name: str) -> Rows:
         self.queries += 1
         # prepare=False: no server-side prepared statements, so poolers in transaction mode are fine.
+        as_written = name in JOINS_AS_WRITTEN
+        if as_written:
+            self.conn.execute(_AS_WRITTEN, prepare=False)
         with self.conn.cursor(row_factory=tuple_row if self.named_tuples else shared_key_rows) as cur:
             cur.execute(sql_text(name, self.conn.info.server_version // 10000), self.params, prepare=False)
             rows = cur.fetchall()
-            return NamedRows([c.name for c in cur.description or ()], rows) if self.named_tuples else rows
+            if self.named_tuples:
+                rows = NamedRows([c.name for c in cur.description or ()], rows)
+        if as_written:
+            self.conn.execute(_REORDERED, prepare=False)
+        return rows
 
 
 def shared_key_rows(cursor: psycopg.Cursor) -> Callable[[Any], dict[str, Any]]:
