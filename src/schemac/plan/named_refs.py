@@ -21,7 +21,8 @@ _COLLATE = re.compile(rf"\bcollate\s+({_NAME}(?:\s*\.\s*{_NAME})?)", re.I)
 
 def named_refs(text: str, schema: str) -> set[Key]:
     """The keys of the sequences, text search configurations and dictionaries and collations `text` names (a bare
-    sequence is of `schema`, a bare configuration or dictionary of public, a bare collation pg_catalog's or public's: collnames)."""
+    sequence is of `schema`, a bare configuration or dictionary of public, a bare collation pg_catalog's or public's,
+    by its name unquoted: model.collnames)."""
     out: set[Key] = set()
     for name in _SEQUENCE_CALL.findall(text):
         parts = name_parts(name.replace("''", "'"))
@@ -31,5 +32,5 @@ def named_refs(text: str, schema: str) -> set[Key]:
         out.add((_SEARCH_KIND[kind.lower()], *(parts if len(parts) == 2 else ("public", parts[-1]))))
     for name in _COLLATE.findall(text):  # ('a' COLLATE public.c_coll): as plan.keys names a column's collation
         parts = name_parts(re.sub(r"\s*\.\s*", ".", name))
-        out.add(("collation", collation_ref(*parts) if len(parts) == 2 else name))
+        out.add(("collation", collation_ref(*parts) if len(parts) == 2 else parts[-1]))  # ("Coll": Coll)
     return out
