@@ -226,7 +226,8 @@ def cast_directly(changes: list[Change], current: dict, desired: dict) -> list[C
     """`changes` with each column retype from or to a domain marked `direct_cast` where both base types are
     Postgres's own and one casts to the other (pg.casts): ALTER COLUMN ... TYPE then takes `CAST(c AS d)`, as
     Postgres's `USING c::d` does (numeric -> integer rounds). A domain over an enum (created again: no cast leads
-    from the one set aside) still goes through text. A retype from a domain is marked with its `from_base` too. `current`, `desired`: the domains by (schema, name)."""
+    from the one set aside) still goes through text. A retype from a domain is marked with its `from_base` too.
+    `current`, `desired`: the domains by (schema, name)."""
     if not current and not desired:
         return changes
 

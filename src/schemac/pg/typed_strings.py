@@ -17,11 +17,12 @@ other type named by a name as its own array type (`'{a,b}'::mood[]`), with @>, <
 NOT IN stored as `=` after `=` or `<>` after `<>`; and a domain over one of them (by schema.yaml's domains: `f <>
 'no'` of a domain over boolean is stored `((f)::boolean <> false)`, the base type's operator; compare.domain_casts
 reads the value's cast; an array of a domain as the domain's array, whose operators take it, the string of one over
-boolean, uuid, date or timestamp spelled as the base's array prints it, `'{no, yes}'` as `'{f,t}'::flag[]`). And only a comparison (=,
-<>, <, >, <=, >=, IS [NOT] DISTINCT FROM, IN, BETWEEN) of a column with a string, in an expression without a subquery;
-anything else is left as written. A numeric column's `c = '5'` is compare.numeric_literals' (no type needed). Built as
-pg.noop_casts is: a cheap look first, sqlglot only for a text that may hold such a comparison; a table none of whose
-expressions holds a quote is returned as it is, its columns' types not looked up in the domains.
+boolean, uuid, date or timestamp spelled as the base's array prints it, `'{no, yes}'` as `'{f,t}'::flag[]`). And
+only a comparison (=, <>, <, >, <=, >=, IS [NOT] DISTINCT FROM, IN, BETWEEN) of a column with a string, in an
+expression without a subquery; anything else is left as written. A numeric column's `c = '5'` is
+compare.numeric_literals' (no type needed). Built as pg.noop_casts is: a cheap look first, sqlglot only for a text
+that may hold such a comparison; a table none of whose expressions holds a quote is returned as it is, its columns'
+types not looked up in the domains.
 """
 
 from __future__ import annotations

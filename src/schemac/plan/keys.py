@@ -35,7 +35,8 @@ def type_key(type_text: str) -> Key:
 
 
 def expression_refs(text: Optional[str], schema: str, table: Optional[str]) -> frozenset[Key]:
-    """Sequences, configurations and collations an expression names (plan.named_refs), the columns of `table` it reads."""
+    """Sequences, configurations and collations an expression names (plan.named_refs), the columns of `table` it
+    reads."""
     return _expression_refs(text, schema, table) if text else frozenset()
 
 

@@ -12,11 +12,12 @@
 -- collation (where not its type's own, as columns.sql reads a table column's: COLLATE "C" of what the query reads)}.
 -- statistics: a materialized view's extended statistics objects (statistics_objects.sql, as tables.sql's), else NULL.
 -- depends: what the query reads, from pg_depend of the view's _RETURN rule (normal dependencies):
--- {kind: relation|column|function|type|constraint|operator|text search config|text search dictionary|collation, schema, name, column, type}: a relation read as a
--- whole (column null) or one of its columns (with its format_type), a function (column: its result,
--- type: its input types), a type (a cast), a constraint (GROUP BY on a primary key: "table.constraint"
--- in name), an operator (type: its argument types, NONE for a prefix operator's left), a text search
--- configuration (`'app.cfg'::regconfig`), dictionary (`::regdictionary`) or a collation (`COLLATE app.c`): Postgres refuses to drop either under the view.
+-- {kind: relation|column|function|type|constraint|operator|text search config|text search dictionary|collation,
+-- schema, name, column, type}: a relation read as a whole (column null) or one of its columns (with its format_type),
+-- a function (column: its result, type: its input types), a type (a cast), a constraint (GROUP BY on a primary key:
+-- "table.constraint" in name), an operator (type: its argument types, NONE for a prefix operator's left), a text
+-- search configuration (`'app.cfg'::regconfig`), dictionary (`::regdictionary`) or a collation (`COLLATE app.c`):
+-- Postgres refuses to drop any of them under the view.
 -- Parameter: schemas, an array of schema names. One row per view.
 -- What the views read is gathered for all of them at once, one branch per kind of object referenced, so
 -- that each pg_depend row is looked up in the one catalog it names (a join over all four looked each up in
