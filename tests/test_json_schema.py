@@ -332,6 +332,8 @@ REJECTED = [
     ("not-null-not-a-mapping", "tables:\n  t:\n    columns:\n      a: {type: integer, not_null: true}\n", "not_null of column"),
     ("not-null-not-valid-text", "tables:\n  t:\n    columns:\n      a: {type: integer, not_null: {not_valid: 'yes'}}\n",
      "not_valid of not_null"),
+    ("multirange-three-parts", "range_types:\n  r: {subtype: int4, multirange: a.b.c}\n",
+     "multirange of range type"),
     ("multirange-comment-not-text", "range_types:\n  r: {subtype: int4, multirange_comment: {a: b}}\n",
      "multirange_comment of range type"),
     ("not-null-comment-not-text", "tables:\n  t:\n    columns:\n      a: {type: integer, not_null: {comment: [x]}}\n",
@@ -355,6 +357,7 @@ def test_both_reject(case_id, text, fragment):
 # Valid documents at the edges: both must accept.
 ACCEPTED = [
     ("empty-document", ""),
+    ("multirange-in-another-schema", "range_types:\n  r: {subtype: int4, multirange: mr.\"r.m\"}\n"),
     ("column-order-of-a-child", T + "  c:\n    inherits: [t]\n    column_order: [x, b]\n    columns:\n      x: text\n"),
     ("casts-each-way", "casts:\n  - {source: text, target: json, inout: true, context: Implicit, comment: c}\n"
                        "  - {source: int4, target: date, without_function: true, inout: false}\n"

@@ -34,6 +34,7 @@ from schemac.commands.inspect import inspect_database
 from schemac.errors import SchemacError, SchemaFileError
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
+from schemac.plan.type_ddl import create_range
 from schemac.schemafile.load import load_text
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "kinds")
@@ -194,6 +195,8 @@ def test_a_range_types_function_made_again_is_refused():
     ("range_types:\n  r: {collation: C}\n", "needs the key 'subtype'"),
     ("enums:\n  c: [a]\ncomposite_types:\n  c:\n    attributes: {a: integer}\n", "type public.c is declared twice"),
     ("tables:\n  t:\n    columns: {x: r_multirange}\n", "unknown type 'r_multirange'"),
+    ("range_types:\n  r: {subtype: integer,\n      multirange: a.b.c}\n", "schema.yaml:3:19: multirange of range type 'r' must "
+                                                                       "be a name or schema.name"),
 ])
 def test_user_type_loader_errors(text, message):
     with pytest.raises(SchemaFileError) as e:
@@ -205,6 +208,19 @@ def test_a_range_types_multirange_is_a_known_type():
     text = "range_types:\n  r: {subtype: integer}\n  q: {subtype: date, multirange: qs}\n" \
            "tables:\n  t:\n    columns: {x: r_multirange, y: qs}\n"
     assert [c.type for c in load_text(text).tables[0].columns] == ["r_multirange", "qs"]
+
+
+def test_a_multirange_in_another_schema_is_read_as_postgres_names_it():
+    """MULTIRANGE_TYPE_NAME = mr.qs puts the multirange in schema mr: `multirange: mr.qs` (its own schema's name is
+    the range's, written bare); its schema is one the migration makes, its type known there, the DDL naming it so."""
+    text = "range_types:\n  q: {subtype: date, multirange: mr.qs}\n  p: {subtype: date, multirange: public.\"p.s\"}\n" \
+           "tables:\n  t:\n    columns: {y: mr.qs}\n"
+    schema = load_text(text)
+    q, p = schema.range_types
+    assert (q.multirange_in, q.multirange_name, q.multirange_written) == ("mr", "qs", "mr.qs")
+    assert (p.multirange_schema, p.multirange_name, p.multirange_written) == (None, "p.s", '"p.s"')
+    assert "mr" in schema.used_namespaces and schema.tables[0].columns[0].type == "mr.qs"
+    assert "MULTIRANGE_TYPE_NAME = mr.qs" in create_range(q).sql()
 
 
 @pytest.mark.parametrize("text,message", [

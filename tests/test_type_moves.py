@@ -87,6 +87,15 @@ def _generated(url: str, schema, out: str, text: str):
     return result
 
 
+def _made_with_rows(url: str, tmp_path, text: str, rows: str):
+    """(schema.yaml, out dir) of `text` generated and applied, then `rows` inserted."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _generated(url, schema, out, text)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(rows)
+    return schema, out
+
+
 def _types(url: str) -> dict:
     """The oracle: each type's OID and schema, by its name before the move (the enum may be renamed)."""
     with psycopg.connect(url) as conn:
@@ -140,10 +149,7 @@ def test_types_moved_keep_their_oid_values_and_functions(major_db, tmp_path, enu
 def test_type_moved_into_a_schema_made_by_the_same_migration(db_url, tmp_path):
     """The schema is created first, the type moved into it, then a new table's column of it added."""
     text = "enums:\n  mood: [sad, happy]\ntables:\n  t:\n    columns: {m: mood}\n"
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    _generated(db_url, schema, out, text)
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO t VALUES ('sad')")
+    schema, out = _made_with_rows(db_url, tmp_path, text, "INSERT INTO t VALUES ('sad')")
     result = _generated(db_url, schema, out, "schemas: [app]\n" + text.replace(
         "  mood: [sad, happy]", "  mood: {schema: app, renamed_from: public.mood, values: [sad, happy]}").replace(
         "{m: mood}", "{m: app.mood}") + "  u:\n    columns: {m: app.mood}\n")
@@ -159,10 +165,7 @@ def test_renamed_domain_takes_the_not_null_name_a_new_one_would(db_url, tmp_path
     migration renames it as the domain made anew would have it (a name of its own stays its own)."""
     text = "domains:\n  d1: {type: integer, not_null: true}\n  e1: {type: text, not_null: {name: e_own}}\n" \
            "tables:\n  t:\n    columns: {a: d1, b: e1}\n"
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    _generated(db_url, schema, out, text)
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO t VALUES (1, 'x')")
+    schema, out = _made_with_rows(db_url, tmp_path, text, "INSERT INTO t VALUES (1, 'x')")
     _generated(db_url, schema, out, text.replace("  d1: {", "  d2: {renamed_from: d1, ").replace(
         "  e1: {", "  e2: {renamed_from: e1, ").replace("{a: d1, b: e1}", "{a: d2, b: e2}"))
     with psycopg.connect(db_url) as conn:
@@ -171,3 +174,28 @@ def test_renamed_domain_takes_the_not_null_name_a_new_one_would(db_url, tmp_path
                                                                                          ("e2", "e_own")]
         assert conn.execute("SELECT a, b FROM t").fetchall() == [(1, "x")]
     assert check_drift(str(schema), db_url, out_dir=out).differences == ()
+
+
+@pytest.mark.parametrize("major_db", [pytest.param(m, marks=() if m == MAJORS[0] else pytest.mark.slow, id=m)
+                                      for m in MAJORS], indirect=True)
+def test_range_moved_and_renamed_leaves_its_multirange_in_its_own_schema(major_db, tmp_path):
+    """A range whose multirange MULTIRANGE_TYPE_NAME put in schema mr, moved to archive and renamed: the range and its
+    five constructors (Postgres makes the multirange's three in the range's schema too) go to archive, the
+    multirange stays in mr, each type keeping its OID (the move named the multirange public.fm: 'type "public.fm"
+    does not exist')."""
+    text = "schemas: [archive, mr]\nrange_types:\n  fr: {subtype: float8, multirange: mr.fm}\n" \
+           "tables:\n  t:\n    columns: {id: {type: integer, primary_key: true}, r: fr, m: mr.fm}\n"
+    schema, out = _made_with_rows(major_db, tmp_path, text, "INSERT INTO t VALUES (1, '[1,2)', '{[3,4)}')")
+    query = "SELECT t.oid, n.nspname::text, t.typname::text FROM pg_type t JOIN pg_namespace n ON n.oid = " \
+            "t.typnamespace WHERE t.typtype IN ('r', 'm') AND n.nspname IN ('public', 'archive', 'mr') ORDER BY 3"
+    with psycopg.connect(major_db) as conn:
+        before = conn.execute(query).fetchall()
+    _generated(major_db, schema, out, text.replace("  fr: {", "  gr: {schema: archive, renamed_from: public.fr, ")
+               .replace("r: fr,", "r: archive.gr,"))
+    with psycopg.connect(major_db) as conn:
+        assert conn.execute(query).fetchall() == [(before[0][0], "mr", "fm"), (before[1][0], "archive", "gr")]
+        assert conn.execute("SELECT proname::text, pronamespace::regnamespace::text, count(*) FROM pg_proc WHERE "
+                            "proname IN ('fr', 'gr', 'fm') GROUP BY 1, 2 ORDER BY 1").fetchall() == \
+            [("fm", "archive", 3), ("gr", "archive", 2)]
+        assert conn.execute("SELECT r::text, m::text FROM t").fetchall() == [("[1,2)", "{[3,4)}")]
+    assert check_drift(str(schema), major_db, out_dir=out).differences == ()

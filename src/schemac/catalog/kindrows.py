@@ -55,6 +55,8 @@ def range_type(row: dict[str, Any], canonical: Callable[[str], str]) -> RangeTyp
                   subtype_opclass=row["subtype_opclass"], collation=collation_from_sql(row["collation"]), canonical=row["canonical"],
                   subtype_diff=row["subtype_diff"], multirange=row["multirange"], comment=row["comment"],
                   multirange_comment=row.get("multirange_comment"), used_outside=tuple(row.get("used_outside") or ()))
+    if row.get("multirange_schema") not in (None, r.schema):
+        return replace(r, multirange_schema=row["multirange_schema"])
     return replace(r, multirange=None) if r.multirange == default_multirange(r.name) else r
 
 

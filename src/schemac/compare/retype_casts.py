@@ -15,7 +15,6 @@ from schemac.model.frozen import replace
 from schemac.compare.changes import Change
 from schemac.compare.types import base_type, keyed_domains
 from schemac.model import Schema
-from schemac.model.types import default_multirange
 from schemac.pg.casts import base_and_dims
 from schemac.pg.types import type_name
 
@@ -52,8 +51,7 @@ def _as_builtin_range(kind: str, builtin: str, subtype: str) -> str:
 
 
 def _multirange(r) -> tuple[str, str]:
-    name = r.multirange or default_multirange(r.name)
-    return type_name(name) if "." in name else (r.schema, name)
+    return r.multirange_in, r.multirange_name
 
 
 def declared_casts(schema: Schema) -> set[tuple[tuple[str, str], tuple[str, str]]]:

@@ -59,7 +59,7 @@ def moved_types(current: Schema, desired: Schema) -> tuple[list[Change], Schema]
             changes.append(Change("rename_type", t.schema, "", t.name, cur[was], t))
             moved[was] = key
             if isinstance(t, RangeType):  # its multirange type: moved and renamed by the migration too
-                moved[(was[0], cur[was].multirange_name)] = (t.schema, t.multirange_name)
+                moved[(cur[was].multirange_in, cur[was].multirange_name)] = (t.multirange_in, t.multirange_name)
     return changes, (_renamed(current, moved) if moved else current)
 
 
@@ -101,9 +101,11 @@ def _moved_type(t: Any, moved: dict[Key, Key]) -> Any:
     if now is None:
         return t
     if isinstance(t, RangeType):  # its constructors and multirange: moved and renamed by the migration too
-        multirange = moved[(t.schema, t.multirange_name)][1]
-        names = {t.name: now[1], t.multirange_name: multirange}
-        t = replace(t, multirange=None if multirange == default_multirange(now[1]) else multirange,
+        m_now = moved[(t.multirange_in, t.multirange_name)]
+        names = {t.name: now[1], t.multirange_name: m_now[1]}  # its constructors all in the range's schema
+        elsewhere = m_now[0] != now[0]
+        t = replace(t, multirange=None if m_now[1] == default_multirange(now[1]) and not elsewhere else m_now[1],
+                    multirange_schema=m_now[0] if elsewhere else None,
                     constructors=tuple(replace(c, schema=now[0], name=names.get(c.name, c.name), range=now[1])
                                        for c in t.constructors))
     return replace(t, schema=now[0], name=now[1])

@@ -55,7 +55,7 @@ def diff_user_types(current: Schema, desired: Schema) -> list[Change]:
             if (getattr(old, "comment", None) or None) != (obj.comment or None):
                 out.append(Change("set_type_comment", obj.schema, "", obj.name, old, obj))
             if kind == "range_type" and (getattr(old, "multirange_comment", None) or None) != (obj.multirange_comment or None):
-                out.append(Change("set_type_comment", obj.schema, "", obj.multirange_name, *map(_multirange, (old, obj))))
+                out.append(Change("set_type_comment", obj.multirange_in, "", obj.multirange_name, *map(_multirange, (old, obj))))
             if kind in _OWNED_HERE and (obj.owner is not None and obj.owner != getattr(old, "owner", None) or  # type: ignore
                                         given_back(old, obj, owners_by_default(current))):
                 # pinned, and another role (or made here, by the migration's role): ALTER ... OWNER TO after it; or
@@ -69,11 +69,12 @@ def diff_user_types(current: Schema, desired: Schema) -> list[Change]:
 
 def _multirange(r):
     """A range type's multirange, as its set_type_comment's object: named so, with the multirange's comment."""
-    return None if r is None else replace(r, name=r.multirange_name, multirange=r.multirange_name, comment=r.multirange_comment)
+    return None if r is None else replace(r, schema=r.multirange_in, name=r.multirange_name, multirange=r.multirange_name,
+                                          multirange_schema=None, comment=r.multirange_comment)
 
 
 def _definition(r) -> tuple:
-    return (r.subtype, r.subtype_opclass, r.collation, r.canonical, r.subtype_diff, r.multirange_name)
+    return (r.subtype, r.subtype_opclass, r.collation, r.canonical, r.subtype_diff, r.multirange_name, r.multirange_in)
 
 
 def composites_over_rebuilt(objects: list[Change], current: Schema, desired: Schema,

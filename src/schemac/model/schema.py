@@ -118,6 +118,7 @@ class Schema:
         # a statistics object may live outside its table's schema (CREATE STATISTICS vault.st ... FROM public.t)
         used |= {s.schema for r in (*self.tables, *self.views) for s in r.statistics if s.schema is not None}
         used |= {c.schema for c in self.composite_types} | {r.schema for r in self.range_types}
+        used |= {r.multirange_in for r in self.range_types}  # MULTIRANGE_TYPE_NAME = other.m: `other` made first
         used |= {c.schema for c in self.collations} | {c.schema for c in (*self.text_search_configs, *self.text_search_dictionaries)}
         used |= {s for p in self.publications for s in p.schemas}  # FOR TABLES IN SCHEMA
         # ... IN SCHEMA, read there; not a schema an extension makes (its default privileges are read wherever it is)

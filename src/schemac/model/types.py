@@ -8,6 +8,7 @@ from dataclasses import field
 from typing import Optional
 
 from .grants import Privilege
+from .references import reference_part
 from .source import Source, _hint, _security, _src
 from .tables import Check
 
@@ -210,10 +211,25 @@ class RangeType:
     multirange_comment: Optional[str] = None  # COMMENT ON TYPE of its multirange (a set_type_comment of its own)
     renamed_from: Optional[str] = _hint()  # schema.name: moved from another schema (ALTER TYPE ... SET SCHEMA)
     used_outside: tuple[str, ...] = field(default=(), compare=False)  # as an enum's (its multirange's too)
+    # MULTIRANGE_TYPE_NAME = other.m puts the multirange in another schema; None: the range's
+    multirange_schema: Optional[str] = None
 
     @property
     def multirange_name(self) -> str:
         return self.multirange or default_multirange(self.name)
+
+    @property
+    def multirange_in(self) -> str:
+        """The schema of the multirange type: the range's unless MULTIRANGE_TYPE_NAME named another."""
+        return self.multirange_schema or self.schema
+
+    @property
+    def multirange_written(self) -> Optional[str]:
+        """`multirange:` as schema.yaml writes it: its name (a part holding a dot quoted), schema.name where it lives
+        outside the range's schema (Postgres's rule for MULTIRANGE_TYPE_NAME); None: Postgres's default."""
+        if self.multirange_schema is None:
+            return None if self.multirange is None else reference_part(self.multirange)
+        return f"{reference_part(self.multirange_schema)}.{reference_part(self.multirange_name)}"
 
 
 @frozen

@@ -95,7 +95,7 @@ def declared_types(types) -> set[tuple[str, str]]:
     """(schema, name) of the enums, domains, composite and range types of a schema, and of the
     multirange type each range type brings along."""
     out = {(t.schema, t.name) for t in types}
-    return out | {(t.schema, t.multirange_name) for t in types if hasattr(t, "multirange_name")}
+    return out | {(t.multirange_in, t.multirange_name) for t in types if hasattr(t, "multirange_in")}
 
 
 def _typed_columns(tables):

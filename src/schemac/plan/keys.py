@@ -311,7 +311,7 @@ def own_keys(t: Optional[Table], obj: object) -> set[Key]:
     if isinstance(obj, (Enum, Domain, CompositeType)):
         return {("type", obj.schema, obj.name)}
     if isinstance(obj, RangeType):  # and the multirange type Postgres makes beside it
-        return {("type", obj.schema, obj.name), ("type", obj.schema, obj.multirange_name)}
+        return {("type", obj.schema, obj.name), ("type", obj.multirange_in, obj.multirange_name)}
     if isinstance(obj, Sequence):
         return {("sequence", obj.schema, obj.name)}
     if isinstance(obj, Extension):

@@ -53,7 +53,7 @@ def create_range(r: RangeType) -> exp.Command:
     if r.subtype_diff:
         options.append(f"SUBTYPE_DIFF = {_function(r.subtype_diff)}")
     if r.multirange:
-        options.append(f"MULTIRANGE_TYPE_NAME = {qualified(r.schema, r.multirange)}")
+        options.append(f"MULTIRANGE_TYPE_NAME = {qualified(r.multirange_in, r.multirange)}")
     return exp.Command(this="CREATE", expression=f"TYPE {qualified(r.schema, r.name)} AS RANGE ({', '.join(options)})")
 
 
@@ -128,11 +128,8 @@ def move_type(old: Union[Enum, Domain, CompositeType, RangeType], new: Union[Enu
     out: list[exp.Expression] = []
     if old.schema != new.schema:
         out.append(_alter(word, qualified(old.schema, old.name), f"SET SCHEMA {quote_ident(new.schema)}"))
-        if isinstance(old, RangeType):
-            out.append(_alter("TYPE", qualified(old.schema, old.multirange_name), f"SET SCHEMA {quote_ident(new.schema)}"))
-            for name, arguments in constructor_signatures(replace(old, schema=new.schema)):
-                out.append(_alter("FUNCTION", f"{qualified(old.schema, name)}({', '.join(arguments)})",
-                                  f"SET SCHEMA {quote_ident(new.schema)}"))
+    if isinstance(old, RangeType) and isinstance(new, RangeType):
+        out += _range_parts_moved(old, new)
     if old.name != new.name:
         out.append(_alter(word, qualified(new.schema, old.name), f"RENAME TO {quote_ident(new.name)}"))
         if isinstance(old, Domain) and isinstance(new, Domain) and old.not_null and new.not_null \
@@ -141,14 +138,30 @@ def move_type(old: Union[Enum, Domain, CompositeType, RangeType], new: Union[Enu
     if isinstance(old, RangeType) and isinstance(new, RangeType) and (old.name, old.multirange_name) != \
             (new.name, new.multirange_name):
         if old.multirange_name != new.multirange_name:
-            out.append(_alter("TYPE", qualified(new.schema, old.multirange_name),
+            out.append(_alter("TYPE", qualified(new.multirange_in, old.multirange_name),
                               f"RENAME TO {quote_ident(new.multirange_name)}"))
-        now = replace(old, schema=new.schema, name=new.name, multirange=new.multirange_name)
+        now = replace(old, schema=new.schema, name=new.name, multirange=new.multirange_name,
+                      multirange_schema=new.multirange_in)
         for n, (name, arguments) in enumerate(constructor_signatures(now)):
             was = old.name if n < 2 else old.multirange_name  # r(...) twice, then its multirange's three
             if was != name:
                 out.append(_alter("FUNCTION", f"{qualified(new.schema, was)}({', '.join(arguments)})",
                                   f"RENAME TO {quote_ident(name)}"))
+    return out
+
+
+def _range_parts_moved(old: RangeType, new: RangeType) -> list[exp.Expression]:
+    """ALTER ... SET SCHEMA of a moved range's multirange type and constructors, which Postgres leaves where they
+    were: the multirange to its own new schema (MULTIRANGE_TYPE_NAME = other.m may keep it elsewhere), the
+    constructors (the multirange's three too) to the range's."""
+    out: list[exp.Expression] = []
+    if old.multirange_in != new.multirange_in:
+        out.append(_alter("TYPE", qualified(old.multirange_in, old.multirange_name),
+                          f"SET SCHEMA {quote_ident(new.multirange_in)}"))
+    if old.schema != new.schema:  # the multirange's three too: makeMultirangeConstructors makes them in the range's
+        for name, arguments in constructor_signatures(replace(old, schema=new.schema)):
+            out.append(_alter("FUNCTION", f"{qualified(old.schema, name)}({', '.join(arguments)})",
+                              f"SET SCHEMA {quote_ident(new.schema)}"))
     return out
 
 

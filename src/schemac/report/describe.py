@@ -163,7 +163,7 @@ def describe(obj: object) -> Optional[str]:
     if isinstance(obj, RangeType):
         options = [f"SUBTYPE = {obj.subtype}"] + [f"{k} = {v}" for k, v in (
             ("SUBTYPE_OPCLASS", obj.subtype_opclass), ("COLLATION", obj.collation), ("CANONICAL", obj.canonical),
-            ("SUBTYPE_DIFF", obj.subtype_diff), ("MULTIRANGE_TYPE_NAME", obj.multirange)) if v]
+            ("SUBTYPE_DIFF", obj.subtype_diff), ("MULTIRANGE_TYPE_NAME", obj.multirange_written)) if v]
         return f"TYPE AS RANGE ({', '.join(options)})"
     if isinstance(obj, SequenceObject):
         return " ".join(["SEQUENCE", *_sequence_options(obj.options)] +

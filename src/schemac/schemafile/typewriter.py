@@ -56,7 +56,7 @@ def collation_spec(c: Collation) -> Any:
 def range_spec(r: RangeType) -> Any:
     return Flow(drop_empty({"subtype": r.subtype, "schema": r.schema if r.schema != "public" else None,
                               "subtype_opclass": r.subtype_opclass, "collation": yaml_spelling(r.collation),
-                              "canonical": r.canonical, "subtype_diff": r.subtype_diff, "multirange": r.multirange,
+                              "canonical": r.canonical, "subtype_diff": r.subtype_diff, "multirange": r.multirange_written,
                               "comment": r.comment, "multirange_comment": r.multirange_comment}))
 
 

@@ -10,6 +10,7 @@ from yaml.nodes import Node, ScalarNode
 
 from schemac.model import PUBLIC, Attribute, CompositeType, Constructor, Privilege, RangeType
 from schemac.model.grants import NOTHING
+from schemac.model.references import plain_parts
 from schemac.pg.constructors import constructor_named, constructor_signatures
 from schemac.pg.opclasses import without_default
 from schemac.pg.types import TypeSyntaxError, canonical_type
@@ -68,7 +69,7 @@ class UserTypeReader(FieldReader):
             schema = self.identifier(f["schema"][1], f"schema of {what}") if "schema" in f else "public"
             subtype = self.type_of(f["subtype"][1], f"subtype of {what}")
             collation = self.collation(f["collation"][1], f"collation of {what}") if "collation" in f else None
-            multirange = self.identifier(f["multirange"][1], f"multirange of {what}") if "multirange" in f else None
+            multirange, multirange_schema = self._multirange(f, what, schema)
             opclass = without_default(self._qualified_name(f, "subtype_opclass", what), "btree", subtype)
             r = RangeType(name, subtype, schema, opclass,
                           None if collation == "default" else collation,
@@ -82,9 +83,22 @@ class UserTypeReader(FieldReader):
                                multirange_comment=self.opt_string(f, "multirange_comment", what),
                                renamed_from=self.moved_from(f, what, schema, name),  # type: ignore[attr-defined]
                                used_outside=self.used_outside(f, what),  # type: ignore[attr-defined]
+                               multirange_schema=multirange_schema,
                                multirange_owner=self.owner({"owner": f["multirange_owner"]}, f"multirange of {what}")  # type: ignore
                                if "multirange_owner" in f else None))
         return out
+
+    def _multirange(self, f: dict, what: str, schema: str) -> tuple[Optional[str], Optional[str]]:
+        """`multirange:` name, or schema.name where Postgres made it in another schema than the range's (as
+        MULTIRANGE_TYPE_NAME = other.m does): (name, its schema where not the range's)."""
+        if "multirange" not in f:
+            return None, None
+        text = self.identifier(f["multirange"][1], f"multirange of {what}")
+        parts = plain_parts(text)
+        if parts is None or len(parts) > 2:
+            raise self.fail(f["multirange"][1], f"multirange of {what} must be a name or schema.name "
+                                                f"(schema.\"name.with.dots\"), not {text!r}")
+        return parts[-1], parts[0] if len(parts) == 2 and parts[0] != schema else None
 
     def _constructors(self, r: RangeType, f: dict, what: str) -> tuple[Constructor, ...]:
         """`constructor_grants:`: the signature of each constructor (as GRANT ... ON FUNCTION names it) -> its grants."""

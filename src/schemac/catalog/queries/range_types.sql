@@ -6,7 +6,8 @@
 --   collation: rngcollation as regcollation prints it (qualified when another schema's), when the range has one other than its subtype's own;
 --   canonical, subtype_diff: rngcanonical, rngsubdiff (NULL where unset);
 --   multirange_comment: its multirange type's comment;
---   multirange: the multirange type Postgres made beside it (rngmultitypid, PostgreSQL 14+), multirange_oid its oid
+--   multirange: the multirange type Postgres made beside it (rngmultitypid, PostgreSQL 14+), multirange_oid its oid,
+--     multirange_schema its schema (MULTIRANGE_TYPE_NAME = other.m makes it outside the range's)
 --     (its access list, of its own on PostgreSQL 15 and older: privileges.sql);
 --   constructors: [oid, returns the multirange, number of arguments, variadic] of each function Postgres made with
 --     the type and its multirange (pg_depend deptype 'i' on either), whose access lists privileges.sql reads.
@@ -27,6 +28,7 @@ SELECT t.oid AS type_oid,
             THEN CASE WHEN dn.nspname IN ('pg_catalog', 'public') THEN CASE WHEN dp.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(dp.proname::text, '"', '""') || '"' ELSE dp.proname::text END
                       ELSE CASE WHEN dn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(dn.nspname::text, '"', '""') || '"' ELSE dn.nspname::text END || '.' || CASE WHEN dp.proname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(dp.proname::text, '"', '""') || '"' ELSE dp.proname::text END END END AS subtype_diff,
        mt.typname::text AS multirange,
+       mn.nspname::text AS multirange_schema,
        mt.oid AS multirange_oid,
        COALESCE((SELECT json_agg(json_build_array(p.oid::bigint, p.prorettype = r.rngmultitypid, p.pronargs, p.provariadic <> 0))
                  FROM pg_catalog.pg_depend dep
@@ -47,6 +49,7 @@ LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = cp.pronamespace
 LEFT JOIN pg_catalog.pg_proc dp ON dp.oid = r.rngsubdiff
 LEFT JOIN pg_catalog.pg_namespace dn ON dn.oid = dp.pronamespace
 LEFT JOIN pg_catalog.pg_type mt ON mt.oid = r.rngmultitypid
+LEFT JOIN pg_catalog.pg_namespace mn ON mn.oid = mt.typnamespace
 LEFT JOIN pg_catalog.pg_description d
        ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_type'::regclass AND d.objsubid = 0
 LEFT JOIN pg_catalog.pg_description md
