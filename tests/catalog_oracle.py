@@ -383,11 +383,13 @@ def fingerprint_difference(a: dict[str, list[tuple]], b: dict[str, list[tuple]])
     return "\n".join(out)
 
 
-def values(url: str, renamed: Optional[dict[tuple[str, str], tuple[str, str]]] = None) -> dict[tuple[str, str], str]:
+def values(url: str, renamed: Optional[dict[tuple[str, str], tuple[str, str]]] = None,
+           qualified: bool = False) -> dict[tuple[str, str], str]:
     """(table, column) -> md5 of the column's values (as text, sorted), for every column of every
-    ordinary table (a table whose name other schemas hold too is named `schema.table`). ``renamed`` maps
-    (table, column) names to the ones to report them under, so values taken before a rename compare with
-    values taken after it."""
+    ordinary table (a table whose name other schemas hold too is named `schema.table`; every table is, with
+    ``qualified``: readings taken before and after a table moves to another schema then do not share a key).
+    ``renamed`` maps (table, column) names to the ones to report them under, so values taken before a rename
+    compare with values taken after it."""
     renamed = renamed or {}
     out: dict[tuple[str, str], str] = {}
     with psycopg.connect(url) as conn:
@@ -410,7 +412,7 @@ def values(url: str, renamed: Optional[dict[tuple[str, str], tuple[str, str]]] =
                             "FROM (SELECT coalesce(t.{c}::text, '<null>') AS v FROM {only}{rel} t) s"
                             ).format(c=sql.Identifier(column), rel=rel, only=only)
             (digest,) = conn.execute(query).fetchone()  # type: ignore[misc]
-            name = table if len(schemas_of[table]) == 1 else f"{schema}.{table}"
+            name = table if len(schemas_of[table]) == 1 and not qualified else f"{schema}.{table}"
             key = renamed.get((name, column), (name, column))
             out[key] = digest
     return out

@@ -5,7 +5,8 @@ is: an old schema with rows, and the new schema loaded directly. Markers, each o
 
     -- case: serial-to-integer          starts a case (ids are unique across all files)
     -- allow: destructive               (optional) generate runs with --allow-destructive
-    -- changed: t.id, t.v               (optional) columns whose values' text form may change
+    -- changed: t.id, s.t.v             (optional) columns whose values' text form may change (a bare table: that
+                                        name in any schema)
     -- old:                             the old schema, and INSERTs: the rows a migration must keep
     -- new:                             the new schema (rows here only fill the sibling database)
 """
@@ -57,7 +58,7 @@ def _parse(path: str) -> list[Pair]:
     for c in cases:
         if not c["old"].strip() and not c["new"].strip():
             raise ValueError(f"{path}: case {c['id']} has no SQL")
-        changed = tuple(tuple(x.strip().split(".", 1)) for x in c["changed"].split(",") if x.strip())
+        changed = tuple(tuple(x.strip().rsplit(".", 1)) for x in c["changed"].split(",") if x.strip())
         out.append(Pair(c["id"], name, c["old"], c["new"], c["allow"] == "destructive", changed))  # type: ignore[arg-type]
     return out
 
