@@ -17,6 +17,7 @@ import pytest
 from schemac.commands.diff import check_drift
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
+from schemac.model.frozen import replace
 from schemac.schemafile.load import Loader, load_text
 from schemac.schemafile.namespaces_hint import namespaces_hint, public_only
 from schemac.schemafile.strict import compose
@@ -74,6 +75,15 @@ materialized_views:
 """
     hint, namespaces = hint_and_model(text)
     assert hint == namespaces == ("fam", "mvs", "opc", "public", "vault")
+
+
+def test_the_namespaces_are_gathered_once_and_not_carried_by_replace():
+    """The differ asks a Schema its namespaces ~8 times a run (~5 ms each at 10,000 tables): they are gathered once.
+    A Schema made from it by replace() gathers its own."""
+    schema = load_text("tables:\n  t: {schema: j, columns: {id: integer}}\n", "schema.yaml")
+    assert schema.used_namespaces is schema.used_namespaces == ("j",)
+    moved = replace(schema, tables=(replace(schema.tables[0], schema="k"),))
+    assert moved.used_namespaces == ("k",) and schema.used_namespaces == ("j",)
 
 
 def test_public_alone_when_nothing_names_a_schema():

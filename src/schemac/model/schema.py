@@ -109,14 +109,23 @@ class Schema:
 
     @property
     def used_namespaces(self) -> tuple[str, ...]:
-        """The Postgres schemas the managed objects live in and `schemas:` declares, sorted."""
+        """The Postgres schemas the managed objects live in and `schemas:` declares, sorted (computed once: the
+        differ asks ~8 times a run, ~5 ms each at 10,000 tables)."""
+        used_namespaces = self.__dict__.get("_used_namespaces")
+        if used_namespaces is None:
+            used_namespaces = self._used_namespaces_now()
+            object.__setattr__(self, "_used_namespaces", used_namespaces)
+        return used_namespaces
+
+    def _used_namespaces_now(self) -> tuple[str, ...]:
         used = {t.schema for t in self.tables} | {e.schema for e in self.enums} | {d.schema for d in self.domains}
         used |= {s.schema for s in self.sequences} | set(self.schemas) | {f.schema for f in self.functions}
         used |= {a.schema for a in self.aggregates} | {o.schema for o in self.operators}
         used |= {o.schema for o in (*self.operator_classes, *self.operator_families)}
         used |= {v.schema for v in self.views}
         # a statistics object may live outside its table's schema (CREATE STATISTICS vault.st ... FROM public.t)
-        used |= {s.schema for r in (*self.tables, *self.views) for s in r.statistics if s.schema is not None}
+        used |= {s.schema for r in (*self.tables, *self.views) if r.statistics for s in r.statistics
+                 if s.schema is not None}
         used |= {c.schema for c in self.composite_types} | {r.schema for r in self.range_types}
         used |= {r.multirange_in for r in self.range_types}  # MULTIRANGE_TYPE_NAME = other.m: `other` made first
         used |= {c.schema for c in self.collations} | {c.schema for c in (*self.text_search_configs, *self.text_search_dictionaries)}
