@@ -11,13 +11,12 @@ of another column, keeps the old value: checked on PostgreSQL 15, 16 and 18), so
 
 from __future__ import annotations
 
-import re
-
 from schemac.compare.changes import Change
 from schemac.compare.types import replaceable
 from schemac.model import Function, Schema
 from schemac.pg.lazy import lazy
 from schemac.pg.names import qualified, quote_ident
+from schemac.pg.verbatim import calls_if_tokenized
 
 called_functions = lazy("schemac.pg.calls", "called_functions")
 referenced_columns = lazy("schemac.pg.expressions", "referenced_columns")
@@ -34,11 +33,12 @@ def _rebodied(changes: list[Change]) -> set[tuple[str, str]]:
 
 
 def _calls_of(f: Function) -> set[tuple[str, str]]:
-    """The functions `f`'s body calls: parsed where it is SQL; in another language (plpgsql), each managed name
-    followed by `(` is taken for a call (a superset: a warning too many costs less than one missed)."""
+    """The functions `f`'s body calls: parsed where it is SQL; in another language (plpgsql), each name followed by
+    `(` (pg.verbatim's tokens: not in a string or a comment) is taken for a call of that name in any schema (a
+    superset: a warning too many costs less than one missed)."""
     if f.language == "sql":
         return set((sql_body_refs(f.body) if f.standard_body else statement_refs(f.body))[1])
-    return {("?", m.group(1).lower()) for m in re.finditer(r"([A-Za-z_][A-Za-z_0-9$]*)\s*\(", f.body)}
+    return {("?", name) for _, name in calls_if_tokenized(f.body)}
 
 
 def _tainted(rebodied: set[tuple[str, str]], desired: Schema) -> dict[tuple[str, str], frozenset[tuple[str, str]]]:
@@ -79,14 +79,18 @@ def stale_value_notices(changes: list[Change], desired: Schema) -> list[str]:
     def calls(*texts) -> str:
         return reached(set().union(*(called_functions(t) for t in texts if t)))
 
+    def index_notices(schema: str, owner: str, indexes) -> list[str]:
+        """One per index (of a table or a materialized view) whose keys or predicate call a re-bodied function."""
+        return [f"warning: index {qualified(schema, i.name)} on {qualified(schema, owner)} {why}: run REINDEX INDEX "
+                f"{qualified(schema, i.name)};" for i in indexes
+                if (schema, i.name) not in made and (why := calls(i.where, *(e.expression for e in i.elements)))]
+
     out = []
     for t in desired.tables:
         if (t.schema, t.name) in made:
             continue
-        for i in (*t.indexes, *(x for x in t.exclusions if x.name)):  # an EXCLUDE's index has its name
-            if (t.schema, i.name) not in made and (why := calls(i.where, *(e.expression for e in i.elements))):
-                out.append(f"warning: index {qualified(t.schema, i.name)} on {qualified(t.schema, t.name)} {why}: "
-                           f"run REINDEX INDEX {qualified(t.schema, i.name)};")
+        out += index_notices(t.schema, t.name, (*t.indexes, *(x for x in t.exclusions if x.name)))  # (an EXCLUDE's
+        # index has its name)
         for col in t.columns:
             if col.generated and not col.virtual and (why := calls(col.generated)):
                 read = sorted(referenced_columns(col.generated) & {c.name for c in t.columns if not c.generated})
@@ -103,8 +107,5 @@ def stale_value_notices(changes: list[Change], desired: Schema) -> list[str]:
             out.append(f"warning: materialized view {qualified(v.schema, v.name)} {why}: run REFRESH MATERIALIZED VIEW "
                        f"{qualified(v.schema, v.name)};")  # (which builds its indexes again too)
         elif v.materialized and (v.schema, v.name) not in made:
-            for i in v.indexes:
-                if why := calls(i.where, *(e.expression for e in i.elements)):
-                    out.append(f"warning: index {qualified(v.schema, i.name)} on {qualified(v.schema, v.name)} {why}: "
-                               f"run REINDEX INDEX {qualified(v.schema, i.name)};")
+            out += index_notices(v.schema, v.name, v.indexes)
     return out

@@ -164,6 +164,14 @@ def calls(text: str) -> frozenset[tuple[str, str]]:
     return frozenset(out)
 
 
+def calls_if_tokenized(text: str) -> frozenset[tuple[str, str]]:
+    """calls(text), none where the text does not tokenize (a function body in another language than SQL)."""
+    try:
+        return calls(text)
+    except LexError:
+        return frozenset()
+
+
 @lru_cache(maxsize=4096)
 def named_types(text: str) -> frozenset[tuple[str, str]]:
     """(schema, name) of every type the text names after '::' or AS (`'admin'::app_role`, `CAST(x AS

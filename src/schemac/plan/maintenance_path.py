@@ -17,13 +17,9 @@ from schemac.pg import verbatim
 from schemac.pg.sqllex import LexError, folded, tokens
 
 
-def _calls(text: str) -> frozenset[tuple[str, str]]:
-    """`schema.name(` and `name(` of the text (a bare one is public's, as the migration's path reads it): pg.verbatim's
-    calls, none where the text does not tokenize."""
-    try:
-        return verbatim.calls(text)
-    except LexError:
-        return frozenset()
+# `schema.name(` and `name(` of a text (a bare one is public's, as the migration's path reads it), none where it does
+# not tokenize.
+_calls = verbatim.calls_if_tokenized
 
 
 def _bare_names(body: str) -> set[str]:
