@@ -171,7 +171,7 @@ def test_a_connection_slot_freed_a_moment_later_is_waited_for(schemac, tmp_path,
     url = conninfo.make_conninfo(populated, user=role)
     try:
         assert schemac("inspect", "--database-url", url, "--output", "schema.yaml").returncode == 0
-        held = psycopg.connect(url)
+        held = _connected_once_free(url)  # (inspect's server process may still hold the slot)
         threading.Timer(0.4, held.close).start()
         r = schemac("diff", "--database-url", url)
         assert r.returncode == 0 and held.closed, r.stdout + r.stderr
