@@ -37,8 +37,9 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
         elif c.kind == "drop_constraint" and isinstance(c.old, Exclusion) and not isinstance(c.new, Exclusion):
             d = out[i]
             out[i] = Deps(d.makes, d.removes, d.needs, d.frees | dropped_ext)
-    # A table or sequence renamed (or moved) keeps its OID: what read it under its old name reads it under the new
-    # one, so what changes a reader (CREATE OR REPLACE VIEW, SET DEFAULT) need not run before the rename.
+    # A table or sequence renamed (or moved) keeps its OID, a column renamed its attnum: what read it under its old
+    # name reads it under the new one, so what changes a reader (CREATE OR REPLACE VIEW or FUNCTION, SET DEFAULT) need
+    # not run before the rename, and one naming the new name (a SQL-standard body, parsed at CREATE) must run after.
     renamed = frozenset(k for c, d in zip(changes, out) if _renames(c) for k in d.removes)
     if renamed:
         out = [Deps(d.makes, d.removes, d.needs, d.frees - renamed) if not _renames(c) else d
@@ -74,5 +75,5 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
 
 
 def _renames(c: Change) -> bool:
-    return c.kind in ("rename_table", "rename_view") or (c.kind == "alter_sequence" and  # type: ignore[union-attr]
+    return c.kind in ("rename_table", "rename_view", "rename_column") or (c.kind == "alter_sequence" and  # type: ignore[union-attr]
                                         (c.old.schema, c.old.name) != (c.new.schema, c.new.name))  # type: ignore
