@@ -7,6 +7,7 @@ from __future__ import annotations
 from schemac.compare.changes import Change
 from schemac.model import Exclusion
 from schemac.plan.attribute_order import with_attributes
+from schemac.plan.overload_order import overloads_first
 from schemac.plan.dependencies import Deps, deps
 from schemac.plan.privilege_order import CREATED as _CREATED
 from schemac.plan.populate import refreshed_before
@@ -18,6 +19,7 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
     along the sequences it owns (OWNED BY), so it removes them too (after whatever still uses them)."""
     out = with_attributes(changes, [deps(c) for c in changes])  # around composite types' attributes changed
     out = row_type_freed(changes, out)  # a column retyped away from a table's row type before the table's retypes
+    out = overloads_first(changes, out)  # a SQL-standard body calling another overload of its name: after it
     owned: dict[tuple, set] = {}
     owned_by_column: dict[tuple, set] = {}
     for c in changes:
