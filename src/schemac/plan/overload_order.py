@@ -4,7 +4,9 @@ so the overloads of that name this plan makes come first. plan.keys names a func
 as by its identity, and deps() drops the name a change makes itself from what it needs: the body's call of its own
 name waited for nothing, and schema.yaml's order (inspect's: `hr(bigint, ...)` before `hr(numeric, ...)`) made the
 caller first ("function hr(numeric, timestamp with time zone) does not exist"); the views' build server made a view
-calling `hr(score, ...)` before the bigint overload existed too, and recorded the call of the other one."""
+calling `hr(score, ...)` before the bigint overload existed too, and recorded the call of the other one. Dropped (or
+replaced by a body that no longer calls it), such a function goes first: Postgres refuses to drop the overload it
+calls under it ("function hr(bigint,timestamp with time zone) depends on function hr(numeric,...)")."""
 
 from __future__ import annotations
 
@@ -16,24 +18,34 @@ from schemac.pg.sqlbody import sql_body_refs
 from schemac.plan.dependencies import Deps
 
 _MADE = ("add_function", "alter_function")
+_GONE = ("drop_function", "alter_function")
+
+
+def _calls_its_name(f: object) -> bool:
+    return isinstance(f, Function) and f.standard_body and (f.schema, f.name) in sql_body_refs(f.body)[1]
 
 
 def overloads_first(changes: list[Change], out: list[Deps]) -> list[Deps]:
     """`out` (each change's Deps) with a function made or replaced whose SQL-standard body calls its own name needing
-    the other overloads of that name the plan makes or replaces (their identity keys: plan.keys.own_keys)."""
+    the other overloads of that name the plan makes or replaces (their identity keys: plan.keys.own_keys), and one
+    dropped or replaced whose old body calls it freeing those the plan drops."""
     made: dict[tuple[str, str], set] = defaultdict(set)
+    gone: dict[tuple[str, str], set] = defaultdict(set)
     for c in changes:
         if c.kind in _MADE and isinstance(c.new, Function):
             made[(c.new.schema, c.new.name)].add(c.new.identity)
-    if all(len(x) < 2 for x in made.values()):
+        if c.kind == "drop_function" and isinstance(c.old, Function):
+            gone[(c.old.schema, c.old.name)].add(c.old.identity)
+    if not any(made.values()) and not any(gone.values()):
         return out
     out = list(out)
     for i, c in enumerate(changes):
-        f = c.new
-        if c.kind not in _MADE or not isinstance(f, Function) or not f.standard_body \
-                or len(made[(f.schema, f.name)]) < 2 or (f.schema, f.name) not in sql_body_refs(f.body)[1]:
-            continue
-        others = {("function", f.schema, f.name, x) for x in made[(f.schema, f.name)] if x != f.identity}
-        d = out[i]
-        out[i] = Deps(d.makes, d.removes, d.needs | others, d.frees)
+        d, f, was = out[i], c.new, c.old
+        if c.kind in _MADE and _calls_its_name(f):
+            d = Deps(d.makes, d.removes, d.needs | {("function", f.schema, f.name, x)  # type: ignore[union-attr]
+                                                    for x in made[(f.schema, f.name)] if x != f.identity}, d.frees)  # type: ignore
+        if c.kind in _GONE and _calls_its_name(was):
+            d = Deps(d.makes, d.removes, d.needs, d.frees | {("function", was.schema, was.name, x)  # type: ignore
+                                                            for x in gone[(was.schema, was.name)] if x != was.identity})  # type: ignore
+        out[i] = d
     return out
