@@ -77,6 +77,24 @@ def row_types_moved(current: Schema, cur_tables: dict[Key, Any], renames: list[C
     return _walk(current, rules, casts, moved)
 
 
+def view_row_types_moved(current: Schema, changes: list[Change]) -> Optional[Schema]:
+    """`current` with every name of the row type of a view `changes` rename or move (rename_view: not one re-created)
+    as the catalog prints it after, where a function's signature names one: Postgres holds it by OID, so `RETURNS SETOF
+    v` and an argument of type v follow the ALTER VIEW. None where no signature names one (the diff stands). The views
+    renamed are known only once the functions are compared (a view is re-created around a function dropped), so
+    compare.differ compares again with this model: a function it drops and creates again no longer."""
+    moved = {(c.old.schema, c.old.name): (c.new.schema, c.new.name) for c in changes  # type: ignore[union-attr]
+             if c.kind == "rename_view"}
+    if not moved:
+        return None
+    rules, casts = _rules(moved)
+    signatures = [_walk((f.arguments, f.returns), rules, casts, moved, "type") for f in current.functions]
+    if all(a is (f.arguments, f.returns) or a == (f.arguments, f.returns)
+           for a, f in zip(signatures, current.functions)):
+        return None
+    return _walk(current, rules, casts, moved)
+
+
 def _rules(moved: dict[Key, Key]) -> tuple[list, list]:
     """The patterns renaming each moved type where it is named as a type, and where it is cast to."""
     rules = [(re.compile(r'(?<![\w."$])' + re.escape(spelled(was)) + r'(?=(?:\[\d*\])*(?:$|[,)\s]))'), spelled(now))
