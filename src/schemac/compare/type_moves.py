@@ -44,17 +44,23 @@ def spelled(key: Key) -> str:
 
 def moved_types(current: Schema, desired: Schema) -> tuple[list[Change], Schema]:
     """A rename_type for each type `current` has under the old key `renamed_from` names (and neither the new key
-    nor schema.yaml the old one), and `current` as Postgres has it after them."""
+    nor schema.yaml the old one), and for each range type whose multirange schema.yaml names or places otherwise
+    (Postgres renames and moves a multirange and its constructors in place: ALTER TYPE, ALTER FUNCTION, on 15, 16
+    and 18), and `current` as Postgres has it after them."""
     changes: list[Change] = []
     moved: dict[Key, Key] = {}
     for kind, field in _FIELDS:
-        if not any(t.renamed_from for t in getattr(desired, field)):
+        ranges = field == "range_types" and bool(desired.range_types)  # (a multirange renamed in place: below)
+        if not ranges and not any(t.renamed_from for t in getattr(desired, field)):
             continue
         cur = {(t.schema, t.name): t for t in getattr(current, field)}
         des = {(t.schema, t.name): t for t in getattr(desired, field)}
         for key, t in des.items():
             was = old_key(t, cur) if t.renamed_from and key not in cur else None  # type: ignore[arg-type]
-            if was is None or was in des:
+            if was is None and ranges and key in cur and (cur[key].multirange_in, cur[key].multirange_name) != \
+                    (t.multirange_in, t.multirange_name):  # type: ignore[union-attr]
+                was = key  # its multirange renamed or moved, the range kept: ALTER TYPE and FUNCTION, as below
+            elif was is None or was in des:
                 continue
             changes.append(Change("rename_type", t.schema, "", t.name, cur[was], t))
             moved[was] = key
