@@ -139,8 +139,11 @@ def remember(record: object) -> None:
 
 def _take_unchecked() -> None:
     """The records remember() was given, those fingerprint() holds made by this code taken in, in their order."""
-    while _unchecked:
-        record = _unchecked.pop(0)
+    while True:
+        try:
+            record = _unchecked.pop(0)
+        except IndexError:  # (none left, or another thread took the last)
+            return
         if record.get("fingerprint") != fingerprint():
             continue
         forms, path = record.get("forms"), record.get("search_path", [])
