@@ -39,6 +39,8 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
     changes = []
     moved: dict[Key, Key] = {}
     for key, t in des_tables.items():
+        if not t.renamed_from:  # (most tables: no call of old_key for each)
+            continue
         was = old_key(t, cur_tables)
         if was is None or key in cur_tables or was in des_tables:
             continue
