@@ -25,7 +25,8 @@ ILIKE, SIMILAR TO with ESCAPE; `d NOT SIMILAR TO 'b'` was written `NOT d SIMILAR
 zero (`-0.0`, stored 0.0), a call named as a type (`int4(d)`, stored `(d)::integer`) and a string compared with a
 numeric column (`c = '5'`, stored `(c = 5)`) drifted, as did a date beside a timestamptz in a COALESCE, CASE or IN list
 (stored cast), `dd = ANY ('{...}')` of a date column (stored `'{...}'::date[]`) and an array of a domain over date or
-timestamp beside a string (stored in the base's print).
+timestamp beside a string (stored in the base's print), or over timestamptz (printed in the reader's zone: the catalog
+is read in UTC), and a string default of an array of any of those domains.
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
 (tests/catalog_oracle.py's fingerprint, plus pg_ts_config_map and pg_ts_dict) equals the one schemac's migration
@@ -1328,6 +1329,36 @@ CREATE TABLE t (da day[], ta at[], d day,
    AND ta && '{2024-1-1, 2024-01-01 10:00:00.50}'),
  CONSTRAINT k2 CHECK ('2024-1-1' = ANY (da) AND '2024-01-01 10:00' <> ALL (ta)));
 CREATE INDEX i ON t (d) WHERE da <> '{}' AND ta <@ '{2024-01-01T10:00:05}';
+"""),
+    # An array of a domain over timestamptz beside a string (and a string default of an array of any such domain):
+    # stored as the domain's array constant, printed in the reader's zone (`'{2024-01-01 02:00+02}'` of a tsdom[] is
+    # `'{"2024-01-01 00:00:00+00"}'::tsdom[]` in UTC, where the catalog is read), a default `'{yes, no}'` of a flag[]
+    # `'{t,f}'::flag[]`: compared as written, drift before (the by-hand SQL runs in another zone: the same instants).
+    "strings_beside_arrays_of_domains_over_timestamptz_and_their_defaults": ("""
+domains:
+  tsdom: {type: timestamptz}
+  flag: {type: boolean}
+  day: {type: date}
+tables:
+  t:
+    columns:
+      id: integer
+      da: {type: "tsdom[]", default: "'{2024-01-01 02:00+02, 2024-06-01T10:00:00.50Z, NULL}'"}
+      fa: {type: "flag[]", default: "'{yes, no}'"}
+      dd: {type: "day[]", default: "'{2024-1-1}'"}
+    checks:
+      k1: "da <> '{\\"2024-01-01 00:00+00\\"}' AND da && '{2024-01-01 09:00+09}'"
+      k2: "'2024-01-01 00:00+00' <> ALL (da)"
+    indexes:
+      i: {columns: [id], where: "da <@ '{20240101 05:00-05}'"}
+""", """
+SET TimeZone = 'Asia/Tokyo';
+CREATE DOMAIN tsdom AS timestamptz; CREATE DOMAIN flag AS boolean; CREATE DOMAIN day AS date;
+CREATE TABLE t (id integer, da tsdom[] DEFAULT '{2024-01-01 02:00+02, 2024-06-01T10:00:00.50Z, NULL}',
+  fa flag[] DEFAULT '{yes, no}', dd day[] DEFAULT '{2024-1-1}',
+  CONSTRAINT k1 CHECK (da <> '{"2024-01-01 00:00+00"}' AND da && '{2024-01-01 09:00+09}'),
+  CONSTRAINT k2 CHECK ('2024-01-01 00:00+00' <> ALL (da)));
+CREATE INDEX i ON t (id) WHERE da <@ '{20240101 05:00-05}';
 """),
     # A string array beside `= ANY` of a date, timestamp or boolean column (or a domain over one), and a string beside
     # `= ANY` of an array column: stored as a constant of the array's or element's type (`dd = ANY ('{20240101}')` is

@@ -33,7 +33,7 @@ from functools import lru_cache
 from typing import Mapping, Optional
 
 from schemac.model import Domain, Schema, Table
-from schemac.pg.array_literals import array_text, boolean_letter, instant_print
+from schemac.pg.array_literals import array_text, boolean_letter, instant_print, utc_print
 from schemac.pg.network_casts import cidr_array_compared, cidrs_cast, names_a_column
 from schemac.pg.noop_casts import _NAME, _word, expressions_mapped, rewritten
 
@@ -242,17 +242,21 @@ def _data_type(to: str):
 
 
 def _spelled(text: str, base: str) -> str:
-    """`text` as a constant of the array type `base` (boolean[], uuid[], date[] or timestamp[]) prints it: `'{no, yes}'`
-    is `'{f,t}'`, `'{2024-01-01 10:00}'` of a timestamp[] `'{"2024-01-01 10:00:00"}'`."""
+    """`text` as a constant of the array type `base` (boolean[], uuid[], date[], timestamp[] or timestamptz[]) prints
+    it: `'{no, yes}'` is `'{f,t}'`, `'{2024-01-01 10:00}'` of a timestamp[] `'{"2024-01-01 10:00:00"}'`, `'{2024-01-01
+    02:00+02}'` of a timestamptz[] `'{"2024-01-01 00:00:00+00"}'` (in UTC, as the catalog is read: array_literals.utc_print)."""
+    if base == "timestamptz[]":
+        return array_text(text, utc_print)
     if base in ("date[]", "timestamp[]"):
         return array_text(text, lambda e: instant_print(e, base == "timestamp[]"))
     return array_text(text, str.lower if base == "uuid[]" else boolean_letter)
 
 
 def _element_base(type_text: str, schema: str, domains: Domains) -> Optional[str]:
-    """The built-in array type of an array of a domain over boolean, uuid, date or timestamp (`flag[]` of a domain flag
-    over boolean: boolean[]), or None: those whose elements print the same whatever the session (not a timestamptz's,
-    printed in the reader's zone)."""
+    """The built-in array type of an array of a domain over boolean, uuid, date, timestamp or timestamptz (`flag[]` of a
+    domain flag over boolean: boolean[]), or None. A timestamptz prints in the reader's zone: its elements with an
+    offset are spelled in UTC, the zone of the catalog's read (catalog.connection pins it), one without is left as
+    written (its instant is the storing session's zone's)."""
     words = _MODIFIER.sub("", type_text).strip()
     element = _ARRAY.sub("", words)
     for _ in range(8) if element != words and _cast_type(element) is None else ():  # (down the domains)
@@ -261,7 +265,7 @@ def _element_base(type_text: str, schema: str, domains: Domains) -> Optional[str
         found = next(((s, domains[s, _word(m.group(2))]) for s in where if (s, _word(m.group(2))) in domains), None)
         if found is None:
             base = _ELEMENTS.get(" ".join(element.lower().split()))
-            return f"{base}[]" if base in ("boolean", "uuid", "date", "timestamp") else None
+            return f"{base}[]" if base in ("boolean", "uuid", "date", "timestamp", "timestamptz") else None
         schema, element = found
     return None
 
@@ -283,7 +287,23 @@ def _one_after_another(tree, node):
 
 def strings_typed(t: Table, domains: Domains = {}) -> Table:
     """`t` with the strings its expressions compare with a column of one of _TYPES (an array of _ELEMENTS, a domain
-    of `domains`, domain_types', over either) cast to that type (`t` itself, no object made, where there is none)."""
+    of `domains`, domain_types', over either) cast to that type (`t` itself, no object made, where there is none); and
+    a string default of an array of a domain over one of _element_base's spelled as the base's array prints it (`'{no,
+    yes}'` of a flag[] `'{f,t}'`: stored `'{f,t}'::flag[]`, which the normal form reads as text)."""
+    t = _expressions_typed(t, domains)
+    if not domains or not any(c.default is not None and c.default[:1] == "'" and "[" in c.type for c in t.columns):
+        return t
+    columns = tuple(replace(c, default="'" + _spelled(c.default[1:-1].replace("''", "'"), base).replace("'", "''") + "'")
+                    if c.default is not None and _STRING.fullmatch(c.default) and "[" in c.type
+                    and (base := _element_base(c.type, t.schema, domains)) is not None else c for c in t.columns)
+    return t if columns == t.columns else replace(t, columns=columns)
+
+
+_STRING = re.compile(r"'(?:[^']|'')*'")
+
+
+def _expressions_typed(t: Table, domains: Domains) -> Table:
+    """strings_typed of `t`'s expressions."""
     quoted = _any_quoted(t)
     if not quoted and not any("cidr" in c.type for c in t.columns):
         return t  # (the common case, looked at first: no table rebuilt to be found equal, no column's type read)
