@@ -42,6 +42,8 @@ SAME = [
     ("n = 0.10", "((n)::numeric = 0.10)"),
     ("f(n) > 0", "(f((n)::bigint) > 0)"),  # an f(bigint) over an integer n
     ("n IN (0)", "(n = 0)"),
+    ("'1' = ANY (ia)", "(1 = ANY (ia))"),  # (a string beside ANY of an integer[]: compare.numeric_literals)
+    ("n = SOME (ia) AND n <> SOME (SELECT 1)", "((n = ANY (ia)) AND (n <> ANY (SELECT 1)))"),
     ("n NOT IN (7)", "(n <> 7)"),
     # an IN list naming a column: the items without one as one ANY first, then each with one, in order (in_lists)
     ("mid IN (small, big)", "((mid = small) OR (mid = big))"),
@@ -82,6 +84,8 @@ DIFFERENT = [
     ("mid IN (small, 1, 2)", "mid NOT IN (small, 1, 2)"),
     ("mid IN (small, big)", "mid IN (small, big, 1)"),
     ("x BETWEEN 0 AND 1", "x BETWEEN 0 AND 2"),
+    ("'1' = ANY (ia)", "'2' = ANY (ia)"),
+    ("n = SOME (ia)", "n = ALL (ia)"),
     ("kind = 'a'", "kind = 'A'"),
     ("NOT (a > 0 AND b > 0)", "NOT a > 0 AND b > 0"),  # once parentheses are gone, the text must not merge them
     ("(a + 1) * 2 > 0", "a + 1 * 2 > 0"),

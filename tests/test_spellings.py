@@ -26,7 +26,8 @@ zero (`-0.0`, stored 0.0), a call named as a type (`int4(d)`, stored `(d)::integ
 numeric column (`c = '5'`, stored `(c = 5)`) drifted, as did a date beside a timestamptz in a COALESCE, CASE or IN list
 (stored cast), `dd = ANY ('{...}')` of a date column (stored `'{...}'::date[]`) and an array of a domain over date or
 timestamp beside a string (stored in the base's print), or over timestamptz (printed in the reader's zone: the catalog
-is read in UTC), and a string default of an array of any of those domains.
+is read in UTC), and a string default of an array of any of those domains, a string spelling a number beside ANY or ALL
+of an integer[] (`'1' = ANY (ia)`, stored `(1 = ANY (ia))`) and SOME (stored ANY).
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
 (tests/catalog_oracle.py's fingerprint, plus pg_ts_config_map and pg_ts_dict) equals the one schemac's migration
@@ -1359,6 +1360,28 @@ CREATE TABLE t (id integer, da tsdom[] DEFAULT '{2024-01-01 02:00+02, 2024-06-01
   CONSTRAINT k1 CHECK (da <> '{"2024-01-01 00:00+00"}' AND da && '{2024-01-01 09:00+09}'),
   CONSTRAINT k2 CHECK ('2024-01-01 00:00+00' <> ALL (da)));
 CREATE INDEX i ON t (id) WHERE da <@ '{20240101 05:00-05}';
+"""),
+    # A string spelling a number beside ANY (or ALL) of an array column takes its element type: `'1' = ANY (ia)` of an
+    # integer[] is stored `(1 = ANY (ia))` (of a text[] `('7'::text = ANY (ta))`); and SOME is stored as ANY: drift
+    # before, in a CHECK, an index's WHERE and a view's query (compared as written, without state.json).
+    "numbers_as_strings_beside_any_of_an_array_and_some": ("""
+tables:
+  t:
+    columns: {id: integer, ia: "integer[]", na: "numeric[]", ta: "text[]"}
+    checks:
+      k1: "'1' = ANY (ia) AND '-1' < SOME (ia) AND '1.50' <> ALL (na) AND '7' = ANY (ta)"
+      k2: "id = SOME (ia) AND id <> SOME (ARRAY[1, 2])"
+    indexes:
+      i: {columns: [id], where: "'2' = ANY (ia)"}
+views:
+  v:
+    query: "SELECT id FROM t WHERE '3' = ANY (ia) AND id = SOME (ia) AND id <> SOME (SELECT 1)"
+""", """
+CREATE TABLE t (id integer, ia integer[], na numeric[], ta text[],
+  CONSTRAINT k1 CHECK ('1' = ANY (ia) AND '-1' < SOME (ia) AND '1.50' <> ALL (na) AND '7' = ANY (ta)),
+  CONSTRAINT k2 CHECK (id = SOME (ia) AND id <> SOME (ARRAY[1, 2])));
+CREATE INDEX i ON t (id) WHERE '2' = ANY (ia);
+CREATE VIEW v AS SELECT id FROM t WHERE '3' = ANY (ia) AND id = SOME (ia) AND id <> SOME (SELECT 1);
 """),
     # A string array beside `= ANY` of a date, timestamp or boolean column (or a domain over one), and a string beside
     # `= ANY` of an array column: stored as a constant of the array's or element's type (`dd = ANY ('{20240101}')` is
