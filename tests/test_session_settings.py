@@ -1,0 +1,60 @@
+"""The catalog read does not depend on the reading session's settings: Postgres prints a stored constant with its type's
+output function, in the session's style (bytea_output, extra_float_digits, TimeZone, DateStyle, IntervalStyle;
+lc_monetary for money), and a caller's PGOPTIONS, or an ALTER DATABASE / ALTER ROLE ... SET, changes that session's.
+catalog.connection pins them for the read. Before, `bytea_output = escape` made `'\\x01'::bytea` `'\\001'::bytea` in a
+CHECK's array and a view's recorded deparse, `extra_float_digits = 0` a float8 default `0.30000000000000004` `0.3`: drift.
+
+Oracle: Postgres itself, asked under those settings, prints the same objects otherwise (so the settings are in force);
+`schemac diff` under them says in sync, and `schemac inspect` under them writes the same schema.yaml byte for byte.
+"""
+
+from __future__ import annotations
+
+import psycopg
+
+SCHEMA = r"""
+tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+      f8: {type: double precision, default: "'0.30000000000000004'"}
+      by: {type: bytea, default: "'\x0102'"}
+      ba: {type: "bytea[]"}
+      iv: {type: interval, default: "'1 day 02:00:00'"}
+      d: {type: date, default: "'2024-01-02'"}
+      ts: {type: timestamptz, default: "'2024-01-02 03:04:05+00'"}
+      m: {type: money, default: "'1.50'"}
+    checks:
+      k: "ba <> '{\"\\\\x01\"}' AND f8 <> 0.10000000000000002::float8"
+views:
+  v:
+    query: "SELECT id, by || '\x01'::bytea AS z, f8 * 0.30000000000000004::float8 AS x FROM t"
+"""
+# (bytea_output, extra_float_digits, TimeZone, DateStyle, IntervalStyle, lc_monetary: the only locale every build has)
+OPTIONS = ("-c bytea_output=escape -c extra_float_digits=0 -c TimeZone=Asia/Kolkata -c DateStyle=SQL,DMY "
+           "-c IntervalStyle=sql_standard -c lc_monetary=C")
+PRINTED = ("SELECT array_agg(pg_get_expr(adbin, adrelid) ORDER BY adnum) FROM pg_attrdef WHERE adrelid = 't'::regclass "
+           "UNION ALL SELECT ARRAY[pg_get_constraintdef(oid)] FROM pg_constraint WHERE conname = 'k' "
+           "UNION ALL SELECT ARRAY[pg_get_viewdef('v'::regclass)]")
+
+
+def _printed(url: str, options: str = "") -> list:
+    with psycopg.connect(url, options=options) as conn:
+        return [row[0] for row in conn.execute(PRINTED)]
+
+
+def test_a_session_of_other_settings_reads_the_same_schema(db_url, tmp_path, schemac):
+    (tmp_path / "schema.yaml").write_text(SCHEMA, encoding="utf-8")
+    assert schemac("generate", "--name", "init").returncode == 0
+    applied = schemac("apply", "--database-url", db_url)
+    assert applied.returncode == 0, applied.stderr
+    plain, other = _printed(db_url, "-c bytea_output=hex -c extra_float_digits=1 -c TimeZone=UTC"), _printed(db_url, OPTIONS)
+    for a, b, what in zip(plain[0], other[0], ("f8", "by", "iv", "d", "ts")):
+        assert a != b, (what, a)  # every one of these defaults prints otherwise under OPTIONS
+    assert plain[1] != other[1] and plain[2] != other[2]  # the CHECK's bytea[], the view's bytea and float8
+    for env in ({}, {"PGOPTIONS": OPTIONS}):
+        r = schemac("diff", "--database-url", db_url, env=env)
+        assert r.returncode == 0, (env, r.stdout + r.stderr)
+        r = schemac("inspect", "--database-url", db_url, "--output", f"inspected{len(env)}.yaml", env=env)
+        assert r.returncode == 0, r.stderr
+    assert (tmp_path / "inspected0.yaml").read_text() == (tmp_path / "inspected1.yaml").read_text()
