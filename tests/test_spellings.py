@@ -26,8 +26,8 @@ zero (`-0.0`, stored 0.0), a call named as a type (`int4(d)`, stored `(d)::integ
 numeric column (`c = '5'`, stored `(c = 5)`) drifted, as did a date beside a timestamptz in a COALESCE, CASE or IN list
 (stored cast), `dd = ANY ('{...}')` of a date column (stored `'{...}'::date[]`) and an array of a domain over date or
 timestamp beside a string (stored in the base's print), or over timestamptz (printed in the reader's zone: the catalog
-is read in UTC), and a string default of an array of any of those domains, a string spelling a number beside ANY or ALL
-of an integer[] (`'1' = ANY (ia)`, stored `(1 = ANY (ia))`) and SOME (stored ANY).
+is read in UTC), and a string default of an array of any of those domains, an interval[]'s elements,
+a string spelling a number beside ANY or ALL of an integer[] (`'1' = ANY (ia)`, stored `(1 = ANY (ia))`) and SOME (stored ANY).
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
 (tests/catalog_oracle.py's fingerprint, plus pg_ts_config_map and pg_ts_dict) equals the one schemac's migration
@@ -1453,6 +1453,19 @@ CREATE TABLE t (i1 interval second(1) DEFAULT '1.55', i2 interval day DEFAULT '1
   i3 interval hour to minute DEFAULT '90 minutes 30 seconds', i4 interval year DEFAULT '1 year 7 months',
   i5 interval(1) DEFAULT '-1.55',
   CONSTRAINT k CHECK (i2 <> '1.5 days'::interval day AND i1 <> '1.55' AND i3 > CAST('2 hours 5 minutes' AS interval hour)));
+"""),
+    # An interval[]'s constant is stored in the print of its elements (`'{1 day, 90 minutes}'` is `'{"1 day",01:30:00}'`):
+    # a default and a string beside the column were compared as written, drift before.
+    "interval_arrays_by_their_elements_values": ("""
+tables:
+  t:
+    columns:
+      ia: {type: "interval[]", default: "'{1 day, 2 hours, NULL}'"}
+    checks:
+      k: "ia <> '{1 day, 90 minutes}' AND '2 hours' = ANY (ia) AND ia <> CAST('{1.5 days}' AS interval[])"
+""", """
+CREATE TABLE t (ia interval[] DEFAULT '{1 day, 2 hours, NULL}',
+ CONSTRAINT k CHECK (ia <> '{1 day, 90 minutes}' AND '2 hours' = ANY (ia) AND ia <> CAST('{1.5 days}' AS interval[])));
 """),
     # SQL's interval literal with a string of its own units and a qualifier, `INTERVAL '1.5 days' DAY`, is stored as
     # the qualified type's constant, `'1 day'::interval day` (a column's default cast to the column's type, `'1

@@ -9,7 +9,8 @@ that type when the expression is stored, and pg_get_expr prints that constant as
   (inet's print; cidr's /32 names the same network).
 - bytea, where cast to it: `'abc'` is `'\\x616263'::bytea` (the escape format's bytes in hex).
 - date, timestamp and timestamptz, where cast to one: an ISO basic date (`'20000101'`) in the extended form
-  compare.literals reads by instant; arrays of those by their elements' instants, of booleans by t and f
+  compare.literals reads by instant; arrays of those by their elements' instants, of intervals by their values, of
+  booleans by t and f
   (`'{yes,no}'::boolean[]` is `'{t,f}'`).
 - money, where cast to it: `'1.5'` and `'$1.50'` (lc_monetary C's print) both the number 1.5.
 - macaddr, where cast to it: `'08-00-2B-01-02-03'` is `'08:00:2b:01:02:03'`; inet and cidr: an IPv4 network written
@@ -32,7 +33,7 @@ from typing import Callable, Optional
 
 from sqlglot import exp
 
-from schemac.compare.literals import (array_text, extended_date, interval_in_typmod,
+from schemac.compare.literals import (array_text, extended_date, interval_in_typmod, interval_value,
                                       qualified_interval_value, timestamp_value)
 from schemac.compare.time_ranges import time_range
 from schemac.pg.array_literals import boolean_letter
@@ -129,6 +130,8 @@ def _element(kind) -> Optional[Callable[[str], str]]:
         return boolean_letter
     if kind in _INSTANTS:
         return lambda e: timestamp_value(extended_date(e)) or e
+    if kind == T.INTERVAL:  # (`'{1 day, 2 hours}'` is `'{"1 day",02:00:00}'::interval[]`: by value)
+        return lambda e: "%d mons %d days %d microseconds" % v if (v := interval_value(e)) is not None else e
     return str.lower if kind == T.UUID else None
 
 
