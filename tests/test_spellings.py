@@ -27,7 +27,9 @@ numeric column (`c = '5'`, stored `(c = 5)`) drifted, as did a date beside a tim
 (stored cast), `dd = ANY ('{...}')` of a date column (stored `'{...}'::date[]`) and an array of a domain over date or
 timestamp beside a string (stored in the base's print), or over timestamptz (printed in the reader's zone: the catalog
 is read in UTC), and a string default of an array of any of those domains, an interval[]'s elements,
-a string spelling a number beside ANY or ALL of an integer[] (`'1' = ANY (ia)`, stored `(1 = ANY (ia))`) and SOME (stored ANY).
+a string spelling a number beside ANY or ALL of an integer[] (`'1' = ANY (ia)`, stored `(1 = ANY (ia))`) and SOME (stored ANY), a date column
+beside a timestamp in a COALESCE, GREATEST, CASE or subtraction (stored cast to timestamp; an explicit cast of a
+timestamptz to timestamp, no longer taken for it, is drift against none).
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
 (tests/catalog_oracle.py's fingerprint, plus pg_ts_config_map and pg_ts_dict) equals the one schemac's migration
@@ -1383,6 +1385,28 @@ CREATE TABLE t (id integer, ia integer[], na numeric[], ta text[],
 CREATE INDEX i ON t (id) WHERE '2' = ANY (ia);
 CREATE VIEW v AS SELECT id FROM t WHERE '3' = ANY (ia) AND id = SOME (ia) AND id <> SOME (SELECT 1);
 """),
+    # A date column beside a timestamp (no timestamptz) in a COALESCE, GREATEST, CASE or subtraction is stored cast to
+    # timestamp, `COALESCE((d)::timestamp without time zone, tp)`, as an explicit cast of a timestamptz is
+    # (`coalesce(ts::timestamp, tp)`): the loader writes the first (pg.date_casts), and the second is kept, no longer
+    # dropped as if Postgres had added it (test_an_explicit_cast_to_timestamp_is_no_implicit_one).
+    "a_date_beside_a_timestamp_and_an_explicit_cast_to_timestamp": ("""
+tables:
+  t:
+    columns: {id: integer, d: date, tp: timestamp, ts: timestamptz}
+    checks:
+      k1: "coalesce(d, tp) > '2000-01-01' AND tp - d < interval '1 day' AND greatest(d, localtimestamp, NULL) IS NOT NULL"
+      k2: "CASE WHEN id > 0 THEN d ELSE tp END IS NOT NULL AND coalesce(ts::timestamp, tp) > '2000-01-01'"
+      k3: "coalesce(d, ts) > '2000-01-01' AND least(d, current_date) IS NOT NULL"
+    indexes:
+      i: {columns: [id], where: "coalesce(tp, d) IS NOT NULL"}
+""", """
+CREATE TABLE t (id integer, d date, tp timestamp, ts timestamptz,
+  CONSTRAINT k1 CHECK (coalesce(d, tp) > '2000-01-01' AND tp - d < interval '1 day'
+    AND greatest(d, localtimestamp, NULL) IS NOT NULL),
+  CONSTRAINT k2 CHECK (CASE WHEN id > 0 THEN d ELSE tp END IS NOT NULL AND coalesce(ts::timestamp, tp) > '2000-01-01'),
+  CONSTRAINT k3 CHECK (coalesce(d, ts) > '2000-01-01' AND least(d, current_date) IS NOT NULL));
+CREATE INDEX i ON t (id) WHERE coalesce(tp, d) IS NOT NULL;
+"""),
     # A string array beside `= ANY` of a date, timestamp or boolean column (or a domain over one), and a string beside
     # `= ANY` of an array column: stored as a constant of the array's or element's type (`dd = ANY ('{20240101}')` is
     # `(dd = ANY ('{2024-01-01}'::date[]))`, `'2024-1-1' = ANY (pa)` `('2024-01-01'::date = ANY (pa))`): drift before.
@@ -1563,3 +1587,29 @@ def test_a_spelling_postgres_accepts_builds_and_stays_in_sync(tmp_path, db_url, 
     assert check_drift(str(schema), db_url, out_dir=out).differences == ()
     assert check_drift(str(schema), db_url, out_dir=str(empty)).differences == ()
     assert generate(str(schema), out).status == "unchanged"
+
+
+def test_an_explicit_cast_to_timestamp_is_no_implicit_one(tmp_path, db_url):
+    """`coalesce(ts::timestamp, tp)` of a timestamptz ts and `coalesce(ts, tp)` are other expressions: Postgres stores
+    `COALESCE((ts)::timestamp without time zone, tp)` (the local time of the session's zone) and `COALESCE(ts,
+    (tp)::timestamp with time zone)` (an instant). A database holding one is drift against schema.yaml saying the
+    other, both ways; before, the normal form dropped both casts, and found them equal."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    written = {"implicit": "coalesce(ts, tp) > '2000-01-01'", "explicit": "coalesce(ts::timestamp, tp) > '2000-01-01'"}
+    with sibling_database(db_url) as other:
+        stored = {}
+        for url, (label, check) in zip((db_url, other), written.items()):
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(f"CREATE TABLE t (ts timestamptz, tp timestamp, CONSTRAINT k CHECK ({check}))")
+                stored[label] = conn.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                                             "WHERE conname = 'k'").fetchone()[0]
+        # (the oracle: Postgres's own common types, timestamptz and timestamp)
+        assert "(tp)::timestamp with time zone" in stored["implicit"] and "(ts)::timestamp without time zone" \
+            in stored["explicit"] and "(ts)::timestamp" not in stored["implicit"], stored
+        for url, (label, check) in zip((other, db_url), written.items()):  # (each database against the other's text)
+            schema = tmp_path / f"{label}.yaml"
+            schema.write_text(f"tables:\n  t:\n    columns: {{ts: timestamptz, tp: timestamp}}\n"
+                              f"    checks:\n      k: \"{check}\"\n", encoding="utf-8")
+            found = check_drift(str(schema), url, out_dir=str(empty)).differences
+            assert [(d.kind, d.name) for d in found] == [("constraint_changed", "k")], (label, found)

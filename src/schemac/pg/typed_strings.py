@@ -34,6 +34,7 @@ from typing import Mapping, Optional
 
 from schemac.model import Domain, Schema, Table
 from schemac.pg.array_literals import array_text, boolean_letter, instant_print, utc_print
+from schemac.pg.date_casts import dates_cast
 from schemac.pg.network_casts import cidr_array_compared, cidrs_cast, names_a_column
 from schemac.pg.noop_casts import _NAME, _word, expressions_mapped, rewritten
 
@@ -290,7 +291,7 @@ def strings_typed(t: Table, domains: Domains = {}) -> Table:
     of `domains`, domain_types', over either) cast to that type (`t` itself, no object made, where there is none); and
     a string default of an array of a domain over one of _element_base's spelled as the base's array prints it (`'{no,
     yes}'` of a flag[] `'{f,t}'`: stored `'{f,t}'::flag[]`, which the normal form reads as text)."""
-    t = _expressions_typed(t, domains)
+    t = _expressions_typed(dates_cast(t), domains)  # (and a date column beside a timestamp cast: pg.date_casts)
     if not domains or not any(c.default is not None and c.default[:1] == "'" and "[" in c.type for c in t.columns):
         return t
     columns = tuple(replace(c, default="'" + _spelled(c.default[1:-1].replace("''", "'"), base).replace("'", "''") + "'")
