@@ -1,8 +1,10 @@
-"""The catalog read does not depend on the reading session's settings: Postgres prints a stored constant with its type's
-output function, in the session's style (bytea_output, extra_float_digits, TimeZone, DateStyle, IntervalStyle;
-lc_monetary for money), and a caller's PGOPTIONS, or an ALTER DATABASE / ALTER ROLE ... SET, changes that session's.
-catalog.connection pins them for the read. Before, `bytea_output = escape` made `'\\x01'::bytea` `'\\001'::bytea` in a
-CHECK's array and a view's recorded deparse, `extra_float_digits = 0` a float8 default `0.30000000000000004` `0.3`: drift.
+r"""The catalog read does not depend on the reading session's settings: Postgres prints a stored constant with its
+type's output function in the session's style (bytea_output, extra_float_digits, TimeZone, DateStyle, IntervalStyle;
+lc_monetary for money) and quotes the deparse by standard_conforming_strings and quote_all_identifiers, and a caller's
+PGOPTIONS, or an ALTER DATABASE / ALTER ROLE ... SET, changes that session's. catalog.connection pins them for the read.
+Before, `bytea_output = escape` made `'\x01'::bytea` `'\001'::bytea` in a CHECK's array and a view's recorded deparse,
+`extra_float_digits = 0` a float8 default `0.30000000000000004` `0.3`, `standard_conforming_strings = off` a default
+`'\x0102'::bytea` `'\\x0102'::bytea`, `quote_all_identifiers = on` a view's `id` `"id"`: drift.
 
 Oracle: Postgres itself, asked under those settings, prints the same objects otherwise (so the settings are in force);
 `schemac diff` under them says in sync, and `schemac inspect` under them writes the same schema.yaml byte for byte.
@@ -30,9 +32,10 @@ views:
   v:
     query: "SELECT id, by || '\x01'::bytea AS z, f8 * 0.30000000000000004::float8 AS x FROM t"
 """
-# (bytea_output, extra_float_digits, TimeZone, DateStyle, IntervalStyle, lc_monetary: the only locale every build has)
+# (bytea_output, extra_float_digits, TimeZone, DateStyle, IntervalStyle, lc_monetary: the only locale every build has;
+# standard_conforming_strings off doubles a constant's backslashes, quote_all_identifiers quotes a view's every name)
 OPTIONS = ("-c bytea_output=escape -c extra_float_digits=0 -c TimeZone=Asia/Kolkata -c DateStyle=SQL,DMY "
-           "-c IntervalStyle=sql_standard -c lc_monetary=C")
+           "-c IntervalStyle=sql_standard -c lc_monetary=C -c standard_conforming_strings=off -c quote_all_identifiers=on")
 PRINTED = ("SELECT array_agg(pg_get_expr(adbin, adrelid) ORDER BY adnum) FROM pg_attrdef WHERE adrelid = 't'::regclass "
            "UNION ALL SELECT ARRAY[pg_get_constraintdef(oid)] FROM pg_constraint WHERE conname = 'k' "
            "UNION ALL SELECT ARRAY[pg_get_viewdef('v'::regclass)]")
