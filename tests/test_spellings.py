@@ -26,7 +26,8 @@ zero (`-0.0`, stored 0.0), a call named as a type (`int4(d)`, stored `(d)::integ
 numeric column (`c = '5'`, stored `(c = 5)`) drifted, as did a date beside a timestamptz in a COALESCE, CASE or IN list
 (stored cast), `dd = ANY ('{...}')` of a date column (stored `'{...}'::date[]`) and an array of a domain over date or
 timestamp beside a string (stored in the base's print), or over timestamptz (printed in the reader's zone: the catalog
-is read in UTC), and a string default of an array of any of those domains, an interval[]'s elements,
+is read in UTC), and a string default of an array of any of those domains, an interval[]'s, time[]'s, timetz[]'s,
+money[]'s and inet[]'s elements,
 a string spelling a number beside ANY or ALL of an integer[] (`'1' = ANY (ia)`, stored `(1 = ANY (ia))`) and SOME (stored ANY), a date column
 beside a timestamp in a COALESCE, GREATEST, CASE or subtraction (stored cast to timestamp; an explicit cast of a
 timestamptz to timestamp, no longer taken for it, is drift against none).
@@ -1490,6 +1491,25 @@ tables:
 """, """
 CREATE TABLE t (ia interval[] DEFAULT '{1 day, 2 hours, NULL}',
  CONSTRAINT k CHECK (ia <> '{1 day, 90 minutes}' AND '2 hours' = ANY (ia) AND ia <> CAST('{1.5 days}' AS interval[])));
+"""),
+    # Arrays of time, timetz, money and inet are stored in their elements' print (`'{9:00}'` is `'{09:00:00}'`, `'{9:00+2}'`
+    # `'{09:00:00+02}'`, `'{1.5}'` `'{$1.50}'`, `'{10.0.0.1/32}'` `'{10.0.0.1}'`): defaults and strings beside the
+    # column were compared as written, drift before.
+    "array_constants_of_times_money_and_inet": ("""
+tables:
+  t:
+    columns:
+      tma: {type: "time[]", default: "'{9:00, 10:30:00.5}'"}
+      tta: {type: "timetz[]", default: "'{9:00+2}'"}
+      ma: {type: "money[]", default: "'{1.5, 2}'"}
+      ip: {type: "inet[]", default: "'{10.0.0.1/32, 10/8}'"}
+    checks:
+      k: "tma <> '{9:00}' AND '9:00' = ANY (tma) AND ma <> '{1.25}' AND ip <> '{10.0.0.2/32}' AND tta <> '{8:00-1}'"
+""", """
+CREATE TABLE t (tma time[] DEFAULT '{9:00, 10:30:00.5}', tta timetz[] DEFAULT '{9:00+2}', ma money[] DEFAULT '{1.5, 2}',
+ ip inet[] DEFAULT '{10.0.0.1/32, 10/8}',
+ CONSTRAINT k CHECK (tma <> '{9:00}' AND '9:00' = ANY (tma) AND ma <> '{1.25}' AND ip <> '{10.0.0.2/32}'
+   AND tta <> '{8:00-1}'));
 """),
     # SQL's interval literal with a string of its own units and a qualifier, `INTERVAL '1.5 days' DAY`, is stored as
     # the qualified type's constant, `'1 day'::interval day` (a column's default cast to the column's type, `'1

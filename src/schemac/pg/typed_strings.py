@@ -51,7 +51,8 @@ _ELEMENTS = {**{k: v for k, v in _TYPES.items() if "range" not in v}, "text": "t
              "character varying": "varchar", "char": "bpchar", "character": "bpchar", "bpchar": "bpchar",
              "int": "integer", "integer": "integer", "int4": "integer", "int2": "smallint", "smallint": "smallint",
              "int8": "bigint", "bigint": "bigint", "numeric": "numeric", "decimal": "numeric", "real": "real",
-             "float4": "real", "float8": "double precision", "double precision": "double precision", "uuid": "uuid"}
+             "float4": "real", "float8": "double precision", "double precision": "double precision", "uuid": "uuid",
+             "time": "time", "time without time zone": "time"}
 _DATES = {"date", "timestamp", "timestamptz"}
 _BUILT_IN = frozenset(_ELEMENTS.values())
 _NUMBERS = frozenset({"integer", "smallint", "bigint", "numeric", "real", "double precision"})  # (numeric_literals')
