@@ -61,3 +61,36 @@ def test_a_session_of_other_settings_reads_the_same_schema(db_url, tmp_path, sch
         r = schemac("inspect", "--database-url", db_url, "--output", f"inspected{len(env)}.yaml", env=env)
         assert r.returncode == 0, r.stderr
     assert (tmp_path / "inspected0.yaml").read_text() == (tmp_path / "inspected1.yaml").read_text()
+
+
+VIEW = """
+tables:
+  t:
+    columns: {id: integer, ts: timestamptz, d: date}
+    checks:
+      k: "ts > '2024-01-01 00:00' AND d > '2024-01-02'"
+views:
+  v:
+    query: "SELECT id FROM t WHERE ts > '2024-01-01 00:00'::timestamptz AND d > '01/02/2024'::date"
+"""
+
+
+def test_generate_in_another_zone_records_what_the_migration_stores(db_url, tmp_path, schemac):
+    """`generate` builds views (and `--verify` replays the migrations) in a throwaway database whose session took the
+    caller's PGTZ and PGDATESTYLE (or an embedded server's zone, the machine's): the view's recorded deparse held
+    `'2023-12-31 15:00:00+00'` and `'2024-02-01'::date` in Asia/Tokyo under DMY, the replayed CHECK the Tokyo instant,
+    and --verify failed, `diff` of the migrated database reported the view. Its statements now run in the zone and
+    styles the catalog is read in (migrations.replay.PINNED_SESSION). Oracle: Postgres's own deparse of the view the
+    migration made (applied in UTC) is the one state.json records."""
+    (tmp_path / "schema.yaml").write_text(VIEW, encoding="utf-8")
+    elsewhere = {"PGTZ": "Asia/Tokyo", "PGDATESTYLE": "ISO, DMY"}
+    r = schemac("generate", "--name", "init", "--verify", env=elsewhere)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert schemac("apply", "--database-url", db_url, env={"PGTZ": "UTC"}).returncode == 0
+    with psycopg.connect(db_url, options="-c TimeZone=UTC -c DateStyle=ISO,MDY") as conn:
+        (made,) = conn.execute("SELECT pg_get_viewdef('v'::regclass)").fetchone()
+    assert "'2024-01-01 00:00:00+00'::timestamp with time zone" in made and "'2024-01-02'::date" in made, made
+    recorded = (tmp_path / "generated" / "state.json").read_text()
+    assert "ts > '2024-01-01 00:00:00+00'::timestamp with time zone AND d > '2024-01-02'::date" in recorded, recorded
+    r = schemac("diff", "--database-url", db_url, env=elsewhere)
+    assert r.returncode == 0, r.stdout + r.stderr
