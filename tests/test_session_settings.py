@@ -94,3 +94,26 @@ def test_generate_in_another_zone_records_what_the_migration_stores(db_url, tmp_
     assert "ts > '2024-01-01 00:00:00+00'::timestamp with time zone AND d > '2024-01-02'::date" in recorded, recorded
     r = schemac("diff", "--database-url", db_url, env=elsewhere)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+BYTES = r"""
+tables:
+  t:
+    columns:
+      id: integer
+      by: {type: bytea, default: '''\x0102'''}
+"""
+
+
+def test_a_dev_server_session_reads_the_migration_as_written(db_url, tmp_path, schemac):
+    """`generate --verify --dev-url` replays the migration in a session of the caller's PGOPTIONS: with
+    standard_conforming_strings off, a default `'\\x0102'` was read as an escape string (`'\\x013032'::bytea`,
+    --verify's drift). PINNED_SESSION turns it on. Oracle: the bytes the applied migration's default gives a row."""
+    (tmp_path / "schema.yaml").write_text(BYTES, encoding="utf-8")
+    r = schemac("generate", "--name", "init", "--verify", "--dev-url", db_url,
+                env={"PGOPTIONS": "-c standard_conforming_strings=off"})
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert schemac("apply", "--database-url", db_url).returncode == 0
+    with psycopg.connect(db_url) as conn:
+        conn.execute("INSERT INTO t (id) VALUES (1)")
+        assert conn.execute("SELECT by FROM t").fetchone()[0] == b"\x01\x02"

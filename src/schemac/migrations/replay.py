@@ -142,8 +142,11 @@ def _scratch(dev_url: str) -> Iterator[tuple[str, str]]:
 # The session a throwaway database's statements run in: the style `schemac diff` reads the catalog in and the normal
 # form reads a constant by (catalog.connection pins it there), whatever PGTZ, PGDATESTYLE or the server's defaults (an
 # embedded server takes the machine's zone at initdb) say: `'2024-01-01 00:00'::timestamptz` in a view or a CHECK is
-# midnight UTC, `'01/02/2024'::date` the 2nd of January, in the recorded deparse and the replayed database alike.
-PINNED_SESSION = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'"
+# midnight UTC, `'01/02/2024'::date` the 2nd of January, in the recorded deparse and the replayed database alike; and
+# a migration's `'\x0102'` is two bytes, as schemac writes it (a --dev-url session's standard_conforming_strings off
+# read it as an escape string: `'\x013032'::bytea`).
+PINNED_SESSION = ("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; "
+                  "SET standard_conforming_strings = on")
 
 
 def throwaway(dev_url: Optional[str] = None) -> contextlib.AbstractContextManager[tuple[str, str]]:
