@@ -1400,6 +1400,8 @@ tables:
       k3: "coalesce(d, ts) > '2000-01-01' AND least(d, current_date) IS NOT NULL"
     indexes:
       i: {columns: [id], where: "coalesce(tp, d) IS NOT NULL"}
+    statistics:
+      s: {columns: [id, "greatest(d, tp)"]}
 """, """
 CREATE TABLE t (id integer, d date, tp timestamp, ts timestamptz,
   CONSTRAINT k1 CHECK (coalesce(d, tp) > '2000-01-01' AND tp - d < interval '1 day'
@@ -1407,6 +1409,7 @@ CREATE TABLE t (id integer, d date, tp timestamp, ts timestamptz,
   CONSTRAINT k2 CHECK (CASE WHEN id > 0 THEN d ELSE tp END IS NOT NULL AND coalesce(ts::timestamp, tp) > '2000-01-01'),
   CONSTRAINT k3 CHECK (coalesce(d, ts) > '2000-01-01' AND least(d, current_date) IS NOT NULL));
 CREATE INDEX i ON t (id) WHERE coalesce(tp, d) IS NOT NULL;
+CREATE STATISTICS s ON id, (greatest(d, tp)) FROM t;
 """),
     # A string array beside `= ANY` of a date, timestamp or boolean column (or a domain over one), and a string beside
     # `= ANY` of an array column: stored as a constant of the array's or element's type (`dd = ANY ('{20240101}')` is

@@ -46,7 +46,8 @@ def dates_cast(t: Table) -> Table:
             return x
         return rewritten(x, lambda tree: _cast_dates(tree, dict(kinds), row))
 
-    return expressions_mapped(t, cast, lambda e: replace(e, expression=cast(e.expression)), lambda w: cast(w, True))
+    return expressions_mapped(t, cast, lambda e: replace(e, expression=cast(e.expression)), lambda w: cast(w, True),
+                              cast)
 
 
 def _cast_dates(tree, kinds: dict, row: bool):
