@@ -35,7 +35,8 @@ views:
 # (bytea_output, extra_float_digits, TimeZone, DateStyle, IntervalStyle, lc_monetary: the only locale every build has;
 # standard_conforming_strings off doubles a constant's backslashes, quote_all_identifiers quotes a view's every name)
 OPTIONS = ("-c bytea_output=escape -c extra_float_digits=0 -c TimeZone=Asia/Kolkata -c DateStyle=SQL,DMY "
-           "-c IntervalStyle=sql_standard -c lc_monetary=C -c standard_conforming_strings=off -c quote_all_identifiers=on")
+           "-c IntervalStyle=sql_standard -c lc_monetary=C -c standard_conforming_strings=off "
+           "-c quote_all_identifiers=on")
 PRINTED = ("SELECT array_agg(pg_get_expr(adbin, adrelid) ORDER BY adnum) FROM pg_attrdef WHERE adrelid = 't'::regclass "
            "UNION ALL SELECT ARRAY[pg_get_constraintdef(oid)] FROM pg_constraint WHERE conname = 'k' "
            "UNION ALL SELECT ARRAY[pg_get_viewdef('v'::regclass)]")
@@ -51,7 +52,8 @@ def test_a_session_of_other_settings_reads_the_same_schema(db_url, tmp_path, sch
     assert schemac("generate", "--name", "init").returncode == 0
     applied = schemac("apply", "--database-url", db_url)
     assert applied.returncode == 0, applied.stderr
-    plain, other = _printed(db_url, "-c bytea_output=hex -c extra_float_digits=1 -c TimeZone=UTC"), _printed(db_url, OPTIONS)
+    plain = _printed(db_url, "-c bytea_output=hex -c extra_float_digits=1 -c TimeZone=UTC")
+    other = _printed(db_url, OPTIONS)
     for a, b, what in zip(plain[0], other[0], ("f8", "by", "iv", "d", "ts")):
         assert a != b, (what, a)  # every one of these defaults prints otherwise under OPTIONS
     assert plain[1] != other[1] and plain[2] != other[2]  # the CHECK's bytea[], the view's bytea and float8

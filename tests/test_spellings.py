@@ -1402,6 +1402,11 @@ tables:
       i: {columns: [id], where: "coalesce(tp, d) IS NOT NULL"}
     statistics:
       s: {columns: [id, "greatest(d, tp)"]}
+materialized_views:
+  m:
+    query: SELECT id, d, tp FROM t
+    indexes:
+      m_i: {columns: [{expression: "coalesce(d, tp)"}]}
 """, """
 CREATE TABLE t (id integer, d date, tp timestamp, ts timestamptz,
   CONSTRAINT k1 CHECK (coalesce(d, tp) > '2000-01-01' AND tp - d < interval '1 day'
@@ -1410,6 +1415,8 @@ CREATE TABLE t (id integer, d date, tp timestamp, ts timestamptz,
   CONSTRAINT k3 CHECK (coalesce(d, ts) > '2000-01-01' AND least(d, current_date) IS NOT NULL));
 CREATE INDEX i ON t (id) WHERE coalesce(tp, d) IS NOT NULL;
 CREATE STATISTICS s ON id, (greatest(d, tp)) FROM t;
+CREATE MATERIALIZED VIEW m AS SELECT id, d, tp FROM t;
+CREATE INDEX m_i ON m ((coalesce(d, tp)));
 """),
     # A string array beside `= ANY` of a date, timestamp or boolean column (or a domain over one), and a string beside
     # `= ANY` of an array column: stored as a constant of the array's or element's type (`dd = ANY ('{20240101}')` is

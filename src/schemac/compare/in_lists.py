@@ -74,7 +74,7 @@ def some_as_any(node: exp.Expression) -> Optional[exp.Expression]:
     Postgres prints; else None."""
     if isinstance(node, exp.Any) and isinstance(node.this, exp.Select):
         return exp.Any(this=exp.Subquery(this=node.this))
-    if isinstance(node, exp.Anonymous) and not isinstance(node.this, exp.Identifier) and str(node.this).upper() == "SOME" \
-            and len(node.expressions) == 1:
+    if isinstance(node, exp.Anonymous) and not isinstance(node.this, exp.Identifier) \
+            and str(node.this).upper() == "SOME" and len(node.expressions) == 1:
         return exp.Any(this=node.expressions[0])
     return None

@@ -10,7 +10,8 @@ that type when the expression is stored, and pg_get_expr prints that constant as
 - bytea, where cast to it: `'abc'` is `'\\x616263'::bytea` (the escape format's bytes in hex).
 - date, timestamp and timestamptz, where cast to one: an ISO basic date (`'20000101'`) in the extended form
   compare.literals reads by instant; arrays of those by their elements' instants, of intervals and times by their
-  values, of money by the number, of inet and timetz by their print (`10.0.0.1/32` is `10.0.0.1`), of booleans by t and f
+  values, of money by the number, of inet and timetz by their print (`10.0.0.1/32` is `10.0.0.1`), of booleans by t
+  and f
   (`'{yes,no}'::boolean[]` is `'{t,f}'`).
 - money, where cast to it: `'1.5'` and `'$1.50'` (lc_monetary C's print) both the number 1.5.
 - macaddr, where cast to it: `'08-00-2B-01-02-03'` is `'08:00:2b:01:02:03'`; inet and cidr: an IPv4 network written

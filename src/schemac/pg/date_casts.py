@@ -7,10 +7,11 @@ stored `COALESCE((ts)::timestamp without time zone, tp)`, while `coalesce(ts, tp
 time zone)`, another value (the local time of the session's zone against an instant). So compare.implicit_casts keeps a
 cast to timestamp of a column in a COALESCE, GREATEST, LEAST, CASE's results or a subtraction (it drops a cast to
 timestamptz, which changes nothing there: Postgres adds it to every other value), and the loader, which knows the
-table's column types, writes the one Postgres adds: `coalesce(d::timestamp, tp)`, which is stored the same. Only where
-every value's type is known from its form (a column of the table, a cast, CURRENT_DATE, LOCALTIMESTAMP, CURRENT_TIMESTAMP,
-now(), NULL, a string: `coalesce(d, f())` is left as written) and none is a timestamptz. Built as pg.typed_strings is:
-a cheap look first, sqlglot only for a text naming a date column and a timestamp.
+table's column types, writes the one Postgres adds: `coalesce(d::timestamp, tp)`, which is stored the same (a
+materialized view's indexes and statistics too: compare.views, by its columns' types). Only where every value's type
+is known from its form (a column of the table, a cast, CURRENT_DATE, LOCALTIMESTAMP, CURRENT_TIMESTAMP, now(), NULL, a
+string: `coalesce(d, f())` is left as written) and none is a timestamptz. Built as pg.typed_strings is: a cheap look
+first, sqlglot only for a text naming a date column and a timestamp.
 """
 
 from __future__ import annotations
@@ -107,8 +108,8 @@ def _cast_dates(tree, kinds: dict, row: bool):
     done = False
     for node in list(tree.find_all(exp.Coalesce, exp.Greatest, exp.Least, exp.Case, exp.Sub)):
         if isinstance(node, exp.Case):
-            places = [(i, "true") for i in node.args.get("ifs") or []] + ([(node, "default")] if node.args.get("default")
-                                                                          else [])
+            places = [(i, "true") for i in node.args.get("ifs") or []]
+            places += [(node, "default")] if node.args.get("default") else []
         elif isinstance(node, exp.Sub):
             places = [(node, "this"), (node, "expression")]
         else:

@@ -17,7 +17,8 @@ other type named by a name as its own array type (`'{a,b}'::mood[]`), with @>, <
 NOT IN stored as `=` after `=` or `<>` after `<>`; and a domain over one of them (by schema.yaml's domains: `f <>
 'no'` of a domain over boolean is stored `((f)::boolean <> false)`, the base type's operator; compare.domain_casts
 reads the value's cast; an array of a domain as the domain's array, whose operators take it, the string of one over
-boolean, uuid, date or timestamp spelled as the base's array prints it, `'{no, yes}'` as `'{f,t}'::flag[]`). And
+boolean, uuid, date, timestamp or timestamptz (in UTC) spelled as the base's array prints it, `'{no, yes}'` as
+`'{f,t}'::flag[]`, and so a string default of one). And
 only a comparison (=, <>, <, >, <=, >=, IS [NOT] DISTINCT FROM, IN, BETWEEN) of a column with a string, in an
 expression without a subquery; anything else is left as written. A numeric column's `c = '5'` is
 compare.numeric_literals' (no type needed). Built as pg.noop_casts is: a cheap look first, sqlglot only for a text
@@ -246,7 +247,8 @@ def _data_type(to: str):
 def _spelled(text: str, base: str) -> str:
     """`text` as a constant of the array type `base` (boolean[], uuid[], date[], timestamp[] or timestamptz[]) prints
     it: `'{no, yes}'` is `'{f,t}'`, `'{2024-01-01 10:00}'` of a timestamp[] `'{"2024-01-01 10:00:00"}'`, `'{2024-01-01
-    02:00+02}'` of a timestamptz[] `'{"2024-01-01 00:00:00+00"}'` (in UTC, as the catalog is read: array_literals.utc_print)."""
+    02:00+02}'` of a timestamptz[] `'{"2024-01-01 00:00:00+00"}'` (in UTC, as the catalog is read:
+    array_literals.utc_print)."""
     if base == "timestamptz[]":
         return array_text(text, utc_print)
     if base in ("date[]", "timestamp[]"):
@@ -295,13 +297,18 @@ def strings_typed(t: Table, domains: Domains = {}) -> Table:
     t = _expressions_typed(dates_cast(t), domains)  # (and a date column beside a timestamp cast: pg.date_casts)
     if not domains or not any(c.default is not None and c.default[:1] == "'" and "[" in c.type for c in t.columns):
         return t
-    columns = tuple(replace(c, default="'" + _spelled(c.default[1:-1].replace("''", "'"), base).replace("'", "''") + "'")
-                    if c.default is not None and _STRING.fullmatch(c.default) and "[" in c.type
+    columns = tuple(replace(c, default=_spelled_string(c.default, base)) if c.default is not None
+                    and _STRING.fullmatch(c.default) and "[" in c.type
                     and (base := _element_base(c.type, t.schema, domains)) is not None else c for c in t.columns)
     return t if columns == t.columns else replace(t, columns=columns)
 
 
 _STRING = re.compile(r"'(?:[^']|'')*'")
+
+
+def _spelled_string(literal: str, base: str) -> str:
+    """A string literal (quotes and all) of an array spelled as _spelled spells its text."""
+    return "'" + _spelled(literal[1:-1].replace("''", "'"), base).replace("'", "''") + "'"
 
 
 def _expressions_typed(t: Table, domains: Domains) -> Table:
