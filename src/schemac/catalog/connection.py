@@ -164,14 +164,19 @@ def begin_read_only(conn: psycopg.Connection, statement_timeout_ms: int, lock_ti
                    for setting, value in (("statement_timeout", statement_timeout_ms), ("lock_timeout", lock_timeout_ms))]
     # Deparsed constants depend on these settings: a partition bound or default of type timestamptz
     # prints in the session's TimeZone ('2022-04-01 01:00:00+01' or '... 00:00:00+00'), dates and
-    # intervals in its DateStyle / IntervalStyle. Pin them, so the model does not depend on PGTZ or on
-    # the server's defaults. Names are qualified unless the search_path finds them (pg_get_viewdef, defaults):
-    # public only, so the deparse does not depend on the role's search_path either (a view's query is
+    # intervals in its DateStyle / IntervalStyle, a bytea in its bytea_output ('\001' or '\x01'), a float in its
+    # extra_float_digits (0: '0.3' for 0.30000000000000004), a money in its lc_monetary, a backslash doubled where
+    # standard_conforming_strings is off, every name quoted with quote_all_identifiers. Pin them, so the model does
+    # not depend on PGTZ, PGOPTIONS, ALTER DATABASE / ROLE ... SET or the server's defaults
+    # (tests/test_session_settings.py). Names are qualified unless the search_path finds them (pg_get_viewdef,
+    # defaults): public only, so the deparse does not depend on the role's search_path either (a view's query is
     # compared with the one a throwaway server deparses).
     # JIT off: the catalog queries' cost estimates pass jit_above_cost at a few thousand tables, and compiling
     # them costs more than it saves (bench/catalog_queries.py --set "jit = on" shows it on a server with LLVM).
     statements.append(sql.SQL("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, MDY'; SET LOCAL IntervalStyle = "
-                              "'postgres'; SET LOCAL search_path = public; SET LOCAL jit = off"
+                              "'postgres'; SET LOCAL bytea_output = 'hex'; SET LOCAL extra_float_digits = 1; "
+                              "SET LOCAL lc_monetary = 'C'; SET LOCAL standard_conforming_strings = on; "
+                              "SET LOCAL quote_all_identifiers = off; SET LOCAL search_path = public; SET LOCAL jit = off"
                               + ("" if parallel else "; " + _SERIAL)))
     conn.execute(sql.SQL("; ").join(statements), prepare=False)
 
