@@ -1,0 +1,59 @@
+"""A table renamed by `renamed_from:` whose constraints schema.yaml leaves unnamed: ALTER TABLE ... RENAME keeps the
+names Postgres gave them after the old name (orders_pkey, orders_k_key, orders_pid_fkey, on 18 orders_a_not_null),
+but state.json records them unnamed, so the next migration named them after the new one (DROP CONSTRAINT
+purchases_pkey) and Postgres refused it. Rails' rename_table renames the key so too. The oracle: pg_constraint's
+names against the same schema.yaml created from scratch in a sibling database, and the rows."""
+
+from __future__ import annotations
+
+import psycopg
+
+from catalog_oracle import sibling_database
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+
+P = "  p:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+KEYS = ("    columns:\n      id: {type: bigint, primary_key: true}\n      k: {type: integer, nullable: false, unique: true}\n"
+        "      pid: {type: bigint}\n      a: {type: integer, nullable: false}\n"
+        "    foreign_keys:\n      - {columns: [pid], references: {table: p, columns: [id]}}\n")
+ORDERS = "tables:\n" + P + "  orders:\n" + KEYS
+RENAMED = "tables:\n" + P + "  purchases:\n    renamed_from: orders\n" + KEYS
+LATER = ("tables:\n" + P + "  purchases:\n    columns:\n      id: {type: bigint}\n      k: {type: integer}\n"
+         "      pid: {type: bigint}\n      a: {type: integer, nullable: false}\n    primary_key: {columns: [id, a]}\n")
+NAMES = "SELECT conname, contype FROM pg_constraint WHERE conrelid = 'purchases'::regclass ORDER BY 1"
+
+
+def _step(url: str, schema, out: str, text: str, **options) -> None:
+    schema.write_text(text)
+    result = generate(str(schema), out, **options)
+    assert result.status == "written", result.message
+    with psycopg.connect(url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[-1:], record=False)
+    assert check_drift(str(schema), url).differences == (), result.sql
+
+
+def _created(url: str, text: str, folder) -> list:
+    """pg_constraint's names of `text` created from scratch in a sibling database."""
+    folder.mkdir()
+    with sibling_database(url) as other:
+        _step(other, folder / "schema.yaml", str(folder / "generated"), text)
+        with psycopg.connect(other) as conn:
+            return conn.execute(NAMES).fetchall()
+
+
+def test_a_renamed_tables_unnamed_constraints_are_named_after_it(any_db_url, tmp_path):
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _step(any_db_url, schema, out, ORDERS)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO p VALUES (1); INSERT INTO orders VALUES (1, 10, 1, 5), (2, 20, NULL, 6)")
+    _step(any_db_url, schema, out, RENAMED)
+    with psycopg.connect(any_db_url) as conn:
+        names = conn.execute(NAMES).fetchall()
+    assert names == _created(any_db_url, RENAMED.replace("    renamed_from: orders\n", ""), tmp_path / "scratch")
+    assert ("purchases_pkey", "p") in names and ("purchases_k_key", "u") in names
+    _step(any_db_url, schema, out, LATER, allow_destructive=True)  # DROP CONSTRAINT purchases_pkey, purchases_k_key, ...
+    with psycopg.connect(any_db_url) as conn:
+        assert conn.execute("SELECT * FROM purchases ORDER BY id").fetchall() == [(1, 10, 1, 5), (2, 20, None, 6)]
+        assert conn.execute(NAMES).fetchall() == _created(any_db_url, LATER, tmp_path / "later")
