@@ -34,13 +34,13 @@ def _step(url: str, schema, out: str, text: str, **options) -> None:
     assert check_drift(str(schema), url).differences == (), result.sql
 
 
-def _created(url: str, text: str, folder) -> list:
-    """pg_constraint's names of `text` created from scratch in a sibling database."""
+def _created(url: str, text: str, folder, query: str = NAMES) -> list:
+    """pg_constraint's names (`query`) of `text` created from scratch in a sibling database."""
     folder.mkdir()
     with sibling_database(url) as other:
         _step(other, folder / "schema.yaml", str(folder / "generated"), text)
         with psycopg.connect(other) as conn:
-            return conn.execute(NAMES).fetchall()
+            return conn.execute(query).fetchall()
 
 
 def test_a_renamed_tables_unnamed_constraints_are_named_after_it(any_db_url, tmp_path):
@@ -57,3 +57,31 @@ def test_a_renamed_tables_unnamed_constraints_are_named_after_it(any_db_url, tmp
     with psycopg.connect(any_db_url) as conn:
         assert conn.execute("SELECT * FROM purchases ORDER BY id").fetchall() == [(1, 10, 1, 5), (2, 20, None, 6)]
         assert conn.execute(NAMES).fetchall() == _created(any_db_url, LATER, tmp_path / "later")
+
+
+COLUMNS = ("tables:\n  orders:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+           "      k: {type: integer, nullable: false, unique: true}\n      w: {type: integer}\n"
+           "    unique:\n      - {columns: [k, w]}\n")
+COLUMN_RENAMED = ("tables:\n  orders:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+                  "      code: {type: integer, nullable: false, unique: true, renamed_from: k}\n      w: {type: integer}\n"
+                  "    unique:\n      - {columns: [code, w]}\n")
+COLUMN_LATER = "tables:\n  orders:\n    columns:\n      id: {type: bigint, primary_key: true}\n      code: {type: integer}\n      w: {type: integer}\n"
+ORDER_NAMES = "SELECT conname, contype FROM pg_constraint WHERE conrelid = 'orders'::regclass ORDER BY 1"
+
+
+def test_a_renamed_columns_unnamed_constraints_are_named_after_it(any_db_url, tmp_path):
+    """RENAME COLUMN k TO code keeps orders_k_key, orders_k_w_key and (18) orders_k_not_null: renamed after `code`
+    as for a table, so the later DROP CONSTRAINT orders_code_key applies (Postgres refused it before)."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _step(any_db_url, schema, out, COLUMNS)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO orders VALUES (1, 10, 1), (2, 20, NULL)")
+    _step(any_db_url, schema, out, COLUMN_RENAMED)
+    with psycopg.connect(any_db_url) as conn:
+        names = conn.execute(ORDER_NAMES).fetchall()
+    created = _created(any_db_url, COLUMN_RENAMED.replace(", renamed_from: k", ""), tmp_path / "scratch", ORDER_NAMES)
+    assert names == created and ("orders_code_w_key", "u") in names
+    _step(any_db_url, schema, out, COLUMN_LATER, allow_destructive=True)
+    with psycopg.connect(any_db_url) as conn:
+        assert conn.execute("SELECT * FROM orders ORDER BY id").fetchall() == [(1, 10, 1), (2, 20, None)]
+        assert conn.execute(ORDER_NAMES).fetchall() == _created(any_db_url, COLUMN_LATER, tmp_path / "later", ORDER_NAMES)

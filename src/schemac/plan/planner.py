@@ -29,7 +29,7 @@ from schemac.plan.column_ddl import column_settings_statements, index_statistics
 from schemac.plan.not_null_ddl import (add_not_null, alter_not_null, inherited_not_null_comments, not_null_comment,
                                       not_valid_statements)
 from schemac.plan.sequence_ddl import into_the_new_range, past_the_rows, restarts
-from schemac.plan.table_renames import renamed_table
+from schemac.plan.table_renames import column_defaults_renamed, renamed_table
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
 from schemac.plan.trees import fresh_expression, fresh_type
@@ -91,7 +91,8 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         return renamed_table(change.old, t)  # type: ignore[arg-type]
     if k == "rename_column":
         return [_alter(t, exp.RenameColumn(this=exp.Column(this=ident(change.old.name)),  # type: ignore
-                                           to=exp.Column(this=ident(change.name))))]  # type: ignore[arg-type]
+                                           to=exp.Column(this=ident(change.name)))),  # type: ignore[arg-type]
+                *column_defaults_renamed(t, change.old.name, change.name)]  # type: ignore
     if k == "rename_index":
         return [exp.Alter(this=_index_ref(t, change.old.name), kind="INDEX",  # type: ignore
                           actions=[exp.AlterRename(this=exp.Table(this=ident(change.name)))])]  # type: ignore

@@ -1,5 +1,6 @@
 """A table renamed or moved (`renamed_from:`, compare.moves): ALTER TABLE ... SET SCHEMA and RENAME TO, then the
-names Postgres gave its constraints declared without one given again after its new name."""
+names Postgres gave its constraints declared without one given again after its new name; and so after a column's
+RENAME COLUMN (compare.column_renames) the names it gave after the column's old name."""
 
 from __future__ import annotations
 
@@ -34,7 +35,26 @@ def defaults_renamed(old: Table, name: str) -> list[exp.Expression]:
     pairs = [(default_constraint_name(old, c), default_constraint_name(new, c)) for c in keys]  # type: ignore[arg-type]
     pairs += [(default_not_null_name(old.name, c.name), default_not_null_name(name, c.name)) for c in old.columns
               if not c.nullable and (c.not_null is None or c.not_null.name is None)]
-    target = qualified(old.schema, name)
+    return _renamed(qualified(old.schema, name), pairs)
+
+
+def column_defaults_renamed(t: Table, was: str, now: str) -> list[exp.Expression]:
+    """After ALTER TABLE t RENAME COLUMN was TO now: the UNIQUEs and EXCLUDEs schema.yaml leaves unnamed over it
+    (t_was_key) and its NOT NULL (18: t_was_not_null), named as they would be over `now`, as defaults_renamed does
+    for a table (its foreign keys are added again, compare.column_renames)."""
+    back = lambda c: was if c == now else c  # noqa: E731
+    pairs = [(default_constraint_name(t, replace(u, columns=tuple(map(back, u.columns)), include=tuple(map(back, u.include)))),
+              default_constraint_name(t, u)) for u in t.uniques if not u.name and now in (*u.columns, *u.include)]
+    pairs += [(default_constraint_name(t, replace(x, elements=tuple(replace(e, column=back(e.column)) for e in x.elements))),
+               default_constraint_name(t, x)) for x in t.exclusions if not x.name and any(e.column == now for e in x.elements)]
+    column = next((c for c in t.columns if c.name == now), None)
+    if column is not None and not column.nullable and (column.not_null is None or column.not_null.name is None):
+        pairs.append((default_not_null_name(t.name, was), default_not_null_name(t.name, now)))
+    return _renamed(qualified(t.schema, t.name), pairs)
+
+
+def _renamed(target: str, pairs: list[tuple[str, str]]) -> list[exp.Expression]:
+    """One DO block renaming each constraint of `target` named the first of a pair to the second, where it has one."""
     steps = [f"IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = {literal(target)}::regclass AND "
              f"conname = {literal(was)}) THEN ALTER TABLE {target} RENAME CONSTRAINT {quote_ident(was)} TO "
              f"{quote_ident(now)}; END IF;" for was, now in dict(pairs).items() if was != now]
