@@ -85,3 +85,51 @@ def test_a_renamed_columns_unnamed_constraints_are_named_after_it(any_db_url, tm
     with psycopg.connect(any_db_url) as conn:
         assert conn.execute("SELECT * FROM orders ORDER BY id").fetchall() == [(1, 10, 1), (2, 20, None)]
         assert conn.execute(ORDER_NAMES).fetchall() == _created(any_db_url, COLUMN_LATER, tmp_path / "later", ORDER_NAMES)
+
+
+TREE = ("tables:\n  orders:\n    columns:\n      id: {type: bigint, nullable: false}\n      d: {type: date, nullable: false}\n"
+        "    primary_key: {columns: [id, d]}\n    partition_by: {strategy: range, key: d}\n"
+        "  orders_2024:\n    partition_of: {parent: orders, bound: \"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\"}\n"
+        "  ledger:\n    columns:\n      id: {type: integer, nullable: false}\n"
+        "  ledger_kid:\n    inherits: [ledger]\n    columns:\n      id: {type: integer, nullable: false}\n      w: integer\n")
+TREE_NAMES = ("SELECT conrelid::regclass::text, conname, contype FROM pg_constraint "
+              "WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2")
+
+
+def test_a_renamed_parents_not_nulls_are_renamed_with_its_partitions_and_children(any_db_url, tmp_path):
+    """On 18 a partition made PARTITION OF, and an INHERITS child, hold their parent's NOT NULL under its name
+    (orders_id_not_null), which RENAME CONSTRAINT on the parent renames in them too: as PARTITION OF and INHERITS under
+    the new name make them."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _step(any_db_url, schema, out, TREE)
+    renamed = TREE.replace("  orders:\n", "  purchases:\n    renamed_from: orders\n").replace("parent: orders", "parent: purchases")
+    renamed = renamed.replace("  ledger:\n", "  journal:\n    renamed_from: ledger\n").replace("inherits: [ledger]", "inherits: [journal]")
+    _step(any_db_url, schema, out, renamed)
+    with psycopg.connect(any_db_url) as conn:
+        names = conn.execute(TREE_NAMES).fetchall()
+    fresh = renamed.replace("    renamed_from: orders\n", "").replace("    renamed_from: ledger\n", "")
+    assert names == _created(any_db_url, fresh, tmp_path / "scratch", TREE_NAMES)
+
+
+def test_a_renamed_parent_with_a_partition_of_its_own_names_keeps_its_not_nulls(any_db_url, tmp_path):
+    """A partition attached with NOT NULL names of its own (orders_2025_id_not_null) lacks the parent's: RENAME
+    CONSTRAINT on the parent would fail there ('constraint "orders_id_not_null" for table "orders_2025" does not
+    exist'), so the parent's and its other partitions' keep theirs, as Postgres's RENAME leaves them; the key is
+    renamed (no partition inherits its name)."""
+    own = ("  orders_2025:\n    partition_of: {parent: orders, bound: \"FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')\"}\n"
+           "    columns:\n      id: {type: bigint, nullable: false, not_null: {name: orders_2025_id_not_null}}\n"
+           "      d: {type: date, nullable: false, not_null: {name: orders_2025_d_not_null}}\n")
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _step(any_db_url, schema, out, TREE + own)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO orders VALUES (1, '2024-05-01'), (2, '2025-05-01')")
+    renamed = (TREE + own).replace("  orders:\n", "  purchases:\n    renamed_from: orders\n").replace("parent: orders", "parent: purchases")
+    _step(any_db_url, schema, out, renamed)
+    with psycopg.connect(any_db_url) as conn:
+        names = conn.execute(TREE_NAMES).fetchall()
+        assert conn.execute("SELECT count(*) FROM purchases").fetchone() == (2,)
+        version = conn.info.server_version
+    assert ("purchases", "purchases_pkey", "p") in names
+    if version >= 180000:
+        assert {("purchases", "orders_id_not_null", "n"), ("orders_2024", "orders_id_not_null", "n"),
+                ("orders_2025", "orders_2025_id_not_null", "n")} <= set(names)

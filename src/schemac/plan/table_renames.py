@@ -54,8 +54,17 @@ def column_defaults_renamed(t: Table, was: str, now: str) -> list[exp.Expression
 
 
 def _renamed(target: str, pairs: list[tuple[str, str]]) -> list[exp.Expression]:
-    """One DO block renaming each constraint of `target` named the first of a pair to the second, where it has one."""
-    steps = [f"IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = {literal(target)}::regclass AND "
-             f"conname = {literal(was)}) THEN ALTER TABLE {target} RENAME CONSTRAINT {quote_ident(was)} TO "
-             f"{quote_ident(now)}; END IF;" for was, now in dict(pairs).items() if was != now]
+    """One DO block renaming each constraint of `target` named the first of a pair to the second, where it has one of
+    its own: not one it inherits (a partition's, a child's: Postgres refuses), nor a NOT NULL one of its partitions or
+    children, at any depth, holds under another name (RENAME CONSTRAINT renames theirs too, and fails on such one: a
+    partition attached with a name of its own). Theirs renamed so are what PARTITION OF or INHERITS under the new name
+    makes."""
+    relid = f"{literal(target)}::regclass"
+    below = ("WITH RECURSIVE d(r) AS (SELECT inhrelid FROM pg_catalog.pg_inherits WHERE inhparent = " + relid + " UNION "
+             "SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN d ON i.inhparent = d.r) SELECT 1 FROM d WHERE NOT EXISTS "
+             "(SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = d.r AND c.conname = {})")
+    steps = [f"IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = {relid} AND conname = {literal(was)} "
+             f"AND coninhcount = 0 AND (contype <> 'n' OR NOT EXISTS ({below.format(literal(was))}))) THEN ALTER TABLE "
+             f"{target} RENAME CONSTRAINT {quote_ident(was)} TO {quote_ident(now)}; END IF;"
+             for was, now in dict(pairs).items() if was != now]
     return [do_block("BEGIN " + " ".join(steps) + " END")] if steps else []
