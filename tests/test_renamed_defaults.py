@@ -22,7 +22,6 @@ ORDERS = "tables:\n" + P + "  orders:\n" + KEYS
 RENAMED = "tables:\n" + P + "  purchases:\n    renamed_from: orders\n" + KEYS
 LATER = ("tables:\n" + P + "  purchases:\n    columns:\n      id: {type: bigint}\n      k: {type: integer}\n"
          "      pid: {type: bigint}\n      a: {type: integer, nullable: false}\n    primary_key: {columns: [id, a]}\n")
-NAMES = "SELECT conname, contype FROM pg_constraint WHERE conrelid = 'purchases'::regclass ORDER BY 1"
 
 
 def _step(url: str, schema, out: str, text: str, **options) -> None:
@@ -34,7 +33,7 @@ def _step(url: str, schema, out: str, text: str, **options) -> None:
     assert check_drift(str(schema), url).differences == (), result.sql
 
 
-def _created(url: str, text: str, folder, query: str = NAMES) -> list:
+def _created(url: str, text: str, folder, query: str) -> list:
     """pg_constraint's names (`query`) of `text` created from scratch in a sibling database."""
     folder.mkdir()
     with sibling_database(url) as other:
@@ -43,20 +42,39 @@ def _created(url: str, text: str, folder, query: str = NAMES) -> list:
             return conn.execute(query).fetchall()
 
 
-def test_a_renamed_tables_unnamed_constraints_are_named_after_it(any_db_url, tmp_path):
+def _renamed_then_changed(url: str, tmp_path, texts: tuple[str, str, str, str], rows: str, table: str) -> list:
+    """`texts` (first, renamed, renamed without its renamed_from:, later) generated and applied in turn over `rows`:
+    after the rename and after the later change, the names of `table`'s constraints (as it is named then) equal
+    those of the same text created from scratch, and its rows are kept; the names after the rename."""
+    first, renamed, fresh, later = texts
+    query = f"SELECT conname, contype FROM pg_constraint WHERE conrelid = '{table}'::regclass ORDER BY 1"
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    _step(any_db_url, schema, out, ORDERS)
-    with psycopg.connect(any_db_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO p VALUES (1); INSERT INTO orders VALUES (1, 10, 1, 5), (2, 20, NULL, 6)")
-    _step(any_db_url, schema, out, RENAMED)
-    with psycopg.connect(any_db_url) as conn:
-        names = conn.execute(NAMES).fetchall()
-    assert names == _created(any_db_url, RENAMED.replace("    renamed_from: orders\n", ""), tmp_path / "scratch")
+    _step(url, schema, out, first)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(rows)
+        before = conn.execute(f"SELECT * FROM {renamed_from(renamed, table)} ORDER BY id").fetchall()
+    _step(url, schema, out, renamed)
+    with psycopg.connect(url) as conn:
+        names = conn.execute(query).fetchall()
+    assert names == _created(url, fresh, tmp_path / "scratch", query)
+    _step(url, schema, out, later, allow_destructive=True)  # DROP CONSTRAINT purchases_pkey, orders_code_key, ...
+    with psycopg.connect(url) as conn:
+        assert conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall() == before
+        assert conn.execute(query).fetchall() == _created(url, later, tmp_path / "later", query)
+    return names
+
+
+def renamed_from(text: str, table: str) -> str:
+    """The table's name before `text` renames it (`renamed_from:` right under it), else its own."""
+    mark = f"  {table}:\n    renamed_from: "
+    return text.split(mark, 1)[1].split("\n", 1)[0] if mark in text else table
+
+
+def test_a_renamed_tables_unnamed_constraints_are_named_after_it(any_db_url, tmp_path):
+    names = _renamed_then_changed(any_db_url, tmp_path, (ORDERS, RENAMED, RENAMED.replace("    renamed_from: orders\n", ""),
+                                                         LATER), "INSERT INTO p VALUES (1); INSERT INTO orders VALUES "
+                                  "(1, 10, 1, 5), (2, 20, NULL, 6)", "purchases")
     assert ("purchases_pkey", "p") in names and ("purchases_k_key", "u") in names
-    _step(any_db_url, schema, out, LATER, allow_destructive=True)  # DROP CONSTRAINT purchases_pkey, purchases_k_key, ...
-    with psycopg.connect(any_db_url) as conn:
-        assert conn.execute("SELECT * FROM purchases ORDER BY id").fetchall() == [(1, 10, 1, 5), (2, 20, None, 6)]
-        assert conn.execute(NAMES).fetchall() == _created(any_db_url, LATER, tmp_path / "later")
 
 
 COLUMNS = ("tables:\n  orders:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
@@ -66,25 +84,14 @@ COLUMN_RENAMED = ("tables:\n  orders:\n    columns:\n      id: {type: bigint, pr
                   "      code: {type: integer, nullable: false, unique: true, renamed_from: k}\n      w: {type: integer}\n"
                   "    unique:\n      - {columns: [code, w]}\n")
 COLUMN_LATER = "tables:\n  orders:\n    columns:\n      id: {type: bigint, primary_key: true}\n      code: {type: integer}\n      w: {type: integer}\n"
-ORDER_NAMES = "SELECT conname, contype FROM pg_constraint WHERE conrelid = 'orders'::regclass ORDER BY 1"
 
 
 def test_a_renamed_columns_unnamed_constraints_are_named_after_it(any_db_url, tmp_path):
     """RENAME COLUMN k TO code keeps orders_k_key, orders_k_w_key and (18) orders_k_not_null: renamed after `code`
     as for a table, so the later DROP CONSTRAINT orders_code_key applies (Postgres refused it before)."""
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    _step(any_db_url, schema, out, COLUMNS)
-    with psycopg.connect(any_db_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO orders VALUES (1, 10, 1), (2, 20, NULL)")
-    _step(any_db_url, schema, out, COLUMN_RENAMED)
-    with psycopg.connect(any_db_url) as conn:
-        names = conn.execute(ORDER_NAMES).fetchall()
-    created = _created(any_db_url, COLUMN_RENAMED.replace(", renamed_from: k", ""), tmp_path / "scratch", ORDER_NAMES)
-    assert names == created and ("orders_code_w_key", "u") in names
-    _step(any_db_url, schema, out, COLUMN_LATER, allow_destructive=True)
-    with psycopg.connect(any_db_url) as conn:
-        assert conn.execute("SELECT * FROM orders ORDER BY id").fetchall() == [(1, 10, 1), (2, 20, None)]
-        assert conn.execute(ORDER_NAMES).fetchall() == _created(any_db_url, COLUMN_LATER, tmp_path / "later", ORDER_NAMES)
+    names = _renamed_then_changed(any_db_url, tmp_path, (COLUMNS, COLUMN_RENAMED, COLUMN_RENAMED.replace(
+        ", renamed_from: k", ""), COLUMN_LATER), "INSERT INTO orders VALUES (1, 10, 1), (2, 20, NULL)", "orders")
+    assert ("orders_code_w_key", "u") in names
 
 
 TREE = ("tables:\n  orders:\n    columns:\n      id: {type: bigint, nullable: false}\n      d: {type: date, nullable: false}\n"
