@@ -13,7 +13,6 @@ from schemac.model.frozen import replace
 from typing import Container, Optional, Union
 
 from schemac.compare.changes import Change
-from schemac.compare.not_nulls import named_before_rename
 from schemac.model import Column, Parent, Schema, Sequence, Table, View
 from schemac.pg.names import regclass_literal
 
@@ -46,10 +45,9 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
             continue
         old = cur_tables.pop(was)
         changes.append(Change("rename_table", t.schema, t.name, None, old, t, t))
-        columns = named_before_rename(old) if old.name != t.name else old.columns
         # (its extended statistics stay in their schema: Postgres does not move them)
         statistics = tuple(replace(s, schema=s.schema or old.schema) for s in old.statistics)
-        cur_tables[key] = replace(old, schema=t.schema, name=t.name, columns=columns, statistics=statistics)
+        cur_tables[key] = replace(old, schema=t.schema, name=t.name, statistics=statistics)  # (plan.not_null_ddl.defaults_renamed)
         moved[was] = key
     if not moved:  # (most diffs: no table walked again for the foreign keys and parents of none moved)
         return changes, current

@@ -156,13 +156,6 @@ def _parents_name(des: Table, column: str, des_tables: dict) -> Optional[str]:
     return None
 
 
-def named_before_rename(old: Table) -> tuple[Column, ...]:
-    """The columns of a table about to be renamed, each NOT NULL under the name it has: Postgres's default for
-    the old table's name, which ALTER TABLE ... RENAME keeps (a later change of the constraint names it so)."""
-    return tuple(replace(c, not_null=replace(c.not_null or NotNull(), name=default_not_null_name(old.name, c.name)))
-                 if not c.nullable and (c.not_null is None or c.not_null.name is None) else c for c in old.columns)
-
-
 def named_where_claimed(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
     """A NOT NULL left unnamed gets Postgres's default name, <table>_<column>_not_null, unless a constraint of the
     same schema holds that name already: Postgres then numbers it (node_id_not_null1). On PostgreSQL 18 that is
