@@ -252,3 +252,38 @@ def test_a_child_moved_to_another_parent_or_joining_one_takes_the_parents_name(d
         assert conn.execute("SELECT count(*) FROM base2").fetchone() == (1,)
         assert conn.execute("SELECT id, kind FROM base").fetchall() == [(2, "j")]
     assert check_drift(schema, db_url, out_dir=out).differences == ()
+
+
+def test_a_renamed_column_takes_the_name_a_new_one_would(db_url, tmp_path):
+    """A column renamed (`renamed_from:`, as Django's RenameField does Zulip's zerver_message.subject -> topic) keeps
+    its NOT NULL under the old column's name (msg_subject_not_null), where the same schema.yaml built from scratch
+    names it msg_topic_not_null: the migration left that name, diff clean. The oracle: pg_constraint's names against
+    the new schema loaded in a sibling database; the rows kept; a named one (msg_body_own) left as it is; an INHERITS
+    parent's, which its child made INHERITS holds under the same name, renamed in both (the RENAME recurses)."""
+    tree = "CREATE TABLE pt ({} int NOT NULL, b int); CREATE TABLE pt1 (c int) INHERITS (pt);"
+    old = "CREATE TABLE msg (id int PRIMARY KEY, subject varchar(60) NOT NULL, body text CONSTRAINT msg_body_own NOT NULL);" \
+        + tree.format("a", "a")
+    new = "CREATE TABLE msg (id int PRIMARY KEY, topic varchar(60) NOT NULL, text text CONSTRAINT msg_body_own NOT NULL);" \
+        + tree.format("aa", "aa")
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    with sibling_database(db_url) as before:
+        _load(before, old)
+        _generated(schema, before, out)
+    _apply(db_url, out)
+    _load(db_url, "INSERT INTO msg VALUES (1, 'greetings', 'hi'); INSERT INTO pt1 VALUES (5, 1, 2)")
+    with sibling_database(db_url) as after:
+        _load(after, new)
+        expected = _names(after)
+        text = inspect_database(after).yaml
+        assert "      topic: {" in text and "      text: {" in text and "      aa: {" in text, text
+        schema.write_text(text.replace("      topic: {", "      topic: {renamed_from: subject, ")
+                          .replace("      text: {", "      text: {renamed_from: body, ")
+                          .replace("      aa: {", "      aa: {renamed_from: a, "), encoding="utf-8")
+    result = generate(str(schema), out)
+    assert result.status == "written" and "RENAME COLUMN" in (result.sql or ""), result.message
+    _apply(db_url, out)
+    assert _names(db_url) == expected, result.sql
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT id, topic, text FROM msg").fetchall() == [(1, "greetings", "hi")]
+        assert conn.execute("SELECT aa, b, c FROM pt1").fetchall() == [(5, 1, 2)]
+    assert check_drift(str(schema), db_url, out_dir=out).differences == ()

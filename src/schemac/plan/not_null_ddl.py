@@ -12,7 +12,7 @@ from schemac.compare.not_nulls import partition_names_it
 from schemac.model import Column, NotNull, Table
 from schemac.pg.idents import ident
 from schemac.pg.names import default_not_null_name, qualified, quote_ident
-from schemac.plan.sql_strings import comment_value
+from schemac.plan.sql_strings import comment_value, do_block, literal
 
 
 def inline_not_null(column: Column) -> Optional[exp.ColumnConstraint]:
@@ -109,3 +109,19 @@ def _inherited_named(table: Table) -> list[Column]:
         return []
     return [c for c in table.columns if c.name in table.inherited_only and not c.nullable and c.not_null is not None
             and c.not_null.name and not c.not_null.from_parent and not c.not_null.not_valid]
+
+
+def renamed_not_null(t: Table, old: Column, new: Column) -> list[exp.Expression]:
+    """After RENAME COLUMN: a NOT NULL Postgres named after the old column (<table>_<old>_not_null, PostgreSQL 18
+    keeps it so, as Django's RenameField leaves it) given the name a new column's takes, where schema.yaml names
+    neither; older majors keep none (a pg_constraint row), hence the test, as type_ddl's for a renamed domain's. The
+    RENAME recurses to the children that hold the same name (made INHERITS, PARTITION OF); where one holds its own (a
+    partition attached, a child INHERIT'ed: "constraint "p_a_not_null" for table "p1" does not exist") none is renamed."""
+    if old.nullable or new.nullable or (old.not_null and old.not_null.name) or (new.not_null and new.not_null.name):
+        return []
+    was, now, target = default_not_null_name(t.name, old.name), default_not_null_name(t.name, new.name), \
+        qualified(t.schema, t.name)
+    return [do_block(f"BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = "
+                     f"{literal(target)}::regclass AND contype = 'n' AND conname = {literal(was)}) THEN ALTER TABLE "
+                     f"{target} RENAME CONSTRAINT {quote_ident(was)} TO {quote_ident(now)}; END IF; "
+                     "EXCEPTION WHEN undefined_object THEN NULL; END")] if was != now else []

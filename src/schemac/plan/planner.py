@@ -27,7 +27,7 @@ from schemac.plan.partition_index_ddl import (partitioning_refused, copies_uncom
                                              renamed_after_leaving)
 from schemac.plan.column_ddl import column_settings_statements, index_statistics, nulls_given_the_default
 from schemac.plan.not_null_ddl import (add_not_null, alter_not_null, inherited_not_null_comments, not_null_comment,
-                                      not_valid_statements)
+                                      not_valid_statements, renamed_not_null)
 from schemac.plan.sequence_ddl import into_the_new_range, past_the_rows, restarts
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
@@ -95,7 +95,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
                         if old.name != t.name else [])  # type: ignore[union-attr]
     if k == "rename_column":
         return [_alter(t, exp.RenameColumn(this=exp.Column(this=ident(change.old.name)),  # type: ignore
-                                           to=exp.Column(this=ident(change.name))))]  # type: ignore[arg-type]
+                                           to=exp.Column(this=ident(change.name))))] + renamed_not_null(t, change.old, change.new)  # type: ignore
     if k == "rename_index":
         return [exp.Alter(this=_index_ref(t, change.old.name), kind="INDEX",  # type: ignore
                           actions=[exp.AlterRename(this=exp.Table(this=ident(change.name)))])]  # type: ignore
