@@ -15,7 +15,7 @@ from typing import Container, Optional, Union
 from schemac.compare.changes import Change
 from schemac.compare.not_nulls import named_before_rename
 from schemac.model import Column, Parent, Schema, Sequence, Table, View
-from schemac.pg.names import regclass_literal
+from schemac.pg.names import default_constraint_name, regclass_literal
 
 Key = tuple[str, str]
 
@@ -42,10 +42,10 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
             continue
         old = cur_tables.pop(was)
         changes.append(Change("rename_table", t.schema, t.name, None, old, t, t))
-        columns = named_before_rename(old) if old.name != t.name else old.columns
         # (its extended statistics stay in their schema: Postgres does not move them)
         statistics = tuple(replace(s, schema=s.schema or old.schema) for s in old.statistics)
-        cur_tables[key] = replace(old, schema=t.schema, name=t.name, columns=columns, statistics=statistics)
+        cur_tables[key] = replace(_named_before_rename(old) if old.name != t.name else old, schema=t.schema, name=t.name,
+                                  statistics=statistics)
         moved[was] = key
     for key, table in cur_tables.items():
         cur_tables[key] = _repointed(table, moved)
@@ -53,6 +53,17 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
         current = replace(current, views=tuple(_reading_moved(v, moved) for v in current.views))
     schemas = {was: key for was, key in moved.items() if was[0] != key[0]}
     return changes, _sequences_moved(current, cur_tables, schemas) if schemas else current
+
+
+def _named_before_rename(old: Table) -> Table:
+    """A table about to be renamed, its NOT NULLs and the keys, foreign keys and EXCLUDEs declared without a name
+    under the names Postgres gave them after the old name, which ALTER TABLE ... RENAME keeps (Django's
+    AlterModelTable leaves zerver_realmalias_pkey on zerver_realmdomain): not taken for the new name's defaults,
+    which no DROP CONSTRAINT finds."""
+    named = lambda c: replace(c, name=c.name or default_constraint_name(old, c))  # noqa: E731
+    return replace(old, columns=named_before_rename(old), primary_key=named(old.primary_key) if old.primary_key else None,
+                   uniques=tuple(map(named, old.uniques)), foreign_keys=tuple(map(named, old.foreign_keys)),
+                   exclusions=tuple(map(named, old.exclusions)))
 
 
 def _reading_moved(v: View, moved: dict[Key, Key]) -> View:
