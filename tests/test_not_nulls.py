@@ -66,7 +66,8 @@ def test_postgres_own_names_are_not_written_even_clipped(pg18, tmp_path):
 
 def test_a_renamed_tables_not_null_is_changed_under_the_name_it_kept(pg18, tmp_path):
     """ALTER TABLE ... RENAME keeps <old>_<column>_not_null: a change of that constraint in the same migration
-    (named, validated) must name it so, not as Postgres would name the renamed table's."""
+    (named, validated) must name it so, not as Postgres would name the renamed table's; one schema.yaml does not
+    name takes the renamed table's default name, as the table made anew has it."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text("tables:\n  orders:\n    columns:\n      id: {type: integer, primary_key: true}\n"
                       "      a: {type: integer, not_null: {not_valid: true}}\n")
@@ -83,7 +84,7 @@ def test_a_renamed_tables_not_null_is_changed_under_the_name_it_kept(pg18, tmp_p
         apply_files(conn, Layout(out).migrations())
     names = _not_nulls(pg18)
     assert names[("purchases", "a")] == ("a_given", True), result.sql
-    assert names[("purchases", "id")] == ("orders_id_not_null", True)
+    assert names[("purchases", "id")] == ("purchases_id_not_null", True)  # (as a new table's: renamed after the table)
     assert check_drift(str(schema), pg18).differences == ()
 
 

@@ -111,17 +111,25 @@ def _inherited_named(table: Table) -> list[Column]:
             and c.not_null.name and not c.not_null.from_parent and not c.not_null.not_valid]
 
 
-def renamed_not_null(t: Table, old: Column, new: Column) -> list[exp.Expression]:
-    """After RENAME COLUMN: a NOT NULL Postgres named after the old column (<table>_<old>_not_null, PostgreSQL 18
-    keeps it so, as Django's RenameField leaves it) given the name a new column's takes, where schema.yaml names
-    neither; older majors keep none (a pg_constraint row), hence the test, as type_ddl's for a renamed domain's. The
-    RENAME recurses to the children that hold the same name (made INHERITS, PARTITION OF); where one holds its own (a
-    partition attached, a child INHERIT'ed: "constraint "p_a_not_null" for table "p1" does not exist") none is renamed."""
+def renamed_not_null(t: Table, old: Column, new: Column, was_table: Optional[str] = None) -> list[exp.Expression]:
+    """After RENAME COLUMN (or the table's RENAME TO, from `was_table`): a NOT NULL Postgres named after the old
+    name (<table>_<old>_not_null, PostgreSQL 18 keeps it so, as Django's RenameField and AlterModelTable leave it)
+    given the name a new column's takes, where schema.yaml names neither; older majors keep none (a pg_constraint
+    row), hence the test, as type_ddl's for a renamed domain's. The RENAME recurses to the children that hold the
+    same name (made INHERITS, PARTITION OF); where one holds its own (a partition attached, a child INHERIT'ed:
+    "constraint "p_a_not_null" for table "p1" does not exist") none is renamed."""
     if old.nullable or new.nullable or (old.not_null and old.not_null.name) or (new.not_null and new.not_null.name):
         return []
-    was, now, target = default_not_null_name(t.name, old.name), default_not_null_name(t.name, new.name), \
+    was, now, target = default_not_null_name(was_table or t.name, old.name), default_not_null_name(t.name, new.name), \
         qualified(t.schema, t.name)
     return [do_block(f"BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = "
                      f"{literal(target)}::regclass AND contype = 'n' AND conname = {literal(was)}) THEN ALTER TABLE "
                      f"{target} RENAME CONSTRAINT {quote_ident(was)} TO {quote_ident(now)}; END IF; "
                      "EXCEPTION WHEN undefined_object THEN NULL; END")] if was != now else []
+
+
+def renamed_table_not_nulls(old: Table, new: Table) -> list[exp.Expression]:
+    """After ALTER TABLE old RENAME TO new: each NOT NULL still named after the old table renamed_not_null's way."""
+    if old.name == new.name:
+        return []
+    return [s for c in old.columns if (n := new.column(c.name)) is not None for s in renamed_not_null(new, c, n, old.name)]

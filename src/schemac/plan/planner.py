@@ -27,7 +27,7 @@ from schemac.plan.partition_index_ddl import (partitioning_refused, copies_uncom
                                              renamed_after_leaving)
 from schemac.plan.column_ddl import column_settings_statements, index_statistics, nulls_given_the_default
 from schemac.plan.not_null_ddl import (add_not_null, alter_not_null, inherited_not_null_comments, not_null_comment,
-                                      not_valid_statements, renamed_not_null)
+                                      not_valid_statements, renamed_not_null, renamed_table_not_nulls)
 from schemac.plan.sequence_ddl import into_the_new_range, past_the_rows, restarts
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
@@ -92,7 +92,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
                              quote_ident(t.schema))] if old.schema != t.schema else []  # type: ignore[union-attr]
         return moves + ([exp.Alter(this=ddl.table_ref(replace(old, schema=t.schema)), kind="TABLE",  # type: ignore
                                    actions=[exp.AlterRename(this=exp.Table(this=ident(t.name)))])]  # type: ignore
-                        if old.name != t.name else [])  # type: ignore[union-attr]
+                        if old.name != t.name else []) + renamed_table_not_nulls(old, t)  # type: ignore
     if k == "rename_column":
         return [_alter(t, exp.RenameColumn(this=exp.Column(this=ident(change.old.name)),  # type: ignore
                                            to=exp.Column(this=ident(change.name))))] + renamed_not_null(t, change.old, change.new)  # type: ignore
