@@ -140,3 +140,30 @@ def test_a_renamed_parent_with_a_partition_of_its_own_names_keeps_its_not_nulls(
     if version >= 180000:
         assert {("purchases", "orders_id_not_null", "n"), ("orders_2024", "orders_id_not_null", "n"),
                 ("orders_2025", "orders_2025_id_not_null", "n")} <= set(names)
+
+
+PARTED = ("tables:\n  orders:\n    columns:\n      id: {type: bigint, nullable: false}\n      k: integer\n"
+          "      d: {type: date, nullable: false}\n    primary_key: {columns: [id, d]}\n"
+          "    unique:\n      - {columns: [k, d]}\n    indexes:\n      orders_k_idx: {columns: [k, {expression: (k + 1)}]}\n"
+          "    partition_by: {strategy: range, key: d}\n"
+          "  orders_2024:\n    partition_of: {parent: orders, bound: \"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\"}\n")
+INDEX_NAMES = ("SELECT x.relname FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid "
+               "WHERE i.indrelid = 'purchases_2024'::regclass ORDER BY 1")
+
+
+def test_a_renamed_partitions_copies_of_its_parents_keys_and_indexes_are_named_after_it(any_db_url, tmp_path):
+    """A partition's copies of its parent's keys and indexes are named after it (orders_2024_pkey,
+    orders_2024_k_d_key, orders_2024_k_expr_idx), which its RENAME keeps: `diff` then found them missing under the new
+    name (`primary key orders_2024_pkey is not in schema.yaml`). Renamed as PARTITION OF under the new name makes them."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _step(any_db_url, schema, out, PARTED)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO orders VALUES (1, 1, '2024-05-01'), (2, NULL, '2024-06-01')")
+    renamed = PARTED.replace("  orders_2024:\n", "  purchases_2024:\n    renamed_from: orders_2024\n")
+    _step(any_db_url, schema, out, renamed)  # diff clean
+    with psycopg.connect(any_db_url) as conn:
+        names = conn.execute(INDEX_NAMES).fetchall()
+        assert conn.execute("SELECT count(*) FROM purchases_2024").fetchone() == (2,)
+    assert names == _created(any_db_url, renamed.replace("    renamed_from: orders_2024\n", ""), tmp_path / "scratch",
+                             INDEX_NAMES)
+    assert [n for (n,) in names if n.startswith("orders")] == []

@@ -35,7 +35,26 @@ def defaults_renamed(old: Table, name: str) -> list[exp.Expression]:
     pairs = [(default_constraint_name(old, c), default_constraint_name(new, c)) for c in keys]  # type: ignore[arg-type]
     pairs += [(default_not_null_name(old.name, c.name), default_not_null_name(name, c.name)) for c in old.columns
               if not c.nullable and (c.not_null is None or c.not_null.name is None)]
-    return _renamed(qualified(old.schema, name), pairs)
+    return _renamed(qualified(old.schema, name), pairs) + (_copies_renamed(old, name) if old.partition_of else [])
+
+
+def _copies_renamed(old: Table, name: str) -> list[exp.Expression]:
+    """A renamed partition's copies of its parent's keys and indexes, which Postgres named after the partition
+    (orders_2024_pkey, orders_2024_k_idx: pg.childindex) and ALTER TABLE ... RENAME leaves so: named after its new
+    name, as PARTITION OF under it names them (and as compare.partition_copies expects them)."""
+    target, prefix = qualified(old.schema, name), old.name + "_"
+    cut = len(prefix.encode()) + 1
+    new = f"{literal(name + '_')} || substr(r.n, {cut})"
+    relid = f"{literal(target)}::regclass"
+    return [do_block(
+        "DECLARE r record; BEGIN FOR r IN SELECT c.conname AS n FROM pg_catalog.pg_constraint c WHERE c.conrelid = "
+        f"{relid} AND c.conparentid <> 0 AND c.contype IN ('p', 'u', 'x') AND left(c.conname, {cut - 1}) = "
+        f"{literal(prefix)} LOOP EXECUTE pg_catalog.format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', {literal(target)}, "
+        f"r.n, {new}); END LOOP; FOR r IN SELECT x.relname AS n FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class x ON "
+        "x.oid = i.indexrelid JOIN pg_catalog.pg_inherits h ON h.inhrelid = i.indexrelid WHERE i.indrelid = "
+        f"{relid} AND left(x.relname, {cut - 1}) = {literal(prefix)} AND NOT EXISTS (SELECT 1 FROM "
+        "pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid) LOOP EXECUTE "
+        f"pg_catalog.format('ALTER INDEX %I.%I RENAME TO %I', {literal(old.schema)}, r.n, {new}); END LOOP; END")]
 
 
 def column_defaults_renamed(t: Table, was: str, now: str) -> list[exp.Expression]:
