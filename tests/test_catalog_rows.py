@@ -126,3 +126,40 @@ def test_what_other_schemas_hold_is_not_looked_for_where_there_are_none(db_url):
         beside = scans(conn)
         assert all(any(loops for _, loops in found) for found in beside.values()), beside
         assert [r["used_outside"] for r in fetch(conn, ("public",), "tables")] == [["view api.t (id)"]]
+
+
+def _scans(node: dict) -> list:
+    """(relation, node type, actual loops, filter and index condition) of every scan of an EXPLAIN (FORMAT JSON) plan."""
+    found = [(node["Relation Name"], node["Node Type"], node["Actual Loops"],
+              node.get("Filter", "") + " " + node.get("Index Cond", ""))] if "Relation Name" in node else []
+    return found + [s for child in node.get("Plans", ()) for s in _scans(child)]
+
+
+def test_per_row_lookups_are_made_for_the_rows_that_need_them(db_url):
+    """indexes.sql (and exclusions.sql) ask whether an index's columns have operator class parameters (key_options.sql)
+    by its own pg_attribute rows, not by a scan of the whole of pg_attribute (~46,000 rows at 1,000 tables, each
+    deformed to its attoptions: the planner hashed EXISTS's subquery from 10 indexes on); columns.sql looks up an
+    identity sequence's comment for the identity columns only, not once for every column. The oracle is Postgres's
+    EXPLAIN ANALYZE (which scans ran, how often); the rows are still read: the parameters, the comment."""
+    from schemac.catalog.connection import begin_read_only
+    from schemac.catalog.queries import sql_text
+
+    def scans(conn: psycopg.Connection, name: str) -> list:
+        begin_read_only(conn, 60_000, 5_000, parallel=False)
+        plan = conn.execute("EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + sql_text(name, major),
+                            {"schemas": ["public"]}, prepare=False).fetchone()[0][0]["Plan"]
+        conn.execute("ROLLBACK")
+        return _scans(plan)
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        major = conn.info.server_version // 10000
+        conn.execute("; ".join(f"CREATE TABLE t{i} (id integer PRIMARY KEY, a text); CREATE INDEX ON t{i} (a)"
+                               for i in range(60)))
+        conn.execute("CREATE TABLE s (id integer GENERATED ALWAYS AS IDENTITY, a text, b text, c integer, d date);"
+                     "COMMENT ON SEQUENCE s_id_seq IS 'ids'")
+        whole = [s for s in scans(conn, "indexes") if s[0] == "pg_attribute" and s[1] == "Seq Scan"]
+        assert not whole, whole
+        looked = [s for s in scans(conn, "columns") if s[0] == "pg_description" and "seqrelid" in s[3]]
+        assert looked and all(loops == 1 for _, _, loops, _ in looked), looked  # 1 identity column of 45
+        assert [(r["column_name"], r["seq_comment"]) for r in fetch(conn, ("public",), "columns") if r["seq_comment"]] \
+            == [("id", "ids")]
