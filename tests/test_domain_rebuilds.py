@@ -5,8 +5,10 @@ change. The oracle: pg_type's base type of the domain, the columns' types and va
 from __future__ import annotations
 
 import psycopg
+import pytest
 
 from schemac.commands.generate import generate
+from schemac.errors import SchemacError
 from schemac.migrations.apply import apply_files
 from schemac.migrations.layout import Layout
 
@@ -103,3 +105,37 @@ def test_a_numeric_base_made_integer_casts_the_values_as_postgres_does(tmp_path,
         assert conn.execute("SELECT typname::text, format_type(typbasetype, NULL) FROM pg_type WHERE typtype = 'd' "
                             "AND typnamespace = 'public'::regnamespace ORDER BY 1").fetchall() == [
             ("amt", "integer"), ("small_amt", "amt")]
+
+
+ROW_HELD = """domains:
+  qty: {{type: integer{checks}}}
+composite_types:
+  orderline:
+    attributes: {{sku: text, n: qty}}
+tables:
+  orders:
+    columns:
+      id: {{type: integer, primary_key: true}}
+      l: orderline
+"""
+
+
+def test_a_check_given_to_a_domain_a_table_holds_in_a_row_is_refused_at_generate(tmp_path, db_url):
+    """Postgres refuses ALTER DOMAIN ... ADD CONSTRAINT while a column holds the domain inside a composite value
+    (it cannot check those), and the composite's attribute cannot follow a domain created again while a table has a
+    column of the composite: generate refuses the change, naming both, and writes no migration that would fail."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(ROW_HELD.format(checks=""), encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute("INSERT INTO orders VALUES (1, ROW('a', 2)::orderline)")
+        with pytest.raises(psycopg.errors.FeatureNotSupported, match='because column "orders.l" uses it'):
+            with conn.transaction():  # Postgres's own refusal, which a migration would have met
+                conn.execute("ALTER DOMAIN qty ADD CONSTRAINT qty_positive CHECK (VALUE > 0)")
+    schema.write_text(ROW_HELD.format(checks=", checks: {qty_positive: VALUE > 0}"), encoding="utf-8")
+    with pytest.raises(SchemacError) as refused:
+        generate(str(schema), out, allow_destructive=True)
+    message = str(refused.value)
+    assert "orderline" in message and "public.orders" in message and "a domain a column holds in a row" in message
+    assert len(Layout(out).migrations()) == 1

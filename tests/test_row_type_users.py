@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from conftest import migrated_then_described
+from catalog_oracle import sibling_database
+from conftest import inspected_after, migrated_then_described
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -125,3 +126,38 @@ def test_a_table_made_another_kind_of_its_name_under_a_column_of_its_row_type_is
     assert len(Layout(out).migrations()) == 1
     with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.DependentObjectsStillExist):
         conn.execute("DROP TABLE t")  # (what the refusal says: Postgres's own answer)
+
+
+ADDED = {  # the column i_0 gets -> what the refusal calls it
+    "constant default": ("rank smallint NOT NULL DEFAULT 30", "a default"),
+    "volatile default": ("at timestamptz DEFAULT clock_timestamp()", "a default"),
+    "identity": ("n bigint GENERATED ALWAYS AS IDENTITY", "an identity"),
+    "stored generated": ("twice integer GENERATED ALWAYS AS (i * 2) STORED", "a generation expression"),
+}
+
+
+@pytest.mark.parametrize("added", sorted(ADDED))
+def test_a_column_added_with_a_value_under_its_tables_row_type_held_elsewhere_is_refused(db_url, tmp_path, added):
+    """ADD COLUMN with a default, an identity or a generated value fills the table's rows, which Postgres refuses
+    while another table's column holds its row type (even a constant default: 'cannot alter table "i_0" because
+    column "i_1.i" uses its row type'; the migration failed so before): generate refuses it at the column's line.
+    Without a value the column is added (Postgres takes that), and the migration applies."""
+    column, what = ADDED[added]
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    old = "CREATE TABLE i_0 (i integer); CREATE TABLE i_1 (id int, i i_0[]); INSERT INTO i_0 VALUES (1);"
+    with migrated_then_described(db_url, schema, out, old, old.replace("i integer", f"i integer, {column}")):
+        with pytest.raises(SchemacError) as e:
+            generate(str(schema), out)
+    assert f"{schema}:" in str(e.value) and f"cannot be added with {what} while column public.i_1.i holds the " \
+        "table's row type" in str(e.value), str(e.value)
+    assert len(Layout(out).migrations()) == 1
+    with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.FeatureNotSupported) as refused:
+        conn.execute(f"ALTER TABLE i_0 ADD COLUMN {column}")  # (what the refusal says: Postgres's own answer)
+    assert "uses its row type" in str(refused.value)
+    plain = column.split(" NOT NULL")[0].split(" DEFAULT")[0].split(" GENERATED")[0]
+    with sibling_database(db_url) as other:
+        schema.write_text(inspected_after(other, old.replace("i integer", f"i integer, {plain}")), encoding="utf-8")
+    assert generate(str(schema), out, name="plain").status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+    assert check_drift(str(schema), db_url, out_dir=out).differences == ()

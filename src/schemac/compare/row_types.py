@@ -1,6 +1,7 @@
-"""A table's row type used elsewhere: Postgres refuses ALTER TABLE ... ALTER COLUMN ... TYPE on the table while a
-column of another table is of that row type, of an array of it, or of a composite type or domain over it ("cannot
-alter table "t" because column "u.c" uses its row type": find_composite_type_dependencies). A materialized view's
+"""A table's row type used elsewhere: Postgres refuses ALTER TABLE ... ALTER COLUMN ... TYPE on the table, and ADD
+COLUMN with a default, an identity or a generation expression, while a column of another table is of that row type,
+of an array of it, or of a composite type or domain over it ("cannot alter table "t" because column "u.c" uses its
+row type": find_composite_type_dependencies). A materialized view's
 column of it is no such user: compare.views makes the view again around the change."""
 
 from __future__ import annotations
@@ -85,4 +86,32 @@ def row_type_drops(changes: list[Change], current: Schema) -> list[tuple[Change,
                            f"type) while column {user} holds its row type (Postgres refuses it: 'cannot drop {kind} "
                            f"{key[1]} because other objects depend on it'); drop that column, or change its type, in a "
                            "migration of its own first"))
+    return out
+
+
+def row_type_additions(changes: list[Change], current: Schema) -> list[tuple[Change, str]]:
+    """Each column added with a default, an identity or a generation expression (STORED or VIRTUAL) to a table with
+    rows of its own (not a partitioned parent) whose row type a column of another table holds (one the migration
+    keeps): Postgres refuses that ADD COLUMN, as it would have to give the new column's value to the rows the other
+    column holds too ("cannot alter table "t" because column "u.c" uses its row type"), while it takes one without
+    them (and SET DEFAULT after); with why `generate` cannot."""
+    added = [c for c in changes if c.kind == "add_column" and c.table_def is not None
+             and c.table_def.partition_by is None and (c.new.default or c.new.identity or c.new.generated)]  # type: ignore[union-attr]
+    if not added:
+        return []
+    gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column"}
+    dropped = {(c.schema, c.table) for c in changes if c.kind == "drop_table"}
+    out = []
+    for c in added:
+        held = holding_types(current, (c.schema, c.table))
+        user = next((f"{t.schema}.{t.name}.{col.name}" for t in current.tables if t.key not in dropped
+                     and (t.schema, t.name) != (c.schema, c.table) for col in t.columns
+                     if (t.schema, t.name, col.name) not in gone and type_name(col.type) in held), None)
+        if user is not None:
+            what = "a default" if c.new.default else "an identity" if c.new.identity else "a generation expression"  # type: ignore[union-attr]
+            out.append((c, f"table {c.schema}.{c.table}: column {c.name} cannot be added with {what} while column "
+                           f"{user} holds the table's row type (Postgres refuses it: 'cannot alter table "
+                           f"\"{c.table}\" because column ... uses its row type'); add it without one (a default "
+                           "may be set in a later migration: SET DEFAULT leaves the rows as they are), or drop that "
+                           "column, or change its type, in a migration of its own first"))
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from schemac.model.frozen import replace
 
 from schemac.compare.changes import ENUM_REBUILT, OWNS_VALUES, Change, set_aside_name
+from schemac.compare.domain_arrays import rebuilt_for_arrays
 from schemac.compare.equality import equal_except
 from schemac.compare.extension_members import member_settings_differ
 from schemac.compare.extension_takes import taken_objects
@@ -90,7 +91,8 @@ def diff_objects(current: Schema, desired: Schema) -> list[Change]:
         out.append(Change("drop_enum", c.schema, "", aside.name, aside, None, cause=ENUM_REBUILT))
     rebuilt = {(c.schema, c.name) for c in out if c.kind == "alter_enum"}
     cur_domains = _keyed(current.domains)
-    rebuilt_domains = _rebuilt_domains(cur_domains, desired.domains, rebuilt)
+    rebuilt_domains = _rebuilt_domains(cur_domains, desired.domains, rebuilt,
+                                       rebuilt_for_arrays(current, cur_domains, desired.domains))
     rebuilt |= rebuilt_domains
 
     def domain_changes(old: Domain, new: Domain) -> list[str]:  # noqa: F811 (one over a re-created enum too)
@@ -187,10 +189,12 @@ def _diff_functions(ch, current, desired) -> None:
             ch("drop_function", f, f, None)
 
 
-def _rebuilt_domains(cur_domains: dict, desired: tuple[Domain, ...], rebuilt: set) -> set[tuple[str, str]]:
-    """Domains created again under their columns: Postgres has no ALTER DOMAIN for a base type or collation,
-    and a domain over an enum or domain created again goes with it (to a fixed point: domains over those)."""
-    out: set[tuple[str, str]] = set()
+def _rebuilt_domains(cur_domains: dict, desired: tuple[Domain, ...], rebuilt: set,
+                     arrayed: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Domains created again under their columns: Postgres has no ALTER DOMAIN for a base type or collation, nor
+    one checking values held in arrays (`arrayed`: compare.domain_arrays); a domain over an enum or domain created
+    again goes with it (to a fixed point: domains over those)."""
+    out: set[tuple[str, str]] = set(arrayed)
     for d in desired:
         old = cur_domains.get((d.schema, d.name))
         if old is not None and (old.type != d.type or old.collation != d.collation):

@@ -81,9 +81,11 @@ def alter_composite(old: CompositeType, new: CompositeType, user: Optional[objec
         elif replace(was, comment=None) != replace(a, comment=None):
             if user is not None and set_aside:
                 raise TypePlanError(f"{what}: attribute {a.name} is of {a.type}, which this migration creates again "
-                                    f"(values removed or reordered), while table {user.schema}.{user.name} has a "  # type: ignore
+                                    "(an enum's values removed or reordered, or a domain's base type changed, or a "
+                                    "CHECK or NOT NULL given to a domain a column holds in a row or an array, which "
+                                    f"Postgres cannot check in place), while table {user.schema}.{user.name} has a "  # type: ignore
                                     "column of the composite type: Postgres cannot retype the attribute then "
-                                    "(ALTER ATTRIBUTE ... TYPE); keep the enum's values, or drop the attribute first")
+                                    "(ALTER ATTRIBUTE ... TYPE); keep the type as it is, or drop the attribute first")
             if user is not None:
                 raise TypePlanError(f"{what}: attribute {a.name} cannot change its type while table "
                                     f"{user.schema}.{user.name} has a column of the type (Postgres refuses "  # type: ignore

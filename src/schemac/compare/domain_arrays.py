@@ -1,0 +1,63 @@
+"""Domains whose ALTER DOMAIN would check values a column holds in an array or a row: created again instead.
+
+ALTER DOMAIN ... ADD CONSTRAINT (validated), VALIDATE CONSTRAINT and SET NOT NULL check every value of the domain
+the database holds, and Postgres cannot reach those inside an array or a composite value: it refuses the statement
+while any column is of an array of the domain, or of a domain over such an array, or of a composite type with an
+attribute of it ("cannot alter type "pt" because column "stops.ps" uses it", 15 to 18; a `geometry(Point,4326)`
+domain's CHECK tightened over a `pt[]` column of stops, say). Such a domain is set aside and created again, as one
+over a re-created enum is (compare.types, ENUM_REBUILT): its columns are retyped to the new domain, whose cast checks
+every element as the validation would have. (A composite type's attribute cannot follow it while a table has a
+column of the composite: the plan refuses that at generate, plan.type_ddl, as for an enum created again.)
+"""
+
+from __future__ import annotations
+
+from schemac.compare.normalize import same_expression
+from schemac.model import Domain, Schema
+from schemac.pg.types import type_name
+
+
+def checks_values(old: Domain, new: Domain) -> bool:
+    """Whether ALTER DOMAIN from `old` to `new` (plan.objects._alter_domain) checks the values: a NOT NULL added,
+    or a CHECK added, changed or validated that is not NOT VALID."""
+    if new.not_null and not old.not_null:
+        return True
+    was = {c.name: c for c in old.checks}
+    return any(not c.not_valid and (c.name not in was or was[c.name].not_valid
+                                    or not same_expression(was[c.name].expression, c.expression))
+               for c in new.checks)
+
+
+def in_arrays(schema: Schema) -> set[tuple[str, str]]:
+    """(schema, name) of the domains a table's column of `schema` holds in an array or a composite value: a column
+    of an array of the domain, of a domain over one, of an array of a domain over it (each domain below the
+    brackets), or of a composite type (or an array of one) whose attribute is of any of these or of the domain."""
+    domains = {(d.schema, d.name): d for d in schema.domains}
+    rows = {(c.schema, c.name): c for c in schema.composite_types}
+    out: set[tuple[str, str]] = set()
+
+    def below(text: str, held: bool, seen: frozenset) -> None:
+        held = held or text.rstrip().endswith("]")
+        key = type_name(text)
+        if key in seen:
+            return
+        if key in domains:
+            if held:
+                out.add(key)
+            below(domains[key].type, held, seen | {key})
+        elif key in rows:
+            for a in rows[key].attributes:  # inside a row: out of ALTER DOMAIN's reach as inside an array
+                below(a.type, True, seen | {key})
+
+    for t in schema.tables:
+        for column in t.columns:
+            below(column.type, False, frozenset())
+    return out
+
+
+def rebuilt_for_arrays(current: Schema, cur_domains: dict, desired: tuple[Domain, ...]) -> set[tuple[str, str]]:
+    """The domains of `desired` whose change checks values (checks_values) while `current` holds them in an array."""
+    held = in_arrays(current)
+    return {(d.schema, d.name) for d in desired if (d.schema, d.name) in held
+            and cur_domains.get((d.schema, d.name)) is not None
+            and checks_values(cur_domains[(d.schema, d.name)], d)}
