@@ -29,7 +29,8 @@ def checks_values(old: Domain, new: Domain) -> bool:
 
 
 def in_arrays(schema: Schema) -> set[tuple[str, str]]:
-    """(schema, name) of the domains a table's column of `schema` holds in an array or a composite value: a column
+    """(schema, name) of the domains a column of `schema` (a table's, a materialized view's) holds in an array or a
+    composite value: a column
     of an array of the domain, of a domain over one, of an array of a domain over it (each domain below the
     brackets), or of a composite type (or an array of one) whose attribute is of any of these or of the domain."""
     domains = {(d.schema, d.name): d for d in schema.domains}
@@ -52,6 +53,10 @@ def in_arrays(schema: Schema) -> set[tuple[str, str]]:
     for t in schema.tables:
         for column in t.columns:
             below(column.type, False, frozenset())
+    for v in schema.views:  # a materialized view's column holds its values as a table's does
+        for c in v.output if v.materialized else ():
+            if c.type is not None:
+                below(c.type, False, frozenset())
     return out
 
 

@@ -89,14 +89,21 @@ def row_type_drops(changes: list[Change], current: Schema) -> list[tuple[Change,
     return out
 
 
+def fills_rows(c: Change) -> bool:
+    """An ADD COLUMN giving the table's rows a value (a default, an identity, a generation expression) on a table with
+    rows of its own (not a partitioned parent): Postgres refuses it while a column holds the table's row type (a
+    materialized view's too: compare.views makes one again around it)."""
+    return c.kind == "add_column" and c.table_def is not None and c.table_def.partition_by is None \
+        and bool(c.new.default or c.new.identity or c.new.generated)  # type: ignore[union-attr]
+
+
 def row_type_additions(changes: list[Change], current: Schema) -> list[tuple[Change, str]]:
     """Each column added with a default, an identity or a generation expression (STORED or VIRTUAL) to a table with
     rows of its own (not a partitioned parent) whose row type a column of another table holds (one the migration
     keeps): Postgres refuses that ADD COLUMN, as it would have to give the new column's value to the rows the other
     column holds too ("cannot alter table "t" because column "u.c" uses its row type"), while it takes one without
     them (and SET DEFAULT after); with why `generate` cannot."""
-    added = [c for c in changes if c.kind == "add_column" and c.table_def is not None
-             and c.table_def.partition_by is None and (c.new.default or c.new.identity or c.new.generated)]  # type: ignore[union-attr]
+    added = [c for c in changes if fills_rows(c)]
     if not added:
         return []
     gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column"}
