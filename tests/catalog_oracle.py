@@ -21,7 +21,6 @@ fingerprint hold the same schema, whatever schemac thinks.
 from __future__ import annotations
 
 import contextlib
-import re
 from typing import Iterator, Optional
 
 import psycopg
@@ -344,20 +343,6 @@ def fingerprint(url: str, relkinds: tuple[str, ...] = ALL_RELKINDS, order: bool 
         conn.execute("SET TimeZone = 'UTC'")  # deparsed timestamptz bounds and defaults print in it
         return {kind: sorted((tuple(r) for r in conn.execute(query, params).fetchall()), key=repr)  # type: ignore
                 for kind, query in queries.items()}
-
-
-def renamed(fp: dict[str, list[tuple]], names: dict[str, str]) -> dict[str, list[tuple]]:
-    """The fingerprint with each name in `names` read as its new name, wherever it stands (a value or a
-    word of a definition): for objects that keep the name Postgres gave them when their table was
-    renamed (ALTER TABLE orders RENAME TO purchases keeps the index orders_pkey)."""
-    if not names:
-        return fp
-    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
-
-    def fix(v):
-        return pattern.sub(lambda m: names[m.group(1)], v) if isinstance(v, str) else v
-
-    return {kind: sorted((tuple(fix(v) for v in row) for row in rows), key=repr) for kind, rows in fp.items()}
 
 
 def without_key_names(fp: dict[str, list[tuple]]) -> dict[str, list[tuple]]:

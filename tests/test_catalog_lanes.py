@@ -215,6 +215,42 @@ def test_the_read_plans_no_parallel_workers_but_for_the_columns_and_some_joins_a
     assert len({rows[0]["pid"] for name, rows in got.items() if name != "server"}) == 2  # (both lanes read)
 
 
+def test_a_lane_opens_its_snapshot_transaction_in_one_round_trip(populated, tmp_path):
+    """begin_read_only sends one Query message (libpq's trace of what the client sent) where it sent four, five with
+    a snapshot to import: each round trip before a lane's first query is on the path to the first rows. Oracles: the
+    server's own settings and snapshot inside the transaction, and a snapshot that cannot be imported failing the call
+    and leaving the transaction aborted, as the statements one at a time did."""
+    from psycopg import pq
+
+    def queries_sent(conn, work) -> int:
+        trace = tmp_path / "trace.txt"
+        with open(trace, "w") as f:
+            conn.pgconn.trace(f.fileno())
+            conn.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
+            try:
+                work()
+            finally:
+                conn.pgconn.untrace()
+        return sum(line.startswith("F") and "\tQuery\t" in line for line in trace.read_text().splitlines())
+
+    settings = ("statement_timeout", "lock_timeout", "TimeZone", "DateStyle", "IntervalStyle", "search_path", "jit",
+                "max_parallel_workers_per_gather", "transaction_read_only", "transaction_isolation")
+    ask = sql.SQL("SELECT {}, pg_catalog.txid_current_snapshot()::text").format(
+        sql.SQL(", ").join(sql.SQL("pg_catalog.current_setting({})").format(sql.Literal(s)) for s in settings))
+    with psycopg.connect(populated, autocommit=True) as first, psycopg.connect(populated, autocommit=True) as second:
+        assert queries_sent(first, lambda: begin_read_only(first, 30000, 5000)) == 1
+        snapshot = first.execute("SELECT pg_catalog.pg_export_snapshot()").fetchone()[0]
+        assert queries_sent(second, lambda: begin_read_only(second, 20000, 4000, snapshot, parallel=False)) == 1
+        one, two = first.execute(ask).fetchone(), second.execute(ask).fetchone()
+        assert two[:-1] == ("20s", "4s", "UTC", "ISO, MDY", "postgres", "public", "off", "0", "on", "repeatable read")
+        assert one[:2] == ("30s", "5s") and one[2:7] == two[2:7] and one[-1] == two[-1]  # (the same snapshot)
+        second.execute("ROLLBACK")
+        with pytest.raises(psycopg.Error, match="snapshot"):
+            begin_read_only(second, 30000, 5000, "00000000-00000000-1")
+        assert second.info.transaction_status == pq.TransactionStatus.INERROR
+        first.execute("ROLLBACK")
+
+
 def test_the_indexes_are_asked_on_the_connection_that_asked_the_constraints(populated, monkeypatch):
     """lanes.SAME_LANE_AFTER: the indexes query is asked by the lane that asked the constraints query, right after it
     (the server process deparsing the partial indexes' predicates then has the tables' descriptors, built to deparse

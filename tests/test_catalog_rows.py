@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 import psycopg
+import pytest
 
 from schemac.catalog.catalogrows import NamedRows, row_maker
 from schemac.catalog.fetch import fetch
@@ -83,6 +84,27 @@ def test_the_columns_are_built_from_tuples_as_from_dicts(db_url):
     assert [g.grantee for g in tables["c"].columns[0].identity.grants] == ["PUBLIC"], tables["c"].columns[0].identity
 
 
+def _plan(conn: psycopg.Connection, name: str, seqscan: bool = True) -> dict:
+    """EXPLAIN ANALYZE's plan of catalog query `name` over schema public, as the catalog read plans it (READ ONLY,
+    no parallel workers); `seqscan` False plans without sequential scans where an index serves."""
+    from schemac.catalog.connection import begin_read_only
+    from schemac.catalog.queries import sql_text
+
+    begin_read_only(conn, 60_000, 5_000, parallel=False)
+    if not seqscan:
+        conn.execute("SET LOCAL enable_seqscan = off")
+    query = sql_text(name, conn.info.server_version // 10000)
+    plan = conn.execute("EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + query, {"schemas": ["public"]},
+                        prepare=False).fetchone()[0][0]["Plan"]  # type: ignore[index]
+    conn.execute("ROLLBACK")
+    return plan
+
+
+def _scans(node: dict) -> list[dict]:
+    """Every scan node of an EXPLAIN (FORMAT JSON) plan."""
+    return ([node] if "Relation Name" in node else []) + [s for child in node.get("Plans", ()) for s in _scans(child)]
+
+
 def _scans_under(node: dict, name: str, under: bool = False) -> list:
     """(relation, actual loops) of every scan in an EXPLAIN (FORMAT JSON) plan below the CTE `name`, but the one-time
     filter's own (its pg_namespace `x`)."""
@@ -99,21 +121,10 @@ def test_what_other_schemas_hold_is_not_looked_for_where_there_are_none(db_url):
     one-time filter ends it, where each branch scanned pg_class whole before (and pg_attrdef, pg_constraint), in each
     of the three queries. Where another schema holds a view over a table, it is scanned and found. The oracle is
     Postgres's EXPLAIN ANALYZE: how often each scan below the CTE ran, and the rows."""
-    from schemac.catalog.connection import begin_read_only
-    from schemac.catalog.queries import sql_text
-
     def scans(conn: psycopg.Connection) -> dict:
-        out = {}
-        for name in ("tables", "views", "sequences"):
-            begin_read_only(conn, 60_000, 5_000, parallel=False)
-            plan = conn.execute("EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + sql_text(name, major),
-                                {"schemas": ["public"]}, prepare=False).fetchone()[0][0]["Plan"]
-            conn.execute("ROLLBACK")
-            out[name] = _scans_under(plan, "outside_objects")
-        return out
+        return {name: _scans_under(_plan(conn, name), "outside_objects") for name in ("tables", "views", "sequences")}
 
     with psycopg.connect(db_url, autocommit=True) as conn:
-        major = conn.info.server_version // 10000
         conn.execute("CREATE TABLE t (id integer PRIMARY KEY, n integer DEFAULT 0); CREATE SEQUENCE s;"
                      "CREATE VIEW v AS SELECT id FROM t")
         assert conn.execute("SELECT array_agg(nspname ORDER BY nspname) FROM pg_namespace WHERE nspname NOT LIKE 'pg_temp%'"
@@ -126,3 +137,58 @@ def test_what_other_schemas_hold_is_not_looked_for_where_there_are_none(db_url):
         beside = scans(conn)
         assert all(any(loops for _, loops in found) for found in beside.values()), beside
         assert [r["used_outside"] for r in fetch(conn, ("public",), "tables")] == [["view api.t (id)"]]
+
+
+@pytest.mark.every_major
+def test_sequences_and_unmanaged_read_no_catalog_relation_by_relation(any_db_url):
+    """sequences.sql and unmanaged.sql read what they look for by set: sequences.sql looked each sequence up in
+    pg_depend alone to leave out identities' (an anti-join, 3 pages apiece: 44,483 buffers at 10,000 tables for no
+    row); unmanaged.sql read pg_class whole in five branches. The oracle is Postgres's EXPLAIN ANALYZE over 60 tables
+    of identities, two serials, a view and a materialized view, planned without sequential scans where an index
+    serves (at 60 tables a scan of all pg_class is the cheaper plan; at 10,000 it is not): pg_depend scanned no more
+    times than sequences.sql returns rows (each one's OWNED BY column), pg_class read whole by unmanaged.sql once;
+    and the rows themselves (views.sql's too, whose views are now found from their rules: its plans at 60 tables
+    say nothing of 10,000, docs/benchmarks-catalog.md)."""
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("DO $$ BEGIN FOR i IN 1..60 LOOP EXECUTE format('CREATE TABLE t%s (id integer GENERATED ALWAYS "
+                     "AS IDENTITY PRIMARY KEY, n integer)', i); END LOOP; END $$;"
+                     "CREATE TABLE s (a serial, b bigserial); CREATE VIEW v AS SELECT id FROM t1;"
+                     "CREATE MATERIALIZED VIEW m AS SELECT count(*) FROM t2")
+
+        def scans(name: str, relation: str) -> list:
+            """(whole, loops) of each scan of `relation` that ran; whole: a sequential scan, or an index scan of no
+            condition (every row, in the index's order)."""
+            return [(s["Node Type"] == "Seq Scan" or ("Index" in s["Node Type"] and "Index Cond" not in s),
+                     s["Actual Loops"]) for s in _scans(_plan(conn, name, seqscan=False))
+                    if s["Relation Name"] == relation and s["Actual Loops"]]
+
+        sequences = fetch(conn, ("public",), "sequences")
+        assert [(r["sequence_name"], r["owned_column"]) for r in sequences] == [("s_a_seq", "a"), ("s_b_seq", "b")]
+        depend = scans("sequences", "pg_depend")
+        assert depend and max(loops for _, loops in depend) <= len(sequences), depend
+        assert [r["view_name"] for r in fetch(conn, ("public",), "views")] == ["m", "v"]
+        assert len([s for s in scans("unmanaged", "pg_class") if s[0]]) == 1, scans("unmanaged", "pg_class")
+
+
+def test_per_row_lookups_are_made_for_the_rows_that_need_them(db_url):
+    """indexes.sql (and exclusions.sql) ask whether an index's columns have operator class parameters (key_options.sql)
+    by its own pg_attribute rows, not by a scan of the whole of pg_attribute (~46,000 rows at 1,000 tables, each
+    deformed to its attoptions: the planner hashed EXISTS's subquery from 10 indexes on); columns.sql looks up an
+    identity sequence's comment for the identity columns only, not once for every column. The oracle is Postgres's
+    EXPLAIN ANALYZE (which scans ran, how often); the rows are still read: the parameters, the comment."""
+    def scans(conn: psycopg.Connection, name: str) -> list:
+        """(relation, node type, actual loops, filter and index condition) of every scan."""
+        return [(s["Relation Name"], s["Node Type"], s["Actual Loops"],
+                 s.get("Filter", "") + " " + s.get("Index Cond", "")) for s in _scans(_plan(conn, name))]
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("; ".join(f"CREATE TABLE t{i} (id integer PRIMARY KEY, a text); CREATE INDEX ON t{i} (a)"
+                               for i in range(60)))
+        conn.execute("CREATE TABLE s (id integer GENERATED ALWAYS AS IDENTITY, a text, b text, c integer, d date);"
+                     "COMMENT ON SEQUENCE s_id_seq IS 'ids'")
+        whole = [s for s in scans(conn, "indexes") if s[0] == "pg_attribute" and s[1] == "Seq Scan"]
+        assert not whole, whole
+        looked = [s for s in scans(conn, "columns") if s[0] == "pg_description" and "seqrelid" in s[3]]
+        assert looked and all(loops == 1 for _, _, loops, _ in looked), looked  # 1 identity column of 45
+        assert [(r["column_name"], r["seq_comment"]) for r in fetch(conn, ("public",), "columns") if r["seq_comment"]] \
+            == [("id", "ids")]

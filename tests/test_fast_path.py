@@ -456,6 +456,33 @@ def test_in_sync_fast_path_never_imports_sqlglot(project, schemac):
     assert code_drift == 1 and "sqlglot" in modules
 
 
+def test_in_sync_fast_path_reads_no_code_for_the_fingerprint(project, schemac):
+    """state.json's normal forms are trusted once their fingerprint (normalize.fingerprint: ~20 modules' text read and
+    hashed, ~3.5 ms) says this code made them; an in-sync fast path asks no normal form, so it never works that out.
+    A drifted database's (its default's form asked) does, and takes the record's forms in."""
+    import subprocess
+
+    project_dir, url = project  # schema.yaml made inspect's (Postgres's spellings), recorded by generate
+    assert schemac("inspect", "--database-url", url, "--output", "schema.yaml", "--force", cwd=project_dir).returncode == 0
+    assert schemac("generate", cwd=project_dir).returncode == 0
+    code = ("import sys\nfrom schemac.commands.diff import check_drift\nfrom schemac.compare import normalize\n"
+            "r = check_drift('schema.yaml', sys.argv[1], out_dir='generated')\n"
+            "print(r.desired_from, len(r.differences), normalize.fingerprint.cache_info().currsize, "
+            "sorted(normalize._by_path[()])[:1])\n")
+
+    def run() -> str:
+        r = subprocess.run([sys.executable, "-c", code, url], cwd=project_dir, capture_output=True, text=True,
+                           timeout=120)
+        assert r.returncode == 0, r.stderr
+        return r.stdout.strip()
+
+    assert run() == "state.json 0 0 []"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'new'")
+    desired_from, found, computed, forms = run().split(" ", 3)
+    assert (desired_from, found, computed) == ("state.json", "1", "1") and forms != "[]"  # the record's forms, taken
+
+
 def test_the_schemas_to_read_are_known_before_msgspec_is_imported(tmp_path):
     """`diff` tells its reading child which schemas to read from the record's first lines (record.namespaces_hint)
     before it decodes the record: msgspec (~10 ms of imports) is imported after, while the child may be waiting."""

@@ -26,7 +26,7 @@ SAME = [
     ("CASE WHEN c THEN d ELSE ts END", "CASE WHEN c THEN (d)::timestamp with time zone ELSE ts END"),
     ("d IN (now(), current_date)", "(d = ANY (ARRAY[now(), (CURRENT_DATE)::timestamp with time zone]))"),
     ("now() - d", "(now() - (d)::timestamp with time zone)"),
-    ("tp - d", "(tp - (d)::timestamp without time zone)"),
+    ("tp - d::timestamp", "(tp - (d)::timestamp without time zone)"),  # (as loaded: pg.date_casts writes the cast)
     ("correlation_score BETWEEN 0 AND 1",
      "((correlation_score >= (0)::numeric) AND (correlation_score <= (1)::numeric))"),
     ("status IN ('pending', 'active')",
@@ -42,6 +42,8 @@ SAME = [
     ("n = 0.10", "((n)::numeric = 0.10)"),
     ("f(n) > 0", "(f((n)::bigint) > 0)"),  # an f(bigint) over an integer n
     ("n IN (0)", "(n = 0)"),
+    ("'1' = ANY (ia)", "(1 = ANY (ia))"),  # (a string beside ANY of an integer[]: compare.numeric_literals)
+    ("n = SOME (ia) AND n <> SOME (SELECT 1)", "((n = ANY (ia)) AND (n <> ANY (SELECT 1)))"),
     ("n NOT IN (7)", "(n <> 7)"),
     # an IN list naming a column: the items without one as one ANY first, then each with one, in order (in_lists)
     ("mid IN (small, big)", "((mid = small) OR (mid = big))"),
@@ -82,6 +84,10 @@ DIFFERENT = [
     ("mid IN (small, 1, 2)", "mid NOT IN (small, 1, 2)"),
     ("mid IN (small, big)", "mid IN (small, big, 1)"),
     ("x BETWEEN 0 AND 1", "x BETWEEN 0 AND 2"),
+    ("'1' = ANY (ia)", "'2' = ANY (ia)"),
+    # an explicit cast of a timestamptz ts to timestamp is no cast Postgres adds (compare.implicit_casts)
+    ("coalesce(ts::timestamp, tp)", "COALESCE(ts, (tp)::timestamp with time zone)"),
+    ("n = SOME (ia)", "n = ALL (ia)"),
     ("kind = 'a'", "kind = 'A'"),
     ("NOT (a > 0 AND b > 0)", "NOT a > 0 AND b > 0"),  # once parentheses are gone, the text must not merge them
     ("(a + 1) * 2 > 0", "a + 1 * 2 > 0"),

@@ -65,8 +65,9 @@ def test_postgres_own_names_are_not_written_even_clipped(pg18, tmp_path):
 
 
 def test_a_renamed_tables_not_null_is_changed_under_the_name_it_kept(pg18, tmp_path):
-    """ALTER TABLE ... RENAME keeps <old>_<column>_not_null: a change of that constraint in the same migration
-    (named, validated) must name it so, not as Postgres would name the renamed table's."""
+    """ALTER TABLE ... RENAME keeps <old>_<column>_not_null: the migration renames the ones schema.yaml leaves unnamed
+    as the new name makes them (purchases_id_not_null, as a table created so has it and as later migrations name it),
+    and a change of one in the same migration (named, validated) follows."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     schema.write_text("tables:\n  orders:\n    columns:\n      id: {type: integer, primary_key: true}\n"
                       "      a: {type: integer, not_null: {not_valid: true}}\n")
@@ -83,7 +84,7 @@ def test_a_renamed_tables_not_null_is_changed_under_the_name_it_kept(pg18, tmp_p
         apply_files(conn, Layout(out).migrations())
     names = _not_nulls(pg18)
     assert names[("purchases", "a")] == ("a_given", True), result.sql
-    assert names[("purchases", "id")] == ("orders_id_not_null", True)
+    assert names[("purchases", "id")] == ("purchases_id_not_null", True)
     assert check_drift(str(schema), pg18).differences == ()
 
 

@@ -91,3 +91,44 @@ def test_which_key_names_are_postgres_s():
     assert is_child_key_name("p1_k_id_v_key", "p1", False, ["k", "id", "v"])
     assert is_child_key_name("p1_k_id_key2", "p1", False, ["k", "id"])
     assert not is_child_key_name("p1_k_key", "p1", False, ["k", "id"])
+
+
+ADOPTED_OLD = """CREATE TABLE p (id int, k int, v text, PRIMARY KEY (id, k)) PARTITION BY LIST (k);
+CREATE INDEX p_v_idx ON p (v);
+CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1);
+CREATE TABLE p2 (id int NOT NULL, k int NOT NULL, v text, CONSTRAINT p2_own_key PRIMARY KEY (id, k));
+CREATE INDEX p2_by_v ON p2 (v);
+CREATE INDEX p2_v_idx ON p2 (v) WHERE v <> '';
+INSERT INTO p VALUES (1, 1, 'a'); INSERT INTO p2 VALUES (2, 2, 'b'), (3, 2, '');
+"""
+ADOPTED_NEW = """CREATE TABLE p (id int, k int, v text, PRIMARY KEY (id, k)) PARTITION BY LIST (k);
+CREATE INDEX p_v_idx ON p (v);
+CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1);
+CREATE TABLE p2 PARTITION OF p FOR VALUES IN (2);
+"""
+P2_INDEXES = "SELECT c.relname, c.oid, c.relfilenode, i.inhparent::regclass::text FROM pg_index x JOIN pg_class c ON " \
+             "c.oid = x.indexrelid LEFT JOIN pg_inherits i ON i.inhrelid = c.oid WHERE x.indrelid = 'p2'::regclass ORDER BY 1"
+
+
+def test_a_table_attached_keeps_the_index_and_key_its_attach_adopts(db_url, tmp_path):
+    """A standalone table made a partition (ATTACH PARTITION) whose own primary key and index are of the parent's
+    definitions: ATTACH adopts them as the partition's copies, but the migration dropped both before it (a DO block that
+    renames an attached one, else drops it), and the ATTACH built them again over the rows. Now those drops run after
+    the ATTACH: the same index relations (pg_class oid and relfilenode: not built again), attached to the parent's
+    (pg_inherits), renamed as Postgres names its copies (the name freed first: an index of another definition, a
+    predicate, still dropped before the ATTACH), and diff is clean."""
+    from conftest import migrated_then_described
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    with migrated_then_described(db_url, schema, out, ADOPTED_OLD, ADOPTED_NEW) as (_, old_files):
+        pass
+    with psycopg.connect(db_url) as conn:
+        before = {r[0]: r[1:3] for r in conn.execute(P2_INDEXES)}
+    result = generate(str(schema), out, name="new")
+    assert result.status == "written", result.message
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, [m for m in Layout(out).migrations() if m.path not in old_files], record=False)
+        after = conn.execute(P2_INDEXES).fetchall()
+        assert conn.execute("SELECT id, v FROM p2 ORDER BY id").fetchall() == [(2, "b"), (3, "")]
+    assert [(r[0], r[3]) for r in after] == [("p2_pkey", "p_pkey"), ("p2_v_idx", "p_v_idx")], after
+    assert after[0][1:3] == before["p2_own_key"] and after[1][1:3] == before["p2_by_v"], (before, after)
+    assert check_drift(str(schema), db_url, out_dir=out).differences == ()

@@ -25,7 +25,12 @@ ILIKE, SIMILAR TO with ESCAPE; `d NOT SIMILAR TO 'b'` was written `NOT d SIMILAR
 zero (`-0.0`, stored 0.0), a call named as a type (`int4(d)`, stored `(d)::integer`) and a string compared with a
 numeric column (`c = '5'`, stored `(c = 5)`) drifted, as did a date beside a timestamptz in a COALESCE, CASE or IN list
 (stored cast), `dd = ANY ('{...}')` of a date column (stored `'{...}'::date[]`) and an array of a domain over date or
-timestamp beside a string (stored in the base's print).
+timestamp beside a string (stored in the base's print), or over timestamptz (printed in the reader's zone: the catalog
+is read in UTC), and a string default of an array of any of those domains, an interval[]'s, time[]'s, timetz[]'s,
+money[]'s and inet[]'s elements,
+a string spelling a number beside ANY or ALL of an integer[] (`'1' = ANY (ia)`, stored `(1 = ANY (ia))`) and SOME (stored ANY), a date column
+beside a timestamp in a COALESCE, GREATEST, CASE or subtraction (stored cast to timestamp; an explicit cast of a
+timestamptz to timestamp, no longer taken for it, is drift against none).
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
 (tests/catalog_oracle.py's fingerprint, plus pg_ts_config_map and pg_ts_dict) equals the one schemac's migration
@@ -1329,6 +1334,90 @@ CREATE TABLE t (da day[], ta at[], d day,
  CONSTRAINT k2 CHECK ('2024-1-1' = ANY (da) AND '2024-01-01 10:00' <> ALL (ta)));
 CREATE INDEX i ON t (d) WHERE da <> '{}' AND ta <@ '{2024-01-01T10:00:05}';
 """),
+    # An array of a domain over timestamptz beside a string (and a string default of an array of any such domain):
+    # stored as the domain's array constant, printed in the reader's zone (`'{2024-01-01 02:00+02}'` of a tsdom[] is
+    # `'{"2024-01-01 00:00:00+00"}'::tsdom[]` in UTC, where the catalog is read), a default `'{yes, no}'` of a flag[]
+    # `'{t,f}'::flag[]`: compared as written, drift before (the by-hand SQL runs in another zone: the same instants).
+    "strings_beside_arrays_of_domains_over_timestamptz_and_their_defaults": ("""
+domains:
+  tsdom: {type: timestamptz}
+  flag: {type: boolean}
+  day: {type: date}
+tables:
+  t:
+    columns:
+      id: integer
+      da: {type: "tsdom[]", default: "'{2024-01-01 02:00+02, 2024-06-01T10:00:00.50Z, NULL}'"}
+      fa: {type: "flag[]", default: "'{yes, no}'"}
+      dd: {type: "day[]", default: "'{2024-1-1}'"}
+    checks:
+      k1: "da <> '{\\"2024-01-01 00:00+00\\"}' AND da && '{2024-01-01 09:00+09}'"
+      k2: "'2024-01-01 00:00+00' <> ALL (da)"
+    indexes:
+      i: {columns: [id], where: "da <@ '{20240101 05:00-05}'"}
+""", """
+SET TimeZone = 'Asia/Tokyo';
+CREATE DOMAIN tsdom AS timestamptz; CREATE DOMAIN flag AS boolean; CREATE DOMAIN day AS date;
+CREATE TABLE t (id integer, da tsdom[] DEFAULT '{2024-01-01 02:00+02, 2024-06-01T10:00:00.50Z, NULL}',
+  fa flag[] DEFAULT '{yes, no}', dd day[] DEFAULT '{2024-1-1}',
+  CONSTRAINT k1 CHECK (da <> '{"2024-01-01 00:00+00"}' AND da && '{2024-01-01 09:00+09}'),
+  CONSTRAINT k2 CHECK ('2024-01-01 00:00+00' <> ALL (da)));
+CREATE INDEX i ON t (id) WHERE da <@ '{20240101 05:00-05}';
+"""),
+    # A string spelling a number beside ANY (or ALL) of an array column takes its element type: `'1' = ANY (ia)` of an
+    # integer[] is stored `(1 = ANY (ia))` (of a text[] `('7'::text = ANY (ta))`); and SOME is stored as ANY: drift
+    # before, in a CHECK, an index's WHERE and a view's query (compared as written, without state.json).
+    "numbers_as_strings_beside_any_of_an_array_and_some": ("""
+tables:
+  t:
+    columns: {id: integer, ia: "integer[]", na: "numeric[]", ta: "text[]"}
+    checks:
+      k1: "'1' = ANY (ia) AND '-1' < SOME (ia) AND '1.50' <> ALL (na) AND '7' = ANY (ta)"
+      k2: "id = SOME (ia) AND id <> SOME (ARRAY[1, 2])"
+    indexes:
+      i: {columns: [id], where: "'2' = ANY (ia)"}
+views:
+  v:
+    query: "SELECT id FROM t WHERE '3' = ANY (ia) AND id = SOME (ia) AND id <> SOME (SELECT 1)"
+""", """
+CREATE TABLE t (id integer, ia integer[], na numeric[], ta text[],
+  CONSTRAINT k1 CHECK ('1' = ANY (ia) AND '-1' < SOME (ia) AND '1.50' <> ALL (na) AND '7' = ANY (ta)),
+  CONSTRAINT k2 CHECK (id = SOME (ia) AND id <> SOME (ARRAY[1, 2])));
+CREATE INDEX i ON t (id) WHERE '2' = ANY (ia);
+CREATE VIEW v AS SELECT id FROM t WHERE '3' = ANY (ia) AND id = SOME (ia) AND id <> SOME (SELECT 1);
+"""),
+    # A date column beside a timestamp (no timestamptz) in a COALESCE, GREATEST, CASE or subtraction is stored cast to
+    # timestamp, `COALESCE((d)::timestamp without time zone, tp)`, as an explicit cast of a timestamptz is
+    # (`coalesce(ts::timestamp, tp)`): the loader writes the first (pg.date_casts), and the second is kept, no longer
+    # dropped as if Postgres had added it (test_an_explicit_cast_to_timestamp_is_no_implicit_one).
+    "a_date_beside_a_timestamp_and_an_explicit_cast_to_timestamp": ("""
+tables:
+  t:
+    columns: {id: integer, d: date, tp: timestamp, ts: timestamptz}
+    checks:
+      k1: "coalesce(d, tp) > '2000-01-01' AND tp - d < interval '1 day' AND greatest(d, localtimestamp, NULL) IS NOT NULL"
+      k2: "CASE WHEN id > 0 THEN d ELSE tp END IS NOT NULL AND coalesce(ts::timestamp, tp) > '2000-01-01'"
+      k3: "coalesce(d, ts) > '2000-01-01' AND least(d, current_date) IS NOT NULL"
+    indexes:
+      i: {columns: [id], where: "coalesce(tp, d) IS NOT NULL"}
+    statistics:
+      s: {columns: [id, "greatest(d, tp)"]}
+materialized_views:
+  m:
+    query: SELECT id, d, tp FROM t
+    indexes:
+      m_i: {columns: [{expression: "coalesce(d, tp)"}]}
+""", """
+CREATE TABLE t (id integer, d date, tp timestamp, ts timestamptz,
+  CONSTRAINT k1 CHECK (coalesce(d, tp) > '2000-01-01' AND tp - d < interval '1 day'
+    AND greatest(d, localtimestamp, NULL) IS NOT NULL),
+  CONSTRAINT k2 CHECK (CASE WHEN id > 0 THEN d ELSE tp END IS NOT NULL AND coalesce(ts::timestamp, tp) > '2000-01-01'),
+  CONSTRAINT k3 CHECK (coalesce(d, ts) > '2000-01-01' AND least(d, current_date) IS NOT NULL));
+CREATE INDEX i ON t (id) WHERE coalesce(tp, d) IS NOT NULL;
+CREATE STATISTICS s ON id, (greatest(d, tp)) FROM t;
+CREATE MATERIALIZED VIEW m AS SELECT id, d, tp FROM t;
+CREATE INDEX m_i ON m ((coalesce(d, tp)));
+"""),
     # A string array beside `= ANY` of a date, timestamp or boolean column (or a domain over one), and a string beside
     # `= ANY` of an array column: stored as a constant of the array's or element's type (`dd = ANY ('{20240101}')` is
     # `(dd = ANY ('{2024-01-01}'::date[]))`, `'2024-1-1' = ANY (pa)` `('2024-01-01'::date = ANY (pa))`): drift before.
@@ -1399,6 +1488,38 @@ CREATE TABLE t (i1 interval second(1) DEFAULT '1.55', i2 interval day DEFAULT '1
   i3 interval hour to minute DEFAULT '90 minutes 30 seconds', i4 interval year DEFAULT '1 year 7 months',
   i5 interval(1) DEFAULT '-1.55',
   CONSTRAINT k CHECK (i2 <> '1.5 days'::interval day AND i1 <> '1.55' AND i3 > CAST('2 hours 5 minutes' AS interval hour)));
+"""),
+    # An interval[]'s constant is stored in the print of its elements (`'{1 day, 90 minutes}'` is `'{"1 day",01:30:00}'`):
+    # a default and a string beside the column were compared as written, drift before.
+    "interval_arrays_by_their_elements_values": ("""
+tables:
+  t:
+    columns:
+      ia: {type: "interval[]", default: "'{1 day, 2 hours, NULL}'"}
+    checks:
+      k: "ia <> '{1 day, 90 minutes}' AND '2 hours' = ANY (ia) AND ia <> CAST('{1.5 days}' AS interval[])"
+""", """
+CREATE TABLE t (ia interval[] DEFAULT '{1 day, 2 hours, NULL}',
+ CONSTRAINT k CHECK (ia <> '{1 day, 90 minutes}' AND '2 hours' = ANY (ia) AND ia <> CAST('{1.5 days}' AS interval[])));
+"""),
+    # Arrays of time, timetz, money and inet are stored in their elements' print (`'{9:00}'` is `'{09:00:00}'`, `'{9:00+2}'`
+    # `'{09:00:00+02}'`, `'{1.5}'` `'{$1.50}'`, `'{10.0.0.1/32}'` `'{10.0.0.1}'`): defaults and strings beside the
+    # column were compared as written, drift before.
+    "array_constants_of_times_money_and_inet": ("""
+tables:
+  t:
+    columns:
+      tma: {type: "time[]", default: "'{9:00, 10:30:00.5}'"}
+      tta: {type: "timetz[]", default: "'{9:00+2}'"}
+      ma: {type: "money[]", default: "'{1.5, 2}'"}
+      ip: {type: "inet[]", default: "'{10.0.0.1/32, 10/8}'"}
+    checks:
+      k: "tma <> '{9:00}' AND '9:00' = ANY (tma) AND ma <> '{1.25}' AND ip <> '{10.0.0.2/32}' AND tta <> '{8:00-1}'"
+""", """
+CREATE TABLE t (tma time[] DEFAULT '{9:00, 10:30:00.5}', tta timetz[] DEFAULT '{9:00+2}', ma money[] DEFAULT '{1.5, 2}',
+ ip inet[] DEFAULT '{10.0.0.1/32, 10/8}',
+ CONSTRAINT k CHECK (tma <> '{9:00}' AND '9:00' = ANY (tma) AND ma <> '{1.25}' AND ip <> '{10.0.0.2/32}'
+   AND tta <> '{8:00-1}'));
 """),
     # SQL's interval literal with a string of its own units and a qualifier, `INTERVAL '1.5 days' DAY`, is stored as
     # the qualified type's constant, `'1 day'::interval day` (a column's default cast to the column's type, `'1
@@ -1496,3 +1617,29 @@ def test_a_spelling_postgres_accepts_builds_and_stays_in_sync(tmp_path, db_url, 
     assert check_drift(str(schema), db_url, out_dir=out).differences == ()
     assert check_drift(str(schema), db_url, out_dir=str(empty)).differences == ()
     assert generate(str(schema), out).status == "unchanged"
+
+
+def test_an_explicit_cast_to_timestamp_is_no_implicit_one(tmp_path, db_url):
+    """`coalesce(ts::timestamp, tp)` of a timestamptz ts and `coalesce(ts, tp)` are other expressions: Postgres stores
+    `COALESCE((ts)::timestamp without time zone, tp)` (the local time of the session's zone) and `COALESCE(ts,
+    (tp)::timestamp with time zone)` (an instant). A database holding one is drift against schema.yaml saying the
+    other, both ways; before, the normal form dropped both casts, and found them equal."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    written = {"implicit": "coalesce(ts, tp) > '2000-01-01'", "explicit": "coalesce(ts::timestamp, tp) > '2000-01-01'"}
+    with sibling_database(db_url) as other:
+        stored = {}
+        for url, (label, check) in zip((db_url, other), written.items()):
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(f"CREATE TABLE t (ts timestamptz, tp timestamp, CONSTRAINT k CHECK ({check}))")
+                stored[label] = conn.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                                             "WHERE conname = 'k'").fetchone()[0]
+        # (the oracle: Postgres's own common types, timestamptz and timestamp)
+        assert "(tp)::timestamp with time zone" in stored["implicit"] and "(ts)::timestamp without time zone" \
+            in stored["explicit"] and "(ts)::timestamp" not in stored["implicit"], stored
+        for url, (label, check) in zip((other, db_url), written.items()):  # (each database against the other's text)
+            schema = tmp_path / f"{label}.yaml"
+            schema.write_text(f"tables:\n  t:\n    columns: {{ts: timestamptz, tp: timestamp}}\n"
+                              f"    checks:\n      k: \"{check}\"\n", encoding="utf-8")
+            found = check_drift(str(schema), url, out_dir=str(empty)).differences
+            assert [(d.kind, d.name) for d in found] == [("constraint_changed", "k")], (label, found)

@@ -78,3 +78,57 @@ def test_what_the_old_body_computed_is_named_with_its_statement(db_url, tmp_path
             conn.execute("INSERT INTO t (id, name) VALUES (3, 'aB')")
         assert conn.execute("SELECT k, k2 FROM t ORDER BY id").fetchall() == [("AB", "AB"), ("CD", "CD")]
         assert conn.execute("SELECT n FROM mv ORDER BY id").fetchall() == [("AB",), ("CD",)]
+
+
+CHECKED = """CREATE FUNCTION parity(x int) RETURNS int LANGUAGE sql IMMUTABLE RETURN {body};
+CREATE FUNCTION unused_parity(x int) RETURNS int LANGUAGE sql IMMUTABLE RETURN 0;
+CREATE DOMAIN even AS int CONSTRAINT even_check CHECK (parity(VALUE) = 0);
+CREATE TABLE c (id int PRIMARY KEY, n int CONSTRAINT c_n_check CHECK (parity(n) = 0), e even,
+                m int CONSTRAINT c_m_check CHECK (unused_parity(m) = 0));
+CREATE TABLE r (id int, n int) PARTITION BY LIST (parity(n));
+CREATE TABLE r0 PARTITION OF r FOR VALUES IN (0);
+CREATE TABLE r1 PARTITION OF r FOR VALUES IN (1);
+"""
+
+
+def test_rows_the_old_body_checked_or_routed_are_named_with_the_statements_that_check_them(db_url, tmp_path):
+    """A CHECK of a table, a domain's CHECK and a partition key over an IMMUTABLE function whose body is replaced:
+    Postgres keeps the rows the old body let in or routed (VALIDATE CONSTRAINT skips a valid constraint, an UPDATE moves
+    no row; a domain's VALIDATE CONSTRAINT does read them), and generate said nothing. Now each is named with statements that check the rows under the new body, which
+    Postgres refuses here (one row of each fails it); a CHECK over a function kept as it was is not named."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    old = CHECKED.format(body="x % 2") + "INSERT INTO c VALUES (1, 2, 4, 0); INSERT INTO r VALUES (1, 1), (2, 2);"
+    with migrated_then_described(db_url, schema, out, old, CHECKED.format(body="(x + 1) % 2")) as (_, old_files):
+        pass
+    result = generate(str(schema), out, name="new")
+    assert result.status == "written", result.message
+    said = sorted(n.split(" calls ")[0] for n in result.notices if " calls parity (IMMUTABLE" in n)
+    assert said == ["warning: CHECK c_n_check on c", "warning: CHECK even_check of domain even",
+                    "warning: partition key of r"], result.notices
+    statements = [n.split(": run ", 1)[1].split(" (a row it refuses")[0] for n in sorted(result.notices)
+                  if " calls parity (IMMUTABLE" in n]
+    new_files = [m for m in Layout(out).migrations() if m.path not in old_files]
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, new_files, record=False)
+        # what the old body let in and routed is still there, under constraints Postgres holds valid
+        assert conn.execute("SELECT parity(n), parity(e) FROM c").fetchall() == [(1, 1)]
+        assert conn.execute("SELECT bool_and(convalidated) FROM pg_constraint WHERE conname IN "
+                            "('c_n_check', 'even_check')").fetchone() == (True,)
+        conn.execute("ALTER TABLE c VALIDATE CONSTRAINT c_n_check")  # (a valid one: nothing read)
+        assert conn.execute("SELECT tableoid::regclass::text, parity(n) FROM r ORDER BY n").fetchall() == [
+            ("r1", 0), ("r0", 1)]
+    checks, move = statements[:3], statements[2].split("; or move each row where the new body routes it: run ")[1]
+    checks[2] = checks[2].split("; or move")[0] + ";"
+    assert move == "UPDATE r SET n = n;", statements
+    for statement in checks:  # (c_n_check, even_check, r's partitions, in that order)
+        with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.CheckViolation) as refused:
+            conn.execute(statement)
+        assert "violate" in str(refused.value), statement
+    with psycopg.connect(db_url) as conn:  # (each rolled back: as they were)
+        assert conn.execute("SELECT count(*) FROM pg_constraint WHERE conname IN ('c_n_check', 'even_check') "
+                            "AND convalidated").fetchone() == (2,)
+        assert conn.execute("SELECT count(*) FROM pg_inherits WHERE inhparent = 'r'::regclass").fetchone() == (2,)
+        conn.execute(move)
+        assert conn.execute("SELECT tableoid::regclass::text, parity(n) FROM r ORDER BY n").fetchall() == [
+            ("r0", 0), ("r1", 1)]
+        conn.execute(checks[2])  # (now every row is where its bound says)

@@ -221,7 +221,8 @@ def apply(database_url: Optional[str], out_dir: str, dry_run: bool, connect_time
     OUT/migrations.
 
     Exit status: 0 applied, or nothing to apply; 1 refused (nothing was run); 2 error (cannot
-    connect, a folder sqlx would refuse, a statement failed: the files before it stay applied).
+    connect, a folder sqlx would refuse, a statement failed, a partition the file does not drop that
+    its DROP TABLE would take: named, none of the file run; the files before it stay applied).
     """
     from schemac.commands.migrate import apply_pending
     from schemac.migrations.apply import Refused

@@ -150,25 +150,35 @@ def begin_read_only(conn: psycopg.Connection, statement_timeout_ms: int, lock_ti
                     snapshot: Optional[str] = None, parallel: bool = True) -> None:
     """Open the READ ONLY snapshot transaction; the timeouts end with it (SET LOCAL). `snapshot`: one
     another transaction exported (catalog/lanes.py), to see exactly what it sees. `parallel`: False plans
-    without parallel workers from the start (see serial_plans)."""
-    conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", prepare=False)
+    without parallel workers from the start (see serial_plans).
+
+    One round trip (the simple query protocol runs the statements in order, and a failing one, a snapshot that
+    cannot be imported, fails the call and leaves the transaction aborted, as it would one statement at a time):
+    every round trip of the two lanes before their first query is on the path to the first rows, and under load
+    each waits for the server's process and the reading one to be scheduled again."""
+    statements = [sql.SQL("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")]
     if snapshot is not None:
-        conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)), prepare=False)
+        statements.append(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
     # SET takes no bind parameters: the values are ints, rendered as literals by psycopg.
-    for setting, value in (("statement_timeout", statement_timeout_ms), ("lock_timeout", lock_timeout_ms)):
-        conn.execute(sql.SQL("SET LOCAL {} = {}").format(sql.Identifier(setting), sql.Literal(int(value))),
-                     prepare=False)
+    statements += [sql.SQL("SET LOCAL {} = {}").format(sql.Identifier(setting), sql.Literal(int(value)))
+                   for setting, value in (("statement_timeout", statement_timeout_ms), ("lock_timeout", lock_timeout_ms))]
     # Deparsed constants depend on these settings: a partition bound or default of type timestamptz
     # prints in the session's TimeZone ('2022-04-01 01:00:00+01' or '... 00:00:00+00'), dates and
-    # intervals in its DateStyle / IntervalStyle. Pin them, so the model does not depend on PGTZ or on
-    # the server's defaults. Names are qualified unless the search_path finds them (pg_get_viewdef, defaults):
-    # public only, so the deparse does not depend on the role's search_path either (a view's query is
-    # compared with the one a throwaway server deparses). One round trip (simple query protocol).
+    # intervals in its DateStyle / IntervalStyle, a bytea in its bytea_output ('\001' or '\x01'), a float in its
+    # extra_float_digits (0: '0.3' for 0.30000000000000004), a money in its lc_monetary, a backslash doubled where
+    # standard_conforming_strings is off, every name quoted with quote_all_identifiers. Pin them, so the model does
+    # not depend on PGTZ, PGOPTIONS, ALTER DATABASE / ROLE ... SET or the server's defaults
+    # (tests/test_session_settings.py). Names are qualified unless the search_path finds them (pg_get_viewdef,
+    # defaults): public only, so the deparse does not depend on the role's search_path either (a view's query is
+    # compared with the one a throwaway server deparses).
     # JIT off: the catalog queries' cost estimates pass jit_above_cost at a few thousand tables, and compiling
     # them costs more than it saves (bench/catalog_queries.py --set "jit = on" shows it on a server with LLVM).
-    conn.execute("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, MDY'; SET LOCAL IntervalStyle = 'postgres'; "
-                 "SET LOCAL search_path = public; SET LOCAL jit = off" + ("" if parallel else "; " + _SERIAL),
-                 prepare=False)
+    statements.append(sql.SQL("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, MDY'; SET LOCAL IntervalStyle = "
+                              "'postgres'; SET LOCAL bytea_output = 'hex'; SET LOCAL extra_float_digits = 1; "
+                              "SET LOCAL lc_monetary = 'C'; SET LOCAL standard_conforming_strings = on; "
+                              "SET LOCAL quote_all_identifiers = off; SET LOCAL search_path = public; SET LOCAL jit = off"
+                              + ("" if parallel else "; " + _SERIAL)))
+    conn.execute(sql.SQL("; ").join(statements), prepare=False)
 
 
 # The catalog read's queries but the columns' are planned without parallel workers: past a few thousand tables the

@@ -173,6 +173,10 @@ class Change:
     # identity column to table that has child tables'); plan.partitioned_identity adds it in steps
     # (compare.identities.identities_over_children).
     over_children: bool = False
+    # A drop_index or drop_constraint of a table's own index or key that its ATTACH PARTITION adopts as its copy of the
+    # parent's (same definition): the parent's key; dropped after the ATTACH, where the DO block renames it to the copy's
+    # name, so the ATTACH builds no index again over the rows (compare.partition_copies.adopted_by_attach).
+    adopted_by: Optional[tuple[str, str]] = None
     # A change whose ALTER TABLE Postgres plans or computes over its table's indexes and its neighbours' (a key's
     # check, a rewrite: compare.replanned): the tables its keys reference and those referencing it, with indexes.
     neighbours: tuple = ()

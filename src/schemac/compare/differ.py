@@ -30,7 +30,7 @@ from schemac.compare.trigger_clones import diff_clone_comments, diff_cloned_trig
 from schemac.compare.copies import diff_copy_comments
 from schemac.compare.replanned import with_neighbours
 from schemac.compare.foreign_servers import FOREIGN_REMADE, diff_foreign_servers, foreign_drift, remade_foreign_tables
-from schemac.compare.partition_copies import with_detached_copies, without_implied_twin_copies
+from schemac.compare.partition_copies import adopted_by_attach, with_detached_copies, without_implied_twin_copies
 from schemac.compare.partitioning import partition_of_key
 from schemac.compare.created_tables import created_by_create_table
 from schemac.compare.shortcut import unchanged
@@ -42,7 +42,7 @@ from schemac.compare.domain_casts import domains_as_written, table_as_written
 from schemac.compare.domain_overloads import lazy_overloads
 from schemac.compare.moves import old_key, renamed_tables
 from schemac.compare.inherited_renames import children_follow_renames
-from schemac.compare.type_moves import moved_types, row_types_moved
+from schemac.compare.type_moves import moved_types, row_types_moved, view_row_types_moved
 from schemac.compare.not_nulls import (across_no_inherit, before_inherit, defaults_as_held, held_as_parents, kept_below, named_as_attached, named_in_partitions, named_where_claimed,
                                        names_its_own, parents_names_given)
 from schemac.compare.defaults_below import defaults_kept_below
@@ -276,7 +276,7 @@ def _dropped(t: Table, cause: Optional[str] = None) -> list[Change]:
 @on_desired_path  # (expressions read on the search path of `desired`'s migration: normalize.searched)
 def diff(current: Schema, desired: Schema) -> list[Change]:
     """Changes that turn `current` into `desired`, in the order their DDL must run."""
-    before = current  # (its namespaces: a sequence or type moved names the schema it moves to)
+    before = given = current  # (its namespaces: a sequence or type moved names the schema it moves to)
     changes, current = moved_types(current, desired)  # ALTER TYPE ... SET SCHEMA: what names them follows
     current = domains_as_written(current, desired)  # (`(VALUE)::integer` in a CHECK of a domain over a domain)
     current = with_moved_extension_types(current, desired)  # (its columns follow an extension moved)
@@ -349,6 +349,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     for key, table_changes in per_table.items():
         changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table, only))
     changes = identities_over_children(named_in_partitions(changes, des_tables), cur_tables, des_tables)
+    changes = adopted_by_attach(changes, cur_tables, des_tables)  # (an index or key ATTACH adopts: dropped after it)
     for key, t in cur_tables.items():
         if key not in des_tables:
             changes += _dropped(t)
@@ -392,9 +393,8 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(diff_validated_checks(cur_tables, des_tables, changes))
     changes.extend(diff_copy_comments(cur_tables, des_tables, changes))
     changes = made_under_kept(lent_usage(changes, current, desired), current, desired)
-    order = {k: n for n, k in enumerate(KINDS)}
-    # Stable sort by kind keeps the declaration order of schema.yaml inside each kind; drops of
-    # tables run in reverse declaration order.
-    drops = [c for c in changes if c.kind == "drop_table"][::-1]
-    rest = [c for c in changes if c.kind != "drop_table"]
-    return sorted(rest + drops, key=lambda c: order[c.kind])
+    order = {k: n for n, k in enumerate(KINDS)}  # (a stable sort: schema.yaml's order inside each kind)
+    drops = [c for c in changes if c.kind == "drop_table"][::-1]  # (drops of tables in reverse)
+    out = sorted([c for c in changes if c.kind != "drop_table"] + drops, key=lambda c: order[c.kind])
+    again = view_row_types_moved(given, out)  # (functions of a renamed view's row type follow it: compared again)
+    return out if again is None else diff(again, desired)

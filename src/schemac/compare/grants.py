@@ -13,7 +13,7 @@ from typing import Optional, Union
 
 from schemac.compare.changes import Change
 from schemac.compare.foreign_servers import made_again
-from schemac.compare.given_back import MIGRATION_ROLE, given_back, owners_by_default
+from schemac.compare.given_back import MIGRATION_ROLE, given_back, held_alike, owners_by_default
 from schemac.compare.identities import (IdentityDifferences, IdentitySequence, identity_differences,
                                         identity_sequences, owned_sequence)
 from schemac.compare.namespaces import namespace
@@ -227,9 +227,9 @@ def object_changes(old: Optional[Secured], new: Secured, maybe: tuple[Privilege,
     perhaps `maybe`, what default privileges grant: revoked where schema.yaml lacks it, granted where it
     has it as if it were not there: both are harmless when the default did not apply; and `withheld`, what
     they may take from Postgres's defaults: granted where schema.yaml has it); `defaults`: compare.given_back's."""
-    back = given_back(old, new, defaults)  # an owner schema.yaml pins no more: the migration's role's again
-    if old is not None and old.grants == new.grants and new.owner in (None, old.owner) and not back:
+    if held_alike(old, new, defaults):
         return []  # the same access list and owner (most objects): nothing to compare entry by entry
+    back = given_back(old, new, defaults)  # an owner schema.yaml pins no more: the migration's role's again
     out: list[Change] = []
     schema, table = new.schema or "", new.name if isinstance(new, Table) else ""
     cause = NEW_OBJECT if old is None else None
@@ -275,14 +275,14 @@ def _others(entries: tuple[Privilege, ...], owner: Optional[str]) -> tuple[Privi
 
 def diff_grants(cur_tables: dict, des_tables: dict, current: Schema, desired: Schema,
                 rebuilt_types: frozenset = frozenset(), identities: Optional[IdentityDifferences] = None) -> list[Change]:
-    """The grant, revoke and set_owner changes of every table, sequence, function and type schema.yaml keeps
-    (a type in `rebuilt_types`, set aside and created again, starts with Postgres's defaults). `identities`:
-    identity_differences(cur_tables, des_tables), where the caller has them."""
+    """The grant, revoke and set_owner changes of every table, sequence, function and type schema.yaml keeps (a type
+    in `rebuilt_types`, set aside and made again, has Postgres's defaults); `identities`: identity_differences'."""
     out: list[Change] = []
     identities = identities or identity_differences(cur_tables, des_tables)
     back = owners_by_default(current)  # whose objects schema.yaml leaves unpinned (compare.given_back)
     for key, t in des_tables.items():
-        out += object_changes(_columns_renamed(cur_tables.get(key), t), t, *defaulted(current, desired, t), back)
+        if not held_alike(old := _columns_renamed(cur_tables.get(key), t), t, back):  # (most: no defaulted() call)
+            out += object_changes(old, t, *defaulted(current, desired, t), back)
         if t.partition_of is not None:
             continue  # a partition's identity is its root's sequence, compared there
         if key not in identities.grants:

@@ -8,8 +8,11 @@ timestamptz, its category's preferred type) is stored with the cast, `to_char((d
 (_date_like: a column, CURRENT_DATE, ...) that is a call's argument is dropped, so an explicit one written so in
 schema.yaml (`to_char(ts::timestamptz, ...)` of a timestamp ts, another meaning) compares equal to none, as
 compare.rewrite's numeric promotions do. Beside a timestamptz or timestamp elsewhere (_COMMON: a COALESCE, a
-subtraction, ...) a cast of a date-like value to either is dropped so too (`coalesce(ts::timestamp, tp)` of a
-timestamptz ts, another meaning, compares equal to `coalesce(ts, tp)`: rare beside the drift it ends).
+subtraction, ...) a cast of a date-like value to timestamptz is dropped so too, and to timestamp, but not a column's
+in a COALESCE, GREATEST, LEAST, CASE or subtraction: `coalesce(ts::timestamp, tp)` of a timestamptz ts is stored
+`COALESCE((ts)::timestamp without time zone, tp)`, `coalesce(ts, tp)` `COALESCE(ts, (tp)::timestamp with time zone)`,
+another value; the loader writes the cast Postgres adds to a date column there (pg.date_casts: `coalesce(d, tp)` is
+loaded `coalesce(d::timestamp, tp)`, as stored).
 """
 
 from __future__ import annotations
@@ -67,19 +70,28 @@ _COMMON = {exp.Coalesce: ("this", "expressions"), exp.Greatest: ("this", "expres
            exp.Array: ("expressions",), exp.In: ("expressions",), exp.Sub: ("this", "expression")}
 
 
+def _uncast_common(arg: exp.Expression, typed: bool) -> exp.Expression:
+    """_uncast to timestamptz or timestamp; with `typed` (pg.date_casts loads the cast), not a column's to timestamp."""
+    if typed and isinstance(arg, exp.Cast) and isinstance(arg.to, exp.DataType) and \
+            arg.to.this == exp.DataType.Type.TIMESTAMP and isinstance(_bare(arg.this), exp.Column):
+        return arg
+    return _uncast(arg, _INSTANTS)
+
+
 def _common_values(node: exp.Expression) -> Optional[exp.Expression]:
     keys = _COMMON.get(type(node))
     if keys is None:
         return None
+    typed = not isinstance(node, (exp.Array, exp.In))
     changed = {}
     for key in keys:
         value = node.args.get(key)
         if isinstance(value, list):
-            new = [_uncast(v, _INSTANTS) for v in value]
+            new = [_uncast_common(v, typed) for v in value]
             if any(a is not b for a, b in zip(new, value)):
                 changed[key] = [v.copy() for v in new]
-        elif isinstance(value, exp.Expression) and _uncast(value, _INSTANTS) is not value:
-            changed[key] = _uncast(value, _INSTANTS).copy()
+        elif isinstance(value, exp.Expression) and _uncast_common(value, typed) is not value:
+            changed[key] = _uncast_common(value, typed).copy()
     if not changed:
         return None
     copy = node.copy()

@@ -67,3 +67,14 @@ def split_in_list(node: exp.Expression) -> Optional[exp.Expression]:
         if isinstance(inner, exp.Or) and inner.meta.get(_SPLIT):
             return _negated(inner)
     return None
+
+
+def some_as_any(node: exp.Expression) -> Optional[exp.Expression]:
+    """`SOME (x)` (sqlglot's call named SOME; over a subquery its ANY of a bare SELECT) as `ANY (x)`, its synonym, which
+    Postgres prints; else None."""
+    if isinstance(node, exp.Any) and isinstance(node.this, exp.Select):
+        return exp.Any(this=exp.Subquery(this=node.this))
+    if isinstance(node, exp.Anonymous) and not isinstance(node.this, exp.Identifier) \
+            and str(node.this).upper() == "SOME" and len(node.expressions) == 1:
+        return exp.Any(this=node.expressions[0])
+    return None

@@ -13,9 +13,8 @@ from schemac.model.frozen import replace
 from typing import Container, Optional, Union
 
 from schemac.compare.changes import Change
-from schemac.compare.not_nulls import named_before_rename
-from schemac.model import Column, Parent, Schema, Sequence, Table, View
-from schemac.pg.names import regclass_literal
+from schemac.model import Column, NotNull, Parent, Schema, Sequence, Table, View
+from schemac.pg.names import default_constraint_name, default_not_null_name, regclass_literal
 
 Key = tuple[str, str]
 
@@ -23,9 +22,11 @@ Key = tuple[str, str]
 def old_key(t: Union[Table, Sequence, View], keys: Container[Key]) -> Optional[Key]:
     """The (schema, name) `t.renamed_from` names among `keys` (the other model's tables or sequences): a name of its
     own schema first (a name may hold a dot), then `schema.name` (moved here); None when neither is there."""
-    schema, dot, name = (t.renamed_from or "").rpartition(".")
+    if not t.renamed_from:
+        return None
+    schema, dot, name = t.renamed_from.rpartition(".")
     candidates = [(t.schema, t.renamed_from)] + ([(schema, name)] if dot and schema else [])
-    return next((k for k in candidates if k != (t.schema, t.name) and k in keys), None) if t.renamed_from else None
+    return next((k for k in candidates if k != (t.schema, t.name) and k in keys), None)
 
 
 def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
@@ -37,22 +38,43 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
     changes = []
     moved: dict[Key, Key] = {}
     for key, t in des_tables.items():
+        if not t.renamed_from:  # (most tables: no call of old_key for each)
+            continue
         was = old_key(t, cur_tables)
         if was is None or key in cur_tables or was in des_tables:
             continue
-        old = cur_tables.pop(was)
+        old = _names_kept(cur_tables.pop(was), t)
         changes.append(Change("rename_table", t.schema, t.name, None, old, t, t))
-        columns = named_before_rename(old) if old.name != t.name else old.columns
         # (its extended statistics stay in their schema: Postgres does not move them)
         statistics = tuple(replace(s, schema=s.schema or old.schema) for s in old.statistics)
-        cur_tables[key] = replace(old, schema=t.schema, name=t.name, columns=columns, statistics=statistics)
+        cur_tables[key] = replace(old, schema=t.schema, name=t.name, statistics=statistics)  # (plan.not_null_ddl.defaults_renamed)
         moved[was] = key
+    if not moved:  # (most diffs: no table walked again for the foreign keys and parents of none moved)
+        return changes, current
     for key, table in cur_tables.items():
         cur_tables[key] = _repointed(table, moved)
-    if moved and current.views:
+    if current.views:
         current = replace(current, views=tuple(_reading_moved(v, moved) for v in current.views))
     schemas = {was: key for was, key in moved.items() if was[0] != key[0]}
     return changes, _sequences_moved(current, cur_tables, schemas) if schemas else current
+
+
+def _names_kept(old: Table, t: Table) -> Table:
+    """`old` with each key, foreign key, EXCLUDE and NOT NULL declared without a name named as Postgres named it after
+    the old table, where schema.yaml gives `t`'s that very name (inspect pins it so: Django's AlterModelTable leaves
+    zerver_realmalias_pkey on zerver_realmdomain): kept as it is, not renamed after the new name by
+    plan.table_renames and then dropped and added again under the old one (a rebuild of the key's index)."""
+    if old.name == t.name:
+        return old
+    given = {c.name for c in (t.primary_key, *t.uniques, *t.foreign_keys, *t.exclusions) if c is not None and c.name}
+    kept = lambda c: replace(c, name=name) if not c.name and (name := default_constraint_name(old, c)) in given else c  # noqa: E731
+    nulls = {c.name: c.not_null.name for c in t.columns if c.not_null is not None and c.not_null.name}
+    columns = tuple(replace(c, not_null=replace(c.not_null or NotNull(), name=nulls[c.name]))
+                    if not c.nullable and (c.not_null is None or not c.not_null.name)
+                    and nulls.get(c.name) == default_not_null_name(old.name, c.name) else c for c in old.columns)
+    return replace(old, columns=columns, primary_key=kept(old.primary_key) if old.primary_key else None,
+                   uniques=tuple(map(kept, old.uniques)), foreign_keys=tuple(map(kept, old.foreign_keys)),
+                   exclusions=tuple(map(kept, old.exclusions)))
 
 
 def _reading_moved(v: View, moved: dict[Key, Key]) -> View:

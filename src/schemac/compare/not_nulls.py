@@ -156,13 +156,6 @@ def _parents_name(des: Table, column: str, des_tables: dict) -> Optional[str]:
     return None
 
 
-def named_before_rename(old: Table) -> tuple[Column, ...]:
-    """The columns of a table about to be renamed, each NOT NULL under the name it has: Postgres's default for
-    the old table's name, which ALTER TABLE ... RENAME keeps (a later change of the constraint names it so)."""
-    return tuple(replace(c, not_null=replace(c.not_null or NotNull(), name=default_not_null_name(old.name, c.name)))
-                 if not c.nullable and (c.not_null is None or c.not_null.name is None) else c for c in old.columns)
-
-
 def named_where_claimed(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
     """A NOT NULL left unnamed gets Postgres's default name, <table>_<column>_not_null, unless a constraint of the
     same schema holds that name already: Postgres then numbers it (node_id_not_null1). On PostgreSQL 18 that is
@@ -227,13 +220,15 @@ def inherited_renames(changes: list[Change], current: Schema) -> list[tuple[Chan
     if not renames:
         return []
     tables = {t.key: t for t in current.tables}
+    was = {(c.schema, c.table, c.name): c.old.name for c in changes if c.kind == "rename_column"  # (a parent's column
+           and isinstance(c.old, Column)}  # renamed: `current` holds it under its old name)
     out = []
     for c in renames:
         t = tables.get((c.schema, c.table))
         parents = [] if t is None else [(q.schema, q.name) for q in t.inherits] + \
             ([(t.partition_of.parent_schema, t.partition_of.parent)] if t.partition_of is not None else [])
         for key in parents:
-            pc = tables[key].column(c.name) if key in tables else None
+            pc = tables[key].column(was.get((*key, c.name), c.name)) if key in tables else None
             if pc is not None and not pc.nullable and not (pc.not_null is not None and pc.not_null.no_inherit):
                 out.append((c, f"table {c.schema}.{c.table}: the NOT NULL of column {c.name} is inherited from "
                                f"{key[0]}.{key[1]}, and Postgres cannot rename an inherited constraint; its name "

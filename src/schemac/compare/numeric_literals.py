@@ -57,12 +57,29 @@ def numbers_beside_a_column(node: exp.Expression) -> Optional[exp.Expression]:
             return node.__class__(this=left, expression=as_number(right))
         if isinstance(right, exp.Column) and as_number(left) is not left:
             return node.__class__(this=as_number(left), expression=right)
+    if isinstance(node, COMPARISONS) and _of_an_array_column(node.expression) and as_number(node.this) is not node.this:
+        return node.__class__(this=as_number(node.this), expression=node.expression)
     if isinstance(node, exp.In) and isinstance(node.this, exp.Column) and node.expressions \
             and any(as_number(e) is not e for e in node.expressions):
         changed = node.copy()
         changed.set("expressions", [as_number(e) for e in node.expressions])
         return changed
     return None
+
+
+def _of_an_array_column(node: exp.Expression) -> bool:
+    """Whether `node` is `ANY (c)`, `SOME (c)` or `ALL (c)` of a column c (or of one cast, `((va)::text[])`): a string
+    beside it takes c's element type, `'1' = ANY (ia)` of an integer[] ia is stored `(1 = ANY (ia))` (of a text[]
+    `('1'::text = ANY (ta))`: both read `1` so, as above)."""
+    if isinstance(node, exp.Any):
+        inner = node.this
+    elif isinstance(node, exp.Anonymous) and str(node.this).upper() == "ALL" and len(node.expressions) == 1:
+        inner = node.expressions[0]
+    else:
+        return False
+    while isinstance(inner, (exp.Paren, exp.Cast)):
+        inner = inner.this
+    return isinstance(inner, exp.Column)
 
 
 def compared(kind: type, x: exp.Expression, y: exp.Expression) -> exp.Expression:

@@ -13,7 +13,8 @@ from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.tables import constraint_key, index_signature
-from schemac.model import Check, Index, Table
+from schemac.compare.changes import Change
+from schemac.model import Check, Index, PrimaryKey, Table, Unique
 from schemac.pg.childindex import child_index_name, child_key_name, is_child_index_name
 from schemac.pg.names import constraint_name
 
@@ -103,3 +104,35 @@ def with_detached_copies(cur: Table, des: Table, cur_tables: dict, des_tables: d
     foreign_keys = cur.foreign_keys + tuple(replace(f, name=constraint_name(parent, f), comment=None)
                                             for f in parent.foreign_keys if constraint_key(f) not in fks)
     return replace(cur, primary_key=pk, uniques=uniques, checks=checks, indexes=indexes, foreign_keys=foreign_keys)
+
+
+def adopted_by_attach(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
+    """`changes` with each drop of a table's own index, primary key or UNIQUE that its ATTACH PARTITION adopts marked
+    (`adopted_by`): ATTACH takes an index of the definition (and storage parameters) of one of the parent's, and a key
+    of one of its keys, as its copy, where it would otherwise build one over the rows. Only of the parent's that stand
+    before and after the migration (one made or dropped by it is not there at the ATTACH)."""
+    attached = {(c.schema, c.table) for c in changes if c.kind == "attach_partition"}
+    if not attached:
+        return changes
+    return [replace(c, adopted_by=parent) if (c.schema, c.table) in attached and c.kind in ("drop_index", "drop_constraint")
+            and (parent := _adopting(c.old, des_tables[(c.schema, c.table)], cur_tables, des_tables)) else c
+            for c in changes]
+
+
+def _adopting(old: object, t: Table, cur_tables: dict, des_tables: dict) -> Optional[tuple[str, str]]:
+    """The parent's key, where its ATTACH adopts `old` (an index or key of `t`, the partition)."""
+    p = t.partition_of
+    before = cur_tables.get((p.parent_schema, p.parent)) if p is not None else None
+    after = des_tables.get((p.parent_schema, p.parent)) if p is not None else None
+    if before is None or after is None:
+        return None
+    if isinstance(old, Index):
+        def signature(i: Index) -> tuple:
+            return index_signature(i), i.parameters
+        kept = {signature(i) for i in before.indexes} & {signature(i) for i in after.indexes}
+        return (p.parent_schema, p.parent) if old.valid and signature(old) in kept else None  # type: ignore[union-attr]
+    if isinstance(old, (PrimaryKey, Unique)):
+        def keys(x: Table) -> set:
+            return {constraint_key(k) for k in (x.primary_key, *x.uniques) if k is not None}
+        return (p.parent_schema, p.parent) if constraint_key(old) in keys(before) & keys(after) else None  # type: ignore
+    return None

@@ -9,7 +9,7 @@ from typing import Optional
 from sqlglot import exp
 
 from schemac.compare.implicit_casts import dates_as_arguments
-from schemac.compare.in_lists import split_in_list
+from schemac.compare.in_lists import some_as_any, split_in_list
 from schemac.compare.jsonpath import jsonpath_literals
 from schemac.compare.tsquery import tsquery_literals
 from schemac.compare.typed_literals import typed_literals
@@ -200,7 +200,7 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     if cast is not None:
         return cast
     numbers = numbers_beside_a_column(node) or dates_as_arguments(node) or jsonpath_literals(node) \
-        or typed_literals(node) or tsquery_literals(node) or split_in_list(node)
+        or typed_literals(node) or tsquery_literals(node) or split_in_list(node) or some_as_any(node)
     if numbers is not None:
         return numbers
     if isinstance(node, exp.Neg) and isinstance(_unparen(node.this), exp.Literal) and not _unparen(node.this).is_string:

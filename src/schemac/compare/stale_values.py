@@ -7,7 +7,11 @@ recomputed column rewrites every row): the user runs them when the cost suits.
 
 A generated column is recomputed only by an UPDATE of a column its expression reads (`UPDATE t SET g = DEFAULT`, or
 of another column, keeps the old value: checked on PostgreSQL 15, 16 and 18), so that is the statement named; on
-17+ `ALTER TABLE t ALTER COLUMN g SET EXPRESSION AS (...)` does it too, by a rewrite of the table."""
+17+ `ALTER TABLE t ALTER COLUMN g SET EXPRESSION AS (...)` does it too, by a rewrite of the table.
+
+A CHECK keeps the rows the old body let in (a table's VALIDATE CONSTRAINT skips a valid constraint: the statements named
+drop it, add it NOT VALID and validate it; a domain's reads every value even so), and a partition key the rows the old
+body routed (each stays in its partition until an UPDATE moves it; DETACH and ATTACH PARTITION check them)."""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from schemac.compare.types import replaceable
 from schemac.model import Function, Schema
 from schemac.pg.lazy import lazy
 from schemac.pg.names import qualified, quote_ident
+from schemac.pg.sqllex import LexError, folded, tokens
 from schemac.pg.verbatim import calls_if_tokenized
 
 called_functions = lazy("schemac.pg.calls", "called_functions")
@@ -59,8 +64,9 @@ def _tainted(rebodied: set[tuple[str, str]], desired: Schema) -> dict[tuple[str,
 
 
 def stale_value_notices(changes: list[Change], desired: Schema) -> list[str]:
-    """One notice per index, STORED generated column and materialized view the migration leaves computed by the
-    old body of an IMMUTABLE function it replaces, with the statement to run; none for what it creates anew."""
+    """One notice per index, STORED generated column, materialized view, CHECK (a table's or a domain's) and partition
+    key the migration leaves computed, checked or routed by the old body of an IMMUTABLE function it replaces, with the
+    statements to run; none for what it creates anew."""
     rebodied = _rebodied(changes)
     if not rebodied:
         return []
@@ -69,6 +75,8 @@ def stale_value_notices(changes: list[Change], desired: Schema) -> list[str]:
         {(c.schema, c.table) for c in changes if c.kind == "add_table"} | \
         {(getattr(c.new, "schema", ""), getattr(c.new, "name", "")) for c in changes
          if c.kind in ("add_view", "replace_view", "refresh_view")}
+    made_domains = {(c.schema, c.name) for c in changes if c.kind in ("add_domain", "alter_domain")}  # (checked anew,
+    # or changed: an unchanged CHECK of an altered domain is not named)
 
     def reached(called: set[tuple[str, str]]) -> str:
         """The re-bodied functions `called` reaches, and why that matters; empty when none."""
@@ -86,9 +94,32 @@ def stale_value_notices(changes: list[Change], desired: Schema) -> list[str]:
                 if (schema, i.name) not in made and (why := calls(i.where, *(e.expression for e in i.elements)))]
 
     out = []
+    remade = {(c.schema, c.table, c.name) for c in changes if c.kind == "add_constraint"}
+    by_key = {t.key: t for t in desired.tables}
     for t in desired.tables:
         if (t.schema, t.name) in made:
             continue
+        parent = by_key.get((t.partition_of.parent_schema, t.partition_of.parent)) if t.partition_of else None
+        inherited = set(parent.checks) if parent is not None else set()  # (the parent's notice covers its partitions)
+        out += [f"warning: CHECK {quote_ident(k.name)} on {qualified(t.schema, t.name)} {why}: rows it let in may fail "
+                f"it now (VALIDATE CONSTRAINT skips a valid one): check them in one transaction: "
+                f"run {_rechecked(qualified(t.schema, t.name), k)}" for k in t.checks
+                if k not in inherited and k.enforced and not k.not_valid and (t.schema, t.name, k.name) not in remade
+                and (why := calls(k.expression))]
+        if t.partition_by is not None and (why := reached(set(calls_if_tokenized(t.partition_by.key)))):
+            table = qualified(t.schema, t.name)
+            parts = [p for p in desired.tables if p.partition_of and p.partition_of.parent == t.name
+                     and p.partition_of.parent_schema == t.schema]
+            fix = " ".join(f"ALTER TABLE {table} DETACH PARTITION {qualified(p.schema, p.name)}; ALTER TABLE {table} "
+                           f"ATTACH PARTITION {qualified(p.schema, p.name)} {p.partition_of.bound};"  # type: ignore
+                           for p in parts) or f"the DETACH and ATTACH PARTITION of each partition of {table}"
+            words = {folded(k) for k in _tokens(t.partition_by.key) if k.kind in ("word", "name")}
+            keys = [quote_ident(c.name) for c in t.columns if c.name in words and not c.generated]
+            move = f"; or move each row where the new body routes it: run UPDATE {table} SET " + \
+                ", ".join(f"{k} = {k}" for k in keys) + ";" if keys else ""
+            out.append(f"warning: partition key of {table} {why}: rows it routed stay in the partition the old body "
+                       "chose until an UPDATE moves them: check them against each bound (ATTACH PARTITION reads a "
+                       f"partition's rows under the new body) in one transaction: run {fix}{move}")
         out += index_notices(t.schema, t.name, (*t.indexes, *(x for x in t.exclusions if x.name)))  # (an EXCLUDE's
         # index has its name)
         for col in t.columns:
@@ -100,6 +131,11 @@ def stale_value_notices(changes: list[Change], desired: Schema) -> list[str]:
                     f"AS ({col.generated}); (PostgreSQL 17+)"
                 what = f"{qualified(t.schema, t.name)}.{quote_ident(col.name)}"
                 out.append(f"warning: generated column {what} {why}: run {fix}")
+    out += [f"warning: CHECK {quote_ident(k.name)} of domain {qualified(d.schema, d.name)} {why}: values it let in may "
+            f"fail it now: check them (it reads every one): "
+            f"run ALTER DOMAIN {qualified(d.schema, d.name)} VALIDATE CONSTRAINT {quote_ident(k.name)};"
+            for d in desired.domains if (d.schema, d.name) not in made_domains for k in d.checks
+            if not k.not_valid and (why := calls(k.expression))]
     for v in desired.views:
         if v.materialized and (v.schema, v.name) not in made and \
                 (why := reached(set(query_refs(v.query)[1]) | {(d.schema, d.name) for d in v.depends
@@ -109,3 +145,19 @@ def stale_value_notices(changes: list[Change], desired: Schema) -> list[str]:
         elif v.materialized and (v.schema, v.name) not in made:
             out += index_notices(v.schema, v.name, v.indexes)
     return out
+
+
+def _rechecked(name: str, k) -> str:
+    """The statements that check every row against a table's CHECK `k` again: VALIDATE CONSTRAINT does nothing to one
+    already valid, so it is dropped and added NOT VALID first (in one transaction: a failure keeps it as it was).
+    ALTER DOMAIN ... VALIDATE CONSTRAINT checks every value even of a valid one (PostgreSQL 15, 16, 18): it alone."""
+    on, inherit = f"ALTER TABLE {name}", " NO INHERIT" if k.no_inherit else ""
+    return f"{on} DROP CONSTRAINT {quote_ident(k.name)}, ADD CONSTRAINT {quote_ident(k.name)} CHECK " \
+        f"({k.expression}){inherit} NOT VALID; {on} VALIDATE CONSTRAINT {quote_ident(k.name)};"
+
+
+def _tokens(text: str) -> list:
+    try:
+        return tokens(text)
+    except LexError:
+        return []

@@ -5,6 +5,7 @@ comments and renames.
 from __future__ import annotations
 
 from schemac.model.frozen import replace
+from schemac.model.references import path_operator
 from typing import Iterable, Optional, Union
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, Constraint
@@ -46,8 +47,8 @@ def constraint_key(c: Constraint) -> tuple:
         return ("f", c.columns, c.ref_schema, c.ref_table, c.ref_columns, c.on_delete, c.on_delete_columns,
                 c.on_update, c.match_full, c.deferrable, c.initially_deferred, c.period, c.enforced)
     if isinstance(c, Exclusion):
-        return ("x", tuple((_element_key(e), e.operator) for e in c.elements), c.method, normal_form(c.where),
-                c.include, c.deferrable, c.initially_deferred, _key_parameters(c))
+        return ("x", tuple((_element_key(e), path_operator(e.operator)) for e in c.elements), c.method,
+                normal_form(c.where), c.include, c.deferrable, c.initially_deferred, _key_parameters(c))
     return ("c", normal_form(c.expression), c.no_inherit, c.enforced)
 
 

@@ -9,7 +9,9 @@ that type when the expression is stored, and pg_get_expr prints that constant as
   (inet's print; cidr's /32 names the same network).
 - bytea, where cast to it: `'abc'` is `'\\x616263'::bytea` (the escape format's bytes in hex).
 - date, timestamp and timestamptz, where cast to one: an ISO basic date (`'20000101'`) in the extended form
-  compare.literals reads by instant; arrays of those by their elements' instants, of booleans by t and f
+  compare.literals reads by instant; arrays of those by their elements' instants, of intervals and times by their
+  values, of money by the number, of inet and timetz by their print (`10.0.0.1/32` is `10.0.0.1`), of booleans by t
+  and f
   (`'{yes,no}'::boolean[]` is `'{t,f}'`).
 - money, where cast to it: `'1.5'` and `'$1.50'` (lc_monetary C's print) both the number 1.5.
 - macaddr, where cast to it: `'08-00-2B-01-02-03'` is `'08:00:2b:01:02:03'`; inet and cidr: an IPv4 network written
@@ -27,12 +29,12 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Callable, Optional
 
 from sqlglot import exp
 
-from schemac.compare.literals import (array_text, extended_date, interval_in_typmod,
+from schemac.compare.literals import (array_text, extended_date, interval_in_typmod, interval_value,
                                       qualified_interval_value, timestamp_value)
 from schemac.compare.time_ranges import time_range
 from schemac.pg.array_literals import boolean_letter
@@ -109,6 +111,14 @@ def _money(text: str) -> str:
     return f"{m[1] or ''}{m[2].replace(',', '')}" if m is not None and any(c.isdigit() for c in m[2]) else text
 
 
+def _money_number(text: str) -> str:
+    """A money[]'s element as its number (`$1.50` and `1.5` alike), else as it is."""
+    try:
+        return format(Decimal(_money(text)).normalize(), "f")
+    except InvalidOperation:
+        return text
+
+
 def _macaddr(text: str) -> str:
     digits = re.sub(r"[:.\-]", "", text.strip())
     if len(digits) != 12 or not re.fullmatch(r"[0-9a-fA-F]{12}", digits):
@@ -123,12 +133,22 @@ def _network(text: str) -> str:
     return ".".join((m[1].split(".") + ["0", "0", "0"])[:4]) + f"/{m[2]}"
 
 
-def _element(kind) -> Optional[Callable[[str], str]]:
-    """How an element of an array of `kind` reads (None: as it is)."""
+def _element(to: exp.DataType) -> Optional[Callable[[str], str]]:
+    """How an element of an array of `to` reads (None: as it is)."""
+    kind = to.this
     if kind == T.BOOLEAN:
         return boolean_letter
     if kind in _INSTANTS:
         return lambda e: timestamp_value(extended_date(e)) or e
+    if kind in (T.INTERVAL, T.TIME):  # (`'{1 day, 2 hours}'` is `'{"1 day",02:00:00}'::interval[]`: by value; a time
+        # as the interval it spells, as compare.rewrite reads a string: `'{9:00}'` is `'{09:00:00}'::time[]`)
+        return lambda e: "%d mons %d days %d microseconds" % v if (v := interval_value(e)) is not None else e
+    if kind == T.MONEY:  # (`'{1.5}'` is `'{$1.50}'::money[]`: the number)
+        return _money_number
+    if kind == T.INET:  # (`'{10.0.0.1/32}'` is `'{10.0.0.1}'::inet[]`)
+        return lambda e: h[1] if (h := _HOST.fullmatch(e.strip())) else _network(e)
+    if kind == T.TIMETZ:
+        return lambda e: _spelled(to, e)
     return str.lower if kind == T.UUID else None
 
 
@@ -146,7 +166,7 @@ def _spelled(to: exp.DataType, text: str) -> str:
         value = qualified_interval_value(text, unit)
         return "%d mons %d days %d microseconds" % value if value is not None else text
     if kind == T.ARRAY and to.expressions and isinstance(to.expressions[0], exp.DataType):
-        element = _element(to.expressions[0].this)
+        element = _element(to.expressions[0])
         return array_text(text, element) if element is not None else text
     named = to.args["kind"].name if kind == T.USERDEFINED and isinstance(to.args.get("kind"), exp.Identifier) else None
     if named == "macaddr":

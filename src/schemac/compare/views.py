@@ -46,6 +46,7 @@ sole_relation_unqualified = lazy("schemac.pg.views", "sole_relation_unqualified"
 query_refs = lazy("schemac.pg.sqlbody", "query_refs")
 query_forms = lazy("schemac.compare.view_queries", "query_forms")  # (a query compared as written: sqlglot)
 noop_casts_dropped = lazy("schemac.pg.noop_casts", "noop_casts_dropped")  # (only where a matview has members)
+dates_cast = lazy("schemac.pg.date_casts", "dates_cast")
 
 selected_fields = lazy("schemac.pg.verbatim", "selected_fields")  # (`(f()).n`: an attribute of a composite type)
 
@@ -266,8 +267,8 @@ def _members(old: Optional[View], new: View, current: Optional[Schema] = None,
 def _as_stored(new: View, old: View) -> Table:
     """stand_in(new) with its indexes' and statistics' casts of a column to its own type dropped, as Postgres stores
     them (`(id)::integer` on an integer column is `id`: pg.noop_casts, which the loader applies to a table's, knowing
-    its columns' types; a matview's come from its query), and then its keys' default operator classes and a column
-    key's collation that is the column's own (pg.opclasses.default_opclasses_dropped, as the loader's): by its columns'
+    its columns' types; a matview's come from its query), a date column beside a timestamp cast to it (pg.date_casts),
+    and then its keys' default operator classes and a column key's collation that is the column's own (pg.opclasses.default_opclasses_dropped, as the loader's): by its columns'
     types and collations where known, else the current view's (the same query: this one is not re-created)."""
     wanted = stand_in(new)
     if not (new.indexes or new.statistics):
@@ -275,7 +276,8 @@ def _as_stored(new: View, old: View) -> Table:
     columns = tuple(Column(c.name, c.type, collation=c.collation) for c in (new.output or old.output) if c.type)
     if not columns:
         return wanted
-    return replace(default_opclasses_dropped(noop_casts_dropped(replace(wanted, columns=columns))), columns=())
+    typed = dates_cast(replace(wanted, columns=columns))
+    return replace(default_opclasses_dropped(noop_casts_dropped(typed)), columns=())
 
 
 def _any_member(v: View) -> bool:

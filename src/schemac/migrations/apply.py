@@ -22,6 +22,7 @@ from psycopg import sql
 
 from schemac.errors import SchemacError
 from schemac.migrations import sqltext as stmts
+from schemac.migrations.drops import refuse_lost
 from schemac.migrations.layout import Layout, MigrationFile, NewMigration
 from schemac.migrations.sqlx import DEFAULT_TABLE, NO_TRANSACTION, SqlxConfig, lock_id
 
@@ -179,6 +180,7 @@ def migrate(conn: psycopg.Connection, layout: Layout, label: str, dry_run: bool 
         for m in ups:
             if m.version in applied:
                 continue
+            refuse_lost(conn, m.filename, texts[m.path])  # (a partition its DROP TABLE would take unasked)
             if dry_run:
                 result.pending.append(m)
                 continue

@@ -139,6 +139,16 @@ def _scratch(dev_url: str) -> Iterator[tuple[str, str]]:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+# The session a throwaway database's statements run in: the style `schemac diff` reads the catalog in and the normal
+# form reads a constant by (catalog.connection pins it there), whatever PGTZ, PGDATESTYLE or the server's defaults (an
+# embedded server takes the machine's zone at initdb) say: `'2024-01-01 00:00'::timestamptz` in a view or a CHECK is
+# midnight UTC, `'01/02/2024'::date` the 2nd of January, in the recorded deparse and the replayed database alike; and
+# a migration's `'\x0102'` is two bytes, as schemac writes it (a --dev-url session's standard_conforming_strings off
+# read it as an escape string: `'\x013032'::bytea`).
+PINNED_SESSION = ("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; "
+                  "SET standard_conforming_strings = on")
+
+
 def throwaway(dev_url: Optional[str] = None) -> contextlib.AbstractContextManager[tuple[str, str]]:
     """An empty database, removed afterwards: a scratch one on `dev_url`, else an embedded server's."""
     return _scratch(dev_url) if dev_url else _embedded()
@@ -171,6 +181,7 @@ def replayed(layout: Layout, dev_url: Optional[str] = None,
         except psycopg.Error as e:
             raise SchemacError(f"cannot connect to the replay database ({where}): {_first_line(e)}") from None
         with conn:
+            conn.execute(PINNED_SESSION)
             for m in files:
                 try:
                     apply_files(conn, [m])

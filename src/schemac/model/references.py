@@ -86,6 +86,14 @@ def split_operator(text: str, default: str = "public") -> tuple[str, str]:
     return (split_reference(qualifier)[1] if qualifier else default, symbol)
 
 
+def path_operator(op: str) -> str:
+    """An EXCLUDE's operator without pg_catalog or public, to compare by: `OPERATOR(pg_catalog.&&)` written in
+    schema.yaml is the catalog's `&&`; the reader qualifies one only where the bare name would find another
+    (catalog/queries/exclusions.sql)."""
+    schema, symbol = split_operator(op, "")
+    return symbol if schema in ("", "pg_catalog", "public") else op
+
+
 def joined_reference(schema: str, name: str) -> str:
     """`schema.name` as schema.yaml writes it, a part holding a dot or a double quote quoted (split_reference's
     inverse)."""

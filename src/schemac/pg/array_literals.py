@@ -70,3 +70,27 @@ def instant_print(element: str, timestamp: bool) -> str:
     micros = (fraction or "").ljust(6, "0").rstrip("0")
     return f"{int(year):04}-{int(month):02}-{int(day):02} {int(hour or 0):02}:{int(minute or 0):02}:" \
            f"{int(second or 0):02}{'.' + micros if micros else ''}"
+
+
+
+_ZONED = re.compile(r"(.*?)\s*(z|[+-]\d{1,2}(?::?\d{2})?)", re.I)
+
+
+def utc_print(element: str) -> str:
+    """An element of a timestamptz[] with an explicit offset as Postgres prints it in UTC, the zone the catalog is read
+    in (`2024-01-01 02:00+02` is `2024-01-01 00:00:00+00`): the same instant whatever zone a session is in. One
+    without an offset names an instant in the zone of the session that stores it: as it is (compared as written)."""
+    import datetime as dt
+
+    m = _ZONED.fullmatch(element.strip())
+    if m is None or not _INSTANT.fullmatch(_BASIC.sub(r"\1-\2-\3", m[1], count=1)):
+        return element
+    digits = m[2][1:].replace(":", "")
+    hours, minutes = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "0")
+    offset = dt.timedelta(0) if m[2].lower() == "z" else \
+        (-1 if m[2][0] == "-" else 1) * dt.timedelta(hours=int(hours), minutes=int(minutes))
+    try:
+        value = dt.datetime.fromisoformat(instant_print(m[1], True)) - offset
+    except (ValueError, OverflowError):
+        return element
+    return instant_print(value.isoformat(" "), True) + "+00"

@@ -17,7 +17,8 @@ other type named by a name as its own array type (`'{a,b}'::mood[]`), with @>, <
 NOT IN stored as `=` after `=` or `<>` after `<>`; and a domain over one of them (by schema.yaml's domains: `f <>
 'no'` of a domain over boolean is stored `((f)::boolean <> false)`, the base type's operator; compare.domain_casts
 reads the value's cast; an array of a domain as the domain's array, whose operators take it, the string of one over
-boolean, uuid, date or timestamp spelled as the base's array prints it, `'{no, yes}'` as `'{f,t}'::flag[]`). And
+boolean, uuid, date, timestamp or timestamptz (in UTC) spelled as the base's array prints it, `'{no, yes}'` as
+`'{f,t}'::flag[]`, and so a string default of one). And
 only a comparison (=, <>, <, >, <=, >=, IS [NOT] DISTINCT FROM, IN, BETWEEN) of a column with a string, in an
 expression without a subquery; anything else is left as written. A numeric column's `c = '5'` is
 compare.numeric_literals' (no type needed). Built as pg.noop_casts is: a cheap look first, sqlglot only for a text
@@ -33,7 +34,8 @@ from functools import lru_cache
 from typing import Mapping, Optional
 
 from schemac.model import Domain, Schema, Table
-from schemac.pg.array_literals import array_text, boolean_letter, instant_print
+from schemac.pg.array_literals import array_text, boolean_letter, instant_print, utc_print
+from schemac.pg.date_casts import dates_cast
 from schemac.pg.network_casts import cidr_array_compared, cidrs_cast, names_a_column
 from schemac.pg.noop_casts import _NAME, _word, expressions_mapped, rewritten
 
@@ -50,7 +52,8 @@ _ELEMENTS = {**{k: v for k, v in _TYPES.items() if "range" not in v}, "text": "t
              "character varying": "varchar", "char": "bpchar", "character": "bpchar", "bpchar": "bpchar",
              "int": "integer", "integer": "integer", "int4": "integer", "int2": "smallint", "smallint": "smallint",
              "int8": "bigint", "bigint": "bigint", "numeric": "numeric", "decimal": "numeric", "real": "real",
-             "float4": "real", "float8": "double precision", "double precision": "double precision", "uuid": "uuid"}
+             "float4": "real", "float8": "double precision", "double precision": "double precision", "uuid": "uuid",
+             "time": "time", "time without time zone": "time"}
 _DATES = {"date", "timestamp", "timestamptz"}
 _BUILT_IN = frozenset(_ELEMENTS.values())
 _NUMBERS = frozenset({"integer", "smallint", "bigint", "numeric", "real", "double precision"})  # (numeric_literals')
@@ -242,17 +245,22 @@ def _data_type(to: str):
 
 
 def _spelled(text: str, base: str) -> str:
-    """`text` as a constant of the array type `base` (boolean[], uuid[], date[] or timestamp[]) prints it: `'{no, yes}'`
-    is `'{f,t}'`, `'{2024-01-01 10:00}'` of a timestamp[] `'{"2024-01-01 10:00:00"}'`."""
+    """`text` as a constant of the array type `base` (boolean[], uuid[], date[], timestamp[] or timestamptz[]) prints
+    it: `'{no, yes}'` is `'{f,t}'`, `'{2024-01-01 10:00}'` of a timestamp[] `'{"2024-01-01 10:00:00"}'`, `'{2024-01-01
+    02:00+02}'` of a timestamptz[] `'{"2024-01-01 00:00:00+00"}'` (in UTC, as the catalog is read:
+    array_literals.utc_print)."""
+    if base == "timestamptz[]":
+        return array_text(text, utc_print)
     if base in ("date[]", "timestamp[]"):
         return array_text(text, lambda e: instant_print(e, base == "timestamp[]"))
     return array_text(text, str.lower if base == "uuid[]" else boolean_letter)
 
 
 def _element_base(type_text: str, schema: str, domains: Domains) -> Optional[str]:
-    """The built-in array type of an array of a domain over boolean, uuid, date or timestamp (`flag[]` of a domain flag
-    over boolean: boolean[]), or None: those whose elements print the same whatever the session (not a timestamptz's,
-    printed in the reader's zone)."""
+    """The built-in array type of an array of a domain over boolean, uuid, date, timestamp or timestamptz (`flag[]` of a
+    domain flag over boolean: boolean[]), or None. A timestamptz prints in the reader's zone: its elements with an
+    offset are spelled in UTC, the zone of the catalog's read (catalog.connection pins it), one without is left as
+    written (its instant is the storing session's zone's)."""
     words = _MODIFIER.sub("", type_text).strip()
     element = _ARRAY.sub("", words)
     for _ in range(8) if element != words and _cast_type(element) is None else ():  # (down the domains)
@@ -261,7 +269,7 @@ def _element_base(type_text: str, schema: str, domains: Domains) -> Optional[str
         found = next(((s, domains[s, _word(m.group(2))]) for s in where if (s, _word(m.group(2))) in domains), None)
         if found is None:
             base = _ELEMENTS.get(" ".join(element.lower().split()))
-            return f"{base}[]" if base in ("boolean", "uuid", "date", "timestamp") else None
+            return f"{base}[]" if base in ("boolean", "uuid", "date", "timestamp", "timestamptz") else None
         schema, element = found
     return None
 
@@ -283,7 +291,28 @@ def _one_after_another(tree, node):
 
 def strings_typed(t: Table, domains: Domains = {}) -> Table:
     """`t` with the strings its expressions compare with a column of one of _TYPES (an array of _ELEMENTS, a domain
-    of `domains`, domain_types', over either) cast to that type (`t` itself, no object made, where there is none)."""
+    of `domains`, domain_types', over either) cast to that type (`t` itself, no object made, where there is none); and
+    a string default of an array of a domain over one of _element_base's spelled as the base's array prints it (`'{no,
+    yes}'` of a flag[] `'{f,t}'`: stored `'{f,t}'::flag[]`, which the normal form reads as text)."""
+    t = _expressions_typed(dates_cast(t), domains)  # (and a date column beside a timestamp cast: pg.date_casts)
+    if not domains or not any(c.default is not None and c.default[:1] == "'" and "[" in c.type for c in t.columns):
+        return t
+    columns = tuple(replace(c, default=_spelled_string(c.default, base)) if c.default is not None
+                    and _STRING.fullmatch(c.default) and "[" in c.type
+                    and (base := _element_base(c.type, t.schema, domains)) is not None else c for c in t.columns)
+    return t if columns == t.columns else replace(t, columns=columns)
+
+
+_STRING = re.compile(r"'(?:[^']|'')*'")
+
+
+def _spelled_string(literal: str, base: str) -> str:
+    """A string literal (quotes and all) of an array spelled as _spelled spells its text."""
+    return "'" + _spelled(literal[1:-1].replace("''", "'"), base).replace("'", "''") + "'"
+
+
+def _expressions_typed(t: Table, domains: Domains) -> Table:
+    """strings_typed of `t`'s expressions."""
     quoted = _any_quoted(t)
     if not quoted and not any("cidr" in c.type for c in t.columns):
         return t  # (the common case, looked at first: no table rebuilt to be found equal, no column's type read)

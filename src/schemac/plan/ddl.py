@@ -23,7 +23,7 @@ from schemac.pg.types import build_type
 from schemac.pg.syntax import Printed
 from schemac.plan import printing
 from schemac.plan.exclusion_ddl import exclusion_body
-from schemac.plan.sql_strings import comment_value, literal, string_literal as _string  # noqa: F401 (used by other modules)
+from schemac.plan.sql_strings import command, comment_value, do_block, literal, string_literal as _string  # noqa: F401 (used by other modules)
 from schemac.plan.not_null_ddl import inherited_not_nulls, inline_not_null, partition_not_nulls
 from schemac.plan.trees import default_expression, fresh_expression, fresh_type, release
 
@@ -71,19 +71,6 @@ def column_def(column: Column, inline_pk: bool = False, schema: str = "public") 
         constraints.append(exp.ColumnConstraint(kind=exp.ComputedColumnConstraint(
             this=fresh_expression(column.generated), persisted=not column.virtual)))
     return exp.ColumnDef(this=ident(column.name), kind=fresh_type(column.type), constraints=constraints or None)
-
-
-def command(keyword: str, *parts: str) -> exp.Command:
-    """A statement sqlglot only knows as a Command, assembled from parts sqlglot rendered (never raw input)."""
-    return exp.Command(this=keyword, expression=" ".join(p for p in parts if p))
-
-
-def do_block(body: str) -> exp.Command:
-    """DO with `body` (PL/pgSQL, its names quoted by quote_ident) between dollar quotes it does not hold."""
-    tag = "$schemac$"
-    while tag in body:
-        tag = tag[:-1] + "_$"
-    return command("DO", f"{tag}{body}{tag}")
 
 
 def _named(name: Optional[str], body: exp.Expression) -> exp.Expression:

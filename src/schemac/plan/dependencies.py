@@ -260,6 +260,8 @@ def deps(c: Change) -> Deps:
                 (new_refs if k == "add_index" else makes).add(("partition index", k, t.schema, t.name))  # type: ignore
             if k == "add_index":
                 new_refs |= twins_before(t, new)  # type: ignore[arg-type]
+        if c.adopted_by is not None:  # after the ATTACH that adopts it (compare.partition_copies.adopted_by_attach)
+            new_refs.add(("attached to", *c.adopted_by))
         if k.startswith("drop_") or k in ("rename_index", "alter_trigger", "alter_rule", "alter_policy"):
             removes |= own_keys(t, old)
             old_refs |= refs_of(t, old)

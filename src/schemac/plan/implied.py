@@ -7,6 +7,7 @@ from __future__ import annotations
 from schemac.compare.changes import Change
 from schemac.model import Exclusion
 from schemac.plan.attribute_order import with_attributes
+from schemac.plan.overload_order import overloads_first
 from schemac.plan.dependencies import Deps, deps
 from schemac.plan.privilege_order import CREATED as _CREATED
 from schemac.plan.populate import refreshed_before
@@ -18,6 +19,7 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
     along the sequences it owns (OWNED BY), so it removes them too (after whatever still uses them)."""
     out = with_attributes(changes, [deps(c) for c in changes])  # around composite types' attributes changed
     out = row_type_freed(changes, out)  # a column retyped away from a table's row type before the table's retypes
+    out = overloads_first(changes, out)  # a SQL-standard body calling another overload of its name: after it
     owned: dict[tuple, set] = {}
     owned_by_column: dict[tuple, set] = {}
     for c in changes:
@@ -37,8 +39,9 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
         elif c.kind == "drop_constraint" and isinstance(c.old, Exclusion) and not isinstance(c.new, Exclusion):
             d = out[i]
             out[i] = Deps(d.makes, d.removes, d.needs, d.frees | dropped_ext)
-    # A table or sequence renamed (or moved) keeps its OID: what read it under its old name reads it under the new
-    # one, so what changes a reader (CREATE OR REPLACE VIEW, SET DEFAULT) need not run before the rename.
+    # A table or sequence renamed (or moved) keeps its OID, a column renamed its attnum: what read it under its old
+    # name reads it under the new one, so what changes a reader (CREATE OR REPLACE VIEW or FUNCTION, SET DEFAULT) need
+    # not run before the rename, and one naming the new name (a SQL-standard body, parsed at CREATE) must run after.
     renamed = frozenset(k for c, d in zip(changes, out) if _renames(c) for k in d.removes)
     if renamed:
         out = [Deps(d.makes, d.removes, d.needs, d.frees - renamed) if not _renames(c) else d
@@ -74,5 +77,5 @@ def plan_deps(changes: list[Change]) -> list[Deps]:
 
 
 def _renames(c: Change) -> bool:
-    return c.kind in ("rename_table", "rename_view") or (c.kind == "alter_sequence" and  # type: ignore[union-attr]
+    return c.kind in ("rename_table", "rename_view", "rename_column") or (c.kind == "alter_sequence" and  # type: ignore[union-attr]
                                         (c.old.schema, c.old.name) != (c.new.schema, c.new.name))  # type: ignore

@@ -51,9 +51,10 @@ def drop_partition_index(t: Table, index: Index) -> list[exp.Expression]:
     name = qualified(t.schema, index.name)
     keep_as = child_index_name(t.name, [e.column for e in index.elements] + list(index.include),
                                [e.expression for e in index.elements] + [None] * len(index.include))
+    rename = f"ALTER INDEX {name} RENAME TO {quote_ident(keep_as)};" if keep_as != index.name else "NULL;"  # (its name
+    # already: an orphan partition's, attached again)
     return [do_block(f"BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhrelid = pg_catalog.to_regclass("
-                f"{literal(name)})) THEN ALTER INDEX {name} RENAME TO {quote_ident(keep_as)}; "
-                f"ELSE DROP INDEX IF EXISTS {name}; END IF; END")]
+                f"{literal(name)})) THEN {rename} ELSE DROP INDEX IF EXISTS {name}; END IF; END")]
 
 
 Key = Union[PrimaryKey, Unique]

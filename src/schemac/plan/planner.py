@@ -29,6 +29,7 @@ from schemac.plan.column_ddl import column_settings_statements, index_statistics
 from schemac.plan.not_null_ddl import (add_not_null, alter_not_null, inherited_not_null_comments, not_null_comment,
                                       not_valid_statements)
 from schemac.plan.sequence_ddl import into_the_new_range, past_the_rows, restarts
+from schemac.plan.table_renames import column_defaults_renamed, renamed_table
 from schemac.plan.hazards import destructive_reason
 from schemac.plan.graph import ordered
 from schemac.plan.trees import fresh_expression, fresh_type
@@ -87,15 +88,11 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k == "drop_schema":  # never CASCADE: a schema still holding objects schemac does not manage stays
         return [ddl.command("DROP", "SCHEMA IF EXISTS", quote_ident(change.schema))]
     if k == "rename_table":  # moved to another schema (its indexes, constraints, owned sequences along), renamed
-        old = change.old
-        moves = [ddl.command("ALTER", "TABLE", qualified(old.schema, old.name), "SET SCHEMA",  # type: ignore
-                             quote_ident(t.schema))] if old.schema != t.schema else []  # type: ignore[union-attr]
-        return moves + ([exp.Alter(this=ddl.table_ref(replace(old, schema=t.schema)), kind="TABLE",  # type: ignore
-                                   actions=[exp.AlterRename(this=exp.Table(this=ident(t.name)))])]  # type: ignore
-                        if old.name != t.name else [])  # type: ignore[union-attr]
+        return renamed_table(change.old, t)  # type: ignore[arg-type]
     if k == "rename_column":
         return [_alter(t, exp.RenameColumn(this=exp.Column(this=ident(change.old.name)),  # type: ignore
-                                           to=exp.Column(this=ident(change.name))))]  # type: ignore[arg-type]
+                                           to=exp.Column(this=ident(change.name)))),  # type: ignore[arg-type]
+                *column_defaults_renamed(t, change.old.name, change.name)]  # type: ignore
     if k == "rename_index":
         return [exp.Alter(this=_index_ref(t, change.old.name), kind="INDEX",  # type: ignore
                           actions=[exp.AlterRename(this=exp.Table(this=ident(change.name)))])]  # type: ignore

@@ -44,3 +44,16 @@ def owner_sql(owner: Optional[str]) -> str:
     """The role of ALTER ... OWNER TO: `owner`, or the migration's role (CURRENT_USER) where schema.yaml pins none
     (an owner given back: compare.given_back)."""
     return quote_ident(owner) if owner else "CURRENT_USER"
+
+
+def command(keyword: str, *parts: str) -> exp.Command:
+    """A statement sqlglot only knows as a Command, assembled from parts sqlglot rendered (never raw input)."""
+    return exp.Command(this=keyword, expression=" ".join(p for p in parts if p))
+
+
+def do_block(body: str) -> exp.Command:
+    """DO with `body` (PL/pgSQL, its names quoted by quote_ident) between dollar quotes it does not hold."""
+    tag = "$schemac$"
+    while tag in body:
+        tag = tag[:-1] + "_$"
+    return command("DO", f"{tag}{body}{tag}")

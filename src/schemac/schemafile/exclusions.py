@@ -23,9 +23,11 @@ _OPERATOR = re.compile(r'(?:(?P<schema>"(?:[^"]|"")+"|[^.()"\x00\s](?:[^.()"\x00
                        r"(?P<op>[-+*/<>=~!@#%^&|`?]{1,63})")
 
 
-def canonical_operator(text: str) -> str:
+def canonical_operator(text: str, keep_path: bool = False) -> str:
     """`=`, `&&`, `myschema.@@`: as the catalog reader names operators (bare in pg_catalog and public);
-    OPERATOR(schema.op) as SQL writes it is accepted too. ValueError if it is not an operator name."""
+    OPERATOR(schema.op) as SQL writes it is accepted too. ValueError if it is not an operator name. `keep_path`
+    (an EXCLUDE's): pg_catalog and public are kept where written, for the reader writes them where a bare name
+    would find another operator (exclusions.sql); compare.tables.constraint_key holds them equal to the bare."""
     text = text.strip()
     inner = re.fullmatch(r"OPERATOR\s*\(\s*(.*?)\s*\)", text, re.I)
     m = _OPERATOR.fullmatch(inner.group(1) if inner else text)
@@ -34,7 +36,8 @@ def canonical_operator(text: str) -> str:
     schema = m.group("schema")
     if schema is not None and schema.startswith('"'):
         schema = schema[1:-1].replace('""', '"')
-    return m.group("op") if schema in (None, "pg_catalog", "public") else f"{reference_part(schema)}.{m.group('op')}"
+    bare = schema is None or (schema in ("pg_catalog", "public") and not keep_path)
+    return m.group("op") if bare else f"{reference_part(schema)}.{m.group('op')}"
 
 
 class ExclusionReader(FieldReader):
@@ -51,7 +54,7 @@ class ExclusionReader(FieldReader):
         for item in items:
             ef = self.w.fields(item, f"element of {what}", EXCLUSION_ELEMENT_KEYS)
             try:
-                operator = canonical_operator(self.w.string(ef["with"][1], f"operator of {what}"))
+                operator = canonical_operator(self.w.string(ef["with"][1], f"operator of {what}"), keep_path=True)
             except ValueError as e:
                 raise self.fail(ef["with"][1], f"with of {what} must be an operator like = or && (or "
                                                f"schema.op), not {str(e)!r}") from None

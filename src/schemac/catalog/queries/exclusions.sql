@@ -2,7 +2,11 @@
 -- enforces them, read as indexes.sql reads an index (attnames, expressions, options, opclasses: one
 -- entry per indkey position), plus:
 --   operators: per key, the operator of its WITH (conexclop), bare in pg_catalog and public, else
---              qualified with its schema (quoted where it holds a dot or a double quote: "op.s".<<<);
+--              qualified with its schema (quoted where it holds a dot or a double quote: "op.s".<<<); one of
+--              pg_catalog or public qualified too where a bare name would find another: one of those schemas
+--              taking the key's type on both sides where this one does not (citext's `<>` in public over a
+--              citext key that gist_text_ops indexes with pg_catalog's `<>(text, text)`: pg_dump's `WITH <>`,
+--              made under search_path '', refused under the migration's `public`);
 --   key_options: as indexes.sql's, an operator class's parameters (gist_trgm_ops (siglen=32));
 --   parameters: the index's WITH (...) storage parameters as stored, "fillfactor=75" (pg_class.reloptions);
 --   index_comment: the comment on that index (COMMENT ON INDEX), as constraints.sql's for keys;
@@ -37,12 +41,27 @@ SELECT con.conrelid AS table_oid,
          ORDER BY k.ord
        ) AS opclasses,
        ARRAY(
-         SELECT (SELECT CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN op.oprname::text
+         SELECT (SELECT CASE WHEN opn.nspname IN ('pg_catalog', 'public') AND NOT EXISTS (
+                                SELECT FROM pg_catalog.pg_operator o2
+                                JOIN pg_catalog.pg_namespace n2 ON n2.oid = o2.oprnamespace
+                                WHERE o2.oprname = op.oprname AND o2.oid <> op.oid
+                                  AND n2.nspname IN ('pg_catalog', 'public')
+                                  AND o2.oprleft = kt.typ AND o2.oprright = kt.typ
+                                  AND (op.oprleft <> kt.typ OR op.oprright <> kt.typ)) THEN op.oprname::text
                              ELSE CASE WHEN opn.nspname::text ~ '[."()]|^[ \t\n\r\f\v]|[ \t\n\r\f\v]$' THEN '"' || replace(opn.nspname::text, '"', '""') || '"' ELSE opn.nspname::text END || '.' || op.oprname::text END
                  FROM pg_catalog.pg_operator op
                  JOIN pg_catalog.pg_namespace opn ON opn.oid = op.oprnamespace
                  WHERE op.oid = k.opoid)
          FROM unnest(con.conexclop) WITH ORDINALITY AS k(opoid, ord)
+         -- the key's type: a column's own, an expression's where its index stores it as it is (no opckeytype)
+         LEFT JOIN LATERAL (
+           SELECT COALESCE(
+                    (SELECT a.atttypid FROM pg_catalog.pg_attribute a
+                     WHERE a.attrelid = i.indrelid AND a.attnum = (i.indkey::int2[])[k.ord - 1] AND a.attnum > 0),
+                    (SELECT ia.atttypid FROM pg_catalog.pg_attribute ia
+                     JOIN pg_catalog.pg_opclass kc ON kc.oid = (i.indclass::oid[])[k.ord - 1]
+                     WHERE ia.attrelid = i.indexrelid AND ia.attnum = k.ord AND kc.opckeytype = 0)) AS typ
+         ) kt ON true
          ORDER BY k.ord
        ) AS operators,
        /* include key_options */ AS key_options,

@@ -97,14 +97,25 @@ WITH ext_owned AS (
   GROUP BY dp.refobjid
 ), system_ns AS (
   SELECT n.oid FROM pg_catalog.pg_namespace n WHERE n.nspname = 'pg_catalog'  -- pg_dump leaves information_schema out
+), rels AS MATERIALIZED (  -- pg_class read once for the branches below that look for relations by their kind or columns
+  -- (foreign tables; an access list; a table access method not heap; a table of a schema not read): few rows, where
+  -- each branch scanned pg_class whole (five scans, 2,290 pages each at 10,000 tables)
+  SELECT c.oid, c.relname, c.relnamespace, c.relkind, c.relispartition, c.relowner, c.relacl, c.relam, n.nspname,
+         n.nspname = ANY (%(schemas)s::name[]) AS read
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind = 'f'
+     OR c.relacl IS NOT NULL
+     OR (c.relkind IN ('r', 'p', 'm') AND c.relam <> 0
+         AND c.relam NOT IN (SELECT am.oid FROM pg_catalog.pg_am am WHERE am.amname = 'heap'))
+     OR (c.relkind IN ('r', 'p') AND NOT n.nspname = ANY (%(schemas)s::name[])
+         AND n.nspname NOT IN ('pg_catalog', 'information_schema'))
 )
 SELECT 'foreign table' AS kind,
-       n.nspname::text AS schema_name,
+       c.nspname::text AS schema_name,
        c.relname::text AS object_name
-FROM (SELECT fc.oid, fc.relname, fc.relnamespace, fc.relispartition FROM pg_catalog.pg_class fc
-      WHERE fc.relkind = 'f' OFFSET 0) c  -- the foreign tables first: an empty pg_inherits is costed nothing, and
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace  -- its EXISTS came before relkind, for every relation
-WHERE n.nspname = ANY (%(schemas)s::name[])
+FROM rels c  -- the foreign tables first: an empty pg_inherits is costed nothing, and its EXISTS came before relkind
+WHERE c.relkind = 'f' AND c.read
   AND (c.relispartition OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhrelid = c.oid)
        OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits fi WHERE fi.inhparent = c.oid))  -- each by its index
   AND (c.oid) NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
@@ -188,16 +199,16 @@ UNION ALL  -- a table of a schema not read inheriting a table of the schemas rea
 SELECT CASE WHEN x.conname IS NOT NULL THEN 'foreign key of a schema not read'
             WHEN c.relispartition THEN 'partition of a schema not read' ELSE 'child table of a schema not read' END,
        n.nspname::text, c.relname::text || COALESCE('.' || x.conname::text, '')
-FROM (SELECT i.inhrelid AS relid, i.inhparent AS refid, NULL::name AS conname FROM pg_catalog.pg_inherits i
-      UNION ALL
-      SELECT k.conrelid, k.confrelid, k.conname FROM pg_catalog.pg_constraint k
-      WHERE k.contype = 'f' AND k.conparentid = 0) x
-JOIN pg_catalog.pg_class c ON c.oid = x.relid AND c.relkind IN ('r', 'p', 'f')
+FROM rels c  -- (its tables; each one's parents and foreign keys by their indexes)
+JOIN LATERAL (SELECT i.inhparent AS refid, NULL::name AS conname FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid
+              UNION ALL
+              SELECT k.confrelid, k.conname FROM pg_catalog.pg_constraint k
+              WHERE k.conrelid = c.oid AND k.contype = 'f' AND k.conparentid = 0) x ON true
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_class pc ON pc.oid = x.refid
 JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
-WHERE pn.nspname = ANY (%(schemas)s::name[])
-  AND NOT n.nspname = ANY (%(schemas)s::name[]) AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+WHERE pn.nspname = ANY (%(schemas)s::name[]) AND c.relkind IN ('r', 'p', 'f')
+  AND NOT c.read AND c.nspname NOT IN ('pg_catalog', 'information_schema')
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
 UNION ALL  -- a function or procedure of a SQL-standard body (BEGIN ATOMIC) of a schema not read that reads a relation
            -- or calls a function of the schemas read (an aggregate made of one is listed with the aggregates): "name(types)"
@@ -352,7 +363,7 @@ FROM (SELECT 'pg_catalog.pg_proc'::regclass AS classid, p.oid AS objid, 'f' AS k
       FROM pg_catalog.pg_proc p WHERE p.pronamespace IN (SELECT oid FROM system_ns)
       UNION ALL
       SELECT 'pg_catalog.pg_class'::regclass, c.oid, CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END, c.relowner, c.relacl
-      FROM pg_catalog.pg_class c WHERE c.relnamespace IN (SELECT oid FROM system_ns)
+      FROM rels c WHERE c.relnamespace IN (SELECT oid FROM system_ns)  -- (those of an access list: x.acl below)
       UNION ALL
       SELECT 'pg_catalog.pg_type'::regclass, t.oid, 'T', t.typowner, t.typacl
       FROM pg_catalog.pg_type t WHERE t.typnamespace IN (SELECT oid FROM system_ns)
@@ -369,9 +380,9 @@ WHERE x.acl IS NOT NULL
             ORDER BY 1)
 UNION ALL  -- an owner (17+) holding its table defaults but MAINTAIN; its own entries as a sorted text array
 SELECT 'owner without MAINTAIN', o.nspname, o.object_name
-FROM (SELECT n.nspname::text AS nspname, c.relname::text AS object_name, c.relowner AS owner, c.relacl AS acl
-      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = ANY (%(schemas)s::name[]) AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND c.relacl IS NOT NULL
+FROM (SELECT c.nspname::text AS nspname, c.relname::text AS object_name, c.relowner AS owner, c.relacl AS acl
+      FROM rels c
+      WHERE c.read AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND c.relacl IS NOT NULL
         AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
       UNION ALL
       SELECT '', 'tables of ' || pg_catalog.pg_get_userbyid(d.defaclrole)::text || ' (default privileges)',
@@ -396,11 +407,10 @@ FROM pg_catalog.pg_am am
 WHERE am.oid >= 16384  -- FirstNormalObjectId: not Postgres's own
   AND am.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_am'::regclass)
 UNION ALL
-SELECT 'table access method', n.nspname::text, c.relname::text || ' using ' || am.amname::text
-FROM pg_catalog.pg_class c
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+SELECT 'table access method', c.nspname::text, c.relname::text || ' using ' || am.amname::text
+FROM rels c
 JOIN pg_catalog.pg_am am ON am.oid = c.relam
-WHERE n.nspname = ANY (%(schemas)s::name[])
+WHERE c.read
   AND c.relkind IN ('r', 'p', 'm')
   AND am.amname <> 'heap'
   AND c.oid NOT IN (SELECT objid FROM ext_owned WHERE classid = 'pg_catalog.pg_class'::regclass)
@@ -474,7 +484,8 @@ SELECT 'exclusion copy comment', n.nspname::text, c.relname::text || '.' || k.co
 FROM pg_catalog.pg_constraint k
 JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = ANY (%(schemas)s::name[]) AND k.contype = 'x' AND k.conparentid <> 0
+WHERE n.nspname = ANY (%(schemas)s::name[]) AND k.contype = 'x'
+  AND k.conparentid > 0  -- (an oid: <> 0; > 0 reads pg_constraint_conparentid_index, the copies alone, not every constraint)
   AND EXISTS (SELECT FROM pg_catalog.pg_description kd
               WHERE kd.objsubid = 0 AND (kd.objoid = k.oid AND kd.classoid = 'pg_catalog.pg_constraint'::regclass
                                          OR kd.objoid = k.conindid AND kd.classoid = 'pg_catalog.pg_class'::regclass))

@@ -1,0 +1,89 @@
+"""A table renamed or moved (`renamed_from:`, compare.moves): ALTER TABLE ... SET SCHEMA and RENAME TO, then the
+names Postgres gave its constraints declared without one given again after its new name; and so after a column's
+RENAME COLUMN (compare.column_renames) the names it gave after the column's old name."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from schemac.model import Table
+from schemac.model.frozen import replace
+from schemac.pg.idents import ident
+from schemac.pg.names import default_constraint_name, default_not_null_name, qualified, quote_ident
+from schemac.plan.ddl import command, do_block, literal, table_ref
+
+
+def renamed_table(old: Table, t: Table) -> list[exp.Expression]:
+    """`old` moved to `t`'s schema (its indexes, constraints, owned sequences along), renamed as `t`."""
+    moves = [command("ALTER", "TABLE", qualified(old.schema, old.name), "SET SCHEMA", quote_ident(t.schema))
+             ] if old.schema != t.schema else []
+    if old.name == t.name:
+        return moves  # type: ignore[return-value]
+    there = replace(old, schema=t.schema)
+    return moves + [exp.Alter(this=table_ref(there), kind="TABLE", actions=[exp.AlterRename(this=exp.Table(
+        this=ident(t.name)))]), *defaults_renamed(there, t.name)]
+
+
+def defaults_renamed(old: Table, name: str) -> list[exp.Expression]:
+    """After ALTER TABLE old RENAME TO name: the constraints schema.yaml leaves unnamed (a primary key, UNIQUE, EXCLUDE,
+    foreign key, and on PostgreSQL 18 a NOT NULL), which keep the names Postgres gave them after the old name
+    (orders_pkey), renamed as the new name makes them (purchases_pkey), as a table created under that name has them
+    and as every later migration names them (DROP CONSTRAINT purchases_pkey: state.json records them unnamed).
+    Each only where the table has it under that name (no NOT NULL constraint before 18; an older rename's kept)."""
+    new = replace(old, name=name)
+    keys = [c for c in (old.primary_key, *old.uniques, *old.exclusions, *old.foreign_keys) if c is not None and not c.name]
+    pairs = [(default_constraint_name(old, c), default_constraint_name(new, c)) for c in keys]  # type: ignore[arg-type]
+    pairs += [(default_not_null_name(old.name, c.name), default_not_null_name(name, c.name)) for c in old.columns
+              if not c.nullable and (c.not_null is None or c.not_null.name is None)]
+    return _renamed(qualified(old.schema, name), pairs) + (_copies_renamed(old, name) if old.partition_of else [])
+
+
+def _copies_renamed(old: Table, name: str) -> list[exp.Expression]:
+    """A renamed partition's copies of its parent's keys and indexes, which Postgres named after the partition
+    (orders_2024_pkey, orders_2024_k_idx: pg.childindex) and ALTER TABLE ... RENAME leaves so: named after its new
+    name, as PARTITION OF under it names them (and as compare.partition_copies expects them)."""
+    target, prefix = qualified(old.schema, name), old.name + "_"
+    cut = len(prefix.encode()) + 1
+    new = f"{literal(name + '_')} || substr(r.n, {cut})"
+    relid = f"{literal(target)}::regclass"
+    return [do_block(
+        "DECLARE r record; BEGIN FOR r IN SELECT c.conname AS n FROM pg_catalog.pg_constraint c WHERE c.conrelid = "
+        f"{relid} AND c.conparentid <> 0 AND c.contype IN ('p', 'u', 'x') AND left(c.conname, {cut - 1}) = "
+        f"{literal(prefix)} LOOP EXECUTE pg_catalog.format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', {literal(target)}, "
+        f"r.n, {new}); END LOOP; FOR r IN SELECT x.relname AS n FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class x ON "
+        "x.oid = i.indexrelid JOIN pg_catalog.pg_inherits h ON h.inhrelid = i.indexrelid WHERE i.indrelid = "
+        f"{relid} AND left(x.relname, {cut - 1}) = {literal(prefix)} AND NOT EXISTS (SELECT 1 FROM "
+        "pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid) LOOP EXECUTE "
+        f"pg_catalog.format('ALTER INDEX %I.%I RENAME TO %I', {literal(old.schema)}, r.n, {new}); END LOOP; END")]
+
+
+def column_defaults_renamed(t: Table, was: str, now: str) -> list[exp.Expression]:
+    """After ALTER TABLE t RENAME COLUMN was TO now: the UNIQUEs and EXCLUDEs schema.yaml leaves unnamed over it
+    (t_was_key) and its NOT NULL (18: t_was_not_null), named as they would be over `now`, as defaults_renamed does
+    for a table (its foreign keys are added again, compare.column_renames)."""
+    back = lambda c: was if c == now else c  # noqa: E731
+    pairs = [(default_constraint_name(t, replace(u, columns=tuple(map(back, u.columns)), include=tuple(map(back, u.include)))),
+              default_constraint_name(t, u)) for u in t.uniques if not u.name and now in (*u.columns, *u.include)]
+    pairs += [(default_constraint_name(t, replace(x, elements=tuple(replace(e, column=back(e.column)) for e in x.elements))),
+               default_constraint_name(t, x)) for x in t.exclusions if not x.name and any(e.column == now for e in x.elements)]
+    column = next((c for c in t.columns if c.name == now), None)
+    if column is not None and not column.nullable and (column.not_null is None or column.not_null.name is None):
+        pairs.append((default_not_null_name(t.name, was), default_not_null_name(t.name, now)))
+    return _renamed(qualified(t.schema, t.name), pairs)
+
+
+def _renamed(target: str, pairs: list[tuple[str, str]]) -> list[exp.Expression]:
+    """One DO block renaming each constraint of `target` named the first of a pair to the second, where it has one of
+    its own: not one it inherits (a partition's, a child's: Postgres refuses), nor a NOT NULL one of its partitions or
+    children, at any depth, holds under another name (RENAME CONSTRAINT renames theirs too, and fails on such one: a
+    partition attached with a name of its own). Theirs renamed so are what PARTITION OF or INHERITS under the new name
+    makes."""
+    relid = f"{literal(target)}::regclass"
+    below = ("WITH RECURSIVE d(r) AS (SELECT inhrelid FROM pg_catalog.pg_inherits WHERE inhparent = " + relid + " UNION "
+             "SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN d ON i.inhparent = d.r) SELECT 1 FROM d WHERE NOT EXISTS "
+             "(SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = d.r AND c.conname = {})")
+    steps = [f"IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = {relid} AND conname = {literal(was)} "
+             f"AND coninhcount = 0 AND (contype <> 'n' OR NOT EXISTS ({below.format(literal(was))}))) THEN ALTER TABLE "
+             f"{target} RENAME CONSTRAINT {quote_ident(was)} TO {quote_ident(now)}; END IF;"
+             for was, now in dict(pairs).items() if was != now]
+    return [do_block("BEGIN " + " ".join(steps) + " END")] if steps else []

@@ -1,0 +1,169 @@
+"""A table renamed by `renamed_from:` whose constraints schema.yaml leaves unnamed: ALTER TABLE ... RENAME keeps the
+names Postgres gave them after the old name (orders_pkey, orders_k_key, orders_pid_fkey, on 18 orders_a_not_null),
+but state.json records them unnamed, so the next migration named them after the new one (DROP CONSTRAINT
+purchases_pkey) and Postgres refused it. Rails' rename_table renames the key so too. The oracle: pg_constraint's
+names against the same schema.yaml created from scratch in a sibling database, and the rows."""
+
+from __future__ import annotations
+
+import psycopg
+
+from catalog_oracle import sibling_database
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+
+P = "  p:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+KEYS = ("    columns:\n      id: {type: bigint, primary_key: true}\n      k: {type: integer, nullable: false, unique: true}\n"
+        "      pid: {type: bigint}\n      a: {type: integer, nullable: false}\n"
+        "    foreign_keys:\n      - {columns: [pid], references: {table: p, columns: [id]}}\n")
+ORDERS = "tables:\n" + P + "  orders:\n" + KEYS
+RENAMED = "tables:\n" + P + "  purchases:\n    renamed_from: orders\n" + KEYS
+LATER = ("tables:\n" + P + "  purchases:\n    columns:\n      id: {type: bigint}\n      k: {type: integer}\n"
+         "      pid: {type: bigint}\n      a: {type: integer, nullable: false}\n    primary_key: {columns: [id, a]}\n")
+
+
+def _step(url: str, schema, out: str, text: str, **options) -> None:
+    schema.write_text(text)
+    result = generate(str(schema), out, **options)
+    assert result.status == "written", result.message
+    with psycopg.connect(url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[-1:], record=False)
+    assert check_drift(str(schema), url).differences == (), result.sql
+
+
+def _created(url: str, text: str, folder, query: str) -> list:
+    """pg_constraint's names (`query`) of `text` created from scratch in a sibling database."""
+    folder.mkdir()
+    with sibling_database(url) as other:
+        _step(other, folder / "schema.yaml", str(folder / "generated"), text)
+        with psycopg.connect(other) as conn:
+            return conn.execute(query).fetchall()
+
+
+def _renamed_then_changed(url: str, tmp_path, texts: tuple[str, str, str, str], rows: str, table: str) -> list:
+    """`texts` (first, renamed, renamed without its renamed_from:, later) generated and applied in turn over `rows`:
+    after the rename and after the later change, the names of `table`'s constraints (as it is named then) equal
+    those of the same text created from scratch, and its rows are kept; the names after the rename."""
+    first, renamed, fresh, later = texts
+    query = f"SELECT conname, contype FROM pg_constraint WHERE conrelid = '{table}'::regclass ORDER BY 1"
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _step(url, schema, out, first)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(rows)
+        before = conn.execute(f"SELECT * FROM {renamed_from(renamed, table)} ORDER BY id").fetchall()
+    _step(url, schema, out, renamed)
+    with psycopg.connect(url) as conn:
+        names = conn.execute(query).fetchall()
+    assert names == _created(url, fresh, tmp_path / "scratch", query)
+    _step(url, schema, out, later, allow_destructive=True)  # DROP CONSTRAINT purchases_pkey, orders_code_key, ...
+    with psycopg.connect(url) as conn:
+        assert conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall() == before
+        assert conn.execute(query).fetchall() == _created(url, later, tmp_path / "later", query)
+    return names
+
+
+def renamed_from(text: str, table: str) -> str:
+    """The table's name before `text` renames it (`renamed_from:` right under it), else its own."""
+    mark = f"  {table}:\n    renamed_from: "
+    return text.split(mark, 1)[1].split("\n", 1)[0] if mark in text else table
+
+
+def test_a_renamed_tables_unnamed_constraints_are_named_after_it(any_db_url, tmp_path):
+    names = _renamed_then_changed(any_db_url, tmp_path, (ORDERS, RENAMED, RENAMED.replace("    renamed_from: orders\n", ""),
+                                                         LATER), "INSERT INTO p VALUES (1); INSERT INTO orders VALUES "
+                                  "(1, 10, 1, 5), (2, 20, NULL, 6)", "purchases")
+    assert ("purchases_pkey", "p") in names and ("purchases_k_key", "u") in names
+
+
+COLUMNS = ("tables:\n  orders:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+           "      k: {type: integer, nullable: false, unique: true}\n      w: {type: integer}\n"
+           "    unique:\n      - {columns: [k, w]}\n")
+COLUMN_RENAMED = ("tables:\n  orders:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+                  "      code: {type: integer, nullable: false, unique: true, renamed_from: k}\n      w: {type: integer}\n"
+                  "    unique:\n      - {columns: [code, w]}\n")
+COLUMN_LATER = "tables:\n  orders:\n    columns:\n      id: {type: bigint, primary_key: true}\n      code: {type: integer}\n      w: {type: integer}\n"
+
+
+def test_a_renamed_columns_unnamed_constraints_are_named_after_it(any_db_url, tmp_path):
+    """RENAME COLUMN k TO code keeps orders_k_key, orders_k_w_key and (18) orders_k_not_null: renamed after `code`
+    as for a table, so the later DROP CONSTRAINT orders_code_key applies (Postgres refused it before)."""
+    names = _renamed_then_changed(any_db_url, tmp_path, (COLUMNS, COLUMN_RENAMED, COLUMN_RENAMED.replace(
+        ", renamed_from: k", ""), COLUMN_LATER), "INSERT INTO orders VALUES (1, 10, 1), (2, 20, NULL)", "orders")
+    assert ("orders_code_w_key", "u") in names
+
+
+TREE = ("tables:\n  orders:\n    columns:\n      id: {type: bigint, nullable: false}\n      d: {type: date, nullable: false}\n"
+        "    primary_key: {columns: [id, d]}\n    partition_by: {strategy: range, key: d}\n"
+        "  orders_2024:\n    partition_of: {parent: orders, bound: \"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\"}\n"
+        "  ledger:\n    columns:\n      id: {type: integer, nullable: false}\n"
+        "  ledger_kid:\n    inherits: [ledger]\n    columns:\n      id: {type: integer, nullable: false}\n      w: integer\n")
+TREE_NAMES = ("SELECT conrelid::regclass::text, conname, contype FROM pg_constraint "
+              "WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2")
+
+
+def test_a_renamed_parents_not_nulls_are_renamed_with_its_partitions_and_children(any_db_url, tmp_path):
+    """On 18 a partition made PARTITION OF, and an INHERITS child, hold their parent's NOT NULL under its name
+    (orders_id_not_null), which RENAME CONSTRAINT on the parent renames in them too: as PARTITION OF and INHERITS under
+    the new name make them."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _step(any_db_url, schema, out, TREE)
+    renamed = TREE.replace("  orders:\n", "  purchases:\n    renamed_from: orders\n").replace("parent: orders", "parent: purchases")
+    renamed = renamed.replace("  ledger:\n", "  journal:\n    renamed_from: ledger\n").replace("inherits: [ledger]", "inherits: [journal]")
+    _step(any_db_url, schema, out, renamed)
+    with psycopg.connect(any_db_url) as conn:
+        names = conn.execute(TREE_NAMES).fetchall()
+    fresh = renamed.replace("    renamed_from: orders\n", "").replace("    renamed_from: ledger\n", "")
+    assert names == _created(any_db_url, fresh, tmp_path / "scratch", TREE_NAMES)
+
+
+def test_a_renamed_parent_with_a_partition_of_its_own_names_keeps_its_not_nulls(any_db_url, tmp_path):
+    """A partition attached with NOT NULL names of its own (orders_2025_id_not_null) lacks the parent's: RENAME
+    CONSTRAINT on the parent would fail there ('constraint "orders_id_not_null" for table "orders_2025" does not
+    exist'), so the parent's and its other partitions' keep theirs, as Postgres's RENAME leaves them; the key is
+    renamed (no partition inherits its name)."""
+    own = ("  orders_2025:\n    partition_of: {parent: orders, bound: \"FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')\"}\n"
+           "    columns:\n      id: {type: bigint, nullable: false, not_null: {name: orders_2025_id_not_null}}\n"
+           "      d: {type: date, nullable: false, not_null: {name: orders_2025_d_not_null}}\n")
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _step(any_db_url, schema, out, TREE + own)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO orders VALUES (1, '2024-05-01'), (2, '2025-05-01')")
+    renamed = (TREE + own).replace("  orders:\n", "  purchases:\n    renamed_from: orders\n").replace("parent: orders", "parent: purchases")
+    _step(any_db_url, schema, out, renamed)
+    with psycopg.connect(any_db_url) as conn:
+        names = conn.execute(TREE_NAMES).fetchall()
+        assert conn.execute("SELECT count(*) FROM purchases").fetchone() == (2,)
+        version = conn.info.server_version
+    assert ("purchases", "purchases_pkey", "p") in names
+    if version >= 180000:
+        assert {("purchases", "orders_id_not_null", "n"), ("orders_2024", "orders_id_not_null", "n"),
+                ("orders_2025", "orders_2025_id_not_null", "n")} <= set(names)
+
+
+PARTED = ("tables:\n  orders:\n    columns:\n      id: {type: bigint, nullable: false}\n      k: integer\n"
+          "      d: {type: date, nullable: false}\n    primary_key: {columns: [id, d]}\n"
+          "    unique:\n      - {columns: [k, d]}\n    indexes:\n      orders_k_idx: {columns: [k, {expression: (k + 1)}]}\n"
+          "    partition_by: {strategy: range, key: d}\n"
+          "  orders_2024:\n    partition_of: {parent: orders, bound: \"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\"}\n")
+INDEX_NAMES = ("SELECT x.relname FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid "
+               "WHERE i.indrelid = 'purchases_2024'::regclass ORDER BY 1")
+
+
+def test_a_renamed_partitions_copies_of_its_parents_keys_and_indexes_are_named_after_it(any_db_url, tmp_path):
+    """A partition's copies of its parent's keys and indexes are named after it (orders_2024_pkey,
+    orders_2024_k_d_key, orders_2024_k_expr_idx), which its RENAME keeps: `diff` then found them missing under the new
+    name (`primary key orders_2024_pkey is not in schema.yaml`). Renamed as PARTITION OF under the new name makes them."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _step(any_db_url, schema, out, PARTED)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO orders VALUES (1, 1, '2024-05-01'), (2, NULL, '2024-06-01')")
+    renamed = PARTED.replace("  orders_2024:\n", "  purchases_2024:\n    renamed_from: orders_2024\n")
+    _step(any_db_url, schema, out, renamed)  # diff clean
+    with psycopg.connect(any_db_url) as conn:
+        names = conn.execute(INDEX_NAMES).fetchall()
+        assert conn.execute("SELECT count(*) FROM purchases_2024").fetchone() == (2,)
+    assert names == _created(any_db_url, renamed.replace("    renamed_from: orders_2024\n", ""), tmp_path / "scratch",
+                             INDEX_NAMES)
+    assert [n for (n,) in names if n.startswith("orders")] == []

@@ -1,0 +1,121 @@
+r"""The catalog read does not depend on the reading session's settings: Postgres prints a stored constant with its
+type's output function in the session's style (bytea_output, extra_float_digits, TimeZone, DateStyle, IntervalStyle;
+lc_monetary for money) and quotes the deparse by standard_conforming_strings and quote_all_identifiers, and a caller's
+PGOPTIONS, or an ALTER DATABASE / ALTER ROLE ... SET, changes that session's. catalog.connection pins them for the read.
+Before, `bytea_output = escape` made `'\x01'::bytea` `'\001'::bytea` in a CHECK's array and a view's recorded deparse,
+`extra_float_digits = 0` a float8 default `0.30000000000000004` `0.3`, `standard_conforming_strings = off` a default
+`'\x0102'::bytea` `'\\x0102'::bytea`, `quote_all_identifiers = on` a view's `id` `"id"`: drift.
+
+Oracle: Postgres itself, asked under those settings, prints the same objects otherwise (so the settings are in force);
+`schemac diff` under them says in sync, and `schemac inspect` under them writes the same schema.yaml byte for byte.
+"""
+
+from __future__ import annotations
+
+import psycopg
+
+SCHEMA = r"""
+tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+      f8: {type: double precision, default: "'0.30000000000000004'"}
+      by: {type: bytea, default: "'\x0102'"}
+      ba: {type: "bytea[]"}
+      iv: {type: interval, default: "'1 day 02:00:00'"}
+      d: {type: date, default: "'2024-01-02'"}
+      ts: {type: timestamptz, default: "'2024-01-02 03:04:05+00'"}
+      m: {type: money, default: "'1.50'"}
+    checks:
+      k: "ba <> '{\"\\\\x01\"}' AND f8 <> 0.10000000000000002::float8"
+views:
+  v:
+    query: "SELECT id, by || '\x01'::bytea AS z, f8 * 0.30000000000000004::float8 AS x FROM t"
+"""
+# (bytea_output, extra_float_digits, TimeZone, DateStyle, IntervalStyle, lc_monetary: the only locale every build has;
+# standard_conforming_strings off doubles a constant's backslashes, quote_all_identifiers quotes a view's every name)
+OPTIONS = ("-c bytea_output=escape -c extra_float_digits=0 -c TimeZone=Asia/Kolkata -c DateStyle=SQL,DMY "
+           "-c IntervalStyle=sql_standard -c lc_monetary=C -c standard_conforming_strings=off "
+           "-c quote_all_identifiers=on")
+PRINTED = ("SELECT array_agg(pg_get_expr(adbin, adrelid) ORDER BY adnum) FROM pg_attrdef WHERE adrelid = 't'::regclass "
+           "UNION ALL SELECT ARRAY[pg_get_constraintdef(oid)] FROM pg_constraint WHERE conname = 'k' "
+           "UNION ALL SELECT ARRAY[pg_get_viewdef('v'::regclass)]")
+
+
+def _printed(url: str, options: str = "") -> list:
+    with psycopg.connect(url, options=options) as conn:
+        return [row[0] for row in conn.execute(PRINTED)]
+
+
+def test_a_session_of_other_settings_reads_the_same_schema(db_url, tmp_path, schemac):
+    (tmp_path / "schema.yaml").write_text(SCHEMA, encoding="utf-8")
+    assert schemac("generate", "--name", "init").returncode == 0
+    applied = schemac("apply", "--database-url", db_url)
+    assert applied.returncode == 0, applied.stderr
+    plain = _printed(db_url, "-c bytea_output=hex -c extra_float_digits=1 -c TimeZone=UTC")
+    other = _printed(db_url, OPTIONS)
+    for a, b, what in zip(plain[0], other[0], ("f8", "by", "iv", "d", "ts")):
+        assert a != b, (what, a)  # every one of these defaults prints otherwise under OPTIONS
+    assert plain[1] != other[1] and plain[2] != other[2]  # the CHECK's bytea[], the view's bytea and float8
+    for env in ({}, {"PGOPTIONS": OPTIONS}):
+        r = schemac("diff", "--database-url", db_url, env=env)
+        assert r.returncode == 0, (env, r.stdout + r.stderr)
+        r = schemac("inspect", "--database-url", db_url, "--output", f"inspected{len(env)}.yaml", env=env)
+        assert r.returncode == 0, r.stderr
+    assert (tmp_path / "inspected0.yaml").read_text() == (tmp_path / "inspected1.yaml").read_text()
+
+
+VIEW = """
+tables:
+  t:
+    columns: {id: integer, ts: timestamptz, d: date}
+    checks:
+      k: "ts > '2024-01-01 00:00' AND d > '2024-01-02'"
+views:
+  v:
+    query: "SELECT id FROM t WHERE ts > '2024-01-01 00:00'::timestamptz AND d > '01/02/2024'::date"
+"""
+
+
+def test_generate_in_another_zone_records_what_the_migration_stores(db_url, tmp_path, schemac):
+    """`generate` builds views (and `--verify` replays the migrations) in a throwaway database whose session took the
+    caller's PGTZ and PGDATESTYLE (or an embedded server's zone, the machine's): the view's recorded deparse held
+    `'2023-12-31 15:00:00+00'` and `'2024-02-01'::date` in Asia/Tokyo under DMY, the replayed CHECK the Tokyo instant,
+    and --verify failed, `diff` of the migrated database reported the view. Its statements now run in the zone and
+    styles the catalog is read in (migrations.replay.PINNED_SESSION). Oracle: Postgres's own deparse of the view the
+    migration made (applied in UTC) is the one state.json records."""
+    (tmp_path / "schema.yaml").write_text(VIEW, encoding="utf-8")
+    elsewhere = {"PGTZ": "Asia/Tokyo", "PGDATESTYLE": "ISO, DMY"}
+    r = schemac("generate", "--name", "init", "--verify", env=elsewhere)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert schemac("apply", "--database-url", db_url, env={"PGTZ": "UTC"}).returncode == 0
+    with psycopg.connect(db_url, options="-c TimeZone=UTC -c DateStyle=ISO,MDY") as conn:
+        (made,) = conn.execute("SELECT pg_get_viewdef('v'::regclass)").fetchone()
+    assert "'2024-01-01 00:00:00+00'::timestamp with time zone" in made and "'2024-01-02'::date" in made, made
+    recorded = (tmp_path / "generated" / "state.json").read_text()
+    assert "ts > '2024-01-01 00:00:00+00'::timestamp with time zone AND d > '2024-01-02'::date" in recorded, recorded
+    r = schemac("diff", "--database-url", db_url, env=elsewhere)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+BYTES = r"""
+tables:
+  t:
+    columns:
+      id: integer
+      by: {type: bytea, default: '''\x0102'''}
+"""
+
+
+def test_a_dev_server_session_reads_the_migration_as_written(db_url, tmp_path, schemac):
+    """`generate --verify --dev-url` replays the migration in a session of the caller's PGOPTIONS: with
+    standard_conforming_strings off, a default `'\\x0102'` was read as an escape string (`'\\x013032'::bytea`,
+    --verify's drift). PINNED_SESSION turns it on. Oracle: the bytes the applied migration's default gives a row."""
+    (tmp_path / "schema.yaml").write_text(BYTES, encoding="utf-8")
+    r = schemac("generate", "--name", "init", "--verify", "--dev-url", db_url,
+                env={"PGOPTIONS": "-c standard_conforming_strings=off"})
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert schemac("apply", "--database-url", db_url).returncode == 0
+    with psycopg.connect(db_url) as conn:
+        conn.execute("INSERT INTO t (id) VALUES (1)")
+        assert conn.execute("SELECT by FROM t").fetchone()[0] == b"\x01\x02"
