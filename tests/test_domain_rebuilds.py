@@ -107,6 +107,26 @@ def test_a_numeric_base_made_integer_casts_the_values_as_postgres_does(tmp_path,
             ("amt", "integer"), ("small_amt", "amt")]
 
 
+def _check_refused(tmp_path, db_url, text: str, row: str, column: str) -> tuple[str, str]:
+    """`text` (its domain qty without CHECK) built and given `row`; Postgres's own refusal of ALTER DOMAIN qty ADD
+    CONSTRAINT under `column` (which a migration would meet) checked; then qty given the CHECK: generate's refusal
+    message, and no second migration written; the message and the out folder."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(text.format(checks=""), encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations())
+        conn.execute(row)
+        with pytest.raises(psycopg.errors.FeatureNotSupported, match=f'because column "{column}" uses it'):
+            with conn.transaction():
+                conn.execute("ALTER DOMAIN qty ADD CONSTRAINT qty_positive CHECK (VALUE > 0)")
+    schema.write_text(text.format(checks=", checks: {qty_positive: VALUE > 0}"), encoding="utf-8")
+    with pytest.raises(SchemacError) as refused:
+        generate(str(schema), out, allow_destructive=True)
+    assert len(Layout(out).migrations()) == 1
+    return str(refused.value), out
+
+
 ROW_HELD = """domains:
   qty: {{type: integer{checks}}}
 composite_types:
@@ -124,18 +144,34 @@ def test_a_check_given_to_a_domain_a_table_holds_in_a_row_is_refused_at_generate
     """Postgres refuses ALTER DOMAIN ... ADD CONSTRAINT while a column holds the domain inside a composite value
     (it cannot check those), and the composite's attribute cannot follow a domain created again while a table has a
     column of the composite: generate refuses the change, naming both, and writes no migration that would fail."""
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(ROW_HELD.format(checks=""), encoding="utf-8")
-    assert generate(str(schema), out).status == "written"
+    message, _ = _check_refused(tmp_path, db_url, ROW_HELD, "INSERT INTO orders VALUES (1, ROW('a', 2)::orderline)",
+                                "orders.l")
+    assert "orderline" in message and "public.orders" in message and "a domain a column holds in a row" in message
+
+
+RANGE_HELD = """domains:
+  qty: {{type: integer{checks}}}
+range_types:
+  qrange: {{subtype: qty}}
+tables:
+  stock:
+    columns:
+      id: {{type: integer, primary_key: true}}
+      r: qrange
+"""
+
+
+def test_a_check_given_to_a_domain_a_table_holds_in_a_range_is_refused_unless_not_valid(tmp_path, db_url):
+    """Under a column of a range type over the domain Postgres refuses the validating ALTER DOMAIN too, and the range
+    type cannot follow a domain created again: generate refuses, naming the column; declared NOT VALID (which
+    Postgres takes: no value is checked), it is written and applies."""
+    message, out = _check_refused(tmp_path, db_url, RANGE_HELD, "INSERT INTO stock VALUES (1, '[1,5)')", "stock.r")
+    assert "domain public.qty: a CHECK or NOT NULL cannot be given to it while column public.stock.r is of a range " \
+        "type over it" in message, message
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(RANGE_HELD.format(checks=", checks: {qty_positive: {expression: VALUE > 0, not_valid: true}}"),
+                      encoding="utf-8")
+    assert generate(str(schema), out, name="not_valid").status == "written"
     with psycopg.connect(db_url, autocommit=True) as conn:
         apply_files(conn, Layout(out).migrations())
-        conn.execute("INSERT INTO orders VALUES (1, ROW('a', 2)::orderline)")
-        with pytest.raises(psycopg.errors.FeatureNotSupported, match='because column "orders.l" uses it'):
-            with conn.transaction():  # Postgres's own refusal, which a migration would have met
-                conn.execute("ALTER DOMAIN qty ADD CONSTRAINT qty_positive CHECK (VALUE > 0)")
-    schema.write_text(ROW_HELD.format(checks=", checks: {qty_positive: VALUE > 0}"), encoding="utf-8")
-    with pytest.raises(SchemacError) as refused:
-        generate(str(schema), out, allow_destructive=True)
-    message = str(refused.value)
-    assert "orderline" in message and "public.orders" in message and "a domain a column holds in a row" in message
-    assert len(Layout(out).migrations()) == 1
+        assert conn.execute("SELECT convalidated FROM pg_constraint WHERE conname = 'qty_positive'").fetchone() == (False,)

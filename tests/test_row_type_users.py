@@ -161,3 +161,26 @@ def test_a_column_added_with_a_value_under_its_tables_row_type_held_elsewhere_is
     with psycopg.connect(db_url, autocommit=True) as conn:
         apply_files(conn, Layout(out).migrations())
     assert check_drift(str(schema), db_url, out_dir=out).differences == ()
+
+
+@pytest.mark.parametrize("edit,refusal,statement", [
+    ("g integer GENERATED ALWAYS AS (i * 3) STORED", "column g cannot change its generation expression",
+     "ALTER TABLE i_0 DROP COLUMN g, ADD COLUMN g integer GENERATED ALWAYS AS (i * 3) STORED"),
+    ("UNLOGGED", "cannot be made UNLOGGED", "ALTER TABLE i_0 SET UNLOGGED"),
+])
+def test_a_rewrite_under_its_tables_row_type_held_elsewhere_is_refused(db_url, tmp_path, edit, refusal, statement):
+    """A generation expression changed (the column dropped and added again) and SET UNLOGGED: Postgres refuses both
+    while another table's column holds the row type, as it refuses ADD COLUMN with a value; generate says so."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    old = ("CREATE TABLE i_0 (i integer, g integer GENERATED ALWAYS AS (i * 2) STORED); CREATE TABLE i_1 (v i_0[]); "
+           "INSERT INTO i_0 (i) VALUES (1);")
+    new = old.replace("CREATE TABLE i_0", "CREATE UNLOGGED TABLE i_0") if edit == "UNLOGGED" else \
+        old.replace("g integer GENERATED ALWAYS AS (i * 2) STORED", edit)
+    with migrated_then_described(db_url, schema, out, old, new):
+        with pytest.raises(SchemacError) as e:
+            generate(str(schema), out)
+    assert f"table public.i_0: {refusal} while column public.i_1.v holds the table's row type" in str(e.value), str(e.value)
+    assert len(Layout(out).migrations()) == 1
+    with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.FeatureNotSupported) as refused:
+        conn.execute(statement)
+    assert "uses its row type" in str(refused.value)

@@ -14,6 +14,7 @@ from schemac.compare.differ import diff, ignored_renames, repeated_key_notices, 
 from schemac.compare.joined_parents import joined_parent_notices
 from schemac.compare.normalize import extensions_searched
 from schemac.compare.not_nulls import inherited_renames
+from schemac.compare.domain_arrays import range_held
 from schemac.compare.row_types import row_type_additions, row_type_drops, row_type_retypes
 from schemac.compare.outside_users import outside_drops
 from schemac.compare.outside_children import outside_child_notices
@@ -203,7 +204,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
     # (no migration that Postgres refuses)
     for c, why in (inherited_renames(changes, current) + renames_refused(changes, current)
                    + row_type_retypes(changes, current) + row_type_drops(changes, current)
-                   + row_type_additions(changes, current))[:1]:
+                   + row_type_additions(changes, current) + range_held(changes, current))[:1]:
         raise SchemacError(f"{getattr(c.new, 'source', None) or c.path}: {why}")
     outside = outside_drops(changes, desired, current)  # every one at once: each is undone outside schemac
     if outside:

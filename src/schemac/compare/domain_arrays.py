@@ -7,7 +7,8 @@ attribute of it ("cannot alter type "pt" because column "stops.ps" uses it", 15 
 domain's CHECK tightened over a `pt[]` column of stops, say). Such a domain is set aside and created again, as one
 over a re-created enum is (compare.types, ENUM_REBUILT): its columns are retyped to the new domain, whose cast checks
 every element as the validation would have. (A composite type's attribute cannot follow it while a table has a
-column of the composite: the plan refuses that at generate, plan.type_ddl, as for an enum created again.)
+column of the composite: the plan refuses that at generate, plan.type_ddl, as for an enum created again; nor can a
+range type over it, which has no ALTER for its subtype: `range_held` refuses that, unless the CHECK is NOT VALID.)
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ def checks_values(old: Domain, new: Domain) -> bool:
 
 
 def in_arrays(schema: Schema) -> set[tuple[str, str]]:
-    """(schema, name) of the domains a table's column of `schema` holds in an array or a composite value: a column
+    """(schema, name) of the domains a column of `schema` (a table's, a materialized view's) holds in an array or a
+    composite value: a column
     of an array of the domain, of a domain over one, of an array of a domain over it (each domain below the
     brackets), or of a composite type (or an array of one) whose attribute is of any of these or of the domain."""
     domains = {(d.schema, d.name): d for d in schema.domains}
@@ -52,6 +54,10 @@ def in_arrays(schema: Schema) -> set[tuple[str, str]]:
     for t in schema.tables:
         for column in t.columns:
             below(column.type, False, frozenset())
+    for v in schema.views:  # a materialized view's column holds its values as a table's does
+        for c in v.output if v.materialized else ():
+            if c.type is not None:
+                below(c.type, False, frozenset())
     return out
 
 
@@ -61,3 +67,28 @@ def rebuilt_for_arrays(current: Schema, cur_domains: dict, desired: tuple[Domain
     return {(d.schema, d.name) for d in desired if (d.schema, d.name) in held
             and cur_domains.get((d.schema, d.name)) is not None
             and checks_values(cur_domains[(d.schema, d.name)], d)}
+
+
+def range_held(changes: list, current: Schema) -> list[tuple]:
+    """Each domain change that checks values (checks_values) while a table's column is of a range type over the
+    domain (or over a domain over it), with why `generate` cannot: Postgres refuses that ALTER DOMAIN as it does under
+    an array, and a range type cannot be made again over a domain created again (no ALTER for its subtype)."""
+    ranges = current.range_types
+    if not ranges:
+        return []
+    domains = {(d.schema, d.name): d for d in current.domains}
+    out = []
+    for c in changes:
+        if c.kind != "alter_domain" or c.old is None or c.new is None or not checks_values(c.old, c.new):
+            continue
+        below = {(c.schema, c.name)}
+        below |= {k for k, d in domains.items() if type_name(d.type) in below}  # (one level of domains over it)
+        over = {(r.schema, r.name) for r in ranges if type_name(r.subtype) in below}
+        user = next((f"{t.schema}.{t.name}.{col.name}" for t in current.tables for col in t.columns
+                     if type_name(col.type) in over), None)
+        if user is not None:
+            out.append((c, f"domain {c.schema}.{c.name}: a CHECK or NOT NULL cannot be given to it while column {user} "
+                           "is of a range type over it (Postgres refuses it: 'cannot alter type ... because column ... "
+                           "uses it'); declare the CHECK NOT VALID, or change that column in a migration of its own "
+                           "first"))
+    return out

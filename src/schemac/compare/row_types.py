@@ -89,14 +89,26 @@ def row_type_drops(changes: list[Change], current: Schema) -> list[tuple[Change,
     return out
 
 
+def fills_rows(c: Change) -> bool:
+    """An ADD COLUMN giving the table's rows a value (a default, an identity, a generation expression; a generation
+    expression changed is a column dropped and added again, plan.planner), or ALTER TABLE ... SET UNLOGGED, on a table
+    with rows of its own (not a partitioned parent): Postgres refuses it while a column holds the table's row type (a
+    materialized view's too: compare.views makes one again around it)."""
+    if c.table_def is None or c.table_def.partition_by is not None or c.new is None:
+        return False
+    if c.kind == "set_logging":
+        return bool(c.new.unlogged)  # type: ignore[union-attr]
+    return (c.kind == "add_column" and bool(c.new.default or c.new.identity or c.new.generated)  # type: ignore[union-attr]
+            or c.kind == "alter_generated" and bool(c.new.generated))  # type: ignore[union-attr]
+
+
 def row_type_additions(changes: list[Change], current: Schema) -> list[tuple[Change, str]]:
     """Each column added with a default, an identity or a generation expression (STORED or VIRTUAL) to a table with
     rows of its own (not a partitioned parent) whose row type a column of another table holds (one the migration
     keeps): Postgres refuses that ADD COLUMN, as it would have to give the new column's value to the rows the other
     column holds too ("cannot alter table "t" because column "u.c" uses its row type"), while it takes one without
     them (and SET DEFAULT after); with why `generate` cannot."""
-    added = [c for c in changes if c.kind == "add_column" and c.table_def is not None
-             and c.table_def.partition_by is None and (c.new.default or c.new.identity or c.new.generated)]  # type: ignore[union-attr]
+    added = [c for c in changes if fills_rows(c)]
     if not added:
         return []
     gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column"}
@@ -108,8 +120,11 @@ def row_type_additions(changes: list[Change], current: Schema) -> list[tuple[Cha
                      and (t.schema, t.name) != (c.schema, c.table) for col in t.columns
                      if (t.schema, t.name, col.name) not in gone and type_name(col.type) in held), None)
         if user is not None:
-            what = "a default" if c.new.default else "an identity" if c.new.identity else "a generation expression"  # type: ignore[union-attr]
-            out.append((c, f"table {c.schema}.{c.table}: column {c.name} cannot be added with {what} while column "
+            done = "cannot be made UNLOGGED" if c.kind == "set_logging" else \
+                f"column {c.name} cannot change its generation expression" if c.kind == "alter_generated" else \
+                f"column {c.name} cannot be added with " + ("a default" if c.new.default else "an identity"  # type: ignore[union-attr]
+                                                            if c.new.identity else "a generation expression")  # type: ignore[union-attr]
+            out.append((c, f"table {c.schema}.{c.table}: {done} while column "
                            f"{user} holds the table's row type (Postgres refuses it: 'cannot alter table "
                            f"\"{c.table}\" because column ... uses its row type'); add it without one (a default "
                            "may be set in a later migration: SET DEFAULT leaves the rows as they are), or drop that "

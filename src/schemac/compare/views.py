@@ -25,6 +25,7 @@ from schemac.compare.grants import defaulted, object_changes
 from schemac.compare.given_back import owners_by_default
 from schemac.compare.moves import old_key
 from schemac.compare.normalize import normal_form, search_path
+from schemac.compare.row_types import fills_rows
 from schemac.pg.column_storage import storage_of
 from schemac.pg.names import constraint_name
 from schemac.pg.opclasses import default_opclasses_dropped
@@ -329,6 +330,9 @@ def diff_views(current: Schema, desired: Schema, others: list[Change]) -> list[C
         removed |= _disturbed(c)
     uses = recreated_uses(others)  # a column default using one: Postgres refuses DROP FUNCTION (OPERATOR) under it
     rebuilt |= {key for key, old in cur.items() if key in des and uses and uses(*(c.default for c in old.columns))}
+    filled = {(c.schema, c.table) for c in others if fills_rows(c)}  # a matview holding such a table's rows (`SELECT t`)
+    rebuilt |= {key for key, old in cur.items() if key in des and filled and old.materialized
+                and any(c.type is not None and type_name(c.type) in filled for c in old.output)}
     removed |= {k for key in rebuilt for k in view_keys(cur[key]) | view_keys(renamed.get(key, cur[key]))}
     attributes = {k for c in others if c.kind == "alter_composite_type" for k in _disturbed(c)}
     grown, texts = True, _text_keys(removed, attributes)
