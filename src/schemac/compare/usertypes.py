@@ -45,6 +45,15 @@ def diff_user_types(current: Schema, desired: Schema) -> list[Change]:
             old = cur.get(key)
             if old is None:
                 out.append(Change(f"add_{kind}", obj.schema, "", obj.name, None, obj))
+            elif kind == "composite_type" and old.attributes != obj.attributes and not _in_place(old, obj) \
+                    and _user(current, old) is None:
+                # no ALTER TYPE puts an attribute before another or reorders them: made again, what names it in
+                # its signature around it (compare.routine_dependents.dropped_row_types), as pg_dump's reload would
+                out += [Change("drop_composite_type", obj.schema, "", obj.name, old, None),
+                        Change("add_composite_type", obj.schema, "", obj.name, None, obj)]
+                if obj.comment:
+                    out.append(Change("set_type_comment", obj.schema, "", obj.name, None, obj))
+                continue
             elif kind == "composite_type" and old.attributes != obj.attributes:
                 # table_def: a table using the type, where an attribute's type cannot change in place
                 out.append(Change("alter_composite_type", obj.schema, "", obj.name, old, obj, _user(current, old)))
@@ -65,6 +74,24 @@ def diff_user_types(current: Schema, desired: Schema) -> list[Change]:
             if key not in des:
                 out.append(Change(f"drop_{kind}", obj.schema, "", obj.name, obj, None))
     return out
+
+
+def _in_place(old: CompositeType, new: CompositeType) -> bool:
+    """Whether ALTER TYPE can turn `old`'s attributes into `new`'s: those kept in the same order, those added
+    after the last kept one (ADD ATTRIBUTE appends)."""
+    olds, news = {a.name for a in old.attributes}, {a.name for a in new.attributes}
+    kept = [a.name for a in new.attributes if a.name in olds]
+    if [a.name for a in old.attributes if a.name in news] != kept:
+        return False
+    last = max((i for i, a in enumerate(new.attributes) if a.name in olds), default=-1)
+    return all(a.name in olds for a in new.attributes[:last])
+
+
+def remade_types(objects: list[Change]) -> frozenset:
+    """(schema, name) of the composite types `objects` drop and create again: made anew, they start with
+    Postgres's default privileges (compare.grants gives schema.yaml's again)."""
+    dropped = {(c.schema, c.name) for c in objects if c.kind == "drop_composite_type"}
+    return frozenset(k for k in ((c.schema, c.name) for c in objects if c.kind == "add_composite_type") if k in dropped)
 
 
 def _multirange(r):
