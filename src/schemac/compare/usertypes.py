@@ -5,6 +5,8 @@ search dictionary's options can, its template cannot."""
 
 from __future__ import annotations
 
+import re
+
 from schemac.model.frozen import replace
 from typing import Optional
 
@@ -46,7 +48,7 @@ def diff_user_types(current: Schema, desired: Schema) -> list[Change]:
             if old is None:
                 out.append(Change(f"add_{kind}", obj.schema, "", obj.name, None, obj))
             elif kind == "composite_type" and old.attributes != obj.attributes and not _in_place(old, obj) \
-                    and _user(current, old) is None:
+                    and _remakeable(current, old):
                 # no ALTER TYPE puts an attribute before another or reorders them: made again, what names it in
                 # its signature around it (compare.routine_dependents.dropped_row_types), as pg_dump's reload would
                 out += [Change("drop_composite_type", obj.schema, "", obj.name, old, None),
@@ -74,6 +76,19 @@ def diff_user_types(current: Schema, desired: Schema) -> list[Change]:
             if key not in des:
                 out.append(Change(f"drop_{kind}", obj.schema, "", obj.name, obj, None))
     return out
+
+
+def _remakeable(current: Schema, c: CompositeType) -> bool:
+    """Whether only functions' signatures hold composite type `c` (which are made again around it): no column,
+    domain or composite type over it, no view reading it (a cast), and no table naming it (a cast in a CHECK,
+    default, index or policy: read from their text, more than Postgres would hold). Else the change is
+    refused as before (plan.type_ddl)."""
+    key = (c.schema, c.name)
+    if holding_types(current, key) != {key} or any(
+            d.kind == "type" and (d.schema, d.name) == key for v in current.views for d in v.depends):
+        return False
+    word = re.compile(rf"\b{re.escape(c.name)}\b")
+    return not any(word.search(repr(t)) for t in current.tables)
 
 
 def _in_place(old: CompositeType, new: CompositeType) -> bool:
