@@ -189,6 +189,21 @@ def test_composite_made_again_when_no_column_uses_it(attributes):
     assert sql.index("DROP TYPE IF EXISTS addr;") < sql.index("CREATE TYPE addr AS (")
 
 
+@pytest.mark.parametrize("held", [True, False])
+def test_an_attribute_dropped_is_destructive_only_where_a_column_holds_the_type(held):
+    """LedgerSMB's payment_vc_info losing has_vouchers under the SETOF functions returning it: generate refused it
+    as destructive ('its values in every column of the type are lost') though no column of the type stored one
+    (pair rw-composite-attribute-dropped-with-no-column-of-the-type, on a server)."""
+    from schemac.compare.differ import diff
+    from schemac.plan.hazards import destructive_reason
+
+    table = "tables:\n  t:\n    columns: {x: addr}\n" if held else ""
+    changes = diff(load_text(TYPES + table), load_text("composite_types:\n  addr:\n    attributes: {a: integer}\n" + table))
+    reasons = [r for r in map(destructive_reason, changes) if r]
+    assert reasons == (["composite type public.addr: attribute b dropped: its values in every column of the type are lost"]
+                       if held else [])
+
+
 def test_a_range_type_definition_change_is_refused():
     with pytest.raises(SchemacError) as e:
         _plan_between("range_types:\n  r: {subtype: integer}\n", "range_types:\n  r: {subtype: bigint}\n")

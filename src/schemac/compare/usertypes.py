@@ -21,12 +21,16 @@ from schemac.pg.types import type_name
 
 
 def _user(current: Schema, c: CompositeType) -> Optional[Table]:
-    """A table of `current` with a column of composite type `c` (or an array of it, of a domain or composite type
-    over it): Postgres refuses ALTER ATTRIBUTE ... TYPE while one stands."""
+    """A table (or materialized view) of `current` with a column of composite type `c` (or an array of it, of a
+    domain or composite type over it): Postgres refuses ALTER ATTRIBUTE ... TYPE while one stands; with none, no
+    value of the type is stored (an attribute dropped loses nothing: plan.hazards)."""
     held = holding_types(current, (c.schema, c.name))
     for t in current.tables:
         if any(type_name(col.type) in held for col in t.columns):
             return t
+    for v in current.views:  # a materialized view's rows hold values of it too
+        if v.materialized and any(col.type and type_name(col.type) in held for col in v.output):
+            return v  # type: ignore[return-value]
     return None
 
 
