@@ -54,7 +54,7 @@ from schemac.compare.types import cast_directly, diff_objects, keyed_domains
 from schemac.compare.views import diff_views
 from schemac.compare.readers import readers_around
 from schemac.compare.sqlbodies import domains_after_readers, functions_around_columns, table_readers, without_calls_to
-from schemac.compare.usertypes import composites_over_rebuilt, diff_user_types, ranges_over_recreated
+from schemac.compare.usertypes import composites_over_rebuilt, diff_user_types, ranges_over_recreated, remade_types
 from schemac.model import Index, Schema, Table
 from schemac.pg.types import type_name
 
@@ -358,7 +358,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
     changes.extend(objects + diff_aggregates(current, desired, objects) + diff_operators(current, desired, objects))
     changes.extend(diff_operator_classes(current, desired, changes) + statistics_given_back(current, cur_tables, desired, changes))
     changes.extend(diff_policies(cur_tables, des_tables, rebuilt)
-                   + diff_grants(cur_tables, des_tables, current, desired, rebuilt,
+                   + diff_grants(cur_tables, des_tables, current, desired, rebuilt | remade_types(objects),
                                  identities := identity_differences(cur_tables, des_tables)))
     changes = split_around_recreated(changes)
     changes.extend(around_recreated(changes, cur_tables, des_tables))

@@ -5,6 +5,8 @@ search dictionary's options can, its template cannot."""
 
 from __future__ import annotations
 
+import re
+
 from schemac.model.frozen import replace
 from typing import Optional
 
@@ -19,12 +21,16 @@ from schemac.pg.types import type_name
 
 
 def _user(current: Schema, c: CompositeType) -> Optional[Table]:
-    """A table of `current` with a column of composite type `c` (or an array of it, of a domain or composite type
-    over it): Postgres refuses ALTER ATTRIBUTE ... TYPE while one stands."""
+    """A table (or materialized view) of `current` with a column of composite type `c` (or an array of it, of a
+    domain or composite type over it): Postgres refuses ALTER ATTRIBUTE ... TYPE while one stands; with none, no
+    value of the type is stored (an attribute dropped loses nothing: plan.hazards)."""
     held = holding_types(current, (c.schema, c.name))
     for t in current.tables:
         if any(type_name(col.type) in held for col in t.columns):
             return t
+    for v in current.views:  # a materialized view's rows hold values of it too
+        if v.materialized and any(col.type and type_name(col.type) in held for col in v.output):
+            return v  # type: ignore[return-value]
     return None
 
 
@@ -45,6 +51,15 @@ def diff_user_types(current: Schema, desired: Schema) -> list[Change]:
             old = cur.get(key)
             if old is None:
                 out.append(Change(f"add_{kind}", obj.schema, "", obj.name, None, obj))
+            elif kind == "composite_type" and old.attributes != obj.attributes and not _in_place(old, obj) \
+                    and _remakeable(current, old):
+                # no ALTER TYPE puts an attribute before another or reorders them: made again, what names it in
+                # its signature around it (compare.routine_dependents.dropped_row_types), as pg_dump's reload would
+                out += [Change("drop_composite_type", obj.schema, "", obj.name, old, None),
+                        Change("add_composite_type", obj.schema, "", obj.name, None, obj)]
+                if obj.comment:
+                    out.append(Change("set_type_comment", obj.schema, "", obj.name, None, obj))
+                continue
             elif kind == "composite_type" and old.attributes != obj.attributes:
                 # table_def: a table using the type, where an attribute's type cannot change in place
                 out.append(Change("alter_composite_type", obj.schema, "", obj.name, old, obj, _user(current, old)))
@@ -65,6 +80,37 @@ def diff_user_types(current: Schema, desired: Schema) -> list[Change]:
             if key not in des:
                 out.append(Change(f"drop_{kind}", obj.schema, "", obj.name, obj, None))
     return out
+
+
+def _remakeable(current: Schema, c: CompositeType) -> bool:
+    """Whether only functions' signatures hold composite type `c` (which are made again around it): no column,
+    domain or composite type over it, no view reading it (a cast), and no table naming it (a cast in a CHECK,
+    default, index or policy: read from their text, more than Postgres would hold). Else the change is
+    refused as before (plan.type_ddl)."""
+    key = (c.schema, c.name)
+    if holding_types(current, key) != {key} or any(
+            d.kind == "type" and (d.schema, d.name) == key for v in current.views for d in v.depends):
+        return False
+    word = re.compile(rf"\b{re.escape(c.name)}\b")
+    return not any(word.search(repr(t)) for t in current.tables)
+
+
+def _in_place(old: CompositeType, new: CompositeType) -> bool:
+    """Whether ALTER TYPE can turn `old`'s attributes into `new`'s: those kept in the same order, those added
+    after the last kept one (ADD ATTRIBUTE appends)."""
+    olds, news = {a.name for a in old.attributes}, {a.name for a in new.attributes}
+    kept = [a.name for a in new.attributes if a.name in olds]
+    if [a.name for a in old.attributes if a.name in news] != kept:
+        return False
+    last = max((i for i, a in enumerate(new.attributes) if a.name in olds), default=-1)
+    return all(a.name in olds for a in new.attributes[:last])
+
+
+def remade_types(objects: list[Change]) -> frozenset:
+    """(schema, name) of the composite types `objects` drop and create again: made anew, they start with
+    Postgres's default privileges (compare.grants gives schema.yaml's again)."""
+    dropped = {(c.schema, c.name) for c in objects if c.kind == "drop_composite_type"}
+    return frozenset(k for k in ((c.schema, c.name) for c in objects if c.kind == "add_composite_type") if k in dropped)
 
 
 def _multirange(r):

@@ -95,7 +95,7 @@ def destructive_reason(change: Change) -> Optional[str]:
             and change.old.type != change.new.type and not is_widening(change.old.type, change.new.type):  # type: ignore
         return (f"domain {change.schema}.{change.name}: base type {change.old.type} -> {change.new.type}: existing "  # type: ignore
                 "values in its columns may be truncated, rounded or rejected")
-    if change.kind == "alter_composite_type":
+    if change.kind == "alter_composite_type" and change.table_def is not None:  # (none: no value stored)
         gone = [a.name for a in change.old.attributes if a.name not in {b.name for b in change.new.attributes}]  # type: ignore
         if gone:
             return (f"composite type {change.schema}.{change.name}: attribute {', '.join(gone)} dropped: its values "
