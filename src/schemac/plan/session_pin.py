@@ -5,15 +5,15 @@ of a timestamptz, a CHECK's `ts > '2024-01-01 00:00'`, a partition bound, a view
 instant or a day of the applying session's TimeZone and DateStyle (PGTZ, PGDATESTYLE, the server's or the role's
 defaults), an interval's `'-1 2:00:00'` a span of its IntervalStyle. The catalog is read (catalog.connection) and
 the throwaway database replays (migrations.replay.PINNED_SESSION) in one zone and style: a file applied under
-Asia/Tokyo stored `'2023-12-31 15:00:00+00'` and `diff` reported it. Each file that holds such a constant sets
-them first (SET LOCAL: until its transaction ends). Not standard_conforming_strings: sqlx (and `schemac apply`) send a file as one query,
-which the server's lexer reads whole, by the session's setting, before its first SET runs.
+Asia/Tokyo stored `'2023-12-31 15:00:00+00'` and `diff` reported it. Each file that holds such a constant sets them
+first (SET LOCAL: until its transaction ends). Not standard_conforming_strings: sqlx (and `schemac apply`) send a
+file as one query, which the server's lexer reads whole, by the session's setting, before its first SET runs.
 
 Which files: those of a statement holding a string literal that one of these settings can read otherwise, found by
 its text (the literal's type is not known without the server: an untyped `'2024-01-01'` beside a timestamptz column,
 a domain over date). Every date, time, timestamp or interval input holds a digit, but for the words a zone reads
-(`now`, `today`, `tomorrow`, `yesterday`). So a literal holding a digit or one of those words pins the file: never
-a file that needs it left out, sometimes one that does not (a `'v2'` text); a file without one (most) is written as
+(`now`, `today`, `tomorrow`, `yesterday`). So a literal holding a digit or one of those words pins the file: never a
+file that needs it left out, sometimes one that does not (a `'v2'` text); a file without one (most) is written as
 before.
 """
 
