@@ -6,7 +6,8 @@ index is built in the migration's transaction instead, under that path, with a n
 is widened too. The oracle is pg_depend: the operators the index's predicate and the CHECK call, citext's in `ext`
 (the role applying it has the default path, without `ext`: text's `=`, case-sensitive, was called before).
 Likewise an index whose expression may name an extension's function bare (`nlevel(p)`, ltree in `ext`): found on the
-migration's own search_path (public, ext), which its `-- no-transaction` file could not set."""
+migration's own search_path (public, ext), which its `-- no-transaction` file could not set. And an index holding a
+date, time or interval constant: read in the zone and styles the migration's transaction sets (plan.session_pin)."""
 
 from __future__ import annotations
 
@@ -72,6 +73,17 @@ def _applied_over_rows(url: str, schema, out: str, text: str, rows: str) -> set:
     return {m.path for m in Layout(out).migrations()}
 
 
+def _generated_online(url: str, tmp_path, base: str, rows: str, added: str) -> tuple[list[str], list, str, str]:
+    """schema.yaml `base` applied to `url` over `rows`, then `added` to it and `generate --concurrently`: its notices
+    (schema.yaml named so), its new migration files, schema.yaml's path and the output directory."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    old_files = _applied_over_rows(url, schema, out, base, rows)
+    schema.write_text(base + added, encoding="utf-8")
+    result = generate(str(schema), out, name="new", concurrently=True)
+    assert result.status == "written", result.message
+    return ([n.replace(str(schema), "schema.yaml") for n in result.notices],
+            [m for m in Layout(out).migrations() if m.path not in old_files], str(schema), out)
+
 EXTENSION_PATH = """
 schemas: [{name: ext}]
 extensions: [{name: ltree, schema: ext}]
@@ -87,24 +99,20 @@ def test_an_index_naming_an_extensions_function_bare_is_built_in_the_transaction
     the search_path the migration sets (public, ext), which the `-- no-transaction` file of a CREATE INDEX
     CONCURRENTLY cannot set ("function nlevel(ext.ltree) does not exist" there): it is built in the migration's
     transaction, with a notice, and an index without expressions still CONCURRENTLY."""
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    old_files = _applied_over_rows(major_db, schema, out, EXTENSION_PATH, "INSERT INTO t VALUES (1, 'a.b'), (2, 'a')")
-    schema.write_text(EXTENSION_PATH + "    indexes:\n      t_depth: {columns: [{expression: nlevel(p)}]}\n"
-                      "      t_p: {columns: [p]}\n", encoding="utf-8")
-    result = generate(str(schema), out, name="new", concurrently=True)
-    assert result.status == "written", result.message
-    assert [n.replace(str(schema), "schema.yaml") for n in result.notices] == [
+    notices, new_files, schema, out = _generated_online(
+        major_db, tmp_path, EXTENSION_PATH, "INSERT INTO t VALUES (1, 'a.b'), (2, 'a')",
+        "    indexes:\n      t_depth: {columns: [{expression: nlevel(p)}]}\n      t_p: {columns: [p]}\n")
+    assert notices == [
         "schema.yaml:8:7: index t_depth is built in the migration's transaction, not CONCURRENTLY: its expressions "
         "may name an extension's objects bare, which Postgres finds only on the search_path the migration sets "
-        "(public, ext), which a `-- no-transaction` file cannot set"], result.notices
-    new_files = [m for m in Layout(out).migrations() if m.path not in old_files]
+        "(public, ext), which a `-- no-transaction` file cannot set"], notices
     texts = [open(m.path, encoding="utf-8").read() for m in new_files]
     assert [t.startswith("-- no-transaction") for t in texts] == [False, True], texts
     assert "SET LOCAL search_path = public, ext;" in texts[0], texts[0]
     assert "CREATE INDEX IF NOT EXISTS t_depth" in texts[0], texts[0]
     with psycopg.connect(major_db, autocommit=True) as conn:
         apply_files(conn, new_files)
-    assert check_drift(str(schema), major_db, out_dir=out).differences == ()
+    assert check_drift(schema, major_db, out_dir=out).differences == ()
 
 
 CALLED = """schemas: [util]
@@ -150,3 +158,34 @@ def test_a_check_and_an_index_calling_another_schemas_function_under_concurrentl
         apply_files(conn, new_files)
         assert conn.execute("SELECT convalidated FROM pg_constraint WHERE conname = 't_norm_ok'").fetchone() == (True,)
     assert check_drift(str(schema), major_db, out_dir=out).differences == ()
+
+
+DATED = """
+tables:
+  t:
+    columns: {id: {type: integer, primary_key: true}, ts: timestamptz}
+"""
+
+
+def test_an_index_holding_a_date_constant_is_built_where_the_zone_is_set(db_url, tmp_path):
+    """A partial index `WHERE ts > '2024-01-01 00:00'` added to a table with rows under `--concurrently`: its
+    `-- no-transaction` file cannot SET the zone the constant is read in (plan.session_pin), and applied by a session
+    in Asia/Tokyo stored `'2023-12-31 15:00:00+00'`: it is built in the migration's transaction, with a notice.
+    Oracle: Postgres's own print of the stored predicate, read in UTC."""
+    notices, new_files, schema, out = _generated_online(
+        db_url, tmp_path, DATED, "INSERT INTO t VALUES (1, '2024-06-01 00:00+00')",
+        "    indexes:\n      t_recent: {columns: [id], where: \"ts > '2024-01-01 00:00'\"}\n"
+        "      t_ts: {columns: [ts]}\n")
+    assert notices == [
+        "schema.yaml:6:7: index t_recent is built in the migration's transaction, not CONCURRENTLY: it holds a date, "
+        "time or interval constant, which Postgres reads in the applying session's TimeZone, DateStyle and "
+        "IntervalStyle, which the migration's transaction sets (plan.session_pin), which a `-- no-transaction` file "
+        "cannot set"], notices
+    assert [open(m.path, encoding="utf-8").read().startswith("-- no-transaction") for m in new_files] == [False, True]
+    with psycopg.connect(db_url, autocommit=True, options="-c TimeZone=Asia/Tokyo") as conn:
+        apply_files(conn, new_files)
+    with psycopg.connect(db_url, options="-c TimeZone=UTC") as conn:
+        stored = conn.execute("SELECT pg_get_expr(indpred, indrelid) FROM pg_index WHERE indexrelid = "
+                              "'t_recent'::regclass").fetchall()
+    assert stored == [("(ts > '2024-01-01 00:00:00+00'::timestamp with time zone)",)], stored
+    assert check_drift(schema, db_url, out_dir=out).differences == ()

@@ -119,3 +119,50 @@ def test_a_dev_server_session_reads_the_migration_as_written(db_url, tmp_path, s
     with psycopg.connect(db_url) as conn:
         conn.execute("INSERT INTO t (id) VALUES (1)")
         assert conn.execute("SELECT by FROM t").fetchone()[0] == b"\x01\x02"
+
+
+READ = r"""
+tables:
+  t:
+    columns:
+      id: integer
+      ts: {type: timestamptz, default: "'2024-01-01 00:00'"}
+      d: date
+      iv: {type: interval, default: "'-1 day 02:00:00'"}
+    checks:
+      k: "ts >= '2024-01-01 00:00'"
+views:
+  v:
+    query: "SELECT id FROM t WHERE d > '01/02/2024'::date"
+"""
+APPLIED_ELSEWHERE = {"PGTZ": "Asia/Tokyo", "PGDATESTYLE": "ISO, DMY", "PGOPTIONS": "-c IntervalStyle=sql_standard"}
+
+
+def test_a_migration_applied_in_another_zone_stores_what_it_says(any_db_url, tmp_path, schemac):
+    db_url = any_db_url
+    """A migration's constants are read by the applying session (PGTZ, PGDATESTYLE, PGOPTIONS, the server's or the
+    role's defaults): applied under Asia/Tokyo, DMY and sql_standard intervals, the default and CHECK
+    `'2024-01-01 00:00'` were stored `'2023-12-31 15:00:00+00'`, the default `'-1 day 02:00:00'` -1 day -02:00, the
+    view's `'01/02/2024'::date` the 1st of February, and `diff` reported them. The file now sets the zone and styles the catalog is read in first
+    (plan.session_pin). Oracle: Postgres's own print, read in UTC,
+    of what the migration stored, and the row a default gives."""
+    (tmp_path / "schema.yaml").write_text(READ, encoding="utf-8")  # (the view's deparse recorded by the same major)
+    assert schemac("generate", "--name", "init", "--dev-url", db_url).returncode == 0
+    applied = schemac("apply", "--database-url", db_url, env=APPLIED_ELSEWHERE)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    with psycopg.connect(db_url, options="-c TimeZone=UTC -c DateStyle=ISO,MDY -c IntervalStyle=postgres") as conn:
+        defaults = dict(conn.execute("SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN "
+                                     "pg_attribute a ON (a.attrelid, a.attnum) = (d.adrelid, d.adnum) "
+                                     "WHERE d.adrelid = 't'::regclass").fetchall())
+        (check,) = conn.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'k'").fetchone()
+        (view,) = conn.execute("SELECT pg_get_viewdef('v'::regclass)").fetchone()
+        conn.execute("INSERT INTO t (id) VALUES (1)")
+        row = conn.execute("SELECT ts::text, iv::text FROM t").fetchone()
+    assert defaults == {"ts": "'2024-01-01 00:00:00+00'::timestamp with time zone",
+                        "iv": "'-1 days +02:00:00'::interval"}, defaults
+    assert check == "CHECK ((ts >= '2024-01-01 00:00:00+00'::timestamp with time zone))", check
+    assert "'2024-01-02'::date" in view, view
+    assert row == ("2024-01-01 00:00:00+00", "-1 days +02:00:00"), row
+    for env in ({}, APPLIED_ELSEWHERE):
+        r = schemac("diff", "--database-url", db_url, env=env)
+        assert r.returncode == 0, (env, r.stdout + r.stderr)

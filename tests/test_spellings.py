@@ -30,7 +30,9 @@ is read in UTC), and a string default of an array of any of those domains, an in
 money[]'s and inet[]'s elements,
 a string spelling a number beside ANY or ALL of an integer[] (`'1' = ANY (ia)`, stored `(1 = ANY (ia))`) and SOME (stored ANY), a date column
 beside a timestamp in a COALESCE, GREATEST, CASE or subtraction (stored cast to timestamp; an explicit cast of a
-timestamptz to timestamp, no longer taken for it, is drift against none).
+timestamptz to timestamp, no longer taken for it, is drift against none), a string in an exponent spelling beside a
+float column (`f8 <> '1e-7'`, stored `'1e-07'::double precision`), a timestamptz string in a named zone
+(`'2024-01-01 00:00 Europe/Paris'`, stored `'2023-12-31 23:00:00+00'`).
 
 Oracle per case: the catalog of a database built by the hand-written SQL a person would run for the same objects
 (tests/catalog_oracle.py's fingerprint, plus pg_ts_config_map and pg_ts_dict) equals the one schemac's migration
@@ -918,6 +920,38 @@ CREATE TABLE t (id integer, b boolean, s text, dt date, ts timestamptz, r int4ra
   CONSTRAINT k3 CHECK (dt BETWEEN '2000-01-01' AND '20991231' AND b IN ('t', 'off')));
 CREATE INDEX p ON t (id) WHERE b = 'yes' AND dt >= '19990101';
 CREATE POLICY pol ON t FOR SELECT USING (b = 'on' AND s = 'on');
+"""),
+    # A string in an exponent spelling compared with a float column: `f8 <> '1e-7'` is stored `'1e-07'::double
+    # precision` and `r <> '1.5e3'` of a real `'1500'::real`, which compare.numeric_literals reads as numbers only in a
+    # decimal spelling: drift.
+    "strings_of_a_float_column": ("""
+tables:
+  t:
+    columns: {id: integer, f8: float8, r: real, d: double precision}
+    checks:
+      k1: f8 <> '1e-7' AND r <> '1.5e3' AND d BETWEEN '-2.5E-3' AND '1e300'
+      k2: f8 IN ('1e2', '0.5') AND r > '-1E-30'
+""", """
+CREATE TABLE t (id integer, f8 float8, r real, d double precision,
+  CONSTRAINT k1 CHECK (f8 <> '1e-7' AND r <> '1.5e3' AND d BETWEEN '-2.5E-3' AND '1e300'),
+  CONSTRAINT k2 CHECK (f8 IN ('1e2', '0.5') AND r > '-1E-30'));
+"""),
+    # A timestamptz string of a wall time in a tz database zone, stored as its instant in UTC (`'2023-12-31
+    # 23:00:00+00'::timestamp with time zone`): compare.literals read only offsets, drift.
+    "a_timestamptz_string_in_a_named_zone": ("""
+tables:
+  t:
+    columns:
+      id: integer
+      ts: {type: timestamptz, default: "'2024-01-01 00:00 Europe/Paris'"}
+    checks:
+      k: ts > '2024-01-01 00:00 Europe/Paris' AND ts < '2024-07-01 12:30:15.5 America/New_York'
+    indexes:
+      p: {columns: [id], where: "ts >= '2024-01-01 Asia/Tokyo'"}
+""", """
+CREATE TABLE t (id integer, ts timestamptz DEFAULT '2024-01-01 00:00 Europe/Paris',
+  CONSTRAINT k CHECK (ts > '2024-01-01 00:00 Europe/Paris' AND ts < '2024-07-01 12:30:15.5 America/New_York'));
+CREATE INDEX p ON t (id) WHERE ts >= '2024-01-01 Asia/Tokyo';
 """),
     # The same in a trigger's WHEN (`new.b <> 'no'` stored `(new.b <> false)`) and a domain's CHECK over VALUE.
     "strings_of_a_columns_type_in_a_trigger_and_a_domain": ("""

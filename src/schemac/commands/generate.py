@@ -31,6 +31,7 @@ from schemac.plan.hazards import destructive_reason, missing_cast, row_failures
 from schemac.plan.online import plan_online, widened_indexes
 from schemac.plan.planner import planned
 from schemac.plan.preamble import restored_search_path
+from schemac.plan.session_pin import pinned_where_read
 from schemac.commands.statement_runs import Item, items, printed, rendered, shared, split
 from schemac.queries.indexes import change_notices
 from schemac.plan.maintenance_path import restricted_path_notices
@@ -99,7 +100,9 @@ def _transactional(name: str, items: Iterable[Item], changes: list[Change]) -> l
     that a failure leaves the database as it was instead of without what the first files dropped."""
     runs = split(items) if not any(c.kind.startswith("drop_") for c in changes) else [[text for text, _, _ in items]]
     restore = printed(restored_search_path())  # each file pinned the search_path first (plan.preamble)
-    return [Unit(name if n == 1 else f"{name}_part_{n}", (*run, restore)) for n, run in enumerate(runs, 1)]
+    # (the zone and styles its constants are read in, where it holds one: plan.session_pin)
+    return [Unit(name if n == 1 else f"{name}_part_{n}", (*pinned_where_read(run), restore))
+            for n, run in enumerate(runs, 1)]
 
 
 def _units(changes: list[Change], current: Schema, name: str, concurrently: bool,

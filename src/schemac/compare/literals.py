@@ -126,8 +126,9 @@ def interval_in_typmod(value: tuple[int, int, int], unit: str) -> tuple[int, int
     return value
 
 
+# (the zone: an offset, or a tz database name of an area and a place, `Europe/Paris`, which no abbreviation spells)
 _TIMESTAMP = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?"
-                        r"\s*(z|[+-]\d{2}(?::?\d{2})?)?$", re.I)
+                        r"(?:\s*(z|[+-]\d{2}(?::?\d{2})?)|\s+([A-Za-z][\w+-]*(?:/[\w+-]+)+))?$", re.I)
 
 
 _BASIC_DATE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?=$|[ T])")
@@ -148,8 +149,10 @@ def timestamp_value(text: str) -> Optional[str]:
     m = _TIMESTAMP.match(text.strip())
     if m is None:
         return None
-    year, month, day, hour, minute, second, fraction, zone = m.groups()
+    year, month, day, hour, minute, second, fraction, zone, name = m.groups()
     offset = dt.timedelta(0)
+    if name:
+        return _in_zone(name, m.groups()[:7])
     if zone and zone.lower() != "z":
         sign = -1 if zone[0] == "-" else 1
         digits = zone[1:].replace(":", "")
@@ -160,3 +163,21 @@ def timestamp_value(text: str) -> Optional[str]:
     except (ValueError, OverflowError):
         return None
     return value.astimezone(dt.timezone.utc).isoformat()
+
+
+def _in_zone(name: str, fields: tuple) -> Optional[str]:
+    """The instant of a wall time in a tz database zone (`'2024-01-01 00:00 Europe/Paris'` is 2023-12-31 23:00 UTC),
+    read from the same tz database Postgres reads; None where the name is not one, or the wall time falls in a
+    change of the zone's offset (twice or never: Postgres's choice there is its own) or outside what zoneinfo covers."""
+    import zoneinfo
+
+    try:
+        zone = zoneinfo.ZoneInfo(name)
+        wall = dt.datetime(*(int(f or 0) for f in fields[:6]), int((fields[6] or "0").ljust(6, "0")), tzinfo=zone)
+        utc = wall.astimezone(dt.timezone.utc)
+    except (ValueError, OverflowError, zoneinfo.ZoneInfoNotFoundError, OSError):
+        return None
+    if wall.utcoffset() != wall.replace(fold=1).utcoffset() or utc.astimezone(zone).replace(tzinfo=None) != \
+            wall.replace(tzinfo=None):
+        return None
+    return utc.isoformat()

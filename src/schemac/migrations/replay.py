@@ -24,6 +24,7 @@ from schemac.catalog.connection import redact_url
 from schemac.errors import SchemacError
 from schemac.migrations.apply import StatementFailed, apply_files, apply_new
 from schemac.migrations.layout import Layout, NewMigration
+from schemac.plan.session_pin import READING
 
 
 def _first_line(e: BaseException) -> str:
@@ -145,8 +146,8 @@ def _scratch(dev_url: str) -> Iterator[tuple[str, str]]:
 # midnight UTC, `'01/02/2024'::date` the 2nd of January, in the recorded deparse and the replayed database alike; and
 # a migration's `'\x0102'` is two bytes, as schemac writes it (a --dev-url session's standard_conforming_strings off
 # read it as an escape string: `'\x013032'::bytea`).
-PINNED_SESSION = ("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; "
-                  "SET standard_conforming_strings = on")
+PINNED_SESSION = "".join(f"SET {name} = '{value}'; " for name, value in READING) + "SET standard_conforming_strings = on"
+# (READING: what each migration that holds such a constant sets first, plan.session_pin)
 
 
 def throwaway(dev_url: Optional[str] = None) -> contextlib.AbstractContextManager[tuple[str, str]]:

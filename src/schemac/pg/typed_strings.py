@@ -9,7 +9,8 @@ table's columns (CHECKs, index and EXCLUDE keys and WHERE, generated columns, po
 old.c; a domain's CHECKs over VALUE) are loaded with such a string cast to the column's type (`b <> 'no'::boolean`),
 which means what was written, and whose normal form is the stored constant's (compare.typed_literals,
 compare.time_ranges, compare.literals). Only the types below, whose operators take both sides of the column's own
-type: bytea, money, macaddr, timetz, inet (with <<, <<=, >>, >>= and && too) and cidr (whose operators are inet's: the
+type: bytea, money, macaddr, timetz, real and double precision (`f8 <> '1e-7'`, stored `'1e-07'::double
+precision`, whose number compare.numeric_literals reads only in a decimal spelling), inet (with <<, <<=, >>, >>= and && too) and cidr (whose operators are inet's: the
 column cast too, `((cn)::inet <> '10.0.0.0/8'::inet)`, its IN an array of cidrs cast to inet[], and beside another
 network value, pg.network_casts); an interval with a qualifier as interval; an array of one, or of text, a number or a
 uuid (`arr <> '{ 3 }'` on an int[] is `'{3}'::integer[]`, `'{yes}'` of a boolean[] `'{t}'::boolean[]`), or of any
@@ -44,7 +45,8 @@ _TYPES = {"boolean": "boolean", "bool": "boolean", "date": "date", "interval": "
           "timestamp": "timestamp", "timestamp without time zone": "timestamp",
           "timestamptz": "timestamptz", "timestamp with time zone": "timestamptz",
           "bytea": "bytea", "money": "money", "macaddr": "macaddr", "inet": "inet", "cidr": "cidr",
-          "timetz": "timetz", "time with time zone": "timetz",
+          "timetz": "timetz", "time with time zone": "timetz", "real": "real", "float4": "real",
+          "float8": "double precision", "double precision": "double precision",
           **{r: r for r in ("int4range", "int8range", "numrange", "daterange", "tsrange", "tstzrange")}}
 # An array's element type and the array type its strings are cast to (`'{ 1 , 2 }'` of an int[] is `'{1,2}'::integer[]`,
 # `'{yes}'` of a boolean[] `'{t}'::boolean[]`): the modifier dropped, as Postgres's operator of the array type takes it

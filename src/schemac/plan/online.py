@@ -15,6 +15,7 @@ from schemac.plan.partition_index_ddl import copy_settings
 from schemac.plan.planner import render_sql, statements_for, validate_constraint
 from schemac.plan.preamble import (UNQUALIFIED_EQUALS, may_hold_unqualified_equals, pinned_search_path, preamble,
                                    restored_search_path, schemas_called, widened)
+from schemac.plan.session_pin import reads_in_session
 
 
 @frozen
@@ -65,7 +66,14 @@ def _widened(c: Change) -> bool:
     may name an extension's object bare (_on_extension_path), or calls a function of another schema, whose body
     may name that schema's objects bare (plan.preamble.schemas_called: the main file runs it with that schema on
     the path)."""
-    return _unqualified_equals(c) or _on_extension_path(c) or bool(schemas_called(c))
+    return _unqualified_equals(c) or _on_extension_path(c) or bool(schemas_called(c)) or _reads_constants(c)
+
+
+def _reads_constants(c: Change) -> bool:
+    """A predicate or key holding a constant the applying session's zone or styles read (plan.session_pin: `WHERE ts >
+    '2024-01-01'` of a timestamptz), which only a transaction's SET LOCAL pins."""
+    return (c.new.where is not None or any(e.expression is not None for e in c.new.elements)) and \
+        reads_in_session(render_sql([ddl.create_index(c.table_def, c.new)]))  # type: ignore[union-attr,arg-type]
 
 
 def _unqualified_equals(c: Change) -> bool:
@@ -90,6 +98,9 @@ def widened_indexes(changes: list[Change], existing: set[tuple[str, str]]) -> li
             "its expressions may name an extension's objects bare, which Postgres finds only on the search_path the "
             f"migration sets (public, {', '.join(search_path())})" if _on_extension_path(c) else
             f"it calls functions of {', '.join(schemas_called(c))}, whose bodies may name their schema's objects bare, "
-            "which Postgres finds only on the search_path the migration widens for it (plan.preamble.widened)")
+            "which Postgres finds only on the search_path the migration widens for it (plan.preamble.widened)"
+            if schemas_called(c) else "it holds a date, time or interval constant, which Postgres reads in the "
+            "applying session's TimeZone, DateStyle and IntervalStyle, which the migration's transaction sets "
+            "(plan.session_pin)")
             + ", which a `-- no-transaction` file "
             "cannot set" for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing and _widened(c)]

@@ -1,0 +1,56 @@
+"""The session settings a migration's constants are read in, pinned in each file that holds one they change.
+
+Postgres reads a constant when the statement holding it is parsed and stores the value: `DEFAULT '2024-01-01 00:00'`
+of a timestamptz, a CHECK's `ts > '2024-01-01 00:00'`, a partition bound, a view's `'01/02/2024'::date` become an
+instant or a day of the applying session's TimeZone and DateStyle (PGTZ, PGDATESTYLE, the server's or the role's
+defaults), an interval's `'-1 2:00:00'` a span of its IntervalStyle. The catalog is read (catalog.connection) and
+the throwaway database replays (migrations.replay.PINNED_SESSION) in one zone and style: a file applied under
+Asia/Tokyo stored `'2023-12-31 15:00:00+00'` and `diff` reported it. Each file that holds such a constant sets them
+first (SET LOCAL: until its transaction ends). Not standard_conforming_strings: sqlx (and `schemac apply`) send a
+file as one query, which the server's lexer reads whole, by the session's setting, before its first SET runs.
+
+Which files: those of a statement holding a string literal that one of these settings can read otherwise, found by
+its text (the literal's type is not known without the server: an untyped `'2024-01-01'` beside a timestamptz column,
+a domain over date). Every date, time, timestamp or interval input holds a digit, but for the words a zone reads
+(`now`, `today`, `tomorrow`, `yesterday`). So a literal holding a digit or one of those words pins the file: never a
+file that needs it left out, sometimes one that does not (a `'v2'` text); a file without one (most) is written as
+before.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+# (setting, value): the catalog read's (catalog.connection.begin_read_only) that change how a constant is read
+READING = (("TimeZone", "UTC"), ("DateStyle", "ISO, MDY"), ("IntervalStyle", "postgres"))
+# (as render_sql prints them; written out so that migrations.replay takes READING without the planner's imports)
+PIN = tuple(f"SET LOCAL {name} = '{value}';\n" for name, value in READING)
+
+_READ = re.compile(r"[0-9]|\b(?:now|today|tomorrow|yesterday)\b", re.IGNORECASE)
+# What may hold a quote without being a string literal, and the literals, as Postgres's lexer tells them apart
+# (pg.sqllex's rules in one pattern: its tokens() took ~3 ms for a CREATE TABLE of 20 columns). Group 1: a literal
+# whose reading a setting can change (not a bit string, B'...' or X'...'); a dollar-quoted body is read when it runs,
+# in the caller's session.
+_LEXED = re.compile(r"""(?<![\w$])(?:[eE]'((?:[^'\\]|''|\\.)*)'|(?:[nN]|[uU]&)?'((?:[^']|'')*)'|[bBxX]'(?:[^']|'')*')"""
+                    r"""|"(?:[^"]|"")*"|--[^\n]*|/\*.*?\*/|(?<![\w$])(\$(?:[A-Za-z_]\w*)?\$).*?\3|'""", re.DOTALL)
+
+
+def reads_in_session(text: str) -> bool:
+    """Whether a statement's text holds a string literal the session's zone or styles may read otherwise."""
+    if "'" not in text or not _READ.search(text):
+        return False
+    for m in _LEXED.finditer(text):
+        literal = m.group(1) if m.group(1) is not None else m.group(2)
+        if literal is not None and _READ.search(literal) or m.group(0) == "'":
+            return True  # (a quote left open: schemac's statements close theirs, and this is the safe side)
+    return False
+
+
+def pinned_where_read(run: list[str]) -> list[str]:
+    """A transactional file's statements (each rendered alone), with PIN after its leading SET LOCALs (the
+    preamble: plan.preamble) where one statement reads a constant reads_in_session finds."""
+    if not any(reads_in_session(text) for text in run if not text.startswith("SET LOCAL ")):
+        return run
+    at = next((i for i, text in enumerate(run) if not text.startswith("SET LOCAL ")), len(run))
+    return [*run[:at], *PIN, *run[at:]]
