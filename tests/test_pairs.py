@@ -93,7 +93,7 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
     `comments_too`: every object and every comment by its identity too (catalog_oracle.objects, .comments)."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     _load(a, pair.old)
-    before = values(a, qualified=True)  # by schema and name: a table moved to another schema is not kept
+    before = values(a)  # by schema and name: a table moved to another schema is not kept
     _inspected(a, schema)
     first = generate(str(schema), out, name="old")
     assert first.status == "written", first.message
@@ -127,13 +127,13 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
         fingerprint_difference(actual_security, expected_security) + "\n" + result.sql
     if comments_too:
         assert (objects(a), comments(a)) == expected_comments, result.sql
-    after = values(a, qualified=True)
+    after = values(a)
     kept = {k: v for k, v in before.items() if k in after and not _changed(k, pair.changed)}
     assert {k: after[k] for k in kept} == kept, result.sql
 
 
 def _changed(key: tuple[str, str], changed) -> bool:
-    """Whether `changed:` names the ("schema.table", column) of values(qualified=True), by it or by the bare table."""
+    """Whether `changed:` names the ("schema.table", column) of values(), by it or by the bare table."""
     table, column = key
     return key in changed or (table.split(".", 1)[1], column) in changed
 
