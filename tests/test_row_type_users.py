@@ -47,7 +47,8 @@ def test_a_column_retyped_where_the_row_types_holders_go_is_written(db_url, tmp_
     and every value but the dropped columns' as it was (i_0's retyped in place, not a table made again)."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     old = "CREATE TABLE i_0 (i integer); CREATE TABLE i_1 (id int, i i_0); CREATE TABLE i_2 (i i_0[]); " \
-          "INSERT INTO i_0 VALUES (1), (NULL); INSERT INTO i_1 VALUES (7, ROW(1)); INSERT INTO i_2 VALUES (ARRAY[ROW(2)::i_0])"
+          "INSERT INTO i_0 VALUES (1), (NULL); INSERT INTO i_1 VALUES (7, ROW(1)); " \
+          "INSERT INTO i_2 VALUES (ARRAY[ROW(2)::i_0])"
     with migrated_then_described(db_url, schema, out, old, "CREATE TABLE i_0 (i bigint); CREATE TABLE i_1 (id int);") \
             as (new, _):
         assert generate(str(schema), out, allow_destructive=True).status == "written"

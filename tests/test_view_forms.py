@@ -67,8 +67,8 @@ def _result(conn, query: sql.Composable) -> tuple:
 
 def _unlike_their_queries(url: str, text: str) -> list:
     """The views of schema.yaml `text` whose rows and column names over the database's rows (its materialized views
-    refreshed) are not those of their query as written, run directly (an oracle of the test's own: what the migration made means what was written,
-    whatever schemac's diff of the two says)."""
+    refreshed) are not those of their query as written, run directly (an oracle of the test's own: what the
+    migration made means what was written, whatever schemac's diff of the two says)."""
     out, doc = [], yaml.safe_load(text)
     with psycopg.connect(url) as conn, conn.transaction(force_rollback=True):  # (populated for the reading only)
         for name, spec in doc.get("materialized_views", {}).items():
