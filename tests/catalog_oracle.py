@@ -8,8 +8,8 @@ no code with schemac. They print each object the way Postgres deparses it (`form
 fingerprint hold the same schema, whatever schemac thinks.
 
 - :func:`fingerprint` — every schema object of the user's schemas, as sorted, comparable rows.
-- :func:`values` — a checksum of every row of every table, per column: a migration that keeps a
-  column must keep its values, not only the row count.
+- :func:`values` — a checksum of every row of every table, per column, by schema.table: a migration that
+  keeps a column must keep its values, not only the row count.
 - :func:`renamed` — a fingerprint read with some names replaced, where Postgres keeps an old one.
 - :func:`without_key_names` — a fingerprint blind to the names of keys schema.yaml may leave unnamed.
 - :func:`objects` — every object of the database by its identity (pg_identify_object), whatever its kind: a
@@ -368,13 +368,12 @@ def fingerprint_difference(a: dict[str, list[tuple]], b: dict[str, list[tuple]])
     return "\n".join(out)
 
 
-def values(url: str, renamed: Optional[dict[tuple[str, str], tuple[str, str]]] = None,
-           qualified: bool = False) -> dict[tuple[str, str], str]:
-    """(table, column) -> md5 of the column's values (as text, sorted), for every column of every
-    ordinary table (a table whose name other schemas hold too is named `schema.table`; every table is, with
-    ``qualified``: readings taken before and after a table moves to another schema then do not share a key).
-    ``renamed`` maps (table, column) names to the ones to report them under, so values taken before a rename
-    compare with values taken after it."""
+def values(url: str, renamed: Optional[dict[tuple[str, str], tuple[str, str]]] = None) -> dict[tuple[str, str], str]:
+    """("schema.table", column) -> md5 of the column's values (as text, sorted), for every column of every
+    ordinary table. Always by schema: readings taken before and after a table moves to another schema share no key,
+    so a same-named table made elsewhere cannot stand in for one whose values were lost.
+    ``renamed`` maps ("schema.table", column) names to the ones to report them under, so values taken before a
+    rename compare with values taken after it."""
     renamed = renamed or {}
     out: dict[tuple[str, str], str] = {}
     with psycopg.connect(url) as conn:
@@ -384,9 +383,6 @@ def values(url: str, renamed: Optional[dict[tuple[str, str], tuple[str, str]]] =
             WHERE c.relnamespace IN ({_USER_NS}) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
               AND c.relname <> ALL (%(ignored)s) AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY 1, 2, a.attnum""", {"ignored": list(IGNORED_RELATIONS)}).fetchall()
-        schemas_of: dict[str, set[str]] = {}
-        for schema, table, _, _ in columns:
-            schemas_of.setdefault(table, set()).add(schema)
         for schema, table, column, plain in columns:
             rel = sql.Identifier(schema, table)
             # ONLY: an INHERITS parent's own rows, not its children's (a partitioned table's are its partitions')
@@ -397,7 +393,7 @@ def values(url: str, renamed: Optional[dict[tuple[str, str], tuple[str, str]]] =
                             "FROM (SELECT coalesce(t.{c}::text, '<null>') AS v FROM {only}{rel} t) s"
                             ).format(c=sql.Identifier(column), rel=rel, only=only)
             (digest,) = conn.execute(query).fetchone()  # type: ignore[misc]
-            name = table if len(schemas_of[table]) == 1 and not qualified else f"{schema}.{table}"
+            name = f"{schema}.{table}"
             key = renamed.get((name, column), (name, column))
             out[key] = digest
     return out

@@ -5,8 +5,8 @@ is: an old schema with rows, and the new schema loaded directly. Markers, each o
 
     -- case: serial-to-integer          starts a case (ids are unique across all files)
     -- allow: destructive               (optional) generate runs with --allow-destructive
-    -- changed: t.id, s.t.v             (optional) columns whose values' text form may change (a bare table: that
-                                        name in any schema)
+    -- changed: t.id, s.t.v             (optional) columns whose values' text form may change (a bare table: the
+                                        one the search path finds, public's; another schema's is named s.t)
     -- old:                             the old schema, and INSERTs: the rows a migration must keep
     -- new:                             the new schema (rows here only fill the sibling database)
 """
@@ -58,9 +58,23 @@ def _parse(path: str) -> list[Pair]:
     for c in cases:
         if not c["old"].strip() and not c["new"].strip():
             raise ValueError(f"{path}: case {c['id']} has no SQL")
-        changed = tuple(tuple(x.strip().rsplit(".", 1)) for x in c["changed"].split(",") if x.strip())
+        changed = tuple(_column(path, c["id"], x.strip()) for x in c["changed"].split(",") if x.strip())
         out.append(Pair(c["id"], name, c["old"], c["new"], c["allow"] == "destructive", changed))  # type: ignore[arg-type]
     return out
+
+
+def _column(path: str, case: str, entry: str) -> tuple[str, str]:
+    """A `changed:` entry as (table, column), the table as written (qualified_changed says which it means)."""
+    table, dot, column = entry.rpartition(".")
+    if not dot or not table or not column:
+        raise ValueError(f"{path}: case {case}: changed: {entry!r} is not table.column or schema.table.column")
+    return (table, column)
+
+
+def qualified_changed(pair: Pair) -> set[tuple[str, str]]:
+    """The pair's `changed:` columns as catalog_oracle.values' keys ("schema.table", column): a bare table is the
+    one the search path finds, public's (a same-named table of another schema is not meant by it)."""
+    return {(t if "." in t else f"public.{t}", c) for t, c in pair.changed}
 
 
 def load_pairs(folder: str = HERE) -> list[Pair]:

@@ -274,7 +274,7 @@ EDITS = [
     # A column retyped under every area's base view and all that reads it (over 50 views, matviews aside).
     ("price-retyped-under-every-area", [("price numeric(12,2) NOT NULL CHECK (price >= 0)",
                                          "price numeric(14,4) NOT NULL CHECK (price >= 0)")],
-     (("products", "price"),)),
+     (("core.products", "price"),)),
     # The root view every area reads changes a column's type: every view above it dropped and made again.
     ("root-view-column-retyped", [("SELECT id, fn.norm(name) AS account, region, tier, created_at FROM core.accounts",
                                    "SELECT id, fn.norm(name) AS account, region::character varying(20) AS region, tier, "

@@ -61,8 +61,8 @@ EXPECTED = (12 * N + 7 + 6 * T + 5, 22 * N + 7 + 3 * T + 2, N, 15 * N + 13 + 3 *
 
 # Columns whose values' text form the rounds change: unit_price's scale, and core.address's attribute (a
 # trailing comma more or less in each value)
-CHANGED = tuple((f"{bigapp.MODULES[i]}_order_lines", "unit_price") for i in bigapp.EDITED) + tuple(
-    x for m in bigapp.MODULES for x in ((f"{m}_customers", "address"), (f"{m}_orders", "shipping")))
+CHANGED = tuple((f"app.{bigapp.MODULES[i]}_order_lines", "unit_price") for i in bigapp.EDITED) + tuple(
+    x for m in bigapp.MODULES for x in ((f"app.{m}_customers", "address"), (f"app.{m}_orders", "shipping")))
 
 
 def _has_postgis(url: str) -> bool:

@@ -136,11 +136,11 @@ def _apply(url: str, out: str) -> None:
 
 # What a case removes or renames, for the values check. (A renamed table's unnamed key and NOT NULLs are renamed with
 # it, orders_pkey -> purchases_pkey: the catalog is compared as it is.)
-GONE = {"drop-column": {("customers", "status")}, "make-column-generated": {("customers", "name")},
-        "drop-table": {("orders", c) for c in ("id", "customer_id", "total")}}
-RENAMED = {"rename-table": {("orders", c): ("purchases", c) for c in ("id", "customer_id", "total")},
-           "rename-table-keeping-its-key-name": {("orders", c): ("purchases", c) for c in ("id", "customer_id", "total")},
-           "rename-column": {("customers", "name"): ("customers", "full_name")}}
+ORDERS_RENAMED = {("public.orders", c): ("public.purchases", c) for c in ("id", "customer_id", "total")}
+GONE = {"drop-column": {("public.customers", "status")}, "make-column-generated": {("public.customers", "name")},
+        "drop-table": {("public.orders", c) for c in ("id", "customer_id", "total")}}
+RENAMED = {"rename-table": ORDERS_RENAMED, "rename-table-keeping-its-key-name": ORDERS_RENAMED,
+           "rename-column": {("public.customers", "name"): ("public.customers", "full_name")}}
 
 
 @pytest.fixture

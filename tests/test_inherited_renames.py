@@ -56,7 +56,7 @@ def test_a_parents_renamed_column_is_renamed_in_its_children(db_url, tmp_path):
         for row in ROWS:
             conn.execute(row)
     tables = ("parent", "child", "grandchild", "merged")
-    before = values(db_url, {(t, "title"): (t, "name") for t in tables})
+    before = values(db_url, {(f"public.{t}", "title"): (f"public.{t}", "name") for t in tables})
     sql = generated_and_applied(tmp_path, db_url, AFTER)  # (refused as destructive before: not written)
     statements = [s.strip() for s in sql.split(";") if s.strip() and not s.strip().startswith(("--", "SET LOCAL"))]
     assert statements == ['ALTER TABLE parent RENAME COLUMN title TO "name"'], sql

@@ -95,7 +95,7 @@ def edit(text: str, old: str, new: str) -> str:
 
 
 def case(case_id, change, *, destructive=False, after=(), gone=(), renamed=None):
-    """`gone`: (table, column) pairs whose values the change removes; `renamed`: old -> new pairs."""
+    """`gone`: ("schema.table", column) pairs whose values the change removes; `renamed`: old -> new pairs."""
     return pytest.param(change, destructive, tuple(after), tuple(gone), renamed or {}, id=case_id)
 
 
@@ -190,7 +190,7 @@ CASES = [
     case("partition-default-added", lambda s: s + "  events_other:\n    partition_of: {parent: events, bound: DEFAULT}\n",
          after=["INSERT INTO events (id, at) VALUES (3, '2030-05-01')"]),
     case("partition-dropped", lambda s: s.split("  events_2025:\n")[0], destructive=True,
-         gone=[("events", c) for c in ("id", "at", "note")]),  # the parent's rows were all in it
+         gone=[("public.events", c) for c in ("id", "at", "note")]),  # the parent's rows were all in it
     case("partition-comment", lambda s: edit(s, "  events_2025:\n", "  events_2025:\n    comment: the year 2025\n")),
     # comments on everything else
     case("table-comment-dropped", lambda s: edit(s, "    comment: who\n", "")),

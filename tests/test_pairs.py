@@ -27,7 +27,7 @@ import psycopg
 import pytest
 from catalog_oracle import comments, fingerprint, objects, fingerprint_difference, sibling_database, values
 from conftest import MAJORS, each_case_on_one_major
-from pairs import load_pairs, spread
+from pairs import load_pairs, qualified_changed, spread
 from security_oracle import security_fingerprint
 from test_json_schema import schema_errors
 
@@ -93,7 +93,7 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
     `comments_too`: every object and every comment by its identity too (catalog_oracle.objects, .comments)."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     _load(a, pair.old)
-    before = values(a, qualified=True)  # by schema and name: a table moved to another schema is not kept
+    before = values(a)  # by schema and name: a table moved to another schema is not kept
     _inspected(a, schema)
     first = generate(str(schema), out, name="old")
     assert first.status == "written", first.message
@@ -127,21 +127,30 @@ def converges(a: str, tmp_path, pair, with_new: Optional[Callable[[NewSide], Non
         fingerprint_difference(actual_security, expected_security) + "\n" + result.sql
     if comments_too:
         assert (objects(a), comments(a)) == expected_comments, result.sql
-    after = values(a, qualified=True)
-    kept = {k: v for k, v in before.items() if k in after and not _changed(k, pair.changed)}
+    after = values(a)
+    changed = qualified_changed(pair)
+    stale = sorted(k for k in changed if k not in before and k not in after)
+    assert not stale, f"changed: names no column of a table, before or after: {stale}"  # a typo, another schema's
+    kept = {k: v for k, v in before.items() if k in after and k not in changed}
     assert {k: after[k] for k in kept} == kept, result.sql
-
-
-def _changed(key: tuple[str, str], changed) -> bool:
-    """Whether `changed:` names the ("schema.table", column) of values(qualified=True), by it or by the bare table."""
-    table, column = key
-    return key in changed or (table.split(".", 1)[1], column) in changed
 
 
 def test_every_pair_is_a_change():
     every = load_pairs()
     assert len(every) == len({p.id for p in every}) >= 150
     assert all(p.old != p.new for p in every)
+
+
+def test_a_bare_changed_entry_means_publics_table(tmp_path):
+    """`-- changed:` t.v is public.t's v, as the search path finds it, not a same-named table's of another schema
+    (audit.t's v is named audit.t.v); an entry that is not table.column is refused at its case."""
+    (tmp_path / "c.sql").write_text("-- case: c\n-- changed: t.v, audit.t.w\n-- old:\nSELECT 1;\n-- new:\n"
+                                    "SELECT 2;\n", encoding="utf-8")
+    (pair,) = load_pairs(str(tmp_path))
+    assert qualified_changed(pair) == {("public.t", "v"), ("audit.t", "w")}
+    (tmp_path / "c.sql").write_text("-- case: c\n-- changed: t\n-- old:\nSELECT 1;\n-- new:\nSELECT 2;\n")
+    with pytest.raises(ValueError, match="case c: changed: 't' is not table.column"):
+        load_pairs(str(tmp_path))
 
 
 def test_the_default_run_takes_a_fixed_sample_of_every_file():

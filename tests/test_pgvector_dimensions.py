@@ -89,7 +89,9 @@ def test_dimensions_changed_need_using_and_convert_the_rows(major_db, tmp_path):
     assert got == expected and typ == ("vector(2)",), (got, typ)
     assert "USING hnsw (e vector_cosine_ops) WITH (m='16', ef_construction='64')" in index, index
     after = values(major_db)
-    assert {k: v for k, v in after.items() if k[-1] != "e"} == {k: v for k, v in before.items() if k[-1] != "e"}
+    retyped = ("public.docs", "e")  # the one column whose values the retype changes; every other one kept as it was
+    assert retyped in before and {k: v for k, v in after.items() if k != retyped} == \
+        {k: v for k, v in before.items() if k != retyped}
     drift = check_drift(str(schema), major_db, out_dir=out)
     assert drift.differences == (), drift.render("text")
 

@@ -631,7 +631,7 @@ def kept_values(url: str, a: dict, b: dict, kept: set, before: bool = True) -> d
         for c, spec in b_cols.items():
             was = a_name(b_cols, c)
             if was in a_cols and type_of(a, a_cols[was]["type"]) == type_of(b, spec["type"]):
-                out[(t, was)] = read[(t, was if before else c)]
+                out[(t, was)] = read[(f"public.{t}", was if before else c)]  # (B's tables are all public's)
     return out
 
 

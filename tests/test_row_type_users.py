@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from catalog_oracle import sibling_database
+from catalog_oracle import fingerprint, fingerprint_difference, sibling_database, values
 from conftest import inspected_after, migrated_then_described
 
 from schemac.commands.diff import check_drift
@@ -43,14 +43,23 @@ def test_a_column_retyped_under_its_tables_row_type_held_elsewhere_is_refused(db
 
 def test_a_column_retyped_where_the_row_types_holders_go_is_written(db_url, tmp_path):
     """The column holding the row type dropped, and a table holding it dropped, in the same edit: no refusal, and
-    the migration applies (the drops first)."""
+    the migration applies over rows (the drops first). The oracle: the catalog that of the new SQL loaded directly,
+    and every value but the dropped columns' as it was (i_0's retyped in place, not a table made again)."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    old = "CREATE TABLE i_0 (i integer); CREATE TABLE i_1 (id int, i i_0); CREATE TABLE i_2 (i i_0[]);"
-    with migrated_then_described(db_url, schema, out, old, "CREATE TABLE i_0 (i bigint); CREATE TABLE i_1 (id int);"):
+    old = "CREATE TABLE i_0 (i integer); CREATE TABLE i_1 (id int, i i_0); CREATE TABLE i_2 (i i_0[]); " \
+          "INSERT INTO i_0 VALUES (1), (NULL); INSERT INTO i_1 VALUES (7, ROW(1)); " \
+          "INSERT INTO i_2 VALUES (ARRAY[ROW(2)::i_0])"
+    with migrated_then_described(db_url, schema, out, old, "CREATE TABLE i_0 (i bigint); CREATE TABLE i_1 (id int);") \
+            as (new, _):
         assert generate(str(schema), out, allow_destructive=True).status == "written"
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations())
+        before = values(db_url)
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            apply_files(conn, Layout(out).migrations())
+        actual, expected = fingerprint(db_url), fingerprint(new)
+        assert actual == expected, fingerprint_difference(actual, expected)
     assert check_drift(str(schema), db_url, out_dir=out).differences == ()
+    dropped = {("public.i_1", "i"), ("public.i_2", "i")}
+    assert dropped < set(before) and values(db_url) == {k: v for k, v in before.items() if k not in dropped}
 
 
 @pytest.mark.parametrize("held", ["column", "array"])
