@@ -6,8 +6,10 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.compare.normalize import search_path
-from schemac.model import Check
-from schemac.model.frozen import frozen
+from schemac.model import Check, ForeignKey
+from schemac.model.frozen import frozen, replace
+from schemac.pg.idents import ident
+from schemac.pg.names import make_object_name
 from schemac.plan import ddl
 from schemac.plan.column_ddl import index_statistics
 from schemac.plan.graph import ordered
@@ -38,9 +40,22 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> Online
     main: list[exp.Expression] = preamble(changes)
     concurrent: list[tuple[str, exp.Expression]] = []
     validate: list[exp.Expression] = []
+    swapped = _swapped(changes, existing)
+    built = {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing
+             and not _widened(c)}
+    renames: list[exp.Expression] = []
     for c in ordered(changes):
         on_existing = (c.schema, c.table) in existing
-        if c.kind == "add_index" and on_existing and not _widened(c):
+        if c.kind == "drop_index" and (c.schema, c.table, c.name) in swapped:
+            continue  # (dropped CONCURRENTLY once the new one stands)
+        if c.kind == "set_index_comment" and (c.schema, c.table, c.name) in built:
+            validate.extend(statements_for(c))  # (once the index exists under its name)
+            continue
+        if c.kind == "add_index" and (c.schema, c.table, c.name) in swapped:
+            concurrent.extend(_built_beside(c))
+            renames.append(_renamed(c))
+            validate.extend(index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]
+        elif c.kind == "add_index" and on_existing and not _widened(c):
             concurrent.append((c.name, ddl.create_index(c.table_def, c.new, concurrently=True)))  # type: ignore
             validate.extend(copy_settings(c.table_def, c.new) +  # type: ignore[arg-type]  (once it exists)
                             index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]
@@ -55,9 +70,47 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> Online
             validate.extend(widened([validate_constraint(c.table_def, c.new.name)], lambda s: "", c))  # type: ignore[arg-type]
         else:
             main.extend(statements_for(c))
+    validate = renames + validate
     if validate:  # a transaction of its own
         validate = [pinned_search_path(), *validate, restored_search_path()]
     return OnlinePlan(main, concurrent, validate)
+
+
+def _swapped(changes: list[Change], existing: set[tuple[str, str]]) -> set[tuple[str, str, str]]:
+    """The indexes of an existing plain table the plan replaces (DROP INDEX, CREATE INDEX of the same name) that
+    --concurrently builds beside the old one, under a name of its own, before it drops the old one CONCURRENTLY and
+    renames the new: the table is never without the index, nor its UNIQUE without one checking it. Only where the
+    index itself changed (not dropped around a column's retype, which the old one may not survive). Not a partition's
+    or a partitioned table's (their indexes are attached copies: plan.partition_index_ddl), nor an index under a
+    foreign key the plan adds (Postgres ties the key to the old index, whose DROP it would then refuse), nor one built
+    in the main file (_widened)."""
+    dropped = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_index" and c.cause is None}
+    referenced = {(c.new.ref_schema, c.new.ref_table) for c in changes if c.kind == "add_constraint"
+                  and isinstance(c.new, ForeignKey)}
+    return {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index" and c.cause is None
+            and (c.schema, c.table) in existing
+            and (c.schema, c.table, c.name) in dropped and (c.schema, c.table) not in referenced and c.table_def is not None
+            and c.table_def.partition_of is None and c.table_def.partition_by is None and not _widened(c)}
+
+
+def _new_name(name: str) -> str:
+    """The name the new index is built under beside the old: Postgres's own for REINDEX CONCURRENTLY's (t_k_ccnew)."""
+    return make_object_name(name, None, "ccnew")
+
+
+def _built_beside(c: Change) -> list[tuple[str, exp.Expression]]:
+    """CREATE INDEX CONCURRENTLY under _new_name, then DROP INDEX CONCURRENTLY of the old: a `-- no-transaction`
+    file each (_swapped)."""
+    table = c.table_def
+    built = ddl.create_index(table, replace(c.new, name=_new_name(c.name)), concurrently=True)  # type: ignore
+    old = exp.Table(this=ident(c.name), db=ident(c.schema))
+    return [(c.name, built), (c.name, exp.Drop(tables=[old], kind="INDEX", exists=True, concurrently=True))]
+
+
+def _renamed(c: Change) -> exp.Expression:
+    """The new index given its name once the old one is gone (a brief lock, in the validating file)."""
+    return exp.Alter(this=exp.Table(this=ident(_new_name(c.name)), db=ident(c.schema)), kind="INDEX",
+                     actions=[exp.AlterRename(this=exp.Table(this=ident(c.name)))])
 
 
 def _widened(c: Change) -> bool:

@@ -1,0 +1,68 @@
+"""`generate --concurrently` replacing an index of an existing table (its columns, predicate, method changed) dropped
+the old one in the main migration's transaction and built the new one CONCURRENTLY in a later `-- no-transaction`
+file: between the two the table had no index, and a UNIQUE one's rows no check (a duplicate went in). Now the new one
+is built beside the old under Postgres's REINDEX CONCURRENTLY name (t_k_ccnew), the old dropped CONCURRENTLY, the new
+renamed. The oracle, after each file applied in turn over rows: pg_index (a valid index on each column), a duplicate
+refused (UniqueViolation), the rows; at the end `diff` clean and the indexes' definitions (pg_get_indexdef)."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+
+OLD = ("tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n      k: integer\n      w: integer\n"
+       "    indexes:\n      t_k: {columns: [k], unique: true, comment: one k}\n      t_w: {columns: [w]}\n")
+NEW = OLD.replace("t_k: {columns: [k], unique: true, comment: one k}",
+                  "t_k: {columns: [k], unique: true, where: k > 0, comment: one k}").replace("t_w: {columns: [w]}",
+                                                                                           "t_w: {columns: [w, k]}")
+VALID = ("SELECT DISTINCT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] "
+         "WHERE i.indrelid = 't'::regclass AND i.indisvalid AND i.indisready AND NOT i.indisprimary "
+         "AND i.indisunique = (a.attname = 'k') ORDER BY 1")
+
+
+@pytest.mark.every_major
+def test_a_replaced_index_stands_at_every_step_of_a_concurrent_migration(any_db_url, tmp_path):
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(OLD)
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations(), record=False)
+        conn.execute("INSERT INTO t SELECT g, g, g FROM generate_series(1, 200) g")
+    first = len(Layout(out).migrations())
+    schema.write_text(NEW)
+    result = generate(str(schema), out, concurrently=True)
+    assert result.status == "written", result.message
+    files = Layout(out).migrations()[first:]
+    assert "DROP INDEX" not in open(files[0].path).read(), result.sql  # (the main file)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        for n, m in enumerate(files):
+            apply_files(conn, [m], record=False)
+            assert conn.execute(VALID).fetchall() == [("k",), ("w",)], (n, result.sql)
+            with pytest.raises(psycopg.errors.UniqueViolation):
+                conn.execute("INSERT INTO t VALUES (1000, 7, 0)")
+            assert conn.execute("SELECT count(*), sum(k) FROM t").fetchone() == (200, 20100)
+        assert conn.execute("SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid), "
+                            "obj_description(indexrelid, 'pg_class') FROM pg_index WHERE indrelid = 't'::regclass "
+                            "AND NOT indisprimary ORDER BY 1").fetchall() == [
+            ("t_k", "CREATE UNIQUE INDEX t_k ON public.t USING btree (k) WHERE (k > 0)", "one k"),
+            ("t_w", "CREATE INDEX t_w ON public.t USING btree (w, k)", None)]
+    assert check_drift(str(schema), any_db_url).differences == (), result.sql
+
+
+def test_a_new_commented_index_built_concurrently_keeps_its_comment(db_url, tmp_path):
+    """The COMMENT ON INDEX of an index built CONCURRENTLY ran in the main file, before the index existed: Postgres
+    refused it ('relation "t_w2" does not exist'). It runs once the index is built, in the validating file."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(OLD)
+    assert generate(str(schema), out).status == "written"
+    schema.write_text(OLD + "      t_w2: {columns: [w, id], comment: two}\n")
+    result = generate(str(schema), out, concurrently=True)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations(), record=False)
+        assert conn.execute("SELECT obj_description('t_w2'::regclass, 'pg_class')").fetchone() == ("two",)
+    assert check_drift(str(schema), db_url).differences == (), result.sql
