@@ -207,3 +207,32 @@ def test_a_renamed_partition_attached_with_not_null_names_of_its_own(any_db_url,
     assert names == ([("orders_2025_d_not_null",), ("orders_2025_id_not_null",)] if renamed != kept else [])
     assert inspected_after(any_db_url, "SELECT 1").split("tables:", 1)[1] == kept.split("tables:", 1)[1].replace(
         "    renamed_from: orders_2025\n", "")
+
+
+FK_TREE = ("tables:\n  p:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+           "  orders:\n    columns:\n      id: {type: bigint, nullable: false}\n      d: {type: date, nullable: false}\n"
+           "      pid: bigint\n    primary_key: {columns: [id, d]}\n"
+           "    foreign_keys:\n      - {columns: [pid], references: {table: p, columns: [id]}}\n"
+           "    partition_by: {strategy: range, key: d}\n"
+           "  orders_2024:\n    partition_of: {parent: orders, bound: \"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\"}\n"
+           "  orders_2025:\n    partition_of: {parent: orders, bound: \"FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')\"}\n"
+           "    partition_by: {strategy: range, key: id}\n"
+           "  orders_2025_a:\n    partition_of: {parent: orders_2025, bound: FOR VALUES FROM (0) TO (100)}\n")
+
+
+def test_a_renamed_parents_foreign_key_is_renamed_in_its_partitions(any_db_url, tmp_path):
+    """A partitioned table's foreign key has a clone in each partition, at any depth, under its name (orders_pid_fkey):
+    the parent renamed, its key was renamed after it but the clones kept the old name, where PARTITION OF under the new
+    name gives them purchases_pid_fkey. Renamed so: pg_constraint's names equal a fresh build's, over the rows."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _step(any_db_url, schema, out, FK_TREE)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO p VALUES (1); INSERT INTO orders VALUES (1, '2024-05-01', 1), (2, '2025-05-01', NULL)")
+    renamed = FK_TREE.replace("  orders:\n", "  purchases:\n    renamed_from: orders\n").replace("parent: orders,", "parent: purchases,")
+    _step(any_db_url, schema, out, renamed)
+    with psycopg.connect(any_db_url) as conn:
+        names = conn.execute(TREE_NAMES).fetchall()
+        assert conn.execute("SELECT count(*) FROM purchases").fetchone() == (2,)
+    fresh = _created(any_db_url, renamed.replace("    renamed_from: orders\n", ""), tmp_path / "scratch", TREE_NAMES)
+    assert names == fresh
+    assert ("orders_2025_a", "purchases_pid_fkey", "f") in names
