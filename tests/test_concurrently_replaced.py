@@ -39,6 +39,7 @@ def test_a_replaced_index_stands_at_every_step_of_a_concurrent_migration(any_db_
     assert result.status == "written", result.message
     files = Layout(out).migrations()[first:]
     assert "DROP INDEX" not in open(files[0].path).read(), result.sql  # (the main file)
+    assert "CREATE UNIQUE INDEX CONCURRENTLY t_k_ccnew ON public.t(k) WHERE k > 0" in open(files[1].path).read()
     with psycopg.connect(any_db_url, autocommit=True) as conn:
         for n, m in enumerate(files):
             apply_files(conn, [m], record=False)
@@ -65,4 +66,24 @@ def test_a_new_commented_index_built_concurrently_keeps_its_comment(db_url, tmp_
     with psycopg.connect(db_url, autocommit=True) as conn:
         apply_files(conn, Layout(out).migrations(), record=False)
         assert conn.execute("SELECT obj_description('t_w2'::regclass, 'pg_class')").fetchone() == ("two",)
+    assert check_drift(str(schema), db_url).differences == (), result.sql
+
+
+def test_a_replaced_index_is_not_built_beside_under_a_name_the_database_has(db_url, tmp_path):
+    """An index named as the replacement would be built (t_w_ccnew) stands: CREATE INDEX CONCURRENTLY IF NOT EXISTS
+    t_w_ccnew would have skipped and the user's index been renamed t_w. The index is replaced as before (dropped in
+    the main file, built CONCURRENTLY after), and t_w_ccnew kept as it is."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    text = OLD + "      t_w_ccnew: {columns: [id, w]}\n"
+    schema.write_text(text)
+    assert generate(str(schema), out).status == "written"
+    schema.write_text(text.replace("t_w: {columns: [w]}", "t_w: {columns: [w, k]}"))
+    result = generate(str(schema), out, concurrently=True)
+    assert "t_w_ccnew" not in result.sql.replace("t_w_ccnew: ", "")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations(), record=False)
+        assert conn.execute("SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index WHERE "
+                            "indrelid = 't'::regclass AND indexrelid::regclass::text LIKE 't_w%' ORDER BY 1").fetchall() == [
+            ("t_w", "CREATE INDEX t_w ON public.t USING btree (w, k)"),
+            ("t_w_ccnew", "CREATE INDEX t_w_ccnew ON public.t USING btree (id, w)")]
     assert check_drift(str(schema), db_url).differences == (), result.sql

@@ -6,10 +6,10 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.compare.normalize import search_path
-from schemac.model import Check, ForeignKey
+from schemac.model import Check, ForeignKey, Schema
 from schemac.model.frozen import frozen, replace
 from schemac.pg.idents import ident
-from schemac.pg.names import make_object_name
+from schemac.pg.names import constraint_name, make_object_name
 from schemac.plan import ddl
 from schemac.plan.column_ddl import index_statistics
 from schemac.plan.graph import ordered
@@ -36,11 +36,14 @@ class OnlinePlan:
     validate: list[exp.Expression]
 
 
-def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> OnlinePlan:
+def plan_online(changes: list[Change], existing: set[tuple[str, str]],
+                taken: frozenset[tuple[str, str]] = frozenset()) -> OnlinePlan:
+    """`taken`: the relation names the database has (relation_names), which no index is built under beside its old."""
     main: list[exp.Expression] = preamble(changes)
     concurrent: list[tuple[str, exp.Expression]] = []
     validate: list[exp.Expression] = []
-    swapped = _swapped(changes, existing)
+    taken = taken | {(c.schema, c.name) for c in changes if c.name and c.kind.startswith("add_")}
+    swapped = {k for k in _swapped(changes, existing) if (k[0], _new_name(k[2])) not in taken}
     built = {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing
              and not _widened(c)}
     renames: list[exp.Expression] = []
@@ -93,6 +96,17 @@ def _swapped(changes: list[Change], existing: set[tuple[str, str]]) -> set[tuple
             and c.table_def.partition_of is None and c.table_def.partition_by is None and not _widened(c)}
 
 
+def relation_names(schema: Schema) -> frozenset[tuple[str, str]]:
+    """The (schema, name) of every table, index (a key's too), sequence and view of `schema`: where CREATE INDEX
+    under _new_name would fail, or find another relation (IF NOT EXISTS) and rename it."""
+    names = {(t.schema, t.name) for t in schema.tables} | {(s.schema, s.name) for s in schema.sequences}
+    names |= {(v.schema, v.name) for v in schema.views}
+    for t in schema.tables:
+        names |= {(t.schema, i.name) for i in t.indexes}
+        names |= {(t.schema, constraint_name(t, k)) for k in (t.primary_key, *t.uniques, *t.exclusions) if k is not None}
+    return frozenset(names)
+
+
 def _new_name(name: str) -> str:
     """The name the new index is built under beside the old: Postgres's own for REINDEX CONCURRENTLY's (t_k_ccnew)."""
     return make_object_name(name, None, "ccnew")
@@ -100,9 +114,11 @@ def _new_name(name: str) -> str:
 
 def _built_beside(c: Change) -> list[tuple[str, exp.Expression]]:
     """CREATE INDEX CONCURRENTLY under _new_name, then DROP INDEX CONCURRENTLY of the old: a `-- no-transaction`
-    file each (_swapped)."""
+    file each (_swapped). Without IF NOT EXISTS: a run again after a failed build, which leaves the index INVALID,
+    stops there, rather than dropping the old and renaming the invalid one as the index."""
     table = c.table_def
-    built = ddl.create_index(table, replace(c.new, name=_new_name(c.name)), concurrently=True)  # type: ignore
+    built = ddl.create_index(table, replace(c.new, name=_new_name(c.name)), concurrently=True,  # type: ignore
+                             if_not_exists=False)  # (an INVALID one a failed build left: not renamed as the index)
     old = exp.Table(this=ident(c.name), db=ident(c.schema))
     return [(c.name, built), (c.name, exp.Drop(tables=[old], kind="INDEX", exists=True, concurrently=True))]
 
