@@ -87,3 +87,33 @@ def test_a_replaced_index_is_not_built_beside_under_a_name_the_database_has(db_u
             ("t_w", "CREATE INDEX t_w ON public.t USING btree (w, k)"),
             ("t_w_ccnew", "CREATE INDEX t_w_ccnew ON public.t USING btree (id, w)")]
     assert check_drift(str(schema), db_url).differences == (), result.sql
+
+
+PARTED = ("tables:\n  o:\n    columns:\n      id: {type: integer, nullable: false}\n      d: {type: date, nullable: false}\n"
+          "      w: integer\n    partition_by: {strategy: range, key: d}\n    indexes:\n      o_w: {columns: [w]}\n"
+          "  o_1:\n    partition_of: {parent: o, bound: \"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\"}\n")
+
+
+@pytest.mark.every_major
+def test_an_index_of_a_partitioned_table_is_built_in_the_transaction(any_db_url, tmp_path):
+    """Postgres cannot CREATE INDEX CONCURRENTLY on a partitioned table ('cannot create index on partitioned table
+    "o" concurrently'), which --concurrently wrote for a new or replaced one: built in the main file, with a notice."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(PARTED)
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations(), record=False)
+        conn.execute("INSERT INTO o VALUES (1, '2024-02-01', 1), (2, '2024-03-01', 2)")
+    schema.write_text(PARTED.replace("o_w: {columns: [w]}", "o_w: {columns: [w, id]}\n      o_x: {columns: [id, w]}"))
+    result = generate(str(schema), out, concurrently=True)
+    assert [n.split(": ", 1)[1] for n in result.notices if "partitioned" in n] == [
+        f"index {i} is built in the migration's transaction, not CONCURRENTLY: Postgres cannot build an index of a "
+        "partitioned table CONCURRENTLY" for i in ("o_w", "o_x")], result.notices
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:], record=False)
+        assert conn.execute("SELECT count(*) FROM o").fetchone() == (2,)
+        assert conn.execute("SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON "
+                            "c.oid = i.indexrelid WHERE i.indrelid = 'o'::regclass ORDER BY 1").fetchall() == [
+            ("o_w", "CREATE INDEX o_w ON ONLY public.o USING btree (w, id)"),
+            ("o_x", "CREATE INDEX o_x ON ONLY public.o USING btree (id, w)")]
+    assert check_drift(str(schema), any_db_url).differences == (), result.sql

@@ -134,7 +134,13 @@ def _widened(c: Change) -> bool:
     may name an extension's object bare (_on_extension_path), or calls a function of another schema, whose body
     may name that schema's objects bare (plan.preamble.schemas_called: the main file runs it with that schema on
     the path)."""
-    return _unqualified_equals(c) or _on_extension_path(c) or bool(schemas_called(c))
+    return _partitioned(c) or _unqualified_equals(c) or _on_extension_path(c) or bool(schemas_called(c))
+
+
+def _partitioned(c: Change) -> bool:
+    """An index of a partitioned table: Postgres cannot build one CONCURRENTLY ('cannot create index on partitioned
+    table "o" concurrently')."""
+    return c.table_def is not None and c.table_def.partition_by is not None
 
 
 def _unqualified_equals(c: Change) -> bool:
@@ -154,11 +160,12 @@ def widened_indexes(changes: list[Change], existing: set[tuple[str, str]]) -> li
     """`generate --concurrently`'s notices of the new indexes on existing tables built in the migration's transaction,
     not CONCURRENTLY (plan_online)."""
     return [f"{c.source or c.path}: index {c.name} is built in the migration's transaction, not CONCURRENTLY: " + (
+            "Postgres cannot build an index of a partitioned table CONCURRENTLY" if _partitioned(c) else
             "it compares with IS DISTINCT FROM, NULLIF or a simple CASE, whose `=` Postgres finds only on the "
             "search_path the migration widens for it (plan.preamble.widened)" if _unqualified_equals(c) else
             "its expressions may name an extension's objects bare, which Postgres finds only on the search_path the "
             f"migration sets (public, {', '.join(search_path())})" if _on_extension_path(c) else
             f"it calls functions of {', '.join(schemas_called(c))}, whose bodies may name their schema's objects bare, "
             "which Postgres finds only on the search_path the migration widens for it (plan.preamble.widened)")
-            + ", which a `-- no-transaction` file "
-            "cannot set" for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing and _widened(c)]
+            + ("" if _partitioned(c) else ", which a `-- no-transaction` file cannot set")
+            for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing and _widened(c)]
