@@ -117,3 +117,37 @@ def test_an_index_of_a_partitioned_table_is_built_in_the_transaction(any_db_url,
             ("o_w", "CREATE INDEX o_w ON ONLY public.o USING btree (w, id)"),
             ("o_x", "CREATE INDEX o_x ON ONLY public.o USING btree (id, w)")]
     assert check_drift(str(schema), any_db_url).differences == (), result.sql
+
+
+KEYED = ("tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n      k: integer\n"
+         "    indexes:\n      t_k: {columns: [k], unique: true}\n"
+         "  c:\n    columns:\n      id: {type: integer, primary_key: true}\n      tk: integer\n"
+         "    foreign_keys:\n      - {columns: [tk], references: {table: t, columns: [k]}}\n")
+
+
+@pytest.mark.every_major
+def test_a_unique_index_under_a_foreign_key_is_replaced_in_the_transaction(any_db_url, tmp_path):
+    """A UNIQUE index a foreign key references, replaced: the key is dropped and added again around it in the main
+    file, where --concurrently had dropped the index and left its build to a later file, so Postgres refused the key
+    ('there is no unique constraint matching given keys for referenced table "t"'). Built in the main file, with a
+    notice: the index and the key are never missing to another session (one transaction)."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(KEYED)
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations(), record=False)
+        conn.execute("INSERT INTO t VALUES (1, 10), (2, 20); INSERT INTO c VALUES (1, 10), (2, NULL)")
+    schema.write_text(KEYED.replace("t_k: {columns: [k], unique: true}", "t_k: {columns: [k], unique: true, include: [id]}"))
+    result = generate(str(schema), out, concurrently=True)
+    assert [n.split(": ", 1)[1] for n in result.notices if "foreign key" in n] == [
+        "index t_k is built in the migration's transaction, not CONCURRENTLY: a foreign key the migration adds "
+        "references it"], result.notices
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations()[1:], record=False)
+        assert conn.execute("SELECT pg_get_indexdef('t_k'::regclass), (SELECT conindid::regclass::text FROM "
+                            "pg_constraint WHERE conrelid = 'c'::regclass AND contype = 'f')").fetchone() == (
+            "CREATE UNIQUE INDEX t_k ON public.t USING btree (k) INCLUDE (id)", "t_k")
+        with pytest.raises(psycopg.errors.ForeignKeyViolation):
+            conn.execute("INSERT INTO c VALUES (3, 30)")
+        assert conn.execute("SELECT count(*) FROM c").fetchone() == (2,)
+    assert check_drift(str(schema), any_db_url).differences == (), result.sql

@@ -44,8 +44,9 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
     validate: list[exp.Expression] = []
     taken = taken | {(c.schema, c.name) for c in changes if c.name and c.kind.startswith("add_")}
     swapped = {k for k in _swapped(changes, existing) if (k[0], _new_name(k[2])) not in taken}
+    keys = _under_new_keys(changes)
     built = {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing
-             and not _widened(c)}
+             and not _widened(c) and not _under(c, keys)}
     renames: list[exp.Expression] = []
     for c in ordered(changes):
         on_existing = (c.schema, c.table) in existing
@@ -58,7 +59,7 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
             concurrent.extend(_built_beside(c))
             renames.append(_renamed(c))
             validate.extend(index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]
-        elif c.kind == "add_index" and on_existing and not _widened(c):
+        elif c.kind == "add_index" and on_existing and not _widened(c) and not _under(c, keys):
             concurrent.append((c.name, ddl.create_index(c.table_def, c.new, concurrently=True)))  # type: ignore
             validate.extend(copy_settings(c.table_def, c.new) +  # type: ignore[arg-type]  (once it exists)
                             index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]
@@ -88,8 +89,7 @@ def _swapped(changes: list[Change], existing: set[tuple[str, str]]) -> set[tuple
     foreign key the plan adds (Postgres ties the key to the old index, whose DROP it would then refuse), nor one built
     in the main file (_widened)."""
     dropped = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_index" and c.cause is None}
-    referenced = {(c.new.ref_schema, c.new.ref_table) for c in changes if c.kind == "add_constraint"
-                  and isinstance(c.new, ForeignKey)}
+    referenced = {(s, t) for s, t, _ in _under_new_keys(changes)}
     return {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index" and c.cause is None
             and (c.schema, c.table) in existing
             and (c.schema, c.table, c.name) in dropped and (c.schema, c.table) not in referenced and c.table_def is not None
@@ -137,6 +137,21 @@ def _widened(c: Change) -> bool:
     return _partitioned(c) or _unqualified_equals(c) or _on_extension_path(c) or bool(schemas_called(c))
 
 
+def _under_new_keys(changes: list[Change]) -> set[tuple[str, str, frozenset[str]]]:
+    """(schema, table, columns) each foreign key the plan adds references."""
+    return {(c.new.ref_schema, c.new.ref_table, frozenset(c.new.ref_columns)) for c in changes
+            if c.kind == "add_foreign_key" and isinstance(c.new, ForeignKey)}
+
+
+def _under(c: Change, keys: set[tuple[str, str, frozenset[str]]]) -> bool:
+    """A UNIQUE index (no WHERE, no expression) a foreign key the plan adds may reference: the key is added in the main
+    file, where Postgres wants the index it references ('there is no unique constraint matching given keys'), so it
+    is built there too (dropped and made again in one transaction: no window without it)."""
+    index = c.new
+    return bool(index.unique) and index.where is None and all(e.expression is None for e in index.elements) \
+        and (c.schema, c.table, frozenset(e.column for e in index.elements)) in keys  # type: ignore[union-attr]
+
+
 def _partitioned(c: Change) -> bool:
     """An index of a partitioned table: Postgres cannot build one CONCURRENTLY ('cannot create index on partitioned
     table "o" concurrently')."""
@@ -159,13 +174,21 @@ def _on_extension_path(c: Change) -> bool:
 def widened_indexes(changes: list[Change], existing: set[tuple[str, str]]) -> list[str]:
     """`generate --concurrently`'s notices of the new indexes on existing tables built in the migration's transaction,
     not CONCURRENTLY (plan_online)."""
-    return [f"{c.source or c.path}: index {c.name} is built in the migration's transaction, not CONCURRENTLY: " + (
-            "Postgres cannot build an index of a partitioned table CONCURRENTLY" if _partitioned(c) else
-            "it compares with IS DISTINCT FROM, NULLIF or a simple CASE, whose `=` Postgres finds only on the "
+    keys = _under_new_keys(changes)
+    return [f"{c.source or c.path}: index {c.name} is built in the migration's transaction, not CONCURRENTLY: "
+            + _why_in_transaction(c) for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing
+            and (_widened(c) or _under(c, keys))]
+
+
+def _why_in_transaction(c: Change) -> str:
+    if _partitioned(c):
+        return "Postgres cannot build an index of a partitioned table CONCURRENTLY"
+    if not _widened(c):
+        return "a foreign key the migration adds references it"
+    return ("it compares with IS DISTINCT FROM, NULLIF or a simple CASE, whose `=` Postgres finds only on the "
             "search_path the migration widens for it (plan.preamble.widened)" if _unqualified_equals(c) else
             "its expressions may name an extension's objects bare, which Postgres finds only on the search_path the "
             f"migration sets (public, {', '.join(search_path())})" if _on_extension_path(c) else
             f"it calls functions of {', '.join(schemas_called(c))}, whose bodies may name their schema's objects bare, "
-            "which Postgres finds only on the search_path the migration widens for it (plan.preamble.widened)")
-            + ("" if _partitioned(c) else ", which a `-- no-transaction` file cannot set")
-            for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing and _widened(c)]
+            "which Postgres finds only on the search_path the migration widens for it (plan.preamble.widened)") + \
+        ", which a `-- no-transaction` file cannot set"
