@@ -25,19 +25,27 @@ VALID = ("SELECT DISTINCT a.attname FROM pg_index i JOIN pg_attribute a ON a.att
          "AND i.indisunique = (a.attname = 'k') ORDER BY 1")
 
 
-@pytest.mark.every_major
-def test_a_replaced_index_stands_at_every_step_of_a_concurrent_migration(any_db_url, tmp_path):
+def _edited(url: str, tmp_path, old: str, new: str, rows: str = "") -> tuple:
+    """schema.yaml `old` generated and applied to `url`, `rows` inserted, then `new` generated with --concurrently:
+    (schema.yaml's path, the generate result, the new migration files)."""
     schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(OLD)
+    schema.write_text(old)
     assert generate(str(schema), out).status == "written"
-    with psycopg.connect(any_db_url, autocommit=True) as conn:
+    with psycopg.connect(url, autocommit=True) as conn:
         apply_files(conn, Layout(out).migrations(), record=False)
-        conn.execute("INSERT INTO t SELECT g, g, g FROM generate_series(1, 200) g")
+        if rows:
+            conn.execute(rows)
     first = len(Layout(out).migrations())
-    schema.write_text(NEW)
+    schema.write_text(new)
     result = generate(str(schema), out, concurrently=True)
     assert result.status == "written", result.message
-    files = Layout(out).migrations()[first:]
+    return schema, result, Layout(out).migrations()[first:]
+
+
+@pytest.mark.every_major
+def test_a_replaced_index_stands_at_every_step_of_a_concurrent_migration(any_db_url, tmp_path):
+    schema, result, files = _edited(any_db_url, tmp_path, OLD, NEW,
+                                    "INSERT INTO t SELECT g, g, g FROM generate_series(1, 200) g")
     assert "DROP INDEX" not in open(files[0].path).read(), result.sql  # (the main file)
     assert "CREATE UNIQUE INDEX CONCURRENTLY t_k_ccnew ON public.t(k) WHERE k > 0" in open(files[1].path).read()
     with psycopg.connect(any_db_url, autocommit=True) as conn:
@@ -58,13 +66,9 @@ def test_a_replaced_index_stands_at_every_step_of_a_concurrent_migration(any_db_
 def test_a_new_commented_index_built_concurrently_keeps_its_comment(db_url, tmp_path):
     """The COMMENT ON INDEX of an index built CONCURRENTLY ran in the main file, before the index existed: Postgres
     refused it ('relation "t_w2" does not exist'). It runs once the index is built, in the validating file."""
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(OLD)
-    assert generate(str(schema), out).status == "written"
-    schema.write_text(OLD + "      t_w2: {columns: [w, id], comment: two}\n")
-    result = generate(str(schema), out, concurrently=True)
+    schema, result, files = _edited(db_url, tmp_path, OLD, OLD + "      t_w2: {columns: [w, id], comment: two}\n")
     with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations(), record=False)
+        apply_files(conn, files, record=False)
         assert conn.execute("SELECT obj_description('t_w2'::regclass, 'pg_class')").fetchone() == ("two",)
     assert check_drift(str(schema), db_url).differences == (), result.sql
 
@@ -73,15 +77,11 @@ def test_a_replaced_index_is_not_built_beside_under_a_name_the_database_has(db_u
     """An index named as the replacement would be built (t_w_ccnew) stands: CREATE INDEX CONCURRENTLY IF NOT EXISTS
     t_w_ccnew would have skipped and the user's index been renamed t_w. The index is replaced as before (dropped in
     the main file, built CONCURRENTLY after), and t_w_ccnew kept as it is."""
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
     text = OLD + "      t_w_ccnew: {columns: [id, w]}\n"
-    schema.write_text(text)
-    assert generate(str(schema), out).status == "written"
-    schema.write_text(text.replace("t_w: {columns: [w]}", "t_w: {columns: [w, k]}"))
-    result = generate(str(schema), out, concurrently=True)
+    schema, result, files = _edited(db_url, tmp_path, text, text.replace("t_w: {columns: [w]}", "t_w: {columns: [w, k]}"))
     assert "t_w_ccnew" not in result.sql.replace("t_w_ccnew: ", "")
     with psycopg.connect(db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations(), record=False)
+        apply_files(conn, files, record=False)
         assert conn.execute("SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index WHERE "
                             "indrelid = 't'::regclass AND indexrelid::regclass::text LIKE 't_w%' ORDER BY 1").fetchall() == [
             ("t_w", "CREATE INDEX t_w ON public.t USING btree (w, k)"),
@@ -98,19 +98,14 @@ PARTED = ("tables:\n  o:\n    columns:\n      id: {type: integer, nullable: fals
 def test_an_index_of_a_partitioned_table_is_built_in_the_transaction(any_db_url, tmp_path):
     """Postgres cannot CREATE INDEX CONCURRENTLY on a partitioned table ('cannot create index on partitioned table
     "o" concurrently'), which --concurrently wrote for a new or replaced one: built in the main file, with a notice."""
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(PARTED)
-    assert generate(str(schema), out).status == "written"
-    with psycopg.connect(any_db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations(), record=False)
-        conn.execute("INSERT INTO o VALUES (1, '2024-02-01', 1), (2, '2024-03-01', 2)")
-    schema.write_text(PARTED.replace("o_w: {columns: [w]}", "o_w: {columns: [w, id]}\n      o_x: {columns: [id, w]}"))
-    result = generate(str(schema), out, concurrently=True)
+    schema, result, files = _edited(any_db_url, tmp_path, PARTED, PARTED.replace(
+        "o_w: {columns: [w]}", "o_w: {columns: [w, id]}\n      o_x: {columns: [id, w]}"),
+        "INSERT INTO o VALUES (1, '2024-02-01', 1), (2, '2024-03-01', 2)")
     assert [n.split(": ", 1)[1] for n in result.notices if "partitioned" in n] == [
         f"index {i} is built in the migration's transaction, not CONCURRENTLY: Postgres cannot build an index of a "
         "partitioned table CONCURRENTLY" for i in ("o_w", "o_x")], result.notices
     with psycopg.connect(any_db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations()[1:], record=False)
+        apply_files(conn, files, record=False)
         assert conn.execute("SELECT count(*) FROM o").fetchone() == (2,)
         assert conn.execute("SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON "
                             "c.oid = i.indexrelid WHERE i.indrelid = 'o'::regclass ORDER BY 1").fetchall() == [
@@ -131,19 +126,14 @@ def test_a_unique_index_under_a_foreign_key_is_replaced_in_the_transaction(any_d
     file, where --concurrently had dropped the index and left its build to a later file, so Postgres refused the key
     ('there is no unique constraint matching given keys for referenced table "t"'). Built in the main file, with a
     notice: the index and the key are never missing to another session (one transaction)."""
-    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
-    schema.write_text(KEYED)
-    assert generate(str(schema), out).status == "written"
-    with psycopg.connect(any_db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations(), record=False)
-        conn.execute("INSERT INTO t VALUES (1, 10), (2, 20); INSERT INTO c VALUES (1, 10), (2, NULL)")
-    schema.write_text(KEYED.replace("t_k: {columns: [k], unique: true}", "t_k: {columns: [k], unique: true, include: [id]}"))
-    result = generate(str(schema), out, concurrently=True)
+    schema, result, files = _edited(any_db_url, tmp_path, KEYED, KEYED.replace(
+        "t_k: {columns: [k], unique: true}", "t_k: {columns: [k], unique: true, include: [id]}"),
+        "INSERT INTO t VALUES (1, 10), (2, 20); INSERT INTO c VALUES (1, 10), (2, NULL)")
     assert [n.split(": ", 1)[1] for n in result.notices if "foreign key" in n] == [
         "index t_k is built in the migration's transaction, not CONCURRENTLY: a foreign key the migration adds "
         "references it"], result.notices
     with psycopg.connect(any_db_url, autocommit=True) as conn:
-        apply_files(conn, Layout(out).migrations()[1:], record=False)
+        apply_files(conn, files, record=False)
         assert conn.execute("SELECT pg_get_indexdef('t_k'::regclass), (SELECT conindid::regclass::text FROM "
                             "pg_constraint WHERE conrelid = 'c'::regclass AND contype = 'f')").fetchone() == (
             "CREATE UNIQUE INDEX t_k ON public.t USING btree (k) INCLUDE (id)", "t_k")
