@@ -7,11 +7,13 @@ names against the same schema.yaml created from scratch in a sibling database, a
 from __future__ import annotations
 
 import psycopg
+import pytest
 
 from catalog_oracle import sibling_database
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
 from schemac.migrations.apply import apply_files
+from schemac.errors import SchemacError
 from schemac.migrations.layout import Layout
 
 P = "  p:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
@@ -167,3 +169,70 @@ def test_a_renamed_partitions_copies_of_its_parents_keys_and_indexes_are_named_a
     assert names == _created(any_db_url, renamed.replace("    renamed_from: orders_2024\n", ""), tmp_path / "scratch",
                              INDEX_NAMES)
     assert [n for (n,) in names if n.startswith("orders")] == []
+
+
+
+
+ATTACHED = ("CREATE TABLE orders (id bigint NOT NULL, d date NOT NULL, PRIMARY KEY (id, d)) PARTITION BY RANGE (d); "
+            "CREATE TABLE orders_2025 (id bigint NOT NULL, d date NOT NULL); "
+            "ALTER TABLE orders ATTACH PARTITION orders_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01'); "
+            "INSERT INTO orders VALUES (1, '2025-05-01'), (2, '2025-06-01')")
+
+
+def test_a_renamed_partition_attached_with_not_null_names_of_its_own(any_db_url, tmp_path):
+    """A partition made on its own, then attached, holds on 18 NOT NULLs of its own name (orders_2025_id_not_null),
+    inherited too, which Postgres cannot rename. Renamed by renamed_from: with them named after its new name,
+    generate wrote RENAME CONSTRAINT orders_2025_id_not_null TO purchases_2025_id_not_null and Postgres refused it
+    ('cannot rename inherited constraint'): generate now refuses at the line, as it does for the table unrenamed. With
+    their names kept, the rename applies over the rows and the table is what inspect writes (16, 15: no such rows)."""
+    from conftest import inspected_after
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    text = inspected_after(any_db_url, ATTACHED)
+    schema.write_text(text)
+    assert generate(str(schema), out).status == "written"
+    kept = text.replace("  orders_2025:\n", "  purchases_2025:\n    renamed_from: orders_2025\n")
+    renamed = kept.replace("name: orders_2025_", "name: purchases_2025_")
+    if renamed != kept:  # (18)
+        schema.write_text(renamed)
+        with pytest.raises(SchemacError) as e:
+            generate(str(schema), out)
+        line = renamed.splitlines().index("      id: {type: bigint, nullable: false, not_null: {name: purchases_2025_id_not_null}}")
+        assert str(e.value).startswith(f"{schema}:{line + 1}:") and "table public.purchases_2025" in str(e.value)
+        assert "keep orders_2025_id_not_null" in str(e.value) and "\n" not in str(e.value)
+    _step(any_db_url, schema, out, kept)
+    with psycopg.connect(any_db_url) as conn:
+        assert conn.execute("SELECT id FROM purchases_2025 ORDER BY id").fetchall() == [(1,), (2,)]
+        names = conn.execute("SELECT conname FROM pg_constraint WHERE conrelid = 'purchases_2025'::regclass "
+                             "AND contype = 'n' ORDER BY 1").fetchall()
+    assert names == ([("orders_2025_d_not_null",), ("orders_2025_id_not_null",)] if renamed != kept else [])
+    assert inspected_after(any_db_url, "SELECT 1").split("tables:", 1)[1] == kept.split("tables:", 1)[1].replace(
+        "    renamed_from: orders_2025\n", "")
+
+
+FK_TREE = ("tables:\n  p:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+           "  orders:\n    columns:\n      id: {type: bigint, nullable: false}\n      d: {type: date, nullable: false}\n"
+           "      pid: bigint\n    primary_key: {columns: [id, d]}\n"
+           "    foreign_keys:\n      - {columns: [pid], references: {table: p, columns: [id]}}\n"
+           "    partition_by: {strategy: range, key: d}\n"
+           "  orders_2024:\n    partition_of: {parent: orders, bound: \"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\"}\n"
+           "  orders_2025:\n    partition_of: {parent: orders, bound: \"FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')\"}\n"
+           "    partition_by: {strategy: range, key: id}\n"
+           "  orders_2025_a:\n    partition_of: {parent: orders_2025, bound: FOR VALUES FROM (0) TO (100)}\n")
+
+
+def test_a_renamed_parents_foreign_key_is_renamed_in_its_partitions(any_db_url, tmp_path):
+    """A partitioned table's foreign key has a clone in each partition, at any depth, under its name (orders_pid_fkey):
+    the parent renamed, its key was renamed after it but the clones kept the old name, where PARTITION OF under the new
+    name gives them purchases_pid_fkey. Renamed so: pg_constraint's names equal a fresh build's, over the rows."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _step(any_db_url, schema, out, FK_TREE)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO p VALUES (1); INSERT INTO orders VALUES (1, '2024-05-01', 1), (2, '2025-05-01', NULL)")
+    renamed = FK_TREE.replace("  orders:\n", "  purchases:\n    renamed_from: orders\n").replace("parent: orders,", "parent: purchases,")
+    _step(any_db_url, schema, out, renamed)
+    with psycopg.connect(any_db_url) as conn:
+        names = conn.execute(TREE_NAMES).fetchall()
+        assert conn.execute("SELECT count(*) FROM purchases").fetchone() == (2,)
+    fresh = _created(any_db_url, renamed.replace("    renamed_from: orders\n", ""), tmp_path / "scratch", TREE_NAMES)
+    assert names == fresh
+    assert ("orders_2025_a", "purchases_pid_fkey", "f") in names

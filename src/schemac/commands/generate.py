@@ -28,7 +28,7 @@ from schemac.migrations.state import State, file_sha384, read_state
 from schemac.migrations.childwork import ChildWork, write_migrations
 from schemac.model import Schema
 from schemac.plan.hazards import destructive_reason, missing_cast, row_failures
-from schemac.plan.online import plan_online, widened_indexes
+from schemac.plan.online import plan_online, relation_names, widened_indexes
 from schemac.plan.planner import planned
 from schemac.plan.preamble import restored_search_path
 from schemac.plan.session_pin import pinned_where_read
@@ -124,7 +124,7 @@ def _units(changes: list[Change], current: Schema, name: str, concurrently: bool
         return _transactional(f"{name}_enum_values", items(planned(values)), values) + _units(rest, current, name, concurrently)
     if not concurrently:
         return _transactional(name, shared(changes, work), changes)
-    online = plan_online(changes, {t.key for t in current.tables})
+    online = plan_online(changes, {t.key for t in current.tables}, relation_names(current))
     units = _transactional(name, items(online.main), changes) if online.main else []
     for n, (_, stmt) in enumerate(online.concurrent, 1):
         units.append(Unit(f"{name}_index_{n}", rendered([stmt]), no_transaction=True))

@@ -220,11 +220,12 @@ def inherited_renames(changes: list[Change], current: Schema) -> list[tuple[Chan
     if not renames:
         return []
     tables = {t.key: t for t in current.tables}
+    moved = {(c.schema, c.table): c.old for c in changes if c.kind == "rename_table" and isinstance(c.old, Table)}
     was = {(c.schema, c.table, c.name): c.old.name for c in changes if c.kind == "rename_column"  # (a parent's column
            and isinstance(c.old, Column)}  # renamed: `current` holds it under its old name)
     out = []
     for c in renames:
-        t = tables.get((c.schema, c.table))
+        t = tables.get((c.schema, c.table)) or moved.get((c.schema, c.table))  # (renamed_from: old name in `current`)
         parents = [] if t is None else [(q.schema, q.name) for q in t.inherits] + \
             ([(t.partition_of.parent_schema, t.partition_of.parent)] if t.partition_of is not None else [])
         for key in parents:
@@ -233,8 +234,9 @@ def inherited_renames(changes: list[Change], current: Schema) -> list[tuple[Chan
                 out.append((c, f"table {c.schema}.{c.table}: the NOT NULL of column {c.name} is inherited from "
                                f"{key[0]}.{key[1]}, and Postgres cannot rename an inherited constraint; its name "
                                f"({c.new.not_null.name}) is given where the table is made (CREATE TABLE ... INHERITS "  # type: ignore
-                               "/ PARTITION OF) or before its parent's NOT NULL: drop it from schema.yaml, or make "
-                               "the table again"))
+                               "/ PARTITION OF) or before its parent's NOT NULL: "
+                               + (f"keep {c.old.not_null.name}, " if c.old.not_null and c.old.not_null.name else "")  # type: ignore[union-attr]
+                               + "drop it from schema.yaml, or make the table again"))
                 break
     return out
 

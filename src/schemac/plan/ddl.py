@@ -283,7 +283,7 @@ def storage_clause(parameters: Iterable[str], keyword: str = "WITH") -> str:
     return f"{keyword} ({storage})" if storage else ""
 
 
-def create_index(table: Table, index: Index, concurrently: bool = False) -> exp.Expression:
+def create_index(table: Table, index: Index, concurrently: bool = False, if_not_exists: bool = True) -> exp.Expression:
     later = index.nulls_not_distinct  # NULLS NOT DISTINCT goes before WITH and WHERE: see below
     create = exp.Create(
         # CONCURRENTLY runs in a file of its own, where a SET of the search_path (plan.preamble) would
@@ -292,7 +292,7 @@ def create_index(table: Table, index: Index, concurrently: bool = False) -> exp.
                        if concurrently else table_ref(table), params=_printed_parameters(index, later)),
         kind="INDEX",
         unique=index.unique,
-        exists=True,
+        exists=if_not_exists,
         concurrently=concurrently,
     )
     if not later:

@@ -6,8 +6,10 @@ from sqlglot import exp
 
 from schemac.compare.changes import Change
 from schemac.compare.normalize import search_path
-from schemac.model import Check
-from schemac.model.frozen import frozen
+from schemac.model import Check, ForeignKey, Schema
+from schemac.model.frozen import frozen, replace
+from schemac.pg.idents import ident
+from schemac.pg.names import constraint_name, make_object_name
 from schemac.plan import ddl
 from schemac.plan.column_ddl import index_statistics
 from schemac.plan.graph import ordered
@@ -35,13 +37,30 @@ class OnlinePlan:
     validate: list[exp.Expression]
 
 
-def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> OnlinePlan:
+def plan_online(changes: list[Change], existing: set[tuple[str, str]],
+                taken: frozenset[tuple[str, str]] = frozenset()) -> OnlinePlan:
+    """`taken`: the relation names the database has (relation_names), which no index is built under beside its old."""
     main: list[exp.Expression] = preamble(changes)
     concurrent: list[tuple[str, exp.Expression]] = []
     validate: list[exp.Expression] = []
+    taken = taken | {(c.schema, c.name) for c in changes if c.name and c.kind.startswith("add_")}
+    swapped = {k for k in _swapped(changes, existing) if (k[0], _new_name(k[2])) not in taken}
+    keys = _under_new_keys(changes)
+    built = {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing
+             and not _widened(c) and not _under(c, keys)}
+    renames: list[exp.Expression] = []
     for c in ordered(changes):
         on_existing = (c.schema, c.table) in existing
-        if c.kind == "add_index" and on_existing and not _widened(c):
+        if c.kind == "drop_index" and (c.schema, c.table, c.name) in swapped:
+            continue  # (dropped CONCURRENTLY once the new one stands)
+        if c.kind == "set_index_comment" and (c.schema, c.table, c.name) in built:
+            validate.extend(statements_for(c))  # (once the index exists under its name)
+            continue
+        if c.kind == "add_index" and (c.schema, c.table, c.name) in swapped:
+            concurrent.extend(_built_beside(c))
+            renames.append(_renamed(c))
+            validate.extend(index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]
+        elif c.kind == "add_index" and on_existing and not _widened(c) and not _under(c, keys):
             concurrent.append((c.name, ddl.create_index(c.table_def, c.new, concurrently=True)))  # type: ignore
             validate.extend(copy_settings(c.table_def, c.new) +  # type: ignore[arg-type]  (once it exists)
                             index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]
@@ -56,17 +75,89 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]]) -> Online
             validate.extend(widened([validate_constraint(c.table_def, c.new.name)], lambda s: "", c))  # type: ignore[arg-type]
         else:
             main.extend(statements_for(c))
+    validate = renames + validate
     if validate:  # a transaction of its own
         validate = [pinned_search_path(), *validate, restored_search_path()]
     return OnlinePlan(main, concurrent, validate)
+
+
+def _swapped(changes: list[Change], existing: set[tuple[str, str]]) -> set[tuple[str, str, str]]:
+    """The indexes of an existing plain table the plan replaces (DROP INDEX, CREATE INDEX of the same name) that
+    --concurrently builds beside the old one, under a name of its own, before it drops the old one CONCURRENTLY and
+    renames the new: the table is never without the index, nor its UNIQUE without one checking it. Only where the
+    index itself changed (not dropped around a column's retype, which the old one may not survive). Not a partition's
+    or a partitioned table's (their indexes are attached copies: plan.partition_index_ddl), nor an index under a
+    foreign key the plan adds (Postgres ties the key to the old index, whose DROP it would then refuse), nor one built
+    in the main file (_widened)."""
+    dropped = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_index" and c.cause is None}
+    referenced = {(s, t) for s, t, _ in _under_new_keys(changes)}
+    return {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index" and c.cause is None
+            and (c.schema, c.table) in existing
+            and (c.schema, c.table, c.name) in dropped and (c.schema, c.table) not in referenced and c.table_def is not None
+            and c.table_def.partition_of is None and c.table_def.partition_by is None and not _widened(c)}
+
+
+def relation_names(schema: Schema) -> frozenset[tuple[str, str]]:
+    """The (schema, name) of every table, index (a key's too), sequence and view of `schema`: where CREATE INDEX
+    under _new_name would fail, or find another relation (IF NOT EXISTS) and rename it."""
+    names = {(t.schema, t.name) for t in schema.tables} | {(s.schema, s.name) for s in schema.sequences}
+    names |= {(v.schema, v.name) for v in schema.views}
+    for t in schema.tables:
+        names |= {(t.schema, i.name) for i in t.indexes}
+        names |= {(t.schema, constraint_name(t, k)) for k in (t.primary_key, *t.uniques, *t.exclusions) if k is not None}
+    return frozenset(names)
+
+
+def _new_name(name: str) -> str:
+    """The name the new index is built under beside the old: Postgres's own for REINDEX CONCURRENTLY's (t_k_ccnew)."""
+    return make_object_name(name, None, "ccnew")
+
+
+def _built_beside(c: Change) -> list[tuple[str, exp.Expression]]:
+    """CREATE INDEX CONCURRENTLY under _new_name, then DROP INDEX CONCURRENTLY of the old: a `-- no-transaction`
+    file each (_swapped). Without IF NOT EXISTS: a run again after a failed build, which leaves the index INVALID,
+    stops there, rather than dropping the old and renaming the invalid one as the index."""
+    table = c.table_def
+    built = ddl.create_index(table, replace(c.new, name=_new_name(c.name)), concurrently=True,  # type: ignore
+                             if_not_exists=False)  # (an INVALID one a failed build left: not renamed as the index)
+    old = exp.Table(this=ident(c.name), db=ident(c.schema))
+    return [(c.name, built), (c.name, exp.Drop(tables=[old], kind="INDEX", exists=True, concurrently=True))]
+
+
+def _renamed(c: Change) -> exp.Expression:
+    """The new index given its name once the old one is gone (a brief lock, in the validating file)."""
+    return exp.Alter(this=exp.Table(this=ident(_new_name(c.name)), db=ident(c.schema)), kind="INDEX",
+                     actions=[exp.AlterRename(this=exp.Table(this=ident(c.name)))])
 
 
 def _widened(c: Change) -> bool:
     """Whether an add_index's CREATE INDEX calls an `=` its text cannot name (plan.preamble.UNQUALIFIED_EQUALS), or
     may name an extension's object bare (_on_extension_path), or calls a function of another schema, whose body
     may name that schema's objects bare (plan.preamble.schemas_called: the main file runs it with that schema on
-    the path)."""
-    return _unqualified_equals(c) or _on_extension_path(c) or bool(schemas_called(c)) or _reads_constants(c)
+    the path), or holds a constant the session reads (_reads_constants); or is an index of a partitioned table."""
+    return _partitioned(c) or _unqualified_equals(c) or _on_extension_path(c) or bool(schemas_called(c)) \
+        or _reads_constants(c)
+
+
+def _under_new_keys(changes: list[Change]) -> set[tuple[str, str, frozenset[str]]]:
+    """(schema, table, columns) each foreign key the plan adds references."""
+    return {(c.new.ref_schema, c.new.ref_table, frozenset(c.new.ref_columns)) for c in changes
+            if c.kind == "add_foreign_key" and isinstance(c.new, ForeignKey)}
+
+
+def _under(c: Change, keys: set[tuple[str, str, frozenset[str]]]) -> bool:
+    """A UNIQUE index (no WHERE, no expression) a foreign key the plan adds may reference: the key is added in the main
+    file, where Postgres wants the index it references ('there is no unique constraint matching given keys'), so it
+    is built there too (dropped and made again in one transaction: no window without it)."""
+    index = c.new
+    return bool(index.unique) and index.where is None and all(e.expression is None for e in index.elements) \
+        and (c.schema, c.table, frozenset(e.column for e in index.elements)) in keys  # type: ignore[union-attr]
+
+
+def _partitioned(c: Change) -> bool:
+    """An index of a partitioned table: Postgres cannot build one CONCURRENTLY ('cannot create index on partitioned
+    table "o" concurrently')."""
+    return c.table_def is not None and c.table_def.partition_by is not None
 
 
 def _reads_constants(c: Change) -> bool:
@@ -92,8 +183,18 @@ def _on_extension_path(c: Change) -> bool:
 def widened_indexes(changes: list[Change], existing: set[tuple[str, str]]) -> list[str]:
     """`generate --concurrently`'s notices of the new indexes on existing tables built in the migration's transaction,
     not CONCURRENTLY (plan_online)."""
-    return [f"{c.source or c.path}: index {c.name} is built in the migration's transaction, not CONCURRENTLY: " + (
-            "it compares with IS DISTINCT FROM, NULLIF or a simple CASE, whose `=` Postgres finds only on the "
+    keys = _under_new_keys(changes)
+    return [f"{c.source or c.path}: index {c.name} is built in the migration's transaction, not CONCURRENTLY: "
+            + _why_in_transaction(c) for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing
+            and (_widened(c) or _under(c, keys))]
+
+
+def _why_in_transaction(c: Change) -> str:
+    if _partitioned(c):
+        return "Postgres cannot build an index of a partitioned table CONCURRENTLY"
+    if not _widened(c):
+        return "a foreign key the migration adds references it"
+    return ("it compares with IS DISTINCT FROM, NULLIF or a simple CASE, whose `=` Postgres finds only on the "
             "search_path the migration widens for it (plan.preamble.widened)" if _unqualified_equals(c) else
             "its expressions may name an extension's objects bare, which Postgres finds only on the search_path the "
             f"migration sets (public, {', '.join(search_path())})" if _on_extension_path(c) else
@@ -101,6 +202,4 @@ def widened_indexes(changes: list[Change], existing: set[tuple[str, str]]) -> li
             "which Postgres finds only on the search_path the migration widens for it (plan.preamble.widened)"
             if schemas_called(c) else "it holds a date, time or interval constant, which Postgres reads in the "
             "applying session's TimeZone, DateStyle and IntervalStyle, which the migration's transaction sets "
-            "(plan.session_pin)")
-            + ", which a `-- no-transaction` file "
-            "cannot set" for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing and _widened(c)]
+            "(plan.session_pin)") + ", which a `-- no-transaction` file cannot set"

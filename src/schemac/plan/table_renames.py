@@ -35,7 +35,24 @@ def defaults_renamed(old: Table, name: str) -> list[exp.Expression]:
     pairs = [(default_constraint_name(old, c), default_constraint_name(new, c)) for c in keys]  # type: ignore[arg-type]
     pairs += [(default_not_null_name(old.name, c.name), default_not_null_name(name, c.name)) for c in old.columns
               if not c.nullable and (c.not_null is None or c.not_null.name is None)]
-    return _renamed(qualified(old.schema, name), pairs) + (_copies_renamed(old, name) if old.partition_of else [])
+    fks = [(default_constraint_name(old, c), default_constraint_name(new, c)) for c in old.foreign_keys if not c.name]
+    return _renamed(qualified(old.schema, name), pairs) + (_copies_renamed(old, name) if old.partition_of else []) + \
+        (_clones_renamed(qualified(old.schema, name), fks) if old.partition_by else [])
+
+
+def _clones_renamed(target: str, pairs: list[tuple[str, str]]) -> list[exp.Expression]:
+    """A renamed partitioned table's foreign keys renamed (_renamed): their clones in its partitions, at any depth,
+    which Postgres gave the parent's name (orders_pid_fkey) and RENAME CONSTRAINT on the parent leaves so, renamed
+    after it as PARTITION OF under the new name makes them (purchases_pid_fkey). Only the clones on the same referenced
+    table (not those a partitioned referenced table's partitions have) and named as the parent's was."""
+    relid = f"{literal(target)}::regclass"
+    steps = [f"FOR r IN WITH RECURSIVE k(oid, ref) AS (SELECT oid, confrelid FROM pg_catalog.pg_constraint WHERE "
+             f"conrelid = {relid} AND conname = {literal(now)} AND contype = 'f' UNION ALL SELECT c.oid, c.confrelid FROM "
+             "pg_catalog.pg_constraint c JOIN k ON c.conparentid = k.oid AND c.confrelid = k.ref) SELECT DISTINCT "
+             f"c.conrelid::regclass AS t FROM pg_catalog.pg_constraint c JOIN k ON k.oid = c.oid WHERE c.conrelid <> {relid} "
+             f"AND c.conname = {literal(was)} LOOP EXECUTE pg_catalog.format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', "
+             f"r.t, {literal(was)}, {literal(now)}); END LOOP;" for was, now in dict(pairs).items() if was != now]
+    return [do_block("DECLARE r record; BEGIN " + " ".join(steps) + " END")] if steps else []
 
 
 def _copies_renamed(old: Table, name: str) -> list[exp.Expression]:

@@ -1,0 +1,143 @@
+"""`generate --concurrently` replacing an index of an existing table (its columns, predicate, method changed) dropped
+the old one in the main migration's transaction and built the new one CONCURRENTLY in a later `-- no-transaction`
+file: between the two the table had no index, and a UNIQUE one's rows no check (a duplicate went in). Now the new one
+is built beside the old under Postgres's REINDEX CONCURRENTLY name (t_k_ccnew), the old dropped CONCURRENTLY, the new
+renamed. The oracle, after each file applied in turn over rows: pg_index (a valid index on each column), a duplicate
+refused (UniqueViolation), the rows; at the end `diff` clean and the indexes' definitions (pg_get_indexdef)."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from schemac.commands.diff import check_drift
+from schemac.commands.generate import generate
+from schemac.migrations.apply import apply_files
+from schemac.migrations.layout import Layout
+
+OLD = ("tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n      k: integer\n      w: integer\n"
+       "    indexes:\n      t_k: {columns: [k], unique: true, comment: one k}\n      t_w: {columns: [w]}\n")
+NEW = OLD.replace("t_k: {columns: [k], unique: true, comment: one k}",
+                  "t_k: {columns: [k], unique: true, where: k > 0, comment: one k}").replace("t_w: {columns: [w]}",
+                                                                                           "t_w: {columns: [w, k]}")
+VALID = ("SELECT DISTINCT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] "
+         "WHERE i.indrelid = 't'::regclass AND i.indisvalid AND i.indisready AND NOT i.indisprimary "
+         "AND i.indisunique = (a.attname = 'k') ORDER BY 1")
+
+
+def _edited(url: str, tmp_path, old: str, new: str, rows: str = "") -> tuple:
+    """schema.yaml `old` generated and applied to `url`, `rows` inserted, then `new` generated with --concurrently:
+    (schema.yaml's path, the generate result, the new migration files)."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(old)
+    assert generate(str(schema), out).status == "written"
+    with psycopg.connect(url, autocommit=True) as conn:
+        apply_files(conn, Layout(out).migrations(), record=False)
+        if rows:
+            conn.execute(rows)
+    first = len(Layout(out).migrations())
+    schema.write_text(new)
+    result = generate(str(schema), out, concurrently=True)
+    assert result.status == "written", result.message
+    return schema, result, Layout(out).migrations()[first:]
+
+
+@pytest.mark.every_major
+def test_a_replaced_index_stands_at_every_step_of_a_concurrent_migration(any_db_url, tmp_path):
+    schema, result, files = _edited(any_db_url, tmp_path, OLD, NEW,
+                                    "INSERT INTO t SELECT g, g, g FROM generate_series(1, 200) g")
+    assert "DROP INDEX" not in open(files[0].path).read(), result.sql  # (the main file)
+    assert "CREATE UNIQUE INDEX CONCURRENTLY t_k_ccnew ON public.t(k) WHERE k > 0" in open(files[1].path).read()
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        for n, m in enumerate(files):
+            apply_files(conn, [m], record=False)
+            assert conn.execute(VALID).fetchall() == [("k",), ("w",)], (n, result.sql)
+            with pytest.raises(psycopg.errors.UniqueViolation):
+                conn.execute("INSERT INTO t VALUES (1000, 7, 0)")
+            assert conn.execute("SELECT count(*), sum(k) FROM t").fetchone() == (200, 20100)
+        assert conn.execute("SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid), "
+                            "obj_description(indexrelid, 'pg_class') FROM pg_index WHERE indrelid = 't'::regclass "
+                            "AND NOT indisprimary ORDER BY 1").fetchall() == [
+            ("t_k", "CREATE UNIQUE INDEX t_k ON public.t USING btree (k) WHERE (k > 0)", "one k"),
+            ("t_w", "CREATE INDEX t_w ON public.t USING btree (w, k)", None)]
+    assert check_drift(str(schema), any_db_url).differences == (), result.sql
+
+
+def test_a_new_commented_index_built_concurrently_keeps_its_comment(db_url, tmp_path):
+    """The COMMENT ON INDEX of an index built CONCURRENTLY ran in the main file, before the index existed: Postgres
+    refused it ('relation "t_w2" does not exist'). It runs once the index is built, in the validating file."""
+    schema, result, files = _edited(db_url, tmp_path, OLD, OLD + "      t_w2: {columns: [w, id], comment: two}\n")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, files, record=False)
+        assert conn.execute("SELECT obj_description('t_w2'::regclass, 'pg_class')").fetchone() == ("two",)
+    assert check_drift(str(schema), db_url).differences == (), result.sql
+
+
+def test_a_replaced_index_is_not_built_beside_under_a_name_the_database_has(db_url, tmp_path):
+    """An index named as the replacement would be built (t_w_ccnew) stands: CREATE INDEX CONCURRENTLY IF NOT EXISTS
+    t_w_ccnew would have skipped and the user's index been renamed t_w. The index is replaced as before (dropped in
+    the main file, built CONCURRENTLY after), and t_w_ccnew kept as it is."""
+    text = OLD + "      t_w_ccnew: {columns: [id, w]}\n"
+    schema, result, files = _edited(db_url, tmp_path, text, text.replace("t_w: {columns: [w]}", "t_w: {columns: [w, k]}"))
+    assert "t_w_ccnew" not in result.sql.replace("t_w_ccnew: ", "")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        apply_files(conn, files, record=False)
+        assert conn.execute("SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index WHERE "
+                            "indrelid = 't'::regclass AND indexrelid::regclass::text LIKE 't_w%' ORDER BY 1").fetchall() == [
+            ("t_w", "CREATE INDEX t_w ON public.t USING btree (w, k)"),
+            ("t_w_ccnew", "CREATE INDEX t_w_ccnew ON public.t USING btree (id, w)")]
+    assert check_drift(str(schema), db_url).differences == (), result.sql
+
+
+PARTED = ("tables:\n  o:\n    columns:\n      id: {type: integer, nullable: false}\n      d: {type: date, nullable: false}\n"
+          "      w: integer\n    partition_by: {strategy: range, key: d}\n    indexes:\n      o_w: {columns: [w]}\n"
+          "  o_1:\n    partition_of: {parent: o, bound: \"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\"}\n")
+
+
+@pytest.mark.every_major
+def test_an_index_of_a_partitioned_table_is_built_in_the_transaction(any_db_url, tmp_path):
+    """Postgres cannot CREATE INDEX CONCURRENTLY on a partitioned table ('cannot create index on partitioned table
+    "o" concurrently'), which --concurrently wrote for a new or replaced one: built in the main file, with a notice."""
+    schema, result, files = _edited(any_db_url, tmp_path, PARTED, PARTED.replace(
+        "o_w: {columns: [w]}", "o_w: {columns: [w, id]}\n      o_x: {columns: [id, w]}"),
+        "INSERT INTO o VALUES (1, '2024-02-01', 1), (2, '2024-03-01', 2)")
+    assert [n.split(": ", 1)[1] for n in result.notices if "partitioned" in n] == [
+        f"index {i} is built in the migration's transaction, not CONCURRENTLY: Postgres cannot build an index of a "
+        "partitioned table CONCURRENTLY" for i in ("o_w", "o_x")], result.notices
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, files, record=False)
+        assert conn.execute("SELECT count(*) FROM o").fetchone() == (2,)
+        assert conn.execute("SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON "
+                            "c.oid = i.indexrelid WHERE i.indrelid = 'o'::regclass ORDER BY 1").fetchall() == [
+            ("o_w", "CREATE INDEX o_w ON ONLY public.o USING btree (w, id)"),
+            ("o_x", "CREATE INDEX o_x ON ONLY public.o USING btree (id, w)")]
+    assert check_drift(str(schema), any_db_url).differences == (), result.sql
+
+
+KEYED = ("tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n      k: integer\n"
+         "    indexes:\n      t_k: {columns: [k], unique: true}\n"
+         "  c:\n    columns:\n      id: {type: integer, primary_key: true}\n      tk: integer\n"
+         "    foreign_keys:\n      - {columns: [tk], references: {table: t, columns: [k]}}\n")
+
+
+@pytest.mark.every_major
+def test_a_unique_index_under_a_foreign_key_is_replaced_in_the_transaction(any_db_url, tmp_path):
+    """A UNIQUE index a foreign key references, replaced: the key is dropped and added again around it in the main
+    file, where --concurrently had dropped the index and left its build to a later file, so Postgres refused the key
+    ('there is no unique constraint matching given keys for referenced table "t"'). Built in the main file, with a
+    notice: the index and the key are never missing to another session (one transaction)."""
+    schema, result, files = _edited(any_db_url, tmp_path, KEYED, KEYED.replace(
+        "t_k: {columns: [k], unique: true}", "t_k: {columns: [k], unique: true, include: [id]}"),
+        "INSERT INTO t VALUES (1, 10), (2, 20); INSERT INTO c VALUES (1, 10), (2, NULL)")
+    assert [n.split(": ", 1)[1] for n in result.notices if "foreign key" in n] == [
+        "index t_k is built in the migration's transaction, not CONCURRENTLY: a foreign key the migration adds "
+        "references it"], result.notices
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        apply_files(conn, files, record=False)
+        assert conn.execute("SELECT pg_get_indexdef('t_k'::regclass), (SELECT conindid::regclass::text FROM "
+                            "pg_constraint WHERE conrelid = 'c'::regclass AND contype = 'f')").fetchone() == (
+            "CREATE UNIQUE INDEX t_k ON public.t USING btree (k) INCLUDE (id)", "t_k")
+        with pytest.raises(psycopg.errors.ForeignKeyViolation):
+            conn.execute("INSERT INTO c VALUES (3, 30)")
+        assert conn.execute("SELECT count(*) FROM c").fetchone() == (2,)
+    assert check_drift(str(schema), any_db_url).differences == (), result.sql
