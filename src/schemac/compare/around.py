@@ -189,8 +189,8 @@ def domains_around_recreated(changes: list[Change], current: Schema, desired: Sc
     """`changes` with each domain whose CHECK or DEFAULT uses a function or operator they drop (and create
     again) changed in two steps: those dropped before (Postgres refuses the DROP under them), then the
     domain's desired form after it is created again (any change of the domain itself, planned in one
-    `alter_domain`, goes with that second step)."""
-    uses = recreated_uses(changes)
+    `alter_domain`, goes with that second step); so too around a name gaining an overload (gained_overloads)."""
+    uses = recreated_uses(changes, gained_overloads(current, desired))
     if uses is None:
         return changes
     des = {(d.schema, d.name): d for d in desired.domains}
