@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import psycopg
 import pytest
+from pairs import load_pairs
+from test_pairs import converges
 
 from schemac.commands.diff import check_drift
 from schemac.commands.generate import generate
@@ -517,3 +519,22 @@ def test_a_search_path_written_as_sql_literals_is_the_names_they_spell(tmp_path,
                     ("whoami", ['search_path=""'])], rows
     d = schemac("diff", "--database-url", db_url)
     assert d.returncode == 0, d.stdout + d.stderr
+
+
+# What calls hr on table t's side (not hr(bigint, ...)'s own SQL-standard body), by the overload pg_depend names.
+_BOUND = """SELECT DISTINCT pg_describe_object(d.classid, d.objid, d.objsubid), d.refobjid::regprocedure::text
+FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid AND p.proname = 'hr'
+WHERE d.refclassid = 'pg_proc'::regclass AND d.classid <> 'pg_proc'::regclass AND d.deptype = 'n' ORDER BY 1"""
+
+
+@pytest.mark.parametrize("major_db", ["pg18"], indirect=True)
+def test_calls_take_a_new_overload_as_a_fresh_build(major_db, tmp_path):
+    """A name gaining an overload (compare.around.gained_overloads): after the migration, the index, CHECK, default,
+    generated column and trigger's WHEN calling hr(score, ...) over a bigint column depend on hr(bigint, ...), as on
+    a fresh build (the pair's catalog oracle compares the deparses; this the bound overload itself)."""
+    pair = next(p for p in load_pairs()
+                if p.id == "overload-added-takes-the-calls-of-an-index-check-default-and-generated-column")
+    converges(major_db, tmp_path, pair)
+    with psycopg.connect(major_db) as conn:
+        bound = conn.execute(_BOUND).fetchall()
+    assert len(bound) >= 5 and {f for _, f in bound} == {"hr(bigint,timestamp with time zone)"}, bound

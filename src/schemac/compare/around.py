@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Optional
 
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, MERGED_COPY, Change
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, calls, dropped_functions
-from schemac.model import Check, Exclusion, Schema, Table, names_a_column
+from schemac.model import Check, Exclusion, Function, Schema, Table, names_a_column
 from schemac.pg.column_storage import has_settings
 from schemac.pg.names import constraint_name
 from schemac.pg.lazy import lazy
@@ -33,6 +33,7 @@ selected_fields = lazy("schemac.pg.verbatim", "selected_fields")
 OPERATOR_REBUILT = "re-created around an operator dropped and created again"
 TYPE_NAMED_REBUILT = "re-created around a type it names, set aside and created again"
 ATTRIBUTE_REBUILT = "re-created around an attribute of a composite type it reads, dropped or retyped"
+OVERLOAD_REBUILT = "re-created after an overload of a function it calls, which a fresh build would call"
 
 # texts -> why what holds them is made again around this migration's drops (None: it uses none of them).
 Uses = Callable[..., Optional[str]]
@@ -80,20 +81,49 @@ def attributes_made_removed(c: Change) -> tuple[set[tuple], set[tuple]]:
     return made, removed
 
 
-def recreated_uses(changes: list[Change]) -> Optional[Uses]:
+def _arities(f: Function) -> tuple[int, float]:
+    """The fewest and the most arguments a call of `f` may pass (its defaults left out, or a VARIADIC's many)."""
+    given = [a for a in f.arguments if a.mode != "out"]
+    most = float("inf") if any(a.mode == "variadic" for a in given) else len(given)
+    return len([a for a in given if a.default is None and a.mode != "variadic"]), most
+
+
+def gained_overloads(current: Schema, desired: Schema) -> frozenset[tuple[str, str]]:
+    """(schema, name) of the functions `desired` gives an overload `current` lacks, beside one `current` has that
+    takes as many arguments: Postgres binds a call when it stores an expression, so an index, a CHECK, a default or a
+    generated column made before keeps calling the old overload where a fresh build calls the new one, a better
+    match (hr(bigint, ...) beside hr(numeric, ...) over a bigint column: its deparse `hr((score)::numeric, ...)`,
+    whose promotion cast the normal form drops). What calls the name is made again after the CREATE FUNCTION
+    (around_recreated); by name, as calls are matched."""
+    had: dict[tuple[str, str], list[Function]] = {}
+    for f in current.functions:
+        had.setdefault((f.schema, f.name), []).append(f)
+    out = set()
+    for f in desired.functions:
+        olds = had.get((f.schema, f.name), [])
+        low, high = _arities(f)
+        if f.identity not in {o.identity for o in olds} and any(
+                lo <= high and low <= hi for lo, hi in map(_arities, olds)):
+            out.add((f.schema, f.name))
+    return frozenset(out)
+
+
+def recreated_uses(changes: list[Change], gained: frozenset = frozenset()) -> Optional[Uses]:
     """Whether expressions use a function or an operator `changes` drop, or name a type they set aside and
     create again (a cast, `'admin'::app_role`, in a policy, a CHECK or a trigger's WHEN over no column of it:
     Postgres refuses DROP TYPE under it), or select an attribute of a composite type they drop or retype
-    (`(cc).y`: changed_attributes, matched by name), as the cause of what holds them made again around it;
-    None when they change none of those."""
+    (`(cc).y`: changed_attributes, matched by name), or call a name of `gained` (gained_overloads), as the cause of
+    what holds them made again around it; None when they change none of those."""
     functions, operators, types = dropped_functions(changes), dropped_operators(changes), set_aside_types(changes)
     attributes = changed_attributes(changes).keys()
-    if not functions and not operators and not types and not attributes:
+    if not functions and not operators and not types and not attributes and not gained:
         return None
 
     def uses(*texts: Optional[str]) -> Optional[str]:
         if functions and calls(functions, *texts):
             return FUNCTION_REBUILT
+        if gained and calls(gained, *texts):
+            return OVERLOAD_REBUILT
         if operators and any(t and used_operators(t) & operators for t in texts):
             return OPERATOR_REBUILT
         if types and any(t and named_types(t) & types for t in texts):
@@ -159,8 +189,8 @@ def domains_around_recreated(changes: list[Change], current: Schema, desired: Sc
     """`changes` with each domain whose CHECK or DEFAULT uses a function or operator they drop (and create
     again) changed in two steps: those dropped before (Postgres refuses the DROP under them), then the
     domain's desired form after it is created again (any change of the domain itself, planned in one
-    `alter_domain`, goes with that second step)."""
-    uses = recreated_uses(changes)
+    `alter_domain`, goes with that second step); so too around a name gaining an overload (gained_overloads)."""
+    uses = recreated_uses(changes, gained_overloads(current, desired))
     if uses is None:
         return changes
     des = {(d.schema, d.name): d for d in desired.domains}
@@ -183,10 +213,12 @@ def domains_around_recreated(changes: list[Change], current: Schema, desired: Sc
     return out
 
 
-def around_recreated(changes: list[Change], cur_tables: dict, des_tables: dict) -> list[Change]:
+def around_recreated(changes: list[Change], cur_tables: dict, des_tables: dict,
+                     gained: frozenset = frozenset()) -> list[Change]:
     """The table objects (of tables kept, or views' stand-ins) dropped before and made again after the
-    functions and operators `changes` drop, unless `changes` already touch them."""
-    uses = recreated_uses(changes)
+    functions and operators `changes` drop, or the overloads of `gained` (gained_overloads) they make, unless
+    `changes` already touch them."""
+    uses = recreated_uses(changes, gained)
     if uses is None:
         return []
     touched = {(c.kind, c.schema, c.table, c.name) for c in changes}

@@ -11,7 +11,7 @@ from typing import Optional
 
 from schemac.compare.aggregates import diff_aggregates
 from schemac.compare.around import (around_functions_moved, around_recreated, domains_around_recreated, set_aside_types,
-                                    split_around_recreated)
+                                    gained_overloads, split_around_recreated)
 from schemac.compare.casts import diff_casts
 from schemac.compare.opclasses import around_operator_classes, diff_operator_classes
 from schemac.compare.operators import diff_operators
@@ -361,7 +361,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
                    + diff_grants(cur_tables, des_tables, current, desired, rebuilt | remade_types(objects),
                                  identities := identity_differences(cur_tables, des_tables)))
     changes = split_around_recreated(changes)
-    changes.extend(around_recreated(changes, cur_tables, des_tables))
+    changes.extend(around_recreated(changes, cur_tables, des_tables, gained_overloads(current, desired)))
     classes = around_operator_classes(changes, cur_tables, des_tables)  # and the foreign keys on their keys
     changes.extend(classes + _foreign_keys_around_rebuilt_keys(changes + classes, cur_tables, des_tables) if classes else [])
     changes = domains_around_recreated(changes, current, desired)

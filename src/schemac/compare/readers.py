@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-from schemac.compare.around import recreated_uses
+from schemac.compare.around import gained_overloads, recreated_uses
 from schemac.compare.changes import Change
 from schemac.compare.routine_dependents import FUNCTION_REBUILT, dropped_functions
 from schemac.compare.views import stand_in
@@ -46,9 +46,10 @@ def _texts(obj: Rule | Policy) -> tuple[Optional[str], ...]:
 
 def readers_around(changes: list[Change], current: Schema, desired: Schema) -> list[Change]:
     """`changes` with each rule and policy that reads a relation changed under it, or uses a function or an
-    operator dropped, dropped before and created again after (see the module's docstring)."""
+    operator dropped, or a name gaining an overload (around.gained_overloads), dropped before and created again after
+    (see the module's docstring)."""
     under = {(c.schema, c.table or c.name) for c in changes if c.kind in _UNDER}
-    uses = recreated_uses(changes)
+    uses = recreated_uses(changes, gained_overloads(current, desired))
     functions = dropped_functions(changes)  # a rule's actions are statements: their calls read as such
 
     def why(obj: Rule | Policy) -> Optional[str]:
