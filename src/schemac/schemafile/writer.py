@@ -20,6 +20,7 @@ from schemac.schemafile.aggregates import aggregate_spec
 from schemac.schemafile.operators import operator_spec
 from schemac.pg.routines import arguments_text
 from schemac.schemafile.emit import FastEmitter
+from schemac.schemafile.literal import LiteralDumper
 from schemac.compare.inherited_checks import reordered_child
 from schemac.schemafile.inherits import own_columns, parent_spec as _parent_spec
 from schemac.schemafile.extended_statistics import statistics_spec
@@ -44,7 +45,7 @@ from schemac.schemafile.replica_identity import replica_identity_spec
 from schemac.schemafile.column_settings import column_settings_spec
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(LiteralDumper):
     def increase_indent(self, flow: bool = False, indentless: bool = False):  # noqa: D401
         # Indent list items under their key, as people write them.
         return super().increase_indent(flow, False)
