@@ -44,7 +44,10 @@ from schemac.migrations.layout import Layout  # noqa: E402
 ALL = ("r", "p", "v", "m")
 COUNTED = ("tables", "views", "matviews", "functions", "aggregates", "triggers", "indexes", "constraints",
            "enums+domains", "sequences")
-_IN = "JOIN pg_namespace n ON n.oid = {}.{} WHERE n.nspname = 'public'"
+# Every schema but the system's (a project of several schemas, PostgREST's data/api/auth, counts whole), extension
+# members included as before (PostGIS's functions in public count on both sides alike).
+_IN = ("JOIN pg_namespace n ON n.oid = {}.{} WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') "
+       "AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'")
 COUNTS = "SELECT " + ", ".join([
     f"(SELECT count(*) FROM pg_class c {_IN.format('c', 'relnamespace')} AND relkind IN ('r', 'p'))",
     f"(SELECT count(*) FROM pg_class c {_IN.format('c', 'relnamespace')} AND relkind = 'v')",
