@@ -39,7 +39,7 @@ def create_text_search_config(c: TextSearchConfig) -> list[exp.Expression]:
 def alter_text_search_config(old: TextSearchConfig, new: TextSearchConfig) -> list[exp.Expression]:
     if old.parser != new.parser:
         raise SchemacError(f"text search configuration {new.schema}.{new.name}: its parser cannot change in place "
-                           f"({old.parser} -> {new.parser}); create a new configuration")
+                           f"({old.parser} -> {new.parser}); create a new configuration", new.source)
     before = {m.token: m.dictionaries for m in old.mappings}
     after = {m.token: m.dictionaries for m in new.mappings}
     out: list[exp.Expression] = []
@@ -65,7 +65,7 @@ def dictionary_statements(k: str, old: Optional[TextSearchDictionary], new: Opti
         return [exp.Command(this="DROP", expression=f"TEXT SEARCH DICTIONARY IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
     if old.template != new.template:  # type: ignore[union-attr]
         raise SchemacError(f"text search dictionary {new.schema}.{new.name}: its template cannot change in place "  # type: ignore
-                           f"({old.template} -> {new.template}); create a new dictionary")  # type: ignore[union-attr]
+                           f"({old.template} -> {new.template}); create a new dictionary", new.source)  # type: ignore
     kept = {o.split("=", 1)[0] for o in new.options}  # type: ignore[union-attr]
     reset = [quote_ident(n) for n in sorted({o.split("=", 1)[0] for o in old.options} - kept)]  # type: ignore[union-attr]
     return [_dictionary(new, "ALTER", dictionary_options_sql(new.options) + reset)]  # type: ignore[arg-type, union-attr]
