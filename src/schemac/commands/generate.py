@@ -20,6 +20,7 @@ from schemac.compare.outside_users import outside_drops
 from schemac.compare.outside_children import outside_child_notices
 from schemac.compare.inherited_renames import renames_refused
 from schemac.compare.external_type_users import external_type_notices
+from schemac.plan.stale_search import retemplated_dictionary_notices
 from schemac.compare.stale_values import stale_value_notices
 from schemac.errors import SchemacError, printable
 from schemac.migrations.layout import Layout, MigrationFile, NewMigration, locked, next_version, validate_name
@@ -182,7 +183,7 @@ def _compose(layout: Layout, desired: Schema, digest: str, name: Optional[str], 
                     + change_notices(changes, desired) + row_failures(changes) + view_notices
                     + joined_parent_notices(current, desired) + external_type_notices(changes, desired)
                     + restricted_path_notices(changes, desired) + outside_child_notices(changes, current, desired)
-                    + stale_value_notices(changes, desired)
+                    + stale_value_notices(changes, desired) + retemplated_dictionary_notices(changes, desired)
                     + (widened_indexes(changes, {t.key for t in current.tables}) if concurrently else []))
     if not changes:
         last = f" (last migration: {state.migration})" if state else ""

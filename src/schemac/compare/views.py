@@ -122,6 +122,8 @@ def _disturbed(c: Change) -> set[tuple]:
         return {("function", c.schema, c.old.name, c.old.identity)}  # type: ignore[union-attr]
     if k in ("drop_text_search_config", "drop_text_search_dictionary"):  # `'s.cfg'::regconfig` in the query:
         return {(k[5:].replace("_", " "), c.schema, c.old.name)}  # type: ignore[union-attr]  # refused under the view
+    if k == "alter_text_search_dictionary" and c.old.template != c.new.template:  # type: ignore[union-attr]
+        return {("text search dictionary", c.schema, c.old.name)}  # type: ignore[union-attr]  # dropped, made anew
     if k == "drop_collation":  # `COLLATE s.c` in the query: the same
         return {("collation", collation_ref(c.schema, c.old.name))}  # type: ignore[union-attr]
     if k == "drop_operator":  # for good, or to create it again (compare.operators)

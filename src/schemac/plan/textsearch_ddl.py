@@ -1,4 +1,5 @@
-"""Statements for text search dictionaries (CREATE, ALTER of its options, DROP) and configurations:
+"""Statements for text search dictionaries (CREATE, ALTER of its options, made anew for another template, DROP)
+and configurations:
 CREATE TEXT SEARCH CONFIGURATION (PARSER = ...), then one
 ADD MAPPING per list of dictionaries; a changed mapping is ALTER/ADD/DROP MAPPING in place (indexes and
 columns that name the configuration stay). sqlglot parses these only as Commands: they are assembled
@@ -6,6 +7,7 @@ from names quoted by pg.names."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional
 
 from sqlglot import exp
@@ -14,6 +16,7 @@ from schemac.compare.changes import Change
 from schemac.errors import SchemacError
 from schemac.model import TextSearchConfig, TextSearchDictionary
 from schemac.pg.names import qualified, quote_ident
+from schemac.plan.sql_strings import do_block, literal
 from schemac.pg.searchnames import dictionary_options_sql, search_name_sql
 
 
@@ -39,7 +42,7 @@ def create_text_search_config(c: TextSearchConfig) -> list[exp.Expression]:
 def alter_text_search_config(old: TextSearchConfig, new: TextSearchConfig) -> list[exp.Expression]:
     if old.parser != new.parser:
         raise SchemacError(f"text search configuration {new.schema}.{new.name}: its parser cannot change in place "
-                           f"({old.parser} -> {new.parser}); create a new configuration")
+                           f"({old.parser} -> {new.parser}); create a new configuration", new.source)
     before = {m.token: m.dictionaries for m in old.mappings}
     after = {m.token: m.dictionaries for m in new.mappings}
     out: list[exp.Expression] = []
@@ -64,11 +67,33 @@ def dictionary_statements(k: str, old: Optional[TextSearchDictionary], new: Opti
     if k == "drop_text_search_dictionary":
         return [exp.Command(this="DROP", expression=f"TEXT SEARCH DICTIONARY IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
     if old.template != new.template:  # type: ignore[union-attr]
-        raise SchemacError(f"text search dictionary {new.schema}.{new.name}: its template cannot change in place "  # type: ignore
-                           f"({old.template} -> {new.template}); create a new dictionary")  # type: ignore[union-attr]
+        return retemplated_dictionary(new)  # type: ignore[arg-type]
     kept = {o.split("=", 1)[0] for o in new.options}  # type: ignore[union-attr]
     reset = [quote_ident(n) for n in sorted({o.split("=", 1)[0] for o in old.options} - kept)]  # type: ignore[union-attr]
     return [_dictionary(new, "ALTER", dictionary_options_sql(new.options) + reset)]  # type: ignore[arg-type, union-attr]
+
+
+def retemplated_dictionary(d: TextSearchDictionary) -> list[exp.Expression]:
+    """A template changed (Postgres has no ALTER for it): the dictionary is created anew under a scratch name, every
+    configuration mapping to the old one is pointed at it (ALTER MAPPING REPLACE keeps each mapping's place; the
+    configurations, and the indexes and generated columns bound to their OIDs, stay), the old one is dropped and the
+    new one takes its name, comment and pinned owner. The configurations are found by the server's catalog, as they
+    are when the migration runs."""
+    scratch = f"{d.name[:40]}_schemac_retemplated"
+    target, aside = qualified(d.schema, d.name), qualified(d.schema, scratch)
+    body = (f"DECLARE c regconfig; BEGIN FOR c IN SELECT DISTINCT mapcfg::regconfig FROM pg_catalog.pg_ts_config_map "
+            f"WHERE mapdict = {literal(target)}::regdictionary LOOP EXECUTE pg_catalog.format("
+            f"{literal('ALTER TEXT SEARCH CONFIGURATION %s ALTER MAPPING REPLACE ' + (target + ' WITH ' + aside).replace('%', '%%'))}, c); "
+            "END LOOP; END")
+    out = [_dictionary(replace(d, name=scratch), "CREATE", [f"TEMPLATE = {search_name_sql(d.template)}",
+                                                            *dictionary_options_sql(d.options)]),
+           do_block(body), exp.Command(this="DROP", expression=f"TEXT SEARCH DICTIONARY {target}"),
+           exp.Command(this="ALTER", expression=f"TEXT SEARCH DICTIONARY {aside} RENAME TO {quote_ident(d.name)}")]
+    if d.comment is not None:
+        out.append(exp.Command(this="COMMENT", expression=f"ON TEXT SEARCH DICTIONARY {target} IS {literal(d.comment)}"))
+    if d.owner:
+        out.append(exp.Command(this="ALTER", expression=f"TEXT SEARCH DICTIONARY {target} OWNER TO {quote_ident(d.owner)}"))
+    return out
 
 
 def text_search_statements(change: Change) -> Optional[list[exp.Expression]]:

@@ -190,14 +190,14 @@ def user_type_statements(change: Change) -> Optional[list[exp.Expression]]:
         return [exp.Command(this="DROP", expression=f"COLLATION IF EXISTS {qualified(old.schema, old.name)}")]  # type: ignore
     if k == "alter_collation":
         raise TypePlanError(f"collation {new.schema}.{new.name}: its definition cannot change in place (Postgres "  # type: ignore
-                            "has no ALTER for it); create a new collation")
+                            "has no ALTER for it); create a new collation", new.source)  # type: ignore[union-attr]
     if k == "alter_range_type" and change.cause is not None:  # compare.usertypes.ranges_over_recreated
         names = ", ".join(f for f in (old.canonical, old.subtype_diff) if f)  # type: ignore[union-attr]
         raise TypePlanError(f"range type {new.schema}.{new.name}: its function {names} is dropped and created again "  # type: ignore
                             "(its signature or result changes), which Postgres refuses under the type, and the type "
                             "cannot change in place (Postgres has no ALTER for it); keep the function's signature, or "
-                            "create a new type")
+                            "create a new type", new.source)  # type: ignore[union-attr]
     if k == "alter_range_type":
         raise TypePlanError(f"range type {new.schema}.{new.name}: its definition cannot change in place "  # type: ignore
-                            "(Postgres has no ALTER for it); create a new type")
+                            "(Postgres has no ALTER for it); create a new type", new.source)  # type: ignore[union-attr]
     return None

@@ -1,0 +1,53 @@
+"""Values stored through a text search dictionary whose template a migration changes (textsearch_ddl makes it
+anew and points each configuration mapping to it at the new one): the configurations keep their OIDs, so an index
+over `to_tsvector('cfg'::regconfig, ...)` and a STORED generated column over it stay, holding what the old dictionary
+made of their rows (the index then answers `@@` with the old lexemes). generate says so, as compare.stale_values does
+for a re-bodied IMMUTABLE function, naming each and the statement that computes it anew; it runs none itself."""
+
+from __future__ import annotations
+
+from schemac.compare.changes import Change
+from schemac.model import Schema
+from schemac.pg.expressions import referenced_columns
+from schemac.pg.names import qualified, quote_ident
+from schemac.pg.types import name_parts
+from schemac.plan.named_refs import named_refs
+
+
+def _retemplated(changes: list[Change]) -> set[tuple[str, str]]:
+    return {(c.new.schema, c.new.name) for c in changes if c.kind == "alter_text_search_dictionary"  # type: ignore
+            and c.old.template != c.new.template}  # type: ignore[union-attr]
+
+
+def retemplated_dictionary_notices(changes: list[Change], desired: Schema) -> list[str]:
+    """One notice per index and STORED generated column naming a configuration that maps to a dictionary given another
+    template; none for what the migration creates anew."""
+    dictionaries = _retemplated(changes)
+    if not dictionaries:
+        return []
+    configs = {("text search config", c.schema, c.name): c for c in desired.text_search_configs
+               if any(tuple(name_parts(d)) in dictionaries for m in c.mappings for d in m.dictionaries)}
+    made = {(c.schema, c.name) for c in changes if c.kind == "add_index"} | \
+        {(c.schema, c.table) for c in changes if c.kind == "add_table"}
+
+    def why(*texts) -> str:
+        named = sorted(qualified(k[1], k[2]) for t in texts if t for k in named_refs(t, "public") if k in configs)
+        return f"is computed through text search configuration {', '.join(named)}, whose dictionary " \
+            f"{', '.join(qualified(*d) for d in sorted(dictionaries))} changes its template, and keeps what the old " \
+            "one made" if named else ""
+
+    out = []
+    for t in desired.tables:
+        if (t.schema, t.name) in made:
+            continue
+        out += [f"warning: index {qualified(t.schema, i.name)} on {qualified(t.schema, t.name)} {w}: run REINDEX INDEX "
+                f"{qualified(t.schema, i.name)};" for i in t.indexes if (t.schema, i.name) not in made
+                and (w := why(i.where, *(e.expression for e in i.elements)))]
+        for col in t.columns:
+            if col.generated and not col.virtual and (w := why(col.generated)):
+                read = sorted(referenced_columns(col.generated) & {c.name for c in t.columns if not c.generated})
+                fix = f"UPDATE {qualified(t.schema, t.name)} SET " + ", ".join(
+                    f"{quote_ident(n)} = {quote_ident(n)}" for n in read) + ";" if read else "an UPDATE of its row"
+                out.append(f"warning: generated column {qualified(t.schema, t.name)}.{quote_ident(col.name)} {w}: "
+                           f"run {fix}")
+    return out
