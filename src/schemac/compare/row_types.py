@@ -113,12 +113,17 @@ def row_type_additions(changes: list[Change], current: Schema) -> list[tuple[Cha
         return []
     gone = {(c.schema, c.table, c.name) for c in changes if c.kind == "drop_column"}
     dropped = {(c.schema, c.table) for c in changes if c.kind == "drop_table"}
+    # The columns kept, by type name, in the model's order (one walk: ~5% of 10,000 tables edited add ~500 columns)
+    users: dict[str, list[tuple[int, str, tuple[str, str]]]] = {}
+    kept = ((t, col) for t in current.tables if t.key not in dropped for col in t.columns
+            if (t.schema, t.name, col.name) not in gone)
+    for n, (t, col) in enumerate(kept):
+        users.setdefault(type_name(col.type), []).append((n, f"{t.schema}.{t.name}.{col.name}", (t.schema, t.name)))
     out = []
     for c in added:
         held = holding_types(current, (c.schema, c.table))
-        user = next((f"{t.schema}.{t.name}.{col.name}" for t in current.tables if t.key not in dropped
-                     and (t.schema, t.name) != (c.schema, c.table) for col in t.columns
-                     if (t.schema, t.name, col.name) not in gone and type_name(col.type) in held), None)
+        found = [next((u for u in users.get(h, ()) if u[2] != (c.schema, c.table)), None) for h in held]
+        user = min((u for u in found if u is not None), default=(0, None))[1]
         if user is not None:
             done = "cannot be made UNLOGGED" if c.kind == "set_logging" else \
                 f"column {c.name} cannot change its generation expression" if c.kind == "alter_generated" else \

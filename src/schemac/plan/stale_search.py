@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from schemac.compare.changes import Change
 from schemac.model import Schema
-from schemac.pg.expressions import referenced_columns
 from schemac.pg.names import qualified, quote_ident
 from schemac.pg.types import name_parts
 from schemac.plan.named_refs import named_refs
@@ -25,6 +24,8 @@ def retemplated_dictionary_notices(changes: list[Change], desired: Schema) -> li
     dictionaries = _retemplated(changes)
     if not dictionaries:
         return []
+    # (here, not at the top: every generate asks, and pg.expressions' import is ~90 ms of one that changes none)
+    from schemac.pg.expressions import referenced_columns
     configs = {("text search config", c.schema, c.name): c for c in desired.text_search_configs
                if any(tuple(name_parts(d)) in dictionaries for m in c.mappings for d in m.dictionaries)}
     made = {(c.schema, c.name) for c in changes if c.kind == "add_index"} | \
