@@ -15,9 +15,11 @@ body routed (each stays in its partition until an UPDATE moves it; DETACH and AT
 
 from __future__ import annotations
 
+from typing import Callable
+
 from schemac.compare.changes import Change
 from schemac.compare.types import replaceable
-from schemac.model import Function, Schema
+from schemac.model import Column, Function, Schema, Table
 from schemac.pg.lazy import lazy
 from schemac.pg.names import qualified, quote_ident
 from schemac.pg.sqllex import LexError, folded, tokens
@@ -87,12 +89,6 @@ def stale_value_notices(changes: list[Change], desired: Schema) -> list[str]:
     def calls(*texts) -> str:
         return reached(set().union(*(called_functions(t) for t in texts if t)))
 
-    def index_notices(schema: str, owner: str, indexes) -> list[str]:
-        """One per index (of a table or a materialized view) whose keys or predicate call a re-bodied function."""
-        return [f"warning: index {qualified(schema, i.name)} on {qualified(schema, owner)} {why}: run REINDEX INDEX "
-                f"{qualified(schema, i.name)};" for i in indexes
-                if (schema, i.name) not in made and (why := calls(i.where, *(e.expression for e in i.elements)))]
-
     out = []
     remade = {(c.schema, c.table, c.name) for c in changes if c.kind == "add_constraint"}
     by_key = {t.key: t for t in desired.tables}
@@ -120,17 +116,10 @@ def stale_value_notices(changes: list[Change], desired: Schema) -> list[str]:
             out.append(f"warning: partition key of {table} {why}: rows it routed stay in the partition the old body "
                        "chose until an UPDATE moves them: check them against each bound (ATTACH PARTITION reads a "
                        f"partition's rows under the new body) in one transaction: run {fix}{move}")
-        out += index_notices(t.schema, t.name, (*t.indexes, *(x for x in t.exclusions if x.name)))  # (an EXCLUDE's
-        # index has its name)
-        for col in t.columns:
-            if col.generated and not col.virtual and (why := calls(col.generated)):
-                read = sorted(referenced_columns(col.generated) & {c.name for c in t.columns if not c.generated})
-                fix = (f"UPDATE {qualified(t.schema, t.name)} SET "
-                       + ", ".join(f"{quote_ident(n)} = {quote_ident(n)}" for n in read) + ";") if read else \
-                    f"ALTER TABLE {qualified(t.schema, t.name)} ALTER COLUMN {quote_ident(col.name)} SET EXPRESSION " \
-                    f"AS ({col.generated}); (PostgreSQL 17+)"
-                what = f"{qualified(t.schema, t.name)}.{quote_ident(col.name)}"
-                out.append(f"warning: generated column {what} {why}: run {fix}")
+        out += index_warnings(t.schema, t.name, (*t.indexes, *(x for x in t.exclusions if x.name)), made, calls)  # (an
+        # EXCLUDE's index has its name)
+        out += generated_warnings(t, calls, lambda col, t=t: f"ALTER TABLE {qualified(t.schema, t.name)} ALTER COLUMN "
+                                  f"{quote_ident(col.name)} SET EXPRESSION AS ({col.generated}); (PostgreSQL 17+)")
     out += [f"warning: CHECK {quote_ident(k.name)} of domain {qualified(d.schema, d.name)} {why}: values it let in may "
             f"fail it now: check them (it reads every one): "
             f"run ALTER DOMAIN {qualified(d.schema, d.name)} VALIDATE CONSTRAINT {quote_ident(k.name)};"
@@ -143,7 +132,31 @@ def stale_value_notices(changes: list[Change], desired: Schema) -> list[str]:
             out.append(f"warning: materialized view {qualified(v.schema, v.name)} {why}: run REFRESH MATERIALIZED VIEW "
                        f"{qualified(v.schema, v.name)};")  # (which builds its indexes again too)
         elif v.materialized and (v.schema, v.name) not in made:
-            out += index_notices(v.schema, v.name, v.indexes)
+            out += index_warnings(v.schema, v.name, v.indexes, made, calls)
+    return out
+
+
+def index_warnings(schema: str, owner: str, indexes, made: set, why: Callable[..., str]) -> list[str]:
+    """One per index (of a table or a materialized view, not one in `made`) whose keys or predicate `why` gives a
+    reason for (its texts -> the reason, empty for none), with the statement that builds it anew. plan.stale_search's
+    too."""
+    return [f"warning: index {qualified(schema, i.name)} on {qualified(schema, owner)} {w}: run REINDEX INDEX "
+            f"{qualified(schema, i.name)};" for i in indexes
+            if (schema, i.name) not in made and (w := why(i.where, *(e.expression for e in i.elements)))]
+
+
+def generated_warnings(t: Table, why: Callable[..., str], otherwise: Callable[[Column], str]) -> list[str]:
+    """One per STORED generated column of `t` whose expression `why` gives a reason for, with the UPDATE of the columns
+    it reads that recomputes it (an UPDATE of another column keeps the old value), or `otherwise` where it reads
+    none. plan.stale_search's too."""
+    out = []
+    for col in t.columns:
+        if col.generated and not col.virtual and (w := why(col.generated)):
+            read = sorted(referenced_columns(col.generated) & {c.name for c in t.columns if not c.generated})
+            table = qualified(t.schema, t.name)
+            fix = (f"UPDATE {table} SET " + ", ".join(f"{quote_ident(n)} = {quote_ident(n)}" for n in read) + ";") \
+                if read else otherwise(col)
+            out.append(f"warning: generated column {table}.{quote_ident(col.name)} {w}: run {fix}")
     return out
 
 

@@ -7,8 +7,9 @@ for a re-bodied IMMUTABLE function, naming each and the statement that computes 
 from __future__ import annotations
 
 from schemac.compare.changes import Change
+from schemac.compare.stale_values import generated_warnings, index_warnings
 from schemac.model import Schema
-from schemac.pg.names import qualified, quote_ident
+from schemac.pg.names import qualified
 from schemac.pg.types import name_parts
 from schemac.plan.named_refs import named_refs
 
@@ -24,8 +25,6 @@ def retemplated_dictionary_notices(changes: list[Change], desired: Schema) -> li
     dictionaries = _retemplated(changes)
     if not dictionaries:
         return []
-    # (here, not at the top: every generate asks, and pg.expressions' import is ~90 ms of one that changes none)
-    from schemac.pg.expressions import referenced_columns
     configs = {("text search config", c.schema, c.name): c for c in desired.text_search_configs
                if any(tuple(name_parts(d)) in dictionaries for m in c.mappings for d in m.dictionaries)}
     made = {(c.schema, c.name) for c in changes if c.kind == "add_index"} | \
@@ -39,16 +38,7 @@ def retemplated_dictionary_notices(changes: list[Change], desired: Schema) -> li
 
     out = []
     for t in desired.tables:
-        if (t.schema, t.name) in made:
-            continue
-        out += [f"warning: index {qualified(t.schema, i.name)} on {qualified(t.schema, t.name)} {w}: run REINDEX INDEX "
-                f"{qualified(t.schema, i.name)};" for i in t.indexes if (t.schema, i.name) not in made
-                and (w := why(i.where, *(e.expression for e in i.elements)))]
-        for col in t.columns:
-            if col.generated and not col.virtual and (w := why(col.generated)):
-                read = sorted(referenced_columns(col.generated) & {c.name for c in t.columns if not c.generated})
-                fix = f"UPDATE {qualified(t.schema, t.name)} SET " + ", ".join(
-                    f"{quote_ident(n)} = {quote_ident(n)}" for n in read) + ";" if read else "an UPDATE of its row"
-                out.append(f"warning: generated column {qualified(t.schema, t.name)}.{quote_ident(col.name)} {w}: "
-                           f"run {fix}")
+        if (t.schema, t.name) not in made:
+            out += index_warnings(t.schema, t.name, t.indexes, made, why)
+            out += generated_warnings(t, why, lambda col: "an UPDATE of its row")
     return out
