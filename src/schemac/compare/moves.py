@@ -47,7 +47,8 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
         changes.append(Change("rename_table", t.schema, t.name, None, old, t, t))
         # (its extended statistics stay in their schema: Postgres does not move them)
         statistics = tuple(replace(s, schema=s.schema or old.schema) for s in old.statistics)
-        cur_tables[key] = replace(old, schema=t.schema, name=t.name, statistics=statistics)  # (plan.not_null_ddl.defaults_renamed)
+        # (the constraints named after the old name are renamed by the migration: plan.table_renames.defaults_renamed)
+        cur_tables[key] = replace(old, schema=t.schema, name=t.name, statistics=statistics)
         moved[was] = key
     if not moved:  # (most diffs: no table walked again for the foreign keys and parents of none moved)
         return changes, current
@@ -67,7 +68,8 @@ def _names_kept(old: Table, t: Table) -> Table:
     if old.name == t.name:
         return old
     given = {c.name for c in (t.primary_key, *t.uniques, *t.foreign_keys, *t.exclusions) if c is not None and c.name}
-    kept = lambda c: replace(c, name=name) if not c.name and (name := default_constraint_name(old, c)) in given else c  # noqa: E731
+    kept = lambda c: replace(c, name=name) \
+        if not c.name and (name := default_constraint_name(old, c)) in given else c  # noqa: E731
     nulls = {c.name: c.not_null.name for c in t.columns if c.not_null is not None and c.not_null.name}
     columns = tuple(replace(c, not_null=replace(c.not_null or NotNull(), name=nulls[c.name]))
                     if not c.nullable and (c.not_null is None or not c.not_null.name)

@@ -31,11 +31,12 @@ def defaults_renamed(old: Table, name: str) -> list[exp.Expression]:
     and as every later migration names them (DROP CONSTRAINT purchases_pkey: state.json records them unnamed).
     Each only where the table has it under that name (no NOT NULL constraint before 18; an older rename's kept)."""
     new = replace(old, name=name)
-    keys = [c for c in (old.primary_key, *old.uniques, *old.exclusions, *old.foreign_keys) if c is not None and not c.name]
-    pairs = [(default_constraint_name(old, c), default_constraint_name(new, c)) for c in keys]  # type: ignore[arg-type]
+    renamed = lambda keys: [(default_constraint_name(old, c), default_constraint_name(new, c))  # noqa: E731
+                            for c in keys if c is not None and not c.name]  # type: ignore[arg-type]
+    fks = renamed(old.foreign_keys)
+    pairs = renamed((old.primary_key, *old.uniques, *old.exclusions)) + fks
     pairs += [(default_not_null_name(old.name, c.name), default_not_null_name(name, c.name)) for c in old.columns
               if not c.nullable and (c.not_null is None or c.not_null.name is None)]
-    fks = [(default_constraint_name(old, c), default_constraint_name(new, c)) for c in old.foreign_keys if not c.name]
     return _renamed(qualified(old.schema, name), pairs) + (_copies_renamed(old, name) if old.partition_of else []) + \
         (_clones_renamed(qualified(old.schema, name), fks) if old.partition_by else [])
 
