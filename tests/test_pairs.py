@@ -41,7 +41,7 @@ from schemac.plan.graph import cycles
 PAIRS = load_pairs()
 # The default run's pairs: a fixed number, spread over every file (every twelfth pair was 52, and grew with each pair
 # added); the rest under -m slow.
-SAMPLE = 30
+SAMPLE = 24
 # Pairs that need PostGIS (postgis.sql) run on the major whose build has it here (Debian's 15): two by default
 # (the extension outside the search path; a retype under views the throwaway server cannot build), the
 # others under -m slow, as on the other majors, where they skip when the build has none.
