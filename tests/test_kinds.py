@@ -69,6 +69,10 @@ def _majors_for(pair) -> list[str]:
 # Cases written against another implementation of kinds whose own tests run by default (tests/test_text_search.py,
 # test_storage_parameters.py, pairs/standard_bodies.sql): every major under -m slow only.
 SLOW_FILES = {"sql_bodies", "table_storage", "text_search"}  # (a pair names its file without .sql)
+# Kinds whose own test file runs the same round trip and change over rows by default, judged by its own SQL: operator
+# families (test_operator_families: round trip with rows, a member changed over rows), replica identity and column
+# settings (test_table_attributes: each round-tripped and changed step by step over rows).
+SLOW_FILES |= {"operator_families", "replica_identity", "column_settings"}
 
 
 def _params() -> list:
