@@ -116,8 +116,10 @@ def destructive_reason(change: Change) -> Optional[str]:
                     "in every column of the type are lost")
     if change.kind == "alter_column_type" and not _of_foreign_table(change):
         old, new = change.old.type, change.new.type  # type: ignore[union-attr]
-        # (a domain's values are values of its base type: made that type or a wider one, each is kept)
+        # (a domain's values are values of its base type: made that type or a wider one, each is kept; a domain that
+        # checks nothing takes every value of its base type)
         if not is_widening(old, new) and not (change.from_base and is_widening(change.from_base, new)) \
+                and not (change.to_base and is_widening(change.from_base or old, change.to_base)) \
                 and not _enum_as_text(change):
             return (f"change type of column {change.name} of {change.schema}.{change.table} from {old} to {new}: "
                     "existing values may be truncated, rounded or rejected")
