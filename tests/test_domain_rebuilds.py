@@ -175,3 +175,24 @@ def test_a_check_given_to_a_domain_a_table_holds_in_a_range_is_refused_unless_no
     with psycopg.connect(db_url, autocommit=True) as conn:
         apply_files(conn, Layout(out).migrations())
         assert conn.execute("SELECT convalidated FROM pg_constraint WHERE conname = 'qty_positive'").fetchone() == (False,)
+
+
+def test_a_column_made_a_domain_is_refused_only_where_the_domain_checks_something(tmp_path):
+    """A column made a domain that checks nothing over a type as wide keeps every value (plan.hazards: to_base); one
+    made a domain with a CHECK or NOT NULL, or one over a narrower type, may fail on a row: refused."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    domains = """domains:
+  plain: {type: text}
+  over_plain: {type: plain}
+  checked: {type: text, checks: {checked_len: "length(VALUE) < 5"}}
+  required: {type: text, not_null: true}
+  short: {type: "varchar(4)"}
+"""
+    table = "tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+    schema.write_text(domains + table + "".join(f"      {c}: text\n" for c in "abcde"), encoding="utf-8")
+    assert generate(str(schema), out).status == "written"
+    made = dict(zip("abcde", ["plain", "over_plain", "checked", "required", "short"]))
+    schema.write_text(domains + table + "".join(f"      {c}: {d}\n" for c, d in made.items()), encoding="utf-8")
+    refused = generate(str(schema), out)
+    assert refused.status == "refused"
+    assert [c for c in "abcde" if f"column {c} of public.t" in refused.message] == ["c", "d", "e"]

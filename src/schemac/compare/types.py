@@ -226,11 +226,26 @@ def base_type(type_text: str, domains: dict) -> str:
     return base + dims
 
 
+def open_base(type_text: str, domains: dict) -> str:
+    """`base_type` of a domain where neither it nor any domain under it has a CHECK or NOT NULL (every value of its
+    base type is one of its values); "" for a domain that checks something, and for any other type."""
+    name, seen = type_name(type_text), set()
+    if name not in domains:
+        return ""
+    while name in domains and name not in seen:
+        seen.add(name)
+        if domains[name].checks or domains[name].not_null:
+            return ""
+        name = type_name(domains[name].type)
+    return base_type(type_text, domains)
+
+
 def cast_directly(changes: list[Change], current: dict, desired: dict) -> list[Change]:
     """`changes` with each column retype from or to a domain marked `direct_cast` where both base types are
     Postgres's own and one casts to the other (pg.casts): ALTER COLUMN ... TYPE then takes `CAST(c AS d)`, as
     Postgres's `USING c::d` does (numeric -> integer rounds). A domain over an enum (created again: no cast leads
-    from the one set aside) still goes through text. A retype from a domain is marked with its `from_base` too.
+    from the one set aside) still goes through text. A retype from a domain is marked with its `from_base` too, one to a
+    domain that checks nothing with its `to_base`.
     `current`, `desired`: the domains by (schema, name)."""
     if not current and not desired:
         return changes
@@ -243,6 +258,8 @@ def cast_directly(changes: list[Change], current: dict, desired: dict) -> list[C
         old, new = c.old.type, c.new.type  # type: ignore[union-attr]
         if c.cause in (None, ENUM_REBUILT) and direct(old, new):
             c = replace(c, direct_cast=True)
+        if type_name(new) in desired:
+            c = replace(c, to_base=open_base(new, desired))
         return replace(c, from_base=base_type(old, current)) if type_name(old) in current else c
 
     return [marked(c) if c.kind == "alter_column_type" else c for c in changes]

@@ -2,8 +2,8 @@
 
 A type change is safe only when every value of the old type fits the new one unchanged
 (``varchar(80)`` -> ``varchar(200)`` or ``text``, ``text`` -> ``varchar``, ``integer`` -> ``bigint``, ``numeric(3,2)`` ->
-``numeric(6,2)``, ``char(1)`` -> ``text``, whose padding blanks bpchar ignores). Everything else may truncate, round,
-reinterpret or fail on existing rows.
+``numeric(6,2)``, ``char(1)`` -> ``text``, whose padding blanks bpchar ignores, ``text`` -> ``citext``). Everything else
+may truncate, round, reinterpret or fail on existing rows.
 """
 
 from __future__ import annotations
@@ -20,6 +20,14 @@ _TYPE = re.compile(r"^(?P<base>[^()\[\]]+?)(?:\((?P<params>[^)]*)\))?(?P<zone> w
 _INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
 _WIDENINGS = {("smallint", "integer"), ("smallint", "bigint"), ("integer", "bigint"), ("real", "double precision"),
               ("character varying", "text"), ("bit varying", "bit varying"), ("date", "timestamp without time zone")}
+
+
+_UNBOUNDED = ("text", "character varying", "character")  # (a char(n) only to an extension's string type)
+
+
+def _extension_string(base: str) -> bool:
+    """An extension's type of category S (citext), schema-qualified or not."""
+    return is_string_type(base) and base not in STRING_TYPES
 
 
 def _split(t: str) -> tuple[str, tuple[int, ...], bool]:
@@ -66,6 +74,12 @@ def is_widening(old: str, new: str) -> bool:
     # to a bit varying as long keeps every bit
     if (ob, nb) in (("character", "text"), ("character", "character varying"), ("bit", "bit varying")):
         return not np_ or np_[0] >= (op[0] if op else 1)  # (character and bit alone are of length 1)
+    # to or from an extension's string type (citext): its I/O reads and prints each value's text unchanged, so text, a
+    # varchar or a char(n) (less its padding blanks, as to text) goes in whole, and comes out whole to text or a varchar
+    # without a length
+    if _extension_string(nb) and (ob in _UNBOUNDED or _extension_string(ob)) \
+            or _extension_string(ob) and ob != nb and nb in _UNBOUNDED[:2] and not np_:
+        return True
     if ob in _INT_DIGITS and nb == "numeric":
         if not np_:
             return True
@@ -102,8 +116,10 @@ def destructive_reason(change: Change) -> Optional[str]:
                     "in every column of the type are lost")
     if change.kind == "alter_column_type" and not _of_foreign_table(change):
         old, new = change.old.type, change.new.type  # type: ignore[union-attr]
-        # (a domain's values are values of its base type: made that type or a wider one, each is kept)
+        # (a domain's values are values of its base type: made that type or a wider one, each is kept; a domain that
+        # checks nothing takes every value of its base type)
         if not is_widening(old, new) and not (change.from_base and is_widening(change.from_base, new)) \
+                and not (change.to_base and is_widening(change.from_base or old, change.to_base)) \
                 and not _enum_as_text(change):
             return (f"change type of column {change.name} of {change.schema}.{change.table} from {old} to {new}: "
                     "existing values may be truncated, rounded or rejected")
