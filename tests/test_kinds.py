@@ -47,7 +47,7 @@ NEEDS = {"WITHOUT OVERLAPS": ("pg18",), "NOT ENFORCED": ("pg18",), "btree_gist":
 
 # Files of a major's syntax throughout (kinds/not_nulls.sql: PostgreSQL 18's NOT NULL constraints; 15 refuses a
 # partition's own generation expression, kinds/partition_generated.sql).
-NEEDS_FILES = {"not_nulls": ("pg18",), "partition_generated": ("pg18", "pg16"), "domain_not_nulls": ("pg18",)}
+NEEDS_FILES = {"not_nulls": ("pg18",), "virtual_generated": ("pg18",), "partition_generated": ("pg18", "pg16"), "domain_not_nulls": ("pg18",)}
 # Cases of 18's NOT NULL constraints in a file of every major (kinds/copy_comments.sql), by their id.
 NEEDS_CASES = {"comments-on-inherited-not-nulls": ("pg18",), "comments-on-own-not-nulls-named-as-the-parents": ("pg18",),
                "comments-on-own-not-nulls-removed-changed-and-made-own": ("pg18",),

@@ -10,10 +10,12 @@ from typing import Optional
 from sqlglot import exp
 
 from schemac.model import Column, Index, Table
+from schemac.model.frozen import replace
 from schemac.pg.column_storage import default_storage
 from schemac.pg.idents import ident
 from schemac.pg.names import qualified, quote_ident
 from schemac.plan import ddl
+from schemac.plan.not_null_ddl import add_not_null
 from schemac.plan.objects import PlanError
 from schemac.plan.trees import fresh_expression
 
@@ -83,3 +85,27 @@ def nulls_given_the_default(t: Table, column: Column) -> list[exp.Expression]:
     target = exp.Column(this=ident(column.name))
     return [exp.Update(this=ddl.table_ref(t), expressions=[exp.EQ(this=target, expression=fresh_expression(column.default))],
                        where=exp.Where(this=exp.Is(this=target.copy(), expression=exp.Null())))]
+
+
+def virtual_made_plain(old: Column, new: Column) -> bool:
+    """Whether a VIRTUAL generated column (PostgreSQL 18) is made plain: DROP EXPRESSION refuses a virtual one, and
+    dropping it and adding it again would leave NULL where its rows read values."""
+    return bool(old.generated) and old.virtual and not new.generated and new.identity is None
+
+
+def virtual_values_kept(t: Table, new: Column) -> list[exp.Expression]:
+    """A VIRTUAL column made plain with the values its rows read: a plain column added beside it (nullable: filled
+    next), given them, the virtual one dropped, the plain one renamed to its name, then its NOT NULL."""
+    kept = f"{new.name[:40]}_schemac_kept"
+    table = ddl.table_ref(t)
+
+    def alter(action: exp.Expression) -> exp.Alter:
+        return exp.Alter(this=table.copy(), kind="TABLE", actions=[action])
+
+    plain = ddl.column_def(replace(new, name=kept, nullable=True, not_null=None), schema=t.schema)
+    return [alter(plain),
+            exp.Update(this=table.copy(), expressions=[exp.EQ(this=exp.Column(this=ident(kept)),
+                                                               expression=exp.Column(this=ident(new.name)))]),
+            alter(exp.Drop(tables=[exp.Column(this=ident(new.name))], kind="COLUMN")),
+            alter(exp.RenameColumn(this=exp.Column(this=ident(kept)), to=exp.Column(this=ident(new.name)))),
+            *([add_not_null(t, new)] if not new.nullable else [])]

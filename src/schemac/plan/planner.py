@@ -25,7 +25,8 @@ from schemac.plan.partitioned_identity import add_identity_column, numbered_by_p
 from schemac.plan.partition_index_ddl import (partitioning_refused, copies_uncommented, copy_names_kept, copy_settings, own_comments_again, add_partition_key, attach_partition, detach_partition, drop_partition_index,
                                              drop_partition_key, is_partition_key, renamed_after_detach,
                                              renamed_after_leaving)
-from schemac.plan.column_ddl import column_settings_statements, index_statistics, nulls_given_the_default
+from schemac.plan.column_ddl import (column_settings_statements, index_statistics, nulls_given_the_default,
+                                    virtual_made_plain, virtual_values_kept)
 from schemac.plan.not_null_ddl import (add_not_null, alter_not_null, inherited_not_null_comments, not_null_comment,
                                       not_valid_statements)
 from schemac.plan.sequence_ddl import into_the_new_range, past_the_rows, restarts
@@ -185,6 +186,8 @@ def _statements_for(change: Change) -> list[exp.Expression]:
     if k == "alter_generated" and expression_dropped(change.old, change.new):  # type: ignore[arg-type]
         # A stored generated column made plain keeps its values (PostgreSQL 13+).
         return [_alter_column(t, change.name, "DROP EXPRESSION")]  # type: ignore[arg-type]
+    if k == "alter_generated" and virtual_made_plain(change.old, change.new):  # type: ignore[arg-type]
+        return virtual_values_kept(t, change.new)  # type: ignore[arg-type]
     if k == "alter_generated":
         # Before PostgreSQL 17 a generation expression cannot change in place; its values are derived
         # data, so recreating the column loses nothing.
