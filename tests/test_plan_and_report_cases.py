@@ -240,12 +240,14 @@ def test_type_change_hazard(old, new, lossy):
         assert reason.startswith(f"change type of column c of public.t from {changes[0].old.type_text} to "), reason
 
 
-# An enum's labels read back as the same text: to text, varchar without a length or citext no value is lost; to varchar(n)
-# a longer label fails, to char(n) it is cut or padded (the pairs enum-to-text and enum-array-to-varchar-array apply
+# An enum's labels read back as the same text: to text, varchar without a length or citext no value is lost, nor to a
+# varchar(63) or longer (a label is 63 bytes at most); to a shorter varchar(n) a longer label fails, to char(n) it is cut
+# or padded (the pairs enum-to-text, enum-array-to-varchar-array and enum-to-varchar-as-long-as-a-label-can-be apply
 # them over rows without --allow-destructive).
 ENUM_TYPE_CHANGES = [("mood", "text", False), ("mood", "varchar", False), ("mood[]", "text[]", False),
                      ("mood", "varchar(10)", True), ("mood", "char(10)", True), ("mood", "citext", False),
-                     ("mood[]", "citext[]", False), ("mood", "ext.citext", False)]
+                     ("mood[]", "citext[]", False), ("mood", "ext.citext", False), ("mood", "varchar(63)", False),
+                     ("mood", "varchar(62)", True), ("mood[]", "varchar(100)[]", False), ("mood", "char(63)", True)]
 
 
 @pytest.mark.parametrize("old,new,lossy", ENUM_TYPE_CHANGES, ids=[f"{o}->{n}" for o, n, _ in ENUM_TYPE_CHANGES])

@@ -14,6 +14,7 @@ from typing import Optional
 from schemac.compare.changes import ENUM_REBUILT, GENERATED_REBUILT, Change, takes_using
 from schemac.pg.casts import STRING_TYPES, base_and_dims, converts, converts_own, is_string_type
 from schemac.pg import pgvector
+from schemac.pg.names import MAX_IDENTIFIER_BYTES
 from schemac.pg.postgis import YES, fits, refusal
 
 _TYPE = re.compile(r"^(?P<base>[^()\[\]]+?)(?:\((?P<params>[^)]*)\))?(?P<zone> with(?:out)? time zone)?(?P<array>\[\])?$")
@@ -165,10 +166,12 @@ def _string_to_array(old: str, new: str) -> bool:
 
 
 def _enum_as_text(change: Change) -> bool:
-    """An enum (or an array of enums) to a string type without a length (text, varchar, an extension's: citext):
-    each label reads back as the same text (no length to exceed); to varchar(n) a longer label fails."""
+    """An enum (or an array of enums) to a string type without a length (text, varchar, an extension's: citext), or
+    to a varchar as long as a label can be (63 bytes, so 63 characters at most: MAX_IDENTIFIER_BYTES): each label reads
+    back as the same text; to a shorter varchar(n) a longer label fails."""
     (_, _, oa), (nb, params, na) = _split(change.old.type), _split(change.new.type)  # type: ignore[union-attr]
-    return change.from_enum and not change.to_kind and nb != "character" and is_string_type(nb) and not params \
+    long_enough = not params or nb == "character varying" and params[0] >= MAX_IDENTIFIER_BYTES
+    return change.from_enum and not change.to_kind and nb != "character" and is_string_type(nb) and long_enough \
         and oa == na
 
 
