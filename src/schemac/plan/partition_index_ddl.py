@@ -73,18 +73,24 @@ _HELD_KEYS = ("SELECT pg_catalog.array_agg(pg_catalog.format('ALTER TABLE %s ADD
 def _drop_parent_index(t: Table, index: Index) -> list[exp.Expression]:
     """DROP INDEX of a partitioned table's index. A UNIQUE one may hold the indexes of its partitions' own keys
     (pg_dump's shape: ON ONLY, the partition's ADD CONSTRAINT, ATTACH PARTITION), under which Postgres refuses the
-    DROP and cannot detach them: it is dropped with them (CASCADE) and the keys are made again as they were (one
-    the partition gives up is dropped after, by its own change). A foreign key on one of them would go too: refused."""
+    DROP and cannot detach them: it is dropped with them (CASCADE) and the keys are made again as they were, then
+    the foreign keys referencing them, which went too (a key the partition gives up is dropped after, by its own
+    change). A foreign key on the index itself would have no key to stand on: refused."""
     name = qualified(t.schema, index.name)
     if not index.unique:
         return [command("DROP", "INDEX IF EXISTS", name)]
-    refused = literal(f"index {name} holds its partitions' keys, which a foreign key references: drop the foreign "
+    refused = literal(f"index {name} holds its partitions' keys, and a foreign key references it: drop the foreign "
                       "key first").replace("%", "%%")
-    return [do_block(f"DECLARE keys text[]; held oid[]; s text; BEGIN {_HELD_KEYS.format(name=literal(name))} "
+    fks = ("SELECT pg_catalog.array_agg(pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::pg_catalog."
+           "regclass, conname, pg_catalog.pg_get_constraintdef(oid)) ORDER BY oid) INTO refs FROM pg_catalog."
+           "pg_constraint WHERE contype = 'f' AND conparentid = 0 AND conindid = ANY (held);")
+    held = _HELD_KEYS.format(name=literal(name))
+    return [do_block(f"DECLARE keys text[]; held oid[]; refs text[]; s text; BEGIN {held} "
                      f"IF keys IS NULL THEN DROP INDEX IF EXISTS {name}; RETURN; END IF; "
-                     "IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE contype = 'f' AND conindid = ANY (held)) "
-                     f"THEN RAISE EXCEPTION {refused}; END IF; DROP INDEX {name} CASCADE; "
-                     "FOREACH s IN ARRAY keys LOOP EXECUTE s; END LOOP; END")]
+                     "IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE contype = 'f' AND conparentid = 0 AND "
+                     f"conindid = pg_catalog.to_regclass({literal(name)})) THEN RAISE EXCEPTION {refused}; END IF; "
+                     f"{fks} DROP INDEX {name} CASCADE; FOREACH s IN ARRAY keys || refs "
+                     "LOOP EXECUTE s; END LOOP; END")]
 
 
 Key = Union[PrimaryKey, Unique]
