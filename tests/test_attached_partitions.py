@@ -132,3 +132,28 @@ def test_partitions_attached_under_a_parents_identity_are_made_so(db_url, tmp_pa
     with _rebuilt(db_url, tmp_path) as (conn, result):
         assert conn.execute(IDENTITIES).fetchall() == expected, result.sql
         assert conn.execute("INSERT INTO ev (at, note) VALUES (2, 'c'), (12, 'd') RETURNING id").fetchall() == [(1,), (2,)]
+
+
+def test_a_partition_given_another_bound_over_rows_is_warned(db_url, tmp_path):
+    """A partition's bound changed is DETACH and ATTACH ... FOR VALUES, which Postgres refuses where a row of the
+    partition falls outside the new bound: generate never sees the rows, so it warns at the partition's line, and
+    the warning is true (the migration does not apply over such a row)."""
+    from schemac.commands.generate import generate
+    from schemac.migrations.apply import apply_files
+    from schemac.migrations.layout import Layout
+    from sqlx_project import generated_and_applied
+
+    table = "tables:\n  t:\n    partition_by: {strategy: list, key: k}\n    columns:\n      k: text\n"
+    part = "  t_1:\n    partition_of: {parent: t, bound: \"FOR VALUES IN ('%s')\"}\n"
+    generated_and_applied(tmp_path, db_url, table + part % "a")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO t VALUES ('a')")
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    schema.write_text(table + part % "b", encoding="utf-8")
+    before = {m.path for m in Layout(out).migrations()}
+    result = generate(str(schema), out)
+    assert [n for n in result.notices if n.startswith("warning: ")] == [
+        f"warning: {schema}:6:3: partition public.t_1 is attached FOR VALUES IN ('b'): the migration fails where a row "
+        "of it falls outside that bound (move those rows first)"]
+    with psycopg.connect(db_url, autocommit=True) as conn, pytest.raises(psycopg.errors.CheckViolation):
+        apply_files(conn, [m for m in Layout(out).migrations() if m.path not in before], record=False)

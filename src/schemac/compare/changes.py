@@ -85,9 +85,10 @@ CARRIED_TO_PARTITIONS = frozenset({"add_column", "drop_column", "rename_column",
 # parent's then merges into it (Postgres refuses to rename an inherited one).
 NAMED_BELOW = "names its own NOT NULL before its parent's"
 # Changes of a partition detached that wait for the DETACH: those carried down, and those of the copies of
-# its parent's keys, CHECKs and indexes, which it cannot drop while attached and holds once detached
+# its parent's keys, CHECKs, foreign keys and indexes, which it cannot drop while attached and holds once detached
 # (compare/partition_copies.py).
-AFTER_DETACH = CARRIED_TO_PARTITIONS | {"add_constraint", "drop_constraint", "add_index", "drop_index", "alter_not_null"}
+AFTER_DETACH = CARRIED_TO_PARTITIONS | {"add_constraint", "drop_constraint", "drop_foreign_key", "add_index", "drop_index",
+                                        "alter_not_null"}
 # The cause of a column added to a partition while it is detached, which the parent it is attached to next holds as
 # an identity (ATTACH gives it the identity, compare.inherited_checks.identities_given_by_attach): NOT NULL without a
 # default, the rows it holds are numbered from that identity's sequence (plan.partitioned_identity.numbered_by_parent).

@@ -131,9 +131,16 @@ def row_failures(changes: list[Change]) -> list[str]:
     """`generate`'s warnings for changes that apply only to a table without rows: it never sees the rows, so
     they are said, not refused. A column added NOT NULL with no default (nor identity, nor generation
     expression) has no value to give the rows a table holds: ADD COLUMN fails on the first one; a column made NOT
-    NULL without a default (which the migration gives the rows holding NULL first) fails on a row holding NULL."""
+    NULL without a default (which the migration gives the rows holding NULL first) fails on a row holding NULL. A
+    table attached as a partition under a bound it did not have (a partition given another, a plain table attached)
+    fails where one of its rows falls outside the bound."""
     out = []
     for c in changes:
+        was = getattr(c.old, "partition_of", None)
+        if c.kind == "attach_partition" and (was is None or was.bound != c.new.partition_of.bound):  # type: ignore
+            out.append(f"warning: {c.source or c.path}: partition {c.path} is attached {c.new.partition_of.bound}: "  # type: ignore
+                       "the migration fails where a row of it falls outside that bound (move those rows first)")
+            continue
         col = c.new
         nn = getattr(col, "not_null", None)
         if c.kind == "set_not_null" and c.cause is None and col.default is None and col.identity is None \

@@ -48,6 +48,10 @@ def copy_settings(t: Table, index: Index) -> list[exp.Expression]:
 
 
 def drop_partition_index(t: Table, index: Index) -> list[exp.Expression]:
+    """A partition's index (renamed to its copy's name while attached, else dropped), or a partitioned table's
+    (_drop_parent_index)."""
+    if t.partition_of is None:
+        return _drop_parent_index(t, index)
     name = qualified(t.schema, index.name)
     keep_as = child_index_name(t.name, [e.column for e in index.elements] + list(index.include),
                                [e.expression for e in index.elements] + [None] * len(index.include))
@@ -55,6 +59,38 @@ def drop_partition_index(t: Table, index: Index) -> list[exp.Expression]:
     # already: an orphan partition's, attached again)
     return [do_block(f"BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhrelid = pg_catalog.to_regclass("
                 f"{literal(name)})) THEN {rename} ELSE DROP INDEX IF EXISTS {name}; END IF; END")]
+
+
+# The partitions' own primary keys and UNIQUEs whose indexes a partitioned table's index holds (at any depth).
+_HELD_KEYS = ("SELECT pg_catalog.array_agg(pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::"
+              "pg_catalog.regclass, c.conname, pg_catalog.pg_get_constraintdef(c.oid)) ORDER BY c.oid), pg_catalog."
+              "array_agg(c.conindid) INTO keys, held FROM pg_catalog.pg_constraint c WHERE c.conparentid = 0 AND "
+              "c.contype IN ('p', 'u') AND c.conindid IN (WITH RECURSIVE below(oid) AS (SELECT inhrelid FROM "
+              "pg_catalog.pg_inherits WHERE inhparent = pg_catalog.to_regclass({name}) UNION ALL SELECT i.inhrelid "
+              "FROM pg_catalog.pg_inherits i JOIN below b ON i.inhparent = b.oid) SELECT oid FROM below);")
+
+
+def _drop_parent_index(t: Table, index: Index) -> list[exp.Expression]:
+    """DROP INDEX of a partitioned table's index. A UNIQUE one may hold the indexes of its partitions' own keys
+    (pg_dump's shape: ON ONLY, the partition's ADD CONSTRAINT, ATTACH PARTITION), under which Postgres refuses the
+    DROP and cannot detach them: it is dropped with them (CASCADE) and the keys are made again as they were, then
+    the foreign keys referencing them, which went too (a key the partition gives up is dropped after, by its own
+    change). A foreign key on the index itself would have no key to stand on: refused."""
+    name = qualified(t.schema, index.name)
+    if not index.unique:
+        return [command("DROP", "INDEX IF EXISTS", name)]
+    refused = literal(f"index {name} holds its partitions' keys, and a foreign key references it: drop the foreign "
+                      "key first").replace("%", "%%")
+    fks = ("SELECT pg_catalog.array_agg(pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::pg_catalog."
+           "regclass, conname, pg_catalog.pg_get_constraintdef(oid)) ORDER BY oid) INTO refs FROM pg_catalog."
+           "pg_constraint WHERE contype = 'f' AND conparentid = 0 AND conindid = ANY (held);")
+    held = _HELD_KEYS.format(name=literal(name))
+    return [do_block(f"DECLARE keys text[]; held oid[]; refs text[]; s text; BEGIN {held} "
+                     f"IF keys IS NULL THEN DROP INDEX IF EXISTS {name}; RETURN; END IF; "
+                     "IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE contype = 'f' AND conparentid = 0 AND "
+                     f"conindid = pg_catalog.to_regclass({literal(name)})) THEN RAISE EXCEPTION {refused}; END IF; "
+                     f"{fks} DROP INDEX {name} CASCADE; FOREACH s IN ARRAY keys || refs "
+                     "LOOP EXECUTE s; END LOOP; END")]
 
 
 Key = Union[PrimaryKey, Unique]

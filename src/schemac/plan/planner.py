@@ -197,7 +197,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         return [exp.Drop(tables=[ddl.table_ref(t)], kind="TABLE")]  # type: ignore[arg-type]
     if k == "add_index":
         return [ddl.create_index(t, change.new), *copy_settings(t, change.new), *index_statistics(t, None, change.new)]  # type: ignore
-    if k == "drop_index" and t.partition_of is not None:  # type: ignore[union-attr]
+    if k == "drop_index" and (t.partition_of or t.partition_by):  # type: ignore[union-attr]
         return drop_partition_index(t, change.old)  # type: ignore[arg-type]
     if k == "drop_index":
         return [exp.Drop(tables=[_index_ref(t, change.name)], kind="INDEX", exists=True)]  # type: ignore[arg-type]
