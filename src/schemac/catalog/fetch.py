@@ -7,6 +7,7 @@ server's share of the catalog queries then runs beside that import instead of af
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any, Callable, Optional, Union
 
 import psycopg
@@ -43,6 +44,13 @@ JOINS_AS_WRITTEN = frozenset(("extensions", "operator_classes"))
 _AS_WRITTEN = "SET LOCAL join_collapse_limit = 1; SET LOCAL from_collapse_limit = 1"
 _REORDERED = "SET LOCAL join_collapse_limit = DEFAULT; SET LOCAL from_collapse_limit = DEFAULT"
 
+# Queries sent only where presence.sql finds an object they could return (a row of one boolean each, in this order):
+# where the database has none, planning was most of what each cost, ~35 ms of the server's CPU of a read at 1,000
+# tables of gen_schema.py's shape (docs/benchmarks-catalog.md, "Session 34"). They are still counted as asked: the
+# probe answered them.
+PROBED = ("views", "functions", "range_types", "extensions", "exclusions", "aggregates", "operators", "operator_classes",
+          "operator_families", "text_search_configs", "text_search_dictionaries", "collations")
+
 
 # -- reading the catalog ------------------------------------------------------------------------
 
@@ -69,6 +77,26 @@ class _Session:
         if as_written:
             self.conn.execute(_REORDERED, prepare=False)
         return rows
+
+    def absent(self) -> frozenset[str]:
+        """The queries of PROBED that can return no row in this snapshot (presence.sql)."""
+        row = self.conn.execute(sql_text("presence", self.conn.info.server_version // 10000), self.params,
+                                prepare=False).fetchone()
+        return frozenset(name for name, present in zip(PROBED, row) if present is False)  # (else it is asked)
+
+    def no_rows(self) -> Rows:
+        """What a query answered by the probe returns: no row."""
+        return NamedRows([], []) if self.named_tuples else []
+
+
+def _probed(session: _Session, shared: Optional[SharedRead], only: Optional[tuple[str, ...]]) -> frozenset[str]:
+    """The queries of PROBED this lane answers with no row, unsent: those presence.sql finds nothing for, of the ones
+    asked (with `shared`, still on the lanes' list: SharedRead.drop). Counted as asked."""
+    asked = set(QUERY_NAMES if shared is not None or not only else only)
+    absent = session.absent() if asked.intersection(PROBED) else frozenset()
+    answered = shared.drop(absent) if shared is not None else absent & asked
+    session.queries += len(answered)
+    return answered
 
 
 def shared_key_rows(cursor: psycopg.Cursor) -> Callable[[Any], dict[str, Any]]:
@@ -115,16 +143,25 @@ def read_catalog(conn: psycopg.Connection, schemas: tuple[str, ...], statement_t
             version = conn.info.server_version
             on_rows("server", NamedRows(["server_version"], [(version,)]) if named_tuples else [{"server_version": version}])
         parallel = True  # (the columns query, asked first, may have parallel workers; no other: connection._SERIAL)
-        for name in (iter(shared.next, None) if shared is not None else reading_order(only or QUERY_NAMES)):
-            if parallel and name != "columns":
-                serial_plans(conn)
-                parallel = False
-            fetched = session.fetch(name)
-            if on_rows is None:
-                rows[name] = fetched
-            else:  # the caller keeps what it needs: holding every row here too costs ~70 MiB at 10,000 tables
-                on_rows(name, fetched)
-                del fetched
+        names = iter(shared.next, None) if shared is not None else iter(reading_order(only or QUERY_NAMES))
+        first = next(names, None)  # (this lane's first, taken before the probe: the lanes share the rest as before)
+        answered = _probed(session, shared, only)
+        pending = sorted(answered)  # (their no rows told after this lane's first query's: the columns come first)
+        for name in chain((first,) if first is not None else (), names, (None,)):
+            if name is not None and name not in answered:
+                if parallel and name != "columns":
+                    serial_plans(conn)
+                    parallel = False
+                fetched = session.fetch(name)
+                if on_rows is None:
+                    rows[name] = fetched
+                else:  # the caller keeps what it needs: holding every row here too costs ~70 MiB at 10,000 tables
+                    on_rows(name, fetched)
+                    del fetched
+            for name in pending:
+                if on_rows is not None:
+                    on_rows(name, session.no_rows())
+            pending = []
         if shared is not None:
             shared.finish()
             session.queries += shared.partner_queries

@@ -144,6 +144,14 @@ class SharedRead:
                 self._held[lane] = after
             return name
 
+    def drop(self, names: frozenset[str]) -> frozenset[str]:
+        """Take `names` off the queries still to run (fetch.PROBED's found to have no row): those no lane has taken."""
+        with self._lock:
+            dropped = frozenset(n for n in names if n in self._names)
+            for name in dropped:
+                self._names.remove(name)
+            return dropped
+
     def finish(self) -> None:
         """Wait for the second lane's last query; its error, if any, is the read's. A second lane still
         connecting is not waited for: it will find itself withdrawn and read nothing."""

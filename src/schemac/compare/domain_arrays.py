@@ -62,11 +62,12 @@ def in_arrays(schema: Schema) -> set[tuple[str, str]]:
 
 
 def rebuilt_for_arrays(current: Schema, cur_domains: dict, desired: tuple[Domain, ...]) -> set[tuple[str, str]]:
-    """The domains of `desired` whose change checks values (checks_values) while `current` holds them in an array."""
-    held = in_arrays(current)
-    return {(d.schema, d.name) for d in desired if (d.schema, d.name) in held
-            and cur_domains.get((d.schema, d.name)) is not None
-            and checks_values(cur_domains[(d.schema, d.name)], d)}
+    """The domains of `desired` whose change checks values (checks_values) while `current` holds them in an array.
+    Where no domain's change checks values (an in-sync diff), no column is walked: in_arrays reads every column of
+    every table (~7 ms of a 1,000-table diff's tail, after the last reply)."""
+    checked = {(d.schema, d.name) for d in desired if cur_domains.get((d.schema, d.name)) is not None
+               and checks_values(cur_domains[(d.schema, d.name)], d)}
+    return checked & in_arrays(current) if checked else set()
 
 
 def range_held(changes: list, current: Schema) -> list[tuple]:
