@@ -236,3 +236,46 @@ def test_a_renamed_parents_foreign_key_is_renamed_in_its_partitions(any_db_url, 
     fresh = _created(any_db_url, renamed.replace("    renamed_from: orders\n", ""), tmp_path / "scratch", TREE_NAMES)
     assert names == fresh
     assert ("orders_2025_a", "purchases_pid_fkey", "f") in names
+
+
+KEYED = FK_TREE + ("  c:\n    columns:\n      id: {type: bigint, primary_key: true}\n      pid: bigint\n"
+                   "    foreign_keys:\n      - {columns: [pid], references: {table: p, columns: [id]}}\n"
+                   "  d:\n    columns:\n      id: {type: bigint, primary_key: true}\n      pid: bigint\n"
+                   "    foreign_keys:\n      - {name: d_named_fk, columns: [pid], references: {table: p, columns: [id]}}\n"
+                   "  e:\n    columns:\n      id: {type: bigint, primary_key: true}\n      pid: bigint\n"
+                   "    foreign_keys:\n      - {columns: [pid], references: {table: p, columns: [id]}}\n")
+KEYS_OF = ("SELECT conrelid::regclass::text, conname, oid::bigint FROM pg_constraint WHERE contype = 'f' "
+           "AND connamespace = 'public'::regnamespace ORDER BY 1, 2")
+
+
+def test_a_renamed_columns_foreign_keys_are_kept(any_db_url, tmp_path):
+    """RENAME COLUMN keeps a foreign key on the column, or on the column it references: generate dropped and added it
+    again (DROP CONSTRAINT c_pid_fkey, ADD FOREIGN KEY (parent_id) ...: a scan of the table to validate it). Kept now
+    (pg_constraint's oid the same), the unnamed ones renamed after the column as a fresh build names them, a
+    partitioned table's clones too; one whose definition changes with the rename (e's, ON DELETE CASCADE) is added
+    again once, not beside the old; a later migration dropping the keys finds them by those names."""
+    schema, out = tmp_path / "schema.yaml", str(tmp_path / "generated")
+    _step(any_db_url, schema, out, KEYED)
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO p VALUES (1), (2); INSERT INTO orders VALUES (1, '2024-05-01', 1), (2, '2025-05-01', 2);"
+                     "INSERT INTO c VALUES (1, 1), (2, NULL); INSERT INTO d VALUES (1, 2); INSERT INTO e VALUES (1, 1)")
+        before = conn.execute(KEYS_OF).fetchall()
+    renamed = KEYED.replace("  p:\n    columns:\n      id: {", "  p:\n    columns:\n      pkid: {renamed_from: id, ", 1)
+    renamed = renamed.replace("      pid: bigint\n", "      parent_id: {type: bigint, renamed_from: pid}\n").replace(
+        "columns: [pid], references: {table: p, columns: [id]}", "columns: [parent_id], references: {table: p, columns: [pkid]}")
+    renamed = "references: {table: p, columns: [pkid]}, on_delete: cascade}".join(  # (e's, the last)
+        renamed.rsplit("references: {table: p, columns: [pkid]}}", 1))
+    _step(any_db_url, schema, out, renamed)
+    with psycopg.connect(any_db_url) as conn:
+        after = conn.execute(KEYS_OF).fetchall()
+        assert conn.execute("SELECT count(*) FROM orders").fetchone() == (2,)
+        assert conn.execute("SELECT * FROM c ORDER BY id").fetchall() == [(1, 1), (2, None)]
+    kept = {(t, oid) for t, _, oid in before if t != "e"}
+    assert kept == {(t, oid) for t, _, oid in after if t != "e"}
+    assert [n for t, n, _ in after if t == "e"] == ["e_parent_id_fkey"] and after != before
+    fresh = renamed.replace("renamed_from: id, ", "").replace(", renamed_from: pid", "")
+    assert [r[:2] for r in after] == [r[:2] for r in _created(any_db_url, fresh, tmp_path / "scratch", KEYS_OF)]
+    _step(any_db_url, schema, out, fresh.replace("    foreign_keys:\n      - {columns: [parent_id], references: {table: p, "
+                                                 "columns: [pkid]}}\n", ""))
+    with psycopg.connect(any_db_url) as conn:
+        assert [r[:2] for r in conn.execute(KEYS_OF).fetchall()] == [("d", "d_named_fk"), ("e", "e_parent_id_fkey")]

@@ -8,28 +8,37 @@ from typing import Callable
 
 from schemac.compare.normalize import rename_column_in_expression
 from schemac.model import Exclusion, Table
-from schemac.pg.names import constraint_name
+from schemac.pg.names import default_constraint_name
 
 
-def _kept_name(t: Table, c, old: str):
-    """A key, EXCLUDE or foreign key on column `old` declared without a name keeps the one Postgres gave it after
-    RENAME COLUMN (`t_old_key`): named so, it is not taken for `t_new_key`, which no DROP CONSTRAINT finds."""
-    if c.name is not None or old not in [*_columns(c), *getattr(c, "include", ())]:
-        return c
-    return replace(c, name=constraint_name(t, c))
+def _kept_names(was: Table, t: Table, new: str, des: Table) -> Table:
+    """`t` (`was` after RENAME COLUMN ... TO `new`) with each key, EXCLUDE and foreign key declared without a name over
+    the column named as Postgres named it over the old one (`t_old_key`), unless plan.table_renames.
+    column_defaults_renamed renames it after `new` (schema.yaml declares one unnamed under that very name): left
+    unnamed then, its name follows the column. Not taken for `t_new_key` where none renames it, which no DROP CONSTRAINT
+    would find; nor named `t_old_key` where the migration renames it, which a DROP after the rename would miss."""
+    renamed = {default_constraint_name(des, d) for d in (*des.uniques, *des.exclusions, *des.foreign_keys)
+               if d.name is None and new in _columns(d)}
+    named = lambda before, after: tuple(  # noqa: E731
+        replace(c, name=default_constraint_name(was, b)) if c.name is None and new in _columns(c)
+        and default_constraint_name(t, c) not in renamed else c for b, c in zip(before, after))
+    return replace(t, uniques=named(was.uniques, t.uniques), exclusions=named(was.exclusions, t.exclusions),
+                   foreign_keys=named(was.foreign_keys, t.foreign_keys))
 
 
 def _columns(c) -> list:
-    return [e.column for e in c.elements] if isinstance(c, Exclusion) else list(c.columns)
+    """The columns a key, EXCLUDE or foreign key stands on, its INCLUDE columns too."""
+    return [e.column for e in c.elements] if isinstance(c, Exclusion) else [*c.columns, *getattr(c, "include", ())]
 
 
-def _rename_in_table(t: Table, old: str, new: str) -> Table:
-    """The table as Postgres sees it after RENAME COLUMN old TO new: every reference follows."""
+def _rename_in_table(t: Table, old: str, new: str, des: Table) -> Table:
+    """The table as Postgres sees it after RENAME COLUMN old TO new (and the migration's renames of the constraints
+    named after it: _kept_names): every reference follows, its foreign keys' too (the key is kept, not added again:
+    a scan of the table to validate it)."""
+    was = t
     col = lambda c: new if c == old else c  # noqa: E731
     expr = lambda e: rename_column_in_expression(e, old, new) if e is not None else None  # noqa: E731
-    t = replace(t, uniques=tuple(_kept_name(t, u, old) for u in t.uniques),
-                exclusions=tuple(_kept_name(t, x, old) for x in t.exclusions))
-    return replace(
+    return _kept_names(was, replace(
         t,
         columns=tuple(replace(c, name=new if c.name == old else c.name, generated=expr(c.generated))  # (what reads it)
                       if c.name == old or c.generated else c for c in t.columns),
@@ -43,7 +52,9 @@ def _rename_in_table(t: Table, old: str, new: str) -> Table:
         exclusions=tuple(replace(x, elements=tuple(replace(e, column=col(e.column) if e.column else None,
                                                            expression=expr(e.expression)) for e in x.elements),
                                  where=expr(x.where), include=tuple(map(col, x.include))) for x in t.exclusions),
-    )
+        foreign_keys=tuple(replace(f, columns=tuple(map(col, f.columns)), on_delete_columns=tuple(map(col, f.on_delete_columns)))
+                           if old in f.columns else f for f in t.foreign_keys),
+    ), new, des)
 
 
 def applied_column_renames(cur: Table, des: Table, ch: Callable[..., None]) -> Table:
@@ -53,6 +64,25 @@ def applied_column_renames(cur: Table, des: Table, ch: Callable[..., None]) -> T
         old = col.renamed_from
         if old and old in names and col.name not in names:
             ch("rename_column", col.name, cur.column(old), col)
-            cur = _rename_in_table(cur, old, col.name)
+            cur = _rename_in_table(cur, old, col.name, des)
             names = {c.name for c in cur.columns}
     return cur
+
+
+def references_follow_renames(cur_tables: dict[tuple[str, str], Table], des_tables: dict[tuple[str, str], Table]) -> None:
+    """`cur_tables` with every foreign key naming the columns it references as they are after the RENAME COLUMNs
+    schema.yaml asks for (Postgres's key follows the column: kept, not added again with a scan of the table)."""
+    renames: dict[tuple[str, str], dict[str, str]] = {}
+    for key, t in des_tables.items():
+        cur = cur_tables.get(key)
+        if cur is None or not any(c.renamed_from for c in t.columns):
+            continue
+        names = {c.name for c in cur.columns}
+        renames[key] = {c.renamed_from: c.name for c in t.columns if c.renamed_from in names and c.name not in names}
+    if not any(renames.values()):  # (most diffs: no foreign key walked)
+        return
+    for key, t in cur_tables.items():
+        if any(renames.get((f.ref_schema, f.ref_table)) for f in t.foreign_keys):
+            cur_tables[key] = replace(t, foreign_keys=tuple(
+                replace(f, ref_columns=tuple(m.get(c, c) for c in f.ref_columns))
+                if (m := renames.get((f.ref_schema, f.ref_table))) else f for f in t.foreign_keys))

@@ -299,7 +299,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
         changes.append(Change("drop_schema", ns, "", None, ns, None))
     changes += public_schema_changes(before, desired)
     changes += schema_comments(before, desired)
-    objects = ranges_over_recreated(diff_objects(current, desired) + diff_user_types(current, desired), current, desired)
+    objects = ranges_over_recreated(diff_user_types(current, desired, diff_objects(current, desired)), current, desired)
     rebuilt = frozenset(set_aside_types(objects))
     objects = functions_around_types(objects, current, desired, rebuilt)
     objects = composites_over_rebuilt(objects, current, desired, rebuilt)

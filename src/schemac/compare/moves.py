@@ -13,6 +13,7 @@ from schemac.model.frozen import replace
 from typing import Container, Optional, Union
 
 from schemac.compare.changes import Change
+from schemac.compare.column_renames import references_follow_renames
 from schemac.model import Column, NotNull, Parent, Schema, Sequence, Table, View
 from schemac.pg.names import default_constraint_name, default_not_null_name, regclass_literal
 
@@ -50,10 +51,11 @@ def renamed_tables(current: Schema, cur_tables: dict[Key, Table],
         # (the constraints named after the old name are renamed by the migration: plan.table_renames.defaults_renamed)
         cur_tables[key] = replace(old, schema=t.schema, name=t.name, statistics=statistics)
         moved[was] = key
-    if not moved:  # (most diffs: no table walked again for the foreign keys and parents of none moved)
-        return changes, current
-    for key, table in cur_tables.items():
+    for key, table in cur_tables.items() if moved else ():  # (most diffs: none walked for the keys of none moved)
         cur_tables[key] = _repointed(table, moved)
+    references_follow_renames(cur_tables, des_tables)  # (and at the columns renamed in them)
+    if not moved:
+        return changes, current
     if current.views:
         current = replace(current, views=tuple(_reading_moved(v, moved) for v in current.views))
     schemas = {was: key for was, key in moved.items() if was[0] != key[0]}

@@ -58,13 +58,13 @@ def functions_around_types(objects: list[Change], current: Schema, desired: Sche
 
 def dropped_row_types(changes: Iterable[Change], views: Iterable[Change]) -> frozenset[tuple[str, str]]:
     """(schema, name) of the row types this migration drops: of each view dropped (or re-created), table dropped and
-    composite type dropped. A function naming one in its signature, or reading it in a SQL-standard body, holds
+    composite type dropped; and the domains it drops (one over a composite type made again: usertypes.holders_remade). A function naming one in its signature, or reading it in a SQL-standard body, holds
     it (Postgres refuses the DROP under it); where schema.yaml gives the name to another kind of relation or type
     (a table made a view of the same name, a composite type made a table) the function's text is unchanged, and
     it is dropped before and created after all the same."""
     return frozenset([(c.schema, c.name) for c in views if c.kind == "drop_view"]
                      + [(c.schema, c.table) for c in changes if c.kind == "drop_table"]
-                     + [(c.schema, c.name) for c in changes if c.kind == "drop_composite_type"])
+                     + [(c.schema, c.name) for c in changes if c.kind in ("drop_composite_type", "drop_domain")])
 
 
 def dropped_functions(changes: Iterable[Change]) -> set[tuple[str, str]]:

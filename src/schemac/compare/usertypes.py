@@ -37,7 +37,9 @@ def _user(current: Schema, c: CompositeType) -> Optional[Table]:
 _OWNED_HERE = ("collation", "text_search_dictionary", "text_search_config")
 
 
-def diff_user_types(current: Schema, desired: Schema) -> list[Change]:
+def diff_user_types(current: Schema, desired: Schema, others: list[Change]) -> list[Change]:
+    """`others` (the enums', domains' ... changes: compare.types) and the changes of composite and range types,
+    collations and text search objects, with what holds a composite type made again made again around it."""
     out: list[Change] = []
     for kind, cur_objs, des_objs in (("composite_type", current.composite_types, desired.composite_types),
                                      ("range_type", current.range_types, desired.range_types),
@@ -79,20 +81,43 @@ def diff_user_types(current: Schema, desired: Schema) -> list[Change]:
         for key, obj in cur.items():
             if key not in des:
                 out.append(Change(f"drop_{kind}", obj.schema, "", obj.name, obj, None))
-    return out
+    return holders_remade(others + out, current, desired)
 
 
 def _remakeable(current: Schema, c: CompositeType) -> bool:
-    """Whether only functions' signatures hold composite type `c` (which are made again around it): no column,
-    domain or composite type over it, no view reading it (a cast), and no table naming it (a cast in a CHECK,
-    default, index or policy: read from their text, more than Postgres would hold). Else the change is
+    """Whether no stored value holds composite type `c`, which can then be made again: no column of it, or of a
+    domain or composite type over it (those are made again around it: holders_remade; views reading them, by
+    compare.views, functions naming them, by compare.routine_dependents), and no table naming one of them (a cast in
+    a CHECK, default, index or policy: read from their text, more than Postgres would hold). Else the change is
     refused as before (plan.type_ddl)."""
-    key = (c.schema, c.name)
-    if holding_types(current, key) != {key} or any(
-            d.kind == "type" and (d.schema, d.name) == key for v in current.views for d in v.depends):
+    if _user(current, c) is not None:
         return False
-    word = re.compile(rf"\b{re.escape(c.name)}\b")
+    names = "|".join(re.escape(name) for _, name in holding_types(current, (c.schema, c.name)))
+    word = re.compile(rf"\b(?:{names})\b")
     return not any(word.search(repr(t)) for t in current.tables)
+
+
+def holders_remade(objects: list[Change], current: Schema, desired: Schema) -> list[Change]:
+    """`objects` with each domain and composite type over a composite type they drop and make again (_remakeable)
+    dropped before it and made again after it, as schema.yaml has it (a change of its own goes with that; its
+    comment is given again): Postgres refuses DROP TYPE under them ('type d depends on type addr'), and no ALTER
+    points them at the new type."""
+    remade = remade_types(objects)
+    held = set().union(*(holding_types(current, key) for key in remade)) - remade if remade else set()
+    if not held:
+        return objects
+    out = [c for c in objects if not ((c.schema, c.name) in held and c.kind in (
+        "alter_domain", "alter_composite_type", "set_type_comment"))]
+    for kind, cur_objs, des_objs in (("domain", current.domains, desired.domains),
+                                     ("composite_type", current.composite_types, desired.composite_types)):
+        des = {(o.schema, o.name): o for o in des_objs}
+        for old in cur_objs:
+            new = des.get(key := (old.schema, old.name))
+            if key in held and new is not None:
+                out += [Change(f"drop_{kind}", old.schema, "", old.name, old, None),
+                        Change(f"add_{kind}", new.schema, "", new.name, None, new)]
+                out += [Change("set_type_comment", new.schema, "", new.name, None, new)] if new.comment else []
+    return out
 
 
 def _in_place(old: CompositeType, new: CompositeType) -> bool:
@@ -107,10 +132,11 @@ def _in_place(old: CompositeType, new: CompositeType) -> bool:
 
 
 def remade_types(objects: list[Change]) -> frozenset:
-    """(schema, name) of the composite types `objects` drop and create again: made anew, they start with
-    Postgres's default privileges (compare.grants gives schema.yaml's again)."""
-    dropped = {(c.schema, c.name) for c in objects if c.kind == "drop_composite_type"}
-    return frozenset(k for k in ((c.schema, c.name) for c in objects if c.kind == "add_composite_type") if k in dropped)
+    """(schema, name) of the composite types (and domains: holders_remade) `objects` drop and create again: made
+    anew, they start with Postgres's default privileges (compare.grants gives schema.yaml's again)."""
+    dropped = {(c.kind[5:], c.schema, c.name) for c in objects if c.kind in ("drop_composite_type", "drop_domain")}
+    return frozenset((c.schema, c.name) for c in objects if c.kind in ("add_composite_type", "add_domain")
+                     and (c.kind[4:], c.schema, c.name) in dropped)
 
 
 def _multirange(r):

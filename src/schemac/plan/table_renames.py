@@ -76,18 +76,21 @@ def _copies_renamed(old: Table, name: str) -> list[exp.Expression]:
 
 
 def column_defaults_renamed(t: Table, was: str, now: str) -> list[exp.Expression]:
-    """After ALTER TABLE t RENAME COLUMN was TO now: the UNIQUEs and EXCLUDEs schema.yaml leaves unnamed over it
-    (t_was_key) and its NOT NULL (18: t_was_not_null), named as they would be over `now`, as defaults_renamed does
-    for a table (its foreign keys are added again, compare.column_renames)."""
+    """After ALTER TABLE t RENAME COLUMN was TO now: the UNIQUEs, EXCLUDEs and foreign keys schema.yaml leaves unnamed
+    over it (t_was_key, t_was_fkey, a partitioned table's clones of the key too) and its NOT NULL (18: t_was_not_null),
+    named as they would be over `now`, as defaults_renamed does for a table (compare.column_renames keeps them so)."""
     back = lambda c: was if c == now else c  # noqa: E731
     pairs = [(default_constraint_name(t, replace(u, columns=tuple(map(back, u.columns)), include=tuple(map(back, u.include)))),
               default_constraint_name(t, u)) for u in t.uniques if not u.name and now in (*u.columns, *u.include)]
     pairs += [(default_constraint_name(t, replace(x, elements=tuple(replace(e, column=back(e.column)) for e in x.elements))),
                default_constraint_name(t, x)) for x in t.exclusions if not x.name and any(e.column == now for e in x.elements)]
+    fks = [(default_constraint_name(t, replace(f, columns=tuple(map(back, f.columns)))), default_constraint_name(t, f))
+           for f in t.foreign_keys if not f.name and now in f.columns]
     column = next((c for c in t.columns if c.name == now), None)
     if column is not None and not column.nullable and (column.not_null is None or column.not_null.name is None):
         pairs.append((default_not_null_name(t.name, was), default_not_null_name(t.name, now)))
-    return _renamed(qualified(t.schema, t.name), pairs)
+    target = qualified(t.schema, t.name)
+    return _renamed(target, pairs + fks) + (_clones_renamed(target, fks) if t.partition_by else [])
 
 
 def _renamed(target: str, pairs: list[tuple[str, str]]) -> list[exp.Expression]:
