@@ -205,7 +205,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         cache = ddl.identity_cache(t, change.new)  # type: ignore[arg-type]
         return [*add_identity_column(t, change.new, _alter(t, ddl.column_def(change.new, schema=t.schema)), change.over_children)] + \
             ([cache] if cache else []) + not_valid_statements(t, (change.new,))  # type: ignore[arg-type]
-    if k == "drop_column":  # ONLY where every child keeps it (compare.differ._kept_below)
+    if k == "drop_column":  # ONLY where every child keeps it (compare.inherited_drops.kept_below)
         dropped = _alter(t, exp.Drop(tables=[exp.Column(this=ident(change.name))], kind="COLUMN"))  # type: ignore
         dropped.set("only", change.cause == KEPT_BELOW or None)
         return [dropped]
