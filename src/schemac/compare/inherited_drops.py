@@ -23,8 +23,7 @@ def held_elsewhere(per_table: dict[tuple[str, str], list[Change]], cur_tables: d
     parent's, before and after (attinhcount 2 or more, not its own): a recursing DROP COLUMN lowers its
     attinhcount and leaves it inherited-only; ALTER TABLE ONLY (or NO INHERIT and INHERIT) would make it the
     child's own, which a later DROP COLUMN of the other parent then leaves behind."""
-    drops = {(c.schema, c.table, c.name) for changes in per_table.values() for c in changes
-             if c.kind == "drop_column" and c.cause is None}
+    drops = _drops(per_table)
     if not drops:
         return set()
     out = set()
@@ -44,6 +43,12 @@ def held_elsewhere(per_table: dict[tuple[str, str], list[Change]], cur_tables: d
     return out
 
 
+def _drops(per_table: dict[tuple[str, str], list[Change]]) -> set:
+    """(schema, table, column) of each DROP COLUMN of a table's own."""
+    return {(c.schema, c.table, c.name) for changes in per_table.values() for c in changes
+            if c.kind == "drop_column" and c.cause is None}
+
+
 def _has(tables: dict, key: tuple[str, str], name: str) -> bool:
     t = tables.get(key)
     return t is not None and t.column(name) is not None
@@ -55,8 +60,7 @@ def kept_below(per_table: dict[tuple[str, str], list[Change]], cur_tables: dict,
     ALTER TABLE ONLY (cause KEPT_BELOW), which leaves each child's columns as they were but that one, its own (a
     child that drops it too drops it after: AFTER_ONLY). `held`: the children's columns another parent gives too
     (held_elsewhere), which a plain DROP COLUMN keeps as they are."""
-    drops = {(c.schema, c.table, c.name) for changes in per_table.values() for c in changes
-             if c.kind == "drop_column" and c.cause is None}
+    drops = _drops(per_table)
     if not drops:  # (the common case: no walk of every table's columns for nothing)
         return set()
     keeps: dict[tuple, set] = {}
