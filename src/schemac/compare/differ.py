@@ -31,7 +31,7 @@ from schemac.compare.copies import diff_copy_comments
 from schemac.compare.replanned import with_neighbours
 from schemac.compare.foreign_servers import FOREIGN_REMADE, diff_foreign_servers, foreign_drift, remade_foreign_tables
 from schemac.compare.partition_copies import adopted_by_attach, with_detached_copies, without_implied_twin_copies
-from schemac.compare.partitioning import partition_of_key
+from schemac.compare.inherited_drops import held_elsewhere, kept_below as kept_below_parents, stable_parents
 from schemac.compare.created_tables import created_by_create_table
 from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import statistics_given_back
@@ -137,45 +137,16 @@ def applied_renames(database: Schema, desired: Schema) -> list[str]:
             for where, kind, old, new, done in _rename_hints(database, desired) if done]
 
 
-def _stable_parents(old: Table, new: Table) -> list[tuple[str, str]]:
-    """The parents whose ALTER TABLE reaches `new` in this migration: its partition parent when it stays
-    attached to it, the INHERITS parents it keeps."""
-    p = new.partition_of
-    if p is not None and old.partition_of is not None and partition_of_key(old) == partition_of_key(new):
-        return [(p.parent_schema, p.parent)]
-    return [(q.schema, q.name) for q in new.inherits if q in old.inherits]
-
-
-def _kept_below(per_table: dict[tuple[str, str], list[Change]], cur_tables: dict, des_tables: dict) -> set:
-    """(schema, table, column) of each parent's DROP COLUMN that an INHERITS child having the column keeps: made
-    ALTER TABLE ONLY (cause KEPT_BELOW), which leaves each child's columns as they were but that one, its own (a
-    child that drops it too drops it after: AFTER_ONLY)."""
-    drops = {(c.schema, c.table, c.name) for changes in per_table.values() for c in changes
-             if c.kind == "drop_column" and c.cause is None}
-    if not drops:  # (the common case: no walk of every table's columns for nothing)
-        return set()
-    keeps: dict[tuple, set] = {}
-    for key in per_table:
-        old, new = cur_tables[key], des_tables[key]
-        if new.partition_of is not None or old.partition_of is not None:
-            continue
-        names = {c.name for c in new.columns}
-        for p in _stable_parents(old, new):
-            for c in old.columns:
-                if (*p, c.name) in drops:
-                    keeps.setdefault((*p, c.name), set()).add(c.name in names)
-    return {k for k, kept in keeps.items() if True in kept}
-
-
-def _not_inherited(changes: list[Change], old: Table, new: Table,
-                   per_table: dict[tuple[str, str], list[Change]], only: frozenset = frozenset()) -> list[Change]:
+def _not_inherited(changes: list[Change], old: Table, new: Table, per_table: dict[tuple[str, str], list[Change]],
+                   only: frozenset = frozenset(), held: frozenset = frozenset()) -> list[Change]:
     """A partition's (or INHERITS child's) changes, those its parent's ALTER TABLE carries down to it
     marked INHERITED: they run no statement of their own, but order what depends on them (a partition
     attached below it). A partition detached to be attached again takes its own changes. `only`: the parents'
-    DROP COLUMNs a child keeps (_kept_below): the parent's made ONLY, a child's own that drops it too after."""
+    DROP COLUMNs a child keeps (inherited_drops.kept_below): the parent's made ONLY, a child's own that drops it too
+    after; `held`: a child's columns another parent gives too (inherited_drops.held_elsewhere), left to the parent's."""
     if not changes and not new.inherits and new.partition_of is None:  # (most tables: nothing to mark, no INHERIT)
         return []
-    parents = _stable_parents(old, new)
+    parents = stable_parents(old, new)
     changes = kept_below(old, new, parents, per_table, changes)
     parent = {(c.kind, c.name) for key in parents for c in per_table.get(key, ())}
     out = [c if c.kind not in CARRIED_TO_PARTITIONS or (c.kind, c.name) not in parent else
@@ -188,7 +159,7 @@ def _not_inherited(changes: list[Change], old: Table, new: Table,
         for q in new.inherits:
             kept = tuple(c.name for c in per_table.get((q.schema, q.name), ())
                          if c.kind == "drop_column" and c.name in names and (q.schema, q.name) in parents
-                         and (q.schema, q.name, c.name) not in only)
+                         and (q.schema, q.name, c.name) not in only and (new.schema, new.name, c.name) not in held)
             if kept:  # (the INHERIT carries the columns kept, for its place in the plan: plan.dependencies)
                 name = f"{q.schema}.{q.name}"
                 out += [Change("drop_inherit", new.schema, new.name, name, q, None, new, KEEPS_COLUMN),
@@ -345,9 +316,10 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
                                      current, desired)
             retypes = numbered_by_parents_identity(retypes, old, t, des_tables)
             per_table[key] = before + after_no_inherit(retypes, left) + renamed
-    only = frozenset(_kept_below(per_table, cur_tables, des_tables))
+    held = frozenset(held_elsewhere(per_table, cur_tables, des_tables))
+    only = frozenset(kept_below_parents(per_table, cur_tables, des_tables, held))
     for key, table_changes in per_table.items():
-        changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table, only))
+        changes.extend(_not_inherited(table_changes, cur_tables[key], des_tables[key], per_table, only, held))
     changes = identities_over_children(named_in_partitions(changes, des_tables), cur_tables, des_tables)
     changes = adopted_by_attach(changes, cur_tables, des_tables)  # (an index or key ATTACH adopts: dropped after it)
     for key, t in cur_tables.items():

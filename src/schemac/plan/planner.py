@@ -21,6 +21,7 @@ from schemac.plan.grants import grant_statements
 from schemac.plan.objects import PlanError, first_statements, object_statements
 from schemac.plan.policies import policy_statements
 from schemac.plan.storage_ddl import alter_parameters
+from schemac.plan.generated_ddl import regenerated
 from schemac.plan.partitioned_identity import add_identity_column, numbered_by_parent
 from schemac.plan.partition_index_ddl import (partitioning_refused, copies_uncommented, copy_names_kept, copy_settings, own_comments_again, add_partition_key, attach_partition, detach_partition, drop_partition_index,
                                              drop_partition_key, is_partition_key, renamed_after_detach,
@@ -188,11 +189,8 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         return [_alter_column(t, change.name, "DROP EXPRESSION")]  # type: ignore[arg-type]
     if k == "alter_generated" and virtual_made_plain(change.old, change.new):  # type: ignore[arg-type]
         return virtual_values_kept(t, change.new)  # type: ignore[arg-type]
-    if k == "alter_generated":
-        # Before PostgreSQL 17 a generation expression cannot change in place; its values are derived
-        # data, so recreating the column loses nothing.
-        return [_alter(t, exp.Drop(tables=[exp.Column(this=ident(change.name))], kind="COLUMN")),  # type: ignore
-                _alter(t, ddl.column_def(change.new, schema=t.schema))]  # type: ignore[arg-type]
+    if k == "alter_generated":  # (dropped and added; a partition's set in place on 17+: plan.generated_ddl)
+        return regenerated(t, change.new)  # type: ignore[arg-type]
     if k == "drop_table":
         return [exp.Drop(tables=[ddl.table_ref(t)], kind="TABLE")]  # type: ignore[arg-type]
     if k == "add_index":
@@ -208,7 +206,7 @@ def _statements_for(change: Change) -> list[exp.Expression]:
         cache = ddl.identity_cache(t, change.new)  # type: ignore[arg-type]
         return [*add_identity_column(t, change.new, _alter(t, ddl.column_def(change.new, schema=t.schema)), change.over_children)] + \
             ([cache] if cache else []) + not_valid_statements(t, (change.new,))  # type: ignore[arg-type]
-    if k == "drop_column":  # ONLY where every child keeps it (compare.differ._kept_below)
+    if k == "drop_column":  # ONLY where every child keeps it (compare.inherited_drops.kept_below)
         dropped = _alter(t, exp.Drop(tables=[exp.Column(this=ident(change.name))], kind="COLUMN"))  # type: ignore
         dropped.set("only", change.cause == KEPT_BELOW or None)
         return [dropped]
