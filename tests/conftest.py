@@ -22,7 +22,7 @@ from typing import Callable, Collection, Iterator, Optional
 import psycopg
 import pytest
 
-from pgharness import STARTERS, UNAVAILABLE, Server, external
+from pgharness import STARTERS, UNAVAILABLE, Server, close_admin_connections, external
 from schemac.migrations.replay import in_memory
 
 _servers: dict[str, Server | None] = {}
@@ -157,6 +157,7 @@ def pytest_sessionfinish(session, exitstatus):
         session.config.workeroutput["majors"] = report
     elif not _reports:
         _reports.append(report)
+    close_admin_connections()
     for srv in _servers.values():
         if srv is not None:
             srv.stop()
