@@ -17,12 +17,12 @@ import shutil
 import subprocess
 import sys
 from contextlib import contextmanager
-from typing import Collection, Iterator, Optional
+from typing import Callable, Collection, Iterator, Optional
 
 import psycopg
 import pytest
 
-from pgharness import STARTERS, UNAVAILABLE, Server, external
+from pgharness import STARTERS, UNAVAILABLE, Server, close_admin_connections, external
 from schemac.migrations.replay import in_memory
 
 _servers: dict[str, Server | None] = {}
@@ -157,6 +157,7 @@ def pytest_sessionfinish(session, exitstatus):
         session.config.workeroutput["majors"] = report
     elif not _reports:
         _reports.append(report)
+    close_admin_connections()
     for srv in _servers.values():
         if srv is not None:
             srv.stop()
@@ -189,13 +190,18 @@ def sampled(cases: list, every: int) -> list:
             for n, c in enumerate(cases)]
 
 
-def each_case_on_one_major(cases: list, every: int = 1, taken: Optional[Collection[str]] = None) -> list:
+def each_case_on_one_major(cases: list, every: int = 1, taken: Optional[Collection[str]] = None,
+                           able: Optional[Callable[[object], Collection[str]]] = None) -> list:
     """Parameters (major, *case) for a table of cases: the default run takes each case on one major, in
     turn, so every major sees a third of them (with `every` = k, only each k-th case; with `taken`, the cases of
-    those ids); `-m slow` takes every case on every major. `cases` are pytest.param(...) with ids. The test asks
+    those ids; with `able`, the majors whose build can run a case, given its pytest.param: its turn passes to the
+    next of them); `-m slow` takes every case on every major. `cases` are pytest.param(...) with ids. The test asks
     for the `major_db` fixture, parametrized indirectly."""
-    sample = [c.id for n, c in enumerate(cases) if (c.id in taken if taken is not None else n % every == 0)]
-    turn = {case: MAJORS[n % len(MAJORS)] for n, case in enumerate(sample)}  # the major of each case taken
+    sample = [c for n, c in enumerate(cases) if (c.id in taken if taken is not None else n % every == 0)]
+    turn = {}  # the major of each case taken
+    for n, c in enumerate(sample):
+        rotation = MAJORS[n % len(MAJORS):] + MAJORS[:n % len(MAJORS)]
+        turn[c.id] = next((m for m in rotation if able is None or m in able(c)), rotation[0])
     return [pytest.param(major, *c.values, id=f"{major}-{c.id}",
                          marks=tuple(c.marks) + (() if turn.get(c.id) == major else (pytest.mark.slow,)))
             for c in cases for major in MAJORS]
