@@ -141,3 +141,33 @@ def test_a_unique_index_under_a_foreign_key_is_replaced_in_the_transaction(any_d
             conn.execute("INSERT INTO c VALUES (3, 30)")
         assert conn.execute("SELECT count(*) FROM c").fetchone() == (2,)
     assert check_drift(str(schema), any_db_url).differences == (), result.sql
+
+
+PLAIN = "tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n      k: integer\n"
+ADDED = PLAIN + "    indexes:\n      t_k_u: {columns: [k], unique: true}\n"
+IS_VALID = "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_k_u'::regclass"
+
+
+@pytest.mark.every_major
+def test_an_index_a_failed_concurrent_build_left_invalid_is_not_taken_as_built(any_db_url, tmp_path):
+    """A CREATE INDEX CONCURRENTLY that fails (a duplicate under a new UNIQUE index) leaves the index INVALID; the
+    file run again as sqlx runs it (it was not recorded) skipped it (IF NOT EXISTS), and the migration applied with
+    the index INVALID (pg_index.indisvalid), no uniqueness checked. Now the validating file refuses, saying how to mend
+    it (REINDEX INDEX CONCURRENTLY); done, the run again applies, the index valid and `diff` clean."""
+    schema, result, files = _edited(any_db_url, tmp_path, PLAIN, ADDED, "INSERT INTO t VALUES (1, 7), (2, 7), (3, 8)")
+    assert "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS t_k_u" in open(files[1].path).read(), result.sql
+    with psycopg.connect(any_db_url, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            apply_files(conn, files)
+        assert conn.execute(IS_VALID).fetchone() == (False,)
+        conn.execute("DELETE FROM t WHERE id = 2")
+        with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState) as e:
+            apply_files(conn, files)  # (the index file again, then the validating one)
+        assert "REINDEX INDEX CONCURRENTLY t_k_u" in str(e.value)
+        assert conn.execute(IS_VALID).fetchone() == (False,)
+        conn.execute("REINDEX INDEX CONCURRENTLY t_k_u")
+        assert apply_files(conn, files) == files[2:]
+        assert conn.execute(IS_VALID).fetchone() == (True,)
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            conn.execute("INSERT INTO t VALUES (4, 7)")
+    assert check_drift(str(schema), any_db_url).differences == (), result.sql

@@ -9,7 +9,7 @@ from schemac.compare.normalize import search_path
 from schemac.model import Check, ForeignKey, Schema
 from schemac.model.frozen import frozen, replace
 from schemac.pg.idents import ident
-from schemac.pg.names import constraint_name, make_object_name
+from schemac.pg.names import constraint_name, make_object_name, qualified
 from schemac.plan import ddl
 from schemac.plan.column_ddl import index_statistics
 from schemac.plan.graph import ordered
@@ -18,6 +18,7 @@ from schemac.plan.planner import render_sql, statements_for, validate_constraint
 from schemac.plan.preamble import (UNQUALIFIED_EQUALS, may_hold_unqualified_equals, pinned_search_path, preamble,
                                    restored_search_path, schemas_called, widened)
 from schemac.plan.session_pin import reads_in_session
+from schemac.plan.sql_strings import do_block, literal
 
 
 @frozen
@@ -49,6 +50,7 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
     built = {(c.schema, c.table, c.name) for c in changes if c.kind == "add_index" and (c.schema, c.table) in existing
              and not _widened(c) and not _under(c, keys)}
     renames: list[exp.Expression] = []
+    checks: list[exp.Expression] = []
     for c in ordered(changes):
         on_existing = (c.schema, c.table) in existing
         if c.kind == "drop_index" and (c.schema, c.table, c.name) in swapped:
@@ -62,6 +64,7 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
             validate.extend(index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]
         elif c.kind == "add_index" and on_existing and not _widened(c) and not _under(c, keys):
             concurrent.append((c.name, ddl.create_index(c.table_def, c.new, concurrently=True)))  # type: ignore
+            checks.append(_built_valid(c.schema, c.name))  # type: ignore[arg-type]  (first in the validating file)
             validate.extend(copy_settings(c.table_def, c.new) +  # type: ignore[arg-type]  (once it exists)
                             index_statistics(c.table_def, None, c.new))  # type: ignore[arg-type]
         elif c.kind == "add_constraint" and on_existing and isinstance(c.new, Check) and not c.new.not_valid \
@@ -75,7 +78,7 @@ def plan_online(changes: list[Change], existing: set[tuple[str, str]],
             validate.extend(widened([validate_constraint(c.table_def, c.new.name)], lambda s: "", c))  # type: ignore[arg-type]
         else:
             main.extend(statements_for(c))
-    validate = renames + validate
+    validate = checks + renames + validate
     if validate:  # a transaction of its own
         validate = [pinned_search_path(), *validate, restored_search_path()]
     return OnlinePlan(main, concurrent, validate)
@@ -122,6 +125,19 @@ def _built_beside(c: Change) -> list[tuple[str, exp.Expression]]:
                              if_not_exists=False)  # (an INVALID one a failed build left: not renamed as the index)
     old = exp.Table(this=ident(c.name), db=ident(c.schema))
     return [(c.name, built), (c.name, exp.Drop(tables=[old], kind="INDEX", exists=True, concurrently=True))]
+
+
+def _built_valid(schema: str, name: str) -> exp.Expression:
+    """The validating file's check that an index built CONCURRENTLY IF NOT EXISTS is valid: a build that failed leaves
+    it INVALID (pg_index.indisvalid), and the file run again skips it (IF NOT EXISTS, which keeps one a user made
+    by hand), so the migration would apply and leave it so. Refused here, saying how to mend it (REINDEX INDEX
+    CONCURRENTLY: no DROP fits the one-statement `-- no-transaction` file, which is not run again once recorded)."""
+    target = qualified(schema, name)
+    message = (f"index {target} is INVALID: a CREATE INDEX CONCURRENTLY of it failed, and the migration run again skipped "
+               f"it (IF NOT EXISTS); rebuild it with REINDEX INDEX CONCURRENTLY {target}, then run the migrations again")
+    return do_block(f"BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = pg_catalog.to_regclass("
+                    f"{literal(target)}) AND NOT indisvalid) THEN RAISE EXCEPTION USING MESSAGE = {literal(message)}, "
+                    "ERRCODE = 'object_not_in_prerequisite_state'; END IF; END")
 
 
 def _renamed(c: Change) -> exp.Expression:
