@@ -3,7 +3,8 @@
 -- query is not sent and its rows are none. Their planning is most of what they cost where the database has none of
 -- them (views.sql ~9 ms of a fresh backend's CPU, extensions, functions, range types and exclusions ~4-5 ms each at
 -- 1,000 tables of gen_schema.py's shape; aggregates, operators, operator classes and families, text search
--- configurations and dictionaries and collations 1-2 ms each, docs/benchmarks-catalog.md, "Session 34"); this one takes
+-- configurations and dictionaries, collations, triggers, rules, policies, event triggers, publications, foreign servers and
+-- wrappers, default privileges and casts 0.4-2 ms each, docs/benchmarks-catalog.md, "Session 34"); this one takes
 -- ~2-3 ms (6 at 10,000 tables: pg_index read whole).
 -- Columns in catalog/fetch.py's PROBED order. Parameter: schemas, an array of schema names.
 -- (views.sql's relations, each by the oid of its _RETURN rule's relation: as a join, a full index scan of pg_class)
@@ -45,4 +46,23 @@ SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c
                WHERE n.nspname = ANY (%(schemas)s::name[])) AS text_search_dictionaries,
        EXISTS (SELECT 1 FROM pg_catalog.pg_collation co
                JOIN pg_catalog.pg_namespace n ON n.oid = co.collnamespace
-               WHERE n.nspname = ANY (%(schemas)s::name[])) AS collations;
+               WHERE n.nspname = ANY (%(schemas)s::name[])) AS collations,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_trigger tg
+               JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
+               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+               WHERE NOT tg.tgisinternal AND n.nspname = ANY (%(schemas)s::name[])) AS triggers,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_rewrite r
+               JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
+               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+               WHERE r.rulename <> '_RETURN' AND n.nspname = ANY (%(schemas)s::name[])) AS rules,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_policy pol
+               JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
+               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+               WHERE n.nspname = ANY (%(schemas)s::name[])) AS policies,
+       -- (the database's own, in no schema: any at all)
+       EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger) AS event_triggers,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_publication) AS publications,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_foreign_server) AS foreign_servers,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_foreign_data_wrapper) AS foreign_data_wrappers,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_default_acl) AS default_privileges,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_cast ca WHERE ca.oid >= 16384) AS casts;
