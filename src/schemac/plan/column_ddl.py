@@ -17,6 +17,7 @@ from schemac.pg.names import qualified, quote_ident
 from schemac.plan import ddl
 from schemac.plan.not_null_ddl import add_not_null
 from schemac.plan.objects import PlanError
+from schemac.plan.quiet_triggers import untriggered
 from schemac.plan.trees import fresh_expression
 
 _DO_TAG = "$schemac$"
@@ -83,8 +84,8 @@ def nulls_given_the_default(t: Table, column: Column) -> list[exp.Expression]:
             or (nn is not None and nn.not_valid):
         return []
     target = exp.Column(this=ident(column.name))
-    return [exp.Update(this=ddl.table_ref(t), expressions=[exp.EQ(this=target, expression=fresh_expression(column.default))],
-                       where=exp.Where(this=exp.Is(this=target.copy(), expression=exp.Null())))]
+    return untriggered(t, [exp.Update(this=ddl.table_ref(t), expressions=[exp.EQ(this=target, expression=fresh_expression(
+        column.default))], where=exp.Where(this=exp.Is(this=target.copy(), expression=exp.Null())))])
 
 
 def virtual_made_plain(old: Column, new: Column) -> bool:
@@ -104,8 +105,8 @@ def virtual_values_kept(t: Table, new: Column) -> list[exp.Expression]:
 
     plain = ddl.column_def(replace(new, name=kept, nullable=True, not_null=None), schema=t.schema)
     return [alter(plain),
-            exp.Update(this=table.copy(), expressions=[exp.EQ(this=exp.Column(this=ident(kept)),
-                                                               expression=exp.Column(this=ident(new.name)))]),
+            *untriggered(t, [exp.Update(this=table.copy(), expressions=[exp.EQ(this=exp.Column(this=ident(kept)),
+                                                                               expression=exp.Column(this=ident(new.name)))])]),
             alter(exp.Drop(tables=[exp.Column(this=ident(new.name))], kind="COLUMN")),
             alter(exp.RenameColumn(this=exp.Column(this=ident(kept)), to=exp.Column(this=ident(new.name)))),
             *([add_not_null(t, new)] if not new.nullable else [])]
