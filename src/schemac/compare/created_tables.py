@@ -6,6 +6,7 @@ from schemac.model.frozen import replace
 from typing import Optional
 
 from schemac.compare.not_nulls import partition_names_it
+from schemac.compare.normalize import normal_form
 from schemac.compare.tables import repeated_keys
 from schemac.model import Column, Table, own_columns
 from schemac.pg.column_storage import DEFAULT_SETTINGS
@@ -87,3 +88,16 @@ def _bare(c: Column) -> Column:
 _UNKNOWN = "?"  # a setting CREATE TABLE copied from the parent as it is then: always stated after
 _COPIED = lambda p: {k: _UNKNOWN for k in ("storage", "compression") if getattr(p, k) is not None}  # noqa: E731
 _NO_REPLICA_IDENTITY = {"replica_identity": "default", "replica_identity_index": None}
+
+
+def parents_generation_given(t: Table, tables: dict) -> Table:
+    """An INHERITS child as its CREATE TABLE declares it: a column of its own that a parent computes by the same
+    generation expression declared bare, as pg_dump does (it takes the parent's expression: PostgreSQL 15 refuses it
+    declared there, 'child column "b" specifies generation expression'); one of an expression of its own keeps it."""
+    if not t.inherits or t.partition_of is not None or not any(c.generated for c in t.columns):
+        return t
+    given = {c.name: normal_form(c.generated) for q in t.inherits for c in getattr(tables.get((q.schema, q.name)), "columns", ())
+             if c.generated is not None and not c.virtual}
+    own = {c.name for c in own_columns(t)}
+    return replace(t, columns=tuple(replace(c, generated=None) if c.name in own and c.generated is not None and not c.virtual
+                                    and given.get(c.name) == normal_form(c.generated) else c for c in t.columns))

@@ -32,7 +32,7 @@ from schemac.compare.replanned import with_neighbours
 from schemac.compare.foreign_servers import FOREIGN_REMADE, diff_foreign_servers, foreign_drift, remade_foreign_tables
 from schemac.compare.partition_copies import adopted_by_attach, with_detached_copies, without_implied_twin_copies
 from schemac.compare.inherited_drops import held_elsewhere, kept_below as kept_below_parents, stable_parents
-from schemac.compare.created_tables import created_by_create_table
+from schemac.compare.created_tables import created_by_create_table, parents_generation_given
 from schemac.compare.shortcut import unchanged
 from schemac.compare.statistics import statistics_given_back
 from schemac.compare.tables import diff_table, repeated_keys
@@ -296,6 +296,7 @@ def diff(current: Schema, desired: Schema) -> list[Change]:
             elif reordered_child(t, des_tables):  # the same for an INHERITS child: CREATE TABLE, then INHERIT
                 made, copies = inherited_child(made, des_tables, cur_tables)
                 created, t = made, replace(t, checks_inherited=made.checks_inherited)  # (its INHERITs leave the scratch)
+            created = parents_generation_given(created, des_tables) if created is made else created  # (declared bare)
             changes.append(Change("add_table", t.schema, t.name, None, None, created, created,
                                   FOREIGN_REMADE if key in remade else None))
             changes.extend(copies)
