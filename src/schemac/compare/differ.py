@@ -190,8 +190,7 @@ def _joined_before_parents_columns(changes: list[Change], old: Table, new: Table
             for c in changes]
 
 
-# The cause of a foreign key dropped and added again around the key it references: Postgres refuses to
-# drop a PRIMARY KEY, UNIQUE or unique index while a foreign key stands on it.
+# A foreign key dropped and added again around the key it references: Postgres refuses to drop one under it.
 KEY_REBUILT = "referenced key re-created"
 
 
@@ -204,7 +203,8 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
                 columns = [e.column for e in c.old.elements] if c.old.unique and c.old.where is None else None
             if columns and all(columns):
                 rebuilt.add((c.schema, c.table, frozenset(columns)))
-    touched = {(c.schema, c.table, c.name) for c in changes if c.kind in ("drop_foreign_key", "add_foreign_key")}
+    touched = {(c.schema, c.table, c.name or c.new or c.old) for c in changes  # (an unnamed key: by itself, not None)
+               if c.kind in ("drop_foreign_key", "add_foreign_key")}
     out = []
     for key, t in des_tables.items():
         old_t = cur_tables.get(key)
@@ -212,7 +212,7 @@ def _foreign_keys_around_rebuilt_keys(changes: list[Change], cur_tables: dict, d
             continue
         for fk in t.foreign_keys:
             if (fk.ref_schema, fk.ref_table, frozenset(fk.ref_columns)) not in rebuilt or \
-                    (t.schema, t.name, fk.name) in touched:
+                    (t.schema, t.name, fk.name or fk) in touched:
                 continue
             old_fk = next((f for f in old_t.foreign_keys if (f.name == fk.name if fk.name else f == fk)), None)
             if old_fk is not None:
