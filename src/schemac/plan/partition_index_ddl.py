@@ -70,27 +70,34 @@ _HELD_KEYS = ("SELECT pg_catalog.array_agg(pg_catalog.format('ALTER TABLE %s ADD
               "FROM pg_catalog.pg_inherits i JOIN below b ON i.inhparent = b.oid) SELECT oid FROM below);")
 
 
+_REFS = ("SELECT pg_catalog.array_agg(pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::pg_catalog."
+         "regclass, conname, pg_catalog.pg_get_constraintdef(oid)) ORDER BY oid) INTO refs FROM pg_catalog."
+         "pg_constraint WHERE contype = 'f' AND conparentid = 0 AND conindid = ANY (held);")
+
+
+def _dropped_keeping_keys(name: str) -> str:
+    """PL/pgSQL (variables keys, held, refs, s) dropping the partitioned index `name` (an SQL text expression) with
+    the partitions' own keys it holds (CASCADE), then making the keys again, and the foreign keys on them; refused
+    where a foreign key stands on the index itself, which would have no key left."""
+    refused = literal("a partitioned table's index holds its partitions' keys, and a foreign key references it: "
+                      "drop the foreign key first")
+    return (f"{_HELD_KEYS.format(name=name)} IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE contype = 'f' "
+            f"AND conparentid = 0 AND conindid = pg_catalog.to_regclass({name})) THEN RAISE EXCEPTION {refused}; "
+            f"END IF; {_REFS} EXECUTE 'DROP INDEX ' || {name} || ' CASCADE'; FOREACH s IN ARRAY keys || refs LOOP "
+            "EXECUTE s; END LOOP;")
+
+
 def _drop_parent_index(t: Table, index: Index) -> list[exp.Expression]:
     """DROP INDEX of a partitioned table's index. A UNIQUE one may hold the indexes of its partitions' own keys
     (pg_dump's shape: ON ONLY, the partition's ADD CONSTRAINT, ATTACH PARTITION), under which Postgres refuses the
-    DROP and cannot detach them: it is dropped with them (CASCADE) and the keys are made again as they were, then
-    the foreign keys referencing them, which went too (a key the partition gives up is dropped after, by its own
-    change). A foreign key on the index itself would have no key to stand on: refused."""
+    DROP and cannot detach them: it is dropped with them and they are made again (_dropped_keeping_keys; a key the
+    partition gives up is dropped after, by its own change)."""
     name = qualified(t.schema, index.name)
     if not index.unique:
         return [command("DROP", "INDEX IF EXISTS", name)]
-    refused = literal(f"index {name} holds its partitions' keys, and a foreign key references it: drop the foreign "
-                      "key first").replace("%", "%%")
-    fks = ("SELECT pg_catalog.array_agg(pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::pg_catalog."
-           "regclass, conname, pg_catalog.pg_get_constraintdef(oid)) ORDER BY oid) INTO refs FROM pg_catalog."
-           "pg_constraint WHERE contype = 'f' AND conparentid = 0 AND conindid = ANY (held);")
     held = _HELD_KEYS.format(name=literal(name))
-    return [do_block(f"DECLARE keys text[]; held oid[]; refs text[]; s text; BEGIN {held} "
-                     f"IF keys IS NULL THEN DROP INDEX IF EXISTS {name}; RETURN; END IF; "
-                     "IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE contype = 'f' AND conparentid = 0 AND "
-                     f"conindid = pg_catalog.to_regclass({literal(name)})) THEN RAISE EXCEPTION {refused}; END IF; "
-                     f"{fks} DROP INDEX {name} CASCADE; FOREACH s IN ARRAY keys || refs "
-                     "LOOP EXECUTE s; END LOOP; END")]
+    return [do_block(f"DECLARE keys text[]; held oid[]; refs text[]; s text; BEGIN {held} IF keys IS NULL THEN "
+                     f"DROP INDEX IF EXISTS {name}; RETURN; END IF; {_dropped_keeping_keys(literal(name))} END")]
 
 
 Key = Union[PrimaryKey, Unique]
@@ -133,9 +140,21 @@ def drop_partition_key(t: Table, key: Key) -> list[exp.Expression]:
     table, name = qualified(t.schema, t.name), constraint_name(t, key)
     keep_as = child_key_name(t.name, isinstance(key, PrimaryKey), _key_columns(key))
     rename = rename_constraint(t, name, keep_as).sql(dialect=RENDER) + ";" if keep_as != name else "NULL;"
-    return [do_block(f"BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = pg_catalog.to_regclass("
-                f"{literal(table)}) AND conname = {literal(name)} AND conparentid <> 0) THEN {rename} "
-                f"ELSE ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {quote_ident(name)}; END IF; END")]
+    drop = f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {quote_ident(name)};"
+    # Its index held by the parent's plain index (pg_dump's shape), Postgres refuses the DROP: the parent's index is
+    # dropped keeping the keys (this one too, now its own alone), this one dropped, the parent's index made again,
+    # which gives the partition Postgres's copy.
+    held = ("SELECT i.inhparent::pg_catalog.regclass::text INTO parent FROM pg_catalog.pg_constraint c JOIN pg_catalog."
+            f"pg_inherits i ON i.inhrelid = c.conindid WHERE c.conrelid = pg_catalog.to_regclass({literal(table)}) AND "
+            f"c.conname = {literal(name)} AND c.conparentid = 0;")
+    again = ("made := pg_catalog.regexp_replace(pg_catalog.pg_get_indexdef(pg_catalog.to_regclass(parent)), ' ON ONLY ', "
+             "' ON '); note := pg_catalog.obj_description(pg_catalog.to_regclass(parent), 'pg_class');")
+    comment = "IF note IS NOT NULL THEN EXECUTE pg_catalog.format('COMMENT ON INDEX %s IS %L', parent, note); END IF;"
+    return [do_block(f"DECLARE parent text; made text; note text; keys text[]; held oid[]; refs text[]; s text; BEGIN "
+                     f"{held} IF parent IS NOT NULL THEN {again} {_dropped_keeping_keys('parent')} {drop} EXECUTE made; "
+                     f"{comment} RETURN; END IF; IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = "
+                     f"pg_catalog.to_regclass({literal(table)}) AND conname = {literal(name)} AND conparentid <> 0) THEN "
+                     f"{rename} ELSE {drop} END IF; END")]
 
 
 def renamed_after_detach(old: Table, new: Table) -> list[exp.Command]:
