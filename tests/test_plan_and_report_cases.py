@@ -261,6 +261,23 @@ def test_enum_type_change_hazard(old, new, lossy):
     assert (destructive_reason(changes[0]) is not None) == lossy
 
 
+# One enum to another: where the new one holds every label of the old, each value reads back through text (the pair
+# enum-column-moves-to-an-enum-holding-each-of-its-labels applies it over rows without --allow-destructive); where it
+# lacks one, a row holding it has no value there. A key's column stays refused: a foreign key between two enum columns
+# is not dropped around their retypes, and Postgres refuses it midway ('cannot be implemented').
+ENUM_TO_ENUM = [("mood", "wide", "", False), ("mood[]", "wide[]", "", False), ("mood", "narrow", "", True),
+                ("mood[]", "narrow[]", "", True), ("mood", "wide", ", primary_key: true", True)]
+
+
+@pytest.mark.parametrize("old,new,key,lossy", ENUM_TO_ENUM, ids=[f"{o}->{n}{k and '-key'}" for o, n, k, _ in ENUM_TO_ENUM])
+def test_enum_to_enum_hazard(old, new, key, lossy):
+    table = ("enums: {mood: [a, bb], wide: [bb, c, a], narrow: [a]}\ntables:\n  t:\n    columns:\n"
+             "      c: {type: '%s'" + key + "}\n")
+    changes = [c for c in diff(load_text(table % old), load_text(table % new)) if c.kind == "alter_column_type"]
+    assert len(changes) == 1 and changes[0].from_enum and changes[0].to_enum
+    assert (destructive_reason(changes[0]) is not None) == lossy
+
+
 # A domain's values are values of the type it stands on: made that type (or a wider one) none is lost; made another
 # domain or a narrower type, its CHECK or length may refuse one (the pair rw-domain-made-its-base-type applies such a
 # change over rows without --allow-destructive).

@@ -121,7 +121,7 @@ def destructive_reason(change: Change) -> Optional[str]:
         # checks nothing takes every value of its base type)
         if not is_widening(old, new) and not (change.from_base and is_widening(change.from_base, new)) \
                 and not (change.to_base and is_widening(change.from_base or old, change.to_base)) \
-                and not _enum_as_text(change):
+                and not _enum_as_text(change) and not _enum_into_enum(change):
             return (f"change type of column {change.name} of {change.schema}.{change.table} from {old} to {new}: "
                     "existing values may be truncated, rounded or rejected")
     return None
@@ -180,6 +180,18 @@ def _enum_as_text(change: Change) -> bool:
     long_enough = not params or nb == "character varying" and params[0] >= MAX_IDENTIFIER_BYTES
     return change.from_enum and not change.to_kind and nb != "character" and is_string_type(nb) and long_enough \
         and oa == na
+
+
+def _enum_into_enum(change: Change) -> bool:
+    """One enum (or an array of one) to another holding every label of the first (`apart` names a label it lacks, or
+    arrays of other dimensions): the values go through text, and each label spells one of the new type. Not a column
+    a key or foreign key stands on: a foreign key between two enum columns is not dropped around their retypes yet,
+    and Postgres refuses it between the two types midway (left refused, as before)."""
+    t = change.table_def
+    keyed = t is None or change.name in {c for k in ((t.primary_key,) if t.primary_key else ()) + t.uniques
+                                         + t.foreign_keys for c in k.columns} | \
+        {e.column for i in t.indexes if i.unique for e in i.elements}
+    return change.from_enum and change.to_enum and not change.apart and not keyed
 
 
 def _own_type_without_cast(change: Change) -> bool:
